@@ -1,0 +1,110 @@
+# Hindsight - one Makefile for the whole tree.
+#
+#   make          build build/bin/hindsight and its Valgrind tool
+#   make test     unit tests (cmocka) + end-to-end tests, prints "N passed, N failed"
+#   make demo     install what is missing, build, record the bundled example
+#   make bench    benchmarks; appends figures to bench/RESULTS.md
+#   make stress   long stress runs (not part of make test)
+#
+# Module dependencies (allowed directions only):
+#   builder/trace   <- builder/cli, tests
+#   builder/recorder is a separate static Valgrind tool; shares only
+#                   include/hindsight/trace_format.h with the rest.
+
+CC      ?= cc
+B       := build
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
+VEX_INC := /usr/include/valgrind
+VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind
+VG_EXEC := /usr/libexec/valgrind
+
+PKG_LIBS := libzstd libxxhash json-c
+LDLIBS  := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -lzstd -lxxhash -ljson-c)
+
+all: $(B)/bin/hindsight tool
+
+# ---- the library that decodes raw recordings -------------------------------
+TRACE_SRC := $(wildcard builder/trace/*.c)
+TRACE_OBJ := $(TRACE_SRC:%.c=$(B)/obj/%.o)
+$(B)/lib/libhstrace.a: $(TRACE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# ---- the CLI ----------------------------------------------------------------
+CLI_SRC := $(wildcard builder/cli/*.c)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+$(B)/bin/hindsight: $(CLI_OBJ) $(B)/lib/libhstrace.a
+	@mkdir -p $(@D)
+	$(CC) -no-pie $(CFLAGS) -o $@ $^ $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS)
+
+$(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# ---- the recorder: a static Valgrind tool -----------------------------------
+# Valgrind tools have no libc and no TLS: see DESIGN.md "Recorder".
+TOOL_NAME := hindsight
+TOOL_DIR  := $(B)/lib/hindsight/valgrind
+TOOL_BIN  := $(TOOL_DIR)/$(TOOL_NAME)-amd64-linux
+TOOL_SRC  := $(wildcard builder/recorder/*.c)
+TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj-tool/%.o)
+TOOL_CFLAGS := -O2 -g -fno-stack-protector -fno-pie -fno-builtin -fno-strict-aliasing \
+	-DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 \
+	-Iinclude -I$(VEX_INC) -Wall -Wno-unused-parameter -MMD -MP
+TOOL_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,-Ttext-segment=0x58000000 -Wl,--build-id=none
+
+$(B)/obj-tool/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -c -o $@ $<
+
+$(TOOL_BIN): $(TOOL_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(TOOL_LDFLAGS) $^ \
+		$(VG_LIBDIR)/libcoregrind-amd64-linux.a $(VG_LIBDIR)/libvex-amd64-linux.a \
+		/usr/lib/x86_64-linux-gnu/libzstd.a \
+		$(VG_LIBDIR)/libgcc-sup-amd64-linux.a -lgcc
+
+# VALGRIND_LIB must hold the core's files and our tool side by side.
+$(TOOL_DIR)/.linked:
+	@mkdir -p $(TOOL_DIR)
+	for f in $(VG_EXEC)/*; do ln -sf $$f $(TOOL_DIR)/; done
+	@touch $@
+
+tool: $(TOOL_BIN) $(TOOL_DIR)/.linked
+
+# ---- tests ------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+$(B)/tests/%: tests/unit/%.c $(B)/lib/libhstrace.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I$(VEX_INC) $(CFLAGS) $(WARN) -no-pie -o $@ $< $(B)/lib/libhstrace.a \
+		$(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcmocka
+
+PROG_SRC := $(wildcard tests/programs/*.c)
+PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(B)/programs/%)
+$(B)/programs/%: tests/programs/%.c
+	@mkdir -p $(@D)
+	$(CC) -g -O0 -fno-omit-frame-pointer -o $@ $< -pthread
+
+test: all $(UNIT_BIN) $(PROG_BIN)
+	@sh tests/run.sh
+
+demo:
+	sh scripts/install-deps.sh
+	$(MAKE) all $(PROG_BIN)
+	sh scripts/demo.sh
+
+bench: all $(PROG_BIN)
+	sh scripts/bench.sh
+
+stress: all $(PROG_BIN)
+	sh scripts/stress.sh
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all tool test demo bench stress clean
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,90 @@
+/* rec_internal.h - private interfaces of the recorder (a Valgrind tool).
+ *
+ * The recorder is a static Valgrind tool with no libc.  It is split into:
+ *   rec_main.c        tool registration, options, core event callbacks
+ *   rec_instrument.c  VEX IR instrumentation: inline logging of every
+ *                     register write, store and exit into the stream buffer
+ *   rec_stream.c      the stream and code buffers, chunks, zstd, files
+ *   rec_shims.c       libc symbols that libzstd.a needs, TLS for its canary
+ *
+ * Threading: Valgrind runs one guest thread at a time under its big lock,
+ * so all state here is global and unlocked.
+ *
+ * The format written is specified in include/hindsight/trace_format.h.
+ */
+#ifndef HS_REC_INTERNAL_H
+#define HS_REC_INTERNAL_H
+
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_vkiscnums.h"
+#include "libvex_ir.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_threadstate.h"
+
+#include "hindsight/trace_format.h"
+
+/* Not in the pub_tool headers, but exported by libcoregrind. */
+extern SysRes VG_(do_syscall)(UWord sysno, UWord a1, UWord a2, UWord a3,
+			      UWord a4, UWord a5, UWord a6, UWord a7, UWord a8);
+
+#define REC_VERSION "0.1.0"
+
+/* Stream buffer: records accumulate here and a chunk is cut when more than
+ * REC_CHUNK_BYTES are used.  Translations check for room at their start, so
+ * one SB record must fit in REC_MARGIN. */
+#define REC_CHUNK_BYTES (8u << 20)
+#define REC_MARGIN (1u << 20)
+#define REC_MAX_SB_RECORD (256u << 10)
+
+/* Valgrind's default --max-threads is 500; we refuse more. */
+#define REC_MAX_THREADS 1024
+
+struct rec_options {
+	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
+	Int level;             /* zstd level, --hs-level */
+	Bool verbose;
+};
+extern struct rec_options rec_opts;
+
+/* The inline IR reads and writes these directly (their addresses are
+ * constants in every translation). */
+extern UChar *rec_buf_ptr;   /* next free byte of the stream buffer */
+extern ULong rec_icount;     /* instructions retired so far (t) */
+extern UChar *rec_buf_start; /* first byte of the stream buffer */
+
+/* rec_stream.c */
+int rec_stream_open(void);
+void rec_stream_flush(Bool last);
+void rec_stream_close(void);
+void rec_stream_after_fork_child(void);
+UChar *rec_event_begin(UInt tag, UInt payload_len);
+void rec_event_mem(Addr a, SizeT len, UInt source);
+void rec_code_append(const UChar *bytes, UInt len);
+UChar *rec_prev_alloc(UInt len);
+void rec_prev_reset_all(void);
+void rec_emit_regs(ThreadId tid, UInt reason);
+void rec_emit_thread_run(ThreadId tid);
+Bool rec_stream_broken(void);
+
+/* rec_instrument.c */
+IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
+		     const VexGuestLayout *layout,
+		     const VexGuestExtents *vge,
+		     const VexArchInfo *archinfo_host,
+		     IRType gWordTy, IRType hWordTy);
+void rec_fixup_aborted_sb(ThreadId tid);
+void rec_instrument_init(void);
+
+/* rec_main.c: threads known to be alive, for sync dumps */
+Bool rec_thread_alive(ThreadId tid);
+ThreadId rec_current_tid(void);
+
+/* rec_shims.c */
+void rec_tls_init(void);
+
+/* little-endian writers into a byte buffer (the host is x86-64) */
+static inline void rec_put_u32(UChar *p, UInt v) { *(UInt *)p = v; }
+static inline void rec_put_u64(UChar *p, ULong v) { *(ULong *)p = v; }
+
+#endif

@@ -1,0 +1,583 @@
+/* rec_main.c - the Hindsight recorder: a Valgrind tool that logs a run.
+ *
+ * Run by `hindsight record` as
+ *   valgrind --tool=hindsight --hs-out=TRACE/procs --trace-children=yes ...
+ * It writes one folder per process image (see trace_format.h).  This file
+ * registers the tool and turns the core's events (memory maps, syscalls,
+ * signals, thread switches, fork and exec) into stream records; the inline
+ * logging of instructions is in rec_instrument.c.
+ */
+#include "rec_internal.h"
+
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_options.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_xarray.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+struct rec_options rec_opts = { NULL, 1, False };
+
+enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
+
+/* Per-thread bookkeeping, indexed by Valgrind ThreadId. */
+static struct {
+	Bool alive;
+	Bool dumped;      /* has had its first REGS */
+	Bool signalled;   /* next dump is authoritative (signal frame) */
+	Int lwpid;
+} threads[REC_MAX_THREADS];
+static ThreadId current_tid = VG_INVALID_THREADID;
+static UInt threads_created = 1;
+static Bool saw_exit_group;
+static Int exit_group_status;
+
+Bool rec_thread_alive(ThreadId tid)
+{
+	return tid > 0 && tid < REC_MAX_THREADS && threads[tid].alive;
+}
+
+ThreadId rec_current_tid(void)
+{
+	return current_tid;
+}
+
+void rec_emit_thread_run(ThreadId tid)
+{
+	UChar *p = rec_event_begin(HS_EV_THREAD_RUN, 8);
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, threads[tid].lwpid);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static Bool process_option(const HChar *arg)
+{
+	const HChar *tmp;
+
+	if (VG_STR_CLO(arg, "--hs-out", tmp))
+		rec_opts.out_dir = tmp;
+	else if (VG_INT_CLO(arg, "--hs-level", rec_opts.level)) {
+		if (rec_opts.level < 1 || rec_opts.level > 19)
+			VG_(fmsg_bad_option)(arg, "--hs-level must be 1..19\n");
+	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
+		;
+	else
+		return False;
+	return True;
+}
+
+static void print_usage(void)
+{
+	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
+		    "    --hs-level=N       zstd level 1..19 [1]\n");
+}
+
+static void print_debug_usage(void)
+{
+	VG_(printf)("    (none)\n");
+}
+
+/* ---- memory maps ---------------------------------------------------------- */
+
+/* System files are recorded by reference (path + hash); anything else is
+ * copied, since the user may rebuild or edit it after recording. */
+static Bool system_path(const HChar *path)
+{
+	static const HChar *prefixes[] = { "/usr/", "/lib/", "/lib64/", "/bin/",
+					   "/sbin/", "/etc/", "/opt/", "/dev/" };
+	UInt i;
+
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (VG_(strncmp)(path, prefixes[i], VG_(strlen)(prefixes[i])) == 0)
+			return True;
+	return False;
+}
+
+/* The GNU build-id, from the program headers of a mapping of an ELF file at
+ * offset 0.  Returns its length (0 if none), never reads past len. */
+static UInt find_build_id(Addr a, SizeT len, UChar *out, UInt cap)
+{
+	const UChar *e = (const UChar *)a;
+	ULong phoff;
+	UShort phnum, phentsize, i;
+
+	if (len < 64 || VG_(memcmp)(e, "\177ELF", 4) != 0 || e[4] != 2)
+		return 0;
+	VG_(memcpy)(&phoff, e + 32, 8);
+	VG_(memcpy)(&phentsize, e + 54, 2);
+	VG_(memcpy)(&phnum, e + 56, 2);
+	for (i = 0; i < phnum; i++) {
+		ULong off, sz, p;
+		UInt type;
+		const UChar *ph = e + phoff + (ULong)i * phentsize;
+		if (phoff + (ULong)(i + 1) * phentsize > len)
+			return 0;
+		VG_(memcpy)(&type, ph, 4);
+		if (type != 4 /* PT_NOTE */)
+			continue;
+		VG_(memcpy)(&off, ph + 8, 8);
+		VG_(memcpy)(&sz, ph + 32, 8);
+		for (p = off; p + 12 <= off + sz && p + 12 <= len;) {
+			UInt namesz, descsz, ntype;
+			VG_(memcpy)(&namesz, e + p, 4);
+			VG_(memcpy)(&descsz, e + p + 4, 4);
+			VG_(memcpy)(&ntype, e + p + 8, 4);
+			p += 12;
+			if (ntype == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 &&
+			    p + 4 + descsz <= len && descsz <= cap) {
+				VG_(memcpy)(out, e + p + 4, descsz);
+				return descsz;
+			}
+			p += ((namesz + 3) & ~3u) + ((descsz + 3) & ~3u);
+		}
+	}
+	return 0;
+}
+
+/* Bytes of a file mapping that are backed by the file: touching whole pages
+ * past EOF would SIGBUS the recorder itself. */
+static SizeT file_backed_len(const HChar *path, ULong foff, SizeT len)
+{
+	struct vg_stat st;
+	SizeT avail;
+
+	if (!path || sr_isError(VG_(stat)(path, &st)))
+		return 0;
+	if ((st.mode & VKI_S_IFMT) != VKI_S_IFREG)
+		return len;
+	if (st.size <= foff)
+		return 0;
+	avail = VG_PGROUNDUP(st.size - foff);
+	return avail < len ? avail : len;
+}
+
+static void emit_map(Addr a, SizeT len, Bool rr, Bool ww, Bool xx, UInt kind)
+{
+	NSegment const *seg = VG_(am_find_nsegment)(a);
+	const HChar *path = NULL;
+	Bool is_file = seg && seg->kind == SkFileC;
+	UInt prot = (rr ? 1 : 0) | (ww ? 2 : 0) | (xx ? 4 : 0);
+	UInt flags = 0, path_len = 0, bid_len = 0;
+	ULong foff = 0, hash = 0;
+	SizeT readable = 0;
+	UChar bid[64];
+	UChar *p;
+	Bool copy;
+
+	if (len == 0)
+		return;
+	if (is_file) {
+		path = VG_(am_get_filename)(seg);
+		foff = seg->offset + (a - seg->start);
+		flags |= HS_MAP_FILE;
+		path_len = path ? VG_(strlen)(path) : 0;
+		readable = rr ? file_backed_len(path, foff, len) : 0;
+		if (readable) {
+			hash = XXH64((const void *)a, readable, 0);
+			if (foff == 0)
+				bid_len = find_build_id(a, readable, bid, sizeof bid);
+		}
+		copy = readable && (!path || !system_path(path));
+	} else {
+		readable = rr ? len : 0;
+		/* fresh anonymous mmaps are zero by definition */
+		copy = readable && kind != HS_MAPK_MMAP;
+	}
+	if (copy)
+		flags |= HS_MAP_COPIED;
+
+	p = rec_event_begin(HS_EV_MAP, 72 + path_len + bid_len);
+	rec_put_u64(p, a);
+	rec_put_u64(p + 8, len);
+	rec_put_u32(p + 16, prot);
+	rec_put_u32(p + 20, kind);
+	rec_put_u32(p + 24, flags);
+	rec_put_u32(p + 28, 0);
+	rec_put_u64(p + 32, foff);
+	rec_put_u64(p + 40, seg && is_file ? seg->dev : 0);
+	rec_put_u64(p + 48, seg && is_file ? seg->ino : 0);
+	rec_put_u64(p + 56, hash);
+	rec_put_u32(p + 64, path_len);
+	rec_put_u32(p + 68, bid_len);
+	if (path_len)
+		VG_(memcpy)(p + 72, path, path_len);
+	if (bid_len)
+		VG_(memcpy)(p + 72 + path_len, bid, bid_len);
+	if (copy)
+		rec_event_mem(a, readable, HS_MEM_INITIAL);
+}
+
+static void on_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+			       ULong di)
+{
+	emit_map(a, len, rr, ww, xx, HS_MAPK_STARTUP);
+}
+
+static void on_new_mem_mmap(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+			    ULong di)
+{
+	emit_map(a, len, rr, ww, xx, HS_MAPK_MMAP);
+}
+
+static void on_new_mem_brk(Addr a, SizeT len, ThreadId tid)
+{
+	emit_map(a, len, True, True, False, HS_MAPK_BRK);
+}
+
+static void on_unmap(Addr a, SizeT len)
+{
+	UChar *p = rec_event_begin(HS_EV_UNMAP, 16);
+
+	rec_put_u64(p, a);
+	rec_put_u64(p + 8, len);
+}
+
+static void on_mprotect(Addr a, SizeT len, Bool rr, Bool ww, Bool xx)
+{
+	UChar *p = rec_event_begin(HS_EV_MPROTECT, 24);
+
+	rec_put_u64(p, a);
+	rec_put_u64(p + 8, len);
+	rec_put_u32(p + 16, (rr ? 1 : 0) | (ww ? 2 : 0) | (xx ? 4 : 0));
+	rec_put_u32(p + 20, 0);
+}
+
+static void on_remap(Addr from, Addr to, SizeT len)
+{
+	UChar *p = rec_event_begin(HS_EV_REMAP, 24);
+
+	rec_put_u64(p, from);
+	rec_put_u64(p + 8, to);
+	rec_put_u64(p + 16, len);
+}
+
+static void on_post_mem_write(CorePart part, ThreadId tid, Addr a, SizeT size)
+{
+	UInt source = part == Vg_CoreSysCall ? HS_MEM_SYSCALL
+		    : part == Vg_CoreSignal ? HS_MEM_SIGNAL : HS_MEM_CORE;
+
+	if (size)
+		rec_event_mem(a, size, source);
+}
+
+static void on_post_reg_write(CorePart part, ThreadId tid, PtrdiffT off,
+			      SizeT size)
+{
+	UChar *p;
+
+	if (size == 0 || off + size > HS_GUEST_STATE_SIZE)
+		return;
+	p = rec_event_begin(HS_EV_REG_WRITE, 12 + size);
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, off);
+	rec_put_u32(p + 8, size);
+	VG_(get_shadow_regs_area)(tid, p + 12, 0, off, size);
+}
+
+/* ---- threads and signals --------------------------------------------------- */
+
+static void on_start_client_code(ThreadId tid, ULong blocks)
+{
+	UInt reason;
+
+	if (tid >= REC_MAX_THREADS)
+		VG_(tool_panic)("hindsight: too many threads");
+	current_tid = tid;
+	threads[tid].alive = True;
+	threads[tid].lwpid = VG_(gettid)();
+	reason = !threads[tid].dumped ? HS_REGS_START
+	       : threads[tid].signalled ? HS_REGS_SIGNAL : HS_REGS_RESUME;
+	threads[tid].dumped = True;
+	threads[tid].signalled = False;
+	rec_emit_thread_run(tid);
+	rec_emit_regs(tid, reason);
+}
+
+static void on_thread_create(ThreadId parent, ThreadId child)
+{
+	UChar *p = rec_event_begin(HS_EV_THREAD_CREATE, 8);
+
+	rec_put_u32(p, parent);
+	rec_put_u32(p + 4, child);
+	if (child >= REC_MAX_THREADS)
+		VG_(tool_panic)("hindsight: too many threads");
+	threads[child].alive = True;
+	threads[child].dumped = False;
+	threads[child].signalled = False;
+	threads_created++;
+}
+
+static void on_thread_exit(ThreadId tid)
+{
+	UChar *p = rec_event_begin(HS_EV_THREAD_EXIT, 4);
+
+	rec_put_u32(p, tid);
+	threads[tid].alive = False;
+}
+
+static void on_pre_deliver_signal(ThreadId tid, Int sig, Bool alt)
+{
+	UChar *p;
+
+	if (*(UInt *)rec_buf_ptr != 0)
+		rec_fixup_aborted_sb(tid);
+	p = rec_event_begin(HS_EV_SIGNAL, 12);
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, (UInt)sig);
+	rec_put_u32(p + 8, alt ? 1 : 0);
+	threads[tid].signalled = True;
+}
+
+static void on_post_deliver_signal(ThreadId tid, Int sig)
+{
+	UChar *p = rec_event_begin(HS_EV_SIGRETURN, 8);
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, (UInt)sig);
+	threads[tid].signalled = True;
+}
+
+/* ---- syscalls ---------------------------------------------------------------- */
+
+/* Copy a client string if every byte up to its NUL is mapped readable. */
+static UInt client_string(Addr s, HChar *out, UInt cap)
+{
+	UInt n = 0;
+
+	while (n + 1 < cap) {
+		if ((n == 0 || ((s + n) & (VKI_PAGE_SIZE - 1)) == 0) &&
+		    !VG_(am_is_valid_for_client)(s + n, 1, VKI_PROT_READ))
+			break;
+		if (((const HChar *)s)[n] == 0)
+			break;
+		out[n] = ((const HChar *)s)[n];
+		n++;
+	}
+	out[n] = 0;
+	return n;
+}
+
+static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
+{
+	UChar *p = rec_event_begin(HS_EV_SYSCALL_ENTER, 56);
+	UInt i;
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, sysno);
+	for (i = 0; i < 6; i++)
+		rec_put_u64(p + 8 + 8 * i, i < nargs ? args[i] : 0);
+
+	if (sysno == __NR_exit_group) {
+		saw_exit_group = True;
+		exit_group_status = (Int)args[0];
+	}
+	/* No tool fini runs after a successful execve: put everything on disk
+	 * now.  If it fails, recording simply goes on. */
+	if (sysno == __NR_execve || sysno == __NR_execveat) {
+		HChar path[4096];
+		UInt n = client_string(sysno == __NR_execve ? args[0] : args[1],
+				       path, sizeof path);
+		p = rec_event_begin(HS_EV_EXEC, 4 + n);
+		rec_put_u32(p, tid);
+		VG_(memcpy)(p + 4, path, n);
+		rec_stream_flush(False);
+	}
+}
+
+static void emit_output(ThreadId tid, UInt fd, Addr buf, SizeT n)
+{
+	while (n > 0) {
+		UInt k = n > (1u << 20) ? (1u << 20) : (UInt)n;
+		UChar *p = rec_event_begin(HS_EV_OUTPUT, 8 + k);
+		rec_put_u32(p, tid);
+		rec_put_u32(p + 4, fd);
+		VG_(memcpy)(p + 8, (const void *)buf, k);
+		buf += k;
+		n -= k;
+	}
+}
+
+/* What the kernel accepted for fd 1 and 2, from the client's buffers. */
+static void record_output(ThreadId tid, UInt sysno, UWord *args, SizeT done)
+{
+	UWord fd = args[0];
+
+	if (fd != 1 && fd != 2)
+		return;
+	if (sysno == __NR_write || sysno == __NR_pwrite64) {
+		emit_output(tid, fd, args[1], done);
+	} else if (sysno == __NR_writev || sysno == __NR_pwritev ||
+		   sysno == __NR_pwritev2) {
+		const struct vki_iovec *iov = (const struct vki_iovec *)args[1];
+		UWord i;
+		for (i = 0; i < args[2] && done > 0; i++) {
+			SizeT k = iov[i].iov_len < done ? iov[i].iov_len : done;
+			emit_output(tid, fd, (Addr)iov[i].iov_base, k);
+			done -= k;
+		}
+	}
+}
+
+static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
+			 SysRes res)
+{
+	UChar *p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
+	Bool failed = sr_isError(res);
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, sysno);
+	rec_put_u32(p + 8, failed);
+	rec_put_u32(p + 12, 0);
+	rec_put_u64(p + 16, failed ? sr_Err(res) : sr_Res(res));
+	if (failed)
+		return;
+	record_output(tid, sysno, args, sr_Res(res));
+	if ((sysno == __NR_fork || sysno == __NR_vfork ||
+	     (sysno == __NR_clone && !(args[0] & VKI_CLONE_VM))) && sr_Res(res) > 0) {
+		p = rec_event_begin(HS_EV_FORK, 8);
+		rec_put_u32(p, tid);
+		rec_put_u32(p + 4, sr_Res(res));
+	}
+}
+
+/* ---- process lifecycle --------------------------------------------------------- */
+
+static void emit_process_info(void)
+{
+	HChar *text;
+	SizeT cap = 8192, len = 0;
+	Word i, n = VG_(sizeXA)(VG_(args_for_client));
+	UChar *p;
+
+	for (i = 0; i < n; i++)
+		cap += VG_(strlen)(*(HChar **)VG_(indexXA)(VG_(args_for_client), i)) + 8;
+	text = VG_(malloc)("hs.procinfo", cap);
+	len += VG_(snprintf)(text + len, cap - len,
+			     "pid=%d\nppid=%d\nexe=%s\nrecorder=%s\nformat=%d\n",
+			     VG_(getpid)(), VG_(getppid)(),
+			     VG_(args_the_exename) ? VG_(args_the_exename) : "",
+			     REC_VERSION, HS_TRACE_FORMAT_VERSION);
+	for (i = 0; i < n; i++) {
+		const HChar *a = *(HChar **)VG_(indexXA)(VG_(args_for_client), i);
+		SizeT j;
+		len += VG_(snprintf)(text + len, cap - len, "arg=");
+		/* one line per argument: escape newlines and backslashes */
+		for (j = 0; a[j] && len + 3 < cap; j++) {
+			if (a[j] == '\n' || a[j] == '\\') {
+				text[len++] = '\\';
+				text[len++] = a[j] == '\n' ? 'n' : '\\';
+			} else {
+				text[len++] = a[j];
+			}
+		}
+		text[len++] = '\n';
+	}
+	p = rec_event_begin(HS_EV_PROCESS, len);
+	VG_(memcpy)(p, text, len);
+	VG_(free)(text);
+}
+
+static void atfork_pre(ThreadId tid)
+{
+	rec_stream_flush(False);
+}
+
+static void atfork_child(ThreadId tid)
+{
+	ThreadId t;
+
+	for (t = 0; t < REC_MAX_THREADS; t++) {
+		threads[t].alive = (t == tid);
+		threads[t].dumped = False;
+		threads[t].signalled = False;
+	}
+	current_tid = tid;
+	threads_created = 1;
+	saw_exit_group = False;
+	rec_stream_after_fork_child();
+	emit_process_info();
+}
+
+static void post_clo_init(void)
+{
+	if (!rec_opts.out_dir) {
+		VG_(fmsg)("hindsight: --hs-out=DIR is required; run the tool "
+			  "through `hindsight record`\n");
+		VG_(exit)(2);
+	}
+	VG_(clo_vex_control).iropt_register_updates_default =
+		VexRegUpdAllregsAtEachInsn;
+	/* An unrolled loop would put one address twice in a superblock and
+	 * make fault fix-ups ambiguous. */
+	VG_(clo_vex_control).iropt_unroll_thresh = 0;
+	rec_tls_init();
+	rec_instrument_init();
+	if (rec_stream_open() < 0)
+		VG_(exit)(2);
+	emit_process_info();
+}
+
+static void fini(Int exitcode)
+{
+	UChar *p;
+
+	if (*(UInt *)rec_buf_ptr != 0)
+		rec_fixup_aborted_sb(current_tid);
+	p = rec_event_begin(HS_EV_EXIT, 24);
+	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);
+	rec_put_u32(p + 4, saw_exit_group ? (UInt)exit_group_status : (UInt)exitcode);
+	rec_put_u64(p + 8, rec_icount);
+	rec_put_u32(p + 16, threads_created);
+	rec_put_u32(p + 20, 0);
+	rec_stream_flush(True);
+	rec_stream_close();
+	if (rec_opts.verbose)
+		VG_(umsg)("hindsight: %llu instructions recorded\n", rec_icount);
+}
+
+static void pre_clo_init(void)
+{
+	VG_(details_name)("Hindsight");
+	VG_(details_version)(REC_VERSION);
+	VG_(details_description)("the Hindsight recorder");
+	VG_(details_copyright_author)("Copyright (C) the Hindsight authors.");
+	VG_(details_bug_reports_to)("the Hindsight issue tracker");
+	VG_(details_avg_translation_sizeB)(640);
+
+	VG_(basic_tool_funcs)(post_clo_init, rec_instrument, fini);
+	VG_(needs_command_line_options)(process_option, print_usage,
+					print_debug_usage);
+	VG_(needs_syscall_wrapper)(pre_syscall, post_syscall);
+
+	VG_(track_new_mem_startup)(on_new_mem_startup);
+	VG_(track_new_mem_mmap)(on_new_mem_mmap);
+	VG_(track_new_mem_brk)(on_new_mem_brk);
+	VG_(track_die_mem_brk)(on_unmap);
+	VG_(track_die_mem_munmap)(on_unmap);
+	VG_(track_change_mem_mprotect)(on_mprotect);
+	VG_(track_copy_mem_remap)(on_remap);
+	VG_(track_post_mem_write)(on_post_mem_write);
+	VG_(track_post_reg_write)(on_post_reg_write);
+	VG_(track_start_client_code)(on_start_client_code);
+	VG_(track_pre_thread_ll_create)(on_thread_create);
+	VG_(track_pre_thread_ll_exit)(on_thread_exit);
+	VG_(track_pre_deliver_signal)(on_pre_deliver_signal);
+	VG_(track_post_deliver_signal)(on_post_deliver_signal);
+	VG_(atfork)(atfork_pre, NULL, atfork_child);
+
+	threads[1].alive = True;
+}
+
+VG_DETERMINE_INTERFACE_VERSION(pre_clo_init)

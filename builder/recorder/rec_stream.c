@@ -1,0 +1,374 @@
+/* rec_stream.c - buffers, chunks and files of one recorded process image.
+ *
+ * stream.hst receives the execution stream, code.hst the translations'
+ * descriptions (see trace_format.h).  Records accumulate in one buffer;
+ * when a chunk's worth is there (or at fork/exec/exit) it is compressed
+ * into one zstd frame and written with its checksummed header.  Every chunk
+ * is a sync point: delta state restarts from zero and a REGS dump of every
+ * live thread opens the next chunk.
+ *
+ * Code records are kept in memory for the whole run (they are small and
+ * proportional to the code executed, not to the trace length) so that a
+ * fork child can start its own code.hst with every translation it inherits.
+ */
+#include "rec_internal.h"
+
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_threadstate.h"
+
+#include <zstd.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+UChar *rec_buf_ptr;
+UChar *rec_buf_start;
+ULong rec_icount;
+
+struct rec_file {
+	Int fd;
+	ULong seq;
+	const HChar *magic;
+};
+
+static struct rec_file stream_file = { -1, 0, HS_STREAM_MAGIC };
+static struct rec_file code_file = { -1, 0, HS_CODE_MAGIC };
+static UChar *comp_buf;
+static SizeT comp_cap;
+static ZSTD_CCtx *cctx;
+static ULong chunk_first_t;
+static Bool broken; /* a write failed: stop writing, leave it incomplete */
+
+static UChar *code_all;   /* every code record of this process image */
+static SizeT code_len, code_cap, code_flushed;
+
+/* Previous slot values for delta coding live in fixed blocks: translations
+ * embed their addresses, so they never move. */
+#define PREV_BLOCK (4u << 20)
+struct prev_block {
+	UChar *base;
+	SizeT used;
+};
+static struct prev_block prev_blocks[4096];
+static UInt n_prev_blocks;
+
+/* What this image is, for the file headers. */
+static UInt image_exec_index;
+static UInt hdr_flags, hdr_parent_pid, hdr_parent_exec;
+static ULong hdr_parent_t, hdr_start_ns;
+static HChar image_dir[4096];
+
+Bool rec_stream_broken(void)
+{
+	return broken;
+}
+
+static void write_all(Int fd, const UChar *p, SizeT n)
+{
+	while (n > 0 && !broken) {
+		Int w = VG_(write)(fd, p, n > (1u << 30) ? (1u << 30) : (Int)n);
+		if (w <= 0) {
+			VG_(umsg)("hindsight: writing the recording failed "
+				  "(disk full?); it will be marked incomplete\n");
+			broken = True;
+			return;
+		}
+		p += w;
+		n -= w;
+	}
+}
+
+static ULong now_ns(void)
+{
+	struct vki_timespec ts;
+	SysRes r = VG_(do_syscall)(__NR_clock_gettime, VKI_CLOCK_REALTIME,
+				   (UWord)&ts, 0, 0, 0, 0, 0, 0);
+	if (sr_isError(r))
+		return 0;
+	return (ULong)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void write_file_header(struct rec_file *f)
+{
+	UChar h[HS_FILE_HEADER_SIZE];
+
+	VG_(memset)(h, 0, sizeof h);
+	VG_(memcpy)(h, f->magic, 8);
+	rec_put_u32(h + 8, HS_TRACE_FORMAT_VERSION);
+	rec_put_u32(h + 12, HS_FILE_HEADER_SIZE);
+	rec_put_u32(h + 16, VG_(getpid)());
+	rec_put_u32(h + 20, VG_(getppid)());
+	rec_put_u32(h + 24, image_exec_index);
+	rec_put_u32(h + 28, hdr_flags);
+	rec_put_u64(h + 32, hdr_start_ns);
+	rec_put_u32(h + 40, hdr_parent_pid);
+	rec_put_u32(h + 44, hdr_parent_exec);
+	rec_put_u64(h + 48, hdr_parent_t);
+	rec_put_u64(h + 56, XXH64(h, 56, 0));
+	write_all(f->fd, h, sizeof h);
+}
+
+static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
+			ULong first_t, Bool last)
+{
+	UChar h[HS_CHUNK_HEADER_SIZE];
+	SizeT c;
+
+	if (broken || f->fd < 0)
+		return;
+	c = ZSTD_compressCCtx(cctx, comp_buf, comp_cap, raw, n, rec_opts.level);
+	if (ZSTD_isError(c)) {
+		VG_(umsg)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
+		broken = True;
+		return;
+	}
+	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
+	rec_put_u32(h + 4, last ? HS_CHUNK_LAST : 0);
+	rec_put_u64(h + 8, f->seq++);
+	rec_put_u64(h + 16, first_t);
+	rec_put_u32(h + 24, (UInt)n);
+	rec_put_u32(h + 28, (UInt)c);
+	rec_put_u64(h + 32, XXH64(comp_buf, c, 0));
+	rec_put_u64(h + 40, XXH64(h, 40, 0));
+	write_all(f->fd, h, sizeof h);
+	write_all(f->fd, comp_buf, c);
+}
+
+/* Code chunks are cut at record boundaries; each is at most 32 MiB raw. */
+static void flush_code(void)
+{
+	while (code_flushed < code_len) {
+		SizeT n = 0;
+		while (code_flushed + n < code_len) {
+			UInt len = 8 + *(UInt *)(code_all + code_flushed + n + 4);
+			if (n > 0 && n + len > (32u << 20))
+				break;
+			n += len;
+		}
+		write_chunk(&code_file, code_all + code_flushed, n, 0, False);
+		code_flushed += n;
+	}
+}
+
+void rec_code_append(const UChar *bytes, UInt len)
+{
+	if (code_len + len > code_cap) {
+		code_cap = (code_cap ? code_cap * 2 : (1u << 20));
+		while (code_cap < code_len + len)
+			code_cap *= 2;
+		code_all = VG_(realloc)("hs.code", code_all, code_cap);
+	}
+	VG_(memcpy)(code_all + code_len, bytes, len);
+	code_len += len;
+}
+
+UChar *rec_prev_alloc(UInt len)
+{
+	struct prev_block *b;
+
+	len = (len + 7) & ~7u;
+	tl_assert(len <= PREV_BLOCK);
+	b = n_prev_blocks ? &prev_blocks[n_prev_blocks - 1] : NULL;
+	if (!b || b->used + len > PREV_BLOCK) {
+		if (n_prev_blocks == sizeof prev_blocks / sizeof prev_blocks[0])
+			VG_(tool_panic)("hindsight: too much code translated");
+		b = &prev_blocks[n_prev_blocks++];
+		b->base = VG_(calloc)("hs.prev", 1, PREV_BLOCK);
+		b->used = 0;
+	}
+	b->used += len;
+	return b->base + b->used - len;
+}
+
+void rec_prev_reset_all(void)
+{
+	UInt i;
+
+	for (i = 0; i < n_prev_blocks; i++)
+		VG_(memset)(prev_blocks[i].base, 0, prev_blocks[i].used);
+}
+
+/* Make sure an event of this size fits, cutting a chunk if needed.  An SB
+ * that a fault interrupted is fixed up first, or the event would land on
+ * top of its half-written record. */
+static void reserve(SizeT n)
+{
+	if (*(UInt *)rec_buf_ptr != 0)
+		rec_fixup_aborted_sb(rec_current_tid());
+	if (rec_buf_ptr + n > rec_buf_start + REC_CHUNK_BYTES + REC_MARGIN / 2)
+		rec_stream_flush(False);
+}
+
+UChar *rec_event_begin(UInt tag, UInt payload_len)
+{
+	UChar *p;
+
+	tl_assert(payload_len <= REC_MARGIN / 4 || payload_len <= REC_CHUNK_BYTES / 2);
+	reserve(8 + payload_len);
+	p = rec_buf_ptr;
+	rec_put_u32(p, tag);
+	rec_put_u32(p + 4, payload_len);
+	rec_buf_ptr = p + 8 + payload_len;
+	return p + 8;
+}
+
+/* Memory contents, split so that no record is larger than 1 MiB.  The
+ * caller has checked that [a, a+len) is readable. */
+void rec_event_mem(Addr a, SizeT len, UInt source)
+{
+	while (len > 0) {
+		UInt n = len > (1u << 20) ? (1u << 20) : (UInt)len;
+		UChar *p = rec_event_begin(HS_EV_MEM, 16 + n);
+		rec_put_u64(p, a);
+		rec_put_u32(p + 8, source);
+		rec_put_u32(p + 12, 0);
+		VG_(memcpy)(p + 16, (const void *)a, n);
+		a += n;
+		len -= n;
+	}
+}
+
+void rec_emit_regs(ThreadId tid, UInt reason)
+{
+	UChar *p = rec_event_begin(HS_EV_REGS, 12 + HS_GUEST_STATE_SIZE);
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, reason);
+	rec_put_u32(p + 8, HS_GUEST_STATE_SIZE);
+	VG_(get_shadow_regs_area)(tid, p + 12, 0, 0, HS_GUEST_STATE_SIZE);
+}
+
+/* A chunk starts with every live thread's registers, then says who runs. */
+static void emit_sync(void)
+{
+	ThreadId tid, cur = rec_current_tid();
+
+	for (tid = 1; tid < REC_MAX_THREADS; tid++)
+		if (rec_thread_alive(tid) && tid != cur)
+			rec_emit_regs(tid, HS_REGS_SYNC);
+	if (cur != VG_INVALID_THREADID && rec_thread_alive(cur)) {
+		rec_emit_thread_run(cur);
+		rec_emit_regs(cur, HS_REGS_SYNC);
+	}
+}
+
+void rec_stream_flush(Bool last)
+{
+	SizeT used = rec_buf_ptr - rec_buf_start;
+
+	/* code first: a reader never meets an sb_id it cannot resolve */
+	flush_code();
+	if (used > 0 || last)
+		write_chunk(&stream_file, rec_buf_start, used, chunk_first_t, last);
+	VG_(memset)(rec_buf_start, 0, used + 8);
+	rec_buf_ptr = rec_buf_start;
+	chunk_first_t = rec_icount;
+	rec_prev_reset_all();
+	if (!last && used > 0)
+		emit_sync();
+}
+
+static int open_image_dir(void)
+{
+	UInt n;
+	SysRes r;
+
+	for (n = 0; n < 100000; n++) {
+		VG_(snprintf)(image_dir, sizeof image_dir, "%s/%d.%u",
+			      rec_opts.out_dir, VG_(getpid)(), n);
+		r = VG_(do_syscall)(__NR_mkdir, (UWord)image_dir, 0755,
+				    0, 0, 0, 0, 0, 0);
+		if (!sr_isError(r)) {
+			image_exec_index = n;
+			return 0;
+		}
+		if (sr_Err(r) != VKI_EEXIST)
+			return -(int)sr_Err(r);
+	}
+	return -VKI_EEXIST;
+}
+
+static Int open_out(const HChar *name)
+{
+	HChar path[4200];
+	SysRes r;
+
+	VG_(snprintf)(path, sizeof path, "%s/%s", image_dir, name);
+	r = VG_(open)(path, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_EXCL, 0644);
+	if (sr_isError(r))
+		return -1;
+	return (Int)sr_Res(r);
+}
+
+static int open_files(void)
+{
+	int err = open_image_dir();
+
+	if (err < 0) {
+		VG_(umsg)("hindsight: cannot create a folder in %s (errno %d)\n",
+			  rec_opts.out_dir, -err);
+		return err;
+	}
+	stream_file.fd = open_out("stream.hst");
+	code_file.fd = open_out("code.hst");
+	if (stream_file.fd < 0 || code_file.fd < 0) {
+		VG_(umsg)("hindsight: cannot create files in %s\n", image_dir);
+		return -VKI_EIO;
+	}
+	stream_file.seq = 0;
+	code_file.seq = 0;
+	hdr_start_ns = now_ns();
+	write_file_header(&stream_file);
+	write_file_header(&code_file);
+	return 0;
+}
+
+int rec_stream_open(void)
+{
+	rec_buf_start = VG_(calloc)("hs.buf", 1, REC_CHUNK_BYTES + REC_MARGIN);
+	rec_buf_ptr = rec_buf_start;
+	comp_cap = ZSTD_compressBound(REC_CHUNK_BYTES + REC_MARGIN);
+	if (comp_cap < ZSTD_compressBound(32u << 20))
+		comp_cap = ZSTD_compressBound(32u << 20);
+	comp_buf = VG_(malloc)("hs.comp", comp_cap);
+	cctx = ZSTD_createCCtx();
+	if (!cctx)
+		VG_(tool_panic)("hindsight: cannot create a zstd context");
+	return open_files();
+}
+
+void rec_stream_close(void)
+{
+	if (stream_file.fd >= 0)
+		VG_(close)(stream_file.fd);
+	if (code_file.fd >= 0)
+		VG_(close)(code_file.fd);
+	stream_file.fd = code_file.fd = -1;
+}
+
+/* Called in a fork child, whose buffer the pre-fork flush left empty.  The
+ * child writes its own image folder; its memory at the start is the
+ * parent's at parent_t, which the header names. */
+void rec_stream_after_fork_child(void)
+{
+	UInt parent_exec = image_exec_index;
+
+	rec_stream_close();
+	hdr_flags = HS_FILE_FORKED;
+	hdr_parent_pid = VG_(getppid)();
+	hdr_parent_exec = parent_exec;
+	hdr_parent_t = rec_icount;
+	broken = False;
+	if (open_files() < 0) {
+		broken = True;
+		return;
+	}
+	code_flushed = 0;
+	chunk_first_t = rec_icount;
+	rec_prev_reset_all();
+}

@@ -1,0 +1,315 @@
+/* trace.h - the trace reader: decodes a raw Hindsight recording.
+ *
+ * Owner: builder/trace (libhstrace.a).  Users: builder/cli, the database
+ * builder, tests.  The format it reads is include/hindsight/trace_format.h.
+ *
+ * Layers, bottom up:
+ *
+ *   hs_trace_list_procs()   TRACE/procs/<pid>.<n>/ folders, sorted
+ *   hs_trace_file_*         one .hst file: header, chunk index, one chunk
+ *                           checked (XXH64) and decompressed (zstd)
+ *   hs_trace_code_*         all of code.hst, parsed once, then read-only:
+ *                           share one between threads
+ *   hs_trace_decoder_*      decodes stream chunks, in order or starting at
+ *                           any chunk (a sync point), calls a visitor,
+ *                           rebuilds every thread's registers and checks
+ *                           them against the recorder's register dumps
+ *   hs_trace_image_*        the three above for one process image
+ *
+ * Errors: every fallible call returns 0 or -errno (-EBADMSG for a damaged
+ * or inconsistent recording, -EIO for a failed read, -ENOMEM) and, when
+ * `err` is not NULL, writes one line naming the file and the chunk.
+ *
+ * Threads: a file, a code table and a decoder may each be used by one
+ * thread at a time; a file and a code table are not modified after they are
+ * opened, so many threads may read them at once, each with its own
+ * hs_trace_chunk and decoder.
+ *
+ * Guest state: a thread's registers are Valgrind's VexGuestAMD64State
+ * (3.19 layout, HS_GUEST_STATE_SIZE bytes), handed out as raw bytes so
+ * that users need no Valgrind headers; hs_trace_regs_get() extracts the
+ * architectural registers.
+ */
+#ifndef HINDSIGHT_TRACE_H
+#define HINDSIGHT_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hindsight/trace_format.h"
+
+/* ---- errors ------------------------------------------------------------ */
+
+struct hs_trace_err {
+	char msg[384]; /* one line, no trailing newline; "" when none */
+};
+
+/* ---- little-endian readers (also for parsing event payloads) ----------- */
+
+static inline uint16_t hs_trace_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+
+static inline uint32_t hs_trace_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t hs_trace_le64(const uint8_t *p)
+{
+	return (uint64_t)hs_trace_le32(p) | (uint64_t)hs_trace_le32(p + 4) << 32;
+}
+
+/* ---- process images ------------------------------------------------------ */
+
+struct hs_trace_proc {
+	uint32_t pid;
+	uint32_t exec_index;
+	char name[24]; /* "<pid>.<n>" */
+	char *dir;     /* "TRACE/procs/<pid>.<n>", owned by the array */
+};
+
+/* Lists TRACE/procs/<pid>.<n>/ sorted by pid, then n.  On success the
+ * caller owns *procs and frees it with hs_trace_procs_free(*procs, *n).
+ * A folder with no process image is not an error (*n == 0). */
+int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
+			size_t *n, struct hs_trace_err *err);
+void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n);
+
+/* ---- one .hst file -------------------------------------------------------- */
+
+struct hs_trace_file_header {
+	char magic[8];
+	uint32_t version, header_size, pid, ppid, exec_index, flags;
+	uint64_t start_ns;
+	uint32_t parent_pid, parent_exec;
+	uint64_t parent_t;
+};
+
+struct hs_trace_chunk_info {
+	uint64_t offset; /* of the chunk header in the file */
+	uint64_t seq, first_t;
+	uint32_t flags, raw_size, comp_size;
+	uint64_t payload_xxh;
+};
+
+struct hs_trace_file;
+
+/* Reads and checks the file header (magic must equal `magic`, e.g.
+ * HS_STREAM_MAGIC), then indexes every chunk header (each one checked).
+ * Payloads are read later, by hs_trace_file_read_chunk().  A last chunk
+ * cut short by the end of the file is left out of the index and flags the
+ * file as truncated; that is not an error.  Caller frees with
+ * hs_trace_file_close(). */
+int hs_trace_file_open(const char *path, const char *magic,
+		       struct hs_trace_file **out, struct hs_trace_err *err);
+void hs_trace_file_close(struct hs_trace_file *f); /* accepts NULL */
+
+/* Reads only the 64-byte header of the file at path and checks it. */
+int hs_trace_read_file_header(const char *path, const char *magic,
+			      struct hs_trace_file_header *hdr,
+			      struct hs_trace_err *err);
+
+/* Borrowed, valid until hs_trace_file_close(). */
+const char *hs_trace_file_path(const struct hs_trace_file *f);
+const struct hs_trace_file_header *hs_trace_file_header(const struct hs_trace_file *f);
+size_t hs_trace_file_chunk_count(const struct hs_trace_file *f);
+const struct hs_trace_chunk_info *hs_trace_file_chunk_info(const struct hs_trace_file *f,
+							   size_t i);
+/* True when the file ends inside a chunk (an interrupted recording). */
+bool hs_trace_file_truncated(const struct hs_trace_file *f);
+/* True when the last indexed chunk has HS_CHUNK_LAST and nothing is cut. */
+bool hs_trace_file_has_last(const struct hs_trace_file *f);
+
+/* A decompressed chunk.  Zero-initialise it, pass it to any number of
+ * hs_trace_file_read_chunk() calls (its buffers are reused), then release
+ * it with hs_trace_chunk_release(). */
+struct hs_trace_chunk {
+	struct hs_trace_chunk_info info;
+	const char *path;    /* borrowed from the file, for error messages */
+	uint8_t *data;       /* info.raw_size bytes, owned by the chunk */
+	size_t size;
+	/* private */
+	uint8_t *comp;
+	size_t comp_cap, data_cap;
+	void *dctx;
+};
+
+/* Reads chunk i, checks its payload XXH64 and decompresses it. */
+int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,
+			     struct hs_trace_chunk *c, struct hs_trace_err *err);
+void hs_trace_chunk_release(struct hs_trace_chunk *c);
+
+/* ---- code.hst -------------------------------------------------------- */
+
+struct hs_trace_insn {
+	uint64_t addr;
+	uint32_t len;
+	const uint8_t *bytes; /* the code as translated */
+};
+
+/* One translation (superblock). */
+struct hs_trace_sb {
+	uint32_t sb_id;
+	uint32_t n_insns;
+	uint32_t n_ops;
+	const struct hs_trace_insn *insns;
+};
+
+struct hs_trace_code;
+
+/* Loads and checks every CODE_SB record of code.hst.  A truncated
+ * code.hst loads what is whole and is flagged (hs_trace_code_truncated).
+ * Caller frees with hs_trace_code_free(). */
+int hs_trace_code_load(const char *path, struct hs_trace_code **out,
+		       struct hs_trace_err *err);
+void hs_trace_code_free(struct hs_trace_code *code); /* accepts NULL */
+/* NULL when sb_id is unknown.  Borrowed, valid until hs_trace_code_free(). */
+const struct hs_trace_sb *hs_trace_code_sb(const struct hs_trace_code *code,
+					   uint32_t sb_id);
+size_t hs_trace_code_sb_count(const struct hs_trace_code *code);
+bool hs_trace_code_truncated(const struct hs_trace_code *code);
+
+/* ---- registers ------------------------------------------------------------ */
+
+/* The architectural registers in a VexGuestAMD64State.  gpr[] is in
+ * hardware encoding order: rax rcx rdx rbx rsp rbp rsi rdi r8..r15. */
+struct hs_trace_regs {
+	uint64_t gpr[16];
+	uint64_t rip;
+	uint64_t rflags; /* computed from the lazy flags thunk */
+	uint64_t fs_base;
+	uint8_t ymm[16][32]; /* little endian: ymm[i][0] is the low byte */
+	uint64_t sseround;
+	uint32_t ftop;
+	uint64_t fpreg[8];
+	uint8_t fptag[8];
+	uint64_t fpround;
+	uint64_t fc3210;
+};
+
+extern const char *const hs_trace_gpr_names[16];
+
+/* state: HS_GUEST_STATE_SIZE bytes, any alignment. */
+void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out);
+
+/* ---- the decoder ------------------------------------------------------- */
+
+/* Callbacks, all optional (NULL).  Each returns 0 to go on; anything else
+ * stops hs_trace_decoder_chunk(), which returns that value.  Pointers
+ * passed in are borrowed for the duration of the call.
+ *
+ * Time: t is the number of instructions retired before the moment
+ * reported.  insn() reports the instruction that takes the state from t
+ * to t + 1 (so the first is t = 0), store() a store made by the
+ * instruction that retires as t, event() and regs() things that happen at
+ * state t, between instructions. */
+struct hs_trace_visitor {
+	void *ctx;
+	/* a stream chunk starts: its first_t is the t of what follows */
+	int (*chunk)(void *ctx, const struct hs_trace_chunk_info *info);
+	/* one instruction retired */
+	int (*insn)(void *ctx, uint64_t t, uint32_t tid, uint64_t rip);
+	/* memory written by instrumented code: STORE, STOREG with a true
+	 * guard, MEMCOPY (CAS results, dirty helpers such as FXSAVE) */
+	int (*store)(void *ctx, uint64_t t, uint32_t tid, uint64_t addr,
+		     uint32_t size, const uint8_t *bytes);
+	/* every event record (tag < HS_SB_ID_FIRST), after the decoder has
+	 * applied it; tid is the running thread, see the payload for the
+	 * thread an event is about */
+	int (*event)(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
+		     const uint8_t *payload, uint32_t len);
+	/* an HS_EV_REGS dump of thread tid, after it has been checked and
+	 * adopted; state is HS_GUEST_STATE_SIZE bytes */
+	int (*regs)(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
+		    const uint8_t *state);
+};
+
+#define HS_TRACE_MISMATCH_KEEP 8
+
+/* One register that differed between the decoder and a dump. */
+struct hs_trace_mismatch {
+	uint64_t t;
+	uint32_t tid;
+	char reg[16];       /* "rax", "rflags", "ymm3", "fpreg2", "exit-t" */
+	uint32_t size;      /* bytes in expected and got */
+	uint8_t expected[32]; /* from the dump, little endian */
+	uint8_t got[32];      /* reconstructed by the decoder */
+};
+
+struct hs_trace_stats {
+	uint64_t chunks;
+	uint64_t instructions;   /* retired in the chunks decoded */
+	uint64_t sb_records;
+	uint64_t sb_aborts;
+	uint64_t events;
+	uint64_t stores;
+	uint64_t syscalls;       /* HS_EV_SYSCALL_ENTER */
+	uint64_t regs_dumps;
+	uint64_t regs_checked;   /* SYNC/RESUME dumps compared */
+	uint64_t regs_mismatches; /* registers that differed, all dumps */
+	uint32_t threads;        /* distinct tids seen */
+	uint32_t n_kept;         /* entries used in mismatch[] */
+	struct hs_trace_mismatch mismatch[HS_TRACE_MISMATCH_KEEP];
+	bool saw_exit;           /* an HS_EV_EXIT record was decoded */
+	bool ends_with_exit;     /* ... and it was the last record so far */
+	uint32_t exit_kind;      /* enum hs_exit_kind */
+	int32_t exit_value;
+	uint32_t exit_threads;
+};
+
+struct hs_trace_decoder;
+
+/* code is borrowed and must outlive the decoder.  visitor may be NULL; it
+ * is copied.  Caller frees with hs_trace_decoder_free(). */
+int hs_trace_decoder_new(const struct hs_trace_code *code,
+			 const struct hs_trace_visitor *visitor,
+			 struct hs_trace_decoder **out);
+void hs_trace_decoder_free(struct hs_trace_decoder *d); /* accepts NULL */
+
+/* Register checking at SYNC/RESUME dumps is on by default. */
+void hs_trace_decoder_set_check(struct hs_trace_decoder *d, bool on);
+
+/* Decodes one stream chunk.  Chunks may be given in order (then first_t
+ * must continue the previous chunk's t) or starting anywhere: the decoder
+ * resets its delta state at every chunk and takes each thread's state from
+ * the chunk's SYNC dumps. */
+int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
+			   const struct hs_trace_chunk *c,
+			   struct hs_trace_err *err);
+
+/* Borrowed; valid until the next decoder call. */
+const struct hs_trace_stats *hs_trace_decoder_stats(const struct hs_trace_decoder *d);
+uint64_t hs_trace_decoder_t(const struct hs_trace_decoder *d);
+uint32_t hs_trace_decoder_tid(const struct hs_trace_decoder *d); /* 0: none */
+/* The reconstructed state of thread tid, or NULL if the decoder has none. */
+const uint8_t *hs_trace_decoder_state(const struct hs_trace_decoder *d,
+				      uint32_t tid);
+
+/* ---- one process image ------------------------------------------------- */
+
+struct hs_trace_image {
+	char *dir;
+	struct hs_trace_file *stream;
+	struct hs_trace_code *code;
+};
+
+/* Opens dir/stream.hst and loads dir/code.hst.  Caller frees with
+ * hs_trace_image_close(). */
+int hs_trace_image_open(const char *dir, struct hs_trace_image **out,
+			struct hs_trace_err *err);
+void hs_trace_image_close(struct hs_trace_image *img); /* accepts NULL */
+
+/* Decodes every chunk of the stream in order.  stats receives the totals
+ * (also on failure: what was decoded so far).  *complete is set to true
+ * when the recording is whole: the stream's last chunk has HS_CHUNK_LAST,
+ * ends with HS_EV_EXIT, and neither file is truncated. */
+int hs_trace_image_decode(struct hs_trace_image *img,
+			  const struct hs_trace_visitor *visitor,
+			  bool check, struct hs_trace_stats *stats,
+			  bool *complete, struct hs_trace_err *err);
+
+#endif

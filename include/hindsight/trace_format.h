@@ -1,0 +1,238 @@
+/* trace_format.h - the on-disk format of a raw Hindsight recording.
+ *
+ * This header is the specification. The recorder (a Valgrind tool that has
+ * no libc) writes it and the trace reader decodes it, so it holds only
+ * constants, packed layouts and comments: no code, no libc types beyond
+ * <stdint.h>.
+ *
+ * A recording is a folder:
+ *
+ *   TRACE/meta.json               written by `hindsight record` (json-c):
+ *                                 command, env, cwd, times, status, exit
+ *   TRACE/procs/<pid>.<n>/        one folder per recorded process image;
+ *                                 n counts exec()s of the same pid from 0
+ *      stream.hst                 execution stream: what ran, in order
+ *      code.hst                   static description of every translation
+ *
+ * Both .hst files are a file header followed by chunks.  Every chunk is one
+ * zstd frame and a sync point: the first records of every stream chunk are
+ * a THREAD_RUN plus a full REGS dump of every live thread, and all delta
+ * state (below) starts from zero.  A reader may therefore start decoding at
+ * any stream chunk, given the whole code.hst.
+ *
+ * All integers are little endian.  Records are packed with no padding; read
+ * them with explicit little-endian loads, never by casting a struct.
+ *
+ * TIME.  t counts retired guest instructions of the process, all threads
+ * together, in execution order.  Each iteration of a `rep`-prefixed
+ * instruction is one instruction (that is how Valgrind executes them, and
+ * callgrind's Ir and lackey agree).  An instruction that faults does not
+ * retire.  "State at t" is after t instructions, before instruction t+1.
+ *
+ * INVARIANTS.
+ *  - sb_ids are unique within a process image and never reused; a
+ *    translation's CODE_SB record is in code.hst no later than the stream
+ *    chunk that first executes it is in stream.hst.
+ *  - Chunks are numbered from 0 with no gaps (seq).  A chunk is written
+ *    whole or not at all as far as its checksum can tell.
+ *  - A complete stream's last chunk has HS_CHUNK_LAST and ends with an
+ *    HS_EV_EXIT record.  Anything else is an incomplete recording.
+ */
+#ifndef HINDSIGHT_TRACE_FORMAT_H
+#define HINDSIGHT_TRACE_FORMAT_H
+
+#include <stdint.h>
+
+#define HS_TRACE_FORMAT_VERSION 1
+
+/* ---- file header (64 bytes) -------------------------------------------
+ *   0  char[8] magic        HS_STREAM_MAGIC or HS_CODE_MAGIC
+ *   8  u32     version      HS_TRACE_FORMAT_VERSION
+ *  12  u32     header_size  64
+ *  16  u32     pid
+ *  20  u32     ppid
+ *  24  u32     exec_index   n in <pid>.<n>
+ *  28  u32     flags        HS_FILE_FORKED: this image began as a fork
+ *  32  u64     start_ns     CLOCK_REALTIME at start
+ *  40  u32     parent_pid   for a fork child: the parent; else 0
+ *  44  u32     parent_exec  the parent's exec_index
+ *  48  u64     parent_t     for a fork child: parent's t at the fork
+ *  56  u64     xxh64        XXH64(bytes 0..55, seed 0)
+ */
+#define HS_STREAM_MAGIC "HSSTRM01"
+#define HS_CODE_MAGIC   "HSCODE01"
+#define HS_FILE_HEADER_SIZE 64
+#define HS_FILE_FORKED 0x1u
+
+/* ---- chunk header (48 bytes), followed by comp_size bytes of zstd ------
+ *   0  u32 magic        HS_CHUNK_MAGIC
+ *   4  u32 flags        HS_CHUNK_LAST on the final chunk of a stream
+ *   8  u64 seq          0, 1, 2, ...
+ *  16  u64 first_t      stream: t at the start of this chunk; code: 0
+ *  24  u32 raw_size     bytes after decompression
+ *  28  u32 comp_size    bytes of the zstd frame that follows
+ *  32  u64 payload_xxh  XXH64(compressed payload, seed 0)
+ *  40  u64 header_xxh   XXH64(bytes 0..39, seed 0)
+ */
+#define HS_CHUNK_MAGIC 0x4b435348u /* "HSCK" */
+#define HS_CHUNK_HEADER_SIZE 48
+#define HS_CHUNK_LAST 0x1u
+#define HS_CHUNK_MAX_RAW (64u << 20) /* readers reject larger chunks */
+
+/* ---- stream records ----------------------------------------------------
+ * A record starts with a u32.  Values >= HS_SB_ID_FIRST are an SB record;
+ * smaller values are an event tag, followed by u32 payload length and the
+ * payload.
+ *
+ * SB record: u32 sb_id, then the slots of that translation's ops (see
+ * code records) in op order, up to and including the first EXIT slot whose
+ * taken byte is 1, or to the end of the op list.
+ */
+#define HS_SB_ID_FIRST 0x100u
+
+enum hs_event {
+	/* u32 tid, u32 reason, u32 size, u8 state[size]: the whole
+	 * VexGuestAMD64State of thread tid (valgrind 3.19 layout, 928 bytes). */
+	HS_EV_REGS = 1,
+	/* u32 tid, u32 lwpid: tid runs from here on. */
+	HS_EV_THREAD_RUN = 2,
+	/* u32 parent_tid, u32 child_tid */
+	HS_EV_THREAD_CREATE = 3,
+	/* u32 tid */
+	HS_EV_THREAD_EXIT = 4,
+	/* u32 tid, u32 sysno, u64 args[6] */
+	HS_EV_SYSCALL_ENTER = 5,
+	/* u32 tid, u32 sysno, u32 failed, u32 pad, u64 result (errno if
+	 * failed, else the value, which the kernel put in rax). */
+	HS_EV_SYSCALL_EXIT = 6,
+	/* u64 addr, u32 source (enum hs_mem_source), u32 pad, u8 bytes[...]:
+	 * memory written outside instrumented code, or initial contents. */
+	HS_EV_MEM = 7,
+	/* u64 addr, u64 len, u32 prot (PROT_*), u32 kind (enum hs_map_kind),
+	 * u32 flags (HS_MAP_*), u32 pad, u64 file_offset, u64 dev, u64 ino,
+	 * u64 content_xxh (XXH64 of the mapped bytes when HS_MAP_FILE),
+	 * u32 path_len, u32 build_id_len, path bytes, build-id bytes.
+	 * Contents: zero unless HS_MAP_FILE (read from the file and checked
+	 * against content_xxh) or HS_EV_MEM records follow (HS_MAP_COPIED). */
+	HS_EV_MAP = 8,
+	/* u64 addr, u64 len */
+	HS_EV_UNMAP = 9,
+	/* u64 addr, u64 len, u32 prot, u32 pad */
+	HS_EV_MPROTECT = 10,
+	/* u64 from, u64 to, u64 len: mremap moved these bytes */
+	HS_EV_REMAP = 11,
+	/* u32 tid, i32 signo, u32 on_alt_stack: delivery begins; a REGS dump
+	 * with HS_REGS_SIGNAL and the frame as HS_EV_MEM follow. */
+	HS_EV_SIGNAL = 12,
+	/* u32 tid, i32 signo: the handler returned (rt_sigreturn). */
+	HS_EV_SIGRETURN = 13,
+	/* u32 tid, u32 fd, u8 bytes[...]: a successful write to fd 1 or 2. */
+	HS_EV_OUTPUT = 14,
+	/* u32 tid, u32 offset, u32 size, u8 bytes[size]: the core wrote this
+	 * part of the guest state (syscall results, client requests). */
+	HS_EV_REG_WRITE = 15,
+	/* u32 sb_id, u32 retired, then the slot bytes of the ops of the first
+	 * `retired` instructions.  Replaces the SB record of a translation
+	 * that a synchronous fault interrupted; instruction `retired` faulted.
+	 * The delta state of sb_id is then reset to zero. */
+	HS_EV_SB_ABORT = 16,
+	/* u32 tid, u32 child_pid */
+	HS_EV_FORK = 17,
+	/* u32 tid, path bytes: execve() is about to replace this image. */
+	HS_EV_EXEC = 18,
+	/* u32 kind (HS_EXIT_*), i32 value (status or signal), u64 total_t,
+	 * u32 threads (ever created, main included), u32 pad. */
+	HS_EV_EXIT = 19,
+	/* key=value\n text: argv0, exe, pid, ppid ... first record of a stream */
+	HS_EV_PROCESS = 20,
+};
+
+enum hs_regs_reason {
+	HS_REGS_SYNC = 1,    /* chunk start: the reader's state must match */
+	HS_REGS_RESUME = 2,  /* thread resumes after the core ran (syscall,
+			      * client request, switch): must match once the
+			      * SYSCALL_EXIT/REG_WRITE records are applied */
+	HS_REGS_SIGNAL = 3,  /* signal delivery or return: authoritative */
+	HS_REGS_START = 4,   /* a thread's or process's first state */
+};
+
+enum hs_mem_source {
+	HS_MEM_INITIAL = 1,   /* contents of a mapping when it appeared */
+	HS_MEM_SYSCALL = 2,   /* the kernel wrote it (read, stat, ...) */
+	HS_MEM_SIGNAL = 3,    /* signal frame */
+	HS_MEM_CORE = 4,      /* the Valgrind core, other reasons */
+};
+
+enum hs_map_kind {
+	HS_MAPK_STARTUP = 1, HS_MAPK_MMAP = 2, HS_MAPK_BRK = 3,
+	HS_MAPK_STACK_SIGNAL = 4,
+};
+
+#define HS_MAP_FILE   0x1u /* backed by a file (path, dev, ino valid) */
+#define HS_MAP_COPIED 0x2u /* HS_EV_MEM records with the contents follow */
+#define HS_MAP_SHARED 0x4u /* MAP_SHARED, or unknown sharing */
+
+enum hs_exit_kind {
+	HS_EXIT_STATUS = 1,  /* exit(value) */
+	HS_EXIT_SIGNAL = 2,  /* killed by signal value */
+	HS_EXIT_EXEC = 3,    /* replaced by execve; see the next image */
+};
+
+/* ---- code records --------------------------------------------------------
+ * u32 tag (HS_CODE_SB), u32 payload length, payload:
+ *   u32 sb_id, u32 n_insns, u32 n_ops, u32 max_record_len, then
+ *   n_insns x { u64 addr, u8 len, u8 bytes[len] }   the code as translated
+ *   n_ops   x op
+ *
+ * op: u8 kind, u8 flags, u16 insn, u32 size, then per kind:
+ *   IMARK      -                          insn `insn` starts here
+ *   PUT        u32 offset                 slot: value[size]
+ *   PUT_CONST  u32 offset, u8 value[size] no slot
+ *   PUTI       u32 base, u32 n_elems, i32 bias
+ *                                         slots: u32 ix, value[size];
+ *                                         offset = base + ((ix + bias) %
+ *                                         n_elems) * size
+ *   STORE      -                          slots: u64 addr, data[size]
+ *   STOREG     -                          slots: u8 guard, u64 addr,
+ *                                         data[size]; no store if guard 0
+ *   MEMCOPY    -                          slots: u64 addr, data[size]
+ *                                         (CAS result, dirty-helper write)
+ *   EXIT       u32 jumpkind, u64 dst      slot: u8 taken
+ *   NEXT       u32 jumpkind               slot: u64 next rip
+ *   NEXT_CONST u32 jumpkind, u64 dst      no slot
+ *
+ * Delta coding: every slot of 1, 2, 4 or 8 bytes except u8 guard/taken is
+ * stored as (value - previous value of the same slot) modulo 2^bits; slots
+ * of 16 or 32 bytes as value XOR previous.  MEMCOPY data and slots whose op
+ * has HS_OPF_RAW are stored raw.  "Previous" is this sb_id's last executed
+ * value of that slot in this chunk, zero at chunk start and after an
+ * SB_ABORT of this sb_id.  A slot not reached (after a taken exit) keeps its
+ * previous value.
+ *
+ * Retirement: instruction k retires when the next IMARK is reached, or
+ * when an EXIT taken in it or the NEXT at the end has a jumpkind that
+ * completes it.  Jumpkinds that do not retire the instruction: NoDecode,
+ * MapFail, InvalICache, EmFail, SigILL, SigSEGV, SigBUS, SigFPE*
+ * (VEX enum values from libvex_ir.h, see hs_jumpkind_retires()).
+ */
+enum hs_code_tag { HS_CODE_SB = 1 };
+
+enum hs_op_kind {
+	HS_OP_IMARK = 1,
+	HS_OP_PUT = 2,
+	HS_OP_PUT_CONST = 3,
+	HS_OP_PUTI = 4,
+	HS_OP_STORE = 5,
+	HS_OP_STOREG = 6,
+	HS_OP_MEMCOPY = 7,
+	HS_OP_EXIT = 8,
+	HS_OP_NEXT = 9,
+	HS_OP_NEXT_CONST = 10,
+};
+
+#define HS_OPF_RAW 0x1u /* slots stored without delta coding */
+
+#define HS_OP_HEADER_SIZE 8
+#define HS_GUEST_STATE_SIZE 928 /* sizeof(VexGuestAMD64State), 3.19 */
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install every Debian package Hindsight needs. Idempotent: packages that
+# are already installed are skipped, and apt is not touched at all when
+# nothing is missing.
+set -eu
+
+PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3
+ libzstd-dev zstd libxxhash-dev libjson-c-dev libcmocka-dev
+ libfuse3-dev fuse3 libcapstone-dev libdw-dev libelf-dev
+ libmicrohttpd-dev libseccomp-dev"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
