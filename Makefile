@@ -14,7 +14,7 @@
 CC      ?= cc
 B       := build
 CFLAGS  ?= -O2 -g
-WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wno-format-truncation
 CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
 VEX_INC := /usr/include/valgrind
 VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind

@@ -38,7 +38,7 @@ static struct {
 	Int lwpid;
 } threads[REC_MAX_THREADS];
 static ThreadId current_tid = VG_INVALID_THREADID;
-static UInt threads_created = 1;
+static UInt threads_created = 0;
 static Bool saw_exit_group;
 static Int exit_group_status;
 
@@ -504,7 +504,7 @@ static void atfork_child(ThreadId tid)
 		threads[t].signalled = False;
 	}
 	current_tid = tid;
-	threads_created = 1;
+	threads_created = 0;
 	saw_exit_group = False;
 	rec_stream_after_fork_child();
 	emit_process_info();
@@ -539,7 +539,7 @@ static void fini(Int exitcode)
 	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);
 	rec_put_u32(p + 4, saw_exit_group ? (UInt)exit_group_status : (UInt)exitcode);
 	rec_put_u64(p + 8, rec_icount);
-	rec_put_u32(p + 16, threads_created);
+	rec_put_u32(p + 16, threads_created ? threads_created : 1);
 	rec_put_u32(p + 20, 0);
 	rec_stream_flush(True);
 	rec_stream_close();

@@ -84,9 +84,9 @@ struct trace_uop {
 	uint16_t insn;
 	uint16_t pad;
 	uint32_t size;     /* value/data bytes */
-	uint32_t off;      /* guest state offset; PUTI base; PUTC pool offset */
+	uint32_t off;      /* guest state offset (PUT*), PUTI base */
 	uint32_t prev;     /* offset of this op's values in the sb's prev area */
-	uint32_t n_elems;  /* PUTI */
+	uint32_t n_elems;  /* PUTI; PUTC: offset of the value in the pool */
 	uint64_t imm;      /* EXIT/NEXTC dst, PUTC8 value, PUTI bias (i32) */
 };
 

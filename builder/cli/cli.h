@@ -1,0 +1,37 @@
+/* cli.h - private to builder/cli: the `hindsight` subcommands.
+ *
+ * Each subcommand is `int cli_<name>_main(int argc, char **argv)` with
+ * argv[0] the subcommand's name, and returns the process exit status.  Only
+ * the CLI calls exit(); everything below it returns -errno.
+ */
+#ifndef HS_CLI_H
+#define HS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int cli_record_main(int argc, char **argv);
+int cli_info_main(int argc, char **argv);
+int cli_trace_check_main(int argc, char **argv);
+
+/* Summary of one recorded process image, read from the end of its stream
+ * (cli_meta.c). */
+struct cli_image {
+	char name[64];          /* "<pid>.<n>" */
+	unsigned pid, exec_index;
+	int complete;           /* the stream ends with an EXIT record */
+	uint32_t exit_kind;     /* HS_EXIT_*, when complete */
+	int32_t exit_value;
+	uint64_t instructions;  /* t at the end (or at the last chunk start) */
+	uint32_t threads;
+	uint64_t bytes;         /* stream.hst + code.hst on disk */
+};
+
+/* Fill *out with one entry per folder of TRACE/procs, sorted by name.
+ * Caller frees *out with free(). */
+int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n);
+
+/* Directory holding the recorder tool, next to this executable. */
+int cli_tool_dir(char *buf, size_t cap);
+
+#endif

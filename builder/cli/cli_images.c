@@ -1,0 +1,195 @@
+/* cli_images.c - a cheap summary of each recorded process image.
+ *
+ * `record` and `info` need totals (instructions, threads, exit) without
+ * decoding a whole recording: the stream's final EXIT record has them.  We
+ * walk the chunk headers (seeking over payloads) and decompress only the
+ * last chunk.
+ */
+#include "cli.h"
+#include "hindsight/trace_format.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static int read_full(int fd, void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = pread(fd, (char *)buf + done, n - done, off + done);
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ENODATA;
+		done += r;
+	}
+	return 0;
+}
+
+/* Look at the final record of the last chunk. */
+static void read_tail(int fd, off_t off, const unsigned char *hdr,
+		      struct cli_image *img)
+{
+	uint32_t raw_size = le32(hdr + 24), comp_size = le32(hdr + 28);
+	unsigned char *comp = NULL, *raw = NULL;
+	const unsigned char *r;
+
+	if (raw_size < 32 || raw_size > HS_CHUNK_MAX_RAW)
+		return;
+	comp = malloc(comp_size);
+	raw = malloc(raw_size);
+	if (!comp || !raw)
+		goto out;
+	if (read_full(fd, comp, comp_size, off + HS_CHUNK_HEADER_SIZE) < 0)
+		goto out;
+	if (XXH64(comp, comp_size, 0) != le64(hdr + 32))
+		goto out;
+	if (ZSTD_decompress(raw, raw_size, comp, comp_size) != raw_size)
+		goto out;
+	r = raw + raw_size - 32;
+	if (le32(r) != HS_EV_EXIT || le32(r + 4) != 24)
+		goto out;
+	img->complete = (le32(hdr + 4) & HS_CHUNK_LAST) != 0;
+	img->exit_kind = le32(r + 8);
+	img->exit_value = (int32_t)le32(r + 12);
+	img->instructions = le64(r + 16);
+	img->threads = le32(r + 24);
+out:
+	free(comp);
+	free(raw);
+}
+
+static int scan_stream(const char *path, struct cli_image *img)
+{
+	unsigned char fh[HS_FILE_HEADER_SIZE], ch[HS_CHUNK_HEADER_SIZE];
+	unsigned char last[HS_CHUNK_HEADER_SIZE];
+	off_t off = HS_FILE_HEADER_SIZE, last_off = -1;
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		goto out;
+	}
+	img->bytes += st.st_size;
+	if (read_full(fd, fh, sizeof fh, 0) < 0 ||
+	    memcmp(fh, HS_STREAM_MAGIC, 8) != 0 ||
+	    XXH64(fh, 56, 0) != le64(fh + 56)) {
+		err = -EBADMSG;
+		goto out;
+	}
+	img->pid = le32(fh + 16);
+	img->exec_index = le32(fh + 24);
+	while (read_full(fd, ch, sizeof ch, off) == 0) {
+		if (le32(ch) != HS_CHUNK_MAGIC || XXH64(ch, 40, 0) != le64(ch + 40))
+			break;
+		if (off + HS_CHUNK_HEADER_SIZE + (off_t)le32(ch + 28) > st.st_size)
+			break; /* payload cut short */
+		memcpy(last, ch, sizeof ch);
+		last_off = off;
+		img->instructions = le64(ch + 16);
+		off += HS_CHUNK_HEADER_SIZE + le32(ch + 28);
+	}
+	if (last_off >= 0 && (le32(last + 4) & HS_CHUNK_LAST))
+		read_tail(fd, last_off, last, img);
+out:
+	close(fd);
+	return err;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct cli_image *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->exec_index < y->exec_index ? -1 : x->exec_index > y->exec_index;
+}
+
+int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
+{
+	char path[PATH_MAX];
+	struct cli_image *v = NULL;
+	struct dirent *de;
+	int count = 0, cap = 0, err = 0;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof path, "%s/procs", trace_dir);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		if (count == cap) {
+			struct cli_image *nv;
+			cap = cap ? cap * 2 : 8;
+			nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				err = -ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		memset(&v[count], 0, sizeof v[count]);
+		snprintf(v[count].name, sizeof v[count].name, "%s", de->d_name);
+		snprintf(path, sizeof path, "%s/procs/%s/code.hst", trace_dir, de->d_name);
+		if (stat(path, &st) == 0)
+			v[count].bytes += st.st_size;
+		snprintf(path, sizeof path, "%s/procs/%s/stream.hst", trace_dir, de->d_name);
+		scan_stream(path, &v[count]);
+		count++;
+	}
+	qsort(v, count, sizeof *v, by_name);
+	*out = v;
+	*n = count;
+	v = NULL;
+out:
+	closedir(d);
+	free(v);
+	return err;
+}
+
+int cli_tool_dir(char *buf, size_t cap)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (len < 0)
+		return -errno;
+	exe[len] = 0;
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = 0;
+	if ((size_t)snprintf(buf, cap, "%s/../lib/hindsight/valgrind", exe) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}

@@ -1,0 +1,528 @@
+/* cmd_record.c - `hindsight record`: run a program under the recorder.
+ *
+ * The recording folder is created first with meta.json saying "recording";
+ * only after the program and every recorded process have finished does
+ * meta.json say "complete".  A killed recorder therefore leaves a trace that
+ * `info` reports as incomplete, never one that looks whole.
+ */
+#include "cli.h"
+#include "hindsight/trace_format.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECORDER_VERSION "0.1.0"
+
+extern char **environ;
+
+struct record_opts {
+	const char *out_dir;
+	int force;
+	int level;
+	char **prog_argv; /* PROG ARGS..., NULL-terminated (borrowed argv) */
+};
+
+static pid_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hindsight record [-o TRACE_DIR] [--force] [--level N] [--] PROG [ARGS...]\n"
+		   "  -o TRACE_DIR  where to write the recording (default: a new folder under\n"
+		   "                ~/.local/share/hindsight, with a 'latest' link)\n"
+		   "  --force       replace TRACE_DIR if it is an existing recording\n"
+		   "  --level N     zstd level used while recording, 1..19 (default 1)\n");
+}
+
+static int parse(int argc, char **argv, struct record_opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->level = 1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+			o->out_dir = argv[++i];
+		} else if (strcmp(a, "--force") == 0) {
+			o->force = 1;
+		} else if (strcmp(a, "--level") == 0 && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 1 || v > 19) {
+				fprintf(stderr, "hindsight record: --level must be 1..19\n");
+				return -EINVAL;
+			}
+			o->level = (int)v;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (a[0] == '-') {
+			fprintf(stderr, "hindsight record: unknown option '%s'\n", a);
+			usage(stderr);
+			return -EINVAL;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "hindsight record: no program given\n");
+		usage(stderr);
+		return -EINVAL;
+	}
+	o->prog_argv = argv + i;
+	return 0;
+}
+
+/* PATH lookup as execvp does it; -ENOENT or -EACCES like the shell's 127/126. */
+static int resolve_program(const char *name, char *out, size_t cap)
+{
+	const char *path = getenv("PATH");
+	int saw_eacces = 0;
+
+	if (strchr(name, '/')) {
+		if (access(name, F_OK) != 0)
+			return -ENOENT;
+		if (!realpath(name, out))
+			return -errno;
+		return access(out, X_OK) == 0 ? 0 : -EACCES;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t len = colon ? (size_t)(colon - path) : strlen(path);
+		char cand[PATH_MAX];
+		struct stat st;
+		snprintf(cand, sizeof cand, "%.*s/%s", (int)len, len ? path : ".", name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(cand, X_OK) == 0) {
+				if (!realpath(cand, out))
+					return -errno;
+				return 0;
+			}
+			saw_eacces = 1;
+		}
+		path += len + (colon ? 1 : 0);
+	}
+	(void)cap;
+	return saw_eacces ? -EACCES : -ENOENT;
+}
+
+/* Only 64-bit x86 ELF files (or #! scripts) can be recorded, and never
+ * setuid ones: Valgrind cannot run those with their privileges. */
+static int check_target(const char *path)
+{
+	unsigned char h[20];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "hindsight record: %s: is a directory\n", path);
+		return -EISDIR;
+	}
+	if (st.st_mode & (S_ISUID | S_ISGID)) {
+		fprintf(stderr, "hindsight record: %s: setuid/setgid programs cannot be recorded\n", path);
+		return -EPERM;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "hindsight record: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, h, sizeof h);
+	close(fd);
+	if (n >= 2 && h[0] == '#' && h[1] == '!')
+		return 0;
+	if (n < 20 || memcmp(h, "\177ELF", 4) != 0) {
+		fprintf(stderr, "hindsight record: %s: not an ELF executable or script\n", path);
+		return -ENOEXEC;
+	}
+	if (h[4] != 2 || h[18] != 62 /* EM_X86_64 */) {
+		fprintf(stderr, "hindsight record: %s: only 64-bit x86-64 programs can be recorded "
+			"(this one is %s)\n", path, h[4] == 1 ? "32-bit" : "for another machine");
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p) < 0 ? -1 : 0;
+}
+
+static int is_empty_dir(const char *dir)
+{
+	struct dirent *de;
+	int empty = 1;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/* Create TRACE_DIR, or the next free default folder. */
+static int make_trace_dir(const struct record_opts *o, const char *prog, char *out, size_t cap)
+{
+	char meta[PATH_MAX];
+	const char *base_name;
+	int k;
+
+	if (o->out_dir) {
+		if (mkdir(o->out_dir, 0755) == 0)
+			goto done;
+		if (errno != EEXIST) {
+			fprintf(stderr, "hindsight record: cannot create %s: %s\n", o->out_dir, strerror(errno));
+			return -errno;
+		}
+		if (!o->force) {
+			fprintf(stderr, "hindsight record: %s already exists; use --force to replace it\n", o->out_dir);
+			return -EEXIST;
+		}
+		snprintf(meta, sizeof meta, "%s/meta.json", o->out_dir);
+		if (access(meta, F_OK) != 0 && !is_empty_dir(o->out_dir)) {
+			fprintf(stderr, "hindsight record: %s is not a Hindsight recording; refusing to replace it\n", o->out_dir);
+			return -EEXIST;
+		}
+		if (nftw(o->out_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ||
+		    mkdir(o->out_dir, 0755) < 0) {
+			fprintf(stderr, "hindsight record: cannot replace %s: %s\n", o->out_dir, strerror(errno));
+			return -errno;
+		}
+done:
+		if (!realpath(o->out_dir, out))
+			return -errno;
+		return 0;
+	}
+
+	{
+		char base[PATH_MAX], link_tmp[PATH_MAX], link[PATH_MAX];
+		const char *env = getenv("HINDSIGHT_TRACE_DIR");
+		const char *xdg = getenv("XDG_DATA_HOME");
+		const char *home = getenv("HOME");
+		if (env)
+			snprintf(base, sizeof base, "%s", env);
+		else if (xdg)
+			snprintf(base, sizeof base, "%s/hindsight", xdg);
+		else
+			snprintf(base, sizeof base, "%s/.local/share/hindsight", home ? home : "/tmp");
+		for (char *s = base + 1; *s; s++) {
+			if (*s == '/') {
+				*s = 0;
+				mkdir(base, 0755);
+				*s = '/';
+			}
+		}
+		if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "hindsight record: cannot create %s: %s\n", base, strerror(errno));
+			return -errno;
+		}
+		base_name = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+		for (k = 0; k < 100000; k++) {
+			snprintf(out, cap, "%s/%s-%d", base, base_name, k);
+			if (mkdir(out, 0755) == 0)
+				break;
+			if (errno != EEXIST) {
+				fprintf(stderr, "hindsight record: cannot create %s: %s\n", out, strerror(errno));
+				return -errno;
+			}
+		}
+		snprintf(link_tmp, sizeof link_tmp, "%s/.latest.%d", base, (int)getpid());
+		snprintf(link, sizeof link, "%s/latest", base);
+		unlink(link_tmp);
+		if (symlink(strrchr(out, '/') + 1, link_tmp) == 0)
+			rename(link_tmp, link);
+	}
+	return 0;
+}
+
+static void iso_time(time_t t, char *buf, size_t cap)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Atomic replace: readers see the old or the new meta.json, never half. */
+static int write_meta(const char *dir, json_object *meta)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	const char *text = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PRETTY);
+	size_t len = strlen(text);
+	int fd, err = 0;
+
+	snprintf(path, sizeof path, "%s/meta.json", dir);
+	snprintf(tmp, sizeof tmp, "%s/.meta.json.tmp", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0)
+		err = errno ? -errno : -EIO;
+	close(fd);
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static json_object *string_array(char **v)
+{
+	json_object *a = json_object_new_array();
+
+	for (; *v; v++)
+		json_object_array_add(a, json_object_new_string(*v));
+	return a;
+}
+
+static json_object *initial_meta(const struct record_opts *o, const char *prog)
+{
+	json_object *m = json_object_new_object();
+	char cwd[PATH_MAX], when[64], host[256];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	iso_time(ts.tv_sec, when, sizeof when);
+	if (!getcwd(cwd, sizeof cwd))
+		snprintf(cwd, sizeof cwd, "?");
+	if (gethostname(host, sizeof host) < 0)
+		snprintf(host, sizeof host, "?");
+	json_object_object_add(m, "format", json_object_new_string("hindsight-trace"));
+	json_object_object_add(m, "format_version", json_object_new_int(HS_TRACE_FORMAT_VERSION));
+	json_object_object_add(m, "recorder_version", json_object_new_string(RECORDER_VERSION));
+	json_object_object_add(m, "status", json_object_new_string("recording"));
+	json_object_object_add(m, "recorder_pid", json_object_new_int(getpid()));
+	json_object_object_add(m, "command", string_array(o->prog_argv));
+	json_object_object_add(m, "program", json_object_new_string(prog));
+	json_object_object_add(m, "cwd", json_object_new_string(cwd));
+	json_object_object_add(m, "hostname", json_object_new_string(host));
+	json_object_object_add(m, "environment", string_array(environ));
+	json_object_object_add(m, "start_time", json_object_new_string(when));
+	json_object_object_add(m, "start_unix_ns",
+			       json_object_new_int64((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec));
+	json_object_object_add(m, "zstd_level", json_object_new_int(o->level));
+	return m;
+}
+
+static int run_recorder(const struct record_opts *o, const char *trace, const char *prog, int *wstatus)
+{
+	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
+	char **args;
+	int argc = 0, i, n = 0;
+	struct sigaction sa, old_int, old_quit, old_term, old_hup;
+
+	if (cli_tool_dir(tool_dir, sizeof tool_dir) < 0)
+		return -ENOENT;
+	snprintf(tool, sizeof tool, "%s/hindsight-amd64-linux", tool_dir);
+	if (access(tool, X_OK) != 0) {
+		fprintf(stderr, "hindsight record: the recorder is missing (%s); run make\n", tool);
+		return -ENOENT;
+	}
+	while (o->prog_argv[argc])
+		argc++;
+	args = calloc(argc + 10, sizeof *args);
+	if (!args)
+		return -ENOMEM;
+	snprintf(out_opt, sizeof out_opt, "--hs-out=%s/procs", trace);
+	snprintf(level_opt, sizeof level_opt, "--hs-level=%d", o->level);
+	args[n++] = "valgrind";
+	args[n++] = "--tool=hindsight";
+	args[n++] = out_opt;
+	args[n++] = level_opt;
+	args[n++] = "--trace-children=yes";
+	args[n++] = "-q";
+	args[n++] = (char *)prog;
+	for (i = 1; i < argc; i++)
+		args[n++] = o->prog_argv[i];
+	args[n] = NULL;
+
+	/* Like system(): Ctrl-C goes to the program (same process group); we
+	 * wait for it to finish recording and forward termination requests. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGQUIT, &sa, &old_quit);
+	sa.sa_handler = forward_signal;
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+
+	child_pid = fork();
+	if (child_pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		setenv("VALGRIND_LIB", tool_dir, 1);
+		execvp("valgrind", args);
+		fprintf(stderr, "hindsight record: cannot run valgrind: %s\n", strerror(errno));
+		_exit(127);
+	}
+	free(args);
+	if (child_pid < 0)
+		return -errno;
+	while (waitpid(child_pid, wstatus, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return 0;
+}
+
+/* An image ended by execve has no EXIT record; its successor image, the
+ * same pid with the next exec index, shows that it was not cut short. */
+static int image_done(const struct cli_image *v, int n, int i)
+{
+	int j;
+
+	if (v[i].complete)
+		return 1;
+	for (j = 0; j < n; j++)
+		if (v[j].pid == v[i].pid && v[j].exec_index == v[i].exec_index + 1)
+			return 1;
+	return 0;
+}
+
+static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds)
+{
+	struct cli_image *imgs = NULL;
+	json_object *procs = json_object_new_array(), *ex = json_object_new_object();
+	int n = 0, i, all_done;
+	char when[64];
+	uint64_t bytes = 0, total = 0;
+
+	cli_scan_images(trace, &imgs, &n);
+	all_done = n > 0;
+	for (i = 0; i < n; i++) {
+		json_object *p = json_object_new_object();
+		int done = image_done(imgs, n, i);
+		all_done &= done;
+		bytes += imgs[i].bytes;
+		total += imgs[i].instructions;
+		json_object_object_add(p, "image", json_object_new_string(imgs[i].name));
+		json_object_object_add(p, "pid", json_object_new_int(imgs[i].pid));
+		json_object_object_add(p, "instructions", json_object_new_int64(imgs[i].instructions));
+		json_object_object_add(p, "threads", json_object_new_int(imgs[i].threads));
+		json_object_object_add(p, "complete", json_object_new_boolean(done));
+		json_object_object_add(p, "ended_by",
+			json_object_new_string(imgs[i].complete ?
+				(imgs[i].exit_kind == HS_EXIT_STATUS ? "exit" : "signal") :
+				done ? "exec" : "unknown"));
+		if (imgs[i].complete && imgs[i].exit_kind == HS_EXIT_STATUS)
+			json_object_object_add(p, "exit_status", json_object_new_int(imgs[i].exit_value));
+		json_object_object_add(p, "bytes", json_object_new_int64(imgs[i].bytes));
+		json_object_array_add(procs, p);
+	}
+	if (WIFEXITED(wstatus)) {
+		json_object_object_add(ex, "status", json_object_new_int(WEXITSTATUS(wstatus)));
+	} else if (WIFSIGNALED(wstatus)) {
+		json_object_object_add(ex, "signal", json_object_new_int(WTERMSIG(wstatus)));
+		json_object_object_add(ex, "signal_name", json_object_new_string(sigabbrev_np(WTERMSIG(wstatus)) ?: "?"));
+	}
+	iso_time(time(NULL), when, sizeof when);
+	json_object_object_add(m, "status", json_object_new_string(all_done ? "complete" : "incomplete"));
+	json_object_object_add(m, "end_time", json_object_new_string(when));
+	json_object_object_add(m, "duration_s", json_object_new_double(seconds));
+	json_object_object_add(m, "exit", ex);
+	json_object_object_add(m, "processes", procs);
+	json_object_object_add(m, "instructions", json_object_new_int64(n ? imgs[0].instructions : 0));
+	json_object_object_add(m, "instructions_all_processes", json_object_new_int64(total));
+	json_object_object_add(m, "threads", json_object_new_int(n ? imgs[0].threads : 0));
+	json_object_object_add(m, "bytes", json_object_new_int64(bytes));
+	free(imgs);
+}
+
+int cli_record_main(int argc, char **argv)
+{
+	struct record_opts o;
+	char prog[PATH_MAX], trace[PATH_MAX], procs[PATH_MAX + 8];
+	json_object *meta = NULL;
+	struct timespec t0, t1;
+	int err, wstatus = 0, rc;
+
+	if (parse(argc, argv, &o) < 0)
+		return 2;
+	err = resolve_program(o.prog_argv[0], prog, sizeof prog);
+	if (err == -ENOENT) {
+		fprintf(stderr, "hindsight record: %s: command not found\n", o.prog_argv[0]);
+		return 127;
+	}
+	if (err < 0) {
+		fprintf(stderr, "hindsight record: %s: %s\n", o.prog_argv[0],
+			err == -EACCES ? "permission denied (not executable)" : strerror(-err));
+		return 126;
+	}
+	if (check_target(prog) < 0)
+		return 126;
+	if (make_trace_dir(&o, prog, trace, sizeof trace) < 0)
+		return 1;
+	snprintf(procs, sizeof procs, "%s/procs", trace);
+	if (mkdir(procs, 0755) < 0) {
+		fprintf(stderr, "hindsight record: cannot create %s: %s\n", procs, strerror(errno));
+		return 1;
+	}
+	meta = initial_meta(&o, prog);
+	err = write_meta(trace, meta);
+	if (err < 0) {
+		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));
+		json_object_put(meta);
+		return 1;
+	}
+	fprintf(stderr, "hindsight: recording to %s\n", trace);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = run_recorder(&o, trace, prog, &wstatus);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (err < 0) {
+		json_object_put(meta);
+		return 1;
+	}
+	finish_meta(meta, trace, wstatus,
+		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	err = write_meta(trace, meta);
+	if (err < 0)
+		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));
+	if (strcmp(json_object_get_string(json_object_object_get(meta, "status")), "complete") != 0)
+		fprintf(stderr, "hindsight: the recording is incomplete\n");
+	json_object_put(meta);
+
+	if (WIFEXITED(wstatus))
+		rc = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		rc = 128 + WTERMSIG(wstatus);
+	else
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* main.c - `hindsight`, the command line: git-style subcommands. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct subcommand {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "record", cli_record_main, "record PROG [ARGS...] into a trace folder" },
+	{ "info", cli_info_main, "print what a recording holds (key: value)" },
+	{ "trace-check", cli_trace_check_main, "decode a recording and check it replays exactly" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: hindsight COMMAND [ARGS...]\n\ncommands:\n");
+	for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		fprintf(f, "  %-12s %s\n", subcommands[i].name, subcommands[i].help);
+	fprintf(f, "\nRun 'hindsight COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("hindsight 0.1.0\n");
+		return 0;
+	}
+	for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].main(argc - 1, argv + 1);
+	fprintf(stderr, "hindsight: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

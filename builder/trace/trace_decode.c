@@ -1,0 +1,799 @@
+/* trace_decode.c - decodes stream chunks: SB records, events, time, and
+ * every thread's guest state.
+ *
+ * Design notes.
+ *
+ * An SB record carries no length: its size follows from the translation's
+ * ops and from which exit was taken, so the record can only be walked, op
+ * by op.  The walk is the hot loop of the whole project (billions of
+ * instructions), so:
+ *   - ops were compiled by trace_code.c into trace_uops whose code already
+ *     says the slot size and coding; one switch per op, no size switch;
+ *   - a record that cannot run past the chunk end (the chunk has at least
+ *     the translation's longest record left) is walked without any bounds
+ *     check; only the last records of a chunk take the checked walk;
+ *   - delta state lives in one arena, zeroed lazily per translation by a
+ *     generation stamp instead of clearing every translation at each chunk;
+ *   - nothing is allocated per record, and callbacks cost one predictable
+ *     branch when absent.
+ *
+ * Time: t is kept in the decoder and advanced when an instruction retires
+ * (trace_format.h "Retirement"): at the next IMARK of the same record, or
+ * at a taken EXIT / the final NEXT whose jumpkind retires it.  A record
+ * whose op list ends without a NEXT retires its last instruction.
+ *
+ * Guest state: the running thread (HS_EV_THREAD_RUN) gets every PUT, and
+ * its RIP is set at each IMARK (the instruction's address) and at the end
+ * of the record (EXIT dst or NEXT).  Dumps (HS_EV_REGS) are checked by
+ * trace_check.c and then adopted.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_i.h"
+
+/* Valgrind's thread ids are small (VG_N_THREADS is 500 by default); a
+ * larger one is damage, and would size the thread table. */
+#define TRACE_TID_MAX 65536u
+#define TRACE_PREV_BLOCK (1u << 20)
+#define RIP_OFF offsetof(VexGuestAMD64State, guest_RIP)
+
+static void chunk_err(struct hs_trace_err *err, const struct hs_trace_chunk *c,
+		      const uint8_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void chunk_err(struct hs_trace_err *err, const struct hs_trace_chunk *c,
+		      const uint8_t *at, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	trace_err_set(err, "%s: chunk %" PRIu64 " offset %td: %s",
+		      c->path ? c->path : "stream", c->info.seq, at - c->data, what);
+}
+
+/* ---- threads and delta state ------------------------------------------- */
+
+struct trace_thread *trace_thread_get(struct hs_trace_decoder *d, uint32_t tid)
+{
+	struct trace_thread *th;
+
+	if (tid >= TRACE_TID_MAX)
+		return NULL;
+	if (tid >= d->n_threads) {
+		size_t n = d->n_threads ? d->n_threads : 16;
+		struct trace_thread **t;
+
+		while (n <= tid)
+			n *= 2;
+		t = realloc(d->threads, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + d->n_threads, 0, (n - d->n_threads) * sizeof(*t));
+		d->threads = t;
+		d->n_threads = n;
+	}
+	th = d->threads[tid];
+	if (!th) {
+		th = calloc(1, sizeof(*th));
+		if (!th)
+			return NULL;
+		d->threads[tid] = th;
+		d->stats.threads++;
+	}
+	return th;
+}
+
+static uint8_t *prev_alloc(struct hs_trace_decoder *d, size_t size)
+{
+	struct trace_prev_block *b = d->blocks;
+	uint8_t *p;
+
+	size = (size + 7) & ~(size_t)7;
+	if (!b || b->cap - b->used < size) {
+		size_t cap = size > TRACE_PREV_BLOCK ? size : TRACE_PREV_BLOCK;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->next = d->blocks;
+		b->used = 0;
+		b->cap = cap;
+		d->blocks = b;
+	}
+	p = b->mem + b->used;
+	b->used += size;
+	return p;
+}
+
+/* The delta state of sb, zeroed if it was last used in an earlier chunk
+ * or reset by an SB_ABORT. */
+static uint8_t *prev_of(struct hs_trace_decoder *d, const struct trace_sb *sb)
+{
+	size_t i = sb->pub.sb_id - HS_SB_ID_FIRST;
+	uint8_t *p = d->prev[i];
+
+	if (d->prev_gen[i] == d->gen)
+		return p;
+	if (!p) {
+		p = prev_alloc(d, sb->prev_size);
+		if (!p)
+			return NULL;
+		d->prev[i] = p;
+	}
+	memset(p, 0, sb->prev_size);
+	d->prev_gen[i] = d->gen;
+	return p;
+}
+
+/* ---- SB records ---------------------------------------------------------- */
+
+struct sb_run {
+	const uint8_t *p;  /* in: first slot byte; out: first byte after */
+	bool exited;       /* a taken EXIT ended the record */
+	bool short_rec;    /* the bytes ran out first */
+};
+
+/* value = previous (+ or ^) stored, for the generic (rare) slot shapes. */
+static inline void slot_apply(uint8_t *prev, const uint8_t *src, uint32_t size,
+			      unsigned mode)
+{
+	if (mode == SLOT_DELTA) {
+		switch (size) {
+		case 1:
+			prev[0] = (uint8_t)(prev[0] + src[0]);
+			return;
+		case 2: {
+			uint16_t a, b;
+
+			memcpy(&a, prev, 2);
+			memcpy(&b, src, 2);
+			a = (uint16_t)(a + b);
+			memcpy(prev, &a, 2);
+			return;
+		}
+		case 4: {
+			uint32_t a = trace_ld32(prev) + trace_ld32(src);
+
+			memcpy(prev, &a, 4);
+			return;
+		}
+		case 8: {
+			uint64_t a = trace_ld64(prev) + trace_ld64(src);
+
+			memcpy(prev, &a, 8);
+			return;
+		}
+		}
+	} else if (mode == SLOT_XOR) {
+		for (uint32_t i = 0; i < size; i += 8) {
+			uint64_t a = trace_ld64(prev + i) ^ trace_ld64(src + i);
+
+			memcpy(prev + i, &a, 8);
+		}
+		return;
+	}
+	memcpy(prev, src, size);
+}
+
+/* Bytes op u takes in a record (for the checked walk only). */
+static uint64_t uop_slot_bytes(const struct trace_uop *u)
+{
+	switch (u->code) {
+	case U_PUT1: case U_PUT2: case U_PUT4: case U_PUT8:
+	case U_PUTX16: case U_PUTX32: case U_PUTRAW:
+		return u->size;
+	case U_PUTI:
+		return 4 + (uint64_t)u->size;
+	case U_STORE:
+	case U_MEMCOPY:
+		return 8 + (uint64_t)u->size;
+	case U_STOREG:
+		return 9 + (uint64_t)u->size;
+	case U_EXIT:
+		return 1;
+	case U_NEXT:
+	case U_NEXTRAW:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static inline __attribute__((always_inline)) int
+retire(const struct hs_trace_visitor *v, uint64_t *t, uint32_t tid, uint64_t rip)
+{
+	int ret = 0;
+
+	if (v->insn)
+		ret = v->insn(v->ctx, *t, tid, rip);
+	(*t)++;
+	return ret;
+}
+
+static inline __attribute__((always_inline)) int
+store(struct hs_trace_decoder *d, uint64_t t, uint32_t tid, uint64_t addr,
+      uint32_t size, const uint8_t *bytes)
+{
+	d->stats.stores++;
+	if (d->v.store)
+		return d->v.store(d->v.ctx, t, tid, addr, size, bytes);
+	return 0;
+}
+
+/* Walks ops [0, n_ops) of sb for the running thread.  `checked` is a
+ * constant in each caller, so this is compiled twice: with and without the
+ * bounds checks.  Returns 0 or what a callback returned. */
+static inline __attribute__((always_inline)) int
+run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
+	uint32_t n_ops, const uint8_t *end, bool checked, struct sb_run *r)
+{
+	const struct trace_uop *u = sb->ops, *ue = sb->ops + n_ops;
+	const struct hs_trace_insn *insns = sb->insns;
+	uint8_t *st = (uint8_t *)&d->cur->st;
+	const uint32_t tid = d->cur_tid;
+	const uint8_t *p = r->p;
+	uint64_t t = d->t;
+	int cur = -1; /* instruction being executed, -1 before the first IMARK */
+	int ret = 0;
+
+	for (; u < ue; u++) {
+		uint8_t *pv = prev + u->prev;
+
+		if (checked && uop_slot_bytes(u) > (uint64_t)(end - p)) {
+			r->short_rec = true;
+			goto out;
+		}
+		switch (u->code) {
+		case U_IMARK:
+			if (cur >= 0 && (ret = retire(&d->v, &t, tid, insns[cur].addr)))
+				goto out;
+			cur = u->insn;
+			memcpy(st + RIP_OFF, &insns[cur].addr, 8);
+			break;
+		case U_PUT1:
+			pv[0] = (uint8_t)(pv[0] + p[0]);
+			st[u->off] = pv[0];
+			p += 1;
+			break;
+		case U_PUT2: {
+			uint16_t a, b;
+
+			memcpy(&a, pv, 2);
+			memcpy(&b, p, 2);
+			a = (uint16_t)(a + b);
+			memcpy(pv, &a, 2);
+			memcpy(st + u->off, &a, 2);
+			p += 2;
+			break;
+		}
+		case U_PUT4: {
+			uint32_t a = trace_ld32(pv) + trace_ld32(p);
+
+			memcpy(pv, &a, 4);
+			memcpy(st + u->off, &a, 4);
+			p += 4;
+			break;
+		}
+		case U_PUT8: {
+			uint64_t a = trace_ld64(pv) + trace_ld64(p);
+
+			memcpy(pv, &a, 8);
+			memcpy(st + u->off, &a, 8);
+			p += 8;
+			break;
+		}
+		case U_PUTX16:
+			slot_apply(pv, p, 16, SLOT_XOR);
+			memcpy(st + u->off, pv, 16);
+			p += 16;
+			break;
+		case U_PUTX32:
+			slot_apply(pv, p, 32, SLOT_XOR);
+			memcpy(st + u->off, pv, 32);
+			p += 32;
+			break;
+		case U_PUTRAW:
+			memcpy(pv, p, u->size);
+			memcpy(st + u->off, p, u->size);
+			p += u->size;
+			break;
+		case U_PUTC8:
+			memcpy(st + u->off, &u->imm, 8);
+			break;
+		case U_PUTC:
+			memcpy(st + u->off, sb->pool + u->n_elems, u->size);
+			break;
+		case U_PUTI: {
+			int64_t k;
+
+			slot_apply(pv, p, 4, u->amode);
+			p += 4;
+			slot_apply(pv + 4, p, u->size, u->dmode);
+			p += u->size;
+			/* VEX: element (ix + bias) mod n_elems, ix an I32 */
+			k = ((int64_t)(int32_t)trace_ld32(pv) + (int64_t)u->imm) %
+			    (int64_t)u->n_elems;
+			if (k < 0)
+				k += u->n_elems;
+			memcpy(st + u->off + (uint64_t)k * u->size, pv + 4, u->size);
+			break;
+		}
+		case U_STORE:
+			slot_apply(pv, p, 8, u->amode);
+			p += 8;
+			slot_apply(pv + 8, p, u->size, u->dmode);
+			p += u->size;
+			if ((ret = store(d, t, tid, trace_ld64(pv), u->size, pv + 8)))
+				goto out;
+			break;
+		case U_STOREG: {
+			uint8_t guard = *p++;
+
+			/* addr and data are logged (and delta coded) whether or
+			 * not the guard holds */
+			slot_apply(pv, p, 8, u->amode);
+			p += 8;
+			slot_apply(pv + 8, p, u->size, u->dmode);
+			p += u->size;
+			if (guard &&
+			    (ret = store(d, t, tid, trace_ld64(pv), u->size, pv + 8)))
+				goto out;
+			break;
+		}
+		case U_MEMCOPY: {
+			const uint8_t *data;
+
+			slot_apply(pv, p, 8, u->amode);
+			p += 8;
+			data = p;
+			p += u->size;
+			if ((ret = store(d, t, tid, trace_ld64(pv), u->size, data)))
+				goto out;
+			break;
+		}
+		case U_EXIT:
+			if (!*p++)
+				break;
+			memcpy(st + RIP_OFF, &u->imm, 8);
+			r->exited = true;
+			if (cur >= 0 && u->retires)
+				ret = retire(&d->v, &t, tid, insns[cur].addr);
+			goto out;
+		case U_NEXT:
+		case U_NEXTRAW:
+			slot_apply(pv, p, 8, u->code == U_NEXT ? SLOT_DELTA : SLOT_RAW);
+			p += 8;
+			memcpy(st + RIP_OFF, pv, 8);
+			if (cur >= 0 && u->retires)
+				ret = retire(&d->v, &t, tid, insns[cur].addr);
+			goto out;
+		case U_NEXTC:
+			memcpy(st + RIP_OFF, &u->imm, 8);
+			if (cur >= 0 && u->retires)
+				ret = retire(&d->v, &t, tid, insns[cur].addr);
+			goto out;
+		}
+	}
+	/* Ran off the op list: no NEXT op, or an SB_ABORT's prefix.  Either
+	 * way the instruction under way completed. */
+	if (cur >= 0)
+		ret = retire(&d->v, &t, tid, insns[cur].addr);
+out:
+	d->t = t;
+	r->p = p;
+	return ret;
+}
+
+static int run_fast(struct hs_trace_decoder *d, const struct trace_sb *sb,
+		    uint8_t *prev, const uint8_t *end, struct sb_run *r)
+{
+	return run_ops(d, sb, prev, sb->pub.n_ops, end, false, r);
+}
+
+static int run_checked(struct hs_trace_decoder *d, const struct trace_sb *sb,
+		       uint8_t *prev, uint32_t n_ops, const uint8_t *end,
+		       struct sb_run *r)
+{
+	return run_ops(d, sb, prev, n_ops, end, true, r);
+}
+
+static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
+		     const uint8_t **pp, const uint8_t *end,
+		     struct hs_trace_err *err)
+{
+	const uint8_t *rec = *pp;
+	uint32_t sb_id = trace_ld32(rec);
+	const struct trace_sb *sb = trace_code_lookup(d->code, sb_id);
+	struct sb_run r = { .p = rec + 4 };
+	uint8_t *prev;
+	int ret;
+
+	if (!sb) {
+		chunk_err(err, c, rec, "unknown sb %" PRIu32 " (not in code.hst)", sb_id);
+		return -EBADMSG;
+	}
+	if (!d->cur) {
+		chunk_err(err, c, rec, "sb %" PRIu32 " runs before any THREAD_RUN", sb_id);
+		return -EBADMSG;
+	}
+	prev = prev_of(d, sb);
+	if (!prev) {
+		chunk_err(err, c, rec, "out of memory");
+		return -ENOMEM;
+	}
+	d->stats.sb_records++;
+	if ((size_t)(end - rec) >= sb->max_len)
+		ret = run_fast(d, sb, prev, end, &r);
+	else
+		ret = run_checked(d, sb, prev, sb->pub.n_ops, end, &r);
+	if (r.short_rec) {
+		chunk_err(err, c, rec, "record of sb %" PRIu32 " runs past the end of the chunk",
+			  sb_id);
+		return -EBADMSG;
+	}
+	d->stats.ends_with_exit = false;
+	*pp = r.p;
+	return ret;
+}
+
+/* HS_EV_SB_ABORT: the first `retired` instructions of a translation ran,
+ * the next one faulted. */
+static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
+			const uint8_t *rec, const uint8_t *pl, uint32_t len,
+			struct hs_trace_err *err)
+{
+	const struct trace_sb *sb;
+	struct sb_run r = { .p = pl + 8 };
+	uint32_t sb_id, retired, n = 0;
+	uint8_t *prev;
+	int ret;
+
+	if (len < 8) {
+		chunk_err(err, c, rec, "SB_ABORT of %" PRIu32 " bytes", len);
+		return -EBADMSG;
+	}
+	sb_id = hs_trace_le32(pl);
+	retired = hs_trace_le32(pl + 4);
+	sb = trace_code_lookup(d->code, sb_id);
+	if (!sb) {
+		chunk_err(err, c, rec, "SB_ABORT of unknown sb %" PRIu32, sb_id);
+		return -EBADMSG;
+	}
+	if (retired >= sb->pub.n_insns) {
+		chunk_err(err, c, rec, "SB_ABORT of sb %" PRIu32 " retires %" PRIu32
+			  " of %" PRIu32 " instructions, one must fault",
+			  sb_id, retired, sb->pub.n_insns);
+		return -EBADMSG;
+	}
+	if (!d->cur) {
+		chunk_err(err, c, rec, "SB_ABORT before any THREAD_RUN");
+		return -EBADMSG;
+	}
+	/* The ops of the first `retired` instructions: those before the IMARK
+	 * of instruction `retired`. */
+	while (n < sb->pub.n_ops &&
+	       !(sb->ops[n].code == U_IMARK && sb->ops[n].insn >= retired))
+		n++;
+	prev = prev_of(d, sb);
+	if (!prev) {
+		chunk_err(err, c, rec, "out of memory");
+		return -ENOMEM;
+	}
+	d->stats.sb_aborts++;
+	ret = run_checked(d, sb, prev, n, pl + len, &r);
+	if (ret)
+		return ret;
+	if (r.short_rec || r.exited || r.p != pl + len) {
+		chunk_err(err, c, rec, "SB_ABORT of sb %" PRIu32 " (%" PRIu32
+			  " retired): %s", sb_id, retired,
+			  r.short_rec ? "slots run past the record" :
+			  r.exited ? "a taken exit before the fault" :
+			  "bytes left after the slots");
+		return -EBADMSG;
+	}
+	memcpy((uint8_t *)&d->cur->st + RIP_OFF, &sb->insns[retired].addr, 8);
+	d->prev_gen[sb_id - HS_SB_ID_FIRST] = 0; /* never a live generation */
+	return 0;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static int bad_len(struct hs_trace_err *err, const struct hs_trace_chunk *c,
+		   const uint8_t *rec, const char *name, uint32_t len)
+{
+	chunk_err(err, c, rec, "%s record with a %" PRIu32 "-byte payload", name, len);
+	return -EBADMSG;
+}
+
+static struct trace_thread *thread_or_err(struct hs_trace_decoder *d,
+					  const struct hs_trace_chunk *c,
+					  const uint8_t *rec, uint32_t tid,
+					  int *ret, struct hs_trace_err *err)
+{
+	struct trace_thread *th = trace_thread_get(d, tid);
+
+	if (!th) {
+		*ret = tid >= TRACE_TID_MAX ? -EBADMSG : -ENOMEM;
+		chunk_err(err, c, rec, tid >= TRACE_TID_MAX ?
+			  "thread id %" PRIu32 " out of range" : "thread %" PRIu32
+			  ": out of memory", tid);
+	}
+	return th;
+}
+
+static int ev_regs(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
+		   const uint8_t *rec, const uint8_t *pl, uint32_t len,
+		   struct hs_trace_err *err)
+{
+	VexGuestAMD64State dump;
+	struct trace_thread *th;
+	uint32_t tid, reason, size;
+	int ret = 0;
+
+	if (len < 12)
+		return bad_len(err, c, rec, "REGS", len);
+	tid = hs_trace_le32(pl);
+	reason = hs_trace_le32(pl + 4);
+	size = hs_trace_le32(pl + 8);
+	if (size != HS_GUEST_STATE_SIZE || len != 12 + size) {
+		chunk_err(err, c, rec, "REGS dump of %" PRIu32 " bytes in a %" PRIu32
+			  "-byte record, expected %d", size, len, HS_GUEST_STATE_SIZE);
+		return -EBADMSG;
+	}
+	th = thread_or_err(d, c, rec, tid, &ret, err);
+	if (!th)
+		return ret;
+	memcpy(&dump, pl + 12, sizeof(dump));
+	d->stats.regs_dumps++;
+	if (d->check && th->have_state &&
+	    (reason == HS_REGS_SYNC || reason == HS_REGS_RESUME)) {
+		d->stats.regs_checked++;
+		trace_check_regs(d, tid, &th->st, &dump);
+	}
+	th->st = dump;
+	th->have_state = true;
+	if (d->v.regs)
+		ret = d->v.regs(d->v.ctx, d->t, tid, reason, (const uint8_t *)&th->st);
+	return ret;
+}
+
+static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
+			const uint8_t *rec, uint32_t tag, const uint8_t *pl,
+			uint32_t len, struct hs_trace_err *err)
+{
+	struct trace_thread *th;
+	int ret = 0;
+
+	switch (tag) {
+	case HS_EV_REGS:
+		ret = ev_regs(d, c, rec, pl, len, err);
+		break;
+	case HS_EV_THREAD_RUN:
+		if (len < 8)
+			return bad_len(err, c, rec, "THREAD_RUN", len);
+		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		if (!th)
+			return ret;
+		d->cur = th;
+		d->cur_tid = hs_trace_le32(pl);
+		break;
+	case HS_EV_THREAD_CREATE:
+		if (len < 8)
+			return bad_len(err, c, rec, "THREAD_CREATE", len);
+		if (!thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err) ||
+		    !thread_or_err(d, c, rec, hs_trace_le32(pl + 4), &ret, err))
+			return ret;
+		break;
+	case HS_EV_SYSCALL_ENTER:
+		if (len < 56)
+			return bad_len(err, c, rec, "SYSCALL_ENTER", len);
+		d->stats.syscalls++;
+		break;
+	case HS_EV_SYSCALL_EXIT: {
+		uint64_t res;
+
+		if (len < 24)
+			return bad_len(err, c, rec, "SYSCALL_EXIT", len);
+		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		if (!th)
+			return ret;
+		/* the kernel's rax: -errno on failure */
+		res = hs_trace_le64(pl + 16);
+		th->st.guest_RAX = hs_trace_le32(pl + 8) ? (uint64_t)0 - res : res;
+		break;
+	}
+	case HS_EV_REG_WRITE: {
+		uint32_t off, size;
+
+		if (len < 12)
+			return bad_len(err, c, rec, "REG_WRITE", len);
+		off = hs_trace_le32(pl + 4);
+		size = hs_trace_le32(pl + 8);
+		if (len - 12 != size || (uint64_t)off + size > HS_GUEST_STATE_SIZE) {
+			chunk_err(err, c, rec, "REG_WRITE of %" PRIu32 " bytes at offset %"
+				  PRIu32 " in a %" PRIu32 "-byte record", size, off, len);
+			return -EBADMSG;
+		}
+		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		if (!th)
+			return ret;
+		memcpy((uint8_t *)&th->st + off, pl + 12, size);
+		break;
+	}
+	case HS_EV_SB_ABORT:
+		ret = decode_abort(d, c, rec, pl, len, err);
+		break;
+	case HS_EV_EXIT: {
+		uint64_t total_t;
+
+		if (len < 24)
+			return bad_len(err, c, rec, "EXIT", len);
+		d->stats.saw_exit = true;
+		d->stats.exit_kind = hs_trace_le32(pl);
+		d->stats.exit_value = (int32_t)hs_trace_le32(pl + 4);
+		d->stats.exit_threads = hs_trace_le32(pl + 16);
+		total_t = hs_trace_le64(pl + 8);
+		/* The recorder's own count must agree with ours. */
+		if (d->check && total_t != d->t)
+			trace_note_mismatch(d, d->cur_tid, "exit-t", &total_t, &d->t, 8);
+		break;
+	}
+	default:
+		break;
+	}
+	if (ret)
+		return ret;
+	d->stats.events++;
+	d->stats.ends_with_exit = tag == HS_EV_EXIT;
+	if (d->v.event)
+		ret = d->v.event(d->v.ctx, d->t, d->cur_tid, tag, pl, len);
+	return ret;
+}
+
+/* ---- chunks ---------------------------------------------------------------- */
+
+int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
+			   const struct hs_trace_chunk *c,
+			   struct hs_trace_err *err)
+{
+	const uint8_t *p = c->data, *end = c->data + c->size;
+	uint64_t t0 = c->info.first_t;
+	int ret = 0;
+
+	if (d->have_chunk && c->info.seq == d->next_seq && d->t != t0) {
+		chunk_err(err, c, p, "first_t is %" PRIu64 " but the previous chunk ended at t=%" PRIu64,
+			  t0, d->t);
+		return -EBADMSG;
+	}
+	d->t = t0;
+	d->have_chunk = true;
+	d->next_seq = c->info.seq + 1;
+	/* Every chunk starts from zero delta state. */
+	if (++d->gen == 0) {
+		memset(d->prev_gen, 0, d->code->table_len * sizeof(*d->prev_gen));
+		d->gen = 1;
+	}
+	d->stats.chunks++;
+	d->stats.ends_with_exit = false;
+	if (d->v.chunk && (ret = d->v.chunk(d->v.ctx, &c->info)))
+		goto out;
+
+	while (p < end) {
+		uint32_t tag, len;
+
+		if (end - p < 4) {
+			chunk_err(err, c, p, "%td stray bytes at the end", end - p);
+			ret = -EBADMSG;
+			goto out;
+		}
+		tag = trace_ld32(p);
+		if (tag >= HS_SB_ID_FIRST) {
+			ret = decode_sb(d, c, &p, end, err);
+			if (ret)
+				goto out;
+			continue;
+		}
+		if (end - p < 8) {
+			chunk_err(err, c, p, "event header runs past the end");
+			ret = -EBADMSG;
+			goto out;
+		}
+		len = trace_ld32(p + 4);
+		if (len > (size_t)(end - p) - 8) {
+			chunk_err(err, c, p, "event %" PRIu32 " of %" PRIu32
+				  " bytes runs past the end", tag, len);
+			ret = -EBADMSG;
+			goto out;
+		}
+		ret = decode_event(d, c, p, tag, p + 8, len, err);
+		if (ret)
+			goto out;
+		p += 8 + (size_t)len;
+	}
+out:
+	d->stats.instructions += d->t - t0;
+	return ret;
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+int hs_trace_decoder_new(const struct hs_trace_code *code,
+			 const struct hs_trace_visitor *visitor,
+			 struct hs_trace_decoder **out)
+{
+	struct hs_trace_decoder *d;
+	size_t n = code->table_len ? code->table_len : 1;
+
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->code = code;
+	if (visitor)
+		d->v = *visitor;
+	d->check = true;
+	d->prev = calloc(n, sizeof(*d->prev));
+	d->prev_gen = calloc(n, sizeof(*d->prev_gen));
+	if (!d->prev || !d->prev_gen) {
+		hs_trace_decoder_free(d);
+		return -ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+void hs_trace_decoder_free(struct hs_trace_decoder *d)
+{
+	if (!d)
+		return;
+	while (d->blocks) {
+		struct trace_prev_block *b = d->blocks;
+
+		d->blocks = b->next;
+		free(b);
+	}
+	for (size_t i = 0; i < d->n_threads; i++)
+		free(d->threads[i]);
+	free(d->threads);
+	free(d->prev);
+	free(d->prev_gen);
+	free(d);
+}
+
+void hs_trace_decoder_set_check(struct hs_trace_decoder *d, bool on)
+{
+	d->check = on;
+}
+
+const struct hs_trace_stats *hs_trace_decoder_stats(const struct hs_trace_decoder *d)
+{
+	return &d->stats;
+}
+
+uint64_t hs_trace_decoder_t(const struct hs_trace_decoder *d)
+{
+	return d->t;
+}
+
+uint32_t hs_trace_decoder_tid(const struct hs_trace_decoder *d)
+{
+	return d->cur ? d->cur_tid : 0;
+}
+
+const uint8_t *hs_trace_decoder_state(const struct hs_trace_decoder *d,
+				      uint32_t tid)
+{
+	if (tid >= d->n_threads || !d->threads[tid] || !d->threads[tid]->have_state)
+		return NULL;
+	return (const uint8_t *)&d->threads[tid]->st;
+}

@@ -1,0 +1,260 @@
+# lib.sh - shared helpers for Hindsight's end-to-end tests (bash); source it first.
+#
+# Every test runs in its own scratch directory $T (removed on exit unless
+# HS_KEEP=1), prints one line, and exits 0 on pass or 1 on fail:
+#
+#   PASS rec_threads
+#   FAIL rec_threads: info says threads: 1, expected 5
+#
+# Progress notes go to stderr so that tests/run.sh keeps them in the log.
+#
+# Oracles.  Valgrind's own lackey counts exactly the guest instructions and
+# stores that any Valgrind tool sees, but only when the client sees exactly
+# the same process: same argv, same environment (its size moves the stack
+# and changes how much work ld.so and libc do), same kind of stdin/stdout
+# (glibc runs isatty() on character devices), same file-descriptor table.
+# So an oracle run copies the environment that a *recorded* program saw
+# (capture_client_env records /usr/bin/env -0) and runs /usr/bin/valgrind.bin
+# (not Debian's /usr/bin/valgrind wrapper script, which would append to
+# LD_LIBRARY_PATH a second time) under `env -i` with that environment, minus
+# the LD_PRELOAD that Valgrind itself adds back.  Program paths are always
+# absolute, stdin is /dev/null and stdout/stderr are regular files, for
+# recordings and oracle runs alike.
+#
+# callgrind is NOT used as an instruction-count oracle: its Ir total is not
+# the number of executed instructions.  It undercounts a superblock's final
+# compare-and-branch pair on some paths (valgrind 3.19): a static
+# hand-written loop of exactly 4006 instructions gives lackey 4006 and
+# callgrind 4003; /bin/true gives lackey 128,758 and callgrind 127,602.
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HS=${HS:-$ROOT/build/bin/hindsight}
+TOOL=${HS_TOOL:-$ROOT/build/lib/hindsight/valgrind/hindsight-amd64-linux}
+PROGS=$ROOT/build/programs
+VALGRIND_BIN=/usr/bin/valgrind.bin
+PY=/usr/bin/python3
+[ -x "$VALGRIND_BIN" ] || VALGRIND_BIN=$(command -v valgrind)
+TEST_NAME=$(basename "$0" .sh)
+# How long one recording or oracle run may take before the test gives up.
+STEP_TIMEOUT=${HS_STEP_TIMEOUT:-300}
+
+# One deterministic environment for everything the tests run.
+export LC_ALL=C TZ=UTC PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1
+unset LD_PRELOAD LD_AUDIT VALGRIND_OPTS XDG_DATA_HOME
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hs-$TEST_NAME.XXXXXX")
+BG_PIDS=()
+
+cleanup()
+{
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+	if [ "${HS_KEEP:-0}" = 1 ]; then
+		echo "  kept scratch dir $T" >&2
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+cd "$T" || exit 1
+
+fail()
+{
+	echo "FAIL $TEST_NAME: $*"
+	exit 1
+}
+
+pass()
+{
+	echo "PASS $TEST_NAME${1:+: $1}"
+	exit 0
+}
+
+note()
+{
+	echo "  $*" >&2
+}
+
+# require_built [PROGRAM...]: the CLI, its tool, and the named test programs.
+require_built()
+{
+	local p
+	[ -x "$HS" ] || fail "$HS is not built (run make)"
+	[ -x "$TOOL" ] || fail "$TOOL is not built (run make)"
+	for p in "$@"; do
+		[ -x "$PROGS/$p" ] || fail "$PROGS/$p is not built (run make test)"
+	done
+}
+
+# ---- recording --------------------------------------------------------------
+
+# hs_record TRACE PROG [ARGS...]: record into TRACE (which must not exist);
+# the program's stdout and stderr as passed through by `hindsight record` go
+# to TRACE.out and TRACE.err.  Returns record's exit status.
+hs_record()
+{
+	local trace=$1
+	shift
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" record -o "$trace" -- "$@" \
+		</dev/null >"$trace.out" 2>"$trace.err"
+}
+
+# record_ok TRACE PROG [ARGS...]: hs_record, and fail the test unless it
+# exited with WANT_RC (default 0).
+record_ok()
+{
+	local rc want=${WANT_RC:-0}
+	hs_record "$@"
+	rc=$?
+	[ "$rc" = "$want" ] ||
+		fail "record $(basename "$2") exited $rc, expected $want: $(tail -n 3 "$1.err" | tr '\n' ' ')"
+}
+
+# native OUTPREFIX PROG [ARGS...]: run natively, stdout/stderr to
+# OUTPREFIX.out/.err, exit status in OUTPREFIX.rc.
+native()
+{
+	local pre=$1 rc
+	shift
+	timeout -k 10 "$STEP_TIMEOUT" "$@" </dev/null >"$pre.out" 2>"$pre.err"
+	rc=$?
+	echo "$rc" >"$pre.rc"
+	return 0
+}
+
+# info_get TRACE KEY: the value of "KEY: value" from `hindsight info`.
+info_get()
+{
+	"$HS" info "$1" 2>/dev/null | sed -n "s/^$2: *//p" | head -n 1
+}
+
+# check_regs TRACE: trace-check exits 0 and every regs-mismatches line is 0.
+check_regs()
+{
+	local out rc
+	out=$(timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check "$1" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" >"$1.check"
+	echo "$out" | grep -q '^regs-mismatches:' ||
+		fail "trace-check $(basename "$1") (rc $rc) printed no regs-mismatches line: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	if echo "$out" | grep '^regs-mismatches:' | grep -qv '^regs-mismatches: *0$'; then
+		fail "trace-check $(basename "$1"): $(echo "$out" | grep '^regs-mismatches:' | grep -v ': *0$' | head -n 1)"
+	fi
+	[ "$rc" = 0 ] || fail "trace-check $(basename "$1") exited $rc although regs-mismatches is 0"
+}
+
+# insns TRACE: the total instruction count (trace-check --insns).
+insns()
+{
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check --insns "$1" 2>/dev/null |
+		tr -d ' ,\n'
+}
+
+# same_file WHAT EXPECTED ACTUAL: fail with the first differing byte.
+same_file()
+{
+	cmp -s "$2" "$3" && return 0
+	fail "$1 differs: $(cmp "$2" "$3" 2>&1 | head -n 1) (expected $(wc -c <"$2") bytes, got $(wc -c <"$3"))"
+}
+
+# ---- oracles ------------------------------------------------------------------
+
+# capture_client_env TRACE ENVFILE: record /usr/bin/env -0 into TRACE (then
+# removed again, so that the real recording can reuse the same path: the
+# recorder may pass the trace path to the client) and write the environment
+# the recorded program saw to ENVFILE, NUL-separated, without LD_PRELOAD.
+capture_client_env()
+{
+	local trace=$1 envfile=$2
+	rm -rf "$trace" "$trace".*
+	record_ok "$trace" /usr/bin/env -0
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check --output 1 "$trace" >"$envfile.raw" 2>/dev/null ||
+		fail "trace-check --output 1 failed on the recording of /usr/bin/env"
+	cmp -s "$envfile.raw" "$trace.out" ||
+		fail "captured stdout of /usr/bin/env -0 differs from what record passed through"
+	tr '\0' '\n' <"$envfile.raw" | grep -q '^PATH=' ||
+		fail "recorded /usr/bin/env printed no PATH"
+	# Drop LD_PRELOAD (Valgrind appends it itself); keep everything else.
+	"$PY" -c '
+import sys
+raw = open(sys.argv[1], "rb").read().split(b"\0")
+out = [v for v in raw if v and not v.startswith(b"LD_PRELOAD=")]
+open(sys.argv[2], "wb").write(b"".join(v + b"\0" for v in out))
+' "$envfile.raw" "$envfile" || fail "cannot write $envfile"
+	rm -rf "$trace" "$trace".*
+}
+
+# vg_oracle ENVFILE OUTPREFIX TOOL-OPTIONS... -- PROG [ARGS...]: run valgrind
+# with the client environment from ENVFILE; the program's stdout/stderr go
+# to OUTPREFIX.out/.err, the tool's log to OUTPREFIX.log.
+vg_oracle()
+{
+	local envfile=$1 pre=$2 opts=()
+	local -a envs
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	mapfile -d '' envs <"$envfile"
+	timeout -k 10 "$STEP_TIMEOUT" env -i "${envs[@]}" "$VALGRIND_BIN" \
+		--trace-children=yes --log-file="$pre.log" "${opts[@]}" "$@" \
+		</dev/null >"$pre.out" 2>"$pre.err"
+}
+
+# lackey_insns ENVFILE OUTPREFIX PROG [ARGS...]: lackey's "guest instrs"
+# (every executed instruction; each rep iteration counts once), summed over
+# every process in the log.
+lackey_insns()
+{
+	local envfile=$1 pre=$2
+	shift 2
+	vg_oracle "$envfile" "$pre" --tool=lackey --basic-counts=yes -- "$@"
+	grep 'guest instrs:' "$pre.log" | sed 's/.*guest instrs: *//; s/,//g' |
+		awk '{ s += $1 } END { if (NR) print s }'
+}
+
+# norm_stores: read lackey-format memory events on stdin and print one
+# "addr,size" line per store, addr in lower-case hex without 0x or leading
+# zeros.  A lackey "M" (modify: load and store of the same address and size
+# by one instruction) is a store.  Loads ("L") and instructions ("I") are
+# dropped.
+norm_stores()
+{
+	sed -nE 's/^ *[SM] +(0[xX])?0*([0-9a-fA-F]+),([0-9]+).*$/\2,\3/p' | tr 'A-F' 'a-f'
+}
+
+# ---- processes ----------------------------------------------------------------
+
+# descendants PID: every descendant process id of PID, parents first.
+descendants()
+{
+	local kids k
+	kids=$(ps -o pid= --ppid "$1" 2>/dev/null)
+	for k in $kids; do
+		echo "$k"
+		descendants "$k"
+	done
+}
+
+# gen_text FILE BYTES: a deterministic text file of about BYTES bytes.
+gen_text()
+{
+	"$PY" -c '
+import random, sys
+r = random.Random(20240501)
+words = ("alpha beta gamma delta hindsight valgrind record replay memory "
+         "store load register thread signal fork exec instruction").split()
+out, n, limit = [], 0, int(sys.argv[2])
+while n < limit:
+    line = " ".join(r.choice(words) + str(r.randrange(10000)) for _ in range(r.randrange(3, 12)))
+    out.append(line)
+    n += len(line) + 1
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+' "$1" "$2"
+}

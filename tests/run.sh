@@ -1,0 +1,81 @@
+#!/bin/bash
+# run.sh - run every unit test binary and end-to-end script; print "N passed, N failed".
+#
+#   sh tests/run.sh [PATTERN...]     (make test builds everything first)
+#
+# Runs build/tests/test_* (cmocka) and tests/e2e/*.sh (lib.sh excepted),
+# each under `timeout` (HS_TEST_TIMEOUT seconds, default 600), from the
+# repository root, one at a time.  With PATTERNs, only tests whose name
+# contains one of them run.  Prints one line per test:
+#
+#   PASS  rec_threads                      12s
+#   FAIL  rec_signal                        3s  <the test's one-line reason>
+#
+# and then exactly one final line "N passed, N failed".  Each test's full
+# output is kept in build/test-logs/<name>.log.  Exits 1 if any test failed.
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+LOGS=$ROOT/build/test-logs
+mkdir -p "$LOGS"
+LIMIT=${HS_TEST_TIMEOUT:-600}
+passed=0
+failed=0
+
+selected()
+{
+	local p
+	[ $# -gt 1 ] || return 0
+	for p in "${@:2}"; do
+		case $1 in *"$p"*) return 0 ;; esac
+	done
+	return 1
+}
+
+# run_one NAME COMMAND...
+run_one()
+{
+	local name=$1 log=$LOGS/$1.log start end rc secs reason
+	shift
+	start=$(date +%s)
+	timeout -k 10 "$LIMIT" "$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	end=$(date +%s)
+	secs=$((end - start))
+	if [ "$rc" = 0 ]; then
+		passed=$((passed + 1))
+		printf 'PASS  %-32s %4ss\n' "$name" "$secs"
+		return
+	fi
+	failed=$((failed + 1))
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		reason="timed out after ${LIMIT}s"
+	else
+		reason=$(grep -E '^FAIL' "$log" | tail -n 1)
+		reason=${reason#FAIL $name: }
+		[ -n "$reason" ] || reason="exit $rc: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1)"
+	fi
+	printf 'FAIL  %-32s %4ss  %s\n' "$name" "$secs" "$reason"
+}
+
+for t in build/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case $t in *.d | *.o) continue ;; esac
+	name=$(basename "$t")
+	selected "$name" "$@" || continue
+	run_one "$name" "$t"
+done
+
+for t in tests/e2e/*.sh; do
+	name=$(basename "$t" .sh)
+	[ "$name" = lib ] && continue
+	selected "$name" "$@" || continue
+	run_one "$name" bash "$t"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
