@@ -59,6 +59,14 @@ struct ctx {
 	UChar *code;
 	UInt code_len, code_cap;
 	UInt n_ops;
+	/* what the expressions know about temporaries (both passes) */
+	IRExpr **tmp_def;   /* the WrTmp that defined each temp */
+	Int *tmp_def_at;    /* statement number of that WrTmp */
+	Int *tmp_slot;      /* slot number once logged, else -1 */
+	Int n_tmps;         /* temps of the input SB; later ones are ours */
+	UInt n_slots;
+	Int n_stmt;         /* statements seen so far */
+	Int put_at[HS_GUEST_STATE_SIZE]; /* last statement that wrote a byte */
 	/* instructions */
 	Addr insn_addr[512];
 	UInt insn_off[512];
@@ -157,6 +165,241 @@ static void slot(struct ctx *c, IRExpr *val, IRType ty, Bool raw)
 	c->off += size;
 }
 
+
+/* ---- derived values -------------------------------------------------------
+ * A value that the reader can compute from what it already knows is not
+ * logged: it is described by a small postfix expression (trace_format.h,
+ * "expressions") over guest registers as they are at that point, constants,
+ * and slots.  Only the leaves that are truly new (loads, helper results) cost
+ * record bytes, and a temp logged once is referred to, not logged again.
+ */
+#define X_MAX_NODES 32
+#define X_MAX_DEPTH 6
+
+struct xnode {
+	UChar kind;
+	UChar size;
+	UShort op;
+	ULong k;      /* CONST value */
+	UInt off;     /* GET offset */
+	IRTemp tmp;   /* LEAF */
+	IRType ty;
+};
+
+static Bool x_unop(IROp op)
+{
+	switch (op) {
+	case Iop_8Uto16: case Iop_8Uto32: case Iop_8Uto64: case Iop_16Uto32:
+	case Iop_16Uto64: case Iop_32Uto64: case Iop_8Sto16: case Iop_8Sto32:
+	case Iop_8Sto64: case Iop_16Sto32: case Iop_16Sto64: case Iop_32Sto64:
+	case Iop_64to8: case Iop_64to16: case Iop_64to32: case Iop_32to8:
+	case Iop_32to16: case Iop_16to8: case Iop_64HIto32: case Iop_32HIto16:
+	case Iop_16HIto8: case Iop_Not8: case Iop_Not16: case Iop_Not32:
+	case Iop_Not64:
+		return True;
+	default:
+		return False;
+	}
+}
+
+static Bool x_binop(IROp op)
+{
+	switch (op) {
+	case Iop_Add8: case Iop_Add16: case Iop_Add32: case Iop_Add64:
+	case Iop_Sub8: case Iop_Sub16: case Iop_Sub32: case Iop_Sub64:
+	case Iop_And8: case Iop_And16: case Iop_And32: case Iop_And64:
+	case Iop_Or8: case Iop_Or16: case Iop_Or32: case Iop_Or64:
+	case Iop_Xor8: case Iop_Xor16: case Iop_Xor32: case Iop_Xor64:
+	case Iop_Mul8: case Iop_Mul16: case Iop_Mul32: case Iop_Mul64:
+	case Iop_32HLto64: case Iop_16HLto32:
+		return True;
+	default:
+		return False;
+	}
+}
+
+/* Shifts only by a constant smaller than the width: IR leaves larger
+ * amounts undefined, so the reader must never have to guess. */
+static Bool x_shift(IROp op, UInt *width)
+{
+	switch (op) {
+	case Iop_Shl8: case Iop_Shr8: case Iop_Sar8: *width = 8; return True;
+	case Iop_Shl16: case Iop_Shr16: case Iop_Sar16: *width = 16; return True;
+	case Iop_Shl32: case Iop_Shr32: case Iop_Sar32: *width = 32; return True;
+	case Iop_Shl64: case Iop_Shr64: case Iop_Sar64: *width = 64; return True;
+	default: return False;
+	}
+}
+
+static Bool int_type(IRType ty)
+{
+	return ty == Ity_I8 || ty == Ity_I16 || ty == Ity_I32 || ty == Ity_I64;
+}
+
+static Bool const_int(const IRExpr *e, ULong *v, UInt *size)
+{
+	const IRConst *k;
+
+	if (e->tag != Iex_Const)
+		return False;
+	k = e->Iex.Const.con;
+	switch (k->tag) {
+	case Ico_U8: *v = k->Ico.U8; *size = 1; return True;
+	case Ico_U16: *v = k->Ico.U16; *size = 2; return True;
+	case Ico_U32: *v = k->Ico.U32; *size = 4; return True;
+	case Ico_U64: *v = k->Ico.U64; *size = 8; return True;
+	default: return False;
+	}
+}
+
+/* A Get is usable if no write to those bytes came after it. */
+static Bool get_fresh(struct ctx *c, IRTemp t, const IRExpr *get)
+{
+	Int off = get->Iex.Get.offset, i;
+	Int size = sizeofIRType(get->Iex.Get.ty);
+
+	if (off + size > HS_GUEST_STATE_SIZE ||
+	    (off < 192 && off + size > 184)) /* never RIP: IMARKs set it */
+		return False;
+	for (i = off; i < off + size; i++)
+		if (c->put_at[i] > c->tmp_def_at[t])
+			return False;
+	return True;
+}
+
+static void state_written(struct ctx *c, Int off, Int size)
+{
+	Int i;
+
+	for (i = off < 0 ? 0 : off; i < off + size && i < HS_GUEST_STATE_SIZE; i++)
+		c->put_at[i] = c->n_stmt;
+}
+
+static Bool x_build(struct ctx *c, IRExpr *e, Int depth, struct xnode *v, UInt *n)
+{
+	IRType ty = typeOfIRExpr(c->out->tyenv, e);
+	IRExpr *d;
+	ULong k;
+	UInt size, width;
+	IRTemp t;
+
+	if (*n >= X_MAX_NODES)
+		return False;
+	if (const_int(e, &k, &size)) {
+		v[*n].kind = 3; v[*n].size = size; v[*n].k = k;
+		(*n)++;
+		return True;
+	}
+	tl_assert(e->tag == Iex_RdTmp);
+	t = e->Iex.RdTmp.tmp;
+	d = c->tmp_def[t];
+	if (d && depth < X_MAX_DEPTH && c->tmp_slot[t] < 0) {
+		if (d->tag == Iex_Get && int_type(d->Iex.Get.ty) && get_fresh(c, t, d)) {
+			v[*n].kind = 4; v[*n].size = sizeofIRType(d->Iex.Get.ty);
+			v[*n].off = d->Iex.Get.offset;
+			(*n)++;
+			return True;
+		}
+		if (d->tag == Iex_Unop && x_unop(d->Iex.Unop.op)) {
+			UInt save = *n;
+			if (x_build(c, d->Iex.Unop.arg, depth + 1, v, n) && *n < X_MAX_NODES) {
+				v[*n].kind = 5; v[*n].op = d->Iex.Unop.op - Iop_INVALID;
+				(*n)++;
+				return True;
+			}
+			*n = save;
+		}
+		if (d->tag == Iex_Binop &&
+		    (x_binop(d->Iex.Binop.op) ||
+		     (x_shift(d->Iex.Binop.op, &width) &&
+		      const_int(d->Iex.Binop.arg2, &k, &size) && k < width))) {
+			UInt save = *n;
+			if (x_build(c, d->Iex.Binop.arg1, depth + 1, v, n) &&
+			    x_build(c, d->Iex.Binop.arg2, depth + 1, v, n) &&
+			    *n < X_MAX_NODES) {
+				v[*n].kind = 6; v[*n].op = d->Iex.Binop.op - Iop_INVALID;
+				(*n)++;
+				return True;
+			}
+			*n = save;
+		}
+	}
+	v[*n].kind = 1; v[*n].tmp = t; v[*n].ty = ty; v[*n].size = sizeofIRType(ty);
+	(*n)++;
+	return True;
+}
+
+/* Describe atom `e` of type ty as an expression in the code record, and log
+ * its leaves.  Non-integer values are one slot (or a reference). */
+static void value(struct ctx *c, IRExpr *e, IRType ty)
+{
+	struct xnode v[X_MAX_NODES];
+	UChar buf[1 + X_MAX_NODES * 10];
+	UInt n = 0, i, len = 1;
+
+	if (int_type(ty)) {
+		if (!x_build(c, e, 0, v, &n)) {
+			n = 0;
+			tl_assert(e->tag == Iex_RdTmp);
+			v[0].kind = 1; v[0].tmp = e->Iex.RdTmp.tmp; v[0].ty = ty;
+			v[0].size = sizeofIRType(ty);
+			n = 1;
+		}
+	} else if (e->tag == Iex_RdTmp) {
+		v[0].kind = 1; v[0].tmp = e->Iex.RdTmp.tmp; v[0].ty = ty;
+		v[0].size = sizeofIRType(ty);
+		n = 1;
+	} else {
+		/* a non-integer constant: store it raw in a slot */
+		IRTemp t = IRTemp_INVALID;
+		if (c->emit) {
+			t = newIRTemp(c->out->tyenv, ty);
+			addStmtToIRSB(c->out, IRStmt_WrTmp(t, e));
+		}
+		v[0].kind = 1; v[0].tmp = t; v[0].ty = ty; v[0].size = sizeofIRType(ty);
+		n = 1;
+	}
+	buf[0] = (UChar)n;
+	for (i = 0; i < n; i++) {
+		UChar *b = buf + len;
+		switch (v[i].kind) {
+		case 1: {
+			IRTemp t = v[i].tmp;
+			if (t < (IRTemp)c->n_tmps && c->tmp_slot[t] >= 0) {
+				UShort no = (UShort)c->tmp_slot[t];
+				b[0] = 2;
+				VG_(memcpy)(b + 1, &no, 2);
+				len += 3;
+				break;
+			}
+			if (t < (IRTemp)c->n_tmps)
+				c->tmp_slot[t] = c->n_slots;
+			c->n_slots++;
+			b[0] = 1; b[1] = v[i].size; b[2] = deltable(v[i].ty) ? 0 : HS_OPF_RAW;
+			len += 3;
+			slot(c, c->emit ? IRExpr_RdTmp(t) : NULL, v[i].ty, False);
+			break;
+		}
+		case 3:
+			b[0] = 3; b[1] = v[i].size;
+			VG_(memcpy)(b + 2, &v[i].k, 8);
+			len += 10;
+			break;
+		case 4:
+			b[0] = 4; b[1] = v[i].size;
+			VG_(memcpy)(b + 2, &v[i].off, 4);
+			len += 6;
+			break;
+		default:
+			b[0] = v[i].kind;
+			VG_(memcpy)(b + 1, &v[i].op, 2);
+			len += 3;
+			break;
+		}
+	}
+	code_put(c, buf, len);
+}
+
 /* A u8 slot from an I1 guard, never delta-coded. */
 static void slot_bit(struct ctx *c, IRExpr *guard)
 {
@@ -184,7 +427,16 @@ static void memcopy(struct ctx *c, IRExpr *addr, IRExpr *guard, UInt size)
 		src = rd(assign(c, Ity_I64, IRExpr_ITE(guard, addr, mkU64((Addr)dummy_mem))));
 		logged = rd(assign(c, Ity_I64, IRExpr_ITE(guard, addr, mkU64(0))));
 	}
-	slot(c, logged, Ity_I64, False);
+	if (guard) {
+		/* the logged address is an ITE of our own: one plain slot */
+		UChar b[4] = { 1, 1, 8, 0 };
+		code_put(c, b, 1);
+		code_put(c, b + 1, 3);
+		c->n_slots++;
+		slot(c, logged, Ity_I64, False);
+	} else {
+		value(c, addr, Ity_I64);
+	}
 	while (done < size) {
 		IRType ty = piece_type(size - done);
 		IRExpr *v = NULL;
@@ -217,6 +469,7 @@ static void dirty_state_writes(struct ctx *c, const IRDirty *d)
 				if (c->emit)
 					v = rd(assign(c, ty, IRExpr_Get(off, ty)));
 				slot(c, v, ty, True);
+				state_written(c, off, n);
 				off += n;
 				left -= n;
 			}
@@ -339,6 +592,10 @@ static void do_stmt(struct ctx *c, IRStmt *st)
 	case Ist_IMark:
 		do_imark(c, st);
 		break;
+	case Ist_WrTmp:
+		c->tmp_def[st->Ist.WrTmp.tmp] = st->Ist.WrTmp.data;
+		c->tmp_def_at[st->Ist.WrTmp.tmp] = c->n_stmt;
+		break;
 	case Ist_Put: {
 		IRExpr *data = st->Ist.Put.data;
 		IRType ty = typeOfIRExpr(tyenv, data);
@@ -350,37 +607,40 @@ static void do_stmt(struct ctx *c, IRStmt *st)
 			code_u32(c, st->Ist.Put.offset);
 			code_put(c, bytes, size);
 		} else {
-			op_header(c, HS_OP_PUT, deltable(ty) ? 0 : HS_OPF_RAW, sizeofIRType(ty));
+			op_header(c, HS_OP_PUT, 0, sizeofIRType(ty));
 			code_u32(c, st->Ist.Put.offset);
-			slot(c, data, ty, False);
+			value(c, data, ty);
 		}
+		state_written(c, st->Ist.Put.offset, sizeofIRType(ty));
 		break;
 	}
 	case Ist_PutI: {
 		IRPutI *p = st->Ist.PutI.details;
 		IRType ty = typeOfIRExpr(tyenv, p->data);
-		op_header(c, HS_OP_PUTI, deltable(ty) ? 0 : HS_OPF_RAW, sizeofIRType(ty));
+		op_header(c, HS_OP_PUTI, 0, sizeofIRType(ty));
 		code_u32(c, p->descr->base);
 		code_u32(c, p->descr->nElems);
 		code_u32(c, (UInt)p->bias);
-		slot(c, p->ix, Ity_I32, False);
-		slot(c, p->data, ty, False);
+		value(c, p->ix, Ity_I32);
+		value(c, p->data, ty);
+		state_written(c, p->descr->base,
+			      p->descr->nElems * sizeofIRType(p->descr->elemTy));
 		break;
 	}
 	case Ist_Store: {
 		IRType ty = typeOfIRExpr(tyenv, st->Ist.Store.data);
-		op_header(c, HS_OP_STORE, deltable(ty) ? 0 : HS_OPF_RAW, sizeofIRType(ty));
-		slot(c, st->Ist.Store.addr, Ity_I64, False);
-		slot(c, st->Ist.Store.data, ty, False);
+		op_header(c, HS_OP_STORE, 0, sizeofIRType(ty));
+		value(c, st->Ist.Store.addr, Ity_I64);
+		value(c, st->Ist.Store.data, ty);
 		break;
 	}
 	case Ist_StoreG: {
 		IRStoreG *sg = st->Ist.StoreG.details;
 		IRType ty = typeOfIRExpr(tyenv, sg->data);
-		op_header(c, HS_OP_STOREG, deltable(ty) ? 0 : HS_OPF_RAW, sizeofIRType(ty));
+		op_header(c, HS_OP_STOREG, 0, sizeofIRType(ty));
 		slot_bit(c, sg->guard);
-		slot(c, sg->addr, Ity_I64, False);
-		slot(c, sg->data, ty, False);
+		value(c, sg->addr, Ity_I64);
+		value(c, sg->data, ty);
 		break;
 	}
 	case Ist_Exit: {
@@ -434,6 +694,7 @@ static void walk(struct ctx *c, IRSB *in)
 		IRStmt *st = in->stmts[i];
 		if (!st || st->tag == Ist_NoOp)
 			continue;
+		c->n_stmt++;
 		do_stmt(c, st);
 		if (c->emit)
 			addStmtToIRSB(c->out, st);
@@ -446,9 +707,37 @@ static void walk(struct ctx *c, IRSB *in)
 	} else {
 		op_header(c, HS_OP_NEXT, 0, 8);
 		code_u32(c, in->jumpkind);
-		slot(c, in->next, Ity_I64, False);
+		value(c, in->next, Ity_I64);
 	}
 	commit(c, NULL, retired_at(c, in->jumpkind));
+}
+
+static void ctx_init(struct ctx *c, IRSB *in, Bool emit)
+{
+	Int i, n = in->tyenv->types_used;
+
+	VG_(memset)(c, 0, sizeof *c);
+	c->emit = emit;
+	c->off = 4;
+	c->insn = -1;
+	c->n_tmps = n;
+	c->tmp_def = VG_(calloc)("hs.x", n + 1, sizeof *c->tmp_def);
+	c->tmp_def_at = VG_(calloc)("hs.x", n + 1, sizeof *c->tmp_def_at);
+	c->tmp_slot = VG_(malloc)("hs.x", (n + 1) * sizeof *c->tmp_slot);
+	for (i = 0; i <= n; i++)
+		c->tmp_slot[i] = -1;
+	for (i = 0; i < HS_GUEST_STATE_SIZE; i++)
+		c->put_at[i] = -1;
+}
+
+static void ctx_release(struct ctx *c)
+{
+	VG_(free)(c->tmp_def);
+	VG_(free)(c->tmp_def_at);
+	VG_(free)(c->tmp_slot);
+	c->tmp_def = NULL;
+	c->tmp_def_at = NULL;
+	c->tmp_slot = NULL;
 }
 
 static void remember_sb(UInt sb_id, struct ctx *c, UChar *prev, UInt len)
@@ -484,20 +773,16 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 	UChar hdr[24];
 
 	/* sizing pass: how long can the record get? */
-	VG_(memset)(&c, 0, sizeof c);
+	ctx_init(&c, in, False);
 	c.out = in;
-	c.off = 4;
-	c.insn = -1;
 	walk(&c, in);
+	ctx_release(&c);
 	max_len = c.off;
 	if (max_len > REC_MAX_SB_RECORD)
 		VG_(tool_panic)("hindsight: superblock record too large");
 
-	VG_(memset)(&c, 0, sizeof c);
-	c.emit = True;
+	ctx_init(&c, in, True);
 	c.out = deepCopyIRSBExceptStmts(in);
-	c.off = 4;
-	c.insn = -1;
 	c.prev = rec_prev_alloc(max_len);
 	preamble(&c, sb_id, max_len);
 	walk(&c, in);
@@ -527,6 +812,7 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 		VG_(free)(c.code);
 	}
 	remember_sb(sb_id, &c, c.prev, max_len);
+	ctx_release(&c);
 	return c.out;
 }
 
@@ -542,7 +828,7 @@ void rec_fixup_aborted_sb(ThreadId tid)
 
 	if (sb_id < HS_SB_ID_FIRST || sb_id - HS_SB_ID_FIRST >= sb_table_cap ||
 	    !(si = sb_table[sb_id - HS_SB_ID_FIRST])) {
-		VG_(umsg)("hindsight: internal error: bad uncommitted record %u\n", sb_id);
+		VG_(printf)("hindsight: internal error: bad uncommitted record %u\n", sb_id);
 		*(UInt *)p = 0;
 		return;
 	}
@@ -551,7 +837,7 @@ void rec_fixup_aborted_sb(ThreadId tid)
 		if (si->insn_addr[k] == rip)
 			break;
 	if (k == si->n_insns) {
-		VG_(umsg)("hindsight: fault at %#lx outside its superblock; "
+		VG_(printf)("hindsight: fault at %#lx outside its superblock; "
 			  "assuming no instruction of it retired\n", rip);
 		k = 0;
 	}

@@ -73,7 +73,7 @@ static void write_all(Int fd, const UChar *p, SizeT n)
 	while (n > 0 && !broken) {
 		Int w = VG_(write)(fd, p, n > (1u << 30) ? (1u << 30) : (Int)n);
 		if (w <= 0) {
-			VG_(umsg)("hindsight: writing the recording failed "
+			VG_(printf)("hindsight: writing the recording failed "
 				  "(disk full?); it will be marked incomplete\n");
 			broken = True;
 			return;
@@ -123,7 +123,7 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 		return;
 	c = ZSTD_compressCCtx(cctx, comp_buf, comp_cap, raw, n, rec_opts.level);
 	if (ZSTD_isError(c)) {
-		VG_(umsg)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
+		VG_(printf)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
 		broken = True;
 		return;
 	}
@@ -310,14 +310,14 @@ static int open_files(void)
 	int err = open_image_dir();
 
 	if (err < 0) {
-		VG_(umsg)("hindsight: cannot create a folder in %s (errno %d)\n",
+		VG_(printf)("hindsight: cannot create a folder in %s (errno %d)\n",
 			  rec_opts.out_dir, -err);
 		return err;
 	}
 	stream_file.fd = open_out("stream.hst");
 	code_file.fd = open_out("code.hst");
 	if (stream_file.fd < 0 || code_file.fd < 0) {
-		VG_(umsg)("hindsight: cannot create files in %s\n", image_dir);
+		VG_(printf)("hindsight: cannot create files in %s\n", image_dir);
 		return -VKI_EIO;
 	}
 	stream_file.seq = 0;

@@ -43,7 +43,7 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 1
+#define HS_TRACE_FORMAT_VERSION 2
 
 /* ---- file header (64 bytes) -------------------------------------------
  *   0  char[8] magic        HS_STREAM_MAGIC or HS_CODE_MAGIC
@@ -184,28 +184,46 @@ enum hs_exit_kind {
  *   n_insns x { u64 addr, u8 len, u8 bytes[len] }   the code as translated
  *   n_ops   x op
  *
- * op: u8 kind, u8 flags, u16 insn, u32 size, then per kind:
+ * op: u8 kind, u8 flags (0), u16 insn, u32 size, then per kind:
  *   IMARK      -                          insn `insn` starts here
- *   PUT        u32 offset                 slot: value[size]
- *   PUT_CONST  u32 offset, u8 value[size] no slot
- *   PUTI       u32 base, u32 n_elems, i32 bias
- *                                         slots: u32 ix, value[size];
- *                                         offset = base + ((ix + bias) %
+ *   PUT        u32 offset, expr           guest state [offset, +size) = expr
+ *   PUT_CONST  u32 offset, u8 value[size]
+ *   PUTI       u32 base, u32 n_elems, i32 bias, expr ix, expr value;
+ *                                         offset = base + ((ix + bias) mod
  *                                         n_elems) * size
- *   STORE      -                          slots: u64 addr, data[size]
- *   STOREG     -                          slots: u8 guard, u64 addr,
- *                                         data[size]; no store if guard 0
- *   MEMCOPY    -                          slots: u64 addr, data[size]
- *                                         (CAS result, dirty-helper write)
- *   EXIT       u32 jumpkind, u64 dst      slot: u8 taken
- *   NEXT       u32 jumpkind               slot: u64 next rip
- *   NEXT_CONST u32 jumpkind, u64 dst      no slot
+ *   STORE      expr addr, expr data       memory [addr, +size) = data
+ *   STOREG     slot u8 guard, expr addr, expr data; no store if guard is 0
+ *   MEMCOPY    expr addr, then size raw bytes in slots of 8 (last 4/2/1):
+ *              memory [addr, +size) now holds them (CAS, dirty helpers);
+ *              addr 0 means the (guarded) helper did not run
+ *   EXIT       u32 jumpkind, u64 dst, slot u8 taken
+ *   NEXT       u32 jumpkind, expr rip
+ *   NEXT_CONST u32 jumpkind, u64 dst
  *
- * Delta coding: every slot of 1, 2, 4 or 8 bytes except u8 guard/taken is
- * stored as (value - previous value of the same slot) modulo 2^bits; slots
- * of 16 or 32 bytes as value XOR previous.  MEMCOPY data and slots whose op
- * has HS_OPF_RAW are stored raw.  "Previous" is this sb_id's last executed
- * value of that slot in this chunk, zero at chunk start and after an
+ * Expressions.  A value the reader can compute is not logged.  expr is
+ * u8 n_nodes, then n_nodes nodes in postfix order, evaluated on a stack of
+ * 64-bit values (every value of 1..8 bytes is kept zero-extended):
+ *   1 SLOT    u8 size, u8 flags  push the next slot of the record (numbered
+ *                                 0, 1, ... in record order); size 16 or 32
+ *                                 only as the sole node of a PUT/STORE value
+ *   2 SLOTREF u16 n              push the value of slot n of this record
+ *   3 CONST   u8 size, u64 value
+ *   4 GET     u8 size, u32 off   push guest state [off, +size) of the
+ *                                 current thread as it is at this op
+ *   5 UNOP    u16 op             op - Iop_INVALID, an IROp of libvex_ir.h
+ *   6 BINOP   u16 op             arg1 pushed first
+ * Unops: 8Uto16/32/64, 16Uto32/64, 32Uto64, 8Sto16/32/64, 16Sto32/64,
+ * 32Sto64, 64to8/16/32, 32to8/16, 16to8, 64HIto32, 32HIto16, 16HIto8,
+ * Not8/16/32/64.  Binops: Add, Sub, And, Or, Xor, Mul (8/16/32/64, low half
+ * of the product), 32HLto64, 16HLto32, and Shl, Shr, Sar (8/16/32/64) whose
+ * second argument is a CONST smaller than the width.
+ * Plain slots (guard, taken, MEMCOPY bytes) are not numbered.
+ *
+ * Delta coding: every SLOT node of 1, 2, 4 or 8 bytes is stored as (value -
+ * previous value of the same slot) modulo 2^bits; of 16 or 32 bytes as value
+ * XOR previous; SLOT nodes with HS_OPF_RAW, guard/taken bytes and MEMCOPY
+ * bytes raw.  "Previous" is this sb_id's last executed value of the slot at
+ * that record offset in this chunk, zero at chunk start and after an
  * SB_ABORT of this sb_id.  A slot not reached (after a taken exit) keeps its
  * previous value.
  *
@@ -213,7 +231,7 @@ enum hs_exit_kind {
  * when an EXIT taken in it or the NEXT at the end has a jumpkind that
  * completes it.  Jumpkinds that do not retire the instruction: NoDecode,
  * MapFail, InvalICache, EmFail, SigILL, SigSEGV, SigBUS, SigFPE*
- * (VEX enum values from libvex_ir.h, see hs_jumpkind_retires()).
+ * (VEX enum values from libvex_ir.h).
  */
 enum hs_code_tag { HS_CODE_SB = 1 };
 
@@ -230,7 +248,13 @@ enum hs_op_kind {
 	HS_OP_NEXT_CONST = 10,
 };
 
-#define HS_OPF_RAW 0x1u /* slots stored without delta coding */
+#define HS_OPF_RAW 0x1u /* SLOT node flag: stored without delta coding */
+
+enum hs_expr_node {
+	HS_X_SLOT = 1, HS_X_SLOTREF = 2, HS_X_CONST = 3, HS_X_GET = 4,
+	HS_X_UNOP = 5, HS_X_BINOP = 6,
+};
+#define HS_X_MAX_NODES 32
 
 #define HS_OP_HEADER_SIZE 8
 #define HS_GUEST_STATE_SIZE 928 /* sizeof(VexGuestAMD64State), 3.19 */

@@ -1,4 +1,5 @@
 # lib.sh - shared helpers for Hindsight's end-to-end tests (bash); source it first.
+# shellcheck shell=bash
 #
 # Every test runs in its own scratch directory $T (removed on exit unless
 # HS_KEEP=1), prints one line, and exits 0 on pass or 1 on fail:
