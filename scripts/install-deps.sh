@@ -4,7 +4,7 @@
 # nothing is missing.
 set -eu
 
-PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3
+PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3 time
  libzstd-dev zstd libxxhash-dev libjson-c-dev libcmocka-dev
  libfuse3-dev fuse3 libcapstone-dev libdw-dev libelf-dev
  libmicrohttpd-dev libseccomp-dev"

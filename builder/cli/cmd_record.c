@@ -361,7 +361,8 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	args[n++] = level_opt;
 	args[n++] = "--trace-children=yes";
 	args[n++] = "-q";
-	args[n++] = (char *)prog;
+	/* argv[0] exactly as given: valgrind searches PATH as a shell would */
+	args[n++] = o->prog_argv[0];
 	for (i = 1; i < argc; i++)
 		args[n++] = o->prog_argv[i];
 	args[n] = NULL;
@@ -383,6 +384,11 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGHUP, &old_hup, NULL);
 		setenv("VALGRIND_LIB", tool_dir, 1);
+		/* Debian's /usr/bin/valgrind is a script that adds LD_LIBRARY_PATH
+		 * and GLIBCXX_FORCE_NEW to the program's environment: skip it so
+		 * that the program runs as it would natively. */
+		if (access("/usr/bin/valgrind.bin", X_OK) == 0)
+			execv("/usr/bin/valgrind.bin", args);
 		execvp("valgrind", args);
 		fprintf(stderr, "hindsight record: cannot run valgrind: %s\n", strerror(errno));
 		_exit(127);

@@ -153,6 +153,7 @@ static int on_store(void *vctx, uint64_t t, uint32_t tid, uint64_t addr,
 		addr >>= 4;
 		digits++;
 	} while (addr || digits < 8);
+	*--p = ' ';
 	*--p = 'S';
 	*--p = ' ';
 	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), ctx->out);
@@ -195,6 +196,18 @@ static uint32_t root_pid(const struct hs_trace_proc *procs, size_t n)
 		}
 	}
 	return pid;
+}
+
+/* Why a decoded image is not complete, for a human. */
+static const char *incomplete_why(const struct hs_trace_image *img)
+{
+	if (hs_trace_file_truncated(img->stream))
+		return "stream.hst ends inside a chunk: was the recorder killed?";
+	if (hs_trace_code_truncated(img->code))
+		return "code.hst ends inside a chunk";
+	if (!hs_trace_file_has_last(img->stream))
+		return "no chunk is marked last";
+	return "the stream does not end with an EXIT record";
 }
 
 static void print_hex(FILE *f, const uint8_t *le, uint32_t size)
@@ -306,15 +319,15 @@ int cli_trace_check_main(int argc, char **argv)
 		ret = hs_trace_image_open(procs[i].dir, &img, &err);
 		if (ret == 0)
 			ret = hs_trace_image_decode(img, &v, true, &s, &complete, &err);
-		hs_trace_image_close(img);
 		if (ret) {
 			bad = true;
 			fprintf(stderr, "hindsight trace-check: %s\n",
 				err.msg[0] ? err.msg : strerror(ret < 0 ? -ret : EIO));
 		} else if (!complete) {
-			fprintf(stderr, "hindsight trace-check: %s: incomplete recording "
-				"(no final chunk with an EXIT record)\n", procs[i].dir);
+			fprintf(stderr, "hindsight trace-check: %s: incomplete recording (%s)\n",
+				procs[i].dir, incomplete_why(img));
 		}
+		hs_trace_image_close(img);
 		if (summary)
 			print_image(summary, &procs[i], &s, complete,
 				    ret ? (err.msg[0] ? err.msg : "decode failed") : NULL);

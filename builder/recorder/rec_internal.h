@@ -28,6 +28,9 @@
 extern SysRes VG_(do_syscall)(UWord sysno, UWord a1, UWord a2, UWord a3,
 			      UWord a4, UWord a5, UWord a6, UWord a7, UWord a8);
 
+/* Moves fd above the client's range and marks it close-on-exec. */
+extern Int VG_(safe_fd)(Int oldfd);
+
 #define REC_VERSION "0.1.0"
 
 /* Stream buffer: records accumulate here and a chunk is cut when more than

@@ -22,6 +22,8 @@
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_clientstate.h"
 #include "pub_tool_xarray.h"
+#include "libvex_guest_amd64.h"
+
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -36,6 +38,8 @@ static struct {
 	Bool dumped;      /* has had its first REGS */
 	Bool signalled;   /* next dump is authoritative (signal frame) */
 	Int lwpid;
+	Bool have_snap;   /* snap holds the state when it last stopped */
+	UChar snap[HS_GUEST_STATE_SIZE];
 } threads[REC_MAX_THREADS];
 static ThreadId current_tid = VG_INVALID_THREADID;
 static UInt threads_created = 0;
@@ -288,14 +292,33 @@ static void on_post_reg_write(CorePart part, ThreadId tid, PtrdiffT off,
 
 /* ---- threads and signals --------------------------------------------------- */
 
+/* The scheduler stops and restarts a thread often (new translations,
+ * time slices) without touching its registers.  A dump is written only when
+ * the thread changed or its state differs from when it stopped: syscalls,
+ * signals, client requests and anything else the core did. */
+static void on_stop_client_code(ThreadId tid, ULong blocks)
+{
+	if (tid >= REC_MAX_THREADS)
+		return;
+	VG_(get_shadow_regs_area)(tid, threads[tid].snap, 0, 0, HS_GUEST_STATE_SIZE);
+	threads[tid].have_snap = True;
+}
+
 static void on_start_client_code(ThreadId tid, ULong blocks)
 {
+	UChar now[HS_GUEST_STATE_SIZE];
 	UInt reason;
 
 	if (tid >= REC_MAX_THREADS)
 		VG_(tool_panic)("hindsight: too many threads");
-	current_tid = tid;
 	threads[tid].alive = True;
+	if (tid == current_tid && threads[tid].dumped && !threads[tid].signalled &&
+	    threads[tid].have_snap) {
+		VG_(get_shadow_regs_area)(tid, now, 0, 0, HS_GUEST_STATE_SIZE);
+		if (VG_(memcmp)(now, threads[tid].snap, HS_GUEST_STATE_SIZE) == 0)
+			return;
+	}
+	current_tid = tid;
 	threads[tid].lwpid = VG_(gettid)();
 	reason = !threads[tid].dumped ? HS_REGS_START
 	       : threads[tid].signalled ? HS_REGS_SIGNAL : HS_REGS_RESUME;
@@ -444,8 +467,14 @@ static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
 	if (failed)
 		return;
 	record_output(tid, sysno, args, sr_Res(res));
+	/* The core sets guest FS_CONST for arch_prctl without telling tools. */
+	if (sysno == __NR_arch_prctl && args[0] == 0x1002 /* ARCH_SET_FS */)
+		on_post_reg_write(Vg_CoreSysCall, tid,
+				  offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
 	if ((sysno == __NR_fork || sysno == __NR_vfork ||
-	     (sysno == __NR_clone && !(args[0] & VKI_CLONE_VM))) && sr_Res(res) > 0) {
+	     (sysno == __NR_clone && (!(args[0] & VKI_CLONE_VM) ||
+				       (args[0] & VKI_CLONE_VFORK)))) && sr_Res(res) > 0) {
+		/* Valgrind runs vfork-style clones (posix_spawn) as forks */
 		p = rec_event_begin(HS_EV_FORK, 8);
 		rec_put_u32(p, tid);
 		rec_put_u32(p + 4, sr_Res(res));
@@ -571,6 +600,7 @@ static void pre_clo_init(void)
 	VG_(track_post_mem_write)(on_post_mem_write);
 	VG_(track_post_reg_write)(on_post_reg_write);
 	VG_(track_start_client_code)(on_start_client_code);
+	VG_(track_stop_client_code)(on_stop_client_code);
 	VG_(track_pre_thread_ll_create)(on_thread_create);
 	VG_(track_pre_thread_ll_exit)(on_thread_exit);
 	VG_(track_pre_deliver_signal)(on_pre_deliver_signal);

@@ -302,7 +302,8 @@ static Int open_out(const HChar *name)
 	r = VG_(open)(path, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_EXCL, 0644);
 	if (sr_isError(r))
 		return -1;
-	return (Int)sr_Res(r);
+	/* the client must not see (or close) our descriptors */
+	return VG_(safe_fd)((Int)sr_Res(r));
 }
 
 static int open_files(void)
@@ -364,11 +365,15 @@ void rec_stream_after_fork_child(void)
 	hdr_parent_exec = parent_exec;
 	hdr_parent_t = rec_icount;
 	broken = False;
+	/* the child's own time starts at 0, at the parent's parent_t */
+	rec_icount = 0;
+	VG_(memset)(rec_buf_start, 0, rec_buf_ptr - rec_buf_start + 8);
+	rec_buf_ptr = rec_buf_start;
 	if (open_files() < 0) {
 		broken = True;
 		return;
 	}
 	code_flushed = 0;
-	chunk_first_t = rec_icount;
+	chunk_first_t = 0;
 	rec_prev_reset_all();
 }

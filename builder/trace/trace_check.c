@@ -16,9 +16,10 @@
 
 /* VEX's AMD64G_CC_OP_NUMBER in valgrind 3.19 (guest_amd64_defs.h is not
  * installed): COPY, 4 sizes each of ADD ADC SUB SBB LOGIC INC DEC SHL SHR
- * ROL ROR UMUL SMUL, 2 each of ANDN BLSI BLSMSK BLSR ADCX ADOX.  libvex
- * panics (and, not initialised, crashes) on a larger CC_OP, which a damaged
- * recording could hold, so it is never handed one. */
+ * ROL ROR UMUL SMUL, 2 each of ANDN BLSI BLSMSK BLSR ADCX ADOX (the jump
+ * table of amd64g_calculate_rflags_all_WRK has 65 entries).  libvex panics
+ * (and, never initialised here, crashes) on a larger CC_OP, which a
+ * damaged recording could hold, so it is never handed one. */
 #define TRACE_CC_OP_NUMBER 65
 #define TRACE_RFLAGS_INVALID UINT64_MAX
 
@@ -29,7 +30,9 @@ const char *const hs_trace_gpr_names[16] = {
 
 static uint64_t rflags_of(const VexGuestAMD64State *s)
 {
-	if (s->guest_CC_OP >= TRACE_CC_OP_NUMBER)
+	/* libvex also asserts that DFLAG is 1 or -1 */
+	if (s->guest_CC_OP >= TRACE_CC_OP_NUMBER ||
+	    (s->guest_DFLAG != 1 && s->guest_DFLAG != (ULong)-1))
 		return TRACE_RFLAGS_INVALID;
 	return LibVEX_GuestAMD64_get_rflags(s);
 }

@@ -55,12 +55,15 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 /* ---- compiled code ----------------------------------------------------- */
 
 /* An op of a translation, specialised so that the decoder's inner loop
- * switches once per op and never looks at sizes or flags again. */
+ * switches once per op; the common shapes (a PUT of one delta-coded slot)
+ * never look at an expression. */
 enum trace_uop_code {
-	U_IMARK,
-	U_PUT1, U_PUT2, U_PUT4, U_PUT8, /* delta coded */
-	U_PUTX16, U_PUTX32,             /* xor coded */
-	U_PUTRAW,                       /* HS_OPF_RAW or an odd size */
+	U_IMARK,                        /* only while compiling */
+	U_NOP,                          /* the prologue alone */
+	U_PUT1, U_PUT2, U_PUT4, U_PUT8, /* value: one delta-coded slot */
+	U_PUTX16, U_PUTX32,             /* value: one xor-coded slot */
+	U_PUTRAW,                       /* value: one raw slot */
+	U_PUTV,                         /* value: anything else (trace_val) */
 	U_PUTC8,                        /* 8-byte constant in imm */
 	U_PUTC,                         /* constant in the sb's pool */
 	U_PUTI,
@@ -69,25 +72,85 @@ enum trace_uop_code {
 	U_MEMCOPY,
 	U_EXIT,
 	U_NEXT,
-	U_NEXTRAW,
 	U_NEXTC,
 };
 
 /* How a slot of `size` bytes is coded against its previous value. */
 enum trace_slot_mode { SLOT_DELTA, SLOT_XOR, SLOT_RAW };
 
+/* Expression nodes after compilation: SLOT/SLOTREF carry the offset of the
+ * slot's value in the delta area, operators a width and a mask. */
+enum trace_xkind {
+	XK_SLOT, XK_REF, XK_CONST, XK_GET,
+	XK_ZX,    /* a & mask: xUtoy, truncations */
+	XK_SX,    /* sign-extend from `from` bits, & mask */
+	XK_HI,    /* (a >> bits) & mask: 64HIto32, 32HIto16, 16HIto8 */
+	XK_NOT,
+	XK_ADD, XK_SUB, XK_AND, XK_OR, XK_XOR, XK_MUL,
+	XK_HL,    /* (a << bits) | (b & lowmask(bits)), & mask */
+	XK_SHL, XK_SHR, XK_SAR,
+};
+
+struct trace_xnode {
+	uint8_t kind;   /* enum trace_xkind */
+	uint8_t size;   /* SLOT, REF, GET, CONST: bytes */
+	uint8_t mode;   /* SLOT: enum trace_slot_mode */
+	uint8_t bits;   /* operators: result width (ZX: bits kept; HL: half) */
+	uint8_t from;   /* SX: source width in bits */
+	uint8_t pad[3];
+	uint32_t arg;   /* SLOT, REF: delta-area offset; GET: state offset */
+	uint64_t k;     /* CONST: value; operators: mask of the result;
+			 * V_LIN: the constant added */
+	uint64_t m;     /* V_LIN: the mask applied last */
+};
+
+/* Where a value comes from.  The first two kinds are shortcuts for
+ * one-node expressions whose slot has exactly the size the op needs. */
+enum trace_val_kind {
+	V_SLOT, /* decode the next slot: `size` bytes, `mode`, stored at `at` */
+	V_REF,  /* an earlier slot's `size` bytes at `at` */
+	V_LIN,  /* (leaf + k) & m, one node at `at` whose kind says the leaf:
+		 * SLOT, REF, GET, or CONST for none; most derived values (a
+		 * register copy, rsp - 8, a truncation) have this shape */
+	V_EXPR, /* evaluate nodes [at, at + n) of the sb, zero-extended u64 */
+};
+
+struct trace_val {
+	uint8_t kind;   /* enum trace_val_kind */
+	uint8_t mode;   /* V_SLOT */
+	uint16_t n;     /* V_EXPR */
+	uint32_t size;  /* V_SLOT, V_REF */
+	uint32_t at;
+};
+
+#define TRACE_NO_CONST HS_GUEST_STATE_SIZE /* trace_thread.scratch */
+
+/* trace_uop.flags */
+#define UF_IN_INSN 0x1u /* an IMARK came at or before this op */
+#define UF_STARTS  0x2u /* this op carries the IMARK of instruction `insn` */
+
+/* Every op begins with a prologue that costs no branch: store cimm at
+ * st + coff (an 8-byte PUT_CONST folded into it, the RIP of an IMARK it
+ * carries, or nothing: TRACE_NO_CONST), then t += tinc (the carried IMARK
+ * retires the previous instruction). */
 struct trace_uop {
 	uint8_t code;      /* enum trace_uop_code */
-	uint8_t dmode;     /* enum trace_slot_mode of the data/value slot */
-	uint8_t amode;     /* ... of the addr/ix slot (raw if HS_OPF_RAW) */
-	uint8_t retires;   /* EXIT/NEXT*: the jumpkind retires the insn */
-	uint16_t insn;
-	uint16_t pad;
-	uint32_t size;     /* value/data bytes */
+	uint8_t retires;   /* EXIT/NEXT*: an instruction is under way and
+			    * the jumpkind retires it */
+	uint8_t flags;     /* UF_* */
+	uint8_t tinc;      /* 1: retire instruction `rinsn` first */
+	uint16_t insn;     /* the instruction under way after this op */
+	uint16_t rinsn;
+	uint32_t size;     /* bytes written: PUT*, PUTI element, STORE*, MEMCOPY */
 	uint32_t off;      /* guest state offset (PUT*), PUTI base */
-	uint32_t prev;     /* offset of this op's values in the sb's prev area */
-	uint32_t n_elems;  /* PUTI; PUTC: offset of the value in the pool */
+	uint32_t n_elems;  /* PUTI; PUTC: pool offset */
+	uint32_t prev;     /* U_PUT1..U_PUTRAW: delta-area offset of the slot */
+	uint32_t rec_bytes; /* record bytes this op takes (checked walk) */
+	uint32_t coff;     /* see above */
+	struct trace_val a; /* PUTI ix, STORE/STOREG/MEMCOPY addr, NEXT rip */
+	struct trace_val v; /* PUTV, PUTI, STORE/STOREG data */
 	uint64_t imm;      /* EXIT/NEXTC dst, PUTC8 value, PUTI bias (i32) */
+	uint64_t cimm;
 };
 
 /* The first member is the public view (hs_trace_code_sb returns it). */
@@ -96,7 +159,9 @@ struct trace_sb {
 	uint32_t jumpkind_next;
 	uint32_t prev_size;  /* bytes of delta state */
 	uint32_t max_len;    /* longest record: sb_id + every slot */
+	uint32_t n_uops;     /* ops kept: a redundant PUT of RIP is dropped */
 	struct trace_uop *ops;
+	struct trace_xnode *xs; /* expression nodes of every op */
 	struct hs_trace_insn *insns;
 	uint8_t *pool;       /* insn bytes and PUT_CONST values */
 };
@@ -144,6 +209,9 @@ static inline int trace_jumpkind_retires(uint32_t jk)
 
 struct trace_thread {
 	VexGuestAMD64State st; /* first: calloc alignment is enough */
+	uint64_t scratch;      /* target of ops with no folded constant
+				* (TRACE_NO_CONST), so that the loop
+				* stores without a branch */
 	bool have_state;       /* adopted a dump since the decoder started */
 };
 

@@ -124,9 +124,9 @@ bool hs_trace_file_truncated(const struct hs_trace_file *f);
 /* True when the last indexed chunk has HS_CHUNK_LAST and nothing is cut. */
 bool hs_trace_file_has_last(const struct hs_trace_file *f);
 
-/* A decompressed chunk.  Zero-initialise it, pass it to any number of
- * hs_trace_file_read_chunk() calls (its buffers are reused), then release
- * it with hs_trace_chunk_release(). */
+/* A decompressed chunk.  Zero-initialise it (`= { .data = NULL }`), pass
+ * it to any number of hs_trace_file_read_chunk() calls (its buffers are
+ * reused), then release it with hs_trace_chunk_release(). */
 struct hs_trace_chunk {
 	struct hs_trace_chunk_info info;
 	const char *path;    /* borrowed from the file, for error messages */
@@ -180,7 +180,8 @@ bool hs_trace_code_truncated(const struct hs_trace_code *code);
 struct hs_trace_regs {
 	uint64_t gpr[16];
 	uint64_t rip;
-	uint64_t rflags; /* computed from the lazy flags thunk */
+	uint64_t rflags; /* computed from the lazy flags thunk; UINT64_MAX
+			  * when the thunk is not one libvex knows */
 	uint64_t fs_base;
 	uint8_t ymm[16][32]; /* little endian: ymm[i][0] is the low byte */
 	uint64_t sseround;
@@ -206,7 +207,12 @@ void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out);
  * reported.  insn() reports the instruction that takes the state from t
  * to t + 1 (so the first is t = 0), store() a store made by the
  * instruction that retires as t, event() and regs() things that happen at
- * state t, between instructions. */
+ * state t, between instructions.
+ *
+ * During insn(), hs_trace_decoder_state() of the running thread is the
+ * state after that instruction, as far as the recording says (RIP is the
+ * next instruction's; keep the decoder in ctx to ask).  During store(),
+ * the state is partway through the instruction. */
 struct hs_trace_visitor {
 	void *ctx;
 	/* a stream chunk starts: its first_t is the t of what follows */
@@ -250,12 +256,14 @@ struct hs_trace_stats {
 	uint64_t syscalls;       /* HS_EV_SYSCALL_ENTER */
 	uint64_t regs_dumps;
 	uint64_t regs_checked;   /* SYNC/RESUME dumps compared */
-	uint64_t regs_mismatches; /* registers that differed, all dumps */
+	uint64_t regs_mismatches; /* registers that differed, all dumps, and
+				   * an EXIT whose total_t is not t ("exit-t") */
 	uint32_t threads;        /* distinct tids seen */
 	uint32_t n_kept;         /* entries used in mismatch[] */
 	struct hs_trace_mismatch mismatch[HS_TRACE_MISMATCH_KEEP];
 	bool saw_exit;           /* an HS_EV_EXIT record was decoded */
 	bool ends_with_exit;     /* ... and it was the last record so far */
+	bool ends_with_exec;     /* the last record was HS_EV_EXEC */
 	uint32_t exit_kind;      /* enum hs_exit_kind */
 	int32_t exit_value;
 	uint32_t exit_threads;

@@ -10,17 +10,23 @@
 # Progress notes go to stderr so that tests/run.sh keeps them in the log.
 #
 # Oracles.  Valgrind's own lackey counts exactly the guest instructions and
-# stores that any Valgrind tool sees, but only when the client sees exactly
-# the same process: same argv, same environment (its size moves the stack
-# and changes how much work ld.so and libc do), same kind of stdin/stdout
-# (glibc runs isatty() on character devices), same file-descriptor table.
-# So an oracle run copies the environment that a *recorded* program saw
-# (capture_client_env records /usr/bin/env -0) and runs /usr/bin/valgrind.bin
-# (not Debian's /usr/bin/valgrind wrapper script, which would append to
-# LD_LIBRARY_PATH a second time) under `env -i` with that environment, minus
-# the LD_PRELOAD that Valgrind itself adds back.  Program paths are always
-# absolute, stdin is /dev/null and stdout/stderr are regular files, for
-# recordings and oracle runs alike.
+# stores that any Valgrind tool sees, but only if the client process is the
+# same in every detail that steers it:
+#  - argv: program paths are always absolute (and real files where argv[0]
+#    matters, see rec_icount_matches_lackey);
+#  - environment: its size moves the stack, and ld.so and libc walk it.  An
+#    oracle run copies the environment a *recorded* program saw
+#    (capture_client_env records /usr/bin/env -0) and runs
+#    /usr/bin/valgrind.bin (not Debian's /usr/bin/valgrind wrapper script,
+#    which would append to LD_LIBRARY_PATH a second time) under `env -i`,
+#    minus the LD_PRELOAD that Valgrind adds back itself;
+#  - descriptors: stdin is /dev/null, stdout a regular file (glibc runs
+#    isatty() on character devices), the tool's log on descriptor 100
+#    (see vg_oracle);
+#  - stderr's offset: oracle tests set PROG_STDERR=/dev/null, because
+#    `hindsight record` writes a line to its stderr before the program
+#    starts and python3 asks stderr for tell() at start-up;
+#  - the current directory: the empty $T/cwd (python3 lists it).
 #
 # callgrind is NOT used as an instruction-count oracle: its Ir total is not
 # the number of executed instructions.  It undercounts a superblock's final
@@ -43,7 +49,7 @@ STEP_TIMEOUT=${HS_STEP_TIMEOUT:-300}
 
 # One deterministic environment for everything the tests run.
 export LC_ALL=C TZ=UTC PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1
-unset LD_PRELOAD LD_AUDIT VALGRIND_OPTS XDG_DATA_HOME
+unset LD_PRELOAD LD_AUDIT VALGRIND_OPTS XDG_DATA_HOME HINDSIGHT_TRACE_DIR
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hs-$TEST_NAME.XXXXXX")
 BG_PIDS=()
@@ -61,7 +67,10 @@ cleanup()
 	fi
 }
 trap cleanup EXIT
-cd "$T" || exit 1
+# Programs run in an empty folder that nothing writes to: python3, for one,
+# lists its current directory at start-up (sys.path[0] is ''), so a folder
+# that gains files between a recording and its oracle run changes the count.
+mkdir "$T/cwd" && cd "$T/cwd" || exit 1
 
 fail()
 {
@@ -95,13 +104,14 @@ require_built()
 
 # hs_record TRACE PROG [ARGS...]: record into TRACE (which must not exist);
 # the program's stdout and stderr as passed through by `hindsight record` go
-# to TRACE.out and TRACE.err.  Returns record's exit status.
+# to TRACE.out and TRACE.err (or to $PROG_STDERR, see the oracles).
+# Returns record's exit status.
 hs_record()
 {
 	local trace=$1
 	shift
 	timeout -k 10 "$STEP_TIMEOUT" "$HS" record -o "$trace" -- "$@" \
-		</dev/null >"$trace.out" 2>"$trace.err"
+		</dev/null >"$trace.out" 2>"${PROG_STDERR:-$trace.err}"
 }
 
 # record_ok TRACE PROG [ARGS...]: hs_record, and fail the test unless it
@@ -112,7 +122,7 @@ record_ok()
 	hs_record "$@"
 	rc=$?
 	[ "$rc" = "$want" ] ||
-		fail "record $(basename "$2") exited $rc, expected $want: $(tail -n 3 "$1.err" | tr '\n' ' ')"
+		fail "record $(basename "$2") exited $rc, expected $want: $(tail -n 3 "$1.err" 2>/dev/null | tr '\n' ' ')"
 }
 
 # native OUTPREFIX PROG [ARGS...]: run natively, stdout/stderr to
@@ -133,32 +143,91 @@ info_get()
 	"$HS" info "$1" 2>/dev/null | sed -n "s/^$2: *//p" | head -n 1
 }
 
-# check_regs TRACE: trace-check exits 0 and every regs-mismatches line is 0.
-check_regs()
+# regs_problem TRACE: run trace-check on a complete recording and print
+# what is wrong, or nothing: it must exit 0, say complete: yes, have checked
+# some register dumps, and every regs-mismatches line (per image and total)
+# must be 0.  The full output is kept in TRACE.check.
+regs_problem()
 {
-	local out rc
+	local out rc n why name
+	name=$(basename "$1")
 	out=$(timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check "$1" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" >"$1.check"
-	echo "$out" | grep -q '^regs-mismatches:' ||
-		fail "trace-check $(basename "$1") (rc $rc) printed no regs-mismatches line: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
-	if echo "$out" | grep '^regs-mismatches:' | grep -qv '^regs-mismatches: *0$'; then
-		fail "trace-check $(basename "$1"): $(echo "$out" | grep '^regs-mismatches:' | grep -v ': *0$' | head -n 1)"
+	why=$(echo "$out" | grep -E '^ *error:|^hindsight' | head -n 1 | sed 's/^ *//')
+	if ! echo "$out" | grep -q '^regs-mismatches:'; then
+		echo "trace-check $name (exit $rc) printed no regs-mismatches line: ${why:-$(echo "$out" | tail -n 1)}"
+		return
 	fi
-	[ "$rc" = 0 ] || fail "trace-check $(basename "$1") exited $rc although regs-mismatches is 0"
+	n=$(echo "$out" | grep -E '^ *regs-mismatches:' | grep -v ': *0$' | tail -n 1 | sed 's/^ *//')
+	if [ -n "$n" ]; then
+		echo "trace-check $name: $n, first $(echo "$out" | grep -m1 -E '^ *mismatch' | sed 's/^ *//')"
+		return
+	fi
+	if [ "$rc" != 0 ]; then
+		echo "trace-check $name exited $rc: ${why:-no error line}"
+		return
+	fi
+	n=$(echo "$out" | sed -n 's/^complete: *//p')
+	if [ -n "$n" ] && [ "$n" != yes ]; then
+		echo "trace-check $name says complete: $n"
+		return
+	fi
+	n=$(echo "$out" | sed -n 's/^regs-dumps-checked: *//p')
+	if [ "$n" = 0 ]; then
+		echo "trace-check $name checked no register dumps"
+	fi
 }
 
-# insns TRACE: the total instruction count (trace-check --insns).
+# check_regs TRACE: fail the test unless regs_problem finds nothing.
+check_regs()
+{
+	local p
+	p=$(regs_problem "$1")
+	[ -z "$p" ] || fail "$p"
+}
+
+# tc_data OUTFILE OPTION... TRACE: run trace-check in a data mode (--insns,
+# --stores, --output FD) with stdout to OUTFILE and stderr to OUTFILE.err.
+# Exit status 1 only reports register mismatches, which rec_regs_replay
+# tests, so it is accepted here; anything else fails the test.
+tc_data()
+{
+	local out=$1 rc
+	shift
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check "$@" >"$out" 2>"$out.err"
+	rc=$?
+	case $rc in
+	0 | 1) ;;
+	*) fail "trace-check $* exited $rc: $(grep -m1 -E 'error|hindsight' "$out.err")" ;;
+	esac
+}
+
+# insns TRACE: set INSNS to the total instruction count (trace-check
+# --insns).  (Not for use in $(...): it may fail the test.)
 insns()
 {
-	timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check --insns "$1" 2>/dev/null |
-		tr -d ' ,\n'
+	tc_data "$1.insns" --insns "$1"
+	# shellcheck disable=SC2034 # read by the caller
+	INSNS=$(tr -d ' ,\n' <"$1.insns")
 }
 
-# same_file WHAT EXPECTED ACTUAL: fail with the first differing byte.
+# info_word TRACE KEY: the first word of KEY's value ("no" from
+# "complete: no (recording was interrupted)").
+info_word()
+{
+	info_get "$1" "$2" | awk '{ print $1 }'
+}
+
+# same_file WHAT EXPECTED ACTUAL: fail with the first difference.
 same_file()
 {
+	local line
 	cmp -s "$2" "$3" && return 0
+	line=$(cmp "$2" "$3" 2>/dev/null | sed -n 's/.* line \([0-9]*\).*/\1/p')
+	if [ -n "$line" ] && grep -qI . "$2" && grep -qI . "$3"; then
+		fail "$1 differs at line $line: expected '$(sed -n "${line}p" "$2" | cut -c1-100)', got '$(sed -n "${line}p" "$3" | cut -c1-100)'"
+	fi
 	fail "$1 differs: $(cmp "$2" "$3" 2>&1 | head -n 1) (expected $(wc -c <"$2") bytes, got $(wc -c <"$3"))"
 }
 
@@ -173,8 +242,7 @@ capture_client_env()
 	local trace=$1 envfile=$2
 	rm -rf "$trace" "$trace".*
 	record_ok "$trace" /usr/bin/env -0
-	timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check --output 1 "$trace" >"$envfile.raw" 2>/dev/null ||
-		fail "trace-check --output 1 failed on the recording of /usr/bin/env"
+	tc_data "$envfile.raw" --output 1 "$trace"
 	cmp -s "$envfile.raw" "$trace.out" ||
 		fail "captured stdout of /usr/bin/env -0 differs from what record passed through"
 	tr '\0' '\n' <"$envfile.raw" | grep -q '^PATH=' ||
@@ -190,8 +258,13 @@ open(sys.argv[2], "wb").write(b"".join(v + b"\0" for v in out))
 }
 
 # vg_oracle ENVFILE OUTPREFIX TOOL-OPTIONS... -- PROG [ARGS...]: run valgrind
-# with the client environment from ENVFILE; the program's stdout/stderr go
-# to OUTPREFIX.out/.err, the tool's log to OUTPREFIX.log.
+# with the client environment from ENVFILE; the program's stdout and stderr
+# go to OUTPREFIX.out and .err, the tool's log to OUTPREFIX.log.  The log
+# is written through an inherited descriptor, 100, far from the program's
+# own: --log-file opens at the lowest free descriptor (the program's first
+# open() would return 4, not 3), and --log-fd=2 moves stderr's file offset,
+# which python3 reads at start-up (TextIOWrapper asks tell()).  Either
+# changes the instruction count.
 vg_oracle()
 {
 	local envfile=$1 pre=$2 opts=()
@@ -204,8 +277,8 @@ vg_oracle()
 	shift
 	mapfile -d '' envs <"$envfile"
 	timeout -k 10 "$STEP_TIMEOUT" env -i "${envs[@]}" "$VALGRIND_BIN" \
-		--trace-children=yes --log-file="$pre.log" "${opts[@]}" "$@" \
-		</dev/null >"$pre.out" 2>"$pre.err"
+		--trace-children=yes --log-fd=100 "${opts[@]}" "$@" \
+		</dev/null >"$pre.out" 2>"${PROG_STDERR:-$pre.err}" 100>"$pre.log"
 }
 
 # lackey_insns ENVFILE OUTPREFIX PROG [ARGS...]: lackey's "guest instrs"
@@ -222,24 +295,35 @@ lackey_insns()
 
 # norm_stores: read lackey-format memory events on stdin and print one
 # "addr,size" line per store, addr in lower-case hex without 0x or leading
-# zeros.  A lackey "M" (modify: load and store of the same address and size
+# zeros (the space after S/M is optional here; rec_stores_match_lackey
+# checks the exact format separately).  A lackey "M" (modify: load and store of the same address and size
 # by one instruction) is a store.  Loads ("L") and instructions ("I") are
 # dropped.
 norm_stores()
 {
-	sed -nE 's/^ *[SM] +(0[xX])?0*([0-9a-fA-F]+),([0-9]+).*$/\2,\3/p' | tr 'A-F' 'a-f'
+	sed -nE 's/^ *[SM] *(0[xX])?0*([0-9a-fA-F]+),([0-9]+).*$/\2,\3/p' | tr 'A-F' 'a-f'
 }
 
 # ---- processes ----------------------------------------------------------------
 
 # descendants PID: every descendant process id of PID, parents first.
+# Reads /proc directly: procps (ps, pgrep) is not in every Debian image.
 descendants()
 {
-	local kids k
-	kids=$(ps -o pid= --ppid "$1" 2>/dev/null)
-	for k in $kids; do
-		echo "$k"
-		descendants "$k"
+	local f line rest pid
+	local -a kids=() fields
+	for f in /proc/[0-9]*/stat; do
+		read -r line <"$f" 2>/dev/null || continue
+		rest=${line##*) }
+		read -r -a fields <<<"$rest"
+		if [ "${fields[1]}" = "$1" ]; then
+			pid=${f#/proc/}
+			kids+=("${pid%/stat}")
+		fi
+	done
+	for pid in "${kids[@]}"; do
+		echo "$pid"
+		descendants "$pid"
 	done
 }
 

@@ -62,4 +62,11 @@ expect_refusal existing nz "$PROGS/small"
 timeout -k 10 "$STEP_TIMEOUT" "$HS" record --force -o "$T/existing" -- /bin/true </dev/null >/dev/null 2>"$T/force.err" ||
 	fail "record --force over an existing trace exited $?: $(head -n 1 "$T/force.err")"
 "$HS" info "$T/existing" | grep -q '^command:.*true' || fail "record --force did not replace the trace"
+# --force replaces only a recording, never some other folder.
+mkdir "$T/precious"
+echo keep >"$T/precious/file"
+timeout -k 10 60 "$HS" record --force -o "$T/precious" -- /bin/true </dev/null >/dev/null 2>"$T/precious.err"
+rc=$?
+[ "$rc" != 0 ] || fail "record --force replaced a folder that is not a recording"
+[ "$(cat "$T/precious/file" 2>/dev/null)" = keep ] || fail "record --force (exit $rc) damaged a folder that is not a recording"
 pass

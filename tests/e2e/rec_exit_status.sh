@@ -8,7 +8,7 @@ WANT_RC=0 record_ok "$T/ok" "$PROGS/small"
 
 WANT_RC=3 record_ok "$T/three" "$PROGS/exitcode"
 [ "$(info_get "$T/three" exit-status)" = 3 ] || fail "exitcode: info says exit-status: '$(info_get "$T/three" exit-status)', expected 3"
-[ "$(info_get "$T/three" complete)" = yes ] || fail "exitcode: info says complete: '$(info_get "$T/three" complete)', expected yes"
+[ "$(info_word "$T/three" complete)" = yes ] || fail "exitcode: info says complete: '$(info_word "$T/three" complete)', expected yes"
 
 WANT_RC=134 record_ok "$T/abrt" "$PROGS/abort"
 st=$(info_get "$T/abrt" exit-status)

@@ -13,6 +13,6 @@ case $n in
 esac
 [ "$n" -ge 2 ] || fail "info says processes: $n, expected >= 2 (parent, fork child/exec of echo)"
 [ "$(info_get "$T/tr" exit-status)" = 0 ] || fail "info says exit-status: '$(info_get "$T/tr" exit-status)', expected 0"
-[ "$(info_get "$T/tr" complete)" = yes ] || fail "info says complete: '$(info_get "$T/tr" complete)', expected yes"
+[ "$(info_word "$T/tr" complete)" = yes ] || fail "info says complete: '$(info_word "$T/tr" complete)', expected yes"
 check_regs "$T/tr"
 pass "processes: $n"

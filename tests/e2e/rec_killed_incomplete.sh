@@ -48,7 +48,7 @@ check_incomplete()
 	out=$(timeout -k 5 60 "$HS" info "$2" 2>&1)
 	rc=$?
 	[ "$rc" -lt 126 ] || fail "$1: hindsight info crashed or hung (exit $rc)"
-	echo "$out" | grep -q '^complete: *no$' ||
+	echo "$out" | grep -qE '^complete: *no( |$)' ||
 		fail "$1: info does not say 'complete: no': $(echo "$out" | grep '^complete' || echo "$out" | tail -n 1)"
 	timeout -k 5 120 "$HS" trace-check "$2" >"$2.check" 2>&1
 	rc=$?

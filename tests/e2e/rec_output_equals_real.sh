@@ -15,9 +15,7 @@ check_output()
 	native "$T/$name.native" "$@"
 	record_ok "$T/$name" "$@"
 	for fd in 1 2; do
-		timeout -k 10 "$STEP_TIMEOUT" "$HS" trace-check --output "$fd" "$T/$name" \
-			>"$T/$name.fd$fd" 2>"$T/$name.fd$fd.err" ||
-			fail "$name: trace-check --output $fd exited $?: $(tail -n 1 "$T/$name.fd$fd.err")"
+		tc_data "$T/$name.fd$fd" --output "$fd" "$T/$name"
 	done
 	same_file "$name: captured stdout" "$T/$name.native.out" "$T/$name.fd1"
 	same_file "$name: captured stderr" "$T/$name.native.err" "$T/$name.fd2"

@@ -96,8 +96,59 @@ static void buf_free(struct buf *b)
 
 #define MAX_OPS 24
 
+/* An expression node, as trace_format.h writes it. */
+struct tnode {
+	uint8_t kind;  /* HS_X_* */
+	uint8_t size;  /* SLOT, CONST, GET */
+	uint8_t flags; /* SLOT */
+	IROp op;       /* UNOP, BINOP */
+	uint64_t k;    /* CONST value, SLOTREF number */
+	uint32_t off;  /* GET */
+};
+
+/* n == 0: the default, one SLOT node of the size the op needs.  Tests
+ * use at most one SLOT node per expression. */
+struct texpr {
+	int n;
+	struct tnode x[8];
+};
+
+static struct tnode N_SLOT(uint8_t size)
+{
+	return (struct tnode){ .kind = HS_X_SLOT, .size = size };
+}
+
+static struct tnode N_REF(uint16_t n)
+{
+	return (struct tnode){ .kind = HS_X_SLOTREF, .k = n };
+}
+
+static struct tnode N_CONST(uint8_t size, uint64_t k)
+{
+	return (struct tnode){ .kind = HS_X_CONST, .size = size, .k = k };
+}
+
+static struct tnode N_GET(uint8_t size, uint32_t off)
+{
+	return (struct tnode){ .kind = HS_X_GET, .size = size, .off = off };
+}
+
+static struct tnode N_UN(IROp op)
+{
+	return (struct tnode){ .kind = HS_X_UNOP, .op = op };
+}
+
+static struct tnode N_BIN(IROp op)
+{
+	return (struct tnode){ .kind = HS_X_BINOP, .op = op };
+}
+
 struct top {
-	uint8_t kind, flags;
+	uint8_t kind;
+	uint8_t flags;    /* HS_OPF_RAW: default SLOT nodes are raw */
+	bool legacy_raw;  /* PUT with op flag RAW: one raw slot, no expr */
+	struct texpr xa;  /* PUTI ix, STORE, STOREG, MEMCOPY addr, NEXT rip */
+	struct texpr xv;  /* PUT, PUTI, STORE, STOREG value */
 	uint16_t insn;
 	uint32_t size;
 	uint32_t off;     /* PUT, PUT_CONST, PUTI base */
@@ -203,6 +254,44 @@ static bool jk_retires(uint32_t jk)
 		 jk == Ijk_SigFPE_IntOvf);
 }
 
+static void put_expr(struct buf *p, const struct texpr *e, uint32_t size,
+		     uint8_t flags)
+{
+	if (e->n == 0) {
+		put8(p, 1);
+		put8(p, HS_X_SLOT);
+		put8(p, (uint8_t)size);
+		put8(p, flags);
+		return;
+	}
+	put8(p, (uint8_t)e->n);
+	for (int i = 0; i < e->n; i++) {
+		const struct tnode *x = &e->x[i];
+
+		put8(p, x->kind);
+		switch (x->kind) {
+		case HS_X_SLOT:
+			put8(p, x->size);
+			put8(p, x->flags);
+			break;
+		case HS_X_SLOTREF:
+			put16(p, (uint16_t)x->k);
+			break;
+		case HS_X_CONST:
+			put8(p, x->size);
+			put64(p, x->k);
+			break;
+		case HS_X_GET:
+			put8(p, x->size);
+			put32(p, x->off);
+			break;
+		default:
+			put16(p, (uint16_t)(x->op - Iop_INVALID));
+			break;
+		}
+	}
+}
+
 static void code_record(struct buf *b, const struct tsb *sb)
 {
 	struct buf p = { 0 };
@@ -222,12 +311,14 @@ static void code_record(struct buf *b, const struct tsb *sb)
 		const struct top *o = &sb->ops[i];
 
 		put8(&p, o->kind);
-		put8(&p, o->flags);
+		put8(&p, o->legacy_raw ? HS_OPF_RAW : 0);
 		put16(&p, o->insn);
 		put32(&p, o->size);
 		switch (o->kind) {
 		case HS_OP_PUT:
 			put32(&p, o->off);
+			if (!o->legacy_raw)
+				put_expr(&p, &o->xv, o->size, o->flags);
 			break;
 		case HS_OP_PUT_CONST:
 			put32(&p, o->off);
@@ -237,6 +328,16 @@ static void code_record(struct buf *b, const struct tsb *sb)
 			put32(&p, o->off);
 			put32(&p, o->n_elems);
 			put32(&p, (uint32_t)o->bias);
+			put_expr(&p, &o->xa, 4, o->flags);
+			put_expr(&p, &o->xv, o->size, o->flags);
+			break;
+		case HS_OP_STORE:
+		case HS_OP_STOREG:
+			put_expr(&p, &o->xa, 8, o->flags);
+			put_expr(&p, &o->xv, o->size, o->flags);
+			break;
+		case HS_OP_MEMCOPY:
+			put_expr(&p, &o->xa, 8, o->flags);
 			break;
 		case HS_OP_EXIT:
 		case HS_OP_NEXT_CONST:
@@ -245,6 +346,7 @@ static void code_record(struct buf *b, const struct tsb *sb)
 			break;
 		case HS_OP_NEXT:
 			put32(&p, o->jk);
+			put_expr(&p, &o->xa, 8, o->flags);
 			break;
 		}
 	}
@@ -281,6 +383,20 @@ static void enc_slot(struct buf *b, uint8_t *prev, const void *value,
 		memcpy(prev, v, size);
 }
 
+/* The slot bytes of one expression: its SLOT node, if any, holds value. */
+static void enc_expr(struct buf *b, const struct texpr *e, uint32_t size,
+		     bool raw, uint8_t *prev, const void *value)
+{
+	if (e->n == 0) {
+		enc_slot(b, prev, value, size, raw);
+		return;
+	}
+	for (int i = 0; i < e->n; i++)
+		if (e->x[i].kind == HS_X_SLOT)
+			enc_slot(b, prev, value, e->x[i].size,
+				 e->x[i].flags & HS_OPF_RAW);
+}
+
 /* Slots of ops [0, limit); returns how many instructions retired. */
 static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals,
 			  uint32_t limit)
@@ -291,28 +407,30 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 		const struct top *o = &sb->ops[i];
 		const struct tval *v = &vals[i];
 		bool raw = o->flags & HS_OPF_RAW;
-		uint32_t ix = (uint32_t)v->a;
 
 		switch (o->kind) {
 		case HS_OP_IMARK:
 			imarks++;
 			break;
 		case HS_OP_PUT:
-			enc_slot(b, sb->prev[i][0], v->v, o->size, raw);
+			if (o->legacy_raw)
+				put(b, v->v, o->size);
+			else
+				enc_expr(b, &o->xv, o->size, raw, sb->prev[i][1], v->v);
 			break;
 		case HS_OP_PUTI:
-			enc_slot(b, sb->prev[i][0], &ix, 4, raw);
-			enc_slot(b, sb->prev[i][1], v->v, o->size, raw);
+			enc_expr(b, &o->xa, 4, raw, sb->prev[i][0], &v->a);
+			enc_expr(b, &o->xv, o->size, raw, sb->prev[i][1], v->v);
 			break;
 		case HS_OP_STOREG:
 			put8(b, v->flag);
 			/* fall through */
 		case HS_OP_STORE:
-			enc_slot(b, sb->prev[i][0], &v->a, 8, raw);
-			enc_slot(b, sb->prev[i][1], v->v, o->size, raw);
+			enc_expr(b, &o->xa, 8, raw, sb->prev[i][0], &v->a);
+			enc_expr(b, &o->xv, o->size, raw, sb->prev[i][1], v->v);
 			break;
 		case HS_OP_MEMCOPY:
-			enc_slot(b, sb->prev[i][0], &v->a, 8, raw);
+			enc_expr(b, &o->xa, 8, raw, sb->prev[i][0], &v->a);
 			put(b, v->v, o->size);
 			break;
 		case HS_OP_EXIT:
@@ -321,7 +439,7 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 				return imarks - !jk_retires(o->jk);
 			break;
 		case HS_OP_NEXT:
-			enc_slot(b, sb->prev[i][0], &v->a, 8, raw);
+			enc_expr(b, &o->xa, 8, raw, sb->prev[i][0], &v->a);
 			return imarks - !jk_retires(o->jk);
 		case HS_OP_NEXT_CONST:
 			return imarks - !jk_retires(o->jk);
@@ -647,6 +765,7 @@ static int decode_image(struct rec *r, struct seen *s, struct hs_trace_stats *st
 	int ret;
 
 	err->msg[0] = '\0';
+	*complete = false;
 	ret = hs_trace_image_open(r->img, &img, err);
 	if (ret == 0)
 		ret = hs_trace_image_decode(img, &v, true, st, complete, err);
@@ -784,12 +903,12 @@ static void test_trace_counts_and_reports_straight_line_instructions(void **stat
 	assert_int_equal(seen.store[0].t, 2);
 	assert_int_equal(seen.store[0].addr, 0x7ff000);
 	assert_int_equal(seen.store[0].size, 8);
-	assert_int_equal(*(uint64_t *)seen.store[0].bytes, 0xaaaa);
+	assert_int_equal(hs_trace_le64(seen.store[0].bytes), 0xaaaa);
 	assert_int_equal(seen.store[1].t, 5);
 	assert_int_equal(seen.store[1].addr, 0x7fefff8);
-	assert_int_equal(*(uint64_t *)seen.store[1].bytes, 0x5555);
+	assert_int_equal(hs_trace_le64(seen.store[1].bytes), 0x5555);
 	assert_int_equal(seen.store[2].addr, 0x10);
-	assert_int_equal(*(uint64_t *)seen.store[2].bytes, 0);
+	assert_int_equal(hs_trace_le64(seen.store[2].bytes), 0);
 	assert_int_equal(seen.last_tag, HS_EV_EXIT);
 	rec_free(&r);
 }
@@ -971,7 +1090,7 @@ static void test_trace_delta_state_resets_at_chunk_start(void **state)
 	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_mismatches, 0);
 	assert_int_equal(seen.n_stores, 3);
 	assert_int_equal(seen.store[2].addr, 0x1010);
-	assert_int_equal(*(uint64_t *)seen.store[2].bytes, 9);
+	assert_int_equal(hs_trace_le64(seen.store[2].bytes), 9);
 	assert_int_equal(seen.store[2].t, 8);
 	got = dec_state(&x, 1);
 	assert_int_equal(got.guest_RAX, 300);
@@ -979,13 +1098,14 @@ static void test_trace_delta_state_resets_at_chunk_start(void **state)
 	dec_free(&x);
 
 	/* starting at chunk 1: t from first_t, state from the SYNC dump */
+	v = visitor_for(&seen);
 	assert_int_equal(dec_run(&x, &r, &v, 1, 2), 0);
 	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_checked, 0);
 	assert_int_equal(seen.n_insns, 3);
 	assert_int_equal(seen.insn[0].t, 6);
 	assert_int_equal(seen.n_stores, 1);
 	assert_int_equal(seen.store[0].addr, 0x1010);
-	assert_int_equal(*(uint64_t *)seen.store[0].bytes, 9);
+	assert_int_equal(hs_trace_le64(seen.store[0].bytes), 9);
 	got = dec_state(&x, 1);
 	assert_int_equal(got.guest_RAX, 300);
 	assert_int_equal(got.guest_RCX, 3);
@@ -1037,7 +1157,7 @@ static void test_trace_sb_abort_retires_prefix_and_resets_delta(void **state)
 	assert_int_equal(seen.insn[4].rip, 0x1000);
 	assert_int_equal(seen.n_stores, 2);
 	assert_int_equal(seen.store[1].addr, 0x2008);
-	assert_int_equal(*(uint64_t *)seen.store[1].bytes, 2);
+	assert_int_equal(hs_trace_le64(seen.store[1].bytes), 2);
 	assert_true(complete);
 	rec_free(&r);
 }
@@ -1083,7 +1203,7 @@ static void test_trace_storeg_with_false_guard_stores_nothing(void **state)
 	assert_memory_equal(seen.store[0].bytes, fx, 10);
 	assert_int_equal(seen.store[1].addr, 0x5004);
 	assert_int_equal(seen.store[1].size, 4);
-	assert_int_equal(*(uint32_t *)seen.store[1].bytes, 0x55667788);
+	assert_int_equal(hs_trace_le32(seen.store[1].bytes), 0x55667788);
 	assert_int_equal(seen.store[2].addr, 0x6010);
 	assert_int_equal(seen.store[2].t, 1);
 	dec_free(&x);
@@ -1157,6 +1277,241 @@ static void test_trace_applies_puti_narrow_and_wide_puts(void **state)
 	rec_free(&r);
 }
 
+#define OFF_RSP OFF(guest_RSP)
+
+/* Values the recorder does not log: derived from guest state, constants
+ * and earlier slots (trace_format.h "Expressions"). */
+static void sb_derived(struct tsb *sb)
+{
+	struct top *o;
+
+	sb_init(sb, 0x100, 2, 0x1000);
+	op_imark(sb, 0);
+	/* push: rsp = rsp - 8; [rsp] = slot 0 */
+	o = sb_op(sb, HS_OP_PUT, 0, 8);
+	o->off = OFF_RSP;
+	o->xv = (struct texpr){ 3, { N_GET(8, OFF_RSP), N_CONST(8, 8), N_BIN(Iop_Sub64) } };
+	o = sb_op(sb, HS_OP_STORE, 0, 8);
+	o->xa = (struct texpr){ 1, { N_GET(8, OFF_RSP) } };
+	op_imark(sb, 1);
+	/* rax = 8Sto64(slot 1) */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF_RAX;
+	o->xv = (struct texpr){ 2, { N_SLOT(1), N_UN(Iop_8Sto64) } };
+	/* rcx = 32Uto64(64to32(slot 0) + 0x10) */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF_RCX;
+	o->xv = (struct texpr){ 5, { N_REF(0), N_UN(Iop_64to32), N_CONST(4, 0x10),
+				     N_BIN(Iop_Add32), N_UN(Iop_32Uto64) } };
+	/* rdx = rax >>s 4 */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF_RDX;
+	o->xv = (struct texpr){ 3, { N_GET(8, OFF_RAX), N_CONST(1, 4), N_BIN(Iop_Sar64) } };
+	/* r8 = 32HLto64(0xdead, 64HIto32(slot 0)) */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF(guest_R8);
+	o->xv = (struct texpr){ 4, { N_CONST(4, 0xdead), N_REF(0), N_UN(Iop_64HIto32),
+				     N_BIN(Iop_32HLto64) } };
+	/* r9 = ~(slot 0 * 3) */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF(guest_R9);
+	o->xv = (struct texpr){ 4, { N_REF(0), N_CONST(8, 3), N_BIN(Iop_Mul64),
+				     N_UN(Iop_Not64) } };
+	/* r10w = 8Uto16(slot 1) << 4 */
+	o = sb_op(sb, HS_OP_PUT, 1, 2);
+	o->off = OFF(guest_R10);
+	o->xv = (struct texpr){ 4, { N_REF(1), N_UN(Iop_8Uto16), N_CONST(1, 4),
+				     N_BIN(Iop_Shl16) } };
+	/* r11d = (0xf0f0 | 16Sto32(0x8000)) ^ 1 */
+	o = sb_op(sb, HS_OP_PUT, 1, 4);
+	o->off = OFF(guest_R11);
+	o->xv = (struct texpr){ 6, { N_CONST(4, 0xf0f0), N_CONST(2, 0x8000),
+				     N_UN(Iop_16Sto32), N_BIN(Iop_Or32),
+				     N_CONST(4, 1), N_BIN(Iop_Xor32) } };
+	/* r12 = slot 0 >>u 60 */
+	o = sb_op(sb, HS_OP_PUT, 1, 8);
+	o->off = OFF(guest_R12);
+	o->xv = (struct texpr){ 3, { N_REF(0), N_CONST(1, 60), N_BIN(Iop_Shr64) } };
+	/* next = slot 0 & 0xfff */
+	o = sb_op(sb, HS_OP_NEXT, 1, 8);
+	o->jk = Ijk_Boring;
+	o->xa = (struct texpr){ 3, { N_REF(0), N_CONST(8, 0xfff), N_BIN(Iop_And64) } };
+}
+
+static void test_trace_evaluates_derived_values(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+	VexGuestAMD64State st, got;
+	struct tval v[MAX_OPS] = { 0 };
+	struct seen seen;
+	struct hs_trace_visitor vis = visitor_for(&seen);
+	struct dec x;
+	const uint64_t a = 0x123456789abcdef0ull, b = 0xfedcba9876543210ull;
+
+	rec_init(&r);
+	sb_derived(&sb);
+	rec_define(&r, &sb);
+	state_init(&st);
+	st.guest_RSP = 0x8000;
+	st.guest_R10 = 0xaaaaaaaaaaaaaaaaull;
+	st.guest_R11 = 0xbbbbbbbbbbbbbbbbull;
+	rec_start(&r, &st);
+	v[2] = V(a);
+	v[4] = V(0x80);
+	rec_exec(&r, &sb, v);
+	/* the first execution, checked by a dump */
+	got = st;
+	got.guest_RSP = 0x7ff8;
+	got.guest_RAX = 0xffffffffffffff80ull;
+	got.guest_RCX = 0x9abcdf00;
+	got.guest_RDX = 0xfffffffffffffff8ull;
+	got.guest_R8 = 0x0000dead12345678ull;
+	got.guest_R9 = ~(a * 3);
+	got.guest_R10 = 0xaaaaaaaaaaaa0800ull;
+	got.guest_R11 = 0xbbbbbbbbfffff0f1ull;
+	got.guest_R12 = 1;
+	got.guest_RIP = 0xef0;
+	rec_regs(&r, 1, HS_REGS_RESUME, &got);
+	/* the second: slots delta coded against the first */
+	v[2] = V(b);
+	v[4] = V(0x7f);
+	rec_exec(&r, &sb, v);
+	rec_cut(&r, 0);
+	rec_write(&r);
+
+	assert_int_equal(dec_run(&x, &r, &vis, 0, 1), 0);
+	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_checked, 1);
+	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_mismatches, 0);
+	assert_int_equal(seen.n_stores, 2);
+	assert_int_equal(seen.store[0].addr, 0x7ff8);
+	assert_int_equal(hs_trace_le64(seen.store[0].bytes), a);
+	assert_int_equal(seen.store[1].addr, 0x7ff0);
+	assert_int_equal(hs_trace_le64(seen.store[1].bytes), b);
+	got = dec_state(&x, 1);
+	assert_int_equal(got.guest_RSP, 0x7ff0);
+	assert_int_equal(got.guest_RAX, 0x7f);
+	assert_int_equal(got.guest_RCX, 0x76543220);
+	assert_int_equal(got.guest_RDX, 7);
+	assert_int_equal(got.guest_R8, 0x0000deadfedcba98ull);
+	assert_int_equal(got.guest_R9, ~(b * 3));
+	assert_int_equal(got.guest_R10, 0xaaaaaaaaaaaa07f0ull);
+	assert_int_equal(got.guest_R11, 0xbbbbbbbbfffff0f1ull);
+	assert_int_equal(got.guest_R12, 0xf);
+	assert_int_equal(got.guest_RIP, 0x210);
+	dec_free(&x);
+	rec_free(&r);
+}
+
+static void test_trace_wide_slotref_raw_put_and_skipped_memcopy(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+	VexGuestAMD64State st, got;
+	struct tval v[MAX_OPS] = { 0 };
+	struct seen seen;
+	struct hs_trace_visitor vis = visitor_for(&seen);
+	struct top *o;
+	struct dec x;
+	uint8_t y[32], m[12];
+
+	for (int i = 0; i < 32; i++)
+		y[i] = (uint8_t)(3 * i + 1);
+	for (int i = 0; i < 12; i++)
+		m[i] = (uint8_t)(0xc0 + i);
+	rec_init(&r);
+	sb_init(&sb, 0x100, 1, 0x1000);
+	op_imark(&sb, 0);
+	op_put(&sb, 0, OFF(guest_YMM0), 32);          /* slot 0 */
+	o = sb_op(&sb, HS_OP_STORE, 0, 32);           /* addr: slot 1 */
+	o->xv = (struct texpr){ 1, { N_REF(0) } };    /* the ymm0 value again */
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);              /* a dirty helper's write */
+	o->off = OFF_RBX;
+	o->legacy_raw = true;
+	sb_op(&sb, HS_OP_MEMCOPY, 0, 12);             /* addr: slot 2 */
+	op_nextc(&sb, 0, Ijk_Boring, 0x1000);
+	rec_define(&r, &sb);
+	state_init(&st);
+	rec_start(&r, &st);
+	memcpy(v[1].v, y, 32);
+	v[2].a = 0x9000;
+	v[3] = V(0x42);
+	v[4].a = 0; /* the guarded helper did not run */
+	rec_exec(&r, &sb, v);
+	v[3] = V(0x43);
+	v[4].a = 0x100;
+	memcpy(v[4].v, m, 12);
+	rec_exec(&r, &sb, v);
+	rec_cut(&r, 0);
+	rec_write(&r);
+
+	assert_int_equal(dec_run(&x, &r, &vis, 0, 1), 0);
+	assert_int_equal(seen.n_stores, 3);
+	assert_int_equal(seen.store[0].addr, 0x9000);
+	assert_int_equal(seen.store[0].size, 32);
+	assert_memory_equal(seen.store[0].bytes, y, 32);
+	assert_int_equal(seen.store[1].addr, 0x9000);
+	assert_memory_equal(seen.store[1].bytes, y, 32);
+	assert_int_equal(seen.store[2].addr, 0x100);
+	assert_int_equal(seen.store[2].size, 12);
+	assert_memory_equal(seen.store[2].bytes, m, 12);
+	got = dec_state(&x, 1);
+	assert_int_equal(got.guest_RBX, 0x43);
+	assert_memory_equal(&got.guest_YMM0, y, 32);
+	dec_free(&x);
+	rec_free(&r);
+}
+
+/* code.hst with one translation whose PUT to rax has expression e. */
+static void expect_bad_expr(struct texpr e, const char *needle)
+{
+	struct rec r;
+	struct tsb sb;
+	struct hs_trace_code *code = NULL;
+	struct hs_trace_err err;
+	char path[PATH_MAX + 16];
+	struct top *o;
+
+	rec_init(&r);
+	sb_init(&sb, 0x100, 1, 0x1000);
+	op_imark(&sb, 0);
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);
+	o->off = OFF_RAX;
+	o->xv = e;
+	op_nextc(&sb, 0, Ijk_Boring, 0);
+	rec_define(&r, &sb);
+	rec_cut(&r, HS_CHUNK_LAST);
+	rec_write(&r);
+	snprintf(path, sizeof(path), "%s/code.hst", r.img);
+	assert_int_equal(hs_trace_code_load(path, &code, &err), -EBADMSG);
+	assert_null(code);
+	if (!strstr(err.msg, needle))
+		fail_msg("error \"%s\" does not mention \"%s\"", err.msg, needle);
+	assert_non_null(strstr(err.msg, "code.hst"));
+	rec_free(&r);
+}
+
+static void test_trace_code_rejects_malformed_expressions(void **state)
+{
+	expect_bad_expr((struct texpr){ 3, { N_GET(8, OFF_RAX), N_GET(1, OFF_RBX),
+					     N_BIN(Iop_Shl64) } }, "shift");
+	expect_bad_expr((struct texpr){ 3, { N_GET(8, OFF_RAX), N_CONST(1, 64),
+					     N_BIN(Iop_Shl64) } }, "shift");
+	expect_bad_expr((struct texpr){ 2, { N_GET(8, OFF_RAX), N_BIN(Iop_Add64) } },
+			"underflow");
+	expect_bad_expr((struct texpr){ 1, { N_REF(0) } }, "not yet in the record");
+	expect_bad_expr((struct texpr){ 2, { N_CONST(8, 1), N_CONST(8, 2) } },
+			"more than one value");
+	expect_bad_expr((struct texpr){ 2, { N_GET(8, OFF_RAX), N_UN(Iop_Clz64) } },
+			"operator not allowed");
+	expect_bad_expr((struct texpr){ 2, { N_GET(8, OFF_RAX), N_UN(Iop_Add64) } },
+			"operator not allowed");
+	expect_bad_expr((struct texpr){ 1, { N_GET(8, HS_GUEST_STATE_SIZE - 4) } },
+			"GET outside");
+	expect_bad_expr((struct texpr){ 3, { N_SLOT(16), N_CONST(8, 1),
+					     N_BIN(Iop_Add64) } }, "slot size");
+}
+
 static void test_trace_detects_register_mismatch(void **state)
 {
 	struct rec r;
@@ -1195,8 +1550,8 @@ static void test_trace_detects_register_mismatch(void **state)
 	assert_int_equal(s.mismatch[0].t, 3);
 	assert_int_equal(s.mismatch[0].tid, 1);
 	assert_int_equal(s.mismatch[0].size, 8);
-	assert_int_equal(*(uint64_t *)s.mismatch[0].expected, 0x11);
-	assert_int_equal(*(uint64_t *)s.mismatch[0].got, 0x10);
+	assert_int_equal(hs_trace_le64(s.mismatch[0].expected), 0x11);
+	assert_int_equal(hs_trace_le64(s.mismatch[0].got), 0x10);
 	rec_free(&r);
 }
 
@@ -1434,6 +1789,7 @@ static void test_trace_rejects_bad_magic(void **state)
 
 static void test_trace_rejects_bad_version(void **state)
 {
+	char want[64];
 	struct rec r;
 	struct tsb sb;
 	VexGuestAMD64State st;
@@ -1446,7 +1802,9 @@ static void test_trace_rejects_bad_version(void **state)
 	rec_start(&r, &st);
 	rec_cut(&r, HS_CHUNK_LAST);
 	rec_write(&r);
-	expect_decode_error(&r, -EBADMSG, "unsupported format version 2");
+	snprintf(want, sizeof(want), "unsupported format version %d",
+		 HS_TRACE_FORMAT_VERSION + 1);
+	expect_decode_error(&r, -EBADMSG, want);
 	rec_free(&r);
 }
 
@@ -1786,6 +2144,9 @@ int main(void)
 		cmocka_unit_test(test_trace_sb_abort_retires_prefix_and_resets_delta),
 		cmocka_unit_test(test_trace_storeg_with_false_guard_stores_nothing),
 		cmocka_unit_test(test_trace_applies_puti_narrow_and_wide_puts),
+		cmocka_unit_test(test_trace_evaluates_derived_values),
+		cmocka_unit_test(test_trace_wide_slotref_raw_put_and_skipped_memcopy),
+		cmocka_unit_test(test_trace_code_rejects_malformed_expressions),
 		cmocka_unit_test(test_trace_detects_register_mismatch),
 		cmocka_unit_test(test_trace_compares_flags_not_thunks),
 		cmocka_unit_test(test_trace_applies_syscall_exit_and_reg_write_before_check),
