@@ -103,7 +103,7 @@ enum hs_event {
 	/* u32 tid, u32 sysno, u64 args[6] */
 	HS_EV_SYSCALL_ENTER = 5,
 	/* u32 tid, u32 sysno, u32 failed, u32 pad, u64 result (errno if
-	 * failed, else the value, which the kernel put in rax). */
+	 * failed, and rax is then -errno; else the value, which is rax). */
 	HS_EV_SYSCALL_EXIT = 6,
 	/* u64 addr, u32 source (enum hs_mem_source), u32 pad, u8 bytes[...]:
 	 * memory written outside instrumented code, or initial contents. */
@@ -138,7 +138,9 @@ enum hs_event {
 	HS_EV_SB_ABORT = 16,
 	/* u32 tid, u32 child_pid */
 	HS_EV_FORK = 17,
-	/* u32 tid, path bytes: execve() is about to replace this image. */
+	/* u32 tid, path bytes: execve() is about to replace this image.  If
+	 * it fails, recording goes on.  An image whose last record is EXEC and
+	 * whose pid has a next image <pid>.<n+1> ended by exec: complete. */
 	HS_EV_EXEC = 18,
 	/* u32 kind (HS_EXIT_*), i32 value (status or signal), u64 total_t,
 	 * u32 threads (ever created, main included), u32 pad. */
@@ -180,22 +182,27 @@ enum hs_exit_kind {
 
 /* ---- code records --------------------------------------------------------
  * u32 tag (HS_CODE_SB), u32 payload length, payload:
- *   u32 sb_id, u32 n_insns, u32 n_ops, u32 max_record_len, then
+ *   u32 sb_id, u32 n_insns, u32 n_ops, u32 max_record_len (the longest
+ *   SB record, its u32 sb_id included), then
  *   n_insns x { u64 addr, u8 len, u8 bytes[len] }   the code as translated
  *   n_ops   x op
  *
  * op: u8 kind, u8 flags (0), u16 insn, u32 size, then per kind:
  *   IMARK      -                          insn `insn` starts here
- *   PUT        u32 offset, expr           guest state [offset, +size) = expr
+ *   PUT        u32 offset, expr           guest state [offset, +size) = expr;
+ *              with op flag HS_OPF_RAW (guest state a dirty helper wrote,
+ *              read back after it): no expr, one plain raw slot of size
  *   PUT_CONST  u32 offset, u8 value[size]
  *   PUTI       u32 base, u32 n_elems, i32 bias, expr ix, expr value;
  *                                         offset = base + ((ix + bias) mod
  *                                         n_elems) * size
  *   STORE      expr addr, expr data       memory [addr, +size) = data
  *   STOREG     slot u8 guard, expr addr, expr data; no store if guard is 0
+ *              (addr and data are logged and delta-coded either way)
  *   MEMCOPY    expr addr, then size raw bytes in slots of 8 (last 4/2/1):
  *              memory [addr, +size) now holds them (CAS, dirty helpers);
- *              addr 0 means the (guarded) helper did not run
+ *              addr 0 means the (guarded) helper did not run; the bytes
+ *              are present anyway
  *   EXIT       u32 jumpkind, u64 dst, slot u8 taken
  *   NEXT       u32 jumpkind, expr rip
  *   NEXT_CONST u32 jumpkind, u64 dst
@@ -232,6 +239,9 @@ enum hs_exit_kind {
  * completes it.  Jumpkinds that do not retire the instruction: NoDecode,
  * MapFail, InvalICache, EmFail, SigILL, SigSEGV, SigBUS, SigFPE*
  * (VEX enum values from libvex_ir.h).
+ *
+ * SB_ABORT slots are decoded like an SB record's (delta against the
+ * current previous values); the sb's previous values are then reset.
  */
 enum hs_code_tag { HS_CODE_SB = 1 };
 
