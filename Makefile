@@ -7,9 +7,11 @@
 #   make stress   long stress runs (not part of make test)
 #
 # Module dependencies (allowed directions only):
-#   builder/trace   <- builder/cli, tests
-#   builder/recorder is a separate static Valgrind tool; shares only
-#                   include/hindsight/trace_format.h with the rest.
+#   builder/cli  -> builder/db, fs/query, builder/trace
+#   builder/db   -> fs/dbfile, builder/trace      (writes TRACE/db)
+#   fs/query     -> fs/dbfile, builder/trace      (reads TRACE/db)
+#   builder/recorder is a separate static Valgrind tool; it shares only
+#                include/hindsight/trace_format.h with the rest.
 
 CC      ?= cc
 B       := build
@@ -22,24 +24,36 @@ VG_EXEC := /usr/libexec/valgrind
 
 PKG_LIBS := libzstd libxxhash json-c
 LDLIBS  := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -lzstd -lxxhash -ljson-c)
+CPPFLAGS += -I/usr/include/capstone
 
 all: $(B)/bin/hindsight tool
 
-# ---- the library that decodes raw recordings -------------------------------
-TRACE_SRC := $(wildcard builder/trace/*.c)
-TRACE_OBJ := $(TRACE_SRC:%.c=$(B)/obj/%.o)
-$(B)/lib/libhstrace.a: $(TRACE_OBJ)
-	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+# ---- libraries: one per module folder ----------------------------------------
+# build/lib/libhs<name>.a from the .c files of each folder.
+LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query db:builder/db
+lib_name = $(word 1,$(subst :, ,$(1)))
+lib_dir = $(word 2,$(subst :, ,$(1)))
+define lib_rule
+$(B)/lib/libhs$(call lib_name,$(1)).a: $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(call lib_dir,$(1))/*.c))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
+# link order: users before what they use
+HS_LIBS := $(B)/lib/libhsdb.a $(B)/lib/libhsquery.a $(B)/lib/libhsdbfile.a $(B)/lib/libhstrace.a
+EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lpthread
 
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
-$(B)/bin/hindsight: $(CLI_OBJ) $(B)/lib/libhstrace.a
+$(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 	@mkdir -p $(@D)
-	$(CC) -no-pie $(CFLAGS) -o $@ $^ $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS)
+	$(CC) -no-pie $(CFLAGS) -o $@ $(CLI_OBJ) $(HS_LIBS) $(EXT_LIBS)
 
 $(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
+$(B)/obj/builder/db/%.o: CPPFLAGS += -I$(VEX_INC)
+$(B)/obj/fs/query/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -78,10 +92,10 @@ tool: $(TOOL_BIN) $(TOOL_DIR)/.linked
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-$(B)/tests/%: tests/unit/%.c $(B)/lib/libhstrace.a
+$(B)/tests/%: tests/unit/%.c $(HS_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I$(VEX_INC) $(CFLAGS) $(WARN) -no-pie -o $@ $< $(B)/lib/libhstrace.a \
-		$(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -I$(VEX_INC) $(CFLAGS) $(WARN) -no-pie -o $@ $< $(HS_LIBS) \
+		$(EXT_LIBS) -lcmocka
 
 PROG_SRC := $(wildcard tests/programs/*.c)
 PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(B)/programs/%)

@@ -361,6 +361,7 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	args[n++] = level_opt;
 	args[n++] = "--trace-children=yes";
 	args[n++] = "-q";
+	args[n++] = "--vgdb=no"; /* no gdbserver pipes left in /tmp by a kill */
 	/* argv[0] exactly as given: valgrind searches PATH as a shell would */
 	args[n++] = o->prog_argv[0];
 	for (i = 1; i < argc; i++)

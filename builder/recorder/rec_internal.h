@@ -36,7 +36,7 @@ extern Int VG_(safe_fd)(Int oldfd);
 /* Stream buffer: records accumulate here and a chunk is cut when more than
  * REC_CHUNK_BYTES are used.  Translations check for room at their start, so
  * one SB record must fit in REC_MARGIN. */
-#define REC_CHUNK_BYTES (8u << 20)
+#define REC_CHUNK_BYTES (1u << 20)
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
 
@@ -68,6 +68,7 @@ UChar *rec_prev_alloc(UInt len);
 void rec_prev_reset_all(void);
 void rec_emit_regs(ThreadId tid, UInt reason);
 void rec_emit_thread_run(ThreadId tid);
+void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
 
 /* rec_instrument.c */

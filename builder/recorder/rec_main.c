@@ -292,6 +292,25 @@ static void on_post_reg_write(CorePart part, ThreadId tid, PtrdiffT off,
 
 /* ---- threads and signals --------------------------------------------------- */
 
+/* A thread that is not running may be inside a blocking syscall, whose
+ * result the core writes into its guest state without the big lock.  Its
+ * registers are therefore dumped as they were when it stopped; whatever
+ * changed since is dumped when it runs again. */
+void rec_emit_stopped_regs(ThreadId tid, UInt reason)
+{
+	UChar *p;
+
+	if (!threads[tid].have_snap) {
+		rec_emit_regs(tid, reason);
+		return;
+	}
+	p = rec_event_begin(HS_EV_REGS, 12 + HS_GUEST_STATE_SIZE);
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, reason);
+	rec_put_u32(p + 8, HS_GUEST_STATE_SIZE);
+	VG_(memcpy)(p + 12, threads[tid].snap, HS_GUEST_STATE_SIZE);
+}
+
 /* The scheduler stops and restarts a thread often (new translations,
  * time slices) without touching its registers.  A dump is written only when
  * the thread changed or its state differs from when it stopped: syscalls,
@@ -312,11 +331,17 @@ static void on_start_client_code(ThreadId tid, ULong blocks)
 	if (tid >= REC_MAX_THREADS)
 		VG_(tool_panic)("hindsight: too many threads");
 	threads[tid].alive = True;
-	if (tid == current_tid && threads[tid].dumped && !threads[tid].signalled &&
-	    threads[tid].have_snap) {
+	if (threads[tid].dumped && !threads[tid].signalled && threads[tid].have_snap) {
 		VG_(get_shadow_regs_area)(tid, now, 0, 0, HS_GUEST_STATE_SIZE);
-		if (VG_(memcmp)(now, threads[tid].snap, HS_GUEST_STATE_SIZE) == 0)
+		if (VG_(memcmp)(now, threads[tid].snap, HS_GUEST_STATE_SIZE) == 0) {
+			/* the reader knows these registers already */
+			if (tid != current_tid) {
+				current_tid = tid;
+				threads[tid].lwpid = VG_(gettid)();
+				rec_emit_thread_run(tid);
+			}
 			return;
+		}
 	}
 	current_tid = tid;
 	threads[tid].lwpid = VG_(gettid)();
@@ -337,6 +362,7 @@ static void on_thread_create(ThreadId parent, ThreadId child)
 	if (child >= REC_MAX_THREADS)
 		VG_(tool_panic)("hindsight: too many threads");
 	threads[child].alive = True;
+	threads[child].have_snap = False;
 	threads[child].dumped = False;
 	threads[child].signalled = False;
 	threads_created++;
@@ -422,7 +448,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 static void emit_output(ThreadId tid, UInt fd, Addr buf, SizeT n)
 {
 	while (n > 0) {
-		UInt k = n > (1u << 20) ? (1u << 20) : (UInt)n;
+		UInt k = n > (256u << 10) ? (256u << 10) : (UInt)n;
 		UChar *p = rec_event_begin(HS_EV_OUTPUT, 8 + k);
 		rec_put_u32(p, tid);
 		rec_put_u32(p + 4, fd);
@@ -453,8 +479,8 @@ static void record_output(ThreadId tid, UInt sysno, UWord *args, SizeT done)
 	}
 }
 
-static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
-			 SysRes res)
+static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
+				UInt nargs, SysRes res)
 {
 	UChar *p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
 	Bool failed = sr_isError(res);
@@ -479,6 +505,22 @@ static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
 		rec_put_u32(p, tid);
 		rec_put_u32(p + 4, sr_Res(res));
 	}
+}
+
+/* After the core finished a syscall its thread's registers are final:
+ * dump them now, while the thread is stopped, and make that dump the
+ * thread's stopped state (see rec_emit_stopped_regs). */
+static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
+			 SysRes res)
+{
+	post_syscall_events(tid, sysno, args, nargs, res);
+	if (tid >= REC_MAX_THREADS || !threads[tid].dumped)
+		return;
+	/* rt_sigreturn restores a signal frame: that dump is authoritative */
+	rec_emit_regs(tid, threads[tid].signalled ? HS_REGS_SIGNAL : HS_REGS_RESUME);
+	threads[tid].signalled = False;
+	VG_(get_shadow_regs_area)(tid, threads[tid].snap, 0, 0, HS_GUEST_STATE_SIZE);
+	threads[tid].have_snap = True;
 }
 
 /* ---- process lifecycle --------------------------------------------------------- */

@@ -217,12 +217,12 @@ UChar *rec_event_begin(UInt tag, UInt payload_len)
 	return p + 8;
 }
 
-/* Memory contents, split so that no record is larger than 1 MiB.  The
+/* Memory contents, split so that no record is larger than 256 KiB.  The
  * caller has checked that [a, a+len) is readable. */
 void rec_event_mem(Addr a, SizeT len, UInt source)
 {
 	while (len > 0) {
-		UInt n = len > (1u << 20) ? (1u << 20) : (UInt)len;
+		UInt n = len > (256u << 10) ? (256u << 10) : (UInt)len;
 		UChar *p = rec_event_begin(HS_EV_MEM, 16 + n);
 		rec_put_u64(p, a);
 		rec_put_u32(p + 8, source);
@@ -250,7 +250,7 @@ static void emit_sync(void)
 
 	for (tid = 1; tid < REC_MAX_THREADS; tid++)
 		if (rec_thread_alive(tid) && tid != cur)
-			rec_emit_regs(tid, HS_REGS_SYNC);
+			rec_emit_stopped_regs(tid, HS_REGS_SYNC);
 	if (cur != VG_INVALID_THREADID && rec_thread_alive(cur)) {
 		rec_emit_thread_run(cur);
 		rec_emit_regs(cur, HS_REGS_SYNC);

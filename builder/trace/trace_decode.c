@@ -759,9 +759,13 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		if (len < 8)
 			return bad_len(err, c, rec, "THREAD_CREATE", len);
 		/* the child only: the main thread's parent is tid 0, which
-		 * Valgrind never gives a thread */
-		if (!thread_or_err(d, c, rec, hs_trace_le32(pl + 4), &ret, err))
+		 * Valgrind never gives a thread.  Valgrind reuses the tids of
+		 * exited threads: a new thread's state is unknown until its
+		 * first dump. */
+		th = thread_or_err(d, c, rec, hs_trace_le32(pl + 4), &ret, err);
+		if (!th)
 			return ret;
+		th->have_state = false;
 		break;
 	case HS_EV_SYSCALL_ENTER:
 		if (len < 56)

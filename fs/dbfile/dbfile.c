@@ -1,0 +1,522 @@
+/* dbfile.c - block files: zstd blocks with XXH64 checksums and a directory.
+ *
+ * See include/hindsight/dbfile.h for the layout.  The writer keeps the
+ * current block's raw bytes and the directory in memory; the file is
+ * created with a zeroed header that only hs_dbfile_finish() fills in.
+ */
+#include "hindsight/dbfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#define DBFILE_MAGIC "HSDBBLK1"
+#define BLOCK_MAGIC 0x4b425348u /* "HSBK" */
+#define HEADER_SIZE 64
+#define BLOCK_HEADER_SIZE 32
+#define DIR_ENTRY_SIZE 40
+#define MAX_BLOCK_RAW (64u << 20)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static int write_full(int fd, const void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = pwrite(fd, (const char *)buf + done, n - done, off + done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += w;
+	}
+	return 0;
+}
+
+static int read_full(int fd, void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = pread(fd, (char *)buf + done, n - done, off + done);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -EIO;
+		}
+		if (r == 0)
+			return -EBADMSG; /* cut short */
+		done += r;
+	}
+	return 0;
+}
+
+/* ---- writer ---------------------------------------------------------------- */
+
+struct hs_dbfile_writer {
+	int fd;
+	uint32_t kind;
+	int level;
+	off_t end;              /* where the next block goes */
+	uint8_t *raw;           /* current block */
+	size_t raw_len, raw_cap;
+	uint32_t raw_records;
+	uint64_t first_key, last_key;
+	uint64_t n_records;
+	struct hs_dbfile_block_info *dir;
+	size_t n_blocks, dir_cap;
+	ZSTD_CCtx *cctx;
+	uint8_t *comp;
+	size_t comp_cap;
+};
+
+int hs_dbfile_create(const char *path, uint32_t kind, int level,
+		     struct hs_dbfile_writer **out)
+{
+	struct hs_dbfile_writer *w;
+	uint8_t zero[HEADER_SIZE] = { 0 };
+	int err;
+
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->kind = kind;
+	w->level = level;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		err = -errno;
+		free(w);
+		return err;
+	}
+	w->cctx = ZSTD_createCCtx();
+	if (!w->cctx) {
+		hs_dbfile_abort(w);
+		return -ENOMEM;
+	}
+	err = write_full(w->fd, zero, sizeof(zero), 0);
+	if (err < 0) {
+		hs_dbfile_abort(w);
+		return err;
+	}
+	w->end = HEADER_SIZE;
+	*out = w;
+	return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* Compress and write the current block at w->end. */
+static int flush_block(struct hs_dbfile_writer *w, const uint8_t *raw, size_t len,
+		       uint32_t records, uint64_t first, uint64_t last)
+{
+	uint8_t h[BLOCK_HEADER_SIZE];
+	size_t bound = ZSTD_compressBound(len), c;
+	struct hs_dbfile_block_info *bi;
+	int err;
+
+	if (len > MAX_BLOCK_RAW)
+		return -E2BIG;
+	err = grow((void **)&w->comp, &w->comp_cap, bound, 1);
+	if (err)
+		return err;
+	c = ZSTD_compressCCtx(w->cctx, w->comp, w->comp_cap, raw, len, w->level);
+	if (ZSTD_isError(c)) {
+		fprintf(stderr, "hindsight: zstd: %s\n", ZSTD_getErrorName(c));
+		return -EIO;
+	}
+	put32(h, BLOCK_MAGIC);
+	put32(h + 4, (uint32_t)len);
+	put32(h + 8, (uint32_t)c);
+	put32(h + 12, records);
+	put64(h + 16, XXH64(w->comp, c, 0));
+	put64(h + 24, XXH64(h, 24, 0));
+	err = write_full(w->fd, h, sizeof(h), w->end);
+	if (!err)
+		err = write_full(w->fd, w->comp, c, w->end + BLOCK_HEADER_SIZE);
+	if (err)
+		return err;
+	err = grow((void **)&w->dir, &w->dir_cap, w->n_blocks + 1, sizeof(*w->dir));
+	if (err)
+		return err;
+	bi = &w->dir[w->n_blocks++];
+	bi->offset = w->end;
+	bi->first_key = first;
+	bi->last_key = last;
+	bi->raw = (uint32_t)len;
+	bi->comp = (uint32_t)c;
+	bi->n_records = records;
+	w->end += BLOCK_HEADER_SIZE + c;
+	return 0;
+}
+
+int hs_dbfile_cut(struct hs_dbfile_writer *w)
+{
+	int err;
+
+	if (w->raw_records == 0)
+		return 0;
+	err = flush_block(w, w->raw, w->raw_len, w->raw_records, w->first_key,
+			  w->last_key);
+	w->raw_len = 0;
+	w->raw_records = 0;
+	return err;
+}
+
+int hs_dbfile_append(struct hs_dbfile_writer *w, uint64_t key, const void *rec,
+		     size_t len, uint32_t *block, uint32_t *offset)
+{
+	int err;
+
+	if (w->n_records && key < w->last_key)
+		return -EINVAL;
+	if (w->raw_records && w->raw_len + len > HS_DBFILE_BLOCK_TARGET) {
+		err = hs_dbfile_cut(w);
+		if (err)
+			return err;
+	}
+	err = grow((void **)&w->raw, &w->raw_cap, w->raw_len + len, 1);
+	if (err)
+		return err;
+	memcpy(w->raw + w->raw_len, rec, len);
+	if (block)
+		*block = (uint32_t)w->n_blocks;
+	if (offset)
+		*offset = (uint32_t)w->raw_len;
+	if (w->raw_records == 0)
+		w->first_key = key;
+	w->raw_len += len;
+	w->raw_records++;
+	w->last_key = key;
+	w->n_records++;
+	return 0;
+}
+
+int hs_dbfile_finish(struct hs_dbfile_writer *w)
+{
+	uint8_t h[HEADER_SIZE], *dir = NULL;
+	size_t dlen, c;
+	int err;
+
+	err = hs_dbfile_cut(w);
+	if (err)
+		goto out;
+	dlen = w->n_blocks * DIR_ENTRY_SIZE;
+	dir = calloc(1, dlen + 1);
+	if (!dir) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < w->n_blocks; i++) {
+		uint8_t *e = dir + i * DIR_ENTRY_SIZE;
+		put64(e, w->dir[i].offset);
+		put64(e + 8, w->dir[i].first_key);
+		put64(e + 16, w->dir[i].last_key);
+		put32(e + 24, w->dir[i].raw);
+		put32(e + 28, w->dir[i].comp);
+		put32(e + 32, w->dir[i].n_records);
+		put32(e + 36, 0);
+	}
+	err = grow((void **)&w->comp, &w->comp_cap, ZSTD_compressBound(dlen), 1);
+	if (err)
+		goto out;
+	c = ZSTD_compressCCtx(w->cctx, w->comp, w->comp_cap, dir, dlen, w->level);
+	if (ZSTD_isError(c)) {
+		err = -EIO;
+		goto out;
+	}
+	err = write_full(w->fd, w->comp, c, w->end);
+	if (err)
+		goto out;
+	memset(h, 0, sizeof(h));
+	memcpy(h, DBFILE_MAGIC, 8);
+	put32(h + 8, HS_DB_FORMAT_VERSION);
+	put32(h + 12, w->kind);
+	put64(h + 16, w->n_blocks);
+	put64(h + 24, w->end);
+	put32(h + 32, (uint32_t)dlen);
+	put32(h + 36, (uint32_t)c);
+	put64(h + 40, XXH64(w->comp, c, 0));
+	put64(h + 48, w->n_records);
+	put64(h + 56, XXH64(h, 56, 0));
+	/* data first, then the header that makes the file valid */
+	if (fsync(w->fd) < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = write_full(w->fd, h, sizeof(h), 0);
+	if (!err && fsync(w->fd) < 0)
+		err = -errno;
+out:
+	free(dir);
+	if (close(w->fd) < 0 && !err)
+		err = -errno;
+	w->fd = -1;
+	hs_dbfile_abort(w);
+	return err;
+}
+
+void hs_dbfile_abort(struct hs_dbfile_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	ZSTD_freeCCtx(w->cctx);
+	free(w->raw);
+	free(w->dir);
+	free(w->comp);
+	free(w);
+}
+
+/* ---- reader ------------------------------------------------------------------ */
+
+struct hs_dbfile {
+	int fd;
+	char *path;
+	uint32_t kind;
+	uint64_t n_records;
+	struct hs_dbfile_block_info *dir;
+	size_t n_blocks;
+};
+
+static int bad(const char *path, const char *what)
+{
+	fprintf(stderr, "hindsight: %s: %s\n", path, what);
+	return -EBADMSG;
+}
+
+int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out)
+{
+	struct hs_dbfile *f;
+	uint8_t h[HEADER_SIZE], *comp = NULL, *dir = NULL;
+	uint64_t n_blocks, dir_off;
+	uint32_t dir_raw, dir_comp;
+	off_t size;
+	int err;
+
+	*out = NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->path = strdup(path);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!f->path || f->fd < 0) {
+		err = f->path ? -errno : -ENOMEM;
+		goto fail;
+	}
+	size = lseek(f->fd, 0, SEEK_END);
+	err = read_full(f->fd, h, sizeof(h), 0);
+	if (err == -EBADMSG || memcmp(h, DBFILE_MAGIC, 8) != 0 ||
+	    get64(h + 56) != XXH64(h, 56, 0)) {
+		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
+		goto fail;
+	}
+	if (err)
+		goto fail;
+	if (get32(h + 8) != HS_DB_FORMAT_VERSION) {
+		fprintf(stderr, "hindsight: %s: database format %u, this hindsight reads %u; "
+			"rebuild it with hindsight build\n", path, get32(h + 8), HS_DB_FORMAT_VERSION);
+		err = -EPROTO;
+		goto fail;
+	}
+	if (get32(h + 12) != kind) {
+		err = bad(path, "wrong kind of database file");
+		goto fail;
+	}
+	n_blocks = get64(h + 16);
+	dir_off = get64(h + 24);
+	dir_raw = get32(h + 32);
+	dir_comp = get32(h + 36);
+	if ((uint64_t)dir_raw != n_blocks * DIR_ENTRY_SIZE || dir_off + dir_comp > (uint64_t)size) {
+		err = bad(path, "bad directory size");
+		goto fail;
+	}
+	comp = malloc(dir_comp + 1);
+	dir = malloc(dir_raw + 1);
+	f->dir = calloc(n_blocks + 1, sizeof(*f->dir));
+	if (!comp || !dir || !f->dir) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = read_full(f->fd, comp, dir_comp, dir_off);
+	if (err)
+		goto fail;
+	if (XXH64(comp, dir_comp, 0) != get64(h + 40) ||
+	    ZSTD_decompress(dir, dir_raw, comp, dir_comp) != dir_raw) {
+		err = bad(path, "directory checksum mismatch");
+		goto fail;
+	}
+	for (size_t i = 0; i < n_blocks; i++) {
+		const uint8_t *e = dir + i * DIR_ENTRY_SIZE;
+		struct hs_dbfile_block_info *bi = &f->dir[i];
+		bi->offset = get64(e);
+		bi->first_key = get64(e + 8);
+		bi->last_key = get64(e + 16);
+		bi->raw = get32(e + 24);
+		bi->comp = get32(e + 28);
+		bi->n_records = get32(e + 32);
+		if (bi->offset + BLOCK_HEADER_SIZE + bi->comp > dir_off || bi->raw > MAX_BLOCK_RAW) {
+			err = bad(path, "directory entry out of range");
+			goto fail;
+		}
+	}
+	f->n_blocks = n_blocks;
+	f->kind = kind;
+	f->n_records = get64(h + 48);
+	free(comp);
+	free(dir);
+	*out = f;
+	return 0;
+fail:
+	free(comp);
+	free(dir);
+	hs_dbfile_close(f);
+	return err;
+}
+
+void hs_dbfile_close(struct hs_dbfile *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f->dir);
+	free(f);
+}
+
+const char *hs_dbfile_path(const struct hs_dbfile *f)
+{
+	return f->path;
+}
+
+size_t hs_dbfile_block_count(const struct hs_dbfile *f)
+{
+	return f->n_blocks;
+}
+
+uint64_t hs_dbfile_record_count(const struct hs_dbfile *f)
+{
+	return f->n_records;
+}
+
+const struct hs_dbfile_block_info *hs_dbfile_block(const struct hs_dbfile *f, size_t i)
+{
+	return i < f->n_blocks ? &f->dir[i] : NULL;
+}
+
+size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
+{
+	size_t lo = 0, hi = f->n_blocks;
+
+	/* first block with first_key > key, minus one */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->dir[mid].first_key <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
+int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
+{
+	const struct hs_dbfile_block_info *bi;
+	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL, *raw = NULL;
+	char what[96];
+	int err;
+
+	*data = NULL;
+	if (i >= f->n_blocks)
+		return -EINVAL;
+	bi = &f->dir[i];
+	comp = malloc(bi->comp + 1);
+	raw = malloc(bi->raw + 1);
+	if (!comp || !raw) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = read_full(f->fd, h, sizeof(h), bi->offset);
+	if (!err)
+		err = read_full(f->fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+	if (err == -EBADMSG)
+		goto corrupt;
+	if (err)
+		goto out;
+	if (get32(h) != BLOCK_MAGIC || get64(h + 24) != XXH64(h, 24, 0) ||
+	    get32(h + 4) != bi->raw || get32(h + 8) != bi->comp ||
+	    get64(h + 16) != XXH64(comp, bi->comp, 0) ||
+	    ZSTD_decompress(raw, bi->raw, comp, bi->comp) != bi->raw)
+		goto corrupt;
+	*data = raw;
+	raw = NULL;
+	err = 0;
+	goto out;
+corrupt:
+	snprintf(what, sizeof(what), "block %zu is corrupt (checksum mismatch)", i);
+	err = bad(f->path, what);
+out:
+	free(comp);
+	free(raw);
+	return err;
+}
+
+int hs_dbfile_verify(const struct hs_dbfile *f)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < f->n_blocks; i++) {
+		uint8_t *d;
+		int err = hs_dbfile_read_block(f, i, &d);
+		free(d);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}

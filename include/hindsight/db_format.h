@@ -1,0 +1,116 @@
+/* db_format.h - the on-disk format of a Hindsight database (TRACE/db/).
+ *
+ * This header is the specification; builder/db writes it, fs/query reads
+ * it, fs/dbfile frames it.  Integers are little endian, records packed.
+ *
+ *   TRACE/db/                  the database; it appears by one rename(2) of
+ *                              a finished TRACE/.db.tmp.<pid> folder, so a
+ *                              killed build never leaves a TRACE/db
+ *     manifest.json            json-c: format "hindsight-db", version,
+ *                              builder, created, level, shards, and per
+ *                              image its name, instructions, chunk count,
+ *                              and every file's size and XXH64
+ *     <pid>.<n>/               one folder per process image of the trace
+ *       chunks.hdb             CHUNKS: where each stream chunk is, its t range
+ *       events.hdb             EVENTS: every event record of the stream, by t
+ *       runs.hdb               RUNS: which thread runs from which t
+ *       pages.hdb              PAGES: page versions, by page then time
+ *       pageidx.hdb            PAGEIDX: (page, chunk) -> version location
+ *       calls.hdb              CALLS: every call with its return, by t_call
+ *
+ * The raw recording (TRACE/procs) stays and is part of the database: the
+ * stream chunks are the instruction-level log that queries decode.
+ *
+ * TIME AND CHUNKS.  t as in trace_format.h.  Stream chunk c covers
+ * [first_t(c), end_t(c)); end_t(c) = first_t(c+1), and the last chunk's
+ * end_t is the image's final t.  The state at t is found in chunk c, the
+ * last with first_t(c) <= t: decode it from its start (a sync point) up to
+ * t.  "The state at the start of chunk c" is the state at first_t(c).
+ *
+ * MEMORY.  Memory is kept per 4 KiB page.  A page version describes what
+ * happened to one page during one chunk: the write mask (every byte that any
+ * store, syscall, signal frame or mapping wrote during the chunk, even with
+ * an unchanged value) and enough data to know the page at the chunk's end:
+ *   DIFF  data = the final value of each masked byte, in address order
+ *   FULL  data = all 4096 bytes at the chunk's end (written by the merge
+ *         every HS_DB_FULL_EVERY versions of a page, and for mappings)
+ *   COPY  mremap moved a page here at copy_t: the page is the page at
+ *         copy_src as it was at copy_t, then the masked bytes of data
+ *         (DIFF-style) on top.  Readers resolve it recursively.
+ * To read memory at t: maps at t (from MAP/UNMAP/MPROTECT/REMAP events)
+ * say what is mapped (unmapped -> EIO); for each page, take the latest
+ * version with chunk < c, walk back to a FULL or COPY, apply the DIFFs
+ * forward, then decode chunk c up to t applying its stores and events.
+ * A page with no version before chunk c has never been written: zero.
+ *
+ * LAST WRITE.  The masks of a page's versions name the chunks that wrote a
+ * byte; decoding that one chunk finds the exact store.
+ */
+#ifndef HINDSIGHT_DB_FORMAT_H
+#define HINDSIGHT_DB_FORMAT_H
+
+#include <stdint.h>
+
+#define HS_DB_FORMAT_VERSION 1
+#define HS_DB_PAGE 4096u
+#define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
+#define HS_DB_FULL_EVERY 16
+
+/* Block-file kinds (fs/dbfile frames every .hdb file; see dbfile.h). */
+enum hs_db_kind {
+	HS_DB_CHUNKS = 1,
+	HS_DB_EVENTS = 2,
+	HS_DB_RUNS = 3,
+	HS_DB_PAGES = 4,
+	HS_DB_PAGEIDX = 5,
+	HS_DB_CALLS = 6,
+};
+
+/* CHUNKS record, 48 bytes, key first_t:
+ *   u64 seq, u64 first_t, u64 end_t, u64 offset (of the chunk header in
+ *   procs/<image>/stream.hst), u32 comp_size, u32 raw_size, u64 payload_xxh */
+#define HS_DB_CHUNK_REC 48
+
+/* EVENTS record, key t:
+ *   u64 t, u32 tid, u32 tag (enum hs_event), u32 len, u8 payload[len]
+ * The payload is the stream record's, unchanged.  HS_EV_REGS dumps are
+ * left out (they are in the stream). */
+#define HS_DB_EVENT_HDR 20
+
+/* RUNS record, 16 bytes, key t: u64 t, u32 tid, u32 pad.
+ * Thread tid runs instruction t+1 and on, until the next record. */
+#define HS_DB_RUN_REC 16
+
+/* PAGES record, key page address:
+ *   u64 page, u64 chunk (seq), u64 t (end_t of that chunk),
+ *   u32 kind (enum hs_db_version), u32 flags (HS_DB_WROTE_ALL),
+ *   u64 copy_src, u64 copy_t (COPY only, else 0),
+ *   u8 mask[512] (bit i of byte i/8 = byte i of the page was written),
+ *   u32 data_len, u8 data[data_len]
+ * Records are sorted by (page, chunk). */
+#define HS_DB_PAGE_HDR (8 + 8 + 8 + 4 + 4 + 8 + 8 + HS_DB_MASK_BYTES + 4)
+
+enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
+#define HS_DB_WROTE_ALL 0x1u /* the whole page was written (map, copy) */
+
+/* PAGEIDX record, 32 bytes, key page address:
+ *   u64 page, u64 chunk, u32 block (in pages.hdb), u32 offset (in the
+ *   block's raw bytes), u32 length, u32 kind */
+#define HS_DB_PAGEIDX_REC 32
+
+/* CALLS record, 48 bytes, key t_call:
+ *   u64 t_call (t before the call instruction retires), u64 t_ret (t after
+ *   the matching return retired; HS_DB_NO_RETURN if it never returned),
+ *   u64 callee (rip after the call), u64 call_site (rip of the call
+ *   instruction), u32 tid, u32 depth (0 for the outermost recorded frame)
+ * A call is an exit with jumpkind Ijk_Call, a return one with Ijk_Ret.  A
+ * return matches the innermost open call of its thread whose return
+ * address (call_site + call length) it lands on; the calls above it (left
+ * by longjmp, exceptions) are closed at that t too.  A return with no
+ * matching open call is ignored, so depth is never negative. */
+#define HS_DB_CALL_REC 48
+#define HS_DB_NO_RETURN UINT64_MAX
+
+_Static_assert(HS_DB_PAGE_HDR == 564, "PAGES record header size");
+
+#endif

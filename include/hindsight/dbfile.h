@@ -1,0 +1,90 @@
+/* dbfile.h - block files: the framing of every file in TRACE/db/.
+ *
+ * Owner: fs/dbfile.  Users: builder/db (writes), fs/query (reads).
+ *
+ * A block file is a header, zstd-compressed blocks, and a directory:
+ *
+ *   header (64 bytes, at 0)
+ *      0 char[8] "HSDBBLK1"   8 u32 version (HS_DB_FORMAT_VERSION)
+ *     12 u32 kind (enum hs_db_kind)          16 u64 n_blocks
+ *     24 u64 dir_offset      32 u32 dir_raw   36 u32 dir_comp
+ *     40 u64 dir_xxh (XXH64 of the compressed directory)
+ *     48 u64 n_records       56 u64 header_xxh (XXH64 of bytes 0..55)
+ *   block i (at dir[i].offset): 32-byte header then comp bytes of zstd
+ *      0 u32 "HSBK"  4 u32 raw  8 u32 comp  12 u32 n_records
+ *     16 u64 xxh (XXH64 of the compressed bytes)  24 u64 header_xxh
+ *        (XXH64 of bytes 0..23 of this header)
+ *   directory (zstd): per block 40 bytes
+ *      u64 offset, u64 first_key, u64 last_key, u32 raw, u32 comp,
+ *      u32 n_records, u32 pad
+ *
+ * The header is written last (the file is first created with a zeroed
+ * header), so a file cut short never validates.  Keys are the records'
+ * sort keys (t or address), non-decreasing through the file.
+ *
+ * Errors: 0 or -errno.  A checksum or framing error is -EBADMSG and logs
+ * one line on stderr naming the file and block; a failed read is -EIO.
+ */
+#ifndef HINDSIGHT_DBFILE_H
+#define HINDSIGHT_DBFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hindsight/db_format.h"
+
+#define HS_DBFILE_BLOCK_TARGET (256u << 10) /* raw bytes per block */
+
+struct hs_dbfile_block_info {
+	uint64_t offset;
+	uint64_t first_key;
+	uint64_t last_key;
+	uint32_t raw;
+	uint32_t comp;
+	uint32_t n_records;
+};
+
+/* ---- writing (one thread per writer) ------------------------------------ */
+
+struct hs_dbfile_writer;
+
+/* Creates path (O_EXCL).  level is the zstd level, 1..22. */
+int hs_dbfile_create(const char *path, uint32_t kind, int level,
+		     struct hs_dbfile_writer **out);
+/* Appends one record; a block is cut first when the record would take
+ * the block past HS_DBFILE_BLOCK_TARGET raw bytes.  Keys must not decrease.
+ * The record is copied.  If block/offset are not NULL they receive where
+ * the record is: block number and offset in that block's raw bytes (for
+ * indexes such as PAGEIDX). */
+int hs_dbfile_append(struct hs_dbfile_writer *w, uint64_t key,
+		     const void *rec, size_t len, uint32_t *block,
+		     uint32_t *offset);
+/* Cuts the current block now (so that the next record starts a block). */
+int hs_dbfile_cut(struct hs_dbfile_writer *w);
+/* Writes the directory and the header, fsyncs and closes.  Frees w. */
+int hs_dbfile_finish(struct hs_dbfile_writer *w);
+/* Frees w after an error; the partial file is left for the caller to
+ * remove (it never validates).  Accepts NULL. */
+void hs_dbfile_abort(struct hs_dbfile_writer *w);
+
+/* ---- reading (thread-safe after open) ------------------------------------ */
+
+struct hs_dbfile;
+
+/* Opens and validates the header and directory; kind must match. */
+int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out);
+void hs_dbfile_close(struct hs_dbfile *f); /* accepts NULL */
+const char *hs_dbfile_path(const struct hs_dbfile *f);
+size_t hs_dbfile_block_count(const struct hs_dbfile *f);
+uint64_t hs_dbfile_record_count(const struct hs_dbfile *f);
+const struct hs_dbfile_block_info *hs_dbfile_block(const struct hs_dbfile *f,
+						   size_t i);
+/* The last block whose first_key <= key (0 if none is). */
+size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key);
+/* Reads, checks and decompresses block i.  On success *data (caller frees
+ * with free()) holds hs_dbfile_block(f, i)->raw bytes. */
+int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data);
+/* Re-checks every block's checksum; returns the first error. */
+int hs_dbfile_verify(const struct hs_dbfile *f);
+
+#endif
