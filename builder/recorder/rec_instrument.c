@@ -195,7 +195,10 @@ static Bool x_unop(IROp op)
 	case Iop_64to8: case Iop_64to16: case Iop_64to32: case Iop_32to8:
 	case Iop_32to16: case Iop_16to8: case Iop_64HIto32: case Iop_32HIto16:
 	case Iop_16HIto8: case Iop_Not8: case Iop_Not16: case Iop_Not32:
-	case Iop_Not64:
+	case Iop_Not64: case Iop_1Uto8: case Iop_1Uto32: case Iop_1Uto64:
+	case Iop_32to1: case Iop_64to1: case Iop_1Sto8: case Iop_1Sto16:
+	case Iop_1Sto32: case Iop_1Sto64: case Iop_CmpNEZ8: case Iop_CmpNEZ16:
+	case Iop_CmpNEZ32: case Iop_CmpNEZ64:
 		return True;
 	default:
 		return False;
@@ -212,6 +215,10 @@ static Bool x_binop(IROp op)
 	case Iop_Xor8: case Iop_Xor16: case Iop_Xor32: case Iop_Xor64:
 	case Iop_Mul8: case Iop_Mul16: case Iop_Mul32: case Iop_Mul64:
 	case Iop_32HLto64: case Iop_16HLto32:
+	case Iop_CmpEQ8: case Iop_CmpEQ16: case Iop_CmpEQ32: case Iop_CmpEQ64:
+	case Iop_CmpNE8: case Iop_CmpNE16: case Iop_CmpNE32: case Iop_CmpNE64:
+	case Iop_CmpLT32S: case Iop_CmpLT64S: case Iop_CmpLE32S: case Iop_CmpLE64S:
+	case Iop_CmpLT32U: case Iop_CmpLT64U: case Iop_CmpLE32U: case Iop_CmpLE64U:
 		return True;
 	default:
 		return False;
@@ -244,6 +251,7 @@ static Bool const_int(const IRExpr *e, ULong *v, UInt *size)
 		return False;
 	k = e->Iex.Const.con;
 	switch (k->tag) {
+	case Ico_U1: *v = k->Ico.U1; *size = 1; return True;
 	case Ico_U8: *v = k->Ico.U8; *size = 1; return True;
 	case Ico_U16: *v = k->Ico.U16; *size = 2; return True;
 	case Ico_U32: *v = k->Ico.U32; *size = 4; return True;
@@ -275,6 +283,27 @@ static void state_written(struct ctx *c, Int off, Int size)
 		c->put_at[i] = c->n_stmt;
 }
 
+/* A shift amount provably below the width: a constant, or the front end's
+ * usual And(amount, mask) with a constant mask below the width. */
+static Bool shift_in_range(struct ctx *c, IRExpr *a, UInt width)
+{
+	ULong k;
+	UInt size;
+	IRExpr *d;
+
+	if (const_int(a, &k, &size))
+		return k < width;
+	if (a->tag != Iex_RdTmp)
+		return False;
+	d = c->tmp_def[a->Iex.RdTmp.tmp];
+	while (d && d->tag == Iex_RdTmp)
+		d = c->tmp_def[d->Iex.RdTmp.tmp];
+	return d && d->tag == Iex_Binop &&
+	       (d->Iex.Binop.op == Iop_And8 || d->Iex.Binop.op == Iop_And32 ||
+		d->Iex.Binop.op == Iop_And64) &&
+	       const_int(d->Iex.Binop.arg2, &k, &size) && k < width;
+}
+
 static Bool x_build(struct ctx *c, IRExpr *e, Int depth, struct xnode *v, UInt *n)
 {
 	IRType ty = typeOfIRExpr(c->out->tyenv, e);
@@ -293,12 +322,32 @@ static Bool x_build(struct ctx *c, IRExpr *e, Int depth, struct xnode *v, UInt *
 	tl_assert(e->tag == Iex_RdTmp);
 	t = e->Iex.RdTmp.tmp;
 	d = c->tmp_def[t];
+	/* t = t' copies: describe t' (SSA: the chain cannot loop) */
+	while (d && (d->tag == Iex_RdTmp || d->tag == Iex_Const)) {
+		if (d->tag == Iex_Const)
+			return x_build(c, d, depth, v, n);
+		t = d->Iex.RdTmp.tmp;
+		d = c->tmp_def[t];
+		ty = typeOfIRExpr(c->out->tyenv, IRExpr_RdTmp(t));
+	}
 	if (d && depth < X_MAX_DEPTH && c->tmp_slot[t] < 0) {
 		if (d->tag == Iex_Get && int_type(d->Iex.Get.ty) && get_fresh(c, t, d)) {
 			v[*n].kind = 4; v[*n].size = sizeofIRType(d->Iex.Get.ty);
 			v[*n].off = d->Iex.Get.offset;
 			(*n)++;
 			return True;
+		}
+		if (d->tag == Iex_ITE) {
+			UInt save = *n;
+			if (x_build(c, d->Iex.ITE.cond, depth + 1, v, n) &&
+			    x_build(c, d->Iex.ITE.iftrue, depth + 1, v, n) &&
+			    x_build(c, d->Iex.ITE.iffalse, depth + 1, v, n) &&
+			    *n < X_MAX_NODES) {
+				v[*n].kind = 7;
+				(*n)++;
+				return True;
+			}
+			*n = save;
 		}
 		if (d->tag == Iex_Unop && x_unop(d->Iex.Unop.op)) {
 			UInt save = *n;
@@ -312,7 +361,7 @@ static Bool x_build(struct ctx *c, IRExpr *e, Int depth, struct xnode *v, UInt *
 		if (d->tag == Iex_Binop &&
 		    (x_binop(d->Iex.Binop.op) ||
 		     (x_shift(d->Iex.Binop.op, &width) &&
-		      const_int(d->Iex.Binop.arg2, &k, &size) && k < width))) {
+		      shift_in_range(c, d->Iex.Binop.arg2, width)))) {
 			UInt save = *n;
 			if (x_build(c, d->Iex.Binop.arg1, depth + 1, v, n) &&
 			    x_build(c, d->Iex.Binop.arg2, depth + 1, v, n) &&
@@ -324,6 +373,8 @@ static Bool x_build(struct ctx *c, IRExpr *e, Int depth, struct xnode *v, UInt *
 			*n = save;
 		}
 	}
+	if (ty == Ity_I1)
+		return False; /* a bit cannot be logged: the caller logs more */
 	v[*n].kind = 1; v[*n].tmp = t; v[*n].ty = ty; v[*n].size = sizeofIRType(ty);
 	(*n)++;
 	return True;
@@ -389,6 +440,10 @@ static void value(struct ctx *c, IRExpr *e, IRType ty)
 			b[0] = 4; b[1] = v[i].size;
 			VG_(memcpy)(b + 2, &v[i].off, 4);
 			len += 6;
+			break;
+		case 7:
+			b[0] = 7;
+			len += 1;
 			break;
 		default:
 			b[0] = v[i].kind;

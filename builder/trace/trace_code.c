@@ -103,11 +103,26 @@ static const struct xop_def {
 	{ Iop_Shr32, XK_SHR, 32, 0 }, { Iop_Shr64, XK_SHR, 64, 0 },
 	{ Iop_Sar8, XK_SAR, 8, 0 }, { Iop_Sar16, XK_SAR, 16, 0 },
 	{ Iop_Sar32, XK_SAR, 32, 0 }, { Iop_Sar64, XK_SAR, 64, 0 },
+	{ Iop_1Uto8, XK_ZX, 1, 0 }, { Iop_1Uto32, XK_ZX, 1, 0 },
+	{ Iop_1Uto64, XK_ZX, 1, 0 }, { Iop_32to1, XK_ZX, 1, 0 },
+	{ Iop_64to1, XK_ZX, 1, 0 },
+	{ Iop_1Sto8, XK_1SX, 8, 0 }, { Iop_1Sto16, XK_1SX, 16, 0 },
+	{ Iop_1Sto32, XK_1SX, 32, 0 }, { Iop_1Sto64, XK_1SX, 64, 0 },
+	{ Iop_CmpNEZ8, XK_NEZ, 8, 0 }, { Iop_CmpNEZ16, XK_NEZ, 16, 0 },
+	{ Iop_CmpNEZ32, XK_NEZ, 32, 0 }, { Iop_CmpNEZ64, XK_NEZ, 64, 0 },
+	{ Iop_CmpEQ8, XK_CMPEQ, 8, 0 }, { Iop_CmpEQ16, XK_CMPEQ, 16, 0 },
+	{ Iop_CmpEQ32, XK_CMPEQ, 32, 0 }, { Iop_CmpEQ64, XK_CMPEQ, 64, 0 },
+	{ Iop_CmpNE8, XK_CMPNE, 8, 0 }, { Iop_CmpNE16, XK_CMPNE, 16, 0 },
+	{ Iop_CmpNE32, XK_CMPNE, 32, 0 }, { Iop_CmpNE64, XK_CMPNE, 64, 0 },
+	{ Iop_CmpLT32S, XK_CMPLTS, 32, 0 }, { Iop_CmpLT64S, XK_CMPLTS, 64, 0 },
+	{ Iop_CmpLT32U, XK_CMPLTU, 32, 0 }, { Iop_CmpLT64U, XK_CMPLTU, 64, 0 },
+	{ Iop_CmpLE32S, XK_CMPLES, 32, 0 }, { Iop_CmpLE64S, XK_CMPLES, 64, 0 },
+	{ Iop_CmpLE32U, XK_CMPLEU, 32, 0 }, { Iop_CmpLE64U, XK_CMPLEU, 64, 0 },
 };
 
 static bool xk_binary(unsigned kind)
 {
-	return kind >= XK_ADD;
+	return kind >= XK_ADD && kind != XK_ITE;
 }
 
 /* State of compiling one translation. */
@@ -292,16 +307,18 @@ static int parse_expr(struct comp *cx, uint32_t need, struct trace_val *out)
 				xn->k = mask_of(2u * xops[j].bits);
 			if (xn->kind == XK_ZX && xops[j].bits < 64)
 				xn->k = mask_of(xops[j].bits);
-			if (xn->kind >= XK_SHL &&
-			    (i == 0 || first[i - 1].kind != XK_CONST ||
-			     first[i - 1].k >= xn->bits))
-				return comp_bad(cx, "shift by something other than a constant below the width");
 			if (depth < (xk_binary(xn->kind) ? 2u : 1u))
 				return comp_bad(cx, "expression stack underflow");
 			if (xk_binary(xn->kind))
 				depth--;
 			break;
 		}
+		case HS_X_ITE:
+			xn->kind = XK_ITE;
+			if (depth < 3)
+				return comp_bad(cx, "expression stack underflow");
+			depth -= 2;
+			break;
 		default:
 			return comp_bad(cx, "unknown expression node");
 		}
@@ -447,6 +464,7 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, 12, &x))
 			goto short_rec;
 		u->code = U_EXIT;
+		u->off = hs_trace_le32(x); /* the jumpkind (visitor jump()) */
 		u->retires = (uint8_t)trace_jumpkind_retires(hs_trace_le32(x));
 		u->imm = hs_trace_le64(x + 4);
 		cx->rec += 1; /* taken */
@@ -456,6 +474,7 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, kind == HS_OP_NEXT ? 4 : 12, &x))
 			goto short_rec;
 		sb->jumpkind_next = hs_trace_le32(x);
+		u->off = sb->jumpkind_next;
 		u->retires = (uint8_t)trace_jumpkind_retires(sb->jumpkind_next);
 		if (kind == HS_OP_NEXT_CONST) {
 			u->code = U_NEXTC;

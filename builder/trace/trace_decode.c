@@ -286,20 +286,56 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 			break;
 		case XK_SHL:
 			sp--;
-			s[sp - 1] = (s[sp - 1] << s[sp]) & x->k;
+			s[sp - 1] = (s[sp - 1] << (s[sp] & 63)) & x->k;
 			break;
 		case XK_SHR:
 			sp--;
-			s[sp - 1] = (s[sp - 1] & x->k) >> s[sp];
+			s[sp - 1] = (s[sp - 1] & x->k) >> (s[sp] & 63);
 			break;
 		case XK_SAR: {
 			unsigned sh = 64u - x->bits;
 
 			sp--;
 			s[sp - 1] = (uint64_t)(((int64_t)(s[sp - 1] << sh) >> sh) >>
-					       s[sp]) & x->k;
+					       (s[sp] & 63)) & x->k;
 			break;
 		}
+		case XK_NEZ:
+			s[sp - 1] = (s[sp - 1] & x->k) != 0;
+			break;
+		case XK_1SX:
+			s[sp - 1] = (s[sp - 1] & 1) ? x->k : 0;
+			break;
+		case XK_CMPEQ:
+			sp--;
+			s[sp - 1] = (s[sp - 1] & x->k) == (s[sp] & x->k);
+			break;
+		case XK_CMPNE:
+			sp--;
+			s[sp - 1] = (s[sp - 1] & x->k) != (s[sp] & x->k);
+			break;
+		case XK_CMPLTU:
+			sp--;
+			s[sp - 1] = (s[sp - 1] & x->k) < (s[sp] & x->k);
+			break;
+		case XK_CMPLEU:
+			sp--;
+			s[sp - 1] = (s[sp - 1] & x->k) <= (s[sp] & x->k);
+			break;
+		case XK_CMPLTS:
+		case XK_CMPLES: {
+			unsigned sh = 64u - x->bits;
+			int64_t a = (int64_t)(s[sp - 2] << sh) >> sh;
+			int64_t b = (int64_t)(s[sp - 1] << sh) >> sh;
+
+			sp--;
+			s[sp - 1] = x->kind == XK_CMPLTS ? a < b : a <= b;
+			break;
+		}
+		case XK_ITE:
+			sp -= 2;
+			s[sp - 1] = (s[sp - 1] & 1) ? s[sp] : s[sp + 1];
+			break;
 		}
 	}
 	return s[0];
@@ -383,6 +419,20 @@ retire(trace_insn_fn cb, void *ctx, uint64_t *t, uint32_t tid,
 	return cb ? cb(ctx, now, tid, insns[i].addr) : 0;
 }
 
+typedef int (*trace_jump_fn)(void *ctx, uint64_t t, uint32_t tid, uint32_t jk,
+			     uint64_t addr, uint32_t len, uint64_t dst);
+
+/* The record leaves through exit op u, to dst; t is the leaving
+ * instruction's (before it retires). */
+static inline __attribute__((always_inline)) int
+jump(trace_jump_fn cb, void *ctx, uint64_t t, uint32_t tid,
+     const struct trace_uop *u, const struct hs_trace_insn *insns, uint64_t dst)
+{
+	if (!cb || u->off == Ijk_Boring)
+		return 0;
+	return cb(ctx, t, tid, u->off, insns[u->insn].addr, insns[u->insn].len, dst);
+}
+
 static inline __attribute__((always_inline)) int
 store(struct hs_trace_decoder *d, uint64_t t, uint32_t tid, uint64_t addr,
       uint32_t size, const uint8_t *bytes)
@@ -405,9 +455,10 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	uint8_t *st = (uint8_t *)&d->cur->st;
 	const uint32_t tid = d->cur_tid;
 	const trace_insn_fn insn_cb = d->v.insn;
+	const trace_jump_fn jump_cb = d->v.jump;
 	void *const insn_ctx = d->v.ctx;
 	const uint8_t *p = r->p;
-	uint64_t t = d->t;
+	uint64_t t = d->t, dst;
 	int ret = 0;
 
 	for (; u < ue; u++) {
@@ -533,20 +584,17 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 				break;
 			memcpy(st + RIP_OFF, &u->imm, 8);
 			r->exited = true;
-			if (u->retires)
-				ret = retire(insn_cb, insn_ctx, &t, tid, insns, u->insn);
-			goto out;
+			dst = u->imm;
+			goto leave;
 		case U_NEXT:
 			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
 			memcpy(st + RIP_OFF, a, 8);
-			if (u->retires)
-				ret = retire(insn_cb, insn_ctx, &t, tid, insns, u->insn);
-			goto out;
+			dst = trace_ld64(a);
+			goto leave;
 		case U_NEXTC:
 			memcpy(st + RIP_OFF, &u->imm, 8);
-			if (u->retires)
-				ret = retire(insn_cb, insn_ctx, &t, tid, insns, u->insn);
-			goto out;
+			dst = u->imm;
+			goto leave;
 		default:
 			__builtin_unreachable(); /* trace_code.c made every code */
 		}
@@ -555,6 +603,16 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	 * way the instruction under way completed. */
 	if (n_ops && (ue[-1].flags & UF_IN_INSN))
 		ret = retire(insn_cb, insn_ctx, &t, tid, insns, ue[-1].insn);
+	goto out;
+leave:
+	/* a taken EXIT or the NEXT, to dst */
+	if (u->retires) {
+		ret = retire(insn_cb, insn_ctx, &t, tid, insns, u->insn);
+		if (!ret)
+			ret = jump(jump_cb, insn_ctx, t - 1, tid, u, insns, dst);
+	} else {
+		ret = jump(jump_cb, insn_ctx, t, tid, u, insns, dst);
+	}
 out:
 	d->t = t;
 	r->p = p;

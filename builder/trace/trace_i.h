@@ -86,9 +86,13 @@ enum trace_xkind {
 	XK_SX,    /* sign-extend from `from` bits, & mask */
 	XK_HI,    /* (a >> bits) & mask: 64HIto32, 32HIto16, 16HIto8 */
 	XK_NOT,
+	XK_NEZ,   /* (a & mask) != 0: CmpNEZ */
+	XK_1SX,   /* (a & 1) ? mask : 0: 1Sto */
 	XK_ADD, XK_SUB, XK_AND, XK_OR, XK_XOR, XK_MUL,
 	XK_HL,    /* (a << bits) | (b & lowmask(bits)), & mask */
-	XK_SHL, XK_SHR, XK_SAR,
+	XK_SHL, XK_SHR, XK_SAR, /* amount & 63, as the amd64 host does */
+	XK_CMPEQ, XK_CMPNE, XK_CMPLTS, XK_CMPLTU, XK_CMPLES, XK_CMPLEU,
+	XK_ITE,   /* cond, iftrue, iffalse -> (cond & 1) ? iftrue : iffalse */
 };
 
 struct trace_xnode {
@@ -142,7 +146,8 @@ struct trace_uop {
 	uint16_t insn;     /* the instruction under way after this op */
 	uint16_t rinsn;
 	uint32_t size;     /* bytes written: PUT*, PUTI element, STORE*, MEMCOPY */
-	uint32_t off;      /* guest state offset (PUT*), PUTI base */
+	uint32_t off;      /* guest state offset (PUT*), PUTI base;
+			    * EXIT/NEXT*: the VEX jumpkind */
 	uint32_t n_elems;  /* PUTI; PUTC: pool offset */
 	uint32_t prev;     /* U_PUT1..U_PUTRAW: delta-area offset of the slot */
 	uint32_t rec_bytes; /* record bytes this op takes (checked walk) */

@@ -232,6 +232,14 @@ struct hs_trace_visitor {
 	 * adopted; state is HS_GUEST_STATE_SIZE bytes */
 	int (*regs)(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
 		    const uint8_t *state);
+	/* the running thread left a superblock through a taken EXIT or its
+	 * NEXT whose VEX jumpkind is not Ijk_Boring (Ijk_Call, Ijk_Ret,
+	 * Ijk_Sys_syscall, ...): the instruction at addr (len bytes), which
+	 * takes the state from t to t + 1 as in insn(), jumped to dst.  For
+	 * a jumpkind that retires its instruction (trace_format.h
+	 * "Retirement") this comes right after insn() of the same t. */
+	int (*jump)(void *ctx, uint64_t t, uint32_t tid, uint32_t jumpkind,
+		    uint64_t addr, uint32_t len, uint64_t dst);
 };
 
 #define HS_TRACE_MISMATCH_KEEP 8
@@ -296,6 +304,73 @@ uint32_t hs_trace_decoder_tid(const struct hs_trace_decoder *d); /* 0: none */
 /* The reconstructed state of thread tid, or NULL if the decoder has none. */
 const uint8_t *hs_trace_decoder_state(const struct hs_trace_decoder *d,
 				      uint32_t tid);
+
+/* ---- memory effects ------------------------------------------------------
+ *
+ * What a stream does to the process's memory, in three primitives, so that
+ * every user (the database builder, the query library, tests) turns stores
+ * and events into memory the same way (builder/trace/trace_mem.c).
+ *
+ * Time: an effect reported with t is visible in the state at t: it
+ * happened after instruction t (1-based: the t-th) retired and before
+ * instruction t + 1 runs.  Events are reported by the decoder at the state
+ * t they happen in, so their effects keep that t; a store is reported by
+ * the decoder with the t of the instruction that makes it (the one taking
+ * the state from t to t + 1), so its effect is reported at t + 1.  Several
+ * effects with one t apply in the order they are reported.
+ */
+struct hs_trace_mem_visitor {
+	void *ctx;
+	/* [addr, addr+len) now holds data: a store of instrumented code, or
+	 * memory written by a syscall, a signal frame, a copied mapping
+	 * (HS_EV_MEM), or a file mapping's contents.  data is borrowed for
+	 * the call. */
+	int (*write)(void *ctx, uint64_t t, uint64_t addr, uint64_t len,
+		     const uint8_t *data);
+	/* [addr, addr+len) now holds zeros: a new anonymous mapping or brk,
+	 * a copied mapping before its HS_EV_MEM records, or a file mapping's
+	 * part past the end of the file */
+	int (*zero)(void *ctx, uint64_t t, uint64_t addr, uint64_t len);
+	/* [to, to+len) now holds what [from, from+len) held just before
+	 * (mremap; the ranges do not overlap, and are page aligned) */
+	int (*copy)(void *ctx, uint64_t t, uint64_t from, uint64_t to,
+		    uint64_t len);
+};
+
+/* Files that file mappings read their contents from, opened (mapped
+ * read-only) and checked once: mapping libc twice reads and hashes it once.
+ * Thread-safe: one per process image (or one for all) may be shared by
+ * every thread.  Caller frees with hs_trace_mem_files_free(). */
+struct hs_trace_mem_files;
+int hs_trace_mem_files_new(struct hs_trace_mem_files **out);
+void hs_trace_mem_files_free(struct hs_trace_mem_files *files); /* accepts NULL */
+
+/* A store the decoder reported (visitor store(), t as it was given there):
+ * calls v->write(t + 1, addr, size, bytes).  Returns what write returned. */
+int hs_trace_mem_store(const struct hs_trace_mem_visitor *v, uint64_t t,
+		       uint64_t addr, uint32_t size, const uint8_t *bytes);
+
+/* An event the decoder reported (visitor event(), same t, tag, payload):
+ *   HS_EV_MEM    write(t, addr, bytes)
+ *   HS_EV_MAP    HS_MAP_COPIED: zero(t, whole mapping); its contents come
+ *                as HS_EV_MEM records next.  HS_MAP_FILE (not copied): the
+ *                file's bytes from file_offset, readable length = min(len,
+ *                page-roundup(file size - file_offset)), with zeros past
+ *                EOF in the last page, checked against content_xxh
+ *                (XXH64, seed 0) when it is not 0: write(t, addr,
+ *                readable, bytes), then zero(t, rest) when len > readable.
+ *                Anything else: zero(t, whole mapping).
+ *   HS_EV_REMAP  copy(t, from, to, len)
+ *   other tags   nothing (UNMAP and MPROTECT change no contents)
+ * Returns 0, what a callback returned, -EBADMSG for a payload too short,
+ * -ENOENT for a mapped file that is gone, -ESTALE for one whose contents
+ * changed since the recording, -EIO/-ENOMEM; errors log one line on
+ * stderr naming the file ("PATH: file changed since recording"), once per
+ * file.  A mapped file that is not a regular file (a device) cannot be
+ * read again: its mapping is reported as zero, with a warning. */
+int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
+		       struct hs_trace_mem_files *files, uint64_t t,
+		       uint32_t tag, const uint8_t *payload, uint32_t len);
 
 /* ---- one process image ------------------------------------------------- */
 

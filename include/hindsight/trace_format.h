@@ -43,7 +43,7 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 2
+#define HS_TRACE_FORMAT_VERSION 3
 
 /* ---- file header (64 bytes) -------------------------------------------
  *   0  char[8] magic        HS_STREAM_MAGIC or HS_CODE_MAGIC
@@ -219,11 +219,17 @@ enum hs_exit_kind {
  *                                 current thread as it is at this op
  *   5 UNOP    u16 op             op - Iop_INVALID, an IROp of libvex_ir.h
  *   6 BINOP   u16 op             arg1 pushed first
+ *   7 ITE     -                  pops iffalse, iftrue, cond (pushed in that
+ *                                 order: cond first): (cond & 1) ? iftrue :
+ *                                 iffalse
  * Unops: 8Uto16/32/64, 16Uto32/64, 32Uto64, 8Sto16/32/64, 16Sto32/64,
  * 32Sto64, 64to8/16/32, 32to8/16, 16to8, 64HIto32, 32HIto16, 16HIto8,
- * Not8/16/32/64.  Binops: Add, Sub, And, Or, Xor, Mul (8/16/32/64, low half
- * of the product), 32HLto64, 16HLto32, and Shl, Shr, Sar (8/16/32/64) whose
- * second argument is a CONST smaller than the width.
+ * Not8/16/32/64, 1Uto8/32/64, 32to1, 64to1, 1Sto8/16/32/64, CmpNEZ8/16/32/64
+ * (results of 1-bit ops are 0 or 1).  Binops: Add, Sub, And, Or, Xor, Mul
+ * (8/16/32/64, low half of the product), 32HLto64, 16HLto32, CmpEQ and CmpNE
+ * (8/16/32/64), CmpLT and CmpLE (32/64, S and U), and Shl, Shr, Sar
+ * (8/16/32/64) whose amount is taken modulo 64 as the amd64 host does (the
+ * recorder only uses amounts known to be below the width).
  * Plain slots (guard, taken, MEMCOPY bytes) are not numbered.
  *
  * Delta coding: every SLOT node of 1, 2, 4 or 8 bytes is stored as (value -
@@ -262,7 +268,7 @@ enum hs_op_kind {
 
 enum hs_expr_node {
 	HS_X_SLOT = 1, HS_X_SLOTREF = 2, HS_X_CONST = 3, HS_X_GET = 4,
-	HS_X_UNOP = 5, HS_X_BINOP = 6,
+	HS_X_UNOP = 5, HS_X_BINOP = 6, HS_X_ITE = 7,
 };
 #define HS_X_MAX_NODES 32
 

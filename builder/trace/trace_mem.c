@@ -1,0 +1,273 @@
+/* trace_mem.c - memory effects of stores and events: write, zero, copy.
+ *
+ * See "memory effects" in include/hindsight/trace.h.  File mappings are
+ * the only effect whose bytes are not in the stream: they are read from the
+ * mapped file, which must still hold what it held at recording time
+ * (content_xxh).  Files are mapped read-only once and kept, with the
+ * (offset, length, hash) ranges already checked, in hs_trace_mem_files;
+ * the data handed to write() points into that mapping (the kernel gives
+ * zeros past EOF in the last page, which is what the process saw).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "hindsight/trace.h"
+
+#define MEM_PAGE 4096u
+
+/* One range of a file whose hash matched. */
+struct mem_checked {
+	uint64_t offset, len, xxh;
+};
+
+struct mem_file {
+	struct mem_file *next;
+	char *path;
+	int error;              /* 0, or the -errno every use returns */
+	bool regular;
+	const uint8_t *base;    /* whole file mapped read-only, or NULL */
+	uint64_t size;          /* bytes in the file */
+	uint64_t map_len;       /* bytes mapped (size rounded up to a page) */
+	struct mem_checked *checked;
+	size_t n_checked, cap_checked;
+};
+
+struct hs_trace_mem_files {
+	pthread_mutex_t lock;
+	struct mem_file *files;
+};
+
+int hs_trace_mem_files_new(struct hs_trace_mem_files **out)
+{
+	struct hs_trace_mem_files *f = calloc(1, sizeof(*f));
+
+	*out = NULL;
+	if (!f)
+		return -ENOMEM;
+	pthread_mutex_init(&f->lock, NULL);
+	*out = f;
+	return 0;
+}
+
+void hs_trace_mem_files_free(struct hs_trace_mem_files *files)
+{
+	if (!files)
+		return;
+	while (files->files) {
+		struct mem_file *m = files->files;
+
+		files->files = m->next;
+		if (m->base)
+			munmap((void *)m->base, m->map_len);
+		free(m->path);
+		free(m->checked);
+		free(m);
+	}
+	pthread_mutex_destroy(&files->lock);
+	free(files);
+}
+
+/* Opens and maps path; errors are kept in m->error.  Called locked. */
+static void mem_file_open(struct mem_file *m)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		m->error = errno == ENOENT || errno == ENOTDIR ? -ENOENT : -errno;
+		fprintf(stderr, "hindsight: %s: %s: the recording maps this file, "
+			"which must still be there as it was\n", m->path, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0) {
+		m->error = -errno;
+		fprintf(stderr, "hindsight: %s: %s\n", m->path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "hindsight: warning: %s is not a regular file: "
+			"its mappings are taken as zeros\n", m->path);
+		goto out;
+	}
+	m->regular = true;
+	m->size = (uint64_t)st.st_size;
+	m->map_len = (m->size + MEM_PAGE - 1) & ~(uint64_t)(MEM_PAGE - 1);
+	if (m->size == 0)
+		goto out;
+	p = mmap(NULL, m->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		m->error = -errno;
+		fprintf(stderr, "hindsight: %s: mmap: %s\n", m->path, strerror(errno));
+		goto out;
+	}
+	m->base = p;
+out:
+	close(fd);
+}
+
+/* The cache entry of path (len bytes, not NUL-terminated), created and
+ * opened on first use.  Called locked. */
+static struct mem_file *mem_file_get(struct hs_trace_mem_files *files,
+				     const uint8_t *path, uint32_t len)
+{
+	struct mem_file *m;
+
+	for (m = files->files; m; m = m->next)
+		if (strlen(m->path) == len && memcmp(m->path, path, len) == 0)
+			return m;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->path = strndup((const char *)path, len);
+	if (!m->path) {
+		free(m);
+		return NULL;
+	}
+	mem_file_open(m);
+	m->next = files->files;
+	files->files = m;
+	return m;
+}
+
+/* Checks [offset, offset+len) of m against xxh, once.  Called locked. */
+static int mem_file_check(struct mem_file *m, uint64_t offset, uint64_t len,
+			  uint64_t xxh)
+{
+	struct mem_checked *c;
+
+	for (size_t i = 0; i < m->n_checked; i++) {
+		c = &m->checked[i];
+		if (c->offset == offset && c->len == len && c->xxh == xxh)
+			return 0;
+	}
+	if (XXH64(m->base + offset, len, 0) != xxh) {
+		fprintf(stderr, "hindsight: %s: file changed since recording "
+			"(bytes %" PRIu64 "..%" PRIu64 " differ)\n", m->path, offset,
+			offset + len);
+		return -ESTALE;
+	}
+	if (m->n_checked == m->cap_checked) {
+		size_t n = m->cap_checked ? 2 * m->cap_checked : 8;
+
+		c = realloc(m->checked, n * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		m->checked = c;
+		m->cap_checked = n;
+	}
+	m->checked[m->n_checked++] = (struct mem_checked){ offset, len, xxh };
+	return 0;
+}
+
+int hs_trace_mem_store(const struct hs_trace_mem_visitor *v, uint64_t t,
+		       uint64_t addr, uint32_t size, const uint8_t *bytes)
+{
+	return v->write ? v->write(v->ctx, t + 1, addr, size, bytes) : 0;
+}
+
+static int mem_zero(const struct hs_trace_mem_visitor *v, uint64_t t,
+		    uint64_t addr, uint64_t len)
+{
+	return v->zero && len ? v->zero(v->ctx, t, addr, len) : 0;
+}
+
+/* HS_EV_MAP of a file that is not copied. */
+static int mem_map_file(const struct hs_trace_mem_visitor *v,
+			struct hs_trace_mem_files *files, uint64_t t,
+			uint64_t addr, uint64_t len, uint64_t foff,
+			uint64_t xxh, const uint8_t *path, uint32_t path_len)
+{
+	struct mem_file *m;
+	uint64_t readable = 0;
+	const uint8_t *data = NULL;
+	int ret;
+
+	if (!files)
+		return -EINVAL;
+	pthread_mutex_lock(&files->lock);
+	m = mem_file_get(files, path, path_len);
+	if (!m) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	ret = m->error;
+	if (ret || !m->regular)
+		goto unlock;
+	if (foff < m->size) {
+		readable = m->map_len - foff; /* page-roundup(size - foff) */
+		if (readable > len)
+			readable = len;
+	}
+	/* What the recorder hashed is what the process could read, so an
+	 * empty readable part hashed to 0 as well. */
+	if (xxh && readable)
+		ret = mem_file_check(m, foff, readable, xxh);
+	else if (xxh && !readable) {
+		fprintf(stderr, "hindsight: %s: file changed since recording "
+			"(now too short for offset %" PRIu64 ")\n", m->path, foff);
+		ret = -ESTALE;
+	}
+	data = readable ? m->base + foff : NULL;
+unlock:
+	pthread_mutex_unlock(&files->lock);
+	if (ret)
+		return ret;
+	/* data stays valid: mappings live until hs_trace_mem_files_free() */
+	if (readable && v->write && (ret = v->write(v->ctx, t, addr, readable, data)))
+		return ret;
+	return mem_zero(v, t, addr + readable, len - readable);
+}
+
+int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
+		       struct hs_trace_mem_files *files, uint64_t t,
+		       uint32_t tag, const uint8_t *payload, uint32_t len)
+{
+	switch (tag) {
+	case HS_EV_MEM:
+		if (len < 16)
+			return -EBADMSG;
+		if (len == 16 || !v->write)
+			return 0;
+		return v->write(v->ctx, t, hs_trace_le64(payload), len - 16, payload + 16);
+	case HS_EV_MAP: {
+		uint64_t addr, mlen, foff, xxh;
+		uint32_t flags, path_len, bid_len;
+
+		if (len < 72)
+			return -EBADMSG;
+		addr = hs_trace_le64(payload);
+		mlen = hs_trace_le64(payload + 8);
+		flags = hs_trace_le32(payload + 24);
+		foff = hs_trace_le64(payload + 32);
+		xxh = hs_trace_le64(payload + 56);
+		path_len = hs_trace_le32(payload + 64);
+		bid_len = hs_trace_le32(payload + 68);
+		if ((uint64_t)72 + path_len + bid_len > len)
+			return -EBADMSG;
+		if ((flags & HS_MAP_FILE) && !(flags & HS_MAP_COPIED) && path_len)
+			return mem_map_file(v, files, t, addr, mlen, foff, xxh,
+					    payload + 72, path_len);
+		return mem_zero(v, t, addr, mlen);
+	}
+	case HS_EV_REMAP:
+		if (len < 24)
+			return -EBADMSG;
+		if (!v->copy || hs_trace_le64(payload + 16) == 0)
+			return 0;
+		return v->copy(v->ctx, t, hs_trace_le64(payload), hs_trace_le64(payload + 8),
+			       hs_trace_le64(payload + 16));
+	default:
+		return 0;
+	}
+}
