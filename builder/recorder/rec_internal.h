@@ -36,7 +36,7 @@ extern Int VG_(safe_fd)(Int oldfd);
 /* Stream buffer: records accumulate here and a chunk is cut when more than
  * REC_CHUNK_BYTES are used.  Translations check for room at their start, so
  * one SB record must fit in REC_MARGIN. */
-#define REC_CHUNK_BYTES (1u << 20)
+#define REC_CHUNK_BYTES (256u << 10)
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
 
