@@ -110,7 +110,7 @@ struct tnode {
  * use at most one SLOT node per expression. */
 struct texpr {
 	int n;
-	struct tnode x[8];
+	struct tnode x[12];
 };
 
 static struct tnode N_SLOT(uint8_t size)
@@ -141,6 +141,11 @@ static struct tnode N_UN(IROp op)
 static struct tnode N_BIN(IROp op)
 {
 	return (struct tnode){ .kind = HS_X_BINOP, .op = op };
+}
+
+static struct tnode N_ITE(void)
+{
+	return (struct tnode){ .kind = HS_X_ITE };
 }
 
 struct top {
@@ -284,6 +289,8 @@ static void put_expr(struct buf *p, const struct texpr *e, uint32_t size,
 		case HS_X_GET:
 			put8(p, x->size);
 			put32(p, x->off);
+			break;
+		case HS_X_ITE:
 			break;
 		default:
 			put16(p, (uint16_t)(x->op - Iop_INVALID));
@@ -1462,6 +1469,66 @@ static void test_trace_wide_slotref_raw_put_and_skipped_memcopy(void **state)
 	rec_free(&r);
 }
 
+/* ITE, comparisons, 1-bit widenings and shifts by a register amount, which
+ * the decoder takes modulo 64 as the amd64 host does. */
+static void test_trace_evaluates_ite_compares_and_variable_shifts(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+	VexGuestAMD64State st, got;
+	struct tval v[MAX_OPS] = { 0 };
+	struct seen seen;
+	struct hs_trace_visitor vis = visitor_for(&seen);
+	struct dec x;
+	struct top *o;
+
+	rec_init(&r);
+	sb_init(&sb, 0x100, 1, 0x1000);
+	op_imark(&sb, 0);
+	/* r13 = rax == 5 ? 111 : 222 */
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);
+	o->off = OFF(guest_R13);
+	o->xv = (struct texpr){ 6, { N_GET(8, OFF_RAX), N_CONST(8, 5), N_BIN(Iop_CmpEQ64),
+				     N_CONST(8, 111), N_CONST(8, 222), N_ITE() } };
+	/* r14 = rbx << cl, cl = 68: shifts by 4 */
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);
+	o->off = OFF(guest_R14);
+	o->xv = (struct texpr){ 3, { N_GET(8, OFF_RBX), N_GET(1, OFF(guest_RCX)),
+				     N_BIN(Iop_Shl64) } };
+	/* r15 = 1Sto64(rdx <s 0) */
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);
+	o->off = OFF(guest_R15);
+	o->xv = (struct texpr){ 4, { N_GET(8, OFF(guest_RDX)), N_CONST(8, 0),
+				     N_BIN(Iop_CmpLT64S), N_UN(Iop_1Sto64) } };
+	/* rsi = 32Uto64(1Uto32(CmpNEZ32(ecx)) + (ecx <=u 3)) */
+	o = sb_op(&sb, HS_OP_PUT, 0, 8);
+	o->off = OFF(guest_RSI);
+	o->xv = (struct texpr){ 9, { N_GET(4, OFF(guest_RCX)), N_UN(Iop_CmpNEZ32),
+				     N_UN(Iop_1Uto32), N_GET(4, OFF(guest_RCX)),
+				     N_CONST(4, 3), N_BIN(Iop_CmpLE32U), N_UN(Iop_1Uto32),
+				     N_BIN(Iop_Add32), N_UN(Iop_32Uto64) } };
+	op_nextc(&sb, 0, Ijk_Boring, 0x1000);
+	rec_define(&r, &sb);
+	state_init(&st);
+	st.guest_RAX = 5;
+	st.guest_RBX = 0x10;
+	st.guest_RCX = 68;
+	st.guest_RDX = (uint64_t)-7;
+	rec_start(&r, &st);
+	rec_exec(&r, &sb, v);
+	rec_cut(&r, 0);
+	rec_write(&r);
+
+	assert_int_equal(dec_run(&x, &r, &vis, 0, 1), 0);
+	got = dec_state(&x, 1);
+	assert_int_equal(got.guest_R13, 111);
+	assert_int_equal(got.guest_R14, 0x100);
+	assert_int_equal(got.guest_R15, UINT64_MAX);
+	assert_int_equal(got.guest_RSI, 1);
+	dec_free(&x);
+	rec_free(&r);
+}
+
 /* code.hst with one translation whose PUT to rax has expression e. */
 static void expect_bad_expr(struct texpr e, const char *needle)
 {
@@ -1493,10 +1560,8 @@ static void expect_bad_expr(struct texpr e, const char *needle)
 
 static void test_trace_code_rejects_malformed_expressions(void **state)
 {
-	expect_bad_expr((struct texpr){ 3, { N_GET(8, OFF_RAX), N_GET(1, OFF_RBX),
-					     N_BIN(Iop_Shl64) } }, "shift");
-	expect_bad_expr((struct texpr){ 3, { N_GET(8, OFF_RAX), N_CONST(1, 64),
-					     N_BIN(Iop_Shl64) } }, "shift");
+	expect_bad_expr((struct texpr){ 3, { N_GET(8, OFF_RAX), N_GET(8, OFF_RBX),
+					     N_ITE() } }, "underflow");
 	expect_bad_expr((struct texpr){ 2, { N_GET(8, OFF_RAX), N_BIN(Iop_Add64) } },
 			"underflow");
 	expect_bad_expr((struct texpr){ 1, { N_REF(0) } }, "not yet in the record");
@@ -2146,6 +2211,7 @@ int main(void)
 		cmocka_unit_test(test_trace_applies_puti_narrow_and_wide_puts),
 		cmocka_unit_test(test_trace_evaluates_derived_values),
 		cmocka_unit_test(test_trace_wide_slotref_raw_put_and_skipped_memcopy),
+		cmocka_unit_test(test_trace_evaluates_ite_compares_and_variable_shifts),
 		cmocka_unit_test(test_trace_code_rejects_malformed_expressions),
 		cmocka_unit_test(test_trace_detects_register_mismatch),
 		cmocka_unit_test(test_trace_compares_flags_not_thunks),
