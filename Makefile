@@ -10,6 +10,8 @@
 #   builder/cli  -> builder/db, fs/query, builder/trace
 #   builder/db   -> fs/dbfile, builder/trace      (writes TRACE/db)
 #   fs/query     -> fs/dbfile, builder/trace      (reads TRACE/db)
+#   fs/tree      -> fs/query                      (paths -> bytes)
+#   fs/fuse      -> fs/tree                       (the FUSE daemon)
 #   builder/recorder is a separate static Valgrind tool; it shares only
 #                include/hindsight/trace_format.h with the rest.
 
@@ -24,13 +26,13 @@ VG_EXEC := /usr/libexec/valgrind
 
 PKG_LIBS := libzstd libxxhash json-c
 LDLIBS  := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null || echo -lzstd -lxxhash -ljson-c)
-CPPFLAGS += -I/usr/include/capstone
+CPPFLAGS += -I/usr/include/capstone -I/usr/include/fuse3
 
 all: $(B)/bin/hindsight tool
 
 # ---- libraries: one per module folder ----------------------------------------
 # build/lib/libhs<name>.a from the .c files of each folder.
-LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query db:builder/db
+LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query db:builder/db tree:fs/tree fuse:fs/fuse
 lib_name = $(word 1,$(subst :, ,$(1)))
 lib_dir = $(word 2,$(subst :, ,$(1)))
 define lib_rule
@@ -41,8 +43,8 @@ $(B)/lib/libhs$(call lib_name,$(1)).a: $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
 # link order: users before what they use
-HS_LIBS := $(B)/lib/libhsdb.a $(B)/lib/libhsquery.a $(B)/lib/libhsdbfile.a $(B)/lib/libhstrace.a
-EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lpthread
+HS_LIBS := $(B)/lib/libhsfuse.a $(B)/lib/libhstree.a $(B)/lib/libhsdb.a $(B)/lib/libhsquery.a $(B)/lib/libhsdbfile.a $(B)/lib/libhstrace.a
+EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 -lpthread
 
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)
@@ -54,6 +56,7 @@ $(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 $(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/builder/db/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/fs/query/%.o: CPPFLAGS += -I$(VEX_INC)
+$(B)/obj/fs/tree/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<

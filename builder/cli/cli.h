@@ -13,6 +13,12 @@
 int cli_record_main(int argc, char **argv);
 int cli_info_main(int argc, char **argv);
 int cli_trace_check_main(int argc, char **argv);
+int cli_build_main(int argc, char **argv);
+int cli_verify_main(int argc, char **argv);
+int cli_query_main(int argc, char **argv);
+int cli_cat_main(int argc, char **argv);
+int cli_ls_main(int argc, char **argv);
+int cli_mount_main(int argc, char **argv);
 
 /* Summary of one recorded process image, read from the end of its stream
  * (cli_meta.c). */

@@ -13,6 +13,12 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "record", cli_record_main, "record PROG [ARGS...] into a trace folder" },
 	{ "info", cli_info_main, "print what a recording holds (key: value)" },
+	{ "build", cli_build_main, "build the database of a recording (TRACE/db)" },
+	{ "verify", cli_verify_main, "re-check every checksum of a recording and its database" },
+	{ "query", cli_query_main, "ask the database: regs, mem, maps, last-write, events ..." },
+	{ "mount", cli_mount_main, "mount the tree of a recording with FUSE" },
+	{ "cat", cli_cat_main, "print files of the tree without a mount" },
+	{ "ls", cli_ls_main, "list a folder of the tree without a mount" },
 	{ "trace-check", cli_trace_check_main, "decode a recording and check it replays exactly" },
 };
 

@@ -464,7 +464,6 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, 12, &x))
 			goto short_rec;
 		u->code = U_EXIT;
-		u->off = hs_trace_le32(x); /* the jumpkind (visitor jump()) */
 		u->retires = (uint8_t)trace_jumpkind_retires(hs_trace_le32(x));
 		u->imm = hs_trace_le64(x + 4);
 		cx->rec += 1; /* taken */
@@ -474,7 +473,6 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, kind == HS_OP_NEXT ? 4 : 12, &x))
 			goto short_rec;
 		sb->jumpkind_next = hs_trace_le32(x);
-		u->off = sb->jumpkind_next;
 		u->retires = (uint8_t)trace_jumpkind_retires(sb->jumpkind_next);
 		if (kind == HS_OP_NEXT_CONST) {
 			u->code = U_NEXTC;
@@ -510,8 +508,33 @@ bad_offset:
  *    retires the previous instruction), or becomes a NOP.
  * 4. Every op learns, statically, which instruction is under way, so the
  *    loop keeps no such state. */
+/* Is this instruction a near call or a near return?  Decided from its
+ * bytes, not from the jumpkind of the exit it leaves by: VEX chases a
+ * direct call into the callee within one superblock, and then the call
+ * leaves by no exit at all. */
+static uint8_t insn_class(const struct hs_trace_insn *in)
+{
+	const uint8_t *b = in->bytes;
+	uint32_t k = 0;
+
+	/* legacy prefixes (notrack, bnd, operand size...), then a REX */
+	while (k < in->len && (b[k] == 0x66 || b[k] == 0x67 || b[k] == 0xf2 || b[k] == 0xf3 ||
+			       b[k] == 0x2e || b[k] == 0x3e || b[k] == 0x26 || b[k] == 0x36 ||
+			       b[k] == 0x64 || b[k] == 0x65 || b[k] == 0xf0))
+		k++;
+	if (k < in->len && (b[k] & 0xf0) == 0x40)
+		k++;
+	if (k >= in->len)
+		return TRACE_INSN_OTHER;
+	if (b[k] == 0xe8 || (b[k] == 0xff && k + 1 < in->len && ((b[k + 1] >> 3) & 7) == 2))
+		return TRACE_INSN_CALL;
+	if (b[k] == 0xc3 || b[k] == 0xc2)
+		return TRACE_INSN_RET;
+	return TRACE_INSN_OTHER;
+}
+
 static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
-			   const struct hs_trace_insn *insns)
+			   const struct hs_trace_insn *insns, const uint8_t *cls)
 {
 	const uint32_t rip = offsetof(VexGuestAMD64State, guest_RIP);
 	uint32_t kept = 0, out = 0, cur1 = 0;
@@ -566,6 +589,12 @@ static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
 		u.insn = (uint16_t)(cur1 ? cur1 - 1 : 0);
 		if (!cur1)
 			u.retires = 0;
+		/* calls and returns are reported when they retire */
+		if (u.tinc && cls[u.rinsn])
+			u.flags |= UF_HOOK_PRO;
+		if ((u.code == U_EXIT || u.code == U_NEXT || u.code == U_NEXTC) &&
+		    u.retires && cls[u.insn])
+			u.flags |= UF_HOOK_EXIT;
 		ops[out++] = u;
 	}
 	return out;
@@ -608,7 +637,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 	}
 	alloc = sizeof(*sb) + (size_t)n_ops * sizeof(struct trace_uop) +
 		(size_t)max_nodes * sizeof(struct trace_xnode) +
-		(size_t)n_insns * sizeof(struct hs_trace_insn) + len;
+		(size_t)n_insns * sizeof(struct hs_trace_insn) + len + n_insns;
 	sb = calloc(1, alloc);
 	cx.slot_at = malloc(max_nodes * sizeof(*cx.slot_at));
 	cx.slot_size = malloc(max_nodes);
@@ -626,6 +655,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 	sb->xs = (struct trace_xnode *)(sb->ops + n_ops);
 	sb->insns = (struct hs_trace_insn *)(sb->xs + max_nodes);
 	sb->pool = (uint8_t *)(sb->insns + n_insns);
+	sb->cls = sb->pool + len;
 	sb->pub.insns = sb->insns;
 	sb->jumpkind_next = Ijk_Boring;
 
@@ -643,6 +673,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 		sb->insns[i].bytes = sb->pool + cx.pool_used;
 		memcpy(sb->pool + cx.pool_used, bytes, x[8]);
 		cx.pool_used += x[8];
+		sb->cls[i] = insn_class(&sb->insns[i]);
 	}
 	for (uint32_t i = 0; i < n_ops; i++) {
 		struct trace_uop *u = &sb->ops[i];
@@ -658,7 +689,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 			goto out_free;
 		}
 	}
-	sb->n_uops = finish_ops(sb->ops, n_ops, sb->insns);
+	sb->n_uops = finish_ops(sb->ops, n_ops, sb->insns, sb->cls);
 	if (cx.c.p != cx.c.end) {
 		trace_err_set(err, "%s: %td bytes after the last op", cx.where,
 			      cx.c.end - cx.c.p);

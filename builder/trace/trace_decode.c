@@ -422,15 +422,14 @@ retire(trace_insn_fn cb, void *ctx, uint64_t *t, uint32_t tid,
 typedef int (*trace_jump_fn)(void *ctx, uint64_t t, uint32_t tid, uint32_t jk,
 			     uint64_t addr, uint32_t len, uint64_t dst);
 
-/* The record leaves through exit op u, to dst; t is the leaving
- * instruction's (before it retires). */
-static inline __attribute__((always_inline)) int
+/* Instruction i of sb, a call or a return, retired as t and went to dst. */
+static __attribute__((noinline)) int
 jump(trace_jump_fn cb, void *ctx, uint64_t t, uint32_t tid,
-     const struct trace_uop *u, const struct hs_trace_insn *insns, uint64_t dst)
+     const struct trace_sb *sb, uint32_t i, uint64_t dst)
 {
-	if (!cb || u->off == Ijk_Boring)
-		return 0;
-	return cb(ctx, t, tid, u->off, insns[u->insn].addr, insns[u->insn].len, dst);
+	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? Ijk_Call : Ijk_Ret;
+
+	return cb(ctx, t, tid, jk, sb->insns[i].addr, sb->insns[i].len, dst);
 }
 
 static inline __attribute__((always_inline)) int
@@ -480,6 +479,11 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 			goto out;
 		}
 		t += u->tinc;
+		/* a call chased into its callee, or ... */
+		if (__builtin_expect(u->flags & UF_HOOK_PRO, 0) && jump_cb &&
+		    (ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, u->rinsn,
+				insns[u->insn].addr)))
+			goto out;
 		switch (u->code) {
 		case U_NOP:
 			break;
@@ -601,17 +605,21 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	}
 	/* Ran off the op list: no NEXT op, or an SB_ABORT's prefix.  Either
 	 * way the instruction under way completed. */
-	if (n_ops && (ue[-1].flags & UF_IN_INSN))
-		ret = retire(insn_cb, insn_ctx, &t, tid, insns, ue[-1].insn);
+	if (n_ops && (ue[-1].flags & UF_IN_INSN)) {
+		uint32_t i = ue[-1].insn;
+
+		ret = retire(insn_cb, insn_ctx, &t, tid, insns, i);
+		if (!ret && jump_cb && sb->cls[i])
+			ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, i,
+				   i + 1 < sb->pub.n_insns ? insns[i + 1].addr : 0);
+	}
 	goto out;
 leave:
 	/* a taken EXIT or the NEXT, to dst */
 	if (u->retires) {
 		ret = retire(insn_cb, insn_ctx, &t, tid, insns, u->insn);
-		if (!ret)
-			ret = jump(jump_cb, insn_ctx, t - 1, tid, u, insns, dst);
-	} else {
-		ret = jump(jump_cb, insn_ctx, t, tid, u, insns, dst);
+		if (!ret && (u->flags & UF_HOOK_EXIT) && jump_cb)
+			ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, u->insn, dst);
 	}
 out:
 	d->t = t;

@@ -132,6 +132,11 @@ struct trace_val {
 /* trace_uop.flags */
 #define UF_IN_INSN 0x1u /* an IMARK came at or before this op */
 #define UF_STARTS  0x2u /* this op carries the IMARK of instruction `insn` */
+#define UF_HOOK_PRO  0x4u /* the prologue retires a call or a return */
+#define UF_HOOK_EXIT 0x8u /* this exit, taken, retires a call or a return */
+
+/* What visitor jump() reports: instructions that are calls or returns. */
+enum trace_insn_class { TRACE_INSN_OTHER, TRACE_INSN_CALL, TRACE_INSN_RET };
 
 /* Every op begins with a prologue that costs no branch: store cimm at
  * st + coff (an 8-byte PUT_CONST folded into it, the RIP of an IMARK it
@@ -146,8 +151,7 @@ struct trace_uop {
 	uint16_t insn;     /* the instruction under way after this op */
 	uint16_t rinsn;
 	uint32_t size;     /* bytes written: PUT*, PUTI element, STORE*, MEMCOPY */
-	uint32_t off;      /* guest state offset (PUT*), PUTI base;
-			    * EXIT/NEXT*: the VEX jumpkind */
+	uint32_t off;      /* guest state offset (PUT*), PUTI base */
 	uint32_t n_elems;  /* PUTI; PUTC: pool offset */
 	uint32_t prev;     /* U_PUT1..U_PUTRAW: delta-area offset of the slot */
 	uint32_t rec_bytes; /* record bytes this op takes (checked walk) */
@@ -169,6 +173,7 @@ struct trace_sb {
 	struct trace_xnode *xs; /* expression nodes of every op */
 	struct hs_trace_insn *insns;
 	uint8_t *pool;       /* insn bytes and PUT_CONST values */
+	uint8_t *cls;        /* [n_insns] enum trace_insn_class */
 };
 
 struct hs_trace_code {

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH64_state_t on the stack */
 #include <xxhash.h>
 
 #include "hindsight/trace.h"
@@ -27,6 +28,7 @@
 /* One range of a file whose hash matched. */
 struct mem_checked {
 	uint64_t offset, len, xxh;
+	uint64_t file_len; /* bytes that match the file; zeros after them */
 };
 
 struct mem_file {
@@ -140,23 +142,65 @@ static struct mem_file *mem_file_get(struct hs_trace_mem_files *files,
 	return m;
 }
 
-/* Checks [offset, offset+len) of m against xxh, once.  Called locked. */
-static int mem_file_check(struct mem_file *m, uint64_t offset, uint64_t len,
-			  uint64_t xxh)
+/* XXH64 of p[0, k) followed by n - k zeros, from a state that has hashed
+ * what comes before p. */
+static uint64_t hash_zero_tail(const XXH64_state_t *st0, const uint8_t *p, uint64_t k,
+			       uint64_t n)
 {
+	static const uint8_t zeros[MEM_PAGE];
+	XXH64_state_t st;
+
+	memcpy(&st, st0, sizeof(st));
+	XXH64_update(&st, p, k);
+	for (uint64_t z = n - k; z;) {
+		uint64_t c = z < MEM_PAGE ? z : MEM_PAGE;
+
+		XXH64_update(&st, zeros, c);
+		z -= c;
+	}
+	return XXH64_digest(&st);
+}
+
+/* Checks [offset, offset+len) of m against xxh, once.  Called locked.
+ *
+ * A mapping that the Valgrind core's own ELF loader made at start-up (the
+ * dynamic linker's data segment) had its .bss part zeroed up to the end of
+ * the last file page before the recorder hashed it, so it differs from the
+ * file there.  When the plain hash does not match, the file's bytes with a
+ * zeroed tail inside the last page are tried: *file_len is how many bytes
+ * come from the file (the rest of the len bytes are zeros). */
+static int mem_file_check(struct mem_file *m, uint64_t offset, uint64_t len,
+			  uint64_t xxh, uint64_t *file_len)
+{
+	const uint8_t *p = m->base + offset;
+	XXH64_state_t st0;
+	uint64_t head;
 	struct mem_checked *c;
 
 	for (size_t i = 0; i < m->n_checked; i++) {
 		c = &m->checked[i];
-		if (c->offset == offset && c->len == len && c->xxh == xxh)
+		if (c->offset == offset && c->len == len && c->xxh == xxh) {
+			*file_len = c->file_len;
 			return 0;
+		}
 	}
-	if (XXH64(m->base + offset, len, 0) != xxh) {
-		fprintf(stderr, "hindsight: %s: file changed since recording "
-			"(bytes %" PRIu64 "..%" PRIu64 " differ)\n", m->path, offset,
-			offset + len);
-		return -ESTALE;
+	*file_len = len;
+	if (XXH64(p, len, 0) == xxh)
+		goto ok;
+	head = len > MEM_PAGE ? (len - 1) / MEM_PAGE * MEM_PAGE : 0;
+	XXH64_reset(&st0, 0);
+	XXH64_update(&st0, p, head);
+	for (uint64_t k = len; k-- > head;) {
+		if (hash_zero_tail(&st0, p + head, k - head, len - head) == xxh) {
+			*file_len = k;
+			goto ok;
+		}
 	}
+	fprintf(stderr, "hindsight: %s: file changed since recording "
+		"(bytes %" PRIu64 "..%" PRIu64 " differ)\n", m->path, offset,
+		offset + len);
+	return -ESTALE;
+ok:
 	if (m->n_checked == m->cap_checked) {
 		size_t n = m->cap_checked ? 2 * m->cap_checked : 8;
 
@@ -166,7 +210,7 @@ static int mem_file_check(struct mem_file *m, uint64_t offset, uint64_t len,
 		m->checked = c;
 		m->cap_checked = n;
 	}
-	m->checked[m->n_checked++] = (struct mem_checked){ offset, len, xxh };
+	m->checked[m->n_checked++] = (struct mem_checked){ offset, len, xxh, *file_len };
 	return 0;
 }
 
@@ -189,7 +233,7 @@ static int mem_map_file(const struct hs_trace_mem_visitor *v,
 			uint64_t xxh, const uint8_t *path, uint32_t path_len)
 {
 	struct mem_file *m;
-	uint64_t readable = 0;
+	uint64_t readable = 0, from_file = 0;
 	const uint8_t *data = NULL;
 	int ret;
 
@@ -211,8 +255,9 @@ static int mem_map_file(const struct hs_trace_mem_visitor *v,
 	}
 	/* What the recorder hashed is what the process could read, so an
 	 * empty readable part hashed to 0 as well. */
+	from_file = readable;
 	if (xxh && readable)
-		ret = mem_file_check(m, foff, readable, xxh);
+		ret = mem_file_check(m, foff, readable, xxh, &from_file);
 	else if (xxh && !readable) {
 		fprintf(stderr, "hindsight: %s: file changed since recording "
 			"(now too short for offset %" PRIu64 ")\n", m->path, foff);
@@ -224,9 +269,9 @@ unlock:
 	if (ret)
 		return ret;
 	/* data stays valid: mappings live until hs_trace_mem_files_free() */
-	if (readable && v->write && (ret = v->write(v->ctx, t, addr, readable, data)))
+	if (from_file && v->write && (ret = v->write(v->ctx, t, addr, from_file, data)))
 		return ret;
-	return mem_zero(v, t, addr + readable, len - readable);
+	return mem_zero(v, t, addr + from_file, len - from_file);
 }
 
 int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,

@@ -34,17 +34,42 @@
  *   DIFF  data = the final value of each masked byte, in address order
  *   FULL  data = all 4096 bytes at the chunk's end (written by the merge
  *         every HS_DB_FULL_EVERY versions of a page, and for mappings)
- *   COPY  mremap moved a page here at copy_t: the page is the page at
- *         copy_src as it was at copy_t, then the masked bytes of data
- *         (DIFF-style) on top.  Readers resolve it recursively.
+ *   COPY  mremap moved a page here (at copy_t) during the chunk: the page
+ *         at the chunk's end is the page at copy_src as it was at the START
+ *         of this chunk (its versions with a smaller chunk: never this
+ *         one), then the masked bytes of data (DIFF-style) on top.  The
+ *         builder puts into that overlay the bytes written to the source
+ *         in this chunk before the copy and those written to this page
+ *         after it, so no reader ever decodes part of a chunk to resolve a
+ *         COPY.  (The mask is then not "bytes written to this page in
+ *         this chunk": with HS_DB_WROTE_ALL, all were.)  copy_src
+ *         may be this very page (its earlier versions).  Readers resolve
+ *         it recursively; every step goes to a strictly earlier chunk.
+ * FULL with data_len 0 is a page of zeros (a fresh mapping): data_len is
+ * HS_DB_PAGE or 0.  A DIFF whose mask is full is written as a FULL.
+ * Mapping contents (zeros of a new anonymous mapping, a file's bytes) are
+ * writes like any other, with flag HS_DB_WROTE_ALL when they cover the page.
+ * Effects are in the chunk whose records make them (trace.h, "memory
+ * effects"): a store by the instruction that takes the state from t to
+ * t + 1 is visible at t + 1, an event's effect at the event's t; so the
+ * last instruction of chunk c writes memory visible at end_t(c), and that
+ * is in chunk c's version.
  * To read memory at t: maps at t (from MAP/UNMAP/MPROTECT/REMAP events)
  * say what is mapped (unmapped -> EIO); for each page, take the latest
  * version with chunk < c, walk back to a FULL or COPY, apply the DIFFs
  * forward, then decode chunk c up to t applying its stores and events.
  * A page with no version before chunk c has never been written: zero.
  *
+ * Chains.  A reader of chunk c walks back from the page's latest version
+ * before c to a FULL or a COPY.  The merge writes a FULL whenever the chain
+ * since the last FULL would reach HS_DB_FULL_EVERY versions, but only while
+ * it knows the page: from its first version (on the zero page) or from a
+ * FULL; after a COPY (whose source the merge cannot see) DIFFs follow until
+ * the page is written whole again (builder/db, hs_dbb_fold_next).
+ *
  * LAST WRITE.  The masks of a page's versions name the chunks that wrote a
- * byte; decoding that one chunk finds the exact store.
+ * byte; decoding that one chunk finds the exact store.  A COPY version (flag
+ * HS_DB_WROTE_ALL) wrote every byte of the page at copy_t.
  */
 #ifndef HINDSIGHT_DB_FORMAT_H
 #define HINDSIGHT_DB_FORMAT_H
@@ -84,7 +109,8 @@ enum hs_db_kind {
 /* PAGES record, key page address:
  *   u64 page, u64 chunk (seq), u64 t (end_t of that chunk),
  *   u32 kind (enum hs_db_version), u32 flags (HS_DB_WROTE_ALL),
- *   u64 copy_src, u64 copy_t (COPY only, else 0),
+ *   u64 copy_src, u64 copy_t (COPY only, else 0; copy_t is the t of the
+ *   REMAP event, for history: the source is read at the chunk's start),
  *   u8 mask[512] (bit i of byte i/8 = byte i of the page was written),
  *   u32 data_len, u8 data[data_len]
  * Records are sorted by (page, chunk). */
@@ -107,7 +133,15 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * return matches the innermost open call of its thread whose return
  * address (call_site + call length) it lands on; the calls above it (left
  * by longjmp, exceptions) are closed at that t too.  A return with no
- * matching open call is ignored, so depth is never negative. */
+ * matching open call is ignored, so depth is never negative.  depth is the
+ * number of the thread's calls open when the call is made.  When a thread
+ * exits (HS_EV_THREAD_EXIT) its open calls stay HS_DB_NO_RETURN and leave
+ * its stack (Valgrind reuses tids).  Signal handlers are entered without a
+ * call; their return (to the restorer) matches nothing.
+ * Across shards (builder/db): a return that matches no call open in its
+ * own shard is matched in the merge against the calls left open by earlier
+ * shards; if the thread had calls of its own shard open at that moment
+ * (a longjmp over a shard boundary), those are not closed by it. */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 

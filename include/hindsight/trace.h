@@ -232,12 +232,17 @@ struct hs_trace_visitor {
 	 * adopted; state is HS_GUEST_STATE_SIZE bytes */
 	int (*regs)(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
 		    const uint8_t *state);
-	/* the running thread left a superblock through a taken EXIT or its
-	 * NEXT whose VEX jumpkind is not Ijk_Boring (Ijk_Call, Ijk_Ret,
-	 * Ijk_Sys_syscall, ...): the instruction at addr (len bytes), which
-	 * takes the state from t to t + 1 as in insn(), jumped to dst.  For
-	 * a jumpkind that retires its instruction (trace_format.h
-	 * "Retirement") this comes right after insn() of the same t. */
+	/* a call or a return retired: the instruction at addr (len bytes),
+	 * which takes the state from t to t + 1 as in insn() (this comes
+	 * right after insn() of the same t), went to dst (the callee, or the
+	 * return address).  jumpkind is Ijk_Call or Ijk_Ret (libvex_ir.h).
+	 * Calls and returns are told by their bytes (call rel32, call r/m64;
+	 * ret, ret imm16; any prefixes), not by the exit's jumpkind: VEX
+	 * chases a direct call into its callee inside one superblock, so
+	 * most calls leave by no exit at all.  A call or a return that faults
+	 * does not retire and is not reported.  dst is 0 in the one case the
+	 * recording does not say it: the last instruction of an SB_ABORT
+	 * prefix that is also the translation's last. */
 	int (*jump)(void *ctx, uint64_t t, uint32_t tid, uint32_t jumpkind,
 		    uint64_t addr, uint32_t len, uint64_t dst);
 };

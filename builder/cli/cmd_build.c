@@ -1,0 +1,229 @@
+/* cmd_build.c - `hindsight build` and `hindsight verify`: the database builder's CLI. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hindsight/dbbuild.h"
+
+static void build_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hindsight build [--shards N] [--compression-level L] [--shard I/N | --merge] TRACE_DIR\n"
+		"\n"
+		"Builds TRACE_DIR/db, the database that queries, the tree and the server read.\n"
+		"  --shards N               split each process image into N time ranges, built in\n"
+		"                           parallel (default: the number of online CPUs)\n"
+		"  --compression-level L    zstd level of the database files, 1..22 (default 3)\n"
+		"  --shard I/N              build only shard I (0-based) of N, into\n"
+		"                           TRACE_DIR/.db.shards/IofN/ (one job of a distributed build)\n"
+		"  --merge                  join TRACE_DIR/.db.shards/*ofN into TRACE_DIR/db; the result\n"
+		"                           is identical to `build --shards N`\n"
+		"  --threads T              worker threads (default: one per shard)\n");
+}
+
+/* A whole decimal number in [lo, hi]. */
+static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The builder needs no network: take it away when the kernel allows. */
+static void confine(void)
+{
+	if (unshare(CLONE_NEWNET) == 0)
+		fprintf(stderr, "builder: network confined (new network namespace)\n");
+	else
+		fprintf(stderr, "builder: network not confined: unshare(CLONE_NEWNET): %s%s\n",
+			strerror(errno), errno == EPERM ? " (needs root or user namespaces)" : "");
+}
+
+static void print_size(uint64_t b)
+{
+	if (b >= (1ull << 30))
+		printf("%" PRIu64 " bytes (%.2f GiB)", b, (double)b / (1ull << 30));
+	else
+		printf("%" PRIu64 " bytes (%.1f MiB)", b, (double)b / (1ull << 20));
+}
+
+int cli_build_main(int argc, char **argv)
+{
+	struct hs_dbb_opts o = { .level = 3, .shard_index = -1 };
+	struct hs_dbb_summary sum;
+	struct hs_dbb_err err = { "" };
+	const char *trace = NULL;
+	unsigned long v;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool shards_given = false;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		size_t nl = 0;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			build_usage(stdout);
+			return 0;
+		}
+		if (a[0] == '-' && a[1] == '-' && a[2]) {
+			const char *eq = strchr(a, '=');
+
+			nl = eq ? (size_t)(eq - a) : strlen(a);
+			val = eq ? eq + 1 : NULL;
+		}
+#define OPT(name) (nl == strlen(name) && !strncmp(a, name, nl))
+#define NEED_VAL()                                                                  \
+	do {                                                                         \
+		if (!val && i + 1 < argc)                                            \
+			val = argv[++i];                                             \
+		if (!val) {                                                          \
+			fprintf(stderr, "hindsight build: %.*s needs a value\n", (int)nl, a); \
+			return 2;                                                    \
+		}                                                                    \
+	} while (0)
+		if (OPT("--shards")) {
+			NEED_VAL();
+			if (parse_uint(val, 1, 4096, &v)) {
+				fprintf(stderr, "hindsight build: --shards %s: expected a number 1..4096\n", val);
+				return 2;
+			}
+			o.shards = (unsigned)v;
+			shards_given = true;
+		} else if (OPT("--compression-level")) {
+			NEED_VAL();
+			if (parse_uint(val, 1, 22, &v)) {
+				fprintf(stderr, "hindsight build: --compression-level %s: expected a "
+					"zstd level 1..22\n", val);
+				return 2;
+			}
+			o.level = (int)v;
+		} else if (OPT("--threads")) {
+			NEED_VAL();
+			if (parse_uint(val, 1, 4096, &v)) {
+				fprintf(stderr, "hindsight build: --threads %s: expected a number 1..4096\n", val);
+				return 2;
+			}
+			o.threads = (unsigned)v;
+		} else if (OPT("--shard")) {
+			unsigned si, sn;
+			char tail;
+
+			NEED_VAL();
+			if (sscanf(val, "%u/%u%c", &si, &sn, &tail) != 2 || sn == 0 || sn > 4096 ||
+			    si >= sn || strchr(val, '-')) {
+				fprintf(stderr, "hindsight build: --shard %s: expected I/N with 0 <= I < N "
+					"(0-based)\n", val);
+				return 2;
+			}
+			if (shards_given && o.shards != sn) {
+				fprintf(stderr, "hindsight build: --shard %s contradicts --shards %u\n",
+					val, o.shards);
+				return 2;
+			}
+			o.shard_index = (int)si;
+			o.shards = sn;
+			shards_given = true;
+		} else if (OPT("--merge") && !val) {
+			o.merge = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "hindsight build: unknown option '%s'\n", a);
+			build_usage(stderr);
+			return 2;
+		} else if (!trace) {
+			trace = a;
+		} else {
+			fprintf(stderr, "hindsight build: one TRACE_DIR only ('%s' and '%s')\n", trace, a);
+			return 2;
+		}
+#undef OPT
+#undef NEED_VAL
+	}
+	if (!trace) {
+		build_usage(stderr);
+		return 2;
+	}
+	if (o.merge && o.shard_index >= 0) {
+		fprintf(stderr, "hindsight build: --shard and --merge do not go together\n");
+		return 2;
+	}
+	if (!shards_given)
+		o.shards = o.merge ? 0 : (unsigned)(cpus > 0 ? cpus : 1);
+	if (o.shards > 4096)
+		o.shards = 4096;
+	o.progress = isatty(2);
+	o.log = stderr;
+	confine();
+	ret = hs_dbb_build(trace, &o, &sum, &err);
+	if (ret) {
+		fprintf(stderr, "hindsight build: %s\n", err.msg[0] ? err.msg : strerror(-ret));
+		return ret == -EINVAL ? 2 : 1;
+	}
+	if (o.shard_index >= 0)
+		printf("built: shard %d of %u in %s/.db.shards/%dof%u\n", o.shard_index, sum.shards,
+		       trace, o.shard_index, sum.shards);
+	else
+		printf("built: %s/db%s\n", trace, sum.incomplete ? " (incomplete recording)" : "");
+	printf("instructions: %" PRIu64 "\n", sum.instructions);
+	printf("images: %u\n", sum.images);
+	printf("shards: %u\n", sum.shards);
+	printf("database: ");
+	print_size(sum.db_bytes);
+	printf("\nrecording: ");
+	print_size(sum.raw_bytes);
+	printf("\n");
+	if (sum.instructions)
+		printf("bytes-per-instruction: %.3f (database), %.3f (database + recording)\n",
+		       (double)sum.db_bytes / (double)sum.instructions,
+		       (double)(sum.db_bytes + sum.raw_bytes) / (double)sum.instructions);
+	printf("elapsed: %.2f s\n", sum.seconds);
+	if (sum.seconds > 0)
+		printf("speed: %.1f M instructions/s\n", (double)sum.instructions / sum.seconds / 1e6);
+	return 0;
+}
+
+int cli_verify_main(int argc, char **argv)
+{
+	const char *trace = NULL;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: hindsight verify TRACE_DIR\n\n"
+			       "Re-checks TRACE_DIR/db: every block checksum of every file, the raw\n"
+			       "chunks' checksums, the manifest's file hashes and the structural\n"
+			       "invariants.  Exit status: 0 all good, 1 something is wrong, 2 no\n"
+			       "database or bad usage.\n");
+			return 0;
+		}
+		if (argv[i][0] == '-' || trace) {
+			fprintf(stderr, "usage: hindsight verify TRACE_DIR\n");
+			return 2;
+		}
+		trace = argv[i];
+	}
+	if (!trace) {
+		fprintf(stderr, "usage: hindsight verify TRACE_DIR\n");
+		return 2;
+	}
+	ret = hs_dbb_verify(trace, stdout);
+	if (ret == 0)
+		return 0;
+	if (ret == 1 || ret == -EPROTO)
+		return 1;
+	return 2;
+}

@@ -1,0 +1,767 @@
+/* cmd_query.c - `hindsight query TRACE_DIR WHAT ...`: one database question per run.
+ *
+ *   hindsight query [--image PID.N] [--tid TID] [--raw] [--kind K[,K...]]
+ *                   [--cache-mb N] TRACE_DIR WHAT ARGS...
+ *
+ * For scripts and tests: plain text, one item per line.  Numbers are
+ * decimal, or hex with 0x.  WHAT is one of:
+ *
+ *   info                      image: 1234.0 / t-end: N / chunks: N / events: N
+ *   regs T                    "rax 0x0000000000000001" per register
+ *   reg T NAME                "0x0000000000000001"
+ *   mem T ADDR LEN            hex dump "00007ffd4000: 41 42 ...  |AB...|",
+ *                             or the bytes themselves with --raw
+ *   maps T                    /proc/PID/maps lines
+ *   thread T                  the tid that runs instruction T+1
+ *   last-write ADDR LEN T     "<t> 0x<addr> <len> <hex> <kind> <tid>": the
+ *                             last write visible at T that touched the
+ *                             range; addr/len/hex are the part inside it
+ *   writes ADDR LEN [T0 T1]   the same line for every write, in time order
+ *   events [--kind K] T0 T1   "<t> <tid> <kind> <details>"
+ *   insn T                    "0x<addr> <bytes> <mnemonic operands>" (AT&T)
+ *   calls T0 T1               "<t_call> <t_ret or -> <depth> <tid> 0x<callee> 0x<site>"
+ *   bench [N [SEED]]          latency of N random questions, cold and warm
+ *
+ * --image picks the process image (default: the first); --tid asks regs,
+ * reg for another thread than the one running at T.
+ *
+ * Exit status: 0 answered, 1 no answer (memory not mapped, never written,
+ * no such thread, a corrupt database block: the reason is on stderr),
+ * 2 bad usage or no database.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "hindsight/db.h"
+
+#include "cli.h"
+
+struct query_opts {
+	const char *image;
+	uint32_t tid;
+	bool raw;
+	uint64_t kinds;
+	size_t cache_bytes;
+	const char *dir;
+	const char *what;
+	char **args;
+	int n_args;
+};
+
+static const char *const kind_words[] = {
+	[HS_DB_W_STORE] = "store", [HS_DB_W_SYSCALL] = "syscall", [HS_DB_W_SIGNAL] = "signal",
+	[HS_DB_W_CORE] = "core", [HS_DB_W_MAP] = "map", [HS_DB_W_ZERO] = "zero",
+	[HS_DB_W_REMAP] = "remap",
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: hindsight query [--image PID.N] [--tid TID] [--raw] [--kind K[,K...]]\n"
+	      "                       [--cache-mb N] TRACE_DIR WHAT ARGS...\n"
+	      "  info                     what the image holds (t-end, chunks, events)\n"
+	      "  regs T                   registers at T (of the thread at T, or --tid)\n"
+	      "  reg T NAME               one register\n"
+	      "  mem T ADDR LEN           memory at T: hex dump, or bytes with --raw\n"
+	      "  maps T                   mappings at T, as /proc/PID/maps\n"
+	      "  thread T                 the thread that runs instruction T+1\n"
+	      "  last-write ADDR LEN T    the last write visible at T that touched the range\n"
+	      "  writes ADDR LEN [T0 T1]  every write that touched the range\n"
+	      "  events [--kind K] T0 T1  events with T0 <= t <= T1\n"
+	      "  insn T                   the instruction about to run at T\n"
+	      "  calls T0 T1              calls with T0 <= t_call <= T1\n"
+	      "  bench [N [SEED]]         latency of N random questions (p50, p99; cold, warm)\n"
+	      "numbers: decimal or 0x hex.  kinds: syscall, sysret, output, map, unmap, mprotect,\n"
+	      "  remap, mem, signal, sigreturn, thread-run, thread-create, thread-exit, ...\n"
+	      "exit status: 0 answered, 1 no answer, 2 bad usage or no database\n", f);
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, base);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int parse_kinds(const char *s, uint64_t *kinds)
+{
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		char word[32];
+		uint32_t tag = 0;
+
+		if (n && n < sizeof(word)) {
+			memcpy(word, s, n);
+			word[n] = 0;
+			tag = hs_db_event_kind(word);
+		}
+		if (!tag) {
+			fprintf(stderr, "hindsight query: unknown event kind '%.*s'\n", (int)n, s);
+			return -EINVAL;
+		}
+		*kinds |= HS_DB_KIND_BIT(tag);
+		s += n + (comma ? 1 : 0);
+	}
+	return 0;
+}
+
+/* The value of an option: "--opt=v" or "--opt v". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] == 0 && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static bool is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
+}
+
+static int parse_args(int argc, char **argv, struct query_opts *o)
+{
+	static char *pos[64];
+	int n_pos = 0;
+
+	*o = (struct query_opts){ 0 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		uint64_t x;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "--raw")) {
+			o->raw = true;
+		} else if (is_opt(a, "--image")) {
+			if (!(v = opt_value(argc, argv, &i, "--image")))
+				goto missing;
+			o->image = v;
+		} else if (is_opt(a, "--tid")) {
+			if (!(v = opt_value(argc, argv, &i, "--tid")) || parse_u64(v, &x) ||
+			    x == 0 || x > UINT32_MAX)
+				goto missing;
+			o->tid = (uint32_t)x;
+		} else if (is_opt(a, "--kind")) {
+			if (!(v = opt_value(argc, argv, &i, "--kind")))
+				goto missing;
+			if (parse_kinds(v, &o->kinds))
+				return -EINVAL;
+		} else if (is_opt(a, "--cache-mb")) {
+			if (!(v = opt_value(argc, argv, &i, "--cache-mb")) || parse_u64(v, &x) ||
+			    x == 0 || x > (1u << 20))
+				goto missing;
+			o->cache_bytes = (size_t)x << 20;
+		} else if (a[0] == '-' && a[1] == '-') {
+			fprintf(stderr, "hindsight query: unknown option %s\n", a);
+			usage(stderr);
+			return -EINVAL;
+		} else if (n_pos < (int)(sizeof(pos) / sizeof(pos[0]))) {
+			pos[n_pos++] = argv[i];
+		}
+		continue;
+missing:
+		fprintf(stderr, "hindsight query: %s needs a valid value\n", a);
+		return -EINVAL;
+	}
+	if (n_pos < 2) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	o->dir = pos[0];
+	o->what = pos[1];
+	o->args = pos + 2;
+	o->n_args = n_pos - 2;
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void print_hex_le(const uint8_t *v, uint32_t size)
+{
+	printf("0x");
+	for (uint32_t i = size; i-- > 0;)
+		printf("%02x", v[i]);
+}
+
+static void print_bytes(const uint8_t *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+static void hexdump(uint64_t addr, const uint8_t *p, size_t n)
+{
+	for (size_t off = 0; off < n; off += 16) {
+		size_t k = n - off < 16 ? n - off : 16;
+
+		printf("%016" PRIx64 ":", addr + off);
+		for (size_t i = 0; i < 16; i++) {
+			if (i < k)
+				printf(" %02x", p[off + i]);
+			else
+				printf("   ");
+		}
+		printf("  |");
+		for (size_t i = 0; i < k; i++)
+			putchar(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.');
+		printf("|\n");
+	}
+}
+
+static int print_write(void *ctx, const struct hs_db_write *w)
+{
+	printf("%" PRIu64 " 0x%" PRIx64 " %" PRIu64 " ", w->t, w->data_addr, w->data_len);
+	print_bytes(w->data, w->data_len);
+	printf(" %s %" PRIu32 "\n", w->kind < sizeof(kind_words) / sizeof(kind_words[0]) &&
+	       kind_words[w->kind] ? kind_words[w->kind] : "?", w->tid);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+struct ev_ctx {
+	const struct hs_db_image *img;
+	char line[4096];
+};
+
+static int print_event(void *vctx, const struct hs_db_event *ev)
+{
+	struct ev_ctx *c = vctx;
+	const char *kind = hs_db_event_kind_name(ev->tag);
+
+	hs_db_event_format(c->img, ev, c->line, sizeof(c->line));
+	printf("%" PRIu64 " %" PRIu32 " %s %s\n", ev->t, ev->tid, kind ? kind : "?", c->line);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int print_call(void *ctx, const struct hs_db_call *c)
+{
+	printf("%" PRIu64 " ", c->t_call);
+	if (c->t_ret == HS_DB_NO_RETURN)
+		printf("-");
+	else
+		printf("%" PRIu64, c->t_ret);
+	printf(" %" PRIu32 " %" PRIu32 " 0x%" PRIx64 " 0x%" PRIx64 "\n", c->depth, c->tid,
+	       c->callee, c->call_site);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+/* args[i] as a number; complains and returns -EINVAL otherwise. */
+static int arg_u64(const struct query_opts *o, int i, const char *name, uint64_t *v)
+{
+	if (i >= o->n_args) {
+		fprintf(stderr, "hindsight query %s: missing %s\n", o->what, name);
+		return -EINVAL;
+	}
+	if (parse_u64(o->args[i], v)) {
+		fprintf(stderr, "hindsight query %s: %s '%s' is not a number\n", o->what, name,
+			o->args[i]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int want_args(const struct query_opts *o, int n)
+{
+	if (o->n_args > n) {
+		fprintf(stderr, "hindsight query %s: too many arguments\n", o->what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_regs(const struct query_opts *o, const struct hs_db_image *img, bool one)
+{
+	struct hs_db_regs *r;
+	uint64_t t;
+	uint8_t v[32];
+	uint32_t size;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, one ? 2 : 1)))
+		return err;
+	if (one && o->n_args < 2) {
+		fprintf(stderr, "hindsight query reg: missing NAME\n");
+		return -EINVAL;
+	}
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	err = hs_db_regs_at(img, t, o->tid, r);
+	if (err)
+		goto out;
+	if (one) {
+		err = hs_db_reg_value(r, o->args[1], v, &size);
+		if (err) {
+			fprintf(stderr, "hindsight query reg: unknown register '%s'\n", o->args[1]);
+			err = -EINVAL;
+			goto out;
+		}
+		print_hex_le(v, size);
+		printf("\n");
+		goto out;
+	}
+	for (size_t i = 0; hs_db_reg_name(i); i++) {
+		hs_db_reg_value(r, hs_db_reg_name(i), v, &size);
+		printf("%s ", hs_db_reg_name(i));
+		print_hex_le(v, size);
+		printf("\n");
+	}
+out:
+	free(r);
+	return err;
+}
+
+static int cmd_mem(const struct query_opts *o, const struct hs_db_image *img)
+{
+	uint64_t t, addr, len;
+	uint8_t *buf;
+	ssize_t n;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = arg_u64(o, 1, "ADDR", &addr)) ||
+	    (err = arg_u64(o, 2, "LEN", &len)) || (err = want_args(o, 3)))
+		return err;
+	if (len > (1u << 30)) {
+		fprintf(stderr, "hindsight query mem: LEN is at most 1 GiB\n");
+		return -EINVAL;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	n = hs_db_mem_read(img, t, addr, len, buf);
+	if (n == -EIO)
+		fprintf(stderr, "hindsight query mem: 0x%" PRIx64 " is not mapped at t=%" PRIu64 "\n",
+			addr, t);
+	if (n < 0) {
+		err = (int)n;
+		goto out;
+	}
+	if (o->raw)
+		fwrite(buf, 1, (size_t)n, stdout);
+	else
+		hexdump(addr, buf, (size_t)n);
+	if ((uint64_t)n < len) {
+		fprintf(stderr, "hindsight query mem: 0x%" PRIx64 " is not mapped at t=%" PRIu64
+			" (read %zd of %" PRIu64 " bytes)\n", addr + (uint64_t)n, t, n, len);
+		err = -EIO;
+	}
+out:
+	free(buf);
+	return err;
+}
+
+static int cmd_maps(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct hs_db_map *m;
+	size_t n;
+	uint64_t t;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, 1)))
+		return err;
+	err = hs_db_maps_at(img, t, &m, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		printf("%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64,
+		       m[i].start, m[i].end, m[i].prot & PROT_READ ? 'r' : '-',
+		       m[i].prot & PROT_WRITE ? 'w' : '-', m[i].prot & PROT_EXEC ? 'x' : '-',
+		       m[i].flags & HS_MAP_SHARED ? 's' : 'p', m[i].offset,
+		       major(m[i].dev), minor(m[i].dev), m[i].ino);
+		if (m[i].path[0])
+			printf("%*s%s", 8, "", m[i].path);
+		printf("\n");
+	}
+	free(m);
+	return 0;
+}
+
+static int cmd_last_write(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct hs_db_write w;
+	uint64_t addr, len, t;
+	uint8_t *buf;
+	int err;
+
+	if ((err = arg_u64(o, 0, "ADDR", &addr)) || (err = arg_u64(o, 1, "LEN", &len)) ||
+	    (err = arg_u64(o, 2, "T", &t)) || (err = want_args(o, 3)))
+		return err;
+	if (!len || len > (1u << 20)) {
+		fprintf(stderr, "hindsight query last-write: LEN must be 1..1 MiB\n");
+		return -EINVAL;
+	}
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	err = hs_db_last_write(img, addr, len, t, &w, buf);
+	if (!err)
+		err = print_write(NULL, &w);
+	else if (err == -ENOENT)
+		fprintf(stderr, "hindsight query last-write: nothing wrote 0x%" PRIx64 "+%" PRIu64
+			" up to t=%" PRIu64 "\n", addr, len, t);
+	free(buf);
+	return err;
+}
+
+static int cmd_writes(const struct query_opts *o, const struct hs_db_image *img)
+{
+	uint64_t addr, len, t0 = 0, t1 = UINT64_MAX;
+	int err;
+
+	if ((err = arg_u64(o, 0, "ADDR", &addr)) || (err = arg_u64(o, 1, "LEN", &len)) ||
+	    (err = want_args(o, 4)))
+		return err;
+	if (o->n_args > 2 && ((err = arg_u64(o, 2, "T0", &t0)) || (err = arg_u64(o, 3, "T1", &t1))))
+		return err;
+	if (!len || len > (1u << 20)) {
+		fprintf(stderr, "hindsight query writes: LEN must be 1..1 MiB\n");
+		return -EINVAL;
+	}
+	return hs_db_writes(img, addr, len, t0, t1, print_write, NULL);
+}
+
+static int cmd_range(const struct query_opts *o, const struct hs_db_image *img, bool events)
+{
+	uint64_t t0, t1;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T0", &t0)) || (err = arg_u64(o, 1, "T1", &t1)) ||
+	    (err = want_args(o, 2)))
+		return err;
+	if (events) {
+		struct ev_ctx *c = malloc(sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		c->img = img;
+		err = hs_db_events(img, t0, t1, o->kinds, print_event, c);
+		free(c);
+		return err;
+	}
+	return hs_db_calls(img, t0, t1, print_call, NULL);
+}
+
+static int cmd_t(const struct query_opts *o, const struct hs_db_image *img, bool insn)
+{
+	uint64_t t;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, 1)))
+		return err;
+	if (insn) {
+		struct hs_db_insn in;
+
+		err = hs_db_insn_at(img, t, &in);
+		if (err)
+			return err;
+		printf("0x%" PRIx64 " ", in.addr);
+		print_bytes(in.bytes, in.len);
+		printf(" %s\n", in.text);
+	} else {
+		uint32_t tid;
+
+		err = hs_db_thread_at(img, t, &tid);
+		if (err)
+			return err;
+		printf("%" PRIu32 "\n", tid);
+	}
+	return 0;
+}
+
+static int cmd_info(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct hs_db_image_info in;
+	int err = want_args(o, 0);
+
+	if (err)
+		return err;
+	hs_db_image_info(img, &in);
+	printf("image: %s\nt-end: %" PRIu64 "\nchunks: %" PRIu64 "\nevents: %" PRIu64
+	       "\ncalls: %" PRIu64 "\n", in.name, in.t_end, in.chunks, in.events, in.calls);
+	return 0;
+}
+
+/* ---- bench: latency of random questions ---------------------------------- */
+
+struct lat {
+	double *v;
+	size_t n;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(struct lat *l, double p)
+{
+	size_t i;
+
+	if (!l->n)
+		return 0;
+	qsort(l->v, l->n, sizeof(*l->v), cmp_double);
+	i = (size_t)(p * (double)(l->n - 1) + 0.5);
+	return l->v[i];
+}
+
+static uint64_t bench_rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+enum { B_REGS, B_MEM_STACK, B_MEM_ANY, B_LW_STACK, B_LW_ANY, B_N };
+
+static const char *const bench_names[B_N] = {
+	"regs", "mem64-stack", "mem64-any", "last-write8-stack", "last-write8-any",
+};
+
+/* One timed question; *ok is false when it had no answer. */
+static double bench_one(struct hs_db *db, const struct hs_db_image *img, int kind, uint64_t t,
+			uint64_t addr, bool cold, bool *ok)
+{
+	struct hs_db_regs r;
+	struct hs_db_write w;
+	uint8_t buf[64];
+	double t0;
+	int err;
+
+	if (cold)
+		hs_db_cache_drop(db);
+	t0 = now_ms();
+	switch (kind) {
+	case B_REGS:
+		err = hs_db_regs_at(img, t, 0, &r);
+		break;
+	case B_MEM_STACK:
+	case B_MEM_ANY:
+		err = hs_db_mem_read(img, t, addr, 64, buf) == 64 ? 0 : -EIO;
+		break;
+	default:
+		err = hs_db_last_write(img, addr, 8, t, &w, buf);
+		break;
+	}
+	*ok = err == 0;
+	return now_ms() - t0;
+}
+
+static int cmd_bench(const struct query_opts *o, struct hs_db *db, const struct hs_db_image *img)
+{
+	struct hs_db_image_info info;
+	struct lat cold[B_N] = { 0 }, warm[B_N] = { 0 };
+	uint64_t n = 200, seed = 1, seed0, fails[B_N] = { 0 };
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_db_cache_stats st;
+	double first;
+	int err = 0;
+
+	if (!r)
+		return -ENOMEM;
+	if ((o->n_args > 0 && (err = arg_u64(o, 0, "N", &n))) ||
+	    (o->n_args > 1 && (err = arg_u64(o, 1, "SEED", &seed))) || (err = want_args(o, 2)))
+		goto out;
+	seed0 = seed;
+	hs_db_image_info(img, &info);
+	for (int k = 0; k < B_N; k++) {
+		cold[k].v = calloc(n + 1, sizeof(double));
+		warm[k].v = calloc(n + 1, sizeof(double));
+		if (!cold[k].v || !warm[k].v) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	/* what the first question after opening pays once: the code table,
+	 * the mappings timeline, the stack */
+	first = now_ms();
+	err = hs_db_regs_at(img, info.t_end / 2, 0, r);
+	if (!err) {
+		uint8_t b[8];
+
+		hs_db_mem_read(img, info.t_end / 2, r->regs.gpr[4], 8, b);
+	}
+	first = now_ms() - first;
+	if (err)
+		goto out;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t t = bench_rnd(&seed) % (info.t_end + 1), any = 0, rsp;
+		struct hs_db_map *maps;
+		size_t n_maps;
+		uint64_t total = 0;
+
+		/* the addresses, untimed: rsp at t, and a random mapped byte */
+		if ((err = hs_db_regs_at(img, t, 0, r)) || (err = hs_db_maps_at(img, t, &maps, &n_maps)))
+			goto out;
+		rsp = r->regs.gpr[4];
+		for (size_t k = 0; k < n_maps; k++)
+			total += (maps[k].end - maps[k].start) / 64;
+		total = total ? bench_rnd(&seed) % total : 0;
+		for (size_t k = 0; k < n_maps; k++) {
+			uint64_t lines = (maps[k].end - maps[k].start) / 64;
+
+			if (total < lines) {
+				any = maps[k].start + total * 64;
+				break;
+			}
+			total -= lines;
+		}
+		free(maps);
+		for (int k = 0; k < B_N; k++) {
+			uint64_t addr = k == B_MEM_STACK ? rsp - 32 : k == B_LW_STACK ? rsp : any;
+			bool ok;
+
+			cold[k].v[cold[k].n++] = bench_one(db, img, k, t, addr, true, &ok);
+			warm[k].v[warm[k].n++] = bench_one(db, img, k, t, addr, false, &ok);
+			fails[k] += !ok;
+		}
+	}
+	hs_db_cache_stats(db, &st);
+	printf("bench: image %s, t-end %" PRIu64 ", chunks %" PRIu64 ", %" PRIu64
+	        " random t, seed %" PRIu64 "\n", info.name, info.t_end, info.chunks, n, seed0);
+	printf("first question after open: %.2f ms\n", first);
+	printf("%-18s %9s %9s %9s %9s %6s   (ms; cold: cache dropped first)\n", "question",
+	       "cold-p50", "cold-p99", "warm-p50", "warm-p99", "none");
+	for (int k = 0; k < B_N; k++)
+		printf("%-18s %9.3f %9.3f %9.3f %9.3f %6" PRIu64 "\n", bench_names[k],
+		       pct(&cold[k], 0.5), pct(&cold[k], 0.99), pct(&warm[k], 0.5),
+		       pct(&warm[k], 0.99), fails[k]);
+	printf("cache: %zu of %zu bytes, %" PRIu64 " hits, %" PRIu64 " misses\n", st.used, st.cap,
+	       st.hits, st.misses);
+out:
+	for (int k = 0; k < B_N; k++) {
+		free(cold[k].v);
+		free(warm[k].v);
+	}
+	free(r);
+	return err;
+}
+
+static int run(const struct query_opts *o, struct hs_db *db, const struct hs_db_image *img)
+{
+	const char *w = o->what;
+
+	if (!strcmp(w, "bench"))
+		return cmd_bench(o, db, img);
+
+	if (!strcmp(w, "info"))
+		return cmd_info(o, img);
+	if (!strcmp(w, "regs"))
+		return cmd_regs(o, img, false);
+	if (!strcmp(w, "reg"))
+		return cmd_regs(o, img, true);
+	if (!strcmp(w, "mem"))
+		return cmd_mem(o, img);
+	if (!strcmp(w, "maps"))
+		return cmd_maps(o, img);
+	if (!strcmp(w, "thread"))
+		return cmd_t(o, img, false);
+	if (!strcmp(w, "insn"))
+		return cmd_t(o, img, true);
+	if (!strcmp(w, "last-write"))
+		return cmd_last_write(o, img);
+	if (!strcmp(w, "writes"))
+		return cmd_writes(o, img);
+	if (!strcmp(w, "events"))
+		return cmd_range(o, img, true);
+	if (!strcmp(w, "calls"))
+		return cmd_range(o, img, false);
+	fprintf(stderr, "hindsight query: unknown question '%s'\n", w);
+	usage(stderr);
+	return -EINVAL;
+}
+
+static const char *reason(int err)
+{
+	switch (err) {
+	case -ERANGE:
+		return "t is past the end of the recording";
+	case -EIO:
+		return "not mapped at that t, or a read failed";
+	case -ESRCH:
+		return "no such thread at that t";
+	case -ENOENT:
+		return "no answer";
+	case -EBADMSG:
+		return "the database or the recording is damaged";
+	default:
+		return strerror(-err);
+	}
+}
+
+int cli_query_main(int argc, char **argv)
+{
+	struct hs_db_options dopt = { 0 };
+	const struct hs_db_image *img;
+	struct query_opts o;
+	struct hs_db *db;
+	int err;
+
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	dopt.cache_bytes = o.cache_bytes;
+	err = hs_db_open(o.dir, &dopt, &db);
+	if (err) {
+		if (err != -ENOENT && err != -EPROTO && err != -EBADMSG)
+			fprintf(stderr, "hindsight query: %s: %s\n", o.dir, strerror(-err));
+		return 2;
+	}
+	img = o.image ? hs_db_image_find(db, o.image) : hs_db_image_at(db, 0);
+	if (!img) {
+		fprintf(stderr, "hindsight query: %s: no process image %s\n", o.dir,
+			o.image ? o.image : "at all");
+		hs_db_close(db);
+		return 2;
+	}
+	err = run(&o, db, img);
+	if (fflush(stdout) != 0 && !err)
+		err = -EIO;
+	hs_db_close(db);
+	if (err == -EINVAL)
+		return 2;
+	if (err && err != -EIO && err != -ENOENT) /* those said why already */
+		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
+	else if (err == -EIO && strcmp(o.what, "mem") != 0)
+		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
+	else if (err == -ENOENT && strcmp(o.what, "last-write") != 0)
+		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
+	return err ? 1 : 0;
+}

@@ -1,0 +1,654 @@
+/* dbb_build.c - the build: shards in threads (or one shard, or the merge),
+ * the manifest, and the atomic appearance of TRACE/db.
+ *
+ * Folders, all inside the trace folder so that renames stay on one file
+ * system:
+ *   TRACE/.db.tmp.<pid>/            a build in progress (pid: the builder)
+ *     shards/<s>/<image>/           shard outputs of a threaded build
+ *     <image>/(the .hdb files), manifest.json   the database being made
+ *   TRACE/db/                       the database, only ever by rename(2)
+ *   TRACE/.db.shards/<i>of<N>/      the output of `--shard i/N`
+ *   TRACE/.db.shards/.tmp.<i>of<N>.<pid>/   ... while it is being built
+ *
+ * A killed builder leaves only its .tmp folder, which the next builder
+ * removes (its pid is dead).  Every file is fsynced before the rename that
+ * publishes its folder, so after a crash TRACE/db is either the old
+ * database, the new one, or absent: never a mix, never a partial one.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "dbb_i.h"
+
+static const char *const db_files[] = {
+	"chunks.hdb", "events.hdb", "runs.hdb", "pages.hdb", "pageidx.hdb", "calls.hdb",
+};
+
+struct build {
+	const char *trace;
+	const struct hs_dbb_opts *o;
+	FILE *log;
+	struct hs_dbb_err *err;
+	struct dbb_image *img;
+	size_t n_img;
+	unsigned n;              /* shards */
+	struct dbb_progress prog;
+	/* the worker pool */
+	pthread_mutex_t lock;
+	size_t next_task, n_tasks;
+	unsigned only_shard;     /* --shard i: tasks are (image, i) */
+	bool one_shard;
+	char *shards_root;       /* where SHARD/<image> folders go: root/<s> */
+	int ret;
+	unsigned finished;       /* workers that returned */
+	bool incomplete;         /* some image was cut short */
+};
+
+/* ---- stale folders -------------------------------------------------------- */
+
+/* Removes DIR/<prefix><...>.<pid> entries whose pid is dead. */
+static void remove_stale(const char *dir, const char *prefix, FILE *log)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t pl = strlen(prefix);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		const char *dot;
+		char *end, *path;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, pl) != 0)
+			continue;
+		dot = strrchr(e->d_name, '.');
+		if (!dot)
+			continue;
+		pid = strtol(dot + 1, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive (or not ours to judge) */
+		path = dbb_path(dir, e->d_name);
+		if (path && dbb_rmtree(path) == 0)
+			fprintf(log, "hindsight build: removed %s (left by a builder that died)\n",
+				path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/* ---- images -------------------------------------------------------------- */
+
+static void images_free(struct build *b)
+{
+	for (size_t i = 0; i < b->n_img; i++) {
+		hs_trace_file_close(b->img[i].stream);
+		hs_trace_code_free(b->img[i].code);
+		hs_trace_mem_files_free(b->img[i].files);
+		free(b->img[i].dir);
+		free(b->img[i].first);
+	}
+	free(b->img);
+	b->img = NULL;
+	b->n_img = 0;
+}
+
+/* Opens every image; with load_code, also code.hst (not needed to merge). */
+static int images_open(struct build *b, bool load_code)
+{
+	struct hs_trace_proc *procs = NULL;
+	struct hs_trace_err terr = { "" };
+	size_t n = 0;
+	int ret;
+
+	ret = hs_trace_list_procs(b->trace, &procs, &n, &terr);
+	if (ret) {
+		dbb_err_set(b->err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+		return ret;
+	}
+	if (n == 0) {
+		dbb_err_set(b->err, "%s/procs: no recorded process image (is this a trace "
+			    "folder?)", b->trace);
+		hs_trace_procs_free(procs, n);
+		return -ENOENT;
+	}
+	b->img = calloc(n, sizeof(*b->img));
+	if (!b->img) {
+		hs_trace_procs_free(procs, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct dbb_image *im = &b->img[b->n_img++];
+		char *path;
+
+		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
+		im->dir = strdup(procs[i].dir);
+		im->n_shards = b->n;
+		im->first = calloc(b->n + 1, sizeof(*im->first));
+		if (!im->dir || !im->first) {
+			ret = -ENOMEM;
+			break;
+		}
+		path = dbb_path(im->dir, "stream.hst");
+		ret = path ? hs_trace_file_open(path, HS_STREAM_MAGIC, &im->stream, &terr) : -ENOMEM;
+		free(path);
+		if (ret)
+			break;
+		if (load_code) {
+			path = dbb_path(im->dir, "code.hst");
+			ret = path ? hs_trace_code_load(path, &im->code, &terr) : -ENOMEM;
+			free(path);
+			if (ret)
+				break;
+			if ((ret = hs_trace_mem_files_new(&im->files)))
+				break;
+		}
+		im->n_chunks = hs_trace_file_chunk_count(im->stream);
+		im->incomplete = !hs_trace_file_has_last(im->stream) ||
+				 (im->code && hs_trace_code_truncated(im->code));
+		if (im->incomplete)
+			fprintf(b->log, "hindsight build: warning: %s: the recording is "
+				"incomplete (%s); building what is there\n", im->dir,
+				hs_trace_file_truncated(im->stream) ? "its last chunk is cut short" :
+				!hs_trace_file_has_last(im->stream) ? "no final chunk" :
+				"code.hst is cut short");
+		dbb_split(im->stream, b->n, im->first);
+		if (im->n_chunks)
+			b->prog.total += hs_trace_file_chunk_info(im->stream, im->n_chunks - 1)->first_t;
+	}
+	if (ret)
+		dbb_err_set(b->err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+	hs_trace_procs_free(procs, n);
+	return ret;
+}
+
+/* ---- shards in threads ------------------------------------------------------ */
+
+static int run_task(struct build *b, size_t task)
+{
+	unsigned s = b->one_shard ? b->only_shard : (unsigned)(task % b->n);
+	struct dbb_image *im = &b->img[b->one_shard ? task : task / b->n];
+	struct hs_dbb_err e = { "" };
+	char sdir[32], *root, *dir;
+	int ret;
+
+	snprintf(sdir, sizeof(sdir), "%u", s);
+	root = b->one_shard ? strdup(b->shards_root) : dbb_path(b->shards_root, sdir);
+	dir = root ? dbb_path(root, im->name) : NULL;
+	if (!dir) {
+		free(root);
+		return -ENOMEM;
+	}
+	ret = dbb_mkdir(root);
+	if (!ret)
+		ret = dbb_mkdir(dir);
+	if (ret)
+		dbb_err_set(&e, "%s: %s", dir, strerror(-ret));
+	else
+		ret = dbb_shard_run(im, s, dir, b->one_shard, &b->prog, b->log, &e);
+	if (ret) {
+		pthread_mutex_lock(&b->lock);
+		if (!b->ret) {
+			b->ret = ret;
+			dbb_err_set(b->err, "%s", e.msg);
+		}
+		pthread_mutex_unlock(&b->lock);
+	}
+	free(dir);
+	free(root);
+	return ret;
+}
+
+static void *worker(void *arg)
+{
+	struct build *b = arg;
+
+	for (;;) {
+		size_t task;
+
+		pthread_mutex_lock(&b->lock);
+		task = b->ret ? b->n_tasks : b->next_task++;
+		pthread_mutex_unlock(&b->lock);
+		if (task >= b->n_tasks) {
+			__atomic_fetch_add(&b->finished, 1, __ATOMIC_RELEASE);
+			return NULL;
+		}
+		run_task(b, task);
+	}
+}
+
+static void progress_line(struct build *b, bool final)
+{
+	uint64_t done = __atomic_load_n(&b->prog.done, __ATOMIC_RELAXED);
+	uint64_t total = b->prog.total > done ? b->prog.total : done;
+
+	fprintf(b->log, "\rbuilding: %" PRIu64 " / %" PRIu64 " instructions decoded (%.0f%%)%s",
+		done, total, total ? 100.0 * (double)done / (double)total : 100.0,
+		final ? "\n" : "");
+	fflush(b->log);
+}
+
+static int run_shards(struct build *b)
+{
+	unsigned nt = b->o->threads ? b->o->threads : b->n;
+	pthread_t *th;
+	unsigned started = 0;
+
+	b->n_tasks = b->one_shard ? b->n_img : b->n_img * b->n;
+	if (nt > b->n_tasks)
+		nt = (unsigned)b->n_tasks;
+	if (nt == 0)
+		return 0;
+	th = calloc(nt, sizeof(*th));
+	if (!th)
+		return -ENOMEM;
+	for (unsigned i = 0; i < nt; i++)
+		if (pthread_create(&th[i], NULL, worker, b) == 0)
+			started++;
+	if (!started) {
+		free(th);
+		dbb_err_set(b->err, "cannot start worker threads");
+		return -EAGAIN;
+	}
+	if (b->o->progress) {
+		while (__atomic_load_n(&b->finished, __ATOMIC_ACQUIRE) < started) {
+			struct timespec ts = { 0, 250000000 };
+
+			nanosleep(&ts, NULL);
+			progress_line(b, false);
+		}
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (b->o->progress)
+		progress_line(b, true);
+	free(th);
+	return b->ret;
+}
+
+/* ---- manifest ---------------------------------------------------------------- */
+
+static int write_manifest(struct build *b, const char *dir,
+			  const struct dbb_image_result *res, uint64_t *total_insns)
+{
+	json_object *m = json_object_new_object(), *imgs = json_object_new_array();
+	char created[32], *path = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	const char *text;
+	bool complete = true;
+	int ret = 0;
+
+	if (!m || !imgs) {
+		json_object_put(m);
+		json_object_put(imgs);
+		return -ENOMEM;
+	}
+	gmtime_r(&now, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	*total_insns = 0;
+	for (size_t i = 0; i < b->n_img && !ret; i++) {
+		json_object *io = json_object_new_object(), *files = json_object_new_object();
+		char *idir = dbb_path(dir, b->img[i].name);
+
+		json_object_array_add(imgs, io);
+		json_object_object_add(io, "name", json_object_new_string(b->img[i].name));
+		json_object_object_add(io, "instructions",
+				       json_object_new_int64((int64_t)res[i].instructions));
+		json_object_object_add(io, "chunks", json_object_new_int64((int64_t)res[i].chunks));
+		json_object_object_add(io, "unmatched_returns",
+				       json_object_new_int64((int64_t)res[i].unmatched_returns));
+		json_object_object_add(io, "complete",
+				       json_object_new_boolean(!b->img[i].incomplete &&
+							       !res[i].truncated));
+		json_object_object_add(io, "files", files);
+		complete = complete && !b->img[i].incomplete && !res[i].truncated;
+		*total_insns += res[i].instructions;
+		for (size_t f = 0; f < sizeof(db_files) / sizeof(db_files[0]) && !ret; f++) {
+			char *p = idir ? dbb_path(idir, db_files[f]) : NULL;
+			uint64_t xxh = 0, size = 0;
+			char hex[24];
+			json_object *fo;
+
+			ret = p ? dbb_file_xxh(p, &xxh, &size) : -ENOMEM;
+			if (ret)
+				dbb_err_set(b->err, "%s: %s", p ? p : dir, strerror(-ret));
+			free(p);
+			snprintf(hex, sizeof(hex), "%016" PRIx64, xxh);
+			fo = json_object_new_object();
+			json_object_object_add(fo, "size", json_object_new_int64((int64_t)size));
+			json_object_object_add(fo, "xxh64", json_object_new_string(hex));
+			json_object_object_add(files, db_files[f], fo);
+		}
+		free(idir);
+	}
+	json_object_object_add(m, "format", json_object_new_string("hindsight-db"));
+	json_object_object_add(m, "version", json_object_new_int(HS_DB_FORMAT_VERSION));
+	json_object_object_add(m, "builder", json_object_new_string("hindsight 0.1.0"));
+	json_object_object_add(m, "created", json_object_new_string(created));
+	json_object_object_add(m, "level", json_object_new_int(b->o->level));
+	json_object_object_add(m, "shards", json_object_new_int((int)b->n));
+	json_object_object_add(m, "complete", json_object_new_boolean(complete));
+	json_object_object_add(m, "instructions", json_object_new_int64((int64_t)*total_insns));
+	json_object_object_add(m, "images", imgs);
+	if (!ret) {
+		text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+		path = dbb_path(dir, "manifest.json");
+		ret = path ? dbb_write_file(path, text, strlen(text)) : -ENOMEM;
+		if (ret)
+			dbb_err_set(b->err, "%s: %s", path ? path : dir, strerror(-ret));
+	}
+	free(path);
+	json_object_put(m);
+	return ret;
+}
+
+/* ---- publishing ---------------------------------------------------------- */
+
+/* Makes the finished folder tmp appear as dst, replacing a folder already
+ * there.  With RENAME_EXCHANGE the two swap in one step, so dst is always a
+ * whole database, old or new; then the old one (now at tmp) is deleted.
+ * Where the file system cannot exchange, the old one is renamed away
+ * first (dst is briefly absent, never partial), the new one renamed in,
+ * and the old one deleted.  A kill at any point leaves dst whole or absent,
+ * plus a .tmp/.old folder that the next builder removes. */
+static int publish(const char *trace, const char *tmp, const char *dst, const char *old_name)
+{
+	struct stat st;
+	char *old;
+	int ret = 0;
+
+	if (dbb_fsync_dir(tmp) < 0)
+		return -EIO;
+	if (lstat(dst, &st) < 0) {
+		if (rename(tmp, dst) < 0)
+			return -errno;
+		return dbb_fsync_dir(trace);
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+		dbb_fsync_dir(trace);
+		return dbb_rmtree(tmp);
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	old = dbb_path(trace, old_name);
+	if (!old)
+		return -ENOMEM;
+	if (rename(dst, old) < 0 || rename(tmp, dst) < 0)
+		ret = -errno;
+	dbb_fsync_dir(trace);
+	if (!ret)
+		ret = dbb_rmtree(old);
+	free(old);
+	return ret;
+}
+
+/* ---- the three modes ------------------------------------------------------ */
+
+/* Merges every image from shards_root/<s>/ (or shard_dirs) into tmp. */
+static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
+		     uint64_t *insns)
+{
+	struct dbb_image_result *res = calloc(b->n_img + 1, sizeof(*res));
+	int ret = 0;
+
+	if (!res)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->n_img && !ret; i++) {
+		ret = dbb_merge_image(b->img[i].name, shard_dirs, b->n, tmp, b->o->level,
+				      b->log, &res[i], b->err);
+		if (!ret && res[i].truncated)
+			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
+				" (%" PRIu64 " chunks); the rest of the recording does not decode\n",
+				b->img[i].name, res[i].instructions, res[i].chunks);
+	}
+	if (!ret)
+		ret = write_manifest(b, tmp, res, insns);
+	for (size_t i = 0; i < b->n_img; i++)
+		if (res[i].truncated || b->img[i].incomplete)
+			b->incomplete = true;
+	free(res);
+	return ret;
+}
+
+static char **shard_dir_list(const char *root, unsigned n, bool named)
+{
+	char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (unsigned s = 0; s < n; s++) {
+		char name[48];
+
+		if (named)
+			snprintf(name, sizeof(name), "%uof%u", s, n);
+		else
+			snprintf(name, sizeof(name), "%u", s);
+		v[s] = dbb_path(root, name);
+		if (!v[s]) {
+			for (unsigned k = 0; k < s; k++)
+				free(v[k]);
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static void shard_dir_free(char **v, unsigned n)
+{
+	if (!v)
+		return;
+	for (unsigned s = 0; s < n; s++)
+		free(v[s]);
+	free(v);
+}
+
+/* --merge without --shards: the N of TRACE/.db.shards/<i>of<N>. */
+static int detect_shards(const char *root, unsigned *n, struct hs_dbb_err *err)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	unsigned found = 0;
+
+	if (!d) {
+		dbb_err_set(err, "%s: %s (build shards first with --shard i/N)", root,
+			    strerror(errno));
+		return -ENOENT;
+	}
+	while ((e = readdir(d))) {
+		unsigned i, k;
+		char tail;
+
+		if (sscanf(e->d_name, "%uof%u%c", &i, &k, &tail) != 2 || i >= k)
+			continue;
+		if (found && found != k) {
+			closedir(d);
+			dbb_err_set(err, "%s holds shards of %u and of %u; say which with "
+				    "--shards N", root, found, k);
+			return -EINVAL;
+		}
+		found = k;
+	}
+	closedir(d);
+	if (!found) {
+		dbb_err_set(err, "%s: no shard folders (build them with --shard i/N)", root);
+		return -ENOENT;
+	}
+	*n = found;
+	return 0;
+}
+
+int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
+		 struct hs_dbb_summary *sum, struct hs_dbb_err *err)
+{
+	struct build b = { .trace = trace_dir, .o = opts, .err = err };
+	char *tmp = NULL, *db = NULL, *sroot = NULL, *final = NULL;
+	char **sdirs = NULL;
+	char name[96];
+	double t0 = dbb_now();
+	struct stat st;
+	uint64_t insns = 0;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	b.log = opts->log ? opts->log : stderr;
+	b.n = opts->shards;
+	pthread_mutex_init(&b.lock, NULL);
+	if (stat(trace_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		dbb_err_set(err, "%s: %s", trace_dir,
+			    errno ? strerror(errno) : "not a folder");
+		return -ENOENT;
+	}
+	if (opts->level < 1 || opts->level > 22) {
+		dbb_err_set(err, "compression level %d is not in 1..22", opts->level);
+		return -EINVAL;
+	}
+	db = dbb_path(trace_dir, "db");
+	sroot = dbb_path(trace_dir, ".db.shards");
+	if (!db || !sroot) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	remove_stale(trace_dir, ".db.tmp.", b.log);
+	remove_stale(trace_dir, ".db.old.", b.log);
+	remove_stale(sroot, ".tmp.", b.log);
+	remove_stale(sroot, ".old.", b.log);
+
+	if (opts->merge && b.n == 0 && (ret = detect_shards(sroot, &b.n, err)))
+		goto out;
+	if (b.n == 0 || b.n > 4096 ||
+	    (opts->shard_index >= 0 && (unsigned)opts->shard_index >= b.n)) {
+		dbb_err_set(err, "bad shard count %u or shard index %d", b.n, opts->shard_index);
+		ret = -EINVAL;
+		goto out;
+	}
+	if ((ret = images_open(&b, !opts->merge)))
+		goto out;
+
+	if (opts->shard_index >= 0) {
+		/* one shard, as its own process, published like the db */
+		if ((ret = dbb_mkdir(sroot))) {
+			dbb_err_set(err, "%s: %s", sroot, strerror(-ret));
+			goto out;
+		}
+		snprintf(name, sizeof(name), ".tmp.%dof%u.%d", opts->shard_index, b.n,
+			 (int)getpid());
+		tmp = dbb_path(sroot, name);
+		snprintf(name, sizeof(name), "%dof%u", opts->shard_index, b.n);
+		final = dbb_path(sroot, name);
+		if (!tmp || !final) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if ((ret = dbb_mkdir(tmp))) {
+			dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
+			goto out;
+		}
+		b.one_shard = true;
+		b.only_shard = (unsigned)opts->shard_index;
+		b.shards_root = tmp;
+		if ((ret = run_shards(&b)))
+			goto out;
+		snprintf(name, sizeof(name), ".old.%dof%u.%d", opts->shard_index, b.n,
+			 (int)getpid());
+		if ((ret = publish(sroot, tmp, final, name))) {
+			dbb_err_set(err, "%s: cannot publish: %s", final, strerror(-ret));
+			goto out;
+		}
+		sum->db_bytes = dbb_tree_bytes(final);
+		insns = __atomic_load_n(&b.prog.done, __ATOMIC_RELAXED);
+		goto done;
+	}
+
+	snprintf(name, sizeof(name), ".db.tmp.%d", (int)getpid());
+	tmp = dbb_path(trace_dir, name);
+	if (!tmp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = dbb_mkdir(tmp))) {
+		dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
+		goto out;
+	}
+	if (opts->merge) {
+		sdirs = shard_dir_list(sroot, b.n, true);
+		if (!sdirs) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (unsigned s = 0; s < b.n; s++) {
+			if (stat(sdirs[s], &st) < 0) {
+				dbb_err_set(err, "%s: missing (build it with --shard %u/%u)",
+					    sdirs[s], s, b.n);
+				ret = -ENOENT;
+				goto out;
+			}
+		}
+	} else {
+		b.shards_root = dbb_path(tmp, "shards");
+		sdirs = b.shards_root ? shard_dir_list(b.shards_root, b.n, false) : NULL;
+		if (!sdirs) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if ((ret = dbb_mkdir(b.shards_root)) || (ret = run_shards(&b))) {
+			if (!err->msg[0])
+				dbb_err_set(err, "%s: %s", b.shards_root, strerror(-ret));
+			goto out;
+		}
+	}
+	if ((ret = merge_all(&b, sdirs, tmp, &insns)))
+		goto out;
+	sum->incomplete = b.incomplete;
+	if (b.shards_root && (ret = dbb_rmtree(b.shards_root))) {
+		dbb_err_set(err, "%s: %s", b.shards_root, strerror(-ret));
+		goto out;
+	}
+	snprintf(name, sizeof(name), ".db.old.%d", (int)getpid());
+	if ((ret = publish(trace_dir, tmp, db, name))) {
+		dbb_err_set(err, "%s: cannot publish the database: %s", db, strerror(-ret));
+		goto out;
+	}
+	sum->db_bytes = dbb_tree_bytes(db);
+done:
+	{
+		char *procs = dbb_path(trace_dir, "procs");
+
+		sum->raw_bytes = procs ? dbb_tree_bytes(procs) : 0;
+		free(procs);
+	}
+	sum->instructions = insns;
+	sum->images = (unsigned)b.n_img;
+	sum->shards = b.n;
+	sum->seconds = dbb_now() - t0;
+	for (size_t i = 0; i < b.n_img; i++)
+		sum->incomplete = sum->incomplete || b.img[i].incomplete;
+	ret = 0;
+out:
+	if (ret && tmp)
+		dbb_rmtree(tmp);
+	shard_dir_free(sdirs, b.n);
+	images_free(&b);
+	free(b.shards_root != tmp ? b.shards_root : NULL);
+	free(tmp);
+	free(final);
+	free(db);
+	free(sroot);
+	pthread_mutex_destroy(&b.lock);
+	return ret;
+}

@@ -1,0 +1,223 @@
+/* dbb_fold.c - PAGES records: build, parse, apply, and the merge's chains.
+ *
+ * The merge sees every version of a page in chunk order and keeps the
+ * page's bytes while it knows them: from the zero page before the page's
+ * first version, or from a FULL.  A COPY's source is another page (or this
+ * one, earlier), which the merge does not have at hand, so a COPY makes the
+ * page unknown until a FULL comes from the recording itself (a page written
+ * whole: a mapping, a big memcpy).  While known, every HS_DB_FULL_EVERY-th
+ * version since the last FULL is written as a FULL, so that a reader applies
+ * at most HS_DB_FULL_EVERY - 1 DIFFs on top of a FULL.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dbb_i.h"
+
+void dbb_page_hdr(uint8_t *b, uint64_t page, uint64_t chunk, uint64_t t,
+		  uint32_t kind, uint32_t flags, uint64_t copy_src,
+		  uint64_t copy_t, const uint8_t *mask, uint32_t data_len)
+{
+	dbb_put64(b, page);
+	dbb_put64(b + 8, chunk);
+	dbb_put64(b + 16, t);
+	dbb_put32(b + 24, kind);
+	dbb_put32(b + 28, flags);
+	dbb_put64(b + 32, copy_src);
+	dbb_put64(b + 40, copy_t);
+	memcpy(b + 48, mask, HS_DB_MASK_BYTES);
+	dbb_put32(b + 48 + HS_DB_MASK_BYTES, data_len);
+}
+
+uint32_t dbb_mask_count(const uint8_t *mask)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i += 8)
+		n += (uint32_t)__builtin_popcountll(dbb_get64(mask + i));
+	return n;
+}
+
+bool dbb_mask_full(const uint8_t *mask)
+{
+	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i += 8)
+		if (dbb_get64(mask + i) != UINT64_MAX)
+			return false;
+	return true;
+}
+
+uint32_t dbb_mask_gather(const uint8_t *mask, const uint8_t *page, uint8_t *out)
+{
+	uint32_t n = 0;
+
+	for (unsigned w = 0; w < HS_DB_MASK_BYTES / 8; w++) {
+		uint64_t m = dbb_get64(mask + 8 * w);
+		const uint8_t *src = page + 64 * w;
+
+		if (m == UINT64_MAX) {
+			memcpy(out + n, src, 64);
+			n += 64;
+			continue;
+		}
+		while (m) {
+			unsigned b = (unsigned)__builtin_ctzll(m);
+
+			out[n++] = src[b];
+			m &= m - 1;
+		}
+	}
+	return n;
+}
+
+/* The masked bytes in data go to page, in address order. */
+static void mask_scatter(const uint8_t *mask, const uint8_t *data, uint8_t *page)
+{
+	uint32_t n = 0;
+
+	for (unsigned w = 0; w < HS_DB_MASK_BYTES / 8; w++) {
+		uint64_t m = dbb_get64(mask + 8 * w);
+		uint8_t *dst = page + 64 * w;
+
+		if (m == UINT64_MAX) {
+			memcpy(dst, data + n, 64);
+			n += 64;
+			continue;
+		}
+		while (m) {
+			unsigned b = (unsigned)__builtin_ctzll(m);
+
+			dst[b] = data[n++];
+			m &= m - 1;
+		}
+	}
+}
+
+int hs_dbb_page_parse(const uint8_t *rec, size_t len, struct hs_dbb_page_rec *v)
+{
+	if (len < HS_DB_PAGE_HDR)
+		return -EBADMSG;
+	v->page = dbb_get64(rec);
+	v->chunk = dbb_get64(rec + 8);
+	v->t = dbb_get64(rec + 16);
+	v->kind = dbb_get32(rec + 24);
+	v->flags = dbb_get32(rec + 28);
+	v->copy_src = dbb_get64(rec + 32);
+	v->copy_t = dbb_get64(rec + 40);
+	v->mask = rec + 48;
+	v->data_len = dbb_get32(rec + 48 + HS_DB_MASK_BYTES);
+	v->data = rec + HS_DB_PAGE_HDR;
+	if (len != (size_t)HS_DB_PAGE_HDR + v->data_len || (v->page & DBB_PAGE_MASK))
+		return -EBADMSG;
+	switch (v->kind) {
+	case HS_DB_FULL:
+		if (v->data_len != HS_DB_PAGE && v->data_len != 0)
+			return -EBADMSG;
+		return 0;
+	case HS_DB_DIFF:
+	case HS_DB_COPY:
+		return v->data_len == dbb_mask_count(v->mask) ? 0 : -EBADMSG;
+	default:
+		return -EBADMSG;
+	}
+}
+
+int hs_dbb_page_apply(uint8_t *page, const struct hs_dbb_page_rec *v)
+{
+	switch (v->kind) {
+	case HS_DB_FULL:
+		if (v->data_len)
+			memcpy(page, v->data, HS_DB_PAGE);
+		else
+			memset(page, 0, HS_DB_PAGE);
+		return 0;
+	case HS_DB_DIFF:
+	case HS_DB_COPY: /* page holds the source's bytes */
+		if (v->data_len != dbb_mask_count(v->mask))
+			return -EBADMSG;
+		mask_scatter(v->mask, v->data, page);
+		return 0;
+	default:
+		return -EBADMSG;
+	}
+}
+
+/* ---- the chain ---------------------------------------------------------- */
+
+struct hs_dbb_fold {
+	bool have_page;
+	uint64_t page;
+	bool known;           /* bytes holds the page at the last version */
+	unsigned since_full;  /* versions since the last FULL (or the zero
+			       * page before the first version) */
+	uint8_t bytes[HS_DB_PAGE];
+	uint8_t out[HS_DB_PAGE_HDR + HS_DB_PAGE];
+};
+
+int hs_dbb_fold_new(struct hs_dbb_fold **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+void hs_dbb_fold_free(struct hs_dbb_fold *f)
+{
+	free(f);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8)
+		if (dbb_get64(p + i))
+			return false;
+	return true;
+}
+
+int hs_dbb_fold_next(struct hs_dbb_fold *f, const uint8_t *rec, size_t len,
+		     const uint8_t **out, size_t *out_len)
+{
+	struct hs_dbb_page_rec v;
+	int ret = hs_dbb_page_parse(rec, len, &v);
+
+	if (ret)
+		return ret;
+	if (!f->have_page || f->page != v.page) {
+		f->have_page = true;
+		f->page = v.page;
+		f->known = true; /* never written before: zeros */
+		f->since_full = 0;
+		memset(f->bytes, 0, HS_DB_PAGE);
+	}
+	*out = rec;
+	*out_len = len;
+	switch (v.kind) {
+	case HS_DB_FULL:
+		hs_dbb_page_apply(f->bytes, &v);
+		f->known = true;
+		f->since_full = 0;
+		return 0;
+	case HS_DB_COPY:
+		f->known = false;
+		return 0;
+	default:
+		break;
+	}
+	if (!f->known)
+		return 0;
+	hs_dbb_page_apply(f->bytes, &v);
+	if (++f->since_full < HS_DB_FULL_EVERY)
+		return 0;
+	/* materialise: this chunk's mask and flags, the whole page */
+	f->since_full = 0;
+	if (all_zero(f->bytes, HS_DB_PAGE)) {
+		dbb_page_hdr(f->out, v.page, v.chunk, v.t, HS_DB_FULL, v.flags, 0, 0,
+			     v.mask, 0);
+		*out_len = HS_DB_PAGE_HDR;
+	} else {
+		dbb_page_hdr(f->out, v.page, v.chunk, v.t, HS_DB_FULL, v.flags, 0, 0,
+			     v.mask, HS_DB_PAGE);
+		memcpy(f->out + HS_DB_PAGE_HDR, f->bytes, HS_DB_PAGE);
+		*out_len = HS_DB_PAGE_HDR + HS_DB_PAGE;
+	}
+	*out = f->out;
+	return 0;
+}

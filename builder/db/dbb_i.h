@@ -1,0 +1,204 @@
+/* dbb_i.h - private to builder/db: the database builder's pieces.
+ *
+ * Files:
+ *   dbb_util.c    paths, folders, errors, little-endian helpers, hashing
+ *   dbb_spill.c   intermediate files: zstd streams of records
+ *   dbb_pages.c   per-chunk page tracking and sorted runs of page versions
+ *   dbb_fold.c    page version records: parse, apply, the merge's chain
+ *   dbb_shard.c   one shard of one image: decode a chunk range
+ *   dbb_merge.c   shards -> the .hdb files of one image
+ *   dbb_build.c   the build: folders, threads, manifest, atomic rename
+ *   dbb_verify.c  hindsight verify
+ *
+ * A shard's output for an image, in SHARD/<image>/ (all written by
+ * dbb_shard.c, read by dbb_merge.c; spill streams unless said):
+ *   info.json       chunk range, what was decoded, counts (json-c)
+ *   chunks.sp       CHUNKS records, final format
+ *   events.sp       EVENTS records, final format
+ *   runs.sp         RUNS records; the first is kept even when its tid is
+ *                   the one the previous shard ended with (merge drops it)
+ *   calls.sp        CALLS records in t_call order; depth is the depth in
+ *                   this shard (the merge adds the calls open from earlier
+ *                   shards); t_ret is HS_DB_NO_RETURN when it was not
+ *                   known when the record was written (see cpatch, copen)
+ *   cpatch.sp       { u64 index, u64 t_ret }: calls.sp record `index`
+ *                   returned later in this shard; sorted by index
+ *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
+ *                   u32 depth }: calls open at the shard's end, by index
+ *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
+ *                   u32 pad }: returns that matched no call of the shard
+ *                   (kind ORPH_RET, t = t after the return, nested = calls
+ *                   of this shard open then) and thread exits (ORPH_EXIT),
+ *                   in t order
+ *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
+ *                   of this shard's page versions, k = 0, 1, ...
+ */
+#ifndef HS_DBB_I_H
+#define HS_DBB_I_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hindsight/dbbuild.h"
+#include "hindsight/dbfile.h"
+#include "hindsight/trace.h"
+
+#define DBB_PAGE_SHIFT 12
+#define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
+
+#define DBB_COPEN_REC 32
+#define DBB_CPATCH_REC 16
+#define DBB_CORPH_REC 32
+enum { ORPH_RET = 1, ORPH_EXIT = 2 };
+
+/* ---- little endian ------------------------------------------------------ */
+
+static inline void dbb_put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4); /* x86-64 host, little endian like the format */
+}
+
+static inline void dbb_put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static inline uint32_t dbb_get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t dbb_get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "dbb_put/dbb_get assume a little-endian host");
+
+/* ---- dbb_util.c ------------------------------------------------------------ */
+
+void dbb_err_set(struct hs_dbb_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "a/b" into a new string (caller frees); NULL when out of memory. */
+char *dbb_path(const char *a, const char *b);
+/* mkdir -p of one level; EEXIST is fine. */
+int dbb_mkdir(const char *path);
+/* rm -rf; missing is fine. */
+int dbb_rmtree(const char *path);
+/* fsync a folder. */
+int dbb_fsync_dir(const char *path);
+/* Bytes under a folder (regular files, recursively). */
+uint64_t dbb_tree_bytes(const char *path);
+/* XXH64 (seed 0) and size of a whole file. */
+int dbb_file_xxh(const char *path, uint64_t *xxh, uint64_t *size);
+/* Writes data to path (O_EXCL) and fsyncs it. */
+int dbb_write_file(const char *path, const void *data, size_t len);
+/* The whole file into a new NUL-terminated buffer (caller frees). */
+int dbb_read_file(const char *path, char **data, size_t *len);
+double dbb_now(void);
+
+/* ---- dbb_spill.c --------------------------------------------------------- */
+
+struct dbb_spill_w;
+struct dbb_spill_r;
+
+/* A zstd stream (level 1, with content checksums) written through a
+ * buffer.  Caller finishes it with dbb_spill_close (which fsyncs when
+ * sync is set) or drops it with dbb_spill_abort. */
+int dbb_spill_create(const char *path, struct dbb_spill_w **out);
+int dbb_spill_write(struct dbb_spill_w *w, const void *p, size_t n);
+uint64_t dbb_spill_records(const struct dbb_spill_w *w); /* writes so far */
+int dbb_spill_close(struct dbb_spill_w *w, bool sync);
+void dbb_spill_abort(struct dbb_spill_w *w);
+
+int dbb_spill_open(const char *path, struct dbb_spill_r **out);
+/* Reads exactly n bytes: 1; 0 at a clean end (nothing left); -EBADMSG
+ * when the stream ends inside them or is corrupt; -EIO. */
+int dbb_spill_read(struct dbb_spill_r *r, void *p, size_t n);
+void dbb_spill_close_r(struct dbb_spill_r *r); /* accepts NULL */
+
+/* ---- dbb_pages.c ------------------------------------------------------------ */
+
+struct dbb_pages;
+
+/* dir: where the runs go (pages.<k>.sp); run_bytes: raw bytes of versions
+ * kept in memory before a sorted run is written. */
+int dbb_pages_new(const char *dir, size_t run_bytes, bool sync,
+		  struct dbb_pages **out);
+void dbb_pages_free(struct dbb_pages *pg);
+/* The memory visitor (ctx = pg) that the shard hands to builder/trace. */
+void dbb_pages_visitor(struct dbb_pages *pg, struct hs_trace_mem_visitor *v);
+/* Chunk boundaries: versions of every page touched since chunk_begin are
+ * made at chunk_end (end_t: that chunk's end). */
+void dbb_pages_chunk_begin(struct dbb_pages *pg, uint64_t seq);
+int dbb_pages_chunk_end(struct dbb_pages *pg, uint64_t end_t);
+/* Writes the last run; *n_runs: how many pages.<k>.sp there are. */
+int dbb_pages_finish(struct dbb_pages *pg, unsigned *n_runs);
+uint64_t dbb_pages_versions(const struct dbb_pages *pg);
+
+/* ---- dbb_fold.c ------------------------------------------------------------ */
+
+/* Header of a PAGES record into buf (HS_DB_PAGE_HDR bytes). */
+void dbb_page_hdr(uint8_t *buf, uint64_t page, uint64_t chunk, uint64_t t,
+		  uint32_t kind, uint32_t flags, uint64_t copy_src,
+		  uint64_t copy_t, const uint8_t *mask, uint32_t data_len);
+/* The masked bytes of page (address order) into out; returns how many. */
+uint32_t dbb_mask_gather(const uint8_t *mask, const uint8_t *page, uint8_t *out);
+uint32_t dbb_mask_count(const uint8_t *mask);
+bool dbb_mask_full(const uint8_t *mask);
+
+/* ---- dbb_shard.c ---------------------------------------------------------- */
+
+struct dbb_image {
+	char name[24];               /* "<pid>.<n>" */
+	char *dir;                   /* TRACE/procs/<name> */
+	struct hs_trace_file *stream;
+	struct hs_trace_code *code;  /* shared read-only by the shards */
+	struct hs_trace_mem_files *files;
+	bool incomplete;             /* cut short (no LAST chunk, truncated) */
+	size_t n_chunks;
+	unsigned n_shards;
+	size_t *first;               /* [N + 1]: shard s has chunks
+				      * [first[s], first[s+1]) */
+};
+
+/* The shard ranges of an image: N contiguous ranges balanced by raw size.
+ * first has N + 1 entries. */
+void dbb_split(const struct hs_trace_file *stream, unsigned n, size_t *first);
+
+struct dbb_progress {
+	uint64_t total;              /* instructions to decode, estimated */
+	uint64_t done;               /* atomically added per chunk */
+};
+
+/* Decodes shard s of img into out_dir (created by the caller).  A decode
+ * error in an incomplete recording ends the shard early (info.json says
+ * where) with a warning; in a complete one it is an error. */
+int dbb_shard_run(struct dbb_image *img, unsigned s, const char *out_dir,
+		  bool sync, struct dbb_progress *prog, FILE *log,
+		  struct hs_dbb_err *err);
+
+/* ---- dbb_merge.c ----------------------------------------------------------- */
+
+struct dbb_image_result {
+	uint64_t instructions;   /* end_t of the last chunk merged */
+	uint64_t chunks;
+	uint64_t unmatched_returns; /* returns that closed no call */
+	bool truncated;          /* a shard stopped early */
+};
+
+/* Joins the n shard folders SHARD_DIRS[s]/<image> into out_dir/<image>/. */
+int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
+		    const char *out_dir, int level, FILE *log,
+		    struct dbb_image_result *res, struct hs_dbb_err *err);
+
+#endif

@@ -1,0 +1,790 @@
+/* dbb_merge.c - shards -> the .hdb files of one process image.
+ *
+ * Inputs are the shard folders of dbb_shard.c (dbb_i.h lists their files),
+ * in shard order; shards are contiguous chunk ranges, so CHUNKS, EVENTS and
+ * RUNS are concatenations.  PAGES is a k-way merge of every shard's sorted
+ * runs by (page, chunk), through the chain folder of dbb_fold.c, with one
+ * PAGEIDX entry per record written.  CALLS needs two passes:
+ *
+ *  1. (small data) walk the shards in order with one stack per thread of
+ *     the calls still open from earlier shards (G): each shard's orphan
+ *     returns close the innermost matching G entry and every entry above
+ *     it, thread exits empty G; then the shard's own open calls are pushed.
+ *     This gives the t_ret of every call left open by a shard, and for each
+ *     shard the size of G over time (the depth its calls sit at).
+ *  2. stream each shard's calls.sp, adding that depth and filling in the
+ *     t_ret values from its patches (cpatch.sp) and from pass 1.
+ *
+ * PAGES and the rest are independent: PAGES runs in a second thread.
+ * The output depends only on the shards' files, never on timing, so the
+ * threaded build and the --shard/--merge build give the same bytes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dbb_i.h"
+
+struct shard_in {
+	char *dir;             /* SHARD/<image> */
+	size_t first_chunk, end_chunk, planned_end;
+	uint64_t first_t, end_t, chunks;
+	bool truncated;
+	unsigned page_runs;
+	/* calls, pass 1 */
+	struct copen *open;    /* copen.sp */
+	size_t n_open;
+	struct gchange *chg;   /* G size changes, in t order */
+	size_t n_chg;
+	uint32_t *g0;          /* [tid] size of G at the shard's start */
+	size_t n_g0;
+};
+
+struct copen {
+	uint64_t index, ret_addr, t_call, t_ret;
+	uint32_t tid, depth;
+};
+
+struct gchange {
+	uint64_t t;
+	uint32_t tid, size;
+};
+
+struct merge {
+	const char *image;
+	struct shard_in *sh;
+	unsigned n;            /* shards used */
+	const char *out;       /* out_dir/<image> */
+	int level;
+	FILE *log;
+	struct hs_dbb_err *err;
+	int pages_ret;
+	struct hs_dbb_err pages_err;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int open_in(const struct shard_in *s, const char *name, struct dbb_spill_r **r,
+		   struct hs_dbb_err *err)
+{
+	char *path = dbb_path(s->dir, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_open(path, r);
+	if (ret)
+		dbb_err_set(err, "%s: %s", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+static int bad_in(const struct shard_in *s, const char *name, int ret,
+		  struct hs_dbb_err *err)
+{
+	dbb_err_set(err, "%s/%s: %s", s->dir, name,
+		    ret == -EBADMSG ? "shard file is damaged or cut short" : strerror(-ret));
+	return ret ? ret : -EBADMSG;
+}
+
+static int create_out(struct merge *m, const char *name, uint32_t kind,
+		      struct hs_dbfile_writer **w, struct hs_dbb_err *err)
+{
+	char *path = dbb_path(m->out, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = hs_dbfile_create(path, kind, m->level, w);
+	if (ret)
+		dbb_err_set(err, "%s: %s", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+static int finish_out(struct merge *m, const char *name, struct hs_dbfile_writer *w,
+		      struct hs_dbb_err *err)
+{
+	int ret = hs_dbfile_finish(w);
+
+	if (ret)
+		dbb_err_set(err, "%s/%s: %s", m->out, name, strerror(-ret));
+	return ret;
+}
+
+/* ---- shard info -------------------------------------------------------- */
+
+static int read_info(struct shard_in *s, const char *image, struct hs_dbb_err *err)
+{
+	char *path = dbb_path(s->dir, "info.json"), *text = NULL;
+	json_object *o = NULL, *v;
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_read_file(path, &text, NULL);
+	if (ret) {
+		dbb_err_set(err, "%s: %s (was this shard built?)", path, strerror(-ret));
+		goto out;
+	}
+	o = json_tokener_parse(text);
+	if (!o || !json_object_object_get_ex(o, "image", &v) ||
+	    strcmp(json_object_get_string(v), image) != 0) {
+		dbb_err_set(err, "%s: not the shard info of image %s", path, image);
+		ret = -EBADMSG;
+		goto out;
+	}
+#define GET(key, field)                                                    \
+	do {                                                               \
+		if (!json_object_object_get_ex(o, key, &v)) {              \
+			dbb_err_set(err, "%s: no \"%s\"", path, key);      \
+			ret = -EBADMSG;                                    \
+			goto out;                                          \
+		}                                                          \
+		field = json_object_get_int64(v);                          \
+	} while (0)
+	GET("first_chunk", s->first_chunk);
+	GET("end_chunk", s->end_chunk);
+	GET("planned_end_chunk", s->planned_end);
+	GET("first_t", s->first_t);
+	GET("end_t", s->end_t);
+	GET("page_runs", s->page_runs);
+	GET("truncated", s->truncated);
+#undef GET
+	s->chunks = s->end_chunk - s->first_chunk;
+out:
+	json_object_put(o);
+	free(text);
+	free(path);
+	return ret;
+}
+
+/* ---- CHUNKS, EVENTS, RUNS ------------------------------------------------ */
+
+static int merge_chunks(struct merge *m, uint64_t *end_t, uint64_t *n_chunks)
+{
+	struct hs_dbfile_writer *w = NULL;
+	uint8_t rec[HS_DB_CHUNK_REC];
+	uint64_t t = 0, seq = 0;
+	int ret;
+
+	if ((ret = create_out(m, "chunks.hdb", HS_DB_CHUNKS, &w, m->err)))
+		return ret;
+	for (unsigned s = 0; s < m->n; s++) {
+		struct dbb_spill_r *r = NULL;
+
+		if ((ret = open_in(&m->sh[s], "chunks.sp", &r, m->err)))
+			goto fail;
+		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+			if (dbb_get64(rec) != seq || (seq && dbb_get64(rec + 8) != t)) {
+				dbb_err_set(m->err, "%s: chunk %" PRIu64 " does not continue chunk %"
+					    PRIu64 " (t %" PRIu64 " vs %" PRIu64 ")", m->sh[s].dir,
+					    dbb_get64(rec), seq, dbb_get64(rec + 8), t);
+				ret = -EBADMSG;
+				break;
+			}
+			seq++;
+			t = dbb_get64(rec + 16);
+			if ((ret = hs_dbfile_append(w, dbb_get64(rec + 8), rec, sizeof(rec), NULL, NULL)))
+				break;
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0) {
+			bad_in(&m->sh[s], "chunks.sp", ret, m->err);
+			goto fail;
+		}
+	}
+	*end_t = t;
+	*n_chunks = seq;
+	return finish_out(m, "chunks.hdb", w, m->err);
+fail:
+	hs_dbfile_abort(w);
+	return ret;
+}
+
+static int merge_events(struct merge *m)
+{
+	struct hs_dbfile_writer *w = NULL;
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+	int ret;
+
+	if ((ret = create_out(m, "events.hdb", HS_DB_EVENTS, &w, m->err)))
+		return ret;
+	for (unsigned s = 0; s < m->n; s++) {
+		struct dbb_spill_r *r = NULL;
+
+		if ((ret = open_in(&m->sh[s], "events.sp", &r, m->err)))
+			goto fail;
+		for (;;) {
+			uint8_t h[HS_DB_EVENT_HDR];
+			uint32_t len;
+
+			ret = dbb_spill_read(r, h, sizeof(h));
+			if (ret != 1)
+				break;
+			len = dbb_get32(h + 16);
+			if ((ret = grow((void **)&buf, &cap, HS_DB_EVENT_HDR + (size_t)len, 1)))
+				break;
+			memcpy(buf, h, sizeof(h));
+			if (len && (ret = dbb_spill_read(r, buf + HS_DB_EVENT_HDR, len)) != 1) {
+				ret = ret ? ret : -EBADMSG;
+				break;
+			}
+			if ((ret = hs_dbfile_append(w, dbb_get64(h), buf, HS_DB_EVENT_HDR + (size_t)len,
+						    NULL, NULL)))
+				break;
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0) {
+			bad_in(&m->sh[s], "events.sp", ret, m->err);
+			goto fail;
+		}
+	}
+	free(buf);
+	return finish_out(m, "events.hdb", w, m->err);
+fail:
+	free(buf);
+	hs_dbfile_abort(w);
+	return ret;
+}
+
+static int merge_runs(struct merge *m)
+{
+	struct hs_dbfile_writer *w = NULL;
+	uint8_t rec[HS_DB_RUN_REC];
+	bool have = false;
+	uint32_t last = 0;
+	int ret;
+
+	if ((ret = create_out(m, "runs.hdb", HS_DB_RUNS, &w, m->err)))
+		return ret;
+	for (unsigned s = 0; s < m->n; s++) {
+		struct dbb_spill_r *r = NULL;
+
+		if ((ret = open_in(&m->sh[s], "runs.sp", &r, m->err)))
+			goto fail;
+		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+			uint32_t tid = dbb_get32(rec + 8);
+
+			if (have && tid == last)
+				continue; /* a shard's first, same thread */
+			have = true;
+			last = tid;
+			if ((ret = hs_dbfile_append(w, dbb_get64(rec), rec, sizeof(rec), NULL, NULL)))
+				break;
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0) {
+			bad_in(&m->sh[s], "runs.sp", ret, m->err);
+			goto fail;
+		}
+	}
+	return finish_out(m, "runs.hdb", w, m->err);
+fail:
+	hs_dbfile_abort(w);
+	return ret;
+}
+
+/* ---- CALLS ---------------------------------------------------------------- */
+
+struct gstack {
+	struct copen **e;
+	size_t n, cap;
+};
+
+static int cmp_open(const void *a, const void *b)
+{
+	uint64_t x = ((const struct copen *)a)->index, y = ((const struct copen *)b)->index;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct gstack *gstack_of(struct gstack **g, size_t *n_g, uint32_t tid)
+{
+	if (tid >= *n_g) {
+		size_t n = *n_g ? *n_g : 16;
+		struct gstack *q;
+
+		while (n <= tid)
+			n *= 2;
+		q = realloc(*g, n * sizeof(*q));
+		if (!q)
+			return NULL;
+		memset(q + *n_g, 0, (n - *n_g) * sizeof(*q));
+		*g = q;
+		*n_g = n;
+	}
+	return &(*g)[tid];
+}
+
+static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
+{
+	struct gstack *g = NULL;
+	size_t n_g = 0;
+	int ret = 0;
+
+	for (unsigned s = 0; s < m->n && !ret; s++) {
+		struct shard_in *si = &m->sh[s];
+		struct dbb_spill_r *r = NULL;
+		size_t cap = 0, cap_chg = 0;
+		uint8_t rec[DBB_CORPH_REC > DBB_COPEN_REC ? DBB_CORPH_REC : DBB_COPEN_REC];
+
+		/* G at the shard's start */
+		si->g0 = calloc(n_g + 1, sizeof(*si->g0));
+		if (!si->g0) {
+			ret = -ENOMEM;
+			break;
+		}
+		si->n_g0 = n_g;
+		for (size_t tid = 0; tid < n_g; tid++)
+			si->g0[tid] = (uint32_t)g[tid].n;
+		/* its orphan returns and thread exits */
+		if ((ret = open_in(si, "corph.sp", &r, m->err)))
+			break;
+		while ((ret = dbb_spill_read(r, rec, DBB_CORPH_REC)) == 1) {
+			uint64_t t = dbb_get64(rec), target = dbb_get64(rec + 8);
+			uint32_t tid = dbb_get32(rec + 16), kind = dbb_get32(rec + 20);
+			struct gstack *st = gstack_of(&g, &n_g, tid);
+			size_t j = 0;
+
+			if (!st) {
+				ret = -ENOMEM;
+				break;
+			}
+			if (kind == ORPH_RET) {
+				for (j = st->n; j > 0; j--)
+					if (st->e[j - 1]->ret_addr == target)
+						break;
+				if (j == 0) {
+					(*unmatched)++; /* matches nothing: ignored */
+					continue;
+				}
+				j--;
+				if (dbb_get32(rec + 24))
+					(*crossed)++;
+				for (size_t k = j; k < st->n; k++)
+					st->e[k]->t_ret = t;
+			}
+			st->n = j;
+			if ((ret = grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
+				break;
+			si->chg[si->n_chg++] = (struct gchange){ t, tid, (uint32_t)j };
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0) {
+			bad_in(si, "corph.sp", ret, m->err);
+			break;
+		}
+		ret = 0;
+		/* its calls still open at its end, per thread innermost last */
+		if ((ret = open_in(si, "copen.sp", &r, m->err)))
+			break;
+		while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
+			if ((ret = grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
+				break;
+			si->open[si->n_open++] = (struct copen){
+				.index = dbb_get64(rec), .ret_addr = dbb_get64(rec + 8),
+				.t_call = dbb_get64(rec + 16), .t_ret = HS_DB_NO_RETURN,
+				.tid = dbb_get32(rec + 24), .depth = dbb_get32(rec + 28),
+			};
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0) {
+			bad_in(si, "copen.sp", ret, m->err);
+			break;
+		}
+		ret = 0;
+		for (size_t k = 0; k < si->n_open && !ret; k++) {
+			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
+
+			if (!st || grow((void **)&st->e, &st->cap, st->n + 1, sizeof(*st->e)))
+				ret = -ENOMEM;
+			else
+				st->e[st->n++] = &si->open[k];
+		}
+	}
+	/* pass 2 looks the open calls up by index; G is done with them */
+	for (unsigned s = 0; s < m->n; s++)
+		if (m->sh[s].open)
+			qsort(m->sh[s].open, m->sh[s].n_open, sizeof(*m->sh[s].open), cmp_open);
+	for (size_t tid = 0; tid < n_g; tid++)
+		free(g[tid].e);
+	free(g);
+	return ret;
+}
+
+static int calls_pass2(struct merge *m)
+{
+	struct hs_dbfile_writer *w = NULL;
+	uint32_t *gsize = NULL;
+	size_t n_gsize = 0;
+	int ret;
+
+	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err)))
+		return ret;
+	for (unsigned s = 0; s < m->n; s++) {
+		struct shard_in *si = &m->sh[s];
+		struct dbb_spill_r *r = NULL, *pr = NULL;
+		uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
+		bool have_patch = false;
+		size_t chg = 0, op = 0;
+		uint64_t index = 0;
+
+		free(gsize);
+		n_gsize = si->n_g0;
+		gsize = calloc(n_gsize + 1, sizeof(*gsize));
+		if (!gsize) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
+		if ((ret = open_in(si, "calls.sp", &r, m->err)) ||
+		    (ret = open_in(si, "cpatch.sp", &pr, m->err))) {
+			dbb_spill_close_r(r);
+			goto fail;
+		}
+		ret = dbb_spill_read(pr, patch, sizeof(patch));
+		have_patch = ret == 1;
+		if (ret < 0) {
+			bad_in(si, "cpatch.sp", ret, m->err);
+			goto fail_r;
+		}
+		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+			uint64_t t_call = dbb_get64(rec);
+			uint32_t tid = dbb_get32(rec + 32);
+
+			/* G as it was at t_call */
+			while (chg < si->n_chg && si->chg[chg].t <= t_call) {
+				const struct gchange *c = &si->chg[chg++];
+
+				if (c->tid >= n_gsize) {
+					uint32_t *q = realloc(gsize, (c->tid + 1) * sizeof(*q));
+
+					if (!q) {
+						ret = -ENOMEM;
+						goto fail_r;
+					}
+					memset(q + n_gsize, 0, (c->tid + 1 - n_gsize) * sizeof(*q));
+					gsize = q;
+					n_gsize = c->tid + 1;
+				}
+				gsize[c->tid] = c->size;
+			}
+			if (tid < n_gsize)
+				dbb_put32(rec + 36, dbb_get32(rec + 36) + gsize[tid]);
+			if (have_patch && dbb_get64(patch) == index) {
+				dbb_put64(rec + 8, dbb_get64(patch + 8));
+				ret = dbb_spill_read(pr, patch, sizeof(patch));
+				have_patch = ret == 1;
+				if (ret < 0) {
+					bad_in(si, "cpatch.sp", ret, m->err);
+					goto fail_r;
+				}
+			}
+			while (op < si->n_open && si->open[op].index < index)
+				op++;
+			if (op < si->n_open && si->open[op].index == index)
+				dbb_put64(rec + 8, si->open[op].t_ret);
+			index++;
+			if ((ret = hs_dbfile_append(w, t_call, rec, sizeof(rec), NULL, NULL))) {
+				dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
+				goto fail_r;
+			}
+		}
+		if (ret < 0) {
+			bad_in(si, "calls.sp", ret, m->err);
+			goto fail_r;
+		}
+		dbb_spill_close_r(r);
+		dbb_spill_close_r(pr);
+		continue;
+fail_r:
+		dbb_spill_close_r(r);
+		dbb_spill_close_r(pr);
+		goto fail;
+	}
+	free(gsize);
+	return finish_out(m, "calls.hdb", w, m->err);
+fail:
+	free(gsize);
+	hs_dbfile_abort(w);
+	return ret;
+}
+
+/* ---- PAGES ---------------------------------------------------------------- */
+
+struct run_in {
+	struct dbb_spill_r *r;
+	uint64_t page, chunk;
+	size_t len;
+	uint8_t rec[HS_DB_PAGE_HDR + HS_DB_PAGE];
+	const char *dir;
+	unsigned k;
+};
+
+/* Next record of a run: 1, 0 at its end, or -errno. */
+static int run_next(struct run_in *ri)
+{
+	uint32_t dlen;
+	int ret = dbb_spill_read(ri->r, ri->rec, HS_DB_PAGE_HDR);
+
+	if (ret != 1)
+		return ret;
+	dlen = dbb_get32(ri->rec + HS_DB_PAGE_HDR - 4);
+	if (dlen > HS_DB_PAGE)
+		return -EBADMSG;
+	if (dlen && (ret = dbb_spill_read(ri->r, ri->rec + HS_DB_PAGE_HDR, dlen)) != 1)
+		return ret ? ret : -EBADMSG;
+	ri->page = dbb_get64(ri->rec);
+	ri->chunk = dbb_get64(ri->rec + 8);
+	ri->len = HS_DB_PAGE_HDR + dlen;
+	return 1;
+}
+
+static bool run_less(const struct run_in *a, const struct run_in *b)
+{
+	return a->page != b->page ? a->page < b->page : a->chunk < b->chunk;
+}
+
+static void heap_down(struct run_in **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct run_in *t;
+
+		if (l < n && run_less(h[l], h[m]))
+			m = l;
+		if (r < n && run_less(h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static int merge_pages(struct merge *m, struct hs_dbb_err *err)
+{
+	struct hs_dbfile_writer *pw = NULL, *iw = NULL;
+	struct hs_dbb_fold *fold = NULL;
+	struct run_in *runs = NULL, **heap = NULL;
+	size_t n_runs = 0, n_heap = 0;
+	uint64_t last_page = 0, last_chunk = 0;
+	bool any = false;
+	int ret;
+
+	for (unsigned s = 0; s < m->n; s++)
+		n_runs += m->sh[s].page_runs;
+	runs = calloc(n_runs + 1, sizeof(*runs));
+	heap = calloc(n_runs + 1, sizeof(*heap));
+	if (!runs || !heap || (ret = hs_dbb_fold_new(&fold))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (unsigned s = 0, i = 0; s < m->n; s++) {
+		for (unsigned k = 0; k < m->sh[s].page_runs; k++, i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "pages.%u.sp", k);
+			runs[i].dir = m->sh[s].dir;
+			runs[i].k = k;
+			if ((ret = open_in(&m->sh[s], name, &runs[i].r, err)))
+				goto out;
+			ret = run_next(&runs[i]);
+			if (ret < 0) {
+				bad_in(&m->sh[s], name, ret, err);
+				goto out;
+			}
+			if (ret == 1)
+				heap[n_heap++] = &runs[i];
+		}
+	}
+	for (size_t i = n_heap; i-- > 0;)
+		heap_down(heap, n_heap, i);
+	if ((ret = create_out(m, "pages.hdb", HS_DB_PAGES, &pw, err)) ||
+	    (ret = create_out(m, "pageidx.hdb", HS_DB_PAGEIDX, &iw, err)))
+		goto out;
+	while (n_heap) {
+		struct run_in *ri = heap[0];
+		struct hs_dbb_page_rec v;
+		const uint8_t *rec;
+		size_t len;
+		uint8_t idx[HS_DB_PAGEIDX_REC];
+		uint32_t block, offset;
+
+		if (any && (ri->page < last_page ||
+			    (ri->page == last_page && ri->chunk <= last_chunk))) {
+			dbb_err_set(err, "%s/pages.%u.sp: page 0x%" PRIx64 " chunk %" PRIu64
+				    " out of order", ri->dir, ri->k, ri->page, ri->chunk);
+			ret = -EBADMSG;
+			goto out;
+		}
+		any = true;
+		last_page = ri->page;
+		last_chunk = ri->chunk;
+		if ((ret = hs_dbb_fold_next(fold, ri->rec, ri->len, &rec, &len))) {
+			dbb_err_set(err, "%s/pages.%u.sp: bad page version (page 0x%" PRIx64
+				    " chunk %" PRIu64 ")", ri->dir, ri->k, ri->page, ri->chunk);
+			goto out;
+		}
+		hs_dbb_page_parse(rec, len, &v);
+		if ((ret = hs_dbfile_append(pw, v.page, rec, len, &block, &offset))) {
+			dbb_err_set(err, "%s/pages.hdb: %s", m->out, strerror(-ret));
+			goto out;
+		}
+		dbb_put64(idx, v.page);
+		dbb_put64(idx + 8, v.chunk);
+		dbb_put32(idx + 16, block);
+		dbb_put32(idx + 20, offset);
+		dbb_put32(idx + 24, (uint32_t)len);
+		dbb_put32(idx + 28, v.kind);
+		if ((ret = hs_dbfile_append(iw, v.page, idx, sizeof(idx), NULL, NULL))) {
+			dbb_err_set(err, "%s/pageidx.hdb: %s", m->out, strerror(-ret));
+			goto out;
+		}
+		ret = run_next(ri);
+		if (ret < 0) {
+			dbb_err_set(err, "%s/pages.%u.sp: %s", ri->dir, ri->k,
+				    ret == -EBADMSG ? "shard file is damaged or cut short" :
+				    strerror(-ret));
+			goto out;
+		}
+		if (ret == 0)
+			heap[0] = heap[--n_heap];
+		heap_down(heap, n_heap, 0);
+	}
+	ret = hs_dbfile_finish(pw);
+	pw = NULL;
+	if (ret) {
+		dbb_err_set(err, "%s/pages.hdb: %s", m->out, strerror(-ret));
+		goto out;
+	}
+	ret = hs_dbfile_finish(iw);
+	iw = NULL;
+	if (ret)
+		dbb_err_set(err, "%s/pageidx.hdb: %s", m->out, strerror(-ret));
+out:
+	hs_dbfile_abort(pw);
+	hs_dbfile_abort(iw);
+	for (size_t i = 0; i < n_runs; i++)
+		dbb_spill_close_r(runs[i].r);
+	free(runs);
+	free(heap);
+	hs_dbb_fold_free(fold);
+	return ret;
+}
+
+static void *pages_thread(void *arg)
+{
+	struct merge *m = arg;
+
+	m->pages_ret = merge_pages(m, &m->pages_err);
+	return NULL;
+}
+
+/* ---- one image --------------------------------------------------------- */
+
+int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
+		    const char *out_dir, int level, FILE *log,
+		    struct dbb_image_result *res, struct hs_dbb_err *err)
+{
+	struct merge m = { .image = image, .level = level, .log = log, .err = err };
+	uint64_t crossed = 0, end_t = 0, n_chunks = 0;
+	pthread_t pt;
+	bool started = false;
+	char *out = NULL;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	m.sh = calloc(n, sizeof(*m.sh));
+	out = dbb_path(out_dir, image);
+	if (!m.sh || !out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	m.out = out;
+	if ((ret = dbb_mkdir(out))) {
+		dbb_err_set(err, "%s: %s", out, strerror(-ret));
+		goto out;
+	}
+	/* the shards to use: contiguous, up to the first that stopped early */
+	for (unsigned s = 0; s < n; s++) {
+		struct shard_in *si = &m.sh[s];
+
+		si->dir = dbb_path(shard_dirs[s], image);
+		if (!si->dir) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		m.n = s + 1;
+		if ((ret = read_info(si, image, err)))
+			goto out;
+		if (s && si->first_chunk != m.sh[s - 1].planned_end) {
+			dbb_err_set(err, "%s: starts at chunk %zu, but shard %u ended at %zu: "
+				    "shards of different builds?", si->dir, si->first_chunk, s - 1,
+				    m.sh[s - 1].planned_end);
+			ret = -EBADMSG;
+			goto out;
+		}
+		if (si->truncated) {
+			res->truncated = true;
+			break;
+		}
+	}
+	m.out = out;
+	if (pthread_create(&pt, NULL, pages_thread, &m) != 0) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	started = true;
+	if ((ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
+	    (ret = merge_runs(&m)) || (ret = calls_pass1(&m, &crossed, &res->unmatched_returns)) ||
+	    (ret = calls_pass2(&m)))
+		goto out;
+	if (crossed)
+		fprintf(log, "hindsight build: note: %s: %" PRIu64 " returns crossed a shard "
+			"boundary past calls of their own shard (longjmp?): those calls "
+			"stay open (db_format.h, CALLS)\n", image, crossed);
+	res->instructions = end_t;
+	res->chunks = n_chunks;
+out:
+	if (started) {
+		pthread_join(pt, NULL);
+		if (!ret && m.pages_ret) {
+			ret = m.pages_ret;
+			dbb_err_set(err, "%s", m.pages_err.msg);
+		}
+	}
+	if (m.sh) {
+		for (unsigned s = 0; s < n; s++) {
+			free(m.sh[s].dir);
+			free(m.sh[s].open);
+			free(m.sh[s].chg);
+			free(m.sh[s].g0);
+		}
+	}
+	free(m.sh);
+	free(out);
+	return ret;
+}

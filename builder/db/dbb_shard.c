@@ -1,0 +1,616 @@
+/* dbb_shard.c - one shard of one process image: decode a range of chunks.
+ *
+ * A shard starts at its first chunk (a sync point) with no knowledge of
+ * what came before, and writes everything the merge needs into its own
+ * folder (dbb_i.h lists the files).  What it cannot know alone is left for
+ * the merge to stitch:
+ *  - RUNS: the first THREAD_RUN is always written; the merge drops it when
+ *    the previous shard ended with the same thread;
+ *  - CALLS: each thread's call stack starts empty.  A return that matches
+ *    no call of the shard is an "orphan" (corph.sp) that the merge matches
+ *    against the calls earlier shards left open (copen.sp); depths are
+ *    relative to the shard's own calls and the merge adds the number of
+ *    open calls of earlier shards;
+ *  - PAGES: versions are per chunk and need nothing from earlier chunks
+ *    (a COPY names its source, resolved by readers).
+ *
+ * CALLS come out in t_call order although their t_ret is known only later:
+ * records wait in a queue until every older call has returned.  A call that
+ * stays open long (main) would hold the queue forever, so past QUEUE_MAX
+ * waiting records the oldest are written anyway with t_ret unknown and
+ * patched by the merge (cpatch.sp).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libvex_basictypes.h"
+#include "libvex_ir.h"
+
+#include "dbb_i.h"
+
+#define QUEUE_MAX (1u << 18)
+#define RUN_BYTES (48u << 20)
+
+struct frame {
+	uint64_t index, ret_addr, t_call;
+	uint32_t depth;
+};
+
+struct cthread {
+	struct frame *f;
+	size_t n, cap;
+};
+
+struct qent {
+	uint8_t rec[HS_DB_CALL_REC];
+	bool done;
+};
+
+struct forced {
+	uint64_t index, t_ret;
+};
+
+struct shard {
+	struct dbb_image *img;
+	const char *dir;
+	bool sync;
+	struct hs_dbb_err *err;
+	struct dbb_pages *pg;
+	struct hs_trace_mem_visitor mv;
+	struct dbb_spill_w *chunks, *events, *runs, *calls, *corph;
+	bool have_run;
+	uint32_t run_tid;
+	uint64_t cur_seq;
+
+	struct cthread *th;      /* [tid] */
+	size_t n_th;
+	struct qent *q;          /* ring of QUEUE_MAX + 1 */
+	uint64_t q_base;         /* index of q[q_head] */
+	size_t q_head, q_len;
+	uint64_t next_index;
+	struct forced *forced;   /* written while open, by index */
+	size_t n_forced, cap_forced;
+	uint64_t n_calls, n_orphans, n_events;
+	int cb_ret;              /* what a callback failed with */
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int cb_fail(struct shard *sh, int ret, const char *what)
+{
+	dbb_err_set(sh->err, "%s/stream.hst: chunk %" PRIu64 ": %s: %s", sh->img->dir,
+		    sh->cur_seq, what, strerror(-ret));
+	sh->cb_ret = ret;
+	return ret;
+}
+
+/* ---- calls ----------------------------------------------------------------- */
+
+static struct cthread *thread_of(struct shard *sh, uint32_t tid)
+{
+	if (tid >= sh->n_th) {
+		size_t n = sh->n_th ? sh->n_th : 16;
+		struct cthread *t;
+
+		while (n <= tid)
+			n *= 2;
+		t = realloc(sh->th, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + sh->n_th, 0, (n - sh->n_th) * sizeof(*t));
+		sh->th = t;
+		sh->n_th = n;
+	}
+	return &sh->th[tid];
+}
+
+/* Writes the oldest queued record. */
+static int queue_pop(struct shard *sh)
+{
+	struct qent *e = &sh->q[sh->q_head];
+	int ret;
+
+	if (!e->done) {
+		if (grow((void **)&sh->forced, &sh->cap_forced, sh->n_forced + 1,
+			 sizeof(*sh->forced)))
+			return -ENOMEM;
+		sh->forced[sh->n_forced++] = (struct forced){ sh->q_base, HS_DB_NO_RETURN };
+	}
+	ret = dbb_spill_write(sh->calls, e->rec, HS_DB_CALL_REC);
+	sh->q_head = (sh->q_head + 1) % (QUEUE_MAX + 1);
+	sh->q_len--;
+	sh->q_base++;
+	return ret;
+}
+
+static int queue_drain(struct shard *sh)
+{
+	int ret = 0;
+
+	while (sh->q_len && sh->q[sh->q_head].done && !ret)
+		ret = queue_pop(sh);
+	return ret;
+}
+
+/* Call `index` returned at t_ret (HS_DB_NO_RETURN: its thread exited). */
+static void call_close(struct shard *sh, uint64_t index, uint64_t t_ret)
+{
+	if (index >= sh->q_base) {
+		struct qent *e = &sh->q[(sh->q_head + (index - sh->q_base)) % (QUEUE_MAX + 1)];
+
+		dbb_put64(e->rec + 8, t_ret);
+		e->done = true;
+		return;
+	}
+	/* written already: patch it (forced[] is sorted by index) */
+	size_t lo = 0, hi = sh->n_forced;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (sh->forced[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sh->n_forced && sh->forced[lo].index == index)
+		sh->forced[lo].t_ret = t_ret;
+}
+
+static int on_call(struct shard *sh, uint64_t t, uint32_t tid, uint64_t site,
+		   uint32_t len, uint64_t callee)
+{
+	struct cthread *th = thread_of(sh, tid);
+	struct qent *e;
+	int ret;
+
+	if (!th || grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
+		return -ENOMEM;
+	if (sh->q_len == QUEUE_MAX && (ret = queue_pop(sh)))
+		return ret;
+	e = &sh->q[(sh->q_head + sh->q_len) % (QUEUE_MAX + 1)];
+	dbb_put64(e->rec, t);
+	dbb_put64(e->rec + 8, HS_DB_NO_RETURN);
+	dbb_put64(e->rec + 16, callee);
+	dbb_put64(e->rec + 24, site);
+	dbb_put32(e->rec + 32, tid);
+	dbb_put32(e->rec + 36, (uint32_t)th->n);
+	dbb_put64(e->rec + 40, 0);
+	e->done = false;
+	sh->q_len++;
+	th->f[th->n++] = (struct frame){ sh->next_index++, site + len, t, (uint32_t)th->n };
+	sh->n_calls++;
+	return 0;
+}
+
+static int write_orphan(struct shard *sh, uint64_t t, uint64_t target, uint32_t tid,
+			uint32_t kind, uint32_t nested)
+{
+	uint8_t r[DBB_CORPH_REC] = { 0 };
+
+	dbb_put64(r, t);
+	dbb_put64(r + 8, target);
+	dbb_put32(r + 16, tid);
+	dbb_put32(r + 20, kind);
+	dbb_put32(r + 24, nested);
+	sh->n_orphans++;
+	return dbb_spill_write(sh->corph, r, sizeof(r));
+}
+
+static int on_ret(struct shard *sh, uint64_t t_ret, uint32_t tid, uint64_t target)
+{
+	struct cthread *th = thread_of(sh, tid);
+	size_t j;
+
+	if (!th)
+		return -ENOMEM;
+	for (j = th->n; j > 0; j--)
+		if (th->f[j - 1].ret_addr == target)
+			break;
+	if (j == 0)
+		return write_orphan(sh, t_ret, target, tid, ORPH_RET, (uint32_t)th->n);
+	while (th->n >= j) /* the match and every call above it */
+		call_close(sh, th->f[--th->n].index, t_ret);
+	return queue_drain(sh);
+}
+
+static int on_thread_exit(struct shard *sh, uint64_t t, uint32_t tid)
+{
+	struct cthread *th = thread_of(sh, tid);
+	uint32_t n;
+
+	if (!th)
+		return -ENOMEM;
+	n = (uint32_t)th->n;
+	while (th->n)
+		call_close(sh, th->f[--th->n].index, HS_DB_NO_RETURN);
+	return write_orphan(sh, t, 0, tid, ORPH_EXIT, n) ?: queue_drain(sh);
+}
+
+/* Shard end: the open calls (copen.sp), every queued record, the patches. */
+static int calls_finish(struct shard *sh)
+{
+	struct dbb_spill_w *w = NULL;
+	char *path;
+	int ret;
+
+	path = dbb_path(sh->dir, "copen.sp");
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, &w);
+	free(path);
+	if (ret)
+		return ret;
+	for (size_t tid = 0; tid < sh->n_th && !ret; tid++) {
+		for (size_t k = 0; k < sh->th[tid].n && !ret; k++) {
+			const struct frame *f = &sh->th[tid].f[k];
+			uint8_t r[DBB_COPEN_REC];
+
+			dbb_put64(r, f->index);
+			dbb_put64(r + 8, f->ret_addr);
+			dbb_put64(r + 16, f->t_call);
+			dbb_put32(r + 24, (uint32_t)tid);
+			dbb_put32(r + 28, f->depth);
+			ret = dbb_spill_write(w, r, sizeof(r));
+		}
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	if ((ret = dbb_spill_close(w, sh->sync)))
+		return ret;
+	/* open calls are written with t_ret unknown, not as patches */
+	while (sh->q_len && !ret) {
+		sh->q[sh->q_head].done = true;
+		ret = queue_pop(sh);
+	}
+	if (ret)
+		return ret;
+	path = dbb_path(sh->dir, "cpatch.sp");
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, &w);
+	free(path);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sh->n_forced && !ret; i++) {
+		uint8_t r[DBB_CPATCH_REC];
+
+		if (sh->forced[i].t_ret == HS_DB_NO_RETURN)
+			continue;
+		dbb_put64(r, sh->forced[i].index);
+		dbb_put64(r + 8, sh->forced[i].t_ret);
+		ret = dbb_spill_write(w, r, sizeof(r));
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	return dbb_spill_close(w, sh->sync);
+}
+
+/* ---- the visitor ----------------------------------------------------------- */
+
+static int v_store(void *ctx, uint64_t t, uint32_t tid, uint64_t addr, uint32_t size,
+		   const uint8_t *bytes)
+{
+	struct shard *sh = ctx;
+	int ret = hs_trace_mem_store(&sh->mv, t, addr, size, bytes);
+
+	return ret ? cb_fail(sh, ret, "store") : 0;
+}
+
+static int v_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		  uint32_t len, uint64_t dst)
+{
+	struct shard *sh = ctx;
+	int ret = 0;
+
+	if (jk == Ijk_Call)
+		ret = on_call(sh, t, tid, addr, len, dst);
+	else if (jk == Ijk_Ret)
+		ret = on_ret(sh, t + 1, tid, dst);
+	return ret ? cb_fail(sh, ret, "calls") : 0;
+}
+
+static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
+		   const uint8_t *pl, uint32_t len)
+{
+	struct shard *sh = ctx;
+	uint8_t h[HS_DB_EVENT_HDR];
+	int ret = 0;
+
+	if (tag == HS_EV_REGS)
+		return 0;
+	dbb_put64(h, t);
+	dbb_put32(h + 8, tid);
+	dbb_put32(h + 12, tag);
+	dbb_put32(h + 16, len);
+	sh->n_events++;
+	if ((ret = dbb_spill_write(sh->events, h, sizeof(h))) ||
+	    (len && (ret = dbb_spill_write(sh->events, pl, len))))
+		return cb_fail(sh, ret, "events");
+	if (tag == HS_EV_THREAD_RUN && len >= 4) {
+		uint32_t run = hs_trace_le32(pl);
+
+		if (!sh->have_run || run != sh->run_tid) {
+			uint8_t r[HS_DB_RUN_REC] = { 0 };
+
+			dbb_put64(r, t);
+			dbb_put32(r + 8, run);
+			if ((ret = dbb_spill_write(sh->runs, r, sizeof(r))))
+				return cb_fail(sh, ret, "runs");
+			sh->have_run = true;
+			sh->run_tid = run;
+		}
+	} else if (tag == HS_EV_THREAD_EXIT && len >= 4) {
+		if ((ret = on_thread_exit(sh, t, hs_trace_le32(pl))))
+			return cb_fail(sh, ret, "calls");
+	}
+	ret = hs_trace_mem_event(&sh->mv, sh->img->files, t, tag, pl, len);
+	if (ret == -ENOENT || ret == -ESTALE) {
+		/* hs_trace_mem_event logged the file; name the chunk too */
+		dbb_err_set(sh->err, "%s/stream.hst: chunk %" PRIu64 ": a mapped file is "
+			    "missing or changed since recording (see above)", sh->img->dir,
+			    sh->cur_seq);
+		sh->cb_ret = ret;
+		return ret;
+	}
+	return ret ? cb_fail(sh, ret, "memory event") : 0;
+}
+
+/* ---- the shard ----------------------------------------------------------- */
+
+static int open_spill(struct shard *sh, const char *name, struct dbb_spill_w **w)
+{
+	char *path = dbb_path(sh->dir, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, w);
+	free(path);
+	return ret;
+}
+
+static int close_spill(struct shard *sh, struct dbb_spill_w **w)
+{
+	int ret = dbb_spill_close(*w, sh->sync);
+
+	*w = NULL;
+	return ret;
+}
+
+static void shard_release(struct shard *sh)
+{
+	dbb_spill_abort(sh->chunks);
+	dbb_spill_abort(sh->events);
+	dbb_spill_abort(sh->runs);
+	dbb_spill_abort(sh->calls);
+	dbb_spill_abort(sh->corph);
+	dbb_pages_free(sh->pg);
+	for (size_t i = 0; i < sh->n_th; i++)
+		free(sh->th[i].f);
+	free(sh->th);
+	free(sh->q);
+	free(sh->forced);
+}
+
+struct run_result {
+	size_t bad_chunk;        /* where decoding failed */
+	bool decode_error;       /* the recording itself is bad there */
+	uint64_t first_t, end_t;
+	unsigned page_runs;
+	uint64_t versions, calls, orphans, events, chunks;
+};
+
+/* Decodes chunks [c0, c1) into sh->dir. */
+static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c0,
+		     size_t c1, struct dbb_progress *prog, struct run_result *rr,
+		     struct hs_dbb_err *err)
+{
+	struct shard sh = { .img = img, .dir = dir, .sync = sync, .err = err };
+	struct hs_trace_visitor vis = {
+		.ctx = &sh, .store = v_store, .event = v_event, .jump = v_jump,
+	};
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	memset(rr, 0, sizeof(*rr));
+	rr->bad_chunk = SIZE_MAX;
+	sh.q = malloc((QUEUE_MAX + 1) * sizeof(*sh.q));
+	if (!sh.q) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = dbb_pages_new(dir, RUN_BYTES, sync, &sh.pg)))
+		goto out;
+	dbb_pages_visitor(sh.pg, &sh.mv);
+	if ((ret = open_spill(&sh, "chunks.sp", &sh.chunks)) ||
+	    (ret = open_spill(&sh, "events.sp", &sh.events)) ||
+	    (ret = open_spill(&sh, "runs.sp", &sh.runs)) ||
+	    (ret = open_spill(&sh, "calls.sp", &sh.calls)) ||
+	    (ret = open_spill(&sh, "corph.sp", &sh.corph)))
+		goto out;
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		goto out;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t c = c0; c < c1; c++) {
+		const struct hs_trace_chunk_info *ci = hs_trace_file_chunk_info(img->stream, c);
+		uint8_t rec[HS_DB_CHUNK_REC];
+		uint64_t end_t;
+
+		sh.cur_seq = ci->seq;
+		ret = hs_trace_file_read_chunk(img->stream, c, &chunk, &terr);
+		if (!ret) {
+			dbb_pages_chunk_begin(sh.pg, ci->seq);
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+		}
+		if (ret) {
+			if (sh.cb_ret == 0) { /* the recording, not us */
+				rr->decode_error = ret == -EBADMSG;
+				dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+			}
+			rr->bad_chunk = c;
+			goto out;
+		}
+		end_t = hs_trace_decoder_t(d);
+		if (c == c0)
+			rr->first_t = ci->first_t;
+		rr->end_t = end_t;
+		dbb_put64(rec, ci->seq);
+		dbb_put64(rec + 8, ci->first_t);
+		dbb_put64(rec + 16, end_t);
+		dbb_put64(rec + 24, ci->offset);
+		dbb_put32(rec + 32, ci->comp_size);
+		dbb_put32(rec + 36, ci->raw_size);
+		dbb_put64(rec + 40, ci->payload_xxh);
+		if ((ret = dbb_spill_write(sh.chunks, rec, sizeof(rec))) ||
+		    (ret = dbb_pages_chunk_end(sh.pg, end_t))) {
+			dbb_err_set(err, "%s: writing shard data: %s", dir, strerror(-ret));
+			goto out;
+		}
+		rr->chunks++;
+		if (prog)
+			__atomic_fetch_add(&prog->done, end_t - ci->first_t, __ATOMIC_RELAXED);
+	}
+	if ((ret = calls_finish(&sh)) ||
+	    (ret = dbb_pages_finish(sh.pg, &rr->page_runs)) ||
+	    (ret = close_spill(&sh, &sh.chunks)) ||
+	    (ret = close_spill(&sh, &sh.events)) ||
+	    (ret = close_spill(&sh, &sh.runs)) ||
+	    (ret = close_spill(&sh, &sh.calls)) ||
+	    (ret = close_spill(&sh, &sh.corph))) {
+		dbb_err_set(err, "%s: writing shard data: %s", dir, strerror(-ret));
+		goto out;
+	}
+	rr->versions = dbb_pages_versions(sh.pg);
+	rr->calls = sh.n_calls;
+	rr->orphans = sh.n_orphans;
+	rr->events = sh.n_events;
+out:
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	shard_release(&sh);
+	return ret;
+}
+
+/* Removes the files of a failed attempt (the folder stays). */
+static int clear_dir(const char *dir)
+{
+	int ret = dbb_rmtree(dir);
+
+	return ret ? ret : dbb_mkdir(dir);
+}
+
+static int write_info(const char *dir, const struct dbb_image *img, unsigned s,
+		      unsigned n, size_t c0, size_t c1, const struct run_result *rr,
+		      bool truncated, const char *why)
+{
+	json_object *o = json_object_new_object();
+	const char *text;
+	char *path;
+	int ret;
+
+	if (!o)
+		return -ENOMEM;
+	json_object_object_add(o, "image", json_object_new_string(img->name));
+	json_object_object_add(o, "shard", json_object_new_int((int)s));
+	json_object_object_add(o, "shards", json_object_new_int((int)n));
+	json_object_object_add(o, "first_chunk", json_object_new_int64((int64_t)c0));
+	json_object_object_add(o, "end_chunk", json_object_new_int64((int64_t)c1));
+	json_object_object_add(o, "planned_end_chunk",
+			       json_object_new_int64((int64_t)img->first[s + 1]));
+	json_object_object_add(o, "truncated", json_object_new_boolean(truncated));
+	json_object_object_add(o, "error", json_object_new_string(why ? why : ""));
+	json_object_object_add(o, "first_t", json_object_new_int64((int64_t)rr->first_t));
+	json_object_object_add(o, "end_t", json_object_new_int64((int64_t)rr->end_t));
+	json_object_object_add(o, "page_runs", json_object_new_int((int)rr->page_runs));
+	json_object_object_add(o, "versions", json_object_new_int64((int64_t)rr->versions));
+	json_object_object_add(o, "calls", json_object_new_int64((int64_t)rr->calls));
+	json_object_object_add(o, "events", json_object_new_int64((int64_t)rr->events));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+	path = dbb_path(dir, "info.json");
+	ret = path ? dbb_write_file(path, text, strlen(text)) : -ENOMEM;
+	free(path);
+	json_object_put(o);
+	return ret;
+}
+
+int dbb_shard_run(struct dbb_image *img, unsigned s, const char *out_dir, bool sync,
+		  struct dbb_progress *prog, FILE *log, struct hs_dbb_err *err)
+{
+	size_t c0 = img->first[s], c1 = img->first[s + 1];
+	struct run_result rr;
+	char why[512] = "";
+	bool truncated = false;
+	int ret;
+
+	for (;;) {
+		struct hs_dbb_err e = { "" };
+
+		ret = shard_try(img, out_dir, sync, c0, c1, prog, &rr, &e);
+		if (!ret)
+			break;
+		if (!(rr.decode_error && img->incomplete)) {
+			dbb_err_set(err, "%s", e.msg[0] ? e.msg : strerror(-ret));
+			return ret;
+		}
+		/* An incomplete recording: keep what decodes. */
+		snprintf(why, sizeof(why), "%s", e.msg);
+		fprintf(log, "hindsight build: warning: %s; the database of %s ends "
+			"before chunk %zu (the recording is incomplete)\n", e.msg,
+			img->name, rr.bad_chunk);
+		truncated = true;
+		c1 = rr.bad_chunk;
+		if ((ret = clear_dir(out_dir))) {
+			dbb_err_set(err, "%s: %s", out_dir, strerror(-ret));
+			return ret;
+		}
+	}
+	ret = write_info(out_dir, img, s, img->n_shards, c0, c1, &rr, truncated, why);
+	if (ret)
+		dbb_err_set(err, "%s/info.json: %s", out_dir, strerror(-ret));
+	return ret;
+}
+
+void dbb_split(const struct hs_trace_file *stream, unsigned n, size_t *first)
+{
+	size_t nc = hs_trace_file_chunk_count(stream), c = 0;
+	uint64_t total = 0, acc = 0;
+
+	for (size_t i = 0; i < nc; i++)
+		total += hs_trace_file_chunk_info(stream, i)->raw_size;
+	first[0] = 0;
+	for (unsigned s = 1; s < n; s++) {
+		/* shard s starts at the first chunk whose start is at or past
+		 * s/n of the raw bytes */
+		uint64_t goal = (uint64_t)((unsigned __int128)total * s / n);
+
+		while (c < nc && acc < goal)
+			acc += hs_trace_file_chunk_info(stream, c++)->raw_size;
+		first[s] = c;
+	}
+	first[n] = nc;
+}

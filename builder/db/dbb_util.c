@@ -1,0 +1,234 @@
+/* dbb_util.c - small helpers of the builder: errors, paths, folders, files. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "dbb_i.h"
+
+void dbb_err_set(struct hs_dbb_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || err->msg[0]) /* keep the first, most precise message */
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+char *dbb_path(const char *a, const char *b)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", a, b) < 0)
+		return NULL;
+	return p;
+}
+
+int dbb_mkdir(const char *path)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int dbb_rmtree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int ret = 0;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char *p;
+		int r;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = dbb_path(path, e->d_name);
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		r = dbb_rmtree(p);
+		free(p);
+		if (r && !ret)
+			ret = r;
+	}
+	closedir(d);
+	if (rmdir(path) < 0 && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int dbb_fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+uint64_t dbb_tree_bytes(const char *path)
+{
+	struct stat st;
+	uint64_t n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return (uint64_t)st.st_size;
+	if (!S_ISDIR(st.st_mode) || !(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = dbb_path(path, e->d_name);
+		if (p)
+			n += dbb_tree_bytes(p);
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+int dbb_file_xxh(const char *path, uint64_t *xxh, uint64_t *size)
+{
+	XXH64_state_t *s;
+	uint8_t *buf;
+	uint64_t n = 0;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	s = XXH64_createState();
+	buf = malloc(1 << 20);
+	if (!s || !buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	XXH64_reset(s, 0);
+	for (;;) {
+		ssize_t r = read(fd, buf, 1 << 20);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -EIO;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		XXH64_update(s, buf, (size_t)r);
+		n += (uint64_t)r;
+	}
+	*xxh = XXH64_digest(s);
+	*size = n;
+out:
+	free(buf);
+	if (s)
+		XXH64_freeState(s);
+	close(fd);
+	return ret;
+}
+
+int dbb_write_file(const char *path, const void *data, size_t len)
+{
+	size_t done = 0;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t w = write(fd, (const char *)data + done, len - done);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int dbb_read_file(const char *path, char **data, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t done = 0;
+	int fd, ret = 0;
+
+	*data = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			ret = r < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)r;
+	}
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[done] = 0;
+	*data = buf;
+	if (len)
+		*len = done;
+	return 0;
+}
+
+double dbb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,143 @@
+/* db_block.c - database blocks through the cache, and record cursors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "query_i.h"
+
+struct block_load {
+	const struct hs_dbfile *f;
+	size_t block;
+};
+
+static int load_block(void *arg, void **data, size_t *bytes)
+{
+	struct block_load *l = arg;
+	uint8_t *d;
+	int err = hs_dbfile_read_block(l->f, l->block, &d);
+
+	if (err)
+		return err;
+	*data = d;
+	*bytes = hs_dbfile_block(l->f, l->block)->raw;
+	return 0;
+}
+
+int db_block_get(struct hs_db_image *img, uint32_t kind, size_t block,
+		 struct db_centry **e, const uint8_t **data, size_t *len)
+{
+	struct block_load l = { img->files[kind], block };
+	void *d;
+	int err;
+
+	*e = NULL;
+	if (block >= hs_dbfile_block_count(l.f))
+		return -EINVAL;
+	err = db_cache_get(&img->db->cache, DB_KEY(DB_K_BLOCK, img->id, kind), block,
+			   load_block, &l, free, e, &d);
+	if (err)
+		return err;
+	*data = d;
+	*len = hs_dbfile_block(l.f, block)->raw;
+	return 0;
+}
+
+size_t db_block_first_ge(const struct hs_dbfile *f, uint64_t key)
+{
+	size_t lo = 0, hi = hs_dbfile_block_count(f);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hs_dbfile_block(f, mid)->last_key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int db_corrupt(const struct hs_dbfile *f, size_t block, const char *what)
+{
+	db_log("%s: block %zu: %s (the database is damaged: rebuild it with 'hindsight build')",
+	       hs_dbfile_path(f), block, what);
+	return -EBADMSG;
+}
+
+/* ---- cursors ------------------------------------------------------------- */
+
+void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,
+		    size_t block)
+{
+	*c = (struct db_cursor){ .img = img, .kind = kind, .block = block,
+				 .n_blocks = hs_dbfile_block_count(img->files[kind]) };
+}
+
+/* The size of the record at p (n bytes left in the block), 0 if it does
+ * not fit. */
+static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
+{
+	size_t need;
+
+	switch (kind) {
+	case HS_DB_CHUNKS:
+		need = HS_DB_CHUNK_REC;
+		break;
+	case HS_DB_RUNS:
+		need = HS_DB_RUN_REC;
+		break;
+	case HS_DB_PAGEIDX:
+		need = HS_DB_PAGEIDX_REC;
+		break;
+	case HS_DB_CALLS:
+		need = HS_DB_CALL_REC;
+		break;
+	case HS_DB_EVENTS:
+		if (n < HS_DB_EVENT_HDR)
+			return 0;
+		need = HS_DB_EVENT_HDR + (size_t)db_le32(p + 16);
+		break;
+	case HS_DB_PAGES:
+		if (n < HS_DB_PAGE_HDR)
+			return 0;
+		need = HS_DB_PAGE_HDR + (size_t)db_le32(p + HS_DB_PAGE_HDR - 4);
+		break;
+	default:
+		return 0;
+	}
+	return need <= n ? need : 0;
+}
+
+int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
+{
+	size_t n;
+	int err;
+
+	while (!c->e || c->off >= c->len) {
+		if (c->e) {
+			db_cache_put(&c->img->db->cache, c->e);
+			c->e = NULL;
+			c->block++;
+		}
+		if (c->block >= c->n_blocks)
+			return 1;
+		err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
+		if (err)
+			return err;
+		c->off = 0;
+	}
+	n = record_size(c->kind, c->data + c->off, c->len - c->off);
+	if (!n)
+		return db_corrupt(c->img->files[c->kind], c->block, "a record runs past the block");
+	*rec = c->data + c->off;
+	*rec_len = n;
+	c->off += n;
+	return 0;
+}
+
+void db_cursor_release(struct db_cursor *c)
+{
+	if (c->e)
+		db_cache_put(&c->img->db->cache, c->e);
+	c->e = NULL;
+}

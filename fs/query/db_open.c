@@ -1,0 +1,404 @@
+/* db_open.c - opening a database: manifest, process images, chunk tables. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "query_i.h"
+
+static const char *const file_names[DB_N_KINDS] = {
+	[HS_DB_CHUNKS] = "chunks.hdb",
+	[HS_DB_EVENTS] = "events.hdb",
+	[HS_DB_RUNS] = "runs.hdb",
+	[HS_DB_PAGES] = "pages.hdb",
+	[HS_DB_PAGEIDX] = "pageidx.hdb",
+	[HS_DB_CALLS] = "calls.hdb",
+};
+
+void db_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* one write, so that lines of concurrent queries do not mix */
+	fprintf(stderr, "hindsight: %s\n", line);
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+/* ---- manifest ------------------------------------------------------------ */
+
+/* Checks format and version; -EPROTO for another version. */
+static int read_manifest(const char *db_dir, json_object **out)
+{
+	char *path = path_join(db_dir, "manifest.json");
+	json_object *m, *v;
+	int64_t version;
+	int err = 0;
+
+	*out = NULL;
+	if (!path)
+		return -ENOMEM;
+	m = json_object_from_file(path);
+	if (!m) {
+		db_log("%s: missing or unreadable; the database is incomplete: rebuild it with "
+		       "'hindsight build'", path);
+		err = -EBADMSG;
+		goto out;
+	}
+	if (!json_object_object_get_ex(m, "format", &v) ||
+	    strcmp(json_object_get_string(v), "hindsight-db") != 0) {
+		db_log("%s: not a Hindsight database manifest", path);
+		err = -EBADMSG;
+		goto out;
+	}
+	version = json_object_object_get_ex(m, "version", &v) ? json_object_get_int64(v) : -1;
+	if (version != HS_DB_FORMAT_VERSION) {
+		db_log("%s: database format %" PRId64 ", this hindsight reads %d: rebuild it with "
+		       "'hindsight build'", path, version, HS_DB_FORMAT_VERSION);
+		err = -EPROTO;
+		goto out;
+	}
+	*out = m;
+	m = NULL;
+out:
+	json_object_put(m);
+	free(path);
+	return err;
+}
+
+/* ---- chunk tables ------------------------------------------------------ */
+
+static int load_chunks(struct hs_db_image *img)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_CHUNKS];
+	uint64_t n = hs_dbfile_record_count(f);
+	size_t k = 0;
+
+	img->chunks = calloc(n ? n : 1, sizeof(*img->chunks));
+	if (!img->chunks)
+		return -ENOMEM;
+	for (size_t b = 0; b < hs_dbfile_block_count(f); b++) {
+		const struct hs_dbfile_block_info *bi = hs_dbfile_block(f, b);
+		uint8_t *data;
+		int err = hs_dbfile_read_block(f, b, &data);
+
+		if (err)
+			return err;
+		if (bi->raw != (uint64_t)bi->n_records * HS_DB_CHUNK_REC || k + bi->n_records > n) {
+			free(data);
+			return db_corrupt(f, b, "record count does not match its size");
+		}
+		for (uint32_t i = 0; i < bi->n_records; i++, k++) {
+			const uint8_t *r = data + (size_t)i * HS_DB_CHUNK_REC;
+			struct db_chunk *c = &img->chunks[k];
+
+			c->seq = db_le64(r);
+			c->first_t = db_le64(r + 8);
+			c->end_t = db_le64(r + 16);
+			c->offset = db_le64(r + 24);
+			c->comp_size = db_le32(r + 32);
+			c->raw_size = db_le32(r + 36);
+			c->payload_xxh = db_le64(r + 40);
+			if (c->seq != k || c->end_t < c->first_t ||
+			    c->raw_size > HS_CHUNK_MAX_RAW ||
+			    (k && c->first_t != img->chunks[k - 1].end_t)) {
+				free(data);
+				return db_corrupt(f, b, "chunk table out of order");
+			}
+		}
+		free(data);
+	}
+	if (k != n)
+		return db_corrupt(f, 0, "fewer chunk records than the header says");
+	img->n_chunks = k;
+	img->t_end = k ? img->chunks[k - 1].end_t : 0;
+	return 0;
+}
+
+int db_chunk_of(const struct hs_db_image *img, uint64_t t, size_t *c)
+{
+	size_t lo = 0, hi = img->n_chunks;
+
+	if (!img->n_chunks || t > img->t_end)
+		return -ERANGE;
+	/* the last chunk with first_t <= t */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->chunks[mid].first_t <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*c = lo;
+	return 0;
+}
+
+int db_code(struct hs_db_image *img, const struct hs_trace_code **code)
+{
+	struct hs_trace_err terr = { "" };
+	struct hs_trace_code *mine = NULL;
+	char *path;
+	int err;
+
+	pthread_mutex_lock(&img->lock);
+	*code = img->code;
+	err = img->code_err;
+	pthread_mutex_unlock(&img->lock);
+	if (*code || err)
+		return err;
+	/* load unlocked (it can take a while); the first to finish wins */
+	path = path_join(img->proc_dir, "code.hst");
+	err = path ? hs_trace_code_load(path, &mine, &terr) : -ENOMEM;
+	free(path);
+	if (err)
+		db_log("%s", terr.msg[0] ? terr.msg : "cannot load code.hst");
+	pthread_mutex_lock(&img->lock);
+	if (!img->code && !img->code_err) {
+		img->code = mine;
+		img->code_err = err;
+		mine = NULL;
+	}
+	*code = img->code;
+	err = img->code_err;
+	pthread_mutex_unlock(&img->lock);
+	hs_trace_code_free(mine);
+	return err;
+}
+
+/* ---- images ---------------------------------------------------------------- */
+
+static int image_open(struct hs_db *db, struct hs_db_image *img,
+		      const struct hs_trace_proc *p, const char *db_dir)
+{
+	int err;
+
+	img->db = db;
+	img->stream_fd = -1;
+	pthread_mutex_init(&img->lock, NULL);
+	snprintf(img->name, sizeof(img->name), "%s", p->name);
+	img->pid = p->pid;
+	img->exec_index = p->exec_index;
+	img->proc_dir = strdup(p->dir);
+	img->dir = path_join(db_dir, p->name);
+	if (!img->proc_dir || !img->dir)
+		return -ENOMEM;
+	for (uint32_t k = HS_DB_CHUNKS; k <= HS_DB_CALLS; k++) {
+		char *path = path_join(img->dir, file_names[k]);
+
+		if (!path)
+			return -ENOMEM;
+		err = hs_dbfile_open(path, k, &img->files[k]);
+		if (err == -ENOENT)
+			db_log("%s: missing; the database is incomplete: rebuild it with "
+			       "'hindsight build'", path);
+		else if (err && err != -EBADMSG && err != -EPROTO)
+			db_log("%s: %s", path, strerror(-err));
+		free(path);
+		if (err)
+			return err == -ENOENT ? -EBADMSG : err;
+	}
+	err = load_chunks(img);
+	if (err)
+		return err;
+	img->stream_path = path_join(img->proc_dir, "stream.hst");
+	if (!img->stream_path)
+		return -ENOMEM;
+	img->stream_fd = open(img->stream_path, O_RDONLY | O_CLOEXEC);
+	if (img->stream_fd < 0) {
+		err = -errno;
+		db_log("%s: %s (the database decodes the raw recording; it must stay)",
+		       img->stream_path, strerror(errno));
+		return err == -ENOENT ? -EBADMSG : err;
+	}
+	return 0;
+}
+
+static void image_close(struct hs_db_image *img)
+{
+	db_dec_free_all(img);
+	for (uint32_t k = 0; k < DB_N_KINDS; k++)
+		hs_dbfile_close(img->files[k]);
+	if (img->stream_fd >= 0)
+		close(img->stream_fd);
+	hs_trace_code_free(img->code);
+	db_maps_free(img->maps);
+	db_insn_index_free(img->insns);
+	free(img->chunks);
+	free(img->stream_path);
+	free(img->proc_dir);
+	free(img->dir);
+	pthread_mutex_destroy(&img->lock);
+}
+
+/* The image names the manifest lists, if it lists them; each must be a
+ * process image of the recording. */
+static int check_manifest_images(json_object *m, const struct hs_trace_proc *procs,
+				 size_t n, const char *db_dir)
+{
+	json_object *imgs;
+
+	if (!json_object_object_get_ex(m, "images", &imgs) ||
+	    !json_object_is_type(imgs, json_type_array))
+		return 0;
+	if (json_object_array_length(imgs) != n) {
+		db_log("%s: the database has %zu process images, the recording %zu: "
+		       "rebuild it with 'hindsight build'", db_dir,
+		       json_object_array_length(imgs), n);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
+	       struct hs_db **out)
+{
+	struct hs_trace_proc *procs = NULL;
+	struct hs_trace_err terr = { "" };
+	json_object *manifest = NULL;
+	struct hs_db *db;
+	char *db_dir = NULL;
+	size_t n_procs = 0;
+	struct stat st;
+	int err;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return -ENOMEM;
+	pthread_mutex_init(&db->zstd_lock, NULL);
+	db->trace_dir = strdup(trace_dir);
+	db_dir = path_join(trace_dir, "db");
+	if (!db->trace_dir || !db_dir) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = db_cache_init(&db->cache, opt && opt->cache_bytes ? opt->cache_bytes :
+			    HS_DB_CACHE_DEFAULT);
+	if (err)
+		goto fail;
+	if (stat(db_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		if (stat(trace_dir, &st) < 0)
+			db_log("%s: %s", trace_dir, strerror(errno));
+		else
+			db_log("%s: no database; run 'hindsight build %s' first", db_dir, trace_dir);
+		err = -ENOENT;
+		goto fail;
+	}
+	err = read_manifest(db_dir, &manifest);
+	if (err)
+		goto fail;
+	err = hs_trace_list_procs(trace_dir, &procs, &n_procs, &terr);
+	if (err) {
+		db_log("%s", terr.msg[0] ? terr.msg : "cannot list the process images");
+		goto fail;
+	}
+	err = check_manifest_images(manifest, procs, n_procs, db_dir);
+	if (err)
+		goto fail;
+	err = hs_trace_mem_files_new(&db->files);
+	if (err)
+		goto fail;
+	db->images = calloc(n_procs ? n_procs : 1, sizeof(*db->images));
+	if (!db->images) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < n_procs; i++) {
+		db->images[i].id = (uint32_t)i;
+		db->n_images = i + 1;
+		err = image_open(db, &db->images[i], &procs[i], db_dir);
+		if (err)
+			goto fail;
+	}
+	hs_trace_procs_free(procs, n_procs);
+	json_object_put(manifest);
+	free(db_dir);
+	*out = db;
+	return 0;
+fail:
+	hs_trace_procs_free(procs, n_procs);
+	json_object_put(manifest);
+	free(db_dir);
+	hs_db_close(db);
+	return err;
+}
+
+void hs_db_close(struct hs_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->n_images; i++)
+		image_close(&db->images[i]);
+	free(db->images);
+	db_cache_destroy(&db->cache);
+	hs_trace_mem_files_free(db->files);
+	db_stream_cleanup(db);
+	pthread_mutex_destroy(&db->zstd_lock);
+	free(db->trace_dir);
+	free(db);
+}
+
+size_t hs_db_image_count(const struct hs_db *db)
+{
+	return db->n_images;
+}
+
+const struct hs_db_image *hs_db_image_at(const struct hs_db *db, size_t i)
+{
+	return i < db->n_images ? &db->images[i] : NULL;
+}
+
+const struct hs_db_image *hs_db_image_find(const struct hs_db *db, const char *name)
+{
+	for (size_t i = 0; i < db->n_images; i++)
+		if (strcmp(db->images[i].name, name) == 0)
+			return &db->images[i];
+	return NULL;
+}
+
+void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *out)
+{
+	*out = (struct hs_db_image_info){
+		.name = img->name,
+		.pid = img->pid,
+		.exec_index = img->exec_index,
+		.t_end = img->t_end,
+		.chunks = img->n_chunks,
+		.events = hs_dbfile_record_count(img->files[HS_DB_EVENTS]),
+		.calls = hs_dbfile_record_count(img->files[HS_DB_CALLS]),
+	};
+}
+
+void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out)
+{
+	struct db_cache *c = (struct db_cache *)&db->cache;
+
+	pthread_mutex_lock(&c->lock);
+	*out = (struct hs_db_cache_stats){ .cap = c->cap, .used = c->used, .hits = c->hits,
+					   .misses = c->misses, .evictions = c->evictions };
+	pthread_mutex_unlock(&c->lock);
+}
+
+void hs_db_cache_drop(struct hs_db *db)
+{
+	db_cache_drop(&db->cache);
+}

@@ -1,0 +1,403 @@
+/* db_pages.c - a page as of the start of a chunk, from its versions.
+ *
+ * PAGEIDX lists (page, chunk) -> where the version is in pages.hdb, sorted
+ * by page, then chunk.  The page at the start of chunk c is its latest
+ * version with chunk < c, which is found by walking back to a FULL or COPY
+ * (or to the page's first version, on top of zeros) and applying the DIFFs
+ * forward.  A COPY starts from its source page as of the start of the
+ * same chunk (recursively; always an earlier chunk than the one asked
+ * for).  The version of chunk c itself, if any, only contributes its mask:
+ * which bytes chunk c writes (all of them with HS_DB_WROTE_ALL), so that a
+ * read of other bytes needs no decode.  Results are cached per (chunk,
+ * page).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_i.h"
+
+struct pidx {
+	uint64_t page, chunk;
+	uint32_t block, offset, length, kind;
+};
+
+static void pidx_parse(const uint8_t *r, struct pidx *p)
+{
+	p->page = db_le64(r);
+	p->chunk = db_le64(r + 8);
+	p->block = db_le32(r + 16);
+	p->offset = db_le32(r + 20);
+	p->length = db_le32(r + 24);
+	p->kind = db_le32(r + 28);
+}
+
+static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)
+{
+	if (p->page != page)
+		return p->page < page ? -1 : 1;
+	if (p->chunk != chunk)
+		return p->chunk < chunk ? -1 : 1;
+	return 0;
+}
+
+/* The chain of versions of page up to and including chunk c, newest first:
+ * the version of chunk c (if any) and back to the first FULL/COPY. */
+struct chain {
+	struct pidx *v;
+	size_t n, cap;
+};
+
+static int chain_push(struct chain *ch, const struct pidx *p)
+{
+	if (ch->n == ch->cap) {
+		size_t cap = ch->cap ? ch->cap * 2 : 32;
+		struct pidx *v = realloc(ch->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ch->v = v;
+		ch->cap = cap;
+	}
+	ch->v[ch->n++] = *p;
+	return 0;
+}
+
+static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
+		       struct chain *ch)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_PAGEIDX];
+	size_t b;
+	long i = -1;
+	bool found = false;
+	int err = 0;
+
+	if (!hs_dbfile_block_count(f) || hs_dbfile_block(f, 0)->first_key > page)
+		return 0;
+	/* the last block whose first record can be <= (page, c) */
+	b = hs_dbfile_find(f, page);
+	for (;;) {
+		struct db_centry *e;
+		const uint8_t *d;
+		size_t len, n;
+		struct pidx p;
+
+		err = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
+		if (err)
+			return err;
+		n = len / HS_DB_PAGEIDX_REC;
+		if (len % HS_DB_PAGEIDX_REC) {
+			db_cache_put(&img->db->cache, e);
+			return db_corrupt(f, b, "PAGEIDX block of a partial record");
+		}
+		if (!found) {
+			/* binary search: the last record <= (page, c) */
+			size_t lo = 0, hi = n;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
+				if (pidx_cmp(&p, page, c) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			i = (long)lo - 1;
+			found = i >= 0;
+		} else {
+			i = (long)n - 1;
+		}
+		/* newest first, back to a FULL or COPY */
+		for (; i >= 0; i--) {
+			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
+			if (p.page != page)
+				break;
+			if (ch->n && p.chunk >= ch->v[ch->n - 1].chunk) {
+				db_cache_put(&img->db->cache, e);
+				return db_corrupt(f, b, "PAGEIDX out of order");
+			}
+			err = chain_push(ch, &p);
+			if (err || p.kind == HS_DB_FULL || p.kind == HS_DB_COPY)
+				break;
+		}
+		db_cache_put(&img->db->cache, e);
+		/* done: an error, a FULL/COPY or another page reached (i >= 0),
+		 * or no block before this one */
+		if (err || i >= 0 || b == 0)
+			return err;
+		b--;
+		if (hs_dbfile_block(f, b)->last_key < page)
+			return 0;
+	}
+}
+
+/* Applies version p (from pages.hdb) to data; the version of chunk c
+ * itself only gives its mask. */
+static int apply_version(struct hs_db_image *img, uint64_t page, const struct pidx *p,
+			 bool mask_only, struct db_page *out, int depth)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_PAGES];
+	struct db_centry *e;
+	const uint8_t *d, *r, *mask, *data;
+	size_t len, ones = 0;
+	uint32_t kind, flags, data_len;
+	int err;
+
+	err = db_block_get(img, HS_DB_PAGES, p->block, &e, &d, &len);
+	if (err)
+		return err;
+	if ((uint64_t)p->offset + p->length > len || p->length < HS_DB_PAGE_HDR) {
+		err = db_corrupt(f, p->block, "PAGEIDX points outside the block");
+		goto out;
+	}
+	r = d + p->offset;
+	kind = db_le32(r + 24);
+	flags = db_le32(r + 28);
+	mask = r + 48;
+	data_len = db_le32(r + 48 + HS_DB_MASK_BYTES);
+	data = r + HS_DB_PAGE_HDR;
+	if (db_le64(r) != page || db_le64(r + 8) != p->chunk || kind != p->kind ||
+	    (uint64_t)HS_DB_PAGE_HDR + data_len != p->length) {
+		err = db_corrupt(f, p->block, "page version does not match PAGEIDX");
+		goto out;
+	}
+	if (mask_only) {
+		/* which bytes chunk c writes: a COPY (or a mapping) wrote all */
+		if (flags & HS_DB_WROTE_ALL)
+			memset(out->mask_c, 0xff, HS_DB_MASK_BYTES);
+		else
+			memcpy(out->mask_c, mask, HS_DB_MASK_BYTES);
+		out->written_in_c = true;
+		goto out;
+	}
+	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i++)
+		ones += (size_t)__builtin_popcount(mask[i]);
+	switch (kind) {
+	case HS_DB_FULL:
+		if (data_len == 0)
+			memset(out->data, 0, HS_DB_PAGE); /* a fresh mapping */
+		else if (data_len == HS_DB_PAGE)
+			memcpy(out->data, data, HS_DB_PAGE);
+		else
+			err = db_corrupt(f, p->block, "FULL page version of the wrong size");
+		goto out;
+	case HS_DB_COPY: {
+		/* the source page as of the start of this version's chunk (an
+		 * earlier chunk's versions), then the overlay */
+		const struct db_page *src;
+		struct db_centry *se;
+
+		if (p->chunk >= img->n_chunks) {
+			err = db_corrupt(f, p->block, "COPY version of a chunk that does not exist");
+			goto out;
+		}
+		err = db_page_get(img, db_le64(r + 32) & DB_PAGE_MASK, (size_t)p->chunk,
+				  depth + 1, &se, &src);
+		if (err)
+			goto out;
+		memcpy(out->data, src->data, HS_DB_PAGE);
+		db_cache_put(&img->db->cache, se);
+		break;
+	}
+	case HS_DB_DIFF:
+		break;
+	default:
+		err = db_corrupt(f, p->block, "unknown page version kind");
+		goto out;
+	}
+	if (data_len != ones) {
+		err = db_corrupt(f, p->block, "page version: data does not match its mask");
+		goto out;
+	}
+	for (unsigned i = 0, k = 0; i < HS_DB_PAGE; i++)
+		if (db_mask_bit(mask, i))
+			out->data[i] = data[k++];
+out:
+	db_cache_put(&img->db->cache, e);
+	return err;
+}
+
+struct page_load {
+	struct hs_db_image *img;
+	uint64_t page;
+	size_t c;
+	int depth;
+};
+
+static int load_page(void *arg, void **data, size_t *bytes)
+{
+	struct page_load *l = arg;
+	struct chain ch = { 0 };
+	struct db_page *pg = calloc(1, sizeof(*pg));
+	size_t first = 0;
+	int err;
+
+	if (!pg)
+		return -ENOMEM;
+	err = build_chain(l->img, l->page, l->img->chunks[l->c].seq, &ch);
+	if (err)
+		goto fail;
+	if (ch.n && ch.v[0].chunk == l->img->chunks[l->c].seq) {
+		err = apply_version(l->img, l->page, &ch.v[0], true, pg, l->depth);
+		if (err)
+			goto fail;
+		first = 1;
+	}
+	/* oldest first */
+	for (size_t i = ch.n; i > first; i--) {
+		err = apply_version(l->img, l->page, &ch.v[i - 1], false, pg, l->depth);
+		if (err)
+			goto fail;
+	}
+	free(ch.v);
+	*data = pg;
+	*bytes = sizeof(*pg);
+	return 0;
+fail:
+	free(ch.v);
+	free(pg);
+	return err;
+}
+
+int db_page_get(struct hs_db_image *img, uint64_t page, size_t c, int depth,
+		struct db_centry **e, const struct db_page **pg)
+{
+	struct page_load l = { img, page, c, depth };
+	void *d;
+	int err;
+
+	if (depth > DB_MAX_DEPTH) {
+		db_log("%s: page copies nest too deep (damaged database?)", img->dir);
+		return -EBADMSG;
+	}
+	err = db_cache_get(&img->db->cache, DB_KEY(DB_K_PAGE, img->id, c), page >> 12,
+			   load_page, &l, free, e, &d);
+	*pg = err ? NULL : d;
+	return err;
+}
+
+/* ---- walking versions back (last write, write history) -------------------- */
+
+/* The mask of version p. */
+static int version_mask(struct hs_db_image *img, uint64_t page, const struct pidx *p,
+			uint8_t mask[HS_DB_MASK_BYTES])
+{
+	const struct hs_dbfile *f = img->files[HS_DB_PAGES];
+	struct db_centry *e;
+	const uint8_t *d, *r;
+	size_t len;
+	int err;
+
+	err = db_block_get(img, HS_DB_PAGES, p->block, &e, &d, &len);
+	if (err)
+		return err;
+	r = d + p->offset;
+	if ((uint64_t)p->offset + p->length > len || p->length < HS_DB_PAGE_HDR)
+		err = db_corrupt(f, p->block, "PAGEIDX points outside the block");
+	else if (db_le64(r) != page || db_le64(r + 8) != p->chunk)
+		err = db_corrupt(f, p->block, "page version does not match PAGEIDX");
+	else if (db_le32(r + 28) & HS_DB_WROTE_ALL)
+		memset(mask, 0xff, HS_DB_MASK_BYTES); /* a COPY: every byte */
+	else
+		memcpy(mask, r + 48, HS_DB_MASK_BYTES);
+	db_cache_put(&img->db->cache, e);
+	return err;
+}
+
+int db_page_versions(struct hs_db_image *img, uint64_t page, uint64_t before,
+		     db_version_fn cb, void *ctx)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_PAGEIDX];
+	uint8_t mask[HS_DB_MASK_BYTES];
+	bool found = false;
+	size_t b;
+	int err = 0;
+
+	if (!before || !hs_dbfile_block_count(f) || hs_dbfile_block(f, 0)->first_key > page)
+		return 0;
+	b = hs_dbfile_find(f, page);
+	for (;;) {
+		struct db_centry *e;
+		const uint8_t *d;
+		size_t len, n;
+		long i;
+		struct pidx p;
+
+		err = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
+		if (err)
+			return err;
+		n = len / HS_DB_PAGEIDX_REC;
+		if (!found) {
+			size_t lo = 0, hi = n;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
+				if (pidx_cmp(&p, page, before - 1) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			i = (long)lo - 1;
+			found = i >= 0;
+		} else {
+			i = (long)n - 1;
+		}
+		for (; i >= 0; i--) {
+			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
+			if (p.page != page)
+				break;
+			err = version_mask(img, page, &p, mask);
+			if (!err)
+				err = cb(ctx, p.chunk, mask);
+			if (err)
+				break;
+		}
+		db_cache_put(&img->db->cache, e);
+		if (err || i >= 0 || b == 0)
+			return err < 0 ? err : 0;
+		b--;
+		if (hs_dbfile_block(f, b)->last_key < page)
+			return 0;
+	}
+}
+
+int db_page_next_written(struct hs_db_image *img, uint64_t page, uint64_t *found,
+			 uint64_t *first_chunk)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_PAGEIDX];
+	size_t b = db_block_first_ge(f, page);
+
+	for (; b < hs_dbfile_block_count(f); b++) {
+		struct db_centry *e;
+		const uint8_t *d;
+		size_t len, n, lo = 0, hi;
+		int err = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
+
+		if (err)
+			return err;
+		n = len / HS_DB_PAGEIDX_REC;
+		hi = n;
+		/* the first record whose page >= page: its page's first version */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (db_le64(d + mid * HS_DB_PAGEIDX_REC) < page)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n) {
+			*found = db_le64(d + lo * HS_DB_PAGEIDX_REC);
+			*first_chunk = db_le64(d + lo * HS_DB_PAGEIDX_REC + 8);
+			db_cache_put(&img->db->cache, e);
+			return 0;
+		}
+		db_cache_put(&img->db->cache, e);
+	}
+	return 1;
+}

@@ -1,0 +1,160 @@
+/* db_regs.c - the thread at t (RUNS) and registers at t (a chunk decode). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "query_i.h"
+
+int hs_db_thread_at(const struct hs_db_image *cimg, uint64_t t, uint32_t *tid)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	const struct hs_dbfile *f = img->files[HS_DB_RUNS];
+	struct db_centry *e;
+	const uint8_t *d;
+	size_t len, b, n;
+	bool found = false;
+	int err;
+
+	*tid = 0;
+	if (t > img->t_end)
+		return -ERANGE;
+	if (!hs_dbfile_block_count(f))
+		return -ESRCH;
+	b = hs_dbfile_find(f, t);
+	err = db_block_get(img, HS_DB_RUNS, b, &e, &d, &len);
+	if (err)
+		return err;
+	n = len / HS_DB_RUN_REC;
+	if (len % HS_DB_RUN_REC) {
+		err = db_corrupt(f, b, "RUNS block of a partial record");
+		goto out;
+	}
+	/* the last record with key <= t */
+	{
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (db_le64(d + mid * HS_DB_RUN_REC) <= t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo) {
+			*tid = db_le32(d + (lo - 1) * HS_DB_RUN_REC + 8);
+			found = true;
+		}
+	}
+	if (!found)
+		err = -ESRCH;
+out:
+	db_cache_put(&img->db->cache, e);
+	return err;
+}
+
+int hs_db_regs_at(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
+		  struct hs_db_regs *out)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct db_replay *r;
+	size_t c;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = db_chunk_of(img, t, &c);
+	if (err)
+		return err;
+	r = calloc(1, sizeof(*r)); /* 2 KB of state: not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	*r = (struct db_replay){ .img = img, .chunk = c, .stop_t = t, .want_regs = true,
+				 .regs_tid = tid };
+	err = db_replay_run(r);
+	if (!err && !r->have_regs)
+		err = -ESRCH;
+	if (!err) {
+		out->tid = tid ? tid : r->tid;
+		memcpy(out->state, r->state, HS_GUEST_STATE_SIZE);
+		hs_trace_regs_get(out->state, &out->regs);
+	}
+	free(r);
+	return err;
+}
+
+/* ---- register names ------------------------------------------------------ */
+
+static const char *const list[] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	"rip", "rflags", "fs_base",
+	"ymm0", "ymm1", "ymm2", "ymm3", "ymm4", "ymm5", "ymm6", "ymm7",
+	"ymm8", "ymm9", "ymm10", "ymm11", "ymm12", "ymm13", "ymm14", "ymm15",
+	"sseround", "ftop",
+	"fpreg0", "fpreg1", "fpreg2", "fpreg3", "fpreg4", "fpreg5", "fpreg6", "fpreg7",
+};
+
+const char *hs_db_reg_name(size_t i)
+{
+	return i < DB_ARRAY_SIZE(list) ? list[i] : NULL;
+}
+
+static void put64(uint8_t out[32], uint64_t v, uint32_t *size)
+{
+	memcpy(out, &v, 8);
+	*size = 8;
+}
+
+/* n from "prefixN" with N in [0, max). */
+static int numbered(const char *name, const char *prefix, int max)
+{
+	size_t k = strlen(prefix);
+	char *end;
+	long v;
+
+	if (strncasecmp(name, prefix, k) != 0 || !name[k])
+		return -1;
+	v = strtol(name + k, &end, 10);
+	if (*end || v < 0 || v >= max || (name[k] == '0' && name[k + 1]))
+		return -1;
+	return (int)v;
+}
+
+int hs_db_reg_value(const struct hs_db_regs *r, const char *name, uint8_t out[32],
+		    uint32_t *size)
+{
+	const struct hs_trace_regs *g = &r->regs;
+	int n;
+
+	memset(out, 0, 32);
+	*size = 0;
+	for (int i = 0; i < 16; i++) {
+		if (strcasecmp(name, hs_trace_gpr_names[i]) == 0) {
+			put64(out, g->gpr[i], size);
+			return 0;
+		}
+	}
+	if (!strcasecmp(name, "rip")) {
+		put64(out, g->rip, size);
+	} else if (!strcasecmp(name, "rflags") || !strcasecmp(name, "eflags")) {
+		put64(out, g->rflags, size);
+	} else if (!strcasecmp(name, "fs_base") || !strcasecmp(name, "fs")) {
+		put64(out, g->fs_base, size);
+	} else if (!strcasecmp(name, "sseround")) {
+		put64(out, g->sseround, size);
+	} else if (!strcasecmp(name, "ftop")) {
+		put64(out, g->ftop, size);
+	} else if ((n = numbered(name, "ymm", 16)) >= 0) {
+		memcpy(out, g->ymm[n], 32);
+		*size = 32;
+	} else if ((n = numbered(name, "xmm", 16)) >= 0) {
+		memcpy(out, g->ymm[n], 16);
+		*size = 16;
+	} else if ((n = numbered(name, "fpreg", 8)) >= 0) {
+		put64(out, g->fpreg[n], size);
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}

@@ -1,0 +1,542 @@
+/* db_text.c - events as text: kind names, syscalls with decoded arguments.
+ *
+ * A syscall prints every argument in hex, as many as the syscall takes
+ * (the table below; 6 for syscalls it does not list); path arguments and
+ * the buffers of write-like calls are followed by the C string read from
+ * memory at the event's t, at most HS_DB_STR_MAX bytes ("..." after the
+ * quote when cut; nothing when the memory is not mapped):
+ *
+ *   openat(0xffffff9c, 0x4a1c3f0 "/etc/ld.so.cache", 0x80000, 0x0)
+ *   write(0x1, 0x4a2b2a0 "hello\n", 0x6)
+ *   openat = 0x3
+ *   read = -2 ENOENT
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "query_i.h"
+
+/* ---- kinds ------------------------------------------------------------- */
+
+static const char *const kind_names[] = {
+	[HS_EV_THREAD_RUN] = "thread-run",
+	[HS_EV_THREAD_CREATE] = "thread-create",
+	[HS_EV_THREAD_EXIT] = "thread-exit",
+	[HS_EV_SYSCALL_ENTER] = "syscall",
+	[HS_EV_SYSCALL_EXIT] = "sysret",
+	[HS_EV_MEM] = "mem",
+	[HS_EV_MAP] = "map",
+	[HS_EV_UNMAP] = "unmap",
+	[HS_EV_MPROTECT] = "mprotect",
+	[HS_EV_REMAP] = "remap",
+	[HS_EV_SIGNAL] = "signal",
+	[HS_EV_SIGRETURN] = "sigreturn",
+	[HS_EV_OUTPUT] = "output",
+	[HS_EV_REG_WRITE] = "reg-write",
+	[HS_EV_SB_ABORT] = "sb-abort",
+	[HS_EV_FORK] = "fork",
+	[HS_EV_EXEC] = "exec",
+	[HS_EV_EXIT] = "exit",
+	[HS_EV_PROCESS] = "process",
+};
+
+const char *hs_db_event_kind_name(uint32_t tag)
+{
+	return tag < DB_ARRAY_SIZE(kind_names) ? kind_names[tag] : NULL;
+}
+
+uint32_t hs_db_event_kind(const char *name)
+{
+	for (uint32_t i = 0; i < DB_ARRAY_SIZE(kind_names); i++)
+		if (kind_names[i] && strcmp(kind_names[i], name) == 0)
+			return i;
+	return 0;
+}
+
+/* ---- syscall signatures ---------------------------------------------------- */
+
+#define S(n) (1u << (n))
+
+static const struct {
+	uint16_t nr;
+	struct db_sys_sig sig;
+} sigs[] = {
+	{ 0, { 3, 0, -1, -1 } },        /* read */
+	{ 1, { 3, 0, 1, 2 } },          /* write */
+	{ 2, { 3, S(0), -1, -1 } },     /* open */
+	{ 3, { 1, 0, -1, -1 } },        /* close */
+	{ 4, { 2, S(0), -1, -1 } },     /* stat */
+	{ 5, { 2, 0, -1, -1 } },        /* fstat */
+	{ 6, { 2, S(0), -1, -1 } },     /* lstat */
+	{ 7, { 3, 0, -1, -1 } },        /* poll */
+	{ 8, { 3, 0, -1, -1 } },        /* lseek */
+	{ 9, { 6, 0, -1, -1 } },        /* mmap */
+	{ 10, { 3, 0, -1, -1 } },       /* mprotect */
+	{ 11, { 2, 0, -1, -1 } },       /* munmap */
+	{ 12, { 1, 0, -1, -1 } },       /* brk */
+	{ 13, { 4, 0, -1, -1 } },       /* rt_sigaction */
+	{ 14, { 4, 0, -1, -1 } },       /* rt_sigprocmask */
+	{ 15, { 0, 0, -1, -1 } },       /* rt_sigreturn */
+	{ 16, { 3, 0, -1, -1 } },       /* ioctl */
+	{ 17, { 4, 0, -1, -1 } },       /* pread64 */
+	{ 18, { 4, 0, 1, 2 } },         /* pwrite64 */
+	{ 19, { 3, 0, -1, -1 } },       /* readv */
+	{ 20, { 3, 0, -1, -1 } },       /* writev */
+	{ 21, { 2, S(0), -1, -1 } },    /* access */
+	{ 22, { 1, 0, -1, -1 } },       /* pipe */
+	{ 23, { 5, 0, -1, -1 } },       /* select */
+	{ 24, { 0, 0, -1, -1 } },       /* sched_yield */
+	{ 25, { 5, 0, -1, -1 } },       /* mremap */
+	{ 26, { 3, 0, -1, -1 } },       /* msync */
+	{ 28, { 3, 0, -1, -1 } },       /* madvise */
+	{ 32, { 1, 0, -1, -1 } },       /* dup */
+	{ 33, { 2, 0, -1, -1 } },       /* dup2 */
+	{ 35, { 2, 0, -1, -1 } },       /* nanosleep */
+	{ 39, { 0, 0, -1, -1 } },       /* getpid */
+	{ 41, { 3, 0, -1, -1 } },       /* socket */
+	{ 42, { 3, 0, -1, -1 } },       /* connect */
+	{ 43, { 3, 0, -1, -1 } },       /* accept */
+	{ 44, { 6, 0, 1, 2 } },         /* sendto */
+	{ 45, { 6, 0, -1, -1 } },       /* recvfrom */
+	{ 56, { 5, 0, -1, -1 } },       /* clone */
+	{ 57, { 0, 0, -1, -1 } },       /* fork */
+	{ 58, { 0, 0, -1, -1 } },       /* vfork */
+	{ 59, { 3, S(0), -1, -1 } },    /* execve */
+	{ 60, { 1, 0, -1, -1 } },       /* exit */
+	{ 61, { 4, 0, -1, -1 } },       /* wait4 */
+	{ 62, { 2, 0, -1, -1 } },       /* kill */
+	{ 63, { 1, 0, -1, -1 } },       /* uname */
+	{ 72, { 3, 0, -1, -1 } },       /* fcntl */
+	{ 73, { 2, 0, -1, -1 } },       /* flock */
+	{ 74, { 1, 0, -1, -1 } },       /* fsync */
+	{ 76, { 2, S(0), -1, -1 } },    /* truncate */
+	{ 77, { 2, 0, -1, -1 } },       /* ftruncate */
+	{ 78, { 3, 0, -1, -1 } },       /* getdents */
+	{ 79, { 2, 0, -1, -1 } },       /* getcwd */
+	{ 80, { 1, S(0), -1, -1 } },    /* chdir */
+	{ 81, { 1, 0, -1, -1 } },       /* fchdir */
+	{ 82, { 2, S(0) | S(1), -1, -1 } }, /* rename */
+	{ 83, { 2, S(0), -1, -1 } },    /* mkdir */
+	{ 84, { 1, S(0), -1, -1 } },    /* rmdir */
+	{ 85, { 2, S(0), -1, -1 } },    /* creat */
+	{ 86, { 2, S(0) | S(1), -1, -1 } }, /* link */
+	{ 87, { 1, S(0), -1, -1 } },    /* unlink */
+	{ 88, { 2, S(0) | S(1), -1, -1 } }, /* symlink */
+	{ 89, { 3, S(0), -1, -1 } },    /* readlink */
+	{ 90, { 2, S(0), -1, -1 } },    /* chmod */
+	{ 91, { 2, 0, -1, -1 } },       /* fchmod */
+	{ 92, { 3, S(0), -1, -1 } },    /* chown */
+	{ 93, { 3, 0, -1, -1 } },       /* fchown */
+	{ 94, { 3, S(0), -1, -1 } },    /* lchown */
+	{ 95, { 1, 0, -1, -1 } },       /* umask */
+	{ 96, { 2, 0, -1, -1 } },       /* gettimeofday */
+	{ 97, { 2, 0, -1, -1 } },       /* getrlimit */
+	{ 98, { 2, 0, -1, -1 } },       /* getrusage */
+	{ 99, { 1, 0, -1, -1 } },       /* sysinfo */
+	{ 100, { 1, 0, -1, -1 } },      /* times */
+	{ 102, { 0, 0, -1, -1 } },      /* getuid */
+	{ 104, { 0, 0, -1, -1 } },      /* getgid */
+	{ 107, { 0, 0, -1, -1 } },      /* geteuid */
+	{ 108, { 0, 0, -1, -1 } },      /* getegid */
+	{ 110, { 0, 0, -1, -1 } },      /* getppid */
+	{ 131, { 2, 0, -1, -1 } },      /* sigaltstack */
+	{ 137, { 2, S(0), -1, -1 } },   /* statfs */
+	{ 138, { 2, 0, -1, -1 } },      /* fstatfs */
+	{ 157, { 5, 0, -1, -1 } },      /* prctl */
+	{ 158, { 2, 0, -1, -1 } },      /* arch_prctl */
+	{ 186, { 0, 0, -1, -1 } },      /* gettid */
+	{ 201, { 1, 0, -1, -1 } },      /* time */
+	{ 202, { 6, 0, -1, -1 } },      /* futex */
+	{ 204, { 3, 0, -1, -1 } },      /* sched_getaffinity */
+	{ 217, { 3, 0, -1, -1 } },      /* getdents64 */
+	{ 218, { 1, 0, -1, -1 } },      /* set_tid_address */
+	{ 228, { 2, 0, -1, -1 } },      /* clock_gettime */
+	{ 230, { 4, 0, -1, -1 } },      /* clock_nanosleep */
+	{ 231, { 1, 0, -1, -1 } },      /* exit_group */
+	{ 234, { 3, 0, -1, -1 } },      /* tgkill */
+	{ 257, { 4, S(1), -1, -1 } },   /* openat */
+	{ 258, { 3, S(1), -1, -1 } },   /* mkdirat */
+	{ 262, { 4, S(1), -1, -1 } },   /* newfstatat */
+	{ 263, { 3, S(1), -1, -1 } },   /* unlinkat */
+	{ 264, { 4, S(1) | S(3), -1, -1 } }, /* renameat */
+	{ 265, { 5, S(1) | S(3), -1, -1 } }, /* linkat */
+	{ 266, { 3, S(0) | S(2), -1, -1 } }, /* symlinkat */
+	{ 267, { 4, S(1), -1, -1 } },   /* readlinkat */
+	{ 268, { 3, S(1), -1, -1 } },   /* fchmodat */
+	{ 269, { 3, S(1), -1, -1 } },   /* faccessat */
+	{ 273, { 2, 0, -1, -1 } },      /* set_robust_list */
+	{ 280, { 4, S(1), -1, -1 } },   /* utimensat */
+	{ 292, { 3, 0, -1, -1 } },      /* dup3 */
+	{ 293, { 2, 0, -1, -1 } },      /* pipe2 */
+	{ 302, { 4, 0, -1, -1 } },      /* prlimit64 */
+	{ 316, { 5, S(1) | S(3), -1, -1 } }, /* renameat2 */
+	{ 318, { 3, 0, -1, -1 } },      /* getrandom */
+	{ 319, { 2, S(0), -1, -1 } },   /* memfd_create */
+	{ 322, { 5, S(1), -1, -1 } },   /* execveat */
+	{ 332, { 5, S(1), -1, -1 } },   /* statx */
+	{ 334, { 4, 0, -1, -1 } },      /* rseq */
+	{ 435, { 2, 0, -1, -1 } },      /* clone3 */
+	{ 437, { 4, S(1), -1, -1 } },   /* openat2 */
+	{ 439, { 4, S(1), -1, -1 } },   /* faccessat2 */
+};
+
+void db_syscall_sig(uint32_t nr, struct db_sys_sig *out)
+{
+	size_t lo = 0, hi = DB_ARRAY_SIZE(sigs);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sigs[mid].nr == nr) {
+			*out = sigs[mid].sig;
+			return;
+		}
+		if (sigs[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*out = (struct db_sys_sig){ 6, 0, -1, -1 };
+}
+
+/* ---- text building ------------------------------------------------------- */
+
+/* snprintf-like accumulation: len counts what was wanted. */
+struct out {
+	char *buf;
+	size_t cap, len;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = o->len < o->cap ? o->cap - o->len : 0;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+size_t hs_db_escape(const uint8_t *s, size_t n, char *buf, size_t cap)
+{
+	size_t k = 0;
+
+	if (!cap)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char e[5];
+		size_t m;
+
+		switch (s[i]) {
+		case '\n':
+			memcpy(e, "\\n", 3);
+			break;
+		case '\t':
+			memcpy(e, "\\t", 3);
+			break;
+		case '\r':
+			memcpy(e, "\\r", 3);
+			break;
+		case '\\':
+			memcpy(e, "\\\\", 3);
+			break;
+		case '"':
+			memcpy(e, "\\\"", 3);
+			break;
+		default:
+			if (s[i] >= 0x20 && s[i] < 0x7f) {
+				e[0] = (char)s[i];
+				e[1] = 0;
+			} else {
+				snprintf(e, sizeof(e), "\\x%02x", s[i]);
+			}
+		}
+		m = strlen(e);
+		if (k + m + 1 > cap)
+			break;
+		memcpy(buf + k, e, m);
+		k += m;
+	}
+	buf[k] = 0;
+	return k;
+}
+
+static void put_escaped(struct out *o, const uint8_t *s, size_t n, bool cut)
+{
+	char e[HS_DB_STR_MAX * 4 + 1];
+
+	hs_db_escape(s, n, e, sizeof(e));
+	put(o, "\"%s\"%s", e, cut ? "..." : "");
+}
+
+/* A NUL-terminated string at addr, as of t. */
+static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr)
+{
+	uint8_t s[HS_DB_STR_MAX + 1];
+	ssize_t n;
+	uint8_t *nul;
+
+	if (!addr) {
+		put(o, "0x0");
+		return;
+	}
+	put(o, "0x%" PRIx64, addr);
+	n = hs_db_mem_read(img, t, addr, sizeof(s), s);
+	if (n <= 0)
+		return;
+	put(o, " ");
+	nul = memchr(s, 0, (size_t)n);
+	if (nul)
+		put_escaped(o, s, (size_t)(nul - s), false);
+	else
+		put_escaped(o, s, (size_t)n > HS_DB_STR_MAX ? HS_DB_STR_MAX : (size_t)n, true);
+}
+
+static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
+		       uint64_t len)
+{
+	uint8_t s[HS_DB_STR_MAX];
+	size_t want = len < HS_DB_STR_MAX ? (size_t)len : HS_DB_STR_MAX;
+	ssize_t n = want ? hs_db_mem_read(img, t, addr, want, s) : 0;
+
+	put(o, "0x%" PRIx64, addr);
+	if (n < 0 || (size_t)n < want)
+		return;
+	put(o, " ");
+	put_escaped(o, s, want, want < len);
+}
+
+static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_db_event *ev)
+{
+	uint32_t nr = db_le32(ev->payload + 4);
+	const char *name = hs_db_syscall_name(nr);
+	struct db_sys_sig sig;
+	uint64_t a[6];
+
+	db_syscall_sig(nr, &sig);
+	for (int i = 0; i < 6; i++)
+		a[i] = db_le64(ev->payload + 8 + 8 * i);
+	if (name)
+		put(o, "%s(", name);
+	else
+		put(o, "syscall_%" PRIu32 "(", nr);
+	for (int i = 0; i < sig.nargs; i++) {
+		if (i)
+			put(o, ", ");
+		if (sig.str_mask & (1u << i))
+			put_string(o, img, ev->t, a[i]);
+		else if (i == sig.buf_arg && sig.len_arg >= 0)
+			put_buffer(o, img, ev->t, a[i], a[sig.len_arg]);
+		else
+			put(o, "0x%" PRIx64, a[i]);
+	}
+	put(o, ")");
+}
+
+static void put_sysret(struct out *o, const struct hs_db_event *ev)
+{
+	uint32_t nr = db_le32(ev->payload + 4);
+	const char *name = hs_db_syscall_name(nr);
+	uint64_t res = db_le64(ev->payload + 16);
+
+	if (name)
+		put(o, "%s = ", name);
+	else
+		put(o, "syscall_%" PRIu32 " = ", nr);
+	if (db_le32(ev->payload + 8)) {
+		const char *e = res < 4096 ? strerrorname_np((int)res) : NULL;
+
+		put(o, "-%" PRIu64 " %s", res, e ? e : "");
+	} else {
+		put(o, "0x%" PRIx64, res);
+	}
+}
+
+static void put_prot(struct out *o, uint32_t prot)
+{
+	put(o, "%c%c%c", prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
+	    prot & PROT_EXEC ? 'x' : '-');
+}
+
+static void put_signal(struct out *o, int signo)
+{
+	const char *s = signo > 0 && signo < 65 ? sigabbrev_np(signo) : NULL;
+
+	put(o, "signo=%d", signo);
+	if (s)
+		put(o, " (SIG%s)", s);
+}
+
+static void put_map(struct out *o, const struct hs_db_event *ev)
+{
+	static const char *const kinds[] = { "?", "startup", "mmap", "brk", "stack-signal" };
+	const uint8_t *p = ev->payload;
+	uint64_t addr = db_le64(p), len = db_le64(p + 8);
+	uint32_t kind = db_le32(p + 20), flags = db_le32(p + 24);
+	uint32_t path_len = db_le32(p + 64);
+
+	put(o, "0x%" PRIx64 "-0x%" PRIx64 " ", addr, addr + len);
+	put_prot(o, db_le32(p + 16));
+	put(o, " kind=%s", kind < DB_ARRAY_SIZE(kinds) ? kinds[kind] : "?");
+	if (flags & HS_MAP_FILE)
+		put(o, " offset=0x%" PRIx64, db_le64(p + 32));
+	if (flags & HS_MAP_SHARED)
+		put(o, " shared");
+	if (flags & HS_MAP_COPIED)
+		put(o, " copied");
+	if (path_len && (uint64_t)72 + path_len <= ev->len) {
+		put(o, " path=");
+		put_escaped(o, p + 72, path_len < HS_DB_STR_MAX ? path_len : HS_DB_STR_MAX,
+			    path_len > HS_DB_STR_MAX);
+	}
+}
+
+/* The minimum payload of each tag that the formatter reads. */
+static uint32_t min_len(uint32_t tag)
+{
+	switch (tag) {
+	case HS_EV_SYSCALL_ENTER:
+		return 56;
+	case HS_EV_SYSCALL_EXIT:
+	case HS_EV_EXIT:
+	case HS_EV_REMAP:
+	case HS_EV_MPROTECT:
+		return 24;
+	case HS_EV_MAP:
+		return 72;
+	case HS_EV_MEM:
+	case HS_EV_UNMAP:
+		return 16;
+	case HS_EV_SIGNAL:
+	case HS_EV_REG_WRITE:
+		return 12;
+	case HS_EV_THREAD_RUN:
+	case HS_EV_THREAD_CREATE:
+	case HS_EV_SIGRETURN:
+	case HS_EV_OUTPUT:
+	case HS_EV_SB_ABORT:
+	case HS_EV_FORK:
+		return 8;
+	case HS_EV_THREAD_EXIT:
+	case HS_EV_EXEC:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event *ev,
+		       char *buf, size_t cap)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct out o = { buf, cap, 0 };
+	const uint8_t *p = ev->payload;
+
+	if (cap)
+		buf[0] = 0;
+	if (ev->len < min_len(ev->tag)) {
+		put(&o, "(short record: %" PRIu32 " bytes)", ev->len);
+		return (int)o.len;
+	}
+	switch (ev->tag) {
+	case HS_EV_SYSCALL_ENTER:
+		put_syscall(&o, img, ev);
+		break;
+	case HS_EV_SYSCALL_EXIT:
+		put_sysret(&o, ev);
+		break;
+	case HS_EV_THREAD_RUN:
+		put(&o, "tid=%" PRIu32 " lwp=%" PRIu32, db_le32(p), db_le32(p + 4));
+		break;
+	case HS_EV_THREAD_CREATE:
+		put(&o, "parent=%" PRIu32 " child=%" PRIu32, db_le32(p), db_le32(p + 4));
+		break;
+	case HS_EV_THREAD_EXIT:
+		put(&o, "tid=%" PRIu32, db_le32(p));
+		break;
+	case HS_EV_MEM: {
+		static const char *const src[] = { "?", "initial", "syscall", "signal", "core" };
+		uint32_t s = db_le32(p + 8);
+
+		put(&o, "0x%" PRIx64 " len=%" PRIu32 " source=%s", db_le64(p), ev->len - 16,
+		    s < DB_ARRAY_SIZE(src) ? src[s] : "?");
+		break;
+	}
+	case HS_EV_MAP:
+		put_map(&o, ev);
+		break;
+	case HS_EV_UNMAP:
+		put(&o, "0x%" PRIx64 "-0x%" PRIx64, db_le64(p), db_le64(p) + db_le64(p + 8));
+		break;
+	case HS_EV_MPROTECT:
+		put(&o, "0x%" PRIx64 "-0x%" PRIx64 " ", db_le64(p), db_le64(p) + db_le64(p + 8));
+		put_prot(&o, db_le32(p + 16));
+		break;
+	case HS_EV_REMAP:
+		put(&o, "0x%" PRIx64 " -> 0x%" PRIx64 " len=0x%" PRIx64, db_le64(p),
+		    db_le64(p + 8), db_le64(p + 16));
+		break;
+	case HS_EV_SIGNAL:
+		put(&o, "tid=%" PRIu32 " ", db_le32(p));
+		put_signal(&o, (int32_t)db_le32(p + 4));
+		if (db_le32(p + 8))
+			put(&o, " altstack");
+		break;
+	case HS_EV_SIGRETURN:
+		put(&o, "tid=%" PRIu32 " ", db_le32(p));
+		put_signal(&o, (int32_t)db_le32(p + 4));
+		break;
+	case HS_EV_OUTPUT: {
+		uint32_t n = ev->len - 8;
+
+		put(&o, "fd=%" PRIu32 " len=%" PRIu32 " ", db_le32(p + 4), n);
+		put_escaped(&o, p + 8, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
+		break;
+	}
+	case HS_EV_REG_WRITE:
+		put(&o, "tid=%" PRIu32 " offset=%" PRIu32 " size=%" PRIu32, db_le32(p),
+		    db_le32(p + 4), db_le32(p + 8));
+		break;
+	case HS_EV_SB_ABORT:
+		put(&o, "sb=%" PRIu32 " retired=%" PRIu32, db_le32(p), db_le32(p + 4));
+		break;
+	case HS_EV_FORK:
+		put(&o, "tid=%" PRIu32 " child=%" PRIu32, db_le32(p), db_le32(p + 4));
+		break;
+	case HS_EV_EXEC: {
+		uint32_t n = ev->len - 4;
+
+		put(&o, "tid=%" PRIu32 " path=", db_le32(p));
+		put_escaped(&o, p + 4, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
+		break;
+	}
+	case HS_EV_EXIT: {
+		static const char *const kinds[] = { "?", "status", "signal", "exec" };
+		uint32_t k = db_le32(p);
+
+		put(&o, "%s=%" PRId32 " t=%" PRIu64 " threads=%" PRIu32,
+		    k < DB_ARRAY_SIZE(kinds) ? kinds[k] : "?", (int32_t)db_le32(p + 4),
+		    db_le64(p + 8), db_le32(p + 16));
+		break;
+	}
+	case HS_EV_PROCESS: {
+		uint32_t n = ev->len;
+
+		put_escaped(&o, p, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
+		break;
+	}
+	default:
+		put(&o, "tag=%" PRIu32 " len=%" PRIu32, ev->tag, ev->len);
+	}
+	return (int)o.len;
+}

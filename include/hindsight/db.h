@@ -1,0 +1,275 @@
+/* db.h - the query library: random-access questions to a built database.
+ *
+ * Owner: fs/query (libhsquery.a).  Users: builder/cli (`hindsight query`),
+ * the tree and the FUSE daemon (fs/), the HTTP server (server/).  It reads
+ * TRACE/db (include/hindsight/db_format.h, framed by dbfile.h) and decodes
+ * the raw stream chunks of TRACE/procs with the trace reader (trace.h).
+ *
+ * Units.  t is the instruction count of trace_format.h: "at t" is the state
+ * after t instructions of the process image retired and before instruction
+ * t + 1 runs, with every event that happens at t (syscall results, signal
+ * frames, thread switches) already applied.  t runs from 0 to the image's
+ * final t (hs_db_image_info().t_end), the state after the last instruction.
+ * Addresses are guest virtual addresses; lengths are bytes.
+ *
+ * Ownership.  hs_db_open() returns a handle that the caller frees with
+ * hs_db_close().  Images (struct hs_db_image) and every string the library
+ * hands out without saying otherwise are borrowed, valid until
+ * hs_db_close().  Callback arguments are borrowed for the callback's
+ * duration.  Output buffers are the caller's (they pass them in).
+ *
+ * Threads.  After hs_db_open() returns, every function may be called from
+ * any number of threads at once on one db, except hs_db_close(), which
+ * must come after all of them returned.  Callbacks run on the calling
+ * thread and may call back into the library (other queries), but must not
+ * close the db.
+ *
+ * Errors.  0 (or a count) on success, -errno on failure:
+ *   -ENOENT   no database (a line on stderr says to run `hindsight build`),
+ *             or no answer (no such image, thread, or write)
+ *   -EPROTO   a database of another format version (rebuild it)
+ *   -ERANGE   t beyond the image's final t
+ *   -EIO      memory that is not mapped at t (like /proc/PID/mem), or a
+ *             failed read
+ *   -EBADMSG  a corrupt or inconsistent database block or stream chunk
+ *   -ESRCH    no such thread at t
+ *   -ENOMEM
+ * A corrupt block, a failed read or an inconsistency writes one line on
+ * stderr naming the file and the block; queries never return bytes they
+ * could not verify.
+ *
+ * Memory.  Decompressed database blocks, stream chunks and reconstructed
+ * pages live in one LRU cache whose size is capped (hs_db_options); entries
+ * in use by a query are not evicted, so the cap can be passed briefly by
+ * what concurrent queries hold.
+ */
+#ifndef HINDSIGHT_DB_H
+#define HINDSIGHT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hindsight/db_format.h"
+#include "hindsight/trace.h"
+
+/* ---- opening ------------------------------------------------------------ */
+
+#define HS_DB_CACHE_DEFAULT (256u << 20)
+
+struct hs_db_options {
+	size_t cache_bytes; /* cap of the block/chunk/page cache; 0: default */
+};
+
+struct hs_db;
+struct hs_db_image;
+
+/* Opens TRACE_DIR/db (manifest.json and one folder per process image) and
+ * checks every file's header and directory.  opt may be NULL.  Caller
+ * frees with hs_db_close(). */
+int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
+	       struct hs_db **out);
+void hs_db_close(struct hs_db *db); /* accepts NULL */
+
+/* Process images in TRACE/procs order (pid, then exec index); image 0 is
+ * the first process, the default for every query.  NULL when i is out of
+ * range or name ("<pid>.<n>") is unknown. */
+size_t hs_db_image_count(const struct hs_db *db);
+const struct hs_db_image *hs_db_image_at(const struct hs_db *db, size_t i);
+const struct hs_db_image *hs_db_image_find(const struct hs_db *db,
+					   const char *name);
+
+struct hs_db_image_info {
+	const char *name;   /* "<pid>.<n>" */
+	uint32_t pid, exec_index;
+	uint64_t t_end;     /* final t: the state after the last instruction */
+	uint64_t chunks;    /* stream chunks */
+	uint64_t events;    /* records in events.hdb */
+	uint64_t calls;     /* records in calls.hdb */
+};
+void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *out);
+
+struct hs_db_cache_stats {
+	size_t cap, used;   /* bytes */
+	uint64_t hits, misses, evictions;
+};
+void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out);
+/* Empties the cache (entries in use stay until released): for benchmarks
+ * of cold queries. */
+void hs_db_cache_drop(struct hs_db *db);
+
+/* ---- threads and registers ----------------------------------------------- */
+
+/* The thread that runs instruction t + 1 (the last one to run, at t_end). */
+int hs_db_thread_at(const struct hs_db_image *img, uint64_t t, uint32_t *tid);
+
+struct hs_db_regs {
+	uint32_t tid;
+	uint8_t state[HS_GUEST_STATE_SIZE]; /* VexGuestAMD64State, 3.19 layout */
+	struct hs_trace_regs regs;          /* the architectural registers */
+};
+
+/* Registers of thread tid at t; tid 0 means the thread at t
+ * (hs_db_thread_at).  -ESRCH when that thread has no state at t (not
+ * started yet).  out->tid says which thread it is. */
+int hs_db_regs_at(const struct hs_db_image *img, uint64_t t, uint32_t tid,
+		  struct hs_db_regs *out);
+
+/* Register names for listings, in display order: rax rbx rcx rdx rsi rdi
+ * rbp rsp r8..r15 rip rflags fs_base, ymm0..ymm15, mxcsr, ftop, st0..st7.
+ * hs_db_reg_value() also knows xmm0..xmm15, eflags, fs, eax-style 32-bit
+ * halves are not provided.  NULL past the end. */
+const char *hs_db_reg_name(size_t i);
+/* The value of register name (case-insensitive) in out, little endian;
+ * *size is its width in bytes (8, 16 or 32; rflags, ftop and mxcsr are
+ * 8).  -ENOENT for an unknown name.  out holds 32 bytes. */
+int hs_db_reg_value(const struct hs_db_regs *r, const char *name,
+		    uint8_t out[32], uint32_t *size);
+
+/* ---- memory --------------------------------------------------------------- */
+
+/* Reads [addr, addr+len) as it was at t into buf.  Like a read of
+ * /proc/PID/mem: returns the number of bytes read, which is less than len
+ * when the range runs into memory that is not mapped at t, and -EIO when
+ * addr itself is not mapped.  Mapped but inaccessible memory (PROT_NONE)
+ * reads as what it holds. */
+ssize_t hs_db_mem_read(const struct hs_db_image *img, uint64_t t,
+		       uint64_t addr, size_t len, uint8_t *buf);
+
+/* One mapping, as a line of /proc/PID/maps says it. */
+struct hs_db_map {
+	uint64_t start, end;   /* [start, end), page aligned */
+	uint32_t prot;         /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint32_t flags;        /* HS_MAP_FILE, HS_MAP_SHARED */
+	uint32_t kind;         /* enum hs_map_kind of the event that made it */
+	uint64_t offset;       /* file offset of start */
+	uint64_t dev, ino;     /* the file's st_dev and st_ino, or 0 */
+	const char *path;      /* the file, "[heap]" for brk, or "" */
+};
+
+/* The mappings at t, sorted by address, adjacent ones that /proc would
+ * show as one merged.  Caller frees *maps with free(); the paths are
+ * borrowed from the db. */
+int hs_db_maps_at(const struct hs_db_image *img, uint64_t t,
+		  struct hs_db_map **maps, size_t *n);
+
+/* ---- writes ------------------------------------------------------------- */
+
+enum hs_db_write_kind {
+	HS_DB_W_STORE = 1,    /* an instruction's store */
+	HS_DB_W_SYSCALL = 2,  /* the kernel (read, stat, ...) */
+	HS_DB_W_SIGNAL = 3,   /* a signal frame */
+	HS_DB_W_CORE = 4,     /* the Valgrind core, other reasons */
+	HS_DB_W_MAP = 5,      /* a mapping's initial contents (file or copy) */
+	HS_DB_W_ZERO = 6,     /* a new anonymous mapping or brk: zeros */
+	HS_DB_W_REMAP = 7,    /* mremap moved the bytes here */
+};
+
+/* A write that touched a queried range [a, a+n). */
+struct hs_db_write {
+	uint64_t t;            /* the first state it is visible in: a store
+				* by the instruction taking t-1 to t says t */
+	uint32_t tid;          /* the thread running when it happened */
+	uint32_t kind;         /* enum hs_db_write_kind */
+	uint64_t addr, len;    /* everything the write wrote */
+	uint64_t data_addr;    /* the part inside the queried range ... */
+	uint64_t data_len;
+	const uint8_t *data;   /* ... and its bytes */
+};
+
+/* The last write visible at t (write.t <= t) that touched any byte of
+ * [addr, addr+len).  data points into buf, which holds len bytes.
+ * -ENOENT when nothing ever wrote there. */
+int hs_db_last_write(const struct hs_db_image *img, uint64_t addr,
+		     size_t len, uint64_t t, struct hs_db_write *out,
+		     uint8_t *buf);
+
+/* Every write with t0 <= write.t <= t1 that touched [addr, addr+len), in
+ * time order.  cb returns 0 to go on; anything else stops the walk and is
+ * returned.  The cost is one stream chunk decode per chunk that wrote the
+ * range. */
+typedef int (*hs_db_write_fn)(void *ctx, const struct hs_db_write *w);
+int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len,
+		 uint64_t t0, uint64_t t1, hs_db_write_fn cb, void *ctx);
+
+/* ---- events --------------------------------------------------------------- */
+
+struct hs_db_event {
+	uint64_t t;
+	uint32_t tid;          /* the running thread */
+	uint32_t tag;          /* enum hs_event */
+	uint32_t len;
+	const uint8_t *payload; /* the stream record's, trace_format.h */
+};
+
+/* Kind names, one per tag: "thread-run", "thread-create", "thread-exit",
+ * "syscall", "sysret", "mem", "map", "unmap", "mprotect", "remap",
+ * "signal", "sigreturn", "output", "reg-write", "sb-abort", "fork",
+ * "exec", "exit", "process" ("regs" is never listed).  NULL when unknown. */
+const char *hs_db_event_kind_name(uint32_t tag);
+/* The tag of a kind name, or 0. */
+uint32_t hs_db_event_kind(const char *name);
+#define HS_DB_KIND_BIT(tag) (1ull << (tag))
+
+/* Events with t0 <= t <= t1 in stream order; kinds is a mask of
+ * HS_DB_KIND_BIT(tag), 0 for all.  cb as in hs_db_writes(). */
+typedef int (*hs_db_event_fn)(void *ctx, const struct hs_db_event *ev);
+int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
+		 uint64_t kinds, hs_db_event_fn cb, void *ctx);
+
+/* One line of details for an event, without its t, tid and kind: for a
+ * syscall "openat(0xffffff9c, 0x4a1c3f0 \"/etc/passwd\", 0x0, 0x0)": its
+ * arguments in hex, path and buffer arguments followed by their string
+ * read from memory at ev->t, C-escaped and capped at HS_DB_STR_MAX bytes
+ * ("..." after the quote when cut); for a sysret "openat = 0x3" or
+ * "read = -2 ENOENT"; others their fields, mostly as key=value.
+ * Always NUL-terminates buf (cap > 0); returns the length it wanted, like
+ * snprintf, or -errno. */
+#define HS_DB_STR_MAX 128
+int hs_db_event_format(const struct hs_db_image *img,
+		       const struct hs_db_event *ev, char *buf, size_t cap);
+
+/* x86-64 syscall name, NULL when the number is unknown (generated from
+ * the kernel headers: scripts/gen-syscalls.sh). */
+const char *hs_db_syscall_name(uint32_t nr);
+
+/* C-escapes n bytes (\n \t \\ \" and \xNN for the rest that is not
+ * printable ASCII) into buf, NUL-terminated; returns bytes written, not
+ * counting the NUL.  Output stops early rather than split an escape. */
+size_t hs_db_escape(const uint8_t *s, size_t n, char *buf, size_t cap);
+
+/* ---- code ----------------------------------------------------------------- */
+
+struct hs_db_insn {
+	uint64_t addr;
+	uint32_t len;
+	uint8_t bytes[16];
+	char text[160];        /* "mnemonic operands", AT&T syntax */
+};
+
+/* The instruction that runs next at t (instruction t + 1) of the thread at
+ * t, disassembled with capstone in AT&T syntax (as gdb and objdump show by
+ * default).  Its bytes are the ones the recorder translated (code.hst), or
+ * memory at t when the address held different code at different times.
+ * -ENOENT at t_end. */
+int hs_db_insn_at(const struct hs_db_image *img, uint64_t t,
+		  struct hs_db_insn *out);
+
+/* ---- calls ---------------------------------------------------------------- */
+
+struct hs_db_call {
+	uint64_t t_call;       /* before the call instruction retires */
+	uint64_t t_ret;        /* after the return; HS_DB_NO_RETURN if none */
+	uint64_t callee;       /* rip after the call */
+	uint64_t call_site;    /* rip of the call instruction */
+	uint32_t tid;
+	uint32_t depth;        /* 0: outermost recorded frame */
+};
+
+/* Calls with t0 <= t_call <= t1, by t_call.  cb as in hs_db_writes(). */
+typedef int (*hs_db_call_fn)(void *ctx, const struct hs_db_call *c);
+int hs_db_calls(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
+		hs_db_call_fn cb, void *ctx);
+
+#endif

@@ -1,0 +1,49 @@
+# db_lib.bash - helpers of the db_build_* tests (bash); source after lib.sh.
+# shellcheck shell=bash
+
+# hs_build TRACE [OPTIONS...]: hindsight build, output to TRACE.build.out/.err;
+# returns its exit status.
+hs_build()
+{
+	local trace=$1
+	shift
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" build "$@" "$trace" >"$trace.build.out" 2>"$trace.build.err"
+}
+
+# build_ok TRACE [OPTIONS...]: hs_build, and fail the test unless it exits 0.
+build_ok()
+{
+	local rc
+	hs_build "$@"
+	rc=$?
+	[ "$rc" = 0 ] || fail "build $* exited $rc: $(grep -v '^builder:' "$1.build.err" | head -n 2 | tr '\n' ' ')"
+}
+
+# verify_ok TRACE: hindsight verify must exit 0.
+verify_ok()
+{
+	local rc
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" verify "$1" >"$1.verify" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || fail "verify $1 exited $rc: $(head -n 3 "$1.verify" | tr '\n' ' ')"
+}
+
+# db_hashes TRACE: one line per .hdb file, "image/file xxh64", from the
+# manifest (the manifest's own time stamp is left out).
+db_hashes()
+{
+	"$PY" - "$1/db/manifest.json" <<'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for im in m["images"]:
+    for name, f in sorted(im["files"].items()):
+        print("%s/%s %s %d" % (im["name"], name, f["xxh64"], f["size"]))
+PYEOF
+}
+
+# record_gzip TRACE BYTES: record gzip -c of a deterministic text file.
+record_gzip()
+{
+	gen_text "$T/text" "$2"
+	record_ok "$1" /bin/gzip -c "$T/text"
+}

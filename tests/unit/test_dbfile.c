@@ -1,0 +1,274 @@
+/* test_dbfile.c - unit tests of block files (fs/dbfile): round trips,
+ * damaged blocks, files cut short. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hindsight/dbfile.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/hs-test-dbfile.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A path in the scratch folder; the last 4 stay valid. */
+static char *path_of(const char *name)
+{
+	static char p[4][128];
+	static unsigned k;
+	char *s = p[k++ % 4];
+
+	snprintf(s, sizeof(p[0]), "%s/%s", dir, name);
+	return s;
+}
+
+/* Record i: key i/3 (keys repeat), i's bytes, length 16 + i % 200. */
+static size_t make_rec(uint64_t i, uint8_t *r)
+{
+	size_t len = 16 + i % 200;
+
+	for (size_t k = 0; k < len; k++)
+		r[k] = (uint8_t)(i * 31 + k);
+	memcpy(r, &i, 8);
+	return len;
+}
+
+struct pos {
+	uint32_t block, offset;
+	size_t len;
+};
+
+/* Writes n records; returns where each went (caller frees). */
+static struct pos *write_file(const char *path, uint64_t n, int level)
+{
+	struct hs_dbfile_writer *w;
+	struct pos *pos = calloc(n + 1, sizeof(*pos));
+	uint8_t r[256];
+
+	assert_non_null(pos);
+	assert_int_equal(hs_dbfile_create(path, HS_DB_EVENTS, level, &w), 0);
+	for (uint64_t i = 0; i < n; i++) {
+		pos[i].len = make_rec(i, r);
+		assert_int_equal(hs_dbfile_append(w, i / 3, r, pos[i].len, &pos[i].block,
+						  &pos[i].offset), 0);
+	}
+	assert_int_equal(hs_dbfile_finish(w), 0);
+	return pos;
+}
+
+static void test_dbfile_round_trip_keeps_every_record_where_append_said(void **state)
+{
+	const uint64_t n = 20000;
+	struct pos *pos = write_file(path_of("rt.hdb"), n, 3);
+	struct hs_dbfile *f;
+	uint8_t *data = NULL, r[256];
+	size_t cur = SIZE_MAX;
+
+	assert_int_equal(hs_dbfile_open(path_of("rt.hdb"), HS_DB_EVENTS, &f), 0);
+	assert_int_equal(hs_dbfile_record_count(f), n);
+	assert_true(hs_dbfile_block_count(f) > 1);
+	for (uint64_t i = 0; i < n; i++) {
+		const struct hs_dbfile_block_info *bi = hs_dbfile_block(f, pos[i].block);
+
+		assert_non_null(bi);
+		if (cur != pos[i].block) {
+			free(data);
+			assert_int_equal(hs_dbfile_read_block(f, pos[i].block, &data), 0);
+			cur = pos[i].block;
+		}
+		assert_true(pos[i].offset + pos[i].len <= bi->raw);
+		assert_true(i / 3 >= bi->first_key && i / 3 <= bi->last_key);
+		make_rec(i, r);
+		assert_memory_equal(data + pos[i].offset, r, pos[i].len);
+	}
+	/* find: the last block whose first key is <= key */
+	for (uint64_t k = 0; k < n / 3; k += 97) {
+		size_t b = hs_dbfile_find(f, k);
+
+		assert_true(hs_dbfile_block(f, b)->first_key <= k);
+		if (b + 1 < hs_dbfile_block_count(f))
+			assert_true(hs_dbfile_block(f, b + 1)->first_key > k ||
+				    hs_dbfile_block(f, b + 1)->first_key == k);
+	}
+	assert_int_equal(hs_dbfile_verify(f), 0);
+	free(data);
+	hs_dbfile_close(f);
+	free(pos);
+}
+
+static void test_dbfile_rejects_decreasing_keys_and_wrong_kind(void **state)
+{
+	struct hs_dbfile_writer *w;
+	struct hs_dbfile *f;
+	uint8_t r[16] = { 0 };
+
+	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, &w), 0);
+	assert_int_equal(hs_dbfile_append(w, 5, r, sizeof(r), NULL, NULL), 0);
+	assert_int_equal(hs_dbfile_append(w, 4, r, sizeof(r), NULL, NULL), -EINVAL);
+	assert_int_equal(hs_dbfile_finish(w), 0);
+	assert_int_equal(hs_dbfile_open(path_of("dec.hdb"), HS_DB_CALLS, &f), -EBADMSG);
+	assert_null(f);
+	/* O_EXCL: an existing file is never overwritten */
+	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, &w), -EEXIST);
+}
+
+static void flip_byte(const char *path, off_t off)
+{
+	int fd = open(path, O_RDWR);
+	uint8_t b;
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &b, 1, off), 1);
+	b ^= 0x40;
+	assert_int_equal(pwrite(fd, &b, 1, off), 1);
+	close(fd);
+}
+
+static void test_dbfile_corrupt_block_is_ebadmsg_and_others_still_read(void **state)
+{
+	const uint64_t n = 20000;
+	struct pos *pos = write_file(path_of("bad.hdb"), n, 3);
+	struct hs_dbfile *f;
+	const struct hs_dbfile_block_info *bi;
+	uint8_t *data;
+	size_t nb;
+
+	assert_int_equal(hs_dbfile_open(path_of("bad.hdb"), HS_DB_EVENTS, &f), 0);
+	nb = hs_dbfile_block_count(f);
+	assert_true(nb >= 3);
+	bi = hs_dbfile_block(f, 1);
+	/* a byte in the middle of block 1's compressed bytes */
+	flip_byte(path_of("bad.hdb"), (off_t)(bi->offset + 32 + bi->comp / 2));
+	assert_int_equal(hs_dbfile_read_block(f, 1, &data), -EBADMSG);
+	assert_null(data);
+	assert_int_equal(hs_dbfile_read_block(f, 0, &data), 0);
+	free(data);
+	assert_int_equal(hs_dbfile_read_block(f, 2, &data), 0);
+	free(data);
+	assert_int_equal(hs_dbfile_verify(f), -EBADMSG);
+	/* a block header byte too */
+	bi = hs_dbfile_block(f, 2);
+	flip_byte(path_of("bad.hdb"), (off_t)(bi->offset + 5));
+	assert_int_equal(hs_dbfile_read_block(f, 2, &data), -EBADMSG);
+	hs_dbfile_close(f);
+	free(pos);
+}
+
+static void test_dbfile_damaged_header_or_directory_never_opens(void **state)
+{
+	struct pos *pos = write_file(path_of("hdr.hdb"), 3000, 1);
+	struct hs_dbfile *f;
+	struct stat st;
+
+	flip_byte(path_of("hdr.hdb"), 20);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+	flip_byte(path_of("hdr.hdb"), 20);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), 0);
+	hs_dbfile_close(f);
+	/* the directory is the last bytes of the file */
+	assert_int_equal(stat(path_of("hdr.hdb"), &st), 0);
+	flip_byte(path_of("hdr.hdb"), st.st_size - 3);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+	free(pos);
+}
+
+static void copy_prefix(const char *from, const char *to, off_t len)
+{
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	char *buf = malloc((size_t)len + 1);
+
+	assert_true(in >= 0 && out >= 0 && buf);
+	assert_int_equal(pread(in, buf, (size_t)len, 0), len);
+	assert_int_equal(write(out, buf, (size_t)len), len);
+	close(in);
+	close(out);
+	free(buf);
+}
+
+static void test_dbfile_truncated_file_never_validates(void **state)
+{
+	struct pos *pos = write_file(path_of("full.hdb"), 5000, 3);
+	struct hs_dbfile *f;
+	struct stat st;
+
+	assert_int_equal(stat(path_of("full.hdb"), &st), 0);
+	/* every cut, at a spread of lengths: header, blocks, directory */
+	for (off_t len = 0; len < st.st_size; len += len < 200 ? 7 : 997) {
+		copy_prefix(path_of("full.hdb"), path_of("cut.hdb"), len);
+		f = NULL;
+		assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, &f), 0);
+		assert_null(f);
+	}
+	copy_prefix(path_of("full.hdb"), path_of("cut.hdb"), st.st_size - 1);
+	assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, &f), 0);
+	free(pos);
+}
+
+static void test_dbfile_unfinished_writer_leaves_an_invalid_file(void **state)
+{
+	struct hs_dbfile_writer *w;
+	struct hs_dbfile *f;
+	uint8_t r[256];
+
+	assert_int_equal(hs_dbfile_create(path_of("ab.hdb"), HS_DB_EVENTS, 3, &w), 0);
+	for (uint64_t i = 0; i < 5000; i++) {
+		size_t len = make_rec(i, r);
+
+		assert_int_equal(hs_dbfile_append(w, i, r, len, NULL, NULL), 0);
+	}
+	hs_dbfile_abort(w); /* as a killed builder would leave it */
+	assert_int_equal(hs_dbfile_open(path_of("ab.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+}
+
+static void test_dbfile_empty_file_round_trips(void **state)
+{
+	struct hs_dbfile_writer *w;
+	struct hs_dbfile *f;
+
+	assert_int_equal(hs_dbfile_create(path_of("empty.hdb"), HS_DB_CALLS, 3, &w), 0);
+	assert_int_equal(hs_dbfile_finish(w), 0);
+	assert_int_equal(hs_dbfile_open(path_of("empty.hdb"), HS_DB_CALLS, &f), 0);
+	assert_int_equal(hs_dbfile_block_count(f), 0);
+	assert_int_equal(hs_dbfile_record_count(f), 0);
+	assert_int_equal(hs_dbfile_verify(f), 0);
+	hs_dbfile_close(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dbfile_round_trip_keeps_every_record_where_append_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_rejects_decreasing_keys_and_wrong_kind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_corrupt_block_is_ebadmsg_and_others_still_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_damaged_header_or_directory_never_opens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_truncated_file_never_validates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_unfinished_writer_leaves_an_invalid_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_empty_file_round_trips, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1717 @@
+/* test_query.c - the query library (fs/query) against real recordings and a naive reference.
+ *
+ * The group setup records a few programs with build/bin/hindsight (run from
+ * the repository root, as tests/run.sh does) and builds their databases
+ * with two shards, so that shard boundaries are crossed.  The reference
+ * below knows nothing of the database: it decodes every chunk from t = 0
+ * with the trace reader, turns stores and events into memory with
+ * trace_mem, and keeps a flat model of memory and of which pages are
+ * mapped.  At chosen times it writes down what it holds; the tests then ask
+ * the library the same questions.
+ *
+ * Set HS_KEEP=1 to keep the scratch folder, HS_TEST_SEED to change the
+ * random choices (printed on failure).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libvex_basictypes.h"
+#include "libvex_guest_amd64.h"
+
+#include "hindsight/db.h"
+#include "hindsight/trace.h"
+
+#define PAGE 4096ull
+#define PAGE_DOWN(a) ((a) & ~(PAGE - 1))
+#define PAGE_UP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
+
+static char scratch[PATH_MAX];
+static uint64_t seed = 20240501;
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: reproducible from the seed */
+	seed ^= seed >> 12;
+	seed ^= seed << 25;
+	seed ^= seed >> 27;
+	return seed * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+static char *path_of(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	assert_non_null(p);
+	snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+/* ---- recordings ------------------------------------------------------------ */
+
+struct rec {
+	const char *name;
+	char dir[PATH_MAX];
+	struct hs_db *db;
+	const struct hs_db_image *img;
+	char img_dir[PATH_MAX];       /* TRACE/procs/<first image> */
+	char input[PATH_MAX];         /* a file the program reads, or "" */
+};
+
+static struct rec r_small = { .name = "small" };
+static struct rec r_gzip = { .name = "gzip" };
+static struct rec r_threads = { .name = "threads" };
+static struct rec r_signal = { .name = "signal" };
+
+static int record(struct rec *r, const char *argv)
+{
+	struct hs_trace_proc *procs;
+	size_t n;
+
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
+	if (sh("build/bin/hindsight record -o %s -- %s </dev/null >%s.out 2>%s.err", r->dir, argv,
+	       r->dir, r->dir) != 0) {
+		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
+		return -1;
+	}
+	if (sh("build/bin/hindsight build --shards 2 %s >%s.build 2>&1", r->dir, r->dir) != 0) {
+		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
+		return -1;
+	}
+	if (hs_db_open(r->dir, NULL, &r->db) != 0)
+		return -1;
+	r->img = hs_db_image_at(r->db, 0);
+	if (hs_trace_list_procs(r->dir, &procs, &n, NULL) != 0 || n == 0)
+		return -1;
+	snprintf(r->img_dir, sizeof(r->img_dir), "%s", procs[0].dir);
+	hs_trace_procs_free(procs, n);
+	return r->img ? 0 : -1;
+}
+
+static int gen_input(const char *path, size_t bytes)
+{
+	static const char *const words[] = { "alpha", "beta", "gamma", "delta", "hindsight",
+					     "record", "replay", "memory", "store", "thread" };
+	FILE *f = fopen(path, "w");
+	size_t n = 0;
+	uint64_t s = 7;
+
+	if (!f)
+		return -1;
+	while (n < bytes) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		n += (size_t)fprintf(f, "%s%u%c", words[(s >> 33) % 10], (unsigned)(s >> 40) % 1000,
+				     (s >> 20) % 7 ? ' ' : '\n');
+	}
+	return fclose(f);
+}
+
+static int group_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *s = getenv("HS_TEST_SEED");
+
+	if (s)
+		seed = strtoull(s, NULL, 0);
+	if (access("build/bin/hindsight", X_OK) != 0 || access("build/programs/small", X_OK) != 0) {
+		fprintf(stderr, "test_query: run from the repository root after make test "
+			"(needs build/bin/hindsight and build/programs)\n");
+		return -1;
+	}
+	snprintf(scratch, sizeof(scratch), "%s/hs-test-query.XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(scratch))
+		return -1;
+	snprintf(r_gzip.input, sizeof(r_gzip.input), "%s/input.txt", scratch);
+	if (gen_input(r_gzip.input, 60000) != 0)
+		return -1;
+	{
+		char argv[PATH_MAX + 64];
+
+		snprintf(argv, sizeof(argv), "/usr/bin/gzip -c %s", r_gzip.input);
+		if (record(&r_small, "build/programs/small") || record(&r_gzip, argv) ||
+		    record(&r_threads, "build/programs/threads") ||
+		    record(&r_signal, "build/programs/signal"))
+			return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	struct rec *all[] = { &r_small, &r_gzip, &r_threads, &r_signal };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		hs_db_close(all[i]->db);
+	if (scratch[0] && !getenv("HS_KEEP"))
+		sh("rm -rf %s", scratch);
+	else if (scratch[0])
+		fprintf(stderr, "kept %s\n", scratch);
+	return 0;
+}
+
+/* ---- the reference: every effect from t = 0 ---------------------------------- */
+
+struct rpage {
+	uint64_t page;
+	uint8_t data[PAGE];
+};
+
+struct interval {
+	uint64_t start, end;
+};
+
+/* What the reference wrote down at a time, to ask the library later. */
+struct mem_q {
+	uint64_t t, addr, len;
+	ssize_t want;                  /* bytes mapped from addr, or -EIO */
+	uint8_t *bytes;                /* want bytes */
+};
+
+struct lw_q {
+	uint64_t t, addr, len;
+	bool found;
+	uint64_t w_t, w_addr, w_len;
+	uint32_t w_kind;
+	bool have_data;
+	uint8_t data[64];              /* the write's bytes inside the range */
+};
+
+struct regs_q {
+	uint64_t t;
+	uint32_t tid;
+	uint8_t state[HS_GUEST_STATE_SIZE];
+};
+
+struct eff {
+	uint64_t t, addr, len;
+	uint32_t kind, tid;
+	bool small;                    /* data kept: len <= 64 */
+	uint8_t data[64];
+};
+
+struct io_check {                      /* write()/read() bytes at a time */
+	uint64_t t, addr, len;
+	uint8_t *bytes;
+	const char *what;
+};
+
+struct fdent {
+	bool open;
+	char path[PATH_MAX];
+	uint64_t off;
+};
+
+struct ref {
+	/* memory: open addressing, page -> rpage */
+	struct rpage **tab;
+	size_t cap, n;
+	/* mapped pages, sorted disjoint intervals */
+	struct interval *maps;
+	size_t n_maps, cap_maps;
+	/* times to stop at, sorted; next one */
+	uint64_t *stops;
+	size_t n_stops, next_stop;
+	int per_stop;                  /* memory questions per stop */
+	bool want_lw;                  /* last-write questions too (log effects) */
+	/* recent store addresses, for questions about hot memory */
+	uint64_t recent[64];
+	unsigned n_recent;
+	/* results */
+	struct mem_q *mq;
+	size_t n_mq, cap_mq;
+	struct lw_q *lq;
+	size_t n_lq, cap_lq;
+	struct regs_q *rq;
+	size_t n_rq, cap_rq;
+	struct eff *log;
+	size_t n_log, cap_log;
+	struct io_check *io;
+	size_t n_io, cap_io;
+	/* register dumps at the current t, by tid (tid < 64) */
+	uint64_t pend_t;
+	bool pend[64];
+	uint8_t pend_state[64][HS_GUEST_STATE_SIZE];
+	size_t max_rq;
+	/* syscalls */
+	struct fdent fds[64];
+	uint32_t sys_nr[64];           /* per tid: the syscall under way */
+	uint64_t sys_args[64][6];
+	char sys_path[64][PATH_MAX];
+	uint64_t cur_t;
+	uint32_t cur_kind, cur_tid;
+	struct hs_trace_decoder *dec;
+	struct hs_trace_mem_files *files;
+	struct hs_trace_mem_visitor mv;
+	uint64_t t_end;
+	/* the main stack grows below its startup mapping without events:
+	 * the lowest page written in its zone so far is mapped */
+	bool have_stack;
+	uint64_t stack_start, zone_lo, stack_low;
+	uint64_t rsp0;
+	bool have_rsp0;
+};
+
+/* Room for one more element in *arr (n used of *cap). */
+static void grow(void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void **a = arr;
+
+	if (n < *cap)
+		return;
+	*cap = *cap ? 2 * *cap : 64;
+	*a = realloc(*a, *cap * elem);
+	assert_non_null(*a);
+}
+
+#define GROW(arr, n, cap) grow(&(arr), (n), &(cap), sizeof(*(arr)))
+
+static size_t slot(const struct ref *r, uint64_t page)
+{
+	return (size_t)((page >> 12) * 0x9e3779b97f4a7c15ull >> 17) & (r->cap - 1);
+}
+
+static struct rpage *rp_find(struct ref *r, uint64_t page, bool create)
+{
+	size_t i;
+
+	if (create && (r->n + 1) * 2 > r->cap) {
+		struct rpage **old = r->tab;
+		size_t oc = r->cap;
+
+		r->cap = oc ? oc * 2 : 4096;
+		r->tab = calloc(r->cap, sizeof(*r->tab));
+		assert_non_null(r->tab);
+		for (size_t k = 0; k < oc; k++) {
+			if (!old[k])
+				continue;
+			i = slot(r, old[k]->page);
+			while (r->tab[i])
+				i = (i + 1) & (r->cap - 1);
+			r->tab[i] = old[k];
+		}
+		free(old);
+	}
+	if (!r->cap)
+		return NULL;
+	i = slot(r, page);
+	while (r->tab[i]) {
+		if (r->tab[i]->page == page)
+			return r->tab[i];
+		i = (i + 1) & (r->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	r->tab[i] = calloc(1, sizeof(struct rpage));
+	assert_non_null(r->tab[i]);
+	r->tab[i]->page = page;
+	r->n++;
+	return r->tab[i];
+}
+
+static void ref_read(struct ref *r, uint64_t addr, uint64_t len, uint8_t *out)
+{
+	for (uint64_t i = 0; i < len;) {
+		uint64_t a = addr + i, p = PAGE_DOWN(a), k = PAGE - (a - p);
+		struct rpage *pg = rp_find(r, p, false);
+
+		if (k > len - i)
+			k = len - i;
+		if (pg)
+			memcpy(out + i, pg->data + (a - p), k);
+		else
+			memset(out + i, 0, k);
+		i += k;
+	}
+}
+
+static void ref_write(struct ref *r, uint64_t addr, uint64_t len, const uint8_t *data)
+{
+	for (uint64_t i = 0; i < len;) {
+		uint64_t a = addr + i, p = PAGE_DOWN(a), k = PAGE - (a - p);
+		struct rpage *pg;
+
+		if (k > len - i)
+			k = len - i;
+		if (data) {
+			pg = rp_find(r, p, true);
+			memcpy(pg->data + (a - p), data + i, k);
+		} else if ((pg = rp_find(r, p, false))) {
+			memset(pg->data + (a - p), 0, k); /* absent pages are zero */
+		}
+		i += k;
+	}
+}
+
+/* Mapped pages: page-granular [start, end) intervals. */
+static void maps_clear(struct ref *r, uint64_t start, uint64_t end)
+{
+	struct interval *out;
+	size_t k = 0;
+
+	if (start >= end)
+		return;
+	out = malloc((r->n_maps * 2 + 2) * sizeof(*out));
+	assert_non_null(out);
+	for (size_t i = 0; i < r->n_maps; i++) {
+		struct interval v = r->maps[i];
+
+		if (v.end <= start || v.start >= end) {
+			out[k++] = v;
+			continue;
+		}
+		if (v.start < start)
+			out[k++] = (struct interval){ v.start, start };
+		if (v.end > end)
+			out[k++] = (struct interval){ end, v.end };
+	}
+	free(r->maps);
+	r->maps = out;
+	r->n_maps = k;
+	r->cap_maps = r->n_maps * 2 + 2;
+}
+
+static void maps_set(struct ref *r, uint64_t start, uint64_t end)
+{
+	size_t i = 0;
+
+	maps_clear(r, start, end);
+	GROW(r->maps, r->n_maps, r->cap_maps);
+	while (i < r->n_maps && r->maps[i].start < start)
+		i++;
+	memmove(&r->maps[i + 1], &r->maps[i], (r->n_maps - i) * sizeof(*r->maps));
+	r->maps[i] = (struct interval){ start, end };
+	r->n_maps++;
+}
+
+static bool maps_has(const struct ref *r, uint64_t page)
+{
+	for (size_t i = 0; i < r->n_maps; i++)
+		if (r->maps[i].start <= page && page < r->maps[i].end)
+			return true;
+	return false;
+}
+
+static ssize_t mapped_from(const struct ref *r, uint64_t addr, uint64_t len)
+{
+	uint64_t at = addr;
+	bool stack = r->have_stack && maps_has(r, r->stack_start);
+
+	if (stack && r->stack_low <= at && at < r->stack_start)
+		at = r->stack_start;
+	for (size_t i = 0; i < r->n_maps && at < addr + len; i++) {
+		if (r->maps[i].end <= at)
+			continue;
+		if (r->maps[i].start > at)
+			break;
+		at = r->maps[i].end;
+		if (stack && at == r->stack_low)
+			at = r->stack_start;
+	}
+	if (at == addr)
+		return -EIO;
+	return (ssize_t)((at < addr + len ? at : addr + len) - addr);
+}
+
+/* ---- writing questions down ------------------------------------------------------- */
+
+static void add_mem_q(struct ref *r, uint64_t t, uint64_t addr, uint64_t len)
+{
+	struct mem_q *q;
+
+	GROW(r->mq, r->n_mq, r->cap_mq);
+	q = &r->mq[r->n_mq++];
+	*q = (struct mem_q){ .t = t, .addr = addr, .len = len };
+	q->want = mapped_from(r, addr, len);
+	if (q->want > 0) {
+		q->bytes = malloc((size_t)q->want);
+		assert_non_null(q->bytes);
+		ref_read(r, addr, (uint64_t)q->want, q->bytes);
+	}
+}
+
+static void add_lw_q(struct ref *r, uint64_t t, uint64_t addr, uint64_t len)
+{
+	struct lw_q *q;
+
+	GROW(r->lq, r->n_lq, r->cap_lq);
+	q = &r->lq[r->n_lq++];
+	*q = (struct lw_q){ .t = t, .addr = addr, .len = len };
+	for (size_t i = r->n_log; i-- > 0;) {
+		const struct eff *e = &r->log[i];
+		uint64_t lo = e->addr > addr ? e->addr : addr;
+		uint64_t hi = e->addr + e->len < addr + len ? e->addr + e->len : addr + len;
+
+		if (e->t > t || lo >= hi)
+			continue;
+		q->found = true;
+		q->w_t = e->t;
+		q->w_addr = e->addr;
+		q->w_len = e->len;
+		q->w_kind = e->kind;
+		if (e->small) {
+			q->have_data = true;
+			memcpy(q->data, e->data + (lo - e->addr), hi - lo);
+		} else if (e->kind == HS_DB_W_ZERO) {
+			q->have_data = true;
+			memset(q->data, 0, hi - lo);
+		}
+		break;
+	}
+}
+
+/* A random range in mapped memory, often crossing a page. */
+static void random_range(struct ref *r, uint64_t *addr, uint64_t *len)
+{
+	const struct interval *v = &r->maps[rnd_below(r->n_maps)];
+	uint64_t pages = (v->end - v->start) / PAGE;
+
+	*len = 1 + rnd_below(rnd_below(4) ? 64 : 300);
+	*addr = v->start + rnd_below(pages) * PAGE;
+	*addr += rnd_below(2) ? PAGE - rnd_below(*len) - 1 : rnd_below(PAGE);
+}
+
+/* Questions at stop t: all effects with time <= t are applied. */
+static void ask(struct ref *r, uint64_t t)
+{
+	uint64_t addr, len;
+
+	if (!r->n_maps)
+		return;
+	for (int i = 0; i < r->per_stop; i++) {
+		switch (rnd_below(6)) {
+		case 0: /* just before a mapping: unmapped */
+			addr = r->maps[rnd_below(r->n_maps)].start - 1 - rnd_below(16);
+			len = 8;
+			break;
+		case 1: /* running off the end of a mapping */
+			addr = r->maps[rnd_below(r->n_maps)].end - 1 - rnd_below(16);
+			len = 32;
+			break;
+		case 2:
+		case 3: /* memory the program writes right now */
+			if (r->n_recent) {
+				addr = r->recent[rnd_below(r->n_recent)] - rnd_below(8);
+				len = 1 + rnd_below(64);
+				break;
+			}
+			/* fall through */
+		default:
+			random_range(r, &addr, &len);
+		}
+		add_mem_q(r, t, addr, len);
+		if (r->want_lw && i % 2 == 0) {
+			if (r->n_recent && rnd_below(3))
+				add_lw_q(r, t, r->recent[rnd_below(r->n_recent)], 1 + rnd_below(16));
+			else
+				add_lw_q(r, t, addr, len < 16 ? len : 16);
+		}
+	}
+}
+
+/* Everything before time `now` (an effect's or a state's t) is final. */
+static void before(struct ref *r, uint64_t now)
+{
+	if (r->pend_t < now) {
+		for (uint32_t tid = 0; tid < 64; tid++) {
+			struct regs_q *q;
+
+			if (!r->pend[tid])
+				continue;
+			r->pend[tid] = false;
+			if (r->n_rq >= r->max_rq)
+				continue;
+			GROW(r->rq, r->n_rq, r->cap_rq);
+			q = &r->rq[r->n_rq++];
+			q->t = r->pend_t;
+			q->tid = tid;
+			memcpy(q->state, r->pend_state[tid], HS_GUEST_STATE_SIZE);
+		}
+	}
+	while (r->next_stop < r->n_stops && r->stops[r->next_stop] < now)
+		ask(r, r->stops[r->next_stop++]);
+}
+
+static void log_eff(struct ref *r, uint64_t t, uint32_t kind, uint64_t addr, uint64_t len,
+		    const uint8_t *data)
+{
+	struct eff *e;
+
+	if (r->have_stack && addr + len > r->zone_lo && addr < r->stack_low) {
+		uint64_t a = addr > r->zone_lo ? addr : r->zone_lo;
+
+		r->stack_low = PAGE_DOWN(a);
+	}
+	if (!r->want_lw)
+		return;
+	GROW(r->log, r->n_log, r->cap_log);
+	e = &r->log[r->n_log++];
+	*e = (struct eff){ .t = t, .addr = addr, .len = len, .kind = kind, .tid = r->cur_tid };
+	if (data && len <= 64) {
+		e->small = true;
+		memcpy(e->data, data, len);
+	}
+}
+
+static int m_write(void *ctx, uint64_t t, uint64_t addr, uint64_t len, const uint8_t *data)
+{
+	struct ref *r = ctx;
+
+	before(r, t);
+	log_eff(r, t, r->cur_kind, addr, len, data);
+	ref_write(r, addr, len, data);
+	return 0;
+}
+
+static int m_zero(void *ctx, uint64_t t, uint64_t addr, uint64_t len)
+{
+	struct ref *r = ctx;
+
+	before(r, t);
+	log_eff(r, t, HS_DB_W_ZERO, addr, len, NULL);
+	ref_write(r, addr, len, NULL);
+	return 0;
+}
+
+static int m_copy(void *ctx, uint64_t t, uint64_t from, uint64_t to, uint64_t len)
+{
+	struct ref *r = ctx;
+	uint8_t *tmp = malloc(len);
+
+	assert_non_null(tmp);
+	before(r, t);
+	log_eff(r, t, HS_DB_W_REMAP, to, len, NULL);
+	ref_read(r, from, len, tmp);
+	ref_write(r, to, len, tmp);
+	free(tmp);
+	return 0;
+}
+
+static int v_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	before(ctx, t + 1);
+	return 0;
+}
+
+static int v_store(void *ctx, uint64_t t, uint32_t tid, uint64_t addr, uint32_t size,
+		   const uint8_t *bytes)
+{
+	struct ref *r = ctx;
+
+	r->cur_kind = HS_DB_W_STORE;
+	r->cur_tid = tid;
+	r->recent[r->n_recent < 64 ? r->n_recent++ : rnd_below(64)] = addr;
+	return hs_trace_mem_store(&r->mv, t, addr, size, bytes);
+}
+
+static void io_add(struct ref *r, uint64_t t, uint64_t addr, const uint8_t *bytes,
+		   uint64_t len, const char *what)
+{
+	struct io_check *c;
+
+	GROW(r->io, r->n_io, r->cap_io);
+	c = &r->io[r->n_io++];
+	*c = (struct io_check){ .t = t, .addr = addr, .len = len, .what = what };
+	c->bytes = malloc(len ? len : 1);
+	assert_non_null(c->bytes);
+	memcpy(c->bytes, bytes, len);
+}
+
+/* A file's bytes [off, off+len) as the test reads it now. */
+static bool file_bytes(const char *path, uint64_t off, uint64_t len, uint8_t *out)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? pread(fd, out, len, (off_t)off) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)len;
+}
+
+static void on_syscall(struct ref *r, uint64_t t, uint32_t tag, const uint8_t *p, uint32_t len)
+{
+	uint32_t tid = hs_trace_le32(p), nr = hs_trace_le32(p + 4);
+
+	if (tid >= 64)
+		return;
+	if (tag == HS_EV_SYSCALL_ENTER && len >= 56) {
+		r->sys_nr[tid] = nr;
+		for (int i = 0; i < 6; i++)
+			r->sys_args[tid][i] = hs_trace_le64(p + 8 + 8 * i);
+		r->sys_path[tid][0] = 0;
+		if (nr == 257 || nr == 2) { /* openat, open: the path, from our memory */
+			uint8_t s[PATH_MAX];
+
+			ref_read(r, r->sys_args[tid][nr == 257 ? 1 : 0], sizeof(s) - 1, s);
+			s[sizeof(s) - 1] = 0;
+			snprintf(r->sys_path[tid], PATH_MAX, "%s", (char *)s);
+		}
+		return;
+	}
+	if (tag != HS_EV_SYSCALL_EXIT || len < 24 || hs_trace_le32(p + 8))
+		return; /* failed */
+	{
+		uint64_t res = hs_trace_le64(p + 16), *a = r->sys_args[tid];
+		struct fdent *f;
+
+		switch (r->sys_nr[tid]) {
+		case 2:
+		case 257:
+			if (res < 64 && r->sys_path[tid][0] == '/') {
+				f = &r->fds[res];
+				f->open = true;
+				f->off = 0;
+				memcpy(f->path, r->sys_path[tid], strlen(r->sys_path[tid]) + 1);
+			}
+			break;
+		case 3:
+			if (a[0] < 64)
+				r->fds[a[0]].open = false;
+			break;
+		case 8: /* lseek */
+			if (a[0] < 64)
+				r->fds[a[0]].off = res;
+			break;
+		case 0:  /* read */
+		case 17: /* pread64 */
+			f = a[0] < 64 ? &r->fds[a[0]] : NULL;
+			if (f && f->open && res > 0) {
+				uint64_t off = r->sys_nr[tid] == 17 ? a[3] : f->off;
+				uint8_t *want = malloc(res), *have = malloc(res);
+
+				assert_non_null(want);
+				assert_non_null(have);
+				if (file_bytes(f->path, off, res, want)) {
+					/* the reference itself must agree with the file */
+					ref_read(r, a[1], res, have);
+					assert_memory_equal(have, want, res);
+					io_add(r, t, a[1], want, res, "read");
+				}
+				free(want);
+				free(have);
+				if (r->sys_nr[tid] == 0)
+					f->off += res;
+			}
+			break;
+		}
+	}
+}
+
+static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *p,
+		   uint32_t len)
+{
+	struct ref *r = ctx;
+	uint32_t rt;
+
+	before(r, t);
+	r->cur_tid = tid;
+	switch (tag) {
+	case HS_EV_MEM:
+		switch (hs_trace_le32(p + 8)) {
+		case HS_MEM_INITIAL:
+			r->cur_kind = HS_DB_W_MAP;
+			break;
+		case HS_MEM_SYSCALL:
+			r->cur_kind = HS_DB_W_SYSCALL;
+			break;
+		case HS_MEM_SIGNAL:
+			r->cur_kind = HS_DB_W_SIGNAL;
+			break;
+		default:
+			r->cur_kind = HS_DB_W_CORE;
+		}
+		break;
+	case HS_EV_MAP:
+		r->cur_kind = HS_DB_W_MAP;
+		maps_set(r, PAGE_DOWN(hs_trace_le64(p)), PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)));
+		break;
+	case HS_EV_UNMAP:
+		maps_clear(r, PAGE_UP(hs_trace_le64(p)), PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)));
+		break;
+	case HS_EV_REMAP: {
+		uint64_t from = hs_trace_le64(p), to = hs_trace_le64(p + 8);
+		uint64_t n = hs_trace_le64(p + 16);
+
+		maps_clear(r, to, to + n);
+		for (uint64_t k = 0; k < n; k += PAGE)
+			if (maps_has(r, from + k))
+				maps_set(r, to + k, to + k + PAGE);
+		break;
+	}
+	case HS_EV_SYSCALL_ENTER:
+	case HS_EV_SYSCALL_EXIT:
+		on_syscall(r, t, tag, p, len);
+		if (tag == HS_EV_SYSCALL_EXIT && (rt = hs_trace_le32(p)) < 64 && r->pend[rt] &&
+		    r->pend_t == t) {
+			uint64_t res = hs_trace_le64(p + 16);
+			uint64_t rax = hs_trace_le32(p + 8) ? 0 - res : res;
+
+			memcpy(r->pend_state[rt] + offsetof(VexGuestAMD64State, guest_RAX), &rax, 8);
+		}
+		break;
+	case HS_EV_REG_WRITE:
+		rt = hs_trace_le32(p);
+		if (rt < 64 && r->pend[rt] && r->pend_t == t)
+			memcpy(r->pend_state[rt] + hs_trace_le32(p + 4), p + 12, hs_trace_le32(p + 8));
+		break;
+	case HS_EV_OUTPUT: {
+		uint32_t ot = hs_trace_le32(p);
+
+		/* the bytes of write(fd, buf, n) were at buf when it ran */
+		if (ot < 64 && (r->sys_nr[ot] == 1 || r->sys_nr[ot] == 18) && len > 8) {
+			uint8_t *have = malloc(len - 8);
+
+			assert_non_null(have);
+			ref_read(r, r->sys_args[ot][1], len - 8, have);
+			assert_memory_equal(have, p + 8, len - 8);
+			io_add(r, t, r->sys_args[ot][1], p + 8, len - 8, "write");
+			free(have);
+		}
+		break;
+	}
+	}
+	return hs_trace_mem_event(&r->mv, r->files, t, tag, p, len);
+}
+
+static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason, const uint8_t *state)
+{
+	struct ref *r = ctx;
+
+	before(r, t);
+	if (tid >= 64)
+		return 0;
+	r->pend_t = t;
+	r->pend[tid] = true;
+	memcpy(r->pend_state[tid], state, HS_GUEST_STATE_SIZE);
+	return 0;
+}
+
+/* The pre-pass: the main stack (startup mapping holding rsp at t = 0) and
+ * the zone below it that no mapping ever takes, at most 16 MiB. */
+struct pre {
+	struct ref *r;
+	struct interval *maps;        /* every mapping ever made */
+	size_t n, cap;
+	struct interval startup[64];
+	size_t n_startup;
+};
+
+static int pre_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *p,
+		     uint32_t len)
+{
+	struct pre *pr = ctx;
+	struct interval v;
+
+	if (tag == HS_EV_MAP) {
+		v = (struct interval){ PAGE_DOWN(hs_trace_le64(p)),
+				       PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)) };
+		if (t == 0 && hs_trace_le32(p + 20) == HS_MAPK_STARTUP &&
+		    !(hs_trace_le32(p + 24) & HS_MAP_FILE) && pr->n_startup < 64)
+			pr->startup[pr->n_startup++] = v;
+	} else if (tag == HS_EV_REMAP) {
+		v = (struct interval){ hs_trace_le64(p + 8), hs_trace_le64(p + 8) + hs_trace_le64(p + 16) };
+	} else {
+		return 0;
+	}
+	GROW(pr->maps, pr->n, pr->cap);
+	pr->maps[pr->n++] = v;
+	return 0;
+}
+
+static int pre_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason, const uint8_t *state)
+{
+	struct pre *pr = ctx;
+
+	if (t == 0 && !pr->r->have_rsp0) {
+		memcpy(&pr->r->rsp0, state + offsetof(VexGuestAMD64State, guest_RSP), 8);
+		pr->r->have_rsp0 = true;
+	}
+	return 0;
+}
+
+static void pre_pass(struct ref *r, struct hs_trace_image *img)
+{
+	struct pre pr = { .r = r };
+	struct hs_trace_visitor v = { .ctx = &pr, .event = pre_event, .regs = pre_regs };
+	struct hs_trace_decoder *d;
+	struct hs_trace_chunk ch = { .data = NULL };
+	struct hs_trace_err err;
+
+	assert_int_equal(hs_trace_decoder_new(img->code, &v, &d), 0);
+	for (size_t i = 0; i < hs_trace_file_chunk_count(img->stream); i++) {
+		assert_int_equal(hs_trace_file_read_chunk(img->stream, i, &ch, &err), 0);
+		assert_int_equal(hs_trace_decoder_chunk(d, &ch, &err), 0);
+	}
+	hs_trace_chunk_release(&ch);
+	hs_trace_decoder_free(d);
+	for (size_t i = 0; i < pr.n_startup; i++)
+		if (r->have_rsp0 && pr.startup[i].start <= r->rsp0 && r->rsp0 < pr.startup[i].end) {
+			r->have_stack = true;
+			r->stack_start = pr.startup[i].start;
+		}
+	if (r->have_stack) {
+		r->zone_lo = r->stack_start > (16ull << 20) ? r->stack_start - (16ull << 20) : 0;
+		for (size_t i = 0; i < pr.n; i++)
+			if (pr.maps[i].start < r->stack_start && pr.maps[i].end > r->zone_lo)
+				r->zone_lo = pr.maps[i].end < r->stack_start ? pr.maps[i].end
+									     : r->stack_start;
+		r->stack_low = r->stack_start;
+	}
+	free(pr.maps);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Decodes rec's first image from t = 0 and writes every question down. */
+static void ref_run(struct ref *r, const struct rec *rc, size_t n_random_stops)
+{
+	struct hs_trace_visitor v = { .ctx = r, .insn = v_insn, .store = v_store,
+				      .event = v_event, .regs = v_regs };
+	struct hs_db_image_info info;
+	struct hs_trace_image *img;
+	struct hs_trace_chunk ch = { .data = NULL };
+	struct hs_trace_err err;
+	size_t n;
+
+	hs_db_image_info(rc->img, &info);
+	r->t_end = info.t_end;
+	r->mv = (struct hs_trace_mem_visitor){ .ctx = r, .write = m_write, .zero = m_zero,
+					       .copy = m_copy };
+	assert_int_equal(hs_trace_mem_files_new(&r->files), 0);
+	assert_int_equal(hs_trace_image_open(rc->img_dir, &img, &err), 0);
+	n = hs_trace_file_chunk_count(img->stream);
+	/* stops: random, and around chunk starts (where decoding starts) */
+	r->stops = calloc(n_random_stops + 3 * n + 2, sizeof(*r->stops));
+	assert_non_null(r->stops);
+	for (size_t i = 0; i < n_random_stops; i++)
+		r->stops[r->n_stops++] = rnd_below(info.t_end + 1);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t f = hs_trace_file_chunk_info(img->stream, i)->first_t;
+
+		r->stops[r->n_stops++] = f;
+		if (f)
+			r->stops[r->n_stops++] = f - 1;
+		if (f + 1 <= info.t_end)
+			r->stops[r->n_stops++] = f + 1;
+	}
+	r->stops[r->n_stops++] = info.t_end;
+	qsort(r->stops, r->n_stops, sizeof(*r->stops), cmp_u64);
+	pre_pass(r, img);
+	assert_int_equal(hs_trace_decoder_new(img->code, &v, &r->dec), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(hs_trace_file_read_chunk(img->stream, i, &ch, &err), 0);
+		assert_int_equal(hs_trace_decoder_chunk(r->dec, &ch, &err), 0);
+	}
+	assert_int_equal(hs_trace_decoder_stats(r->dec)->regs_mismatches, 0);
+	before(r, UINT64_MAX);
+	hs_trace_chunk_release(&ch);
+	hs_trace_decoder_free(r->dec);
+	hs_trace_image_close(img);
+	hs_trace_mem_files_free(r->files);
+}
+
+static void ref_free(struct ref *r)
+{
+	for (size_t i = 0; i < r->cap; i++)
+		free(r->tab[i]);
+	free(r->tab);
+	for (size_t i = 0; i < r->n_mq; i++)
+		free(r->mq[i].bytes);
+	for (size_t i = 0; i < r->n_io; i++)
+		free(r->io[i].bytes);
+	free(r->mq);
+	free(r->lq);
+	free(r->rq);
+	free(r->log);
+	free(r->io);
+	free(r->maps);
+	free(r->stops);
+}
+
+/* ---- checks ---------------------------------------------------------------------- */
+
+static void check_mem_q(const struct rec *rc, const struct mem_q *q)
+{
+	uint8_t *buf = malloc(q->len);
+	ssize_t n;
+
+	assert_non_null(buf);
+	n = hs_db_mem_read(rc->img, q->t, q->addr, q->len, buf);
+	if (n != q->want || (n > 0 && memcmp(buf, q->bytes, (size_t)n) != 0)) {
+		fprintf(stderr, "%s: mem at t=%" PRIu64 " 0x%" PRIx64 "+%" PRIu64 ": got %zd, want %zd"
+			" (seed %" PRIu64 ")\n", rc->name, q->t, q->addr, q->len, n, q->want, seed);
+		for (ssize_t i = 0; n > 0 && i < n; i++)
+			if (buf[i] != q->bytes[i]) {
+				fprintf(stderr, "  first difference at +%zd: 0x%02x, want 0x%02x\n", i,
+					buf[i], q->bytes[i]);
+				break;
+			}
+		fail();
+	}
+	free(buf);
+}
+
+static void check_regs_q(const struct rec *rc, const struct regs_q *q)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	int err;
+
+	assert_non_null(r);
+	err = hs_db_regs_at(rc->img, q->t, q->tid, r);
+	if (err || memcmp(r->state, q->state, HS_GUEST_STATE_SIZE) != 0) {
+		fprintf(stderr, "%s: regs of tid %" PRIu32 " at t=%" PRIu64 ": err %d\n", rc->name,
+			q->tid, q->t, err);
+		for (size_t i = 0; !err && i < HS_GUEST_STATE_SIZE; i++)
+			if (r->state[i] != q->state[i]) {
+				fprintf(stderr, "  first difference at guest state offset %zu\n", i);
+				break;
+			}
+		fail();
+	}
+	free(r);
+}
+
+static void check_io(const struct rec *rc, const struct ref *r, const char *what, size_t *n)
+{
+	for (size_t i = 0; i < r->n_io; i++) {
+		const struct io_check *c = &r->io[i];
+		uint8_t *buf;
+		ssize_t got;
+
+		if (strcmp(c->what, what) != 0)
+			continue;
+		buf = malloc(c->len);
+		assert_non_null(buf);
+		got = hs_db_mem_read(rc->img, c->t, c->addr, c->len, buf);
+		if (got != (ssize_t)c->len || memcmp(buf, c->bytes, c->len) != 0) {
+			fprintf(stderr, "%s: %s of %" PRIu64 " bytes at 0x%" PRIx64 " t=%" PRIu64
+				": memory differs (got %zd)\n", rc->name, what, c->len, c->addr, c->t, got);
+			fail();
+		}
+		free(buf);
+		(*n)++;
+	}
+}
+
+/* ---- tests: exactness -------------------------------------------------------------- */
+
+static void mem_matches_reference(struct rec *rc, size_t stops, int per_stop)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	r->per_stop = per_stop;
+	r->max_rq = 0;
+	ref_run(r, rc, stops);
+	assert_true(r->n_mq > 100);
+	for (size_t i = 0; i < r->n_mq; i++)
+		check_mem_q(rc, &r->mq[i]);
+	ref_free(r);
+	free(r);
+}
+
+static void test_query_mem_matches_naive_replay_small(void **state)
+{
+	mem_matches_reference(&r_small, 150, 8);
+}
+
+static void test_query_mem_matches_naive_replay_threads(void **state)
+{
+	mem_matches_reference(&r_threads, 60, 8);
+}
+
+static void test_query_mem_matches_naive_replay_signal(void **state)
+{
+	mem_matches_reference(&r_signal, 60, 8);
+}
+
+static void test_query_last_write_matches_naive_replay(void **state)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+	size_t found = 0;
+
+	assert_non_null(r);
+	r->per_stop = 6;
+	r->want_lw = true;
+	ref_run(r, &r_small, 80);
+	assert_true(r->n_lq > 100);
+	for (size_t i = 0; i < r->n_lq; i++) {
+		const struct lw_q *q = &r->lq[i];
+		uint8_t buf[64];
+		struct hs_db_write w;
+		int err = hs_db_last_write(r_small.img, q->addr, q->len, q->t, &w, buf);
+
+		if (!q->found) {
+			if (err != -ENOENT) {
+				fprintf(stderr, "last write of 0x%" PRIx64 "+%" PRIu64 " at t=%" PRIu64
+					": got %d (t=%" PRIu64 "), want none\n", q->addr, q->len, q->t,
+					err, w.t);
+				fail();
+			}
+			continue;
+		}
+		if (err || w.t != q->w_t || w.addr != q->w_addr || w.len != q->w_len ||
+		    w.kind != q->w_kind) {
+			fprintf(stderr, "last write of 0x%" PRIx64 "+%" PRIu64 " at t=%" PRIu64 ": got "
+				"err %d t=%" PRIu64 " 0x%" PRIx64 "+%" PRIu64 " kind %u, want t=%" PRIu64
+				" 0x%" PRIx64 "+%" PRIu64 " kind %u (seed %" PRIu64 ")\n", q->addr, q->len,
+				q->t, err, w.t, w.addr, w.len, w.kind, q->w_t, q->w_addr, q->w_len,
+				q->w_kind, seed);
+			fail();
+		}
+		if (q->have_data)
+			assert_memory_equal(w.data, q->data, w.data_len);
+		found++;
+	}
+	assert_true(found > 50);
+	ref_free(r);
+	free(r);
+}
+
+static void regs_match_dumps(struct rec *rc)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	r->max_rq = 3000;
+	ref_run(r, rc, 0);
+	assert_true(r->n_rq > 2);
+	for (size_t i = 0; i < r->n_rq; i++)
+		check_regs_q(rc, &r->rq[i]);
+	ref_free(r);
+	free(r);
+}
+
+static void test_query_regs_equal_every_dump_gzip(void **state)
+{
+	regs_match_dumps(&r_gzip);
+}
+
+static void test_query_regs_equal_every_dump_threads(void **state)
+{
+	regs_match_dumps(&r_threads);
+}
+
+static void test_query_regs_equal_every_dump_signal(void **state)
+{
+	regs_match_dumps(&r_signal);
+}
+
+static void test_query_write_and_read_buffers_gzip(void **state)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+	size_t writes = 0, reads = 0;
+
+	assert_non_null(r);
+	ref_run(r, &r_gzip, 0);
+	check_io(&r_gzip, r, "write", &writes);
+	check_io(&r_gzip, r, "read", &reads);
+	/* gzip wrote its output and read its input (and ld.so read libc) */
+	assert_true(writes >= 1);
+	assert_true(reads >= 2);
+	ref_free(r);
+	free(r);
+}
+
+/* argv and envp strings on the initial stack equal the recorded command. */
+static void test_query_argv_env_at_t0(void **state)
+{
+	struct hs_db_regs *regs = malloc(sizeof(*regs));
+	char *meta_path = path_of(r_gzip.dir, "meta.json");
+	json_object *meta = json_object_from_file(meta_path), *cmd, *env;
+	uint64_t sp, argc, p;
+	size_t n_env = 0, matched = 0;
+
+	assert_non_null(regs);
+	assert_non_null(meta);
+	assert_true(json_object_object_get_ex(meta, "command", &cmd));
+	assert_true(json_object_object_get_ex(meta, "environment", &env));
+	assert_int_equal(hs_db_regs_at(r_gzip.img, 0, 0, regs), 0);
+	sp = regs->regs.gpr[4];
+	assert_int_equal(hs_db_mem_read(r_gzip.img, 0, sp, 8, (uint8_t *)&argc), 8);
+	assert_int_equal(argc, json_object_array_length(cmd));
+	for (uint64_t i = 0; i <= argc; i++) {
+		char s[4096] = { 0 };
+
+		assert_int_equal(hs_db_mem_read(r_gzip.img, 0, sp + 8 + 8 * i, 8, (uint8_t *)&p), 8);
+		if (i == argc) {
+			assert_int_equal(p, 0);
+			break;
+		}
+		assert_true(hs_db_mem_read(r_gzip.img, 0, p, sizeof(s) - 1, (uint8_t *)s) > 0);
+		assert_string_equal(s, json_object_get_string(json_object_array_get_idx(cmd, i)));
+	}
+	/* envp: every recorded variable is there; Valgrind adds LD_PRELOAD */
+	for (uint64_t at = sp + 8 * (argc + 2);; at += 8) {
+		char s[8192] = { 0 };
+
+		assert_int_equal(hs_db_mem_read(r_gzip.img, 0, at, 8, (uint8_t *)&p), 8);
+		if (!p)
+			break;
+		assert_true(hs_db_mem_read(r_gzip.img, 0, p, sizeof(s) - 1, (uint8_t *)s) > 0);
+		n_env++;
+		for (size_t k = 0; k < json_object_array_length(env); k++)
+			if (!strcmp(s, json_object_get_string(json_object_array_get_idx(env, k)))) {
+				matched++;
+				break;
+			}
+	}
+	assert_true(matched >= json_object_array_length(env) - 1);
+	assert_true(n_env >= matched);
+	json_object_put(meta);
+	free(meta_path);
+	free(regs);
+}
+
+/* ---- tests: the other questions ------------------------------------------------------- */
+
+static int count_ev(void *ctx, const struct hs_db_event *ev)
+{
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static int find_output(void *ctx, const struct hs_db_event *ev)
+{
+	char line[1024];
+
+	assert_int_equal(ev->tag, HS_EV_OUTPUT);
+	hs_db_event_format(ctx, ev, line, sizeof(line));
+	assert_non_null(strstr(line, "fd=1"));
+	return 7; /* stops the walk, and comes back */
+}
+
+static int check_syscall_text(void *ctx, const struct hs_db_event *ev)
+{
+	char line[1024];
+	int n = hs_db_event_format(ctx, ev, line, sizeof(line));
+
+	assert_true(n > 0);
+	if (strstr(line, "openat(") && strstr(line, "libc.so.6"))
+		return 1;
+	return 0;
+}
+
+static void test_query_events_by_kind_and_time(void **state)
+{
+	const struct hs_db_image *img = r_gzip.img;
+	struct hs_db_image_info info;
+	size_t all = 0, sys = 0, none = 0;
+
+	hs_db_image_info(img, &info);
+	assert_int_equal(hs_db_events(img, 0, UINT64_MAX, 0, count_ev, &all), 0);
+	assert_int_equal(all, info.events);
+	assert_int_equal(hs_db_events(img, 0, UINT64_MAX,
+				      HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER), count_ev, &sys), 0);
+	assert_true(sys > 10 && sys < all);
+	assert_int_equal(hs_db_events(img, 5, 4, 0, count_ev, &none), 0);
+	assert_int_equal(none, 0);
+	assert_int_equal(hs_db_events(img, 0, UINT64_MAX, HS_DB_KIND_BIT(HS_EV_OUTPUT),
+				      find_output, (void *)img), 7);
+	/* ld.so opens libc by path: the string comes from memory at that t */
+	assert_int_equal(hs_db_events(img, 0, UINT64_MAX, HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER),
+				      check_syscall_text, (void *)img), 1);
+}
+
+static int check_call(void *ctx, const struct hs_db_call *c)
+{
+	uint64_t *prev = ctx;
+
+	assert_true(c->t_call >= *prev);
+	assert_true(c->t_ret == HS_DB_NO_RETURN || c->t_ret > c->t_call);
+	*prev = c->t_call;
+	return 0;
+}
+
+static void test_query_calls_in_time_order(void **state)
+{
+	uint64_t prev = 0;
+
+	assert_int_equal(hs_db_calls(r_small.img, 0, UINT64_MAX, check_call, &prev), 0);
+	assert_true(prev > 0);
+}
+
+static void test_query_thread_at_matches_regs(void **state)
+{
+	struct hs_db_image_info info;
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	uint32_t tid;
+	bool other = false;
+
+	assert_non_null(r);
+	hs_db_image_info(r_threads.img, &info);
+	for (int i = 0; i < 40; i++) {
+		uint64_t t = rnd_below(info.t_end);
+
+		assert_int_equal(hs_db_thread_at(r_threads.img, t, &tid), 0);
+		assert_int_equal(hs_db_regs_at(r_threads.img, t, 0, r), 0);
+		assert_int_equal(r->tid, tid);
+		other |= tid != 1;
+	}
+	assert_true(other);
+	assert_int_equal(hs_db_thread_at(r_threads.img, info.t_end + 1, &tid), -ERANGE);
+	assert_int_equal(hs_db_regs_at(r_threads.img, info.t_end + 1, 0, r), -ERANGE);
+	free(r);
+}
+
+static void test_query_insn_is_the_next_instruction(void **state)
+{
+	struct hs_db_image_info info;
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_db_insn in;
+
+	assert_non_null(r);
+	hs_db_image_info(r_small.img, &info);
+	for (int i = 0; i < 20; i++) {
+		uint64_t t = rnd_below(info.t_end);
+		uint8_t mem[16];
+
+		assert_int_equal(hs_db_insn_at(r_small.img, t, &in), 0);
+		assert_int_equal(hs_db_regs_at(r_small.img, t, 0, r), 0);
+		assert_int_equal(in.addr, r->regs.rip);
+		assert_true(in.len >= 1 && in.len <= 15);
+		assert_true(strlen(in.text) > 0);
+		/* the bytes are those in memory there at t */
+		assert_int_equal(hs_db_mem_read(r_small.img, t, in.addr, in.len, mem), in.len);
+		assert_memory_equal(mem, in.bytes, in.len);
+	}
+	assert_int_equal(hs_db_insn_at(r_small.img, info.t_end, &in), -ENOENT);
+	free(r);
+}
+
+static void test_query_maps_cover_rip_and_rsp(void **state)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_db_map *m;
+	size_t n;
+	bool rip = false, rsp = false;
+
+	assert_non_null(r);
+	assert_int_equal(hs_db_regs_at(r_small.img, 100000, 0, r), 0);
+	assert_int_equal(hs_db_maps_at(r_small.img, 100000, &m, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(m[i].start < m[i].end);
+		assert_true(i == 0 || m[i - 1].end <= m[i].start);
+		if (m[i].start <= r->regs.rip && r->regs.rip < m[i].end) {
+			rip = true;
+			assert_true(m[i].prot & 4);
+			assert_true(m[i].path[0] == '/');
+		}
+		if (m[i].start <= r->regs.gpr[4] && r->regs.gpr[4] < m[i].end)
+			rsp = true;
+	}
+	assert_true(rip && rsp);
+	free(m);
+	free(r);
+}
+
+struct hist {
+	uint64_t last_t;
+	size_t n;
+};
+
+static int hist_cb(void *ctx, const struct hs_db_write *w)
+{
+	struct hist *h = ctx;
+
+	assert_true(w->t >= h->last_t);
+	h->last_t = w->t;
+	h->n++;
+	return 0;
+}
+
+/* The write history's last entry before t is the last write before t. */
+static void test_query_write_history_ends_at_last_write(void **state)
+{
+	struct hs_db_image_info info;
+
+	hs_db_image_info(r_small.img, &info);
+	for (int i = 0; i < 10; i++) {
+		uint64_t t = info.t_end / 2 + rnd_below(info.t_end / 2);
+		struct hs_db_regs *r = malloc(sizeof(*r));
+		struct hs_db_write w;
+		struct hist h = { 0 };
+		uint8_t buf[8];
+		uint64_t addr;
+
+		assert_non_null(r);
+		assert_int_equal(hs_db_regs_at(r_small.img, t, 0, r), 0);
+		addr = r->regs.gpr[4]; /* rsp: written often */
+		free(r);
+		assert_int_equal(hs_db_last_write(r_small.img, addr, 8, t, &w, buf), 0);
+		assert_int_equal(hs_db_writes(r_small.img, addr, 8, 0, t, hist_cb, &h), 0);
+		assert_true(h.n >= 1);
+		assert_int_equal(h.last_t, w.t);
+	}
+}
+
+/* ---- concurrency and the cache ------------------------------------------------------------- */
+
+struct worker {
+	const struct rec *rc;
+	const struct ref *r;
+	size_t from, step;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	for (size_t i = w->from; i < w->r->n_mq; i += w->step)
+		check_mem_q(w->rc, &w->r->mq[i]);
+	return NULL;
+}
+
+static void test_query_concurrent_readers_agree(void **state)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+	struct rec rc = r_threads;
+	struct hs_db_options opt = { .cache_bytes = 3u << 20 };
+	struct worker w[4];
+	pthread_t th[4];
+	struct hs_db_cache_stats st;
+
+	assert_non_null(r);
+	r->per_stop = 8;
+	ref_run(r, &r_threads, 60);
+	/* a small cache: entries come and go under the readers */
+	assert_int_equal(hs_db_open(rc.dir, &opt, &rc.db), 0);
+	rc.img = hs_db_image_at(rc.db, 0);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ &rc, r, (size_t)i, 4 };
+		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	hs_db_cache_stats(rc.db, &st);
+	assert_true(st.used <= st.cap);
+	assert_true(st.evictions > 0);
+	hs_db_close(rc.db);
+	ref_free(r);
+	free(r);
+}
+
+/* ---- damage ------------------------------------------------------------------------ */
+
+/* Runs fn with stderr going to a file; returns what was written there. */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	char *path = path_of(scratch, "stderr.txt");
+	int saved = dup(2), fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char *text = calloc(1, 65536);
+
+	assert_true(saved >= 0 && fd >= 0);
+	assert_non_null(text);
+	fflush(stderr);
+	dup2(fd, 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_true(pread(fd, text, 65535, 0) >= 0);
+	close(fd);
+	free(path);
+	return text;
+}
+
+static void flip_byte(const char *path, off_t off)
+{
+	int fd = open(path, O_RDWR);
+	uint8_t b;
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &b, 1, off), 1);
+	b ^= 0x5a;
+	assert_int_equal(pwrite(fd, &b, 1, off), 1);
+	close(fd);
+}
+
+struct damage {
+	struct rec rc;
+	const struct ref *r;
+	size_t bad, good;
+	bool regs;
+};
+
+static void damaged_reads(void *arg)
+{
+	struct damage *d = arg;
+
+	for (size_t i = 0; i < d->r->n_mq; i++) {
+		const struct mem_q *q = &d->r->mq[i];
+		uint8_t *buf = malloc(q->len);
+		ssize_t n;
+
+		assert_non_null(buf);
+		n = hs_db_mem_read(d->rc.img, q->t, q->addr, q->len, buf);
+		if (n == -EBADMSG) {
+			d->bad++;
+		} else {
+			/* never wrong bytes */
+			assert_int_equal(n, q->want);
+			if (n > 0)
+				assert_memory_equal(buf, q->bytes, (size_t)n);
+			d->good++;
+		}
+		free(buf);
+	}
+	if (d->regs) {
+		struct hs_db_regs *r = malloc(sizeof(*r));
+		struct hs_db_image_info info;
+
+		assert_non_null(r);
+		hs_db_image_info(d->rc.img, &info);
+		for (uint64_t t = 0; t < info.t_end; t += info.t_end / 50 + 1)
+			if (hs_db_regs_at(d->rc.img, t, 0, r) == -EBADMSG)
+				d->bad++;
+		free(r);
+	}
+}
+
+/* Copies the small recording, damages one file, and reads everything. */
+static void damaged_copy(const char *file, off_t off, bool regs, const char *want_log)
+{
+	struct ref *r = calloc(1, sizeof(*r));
+	struct damage d = { .r = r, .regs = regs };
+	char copy[PATH_MAX], target[PATH_MAX];
+	char *log;
+	const char *image = strrchr(r_small.img_dir, '/') + 1;
+
+	assert_non_null(r);
+	r->per_stop = 8;
+	ref_run(r, &r_small, 40);
+	snprintf(copy, sizeof(copy), "%s/damaged-%s", scratch, file);
+	assert_int_equal(sh("rm -rf %s && cp -r %s %s", copy, r_small.dir, copy), 0);
+	if (!strcmp(file, "stream.hst"))
+		snprintf(target, sizeof(target), "%s/procs/%s/%s", copy, image, file);
+	else
+		snprintf(target, sizeof(target), "%s/db/%s/%s", copy, image, file);
+	flip_byte(target, off);
+	assert_int_equal(hs_db_open(copy, NULL, &d.rc.db), 0);
+	d.rc.img = hs_db_image_at(d.rc.db, 0);
+	d.rc.name = file;
+	log = capture_stderr(damaged_reads, &d);
+	assert_true(d.bad > 0);
+	if (!strstr(log, want_log) || !strstr(log, "hindsight:")) {
+		fprintf(stderr, "no log line naming %s in:\n%s\n", want_log, log);
+		fail();
+	}
+	free(log);
+	hs_db_close(d.rc.db);
+	ref_free(r);
+	free(r);
+}
+
+static void test_query_corrupt_pages_block_fails_cleanly(void **state)
+{
+	/* inside block 0's compressed bytes (64-byte file header, 32-byte
+	 * block header) */
+	damaged_copy("pages.hdb", 64 + 32 + 40, false, "pages.hdb: block 0");
+}
+
+static void test_query_corrupt_pageidx_block_fails_cleanly(void **state)
+{
+	damaged_copy("pageidx.hdb", 64 + 32 + 20, false, "pageidx.hdb: block 0");
+}
+
+static void test_query_corrupt_events_block_fails_cleanly(void **state)
+{
+	damaged_copy("events.hdb", 64 + 32 + 20, false, "events.hdb: block 0");
+}
+
+static void test_query_corrupt_stream_chunk_fails_cleanly(void **state)
+{
+	/* the first chunk's payload (64-byte file header, 48-byte chunk
+	 * header) */
+	damaged_copy("stream.hst", 64 + 48 + 100, true, "chunk 0");
+}
+
+static void test_query_missing_db_says_build(void **state)
+{
+	struct hs_db *db = (void *)1;
+	char *dir = path_of(scratch, "nodb");
+	struct open_arg_nodb { int saved, fd; } io;
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	io.saved = dup(2);
+	io.fd = open("/dev/null", O_WRONLY);
+	dup2(io.fd, 2);
+	assert_int_equal(hs_db_open(dir, NULL, &db), -ENOENT);
+	dup2(io.saved, 2);
+	close(io.fd);
+	close(io.saved);
+	assert_null(db);
+	free(dir);
+}
+
+struct open_arg {
+	const char *dir;
+	int ret;
+};
+
+static void open_db(void *arg)
+{
+	struct open_arg *o = arg;
+	struct hs_db *db = NULL;
+
+	o->ret = hs_db_open(o->dir, NULL, &db);
+	hs_db_close(db);
+}
+
+static void test_query_other_format_version_says_rebuild(void **state)
+{
+	char copy[PATH_MAX];
+	struct open_arg o = { copy, 0 };
+	char *log;
+
+	snprintf(copy, sizeof(copy), "%s/version", scratch);
+	assert_int_equal(sh("rm -rf %s && cp -r %s %s && sed -i 's/\"version\":[ ]*1/\"version\":99/' "
+			    "%s/db/manifest.json", copy, r_small.dir, copy, copy), 0);
+	log = capture_stderr(open_db, &o);
+	assert_int_equal(o.ret, -EPROTO);
+	assert_non_null(strstr(log, "rebuild"));
+	free(log);
+	/* no database at all */
+	assert_int_equal(sh("rm -rf %s/db", copy), 0);
+	log = capture_stderr(open_db, &o);
+	assert_int_equal(o.ret, -ENOENT);
+	assert_non_null(strstr(log, "hindsight build"));
+	free(log);
+}
+
+/* ---- pure functions ------------------------------------------------------------------ */
+
+static void test_query_syscall_names_from_kernel_headers(void **state)
+{
+	assert_string_equal(hs_db_syscall_name(0), "read");
+	assert_string_equal(hs_db_syscall_name(1), "write");
+	assert_string_equal(hs_db_syscall_name(59), "execve");
+	assert_string_equal(hs_db_syscall_name(231), "exit_group");
+	assert_string_equal(hs_db_syscall_name(257), "openat");
+	assert_null(hs_db_syscall_name(100000));
+}
+
+static void test_query_escape_is_c_style_and_capped(void **state)
+{
+	char buf[64];
+
+	hs_db_escape((const uint8_t *)"a\"b\\c\n\t\x01\xff", 9, buf, sizeof(buf));
+	assert_string_equal(buf, "a\\\"b\\\\c\\n\\t\\x01\\xff");
+	/* never splits an escape */
+	assert_int_equal(hs_db_escape((const uint8_t *)"ab\n", 3, buf, 4), 2);
+	assert_string_equal(buf, "ab");
+}
+
+static void test_query_kind_names_round_trip(void **state)
+{
+	for (uint32_t tag = 1; tag <= HS_EV_PROCESS; tag++) {
+		const char *n = hs_db_event_kind_name(tag);
+
+		if (tag == HS_EV_REGS) {
+			assert_null(n);
+			continue;
+		}
+		assert_non_null(n);
+		assert_int_equal(hs_db_event_kind(n), tag);
+	}
+	assert_int_equal(hs_db_event_kind("nonsense"), 0);
+}
+
+static void test_query_register_names(void **state)
+{
+	struct hs_db_regs r = { 0 };
+	uint8_t v[32];
+	uint32_t size;
+
+	r.regs.gpr[0] = 0x1122334455667788ull; /* rax */
+	r.regs.gpr[4] = 0x7ffd0000;            /* rsp */
+	r.regs.ymm[3][0] = 0xab;
+	for (size_t i = 0; hs_db_reg_name(i); i++)
+		assert_int_equal(hs_db_reg_value(&r, hs_db_reg_name(i), v, &size), 0);
+	assert_int_equal(hs_db_reg_value(&r, "RAX", v, &size), 0);
+	assert_int_equal(size, 8);
+	assert_int_equal(v[0], 0x88);
+	assert_int_equal(hs_db_reg_value(&r, "rsp", v, &size), 0);
+	assert_int_equal(v[2], 0xfd);
+	assert_int_equal(hs_db_reg_value(&r, "xmm3", v, &size), 0);
+	assert_int_equal(size, 16);
+	assert_int_equal(v[0], 0xab);
+	assert_int_equal(hs_db_reg_value(&r, "ymm16", v, &size), -ENOENT);
+	assert_int_equal(hs_db_reg_value(&r, "xmm03", v, &size), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_query_syscall_names_from_kernel_headers),
+		cmocka_unit_test(test_query_escape_is_c_style_and_capped),
+		cmocka_unit_test(test_query_kind_names_round_trip),
+		cmocka_unit_test(test_query_register_names),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_small),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_threads),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_signal),
+		cmocka_unit_test(test_query_last_write_matches_naive_replay),
+		cmocka_unit_test(test_query_regs_equal_every_dump_gzip),
+		cmocka_unit_test(test_query_regs_equal_every_dump_threads),
+		cmocka_unit_test(test_query_regs_equal_every_dump_signal),
+		cmocka_unit_test(test_query_write_and_read_buffers_gzip),
+		cmocka_unit_test(test_query_argv_env_at_t0),
+		cmocka_unit_test(test_query_events_by_kind_and_time),
+		cmocka_unit_test(test_query_calls_in_time_order),
+		cmocka_unit_test(test_query_thread_at_matches_regs),
+		cmocka_unit_test(test_query_insn_is_the_next_instruction),
+		cmocka_unit_test(test_query_maps_cover_rip_and_rsp),
+		cmocka_unit_test(test_query_write_history_ends_at_last_write),
+		cmocka_unit_test(test_query_concurrent_readers_agree),
+		cmocka_unit_test(test_query_corrupt_pages_block_fails_cleanly),
+		cmocka_unit_test(test_query_corrupt_pageidx_block_fails_cleanly),
+		cmocka_unit_test(test_query_corrupt_events_block_fails_cleanly),
+		cmocka_unit_test(test_query_corrupt_stream_chunk_fails_cleanly),
+		cmocka_unit_test(test_query_missing_db_says_build),
+		cmocka_unit_test(test_query_other_format_version_says_rebuild),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
