@@ -43,6 +43,23 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigne
 	return 0;
 }
 
+/* Is the option word a (nl bytes, before any '=') the option name? */
+static bool is_opt(const char *a, size_t nl, const char *name)
+{
+	return nl == strlen(name) && strncmp(a, name, nl) == 0;
+}
+
+/* The value of option a: after its '=' (val), or the next argument. */
+static const char *opt_value(int argc, char **argv, int *i, const char *val,
+			     const char *a, size_t nl)
+{
+	if (!val && *i + 1 < argc)
+		val = argv[++*i];
+	if (!val)
+		fprintf(stderr, "hindsight build: %.*s needs a value\n", (int)nl, a);
+	return val;
+}
+
 /* The builder needs no network: take it away when the kernel allows. */
 static void confine(void)
 {
@@ -86,44 +103,38 @@ int cli_build_main(int argc, char **argv)
 			nl = eq ? (size_t)(eq - a) : strlen(a);
 			val = eq ? eq + 1 : NULL;
 		}
-#define OPT(name) (nl == strlen(name) && !strncmp(a, name, nl))
-#define NEED_VAL()                                                                  \
-	do {                                                                         \
-		if (!val && i + 1 < argc)                                            \
-			val = argv[++i];                                             \
-		if (!val) {                                                          \
-			fprintf(stderr, "hindsight build: %.*s needs a value\n", (int)nl, a); \
-			return 2;                                                    \
-		}                                                                    \
-	} while (0)
-		if (OPT("--shards")) {
-			NEED_VAL();
+		if (is_opt(a, nl, "--shards")) {
+			if (!(val = opt_value(argc, argv, &i, val, a, nl)))
+				return 2;
 			if (parse_uint(val, 1, 4096, &v)) {
 				fprintf(stderr, "hindsight build: --shards %s: expected a number 1..4096\n", val);
 				return 2;
 			}
 			o.shards = (unsigned)v;
 			shards_given = true;
-		} else if (OPT("--compression-level")) {
-			NEED_VAL();
+		} else if (is_opt(a, nl, "--compression-level")) {
+			if (!(val = opt_value(argc, argv, &i, val, a, nl)))
+				return 2;
 			if (parse_uint(val, 1, 22, &v)) {
 				fprintf(stderr, "hindsight build: --compression-level %s: expected a "
 					"zstd level 1..22\n", val);
 				return 2;
 			}
 			o.level = (int)v;
-		} else if (OPT("--threads")) {
-			NEED_VAL();
+		} else if (is_opt(a, nl, "--threads")) {
+			if (!(val = opt_value(argc, argv, &i, val, a, nl)))
+				return 2;
 			if (parse_uint(val, 1, 4096, &v)) {
 				fprintf(stderr, "hindsight build: --threads %s: expected a number 1..4096\n", val);
 				return 2;
 			}
 			o.threads = (unsigned)v;
-		} else if (OPT("--shard")) {
+		} else if (is_opt(a, nl, "--shard")) {
 			unsigned si, sn;
 			char tail;
 
-			NEED_VAL();
+			if (!(val = opt_value(argc, argv, &i, val, a, nl)))
+				return 2;
 			if (sscanf(val, "%u/%u%c", &si, &sn, &tail) != 2 || sn == 0 || sn > 4096 ||
 			    si >= sn || strchr(val, '-')) {
 				fprintf(stderr, "hindsight build: --shard %s: expected I/N with 0 <= I < N "
@@ -138,7 +149,7 @@ int cli_build_main(int argc, char **argv)
 			o.shard_index = (int)si;
 			o.shards = sn;
 			shards_given = true;
-		} else if (OPT("--merge") && !val) {
+		} else if (is_opt(a, nl, "--merge") && !val) {
 			o.merge = true;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "hindsight build: unknown option '%s'\n", a);
@@ -150,8 +161,6 @@ int cli_build_main(int argc, char **argv)
 			fprintf(stderr, "hindsight build: one TRACE_DIR only ('%s' and '%s')\n", trace, a);
 			return 2;
 		}
-#undef OPT
-#undef NEED_VAL
 	}
 	if (!trace) {
 		build_usage(stderr);

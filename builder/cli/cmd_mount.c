@@ -1,50 +1,80 @@
-/* cmd_mount.c - `hindsight mount [-f] [-o OPTS] [--cache-mb N] TRACE_DIR MOUNTPOINT` */
+/* cmd_mount.c - `hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N] TRACE_DIR MOUNTPOINT` */
 #include "cli.h"
 #include "hindsight/fusefs.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N] TRACE_DIR MOUNTPOINT\n"
+		"  -f               stay in the foreground (Ctrl-C unmounts)\n"
+		"  -o OPTS          more FUSE mount options (allow_other, ...)\n"
+		"  --cache-mb N     cap of the query cache in MiB (default 256)\n"
+		"  --max-inodes N   cap of remembered writes/ inodes (default 65536)\n"
+		"  unmount with: fusermount3 -u MOUNTPOINT\n");
+	return 2;
+}
+
+/* A number in [lo, hi], or -1. */
+static long long number(const char *s, long long lo, long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || !*s || *end || v < lo || v > hi)
+		return -1;
+	return v;
+}
 
 int cli_mount_main(int argc, char **argv)
 {
 	struct hs_fuse_options opt = { 0 };
 	const char *trace = NULL, *mnt = NULL;
 	struct stat st;
+	long long v;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-f") == 0) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-f") == 0) {
 			opt.foreground = true;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
 			opt.fuse_opts = argv[++i];
-		} else if (strcmp(argv[i], "--cache-mb") == 0 && i + 1 < argc) {
-			char *end;
-			long mb = strtol(argv[++i], &end, 10);
-			if (*end || mb < 1 || mb > (1 << 20)) {
+		} else if (strcmp(a, "--cache-mb") == 0 && i + 1 < argc) {
+			if ((v = number(argv[++i], 1, 1 << 20)) < 0) {
 				fprintf(stderr, "hindsight mount: --cache-mb needs 1..1048576\n");
 				return 2;
 			}
-			opt.cache_bytes = (size_t)mb << 20;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "hindsight mount: unknown option '%s'\n", argv[i]);
-			trace = NULL;
-			mnt = NULL;
-			break;
+			opt.cache_bytes = (size_t)v << 20;
+		} else if (strcmp(a, "--max-inodes") == 0 && i + 1 < argc) {
+			if ((v = number(argv[++i], 16, 1ll << 32)) < 0) {
+				fprintf(stderr, "hindsight mount: --max-inodes needs 16..4294967296\n");
+				return 2;
+			}
+			opt.max_inodes = (size_t)v;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage();
+			return 0;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "hindsight mount: unknown option '%s'\n", a);
+			return usage();
 		} else if (!trace) {
-			trace = argv[i];
+			trace = a;
 		} else if (!mnt) {
-			mnt = argv[i];
+			mnt = a;
 		} else {
-			mnt = NULL;
-			break;
+			return usage();
 		}
 	}
-	if (!trace || !mnt) {
-		fprintf(stderr, "usage: hindsight mount [-f] [-o OPTS] [--cache-mb N] TRACE_DIR MOUNTPOINT\n"
-				"  unmount with: fusermount3 -u MOUNTPOINT (or Ctrl-C with -f)\n");
-		return 2;
-	}
+	if (!trace || !mnt)
+		return usage();
 	if (stat(mnt, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "hindsight mount: %s is not a folder\n", mnt);
 		return 2;

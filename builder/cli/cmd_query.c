@@ -53,6 +53,7 @@ struct query_opts {
 	const char *what;
 	char **args;
 	int n_args;
+	char *pos[64];          /* positional arguments */
 };
 
 static const char *const kind_words[] = {
@@ -145,7 +146,7 @@ static bool is_opt(const char *a, const char *name)
 
 static int parse_args(int argc, char **argv, struct query_opts *o)
 {
-	static char *pos[64];
+	char **pos = o->pos;
 	int n_pos = 0;
 
 	*o = (struct query_opts){ 0 };
@@ -181,7 +182,7 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			fprintf(stderr, "hindsight query: unknown option %s\n", a);
 			usage(stderr);
 			return -EINVAL;
-		} else if (n_pos < (int)(sizeof(pos) / sizeof(pos[0]))) {
+		} else if (n_pos < (int)(sizeof(o->pos) / sizeof(o->pos[0]))) {
 			pos[n_pos++] = argv[i];
 		}
 		continue;
@@ -195,7 +196,7 @@ missing:
 	}
 	o->dir = pos[0];
 	o->what = pos[1];
-	o->args = pos + 2;
+	o->args = o->pos + 2;
 	o->n_args = n_pos - 2;
 	return 0;
 }
@@ -245,6 +246,7 @@ static int print_write(void *ctx, const struct hs_db_write *w)
 
 struct ev_ctx {
 	const struct hs_db_image *img;
+	int err;                /* the first string that could not be read */
 	char line[4096];
 };
 
@@ -252,8 +254,10 @@ static int print_event(void *vctx, const struct hs_db_event *ev)
 {
 	struct ev_ctx *c = vctx;
 	const char *kind = hs_db_event_kind_name(ev->tag);
+	int n = hs_db_event_format(c->img, ev, c->line, sizeof(c->line));
 
-	hs_db_event_format(c->img, ev, c->line, sizeof(c->line));
+	if (n < 0 && !c->err)
+		c->err = n;
 	printf("%" PRIu64 " %" PRIu32 " %s %s\n", ev->t, ev->tid, kind ? kind : "?", c->line);
 	return ferror(stdout) ? -EIO : 0;
 }
@@ -461,7 +465,10 @@ static int cmd_range(const struct query_opts *o, const struct hs_db_image *img, 
 		if (!c)
 			return -ENOMEM;
 		c->img = img;
+		c->err = 0;
 		err = hs_db_events(img, t0, t1, o->kinds, print_event, c);
+		if (!err)
+			err = c->err; /* listed, but some strings are missing */
 		free(c);
 		return err;
 	}
@@ -587,7 +594,7 @@ static double bench_one(struct hs_db *db, const struct hs_db_image *img, int kin
 static int cmd_bench(const struct query_opts *o, struct hs_db *db, const struct hs_db_image *img)
 {
 	struct hs_db_image_info info;
-	struct lat cold[B_N] = { 0 }, warm[B_N] = { 0 };
+	struct lat cold[B_N] = { 0 }, warm[B_N] = { 0 }, step[B_N] = { 0 };
 	uint64_t n = 200, seed = 1, seed0, fails[B_N] = { 0 };
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_db_cache_stats st;
@@ -604,7 +611,8 @@ static int cmd_bench(const struct query_opts *o, struct hs_db *db, const struct 
 	for (int k = 0; k < B_N; k++) {
 		cold[k].v = calloc(n + 1, sizeof(double));
 		warm[k].v = calloc(n + 1, sizeof(double));
-		if (!cold[k].v || !warm[k].v) {
+		step[k].v = calloc(n + 1, sizeof(double));
+		if (!cold[k].v || !warm[k].v || !step[k].v) {
 			err = -ENOMEM;
 			goto out;
 		}
@@ -622,7 +630,7 @@ static int cmd_bench(const struct query_opts *o, struct hs_db *db, const struct 
 	if (err)
 		goto out;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t t = bench_rnd(&seed) % (info.t_end + 1), any = 0, rsp;
+		uint64_t t = bench_rnd(&seed) % info.t_end, any = 0, rsp;
 		struct hs_db_map *maps;
 		size_t n_maps;
 		uint64_t total = 0;
@@ -649,26 +657,29 @@ static int cmd_bench(const struct query_opts *o, struct hs_db *db, const struct 
 			bool ok;
 
 			cold[k].v[cold[k].n++] = bench_one(db, img, k, t, addr, true, &ok);
-			warm[k].v[warm[k].n++] = bench_one(db, img, k, t, addr, false, &ok);
 			fails[k] += !ok;
+			warm[k].v[warm[k].n++] = bench_one(db, img, k, t, addr, false, &ok);
+			step[k].v[step[k].n++] = bench_one(db, img, k, t + 1, addr, false, &ok);
 		}
 	}
 	hs_db_cache_stats(db, &st);
 	printf("bench: image %s, t-end %" PRIu64 ", chunks %" PRIu64 ", %" PRIu64
 	        " random t, seed %" PRIu64 "\n", info.name, info.t_end, info.chunks, n, seed0);
 	printf("first question after open: %.2f ms\n", first);
-	printf("%-18s %9s %9s %9s %9s %6s   (ms; cold: cache dropped first)\n", "question",
-	       "cold-p50", "cold-p99", "warm-p50", "warm-p99", "none");
+	printf("ms: cold = cache emptied first; warm = the same question again; next = at t+1\n");
+	printf("%-18s %8s %8s %8s %8s %8s %8s %5s\n", "question", "cold-p50", "cold-p99",
+	       "warm-p50", "warm-p99", "next-p50", "next-p99", "none");
 	for (int k = 0; k < B_N; k++)
-		printf("%-18s %9.3f %9.3f %9.3f %9.3f %6" PRIu64 "\n", bench_names[k],
+		printf("%-18s %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %5" PRIu64 "\n", bench_names[k],
 		       pct(&cold[k], 0.5), pct(&cold[k], 0.99), pct(&warm[k], 0.5),
-		       pct(&warm[k], 0.99), fails[k]);
+		       pct(&warm[k], 0.99), pct(&step[k], 0.5), pct(&step[k], 0.99), fails[k]);
 	printf("cache: %zu of %zu bytes, %" PRIu64 " hits, %" PRIu64 " misses\n", st.used, st.cap,
 	       st.hits, st.misses);
 out:
 	for (int k = 0; k < B_N; k++) {
 		free(cold[k].v);
 		free(warm[k].v);
+		free(step[k].v);
 	}
 	free(r);
 	return err;

@@ -31,6 +31,7 @@ struct record_opts {
 	const char *out_dir;
 	int force;
 	int level;
+	int chunk_kb;     /* 0: the recorder's default */
 	char **prog_argv; /* PROG ARGS..., NULL-terminated (borrowed argv) */
 };
 
@@ -44,11 +45,13 @@ static void forward_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hindsight record [-o TRACE_DIR] [--force] [--level N] [--] PROG [ARGS...]\n"
+	fprintf(f, "usage: hindsight record [-o TRACE_DIR] [--force] [--level N] [--chunk-kb N] [--] PROG [ARGS...]\n"
 		   "  -o TRACE_DIR  where to write the recording (default: a new folder under\n"
 		   "                ~/.local/share/hindsight, with a 'latest' link)\n"
 		   "  --force       replace TRACE_DIR if it is an existing recording\n"
-		   "  --level N     zstd level used while recording, 1..19 (default 1)\n");
+		   "  --level N     zstd level used while recording, 1..19 (default 1)\n"
+		   "  --chunk-kb N  raw KiB between sync points, 16..16384 (default 256):\n"
+		   "                smaller answers queries faster, larger records smaller\n");
 }
 
 static int parse(int argc, char **argv, struct record_opts *o)
@@ -74,6 +77,14 @@ static int parse(int argc, char **argv, struct record_opts *o)
 				return -EINVAL;
 			}
 			o->level = (int)v;
+		} else if (strcmp(a, "--chunk-kb") == 0 && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 16 || v > 16384) {
+				fprintf(stderr, "hindsight record: --chunk-kb must be 16..16384\n");
+				return -EINVAL;
+			}
+			o->chunk_kb = (int)v;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			exit(0);
@@ -337,6 +348,7 @@ static json_object *initial_meta(const struct record_opts *o, const char *prog)
 static int run_recorder(const struct record_opts *o, const char *trace, const char *prog, int *wstatus)
 {
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
+	char chunk_opt[32];
 	char **args;
 	int argc = 0, i, n = 0;
 	struct sigaction sa, old_int, old_quit, old_term, old_hup;
@@ -350,7 +362,7 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	}
 	while (o->prog_argv[argc])
 		argc++;
-	args = calloc(argc + 10, sizeof *args);
+	args = calloc(argc + 12, sizeof *args);
 	if (!args)
 		return -ENOMEM;
 	snprintf(out_opt, sizeof out_opt, "--hs-out=%s/procs", trace);
@@ -359,6 +371,10 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	args[n++] = "--tool=hindsight";
 	args[n++] = out_opt;
 	args[n++] = level_opt;
+	if (o->chunk_kb) {
+		snprintf(chunk_opt, sizeof chunk_opt, "--hs-chunk-kb=%d", o->chunk_kb);
+		args[n++] = chunk_opt;
+	}
 	args[n++] = "--trace-children=yes";
 	args[n++] = "-q";
 	args[n++] = "--vgdb=no"; /* no gdbserver pipes left in /tmp by a kill */

@@ -52,12 +52,48 @@ struct build {
 	char *shards_root;       /* where SHARD/<image> folders go: root/<s> */
 	int ret;
 	unsigned finished;       /* workers that returned */
+	size_t run_bytes;        /* page versions a worker keeps in memory */
 	bool incomplete;         /* some image was cut short */
 };
 
 /* ---- stale folders -------------------------------------------------------- */
 
-/* Removes DIR/<prefix><...>.<pid> entries whose pid is dead. */
+/* Each temporary folder holds a file `owner`: the host name of the
+ * builder that made it.  The pid in a folder's name only means something
+ * on that host: shards of one build may run on many machines that share
+ * the trace folder. */
+static int write_owner(const char *dir)
+{
+	char host[256] = "", *path = dbb_path(dir, "owner");
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	gethostname(host, sizeof(host) - 1);
+	ret = dbb_write_file(path, host, strlen(host));
+	free(path);
+	return ret;
+}
+
+static bool owned_here(const char *dir)
+{
+	char host[256] = "", *path = dbb_path(dir, "owner"), *text = NULL;
+	bool mine;
+
+	if (!path)
+		return false;
+	gethostname(host, sizeof(host) - 1);
+	if (dbb_read_file(path, &text, NULL) != 0)
+		mine = true; /* killed before it wrote its owner */
+	else
+		mine = strcmp(text, host) == 0;
+	free(text);
+	free(path);
+	return mine;
+}
+
+/* Removes DIR/<prefix><...>.<pid> entries whose pid is dead (on this
+ * host). */
 static void remove_stale(const char *dir, const char *prefix, FILE *log)
 {
 	DIR *d = opendir(dir);
@@ -82,7 +118,7 @@ static void remove_stale(const char *dir, const char *prefix, FILE *log)
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue; /* alive (or not ours to judge) */
 		path = dbb_path(dir, e->d_name);
-		if (path && dbb_rmtree(path) == 0)
+		if (path && owned_here(path) && dbb_rmtree(path) == 0)
 			fprintf(log, "hindsight build: removed %s (left by a builder that died)\n",
 				path);
 		free(path);
@@ -198,7 +234,7 @@ static int run_task(struct build *b, size_t task)
 	if (ret)
 		dbb_err_set(&e, "%s: %s", dir, strerror(-ret));
 	else
-		ret = dbb_shard_run(im, s, dir, b->one_shard, &b->prog, b->log, &e);
+		ret = dbb_shard_run(im, s, dir, b->one_shard, b->run_bytes, &b->prog, b->log, &e);
 	if (ret) {
 		pthread_mutex_lock(&b->lock);
 		if (!b->ret) {
@@ -252,6 +288,15 @@ static int run_shards(struct build *b)
 		nt = (unsigned)b->n_tasks;
 	if (nt == 0)
 		return 0;
+	/* Memory: each worker holds its decoder, a call queue (~15 MiB) and
+	 * up to run_bytes of page versions; 768 MiB of those in all, so
+	 * that even many threads stay far below a quarter of a small
+	 * machine's RAM. */
+	b->run_bytes = (768u << 20) / nt;
+	if (b->run_bytes > (48u << 20))
+		b->run_bytes = 48u << 20;
+	if (b->run_bytes < (8u << 20))
+		b->run_bytes = 8u << 20;
 	th = calloc(nt, sizeof(*th));
 	if (!th)
 		return -ENOMEM;
@@ -372,7 +417,13 @@ static int publish(const char *trace, const char *tmp, const char *dst, const ch
 	char *old;
 	int ret = 0;
 
-	if (dbb_fsync_dir(tmp) < 0)
+	old = dbb_path(tmp, "owner"); /* not part of what is published */
+	if (!old)
+		return -ENOMEM;
+	unlink(old);
+	free(old);
+	/* the files are synced; their folder entries too */
+	if (dbb_fsync_tree(tmp) < 0)
 		return -EIO;
 	if (lstat(dst, &st) < 0) {
 		if (rename(tmp, dst) < 0)
@@ -408,9 +459,11 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 
 	if (!res)
 		return -ENOMEM;
+	if (b->o->progress)
+		fprintf(b->log, "merging %zu image%s...\n", b->n_img, b->n_img == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_img && !ret; i++) {
-		ret = dbb_merge_image(b->img[i].name, shard_dirs, b->n, tmp, b->o->level,
-				      b->log, &res[i], b->err);
+		ret = dbb_merge_image(b->img[i].name, shard_dirs, b->n, b->img[i].first, tmp,
+				      b->o->level, b->log, &res[i], b->err);
 		if (!ret && res[i].truncated)
 			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
 				" (%" PRIu64 " chunks); the rest of the recording does not decode\n",
@@ -555,7 +608,7 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 			ret = -ENOMEM;
 			goto out;
 		}
-		if ((ret = dbb_mkdir(tmp))) {
+		if ((ret = dbb_mkdir(tmp)) || (ret = write_owner(tmp))) {
 			dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
 			goto out;
 		}
@@ -581,7 +634,7 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 		ret = -ENOMEM;
 		goto out;
 	}
-	if ((ret = dbb_mkdir(tmp))) {
+	if ((ret = dbb_mkdir(tmp)) || (ret = write_owner(tmp))) {
 		dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
 		goto out;
 	}

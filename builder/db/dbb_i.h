@@ -94,8 +94,9 @@ char *dbb_path(const char *a, const char *b);
 int dbb_mkdir(const char *path);
 /* rm -rf; missing is fine. */
 int dbb_rmtree(const char *path);
-/* fsync a folder. */
+/* fsync a folder; and every folder below it. */
 int dbb_fsync_dir(const char *path);
+int dbb_fsync_tree(const char *path);
 /* Bytes under a folder (regular files, recursively). */
 uint64_t dbb_tree_bytes(const char *path);
 /* XXH64 (seed 0) and size of a whole file. */
@@ -180,11 +181,13 @@ struct dbb_progress {
 	uint64_t done;               /* atomically added per chunk */
 };
 
-/* Decodes shard s of img into out_dir (created by the caller).  A decode
- * error in an incomplete recording ends the shard early (info.json says
- * where) with a warning; in a complete one it is an error. */
+/* Decodes shard s of img into out_dir (created by the caller), keeping up
+ * to run_bytes of page versions in memory before it writes a sorted run.
+ * A decode error in an incomplete recording ends the shard early
+ * (info.json says where) with a warning; in a complete one it is an
+ * error. */
 int dbb_shard_run(struct dbb_image *img, unsigned s, const char *out_dir,
-		  bool sync, struct dbb_progress *prog, FILE *log,
+		  bool sync, size_t run_bytes, struct dbb_progress *prog, FILE *log,
 		  struct hs_dbb_err *err);
 
 /* ---- dbb_merge.c ----------------------------------------------------------- */
@@ -196,9 +199,11 @@ struct dbb_image_result {
 	bool truncated;          /* a shard stopped early */
 };
 
-/* Joins the n shard folders SHARD_DIRS[s]/<image> into out_dir/<image>/. */
+/* Joins the n shard folders SHARD_DIRS[s]/<image> into out_dir/<image>/;
+ * first[0..n] are the image's shard ranges (dbb_split), which the shards
+ * must have been built with. */
 int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
-		    const char *out_dir, int level, FILE *log,
+		    const size_t *first, const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
 
 #endif

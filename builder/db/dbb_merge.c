@@ -132,10 +132,25 @@ static int finish_out(struct merge *m, const char *name, struct hs_dbfile_writer
 
 /* ---- shard info -------------------------------------------------------- */
 
+/* o's member key as a number; false (and a message) when it is missing. */
+static bool get_u64(json_object *o, const char *key, uint64_t *out, const char *path,
+		    struct hs_dbb_err *err)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v)) {
+		dbb_err_set(err, "%s: no \"%s\"", path, key);
+		return false;
+	}
+	*out = (uint64_t)json_object_get_int64(v);
+	return true;
+}
+
 static int read_info(struct shard_in *s, const char *image, struct hs_dbb_err *err)
 {
 	char *path = dbb_path(s->dir, "info.json"), *text = NULL;
 	json_object *o = NULL, *v;
+	uint64_t first, end, planned, runs, truncated;
 	int ret;
 
 	if (!path)
@@ -152,23 +167,21 @@ static int read_info(struct shard_in *s, const char *image, struct hs_dbb_err *e
 		ret = -EBADMSG;
 		goto out;
 	}
-#define GET(key, field)                                                    \
-	do {                                                               \
-		if (!json_object_object_get_ex(o, key, &v)) {              \
-			dbb_err_set(err, "%s: no \"%s\"", path, key);      \
-			ret = -EBADMSG;                                    \
-			goto out;                                          \
-		}                                                          \
-		field = json_object_get_int64(v);                          \
-	} while (0)
-	GET("first_chunk", s->first_chunk);
-	GET("end_chunk", s->end_chunk);
-	GET("planned_end_chunk", s->planned_end);
-	GET("first_t", s->first_t);
-	GET("end_t", s->end_t);
-	GET("page_runs", s->page_runs);
-	GET("truncated", s->truncated);
-#undef GET
+	if (!get_u64(o, "first_chunk", &first, path, err) ||
+	    !get_u64(o, "end_chunk", &end, path, err) ||
+	    !get_u64(o, "planned_end_chunk", &planned, path, err) ||
+	    !get_u64(o, "first_t", &s->first_t, path, err) ||
+	    !get_u64(o, "end_t", &s->end_t, path, err) ||
+	    !get_u64(o, "page_runs", &runs, path, err) ||
+	    !get_u64(o, "truncated", &truncated, path, err)) {
+		ret = -EBADMSG;
+		goto out;
+	}
+	s->first_chunk = (size_t)first;
+	s->end_chunk = (size_t)end;
+	s->planned_end = (size_t)planned;
+	s->page_runs = (unsigned)runs;
+	s->truncated = truncated != 0;
 	s->chunks = s->end_chunk - s->first_chunk;
 out:
 	json_object_put(o);
@@ -706,7 +719,7 @@ static void *pages_thread(void *arg)
 /* ---- one image --------------------------------------------------------- */
 
 int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
-		    const char *out_dir, int level, FILE *log,
+		    const size_t *first, const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err)
 {
 	struct merge m = { .image = image, .level = level, .log = log, .err = err };
@@ -740,6 +753,14 @@ int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
 		m.n = s + 1;
 		if ((ret = read_info(si, image, err)))
 			goto out;
+		if (si->first_chunk != first[s] || si->planned_end != first[s + 1]) {
+			dbb_err_set(err, "%s: holds chunks %zu..%zu, but shard %u of %u of this "
+				    "recording is chunks %zu..%zu: built from another recording "
+				    "or shard count?", si->dir, si->first_chunk, si->planned_end,
+				    s, n, first[s], first[s + 1]);
+			ret = -EBADMSG;
+			goto out;
+		}
 		if (s && si->first_chunk != m.sh[s - 1].planned_end) {
 			dbb_err_set(err, "%s: starts at chunk %zu, but shard %u ended at %zu: "
 				    "shards of different builds?", si->dir, si->first_chunk, s - 1,

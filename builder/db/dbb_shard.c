@@ -32,7 +32,6 @@
 #include "dbb_i.h"
 
 #define QUEUE_MAX (1u << 18)
-#define RUN_BYTES (48u << 20)
 
 struct frame {
 	uint64_t index, ret_addr, t_call;
@@ -196,7 +195,8 @@ static int on_call(struct shard *sh, uint64_t t, uint32_t tid, uint64_t site,
 	dbb_put64(e->rec + 40, 0);
 	e->done = false;
 	sh->q_len++;
-	th->f[th->n++] = (struct frame){ sh->next_index++, site + len, t, (uint32_t)th->n };
+	th->f[th->n] = (struct frame){ sh->next_index++, site + len, t, (uint32_t)th->n };
+	th->n++;
 	sh->n_calls++;
 	return 0;
 }
@@ -425,8 +425,8 @@ struct run_result {
 
 /* Decodes chunks [c0, c1) into sh->dir. */
 static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c0,
-		     size_t c1, struct dbb_progress *prog, struct run_result *rr,
-		     struct hs_dbb_err *err)
+		     size_t c1, size_t run_bytes, struct dbb_progress *prog,
+		     struct run_result *rr, struct hs_dbb_err *err)
 {
 	struct shard sh = { .img = img, .dir = dir, .sync = sync, .err = err };
 	struct hs_trace_visitor vis = {
@@ -444,7 +444,7 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 		ret = -ENOMEM;
 		goto out;
 	}
-	if ((ret = dbb_pages_new(dir, RUN_BYTES, sync, &sh.pg)))
+	if ((ret = dbb_pages_new(dir, run_bytes, sync, &sh.pg)))
 		goto out;
 	dbb_pages_visitor(sh.pg, &sh.mv);
 	if ((ret = open_spill(&sh, "chunks.sp", &sh.chunks)) ||
@@ -559,7 +559,8 @@ static int write_info(const char *dir, const struct dbb_image *img, unsigned s,
 }
 
 int dbb_shard_run(struct dbb_image *img, unsigned s, const char *out_dir, bool sync,
-		  struct dbb_progress *prog, FILE *log, struct hs_dbb_err *err)
+		  size_t run_bytes, struct dbb_progress *prog, FILE *log,
+		  struct hs_dbb_err *err)
 {
 	size_t c0 = img->first[s], c1 = img->first[s + 1];
 	struct run_result rr;
@@ -570,7 +571,7 @@ int dbb_shard_run(struct dbb_image *img, unsigned s, const char *out_dir, bool s
 	for (;;) {
 		struct hs_dbb_err e = { "" };
 
-		ret = shard_try(img, out_dir, sync, c0, c1, prog, &rr, &e);
+		ret = shard_try(img, out_dir, sync, c0, c1, run_bytes, prog, &rr, &e);
 		if (!ret)
 			break;
 		if (!(rr.decode_error && img->incomplete)) {

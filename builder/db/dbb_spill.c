@@ -72,6 +72,8 @@ int dbb_spill_create(const char *path, struct dbb_spill_w **out)
 	}
 	ZSTD_CCtx_setParameter(w->cs, ZSTD_c_compressionLevel, 1);
 	ZSTD_CCtx_setParameter(w->cs, ZSTD_c_checksumFlag, 1);
+	/* a small window: the merge reads hundreds of streams at once */
+	ZSTD_CCtx_setParameter(w->cs, ZSTD_c_windowLog, 17);
 	*out = w;
 	return 0;
 }

@@ -87,6 +87,32 @@ int dbb_fsync_dir(const char *path)
 	return ret;
 }
 
+int dbb_fsync_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char *p;
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = dbb_path(path, e->d_name);
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (!ret)
+			ret = dbb_fsync_tree(p);
+		free(p);
+	}
+	closedir(d);
+	return ret ? ret : dbb_fsync_dir(path);
+}
+
 uint64_t dbb_tree_bytes(const char *path)
 {
 	struct stat st;

@@ -618,7 +618,7 @@ static void preamble(struct ctx *c, UInt sb_id, UInt max_len)
 	IRTemp cur = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_ptr)));
 
 	full = assign(c, Ity_I1, IRExpr_Binop(Iop_CmpLT64U,
-		mkU64((Addr)(rec_buf_start + REC_CHUNK_BYTES)), rd(cur)));
+		mkU64((Addr)(rec_buf_start + rec_opts.chunk_bytes)), rd(cur)));
 	d = unsafeIRDirty_0_N(0, "hs_flush_from_sb",
 			      VG_(fnptr_to_fnentry)(flush_from_sb), mkIRExprVec_0());
 	d->guard = rd(full);

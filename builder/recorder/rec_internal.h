@@ -34,9 +34,10 @@ extern Int VG_(safe_fd)(Int oldfd);
 #define REC_VERSION "0.1.0"
 
 /* Stream buffer: records accumulate here and a chunk is cut when more than
- * REC_CHUNK_BYTES are used.  Translations check for room at their start, so
- * one SB record must fit in REC_MARGIN. */
-#define REC_CHUNK_BYTES (256u << 10)
+ * rec_opts.chunk_bytes are used (--hs-chunk-kb; default REC_CHUNK_DEFAULT:
+ * about 100 k instructions between sync points).  Translations check for
+ * room at their start, so one SB record must fit in REC_MARGIN. */
+#define REC_CHUNK_DEFAULT (256u << 10)
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
 
@@ -46,6 +47,7 @@ extern Int VG_(safe_fd)(Int oldfd);
 struct rec_options {
 	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
 	Int level;             /* zstd level, --hs-level */
+	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
 };
 extern struct rec_options rec_opts;

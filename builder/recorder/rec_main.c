@@ -28,7 +28,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, False };
+struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
 
@@ -69,12 +69,17 @@ void rec_emit_thread_run(ThreadId tid)
 static Bool process_option(const HChar *arg)
 {
 	const HChar *tmp;
+	Int kb;
 
 	if (VG_STR_CLO(arg, "--hs-out", tmp))
 		rec_opts.out_dir = tmp;
 	else if (VG_INT_CLO(arg, "--hs-level", rec_opts.level)) {
 		if (rec_opts.level < 1 || rec_opts.level > 19)
 			VG_(fmsg_bad_option)(arg, "--hs-level must be 1..19\n");
+	} else if (VG_INT_CLO(arg, "--hs-chunk-kb", kb)) {
+		if (kb < 16 || kb > 16384)
+			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
+		rec_opts.chunk_bytes = (UInt)kb << 10;
 	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
 		;
 	else
@@ -85,7 +90,8 @@ static Bool process_option(const HChar *arg)
 static void print_usage(void)
 {
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
-		    "    --hs-level=N       zstd level 1..19 [1]\n");
+		    "    --hs-level=N       zstd level 1..19 [1]\n"
+		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [256]\n");
 }
 
 static void print_debug_usage(void)
@@ -193,7 +199,10 @@ static void emit_map(Addr a, SizeT len, Bool rr, Bool ww, Bool xx, UInt kind)
 			if (foff == 0)
 				bid_len = find_build_id(a, readable, bid, sizeof bid);
 		}
-		copy = readable && (!path || !system_path(path));
+		/* Valgrind's own loader zeroes the bss tail of writable start-up
+		 * segments (ld.so's data) before we see them: copy those too. */
+		copy = readable && (!path || !system_path(path) ||
+				    (kind == HS_MAPK_STARTUP && ww));
 	} else {
 		readable = rr ? len : 0;
 		/* fresh anonymous mmaps are zero by definition */

@@ -200,7 +200,7 @@ static void reserve(SizeT n)
 {
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(rec_current_tid());
-	if (rec_buf_ptr + n > rec_buf_start + REC_CHUNK_BYTES + REC_MARGIN / 2)
+	if (rec_buf_ptr + n > rec_buf_start + rec_opts.chunk_bytes + REC_MARGIN / 2)
 		rec_stream_flush(False);
 }
 
@@ -332,9 +332,9 @@ static int open_files(void)
 
 int rec_stream_open(void)
 {
-	rec_buf_start = VG_(calloc)("hs.buf", 1, REC_CHUNK_BYTES + REC_MARGIN);
+	rec_buf_start = VG_(calloc)("hs.buf", 1, rec_opts.chunk_bytes + REC_MARGIN);
 	rec_buf_ptr = rec_buf_start;
-	comp_cap = ZSTD_compressBound(REC_CHUNK_BYTES + REC_MARGIN);
+	comp_cap = ZSTD_compressBound(rec_opts.chunk_bytes + REC_MARGIN);
 	if (comp_cap < ZSTD_compressBound(32u << 20))
 		comp_cap = ZSTD_compressBound(32u << 20);
 	comp_buf = VG_(malloc)("hs.comp", comp_cap);

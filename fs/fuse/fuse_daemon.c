@@ -1,88 +1,112 @@
-/* fuse_daemon.c - the tree through libfuse3's low-level API.
+/* fuse_daemon.c - the tree through libfuse3's low-level API, read-only.
  *
- * The kernel names files by inode number.  Our inode numbers are hashes of
- * tree nodes (hs_tree_ino), so they are stable, but a hash cannot be turned
- * back into a node: the daemon keeps a table ino -> node for every inode the
- * kernel holds, counting lookups and dropping an entry when the kernel
- * forgets it.  The kernel's own cache bounds the table; the query library's
- * cache is capped separately.  Nothing in the tree ever changes, so entries
- * and attributes are cached by the kernel for a long time and file pages
- * are kept across opens.
+ * Inodes.  The kernel names files by inode number.  Most of our numbers
+ * encode their node (hs_tree_node_of_ino), so nothing needs remembering
+ * for them, whatever the access pattern.  The others (writes/<range>) are
+ * hashes: the daemon keeps a table ino -> node for those the kernel holds,
+ * counting lookups and dropping an entry when the kernel forgets it.  The
+ * kernel only forgets under memory pressure, so the table has a cap: past
+ * it, a janitor thread asks the kernel to drop the least recently used
+ * entries (fuse_lowlevel_notify_inval_entry), which makes it send FORGET.
+ *
+ * Caching.  Nothing in the tree ever changes: entries, attributes and
+ * negative lookups are cached by the kernel for a day, file pages are kept
+ * across opens, symlinks are cached.  mem and files of unknown size use
+ * direct I/O (a short read of mem means "unmapped from here", not EOF).
+ *
+ * Memory: the query cache (--cache-mb), the tree's text cache (1/8 of it),
+ * the inode table (max_inodes entries, about 150 bytes each), one read
+ * buffer per worker thread in flight (1 MiB at most).
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP end the session and unmount.
+ * SIGUSR1 prints one line of statistics on stderr (with -f).
  */
 #define FUSE_USE_VERSION 34
 #include "hindsight/fusefs.h"
+#include "hindsight/db.h"
 #include "hindsight/tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TIMEOUT 86400.0 /* seconds: the tree never changes */
 #define READ_MAX (1u << 20)
+#define MAX_INODES_DEFAULT 65536
 
 struct inode {
 	uint64_t ino;
 	uint64_t nlookup;
+	uint64_t used;           /* daemon clock at the last lookup */
 	struct hs_tree_node node;
+	uint64_t parent;         /* where the kernel found it, for invalidation */
+	char *name;
 	struct inode *next;
 };
 
 struct daemon {
 	struct hs_tree *tree;
-	pthread_mutex_t lock;
+	struct fuse_session *se;
+	pthread_mutex_t lock;    /* the table and the statistics */
+	pthread_cond_t wake;     /* the janitor's */
 	struct inode **buckets;
-	size_t n_buckets, n_inodes;
+	size_t n_buckets, n_inodes, max_inodes;
+	uint64_t clock;
+	uint64_t lookups, forgets, invalidated, reads;
+	bool stopping;
 	uid_t uid;
 	gid_t gid;
 	time_t mtime;
 };
 
-/* ---- the inode table -------------------------------------------------------- */
+static volatile sig_atomic_t stats_wanted;
+
+/* ---- the inode table (hashed inode numbers only) ------------------------------------- */
 
 static struct inode **bucket(struct daemon *d, uint64_t ino)
 {
-	return &d->buckets[(ino * 0x9e3779b97f4a7c15ull) >> 40 & (d->n_buckets - 1)];
+	return &d->buckets[(ino * 0x9e3779b97f4a7c15ull) >> 32 & (d->n_buckets - 1)];
 }
 
-static int grow_table(struct daemon *d)
+static void grow_table(struct daemon *d)
 {
-	size_t n = d->n_buckets * 2;
-	struct inode **v = calloc(n, sizeof(*v));
+	size_t n = d->n_buckets * 2, old = d->n_buckets;
+	struct inode **v = calloc(n, sizeof(*v)), **prev = d->buckets;
 
 	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < d->n_buckets; i++) {
-		struct inode *e = d->buckets[i], *next;
+		return; /* longer chains, still correct */
+	d->buckets = v;
+	d->n_buckets = n;
+	for (size_t i = 0; i < old; i++) {
+		struct inode *e = prev[i], *next;
 		for (; e; e = next) {
-			struct inode **b;
+			struct inode **b = bucket(d, e->ino);
 			next = e->next;
-			b = &v[(e->ino * 0x9e3779b97f4a7c15ull) >> 40 & (n - 1)];
 			e->next = *b;
 			*b = e;
 		}
 	}
-	free(d->buckets);
-	d->buckets = v;
-	d->n_buckets = n;
-	return 0;
+	free(prev);
 }
 
-/* Node of an inode the kernel knows; false if it does not. */
+/* The node of an inode the kernel holds; false if we do not know it. */
 static bool node_of(struct daemon *d, fuse_ino_t ino, struct hs_tree_node *out)
 {
 	struct inode *e;
 	bool found = false;
 
-	if (ino == FUSE_ROOT_ID) {
-		hs_tree_root(out);
+	if (hs_tree_node_of_ino(ino, out) == 0)
 		return true;
-	}
 	pthread_mutex_lock(&d->lock);
 	for (e = *bucket(d, ino); e; e = e->next) {
 		if (e->ino == ino) {
@@ -95,34 +119,46 @@ static bool node_of(struct daemon *d, fuse_ino_t ino, struct hs_tree_node *out)
 	return found;
 }
 
-static int remember(struct daemon *d, uint64_t ino, const struct hs_tree_node *n)
+/* Counts one more lookup of ino (a hashed one: packed numbers need no
+ * table).  -EIO if the hash collides with another node's. */
+static int remember(struct daemon *d, fuse_ino_t parent, const char *name, uint64_t ino,
+		    const struct hs_tree_node *n)
 {
+	struct hs_tree_node unused;
 	struct inode *e;
 	int err = 0;
 
-	if (ino == FUSE_ROOT_ID)
+	if (hs_tree_node_of_ino(ino, &unused) == 0)
 		return 0;
 	pthread_mutex_lock(&d->lock);
 	for (e = *bucket(d, ino); e; e = e->next)
 		if (e->ino == ino)
 			break;
+	if (e && memcmp(&e->node, n, sizeof(*n)) != 0) {
+		err = -EIO;
+		goto out;
+	}
 	if (!e) {
-		if (d->n_inodes >= d->n_buckets && grow_table(d) < 0) {
-			err = -ENOMEM;
-			goto out;
-		}
 		e = calloc(1, sizeof(*e));
-		if (!e) {
+		if (e)
+			e->name = strdup(name);
+		if (!e || !e->name) {
+			free(e);
 			err = -ENOMEM;
 			goto out;
 		}
 		e->ino = ino;
 		e->node = *n;
+		e->parent = parent;
 		e->next = *bucket(d, ino);
 		*bucket(d, ino) = e;
-		d->n_inodes++;
+		if (++d->n_inodes > d->n_buckets)
+			grow_table(d);
+		if (d->n_inodes > d->max_inodes)
+			pthread_cond_signal(&d->wake);
 	}
 	e->nlookup++;
+	e->used = ++d->clock;
 out:
 	pthread_mutex_unlock(&d->lock);
 	return err;
@@ -130,15 +166,20 @@ out:
 
 static void forget_one(struct daemon *d, fuse_ino_t ino, uint64_t nlookup)
 {
+	struct hs_tree_node unused;
 	struct inode **p, *e;
 
+	if (hs_tree_node_of_ino(ino, &unused) == 0)
+		return;
 	pthread_mutex_lock(&d->lock);
+	d->forgets++;
 	for (p = bucket(d, ino); (e = *p); p = &e->next) {
 		if (e->ino != ino)
 			continue;
 		e->nlookup = e->nlookup > nlookup ? e->nlookup - nlookup : 0;
 		if (e->nlookup == 0) {
 			*p = e->next;
+			free(e->name);
 			free(e);
 			d->n_inodes--;
 		}
@@ -147,92 +188,203 @@ static void forget_one(struct daemon *d, fuse_ino_t ino, uint64_t nlookup)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- the janitor ---------------------------------------------------------------------- */
+
+struct victim {
+	uint64_t used, parent;
+	char *name;
+};
+
+static int by_use(const void *a, const void *b)
+{
+	const struct victim *x = a, *y = b;
+
+	return x->used < y->used ? -1 : x->used > y->used;
+}
+
+static void print_stats(struct daemon *d)
+{
+	struct hs_db_cache_stats cs;
+	size_t n;
+	uint64_t lookups, forgets, inval, reads;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->n_inodes;
+	lookups = d->lookups;
+	forgets = d->forgets;
+	inval = d->invalidated;
+	reads = d->reads;
+	pthread_mutex_unlock(&d->lock);
+	hs_db_cache_stats(hs_tree_db(d->tree), &cs);
+	fprintf(stderr, "hindsight mount: stats: table-inodes %zu lookups %" PRIu64
+		" forgets %" PRIu64 " invalidated %" PRIu64 " reads %" PRIu64
+		" cache-bytes %zu cache-cap %zu\n", n, lookups, forgets, inval, reads,
+		cs.used, cs.cap);
+}
+
+/* Past the cap, ask the kernel to drop the oldest quarter of the table's
+ * entries.  It sends FORGET for those not in use. */
+static void *janitor(void *arg)
+{
+	struct daemon *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	while (!d->stopping) {
+		struct timespec until;
+		struct victim *v;
+		size_t n = 0, want;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&d->wake, &d->lock, &until);
+		if (stats_wanted) {
+			stats_wanted = 0;
+			pthread_mutex_unlock(&d->lock);
+			print_stats(d);
+			pthread_mutex_lock(&d->lock);
+		}
+		if (d->stopping || d->n_inodes <= d->max_inodes)
+			continue;
+		v = calloc(d->n_inodes, sizeof(*v));
+		if (!v)
+			continue;
+		for (size_t i = 0; i < d->n_buckets; i++)
+			for (struct inode *e = d->buckets[i]; e; e = e->next)
+				v[n++] = (struct victim){ e->used, e->parent, strdup(e->name) };
+		pthread_mutex_unlock(&d->lock);
+		qsort(v, n, sizeof(*v), by_use);
+		want = n - d->max_inodes + d->max_inodes / 4;
+		for (size_t i = 0; i < n; i++) {
+			if (i < want && v[i].name &&
+			    fuse_lowlevel_notify_inval_entry(d->se, v[i].parent, v[i].name,
+							     strlen(v[i].name)) == 0) {
+				pthread_mutex_lock(&d->lock);
+				d->invalidated++;
+				pthread_mutex_unlock(&d->lock);
+			}
+			free(v[i].name);
+		}
+		free(v);
+		pthread_mutex_lock(&d->lock);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stats_wanted = 1;
+}
+
+/* ---- helpers ------------------------------------------------------------------------- */
 
 static struct daemon *daemon_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
 
-/* Tree errors as the kernel should see them. */
+/* A tree error as a read or getattr should report it. */
 static int errno_of(int err)
 {
 	switch (err) {
-	case -EINVAL:
 	case -ERANGE:
+		return EINVAL;
 	case -ESRCH:
-		return ENOENT; /* malformed or out-of-range names do not exist */
 	case -EBADMSG:
 	case -EPROTO:
 		return EIO;
 	default:
-		return -err;
+		return err < 0 ? -err : EIO;
 	}
 }
 
 static int fill_stat(struct daemon *d, const struct hs_tree_node *n, struct stat *st,
-		     bool *direct)
+		     struct hs_tree_attr *a)
 {
-	struct hs_tree_attr a;
-	int err = hs_tree_getattr(d->tree, n, &a);
+	int err = hs_tree_getattr(d->tree, n, a);
 
 	if (err < 0)
 		return err;
 	memset(st, 0, sizeof(*st));
-	st->st_ino = a.ino;
+	st->st_ino = a->ino;
 	st->st_uid = d->uid;
 	st->st_gid = d->gid;
 	st->st_atime = st->st_mtime = st->st_ctime = d->mtime;
 	st->st_blksize = 4096;
-	switch (a.type) {
+	switch (a->type) {
 	case HS_TREE_DIR:
 		st->st_mode = S_IFDIR | 0555;
-		st->st_nlink = 2;
+		st->st_nlink = 1; /* "unknown": find must not count subfolders */
 		break;
 	case HS_TREE_LINK:
 		st->st_mode = S_IFLNK | 0777;
 		st->st_nlink = 1;
-		st->st_size = (off_t)a.size;
+		st->st_size = (off_t)a->size;
 		break;
 	default:
 		st->st_mode = S_IFREG | 0444;
 		st->st_nlink = 1;
-		st->st_size = (off_t)a.size;
-		st->st_blocks = (blkcnt_t)((a.size + 511) / 512);
+		st->st_size = (off_t)a->size;
+		st->st_blocks = (blkcnt_t)((a->blocks + 511) / 512);
 		break;
 	}
-	if (direct)
-		*direct = !a.size_known;
 	return 0;
 }
 
-/* ---- operations ------------------------------------------------------------------ */
+static mode_t type_bits(enum hs_tree_type t)
+{
+	return t == HS_TREE_DIR ? S_IFDIR : t == HS_TREE_LINK ? S_IFLNK : S_IFREG;
+}
+
+/* ---- operations --------------------------------------------------------------------- */
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+	if (conn->capable & FUSE_CAP_ASYNC_DIO)
+		conn->want |= FUSE_CAP_ASYNC_DIO;
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+	conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS; /* no lookup per listed entry */
+}
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct daemon *d = daemon_of(req);
 	struct fuse_entry_param e;
+	struct hs_tree_attr a;
 	struct hs_tree_node p, c;
 	int err;
 
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_lock(&d->lock);
+	d->lookups++;
+	pthread_mutex_unlock(&d->lock);
 	if (!node_of(d, parent, &p)) {
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
 	err = hs_tree_child(d->tree, &p, name, &c);
-	memset(&e, 0, sizeof(e));
 	if (!err)
-		err = fill_stat(d, &c, &e.attr, NULL);
+		err = fill_stat(d, &c, &e.attr, &a);
+	if (err == -ENOENT || err == -EINVAL || err == -ERANGE || err == -ESRCH ||
+	    err == -ENOTDIR) {
+		/* a name that does not exist, and never will: cache that too */
+		e.ino = 0;
+		e.entry_timeout = TIMEOUT;
+		fuse_reply_entry(req, &e);
+		return;
+	}
 	if (!err)
-		err = remember(d, e.attr.st_ino, &c);
+		err = remember(d, parent, name, e.attr.st_ino, &c);
 	if (err < 0) {
-		if (err == -ENOENT || err == -EINVAL || err == -ERANGE) {
-			/* cache the negative answer too: the tree never changes */
-			e.ino = 0;
-			e.entry_timeout = TIMEOUT;
-			fuse_reply_entry(req, &e);
-			return;
-		}
 		fuse_reply_err(req, errno_of(err));
 		return;
 	}
@@ -240,7 +392,8 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.generation = 1;
 	e.attr_timeout = TIMEOUT;
 	e.entry_timeout = TIMEOUT;
-	fuse_reply_entry(req, &e);
+	if (fuse_reply_entry(req, &e) != 0)
+		forget_one(d, e.ino, 1); /* the kernel did not take it (interrupted) */
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -259,6 +412,7 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct daemon *d = daemon_of(req);
+	struct hs_tree_attr a;
 	struct hs_tree_node n;
 	struct stat st;
 	int err;
@@ -268,7 +422,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
-	err = fill_stat(d, &n, &st, NULL);
+	err = fill_stat(d, &n, &st, &a);
 	if (err < 0)
 		fuse_reply_err(req, errno_of(err));
 	else
@@ -279,7 +433,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct daemon *d = daemon_of(req);
 	struct hs_tree_node n;
-	char buf[256];
+	char buf[64];
 	int len;
 
 	if (!node_of(d, ino, &n)) {
@@ -296,12 +450,12 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct daemon *d = daemon_of(req);
+	struct hs_tree_attr a;
 	struct hs_tree_node n;
 	struct stat st;
-	bool direct = false;
 	int err;
 
-	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
+	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & (O_TRUNC | O_CREAT))) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
@@ -309,17 +463,17 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
-	err = fill_stat(d, &n, &st, &direct);
+	err = fill_stat(d, &n, &st, &a);
 	if (err < 0) {
 		fuse_reply_err(req, errno_of(err));
 		return;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (a.type == HS_TREE_DIR) {
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
-	fi->direct_io = direct;
-	fi->keep_cache = !direct;
+	fi->direct_io = a.direct_io;
+	fi->keep_cache = !a.direct_io;
 	fuse_reply_open(req, fi);
 }
 
@@ -336,6 +490,10 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
+	if (off < 0) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
 	if (size > READ_MAX)
 		size = READ_MAX;
 	buf = malloc(size ? size : 1);
@@ -349,6 +507,9 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	else
 		fuse_reply_buf(req, buf, (size_t)got);
 	free(buf);
+	pthread_mutex_lock(&d->lock);
+	d->reads++;
+	pthread_mutex_unlock(&d->lock);
 }
 
 static void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
@@ -363,56 +524,61 @@ static void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
+	if (off < 0) {
+		fuse_reply_err(req, ENXIO);
+		return;
+	}
 	r = hs_tree_seek(d->tree, &n, (uint64_t)off, whence);
 	if (r < 0)
-		fuse_reply_err(req, (int)-r);
+		fuse_reply_err(req, r == -ENXIO || r == -EINVAL ? (int)-r : errno_of((int)r));
 	else
 		fuse_reply_lseek(req, (off_t)r);
 }
 
-/* A directory's listing, made at opendir and served from memory. */
-struct listing {
-	char *buf;
-	size_t len, cap;
-	size_t *ends;       /* where each entry ends in buf */
-	size_t n_ends, cap_ends;
-	fuse_req_t req;
-	struct daemon *d;
-	size_t count;
+/* A folder's listing, made at opendir and served from memory. */
+struct entry {
+	char *name;
+	uint64_t ino;
+	mode_t type;
 };
 
-static int add_entry(void *ctx, const char *name, const struct hs_tree_node *child)
-{
-	struct listing *l = ctx;
-	struct stat st;
-	size_t need;
+struct listing {
+	struct entry *v;
+	size_t n, cap;
+};
 
-	memset(&st, 0, sizeof(st));
-	st.st_ino = hs_tree_ino(child);
-	st.st_mode = child->kind ? 0 : 0;
-	need = fuse_add_direntry(l->req, NULL, 0, name, NULL, 0);
-	if (l->len + need > l->cap) {
-		size_t cap = (l->cap ? l->cap * 2 : 4096) + need;
-		char *b = realloc(l->buf, cap);
-		if (!b)
-			return -ENOMEM;
-		l->buf = b;
-		l->cap = cap;
-	}
-	if (l->n_ends == l->cap_ends) {
-		size_t cap = l->cap_ends ? 2 * l->cap_ends : 64;
-		size_t *v = realloc(l->ends, cap * sizeof(*v));
+static int add_entry(struct listing *l, const char *name, uint64_t ino, mode_t type)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct entry *v = realloc(l->v, cap * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
-		l->ends = v;
-		l->cap_ends = cap;
+		l->v = v;
+		l->cap = cap;
 	}
-	l->ends[l->n_ends++] = l->len + need;
-	l->count++;
-	fuse_add_direntry(l->req, l->buf + l->len, l->cap - l->len, name, &st,
-			  (off_t)(l->len + need));
-	l->len += need;
+	l->v[l->n].name = strdup(name);
+	if (!l->v[l->n].name)
+		return -ENOMEM;
+	l->v[l->n].ino = ino;
+	l->v[l->n].type = type;
+	l->n++;
 	return 0;
+}
+
+static int list_child(void *ctx, const char *name, const struct hs_tree_node *child)
+{
+	return add_entry(ctx, name, hs_tree_ino(child), type_bits(hs_tree_type(child)));
+}
+
+static void listing_free(struct listing *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	free(l);
 }
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -426,65 +592,73 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
+	if (hs_tree_type(&n) != HS_TREE_DIR) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	l->req = req;
-	l->d = d;
-	hs_tree_root(&parent);
-	err = add_entry(l, ".", &n);
+	err = hs_tree_child(d->tree, &n, "..", &parent);
 	if (!err)
-		err = add_entry(l, "..", &parent);
+		err = add_entry(l, ".", ino, S_IFDIR);
 	if (!err)
-		err = hs_tree_readdir(d->tree, &n, add_entry, l);
+		err = add_entry(l, "..", hs_tree_ino(&parent), S_IFDIR);
+	if (!err)
+		err = hs_tree_readdir(d->tree, &n, list_child, l);
 	if (err < 0) {
-		free(l->buf);
-		free(l->ends);
-		free(l);
+		listing_free(l);
 		fuse_reply_err(req, errno_of(err));
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)l;
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
-	fuse_reply_open(req, fi);
+	if (fuse_reply_open(req, fi) != 0)
+		listing_free(l);
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	struct listing *l = (struct listing *)(uintptr_t)fi->fh;
-	size_t start = (size_t)off, end;
+	char *buf;
+	size_t used = 0;
 
 	(void)ino;
-	if (start >= l->len) {
-		fuse_reply_buf(req, NULL, 0);
+	if (off < 0) {
+		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	/* whole entries only: offsets are where entries end */
-	end = start;
-	for (size_t i = 0; i < l->n_ends; i++) {
-		if (l->ends[i] <= start)
-			continue;
-		if (l->ends[i] - start > size)
-			break;
-		end = l->ends[i];
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
 	}
-	fuse_reply_buf(req, l->buf + start, end - start);
+	/* offsets: index of the next entry */
+	for (size_t i = (size_t)off; i < l->n; i++) {
+		struct stat st;
+		size_t need;
+
+		memset(&st, 0, sizeof(st));
+		st.st_ino = l->v[i].ino;
+		st.st_mode = l->v[i].type;
+		need = fuse_add_direntry(req, buf + used, size - used, l->v[i].name, &st,
+					 (off_t)(i + 1));
+		if (need > size - used)
+			break;
+		used += need;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
 }
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct listing *l = (struct listing *)(uintptr_t)fi->fh;
-
 	(void)ino;
-	if (l) {
-		free(l->buf);
-		free(l->ends);
-		free(l);
-	}
+	listing_free((struct listing *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -497,10 +671,12 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	sv.f_bsize = 4096;
 	sv.f_frsize = 4096;
 	sv.f_namemax = 255;
+	sv.f_flag = ST_RDONLY;
 	fuse_reply_statfs(req, &sv);
 }
 
 static const struct fuse_lowlevel_ops ops = {
+	.init = op_init,
 	.lookup = op_lookup,
 	.forget = op_forget,
 	.forget_multi = op_forget_multi,
@@ -515,49 +691,78 @@ static const struct fuse_lowlevel_ops ops = {
 	.statfs = op_statfs,
 };
 
+/* ---- serving ----------------------------------------------------------------------- */
+
+static void daemon_release(struct daemon *d)
+{
+	for (size_t i = 0; d->buckets && i < d->n_buckets; i++) {
+		struct inode *e = d->buckets[i], *next;
+		for (; e; e = next) {
+			next = e->next;
+			free(e->name);
+			free(e);
+		}
+	}
+	free(d->buckets);
+	hs_tree_close(d->tree);
+	pthread_cond_destroy(&d->wake);
+	pthread_mutex_destroy(&d->lock);
+}
+
 int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		  const struct hs_fuse_options *opt)
 {
-	struct daemon d;
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct fuse_session *se = NULL;
 	struct fuse_loop_config cfg;
+	struct sigaction sa;
+	struct daemon d;
 	struct stat st;
-	char optbuf[512];
+	pthread_t jan;
+	bool jan_started = false;
+	char *optbuf = NULL;
 	int err;
 
 	memset(&d, 0, sizeof(d));
 	pthread_mutex_init(&d.lock, NULL);
+	pthread_cond_init(&d.wake, NULL);
 	d.n_buckets = 1024;
+	d.max_inodes = opt->max_inodes ? opt->max_inodes : MAX_INODES_DEFAULT;
 	d.buckets = calloc(d.n_buckets, sizeof(*d.buckets));
 	d.uid = getuid();
 	d.gid = getgid();
 	d.mtime = stat(trace_dir, &st) == 0 ? st.st_mtime : 0;
-	if (!d.buckets)
-		return -ENOMEM;
+	if (!d.buckets) {
+		err = -ENOMEM;
+		goto out;
+	}
 	err = hs_tree_open(trace_dir, opt->cache_bytes, &d.tree);
 	if (err < 0) {
 		fprintf(stderr, "hindsight mount: %s: %s%s\n", trace_dir, strerror(-err),
-			err == -ENOENT ? " (run hindsight build first)" : "");
+			err == -ENOENT ? " (no database: run hindsight build first)" : "");
 		goto out;
 	}
-	snprintf(optbuf, sizeof(optbuf), "ro,default_permissions,fsname=hindsight,subtype=hindsight%s%s",
-		 opt->fuse_opts ? "," : "", opt->fuse_opts ? opt->fuse_opts : "");
+	if (asprintf(&optbuf, "ro,default_permissions,fsname=hindsight,subtype=hindsight%s%s",
+		     opt->fuse_opts ? "," : "", opt->fuse_opts ? opt->fuse_opts : "") < 0) {
+		optbuf = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
 	if (fuse_opt_add_arg(&args, "hindsight") || fuse_opt_add_arg(&args, "-o") ||
 	    fuse_opt_add_arg(&args, optbuf)) {
 		err = -ENOMEM;
 		goto out;
 	}
-	se = fuse_session_new(&args, &ops, sizeof(ops), &d);
-	if (!se) {
+	d.se = fuse_session_new(&args, &ops, sizeof(ops), &d);
+	if (!d.se) {
+		fprintf(stderr, "hindsight mount: bad mount options '%s'\n", optbuf);
 		err = -EINVAL;
 		goto out;
 	}
-	if (fuse_set_signal_handlers(se) != 0) {
+	if (fuse_set_signal_handlers(d.se) != 0) {
 		err = -EIO;
 		goto out_session;
 	}
-	if (fuse_session_mount(se, mountpoint) != 0) {
+	if (fuse_session_mount(d.se, mountpoint) != 0) {
 		fprintf(stderr, "hindsight mount: cannot mount on %s\n", mountpoint);
 		err = -EIO;
 		goto out_signals;
@@ -566,27 +771,33 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -EIO;
 		goto out_unmount;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	/* after daemonizing: fork keeps no threads */
+	jan_started = pthread_create(&jan, NULL, janitor, &d) == 0;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.clone_fd = 0;
 	cfg.max_idle_threads = opt->threads > 0 ? (unsigned)opt->threads : 10;
-	err = fuse_session_loop_mt(se, &cfg) < 0 ? -EIO : 0;
+	err = fuse_session_loop_mt(d.se, &cfg) < 0 ? -EIO : 0;
+	if (jan_started) {
+		pthread_mutex_lock(&d.lock);
+		d.stopping = true;
+		pthread_cond_signal(&d.wake);
+		pthread_mutex_unlock(&d.lock);
+		pthread_join(jan, NULL);
+	}
 out_unmount:
-	fuse_session_unmount(se);
+	fuse_session_unmount(d.se);
 out_signals:
-	fuse_remove_signal_handlers(se);
+	fuse_remove_signal_handlers(d.se);
 out_session:
-	fuse_session_destroy(se);
+	fuse_session_destroy(d.se);
 out:
 	fuse_opt_free_args(&args);
-	hs_tree_close(d.tree);
-	for (size_t i = 0; d.buckets && i < d.n_buckets; i++) {
-		struct inode *e = d.buckets[i], *next;
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
-	free(d.buckets);
-	pthread_mutex_destroy(&d.lock);
+	free(optbuf);
+	daemon_release(&d);
 	return err;
 }

@@ -75,6 +75,7 @@ struct db_maps {
 	bool have_stack;
 	uint64_t stack_start;     /* page address of the startup stack mapping */
 	uint64_t zone_lo;         /* it grows down to here at most */
+	uint64_t base_low;        /* lowest stack page at t = 0 (a fork's) */
 	struct first_write *fw;   /* zone pages by (chunk, page) */
 	uint64_t *fw_min;         /* fw_min[i]: lowest page of fw[0..i] */
 	size_t n_fw;
@@ -352,7 +353,8 @@ static int add_snap(struct db_maps *m, const struct regions *rs, size_t *cap)
 	s->v = malloc((rs->n ? rs->n : 1) * sizeof(*s->v));
 	if (!s->v)
 		return -ENOMEM;
-	memcpy(s->v, rs->v, rs->n * sizeof(*s->v));
+	if (rs->n)
+		memcpy(s->v, rs->v, rs->n * sizeof(*s->v));
 	m->n_snaps++;
 	return 0;
 }
@@ -366,6 +368,11 @@ static int cmp_fw(const void *a, const void *b)
 	return x->page < y->page ? -1 : x->page > y->page;
 }
 
+static int stack_low(struct hs_db_image *img, const struct db_maps *m, uint64_t t,
+		     uint64_t *low);
+static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
+		      uint64_t lo_addr, uint64_t hi_addr);
+
 /* Finds the main stack and when each page of its zone was first written. */
 static int find_stack(struct hs_db_image *img, struct db_maps *m)
 {
@@ -376,6 +383,22 @@ static int find_stack(struct hs_db_image *img, struct db_maps *m)
 
 	if (!img->n_chunks)
 		return 0;
+	if (img->parent) {
+		/* a fork: the parent's stack, as it was at the fork */
+		const struct db_maps *pm;
+
+		err = db_maps_build(img->parent, &pm);
+		if (err)
+			return err;
+		if (!pm->have_stack)
+			return 0;
+		m->have_stack = true;
+		m->stack_start = pm->stack_start;
+		err = stack_low(img->parent, pm, img->parent_t, &m->base_low);
+		if (err)
+			return err;
+		goto zone;
+	}
 	regs = malloc(sizeof(*regs));
 	if (!regs)
 		return -ENOMEM;
@@ -397,6 +420,8 @@ static int find_stack(struct hs_db_image *img, struct db_maps *m)
 	}
 	if (!m->have_stack)
 		return 0;
+	m->base_low = m->stack_start;
+zone:
 	m->zone_lo = m->stack_start > STACK_MAX ? m->stack_start - STACK_MAX : 0;
 	for (size_t i = 0; i < m->n_ev; i++) {
 		const struct db_region *r = &m->ev[i].r;
@@ -468,7 +493,7 @@ static int stack_low(struct hs_db_image *img, const struct db_maps *m, uint64_t 
 		else
 			hi = mid;
 	}
-	before = lo ? m->fw_min[lo - 1] : m->stack_start;
+	before = lo && m->fw_min[lo - 1] < m->base_low ? m->fw_min[lo - 1] : m->base_low;
 	*low = before;
 	if (lo < m->n_fw && m->fw[lo].chunk == c && m->fw[lo].page < before) {
 		/* chunk c first writes a lower page: before t, or after? */
@@ -496,7 +521,10 @@ static int build(struct hs_db_image *img, struct db_maps **out)
 
 	if (!m)
 		return -ENOMEM;
-	err = add_snap(m, &rs, &cap_snaps);
+	/* a fork starts with its parent's mappings at the fork */
+	err = img->parent ? regions_at(img->parent, img->parent_t, &rs, 0, UINT64_MAX) : 0;
+	if (!err)
+		err = add_snap(m, &rs, &cap_snaps);
 	db_cursor_init(&cur, img, HS_DB_EVENTS, 0);
 	while (!err && (err = db_cursor_next(&cur, &rec, &rec_len)) == 0) {
 		uint32_t tag = db_le32(rec + 12);

@@ -186,8 +186,10 @@ int db_code(struct hs_db_image *img, const struct hs_trace_code **code)
 
 /* ---- images ---------------------------------------------------------------- */
 
+/* parent_name (32 bytes) receives "<pid>.<n>" of the image this one was
+ * forked from, or "". */
 static int image_open(struct hs_db *db, struct hs_db_image *img,
-		      const struct hs_trace_proc *p, const char *db_dir)
+		      const struct hs_trace_proc *p, const char *db_dir, char *parent_name)
 {
 	int err;
 
@@ -222,6 +224,20 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 	img->stream_path = path_join(img->proc_dir, "stream.hst");
 	if (!img->stream_path)
 		return -ENOMEM;
+	{
+		struct hs_trace_file_header h;
+		struct hs_trace_err terr = { "" };
+
+		err = hs_trace_read_file_header(img->stream_path, HS_STREAM_MAGIC, &h, &terr);
+		if (err) {
+			db_log("%s", terr.msg[0] ? terr.msg : "cannot read stream.hst");
+			return err == -ENOENT ? -EBADMSG : err;
+		}
+		if (h.flags & HS_FILE_FORKED) {
+			snprintf(parent_name, 32, "%" PRIu32 ".%" PRIu32, h.parent_pid, h.parent_exec);
+			img->parent_t = h.parent_t;
+		}
+	}
 	img->stream_fd = open(img->stream_path, O_RDONLY | O_CLOEXEC);
 	if (img->stream_fd < 0) {
 		err = -errno;
@@ -275,7 +291,7 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	struct hs_trace_err terr = { "" };
 	json_object *manifest = NULL;
 	struct hs_db *db;
-	char *db_dir = NULL;
+	char *db_dir = NULL, *parents = NULL;
 	size_t n_procs = 0;
 	struct stat st;
 	int err;
@@ -322,19 +338,39 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 		err = -ENOMEM;
 		goto fail;
 	}
+	parents = calloc(n_procs ? n_procs : 1, 32);
+	if (!parents) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	for (size_t i = 0; i < n_procs; i++) {
 		db->images[i].id = (uint32_t)i;
 		db->n_images = i + 1;
-		err = image_open(db, &db->images[i], &procs[i], db_dir);
+		err = image_open(db, &db->images[i], &procs[i], db_dir, parents + 32 * i);
 		if (err)
 			goto fail;
 	}
+	for (size_t i = 0; i < n_procs; i++) {
+		const char *name = parents + 32 * i;
+
+		if (!name[0])
+			continue;
+		db->images[i].parent = (struct hs_db_image *)hs_db_image_find(db, name);
+		if (db->images[i].parent == &db->images[i])
+			db->images[i].parent = NULL; /* damage */
+		if (!db->images[i].parent)
+			db_log("%s: forked from %s, which the recording lacks: memory it did not "
+			       "write reads as zeros", db->images[i].name, name);
+	}
+	free(parents);
+	parents = NULL;
 	hs_trace_procs_free(procs, n_procs);
 	json_object_put(manifest);
 	free(db_dir);
 	*out = db;
 	return 0;
 fail:
+	free(parents);
 	hs_trace_procs_free(procs, n_procs);
 	json_object_put(manifest);
 	free(db_dir);

@@ -4,7 +4,9 @@
  * by page, then chunk.  The page at the start of chunk c is its latest
  * version with chunk < c, which is found by walking back to a FULL or COPY
  * (or to the page's first version, on top of zeros) and applying the DIFFs
- * forward.  A COPY starts from its source page as of the start of the
+ * forward (on zeros, or in an image that began as a fork on its parent's
+ * page at the fork, when the chain starts with a DIFF).  A COPY starts from
+ * its source page as of the start of the
  * same chunk (recursively; always an earlier chunk than the one asked
  * for).  The version of chunk c itself, if any, only contributes its mask:
  * which bytes chunk c writes (all of them with HS_DB_WROTE_ALL), so that a
@@ -245,6 +247,14 @@ static int load_page(void *arg, void **data, size_t *bytes)
 		if (err)
 			goto fail;
 		first = 1;
+	}
+	/* Under a chain that does not start with a whole page: zeros, or in
+	 * an image that began as a fork, the parent's page at the fork. */
+	if (l->img->parent && (ch.n == first || ch.v[ch.n - 1].kind == HS_DB_DIFF)) {
+		err = db_mem_raw(l->img->parent, l->img->parent_t, false, l->page, HS_DB_PAGE,
+				 pg->data, l->depth + 1);
+		if (err)
+			goto fail;
 	}
 	/* oldest first */
 	for (size_t i = ch.n; i > first; i--) {

@@ -54,33 +54,77 @@ out:
 	return err;
 }
 
-int hs_db_regs_at(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
-		  struct hs_db_regs *out)
+struct regs_load {
+	struct hs_db_image *img;
+	uint64_t t;
+	uint32_t tid;
+};
+
+/* The cached value: which thread, and its state. */
+struct regs_val {
+	uint32_t tid;
+	uint8_t state[HS_GUEST_STATE_SIZE];
+};
+
+static int load_regs(void *arg, void **data, size_t *bytes)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct regs_load *l = arg;
 	struct db_replay *r;
+	struct regs_val *v;
 	size_t c;
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	err = db_chunk_of(img, t, &c);
+	err = db_chunk_of(l->img, l->t, &c);
 	if (err)
 		return err;
 	r = calloc(1, sizeof(*r)); /* 2 KB of state: not on a FUSE thread's stack */
-	if (!r)
+	v = malloc(sizeof(*v));
+	if (!r || !v) {
+		free(r);
+		free(v);
 		return -ENOMEM;
-	*r = (struct db_replay){ .img = img, .chunk = c, .stop_t = t, .want_regs = true,
-				 .regs_tid = tid };
+	}
+	*r = (struct db_replay){ .img = l->img, .chunk = c, .stop_t = l->t, .want_regs = true,
+				 .regs_tid = l->tid };
 	err = db_replay_run(r);
 	if (!err && !r->have_regs)
 		err = -ESRCH;
 	if (!err) {
-		out->tid = tid ? tid : r->tid;
-		memcpy(out->state, r->state, HS_GUEST_STATE_SIZE);
-		hs_trace_regs_get(out->state, &out->regs);
+		v->tid = l->tid ? l->tid : r->tid;
+		memcpy(v->state, r->state, HS_GUEST_STATE_SIZE);
+		*data = v;
+		*bytes = sizeof(*v);
+	} else {
+		free(v);
 	}
 	free(r);
 	return err;
+}
+
+int hs_db_regs_at(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
+		  struct hs_db_regs *out)
+{
+	struct regs_load l = { (struct hs_db_image *)cimg, t, tid };
+	struct db_centry *e;
+	const struct regs_val *v;
+	void *d;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (t > cimg->t_end)
+		return -ERANGE;
+	/* several questions often come at one t (a tree's reg/ files, insn):
+	 * the result is cached like a block */
+	err = db_cache_get(&l.img->db->cache, DB_KEY(DB_K_REGS, cimg->id, tid), t, load_regs, &l,
+			   free, &e, &d);
+	if (err)
+		return err;
+	v = d;
+	out->tid = v->tid;
+	memcpy(out->state, v->state, HS_GUEST_STATE_SIZE);
+	db_cache_put(&l.img->db->cache, e);
+	hs_trace_regs_get(out->state, &out->regs);
+	return 0;
 }
 
 /* ---- register names ------------------------------------------------------ */

@@ -210,6 +210,7 @@ void db_syscall_sig(uint32_t nr, struct db_sys_sig *out)
 struct out {
 	char *buf;
 	size_t cap, len;
+	int err;                  /* memory that could not be read: damage */
 };
 
 static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -292,6 +293,10 @@ static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 	}
 	put(o, "0x%" PRIx64, addr);
 	n = hs_db_mem_read(img, t, addr, sizeof(s), s);
+	if (n < 0 && n != -EIO && !o->err) {
+		o->err = (int)n;
+		put(o, " (unreadable)");
+	}
 	if (n <= 0)
 		return;
 	put(o, " ");
@@ -310,6 +315,10 @@ static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 	ssize_t n = want ? hs_db_mem_read(img, t, addr, want, s) : 0;
 
 	put(o, "0x%" PRIx64, addr);
+	if (n < 0 && n != -EIO && !o->err) {
+		o->err = (int)n;
+		put(o, " (unreadable)");
+	}
 	if (n < 0 || (size_t)n < want)
 		return;
 	put(o, " ");
@@ -439,7 +448,7 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 		       char *buf, size_t cap)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	struct out o = { buf, cap, 0 };
+	struct out o = { buf, cap, 0, 0 };
 	const uint8_t *p = ev->payload;
 
 	if (cap)
@@ -538,5 +547,5 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 	default:
 		put(&o, "tag=%" PRIu32 " len=%" PRIu32, ev->tag, ev->len);
 	}
-	return (int)o.len;
+	return o.err ? o.err : (int)o.len;
 }

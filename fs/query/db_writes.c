@@ -141,10 +141,9 @@ static int last_in_chunk(struct hs_db_image *img, size_t c, uint64_t stop_t,
 			  l->buf, 1);
 }
 
-int hs_db_last_write(const struct hs_db_image *cimg, uint64_t addr, size_t len,
-		     uint64_t t, struct hs_db_write *out, uint8_t *buf)
+static int last_write(struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t,
+		      struct hs_db_write *out, uint8_t *buf, int depth)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
 	struct last_ctx l = { .r = { addr, addr + len }, .buf = buf };
 	uint64_t before;
 	size_t c;
@@ -178,13 +177,21 @@ int hs_db_last_write(const struct hs_db_image *cimg, uint64_t addr, size_t len,
 	}
 	if (err)
 		return err;
+	if (!l.found && img->parent && depth < DB_MAX_DEPTH) /* the memory a fork began with */
+		return last_write(img->parent, addr, len, img->parent_t, out, buf, depth + 1);
 	if (!l.found)
 		return -ENOENT;
 	*out = (struct hs_db_write){
-		.t = l.e.t, .tid = l.e.tid, .kind = l.e.kind, .addr = l.e.addr, .len = l.e.len,
-		.data_addr = l.lo, .data_len = l.hi - l.lo, .data = buf,
+		.img = img, .t = l.e.t, .tid = l.e.tid, .kind = l.e.kind, .addr = l.e.addr,
+		.len = l.e.len, .data_addr = l.lo, .data_len = l.hi - l.lo, .data = buf,
 	};
 	return 0;
+}
+
+int hs_db_last_write(const struct hs_db_image *img, uint64_t addr, size_t len,
+		     uint64_t t, struct hs_db_write *out, uint8_t *buf)
+{
+	return last_write((struct hs_db_image *)img, addr, len, t, out, buf, 0);
 }
 
 /* ---- the history ------------------------------------------------------------ */
@@ -208,8 +215,9 @@ static int hist_cb(struct db_replay *rp, const struct db_effect *e)
 
 	if (e->t < h->t0 || e->t > h->t1 || !overlap(&h->r, e, &lo, &hi))
 		return 0;
-	w = (struct hs_db_write){ .t = e->t, .tid = e->tid, .kind = e->kind, .addr = e->addr,
-				  .len = e->len, .data_addr = lo, .data_len = hi - lo };
+	w = (struct hs_db_write){ .img = h->img, .t = e->t, .tid = e->tid, .kind = e->kind,
+				  .addr = e->addr, .len = e->len, .data_addr = lo,
+				  .data_len = hi - lo };
 	if (e->kind == HS_DB_W_ZERO) {
 		memset(h->scratch, 0, hi - lo);
 		w.data = h->scratch;
@@ -266,10 +274,9 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int hs_db_writes(const struct hs_db_image *cimg, uint64_t addr, size_t len, uint64_t t0,
-		 uint64_t t1, hs_db_write_fn cb, void *ctx)
+static int writes(struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t0,
+		  uint64_t t1, hs_db_write_fn cb, void *ctx, int depth)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
 	struct hist_ctx h = { .img = img, .r = { addr, addr + len }, .t0 = t0, .t1 = t1,
 			      .cb = cb, .ctx = ctx };
 	struct chunk_set s = { 0 };
@@ -278,6 +285,12 @@ int hs_db_writes(const struct hs_db_image *cimg, uint64_t addr, size_t len, uint
 
 	if (!len || addr + len < addr)
 		return -EINVAL;
+	if (t0 == 0 && t0 <= t1 && img->parent && depth < DB_MAX_DEPTH) {
+		/* the memory a fork began with */
+		err = writes(img->parent, addr, len, 0, img->parent_t, cb, ctx, depth + 1);
+		if (err)
+			return err;
+	}
 	if (t0 > t1 || !img->n_chunks || t0 > img->t_end)
 		return 0;
 	if (t1 > img->t_end)
@@ -324,4 +337,10 @@ out:
 	free(s.v);
 	free(h.scratch);
 	return err;
+}
+
+int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t0,
+		 uint64_t t1, hs_db_write_fn cb, void *ctx)
+{
+	return writes((struct hs_db_image *)img, addr, len, t0, t1, cb, ctx, 0);
 }

@@ -96,6 +96,7 @@ void db_cache_drop(struct db_cache *c);
 #define DB_K_BLOCK 1ull
 #define DB_K_CHUNK 2ull
 #define DB_K_PAGE 3ull
+#define DB_K_REGS 4ull
 #define DB_KEY(space, img, x) ((space) << 56 | (uint64_t)(img) << 40 | (x))
 
 /* ---- the db and its images (db_open.c) ----------------------------------- */
@@ -125,6 +126,10 @@ struct hs_db_image {
 	uint64_t t_end;
 	char *stream_path;
 	int stream_fd;
+	/* An image that began as a fork starts with its parent's memory and
+	 * mappings at parent_t (db_format.h). */
+	struct hs_db_image *parent;
+	uint64_t parent_t;
 
 	/* Built on first use, under lock; read-only afterwards. */
 	pthread_mutex_t lock;

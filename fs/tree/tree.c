@@ -1,74 +1,90 @@
-/* tree.c - the tree's shape: names, kinds, lookup, listing, attributes.
+/* tree.c - the tree's entry points: lookup, resolve, attributes, reads, listings.
  *
- * Every path of the contract maps to one node kind (tree_i.h) plus its
- * parameters; adding a file is one kind, one name in a table below, and
- * its contents in tree_files.c or tree_stream.c.
+ * What each kind of node is lives in one table (tree_kinds.c); this file
+ * only dispatches on it.  Inode numbers: a node whose parameters fit in 47
+ * bits is packed into its number, so the number gives the node back:
+ *
+ *   bit 63      0 (packed)
+ *   62..56      kind
+ *   55          NODE_IN_PROC
+ *   54..49      image (< 64)
+ *   48..47      layout: 0 t | 1 sub:8 t:39 | 2 a | 3 sub:16 a:31
+ *   46..0       payload
+ *
+ * Any other node (writes/<range>, images past 63, t past 2^47) gets
+ * XXH64(node) with bit 63 set, and whoever hands it out keeps a table.
+ * The root is 1, as FUSE wants.
  */
 #include "tree_i.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
 
-struct named {
-	const char *name;
-	uint16_t kind;
-};
-
-/* The entries of a process image's folder, in listing order. */
-static const struct named proc_entries[] = {
-	{ "README", K_README }, { "info", K_INFO }, { "stdout", K_STDOUT },
-	{ "stderr", K_STDERR }, { "events", K_EVENTS }, { "syscalls", K_SYSCALLS },
-	{ "output", K_OUTPUT }, { "time", K_TIME }, { "threads", K_THREADS },
-	{ "writes", K_WRITES },
-};
-
-/* The entries of time/<t>/. */
-static const struct named t_entries[] = {
-	{ "regs", K_T_REGS }, { "reg", K_T_REGDIR }, { "mem", K_T_MEM },
-	{ "maps", K_T_MAPS }, { "insn", K_T_INSN }, { "thread", K_T_THREAD },
-	{ "next", K_T_NEXT }, { "prev", K_T_PREV },
-};
-
-#define N_MARKS 2
-static const char *const mark_names[N_MARKS] = { "start", "end" };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* ---- opening ----------------------------------------------------------------- */
 
 int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out)
 {
 	struct hs_db_options opt = { .cache_bytes = cache_bytes };
+	char real[PATH_MAX];
 	struct hs_tree *tree;
+	size_t text_cap;
 	int err;
 
 	*out = NULL;
 	tree = calloc(1, sizeof(*tree));
 	if (!tree)
 		return -ENOMEM;
-	tree->trace_dir = strdup(trace_dir);
-	if (!tree->trace_dir) {
-		free(tree);
-		return -ENOMEM;
-	}
 	pthread_mutex_init(&tree->lock, NULL);
-	err = hs_db_open(trace_dir, &opt, &tree->db);
-	if (err < 0) {
-		hs_tree_close(tree);
-		return err;
+	/* absolute: a daemon changes its directory to / */
+	tree->trace_dir = strdup(realpath(trace_dir, real) ? real : trace_dir);
+	if (!tree->trace_dir) {
+		err = -ENOMEM;
+		goto fail;
 	}
+	err = hs_db_open(tree->trace_dir, &opt, &tree->db);
+	if (err < 0)
+		goto fail;
+	tree->n_images = hs_db_image_count(tree->db);
+	tree->images = calloc(tree->n_images ? tree->n_images : 1, sizeof(*tree->images));
+	if (!tree->images) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < tree->n_images; i++) {
+		tree->images[i].img = hs_db_image_at(tree->db, i);
+		hs_db_image_info(tree->images[i].img, &tree->images[i].info);
+	}
+	text_cap = (cache_bytes ? cache_bytes : HS_DB_CACHE_DEFAULT) / 8;
+	if (text_cap < (4u << 20))
+		text_cap = 4u << 20;
+	err = tree_texts_new(text_cap, &tree->texts);
+	if (!err)
+		err = tree_streams_new(&tree->streams);
+	if (err < 0)
+		goto fail;
+	tree->mem_size = TREE_MEM_SIZE;
 	*out = tree;
 	return 0;
+fail:
+	hs_tree_close(tree);
+	return err;
 }
 
 void hs_tree_close(struct hs_tree *tree)
 {
 	if (!tree)
 		return;
-	tree_streams_free(tree);
+	tree_streams_free(tree->streams);
+	tree_texts_free(tree->texts);
+	for (size_t i = 0; tree->images && i < tree->n_images; i++)
+		free(tree->images[i].tids);
+	free(tree->images);
 	hs_db_close(tree->db);
 	pthread_mutex_destroy(&tree->lock);
 	free(tree->trace_dir);
@@ -80,20 +96,30 @@ struct hs_db *hs_tree_db(struct hs_tree *tree)
 	return tree->db;
 }
 
-const struct hs_db_image *tree_image(struct hs_tree *tree, const struct hs_tree_node *n)
+struct tree_image *tree_image_facts(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	return hs_db_image_at(tree->db, n->image);
+	return n->image < tree->n_images ? &tree->images[n->image] : NULL;
 }
 
-static uint64_t t_end(struct hs_tree *tree, const struct hs_tree_node *n)
+const struct hs_db_image *tree_image(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	struct hs_db_image_info info;
-	const struct hs_db_image *img = tree_image(tree, n);
+	struct tree_image *ti = tree_image_facts(tree, n);
 
-	if (!img)
-		return 0;
-	hs_db_image_info(img, &info);
-	return info.t_end;
+	return ti ? ti->img : NULL;
+}
+
+uint64_t tree_t_end(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	struct tree_image *ti = tree_image_facts(tree, n);
+
+	return ti ? ti->info.t_end : 0;
+}
+
+/* ---- nodes ------------------------------------------------------------------------ */
+
+static bool valid_kind(uint32_t k)
+{
+	return k > K_NONE && k < K_COUNT && k != K_TOP;
 }
 
 void hs_tree_root(struct hs_tree_node *out)
@@ -102,228 +128,233 @@ void hs_tree_root(struct hs_tree_node *out)
 	out->kind = K_ROOT;
 }
 
+enum hs_tree_type hs_tree_type(const struct hs_tree_node *n)
+{
+	return valid_kind(n->kind) ? (enum hs_tree_type)tree_kinds[n->kind].type : HS_TREE_FILE;
+}
+
+void tree_node_child(struct hs_tree_node *out, const struct hs_tree_node *dir, uint16_t k)
+{
+	struct hs_tree_node c;
+
+	memset(&c, 0, sizeof(c));
+	c.kind = k;
+	c.image = dir->image;
+	c.flags = dir->flags & NODE_IN_PROC;
+	if (tree_kinds[k].flags & KF_T)
+		c.t = dir->t;
+	*out = c;
+}
+
+void tree_node_parent(const struct hs_tree_node *n, struct hs_tree_node *out)
+{
+	struct hs_tree_node p;
+	uint16_t pk;
+
+	memset(&p, 0, sizeof(p));
+	switch (n->kind) {
+	case K_ROOT:
+	case K_PROCESSES:
+		p.kind = K_ROOT;
+		break;
+	case K_PROC:
+		p.kind = K_PROCESSES;
+		break;
+	default:
+		pk = valid_kind(n->kind) ? tree_kinds[n->kind].parent : K_ROOT;
+		if (pk == K_TOP)
+			pk = (n->flags & NODE_IN_PROC) ? K_PROC : K_ROOT;
+		p.kind = pk;
+		if (pk != K_ROOT) {
+			p.image = n->image;
+			p.flags = n->flags & NODE_IN_PROC;
+		}
+		if (tree_kinds[pk].flags & KF_T)
+			p.t = n->t;
+		break;
+	}
+	*out = p;
+}
+
+/* ---- inode numbers ------------------------------------------------------------ */
+
+#define INO_HASHED (1ull << 63)
+#define PAYLOAD_BITS 47
+#define PAYLOAD_MASK ((1ull << PAYLOAD_BITS) - 1)
+
 uint64_t hs_tree_ino(const struct hs_tree_node *n)
 {
-	uint64_t h;
+	uint64_t layout, payload, head;
 
 	if (n->kind == K_ROOT)
 		return 1; /* FUSE_ROOT_ID */
-	h = XXH64(n, sizeof(*n), 0x68696e64);
-	return h < 2 ? h + 2 : h;
-}
-
-static void node(struct hs_tree_node *out, const struct hs_tree_node *parent,
-		 uint16_t kind)
-{
-	memset(out, 0, sizeof(*out));
-	out->kind = kind;
-	out->image = parent->image;
-	out->t = parent->t;
-}
-
-/* Strict unsigned decimal: no sign, no spaces, no leading zeros. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s < '0' || *s > '9' || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-/* writes/<0xADDR>[+LEN]: hex address, decimal or hex length 1..1 MiB. */
-static int parse_range(const char *s, uint64_t *addr, uint64_t *len)
-{
-	const char *plus = strchr(s, '+');
-	char *end;
-
-	if (strncmp(s, "0x", 2) != 0 || !s[2])
-		return -EINVAL;
-	errno = 0;
-	*addr = strtoull(s + 2, &end, 16);
-	if (errno || end == s + 2 || (*end && *end != '+'))
-		return -EINVAL;
-	*len = 1;
-	if (plus) {
-		if (!plus[1] || plus[1] == '-')
-			return -EINVAL;
-		*len = strtoull(plus + 1, &end, 0);
-		if (errno || *end || *len == 0 || *len > (1u << 20))
-			return -EINVAL;
+	if (n->spare || n->flags & ~NODE_IN_PROC || n->image >= 64 || !valid_kind(n->kind))
+		goto hashed;
+	if (!n->sub && !n->a && !n->b && n->t <= PAYLOAD_MASK) {
+		layout = 0;
+		payload = n->t;
+	} else if (!n->a && !n->b && n->sub < (1u << 8) && n->t < (1ull << 39)) {
+		layout = 1;
+		payload = (uint64_t)n->sub << 39 | n->t;
+	} else if (!n->t && !n->sub && !n->b && n->a <= PAYLOAD_MASK) {
+		layout = 2;
+		payload = n->a;
+	} else if (!n->t && !n->b && n->sub < (1u << 16) && n->a < (1ull << 31)) {
+		layout = 3;
+		payload = (uint64_t)n->sub << 31 | n->a;
+	} else {
+		goto hashed;
 	}
-	if (*addr >= TREE_MEM_SIZE || *addr + *len > TREE_MEM_SIZE)
-		return -EINVAL;
+	head = (uint64_t)n->kind << 56 | (uint64_t)(n->flags & NODE_IN_PROC) << 55 |
+	       (uint64_t)n->image << 49 | layout << 47;
+	return head | payload;
+hashed:
+	return XXH64(n, sizeof(*n), 0x68696e64) | INO_HASHED;
+}
+
+int hs_tree_node_of_ino(uint64_t ino, struct hs_tree_node *out)
+{
+	uint64_t payload = ino & PAYLOAD_MASK;
+	struct hs_tree_node n;
+
+	if (ino == 1) {
+		hs_tree_root(out);
+		return 0;
+	}
+	if (ino & INO_HASHED || ino < (1ull << 56))
+		return -ENOENT;
+	memset(&n, 0, sizeof(n));
+	n.kind = (uint16_t)(ino >> 56 & 0x7f);
+	n.flags = (uint32_t)(ino >> 55 & 1);
+	n.image = (uint16_t)(ino >> 49 & 0x3f);
+	switch (ino >> 47 & 3) {
+	case 0:
+		n.t = payload;
+		break;
+	case 1:
+		n.sub = (uint32_t)(payload >> 39);
+		n.t = payload & ((1ull << 39) - 1);
+		break;
+	case 2:
+		n.a = payload;
+		break;
+	default:
+		n.sub = (uint32_t)(payload >> 31);
+		n.a = payload & ((1ull << 31) - 1);
+		break;
+	}
+	if (!valid_kind(n.kind) || n.kind == K_ROOT)
+		return -ENOENT;
+	*out = n;
 	return 0;
 }
 
-int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir,
+/* ---- lookup -------------------------------------------------------------------- */
+
+/* Does row k appear in folder dir? */
+static bool in_folder(const struct hs_tree_node *dir, uint16_t k)
+{
+	uint16_t p = tree_kinds[k].parent;
+
+	if (p == K_TOP)
+		return dir->kind == K_ROOT || dir->kind == K_PROC;
+	return p == dir->kind;
+}
+
+static int exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	const struct tree_kind *k = &tree_kinds[n->kind];
+
+	if (!tree_image(tree, n))
+		return -ENOENT;
+	return k->exists ? k->exists(tree, n) : 0;
+}
+
+int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir_in,
 		  const char *name, struct hs_tree_node *out)
 {
-	uint64_t v, w;
-	size_t i;
+	struct hs_tree_node dir = *dir_in, c;
+	int err;
 
+	if (!valid_kind(dir.kind))
+		return -ENOENT;
+	if (tree_kinds[dir.kind].type != HS_TREE_DIR)
+		return -ENOTDIR;
 	if (!name[0] || strchr(name, '/'))
+		return -ENOENT;
+	if (strcmp(name, ".") == 0) {
+		*out = dir;
+		return 0;
+	}
+	if (strcmp(name, "..") == 0) {
+		tree_node_parent(&dir, out);
+		return 0;
+	}
+	for (uint16_t k = 1; k < K_COUNT; k++) {
+		if (!tree_kinds[k].name || !in_folder(&dir, k) || strcmp(tree_kinds[k].name, name))
+			continue;
+		tree_node_child(&c, &dir, k);
+		err = exists(tree, &c);
+		if (err < 0)
+			return err;
+		*out = c;
+		return 0;
+	}
+	if (!tree_kinds[dir.kind].lookup)
+		return -ENOENT;
+	err = tree_kinds[dir.kind].lookup(tree, &dir, name, &c);
+	if (err < 0)
+		return err;
+	*out = c;
+	return 0;
+}
+
+/* The moment a link points to, checked against the image's end. */
+static int link_target(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	int err;
+
+	if (!valid_kind(n->kind) || !tree_image(tree, n))
+		return -ENOENT;
+	if (tree_kinds[n->kind].type != HS_TREE_LINK)
 		return -EINVAL;
-	switch (dir->kind) {
-	case K_ROOT:
-		if (strcmp(name, "processes") == 0) {
-			node(out, dir, K_PROCESSES);
-			return 0;
-		}
-		/* fall through */
-	case K_PROC:
-		for (i = 0; i < ARRAY_SIZE(proc_entries); i++) {
-			if (strcmp(name, proc_entries[i].name) == 0) {
-				node(out, dir, proc_entries[i].kind);
-				return 0;
-			}
-		}
-		return -ENOENT;
-	case K_PROCESSES: {
-		const struct hs_db_image *img = hs_db_image_find(tree->db, name);
-		for (i = 0; img && i < hs_db_image_count(tree->db); i++) {
-			if (hs_db_image_at(tree->db, i) == img) {
-				memset(out, 0, sizeof(*out));
-				out->kind = K_PROC;
-				out->image = (uint16_t)i;
-				return 0;
-			}
-		}
-		return -ENOENT;
-	}
-	case K_TIME:
-		for (i = 0; i < N_MARKS; i++) {
-			if (strcmp(name, mark_names[i]) == 0) {
-				node(out, dir, K_TIME_MARK);
-				out->sub = (uint32_t)i;
-				out->t = i == 0 ? 0 : t_end(tree, dir);
-				return 0;
-			}
-		}
-		if (parse_u64(name, &v) < 0)
-			return -ENOENT;
-		if (v > t_end(tree, dir))
-			return -ENOENT;
-		node(out, dir, K_T);
-		out->t = v;
-		return 0;
-	case K_T:
-		for (i = 0; i < ARRAY_SIZE(t_entries); i++) {
-			if (strcmp(name, t_entries[i].name) == 0) {
-				if ((t_entries[i].kind == K_T_NEXT && dir->t >= t_end(tree, dir)) ||
-				    (t_entries[i].kind == K_T_PREV && dir->t == 0))
-					return -ENOENT;
-				node(out, dir, t_entries[i].kind);
-				return 0;
-			}
-		}
-		return -ENOENT;
-	case K_T_REGDIR:
-		for (i = 0; hs_db_reg_name(i); i++) {
-			if (strcmp(name, hs_db_reg_name(i)) == 0) {
-				node(out, dir, K_T_REG);
-				out->sub = (uint32_t)i;
-				return 0;
-			}
-		}
-		return -ENOENT;
-	case K_THREADS:
-		if (parse_u64(name, &v) < 0 || v == 0 || v > UINT32_MAX)
-			return -ENOENT;
-		node(out, dir, K_THREAD);
-		out->t = 0;
-		out->a = v;
-		/* only threads that exist */
-		{
-			char *text;
-			size_t len;
-			int err = tree_small_file(tree, out, &text, &len);
-			if (err < 0)
-				return err == -ESRCH ? -ENOENT : err;
-			free(text);
-		}
-		return 0;
-	case K_WRITES:
-		if (parse_range(name, &v, &w) < 0)
-			return -ENOENT;
-		node(out, dir, K_WRITE);
-		out->t = 0;
-		out->a = v;
-		out->b = w;
-		return 0;
-	default:
-		return dir->kind >= K_LINKS_FIRST ? -ENOTDIR : -ENOENT;
-	}
+	err = tree_kinds[n->kind].target(tree, n, t);
+	if (err < 0)
+		return err;
+	return *t > tree_t_end(tree, n) ? -ENOENT : 0;
 }
 
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap)
 {
-	int len;
+	uint64_t t;
+	int err = link_target(tree, n, &t), len;
 
-	switch (n->kind) {
-	case K_TIME_MARK:
-		len = snprintf(buf, cap, "%" PRIu64, n->t);
-		break;
-	case K_T_NEXT:
-		len = snprintf(buf, cap, "../%" PRIu64, n->t + 1);
-		break;
-	case K_T_PREV:
-		len = snprintf(buf, cap, "../%" PRIu64, n->t - 1);
-		break;
-	default:
-		return -EINVAL;
-	}
+	if (err < 0)
+		return err;
+	/* links live in time/ ("N") or in time/<t>/ ("../N") */
+	len = snprintf(buf, cap, "%s%" PRIu64, tree_kinds[n->kind].parent == K_TIME ? "" : "../", t);
 	if (len < 0 || (size_t)len >= cap)
 		return -ENAMETOOLONG;
 	return len;
 }
 
-/* The folder a link lives in: its target is relative to it. */
-static void link_parent(const struct hs_tree_node *n, struct hs_tree_node *out)
+/* Where a link leads: the node time/<t>. */
+static int follow_link(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_tree_node *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->image = n->image;
-	if (n->kind == K_TIME_MARK) {
-		out->kind = K_TIME;
-	} else {
-		out->kind = K_T;
-		out->t = n->t;
-	}
-}
+	struct hs_tree_node time;
+	uint64_t t;
+	int err = link_target(tree, n, &t);
 
-static void parent_of(const struct hs_tree_node *n, struct hs_tree_node *out)
-{
-	struct hs_tree_node p;
-
-	memset(&p, 0, sizeof(p));
-	p.image = n->image;
-	switch (n->kind) {
-	case K_ROOT:
-	case K_PROCESSES:
-		p.kind = K_ROOT;
-		p.image = 0;
-		break;
-	case K_PROC:
-		p.kind = K_PROCESSES;
-		p.image = 0;
-		break;
-	case K_T:
-		p.kind = K_TIME;
-		break;
-	case K_T_REGDIR:
-		p.kind = K_T;
-		p.t = n->t;
-		break;
-	default:
-		p.kind = n->image ? K_PROC : K_ROOT;
-		break;
-	}
-	*out = p;
+	if (err < 0)
+		return err;
+	memset(&time, 0, sizeof(time));
+	time.kind = K_TIME;
+	time.image = n->image;
+	time.flags = n->flags & NODE_IN_PROC;
+	tree_node_child(out, &time, K_T);
+	out->t = t;
+	return 0;
 }
 
 int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
@@ -338,7 +369,7 @@ int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
 		const char *rest = p + len;
-		char name[256];
+		char name[NAME_MAX + 1];
 
 		while (*rest == '/')
 			rest++;
@@ -346,35 +377,20 @@ int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 			p = rest;
 			continue;
 		}
-		if (len >= sizeof(name))
+		if (len > NAME_MAX)
 			return -ENAMETOOLONG;
+		if (hs_tree_type(&cur) != HS_TREE_DIR)
+			return -ENOTDIR;
 		memcpy(name, p, len);
 		name[len] = 0;
 		p = rest;
-		if (strcmp(name, ".") == 0)
-			continue;
-		if (strcmp(name, "..") == 0) {
-			parent_of(&cur, &cur);
-			continue;
-		}
 		err = hs_tree_child(tree, &cur, name, &cur);
 		if (err < 0)
 			return err;
-		while (cur.kind >= K_LINKS_FIRST && cur.kind < K_FILES_FIRST && (*p || follow)) {
-			char target[64];
-			struct hs_tree_node base;
-			int tlen = hs_tree_readlink(tree, &cur, target, sizeof(target));
-			bool up = strncmp(target, "../", 3) == 0;
-
-			if (tlen < 0)
-				return tlen;
+		if (hs_tree_type(&cur) == HS_TREE_LINK && (*p || follow)) {
 			if (++links > 40)
 				return -ELOOP;
-			/* targets are "N" (in time/) or "../N" (from time/<t>/) */
-			link_parent(&cur, &base);
-			if (up)
-				parent_of(&base, &base);
-			err = hs_tree_child(tree, &base, up ? target + 3 : target, &cur);
+			err = follow_link(tree, &cur, &cur);
 			if (err < 0)
 				return err;
 		}
@@ -383,230 +399,124 @@ int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 	return 0;
 }
 
+/* ---- attributes and reads ------------------------------------------------------ */
+
 int hs_tree_getattr(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out)
 {
-	int err = 0;
+	const struct tree_kind *k;
+	char target[32];
+	int err = 0, len;
 
 	memset(out, 0, sizeof(*out));
+	if (!valid_kind(n->kind) || !tree_image(tree, n))
+		return -ENOENT;
+	k = &tree_kinds[n->kind];
 	out->ino = hs_tree_ino(n);
+	out->type = k->type;
 	out->size_known = true;
-	if (n->kind < K_LINKS_FIRST) {
-		out->type = HS_TREE_DIR;
-	} else if (n->kind < K_FILES_FIRST) {
-		char target[64];
-		int len = hs_tree_readlink(tree, n, target, sizeof(target));
+	switch (k->type) {
+	case HS_TREE_DIR:
+		return 0;
+	case HS_TREE_LINK:
+		len = hs_tree_readlink(tree, n, target, sizeof(target));
 		if (len < 0)
 			return len;
-		out->type = HS_TREE_LINK;
 		out->size = (uint64_t)len;
-	} else if (n->kind == K_T_MEM) {
-		out->type = HS_TREE_FILE;
-		out->size = TREE_MEM_SIZE;
-	} else if (tree_is_stream(n)) {
-		out->type = HS_TREE_FILE;
-		if (n->kind == K_WRITE) {
-			out->size_known = false; /* unknowable without the whole history */
-		} else {
-			err = tree_stream_size(tree, n, &out->size);
-		}
-	} else {
-		char *text;
-		size_t len;
-		out->type = HS_TREE_FILE;
-		err = tree_small_file(tree, n, &text, &len);
-		if (!err) {
-			out->size = len;
-			free(text);
-		}
+		return 0;
+	default:
+		break;
 	}
-	return err;
+	out->direct_io = (k->flags & (KF_DIRECT | KF_NOSIZE)) != 0;
+	if (k->attr) {
+		err = k->attr(tree, n, out);
+	} else if (k->flags & KF_NOSIZE) {
+		out->size_known = false;
+	} else if (k->gen) {
+		err = tree_stream_size(tree, n, &out->size);
+	} else if (k->size) {
+		err = k->size(tree, n, &out->size);
+	} else {
+		err = tree_text_size(tree, n, &out->size);
+	}
+	if (err < 0)
+		return err;
+	if (!k->attr)
+		out->blocks = out->size;
+	return 0;
 }
 
 ssize_t hs_tree_read(struct hs_tree *tree, const struct hs_tree_node *n,
 		     void *buf, size_t size, uint64_t off)
 {
-	char *text;
-	size_t len;
-	int err;
+	const struct tree_kind *k;
 
-	if (n->kind < K_LINKS_FIRST)
+	if (!valid_kind(n->kind) || !tree_image(tree, n))
+		return -ENOENT;
+	k = &tree_kinds[n->kind];
+	if (k->type == HS_TREE_DIR)
 		return -EISDIR;
-	if (n->kind < K_FILES_FIRST)
+	if (k->type != HS_TREE_FILE)
 		return -EINVAL;
-	if (n->kind == K_T_MEM) {
-		const struct hs_db_image *img = tree_image(tree, n);
-		if (off >= TREE_MEM_SIZE)
-			return 0;
-		if (size > TREE_MEM_SIZE - off)
-			size = TREE_MEM_SIZE - off;
-		return hs_db_mem_read(img, n->t, off, size, buf);
-	}
-	if (tree_is_stream(n))
-		return tree_stream_read(tree, n, buf, size, off);
-	err = tree_small_file(tree, n, &text, &len);
-	if (err < 0)
-		return err;
-	if (off >= len) {
-		free(text);
+	if (size == 0)
 		return 0;
-	}
-	if (size > len - off)
-		size = len - off;
-	memcpy(buf, text + off, size);
-	free(text);
-	return (ssize_t)size;
+	if (size > SSIZE_MAX)
+		size = SSIZE_MAX;
+	if (k->read)
+		return k->read(tree, n, buf, size, off);
+	if (k->gen)
+		return tree_stream_read(tree, n, buf, size, off);
+	return tree_text_read(tree, n, buf, size, off);
 }
 
 int64_t hs_tree_seek(struct hs_tree *tree, const struct hs_tree_node *n,
 		     uint64_t off, int whence)
 {
-	struct hs_db_map *maps = NULL;
-	size_t count = 0, i;
-	int64_t ret = -ENXIO;
+	struct hs_tree_attr a;
 	int err;
 
 	if (whence != SEEK_DATA && whence != SEEK_HOLE)
 		return -EINVAL;
-	if (n->kind != K_T_MEM) {
-		struct hs_tree_attr a;
-		err = hs_tree_getattr(tree, n, &a);
-		if (err < 0)
-			return err;
-		if (off >= a.size)
-			return -ENXIO;
-		return whence == SEEK_DATA ? (int64_t)off : (int64_t)a.size;
-	}
-	if (off >= TREE_MEM_SIZE)
-		return -ENXIO;
-	err = hs_db_maps_at(tree_image(tree, n), n->t, &maps, &count);
+	if (n->kind == K_T_MEM)
+		return tree_mem_seek(tree, n, off, whence);
+	err = hs_tree_getattr(tree, n, &a);
 	if (err < 0)
 		return err;
-	if (whence == SEEK_DATA) {
-		for (i = 0; i < count; i++) {
-			if (maps[i].end > off) {
-				ret = (int64_t)(maps[i].start > off ? maps[i].start : off);
-				break;
-			}
-		}
-	} else {
-		ret = (int64_t)off;
-		for (i = 0; i < count; i++) {
-			if (maps[i].end <= (uint64_t)ret)
-				continue;
-			if (maps[i].start > (uint64_t)ret)
-				break;
-			ret = (int64_t)maps[i].end; /* contiguous mappings extend the data */
-		}
-	}
-	free(maps);
-	return ret;
+	if (a.type != HS_TREE_FILE)
+		return -EINVAL;
+	if (!a.size_known)
+		return whence == SEEK_DATA ? (int64_t)off : INT64_MAX;
+	if (off >= a.size)
+		return -ENXIO;
+	return whence == SEEK_DATA ? (int64_t)off : (int64_t)a.size;
 }
 
-static int list_named(const struct hs_tree_node *dir, const struct named *v,
-		      size_t n, hs_tree_dir_fn cb, void *ctx, struct hs_tree *tree)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct hs_tree_node c;
-		int err = hs_tree_child(tree, dir, v[i].name, &c);
-		if (err == -ENOENT)
-			continue; /* next at the end, prev at 0 */
-		if (err < 0)
-			return err;
-		err = cb(ctx, v[i].name, &c);
-		if (err)
-			return err;
-	}
-	return 0;
-}
+/* ---- listings ------------------------------------------------------------------ */
 
-struct thread_list {
-	uint32_t tids[1024];
-	size_t n;
-};
-
-static int collect_thread(void *ctx, const struct hs_db_event *ev)
-{
-	struct thread_list *l = ctx;
-	uint32_t tid = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
-
-	for (size_t i = 0; i < l->n; i++)
-		if (l->tids[i] == tid)
-			return 0;
-	if (l->n < ARRAY_SIZE(l->tids))
-		l->tids[l->n++] = tid;
-	return 0;
-}
-
-int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
+int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir_in,
 		    hs_tree_dir_fn cb, void *ctx)
 {
-	struct hs_tree_node c;
-	char name[64];
-	int err = 0;
+	struct hs_tree_node dir = *dir_in, c;
+	int err;
 
-	switch (dir->kind) {
-	case K_ROOT:
-		err = list_named(dir, proc_entries, ARRAY_SIZE(proc_entries), cb, ctx, tree);
+	if (!valid_kind(dir.kind) || !tree_image(tree, &dir))
+		return -ENOENT;
+	if (tree_kinds[dir.kind].type != HS_TREE_DIR)
+		return -ENOTDIR;
+	for (uint16_t k = 1; k < K_COUNT; k++) {
+		if (!tree_kinds[k].name || !in_folder(&dir, k))
+			continue;
+		tree_node_child(&c, &dir, k);
+		err = exists(tree, &c);
+		if (err == -ENOENT)
+			continue; /* next at the end, prev at 0, no crash */
+		if (err < 0)
+			return err;
+		err = cb(ctx, tree_kinds[k].name, &c);
 		if (err)
 			return err;
-		node(&c, dir, K_PROCESSES);
-		return cb(ctx, "processes", &c);
-	case K_PROC:
-		return list_named(dir, proc_entries, ARRAY_SIZE(proc_entries), cb, ctx, tree);
-	case K_PROCESSES:
-		for (size_t i = 0; i < hs_db_image_count(tree->db); i++) {
-			struct hs_db_image_info info;
-			hs_db_image_info(hs_db_image_at(tree->db, i), &info);
-			memset(&c, 0, sizeof(c));
-			c.kind = K_PROC;
-			c.image = (uint16_t)i;
-			err = cb(ctx, info.name, &c);
-			if (err)
-				return err;
-		}
-		return 0;
-	case K_TIME:
-		/* only the named marks: every number 0..t_end also resolves */
-		for (size_t i = 0; i < N_MARKS; i++) {
-			err = hs_tree_child(tree, dir, mark_names[i], &c);
-			if (!err)
-				err = cb(ctx, mark_names[i], &c);
-			if (err)
-				return err;
-		}
-		return 0;
-	case K_T:
-		return list_named(dir, t_entries, ARRAY_SIZE(t_entries), cb, ctx, tree);
-	case K_T_REGDIR:
-		for (size_t i = 0; hs_db_reg_name(i); i++) {
-			node(&c, dir, K_T_REG);
-			c.sub = (uint32_t)i;
-			err = cb(ctx, hs_db_reg_name(i), &c);
-			if (err)
-				return err;
-		}
-		return 0;
-	case K_THREADS: {
-		struct thread_list *l = calloc(1, sizeof(*l));
-		const struct hs_db_image *img = tree_image(tree, dir);
-		if (!l)
-			return -ENOMEM;
-		err = hs_db_events(img, 0, UINT64_MAX, HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) |
-				   HS_DB_KIND_BIT(HS_EV_THREAD_RUN), collect_thread, l);
-		for (size_t i = 0; !err && i < l->n; i++) {
-			node(&c, dir, K_THREAD);
-			c.t = 0;
-			c.a = l->tids[i];
-			snprintf(name, sizeof(name), "%u", l->tids[i]);
-			err = cb(ctx, name, &c);
-		}
-		free(l);
-		return err;
 	}
-	case K_WRITES:
-		return 0; /* any writes/0xADDR[+LEN] resolves */
-	default:
-		return dir->kind >= K_LINKS_FIRST ? -ENOTDIR : -ENOENT;
-	}
+	if (tree_kinds[dir.kind].list)
+		return tree_kinds[dir.kind].list(tree, &dir, cb, ctx);
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* tree_files.c - contents of the tree's small files, generated whole. */
+/* tree_files.c - the small files (generated whole), mem, and the README. */
 #include "tree_i.h"
 
 #include <errno.h>
@@ -7,91 +7,209 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
-static const char readme[] =
-"This folder is one recorded run of a program, as files.\n"
+const char tree_readme[] =
+"This folder is one recorded run of a program, as files.  It is read-only\n"
+"and never changes: every Unix tool is a debugger command here.\n"
 "\n"
-"Time t counts instructions retired (all threads together).  time/<t>/ is\n"
-"the state after t instructions, before instruction t+1 runs; any number\n"
-"from 0 to the end works, although ls time/ shows only named marks.\n"
+"Time.  t counts the instructions the process retired, all its threads\n"
+"together (each iteration of a rep-prefixed instruction counts as one).\n"
+"time/<t>/ is the state after t instructions, before instruction t+1 runs:\n"
+"time/0 is the start, time/end the state after the last instruction.  Every\n"
+"number from 0 to the end is a folder, although `ls time` shows only the\n"
+"named moments.\n"
 "\n"
-"  info                 what was recorded (same as `hindsight info`)\n"
-"  stdout, stderr       what the program wrote to fd 1 and fd 2\n"
-"  events               one line per event: <t> <tid> <kind> <details>\n"
-"  syscalls             <t> <tid> name(args) = result\n"
-"  output               <t> <fd> <text, C-escaped>, one line per write\n"
-"  time/start, time/end the first and the last moment\n"
-"  time/<t>/regs        all registers, \"name 0xvalue\" lines\n"
-"  time/<t>/reg/<name>  one register: cat time/5000/reg/rax\n"
-"  time/<t>/mem         memory as of t, a sparse file whose offsets are\n"
-"                       addresses: xxd -s 0x7ffd1230 -l 64 time/5000/mem\n"
-"                       (unmapped addresses fail with EIO)\n"
-"  time/<t>/maps        the mappings, in /proc/PID/maps format\n"
-"  time/<t>/insn        the instruction about to run: address, bytes, text\n"
-"  time/<t>/thread      the thread that runs it\n"
-"  time/<t>/next, prev  links to the next and previous moment: cd time/5000/next\n"
-"  threads/<tid>        a thread's start, exit and time slices\n"
-"  writes/<0xADDR>[+LEN] every write that touched the range:\n"
-"                       <t> 0xaddr len hexbytes (t: first moment it is visible)\n"
-"  processes/<pid>.<n>/ every recorded process (fork and exec children),\n"
-"                       each with this same layout; the top is the first\n"
+"  README                this guide\n"
+"  info                  what was recorded (the same as `hindsight info`)\n"
+"  stdout, stderr        what the program wrote to fd 1 and fd 2, byte for byte\n"
+"  output                one line per write to fd 1 or 2: <t> <fd> <text>\n"
+"                        (the text C-escaped: \\n, \\t, \\\\, \\\", \\xNN)\n"
+"  events                one line per event: <t> <tid> <kind> <details>, kinds\n"
+"                        syscall sysret output map unmap mprotect remap mem\n"
+"                        signal sigreturn thread-run thread-create thread-exit\n"
+"                        reg-write sb-abort fork exec exit process\n"
+"  syscalls              one line per syscall: <t> <tid> name(args) = result\n"
+"                        (string arguments as of t; \"= ?\": it never returned)\n"
+"  time/start, time/end  links to the first and the last moment\n"
+"  time/crash            the moment the signal that killed it arrived (only if\n"
+"                        one did)\n"
+"  time/<t>/regs         every register of the thread at t: \"name 0xvalue\"\n"
+"  time/<t>/reg/<name>   one register (also xmm0..xmm15): cat time/5000/reg/rax\n"
+"  time/<t>/mem          memory as of t, a sparse file whose offsets are the\n"
+"                        addresses: xxd -s 0x7ffd1230 -l 64 time/5000/mem\n"
+"                        Unmapped addresses fail with EIO, as /proc/PID/mem\n"
+"                        does; SEEK_DATA and SEEK_HOLE follow the mappings, so\n"
+"                        tar --sparse and cp --sparse copy only what is mapped.\n"
+"  time/<t>/maps         the mappings, in /proc/PID/maps format\n"
+"  time/<t>/insn         the instruction about to run: 0xaddress bytes text\n"
+"                        (AT&T syntax; none at the end)\n"
+"  time/<t>/thread       the thread that runs it (regs and insn are its own)\n"
+"  time/<t>/next, prev   links to the next and the previous moment, so that\n"
+"                        cd time/5000/next steps one instruction\n"
+"  threads/<tid>         a thread: created, ran (time slices), exited\n"
+"  writes/0xADDR[+LEN]   every write that touched those bytes, oldest first:\n"
+"                        <t> 0xaddr len hexbytes, the part inside the range;\n"
+"                        t is the first moment that shows it.  LEN is 1 to\n"
+"                        1048576 (decimal or 0x hex); ls writes shows nothing.\n"
+"  processes/<pid>.<n>/  every recorded process image (fork and exec\n"
+"                        children), each with this same layout; the top of\n"
+"                        this folder is the first one\n"
 "\n"
 "Examples:\n"
-"  grep write syscalls\n"
+"  grep -c write syscalls\n"
 "  diff time/100/regs time/200/regs\n"
-"  cat writes/0x7ffd1230+8 | tail -n 1     # who wrote these bytes last\n";
+"  cat time/end/reg/rax\n"
+"  tail -n 1 writes/0x7ffd1230+8         # who wrote these bytes last\n"
+"  cd time/5000/next; cat insn\n"
+"\n"
+"Without a mount: hindsight cat TRACE PATH..., hindsight ls TRACE [PATH].\n";
 
-/* One register as "0x..." with its whole width, most significant first. */
-static void put_hex(FILE *f, const uint8_t *le, uint32_t size)
+int tree_readme_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
-	fputs("0x", f);
-	for (uint32_t i = size; i-- > 0;)
-		fprintf(f, "%02x", le[i]);
+	fputs(tree_readme, f);
+	return 0;
 }
 
-static int regs_text(const struct hs_db_image *img, const struct hs_tree_node *n, FILE *f)
+int tree_readme_size(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *size)
 {
-	struct hs_db_regs *r = malloc(sizeof(*r));
+	*size = sizeof(tree_readme) - 1;
+	return 0;
+}
+
+int tree_info_file(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	char *text;
+	size_t len;
+	int err = hs_tree_info_text(tree->trace_dir, &text, &len);
+
+	if (err < 0)
+		return err;
+	fwrite(text, 1, len, f);
+	free(text);
+	return 0;
+}
+
+/* ---- registers --------------------------------------------------------------------- */
+
+/* Widths of the registers of reg/ (fixed: they do not depend on t), so that
+ * regs and reg/<name> report their sizes without a query. */
+static uint32_t reg_widths[128];
+static size_t n_reg_widths;
+static pthread_once_t widths_once = PTHREAD_ONCE_INIT;
+
+static void widths_init(void)
+{
+	struct hs_db_regs *r = calloc(1, sizeof(*r));
+	uint8_t v[32];
+	size_t i;
+
+	for (i = 0; r && tree_reg_name(i) && i < sizeof(reg_widths) / sizeof(reg_widths[0]); i++) {
+		uint32_t size = 0;
+		if (hs_db_reg_value(r, tree_reg_name(i), v, &size) < 0)
+			size = 0;
+		reg_widths[i] = size;
+	}
+	n_reg_widths = i;
+	free(r);
+}
+
+static uint32_t reg_width(size_t i)
+{
+	pthread_once(&widths_once, widths_init);
+	return i < n_reg_widths ? reg_widths[i] : 0;
+}
+
+/* regs lists hs_db_reg_name()'s registers, in its order */
+static bool in_regs(size_t i)
+{
+	return hs_db_reg_name(i) != NULL;
+}
+
+int tree_regs_size(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *size)
+{
+	uint64_t s = 0;
+
+	if (n->kind == K_T_REG) {
+		*size = 2 + 2 * (uint64_t)reg_width(n->sub) + 1;
+		return 0;
+	}
+	for (size_t i = 0; in_regs(i); i++)
+		s += strlen(hs_db_reg_name(i)) + 1 + 2 + 2 * (uint64_t)reg_width(i) + 1;
+	*size = s;
+	return 0;
+}
+
+static void put_reg(FILE *f, const uint8_t *le, uint32_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char s[2 + 64 + 2];
+	size_t k = 0;
+
+	s[k++] = '0';
+	s[k++] = 'x';
+	for (uint32_t i = size; i-- > 0;) {
+		s[k++] = hex[le[i] >> 4];
+		s[k++] = hex[le[i] & 15];
+	}
+	s[k++] = '\n';
+	fwrite(s, 1, k, f);
+}
+
+int tree_regs_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* 1 KB: not on a FUSE thread's stack */
+	uint8_t v[32];
+	uint32_t size;
 	int err;
 
 	if (!r)
 		return -ENOMEM;
-	err = hs_db_regs_at(img, n->t, 0, r);
+	err = hs_db_regs_at(tree_image(tree, n), n->t, 0, r);
 	if (err < 0)
 		goto out;
-	for (size_t i = 0; hs_db_reg_name(i); i++) {
-		uint8_t v[32];
-		uint32_t size;
-
-		if (n->kind == K_T_REG && i != n->sub)
-			continue;
-		if (hs_db_reg_value(r, hs_db_reg_name(i), v, &size) < 0)
-			continue;
-		if (n->kind == K_T_REGS)
-			fprintf(f, "%s ", hs_db_reg_name(i));
-		put_hex(f, v, size);
-		fputc('\n', f);
+	if (n->kind == K_T_REG) {
+		err = hs_db_reg_value(r, tree_reg_name(n->sub), v, &size);
+		if (!err && size != reg_width(n->sub))
+			err = -EIO;
+		if (!err)
+			put_reg(f, v, size);
+		goto out;
+	}
+	for (size_t i = 0; in_regs(i); i++) {
+		err = hs_db_reg_value(r, hs_db_reg_name(i), v, &size);
+		if (!err && size != reg_width(i))
+			err = -EIO; /* never: the size was promised */
+		if (err < 0)
+			break;
+		fputs(hs_db_reg_name(i), f);
+		fputc(' ', f);
+		put_reg(f, v, size);
 	}
 out:
 	free(r);
 	return err;
 }
 
-static int maps_text(const struct hs_db_image *img, uint64_t t, FILE *f)
+/* ---- maps, insn, thread ----------------------------------------------------------- */
+
+int tree_maps_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
 	struct hs_db_map *maps;
-	size_t n;
-	int err = hs_db_maps_at(img, t, &maps, &n);
+	size_t count;
+	int err = hs_db_maps_at(tree_image(tree, n), n->t, &maps, &count);
 
 	if (err < 0)
 		return err;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < count; i++) {
 		const struct hs_db_map *m = &maps[i];
+
 		fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64,
 			m->start, m->end, m->prot & PROT_READ ? 'r' : '-',
 			m->prot & PROT_WRITE ? 'w' : '-', m->prot & PROT_EXEC ? 'x' : '-',
 			m->flags & HS_MAP_SHARED ? 's' : 'p', m->offset,
-			(unsigned)((m->dev >> 8) & 0xfff), (unsigned)(m->dev & 0xff), m->ino);
+			major(m->dev), minor(m->dev), m->ino);
 		if (m->path && m->path[0])
 			fprintf(f, "%*s%s", 8, "", m->path);
 		fputc('\n', f);
@@ -100,10 +218,10 @@ static int maps_text(const struct hs_db_image *img, uint64_t t, FILE *f)
 	return 0;
 }
 
-static int insn_text(const struct hs_db_image *img, uint64_t t, FILE *f)
+int tree_insn_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
 	struct hs_db_insn in;
-	int err = hs_db_insn_at(img, t, &in);
+	int err = hs_db_insn_at(tree_image(tree, n), n->t, &in);
 
 	if (err < 0)
 		return err;
@@ -114,114 +232,151 @@ static int insn_text(const struct hs_db_image *img, uint64_t t, FILE *f)
 	return 0;
 }
 
-/* threads/<tid>: when it was created, ran and ended. */
-struct thread_text {
-	FILE *f;
+int tree_thread_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
 	uint32_t tid;
-	bool seen, running;
-	uint64_t slice_start;
-};
+	int err = hs_db_thread_at(tree_image(tree, n), n->t, &tid);
 
-static int thread_event(void *ctx, const struct hs_db_event *ev)
-{
-	struct thread_text *x = ctx;
-	uint32_t who = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
-
-	if (ev->tag == HS_EV_THREAD_RUN) {
-		if (x->running && who != x->tid) {
-			fprintf(x->f, "ran %" PRIu64 " %" PRIu64 "\n", x->slice_start, ev->t);
-			x->running = false;
-		} else if (!x->running && who == x->tid) {
-			x->running = true;
-			x->slice_start = ev->t;
-		}
-		if (who == x->tid)
-			x->seen = true;
-		return 0;
-	}
-	if (who != x->tid)
-		return 0;
-	x->seen = true;
-	if (ev->tag == HS_EV_THREAD_CREATE)
-		fprintf(x->f, "created %" PRIu64 " by %u\n", ev->t, hs_trace_le32(ev->payload));
-	else if (ev->tag == HS_EV_THREAD_EXIT)
-		fprintf(x->f, "exited %" PRIu64 "\n", ev->t);
-	return 0;
-}
-
-static int thread_text(const struct hs_db_image *img, uint32_t tid, FILE *f)
-{
-	struct thread_text x = { .f = f, .tid = tid };
-	struct hs_db_image_info info;
-	int err;
-
-	hs_db_image_info(img, &info);
-	fprintf(f, "tid %u\n", tid);
-	err = hs_db_events(img, 0, info.t_end,
-			   HS_DB_KIND_BIT(HS_EV_THREAD_RUN) | HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) |
-			   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), thread_event, &x);
 	if (err < 0)
 		return err;
-	if (!x.seen)
-		return -ESRCH;
-	if (x.running)
-		fprintf(f, "ran %" PRIu64 " %" PRIu64 "\n", x.slice_start, info.t_end);
+	fprintf(f, "%" PRIu32 "\n", tid);
 	return 0;
 }
 
-int tree_small_file(struct hs_tree *tree, const struct hs_tree_node *n,
-		    char **text, size_t *len)
-{
-	const struct hs_db_image *img = tree_image(tree, n);
-	char *buf = NULL;
-	size_t size = 0;
+/* threads/<tid>: its life in time order:
+ *
+ *   tid 2
+ *   created 51234 by 1      ("started 0" for a thread with no parent)
+ *   ran 51300 52000         it ran instructions 51301..52000
+ *   exited 90000
+ */
+struct life {
 	FILE *f;
-	int err = 0;
+	uint32_t tid;
+	bool running;
+	uint64_t since;
+};
 
-	*text = NULL;
-	*len = 0;
-	if (!img)
-		return -ENOENT;
-	if (n->kind == K_INFO)
-		return hs_tree_info_text(tree->trace_dir, text, len);
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -ENOMEM;
-	switch (n->kind) {
-	case K_README:
-		fputs(readme, f);
+static int life_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct life *x = ctx;
+	uint32_t a, b;
+
+	if (ev->len < 4)
+		return 0;
+	a = hs_trace_le32(ev->payload);
+	b = ev->len >= 8 ? hs_trace_le32(ev->payload + 4) : 0;
+	switch (ev->tag) {
+	case HS_EV_THREAD_RUN:
+		if (a == x->tid && !x->running) {
+			x->running = true;
+			x->since = ev->t;
+		} else if (a != x->tid && x->running) {
+			fprintf(x->f, "ran %" PRIu64 " %" PRIu64 "\n", x->since, ev->t);
+			x->running = false;
+		}
 		break;
-	case K_T_REGS:
-	case K_T_REG:
-		err = regs_text(img, n, f);
+	case HS_EV_THREAD_CREATE:
+		if (b != x->tid)
+			break;
+		if (a)
+			fprintf(x->f, "created %" PRIu64 " by %" PRIu32 "\n", ev->t, a);
+		else
+			fprintf(x->f, "started %" PRIu64 "\n", ev->t);
 		break;
-	case K_T_MAPS:
-		err = maps_text(img, n->t, f);
-		break;
-	case K_T_INSN:
-		err = insn_text(img, n->t, f);
-		break;
-	case K_T_THREAD: {
-		uint32_t tid;
-		err = hs_db_thread_at(img, n->t, &tid);
-		if (!err)
-			fprintf(f, "%u\n", tid);
+	case HS_EV_THREAD_EXIT:
+		if (a != x->tid)
+			break;
+		if (x->running)
+			fprintf(x->f, "ran %" PRIu64 " %" PRIu64 "\n", x->since, ev->t);
+		x->running = false;
+		fprintf(x->f, "exited %" PRIu64 "\n", ev->t);
 		break;
 	}
-	case K_THREAD:
-		err = thread_text(img, (uint32_t)n->a, f);
-		break;
-	default:
-		err = -EINVAL;
-		break;
-	}
-	if (fclose(f) != 0 && !err)
-		err = -ENOMEM;
-	if (err < 0) {
-		free(buf);
-		return err;
-	}
-	*text = buf;
-	*len = size;
 	return 0;
+}
+
+int tree_thread_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct life x = { .f = f, .tid = (uint32_t)n->a };
+	uint64_t t_end = tree_t_end(tree, n);
+	int err;
+
+	fprintf(f, "tid %" PRIu32 "\n", x.tid);
+	err = hs_db_events(tree_image(tree, n), 0, t_end,
+			   HS_DB_KIND_BIT(HS_EV_THREAD_RUN) | HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) |
+			   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), life_event, &x);
+	if (err < 0)
+		return err;
+	if (x.running)
+		fprintf(f, "ran %" PRIu64 " %" PRIu64 "\n", x.since, t_end);
+	return 0;
+}
+
+/* ---- mem ---------------------------------------------------------------------------- */
+
+ssize_t tree_mem_read(struct hs_tree *tree, const struct hs_tree_node *n,
+		      void *buf, size_t size, uint64_t off)
+{
+	if (off >= TREE_MEM_SIZE)
+		return 0;
+	if (size > TREE_MEM_SIZE - off)
+		size = (size_t)(TREE_MEM_SIZE - off);
+	return hs_db_mem_read(tree_image(tree, n), n->t, off, size, buf);
+}
+
+/* Size: the user half of the address space; blocks: what is mapped, so
+ * that tar and cp see a sparse file and ask SEEK_DATA/SEEK_HOLE. */
+int tree_mem_attr(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_tree_attr *out)
+{
+	struct hs_db_map *maps;
+	size_t count;
+	int err = hs_db_maps_at(tree_image(tree, n), n->t, &maps, &count);
+
+	if (err < 0)
+		return err;
+	out->size = TREE_MEM_SIZE;
+	out->blocks = 0;
+	for (size_t i = 0; i < count; i++)
+		if (maps[i].start < TREE_MEM_SIZE)
+			out->blocks += (maps[i].end < TREE_MEM_SIZE ? maps[i].end : TREE_MEM_SIZE) -
+				       maps[i].start;
+	free(maps);
+	return 0;
+}
+
+int64_t tree_mem_seek(struct hs_tree *tree, const struct hs_tree_node *n,
+		      uint64_t off, int whence)
+{
+	struct hs_db_map *maps;
+	size_t count;
+	int64_t ret = -ENXIO;
+	int err;
+
+	if (off >= TREE_MEM_SIZE)
+		return -ENXIO;
+	err = hs_db_maps_at(tree_image(tree, n), n->t, &maps, &count);
+	if (err < 0)
+		return err;
+	if (whence == SEEK_DATA) {
+		for (size_t i = 0; i < count; i++) {
+			if (maps[i].end > off && maps[i].start < TREE_MEM_SIZE) {
+				ret = (int64_t)(maps[i].start > off ? maps[i].start : off);
+				break;
+			}
+		}
+	} else {
+		/* the end of the run of adjacent mappings holding off, or off */
+		uint64_t h = off;
+		for (size_t i = 0; i < count; i++) {
+			if (maps[i].end <= h)
+				continue;
+			if (maps[i].start > h)
+				break;
+			h = maps[i].end;
+		}
+		ret = (int64_t)(h < TREE_MEM_SIZE ? h : TREE_MEM_SIZE);
+	}
+	free(maps);
+	return ret;
 }

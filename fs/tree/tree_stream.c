@@ -1,391 +1,437 @@
-/* tree_stream.c - large generated files: events, syscalls, output,
- * stdout, stderr and writes/<range>.
+/* tree_stream.c - large generated files, read at any offset: events,
+ * syscalls, output, stdout, stderr and writes/<range>.
  *
  * Their text is generated from the database item by item (an event, a
- * write).  To serve a read at any offset without generating everything
- * before it, each file keeps checkpoints every STREAM_STEP bytes: the byte
- * offset where an item starts and the item's position (its t, and how many
- * items at that same t come before it).  Checkpoints are added as
- * generation passes them; the first stat() of a file generates it once to
- * learn its exact size.  At most TREE_STREAM_SLOTS files keep checkpoints
- * (least recently used goes), so memory stays bounded.
+ * write; tree_gen.c).  An item is named by its position: its t, and how
+ * many items with that same t come before it (skip).  So generation can
+ * start at any item, and a mark (byte offset, t, skip) says where.  Each
+ * file keeps:
+ *
+ *   - checkpoints, one per STREAM_STEP bytes of text, added as generation
+ *     first passes them: a read at any offset regenerates at most
+ *     STREAM_STEP bytes it does not return;
+ *   - the last RESUMES places where reads stopped, so that a sequential
+ *     reader (cat, grep) never regenerates more than one item per read;
+ *   - its exact size, once generated to the end (the first stat does it).
+ *
+ * Files of the top of an image (events ...) are pinned: their checkpoints
+ * and size live as long as the tree.  Others (writes/<range>) share
+ * STREAM_SLOTS slots, least recently used first out; memory is bounded by
+ * (pinned text + STREAM_SLOTS * largest text) / STREAM_STEP * 24 bytes.
+ *
+ * Spill.  Generating can be slow (a syscall's string arguments are memory
+ * reads at its t), and the first stat of a file generates all of it, so
+ * pinned files also keep the prefix of their text generated so far in an
+ * unlinked temporary file (in $TMPDIR, else /tmp), up to SPILL_CAP bytes
+ * for the whole tree.  A read inside that prefix is a pread.  Without a
+ * temporary folder everything still works, by generating.
  */
 #include "tree_i.h"
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #define STREAM_STEP (64u << 10)
+#define STREAM_SLOTS 64
+#define RESUMES 8
+#define PIN_BUCKETS 256
+#define SPILL_CAP (1ull << 30)
+#define SPILL_BUF (256u << 10)
 
-struct checkpoint {
+struct mark {
 	uint64_t off, t, skip;
 };
 
-struct tree_stream {
+struct stream {
 	struct hs_tree_node key;
-	uint64_t last_used;
+	bool pinned, slotted;
 	int refs;
-	bool complete;       /* generated to the end once: size is known */
+	uint64_t last_used;
+	bool complete;               /* generated to the end: size is exact */
+	bool sizing;                 /* a thread generates to the end now */
 	uint64_t size;
-	struct checkpoint *cps;
+	struct mark *cps;            /* by offset */
 	size_t n_cps, cap_cps;
+	struct mark resumes[RESUMES];
+	size_t n_resumes, next_resume;
+	struct stream *hnext;        /* pinned hash chain */
+	int spill_fd;                /* -1: none (yet) */
+	bool no_spill;               /* could not make one: do not try again */
+	uint64_t spill_len;          /* [0, spill_len) of the text is in it */
 };
 
-bool tree_is_stream(const struct hs_tree_node *n)
-{
-	switch (n->kind) {
-	case K_STDOUT: case K_STDERR: case K_EVENTS: case K_SYSCALLS:
-	case K_OUTPUT: case K_WRITE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* ---- generation ------------------------------------------------------------ */
-
-struct walk {
-	struct hs_tree *tree;
-	const struct hs_db_image *img;
-	struct tree_stream *s;
-	uint64_t t0, skip;     /* resume point */
-	uint64_t pos;          /* byte offset of the next byte generated */
-	uint64_t cur_t, at_t;  /* items so far with t == cur_t */
-	uint64_t skipped;
-	/* what the caller wants: [want_off, want_off + want_len) into buf */
-	uint64_t want_off;
-	size_t want_len, got;
-	uint8_t *buf;
-	bool to_end;           /* generate everything (for the size) */
-	char line[4096];
+struct tree_streams {
+	pthread_mutex_t lock;
+	pthread_cond_t sized;        /* a sizing run ended */
+	struct stream *pinned[PIN_BUCKETS];
+	struct stream *slots[STREAM_SLOTS];
+	uint64_t clock;
+	uint64_t spill_used;         /* bytes in every spill file */
 };
 
-static int sprintf_hex(char *out, uint8_t b)
+int tree_streams_new(struct tree_streams **out)
 {
-	static const char hex[] = "0123456789abcdef";
+	struct tree_streams *s = calloc(1, sizeof(*s));
 
-	out[0] = hex[b >> 4];
-	out[1] = hex[b & 15];
-	return 2;
-}
-
-static void add_checkpoint(struct hs_tree *tree, struct tree_stream *s,
-			   uint64_t off, uint64_t t, uint64_t skip)
-{
-	pthread_mutex_lock(&tree->lock);
-	if (!s->n_cps || s->cps[s->n_cps - 1].off + STREAM_STEP <= off) {
-		if (s->n_cps == s->cap_cps) {
-			size_t cap = s->cap_cps ? 2 * s->cap_cps : 64;
-			struct checkpoint *v = realloc(s->cps, cap * sizeof(*v));
-			if (!v)
-				goto out;
-			s->cps = v;
-			s->cap_cps = cap;
-		}
-		s->cps[s->n_cps++] = (struct checkpoint){ off, t, skip };
-	}
-out:
-	pthread_mutex_unlock(&tree->lock);
-}
-
-/* One item's bytes.  Returns 1 to stop (the read is satisfied). */
-static int emit(struct walk *w, uint64_t t, const void *bytes, size_t n)
-{
-	uint64_t end;
-
-	if (t == w->t0 && w->skipped < w->skip) {
-		w->skipped++;
-		return 0;
-	}
-	if (t != w->cur_t) {
-		w->cur_t = t;
-		w->at_t = 0;
-	}
-	if (!w->s->n_cps || w->pos >= w->s->cps[w->s->n_cps - 1].off + STREAM_STEP)
-		add_checkpoint(w->tree, w->s, w->pos, t, w->at_t);
-	w->at_t++;
-	end = w->pos + n;
-	if (w->buf && end > w->want_off && w->pos < w->want_off + w->want_len) {
-		uint64_t from = w->pos > w->want_off ? w->pos : w->want_off;
-		uint64_t to = end < w->want_off + w->want_len ? end : w->want_off + w->want_len;
-		memcpy(w->buf + (from - w->want_off), (const uint8_t *)bytes + (from - w->pos), to - from);
-		if (to - w->want_off > w->got)
-			w->got = to - w->want_off;
-	}
-	w->pos = end;
-	if (!w->to_end && w->pos >= w->want_off + w->want_len)
-		return 1;
+	if (!s)
+		return -ENOMEM;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->sized, NULL);
+	*out = s;
 	return 0;
 }
 
-/* The result of a syscall: the next sysret of the same thread. */
-struct sysret {
-	const struct hs_db_image *img;
-	uint32_t tid;
-	bool found;
-	char text[512];
-};
-
-static int find_sysret(void *ctx, const struct hs_db_event *ev)
-{
-	struct sysret *r = ctx;
-
-	if (ev->len < 4 || hs_trace_le32(ev->payload) != r->tid)
-		return 0;
-	if (hs_db_event_format(r->img, ev, r->text, sizeof(r->text)) < 0)
-		return 0;
-	r->found = true;
-	return 1;
-}
-
-static int event_item(void *ctx, const struct hs_db_event *ev)
-{
-	struct walk *w = ctx;
-	const struct hs_tree_node *n = &w->s->key;
-	int len;
-
-	switch (n->kind) {
-	case K_STDOUT:
-	case K_STDERR:
-		if (ev->len < 8 || hs_trace_le32(ev->payload + 4) != (n->kind == K_STDOUT ? 1u : 2u))
-			return 0;
-		return emit(w, ev->t, ev->payload + 8, ev->len - 8);
-	case K_OUTPUT: {
-		/* one line per write, C-escaped; a long write is one long line */
-		char *line;
-		size_t head, cap, out;
-		int ret;
-
-		if (ev->len < 8)
-			return 0;
-		cap = 64 + 4 * (size_t)(ev->len - 8) + 2;
-		line = malloc(cap);
-		if (!line)
-			return -ENOMEM;
-		head = (size_t)snprintf(line, cap, "%" PRIu64 " %u ", ev->t,
-					hs_trace_le32(ev->payload + 4));
-		out = hs_db_escape(ev->payload + 8, ev->len - 8, line + head, cap - head - 1);
-		line[head + out] = '\n';
-		ret = emit(w, ev->t, line, head + out + 1);
-		free(line);
-		return ret;
-	}
-	case K_EVENTS: {
-		const char *kind = hs_db_event_kind_name(ev->tag);
-
-		len = snprintf(w->line, sizeof(w->line), "%" PRIu64 " %u %s ", ev->t, ev->tid,
-			       kind ? kind : "?");
-		if (hs_db_event_format(w->img, ev, w->line + len, sizeof(w->line) - len - 1) < 0)
-			w->line[len] = 0;
-		len = (int)strlen(w->line);
-		w->line[len++] = '\n';
-		return emit(w, ev->t, w->line, (size_t)len);
-	}
-	case K_SYSCALLS: {
-		struct sysret r = { .img = w->img };
-		struct hs_db_image_info info;
-		const char *eq;
-
-		if (ev->len < 8)
-			return 0;
-		r.tid = hs_trace_le32(ev->payload);
-		len = snprintf(w->line, sizeof(w->line), "%" PRIu64 " %u ", ev->t, r.tid);
-		if (hs_db_event_format(w->img, ev, w->line + len, sizeof(w->line) - len - 600) < 0)
-			w->line[len] = 0;
-		len = (int)strlen(w->line);
-		hs_db_image_info(w->img, &info);
-		if (hs_db_events(w->img, ev->t, info.t_end, HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
-				 find_sysret, &r) < 0)
-			r.found = false;
-		eq = r.found ? strstr(r.text, " = ") : NULL;
-		len += snprintf(w->line + len, sizeof(w->line) - len, " = %s\n", eq ? eq + 3 : "?");
-		return emit(w, ev->t, w->line, (size_t)len);
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
-static int write_item(void *ctx, const struct hs_db_write *wr)
-{
-	struct walk *w = ctx;
-	size_t len = (size_t)snprintf(w->line, sizeof(w->line), "%" PRIu64 " 0x%" PRIx64 " %" PRIu64 " ",
-				      wr->t, wr->data_addr, wr->data_len);
-	char *line = w->line;
-	int ret;
-
-	if (len + 2 * wr->data_len + 2 > sizeof(w->line)) {
-		line = malloc(len + 2 * wr->data_len + 2);
-		if (!line)
-			return -ENOMEM;
-		memcpy(line, w->line, len);
-	}
-	for (uint64_t i = 0; i < wr->data_len; i++)
-		len += (size_t)sprintf_hex(line + len, wr->data[i]);
-	line[len++] = '\n';
-	ret = emit(w, wr->t, line, len);
-	if (line != w->line)
-		free(line);
-	return ret;
-}
-
-static int generate(struct walk *w)
-{
-	const struct hs_tree_node *n = &w->s->key;
-	struct hs_db_image_info info;
-	uint64_t kinds;
-	int err;
-
-	hs_db_image_info(w->img, &info);
-	switch (n->kind) {
-	case K_WRITE:
-		err = hs_db_writes(w->img, n->a, n->b, w->t0, info.t_end, write_item, w);
-		break;
-	case K_SYSCALLS:
-		kinds = HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER);
-		goto events;
-	case K_EVENTS:
-		kinds = 0;
-		goto events;
-	default:
-		kinds = HS_DB_KIND_BIT(HS_EV_OUTPUT);
-events:
-		err = hs_db_events(w->img, w->t0, info.t_end, kinds, event_item, w);
-		break;
-	}
-	if (err == 1)
-		return 0; /* stopped: the read is satisfied */
-	if (err < 0)
-		return err;
-	/* reached the end */
-	pthread_mutex_lock(&w->tree->lock);
-	w->s->complete = true;
-	w->s->size = w->pos;
-	pthread_mutex_unlock(&w->tree->lock);
-	return 0;
-}
-
-/* ---- the stream table --------------------------------------------------------- */
-
-static void stream_free(struct tree_stream *s)
+static void stream_free(struct stream *s)
 {
 	if (s) {
+		if (s->spill_fd >= 0)
+			close(s->spill_fd);
 		free(s->cps);
 		free(s);
 	}
 }
 
-void tree_streams_free(struct hs_tree *tree)
+void tree_streams_free(struct tree_streams *ss)
 {
-	for (size_t i = 0; i < TREE_STREAM_SLOTS; i++) {
-		stream_free(tree->streams[i]);
-		tree->streams[i] = NULL;
-	}
-}
-
-static bool same_key(const struct hs_tree_node *a, const struct hs_tree_node *b)
-{
-	return a->kind == b->kind && a->image == b->image && a->a == b->a && a->b == b->b;
-}
-
-/* Finds or makes the stream of node n, with a reference for the caller. */
-static struct tree_stream *stream_get(struct hs_tree *tree, const struct hs_tree_node *n)
-{
-	struct tree_stream *s = NULL;
-	size_t victim = TREE_STREAM_SLOTS;
-
-	pthread_mutex_lock(&tree->lock);
-	for (size_t i = 0; i < TREE_STREAM_SLOTS; i++) {
-		struct tree_stream *c = tree->streams[i];
-		if (c && same_key(&c->key, n)) {
-			s = c;
-			break;
+	if (!ss)
+		return;
+	for (size_t i = 0; i < PIN_BUCKETS; i++) {
+		struct stream *s, *next;
+		for (s = ss->pinned[i]; s; s = next) {
+			next = s->hnext;
+			stream_free(s);
 		}
-		if (!c)
-			victim = i;
-		else if (c->refs == 0 && (victim == TREE_STREAM_SLOTS ||
-					  (tree->streams[victim] &&
-					   c->last_used < tree->streams[victim]->last_used)))
-			victim = i;
 	}
-	if (!s && victim < TREE_STREAM_SLOTS) {
+	for (size_t i = 0; i < STREAM_SLOTS; i++)
+		stream_free(ss->slots[i]);
+	pthread_cond_destroy(&ss->sized);
+	pthread_mutex_destroy(&ss->lock);
+	free(ss);
+}
+
+/* The key of a file's stream: what its text depends on. */
+static void stream_key(const struct hs_tree_node *n, struct hs_tree_node *key)
+{
+	*key = *n;
+	key->flags = 0; /* the same file through processes/ */
+	if (!(tree_kinds[n->kind].flags & KF_T))
+		key->t = 0;
+}
+
+/* The stream of n, with a reference for the caller (stream_put). */
+static struct stream *stream_get(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	struct tree_streams *ss = tree->streams;
+	struct hs_tree_node key;
+	struct stream *s = NULL, **chain = NULL;
+	size_t victim = STREAM_SLOTS;
+	bool pin = (tree_kinds[n->kind].flags & KF_PIN) != 0;
+
+	stream_key(n, &key);
+	pthread_mutex_lock(&ss->lock);
+	if (pin) {
+		chain = &ss->pinned[XXH64(&key, sizeof(key), 0) % PIN_BUCKETS];
+		for (s = *chain; s; s = s->hnext)
+			if (memcmp(&s->key, &key, sizeof(key)) == 0)
+				break;
+	} else {
+		for (size_t i = 0; i < STREAM_SLOTS; i++) {
+			struct stream *c = ss->slots[i];
+			if (c && memcmp(&c->key, &key, sizeof(key)) == 0) {
+				s = c;
+				break;
+			}
+			if (!c) {
+				if (victim == STREAM_SLOTS || ss->slots[victim])
+					victim = i;
+			} else if (c->refs == 0 && (victim == STREAM_SLOTS ||
+						    (ss->slots[victim] &&
+						     c->last_used < ss->slots[victim]->last_used))) {
+				victim = i;
+			}
+		}
+	}
+	if (!s) {
 		s = calloc(1, sizeof(*s));
 		if (s) {
-			s->key = *n;
-			s->key.t = 0;
-			s->key.sub = 0;
-			stream_free(tree->streams[victim]);
-			tree->streams[victim] = s;
+			s->key = key;
+			s->spill_fd = -1;
+			s->no_spill = !pin;
+			if (pin) {
+				s->pinned = true;
+				s->hnext = *chain;
+				*chain = s;
+			} else if (victim < STREAM_SLOTS) {
+				stream_free(ss->slots[victim]);
+				ss->slots[victim] = s;
+				s->slotted = true;
+			} /* else: every slot busy; this one lives for this call */
 		}
 	}
 	if (s) {
 		s->refs++;
-		s->last_used = ++tree->stream_clock;
+		s->last_used = ++ss->clock;
 	}
-	pthread_mutex_unlock(&tree->lock);
+	pthread_mutex_unlock(&ss->lock);
 	return s;
 }
 
-static void stream_put(struct hs_tree *tree, struct tree_stream *s)
+static void stream_put(struct hs_tree *tree, struct stream *s)
 {
-	pthread_mutex_lock(&tree->lock);
-	s->refs--;
-	pthread_mutex_unlock(&tree->lock);
+	struct tree_streams *ss = tree->streams;
+	bool orphan;
+
+	pthread_mutex_lock(&ss->lock);
+	orphan = --s->refs == 0 && !s->pinned && !s->slotted;
+	pthread_mutex_unlock(&ss->lock);
+	if (orphan)
+		stream_free(s);
 }
 
-/* Generate from the last checkpoint at or before off. */
-static int walk_from(struct hs_tree *tree, struct tree_stream *s, struct walk *w)
-{
-	struct checkpoint cp = { 0, 0, 0 };
+/* ---- generation ------------------------------------------------------------------ */
 
-	pthread_mutex_lock(&tree->lock);
-	for (size_t lo = 0, hi = s->n_cps; lo < hi;) {
+struct run {
+	struct stream *s;
+	struct tree_streams *ss;
+	uint64_t skipped;      /* items at t0 skipped so far */
+	uint64_t pos;          /* offset of the next item */
+	uint64_t cur_t, at_t;  /* items so far with t == cur_t */
+	uint64_t next_cp;      /* offset from which a checkpoint is due */
+	/* the read: [want_off, want_off + want_len) into buf */
+	uint8_t *buf;
+	uint64_t want_off;
+	size_t want_len, got;
+	bool to_end;           /* generate everything (the size) */
+	bool stopped;
+	struct mark resume;    /* the last item emitted */
+	/* text for the spill: [spill_from, spill_from + spill_n) */
+	uint8_t *spill;
+	uint64_t spill_from;
+	size_t spill_n;
+};
+
+/* A spill file: unlinked, in $TMPDIR or /tmp.  Under the lock. */
+static int spill_open(struct stream *s)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = -1;
+
+	if (s->spill_fd >= 0 || s->no_spill)
+		return s->spill_fd;
+	if (dir && *dir)
+		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		s->no_spill = true;
+	s->spill_fd = fd;
+	return fd;
+}
+
+/* Adds what this run generated to the stream's spill, where it extends it. */
+static void spill_flush(struct run *r)
+{
+	struct stream *s = r->s;
+	uint64_t end = r->spill_from + r->spill_n;
+
+	if (!r->spill || !r->spill_n)
+		return;
+	pthread_mutex_lock(&r->ss->lock);
+	if (r->spill_from <= s->spill_len && end > s->spill_len && spill_open(s) >= 0 &&
+	    r->ss->spill_used + (end - s->spill_len) <= SPILL_CAP) {
+		uint64_t skip = s->spill_len - r->spill_from;
+		size_t n = (size_t)(end - s->spill_len);
+		ssize_t w = pwrite(s->spill_fd, r->spill + skip, n, (off_t)s->spill_len);
+
+		if (w == (ssize_t)n) {
+			s->spill_len = end;
+			r->ss->spill_used += n;
+		} else {
+			s->no_spill = true; /* a full disk: stop here */
+		}
+	}
+	pthread_mutex_unlock(&r->ss->lock);
+	r->spill_from = end;
+	r->spill_n = 0;
+}
+
+static void spill_add(struct run *r, const void *bytes, size_t n)
+{
+	while (n) {
+		size_t k = SPILL_BUF - r->spill_n < n ? SPILL_BUF - r->spill_n : n;
+
+		memcpy(r->spill + r->spill_n, bytes, k);
+		r->spill_n += k;
+		bytes = (const uint8_t *)bytes + k;
+		n -= k;
+		if (r->spill_n == SPILL_BUF)
+			spill_flush(r);
+	}
+}
+
+static void add_checkpoint(struct run *r, const struct mark *m)
+{
+	struct stream *s = r->s;
+
+	pthread_mutex_lock(&r->ss->lock);
+	if (!s->n_cps || s->cps[s->n_cps - 1].off + STREAM_STEP <= m->off) {
+		if (s->n_cps == s->cap_cps) {
+			size_t cap = s->cap_cps ? 2 * s->cap_cps : 16;
+			struct mark *v = realloc(s->cps, cap * sizeof(*v));
+			if (!v)
+				goto out; /* fine: checkpoints only save time */
+			s->cps = v;
+			s->cap_cps = cap;
+		}
+		s->cps[s->n_cps++] = *m;
+	}
+out:
+	r->next_cp = s->cps ? s->cps[s->n_cps - 1].off + STREAM_STEP : 0;
+	pthread_mutex_unlock(&r->ss->lock);
+}
+
+int tree_emit(struct tree_walk *w, uint64_t t, const void *bytes, size_t n)
+{
+	struct run *r = w->priv;
+	struct mark m;
+	uint64_t end, want_end;
+
+	if (t == w->t0 && r->skipped < w->skip) {
+		r->skipped++;
+		return 0;
+	}
+	if (t != r->cur_t) {
+		r->cur_t = t;
+		r->at_t = 0;
+	}
+	m = (struct mark){ r->pos, t, r->at_t };
+	if (r->pos >= r->next_cp)
+		add_checkpoint(r, &m);
+	r->at_t++;
+	end = r->pos + n;
+	want_end = r->want_off + r->want_len;
+	if (r->buf && end > r->want_off && r->pos < want_end) {
+		uint64_t from = r->pos > r->want_off ? r->pos : r->want_off;
+		uint64_t to = end < want_end ? end : want_end;
+
+		memcpy(r->buf + (from - r->want_off), (const uint8_t *)bytes + (from - r->pos),
+		       (size_t)(to - from));
+		r->got = (size_t)(to - r->want_off);
+	}
+	if (r->spill)
+		spill_add(r, bytes, n);
+	r->pos = end;
+	if (!r->to_end && end >= want_end) {
+		r->resume = m;
+		r->stopped = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The best place to start for offset off: the last checkpoint or resume
+ * point at or before it.  Under the lock. */
+static struct mark start_for(const struct stream *s, uint64_t off)
+{
+	struct mark best = { 0, 0, 0 };
+	size_t lo = 0, hi = s->n_cps;
+
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->cps[mid].off <= w->want_off) {
-			cp = s->cps[mid];
+		if (s->cps[mid].off <= off) {
+			best = s->cps[mid];
 			lo = mid + 1;
 		} else {
 			hi = mid;
 		}
 	}
-	pthread_mutex_unlock(&tree->lock);
-	w->tree = tree;
-	w->img = tree_image(tree, &s->key);
-	w->s = s;
-	w->t0 = cp.t;
-	w->skip = cp.skip;
-	w->pos = cp.off;
-	w->cur_t = cp.t;
-	w->at_t = cp.skip;
-	if (!w->img)
-		return -ENOENT;
-	return generate(w);
+	for (size_t i = 0; i < s->n_resumes; i++)
+		if (s->resumes[i].off <= off && s->resumes[i].off > best.off)
+			best = s->resumes[i];
+	return best;
 }
 
+static int run(struct hs_tree *tree, struct stream *s, struct run *r)
+{
+	struct tree_walk *w;
+	struct mark from;
+	int err;
+
+	w = malloc(sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	r->s = s;
+	r->ss = tree->streams;
+	pthread_mutex_lock(&r->ss->lock);
+	from = start_for(s, r->want_off);
+	r->next_cp = s->n_cps ? s->cps[s->n_cps - 1].off + STREAM_STEP : 0;
+	/* extend the spill if this run starts inside what it holds */
+	if (!s->no_spill && from.off <= s->spill_len && r->ss->spill_used < SPILL_CAP) {
+		r->spill = malloc(SPILL_BUF);
+		r->spill_from = from.off;
+	}
+	pthread_mutex_unlock(&r->ss->lock);
+	memset(w, 0, offsetof(struct tree_walk, line));
+	w->tree = tree;
+	w->node = s->key;
+	w->img = tree_image(tree, &s->key);
+	w->t_end = tree_t_end(tree, &s->key);
+	w->t0 = from.t;
+	w->skip = from.skip;
+	w->priv = r;
+	r->pos = from.off;
+	r->cur_t = from.t;
+	r->at_t = from.skip;
+	err = w->img ? tree_kinds[s->key.kind].gen(w) : -ENOENT;
+	free(w);
+	if (err >= 0)
+		spill_flush(r);
+	free(r->spill);
+	if (err < 0)
+		return err;
+	pthread_mutex_lock(&r->ss->lock);
+	if (r->stopped) {
+		s->resumes[s->next_resume] = r->resume;
+		s->next_resume = (s->next_resume + 1) % RESUMES;
+		if (s->n_resumes < RESUMES)
+			s->n_resumes++;
+	} else {
+		s->complete = true;
+		s->size = r->pos;
+	}
+	pthread_mutex_unlock(&r->ss->lock);
+	return 0;
+}
+
+/* The first stat generates the whole file; threads that stat it meanwhile
+ * wait for that rather than all generating it. */
 int tree_stream_size(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *size)
 {
-	struct tree_stream *s = stream_get(tree, n);
-	struct walk *w;
+	struct tree_streams *ss = tree->streams;
+	struct stream *s = stream_get(tree, n);
+	struct run r = { .to_end = true, .want_off = UINT64_MAX };
 	int err = 0;
 
 	if (!s)
 		return -ENOMEM;
+	pthread_mutex_lock(&ss->lock);
+	while (!s->complete && s->sizing)
+		pthread_cond_wait(&ss->sized, &ss->lock);
 	if (!s->complete) {
-		w = calloc(1, sizeof(*w));
-		if (!w) {
-			err = -ENOMEM;
-			goto out;
-		}
-		w->to_end = true;
-		w->want_off = UINT64_MAX; /* start from the last checkpoint */
-		err = walk_from(tree, s, w);
-		free(w);
+		s->sizing = true;
+		pthread_mutex_unlock(&ss->lock);
+		err = run(tree, s, &r);
+		pthread_mutex_lock(&ss->lock);
+		s->sizing = false;
+		pthread_cond_broadcast(&ss->sized);
 	}
 	*size = s->size;
-out:
+	pthread_mutex_unlock(&ss->lock);
 	stream_put(tree, s);
 	return err;
 }
@@ -393,28 +439,36 @@ out:
 ssize_t tree_stream_read(struct hs_tree *tree, const struct hs_tree_node *n,
 			 void *buf, size_t size, uint64_t off)
 {
-	struct tree_stream *s = stream_get(tree, n);
-	struct walk *w;
-	ssize_t ret;
-	int err;
+	struct stream *s = stream_get(tree, n);
+	struct run r = { .buf = buf, .want_off = off, .want_len = size };
+	bool past_end;
+	int spill_fd = -1, err;
 
 	if (!s)
 		return -ENOMEM;
-	if (s->complete && off >= s->size) {
-		stream_put(tree, s);
-		return 0;
+	if (off > UINT64_MAX - size)
+		r.want_len = (size_t)(UINT64_MAX - off);
+	pthread_mutex_lock(&tree->streams->lock);
+	past_end = s->complete && off >= s->size;
+	if (!past_end && s->spill_fd >= 0) {
+		/* the spill's prefix never changes: read it outside the lock */
+		uint64_t have = s->spill_len, want = off + r.want_len;
+
+		if (s->complete && want > s->size)
+			want = s->size;
+		spill_fd = want <= have ? s->spill_fd : -1;
+		r.want_len = (size_t)(want - off);
 	}
-	w = calloc(1, sizeof(*w));
-	if (!w) {
-		stream_put(tree, s);
-		return -ENOMEM;
+	pthread_mutex_unlock(&tree->streams->lock);
+	if (spill_fd >= 0) {
+		ssize_t got = pread(spill_fd, buf, r.want_len, (off_t)off);
+
+		if (got == (ssize_t)r.want_len) {
+			stream_put(tree, s);
+			return got;
+		}
 	}
-	w->want_off = off;
-	w->want_len = size;
-	w->buf = buf;
-	err = walk_from(tree, s, w);
-	ret = err < 0 ? err : (ssize_t)w->got;
-	free(w);
+	err = past_end ? 0 : run(tree, s, &r);
 	stream_put(tree, s);
-	return ret;
+	return err < 0 ? err : (ssize_t)r.got;
 }

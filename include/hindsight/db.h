@@ -41,7 +41,18 @@
  * Memory.  Decompressed database blocks, stream chunks and reconstructed
  * pages live in one LRU cache whose size is capped (hs_db_options); entries
  * in use by a query are not evicted, so the cap can be passed briefly by
- * what concurrent queries hold.
+ * what concurrent queries hold.  Outside the cap, per image and built on
+ * first use: the code table (code.hst, as big as the code the program ran),
+ * the mappings timeline (in proportion to its map events), an instruction
+ * address index, and one pooled decoder per query that ran at once (each
+ * with the delta state of the translations it met: about a megabyte).
+ *
+ * Cost.  The state at t lives in the stream chunk holding t, decoded from
+ * its start: registers, and memory that the chunk writes, cost a decode of
+ * up to one chunk (trace_format.h; its size is the recorder's), whatever
+ * the trace's length.  Memory the chunk does not write costs page lookups
+ * only.  The first question after hs_db_open() also loads the code table
+ * and the mappings timeline.
  */
 #ifndef HINDSIGHT_DB_H
 #define HINDSIGHT_DB_H
@@ -117,13 +128,14 @@ int hs_db_regs_at(const struct hs_db_image *img, uint64_t t, uint32_t tid,
 		  struct hs_db_regs *out);
 
 /* Register names for listings, in display order: rax rbx rcx rdx rsi rdi
- * rbp rsp r8..r15 rip rflags fs_base, ymm0..ymm15, mxcsr, ftop, st0..st7.
- * hs_db_reg_value() also knows xmm0..xmm15, eflags, fs, eax-style 32-bit
- * halves are not provided.  NULL past the end. */
+ * rbp rsp r8..r15 rip rflags fs_base ymm0..ymm15 sseround ftop
+ * fpreg0..fpreg7 (Valgrind keeps x87 registers as 64-bit doubles and only
+ * the rounding mode of MXCSR).  NULL past the end. */
 const char *hs_db_reg_name(size_t i);
-/* The value of register name (case-insensitive) in out, little endian;
- * *size is its width in bytes (8, 16 or 32; rflags, ftop and mxcsr are
- * 8).  -ENOENT for an unknown name.  out holds 32 bytes. */
+/* The value of register name (case-insensitive: the names above, and
+ * xmm0..xmm15, eflags, fs) in out, little endian; *size is its width in
+ * bytes: 32 for ymm, 16 for xmm, 8 for the rest.  -ENOENT for an unknown
+ * name.  out holds 32 bytes. */
 int hs_db_reg_value(const struct hs_db_regs *r, const char *name,
 		    uint8_t out[32], uint32_t *size);
 
@@ -168,6 +180,9 @@ enum hs_db_write_kind {
 
 /* A write that touched a queried range [a, a+n). */
 struct hs_db_write {
+	const struct hs_db_image *img; /* whose t this is: the image asked,
+				* or for memory a forked image inherited, the
+				* parent (recursively) */
 	uint64_t t;            /* the first state it is visible in: a store
 				* by the instruction taking t-1 to t says t */
 	uint32_t tid;          /* the thread running when it happened */
@@ -179,7 +194,9 @@ struct hs_db_write {
 };
 
 /* The last write visible at t (write.t <= t) that touched any byte of
- * [addr, addr+len).  data points into buf, which holds len bytes.
+ * [addr, addr+len).  data points into buf, which holds len bytes.  In an
+ * image that began as a fork, a range it did not write itself before t
+ * has the last write of the parent up to the fork (out->img says so).
  * -ENOENT when nothing ever wrote there. */
 int hs_db_last_write(const struct hs_db_image *img, uint64_t addr,
 		     size_t len, uint64_t t, struct hs_db_write *out,
@@ -188,7 +205,8 @@ int hs_db_last_write(const struct hs_db_image *img, uint64_t addr,
 /* Every write with t0 <= write.t <= t1 that touched [addr, addr+len), in
  * time order.  cb returns 0 to go on; anything else stops the walk and is
  * returned.  The cost is one stream chunk decode per chunk that wrote the
- * range. */
+ * range.  In an image that began as a fork, t0 == 0 first lists the
+ * parent's writes up to the fork (w->img is the parent). */
 typedef int (*hs_db_write_fn)(void *ctx, const struct hs_db_write *w);
 int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len,
 		 uint64_t t0, uint64_t t1, hs_db_write_fn cb, void *ctx);
@@ -225,7 +243,10 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
  * ("..." after the quote when cut); for a sysret "openat = 0x3" or
  * "read = -2 ENOENT"; others their fields, mostly as key=value.
  * Always NUL-terminates buf (cap > 0); returns the length it wanted, like
- * snprintf, or -errno. */
+ * snprintf.  When memory for a string could not be read because the
+ * database is damaged (not merely unmapped), the line says "(unreadable)"
+ * there and the return value is that error (-EBADMSG, -EIO): the line is
+ * then complete but for that string. */
 #define HS_DB_STR_MAX 128
 int hs_db_event_format(const struct hs_db_image *img,
 		       const struct hs_db_event *ev, char *buf, size_t cap);

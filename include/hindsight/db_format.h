@@ -58,7 +58,11 @@
  * say what is mapped (unmapped -> EIO); for each page, take the latest
  * version with chunk < c, walk back to a FULL or COPY, apply the DIFFs
  * forward, then decode chunk c up to t applying its stores and events.
- * A page with no version before chunk c has never been written: zero.
+ * A page with no version before chunk c has never been written: zero;
+ * except in an image that began as a fork (HS_FILE_FORKED in its
+ * stream.hst header), which starts with its parent's memory: such a page is
+ * the parent image's page at parent_t (recursively), since the recorder
+ * does not copy the child's memory at the fork.
  *
  * Chains.  A reader of chunk c walks back from the page's latest version
  * before c to a FULL or a COPY.  The merge writes a FULL whenever the chain

@@ -11,14 +11,20 @@
 struct hs_fuse_options {
 	bool foreground;        /* -f: stay in the foreground */
 	const char *fuse_opts;  /* -o: extra mount options, comma-separated */
-	size_t cache_bytes;     /* cap of the query cache; 0: default */
-	int threads;            /* worker threads; 0: libfuse's default */
+	size_t cache_bytes;     /* cap of the query cache; 0: its default */
+	size_t max_inodes;      /* cap of the table of inodes that do not
+				 * encode their node (writes/<range>); past
+				 * it the kernel is asked to forget the
+				 * oldest.  0: 65536 */
+	int threads;            /* idle worker threads kept; 0: 10 */
 };
 
 /* Mounts TRACE_DIR's tree on mountpoint and serves it until it is
- * unmounted (fusermount3 -u) or the daemon gets SIGINT/SIGTERM, which
- * unmount it.  Returns 0 then, or -errno if it could not mount (with a
- * message on stderr). */
+ * unmounted (fusermount3 -u) or the daemon gets SIGINT, SIGTERM or SIGHUP,
+ * which unmount it.  Without foreground it returns in the parent once the
+ * mount is up, and the child serves.  SIGUSR1 prints a line of statistics
+ * on stderr.  Returns 0, or -errno if it could not mount (with a message
+ * on stderr). */
 int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		  const struct hs_fuse_options *opt);
 

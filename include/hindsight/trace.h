@@ -355,7 +355,9 @@ void hs_trace_mem_files_free(struct hs_trace_mem_files *files); /* accepts NULL 
 int hs_trace_mem_store(const struct hs_trace_mem_visitor *v, uint64_t t,
 		       uint64_t addr, uint32_t size, const uint8_t *bytes);
 
-/* An event the decoder reported (visitor event(), same t, tag, payload):
+/* An event the decoder reported (visitor event(), same t, tag, payload).
+ * files may be NULL only where no file mapping can come (it is then
+ * -EINVAL):
  *   HS_EV_MEM    write(t, addr, bytes)
  *   HS_EV_MAP    HS_MAP_COPIED: zero(t, whole mapping); its contents come
  *                as HS_EV_MEM records next.  HS_MAP_FILE (not copied): the

@@ -2,23 +2,33 @@
  *
  * Owner: fs/tree (libhstree.a).  Users: the FUSE daemon (fs/fuse),
  * `hindsight cat` / `hindsight ls`, the HTTP server.  The layout is the
- * contract in the README ("The tree"): README, info, stdout, stderr, events,
- * syscalls, output, time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,
- * prev}, threads/<tid>, writes/<0xADDR>[+LEN], processes/<pid>.<n>/.
+ * contract of DESIGN.md ("The tree") and the tree's own README file:
+ *
+ *   README info stdout stderr events syscalls output
+ *   time/{start,end,crash}           links to time/<t>
+ *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
+ *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *
  * Nodes are small values (struct hs_tree_node), not objects: a node names a
  * kind of file plus its parameters (image, t, register, address...), so a
  * lookup allocates nothing and any number of nodes may exist.  Each node
  * has a deterministic inode number (hs_tree_ino): the same file always has
- * the same number, in every mount.
+ * the same number, in every mount and every run.  Most numbers encode
+ * their node outright (hs_tree_node_of_ino gives it back), so a FUSE
+ * daemon keeps no table for them.
  *
  * Threads: every call may run concurrently on one tree (the query library
  * is thread-safe; the tree's own caches are locked).
  *
- * Errors: 0 or -errno.  -ENOENT no such name, -EINVAL a malformed name
- * (time/abc), -ERANGE a time past the end, -EIO unreadable memory, -EBADMSG
- * a damaged database, -ENOTDIR / -EISDIR / -EINVAL for the wrong kind of
- * node.
+ * Memory: generated small files are cached up to a cap (1/8 of the query
+ * cache, at least 4 MiB); large generated files (events, ...) keep one
+ * checkpoint per 64 KiB of text, for at most 64 files besides the top
+ * level ones.  Both are bounded whatever the access pattern.
+ *
+ * Errors: 0 or -errno.  -ENOENT no such name (a malformed name, a time
+ * past the end, a register that does not exist), -EIO memory that is not
+ * mapped at t, -EBADMSG a damaged database, -ENOTDIR / -EISDIR / -EINVAL
+ * for the wrong kind of node, -ENOMEM.
  */
 #ifndef HINDSIGHT_TREE_H
 #define HINDSIGHT_TREE_H
@@ -33,10 +43,14 @@ struct hs_tree;
 
 enum hs_tree_type { HS_TREE_DIR = 1, HS_TREE_FILE = 2, HS_TREE_LINK = 3 };
 
+/* A value: copy it freely.  Every field is private to fs/tree; fields a
+ * kind does not use are zero, so equal files have equal bytes. */
 struct hs_tree_node {
-	uint16_t kind;   /* private to fs/tree */
+	uint16_t kind;
 	uint16_t image;  /* process image index (0: the first process) */
 	uint32_t sub;    /* register index, ... */
+	uint32_t flags;
+	uint32_t spare;
 	uint64_t t;
 	uint64_t a, b;   /* address and length, thread id, ... */
 };
@@ -44,38 +58,53 @@ struct hs_tree_node {
 struct hs_tree_attr {
 	enum hs_tree_type type;
 	uint64_t size;      /* exact byte size of a file or link target */
-	bool size_known;    /* false: size is 0 and reads need direct I/O */
+	uint64_t blocks;    /* bytes that hold data (mem: the mapped ones) */
+	bool size_known;    /* false: size is 0, read until a read returns 0 */
+	bool direct_io;     /* reads must not go through a page cache: the
+			     * file is sparse with holes that fail (mem), or
+			     * its size is unknown */
 	uint64_t ino;
 };
 
-/* Opens the tree of TRACE_DIR (its database must be built).  cache_bytes
- * caps the query library's cache (0: its default).  Caller frees with
- * hs_tree_close(). */
+/* Opens the tree of TRACE_DIR (its database must be built: -ENOENT
+ * otherwise).  cache_bytes caps the query library's cache (0: its
+ * default).  Caller frees with hs_tree_close(). */
 int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out);
 void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
 struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
 
 void hs_tree_root(struct hs_tree_node *out);
-/* The child `name` of directory dir. */
+/* The child `name` of directory dir (out may be dir itself). */
 int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir,
 		  const char *name, struct hs_tree_node *out);
 /* Walks a '/'-separated path from the root ("" and "/" are the root),
  * following symbolic links in every component but the last (and the last
- * too when follow is true), and resolving "..". */
+ * too when follow is true), and resolving "." and "..". */
 int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 		    struct hs_tree_node *out);
+/* The type of a node, without any query. */
+enum hs_tree_type hs_tree_type(const struct hs_tree_node *n);
 int hs_tree_getattr(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out);
-uint64_t hs_tree_ino(const struct hs_tree_node *n);
 
-/* Reads up to size bytes at off; returns the count (0 at the end). */
+/* The inode number of n: never 0, 1 for the root. */
+uint64_t hs_tree_ino(const struct hs_tree_node *n);
+/* The node of an inode number that encodes it: 0, or -ENOENT when the
+ * number is a hash (the caller must remember what it stands for). */
+int hs_tree_node_of_ino(uint64_t ino, struct hs_tree_node *out);
+
+/* Reads up to size bytes at off; returns the count (0 at the end).  mem
+ * returns fewer bytes than asked when the range runs into unmapped memory,
+ * and -EIO when off itself is not mapped, as /proc/PID/mem does. */
 ssize_t hs_tree_read(struct hs_tree *tree, const struct hs_tree_node *n,
 		     void *buf, size_t size, uint64_t off);
-/* lseek(2) SEEK_DATA / SEEK_HOLE on a file (mem: mapped ranges at t). */
+/* lseek(2) SEEK_DATA / SEEK_HOLE on a file (mem: the mappings at t);
+ * -ENXIO past the data. */
 int64_t hs_tree_seek(struct hs_tree *tree, const struct hs_tree_node *n,
 		     uint64_t off, int whence);
 /* Calls cb for each entry of a directory, in a stable order; a non-zero
- * return from cb stops the listing and is returned. */
+ * return from cb stops the listing and is returned.  name and child are
+ * borrowed for the call. */
 typedef int (*hs_tree_dir_fn)(void *ctx, const char *name,
 			      const struct hs_tree_node *child);
 int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,

@@ -18,6 +18,20 @@ print(n)
 PYEOF
 }
 
+# unmatched TRACE: returns that closed no call, all images (manifest).
+unmatched()
+{
+	"$PY" -c '
+import json, sys
+print(sum(i["unmatched_returns"] for i in json.load(open(sys.argv[1]))["images"]))
+' "$1/db/manifest.json"
+}
+
+# Every return must close a call, except where the program returns to a
+# frame it never called: signal.c's two SIGUSR1 handlers return to the
+# signal restorer (its SIGSEGV handler leaves by siglongjmp).
+declare -A want_unmatched=([example]=0 [threads]=0 [signal]=2)
+
 for p in example threads signal; do
 	record_ok "$T/$p" "$PROGS/$p"
 	prev=""
@@ -32,6 +46,9 @@ for p in example threads signal; do
 		fi
 		prev=$T/$p.calls.$n
 	done
+	u=$(unmatched "$T/$p")
+	[ "$u" = "${want_unmatched[$p]}" ] ||
+		fail "$p: $u returns matched no call, expected ${want_unmatched[$p]}"
 	c=$(calls_count "$T/$p")
 	[ "$c" -gt 100 ] || fail "$p: only $c calls recorded"
 	note "$p: $c calls"

@@ -47,3 +47,32 @@ record_gzip()
 	gen_text "$T/text" "$2"
 	record_ok "$1" /bin/gzip -c "$T/text"
 }
+
+# block_offset FILE K: the file offset of block K's compressed bytes in a
+# block file (dbfile.h: 64-byte header, then blocks of a 32-byte header and
+# comp bytes, back to back); prints "OFFSET COMP".
+block_offset()
+{
+	"$PY" - "$1" "$2" <<'PYEOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+off, k = 64, int(sys.argv[2])
+for i in range(k + 1):
+    magic, raw, comp = struct.unpack_from("<III", data, off)
+    assert magic == 0x4b425348, "no block %d at %d" % (i, off)
+    if i == k:
+        print(off + 32, comp)
+        break
+    off += 32 + comp
+PYEOF
+}
+
+# flip_byte FILE OFFSET: xor one byte with 0x20.
+flip_byte()
+{
+	"$PY" -c '
+import sys
+f = open(sys.argv[1], "r+b"); o = int(sys.argv[2])
+f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0x20])); f.close()
+' "$1" "$2"
+}

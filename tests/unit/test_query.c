@@ -100,6 +100,7 @@ static struct rec r_small = { .name = "small" };
 static struct rec r_gzip = { .name = "gzip" };
 static struct rec r_threads = { .name = "threads" };
 static struct rec r_signal = { .name = "signal" };
+static struct rec r_fork = { .name = "forkexec" };
 
 static int record(struct rec *r, const char *argv)
 {
@@ -168,7 +169,8 @@ static int group_setup(void **state)
 		snprintf(argv, sizeof(argv), "/usr/bin/gzip -c %s", r_gzip.input);
 		if (record(&r_small, "build/programs/small") || record(&r_gzip, argv) ||
 		    record(&r_threads, "build/programs/threads") ||
-		    record(&r_signal, "build/programs/signal"))
+		    record(&r_signal, "build/programs/signal") ||
+		    record(&r_fork, "build/programs/forkexec"))
 			return -1;
 	}
 	return 0;
@@ -176,7 +178,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	struct rec *all[] = { &r_small, &r_gzip, &r_threads, &r_signal };
+	struct rec *all[] = { &r_small, &r_gzip, &r_threads, &r_signal, &r_fork };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		hs_db_close(all[i]->db);
@@ -1387,6 +1389,65 @@ static void test_query_write_history_ends_at_last_write(void **state)
 	}
 }
 
+/* A forked image starts with its parent's memory and mappings at the fork. */
+static void test_query_fork_child_starts_with_parent_memory(void **state)
+{
+	struct hs_trace_proc *procs;
+	size_t n, checked = 0;
+	bool found = false;
+
+	assert_int_equal(hs_trace_list_procs(r_fork.dir, &procs, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct hs_trace_file_header h;
+		char *path = path_of(procs[i].dir, "stream.hst"), name[32];
+		const struct hs_db_image *child, *parent;
+		struct hs_db_map *cm, *pm;
+		size_t cn, pn;
+		struct hs_db_write w;
+		uint8_t b1[256], b2[256];
+
+		assert_int_equal(hs_trace_read_file_header(path, HS_STREAM_MAGIC, &h, NULL), 0);
+		free(path);
+		if (!(h.flags & HS_FILE_FORKED))
+			continue;
+		found = true;
+		snprintf(name, sizeof(name), "%u.%u", h.parent_pid, h.parent_exec);
+		child = hs_db_image_find(r_fork.db, procs[i].name);
+		parent = hs_db_image_find(r_fork.db, name);
+		assert_non_null(child);
+		assert_non_null(parent);
+		assert_int_equal(hs_db_maps_at(child, 0, &cm, &cn), 0);
+		assert_int_equal(hs_db_maps_at(parent, h.parent_t, &pm, &pn), 0);
+		assert_int_equal(cn, pn);
+		for (size_t k = 0; k < cn; k++) {
+			assert_int_equal(cm[k].start, pm[k].start);
+			assert_int_equal(cm[k].end, pm[k].end);
+			assert_int_equal(cm[k].prot, pm[k].prot);
+			/* a few ranges of each mapping read the same */
+			for (int j = 0; j < 4; j++) {
+				uint64_t a = cm[k].start + rnd_below(cm[k].end - cm[k].start - sizeof(b1));
+				ssize_t x = hs_db_mem_read(child, 0, a, sizeof(b1), b1);
+				ssize_t y = hs_db_mem_read(parent, h.parent_t, a, sizeof(b2), b2);
+
+				assert_int_equal(x, y);
+				if (x > 0)
+					assert_memory_equal(b1, b2, (size_t)x);
+				checked++;
+			}
+			/* nothing the child wrote: the write is the parent's */
+			if (cm[k].path[0] == '/' && !(cm[k].prot & 2)) {
+				assert_int_equal(hs_db_last_write(child, cm[k].start, 1, 0, &w, b1), 0);
+				assert_ptr_equal(w.img, parent);
+			}
+		}
+		free(cm);
+		free(pm);
+	}
+	hs_trace_procs_free(procs, n);
+	assert_true(found);
+	assert_true(checked > 20);
+}
+
 /* ---- concurrency and the cache ------------------------------------------------------------- */
 
 struct worker {
@@ -1704,6 +1765,7 @@ int main(void)
 		cmocka_unit_test(test_query_insn_is_the_next_instruction),
 		cmocka_unit_test(test_query_maps_cover_rip_and_rsp),
 		cmocka_unit_test(test_query_write_history_ends_at_last_write),
+		cmocka_unit_test(test_query_fork_child_starts_with_parent_memory),
 		cmocka_unit_test(test_query_concurrent_readers_agree),
 		cmocka_unit_test(test_query_corrupt_pages_block_fails_cleanly),
 		cmocka_unit_test(test_query_corrupt_pageidx_block_fails_cleanly),

@@ -1,0 +1,362 @@
+/* tree_gen.c - the items of the large files: one per event, syscall, write.
+ *
+ * Each generator walks the database from w->t0 to the image's end and hands
+ * every item to tree_emit() in order, with its t; it stops as soon as
+ * tree_emit() returns 1 and returns that.  Items with equal t keep the
+ * database's order, so (t, how many came before at t) names an item.
+ *
+ * Formats (one line per item unless said):
+ *   events    "<t> <tid> <kind> <details>"      as `hindsight query events`
+ *   syscalls  "<t> <tid> name(args) = result"   t and tid of the entry;
+ *             "= ?" when the syscall never returned (exit_group, a
+ *             successful execve, a thread killed inside it)
+ *   output    "<t> <fd> <bytes, C-escaped>"     one line per write
+ *   stdout, stderr  the bytes themselves
+ *   writes/   "<t> 0x<addr> <len> <hex bytes>"  the part inside the range
+ */
+#include "tree_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t tree_put_u64(char *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t put_str(char *out, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(out, s, n);
+	return n;
+}
+
+/* "<t> <tid> " */
+static size_t put_head(char *out, uint64_t t, uint32_t tid)
+{
+	size_t k = tree_put_u64(out, t);
+
+	out[k++] = ' ';
+	k += tree_put_u64(out + k, tid);
+	out[k++] = ' ';
+	return k;
+}
+
+/* hs_db_event_format() into out (cap bytes, NUL-terminated): its length. */
+static size_t put_details(const struct hs_db_image *img, const struct hs_db_event *ev,
+			  char *out, size_t cap)
+{
+	int n = hs_db_event_format(img, ev, out, cap);
+
+	if (n < 0) {
+		out[0] = 0;
+		return 0;
+	}
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+static int event_item(void *ctx, const struct hs_db_event *ev)
+{
+	struct tree_walk *w = ctx;
+	const char *kind = hs_db_event_kind_name(ev->tag);
+	char *l = w->line;
+	size_t k = put_head(l, ev->t, ev->tid);
+
+	k += put_str(l + k, kind ? kind : "?");
+	l[k++] = ' ';
+	k += put_details(w->img, ev, l + k, sizeof(w->line) - k - 1);
+	l[k++] = '\n';
+	return tree_emit(w, ev->t, l, k);
+}
+
+int tree_gen_events(struct tree_walk *w)
+{
+	return hs_db_events(w->img, w->t0, w->t_end, 0, event_item, w);
+}
+
+/* ---- output, stdout, stderr ------------------------------------------------------ */
+
+static int output_item(void *ctx, const struct hs_db_event *ev)
+{
+	struct tree_walk *w = ctx;
+	const uint8_t *data = ev->payload + 8;
+	size_t n, cap, k;
+	uint32_t fd;
+	char *line;
+	int ret;
+
+	if (ev->len < 8)
+		return 0;
+	n = ev->len - 8;
+	fd = hs_trace_le32(ev->payload + 4);
+	switch (w->node.kind) {
+	case K_STDOUT:
+		return fd == 1 ? tree_emit(w, ev->t, data, n) : 0;
+	case K_STDERR:
+		return fd == 2 ? tree_emit(w, ev->t, data, n) : 0;
+	default:
+		break;
+	}
+	cap = 48 + 4 * n + 2;
+	line = cap <= sizeof(w->line) ? w->line : malloc(cap);
+	if (!line)
+		return -ENOMEM;
+	k = tree_put_u64(line, ev->t);
+	line[k++] = ' ';
+	k += tree_put_u64(line + k, fd);
+	line[k++] = ' ';
+	k += hs_db_escape(data, n, line + k, cap - k - 1);
+	line[k++] = '\n';
+	ret = tree_emit(w, ev->t, line, k);
+	if (line != w->line)
+		free(line);
+	return ret;
+}
+
+int tree_gen_output(struct tree_walk *w)
+{
+	return hs_db_events(w->img, w->t0, w->t_end, HS_DB_KIND_BIT(HS_EV_OUTPUT),
+			    output_item, w);
+}
+
+/* ---- writes/<range> ---------------------------------------------------------------- */
+
+static int write_item(void *ctx, const struct hs_db_write *wr)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct tree_walk *w = ctx;
+	size_t cap = 64 + 2 * (size_t)wr->data_len + 2, k;
+	char *line = cap <= sizeof(w->line) ? w->line : malloc(cap);
+	int ret;
+
+	if (!line)
+		return -ENOMEM;
+	k = (size_t)snprintf(line, 64, "%" PRIu64 " 0x%" PRIx64 " %" PRIu64 " ", wr->t,
+			     wr->data_addr, wr->data_len);
+	for (uint64_t i = 0; i < wr->data_len; i++) {
+		line[k++] = hex[wr->data[i] >> 4];
+		line[k++] = hex[wr->data[i] & 15];
+	}
+	line[k++] = '\n';
+	ret = tree_emit(w, wr->t, line, k);
+	if (line != w->line)
+		free(line);
+	return ret;
+}
+
+int tree_gen_writes(struct tree_walk *w)
+{
+	return hs_db_writes(w->img, w->node.a, (size_t)w->node.b, w->t0, w->t_end,
+			    write_item, w);
+}
+
+/* ---- syscalls ------------------------------------------------------------------------ */
+
+/* Syscalls are listed by entry, each with its result, which comes later
+ * (other threads' syscalls may come in between).  Entries wait in a queue
+ * until their result arrives and everything before them is out.  A thread
+ * has one syscall in flight, so a result belongs to the oldest waiting
+ * entry of its thread.  The queue is bounded: when it is full, the oldest
+ * entry's result is looked up ahead (a second scan). */
+#define SC_QUEUE 256
+
+struct sc_entry {
+	uint64_t t;
+	uint32_t tid;
+	bool done;
+	char *text;    /* "<t> <tid> name(args)", then " = result\n" */
+	size_t len;
+};
+
+struct sc_queue {
+	struct tree_walk *w;
+	struct sc_entry q[SC_QUEUE];
+	size_t head, n;
+};
+
+static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
+{
+	return &s->q[(s->head + i) % SC_QUEUE];
+}
+
+/* Appends " = <result>\n" (result: what follows " = " in the sysret's
+ * text, or "?"). */
+static int sc_finish(struct sc_entry *e, const char *result)
+{
+	size_t n = strlen(result);
+	char *t = realloc(e->text, e->len + 3 + n + 2);
+
+	if (!t)
+		return -ENOMEM;
+	memcpy(t + e->len, " = ", 3);
+	memcpy(t + e->len + 3, result, n);
+	t[e->len + 3 + n] = '\n';
+	e->text = t;
+	e->len += 3 + n + 1;
+	e->done = true;
+	return 0;
+}
+
+static int sc_result(struct sc_entry *e, const struct hs_db_image *img,
+		     const struct hs_db_event *ret)
+{
+	char text[512];
+	const char *eq;
+
+	put_details(img, ret, text, sizeof(text));
+	eq = strstr(text, " = ");
+	return sc_finish(e, eq ? eq + 3 : "?");
+}
+
+/* The look-ahead: the first result of e's thread after e's entry. */
+struct sc_ahead {
+	const struct hs_db_image *img;
+	struct sc_entry *e;
+	bool seen_entry;
+	int err;
+};
+
+static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct sc_ahead *a = ctx;
+
+	if (ev->len < 8 || hs_trace_le32(ev->payload) != a->e->tid)
+		return 0;
+	if (!a->seen_entry) {
+		a->seen_entry = ev->tag == HS_EV_SYSCALL_ENTER && ev->t == a->e->t;
+		return 0;
+	}
+	if (ev->tag == HS_EV_SYSCALL_EXIT) {
+		a->err = sc_result(a->e, a->img, ev);
+		return 1;
+	}
+	return 0;
+}
+
+static int sc_force(struct sc_queue *s, struct sc_entry *e)
+{
+	struct sc_ahead a = { s->w->img, e, false, 0 };
+	int err = hs_db_events(s->w->img, e->t, s->w->t_end,
+			       HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
+			       sc_ahead_event, &a);
+
+	if (err < 0)
+		return err;
+	if (a.err < 0)
+		return a.err;
+	return e->done ? 0 : sc_finish(e, "?");
+}
+
+/* Emits the finished entries at the head. */
+static int sc_flush(struct sc_queue *s)
+{
+	while (s->n) {
+		struct sc_entry *e = sc_at(s, 0);
+		int ret;
+
+		if (!e->done)
+			return 0;
+		ret = tree_emit(s->w, e->t, e->text, e->len);
+		free(e->text);
+		e->text = NULL;
+		s->head = (s->head + 1) % SC_QUEUE;
+		s->n--;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int sc_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct sc_queue *s = ctx;
+	uint32_t tid;
+	int err;
+
+	if (ev->len < 8)
+		return 0;
+	tid = hs_trace_le32(ev->payload);
+	if (ev->tag == HS_EV_SYSCALL_EXIT) {
+		for (size_t i = 0; i < s->n; i++) {
+			struct sc_entry *e = sc_at(s, i);
+			if (!e->done && e->tid == tid) {
+				err = sc_result(e, s->w->img, ev);
+				if (err < 0)
+					return err;
+				break;
+			}
+		}
+		/* else: the result of a syscall entered before t0 */
+		return sc_flush(s);
+	}
+	/* an entry: its thread's earlier syscall (if still waiting) never returned */
+	for (size_t i = 0; i < s->n; i++) {
+		struct sc_entry *e = sc_at(s, i);
+		if (!e->done && e->tid == tid && (err = sc_finish(e, "?")) < 0)
+			return err;
+	}
+	if (s->n == SC_QUEUE) {
+		err = sc_force(s, sc_at(s, 0));
+		if (!err)
+			err = sc_flush(s);
+		if (err)
+			return err;
+	}
+	{
+		struct sc_entry *e = sc_at(s, s->n);
+		char *l = s->w->line;
+		size_t k = put_head(l, ev->t, tid);
+
+		k += put_details(s->w->img, ev, l + k, sizeof(s->w->line) - k - 1);
+		e->text = malloc(k + 1);
+		if (!e->text)
+			return -ENOMEM;
+		memcpy(e->text, l, k);
+		e->len = k;
+		e->t = ev->t;
+		e->tid = tid;
+		e->done = false;
+		s->n++;
+	}
+	return sc_flush(s);
+}
+
+int tree_gen_syscalls(struct tree_walk *w)
+{
+	struct sc_queue *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	s->w = w;
+	err = hs_db_events(w->img, w->t0, w->t_end,
+			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
+			   sc_event, s);
+	if (err == 0) {
+		/* the end: what still waits never returned */
+		for (size_t i = 0; i < s->n && !err; i++)
+			if (!sc_at(s, i)->done)
+				err = sc_finish(sc_at(s, i), "?");
+		if (!err)
+			err = sc_flush(s);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		free(sc_at(s, i)->text);
+	free(s);
+	return err;
+}

@@ -1,0 +1,471 @@
+/* tree_kinds.c - every kind of node in one table, and the folders whose names are computed.
+ *
+ * A row says what a path is: its name in its folder, the folder kind, the
+ * type, and the hook that makes its contents.  Folders list their fixed
+ * rows in table order, then what their list hook adds.  To add a file
+ * under time/<t>/ (issue 5's where, backtrace):
+ *
+ *   [K_T_WHERE] = { "where", K_T, FILE, KF_T, .text = where_text },
+ *
+ * a link to another moment (next-line, finish, caller):
+ *
+ *   [K_T_FINISH] = { "finish", K_T, LINK, KF_T, .target = finish_t },
+ *
+ * and a folder with computed names (calls/<function>, lines/<file>/):
+ * a row with lookup and list hooks, whose children's rows have name NULL.
+ */
+#include "tree_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIR HS_TREE_DIR
+#define FILE_ HS_TREE_FILE
+#define LINK HS_TREE_LINK
+
+/* ---- names ------------------------------------------------------------------ */
+
+int tree_parse_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+/* Hex digits after "0x", lower or upper case, at most 16. */
+static int parse_hex(const char *s, const char **end, uint64_t *v)
+{
+	uint64_t x = 0;
+	int n = 0;
+
+	for (; *s; s++, n++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		if (n == 16)
+			return -EINVAL;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (!n)
+		return -EINVAL;
+	*end = s;
+	*v = x;
+	return 0;
+}
+
+/* ---- time/ ---------------------------------------------------------------------- */
+
+static int lookup_time(struct hs_tree *tree, const struct hs_tree_node *dir,
+		       const char *name, struct hs_tree_node *out)
+{
+	uint64_t t;
+
+	if (tree_parse_u64(name, &t) < 0 || t > tree_t_end(tree, dir))
+		return -ENOENT;
+	tree_node_child(out, dir, K_T);
+	out->t = t;
+	return 0;
+}
+
+static int mark_start(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	*t = 0;
+	return 0;
+}
+
+static int mark_end(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	*t = tree_t_end(tree, n);
+	return 0;
+}
+
+/* The fatal signal's delivery: the last signal event with the number the
+ * exit record names, when the image ended by a signal. */
+struct crash_scan {
+	int32_t signo;
+	bool killed, found;
+	uint64_t t;
+};
+
+static int crash_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct crash_scan *c = ctx;
+
+	if (ev->tag == HS_EV_EXIT && ev->len >= 8 && hs_trace_le32(ev->payload) == HS_EXIT_SIGNAL) {
+		c->killed = true;
+		c->signo = (int32_t)hs_trace_le32(ev->payload + 4);
+	}
+	return 0;
+}
+
+static int crash_signal(void *ctx, const struct hs_db_event *ev)
+{
+	struct crash_scan *c = ctx;
+
+	if (ev->len >= 8 && (int32_t)hs_trace_le32(ev->payload + 4) == c->signo) {
+		c->found = true;
+		c->t = ev->t;
+	}
+	return 0;
+}
+
+static int crash_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	struct tree_image *ti = tree_image_facts(tree, n);
+	struct crash_scan c = { 0 };
+	int err = 0;
+
+	pthread_mutex_lock(&tree->lock);
+	if (ti->crash_done) {
+		err = ti->crash_err;
+		*t = ti->crash_t;
+		pthread_mutex_unlock(&tree->lock);
+		return err;
+	}
+	pthread_mutex_unlock(&tree->lock);
+	err = hs_db_events(ti->img, ti->info.t_end, ti->info.t_end,
+			   HS_DB_KIND_BIT(HS_EV_EXIT), crash_event, &c);
+	if (!err && c.killed)
+		err = hs_db_events(ti->img, 0, ti->info.t_end, HS_DB_KIND_BIT(HS_EV_SIGNAL),
+				   crash_signal, &c);
+	if (!err)
+		err = c.found ? 0 : c.killed ? 0 : -ENOENT;
+	*t = c.found ? c.t : ti->info.t_end;
+	pthread_mutex_lock(&tree->lock);
+	ti->crash_done = true;
+	ti->crash_err = err;
+	ti->crash_t = *t;
+	pthread_mutex_unlock(&tree->lock);
+	return err;
+}
+
+static int crash_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return crash_t(tree, n, &t);
+}
+
+/* ---- time/<t>/ ------------------------------------------------------------------ */
+
+static int next_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	if (n->t >= tree_t_end(tree, n))
+		return -ENOENT;
+	*t = n->t + 1;
+	return 0;
+}
+
+static int prev_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	if (n->t == 0)
+		return -ENOENT;
+	*t = n->t - 1;
+	return 0;
+}
+
+static int next_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	return n->t < tree_t_end(tree, n) ? 0 : -ENOENT;
+}
+
+static int prev_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	return n->t > 0 ? 0 : -ENOENT;
+}
+
+/* insn: the instruction that runs next; none after the last one */
+static int insn_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	return n->t < tree_t_end(tree, n) ? 0 : -ENOENT;
+}
+
+/* ---- reg/ ------------------------------------------------------------------------ */
+
+static const char *const xmm_names[] = {
+	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
+};
+
+const char *tree_reg_name(size_t i)
+{
+	static size_t n_db;
+
+	if (!n_db) {
+		size_t k = 0;
+		while (hs_db_reg_name(k))
+			k++;
+		n_db = k; /* same value from any thread */
+	}
+	if (i < n_db)
+		return hs_db_reg_name(i);
+	i -= n_db;
+	return i < sizeof(xmm_names) / sizeof(xmm_names[0]) ? xmm_names[i] : NULL;
+}
+
+static int lookup_reg(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const char *name, struct hs_tree_node *out)
+{
+	for (size_t i = 0; tree_reg_name(i); i++) {
+		if (strcmp(name, tree_reg_name(i)) == 0) {
+			tree_node_child(out, dir, K_T_REG);
+			out->sub = (uint32_t)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int list_reg(struct hs_tree *tree, const struct hs_tree_node *dir,
+		    hs_tree_dir_fn cb, void *ctx)
+{
+	struct hs_tree_node c;
+	int err;
+
+	for (size_t i = 0; tree_reg_name(i); i++) {
+		tree_node_child(&c, dir, K_T_REG);
+		c.sub = (uint32_t)i;
+		err = cb(ctx, tree_reg_name(i), &c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- threads/ --------------------------------------------------------------------- */
+
+struct tid_list {
+	uint32_t *v;
+	size_t n, cap;
+	int err;
+};
+
+static int collect_tid(void *ctx, const struct hs_db_event *ev)
+{
+	struct tid_list *l = ctx;
+	uint32_t tid;
+
+	if (ev->len < 8)
+		return 0;
+	/* THREAD_RUN: tid, lwp; THREAD_CREATE: parent, child */
+	tid = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
+	for (size_t i = l->n; i-- > 0;)
+		if (l->v[i] == tid)
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		uint32_t *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = tid;
+	return 0;
+}
+
+int tree_threads(struct hs_tree *tree, const struct hs_tree_node *n,
+		 const uint32_t **tids, size_t *count)
+{
+	struct tree_image *ti = tree_image_facts(tree, n);
+	struct tid_list l = { 0 };
+	int err;
+
+	*tids = NULL;
+	*count = 0;
+	if (!ti)
+		return -ENOENT;
+	pthread_mutex_lock(&tree->lock);
+	if (ti->threads_done) {
+		err = ti->threads_err;
+		*tids = ti->tids;
+		*count = ti->n_tids;
+		pthread_mutex_unlock(&tree->lock);
+		return err;
+	}
+	pthread_mutex_unlock(&tree->lock);
+	/* outside the lock: a scan of every thread event */
+	err = hs_db_events(ti->img, 0, ti->info.t_end,
+			   HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) | HS_DB_KIND_BIT(HS_EV_THREAD_RUN),
+			   collect_tid, &l);
+	pthread_mutex_lock(&tree->lock);
+	if (!ti->threads_done) {
+		ti->threads_done = true;
+		ti->threads_err = err < 0 ? err : 0;
+		ti->tids = l.v;
+		ti->n_tids = l.n;
+		l.v = NULL;
+	}
+	err = ti->threads_err;
+	*tids = ti->tids;
+	*count = ti->n_tids;
+	pthread_mutex_unlock(&tree->lock);
+	free(l.v);
+	return err;
+}
+
+static int lookup_thread(struct hs_tree *tree, const struct hs_tree_node *dir,
+			 const char *name, struct hs_tree_node *out)
+{
+	const uint32_t *tids;
+	size_t n;
+	uint64_t v;
+	int err;
+
+	if (tree_parse_u64(name, &v) < 0 || v == 0 || v > UINT32_MAX)
+		return -ENOENT;
+	err = tree_threads(tree, dir, &tids, &n);
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		if (tids[i] == v) {
+			tree_node_child(out, dir, K_THREAD);
+			out->a = v;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int list_threads(struct hs_tree *tree, const struct hs_tree_node *dir,
+			hs_tree_dir_fn cb, void *ctx)
+{
+	const uint32_t *tids;
+	struct hs_tree_node c;
+	char name[16];
+	size_t n;
+	int err = tree_threads(tree, dir, &tids, &n);
+
+	for (size_t i = 0; !err && i < n; i++) {
+		tree_node_child(&c, dir, K_THREAD);
+		c.a = tids[i];
+		snprintf(name, sizeof(name), "%" PRIu32, tids[i]);
+		err = cb(ctx, name, &c);
+	}
+	return err;
+}
+
+/* ---- writes/ --------------------------------------------------------------------- */
+
+/* writes/<0xADDR>[+LEN]: hex address, decimal or 0x-hex length 1..1 MiB,
+ * inside the user half of the address space.  Other spellings of one
+ * range (0x10+8, 0x010+0x8) are the same file, as hard links are. */
+static int lookup_write(struct hs_tree *tree, const struct hs_tree_node *dir,
+			const char *name, struct hs_tree_node *out)
+{
+	const char *end;
+	uint64_t addr, len = 1;
+
+	if (strncmp(name, "0x", 2) != 0 || parse_hex(name + 2, &end, &addr) < 0)
+		return -ENOENT;
+	if (*end == '+') {
+		if (strncmp(end + 1, "0x", 2) == 0) {
+			if (parse_hex(end + 3, &end, &len) < 0 || *end)
+				return -ENOENT;
+		} else if (tree_parse_u64(end + 1, &len) < 0) {
+			return -ENOENT;
+		}
+	} else if (*end) {
+		return -ENOENT;
+	}
+	if (len == 0 || len > TREE_WRITE_MAX || addr >= TREE_MEM_SIZE || len > TREE_MEM_SIZE - addr)
+		return -ENOENT;
+	tree_node_child(out, dir, K_WRITE);
+	out->a = addr;
+	out->b = len;
+	return 0;
+}
+
+/* ---- processes/ ------------------------------------------------------------------- */
+
+static int lookup_process(struct hs_tree *tree, const struct hs_tree_node *dir,
+			  const char *name, struct hs_tree_node *out)
+{
+	for (size_t i = 0; i < tree->n_images; i++) {
+		if (strcmp(tree->images[i].info.name, name) == 0) {
+			memset(out, 0, sizeof(*out));
+			out->kind = K_PROC;
+			out->image = (uint16_t)i;
+			out->flags = NODE_IN_PROC;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int list_processes(struct hs_tree *tree, const struct hs_tree_node *dir,
+			  hs_tree_dir_fn cb, void *ctx)
+{
+	struct hs_tree_node c;
+	int err;
+
+	for (size_t i = 0; i < tree->n_images && i <= UINT16_MAX; i++) {
+		memset(&c, 0, sizeof(c));
+		c.kind = K_PROC;
+		c.image = (uint16_t)i;
+		c.flags = NODE_IN_PROC;
+		err = cb(ctx, tree->images[i].info.name, &c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- the table ----------------------------------------------------------------- */
+
+const struct tree_kind tree_kinds[K_COUNT] = {
+	/* folders */
+	[K_ROOT] = { NULL, K_NONE, DIR, 0 },
+	[K_PROC] = { NULL, K_PROCESSES, DIR, 0 },
+	[K_TOP] = { NULL, K_NONE, DIR, 0 },
+	[K_PROCESSES] = { "processes", K_ROOT, DIR, 0, .lookup = lookup_process,
+			  .list = list_processes },
+	/* the top of every image, in listing order */
+	[K_README] = { "README", K_TOP, FILE_, 0, .text = tree_readme_text, .size = tree_readme_size },
+	[K_INFO] = { "info", K_TOP, FILE_, 0, .text = tree_info_file },
+	[K_STDOUT] = { "stdout", K_TOP, FILE_, KF_PIN, .gen = tree_gen_output },
+	[K_STDERR] = { "stderr", K_TOP, FILE_, KF_PIN, .gen = tree_gen_output },
+	[K_EVENTS] = { "events", K_TOP, FILE_, KF_PIN, .gen = tree_gen_events },
+	[K_SYSCALLS] = { "syscalls", K_TOP, FILE_, KF_PIN, .gen = tree_gen_syscalls },
+	[K_OUTPUT] = { "output", K_TOP, FILE_, KF_PIN, .gen = tree_gen_output },
+	[K_TIME] = { "time", K_TOP, DIR, 0, .lookup = lookup_time },
+	[K_THREADS] = { "threads", K_TOP, DIR, 0, .lookup = lookup_thread, .list = list_threads },
+	[K_WRITES] = { "writes", K_TOP, DIR, 0, .lookup = lookup_write },
+	/* time/: named marks (ls shows them); any number resolves (lookup_time) */
+	[K_MARK_START] = { "start", K_TIME, LINK, 0, .target = mark_start },
+	[K_MARK_END] = { "end", K_TIME, LINK, 0, .target = mark_end },
+	[K_MARK_CRASH] = { "crash", K_TIME, LINK, 0, .target = crash_t, .exists = crash_exists },
+	[K_T] = { NULL, K_TIME, DIR, KF_T },
+	/* time/<t>/ */
+	[K_T_REGS] = { "regs", K_T, FILE_, KF_T, .text = tree_regs_text, .size = tree_regs_size },
+	[K_T_REGDIR] = { "reg", K_T, DIR, KF_T, .lookup = lookup_reg, .list = list_reg },
+	[K_T_MEM] = { "mem", K_T, FILE_, KF_T | KF_DIRECT, .read = tree_mem_read, .attr = tree_mem_attr },
+	[K_T_MAPS] = { "maps", K_T, FILE_, KF_T, .text = tree_maps_text },
+	[K_T_INSN] = { "insn", K_T, FILE_, KF_T, .text = tree_insn_text, .exists = insn_exists },
+	[K_T_THREAD] = { "thread", K_T, FILE_, KF_T, .text = tree_thread_at_text },
+	[K_T_NEXT] = { "next", K_T, LINK, KF_T, .target = next_t, .exists = next_exists },
+	[K_T_PREV] = { "prev", K_T, LINK, KF_T, .target = prev_t, .exists = prev_exists },
+	/* time/<t>/reg/<name> */
+	[K_T_REG] = { NULL, K_T_REGDIR, FILE_, KF_T, .text = tree_regs_text, .size = tree_regs_size },
+	/* threads/<tid>, writes/<range> */
+	[K_THREAD] = { NULL, K_THREADS, FILE_, 0, .text = tree_thread_text },
+	[K_WRITE] = { NULL, K_WRITES, FILE_, KF_NOSIZE, .gen = tree_gen_writes },
+};

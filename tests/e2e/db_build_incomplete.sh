@@ -1,0 +1,35 @@
+#!/bin/bash
+# db_build_incomplete.sh - a recording whose valgrind was killed builds what is there, with a warning, and verifies.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+require_built spin
+
+"$HS" record -o "$T/spin" -- "$PROGS/spin" 120 </dev/null >"$T/spin.out" 2>"$T/spin.err" &
+REC_PID=$!
+BG_PIDS+=("$REC_PID")
+# wait until valgrind runs and has written some chunks, then kill it
+for _ in $(seq 1 100); do
+	kids=$(descendants "$REC_PID")
+	if [ -n "$kids" ] && [ -n "$(find "$T/spin" -name stream.hst -size +300k 2>/dev/null | head -n 1)" ]; then
+		break
+	fi
+	kill -0 "$REC_PID" 2>/dev/null || fail "record of spin ended early: $(tail -n 1 "$T/spin.err")"
+	sleep 0.2
+done
+mapfile -t kids < <(descendants "$REC_PID")
+[ "${#kids[@]}" -gt 0 ] || fail "no valgrind child after 20 s"
+kill -9 "${kids[@]}" 2>/dev/null
+wait "$REC_PID" 2>/dev/null
+
+build_ok "$T/spin" --shards 2
+grep -qi 'warning.*incomplete' "$T/spin.build.err" ||
+	fail "no warning about the incomplete recording: $(grep -v '^builder' "$T/spin.build.err" | head -n 2 | tr '\n' ' ')"
+grep -q 'incomplete' "$T/spin.build.out" || fail "the summary does not say incomplete: $(head -n 1 "$T/spin.build.out")"
+verify_ok "$T/spin"
+"$PY" - "$T/spin/db/manifest.json" <<'PYEOF' || fail "manifest: $(cat "$T/m.err")"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["complete"] is False, "complete is not false"
+assert m["instructions"] > 1000000, "only %d instructions" % m["instructions"]
+PYEOF
+pass "$(grep -m1 '^instructions' "$T/spin.build.out")"
