@@ -261,6 +261,30 @@ if [ "${HS_BENCH_DECODE:-0}" = 1 ]; then
 	fi
 fi
 
+# ---- hindsight build: 1 shard (the per-core figure) and one per core ------------
+# Scaling beyond this machine's cores needs a bigger machine: run this script
+# there, or `hindsight build --shards N` for N in 1 2 4 8 16.
+BUILD_SHARDS="1 $(nproc)"
+[ "$(nproc)" = 1 ] && BUILD_SHARDS=1
+for n in ${HS_BENCH_SHARDS:-$BUILD_SHARDS}; do
+	rm -rf "$TRACE/db"
+	log "hindsight build --shards $n"
+	if measure "build$n" "$HS" build --shards "$n" "$TRACE"; then
+		DB=$(du -sb "$TRACE/db" | cut -f1)
+		row "hindsight build --shards $n" "$BIG_BYTES" "$N_BIG" "$SECS" "$RSS_KB" "$DB" \
+			"db only; db + raw $(awk -v a="$DB" -v b="$TRACE_BYTES" -v n="$N_BIG" 'BEGIN { printf "%.3f", (a + b) / n }') B/insn"
+	else
+		ROWS+=("| hindsight build --shards $n | $BIG_BYTES | n/a | $SECS | n/a | n/a | - | - | n/a | failed: $(tail -n 1 "$W/build$n.err") |")
+	fi
+done
+if measure verify "$HS" verify "$TRACE"; then
+	row "hindsight verify" "$BIG_BYTES" "$N_BIG" "$SECS" "$RSS_KB" "" "every checksum"
+fi
+
+# ---- query latency at random t, on the same database ---------------------------
+log "hindsight query bench (latency of random questions)"
+"$HS" query "$TRACE" bench "${HS_BENCH_QUERIES:-400}" 1 >"$W/qbench.out" 2>&1 || log "query bench failed"
+
 # ---- report --------------------------------------------------------------------
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
 git -C "$ROOT" diff --quiet HEAD 2>/dev/null || REV="$REV (with uncommitted changes)"
@@ -290,6 +314,13 @@ GZ_RATIO=$(awk -v a="$("$GZIP" -c "$BIG" | wc -c)" -v b="$BIG_BYTES" 'BEGIN { pr
 	echo "    gdb -nx -q -batch -x record.gdb $GZIP"
 	echo "    $HS record -o trace -- $GZIP -c input.txt >/dev/null"
 	echo "    $HS info trace                        # instructions:"
+	echo "    $HS build --shards N trace            # for N in: ${HS_BENCH_SHARDS:-$BUILD_SHARDS}"
+	echo "    $HS verify trace"
+	echo "    $HS query trace bench ${HS_BENCH_QUERIES:-400} 1"
+	echo
+	echo "Query latency (ms; cold: cache dropped first, warm: asked again, next: t+1 after t):"
+	echo
+	sed 's/^/    /' "$W/qbench.out"
 	[ "${HS_BENCH_DECODE:-0}" = 1 ] && echo "    $HS trace-check --insns trace"
 	echo
 	echo "record.gdb:"
