@@ -173,6 +173,7 @@ static int images_open(struct build *b, bool load_code)
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
 		im->n_shards = b->n;
+		im->calls_guess = b->o->calls_guess;
 		im->first = calloc(b->n + 1, sizeof(*im->first));
 		if (!im->dir || !im->first) {
 			ret = -ENOMEM;
@@ -462,7 +463,7 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 	if (b->o->progress)
 		fprintf(b->log, "merging %zu image%s...\n", b->n_img, b->n_img == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_img && !ret; i++) {
-		ret = dbb_merge_image(b->img[i].name, shard_dirs, b->n, b->img[i].first, tmp,
+		ret = dbb_merge_image(&b->img[i], shard_dirs, b->n, tmp,
 				      b->o->level, b->log, &res[i], b->err);
 		if (!ret && res[i].truncated)
 			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64

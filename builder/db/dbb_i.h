@@ -5,6 +5,7 @@
  *   dbb_spill.c   intermediate files: zstd streams of records
  *   dbb_pages.c   per-chunk page tracking and sorted runs of page versions
  *   dbb_fold.c    page version records: parse, apply, the merge's chain
+ *   dbb_calls.c   CALLS of one shard: call stacks, t_call order, re-runs
  *   dbb_shard.c   one shard of one image: decode a chunk range
  *   dbb_merge.c   shards -> the .hdb files of one image
  *   dbb_build.c   the build: folders, threads, manifest, atomic rename
@@ -26,10 +27,12 @@
  *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
  *                   u32 depth }: calls open at the shard's end, by index
  *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
- *                   u32 pad }: returns that matched no call of the shard
+ *                   u32 flags }: returns that matched no call of the shard
  *                   (kind ORPH_RET, t = t after the return, nested = calls
- *                   of this shard open then) and thread exits (ORPH_EXIT),
- *                   in t order
+ *                   of this shard open then; flags ORPH_CLOSED: the shard
+ *                   took the return for one of an earlier shard's calls
+ *                   and closed those nested calls, see dbb_calls.c) and
+ *                   thread exits (ORPH_EXIT), in t order
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
  */
@@ -52,6 +55,7 @@
 #define DBB_CPATCH_REC 16
 #define DBB_CORPH_REC 32
 enum { ORPH_RET = 1, ORPH_EXIT = 2 };
+#define ORPH_CLOSED 0x1u
 
 /* ---- little endian ------------------------------------------------------ */
 
@@ -157,6 +161,43 @@ uint32_t dbb_mask_gather(const uint8_t *mask, const uint8_t *page, uint8_t *out)
 uint32_t dbb_mask_count(const uint8_t *mask);
 bool dbb_mask_full(const uint8_t *mask);
 
+/* ---- dbb_calls.c ---------------------------------------------------------- */
+
+/* The calls open before a shard (the merge's G), per thread, outermost
+ * first: what an exact re-run starts from. */
+struct dbb_calls_ext {
+	size_t n_tids;
+	size_t *n;              /* [tid] open calls */
+	uint64_t **ret_addr;    /* [tid][k]: their return addresses */
+};
+
+struct dbb_calls;
+
+/* A tracker writing calls.sp and corph.sp now, copen.sp and cpatch.sp at
+ * dbb_calls_finish, into dir.  ext NULL: a shard, which guesses how its
+ * orphan returns resolve (guess: enum hs_dbb_guess); else exact.  Caller
+ * frees with dbb_calls_free. */
+int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
+		  int guess, struct dbb_calls **out);
+void dbb_calls_free(struct dbb_calls *c); /* accepts NULL */
+/* A call retired at t (before it) from site (len bytes) to callee; sp is
+ * rsp after it (the slot of its return address). */
+int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
+		   uint32_t len, uint64_t callee, uint64_t sp);
+/* A return to target; t_ret is t after it, sp rsp after it (when known). */
+int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,
+		  bool have_sp, uint64_t sp);
+int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid);
+int dbb_calls_finish(struct dbb_calls *c);
+uint64_t dbb_calls_count(const struct dbb_calls *c);
+
+struct dbb_image;
+/* Decodes chunks [c0, c1) of img again for their calls alone, starting
+ * from the open calls ext, into dir (created by the caller).  Loads
+ * img->code if the image was opened without it. */
+int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
+		   const struct dbb_calls_ext *ext, const char *dir, struct hs_dbb_err *err);
+
 /* ---- dbb_shard.c ---------------------------------------------------------- */
 
 struct dbb_image {
@@ -166,6 +207,7 @@ struct dbb_image {
 	struct hs_trace_code *code;  /* shared read-only by the shards */
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
+	int calls_guess;             /* hs_dbb_opts.calls_guess */
 	size_t n_chunks;
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
@@ -200,10 +242,12 @@ struct dbb_image_result {
 };
 
 /* Joins the n shard folders SHARD_DIRS[s]/<image> into out_dir/<image>/;
- * first[0..n] are the image's shard ranges (dbb_split), which the shards
- * must have been built with. */
-int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
-		    const size_t *first, const char *out_dir, int level, FILE *log,
+ * img->first[0..n] are the image's shard ranges (dbb_split), which the
+ * shards must have been built with.  A shard whose calls depend on what
+ * earlier shards left open in a way it guessed wrong is decoded again for
+ * its calls (img->stream; img->code is loaded then if it is NULL). */
+int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
+		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
 
 #endif

@@ -11,7 +11,10 @@
  *     returns close the innermost matching G entry and every entry above
  *     it, thread exits empty G; then the shard's own open calls are pushed.
  *     This gives the t_ret of every call left open by a shard, and for each
- *     shard the size of G over time (the depth its calls sit at).
+ *     shard the size of G over time (the depth its calls sit at).  Where a
+ *     shard guessed wrong how an orphan that left calls of its own open
+ *     resolves (dbb_calls.c), its calls are first decoded again from G
+ *     (calls_redo), exactly, into OUT/<image>/calls.<s>/ (removed after).
  *  2. stream each shard's calls.sp, adding that depth and filling in the
  *     t_ret values from its patches (cpatch.sp) and from pass 1.
  *
@@ -30,6 +33,7 @@
 
 struct shard_in {
 	char *dir;             /* SHARD/<image> */
+	char *calls_dir;       /* its calls decoded again (calls_redo), or NULL */
 	size_t first_chunk, end_chunk, planned_end;
 	uint64_t first_t, end_t, chunks;
 	bool truncated;
@@ -54,6 +58,7 @@ struct gchange {
 };
 
 struct merge {
+	struct dbb_image *img;
 	const char *image;
 	struct shard_in *sh;
 	unsigned n;            /* shards used */
@@ -103,6 +108,18 @@ static int bad_in(const struct shard_in *s, const char *name, int ret,
 	dbb_err_set(err, "%s/%s: %s", s->dir, name,
 		    ret == -EBADMSG ? "shard file is damaged or cut short" : strerror(-ret));
 	return ret ? ret : -EBADMSG;
+}
+
+/* The calls files (calls.sp, cpatch.sp, copen.sp, corph.sp) of a shard:
+ * its own, or those of its re-run. */
+static int open_calls(const struct shard_in *s, const char *name, struct dbb_spill_r **r,
+		      struct hs_dbb_err *err)
+{
+	struct shard_in t = *s;
+
+	if (s->calls_dir)
+		t.dir = s->calls_dir;
+	return open_in(&t, name, r, err);
 }
 
 static int create_out(struct merge *m, const char *name, uint32_t kind,
@@ -349,7 +366,120 @@ static struct gstack *gstack_of(struct gstack **g, size_t *n_g, uint32_t tid)
 	return &(*g)[tid];
 }
 
-static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
+/* The orphans of shard si (corph.sp of its calls folder) into *out. */
+static int read_orphans(struct shard_in *si, uint8_t **out, size_t *n, struct hs_dbb_err *err)
+{
+	struct dbb_spill_r *r = NULL;
+	uint8_t *v = NULL;
+	size_t cap = 0;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = open_calls(si, "corph.sp", &r, err)))
+		return ret;
+	for (;;) {
+		if ((ret = grow((void **)&v, &cap, (*n + 1) * DBB_CORPH_REC, 1)))
+			break;
+		ret = dbb_spill_read(r, v + *n * DBB_CORPH_REC, DBB_CORPH_REC);
+		if (ret != 1)
+			break;
+		(*n)++;
+	}
+	dbb_spill_close_r(r);
+	if (ret < 0) {
+		free(v);
+		*n = 0;
+		return bad_in(si, "corph.sp", ret, err);
+	}
+	*out = v;
+	return 0;
+}
+
+/* The innermost entry of st[0..n) returning to target, plus one; 0: none. */
+static size_t gstack_match(const struct gstack *st, size_t n, uint64_t target)
+{
+	size_t j;
+
+	for (j = n; j > 0; j--)
+		if (st->e[j - 1]->ret_addr == target)
+			break;
+	return j;
+}
+
+/* Did shard si guess right, for every orphan that left calls of its own
+ * open, whether it returns to a call of G (dbb_calls.c)?  Replays the
+ * orphans on the sizes of G alone. */
+static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
+			size_t n_orph, bool *ok)
+{
+	size_t *size = calloc(n_g + 1, sizeof(*size));
+
+	*ok = true;
+	if (!size)
+		return -ENOMEM;
+	for (size_t tid = 0; tid < n_g; tid++)
+		size[tid] = g[tid].n;
+	for (size_t i = 0; i < n_orph && *ok; i++) {
+		const uint8_t *rec = orph + i * DBB_CORPH_REC;
+		uint32_t tid = dbb_get32(rec + 16), kind = dbb_get32(rec + 20);
+		size_t j = 0;
+
+		if (kind != ORPH_RET) {
+			if (tid < n_g)
+				size[tid] = 0;
+			continue;
+		}
+		/* a thread G has nothing of matches nothing */
+		if (tid < n_g)
+			j = gstack_match(&g[tid], size[tid], dbb_get64(rec + 8));
+		if (dbb_get32(rec + 24) && (j > 0) != !!(dbb_get32(rec + 28) & ORPH_CLOSED))
+			*ok = false;
+		if (j)
+			size[tid] = j - 1;
+	}
+	free(size);
+	return 0;
+}
+
+/* Shard s guessed wrong: decode its chunks again for their calls, from G,
+ * into OUT/calls.<s>/, which its calls files are then read from. */
+static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_t n_g)
+{
+	struct shard_in *si = &m->sh[s];
+	struct dbb_calls_ext ext = { .n_tids = n_g };
+	char name[32];
+	int ret = -ENOMEM;
+
+	snprintf(name, sizeof(name), "calls.%u", s);
+	si->calls_dir = dbb_path(m->out, name);
+	ext.n = calloc(n_g + 1, sizeof(*ext.n));
+	ext.ret_addr = calloc(n_g + 1, sizeof(*ext.ret_addr));
+	if (!si->calls_dir || !ext.n || !ext.ret_addr)
+		goto out;
+	for (size_t tid = 0; tid < n_g; tid++) {
+		ext.n[tid] = g[tid].n;
+		ext.ret_addr[tid] = malloc((g[tid].n + 1) * sizeof(**ext.ret_addr));
+		if (!ext.ret_addr[tid])
+			goto out;
+		for (size_t k = 0; k < g[tid].n; k++)
+			ext.ret_addr[tid][k] = g[tid].e[k]->ret_addr;
+	}
+	if ((ret = dbb_rmtree(si->calls_dir)) || (ret = dbb_mkdir(si->calls_dir))) {
+		dbb_err_set(m->err, "%s: %s", si->calls_dir, strerror(-ret));
+		goto out;
+	}
+	ret = dbb_calls_redo(m->img, si->first_chunk, si->end_chunk, &ext, si->calls_dir,
+			     m->err);
+out:
+	for (size_t tid = 0; ext.ret_addr && tid < n_g; tid++)
+		free(ext.ret_addr[tid]);
+	free(ext.ret_addr);
+	free(ext.n);
+	return ret;
+}
+
+static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 {
 	struct gstack *g = NULL;
 	size_t n_g = 0;
@@ -358,8 +488,9 @@ static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
 	for (unsigned s = 0; s < m->n && !ret; s++) {
 		struct shard_in *si = &m->sh[s];
 		struct dbb_spill_r *r = NULL;
-		size_t cap = 0, cap_chg = 0;
-		uint8_t rec[DBB_CORPH_REC > DBB_COPEN_REC ? DBB_CORPH_REC : DBB_COPEN_REC];
+		size_t cap = 0, cap_chg = 0, n_orph = 0;
+		uint8_t rec[DBB_COPEN_REC], *orph = NULL;
+		bool ok;
 
 		/* G at the shard's start */
 		si->g0 = calloc(n_g + 1, sizeof(*si->g0));
@@ -370,12 +501,30 @@ static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
 		si->n_g0 = n_g;
 		for (size_t tid = 0; tid < n_g; tid++)
 			si->g0[tid] = (uint32_t)g[tid].n;
-		/* its orphan returns and thread exits */
-		if ((ret = open_in(si, "corph.sp", &r, m->err)))
+		/* its orphan returns and thread exits, on the shard's guesses */
+		if ((ret = read_orphans(si, &orph, &n_orph, m->err)) ||
+		    (ret = guesses_hold(g, n_g, orph, n_orph, &ok)))
 			break;
-		while ((ret = dbb_spill_read(r, rec, DBB_CORPH_REC)) == 1) {
-			uint64_t t = dbb_get64(rec), target = dbb_get64(rec + 8);
-			uint32_t tid = dbb_get32(rec + 16), kind = dbb_get32(rec + 20);
+		if (!ok) {
+			free(orph);
+			orph = NULL;
+			(*redone)++;
+			if ((ret = calls_redo(m, s, g, n_g)) ||
+			    (ret = read_orphans(si, &orph, &n_orph, m->err)) ||
+			    (ret = guesses_hold(g, n_g, orph, n_orph, &ok)))
+				break;
+			if (!ok) {
+				dbb_err_set(m->err, "%s: calls decoded again still disagree with "
+					    "the earlier shards", si->calls_dir);
+				free(orph);
+				ret = -EBADMSG;
+				break;
+			}
+		}
+		for (size_t i = 0; i < n_orph && !ret; i++) {
+			const uint8_t *o = orph + i * DBB_CORPH_REC;
+			uint64_t t = dbb_get64(o), target = dbb_get64(o + 8);
+			uint32_t tid = dbb_get32(o + 16), kind = dbb_get32(o + 20);
 			struct gstack *st = gstack_of(&g, &n_g, tid);
 			size_t j = 0;
 
@@ -384,16 +533,12 @@ static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
 				break;
 			}
 			if (kind == ORPH_RET) {
-				for (j = st->n; j > 0; j--)
-					if (st->e[j - 1]->ret_addr == target)
-						break;
+				j = gstack_match(st, st->n, target);
 				if (j == 0) {
 					(*unmatched)++; /* matches nothing: ignored */
 					continue;
 				}
 				j--;
-				if (dbb_get32(rec + 24))
-					(*crossed)++;
 				for (size_t k = j; k < st->n; k++)
 					st->e[k]->t_ret = t;
 			}
@@ -402,14 +547,11 @@ static int calls_pass1(struct merge *m, uint64_t *crossed, uint64_t *unmatched)
 				break;
 			si->chg[si->n_chg++] = (struct gchange){ t, tid, (uint32_t)j };
 		}
-		dbb_spill_close_r(r);
-		if (ret < 0) {
-			bad_in(si, "corph.sp", ret, m->err);
+		free(orph);
+		if (ret)
 			break;
-		}
-		ret = 0;
 		/* its calls still open at its end, per thread innermost last */
-		if ((ret = open_in(si, "copen.sp", &r, m->err)))
+		if ((ret = open_calls(si, "copen.sp", &r, m->err)))
 			break;
 		while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
 			if ((ret = grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
@@ -470,8 +612,8 @@ static int calls_pass2(struct merge *m)
 			goto fail;
 		}
 		memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
-		if ((ret = open_in(si, "calls.sp", &r, m->err)) ||
-		    (ret = open_in(si, "cpatch.sp", &pr, m->err))) {
+		if ((ret = open_calls(si, "calls.sp", &r, m->err)) ||
+		    (ret = open_calls(si, "cpatch.sp", &pr, m->err))) {
 			dbb_spill_close_r(r);
 			goto fail;
 		}
@@ -718,12 +860,15 @@ static void *pages_thread(void *arg)
 
 /* ---- one image --------------------------------------------------------- */
 
-int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
-		    const size_t *first, const char *out_dir, int level, FILE *log,
+int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
+		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err)
 {
-	struct merge m = { .image = image, .level = level, .log = log, .err = err };
-	uint64_t crossed = 0, end_t = 0, n_chunks = 0;
+	const char *image = img->name;
+	const size_t *first = img->first;
+	struct merge m = { .img = img, .image = image, .level = level, .log = log,
+			   .err = err };
+	uint64_t redone = 0, end_t = 0, n_chunks = 0;
 	pthread_t pt;
 	bool started = false;
 	char *out = NULL;
@@ -780,13 +925,13 @@ int dbb_merge_image(const char *image, char *const *shard_dirs, unsigned n,
 	}
 	started = true;
 	if ((ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
-	    (ret = merge_runs(&m)) || (ret = calls_pass1(&m, &crossed, &res->unmatched_returns)) ||
+	    (ret = merge_runs(&m)) || (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) ||
 	    (ret = calls_pass2(&m)))
 		goto out;
-	if (crossed)
-		fprintf(log, "hindsight build: note: %s: %" PRIu64 " returns crossed a shard "
-			"boundary past calls of their own shard (longjmp?): those calls "
-			"stay open (db_format.h, CALLS)\n", image, crossed);
+	if (redone)
+		fprintf(log, "hindsight build: note: %s: the calls of %" PRIu64 " shard%s were "
+			"decoded again (a return crossed a shard boundary)\n", image, redone,
+			redone == 1 ? "" : "s");
 	res->instructions = end_t;
 	res->chunks = n_chunks;
 out:
@@ -799,6 +944,9 @@ out:
 	}
 	if (m.sh) {
 		for (unsigned s = 0; s < n; s++) {
+			if (m.sh[s].calls_dir)
+				dbb_rmtree(m.sh[s].calls_dir);
+			free(m.sh[s].calls_dir);
 			free(m.sh[s].dir);
 			free(m.sh[s].open);
 			free(m.sh[s].chg);

@@ -10,47 +10,23 @@
  *    no call of the shard is an "orphan" (corph.sp) that the merge matches
  *    against the calls earlier shards left open (copen.sp); depths are
  *    relative to the shard's own calls and the merge adds the number of
- *    open calls of earlier shards;
+ *    open calls of earlier shards (dbb_calls.c: how an orphan that leaves
+ *    calls of the shard open is guessed, and checked by the merge);
  *  - PAGES: versions are per chunk and need nothing from earlier chunks
  *    (a COPY names its source, resolved by readers).
- *
- * CALLS come out in t_call order although their t_ret is known only later:
- * records wait in a queue until every older call has returned.  A call that
- * stays open long (main) would hold the queue forever, so past QUEUE_MAX
- * waiting records the oldest are written anyway with t_ret unknown and
- * patched by the merge (cpatch.sp).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "libvex_basictypes.h"
+#include "libvex_guest_amd64.h"
 #include "libvex_ir.h"
 
 #include "dbb_i.h"
-
-#define QUEUE_MAX (1u << 18)
-
-struct frame {
-	uint64_t index, ret_addr, t_call;
-	uint32_t depth;
-};
-
-struct cthread {
-	struct frame *f;
-	size_t n, cap;
-};
-
-struct qent {
-	uint8_t rec[HS_DB_CALL_REC];
-	bool done;
-};
-
-struct forced {
-	uint64_t index, t_ret;
-};
 
 struct shard {
 	struct dbb_image *img;
@@ -59,39 +35,15 @@ struct shard {
 	struct hs_dbb_err *err;
 	struct dbb_pages *pg;
 	struct hs_trace_mem_visitor mv;
-	struct dbb_spill_w *chunks, *events, *runs, *calls, *corph;
+	struct dbb_spill_w *chunks, *events, *runs;
+	struct dbb_calls *calls;
+	struct hs_trace_decoder *dec;
 	bool have_run;
 	uint32_t run_tid;
 	uint64_t cur_seq;
-
-	struct cthread *th;      /* [tid] */
-	size_t n_th;
-	struct qent *q;          /* ring of QUEUE_MAX + 1 */
-	uint64_t q_base;         /* index of q[q_head] */
-	size_t q_head, q_len;
-	uint64_t next_index;
-	struct forced *forced;   /* written while open, by index */
-	size_t n_forced, cap_forced;
-	uint64_t n_calls, n_orphans, n_events;
+	uint64_t n_events;
 	int cb_ret;              /* what a callback failed with */
 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 static int cb_fail(struct shard *sh, int ret, const char *what)
 {
@@ -99,213 +51,6 @@ static int cb_fail(struct shard *sh, int ret, const char *what)
 		    sh->cur_seq, what, strerror(-ret));
 	sh->cb_ret = ret;
 	return ret;
-}
-
-/* ---- calls ----------------------------------------------------------------- */
-
-static struct cthread *thread_of(struct shard *sh, uint32_t tid)
-{
-	if (tid >= sh->n_th) {
-		size_t n = sh->n_th ? sh->n_th : 16;
-		struct cthread *t;
-
-		while (n <= tid)
-			n *= 2;
-		t = realloc(sh->th, n * sizeof(*t));
-		if (!t)
-			return NULL;
-		memset(t + sh->n_th, 0, (n - sh->n_th) * sizeof(*t));
-		sh->th = t;
-		sh->n_th = n;
-	}
-	return &sh->th[tid];
-}
-
-/* Writes the oldest queued record. */
-static int queue_pop(struct shard *sh)
-{
-	struct qent *e = &sh->q[sh->q_head];
-	int ret;
-
-	if (!e->done) {
-		if (grow((void **)&sh->forced, &sh->cap_forced, sh->n_forced + 1,
-			 sizeof(*sh->forced)))
-			return -ENOMEM;
-		sh->forced[sh->n_forced++] = (struct forced){ sh->q_base, HS_DB_NO_RETURN };
-	}
-	ret = dbb_spill_write(sh->calls, e->rec, HS_DB_CALL_REC);
-	sh->q_head = (sh->q_head + 1) % (QUEUE_MAX + 1);
-	sh->q_len--;
-	sh->q_base++;
-	return ret;
-}
-
-static int queue_drain(struct shard *sh)
-{
-	int ret = 0;
-
-	while (sh->q_len && sh->q[sh->q_head].done && !ret)
-		ret = queue_pop(sh);
-	return ret;
-}
-
-/* Call `index` returned at t_ret (HS_DB_NO_RETURN: its thread exited). */
-static void call_close(struct shard *sh, uint64_t index, uint64_t t_ret)
-{
-	if (index >= sh->q_base) {
-		struct qent *e = &sh->q[(sh->q_head + (index - sh->q_base)) % (QUEUE_MAX + 1)];
-
-		dbb_put64(e->rec + 8, t_ret);
-		e->done = true;
-		return;
-	}
-	/* written already: patch it (forced[] is sorted by index) */
-	size_t lo = 0, hi = sh->n_forced;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (sh->forced[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < sh->n_forced && sh->forced[lo].index == index)
-		sh->forced[lo].t_ret = t_ret;
-}
-
-static int on_call(struct shard *sh, uint64_t t, uint32_t tid, uint64_t site,
-		   uint32_t len, uint64_t callee)
-{
-	struct cthread *th = thread_of(sh, tid);
-	struct qent *e;
-	int ret;
-
-	if (!th || grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
-		return -ENOMEM;
-	if (sh->q_len == QUEUE_MAX && (ret = queue_pop(sh)))
-		return ret;
-	e = &sh->q[(sh->q_head + sh->q_len) % (QUEUE_MAX + 1)];
-	dbb_put64(e->rec, t);
-	dbb_put64(e->rec + 8, HS_DB_NO_RETURN);
-	dbb_put64(e->rec + 16, callee);
-	dbb_put64(e->rec + 24, site);
-	dbb_put32(e->rec + 32, tid);
-	dbb_put32(e->rec + 36, (uint32_t)th->n);
-	dbb_put64(e->rec + 40, 0);
-	e->done = false;
-	sh->q_len++;
-	th->f[th->n] = (struct frame){ sh->next_index++, site + len, t, (uint32_t)th->n };
-	th->n++;
-	sh->n_calls++;
-	return 0;
-}
-
-static int write_orphan(struct shard *sh, uint64_t t, uint64_t target, uint32_t tid,
-			uint32_t kind, uint32_t nested)
-{
-	uint8_t r[DBB_CORPH_REC] = { 0 };
-
-	dbb_put64(r, t);
-	dbb_put64(r + 8, target);
-	dbb_put32(r + 16, tid);
-	dbb_put32(r + 20, kind);
-	dbb_put32(r + 24, nested);
-	sh->n_orphans++;
-	return dbb_spill_write(sh->corph, r, sizeof(r));
-}
-
-static int on_ret(struct shard *sh, uint64_t t_ret, uint32_t tid, uint64_t target)
-{
-	struct cthread *th = thread_of(sh, tid);
-	size_t j;
-
-	if (!th)
-		return -ENOMEM;
-	for (j = th->n; j > 0; j--)
-		if (th->f[j - 1].ret_addr == target)
-			break;
-	if (j == 0)
-		return write_orphan(sh, t_ret, target, tid, ORPH_RET, (uint32_t)th->n);
-	while (th->n >= j) /* the match and every call above it */
-		call_close(sh, th->f[--th->n].index, t_ret);
-	return queue_drain(sh);
-}
-
-static int on_thread_exit(struct shard *sh, uint64_t t, uint32_t tid)
-{
-	struct cthread *th = thread_of(sh, tid);
-	uint32_t n;
-
-	if (!th)
-		return -ENOMEM;
-	n = (uint32_t)th->n;
-	while (th->n)
-		call_close(sh, th->f[--th->n].index, HS_DB_NO_RETURN);
-	return write_orphan(sh, t, 0, tid, ORPH_EXIT, n) ?: queue_drain(sh);
-}
-
-/* Shard end: the open calls (copen.sp), every queued record, the patches. */
-static int calls_finish(struct shard *sh)
-{
-	struct dbb_spill_w *w = NULL;
-	char *path;
-	int ret;
-
-	path = dbb_path(sh->dir, "copen.sp");
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, &w);
-	free(path);
-	if (ret)
-		return ret;
-	for (size_t tid = 0; tid < sh->n_th && !ret; tid++) {
-		for (size_t k = 0; k < sh->th[tid].n && !ret; k++) {
-			const struct frame *f = &sh->th[tid].f[k];
-			uint8_t r[DBB_COPEN_REC];
-
-			dbb_put64(r, f->index);
-			dbb_put64(r + 8, f->ret_addr);
-			dbb_put64(r + 16, f->t_call);
-			dbb_put32(r + 24, (uint32_t)tid);
-			dbb_put32(r + 28, f->depth);
-			ret = dbb_spill_write(w, r, sizeof(r));
-		}
-	}
-	if (ret) {
-		dbb_spill_abort(w);
-		return ret;
-	}
-	if ((ret = dbb_spill_close(w, sh->sync)))
-		return ret;
-	/* open calls are written with t_ret unknown, not as patches */
-	while (sh->q_len && !ret) {
-		sh->q[sh->q_head].done = true;
-		ret = queue_pop(sh);
-	}
-	if (ret)
-		return ret;
-	path = dbb_path(sh->dir, "cpatch.sp");
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, &w);
-	free(path);
-	if (ret)
-		return ret;
-	for (size_t i = 0; i < sh->n_forced && !ret; i++) {
-		uint8_t r[DBB_CPATCH_REC];
-
-		if (sh->forced[i].t_ret == HS_DB_NO_RETURN)
-			continue;
-		dbb_put64(r, sh->forced[i].index);
-		dbb_put64(r + 8, sh->forced[i].t_ret);
-		ret = dbb_spill_write(w, r, sizeof(r));
-	}
-	if (ret) {
-		dbb_spill_abort(w);
-		return ret;
-	}
-	return dbb_spill_close(w, sh->sync);
 }
 
 /* ---- the visitor ----------------------------------------------------------- */
@@ -323,12 +68,17 @@ static int v_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		  uint32_t len, uint64_t dst)
 {
 	struct shard *sh = ctx;
+	/* the state after the call or return: rsp has moved */
+	const uint8_t *st = hs_trace_decoder_state(sh->dec, tid);
+	uint64_t sp = 0;
 	int ret = 0;
 
+	if (st)
+		memcpy(&sp, st + offsetof(VexGuestAMD64State, guest_RSP), 8);
 	if (jk == Ijk_Call)
-		ret = on_call(sh, t, tid, addr, len, dst);
+		ret = dbb_calls_call(sh->calls, t, tid, addr, len, dst, sp);
 	else if (jk == Ijk_Ret)
-		ret = on_ret(sh, t + 1, tid, dst);
+		ret = dbb_calls_ret(sh->calls, t + 1, tid, dst, st != NULL, sp);
 	return ret ? cb_fail(sh, ret, "calls") : 0;
 }
 
@@ -363,7 +113,7 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 			sh->run_tid = run;
 		}
 	} else if (tag == HS_EV_THREAD_EXIT && len >= 4) {
-		if ((ret = on_thread_exit(sh, t, hs_trace_le32(pl))))
+		if ((ret = dbb_calls_thread_exit(sh->calls, t, hs_trace_le32(pl))))
 			return cb_fail(sh, ret, "calls");
 	}
 	ret = hs_trace_mem_event(&sh->mv, sh->img->files, t, tag, pl, len);
@@ -405,14 +155,8 @@ static void shard_release(struct shard *sh)
 	dbb_spill_abort(sh->chunks);
 	dbb_spill_abort(sh->events);
 	dbb_spill_abort(sh->runs);
-	dbb_spill_abort(sh->calls);
-	dbb_spill_abort(sh->corph);
+	dbb_calls_free(sh->calls);
 	dbb_pages_free(sh->pg);
-	for (size_t i = 0; i < sh->n_th; i++)
-		free(sh->th[i].f);
-	free(sh->th);
-	free(sh->q);
-	free(sh->forced);
 }
 
 struct run_result {
@@ -420,7 +164,7 @@ struct run_result {
 	bool decode_error;       /* the recording itself is bad there */
 	uint64_t first_t, end_t;
 	unsigned page_runs;
-	uint64_t versions, calls, orphans, events, chunks;
+	uint64_t versions, calls, events, chunks;
 };
 
 /* Decodes chunks [c0, c1) into sh->dir. */
@@ -439,22 +183,17 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 
 	memset(rr, 0, sizeof(*rr));
 	rr->bad_chunk = SIZE_MAX;
-	sh.q = malloc((QUEUE_MAX + 1) * sizeof(*sh.q));
-	if (!sh.q) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	if ((ret = dbb_pages_new(dir, run_bytes, sync, &sh.pg)))
 		goto out;
 	dbb_pages_visitor(sh.pg, &sh.mv);
 	if ((ret = open_spill(&sh, "chunks.sp", &sh.chunks)) ||
 	    (ret = open_spill(&sh, "events.sp", &sh.events)) ||
 	    (ret = open_spill(&sh, "runs.sp", &sh.runs)) ||
-	    (ret = open_spill(&sh, "calls.sp", &sh.calls)) ||
-	    (ret = open_spill(&sh, "corph.sp", &sh.corph)))
+	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)))
 		goto out;
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
+	sh.dec = d;
 	hs_trace_decoder_set_check(d, false);
 	for (size_t c = c0; c < c1; c++) {
 		const struct hs_trace_chunk_info *ci = hs_trace_file_chunk_info(img->stream, c);
@@ -495,19 +234,16 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 		if (prog)
 			__atomic_fetch_add(&prog->done, end_t - ci->first_t, __ATOMIC_RELAXED);
 	}
-	if ((ret = calls_finish(&sh)) ||
+	if ((ret = dbb_calls_finish(sh.calls)) ||
 	    (ret = dbb_pages_finish(sh.pg, &rr->page_runs)) ||
 	    (ret = close_spill(&sh, &sh.chunks)) ||
 	    (ret = close_spill(&sh, &sh.events)) ||
-	    (ret = close_spill(&sh, &sh.runs)) ||
-	    (ret = close_spill(&sh, &sh.calls)) ||
-	    (ret = close_spill(&sh, &sh.corph))) {
+	    (ret = close_spill(&sh, &sh.runs))) {
 		dbb_err_set(err, "%s: writing shard data: %s", dir, strerror(-ret));
 		goto out;
 	}
 	rr->versions = dbb_pages_versions(sh.pg);
-	rr->calls = sh.n_calls;
-	rr->orphans = sh.n_orphans;
+	rr->calls = dbb_calls_count(sh.calls);
 	rr->events = sh.n_events;
 out:
 	hs_trace_chunk_release(&chunk);

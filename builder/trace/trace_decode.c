@@ -1014,6 +1014,22 @@ void hs_trace_decoder_set_check(struct hs_trace_decoder *d, bool on)
 	d->check = on;
 }
 
+void hs_trace_decoder_reset(struct hs_trace_decoder *d)
+{
+	/* threads are freed, not kept: stats.threads counts allocations */
+	for (size_t i = 0; i < d->n_threads; i++) {
+		free(d->threads[i]);
+		d->threads[i] = NULL;
+	}
+	d->cur = NULL;
+	d->cur_tid = 0;
+	d->t = 0;
+	d->have_chunk = false;
+	d->next_seq = 0;
+	memset(&d->stats, 0, sizeof(d->stats));
+	/* delta state: every chunk starts a new generation anyway */
+}
+
 const struct hs_trace_stats *hs_trace_decoder_stats(const struct hs_trace_decoder *d)
 {
 	return &d->stats;

@@ -3,11 +3,17 @@
  * See include/hindsight/dbfile.h for the layout.  The writer keeps the
  * current block's raw bytes and the directory in memory; the file is
  * created with a zeroed header that only hs_dbfile_finish() fills in.
+ *
+ * Readers decompress with pooled zstd contexts: creating one per block
+ * (what ZSTD_decompress does) costs more than decompressing a 256 KiB
+ * block.  Each open file keeps up to DCTX_KEEP idle contexts under a
+ * lock, held only to take one or give it back.
  */
 #include "hindsight/dbfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@
 #define BLOCK_HEADER_SIZE 32
 #define DIR_ENTRY_SIZE 40
 #define MAX_BLOCK_RAW (64u << 20)
+#define DCTX_KEEP 8 /* idle decompression contexts kept per open file */
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -315,6 +322,13 @@ void hs_dbfile_abort(struct hs_dbfile_writer *w)
 
 /* ---- reader ------------------------------------------------------------------ */
 
+/* Idle decompression contexts; the file's readers share it. */
+struct dctx_pool {
+	pthread_mutex_t lock;    /* guards idle[] */
+	ZSTD_DCtx *idle[DCTX_KEEP];
+	size_t n_idle;
+};
+
 struct hs_dbfile {
 	int fd;
 	char *path;
@@ -322,7 +336,33 @@ struct hs_dbfile {
 	uint64_t n_records;
 	struct hs_dbfile_block_info *dir;
 	size_t n_blocks;
+	struct dctx_pool *pool;  /* mutable behind a const file */
 };
+
+/* An idle context of the pool, or a new one (NULL when out of memory). */
+static ZSTD_DCtx *dctx_get(struct dctx_pool *p)
+{
+	ZSTD_DCtx *d = NULL;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->n_idle)
+		d = p->idle[--p->n_idle];
+	pthread_mutex_unlock(&p->lock);
+	return d ? d : ZSTD_createDCtx();
+}
+
+static void dctx_put(struct dctx_pool *p, ZSTD_DCtx *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (p->n_idle < DCTX_KEEP) {
+		p->idle[p->n_idle++] = d;
+		d = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	ZSTD_freeDCtx(d);
+}
 
 static int bad(const char *path, const char *what)
 {
@@ -349,6 +389,12 @@ int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out)
 		err = f->path ? -errno : -ENOMEM;
 		goto fail;
 	}
+	f->pool = calloc(1, sizeof(*f->pool));
+	if (!f->pool) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	pthread_mutex_init(&f->pool->lock, NULL);
 	size = lseek(f->fd, 0, SEEK_END);
 	err = read_full(f->fd, h, sizeof(h), 0);
 	if (err == -EBADMSG || memcmp(h, DBFILE_MAGIC, 8) != 0 ||
@@ -425,6 +471,12 @@ void hs_dbfile_close(struct hs_dbfile *f)
 		return;
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->pool) {
+		while (f->pool->n_idle)
+			ZSTD_freeDCtx(f->pool->idle[--f->pool->n_idle]);
+		pthread_mutex_destroy(&f->pool->lock);
+		free(f->pool);
+	}
 	free(f->path);
 	free(f->dir);
 	free(f);
@@ -469,6 +521,7 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 {
 	const struct hs_dbfile_block_info *bi;
 	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL, *raw = NULL;
+	ZSTD_DCtx *dctx = NULL;
 	char what[96];
 	int err;
 
@@ -478,7 +531,8 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 	bi = &f->dir[i];
 	comp = malloc(bi->comp + 1);
 	raw = malloc(bi->raw + 1);
-	if (!comp || !raw) {
+	dctx = dctx_get(f->pool);
+	if (!comp || !raw || !dctx) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -492,7 +546,7 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 	if (get32(h) != BLOCK_MAGIC || get64(h + 24) != XXH64(h, 24, 0) ||
 	    get32(h + 4) != bi->raw || get32(h + 8) != bi->comp ||
 	    get64(h + 16) != XXH64(comp, bi->comp, 0) ||
-	    ZSTD_decompress(raw, bi->raw, comp, bi->comp) != bi->raw)
+	    ZSTD_decompressDCtx(dctx, raw, bi->raw, comp, bi->comp) != bi->raw)
 		goto corrupt;
 	*data = raw;
 	raw = NULL;
@@ -502,6 +556,7 @@ corrupt:
 	snprintf(what, sizeof(what), "block %zu is corrupt (checksum mismatch)", i);
 	err = bad(f->path, what);
 out:
+	dctx_put(f->pool, dctx);
 	free(comp);
 	free(raw);
 	return err;

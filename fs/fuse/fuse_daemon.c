@@ -15,11 +15,14 @@
  * direct I/O (a short read of mem means "unmapped from here", not EOF).
  *
  * Memory: the query cache (--cache-mb), the tree's text cache (1/8 of it),
- * the inode table (max_inodes entries, about 150 bytes each), one read
- * buffer per worker thread in flight (1 MiB at most).
+ * the query library's per-image tables (built once), the inode table
+ * (max_inodes entries, about 150 bytes each), one read buffer per worker
+ * in flight (1 MiB at most).  malloc is tuned so that freed memory goes
+ * back to the system (hs_fuse_serve), and trimmed every 10 s.
  *
  * Signals: SIGINT, SIGTERM and SIGHUP end the session and unmount.
- * SIGUSR1 prints one line of statistics on stderr (with -f).
+ * SIGUSR1 prints one line of statistics on stderr (with -f): the inode
+ * table, lookups, forgets, invalidations, reads, the query cache, malloc.
  */
 #define FUSE_USE_VERSION 34
 #include "hindsight/fusefs.h"
@@ -31,6 +34,7 @@
 #include <fuse_lowlevel.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -205,6 +209,7 @@ static int by_use(const void *a, const void *b)
 static void print_stats(struct daemon *d)
 {
 	struct hs_db_cache_stats cs;
+	struct mallinfo2 mi;
 	size_t n;
 	uint64_t lookups, forgets, inval, reads;
 
@@ -216,17 +221,21 @@ static void print_stats(struct daemon *d)
 	reads = d->reads;
 	pthread_mutex_unlock(&d->lock);
 	hs_db_cache_stats(hs_tree_db(d->tree), &cs);
+	mi = mallinfo2();
 	fprintf(stderr, "hindsight mount: stats: table-inodes %zu lookups %" PRIu64
 		" forgets %" PRIu64 " invalidated %" PRIu64 " reads %" PRIu64
-		" cache-bytes %zu cache-cap %zu\n", n, lookups, forgets, inval, reads,
-		cs.used, cs.cap);
+		" cache-bytes %zu cache-cap %zu malloc-used %zu malloc-free %zu\n", n, lookups,
+		forgets, inval, reads, cs.used, cs.cap, mi.uordblks + mi.hblkhd, mi.fordblks);
 }
 
-/* Past the cap, ask the kernel to drop the oldest quarter of the table's
- * entries.  It sends FORGET for those not in use. */
+/* Wakes every 200 ms (or when the table passes its cap): prints the
+ * statistics SIGUSR1 asked for, trims malloc every 10 s, and past the cap
+ * asks the kernel to drop the oldest entries, down to 3/4 of the cap, at
+ * most once a second.  The kernel sends FORGET for those not in use. */
 static void *janitor(void *arg)
 {
 	struct daemon *d = arg;
+	unsigned ticks = 0, cooldown = 0;
 
 	pthread_mutex_lock(&d->lock);
 	while (!d->stopping) {
@@ -247,8 +256,17 @@ static void *janitor(void *arg)
 			print_stats(d);
 			pthread_mutex_lock(&d->lock);
 		}
-		if (d->stopping || d->n_inodes <= d->max_inodes)
+		if (++ticks % 50 == 0) {
+			/* every 10 s: give freed memory back */
+			pthread_mutex_unlock(&d->lock);
+			malloc_trim(0);
+			pthread_mutex_lock(&d->lock);
+		}
+		if (cooldown)
+			cooldown--;
+		if (d->stopping || d->n_inodes <= d->max_inodes || cooldown)
 			continue;
+		cooldown = 5; /* 1 s between passes: entries in use stay anyway */
 		v = calloc(d->n_inodes, sizeof(*v));
 		if (!v)
 			continue;
@@ -722,6 +740,17 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 	char *optbuf = NULL;
 	int err;
 
+	/* The process is the daemon from here: malloc for a long-lived server
+	 * whose workers allocate and free large buffers (reads, decompressed
+	 * blocks).  Without these, glibc's growing mmap threshold and one
+	 * arena per worker keep ~100 MB of freed memory resident. */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	mallopt(M_ARENA_MAX, 4);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
 	memset(&d, 0, sizeof(d));
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.wake, NULL);
@@ -758,6 +787,11 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -EINVAL;
 		goto out;
 	}
+	/* libfuse only takes signals that are not ignored; a shell starts
+	 * background jobs with SIGINT ignored, and we want it to unmount */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	if (fuse_set_signal_handlers(d.se) != 0) {
 		err = -EIO;
 		goto out_session;
@@ -771,11 +805,6 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -EIO;
 		goto out_unmount;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGUSR1, &sa, NULL);
 	/* after daemonizing: fork keeps no threads */
 	jan_started = pthread_create(&jan, NULL, janitor, &d) == 0;
 	memset(&cfg, 0, sizeof(cfg));

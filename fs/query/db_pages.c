@@ -46,7 +46,8 @@ static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)
 }
 
 /* The chain of versions of page up to and including chunk c, newest first:
- * the version of chunk c (if any) and back to the first FULL/COPY. */
+ * the version of chunk c (if any), then back to the newest FULL/COPY of an
+ * earlier chunk. */
 struct chain {
 	struct pidx *v;
 	size_t n, cap;
@@ -122,7 +123,12 @@ static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
 				return db_corrupt(f, b, "PAGEIDX out of order");
 			}
 			err = chain_push(ch, &p);
-			if (err || p.kind == HS_DB_FULL || p.kind == HS_DB_COPY)
+			/* chunk c's own version only lends its mask: the page
+			 * as of c's start needs a root before c, even when c
+			 * wrote the page whole (a FULL, also one the merge
+			 * made of a DIFF every HS_DB_FULL_EVERY versions) */
+			if (err || ((p.kind == HS_DB_FULL || p.kind == HS_DB_COPY) &&
+				    p.chunk != c))
 				break;
 		}
 		db_cache_put(&img->db->cache, e);

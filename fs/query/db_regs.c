@@ -84,9 +84,19 @@ static int load_regs(void *arg, void **data, size_t *bytes)
 		free(v);
 		return -ENOMEM;
 	}
-	*r = (struct db_replay){ .img = l->img, .chunk = c, .stop_t = l->t, .want_regs = true,
-				 .regs_tid = l->tid };
-	err = db_replay_run(r);
+	for (;;) {
+		*r = (struct db_replay){ .img = l->img, .chunk = c, .stop_t = l->t,
+					 .want_regs = true, .regs_tid = l->tid };
+		err = db_replay_run(r);
+		if (err || r->have_regs)
+			break;
+		/* A thread that exits at t still has its registers at t, but
+		 * when a chunk starts at t its exit is in the chunk before,
+		 * and this chunk's sync dumps leave it out. */
+		if (!l->tid || c == 0 || l->img->chunks[c].first_t != l->t)
+			break;
+		c--;
+	}
 	if (!err && !r->have_regs)
 		err = -ESRCH;
 	if (!err) {

@@ -40,22 +40,22 @@ static void snap(struct db_replay *r, uint32_t tid)
 	r->snap_valid = true;
 }
 
-/* A pooled decoder keeps the state of threads from other chunks it
- * decoded; only threads with a dump in this chunk (every live thread has
- * one at the chunk's start, a new one at its start) are live here. */
-static void live_set(struct db_replay *r, uint32_t tid, bool on)
+/* A thread that exited before stop_t has no registers at stop_t, but the
+ * decoder keeps its last state; a dump (a new thread with its id) brings
+ * it back. */
+static void gone_set(struct db_replay *r, uint32_t tid, bool on)
 {
 	if (tid >= DB_MAX_TID)
 		return;
 	if (on)
-		r->live[tid / 64] |= 1ull << (tid % 64);
+		r->gone[tid / 64] |= 1ull << (tid % 64);
 	else
-		r->live[tid / 64] &= ~(1ull << (tid % 64));
+		r->gone[tid / 64] &= ~(1ull << (tid % 64));
 }
 
-static bool live(const struct db_replay *r, uint32_t tid)
+static bool gone(const struct db_replay *r, uint32_t tid)
 {
-	return tid < DB_MAX_TID && (r->live[tid / 64] >> (tid % 64) & 1);
+	return tid < DB_MAX_TID && (r->gone[tid / 64] >> (tid % 64) & 1);
 }
 
 /* ---- memory effects, from trace_mem ---------------------------------------- */
@@ -152,7 +152,7 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 	}
 	/* a thread that exits at t still has its registers at t */
 	if (tag == HS_EV_THREAD_EXIT && len >= 4 && t < r->stop_t)
-		live_set(r, db_le32(payload), false);
+		gone_set(r, db_le32(payload), true);
 	if (t == r->stop_t && r->want_regs)
 		snap(r, tid);
 	return 0;
@@ -165,7 +165,7 @@ static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
 
 	if (t > r->stop_t)
 		return STOP;
-	live_set(r, tid, true);
+	gone_set(r, tid, false);
 	if (t == r->stop_t && r->want_regs)
 		snap(r, hs_trace_decoder_tid(r->dec->d));
 	return 0;
@@ -260,20 +260,10 @@ int db_replay_run(struct db_replay *r)
 	if (ret)
 		goto out;
 	r->dec->r = r;
-	/* A pooled decoder may have stopped partway through the chunk before
-	 * this one, and would then take this chunk for its continuation and
-	 * reject it: an empty chunk of no sequence in between starts it
-	 * afresh (delta state is reset at every chunk anyway). */
-	{
-		static uint8_t none[1];
-		struct hs_trace_chunk reset = { .info = { .seq = UINT64_MAX - 1 }, .path = "",
-						.data = none, .size = 0 };
-
-		ret = hs_trace_decoder_chunk(r->dec->d, &reset, &terr);
-		if (ret)
-			goto out;
-	}
-	memset(r->live, 0, sizeof(r->live));
+	/* a pooled decoder: nothing of what it decoded before counts (it may
+	 * even have stopped partway through the chunk before this one) */
+	hs_trace_decoder_reset(r->dec->d);
+	memset(r->gone, 0, sizeof(r->gone));
 	ret = hs_trace_decoder_chunk(r->dec->d, chunk, &terr);
 	if (ret < 0 && terr.msg[0])
 		db_log("%s", terr.msg);
@@ -296,7 +286,7 @@ int db_replay_run(struct db_replay *r)
 		memcpy(r->state, r->snap, HS_GUEST_STATE_SIZE);
 		r->have_regs = true;
 	} else {
-		const uint8_t *st = live(r, want) ? hs_trace_decoder_state(r->dec->d, want) : NULL;
+		const uint8_t *st = gone(r, want) ? NULL : hs_trace_decoder_state(r->dec->d, want);
 
 		if (st) {
 			memcpy(r->state, st, HS_GUEST_STATE_SIZE);

@@ -240,7 +240,7 @@ struct db_replay {
 	uint8_t state[HS_GUEST_STATE_SIZE];
 
 	/* private to db_replay.c */
-	uint64_t live[DB_MAX_TID / 64]; /* threads with a dump in this chunk */
+	uint64_t gone[DB_MAX_TID / 64]; /* threads that exited before stop_t */
 	struct db_dec *dec;
 	struct hs_trace_mem_visitor mv;
 	uint32_t ev_kind, ev_tid;

@@ -68,7 +68,9 @@ int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out
 		err = tree_streams_new(&tree->streams);
 	if (err < 0)
 		goto fail;
-	tree->mem_size = TREE_MEM_SIZE;
+	tree->sc_queue = 256;
+	if (getenv("HS_TREE_SC_QUEUE") && atoi(getenv("HS_TREE_SC_QUEUE")) > 0)
+		tree->sc_queue = (size_t)atoi(getenv("HS_TREE_SC_QUEUE"));
 	*out = tree;
 	return 0;
 fail:

@@ -53,6 +53,8 @@ const char tree_readme[] =
 "                        <t> 0xaddr len hexbytes, the part inside the range;\n"
 "                        t is the first moment that shows it.  LEN is 1 to\n"
 "                        1048576 (decimal or 0x hex); ls writes shows nothing.\n"
+"                        A forked process lists first what it inherited,\n"
+"                        with its parent's t and <pid>.<n> after the bytes.\n"
 "  processes/<pid>.<n>/  every recorded process image (fork and exec\n"
 "                        children), each with this same layout; the top of\n"
 "                        this folder is the first one\n"

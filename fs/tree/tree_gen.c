@@ -12,7 +12,10 @@
  *             successful execve, a thread killed inside it)
  *   output    "<t> <fd> <bytes, C-escaped>"     one line per write
  *   stdout, stderr  the bytes themselves
- *   writes/   "<t> 0x<addr> <len> <hex bytes>"  the part inside the range
+ *   writes/   "<t> 0x<addr> <len> <hex bytes>"  the part inside the range;
+ *             in a forked image, the writes it inherited come first, with
+ *             the t of the ancestor that made them and its "<pid>.<n>"
+ *             after the bytes
  */
 #include "tree_i.h"
 
@@ -55,16 +58,16 @@ static size_t put_head(char *out, uint64_t t, uint32_t tid)
 	return k;
 }
 
-/* hs_db_event_format() into out (cap bytes, NUL-terminated): its length. */
+/* hs_db_event_format() into out (cap bytes, NUL-terminated): its length.
+ * A string it could not read from a damaged database reads
+ * "(unreadable)" in a line that is otherwise whole: the line stays. */
 static size_t put_details(const struct hs_db_image *img, const struct hs_db_event *ev,
 			  char *out, size_t cap)
 {
 	int n = hs_db_event_format(img, ev, out, cap);
 
-	if (n < 0) {
-		out[0] = 0;
-		return 0;
-	}
+	if (n < 0)
+		return strlen(out);
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
@@ -140,7 +143,8 @@ static int write_item(void *ctx, const struct hs_db_write *wr)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct tree_walk *w = ctx;
-	size_t cap = 64 + 2 * (size_t)wr->data_len + 2, k;
+	bool inherited = wr->img && wr->img != w->img;
+	size_t cap = 64 + 2 * (size_t)wr->data_len + 34, k;
 	char *line = cap <= sizeof(w->line) ? w->line : malloc(cap);
 	int ret;
 
@@ -152,8 +156,16 @@ static int write_item(void *ctx, const struct hs_db_write *wr)
 		line[k++] = hex[wr->data[i] >> 4];
 		line[k++] = hex[wr->data[i] & 15];
 	}
+	if (inherited) {
+		struct hs_db_image_info info;
+
+		hs_db_image_info(wr->img, &info);
+		k += (size_t)snprintf(line + k, 32, " %s", info.name);
+	}
 	line[k++] = '\n';
-	ret = tree_emit(w, wr->t, line, k);
+	/* an ancestor's writes come first, all of them only from t0 = 0:
+	 * their position is at 0, whatever their t (the ancestor's) */
+	ret = tree_emit(w, inherited ? 0 : wr->t, line, k);
 	if (line != w->line)
 		free(line);
 	return ret;
@@ -171,10 +183,11 @@ int tree_gen_writes(struct tree_walk *w)
  * (other threads' syscalls may come in between).  Entries wait in a queue
  * until their result arrives and everything before them is out.  A thread
  * has one syscall in flight, so a result belongs to the oldest waiting
- * entry of its thread.  The queue is bounded: when it is full, the oldest
- * entry's result is looked up ahead (a second scan). */
-#define SC_QUEUE 256
-
+ * entry of its thread (by the record's own tid: the event's running
+ * thread can be another one when a syscall ends across a switch).  The
+ * queue is bounded (tree->sc_queue, 256; HS_TREE_SC_QUEUE in the
+ * environment changes it, for tests): when it is full, the oldest entry's
+ * result is looked up ahead with a second scan. */
 struct sc_entry {
 	uint64_t t;
 	uint32_t tid;
@@ -185,13 +198,13 @@ struct sc_entry {
 
 struct sc_queue {
 	struct tree_walk *w;
-	struct sc_entry q[SC_QUEUE];
-	size_t head, n;
+	struct sc_entry *q;
+	size_t cap, head, n;
 };
 
 static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 {
-	return &s->q[(s->head + i) % SC_QUEUE];
+	return &s->q[(s->head + i) % s->cap];
 }
 
 /* Appends " = <result>\n" (result: what follows " = " in the sysret's
@@ -274,7 +287,7 @@ static int sc_flush(struct sc_queue *s)
 		ret = tree_emit(s->w, e->t, e->text, e->len);
 		free(e->text);
 		e->text = NULL;
-		s->head = (s->head + 1) % SC_QUEUE;
+		s->head = (s->head + 1) % s->cap;
 		s->n--;
 		if (ret)
 			return ret;
@@ -310,7 +323,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 		if (!e->done && e->tid == tid && (err = sc_finish(e, "?")) < 0)
 			return err;
 	}
-	if (s->n == SC_QUEUE) {
+	if (s->n == s->cap) {
 		err = sc_force(s, sc_at(s, 0));
 		if (!err)
 			err = sc_flush(s);
@@ -343,6 +356,12 @@ int tree_gen_syscalls(struct tree_walk *w)
 
 	if (!s)
 		return -ENOMEM;
+	s->cap = w->tree->sc_queue;
+	s->q = calloc(s->cap, sizeof(*s->q));
+	if (!s->q) {
+		free(s);
+		return -ENOMEM;
+	}
 	s->w = w;
 	err = hs_db_events(w->img, w->t0, w->t_end,
 			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
@@ -357,6 +376,7 @@ int tree_gen_syscalls(struct tree_walk *w)
 	}
 	for (size_t i = 0; i < s->n; i++)
 		free(sc_at(s, i)->text);
+	free(s->q);
 	free(s);
 	return err;
 }

@@ -139,7 +139,7 @@ struct hs_tree {
 	pthread_mutex_t lock;   /* images[].threads/crash */
 	struct tree_text_cache *texts;
 	struct tree_streams *streams;
-	uint64_t mem_size;      /* TREE_MEM_SIZE */
+	size_t sc_queue;        /* syscalls waiting for their result (tree_gen.c) */
 };
 
 #define TREE_MEM_SIZE (1ull << 47) /* the user half of the address space */

@@ -205,19 +205,21 @@ static const char *const xmm_names[] = {
 	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
 };
 
+static size_t n_db_regs;
+static pthread_once_t db_regs_once = PTHREAD_ONCE_INIT;
+
+static void count_db_regs(void)
+{
+	while (hs_db_reg_name(n_db_regs))
+		n_db_regs++;
+}
+
 const char *tree_reg_name(size_t i)
 {
-	static size_t n_db;
-
-	if (!n_db) {
-		size_t k = 0;
-		while (hs_db_reg_name(k))
-			k++;
-		n_db = k; /* same value from any thread */
-	}
-	if (i < n_db)
+	pthread_once(&db_regs_once, count_db_regs);
+	if (i < n_db_regs)
 		return hs_db_reg_name(i);
-	i -= n_db;
+	i -= n_db_regs;
 	return i < sizeof(xmm_names) / sizeof(xmm_names[0]) ? xmm_names[i] : NULL;
 }
 

@@ -22,8 +22,9 @@
  * Spill.  Generating can be slow (a syscall's string arguments are memory
  * reads at its t), and the first stat of a file generates all of it, so
  * pinned files also keep the prefix of their text generated so far in an
- * unlinked temporary file (in $TMPDIR, else /tmp), up to SPILL_CAP bytes
- * for the whole tree.  A read inside that prefix is a pread.  Without a
+ * unlinked temporary file (in $TMPDIR, else /tmp), up to 1 GiB for the
+ * whole tree (HS_TREE_SPILL_MB in the environment changes that; 0 turns
+ * spilling off).  A read inside that prefix is a pread.  Without a
  * temporary folder everything still works, by generating.
  */
 #include "tree_i.h"
@@ -40,7 +41,7 @@
 #define STREAM_SLOTS 64
 #define RESUMES 8
 #define PIN_BUCKETS 256
-#define SPILL_CAP (1ull << 30)
+#define SPILL_CAP_DEFAULT (1ull << 30)
 #define SPILL_BUF (256u << 10)
 
 struct mark {
@@ -72,6 +73,7 @@ struct tree_streams {
 	struct stream *slots[STREAM_SLOTS];
 	uint64_t clock;
 	uint64_t spill_used;         /* bytes in every spill file */
+	uint64_t spill_cap;
 };
 
 int tree_streams_new(struct tree_streams **out)
@@ -82,6 +84,9 @@ int tree_streams_new(struct tree_streams **out)
 		return -ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->sized, NULL);
+	s->spill_cap = SPILL_CAP_DEFAULT;
+	if (getenv("HS_TREE_SPILL_MB"))
+		s->spill_cap = strtoull(getenv("HS_TREE_SPILL_MB"), NULL, 10) << 20;
 	*out = s;
 	return 0;
 }
@@ -243,7 +248,7 @@ static void spill_flush(struct run *r)
 		return;
 	pthread_mutex_lock(&r->ss->lock);
 	if (r->spill_from <= s->spill_len && end > s->spill_len && spill_open(s) >= 0 &&
-	    r->ss->spill_used + (end - s->spill_len) <= SPILL_CAP) {
+	    r->ss->spill_used + (end - s->spill_len) <= r->ss->spill_cap) {
 		uint64_t skip = s->spill_len - r->spill_from;
 		size_t n = (size_t)(end - s->spill_len);
 		ssize_t w = pwrite(s->spill_fd, r->spill + skip, n, (off_t)s->spill_len);
@@ -371,7 +376,7 @@ static int run(struct hs_tree *tree, struct stream *s, struct run *r)
 	from = start_for(s, r->want_off);
 	r->next_cp = s->n_cps ? s->cps[s->n_cps - 1].off + STREAM_STEP : 0;
 	/* extend the spill if this run starts inside what it holds */
-	if (!s->no_spill && from.off <= s->spill_len && r->ss->spill_used < SPILL_CAP) {
+	if (!s->no_spill && from.off <= s->spill_len && r->ss->spill_used < r->ss->spill_cap) {
 		r->spill = malloc(SPILL_BUF);
 		r->spill_from = from.off;
 	}

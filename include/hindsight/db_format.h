@@ -142,10 +142,11 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * exits (HS_EV_THREAD_EXIT) its open calls stay HS_DB_NO_RETURN and leave
  * its stack (Valgrind reuses tids).  Signal handlers are entered without a
  * call; their return (to the restorer) matches nothing.
- * Across shards (builder/db): a return that matches no call open in its
- * own shard is matched in the merge against the calls left open by earlier
- * shards; if the thread had calls of its own shard open at that moment
- * (a longjmp over a shard boundary), those are not closed by it. */
+ * The result does not depend on how the build was sharded (builder/db:
+ * a return that matches no call of its own shard is matched in the merge
+ * against the calls earlier shards left open, and a shard whose own open
+ * calls depend on that outcome is checked, and decoded again if needed;
+ * dbb_calls.c). */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 

@@ -41,7 +41,15 @@ struct hs_dbb_opts {
 	bool progress;       /* a progress line on log (a TTY) */
 	unsigned threads;    /* worker threads; 0: one per shard */
 	FILE *log;           /* warnings, progress; NULL: stderr */
+	/* For tests: how shards guess whether a return leaving calls of
+	 * their own open lands on a call of an earlier shard (builder/db,
+	 * dbb_calls.c).  0: from the stack pointer.  The others guess wrong
+	 * on purpose, so that the merge decodes those shards' calls again;
+	 * the database is the same either way. */
+	int calls_guess;     /* enum hs_dbb_guess */
 };
+
+enum hs_dbb_guess { HS_DBB_GUESS_SP = 0, HS_DBB_GUESS_NEVER = 1, HS_DBB_GUESS_ALWAYS = 2 };
 
 struct hs_dbb_summary {
 	uint64_t instructions;   /* all images */

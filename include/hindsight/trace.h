@@ -294,6 +294,14 @@ void hs_trace_decoder_free(struct hs_trace_decoder *d); /* accepts NULL */
 /* Register checking at SYNC/RESUME dumps is on by default. */
 void hs_trace_decoder_set_check(struct hs_trace_decoder *d, bool on);
 
+/* Makes d as it was when new, for decoding chunks that have nothing to do
+ * with what it decoded before (a pooled decoder): it forgets every
+ * thread's state, the running thread, t and the chunk it expects next (so
+ * a decoder that a callback stopped partway takes any chunk), and its
+ * statistics.  It keeps its visitor, its check setting and the memory of
+ * its delta state, which a new decoder would allocate again. */
+void hs_trace_decoder_reset(struct hs_trace_decoder *d);
+
 /* Decodes one stream chunk.  Chunks may be given in order (then first_t
  * must continue the previous chunk's t) or starting anywhere: the decoder
  * resets its delta state at every chunk and takes each thread's state from

@@ -1,5 +1,5 @@
 #!/bin/bash
-# db_build_pages_replay.sh - memory rebuilt from TRACE/db's page versions equals a plain replay of every store and event, at every chunk's end.
+# db_build_pages_replay.sh - memory rebuilt from TRACE/db's page versions equals a plain replay of every store and event, at every chunk's end, with default and small chunks.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 ORACLE=$ROOT/build/tests/test_dbbuild
@@ -16,10 +16,13 @@ check()
 	note "$(tr '\n' ' ' <"$T/$name.replay")"
 }
 
-for p in example threads signal forkexec; do
-	record_ok "$T/$p" "$PROGS/$p"
-	check "$p"
+# the default chunks, and small ones: a version at every 16 KiB of stream
+for kb in default 16; do
+	for p in example threads signal forkexec; do
+		record_chunks "$T/$p.$kb" "$kb" "$PROGS/$p"
+		check "$p.$kb"
+	done
 done
 record_gzip "$T/gz" 20000
 check gz
-pass "example, threads, signal, forkexec, gzip"
+pass "example, threads, signal, forkexec (default and 16 KiB chunks), gzip"

@@ -41,6 +41,24 @@ for im in m["images"]:
 PYEOF
 }
 
+# record_chunks TRACE KB PROG [ARGS...]: record_ok with `--chunk-kb KB`
+# (KB "default": the recorder's own chunk size), so that tests meet chunk
+# boundaries (sync points) at many more places than the default gives.
+record_chunks()
+{
+	local trace=$1 kb=$2 rc
+	shift 2
+	if [ "$kb" = default ]; then
+		record_ok "$trace" "$@"
+		return
+	fi
+	timeout -k 10 "$STEP_TIMEOUT" "$HS" record --chunk-kb "$kb" -o "$trace" -- "$@" \
+		</dev/null >"$trace.out" 2>"$trace.err"
+	rc=$?
+	[ "$rc" = 0 ] ||
+		fail "record --chunk-kb $kb $(basename "$1") exited $rc: $(tail -n 3 "$trace.err" | tr '\n' ' ')"
+}
+
 # record_gzip TRACE BYTES: record gzip -c of a deterministic text file.
 record_gzip()
 {

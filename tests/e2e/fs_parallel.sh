@@ -41,7 +41,7 @@ stackpage)
 	rm -f "$TMPDIR/$$.page"
 	exit 0 ;;
 events)
-	tail -c +$(($4 + 1)) "$m/events" | head -c 4096 >"$TMPDIR/$$.ev" || exit 1
+	dd if="$m/events" bs=4096 count=1 skip="$4" iflag=skip_bytes status=none >"$TMPDIR/$$.ev" || exit 1
 	echo "$2 $3 $4 $(md5sum <"$TMPDIR/$$.ev" | cut -c1-32)"
 	rm -f "$TMPDIR/$$.ev"
 	exit 0 ;;
@@ -64,9 +64,10 @@ N=$(wc -l <"$T/jobs")
 # sequential, on fresh mounts
 mount_tree "$GZ" "$T/seq-gz"
 mount_tree "$DD" "$T/seq-dd"
+: >"$T/seq.out"
 while read -r tr what arg; do
-	"$T/job.sh" "$T/seq" "$tr" "$what" "$arg" || fail "sequential reader: $tr $what $arg failed"
-done <"$T/jobs" >"$T/seq.out"
+	"$T/job.sh" "$T/seq" "$tr" "$what" "$arg" >>"$T/seq.out" || fail "sequential reader: $tr $what $arg failed"
+done <"$T/jobs"
 # 8 at once, on other fresh mounts (nothing cached: concurrent first reads)
 mount_tree "$GZ" "$T/par-gz"
 mount_tree "$DD" "$T/par-dd"

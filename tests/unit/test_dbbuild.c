@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -688,6 +689,146 @@ static void test_trace_mem_changed_or_missing_file_is_an_error(void **state)
 	hs_trace_mem_files_free(files);
 }
 
+/* ---- calls (dbb_calls.c) ------------------------------------------------------ */
+
+/* The records of a spill file in dir, into *out (caller frees). */
+static size_t spill_records(const char *name, size_t rec, uint8_t **out)
+{
+	char path[PATH_MAX];
+	struct dbb_spill_r *r;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(dbb_spill_open(path, &r), 0);
+	*out = NULL;
+	for (;;) {
+		*out = realloc(*out, (n + 1) * rec);
+		assert_non_null(*out);
+		if (dbb_spill_read(r, *out + n * rec, rec) != 1)
+			break;
+		n++;
+	}
+	dbb_spill_close_r(r);
+	return n;
+}
+
+/* A shard guesses from rsp whether a return that matches none of its calls
+ * leaves them (it pops past their return slots: a longjmp to a frame of an
+ * earlier shard) or not (a signal handler returning below them); an exact
+ * re-run knows the calls open before it. */
+static void test_dbbuild_calls_orphan_returns_guess_from_rsp(void **state)
+{
+	struct dbb_calls_ext ext;
+	struct dbb_calls *c;
+	uint8_t *calls, *orph;
+	size_t n_ext[2] = { 0, 1 };
+	uint64_t ra[] = { 0x9000 }, *ras[2] = { NULL, ra };
+
+	/* guessing: two calls, a handler's return below them, then a
+	 * longjmp'd return above them */
+	assert_int_equal(dbb_calls_new(dir, false, NULL, HS_DBB_GUESS_SP, &c), 0);
+	assert_int_equal(dbb_calls_call(c, 10, 1, 0x1000, 5, 0x2000, 0x7ff0), 0);
+	assert_int_equal(dbb_calls_call(c, 20, 1, 0x2010, 5, 0x3000, 0x7fe0), 0);
+	assert_int_equal(dbb_calls_ret(c, 31, 1, 0x5000, true, 0x6000), 0);
+	assert_int_equal(dbb_calls_ret(c, 41, 1, 0x9000, true, 0x8008), 0);
+	assert_int_equal(dbb_calls_finish(c), 0);
+	dbb_calls_free(c);
+	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 2);
+	assert_int_equal(dbb_get64(calls + 8), 41);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 41);
+	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 2);
+	assert_int_equal(dbb_get32(orph + 24), 2); /* nested */
+	assert_int_equal(dbb_get32(orph + 28), 0);
+	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_CLOSED);
+	free(calls);
+	free(orph);
+
+	/* exact: 0x9000 is a call of an earlier shard, 0x5000 is nothing */
+	ext = (struct dbb_calls_ext){ .n_tids = 2, .n = n_ext, .ret_addr = ras };
+	assert_int_equal(dbb_calls_new(dir, false, &ext, HS_DBB_GUESS_ALWAYS, &c), 0);
+	assert_int_equal(dbb_calls_call(c, 10, 1, 0x1000, 5, 0x2000, 0), 0);
+	assert_int_equal(dbb_calls_ret(c, 31, 1, 0x5000, false, 0), 0);
+	assert_int_equal(dbb_calls_ret(c, 41, 1, 0x9000, false, 0), 0);
+	assert_int_equal(dbb_calls_ret(c, 51, 1, 0x9000, false, 0), 0); /* popped */
+	assert_int_equal(dbb_calls_finish(c), 0);
+	dbb_calls_free(c);
+	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 1);
+	assert_int_equal(dbb_get64(calls + 8), 41);
+	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 3);
+	assert_int_equal(dbb_get32(orph + 28), 0);
+	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_CLOSED);
+	assert_int_equal(dbb_get32(orph + 2 * DBB_CORPH_REC + 24), 0);
+	free(calls);
+	free(orph);
+}
+
+/* XXH64 of every image's calls.hdb in TRACE/db, combined. */
+static uint64_t calls_hash(const char *trace)
+{
+	struct hs_trace_proc *procs;
+	uint64_t all = 0;
+	size_t n;
+
+	assert_int_equal(hs_trace_list_procs(trace, &procs, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		uint64_t h, size;
+
+		snprintf(path, sizeof(path), "%s/db/%s/calls.hdb", trace, procs[i].name);
+		assert_int_equal(dbb_file_xxh(path, &h, &size), 0);
+		all = all * 31 + h;
+	}
+	hs_trace_procs_free(procs, n);
+	return all;
+}
+
+static void build(const char *trace, unsigned shards, int shard, bool merge, int guess)
+{
+	struct hs_dbb_opts o = { .shards = shards, .level = 1, .shard_index = shard,
+				 .merge = merge, .calls_guess = guess };
+	struct hs_dbb_summary sum;
+	struct hs_dbb_err err = { "" };
+
+	o.log = fopen("/dev/null", "w");
+	assert_non_null(o.log);
+	if (hs_dbb_build(trace, &o, &sum, &err) != 0) {
+		fprintf(stderr, "build %s: %s\n", trace, err.msg);
+		fail();
+	}
+	fclose(o.log);
+}
+
+/* signal.c siglongjmps out of a SIGSEGV handler: with small chunks a shard
+ * boundary falls between the handler's calls and main's return, which
+ * closes them.  Shards that guess that wrong are decoded again by the
+ * merge, threaded or distributed: calls.hdb is the same every way. */
+static void test_dbbuild_calls_same_for_any_shards_and_guesses(void **state)
+{
+	char trace[PATH_MAX + 16], cmd[2 * PATH_MAX];
+	uint64_t want;
+
+	if (access("build/bin/hindsight", X_OK) != 0 || access("build/programs/signal", X_OK) != 0)
+		skip(); /* run from the repository root after make test */
+	snprintf(trace, sizeof(trace), "%s/signal", dir);
+	snprintf(cmd, sizeof(cmd), "build/bin/hindsight record --chunk-kb 16 -o %s -- "
+		 "build/programs/signal >/dev/null 2>&1 </dev/null", trace);
+	assert_int_equal(system(cmd), 0);
+	build(trace, 1, -1, false, HS_DBB_GUESS_SP);
+	want = calls_hash(trace);
+	for (int guess = HS_DBB_GUESS_SP; guess <= HS_DBB_GUESS_ALWAYS; guess++) {
+		for (unsigned n = 2; n <= 7; n += 5) {
+			build(trace, n, -1, false, guess);
+			assert_true(calls_hash(trace) == want);
+			assert_int_equal(hs_dbb_verify(trace, stderr), 0);
+		}
+	}
+	/* distributed: the merge alone loads code.hst to decode again */
+	for (int i = 0; i < 7; i++)
+		build(trace, 7, i, false, HS_DBB_GUESS_NEVER);
+	build(trace, 7, -1, true, HS_DBB_GUESS_NEVER);
+	assert_true(calls_hash(trace) == want);
+}
+
 /* ---- replay oracle ---------------------------------------------------------- */
 
 struct replay {
@@ -841,6 +982,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_trace_mem_events_become_write_zero_copy,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_mem_changed_or_missing_file_is_an_error,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbbuild_calls_orphan_returns_guess_from_rsp,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbbuild_calls_same_for_any_shards_and_guesses,
 						setup, teardown),
 	};
 

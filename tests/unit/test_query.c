@@ -2,7 +2,11 @@
  *
  * The group setup records a few programs with build/bin/hindsight (run from
  * the repository root, as tests/run.sh does) and builds their databases
- * with two shards, so that shard boundaries are crossed.  The reference
+ * with two shards, so that shard boundaries are crossed.  Most are recorded
+ * twice: with the recorder's default chunk size, and with small chunks
+ * (--chunk-kb 16, or HS_TEST_CHUNK_KB) so that the exactness tests meet
+ * hundreds of chunk boundaries (sync points) in every kind of program:
+ * threads switching and exiting, signals, fork and exec.  The reference
  * below knows nothing of the database: it decodes every chunk from t = 0
  * with the trace reader, turns stores and events into memory with
  * trace_mem, and keeps a flat model of memory and of which pages are
@@ -10,7 +14,7 @@
  * the library the same questions.
  *
  * Set HS_KEEP=1 to keep the scratch folder, HS_TEST_SEED to change the
- * random choices (printed on failure).
+ * random choices (printed on failure), HS_TEST_CHUNK_KB the small chunks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +46,7 @@
 #define PAGE_UP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
 
 static char scratch[PATH_MAX];
+static char small_kb[16] = "16"; /* --chunk-kb of the small-chunk recordings */
 static uint64_t seed = 20240501;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -92,8 +97,9 @@ struct rec {
 	char dir[PATH_MAX];
 	struct hs_db *db;
 	const struct hs_db_image *img;
-	char img_dir[PATH_MAX];       /* TRACE/procs/<first image> */
+	char img_dir[PATH_MAX];       /* TRACE/procs/<the image> */
 	char input[PATH_MAX];         /* a file the program reads, or "" */
+	bool alias;                   /* another image of a recording above */
 };
 
 static struct rec r_small = { .name = "small" };
@@ -101,15 +107,33 @@ static struct rec r_gzip = { .name = "gzip" };
 static struct rec r_threads = { .name = "threads" };
 static struct rec r_signal = { .name = "signal" };
 static struct rec r_fork = { .name = "forkexec" };
+/* small chunks */
+static struct rec r_small_c = { .name = "small-chunks" };
+static struct rec r_threads_c = { .name = "threads-chunks" };
+static struct rec r_signal_c = { .name = "signal-chunks" };
+static struct rec r_fork_c = { .name = "forkexec-chunks" };
+static struct rec r_echo_c = { .name = "forkexec-chunks, /bin/echo" };
 
-static int record(struct rec *r, const char *argv)
+/* r is image i of the recording in r->dir. */
+static int rec_image(struct rec *r, size_t i)
 {
 	struct hs_trace_proc *procs;
 	size_t n;
 
+	r->img = hs_db_image_at(r->db, i);
+	if (hs_trace_list_procs(r->dir, &procs, &n, NULL) != 0 || n <= i)
+		return -1;
+	snprintf(r->img_dir, sizeof(r->img_dir), "%s", procs[i].dir);
+	hs_trace_procs_free(procs, n);
+	return r->img ? 0 : -1;
+}
+
+/* Records argv with --chunk-kb kb (NULL: the default) and builds it. */
+static int record(struct rec *r, const char *argv, const char *kb)
+{
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record -o %s -- %s </dev/null >%s.out 2>%s.err", r->dir, argv,
-	       r->dir, r->dir) != 0) {
+	if (sh("build/bin/hindsight record %s%s -o %s -- %s </dev/null >%s.out 2>%s.err",
+	       kb ? "--chunk-kb " : "", kb ? kb : "", r->dir, argv, r->dir, r->dir) != 0) {
 		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
 		return -1;
 	}
@@ -119,12 +143,32 @@ static int record(struct rec *r, const char *argv)
 	}
 	if (hs_db_open(r->dir, NULL, &r->db) != 0)
 		return -1;
-	r->img = hs_db_image_at(r->db, 0);
-	if (hs_trace_list_procs(r->dir, &procs, &n, NULL) != 0 || n == 0)
+	return rec_image(r, 0);
+}
+
+/* The first image of src's recording that an exec began (not a fork). */
+static int rec_exec_image(struct rec *r, const struct rec *src)
+{
+	struct hs_trace_proc *procs;
+	size_t n;
+	int ret = -1;
+
+	snprintf(r->dir, sizeof(r->dir), "%s", src->dir);
+	r->db = src->db;
+	r->alias = true;
+	if (hs_trace_list_procs(r->dir, &procs, &n, NULL) != 0)
 		return -1;
-	snprintf(r->img_dir, sizeof(r->img_dir), "%s", procs[0].dir);
+	for (size_t i = 0; i < n && ret; i++) {
+		struct hs_trace_file_header h;
+		char *path = path_of(procs[i].dir, "stream.hst");
+
+		if (hs_trace_read_file_header(path, HS_STREAM_MAGIC, &h, NULL) == 0 &&
+		    !(h.flags & HS_FILE_FORKED) && h.exec_index > 0)
+			ret = rec_image(r, i);
+		free(path);
+	}
 	hs_trace_procs_free(procs, n);
-	return r->img ? 0 : -1;
+	return ret;
 }
 
 static int gen_input(const char *path, size_t bytes)
@@ -152,6 +196,8 @@ static int group_setup(void **state)
 
 	if (s)
 		seed = strtoull(s, NULL, 0);
+	if ((s = getenv("HS_TEST_CHUNK_KB")))
+		snprintf(small_kb, sizeof(small_kb), "%s", s);
 	if (access("build/bin/hindsight", X_OK) != 0 || access("build/programs/small", X_OK) != 0) {
 		fprintf(stderr, "test_query: run from the repository root after make test "
 			"(needs build/bin/hindsight and build/programs)\n");
@@ -167,10 +213,16 @@ static int group_setup(void **state)
 		char argv[PATH_MAX + 64];
 
 		snprintf(argv, sizeof(argv), "/usr/bin/gzip -c %s", r_gzip.input);
-		if (record(&r_small, "build/programs/small") || record(&r_gzip, argv) ||
-		    record(&r_threads, "build/programs/threads") ||
-		    record(&r_signal, "build/programs/signal") ||
-		    record(&r_fork, "build/programs/forkexec"))
+		if (record(&r_small, "build/programs/small", NULL) ||
+		    record(&r_gzip, argv, NULL) ||
+		    record(&r_threads, "build/programs/threads", NULL) ||
+		    record(&r_signal, "build/programs/signal", NULL) ||
+		    record(&r_fork, "build/programs/forkexec", NULL) ||
+		    record(&r_small_c, "build/programs/small", small_kb) ||
+		    record(&r_threads_c, "build/programs/threads", small_kb) ||
+		    record(&r_signal_c, "build/programs/signal", small_kb) ||
+		    record(&r_fork_c, "build/programs/forkexec", small_kb) ||
+		    rec_exec_image(&r_echo_c, &r_fork_c))
 			return -1;
 	}
 	return 0;
@@ -178,10 +230,12 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	struct rec *all[] = { &r_small, &r_gzip, &r_threads, &r_signal, &r_fork };
+	struct rec *all[] = { &r_small, &r_gzip, &r_threads, &r_signal, &r_fork, &r_small_c,
+			      &r_threads_c, &r_signal_c, &r_fork_c, &r_echo_c };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		hs_db_close(all[i]->db);
+		if (!all[i]->alias)
+			hs_db_close(all[i]->db);
 	if (scratch[0] && !getenv("HS_KEEP"))
 		sh("rm -rf %s", scratch);
 	else if (scratch[0])
@@ -1069,7 +1123,32 @@ static void test_query_mem_matches_naive_replay_signal(void **state)
 	mem_matches_reference(&r_signal, 60, 8);
 }
 
-static void test_query_last_write_matches_naive_replay(void **state)
+static void test_query_mem_matches_naive_replay_small_chunks(void **state)
+{
+	mem_matches_reference(&r_small_c, 150, 8);
+}
+
+static void test_query_mem_matches_naive_replay_threads_chunks(void **state)
+{
+	mem_matches_reference(&r_threads_c, 60, 8);
+}
+
+static void test_query_mem_matches_naive_replay_signal_chunks(void **state)
+{
+	mem_matches_reference(&r_signal_c, 60, 8);
+}
+
+static void test_query_mem_matches_naive_replay_forkexec_chunks(void **state)
+{
+	mem_matches_reference(&r_fork_c, 60, 8);
+}
+
+static void test_query_mem_matches_naive_replay_exec_chunks(void **state)
+{
+	mem_matches_reference(&r_echo_c, 60, 8);
+}
+
+static void last_write_matches_reference(struct rec *rc)
 {
 	struct ref *r = calloc(1, sizeof(*r));
 	size_t found = 0;
@@ -1077,30 +1156,30 @@ static void test_query_last_write_matches_naive_replay(void **state)
 	assert_non_null(r);
 	r->per_stop = 6;
 	r->want_lw = true;
-	ref_run(r, &r_small, 80);
+	ref_run(r, rc, 80);
 	assert_true(r->n_lq > 100);
 	for (size_t i = 0; i < r->n_lq; i++) {
 		const struct lw_q *q = &r->lq[i];
 		uint8_t buf[64];
 		struct hs_db_write w;
-		int err = hs_db_last_write(r_small.img, q->addr, q->len, q->t, &w, buf);
+		int err = hs_db_last_write(rc->img, q->addr, q->len, q->t, &w, buf);
 
 		if (!q->found) {
 			if (err != -ENOENT) {
-				fprintf(stderr, "last write of 0x%" PRIx64 "+%" PRIu64 " at t=%" PRIu64
-					": got %d (t=%" PRIu64 "), want none\n", q->addr, q->len, q->t,
-					err, w.t);
+				fprintf(stderr, "%s: last write of 0x%" PRIx64 "+%" PRIu64 " at t=%"
+					PRIu64 ": got %d (t=%" PRIu64 "), want none\n", rc->name,
+					q->addr, q->len, q->t, err, w.t);
 				fail();
 			}
 			continue;
 		}
 		if (err || w.t != q->w_t || w.addr != q->w_addr || w.len != q->w_len ||
 		    w.kind != q->w_kind) {
-			fprintf(stderr, "last write of 0x%" PRIx64 "+%" PRIu64 " at t=%" PRIu64 ": got "
-				"err %d t=%" PRIu64 " 0x%" PRIx64 "+%" PRIu64 " kind %u, want t=%" PRIu64
-				" 0x%" PRIx64 "+%" PRIu64 " kind %u (seed %" PRIu64 ")\n", q->addr, q->len,
-				q->t, err, w.t, w.addr, w.len, w.kind, q->w_t, q->w_addr, q->w_len,
-				q->w_kind, seed);
+			fprintf(stderr, "%s: last write of 0x%" PRIx64 "+%" PRIu64 " at t=%" PRIu64
+				": got err %d t=%" PRIu64 " 0x%" PRIx64 "+%" PRIu64 " kind %u, want t=%"
+				PRIu64 " 0x%" PRIx64 "+%" PRIu64 " kind %u (seed %" PRIu64 ")\n",
+				rc->name, q->addr, q->len, q->t, err, w.t, w.addr, w.len, w.kind,
+				q->w_t, q->w_addr, q->w_len, q->w_kind, seed);
 			fail();
 		}
 		if (q->have_data)
@@ -1110,6 +1189,18 @@ static void test_query_last_write_matches_naive_replay(void **state)
 	assert_true(found > 50);
 	ref_free(r);
 	free(r);
+}
+
+static void test_query_last_write_matches_naive_replay(void **state)
+{
+	last_write_matches_reference(&r_small);
+}
+
+static void test_query_last_write_matches_naive_replay_chunks(void **state)
+{
+	last_write_matches_reference(&r_small_c);
+	last_write_matches_reference(&r_threads_c);
+	last_write_matches_reference(&r_echo_c);
 }
 
 static void regs_match_dumps(struct rec *rc)
@@ -1139,6 +1230,14 @@ static void test_query_regs_equal_every_dump_threads(void **state)
 static void test_query_regs_equal_every_dump_signal(void **state)
 {
 	regs_match_dumps(&r_signal);
+}
+
+static void test_query_regs_equal_every_dump_chunks(void **state)
+{
+	regs_match_dumps(&r_threads_c);
+	regs_match_dumps(&r_signal_c);
+	regs_match_dumps(&r_fork_c);
+	regs_match_dumps(&r_echo_c);
 }
 
 static void test_query_write_and_read_buffers_gzip(void **state)
@@ -1624,9 +1723,24 @@ static void test_query_corrupt_events_block_fails_cleanly(void **state)
 
 static void test_query_corrupt_stream_chunk_fails_cleanly(void **state)
 {
-	/* the first chunk's payload (64-byte file header, 48-byte chunk
-	 * header) */
-	damaged_copy("stream.hst", 64 + 48 + 100, true, "chunk 0");
+	struct hs_trace_image *img;
+	struct hs_trace_err err;
+	const struct hs_trace_chunk_info *ci = NULL;
+	char want[32];
+
+	/* the payload of the first chunk that holds instructions: one that
+	 * only sets up memory (small chunks) is in the page versions and
+	 * never decoded again */
+	assert_int_equal(hs_trace_image_open(r_small.img_dir, &img, &err), 0);
+	for (size_t i = 0; i + 1 < hs_trace_file_chunk_count(img->stream); i++) {
+		ci = hs_trace_file_chunk_info(img->stream, i);
+		if (hs_trace_file_chunk_info(img->stream, i + 1)->first_t > ci->first_t)
+			break;
+	}
+	assert_non_null(ci);
+	snprintf(want, sizeof(want), "chunk %" PRIu64 ":", ci->seq);
+	damaged_copy("stream.hst", (off_t)(ci->offset + 48 + ci->comp_size / 2), true, want);
+	hs_trace_image_close(img);
 }
 
 static void test_query_missing_db_says_build(void **state)
@@ -1753,10 +1867,17 @@ int main(void)
 		cmocka_unit_test(test_query_mem_matches_naive_replay_small),
 		cmocka_unit_test(test_query_mem_matches_naive_replay_threads),
 		cmocka_unit_test(test_query_mem_matches_naive_replay_signal),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_small_chunks),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_threads_chunks),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_signal_chunks),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_forkexec_chunks),
+		cmocka_unit_test(test_query_mem_matches_naive_replay_exec_chunks),
 		cmocka_unit_test(test_query_last_write_matches_naive_replay),
+		cmocka_unit_test(test_query_last_write_matches_naive_replay_chunks),
 		cmocka_unit_test(test_query_regs_equal_every_dump_gzip),
 		cmocka_unit_test(test_query_regs_equal_every_dump_threads),
 		cmocka_unit_test(test_query_regs_equal_every_dump_signal),
+		cmocka_unit_test(test_query_regs_equal_every_dump_chunks),
 		cmocka_unit_test(test_query_write_and_read_buffers_gzip),
 		cmocka_unit_test(test_query_argv_env_at_t0),
 		cmocka_unit_test(test_query_events_by_kind_and_time),

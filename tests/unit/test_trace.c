@@ -2198,6 +2198,75 @@ static void test_trace_callback_error_stops_decoding(void **state)
 	rec_free(&r);
 }
 
+/* A pooled decoder (fs/query) decodes unrelated chunks one after another,
+ * some only partway: after hs_trace_decoder_reset() it takes any chunk and
+ * knows nothing of the threads of the chunks before. */
+static void test_trace_reset_decoder_takes_any_chunk_and_forgets_threads(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+	VexGuestAMD64State st;
+	struct buf p = { 0 };
+	struct dec x;
+	int calls = 0;
+	struct hs_trace_visitor v = { .ctx = &calls, .insn = stop_at_second };
+
+	/* chunk 0: thread 2 starts, runs and exits; chunk 1: thread 1 alone */
+	rec_init(&r);
+	sb_straight(&sb);
+	rec_define(&r, &sb);
+	state_init(&st);
+	rec_start(&r, &st);
+	put32(&p, 1);
+	put32(&p, 2);
+	rec_event(&r, HS_EV_THREAD_CREATE, p.p, (uint32_t)p.len);
+	rec_regs(&r, 2, HS_REGS_START, &st);
+	rec_thread_run(&r, 2);
+	exec_straight(&r, &sb, 0x222, 2, 0x200, 2, 0x1000);
+	rec_event(&r, HS_EV_THREAD_EXIT, p.p + 4, 4);
+	rec_thread_run(&r, 1);
+	exec_straight(&r, &sb, 0x111, 1, 0x100, 1, 0x1000);
+	rec_cut(&r, 0);
+	rec_thread_run(&r, 1);
+	rec_regs(&r, 1, HS_REGS_SYNC, &st);
+	exec_straight(&r, &sb, 0x333, 3, 0x300, 3, 0x1000);
+	rec_exit(&r, 0);
+	rec_cut(&r, HS_CHUNK_LAST);
+	rec_write(&r);
+	buf_free(&p);
+
+	/* stopped at its second instruction, chunk 0 leaves t at 2 and
+	 * chunk 1 (first_t 6) does not continue it */
+	assert_int_equal(dec_run(&x, &r, &v, 0, 1), -ECANCELED);
+	assert_non_null(hs_trace_decoder_state(x.d, 2));
+	assert_int_equal(hs_trace_file_read_chunk(x.f, 1, &x.ch, &x.err), 0);
+	calls = -100;
+	assert_int_equal(hs_trace_decoder_chunk(x.d, &x.ch, &x.err), -EBADMSG);
+	assert_non_null(strstr(x.err.msg, "first_t"));
+
+	hs_trace_decoder_reset(x.d);
+	assert_int_equal(hs_trace_decoder_t(x.d), 0);
+	assert_int_equal(hs_trace_decoder_tid(x.d), 0);
+	assert_null(hs_trace_decoder_state(x.d, 1));
+	assert_null(hs_trace_decoder_state(x.d, 2));
+	assert_int_equal(hs_trace_decoder_chunk(x.d, &x.ch, &x.err), 0);
+	assert_int_equal(hs_trace_decoder_t(x.d), 9);
+	assert_int_equal(dec_state(&x, 1).guest_RAX, 0x333);
+	assert_null(hs_trace_decoder_state(x.d, 2)); /* not in chunk 1 */
+	assert_int_equal(hs_trace_decoder_stats(x.d)->chunks, 1);
+	assert_int_equal(hs_trace_decoder_stats(x.d)->instructions, 3);
+	assert_int_equal(hs_trace_decoder_stats(x.d)->threads, 1);
+
+	/* and back to chunk 0 from the start, after a chunk decoded whole */
+	hs_trace_decoder_reset(x.d);
+	assert_int_equal(hs_trace_file_read_chunk(x.f, 0, &x.ch, &x.err), 0);
+	assert_int_equal(hs_trace_decoder_chunk(x.d, &x.ch, &x.err), 0);
+	assert_int_equal(hs_trace_decoder_t(x.d), 6);
+	assert_int_equal(dec_state(&x, 2).guest_RAX, 0x222);
+	dec_free(&x);
+	rec_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2233,6 +2302,7 @@ int main(void)
 		cmocka_unit_test(test_trace_exit_total_t_must_match),
 		cmocka_unit_test(test_trace_lists_process_images_sorted),
 		cmocka_unit_test(test_trace_callback_error_stops_decoding),
+		cmocka_unit_test(test_trace_reset_decoder_takes_any_chunk_and_forgets_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

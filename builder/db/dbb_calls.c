@@ -1,0 +1,485 @@
+/* dbb_calls.c - CALLS of one shard: call stacks, records in t_call order, and
+ * the merge's exact re-run of a shard whose guess was wrong.
+ *
+ * Design notes.
+ *
+ * A shard starts with every thread's call stack empty: it cannot see the
+ * calls earlier shards left open (G, kept by the merge).  A return that
+ * matches no call of the shard is an "orphan" (corph.sp); the merge matches
+ * it against G (db_format.h, CALLS).  With no call of the shard open on
+ * that thread, the shard's own state does not depend on the outcome.  With
+ * some open (longjmp, an exception, a signal handler that returns), it
+ * does: if the return lands on a call of G, the single-shard semantics
+ * close every call above it, the shard's open calls included; if it lands
+ * on nothing, nothing closes.  The shard cannot know, so it guesses from
+ * the stack pointer: a return that pops past the slot of the thread's
+ * outermost open call of the shard (rsp after it above that slot) leaves
+ * every one of them, so it closes them (flag ORPH_CLOSED); a signal
+ * handler's return to the restorer pops only its own frame, below them.
+ *
+ * The guess is only an optimisation.  The merge checks every guess against
+ * G (dbb_merge.c, pass 1); when one is wrong it re-runs this tracker over
+ * the shard's chunks with G given (dbb_calls_redo): orphans then resolve
+ * exactly.  So the database never depends on the shard count.
+ *
+ * Records come out in t_call order although their t_ret is known only
+ * later: records wait in a queue until every older call has returned.  A
+ * call that stays open long (main) would hold the queue forever, so past
+ * QUEUE_MAX waiting records the oldest are written anyway with t_ret
+ * unknown and patched by the merge (cpatch.sp).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libvex_basictypes.h"
+#include "libvex_ir.h"
+
+#include "dbb_i.h"
+
+#define QUEUE_MAX (1u << 18)
+
+struct frame {
+	uint64_t index, ret_addr, t_call, sp;
+	uint32_t depth;
+};
+
+struct cthread {
+	struct frame *f;
+	size_t n, cap;
+	uint64_t *ext;           /* exact mode: return addresses of G */
+	size_t n_ext;
+};
+
+struct qent {
+	uint8_t rec[HS_DB_CALL_REC];
+	bool done;
+};
+
+struct forced {
+	uint64_t index, t_ret;
+};
+
+struct dbb_calls {
+	char *dir;
+	bool sync;
+	bool exact;
+	int guess;               /* enum hs_dbb_guess */
+	struct dbb_spill_w *calls, *corph;
+	struct cthread *th;      /* [tid] */
+	size_t n_th;
+	struct qent *q;          /* ring of QUEUE_MAX + 1 */
+	uint64_t q_base;         /* index of q[q_head] */
+	size_t q_head, q_len;
+	uint64_t next_index;
+	struct forced *forced;   /* written while open, by index */
+	size_t n_forced, cap_forced;
+	uint64_t n_calls, n_orphans;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static struct cthread *thread_of(struct dbb_calls *c, uint32_t tid)
+{
+	if (tid >= c->n_th) {
+		size_t n = c->n_th ? c->n_th : 16;
+		struct cthread *t;
+
+		while (n <= tid)
+			n *= 2;
+		t = realloc(c->th, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + c->n_th, 0, (n - c->n_th) * sizeof(*t));
+		c->th = t;
+		c->n_th = n;
+	}
+	return &c->th[tid];
+}
+
+static int open_spill(struct dbb_calls *c, const char *name, struct dbb_spill_w **w)
+{
+	char *path = dbb_path(c->dir, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, w);
+	free(path);
+	return ret;
+}
+
+int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
+		  int guess, struct dbb_calls **out)
+{
+	struct dbb_calls *c = calloc(1, sizeof(*c));
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!c)
+		return -ENOMEM;
+	c->sync = sync;
+	c->guess = guess;
+	c->dir = strdup(dir);
+	c->q = malloc((QUEUE_MAX + 1) * sizeof(*c->q));
+	if (!c->dir || !c->q)
+		goto fail;
+	if (ext) {
+		c->exact = true;
+		for (size_t tid = 0; tid < ext->n_tids; tid++) {
+			struct cthread *th;
+
+			if (!ext->n[tid])
+				continue;
+			th = thread_of(c, (uint32_t)tid);
+			if (!th)
+				goto fail;
+			th->ext = malloc(ext->n[tid] * sizeof(*th->ext));
+			if (!th->ext)
+				goto fail;
+			memcpy(th->ext, ext->ret_addr[tid], ext->n[tid] * sizeof(*th->ext));
+			th->n_ext = ext->n[tid];
+		}
+	}
+	if ((ret = open_spill(c, "calls.sp", &c->calls)) ||
+	    (ret = open_spill(c, "corph.sp", &c->corph)))
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	dbb_calls_free(c);
+	return ret;
+}
+
+void dbb_calls_free(struct dbb_calls *c)
+{
+	if (!c)
+		return;
+	dbb_spill_abort(c->calls);
+	dbb_spill_abort(c->corph);
+	for (size_t i = 0; i < c->n_th; i++) {
+		free(c->th[i].f);
+		free(c->th[i].ext);
+	}
+	free(c->th);
+	free(c->q);
+	free(c->forced);
+	free(c->dir);
+	free(c);
+}
+
+uint64_t dbb_calls_count(const struct dbb_calls *c)
+{
+	return c->n_calls;
+}
+
+/* ---- the queue ------------------------------------------------------------ */
+
+/* Writes the oldest queued record. */
+static int queue_pop(struct dbb_calls *c)
+{
+	struct qent *e = &c->q[c->q_head];
+	int ret;
+
+	if (!e->done) {
+		if (grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
+			 sizeof(*c->forced)))
+			return -ENOMEM;
+		c->forced[c->n_forced++] = (struct forced){ c->q_base, HS_DB_NO_RETURN };
+	}
+	ret = dbb_spill_write(c->calls, e->rec, HS_DB_CALL_REC);
+	c->q_head = (c->q_head + 1) % (QUEUE_MAX + 1);
+	c->q_len--;
+	c->q_base++;
+	return ret;
+}
+
+static int queue_drain(struct dbb_calls *c)
+{
+	int ret = 0;
+
+	while (c->q_len && c->q[c->q_head].done && !ret)
+		ret = queue_pop(c);
+	return ret;
+}
+
+/* Call `index` returned at t_ret (HS_DB_NO_RETURN: its thread exited). */
+static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret)
+{
+	size_t lo = 0, hi = c->n_forced;
+
+	if (index >= c->q_base) {
+		struct qent *e = &c->q[(c->q_head + (index - c->q_base)) % (QUEUE_MAX + 1)];
+
+		dbb_put64(e->rec + 8, t_ret);
+		e->done = true;
+		return;
+	}
+	/* written already: patch it (forced[] is sorted by index) */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->forced[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->n_forced && c->forced[lo].index == index)
+		c->forced[lo].t_ret = t_ret;
+}
+
+/* ---- calls, returns, exits --------------------------------------------------- */
+
+int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
+		   uint32_t len, uint64_t callee, uint64_t sp)
+{
+	struct cthread *th = thread_of(c, tid);
+	struct qent *e;
+	int ret;
+
+	if (!th || grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
+		return -ENOMEM;
+	if (c->q_len == QUEUE_MAX && (ret = queue_pop(c)))
+		return ret;
+	e = &c->q[(c->q_head + c->q_len) % (QUEUE_MAX + 1)];
+	dbb_put64(e->rec, t);
+	dbb_put64(e->rec + 8, HS_DB_NO_RETURN);
+	dbb_put64(e->rec + 16, callee);
+	dbb_put64(e->rec + 24, site);
+	dbb_put32(e->rec + 32, tid);
+	dbb_put32(e->rec + 36, (uint32_t)th->n);
+	dbb_put64(e->rec + 40, 0);
+	e->done = false;
+	c->q_len++;
+	th->f[th->n] = (struct frame){ c->next_index++, site + len, t, sp, (uint32_t)th->n };
+	th->n++;
+	c->n_calls++;
+	return 0;
+}
+
+static int write_orphan(struct dbb_calls *c, uint64_t t, uint64_t target, uint32_t tid,
+			uint32_t kind, uint32_t nested, uint32_t flags)
+{
+	uint8_t r[DBB_CORPH_REC];
+
+	dbb_put64(r, t);
+	dbb_put64(r + 8, target);
+	dbb_put32(r + 16, tid);
+	dbb_put32(r + 20, kind);
+	dbb_put32(r + 24, nested);
+	dbb_put32(r + 28, flags);
+	c->n_orphans++;
+	return dbb_spill_write(c->corph, r, sizeof(r));
+}
+
+int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,
+		  bool have_sp, uint64_t sp)
+{
+	struct cthread *th = thread_of(c, tid);
+	bool close_all;
+	size_t j;
+	int ret;
+
+	if (!th)
+		return -ENOMEM;
+	for (j = th->n; j > 0; j--)
+		if (th->f[j - 1].ret_addr == target)
+			break;
+	if (j > 0) {
+		while (th->n >= j) /* the match and every call above it */
+			call_close(c, th->f[--th->n].index, t_ret);
+		return queue_drain(c);
+	}
+	/* An orphan: a call of an earlier shard, or nothing. */
+	if (c->exact) {
+		size_t k;
+
+		for (k = th->n_ext; k > 0; k--)
+			if (th->ext[k - 1] == target)
+				break;
+		close_all = k > 0;
+		if (k > 0)
+			th->n_ext = k - 1;
+	} else if (c->guess == HS_DBB_GUESS_SP) {
+		/* the guess (see the top of the file) */
+		close_all = th->n && have_sp && sp > th->f[0].sp;
+	} else {
+		close_all = c->guess == HS_DBB_GUESS_ALWAYS; /* tests */
+	}
+	ret = write_orphan(c, t_ret, target, tid, ORPH_RET, (uint32_t)th->n,
+			   close_all && th->n ? ORPH_CLOSED : 0);
+	if (ret || !close_all || !th->n)
+		return ret;
+	while (th->n)
+		call_close(c, th->f[--th->n].index, t_ret);
+	return queue_drain(c);
+}
+
+int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid)
+{
+	struct cthread *th = thread_of(c, tid);
+	uint32_t n;
+
+	if (!th)
+		return -ENOMEM;
+	n = (uint32_t)th->n;
+	while (th->n)
+		call_close(c, th->f[--th->n].index, HS_DB_NO_RETURN);
+	th->n_ext = 0;
+	return write_orphan(c, t, 0, tid, ORPH_EXIT, n, 0) ?: queue_drain(c);
+}
+
+/* Shard end: the open calls (copen.sp), every queued record, the patches. */
+int dbb_calls_finish(struct dbb_calls *c)
+{
+	struct dbb_spill_w *w = NULL;
+	int ret;
+
+	if ((ret = open_spill(c, "copen.sp", &w)))
+		return ret;
+	for (size_t tid = 0; tid < c->n_th && !ret; tid++) {
+		for (size_t k = 0; k < c->th[tid].n && !ret; k++) {
+			const struct frame *f = &c->th[tid].f[k];
+			uint8_t r[DBB_COPEN_REC];
+
+			dbb_put64(r, f->index);
+			dbb_put64(r + 8, f->ret_addr);
+			dbb_put64(r + 16, f->t_call);
+			dbb_put32(r + 24, (uint32_t)tid);
+			dbb_put32(r + 28, f->depth);
+			ret = dbb_spill_write(w, r, sizeof(r));
+		}
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	if ((ret = dbb_spill_close(w, c->sync)))
+		return ret;
+	/* open calls are written with t_ret unknown, not as patches */
+	while (c->q_len && !ret) {
+		c->q[c->q_head].done = true;
+		ret = queue_pop(c);
+	}
+	if (ret)
+		return ret;
+	if ((ret = open_spill(c, "cpatch.sp", &w)))
+		return ret;
+	for (size_t i = 0; i < c->n_forced && !ret; i++) {
+		uint8_t r[DBB_CPATCH_REC];
+
+		if (c->forced[i].t_ret == HS_DB_NO_RETURN)
+			continue;
+		dbb_put64(r, c->forced[i].index);
+		dbb_put64(r + 8, c->forced[i].t_ret);
+		ret = dbb_spill_write(w, r, sizeof(r));
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	if ((ret = dbb_spill_close(w, c->sync)))
+		return ret;
+	ret = dbb_spill_close(c->calls, c->sync);
+	c->calls = NULL;
+	if (!ret)
+		ret = dbb_spill_close(c->corph, c->sync);
+	c->corph = NULL;
+	return ret;
+}
+
+/* ---- the merge's re-run ------------------------------------------------------- */
+
+struct redo {
+	struct dbb_calls *c;
+	int cb_ret;
+};
+
+static int redo_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		     uint32_t len, uint64_t dst)
+{
+	struct redo *r = ctx;
+	int ret = 0;
+
+	if (jk == Ijk_Call)
+		ret = dbb_calls_call(r->c, t, tid, addr, len, dst, 0);
+	else if (jk == Ijk_Ret)
+		ret = dbb_calls_ret(r->c, t + 1, tid, dst, false, 0);
+	if (ret)
+		r->cb_ret = ret;
+	return ret;
+}
+
+static int redo_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
+		      const uint8_t *pl, uint32_t len)
+{
+	struct redo *r = ctx;
+	int ret = 0;
+
+	if (tag == HS_EV_THREAD_EXIT && len >= 4)
+		ret = dbb_calls_thread_exit(r->c, t, hs_trace_le32(pl));
+	if (ret)
+		r->cb_ret = ret;
+	return ret;
+}
+
+int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
+		   const struct dbb_calls_ext *ext, const char *dir, struct hs_dbb_err *err)
+{
+	struct redo r = { 0 };
+	struct hs_trace_visitor vis = { .ctx = &r, .jump = redo_jump, .event = redo_event };
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	if (!img->code) {
+		char *path = dbb_path(img->dir, "code.hst");
+
+		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
+		free(path);
+		if (ret) {
+			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+			return ret;
+		}
+	}
+	if ((ret = dbb_calls_new(dir, false, ext, HS_DBB_GUESS_SP, &r.c))) {
+		dbb_err_set(err, "%s: %s", dir, strerror(-ret));
+		return ret;
+	}
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		goto out;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t k = c0; k < c1 && !ret; k++) {
+		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+	}
+	if (!ret)
+		ret = dbb_calls_finish(r.c);
+	if (ret)
+		dbb_err_set(err, "%s/stream.hst: calls decoded again: %s", img->dir,
+			    !r.cb_ret && terr.msg[0] ? terr.msg : strerror(-ret));
+out:
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	dbb_calls_free(r.c);
+	return ret;
+}
