@@ -4,11 +4,12 @@
  *   hindsight ls [-l] TRACE_DIR [PATH]
  *
  * They read exactly what a FUSE mount shows (the same fs/tree library),
- * for scripts and for machines without /dev/fuse.  cat follows links;
- * -s and -n (decimal or 0x hex) read a range, which time/<t>/mem needs: it
- * is a 128 TiB sparse file, so cat refuses it whole.  ls -l prints
+ * for scripts and for machines without /dev/fuse.  cat follows links, and
+ * so does ls except with -l (as ls(1)).  cat's -s and -n (decimal or 0x
+ * hex, anywhere on the line) read a range, which time/<t>/mem needs: it is
+ * a 128 TiB sparse file, so cat refuses it whole.  ls -l prints
  * "<type> <size> <name>[ -> <target>]", type d, - or l, size "?" when it is
- * unknown.
+ * unknown (writes/).
  *
  * Exit status: 0, 1 when a path could not be read (the reason on stderr,
  * as cat(1) says it), 2 bad usage or no database.

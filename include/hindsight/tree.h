@@ -9,6 +9,9 @@
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *
+ * Every kind of node is one row of a table (fs/tree/tree_kinds.c); see
+ * fs/tree/tree_i.h for how to add one.
+ *
  * Nodes are small values (struct hs_tree_node), not objects: a node names a
  * kind of file plus its parameters (image, t, register, address...), so a
  * lookup allocates nothing and any number of nodes may exist.  Each node
@@ -23,7 +26,14 @@
  * Memory: generated small files are cached up to a cap (1/8 of the query
  * cache, at least 4 MiB); large generated files (events, ...) keep one
  * checkpoint per 64 KiB of text, for at most 64 files besides the top
- * level ones.  Both are bounded whatever the access pattern.
+ * level ones.  Both are bounded whatever the access pattern.  The text of
+ * the top level files, once generated, is also kept in unlinked temporary
+ * files ($TMPDIR or /tmp, 1 GiB in all; HS_TREE_SPILL_MB changes the cap,
+ * 0 turns it off), so that reading it again costs no generation.
+ *
+ * Cost: a time/<t> file costs a query at t (registers: a decode of up to
+ * one stream chunk); the first stat of events, syscalls, output, stdout or
+ * stderr generates the whole file once to know its exact size.
  *
  * Errors: 0 or -errno.  -ENOENT no such name (a malformed name, a time
  * past the end, a register that does not exist), -EIO memory that is not

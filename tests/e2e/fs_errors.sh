@@ -284,10 +284,13 @@ N=$(stat_field table-inodes)
 [ "$N" -le 64 ] || fail "the inode table holds $N entries after 300 lookups with --max-inodes 16"
 [ "$(stat_field invalidated)" -gt 0 ] || fail "the janitor invalidated nothing"
 sync
-echo 2 >/proc/sys/vm/drop_caches
-sleep 1
-N=$(stat_field table-inodes)
-[ "$N" -le 4 ] || fail "after the kernel dropped its caches (FORGET) the table still holds $N entries"
+if (echo 2 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+	sleep 1
+	N=$(stat_field table-inodes)
+	[ "$N" -le 4 ] || fail "after the kernel dropped its caches (FORGET) the table still holds $N entries"
+else
+	note "cannot write /proc/sys/vm/drop_caches: FORGET not checked"
+fi
 alive "after FORGET"
 unmount_tree "$MNT"
 

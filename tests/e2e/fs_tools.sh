@@ -189,4 +189,16 @@ cmp -s "$T/x/regs" "$T/regs.a" && cmp -s "$T/x/maps" "$T/maps.q" || fail "regs o
 [ "$(stat -c %s "$T/moment.tar")" -lt $((64 << 20)) ] || fail "the tar is $(stat -c %s "$T/moment.tar") bytes: holes were read"
 
 unmount_tree "$MNT"
+
+# ---- time/crash: a program killed by a signal ---------------------------------------------------
+WANT_RC=134 record_ok "$T/abort" "$PROGS/abort"
+build_ok "$T/abort"
+mount_tree "$T/abort" "$T/mnt-abort"
+[ "$(ls "$T/mnt-abort/time" | tr '\n' ' ')" = "crash end start " ] || fail "ls time of a crash: $(ls "$T/mnt-abort/time" | tr '\n' ' ')"
+CRASH=$(readlink "$T/mnt-abort/time/crash")
+[ -n "$CRASH" ] && [ "$CRASH" -le "$(readlink "$T/mnt-abort/time/end")" ] || fail "time/crash -> '$CRASH'"
+[ "$("$HS" ls -l "$T/abort" time/crash)" = "l ${#CRASH} time/crash -> $CRASH" ] ||
+	fail "hindsight ls -l time/crash: $("$HS" ls -l "$T/abort" time/crash)"
+cmp -s "$T/mnt-abort/time/crash/regs" <("$HS" query "$T/abort" regs "$CRASH") || fail "time/crash/regs differs from query regs $CRASH"
+unmount_tree "$T/mnt-abort"
 pass "t-end $TEND, $N_WRITES writes"
