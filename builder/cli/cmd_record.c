@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		   "                ~/.local/share/hindsight, with a 'latest' link)\n"
 		   "  --force       replace TRACE_DIR if it is an existing recording\n"
 		   "  --level N     zstd level used while recording, 1..19 (default 1)\n"
-		   "  --chunk-kb N  raw KiB between sync points, 16..16384 (default 256):\n"
+		   "  --chunk-kb N  raw KiB between sync points, 16..16384 (default 128):\n"
 		   "                smaller answers queries faster, larger records smaller\n");
 }
 

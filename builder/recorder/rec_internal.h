@@ -35,9 +35,9 @@ extern Int VG_(safe_fd)(Int oldfd);
 
 /* Stream buffer: records accumulate here and a chunk is cut when more than
  * rec_opts.chunk_bytes are used (--hs-chunk-kb; default REC_CHUNK_DEFAULT:
- * about 100 k instructions between sync points).  Translations check for
+ * about 50 k instructions between sync points).  Translations check for
  * room at their start, so one SB record must fit in REC_MARGIN. */
-#define REC_CHUNK_DEFAULT (256u << 10)
+#define REC_CHUNK_DEFAULT (128u << 10)
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
 

@@ -91,7 +91,7 @@ static void print_usage(void)
 {
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
 		    "    --hs-level=N       zstd level 1..19 [1]\n"
-		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [256]\n");
+		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n");
 }
 
 static void print_debug_usage(void)
