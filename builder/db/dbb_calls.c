@@ -79,22 +79,6 @@ struct dbb_calls {
 	uint64_t n_calls, n_orphans;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 static struct cthread *thread_of(struct dbb_calls *c, uint32_t tid)
 {
@@ -199,7 +183,7 @@ static int queue_pop(struct dbb_calls *c)
 	int ret;
 
 	if (!e->done) {
-		if (grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
+		if (dbb_grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
 			 sizeof(*c->forced)))
 			return -ENOMEM;
 		c->forced[c->n_forced++] = (struct forced){ c->q_base, HS_DB_NO_RETURN };
@@ -254,7 +238,7 @@ int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
 	struct qent *e;
 	int ret;
 
-	if (!th || grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
+	if (!th || dbb_grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
 		return -ENOMEM;
 	if (c->q_len == QUEUE_MAX && (ret = queue_pop(c)))
 		return ret;

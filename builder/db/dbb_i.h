@@ -250,4 +250,8 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
 
+/* Makes room for `need` elements of `elem` bytes in *p (capacity *cap),
+ * doubling.  0 or -ENOMEM; *p is unchanged on failure. */
+int dbb_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 #endif

@@ -70,22 +70,6 @@ struct merge {
 	struct hs_dbb_err pages_err;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 static int open_in(const struct shard_in *s, const char *name, struct dbb_spill_r **r,
 		   struct hs_dbb_err *err)
@@ -272,7 +256,7 @@ static int merge_events(struct merge *m)
 			if (ret != 1)
 				break;
 			len = dbb_get32(h + 16);
-			if ((ret = grow((void **)&buf, &cap, HS_DB_EVENT_HDR + (size_t)len, 1)))
+			if ((ret = dbb_grow((void **)&buf, &cap, HS_DB_EVENT_HDR + (size_t)len, 1)))
 				break;
 			memcpy(buf, h, sizeof(h));
 			if (len && (ret = dbb_spill_read(r, buf + HS_DB_EVENT_HDR, len)) != 1) {
@@ -379,7 +363,7 @@ static int read_orphans(struct shard_in *si, uint8_t **out, size_t *n, struct hs
 	if ((ret = open_calls(si, "corph.sp", &r, err)))
 		return ret;
 	for (;;) {
-		if ((ret = grow((void **)&v, &cap, (*n + 1) * DBB_CORPH_REC, 1)))
+		if ((ret = dbb_grow((void **)&v, &cap, (*n + 1) * DBB_CORPH_REC, 1)))
 			break;
 		ret = dbb_spill_read(r, v + *n * DBB_CORPH_REC, DBB_CORPH_REC);
 		if (ret != 1)
@@ -543,7 +527,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 					st->e[k]->t_ret = t;
 			}
 			st->n = j;
-			if ((ret = grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
+			if ((ret = dbb_grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
 				break;
 			si->chg[si->n_chg++] = (struct gchange){ t, tid, (uint32_t)j };
 		}
@@ -554,7 +538,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		if ((ret = open_calls(si, "copen.sp", &r, m->err)))
 			break;
 		while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
-			if ((ret = grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
+			if ((ret = dbb_grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
 				break;
 			si->open[si->n_open++] = (struct copen){
 				.index = dbb_get64(rec), .ret_addr = dbb_get64(rec + 8),
@@ -571,7 +555,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		for (size_t k = 0; k < si->n_open && !ret; k++) {
 			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
 
-			if (!st || grow((void **)&st->e, &st->cap, st->n + 1, sizeof(*st->e)))
+			if (!st || dbb_grow((void **)&st->e, &st->cap, st->n + 1, sizeof(*st->e)))
 				ret = -ENOMEM;
 			else
 				st->e[st->n++] = &si->open[k];

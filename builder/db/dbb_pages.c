@@ -79,22 +79,6 @@ struct dbb_pages {
 	uint8_t tmp[HS_DB_PAGE_HDR + HS_DB_PAGE];
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 int dbb_pages_new(const char *dir, size_t run_bytes, bool sync,
 		  struct dbb_pages **out)
@@ -205,7 +189,7 @@ static struct pg_entry *get(struct dbb_pages *pg, uint64_t page)
 	if ((pg->n_used + 1) * 2 > pg->n_slots && rehash(pg))
 		return NULL;
 	if (pg->n_used == pg->n_alloc) {
-		if (grow((void **)&pg->ents, &pg->cap_ents, pg->n_alloc + 1, sizeof(*pg->ents)))
+		if (dbb_grow((void **)&pg->ents, &pg->cap_ents, pg->n_alloc + 1, sizeof(*pg->ents)))
 			return NULL;
 		pg->ents[pg->n_alloc] = malloc(sizeof(struct pg_entry));
 		if (!pg->ents[pg->n_alloc])
@@ -312,7 +296,7 @@ static int dbb_zero(void *ctx, uint64_t t, uint64_t addr, uint64_t len)
 			set_zero(e);
 		}
 	} else {
-		if (grow((void **)&pg->zeros, &pg->cap_zeros, pg->n_zeros + 1,
+		if (dbb_grow((void **)&pg->zeros, &pg->cap_zeros, pg->n_zeros + 1,
 			 sizeof(*pg->zeros)))
 			return -ENOMEM;
 		pg->zeros[pg->n_zeros++] = (struct pg_range){ p0, p1 };
@@ -413,8 +397,8 @@ static int add_version(struct dbb_pages *pg, const uint8_t *rec, size_t len,
 {
 	int ret;
 
-	if ((ret = grow((void **)&pg->buf, &pg->buf_cap, pg->buf_len + len, 1)) ||
-	    (ret = grow((void **)&pg->vers, &pg->cap_vers, pg->n_vers + 1, sizeof(*pg->vers))))
+	if ((ret = dbb_grow((void **)&pg->buf, &pg->buf_cap, pg->buf_len + len, 1)) ||
+	    (ret = dbb_grow((void **)&pg->vers, &pg->cap_vers, pg->n_vers + 1, sizeof(*pg->vers))))
 		return ret;
 	memcpy(pg->buf + pg->buf_len, rec, len);
 	pg->vers[pg->n_vers++] = (struct pg_ver){ page, pg->chunk, pg->buf_len, len };
