@@ -10,8 +10,11 @@
 #   builder/cli  -> builder/db, fs/query, builder/trace
 #   builder/db   -> fs/dbfile, builder/trace      (writes TRACE/db)
 #   fs/query     -> fs/dbfile, builder/trace      (reads TRACE/db)
-#   fs/tree      -> fs/query                      (paths -> bytes)
+#   fs/source    -> (libdw only)                  (symbols, lines, variables)
+#   builder/db   -> fs/source                     (the lines index)
+#   fs/tree      -> fs/query, fs/source           (paths -> bytes)
 #   fs/fuse      -> fs/tree                       (the FUSE daemon)
+#   server       -> fs/tree                       (HTTP API and web UI)
 #   builder/recorder is a separate static Valgrind tool; it shares only
 #                include/hindsight/trace_format.h with the rest.
 
@@ -32,7 +35,8 @@ all: $(B)/bin/hindsight tool
 
 # ---- libraries: one per module folder ----------------------------------------
 # build/lib/libhs<name>.a from the .c files of each folder.
-LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query db:builder/db tree:fs/tree fuse:fs/fuse
+LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query source:fs/source \
+	db:builder/db tree:fs/tree fuse:fs/fuse server:server
 lib_name = $(word 1,$(subst :, ,$(1)))
 lib_dir = $(word 2,$(subst :, ,$(1)))
 define lib_rule
@@ -42,9 +46,13 @@ $(B)/lib/libhs$(call lib_name,$(1)).a: $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(
 	$$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
-# link order: users before what they use
-HS_LIBS := $(B)/lib/libhsfuse.a $(B)/lib/libhstree.a $(B)/lib/libhsdb.a $(B)/lib/libhsquery.a $(B)/lib/libhsdbfile.a $(B)/lib/libhstrace.a
-EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 -lpthread
+# link order: users before what they use; a module folder with no .c file
+# yet is left out
+LINK_ORDER := server fuse tree db source query dbfile trace
+lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
+HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
+EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
+	-lmicrohttpd -ldw -lelf -lpthread
 
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)

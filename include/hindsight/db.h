@@ -293,4 +293,80 @@ typedef int (*hs_db_call_fn)(void *ctx, const struct hs_db_call *c);
 int hs_db_calls(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 		hs_db_call_fn cb, void *ctx);
 
+/* ---- source level: modules, backtraces, calls by callee, lines ------------
+ * The builder indexes these (builder/db: calls.hdb and lines.hdb); line
+ * starts need debug info, so an image whose code has none has no lines. */
+
+/* One file-backed mapping the image made (its MAP events, and the
+ * mappings the image started with), in time order: what fs/source's
+ * hs_src_add_mapping() wants.  t_unmap is HS_DB_NO_RETURN while it stays. */
+struct hs_db_file_map {
+	const char *path;      /* borrowed from the db */
+	uint64_t start, end, offset;
+	uint32_t prot;
+	uint64_t t_map, t_unmap;
+};
+typedef int (*hs_db_file_map_fn)(void *ctx, const struct hs_db_file_map *m);
+int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
+		    void *ctx);
+
+/* The calls open at t on thread tid (0: the thread at t), innermost first:
+ * frames[0] is the call the thread is inside at t (its t_call <= t <
+ * t_ret).  Writes up to max frames and returns how many are open (which
+ * may be more than max).  No unwinding: the call tree says it. */
+int hs_db_backtrace(const struct hs_db_image *img, uint64_t t, uint32_t tid,
+		    struct hs_db_call *frames, size_t max);
+
+/* Every distinct callee (function entry) with its number of calls, by
+ * address. */
+typedef int (*hs_db_callee_fn)(void *ctx, uint64_t callee, uint64_t calls);
+int hs_db_callees(const struct hs_db_image *img, hs_db_callee_fn cb, void *ctx);
+/* The calls to callee, by t_call. */
+int hs_db_calls_to(const struct hs_db_image *img, uint64_t callee,
+		   hs_db_call_fn cb, void *ctx);
+
+/* Line starts (fs/source's definition, gdb's `step` stops). */
+struct hs_db_line_start {
+	uint64_t t;            /* the state before the line's first
+				* instruction runs */
+	uint32_t tid;
+	uint32_t file_id;      /* index into hs_db_line_files() */
+	uint32_t line;
+	uint32_t depth;        /* the thread's open calls at t, as
+				* hs_db_backtrace() counts them */
+};
+/* The source files that have line starts, by file_id (0, 1, ...). */
+typedef int (*hs_db_line_file_fn)(void *ctx, uint32_t file_id,
+				  const char *path);
+int hs_db_line_files(const struct hs_db_image *img, hs_db_line_file_fn cb,
+		     void *ctx);
+/* The lines of file_id that ran, ascending, with how often each started. */
+typedef int (*hs_db_line_count_fn)(void *ctx, uint32_t line, uint64_t starts);
+int hs_db_line_numbers(const struct hs_db_image *img, uint32_t file_id,
+		       hs_db_line_count_fn cb, void *ctx);
+/* Every start of (file_id, line), by t. */
+typedef int (*hs_db_line_start_fn)(void *ctx, const struct hs_db_line_start *ls);
+int hs_db_line_times(const struct hs_db_image *img, uint32_t file_id,
+		     uint32_t line, hs_db_line_start_fn cb, void *ctx);
+/* Line starts with t0 <= t <= t1 of thread tid (0: all threads), by t. */
+int hs_db_line_starts(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
+		      uint32_t tid, hs_db_line_start_fn cb, void *ctx);
+
+/* gdb-like line stepping from the state at t, on the thread at t:
+ *   HS_DB_STEP_INTO       next line start after t (`step`)
+ *   HS_DB_STEP_OVER       next line start after t at a depth <= the
+ *                         depth at t (`next`; returns to the caller too)
+ *   HS_DB_STEP_BACK_INTO  previous line start before t (`reverse-step`)
+ *   HS_DB_STEP_BACK_OVER  previous line start before t at a depth <= the
+ *                         depth at t (`reverse-next`)
+ * *t_out is the t of that line start.  -ENOENT when there is none. */
+enum hs_db_step {
+	HS_DB_STEP_INTO = 1,
+	HS_DB_STEP_OVER = 2,
+	HS_DB_STEP_BACK_INTO = 3,
+	HS_DB_STEP_BACK_OVER = 4,
+};
+int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
+		    enum hs_db_step how, uint64_t *t_out);
+
 #endif

@@ -1,0 +1,186 @@
+/* source.h - debug information of a recorded process image: symbols,
+ * line tables, source files and variables.
+ *
+ * Owner: fs/source (libhssource.a), built on elfutils' libdw/libdwfl.
+ * Users: builder/db (the lines index: which instruction starts a line),
+ * fs/tree (where, backtrace, locals, calls/, lines/, sources/), the HTTP
+ * server through the tree.
+ *
+ * It knows nothing of the database or the trace: the caller describes the
+ * ELF files that were mapped (hs_src_add_mapping, from the recording's map
+ * events) and, for variables, supplies registers and memory through a
+ * struct hs_src_target.  So the builder (from trace events) and the query
+ * side (from the database) can both use it.
+ *
+ * Modules.  One module per ELF file mapped executable, at the load bias
+ * its mappings imply.  Symbols come from .symtab, else .dynsym; lines,
+ * functions and variables from DWARF (the file itself, or a separate
+ * debug file found by build-id under /usr/lib/debug, as gdb does).  A file
+ * that is missing, not ELF, or whose DWARF is corrupt is kept as a module
+ * without that information, and one warning line (naming the file and
+ * what is wrong) goes to the warn callback; nothing else fails.
+ * The module set is the union over the whole recording: if two files were
+ * mapped at the same address at different times, the first one wins (a
+ * documented limit: dlclose then dlopen of another file at the same place).
+ *
+ * Ownership.  hs_src_new() returns a handle freed with hs_src_free().
+ * Strings in results (names, paths) are borrowed from the handle, valid
+ * until hs_src_free(), unless a function says the caller frees them.
+ *
+ * Threads.  hs_src_add_mapping() and hs_src_finish() are called by one
+ * thread before anything else.  After hs_src_finish() every query may run
+ * from any number of threads at once (internal caches are locked).
+ *
+ * Errors: 0 or -errno.  -ENOENT: no answer (no module, no symbol, no line,
+ * no such variable or file); -ENODATA: the module has no debug info (the
+ * answer needs DWARF); -EINVAL: bad arguments; -EIO: target memory could
+ * not be read; -ENOMEM.
+ */
+#ifndef HINDSIGHT_SOURCE_H
+#define HINDSIGHT_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hindsight/trace.h" /* struct hs_trace_regs */
+
+struct hs_src;
+
+/* Called once per problem found in a module, with one line of text (no
+ * newline), e.g. "hindsight: /usr/lib/x.so: corrupt DWARF (...): skipped". */
+typedef void (*hs_src_warn_fn)(void *ctx, const char *line);
+
+struct hs_src_options {
+	/* --sources DIR, in order: where source files are looked for when the
+	 * DWARF path does not exist (by the path's trailing components, longest
+	 * match first).  Borrowed; copied by hs_src_new(). */
+	const char *const *source_dirs;
+	size_t n_source_dirs;
+	hs_src_warn_fn warn;   /* NULL: lines go to stderr */
+	void *warn_ctx;
+};
+
+/* opt may be NULL.  Caller frees with hs_src_free(). */
+int hs_src_new(const struct hs_src_options *opt, struct hs_src **out);
+void hs_src_free(struct hs_src *s); /* accepts NULL */
+
+/* One file-backed mapping of the recording: [start, end) mapped from file
+ * offset `offset` of `path`, with PROT_* bits prot.  Mappings that are not
+ * executable are accepted (they fix the load bias of PIE files whose first
+ * mapping is read-only) but a file never mapped executable is not a
+ * module.  Non-ELF files are ignored without a warning. */
+int hs_src_add_mapping(struct hs_src *s, const char *path, uint64_t start,
+		       uint64_t end, uint64_t offset, uint32_t prot);
+/* Loads the modules (symbols, line tables) once all mappings are added. */
+int hs_src_finish(struct hs_src *s);
+
+/* ---- modules and symbols ----------------------------------------------- */
+
+struct hs_src_module {
+	const char *path;      /* as mapped */
+	uint64_t start, end;   /* address range of all its mappings */
+	uint64_t bias;         /* load bias: address = ELF vaddr + bias */
+	bool has_symbols;      /* .symtab or .dynsym */
+	bool has_dwarf;        /* line tables and DIEs */
+	const char *problem;   /* NULL, or why it has less: "file not found",
+				* "not an ELF file", "corrupt DWARF: ..." */
+};
+size_t hs_src_module_count(const struct hs_src *s);
+const struct hs_src_module *hs_src_module_at(const struct hs_src *s, size_t i);
+
+/* Where an address is. */
+struct hs_src_loc {
+	const struct hs_src_module *module; /* NULL: in no module */
+	const char *function;  /* the symbol or DWARF subprogram containing
+				* addr (the innermost inlined one's caller:
+				* the real function), NULL if none */
+	uint64_t func_start;   /* its entry address (valid with function) */
+	const char *file;      /* source file of addr's line row, NULL if none */
+	uint32_t line;         /* 0 if none */
+	uint32_t column;
+};
+/* -ENOENT only when addr is in no module. */
+int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out);
+
+/* Writes "function+0xoff file:line" for addr (the `where` format of the
+ * tree): "+0x0" is kept, " file:line" is left out without line info,
+ * "0xADDR in MODULE" without a symbol, "0xADDR" in no module.  Returns the
+ * length it wanted, like snprintf. */
+int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap);
+
+/* Every function entry named name (symbol tables and DWARF; a static
+ * function may exist in several files): cb(ctx, entry address).  Returns
+ * the number found (0: none).  cb returns 0 to go on. */
+typedef int (*hs_src_addr_fn)(void *ctx, uint64_t addr);
+int hs_src_function_entries(struct hs_src *s, const char *name,
+			    hs_src_addr_fn cb, void *ctx);
+
+/* ---- lines (for gdb-like stepping) ----------------------------------------
+ * A "line start" follows gdb's `step`: an instruction at the first address
+ * of an is_stmt line-table row whose (file, line) differs from the line
+ * the thread was in, or reached by a jump/call/return; never the prologue
+ * row gdb skips when it steps into a function (the row at a function's
+ * entry, when the function has a later row: gdb's skip_prologue_using_sal).
+ * fs/source answers what the table says about one address; the builder
+ * runs the per-thread state machine over the trace. */
+struct hs_src_line_info {
+	uint32_t file_id;      /* dense id, stable for the handle's life;
+				* hs_src_file_name() gives its path */
+	uint32_t line;         /* 0: no line info for addr */
+	bool row_start;        /* addr is the first address of a row ... */
+	bool is_stmt;          /* ... and that row is a statement */
+	bool prologue;         /* that row is a function-entry row gdb skips */
+};
+/* Fast (cached per address); safe from many threads. */
+int hs_src_line_info(struct hs_src *s, uint64_t addr,
+		     struct hs_src_line_info *out);
+const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
+
+/* ---- source files ---------------------------------------------------------- */
+
+/* Every source file named by the DWARF of any module (compile units' line
+ * tables), by path as DWARF says it (absolute after joining comp_dir).
+ * cb returns 0 to go on. */
+typedef int (*hs_src_file_fn)(void *ctx, const char *dwarf_path);
+int hs_src_source_files(struct hs_src *s, hs_src_file_fn cb, void *ctx);
+/* Where the text of a DWARF source path is on this machine: the path
+ * itself if it exists, else a file under one of the --sources folders.
+ * Caller frees *disk_path with free().  -ENOENT when nowhere. */
+int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
+		       char **disk_path);
+
+/* ---- variables ----------------------------------------------------------- */
+
+/* The state of the program at one moment, for evaluating DWARF location
+ * expressions: the registers of the innermost frame and memory. */
+struct hs_src_target {
+	const struct hs_trace_regs *regs;
+	/* Reads len bytes at addr into buf: the byte count read (short when
+	 * the range runs into unmapped memory), or -errno. */
+	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
+	void *ctx;
+};
+
+/* One variable in scope at regs->rip, formatted by type: integers in
+ * decimal, chars as 65 'A', pointers 0x..., char arrays and char * as C
+ * strings, arrays and structs in gdb's {a = 1, b = {...}} form, enums by
+ * name, floats with %g.  Depth and size are capped (HS_SRC_VALUE_MAX bytes
+ * of text, nesting 4 levels, 200 elements); cut text ends in "...". */
+#define HS_SRC_VALUE_MAX 4096
+struct hs_src_var {
+	char *name;            /* caller frees (hs_src_vars_free) */
+	char *type;            /* "int", "struct account *", ... */
+	char *value;           /* text, or "<optimized out>", "<unreadable>" */
+	bool is_param;
+};
+/* The parameters then locals in scope at the innermost frame (inner
+ * lexical blocks first shadow outer ones as in C: a name appears once, the
+ * innermost declaration).  -ENODATA: no debug info for rip (the tree says
+ * "no debug info").  Caller frees with hs_src_vars_free(). */
+int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
+		  struct hs_src_var **vars, size_t *n);
+void hs_src_vars_free(struct hs_src_var *vars, size_t n);
+
+#endif
