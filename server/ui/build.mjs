@@ -1,0 +1,19 @@
+// build.mjs - bundles the UI into dist/ (committed: `make` needs no npm).
+//   npm ci --prefix server/ui && node server/ui/build.mjs
+// dist/index.html is index.html as is; dist/app.js is src/main.js and its
+// imports in one ES module; dist/app.css is src/style.css, minified.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+mkdirSync(dist, { recursive: true });
+const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
+await esbuild.build({ ...common, entryPoints: [join(here, 'src/main.js')], outfile: join(dist, 'app.js'),
+	format: 'esm', target: 'es2020' });
+await esbuild.build({ ...common, entryPoints: [join(here, 'src/style.css')], outfile: join(dist, 'app.css') });
+copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
+copyFileSync(join(here, 'favicon.svg'), join(dist, 'favicon.svg'));
+console.log('built ' + dist);

@@ -1,0 +1,486 @@
+// main.js - Hindsight's web UI: one moment t at a time, every panel live.
+//
+// State: the moment shown (the /api/moment answer for t), the one shown
+// before it (for "changed" highlights), the image.  Moving anywhere goes
+// through go(t): it updates the URL (#t=T, so back/forward and shared
+// links work), fetches the moment (one round trip; answers are cached and
+// the neighbours prefetched), then renders every panel.  Only the newest
+// request is drawn, so scrubbing the timeline never shows a stale moment.
+import * as api from './api.js';
+import { VList, firstAfter } from './vlist.js';
+import { $, SourcePanel, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
+	renderLocals, parseWhere } from './panels.js';
+import { Timeline } from './timeline.js';
+
+const CACHE_MAX = 512;
+const params = new URLSearchParams(location.search);
+const PREFETCH = params.get('prefetch') !== '0';
+
+const S = {
+	info: null,
+	image: 0,
+	t: null,          // the moment asked for last
+	m: null,          // the moment shown
+	prev: null,       // the moment shown before it
+	seq: 0,
+	cache: new Map(), // "image:t" -> moment promise
+	notes: [],
+	list: 'events',
+	rendered: 0,      // counts renders: tests and the bench wait on it
+};
+window.hindsight = S; // for the browser tests and the bench
+
+function status(text, isError) {
+	const s = $('status');
+	s.textContent = text || '';
+	s.classList.toggle('error', !!isError);
+}
+
+// Tree paths of the image shown: the top level is the first image.
+function prefix() {
+	if (!S.info || S.image === 0)
+		return '';
+	return 'processes/' + S.info.images[S.image].name + '/';
+}
+
+function tEnd() {
+	if (!S.info)
+		return 0;
+	const img = S.info.images && S.info.images[S.image];
+	return img ? img.t_end : S.info.t_end;
+}
+
+function fetchMoment(t) {
+	const key = S.image + ':' + t;
+	let p = S.cache.get(key);
+	if (p) {
+		// refresh its place in the LRU order
+		S.cache.delete(key);
+		S.cache.set(key, p);
+		return p;
+	}
+	p = api.moment(t, S.image);
+	p.catch(() => S.cache.delete(key));
+	S.cache.set(key, p);
+	if (S.cache.size > CACHE_MAX)
+		S.cache.delete(S.cache.keys().next().value);
+	return p;
+}
+
+// The moment about to be shown is no longer wanted.
+function stale(m) {
+	return S.m !== m;
+}
+
+// ---- moving -------------------------------------------------------------------------
+
+// go(t): show moment t.  how: 'push' (a new history entry, the default),
+// 'replace' (scrubbing), 'none' (already in the URL: hashchange).
+function go(t, how) {
+	t = Math.max(0, Math.min(tEnd(), Math.round(t)));
+	const hash = '#t=' + t + (S.image ? '&image=' + S.image : '');
+	if (how !== 'none' && location.hash !== hash) {
+		if (how === 'replace')
+			history.replaceState(null, '', hash);
+		else
+			history.pushState(null, '', hash);
+	}
+	return show(t);
+}
+
+async function show(t) {
+	const seq = ++S.seq;
+	S.t = t;
+	let m;
+	try {
+		m = await fetchMoment(t);
+	} catch (e) {
+		if (seq === S.seq)
+			status('t=' + t + ': ' + e.message, true);
+		return;
+	}
+	if (seq !== S.seq)
+		return;
+	if (S.m !== m) {
+		S.prev = S.m;
+		S.m = m;
+	}
+	render();
+	if (PREFETCH)
+		prefetch(m);
+}
+
+// The moments one click away: step buttons then feel instant.
+function prefetch(m) {
+	const l = m.links || {};
+	for (const k of ['next', 'prev', 'next-line', 'prev-line'])
+		if (typeof l[k] === 'number')
+			fetchMoment(l[k]).catch(() => {});
+}
+
+const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into'];
+
+function render() {
+	const m = S.m;
+	const t0 = performance.now();
+	status('');
+	$('t-now').textContent = 't = ' + m.t + ' / ' + tEnd() + (m.thread !== undefined ? '   tid ' + m.thread : '');
+	$('goto-t').placeholder = String(m.t);
+	document.title = 'Hindsight t=' + m.t;
+	const links = m.links || {};
+	for (const k of LINKS) {
+		const b = $('b-' + k);
+		const v = links[k];
+		b.disabled = typeof v !== 'number';
+		if (k === 'step-into')
+			b.hidden = !(k in links);
+	}
+	const w = parseWhere(m.where);
+	$('b-next-exec').disabled = $('b-prev-exec').disabled = !w;
+	regs.render(m, S.prev);
+	renderDisasm(m);
+	renderBacktrace(m, (t) => go(t));
+	renderLocals(m);
+	timeline.setT(m.t);
+	const pending = [source.render(m), mem.render(m)];
+	S.rendered++;
+	S.renderMs = performance.now() - t0;
+	Promise.all(pending).then(() => {
+		if (!stale(m)) {
+			S.settled = m.t; // every panel of this moment is drawn
+			document.body.dataset.t = m.t;
+		}
+	});
+}
+
+function stepLink(name) {
+	const v = S.m && S.m.links ? S.m.links[name] : null;
+	if (typeof v === 'number')
+		go(v);
+	else
+		status('no ' + name + ' from t=' + (S.m ? S.m.t : '?'));
+}
+
+// The next (dir 1) or previous (dir -1) execution of line `line` of the
+// current file, from lines/<file>/<line> ("<t> ..." per start, by t).
+async function runToLine(line, dir) {
+	const m = S.m;
+	if (!m || !source.linesPath) {
+		status('no line information here');
+		return;
+	}
+	const path = source.linesPath + '/' + line;
+	try {
+		const at = await firstAfter(path, m.t, false);
+		let idx = dir > 0 ? at.index : at.index - 1;
+		if (dir < 0) {
+			// skip a start at exactly t: that is where we are
+			const here = await firstAfter(path, m.t, true);
+			idx = here.index - 1;
+		}
+		if (idx < 0 || idx >= at.total) {
+			status('no ' + (dir > 0 ? 'later' : 'earlier') + ' execution of line ' + line);
+			return;
+		}
+		const r = await api.lines(path, idx, 1);
+		go(parseInt(r.lines[0], 10));
+	} catch (e) {
+		status(path + ': ' + e.message, true);
+	}
+}
+
+function runToCurrentLine(dir) {
+	const w = S.m && parseWhere(S.m.where);
+	if (!w) {
+		status('no source information at t=' + (S.m ? S.m.t : '?'));
+		return;
+	}
+	runToLine(w.line, dir);
+}
+
+// ---- dataflow -----------------------------------------------------------------------
+
+// Lands on the moment the writing instruction is about to run (t' - 1 for a
+// write that is visible from t'), so the source and disassembly show the
+// guilty line and instruction; asking again there walks further back.
+function landOnWrite(tw, what) {
+	const at = tw > 0 ? tw - 1 : 0;
+	$('mem-origin').textContent = what + ' written at t=' + tw + ' (by the instruction at t=' + at + ', shown)';
+	go(at);
+}
+
+async function originMem(addr) {
+	const m = S.m;
+	try {
+		const o = await api.originMem(m.t, addr, 1, S.image);
+		landOnWrite(o.t, 'byte 0x' + addr.toString(16) + ': ' + (o.kind || 'write') +
+			' of ' + o.len + ' byte(s) at ' + o.addr + ',');
+	} catch (e) {
+		$('mem-origin').textContent = 'byte 0x' + addr.toString(16) + ': ' +
+			(e.status === 404 ? 'never written before t=' + m.t + ' (initial contents)' : e.message);
+	}
+}
+
+async function originReg(reg) {
+	const m = S.m;
+	try {
+		const o = await api.originReg(m.t, reg, S.image);
+		landOnWrite(o.t, reg + ':');
+	} catch (e) {
+		$('mem-origin').textContent = reg + ': ' + (e.status === 501 ?
+			'the server cannot trace registers yet (501)' : e.message);
+	}
+}
+
+// ---- lists and notes ------------------------------------------------------------------
+
+function openList(name) {
+	S.list = name;
+	for (const b of document.querySelectorAll('.tab'))
+		b.classList.toggle('on', b.dataset.list === name);
+	const isNotes = name === 'notes';
+	$('notes-body').hidden = !isNotes;
+	$('list-body').hidden = isNotes;
+	if (isNotes) {
+		$('cap-list').textContent = '/api/notes';
+		renderNotes();
+		return;
+	}
+	$('cap-list').textContent = prefix() + name;
+	list.open(prefix() + name);
+}
+
+async function loadNotes() {
+	try {
+		S.notes = await api.notes();
+	} catch (e) {
+		status('notes: ' + e.message, true);
+		S.notes = [];
+	}
+	S.notes.sort((a, b) => a.t - b.t);
+	timeline.setNotes(S.notes);
+	renderNotes();
+}
+
+function renderNotes() {
+	const ul = $('notes-list');
+	const items = S.notes.map((n) => {
+		const li = document.createElement('li');
+		li.className = 'note';
+		li.dataset.id = n.id;
+		const a = document.createElement('a');
+		a.href = '#t=' + n.t;
+		a.className = 'nt';
+		a.textContent = 't=' + n.t;
+		const txt = document.createElement('span');
+		txt.className = 'ntext';
+		txt.textContent = n.text;
+		const del = document.createElement('button');
+		del.className = 'ndel';
+		del.textContent = 'delete';
+		del.addEventListener('click', async () => {
+			try {
+				await api.deleteNote(n.id);
+			} catch (e) {
+				status('delete note: ' + e.message, true);
+			}
+			loadNotes();
+		});
+		li.append(a, txt, del);
+		return li;
+	});
+	if (items.length === 0) {
+		const li = document.createElement('li');
+		li.className = 'none';
+		li.textContent = 'no notes yet';
+		items.push(li);
+	}
+	ul.replaceChildren(...items);
+}
+
+async function addNote() {
+	const text = $('note-text').value.trim();
+	if (!text || !S.m)
+		return;
+	try {
+		await api.addNote(S.m.t, text);
+		$('note-text').value = '';
+	} catch (e) {
+		status('add note: ' + e.message, true);
+	}
+	loadNotes();
+}
+
+// ---- go to ---------------------------------------------------------------------------
+
+function gotoText(text) {
+	text = text.trim();
+	const marks = (S.info && S.info.marks) || {};
+	if (/^\d+$/.test(text))
+		return go(parseInt(text, 10));
+	if (typeof marks[text] === 'number')
+		return go(marks[text]);
+	status('go to: "' + text + '" is not a time (a number, or ' +
+		Object.keys(marks).filter((k) => typeof marks[k] === 'number').join(', ') + ')', true);
+}
+
+function hashT() {
+	const h = new URLSearchParams(location.hash.slice(1));
+	const t = parseInt(h.get('t'), 10);
+	const img = parseInt(h.get('image'), 10);
+	return { t: Number.isFinite(t) ? t : null, image: Number.isFinite(img) ? img : 0 };
+}
+
+function onHash() {
+	const h = hashT();
+	if (h.t === null)
+		return;
+	if (h.image !== S.image && S.info && h.image < S.info.images.length)
+		setImage(h.image, false);
+	if (h.t !== S.t)
+		go(h.t, 'none');
+}
+
+function setImage(i, move) {
+	S.image = i;
+	$('image').value = String(i);
+	S.m = S.prev = null;
+	timeline.setEnd(tEnd());
+	openList(S.list);
+	if (move)
+		go(0);
+}
+
+// ---- keys ------------------------------------------------------------------------------
+
+const KEYS = {
+	's': () => stepLink('next'), 'ArrowRight': () => stepLink('next'),
+	'S': () => stepLink('prev'), 'ArrowLeft': () => stepLink('prev'),
+	'n': () => stepLink('next-line'), 'ArrowDown': () => stepLink('next-line'),
+	'N': () => stepLink('prev-line'), 'ArrowUp': () => stepLink('prev-line'),
+	'i': () => stepLink('step-into'),
+	'f': () => stepLink('finish'), 'F': () => stepLink('caller'),
+	'l': () => runToCurrentLine(1), 'L': () => runToCurrentLine(-1),
+	'g': () => $('goto-t').focus(),
+	'm': () => { openList('notes'); $('note-text').focus(); },
+	'Home': () => go(0), 'End': () => go(tEnd()),
+};
+
+function onKey(ev) {
+	if (ev.ctrlKey || ev.metaKey || ev.altKey)
+		return;
+	const tag = ev.target.tagName;
+	if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') {
+		if (ev.key === 'Escape')
+			ev.target.blur();
+		return;
+	}
+	const f = KEYS[ev.key];
+	if (f) {
+		ev.preventDefault();
+		f();
+	}
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+let regs, source, mem, list, timeline;
+
+function wire() {
+	const ctx = {
+		prefix, stale, status, runToLine, originMem, originReg,
+		moment: () => S.m,
+	};
+	regs = new RegsPanel(ctx);
+	source = new SourcePanel(ctx);
+	mem = new MemPanel(ctx);
+	timeline = new Timeline($('timeline'), $('tl-canvas'), $('tl-cursor'), (t, done) => go(t, done ? 'push' : 'replace'));
+	list = new VList($('list-body'), (line) => {
+		const t = parseInt(line, 10);
+		if (Number.isFinite(t))
+			go(t);
+	});
+	for (const k of LINKS)
+		$('b-' + k).addEventListener('click', () => stepLink(k));
+	$('b-next-exec').addEventListener('click', () => runToCurrentLine(1));
+	$('b-prev-exec').addEventListener('click', () => runToCurrentLine(-1));
+	$('goto').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		gotoText($('goto-t').value);
+		$('goto-t').blur();
+	});
+	$('note-form').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		addNote();
+	});
+	for (const b of document.querySelectorAll('.tab'))
+		b.addEventListener('click', () => openList(b.dataset.list));
+	$('image').addEventListener('change', () => setImage(parseInt($('image').value, 10), true));
+	window.addEventListener('hashchange', onHash);
+	window.addEventListener('popstate', onHash);
+	document.addEventListener('keydown', onKey);
+}
+
+function overlay(text) {
+	$('overlay').hidden = !text;
+	$('overlay-text').textContent = text || '';
+}
+
+// Resolves once the database is built: the server builds it itself when
+// the trace has none, and reports progress over SSE.
+function waitBuilt() {
+	return new Promise((resolve) => {
+		const es = new EventSource('/api/events');
+		es.addEventListener('progress', (ev) => {
+			try {
+				const p = JSON.parse(ev.data);
+				const pct = p.total ? ' ' + Math.floor(100 * p.done / p.total) + '%' : '';
+				overlay('building the database: ' + (p.phase || '') + pct);
+			} catch (e) {
+				overlay('building the database');
+			}
+		});
+		es.addEventListener('ready', () => {
+			es.close();
+			resolve();
+		});
+		es.onerror = () => overlay('lost the server; retrying...');
+	});
+}
+
+async function start() {
+	wire();
+	try {
+		S.info = await api.info();
+		if (!S.info.built) {
+			overlay('building the database...');
+			await waitBuilt();
+			S.info = await api.info();
+			overlay(null);
+		}
+	} catch (e) {
+		overlay('cannot start: ' + e.message);
+		return;
+	}
+	const sel = $('image');
+	sel.replaceChildren(...S.info.images.map((img, i) => {
+		const o = document.createElement('option');
+		o.value = String(i);
+		o.textContent = img.name + ' (' + img.t_end + ' insns)';
+		return o;
+	}));
+	sel.hidden = S.info.images.length < 2;
+	const h = hashT();
+	S.image = h.image < S.info.images.length ? h.image : 0;
+	sel.value = String(S.image);
+	timeline.setEnd(tEnd());
+	timeline.setMarks(S.info.marks || {});
+	const marks = S.info.marks || {};
+	const t = h.t !== null ? h.t : (typeof marks.main === 'number' ? marks.main : 0);
+	await go(t, h.t !== null ? 'none' : 'replace');
+	openList('events');
+	loadNotes();
+	timeline.loadEvents(prefix() + 'events');
+}
+
+start();

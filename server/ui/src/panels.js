@@ -1,0 +1,396 @@
+// panels.js - the views of one moment: source, disassembly, registers,
+// backtrace, locals, memory.  Each render function takes the moment (the
+// /api/moment answer) and updates its panel's DOM in place; each panel's
+// caption names the tree path it reads, so a shell user can `cat` it.
+import * as api from './api.js';
+
+export function $(id) {
+	return document.getElementById(id);
+}
+
+function el(tag, cls, text) {
+	const e = document.createElement(tag);
+	if (cls)
+		e.className = cls;
+	if (text !== undefined)
+		e.textContent = text;
+	return e;
+}
+
+function caption(id, text) {
+	$(id).textContent = text ? text : '';
+}
+
+function none(body, text) {
+	body.replaceChildren(el('div', 'none', text));
+}
+
+// "function+0xoff file:line" -> {func, file, line}; null without a line.
+export function parseWhere(where) {
+	if (!where)
+		return null;
+	const m = /^(\S+)\s+(.+):(\d+)\s*$/.exec(where.trim());
+	if (!m)
+		return null;
+	return { func: m[1], file: m[2], line: parseInt(m[3], 10) };
+}
+
+// ---- source ------------------------------------------------------------------
+
+// Where a DWARF source path lives under sources/ and lines/ in the tree:
+// the path without its leading '/' (tried first), else the bare file name.
+function treeNames(file) {
+	const rel = file.replace(/^\/+/, '');
+	const base = rel.split('/').pop();
+	return rel === base ? [rel] : [rel, base];
+}
+
+export class SourcePanel {
+	constructor(ctx) {
+		this.ctx = ctx;      // { prefix(), go(t), status(text) }
+		this.body = $('source-body');
+		this.file = null;    // the DWARF path shown
+		this.treePath = null;
+		this.linesPath = null;
+		this.rows = [];
+		this.ran = new Set();
+		this.curLine = 0;
+		this.cache = new Map(); // file -> {text path, lines path, text, ran}
+		this.body.addEventListener('click', (ev) => {
+			const row = ev.target.closest('.srow');
+			if (row && row.classList.contains('ran'))
+				this.ctx.runToLine(parseInt(row.dataset.line, 10), ev.shiftKey ? -1 : 1);
+		});
+	}
+
+	async load(file) {
+		const prefix = this.ctx.prefix();
+		const key = prefix + file;
+		if (this.cache.has(key))
+			return this.cache.get(key);
+		const got = { file: file, textPath: null, linesPath: null, text: null, ran: new Set() };
+		for (const name of treeNames(file)) {
+			try {
+				got.text = await api.tree(prefix + 'sources/' + name);
+				got.textPath = prefix + 'sources/' + name;
+				break;
+			} catch (e) {
+				if (e.status !== 404)
+					throw e;
+			}
+		}
+		for (const name of treeNames(file)) {
+			try {
+				const d = await api.tree(prefix + 'lines/' + name);
+				if (d && d.entries) {
+					got.linesPath = prefix + 'lines/' + name;
+					for (const ent of d.entries)
+						got.ran.add(parseInt(ent.name, 10));
+					break;
+				}
+			} catch (e) {
+				if (e.status !== 404)
+					throw e;
+			}
+		}
+		this.cache.set(key, got);
+		return got;
+	}
+
+	async render(m) {
+		const w = parseWhere(m.where);
+		if (!w) {
+			this.file = null;
+			this.curLine = 0;
+			caption('cap-source', m.paths && m.paths.where ? m.paths.where : '');
+			none(this.body, m.where ? 'no source information (' + m.where + ')' : 'no source information');
+			return;
+		}
+		let got;
+		try {
+			got = await this.load(w.file);
+		} catch (e) {
+			none(this.body, e.message);
+			return;
+		}
+		if (this.ctx.stale(m))
+			return;
+		if (this.file !== got.file || this.body.querySelector('.srow') === null)
+			this.build(got);
+		caption('cap-source', (got.textPath || w.file) + ':' + w.line + '   ' + (m.paths.where || ''));
+		if (this.curLine && this.rows[this.curLine - 1])
+			this.rows[this.curLine - 1].classList.remove('cur');
+		this.curLine = w.line;
+		const row = this.rows[w.line - 1];
+		if (row) {
+			row.classList.add('cur');
+			scrollIntoViewIfNeeded(this.body, row);
+		}
+	}
+
+	build(got) {
+		this.file = got.file;
+		this.linesPath = got.linesPath;
+		this.curLine = 0;
+		this.rows = [];
+		if (got.text === null) {
+			none(this.body, 'source text not found: ' + got.file + ' (serve with --sources DIR)');
+			return;
+		}
+		const lines = got.text.split('\n');
+		if (lines.length && lines[lines.length - 1] === '')
+			lines.pop();
+		const frag = document.createDocumentFragment();
+		lines.forEach((text, i) => {
+			const row = el('div', 'srow' + (got.ran.has(i + 1) ? ' ran' : ''));
+			row.dataset.line = i + 1;
+			row.append(el('span', 'ln', String(i + 1)), el('span', 'src', text || ' '));
+			if (got.ran.has(i + 1))
+				row.title = 'ran: click for its next execution after now, shift-click for the previous';
+			this.rows.push(row);
+			frag.append(row);
+		});
+		this.body.replaceChildren(frag);
+	}
+}
+
+function scrollIntoViewIfNeeded(box, row) {
+	const top = row.offsetTop - box.offsetTop;
+	if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight)
+		box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+}
+
+// ---- disassembly -----------------------------------------------------------------
+
+export function renderDisasm(m) {
+	const body = $('disasm-body');
+	caption('cap-disasm', m.paths && m.paths.insn ? m.paths.insn : '');
+	const rip = m.regs && m.regs.rip ? BigInt(m.regs.rip) : null;
+	if (!m.disasm || m.disasm.length === 0) {
+		none(body, m.insn ? m.insn : 'no instruction (the end of the recording)');
+		return;
+	}
+	const frag = document.createDocumentFragment();
+	for (const d of m.disasm) {
+		const cur = rip !== null && BigInt(d.addr) === rip;
+		const row = el('div', 'drow' + (cur ? ' cur' : ''));
+		row.append(el('span', 'addr', d.addr), el('span', 'bytes', d.bytes), el('span', 'text', d.text));
+		frag.append(row);
+	}
+	body.replaceChildren(frag);
+}
+
+// ---- registers ---------------------------------------------------------------------
+
+const VECTOR = /^(xmm|ymm|zmm|st\d|mm\d|fp|ftop|sseround|mxcsr)/;
+
+export class RegsPanel {
+	constructor(ctx) {
+		this.ctx = ctx;
+		this.body = $('regs-body');
+		this.cells = new Map(); // name -> value cell
+		this.vec = $('regs-vec');
+		this.vec.addEventListener('change', () => {
+			this.cells.clear();
+			if (this.last)
+				this.render(this.last, null);
+		});
+		this.body.addEventListener('click', (ev) => {
+			const row = ev.target.closest('.rrow');
+			if (row)
+				this.ctx.originReg(row.dataset.reg);
+		});
+	}
+
+	render(m, prev) {
+		this.last = m;
+		caption('cap-regs', m.paths && m.paths.regs ? m.paths.regs : '');
+		const regs = m.regs || {};
+		const names = Object.keys(regs).filter((n) => this.vec.checked || !VECTOR.test(n));
+		const same = names.length === this.cells.size && names.every((n) => this.cells.has(n));
+		if (!same) {
+			const frag = document.createDocumentFragment();
+			this.cells.clear();
+			for (const n of names) {
+				const row = el('div', 'rrow');
+				row.dataset.reg = n;
+				row.title = 'click: where did this value come from?';
+				const v = el('span', 'rval');
+				row.append(el('span', 'rname', n), v);
+				this.cells.set(n, v);
+				frag.append(row);
+			}
+			this.body.replaceChildren(frag);
+		}
+		const before = prev && prev.regs ? prev.regs : null;
+		for (const n of names) {
+			const cell = this.cells.get(n);
+			cell.textContent = regs[n];
+			cell.parentNode.classList.toggle('changed', !!before && before[n] !== undefined && before[n] !== regs[n]);
+		}
+	}
+}
+
+// ---- backtrace and locals -------------------------------------------------------------
+
+// One frame line: "function, file:line, time of the call" in some spelling;
+// the time is the last token that is a plain number (or t=N, @N).
+function frameTime(line) {
+	const toks = line.trim().split(/[\s,]+/).reverse();
+	for (const tok of toks) {
+		const m = /^(?:t=|@)?(\d+)$/.exec(tok);
+		if (m)
+			return parseInt(m[1], 10);
+	}
+	return null;
+}
+
+export function renderBacktrace(m, go) {
+	const body = $('backtrace-body');
+	caption('cap-backtrace', m.paths && m.paths.backtrace ? m.paths.backtrace : '');
+	if (m.backtrace === null || m.backtrace === undefined) {
+		none(body, 'no source information');
+		return;
+	}
+	const frag = document.createDocumentFragment();
+	for (const line of m.backtrace.split('\n')) {
+		if (line.trim() === '')
+			continue;
+		const t = frameTime(line);
+		const row = el('div', 'frow' + (t !== null ? ' link' : ''), line);
+		if (t !== null) {
+			row.title = 'go to the call (t=' + t + ')';
+			row.addEventListener('click', () => go(t));
+		}
+		frag.append(row);
+	}
+	body.replaceChildren(frag);
+}
+
+export function renderLocals(m) {
+	const body = $('locals-body');
+	caption('cap-locals', m.paths && m.paths.locals ? m.paths.locals : '');
+	if (m.locals === null || m.locals === undefined) {
+		none(body, 'no source information');
+		return;
+	}
+	const names = Object.keys(m.locals);
+	if (names.length === 0) {
+		none(body, '(none in scope)');
+		return;
+	}
+	const frag = document.createDocumentFragment();
+	for (const n of names) {
+		const row = el('div', 'lrow');
+		row.append(el('span', 'lname', n), el('span', 'lval', String(m.locals[n])));
+		frag.append(row);
+	}
+	body.replaceChildren(frag);
+}
+
+// ---- memory ---------------------------------------------------------------------------
+
+const MEM_BYTES = 256;
+
+// "0x7ff...", "1234", "rsp", "rsp+0x10", "rbp-8" -> a Number address.
+export function parseAddr(text, regs) {
+	const m = /^\s*([A-Za-z][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)\s*(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$/.exec(text);
+	if (!m)
+		return null;
+	let base;
+	if (/^[A-Za-z]/.test(m[1])) {
+		if (!regs || regs[m[1]] === undefined)
+			return null;
+		base = Number(BigInt(regs[m[1]]));
+	} else {
+		base = Number(m[1]);
+	}
+	if (m[2]) {
+		const off = Number(m[3]);
+		base = m[2] === '+' ? base + off : base - off;
+	}
+	return base >= 0 && Number.isSafeInteger(base) ? base : null;
+}
+
+export class MemPanel {
+	constructor(ctx) {
+		this.ctx = ctx;
+		this.body = $('mem-body');
+		this.addr = null;
+		this.bytes = null;
+		this.prevBytes = null;
+		this.prevKey = null;
+		$('mem-form').addEventListener('submit', (ev) => {
+			ev.preventDefault();
+			const a = parseAddr($('mem-addr').value, this.ctx.moment() && this.ctx.moment().regs);
+			if (a === null) {
+				this.ctx.status('not an address: ' + $('mem-addr').value);
+				return;
+			}
+			this.show(a);
+		});
+		$('mem-up').addEventListener('click', () => this.addr !== null && this.show(Math.max(0, this.addr - MEM_BYTES)));
+		$('mem-down').addEventListener('click', () => this.addr !== null && this.show(this.addr + MEM_BYTES));
+		this.body.addEventListener('click', (ev) => {
+			const b = ev.target.closest('.byte');
+			if (b)
+				this.ctx.originMem(Number(b.dataset.addr));
+		});
+	}
+
+	show(addr) {
+		this.addr = addr - (addr % 16);
+		$('mem-addr').value = '0x' + addr.toString(16);
+		const m = this.ctx.moment();
+		if (m)
+			return this.render(m);
+	}
+
+	async render(m) {
+		if (this.addr === null) {
+			// Start at the stack pointer: the moment's frame is there.
+			if (!m.regs || !m.regs.rsp)
+				return;
+			const sp = parseAddr('rsp', m.regs);
+			this.addr = sp - (sp % 16); // not & ~15: bit operators cut to 32 bits
+			$('mem-addr').value = '0x' + this.addr.toString(16);
+		}
+		const addr = this.addr;
+		const path = (m.paths && m.paths.mem) || (this.ctx.prefix() + 'time/' + m.t + '/mem');
+		caption('cap-mem', path + ' @0x' + addr.toString(16) + '+' + MEM_BYTES);
+		let bytes = null, err = null;
+		try {
+			bytes = await api.mem(path, addr, MEM_BYTES);
+		} catch (e) {
+			err = e;
+		}
+		if (this.ctx.stale(m) || addr !== this.addr)
+			return;
+		const key = addr;
+		const before = this.prevKey === key ? this.prevBytes : null;
+		this.prevKey = key;
+		this.prevBytes = bytes;
+		if (err) {
+			none(this.body, err.status === 422 ? 'unmapped at t=' + m.t + ': 0x' + addr.toString(16) : err.message);
+			return;
+		}
+		const frag = document.createDocumentFragment();
+		for (let r = 0; r < bytes.length; r += 16) {
+			const row = el('div', 'mrow');
+			row.append(el('span', 'maddr', '0x' + (addr + r).toString(16).padStart(12, '0')));
+			const hex = el('span', 'mhex');
+			let ascii = '';
+			for (let i = r; i < r + 16 && i < bytes.length; i++) {
+				const b = el('span', 'byte', bytes[i].toString(16).padStart(2, '0'));
+				b.dataset.addr = addr + i;
+				if (before && before[i] !== bytes[i])
+					b.classList.add('changed');
+				hex.append(b);
+				ascii += bytes[i] >= 32 && bytes[i] < 127 ? String.fromCharCode(bytes[i]) : '.';
+			}
+			row.append(hex, el('span', 'mascii', ascii));
+			frag.append(row);
+		}
+		this.body.replaceChildren(frag);
+	}
+}
