@@ -137,7 +137,16 @@ function render() {
 	}
 	const w = parseWhere(m.where);
 	$('b-next-exec').disabled = $('b-prev-exec').disabled = !w;
-	regs.render(m, S.prev);
+	// Changed registers are those the instruction before t changed: compare
+	// with moment t-1 (the one stepped from, or prefetched; else fetched).
+	const before = S.prev && S.prev.t === m.t - 1 ? S.prev : null;
+	regs.render(m, before);
+	if (!before && m.t > 0) {
+		fetchMoment(m.t - 1).then((p) => {
+			if (!stale(m))
+				regs.render(m, p);
+		}).catch(() => {});
+	}
 	renderDisasm(m);
 	renderBacktrace(m, (t) => go(t));
 	renderLocals(m);

@@ -1,0 +1,144 @@
+// ui_example.mjs - the web UI on the bundled example, driven in chromium:
+//  1. open it; step 10 instructions forward and 10 back with the buttons,
+//     comparing the registers panel with `hindsight cat time/T/regs` at
+//     every moment; the history (back) names the moments;
+//  2. dataflow: at the end, click the corrupted byte (the low byte of
+//     ledger[0].balance, cleared by copy_name's off-by-one NUL) in the
+//     memory view and land on the buggy store `dst[n] = '\0'`;
+//  3. add a note there, restart the server, find the note and jump to it;
+//  4. save a screenshot (OUT/ui-screenshot.png).
+// Prints "PASS ..." or "FAIL <why>" and exits 0 or 1.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { env, fail, check, launch, newPage, hsCat, hs, startServer, settled, shownT,
+	panelRegs, treeRegs, sameRegs } from './lib.mjs';
+
+const PROG = env('PROG');       // build/programs/example
+const OUT = env('OUT');
+const problems = [];
+let server = null, browser = null;
+
+// The address of the low byte of ledger[0].balance, from the tree (the
+// image's maps at the end) and the program's own symbol table.
+function balanceAddr() {
+	const sym = process.env.LEDGER_SYM; // nm value of `ledger`, hex
+	check(sym, 'LEDGER_SYM is not set');
+	const elf = readFileSync(PROG);
+	const pie = elf.readUInt16LE(16) === 3; // e_type ET_DYN
+	let base = 0;
+	if (pie) {
+		const maps = hsCat('time/end/maps').split('\n');
+		const first = maps.find((l) => l.includes(PROG) && / 00000000 /.test(l));
+		check(first, 'time/end/maps has no offset-0 mapping of ' + PROG);
+		base = parseInt(first.split('-')[0], 16);
+	}
+	// struct account { char owner[16]; long balance; int id; }: balance at 16
+	return base + parseInt(sym, 16) + 16;
+}
+
+async function main() {
+	server = await startServer();
+	browser = await launch();
+	const page = await newPage(browser, problems);
+	const info = JSON.parse(await (await fetch(server.origin + '/api/info')).text());
+	const tEnd = info.t_end;
+
+	// ---- 1. open, step 10 forward, 10 back ----------------------------------
+	const t0 = Math.floor(tEnd / 2);
+	await page.goto(server.url.replace(/#.*$/, '') + '#t=' + t0);
+	await settled(page, t0, 'opening #t=' + t0);
+	await page.check('#regs-vec'); // every register, vector ones too
+	sameRegs(await panelRegs(page), treeRegs(t0), t0);
+	let t = t0;
+	for (let i = 0; i < 10; i++) {
+		const next = await page.evaluate(() => window.hindsight.m.links.next);
+		check(next === t + 1, 't=' + t + ': links.next is ' + next);
+		await page.click('#b-next');
+		await settled(page, next, 'step ' + (i + 1));
+		t = next;
+		sameRegs(await panelRegs(page), treeRegs(t), t);
+	}
+	check(page.url().endsWith('#t=' + (t0 + 10)), 'the URL after 10 steps is ' + page.url());
+	for (let i = 0; i < 10; i++) {
+		await page.click('#b-prev');
+		await settled(page, t - 1, 'reverse step ' + (i + 1));
+		t--;
+		sameRegs(await panelRegs(page), treeRegs(t), t);
+	}
+	check(t === t0, 'back at t=' + t + ', expected ' + t0);
+	// keyboard and history: Right steps, browser back returns
+	await page.keyboard.press('ArrowRight');
+	await settled(page, t0 + 1, 'the Right key');
+	await page.goBack();
+	await settled(page, t0, 'the browser\'s back button');
+
+	// ---- 2. dataflow: the corrupted byte -> the buggy store -------------------
+	const addr = balanceAddr();
+	await page.goto(server.url.replace(/#.*$/, '') + '#t=' + tEnd);
+	await settled(page, tEnd, 'opening the end');
+	await page.fill('#mem-addr', '0x' + addr.toString(16));
+	await page.click('#mem-form button[type=submit]');
+	const byteSel = '#mem-body .byte[data-addr="' + addr + '"]';
+	await page.waitForSelector(byteSel, { timeout: 15000 });
+	const shown = await page.textContent(byteSel);
+	check(shown === '00', 'the corrupted byte shows ' + shown + ', expected 00 (the NUL)');
+	const lw = hs('query', env('TRACE'), 'last-write', '0x' + addr.toString(16), '1', String(tEnd)).trim().split(/\s+/);
+	const tWrite = parseInt(lw[0], 10);
+	check(Number.isFinite(tWrite) && tWrite > 0, 'hindsight query last-write says: ' + lw.join(' '));
+	await page.click(byteSel);
+	await settled(page, tWrite - 1, 'clicking the corrupted byte');
+	const insn = hsCat('time/' + (tWrite - 1) + '/insn');
+	check(/movb\s+\$0,/.test(insn), 'the landing instruction is "' + insn.trim() + '", expected the NUL store movb $0');
+	const curDis = await page.textContent('#disasm-body .drow.cur .text');
+	check(curDis && /movb\s+\$0,/.test(curDis), 'the disassembly marks "' + curDis + '", expected movb $0, ...');
+	const origin = await page.textContent('#mem-origin');
+	check(origin.includes('t=' + tWrite), 'the origin line says "' + origin + '"');
+	const where = await page.evaluate(() => window.hindsight.m.where);
+	let srcNote = 'no source paths in this build';
+	if (where !== null) {
+		const cur = await page.textContent('#source-body .srow.cur .src');
+		check(cur && cur.includes("dst[n] = '\\0'"), 'the source panel marks "' + cur + '", expected dst[n] = \'\\0\'');
+		srcNote = 'source panel shows dst[n] = \'\\0\'';
+	}
+	await page.screenshot({ path: join(OUT, 'ui-screenshot.png') });
+
+	// ---- 3. a note survives a restart --------------------------------------------
+	const tNote = tWrite - 1;
+	const text = 'copy_name writes the NUL into balance ' + process.pid;
+	await page.click('.tab[data-list=notes]');
+	await page.fill('#note-text', text);
+	await page.click('#note-form button[type=submit]');
+	await page.waitForFunction((x) => [...document.querySelectorAll('#notes-list .ntext')]
+		.some((e) => e.textContent === x), text, { timeout: 10000 });
+	await server.stop();
+	server = await startServer();
+	await page.goto(server.url.replace(/#.*$/, '') + '#t=0');
+	await settled(page, 0, 'opening after the restart');
+	await page.click('.tab[data-list=notes]');
+	const item = page.locator('#notes-list li.note', { hasText: text });
+	await item.waitFor({ timeout: 10000 });
+	await item.locator('a.nt').click();
+	await settled(page, tNote, 'clicking the note');
+	// delete it: the list no longer has it, and neither does the server
+	await item.locator('button.ndel').click();
+	await page.waitForFunction((x) => ![...document.querySelectorAll('#notes-list .ntext')]
+		.some((e) => e.textContent === x), text, { timeout: 10000 });
+	const left = await (await fetch(server.origin + '/api/notes')).json();
+	check(!left.some((n) => n.text === text), 'the deleted note is still in /api/notes');
+
+	check(problems.length === 0, problems.join('; '));
+	console.log('PASS ui_example: registers equal the tree over 20 steps; byte 0x' + addr.toString(16) +
+		' -> t=' + (tWrite - 1) + ' (' + insn.trim() + '), ' + srcNote + '; note survived a restart');
+}
+
+try {
+	await main();
+} catch (e) {
+	console.log('FAIL ' + e.message);
+	process.exitCode = 1;
+} finally {
+	if (browser)
+		await browser.close().catch(() => {});
+	if (server)
+		await server.stop();
+}
