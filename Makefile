@@ -54,6 +54,16 @@ HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libh
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
 	-lmicrohttpd -ldw -lelf -lpthread
 
+# ---- the web UI, embedded into the server (scripts/embed-assets.sh) ---------
+# The committed bundle server/ui/dist becomes a C file, so make needs no npm.
+UI_DIST := $(wildcard server/ui/dist) $(shell find server/ui/dist -type f 2>/dev/null)
+$(B)/gen/srv_assets_data.c: scripts/embed-assets.sh $(UI_DIST)
+	sh scripts/embed-assets.sh server/ui/dist $@
+$(B)/obj/gen/srv_assets_data.o: $(B)/gen/srv_assets_data.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) -c -o $@ $<
+$(B)/lib/libhsserver.a: $(B)/obj/gen/srv_assets_data.o
+
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)

@@ -10,6 +10,8 @@ struct subcommand {
 	const char *help;
 };
 
+int cli_serve_main(int argc, char **argv); /* cmd_serve.c (belongs in cli.h) */
+
 static const struct subcommand subcommands[] = {
 	{ "record", cli_record_main, "record PROG [ARGS...] into a trace folder" },
 	{ "info", cli_info_main, "print what a recording holds (key: value)" },
@@ -19,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "mount", cli_mount_main, "mount the tree of a recording with FUSE" },
 	{ "cat", cli_cat_main, "print files of the tree without a mount" },
 	{ "ls", cli_ls_main, "list a folder of the tree without a mount" },
+	{ "serve", cli_serve_main, "serve the web UI and HTTP API of a recording" },
 	{ "trace-check", cli_trace_check_main, "decode a recording and check it replays exactly" },
 };
 

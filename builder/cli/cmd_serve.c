@@ -1,0 +1,190 @@
+/* cmd_serve.c - `hindsight serve`: the HTTP API and web UI of a recording.
+ *
+ *   hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]
+ *                   [--sources DIR]... [--log LEVEL=FILE] TRACE_DIR
+ *
+ * Serves until SIGINT or SIGTERM, then exits 0.  The signals are blocked
+ * in every thread (libmicrohttpd's included, which inherit the mask) and
+ * taken here with sigwait(), so the server stops from normal code, not
+ * from a signal handler.
+ *
+ * Exit status: 0 after Ctrl-C, 2 bad usage, 1 the server could not start.
+ */
+#include "cli.h"
+#include "hindsight/server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int serve_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]\n"
+		"                       [--sources DIR]... [--log LEVEL=FILE] TRACE_DIR\n"
+		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
+		"  --tunnel [ADDR:]PORT  listen on ADDR:PORT instead (ADDR default 0.0.0.0), for\n"
+		"                      an SSH tunnel or a proxy; then every request needs the\n"
+		"                      access token printed in the URL\n"
+		"  --storage DIR       where the notebook lives (default TRACE_DIR/notebook)\n"
+		"  --sources DIR       where to look for source files (repeatable)\n"
+		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info (one line per\n"
+		"                      request) or debug (also why requests were refused)\n"
+		"Builds the database first, in the background, when TRACE_DIR has none.\n",
+		HS_SRV_DEFAULT_PORT);
+	return 2;
+}
+
+static int parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* "[ADDR:]PORT" */
+static int parse_tunnel(char *s, struct hs_srv_opts *o)
+{
+	char *colon = strrchr(s, ':');
+
+	o->tunnel = true;
+	if (colon) {
+		*colon = 0;
+		o->tunnel_addr = *s ? s : NULL;
+		return parse_port(colon + 1, &o->tunnel_port);
+	}
+	return parse_port(s, &o->tunnel_port);
+}
+
+static int parse_log(const char *s, struct hs_srv_opts *o)
+{
+	const char *eq = strchr(s, '=');
+	size_t n = eq ? (size_t)(eq - s) : 0;
+
+	if (!eq || !eq[1])
+		return -1;
+	if (n == 5 && strncmp(s, "error", 5) == 0)
+		o->log_level = HS_SRV_LOG_ERROR;
+	else if (n == 4 && strncmp(s, "info", 4) == 0)
+		o->log_level = HS_SRV_LOG_INFO;
+	else if (n == 5 && strncmp(s, "debug", 5) == 0)
+		o->log_level = HS_SRV_LOG_DEBUG;
+	else
+		return -1;
+	if (strcmp(eq + 1, "-") == 0) {
+		o->log = stderr;
+		return 0;
+	}
+	o->log = fopen(eq + 1, "ae");
+	if (!o->log) {
+		fprintf(stderr, "hindsight serve: %s: %s\n", eq + 1, strerror(errno));
+		return -2;
+	}
+	return 0;
+}
+
+int cli_serve_main(int argc, char **argv)
+{
+	struct hs_srv_opts o = { .port = HS_SRV_DEFAULT_PORT };
+	const char **sources = calloc((size_t)argc + 1, sizeof(*sources));
+	const char *trace = NULL;
+	struct hs_srv *srv = NULL;
+	struct hs_srv_err err;
+	sigset_t set;
+	int rc = 0, e, sig;
+
+	if (!sources)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_val = i + 1 < argc;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			serve_usage(stdout);
+			goto out;
+		} else if (strcmp(a, "--port") == 0 && has_val) {
+			if (parse_port(argv[++i], &o.port) < 0) {
+				fprintf(stderr, "hindsight serve: --port wants 0..65535, not '%s'\n", argv[i]);
+				rc = 2;
+				goto out;
+			}
+		} else if (strcmp(a, "--tunnel") == 0 && has_val) {
+			if (parse_tunnel(argv[++i], &o) < 0) {
+				fprintf(stderr, "hindsight serve: --tunnel wants [ADDR:]PORT\n");
+				rc = 2;
+				goto out;
+			}
+		} else if (strcmp(a, "--storage") == 0 && has_val) {
+			o.storage_dir = argv[++i];
+		} else if (strcmp(a, "--sources") == 0 && has_val) {
+			sources[o.n_source_dirs++] = argv[++i];
+		} else if (strcmp(a, "--log") == 0 && has_val) {
+			e = parse_log(argv[++i], &o);
+			if (e < 0) {
+				if (e == -1)
+					fprintf(stderr, "hindsight serve: --log wants LEVEL=FILE, LEVEL "
+						"error, info or debug\n");
+				rc = e == -1 ? 2 : 1;
+				goto out;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "hindsight serve: unknown option or missing value: %s\n", a);
+			rc = serve_usage(stderr);
+			goto out;
+		} else if (!trace) {
+			trace = a;
+		} else {
+			fprintf(stderr, "hindsight serve: one TRACE_DIR only ('%s' is extra)\n", a);
+			rc = serve_usage(stderr);
+			goto out;
+		}
+	}
+	if (!trace) {
+		rc = serve_usage(stderr);
+		goto out;
+	}
+	o.trace_dir = trace;
+	o.source_dirs = sources;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	e = hs_srv_start(&o, &srv, &err);
+	if (e < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
+		rc = 1;
+		goto out;
+	}
+	if (hs_srv_token(srv))
+		printf("Hindsight serving %s at http://%s:%u/?token=%s\n", trace,
+		       o.tunnel_addr ? o.tunnel_addr : "127.0.0.1", hs_srv_port(srv),
+		       hs_srv_token(srv));
+	else
+		printf("Hindsight serving %s at http://127.0.0.1:%u/\n", trace, hs_srv_port(srv));
+	printf("Press Ctrl-C to stop.\n");
+	fflush(stdout);
+	do {
+		e = sigwait(&set, &sig);
+	} while (e == 0 && sig == SIGHUP);
+	hs_srv_stop(srv);
+out:
+	if (o.log && o.log != stderr)
+		fclose(o.log);
+	free(sources);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* server.h - `hindsight serve`: the HTTP API and the web UI of a recording.
+ *
+ * Owner: server/ (libhsserver.a).  Users: builder/cli (`hindsight serve`).
+ * It reads the recording through the tree library (tree.h), the same bytes
+ * as `hindsight cat`, plus the query library (db.h) for what the tree has
+ * no path for (the origin of a byte).  The API is documented in
+ * server/API.md; the UI is the bundle in server/ui/dist, embedded into the
+ * binary at build time (scripts/embed-assets.sh).
+ *
+ * Threads: libmicrohttpd runs one thread per connection (at most
+ * HS_SRV_MAX_CONNECTIONS at once); hs_srv_start() returns once the socket
+ * listens, and hs_srv_stop() waits for every request to end.
+ *
+ * Memory: bounded whatever the load: every response is at most 1 MiB in
+ * memory or streamed from the tree in 64 KiB pieces; the line indexes of
+ * /api/lines are cached for at most HS_SRV_LINE_FILES files.
+ *
+ * Errors: 0 or -errno, with one line in err (when not NULL) saying what.
+ */
+#ifndef HINDSIGHT_SERVER_H
+#define HINDSIGHT_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define HS_SRV_DEFAULT_PORT 7070
+#define HS_SRV_MAX_CONNECTIONS 64
+#define HS_SRV_LINE_FILES 32
+
+enum hs_srv_log_level {
+	HS_SRV_LOG_ERROR = 1, /* failed requests (status >= 500), build errors */
+	HS_SRV_LOG_INFO = 2,  /* plus one access line per request */
+	HS_SRV_LOG_DEBUG = 3, /* plus rejected requests' reasons */
+};
+
+struct hs_srv_opts {
+	const char *trace_dir;    /* required */
+	uint16_t port;            /* 127.0.0.1:port; 0 picks a free one */
+	/* --tunnel [ADDR:]PORT: listen on ADDR (default 0.0.0.0) and PORT
+	 * instead, accept any Host, and require the access token. */
+	bool tunnel;
+	const char *tunnel_addr;  /* NULL: 0.0.0.0 */
+	uint16_t tunnel_port;
+	const char *storage_dir;  /* the notebook; NULL: TRACE/notebook */
+	const char *const *source_dirs; /* --sources, kept for the tree */
+	size_t n_source_dirs;
+	FILE *log;                /* NULL: no log */
+	enum hs_srv_log_level log_level;
+};
+
+struct hs_srv_err {
+	char msg[512]; /* one line, no newline */
+};
+
+struct hs_srv;
+
+/* Opens the recording (or starts building its database in a background
+ * thread when it has none), loads the notebook and listens.  Caller stops
+ * it with hs_srv_stop().  -ENOENT: not a recording; -EADDRINUSE: the port
+ * is taken; -EBADMSG: notes.json is not a notebook (never overwritten). */
+int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
+		 struct hs_srv_err *err);
+/* The port it listens on (the one picked when opts->port was 0). */
+uint16_t hs_srv_port(const struct hs_srv *srv);
+/* The access token (32 hex digits) with --tunnel; NULL without. */
+const char *hs_srv_token(const struct hs_srv *srv);
+/* Stops listening, waits for the requests and the build to end, frees
+ * everything.  Accepts NULL. */
+void hs_srv_stop(struct hs_srv *srv);
+
+#endif

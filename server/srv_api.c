@@ -1,0 +1,697 @@
+/* srv_api.c - the read-only API: info, tree, link, moment, origin.
+ *
+ * Everything is read through the tree (the same bytes as `hindsight cat`),
+ * except the origin of a byte, which the tree has no path for
+ * (hs_db_last_write).  A path the tree does not have (the source-level
+ * files land in another branch) is null in /api/moment, never an error.
+ */
+#include "srv_i.h"
+
+#include "hindsight/db.h"
+
+#include <capstone.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL_CAP (256u << 10)   /* one file of /api/moment */
+#define STREAM_PIECE (64u << 10)
+#define DISASM_AFTER 7
+#define MAX_LOCALS 64
+#define LINK_HOPS 40
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* Reads the whole file at path (following links) into a NUL-terminated
+ * buffer of at most cap bytes (the rest is cut off).  Caller frees. */
+static int read_text(struct hs_tree *tree, const char *path, size_t cap, char **out,
+		     size_t *len)
+{
+	struct hs_tree_node n;
+	char *buf;
+	size_t have = 0;
+	int err = hs_tree_resolve(tree, path, true, &n);
+
+	*out = NULL;
+	if (err < 0)
+		return err;
+	if (hs_tree_type(&n) == HS_TREE_DIR)
+		return -EISDIR;
+	buf = malloc(cap + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (have < cap) {
+		ssize_t got = hs_tree_read(tree, &n, buf + have, cap - have, have);
+
+		if (got < 0) {
+			free(buf);
+			return (int)got;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	buf[have] = 0;
+	*out = buf;
+	if (len)
+		*len = have;
+	return 0;
+}
+
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = 0;
+}
+
+/* The text of a file as a JSON string, or null when it cannot be read. */
+static struct json_object *text_or_null(struct hs_tree *tree, const char *path)
+{
+	char *text;
+	struct json_object *o;
+
+	if (read_text(tree, path, SMALL_CAP, &text, NULL) < 0)
+		return NULL;
+	chomp(text);
+	o = json_object_new_string(text);
+	free(text);
+	return o;
+}
+
+/* "processes/<name>/" for image i > 0, "" for image 0 (the top level is
+ * the first process).  -EINVAL for a bad number, -ENOENT past the end. */
+static int image_prefix(struct hs_tree *tree, const struct srv_req *req, char *buf,
+			size_t cap, const struct hs_db_image **img)
+{
+	const char *a = srv_arg(req, "image");
+	struct hs_db *db = hs_tree_db(tree);
+	struct hs_db_image_info info;
+	uint64_t i = 0;
+
+	if (a && srv_parse_u64(a, &i) < 0)
+		return -EINVAL;
+	*img = i < hs_db_image_count(db) ? hs_db_image_at(db, (size_t)i) : NULL;
+	if (!*img)
+		return -ENOENT;
+	hs_db_image_info(*img, &info);
+	if (i == 0)
+		snprintf(buf, cap, "%s", "");
+	else
+		snprintf(buf, cap, "processes/%s/", info.name);
+	return 0;
+}
+
+/* The canonical path (no link, ".", ".." in it) of path, following links
+ * in every component, the last one too when follow_last. */
+static int canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
+		     size_t cap)
+{
+	char *todo = malloc(SRV_PATH_MAX * 2), *rest;
+	char target[SRV_PATH_MAX];
+	struct hs_tree_node n;
+	int hops = 0, err = 0;
+	size_t len = 0;
+
+	if (!todo)
+		return -ENOMEM;
+	snprintf(todo, SRV_PATH_MAX * 2, "%s", path);
+	out[0] = 0;
+	rest = todo;
+	while (*rest) {
+		char *c = rest, *slash = strchr(rest, '/');
+		size_t save = len;
+
+		if (slash) {
+			*slash = 0;
+			rest = slash + 1;
+		} else {
+			rest = c + strlen(c);
+		}
+		if (!*c || strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			char *last = strrchr(out, '/');
+
+			len = last ? (size_t)(last - out) : 0;
+			out[len] = 0;
+			continue;
+		}
+		if (len + 1 + strlen(c) + 1 > cap) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "/" : "", c);
+		err = hs_tree_resolve(tree, out, false, &n);
+		if (err < 0)
+			break;
+		if (hs_tree_type(&n) != HS_TREE_LINK || (!*rest && !follow_last))
+			continue;
+		if (++hops > LINK_HOPS) {
+			err = -ELOOP;
+			break;
+		}
+		err = hs_tree_readlink(tree, &n, target, sizeof target);
+		if (err < 0)
+			break;
+		err = 0;
+		len = save;
+		out[len] = 0;
+		if (target[0] == '/') {
+			len = 0;
+			out[0] = 0;
+		}
+		/* the target's components go before what is left */
+		{
+			char *nt = malloc(SRV_PATH_MAX * 2);
+
+			if (!nt) {
+				err = -ENOMEM;
+				break;
+			}
+			if ((size_t)snprintf(nt, SRV_PATH_MAX * 2, "%s/%s", target, rest) >=
+			    SRV_PATH_MAX * 2) {
+				free(nt);
+				err = -ENAMETOOLONG;
+				break;
+			}
+			free(todo);
+			todo = nt;
+			rest = todo;
+		}
+	}
+	free(todo);
+	return err;
+}
+
+/* t of a link "../1234" (the number after the last '/'). */
+static int link_t(struct hs_tree *tree, const char *path, uint64_t *t)
+{
+	struct hs_tree_node n;
+	char target[256];
+	const char *last;
+	int err = hs_tree_resolve(tree, path, false, &n);
+
+	if (err < 0)
+		return err;
+	if (hs_tree_type(&n) != HS_TREE_LINK)
+		return -EINVAL;
+	err = hs_tree_readlink(tree, &n, target, sizeof target);
+	if (err < 0)
+		return err;
+	last = strrchr(target, '/');
+	return srv_parse_u64(last ? last + 1 : target, t);
+}
+
+static struct json_object *u64_json(uint64_t v)
+{
+	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+static struct json_object *hex_json(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+/* ---- /api/info ------------------------------------------------------------------ */
+
+void srv_api_info(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct json_object *o = json_object_new_object(), *imgs = json_object_new_array();
+	struct json_object *marks = json_object_new_object();
+	struct hs_tree *tree;
+	uint64_t t_end = 0, t;
+	bool have = false;
+
+	pthread_mutex_lock(&s->lock);
+	tree = s->tree;
+	pthread_mutex_unlock(&s->lock);
+	if (!tree) {
+		struct srv_reply dummy = { 0 };
+
+		tree = srv_tree(s, &dummy); /* takes the tree if the build just ended */
+		free(dummy.body);
+	}
+	json_object_object_add(o, "trace", json_object_new_string(s->trace));
+	if (tree) {
+		struct hs_db *db = hs_tree_db(tree);
+
+		for (size_t i = 0; i < hs_db_image_count(db); i++) {
+			struct hs_db_image_info info;
+			struct json_object *im = json_object_new_object();
+
+			hs_db_image_info(hs_db_image_at(db, i), &info);
+			json_object_object_add(im, "name", json_object_new_string(info.name));
+			json_object_object_add(im, "pid", json_object_new_int64(info.pid));
+			json_object_object_add(im, "t_end", u64_json(info.t_end));
+			json_object_object_add(im, "index", json_object_new_int64((int64_t)i));
+			json_object_array_add(imgs, im);
+			if (i == 0) {
+				t_end = info.t_end;
+				have = true;
+			}
+		}
+	}
+	json_object_object_add(o, "images", imgs);
+	json_object_object_add(o, "t_end", have ? u64_json(t_end) : NULL);
+	json_object_object_add(o, "built", json_object_new_boolean(tree != NULL));
+	json_object_object_add(o, "version", json_object_new_string("0.1.0"));
+	json_object_object_add(marks, "start", json_object_new_int64(0));
+	json_object_object_add(marks, "end", have ? u64_json(t_end) : NULL);
+	json_object_object_add(marks, "crash",
+			       tree && link_t(tree, "time/crash", &t) == 0 ? u64_json(t) : NULL);
+	json_object_object_add(marks, "main",
+			       tree && link_t(tree, "time/main", &t) == 0 ? u64_json(t) : NULL);
+	json_object_object_add(o, "marks", marks);
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
+/* ---- /api/tree -------------------------------------------------------------------- */
+
+struct dir_ctx {
+	struct json_object *entries;
+	size_t n;
+};
+
+static int dir_entry(void *vctx, const char *name, const struct hs_tree_node *child)
+{
+	struct dir_ctx *c = vctx;
+	struct json_object *e = json_object_new_object();
+	enum hs_tree_type t = hs_tree_type(child);
+
+	/* a folder as big as writes/ or time/ lists lazily in the tree; a
+	 * reply keeps to the first 100,000 names */
+	if (++c->n > 100000) {
+		json_object_put(e);
+		return 1;
+	}
+	json_object_object_add(e, "name", json_object_new_string(name));
+	json_object_object_add(e, "type", json_object_new_string(
+				  t == HS_TREE_DIR ? "dir" : t == HS_TREE_LINK ? "link" : "file"));
+	json_object_array_add(c->entries, e);
+	return 0;
+}
+
+struct stream {
+	struct hs_tree *tree;
+	struct hs_tree_node n;
+	uint64_t off;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	ssize_t got = hs_tree_read(st->tree, &st->n, buf, max, st->off + pos);
+
+	if (got == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (got < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return got;
+}
+
+static void stream_free(void *cls)
+{
+	free(cls);
+}
+
+void srv_api_tree(struct hs_srv *s, struct srv_req *req, const char *path,
+		  struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	struct hs_tree_node n;
+	struct hs_tree_attr a;
+	const char *so = srv_arg(req, "offset"), *sl = srv_arg(req, "length");
+	uint64_t off = 0, len = 0;
+	bool sparse, binary;
+	const char *last = strrchr(path, '/');
+	int err;
+
+	if (!tree)
+		return;
+	if ((so && srv_parse_u64(so, &off) < 0) || (sl && srv_parse_u64(sl, &len) < 0))
+		return srv_reply_status(r, 400, "EINVAL", "offset and length are numbers");
+	if (sl && len > SRV_READ_CAP)
+		return srv_reply_status(r, 400, "EINVAL", "length is capped at %u bytes",
+					SRV_READ_CAP);
+	err = hs_tree_resolve(tree, path, true, &n);
+	if (!err)
+		err = hs_tree_getattr(tree, &n, &a);
+	if (err < 0)
+		return srv_reply_error(r, err, "%s: %s", *path ? path : "/", strerror(-err));
+	if (a.type == HS_TREE_DIR) {
+		struct json_object *o = json_object_new_object();
+		struct dir_ctx c = { json_object_new_array(), 0 };
+		size_t plen = strlen(path);
+
+		while (plen && path[plen - 1] == '/')
+			plen--;
+		err = hs_tree_readdir(tree, &n, dir_entry, &c);
+		json_object_object_add(o, "type", json_object_new_string("dir"));
+		json_object_object_add(o, "path", json_object_new_string_len(path, (int)plen));
+		json_object_object_add(o, "entries", c.entries);
+		if (err < 0)
+			srv_reply_error(r, err, "%s: %s", path, strerror(-err));
+		else
+			srv_reply_json(r, 200, o);
+		json_object_put(o);
+		return;
+	}
+	sparse = a.size_known && a.size > (1ull << 40);
+	binary = sparse || strcmp(last ? last + 1 : path, "mem") == 0;
+	if (sparse && !sl)
+		return srv_reply_status(r, 400, "EINVAL",
+					"%s is a sparse file of %" PRIu64 " bytes: give offset "
+					"and length (at most %u)", path, a.size, SRV_READ_CAP);
+	if (sl || (a.size_known && a.size <= SRV_READ_CAP)) {
+		size_t want = sl ? (size_t)len : (size_t)(a.size > off ? a.size - off : 0);
+		char *buf = malloc(want + 1);
+		size_t have = 0;
+
+		if (!buf)
+			return srv_reply_error(r, -ENOMEM, "out of memory");
+		while (have < want) {
+			ssize_t got = hs_tree_read(tree, &n, buf + have, want - have, off + have);
+
+			if (got < 0 && have == 0) {
+				free(buf);
+				return srv_reply_error(r, (int)got, "%s at offset %" PRIu64 ": %s",
+						       path, off, got == -EIO ?
+						       "not mapped at this time" : strerror((int)-got));
+			}
+			if (got <= 0)
+				break;
+			have += (size_t)got;
+		}
+		srv_reply_bytes(r, binary ? "application/octet-stream" : "text/plain; charset=utf-8",
+				buf, have);
+		return;
+	}
+	/* big or of unknown size: streamed from the tree, piece by piece */
+	{
+		struct stream *st = calloc(1, sizeof(*st));
+
+		if (!st)
+			return srv_reply_error(r, -ENOMEM, "out of memory");
+		st->tree = tree;
+		st->n = n;
+		st->off = off;
+		r->stream = MHD_create_response_from_callback(
+			a.size_known ? (a.size > off ? a.size - off : 0) : MHD_SIZE_UNKNOWN,
+			STREAM_PIECE, stream_read, st, stream_free);
+		if (!r->stream) {
+			free(st);
+			return srv_reply_error(r, -ENOMEM, "out of memory");
+		}
+		r->status = 200;
+		r->type = binary ? "application/octet-stream" : "text/plain; charset=utf-8";
+	}
+}
+
+/* ---- /api/link ----------------------------------------------------------------------- */
+
+void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
+		  struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	struct hs_tree_node n;
+	char target[SRV_PATH_MAX], resolved[SRV_PATH_MAX];
+	struct json_object *o;
+	int err;
+
+	if (!tree)
+		return;
+	err = hs_tree_resolve(tree, path, false, &n);
+	if (!err && hs_tree_type(&n) != HS_TREE_LINK)
+		return srv_reply_status(r, 400, "EINVAL", "%s is not a link", path);
+	if (!err)
+		err = hs_tree_readlink(tree, &n, target, sizeof target);
+	if (err >= 0)
+		err = canonical(tree, path, true, resolved, sizeof resolved);
+	if (err < 0)
+		return srv_reply_error(r, err, "%s: %s", path, strerror(-err));
+	o = json_object_new_object();
+	json_object_object_add(o, "target", json_object_new_string(target));
+	json_object_object_add(o, "path", json_object_new_string(resolved));
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
+/* ---- /api/moment --------------------------------------------------------------------- */
+
+static struct json_object *regs_json(struct hs_tree *tree, const char *path)
+{
+	char *text, *line, *save = NULL;
+	struct json_object *o;
+
+	if (read_text(tree, path, SMALL_CAP, &text, NULL) < 0)
+		return NULL;
+	o = json_object_new_object();
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+
+		if (!sp)
+			continue;
+		*sp = 0;
+		json_object_object_add(o, line, json_object_new_string(sp + 1));
+	}
+	free(text);
+	return o;
+}
+
+struct locals_ctx {
+	struct hs_tree *tree;
+	struct json_object *o;
+	int n;
+};
+
+static int local_entry(void *vctx, const char *name, const struct hs_tree_node *child)
+{
+	struct locals_ctx *c = vctx;
+	char buf[4097];
+	ssize_t got;
+
+	if (++c->n > MAX_LOCALS)
+		return 1;
+	if (hs_tree_type(child) == HS_TREE_DIR) {
+		json_object_object_add(c->o, name, json_object_new_string("{...}"));
+		return 0;
+	}
+	got = hs_tree_read(c->tree, child, buf, sizeof buf - 1, 0);
+	if (got < 0) {
+		json_object_object_add(c->o, name, NULL);
+		return 0;
+	}
+	buf[got] = 0;
+	chomp(buf);
+	json_object_object_add(c->o, name, json_object_new_string(buf));
+	return 0;
+}
+
+static struct json_object *locals_json(struct hs_tree *tree, const char *path)
+{
+	struct hs_tree_node n;
+	struct locals_ctx c = { tree, NULL, 0 };
+
+	if (hs_tree_resolve(tree, path, true, &n) < 0 || hs_tree_type(&n) != HS_TREE_DIR)
+		return NULL;
+	c.o = json_object_new_object();
+	if (hs_tree_readdir(tree, &n, local_entry, &c) < 0) {
+		json_object_put(c.o);
+		return NULL;
+	}
+	return c.o;
+}
+
+static struct json_object *insn_json(uint64_t addr, const uint8_t *bytes, size_t len,
+				     const char *text, bool current)
+{
+	struct json_object *o = json_object_new_object();
+	char hex[40] = "";
+
+	for (size_t i = 0; i < len && i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+	json_object_object_add(o, "addr", hex_json(addr));
+	json_object_object_add(o, "bytes", json_object_new_string(hex));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	if (current)
+		json_object_object_add(o, "current", json_object_new_boolean(1));
+	return o;
+}
+
+/* The instruction at t (as the tree's insn file says it: the bytes that
+ * ran) and the next DISASM_AFTER ones in memory order from the bytes at t
+ * (what a debugger's disassembly view shows; not necessarily what runs
+ * next, which `next` says). */
+static struct json_object *disasm_json(const struct hs_db_image *img, uint64_t t)
+{
+	struct json_object *arr;
+	struct hs_db_insn in;
+	uint8_t code[DISASM_AFTER * 15];
+	ssize_t got;
+	csh h;
+	cs_insn *ci = NULL;
+	size_t n;
+
+	if (hs_db_insn_at(img, t, &in) < 0)
+		return NULL;
+	arr = json_object_new_array();
+	json_object_array_add(arr, insn_json(in.addr, in.bytes, in.len, in.text, true));
+	got = hs_db_mem_read(img, t, in.addr + in.len, sizeof code, code);
+	if (got <= 0 || cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return arr;
+	cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	n = cs_disasm(h, code, (size_t)got, in.addr + in.len, DISASM_AFTER, &ci);
+	for (size_t i = 0; i < n; i++) {
+		char text[192];
+
+		snprintf(text, sizeof text, "%s%s%s", ci[i].mnemonic, ci[i].op_str[0] ? " " : "",
+			 ci[i].op_str);
+		json_object_array_add(arr, insn_json(ci[i].address, ci[i].bytes, ci[i].size,
+						     text, false));
+	}
+	if (n)
+		cs_free(ci, n);
+	cs_close(&h);
+	return arr;
+}
+
+static const char *const moment_links[] = {
+	"next", "prev", "next-line", "prev-line", "finish", "caller",
+};
+static const char *const moment_paths[] = {
+	"regs", "insn", "thread", "where", "backtrace", "locals", "mem", "maps",
+	"next", "prev", "next-line", "prev-line", "finish", "caller",
+};
+
+void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	const struct hs_db_image *img;
+	struct json_object *o, *links, *paths, *insn;
+	char prefix[128], base[256], p[320];
+	struct hs_tree_node n;
+	uint64_t t, v;
+	char *text;
+	int err;
+
+	if (!tree)
+		return;
+	if (srv_parse_u64(srv_arg(req, "t"), &t) < 0)
+		return srv_reply_status(r, 400, "EINVAL", "t must be a number (t=123)");
+	err = image_prefix(tree, req, prefix, sizeof prefix, &img);
+	if (err < 0)
+		return srv_reply_error(r, err, "no such process image");
+	snprintf(base, sizeof base, "%stime/%" PRIu64, prefix, t);
+	err = hs_tree_resolve(tree, base, true, &n);
+	if (err < 0)
+		return srv_reply_error(r, err, "%s: %s", base, strerror(-err));
+	o = json_object_new_object();
+	json_object_object_add(o, "t", u64_json(t));
+	snprintf(p, sizeof p, "%s/thread", base);
+	if (read_text(tree, p, 64, &text, NULL) == 0 && srv_parse_u64((chomp(text), text), &v) == 0)
+		json_object_object_add(o, "thread", u64_json(v));
+	else
+		json_object_object_add(o, "thread", NULL);
+	free(text);
+	snprintf(p, sizeof p, "%s/regs", base);
+	json_object_object_add(o, "regs", regs_json(tree, p));
+	snprintf(p, sizeof p, "%s/insn", base);
+	insn = text_or_null(tree, p);
+	json_object_object_add(o, "insn", insn);
+	snprintf(p, sizeof p, "%s/where", base);
+	json_object_object_add(o, "where", text_or_null(tree, p));
+	snprintf(p, sizeof p, "%s/backtrace", base);
+	json_object_object_add(o, "backtrace", text_or_null(tree, p));
+	snprintf(p, sizeof p, "%s/locals", base);
+	json_object_object_add(o, "locals", locals_json(tree, p));
+	links = json_object_new_object();
+	for (size_t i = 0; i < sizeof moment_links / sizeof moment_links[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", base, moment_links[i]);
+		json_object_object_add(links, moment_links[i],
+				       link_t(tree, p, &v) == 0 ? u64_json(v) : NULL);
+	}
+	json_object_object_add(o, "links", links);
+	json_object_object_add(o, "disasm", insn ? disasm_json(img, t) : NULL);
+	paths = json_object_new_object();
+	for (size_t i = 0; i < sizeof moment_paths / sizeof moment_paths[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", base, moment_paths[i]);
+		json_object_object_add(paths, moment_paths[i], json_object_new_string(p));
+	}
+	json_object_object_add(o, "paths", paths);
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
+/* ---- /api/origin ------------------------------------------------------------------------ */
+
+static const char *write_kind(uint32_t k)
+{
+	switch (k) {
+	case HS_DB_W_STORE: return "store";
+	case HS_DB_W_SYSCALL: return "syscall";
+	case HS_DB_W_SIGNAL: return "signal";
+	case HS_DB_W_CORE: return "core";
+	case HS_DB_W_MAP: return "map";
+	case HS_DB_W_ZERO: return "zero";
+	case HS_DB_W_REMAP: return "remap";
+	default: return "unknown";
+	}
+}
+
+void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	const struct hs_db_image *img;
+	struct hs_db_write w;
+	struct hs_db_image_info info;
+	struct json_object *o;
+	char prefix[128];
+	uint64_t t, addr, len = 1;
+	uint8_t *buf;
+	int err;
+
+	if (!tree)
+		return;
+	if (srv_parse_u64(srv_arg(req, "t"), &t) < 0)
+		return srv_reply_status(r, 400, "EINVAL", "t must be a number (t=123)");
+	err = image_prefix(tree, req, prefix, sizeof prefix, &img);
+	if (err < 0)
+		return srv_reply_error(r, err, "no such process image");
+	if (srv_arg(req, "reg"))
+		return srv_reply_status(r, 501, "ENOSYS", "the origin of a register needs "
+					"hs_db_reg_origin(), which this build does not have yet");
+	if (srv_parse_u64(srv_arg(req, "addr"), &addr) < 0)
+		return srv_reply_status(r, 400, "EINVAL", "give addr=0xADDR (or reg=NAME)");
+	if (srv_arg(req, "len") && (srv_parse_u64(srv_arg(req, "len"), &len) < 0 || !len ||
+				    len > 4096))
+		return srv_reply_status(r, 400, "EINVAL", "len is 1..4096");
+	buf = malloc(len);
+	if (!buf)
+		return srv_reply_error(r, -ENOMEM, "out of memory");
+	err = hs_db_last_write(img, addr, (size_t)len, t, &w, buf);
+	if (err < 0) {
+		free(buf);
+		return srv_reply_error(r, err, err == -ENOENT ? "nothing wrote there up to t" :
+				       "%s", strerror(-err));
+	}
+	o = json_object_new_object();
+	hs_db_image_info(w.img, &info);
+	json_object_object_add(o, "t", u64_json(w.t));
+	json_object_object_add(o, "tid", u64_json(w.tid));
+	json_object_object_add(o, "kind", json_object_new_string(write_kind(w.kind)));
+	json_object_object_add(o, "addr", hex_json(w.addr));
+	json_object_object_add(o, "len", u64_json(w.len));
+	json_object_object_add(o, "image", json_object_new_string(info.name));
+	free(buf);
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}

@@ -1,0 +1,641 @@
+/* srv_http.c - libmicrohttpd glue: the checks every request passes, the
+ * dispatch to the API, and the headers every response carries.
+ *
+ * Order of the checks (each failure is answered at once, with the
+ * security headers like any other response):
+ *   1. the request target (srv_url.c): 400, 403 or 414;
+ *   2. the Host header: 127.0.0.1:PORT or localhost:PORT, else 403 (DNS
+ *      rebinding: a page of another site that resolves its own name to
+ *      127.0.0.1 sends its own name as Host).  With --tunnel any Host;
+ *   3. with --tunnel, the token: ?token=T (which also sets an HttpOnly
+ *      SameSite=Strict cookie) or the cookie; else 403;
+ *   4. POST and DELETE: Content-Type application/json and an Origin equal
+ *      to the server's own (http://HOST), else 403: a cross-site form
+ *      can neither set that content type nor forge Origin.
+ */
+#include "srv_i.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static const char *const CSP = "default-src 'self'";
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static const struct {
+	int err;
+	const char *name;
+	unsigned status;
+} errnos[] = {
+	{ ENOENT, "ENOENT", 404 }, { ENOTDIR, "ENOTDIR", 404 },
+	{ EISDIR, "EISDIR", 400 }, { EINVAL, "EINVAL", 400 },
+	{ ERANGE, "ERANGE", 400 }, { EPERM, "EPERM", 403 },
+	{ EACCES, "EACCES", 403 }, { EIO, "EIO", 422 },
+	{ ESRCH, "ESRCH", 404 }, { EAGAIN, "EAGAIN", 503 },
+	{ ENOSYS, "ENOSYS", 501 }, { EBADMSG, "EBADMSG", 500 },
+	{ ENOMEM, "ENOMEM", 500 }, { EPROTO, "EPROTO", 500 },
+	{ EFBIG, "EFBIG", 413 }, { ENAMETOOLONG, "ENAMETOOLONG", 414 },
+};
+
+static unsigned err_status(int err, const char **name)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (errnos[i].err == -err) {
+			*name = errnos[i].name;
+			return errnos[i].status;
+		}
+	*name = "EIO";
+	return 500;
+}
+
+static void reply_free(struct srv_reply *r)
+{
+	free(r->body);
+	r->body = NULL;
+	if (r->stream)
+		MHD_destroy_response(r->stream);
+	r->stream = NULL;
+}
+
+void srv_reply_bytes(struct srv_reply *r, const char *type, char *body, size_t len)
+{
+	reply_free(r);
+	r->status = MHD_HTTP_OK;
+	r->type = type;
+	r->body = body;
+	r->len = len;
+}
+
+void srv_reply_json(struct srv_reply *r, unsigned status, struct json_object *obj)
+{
+	size_t len = 0;
+	const char *text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	char *copy = text ? malloc(len + 1) : NULL;
+
+	reply_free(r);
+	if (!copy) {
+		r->status = 500;
+		r->type = "application/json";
+		r->body = strdup("{\"error\":\"out of memory\",\"errno\":\"ENOMEM\"}");
+		r->len = r->body ? strlen(r->body) : 0;
+		return;
+	}
+	memcpy(copy, text, len + 1);
+	r->status = status;
+	r->type = "application/json";
+	r->body = copy;
+	r->len = len;
+}
+
+static void vreply_status(struct srv_reply *r, unsigned status, const char *errname,
+			  const char *fmt, va_list ap)
+{
+	char msg[512];
+	struct json_object *o = json_object_new_object();
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "errno", json_object_new_string(errname));
+	srv_reply_json(r, status, o);
+	json_object_put(o);
+}
+
+void srv_reply_status(struct srv_reply *r, unsigned status, const char *errname,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreply_status(r, status, errname, fmt, ap);
+	va_end(ap);
+}
+
+void srv_reply_error(struct srv_reply *r, int err, const char *fmt, ...)
+{
+	const char *name;
+	unsigned status = err_status(err, &name);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreply_status(r, status, name, fmt, ap);
+	va_end(ap);
+}
+
+struct hs_tree *srv_tree(struct hs_srv *s, struct srv_reply *r)
+{
+	struct hs_tree *t;
+	char why[256];
+
+	pthread_mutex_lock(&s->lock);
+	t = s->tree;
+	pthread_mutex_unlock(&s->lock);
+	if (t)
+		return t;
+	srv_build_state(s, why, sizeof why); /* takes the tree when built */
+	pthread_mutex_lock(&s->lock);
+	t = s->tree;
+	pthread_mutex_unlock(&s->lock);
+	if (t)
+		return t;
+	srv_reply_status(r, 503, "EAGAIN", "the database is not ready: %s", why);
+	return NULL;
+}
+
+/* ---- log ------------------------------------------------------------------------- */
+
+void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
+{
+	char stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+
+	if (!s->o.log || lvl > s->o.log_level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pthread_mutex_lock(&s->log_lock);
+	fprintf(s->o.log, "%s ", stamp);
+	va_start(ap, fmt);
+	vfprintf(s->o.log, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->o.log);
+	fflush(s->o.log);
+	pthread_mutex_unlock(&s->log_lock);
+}
+
+/* ---- checks ----------------------------------------------------------------------- */
+
+static bool host_ok(struct hs_srv *s, const char *host)
+{
+	char want[64];
+
+	if (s->o.tunnel)
+		return true;
+	if (!host)
+		return false;
+	snprintf(want, sizeof want, "127.0.0.1:%u", s->port);
+	if (strcmp(host, want) == 0)
+		return true;
+	snprintf(want, sizeof want, "localhost:%u", s->port);
+	return strcasecmp(host, want) == 0;
+}
+
+/* Compares in constant time: the token must not leak through timing. */
+static bool token_eq(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	unsigned char d = 0;
+
+	if (!a || strlen(a) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static bool origin_ok(struct hs_srv *s, const char *origin, const char *host)
+{
+	char want[SRV_PATH_MAX];
+
+	if (!origin || !host)
+		return false;
+	snprintf(want, sizeof want, "http://%s", host);
+	if (strcmp(origin, want) == 0)
+		return true;
+	/* behind a tunnel the browser may speak https to the proxy */
+	snprintf(want, sizeof want, "https://%s", host);
+	return s->o.tunnel && strcmp(origin, want) == 0;
+}
+
+static bool is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	return ct && strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* ---- dispatch ---------------------------------------------------------------------- */
+
+static bool is_get(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* path starts with prefix, followed by '/' or its end: the rest in *rest
+ * ("" when none). */
+static bool route(const char *path, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(path, prefix, n) != 0 || (path[n] && path[n] != '/'))
+		return false;
+	*rest = path[n] ? path + n + 1 : "";
+	return true;
+}
+
+static void dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
+		     const char *method, struct srv_reply *r)
+{
+	const char *path = req->path, *rest;
+	bool get = is_get(method);
+
+	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
+		if (get)
+			return srv_asset("index.html", r);
+	} else if (route(path, "/assets", &rest)) {
+		if (get)
+			return srv_asset(rest, r); /* dist/X is served as /assets/X */
+	} else if (strcmp(path, "/api/info") == 0) {
+		if (get)
+			return srv_api_info(s, req, r);
+	} else if (route(path, "/api/tree", &rest)) {
+		if (get)
+			return srv_api_tree(s, req, rest, r);
+	} else if (route(path, "/api/link", &rest)) {
+		if (get)
+			return srv_api_link(s, req, rest, r);
+	} else if (route(path, "/api/lines", &rest)) {
+		if (get)
+			return srv_api_lines(s, req, rest, r);
+	} else if (strcmp(path, "/api/moment") == 0) {
+		if (get)
+			return srv_api_moment(s, req, r);
+	} else if (strcmp(path, "/api/origin") == 0) {
+		if (get)
+			return srv_api_origin(s, req, r);
+	} else if (strcmp(path, "/api/events") == 0) {
+		if (get)
+			return srv_api_events(s, r);
+	} else if (strcmp(path, "/api/notes") == 0) {
+		if (get || strcmp(method, "POST") == 0)
+			return srv_api_notes(s, req, method, NULL, r);
+		r->allow = "GET, HEAD, POST";
+	} else if (route(path, "/api/notes", &rest) && *rest && !strchr(rest, '/')) {
+		if (strcmp(method, "DELETE") == 0)
+			return srv_api_notes(s, req, method, rest, r);
+		r->allow = "DELETE";
+	} else {
+		return srv_reply_status(r, 404, "ENOENT", "no such page: %s", path);
+	}
+	if (!r->allow)
+		r->allow = "GET, HEAD";
+	srv_reply_status(r, 405, "EINVAL", "method %s not allowed here", method);
+}
+
+static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
+				  struct srv_req *req, struct srv_reply *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char cookie[128];
+
+	if (r->stream) {
+		resp = r->stream;
+		r->stream = NULL;
+	} else {
+		resp = MHD_create_response_from_buffer(r->len, r->body ? r->body : (char *)"",
+						       r->body ? MHD_RESPMEM_MUST_FREE
+							       : MHD_RESPMEM_PERSISTENT);
+		if (!resp) {
+			reply_free(r);
+			return MHD_NO;
+		}
+		r->body = NULL;
+	}
+	if (r->type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-store");
+	if (r->allow)
+		MHD_add_response_header(resp, "Allow", r->allow);
+	if (req->token_from_query) {
+		snprintf(cookie, sizeof cookie,
+			 "hs_token=%s; Path=/; HttpOnly; SameSite=Strict", s->token);
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	}
+	ret = MHD_queue_response(con, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct hs_srv *s = cls;
+	struct srv_req *req = *con_cls;
+	struct srv_reply r = { .status = 200 };
+	const char *host, *why = NULL;
+	unsigned status = 0;
+
+	if (!req)
+		return MHD_NO;
+	if (!req->started) {
+		req->started = true;
+		srv_url_parse(req);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* keep reading, but drop what is past the cap */
+		if (!req->body_too_big && req->body_len + *upload_size <= SRV_BODY_MAX) {
+			char *nb = realloc(req->body, req->body_len + *upload_size + 1);
+
+			if (nb) {
+				memcpy(nb + req->body_len, upload, *upload_size);
+				req->body = nb;
+				req->body_len += *upload_size;
+				nb[req->body_len] = 0;
+			} else {
+				req->body_too_big = true;
+			}
+		} else {
+			req->body_too_big = true;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (req->url_err) {
+		status = (unsigned)req->url_err;
+		why = req->url_why;
+	} else if (!host_ok(s, host)) {
+		status = 403;
+		why = "the Host header is not this server's address";
+	} else if (s->o.tunnel) {
+		const char *qt = srv_arg(req, "token");
+		const char *ct = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "hs_token");
+
+		if (qt && token_eq(qt, s->token))
+			req->token_from_query = true;
+		else if (!token_eq(ct, s->token)) {
+			status = 403;
+			why = "a valid access token is required (?token=...)";
+		}
+	}
+	if (!status && !is_get(method)) {
+		const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_TYPE);
+		const char *origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin");
+
+		if (!origin_ok(s, origin, host)) {
+			status = 403;
+			why = "the Origin header is not this server's origin";
+		} else if (!is_json_type(ct)) {
+			status = 403;
+			why = "the Content-Type must be application/json";
+		} else if (req->body_too_big) {
+			status = 413;
+			why = "the request body is too big";
+		}
+	}
+	if (status) {
+		srv_log(s, HS_SRV_LOG_DEBUG, "rejected %s %.200s: %s", method, req->raw, why);
+		srv_reply_status(&r, status, status == 400 ? "EINVAL" :
+				 status == 414 || status == 413 ? "E2BIG" : "EACCES", "%s", why);
+	} else {
+		dispatch(s, con, req, method, &r);
+	}
+	req->status = r.status;
+	if (r.status >= 500)
+		srv_log(s, HS_SRV_LOG_ERROR, "%s %.200s: %u %.*s", method, req->raw, r.status,
+			r.body ? (int)(r.len < 300 ? r.len : 300) : 0, r.body ? r.body : "");
+	return send_reply(s, con, req, &r);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	struct srv_req *req = calloc(1, sizeof(*req));
+
+	if (!req)
+		return NULL;
+	req->raw = strdup(uri ? uri : "");
+	clock_gettime(CLOCK_MONOTONIC, &req->t0);
+	return req;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct hs_srv *s = cls;
+	struct srv_req *req = *con_cls;
+	struct timespec t1;
+
+	if (!req)
+		return;
+	if (req->started) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		char addr[INET6_ADDRSTRLEN] = "?";
+
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr,
+				  addr, sizeof addr);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		srv_log(s, HS_SRV_LOG_INFO, "%s \"%.300s\" %u %.3f ms%s", addr, req->raw,
+			req->status,
+			(double)(t1.tv_sec - req->t0.tv_sec) * 1e3 +
+				(double)(t1.tv_nsec - req->t0.tv_nsec) / 1e6,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
+	}
+	free(req->raw);
+	free(req->path);
+	free(req->query);
+	free(req->body);
+	free(req);
+	*con_cls = NULL;
+}
+
+/* ---- start / stop ------------------------------------------------------------------- */
+
+static int make_token(char *out)
+{
+	uint8_t b[16];
+	size_t got = 0;
+
+	while (got < sizeof b) {
+		ssize_t n = getrandom(b + got, sizeof b - got, 0);
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof b; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return 0;
+}
+
+static void set_err(struct hs_srv_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_err(struct hs_srv_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+static int listen_addr(const struct hs_srv_opts *o, struct sockaddr_in *sa,
+		       struct hs_srv_err *err)
+{
+	const char *a = o->tunnel && o->tunnel_addr ? o->tunnel_addr : NULL;
+
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(o->tunnel ? o->tunnel_port : o->port);
+	if (!o->tunnel)
+		a = "127.0.0.1";
+	else if (!a)
+		a = "0.0.0.0";
+	if (inet_pton(AF_INET, a, &sa->sin_addr) != 1) {
+		set_err(err, "%s is not an IPv4 address", a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
+		 struct hs_srv_err *err)
+{
+	struct hs_srv *s;
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *di;
+	char why[256] = "";
+	int e;
+
+	*out = NULL;
+	if (err)
+		err->msg[0] = 0;
+	if (!opts->trace_dir) {
+		set_err(err, "no trace folder");
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->o = *opts;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->log_lock, NULL);
+	s->trace = realpath(opts->trace_dir, NULL);
+	if (!s->trace) {
+		e = -errno;
+		set_err(err, "%s: %s", opts->trace_dir, strerror(errno));
+		goto out_free;
+	}
+	if (opts->storage_dir) {
+		s->storage = strdup(opts->storage_dir);
+	} else if (asprintf(&s->storage, "%s/notebook", s->trace) < 0) {
+		s->storage = NULL;
+	}
+	if (!s->storage) {
+		e = -ENOMEM;
+		goto out_free;
+	}
+	if (opts->tunnel) {
+		e = make_token(s->token);
+		if (e < 0) {
+			set_err(err, "cannot make an access token: %s", strerror(-e));
+			goto out_free;
+		}
+	}
+	e = listen_addr(opts, &sa, err);
+	if (e < 0)
+		goto out_free;
+	e = srv_notes_open(s->storage, &s->notes, why, sizeof why);
+	if (e < 0) {
+		set_err(err, "%s", why);
+		goto out_free;
+	}
+	e = srv_lines_new(&s->lines);
+	if (e < 0)
+		goto out_free;
+	e = hs_tree_open(s->trace, 0, &s->tree);
+	if (e == -ENOENT) {
+		s->tree = NULL;
+		e = srv_build_start(s);
+		if (e < 0) {
+			set_err(err, "%s is not a recording (no procs folder) and has no database",
+				opts->trace_dir);
+			goto out_free;
+		}
+	} else if (e < 0) {
+		set_err(err, "%s: cannot open its database: %s", opts->trace_dir, strerror(-e));
+		goto out_free;
+	}
+	/* One thread per connection, and a cap on them: memory stays bounded
+	 * and a blocking SSE stream does not hold up other requests. */
+	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+				  0, NULL, NULL, on_request, s,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				  MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+				  MHD_OPTION_END);
+	if (!s->mhd) {
+		e = -EADDRINUSE;
+		set_err(err, "cannot listen on %s:%u (in use?)", inet_ntoa(sa.sin_addr),
+			ntohs(sa.sin_port));
+		goto out_free;
+	}
+	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : ntohs(sa.sin_port);
+	*out = s;
+	return 0;
+out_free:
+	hs_srv_stop(s);
+	return e;
+}
+
+uint16_t hs_srv_port(const struct hs_srv *srv)
+{
+	return srv->port;
+}
+
+const char *hs_srv_token(const struct hs_srv *srv)
+{
+	return srv->token[0] ? srv->token : NULL;
+}
+
+void hs_srv_stop(struct hs_srv *s)
+{
+	if (!s)
+		return;
+	s->stopping = 1;
+	srv_build_release(s); /* wakes the event streams */
+	if (s->mhd)
+		MHD_stop_daemon(s->mhd);
+	srv_build_free(s);
+	hs_tree_close(s->tree);
+	srv_lines_free(s->lines);
+	srv_notes_free(s->notes);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->log_lock);
+	free(s->trace);
+	free(s->storage);
+	free(s);
+}

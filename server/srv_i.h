@@ -1,0 +1,160 @@
+/* srv_i.h - private to server/: the server's state and its parts.
+ *
+ *   srv_http.c    libmicrohttpd: start/stop, the checks every request
+ *                 passes (Host, token, Origin), dispatch, responses, log
+ *   srv_url.c     the raw request target: decoded once, checked
+ *   srv_api.c     /api/info, tree, link, moment, origin
+ *   srv_lines.c   /api/lines and its per-file line index cache
+ *   srv_notes.c   /api/notes and TRACE/notebook/notes.json
+ *   srv_build.c   the background database build and /api/events (SSE)
+ *   srv_assets.c  the embedded UI files (generated table: build/gen/)
+ *
+ * Locking: s->lock guards the build state and the tree pointer (set once
+ * when the build ends); the notebook and the line cache have their own
+ * locks.  The tree itself is thread-safe (tree.h).
+ */
+#ifndef HS_SRV_I_H
+#define HS_SRV_I_H
+
+#include "hindsight/server.h"
+#include "hindsight/tree.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SRV_PATH_MAX 4096
+#define SRV_BODY_MAX (64u << 10)
+#define SRV_READ_CAP (1u << 20)
+#define SRV_MAX_ARGS 16
+
+struct json_object;
+struct srv_build; /* srv_build.c */
+struct srv_notes; /* srv_notes.c */
+struct srv_lines; /* srv_lines.c */
+
+struct hs_srv {
+	struct hs_srv_opts o;
+	char *trace;             /* absolute path */
+	char *storage;           /* notebook folder */
+	struct MHD_Daemon *mhd;
+	uint16_t port;
+	char token[33];          /* "" without --tunnel */
+	pthread_mutex_t lock;
+	pthread_mutex_t log_lock;
+	struct hs_tree *tree;    /* NULL until the database is there */
+	struct srv_build *build; /* NULL when it was built already */
+	struct srv_notes *notes;
+	struct srv_lines *lines;
+	volatile int stopping;
+};
+
+/* One request: the decoded path and query arguments, and the body of a
+ * POST (at most SRV_BODY_MAX bytes). */
+struct srv_arg {
+	char *name, *value;      /* into req->query (decoded in place) */
+};
+
+struct srv_req {
+	char *raw;               /* the request target as sent (malloc) */
+	char *path;              /* decoded path, no query (malloc) */
+	char *query;             /* the query string, decoded per argument */
+	struct srv_arg args[SRV_MAX_ARGS];
+	int n_args;
+	int url_err;             /* from srv_url_parse: 0 or an HTTP status */
+	const char *url_why;
+	char *body;
+	size_t body_len;
+	bool body_too_big;
+	bool started;
+	bool token_from_query;   /* set the cookie on the response */
+	unsigned status;         /* for the log */
+	struct timespec t0;
+};
+
+/* A response under construction: the body (malloc) or a callback
+ * response, and the status.  srv_reply_* fill it; srv_http sends it with
+ * the security headers. */
+struct srv_reply {
+	unsigned status;
+	const char *type;        /* Content-Type; NULL: none (204) */
+	char *body;              /* owned; freed after sending */
+	size_t len;
+	struct MHD_Response *stream; /* instead of body: a callback response */
+	const char *cache;       /* Cache-Control; NULL: no-store */
+	const char *allow;       /* Allow header for 405 */
+};
+
+/* ---- srv_url.c ---- */
+/* Splits and decodes req->raw into path and args.  Sets req->url_err (an
+ * HTTP status) and req->url_why when the target is malformed (400), too
+ * long (414) or tries to leave the tree (403: "..", ".", an encoded "/",
+ * NUL, invalid or overlong UTF-8). */
+void srv_url_parse(struct srv_req *req);
+/* The decoded value of query argument name, or NULL. */
+const char *srv_arg(const struct srv_req *req, const char *name);
+/* Parses a decimal or 0x hex unsigned number: 0 or -EINVAL. */
+int srv_parse_u64(const char *s, uint64_t *out);
+
+/* ---- srv_http.c: replies ---- */
+void srv_reply_json(struct srv_reply *r, unsigned status, struct json_object *obj);
+void srv_reply_error(struct srv_reply *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void srv_reply_status(struct srv_reply *r, unsigned status, const char *errname,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void srv_reply_bytes(struct srv_reply *r, const char *type, char *body, size_t len);
+void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The tree when the database is ready; else replies 503 and gives NULL. */
+struct hs_tree *srv_tree(struct hs_srv *s, struct srv_reply *r);
+
+/* ---- srv_api.c ---- */
+void srv_api_info(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_tree(struct hs_srv *s, struct srv_req *req, const char *path,
+		  struct srv_reply *r);
+void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
+		  struct srv_reply *r);
+void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+
+/* ---- srv_lines.c ---- */
+int srv_lines_new(struct srv_lines **out);
+void srv_lines_free(struct srv_lines *l);
+void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
+		   struct srv_reply *r);
+
+/* ---- srv_notes.c ---- */
+/* Loads DIR/notes.json (a missing file or folder is an empty notebook). */
+int srv_notes_open(const char *dir, struct srv_notes **out, char *why, size_t cap);
+void srv_notes_free(struct srv_notes *n);
+void srv_api_notes(struct hs_srv *s, struct srv_req *req, const char *method,
+		   const char *id, struct srv_reply *r);
+
+/* ---- srv_build.c ---- */
+/* Starts building TRACE/db in the background; the tree opens when done. */
+int srv_build_start(struct hs_srv *s);
+/* Ends the event streams (before stopping MHD), then detaches from the
+ * build, which goes on until the process exits (after MHD stopped). */
+void srv_build_release(struct hs_srv *s);
+void srv_build_free(struct hs_srv *s);
+void srv_api_events(struct hs_srv *s, struct srv_reply *r);
+/* "building" / "failed: why" / NULL when ready, for 503 messages. */
+void srv_build_state(struct hs_srv *s, char *buf, size_t cap);
+
+/* ---- srv_assets.c ---- */
+/* The files of server/ui/dist, by path relative to it ("index.html",
+ * "assets/app.js"): generated into build/gen/srv_assets_data.c by
+ * scripts/embed-assets.sh. */
+struct srv_asset_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct srv_asset_file srv_asset_files[];
+extern const size_t srv_asset_count;
+/* Replies with the file name (path without the leading '/'), 404 if none. */
+void srv_asset(const char *name, struct srv_reply *r);
+
+#endif
