@@ -15,5 +15,4 @@ await esbuild.build({ ...common, entryPoints: [join(here, 'src/main.js')], outfi
 	format: 'esm', target: 'es2020' });
 await esbuild.build({ ...common, entryPoints: [join(here, 'src/style.css')], outfile: join(dist, 'app.css') });
 copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
-copyFileSync(join(here, 'favicon.svg'), join(dist, 'favicon.svg'));
 console.log('built ' + dist);

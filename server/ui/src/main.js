@@ -91,6 +91,7 @@ function go(t, how) {
 async function show(t) {
 	const seq = ++S.seq;
 	S.t = t;
+	mem.prefetch(prefix() + 'time/' + t + '/mem');
 	let m;
 	try {
 		m = await fetchMoment(t);
@@ -114,8 +115,10 @@ async function show(t) {
 function prefetch(m) {
 	const l = m.links || {};
 	for (const k of ['next', 'prev', 'next-line', 'prev-line'])
-		if (typeof l[k] === 'number')
+		if (typeof l[k] === 'number') {
 			fetchMoment(l[k]).catch(() => {});
+			mem.prefetch(prefix() + 'time/' + l[k] + '/mem');
+		}
 }
 
 const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into'];
@@ -158,6 +161,9 @@ function render() {
 		if (!stale(m)) {
 			S.settled = m.t; // every panel of this moment is drawn
 			document.body.dataset.t = m.t;
+			if (S.firstSettled === undefined)
+				S.firstSettled = performance.now();
+			window.dispatchEvent(new CustomEvent('hindsight-settled', { detail: m.t }));
 		}
 	});
 }

@@ -291,6 +291,7 @@ export function renderLocals(m) {
 // ---- memory ---------------------------------------------------------------------------
 
 const MEM_BYTES = 256;
+const MEM_CACHE = 64;
 
 // "0x7ff...", "1234", "rsp", "rsp+0x10", "rbp-8" -> a Number address.
 export function parseAddr(text, regs) {
@@ -320,6 +321,7 @@ export class MemPanel {
 		this.bytes = null;
 		this.prevBytes = null;
 		this.prevKey = null;
+		this.cache = new Map();
 		$('mem-form').addEventListener('submit', (ev) => {
 			ev.preventDefault();
 			const a = parseAddr($('mem-addr').value, this.ctx.moment() && this.ctx.moment().regs);
@@ -346,6 +348,28 @@ export class MemPanel {
 			return this.render(m);
 	}
 
+	// The bytes shown at path (a moment's mem) and addr: one request, shared
+	// by prefetch() and render(), the newest MEM_CACHE answers kept.
+	fetch(path, addr) {
+		const key = path + '@' + addr;
+		let p = this.cache.get(key);
+		if (!p) {
+			p = api.mem(path, addr, MEM_BYTES);
+			p.catch(() => {});
+			this.cache.set(key, p);
+			if (this.cache.size > MEM_CACHE)
+				this.cache.delete(this.cache.keys().next().value);
+		}
+		return p;
+	}
+
+	// Starts the request for the moment at path before its /api/moment
+	// answer is in: the two round trips of a step then overlap.
+	prefetch(path) {
+		if (this.addr !== null)
+			this.fetch(path, this.addr);
+	}
+
 	async render(m) {
 		if (this.addr === null) {
 			// Start at the stack pointer: the moment's frame is there.
@@ -360,7 +384,7 @@ export class MemPanel {
 		caption('cap-mem', path + ' @0x' + addr.toString(16) + '+' + MEM_BYTES);
 		let bytes = null, err = null;
 		try {
-			bytes = await api.mem(path, addr, MEM_BYTES);
+			bytes = await this.fetch(path, addr);
 		} catch (e) {
 			err = e;
 		}
