@@ -164,8 +164,34 @@ function render() {
 			if (S.firstSettled === undefined)
 				S.firstSettled = performance.now();
 			window.dispatchEvent(new CustomEvent('hindsight-settled', { detail: m.t }));
+			markListSoon();
 		}
 	});
+}
+
+// The open list marks its last line at or before t: a binary search of
+// about log2(lines) one-line requests, so it waits until moving pauses.
+let markTimer = null;
+function markListSoon() {
+	clearTimeout(markTimer);
+	markTimer = setTimeout(() => nowInList(false), 250);
+}
+
+async function nowInList(scroll) {
+	if (S.list === 'notes' || !S.m || !list.path)
+		return;
+	const path = list.path, t = S.m.t;
+	try {
+		const at = await firstAfter(path, t, false);
+		if (list.path !== path || !S.m || S.m.t !== t)
+			return;
+		const i = at.index - 1;
+		if (scroll)
+			await list.showIndex(Math.max(0, i));
+		list.setCurrent(i);
+	} catch (e) {
+		// the list says why itself
+	}
 }
 
 function stepLink(name) {
@@ -255,6 +281,7 @@ function openList(name) {
 		b.classList.toggle('on', b.dataset.list === name);
 	const isNotes = name === 'notes';
 	$('notes-body').hidden = !isNotes;
+	$('list-now').hidden = isNotes;
 	$('list-body').hidden = isNotes;
 	if (isNotes) {
 		$('cap-list').textContent = '/api/notes';
@@ -262,7 +289,8 @@ function openList(name) {
 		return;
 	}
 	$('cap-list').textContent = prefix() + name;
-	list.open(prefix() + name);
+	list.current = -1;
+	list.open(prefix() + name).then(() => nowInList(true));
 }
 
 async function loadNotes() {
@@ -379,6 +407,8 @@ const KEYS = {
 	'g': () => $('goto-t').focus(),
 	'm': () => { openList('notes'); $('note-text').focus(); },
 	'Home': () => go(0), 'End': () => go(tEnd()),
+	'?': () => { $('help').hidden = !$('help').hidden; },
+	'Escape': () => { $('help').hidden = true; },
 };
 
 function onKey(ev) {
@@ -430,6 +460,9 @@ function wire() {
 	});
 	for (const b of document.querySelectorAll('.tab'))
 		b.addEventListener('click', () => openList(b.dataset.list));
+	$('list-now').addEventListener('click', () => nowInList(true));
+	$('b-help').addEventListener('click', () => { $('help').hidden = false; });
+	$('help').addEventListener('click', () => { $('help').hidden = true; });
 	$('image').addEventListener('change', () => setImage(parseInt($('image').value, 10), true));
 	window.addEventListener('hashchange', onHash);
 	window.addEventListener('popstate', onHash);

@@ -335,8 +335,10 @@ export class MemPanel {
 		$('mem-down').addEventListener('click', () => this.addr !== null && this.show(this.addr + MEM_BYTES));
 		this.body.addEventListener('click', (ev) => {
 			const b = ev.target.closest('.byte');
-			if (b)
-				this.ctx.originMem(Number(b.dataset.addr));
+			if (b) {
+				this.traced = Number(b.dataset.addr);
+				this.ctx.originMem(this.traced);
+			}
 		});
 	}
 
@@ -409,6 +411,8 @@ export class MemPanel {
 				b.dataset.addr = addr + i;
 				if (before && before[i] !== bytes[i])
 					b.classList.add('changed');
+				if (addr + i === this.traced)
+					b.classList.add('traced');
 				hex.append(b);
 				ascii += bytes[i] >= 32 && bytes[i] < 127 ? String.fromCharCode(bytes[i]) : '.';
 			}

@@ -64,6 +64,13 @@ export class VList {
 		await this.draw();
 	}
 
+	// Marks line index i (the last line at or before the moment shown).
+	setCurrent(i) {
+		this.current = i;
+		for (const row of this.rows.querySelectorAll('.vrow'))
+			row.classList.toggle('cur', parseInt(row.dataset.index, 10) === i);
+	}
+
 	async draw() {
 		if (!this.path)
 			return;
