@@ -37,12 +37,80 @@ export function parseWhere(where) {
 
 // ---- source ------------------------------------------------------------------
 
-// Where a DWARF source path lives under sources/ and lines/ in the tree:
-// the path without its leading '/' (tried first), else the bare file name.
-function treeNames(file) {
+// Where a source file of `where` ("example.c", or a path) lives in the
+// tree: lines/<path>/ lists the lines that ran and sources/<path> is the
+// text, <path> being the file's absolute path without its leading '/'.
+// `where` names only the file as DWARF does (often the bare name), so the
+// folder is searched: breadth first under lines/, starting with the
+// recorded program's working directory (where its own sources usually
+// are), at most SEARCH_DIRS listings.  A candidate must list `line`.
+const SEARCH_DIRS = 400;
+
+function isDir(x) {
+	return x && typeof x === 'object' && Array.isArray(x.entries);
+}
+
+async function listing(path) {
+	try {
+		const d = await api.tree(path);
+		return isDir(d) ? d : null;
+	} catch (e) {
+		if (e.status === 404 || e.status === 400)
+			return null;
+		throw e;
+	}
+}
+
+async function findSource(prefix, file, line, cwd) {
 	const rel = file.replace(/^\/+/, '');
-	const base = rel.split('/').pop();
-	return rel === base ? [rel] : [rel, base];
+	if (file.startsWith('/')) {
+		const d = await listing(prefix + 'lines/' + rel);
+		return d ? rel : null;
+	}
+	const want = rel.split('/');
+	const base = want[want.length - 1];
+	const matches = async (dir) => {
+		// dir (relative to lines/) ends with the file's own components
+		const comps = dir.split('/');
+		for (let i = 1; i <= want.length; i++)
+			if (comps[comps.length - i] !== want[want.length - i])
+				return false;
+		const d = await listing(prefix + 'lines/' + dir);
+		return !!d && d.entries.some((e) => e.name === String(line));
+	};
+	const starts = [];
+	if (cwd) {
+		const parts = cwd.replace(/^\/+/, '').split('/').filter((c) => c);
+		for (let n = parts.length; n > 0; n--)
+			starts.push(parts.slice(0, n).join('/'));
+	}
+	starts.push('');
+	const seen = new Set();
+	let budget = SEARCH_DIRS;
+	for (const start of starts) {
+		const queue = [start];
+		while (queue.length && budget > 0) {
+			const dir = queue.shift();
+			if (seen.has(dir))
+				continue;
+			seen.add(dir);
+			budget--;
+			const d = await listing(prefix + 'lines' + (dir ? '/' + dir : ''));
+			if (!d)
+				continue;
+			for (const e of d.entries) {
+				if (/^\d+$/.test(e.name))
+					continue; // a line of a file: dir is a file, not a folder
+				const sub = dir ? dir + '/' + e.name : e.name;
+				if (e.name === base && await matches(sub))
+					return sub;
+				queue.push(sub);
+			}
+		}
+		if (budget <= 0)
+			break;
+	}
+	return null;
 }
 
 export class SourcePanel {
@@ -63,31 +131,30 @@ export class SourcePanel {
 		});
 	}
 
-	async load(file) {
+	async load(file, line) {
 		const prefix = this.ctx.prefix();
 		const key = prefix + file;
 		if (this.cache.has(key))
 			return this.cache.get(key);
 		const got = { file: file, textPath: null, linesPath: null, text: null, ran: new Set() };
-		for (const name of treeNames(file)) {
+		if (this.cwd === undefined) {
 			try {
-				got.text = await api.tree(prefix + 'sources/' + name);
-				got.textPath = prefix + 'sources/' + name;
-				break;
+				const info = await api.tree(prefix + 'info');
+				const m = /^cwd:\s*(.*)$/m.exec(typeof info === 'string' ? info : '');
+				this.cwd = m ? m[1].trim() : null;
 			} catch (e) {
-				if (e.status !== 404)
-					throw e;
+				this.cwd = null;
 			}
 		}
-		for (const name of treeNames(file)) {
+		const rel = await findSource(prefix, file, line, this.cwd);
+		if (rel !== null) {
+			got.linesPath = prefix + 'lines/' + rel;
+			const d = await listing(got.linesPath);
+			for (const ent of d ? d.entries : [])
+				got.ran.add(parseInt(ent.name, 10));
 			try {
-				const d = await api.tree(prefix + 'lines/' + name);
-				if (d && d.entries) {
-					got.linesPath = prefix + 'lines/' + name;
-					for (const ent of d.entries)
-						got.ran.add(parseInt(ent.name, 10));
-					break;
-				}
+				got.text = await api.tree(prefix + 'sources/' + rel);
+				got.textPath = prefix + 'sources/' + rel;
 			} catch (e) {
 				if (e.status !== 404)
 					throw e;
@@ -108,7 +175,7 @@ export class SourcePanel {
 		}
 		let got;
 		try {
-			got = await this.load(w.file);
+			got = await this.load(w.file, w.line);
 		} catch (e) {
 			none(this.body, e.message);
 			return;
@@ -134,7 +201,8 @@ export class SourcePanel {
 		this.curLine = 0;
 		this.rows = [];
 		if (got.text === null) {
-			none(this.body, 'source text not found: ' + got.file + ' (serve with --sources DIR)');
+			none(this.body, got.linesPath ? 'source text not found: ' + got.file + ' (serve with --sources DIR)' :
+				'no line information for ' + got.file);
 			return;
 		}
 		const lines = got.text.split('\n');
