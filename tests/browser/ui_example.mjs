@@ -36,6 +36,58 @@ function balanceAddr() {
 	return base + parseInt(sym, 16) + 16;
 }
 
+// The moment's links and where, as the UI holds them.
+function moment(page) {
+	return page.evaluate(() => window.hindsight.m);
+}
+
+// Clicks sel and checks that the UI lands on want, and that the tree's
+// where at want says `line` (a regex) there.
+async function move(page, sel, want, what, whereRe) {
+	check(typeof want === 'number', what + ': no link in the moment');
+	await page.click(sel);
+	await settled(page, want, what);
+	const w = hsCat('time/' + want + '/where').trim();
+	check(whereRe.test(w), what + ': time/' + want + '/where is "' + w + '", expected ' + whereRe);
+	return want;
+}
+
+// Source-level moving from the buggy store (example.c:39 in copy_name):
+// line steps, finish, reverse-finish, a frame of the backtrace, and the
+// previous execution of the line, each checked against the tree's where.
+async function sourceMoves(page, t) {
+	let m = await moment(page);
+	await move(page, '#b-next-line', m.links['next-line'], 'next line', /copy_name.*example\.c:40$/);
+	m = await moment(page);
+	await move(page, '#b-prev-line', m.links['prev-line'], 'previous line', /copy_name.*example\.c:39$/);
+	await page.goto(page.url().replace(/#.*$/, '') + '#t=' + t);
+	await settled(page, t, 'back to the store');
+	m = await moment(page);
+	await move(page, '#b-finish', m.links.finish, 'finish', /rename_account.*example\.c:5[12]$/);
+	await page.goBack();
+	await settled(page, t, 'back after finish');
+	await move(page, '#b-caller', m.links.caller, 'reverse-finish', /rename_account.*example\.c:51$/);
+	await page.goBack();
+	await settled(page, t, 'back after reverse-finish');
+	// backtrace frame #1 (rename_account): its time
+	const frame = await page.textContent('#backtrace-body .frow:nth-child(2)');
+	const ft = parseInt(frame.trim().split(/\s+/).pop(), 10);
+	check(/rename_account/.test(frame) && Number.isFinite(ft), 'backtrace frame #1 is "' + frame + '"');
+	await page.click('#backtrace-body .frow:nth-child(2)');
+	await settled(page, ft, 'clicking backtrace frame #1');
+	await page.goto(page.url().replace(/#.*$/, '') + '#t=' + t);
+	await settled(page, t, 'back to the store');
+	// the previous execution of line 39: the latest start of 39 before t
+	const linesPath = await page.evaluate(() => document.getElementById('cap-source').textContent);
+	const file = /^sources\/(\S+):39/.exec(linesPath);
+	check(file, 'the source caption is "' + linesPath + '"');
+	const starts = hsCat('lines/' + file[1] + '/39').split('\n').map((x) => parseInt(x, 10))
+		.filter((x) => Number.isFinite(x) && x < t);
+	check(starts.length > 0, 'lines/' + file[1] + '/39 has no start before t=' + t);
+	await move(page, '#b-prev-exec', starts[starts.length - 1], 'previous execution of line 39', /example\.c:39$/);
+	return 'next/prev line, finish, reverse-finish, backtrace, previous execution agree with the tree';
+}
+
 async function main() {
 	server = await startServer();
 	browser = await launch();
@@ -101,9 +153,13 @@ async function main() {
 		srcNote = 'source panel shows dst[n] = \'\\0\'';
 	}
 	await page.screenshot({ path: join(OUT, 'ui-screenshot.png') });
+	if (where !== null)
+		srcNote += '; ' + await sourceMoves(page, tWrite - 1);
 
 	// ---- 3. a note survives a restart --------------------------------------------
 	const tNote = tWrite - 1;
+	await page.goto(server.url.replace(/#.*$/, '') + '#t=' + tNote);
+	await settled(page, tNote, 'opening the store again');
 	const text = 'copy_name writes the NUL into balance ' + process.pid;
 	await page.click('.tab[data-list=notes]');
 	await page.fill('#note-text', text);
