@@ -61,10 +61,12 @@ export function hs(...args) {
 }
 
 // Starts `hindsight serve --port 0 --storage STORAGE TRACE` and resolves
-// with { url, proc, stop() } once it prints its URL.
-export function startServer() {
+// with { url, origin, proc, stop() } once it prints its URL.  opts.TRACE
+// serves another recording.
+export function startServer(opts) {
+	const trace = (opts && opts.TRACE) || env('TRACE');
 	return new Promise((resolve, reject) => {
-		const proc = spawn(env('HS'), ['serve', '--port', '0', '--storage', env('STORAGE'), env('TRACE')],
+		const proc = spawn(env('HS'), ['serve', '--port', '0', '--storage', env('STORAGE'), trace],
 			{ stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		const timer = setTimeout(() => {

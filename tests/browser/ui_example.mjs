@@ -88,6 +88,28 @@ async function sourceMoves(page, t) {
 	return 'next/prev line, finish, reverse-finish, backtrace, previous execution agree with the tree';
 }
 
+// Dataflow from a register: click rax; the UI lands where the instruction
+// that last changed it is about to run (the origin's t - 1).  Until the
+// server has hs_db_reg_origin() it answers 501 and the UI says so.
+async function regOrigin(page, server, t) {
+	const res = await fetch(server.origin + '/api/origin?t=' + t + '&reg=rax');
+	await page.click('#regs-body .rrow[data-reg="rax"]');
+	if (res.status === 501) {
+		await page.waitForFunction(() => /501/.test(document.getElementById('mem-origin').textContent),
+			null, { timeout: 10000 });
+		return 'register origin: the server answers 501 and the UI says so';
+	}
+	check(res.ok, '/api/origin?reg=rax answered ' + res.status);
+	const o = await res.json();
+	await settled(page, o.t - 1, 'clicking rax');
+	const at = treeRegs(o.t).rax, now = treeRegs(t).rax, before = treeRegs(o.t - 1).rax;
+	check(at === now, 'rax at the origin t=' + o.t + ' is ' + at + ', at t=' + t + ' ' + now);
+	check(before !== at, 'the instruction at t=' + (o.t - 1) + ' did not change rax (' + before + ')');
+	await page.goBack();
+	await settled(page, t, 'back after the register origin');
+	return 'rax -> t=' + (o.t - 1);
+}
+
 async function main() {
 	server = await startServer();
 	browser = await launch();
@@ -153,6 +175,7 @@ async function main() {
 		srcNote = 'source panel shows dst[n] = \'\\0\'';
 	}
 	await page.screenshot({ path: join(OUT, 'ui-screenshot.png') });
+	srcNote += '; ' + await regOrigin(page, server, tWrite - 1);
 	if (where !== null)
 		srcNote += '; ' + await sourceMoves(page, tWrite - 1);
 

@@ -8,7 +8,7 @@
 # Leaves the screenshot in build/ui-screenshot.png.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-require_built example
+require_built example spin
 
 UI=$ROOT/server/ui
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -25,6 +25,9 @@ grep -qi 'usage\|serve' "$T/serve.help" || fail "hindsight has no serve command:
 TR=$T/example
 record_ok "$TR" "$PROGS/example"
 build_ok "$TR"
+# a second recording left unbuilt: the server builds it (ui_unbuilt); one
+# second of spin gives a build long enough for the page to see it
+record_ok "$T/unbuilt" "$PROGS/spin" 1
 LEDGER_SYM=$(nm "$PROGS/example" | awk '$3 == "ledger" { print $1 }')
 [ -n "$LEDGER_SYM" ] || fail "nm finds no ledger symbol in $PROGS/example"
 mkdir -p "$T/storage" "$ROOT/build"
@@ -33,7 +36,7 @@ rm -f "$ROOT/build/ui-screenshot.png"
 for test in "$ROOT"/tests/browser/ui_*.mjs; do
 	name=$(basename "$test" .mjs)
 	note "node $name"
-	HS=$HS TRACE=$TR STORAGE=$T/storage PROG=$PROGS/example OUT=$ROOT/build \
+	HS=$HS TRACE=$TR TRACE_UNBUILT=$T/unbuilt STORAGE=$T/storage PROG=$PROGS/example OUT=$ROOT/build \
 		LEDGER_SYM=$LEDGER_SYM CHROMIUM=$CHROMIUM \
 		timeout -k 10 300 node "$test" >"$T/$name.out" 2>&1
 	rc=$?

@@ -501,6 +501,7 @@ async function start() {
 	try {
 		S.info = await api.info();
 		if (!S.info.built) {
+			S.waitedForBuild = true;
 			overlay('building the database...');
 			await waitBuilt();
 			S.info = await api.info();
