@@ -389,6 +389,7 @@ function setImage(i, move) {
 	$('image').value = String(i);
 	S.m = S.prev = null;
 	timeline.setEnd(tEnd());
+	timeline.loadEvents(prefix() + 'events');
 	openList(S.list);
 	if (move)
 		go(0);
