@@ -110,6 +110,44 @@ async function regOrigin(page, server, t) {
 	return 'rax -> t=' + (o.t - 1);
 }
 
+// The events list maps its scroll fraction to a line index (no element
+// as tall as the file): scrolled to the middle, it shows the lines of
+// `hindsight cat events` from there, and a click goes to a line's t.
+// The timeline: a click at a quarter of its width goes to t_end / 4.
+async function listsAndTimeline(page, tEnd) {
+	const events = hsCat('events').split('\n').filter((l) => l !== '');
+	await page.click('.tab[data-list=events]');
+	await page.waitForSelector('#list-body .vrow');
+	await page.evaluate(() => window.hindsight.listOpened); // its first scroll done
+	const range = await page.evaluate(() => {
+		const el = document.getElementById('list-body');
+		el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;
+		return el.scrollHeight - el.clientHeight;
+	});
+	check(range > 0, 'the events list (' + events.length + ' lines) does not scroll');
+	await page.waitForFunction(() => {
+		const r = document.querySelector('#list-body .vrow');
+		return r && parseInt(r.dataset.index, 10) > 0;
+	}, null, { timeout: 10000 });
+	const rows = await page.evaluate(() => [...document.querySelectorAll('#list-body .vrow')]
+		.map((r) => [parseInt(r.dataset.index, 10), r.dataset.text]));
+	const visible = await page.evaluate(() => Math.floor(document.getElementById('list-body').clientHeight / 18));
+	const want = Math.round(0.5 * (events.length - visible));
+	check(Math.abs(rows[0][0] - want) <= 1, 'scrolled halfway, the list starts at line ' + rows[0][0] +
+		' of ' + events.length + ', expected about ' + want);
+	for (const [i, text] of rows)
+		check(text === events[i], 'events line ' + i + ' is "' + text + '" in the list, "' + events[i] + '" in the tree');
+	const pick = rows[Math.min(3, rows.length - 1)];
+	await page.click('#list-body .vrow[data-index="' + pick[0] + '"]');
+	await settled(page, parseInt(pick[1], 10), 'clicking events line ' + pick[0]);
+	const box = await page.locator('#timeline').boundingBox();
+	await page.mouse.click(box.x + box.width / 4, box.y + box.height / 2);
+	const tq = await page.evaluate(() => window.hindsight.t);
+	check(Math.abs(tq - tEnd / 4) <= tEnd / box.width + 1, 'a click at 1/4 of the timeline asked t=' + tq + ' of ' + tEnd);
+	await settled(page, tq, 'clicking the timeline');
+	return 'events list scrolled to line ' + rows[0][0] + ' of ' + events.length + ' equals the tree; timeline click';
+}
+
 async function main() {
 	server = await startServer();
 	browser = await launch();
@@ -117,6 +155,7 @@ async function main() {
 	const info = JSON.parse(await (await fetch(server.origin + '/api/info')).text());
 	const tEnd = info.t_end;
 
+	let srcLists = '';
 	// ---- 1. open, step 10 forward, 10 back ----------------------------------
 	const t0 = Math.floor(tEnd / 2);
 	await page.goto(server.url.replace(/#.*$/, '') + '#t=' + t0);
@@ -145,6 +184,9 @@ async function main() {
 	await settled(page, t0 + 1, 'the Right key');
 	await page.goBack();
 	await settled(page, t0, 'the browser\'s back button');
+
+	// ---- lists and timeline --------------------------------------------------
+	srcLists = await listsAndTimeline(page, tEnd);
 
 	// ---- 2. dataflow: the corrupted byte -> the buggy store -------------------
 	const addr = balanceAddr();
@@ -207,7 +249,7 @@ async function main() {
 
 	check(problems.length === 0, problems.join('; '));
 	console.log('PASS ui_example: registers equal the tree over 20 steps; byte 0x' + addr.toString(16) +
-		' -> t=' + (tWrite - 1) + ' (' + insn.trim() + '), ' + srcNote + '; note survived a restart');
+		' -> t=' + (tWrite - 1) + ' (' + insn.trim() + '), ' + srcNote + '; ' + srcLists + '; note survived a restart');
 }
 
 try {

@@ -289,8 +289,10 @@ function openList(name) {
 		return;
 	}
 	$('cap-list').textContent = prefix() + name;
+	if (list.path === prefix() + name)
+		return; // already open: keep its scroll position
 	list.current = -1;
-	list.open(prefix() + name).then(() => nowInList(true));
+	S.listOpened = list.open(prefix() + name).then(() => nowInList(true));
 }
 
 async function loadNotes() {

@@ -48,7 +48,7 @@ export class VList {
 	}
 
 	onScroll() {
-		const range = this.spacer.offsetHeight - this.el.clientHeight;
+		const range = this.el.scrollHeight - this.el.clientHeight; // the sticky rows + the spacer
 		const frac = range > 0 ? this.el.scrollTop / range : 0;
 		const last = Math.max(0, this.total - this.visibleRows());
 		this.first = Math.min(last, Math.round(frac * last));
@@ -59,7 +59,7 @@ export class VList {
 	async showIndex(i) {
 		const last = Math.max(0, this.total - this.visibleRows());
 		this.first = Math.max(0, Math.min(last, i - 2));
-		const range = this.spacer.offsetHeight - this.el.clientHeight;
+		const range = this.el.scrollHeight - this.el.clientHeight; // the sticky rows + the spacer
 		this.el.scrollTop = last > 0 ? Math.round(range * this.first / last) : 0;
 		await this.draw();
 	}
