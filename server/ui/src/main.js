@@ -212,13 +212,10 @@ async function runToLine(line, dir) {
 	}
 	const path = source.linesPath + '/' + line;
 	try {
-		const at = await firstAfter(path, m.t, false);
-		let idx = dir > 0 ? at.index : at.index - 1;
-		if (dir < 0) {
-			// skip a start at exactly t: that is where we are
-			const here = await firstAfter(path, m.t, true);
-			idx = here.index - 1;
-		}
+		// the first start after t, or the last one before t (a start at
+		// exactly t is where we are: skipped both ways)
+		const at = await firstAfter(path, m.t, dir < 0);
+		const idx = dir > 0 ? at.index : at.index - 1;
 		if (idx < 0 || idx >= at.total) {
 			status('no ' + (dir > 0 ? 'later' : 'earlier') + ' execution of line ' + line);
 			return;
