@@ -388,7 +388,7 @@ function setImage(i, move) {
 	$('image').value = String(i);
 	S.m = S.prev = null;
 	timeline.setEnd(tEnd());
-	timeline.loadEvents(prefix() + 'events');
+	timeline.loadEvents(prefix() + 'syscalls');
 	openList(S.list);
 	if (move)
 		go(0);
@@ -529,7 +529,7 @@ async function start() {
 	await go(t, h.t !== null ? 'none' : 'replace');
 	openList('events');
 	loadNotes();
-	timeline.loadEvents(prefix() + 'events');
+	timeline.loadEvents(prefix() + 'syscalls');
 }
 
 start();

@@ -1,5 +1,7 @@
-// timeline.js - t from 0 to t_end across the window: event marks (a
-// sample of the events file), the named marks (main, crash), the notes,
+// timeline.js - t from 0 to t_end across the window: syscall marks (a
+// sample of the syscalls file: the events file of a long run is mostly
+// thread-run lines, even ticks that say nothing), the named marks (main,
+// crash), the notes,
 // and a cursor; click or drag to move.  Dragging moves with 'replace'
 // history entries and the release pushes one.
 import * as api from './api.js';
@@ -72,7 +74,7 @@ export class Timeline {
 			}
 			this.events = lines.map((l) => {
 				const f = l.split(' ');
-				return { t: parseInt(f[0], 10), kind: f[2] || '' };
+				return { t: parseInt(f[0], 10), kind: (f[2] || '').replace(/\(.*$/, '') };
 			}).filter((e) => Number.isFinite(e.t));
 		} catch (e) {
 			this.events = [];
@@ -96,8 +98,9 @@ export class Timeline {
 		const x = (t) => Math.round(t / this.end * (w - 1)) + 0.5;
 		g.lineWidth = 1;
 		for (const e of this.events) {
-			g.strokeStyle = e.kind === 'syscall' || e.kind === 'write' ? '#6a8fd8' :
-				e.kind === 'signal' ? '#d85c5c' : '#9aa5b1';
+			g.strokeStyle = /^(write|writev|pwrite)/.test(e.kind) ? '#3f6fd8' :
+				/^(read|readv|pread)/.test(e.kind) ? '#2a9d55' :
+				/^(exit|kill|tgkill|rt_sig)/.test(e.kind) ? '#d85c5c' : '#9aa5b1';
 			g.beginPath();
 			g.moveTo(x(e.t), h * 0.45);
 			g.lineTo(x(e.t), h);
