@@ -28,6 +28,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const CSP = "default-src 'self'";
 
@@ -495,6 +496,14 @@ static void set_err(struct hs_srv_err *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool srv_has_db(const char *trace)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/db", trace);
+	return access(path, F_OK) == 0;
+}
+
 static int listen_addr(const struct hs_srv_opts *o, struct sockaddr_in *sa,
 		       struct hs_srv_err *err)
 {
@@ -569,7 +578,9 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 	e = srv_lines_new(&s->lines);
 	if (e < 0)
 		goto out_free;
-	e = hs_tree_open(s->trace, 0, &s->tree);
+	/* no database yet: build it (without the query library's line that
+	 * says to run hindsight build) */
+	e = srv_has_db(s->trace) ? hs_tree_open(s->trace, 0, &s->tree) : -ENOENT;
 	if (e == -ENOENT) {
 		s->tree = NULL;
 		e = srv_build_start(s);
@@ -594,7 +605,6 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				  MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				  MHD_OPTION_END);
 	if (!s->mhd) {
 		e = -EADDRINUSE;
