@@ -7,7 +7,14 @@ set -eu
 PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3 time
  libzstd-dev zstd libxxhash-dev libjson-c-dev libcmocka-dev
  libfuse3-dev fuse3 libcapstone-dev libdw-dev libelf-dev
- libmicrohttpd-dev libseccomp-dev"
+ libmicrohttpd-dev libseccomp-dev
+ curl wrk chromium"
+# The web UI's browser tests run playwright-core from npm.  Some machines
+# have nodesource's nodejs, which conflicts with Debian's npm package: ask
+# for node and npm only when the npm command is missing.
+if ! command -v npm >/dev/null 2>&1; then
+	PKGS="$PKGS nodejs npm"
+fi
 
 missing=""
 for p in $PKGS; do
