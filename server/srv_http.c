@@ -580,7 +580,7 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		goto out_free;
 	/* no database yet: build it (without the query library's line that
 	 * says to run hindsight build) */
-	e = srv_has_db(s->trace) ? hs_tree_open(s->trace, 0, &s->tree) : -ENOENT;
+	e = srv_has_db(s->trace) ? hs_tree_open(s->trace, s->o.cache_bytes, &s->tree) : -ENOENT;
 	if (e == -ENOENT) {
 		s->tree = NULL;
 		e = srv_build_start(s);

@@ -1,7 +1,7 @@
 /* cmd_serve.c - `hindsight serve`: the HTTP API and web UI of a recording.
  *
  *   hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]
- *                   [--sources DIR]... [--log LEVEL=FILE] TRACE_DIR
+ *                   [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] TRACE_DIR
  *
  * Serves until SIGINT or SIGTERM, then exits 0.  The signals are blocked
  * in every thread (libmicrohttpd's included, which inherit the mask) and
@@ -31,6 +31,7 @@ static int serve_usage(FILE *f)
 		"                      access token printed in the URL\n"
 		"  --storage DIR       where the notebook lives (default TRACE_DIR/notebook)\n"
 		"  --sources DIR       where to look for source files (repeatable)\n"
+		"  --cache-mb N        cap of the query cache in MiB (default 256)\n"
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info (one line per\n"
 		"                      request) or debug (also why requests were refused)\n"
 		"Builds the database first, in the background, when TRACE_DIR has none.\n",
@@ -125,6 +126,18 @@ int cli_serve_main(int argc, char **argv)
 				rc = 2;
 				goto out;
 			}
+		} else if (strcmp(a, "--cache-mb") == 0 && has_val) {
+			char *end;
+			unsigned long mb;
+
+			errno = 0;
+			mb = strtoul(argv[++i], &end, 10);
+			if (errno || *end || !argv[i][0] || argv[i][0] == '-' || mb > (1ul << 20)) {
+				fprintf(stderr, "hindsight serve: --cache-mb wants a number of MiB\n");
+				rc = 2;
+				goto out;
+			}
+			o.cache_bytes = (size_t)mb << 20;
 		} else if (strcmp(a, "--storage") == 0 && has_val) {
 			o.storage_dir = argv[++i];
 		} else if (strcmp(a, "--sources") == 0 && has_val) {

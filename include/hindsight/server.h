@@ -46,6 +46,7 @@ struct hs_srv_opts {
 	const char *storage_dir;  /* the notebook; NULL: TRACE/notebook */
 	const char *const *source_dirs; /* --sources, kept for the tree */
 	size_t n_source_dirs;
+	size_t cache_bytes;       /* the query cache's cap (tree.h); 0: default */
 	FILE *log;                /* NULL: no log */
 	enum hs_srv_log_level log_level;
 };
