@@ -527,29 +527,46 @@ static struct json_object *insn_json(uint64_t addr, const uint8_t *bytes, size_t
 	return o;
 }
 
-/* The instruction at t (as the tree's insn file says it: the bytes that
- * ran) and the next DISASM_AFTER ones in memory order from the bytes at t
- * (what a debugger's disassembly view shows; not necessarily what runs
- * next, which `next` says). */
-static struct json_object *disasm_json(const struct hs_db_image *img, uint64_t t)
+/* The instruction at t, from the tree's insn file ("0xADDR HEXBYTES
+ * text": the bytes that ran), then the next DISASM_AFTER ones in memory
+ * order from the bytes at t (what a debugger's disassembly view shows; not
+ * necessarily what runs next, which `next` says).  Parsing the insn file
+ * rather than asking hs_db_insn_at() again saves a second decode at t. */
+static struct json_object *disasm_json(const struct hs_db_image *img, uint64_t t,
+				       const char *insn)
 {
 	struct json_object *arr;
-	struct hs_db_insn in;
-	uint8_t code[DISASM_AFTER * 15];
+	uint8_t code[DISASM_AFTER * 15], bytes[16];
+	const char *sp1 = strchr(insn, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	char addr_s[24];
+	uint64_t addr;
+	size_t len = 0;
 	ssize_t got;
 	csh h;
 	cs_insn *ci = NULL;
 	size_t n;
 
-	if (hs_db_insn_at(img, t, &in) < 0)
+	if (!sp1 || !sp2 || (size_t)(sp1 - insn) >= sizeof addr_s)
 		return NULL;
+	memcpy(addr_s, insn, (size_t)(sp1 - insn));
+	addr_s[sp1 - insn] = 0;
+	if (srv_parse_u64(addr_s, &addr) < 0)
+		return NULL;
+	for (const char *h2 = sp1 + 1; h2 + 1 < sp2 && len < sizeof bytes; h2 += 2) {
+		char two[3] = { h2[0], h2[1], 0 };
+		char *end;
+
+		bytes[len++] = (uint8_t)strtoul(two, &end, 16);
+		if (*end)
+			return NULL;
+	}
 	arr = json_object_new_array();
-	json_object_array_add(arr, insn_json(in.addr, in.bytes, in.len, in.text, true));
-	got = hs_db_mem_read(img, t, in.addr + in.len, sizeof code, code);
+	json_object_array_add(arr, insn_json(addr, bytes, len, sp2 + 1, true));
+	got = hs_db_mem_read(img, t, addr + len, sizeof code, code);
 	if (got <= 0 || cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
 		return arr;
 	cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	n = cs_disasm(h, code, (size_t)got, in.addr + in.len, DISASM_AFTER, &ci);
+	n = cs_disasm(h, code, (size_t)got, addr + len, DISASM_AFTER, &ci);
 	for (size_t i = 0; i < n; i++) {
 		char text[192];
 
@@ -620,7 +637,8 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 				       link_t(tree, p, &v) == 0 ? u64_json(v) : NULL);
 	}
 	json_object_object_add(o, "links", links);
-	json_object_object_add(o, "disasm", insn ? disasm_json(img, t) : NULL);
+	json_object_object_add(o, "disasm",
+			       insn ? disasm_json(img, t, json_object_get_string(insn)) : NULL);
 	paths = json_object_new_object();
 	for (size_t i = 0; i < sizeof moment_paths / sizeof moment_paths[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", base, moment_paths[i]);
