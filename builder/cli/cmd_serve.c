@@ -24,7 +24,7 @@ static int serve_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]\n"
-		"                       [--sources DIR]... [--log LEVEL=FILE] TRACE_DIR\n"
+		"                       [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] TRACE_DIR\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
 		"  --tunnel [ADDR:]PORT  listen on ADDR:PORT instead (ADDR default 0.0.0.0), for\n"
 		"                      an SSH tunnel or a proxy; then every request needs the\n"
