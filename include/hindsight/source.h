@@ -133,7 +133,9 @@ struct hs_src_line_info {
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
 };
-/* Fast (cached per address); safe from many threads. */
+/* Fast (a lock-free binary search in tables loaded by hs_src_finish());
+ * safe from many threads.  0, with line 0 when addr has no line info (in
+ * no module, a module without DWARF, or a gap in the table); -EINVAL. */
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out);
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
