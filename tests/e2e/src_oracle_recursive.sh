@@ -1,0 +1,17 @@
+#!/bin/bash
+# src_oracle_recursive.sh - gdb vs Hindsight on recursive.c (-O0): a recursive tree insert 7 calls deep, height, sum_depths, factorial.
+#
+# gdb steps natively from main to the end; Hindsight's recording of the
+# same run must give the same line sequence (lines/), the same function
+# and line at each stop (where), the same values of the locals that do not
+# depend on addresses (locals/), as many calls/<f> as gdb's breakpoint
+# hits, gdb's "Value returned" in time/<t_ret>/reg/rax and through
+# time/<t>/finish, and gdb's bt (backtrace) at the deepest stop.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
+
+src_oracle recursive
+grep -q "depth 7," "$T/compare.out" || fail "the deepest stop is not 7 calls deep: $(grep deepest "$T/compare.out")"
+pass "$(head -n 1 "$T/compare.out")"
