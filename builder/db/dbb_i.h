@@ -10,6 +10,9 @@
  *   dbb_merge.c   shards -> the .hdb files of one image
  *   dbb_build.c   the build: folders, threads, manifest, atomic rename
  *   dbb_verify.c  hindsight verify
+ *   dbb_sort.c    external sort of fixed-size records (the merge's indexes)
+ *   dbb_index.c   stacks, callee, callees, lines, lineidx, linefiles .hdb
+ *   dbb_lines.c   line starts: the pass per shard, the merge's resolution
  *
  * A shard's output for an image, in SHARD/<image>/ (all written by
  * dbb_shard.c, read by dbb_merge.c; spill streams unless said):
@@ -249,6 +252,66 @@ struct dbb_image_result {
 int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
+
+/* ---- dbb_sort.c ------------------------------------------------------------- */
+
+struct dbb_sort;
+/* Runs go to dir/<prefix>.<k>.sp past mem_bytes of records; cmp must be
+ * a total order.  Caller frees with dbb_sort_free (which removes runs). */
+int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
+		 int (*cmp)(const void *, const void *), struct dbb_sort **out);
+int dbb_sort_add(struct dbb_sort *s, const void *rec);
+/* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
+ * until the next call), 0 at the end, or -errno. */
+int dbb_sort_finish(struct dbb_sort *s);
+int dbb_sort_next(struct dbb_sort *s, const void **rec);
+void dbb_sort_free(struct dbb_sort *s); /* accepts NULL */
+
+/* ---- dbb_lines.c, dbb_index.c ----------------------------------------------- */
+
+/* A thread's exit (HS_EV_THREAD_EXIT), sorted by (tid, t). */
+struct dbb_exit {
+	uint32_t tid;
+	uint64_t t;
+};
+
+/* A file-backed mapping of the image (an HS_EV_MAP with HS_MAP_FILE). */
+struct dbb_fmap {
+	char *path;
+	uint64_t start, end, offset;
+	uint32_t prot;
+};
+
+/* The resolved line starts of an image: res_path holds LINES records (depth
+ * 0) by t whose file_id indexes the provisional table; remap[] turns it
+ * into the final id, files[final] is the path. */
+struct dbb_lines {
+	char *res_path;
+	uint32_t *remap;
+	char **files;
+	size_t n_files;
+};
+
+/* The line pass of an image over its shards' chunk ranges [first[s],
+ * end[s]) (s < n, in threads), in tmp/.  *out stays NULL when no module
+ * has DWARF lines (then nothing was decoded).  Caller frees *out with
+ * dbb_lines_free and removes res_path. */
+int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
+		    const size_t *first, const size_t *end, unsigned n, const char *tmp,
+		    FILE *log, struct dbb_lines **out, struct hs_dbb_err *err);
+void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
+
+struct dbb_index;
+/* Makes the indexes of db_format.h's source-level section in out/ (the
+ * image's db folder), using tmp/ for sort runs; exits by (tid, t); lines
+ * may be NULL (no line starts).  Feed every CALLS record in t_call order
+ * with dbb_index_call, then dbb_index_finish. */
+int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_exit *exits,
+		  size_t n_exits, const struct dbb_lines *lines, struct hs_dbb_err *err,
+		  struct dbb_index **outp);
+int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
+int dbb_index_finish(struct dbb_index *x);
+void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 
 /* Makes room for `need` elements of `elem` bytes in *p (capacity *cap),
  * doubling.  0 or -ENOMEM; *p is unchanged on failure. */

@@ -1,0 +1,707 @@
+/* dbb_lines.c - line starts: the per-shard pass over the instructions, and
+ * the merge's resolution of what a shard could not know.
+ *
+ * Design notes.
+ *
+ * The rule (db_format.h, LINES) is a state machine per thread whose state
+ * is the thread's current line.  A shard starts with every thread's state
+ * unknown.  The state becomes known at the thread's first instruction with
+ * line info, its first call, or its exit; only one decision can depend on
+ * the unknown state: a statement row start seen while it is unknown is a
+ * line start iff its line differs from the state the earlier shards left.
+ * The shard writes such a start with flag LS_COND, and its threads' final
+ * known states (lfinal.sp); the merge walks the shards in order, keeping
+ * every thread's state, and keeps or drops each LS_COND start.  So the
+ * result is that of one pass over the whole trace, whatever the shards.
+ *
+ * Files of one shard's line pass, in LINES/<s>/:
+ *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags } by t;
+ *               lfile: index into lfiles.sp
+ *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
+ *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
+ *               u32 pad }: threads whose state the shard knows at its end
+ *
+ * The pass runs only for images with a module that has DWARF lines, and
+ * only instructions inside such modules are looked up (a small cache per
+ * shard in front of fs/source, whose own cache is locked).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libvex_basictypes.h"
+#include "libvex_ir.h"
+
+#include "hindsight/source.h"
+#include "dbb_i.h"
+
+#define LS_COND 0x1u
+#define LS_NONE UINT32_MAX
+#define LREC 24
+#define CACHE_BITS 16
+
+struct lthread {
+	bool known;
+	uint32_t file, line;     /* file LS_NONE: no current line */
+};
+
+struct centry {
+	uint64_t addr;           /* 0: empty */
+	uint32_t file, line;
+	uint8_t flags;           /* CF_* */
+};
+enum { CF_START = 1, CF_STMT = 2, CF_PROLOGUE = 4 };
+
+struct range {
+	uint64_t start, end;
+};
+
+struct lpass {
+	struct hs_src *src;
+	const struct range *ranges;
+	size_t n_ranges;
+	struct centry *cache;
+	struct lthread *th;
+	size_t n_th;
+	uint32_t *lfile;         /* [src file id] local index + 1, 0: none */
+	size_t n_lfile;
+	uint32_t n_local;
+	struct dbb_spill_w *lines, *lfiles;
+	uint64_t starts;
+	int cb_ret;
+};
+
+static struct lthread *lthread_of(struct lpass *p, uint32_t tid)
+{
+	if (tid >= p->n_th) {
+		size_t n = p->n_th ? p->n_th : 64;
+		struct lthread *t;
+
+		while (n <= tid)
+			n *= 2;
+		t = realloc(p->th, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + p->n_th, 0, (n - p->n_th) * sizeof(*t));
+		p->th = t;
+		p->n_th = n;
+	}
+	return &p->th[tid];
+}
+
+static bool in_dwarf(const struct lpass *p, uint64_t addr)
+{
+	for (size_t i = 0; i < p->n_ranges; i++)
+		if (addr >= p->ranges[i].start && addr < p->ranges[i].end)
+			return true;
+	return false;
+}
+
+/* The line info of addr through the shard's cache; line 0: none. */
+static const struct centry *lookup(struct lpass *p, uint64_t addr)
+{
+	struct centry *e = &p->cache[(addr ^ addr >> CACHE_BITS) & ((1u << CACHE_BITS) - 1)];
+	struct hs_src_line_info li;
+
+	if (e->addr == addr)
+		return e;
+	e->addr = addr;
+	e->file = 0;
+	e->line = 0;
+	e->flags = 0;
+	if (!in_dwarf(p, addr) || hs_src_line_info(p->src, addr, &li) != 0 || !li.line)
+		return e;
+	e->file = li.file_id;
+	e->line = li.line;
+	e->flags = (uint8_t)((li.row_start ? CF_START : 0) | (li.is_stmt ? CF_STMT : 0) |
+			     (li.prologue ? CF_PROLOGUE : 0));
+	return e;
+}
+
+static int local_file(struct lpass *p, uint32_t file, uint32_t *out)
+{
+	const char *path;
+	uint8_t h[4];
+	size_t len;
+	int ret;
+
+	if (file >= p->n_lfile) {
+		size_t n = p->n_lfile ? p->n_lfile : 64;
+		uint32_t *v;
+
+		while (n <= file)
+			n *= 2;
+		v = realloc(p->lfile, n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memset(v + p->n_lfile, 0, (n - p->n_lfile) * sizeof(*v));
+		p->lfile = v;
+		p->n_lfile = n;
+	}
+	if (!p->lfile[file]) {
+		path = hs_src_file_name(p->src, file);
+		if (!path)
+			path = "";
+		len = strlen(path);
+		dbb_put32(h, (uint32_t)len);
+		if ((ret = dbb_spill_write(p->lfiles, h, 4)) ||
+		    (ret = dbb_spill_write(p->lfiles, path, len)))
+			return ret;
+		p->lfile[file] = ++p->n_local;
+	}
+	*out = p->lfile[file] - 1;
+	return 0;
+}
+
+static int emit(struct lpass *p, uint64_t t, uint32_t tid, uint32_t file, uint32_t line,
+		uint32_t flags)
+{
+	uint8_t r[LREC];
+	uint32_t lf;
+	int ret;
+
+	if ((ret = local_file(p, file, &lf)))
+		return ret;
+	dbb_put64(r, t);
+	dbb_put32(r + 8, tid);
+	dbb_put32(r + 12, lf);
+	dbb_put32(r + 16, line);
+	dbb_put32(r + 20, flags);
+	p->starts++;
+	return dbb_spill_write(p->lines, r, sizeof(r));
+}
+
+static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	struct lpass *p = ctx;
+	const struct centry *e = lookup(p, rip);
+	struct lthread *th;
+	int ret = 0;
+
+	if (!e->line)
+		return 0; /* no line info: the current line stays */
+	if (!(th = lthread_of(p, tid)))
+		return p->cb_ret = -ENOMEM;
+	if (e->flags & CF_PROLOGUE) {
+		th->known = true; /* a new frame: its first line will start */
+		th->file = LS_NONE;
+		return 0;
+	}
+	if ((e->flags & CF_START) && !(e->flags & CF_STMT))
+		return 0;
+	if (e->flags & CF_START) {
+		if (!th->known)
+			ret = emit(p, t, tid, e->file, e->line, LS_COND);
+		else if (th->file != e->file || th->line != e->line)
+			ret = emit(p, t, tid, e->file, e->line, 0);
+	}
+	th->known = true;
+	th->file = e->file;
+	th->line = e->line;
+	if (ret)
+		p->cb_ret = ret;
+	return ret;
+}
+
+static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		  uint32_t len, uint64_t dst)
+{
+	struct lpass *p = ctx;
+	struct lthread *th;
+
+	(void)t, (void)addr, (void)len, (void)dst;
+	if (jk != Ijk_Call)
+		return 0;
+	if (!(th = lthread_of(p, tid)))
+		return p->cb_ret = -ENOMEM;
+	th->known = true;
+	th->file = LS_NONE;
+	return 0;
+}
+
+static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *pl,
+		   uint32_t len)
+{
+	struct lpass *p = ctx;
+	struct lthread *th;
+
+	(void)t, (void)tid;
+	if (tag != HS_EV_THREAD_EXIT || len < 4)
+		return 0;
+	if (!(th = lthread_of(p, hs_trace_le32(pl))))
+		return p->cb_ret = -ENOMEM;
+	th->known = true;
+	th->file = LS_NONE;
+	return 0;
+}
+
+static int open_w(const char *dir, const char *name, struct dbb_spill_w **w)
+{
+	char *path = dbb_path(dir, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, w);
+	free(path);
+	return ret;
+}
+
+static int write_final(struct lpass *p, const char *dir)
+{
+	struct dbb_spill_w *w = NULL;
+	int ret = open_w(dir, "lfinal.sp", &w);
+
+	for (size_t tid = 0; tid < p->n_th && !ret; tid++) {
+		const struct lthread *th = &p->th[tid];
+		uint8_t r[16] = { 0 };
+		uint32_t lf = LS_NONE;
+
+		if (!th->known)
+			continue;
+		if (th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
+			break;
+		dbb_put32(r, (uint32_t)tid);
+		dbb_put32(r + 4, lf);
+		dbb_put32(r + 8, th->file == LS_NONE ? 0 : th->line);
+		ret = dbb_spill_write(w, r, sizeof(r));
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	return dbb_spill_close(w, false);
+}
+
+/* The line pass of chunks [c0, c1) of img into dir (created by the caller). */
+static int lines_shard(struct dbb_image *img, struct hs_src *src, const struct range *ranges,
+		       size_t n_ranges, size_t c0, size_t c1, const char *dir,
+		       struct hs_dbb_err *err)
+{
+	struct lpass p = { .src = src, .ranges = ranges, .n_ranges = n_ranges };
+	struct hs_trace_visitor vis = { .ctx = &p, .insn = l_insn, .jump = l_jump,
+					.event = l_event };
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret = -ENOMEM;
+
+	p.cache = calloc(1u << CACHE_BITS, sizeof(*p.cache));
+	if (!p.cache)
+		goto out;
+	if ((ret = open_w(dir, "lines.sp", &p.lines)) ||
+	    (ret = open_w(dir, "lfiles.sp", &p.lfiles)) ||
+	    (ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		goto out;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t k = c0; k < c1 && !ret; k++) {
+		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+	}
+	if (!ret)
+		ret = write_final(&p, dir);
+	if (!ret) {
+		ret = dbb_spill_close(p.lines, false);
+		p.lines = NULL;
+	}
+	if (!ret) {
+		ret = dbb_spill_close(p.lfiles, false);
+		p.lfiles = NULL;
+	}
+out:
+	if (ret)
+		dbb_err_set(err, "%s/stream.hst: line starts: %s", img->dir,
+			    !p.cb_ret && terr.msg[0] ? terr.msg : strerror(-ret));
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	dbb_spill_abort(p.lines);
+	dbb_spill_abort(p.lfiles);
+	free(p.cache);
+	free(p.th);
+	free(p.lfile);
+	return ret;
+}
+
+/* ---- the passes of all shards, in threads ---------------------------------- */
+
+struct ljob {
+	struct dbb_image *img;
+	struct hs_src *src;
+	const struct range *ranges;
+	size_t n_ranges;
+	size_t c0, c1;
+	char *dir;
+	int ret;
+	bool started;
+	struct hs_dbb_err err;
+};
+
+static void *ljob_run(void *arg)
+{
+	struct ljob *j = arg;
+
+	j->ret = lines_shard(j->img, j->src, j->ranges, j->n_ranges, j->c0, j->c1, j->dir,
+			     &j->err);
+	return NULL;
+}
+
+static void warn_line(void *ctx, const char *line)
+{
+	fprintf(ctx, "hindsight build: warning: %s\n", line);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_all(const char *dir, const char *name, uint8_t **data, size_t *len)
+{
+	struct dbb_spill_r *r = NULL;
+	char *path = dbb_path(dir, name);
+	size_t cap = 0;
+	int ret;
+
+	*data = NULL;
+	*len = 0;
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_open(path, &r);
+	free(path);
+	if (ret)
+		return ret;
+	for (;;) {
+		if ((ret = dbb_grow((void **)data, &cap, *len + 4096, 1)))
+			break;
+		/* spill streams are read by exact sizes: take what is left a byte
+		 * at a time past the last full page */
+		ret = dbb_spill_read(r, *data + *len, 1);
+		if (ret != 1)
+			break;
+		(*len)++;
+	}
+	dbb_spill_close_r(r);
+	return ret < 0 ? ret : 0;
+}
+
+void dbb_lines_free(struct dbb_lines *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n_files; i++)
+		free(l->files[i]);
+	free(l->files);
+	free(l->remap);
+	free(l->res_path);
+	free(l);
+}
+
+/* Reads the lfiles.sp of a shard into paths (caller frees each and v). */
+static int read_lfiles(const char *dir, char ***v, size_t *n)
+{
+	uint8_t *data;
+	size_t len, off = 0;
+	int ret = read_all(dir, "lfiles.sp", &data, &len);
+
+	*v = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	while (off + 4 <= len) {
+		uint32_t l = dbb_get32(data + off);
+		char **q;
+
+		if (off + 4 + l > len) {
+			ret = -EBADMSG;
+			break;
+		}
+		q = realloc(*v, (*n + 1) * sizeof(*q));
+		if (!q) {
+			ret = -ENOMEM;
+			break;
+		}
+		*v = q;
+		if (!((*v)[*n] = strndup((const char *)data + off + 4, l))) {
+			ret = -ENOMEM;
+			break;
+		}
+		(*n)++;
+		off += 4 + l;
+	}
+	free(data);
+	return ret;
+}
+
+static size_t find_path(char *const *v, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], path);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+/* Walks the shards' line starts in order, keeps or drops each LS_COND one,
+ * and writes the result (provisional file ids: indexes into l->files)
+ * into l->res_path. */
+static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log)
+{
+	struct lthread *carried = NULL;
+	size_t n_carried = 0;
+	char ***local = calloc(n, sizeof(*local));
+	size_t *n_local = calloc(n, sizeof(*n_local));
+	bool *used = NULL;
+	struct dbb_spill_w *w = NULL;
+	size_t n_all = 0;
+	char **all = NULL;
+	int ret = -ENOMEM;
+
+	(void)log;
+	if (!local || !n_local)
+		goto out;
+	for (unsigned s = 0; s < n; s++) {
+		if ((ret = read_lfiles(dirs[s], &local[s], &n_local[s])))
+			goto out;
+		n_all += n_local[s];
+	}
+	all = calloc(n_all + 1, sizeof(*all));
+	if (!all) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n_all = 0;
+	for (unsigned s = 0; s < n; s++)
+		for (size_t i = 0; i < n_local[s]; i++)
+			all[n_all++] = local[s][i];
+	qsort(all, n_all, sizeof(*all), cmp_str);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < n_all; i++)
+			if (!k || strcmp(all[k - 1], all[i]) != 0)
+				all[k++] = all[i];
+		n_all = k;
+	}
+	used = calloc(n_all + 1, sizeof(*used));
+	if (!used || (ret = dbb_spill_create(l->res_path, &w)))
+		goto out_ret;
+	for (unsigned s = 0; s < n && !ret; s++) {
+		struct dbb_spill_r *r = NULL;
+		char *path = dbb_path(dirs[s], "lines.sp");
+		uint8_t rec[LREC], *fin = NULL;
+		size_t fin_len = 0;
+
+		ret = path ? dbb_spill_open(path, &r) : -ENOMEM;
+		free(path);
+		if (ret)
+			break;
+		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+			uint32_t tid = dbb_get32(rec + 8), lf = dbb_get32(rec + 12);
+			uint32_t line = dbb_get32(rec + 16), flags = dbb_get32(rec + 20);
+			size_t g;
+
+			if (lf >= n_local[s]) {
+				ret = -EBADMSG;
+				break;
+			}
+			g = find_path(all, n_all, local[s][lf]);
+			if ((flags & LS_COND) && tid < n_carried && carried[tid].known &&
+			    carried[tid].file == g && carried[tid].line == line)
+				continue; /* the thread was on that line already */
+			used[g] = true;
+			dbb_put32(rec + 12, (uint32_t)g);
+			dbb_put32(rec + 20, 0);
+			if ((ret = dbb_spill_write(w, rec, sizeof(rec))))
+				break;
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0)
+			break;
+		/* the states this shard leaves */
+		if ((ret = read_all(dirs[s], "lfinal.sp", &fin, &fin_len)))
+			break;
+		for (size_t off = 0; off + 16 <= fin_len; off += 16) {
+			uint32_t tid = dbb_get32(fin + off), lf = dbb_get32(fin + off + 4);
+
+			if (tid >= n_carried) {
+				size_t nn = n_carried ? n_carried : 64;
+				struct lthread *q;
+
+				while (nn <= tid)
+					nn *= 2;
+				q = realloc(carried, nn * sizeof(*q));
+				if (!q) {
+					ret = -ENOMEM;
+					break;
+				}
+				memset(q + n_carried, 0, (nn - n_carried) * sizeof(*q));
+				carried = q;
+				n_carried = nn;
+			}
+			carried[tid].known = true;
+			carried[tid].file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
+					    (uint32_t)find_path(all, n_all, local[s][lf]);
+			carried[tid].line = dbb_get32(fin + off + 8);
+		}
+		free(fin);
+	}
+	if (ret)
+		goto out_ret;
+	ret = dbb_spill_close(w, false);
+	w = NULL;
+	if (ret)
+		goto out_ret;
+	/* final ids: the used files, in path order */
+	l->remap = calloc(n_all + 1, sizeof(*l->remap));
+	l->files = calloc(n_all + 1, sizeof(*l->files));
+	if (!l->remap || !l->files) {
+		ret = -ENOMEM;
+		goto out_ret;
+	}
+	for (size_t g = 0; g < n_all; g++) {
+		if (!used[g])
+			continue;
+		l->remap[g] = (uint32_t)l->n_files;
+		if (!(l->files[l->n_files++] = strdup(all[g]))) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+out_ret:
+	;
+out:
+	dbb_spill_abort(w);
+	for (unsigned s = 0; local && s < n; s++) {
+		for (size_t i = 0; i < n_local[s]; i++)
+			free(local[s][i]);
+		free(local[s]);
+	}
+	free(local);
+	free(n_local);
+	free(all);
+	free(used);
+	free(carried);
+	return ret;
+}
+
+int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
+		    const size_t *first, const size_t *end, unsigned n, const char *tmp,
+		    FILE *log, struct dbb_lines **out, struct hs_dbb_err *err)
+{
+	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
+	struct hs_src *src = NULL;
+	struct range *ranges = NULL;
+	size_t n_ranges = 0;
+	struct ljob *jobs = NULL;
+	pthread_t *th = NULL;
+	char **dirs = NULL;
+	struct dbb_lines *l = NULL;
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	*out = NULL;
+	if ((ret = hs_src_new(&so, &src)))
+		goto fail;
+	for (size_t i = 0; i < n_maps && !ret; i++)
+		ret = hs_src_add_mapping(src, maps[i].path, maps[i].start, maps[i].end,
+					 maps[i].offset, maps[i].prot);
+	if (ret || (ret = hs_src_finish(src)))
+		goto fail;
+	ranges = calloc(hs_src_module_count(src) + 1, sizeof(*ranges));
+	if (!ranges) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < hs_src_module_count(src); i++) {
+		const struct hs_src_module *mod = hs_src_module_at(src, i);
+
+		if (mod->has_dwarf)
+			ranges[n_ranges++] = (struct range){ mod->start, mod->end };
+	}
+	if (!n_ranges) {
+		/* no debug info anywhere: no lines, and no pass over the trace */
+		hs_src_free(src);
+		free(ranges);
+		return 0;
+	}
+	if (!img->code) {
+		char *path = dbb_path(img->dir, "code.hst");
+
+		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
+		free(path);
+		if (ret) {
+			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+			goto fail_quiet;
+		}
+	}
+	l = calloc(1, sizeof(*l));
+	jobs = calloc(n, sizeof(*jobs));
+	th = calloc(n, sizeof(*th));
+	dirs = calloc(n, sizeof(*dirs));
+	if (!l || !jobs || !th || !dirs || !(l->res_path = dbb_path(tmp, "lines.res"))) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (unsigned s = 0; s < n; s++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "lines.%u", s);
+		if (!(dirs[s] = dbb_path(tmp, name))) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		if ((ret = dbb_rmtree(dirs[s])) || (ret = dbb_mkdir(dirs[s])))
+			goto fail;
+		jobs[s] = (struct ljob){ .img = img, .src = src, .ranges = ranges,
+					 .n_ranges = n_ranges, .c0 = first[s], .c1 = end[s],
+					 .dir = dirs[s] };
+	}
+	for (unsigned s = 0; s < n; s++) {
+		jobs[s].started = pthread_create(&th[s], NULL, ljob_run, &jobs[s]) == 0;
+		if (!jobs[s].started)
+			ljob_run(&jobs[s]);
+	}
+	for (unsigned s = 0; s < n; s++)
+		if (jobs[s].started)
+			pthread_join(th[s], NULL);
+	for (unsigned s = 0; s < n; s++) {
+		if (jobs[s].ret) {
+			ret = jobs[s].ret;
+			dbb_err_set(err, "%s", jobs[s].err.msg);
+			goto fail_quiet;
+		}
+	}
+	if ((ret = resolve(l, dirs, n, log)))
+		goto fail;
+	*out = l;
+	l = NULL;
+	goto done;
+fail:
+	dbb_err_set(err, "%s: line starts: %s", img->dir, strerror(-ret));
+fail_quiet:
+done:
+	for (unsigned s = 0; dirs && s < n; s++) {
+		if (dirs[s])
+			dbb_rmtree(dirs[s]);
+		free(dirs[s]);
+	}
+	free(dirs);
+	free(jobs);
+	free(th);
+	free(ranges);
+	hs_src_free(src);
+	dbb_lines_free(l);
+	return ret;
+}
