@@ -77,6 +77,7 @@ void hs_src_free(struct hs_src *s)
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
 		free(s->mods[i].syms);
+		free(s->mods[i].objs);
 		free((char *)s->mods[i].pub.path);
 	}
 	free(s->mods);
@@ -269,7 +270,8 @@ static int load_syms(struct src_mod *m)
 	if (n <= 0)
 		return 0;
 	m->syms = calloc((size_t)n, sizeof *m->syms);
-	if (!m->syms)
+	m->objs = calloc((size_t)n, sizeof *m->objs);
+	if (!m->syms || !m->objs)
 		return -ENOMEM;
 	for (i = 1; i < n; i++) {
 		GElf_Sym sym;
@@ -282,6 +284,17 @@ static int load_syms(struct src_mod *m)
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
 			continue;
 		type = GELF_ST_TYPE(sym.st_info);
+		if ((type == STT_OBJECT || type == STT_TLS) && sym.st_size) {
+			if (type == STT_OBJECT) {
+				m->objs[m->n_objs].addr = addr;
+				m->objs[m->n_objs].size = sym.st_size;
+				m->objs[m->n_objs].name = name;
+				m->objs[m->n_objs].rank =
+					GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 2 : 0;
+				m->n_objs++;
+			}
+			continue;
+		}
 		if (type != STT_FUNC && type != STT_GNU_IFUNC)
 			continue;
 		m->syms[k].addr = addr;
@@ -295,6 +308,7 @@ static int load_syms(struct src_mod *m)
 		k++;
 	}
 	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
+	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
 	m->n_syms = k;
 	m->pub.has_symbols = k > 0;
 	return 0;
@@ -334,6 +348,36 @@ static const struct src_sym *sym_find(const struct src_mod *m, uint64_t addr)
 	if (!best->size && lo < m->n_syms && m->syms[lo].addr <= addr)
 		return NULL;
 	return best;
+}
+
+const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
+			    uint64_t *off)
+{
+	const struct src_mod *m = src_mod_find(s, addr);
+	const struct src_sym *f;
+	size_t lo = 0, hi;
+
+	if (!m)
+		return NULL;
+	hi = m->n_objs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->objs[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
+		*off = addr - m->objs[lo - 1].addr;
+		return m->objs[lo - 1].name;
+	}
+	/* a size-0 symbol (_fini) says nothing of the data after it */
+	f = sym_find(m, addr);
+	if (!f || addr - f->addr >= f->size)
+		return NULL;
+	*off = addr - f->addr;
+	return f->name;
 }
 
 /* ---- loading: line tables ----------------------------------------------- */

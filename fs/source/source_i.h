@@ -43,8 +43,10 @@ struct src_mod {
 	Dwarf_Addr dwbias;
 	struct src_row *rows;   /* sorted by addr, one per address */
 	size_t n_rows;
-	struct src_sym *syms;   /* sorted by addr */
+	struct src_sym *syms;   /* function symbols, sorted by addr */
 	size_t n_syms;
+	struct src_sym *objs;   /* data symbols with a size, sorted by addr */
+	size_t n_objs;
 	char problem[256];
 };
 
@@ -82,6 +84,12 @@ struct hs_src {
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
 /* The row in effect at addr (the last one at or below it), or NULL. */
 const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
+
+/* The symbol an address points into, for printing pointers as gdb does
+ * ("0x4010 <table+8>"): a data object holding it, else a function.  NULL
+ * if none; *off is addr's offset in it. */
+const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
+			    uint64_t *off);
 
 /* Warning line through the user's callback (printf-like). */
 void src_warn(struct hs_src *s, const char *fmt, ...)
