@@ -199,8 +199,14 @@ def gdb_oracle():
         Entry(name)
     gdb.execute("run " + args + " >/dev/null", to_string=True)
 
+    source = {}
+    try:
+        with open(main_sal.symtab.fullname()) as f:
+            source[os.path.basename(main_sal.symtab.filename)] = f.read().splitlines()
+    except OSError:
+        pass
     with open(out, "w") as f:
-        json.dump({"prog": prog, "files": sorted(own_files),
+        json.dump({"prog": prog, "files": sorted(own_files), "source": source,
                    "functions": functions, "stops": stops, "calls": calls},
                   f, indent=1)
 
@@ -316,6 +322,52 @@ def compare(oracle_path, mnt, o2):
     # line up: stop k is Hindsight's line start k)
     aligned = gdb_seq == hs_seq
     n_vars = n_skipped = 0
+    src = orc.get("source", {})
+
+    def has_init(s, v):
+        """The declaration's line gives v a value ("int x = 1", "x[3] = {")."""
+        lines = src.get(s["file"], [])
+        if not 0 < v["decl_line"] <= len(lines):
+            return False
+        return re.search(r"\b%s\s*(\[[^]]*\]\s*)*=" % re.escape(v["name"]),
+                         lines[v["decl_line"] - 1]) is not None
+
+    # Frame instances, to know which locals hold a value yet: a local is
+    # compared once this call of its function has run its declaration
+    # line with an initialiser, or once gdb saw it change in this call
+    # (before that it is stack garbage, which differs natively and under
+    # the recorder).  Parameters and function statics always.  A new call
+    # starts when the depth grows, or at the same depth with another
+    # function or the function's entry line again (recursion).
+    entry_line = {}
+    for s in stops:
+        entry_line.setdefault(s["function"], s["line"])
+    frames = []     # per depth: {"f", "seen": lines, "first": values, "live": names}
+    prev_depth = -1
+
+    def frame_for(k, s):
+        d = s["depth"]
+        del frames[d + 1:]
+        new = d >= len(frames) or d > prev_depth or frames[d]["f"] != s["function"] or \
+            (d == prev_depth and s["line"] == entry_line[s["function"]])
+        if new:
+            while len(frames) <= d:
+                frames.append(None)
+            frames[d] = {"f": s["function"], "seen": set(), "first": {}, "live": set()}
+        return frames[d]
+
+    def comparable(fr, s, v):
+        if v["arg"] or v["static"]:
+            return True
+        name = v["name"]
+        if name in fr["live"]:
+            return True
+        if v["decl_line"] in fr["seen"] and has_init(s, v):
+            fr["live"].add(name)
+        elif name in fr["first"] and fr["first"][name] != v["value"]:
+            fr["live"].add(name)
+        fr["first"].setdefault(name, v["value"])
+        return name in fr["live"]
     deepest = max(range(len(stops)), key=lambda k: stops[k]["depth"]) if stops else None
     if aligned:
         for k, s in enumerate(stops):
@@ -330,12 +382,10 @@ def compare(oracle_path, mnt, o2):
                     t, where, s["function"], s["file"], s["line"]))
             ldir = os.path.join(d, "locals")
             have = set(os.listdir(ldir))
+            fr = frame_for(k, s)
             for v in s["vars"]:
-                # Compared: parameters, and locals once the line that
-                # declares them has run (before, they hold stack garbage
-                # that differs natively and under the recorder); pointers
-                # only as "a pointer"; function statics where present.
-                if not v["arg"] and s["line"] <= v["decl_line"]:
+                # pointers are compared only as "a pointer" (norm_value)
+                if not comparable(fr, s, v):
                     n_skipped += 1
                     continue
                 if v["name"] not in have:
@@ -355,18 +405,19 @@ def compare(oracle_path, mnt, o2):
                 bt = read(os.path.join(d, "backtrace")).splitlines()
                 got = []
                 for ln in bt:
-                    # "#N <where> @<t_call>"
-                    f = ln.split()
-                    wm = WHERE_RE.match(" ".join(f[1:3]) if len(f) > 2 and ":" in f[2] else f[1])
+                    # "#N <where> <t_call or ->"
+                    wm = WHERE_RE.match(" ".join(ln.split()[1:-1]))
                     if wm:
                         got.append([wm.group(1), int(wm.group(3) or 0)])
                     if wm and wm.group(1) == "main":
                         break
                 if got != s["bt"]:
                     mm.add("backtrace", "t %d: Hindsight %s, gdb %s" % (t, got, s["bt"]))
+            fr["seen"].add(s["line"])
+            prev_depth = s["depth"]
     elif not o2:
         mm.add("where/locals/backtrace", "not compared: the line sequences differ")
-    print("locals compared: %d values (%d skipped: not yet initialised or static)"
+    print("locals compared: %d values (%d skipped: not yet initialised)"
           % (n_vars, n_skipped))
     if deepest is not None:
         print("deepest stop: %d, depth %d, gdb bt %s" % (
@@ -375,8 +426,19 @@ def compare(oracle_path, mnt, o2):
     # 3. calls/<f>: as many calls as gdb's breakpoint hits; each call's
     # return value (time/<t_ret>/reg/rax) equals gdb's "Value returned";
     # time/<t>/finish at the call's first line start leads to that t_ret.
+    clones = {}
+    if o2:
+        # -O2: GCC's clones keep the DWARF name gdb uses (gcd) but their
+        # symbol is gcd.constprop.0, which is what calls/ lists
+        for name in os.listdir(os.path.join(mnt, "calls")):
+            m = re.match(r"^(.+?)\.(?:constprop|isra|part|cold)\.\d+", name)
+            if m:
+                clones.setdefault(m.group(1), []).append(name)
     for fname, rec in orc["calls"].items():
         hc = parse_calls(mnt, fname)
+        for clone in clones.get(fname, []):
+            hc += parse_calls(mnt, clone)
+        hc.sort()
         hc = [c for c in hc if c[0] >= t0 and (t1 is None or c[0] <= t1)] \
             if fname != "main" else hc
         if len(hc) != rec["hits"]:

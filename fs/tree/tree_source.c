@@ -36,19 +36,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* TEMPORARY, while builder/db's source-level queries are being written in
- * this same worktree: weak references keep the binary linking; a missing
- * one answers -ENOSYS.  Removed once they are all committed. */
-#pragma weak hs_db_file_maps
-#pragma weak hs_db_backtrace
-#pragma weak hs_db_callees
-#pragma weak hs_db_calls_to
-#pragma weak hs_db_line_files
-#pragma weak hs_db_line_numbers
-#pragma weak hs_db_line_times
-#pragma weak hs_db_step_line
-#define NEED(f) do { if (!(f)) return -ENOSYS; } while (0)
-
 #define BT_MAX 256          /* frames shown; deeper stacks end in a note */
 #define LIST_SLOTS 8
 #define LOCALS_SLOTS 8
@@ -409,9 +396,7 @@ static int build_src(struct hs_tree *tree, const struct hs_tree_node *n,
 	};
 	int err;
 
-	NEED(hs_db_file_maps);
 	err = hs_src_new(&opt, &si->src);
-
 	if (!err)
 		err = hs_db_file_maps(tree_image(tree, n), add_map, si->src);
 	if (!err)
@@ -526,10 +511,6 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 
 	if (!fr)
 		return -ENOMEM;
-	if (!hs_db_backtrace) {
-		free(fr);
-		return -ENOSYS;
-	}
 	err = get_src(tree, n, &s);
 	if (!err)
 		err = regs_at(tree, n, &r);
@@ -562,10 +543,17 @@ out:
 
 /* ---- links: next-line, prev-line, finish, caller ------------------------------------ */
 
+/* A link that cannot be computed (no lines index, an old database) is
+ * left out of listings like one that does not exist, so that ls time/<t>
+ * always works; reading it still reports why. */
+static int link_exists(int err)
+{
+	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	NEED(hs_db_step_line);
 	return hs_db_step_line(tree_image(tree, n), n->t, how, t);
 }
 
@@ -583,14 +571,14 @@ int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
 
-	return tree_next_line_t(tree, n, &t);
+	return link_exists(tree_next_line_t(tree, n, &t));
 }
 
 int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
 
-	return tree_prev_line_t(tree, n, &t);
+	return link_exists(tree_prev_line_t(tree, n, &t));
 }
 
 /* The innermost call open at t. */
@@ -598,7 +586,6 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 {
 	int open;
 
-	NEED(hs_db_backtrace);
 	open = hs_db_backtrace(tree_image(tree, n), n->t, 0, c, 1);
 	if (open < 0)
 		return open;
@@ -633,14 +620,14 @@ int tree_finish_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
 
-	return tree_finish_t(tree, n, &t);
+	return link_exists(tree_finish_t(tree, n, &t));
 }
 
 int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
 
-	return tree_caller_t(tree, n, &t);
+	return link_exists(tree_caller_t(tree, n, &t));
 }
 
 /* ---- time/<t>/locals/ ------------------------------------------------------------ */
@@ -935,7 +922,6 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	size_t w = 0;
 	int err;
 
-	NEED(hs_db_callees);
 	err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
 
 	if (err < 0)
@@ -1074,8 +1060,6 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	struct tree_src_image *si;
 	int err;
 
-	NEED(hs_db_calls_to);
-	NEED(hs_db_line_times);
 	if (n->kind == K_LINE) {
 		si = src_image(tree, n);
 		return hs_db_line_times(img, (uint32_t)si->lines.e[n->sub].leaf, (uint32_t)n->a,
@@ -1286,8 +1270,6 @@ static int get_lines(struct hs_tree *tree, const struct hs_tree_node *n,
 
 	if (!si)
 		return -ENOENT;
-	NEED(hs_db_line_files);
-	NEED(hs_db_line_numbers);
 	pthread_mutex_lock(&si->lock);
 	if (!si->lines_done) {
 		err = hs_db_line_files(tree_image(tree, n), add_line_file, &si->lines);

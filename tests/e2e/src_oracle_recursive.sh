@@ -13,5 +13,6 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 src_oracle recursive
-grep -q "depth 7," "$T/compare.out" || fail "the deepest stop is not 7 calls deep: $(grep deepest "$T/compare.out")"
+deep=$(sed -n 's/^deepest stop: [0-9]*, depth \([0-9]*\),.*/\1/p' "$T/compare.out")
+[ "${deep:-0}" -ge 7 ] || fail "the deepest stop compared is not 7 calls deep: $(grep deepest "$T/compare.out")"
 pass "$(head -n 1 "$T/compare.out")"
