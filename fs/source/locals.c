@@ -83,13 +83,55 @@ struct vsrc {
 	size_t size;
 };
 
+/* Target memory is read a page at a time and kept for the duration of
+ * one hs_src_locals() call: formatting reads many small pieces (members,
+ * elements, string bytes) and each target read can be costly (the
+ * database reconstructs memory at t). */
+#define PAGE 4096u
+#define NPAGES 64
+struct page {
+	uint64_t addr;      /* page address; UINT64_MAX: empty slot */
+	size_t len;         /* bytes readable from addr (short near a hole) */
+	uint8_t data[PAGE];
+};
+
 struct ctx {
 	struct hs_src *s;
 	const struct hs_src_target *tg;
+	struct page *pages; /* NPAGES slots, direct mapped */
 	struct src_mod *m;
 	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
 	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
 };
+
+/* Like read_mem, through the page cache: the bytes read (short at
+ * unreadable memory), or -EIO when none. */
+static ssize_t ctx_read(const struct ctx *c, uint64_t addr, void *out, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done, pa = a & ~(uint64_t)(PAGE - 1);
+		struct page *p = &c->pages[(pa / PAGE) % NPAGES];
+		size_t in, n;
+
+		if (p->addr != pa) {
+			ssize_t r = c->tg->read_mem(c->tg->ctx, pa, p->data, PAGE);
+
+			p->addr = pa;
+			p->len = r > 0 ? (size_t)r : 0;
+		}
+		in = (size_t)(a - pa);
+		if (in >= p->len)
+			break;
+		n = p->len - in < len - done ? p->len - in : len - done;
+		memcpy((uint8_t *)out + done, p->data + in, n);
+		done += n;
+		if (done < len && p->len < PAGE)
+			break; /* the page ended short: a hole follows */
+	}
+	return done ? (ssize_t)done : -EIO;
+}
 
 /* Reads len bytes at off of the value: 0, or -EIO. */
 static int vread(const struct ctx *c, const struct vsrc *v, uint64_t off,
@@ -99,7 +141,7 @@ static int vread(const struct ctx *c, const struct vsrc *v, uint64_t off,
 	ssize_t r;
 
 	if (v->in_mem) {
-		r = c->tg->read_mem(c->tg->ctx, v->addr + off, out, len);
+		r = ctx_read(c, v->addr + off, out, len);
 		return r == (ssize_t)len ? 0 : -EIO;
 	}
 	if (off > v->size || len > v->size - off)
@@ -322,7 +364,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 			if (len == 0 || len > 8)
 				return -ENODATA;
 			a = 0;
-			if (c->tg->read_mem(c->tg->ctx, es.v[es.sp - 1], &a, len) != (ssize_t)len)
+			if (ctx_read(c, es.v[es.sp - 1], &a, len) != (ssize_t)len)
 				return -EIO;
 			es.v[es.sp - 1] = a;
 			break;
@@ -431,7 +473,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 				if (ok)
 					memcpy(tmp, implicit.data, psize);
 			} else {
-				ok = es.sp > 0 && c->tg->read_mem(c->tg->ctx, es.v[es.sp - 1], tmp,
+				ok = es.sp > 0 && ctx_read(c, es.v[es.sp - 1], tmp,
 							       psize) == (ssize_t)psize;
 			}
 			memcpy(res->bytes + piece_off, tmp, psize);
@@ -860,7 +902,7 @@ static void put_c_string_at(struct ctx *c, uint64_t addr, struct sbuf *b)
 	/* read in small steps: the string may end just before unmapped memory */
 	while (n < sizeof buf) {
 		size_t want = sizeof buf - n < 32 ? sizeof buf - n : 32;
-		ssize_t r = c->tg->read_mem(c->tg->ctx, addr + n, buf + n, want);
+		ssize_t r = ctx_read(c, addr + n, buf + n, want);
 		size_t k, got = r > 0 ? (size_t)r : 0;
 
 		for (k = 0; k < got; k++)
@@ -1392,6 +1434,11 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		return -ENOENT;
 	if (!c.m->dw)
 		return -ENODATA;
+	c.pages = malloc(NPAGES * sizeof *c.pages);
+	if (!c.pages)
+		return -ENOMEM;
+	for (i = 0; i < NPAGES; i++)
+		c.pages[i].addr = UINT64_MAX;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = dwfl_module_addrdie(c.m->dm, rip, &bias);
 	if (!cu) {
@@ -1458,6 +1505,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	}
 out:
 	pthread_mutex_unlock(&s->dw_lock);
+	free(c.pages);
 	free(scopes);
 	hs_src_vars_free(params.v, params.n);
 	hs_src_vars_free(locals.v, locals.n);
