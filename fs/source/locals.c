@@ -1,7 +1,8 @@
 /* locals.c - fs/source: variables in scope, DWARF location expressions,
  * and gdb-like formatting of values by type.
  *
- * Only the innermost frame: registers come from the caller (tg->regs).
+ * Only the innermost frame: registers come from the caller (tg->regs);
+ * the caller's frame is unwound (CFI) only for DW_OP_entry_value.
  * The frame base is the subprogram's DW_AT_frame_base; with gcc that is
  * DW_OP_call_frame_cfa, so the CFA comes from the module's CFI
  * (.debug_frame, else .eh_frame) at rip.  Every libdw call runs under
@@ -99,6 +100,10 @@ struct ctx {
 	struct hs_src *s;
 	const struct hs_src_target *tg;
 	struct page *pages; /* NPAGES slots, direct mapped */
+	const struct hs_trace_regs *regs; /* this frame's registers */
+	uint32_t invalid;   /* DWARF registers 0-16 not known in this frame */
+	uint64_t pc;        /* where to look things up: rip, or in a caller
+			     * frame the return address - 1 (the call) */
 	struct src_mod *m;
 	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
 	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
@@ -162,11 +167,14 @@ static const int dwarf_to_gpr[16] = { 0, 2, 1, 3, 6, 7, 5, 4,
 
 /* The bytes of DWARF register regno: 8 for integer registers and rip,
  * 16 for xmm0-15.  -ENOENT for others. */
-static int reg_bytes(const struct hs_trace_regs *r, uint64_t regno,
-		     uint8_t *out, size_t *len)
+static int reg_bytes(const struct ctx *c, uint64_t regno, uint8_t *out,
+		     size_t *len)
 {
+	const struct hs_trace_regs *r = c->regs;
 	uint64_t v;
 
+	if (regno <= 16 && (c->invalid >> regno) & 1)
+		return -ENOENT;
 	if (regno < 16)
 		v = r->gpr[dwarf_to_gpr[regno]];
 	else if (regno == 16)
@@ -182,12 +190,12 @@ static int reg_bytes(const struct hs_trace_regs *r, uint64_t regno,
 	return 0;
 }
 
-static int reg_value(const struct hs_trace_regs *r, uint64_t regno, uint64_t *v)
+static int reg_value(const struct ctx *c, uint64_t regno, uint64_t *v)
 {
 	uint8_t b[16];
 	size_t n;
 
-	if (reg_bytes(r, regno, b, &n))
+	if (reg_bytes(c, regno, b, &n))
 		return -ENOENT;
 	memcpy(v, b, 8);
 	return 0;
@@ -203,12 +211,15 @@ static int cfa_at(struct ctx *c, uint64_t *out);
 static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		    size_t n, struct vsrc *res, size_t size, int depth);
 
+static int entry_value(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out);
+
 /* Evaluates a plain DWARF expression (no location ops) to one value. */
-static int eval_value(struct ctx *c, const Dwarf_Op *ops, size_t n,
-		      uint64_t *out, int depth)
+static int eval_value(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		      size_t n, uint64_t *out, int depth)
 {
 	struct vsrc v = { 0 };
-	int ret = eval_ops(c, NULL, ops, n, &v, 8, depth);
+	int ret = eval_ops(c, attr, ops, n, &v, 8, depth);
 
 	if (ret)
 		return ret;
@@ -281,7 +292,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 			continue;
 		}
 		if (at >= DW_OP_breg0 && at <= DW_OP_breg31) {
-			if (reg_value(c->tg->regs, at - DW_OP_breg0, &a))
+			if (reg_value(c, at - DW_OP_breg0, &a))
 				return -ENODATA;
 			if (!push(&es, a + op->number))
 				return -ENODATA;
@@ -305,7 +316,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 				return -ENODATA;
 			break;
 		case DW_OP_bregx:
-			if (reg_value(c->tg->regs, op->number, &a))
+			if (reg_value(c, op->number, &a))
 				return -ENODATA;
 			if (!push(&es, a + op->number2))
 				return -ENODATA;
@@ -441,6 +452,11 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		}
 		case DW_OP_nop:
 			break;
+		case DW_OP_entry_value:
+		case DW_OP_GNU_entry_value:
+			if (entry_value(c, attr, op, depth, &a) || !push(&es, a))
+				return -ENODATA;
+			break;
 		case DW_OP_stack_value:
 			kind = L_VALUE;
 			break;
@@ -463,7 +479,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 			} else if (kind == L_REG) {
 				size_t rl;
 
-				ok = reg_bytes(c->tg->regs, regno, tmp, &rl) == 0 && psize <= rl;
+				ok = reg_bytes(c, regno, tmp, &rl) == 0 && psize <= rl;
 			} else if (kind == L_VALUE) {
 				ok = es.sp > 0 && psize <= 8;
 				if (ok)
@@ -505,7 +521,7 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 	case L_REG: {
 		size_t rl;
 
-		if (reg_bytes(c->tg->regs, regno, res->bytes, &rl))
+		if (reg_bytes(c, regno, res->bytes, &rl))
 			return -ENODATA;
 		memset(res->valid, 1, rl);
 		res->size = rl;
@@ -528,29 +544,191 @@ static int eval_ops(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 	}
 }
 
+/* The CFI frame state at c->pc: .debug_frame first, then .eh_frame.
+ * Caller frees it; NULL if none. */
+static Dwarf_Frame *frame_at(struct ctx *c)
+{
+	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
+
+	cfi = dwfl_module_dwarf_cfi(c->m->dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, c->pc - bias, &fr) == 0)
+		return fr;
+	cfi = dwfl_module_eh_cfi(c->m->dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, c->pc - bias, &fr) == 0)
+		return fr;
+	return NULL;
+}
+
 static int cfa_at(struct ctx *c, uint64_t *out)
 {
-	Dwarf_Addr cbias;
-	Dwarf_CFI *cfi[2];
-	Dwarf_Addr biases[2];
-	int k, ret = -ENODATA;
+	Dwarf_Frame *fr = frame_at(c);
+	Dwarf_Op *ops;
+	size_t nops;
+	int ret = -ENODATA;
 
-	cfi[0] = dwfl_module_dwarf_cfi(c->m->dm, &biases[0]);
-	cfi[1] = dwfl_module_eh_cfi(c->m->dm, &biases[1]);
-	for (k = 0; k < 2 && ret; k++) {
-		Dwarf_Frame *fr = NULL;
-		Dwarf_Op *ops;
+	if (!fr)
+		return -ENODATA;
+	if (dwarf_frame_cfa(fr, &ops, &nops) == 0 && nops)
+		ret = eval_value(c, NULL, ops, nops, out, 1);
+	free(fr);
+	return ret;
+}
+
+/* The caller's registers, unwound with CFI: rsp is the CFA, rip the
+ * return address, the callee-saved registers where CFI says they were
+ * saved; the rest are marked invalid (clobbered by the call). */
+static int unwind(struct ctx *c, struct hs_trace_regs *out, uint32_t *invalid)
+{
+	static const int saved[] = { 3, 6, 12, 13, 14, 15, 16 };
+	Dwarf_Frame *fr = frame_at(c);
+	uint64_t cfa;
+	size_t i;
+	int ret = -ENODATA;
+
+	if (!fr)
+		return -ENODATA;
+	*out = *c->regs;
+	*invalid = 0x1ffff;
+	if (cfa_at(c, &cfa))
+		goto out;
+	out->gpr[dwarf_to_gpr[7]] = cfa;
+	*invalid &= ~(1u << 7);
+	for (i = 0; i < sizeof saved / sizeof saved[0]; i++) {
+		Dwarf_Op mem[3], *ops;
 		size_t nops;
+		struct vsrc v;
+		uint64_t val;
+		int r = saved[i];
 
-		if (!cfi[k])
+		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0)
 			continue;
-		cbias = biases[k];
-		if (dwarf_cfi_addrframe(cfi[k], c->tg->regs->rip - cbias, &fr) != 0)
+		if (nops == 0) {
+			/* same value: unchanged by this frame; else undefined */
+			if (!ops && !reg_value(c, (uint64_t)r, &val))
+				*invalid &= ~(1u << r);
 			continue;
-		if (dwarf_frame_cfa(fr, &ops, &nops) == 0 && nops)
-			ret = eval_value(c, ops, nops, out, 1);
-		free(fr);
+		}
+		if (eval_ops(c, NULL, ops, nops, &v, 8, 1))
+			continue;
+		if (v.in_mem ? ctx_read(c, v.addr, &val, 8) != 8 : vread(c, &v, 0, &val, 8))
+			continue;
+		if (r == 16)
+			out->rip = val;
+		else
+			out->gpr[dwarf_to_gpr[r]] = val;
+		*invalid &= ~(1u << r);
 	}
+	ret = (*invalid >> 16) & 1 ? -ENODATA : 0;
+out:
+	free(fr);
+	return ret;
+}
+
+/* The call site in scope (a block or subprogram) returning to ret_pc. */
+static bool find_call_site(Dwarf_Die *scope, Dwarf_Addr ret_pc, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(scope, &child) != 0)
+		return false;
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Addr pc;
+		int tag = dwarf_tag(&child);
+
+		if (tag != DW_TAG_call_site && tag != DW_TAG_GNU_call_site)
+			continue;
+		if (!dwarf_attr(&child, DW_AT_call_return_pc, &a) &&
+		    !dwarf_attr(&child, DW_AT_low_pc, &a))
+			continue;
+		if (dwarf_formaddr(&a, &pc) == 0 && pc == ret_pc) {
+			*out = child;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
+ * function was entered.  gcc -O2 says so for a parameter whose register
+ * was reused; the caller's call site then says how to compute what it
+ * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
+ * unwind to with CFI.  gdb does the same (x@entry). */
+static int entry_value(struct ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out)
+{
+	Dwarf_Attribute inner;
+	Dwarf_Op *iops;
+	size_t ni;
+	uint64_t regno;
+	struct hs_trace_regs caller;
+	struct ctx cc;
+	Dwarf_Die *cu, *scopes = NULL, site, param;
+	Dwarf_Addr bias;
+	int ns, i, ret = -ENODATA;
+	bool found = false;
+
+	if (!attr || depth > 2 || dwarf_getlocation_attr(attr, op, &inner) ||
+	    dwarf_getlocation(&inner, &iops, &ni) || ni != 1)
+		return -ENODATA;
+	if (iops[0].atom >= DW_OP_reg0 && iops[0].atom <= DW_OP_reg31)
+		regno = iops[0].atom - DW_OP_reg0;
+	else if (iops[0].atom == DW_OP_regx)
+		regno = iops[0].number;
+	else
+		return -ENODATA;
+	cc = *c;
+	if (unwind(c, &caller, &cc.invalid))
+		return -ENODATA;
+	cc.regs = &caller;
+	cc.pc = caller.rip - 1;
+	cc.m = src_mod_find(c->s, caller.rip);
+	cc.func = NULL;
+	if (!cc.m || !cc.m->dw)
+		return -ENODATA;
+	cu = dwfl_module_addrdie(cc.m->dm, cc.pc, &bias);
+	if (!cu)
+		return -ENODATA;
+	cc.bias = bias;
+	ns = dwarf_getscopes(cu, cc.pc - bias, &scopes);
+	for (i = 0; i < ns && !found; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		found = find_call_site(&scopes[i], caller.rip - bias, &site);
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	for (; i < ns && !cc.func; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			cc.func = &scopes[i];
+	if (!found || dwarf_child(&site, &param) != 0)
+		goto out;
+	do {
+		Dwarf_Attribute la, va;
+		Dwarf_Op *lops, *vops;
+		size_t nl, nv;
+		int tag = dwarf_tag(&param);
+
+		if (tag != DW_TAG_call_site_parameter &&
+		    tag != DW_TAG_GNU_call_site_parameter)
+			continue;
+		if (!dwarf_attr(&param, DW_AT_location, &la) ||
+		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
+			continue;
+		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
+		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
+			continue;
+		if (!dwarf_attr(&param, DW_AT_call_value, &va) &&
+		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, &va))
+			break;
+		if (dwarf_getlocation(&va, &vops, &nv) == 0)
+			ret = eval_value(&cc, &va, vops, nv, out, depth + 1);
+		break;
+	} while (dwarf_siblingof(&param, &param) == 0);
+out:
+	free(scopes);
 	return ret;
 }
 
@@ -564,7 +742,7 @@ static int frame_base(struct ctx *c, uint64_t *out)
 
 	if (!c->func || !dwarf_attr_integrate(c->func, DW_AT_frame_base, &attr))
 		return -ENODATA;
-	r = dwarf_getlocation_addr(&attr, c->tg->regs->rip - c->bias, &ops, &nops, 1);
+	r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
 	if (r <= 0)
 		return -ENODATA;
 	if (eval_ops(c, &attr, ops, nops, &v, 8, 1))
@@ -1299,7 +1477,7 @@ static char *var_value(struct ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 	b->full = false;
 	b->buf[0] = 0;
 	if (dwarf_attr(d, DW_AT_location, &attr)) {
-		r = dwarf_getlocation_addr(&attr, c->tg->regs->rip - c->bias, &ops, &nops, 1);
+		r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
 		if (r <= 0 || nops == 0) {
 			sb_str(b, "<optimized out>");
 			goto done;
@@ -1429,6 +1607,8 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	*vars = NULL;
 	*n = 0;
 	rip = tg->regs->rip;
+	c.regs = tg->regs;
+	c.pc = rip;
 	c.m = src_mod_find(s, rip);
 	if (!c.m)
 		return -ENOENT;

@@ -816,8 +816,18 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	out->module = &m->pub;
 	sym = sym_find(m, addr);
 	if (sym) {
+		const char *dname;
+		uint64_t dentry;
+
 		out->function = sym->name;
 		out->func_start = sym->addr;
+		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
+		 * names them by their DWARF name, "f"; a ".cold" part keeps
+		 * its symbol, as its DWARF entry is elsewhere */
+		if (strchr(sym->name, '.') && m->dw &&
+		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
+		    dentry == sym->addr)
+			out->function = dname;
 	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
 		out->function = NULL;
 		out->func_start = 0;
