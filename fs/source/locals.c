@@ -19,7 +19,6 @@
 
 #define MAX_DEPTH 4
 #define MAX_ELEMS 200
-#define REPEAT_THRESHOLD 10   /* gdb's `set print repeats` default */
 #define EVAL_STACK 64
 
 /* ---- a capped text buffer ---------------------------------------------- */
@@ -1013,49 +1012,16 @@ static void put_char_escaped(struct sbuf *b, uint8_t ch, char q)
 	sb_put(b, (const char *)&ch, 1);
 }
 
-/* gdb's printstr: runs of more than REPEAT_THRESHOLD equal chars become
- * 'c' <repeats N times>, the rest quoted, segments joined by ", ".
- * ellipsis: the string went on past what we show. */
+/* A quoted C string, escaped as gdb does; ellipsis: it went on past
+ * what we show. */
 static void put_string(struct sbuf *b, const uint8_t *p, size_t n, bool ellipsis)
 {
-	size_t i = 0;
-	bool in_quote = false, any = false;
+	size_t i;
 
-	if (n == 0 && !ellipsis) {
-		sb_str(b, "\"\"");
-		return;
-	}
-	while (i < n) {
-		size_t run = 1;
-
-		while (i + run < n && p[i + run] == p[i])
-			run++;
-		if (run > REPEAT_THRESHOLD) {
-			if (in_quote)
-				sb_str(b, "\", ");
-			else if (any)
-				sb_str(b, ", ");
-			in_quote = false;
-			sb_str(b, "'");
-			put_char_escaped(b, p[i], '\'');
-			sb_fmt(b, "' <repeats %zu times>", run);
-			i += run;
-			any = true;
-			continue;
-		}
-		if (!in_quote) {
-			sb_str(b, any ? ", \"" : "\"");
-			in_quote = true;
-		}
-		for (size_t k = 0; k < run; k++)
-			put_char_escaped(b, p[i], '"');
-		i += run;
-		any = true;
-	}
-	if (in_quote)
-		sb_str(b, "\"");
-	if (ellipsis)
-		sb_str(b, "...");
+	sb_str(b, "\"");
+	for (i = 0; i < n && !b->full; i++)
+		put_char_escaped(b, p[i], '"');
+	sb_str(b, ellipsis ? "\"..." : "\"");
 }
 
 static bool is_char_type(Dwarf_Die *t)
@@ -1314,8 +1280,8 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	return n;
 }
 
-/* Dimension dim of an array of element type et: gdb's {a, b, c <repeats
- * 12 times>, ...} with char arrays as strings. */
+/* Dimension dim of an array of element type et: gdb's {a, b, c...} (no
+ * <repeats>: `print repeats unlimited`), char arrays as C strings. */
 static void fmt_array_dim(struct ctx *c, Dwarf_Die *et, const uint64_t *dims,
 			  int ndims, int dim, const struct vsrc *v, uint64_t off,
 			  int depth, struct sbuf *b)
@@ -1326,17 +1292,18 @@ static void fmt_array_dim(struct ctx *c, Dwarf_Die *et, const uint64_t *dims,
 	for (k = dim + 1; k < ndims; k++)
 		stride *= dims[k];
 	if (dim == ndims - 1 && is_char_type(et)) {
+		/* a C string: up to its NUL, at most MAX_ELEMS chars (gdb's
+		 * `print null-stop on`, `print elements 200`) */
 		uint8_t buf[MAX_ELEMS + 1];
-		size_t n = count < MAX_ELEMS ? count : MAX_ELEMS;
+		size_t want = count < MAX_ELEMS + 1 ? count : MAX_ELEMS + 1, n;
 
-		if (vread(c, v, off, buf, n)) {
+		if (vread(c, v, off, buf, want)) {
 			sb_str(b, "<unreadable>");
 			return;
 		}
-		/* gdb drops one trailing NUL of a whole char array */
-		if (n == count && n && !buf[n - 1])
-			n--;
-		put_string(b, buf, n, count > MAX_ELEMS);
+		for (n = 0; n < want && n < MAX_ELEMS && buf[n]; n++)
+			;
+		put_string(b, buf, n, n == MAX_ELEMS && want > MAX_ELEMS && buf[n]);
 		return;
 	}
 	if (depth >= MAX_DEPTH) {
@@ -1344,23 +1311,7 @@ static void fmt_array_dim(struct ctx *c, Dwarf_Die *et, const uint64_t *dims,
 		return;
 	}
 	sb_str(b, "{");
-	for (i = 0; i < count && i < MAX_ELEMS && !b->full;) {
-		uint64_t run = 1;
-		uint8_t *e0 = NULL, *e1 = NULL;
-
-		/* equal neighbours (byte for byte) repeat; compare small ones */
-		if (stride && stride <= 4096) {
-			e0 = malloc(stride);
-			e1 = malloc(stride);
-			if (e0 && e1 && !vread(c, v, off + i * stride, e0, stride)) {
-				while (i + run < count &&
-				       !vread(c, v, off + (i + run) * stride, e1, stride) &&
-				       !memcmp(e0, e1, stride))
-					run++;
-			}
-			free(e0);
-			free(e1);
-		}
+	for (i = 0; i < count && i < MAX_ELEMS && !b->full; i++) {
 		if (i)
 			sb_str(b, ", ");
 		if (dim + 1 < ndims)
@@ -1368,12 +1319,6 @@ static void fmt_array_dim(struct ctx *c, Dwarf_Die *et, const uint64_t *dims,
 				      depth + 1, b);
 		else
 			fmt_value(c, et, v, off + i * stride, depth + 1, b);
-		if (run > REPEAT_THRESHOLD) {
-			sb_fmt(b, " <repeats %" PRIu64 " times>", run);
-			i += run;
-		} else {
-			i++;
-		}
 	}
 	if (i < count)
 		sb_str(b, "...");

@@ -451,6 +451,30 @@ static size_t rows_dedup(struct src_row *v, size_t n)
 	return k;
 }
 
+/* gdb's rule for repeated rows (dwarf_record_line_p, PR 17276): a row of
+ * the same file and line as the row before it is dropped when that line
+ * has had a non-zero discriminator since it last changed (gcc splits a
+ * loop's line into rows with discriminators; gdb merges them back, so
+ * returning into such a row is not a new line for `step`).  Without
+ * discriminators a repeated row is kept: gcc marks the end of a
+ * prologue that way.  Updates the state; true: drop r. */
+static bool drop_same_line_row(Dwarf_Line *l, const struct src_row *r,
+			       uint32_t *last_file, uint32_t *last_line,
+			       bool *disc_seen)
+{
+	unsigned int disc = 0;
+	bool same = r->file_id == *last_file && r->line == *last_line;
+
+	dwarf_linediscriminator(l, &disc);
+	if (r->line != *last_line || r->file_id != *last_file)
+		*disc_seen = disc != 0;
+	else
+		*disc_seen |= disc != 0;
+	*last_file = r->file_id;
+	*last_line = r->line;
+	return same && *disc_seen;
+}
+
 /* Interns a DWARF file name, made absolute with the CU's comp_dir as gdb
  * and addr2line do ("tests/x.c" -> "/build/dir/tests/x.c"). */
 static int file_intern_cu(struct hs_src *s, const char *comp_dir,
@@ -475,6 +499,9 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 	const char *comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 	const char *prev_f = NULL;
 	uint32_t prev_id = 0;
+	/* the previous row of the sequence, for gdb's discriminator rule */
+	uint32_t last_file = UINT32_MAX, last_line = 0;
+	bool disc_seen = false;
 	Dwarf_Lines *lines;
 	Dwarf_Files *files;
 	size_t nl, nf, i;
@@ -525,6 +552,11 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 			flag = false;
 			dwarf_linebeginstatement(l, &flag);
 			r.is_stmt = flag;
+			if (drop_same_line_row(l, &r, &last_file, &last_line, &disc_seen))
+				continue;
+		} else {
+			last_file = UINT32_MAX;
+			disc_seen = false;
 		}
 		if ((ret = row_push(rv, &r)))
 			return ret;
