@@ -39,6 +39,7 @@
 #define BT_MAX 256          /* frames shown; deeper stacks end in a note */
 #define LIST_SLOTS 8
 #define LOCALS_SLOTS 8
+#define SITE_SLOTS 64       /* caller names cached by calls/<f> (a power of 2) */
 
 /* ---- path tables: a path's components as a tree of indices ------------------- */
 
@@ -1174,18 +1175,23 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 /* calls/<f>: "<t_call> <t_return or -> <depth> <caller>", by t_call. */
 int tree_gen_calls(struct tree_walk *w)
 {
+	/* callers by call site: a few sites make most calls */
+	struct site { uint64_t addr; char name[256]; } *sites;
 	struct list_slot *l;
 	struct hs_src *s;
-	uint64_t last_site = 0;
-	char caller[256] = "";
 	size_t lo = 0, hi;
 	int err = get_src(w->tree, &w->node, &s);
 
 	if (err < 0)
 		return err;
+	sites = calloc(SITE_SLOTS, sizeof(*sites));
+	if (!sites)
+		return -ENOMEM;
 	err = get_list(w->tree, &w->node, &l);
-	if (err < 0)
+	if (err < 0) {
+		free(sites);
 		return err;
+	}
 	hi = l->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -1196,16 +1202,19 @@ int tree_gen_calls(struct tree_walk *w)
 	}
 	for (size_t i = lo; i < l->n; i++) {
 		const struct hs_db_call *c = &l->calls[i];
+		struct site *st = &sites[(c->call_site * 0x9e3779b97f4a7c15ull) >> 58];
+		const char *caller;
 		char *p = w->line;
 		struct hs_src_loc loc;
 
-		if (c->call_site != last_site || !caller[0]) {
+		if (st->addr != c->call_site || !st->name[0]) {
 			if (hs_src_lookup(s, c->call_site, &loc) == 0 && loc.function)
-				snprintf(caller, sizeof(caller), "%s", loc.function);
+				snprintf(st->name, sizeof(st->name), "%s", loc.function);
 			else
-				snprintf(caller, sizeof(caller), "0x%" PRIx64, c->call_site);
-			last_site = c->call_site;
+				snprintf(st->name, sizeof(st->name), "0x%" PRIx64, c->call_site);
+			st->addr = c->call_site;
 		}
+		caller = st->name;
 		p += tree_put_u64(p, c->t_call);
 		*p++ = ' ';
 		if (c->t_ret == HS_DB_NO_RETURN)
@@ -1224,6 +1233,7 @@ int tree_gen_calls(struct tree_walk *w)
 			break;
 	}
 	put_list(w->tree, l);
+	free(sites);
 	return err;
 }
 
