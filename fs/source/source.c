@@ -564,31 +564,91 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 	return 0;
 }
 
-/* Marks the rows gdb skips as prologue: the row at a function's entry
- * when a later is_stmt row with a line starts inside the function
- * (gdb's skip_prologue_using_sal then stops there instead). */
+/* Reads n bytes of the module's code at addr (from the ELF file's
+ * PT_LOAD segments); false if they are not in the file. */
+static bool code_read(struct src_mod *m, uint64_t addr, uint8_t *buf, size_t n)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m->dm, &bias);
+	size_t nph, i;
+
+	if (!elf || elf_getphdrnum(elf, &nph))
+		return false;
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		uint64_t va = addr - bias;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    va < ph.p_vaddr || va + n > ph.p_vaddr + ph.p_filesz)
+			continue;
+		d = elf_getdata_rawchunk(elf, (int64_t)(ph.p_offset + va - ph.p_vaddr), n,
+					 ELF_T_BYTE);
+		if (!d || d->d_size < n)
+			return false;
+		memcpy(buf, d->d_buf, n);
+		return true;
+	}
+	return false;
+}
+
+/* Where gdb's `step` into the function at entry stops (and `break f` in a
+ * CU without location lists): amd64_analyze_prologue finds
+ * [endbr64;] push %rbp; mov %rsp,%rbp and skips it, then
+ * skip_prologue_sal / handle_step_into_function move a stop that falls
+ * inside a row to the next row, if that is still in the function.  A
+ * function without that frame setup (-O2) is stopped at its entry.
+ * Returns entry when nothing is skipped. */
+static uint64_t prologue_end(struct src_mod *m, uint64_t entry, uint64_t end)
+{
+	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	uint8_t c[12];
+	uint64_t p = 0, post;
+	const struct src_row *r;
+	size_t k;
+
+	if (!code_read(m, entry, c, sizeof c))
+		return entry;
+	if (!memcmp(c, endbr64, 4))
+		p = 4;
+	if (c[p] != 0x55) /* push %rbp */
+		return entry;
+	if ((c[p + 1] == 0x48 && c[p + 2] == 0x89 && c[p + 3] == 0xe5) ||
+	    (c[p + 1] == 0x48 && c[p + 2] == 0x8b && c[p + 3] == 0xec))
+		post = entry + p + 4; /* mov %rsp,%rbp */
+	else if ((c[p + 1] == 0x89 && c[p + 2] == 0xe5) ||
+		 (c[p + 1] == 0x8b && c[p + 2] == 0xec))
+		post = entry + p + 3; /* mov %esp,%ebp */
+	else
+		return entry; /* frameless for gdb */
+	r = src_row_find(m, post);
+	if (!r || r->addr == post)
+		return post;
+	k = (size_t)(r - m->rows) + 1;
+	if (k < m->n_rows && m->rows[k].addr < end)
+		return m->rows[k].addr;
+	return post;
+}
+
+/* Marks the rows gdb's `step` skips when it enters a function: the row
+ * starts from the function's entry up to where prologue_end() stops. */
 static void mark_prologues(struct src_mod *m)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < m->n_syms; i++) {
 		const struct src_sym *f = &m->syms[i];
-		uint64_t end = f->size ? f->addr + f->size : UINT64_MAX;
-		struct src_row *r = (struct src_row *)src_row_find(m, f->addr);
-		size_t k;
+		uint64_t end = f->size ? f->addr + f->size : UINT64_MAX, stop;
+		const struct src_row *r = src_row_find(m, f->addr);
 
 		if (!r || r->addr != f->addr || !r->line)
 			continue;
 		if (i + 1 < m->n_syms && m->syms[i + 1].addr > f->addr &&
 		    m->syms[i + 1].addr < end)
 			end = m->syms[i + 1].addr;
-		for (k = (size_t)(r - m->rows) + 1;
-		     k < m->n_rows && m->rows[k].addr < end; k++) {
-			if (m->rows[k].line && m->rows[k].is_stmt) {
-				r->prologue = 1;
-				break;
-			}
-		}
+		stop = prologue_end(m, f->addr, end);
+		for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
+			m->rows[k].prologue = 1;
 	}
 }
 
@@ -915,6 +975,10 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		return 0;
 	out->file_id = r->file_id;
 	out->line = r->line;
+	out->row_addr = r->addr;
+	/* rows are one per address: the next one ends this one (an
+	 * end-of-sequence row included) */
+	out->row_end = (size_t)(r - m->rows) + 1 < m->n_rows ? r[1].addr : m->pub.end;
 	out->row_start = r->addr == addr;
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;

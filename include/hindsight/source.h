@@ -132,6 +132,13 @@ struct hs_src_line_info {
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
+	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
+	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
+	 * through it without looking, stops at the start of an is_stmt row
+	 * of another line, and at a non-statement row's start keeps its
+	 * current line (same frame) or forgets it (frame changed: returned
+	 * or called), taking the row as its new range. */
+	uint64_t row_addr, row_end;
 };
 /* Fast (a lock-free binary search in tables loaded by hs_src_finish());
  * safe from many threads.  0, with line 0 when addr has no line info (in
