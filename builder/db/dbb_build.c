@@ -135,6 +135,7 @@ static void images_free(struct build *b)
 		hs_trace_file_close(b->img[i].stream);
 		hs_trace_code_free(b->img[i].code);
 		hs_trace_mem_files_free(b->img[i].files);
+		dbb_lsrc_free(b->img[i].lsrc);
 		free(b->img[i].dir);
 		free(b->img[i].first);
 	}
@@ -192,6 +193,20 @@ static int images_open(struct build *b, bool load_code)
 			if (ret)
 				break;
 			if ((ret = hs_trace_mem_files_new(&im->files)))
+				break;
+		}
+		im->n_chunks = hs_trace_file_chunk_count(im->stream);
+		/* the modules with lines that the shards' line pass uses: those
+		 * of the start-up (the merge checks that they are all) */
+		if (load_code) {
+			struct dbb_fmap *maps;
+			size_t n_maps;
+
+			if ((ret = dbb_lines_startup(im, &maps, &n_maps)))
+				break;
+			ret = dbb_lsrc_new(maps, n_maps, b->log, &im->lsrc);
+			dbb_fmaps_free(maps, n_maps);
+			if (ret)
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);

@@ -211,6 +211,8 @@ struct dbb_image {
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
+	struct dbb_lsrc *lsrc;       /* start-up modules with lines, or NULL:
+				      * the shards' fused line pass */
 	size_t n_chunks;
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
@@ -292,13 +294,42 @@ struct dbb_lines {
 	size_t n_files;
 };
 
-/* The line pass of an image over its shards' chunk ranges [first[s],
- * end[s]) (s < n, in threads), in tmp/.  *out stays NULL when no module
- * has DWARF lines (then nothing was decoded).  Caller frees *out with
- * dbb_lines_free and removes res_path. */
+/* The modules with DWARF lines of a set of mappings (fs/source); *out stays
+ * NULL when none has lines.  Warnings go to log (NULL: nowhere). */
+struct dbb_lsrc;
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out);
+void dbb_lsrc_free(struct dbb_lsrc *ls); /* accepts NULL */
+/* Does a have every module with lines of b (NULL: none)? */
+bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);
+
+/* The start-up mappings: the file maps of the chunks that start before t =
+ * DBB_LINES_STARTUP_T; every shard of every build runs its line pass,
+ * fused into its decode, with the modules these make.  Caller frees *maps
+ * with dbb_fmaps_free. */
+#define DBB_LINES_STARTUP_T 2000000u
+int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n);
+void dbb_fmaps_free(struct dbb_fmap *maps, size_t n);
+
+/* One shard's line pass: feed it the decoder's instructions, calls and
+ * thread exits; dbb_lpass_finish writes lines.sp, lfiles.sp, lfinal.sp
+ * into dir (dbb_lines.c). */
+struct dbb_lpass;
+int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass **out);
+int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip);
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk);
+int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
+		    const uint8_t *pl, uint32_t len);
+int dbb_lpass_finish(struct dbb_lpass *p);
+void dbb_lpass_free(struct dbb_lpass *p); /* accepts NULL */
+
+/* The line starts of an image in the merge: none when no module (of all
+ * its maps) has lines; the shards' own passes (shard_dirs[s]) when the
+ * start-up modules cover those with lines; else a second pass over the
+ * shards' chunk ranges [first[s], end[s]) in threads, in tmp/.  Caller
+ * frees *out with dbb_lines_free. */
 int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
-		    const size_t *first, const size_t *end, unsigned n, const char *tmp,
-		    FILE *log, struct dbb_lines **out, struct hs_dbb_err *err);
+		    char *const *shard_dirs, const size_t *first, const size_t *end, unsigned n,
+		    const char *tmp, FILE *log, struct dbb_lines **out, struct hs_dbb_err *err);
 void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
 
 struct dbb_index;

@@ -30,6 +30,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "libvex_basictypes.h"
 #include "libvex_ir.h"
@@ -58,10 +59,20 @@ struct range {
 	uint64_t start, end;
 };
 
-struct lpass {
+/* The modules of an image for the line pass (dbb_i.h). */
+struct dbb_lsrc {
+	struct hs_src *src;
+	struct range *ranges;    /* modules with DWARF lines */
+	size_t n_ranges;
+};
+
+struct dbb_lpass {
 	struct hs_src *src;
 	const struct range *ranges;
 	size_t n_ranges;
+	uint64_t last_page;      /* the page of the last in_dwarf answer ... */
+	bool last_in;            /* ... and the answer (a range ends on a page) */
+	char *dir;
 	struct centry *cache;
 	struct lthread *th;
 	size_t n_th;
@@ -73,7 +84,7 @@ struct lpass {
 	int cb_ret;
 };
 
-static struct lthread *lthread_of(struct lpass *p, uint32_t tid)
+static struct lthread *lthread_of(struct dbb_lpass *p, uint32_t tid)
 {
 	if (tid >= p->n_th) {
 		size_t n = p->n_th ? p->n_th : 64;
@@ -91,7 +102,7 @@ static struct lthread *lthread_of(struct lpass *p, uint32_t tid)
 	return &p->th[tid];
 }
 
-static bool in_dwarf(const struct lpass *p, uint64_t addr)
+static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
 {
 	for (size_t i = 0; i < p->n_ranges; i++)
 		if (addr >= p->ranges[i].start && addr < p->ranges[i].end)
@@ -100,7 +111,7 @@ static bool in_dwarf(const struct lpass *p, uint64_t addr)
 }
 
 /* The line info of addr through the shard's cache; line 0: none. */
-static const struct centry *lookup(struct lpass *p, uint64_t addr)
+static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 {
 	struct centry *e = &p->cache[(addr ^ addr >> CACHE_BITS) & ((1u << CACHE_BITS) - 1)];
 	struct hs_src_line_info li;
@@ -111,7 +122,7 @@ static const struct centry *lookup(struct lpass *p, uint64_t addr)
 	e->file = 0;
 	e->line = 0;
 	e->flags = 0;
-	if (!in_dwarf(p, addr) || hs_src_line_info(p->src, addr, &li) != 0 || !li.line)
+	if (hs_src_line_info(p->src, addr, &li) != 0 || !li.line)
 		return e;
 	e->file = li.file_id;
 	e->line = li.line;
@@ -120,7 +131,7 @@ static const struct centry *lookup(struct lpass *p, uint64_t addr)
 	return e;
 }
 
-static int local_file(struct lpass *p, uint32_t file, uint32_t *out)
+static int local_file(struct dbb_lpass *p, uint32_t file, uint32_t *out)
 {
 	const char *path;
 	uint8_t h[4];
@@ -155,7 +166,7 @@ static int local_file(struct lpass *p, uint32_t file, uint32_t *out)
 	return 0;
 }
 
-static int emit(struct lpass *p, uint64_t t, uint32_t tid, uint32_t file, uint32_t line,
+static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t file, uint32_t line,
 		uint32_t flags)
 {
 	uint8_t r[LREC];
@@ -175,11 +186,20 @@ static int emit(struct lpass *p, uint64_t t, uint32_t tid, uint32_t file, uint32
 
 static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 {
-	struct lpass *p = ctx;
-	const struct centry *e = lookup(p, rip);
+	struct dbb_lpass *p = ctx;
+	const struct centry *e;
 	struct lthread *th;
 	int ret = 0;
 
+	/* most instructions of most programs are in code without lines: the
+	 * ranges first, which cost a few compares and no memory traffic */
+	if (rip >> 12 != p->last_page) {
+		p->last_page = rip >> 12;
+		p->last_in = in_dwarf(p, rip);
+	}
+	if (!p->last_in)
+		return 0;
+	e = lookup(p, rip);
 	if (!e->line)
 		return 0; /* no line info: the current line stays */
 	if (!(th = lthread_of(p, tid)))
@@ -208,7 +228,7 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
 		  uint32_t len, uint64_t dst)
 {
-	struct lpass *p = ctx;
+	struct dbb_lpass *p = ctx;
 	struct lthread *th;
 
 	(void)t, (void)addr, (void)len, (void)dst;
@@ -224,7 +244,7 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *pl,
 		   uint32_t len)
 {
-	struct lpass *p = ctx;
+	struct dbb_lpass *p = ctx;
 	struct lthread *th;
 
 	(void)t, (void)tid;
@@ -249,7 +269,7 @@ static int open_w(const char *dir, const char *name, struct dbb_spill_w **w)
 	return ret;
 }
 
-static int write_final(struct lpass *p, const char *dir)
+static int write_final(struct dbb_lpass *p, const char *dir)
 {
 	struct dbb_spill_w *w = NULL;
 	int ret = open_w(dir, "lfinal.sp", &w);
@@ -275,25 +295,90 @@ static int write_final(struct lpass *p, const char *dir)
 	return dbb_spill_close(w, false);
 }
 
-/* The line pass of chunks [c0, c1) of img into dir (created by the caller). */
-static int lines_shard(struct dbb_image *img, struct hs_src *src, const struct range *ranges,
-		       size_t n_ranges, size_t c0, size_t c1, const char *dir,
-		       struct hs_dbb_err *err)
+int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass **out)
 {
-	struct lpass p = { .src = src, .ranges = ranges, .n_ranges = n_ranges };
-	struct hs_trace_visitor vis = { .ctx = &p, .insn = l_insn, .jump = l_jump,
-					.event = l_event };
+	struct dbb_lpass *p = calloc(1, sizeof(*p));
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!p)
+		return -ENOMEM;
+	p->src = ls->src;
+	p->ranges = ls->ranges;
+	p->n_ranges = ls->n_ranges;
+	p->last_page = UINT64_MAX;
+	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
+	p->dir = strdup(dir);
+	if (!p->cache || !p->dir ||
+	    (ret = open_w(dir, "lines.sp", &p->lines)) ||
+	    (ret = open_w(dir, "lfiles.sp", &p->lfiles))) {
+		dbb_lpass_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+void dbb_lpass_free(struct dbb_lpass *p)
+{
+	if (!p)
+		return;
+	dbb_spill_abort(p->lines);
+	dbb_spill_abort(p->lfiles);
+	free(p->cache);
+	free(p->th);
+	free(p->lfile);
+	free(p->dir);
+	free(p);
+}
+
+int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	return l_insn(p, t, tid, rip);
+}
+
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk)
+{
+	return l_jump(p, t, tid, jk, 0, 0, 0);
+}
+
+int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
+		    const uint8_t *pl, uint32_t len)
+{
+	return l_event(p, t, tid, tag, pl, len);
+}
+
+int dbb_lpass_finish(struct dbb_lpass *p)
+{
+	int ret = write_final(p, p->dir);
+
+	if (!ret) {
+		ret = dbb_spill_close(p->lines, false);
+		p->lines = NULL;
+	}
+	if (!ret) {
+		ret = dbb_spill_close(p->lfiles, false);
+		p->lfiles = NULL;
+	}
+	return ret;
+}
+
+/* The line pass alone over chunks [c0, c1) of img into dir (created by the
+ * caller): the merge's fallback (dbb_lines_build). */
+static int lines_shard(struct dbb_image *img, const struct dbb_lsrc *ls, size_t c0, size_t c1,
+		       const char *dir, struct hs_dbb_err *err)
+{
+	struct dbb_lpass *p = NULL;
+	struct hs_trace_visitor vis = { .insn = l_insn, .jump = l_jump, .event = l_event };
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
-	int ret = -ENOMEM;
+	int ret;
 
-	p.cache = calloc(1u << CACHE_BITS, sizeof(*p.cache));
-	if (!p.cache)
+	if ((ret = dbb_lpass_new(ls, dir, &p)))
 		goto out;
-	if ((ret = open_w(dir, "lines.sp", &p.lines)) ||
-	    (ret = open_w(dir, "lfiles.sp", &p.lfiles)) ||
-	    (ret = hs_trace_decoder_new(img->code, &vis, &d)))
+	vis.ctx = p;
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
 	hs_trace_decoder_set_check(d, false);
 	for (size_t k = c0; k < c1 && !ret; k++) {
@@ -302,26 +387,14 @@ static int lines_shard(struct dbb_image *img, struct hs_src *src, const struct r
 			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
 	}
 	if (!ret)
-		ret = write_final(&p, dir);
-	if (!ret) {
-		ret = dbb_spill_close(p.lines, false);
-		p.lines = NULL;
-	}
-	if (!ret) {
-		ret = dbb_spill_close(p.lfiles, false);
-		p.lfiles = NULL;
-	}
+		ret = dbb_lpass_finish(p);
 out:
 	if (ret)
 		dbb_err_set(err, "%s/stream.hst: line starts: %s", img->dir,
-			    !p.cb_ret && terr.msg[0] ? terr.msg : strerror(-ret));
+			    !(p && p->cb_ret) && terr.msg[0] ? terr.msg : strerror(-ret));
 	hs_trace_chunk_release(&chunk);
 	hs_trace_decoder_free(d);
-	dbb_spill_abort(p.lines);
-	dbb_spill_abort(p.lfiles);
-	free(p.cache);
-	free(p.th);
-	free(p.lfile);
+	dbb_lpass_free(p);
 	return ret;
 }
 
@@ -329,9 +402,7 @@ out:
 
 struct ljob {
 	struct dbb_image *img;
-	struct hs_src *src;
-	const struct range *ranges;
-	size_t n_ranges;
+	const struct dbb_lsrc *ls;
 	size_t c0, c1;
 	char *dir;
 	int ret;
@@ -343,14 +414,14 @@ static void *ljob_run(void *arg)
 {
 	struct ljob *j = arg;
 
-	j->ret = lines_shard(j->img, j->src, j->ranges, j->n_ranges, j->c0, j->c1, j->dir,
-			     &j->err);
+	j->ret = lines_shard(j->img, j->ls, j->c0, j->c1, j->dir, &j->err);
 	return NULL;
 }
 
 static void warn_line(void *ctx, const char *line)
 {
-	fprintf(ctx, "hindsight build: warning: %s\n", line);
+	if (ctx) /* NULL: already said by the start-up's load */
+		fprintf(ctx, "hindsight build: warning: %s\n", line);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -596,46 +667,174 @@ out:
 	return ret;
 }
 
-int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
-		    const size_t *first, const size_t *end, unsigned n, const char *tmp,
-		    FILE *log, struct dbb_lines **out, struct hs_dbb_err *err)
+/* ---- the modules ---------------------------------------------------------- */
+
+void dbb_lsrc_free(struct dbb_lsrc *ls)
+{
+	if (!ls)
+		return;
+	hs_src_free(ls->src);
+	free(ls->ranges);
+	free(ls);
+}
+
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
 {
 	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
-	struct hs_src *src = NULL;
-	struct range *ranges = NULL;
-	size_t n_ranges = 0;
+	struct dbb_lsrc *ls = calloc(1, sizeof(*ls));
+	int ret;
+
+	*out = NULL;
+	if (!ls)
+		return -ENOMEM;
+	if ((ret = hs_src_new(&so, &ls->src)))
+		goto fail;
+	for (size_t i = 0; i < n_maps && !ret; i++)
+		ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start, maps[i].end,
+					 maps[i].offset, maps[i].prot);
+	if (ret || (ret = hs_src_finish(ls->src)))
+		goto fail;
+	ls->ranges = calloc(hs_src_module_count(ls->src) + 1, sizeof(*ls->ranges));
+	if (!ls->ranges) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < hs_src_module_count(ls->src); i++) {
+		const struct hs_src_module *mod = hs_src_module_at(ls->src, i);
+
+		/* whole pages: the pass decides per page (module mappings are) */
+		if (mod->has_dwarf)
+			ls->ranges[ls->n_ranges++] = (struct range){
+				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095 };
+	}
+	if (!ls->n_ranges) {
+		/* no debug info anywhere: no lines, and no pass over the trace */
+		dbb_lsrc_free(ls);
+		return 0;
+	}
+	*out = ls;
+	return 0;
+fail:
+	dbb_lsrc_free(ls);
+	return ret;
+}
+
+bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b)
+{
+	for (size_t i = 0; b && i < b->n_ranges; i++) {
+		size_t k;
+
+		for (k = 0; a && k < a->n_ranges; k++)
+			if (a->ranges[k].start == b->ranges[i].start &&
+			    a->ranges[k].end == b->ranges[i].end)
+				break;
+		if (!a || k == a->n_ranges)
+			return false;
+	}
+	return true;
+}
+
+struct startup {
+	struct dbb_fmap *maps;
+	size_t n, cap;
+	int ret;
+};
+
+static int s_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *pl,
+		   uint32_t len)
+{
+	struct startup *st = ctx;
+	struct dbb_fmap *f;
+	uint32_t plen;
+
+	(void)t, (void)tid;
+	if (tag != HS_EV_MAP || len < 72 || !(dbb_get32(pl + 24) & HS_MAP_FILE))
+		return 0;
+	plen = dbb_get32(pl + 64);
+	if (!plen || plen > len - 72)
+		return 0;
+	if (dbb_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
+		return st->ret = -ENOMEM;
+	f = &st->maps[st->n];
+	if (!(f->path = strndup((const char *)pl + 72, plen)))
+		return st->ret = -ENOMEM;
+	f->start = dbb_get64(pl);
+	f->end = f->start + dbb_get64(pl + 8);
+	f->prot = dbb_get32(pl + 16);
+	f->offset = dbb_get64(pl + 32);
+	st->n++;
+	return 0;
+}
+
+void dbb_fmaps_free(struct dbb_fmap *maps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(maps[i].path);
+	free(maps);
+}
+
+int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
+{
+	struct startup st = { 0 };
+	struct hs_trace_visitor vis = { .ctx = &st, .event = s_event };
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	*maps = NULL;
+	*n = 0;
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		return ret;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t k = 0; k < img->n_chunks && !ret; k++) {
+		if (hs_trace_file_chunk_info(img->stream, k)->first_t >= DBB_LINES_STARTUP_T)
+			break;
+		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+	}
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	if (st.ret) {
+		dbb_fmaps_free(st.maps, st.n);
+		return st.ret;
+	}
+	/* A recording that does not decode there fails later, with a message
+	 * (or is cut short there: incomplete); the maps seen so far are the
+	 * start-up's either way, the same for every build. */
+	*maps = st.maps;
+	*n = st.n;
+	return 0;
+}
+
+/* ---- the merge -------------------------------------------------------------- */
+
+static int has_lines_files(const char *dir)
+{
+	char *p = dbb_path(dir, "lfinal.sp");
+	int ok = p && access(p, F_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
+		    char *const *shard_dirs, const size_t *first, const size_t *end, unsigned n,
+		    const char *tmp, FILE *log, struct dbb_lines **out, struct hs_dbb_err *err)
+{
+	struct dbb_lsrc *full = NULL, *early = NULL;
+	struct dbb_fmap *smaps = NULL;
+	size_t n_smaps = 0;
 	struct ljob *jobs = NULL;
 	pthread_t *th = NULL;
 	char **dirs = NULL;
 	struct dbb_lines *l = NULL;
 	struct hs_trace_err terr = { "" };
+	bool fused = true, later = false;
 	int ret;
 
 	*out = NULL;
-	if ((ret = hs_src_new(&so, &src)))
-		goto fail;
-	for (size_t i = 0; i < n_maps && !ret; i++)
-		ret = hs_src_add_mapping(src, maps[i].path, maps[i].start, maps[i].end,
-					 maps[i].offset, maps[i].prot);
-	if (ret || (ret = hs_src_finish(src)))
-		goto fail;
-	ranges = calloc(hs_src_module_count(src) + 1, sizeof(*ranges));
-	if (!ranges) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < hs_src_module_count(src); i++) {
-		const struct hs_src_module *mod = hs_src_module_at(src, i);
-
-		if (mod->has_dwarf)
-			ranges[n_ranges++] = (struct range){ mod->start, mod->end };
-	}
-	if (!n_ranges) {
-		/* no debug info anywhere: no lines, and no pass over the trace */
-		hs_src_free(src);
-		free(ranges);
-		return 0;
-	}
 	if (!img->code) {
 		char *path = dbb_path(img->dir, "code.hst");
 
@@ -643,47 +842,82 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 		free(path);
 		if (ret) {
 			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
-			goto fail_quiet;
+			return ret;
 		}
 	}
+	/* The shards ran the pass with the start-up's modules (if any had
+	 * lines): the whole answer unless code was mapped later (dlopen) from
+	 * a file with lines.  Only then is the debug info loaded here. */
+	if ((ret = dbb_lines_startup(img, &smaps, &n_smaps)))
+		goto fail;
+	for (size_t i = 0; i < n_maps && !later; i++) {
+		size_t k;
+
+		if (!(maps[i].prot & 4 /* PROT_EXEC */))
+			continue;
+		for (k = 0; k < n_smaps; k++)
+			if (smaps[k].start == maps[i].start && smaps[k].end == maps[i].end &&
+			    !strcmp(smaps[k].path, maps[i].path))
+				break;
+		later = k == n_smaps;
+	}
+	for (unsigned s = 0; s < n; s++)
+		fused = fused && has_lines_files(shard_dirs[s]);
+	if (later) {
+		if ((ret = dbb_lsrc_new(maps, n_maps, NULL, &full)) ||
+		    (ret = dbb_lsrc_new(smaps, n_smaps, NULL, &early)))
+			goto fail;
+		fused = fused && dbb_lsrc_covers(early, full);
+		if (!full)
+			goto done; /* no debug info anywhere */
+	} else if (!fused) {
+		goto done; /* the start-up modules have no lines: none at all */
+	}
 	l = calloc(1, sizeof(*l));
-	jobs = calloc(n, sizeof(*jobs));
-	th = calloc(n, sizeof(*th));
 	dirs = calloc(n, sizeof(*dirs));
-	if (!l || !jobs || !th || !dirs || !(l->res_path = dbb_path(tmp, "lines.res"))) {
+	if (!l || !dirs || !(l->res_path = dbb_path(tmp, "lines.res"))) {
 		ret = -ENOMEM;
 		goto fail;
 	}
-	for (unsigned s = 0; s < n; s++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "lines.%u", s);
-		if (!(dirs[s] = dbb_path(tmp, name))) {
+	if (!fused) {
+		fprintf(log, "hindsight build: note: %s: a module with debug info was mapped after "
+			"the start-up: line starts need a second pass over the trace\n", img->name);
+		jobs = calloc(n, sizeof(*jobs));
+		th = calloc(n, sizeof(*th));
+		if (!jobs || !th) {
 			ret = -ENOMEM;
 			goto fail;
 		}
-		if ((ret = dbb_rmtree(dirs[s])) || (ret = dbb_mkdir(dirs[s])))
-			goto fail;
-		jobs[s] = (struct ljob){ .img = img, .src = src, .ranges = ranges,
-					 .n_ranges = n_ranges, .c0 = first[s], .c1 = end[s],
-					 .dir = dirs[s] };
-	}
-	for (unsigned s = 0; s < n; s++) {
-		jobs[s].started = pthread_create(&th[s], NULL, ljob_run, &jobs[s]) == 0;
-		if (!jobs[s].started)
-			ljob_run(&jobs[s]);
-	}
-	for (unsigned s = 0; s < n; s++)
-		if (jobs[s].started)
-			pthread_join(th[s], NULL);
-	for (unsigned s = 0; s < n; s++) {
-		if (jobs[s].ret) {
-			ret = jobs[s].ret;
-			dbb_err_set(err, "%s", jobs[s].err.msg);
-			goto fail_quiet;
+		for (unsigned s = 0; s < n; s++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "lines.%u", s);
+			if (!(dirs[s] = dbb_path(tmp, name))) {
+				ret = -ENOMEM;
+				goto fail;
+			}
+			if ((ret = dbb_rmtree(dirs[s])) || (ret = dbb_mkdir(dirs[s])))
+				goto fail;
+			jobs[s] = (struct ljob){ .img = img, .ls = full, .c0 = first[s],
+						 .c1 = end[s], .dir = dirs[s] };
+		}
+		for (unsigned s = 0; s < n; s++) {
+			jobs[s].started = pthread_create(&th[s], NULL, ljob_run, &jobs[s]) == 0;
+			if (!jobs[s].started)
+				ljob_run(&jobs[s]);
+		}
+		for (unsigned s = 0; s < n; s++)
+			if (jobs[s].started)
+				pthread_join(th[s], NULL);
+		for (unsigned s = 0; s < n; s++) {
+			if (jobs[s].ret) {
+				ret = jobs[s].ret;
+				dbb_err_set(err, "%s", jobs[s].err.msg);
+				goto fail_quiet;
+			}
 		}
 	}
-	if ((ret = resolve(l, dirs, n, log)))
+	if ((ret = resolve(l, fused ? shard_dirs : dirs, n, log)))
 		goto fail;
 	*out = l;
 	l = NULL;
@@ -692,16 +926,18 @@ fail:
 	dbb_err_set(err, "%s: line starts: %s", img->dir, strerror(-ret));
 fail_quiet:
 done:
-	for (unsigned s = 0; dirs && s < n; s++) {
+	for (unsigned s = 0; !fused && dirs && s < n; s++) {
 		if (dirs[s])
 			dbb_rmtree(dirs[s]);
-		free(dirs[s]);
 	}
+	for (unsigned s = 0; dirs && s < n; s++)
+		free(dirs[s]);
 	free(dirs);
 	free(jobs);
 	free(th);
-	free(ranges);
-	hs_src_free(src);
+	dbb_lsrc_free(full);
+	dbb_lsrc_free(early);
+	dbb_fmaps_free(smaps, n_smaps);
 	dbb_lines_free(l);
 	return ret;
 }

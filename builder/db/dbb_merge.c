@@ -739,17 +739,18 @@ fail:
 static int lines_pass(struct merge *m)
 {
 	size_t *first = calloc(m->n + 1, sizeof(*first)), *end = calloc(m->n + 1, sizeof(*end));
-	char **dirs = NULL;
+	char **dirs = calloc(m->n + 1, sizeof(*dirs));
 	int ret = -ENOMEM;
 
-	if (!first || !end)
+	if (!first || !end || !dirs)
 		goto out;
 	for (unsigned s = 0; s < m->n; s++) {
 		first[s] = m->sh[s].first_chunk;
 		end[s] = m->sh[s].end_chunk;
+		dirs[s] = m->sh[s].dir;
 	}
-	ret = dbb_lines_build(m->img, m->maps, m->n_maps, first, end, m->n, m->tmp, m->log,
-			      &m->lines, m->err);
+	ret = dbb_lines_build(m->img, m->maps, m->n_maps, dirs, first, end, m->n, m->tmp,
+			      m->log, &m->lines, m->err);
 out:
 	free(dirs);
 	free(first);
