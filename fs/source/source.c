@@ -261,6 +261,17 @@ static int sym_cmp(const void *a, const void *b)
 	return x->rank - y->rank;
 }
 
+static bool has_symtab(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while (elf && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			return true;
+	return false;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
@@ -311,6 +322,14 @@ static int load_syms(struct src_mod *m)
 	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
 	m->n_syms = k;
 	m->pub.has_symbols = k > 0;
+	{
+		GElf_Addr b;
+		Dwarf_Addr db;
+		Dwarf *dw = dwfl_module_getdwarf(m->dm, &db);
+
+		m->full_symtab = has_symtab(dwfl_module_getelf(m->dm, &b)) ||
+				 (dw && has_symtab(dwarf_getelf(dw)));
+	}
 	return 0;
 }
 
@@ -630,25 +649,55 @@ static uint64_t prologue_end(struct src_mod *m, uint64_t entry, uint64_t end)
 	return post;
 }
 
-/* Marks the rows gdb's `step` skips when it enters a function: the row
- * starts from the function's entry up to where prologue_end() stops. */
+/* Marks the rows gdb's `step` skips when it enters the function at
+ * [entry, end): the row starts from its entry up to prologue_end(). */
+static void mark_prologue(struct src_mod *m, uint64_t entry, uint64_t end)
+{
+	const struct src_row *r = src_row_find(m, entry);
+	uint64_t stop;
+	size_t k;
+
+	if (!r || r->addr != entry || !r->line)
+		return;
+	stop = prologue_end(m, entry, end);
+	for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
+		m->rows[k].prologue = 1;
+}
+
+static int prologue_die_cb(Dwarf_Die *die, void *arg)
+{
+	struct src_mod *m = arg;
+	Dwarf_Addr lo, hi;
+
+	if (dwarf_lowpc(die, &lo) == 0 && dwarf_highpc(die, &hi) == 0)
+		mark_prologue(m, lo + m->dwbias, hi + m->dwbias);
+	return DWARF_CB_OK;
+}
+
+/* Functions from the symbol table, or from DWARF when there is no
+ * .symtab (a stripped file with debug info kept). */
 static void mark_prologues(struct src_mod *m)
 {
-	size_t i, k;
+	Dwarf_Off off = 0, next;
+	size_t i, hsize;
 
 	for (i = 0; i < m->n_syms; i++) {
 		const struct src_sym *f = &m->syms[i];
-		uint64_t end = f->size ? f->addr + f->size : UINT64_MAX, stop;
-		const struct src_row *r = src_row_find(m, f->addr);
+		uint64_t end = f->size ? f->addr + f->size : UINT64_MAX;
 
-		if (!r || r->addr != f->addr || !r->line)
-			continue;
 		if (i + 1 < m->n_syms && m->syms[i + 1].addr > f->addr &&
 		    m->syms[i + 1].addr < end)
 			end = m->syms[i + 1].addr;
-		stop = prologue_end(m, f->addr, end);
-		for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
-			m->rows[k].prologue = 1;
+		mark_prologue(m, f->addr, end);
+	}
+	if (m->full_symtab)
+		return;
+	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(m->dw, off + hsize, &cu))
+			dwarf_getfuncs(&cu, prologue_die_cb, m, 0);
+		off = next;
 	}
 }
 
@@ -1054,13 +1103,14 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 			    func_report(&w, m->syms[k].addr))
 				break;
 	}
-	/* DWARF subprograms: static functions a stripped symbol table lost */
+	/* DWARF subprograms: static functions a stripped symbol table lost
+	 * (only there: a walk of every DIE of a big program takes 0.1 s) */
 	for (i = 0; i < s->n_mods && !w.stop && !w.err; i++) {
 		struct src_mod *m = &s->mods[i];
 		Dwarf_Off off = 0, next;
 		size_t hsize;
 
-		if (!m->dw)
+		if (!m->dw || m->full_symtab)
 			continue;
 		w.bias = m->dwbias;
 		pthread_mutex_lock(&s->dw_lock);

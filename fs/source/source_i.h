@@ -47,6 +47,8 @@ struct src_mod {
 	size_t n_syms;
 	struct src_sym *objs;   /* data symbols with a size, sorted by addr */
 	size_t n_objs;
+	bool full_symtab;       /* a .symtab (not only .dynsym): every
+				 * function with code has a symbol */
 	char problem[256];
 };
 

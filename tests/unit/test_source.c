@@ -490,6 +490,27 @@ static void test_stripped_and_missing_files(void **state)
 	hs_src_free(s);
 }
 
+/* No .symtab but DWARF: functions, entries and prologues from DWARF. */
+static void test_dwarf_without_symbols(void **state)
+{
+	struct warns w;
+	struct hs_src *s = open_file(abs_path(TMP "/example.dwarfonly"), &w);
+	uint64_t apply = BASE + nm_value(EXAMPLE, "apply"), got = 0;
+	struct hs_src_loc loc;
+	struct hs_src_line_info li;
+
+	(void)state;
+	assert_true(hs_src_module_at(s, 0)->has_dwarf);
+	assert_int_equal(hs_src_lookup(s, apply + 9, &loc), 0);
+	assert_string_equal(loc.function, "apply");
+	assert_int_equal(loc.func_start, apply);
+	assert_int_equal(hs_src_function_entries(s, "apply", count_cb, &got), 1);
+	assert_int_equal(got, apply);
+	assert_int_equal(hs_src_line_info(s, apply, &li), 0);
+	assert_true(li.row_start && li.prologue);
+	hs_src_free(s);
+}
+
 static void test_corrupt_dwarf_is_skipped_with_a_warning(void **state)
 {
 	struct warns w;
@@ -775,49 +796,75 @@ static void test_locals_without_debug_info(void **state)
 	hs_src_free(s);
 }
 
-/* Many threads at once on one handle. */
+/* Many threads at once on one handle (line tables, symbols, and the
+ * locked libdw paths: DWARF-only lookups and locals) give the answers
+ * one thread gives. */
+#define TH_SPAN 0x500
+static ssize_t no_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return -EIO;
+}
+
 struct th_arg {
 	struct hs_src *s;
-	uint64_t lo, hi;
+	uint64_t lo;
+	char (*want)[128];
 	int bad;
 };
 
 static void *th_run(void *p)
 {
 	struct th_arg *a = p;
+	struct hs_trace_regs regs = { 0 };
+	struct hs_src_target tg = { .regs = &regs, .read_mem = no_mem };
 	uint64_t x;
 
-	for (int round = 0; round < 50; round++)
-		for (x = a->lo; x < a->hi; x++) {
-			struct hs_src_line_info li;
-			struct hs_src_loc loc;
+	for (int round = 0; round < 4; round++)
+		for (x = 0; x < TH_SPAN; x++) {
+			struct hs_src_var *v;
+			size_t n;
 			char buf[128];
 
-			if (hs_src_line_info(a->s, x, &li) || hs_src_lookup(a->s, x, &loc))
+			hs_src_format_where(a->s, a->lo + x, buf, sizeof buf);
+			if (strcmp(buf, a->want[x]))
 				a->bad++;
-			hs_src_format_where(a->s, x, buf, sizeof buf);
+			/* no memory: values are <unreadable>, but scopes and
+			 * types are walked under the lock */
+			regs.rip = a->lo + x;
+			if (x % 16 == 0 && hs_src_locals(a->s, &tg, &v, &n) == 0)
+				hs_src_vars_free(v, n);
 		}
 	return NULL;
 }
 
 static void test_threads(void **state)
 {
-	struct warns w;
-	struct hs_src *s = open_file(abs_path(EXAMPLE), &w);
+	const char *files[] = { EXAMPLE, TMP "/example.dwarfonly" };
+	static char want[TH_SPAN][128];
 	struct th_arg a[4];
 	pthread_t th[4];
+	size_t f;
 	int i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
-		a[i] = (struct th_arg){ s, BASE + 0x1100, BASE + 0x1600, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, th_run, &a[i]), 0);
+	for (f = 0; f < 2; f++) {
+		struct warns w;
+		struct hs_src *s = open_file(abs_path(files[f]), &w);
+		uint64_t lo = BASE + nm_value(EXAMPLE, "copy_name");
+
+		for (i = 0; i < TH_SPAN; i++)
+			hs_src_format_where(s, lo + (uint64_t)i, want[i], sizeof want[i]);
+		assert_non_null(strstr(want[0x100], ".c:"));
+		for (i = 0; i < 4; i++) {
+			a[i] = (struct th_arg){ s, lo, want, 0 };
+			assert_int_equal(pthread_create(&th[i], NULL, th_run, &a[i]), 0);
+		}
+		for (i = 0; i < 4; i++) {
+			pthread_join(th[i], NULL);
+			assert_int_equal(a[i].bad, 0);
+		}
+		hs_src_free(s);
 	}
-	for (i = 0; i < 4; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(a[i].bad, 0);
-	}
-	hs_src_free(s);
 }
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -840,6 +887,7 @@ static int setup(void **state)
 	if (sh("cd %s && cc -g -O0 -fno-omit-frame-pointer -o vars vars.c", TMP) ||
 	    sh("strip -o %s/example.stripped %s", TMP, EXAMPLE) ||
 	    sh("objcopy --strip-debug %s %s/example.nodebug", EXAMPLE, TMP) ||
+	    sh("strip -s --keep-section='.debug_*' -o %s/example.dwarfonly %s", TMP, EXAMPLE) ||
 	    sh("cp %s %s/example.corrupt", EXAMPLE, TMP))
 		return -1;
 	/* overwrite the first unit's DWARF version (bytes 4-5 of .debug_info) */
@@ -874,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_function_entries_and_sources),
 		cmocka_unit_test(test_no_debug_info_keeps_symbols),
 		cmocka_unit_test(test_stripped_and_missing_files),
+		cmocka_unit_test(test_dwarf_without_symbols),
 		cmocka_unit_test(test_corrupt_dwarf_is_skipped_with_a_warning),
 		cmocka_unit_test(test_locals_in_example_match_gdb),
 		cmocka_unit_test(test_locals_of_every_kind_match_gdb),
