@@ -426,6 +426,7 @@ def compare(oracle_path, mnt, o2):
     # 3. calls/<f>: as many calls as gdb's breakpoint hits; each call's
     # return value (time/<t_ret>/reg/rax) equals gdb's "Value returned";
     # time/<t>/finish at the call's first line start leads to that t_ret.
+    calls_of = {}
     clones = {}
     if o2:
         # -O2: GCC's clones keep the DWARF name gdb uses (gcd) but their
@@ -439,6 +440,7 @@ def compare(oracle_path, mnt, o2):
         for clone in clones.get(fname, []):
             hc += parse_calls(mnt, clone)
         hc.sort()
+        calls_of[fname] = hc
         hc = [c for c in hc if c[0] >= t0 and (t1 is None or c[0] <= t1)] \
             if fname != "main" else hc
         if len(hc) != rec["hits"]:
@@ -458,16 +460,32 @@ def compare(oracle_path, mnt, o2):
                     fname, i, c[0], rax, rec["returns"][i]))
         print("calls/%s: %d calls, return values compared" % (fname, len(hc)))
 
-    # finish: from every stop that enters a function (depth grew), the
-    # finish symlink leads to a state whose rax is gdb's value.
+    # From every stop that enters a function (a new call, as frame_for
+    # decides), finish leads to a state whose rax is gdb's value and
+    # caller to that call's t_call in calls/<f>.
     if aligned:
         entered = {}
+        n_links = 0
         for k, s in enumerate(stops):
-            if k == 0 or s["depth"] <= stops[k - 1]["depth"]:
+            d = s["depth"]
+            if k == 0 or not (d > stops[k - 1]["depth"] or (
+                    d == stops[k - 1]["depth"] and (
+                        s["function"] != stops[k - 1]["function"] or
+                        s["line"] == entry_line[s["function"]]))):
                 continue
             fname = s["function"]
             idx = entered.get(fname, 0)
             entered[fname] = idx + 1
+            hc = calls_of.get(fname, [])
+            if idx < len(hc):
+                try:
+                    got = os.readlink(os.path.join(mnt, "time", str(hs[k][0]), "caller"))
+                except OSError as e:
+                    got = str(e)
+                n_links += 1
+                if got != "../%d" % hc[idx][0]:
+                    mm.add("caller", "t %d %s call %d: caller -> %s, calls/%s says %d" % (
+                        hs[k][0], fname, idx, got, fname, hc[idx][0]))
             rec = orc["calls"].get(fname)
             if not rec or not rec["ret_size"] or idx >= len(rec["ret_int"]):
                 continue
@@ -484,6 +502,30 @@ def compare(oracle_path, mnt, o2):
             if rax & mask != want & mask:
                 mm.add("finish", "t %d %s: finish/reg/rax 0x%x, gdb %s" % (
                     hs[k][0], fname, rax, rec["returns"][idx]))
+        print("caller links compared: %d" % n_links)
+
+        # next-line and prev-line are gdb's next and reverse-next: the
+        # next (previous) stop of the step sequence at a depth <= this
+        # one's.  Stops whose answer lies outside the program's files
+        # (main's return into libc, the start) are not compared.
+        n_links = 0
+        for k, s in enumerate(stops):
+            d = s["depth"]
+            nxt = next((j for j in range(k + 1, len(stops)) if stops[j]["depth"] <= d), None)
+            prv = next((j for j in range(k - 1, -1, -1) if stops[j]["depth"] <= d), None)
+            for name, j in (("next-line", nxt), ("prev-line", prv)):
+                if j is None:
+                    continue
+                try:
+                    got = os.readlink(os.path.join(mnt, "time", str(hs[k][0]), name))
+                except OSError as e:
+                    got = str(e)
+                n_links += 1
+                if got != "../%d" % hs[j][0]:
+                    mm.add(name, "t %d (%s:%d): %s -> %s, gdb goes to %s:%d (t %d)" % (
+                        hs[k][0], s["function"], s["line"], name, got,
+                        stops[j]["function"], stops[j]["line"], hs[j][0]))
+        print("next-line/prev-line links compared: %d" % n_links)
     return mm.report()
 
 
