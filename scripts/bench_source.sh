@@ -9,6 +9,8 @@
 #   HS_BENCH_PY=TRACE  python3 -c '<a short script: json, re, a class,
 #                      sorting>' (python3 has no DWARF of its own here:
 #                      libc and ld.so have, from libc6-dbg)
+#   HS_BENCH_SPIN=TRACE  build/programs/spin 1 (-g -O0; its loop line
+#                      starts millions of times: the lines/ streaming figure)
 # Figures, through a real FUSE mount (`hindsight mount -f`), per recording:
 #   first    the first source-level read after the mount (loads the debug
 #            information of every module once)
@@ -115,6 +117,15 @@ print(len(t), len(re.findall(r"[0-9]+", t)), sorted(d.values())[-1])
 	"$HS" build "$PYT" >/dev/null 2>"$W/py.build" || die "build python3 failed: $(tail -n 2 "$W/py.build")"
 fi
 
+SP=${HS_BENCH_SPIN:-}
+if [ -z "$SP" ]; then
+	SP=$W/spin
+	log "recording build/programs/spin 1 (a -g program with one hot line)"
+	[ -x "$ROOT/build/programs/spin" ] || die "build/programs/spin is not built (make build/programs/spin)"
+	"$HS" record -o "$SP" -- "$ROOT/build/programs/spin" 1 >/dev/null 2>"$W/spin.rec" || die "record spin failed"
+	"$HS" build "$SP" >/dev/null 2>"$W/spin.build" || die "build spin failed: $(tail -n 2 "$W/spin.build")"
+fi
+
 # bench NAME TRACE: the figures of one recording
 bench()
 {
@@ -192,6 +203,8 @@ echo "gzip: $("$HS" info "$GZ" | sed -n 's/^command: //p'), $("$HS" query "$GZ" 
 echo "python3: $("$HS" query "$PYT" info | sed -n 's/^t-end: //p') instructions" >>"$OUT"
 bench gzip "$GZ" >>"$OUT" || die "gzip figures failed"
 bench python3 "$PYT" >>"$OUT" || die "python3 figures failed"
+echo "spin: $("$HS" query "$SP" info | sed -n 's/^t-end: //p') instructions (build/programs/spin 1: one line started millions of times)" >>"$OUT"
+bench spin "$SP" >>"$OUT" || die "spin figures failed"
 cat "$OUT"
 if [ "${HS_BENCH_APPEND:-0}" = 1 ]; then
 	{
