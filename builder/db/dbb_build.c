@@ -136,6 +136,7 @@ static void images_free(struct build *b)
 		hs_trace_code_free(b->img[i].code);
 		hs_trace_mem_files_free(b->img[i].files);
 		dbb_lsrc_free(b->img[i].lsrc);
+		dbb_fmaps_free(b->img[i].smaps, b->img[i].n_smaps);
 		free(b->img[i].dir);
 		free(b->img[i].first);
 	}
@@ -199,14 +200,10 @@ static int images_open(struct build *b, bool load_code)
 		/* the modules with lines that the shards' line pass uses: those
 		 * of the start-up (the merge checks that they are all) */
 		if (load_code) {
-			struct dbb_fmap *maps;
-			size_t n_maps;
-
-			if ((ret = dbb_lines_startup(im, &maps, &n_maps)))
+			if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
 				break;
-			ret = dbb_lsrc_new(maps, n_maps, b->log, &im->lsrc);
-			dbb_fmaps_free(maps, n_maps);
-			if (ret)
+			im->have_smaps = true;
+			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);

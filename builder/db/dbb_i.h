@@ -213,6 +213,10 @@ struct dbb_image {
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
 	struct dbb_lsrc *lsrc;       /* start-up modules with lines, or NULL:
 				      * the shards' fused line pass */
+	struct dbb_fmap *smaps;      /* the start-up maps (dbb_lines_startup),
+				      * when the build computed them */
+	size_t n_smaps;
+	bool have_smaps;
 	size_t n_chunks;
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
@@ -315,7 +319,22 @@ void dbb_fmaps_free(struct dbb_fmap *maps, size_t n);
  * into dir (dbb_lines.c). */
 struct dbb_lpass;
 int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass **out);
-int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip);
+/* What the per-instruction fast path needs, first in struct dbb_lpass: most
+ * instructions of most programs are on a page without lines, known from
+ * the last instruction's (a call per instruction costs more than that). */
+struct dbb_lpass_head {
+	uint64_t last_page;
+	bool last_in;
+};
+int dbb_lpass_insn_slow(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip);
+static inline int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	const struct dbb_lpass_head *h = (const struct dbb_lpass_head *)p;
+
+	if (rip >> 12 == h->last_page && !h->last_in)
+		return 0;
+	return dbb_lpass_insn_slow(p, t, tid, rip);
+}
 int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk);
 int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
 		    const uint8_t *pl, uint32_t len);

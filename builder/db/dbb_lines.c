@@ -67,11 +67,10 @@ struct dbb_lsrc {
 };
 
 struct dbb_lpass {
+	struct dbb_lpass_head h; /* first: dbb_lpass_insn() reads it inline */
 	struct hs_src *src;
 	const struct range *ranges;
 	size_t n_ranges;
-	uint64_t last_page;      /* the page of the last in_dwarf answer ... */
-	bool last_in;            /* ... and the answer (a range ends on a page) */
 	char *dir;
 	struct centry *cache;
 	struct lthread *th;
@@ -193,11 +192,11 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 
 	/* most instructions of most programs are in code without lines: the
 	 * ranges first, which cost a few compares and no memory traffic */
-	if (rip >> 12 != p->last_page) {
-		p->last_page = rip >> 12;
-		p->last_in = in_dwarf(p, rip);
+	if (rip >> 12 != p->h.last_page) {
+		p->h.last_page = rip >> 12;
+		p->h.last_in = in_dwarf(p, rip);
 	}
-	if (!p->last_in)
+	if (!p->h.last_in)
 		return 0;
 	e = lookup(p, rip);
 	if (!e->line)
@@ -306,7 +305,7 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	p->src = ls->src;
 	p->ranges = ls->ranges;
 	p->n_ranges = ls->n_ranges;
-	p->last_page = UINT64_MAX;
+	p->h.last_page = UINT64_MAX;
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
 	p->dir = strdup(dir);
 	if (!p->cache || !p->dir ||
@@ -332,7 +331,7 @@ void dbb_lpass_free(struct dbb_lpass *p)
 	free(p);
 }
 
-int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
+int dbb_lpass_insn_slow(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
 {
 	return l_insn(p, t, tid, rip);
 }
@@ -848,8 +847,12 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	/* The shards ran the pass with the start-up's modules (if any had
 	 * lines): the whole answer unless code was mapped later (dlopen) from
 	 * a file with lines.  Only then is the debug info loaded here. */
-	if ((ret = dbb_lines_startup(img, &smaps, &n_smaps)))
+	if (img->have_smaps) {
+		smaps = img->smaps; /* the threaded build's, borrowed */
+		n_smaps = img->n_smaps;
+	} else if ((ret = dbb_lines_startup(img, &smaps, &n_smaps))) {
 		goto fail;
+	}
 	for (size_t i = 0; i < n_maps && !later; i++) {
 		size_t k;
 
@@ -937,7 +940,8 @@ done:
 	free(th);
 	dbb_lsrc_free(full);
 	dbb_lsrc_free(early);
-	dbb_fmaps_free(smaps, n_smaps);
+	if (!img->have_smaps)
+		dbb_fmaps_free(smaps, n_smaps);
 	dbb_lines_free(l);
 	return ret;
 }
