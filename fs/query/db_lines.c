@@ -254,6 +254,30 @@ int hs_db_line_starts(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, 
 
 /* ---- stepping --------------------------------------------------------------- */
 
+/* The call at depth `depth` that tid is inside at t (its open calls, by
+ * depth); -ENOENT when it has fewer. */
+static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
+			 struct hs_db_call *out)
+{
+	struct hs_db_call *fr;
+	int n = hs_db_backtrace(img, t, tid, NULL, 0), err;
+
+	if (n < 0)
+		return n;
+	if ((size_t)n <= depth)
+		return -ENOENT;
+	fr = calloc((size_t)n, sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	err = hs_db_backtrace(img, t, tid, fr, (size_t)n);
+	if (err >= 0) {
+		*out = fr[(size_t)n - 1 - depth]; /* innermost first */
+		err = 0;
+	}
+	free(fr);
+	return err;
+}
+
 int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
 		    uint64_t *t_out)
 {
@@ -264,6 +288,7 @@ int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step 
 	struct db_fcursor cur;
 	const uint8_t *rec;
 	size_t depth = 0, b;
+	uint64_t bound = t;      /* forwards: after it; backwards: before it */
 	uint32_t tid;
 	int err;
 
@@ -275,16 +300,17 @@ int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step 
 		return err;
 	if (over && (err = db_open_calls(img, t, tid, &depth)))
 		return err;
-	if (back) {
-		if (t == 0)
-			return -ENOENT;
-		b = hs_dbfile_block_count(f) ? hs_dbfile_find(f, t - 1) : 0;
-	} else {
-		b = db_block_first_ge(f, t + 1);
-	}
+	if (back && t == 0)
+		return -ENOENT;
+again:
+	if (back)
+		b = hs_dbfile_block_count(f) ? hs_dbfile_find(f, bound - 1) : 0;
+	else
+		b = db_block_first_ge(f, bound + 1);
 	db_fcursor_init(&cur, img, HS_DB_LINES, HS_DB_LINE_REC, b, back);
 	for (;;) {
 		int got = db_fcursor_next(&cur, &rec);
+		struct hs_db_call c;
 		uint64_t lt;
 
 		if (got) {
@@ -292,10 +318,26 @@ int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step 
 			break;
 		}
 		lt = db_le64(rec);
-		if (back ? lt >= t : lt <= t)
+		if (back ? lt >= bound : lt <= bound)
 			continue;
-		if (db_le32(rec + 8) != tid || (over && db_le32(rec + 20) > depth))
+		if (db_le32(rec + 8) != tid)
 			continue;
+		if (over && db_le32(rec + 20) > depth) {
+			/* inside a call made at the depth we step at: leap over
+			 * the whole call instead of reading its line starts */
+			db_fcursor_release(&cur);
+			err = call_at_depth(img, lt, tid, depth, &c);
+			if (err)
+				return err;
+			if (back) {
+				bound = c.t_call + 1; /* starts at t <= t_call */
+			} else {
+				if (c.t_ret == HS_DB_NO_RETURN)
+					return -ENOENT; /* it never returns */
+				bound = c.t_ret - 1;  /* starts at t >= t_ret */
+			}
+			goto again;
+		}
 		*t_out = lt;
 		err = 0;
 		break;
