@@ -806,8 +806,16 @@ struct file_find {
 static int on_file_find(void *ctx, uint32_t id, const char *path)
 {
 	struct file_find *f = ctx;
-	size_t lp = strlen(path), lw = strlen(f->want);
+	size_t lp = strlen(path), lw;
 
+	if (!f->want) { /* by id */
+		if (id == f->id) {
+			f->found = 2;
+			return 1;
+		}
+		return 0;
+	}
+	lw = strlen(f->want);
 	if (!strcmp(path, f->want)) {
 		f->id = id;
 		f->found = 2;
@@ -833,6 +841,14 @@ static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
 		return err;
 	if (parse_u64(o->args[0], &id) == 0 && id <= UINT32_MAX) {
 		f.id = (uint32_t)id;
+		err = hs_db_line_files(img, on_file_find, &f);
+		if (err < 0)
+			return err;
+		if (!f.found) {
+			fprintf(stderr, "hindsight query lines: no source file with id %s (hindsight "
+				"query TRACE lines lists them)\n", o->args[0]);
+			return -ENOENT;
+		}
 	} else {
 		f.want = o->args[0];
 		err = hs_db_line_files(img, on_file_find, &f);
@@ -996,7 +1012,8 @@ int cli_query_main(int argc, char **argv)
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
 	else if (err == -EIO && strcmp(o.what, "mem") != 0)
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
-	else if (err == -ENOENT && strcmp(o.what, "last-write") != 0)
+	else if (err == -ENOENT && strcmp(o.what, "last-write") != 0 &&
+		 strcmp(o.what, "lines") != 0) /* lines said why */
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
 	return err ? 1 : 0;
 }
