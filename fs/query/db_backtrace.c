@@ -65,12 +65,38 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 	return 0;
 }
 
-int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx)
+/* A forked image's inherited maps: its parent's that were mapped at the
+ * fork, from t 0 on. */
+struct inherit {
+	uint64_t at;
+	hs_db_file_map_fn cb;
+	void *ctx;
+};
+
+static int on_parent_map(void *ctx, const struct hs_db_file_map *m)
+{
+	struct inherit *in = ctx;
+	struct hs_db_file_map c = *m;
+
+	if (m->t_map > in->at || m->t_unmap <= in->at)
+		return 0;
+	c.t_map = 0;
+	c.t_unmap = HS_DB_NO_RETURN; /* the child's own unmaps are not followed */
+	return in->cb(in->ctx, &c);
+}
+
+static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx, int depth)
 {
 	struct fmaps f = { 0 };
 	char **paths = NULL;
 	int err;
 
+	if (img->parent && depth < DB_MAX_DEPTH) {
+		struct inherit in = { img->parent_t, cb, ctx };
+
+		if ((err = file_maps(img->parent, on_parent_map, &in, depth + 1)))
+			return err;
+	}
 	err = hs_db_events(img, 0, UINT64_MAX,
 			   HS_DB_KIND_BIT(HS_EV_MAP) | HS_DB_KIND_BIT(HS_EV_UNMAP), on_map_event,
 			   &f);
@@ -111,6 +137,11 @@ out:
 	free(f.v);
 	free(f.gone);
 	return err;
+}
+
+int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx)
+{
+	return file_maps(img, cb, ctx, 0);
 }
 
 /* ---- backtraces ------------------------------------------------------------ */

@@ -300,8 +300,10 @@ int hs_db_calls(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 /* One file-backed mapping the image made (its MAP events, startup ones
  * included), in time order: what fs/source's hs_src_add_mapping() wants.
  * t_unmap: the first later UNMAP or MAP over any of its bytes (mremap and
- * mprotect are not followed), HS_DB_NO_RETURN while it stays.  Limit: an
- * image that began as a fork lists only its own maps, not its parent's. */
+ * mprotect are not followed), HS_DB_NO_RETURN while it stays.  An image
+ * that began as a fork first lists its parent's maps at the fork, with
+ * t_map 0 and t_unmap HS_DB_NO_RETURN (the child's unmaps of them are not
+ * followed). */
 struct hs_db_file_map {
 	const char *path;      /* borrowed from the db */
 	uint64_t start, end, offset;
