@@ -176,7 +176,11 @@ struct hs_src_target {
  * decimal, chars as 65 'A', pointers 0x..., char arrays and char * as C
  * strings, arrays and structs in gdb's {a = 1, b = {...}} form, enums by
  * name, floats with %g.  Depth and size are capped (HS_SRC_VALUE_MAX bytes
- * of text, nesting 4 levels, 200 elements); cut text ends in "...". */
+ * of text, nesting 4 levels, 200 elements); cut text ends in "...".
+ * Exactly gdb's `info locals` text with `set print null-stop on` and
+ * `set print repeats unlimited` (scripts/gdb-oracle.py's settings): char
+ * arrays end at their NUL, no <repeats N times>; pointers into a data
+ * object or function say so as gdb does ("0x4010 <table+8>"). */
 #define HS_SRC_VALUE_MAX 4096
 struct hs_src_var {
 	char *name;            /* caller frees (hs_src_vars_free) */
@@ -186,8 +190,13 @@ struct hs_src_var {
 };
 /* The parameters then locals in scope at the innermost frame (inner
  * lexical blocks first shadow outer ones as in C: a name appears once, the
- * innermost declaration).  -ENODATA: no debug info for rip (the tree says
- * "no debug info").  Caller frees with hs_src_vars_free(). */
+ * innermost declaration, so a parameter an inner block redeclares is left
+ * out).  Locations: DWARF expressions and location lists, the frame base
+ * through CFI, DW_OP_entry_value through the caller's call-site
+ * parameters (gdb's x@entry; caller-saved registers count as clobbered,
+ * so fewer values than gdb's).  -ENODATA: no debug info for rip (the tree
+ * says "no debug info"); -ENOENT: rip is in no module.  Caller frees with
+ * hs_src_vars_free(). */
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n);
 void hs_src_vars_free(struct hs_src_var *vars, size_t n);
