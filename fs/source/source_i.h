@@ -97,4 +97,66 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 void src_warn(struct hs_src *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- variables (locals.c, expr.c, format.c) ------------------------------ */
+
+#define SRC_MAX_DEPTH 4     /* nesting of struct/array values shown */
+#define SRC_MAX_ELEMS 200   /* elements and string chars shown */
+
+/* A value is either in target memory (read lazily: arrays can be big) or
+ * in a byte buffer (registers, implicit values, pieces).  valid[] marks
+ * buffer bytes that are known (pieces can leave holes). */
+#define SRC_VBUF_MAX 256
+struct src_vsrc {
+	bool in_mem;
+	uint64_t addr;
+	uint8_t bytes[SRC_VBUF_MAX];
+	uint8_t valid[SRC_VBUF_MAX];
+	size_t size;
+};
+
+/* Target memory is read a page at a time and kept for the duration of
+ * one hs_src_locals() call: formatting reads many small pieces (members,
+ * elements, string bytes) and each target read can be costly (the
+ * database reconstructs memory at t). */
+#define SRC_PAGE 4096u
+#define SRC_NPAGES 64
+struct src_page {
+	uint64_t addr;      /* page address; UINT64_MAX: empty slot */
+	size_t len;         /* bytes readable from addr (short near a hole) */
+	uint8_t data[SRC_PAGE];
+};
+
+struct src_ctx {
+	struct hs_src *s;
+	const struct hs_src_target *tg;
+	struct src_page *pages; /* SRC_NPAGES slots, direct mapped */
+	const struct hs_trace_regs *regs; /* this frame's registers */
+	uint32_t invalid;   /* DWARF registers 0-16 not known in this frame */
+	uint64_t pc;        /* where to look things up: rip, or in a caller
+			     * frame the return address - 1 (the call) */
+	struct src_mod *m;
+	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
+	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
+};
+
+/* Like tg->read_mem, through the page cache: the bytes read (short at
+ * unreadable memory), or -EIO when none. */
+ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t len);
+/* Reads len bytes at off of the value: 0, or -EIO. */
+int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+	      void *out, size_t len);
+/* Evaluates a DWARF location description (ops, from attr, which may be
+ * NULL) into res, for an object of size bytes.  0; -ENODATA: optimized
+ * out or not evaluable; -EIO: memory it needed was unreadable. */
+int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* The DW_AT_type of die. */
+bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* The C name of type t ("struct account *", "char [16]"; NULL: "void").
+ * Caller frees; NULL on ENOMEM. */
+char *src_type_name(Dwarf_Die *t);
+/* The text of the value v of type t (format: source.h).  Caller frees;
+ * NULL on ENOMEM. */
+char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);
+
 #endif
