@@ -217,6 +217,13 @@ struct dbb_image {
 				      * when the build computed them */
 	size_t n_smaps;
 	bool have_smaps;
+	/* A forked image starts with its parent's mappings, which are no
+	 * events of its own: the parent (an earlier image of this build, or
+	 * NULL) and, once the parent is merged, all the parent's file maps. */
+	struct dbb_image *parent;
+	uint64_t parent_t;
+	struct dbb_fmap *all_maps;
+	size_t n_all_maps;
 	size_t n_chunks;
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
@@ -286,6 +293,7 @@ struct dbb_fmap {
 	char *path;
 	uint64_t start, end, offset;
 	uint32_t prot;
+	uint64_t t;              /* of the event */
 };
 
 /* The resolved line starts of an image: res_path holds LINES records (depth

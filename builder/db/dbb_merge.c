@@ -103,6 +103,7 @@ static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
 		f->end = f->start + dbb_get64(pl + 8);
 		f->prot = dbb_get32(pl + 16);
 		f->offset = dbb_get64(pl + 32);
+		f->t = dbb_get64(rec);
 		m->n_maps++;
 	}
 	return 0;
@@ -744,6 +745,29 @@ static int lines_pass(struct merge *m)
 
 	if (!first || !end || !dirs)
 		goto out;
+	if (m->img->parent && m->img->parent->all_maps) {
+		/* a forked child: its parent's maps at the fork come first */
+		const struct dbb_image *pa = m->img->parent;
+		struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
+		size_t k = 0;
+
+		if (!v)
+			goto out;
+		for (size_t i = 0; i < pa->n_all_maps; i++) {
+			if (pa->all_maps[i].t > m->img->parent_t)
+				continue;
+			v[k] = pa->all_maps[i];
+			v[k].t = 0;
+			if (!(v[k].path = strdup(pa->all_maps[i].path)))
+				break;
+			k++;
+		}
+		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
+		free(m->maps);
+		m->maps = v;
+		m->n_maps += k;
+		m->cap_maps = m->n_maps + 1;
+	}
 	for (unsigned s = 0; s < m->n; s++) {
 		first[s] = m->sh[s].first_chunk;
 		end[s] = m->sh[s].end_chunk;
@@ -751,6 +775,11 @@ static int lines_pass(struct merge *m)
 	}
 	ret = dbb_lines_build(m->img, m->maps, m->n_maps, dirs, first, end, m->n, m->tmp,
 			      m->log, &m->lines, m->err);
+	/* the maps stay with the image, for its forked children */
+	m->img->all_maps = m->maps;
+	m->img->n_all_maps = m->n_maps;
+	m->maps = NULL;
+	m->n_maps = 0;
 out:
 	free(dirs);
 	free(first);

@@ -9,7 +9,7 @@ for p in threads recursive example; do
 	record_chunks "$tr" 16 "$PROGS/$p"
 	build_ok "$tr" --shards 3
 	verify_ok "$tr"
-	out=$("$PY" - "$HS" "$tr" <<'PYEOF'
+	out=$("$PY" - "$HS" "$tr" 2>&1 <<'PYEOF'
 import random, subprocess, sys
 hs, tr = sys.argv[1], sys.argv[2]
 INF = 2**64 - 1

@@ -25,7 +25,7 @@ for p in recursive threads; do
 	verify_ok "$tr"
 	db_hashes "$tr" | grep -E 'line|stacks|callee' >"$tr.h.m"
 	cmp -s "$tr.h.1" "$tr.h.m" || fail "$p: --shard i/3 + --merge gives other line files"
-	out=$("$PY" - "$HS" "$tr" "$(basename "$p").c" <<'PYEOF'
+	out=$("$PY" - "$HS" "$tr" "$(basename "$p").c" 2>&1 <<'PYEOF'
 import random, subprocess, sys
 hs, tr, src = sys.argv[1:4]
 INF = 2**64 - 1
