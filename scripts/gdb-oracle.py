@@ -121,6 +121,30 @@ def gdb_oracle():
             if sym.is_function and sym.symtab.filename in own_files:
                 functions.append(sym.name)
 
+    # Calls entered so far, per function, counted by breakpoints on the
+    # exact entry addresses that never stop (a step goes on through them):
+    # each stop records them, so that the comparison knows which call of a
+    # function a stop belongs to (same depth, new count: a new call).
+    entries = {}
+
+    class Counter(gdb.Breakpoint):
+        def __init__(self, name, addr):
+            super().__init__("*0x%x" % addr, internal=True)
+            self.fname = name
+
+        def stop(self):
+            entries[self.fname] = entries.get(self.fname, 0) + 1
+            return False
+
+    for name in functions:
+        try:
+            addr = int(gdb.parse_and_eval("&'%s'" % name).cast(
+                gdb.lookup_type("unsigned long")))
+        except gdb.error:
+            continue
+        if name != "main":
+            Counter(name, addr)
+
     stops = []
     for _ in range(MAX_STEPS):
         try:
@@ -135,6 +159,7 @@ def gdb_oracle():
                 "file": os.path.basename(sal.symtab.filename),
                 "line": sal.line,
                 "depth": len(bt) - 1,
+                "calls": entries.get(frame.name(), 0),
                 "bt": bt,
                 "vars": frame_vars(frame),
             })
@@ -339,17 +364,31 @@ def compare(oracle_path, mnt, o2):
     # the recorder).  Parameters and function statics always.  A new call
     # starts when the depth grows, or at the same depth with another
     # function or the function's entry line again (recursion).
+    # new_call[k]: stop k is the first of a call.  The oracle counts the
+    # calls entered per function ("calls"); an old oracle file without the
+    # counts falls back on the function's entry line.
     entry_line = {}
     for s in stops:
         entry_line.setdefault(s["function"], s["line"])
+    new_call = []
+    for k, s in enumerate(stops):
+        p = stops[k - 1] if k else None
+        if p is None or s["depth"] > p["depth"]:
+            new_call.append(True)
+        elif s["depth"] < p["depth"]:
+            new_call.append(False)   # back in a caller (checked below)
+        elif s["function"] != p["function"]:
+            new_call.append(True)
+        elif "calls" in s:
+            new_call.append(s["calls"] != p["calls"])
+        else:
+            new_call.append(s["line"] == entry_line[s["function"]])
     frames = []     # per depth: {"f", "seen": lines, "first": values, "live": names}
-    prev_depth = -1
 
     def frame_for(k, s):
         d = s["depth"]
         del frames[d + 1:]
-        new = d >= len(frames) or d > prev_depth or frames[d]["f"] != s["function"] or \
-            (d == prev_depth and s["line"] == entry_line[s["function"]])
+        new = d >= len(frames) or frames[d]["f"] != s["function"] or new_call[k]
         if new:
             while len(frames) <= d:
                 frames.append(None)
@@ -414,7 +453,6 @@ def compare(oracle_path, mnt, o2):
                 if got != s["bt"]:
                     mm.add("backtrace", "t %d: Hindsight %s, gdb %s" % (t, got, s["bt"]))
             fr["seen"].add(s["line"])
-            prev_depth = s["depth"]
     elif not o2:
         mm.add("where/locals/backtrace", "not compared: the line sequences differ")
     print("locals compared: %d values (%d skipped: not yet initialised)"
@@ -467,11 +505,7 @@ def compare(oracle_path, mnt, o2):
         entered = {}
         n_links = 0
         for k, s in enumerate(stops):
-            d = s["depth"]
-            if k == 0 or not (d > stops[k - 1]["depth"] or (
-                    d == stops[k - 1]["depth"] and (
-                        s["function"] != stops[k - 1]["function"] or
-                        s["line"] == entry_line[s["function"]]))):
+            if k == 0 or not new_call[k]:
                 continue
             fname = s["function"]
             idx = entered.get(fname, 0)
