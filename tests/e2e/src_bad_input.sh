@@ -58,7 +58,9 @@ common()
 	grep -q "^no debug info at 0x[0-9a-f]* in $base\$" "$T/out" || fail "$base: no-debug-info says '$(cat "$T/out")'"
 	hs_ok cat "$tr" "time/$t/backtrace"
 	grep -q "^#0 0x" "$T/out" || fail "$base: backtrace at $t: '$(head -n 1 "$T/out")'"
-	grep -q "__libc_start_call_main\|__libc_start_main" "$T/out" ||
+	# libc's frames keep their names (from libc's symbols, or its DWARF
+	# with libc6-dbg)
+	grep -q "^#[1-9][0-9]* __libc_start" "$T/out" ||
 		fail "$base: libc lost its names in the backtrace: '$(tr '\n' ' ' <"$T/out")'"
 	hs_ok ls "$tr" lines
 	hs_ok ls "$tr" sources
