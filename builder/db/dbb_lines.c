@@ -3,23 +3,27 @@
  *
  * Design notes.
  *
- * The rule (db_format.h, LINES) is a state machine per thread whose state
- * is the thread's current line.  A shard starts with every thread's state
- * unknown.  The state becomes known at the thread's first instruction with
- * line info, its first call, or its exit; only one decision can depend on
- * the unknown state: a statement row start seen while it is unknown is a
- * line start iff its line differs from the state the earlier shards left.
- * The shard writes such a start with flag LS_COND, and its threads' final
- * known states (lfinal.sp); the merge walks the shards in order, keeping
- * every thread's state, and keeps or drops each LS_COND start.  So the
- * result is that of one pass over the whole trace, whatever the shards.
+ * The rule (db_format.h, LINES) is a state machine per thread, gdb's
+ * `step` (st_insn below): the state is the thread's current line, its step
+ * range (the last row taken) and whether the frame changed since.  A
+ * shard starts with every thread's state unknown.  It becomes known at a
+ * call, a prologue row, the thread's exit, a statement row start, or a
+ * mid-row instruction outside a range the shard knows.  Until then the
+ * shard writes what depends on the unknown state as ops (flag LS_COND:
+ * an instruction with its row, or a return), and the known states its
+ * threads end with (lfinal.sp); the merge walks the shards in order,
+ * keeping every thread's full state, replays each op on it and keeps the
+ * line starts the replay makes.  So the result is that of one pass over
+ * the whole trace, whatever the shards.
  *
  * Files of one shard's line pass, in LINES/<s>/:
- *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags } by t;
- *               lfile: index into lfiles.sp
+ *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags, u64 pc,
+ *               u64 row_addr, u64 row_end } by t; lfile: index into
+ *               lfiles.sp; flags 0: a line start, else LS_* (an op)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
- *               u32 pad }: threads whose state the shard knows at its end
+ *               u32 frame changed, u64 range start, u64 range end }:
+ *               threads whose state the shard knows at its end
  *
  * The pass runs only for images with a module that has DWARF lines, and
  * only instructions inside such modules are looked up (a small cache per
@@ -38,22 +42,39 @@
 #include "hindsight/source.h"
 #include "dbb_i.h"
 
-#define LS_COND 0x1u
+#define LS_COND 0x1u      /* lines.sp: an op the merge replays (state unknown) */
+#define LS_RET 0x2u       /* ... a return, not an instruction */
+#define LS_STMT 0x4u      /* ... the instruction's row is a statement */
 #define LS_NONE UINT32_MAX
-#define LREC 24
+#define LREC 48           /* lines.sp record */
+#define FREC 32           /* lfinal.sp record */
 #define CACHE_BITS 16
 
+/* A thread's step state, as gdb's `step` keeps it: the current line, the
+ * step range (the row last taken: instructions inside it are stepped over
+ * without looking) and whether the frame changed (a call or return) since
+ * the range was taken.  known: all of it is known; a shard starts with
+ * every thread unknown, and then knows parts: rk (the range), fk (fchg). */
 struct lthread {
-	bool known;
+	bool known, rk, fk, fchg;
 	uint32_t file, line;     /* file LS_NONE: no current line */
+	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
 };
 
 struct centry {
 	uint64_t addr;           /* 0: empty */
+	uint64_t row_addr, row_end;
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 };
-enum { CF_START = 1, CF_STMT = 2, CF_PROLOGUE = 4 };
+enum { CF_STMT = 2, CF_PROLOGUE = 4 };
+
+/* What an instruction with line info sees: its row. */
+struct lrow {
+	uint64_t pc, row_addr, row_end;
+	uint32_t file, line;
+	bool stmt;
+};
 
 struct range {
 	uint64_t start, end;
@@ -125,8 +146,9 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 		return e;
 	e->file = li.file_id;
 	e->line = li.line;
-	e->flags = (uint8_t)((li.row_start ? CF_START : 0) | (li.is_stmt ? CF_STMT : 0) |
-			     (li.prologue ? CF_PROLOGUE : 0));
+	e->row_addr = li.row_addr;
+	e->row_end = li.row_end;
+	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0));
 	return e;
 }
 
@@ -165,22 +187,121 @@ static int local_file(struct dbb_lpass *p, uint32_t file, uint32_t *out)
 	return 0;
 }
 
-static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t file, uint32_t line,
+/* A new frame (a call, a prologue row, a thread's exit): its first line
+ * always starts. */
+static void st_reset(struct lthread *s)
+{
+	s->known = true;
+	s->file = LS_NONE;
+	s->line = 0;
+	s->rs = s->re = 0;
+	s->fchg = true;
+}
+
+static void st_take(struct lthread *s, const struct lrow *r, bool line_too)
+{
+	if (line_too) {
+		s->file = r->file;
+		s->line = r->line;
+	}
+	s->rs = r->row_addr;
+	s->re = r->row_end;
+	s->fchg = false;
+}
+
+/* gdb's rule (infrun.c, process_event_stop_test) for an instruction with
+ * line info, on a fully known state; returns true for a line start.
+ * Inside the step range: nothing.  At a row's first address, of another
+ * line: a statement row starts; a non-statement row is taken as the new
+ * range, keeping the current line if the frame is the same, forgetting it
+ * if the frame changed (so a later statement row of that same line still
+ * starts).  Anywhere else (a return or jump into the middle of a row):
+ * the row's line and range are taken, without a start. */
+static bool st_insn(struct lthread *s, const struct lrow *r)
+{
+	bool differ;
+
+	if (r->pc >= s->rs && r->pc < s->re)
+		return false;
+	if (r->pc != r->row_addr) {
+		st_take(s, r, true);
+		return false;
+	}
+	differ = s->file != r->file || s->line != r->line;
+	if (differ && r->stmt) {
+		st_take(s, r, true);
+		return true;
+	}
+	if (differ && s->fchg)
+		s->file = LS_NONE, s->line = 0;
+	st_take(s, r, false);
+	return false;
+}
+
+static void st_ret(struct lthread *s)
+{
+	s->rs = s->re = 0;
+	s->fchg = true;
+}
+
+/* A line start (flags 0), or an op the merge replays on the state the
+ * earlier shards leave (LS_COND: the thread's state is not fully known). */
+static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct lrow *r,
 		uint32_t flags)
 {
-	uint8_t r[LREC];
-	uint32_t lf;
+	uint8_t rec[LREC] = { 0 };
+	uint32_t lf = 0;
 	int ret;
 
-	if ((ret = local_file(p, file, &lf)))
+	if (r && (ret = local_file(p, r->file, &lf)))
 		return ret;
-	dbb_put64(r, t);
-	dbb_put32(r + 8, tid);
-	dbb_put32(r + 12, lf);
-	dbb_put32(r + 16, line);
-	dbb_put32(r + 20, flags);
-	p->starts++;
-	return dbb_spill_write(p->lines, r, sizeof(r));
+	dbb_put64(rec, t);
+	dbb_put32(rec + 8, tid);
+	dbb_put32(rec + 12, lf);
+	dbb_put32(rec + 16, r ? r->line : 0);
+	dbb_put32(rec + 20, flags | (r && r->stmt ? LS_STMT : 0));
+	if (r) {
+		dbb_put64(rec + 24, r->pc);
+		dbb_put64(rec + 32, r->row_addr);
+		dbb_put64(rec + 40, r->row_end);
+	}
+	if (!(flags & LS_COND))
+		p->starts++;
+	return dbb_spill_write(p->lines, rec, sizeof(rec));
+}
+
+/* An instruction with line info while the thread's state is not fully
+ * known: what depends on the unknown part goes to the merge as an op. */
+static int insn_unknown(struct dbb_lpass *p, uint64_t t, uint32_t tid, struct lthread *th,
+			const struct lrow *r)
+{
+	bool at_start = r->pc == r->row_addr;
+	int ret;
+
+	if (th->rk && r->pc >= th->rs && r->pc < th->re)
+		return 0;
+	if (!at_start && th->rk) {
+		/* outside a known range, mid-row: the row's line, whatever came before */
+		th->known = true;
+		st_take(th, r, true);
+		return 0;
+	}
+	if ((ret = emit(p, t, tid, r, LS_COND)))
+		return ret;
+	if (at_start && r->stmt) {
+		th->known = true;
+		st_take(th, r, true);
+	} else if (at_start) {
+		th->rk = th->fk = true;
+		st_take(th, r, false);
+	} else {
+		/* in the earlier range (then it is this row) or the row taken */
+		th->fk = th->fk && !th->fchg;
+		th->rk = true;
+		th->rs = r->row_addr;
+		th->re = r->row_end;
+	}
+	return 0;
 }
 
 static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
@@ -188,6 +309,7 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	struct dbb_lpass *p = ctx;
 	const struct centry *e;
 	struct lthread *th;
+	struct lrow r;
 	int ret = 0;
 
 	/* most instructions of most programs are in code without lines: the
@@ -203,22 +325,22 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		return 0; /* no line info: the current line stays */
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
+	if (th->known && rip >= th->rs && rip < th->re)
+		return 0; /* stepped over without looking */
 	if (e->flags & CF_PROLOGUE) {
-		th->known = true; /* a new frame: its first line will start */
-		th->file = LS_NONE;
+		st_reset(th); /* a new frame: its first line will start */
 		return 0;
 	}
-	if ((e->flags & CF_START) && !(e->flags & CF_STMT))
-		return 0;
-	if (e->flags & CF_START) {
-		if (!th->known)
-			ret = emit(p, t, tid, e->file, e->line, LS_COND);
-		else if (th->file != e->file || th->line != e->line)
-			ret = emit(p, t, tid, e->file, e->line, 0);
-	}
-	th->known = true;
-	th->file = e->file;
-	th->line = e->line;
+	r.pc = rip;
+	r.row_addr = e->row_addr;
+	r.row_end = e->row_end;
+	r.file = e->file;
+	r.line = e->line;
+	r.stmt = e->flags & CF_STMT;
+	if (!th->known)
+		ret = insn_unknown(p, t, tid, th, &r);
+	else if (st_insn(th, &r))
+		ret = emit(p, t, tid, &r, 0);
 	if (ret)
 		p->cb_ret = ret;
 	return ret;
@@ -229,14 +351,24 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 {
 	struct dbb_lpass *p = ctx;
 	struct lthread *th;
+	int ret;
 
-	(void)t, (void)addr, (void)len, (void)dst;
-	if (jk != Ijk_Call)
+	(void)addr, (void)len, (void)dst;
+	if (jk != Ijk_Call && jk != Ijk_Ret)
 		return 0;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
-	th->known = true;
-	th->file = LS_NONE;
+	if (jk == Ijk_Call) {
+		st_reset(th);
+		return 0;
+	}
+	if (!th->known) {
+		/* the line the return leaves is not known here: the merge's */
+		if ((ret = emit(p, t, tid, NULL, LS_COND | LS_RET)))
+			return p->cb_ret = ret;
+		th->rk = th->fk = true;
+	}
+	st_ret(th);
 	return 0;
 }
 
@@ -251,8 +383,7 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 		return 0;
 	if (!(th = lthread_of(p, hs_trace_le32(pl))))
 		return p->cb_ret = -ENOMEM;
-	th->known = true;
-	th->file = LS_NONE;
+	st_reset(th);
 	return 0;
 }
 
@@ -275,7 +406,7 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 
 	for (size_t tid = 0; tid < p->n_th && !ret; tid++) {
 		const struct lthread *th = &p->th[tid];
-		uint8_t r[16] = { 0 };
+		uint8_t r[FREC] = { 0 };
 		uint32_t lf = LS_NONE;
 
 		if (!th->known)
@@ -285,6 +416,9 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 		dbb_put32(r, (uint32_t)tid);
 		dbb_put32(r + 4, lf);
 		dbb_put32(r + 8, th->file == LS_NONE ? 0 : th->line);
+		dbb_put32(r + 12, th->fchg);
+		dbb_put64(r + 16, th->rs);
+		dbb_put64(r + 24, th->re);
 		ret = dbb_spill_write(w, r, sizeof(r));
 	}
 	if (ret) {
@@ -523,7 +657,26 @@ static size_t find_path(char *const *v, size_t n, const char *path)
 	return n;
 }
 
-/* Walks the shards' line starts in order, keeps or drops each LS_COND one,
+static struct lthread *carried_of(struct lthread **v, size_t *n, uint32_t tid)
+{
+	if (tid >= *n) {
+		size_t nn = *n ? *n : 64;
+		struct lthread *q;
+
+		while (nn <= tid)
+			nn *= 2;
+		q = realloc(*v, nn * sizeof(*q));
+		if (!q)
+			return NULL;
+		memset(q + *n, 0, (nn - *n) * sizeof(*q));
+		*v = q;
+		*n = nn;
+	}
+	return &(*v)[tid];
+}
+
+/* Walks the shards' line starts in order, replays each LS_COND op on the
+ * thread's state the earlier shards left (keeping the starts it makes),
  * and writes the result (provisional file ids: indexes into l->files)
  * into l->res_path. */
 static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log)
@@ -579,21 +732,44 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 			break;
 		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
 			uint32_t tid = dbb_get32(rec + 8), lf = dbb_get32(rec + 12);
-			uint32_t line = dbb_get32(rec + 16), flags = dbb_get32(rec + 20);
-			size_t g;
+			uint32_t flags = dbb_get32(rec + 20);
+			struct lthread *th;
+			struct lrow row;
+			size_t g = 0;
 
-			if (lf >= n_local[s]) {
-				ret = -EBADMSG;
-				break;
+			if (!(flags & LS_RET)) {
+				if (lf >= n_local[s]) {
+					ret = -EBADMSG;
+					break;
+				}
+				g = find_path(all, n_all, local[s][lf]);
 			}
-			g = find_path(all, n_all, local[s][lf]);
-			if ((flags & LS_COND) && tid < n_carried && carried[tid].known &&
-			    carried[tid].file == g && carried[tid].line == line)
-				continue; /* the thread was on that line already */
+			if (flags & LS_COND) {
+				/* replay the op on the state the earlier shards
+				 * left (the program's start: no line yet) */
+				if (!(th = carried_of(&carried, &n_carried, tid))) {
+					ret = -ENOMEM;
+					break;
+				}
+				if (!th->known)
+					st_reset(th);
+				if (flags & LS_RET) {
+					st_ret(th);
+					continue;
+				}
+				row.file = (uint32_t)g;
+				row.line = dbb_get32(rec + 16);
+				row.stmt = flags & LS_STMT;
+				row.pc = dbb_get64(rec + 24);
+				row.row_addr = dbb_get64(rec + 32);
+				row.row_end = dbb_get64(rec + 40);
+				if (!st_insn(th, &row))
+					continue;
+			}
 			used[g] = true;
 			dbb_put32(rec + 12, (uint32_t)g);
 			dbb_put32(rec + 20, 0);
-			if ((ret = dbb_spill_write(w, rec, sizeof(rec))))
+			if ((ret = dbb_spill_write(w, rec, HS_DB_LINE_REC)))
 				break;
 		}
 		dbb_spill_close_r(r);
@@ -602,28 +778,21 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 		/* the states this shard leaves */
 		if ((ret = read_all(dirs[s], "lfinal.sp", &fin, &fin_len)))
 			break;
-		for (size_t off = 0; off + 16 <= fin_len; off += 16) {
+		for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
 			uint32_t tid = dbb_get32(fin + off), lf = dbb_get32(fin + off + 4);
+			struct lthread *th = carried_of(&carried, &n_carried, tid);
 
-			if (tid >= n_carried) {
-				size_t nn = n_carried ? n_carried : 64;
-				struct lthread *q;
-
-				while (nn <= tid)
-					nn *= 2;
-				q = realloc(carried, nn * sizeof(*q));
-				if (!q) {
-					ret = -ENOMEM;
-					break;
-				}
-				memset(q + n_carried, 0, (nn - n_carried) * sizeof(*q));
-				carried = q;
-				n_carried = nn;
+			if (!th) {
+				ret = -ENOMEM;
+				break;
 			}
-			carried[tid].known = true;
-			carried[tid].file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
-					    (uint32_t)find_path(all, n_all, local[s][lf]);
-			carried[tid].line = dbb_get32(fin + off + 8);
+			th->known = true;
+			th->file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
+				   (uint32_t)find_path(all, n_all, local[s][lf]);
+			th->line = dbb_get32(fin + off + 8);
+			th->fchg = dbb_get32(fin + off + 12) != 0;
+			th->rs = dbb_get64(fin + off + 16);
+			th->re = dbb_get64(fin + off + 24);
 		}
 		free(fin);
 	}
