@@ -123,6 +123,10 @@ PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(B)/programs/%)
 $(B)/programs/%: tests/programs/%.c
 	@mkdir -p $(@D)
 	$(CC) -g -O0 -fno-omit-frame-pointer -o $@ $< -pthread
+# *_o2.c: the optimised test program of the source-level oracle tests
+$(B)/programs/%_o2: tests/programs/%_o2.c
+	@mkdir -p $(@D)
+	$(CC) -g -O2 -o $@ $< -pthread
 
 test: all $(UNIT_BIN) $(PROG_BIN)
 	@sh tests/run.sh

@@ -1,4 +1,5 @@
-/* cmd_mount.c - `hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N] TRACE_DIR MOUNTPOINT` */
+/* cmd_mount.c - `hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N]
+ * [--sources DIR]... TRACE_DIR MOUNTPOINT` */
 #include "cli.h"
 #include "hindsight/fusefs.h"
 
@@ -11,11 +12,14 @@
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N] TRACE_DIR MOUNTPOINT\n"
+		"usage: hindsight mount [-f] [-o OPTS] [--cache-mb N] [--max-inodes N]\n"
+		"                       [--sources DIR]... TRACE_DIR MOUNTPOINT\n"
 		"  -f               stay in the foreground (Ctrl-C unmounts)\n"
 		"  -o OPTS          more FUSE mount options (allow_other, ...)\n"
 		"  --cache-mb N     cap of the query cache in MiB (default 256)\n"
 		"  --max-inodes N   cap of remembered writes/ inodes (default 65536)\n"
+		"  --sources DIR    where source files are when their DWARF path does not\n"
+		"                   exist (repeatable; sources/ in the tree)\n"
 		"  unmount with: fusermount3 -u MOUNTPOINT\n");
 	return 2;
 }
@@ -37,8 +41,10 @@ int cli_mount_main(int argc, char **argv)
 {
 	struct hs_fuse_options opt = { 0 };
 	const char *trace = NULL, *mnt = NULL;
+	const char **dirs = NULL;
 	struct stat st;
 	long long v;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -59,6 +65,15 @@ int cli_mount_main(int argc, char **argv)
 				return 2;
 			}
 			opt.max_inodes = (size_t)v;
+		} else if (strcmp(a, "--sources") == 0 && i + 1 < argc) {
+			const char **p = realloc(dirs, (opt.n_source_dirs + 1) * sizeof(*p));
+			if (!p) {
+				free(dirs);
+				return 1;
+			}
+			p[opt.n_source_dirs++] = argv[++i];
+			dirs = p;
+			opt.source_dirs = dirs;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage();
 			return 0;
@@ -73,11 +88,16 @@ int cli_mount_main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (!trace || !mnt)
+	if (!trace || !mnt) {
+		free(dirs);
 		return usage();
+	}
 	if (stat(mnt, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "hindsight mount: %s is not a folder\n", mnt);
+		free(dirs);
 		return 2;
 	}
-	return hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
+	rc = hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
+	free(dirs);
+	return rc;
 }

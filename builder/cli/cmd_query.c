@@ -22,6 +22,24 @@
  *   calls T0 T1               "<t_call> <t_ret or -> <depth> <tid> 0x<callee> 0x<site>"
  *   bench [N [SEED]]          latency of N random questions, cold and warm
  *
+ * Source level (db.h; lines need debug info):
+ *   backtrace T               the calls open at T (thread at T, or --tid),
+ *                             innermost first, as `calls` prints them
+ *   callees                   "0x<callee> <calls>" by address
+ *   calls-to ADDR             the calls to ADDR, as `calls` prints them
+ *   file-maps                 "<t_map> <t_unmap or -> 0x<start>-0x<end>
+ *                             <offset> <prot> <path>"
+ *   lines                     "<file_id> <path>" per source file
+ *   lines FILE                "<line> <starts>" (FILE: an id, a path or
+ *                             the end of one, e.g. example.c)
+ *   lines FILE LINE           every start of that line: "<t> <tid>
+ *                             <file_id> <line> <depth>"
+ *   line-starts T0 T1         the same line for every start in [T0, T1]
+ *                             (of --tid only, if given)
+ *   step T HOW                HOW: into, over, back-into, back-over; the
+ *                             t of that line start (gdb step, next,
+ *                             reverse-step, reverse-next)
+ *
  * --image picks the process image (default: the first); --tid asks regs,
  * reg for another thread than the one running at T.
  *
@@ -78,6 +96,13 @@ static void usage(FILE *f)
 	      "  insn T                   the instruction about to run at T\n"
 	      "  calls T0 T1              calls with T0 <= t_call <= T1\n"
 	      "  bench [N [SEED]]         latency of N random questions (p50, p99; cold, warm)\n"
+	      "  backtrace T              calls open at T, innermost first (as calls prints)\n"
+	      "  callees                  every function called, with its number of calls\n"
+	      "  calls-to ADDR            every call to ADDR\n"
+	      "  file-maps                file-backed mappings over time\n"
+	      "  lines [FILE [LINE]]      source files; lines of FILE; starts of FILE:LINE\n"
+	      "  line-starts T0 T1        line starts with T0 <= t <= T1\n"
+	      "  step T HOW               next line start: into, over, back-into, back-over\n"
 	      "numbers: decimal or 0x hex.  kinds: syscall, sysret, output, map, unmap, mprotect,\n"
 	      "  remap, mem, signal, sigreturn, thread-run, thread-create, thread-exit, ...\n"
 	      "exit status: 0 answered, 1 no answer, 2 bad usage or no database\n", f);
@@ -556,10 +581,11 @@ static uint64_t bench_rnd(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dull;
 }
 
-enum { B_REGS, B_MEM_STACK, B_MEM_ANY, B_LW_STACK, B_LW_ANY, B_N };
+enum { B_REGS, B_MEM_STACK, B_MEM_ANY, B_LW_STACK, B_LW_ANY, B_BT, B_N };
 
 static const char *const bench_names[B_N] = {
 	"regs", "mem64-stack", "mem64-any", "last-write8-stack", "last-write8-any",
+	"backtrace",
 };
 
 /* One timed question; *ok is false when it had no answer. */
@@ -583,6 +609,13 @@ static double bench_one(struct hs_db *db, const struct hs_db_image *img, int kin
 	case B_MEM_ANY:
 		err = hs_db_mem_read(img, t, addr, 64, buf) == 64 ? 0 : -EIO;
 		break;
+	case B_BT: {
+		struct hs_db_call fr[64];
+
+		err = hs_db_backtrace(img, t, 0, fr, 64);
+		err = err < 0 ? err : 0;
+		break;
+	}
 	default:
 		err = hs_db_last_write(img, addr, 8, t, &w, buf);
 		break;
@@ -685,6 +718,199 @@ out:
 	return err;
 }
 
+/* ---- source level ---------------------------------------------------------- */
+
+static int cmd_backtrace(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct hs_db_call *fr = NULL;
+	uint64_t t;
+	int n, err;
+
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, 1)))
+		return err;
+	n = hs_db_backtrace(img, t, o->tid, NULL, 0);
+	if (n <= 0)
+		return n;
+	fr = calloc((size_t)n, sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	n = hs_db_backtrace(img, t, o->tid, fr, (size_t)n);
+	for (int i = 0; i < n && !err; i++)
+		err = print_call(NULL, &fr[i]);
+	free(fr);
+	return n < 0 ? n : err;
+}
+
+static int print_callee(void *ctx, uint64_t callee, uint64_t calls)
+{
+	(void)ctx;
+	printf("0x%" PRIx64 " %" PRIu64 "\n", callee, calls);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int cmd_callees(const struct query_opts *o, const struct hs_db_image *img, bool to)
+{
+	uint64_t addr;
+	int err;
+
+	if (!to)
+		return want_args(o, 0) ?: hs_db_callees(img, print_callee, NULL);
+	if ((err = arg_u64(o, 0, "ADDR", &addr)) || (err = want_args(o, 1)))
+		return err;
+	return hs_db_calls_to(img, addr, print_call, NULL);
+}
+
+static int print_fmap(void *ctx, const struct hs_db_file_map *m)
+{
+	(void)ctx;
+	printf("%" PRIu64 " ", m->t_map);
+	if (m->t_unmap == HS_DB_NO_RETURN)
+		printf("-");
+	else
+		printf("%" PRIu64, m->t_unmap);
+	printf(" 0x%" PRIx64 "-0x%" PRIx64 " 0x%" PRIx64 " %c%c%c %s\n", m->start, m->end,
+	       m->offset, m->prot & PROT_READ ? 'r' : '-', m->prot & PROT_WRITE ? 'w' : '-',
+	       m->prot & PROT_EXEC ? 'x' : '-', m->path);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int print_line_start(void *ctx, const struct hs_db_line_start *ls)
+{
+	(void)ctx;
+	printf("%" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 "\n", ls->t, ls->tid,
+	       ls->file_id, ls->line, ls->depth);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int print_file(void *ctx, uint32_t id, const char *path)
+{
+	(void)ctx;
+	printf("%" PRIu32 " %s\n", id, path);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int print_count(void *ctx, uint32_t line, uint64_t n)
+{
+	(void)ctx;
+	printf("%" PRIu32 " %" PRIu64 "\n", line, n);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+struct file_find {
+	const char *want;
+	uint32_t id;
+	int found;        /* 0 none, 1 suffix match, 2 exact */
+	int ambiguous;
+};
+
+static int on_file_find(void *ctx, uint32_t id, const char *path)
+{
+	struct file_find *f = ctx;
+	size_t lp = strlen(path), lw;
+
+	if (!f->want) { /* by id */
+		if (id == f->id) {
+			f->found = 2;
+			return 1;
+		}
+		return 0;
+	}
+	lw = strlen(f->want);
+	if (!strcmp(path, f->want)) {
+		f->id = id;
+		f->found = 2;
+		return 1;
+	}
+	if (lp > lw && path[lp - lw - 1] == '/' && !strcmp(path + lp - lw, f->want)) {
+		f->ambiguous += f->found == 1;
+		f->id = id;
+		f->found = 1;
+	}
+	return 0;
+}
+
+static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct file_find f = { 0 };
+	uint64_t id, line;
+	int err;
+
+	if (o->n_args == 0)
+		return hs_db_line_files(img, print_file, NULL);
+	if ((err = want_args(o, 2)))
+		return err;
+	if (parse_u64(o->args[0], &id) == 0 && id <= UINT32_MAX) {
+		f.id = (uint32_t)id;
+		err = hs_db_line_files(img, on_file_find, &f);
+		if (err < 0)
+			return err;
+		if (!f.found) {
+			fprintf(stderr, "hindsight query lines: no source file with id %s (hindsight "
+				"query TRACE lines lists them)\n", o->args[0]);
+			return -ENOENT;
+		}
+	} else {
+		f.want = o->args[0];
+		err = hs_db_line_files(img, on_file_find, &f);
+		if (err < 0)
+			return err;
+		if (!f.found) {
+			fprintf(stderr, "hindsight query lines: no line starts in a file named '%s'\n",
+				f.want);
+			return -ENOENT;
+		}
+		if (f.found == 1 && f.ambiguous) {
+			fprintf(stderr, "hindsight query lines: '%s' names several files; give more of "
+				"the path, or the id (hindsight query TRACE lines)\n", f.want);
+			return -EINVAL;
+		}
+	}
+	if (o->n_args == 1)
+		return hs_db_line_numbers(img, f.id, print_count, NULL);
+	if ((err = arg_u64(o, 1, "LINE", &line)))
+		return err;
+	return hs_db_line_times(img, f.id, (uint32_t)line, print_line_start, NULL);
+}
+
+static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
+{
+	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
+	uint64_t t, out;
+	int err, k;
+
+	if ((err = arg_u64(o, 0, "T", &t)))
+		return err;
+	if (o->n_args < 2) {
+		fprintf(stderr, "hindsight query step: missing HOW (into, over, back-into, back-over)\n");
+		return -EINVAL;
+	}
+	if ((err = want_args(o, 2)))
+		return err;
+	for (k = 1; k <= 4; k++)
+		if (!strcmp(o->args[1], how[k]))
+			break;
+	if (k > 4) {
+		fprintf(stderr, "hindsight query step: HOW '%s' is not into, over, back-into or "
+			"back-over\n", o->args[1]);
+		return -EINVAL;
+	}
+	if ((err = hs_db_step_line(img, t, (enum hs_db_step)k, &out)))
+		return err;
+	printf("%" PRIu64 "\n", out);
+	return 0;
+}
+
+static int cmd_line_starts(const struct query_opts *o, const struct hs_db_image *img)
+{
+	uint64_t t0, t1;
+	int err;
+
+	if ((err = arg_u64(o, 0, "T0", &t0)) || (err = arg_u64(o, 1, "T1", &t1)) ||
+	    (err = want_args(o, 2)))
+		return err;
+	return hs_db_line_starts(img, t0, t1, o->tid, print_line_start, NULL);
+}
+
 static int run(const struct query_opts *o, struct hs_db *db, const struct hs_db_image *img)
 {
 	const char *w = o->what;
@@ -714,6 +940,20 @@ static int run(const struct query_opts *o, struct hs_db *db, const struct hs_db_
 		return cmd_range(o, img, true);
 	if (!strcmp(w, "calls"))
 		return cmd_range(o, img, false);
+	if (!strcmp(w, "backtrace"))
+		return cmd_backtrace(o, img);
+	if (!strcmp(w, "callees"))
+		return cmd_callees(o, img, false);
+	if (!strcmp(w, "calls-to"))
+		return cmd_callees(o, img, true);
+	if (!strcmp(w, "file-maps"))
+		return want_args(o, 0) ?: hs_db_file_maps(img, print_fmap, NULL);
+	if (!strcmp(w, "lines"))
+		return cmd_lines(o, img);
+	if (!strcmp(w, "line-starts"))
+		return cmd_line_starts(o, img);
+	if (!strcmp(w, "step"))
+		return cmd_step(o, img);
 	fprintf(stderr, "hindsight query: unknown question '%s'\n", w);
 	usage(stderr);
 	return -EINVAL;
@@ -772,7 +1012,8 @@ int cli_query_main(int argc, char **argv)
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
 	else if (err == -EIO && strcmp(o.what, "mem") != 0)
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
-	else if (err == -ENOENT && strcmp(o.what, "last-write") != 0)
+	else if (err == -ENOENT && strcmp(o.what, "last-write") != 0 &&
+		 strcmp(o.what, "lines") != 0) /* lines said why */
 		fprintf(stderr, "hindsight query %s: %s\n", o.what, reason(err));
 	return err ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /* cmd_tree.c - `hindsight cat` and `hindsight ls`: the tree without a mount.
  *
- *   hindsight cat [-s OFFSET] [-n LENGTH] TRACE_DIR PATH...
- *   hindsight ls [-l] TRACE_DIR [PATH]
+ *   hindsight cat [-s OFFSET] [-n LENGTH] [--sources DIR]... TRACE_DIR PATH...
+ *   hindsight ls [-l] [--sources DIR]... TRACE_DIR [PATH]
  *
  * They read exactly what a FUSE mount shows (the same fs/tree library),
  * for scripts and for machines without /dev/fuse.  cat follows links, and
@@ -9,7 +9,8 @@
  * hex, anywhere on the line) read a range, which time/<t>/mem needs: it is
  * a 128 TiB sparse file, so cat refuses it whole.  ls -l prints
  * "<type> <size> <name>[ -> <target>]", type d, - or l, size "?" when it is
- * unknown (writes/).
+ * unknown (writes/).  --sources DIR (repeatable) says where source files
+ * are when their DWARF path does not exist (sources/).
  *
  * Exit status: 0, 1 when a path could not be read (the reason on stderr,
  * as cat(1) says it), 2 bad usage or no database.
@@ -25,9 +26,25 @@
 
 #define CHUNK (1u << 20)
 
+/* --sources DIR, gathered from anywhere on the command line */
+static const char **source_dirs;
+static size_t n_source_dirs;
+
+static int add_source_dir(const char *cmd, const char *dir)
+{
+	const char **p = realloc(source_dirs, (n_source_dirs + 1) * sizeof(*p));
+
+	if (!p)
+		return -1;
+	p[n_source_dirs++] = dir;
+	source_dirs = p;
+	return 0;
+}
+
 static int open_tree(const char *cmd, const char *trace, struct hs_tree **tree)
 {
-	int err = hs_tree_open(trace, 0, tree);
+	struct hs_tree_options opt = { .source_dirs = source_dirs, .n_source_dirs = n_source_dirs };
+	int err = hs_tree_open_opts(trace, &opt, tree);
 
 	if (err == -ENOENT)
 		fprintf(stderr, "hindsight %s: %s has no database (or is not a recording); "
@@ -56,7 +73,8 @@ static int parse_num(const char *s, uint64_t *v)
 
 static int cat_usage(void)
 {
-	fprintf(stderr, "usage: hindsight cat [-s OFFSET] [-n LENGTH] TRACE_DIR PATH...\n");
+	fprintf(stderr, "usage: hindsight cat [-s OFFSET] [-n LENGTH] [--sources DIR]... "
+		"TRACE_DIR PATH...\n");
 	return 2;
 }
 
@@ -102,6 +120,9 @@ static int cat_args(int argc, char **argv, char **args, int *n_args, uint64_t *o
 			if (parse_num(argv[++i], len) < 0)
 				return -1;
 			*ranged = true;
+		} else if (strcmp(argv[i], "--sources") == 0 && i + 1 < argc) {
+			if (add_source_dir("cat", argv[++i]) < 0)
+				return -1;
 		} else {
 			return -1;
 		}
@@ -207,12 +228,20 @@ int cli_ls_main(int argc, char **argv)
 	const char *path = "/";
 	int err, rc = 0, i = 1;
 
-	if (i < argc && strcmp(argv[i], "-l") == 0) {
-		c.longer = true;
-		i++;
+	for (;;) {
+		if (i < argc && strcmp(argv[i], "-l") == 0) {
+			c.longer = true;
+			i++;
+		} else if (i + 1 < argc && strcmp(argv[i], "--sources") == 0) {
+			if (add_source_dir("ls", argv[i + 1]) < 0)
+				return 1;
+			i += 2;
+		} else {
+			break;
+		}
 	}
 	if (argc - i < 1 || argc - i > 2 || argv[i][0] == '-') {
-		fprintf(stderr, "usage: hindsight ls [-l] TRACE_DIR [PATH]\n");
+		fprintf(stderr, "usage: hindsight ls [-l] [--sources DIR]... TRACE_DIR [PATH]\n");
 		return 2;
 	}
 	if (argc - i == 2)

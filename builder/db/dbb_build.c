@@ -33,6 +33,7 @@
 
 static const char *const db_files[] = {
 	"chunks.hdb", "events.hdb", "runs.hdb", "pages.hdb", "pageidx.hdb", "calls.hdb",
+	"callee.hdb", "callees.hdb", "stacks.hdb", "lines.hdb", "lineidx.hdb", "linefiles.hdb",
 };
 
 struct build {
@@ -134,6 +135,9 @@ static void images_free(struct build *b)
 		hs_trace_file_close(b->img[i].stream);
 		hs_trace_code_free(b->img[i].code);
 		hs_trace_mem_files_free(b->img[i].files);
+		dbb_lsrc_free(b->img[i].lsrc);
+		dbb_fmaps_free(b->img[i].smaps, b->img[i].n_smaps);
+		dbb_fmaps_free(b->img[i].all_maps, b->img[i].n_all_maps);
 		free(b->img[i].dir);
 		free(b->img[i].first);
 	}
@@ -194,6 +198,16 @@ static int images_open(struct build *b, bool load_code)
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
+		/* the modules with lines that the shards' line pass uses: those
+		 * of the start-up (the merge checks that they are all) */
+		if (load_code) {
+			if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
+				break;
+			im->have_smaps = true;
+			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
+				break;
+		}
+		im->n_chunks = hs_trace_file_chunk_count(im->stream);
 		im->incomplete = !hs_trace_file_has_last(im->stream) ||
 				 (im->code && hs_trace_code_truncated(im->code));
 		if (im->incomplete)
@@ -205,6 +219,21 @@ static int images_open(struct build *b, bool load_code)
 		dbb_split(im->stream, b->n, im->first);
 		if (im->n_chunks)
 			b->prog.total += hs_trace_file_chunk_info(im->stream, im->n_chunks - 1)->first_t;
+	}
+	/* forked images: their parent among the earlier images */
+	for (size_t i = 0; !ret && i < b->n_img; i++) {
+		const struct hs_trace_file_header *h = hs_trace_file_header(b->img[i].stream);
+
+		if (!(h->flags & HS_FILE_FORKED))
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			const struct hs_trace_file_header *p = hs_trace_file_header(b->img[k].stream);
+
+			if (p->pid == h->parent_pid && p->exec_index == h->parent_exec) {
+				b->img[i].parent = &b->img[k];
+				b->img[i].parent_t = h->parent_t;
+			}
+		}
 	}
 	if (ret)
 		dbb_err_set(b->err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));

@@ -10,6 +10,9 @@
  *   dbb_merge.c   shards -> the .hdb files of one image
  *   dbb_build.c   the build: folders, threads, manifest, atomic rename
  *   dbb_verify.c  hindsight verify
+ *   dbb_sort.c    external sort of fixed-size records (the merge's indexes)
+ *   dbb_index.c   stacks, callee, callees, lines, lineidx, linefiles .hdb
+ *   dbb_lines.c   line starts: the pass per shard, the merge's resolution
  *
  * A shard's output for an image, in SHARD/<image>/ (all written by
  * dbb_shard.c, read by dbb_merge.c; spill streams unless said):
@@ -208,6 +211,19 @@ struct dbb_image {
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
+	struct dbb_lsrc *lsrc;       /* start-up modules with lines, or NULL:
+				      * the shards' fused line pass */
+	struct dbb_fmap *smaps;      /* the start-up maps (dbb_lines_startup),
+				      * when the build computed them */
+	size_t n_smaps;
+	bool have_smaps;
+	/* A forked image starts with its parent's mappings, which are no
+	 * events of its own: the parent (an earlier image of this build, or
+	 * NULL) and, once the parent is merged, all the parent's file maps. */
+	struct dbb_image *parent;
+	uint64_t parent_t;
+	struct dbb_fmap *all_maps;
+	size_t n_all_maps;
 	size_t n_chunks;
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
@@ -249,6 +265,111 @@ struct dbb_image_result {
 int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
+
+/* ---- dbb_sort.c ------------------------------------------------------------- */
+
+struct dbb_sort;
+/* Runs go to dir/<prefix>.<k>.sp past mem_bytes of records; cmp must be
+ * a total order.  Caller frees with dbb_sort_free (which removes runs). */
+int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
+		 int (*cmp)(const void *, const void *), struct dbb_sort **out);
+int dbb_sort_add(struct dbb_sort *s, const void *rec);
+/* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
+ * until the next call), 0 at the end, or -errno. */
+int dbb_sort_finish(struct dbb_sort *s);
+int dbb_sort_next(struct dbb_sort *s, const void **rec);
+void dbb_sort_free(struct dbb_sort *s); /* accepts NULL */
+
+/* ---- dbb_lines.c, dbb_index.c ----------------------------------------------- */
+
+/* A thread's exit (HS_EV_THREAD_EXIT), sorted by (tid, t). */
+struct dbb_exit {
+	uint32_t tid;
+	uint64_t t;
+};
+
+/* A file-backed mapping of the image (an HS_EV_MAP with HS_MAP_FILE). */
+struct dbb_fmap {
+	char *path;
+	uint64_t start, end, offset;
+	uint32_t prot;
+	uint64_t t;              /* of the event */
+};
+
+/* The resolved line starts of an image: res_path holds LINES records (depth
+ * 0) by t whose file_id indexes the provisional table; remap[] turns it
+ * into the final id, files[final] is the path. */
+struct dbb_lines {
+	char *res_path;
+	uint32_t *remap;
+	char **files;
+	size_t n_files;
+};
+
+/* The modules with DWARF lines of a set of mappings (fs/source); *out stays
+ * NULL when none has lines.  Warnings go to log (NULL: nowhere). */
+struct dbb_lsrc;
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out);
+void dbb_lsrc_free(struct dbb_lsrc *ls); /* accepts NULL */
+/* Does a have every module with lines of b (NULL: none)? */
+bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);
+
+/* The start-up mappings: the file maps of the chunks that start before t =
+ * DBB_LINES_STARTUP_T; every shard of every build runs its line pass,
+ * fused into its decode, with the modules these make.  Caller frees *maps
+ * with dbb_fmaps_free. */
+#define DBB_LINES_STARTUP_T 2000000u
+int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n);
+void dbb_fmaps_free(struct dbb_fmap *maps, size_t n);
+
+/* One shard's line pass: feed it the decoder's instructions, calls and
+ * thread exits; dbb_lpass_finish writes lines.sp, lfiles.sp, lfinal.sp
+ * into dir (dbb_lines.c). */
+struct dbb_lpass;
+int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass **out);
+/* What the per-instruction fast path needs, first in struct dbb_lpass: most
+ * instructions of most programs are on a page without lines, known from
+ * the last instruction's (a call per instruction costs more than that). */
+struct dbb_lpass_head {
+	uint64_t last_page;
+	bool last_in;
+};
+int dbb_lpass_insn_slow(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip);
+static inline int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	const struct dbb_lpass_head *h = (const struct dbb_lpass_head *)p;
+
+	if (rip >> 12 == h->last_page && !h->last_in)
+		return 0;
+	return dbb_lpass_insn_slow(p, t, tid, rip);
+}
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk);
+int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
+		    const uint8_t *pl, uint32_t len);
+int dbb_lpass_finish(struct dbb_lpass *p);
+void dbb_lpass_free(struct dbb_lpass *p); /* accepts NULL */
+
+/* The line starts of an image in the merge: none when no module (of all
+ * its maps) has lines; the shards' own passes (shard_dirs[s]) when the
+ * start-up modules cover those with lines; else a second pass over the
+ * shards' chunk ranges [first[s], end[s]) in threads, in tmp/.  Caller
+ * frees *out with dbb_lines_free. */
+int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
+		    char *const *shard_dirs, const size_t *first, const size_t *end, unsigned n,
+		    const char *tmp, FILE *log, struct dbb_lines **out, struct hs_dbb_err *err);
+void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
+
+struct dbb_index;
+/* Makes the indexes of db_format.h's source-level section in out/ (the
+ * image's db folder), using tmp/ for sort runs; exits by (tid, t); lines
+ * may be NULL (no line starts).  Feed every CALLS record in t_call order
+ * with dbb_index_call, then dbb_index_finish. */
+int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_exit *exits,
+		  size_t n_exits, const struct dbb_lines *lines, struct hs_dbb_err *err,
+		  struct dbb_index **outp);
+int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
+int dbb_index_finish(struct dbb_index *x);
+void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 
 /* Makes room for `need` elements of `elem` bytes in *p (capacity *cap),
  * doubling.  0 or -ENOMEM; *p is unchanged on failure. */

@@ -68,7 +68,55 @@ struct merge {
 	struct hs_dbb_err *err;
 	int pages_ret;
 	struct hs_dbb_err pages_err;
+	/* for the source-level indexes (dbb_index.c, dbb_lines.c) */
+	struct dbb_exit *exits;   /* thread exits, by (tid, t) */
+	size_t n_exits, cap_exits;
+	struct dbb_fmap *maps;    /* file-backed mappings, in t order */
+	size_t n_maps, cap_maps;
+	struct dbb_lines *lines;  /* resolved line starts, or NULL */
+	char *tmp;                /* out/idx.tmp: sort runs, line passes */
 };
+
+/* Keeps what the indexes need from an event: thread exits, file maps. */
+static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
+{
+	uint32_t tag = dbb_get32(rec + 12);
+	const uint8_t *pl = rec + HS_DB_EVENT_HDR;
+
+	if (tag == HS_EV_THREAD_EXIT && len >= 4) {
+		if (dbb_grow((void **)&m->exits, &m->cap_exits, m->n_exits + 1, sizeof(*m->exits)))
+			return -ENOMEM;
+		m->exits[m->n_exits++] = (struct dbb_exit){ dbb_get32(pl), dbb_get64(rec) };
+	} else if (tag == HS_EV_MAP && len >= 72 && (dbb_get32(pl + 24) & HS_MAP_FILE)) {
+		uint32_t plen = dbb_get32(pl + 64);
+		struct dbb_fmap *f;
+
+		if (plen > len - 72 || !plen)
+			return 0;
+		if (dbb_grow((void **)&m->maps, &m->cap_maps, m->n_maps + 1, sizeof(*m->maps)))
+			return -ENOMEM;
+		f = &m->maps[m->n_maps];
+		f->path = strndup((const char *)pl + 72, plen);
+		if (!f->path)
+			return -ENOMEM;
+		f->start = dbb_get64(pl);
+		f->end = f->start + dbb_get64(pl + 8);
+		f->prot = dbb_get32(pl + 16);
+		f->offset = dbb_get64(pl + 32);
+		f->t = dbb_get64(rec);
+		m->n_maps++;
+	}
+	return 0;
+}
+
+static int cmp_exit(const void *a, const void *b)
+{
+	const struct dbb_exit *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
 
 
 static int open_in(const struct shard_in *s, const char *name, struct dbb_spill_r **r,
@@ -264,7 +312,8 @@ static int merge_events(struct merge *m)
 				break;
 			}
 			if ((ret = hs_dbfile_append(w, dbb_get64(h), buf, HS_DB_EVENT_HDR + (size_t)len,
-						    NULL, NULL)))
+						    NULL, NULL)) ||
+			    (ret = note_event(m, buf, len)))
 				break;
 		}
 		dbb_spill_close_r(r);
@@ -578,8 +627,16 @@ static int calls_pass2(struct merge *m)
 	size_t n_gsize = 0;
 	int ret;
 
-	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err)))
+	struct dbb_index *ix = NULL;
+
+	qsort(m->exits, m->n_exits, sizeof(*m->exits), cmp_exit);
+	if ((ret = dbb_index_new(m->out, m->tmp, m->level, m->exits, m->n_exits, m->lines,
+				 m->err, &ix)))
 		return ret;
+	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err))) {
+		dbb_index_free(ix);
+		return ret;
+	}
 	for (unsigned s = 0; s < m->n; s++) {
 		struct shard_in *si = &m->sh[s];
 		struct dbb_spill_r *r = NULL, *pr = NULL;
@@ -648,6 +705,11 @@ static int calls_pass2(struct merge *m)
 				dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
 				goto fail_r;
 			}
+			if ((ret = dbb_index_call(ix, rec))) {
+				if (!m->err->msg[0])
+					dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
+				goto fail_r;
+			}
 		}
 		if (ret < 0) {
 			bad_in(si, "calls.sp", ret, m->err);
@@ -662,10 +724,66 @@ fail_r:
 		goto fail;
 	}
 	free(gsize);
-	return finish_out(m, "calls.hdb", w, m->err);
+	ret = finish_out(m, "calls.hdb", w, m->err);
+	if (!ret && (ret = dbb_index_finish(ix)) && !m->err->msg[0])
+		dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
+	dbb_index_free(ix);
+	return ret;
 fail:
 	free(gsize);
 	hs_dbfile_abort(w);
+	dbb_index_free(ix);
+	return ret;
+}
+
+/* The line pass, when the image has debug info (dbb_lines.c). */
+static int lines_pass(struct merge *m)
+{
+	size_t *first = calloc(m->n + 1, sizeof(*first)), *end = calloc(m->n + 1, sizeof(*end));
+	char **dirs = calloc(m->n + 1, sizeof(*dirs));
+	int ret = -ENOMEM;
+
+	if (!first || !end || !dirs)
+		goto out;
+	if (m->img->parent && m->img->parent->all_maps) {
+		/* a forked child: its parent's maps at the fork come first */
+		const struct dbb_image *pa = m->img->parent;
+		struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
+		size_t k = 0;
+
+		if (!v)
+			goto out;
+		for (size_t i = 0; i < pa->n_all_maps; i++) {
+			if (pa->all_maps[i].t > m->img->parent_t)
+				continue;
+			v[k] = pa->all_maps[i];
+			v[k].t = 0;
+			if (!(v[k].path = strdup(pa->all_maps[i].path)))
+				break;
+			k++;
+		}
+		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
+		free(m->maps);
+		m->maps = v;
+		m->n_maps += k;
+		m->cap_maps = m->n_maps + 1;
+	}
+	for (unsigned s = 0; s < m->n; s++) {
+		first[s] = m->sh[s].first_chunk;
+		end[s] = m->sh[s].end_chunk;
+		dirs[s] = m->sh[s].dir;
+	}
+	ret = dbb_lines_build(m->img, m->maps, m->n_maps, dirs, first, end, m->n, m->tmp,
+			      m->log, &m->lines, m->err);
+	/* the maps stay with the image, for its forked children */
+	m->img->all_maps = m->maps;
+	m->img->n_all_maps = m->n_maps;
+	m->maps = NULL;
+	m->n_maps = 0;
+out:
+	free(dirs);
+	free(first);
+	free(end);
 	return ret;
 }
 
@@ -908,8 +1026,17 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		goto out;
 	}
 	started = true;
+	if (!(m.tmp = dbb_path(out, "idx.tmp"))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = dbb_mkdir(m.tmp))) {
+		dbb_err_set(err, "%s: %s", m.tmp, strerror(-ret));
+		goto out;
+	}
 	if ((ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
-	    (ret = merge_runs(&m)) || (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) ||
+	    (ret = merge_runs(&m)) || (ret = lines_pass(&m)) ||
+	    (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) ||
 	    (ret = calls_pass2(&m)))
 		goto out;
 	if (redone)
@@ -938,6 +1065,14 @@ out:
 		}
 	}
 	free(m.sh);
+	if (m.tmp)
+		dbb_rmtree(m.tmp);
+	free(m.tmp);
+	for (size_t i = 0; i < m.n_maps; i++)
+		free(m.maps[i].path);
+	free(m.maps);
+	free(m.exits);
+	dbb_lines_free(m.lines);
 	free(out);
 	return ret;
 }

@@ -37,6 +37,7 @@ struct shard {
 	struct hs_trace_mem_visitor mv;
 	struct dbb_spill_w *chunks, *events, *runs;
 	struct dbb_calls *calls;
+	struct dbb_lpass *lines;   /* NULL: the image has no lines */
 	struct hs_trace_decoder *dec;
 	bool have_run;
 	uint32_t run_tid;
@@ -79,7 +80,17 @@ static int v_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		ret = dbb_calls_call(sh->calls, t, tid, addr, len, dst, sp);
 	else if (jk == Ijk_Ret)
 		ret = dbb_calls_ret(sh->calls, t + 1, tid, dst, st != NULL, sp);
+	if (!ret && sh->lines)
+		ret = dbb_lpass_jump(sh->lines, t, tid, jk);
 	return ret ? cb_fail(sh, ret, "calls") : 0;
+}
+
+static int v_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	struct shard *sh = ctx;
+	int ret = dbb_lpass_insn(sh->lines, t, tid, rip);
+
+	return ret ? cb_fail(sh, ret, "line starts") : 0;
 }
 
 static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
@@ -115,6 +126,8 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 	} else if (tag == HS_EV_THREAD_EXIT && len >= 4) {
 		if ((ret = dbb_calls_thread_exit(sh->calls, t, hs_trace_le32(pl))))
 			return cb_fail(sh, ret, "calls");
+		if (sh->lines && (ret = dbb_lpass_event(sh->lines, t, tid, tag, pl, len)))
+			return cb_fail(sh, ret, "line starts");
 	}
 	ret = hs_trace_mem_event(&sh->mv, sh->img->files, t, tag, pl, len);
 	if (ret == -ENOENT || ret == -ESTALE) {
@@ -156,6 +169,7 @@ static void shard_release(struct shard *sh)
 	dbb_spill_abort(sh->events);
 	dbb_spill_abort(sh->runs);
 	dbb_calls_free(sh->calls);
+	dbb_lpass_free(sh->lines);
 	dbb_pages_free(sh->pg);
 }
 
@@ -191,6 +205,12 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 	    (ret = open_spill(&sh, "runs.sp", &sh.runs)) ||
 	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)))
 		goto out;
+	if (img->lsrc) {
+		/* the line pass, fused into this decode (dbb_lines.c) */
+		if ((ret = dbb_lpass_new(img->lsrc, dir, &sh.lines)))
+			goto out;
+		vis.insn = v_insn;
+	}
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
 	sh.dec = d;
@@ -234,7 +254,8 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 		if (prog)
 			__atomic_fetch_add(&prog->done, end_t - ci->first_t, __ATOMIC_RELAXED);
 	}
-	if ((ret = dbb_calls_finish(sh.calls)) ||
+	if ((sh.lines && (ret = dbb_lpass_finish(sh.lines))) ||
+	    (ret = dbb_calls_finish(sh.calls)) ||
 	    (ret = dbb_pages_finish(sh.pg, &rr->page_runs)) ||
 	    (ret = close_spill(&sh, &sh.chunks)) ||
 	    (ret = close_spill(&sh, &sh.events)) ||

@@ -119,8 +119,37 @@ static size_t rec_size(uint32_t kind, const uint8_t *p, size_t left)
 	case HS_DB_PAGES:
 		return left < HS_DB_PAGE_HDR ? SIZE_MAX :
 		       HS_DB_PAGE_HDR + (size_t)dbb_get32(p + HS_DB_PAGE_HDR - 4);
+	case HS_DB_CALLEE:
+		return HS_DB_CALLEE_REC;
+	case HS_DB_CALLEES:
+		return HS_DB_CALLEES_REC;
+	case HS_DB_LINES:
+	case HS_DB_LINEIDX:
+		return HS_DB_LINE_REC;
+	case HS_DB_STACKS:
+		return left < HS_DB_STACKS_HDR ? SIZE_MAX :
+		       HS_DB_STACKS_HDR + (size_t)dbb_get32(p + 16) * HS_DB_STACKS_FRAME;
+	case HS_DB_LINEFILES:
+		return left < HS_DB_LINEFILE_HDR ? SIZE_MAX :
+		       HS_DB_LINEFILE_HDR + (size_t)dbb_get32(p + 16);
 	}
 	return SIZE_MAX;
+}
+
+/* The sort key of a record (db_format.h). */
+static uint64_t rec_key(uint32_t kind, const uint8_t *p)
+{
+	switch (kind) {
+	case HS_DB_CHUNKS:
+		return dbb_get64(p + 8);
+	case HS_DB_CALLEE:
+		return dbb_get64(p + 16);
+	case HS_DB_LINEIDX:
+		return (uint64_t)dbb_get32(p + 12) << 32 | dbb_get32(p + 16);
+	case HS_DB_LINEFILES:
+		return (uint64_t)dbb_get32(p) << 32 | dbb_get32(p + 4);
+	}
+	return dbb_get64(p);
 }
 
 static void walk(struct hs_dbfile *f, struct vfile *v, uint32_t kind, rec_fn fn, void *ctx)
@@ -151,9 +180,7 @@ static void walk(struct hs_dbfile *f, struct vfile *v, uint32_t kind, rec_fn fn,
 				problem(v, "block %zu: record at offset %zu runs past the block", b, off);
 				break;
 			}
-			key = dbb_get64(data + off);
-			if (kind == HS_DB_CHUNKS)
-				key = dbb_get64(data + off + 8);
+			key = rec_key(kind, data + off);
 			if (key < bi->first_key || key > bi->last_key)
 				problem(v, "block %zu: record key %" PRIu64 " outside the block's keys "
 					"%" PRIu64 "..%" PRIu64, b, key, bi->first_key, bi->last_key);
@@ -544,6 +571,58 @@ static int cmp_exit(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
+static void no_check(void *ctx, struct vfile *v, size_t block, size_t off,
+		     const uint8_t *rec, size_t len)
+{
+	(void)ctx, (void)v, (void)block, (void)off, (void)rec, (void)len;
+}
+
+/* The source-level files: manifest size and hash, every block's checksum,
+ * record framing and key order. */
+static void verify_source_files(struct image_v *iv, json_object *files)
+{
+	static const struct { const char *name; uint32_t kind; } kinds[] = {
+		{ "callee.hdb", HS_DB_CALLEE }, { "callees.hdb", HS_DB_CALLEES },
+		{ "stacks.hdb", HS_DB_STACKS }, { "lines.hdb", HS_DB_LINES },
+		{ "lineidx.hdb", HS_DB_LINEIDX }, { "linefiles.hdb", HS_DB_LINEFILES },
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		char *path = dbb_path(iv->dbdir, kinds[k].name);
+		struct vfile v = { iv->out, path ? path : kinds[k].name, 0, iv->total };
+		struct hs_dbfile *f;
+		json_object *fo, *x;
+		uint64_t xxh = 0, size = 0;
+		char hex[24];
+		int ret;
+
+		if (!path)
+			continue;
+		ret = dbb_file_xxh(path, &xxh, &size);
+		if (ret) {
+			problem(&v, "%s", strerror(-ret));
+			free(path);
+			continue;
+		}
+		snprintf(hex, sizeof(hex), "%016" PRIx64, xxh);
+		if (!files || !json_object_object_get_ex(files, kinds[k].name, &fo)) {
+			problem(&v, "not in manifest.json");
+		} else {
+			if (!json_object_object_get_ex(fo, "size", &x) ||
+			    (uint64_t)json_object_get_int64(x) != size)
+				problem(&v, "size %" PRIu64 " differs from manifest.json", size);
+			if (!json_object_object_get_ex(fo, "xxh64", &x) ||
+			    strcmp(json_object_get_string(x), hex) != 0)
+				problem(&v, "XXH64 %s differs from manifest.json", hex);
+		}
+		f = open_db(iv, &v, kinds[k].name, kinds[k].kind);
+		if (f)
+			walk(f, &v, kinds[k].kind, no_check, NULL);
+		hs_dbfile_close(f);
+		free(path);
+	}
+}
+
 static void verify_image(struct image_v *iv, json_object *files)
 {
 	static const struct { const char *name; uint32_t kind; } kinds[] = {
@@ -632,6 +711,7 @@ static void verify_image(struct image_v *iv, json_object *files)
 		free(paths[k]);
 	}
 	hs_trace_file_close(raw);
+	verify_source_files(iv, files);
 }
 
 int hs_dbb_verify(const char *trace_dir, FILE *out)

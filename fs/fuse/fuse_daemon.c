@@ -764,7 +764,12 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = hs_tree_open(trace_dir, opt->cache_bytes, &d.tree);
+	{
+		struct hs_tree_options topt = { .cache_bytes = opt->cache_bytes,
+						.source_dirs = opt->source_dirs,
+						.n_source_dirs = opt->n_source_dirs };
+		err = hs_tree_open_opts(trace_dir, &topt, &d.tree);
+	}
 	if (err < 0) {
 		fprintf(stderr, "hindsight mount: %s: %s%s\n", trace_dir, strerror(-err),
 			err == -ENOENT ? " (no database: run hindsight build first)" : "");

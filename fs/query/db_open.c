@@ -19,6 +19,12 @@ static const char *const file_names[DB_N_KINDS] = {
 	[HS_DB_PAGES] = "pages.hdb",
 	[HS_DB_PAGEIDX] = "pageidx.hdb",
 	[HS_DB_CALLS] = "calls.hdb",
+	[HS_DB_CALLEE] = "callee.hdb",
+	[HS_DB_CALLEES] = "callees.hdb",
+	[HS_DB_STACKS] = "stacks.hdb",
+	[HS_DB_LINES] = "lines.hdb",
+	[HS_DB_LINEIDX] = "lineidx.hdb",
+	[HS_DB_LINEFILES] = "linefiles.hdb",
 };
 
 void db_log(const char *fmt, ...)
@@ -203,7 +209,7 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 	img->dir = path_join(db_dir, p->name);
 	if (!img->proc_dir || !img->dir)
 		return -ENOMEM;
-	for (uint32_t k = HS_DB_CHUNKS; k <= HS_DB_CALLS; k++) {
+	for (uint32_t k = HS_DB_CHUNKS; k <= HS_DB_KIND_LAST; k++) {
 		char *path = path_join(img->dir, file_names[k]);
 
 		if (!path)

@@ -30,6 +30,15 @@
 
 int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out)
 {
+	struct hs_tree_options opt = { .cache_bytes = cache_bytes };
+
+	return hs_tree_open_opts(trace_dir, &opt, out);
+}
+
+int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *topt,
+		      struct hs_tree **out)
+{
+	size_t cache_bytes = topt ? topt->cache_bytes : 0;
 	struct hs_db_options opt = { .cache_bytes = cache_bytes };
 	char real[PATH_MAX];
 	struct hs_tree *tree;
@@ -66,6 +75,9 @@ int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out
 	err = tree_texts_new(text_cap, &tree->texts);
 	if (!err)
 		err = tree_streams_new(&tree->streams);
+	if (!err)
+		err = tree_src_open(tree, topt ? topt->source_dirs : NULL,
+				    topt ? topt->n_source_dirs : 0);
 	if (err < 0)
 		goto fail;
 	tree->sc_queue = 256;
@@ -82,6 +94,7 @@ void hs_tree_close(struct hs_tree *tree)
 {
 	if (!tree)
 		return;
+	tree_src_close(tree);
 	tree_streams_free(tree->streams);
 	tree_texts_free(tree->texts);
 	for (size_t i = 0; tree->images && i < tree->n_images; i++)
@@ -289,6 +302,8 @@ int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir_in,
 		return 0;
 	}
 	if (strcmp(name, "..") == 0) {
+		if (dir.kind == K_LINEDIR || dir.kind == K_SRCDIR)
+			return tree_src_parent(tree, &dir, out);
 		tree_node_parent(&dir, out);
 		return 0;
 	}

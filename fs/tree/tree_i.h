@@ -27,6 +27,7 @@
 #define HS_TREE_I_H
 
 #include "hindsight/db.h"
+#include "hindsight/source.h"
 #include "hindsight/tree.h"
 
 #include <pthread.h>
@@ -50,6 +51,10 @@ enum tree_kind_id {
 	K_TIME,         /* time/ */
 	K_THREADS,      /* threads/ */
 	K_WRITES,       /* writes/ */
+	K_MODULES,      /* modules (tree_source.c) */
+	K_CALLS,        /* calls/ */
+	K_LINES,        /* lines/ */
+	K_SOURCES,      /* sources/ */
 	K_PROCESSES,    /* processes/ (in the root only) */
 	/* time/ */
 	K_MARK_START,   /* time/start -> 0 */
@@ -65,9 +70,23 @@ enum tree_kind_id {
 	K_T_THREAD,
 	K_T_NEXT,       /* -> ../<t+1> */
 	K_T_PREV,       /* -> ../<t-1> */
+	K_T_WHERE,      /* source level (tree_source.c) */
+	K_T_BACKTRACE,
+	K_T_LOCALS,     /* locals/ */
+	K_T_NEXT_LINE,  /* -> ../<t'>: hs_db_step_line over */
+	K_T_PREV_LINE,  /* -> ../<t'>: hs_db_step_line back over */
+	K_T_FINISH,     /* -> ../<t_ret> of the innermost open call */
+	K_T_CALLER,     /* -> ../<t_call> of the innermost open call */
+	K_T_NODEBUG,    /* locals/no-debug-info */
+	K_T_LOCAL,      /* locals/<name>: sub = index in hs_src_locals' list */
 	K_T_REG,        /* reg/<name>: sub = index of tree_reg_name() */
 	K_THREAD,       /* threads/<tid>: a = tid */
 	K_WRITE,        /* writes/<0xADDR>+LEN: a = addr, b = len */
+	K_CALL,         /* calls/<function>: a = index of the name */
+	K_LINEDIR,      /* lines/<folder or file>/: a = path table index */
+	K_LINE,         /* lines/.../<file>/<line>: sub = file's index, a = line */
+	K_SRCDIR,       /* sources/<folder>/: a = path table index */
+	K_SRCFILE,      /* sources/.../<file>: a = path table index */
 	K_COUNT
 };
 
@@ -129,6 +148,7 @@ struct tree_image {
 };
 
 struct tree_text_cache; /* tree_text.c */
+struct tree_src;        /* tree_source.c */
 struct tree_streams;    /* tree_stream.c */
 
 struct hs_tree {
@@ -140,6 +160,7 @@ struct hs_tree {
 	struct tree_text_cache *texts;
 	struct tree_streams *streams;
 	size_t sc_queue;        /* syscalls waiting for their result (tree_gen.c) */
+	struct tree_src *src;   /* debug information per image (tree_source.c) */
 };
 
 #define TREE_MEM_SIZE (1ull << 47) /* the user half of the address space */
@@ -215,6 +236,46 @@ int tree_gen_events(struct tree_walk *w);
 int tree_gen_syscalls(struct tree_walk *w);
 int tree_gen_output(struct tree_walk *w);     /* output, stdout, stderr */
 int tree_gen_writes(struct tree_walk *w);
+
+/* ---- tree_source.c -------------------------------------------------------------- */
+/* --sources folders are copied.  Close accepts a tree whose open failed. */
+int tree_src_open(struct hs_tree *tree, const char *const *dirs, size_t n_dirs);
+void tree_src_close(struct hs_tree *tree);
+/* ".." of lines/ and sources/ nodes (their folder is a table index) */
+int tree_src_parent(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_tree_node *out);
+int tree_modules_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_finish_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_locals_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		       const char *name, struct hs_tree_node *out);
+int tree_locals_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		     hs_tree_dir_fn cb, void *ctx);
+int tree_local_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_nodebug_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_nodebug_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const char *name, struct hs_tree_node *out);
+int tree_calls_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		    hs_tree_dir_fn cb, void *ctx);
+int tree_lines_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const char *name, struct hs_tree_node *out);
+int tree_lines_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		    hs_tree_dir_fn cb, void *ctx);
+int tree_sources_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+			const char *name, struct hs_tree_node *out);
+int tree_sources_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      hs_tree_dir_fn cb, void *ctx);
+int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_gen_calls(struct tree_walk *w);
+int tree_gen_line(struct tree_walk *w);
 
 /* Decimal and hex without printf, for the hot loops. */
 size_t tree_put_u64(char *out, uint64_t v);

@@ -451,6 +451,12 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_TIME] = { "time", K_TOP, DIR, 0, .lookup = lookup_time },
 	[K_THREADS] = { "threads", K_TOP, DIR, 0, .lookup = lookup_thread, .list = list_threads },
 	[K_WRITES] = { "writes", K_TOP, DIR, 0, .lookup = lookup_write },
+	/* source level (tree_source.c) */
+	[K_MODULES] = { "modules", K_TOP, FILE_, 0, .text = tree_modules_text },
+	[K_CALLS] = { "calls", K_TOP, DIR, 0, .lookup = tree_calls_lookup, .list = tree_calls_list },
+	[K_LINES] = { "lines", K_TOP, DIR, 0, .lookup = tree_lines_lookup, .list = tree_lines_list },
+	[K_SOURCES] = { "sources", K_TOP, DIR, 0, .lookup = tree_sources_lookup,
+			.list = tree_sources_list },
 	/* time/: named marks (ls shows them); any number resolves (lookup_time) */
 	[K_MARK_START] = { "start", K_TIME, LINK, 0, .target = mark_start },
 	[K_MARK_END] = { "end", K_TIME, LINK, 0, .target = mark_end },
@@ -465,9 +471,32 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_T_THREAD] = { "thread", K_T, FILE_, KF_T, .text = tree_thread_at_text },
 	[K_T_NEXT] = { "next", K_T, LINK, KF_T, .target = next_t, .exists = next_exists },
 	[K_T_PREV] = { "prev", K_T, LINK, KF_T, .target = prev_t, .exists = prev_exists },
+	[K_T_WHERE] = { "where", K_T, FILE_, KF_T, .text = tree_where_text },
+	[K_T_BACKTRACE] = { "backtrace", K_T, FILE_, KF_T, .text = tree_backtrace_text },
+	[K_T_LOCALS] = { "locals", K_T, DIR, KF_T, .lookup = tree_locals_lookup,
+			 .list = tree_locals_list },
+	[K_T_NEXT_LINE] = { "next-line", K_T, LINK, KF_T, .target = tree_next_line_t,
+			    .exists = tree_next_line_exists },
+	[K_T_PREV_LINE] = { "prev-line", K_T, LINK, KF_T, .target = tree_prev_line_t,
+			    .exists = tree_prev_line_exists },
+	[K_T_FINISH] = { "finish", K_T, LINK, KF_T, .target = tree_finish_t,
+			 .exists = tree_finish_exists },
+	[K_T_CALLER] = { "caller", K_T, LINK, KF_T, .target = tree_caller_t,
+			 .exists = tree_caller_exists },
+	/* time/<t>/locals/ */
+	[K_T_NODEBUG] = { "no-debug-info", K_T_LOCALS, FILE_, KF_T, .text = tree_nodebug_text,
+			  .exists = tree_nodebug_exists },
+	[K_T_LOCAL] = { NULL, K_T_LOCALS, FILE_, KF_T, .text = tree_local_text },
 	/* time/<t>/reg/<name> */
 	[K_T_REG] = { NULL, K_T_REGDIR, FILE_, KF_T, .text = tree_regs_text, .size = tree_regs_size },
 	/* threads/<tid>, writes/<range> */
 	[K_THREAD] = { NULL, K_THREADS, FILE_, 0, .text = tree_thread_text },
 	[K_WRITE] = { NULL, K_WRITES, FILE_, KF_NOSIZE, .gen = tree_gen_writes },
+	/* calls/<function>, lines/<path>/<line>, sources/<path> */
+	[K_CALL] = { NULL, K_CALLS, FILE_, 0, .gen = tree_gen_calls },
+	[K_LINEDIR] = { NULL, K_LINES, DIR, 0, .lookup = tree_lines_lookup, .list = tree_lines_list },
+	[K_LINE] = { NULL, K_LINEDIR, FILE_, 0, .gen = tree_gen_line },
+	[K_SRCDIR] = { NULL, K_SOURCES, DIR, 0, .lookup = tree_sources_lookup,
+		       .list = tree_sources_list },
+	[K_SRCFILE] = { NULL, K_SRCDIR, FILE_, 0, .text = tree_source_text },
 };

@@ -297,9 +297,13 @@ int hs_db_calls(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
  * The builder indexes these (builder/db: calls.hdb and lines.hdb); line
  * starts need debug info, so an image whose code has none has no lines. */
 
-/* One file-backed mapping the image made (its MAP events, and the
- * mappings the image started with), in time order: what fs/source's
- * hs_src_add_mapping() wants.  t_unmap is HS_DB_NO_RETURN while it stays. */
+/* One file-backed mapping the image made (its MAP events, startup ones
+ * included), in time order: what fs/source's hs_src_add_mapping() wants.
+ * t_unmap: the first later UNMAP or MAP over any of its bytes (mremap and
+ * mprotect are not followed), HS_DB_NO_RETURN while it stays.  An image
+ * that began as a fork first lists its parent's maps at the fork, with
+ * t_map 0 and t_unmap HS_DB_NO_RETURN (the child's unmaps of them are not
+ * followed). */
 struct hs_db_file_map {
 	const char *path;      /* borrowed from the db */
 	uint64_t start, end, offset;
@@ -311,21 +315,29 @@ int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
 		    void *ctx);
 
 /* The calls open at t on thread tid (0: the thread at t), innermost first:
- * frames[0] is the call the thread is inside at t (its t_call <= t <
- * t_ret).  Writes up to max frames and returns how many are open (which
- * may be more than max).  No unwinding: the call tree says it. */
+ * frames[0] is the call the thread is inside at t.  A call is open at t
+ * when t_call < t < t_end (at t_call the call instruction has not run, rip
+ * is still the caller's; t_end is t_ret, or for a call that never returned
+ * its thread's exit; db_format.h).  Writes up to max frames (frames may be
+ * NULL when max is 0) and returns how many are open (which may be more
+ * than max), or -errno (-ERANGE past the end, -ESRCH no thread at t).
+ * No unwinding: the call tree says it.  Cost: one checkpoint (stacks.hdb)
+ * and at most max(2048, depth) calls read. */
 int hs_db_backtrace(const struct hs_db_image *img, uint64_t t, uint32_t tid,
 		    struct hs_db_call *frames, size_t max);
 
 /* Every distinct callee (function entry) with its number of calls, by
- * address. */
+ * address (callees.hdb). */
 typedef int (*hs_db_callee_fn)(void *ctx, uint64_t callee, uint64_t calls);
 int hs_db_callees(const struct hs_db_image *img, hs_db_callee_fn cb, void *ctx);
-/* The calls to callee, by t_call. */
+/* The calls to callee, by t_call (callee.hdb: no scan of other calls). */
 int hs_db_calls_to(const struct hs_db_image *img, uint64_t callee,
 		   hs_db_call_fn cb, void *ctx);
 
-/* Line starts (fs/source's definition, gdb's `step` stops). */
+/* Line starts (gdb's `step` stops; db_format.h, LINES, has the exact rule:
+ * a statement row start whose line differs from the thread's current
+ * line, a new frame's first line, never a prologue row).  Images with no
+ * module that has DWARF lines have none (and cost no line pass). */
 struct hs_db_line_start {
 	uint64_t t;            /* the state before the line's first
 				* instruction runs */
@@ -359,7 +371,11 @@ int hs_db_line_starts(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
  *   HS_DB_STEP_BACK_INTO  previous line start before t (`reverse-step`)
  *   HS_DB_STEP_BACK_OVER  previous line start before t at a depth <= the
  *                         depth at t (`reverse-next`)
- * *t_out is the t of that line start.  -ENOENT when there is none. */
+ * The depth at t is the thread's open calls (hs_db_backtrace's count);
+ * a line start's depth is the same count at its t.  *t_out is the t of
+ * that line start.  -ENOENT when there is none, -ERANGE past the end,
+ * -EINVAL for a bad how.  Cost: a scan of lines.hdb from t (over the other
+ * threads' starts, and for OVER the starts inside the calls skipped). */
 enum hs_db_step {
 	HS_DB_STEP_INTO = 1,
 	HS_DB_STEP_OVER = 2,

@@ -17,6 +17,12 @@
  *       pages.hdb              PAGES: page versions, by page then time
  *       pageidx.hdb            PAGEIDX: (page, chunk) -> version location
  *       calls.hdb              CALLS: every call with its return, by t_call
+ *       callee.hdb             CALLEE: the same calls, by (callee, t_call)
+ *       callees.hdb            CALLEES: each callee's call count
+ *       stacks.hdb             STACKS: open-call checkpoints for backtraces
+ *       lines.hdb              LINES: every line start, by t
+ *       lineidx.hdb            LINEIDX: the line starts by (file, line, t)
+ *       linefiles.hdb          LINEFILES: source files and their lines
  *
  * The raw recording (TRACE/procs) stays and is part of the database: the
  * stream chunks are the instruction-level log that queries decode.
@@ -80,7 +86,7 @@
 
 #include <stdint.h>
 
-#define HS_DB_FORMAT_VERSION 1
+#define HS_DB_FORMAT_VERSION 2
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16
@@ -93,7 +99,14 @@ enum hs_db_kind {
 	HS_DB_PAGES = 4,
 	HS_DB_PAGEIDX = 5,
 	HS_DB_CALLS = 6,
+	HS_DB_CALLEE = 7,
+	HS_DB_CALLEES = 8,
+	HS_DB_STACKS = 9,
+	HS_DB_LINES = 10,
+	HS_DB_LINEIDX = 11,
+	HS_DB_LINEFILES = 12,
 };
+#define HS_DB_KIND_LAST HS_DB_LINEFILES
 
 /* CHUNKS record, 48 bytes, key first_t:
  *   u64 seq, u64 first_t, u64 end_t, u64 offset (of the chunk header in
@@ -150,6 +163,65 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 
+/* ---- source level (builder/db: dbb_index.c, dbb_lines.c) -----------------
+ *
+ * A call is open at t when t_call < t < t_end: at t_call the call
+ * instruction has not run yet (rip is the call site, in the caller), at
+ * t_ret the return has.  t_end is t_ret, or for a call that never returned
+ * the t of its thread's HS_EV_THREAD_EXIT (after it, if any; else
+ * HS_DB_NO_RETURN: still open at the end).
+ *
+ * CALLEE record, 48 bytes: a CALLS record, unchanged; records sorted by
+ * (callee, t_call); key callee. */
+#define HS_DB_CALLEE_REC HS_DB_CALL_REC
+
+/* CALLEES record, 24 bytes, key callee, one per distinct callee:
+ *   u64 callee, u64 calls (how many), u64 first (index of its first
+ *   record in callee.hdb) */
+#define HS_DB_CALLEES_REC 24
+
+/* STACKS record, key t (a checkpoint of every thread's open calls):
+ *   u64 t        t_call of call index-1 (the last call it covers)
+ *   u64 index    it covers calls.hdb records [0, index)
+ *   u32 n, u32 pad
+ *   n x { u8 call[48] (the CALLS record), u64 t_end }: the calls among
+ *     [0, index) with t_end > t, by t_call
+ * The open calls at any t > key are those of the checkpoint with the
+ * largest key < t that are open at t, plus those of calls.hdb records
+ * index, index+1, ... with t_call < t that are open at t.  A checkpoint
+ * is written once at least max(HS_DB_STACKS_EVERY, n) calls have followed
+ * the previous one, so a backtrace reads one checkpoint and at most that
+ * many calls. */
+#define HS_DB_STACKS_HDR 32
+#define HS_DB_STACKS_FRAME 56
+#define HS_DB_STACKS_EVERY 2048
+
+/* LINES record, 24 bytes, key t; LINEIDX: the same records sorted by
+ * (file_id, line, t), key file_id << 32 | line:
+ *   u64 t (the state before the line's first instruction), u32 tid,
+ *   u32 file_id, u32 line, u32 depth (the thread's open calls at t)
+ * A line start is gdb's `step` stop (source.h "lines"), per thread: an
+ * instruction at the first address of an is_stmt row, not a prologue row,
+ * whose (file, line) differs from the thread's current line.  Every
+ * instruction with line info makes its line current (a non-statement row
+ * start excepted); a call, a prologue row and a thread's exit make it
+ * none (a new frame: its first line always starts); instructions without
+ * line info leave it.  So returning into the middle of the caller's line
+ * starts nothing, and a loop within one line starts that line once, as
+ * gdb's `step` does. */
+#define HS_DB_LINE_REC 24
+
+/* LINEFILES record, key file_id << 32 | line:
+ *   u32 file_id, u32 line, u64 n, u32 len, u8 text[len]
+ * Per source file that has line starts, ids 0, 1, ... in path order: a
+ * record with line 0, n = its number of distinct lines, text = the path as
+ * DWARF names it (comp_dir joined); then one record per line that started,
+ * ascending, n = how many times, len 0. */
+#define HS_DB_LINEFILE_HDR 20
+
 _Static_assert(HS_DB_PAGE_HDR == 564, "PAGES record header size");
+_Static_assert(HS_DB_STACKS_FRAME == HS_DB_CALL_REC + 8, "STACKS frame size");
+_Static_assert(HS_DB_LINE_REC == 8 + 4 * 4, "LINES record size");
+_Static_assert(HS_DB_CALLEES_REC == 3 * 8, "CALLEES record size");
 
 #endif

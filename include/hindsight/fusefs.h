@@ -17,6 +17,8 @@ struct hs_fuse_options {
 				 * it the kernel is asked to forget the
 				 * oldest.  0: 65536 */
 	int threads;            /* idle worker threads kept; 0: 10 */
+	const char *const *source_dirs; /* --sources DIR, borrowed */
+	size_t n_source_dirs;
 };
 
 /* Mounts TRACE_DIR's tree on mountpoint and serves it until it is

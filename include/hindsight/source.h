@@ -132,8 +132,17 @@ struct hs_src_line_info {
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
+	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
+	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
+	 * through it without looking, stops at the start of an is_stmt row
+	 * of another line, and at a non-statement row's start keeps its
+	 * current line (same frame) or forgets it (frame changed: returned
+	 * or called), taking the row as its new range. */
+	uint64_t row_addr, row_end;
 };
-/* Fast (cached per address); safe from many threads. */
+/* Fast (a lock-free binary search in tables loaded by hs_src_finish());
+ * safe from many threads.  0, with line 0 when addr has no line info (in
+ * no module, a module without DWARF, or a gap in the table); -EINVAL. */
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out);
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
@@ -167,7 +176,11 @@ struct hs_src_target {
  * decimal, chars as 65 'A', pointers 0x..., char arrays and char * as C
  * strings, arrays and structs in gdb's {a = 1, b = {...}} form, enums by
  * name, floats with %g.  Depth and size are capped (HS_SRC_VALUE_MAX bytes
- * of text, nesting 4 levels, 200 elements); cut text ends in "...". */
+ * of text, nesting 4 levels, 200 elements); cut text ends in "...".
+ * Exactly gdb's `info locals` text with `set print null-stop on` and
+ * `set print repeats unlimited` (scripts/gdb-oracle.py's settings): char
+ * arrays end at their NUL, no <repeats N times>; pointers into a data
+ * object or function say so as gdb does ("0x4010 <table+8>"). */
 #define HS_SRC_VALUE_MAX 4096
 struct hs_src_var {
 	char *name;            /* caller frees (hs_src_vars_free) */
@@ -177,8 +190,13 @@ struct hs_src_var {
 };
 /* The parameters then locals in scope at the innermost frame (inner
  * lexical blocks first shadow outer ones as in C: a name appears once, the
- * innermost declaration).  -ENODATA: no debug info for rip (the tree says
- * "no debug info").  Caller frees with hs_src_vars_free(). */
+ * innermost declaration, so a parameter an inner block redeclares is left
+ * out).  Locations: DWARF expressions and location lists, the frame base
+ * through CFI, DW_OP_entry_value through the caller's call-site
+ * parameters (gdb's x@entry; caller-saved registers count as clobbered,
+ * so fewer values than gdb's).  -ENODATA: no debug info for rip (the tree
+ * says "no debug info"); -ENOENT: rip is in no module.  Caller frees with
+ * hs_src_vars_free(). */
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n);
 void hs_src_vars_free(struct hs_src_var *vars, size_t n);

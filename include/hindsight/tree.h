@@ -7,7 +7,9 @@
  *   README info stdout stderr events syscalls output
  *   time/{start,end,crash}           links to time/<t>
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
+ *   time/<t>/{where,backtrace,locals/<name>,next-line,prev-line,finish,caller}
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
+ *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
  *
  * Every kind of node is one row of a table (fs/tree/tree_kinds.c); see
  * fs/tree/tree_i.h for how to add one.
@@ -30,6 +32,10 @@
  * the top level files, once generated, is also kept in unlinked temporary
  * files ($TMPDIR or /tmp, 1 GiB in all; HS_TREE_SPILL_MB changes the cap,
  * 0 turns it off), so that reading it again costs no generation.
+ *
+ * Debug information (fs/source) of an image is loaded on the first use of
+ * a source-level path and shared by all threads; an image without it is
+ * still browsable (where shows addresses, locals/ holds no-debug-info).
  *
  * Cost: a time/<t> file costs a query at t (registers: a decode of up to
  * one stream chunk); the first stat of events, syscalls, output, stdout or
@@ -80,6 +86,18 @@ struct hs_tree_attr {
  * otherwise).  cache_bytes caps the query library's cache (0: its
  * default).  Caller frees with hs_tree_close(). */
 int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out);
+
+/* hs_tree_open with more options.  source_dirs (--sources DIR, in order)
+ * are where source files are looked for when their DWARF path does not
+ * exist (sources/, where, locals); borrowed, copied by the call.  opt may
+ * be NULL (the defaults). */
+struct hs_tree_options {
+	size_t cache_bytes;
+	const char *const *source_dirs;
+	size_t n_source_dirs;
+};
+int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *opt,
+		      struct hs_tree **out);
 void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
 struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
 

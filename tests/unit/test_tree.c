@@ -384,6 +384,93 @@ static void test_tree_listings_match_lookups_and_sizes_match_reads(void **state)
 	check_listings(&r_fork);
 }
 
+/* ---- source level ------------------------------------------------------------------- */
+
+/* The first line of calls/<f>: t_call and t_ret. */
+static void first_call(struct hs_tree *tree, const char *f, uint64_t *t_call, uint64_t *t_ret)
+{
+	char path[128];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "calls/%s", f);
+	text = read_path(tree, path, &len);
+	assert_true(len > 0);
+	assert_int_equal(sscanf(text, "%" SCNu64 " %" SCNu64, t_call, t_ret), 2);
+	free(text);
+}
+
+static void test_tree_source_paths_agree(void **state)
+{
+	struct hs_tree *tree = open_tree(&r_example);
+	struct hs_tree_node n;
+	uint64_t t_call, t_ret, t_main, t_main_ret;
+	char path[PATH_MAX], want[128], link[64], cwd[PATH_MAX];
+	size_t len;
+	char *text;
+
+	/* main is called once; just after the call rip is its first byte */
+	first_call(tree, "main", &t_main, &t_main_ret);
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/where", t_main + 1);
+	text = read_path(tree, path, &len);
+	assert_true(strncmp(text, "main+0x0 ", 9) == 0);
+	assert_non_null(strstr(text, "example.c:"));
+	free(text);
+	/* finish and caller lead to the call's return and call */
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/finish", t_main + 1);
+	assert_int_equal(hs_tree_resolve(tree, path, false, &n), 0);
+	assert_true(hs_tree_readlink(tree, &n, link, sizeof(link)) > 0);
+	snprintf(want, sizeof(want), "../%" PRIu64, t_main_ret);
+	assert_string_equal(link, want);
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/caller", t_main + 1);
+	assert_int_equal(hs_tree_resolve(tree, path, false, &n), 0);
+	assert_true(hs_tree_readlink(tree, &n, link, sizeof(link)) > 0);
+	snprintf(want, sizeof(want), "../%" PRIu64, t_main);
+	assert_string_equal(link, want);
+	/* inside copy_name: the backtrace goes through open_account to main,
+	 * frame 0 is where, and the locals hold the name being copied */
+	first_call(tree, "copy_name", &t_call, &t_ret);
+	assert_true(t_call > t_main && t_ret < t_main_ret);
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/next-line/backtrace", t_call + 1);
+	text = read_path(tree, path, &len);
+	assert_true(strncmp(text, "#0 copy_name+0x", 15) == 0);
+	assert_non_null(strstr(text, "\n#1 open_account+0x"));
+	assert_non_null(strstr(text, "\n#2 main+0x"));
+	snprintf(want, sizeof(want), " %" PRIu64 "\n#1 ", t_call);
+	assert_non_null(strstr(text, want));
+	free(text);
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/next-line/locals/src", t_call + 1);
+	text = read_path(tree, path, &len);
+	assert_non_null(strstr(text, "\"Ada Lovelace\""));
+	free(text);
+	snprintf(path, sizeof(path), "time/%" PRIu64 "/next-line/locals", t_call + 1);
+	walk_dir(tree, path);
+	/* before main: ld.so's code; locals/ still lists something and reads */
+	walk_dir(tree, "time/0/locals");
+	/* every calls/ file and every line of example.c: listings match
+	 * lookups, sizes match reads */
+	walk_dir(tree, "calls");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(path, sizeof(path), "lines%s/tests/programs/example.c", cwd);
+	assert_true(walk_dir(tree, path) > 20);
+	snprintf(path, sizeof(path), "sources%s/tests/programs/example.c", cwd);
+	text = read_path(tree, path, &len);
+	assert_non_null(strstr(text, "dst[n] = '\\0';"));
+	free(text);
+	/* .. of a lines/ folder is its parent folder */
+	snprintf(path, sizeof(path), "lines%s/tests/programs/example.c/..", cwd);
+	assert_int_equal(hs_tree_resolve(tree, path, true, &n), 0);
+	snprintf(path, sizeof(path), "lines%s/tests/programs", cwd);
+	{
+		struct hs_tree_node m;
+		assert_int_equal(hs_tree_resolve(tree, path, true, &m), 0);
+		assert_true(same_node(&n, &m));
+	}
+	assert_int_equal(hs_tree_resolve(tree, "calls/no-such-function", true, &n), -ENOENT);
+	assert_int_equal(hs_tree_resolve(tree, "lines/no/such/file.c/1", true, &n), -ENOENT);
+	hs_tree_close(tree);
+}
+
 static void test_tree_processes_have_the_same_layout(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_fork);
@@ -797,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_tree_resolve_follows_links_dots_and_slashes),
 		cmocka_unit_test(test_tree_rejects_malformed_names),
 		cmocka_unit_test(test_tree_listings_match_lookups_and_sizes_match_reads),
+		cmocka_unit_test(test_tree_source_paths_agree),
 		cmocka_unit_test(test_tree_processes_have_the_same_layout),
 		cmocka_unit_test(test_tree_readme_explains_every_top_entry),
 		cmocka_unit_test(test_tree_mem_reads_and_seeks_follow_the_mappings),

@@ -1,0 +1,497 @@
+/* dbb_index.c - the merge's source-level indexes, made while calls.hdb is
+ * written: backtrace checkpoints (stacks.hdb), calls by callee (callee.hdb,
+ * callees.hdb) and the line starts with their depth (lines.hdb,
+ * lineidx.hdb, linefiles.hdb).  db_format.h specifies the files.
+ *
+ * Design notes.
+ *
+ * Calls arrive in t_call order with their final t_ret.  A heap of the
+ * calls that are open ("live"), by t_end, gives both the checkpoints (a
+ * copy of the heap) and each thread's depth at any t (a count per thread),
+ * as long as time only moves forward: before call i (t_call T) is added,
+ * the line starts with t <= T are given their depth (after dropping the
+ * calls that ended at or before their t), then the calls that ended at or
+ * before T are dropped.  A call is open at t when t_call < t < t_end.
+ *
+ * Everything is a function of calls.hdb, the thread exits and the
+ * resolved line starts, none of which depends on the sharding.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dbb_i.h"
+
+struct live {
+	uint64_t t_end;
+	uint8_t rec[HS_DB_CALL_REC];
+};
+
+struct dbb_index {
+	const char *out;               /* the image's db folder */
+	int level;
+	struct hs_dbb_err *err;
+	const struct dbb_exit *exits;  /* by (tid, t) */
+	size_t n_exits;
+	/* live calls */
+	struct live *heap;
+	size_t n_heap, cap_heap;
+	uint32_t *count;               /* [tid] open calls */
+	size_t n_count;
+	uint64_t n_calls, since_cp;
+	struct hs_dbfile_writer *stacks;
+	uint8_t *cp;                   /* a checkpoint record being built */
+	size_t cap_cp;
+	/* calls by callee */
+	struct dbb_sort *by_callee;
+	/* line starts */
+	struct dbb_spill_r *lines_in;  /* resolved starts, by t, or NULL */
+	bool have_line;
+	uint8_t line[HS_DB_LINE_REC];
+	struct hs_dbfile_writer *lines;
+	struct dbb_sort *by_line;
+	const struct dbb_lines *lm;    /* NULL: no line starts */
+};
+
+static int cmp_callee(const void *a, const void *b)
+{
+	const uint8_t *x = a, *y = b;
+	uint64_t cx = dbb_get64(x + 16), cy = dbb_get64(y + 16);
+	uint64_t tx = dbb_get64(x), ty = dbb_get64(y);
+
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return tx < ty ? -1 : tx > ty;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const uint8_t *x = a, *y = b;
+	uint64_t kx = (uint64_t)dbb_get32(x + 12) << 32 | dbb_get32(x + 16);
+	uint64_t ky = (uint64_t)dbb_get32(y + 12) << 32 | dbb_get32(y + 16);
+	uint64_t tx = dbb_get64(x), ty = dbb_get64(y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return tx < ty ? -1 : tx > ty;
+}
+
+static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
+		       struct hs_dbfile_writer **w)
+{
+	char *path = dbb_path(x->out, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = hs_dbfile_create(path, kind, x->level, w);
+	if (ret)
+		dbb_err_set(x->err, "%s: %s", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+static int fail_file(struct dbb_index *x, const char *name, int ret)
+{
+	if (!x->err->msg[0])
+		dbb_err_set(x->err, "%s/%s: %s", x->out, name, strerror(-ret));
+	return ret;
+}
+
+int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_exit *exits,
+		  size_t n_exits, const struct dbb_lines *lines, struct hs_dbb_err *err,
+		  struct dbb_index **outp)
+{
+	struct dbb_index *x = calloc(1, sizeof(*x));
+	int ret;
+
+	*outp = NULL;
+	if (!x)
+		return -ENOMEM;
+	x->out = out;
+	x->level = level;
+	x->err = err;
+	x->exits = exits;
+	x->n_exits = n_exits;
+	x->lm = lines;
+	if ((ret = create_file(x, "stacks.hdb", HS_DB_STACKS, &x->stacks)) ||
+	    (ret = create_file(x, "lines.hdb", HS_DB_LINES, &x->lines)))
+		goto fail;
+	if ((ret = dbb_sort_new(tmp, "callee", HS_DB_CALL_REC, 64u << 20, cmp_callee,
+				&x->by_callee)) ||
+	    (ret = dbb_sort_new(tmp, "lineidx", HS_DB_LINE_REC, 32u << 20, cmp_line,
+				&x->by_line))) {
+		dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
+		goto fail;
+	}
+	if (lines) {
+		if ((ret = dbb_spill_open(lines->res_path, &x->lines_in))) {
+			dbb_err_set(err, "%s: %s", lines->res_path, strerror(-ret));
+			goto fail;
+		}
+		ret = dbb_spill_read(x->lines_in, x->line, sizeof(x->line));
+		if (ret < 0) {
+			dbb_err_set(err, "%s: %s", lines->res_path, strerror(-ret));
+			goto fail;
+		}
+		x->have_line = ret == 1;
+	}
+	*outp = x;
+	return 0;
+fail:
+	dbb_index_free(x);
+	return ret;
+}
+
+void dbb_index_free(struct dbb_index *x)
+{
+	if (!x)
+		return;
+	hs_dbfile_abort(x->stacks);
+	hs_dbfile_abort(x->lines);
+	dbb_sort_free(x->by_callee);
+	dbb_sort_free(x->by_line);
+	dbb_spill_close_r(x->lines_in);
+	free(x->heap);
+	free(x->count);
+	free(x->cp);
+	free(x);
+}
+
+/* ---- the live calls ---------------------------------------------------------- */
+
+static void live_swap(struct live *a, struct live *b)
+{
+	struct live t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void live_down(struct dbb_index *x, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < x->n_heap && x->heap[l].t_end < x->heap[m].t_end)
+			m = l;
+		if (r < x->n_heap && x->heap[r].t_end < x->heap[m].t_end)
+			m = r;
+		if (m == i)
+			return;
+		live_swap(&x->heap[i], &x->heap[m]);
+		i = m;
+	}
+}
+
+static uint32_t *count_of(struct dbb_index *x, uint32_t tid)
+{
+	if (tid >= x->n_count) {
+		size_t n = x->n_count ? x->n_count : 64;
+		uint32_t *c;
+
+		while (n <= tid)
+			n *= 2;
+		c = realloc(x->count, n * sizeof(*c));
+		if (!c)
+			return NULL;
+		memset(c + x->n_count, 0, (n - x->n_count) * sizeof(*c));
+		x->count = c;
+		x->n_count = n;
+	}
+	return &x->count[tid];
+}
+
+/* Drops the calls that ended at or before t. */
+static void live_drop(struct dbb_index *x, uint64_t t)
+{
+	while (x->n_heap && x->heap[0].t_end <= t) {
+		uint32_t tid = dbb_get32(x->heap[0].rec + 32);
+
+		if (tid < x->n_count && x->count[tid])
+			x->count[tid]--;
+		x->heap[0] = x->heap[--x->n_heap];
+		live_down(x, 0);
+	}
+}
+
+/* t_end of a call (db_format.h): t_ret, or its thread's exit after it. */
+static uint64_t call_end(const struct dbb_index *x, const uint8_t *rec)
+{
+	uint64_t t_call = dbb_get64(rec), t_ret = dbb_get64(rec + 8);
+	uint32_t tid = dbb_get32(rec + 32);
+	size_t lo = 0, hi = x->n_exits;
+
+	if (t_ret != HS_DB_NO_RETURN)
+		return t_ret;
+	/* the first exit of tid with t > t_call */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct dbb_exit *e = &x->exits[mid];
+
+		if (e->tid < tid || (e->tid == tid && e->t <= t_call))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->n_exits && x->exits[lo].tid == tid)
+		return x->exits[lo].t;
+	return HS_DB_NO_RETURN;
+}
+
+static int cmp_live_t(const void *a, const void *b)
+{
+	uint64_t x = dbb_get64(((const struct live *)a)->rec);
+	uint64_t y = dbb_get64(((const struct live *)b)->rec);
+
+	return x < y ? -1 : x > y;
+}
+
+/* A checkpoint covering calls [0, n_calls), key t (the last one's t_call). */
+static int checkpoint(struct dbb_index *x, uint64_t t)
+{
+	size_t need = HS_DB_STACKS_HDR + x->n_heap * HS_DB_STACKS_FRAME;
+	struct live *sorted;
+	int ret;
+
+	if (dbb_grow((void **)&x->cp, &x->cap_cp, need, 1))
+		return -ENOMEM;
+	sorted = malloc((x->n_heap + 1) * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, x->heap, x->n_heap * sizeof(*sorted));
+	qsort(sorted, x->n_heap, sizeof(*sorted), cmp_live_t);
+	dbb_put64(x->cp, t);
+	dbb_put64(x->cp + 8, x->n_calls);
+	dbb_put32(x->cp + 16, (uint32_t)x->n_heap);
+	dbb_put32(x->cp + 20, 0);
+	dbb_put64(x->cp + 24, 0);
+	for (size_t i = 0; i < x->n_heap; i++) {
+		uint8_t *f = x->cp + HS_DB_STACKS_HDR + i * HS_DB_STACKS_FRAME;
+
+		memcpy(f, sorted[i].rec, HS_DB_CALL_REC);
+		dbb_put64(f + HS_DB_CALL_REC, sorted[i].t_end);
+	}
+	free(sorted);
+	ret = hs_dbfile_append(x->stacks, t, x->cp, need, NULL, NULL);
+	x->since_cp = 0;
+	return ret ? fail_file(x, "stacks.hdb", ret) : 0;
+}
+
+/* Gives every line start with t <= upto its depth and writes it. */
+static int lines_upto(struct dbb_index *x, uint64_t upto)
+{
+	int ret;
+
+	while (x->have_line && dbb_get64(x->line) <= upto) {
+		uint64_t t = dbb_get64(x->line);
+		uint32_t tid = dbb_get32(x->line + 8);
+
+		live_drop(x, t);
+		dbb_put32(x->line + 12, x->lm->remap[dbb_get32(x->line + 12)]);
+		dbb_put32(x->line + 20, tid < x->n_count ? x->count[tid] : 0);
+		if ((ret = hs_dbfile_append(x->lines, t, x->line, sizeof(x->line), NULL, NULL)))
+			return fail_file(x, "lines.hdb", ret);
+		if ((ret = dbb_sort_add(x->by_line, x->line)))
+			return fail_file(x, "lineidx.hdb", ret);
+		ret = dbb_spill_read(x->lines_in, x->line, sizeof(x->line));
+		if (ret < 0)
+			return fail_file(x, "lines (resolved)", ret);
+		x->have_line = ret == 1;
+	}
+	return 0;
+}
+
+int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
+{
+	uint64_t t_call = dbb_get64(rec);
+	uint32_t *cnt = count_of(x, dbb_get32(rec + 32));
+	int ret;
+
+	if (!cnt)
+		return -ENOMEM;
+	if ((ret = lines_upto(x, t_call)))
+		return ret;
+	live_drop(x, t_call);
+	if (dbb_grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof(*x->heap)))
+		return -ENOMEM;
+	{
+		size_t i = x->n_heap++;
+
+		x->heap[i].t_end = call_end(x, rec);
+		memcpy(x->heap[i].rec, rec, HS_DB_CALL_REC);
+		while (i && x->heap[(i - 1) / 2].t_end > x->heap[i].t_end) {
+			live_swap(&x->heap[i], &x->heap[(i - 1) / 2]);
+			i = (i - 1) / 2;
+		}
+	}
+	(*cnt)++;
+	x->n_calls++;
+	x->since_cp++;
+	if ((ret = dbb_sort_add(x->by_callee, rec)))
+		return fail_file(x, "callee.hdb", ret);
+	if (x->since_cp >= HS_DB_STACKS_EVERY && x->since_cp >= x->n_heap)
+		return checkpoint(x, t_call);
+	return 0;
+}
+
+/* ---- the end: the sorted files ------------------------------------------------ */
+
+static int write_callees(struct dbb_index *x)
+{
+	struct hs_dbfile_writer *cw = NULL, *nw = NULL;
+	const void *p;
+	uint64_t cur = 0, n = 0, first = 0, index = 0;
+	uint8_t r[HS_DB_CALLEES_REC];
+	int ret;
+
+	if ((ret = dbb_sort_finish(x->by_callee)))
+		return fail_file(x, "callee.hdb", ret);
+	if ((ret = create_file(x, "callee.hdb", HS_DB_CALLEE, &cw)) ||
+	    (ret = create_file(x, "callees.hdb", HS_DB_CALLEES, &nw)))
+		goto out;
+	while ((ret = dbb_sort_next(x->by_callee, &p)) == 1) {
+		uint64_t callee = dbb_get64((const uint8_t *)p + 16);
+
+		if (n && callee != cur) {
+			dbb_put64(r, cur);
+			dbb_put64(r + 8, n);
+			dbb_put64(r + 16, first);
+			if ((ret = hs_dbfile_append(nw, cur, r, sizeof(r), NULL, NULL)))
+				break;
+			n = 0;
+		}
+		if (!n) {
+			cur = callee;
+			first = index;
+		}
+		n++;
+		index++;
+		if ((ret = hs_dbfile_append(cw, callee, p, HS_DB_CALL_REC, NULL, NULL)))
+			break;
+	}
+	if (ret == 0 && n) {
+		dbb_put64(r, cur);
+		dbb_put64(r + 8, n);
+		dbb_put64(r + 16, first);
+		ret = hs_dbfile_append(nw, cur, r, sizeof(r), NULL, NULL);
+	}
+	if (ret < 0)
+		goto out;
+	ret = hs_dbfile_finish(cw);
+	cw = NULL;
+	if (!ret)
+		ret = hs_dbfile_finish(nw);
+	nw = NULL;
+out:
+	hs_dbfile_abort(cw);
+	hs_dbfile_abort(nw);
+	return ret ? fail_file(x, "callee.hdb", ret) : 0;
+}
+
+struct lcount {
+	uint32_t line;
+	uint64_t n;
+};
+
+static int flush_file(struct dbb_index *x, struct hs_dbfile_writer *w, uint32_t fid,
+		      const struct lcount *lc, size_t n)
+{
+	const char *path = x->lm && fid < x->lm->n_files ? x->lm->files[fid] : "";
+	size_t len = strlen(path);
+	uint8_t *r = malloc(HS_DB_LINEFILE_HDR + len);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	dbb_put32(r, fid);
+	dbb_put32(r + 4, 0);
+	dbb_put64(r + 8, n);
+	dbb_put32(r + 16, (uint32_t)len);
+	memcpy(r + HS_DB_LINEFILE_HDR, path, len);
+	ret = hs_dbfile_append(w, (uint64_t)fid << 32, r, HS_DB_LINEFILE_HDR + len, NULL, NULL);
+	free(r);
+	for (size_t i = 0; i < n && !ret; i++) {
+		uint8_t c[HS_DB_LINEFILE_HDR];
+
+		dbb_put32(c, fid);
+		dbb_put32(c + 4, lc[i].line);
+		dbb_put64(c + 8, lc[i].n);
+		dbb_put32(c + 16, 0);
+		ret = hs_dbfile_append(w, (uint64_t)fid << 32 | lc[i].line, c, sizeof(c), NULL,
+				       NULL);
+	}
+	return ret;
+}
+
+static int write_lineidx(struct dbb_index *x)
+{
+	struct hs_dbfile_writer *iw = NULL, *fw = NULL;
+	struct lcount *lc = NULL;
+	size_t n_lc = 0, cap_lc = 0;
+	uint32_t fid = 0;
+	bool any = false;
+	const void *p;
+	int ret;
+
+	if ((ret = dbb_sort_finish(x->by_line)))
+		return fail_file(x, "lineidx.hdb", ret);
+	if ((ret = create_file(x, "lineidx.hdb", HS_DB_LINEIDX, &iw)) ||
+	    (ret = create_file(x, "linefiles.hdb", HS_DB_LINEFILES, &fw)))
+		goto out;
+	while ((ret = dbb_sort_next(x->by_line, &p)) == 1) {
+		const uint8_t *r = p;
+		uint32_t f = dbb_get32(r + 12), line = dbb_get32(r + 16);
+
+		if (any && f != fid) {
+			if ((ret = flush_file(x, fw, fid, lc, n_lc)))
+				break;
+			n_lc = 0;
+		}
+		any = true;
+		fid = f;
+		if (!n_lc || lc[n_lc - 1].line != line) {
+			if ((ret = dbb_grow((void **)&lc, &cap_lc, n_lc + 1, sizeof(*lc))))
+				break;
+			lc[n_lc++] = (struct lcount){ line, 0 };
+		}
+		lc[n_lc - 1].n++;
+		if ((ret = hs_dbfile_append(iw, (uint64_t)f << 32 | line, r, HS_DB_LINE_REC,
+					    NULL, NULL)))
+			break;
+	}
+	if (ret == 0 && any)
+		ret = flush_file(x, fw, fid, lc, n_lc);
+	if (ret < 0)
+		goto out;
+	ret = hs_dbfile_finish(iw);
+	iw = NULL;
+	if (!ret)
+		ret = hs_dbfile_finish(fw);
+	fw = NULL;
+out:
+	free(lc);
+	hs_dbfile_abort(iw);
+	hs_dbfile_abort(fw);
+	return ret ? fail_file(x, "lineidx.hdb", ret) : 0;
+}
+
+int dbb_index_finish(struct dbb_index *x)
+{
+	int ret;
+
+	if ((ret = lines_upto(x, UINT64_MAX)))
+		return ret;
+	ret = hs_dbfile_finish(x->stacks);
+	x->stacks = NULL;
+	if (ret)
+		return fail_file(x, "stacks.hdb", ret);
+	ret = hs_dbfile_finish(x->lines);
+	x->lines = NULL;
+	if (ret)
+		return fail_file(x, "lines.hdb", ret);
+	if ((ret = write_callees(x)))
+		return ret;
+	return write_lineidx(x);
+}

@@ -1,0 +1,1116 @@
+/* dbb_lines.c - line starts: the per-shard pass over the instructions, and
+ * the merge's resolution of what a shard could not know.
+ *
+ * Design notes.
+ *
+ * The rule (db_format.h, LINES) is a state machine per thread, gdb's
+ * `step` (st_insn below): the state is the thread's current line, its step
+ * range (the last row taken) and whether the frame changed since.  A
+ * shard starts with every thread's state unknown.  It becomes known at a
+ * call, a prologue row, the thread's exit, a statement row start, or a
+ * mid-row instruction outside a range the shard knows.  Until then the
+ * shard writes what depends on the unknown state as ops (flag LS_COND:
+ * an instruction with its row, or a return), and the known states its
+ * threads end with (lfinal.sp); the merge walks the shards in order,
+ * keeping every thread's full state, replays each op on it and keeps the
+ * line starts the replay makes.  So the result is that of one pass over
+ * the whole trace, whatever the shards.
+ *
+ * Files of one shard's line pass, in LINES/<s>/:
+ *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags, u64 pc,
+ *               u64 row_addr, u64 row_end } by t; lfile: index into
+ *               lfiles.sp; flags 0: a line start, else LS_* (an op)
+ *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
+ *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
+ *               u32 frame changed, u64 range start, u64 range end }:
+ *               threads whose state the shard knows at its end
+ *
+ * The pass runs only for images with a module that has DWARF lines, and
+ * only instructions inside such modules are looked up (a small cache per
+ * shard in front of fs/source, whose own cache is locked).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "libvex_basictypes.h"
+#include "libvex_ir.h"
+
+#include "hindsight/source.h"
+#include "dbb_i.h"
+
+#define LS_COND 0x1u      /* lines.sp: an op the merge replays (state unknown) */
+#define LS_RET 0x2u       /* ... a return, not an instruction */
+#define LS_STMT 0x4u      /* ... the instruction's row is a statement */
+#define LS_NONE UINT32_MAX
+#define LREC 48           /* lines.sp record */
+#define FREC 32           /* lfinal.sp record */
+#define CACHE_BITS 16
+
+/* A thread's step state, as gdb's `step` keeps it: the current line, the
+ * step range (the row last taken: instructions inside it are stepped over
+ * without looking) and whether the frame changed (a call or return) since
+ * the range was taken.  known: all of it is known; a shard starts with
+ * every thread unknown, and then knows parts: rk (the range), fk (fchg). */
+struct lthread {
+	bool known, rk, fk, fchg;
+	uint32_t file, line;     /* file LS_NONE: no current line */
+	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
+};
+
+struct centry {
+	uint64_t addr;           /* 0: empty */
+	uint64_t row_addr, row_end;
+	uint32_t file, line;
+	uint8_t flags;           /* CF_* */
+};
+enum { CF_STMT = 2, CF_PROLOGUE = 4 };
+
+/* What an instruction with line info sees: its row. */
+struct lrow {
+	uint64_t pc, row_addr, row_end;
+	uint32_t file, line;
+	bool stmt;
+};
+
+struct range {
+	uint64_t start, end;
+};
+
+/* The modules of an image for the line pass (dbb_i.h). */
+struct dbb_lsrc {
+	struct hs_src *src;
+	struct range *ranges;    /* modules with DWARF lines */
+	size_t n_ranges;
+};
+
+struct dbb_lpass {
+	struct dbb_lpass_head h; /* first: dbb_lpass_insn() reads it inline */
+	struct hs_src *src;
+	const struct range *ranges;
+	size_t n_ranges;
+	char *dir;
+	struct centry *cache;
+	struct lthread *th;
+	size_t n_th;
+	uint32_t *lfile;         /* [src file id] local index + 1, 0: none */
+	size_t n_lfile;
+	uint32_t n_local;
+	struct dbb_spill_w *lines, *lfiles;
+	uint64_t starts;
+	int cb_ret;
+};
+
+static struct lthread *lthread_of(struct dbb_lpass *p, uint32_t tid)
+{
+	if (tid >= p->n_th) {
+		size_t n = p->n_th ? p->n_th : 64;
+		struct lthread *t;
+
+		while (n <= tid)
+			n *= 2;
+		t = realloc(p->th, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + p->n_th, 0, (n - p->n_th) * sizeof(*t));
+		p->th = t;
+		p->n_th = n;
+	}
+	return &p->th[tid];
+}
+
+static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
+{
+	for (size_t i = 0; i < p->n_ranges; i++)
+		if (addr >= p->ranges[i].start && addr < p->ranges[i].end)
+			return true;
+	return false;
+}
+
+/* The line info of addr through the shard's cache; line 0: none. */
+static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
+{
+	struct centry *e = &p->cache[(addr ^ addr >> CACHE_BITS) & ((1u << CACHE_BITS) - 1)];
+	struct hs_src_line_info li;
+
+	if (e->addr == addr)
+		return e;
+	e->addr = addr;
+	e->file = 0;
+	e->line = 0;
+	e->flags = 0;
+	if (hs_src_line_info(p->src, addr, &li) != 0 || !li.line)
+		return e;
+	e->file = li.file_id;
+	e->line = li.line;
+	e->row_addr = li.row_addr;
+	e->row_end = li.row_end;
+	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0));
+	return e;
+}
+
+static int local_file(struct dbb_lpass *p, uint32_t file, uint32_t *out)
+{
+	const char *path;
+	uint8_t h[4];
+	size_t len;
+	int ret;
+
+	if (file >= p->n_lfile) {
+		size_t n = p->n_lfile ? p->n_lfile : 64;
+		uint32_t *v;
+
+		while (n <= file)
+			n *= 2;
+		v = realloc(p->lfile, n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memset(v + p->n_lfile, 0, (n - p->n_lfile) * sizeof(*v));
+		p->lfile = v;
+		p->n_lfile = n;
+	}
+	if (!p->lfile[file]) {
+		path = hs_src_file_name(p->src, file);
+		if (!path)
+			path = "";
+		len = strlen(path);
+		dbb_put32(h, (uint32_t)len);
+		if ((ret = dbb_spill_write(p->lfiles, h, 4)) ||
+		    (ret = dbb_spill_write(p->lfiles, path, len)))
+			return ret;
+		p->lfile[file] = ++p->n_local;
+	}
+	*out = p->lfile[file] - 1;
+	return 0;
+}
+
+/* A new frame (a call, a prologue row, a thread's exit): its first line
+ * always starts. */
+static void st_reset(struct lthread *s)
+{
+	s->known = true;
+	s->file = LS_NONE;
+	s->line = 0;
+	s->rs = s->re = 0;
+	s->fchg = true;
+}
+
+static void st_take(struct lthread *s, const struct lrow *r, bool line_too)
+{
+	if (line_too) {
+		s->file = r->file;
+		s->line = r->line;
+	}
+	s->rs = r->row_addr;
+	s->re = r->row_end;
+	s->fchg = false;
+}
+
+/* gdb's rule (infrun.c, process_event_stop_test) for an instruction with
+ * line info, on a fully known state; returns true for a line start.
+ * Inside the step range: nothing.  At a row's first address, of another
+ * line: a statement row starts; a non-statement row is taken as the new
+ * range, keeping the current line if the frame is the same, forgetting it
+ * if the frame changed (so a later statement row of that same line still
+ * starts).  Anywhere else (a return or jump into the middle of a row):
+ * the row's line and range are taken, without a start. */
+static bool st_insn(struct lthread *s, const struct lrow *r)
+{
+	bool differ;
+
+	if (r->pc >= s->rs && r->pc < s->re)
+		return false;
+	if (r->pc != r->row_addr) {
+		st_take(s, r, true);
+		return false;
+	}
+	differ = s->file != r->file || s->line != r->line;
+	if (differ && r->stmt) {
+		st_take(s, r, true);
+		return true;
+	}
+	if (differ && s->fchg)
+		s->file = LS_NONE, s->line = 0;
+	st_take(s, r, false);
+	return false;
+}
+
+static void st_ret(struct lthread *s)
+{
+	s->rs = s->re = 0;
+	s->fchg = true;
+}
+
+/* A line start (flags 0), or an op the merge replays on the state the
+ * earlier shards leave (LS_COND: the thread's state is not fully known). */
+static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct lrow *r,
+		uint32_t flags)
+{
+	uint8_t rec[LREC] = { 0 };
+	uint32_t lf = 0;
+	int ret;
+
+	if (r && (ret = local_file(p, r->file, &lf)))
+		return ret;
+	dbb_put64(rec, t);
+	dbb_put32(rec + 8, tid);
+	dbb_put32(rec + 12, lf);
+	dbb_put32(rec + 16, r ? r->line : 0);
+	dbb_put32(rec + 20, flags | (r && r->stmt ? LS_STMT : 0));
+	if (r) {
+		dbb_put64(rec + 24, r->pc);
+		dbb_put64(rec + 32, r->row_addr);
+		dbb_put64(rec + 40, r->row_end);
+	}
+	if (!(flags & LS_COND))
+		p->starts++;
+	return dbb_spill_write(p->lines, rec, sizeof(rec));
+}
+
+/* An instruction with line info while the thread's state is not fully
+ * known: what depends on the unknown part goes to the merge as an op. */
+static int insn_unknown(struct dbb_lpass *p, uint64_t t, uint32_t tid, struct lthread *th,
+			const struct lrow *r)
+{
+	bool at_start = r->pc == r->row_addr;
+	int ret;
+
+	if (th->rk && r->pc >= th->rs && r->pc < th->re)
+		return 0;
+	if (!at_start && th->rk) {
+		/* outside a known range, mid-row: the row's line, whatever came before */
+		th->known = true;
+		st_take(th, r, true);
+		return 0;
+	}
+	if ((ret = emit(p, t, tid, r, LS_COND)))
+		return ret;
+	if (at_start && r->stmt) {
+		th->known = true;
+		st_take(th, r, true);
+	} else if (at_start) {
+		th->rk = th->fk = true;
+		st_take(th, r, false);
+	} else {
+		/* in the earlier range (then it is this row) or the row taken */
+		th->fk = th->fk && !th->fchg;
+		th->rk = true;
+		th->rs = r->row_addr;
+		th->re = r->row_end;
+	}
+	return 0;
+}
+
+static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	struct dbb_lpass *p = ctx;
+	const struct centry *e;
+	struct lthread *th;
+	struct lrow r;
+	int ret = 0;
+
+	/* most instructions of most programs are in code without lines: the
+	 * ranges first, which cost a few compares and no memory traffic */
+	if (rip >> 12 != p->h.last_page) {
+		p->h.last_page = rip >> 12;
+		p->h.last_in = in_dwarf(p, rip);
+	}
+	if (!p->h.last_in)
+		return 0;
+	e = lookup(p, rip);
+	if (!e->line)
+		return 0; /* no line info: the current line stays */
+	if (!(th = lthread_of(p, tid)))
+		return p->cb_ret = -ENOMEM;
+	if (th->known && rip >= th->rs && rip < th->re)
+		return 0; /* stepped over without looking */
+	if (e->flags & CF_PROLOGUE) {
+		st_reset(th); /* a new frame: its first line will start */
+		return 0;
+	}
+	r.pc = rip;
+	r.row_addr = e->row_addr;
+	r.row_end = e->row_end;
+	r.file = e->file;
+	r.line = e->line;
+	r.stmt = e->flags & CF_STMT;
+	if (!th->known)
+		ret = insn_unknown(p, t, tid, th, &r);
+	else if (st_insn(th, &r))
+		ret = emit(p, t, tid, &r, 0);
+	if (ret)
+		p->cb_ret = ret;
+	return ret;
+}
+
+static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		  uint32_t len, uint64_t dst)
+{
+	struct dbb_lpass *p = ctx;
+	struct lthread *th;
+	int ret;
+
+	(void)addr, (void)len, (void)dst;
+	if (jk != Ijk_Call && jk != Ijk_Ret)
+		return 0;
+	if (!(th = lthread_of(p, tid)))
+		return p->cb_ret = -ENOMEM;
+	if (jk == Ijk_Call) {
+		st_reset(th);
+		return 0;
+	}
+	if (!th->known) {
+		/* the line the return leaves is not known here: the merge's */
+		if ((ret = emit(p, t, tid, NULL, LS_COND | LS_RET)))
+			return p->cb_ret = ret;
+		th->rk = th->fk = true;
+	}
+	st_ret(th);
+	return 0;
+}
+
+static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *pl,
+		   uint32_t len)
+{
+	struct dbb_lpass *p = ctx;
+	struct lthread *th;
+
+	(void)t, (void)tid;
+	if (tag != HS_EV_THREAD_EXIT || len < 4)
+		return 0;
+	if (!(th = lthread_of(p, hs_trace_le32(pl))))
+		return p->cb_ret = -ENOMEM;
+	st_reset(th);
+	return 0;
+}
+
+static int open_w(const char *dir, const char *name, struct dbb_spill_w **w)
+{
+	char *path = dbb_path(dir, name);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, w);
+	free(path);
+	return ret;
+}
+
+static int write_final(struct dbb_lpass *p, const char *dir)
+{
+	struct dbb_spill_w *w = NULL;
+	int ret = open_w(dir, "lfinal.sp", &w);
+
+	for (size_t tid = 0; tid < p->n_th && !ret; tid++) {
+		const struct lthread *th = &p->th[tid];
+		uint8_t r[FREC] = { 0 };
+		uint32_t lf = LS_NONE;
+
+		if (!th->known)
+			continue;
+		if (th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
+			break;
+		dbb_put32(r, (uint32_t)tid);
+		dbb_put32(r + 4, lf);
+		dbb_put32(r + 8, th->file == LS_NONE ? 0 : th->line);
+		dbb_put32(r + 12, th->fchg);
+		dbb_put64(r + 16, th->rs);
+		dbb_put64(r + 24, th->re);
+		ret = dbb_spill_write(w, r, sizeof(r));
+	}
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	return dbb_spill_close(w, false);
+}
+
+int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass **out)
+{
+	struct dbb_lpass *p = calloc(1, sizeof(*p));
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!p)
+		return -ENOMEM;
+	p->src = ls->src;
+	p->ranges = ls->ranges;
+	p->n_ranges = ls->n_ranges;
+	p->h.last_page = UINT64_MAX;
+	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
+	p->dir = strdup(dir);
+	if (!p->cache || !p->dir ||
+	    (ret = open_w(dir, "lines.sp", &p->lines)) ||
+	    (ret = open_w(dir, "lfiles.sp", &p->lfiles))) {
+		dbb_lpass_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+void dbb_lpass_free(struct dbb_lpass *p)
+{
+	if (!p)
+		return;
+	dbb_spill_abort(p->lines);
+	dbb_spill_abort(p->lfiles);
+	free(p->cache);
+	free(p->th);
+	free(p->lfile);
+	free(p->dir);
+	free(p);
+}
+
+int dbb_lpass_insn_slow(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	return l_insn(p, t, tid, rip);
+}
+
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk)
+{
+	return l_jump(p, t, tid, jk, 0, 0, 0);
+}
+
+int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
+		    const uint8_t *pl, uint32_t len)
+{
+	return l_event(p, t, tid, tag, pl, len);
+}
+
+int dbb_lpass_finish(struct dbb_lpass *p)
+{
+	int ret = write_final(p, p->dir);
+
+	if (!ret) {
+		ret = dbb_spill_close(p->lines, false);
+		p->lines = NULL;
+	}
+	if (!ret) {
+		ret = dbb_spill_close(p->lfiles, false);
+		p->lfiles = NULL;
+	}
+	return ret;
+}
+
+/* The line pass alone over chunks [c0, c1) of img into dir (created by the
+ * caller): the merge's fallback (dbb_lines_build). */
+static int lines_shard(struct dbb_image *img, const struct dbb_lsrc *ls, size_t c0, size_t c1,
+		       const char *dir, struct hs_dbb_err *err)
+{
+	struct dbb_lpass *p = NULL;
+	struct hs_trace_visitor vis = { .insn = l_insn, .jump = l_jump, .event = l_event };
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	if ((ret = dbb_lpass_new(ls, dir, &p)))
+		goto out;
+	vis.ctx = p;
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		goto out;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t k = c0; k < c1 && !ret; k++) {
+		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+	}
+	if (!ret)
+		ret = dbb_lpass_finish(p);
+out:
+	if (ret)
+		dbb_err_set(err, "%s/stream.hst: line starts: %s", img->dir,
+			    !(p && p->cb_ret) && terr.msg[0] ? terr.msg : strerror(-ret));
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	dbb_lpass_free(p);
+	return ret;
+}
+
+/* ---- the passes of all shards, in threads ---------------------------------- */
+
+struct ljob {
+	struct dbb_image *img;
+	const struct dbb_lsrc *ls;
+	size_t c0, c1;
+	char *dir;
+	int ret;
+	bool started;
+	struct hs_dbb_err err;
+};
+
+static void *ljob_run(void *arg)
+{
+	struct ljob *j = arg;
+
+	j->ret = lines_shard(j->img, j->ls, j->c0, j->c1, j->dir, &j->err);
+	return NULL;
+}
+
+static void warn_line(void *ctx, const char *line)
+{
+	if (ctx) /* NULL: already said by the start-up's load */
+		fprintf(ctx, "hindsight build: warning: %s\n", line);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_all(const char *dir, const char *name, uint8_t **data, size_t *len)
+{
+	struct dbb_spill_r *r = NULL;
+	char *path = dbb_path(dir, name);
+	size_t cap = 0;
+	int ret;
+
+	*data = NULL;
+	*len = 0;
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_open(path, &r);
+	free(path);
+	if (ret)
+		return ret;
+	for (;;) {
+		if ((ret = dbb_grow((void **)data, &cap, *len + 4096, 1)))
+			break;
+		/* spill streams are read by exact sizes: take what is left a byte
+		 * at a time past the last full page */
+		ret = dbb_spill_read(r, *data + *len, 1);
+		if (ret != 1)
+			break;
+		(*len)++;
+	}
+	dbb_spill_close_r(r);
+	return ret < 0 ? ret : 0;
+}
+
+void dbb_lines_free(struct dbb_lines *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n_files; i++)
+		free(l->files[i]);
+	free(l->files);
+	free(l->remap);
+	free(l->res_path);
+	free(l);
+}
+
+/* Reads the lfiles.sp of a shard into paths (caller frees each and v). */
+static int read_lfiles(const char *dir, char ***v, size_t *n)
+{
+	uint8_t *data;
+	size_t len, off = 0;
+	int ret = read_all(dir, "lfiles.sp", &data, &len);
+
+	*v = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	while (off + 4 <= len) {
+		uint32_t l = dbb_get32(data + off);
+		char **q;
+
+		if (off + 4 + l > len) {
+			ret = -EBADMSG;
+			break;
+		}
+		q = realloc(*v, (*n + 1) * sizeof(*q));
+		if (!q) {
+			ret = -ENOMEM;
+			break;
+		}
+		*v = q;
+		if (!((*v)[*n] = strndup((const char *)data + off + 4, l))) {
+			ret = -ENOMEM;
+			break;
+		}
+		(*n)++;
+		off += 4 + l;
+	}
+	free(data);
+	return ret;
+}
+
+static size_t find_path(char *const *v, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], path);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+static struct lthread *carried_of(struct lthread **v, size_t *n, uint32_t tid)
+{
+	if (tid >= *n) {
+		size_t nn = *n ? *n : 64;
+		struct lthread *q;
+
+		while (nn <= tid)
+			nn *= 2;
+		q = realloc(*v, nn * sizeof(*q));
+		if (!q)
+			return NULL;
+		memset(q + *n, 0, (nn - *n) * sizeof(*q));
+		*v = q;
+		*n = nn;
+	}
+	return &(*v)[tid];
+}
+
+/* Walks the shards' line starts in order, replays each LS_COND op on the
+ * thread's state the earlier shards left (keeping the starts it makes),
+ * and writes the result (provisional file ids: indexes into l->files)
+ * into l->res_path. */
+static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log)
+{
+	struct lthread *carried = NULL;
+	size_t n_carried = 0;
+	char ***local = calloc(n, sizeof(*local));
+	size_t *n_local = calloc(n, sizeof(*n_local));
+	bool *used = NULL;
+	struct dbb_spill_w *w = NULL;
+	size_t n_all = 0;
+	char **all = NULL;
+	int ret = -ENOMEM;
+
+	(void)log;
+	if (!local || !n_local)
+		goto out;
+	for (unsigned s = 0; s < n; s++) {
+		if ((ret = read_lfiles(dirs[s], &local[s], &n_local[s])))
+			goto out;
+		n_all += n_local[s];
+	}
+	all = calloc(n_all + 1, sizeof(*all));
+	if (!all) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n_all = 0;
+	for (unsigned s = 0; s < n; s++)
+		for (size_t i = 0; i < n_local[s]; i++)
+			all[n_all++] = local[s][i];
+	qsort(all, n_all, sizeof(*all), cmp_str);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < n_all; i++)
+			if (!k || strcmp(all[k - 1], all[i]) != 0)
+				all[k++] = all[i];
+		n_all = k;
+	}
+	used = calloc(n_all + 1, sizeof(*used));
+	if (!used || (ret = dbb_spill_create(l->res_path, &w)))
+		goto out_ret;
+	for (unsigned s = 0; s < n && !ret; s++) {
+		struct dbb_spill_r *r = NULL;
+		char *path = dbb_path(dirs[s], "lines.sp");
+		uint8_t rec[LREC], *fin = NULL;
+		size_t fin_len = 0;
+
+		ret = path ? dbb_spill_open(path, &r) : -ENOMEM;
+		free(path);
+		if (ret)
+			break;
+		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+			uint32_t tid = dbb_get32(rec + 8), lf = dbb_get32(rec + 12);
+			uint32_t flags = dbb_get32(rec + 20);
+			struct lthread *th;
+			struct lrow row;
+			size_t g = 0;
+
+			if (!(flags & LS_RET)) {
+				if (lf >= n_local[s]) {
+					ret = -EBADMSG;
+					break;
+				}
+				g = find_path(all, n_all, local[s][lf]);
+			}
+			if (flags & LS_COND) {
+				/* replay the op on the state the earlier shards
+				 * left (the program's start: no line yet) */
+				if (!(th = carried_of(&carried, &n_carried, tid))) {
+					ret = -ENOMEM;
+					break;
+				}
+				if (!th->known)
+					st_reset(th);
+				if (flags & LS_RET) {
+					st_ret(th);
+					continue;
+				}
+				row.file = (uint32_t)g;
+				row.line = dbb_get32(rec + 16);
+				row.stmt = flags & LS_STMT;
+				row.pc = dbb_get64(rec + 24);
+				row.row_addr = dbb_get64(rec + 32);
+				row.row_end = dbb_get64(rec + 40);
+				if (!st_insn(th, &row))
+					continue;
+			}
+			used[g] = true;
+			dbb_put32(rec + 12, (uint32_t)g);
+			dbb_put32(rec + 20, 0);
+			if ((ret = dbb_spill_write(w, rec, HS_DB_LINE_REC)))
+				break;
+		}
+		dbb_spill_close_r(r);
+		if (ret < 0)
+			break;
+		/* the states this shard leaves */
+		if ((ret = read_all(dirs[s], "lfinal.sp", &fin, &fin_len)))
+			break;
+		for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
+			uint32_t tid = dbb_get32(fin + off), lf = dbb_get32(fin + off + 4);
+			struct lthread *th = carried_of(&carried, &n_carried, tid);
+
+			if (!th) {
+				ret = -ENOMEM;
+				break;
+			}
+			th->known = true;
+			th->file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
+				   (uint32_t)find_path(all, n_all, local[s][lf]);
+			th->line = dbb_get32(fin + off + 8);
+			th->fchg = dbb_get32(fin + off + 12) != 0;
+			th->rs = dbb_get64(fin + off + 16);
+			th->re = dbb_get64(fin + off + 24);
+		}
+		free(fin);
+	}
+	if (ret)
+		goto out_ret;
+	ret = dbb_spill_close(w, false);
+	w = NULL;
+	if (ret)
+		goto out_ret;
+	/* final ids: the used files, in path order */
+	l->remap = calloc(n_all + 1, sizeof(*l->remap));
+	l->files = calloc(n_all + 1, sizeof(*l->files));
+	if (!l->remap || !l->files) {
+		ret = -ENOMEM;
+		goto out_ret;
+	}
+	for (size_t g = 0; g < n_all; g++) {
+		if (!used[g])
+			continue;
+		l->remap[g] = (uint32_t)l->n_files;
+		if (!(l->files[l->n_files++] = strdup(all[g]))) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+out_ret:
+	;
+out:
+	dbb_spill_abort(w);
+	for (unsigned s = 0; local && s < n; s++) {
+		for (size_t i = 0; i < n_local[s]; i++)
+			free(local[s][i]);
+		free(local[s]);
+	}
+	free(local);
+	free(n_local);
+	free(all);
+	free(used);
+	free(carried);
+	return ret;
+}
+
+/* ---- the modules ---------------------------------------------------------- */
+
+void dbb_lsrc_free(struct dbb_lsrc *ls)
+{
+	if (!ls)
+		return;
+	hs_src_free(ls->src);
+	free(ls->ranges);
+	free(ls);
+}
+
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
+{
+	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
+	struct dbb_lsrc *ls = calloc(1, sizeof(*ls));
+	int ret;
+
+	*out = NULL;
+	if (!ls)
+		return -ENOMEM;
+	if ((ret = hs_src_new(&so, &ls->src)))
+		goto fail;
+	for (size_t i = 0; i < n_maps && !ret; i++)
+		ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start, maps[i].end,
+					 maps[i].offset, maps[i].prot);
+	if (ret || (ret = hs_src_finish(ls->src)))
+		goto fail;
+	ls->ranges = calloc(hs_src_module_count(ls->src) + 1, sizeof(*ls->ranges));
+	if (!ls->ranges) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < hs_src_module_count(ls->src); i++) {
+		const struct hs_src_module *mod = hs_src_module_at(ls->src, i);
+
+		/* whole pages: the pass decides per page (module mappings are) */
+		if (mod->has_dwarf)
+			ls->ranges[ls->n_ranges++] = (struct range){
+				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095 };
+	}
+	if (!ls->n_ranges) {
+		/* no debug info anywhere: no lines, and no pass over the trace */
+		dbb_lsrc_free(ls);
+		return 0;
+	}
+	*out = ls;
+	return 0;
+fail:
+	dbb_lsrc_free(ls);
+	return ret;
+}
+
+bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b)
+{
+	for (size_t i = 0; b && i < b->n_ranges; i++) {
+		size_t k;
+
+		for (k = 0; a && k < a->n_ranges; k++)
+			if (a->ranges[k].start == b->ranges[i].start &&
+			    a->ranges[k].end == b->ranges[i].end)
+				break;
+		if (!a || k == a->n_ranges)
+			return false;
+	}
+	return true;
+}
+
+struct startup {
+	struct dbb_fmap *maps;
+	size_t n, cap;
+	int ret;
+};
+
+static int s_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *pl,
+		   uint32_t len)
+{
+	struct startup *st = ctx;
+	struct dbb_fmap *f;
+	uint32_t plen;
+
+	(void)t, (void)tid;
+	if (tag != HS_EV_MAP || len < 72 || !(dbb_get32(pl + 24) & HS_MAP_FILE))
+		return 0;
+	plen = dbb_get32(pl + 64);
+	if (!plen || plen > len - 72)
+		return 0;
+	if (dbb_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
+		return st->ret = -ENOMEM;
+	f = &st->maps[st->n];
+	if (!(f->path = strndup((const char *)pl + 72, plen)))
+		return st->ret = -ENOMEM;
+	f->start = dbb_get64(pl);
+	f->end = f->start + dbb_get64(pl + 8);
+	f->prot = dbb_get32(pl + 16);
+	f->offset = dbb_get64(pl + 32);
+	st->n++;
+	return 0;
+}
+
+void dbb_fmaps_free(struct dbb_fmap *maps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(maps[i].path);
+	free(maps);
+}
+
+int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
+{
+	struct startup st = { 0 };
+	struct hs_trace_visitor vis = { .ctx = &st, .event = s_event };
+	struct hs_trace_decoder *d = NULL;
+	struct hs_trace_chunk chunk = { .data = NULL };
+	struct hs_trace_err terr = { "" };
+	int ret;
+
+	*maps = NULL;
+	*n = 0;
+	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
+		return ret;
+	hs_trace_decoder_set_check(d, false);
+	for (size_t k = 0; k < img->n_chunks && !ret; k++) {
+		if (hs_trace_file_chunk_info(img->stream, k)->first_t >= DBB_LINES_STARTUP_T)
+			break;
+		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
+	}
+	hs_trace_chunk_release(&chunk);
+	hs_trace_decoder_free(d);
+	if (st.ret) {
+		dbb_fmaps_free(st.maps, st.n);
+		return st.ret;
+	}
+	/* A recording that does not decode there fails later, with a message
+	 * (or is cut short there: incomplete); the maps seen so far are the
+	 * start-up's either way, the same for every build. */
+	*maps = st.maps;
+	*n = st.n;
+	return 0;
+}
+
+/* ---- the merge -------------------------------------------------------------- */
+
+static int has_lines_files(const char *dir)
+{
+	char *p = dbb_path(dir, "lfinal.sp");
+	int ok = p && access(p, F_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n_maps,
+		    char *const *shard_dirs, const size_t *first, const size_t *end, unsigned n,
+		    const char *tmp, FILE *log, struct dbb_lines **out, struct hs_dbb_err *err)
+{
+	struct dbb_lsrc *full = NULL, *early = NULL;
+	struct dbb_fmap *smaps = NULL;
+	size_t n_smaps = 0;
+	struct ljob *jobs = NULL;
+	pthread_t *th = NULL;
+	char **dirs = NULL;
+	struct dbb_lines *l = NULL;
+	struct hs_trace_err terr = { "" };
+	bool fused = true, later = false;
+	int ret;
+
+	*out = NULL;
+	if (!img->code) {
+		char *path = dbb_path(img->dir, "code.hst");
+
+		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
+		free(path);
+		if (ret) {
+			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+			return ret;
+		}
+	}
+	/* The shards ran the pass with the start-up's modules (if any had
+	 * lines): the whole answer unless code was mapped later (dlopen) from
+	 * a file with lines.  Only then is the debug info loaded here. */
+	if (img->have_smaps) {
+		smaps = img->smaps; /* the threaded build's, borrowed */
+		n_smaps = img->n_smaps;
+	} else if ((ret = dbb_lines_startup(img, &smaps, &n_smaps))) {
+		goto fail;
+	}
+	for (size_t i = 0; i < n_maps && !later; i++) {
+		size_t k;
+
+		if (!(maps[i].prot & 4 /* PROT_EXEC */))
+			continue;
+		for (k = 0; k < n_smaps; k++)
+			if (smaps[k].start == maps[i].start && smaps[k].end == maps[i].end &&
+			    !strcmp(smaps[k].path, maps[i].path))
+				break;
+		later = k == n_smaps;
+	}
+	for (unsigned s = 0; s < n; s++)
+		fused = fused && has_lines_files(shard_dirs[s]);
+	if (later) {
+		if ((ret = dbb_lsrc_new(maps, n_maps, NULL, &full)) ||
+		    (ret = dbb_lsrc_new(smaps, n_smaps, NULL, &early)))
+			goto fail;
+		fused = fused && dbb_lsrc_covers(early, full);
+		if (!full)
+			goto done; /* no debug info anywhere */
+	} else if (!fused) {
+		goto done; /* the start-up modules have no lines: none at all */
+	}
+	l = calloc(1, sizeof(*l));
+	dirs = calloc(n, sizeof(*dirs));
+	if (!l || !dirs || !(l->res_path = dbb_path(tmp, "lines.res"))) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (!fused) {
+		fprintf(log, "hindsight build: note: %s: a module with debug info was mapped after "
+			"the start-up: line starts need a second pass over the trace\n", img->name);
+		jobs = calloc(n, sizeof(*jobs));
+		th = calloc(n, sizeof(*th));
+		if (!jobs || !th) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		for (unsigned s = 0; s < n; s++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "lines.%u", s);
+			if (!(dirs[s] = dbb_path(tmp, name))) {
+				ret = -ENOMEM;
+				goto fail;
+			}
+			if ((ret = dbb_rmtree(dirs[s])) || (ret = dbb_mkdir(dirs[s])))
+				goto fail;
+			jobs[s] = (struct ljob){ .img = img, .ls = full, .c0 = first[s],
+						 .c1 = end[s], .dir = dirs[s] };
+		}
+		for (unsigned s = 0; s < n; s++) {
+			jobs[s].started = pthread_create(&th[s], NULL, ljob_run, &jobs[s]) == 0;
+			if (!jobs[s].started)
+				ljob_run(&jobs[s]);
+		}
+		for (unsigned s = 0; s < n; s++)
+			if (jobs[s].started)
+				pthread_join(th[s], NULL);
+		for (unsigned s = 0; s < n; s++) {
+			if (jobs[s].ret) {
+				ret = jobs[s].ret;
+				dbb_err_set(err, "%s", jobs[s].err.msg);
+				goto fail_quiet;
+			}
+		}
+	}
+	if ((ret = resolve(l, fused ? shard_dirs : dirs, n, log)))
+		goto fail;
+	*out = l;
+	l = NULL;
+	goto done;
+fail:
+	dbb_err_set(err, "%s: line starts: %s", img->dir, strerror(-ret));
+fail_quiet:
+done:
+	for (unsigned s = 0; !fused && dirs && s < n; s++) {
+		if (dirs[s])
+			dbb_rmtree(dirs[s]);
+	}
+	for (unsigned s = 0; dirs && s < n; s++)
+		free(dirs[s]);
+	free(dirs);
+	free(jobs);
+	free(th);
+	dbb_lsrc_free(full);
+	dbb_lsrc_free(early);
+	if (!img->have_smaps)
+		dbb_fmaps_free(smaps, n_smaps);
+	dbb_lines_free(l);
+	return ret;
+}

@@ -1,0 +1,234 @@
+/* dbb_sort.c - an external sort of fixed-size records, for the merge's
+ * derived indexes (calls by callee, line starts by (file, line)).
+ *
+ * Records are kept in memory up to a budget, then sorted and written as a
+ * run (a spill stream); the output is a k-way merge of the runs.  With one
+ * run or none, the records never leave memory.  The comparison must be a
+ * total order on distinct records, so the output does not depend on how
+ * the input was cut into runs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dbb_i.h"
+
+struct srun {
+	struct dbb_spill_r *r;
+	uint8_t *rec;            /* its current record */
+};
+
+struct dbb_sort {
+	char *dir, *prefix;
+	size_t rec, cap_recs;
+	int (*cmp)(const void *, const void *);
+	uint8_t *buf;
+	size_t n;                /* records in buf */
+	unsigned n_runs;
+	/* output */
+	bool finished;
+	size_t pos;              /* in-memory output: next record */
+	struct srun *runs;
+	size_t *heap, n_heap;    /* indexes into runs */
+};
+
+static char *run_path(const struct dbb_sort *s, unsigned k)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s.%u.sp", s->prefix, k);
+	return dbb_path(s->dir, name);
+}
+
+int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
+		 int (*cmp)(const void *, const void *), struct dbb_sort **out)
+{
+	struct dbb_sort *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->dir = strdup(dir);
+	s->prefix = strdup(prefix);
+	s->rec = rec;
+	s->cmp = cmp;
+	s->cap_recs = mem_bytes / rec ? mem_bytes / rec : 1;
+	if (!s->dir || !s->prefix) {
+		dbb_sort_free(s);
+		return -ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+static int write_run(struct dbb_sort *s)
+{
+	struct dbb_spill_w *w = NULL;
+	char *path = run_path(s, s->n_runs);
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	qsort(s->buf, s->n, s->rec, s->cmp);
+	ret = dbb_spill_create(path, &w);
+	free(path);
+	if (ret)
+		return ret;
+	ret = dbb_spill_write(w, s->buf, s->n * s->rec);
+	if (ret) {
+		dbb_spill_abort(w);
+		return ret;
+	}
+	if ((ret = dbb_spill_close(w, false)))
+		return ret;
+	s->n_runs++;
+	s->n = 0;
+	return 0;
+}
+
+int dbb_sort_add(struct dbb_sort *s, const void *rec)
+{
+	int ret;
+
+	if (!s->buf) {
+		/* allocated on first use: most sorts of a small trace are tiny */
+		size_t first = s->cap_recs < 4096 ? s->cap_recs : 4096;
+
+		s->buf = malloc(first * s->rec);
+		if (!s->buf)
+			return -ENOMEM;
+		s->pos = first; /* capacity, until finish */
+	}
+	if (s->n == s->pos) {
+		if (s->pos < s->cap_recs) {
+			size_t cap = s->pos * 2 < s->cap_recs ? s->pos * 2 : s->cap_recs;
+			uint8_t *b = realloc(s->buf, cap * s->rec);
+
+			if (!b)
+				return -ENOMEM;
+			s->buf = b;
+			s->pos = cap;
+		} else if ((ret = write_run(s))) {
+			return ret;
+		}
+	}
+	memcpy(s->buf + s->n * s->rec, rec, s->rec);
+	s->n++;
+	return 0;
+}
+
+static bool run_less(const struct dbb_sort *s, size_t a, size_t b)
+{
+	return s->cmp(s->runs[a].rec, s->runs[b].rec) < 0;
+}
+
+static void heap_down(struct dbb_sort *s, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i, t;
+
+		if (l < s->n_heap && run_less(s, s->heap[l], s->heap[m]))
+			m = l;
+		if (r < s->n_heap && run_less(s, s->heap[r], s->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = t;
+		i = m;
+	}
+}
+
+int dbb_sort_finish(struct dbb_sort *s)
+{
+	int ret;
+
+	s->finished = true;
+	s->pos = 0;
+	if (!s->n_runs) {
+		if (s->n)
+			qsort(s->buf, s->n, s->rec, s->cmp);
+		return 0;
+	}
+	if (s->n && (ret = write_run(s)))
+		return ret;
+	free(s->buf);
+	s->buf = NULL;
+	s->runs = calloc(s->n_runs, sizeof(*s->runs));
+	s->heap = calloc(s->n_runs, sizeof(*s->heap));
+	if (!s->runs || !s->heap)
+		return -ENOMEM;
+	for (unsigned k = 0; k < s->n_runs; k++) {
+		char *path = run_path(s, k);
+
+		ret = path ? dbb_spill_open(path, &s->runs[k].r) : -ENOMEM;
+		free(path);
+		if (ret)
+			return ret;
+		if (!(s->runs[k].rec = malloc(s->rec)))
+			return -ENOMEM;
+		ret = dbb_spill_read(s->runs[k].r, s->runs[k].rec, s->rec);
+		if (ret < 0)
+			return ret;
+		if (ret == 1)
+			s->heap[s->n_heap++] = k;
+	}
+	for (size_t i = s->n_heap; i-- > 0;)
+		heap_down(s, i);
+	return 0;
+}
+
+/* The next record in order: 1 (*rec valid until the next call), 0 at the
+ * end, or -errno. */
+int dbb_sort_next(struct dbb_sort *s, const void **rec)
+{
+	struct srun *r;
+	int ret;
+
+	if (!s->runs) {
+		if (s->pos >= s->n)
+			return 0;
+		*rec = s->buf + s->pos++ * s->rec;
+		return 1;
+	}
+	if (!s->n_heap)
+		return 0;
+	/* hand out a copy: the run's buffer is refilled below */
+	r = &s->runs[s->heap[0]];
+	if (!s->buf && !(s->buf = malloc(s->rec)))
+		return -ENOMEM;
+	memcpy(s->buf, r->rec, s->rec);
+	*rec = s->buf;
+	ret = dbb_spill_read(r->r, r->rec, s->rec);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		s->heap[0] = s->heap[--s->n_heap];
+	heap_down(s, 0);
+	return 1;
+}
+
+void dbb_sort_free(struct dbb_sort *s)
+{
+	if (!s)
+		return;
+	for (unsigned k = 0; k < s->n_runs; k++) {
+		char *path = run_path(s, k);
+
+		if (s->runs) {
+			dbb_spill_close_r(s->runs[k].r);
+			free(s->runs[k].rec);
+		}
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	free(s->runs);
+	free(s->heap);
+	free(s->buf);
+	free(s->dir);
+	free(s->prefix);
+	free(s);
+}

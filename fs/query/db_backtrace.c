@@ -1,0 +1,385 @@
+/* db_backtrace.c - source level from the call tree: file maps, backtraces
+ * at any t (stacks.hdb checkpoints plus calls.hdb), calls by callee
+ * (callee.hdb, callees.hdb).  db_format.h specifies the files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_i.h"
+
+/* ---- file maps ------------------------------------------------------------- */
+
+struct fmaps {
+	struct hs_db_file_map *v;
+	size_t n, cap;
+	struct range_ev { uint64_t t, start, end; } *gone; /* unmaps, later maps */
+	size_t n_gone, cap_gone;
+	int err;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	void *q;
+	size_t n = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int on_map_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct fmaps *f = ctx;
+	const uint8_t *pl = ev->payload;
+	uint64_t start, len;
+
+	if (ev->len < 16)
+		return 0;
+	start = db_le64(pl);
+	len = db_le64(pl + 8);
+	if (grow((void **)&f->gone, &f->cap_gone, f->n_gone + 1, sizeof(*f->gone)))
+		return -ENOMEM;
+	f->gone[f->n_gone++] = (struct range_ev){ ev->t, start, start + len };
+	if (ev->tag == HS_EV_MAP && ev->len >= 72 && (db_le32(pl + 24) & HS_MAP_FILE)) {
+		uint32_t plen = db_le32(pl + 64);
+
+		if (plen == 0 || plen > ev->len - 72)
+			return 0;
+		if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+			return -ENOMEM;
+		/* the path is not NUL-terminated in the payload: copied below */
+		f->v[f->n++] = (struct hs_db_file_map){
+			.path = (const char *)pl + 72, .start = start, .end = start + len,
+			.offset = db_le64(pl + 32), .prot = db_le32(pl + 16), .t_map = ev->t,
+			.t_unmap = HS_DB_NO_RETURN,
+		};
+		f->v[f->n - 1].t_unmap = plen; /* length, until the copy */
+	}
+	return 0;
+}
+
+/* A forked image's inherited maps: its parent's that were mapped at the
+ * fork, from t 0 on. */
+struct inherit {
+	uint64_t at;
+	hs_db_file_map_fn cb;
+	void *ctx;
+};
+
+static int on_parent_map(void *ctx, const struct hs_db_file_map *m)
+{
+	struct inherit *in = ctx;
+	struct hs_db_file_map c = *m;
+
+	if (m->t_map > in->at || m->t_unmap <= in->at)
+		return 0;
+	c.t_map = 0;
+	c.t_unmap = HS_DB_NO_RETURN; /* the child's own unmaps are not followed */
+	return in->cb(in->ctx, &c);
+}
+
+static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx, int depth)
+{
+	struct fmaps f = { 0 };
+	char **paths = NULL;
+	int err;
+
+	if (img->parent && depth < DB_MAX_DEPTH) {
+		struct inherit in = { img->parent_t, cb, ctx };
+
+		if ((err = file_maps(img->parent, on_parent_map, &in, depth + 1)))
+			return err;
+	}
+	err = hs_db_events(img, 0, UINT64_MAX,
+			   HS_DB_KIND_BIT(HS_EV_MAP) | HS_DB_KIND_BIT(HS_EV_UNMAP), on_map_event,
+			   &f);
+	if (err)
+		goto out;
+	paths = calloc(f.n + 1, sizeof(*paths));
+	if (!paths) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		/* the events' blocks may leave the cache: copy the paths now */
+		paths[i] = strndup(f.v[i].path, (size_t)f.v[i].t_unmap);
+		if (!paths[i]) {
+			err = -ENOMEM;
+			goto out;
+		}
+		f.v[i].path = paths[i];
+		f.v[i].t_unmap = HS_DB_NO_RETURN;
+	}
+	/* gone: the first later unmap or map over any of its bytes */
+	for (size_t i = 0, g = 0; i < f.n; i++) {
+		while (g < f.n_gone && f.gone[g].t <= f.v[i].t_map)
+			g++;
+		for (size_t k = g; k < f.n_gone; k++) {
+			if (f.gone[k].start < f.v[i].end && f.gone[k].end > f.v[i].start) {
+				f.v[i].t_unmap = f.gone[k].t;
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < f.n && !err; i++)
+		err = cb(ctx, &f.v[i]);
+out:
+	for (size_t i = 0; paths && i < f.n; i++)
+		free(paths[i]);
+	free(paths);
+	free(f.v);
+	free(f.gone);
+	return err;
+}
+
+int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx)
+{
+	return file_maps(img, cb, ctx, 0);
+}
+
+/* ---- backtraces ------------------------------------------------------------ */
+
+struct frames {
+	struct hs_db_call *v;
+	size_t n, cap;
+};
+
+static void call_parse(const uint8_t *rec, struct hs_db_call *c)
+{
+	*c = (struct hs_db_call){
+		.t_call = db_le64(rec), .t_ret = db_le64(rec + 8),
+		.callee = db_le64(rec + 16), .call_site = db_le64(rec + 24),
+		.tid = db_le32(rec + 32), .depth = db_le32(rec + 36),
+	};
+}
+
+static int frames_add(struct frames *f, const uint8_t *rec)
+{
+	if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+		return -ENOMEM;
+	call_parse(rec, &f->v[f->n++]);
+	return 0;
+}
+
+struct exit_find {
+	uint32_t tid;
+	bool found;
+};
+
+static int on_exit_ev(void *ctx, const struct hs_db_event *ev)
+{
+	struct exit_find *x = ctx;
+
+	if (ev->len >= 4 && db_le32(ev->payload) == x->tid) {
+		x->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The checkpoint to start from: the one with the largest key < t.  Adds
+ * its frames open at t and sets *index to the first call it does not
+ * cover (0 when there is none). */
+static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
+			   struct frames *out, uint64_t *index)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_STACKS];
+	const uint8_t *data, *best = NULL;
+	struct db_centry *e = NULL;
+	size_t b, len, off = 0;
+	int err;
+
+	*index = 0;
+	if (t == 0 || hs_dbfile_block_count(f) == 0)
+		return 0;
+	b = hs_dbfile_find(f, t - 1);
+	if (hs_dbfile_block(f, b)->first_key > t - 1)
+		return 0;
+	if ((err = db_block_get(img, HS_DB_STACKS, b, &e, &data, &len)))
+		return err;
+	while (off + HS_DB_STACKS_HDR <= len) {
+		uint32_t n = db_le32(data + off + 16);
+		size_t size = HS_DB_STACKS_HDR + (size_t)n * HS_DB_STACKS_FRAME;
+
+		if (size > len - off) {
+			err = db_corrupt(f, b, "a checkpoint runs past the block");
+			goto out;
+		}
+		if (db_le64(data + off) > t - 1)
+			break;
+		best = data + off;
+		off += size;
+	}
+	if (!best)
+		goto out;
+	*index = db_le64(best + 8);
+	for (uint32_t i = 0; i < db_le32(best + 16); i++) {
+		const uint8_t *fr = best + HS_DB_STACKS_HDR + (size_t)i * HS_DB_STACKS_FRAME;
+
+		if (db_le32(fr + 32) != tid || db_le64(fr) >= t ||
+		    db_le64(fr + HS_DB_CALL_REC) <= t)
+			continue;
+		if ((err = frames_add(out, fr)))
+			break;
+	}
+out:
+	db_cache_put(&img->db->cache, e);
+	return err;
+}
+
+/* The open calls of tid at t, outermost first, into out. */
+static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_CALLS];
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	uint64_t index, before = 0;
+	size_t b = 0, nb = hs_dbfile_block_count(f);
+	int err;
+
+	if ((err = from_checkpoint(img, t, tid, out, &index)))
+		return err;
+	/* calls.hdb record `index`: its block from the records per block */
+	while (b < nb && before + hs_dbfile_block(f, b)->n_records <= index)
+		before += hs_dbfile_block(f, b++)->n_records;
+	db_fcursor_init(&cur, img, HS_DB_CALLS, HS_DB_CALL_REC, b, false);
+	for (uint64_t skip = index - before; skip > 0; skip--) {
+		err = db_fcursor_next(&cur, &rec);
+		if (err) {
+			err = err < 0 ? err : 0;
+			goto out;
+		}
+	}
+	for (;;) {
+		uint64_t t_call, t_ret;
+
+		err = db_fcursor_next(&cur, &rec);
+		if (err) {
+			err = err < 0 ? err : 0;
+			break;
+		}
+		t_call = db_le64(rec);
+		if (t_call >= t)
+			break;
+		if (db_le32(rec + 32) != tid)
+			continue;
+		t_ret = db_le64(rec + 8);
+		if (t_ret != HS_DB_NO_RETURN) {
+			if (t_ret <= t)
+				continue;
+		} else {
+			/* closed by its thread's exit? */
+			struct exit_find x = { .tid = tid };
+
+			err = hs_db_events(img, t_call + 1, t, HS_DB_KIND_BIT(HS_EV_THREAD_EXIT),
+					   on_exit_ev, &x);
+			if (err < 0)
+				break;
+			err = 0;
+			if (x.found)
+				continue;
+		}
+		if ((err = frames_add(out, rec)))
+			break;
+	}
+out:
+	db_fcursor_release(&cur);
+	return err;
+}
+
+int db_open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t *n)
+{
+	struct frames fr = { 0 };
+	int err = open_calls(img, t, tid, &fr);
+
+	*n = fr.n;
+	free(fr.v);
+	return err;
+}
+
+int hs_db_backtrace(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
+		    struct hs_db_call *frames, size_t max)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct frames fr = { 0 };
+	int err;
+
+	if (t > img->t_end)
+		return -ERANGE;
+	if (!tid && (err = hs_db_thread_at(img, t, &tid)))
+		return err;
+	if ((err = open_calls(img, t, tid, &fr)))
+		goto out;
+	for (size_t i = 0; i < fr.n && i < max; i++)
+		frames[i] = fr.v[fr.n - 1 - i];
+	err = fr.n > (size_t)INT32_MAX ? INT32_MAX : (int)fr.n;
+out:
+	free(fr.v);
+	return err;
+}
+
+/* ---- calls by callee ----------------------------------------------------- */
+
+int hs_db_callees(const struct hs_db_image *cimg, hs_db_callee_fn cb, void *ctx)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	int err;
+
+	db_fcursor_init(&cur, img, HS_DB_CALLEES, HS_DB_CALLEES_REC, 0, false);
+	for (;;) {
+		int got = db_fcursor_next(&cur, &rec);
+
+		if (got) {
+			err = got < 0 ? got : 0;
+			break;
+		}
+		if ((err = cb(ctx, db_le64(rec), db_le64(rec + 8))))
+			break;
+	}
+	db_fcursor_release(&cur);
+	return err;
+}
+
+int hs_db_calls_to(const struct hs_db_image *cimg, uint64_t callee, hs_db_call_fn cb,
+		   void *ctx)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	const struct hs_dbfile *f = img->files[HS_DB_CALLEE];
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	int err;
+
+	db_fcursor_init(&cur, img, HS_DB_CALLEE, HS_DB_CALLEE_REC, db_block_first_ge(f, callee),
+			false);
+	for (;;) {
+		struct hs_db_call c;
+		int got = db_fcursor_next(&cur, &rec);
+		uint64_t k;
+
+		if (got) {
+			err = got < 0 ? got : 0;
+			break;
+		}
+		k = db_le64(rec + 16);
+		if (k < callee)
+			continue;
+		if (k > callee) {
+			err = 0;
+			break;
+		}
+		call_parse(rec, &c);
+		if ((err = cb(ctx, &c)))
+			break;
+	}
+	db_fcursor_release(&cur);
+	return err;
+}

@@ -1,0 +1,347 @@
+/* db_lines.c - line starts (lines.hdb, lineidx.hdb, linefiles.hdb) and
+ * gdb-like line stepping; the fixed-record cursor of the source-level
+ * files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_i.h"
+
+/* ---- fixed-size record cursor ---------------------------------------------- */
+
+void db_fcursor_init(struct db_fcursor *c, struct hs_db_image *img, uint32_t kind,
+		     size_t rec, size_t block, bool back)
+{
+	*c = (struct db_fcursor){ .img = img, .kind = kind, .rec = rec, .block = block,
+				  .n_blocks = hs_dbfile_block_count(img->files[kind]),
+				  .back = back };
+}
+
+static int fc_load(struct db_fcursor *c)
+{
+	int err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
+
+	if (err)
+		return err;
+	if (c->len % c->rec)
+		return db_corrupt(c->img->files[c->kind], c->block,
+				  "the block is not a whole number of records");
+	c->off = c->back ? c->len : 0;
+	return 0;
+}
+
+int db_fcursor_next(struct db_fcursor *c, const uint8_t **rec)
+{
+	int err;
+
+	if (!c->back) {
+		while (!c->e || c->off >= c->len) {
+			if (c->e) {
+				db_cache_put(&c->img->db->cache, c->e);
+				c->e = NULL;
+				c->block++;
+			}
+			if (c->block >= c->n_blocks)
+				return 1;
+			if ((err = fc_load(c)))
+				return err;
+		}
+		*rec = c->data + c->off;
+		c->off += c->rec;
+		return 0;
+	}
+	while (!c->e || c->off == 0) {
+		if (c->e) {
+			db_cache_put(&c->img->db->cache, c->e);
+			c->e = NULL;
+			if (c->block == 0) {
+				c->block = SIZE_MAX;
+				return 1;
+			}
+			c->block--;
+		}
+		if (c->block >= c->n_blocks)
+			return 1;
+		if ((err = fc_load(c)))
+			return err;
+	}
+	c->off -= c->rec;
+	*rec = c->data + c->off;
+	return 0;
+}
+
+void db_fcursor_release(struct db_fcursor *c)
+{
+	if (c->e)
+		db_cache_put(&c->img->db->cache, c->e);
+	c->e = NULL;
+}
+
+/* ---- files and lines ---------------------------------------------------------- */
+
+static void line_parse(const uint8_t *rec, struct hs_db_line_start *ls)
+{
+	*ls = (struct hs_db_line_start){
+		.t = db_le64(rec), .tid = db_le32(rec + 8), .file_id = db_le32(rec + 12),
+		.line = db_le32(rec + 16), .depth = db_le32(rec + 20),
+	};
+}
+
+/* Walks linefiles.hdb from the record with key >= from: cb(rec, text) for
+ * each until it returns non-zero (1: stop quietly). */
+typedef int (*lf_fn)(void *ctx, const uint8_t *rec, const char *text);
+static int linefiles_walk(struct hs_db_image *img, uint64_t from, lf_fn cb, void *ctx)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_LINEFILES];
+	size_t nb = hs_dbfile_block_count(f);
+	char *text = NULL;
+	int err = 0;
+
+	for (size_t b = db_block_first_ge(f, from); b < nb && !err; b++) {
+		struct db_centry *e = NULL;
+		const uint8_t *data;
+		size_t len, off = 0;
+
+		if ((err = db_block_get(img, HS_DB_LINEFILES, b, &e, &data, &len)))
+			break;
+		while (off < len && !err) {
+			uint32_t tl;
+			uint64_t key;
+
+			if (len - off < HS_DB_LINEFILE_HDR ||
+			    (tl = db_le32(data + off + 16)) > len - off - HS_DB_LINEFILE_HDR) {
+				err = db_corrupt(f, b, "a record runs past the block");
+				break;
+			}
+			key = (uint64_t)db_le32(data + off) << 32 | db_le32(data + off + 4);
+			if (key >= from) {
+				char *q = realloc(text, tl + 1);
+
+				if (!q) {
+					err = -ENOMEM;
+					break;
+				}
+				text = q;
+				memcpy(text, data + off + HS_DB_LINEFILE_HDR, tl);
+				text[tl] = 0;
+				err = cb(ctx, data + off, text);
+			}
+			off += HS_DB_LINEFILE_HDR + tl;
+		}
+		db_cache_put(&img->db->cache, e);
+	}
+	free(text);
+	return err == 1 ? 0 : err;
+}
+
+struct lf_ctx {
+	uint32_t file_id;
+	hs_db_line_file_fn file_cb;
+	hs_db_line_count_fn count_cb;
+	void *ctx;
+	int ret;             /* what the user's callback returned */
+};
+
+static int on_file(void *ctx, const uint8_t *rec, const char *text)
+{
+	struct lf_ctx *c = ctx;
+
+	if (db_le32(rec + 4) != 0)
+		return 0;
+	c->ret = c->file_cb(c->ctx, db_le32(rec), text);
+	return c->ret ? 1 : 0;
+}
+
+int hs_db_line_files(const struct hs_db_image *img, hs_db_line_file_fn cb, void *ctx)
+{
+	struct lf_ctx c = { .file_cb = cb, .ctx = ctx };
+	int err = linefiles_walk((struct hs_db_image *)img, 0, on_file, &c);
+
+	return err ? err : c.ret;
+}
+
+static int on_count(void *ctx, const uint8_t *rec, const char *text)
+{
+	struct lf_ctx *c = ctx;
+
+	(void)text;
+	if (db_le32(rec) != c->file_id)
+		return 1;
+	if (db_le32(rec + 4) == 0)
+		return 0;
+	c->ret = c->count_cb(c->ctx, db_le32(rec + 4), db_le64(rec + 8));
+	return c->ret ? 1 : 0;
+}
+
+int hs_db_line_numbers(const struct hs_db_image *img, uint32_t file_id,
+		       hs_db_line_count_fn cb, void *ctx)
+{
+	struct lf_ctx c = { .file_id = file_id, .count_cb = cb, .ctx = ctx };
+	int err = linefiles_walk((struct hs_db_image *)img, (uint64_t)file_id << 32 | 1,
+				 on_count, &c);
+
+	return err ? err : c.ret;
+}
+
+int hs_db_line_times(const struct hs_db_image *cimg, uint32_t file_id, uint32_t line,
+		     hs_db_line_start_fn cb, void *ctx)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	uint64_t key = (uint64_t)file_id << 32 | line;
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	int err;
+
+	db_fcursor_init(&cur, img, HS_DB_LINEIDX, HS_DB_LINE_REC,
+			db_block_first_ge(img->files[HS_DB_LINEIDX], key), false);
+	for (;;) {
+		struct hs_db_line_start ls;
+		int got = db_fcursor_next(&cur, &rec);
+		uint64_t k;
+
+		if (got) {
+			err = got < 0 ? got : 0;
+			break;
+		}
+		k = (uint64_t)db_le32(rec + 12) << 32 | db_le32(rec + 16);
+		if (k < key)
+			continue;
+		if (k > key) {
+			err = 0;
+			break;
+		}
+		line_parse(rec, &ls);
+		if ((err = cb(ctx, &ls)))
+			break;
+	}
+	db_fcursor_release(&cur);
+	return err;
+}
+
+int hs_db_line_starts(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint32_t tid,
+		      hs_db_line_start_fn cb, void *ctx)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	int err;
+
+	if (t0 > t1)
+		return 0;
+	db_fcursor_init(&cur, img, HS_DB_LINES, HS_DB_LINE_REC,
+			db_block_first_ge(img->files[HS_DB_LINES], t0), false);
+	for (;;) {
+		struct hs_db_line_start ls;
+		int got = db_fcursor_next(&cur, &rec);
+
+		if (got) {
+			err = got < 0 ? got : 0;
+			break;
+		}
+		line_parse(rec, &ls);
+		if (ls.t < t0 || (tid && ls.tid != tid))
+			continue;
+		if (ls.t > t1) {
+			err = 0;
+			break;
+		}
+		if ((err = cb(ctx, &ls)))
+			break;
+	}
+	db_fcursor_release(&cur);
+	return err;
+}
+
+/* ---- stepping --------------------------------------------------------------- */
+
+/* The call at depth `depth` that tid is inside at t (its open calls, by
+ * depth); -ENOENT when it has fewer. */
+static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
+			 struct hs_db_call *out)
+{
+	struct hs_db_call *fr;
+	int n = hs_db_backtrace(img, t, tid, NULL, 0), err;
+
+	if (n < 0)
+		return n;
+	if ((size_t)n <= depth)
+		return -ENOENT;
+	fr = calloc((size_t)n, sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	err = hs_db_backtrace(img, t, tid, fr, (size_t)n);
+	if (err >= 0) {
+		*out = fr[(size_t)n - 1 - depth]; /* innermost first */
+		err = 0;
+	}
+	free(fr);
+	return err;
+}
+
+int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
+		    uint64_t *t_out)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	const struct hs_dbfile *f = img->files[HS_DB_LINES];
+	bool back = how == HS_DB_STEP_BACK_INTO || how == HS_DB_STEP_BACK_OVER;
+	bool over = how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER;
+	struct db_fcursor cur;
+	const uint8_t *rec;
+	size_t depth = 0, b;
+	uint64_t bound = t;      /* forwards: after it; backwards: before it */
+	uint32_t tid;
+	int err;
+
+	if (how < HS_DB_STEP_INTO || how > HS_DB_STEP_BACK_OVER)
+		return -EINVAL;
+	if (t > img->t_end)
+		return -ERANGE;
+	if ((err = hs_db_thread_at(img, t, &tid)))
+		return err;
+	if (over && (err = db_open_calls(img, t, tid, &depth)))
+		return err;
+	if (back && t == 0)
+		return -ENOENT;
+again:
+	if (back)
+		b = hs_dbfile_block_count(f) ? hs_dbfile_find(f, bound - 1) : 0;
+	else
+		b = db_block_first_ge(f, bound + 1);
+	db_fcursor_init(&cur, img, HS_DB_LINES, HS_DB_LINE_REC, b, back);
+	for (;;) {
+		int got = db_fcursor_next(&cur, &rec);
+		struct hs_db_call c;
+		uint64_t lt;
+
+		if (got) {
+			err = got < 0 ? got : -ENOENT;
+			break;
+		}
+		lt = db_le64(rec);
+		if (back ? lt >= bound : lt <= bound)
+			continue;
+		if (db_le32(rec + 8) != tid)
+			continue;
+		if (over && db_le32(rec + 20) > depth) {
+			/* inside a call made at the depth we step at: leap over
+			 * the whole call instead of reading its line starts */
+			db_fcursor_release(&cur);
+			err = call_at_depth(img, lt, tid, depth, &c);
+			if (err)
+				return err;
+			if (back) {
+				bound = c.t_call + 1; /* starts at t <= t_call */
+			} else {
+				if (c.t_ret == HS_DB_NO_RETURN)
+					return -ENOENT; /* it never returns */
+				bound = c.t_ret - 1;  /* starts at t >= t_ret */
+			}
+			goto again;
+		}
+		*t_out = lt;
+		err = 0;
+		break;
+	}
+	db_fcursor_release(&cur);
+	return err;
+}

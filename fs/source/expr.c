@@ -1,0 +1,663 @@
+/* expr.c - fs/source: DWARF location expressions at one moment.
+ *
+ * Registers come from the caller (tg->regs) for the innermost frame; the
+ * caller's frame is unwound (CFI) only for DW_OP_entry_value.  The frame
+ * base is the subprogram's DW_AT_frame_base; with gcc that is
+ * DW_OP_call_frame_cfa, so the CFA comes from the module's CFI
+ * (.debug_frame, else .eh_frame) at the pc.  Callers hold s->dw_lock.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source_i.h"
+
+#define EVAL_STACK 64
+
+/* Like read_mem, through the page cache: the bytes read (short at
+ * unreadable memory), or -EIO when none. */
+ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done, pa = a & ~(uint64_t)(SRC_PAGE - 1);
+		struct src_page *p = &c->pages[(pa / SRC_PAGE) % SRC_NPAGES];
+		size_t in, n;
+
+		if (p->addr != pa) {
+			ssize_t r = c->tg->read_mem(c->tg->ctx, pa, p->data, SRC_PAGE);
+
+			p->addr = pa;
+			p->len = r > 0 ? (size_t)r : 0;
+		}
+		in = (size_t)(a - pa);
+		if (in >= p->len)
+			break;
+		n = p->len - in < len - done ? p->len - in : len - done;
+		memcpy((uint8_t *)out + done, p->data + in, n);
+		done += n;
+		if (done < len && p->len < SRC_PAGE)
+			break; /* the page ended short: a hole follows */
+	}
+	return done ? (ssize_t)done : -EIO;
+}
+
+/* Reads len bytes at off of the value: 0, or -EIO. */
+int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+		 void *out, size_t len)
+{
+	size_t i;
+	ssize_t r;
+
+	if (v->in_mem) {
+		r = src_ctx_read(c, v->addr + off, out, len);
+		return r == (ssize_t)len ? 0 : -EIO;
+	}
+	if (off > v->size || len > v->size - off)
+		return -EIO;
+	for (i = 0; i < len; i++)
+		if (!v->valid[off + i])
+			return -EIO;
+	memcpy(out, v->bytes + off, len);
+	return 0;
+}
+
+/* ---- registers ---------------------------------------------------------- */
+
+/* DWARF x86-64 register numbers to hs_trace_regs.gpr[] (VEX order:
+ * rax rcx rdx rbx rsp rbp rsi rdi r8..r15). */
+static const int dwarf_to_gpr[16] = { 0, 2, 1, 3, 6, 7, 5, 4,
+				      8, 9, 10, 11, 12, 13, 14, 15 };
+
+/* The bytes of DWARF register regno: 8 for integer registers and rip,
+ * 16 for xmm0-15.  -ENOENT for others. */
+static int reg_bytes(const struct src_ctx *c, uint64_t regno, uint8_t *out,
+		     size_t *len)
+{
+	const struct hs_trace_regs *r = c->regs;
+	uint64_t v;
+
+	if (regno <= 16 && (c->invalid >> regno) & 1)
+		return -ENOENT;
+	if (regno < 16)
+		v = r->gpr[dwarf_to_gpr[regno]];
+	else if (regno == 16)
+		v = r->rip;
+	else if (regno >= 17 && regno <= 32) {
+		memcpy(out, r->ymm[regno - 17], 16);
+		*len = 16;
+		return 0;
+	} else
+		return -ENOENT;
+	memcpy(out, &v, 8);
+	*len = 8;
+	return 0;
+}
+
+static int reg_value(const struct src_ctx *c, uint64_t regno, uint64_t *v)
+{
+	uint8_t b[16];
+	size_t n;
+
+	if (reg_bytes(c, regno, b, &n))
+		return -ENOENT;
+	memcpy(v, b, 8);
+	return 0;
+}
+
+/* ---- DWARF expressions ---------------------------------------------------- */
+
+static int frame_base(struct src_ctx *c, uint64_t *out);
+
+/* The CFA at rip from CFI: .debug_frame first, then .eh_frame. */
+static int cfa_at(struct src_ctx *c, uint64_t *out);
+
+int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		    size_t n, struct src_vsrc *res, size_t size, int depth);
+
+static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out);
+
+/* Evaluates a plain DWARF expression (no location ops) to one value. */
+static int eval_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		      size_t n, uint64_t *out, int depth)
+{
+	struct src_vsrc v = { 0 };
+	int ret = src_eval_ops(c, attr, ops, n, &v, 8, depth);
+
+	if (ret)
+		return ret;
+	/* a bare expression leaves an address on the stack: that is the value */
+	if (v.in_mem) {
+		*out = v.addr;
+		return 0;
+	}
+	return src_vread(c, &v, 0, out, 8);
+}
+
+static size_t op_index(const Dwarf_Op *ops, size_t n, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].offset == offset)
+			return i;
+	return SIZE_MAX;
+}
+
+/* Evaluates a location description into res (size bytes wanted).  attr
+ * (may be NULL) is the attribute ops came from, for implicit values.
+ * -ENODATA: optimized out (empty expression, unsupported op). */
+/* The expression stack; push/need say false on overflow/underflow. */
+struct estack {
+	uint64_t v[EVAL_STACK];
+	int sp;
+};
+
+static bool push(struct estack *e, uint64_t v)
+{
+	if (e->sp >= EVAL_STACK)
+		return false;
+	e->v[e->sp++] = v;
+	return true;
+}
+
+static bool need(const struct estack *e, int k)
+{
+	return e->sp >= k;
+}
+
+int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		    size_t n, struct src_vsrc *res, size_t size, int depth)
+{
+	struct estack es = { .sp = 0 };
+	size_t i, piece_off = 0, steps = 0;
+	/* how the current piece is located */
+	enum { L_MEM, L_REG, L_VALUE, L_IMPLICIT, L_NONE } kind = L_MEM;
+	uint64_t regno = 0;
+	Dwarf_Block implicit = { 0 };
+	bool pieces = false;
+	uint64_t a, b;
+
+	if (depth > 4)
+		return -ENODATA;
+	memset(res, 0, sizeof *res);
+	if (n == 0)
+		return -ENODATA;
+	for (i = 0; i < n; i++) {
+		const Dwarf_Op *op = &ops[i];
+		uint8_t at = op->atom;
+
+		if (++steps > 10000) /* a DW_OP_skip loop */
+			return -ENODATA;
+		if (at >= DW_OP_lit0 && at <= DW_OP_lit31) {
+			if (!push(&es, at - DW_OP_lit0))
+				return -ENODATA;
+			continue;
+		}
+		if (at >= DW_OP_breg0 && at <= DW_OP_breg31) {
+			if (reg_value(c, at - DW_OP_breg0, &a))
+				return -ENODATA;
+			if (!push(&es, a + op->number))
+				return -ENODATA;
+			continue;
+		}
+		if (at >= DW_OP_reg0 && at <= DW_OP_reg31) {
+			kind = L_REG;
+			regno = at - DW_OP_reg0;
+			continue;
+		}
+		switch (at) {
+		case DW_OP_addr:
+			if (!push(&es, op->number + c->bias))
+				return -ENODATA;
+			break;
+		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
+		case DW_OP_const8u: case DW_OP_constu:
+		case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
+		case DW_OP_const8s: case DW_OP_consts:
+			if (!push(&es, op->number))
+				return -ENODATA;
+			break;
+		case DW_OP_bregx:
+			if (reg_value(c, op->number, &a))
+				return -ENODATA;
+			if (!push(&es, a + op->number2))
+				return -ENODATA;
+			break;
+		case DW_OP_regx:
+			kind = L_REG;
+			regno = op->number;
+			break;
+		case DW_OP_fbreg:
+			if (frame_base(c, &a))
+				return -ENODATA;
+			if (!push(&es, a + op->number))
+				return -ENODATA;
+			break;
+		case DW_OP_call_frame_cfa:
+			if (cfa_at(c, &a))
+				return -ENODATA;
+			if (!push(&es, a))
+				return -ENODATA;
+			break;
+		case DW_OP_dup:
+		case DW_OP_over:
+		case DW_OP_pick: {
+			int k = at == DW_OP_dup ? 0 : at == DW_OP_over ? 1 : (int)op->number;
+
+			if (k < 0 || !need(&es, k + 1) || !push(&es, es.v[es.sp - 1 - k]))
+				return -ENODATA;
+			break;
+		}
+		case DW_OP_drop:
+			if (!need(&es, 1))
+				return -ENODATA;
+			es.sp--;
+			break;
+		case DW_OP_swap:
+			if (!need(&es, 2))
+				return -ENODATA;
+			a = es.v[es.sp - 1];
+			es.v[es.sp - 1] = es.v[es.sp - 2];
+			es.v[es.sp - 2] = a;
+			break;
+		case DW_OP_rot:
+			if (!need(&es, 3))
+				return -ENODATA;
+			a = es.v[es.sp - 1];
+			es.v[es.sp - 1] = es.v[es.sp - 2];
+			es.v[es.sp - 2] = es.v[es.sp - 3];
+			es.v[es.sp - 3] = a;
+			break;
+		case DW_OP_deref:
+		case DW_OP_deref_size: {
+			size_t len = at == DW_OP_deref ? 8 : op->number;
+
+			if (!need(&es, 1))
+				return -ENODATA;
+			if (len == 0 || len > 8)
+				return -ENODATA;
+			a = 0;
+			if (src_ctx_read(c, es.v[es.sp - 1], &a, len) != (ssize_t)len)
+				return -EIO;
+			es.v[es.sp - 1] = a;
+			break;
+		}
+		case DW_OP_plus_uconst:
+		case DW_OP_neg:
+		case DW_OP_not:
+		case DW_OP_abs:
+			if (!need(&es, 1))
+				return -ENODATA;
+			a = es.v[es.sp - 1];
+			if (at == DW_OP_plus_uconst)
+				a += op->number;
+			else if (at == DW_OP_neg || (at == DW_OP_abs && (int64_t)a < 0))
+				a = -a;
+			else if (at == DW_OP_not)
+				a = ~a;
+			es.v[es.sp - 1] = a;
+			break;
+		case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_div:
+		case DW_OP_mod: case DW_OP_and: case DW_OP_or: case DW_OP_xor:
+		case DW_OP_shl: case DW_OP_shr: case DW_OP_shra:
+		case DW_OP_eq: case DW_OP_ne: case DW_OP_lt: case DW_OP_gt:
+		case DW_OP_le: case DW_OP_ge:
+			if (!need(&es, 2))
+				return -ENODATA;
+			b = es.v[--es.sp];
+			a = es.v[es.sp - 1];
+			switch (at) {
+			case DW_OP_plus: a += b; break;
+			case DW_OP_minus: a -= b; break;
+			case DW_OP_mul: a *= b; break;
+			case DW_OP_div:
+				if (!b)
+					return -ENODATA;
+				a = (uint64_t)((int64_t)a / (int64_t)b);
+				break;
+			case DW_OP_mod:
+				if (!b)
+					return -ENODATA;
+				a %= b;
+				break;
+			case DW_OP_and: a &= b; break;
+			case DW_OP_or: a |= b; break;
+			case DW_OP_xor: a ^= b; break;
+			case DW_OP_shl: a = b < 64 ? a << b : 0; break;
+			case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
+			case DW_OP_shra: a = (uint64_t)((int64_t)a >> (b < 63 ? b : 63)); break;
+			case DW_OP_eq: a = a == b; break;
+			case DW_OP_ne: a = a != b; break;
+			case DW_OP_lt: a = (int64_t)a < (int64_t)b; break;
+			case DW_OP_gt: a = (int64_t)a > (int64_t)b; break;
+			case DW_OP_le: a = (int64_t)a <= (int64_t)b; break;
+			case DW_OP_ge: a = (int64_t)a >= (int64_t)b; break;
+			}
+			es.v[es.sp - 1] = a;
+			break;
+		case DW_OP_skip:
+		case DW_OP_bra: {
+			size_t j;
+
+			if (at == DW_OP_bra) {
+				if (!need(&es, 1))
+				return -ENODATA;
+				if (!es.v[--es.sp])
+					break;
+			}
+			/* op->number is the target offset libdw computed */
+			j = op_index(ops, n, op->number);
+			if (j == SIZE_MAX)
+				return -ENODATA;
+			i = j - 1;
+			break;
+		}
+		case DW_OP_nop:
+			break;
+		case DW_OP_entry_value:
+		case DW_OP_GNU_entry_value:
+			if (entry_value(c, attr, op, depth, &a) || !push(&es, a))
+				return -ENODATA;
+			break;
+		case DW_OP_stack_value:
+			kind = L_VALUE;
+			break;
+		case DW_OP_implicit_value:
+			if (!attr || dwarf_getlocation_implicit_value(attr, op, &implicit))
+				return -ENODATA;
+			kind = L_IMPLICIT;
+			break;
+		case DW_OP_piece: {
+			size_t psize = op->number, k;
+			uint8_t tmp[SRC_VBUF_MAX];
+			bool ok = true;
+
+			pieces = true;
+			if (piece_off + psize > SRC_VBUF_MAX)
+				return -ENODATA;
+			memset(tmp, 0, sizeof tmp);
+			if (i == 0 || ops[i - 1].atom == DW_OP_piece) {
+				ok = false; /* empty piece: optimized out */
+			} else if (kind == L_REG) {
+				size_t rl;
+
+				ok = reg_bytes(c, regno, tmp, &rl) == 0 && psize <= rl;
+			} else if (kind == L_VALUE) {
+				ok = es.sp > 0 && psize <= 8;
+				if (ok)
+					memcpy(tmp, &es.v[es.sp - 1], psize);
+			} else if (kind == L_IMPLICIT) {
+				ok = psize <= implicit.length;
+				if (ok)
+					memcpy(tmp, implicit.data, psize);
+			} else {
+				ok = es.sp > 0 && src_ctx_read(c, es.v[es.sp - 1], tmp,
+							       psize) == (ssize_t)psize;
+			}
+			memcpy(res->bytes + piece_off, tmp, psize);
+			for (k = 0; k < psize; k++)
+				res->valid[piece_off + k] = ok;
+			piece_off += psize;
+			es.sp = 0;
+			kind = L_MEM;
+			break;
+		}
+		default:
+			/* DW_OP_entry_value, typed ops, TLS...: not evaluated */
+			return -ENODATA;
+		}
+	}
+	if (pieces) {
+		res->in_mem = false;
+		res->size = piece_off;
+		return 0;
+	}
+	res->size = size < SRC_VBUF_MAX ? size : SRC_VBUF_MAX;
+	switch (kind) {
+	case L_MEM:
+		if (es.sp < 1)
+			return -ENODATA;
+		res->in_mem = true;
+		res->addr = es.v[es.sp - 1];
+		return 0;
+	case L_REG: {
+		size_t rl;
+
+		if (reg_bytes(c, regno, res->bytes, &rl))
+			return -ENODATA;
+		memset(res->valid, 1, rl);
+		res->size = rl;
+		return 0;
+	}
+	case L_VALUE:
+		if (es.sp < 1)
+			return -ENODATA;
+		memcpy(res->bytes, &es.v[es.sp - 1], 8);
+		memset(res->valid, 1, 8);
+		res->size = 8;
+		return 0;
+	case L_IMPLICIT:
+		res->size = implicit.length < SRC_VBUF_MAX ? implicit.length : SRC_VBUF_MAX;
+		memcpy(res->bytes, implicit.data, res->size);
+		memset(res->valid, 1, res->size);
+		return 0;
+	default:
+		return -ENODATA;
+	}
+}
+
+/* The CFI frame state at c->pc: .debug_frame first, then .eh_frame.
+ * Caller frees it; NULL if none. */
+static Dwarf_Frame *frame_at(struct src_ctx *c)
+{
+	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
+
+	cfi = dwfl_module_dwarf_cfi(c->m->dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, c->pc - bias, &fr) == 0)
+		return fr;
+	cfi = dwfl_module_eh_cfi(c->m->dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, c->pc - bias, &fr) == 0)
+		return fr;
+	return NULL;
+}
+
+static int cfa_at(struct src_ctx *c, uint64_t *out)
+{
+	Dwarf_Frame *fr = frame_at(c);
+	Dwarf_Op *ops;
+	size_t nops;
+	int ret = -ENODATA;
+
+	if (!fr)
+		return -ENODATA;
+	if (dwarf_frame_cfa(fr, &ops, &nops) == 0 && nops)
+		ret = eval_value(c, NULL, ops, nops, out, 1);
+	free(fr);
+	return ret;
+}
+
+/* The caller's registers, unwound with CFI: rsp is the CFA, rip the
+ * return address, the callee-saved registers where CFI says they were
+ * saved; the rest are marked invalid (clobbered by the call). */
+static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invalid)
+{
+	static const int saved[] = { 3, 6, 12, 13, 14, 15, 16 };
+	Dwarf_Frame *fr = frame_at(c);
+	uint64_t cfa;
+	size_t i;
+	int ret = -ENODATA;
+
+	if (!fr)
+		return -ENODATA;
+	*out = *c->regs;
+	*invalid = 0x1ffff;
+	if (cfa_at(c, &cfa))
+		goto out;
+	out->gpr[dwarf_to_gpr[7]] = cfa;
+	*invalid &= ~(1u << 7);
+	for (i = 0; i < sizeof saved / sizeof saved[0]; i++) {
+		Dwarf_Op mem[3], *ops;
+		size_t nops;
+		struct src_vsrc v;
+		uint64_t val;
+		int r = saved[i];
+
+		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0)
+			continue;
+		if (nops == 0) {
+			/* same value: unchanged by this frame; else undefined */
+			if (!ops && !reg_value(c, (uint64_t)r, &val))
+				*invalid &= ~(1u << r);
+			continue;
+		}
+		if (src_eval_ops(c, NULL, ops, nops, &v, 8, 1))
+			continue;
+		if (v.in_mem ? src_ctx_read(c, v.addr, &val, 8) != 8 : src_vread(c, &v, 0, &val, 8))
+			continue;
+		if (r == 16)
+			out->rip = val;
+		else
+			out->gpr[dwarf_to_gpr[r]] = val;
+		*invalid &= ~(1u << r);
+	}
+	ret = (*invalid >> 16) & 1 ? -ENODATA : 0;
+out:
+	free(fr);
+	return ret;
+}
+
+/* The call site in scope (a block or subprogram) returning to ret_pc. */
+static bool find_call_site(Dwarf_Die *scope, Dwarf_Addr ret_pc, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(scope, &child) != 0)
+		return false;
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Addr pc;
+		int tag = dwarf_tag(&child);
+
+		if (tag != DW_TAG_call_site && tag != DW_TAG_GNU_call_site)
+			continue;
+		if (!dwarf_attr(&child, DW_AT_call_return_pc, &a) &&
+		    !dwarf_attr(&child, DW_AT_low_pc, &a))
+			continue;
+		if (dwarf_formaddr(&a, &pc) == 0 && pc == ret_pc) {
+			*out = child;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
+ * function was entered.  gcc -O2 says so for a parameter whose register
+ * was reused; the caller's call site then says how to compute what it
+ * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
+ * unwind to with CFI.  gdb does the same (x@entry). */
+static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out)
+{
+	Dwarf_Attribute inner;
+	Dwarf_Op *iops;
+	size_t ni;
+	uint64_t regno;
+	struct hs_trace_regs caller;
+	struct src_ctx cc;
+	Dwarf_Die *cu, *scopes = NULL, site, param;
+	Dwarf_Addr bias;
+	int ns, i, ret = -ENODATA;
+	bool found = false;
+
+	if (!attr || depth > 2 || dwarf_getlocation_attr(attr, op, &inner) ||
+	    dwarf_getlocation(&inner, &iops, &ni) || ni != 1)
+		return -ENODATA;
+	if (iops[0].atom >= DW_OP_reg0 && iops[0].atom <= DW_OP_reg31)
+		regno = iops[0].atom - DW_OP_reg0;
+	else if (iops[0].atom == DW_OP_regx)
+		regno = iops[0].number;
+	else
+		return -ENODATA;
+	cc = *c;
+	if (unwind(c, &caller, &cc.invalid))
+		return -ENODATA;
+	cc.regs = &caller;
+	cc.pc = caller.rip - 1;
+	cc.m = src_mod_find(c->s, caller.rip);
+	cc.func = NULL;
+	if (!cc.m || !cc.m->dw)
+		return -ENODATA;
+	cu = dwfl_module_addrdie(cc.m->dm, cc.pc, &bias);
+	if (!cu)
+		return -ENODATA;
+	cc.bias = bias;
+	ns = dwarf_getscopes(cu, cc.pc - bias, &scopes);
+	for (i = 0; i < ns && !found; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		found = find_call_site(&scopes[i], caller.rip - bias, &site);
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	for (; i < ns && !cc.func; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			cc.func = &scopes[i];
+	if (!found || dwarf_child(&site, &param) != 0)
+		goto out;
+	do {
+		Dwarf_Attribute la, va;
+		Dwarf_Op *lops, *vops;
+		size_t nl, nv;
+		int tag = dwarf_tag(&param);
+
+		if (tag != DW_TAG_call_site_parameter &&
+		    tag != DW_TAG_GNU_call_site_parameter)
+			continue;
+		if (!dwarf_attr(&param, DW_AT_location, &la) ||
+		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
+			continue;
+		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
+		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
+			continue;
+		if (!dwarf_attr(&param, DW_AT_call_value, &va) &&
+		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, &va))
+			break;
+		if (dwarf_getlocation(&va, &vops, &nv) == 0)
+			ret = eval_value(&cc, &va, vops, nv, out, depth + 1);
+		break;
+	} while (dwarf_siblingof(&param, &param) == 0);
+out:
+	free(scopes);
+	return ret;
+}
+
+static int frame_base(struct src_ctx *c, uint64_t *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	struct src_vsrc v;
+	int r;
+
+	if (!c->func || !dwarf_attr_integrate(c->func, DW_AT_frame_base, &attr))
+		return -ENODATA;
+	r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
+	if (r <= 0)
+		return -ENODATA;
+	if (src_eval_ops(c, &attr, ops, nops, &v, 8, 1))
+		return -ENODATA;
+	/* DW_OP_call_frame_cfa / bregN: an address; DW_OP_regN: its value */
+	if (v.in_mem) {
+		*out = v.addr;
+		return 0;
+	}
+	return src_vread(c, &v, 0, out, 8);
+}

@@ -1,0 +1,247 @@
+/* locals.c - fs/source: the variables in scope at a moment.
+ *
+ * Only the innermost frame (the registers the caller gives).  Scopes come
+ * from dwarf_getscopes at rip, locations from expr.c, text from format.c.
+ * Every libdw call runs under s->dw_lock (libdw is not thread-safe).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source_i.h"
+
+/* ---- variables in scope ------------------------------------------------------ */
+
+struct var_list {
+	struct hs_src_var *v;
+	size_t n, cap;
+};
+
+static bool var_seen(const struct var_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return true;
+	return false;
+}
+
+/* Value text of variable DIE d (caller frees; NULL on ENOMEM). */
+static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	struct src_vsrc *v = calloc(1, sizeof *v);
+	uint64_t size = 0;
+	Dwarf_Word w;
+	char *out = NULL;
+	int r;
+
+	if (!v)
+		return NULL;
+	if (type && dwarf_aggregate_size(type, &w) == 0)
+		size = w;
+	if (dwarf_attr(d, DW_AT_location, &attr)) {
+		r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
+		if (r <= 0 || nops == 0)
+			r = -ENODATA;
+		else
+			r = src_eval_ops(c, &attr, ops, nops, v, size, 0);
+	} else if (dwarf_attr_integrate(d, DW_AT_const_value, &attr)) {
+		Dwarf_Block blk;
+
+		r = 0;
+		if (dwarf_formblock(&attr, &blk) == 0) {
+			v->size = blk.length < SRC_VBUF_MAX ? blk.length : SRC_VBUF_MAX;
+			memcpy(v->bytes, blk.data, v->size);
+		} else if (dwarf_formudata(&attr, &w) == 0) {
+			v->size = 8;
+			memcpy(v->bytes, &w, 8);
+		} else {
+			r = -ENODATA;
+		}
+		memset(v->valid, 1, v->size);
+	} else {
+		r = -ENODATA;
+	}
+	if (r == -EIO)
+		out = strdup("<unreadable>");
+	else if (r)
+		out = strdup("<optimized out>");
+	else
+		out = src_value_text(c, type, v);
+	free(v);
+	return out;
+}
+
+static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param)
+{
+	const char *name = dwarf_diename(d);
+	Dwarf_Die type, *tp = NULL;
+	struct hs_src_var *nv;
+
+	if (!name || var_seen(l, name))
+		return 0;
+	if (dwarf_hasattr_integrate(d, DW_AT_declaration) &&
+	    !dwarf_hasattr(d, DW_AT_location))
+		return 0; /* "extern int x;" inside a block */
+	if (src_die_type(d, &type))
+		tp = &type;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+
+		nv = realloc(l->v, cap * sizeof *nv);
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	nv = &l->v[l->n];
+	memset(nv, 0, sizeof *nv);
+	nv->name = strdup(name);
+	nv->type = src_type_name(tp);
+	nv->value = var_value(c, d, tp);
+	nv->is_param = param;
+	l->n++;
+	if (!nv->name || !nv->type || !nv->value)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Adds the variables (or parameters) declared directly in scope. */
+static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
+		      bool params)
+{
+	Dwarf_Die child;
+	int ret = 0;
+
+	if (dwarf_child(scope, &child) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&child);
+
+		if (params && tag == DW_TAG_formal_parameter)
+			ret = add_var(c, l, &child, true);
+		else if (!params && tag == DW_TAG_variable)
+			ret = add_var(c, l, &child, false);
+	} while (!ret && dwarf_siblingof(&child, &child) == 0);
+	return ret;
+}
+
+void hs_src_vars_free(struct hs_src_var *vars, size_t n)
+{
+	size_t i;
+
+	if (!vars)
+		return;
+	for (i = 0; i < n; i++) {
+		free(vars[i].name);
+		free(vars[i].type);
+		free(vars[i].value);
+	}
+	free(vars);
+}
+
+int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
+		  struct hs_src_var **vars, size_t *n)
+{
+	struct src_ctx c = { .s = s, .tg = tg };
+	struct var_list params = { 0 }, locals = { 0 };
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	int ns, i, f, ret = 0;
+	uint64_t rip;
+
+	if (!s || !tg || !tg->regs || !tg->read_mem || !vars || !n || !s->finished)
+		return -EINVAL;
+	*vars = NULL;
+	*n = 0;
+	rip = tg->regs->rip;
+	c.regs = tg->regs;
+	c.pc = rip;
+	c.m = src_mod_find(s, rip);
+	if (!c.m)
+		return -ENOENT;
+	if (!c.m->dw)
+		return -ENODATA;
+	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
+	if (!c.pages)
+		return -ENOMEM;
+	for (i = 0; i < SRC_NPAGES; i++)
+		c.pages[i].addr = UINT64_MAX;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(c.m->dm, rip, &bias);
+	if (!cu) {
+		ret = -ENODATA;
+		goto out;
+	}
+	c.bias = bias;
+	ns = dwarf_getscopes(cu, rip - bias, &scopes);
+	if (ns <= 0) {
+		ret = -ENODATA;
+		goto out;
+	}
+	/* the innermost function: a subprogram or an inlined instance */
+	for (f = 0; f < ns; f++) {
+		int tag = dwarf_tag(&scopes[f]);
+
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
+			break;
+	}
+	if (f == ns) {
+		ret = -ENODATA;
+		goto out;
+	}
+	/* the frame base lives on the concrete out-of-line subprogram */
+	for (i = f; i < ns; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+			c.func = &scopes[i];
+			break;
+		}
+	/* innermost blocks first: they shadow outer declarations */
+	for (i = 0; i <= f && !ret; i++)
+		ret = scope_vars(&c, &locals, &scopes[i], false);
+	if (!ret)
+		ret = scope_vars(&c, &params, &scopes[f], true);
+	if (ret)
+		goto out;
+	/* parameters first, then locals; a local never hides a parameter in
+	 * C at function level, but an inner block's may: keep the local */
+	{
+		size_t total = params.n + locals.n, k = 0, j;
+		struct hs_src_var *all = calloc(total ? total : 1, sizeof *all);
+
+		if (!all) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (j = 0; j < params.n; j++) {
+			if (var_seen(&locals, params.v[j].name)) {
+				free(params.v[j].name);
+				free(params.v[j].type);
+				free(params.v[j].value);
+				continue;
+			}
+			all[k++] = params.v[j];
+		}
+		for (j = 0; j < locals.n; j++)
+			all[k++] = locals.v[j];
+		free(params.v);
+		free(locals.v);
+		params.v = locals.v = NULL;
+		params.n = locals.n = 0;
+		*vars = all;
+		*n = k;
+	}
+out:
+	pthread_mutex_unlock(&s->dw_lock);
+	free(c.pages);
+	free(scopes);
+	hs_src_vars_free(params.v, params.n);
+	hs_src_vars_free(locals.v, locals.n);
+	return ret;
+}

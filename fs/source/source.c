@@ -1,0 +1,1199 @@
+/* source.c - fs/source: modules, symbols and line tables on libdwfl.
+ *
+ * See source_i.h for the design: everything is loaded by hs_src_finish()
+ * into immutable sorted arrays, so lookups need no lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source_i.h"
+
+#define PAGE_MASK_4K (~(uint64_t)0xfff)
+
+void src_warn(struct hs_src *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (s->warn)
+		s->warn(s->warn_ctx, line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* ---- lifecycle -------------------------------------------------------- */
+
+int hs_src_new(const struct hs_src_options *opt, struct hs_src **out)
+{
+	struct hs_src *s;
+	size_t i;
+
+	if (!out)
+		return -EINVAL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	pthread_mutex_init(&s->dw_lock, NULL);
+	if (opt) {
+		s->warn = opt->warn;
+		s->warn_ctx = opt->warn_ctx;
+		if (opt->n_source_dirs) {
+			s->source_dirs = calloc(opt->n_source_dirs, sizeof *s->source_dirs);
+			if (!s->source_dirs)
+				goto nomem;
+			for (i = 0; i < opt->n_source_dirs; i++) {
+				s->source_dirs[i] = strdup(opt->source_dirs[i]);
+				if (!s->source_dirs[i])
+					goto nomem;
+				s->n_source_dirs++;
+			}
+		}
+	}
+	*out = s;
+	return 0;
+nomem:
+	hs_src_free(s);
+	return -ENOMEM;
+}
+
+void hs_src_free(struct hs_src *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n_mods; i++) {
+		free(s->mods[i].rows);
+		free(s->mods[i].syms);
+		free(s->mods[i].objs);
+		free((char *)s->mods[i].pub.path);
+	}
+	free(s->mods);
+	if (s->dwfl)
+		dwfl_end(s->dwfl);
+	for (i = 0; i < s->n_maps; i++)
+		free(s->maps[i].path);
+	free(s->maps);
+	for (i = 0; i < s->n_files; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->file_hash);
+	for (i = 0; i < s->n_source_dirs; i++)
+		free(s->source_dirs[i]);
+	free(s->source_dirs);
+	pthread_mutex_destroy(&s->dw_lock);
+	free(s);
+}
+
+int hs_src_add_mapping(struct hs_src *s, const char *path, uint64_t start,
+		       uint64_t end, uint64_t offset, uint32_t prot)
+{
+	struct src_map *m;
+
+	if (!s || !path || end <= start || s->finished)
+		return -EINVAL;
+	/* "[vdso]", "[heap]", "": not files */
+	if (path[0] != '/')
+		return 0;
+	if (s->n_maps == s->cap_maps) {
+		size_t cap = s->cap_maps ? s->cap_maps * 2 : 32;
+		struct src_map *nm = realloc(s->maps, cap * sizeof *nm);
+
+		if (!nm)
+			return -ENOMEM;
+		s->maps = nm;
+		s->cap_maps = cap;
+	}
+	m = &s->maps[s->n_maps];
+	m->path = strdup(path);
+	if (!m->path)
+		return -ENOMEM;
+	m->start = start;
+	m->end = end;
+	m->offset = offset;
+	m->prot = prot;
+	s->n_maps++;
+	return 0;
+}
+
+/* ---- interned file names ------------------------------------------------ */
+
+static uint32_t str_hash(const char *p)
+{
+	uint32_t h = 2166136261u;
+
+	while (*p)
+		h = (h ^ (uint8_t)*p++) * 16777619u;
+	return h;
+}
+
+static int hash_grow(struct hs_src *s)
+{
+	uint32_t cap = s->hash_cap ? s->hash_cap * 2 : 256;
+	uint32_t *h = calloc(cap, sizeof *h);
+	uint32_t i, j;
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < s->n_files; i++) {
+		j = str_hash(s->files[i]) & (cap - 1);
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = i + 1;
+	}
+	free(s->file_hash);
+	s->file_hash = h;
+	s->hash_cap = cap;
+	return 0;
+}
+
+/* The id of path, added if new (finish only: single thread). */
+static int file_intern(struct hs_src *s, const char *path, uint32_t *id)
+{
+	uint32_t j;
+
+	if ((s->n_files + 1) * 2 > s->hash_cap && hash_grow(s))
+		return -ENOMEM;
+	j = str_hash(path) & (s->hash_cap - 1);
+	while (s->file_hash[j]) {
+		if (!strcmp(s->files[s->file_hash[j] - 1], path)) {
+			*id = s->file_hash[j] - 1;
+			return 0;
+		}
+		j = (j + 1) & (s->hash_cap - 1);
+	}
+	if (s->n_files == s->cap_files) {
+		uint32_t cap = s->cap_files ? s->cap_files * 2 : 64;
+		char **nf = realloc(s->files, cap * sizeof *nf);
+
+		if (!nf)
+			return -ENOMEM;
+		s->files = nf;
+		s->cap_files = cap;
+	}
+	s->files[s->n_files] = strdup(path);
+	if (!s->files[s->n_files])
+		return -ENOMEM;
+	s->file_hash[j] = s->n_files + 1;
+	*id = s->n_files++;
+	return 0;
+}
+
+const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id)
+{
+	if (!s || file_id >= s->n_files)
+		return NULL;
+	return s->files[file_id];
+}
+
+/* ---- loading: ELF, bias, symbols --------------------------------------- */
+
+static int mod_cmp_start(const void *a, const void *b)
+{
+	const struct src_mod *x = a, *y = b;
+
+	return x->pub.start < y->pub.start ? -1 : x->pub.start > y->pub.start;
+}
+
+/* The load bias of path given its mappings: the mapping whose offset is
+ * that of a PT_LOAD segment (page aligned) puts that segment's page at the
+ * mapping's start.  ET_EXEC files are not moved.  -ENOEXEC: not ELF. */
+static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias)
+{
+	int fd, ret = -ENOEXEC;
+	Elf *elf = NULL;
+	GElf_Ehdr eh;
+	size_t nph, i, k;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+		goto out;
+	*bias = 0;
+	ret = 0;
+	if (eh.e_type == ET_EXEC)
+		goto out;
+	if (elf_getphdrnum(elf, &nph))
+		goto out;
+	for (k = 0; k < s->n_maps; k++) {
+		const struct src_map *m = &s->maps[k];
+
+		if (strcmp(m->path, path))
+			continue;
+		for (i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+				continue;
+			if ((ph.p_offset & PAGE_MASK_4K) == m->offset) {
+				*bias = m->start - (ph.p_vaddr & PAGE_MASK_4K);
+				goto out;
+			}
+		}
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct src_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->rank - y->rank;
+}
+
+static bool has_symtab(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while (elf && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			return true;
+	return false;
+}
+
+/* Function symbols of m (symtab, else dynsym), sorted. */
+static int load_syms(struct src_mod *m)
+{
+	int n = dwfl_module_getsymtab(m->dm), i;
+	size_t k = 0;
+
+	if (n <= 0)
+		return 0;
+	m->syms = calloc((size_t)n, sizeof *m->syms);
+	m->objs = calloc((size_t)n, sizeof *m->objs);
+	if (!m->syms || !m->objs)
+		return -ENOMEM;
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr,
+							   &shndx, NULL, NULL);
+		int type;
+
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		if ((type == STT_OBJECT || type == STT_TLS) && sym.st_size) {
+			if (type == STT_OBJECT) {
+				m->objs[m->n_objs].addr = addr;
+				m->objs[m->n_objs].size = sym.st_size;
+				m->objs[m->n_objs].name = name;
+				m->objs[m->n_objs].rank =
+					GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 2 : 0;
+				m->n_objs++;
+			}
+			continue;
+		}
+		if (type != STT_FUNC && type != STT_GNU_IFUNC)
+			continue;
+		m->syms[k].addr = addr;
+		m->syms[k].size = sym.st_size;
+		m->syms[k].name = name;
+		switch (GELF_ST_BIND(sym.st_info)) {
+		case STB_GLOBAL: m->syms[k].rank = 0; break;
+		case STB_WEAK: m->syms[k].rank = 1; break;
+		default: m->syms[k].rank = 2; break;
+		}
+		k++;
+	}
+	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
+	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
+	m->n_syms = k;
+	m->pub.has_symbols = k > 0;
+	{
+		GElf_Addr b;
+		Dwarf_Addr db;
+		Dwarf *dw = dwfl_module_getdwarf(m->dm, &db);
+
+		m->full_symtab = has_symtab(dwfl_module_getelf(m->dm, &b)) ||
+				 (dw && has_symtab(dwarf_getelf(dw)));
+	}
+	return 0;
+}
+
+/* The symbol holding addr: the last one at or below it, preferring the
+ * best-ranked one at that address, inside its size (a symbol of size 0
+ * reaches the next symbol). */
+static const struct src_sym *sym_find(const struct src_mod *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n_syms, first;
+	const struct src_sym *best;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	first = lo - 1;
+	while (first > 0 && m->syms[first - 1].addr == m->syms[lo - 1].addr)
+		first--;
+	/* sorted by rank within an address: first is the best; but a sized
+	 * symbol beats an unsized one at the same place */
+	best = &m->syms[first];
+	for (size_t i = first; i < lo; i++)
+		if (m->syms[i].size > addr - m->syms[i].addr) {
+			best = &m->syms[i];
+			break;
+		}
+	if (best->size && addr - best->addr >= best->size)
+		return NULL;
+	if (!best->size && lo < m->n_syms && m->syms[lo].addr <= addr)
+		return NULL;
+	return best;
+}
+
+const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
+			    uint64_t *off)
+{
+	const struct src_mod *m = src_mod_find(s, addr);
+	const struct src_sym *f;
+	size_t lo = 0, hi;
+
+	if (!m)
+		return NULL;
+	hi = m->n_objs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->objs[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
+		*off = addr - m->objs[lo - 1].addr;
+		return m->objs[lo - 1].name;
+	}
+	/* a size-0 symbol (_fini) says nothing of the data after it */
+	f = sym_find(m, addr);
+	if (!f || addr - f->addr >= f->size)
+		return NULL;
+	*off = addr - f->addr;
+	return f->name;
+}
+
+/* ---- loading: line tables ----------------------------------------------- */
+
+struct row_vec {
+	struct src_row *v;
+	size_t n, cap;
+};
+
+static int row_push(struct row_vec *rv, const struct src_row *r)
+{
+	if (rv->n == rv->cap) {
+		size_t cap = rv->cap ? rv->cap * 2 : 1024;
+		struct src_row *nv = realloc(rv->v, cap * sizeof *nv);
+
+		if (!nv)
+			return -ENOMEM;
+		rv->v = nv;
+		rv->cap = cap;
+	}
+	rv->v[rv->n++] = *r;
+	return 0;
+}
+
+/* Rows of one sequence come in address order; sequences may not.  The
+ * order of rows at one address matters (rows_dedup), so sort stably:
+ * a merge sort, as qsort is not stable. */
+static void rows_sort_stable(struct src_row *v, size_t n, struct src_row *tmp)
+{
+	size_t mid, i, j, k;
+
+	if (n < 2)
+		return;
+	mid = n / 2;
+	rows_sort_stable(v, mid, tmp);
+	rows_sort_stable(v + mid, n - mid, tmp);
+	if (v[mid - 1].addr <= v[mid].addr)
+		return;
+	memcpy(tmp, v, n * sizeof *v);
+	for (i = 0, j = mid, k = 0; i < mid && j < n;)
+		v[k++] = tmp[j].addr < tmp[i].addr ? tmp[j++] : tmp[i++];
+	while (i < mid)
+		v[k++] = tmp[i++];
+	while (j < n)
+		v[k++] = tmp[j++];
+}
+
+/* Keeps one row per address, the one gdb uses: the last is_stmt row at
+ * that address if any, else the last row; an end-of-sequence row only
+ * when no sequence starts there. */
+static size_t rows_dedup(struct src_row *v, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		size_t j = i, pick = SIZE_MAX, last_line = SIZE_MAX;
+
+		while (j < n && v[j].addr == v[i].addr) {
+			if (v[j].line) {
+				last_line = j;
+				if (v[j].is_stmt)
+					pick = j;
+			}
+			j++;
+		}
+		if (pick == SIZE_MAX)
+			pick = last_line != SIZE_MAX ? last_line : j - 1;
+		v[k++] = v[pick];
+		i = j;
+	}
+	return k;
+}
+
+/* gdb's rule for repeated rows (dwarf_record_line_p, PR 17276): a row of
+ * the same file and line as the row before it is dropped when that line
+ * has had a non-zero discriminator since it last changed (gcc splits a
+ * loop's line into rows with discriminators; gdb merges them back, so
+ * returning into such a row is not a new line for `step`).  Without
+ * discriminators a repeated row is kept: gcc marks the end of a
+ * prologue that way.  Updates the state; true: drop r. */
+static bool drop_same_line_row(Dwarf_Line *l, const struct src_row *r,
+			       uint32_t *last_file, uint32_t *last_line,
+			       bool *disc_seen)
+{
+	unsigned int disc = 0;
+	bool same = r->file_id == *last_file && r->line == *last_line;
+
+	dwarf_linediscriminator(l, &disc);
+	if (r->line != *last_line || r->file_id != *last_file)
+		*disc_seen = disc != 0;
+	else
+		*disc_seen |= disc != 0;
+	*last_file = r->file_id;
+	*last_line = r->line;
+	return same && *disc_seen;
+}
+
+/* Interns a DWARF file name, made absolute with the CU's comp_dir as gdb
+ * and addr2line do ("tests/x.c" -> "/build/dir/tests/x.c"). */
+static int file_intern_cu(struct hs_src *s, const char *comp_dir,
+			  const char *f, uint32_t *id)
+{
+	char *full;
+	int ret;
+
+	if (f[0] == '/' || !comp_dir || !*comp_dir)
+		return file_intern(s, f, id);
+	if (asprintf(&full, "%s/%s", comp_dir, f) < 0)
+		return -ENOMEM;
+	ret = file_intern(s, full, id);
+	free(full);
+	return ret;
+}
+
+static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
+			 struct row_vec *rv)
+{
+	Dwarf_Attribute attr;
+	const char *comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	const char *prev_f = NULL;
+	uint32_t prev_id = 0;
+	/* the previous row of the sequence, for gdb's discriminator rule */
+	uint32_t last_file = UINT32_MAX, last_line = 0;
+	bool disc_seen = false;
+	Dwarf_Lines *lines;
+	Dwarf_Files *files;
+	size_t nl, nf, i;
+	uint32_t id;
+	int ret;
+
+	if (dwarf_getsrclines(cu, &lines, &nl) != 0) {
+		/* a CU without a line table is fine; a broken one is not */
+		if (!dwarf_hasattr(cu, DW_AT_stmt_list))
+			return 0;
+		return -EBADMSG;
+	}
+	if (dwarf_getsrcfiles(cu, &files, &nf) == 0) {
+		for (i = 0; i < nf; i++) {
+			const char *f = dwarf_filesrc(files, i, NULL, NULL);
+
+			if (f && *f && (ret = file_intern_cu(s, comp_dir, f, &id)))
+				return ret;
+		}
+	}
+	for (i = 0; i < nl; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		struct src_row r = { 0 };
+		Dwarf_Addr a;
+		bool flag = false;
+		int line = 0, col = 0;
+		const char *f;
+
+		if (!l || dwarf_lineaddr(l, &a))
+			return -EBADMSG;
+		r.addr = a + m->dwbias;
+		dwarf_lineendsequence(l, &flag);
+		if (!flag) {
+			dwarf_lineno(l, &line);
+			dwarf_linecol(l, &col);
+			f = dwarf_linesrc(l, NULL, NULL);
+			if (!f)
+				return -EBADMSG;
+			/* names are stable pointers into the CU's file table */
+			if (f != prev_f) {
+				if ((ret = file_intern_cu(s, comp_dir, f, &prev_id)))
+					return ret;
+				prev_f = f;
+			}
+			r.file_id = prev_id;
+			r.line = line > 0 ? (uint32_t)line : 0;
+			r.column = col > 0 && col < 65536 ? (uint16_t)col : 0;
+			flag = false;
+			dwarf_linebeginstatement(l, &flag);
+			r.is_stmt = flag;
+			if (drop_same_line_row(l, &r, &last_file, &last_line, &disc_seen))
+				continue;
+		} else {
+			last_file = UINT32_MAX;
+			disc_seen = false;
+		}
+		if ((ret = row_push(rv, &r)))
+			return ret;
+	}
+	return 0;
+}
+
+/* Reads n bytes of the module's code at addr (from the ELF file's
+ * PT_LOAD segments); false if they are not in the file. */
+static bool code_read(struct src_mod *m, uint64_t addr, uint8_t *buf, size_t n)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m->dm, &bias);
+	size_t nph, i;
+
+	if (!elf || elf_getphdrnum(elf, &nph))
+		return false;
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		uint64_t va = addr - bias;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    va < ph.p_vaddr || va + n > ph.p_vaddr + ph.p_filesz)
+			continue;
+		d = elf_getdata_rawchunk(elf, (int64_t)(ph.p_offset + va - ph.p_vaddr), n,
+					 ELF_T_BYTE);
+		if (!d || d->d_size < n)
+			return false;
+		memcpy(buf, d->d_buf, n);
+		return true;
+	}
+	return false;
+}
+
+/* Where gdb's `step` into the function at entry stops (and `break f` in a
+ * CU without location lists): amd64_analyze_prologue finds
+ * [endbr64;] push %rbp; mov %rsp,%rbp and skips it, then
+ * skip_prologue_sal / handle_step_into_function move a stop that falls
+ * inside a row to the next row, if that is still in the function.  A
+ * function without that frame setup (-O2) is stopped at its entry.
+ * Returns entry when nothing is skipped. */
+static uint64_t prologue_end(struct src_mod *m, uint64_t entry, uint64_t end)
+{
+	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	uint8_t c[12];
+	uint64_t p = 0, post;
+	const struct src_row *r;
+	size_t k;
+
+	if (!code_read(m, entry, c, sizeof c))
+		return entry;
+	if (!memcmp(c, endbr64, 4))
+		p = 4;
+	if (c[p] != 0x55) /* push %rbp */
+		return entry;
+	if ((c[p + 1] == 0x48 && c[p + 2] == 0x89 && c[p + 3] == 0xe5) ||
+	    (c[p + 1] == 0x48 && c[p + 2] == 0x8b && c[p + 3] == 0xec))
+		post = entry + p + 4; /* mov %rsp,%rbp */
+	else if ((c[p + 1] == 0x89 && c[p + 2] == 0xe5) ||
+		 (c[p + 1] == 0x8b && c[p + 2] == 0xec))
+		post = entry + p + 3; /* mov %esp,%ebp */
+	else
+		return entry; /* frameless for gdb */
+	r = src_row_find(m, post);
+	if (!r || r->addr == post)
+		return post;
+	k = (size_t)(r - m->rows) + 1;
+	if (k < m->n_rows && m->rows[k].addr < end)
+		return m->rows[k].addr;
+	return post;
+}
+
+/* Marks the rows gdb's `step` skips when it enters the function at
+ * [entry, end): the row starts from its entry up to prologue_end(). */
+static void mark_prologue(struct src_mod *m, uint64_t entry, uint64_t end)
+{
+	const struct src_row *r = src_row_find(m, entry);
+	uint64_t stop;
+	size_t k;
+
+	if (!r || r->addr != entry || !r->line)
+		return;
+	stop = prologue_end(m, entry, end);
+	for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
+		m->rows[k].prologue = 1;
+}
+
+static int prologue_die_cb(Dwarf_Die *die, void *arg)
+{
+	struct src_mod *m = arg;
+	Dwarf_Addr lo, hi;
+
+	if (dwarf_lowpc(die, &lo) == 0 && dwarf_highpc(die, &hi) == 0)
+		mark_prologue(m, lo + m->dwbias, hi + m->dwbias);
+	return DWARF_CB_OK;
+}
+
+/* Functions from the symbol table, or from DWARF when there is no
+ * .symtab (a stripped file with debug info kept). */
+static void mark_prologues(struct src_mod *m)
+{
+	Dwarf_Off off = 0, next;
+	size_t i, hsize;
+
+	for (i = 0; i < m->n_syms; i++) {
+		const struct src_sym *f = &m->syms[i];
+		uint64_t end = f->size ? f->addr + f->size : UINT64_MAX;
+
+		if (i + 1 < m->n_syms && m->syms[i + 1].addr > f->addr &&
+		    m->syms[i + 1].addr < end)
+			end = m->syms[i + 1].addr;
+		mark_prologue(m, f->addr, end);
+	}
+	if (m->full_symtab)
+		return;
+	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(m->dw, off + hsize, &cu))
+			dwarf_getfuncs(&cu, prologue_die_cb, m, 0);
+		off = next;
+	}
+}
+
+static void mod_problem(struct hs_src *s, struct src_mod *m, const char *what)
+{
+	snprintf(m->problem, sizeof m->problem, "%s", what);
+	m->pub.problem = m->problem;
+	src_warn(s, "hindsight: %s: %s", m->pub.path, what);
+}
+
+static int load_lines(struct hs_src *s, struct src_mod *m)
+{
+	struct row_vec rv = { 0 };
+	struct src_row *tmp = NULL;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int r, ret = 0;
+	char why[200];
+
+	m->dw = dwfl_module_getdwarf(m->dm, &m->dwbias);
+	if (!m->dw)
+		return 0; /* no debug info: not a problem, symbols still work */
+	while ((r = dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
+		Dwarf_Die cu;
+
+		if (!dwarf_offdie(m->dw, off + hsize, &cu)) {
+			ret = -EBADMSG;
+			break;
+		}
+		ret = load_cu_lines(s, m, &cu, &rv);
+		if (ret)
+			break;
+		off = next;
+	}
+	if (r < 0 && !ret)
+		ret = -EBADMSG;
+	if (ret == -EBADMSG) {
+		snprintf(why, sizeof why, "corrupt DWARF (%s): line tables and variables skipped",
+			 dwarf_errmsg(-1));
+		mod_problem(s, m, why);
+		m->dw = NULL;
+		free(rv.v);
+		return 0;
+	}
+	if (ret) {
+		free(rv.v);
+		return ret;
+	}
+	if (rv.n) {
+		tmp = malloc(rv.n * sizeof *tmp);
+		if (!tmp) {
+			free(rv.v);
+			return -ENOMEM;
+		}
+		rows_sort_stable(rv.v, rv.n, tmp);
+		free(tmp);
+	}
+	m->rows = rv.v;
+	m->n_rows = rows_dedup(rv.v, rv.n);
+	m->pub.has_dwarf = true;
+	mark_prologues(m);
+	return 0;
+}
+
+/* ---- finish ------------------------------------------------------------ */
+
+static char *debuginfo_path_default = NULL;
+
+int hs_src_finish(struct hs_src *s)
+{
+	size_t i, k;
+	int ret;
+
+	if (!s || s->finished)
+		return -EINVAL;
+	s->finished = true;
+	s->cb.find_elf = dwfl_build_id_find_elf;
+	s->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	s->cb.section_address = dwfl_offline_section_address;
+	s->cb.debuginfo_path = &debuginfo_path_default;
+	s->dwfl = dwfl_begin(&s->cb);
+	if (!s->dwfl)
+		return -ENOMEM;
+	s->mods = calloc(s->n_maps ? s->n_maps : 1, sizeof *s->mods);
+	if (!s->mods)
+		return -ENOMEM;
+
+	/* one module per file mapped executable, in order of first mapping */
+	dwfl_report_begin(s->dwfl);
+	for (i = 0; i < s->n_maps; i++) {
+		const struct src_map *mp = &s->maps[i];
+		struct src_mod *m;
+		uint64_t start = UINT64_MAX, end = 0, bias = 0;
+		bool exec = false, seen = false;
+		int r;
+
+		for (k = 0; k < i && !seen; k++)
+			seen = !strcmp(s->maps[k].path, mp->path);
+		if (seen)
+			continue;
+		for (k = i; k < s->n_maps; k++) {
+			if (strcmp(s->maps[k].path, mp->path))
+				continue;
+			exec |= !!(s->maps[k].prot & PROT_EXEC);
+			if (s->maps[k].start < start)
+				start = s->maps[k].start;
+			if (s->maps[k].end > end)
+				end = s->maps[k].end;
+		}
+		if (!exec)
+			continue;
+		/* first one wins: a later file over an earlier one's range */
+		for (k = 0; k < s->n_mods; k++)
+			if (start < s->mods[k].pub.end && s->mods[k].pub.start < end)
+				break;
+		if (k < s->n_mods)
+			continue;
+		m = &s->mods[s->n_mods++];
+		m->pub.path = strdup(mp->path);
+		if (!m->pub.path)
+			return -ENOMEM;
+		m->pub.start = start;
+		m->pub.end = end;
+		r = elf_bias(s, mp->path, &bias);
+		if (r == -ENOEXEC) {
+			/* not ELF: kept as a bare range, no warning */
+			snprintf(m->problem, sizeof m->problem, "not an ELF file");
+			m->pub.problem = m->problem;
+			continue;
+		}
+		if (r) {
+			mod_problem(s, m, r == -ENOENT ? "file not found" : strerror(-r));
+			continue;
+		}
+		m->pub.bias = bias;
+		m->dm = dwfl_report_elf(s->dwfl, m->pub.path, m->pub.path, -1,
+					bias, true);
+		if (!m->dm) {
+			char why[200];
+
+			snprintf(why, sizeof why, "unreadable ELF (%s)", dwfl_errmsg(-1));
+			mod_problem(s, m, why);
+		}
+	}
+	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
+		return -ENOMEM;
+	qsort(s->mods, s->n_mods, sizeof *s->mods, mod_cmp_start);
+
+	for (i = 0; i < s->n_mods; i++) {
+		struct src_mod *m = &s->mods[i];
+
+		if (!m->dm)
+			continue;
+		if ((ret = load_syms(m)) || (ret = load_lines(s, m)))
+			return ret;
+		if (!m->pub.has_symbols && !m->pub.has_dwarf && !m->pub.problem)
+			mod_problem(s, m, "stripped: no symbols and no debug info");
+	}
+	return 0;
+}
+
+/* ---- modules and lookups ------------------------------------------------ */
+
+size_t hs_src_module_count(const struct hs_src *s)
+{
+	return s ? s->n_mods : 0;
+}
+
+const struct hs_src_module *hs_src_module_at(const struct hs_src *s, size_t i)
+{
+	if (!s || i >= s->n_mods)
+		return NULL;
+	return &s->mods[i].pub;
+}
+
+struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n_mods;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->mods[mid].pub.start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= s->mods[lo - 1].pub.end)
+		return NULL;
+	return &s->mods[lo - 1];
+}
+
+const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n_rows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->rows[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	return &m->rows[lo - 1];
+}
+
+/* The DWARF subprogram (not inlined) holding addr: name and entry. */
+static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
+			  const char **name, uint64_t *entry)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu, *scopes = NULL;
+	int n, i, ret = -ENOENT;
+
+	if (!m->dw)
+		return -ENODATA;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(m->dm, addr, &bias);
+	if (!cu)
+		goto out;
+	n = dwarf_getscopes(cu, addr - bias, &scopes);
+	for (i = n - 1; i >= 0; i--) {
+		Dwarf_Addr lo;
+
+		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+			continue;
+		*name = dwarf_diename(&scopes[i]);
+		if (!*name)
+			continue;
+		if (dwarf_entrypc(&scopes[i], &lo) != 0)
+			continue;
+		*entry = lo + bias;
+		ret = 0;
+		break;
+	}
+out:
+	pthread_mutex_unlock(&s->dw_lock);
+	free(scopes);
+	return ret;
+}
+
+int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
+{
+	struct src_mod *m;
+	const struct src_sym *sym;
+	const struct src_row *r;
+
+	if (!s || !out || !s->finished)
+		return -EINVAL;
+	memset(out, 0, sizeof *out);
+	m = src_mod_find(s, addr);
+	if (!m)
+		return -ENOENT;
+	out->module = &m->pub;
+	sym = sym_find(m, addr);
+	if (sym) {
+		const char *dname;
+		uint64_t dentry;
+
+		out->function = sym->name;
+		out->func_start = sym->addr;
+		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
+		 * names them by their DWARF name, "f"; a ".cold" part keeps
+		 * its symbol, as its DWARF entry is elsewhere */
+		if (strchr(sym->name, '.') && m->dw &&
+		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
+		    dentry == sym->addr)
+			out->function = dname;
+	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
+		out->function = NULL;
+		out->func_start = 0;
+	}
+	r = src_row_find(m, addr);
+	if (r && r->line) {
+		out->file = s->files[r->file_id];
+		out->line = r->line;
+		out->column = r->column;
+	}
+	return 0;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+
+	return b ? b + 1 : p;
+}
+
+int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
+{
+	struct hs_src_loc loc;
+
+	if (!buf && cap)
+		return -EINVAL;
+	if (!s || hs_src_lookup(s, addr, &loc))
+		return snprintf(buf, cap, "0x%" PRIx64, addr);
+	if (!loc.function)
+		return snprintf(buf, cap, "0x%" PRIx64 " in %s", addr,
+				base_name(loc.module->path));
+	if (!loc.file)
+		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function,
+				addr - loc.func_start);
+	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			addr - loc.func_start, base_name(loc.file), loc.line);
+}
+
+int hs_src_line_info(struct hs_src *s, uint64_t addr,
+		     struct hs_src_line_info *out)
+{
+	const struct src_mod *m;
+	const struct src_row *r;
+
+	if (!s || !out || !s->finished)
+		return -EINVAL;
+	memset(out, 0, sizeof *out);
+	m = src_mod_find(s, addr);
+	if (!m)
+		return 0;
+	r = src_row_find(m, addr);
+	if (!r || !r->line)
+		return 0;
+	out->file_id = r->file_id;
+	out->line = r->line;
+	out->row_addr = r->addr;
+	/* rows are one per address: the next one ends this one (an
+	 * end-of-sequence row included) */
+	out->row_end = (size_t)(r - m->rows) + 1 < m->n_rows ? r[1].addr : m->pub.end;
+	out->row_start = r->addr == addr;
+	out->is_stmt = out->row_start && r->is_stmt;
+	out->prologue = out->row_start && r->prologue;
+	return 0;
+}
+
+/* ---- functions by name ---------------------------------------------------- */
+
+struct func_walk {
+	const char *name;
+	uint64_t bias;
+	uint64_t *seen;
+	size_t n_seen, cap_seen;
+	hs_src_addr_fn cb;
+	void *ctx;
+	int count;
+	int stop;
+	int err;
+};
+
+/* Reports addr once; 1 when the callback asks to stop. */
+static int func_report(struct func_walk *w, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_seen; i++)
+		if (w->seen[i] == addr)
+			return 0;
+	if (w->n_seen == w->cap_seen) {
+		size_t cap = w->cap_seen ? w->cap_seen * 2 : 8;
+		uint64_t *ns = realloc(w->seen, cap * sizeof *ns);
+
+		if (!ns) {
+			w->err = -ENOMEM;
+			return 1;
+		}
+		w->seen = ns;
+		w->cap_seen = cap;
+	}
+	w->seen[w->n_seen++] = addr;
+	w->count++;
+	if (w->cb && w->cb(w->ctx, addr)) {
+		w->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int func_die_cb(Dwarf_Die *die, void *arg)
+{
+	struct func_walk *w = arg;
+	const char *n = dwarf_diename(die);
+	Dwarf_Addr entry;
+
+	if (!n || strcmp(n, w->name) || dwarf_entrypc(die, &entry) != 0)
+		return DWARF_CB_OK;
+	return func_report(w, entry + w->bias) ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+int hs_src_function_entries(struct hs_src *s, const char *name,
+			    hs_src_addr_fn cb, void *ctx)
+{
+	struct func_walk w = { .name = name, .cb = cb, .ctx = ctx };
+	size_t i, k;
+
+	if (!s || !name || !s->finished)
+		return -EINVAL;
+	for (i = 0; i < s->n_mods && !w.stop && !w.err; i++) {
+		struct src_mod *m = &s->mods[i];
+
+		for (k = 0; k < m->n_syms; k++)
+			if (!strcmp(m->syms[k].name, name) &&
+			    func_report(&w, m->syms[k].addr))
+				break;
+	}
+	/* DWARF subprograms: static functions a stripped symbol table lost
+	 * (only there: a walk of every DIE of a big program takes 0.1 s) */
+	for (i = 0; i < s->n_mods && !w.stop && !w.err; i++) {
+		struct src_mod *m = &s->mods[i];
+		Dwarf_Off off = 0, next;
+		size_t hsize;
+
+		if (!m->dw || m->full_symtab)
+			continue;
+		w.bias = m->dwbias;
+		pthread_mutex_lock(&s->dw_lock);
+		while (!w.stop && !w.err &&
+		       dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+			Dwarf_Die cu;
+
+			if (dwarf_offdie(m->dw, off + hsize, &cu))
+				dwarf_getfuncs(&cu, func_die_cb, &w, 0);
+			off = next;
+		}
+		pthread_mutex_unlock(&s->dw_lock);
+	}
+	free(w.seen);
+	return w.err ? w.err : w.count;
+}
+
+/* ---- source files ------------------------------------------------------------ */
+
+int hs_src_source_files(struct hs_src *s, hs_src_file_fn cb, void *ctx)
+{
+	uint32_t i;
+	int r;
+
+	if (!s || !cb || !s->finished)
+		return -EINVAL;
+	for (i = 0; i < s->n_files; i++) {
+		/* "<built-in>" and the like are no files */
+		if (strchr(s->files[i], '<'))
+			continue;
+		r = cb(ctx, s->files[i]);
+		if (r)
+			return r < 0 ? r : 0;
+	}
+	return 0;
+}
+
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
+		       char **disk_path)
+{
+	const char *suffix[64];
+	size_t n = 0, k, d;
+	const char *p;
+	char *cand;
+
+	if (!s || !dwarf_path || !*dwarf_path || !disk_path)
+		return -EINVAL;
+	*disk_path = NULL;
+	if (is_regular(dwarf_path)) {
+		*disk_path = strdup(dwarf_path);
+		return *disk_path ? 0 : -ENOMEM;
+	}
+	/* suffix[k]: the path from its k-th component on, longest first */
+	for (p = dwarf_path; *p && n < 64;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		suffix[n++] = p;
+		p = strchr(p, '/');
+		if (!p)
+			break;
+	}
+	for (k = 0; k < n; k++) {
+		/* ".." components cannot match inside a folder */
+		if (!strncmp(suffix[k], "../", 3))
+			continue;
+		for (d = 0; d < s->n_source_dirs; d++) {
+			if (asprintf(&cand, "%s/%s", s->source_dirs[d], suffix[k]) < 0)
+				return -ENOMEM;
+			if (is_regular(cand)) {
+				*disk_path = cand;
+				return 0;
+			}
+			free(cand);
+		}
+	}
+	return -ENOENT;
+}

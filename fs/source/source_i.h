@@ -1,0 +1,162 @@
+/* source_i.h - fs/source internals shared by its files (not a public API).
+ *
+ * Design.  hs_src_finish() does all the loading, under no lock, on one
+ * thread: it reports every module to libdwfl, copies each module's
+ * function symbols and line-table rows into plain sorted arrays, and
+ * interns every source file name.  After that those arrays never change,
+ * so symbol and line questions (hs_src_lookup, hs_src_line_info, the
+ * builder's hot path) are lock-free binary searches.  Only the variable
+ * code walks DIEs through libdw, which is not thread-safe: it holds
+ * s->dw_lock.
+ */
+#ifndef HS_SOURCE_I_H
+#define HS_SOURCE_I_H
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <pthread.h>
+
+#include "hindsight/source.h"
+
+/* One line-table row, absolute address. */
+struct src_row {
+	uint64_t addr;
+	uint32_t file_id;
+	uint32_t line;      /* 0 for an end-of-sequence row: no line here */
+	uint16_t column;
+	uint8_t is_stmt;
+	uint8_t prologue;
+};
+
+/* One function symbol, absolute address. */
+struct src_sym {
+	uint64_t addr, size;
+	const char *name;   /* borrowed from libelf: valid until dwfl_end */
+	int rank;           /* binding preference: global 0, weak 1, local 2 */
+};
+
+struct src_mod {
+	struct hs_src_module pub;
+	Dwfl_Module *dm;    /* NULL when the file could not be opened */
+	Dwarf *dw;          /* NULL without (usable) DWARF */
+	Dwarf_Addr dwbias;
+	struct src_row *rows;   /* sorted by addr, one per address */
+	size_t n_rows;
+	struct src_sym *syms;   /* function symbols, sorted by addr */
+	size_t n_syms;
+	struct src_sym *objs;   /* data symbols with a size, sorted by addr */
+	size_t n_objs;
+	bool full_symtab;       /* a .symtab (not only .dynsym): every
+				 * function with code has a symbol */
+	char problem[256];
+};
+
+struct src_map {
+	char *path;
+	uint64_t start, end, offset;
+	uint32_t prot;
+};
+
+struct hs_src {
+	char **source_dirs;
+	size_t n_source_dirs;
+	hs_src_warn_fn warn;
+	void *warn_ctx;
+
+	struct src_map *maps;
+	size_t n_maps, cap_maps;
+	bool finished;
+
+	Dwfl *dwfl;
+	Dwfl_Callbacks cb;
+	pthread_mutex_t dw_lock;  /* every libdw/libdwfl call after finish */
+
+	struct src_mod *mods;     /* sorted by pub.start, no overlaps */
+	size_t n_mods;
+
+	/* interned source file names: ids are indexes */
+	char **files;
+	uint32_t n_files, cap_files;
+	uint32_t *file_hash;      /* open addressing: id + 1, 0 empty */
+	uint32_t hash_cap;
+};
+
+/* The module holding addr, or NULL. */
+struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
+/* The row in effect at addr (the last one at or below it), or NULL. */
+const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
+
+/* The symbol an address points into, for printing pointers as gdb does
+ * ("0x4010 <table+8>"): a data object holding it, else a function.  NULL
+ * if none; *off is addr's offset in it. */
+const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
+			    uint64_t *off);
+
+/* Warning line through the user's callback (printf-like). */
+void src_warn(struct hs_src *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- variables (locals.c, expr.c, format.c) ------------------------------ */
+
+#define SRC_MAX_DEPTH 4     /* nesting of struct/array values shown */
+#define SRC_MAX_ELEMS 200   /* elements and string chars shown */
+
+/* A value is either in target memory (read lazily: arrays can be big) or
+ * in a byte buffer (registers, implicit values, pieces).  valid[] marks
+ * buffer bytes that are known (pieces can leave holes). */
+#define SRC_VBUF_MAX 256
+struct src_vsrc {
+	bool in_mem;
+	uint64_t addr;
+	uint8_t bytes[SRC_VBUF_MAX];
+	uint8_t valid[SRC_VBUF_MAX];
+	size_t size;
+};
+
+/* Target memory is read a page at a time and kept for the duration of
+ * one hs_src_locals() call: formatting reads many small pieces (members,
+ * elements, string bytes) and each target read can be costly (the
+ * database reconstructs memory at t). */
+#define SRC_PAGE 4096u
+#define SRC_NPAGES 64
+struct src_page {
+	uint64_t addr;      /* page address; UINT64_MAX: empty slot */
+	size_t len;         /* bytes readable from addr (short near a hole) */
+	uint8_t data[SRC_PAGE];
+};
+
+struct src_ctx {
+	struct hs_src *s;
+	const struct hs_src_target *tg;
+	struct src_page *pages; /* SRC_NPAGES slots, direct mapped */
+	const struct hs_trace_regs *regs; /* this frame's registers */
+	uint32_t invalid;   /* DWARF registers 0-16 not known in this frame */
+	uint64_t pc;        /* where to look things up: rip, or in a caller
+			     * frame the return address - 1 (the call) */
+	struct src_mod *m;
+	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
+	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
+};
+
+/* Like tg->read_mem, through the page cache: the bytes read (short at
+ * unreadable memory), or -EIO when none. */
+ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t len);
+/* Reads len bytes at off of the value: 0, or -EIO. */
+int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+	      void *out, size_t len);
+/* Evaluates a DWARF location description (ops, from attr, which may be
+ * NULL) into res, for an object of size bytes.  0; -ENODATA: optimized
+ * out or not evaluable; -EIO: memory it needed was unreadable. */
+int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* The DW_AT_type of die. */
+bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* The C name of type t ("struct account *", "char [16]"; NULL: "void").
+ * Caller frees; NULL on ENOMEM. */
+char *src_type_name(Dwarf_Die *t);
+/* The text of the value v of type t (format: source.h).  Caller frees;
+ * NULL on ENOMEM. */
+char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);
+
+#endif

@@ -1,0 +1,83 @@
+#!/bin/bash
+# db_lines_shards.sh - line starts (lines, lineidx, linefiles.hdb) do not depend on the shard count or on --shard/--merge, even with 16 KiB chunks; their depth is the backtrace's count; lines FILE / FILE LINE agree with line-starts; step into/over/back-into/back-over agree with the listed starts.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+require_built threads recursive
+
+for p in recursive threads; do
+	tr=$T/$p
+	record_chunks "$tr" 16 "$PROGS/$p"
+	ref=""
+	for n in 1 5; do
+		build_ok "$tr" --shards "$n"
+		db_hashes "$tr" | grep -E 'line|stacks|callee' >"$tr.h.$n"
+		"$HS" query "$tr" line-starts 0 18446744073709551614 >"$tr.ls.$n" ||
+			fail "$p: query line-starts failed"
+		[ -n "$ref" ] || ref=$n
+		cmp -s "$tr.h.$ref" "$tr.h.$n" ||
+			fail "$p: --shards $n gives other line/stack/callee files than --shards 1: $(diff "$tr.ls.$ref" "$tr.ls.$n" | head -n 3 | tr '\n' ' ')"
+	done
+	rm -rf "$tr/db"
+	for i in 0 1 2; do
+		build_ok "$tr" --shard "$i/3"
+	done
+	build_ok "$tr" --merge --shards 3
+	verify_ok "$tr"
+	db_hashes "$tr" | grep -E 'line|stacks|callee' >"$tr.h.m"
+	cmp -s "$tr.h.1" "$tr.h.m" || fail "$p: --shard i/3 + --merge gives other line files"
+	out=$("$PY" - "$HS" "$tr" "$(basename "$p").c" 2>&1 <<'PYEOF'
+import random, subprocess, sys
+hs, tr, src = sys.argv[1:4]
+INF = 2**64 - 1
+
+def q(*args, ok=(0,)):
+    r = subprocess.run([hs, "query", tr] + list(args), capture_output=True, text=True)
+    if r.returncode not in ok:
+        sys.exit("query %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.strip()))
+    return r.stdout.splitlines()
+
+starts = [tuple(map(int, l.split())) for l in q("line-starts", "0", str(INF - 1))]
+files = dict(l.split(" ", 1) for l in q("lines"))
+fid = [int(i) for i, path in files.items() if path.endswith("/" + src)]
+if len(fid) != 1:
+    sys.exit("lines: %s listed %d times" % (src, len(fid)))
+fid = fid[0]
+mine = [s for s in starts if s[2] == fid]
+if len(mine) < 20:
+    sys.exit("only %d line starts in %s" % (len(mine), src))
+counts = {}
+for s in mine:
+    counts[s[3]] = counts.get(s[3], 0) + 1
+got = {int(a): int(b) for a, b in (l.split() for l in q("lines", src))}
+if got != counts:
+    sys.exit("lines %s: counts differ from line-starts" % src)
+rnd = random.Random(3)
+for line in rnd.sample(sorted(counts), min(5, len(counts))):
+    want = [" ".join(map(str, s)) for s in mine if s[3] == line]
+    if q("lines", str(fid), str(line)) != want:
+        sys.exit("lines %s %d differs from line-starts" % (src, line))
+# depth is the backtrace's count; steps agree with the list
+for s in rnd.sample(mine, 12):
+    t, tid, f, line, depth = s
+    bt = q("--tid", str(tid), "backtrace", str(t))
+    if len(bt) != depth:
+        sys.exit("t=%d: depth %d, backtrace has %d frames" % (t, depth, len(bt)))
+    th = [x for x in starts if x[1] == tid]
+    i = th.index(s)
+    expect = {
+        "into": th[i + 1][0] if i + 1 < len(th) else None,
+        "back-into": th[i - 1][0] if i > 0 else None,
+        "over": next((x[0] for x in th[i + 1:] if x[4] <= depth), None),
+        "back-over": next((x[0] for x in reversed(th[:i]) if x[4] <= depth), None),
+    }
+    for how, want in expect.items():
+        r = q("step", str(t), how, ok=(0, 1))
+        have = int(r[0]) if r else None
+        if have != want:
+            sys.exit("step %d %s: %s, the list says %s" % (t, how, have, want))
+print("%d line starts, %d in %s over %d lines" % (len(starts), len(mine), src, len(counts)))
+PYEOF
+	) || fail "$p: $out"
+	note "$p: $out"
+done
+pass

@@ -1,0 +1,114 @@
+/* test_lines.c - the builder's external sort (builder/db/dbb_sort.c), which
+ * makes callee.hdb and lineidx.hdb: the same order whether the records fit
+ * in memory or go through many runs on disk, every record once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../builder/db/dbb_i.h"
+
+#define REC 24
+
+static char dir[] = "/tmp/hs-test-lines.XXXXXX";
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return memcmp(a, b, REC);
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* n records (with duplicates of the key part, distinct as a whole) through a
+ * sorter of mem bytes; returns them in the order it gave them. */
+static uint8_t *sorted(size_t n, size_t mem, uint64_t seed)
+{
+	struct dbb_sort *s;
+	uint8_t *out = malloc(n * REC + 1), rec[REC];
+	const void *p;
+	size_t k = 0;
+
+	assert_non_null(out);
+	assert_int_equal(dbb_sort_new(dir, "t", REC, mem, cmp_rec, &s), 0);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = rnd(&seed) % 50;
+
+		memset(rec, 0, sizeof(rec));
+		memcpy(rec, &key, 8);
+		memcpy(rec + 8, &i, 8);
+		assert_int_equal(dbb_sort_add(s, rec), 0);
+	}
+	assert_int_equal(dbb_sort_finish(s), 0);
+	while (dbb_sort_next(s, &p) == 1) {
+		assert_true(k < n);
+		memcpy(out + k++ * REC, p, REC);
+	}
+	assert_int_equal(k, n);
+	dbb_sort_free(s);
+	return out;
+}
+
+static void sort_runs_equal_memory(void **state)
+{
+	size_t n = 5000;
+	uint8_t *mem = sorted(n, 1 << 20, 7), *runs = sorted(n, 37 * REC, 7);
+
+	(void)state;
+	for (size_t i = 1; i < n; i++)
+		assert_true(cmp_rec(mem + (i - 1) * REC, mem + i * REC) < 0);
+	assert_memory_equal(mem, runs, n * REC);
+	free(mem);
+	free(runs);
+}
+
+static void sort_empty_and_one(void **state)
+{
+	struct dbb_sort *s;
+	const void *p;
+	uint8_t rec[REC] = { 1 };
+
+	(void)state;
+	assert_int_equal(dbb_sort_new(dir, "e", REC, 4 * REC, cmp_rec, &s), 0);
+	assert_int_equal(dbb_sort_finish(s), 0);
+	assert_int_equal(dbb_sort_next(s, &p), 0);
+	dbb_sort_free(s);
+	assert_int_equal(dbb_sort_new(dir, "o", REC, REC, cmp_rec, &s), 0);
+	assert_int_equal(dbb_sort_add(s, rec), 0);
+	assert_int_equal(dbb_sort_add(s, rec), 0); /* a second run */
+	assert_int_equal(dbb_sort_finish(s), 0);
+	assert_int_equal(dbb_sort_next(s, &p), 1);
+	assert_memory_equal(p, rec, REC);
+	assert_int_equal(dbb_sort_next(s, &p), 1);
+	assert_int_equal(dbb_sort_next(s, &p), 0);
+	dbb_sort_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sort_runs_equal_memory),
+		cmocka_unit_test(sort_empty_and_one),
+	};
+	int ret;
+
+	if (!mkdtemp(dir))
+		return 1;
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	/* the sorter removes its runs: the folder must be empty */
+	if (rmdir(dir) != 0) {
+		fprintf(stderr, "test_lines: %s not empty: runs left behind\n", dir);
+		ret = 1;
+	}
+	return ret;
+}
