@@ -251,6 +251,22 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 int hs_db_event_format(const struct hs_db_image *img,
 		       const struct hs_db_event *ev, char *buf, size_t cap);
 
+/* Events with t0 <= t <= t1, kinds as in hs_db_events(), each with its
+ * text exactly as hs_db_event_format() writes it: text is NUL-terminated,
+ * len bytes long (at most HS_DB_TEXT_MAX - 1), err is what that function
+ * would return when negative (a string it could not read), else 0.  For
+ * listing many events: the string arguments of all the syscalls of one
+ * stream chunk are read in one decode of that chunk, where
+ * hs_db_event_format() decodes the chunk once per string.  Work grows in
+ * batches (the first ones small), so stopping early stays cheap.  ev,
+ * its payload and text are borrowed for the callback's duration.  cb as
+ * in hs_db_writes(). */
+#define HS_DB_TEXT_MAX 4096
+typedef int (*hs_db_event_text_fn)(void *ctx, const struct hs_db_event *ev,
+				   const char *text, size_t len, int err);
+int hs_db_events_text(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
+		      uint64_t kinds, hs_db_event_text_fn cb, void *ctx);
+
 /* x86-64 syscall name, NULL when the number is unknown (generated from
  * the kernel headers: scripts/gen-syscalls.sh). */
 const char *hs_db_syscall_name(uint32_t nr);
