@@ -215,7 +215,8 @@ int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len,
 
 struct hs_db_event {
 	uint64_t t;
-	uint32_t tid;          /* the running thread */
+	uint32_t tid;          /* the running thread; for a sysret, the
+				* thread whose syscall returns */
 	uint32_t tag;          /* enum hs_event */
 	uint32_t len;
 	const uint8_t *payload; /* the stream record's, trace_format.h */
