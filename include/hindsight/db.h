@@ -386,4 +386,20 @@ enum hs_db_step {
 int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
 		    enum hs_db_step how, uint64_t *t_out);
 
+/* ---- origin ----------------------------------------------------------------
+ * Where a register's value came from, for "where did this value come
+ * from" in a debugger. */
+
+/* The t of the state right after the last instruction or event (a syscall
+ * result, a signal frame, a register dump) at or before t that changed
+ * register reg (names as hs_db_reg_value()) of thread tid (0: the thread
+ * at t): the register's value at *t_out equals its value at t and differs
+ * at *t_out - 1 (*t_out may be t itself).  -ENOENT when it has not
+ * changed since the thread started (or the image's first state), or reg
+ * is no register name; -ESRCH, -ERANGE as hs_db_regs_at().  Cost: a
+ * decode of t's chunk up to t, and two decodes of each older chunk that
+ * the search has to go back through. */
+int hs_db_reg_origin(const struct hs_db_image *img, uint64_t t, uint32_t tid,
+		     const char *reg, uint64_t *t_out);
+
 #endif
