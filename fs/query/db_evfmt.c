@@ -16,6 +16,12 @@
  * caller who stops after a few events (a read of a few lines) pays for
  * few.  A batch never splits the events of one t.
  *
+ * The decode uses a decoder of its own (not db_replay.c's pooled ones),
+ * so that a store outside every string of the batch (nearly all of them)
+ * costs one compare; what it does with the rest is db_replay.c's: the
+ * same stops (an instruction or store of t >= stop_t, an event or dump
+ * past stop_t) and trace_mem for the effects.
+ *
  * Two more savings, both exact:
  *   - whether a string's bytes are mapped (db_mapped_len replays the
  *     mappings timeline): a range found wholly mapped at t_m stays so at
@@ -68,6 +74,11 @@ struct batch {
 	size_t *by_addr;        /* decode requests, by addr */
 	size_t n_dec, cap_by;
 	uint64_t dec_lo, dec_hi;   /* the decode requests lie in [lo, hi) */
+	/* the decode */
+	struct hs_trace_decoder *dec;
+	int dec_err;              /* creating it failed: read one by one */
+	struct hs_trace_mem_visitor mv;
+	uint64_t stop;
 	/* UNMAP and REMAP: the t of the last one before this batch, and
 	 * those in it, in order */
 	uint64_t last_change;
@@ -250,9 +261,8 @@ static int cmp_addr(const void *a, const void *b, void *ctx)
 
 /* An effect of the batch's decode: applied to every decode request that
  * overlaps it and is at or after its t (as db_mem.c's apply_effect). */
-static int batch_effect(struct db_replay *r, const struct db_effect *e)
+static int batch_effect(struct batch *b, const struct db_effect *e)
 {
-	struct batch *b = r->ctx;
 	uint64_t e_end = e->addr + e->len;
 	size_t lo = 0, hi = b->n_dec;
 
@@ -285,8 +295,7 @@ static int batch_effect(struct db_replay *r, const struct db_effect *e)
 			break;
 		case HS_DB_W_REMAP: {
 			int err = db_mem_raw(b->img, e->t, true, e->from + (from - e->addr),
-					     to - from, q->mem.bytes + (from - q->addr),
-					     r->depth + 1);
+					     to - from, q->mem.bytes + (from - q->addr), 1);
 			if (err)
 				q->mem.n = err; /* this string only, as a read of its own */
 			break;
@@ -297,6 +306,123 @@ static int batch_effect(struct db_replay *r, const struct db_effect *e)
 		}
 	}
 	return 0;
+}
+
+/* ---- the decode ------------------------------------------------------------ */
+
+#define STOP 1
+
+static int m_write(void *ctx, uint64_t t, uint64_t addr, uint64_t len, const uint8_t *data)
+{
+	struct db_effect e = { .t = t, .kind = HS_DB_W_STORE, .addr = addr, .len = len,
+			       .data = data };
+
+	return batch_effect(ctx, &e);
+}
+
+static int m_zero(void *ctx, uint64_t t, uint64_t addr, uint64_t len)
+{
+	struct db_effect e = { .t = t, .kind = HS_DB_W_ZERO, .addr = addr, .len = len };
+
+	return batch_effect(ctx, &e);
+}
+
+static int m_copy(void *ctx, uint64_t t, uint64_t from, uint64_t to, uint64_t len)
+{
+	struct db_effect e = { .t = t, .kind = HS_DB_W_REMAP, .addr = to, .len = len,
+			       .from = from };
+
+	return batch_effect(ctx, &e);
+}
+
+static int v_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	struct batch *b = ctx;
+
+	(void)tid;
+	(void)rip;
+	return t >= b->stop ? STOP : 0;
+}
+
+static int v_store(void *ctx, uint64_t t, uint32_t tid, uint64_t addr, uint32_t size,
+		   const uint8_t *bytes)
+{
+	struct batch *b = ctx;
+
+	(void)tid;
+	if (t >= b->stop)
+		return STOP;
+	if (addr >= b->dec_hi || addr + size <= b->dec_lo)
+		return 0; /* nearly every store */
+	return hs_trace_mem_store(&b->mv, t, addr, size, bytes);
+}
+
+static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint8_t *payload,
+		   uint32_t len)
+{
+	struct batch *b = ctx;
+	int ret;
+
+	(void)tid;
+	if (t > b->stop)
+		return STOP;
+	if (tag != HS_EV_MEM && tag != HS_EV_MAP && tag != HS_EV_REMAP)
+		return 0;
+	ret = hs_trace_mem_event(&b->mv, b->img->db->files, t, tag, payload, len);
+	if (ret == -ENOENT || ret == -ESTALE || ret == -EINVAL)
+		return -EIO; /* a mapped file gone or changed (logged) */
+	return ret;
+}
+
+static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason, const uint8_t *state)
+{
+	struct batch *b = ctx;
+
+	(void)tid;
+	(void)reason;
+	(void)state;
+	return t > b->stop ? STOP : 0;
+}
+
+/* Decodes the batch's chunk up to b->stop, the effects to batch_effect:
+ * 0, or -errno. */
+static int batch_decode(struct batch *b)
+{
+	struct hs_trace_visitor v = { .ctx = b, .insn = v_insn, .store = v_store,
+				      .event = v_event, .regs = v_regs };
+	struct hs_trace_err terr = { "" };
+	const struct hs_trace_chunk *chunk;
+	const struct hs_trace_code *code;
+	struct db_centry *e;
+	int ret;
+
+	if (!b->dec) {
+		if (b->dec_err)
+			return b->dec_err;
+		ret = db_code(b->img, &code);
+		if (!ret)
+			ret = hs_trace_decoder_new(code, &v, &b->dec);
+		if (ret) {
+			b->dec_err = ret;
+			return ret;
+		}
+		/* the builder checked the dumps */
+		hs_trace_decoder_set_check(b->dec, false);
+		b->mv = (struct hs_trace_mem_visitor){ .ctx = b, .write = m_write, .zero = m_zero,
+						       .copy = m_copy };
+	}
+	if (b->chunk >= b->img->n_chunks || b->stop < b->img->chunks[b->chunk].first_t)
+		return -EINVAL;
+	ret = db_stream_chunk(b->img, b->chunk, &e, &chunk);
+	if (ret)
+		return ret;
+	/* it may have stopped partway through another chunk */
+	hs_trace_decoder_reset(b->dec);
+	ret = hs_trace_decoder_chunk(b->dec, chunk, &terr);
+	if (ret < 0 && terr.msg[0])
+		db_log("%s", terr.msg);
+	db_cache_put(&b->img->db->cache, e);
+	return ret < 0 ? ret : 0;
 }
 
 /* Resolves every request of the batch. */
@@ -324,12 +450,8 @@ static void batch_read(struct batch *b)
 	if (!b->n_dec)
 		return;
 	qsort_r(b->by_addr, b->n_dec, sizeof(*b->by_addr), cmp_addr, b->reqs);
-	{
-		struct db_replay r = { .img = b->img, .chunk = b->chunk, .stop_t = stop,
-				       .effect = batch_effect, .ctx = b };
-
-		err = db_replay_run(&r);
-	}
+	b->stop = stop;
+	err = batch_decode(b);
 	if (err >= 0)
 		return;
 	/* The decode failed somewhere (damage, a mapped file that changed):
@@ -465,6 +587,7 @@ int hs_db_events_text(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 	free(b->reqs);
 	free(b->by_addr);
 	free(b->changes);
+	hs_trace_decoder_free(b->dec);
 	free(b);
 	return err;
 }
