@@ -190,7 +190,7 @@ for tr in dd find gz; do
 	awk -v s="$size" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$c" -v tr="$tr" \
 		-v u="$(awk -v x="$c0" -v y="$c1" 'BEGIN { print y - x }')" 'BEGIN {
 		printf "grep  %-4s events  %.1f MB, %d matches  first %.2f s = %.1f MB/s (daemon cpu %.2f s = %.0f MB/s)  again %.3f s = %.0f MB/s\n",
-			tr, s / 1e6, n, b - a, s / 1e6 / (b - a), u, u > 0 ? s / 1e6 / u : 0, d - c, s / 1e6 / (d - c) }'
+			tr, s / 1e6, n, b - a, s / 1e6 / (b - a), u, (u > 0 ? s / 1e6 / u : 0), d - c, s / 1e6 / (d - c) }'
 done
 kill -USR1 "${PIDS[0]}"
 sleep 0.3
