@@ -8,12 +8,14 @@
  * last.  A change at t is a bucket whose value differs from the bucket
  * before it: nothing in between observed anything, so nothing changed.
  *
- * The search goes backwards a chunk at a time.  Chunk c alone (from its
- * sync dumps up to t) answers when it holds a change after its first
- * bucket.  Otherwise chunks k-1 and k are decoded in order as one run,
- * for k = c, c-1, ...: the boundary between them is then a bucket like
- * any other, and the latest change of the run is the answer, since the
- * previous run found none later.  Each chunk is decoded at most twice.
+ * The search goes backwards in runs of chunks decoded in order.  Chunk c
+ * alone (from its sync dumps up to t) answers when it holds a change
+ * after its first bucket.  Otherwise the next run is chunks [k - m, k],
+ * where k is the first chunk of the run before and m doubles (1, 2, 4,
+ * ...): chunk k's start is then a bucket like any other, and the latest
+ * change of the run is the answer, since the runs before found none
+ * later.  Every chunk is decoded about once (chunk k twice), and a short
+ * search stays short.
  * A thread that starts inside a run (its THREAD_CREATE, or the first time
  * the decoder has its state) starts a fresh history: no change before it
  * counts, and with none after it the answer is -ENOENT.
@@ -263,8 +265,10 @@ int hs_db_reg_origin(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 		err = -ENOENT; /* it began in chunk c, and kept the value */
 		goto out;
 	}
-	for (size_t k = c; k > 0; k--) {
-		err = run(img, o, k - 1, k);
+	for (size_t k = c, m = 1; k > 0; k -= m, m *= 2) {
+		if (m > k)
+			m = k;
+		err = run(img, o, k - m, k);
 		if (err)
 			goto out;
 		if (o->changed) {
