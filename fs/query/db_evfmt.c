@@ -14,11 +14,14 @@
  *
  * Batches start at BATCH_MIN events and double up to BATCH_MAX, so that a
  * caller who stops after a few events (a read of a few lines) pays for
- * few.  A batch never splits the events of one t.  Once batches are big
- * (RAMP of them went by), ROUND batches are gathered and resolved at once
- * by up to WORKERS threads (the calling one and helpers started for the
- * round), then formatted and handed to the callback in order, on the
- * calling thread.  Resolving is nearly all the work: decoding chunks.
+ * few.  A batch never splits the events of one t.  Once RAMP batches went
+ * by, ROUND batches with strings to read (and any number without, up to
+ * PENDING events) are gathered and resolved at once by up to WORKERS
+ * threads (the calling one and helpers started for the round), then
+ * formatted and handed to the callback in order, on the calling thread.
+ * Resolving is nearly all the work: decoding chunks.  Batches without
+ * strings (gzip has a chunk per thread-run event and little else) cost no
+ * thread.
  *
  * The decode uses decoders of its own (one per worker, not db_replay.c's
  * pooled ones), so that a store outside every string of the batch (nearly
@@ -51,6 +54,8 @@
 #define BATCH_MAX 16384
 #define RAMP 8
 #define ROUND 8
+#define MAX_BATCHES 64
+#define PENDING 65536
 #define WORKERS 4
 #define MEMO 8
 #define PAGES 8
@@ -117,13 +122,17 @@ struct fmt {
 	void *ctx;
 	size_t limit;           /* events per batch, now */
 	size_t done;            /* batches handed out so far */
-	struct batch batches[ROUND];
+	struct batch batches[MAX_BATCHES];
 	size_t n_batches;       /* gathered (the last one still open) */
+	size_t n_work;          /* of them, closed ones with strings */
+	size_t pending;         /* events gathered */
+	size_t work[MAX_BATCHES]; /* the batches with strings, this round */
 	uint64_t *changes;      /* t of every UNMAP and REMAP seen, in order */
 	size_t n_changes, cap_changes;
 	struct worker workers[WORKERS];
 	size_t n_workers;
-	size_t round;           /* batches this round: 1 or ROUND */
+	size_t round;           /* batches with strings a round waits for:
+				 * 1 while ramping up, then ROUND */
 	char text[HS_DB_TEXT_MAX];
 };
 
@@ -503,8 +512,8 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct fmt *f = w->f;
 
-	for (size_t i = w->index; i < f->n_batches; i += f->n_workers)
-		batch_read(w, &f->batches[i]);
+	for (size_t i = w->index; i < f->n_work; i += f->n_workers)
+		batch_read(w, &f->batches[f->work[i]]);
 	return NULL;
 }
 
@@ -518,9 +527,13 @@ static int round_flush(struct fmt *f)
 
 	if (!f->n_batches)
 		return 0;
-	if (f->n_batches == 1 || f->n_workers == 1) {
-		for (size_t i = 0; i < f->n_batches; i++)
-			batch_read(&f->workers[0], &f->batches[i]);
+	f->n_work = 0;
+	for (size_t i = 0; i < f->n_batches; i++)
+		if (f->batches[i].n_reqs)
+			f->work[f->n_work++] = i;
+	if (f->n_work <= 1 || f->n_workers == 1) {
+		for (size_t i = 0; i < f->n_work; i++)
+			batch_read(&f->workers[0], &f->batches[f->work[i]]);
 	} else {
 		size_t n = f->n_workers;
 
@@ -532,8 +545,8 @@ static int round_flush(struct fmt *f)
 			if (started[k]) {
 				pthread_join(th[k], NULL);
 			} else {
-				for (size_t i = k; i < f->n_batches; i += n)
-					batch_read(&f->workers[0], &f->batches[i]);
+				for (size_t i = k; i < f->n_work; i += n)
+					batch_read(&f->workers[0], &f->batches[f->work[i]]);
 			}
 		}
 	}
@@ -563,6 +576,8 @@ static int round_flush(struct fmt *f)
 	}
 	f->done += f->n_batches;
 	f->n_batches = 0;
+	f->n_work = 0;
+	f->pending = 0;
 	if (f->done >= RAMP)
 		f->round = ROUND;
 	return ret;
@@ -588,7 +603,10 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 		/* b is complete */
 		if (f->limit < BATCH_MAX)
 			f->limit *= 2;
-		if (f->n_batches == f->round) {
+		if (b->n_reqs)
+			f->n_work++;
+		if (f->round == 1 || f->n_work >= f->round || f->n_batches == MAX_BATCHES ||
+		    f->pending >= PENDING) {
 			err = round_flush(f);
 			if (err)
 				return err;
@@ -611,6 +629,7 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 	    grow((void **)&b->store, &b->store_cap, b->store_len + ev->len + 1, 1))
 		return -ENOMEM;
 	it = &b->items[b->n++];
+	f->pending++;
 	it->ev = *ev;
 	it->off = b->store_len;
 	it->req = SIZE_MAX;
@@ -660,7 +679,7 @@ int hs_db_events_text(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 	err = hs_db_events(cimg, t0, t1, kinds ? kinds | CHANGES : 0, event_add, f);
 	if (!err)
 		err = round_flush(f);
-	for (size_t i = 0; i < ROUND; i++) {
+	for (size_t i = 0; i < MAX_BATCHES; i++) {
 		free(f->batches[i].items);
 		free(f->batches[i].store);
 		free(f->batches[i].reqs);
