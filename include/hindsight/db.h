@@ -259,9 +259,11 @@ int hs_db_event_format(const struct hs_db_image *img,
  * listing many events: the string arguments of all the syscalls of one
  * stream chunk are read in one decode of that chunk, where
  * hs_db_event_format() decodes the chunk once per string.  Work grows in
- * batches (the first ones small), so stopping early stays cheap.  ev,
- * its payload and text are borrowed for the callback's duration.  cb as
- * in hs_db_writes(). */
+ * batches (the first ones small), so stopping early stays cheap; past
+ * the first few, several chunks are decoded at once on up to 3 helper
+ * threads started and joined inside the call (cb always runs on the
+ * calling thread, in order).  ev, its payload and text are borrowed for
+ * the callback's duration.  cb as in hs_db_writes(). */
 #define HS_DB_TEXT_MAX 4096
 typedef int (*hs_db_event_text_fn)(void *ctx, const struct hs_db_event *ev,
 				   const char *text, size_t len, int err);
