@@ -14,6 +14,9 @@
 #   hindsight   build/bin/hindsight record   (same input as native)
 #   decode      hindsight trace-check --insns of that trace (only with
 #               HS_BENCH_DECODE=1; it can take minutes)
+#   tree        scripts/bench_tree.sh on that trace (and dd and find
+#               recordings of its own): the mounted tree's latency and the
+#               speed of grep over events
 #
 # Instruction counts: hindsight's own count (`info` instructions:) for the
 # full input, which tests/e2e/rec_icount_matches_lackey.sh proves equal to
@@ -285,6 +288,11 @@ fi
 log "hindsight query bench (latency of random questions)"
 "$HS" query "$TRACE" bench "${HS_BENCH_QUERIES:-400}" 1 >"$W/qbench.out" 2>&1 || log "query bench failed"
 
+# ---- the tree through a FUSE mount (scripts/bench_tree.sh), on the same trace ----
+log "tree figures through a mount (scripts/bench_tree.sh; records dd and find itself)"
+HS_BENCH_GZ=$TRACE bash "$ROOT/scripts/bench_tree.sh" >"$W/tree.out" 2>"$W/tree.err" ||
+	log "bench_tree failed: $(tail -n 2 "$W/tree.err")"
+
 # ---- report --------------------------------------------------------------------
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
 git -C "$ROOT" diff --quiet HEAD 2>/dev/null || REV="$REV (with uncommitted changes)"
@@ -321,6 +329,13 @@ GZ_RATIO=$(awk -v a="$("$GZIP" -c "$BIG" | wc -c)" -v b="$BIG_BYTES" 'BEGIN { pr
 	echo "Query latency (ms; cold: cache dropped first, warm: asked again, next: t+1 after t):"
 	echo
 	sed 's/^/    /' "$W/qbench.out"
+	echo
+	echo "The tree through a FUSE mount (\`HS_BENCH_GZ=trace bash scripts/bench_tree.sh\`: regs = open+read+close"
+	echo "of time/<t>/regs at random t never asked before; mem = pread of 1 MiB of a mapping at a random t;"
+	echo "grep = \`grep -c write MNT/events\`, first = generating the whole file, again = from the spill file;"
+	echo "dd = dd bs=1 count=100000, find = find /usr/share/doc, gz = the trace above):"
+	echo
+	sed 's/^/    /' "$W/tree.out"
 	[ "${HS_BENCH_DECODE:-0}" = 1 ] && echo "    $HS trace-check --insns trace"
 	echo
 	echo "record.gdb:"

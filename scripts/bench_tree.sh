@@ -7,6 +7,8 @@
 #   HS_BENCH_GZ=TRACE  gzip -c of HS_BENCH_MB (default 10) MB of text: regs, mem
 #   HS_BENCH_DD=TRACE  dd if=/dev/zero bs=1 count=100000 (100k one-byte
 #                      writes: a 40 MB events file): grep
+#   HS_BENCH_FIND=TRACE  find /usr/share/doc (a stat and a path string per
+#                      file, between more instructions): grep
 # Figures, each through a real FUSE mount (`hindsight mount -f`):
 #   regs     open+read+close of time/<t>/regs at HS_BENCH_N (default 200)
 #            random t never asked before (cold: the kernel and the daemon
@@ -15,7 +17,9 @@
 #            writable mapping) at 20 random t, cold; p50 and max in ms
 #   grep     grep -c over events: the first time (includes generating the
 #            whole file for its exact size), and again (served from the
-#            spill file); MB/s.  Also on the gzip recording.
+#            spill file); MB/s, and the CPU seconds the daemon spent on the
+#            first (user + system, from /proc: wall time on a busy machine
+#            says little).  On dd, find and the gzip recording.
 # Prints a small table on stdout; appends nothing.  Scratch files go to a
 # new folder under HS_BENCH_DIR or ${TMPDIR:-/tmp}, removed at the end
 # unless HS_KEEP=1.
@@ -104,10 +108,23 @@ if [ -z "$DD" ]; then
 	"$HS" build "$DD" >/dev/null 2>"$W/dd.build" || die "build dd failed"
 fi
 
+FIND=${HS_BENCH_FIND:-}
+if [ -z "$FIND" ]; then
+	FIND=$W/find
+	log "recording find /usr/share/doc"
+	"$HS" record -o "$FIND" -- /usr/bin/find /usr/share/doc >/dev/null 2>"$W/find.rec" ||
+		die "record find failed"
+	"$HS" build "$FIND" >/dev/null 2>"$W/find.build" || die "build find failed"
+fi
+
 sync
 echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 mnt "$GZ" "$W/m-gz"
+PID_gz=${PIDS[-1]}
 mnt "$DD" "$W/m-dd"
+PID_dd=${PIDS[-1]}
+mnt "$FIND" "$W/m-find"
+PID_find=${PIDS[-1]}
 TEND=$("$HS" query "$GZ" info | sed -n 's/^t-end: //p')
 
 log "regs at $N random t, and 1 MiB of mem at 20 random t"
@@ -151,20 +168,29 @@ for what in ("libc code", "largest rw mapping"):
           % (what, size >> 10, pct(lat, .5), max(lat)))
 PYEOF
 
-for tr in dd gz; do
+# cpu PID: user + system seconds of a process so far
+cpu()
+{
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+for tr in dd find gz; do
 	m=$W/m-$tr
+	pid_var=PID_$tr
+	c0=$(cpu "${!pid_var}")
 	t0=$(date +%s.%N)
 	c=$(grep -c write "$m/events") # (to a pipe: grep stops at once on /dev/null)
 	t1=$(date +%s.%N)
+	c1=$(cpu "${!pid_var}")
 	sync
 	echo 1 >/proc/sys/vm/drop_caches 2>/dev/null # the kernel's copy; the daemon keeps its spill
 	t2=$(date +%s.%N)
 	grep -c write "$m/events" >"$W/count"
 	t3=$(date +%s.%N)
 	size=$(stat -c %s "$m/events")
-	awk -v s="$size" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$c" -v tr="$tr" 'BEGIN {
-		printf "grep  %s events  %.1f MB, %d matches  first %.2f s = %.1f MB/s  again %.3f s = %.0f MB/s\n",
-			tr, s / 1e6, n, b - a, s / 1e6 / (b - a), d - c, s / 1e6 / (d - c) }'
+	awk -v s="$size" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$c" -v tr="$tr" \
+		-v u="$(awk -v x="$c0" -v y="$c1" 'BEGIN { print y - x }')" 'BEGIN {
+		printf "grep  %-4s events  %.1f MB, %d matches  first %.2f s = %.1f MB/s (daemon cpu %.2f s = %.0f MB/s)  again %.3f s = %.0f MB/s\n",
+			tr, s / 1e6, n, b - a, s / 1e6 / (b - a), u, (u > 0 ? s / 1e6 / u : 0), d - c, s / 1e6 / (d - c) }'
 done
 kill -USR1 "${PIDS[0]}"
 sleep 0.3

@@ -45,6 +45,12 @@ static ThreadId current_tid = VG_INVALID_THREADID;
 static UInt threads_created = 0;
 static Bool saw_exit_group;
 static Int exit_group_status;
+/* A signal the process sent itself (raise, abort, kill(getpid())) and
+ * that no handler has taken yet: when the process then dies of a signal,
+ * it is that one.  Valgrind runs a signal's default action without
+ * telling the tool, and calls fini with exit code 0, so this is how the
+ * EXIT record learns which signal killed the process. */
+static Int self_signal;
 
 Bool rec_thread_alive(ThreadId tid)
 {
@@ -389,6 +395,8 @@ static void on_pre_deliver_signal(ThreadId tid, Int sig, Bool alt)
 {
 	UChar *p;
 
+	if (sig == self_signal)
+		self_signal = 0; /* a handler takes it: it did not kill */
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(tid);
 	p = rec_event_begin(HS_EV_SIGNAL, 12);
@@ -427,6 +435,40 @@ static UInt client_string(Addr s, HChar *out, UInt cap)
 	return n;
 }
 
+/* Is lwp one of this process's threads? */
+static Bool own_lwp(Long lwp)
+{
+	UInt t;
+
+	if (lwp == VG_(getpid)())
+		return True;
+	for (t = 1; t < REC_MAX_THREADS; t++)
+		if (threads[t].alive && threads[t].lwpid == lwp)
+			return True;
+	return False;
+}
+
+/* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo aimed at this
+ * process: remember the signal (self_signal). */
+static void note_self_signal(UInt sysno, UWord *args, UInt nargs)
+{
+	Long pid = nargs > 0 ? (Long)(Int)args[0] : -1;
+	Int sig = 0;
+
+	if (nargs < 2)
+		return;
+	if ((sysno == __NR_kill || sysno == __NR_rt_sigqueueinfo) &&
+	    (pid == VG_(getpid)() || (sysno == __NR_kill && pid == 0)))
+		sig = (Int)args[1];
+	else if (sysno == __NR_tkill && own_lwp(pid))
+		sig = (Int)args[1];
+	else if ((sysno == __NR_tgkill || sysno == __NR_rt_tgsigqueueinfo) && nargs >= 3 &&
+		 pid == VG_(getpid)())
+		sig = (Int)args[2];
+	if (sig > 0 && sig < 65)
+		self_signal = sig;
+}
+
 static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 {
 	UChar *p = rec_event_begin(HS_EV_SYSCALL_ENTER, 56);
@@ -441,6 +483,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		saw_exit_group = True;
 		exit_group_status = (Int)args[0];
 	}
+	note_self_signal(sysno, args, nargs);
 	/* No tool fini runs after a successful execve: put everything on disk
 	 * now.  If it fails, recording simply goes on. */
 	if (sysno == __NR_execve || sysno == __NR_execveat) {
@@ -586,6 +629,7 @@ static void atfork_child(ThreadId tid)
 	current_tid = tid;
 	threads_created = 0;
 	saw_exit_group = False;
+	self_signal = 0;
 	rec_stream_after_fork_child();
 	emit_process_info();
 }
@@ -617,7 +661,10 @@ static void fini(Int exitcode)
 		rec_fixup_aborted_sb(current_tid);
 	p = rec_event_begin(HS_EV_EXIT, 24);
 	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);
-	rec_put_u32(p + 4, saw_exit_group ? (UInt)exit_group_status : (UInt)exitcode);
+	/* killed: by the signal it sent itself, else unknown (0; a fault or
+	 * another process: Valgrind does not say) */
+	rec_put_u32(p + 4, saw_exit_group ? (UInt)exit_group_status
+			   : self_signal ? (UInt)self_signal : (UInt)exitcode);
 	rec_put_u64(p + 8, rec_icount);
 	rec_put_u32(p + 16, threads_created ? threads_created : 1);
 	rec_put_u32(p + 20, 0);

@@ -1,4 +1,9 @@
-/* db_events.c - events and calls by time range (events.hdb, calls.hdb). */
+/* db_events.c - events and calls by time range (events.hdb, calls.hdb).
+ *
+ * A sysret's record tid is the thread that was running when the stream
+ * recorded it, which is not always the thread whose syscall returned (a
+ * blocking syscall ends while another thread runs, before the switch is
+ * recorded); its payload names the right one, so events say that. */
 #include <errno.h>
 
 #include "query_i.h"
@@ -28,6 +33,8 @@ int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint6
 			.len = db_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
 		};
 
+		if (ev.tag == HS_EV_SYSCALL_EXIT && ev.len >= 4)
+			ev.tid = db_le32(ev.payload);
 		if (ev.t < t0)
 			continue;
 		if (ev.t > t1) {

@@ -228,41 +228,99 @@ static void put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
+/* Appends n bytes (the fast path of put() for the formats of most
+ * lines: same result as put(o, "%s", ...) with s NUL-free). */
+static void put_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->len < o->cap) {
+		size_t room = o->cap - o->len - 1, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->buf[o->len + k] = 0;
+	}
+	o->len += n;
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+/* "0x%" PRIx64 */
+static void put_hex(struct out *o, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[18];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--n] = 'x';
+	tmp[--n] = '0';
+	put_mem(o, tmp + n, sizeof(tmp) - n);
+}
+
+/* "%" PRIu64 */
+static void put_dec(struct out *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_mem(o, tmp + n, sizeof(tmp) - n);
+}
+
+/* key=%u */
+static void put_kv(struct out *o, const char *key, uint64_t v)
+{
+	put_str(o, key);
+	put_dec(o, v);
+}
+
 size_t hs_db_escape(const uint8_t *s, size_t n, char *buf, size_t cap)
 {
+	static const char digits[] = "0123456789abcdef";
 	size_t k = 0;
 
 	if (!cap)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		char e[5];
-		size_t m;
+		char e[4];
+		size_t m = 2;
 
+		e[0] = '\\';
 		switch (s[i]) {
 		case '\n':
-			memcpy(e, "\\n", 3);
+			e[1] = 'n';
 			break;
 		case '\t':
-			memcpy(e, "\\t", 3);
+			e[1] = 't';
 			break;
 		case '\r':
-			memcpy(e, "\\r", 3);
+			e[1] = 'r';
 			break;
 		case '\\':
-			memcpy(e, "\\\\", 3);
+			e[1] = '\\';
 			break;
 		case '"':
-			memcpy(e, "\\\"", 3);
+			e[1] = '"';
 			break;
 		default:
 			if (s[i] >= 0x20 && s[i] < 0x7f) {
 				e[0] = (char)s[i];
-				e[1] = 0;
+				m = 1;
 			} else {
-				snprintf(e, sizeof(e), "\\x%02x", s[i]);
+				e[1] = 'x';
+				e[2] = digits[s[i] >> 4];
+				e[3] = digits[s[i] & 15];
+				m = 4;
 			}
 		}
-		m = strlen(e);
 		if (k + m + 1 > cap)
 			break;
 		memcpy(buf + k, e, m);
@@ -275,31 +333,48 @@ size_t hs_db_escape(const uint8_t *s, size_t n, char *buf, size_t cap)
 static void put_escaped(struct out *o, const uint8_t *s, size_t n, bool cut)
 {
 	char e[HS_DB_STR_MAX * 4 + 1];
+	size_t k = hs_db_escape(s, n, e, sizeof(e));
 
-	hs_db_escape(s, n, e, sizeof(e));
-	put(o, "\"%s\"%s", e, cut ? "..." : "");
+	put_mem(o, "\"", 1);
+	put_mem(o, e, k);
+	put_mem(o, cut ? "\"..." : "\"", cut ? 4 : 1);
+}
+
+/* The memory of one string argument: read now, or given (pre, from
+ * db_evfmt.c's batch, which read the same bytes the same way). */
+static ssize_t arg_mem(struct hs_db_image *img, uint64_t t, uint64_t addr, size_t want,
+		       const struct db_argmem *pre, uint8_t *buf, const uint8_t **bytes)
+{
+	if (pre) {
+		*bytes = pre->bytes;
+		return pre->n;
+	}
+	*bytes = buf;
+	return hs_db_mem_read(img, t, addr, want, buf);
 }
 
 /* A NUL-terminated string at addr, as of t. */
-static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr)
+static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
+		       const struct db_argmem *pre)
 {
-	uint8_t s[HS_DB_STR_MAX + 1];
+	uint8_t buf[HS_DB_STR_MAX + 1];
+	const uint8_t *s;
 	ssize_t n;
-	uint8_t *nul;
+	const uint8_t *nul;
 
 	if (!addr) {
-		put(o, "0x0");
+		put_mem(o, "0x0", 3);
 		return;
 	}
-	put(o, "0x%" PRIx64, addr);
-	n = hs_db_mem_read(img, t, addr, sizeof(s), s);
+	put_hex(o, addr);
+	n = arg_mem(img, t, addr, sizeof(buf), pre, buf, &s);
 	if (n < 0 && n != -EIO && !o->err) {
 		o->err = (int)n;
 		put(o, " (unreadable)");
 	}
 	if (n <= 0)
 		return;
-	put(o, " ");
+	put_mem(o, " ", 1);
 	nul = memchr(s, 0, (size_t)n);
 	if (nul)
 		put_escaped(o, s, (size_t)(nul - s), false);
@@ -308,24 +383,49 @@ static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 }
 
 static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
-		       uint64_t len)
+		       uint64_t len, const struct db_argmem *pre)
 {
-	uint8_t s[HS_DB_STR_MAX];
+	uint8_t buf[HS_DB_STR_MAX];
+	const uint8_t *s = buf;
 	size_t want = len < HS_DB_STR_MAX ? (size_t)len : HS_DB_STR_MAX;
-	ssize_t n = want ? hs_db_mem_read(img, t, addr, want, s) : 0;
+	ssize_t n = want ? arg_mem(img, t, addr, want, pre, buf, &s) : 0;
 
-	put(o, "0x%" PRIx64, addr);
+	put_hex(o, addr);
 	if (n < 0 && n != -EIO && !o->err) {
 		o->err = (int)n;
 		put(o, " (unreadable)");
 	}
 	if (n < 0 || (size_t)n < want)
 		return;
-	put(o, " ");
+	put_mem(o, " ", 1);
 	put_escaped(o, s, want, want < len);
 }
 
-static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_db_event *ev)
+void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6])
+{
+	struct db_sys_sig sig;
+	uint64_t a[6];
+
+	db_syscall_sig(db_le32(ev->payload + 4), &sig);
+	for (int i = 0; i < 6; i++) {
+		a[i] = db_le64(ev->payload + 8 + 8 * i);
+		addr[i] = 0;
+		want[i] = 0;
+	}
+	for (int i = 0; i < sig.nargs; i++) {
+		if (sig.str_mask & (1u << i)) {
+			addr[i] = a[i];
+			want[i] = a[i] ? HS_DB_STR_MAX + 1 : 0;
+		} else if (i == sig.buf_arg && sig.len_arg >= 0) {
+			addr[i] = a[i];
+			want[i] = a[sig.len_arg] < HS_DB_STR_MAX ? (size_t)a[sig.len_arg]
+								  : HS_DB_STR_MAX;
+		}
+	}
+}
+
+static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_db_event *ev,
+			const struct db_argmem *pre)
 {
 	uint32_t nr = db_le32(ev->payload + 4);
 	const char *name = hs_db_syscall_name(nr);
@@ -335,21 +435,23 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 	db_syscall_sig(nr, &sig);
 	for (int i = 0; i < 6; i++)
 		a[i] = db_le64(ev->payload + 8 + 8 * i);
-	if (name)
-		put(o, "%s(", name);
-	else
+	if (name) {
+		put_str(o, name);
+		put_mem(o, "(", 1);
+	} else {
 		put(o, "syscall_%" PRIu32 "(", nr);
+	}
 	for (int i = 0; i < sig.nargs; i++) {
 		if (i)
-			put(o, ", ");
+			put_mem(o, ", ", 2);
 		if (sig.str_mask & (1u << i))
-			put_string(o, img, ev->t, a[i]);
+			put_string(o, img, ev->t, a[i], pre ? &pre[i] : NULL);
 		else if (i == sig.buf_arg && sig.len_arg >= 0)
-			put_buffer(o, img, ev->t, a[i], a[sig.len_arg]);
+			put_buffer(o, img, ev->t, a[i], a[sig.len_arg], pre ? &pre[i] : NULL);
 		else
-			put(o, "0x%" PRIx64, a[i]);
+			put_hex(o, a[i]);
 	}
-	put(o, ")");
+	put_mem(o, ")", 1);
 }
 
 static void put_sysret(struct out *o, const struct hs_db_event *ev)
@@ -358,16 +460,18 @@ static void put_sysret(struct out *o, const struct hs_db_event *ev)
 	const char *name = hs_db_syscall_name(nr);
 	uint64_t res = db_le64(ev->payload + 16);
 
-	if (name)
-		put(o, "%s = ", name);
-	else
+	if (name) {
+		put_str(o, name);
+		put_mem(o, " = ", 3);
+	} else {
 		put(o, "syscall_%" PRIu32 " = ", nr);
+	}
 	if (db_le32(ev->payload + 8)) {
 		const char *e = res < 4096 ? strerrorname_np((int)res) : NULL;
 
 		put(o, "-%" PRIu64 " %s", res, e ? e : "");
 	} else {
-		put(o, "0x%" PRIx64, res);
+		put_hex(o, res);
 	}
 }
 
@@ -447,7 +551,12 @@ static uint32_t min_len(uint32_t tag)
 int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event *ev,
 		       char *buf, size_t cap)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	return db_event_format((struct hs_db_image *)cimg, ev, NULL, buf, cap);
+}
+
+int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
+		    const struct db_argmem *pre, char *buf, size_t cap)
+{
 	struct out o = { buf, cap, 0, 0 };
 	const uint8_t *p = ev->payload;
 
@@ -459,13 +568,14 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 	}
 	switch (ev->tag) {
 	case HS_EV_SYSCALL_ENTER:
-		put_syscall(&o, img, ev);
+		put_syscall(&o, img, ev, pre);
 		break;
 	case HS_EV_SYSCALL_EXIT:
 		put_sysret(&o, ev);
 		break;
 	case HS_EV_THREAD_RUN:
-		put(&o, "tid=%" PRIu32 " lwp=%" PRIu32, db_le32(p), db_le32(p + 4));
+		put_kv(&o, "tid=", db_le32(p));
+		put_kv(&o, " lwp=", db_le32(p + 4));
 		break;
 	case HS_EV_THREAD_CREATE:
 		put(&o, "parent=%" PRIu32 " child=%" PRIu32, db_le32(p), db_le32(p + 4));
@@ -477,8 +587,10 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 		static const char *const src[] = { "?", "initial", "syscall", "signal", "core" };
 		uint32_t s = db_le32(p + 8);
 
-		put(&o, "0x%" PRIx64 " len=%" PRIu32 " source=%s", db_le64(p), ev->len - 16,
-		    s < DB_ARRAY_SIZE(src) ? src[s] : "?");
+		put_hex(&o, db_le64(p));
+		put_kv(&o, " len=", ev->len - 16);
+		put_str(&o, " source=");
+		put_str(&o, s < DB_ARRAY_SIZE(src) ? src[s] : "?");
 		break;
 	}
 	case HS_EV_MAP:
@@ -508,13 +620,16 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 	case HS_EV_OUTPUT: {
 		uint32_t n = ev->len - 8;
 
-		put(&o, "fd=%" PRIu32 " len=%" PRIu32 " ", db_le32(p + 4), n);
+		put_kv(&o, "fd=", db_le32(p + 4));
+		put_kv(&o, " len=", n);
+		put_mem(&o, " ", 1);
 		put_escaped(&o, p + 8, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
 		break;
 	}
 	case HS_EV_REG_WRITE:
-		put(&o, "tid=%" PRIu32 " offset=%" PRIu32 " size=%" PRIu32, db_le32(p),
-		    db_le32(p + 4), db_le32(p + 8));
+		put_kv(&o, "tid=", db_le32(p));
+		put_kv(&o, " offset=", db_le32(p + 4));
+		put_kv(&o, " size=", db_le32(p + 8));
 		break;
 	case HS_EV_SB_ABORT:
 		put(&o, "sb=%" PRIu32 " retired=%" PRIu32, db_le32(p), db_le32(p + 4));

@@ -13,6 +13,8 @@
  *   db_regs.c      registers, threads (RUNS)
  *   db_events.c    events, calls
  *   db_text.c      event and syscall formatting, escaping
+ *   db_evfmt.c     events as text in batches: one replay per chunk
+ *   db_origin.c    register origin: the last change of a register
  *   db_insn.c      disassembly (capstone)
  *   db_source.c    source level: file maps, backtraces, calls by callee,
  *                  line starts and stepping
@@ -337,5 +339,20 @@ struct db_sys_sig {
 	int8_t buf_arg, len_arg;
 };
 void db_syscall_sig(uint32_t nr, struct db_sys_sig *out);
+
+/* What a syscall entry's formatting reads from memory at ev->t: for each
+ * argument i, want[i] bytes at addr[i] (0: nothing to read). */
+void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6]);
+
+/* The memory of one argument, read ahead: n as hs_db_mem_read() returned
+ * it for want bytes, and the bytes. */
+struct db_argmem {
+	ssize_t n;
+	uint8_t bytes[HS_DB_STR_MAX + 1];
+};
+/* hs_db_event_format(), with pre[i] the memory of argument i of a
+ * syscall entry (db_syscall_args); pre NULL: read it now. */
+int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
+		    const struct db_argmem *pre, char *buf, size_t cap);
 
 #endif

@@ -71,25 +71,39 @@ static size_t put_details(const struct hs_db_image *img, const struct hs_db_even
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+/* hs_db_events_text()'s text into out as put_details() would put it. */
+static size_t put_text(char *out, size_t cap, const char *text, size_t len)
+{
+	if (len > cap - 1)
+		len = cap - 1;
+	memcpy(out, text, len);
+	out[len] = 0;
+	return len;
+}
+
 /* ---- events ------------------------------------------------------------------ */
 
-static int event_item(void *ctx, const struct hs_db_event *ev)
+static int event_item(void *ctx, const struct hs_db_event *ev, const char *text,
+		      size_t len, int err)
 {
 	struct tree_walk *w = ctx;
 	const char *kind = hs_db_event_kind_name(ev->tag);
 	char *l = w->line;
 	size_t k = put_head(l, ev->t, ev->tid);
 
+	(void)err; /* "(unreadable)" in a line that is otherwise whole */
 	k += put_str(l + k, kind ? kind : "?");
 	l[k++] = ' ';
-	k += put_details(w->img, ev, l + k, sizeof(w->line) - k - 1);
+	k += put_text(l + k, sizeof(w->line) - k - 1, text, len);
 	l[k++] = '\n';
 	return tree_emit(w, ev->t, l, k);
 }
 
+/* The text of a chunk's syscalls comes from one decode of it
+ * (hs_db_events_text), so a first read of the whole file is fast. */
 int tree_gen_events(struct tree_walk *w)
 {
-	return hs_db_events(w->img, w->t0, w->t_end, 0, event_item, w);
+	return hs_db_events_text(w->img, w->t0, w->t_end, 0, event_item, w);
 }
 
 /* ---- output, stdout, stderr ------------------------------------------------------ */
@@ -225,15 +239,21 @@ static int sc_finish(struct sc_entry *e, const char *result)
 	return 0;
 }
 
+/* The result from a sysret's text ("name = result"). */
+static int sc_result_text(struct sc_entry *e, const char *text)
+{
+	const char *eq = strstr(text, " = ");
+
+	return sc_finish(e, eq ? eq + 3 : "?");
+}
+
 static int sc_result(struct sc_entry *e, const struct hs_db_image *img,
 		     const struct hs_db_event *ret)
 {
 	char text[512];
-	const char *eq;
 
 	put_details(img, ret, text, sizeof(text));
-	eq = strstr(text, " = ");
-	return sc_finish(e, eq ? eq + 3 : "?");
+	return sc_result_text(e, text);
 }
 
 /* The look-ahead: the first result of e's thread after e's entry. */
@@ -295,11 +315,14 @@ static int sc_flush(struct sc_queue *s)
 	return 0;
 }
 
-static int sc_event(void *ctx, const struct hs_db_event *ev)
+static int sc_event(void *ctx, const struct hs_db_event *ev, const char *text,
+		    size_t len, int text_err)
 {
 	struct sc_queue *s = ctx;
 	uint32_t tid;
 	int err;
+
+	(void)text_err;
 
 	if (ev->len < 8)
 		return 0;
@@ -308,7 +331,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 		for (size_t i = 0; i < s->n; i++) {
 			struct sc_entry *e = sc_at(s, i);
 			if (!e->done && e->tid == tid) {
-				err = sc_result(e, s->w->img, ev);
+				err = sc_result_text(e, text);
 				if (err < 0)
 					return err;
 				break;
@@ -335,7 +358,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 		char *l = s->w->line;
 		size_t k = put_head(l, ev->t, tid);
 
-		k += put_details(s->w->img, ev, l + k, sizeof(s->w->line) - k - 1);
+		k += put_text(l + k, sizeof(s->w->line) - k - 1, text, len);
 		e->text = malloc(k + 1);
 		if (!e->text)
 			return -ENOMEM;
@@ -363,9 +386,10 @@ int tree_gen_syscalls(struct tree_walk *w)
 		return -ENOMEM;
 	}
 	s->w = w;
-	err = hs_db_events(w->img, w->t0, w->t_end,
-			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
-			   sc_event, s);
+	err = hs_db_events_text(w->img, w->t0, w->t_end,
+				HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
+					HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
+				sc_event, s);
 	if (err == 0) {
 		/* the end: what still waits never returned */
 		for (size_t i = 0; i < s->n && !err; i++)

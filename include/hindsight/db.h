@@ -215,7 +215,8 @@ int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len,
 
 struct hs_db_event {
 	uint64_t t;
-	uint32_t tid;          /* the running thread */
+	uint32_t tid;          /* the running thread; for a sysret, the
+				* thread whose syscall returns */
 	uint32_t tag;          /* enum hs_event */
 	uint32_t len;
 	const uint8_t *payload; /* the stream record's, trace_format.h */
@@ -250,6 +251,24 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 #define HS_DB_STR_MAX 128
 int hs_db_event_format(const struct hs_db_image *img,
 		       const struct hs_db_event *ev, char *buf, size_t cap);
+
+/* Events with t0 <= t <= t1, kinds as in hs_db_events(), each with its
+ * text exactly as hs_db_event_format() writes it: text is NUL-terminated,
+ * len bytes long (at most HS_DB_TEXT_MAX - 1), err is what that function
+ * would return when negative (a string it could not read), else 0.  For
+ * listing many events: the string arguments of all the syscalls of one
+ * stream chunk are read in one decode of that chunk, where
+ * hs_db_event_format() decodes the chunk once per string.  Work grows in
+ * batches (the first ones small), so stopping early stays cheap; past
+ * the first few, several chunks are decoded at once on up to 3 helper
+ * threads started and joined inside the call (cb always runs on the
+ * calling thread, in order).  ev, its payload and text are borrowed for
+ * the callback's duration.  cb as in hs_db_writes(). */
+#define HS_DB_TEXT_MAX 4096
+typedef int (*hs_db_event_text_fn)(void *ctx, const struct hs_db_event *ev,
+				   const char *text, size_t len, int err);
+int hs_db_events_text(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
+		      uint64_t kinds, hs_db_event_text_fn cb, void *ctx);
 
 /* x86-64 syscall name, NULL when the number is unknown (generated from
  * the kernel headers: scripts/gen-syscalls.sh). */
@@ -384,5 +403,22 @@ enum hs_db_step {
 };
 int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
 		    enum hs_db_step how, uint64_t *t_out);
+
+/* ---- origin ----------------------------------------------------------------
+ * Where a register's value came from, for "where did this value come
+ * from" in a debugger. */
+
+/* The t of the state right after the last instruction or event (a syscall
+ * result, a signal frame, a register dump) at or before t that changed
+ * register reg (names as hs_db_reg_value()) of thread tid (0: the thread
+ * at t): the register's value at *t_out equals its value at t and differs
+ * at *t_out - 1 (*t_out may be t itself).  -ENOENT when it has not
+ * changed since the thread started (or the image's first state), or reg
+ * is no register name; -ESRCH, -ERANGE as hs_db_regs_at().  Cost: a
+ * decode of every chunk from the change to t (about 10 M instructions a
+ * second): milliseconds for most registers, but a register set once at
+ * the start (fs_base) costs a decode of the whole trace before t. */
+int hs_db_reg_origin(const struct hs_db_image *img, uint64_t t, uint32_t tid,
+		     const char *reg, uint64_t *t_out);
 
 #endif

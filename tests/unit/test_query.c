@@ -1356,6 +1356,74 @@ static void test_query_events_by_kind_and_time(void **state)
 				      check_syscall_text, (void *)img), 1);
 }
 
+/* ---- events as text in batches ------------------------------------------------ */
+
+struct text_check {
+	const struct hs_db_image *img;
+	size_t n, stop_after;
+	uint64_t last_t;
+	char want[HS_DB_TEXT_MAX];
+};
+
+/* Every event's batch text equals hs_db_event_format()'s, one by one. */
+static int check_text(void *ctx, const struct hs_db_event *ev, const char *text, size_t len,
+		      int err)
+{
+	struct text_check *c = ctx;
+	int n = hs_db_event_format(c->img, ev, c->want, sizeof(c->want));
+
+	if (strcmp(text, c->want) != 0 || len != strlen(c->want) || err != (n < 0 ? n : 0))
+		fail_msg("t=%" PRIu64 " tag %u: batch text \"%s\" (err %d), one by one \"%s\" (%d)",
+			 ev->t, ev->tag, text, err, c->want, n);
+	assert_true(ev->t >= c->last_t);
+	c->last_t = ev->t;
+	c->n++;
+	return c->stop_after && c->n == c->stop_after ? 7 : 0;
+}
+
+static void text_matches(const struct hs_db *db)
+{
+	for (size_t i = 0; i < hs_db_image_count(db); i++) {
+		const struct hs_db_image *img = hs_db_image_at(db, i);
+		struct hs_db_image_info info;
+		struct text_check *c = calloc(1, sizeof(*c));
+		uint64_t mid;
+		size_t all;
+
+		assert_non_null(c);
+		hs_db_image_info(img, &info);
+		c->img = img;
+		assert_int_equal(hs_db_events_text(img, 0, UINT64_MAX, 0, check_text, c), 0);
+		assert_int_equal(c->n, info.events);
+		all = c->n;
+		/* syscalls only (UNMAP and REMAP are watched, not listed) */
+		*c = (struct text_check){ .img = img };
+		assert_int_equal(hs_db_events_text(img, 0, UINT64_MAX,
+						   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
+							   HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
+						   check_text, c), 0);
+		assert_true(c->n < all);
+		/* from the middle, and a stop that the call returns */
+		mid = info.t_end / 2;
+		*c = (struct text_check){ .img = img, .last_t = mid, .stop_after = 300 };
+		int ret = hs_db_events_text(img, mid, info.t_end, 0, check_text, c);
+		assert_true(ret == 7 || (ret == 0 && c->n < 300));
+		free(c);
+	}
+}
+
+static void test_query_events_text_equals_one_by_one(void **state)
+{
+	(void)state;
+	text_matches(r_gzip.db);
+	text_matches(r_threads.db);
+	text_matches(r_signal.db);
+	text_matches(r_fork.db);
+	text_matches(r_small_c.db);
+	text_matches(r_threads_c.db);
+	text_matches(r_fork_c.db);
+}
+
 static int check_call(void *ctx, const struct hs_db_call *c)
 {
 	uint64_t *prev = ctx;
@@ -1881,6 +1949,7 @@ int main(void)
 		cmocka_unit_test(test_query_write_and_read_buffers_gzip),
 		cmocka_unit_test(test_query_argv_env_at_t0),
 		cmocka_unit_test(test_query_events_by_kind_and_time),
+		cmocka_unit_test(test_query_events_text_equals_one_by_one),
 		cmocka_unit_test(test_query_calls_in_time_order),
 		cmocka_unit_test(test_query_thread_at_matches_regs),
 		cmocka_unit_test(test_query_insn_is_the_next_instruction),
