@@ -665,6 +665,26 @@ static const char *write_kind(uint32_t k)
 	}
 }
 
+/* The moment register reg of the thread at t got the value it has at t:
+ * the UI lands there, right after the instruction that wrote it. */
+static void reg_origin(const struct hs_db_image *img, uint64_t t, const char *reg,
+		       struct srv_reply *r)
+{
+	struct json_object *o;
+	uint64_t t0;
+	int err = hs_db_reg_origin(img, t, 0, reg, &t0);
+
+	if (err < 0)
+		return srv_reply_error(r, err, err == -ENOENT ?
+				       "%s is no register, or has not changed since its thread started" :
+				       "%s", err == -ENOENT ? reg : strerror(-err));
+	o = json_object_new_object();
+	json_object_object_add(o, "t", u64_json(t0));
+	json_object_object_add(o, "reg", json_object_new_string(reg));
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
 void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 {
 	struct hs_tree *tree = srv_tree(s, r);
@@ -685,8 +705,7 @@ void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	if (err < 0)
 		return srv_reply_error(r, err, "no such process image");
 	if (srv_arg(req, "reg"))
-		return srv_reply_status(r, 501, "ENOSYS", "the origin of a register needs "
-					"hs_db_reg_origin(), which this build does not have yet");
+		return reg_origin(img, t, srv_arg(req, "reg"), r);
 	if (srv_parse_u64(srv_arg(req, "addr"), &addr) < 0)
 		return srv_reply_status(r, 400, "EINVAL", "give addr=0xADDR (or reg=NAME)");
 	if (srv_arg(req, "len") && (srv_parse_u64(srv_arg(req, "len"), &len) < 0 || !len ||

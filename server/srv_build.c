@@ -47,7 +47,8 @@ struct srv_build {
 	bool released;           /* the server let go: nobody takes the tree */
 	int log_fd;              /* read end of the builder's log */
 	FILE *errlog;            /* the server's log, or NULL */
-	size_t cache_bytes;
+	struct hs_tree_options topt; /* source dirs borrowed from the server's options,
+				      * which live as long as the process */
 };
 
 static void build_put(struct srv_build *b)
@@ -142,7 +143,7 @@ static void *builder(void *arg)
 	if (log)
 		fclose(log); /* the reader sees the end */
 	if (e == 0)
-		e = hs_tree_open(b->trace, b->cache_bytes, &tree);
+		e = hs_tree_open_opts(b->trace, &b->topt, &tree);
 	pthread_mutex_lock(&b->lock);
 	if (e == 0) {
 		b->state = B_READY;
@@ -185,7 +186,7 @@ int srv_build_start(struct hs_srv *s)
 	b->refs = 2; /* the server and the build thread */
 	b->log_fd = -1;
 	b->errlog = s->o.log;
-	b->cache_bytes = s->o.cache_bytes;
+	srv_tree_options(&s->o, &b->topt);
 	b->trace = strdup(s->trace);
 	if (!b->trace || pthread_create(&th, NULL, builder, b) != 0) {
 		free(b->trace);

@@ -523,9 +523,18 @@ static int listen_addr(const struct hs_srv_opts *o, struct sockaddr_in *sa,
 	return 0;
 }
 
+void srv_tree_options(const struct hs_srv_opts *o, struct hs_tree_options *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->cache_bytes = o->cache_bytes;
+	out->source_dirs = o->source_dirs;
+	out->n_source_dirs = o->n_source_dirs;
+}
+
 int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		 struct hs_srv_err *err)
 {
+	struct hs_tree_options topt;
 	struct hs_srv *s;
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *di;
@@ -543,6 +552,7 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 	if (!s)
 		return -ENOMEM;
 	s->o = *opts;
+	srv_tree_options(opts, &topt);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->log_lock, NULL);
 	s->trace = realpath(opts->trace_dir, NULL);
@@ -580,7 +590,7 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		goto out_free;
 	/* no database yet: build it (without the query library's line that
 	 * says to run hindsight build) */
-	e = srv_has_db(s->trace) ? hs_tree_open(s->trace, s->o.cache_bytes, &s->tree) : -ENOENT;
+	e = srv_has_db(s->trace) ? hs_tree_open_opts(s->trace, &topt, &s->tree) : -ENOENT;
 	if (e == -ENOENT) {
 		s->tree = NULL;
 		e = srv_build_start(s);

@@ -135,6 +135,9 @@ void srv_api_notes(struct hs_srv *s, struct srv_req *req, const char *method,
 /* ---- srv_build.c ---- */
 /* Starts building TRACE/db in the background; the tree opens when done. */
 int srv_build_start(struct hs_srv *s);
+/* The tree's options from the server's (--cache-mb, --sources). */
+struct hs_tree_options;
+void srv_tree_options(const struct hs_srv_opts *o, struct hs_tree_options *out);
 /* Ends the event streams (before stopping MHD), then detaches from the
  * build, which goes on until the process exits (after MHD stopped). */
 void srv_build_release(struct hs_srv *s);

@@ -44,7 +44,7 @@ struct hs_srv_opts {
 	const char *tunnel_addr;  /* NULL: 0.0.0.0 */
 	uint16_t tunnel_port;
 	const char *storage_dir;  /* the notebook; NULL: TRACE/notebook */
-	const char *const *source_dirs; /* --sources, kept for the tree */
+	const char *const *source_dirs; /* --sources: passed to the tree */
 	size_t n_source_dirs;
 	size_t cache_bytes;       /* the query cache's cap (tree.h); 0: default */
 	FILE *log;                /* NULL: no log */

@@ -89,16 +89,10 @@ async function sourceMoves(page, t) {
 }
 
 // Dataflow from a register: click rax; the UI lands where the instruction
-// that last changed it is about to run (the origin's t - 1).  Until the
-// server has hs_db_reg_origin() it answers 501 and the UI says so.
+// that last changed it is about to run (the origin's t - 1).
 async function regOrigin(page, server, t) {
 	const res = await fetch(server.origin + '/api/origin?t=' + t + '&reg=rax');
 	await page.click('#regs-body .rrow[data-reg="rax"]');
-	if (res.status === 501) {
-		await page.waitForFunction(() => /501/.test(document.getElementById('mem-origin').textContent),
-			null, { timeout: 10000 });
-		return 'register origin: the server answers 501 and the UI says so';
-	}
 	check(res.ok, '/api/origin?reg=rax answered ' + res.status);
 	const o = await res.json();
 	await settled(page, o.t - 1, 'clicking rax');

@@ -98,7 +98,16 @@ want=$("$HS" query "$TR" last-write "$RSP" 8 "$MID" | awk '{ print $1, $5, $6 }'
 expect_status 200 "/api/origin?t=$MID&addr=$RSP&len=8"
 got=$(json '"%d %s %d" % (j["t"], j["kind"], j["tid"])' <"$T/body")
 [ "$got" = "$want" ] || fail "origin: got '$got', query last-write says '$want'"
-expect_status 501 "/api/origin?t=$MID&reg=rax"
+# a register's origin: its value there is the value at MID, and the state
+# before differs (the instruction before wrote it)
+expect_status 200 "/api/origin?t=$MID&reg=rax"
+t0=$(json 'j["t"]' <"$T/body")
+[ "$t0" -gt 0 ] && [ "$t0" -le "$MID" ] || fail "reg origin t: $(cat "$T/body")"
+[ "$("$HS" cat "$TR" "time/$t0/reg/rax")" = "$("$HS" cat "$TR" "time/$MID/reg/rax")" ] ||
+	fail "reg origin: rax at $t0 differs from rax at $MID"
+[ "$("$HS" cat "$TR" "time/$((t0 - 1))/reg/rax")" != "$("$HS" cat "$TR" "time/$MID/reg/rax")" ] ||
+	fail "reg origin: rax at $((t0 - 1)) is already the value at $MID"
+expect_status 404 "/api/origin?t=$MID&reg=nosuchreg"
 expect_status 400 "/api/origin?t=$MID"
 
 # info

@@ -1850,7 +1850,7 @@ static void test_query_other_format_version_says_rebuild(void **state)
 	char *log;
 
 	snprintf(copy, sizeof(copy), "%s/version", scratch);
-	assert_int_equal(sh("rm -rf %s && cp -r %s %s && sed -i 's/\"version\":[ ]*1/\"version\":99/' "
+	assert_int_equal(sh("rm -rf %s && cp -r %s %s && sed -i 's/\"version\":[ ]*[0-9][0-9]*/\"version\":99/' "
 			    "%s/db/manifest.json", copy, r_small.dir, copy, copy), 0);
 	log = capture_stderr(open_db, &o);
 	assert_int_equal(o.ret, -EPROTO);
