@@ -14,6 +14,9 @@
 #   hindsight   build/bin/hindsight record   (same input as native)
 #   decode      hindsight trace-check --insns of that trace (only with
 #               HS_BENCH_DECODE=1; it can take minutes)
+#   source, ui  scripts/bench_source.sh and scripts/bench_ui.sh on that trace
+#               (where/backtrace/locals, calls/ and lines/ rates; step
+#               round trip and first paint in chromium), at the end
 #   tree        scripts/bench_tree.sh on that trace (and dd and find
 #               recordings of its own): the mounted tree's latency and the
 #               speed of grep over events
@@ -347,3 +350,10 @@ cat "$RESULTS.tmp.$$" >>"$RESULTS"
 rm -f "$RESULTS.tmp.$$"
 cat "$RESULTS" | tail -n $((${#ROWS[@]} + 20))
 log "appended to $RESULTS"
+
+# ---- source level and the web UI, on the same trace (each appends its own section) ----
+log "source-level figures (scripts/bench_source.sh)"
+HS_BENCH_GZ=$TRACE HS_BENCH_APPEND=1 bash "$ROOT/scripts/bench_source.sh" ||
+	log "bench_source failed"
+log "web UI figures in chromium (scripts/bench_ui.sh)"
+HS_BENCH_GZ=$TRACE bash "$ROOT/scripts/bench_ui.sh" || log "bench_ui failed"

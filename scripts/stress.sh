@@ -248,4 +248,8 @@ for i in "${!TRACES[@]}"; do
 	fusermount3 -u "$m" || die "fusermount3 -u $m failed"
 	wait "${PIDS[$i]}" || die "daemon $i exited $? after fusermount3 -u"
 done
+
+# the HTTP server under a 30 s wrk load: no errors, flat RSS
+log "web server load test (scripts/stress_server.sh)"
+bash "$ROOT/scripts/stress_server.sh" || die "scripts/stress_server.sh failed"
 log "PASS"
