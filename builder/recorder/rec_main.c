@@ -179,6 +179,12 @@ static SizeT file_backed_len(const HChar *path, ULong foff, SizeT len)
 	return avail < len ? avail : len;
 }
 
+/* Only the client's segments reach here: the core tells the tool about
+ * SkFileC/SkAnonC ones, never Valgrind's own (SkFileV/SkAnonV).  One page
+ * of the tool executable is among them: the core hands its trampoline page
+ * to the client (am_change_ownership_v_to_c), and the client runs code
+ * there, so it is recorded with its bytes like any other; the builder and
+ * the query library leave it out of the program's modules (file maps). */
 static void emit_map(Addr a, SizeT len, Bool rr, Bool ww, Bool xx, UInt kind)
 {
 	NSegment const *seg = VG_(am_find_nsegment)(a);
