@@ -202,13 +202,16 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  *   u32 file_id, u32 line, u32 depth (the thread's open calls at t)
  * A line start is gdb's `step` stop (source.h "lines"), per thread: an
  * instruction at the first address of an is_stmt row, not a prologue row,
- * whose (file, line) differs from the thread's current line.  Every
- * instruction with line info makes its line current (a non-statement row
- * start excepted); a call, a prologue row and a thread's exit make it
- * none (a new frame: its first line always starts); instructions without
- * line info leave it.  So returning into the middle of the caller's line
- * starts nothing, and a loop within one line starts that line once, as
- * gdb's `step` does. */
+ * whose (file, line) differs from the thread's current line.  As in
+ * gdb's process_event_stop_test, each thread keeps a step range (the last
+ * row taken): instructions inside it change nothing; a non-statement row
+ * start becomes the range and keeps the current line in the same frame,
+ * forgetting it after a call or return; a jump or return into the middle
+ * of a row takes that row's line and range without a start; a call, a
+ * prologue row and a thread's exit make the line none (a new frame: its
+ * first line always starts); instructions without line info leave it.  So
+ * returning into the middle of the caller's line starts nothing, and a
+ * loop within one line starts that line once, as gdb's `step` does. */
 #define HS_DB_LINE_REC 24
 
 /* LINEFILES record, key file_id << 32 | line:
