@@ -117,7 +117,7 @@ for i in range(400):
             if not b:
                 break
             data += b
-    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+    except OSError:  # reset, broken pipe, timeout, or closed before our shutdown
         data = b""
     finally:
         s.close()
