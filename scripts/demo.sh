@@ -58,7 +58,8 @@ if [ -n "$url" ]; then
 	echo "Open the web UI: $url"
 	echo "  (server pid $pid, log $LOG; stop it with: kill \$(cat $PIDFILE))"
 else
-	echo "hindsight serve did not start: $(cat "$LOG")"
+	echo "hindsight serve did not start: $(cat "$LOG")" >&2
+	exit 1
 fi
 echo
 echo "The whole run is now a folder: $MNT"
@@ -66,6 +67,10 @@ echo "Three things to try in a shell:"
 echo "  cat $MNT/stdout                          # what the program printed"
 echo "  grep write $MNT/syscalls                 # every write(), with its time"
 echo "  cat $MNT/time/end/regs                   # registers at the end"
+echo "Source level (the example's ledger does not balance; find out why):"
+echo "  cat $MNT/calls/copy_name                 # every call: t_call t_return depth caller"
+echo "  cat $MNT/time/\$(head -n1 $MNT/calls/rename_account | cut -d' ' -f1)/next/backtrace"
+echo "  cat $MNT/lines$(pwd)/tests/programs/example.c/39   # each time line 39 (dst[n] = 0) ran"
 echo "More:"
 echo "  xxd -s \$(cat $MNT/time/end/reg/rsp) -l 64 $MNT/time/end/mem"
 echo "  cd $MNT/time/5000 && cat insn next/insn  # step forward one instruction"
