@@ -538,15 +538,41 @@ def compare(oracle_path, mnt, o2):
                     hs[k][0], fname, rax, rec["returns"][idx]))
         print("caller links compared: %d" % n_links)
 
-        # next-line and prev-line are gdb's next and reverse-next: the
-        # next (previous) stop of the step sequence at a depth <= this
-        # one's.  Stops whose answer lies outside the program's files
-        # (main's return into libc, the start) are not compared.
+        # next-line and prev-line are gdb's next and reverse-next, derived
+        # from the step sequence by gdb's rules: `next` goes to the next
+        # stop at a depth <= this one's, except that a stop of the same
+        # line at the same depth (where a call returns into a new row of
+        # the line, or a loop on one line comes round) only refreshes
+        # gdb's step range; `reverse-next` goes back to the first stop of
+        # the previous line's run (the run: stops of one line at one depth
+        # with only deeper stops between them), or of this line's run when
+        # this stop is not its first.  Stops whose answer lies outside the
+        # program's files (main's return into libc, the start) are not
+        # compared.
+        def same(a, b):
+            return (stops[a]["depth"] == stops[b]["depth"] and
+                    stops[a]["line"] == stops[b]["line"] and
+                    stops[a]["function"] == stops[b]["function"])
+
+        def shallow_before(j, d):
+            return next((i for i in range(j - 1, -1, -1) if stops[i]["depth"] <= d), None)
+
+        def run_first(j):
+            while True:
+                i = shallow_before(j, stops[j]["depth"])
+                if i is None or not same(i, j):
+                    return j
+                j = i
+
         n_links = 0
         for k, s in enumerate(stops):
             d = s["depth"]
-            nxt = next((j for j in range(k + 1, len(stops)) if stops[j]["depth"] <= d), None)
-            prv = next((j for j in range(k - 1, -1, -1) if stops[j]["depth"] <= d), None)
+            nxt = next((j for j in range(k + 1, len(stops))
+                        if stops[j]["depth"] <= d and not same(j, k)), None)
+            prv = run_first(k)
+            if prv == k:
+                prv = shallow_before(k, d)
+                prv = None if prv is None else run_first(prv)
             for name, j in (("next-line", nxt), ("prev-line", prv)):
                 if j is None:
                     continue

@@ -244,9 +244,12 @@ static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
 	*index = db_le64(best + 8);
 	for (uint32_t i = 0; i < db_le32(best + 16); i++) {
 		const uint8_t *fr = best + HS_DB_STACKS_HDR + (size_t)i * HS_DB_STACKS_FRAME;
+		uint64_t end = db_le64(fr + HS_DB_CALL_REC);
+		/* a call that never returned is still open at its thread's
+		 * exit (hs_db_backtrace) */
+		bool closed = db_le64(fr + 8) == HS_DB_NO_RETURN ? end < t : end <= t;
 
-		if (db_le32(fr + 32) != tid || db_le64(fr) >= t ||
-		    db_le64(fr + HS_DB_CALL_REC) <= t)
+		if (db_le32(fr + 32) != tid || db_le64(fr) >= t || closed)
 			continue;
 		if ((err = frames_add(out, fr)))
 			break;
@@ -297,14 +300,18 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 			if (t_ret <= t)
 				continue;
 		} else {
-			/* closed by its thread's exit? */
+			/* closed by its thread's exit before t?  At the exit
+			 * itself the calls are still there: the stack of a
+			 * thread (or process) as it dies is what one asks for */
 			struct exit_find x = { .tid = tid };
 
-			err = hs_db_events(img, t_call + 1, t, HS_DB_KIND_BIT(HS_EV_THREAD_EXIT),
-					   on_exit_ev, &x);
-			if (err < 0)
-				break;
-			err = 0;
+			if (t > t_call + 1) {
+				err = hs_db_events(img, t_call + 1, t - 1,
+						   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), on_exit_ev, &x);
+				if (err < 0)
+					break;
+				err = 0;
+			}
 			if (x.found)
 				continue;
 		}

@@ -278,29 +278,31 @@ static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size
 	return err;
 }
 
-int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
-		    uint64_t *t_out)
+/* A line start as stepping sees it. */
+struct step_start {
+	uint64_t t;
+	uint32_t file, line, depth;
+};
+
+static bool same_line(const struct step_start *a, const struct step_start *b)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	return a->file == b->file && a->line == b->line;
+}
+
+/* The first line start of tid after bound (back: the last one before it).
+ * With over, only starts at most `depth` calls deep count, and a deeper
+ * start makes it leap over the whole call it is in rather than read the
+ * starts inside.  -ENOENT when there is none. */
+static int step_next(struct hs_db_image *img, uint32_t tid, uint64_t bound, bool back,
+		     bool over, size_t depth, struct step_start *out)
+{
 	const struct hs_dbfile *f = img->files[HS_DB_LINES];
-	bool back = how == HS_DB_STEP_BACK_INTO || how == HS_DB_STEP_BACK_OVER;
-	bool over = how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER;
 	struct db_fcursor cur;
 	const uint8_t *rec;
-	size_t depth = 0, b;
-	uint64_t bound = t;      /* forwards: after it; backwards: before it */
-	uint32_t tid;
+	size_t b;
 	int err;
 
-	if (how < HS_DB_STEP_INTO || how > HS_DB_STEP_BACK_OVER)
-		return -EINVAL;
-	if (t > img->t_end)
-		return -ERANGE;
-	if ((err = hs_db_thread_at(img, t, &tid)))
-		return err;
-	if (over && (err = db_open_calls(img, t, tid, &depth)))
-		return err;
-	if (back && t == 0)
+	if (back && bound == 0)
 		return -ENOENT;
 again:
 	if (back)
@@ -338,10 +340,139 @@ again:
 			}
 			goto again;
 		}
-		*t_out = lt;
+		out->t = lt;
+		out->file = db_le32(rec + 12);
+		out->line = db_le32(rec + 16);
+		out->depth = db_le32(rec + 20);
 		err = 0;
 		break;
 	}
 	db_fcursor_release(&cur);
 	return err;
+}
+
+/* When the frame a start of `depth` open calls belongs to began: the
+ * t_call of its innermost call, 0 at depth 0. */
+static int frame_start(struct hs_db_image *img, const struct step_start *s, uint32_t tid,
+		       uint64_t *from, uint64_t *to)
+{
+	struct hs_db_call c;
+	int err;
+
+	*from = 0;
+	*to = UINT64_MAX;
+	if (s->depth == 0)
+		return 0;
+	err = call_at_depth(img, s->t, tid, s->depth - 1, &c);
+	if (err)
+		return err;
+	*from = c.t_call;
+	*to = c.t_ret; /* HS_DB_NO_RETURN is UINT64_MAX */
+	return 0;
+}
+
+/* The first start of the run of starts of s's line in s's frame that s
+ * ends: a line that called functions starts again where each call returns
+ * into a new line-table row (gcc writes one at the return address), and a
+ * loop on one line starts once per pass; gdb's reverse-next goes back to
+ * the first. */
+static int run_first(struct hs_db_image *img, uint32_t tid, struct step_start *s)
+{
+	struct step_start p;
+	uint64_t from, to;
+	int err = frame_start(img, s, tid, &from, &to);
+
+	if (err)
+		return err;
+	for (;;) {
+		err = step_next(img, tid, s->t, true, true, s->depth, &p);
+		if (err == -ENOENT)
+			return 0;
+		if (err)
+			return err;
+		if (p.depth != s->depth || !same_line(&p, s) || p.t <= from)
+			return 0;
+		*s = p;
+	}
+}
+
+/* gdb's next and reverse-next.  The line being stepped is the latest
+ * start at or before t in t's frame.  Forwards, the next start in this
+ * frame or an outer one that is not that line again (starts of the same
+ * line where calls return, or of a loop on one line, are where gdb's
+ * `next` refreshes its range and goes on).  Backwards, the first start of
+ * the current line when t is inside it past that start, else the first
+ * start of the line before. */
+static int step_over(struct hs_db_image *img, uint64_t t, uint32_t tid, bool back,
+		     uint64_t *t_out)
+{
+	struct step_start cur, s;
+	uint64_t from, to;
+	size_t depth = 0;
+	bool have_cur;
+	int err;
+
+	if ((err = db_open_calls(img, t, tid, &depth)))
+		return err;
+	err = step_next(img, tid, t + 1, true, true, depth, &cur);
+	if (err && err != -ENOENT)
+		return err;
+	have_cur = !err && cur.depth == depth;
+	if (have_cur) {
+		if ((err = frame_start(img, &cur, tid, &from, &to)))
+			return err;
+		/* a start before this frame's call is another frame's */
+		have_cur = depth == 0 || cur.t > from;
+	}
+	if (!back) {
+		uint64_t bound = t;
+
+		for (;;) {
+			if ((err = step_next(img, tid, bound, false, true, depth, &s)))
+				return err;
+			if (!(have_cur && s.depth == depth && s.t < to && same_line(&s, &cur)))
+				break;
+			bound = s.t;
+		}
+		*t_out = s.t;
+		return 0;
+	}
+	if (have_cur) {
+		s = cur;
+		if ((err = run_first(img, tid, &s)))
+			return err;
+		if (s.t < t) {
+			*t_out = s.t;
+			return 0;
+		}
+	}
+	if ((err = step_next(img, tid, have_cur ? s.t : t, true, true, depth, &s)))
+		return err;
+	if ((err = run_first(img, tid, &s)))
+		return err;
+	*t_out = s.t;
+	return 0;
+}
+
+int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
+		    uint64_t *t_out)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	bool back = how == HS_DB_STEP_BACK_INTO || how == HS_DB_STEP_BACK_OVER;
+	struct step_start s;
+	uint32_t tid;
+	int err;
+
+	if (how < HS_DB_STEP_INTO || how > HS_DB_STEP_BACK_OVER)
+		return -EINVAL;
+	if (t > img->t_end)
+		return -ERANGE;
+	if ((err = hs_db_thread_at(img, t, &tid)))
+		return err;
+	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER)
+		return step_over(img, t, tid, back, t_out);
+	if ((err = step_next(img, tid, t, back, false, 0, &s)))
+		return err;
+	*t_out = s.t;
+	return 0;
 }

@@ -335,9 +335,10 @@ int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
 
 /* The calls open at t on thread tid (0: the thread at t), innermost first:
  * frames[0] is the call the thread is inside at t.  A call is open at t
- * when t_call < t < t_end (at t_call the call instruction has not run, rip
- * is still the caller's; t_end is t_ret, or for a call that never returned
- * its thread's exit; db_format.h).  Writes up to max frames (frames may be
+ * when t_call < t < t_ret (at t_call the call instruction has not run,
+ * rip is still the caller's), or, for a call that never returned, when
+ * t_call < t <= its thread's exit (the stack of a thread as it exits, or
+ * of a process as a signal kills it, is still there; db_format.h).  Writes up to max frames (frames may be
  * NULL when max is 0) and returns how many are open (which may be more
  * than max), or -errno (-ERANGE past the end, -ESRCH no thread at t).
  * No unwinding: the call tree says it.  Cost: one checkpoint (stacks.hdb)
@@ -386,10 +387,17 @@ int hs_db_line_starts(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 /* gdb-like line stepping from the state at t, on the thread at t:
  *   HS_DB_STEP_INTO       next line start after t (`step`)
  *   HS_DB_STEP_OVER       next line start after t at a depth <= the
- *                         depth at t (`next`; returns to the caller too)
+ *                         depth at t (`next`; returns to the caller too),
+ *                         skipping starts of the line being stepped in
+ *                         its own frame (where a call returns into a new
+ *                         row of that line, or a loop on one line comes
+ *                         round: gdb's `next` goes on there)
  *   HS_DB_STEP_BACK_INTO  previous line start before t (`reverse-step`)
- *   HS_DB_STEP_BACK_OVER  previous line start before t at a depth <= the
- *                         depth at t (`reverse-next`)
+ *   HS_DB_STEP_BACK_OVER  the first start of the line t is in, when t is
+ *                         past it, else of the line before at a depth <=
+ *                         the depth at t (`reverse-next`); "first": of
+ *                         the starts of that line in that frame with only
+ *                         deeper starts between them
  * The depth at t is the thread's open calls (hs_db_backtrace's count);
  * a line start's depth is the same count at its t.  *t_out is the t of
  * that line start.  -ENOENT when there is none, -ERANGE past the end,

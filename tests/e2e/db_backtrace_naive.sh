@@ -32,7 +32,8 @@ for c in calls:
         t_end_of.append(int(c[1]))
     else:
         later = [e for e in exits.get(tid, []) if e > t_call]
-        t_end_of.append(min(later) if later else INF)
+        # still open at the exit itself (the dying thread's stack)
+        t_end_of.append(min(later) + 1 if later else INF)
 info = dict(l.split(": ", 1) for l in q("info") if ": " in l)
 t_max = int(info["t-end"])
 
@@ -51,8 +52,10 @@ for _ in range(12):
         ts += [int(c[1]) - 1, int(c[1])]
 deepest = max(range(len(calls)), key=lambda i: int(calls[i][2]))
 ts.append(int(calls[deepest][0]) + 1)
+# each thread's exit and the end: a dying thread keeps its stack there
+ts += [e + d for es in exits.values() for e in es for d in (-1, 0)] + [t_max]
 checked = maxdepth = 0
-for t in sorted(set(x for x in ts if 0 <= x < t_max)):
+for t in sorted(set(x for x in ts if 0 <= x <= t_max)):
     tid = int(q("thread", str(t))[0])
     got = q("backtrace", str(t))
     want = naive(t, tid)
@@ -63,7 +66,9 @@ for t in sorted(set(x for x in ts if 0 <= x < t_max)):
         r = subprocess.run([hs, "query", "--tid", str(o), tr, "backtrace", str(t)],
                            capture_output=True, text=True)
         if r.returncode == 0 and r.stdout.splitlines() != naive(t, o):
-            sys.exit("t=%d --tid %d: backtrace differs from the naive one" % (t, o))
+            sys.exit("t=%d --tid %d: backtrace\n  %s\nnaive\n  %s\nexits %s" % (
+                t, o, "\n  ".join(r.stdout.splitlines()[:6]), "\n  ".join(naive(t, o)[:6]),
+                exits.get(o)))
     checked += 1
     maxdepth = max(maxdepth, len(got))
 # calls-to and callees agree with the calls

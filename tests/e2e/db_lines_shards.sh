@@ -1,5 +1,5 @@
 #!/bin/bash
-# db_lines_shards.sh - line starts (lines, lineidx, linefiles.hdb) do not depend on the shard count or on --shard/--merge, even with 16 KiB chunks; their depth is the backtrace's count; lines FILE / FILE LINE agree with line-starts; step into/over/back-into/back-over agree with the listed starts.
+# db_lines_shards.sh - line starts (lines, lineidx, linefiles.hdb) do not depend on the shard count or on --shard/--merge, even with 16 KiB chunks; their depth is the backtrace's count; lines FILE / FILE LINE agree with line-starts; step into/over/back-into/back-over agree with the listed starts (gdb's next and reverse-next rules: same-line starts in one frame are one line).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built threads recursive
@@ -64,11 +64,42 @@ for s in rnd.sample(mine, 12):
         sys.exit("t=%d: depth %d, backtrace has %d frames" % (t, depth, len(bt)))
     th = [x for x in starts if x[1] == tid]
     i = th.index(s)
+
+    def frame(x):
+        # [t_call, t_ret) of the innermost call a start x is in
+        if x[4] == 0:
+            return 0, float("inf")
+        for row in q("--tid", str(tid), "backtrace", str(x[0])):
+            c = row.split()
+            if int(c[2]) == x[4] - 1:
+                return int(c[0]), int(c[1]) if c[1].isdigit() else float("inf")
+        sys.exit("t=%d: no call at depth %d in its backtrace" % (x[0], x[4] - 1))
+
+    def same(a, b):
+        return a[2:5] == b[2:5]
+
+    def run_first(j):
+        # gdb's reverse-next lands on the first start of a line's run:
+        # starts of one line in one frame with only deeper starts between
+        lo = frame(th[j])[0]
+        while True:
+            k = next((k for k in range(j - 1, -1, -1) if th[k][4] <= th[j][4]), None)
+            if k is None or not same(th[k], th[j]) or th[k][0] <= lo:
+                return j
+            j = k
+
+    end = frame(s)[1]
+    over = next((x[0] for x in th[i + 1:] if x[4] <= depth and
+                 not (same(x, s) and x[0] < end)), None)
+    j = run_first(i)
+    if j == i:
+        j = next((k for k in range(i - 1, -1, -1) if th[k][4] <= depth), None)
+        j = None if j is None else run_first(j)
     expect = {
         "into": th[i + 1][0] if i + 1 < len(th) else None,
         "back-into": th[i - 1][0] if i > 0 else None,
-        "over": next((x[0] for x in th[i + 1:] if x[4] <= depth), None),
-        "back-over": next((x[0] for x in reversed(th[:i]) if x[4] <= depth), None),
+        "over": over,
+        "back-over": None if j is None else th[j][0],
     }
     for how, want in expect.items():
         r = q("step", str(t), how, ok=(0, 1))
