@@ -1,0 +1,56 @@
+#!/bin/bash
+# src_next_gdb.sh - next-line is gdb's own `next`: gdb runs each program natively and `next`s through main, line by line; Hindsight's next-line chain from main's first line must visit the same lines.
+#
+# The src_oracle tests derive next/reverse-next from gdb's step sequence;
+# this one asks gdb's `next` itself, so a call on a line (whose return gcc
+# marks with a new row of the same line) cannot make a stop gdb skips.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+cat >"$T/next.gdb" <<'GDBEOF'
+set pagination off
+set confirm off
+set debuginfod enabled off
+break main
+run
+python
+lines = []
+while True:
+    f = gdb.selected_frame()
+    if f.name() != "main":
+        break
+    lines.append(f.find_sal().line)
+    gdb.execute("next", to_string=True)
+    if not gdb.selected_inferior().pid:
+        break
+print("NEXT-LINES " + " ".join(map(str, lines)))
+end
+kill
+GDBEOF
+
+n=0
+for p in recursive structs example; do
+	require_built "$p"
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/next.gdb" "$PROGS/$p" \
+		</dev/null >"$T/$p.gdb" 2>&1
+	want=$(sed -n 's/^NEXT-LINES //p' "$T/$p.gdb")
+	[ -n "$want" ] || fail "$p: gdb gave no lines: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+	record_ok "$T/$p" "$PROGS/$p"
+	build_ok "$T/$p"
+	# main's first line, where gdb's breakpoint stops: the first line start
+	# after main's call (the prologue is never a start)
+	t_call=$("$HS" cat "$T/$p" calls/main | head -n 1 | cut -d' ' -f1)
+	t=$("$HS" query "$T/$p" step "$t_call" into) || fail "$p: no line start after main's call"
+	got=""
+	while :; do
+		where=$("$HS" cat "$T/$p" "time/$t/where")
+		case $where in main+*) ;; *) break ;; esac
+		got="$got ${where##*:}"
+		t=$("$HS" query "$T/$p" step "$t" over) || break
+	done
+	got=${got# }
+	[ "$got" = "$want" ] || fail "$p: next-line visits lines '$got', gdb's next '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+done
+pass "$n lines of main in 3 programs, as gdb's next"
