@@ -407,7 +407,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 	}
 	if (status) {
-		srv_log(s, HS_SRV_LOG_DEBUG, "rejected %s %.200s: %s", method, req->raw, why);
+		srv_log(s, HS_SRV_LOG_DEBUG, "rejected %s %.200s: %s", method,
+			req->shown ? req->shown : "?", why);
 		srv_reply_status(&r, status, status == 400 ? "EINVAL" :
 				 status == 414 || status == 413 ? "E2BIG" : "EACCES", "%s", why);
 	} else {
@@ -415,9 +416,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	req->status = r.status;
 	if (r.status >= 500)
-		srv_log(s, HS_SRV_LOG_ERROR, "%s %.200s: %u %.*s", method, req->raw, r.status,
+		srv_log(s, HS_SRV_LOG_ERROR, "%s %.200s: %u %.*s", method, req->shown ? req->shown : "?", r.status,
 			r.body ? (int)(r.len < 300 ? r.len : 300) : 0, r.body ? r.body : "");
 	return send_reply(s, con, req, &r);
+}
+
+/* The request target as logs show it: the value of every token=
+ * argument replaced, so a log file never holds the --tunnel secret. */
+static char *target_for_log(const char *raw)
+{
+	char *out = strdup(raw), *q, *p;
+
+	if (!out || !(q = strchr(out, '?')))
+		return out;
+	for (p = q; (p = strstr(p, "token=")); p += 6) {
+		char *v = p + 6, *end = v + strcspn(v, "&#");
+
+		if (p[-1] != '?' && p[-1] != '&')
+			continue;
+		if (end > v) {
+			*v = '*';
+			memmove(v + 1, end, strlen(end) + 1);
+		}
+	}
+	return out;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
@@ -427,6 +449,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	if (!req)
 		return NULL;
 	req->raw = strdup(uri ? uri : "");
+	req->shown = target_for_log(uri ? uri : "");
 	clock_gettime(CLOCK_MONOTONIC, &req->t0);
 	return req;
 }
@@ -449,13 +472,14 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr,
 				  addr, sizeof addr);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		srv_log(s, HS_SRV_LOG_INFO, "%s \"%.300s\" %u %.3f ms%s", addr, req->raw,
+		srv_log(s, HS_SRV_LOG_INFO, "%s \"%.300s\" %u %.3f ms%s", addr, req->shown ? req->shown : "?",
 			req->status,
 			(double)(t1.tv_sec - req->t0.tv_sec) * 1e3 +
 				(double)(t1.tv_nsec - req->t0.tv_nsec) / 1e6,
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
 	}
 	free(req->raw);
+	free(req->shown);
 	free(req->path);
 	free(req->query);
 	free(req->body);

@@ -59,6 +59,7 @@ struct srv_arg {
 
 struct srv_req {
 	char *raw;               /* the request target as sent (malloc) */
+	char *shown;             /* raw for the log: the access token hidden (malloc) */
 	char *path;              /* decoded path, no query (malloc) */
 	char *query;             /* the query string, decoded per argument */
 	struct srv_arg args[SRV_MAX_ARGS];

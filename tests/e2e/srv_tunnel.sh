@@ -1,5 +1,5 @@
 #!/bin/bash
-# srv_tunnel.sh - with --tunnel every request needs the access token: 403
+# srv_tunnel.sh - with --tunnel every request needs the access token (never written to the --log file): 403
 # without it, 200 with ?token= (which sets an HttpOnly SameSite=Strict
 # cookie), 200 with the cookie alone; any Host is accepted then.
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ require_built example
 TR=$T/ex
 record_ok "$TR" "$PROGS/example"
 build_ok "$TR"
-serve_start s "$TR" --tunnel 127.0.0.1:0
+serve_start s "$TR" --tunnel 127.0.0.1:0 --log "debug=$T/tunnel.log"
 TOKEN=$(echo "$URL" | sed -n 's/.*?token=\([0-9a-f]*\)$/\1/p')
 [ "${#TOKEN}" = 32 ] || fail "no 32-digit token in the URL '$URL'"
 
@@ -37,6 +37,8 @@ expect_status 201 /api/notes -X POST -H "Cookie: hs_token=$TOKEN" -H 'Content-Ty
 serve_stop
 
 # without --tunnel there is no token, and none is needed
+grep -q "token=\*" "$T/tunnel.log" || fail "the log shows no request with a hidden token"
+grep -q "$TOKEN" "$T/tunnel.log" && fail "the access token is in the --log file"
 serve_start plain "$TR"
 echo "$URL" | grep -q token && fail "a token without --tunnel: $URL"
 expect_status 200 /api/info
