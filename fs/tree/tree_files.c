@@ -35,6 +35,8 @@ const char tree_readme[] =
 "  time/start, time/end  links to the first and the last moment\n"
 "  time/crash            the moment the signal that killed it arrived (only if\n"
 "                        one did)\n"
+"  time/main             main's first line, where gdb's `break main` stops\n"
+"                        (only if the program has a main symbol)\n"
 "  time/<t>/regs         every register of the thread at t: \"name 0xvalue\"\n"
 "  time/<t>/reg/<name>   one register (also xmm0..xmm15): cat time/5000/reg/rax\n"
 "  time/<t>/mem          memory as of t, a sparse file whose offsets are the\n"

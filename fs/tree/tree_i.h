@@ -60,6 +60,7 @@ enum tree_kind_id {
 	K_MARK_START,   /* time/start -> 0 */
 	K_MARK_END,     /* time/end -> the last t */
 	K_MARK_CRASH,   /* time/crash -> delivery of the signal that killed it */
+	K_MARK_MAIN,    /* time/main -> main's first line (gdb's break main) */
 	K_T,            /* time/<t>/ */
 	/* time/<t>/ */
 	K_T_REGS,
@@ -244,6 +245,8 @@ void tree_src_close(struct hs_tree *tree);
 /* ".." of lines/ and sources/ nodes (their folder is a table index) */
 int tree_src_parent(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_tree_node *out);
 int tree_modules_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);

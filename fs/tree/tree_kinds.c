@@ -461,6 +461,8 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_MARK_START] = { "start", K_TIME, LINK, 0, .target = mark_start },
 	[K_MARK_END] = { "end", K_TIME, LINK, 0, .target = mark_end },
 	[K_MARK_CRASH] = { "crash", K_TIME, LINK, 0, .target = crash_t, .exists = crash_exists },
+	[K_MARK_MAIN] = { "main", K_TIME, LINK, 0, .target = tree_main_t,
+			  .exists = tree_main_exists },
 	[K_T] = { NULL, K_TIME, DIR, KF_T },
 	/* time/<t>/ */
 	[K_T_REGS] = { "regs", K_T, FILE_, KF_T, .text = tree_regs_text, .size = tree_regs_size },

@@ -252,6 +252,10 @@ struct tree_src_image {
 	int lines_err;
 	struct ptab lines;         /* leaf: the db's line file id */
 
+	bool main_done;
+	int main_err;
+	uint64_t main_t;           /* time/main */
+
 	bool sources_done;
 	int sources_err;
 	struct ptab sources;       /* leaf: index into disk[] */
@@ -1555,4 +1559,83 @@ int tree_src_parent(struct hs_tree *tree, const struct hs_tree_node *n, struct h
 		tree_node_child(out, &top, n->kind == K_LINEDIR ? K_LINES : K_SOURCES);
 	}
 	return 0;
+}
+
+/* ---- time/main -------------------------------------------------------------------- */
+
+struct main_find {
+	const struct hs_db_image *img;
+	uint64_t t_call;           /* the earliest call of any entry named main */
+	bool found;
+};
+
+static int on_main_call(void *ctx, const struct hs_db_call *c)
+{
+	struct main_find *m = ctx;
+
+	if (!m->found || c->t_call < m->t_call) {
+		m->t_call = c->t_call;
+		m->found = true;
+	}
+	return 1; /* calls come by t_call: the first is the earliest */
+}
+
+static int on_main_entry(void *ctx, uint64_t addr)
+{
+	struct main_find *m = ctx;
+	int err = hs_db_calls_to(m->img, addr, on_main_call, m);
+
+	return err < 0 ? err : 0;
+}
+
+/* Where gdb's `break main` stops: main's first line start (after its
+ * prologue), or main's entry without line info there.  The start must be
+ * main's own: a line of a function main calls first would be deeper. */
+static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+		  uint64_t *t)
+{
+	struct main_find m = { .img = tree_image(tree, n) };
+	struct hs_db_regs r;
+	struct hs_src_loc loc;
+	uint64_t t1;
+	int err = hs_src_function_entries(s, "main", on_main_entry, &m);
+
+	if (err < 0)
+		return err;
+	if (!m.found)
+		return -ENOENT;
+	*t = m.t_call + 1; /* the call has run: rip at main's entry */
+	if (hs_db_step_line(m.img, m.t_call, HS_DB_STEP_INTO, &t1) == 0 &&
+	    hs_db_regs_at(m.img, t1, 0, &r) == 0 &&
+	    hs_src_lookup(s, r.regs.rip, &loc) == 0 && loc.function &&
+	    strcmp(loc.function, "main") == 0)
+		*t = t1;
+	return 0;
+}
+
+int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	struct tree_src_image *si = src_image(tree, n);
+	struct hs_src *s;
+	int err;
+
+	if (!si)
+		return -ENOENT;
+	err = get_src(tree, n, &s);
+	pthread_mutex_lock(&si->lock);
+	if (!si->main_done) {
+		si->main_err = err < 0 ? err : main_t(tree, n, s, &si->main_t);
+		si->main_done = true;
+	}
+	err = si->main_err;
+	*t = si->main_t;
+	pthread_mutex_unlock(&si->lock);
+	return err;
+}
+
+int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_main_t(tree, n, &t);
 }

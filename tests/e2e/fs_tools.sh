@@ -22,7 +22,7 @@ mount_tree "$TR" "$MNT"
 # ---- ls, find: the contract's names ---------------------------------------------
 [ "$(ls "$MNT" | tr '\n' ' ')" = "README calls events info lines modules output processes sources stderr stdout syscalls threads time writes " ] ||
 	fail "ls MNT: $(ls "$MNT" | tr '\n' ' ')"
-[ "$(ls "$MNT/time" | tr '\n' ' ')" = "end start " ] || fail "ls time: $(ls "$MNT/time" | tr '\n' ' ')"
+[ "$(ls "$MNT/time" | tr '\n' ' ')" = "end main start " ] || fail "ls time: $(ls "$MNT/time" | tr '\n' ' ')"
 # (the source-level entries, some of which depend on t, are src_* tests' business)
 lst() { ls "$1" | grep -vxE 'where|backtrace|locals|next-line|prev-line|finish|caller' | tr '\n' ' '; }
 [ "$(lst "$MNT/time/$MID")" = "insn maps mem next prev reg regs thread " ] ||
@@ -55,6 +55,7 @@ MNT/threads
 MNT/threads/1
 MNT/time
 MNT/time/end
+MNT/time/main
 MNT/time/start
 MNT/writes
 EOF
@@ -200,7 +201,7 @@ unmount_tree "$MNT"
 WANT_RC=134 record_ok "$T/abort" "$PROGS/abort"
 build_ok "$T/abort"
 mount_tree "$T/abort" "$T/mnt-abort"
-[ "$(ls "$T/mnt-abort/time" | tr '\n' ' ')" = "crash end start " ] || fail "ls time of a crash: $(ls "$T/mnt-abort/time" | tr '\n' ' ')"
+[ "$(ls "$T/mnt-abort/time" | tr '\n' ' ')" = "crash end main start " ] || fail "ls time of a crash: $(ls "$T/mnt-abort/time" | tr '\n' ' ')"
 CRASH=$(readlink "$T/mnt-abort/time/crash")
 [ -n "$CRASH" ] && [ "$CRASH" -le "$(readlink "$T/mnt-abort/time/end")" ] || fail "time/crash -> '$CRASH'"
 [ "$("$HS" ls -l "$T/abort" time/crash)" = "l ${#CRASH} time/crash -> $CRASH" ] ||

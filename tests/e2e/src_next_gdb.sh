@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_next_gdb.sh - next-line is gdb's own `next`: gdb runs each program natively and `next`s through main, line by line; Hindsight's next-line chain from main's first line must visit the same lines.
+# src_next_gdb.sh - next-line is gdb's own `next`: gdb runs each program natively and `next`s through main, line by line; Hindsight's next-line chain from time/main (gdb's break main) must visit the same lines.
 #
 # The src_oracle tests derive next/reverse-next from gdb's step sequence;
 # this one asks gdb's `next` itself, so a call on a line (whose return gcc
@@ -38,10 +38,9 @@ for p in recursive structs example; do
 	[ -n "$want" ] || fail "$p: gdb gave no lines: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
 	record_ok "$T/$p" "$PROGS/$p"
 	build_ok "$T/$p"
-	# main's first line, where gdb's breakpoint stops: the first line start
-	# after main's call (the prologue is never a start)
-	t_call=$("$HS" cat "$T/$p" calls/main | head -n 1 | cut -d' ' -f1)
-	t=$("$HS" query "$T/$p" step "$t_call" into) || fail "$p: no line start after main's call"
+	# time/main is where gdb's `break main` stops: the first line gdb lists
+	t=$("$HS" ls -l "$T/$p" time | sed -n 's/^l .* main -> //p')
+	[ -n "$t" ] || fail "$p: no time/main"
 	got=""
 	while :; do
 		where=$("$HS" cat "$T/$p" "time/$t/where")
