@@ -1,5 +1,11 @@
 /* db_evfmt.c - events as text in batches (hs_db_events_text).
  *
+ * Since trace format 4 the recorder copies the bytes a syscall's string
+ * and buffer arguments print into the syscall entry record
+ * (trace_format.h): such an event reads no memory at all (all_captured)
+ * and costs no decode.  What follows is for format 3 recordings, and for
+ * the arguments the recorder could not read (then it leaves them to us).
+ *
  * A syscall's string arguments are memory at the event's t.  Read one by
  * one (hs_db_mem_read), each costs a decode of its stream chunk up to t
  * whenever that chunk wrote the bytes, which a syscall-heavy program does

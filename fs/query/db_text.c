@@ -4,7 +4,9 @@
  * (the table below; 6 for syscalls it does not list); path arguments and
  * the buffers of write-like calls are followed by the C string read from
  * memory at the event's t, at most HS_DB_STR_MAX bytes ("..." after the
- * quote when cut; nothing when the memory is not mapped):
+ * quote when cut; nothing when the memory is not mapped).  The bytes come
+ * from the recorder's copy in the record when there is one (format 4,
+ * syscall_args.h shares this table with the recorder), else from memory:
  *
  *   openat(0xffffff9c, 0x4a1c3f0 "/etc/ld.so.cache", 0x80000, 0x0)
  *   write(0x1, 0x4a2b2a0 "hello\n", 0x6)
