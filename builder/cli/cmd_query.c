@@ -269,21 +269,18 @@ static int print_write(void *ctx, const struct hs_db_write *w)
 	return ferror(stdout) ? -EIO : 0;
 }
 
-struct ev_ctx {
-	const struct hs_db_image *img;
-	int err;                /* the first string that could not be read */
-	char line[4096];
-};
-
-static int print_event(void *vctx, const struct hs_db_event *ev)
+/* One event line; text from hs_db_events_text(), which resolves the
+ * syscall strings of many events at once (or takes the recorder's copy). */
+static int print_event(void *ctx, const struct hs_db_event *ev, const char *text, size_t len,
+		       int err)
 {
-	struct ev_ctx *c = vctx;
+	int *first_err = ctx;
 	const char *kind = hs_db_event_kind_name(ev->tag);
-	int n = hs_db_event_format(c->img, ev, c->line, sizeof(c->line));
 
-	if (n < 0 && !c->err)
-		c->err = n;
-	printf("%" PRIu64 " %" PRIu32 " %s %s\n", ev->t, ev->tid, kind ? kind : "?", c->line);
+	if (err < 0 && !*first_err)
+		*first_err = err;
+	printf("%" PRIu64 " %" PRIu32 " %s %.*s\n", ev->t, ev->tid, kind ? kind : "?", (int)len,
+	       text);
 	return ferror(stdout) ? -EIO : 0;
 }
 
@@ -485,16 +482,11 @@ static int cmd_range(const struct query_opts *o, const struct hs_db_image *img, 
 	    (err = want_args(o, 2)))
 		return err;
 	if (events) {
-		struct ev_ctx *c = malloc(sizeof(*c));
+		int first_err = 0;
 
-		if (!c)
-			return -ENOMEM;
-		c->img = img;
-		c->err = 0;
-		err = hs_db_events(img, t0, t1, o->kinds, print_event, c);
+		err = hs_db_events_text(img, t0, t1, o->kinds, print_event, &first_err);
 		if (!err)
-			err = c->err; /* listed, but some strings are missing */
-		free(c);
+			err = first_err; /* listed, but some strings are missing */
 		return err;
 	}
 	return hs_db_calls(img, t0, t1, print_call, NULL);

@@ -8,6 +8,7 @@
  * logging of instructions is in rec_instrument.c.
  */
 #include "rec_internal.h"
+#include "hindsight/syscall_args.h"
 
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcassert.h"
@@ -475,15 +476,64 @@ static void note_self_signal(UInt sysno, UWord *args, UInt nargs)
 		self_signal = sig;
 }
 
+/* One argument's bytes for the SYSCALL_ENTER record (trace_format.h):
+ * the count copied to out, or HS_SYSARG_UNCAPTURED when some byte the
+ * formatter would look at is not readable (the reader then reads the
+ * recorded memory, as for an old recording).  A string stops after its
+ * NUL, or at HS_SYS_STR_MAX + 1 bytes; a buffer is exactly want bytes. */
+static Int capture_arg(Addr a, UInt want, Bool string, UChar *out)
+{
+	UInt n;
+
+	if (a + want < a)
+		return HS_SYSARG_UNCAPTURED;
+	for (n = 0; n < want; n++) {
+		/* a page is checked at its first byte that is read */
+		if ((n == 0 || ((a + n) & (VKI_PAGE_SIZE - 1)) == 0) &&
+		    !VG_(am_is_valid_for_client)(a + n, 1, VKI_PROT_READ))
+			return HS_SYSARG_UNCAPTURED;
+		out[n] = ((const UChar *)a)[n];
+		if (string && out[n] == 0)
+			return (Int)n + 1;
+	}
+	return (Int)n;
+}
+
 static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 {
-	UChar *p = rec_event_begin(HS_EV_SYSCALL_ENTER, 56);
-	UInt i;
+	struct hs_sys_sig sig = hs_sys_sig_of(sysno);
+	UChar bytes[6 * (HS_SYS_STR_MAX + 1)];
+	Int count[6];
+	UInt i, used = 0;
+	UChar *p;
 
+	/* the bytes the events formatter prints after the hex */
+	for (i = 0; i < 6; i++) {
+		UWord a = i < nargs ? args[i] : 0;
+
+		count[i] = 0;
+		if (i >= sig.nargs)
+			continue;
+		if ((sig.str_mask & (1u << i)) && a) {
+			count[i] = capture_arg(a, HS_SYS_STR_MAX + 1, True, bytes + used);
+		} else if ((Int)i == sig.buf_arg && sig.len_arg >= 0) {
+			UWord len = (UInt)sig.len_arg < nargs ? args[sig.len_arg] : 0;
+			UInt want = len < HS_SYS_STR_MAX ? (UInt)len : HS_SYS_STR_MAX;
+
+			if (want)
+				count[i] = capture_arg(a, want, False, bytes + used);
+		}
+		if (count[i] > 0)
+			used += (UInt)count[i];
+	}
+	p = rec_event_begin(HS_EV_SYSCALL_ENTER, HS_SYSCALL_ENTER_ARGS + used);
 	rec_put_u32(p, tid);
 	rec_put_u32(p + 4, sysno);
 	for (i = 0; i < 6; i++)
 		rec_put_u64(p + 8 + 8 * i, i < nargs ? args[i] : 0);
+	for (i = 0; i < 6; i++)
+		rec_put_u32(p + 56 + 4 * i, (UInt)count[i]);
+	VG_(memcpy)(p + HS_SYSCALL_ENTER_ARGS, bytes, used);
 
 	if (sysno == __NR_exit_group) {
 		saw_exit_group = True;

@@ -194,10 +194,10 @@ static int parse_file_header(const char *path, const uint8_t *b,
 	h->parent_t = hs_trace_le64(b + 48);
 	/* Version first: a later version may lay the header out otherwise,
 	 * and "unsupported version" is the message that helps then. */
-	if (h->version != HS_TRACE_FORMAT_VERSION) {
+	if (h->version < HS_TRACE_FORMAT_MIN_VERSION || h->version > HS_TRACE_FORMAT_VERSION) {
 		trace_err_set(err, "%s: unsupported format version %" PRIu32
-			      " (this reader knows %d)", path, h->version,
-			      HS_TRACE_FORMAT_VERSION);
+			      " (this reader knows %d to %d)", path, h->version,
+			      HS_TRACE_FORMAT_MIN_VERSION, HS_TRACE_FORMAT_VERSION);
 		return -EBADMSG;
 	}
 	if (h->header_size != HS_FILE_HEADER_SIZE) {

@@ -1,5 +1,11 @@
 /* db_evfmt.c - events as text in batches (hs_db_events_text).
  *
+ * Since trace format 4 the recorder copies the bytes a syscall's string
+ * and buffer arguments print into the syscall entry record
+ * (trace_format.h): such an event reads no memory at all (all_captured)
+ * and costs no decode.  What follows is for format 3 recordings, and for
+ * the arguments the recorder could not read (then it leaves them to us).
+ *
  * A syscall's string arguments are memory at the event's t.  Read one by
  * one (hs_db_mem_read), each costs a decode of its stream chunk up to t
  * whenever that chunk wrote the bytes, which a syscall-heavy program does
@@ -583,6 +589,21 @@ static int round_flush(struct fmt *f)
 	return ret;
 }
 
+/* Did the recorder copy every argument the formatter prints?  Then the
+ * event needs no memory read at all. */
+static bool all_captured(const struct hs_db_event *ev)
+{
+	const uint8_t *bytes[6];
+	int32_t n[6];
+
+	if (!db_syscall_captured(ev, n, bytes))
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (n[i] == HS_SYSARG_UNCAPTURED)
+			return false;
+	return true;
+}
+
 static int event_add(void *ctx, const struct hs_db_event *ev)
 {
 	struct fmt *f = ctx;
@@ -635,7 +656,8 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 	it->req = SIZE_MAX;
 	memcpy(b->store + b->store_len, ev->payload, ev->len);
 	b->store_len += ev->len;
-	if (ev->tag == HS_EV_SYSCALL_ENTER && ev->len >= 56 && c != SIZE_MAX) {
+	if (ev->tag == HS_EV_SYSCALL_ENTER && ev->len >= 56 && c != SIZE_MAX &&
+	    !all_captured(ev)) {
 		uint64_t addr[6];
 		size_t want[6];
 

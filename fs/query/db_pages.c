@@ -181,8 +181,12 @@ static int apply_version(struct hs_db_image *img, uint64_t page, const struct pi
 		out->written_in_c = true;
 		goto out;
 	}
-	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i++)
-		ones += (size_t)__builtin_popcount(mask[i]);
+	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, mask + i, 8);
+		ones += (size_t)__builtin_popcountll(w);
+	}
 	switch (kind) {
 	case HS_DB_FULL:
 		if (data_len == 0)
@@ -220,9 +224,22 @@ static int apply_version(struct hs_db_image *img, uint64_t page, const struct pi
 		err = db_corrupt(f, p->block, "page version: data does not match its mask");
 		goto out;
 	}
-	for (unsigned i = 0, k = 0; i < HS_DB_PAGE; i++)
-		if (db_mask_bit(mask, i))
-			out->data[i] = data[k++];
+	/* byte by byte of the mask: most are 0 (nothing written) or 0xff (8
+	 * bytes in a row), only the rest goes bit by bit */
+	for (unsigned m = 0, k = 0; m < HS_DB_MASK_BYTES; m++) {
+		uint8_t bits = mask[m];
+
+		if (!bits)
+			continue;
+		if (bits == 0xff) {
+			memcpy(out->data + 8 * m, data + k, 8);
+			k += 8;
+			continue;
+		}
+		for (unsigned b = 0; b < 8; b++)
+			if (bits >> b & 1)
+				out->data[8 * m + b] = data[k++];
+	}
 out:
 	db_cache_put(&img->db->cache, e);
 	return err;

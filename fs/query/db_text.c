@@ -4,7 +4,9 @@
  * (the table below; 6 for syscalls it does not list); path arguments and
  * the buffers of write-like calls are followed by the C string read from
  * memory at the event's t, at most HS_DB_STR_MAX bytes ("..." after the
- * quote when cut; nothing when the memory is not mapped):
+ * quote when cut; nothing when the memory is not mapped).  The bytes come
+ * from the recorder's copy in the record when there is one (format 4,
+ * syscall_args.h shares this table with the recorder), else from memory:
  *
  *   openat(0xffffff9c, 0x4a1c3f0 "/etc/ld.so.cache", 0x80000, 0x0)
  *   write(0x1, 0x4a2b2a0 "hello\n", 0x6)
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hindsight/syscall_args.h"
 #include "query_i.h"
 
 /* ---- kinds ------------------------------------------------------------- */
@@ -60,149 +63,14 @@ uint32_t hs_db_event_kind(const char *name)
 
 /* ---- syscall signatures ---------------------------------------------------- */
 
-#define S(n) (1u << (n))
-
-static const struct {
-	uint16_t nr;
-	struct db_sys_sig sig;
-} sigs[] = {
-	{ 0, { 3, 0, -1, -1 } },        /* read */
-	{ 1, { 3, 0, 1, 2 } },          /* write */
-	{ 2, { 3, S(0), -1, -1 } },     /* open */
-	{ 3, { 1, 0, -1, -1 } },        /* close */
-	{ 4, { 2, S(0), -1, -1 } },     /* stat */
-	{ 5, { 2, 0, -1, -1 } },        /* fstat */
-	{ 6, { 2, S(0), -1, -1 } },     /* lstat */
-	{ 7, { 3, 0, -1, -1 } },        /* poll */
-	{ 8, { 3, 0, -1, -1 } },        /* lseek */
-	{ 9, { 6, 0, -1, -1 } },        /* mmap */
-	{ 10, { 3, 0, -1, -1 } },       /* mprotect */
-	{ 11, { 2, 0, -1, -1 } },       /* munmap */
-	{ 12, { 1, 0, -1, -1 } },       /* brk */
-	{ 13, { 4, 0, -1, -1 } },       /* rt_sigaction */
-	{ 14, { 4, 0, -1, -1 } },       /* rt_sigprocmask */
-	{ 15, { 0, 0, -1, -1 } },       /* rt_sigreturn */
-	{ 16, { 3, 0, -1, -1 } },       /* ioctl */
-	{ 17, { 4, 0, -1, -1 } },       /* pread64 */
-	{ 18, { 4, 0, 1, 2 } },         /* pwrite64 */
-	{ 19, { 3, 0, -1, -1 } },       /* readv */
-	{ 20, { 3, 0, -1, -1 } },       /* writev */
-	{ 21, { 2, S(0), -1, -1 } },    /* access */
-	{ 22, { 1, 0, -1, -1 } },       /* pipe */
-	{ 23, { 5, 0, -1, -1 } },       /* select */
-	{ 24, { 0, 0, -1, -1 } },       /* sched_yield */
-	{ 25, { 5, 0, -1, -1 } },       /* mremap */
-	{ 26, { 3, 0, -1, -1 } },       /* msync */
-	{ 28, { 3, 0, -1, -1 } },       /* madvise */
-	{ 32, { 1, 0, -1, -1 } },       /* dup */
-	{ 33, { 2, 0, -1, -1 } },       /* dup2 */
-	{ 35, { 2, 0, -1, -1 } },       /* nanosleep */
-	{ 39, { 0, 0, -1, -1 } },       /* getpid */
-	{ 41, { 3, 0, -1, -1 } },       /* socket */
-	{ 42, { 3, 0, -1, -1 } },       /* connect */
-	{ 43, { 3, 0, -1, -1 } },       /* accept */
-	{ 44, { 6, 0, 1, 2 } },         /* sendto */
-	{ 45, { 6, 0, -1, -1 } },       /* recvfrom */
-	{ 56, { 5, 0, -1, -1 } },       /* clone */
-	{ 57, { 0, 0, -1, -1 } },       /* fork */
-	{ 58, { 0, 0, -1, -1 } },       /* vfork */
-	{ 59, { 3, S(0), -1, -1 } },    /* execve */
-	{ 60, { 1, 0, -1, -1 } },       /* exit */
-	{ 61, { 4, 0, -1, -1 } },       /* wait4 */
-	{ 62, { 2, 0, -1, -1 } },       /* kill */
-	{ 63, { 1, 0, -1, -1 } },       /* uname */
-	{ 72, { 3, 0, -1, -1 } },       /* fcntl */
-	{ 73, { 2, 0, -1, -1 } },       /* flock */
-	{ 74, { 1, 0, -1, -1 } },       /* fsync */
-	{ 76, { 2, S(0), -1, -1 } },    /* truncate */
-	{ 77, { 2, 0, -1, -1 } },       /* ftruncate */
-	{ 78, { 3, 0, -1, -1 } },       /* getdents */
-	{ 79, { 2, 0, -1, -1 } },       /* getcwd */
-	{ 80, { 1, S(0), -1, -1 } },    /* chdir */
-	{ 81, { 1, 0, -1, -1 } },       /* fchdir */
-	{ 82, { 2, S(0) | S(1), -1, -1 } }, /* rename */
-	{ 83, { 2, S(0), -1, -1 } },    /* mkdir */
-	{ 84, { 1, S(0), -1, -1 } },    /* rmdir */
-	{ 85, { 2, S(0), -1, -1 } },    /* creat */
-	{ 86, { 2, S(0) | S(1), -1, -1 } }, /* link */
-	{ 87, { 1, S(0), -1, -1 } },    /* unlink */
-	{ 88, { 2, S(0) | S(1), -1, -1 } }, /* symlink */
-	{ 89, { 3, S(0), -1, -1 } },    /* readlink */
-	{ 90, { 2, S(0), -1, -1 } },    /* chmod */
-	{ 91, { 2, 0, -1, -1 } },       /* fchmod */
-	{ 92, { 3, S(0), -1, -1 } },    /* chown */
-	{ 93, { 3, 0, -1, -1 } },       /* fchown */
-	{ 94, { 3, S(0), -1, -1 } },    /* lchown */
-	{ 95, { 1, 0, -1, -1 } },       /* umask */
-	{ 96, { 2, 0, -1, -1 } },       /* gettimeofday */
-	{ 97, { 2, 0, -1, -1 } },       /* getrlimit */
-	{ 98, { 2, 0, -1, -1 } },       /* getrusage */
-	{ 99, { 1, 0, -1, -1 } },       /* sysinfo */
-	{ 100, { 1, 0, -1, -1 } },      /* times */
-	{ 102, { 0, 0, -1, -1 } },      /* getuid */
-	{ 104, { 0, 0, -1, -1 } },      /* getgid */
-	{ 107, { 0, 0, -1, -1 } },      /* geteuid */
-	{ 108, { 0, 0, -1, -1 } },      /* getegid */
-	{ 110, { 0, 0, -1, -1 } },      /* getppid */
-	{ 131, { 2, 0, -1, -1 } },      /* sigaltstack */
-	{ 137, { 2, S(0), -1, -1 } },   /* statfs */
-	{ 138, { 2, 0, -1, -1 } },      /* fstatfs */
-	{ 157, { 5, 0, -1, -1 } },      /* prctl */
-	{ 158, { 2, 0, -1, -1 } },      /* arch_prctl */
-	{ 186, { 0, 0, -1, -1 } },      /* gettid */
-	{ 201, { 1, 0, -1, -1 } },      /* time */
-	{ 202, { 6, 0, -1, -1 } },      /* futex */
-	{ 204, { 3, 0, -1, -1 } },      /* sched_getaffinity */
-	{ 217, { 3, 0, -1, -1 } },      /* getdents64 */
-	{ 218, { 1, 0, -1, -1 } },      /* set_tid_address */
-	{ 228, { 2, 0, -1, -1 } },      /* clock_gettime */
-	{ 230, { 4, 0, -1, -1 } },      /* clock_nanosleep */
-	{ 231, { 1, 0, -1, -1 } },      /* exit_group */
-	{ 234, { 3, 0, -1, -1 } },      /* tgkill */
-	{ 257, { 4, S(1), -1, -1 } },   /* openat */
-	{ 258, { 3, S(1), -1, -1 } },   /* mkdirat */
-	{ 262, { 4, S(1), -1, -1 } },   /* newfstatat */
-	{ 263, { 3, S(1), -1, -1 } },   /* unlinkat */
-	{ 264, { 4, S(1) | S(3), -1, -1 } }, /* renameat */
-	{ 265, { 5, S(1) | S(3), -1, -1 } }, /* linkat */
-	{ 266, { 3, S(0) | S(2), -1, -1 } }, /* symlinkat */
-	{ 267, { 4, S(1), -1, -1 } },   /* readlinkat */
-	{ 268, { 3, S(1), -1, -1 } },   /* fchmodat */
-	{ 269, { 3, S(1), -1, -1 } },   /* faccessat */
-	{ 273, { 2, 0, -1, -1 } },      /* set_robust_list */
-	{ 280, { 4, S(1), -1, -1 } },   /* utimensat */
-	{ 292, { 3, 0, -1, -1 } },      /* dup3 */
-	{ 293, { 2, 0, -1, -1 } },      /* pipe2 */
-	{ 302, { 4, 0, -1, -1 } },      /* prlimit64 */
-	{ 316, { 5, S(1) | S(3), -1, -1 } }, /* renameat2 */
-	{ 318, { 3, 0, -1, -1 } },      /* getrandom */
-	{ 319, { 2, S(0), -1, -1 } },   /* memfd_create */
-	{ 322, { 5, S(1), -1, -1 } },   /* execveat */
-	{ 332, { 5, S(1), -1, -1 } },   /* statx */
-	{ 334, { 4, 0, -1, -1 } },      /* rseq */
-	{ 435, { 2, 0, -1, -1 } },      /* clone3 */
-	{ 437, { 4, S(1), -1, -1 } },   /* openat2 */
-	{ 439, { 4, S(1), -1, -1 } },   /* faccessat2 */
-};
-
 void db_syscall_sig(uint32_t nr, struct db_sys_sig *out)
 {
-	size_t lo = 0, hi = DB_ARRAY_SIZE(sigs);
+	struct hs_sys_sig s = hs_sys_sig_of(nr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sigs[mid].nr == nr) {
-			*out = sigs[mid].sig;
-			return;
-		}
-		if (sigs[mid].nr < nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*out = (struct db_sys_sig){ 6, 0, -1, -1 };
+	*out = (struct db_sys_sig){ s.nargs, s.str_mask, s.buf_arg, s.len_arg };
 }
+
+_Static_assert(HS_SYS_STR_MAX == HS_DB_STR_MAX, "the recorder copies what the formatter prints");
 
 /* ---- text building ------------------------------------------------------- */
 
@@ -340,14 +208,22 @@ static void put_escaped(struct out *o, const uint8_t *s, size_t n, bool cut)
 	put_mem(o, cut ? "\"..." : "\"", cut ? 4 : 1);
 }
 
-/* The memory of one string argument: read now, or given (pre, from
- * db_evfmt.c's batch, which read the same bytes the same way). */
+/* The memory of one argument as the formatter uses it: n as
+ * hs_db_mem_read() returned it (or the captured count), and the bytes. */
+struct argview {
+	ssize_t n;
+	const uint8_t *bytes;
+};
+
+/* The memory of one string argument: given (v: captured by the recorder,
+ * or from db_evfmt.c's batch, which read the same bytes the same way), or
+ * read now. */
 static ssize_t arg_mem(struct hs_db_image *img, uint64_t t, uint64_t addr, size_t want,
-		       const struct db_argmem *pre, uint8_t *buf, const uint8_t **bytes)
+		       const struct argview *v, uint8_t *buf, const uint8_t **bytes)
 {
-	if (pre) {
-		*bytes = pre->bytes;
-		return pre->n;
+	if (v) {
+		*bytes = v->bytes;
+		return v->n;
 	}
 	*bytes = buf;
 	return hs_db_mem_read(img, t, addr, want, buf);
@@ -355,7 +231,7 @@ static ssize_t arg_mem(struct hs_db_image *img, uint64_t t, uint64_t addr, size_
 
 /* A NUL-terminated string at addr, as of t. */
 static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
-		       const struct db_argmem *pre)
+		       const struct argview *v)
 {
 	uint8_t buf[HS_DB_STR_MAX + 1];
 	const uint8_t *s;
@@ -367,7 +243,7 @@ static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 		return;
 	}
 	put_hex(o, addr);
-	n = arg_mem(img, t, addr, sizeof(buf), pre, buf, &s);
+	n = arg_mem(img, t, addr, sizeof(buf), v, buf, &s);
 	if (n < 0 && n != -EIO && !o->err) {
 		o->err = (int)n;
 		put(o, " (unreadable)");
@@ -383,12 +259,12 @@ static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 }
 
 static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
-		       uint64_t len, const struct db_argmem *pre)
+		       uint64_t len, const struct argview *v)
 {
 	uint8_t buf[HS_DB_STR_MAX];
 	const uint8_t *s = buf;
 	size_t want = len < HS_DB_STR_MAX ? (size_t)len : HS_DB_STR_MAX;
-	ssize_t n = want ? arg_mem(img, t, addr, want, pre, buf, &s) : 0;
+	ssize_t n = want ? arg_mem(img, t, addr, want, v, buf, &s) : 0;
 
 	put_hex(o, addr);
 	if (n < 0 && n != -EIO && !o->err) {
@@ -399,6 +275,26 @@ static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint6
 		return;
 	put_mem(o, " ", 1);
 	put_escaped(o, s, want, want < len);
+}
+
+bool db_args_from_memory;
+
+bool db_syscall_captured(const struct hs_db_event *ev, int32_t n[6], const uint8_t *bytes[6])
+{
+	size_t off = HS_SYSCALL_ENTER_ARGS;
+
+	if (ev->tag != HS_EV_SYSCALL_ENTER || ev->len < HS_SYSCALL_ENTER_ARGS ||
+	    db_args_from_memory)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		n[i] = (int32_t)db_le32(ev->payload + 56 + 4 * i);
+		if (n[i] < HS_SYSARG_UNCAPTURED || n[i] > HS_DB_STR_MAX + 1)
+			return false;
+		bytes[i] = ev->payload + off;
+		if (n[i] > 0)
+			off += (size_t)n[i];
+	}
+	return off <= ev->len;
 }
 
 void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6])
@@ -431,10 +327,27 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 	const char *name = hs_db_syscall_name(nr);
 	struct db_sys_sig sig;
 	uint64_t a[6];
+	struct argview views[6];
+	const struct argview *view[6];
+	int32_t cn[6];
+	const uint8_t *cb[6];
+	bool capt;
 
 	db_syscall_sig(nr, &sig);
 	for (int i = 0; i < 6; i++)
 		a[i] = db_le64(ev->payload + 8 + 8 * i);
+	/* the recorder's copy first (no memory read), then pre, then memory */
+	capt = db_syscall_captured(ev, cn, cb);
+	for (int i = 0; i < 6; i++) {
+		view[i] = NULL;
+		if (capt && cn[i] != HS_SYSARG_UNCAPTURED) {
+			views[i] = (struct argview){ cn[i], cb[i] };
+			view[i] = &views[i];
+		} else if (pre) {
+			views[i] = (struct argview){ pre[i].n, pre[i].bytes };
+			view[i] = &views[i];
+		}
+	}
 	if (name) {
 		put_str(o, name);
 		put_mem(o, "(", 1);
@@ -445,9 +358,9 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 		if (i)
 			put_mem(o, ", ", 2);
 		if (sig.str_mask & (1u << i))
-			put_string(o, img, ev->t, a[i], pre ? &pre[i] : NULL);
+			put_string(o, img, ev->t, a[i], view[i]);
 		else if (i == sig.buf_arg && sig.len_arg >= 0)
-			put_buffer(o, img, ev->t, a[i], a[sig.len_arg], pre ? &pre[i] : NULL);
+			put_buffer(o, img, ev->t, a[i], a[sig.len_arg], view[i]);
 		else
 			put_hex(o, a[i]);
 	}

@@ -344,6 +344,15 @@ void db_syscall_sig(uint32_t nr, struct db_sys_sig *out);
  * argument i, want[i] bytes at addr[i] (0: nothing to read). */
 void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6]);
 
+/* The argument memory the recorder copied into a syscall entry (format
+ * version 4, trace_format.h): true when ev carries a complete section;
+ * then n[i] and bytes[i] (pointing into ev->payload) for each argument,
+ * n[i] HS_SYSARG_UNCAPTURED when it must be read from memory. */
+bool db_syscall_captured(const struct hs_db_event *ev, int32_t n[6], const uint8_t *bytes[6]);
+/* Tests only (test_query.c): true makes db_syscall_captured() say no, so
+ * that arguments are read from memory as for a format 3 recording. */
+extern bool db_args_from_memory;
+
 /* The memory of one argument, read ahead: n as hs_db_mem_read() returned
  * it for want bytes, and the bytes. */
 struct db_argmem {

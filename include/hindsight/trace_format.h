@@ -43,7 +43,11 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 3
+#define HS_TRACE_FORMAT_VERSION 4
+/* The oldest version readers accept.  Version 4 added the captured
+ * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 3 files differ in
+ * nothing else and still read. */
+#define HS_TRACE_FORMAT_MIN_VERSION 3
 
 /* ---- file header (64 bytes) -------------------------------------------
  *   0  char[8] magic        HS_STREAM_MAGIC or HS_CODE_MAGIC
@@ -100,7 +104,9 @@ enum hs_event {
 	HS_EV_THREAD_CREATE = 3,
 	/* u32 tid */
 	HS_EV_THREAD_EXIT = 4,
-	/* u32 tid, u32 sysno, u64 args[6] */
+	/* u32 tid, u32 sysno, u64 args[6]; from format version 4 also
+	 * i32 count[6] and the bytes of the arguments' memory, see
+	 * HS_SYSCALL_ENTER_ARGS. */
 	HS_EV_SYSCALL_ENTER = 5,
 	/* u32 tid, u32 sysno, u32 failed, u32 pad, u64 result (errno if
 	 * failed, and rax is then -errno; else the value, which is rax). */
@@ -148,6 +154,26 @@ enum hs_event {
 	/* key=value\n text: argv0, exe, pid, ppid ... first record of a stream */
 	HS_EV_PROCESS = 20,
 };
+
+/* ---- SYSCALL_ENTER's captured arguments (format version 4) -------------
+ * A version 3 record is 56 bytes: u32 tid, u32 sysno, u64 args[6].  From
+ * version 4 the recorder appends, at offset 56:
+ *   i32 count[6]    per argument
+ *   u8  bytes[...]  the count[i] > 0 bytes of each argument, in order
+ * They are the client memory the events formatter prints for the syscall
+ * (hindsight/syscall_args.h), read at syscall entry, i.e. at the record's t:
+ *   - a string argument (non-NULL): its bytes up to and including the NUL,
+ *     or HS_SYS_STR_MAX + 1 bytes when no NUL comes before (cut);
+ *   - the buffer argument: min(length argument, HS_SYS_STR_MAX) bytes;
+ *   - anything else (a NULL string, an argument the formatter shows in hex
+ *     only, a zero-length buffer): count 0.
+ * count HS_SYSARG_UNCAPTURED: some byte it would read is not readable
+ * (unmapped, PROT_NONE); a reader then reads the recorded memory at t, as
+ * for a 56-byte record.  Readers must accept any length >= 56 and use the
+ * trailing section only when it is complete (length >= 80 and the counts
+ * add up). */
+#define HS_SYSCALL_ENTER_ARGS 80
+#define HS_SYSARG_UNCAPTURED (-1)
 
 enum hs_regs_reason {
 	HS_REGS_SYNC = 1,    /* chunk start: the reader's state must match */
