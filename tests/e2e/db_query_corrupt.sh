@@ -15,6 +15,8 @@ record_ok "$TR" "$PROGS/example"
 build_ok "$TR"
 TEND=$("$HS" query "$TR" info | sed -n 's/^t-end: //p')
 IMG=$(basename "$(ls -d "$TR"/procs/*/ | head -n 1)")
+# the lowest mapped page: its versions open pages.hdb (block 0)
+LOW=0x$("$HS" query "$TR" maps "$TEND" | sed -n '1s/-.*//p')
 
 # The questions: registers, stack and data memory, maps, events, last writes.
 questions()
@@ -27,6 +29,7 @@ questions()
 		echo "mem $t $(printf '0x%x' $((rsp - 2048))) 256"
 		echo "maps $t"
 		echo "last-write $rsp 8 $t"
+		echo "mem $t $LOW 64"
 	done
 	echo "events 0 $TEND"
 }
