@@ -172,6 +172,7 @@ static int images_open(struct build *b, bool load_code)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct dbb_image *im = &b->img[b->n_img++];
+		bool exec_ended;
 		char *path;
 
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
@@ -208,7 +209,12 @@ static int images_open(struct build *b, bool load_code)
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
-		im->incomplete = !hs_trace_file_has_last(im->stream) ||
+		/* an image that a successful execve ended has no final chunk:
+		 * the next image of the same pid says it ended that way */
+		exec_ended = i + 1 < n && procs[i + 1].pid == procs[i].pid &&
+			     procs[i + 1].exec_index == procs[i].exec_index + 1;
+		im->incomplete = hs_trace_file_truncated(im->stream) ||
+				 (!hs_trace_file_has_last(im->stream) && !exec_ended) ||
 				 (im->code && hs_trace_code_truncated(im->code));
 		if (im->incomplete)
 			fprintf(b->log, "hindsight build: warning: %s: the recording is "
