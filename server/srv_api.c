@@ -582,11 +582,11 @@ static struct json_object *disasm_json(const struct hs_db_image *img, uint64_t t
 }
 
 static const char *const moment_links[] = {
-	"next", "prev", "next-line", "prev-line", "finish", "caller",
+	"next", "prev", "next-line", "prev-line", "step-into", "step-back", "finish", "caller",
 };
 static const char *const moment_paths[] = {
 	"regs", "insn", "thread", "where", "backtrace", "locals", "mem", "maps",
-	"next", "prev", "next-line", "prev-line", "finish", "caller",
+	"next", "prev", "next-line", "prev-line", "step-into", "step-back", "finish", "caller",
 };
 
 void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)

@@ -65,6 +65,8 @@ const char tree_readme[] =
 "                        rip only locals/no-debug-info, which says where\n"
 "  time/<t>/next-line    links: the next line (gdb's next: over calls,\n"
 "  time/<t>/prev-line    and out of a return), the previous one (reverse-next)\n"
+"  time/<t>/step-into    links: the next line start, into calls (gdb's step),\n"
+"  time/<t>/step-back    and the previous one (reverse-step)\n"
 "  time/<t>/finish       the return of the function running at t, so\n"
 "                        cat time/<t>/finish/reg/rax is its return value\n"
 "  time/<t>/caller       the call into it (reverse-finish)\n"

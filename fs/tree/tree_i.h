@@ -76,6 +76,8 @@ enum tree_kind_id {
 	K_T_LOCALS,     /* locals/ */
 	K_T_NEXT_LINE,  /* -> ../<t'>: hs_db_step_line over */
 	K_T_PREV_LINE,  /* -> ../<t'>: hs_db_step_line back over */
+	K_T_STEP_INTO,  /* -> ../<t'>: hs_db_step_line into (gdb's step) */
+	K_T_STEP_BACK,  /* -> ../<t'>: hs_db_step_line back into (reverse-step) */
 	K_T_FINISH,     /* -> ../<t_ret> of the innermost open call */
 	K_T_CALLER,     /* -> ../<t_call> of the innermost open call */
 	K_T_NODEBUG,    /* locals/no-debug-info */
@@ -254,6 +256,10 @@ int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_
 int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
 int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
 int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_step_into_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_step_back_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_finish_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n);

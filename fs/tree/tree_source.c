@@ -572,6 +572,30 @@ int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_
 	return step_t(tree, n, HS_DB_STEP_BACK_OVER, t);
 }
 
+int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_INTO, t);
+}
+
+int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_BACK_INTO, t);
+}
+
+int tree_step_into_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return link_exists(tree_step_into_t(tree, n, &t));
+}
+
+int tree_step_back_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return link_exists(tree_step_back_t(tree, n, &t));
+}
+
 int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
