@@ -846,25 +846,17 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 	free(ls);
 }
 
-/* Valgrind's tool executable (<libdir>/valgrind/<tool>-amd64-linux, at
- * 0x58000000): Valgrind hands its trampoline page to the client (aspacemgr
- * SkFileC), so the recorder reports that page as a file mapping; the
- * recording needs its bytes (the client runs the trampolines), but it is
- * no module of the program: no symbols, lines or malloc of the tool's. */
-static bool tool_image(const char *path, size_t len)
-{
-	static const char suffix[] = "-amd64-linux", dir[] = "/valgrind/";
-	const char *base = NULL;
 
-	for (size_t i = 0; i < len; i++)
-		if (path[i] == '/')
-			base = path + i + 1;
-	if (!base || (size_t)(base - path) < sizeof(dir) - 1 ||
-	    memcmp(base - (sizeof(dir) - 1), dir, sizeof(dir) - 1) != 0)
-		return false;
-	len -= (size_t)(base - path);
-	return len > sizeof(suffix) - 1 &&
-	       memcmp(base + len - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1) == 0;
+/* The dynamic linker (ld-linux-x86-64.so.2): its code runs on a program's
+ * first call through each PLT entry (the lazy symbol resolver), and gdb's
+ * `step` goes through the resolver to the function rather than stopping
+ * in it, so its lines are no line starts (where and backtrace still name
+ * its functions: fs/source reads it at query time). */
+static bool dynamic_linker(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strncmp(base ? base + 1 : path, "ld-linux", 8) == 0;
 }
 
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
@@ -879,7 +871,8 @@ int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct d
 	if ((ret = hs_src_new(&so, &ls->src)))
 		goto fail;
 	for (size_t i = 0; i < n_maps && !ret; i++)
-		if (!tool_image(maps[i].path, strlen(maps[i].path)))
+		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)) &&
+		    !dynamic_linker(maps[i].path))
 			ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start,
 						 maps[i].end, maps[i].offset, maps[i].prot);
 	if (ret || (ret = hs_src_finish(ls->src)))

@@ -85,6 +85,22 @@ static int proc_cmp(const void *a, const void *b)
 	return 0;
 }
 
+bool hs_trace_map_is_tool(const char *path, size_t len)
+{
+	static const char suffix[] = "-amd64-linux", dir[] = "/valgrind/";
+	const char *base = NULL;
+
+	for (size_t i = 0; i < len; i++)
+		if (path[i] == '/')
+			base = path + i + 1;
+	if (!base || (size_t)(base - path) < sizeof(dir) - 1 ||
+	    memcmp(base - (sizeof(dir) - 1), dir, sizeof(dir) - 1) != 0)
+		return false;
+	len -= (size_t)(base - path);
+	return len > sizeof(suffix) - 1 &&
+	       memcmp(base + len - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1) == 0;
+}
+
 void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n)
 {
 	if (!procs)

@@ -34,26 +34,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Valgrind's tool executable (<libdir>/valgrind/<tool>-amd64-linux, at
- * 0x58000000): Valgrind hands its trampoline page to the client (aspacemgr
- * SkFileC), so the recorder reports that page as a file mapping; the
- * recording needs its bytes (the client runs the trampolines), but it is
- * no module of the program: no symbols, lines or malloc of the tool's. */
-static bool tool_image(const char *path, size_t len)
-{
-	static const char suffix[] = "-amd64-linux", dir[] = "/valgrind/";
-	const char *base = NULL;
-
-	for (size_t i = 0; i < len; i++)
-		if (path[i] == '/')
-			base = path + i + 1;
-	if (!base || (size_t)(base - path) < sizeof(dir) - 1 ||
-	    memcmp(base - (sizeof(dir) - 1), dir, sizeof(dir) - 1) != 0)
-		return false;
-	len -= (size_t)(base - path);
-	return len > sizeof(suffix) - 1 &&
-	       memcmp(base + len - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1) == 0;
-}
 
 static int on_map_event(void *ctx, const struct hs_db_event *ev)
 {
@@ -72,7 +52,7 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 		uint32_t plen = db_le32(pl + 64);
 
 		if (plen == 0 || plen > ev->len - 72 ||
-		    tool_image((const char *)pl + 72, plen))
+		    hs_trace_map_is_tool((const char *)pl + 72, plen))
 			return 0;
 		if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;

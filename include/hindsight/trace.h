@@ -79,6 +79,14 @@ int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			size_t *n, struct hs_trace_err *err);
 void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n);
 
+/* Whether a file mapping's path (len bytes, no NUL needed) is Valgrind's
+ * tool executable (<libdir>/valgrind/<tool>-amd64-linux, at 0x58000000).
+ * Valgrind hands its trampoline page to the client, so the recorder
+ * reports that page as a file mapping: the recording needs its bytes (the
+ * client runs the trampolines), but it is no module of the program (no
+ * symbols, lines or malloc of the tool's). */
+bool hs_trace_map_is_tool(const char *path, size_t len);
+
 /* ---- one .hst file -------------------------------------------------------- */
 
 struct hs_trace_file_header {

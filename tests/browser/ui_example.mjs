@@ -6,7 +6,11 @@
 //     ledger[0].balance, cleared by copy_name's off-by-one NUL) in the
 //     memory view and land on the buggy store `dst[n] = '\0'`;
 //  3. add a note there, restart the server, find the note and jump to it;
-//  4. save a screenshot (OUT/ui-screenshot.png).
+//  4. save a screenshot (OUT/ui-screenshot.png);
+//  5. step into by line from main's first line until inside copy_name, and
+//     from the buggy store out to main; then back by line; each step equal
+//     to the tree's time/T/step-into and step-back links, with the source
+//     panel on time/T'/where's line.
 // Prints "PASS ..." or "FAIL <why>" and exits 0 or 1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,6 +90,92 @@ async function sourceMoves(page, t) {
 	check(starts.length > 0, 'lines/' + file[1] + '/39 has no start before t=' + t);
 	await move(page, '#b-prev-exec', starts[starts.length - 1], 'previous execution of line 39', /example\.c:39$/);
 	return 'next/prev line, finish, reverse-finish, backtrace, previous execution agree with the tree';
+}
+
+// The target of the link `name` in time/T, from `hindsight ls -l`
+// ("l SIZE name -> ../T'"); null when the tree has no such link.
+function treeLink(t, name) {
+	for (const line of hs('ls', '-l', env('TRACE'), 'time/' + t).split('\n')) {
+		const m = /^l\s+\S+\s+(\S+)\s+->\s+\.\.\/(\d+)$/.exec(line.trim());
+		if (m && m[1] === name)
+			return parseInt(m[2], 10);
+	}
+	return null;
+}
+
+// The source panel's current line must be that of time/T/where.
+async function sourceLineIs(page, t, what) {
+	const w = parseWhere(hsCat('time/' + t + '/where'));
+	check(w, what + ': time/' + t + '/where has no file:line');
+	const cur = await page.evaluate(() => {
+		const r = document.querySelector('#source-body .srow.cur');
+		return r ? parseInt(r.dataset.line, 10) : null;
+	});
+	check(cur === w.line, what + ': the source panel marks line ' + cur + ', time/' + t + '/where says ' +
+		w.func + ' ' + w.file + ':' + w.line);
+	return w;
+}
+
+function parseWhere(s) {
+	const m = /^(\S+)\s+(.+):(\d+)\s*$/.exec(s.trim());
+	return m ? { func: m[1].replace(/\+0x[0-9a-f]+$/, ''), file: m[2], line: parseInt(m[3], 10) } : null;
+}
+
+// Steps into by line (gdb's step) from t0 until the source panel is in
+// function `stop`, alternating the button and the `i` key; then steps back
+// by line (gdb's reverse-step) as many times with the button and `I`.  Each
+// moment is the tree's link (`hindsight ls -l` of time/T), the source panel
+// marks time/T'/where's line, and the way back retraces the way in (every
+// stop is a line start; t0 too when t0IsStart).  Returns the functions.
+async function lineSteps(page, t0, stop, t0IsStart) {
+	await page.goto(page.url().replace(/#.*$/, '') + '#t=' + t0);
+	await settled(page, t0, 'opening t=' + t0);
+	const path = [t0];
+	const funcs = [(await sourceLineIs(page, t0, 't=' + t0)).func];
+	let t = t0;
+	do {
+		check(path.length <= 20, 'step into: no ' + stop + ' after 20 steps from t=' + t0 + ' (' + funcs.join(' ') + ')');
+		const want = treeLink(t, 'step-into');
+		check(typeof want === 'number', 'time/' + t + ' has no step-into link');
+		const ui = await page.evaluate(() => window.hindsight.m.links['step-into']);
+		check(ui === want, 't=' + t + ': links.step-into is ' + ui + ', the tree says ' + want);
+		if (path.length % 2)
+			await page.click('#b-step-into');
+		else
+			await page.keyboard.press('i');
+		await settled(page, want, 'step into ' + path.length + ' from t=' + t);
+		t = want;
+		path.push(t);
+		funcs.push((await sourceLineIs(page, t, 'step into to t=' + t)).func);
+	} while (funcs[funcs.length - 1] !== stop);
+	for (let i = path.length - 1; i > 0; i--) {
+		const want = treeLink(t, 'step-back');
+		check(typeof want === 'number', 'time/' + t + ' has no step-back link');
+		if (i > 1 || t0IsStart)
+			check(want === path[i - 1], 'time/' + t + '/step-back is ' + want + ', step into came from ' + path[i - 1]);
+		const ui = await page.evaluate(() => window.hindsight.m.links['step-back']);
+		check(ui === want, 't=' + t + ': links.step-back is ' + ui + ', the tree says ' + want);
+		if (i % 2)
+			await page.click('#b-step-back');
+		else
+			await page.keyboard.press('Shift+I');
+		await settled(page, want, 'step back from t=' + t);
+		t = want;
+		await sourceLineIs(page, t, 'step back to t=' + t);
+	}
+	return funcs.join(' -> ');
+}
+
+// Into calls from main's first line (main -> open_account -> copy_name),
+// and out of returns from the buggy store (copy_name -> rename_account ->
+// main), where stepping back by line goes into the callee's last line,
+// not to the call as the previous line (N) would.
+async function lineStepsBoth(page, tMain, tStore) {
+	const into = await lineSteps(page, tMain, 'copy_name', true);
+	check(/open_account/.test(into), 'step into went ' + into + ', not through open_account');
+	const out = await lineSteps(page, tStore, 'main', false);
+	check(/rename_account/.test(out), 'step into went ' + out + ', not out through rename_account');
+	return 'step into and back by line agree with the tree (' + into + '; ' + out + ')';
 }
 
 // Dataflow from a register: click rax; the UI lands where the instruction
@@ -217,8 +307,11 @@ async function main() {
 	}
 	await page.screenshot({ path: join(OUT, 'ui-screenshot.png') });
 	srcNote += '; ' + await regOrigin(page, server, tWrite - 1);
-	if (where !== null)
+	if (where !== null) {
 		srcNote += '; ' + await sourceMoves(page, tWrite - 1);
+		check(typeof info.marks.main === 'number', '/api/info has no marks.main');
+		srcNote += '; ' + await lineStepsBoth(page, info.marks.main, tWrite - 1);
+	}
 
 	// ---- 3. a note survives a restart --------------------------------------------
 	const tNote = tWrite - 1;

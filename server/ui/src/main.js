@@ -121,7 +121,7 @@ function prefetch(m) {
 		}
 }
 
-const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into'];
+const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into', 'step-back'];
 
 function render() {
 	const m = S.m;
@@ -135,7 +135,8 @@ function render() {
 		const b = $('b-' + k);
 		const v = links[k];
 		b.disabled = typeof v !== 'number';
-		if (k === 'step-into')
+		// a server without step-into/step-back sends no such key: no button
+		if (k === 'step-into' || k === 'step-back')
 			b.hidden = !(k in links);
 	}
 	const w = parseWhere(m.where);
@@ -401,7 +402,7 @@ const KEYS = {
 	'S': () => stepLink('prev'), 'ArrowLeft': () => stepLink('prev'),
 	'n': () => stepLink('next-line'), 'ArrowDown': () => stepLink('next-line'),
 	'N': () => stepLink('prev-line'), 'ArrowUp': () => stepLink('prev-line'),
-	'i': () => stepLink('step-into'),
+	'i': () => stepLink('step-into'), 'I': () => stepLink('step-back'),
 	'f': () => stepLink('finish'), 'F': () => stepLink('caller'),
 	'l': () => runToCurrentLine(1), 'L': () => runToCurrentLine(-1),
 	'g': () => $('goto-t').focus(),
