@@ -25,6 +25,10 @@
  * Source level (db.h; lines need debug info):
  *   backtrace T               the calls open at T (thread at T, or --tid),
  *                             innermost first, as `calls` prints them
+ *   unwind T [T...] | -       "0x<pc> <where>" per frame, innermost first:
+ *                             the stack unwound with libdwfl (CFI) from
+ *                             the registers and memory at T (cross-check);
+ *                             "-": Ts from stdin, each stack after "T:"
  *   callees                   "0x<callee> <calls>" by address
  *   calls-to ADDR             the calls to ADDR, as `calls` prints them
  *   file-maps                 "<t_map> <t_unmap or -> 0x<start>-0x<end>
@@ -58,6 +62,7 @@
 #include <time.h>
 
 #include "hindsight/db.h"
+#include "hindsight/source.h"
 
 #include "cli.h"
 
@@ -97,6 +102,8 @@ static void usage(FILE *f)
 	      "  calls T0 T1              calls with T0 <= t_call <= T1\n"
 	      "  bench [N [SEED]]         latency of N random questions (p50, p99; cold, warm)\n"
 	      "  backtrace T              calls open at T, innermost first (as calls prints)\n"
+	      "  unwind T [T...]|-        the stack at T unwound with libdwfl (CFI), not the calls;\n"
+	      "                           -: Ts from stdin, one a line\n"
 	      "  callees                  every function called, with its number of calls\n"
 	      "  calls-to ADDR            every call to ADDR\n"
 	      "  file-maps                file-backed mappings over time\n"
@@ -209,6 +216,10 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			return -EINVAL;
 		} else if (n_pos < (int)(sizeof(o->pos) / sizeof(o->pos[0]))) {
 			pos[n_pos++] = argv[i];
+		} else {
+			fprintf(stderr, "hindsight query: too many arguments (at most %zu; "
+				"unwind - reads times from stdin)\n", sizeof(o->pos) / sizeof(o->pos[0]));
+			return -EINVAL;
 		}
 		continue;
 missing:
@@ -733,6 +744,130 @@ static int cmd_backtrace(const struct query_opts *o, const struct hs_db_image *i
 	return n < 0 ? n : err;
 }
 
+/* unwind T [T...]: the stack at T unwound with libdwfl from the registers and
+ * memory of the thread at T (or --tid), not from the call tree: the
+ * cross-check of backtrace (tests/e2e/src_unwind.sh).  One frame a line,
+ * innermost first: "0x<pc> <where>", where is hs_src_format_where() of
+ * the pc, or of pc - 1 (the call) for a return address.  With several T
+ * (or "-": the Ts from stdin, one a line), each stack follows a line "T:",
+ * and stacks are apart by an empty line. */
+struct unwind_mem {
+	const struct hs_db_image *img;
+	uint64_t t;
+};
+
+static ssize_t unwind_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct unwind_mem *m = ctx;
+
+	return hs_db_mem_read(m->img, m->t, addr, len, buf);
+}
+
+static int unwind_add_map(void *ctx, const struct hs_db_file_map *m)
+{
+	return hs_src_add_mapping(ctx, m->path, m->start, m->end, m->offset, m->prot);
+}
+
+static void unwind_quiet(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;   /* missing debug info only makes the names poorer */
+}
+
+/* One stack at t, printed. */
+static int unwind_one(struct hs_src *s, const struct query_opts *o,
+		      const struct hs_db_image *img, uint64_t t, struct hs_db_regs *r)
+{
+	struct unwind_mem mc = { img, t };
+	struct hs_src_target tg = { .regs = &r->regs, .read_mem = unwind_read, .ctx = &mc };
+	uint64_t pcs[256];
+	char where[1024];
+	int n, err;
+
+	err = hs_db_regs_at(img, t, o->tid, r);
+	if (err < 0)
+		return err;
+	n = hs_src_unwind(s, &tg, pcs, sizeof(pcs) / sizeof(pcs[0]));
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct hs_src_loc loc;
+		/* a return address is looked up at the call; the frame a
+		 * signal interrupted (after __restore_rt) at its own pc, and
+		 * so is __restore_rt (the byte before it is in no symbol) */
+		bool exact = i == 0 ||
+			(!hs_src_lookup(s, pcs[i - 1], &loc) && loc.function &&
+			 !strcmp(loc.function, "__restore_rt")) ||
+			hs_src_lookup(s, pcs[i] - 1, &loc) || !loc.function;
+
+		hs_src_format_where(s, exact ? pcs[i] : pcs[i] - 1, where, sizeof(where));
+		printf("0x%" PRIx64 " %s\n", pcs[i], where);
+	}
+	return ferror(stdout) ? -EIO : 0;
+}
+
+/* The next T of unwind: from the arguments, or stdin's lines with "-".
+ * 1: one more in *t; 0: no more; -EINVAL. */
+static int unwind_next_t(const struct query_opts *o, int *i, uint64_t *t)
+{
+	char line[64];
+	size_t len;
+
+	if (strcmp(o->args[0], "-")) {
+		if (*i >= o->n_args)
+			return 0;
+		return arg_u64(o, (*i)++, "T", t) ?: 1;
+	}
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	len = strcspn(line, "\n");
+	line[len] = 0;
+	(*i)++;
+	if (parse_u64(line, t)) {
+		fprintf(stderr, "hindsight query unwind: T '%s' (stdin line %d) is not a number\n",
+			line, *i);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static int cmd_unwind(const struct query_opts *o, const struct hs_db_image *img)
+{
+	struct hs_src_options opt = { .warn = unwind_quiet };
+	struct hs_db_regs *r = NULL;
+	struct hs_src *s = NULL;
+	bool many = o->n_args > 1 || (o->n_args == 1 && !strcmp(o->args[0], "-"));
+	uint64_t t;
+	int err, i = 0, k, got;
+
+	if (o->n_args < 1)
+		return arg_u64(o, 0, "T", &t);
+	if (strcmp(o->args[0], "-"))
+		for (k = 0; k < o->n_args; k++)
+			if ((err = arg_u64(o, k, "T", &t)))
+				return err;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	err = hs_src_new(&opt, &s);
+	if (!err)
+		err = hs_db_file_maps(img, unwind_add_map, s);
+	if (!err)
+		err = hs_src_finish(s);
+	for (k = 0; !err && (got = unwind_next_t(o, &i, &t)) != 0; k++) {
+		if (got < 0) {
+			err = got;
+			break;
+		}
+		if (many)
+			printf("%s%" PRIu64 ":\n", k ? "\n" : "", t);
+		err = unwind_one(s, o, img, t, r);
+	}
+	hs_src_free(s);
+	free(r);
+	return err;
+}
+
 static int print_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	(void)ctx;
@@ -934,6 +1069,8 @@ static int run(const struct query_opts *o, struct hs_db *db, const struct hs_db_
 		return cmd_range(o, img, false);
 	if (!strcmp(w, "backtrace"))
 		return cmd_backtrace(o, img);
+	if (!strcmp(w, "unwind"))
+		return cmd_unwind(o, img);
 	if (!strcmp(w, "callees"))
 		return cmd_callees(o, img, false);
 	if (!strcmp(w, "calls-to"))

@@ -201,4 +201,21 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n);
 void hs_src_vars_free(struct hs_src_var *vars, size_t n);
 
+/* ---- unwinding ------------------------------------------------------------ */
+
+/* The stack at the target's moment, unwound with libdwfl from tg->regs
+ * and tg->read_mem (CFI from .debug_frame/.eh_frame of the modules, else
+ * the frame-pointer rule): pcs[0] is rip; pcs[k], k > 0, is frame k's pc
+ * as libdwfl gives it: a return address (look its line up at pcs[k] - 1,
+ * the call), except the frame a signal interrupted (the one after glibc's
+ * trampoline __restore_rt), whose pc is exactly where it stopped.  The
+ * unwind ends at the outermost frame (_start's CFI says "no caller"), at
+ * memory the target cannot read, or at a frame without CFI whose frame
+ * pointer leads nowhere.  Returns the number of pcs written (>= 1, at most
+ * max); -EINVAL; -ENODATA when libdwfl cannot unwind this image (no ELF
+ * module).  Serialised on the handle's libdw lock (a Dwfl holds one
+ * unwinder state): safe from many threads, one unwind at a time. */
+int hs_src_unwind(struct hs_src *s, const struct hs_src_target *tg,
+		  uint64_t *pcs, size_t max);
+
 #endif

@@ -867,6 +867,141 @@ static void test_threads(void **state)
 	}
 }
 
+/* ---- the unwinder ---------------------------------------------------------- */
+
+/* The function names of the unwound stack at r->t, space separated. */
+static void unwound_names(struct rec *r, const struct hs_trace_regs *regs, char *out,
+			  size_t cap)
+{
+	struct hs_src_target tg = { .regs = regs, .read_mem = rec_read, .ctx = r };
+	uint64_t pcs[64];
+	int n = hs_src_unwind(r->src, &tg, pcs, 64);
+	size_t len = 0;
+
+	assert_true(n >= 1);
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		struct hs_src_loc loc;
+		uint64_t a = i ? pcs[i] - 1 : pcs[i];   /* a return address: the call */
+
+		assert_int_equal(hs_src_lookup(r->src, a, &loc), 0);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "",
+					loc.function ? loc.function : "?");
+		assert_true(len < cap);
+	}
+}
+
+/* The call tree's function names at t: rip's, then each open call's call
+ * site's, innermost first. */
+static void call_tree_names(struct rec *r, uint64_t t, const struct hs_trace_regs *regs,
+			    char *out, size_t cap)
+{
+	struct hs_db_call fr[64];
+	int n = hs_db_backtrace(r->img, t, 0, fr, 64);
+	size_t len = 0;
+
+	assert_true(n >= 1);
+	out[0] = 0;
+	for (int i = 0; i <= n; i++) {
+		struct hs_src_loc loc;
+
+		assert_int_equal(hs_src_lookup(r->src, i ? fr[i - 1].call_site : regs->rip,
+					       &loc), 0);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "",
+					loc.function ? loc.function : "?");
+		assert_true(len < cap);
+	}
+}
+
+/* In the example's deepest calls the unwinder (CFI over the recording's
+ * registers and memory) and the call tree agree frame for frame. */
+static void test_unwind_matches_call_tree(void **state)
+{
+	static const struct { const char *fn; int nth; uint32_t line; } at[] = {
+		{ "copy_name", 4, 36 }, { "copy_name", 0, 33 }, { "main", 0, 91 },
+	};
+	struct rec r;
+	char got[1024], want[1024];
+	uint64_t pcs[4];
+
+	(void)state;
+	rec_open(&r, TMP "/rec-example");
+	for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		struct hs_db_regs regs;
+
+		r.t = t_at_line(&r, at[k].fn, at[k].nth, at[k].line);
+		assert_true(r.t != UINT64_MAX);
+		assert_int_equal(hs_db_regs_at(r.img, r.t, 0, &regs), 0);
+		unwound_names(&r, &regs.regs, got, sizeof got);
+		call_tree_names(&r, r.t, &regs.regs, want, sizeof want);
+		printf("t %" PRIu64 ": %s\n", r.t, got);
+		assert_string_equal(got, want);
+		assert_non_null(strstr(got, "main __libc_start_call_main"));
+		assert_int_equal(strncmp(got, at[k].fn, strlen(at[k].fn)), 0);
+	}
+	/* bad arguments */
+	{
+		struct hs_trace_regs regs = { 0 };
+		struct hs_src_target tg = { .regs = &regs, .read_mem = rec_read, .ctx = &r };
+
+		assert_int_equal(hs_src_unwind(r.src, &tg, pcs, 0), -EINVAL);
+		assert_int_equal(hs_src_unwind(r.src, NULL, pcs, 4), -EINVAL);
+		assert_int_equal(hs_src_unwind(NULL, &tg, pcs, 4), -EINVAL);
+		/* nowhere: rip alone, nothing to unwind with */
+		regs.rip = 0x10;
+		assert_int_equal(hs_src_unwind(r.src, &tg, pcs, 4), 1);
+		assert_int_equal(pcs[0], 0x10);
+	}
+	rec_close(&r);
+}
+
+/* Unwinds from many threads at once on one handle give one thread's
+ * answer (the handle's libdwfl state is shared: calls are serialised). */
+struct uw_arg {
+	struct rec *r;
+	const struct hs_trace_regs *regs;
+	const char *want;
+	int bad;
+};
+
+static void *uw_run(void *p)
+{
+	struct uw_arg *a = p;
+	char got[1024];
+
+	for (int i = 0; i < 50; i++) {
+		unwound_names(a->r, a->regs, got, sizeof got);
+		if (strcmp(got, a->want))
+			a->bad++;
+	}
+	return NULL;
+}
+
+static void test_unwind_threads(void **state)
+{
+	struct rec r;
+	struct hs_db_regs regs;
+	char want[1024];
+	struct uw_arg a[4];
+	pthread_t th[4];
+
+	(void)state;
+	rec_open(&r, TMP "/rec-example");
+	r.t = t_at_line(&r, "copy_name", 4, 36);
+	assert_true(r.t != UINT64_MAX);
+	assert_int_equal(hs_db_regs_at(r.img, r.t, 0, &regs), 0);
+	unwound_names(&r, &regs.regs, want, sizeof want);
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct uw_arg){ &r, &regs.regs, want, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, uw_run, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(a[i].bad, 0);
+	}
+	rec_close(&r);
+}
+
 /* ---- setup ----------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -928,6 +1063,8 @@ int main(void)
 		cmocka_unit_test(test_locals_of_every_kind_match_gdb),
 		cmocka_unit_test(test_locals_without_debug_info),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_unwind_matches_call_tree),
+		cmocka_unit_test(test_unwind_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
