@@ -93,6 +93,7 @@ struct hs_dbfile_writer {
 	int fd;
 	uint32_t kind;
 	int level;
+	size_t block_target;    /* raw bytes per block (hs_dbfile_block_target) */
 	off_t end;              /* where the next block goes */
 	uint8_t *raw;           /* current block */
 	size_t raw_len, raw_cap;
@@ -105,6 +106,11 @@ struct hs_dbfile_writer {
 	uint8_t *comp;
 	size_t comp_cap;
 };
+
+size_t hs_dbfile_block_target(uint32_t kind)
+{
+	return kind == HS_DB_PAGES ? HS_DBFILE_PAGES_BLOCK_TARGET : HS_DBFILE_BLOCK_TARGET;
+}
 
 int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		     struct hs_dbfile_writer **out)
@@ -119,6 +125,7 @@ int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		return -ENOMEM;
 	w->kind = kind;
 	w->level = level;
+	w->block_target = hs_dbfile_block_target(kind);
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w->fd < 0) {
 		err = -errno;
@@ -221,7 +228,7 @@ int hs_dbfile_append(struct hs_dbfile_writer *w, uint64_t key, const void *rec,
 
 	if (w->n_records && key < w->last_key)
 		return -EINVAL;
-	if (w->raw_records && w->raw_len + len > HS_DBFILE_BLOCK_TARGET) {
+	if (w->raw_records && w->raw_len + len > w->block_target) {
 		err = hs_dbfile_cut(w);
 		if (err)
 			return err;

@@ -34,6 +34,13 @@
 #include "hindsight/db_format.h"
 
 #define HS_DBFILE_BLOCK_TARGET (256u << 10) /* raw bytes per block */
+/* pages.hdb is sorted by page, then time: memory read at one t takes the
+ * versions of many neighbouring pages, each from its own block, so its
+ * blocks are smaller (a 1 MiB read decompresses ~250 blocks). */
+#define HS_DBFILE_PAGES_BLOCK_TARGET (32u << 10)
+
+/* The raw bytes per block a file of this kind is cut at. */
+size_t hs_dbfile_block_target(uint32_t kind);
 
 struct hs_dbfile_block_info {
 	uint64_t offset;
@@ -52,7 +59,8 @@ struct hs_dbfile_writer;
 int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		     struct hs_dbfile_writer **out);
 /* Appends one record; a block is cut first when the record would take
- * the block past HS_DBFILE_BLOCK_TARGET raw bytes.  Keys must not decrease.
+ * the block past hs_dbfile_block_target(kind) raw bytes.  Keys must not
+ * decrease.
  * The record is copied.  If block/offset are not NULL they receive where
  * the record is: block number and offset in that block's raw bytes (for
  * indexes such as PAGEIDX). */
