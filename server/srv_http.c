@@ -16,6 +16,7 @@
 #include "srv_i.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -421,23 +422,53 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	return send_reply(s, con, req, &r);
 }
 
-/* The request target as logs show it: the value of every token=
- * argument replaced, so a log file never holds the --tunnel secret. */
+/* Whether the query argument name n (len bytes, percent-encoded as sent)
+ * decodes to "token", the way srv_url_parse() will decode it. */
+static bool names_token(const char *n, size_t len)
+{
+	static const char want[] = "token";
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++, k++) {
+		int c = (unsigned char)n[i];
+
+		if (c == '%' && i + 2 < len && isxdigit((unsigned char)n[i + 1]) &&
+		    isxdigit((unsigned char)n[i + 2])) {
+			char hex[3] = { n[i + 1], n[i + 2], 0 };
+
+			c = (int)strtol(hex, NULL, 16);
+			i += 2;
+		} else if (c == '+') {
+			c = ' ';
+		}
+		if (k >= sizeof(want) - 1 || c != want[k])
+			return false;
+	}
+	return k == sizeof(want) - 1;
+}
+
+/* The request target as logs show it: the value of every argument named
+ * token (however it is spelt) replaced by "*", so a log file never holds
+ * the --tunnel secret. */
 static char *target_for_log(const char *raw)
 {
-	char *out = strdup(raw), *q, *p;
+	char *out = strdup(raw), *p;
 
-	if (!out || !(q = strchr(out, '?')))
+	if (!out || !(p = strchr(out, '?')))
 		return out;
-	for (p = q; (p = strstr(p, "token=")); p += 6) {
-		char *v = p + 6, *end = v + strcspn(v, "&#");
+	for (p++; *p; ) {
+		size_t arg = strcspn(p, "&#"), name = strcspn(p, "=&#");
 
-		if (p[-1] != '?' && p[-1] != '&')
-			continue;
-		if (end > v) {
+		if (name < arg && names_token(p, name) && arg > name + 1) {
+			char *v = p + name + 1;
+
 			*v = '*';
-			memmove(v + 1, end, strlen(end) + 1);
+			memmove(v + 1, p + arg, strlen(p + arg) + 1);
+			arg = name + 2;
 		}
+		if (p[arg] != '&')
+			break;
+		p += arg + 1;
 	}
 	return out;
 }

@@ -856,7 +856,9 @@ static bool dynamic_linker(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
-	return strncmp(base ? base + 1 : path, "ld-linux", 8) == 0;
+	base = base ? base + 1 : path;
+	/* ld-2.NN.so: its name before glibc 2.34 made it ld-linux-*.so.2 */
+	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld-2.", 5) == 0;
 }
 
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)

@@ -351,36 +351,37 @@ again:
 	return err;
 }
 
-/* When the frame a start of `depth` open calls belongs to began: the
- * t_call of its innermost call, 0 at depth 0. */
-static int frame_start(struct hs_db_image *img, const struct step_start *s, uint32_t tid,
-		       uint64_t *from, uint64_t *to)
+/* The frame of tid at t when it has `depth` open calls: [t_call, t_ret)
+ * of its innermost call (t_ret is HS_DB_NO_RETURN, UINT64_MAX, for one
+ * that never returned); the whole thread at depth 0. */
+static int frame_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
+		    uint64_t *from, uint64_t *to)
 {
 	struct hs_db_call c;
 	int err;
 
 	*from = 0;
 	*to = UINT64_MAX;
-	if (s->depth == 0)
+	if (depth == 0)
 		return 0;
-	err = call_at_depth(img, s->t, tid, s->depth - 1, &c);
+	err = call_at_depth(img, t, tid, depth - 1, &c);
 	if (err)
 		return err;
 	*from = c.t_call;
-	*to = c.t_ret; /* HS_DB_NO_RETURN is UINT64_MAX */
+	*to = c.t_ret;
 	return 0;
 }
 
 /* The first start of the run of starts of s's line in s's frame that s
  * ends: a line that called functions starts again where each call returns
  * into a new line-table row (gcc writes one at the return address), and a
- * loop on one line starts once per pass; gdb's reverse-next goes back to
- * the first. */
+ * loop on one line comes round to it; gdb's reverse-next goes back to the
+ * first. */
 static int run_first(struct hs_db_image *img, uint32_t tid, struct step_start *s)
 {
 	struct step_start p;
 	uint64_t from, to;
-	int err = frame_start(img, s, tid, &from, &to);
+	int err = frame_at(img, s->t, tid, s->depth, &from, &to);
 
 	if (err)
 		return err;
@@ -396,48 +397,80 @@ static int run_first(struct hs_db_image *img, uint32_t tid, struct step_start *s
 	}
 }
 
-/* gdb's next and reverse-next.  The line being stepped is the latest
- * start at or before t in t's frame.  Forwards, the next start in this
- * frame or an outer one that is not that line again (starts of the same
- * line where calls return, or of a loop on one line, are where gdb's
- * `next` refreshes its range and goes on).  Backwards, the first start of
- * the current line when t is inside it past that start, else the first
- * start of the line before. */
-static int step_over(struct hs_db_image *img, uint64_t t, uint32_t tid, bool back,
+/* The line tid is in at t, in its frame (which began at from) at `depth`
+ * open calls: the latest start there.  *have is false when the frame has
+ * none yet (t in a prologue, or in code without lines). */
+static int line_in_frame(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
+			 uint64_t from, struct step_start *cur, bool *have)
+{
+	int err = step_next(img, tid, t + 1, true, true, depth, cur);
+
+	*have = false;
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	*have = cur->depth == depth && (depth == 0 || cur->t > from);
+	return 0;
+}
+
+/* gdb's next: the next start in t's frame that is not the line being
+ * stepped again (starts of the same line where a call returns into a new
+ * row of it, or a loop on one line comes round, are where gdb refreshes
+ * its step range and goes on), never one inside a call (leapt over).
+ * When the frame returns first: a start right where it returns (a new row
+ * of the caller's line: gdb stops there), else the same search in the
+ * caller, stepping the caller's line. */
+static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
+		     uint64_t *t_out)
+{
+	struct step_start cur, s;
+	uint64_t bound = t, from, to;
+	bool have;
+	int err;
+
+	if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
+	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
+		return err;
+	for (;;) {
+		if ((err = step_next(img, tid, bound, false, true, depth, &s)))
+			return err;
+		if (s.t >= to) {
+			if (s.t == to)
+				break;
+			/* it returned into the middle of the caller's line: go
+			 * on there, stepping the line that made the call */
+			bound = to - 1;
+			t = from;
+			depth--;
+			if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
+			    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
+				return err;
+			continue;
+		}
+		if (!(have && s.depth == depth && same_line(&s, &cur)))
+			break;
+		bound = s.t;
+	}
+	*t_out = s.t;
+	return 0;
+}
+
+/* gdb's reverse-next: the first start of the line t is in when t is past
+ * it, else of the line before in t's frame (calls leapt over); before the
+ * frame's first line, the caller's line that made the call. */
+static int back_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
 		     uint64_t *t_out)
 {
 	struct step_start cur, s;
 	uint64_t from, to;
-	size_t depth = 0;
-	bool have_cur;
+	bool have;
 	int err;
 
-	if ((err = db_open_calls(img, t, tid, &depth)))
+	if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
+	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
 		return err;
-	err = step_next(img, tid, t + 1, true, true, depth, &cur);
-	if (err && err != -ENOENT)
-		return err;
-	have_cur = !err && cur.depth == depth;
-	if (have_cur) {
-		if ((err = frame_start(img, &cur, tid, &from, &to)))
-			return err;
-		/* a start before this frame's call is another frame's */
-		have_cur = depth == 0 || cur.t > from;
-	}
-	if (!back) {
-		uint64_t bound = t;
-
-		for (;;) {
-			if ((err = step_next(img, tid, bound, false, true, depth, &s)))
-				return err;
-			if (!(have_cur && s.depth == depth && s.t < to && same_line(&s, &cur)))
-				break;
-			bound = s.t;
-		}
-		*t_out = s.t;
-		return 0;
-	}
-	if (have_cur) {
+	if (have) {
 		s = cur;
 		if ((err = run_first(img, tid, &s)))
 			return err;
@@ -446,7 +479,13 @@ static int step_over(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 			return 0;
 		}
 	}
-	if ((err = step_next(img, tid, have_cur ? s.t : t, true, true, depth, &s)))
+	err = step_next(img, tid, have ? s.t : t, true, true, depth, &s);
+	if (err && err != -ENOENT)
+		return err;
+	if ((err == -ENOENT || s.t <= from) && depth > 0)
+		/* nothing before in this frame: the caller's line, at the call */
+		err = step_next(img, tid, from + 1, true, true, depth - 1, &s);
+	if (err)
 		return err;
 	if ((err = run_first(img, tid, &s)))
 		return err;
@@ -469,8 +508,14 @@ int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step 
 		return -ERANGE;
 	if ((err = hs_db_thread_at(img, t, &tid)))
 		return err;
-	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER)
-		return step_over(img, t, tid, back, t_out);
+	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
+		size_t depth = 0;
+
+		if ((err = db_open_calls(img, t, tid, &depth)))
+			return err;
+		return back ? back_over(img, t, tid, (uint32_t)depth, t_out) :
+			      next_over(img, t, tid, (uint32_t)depth, t_out);
+	}
 	if ((err = step_next(img, tid, t, back, false, 0, &s)))
 		return err;
 	*t_out = s.t;

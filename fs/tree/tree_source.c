@@ -577,6 +577,7 @@ static ssize_t bt_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 		ssize_t got;
 
 		i = m->next++ % BT_PAGES;
+		m->page[i].addr = UINT64_MAX; /* its data is being replaced */
 		got = hs_db_mem_read(m->img, m->t, pa, BT_PAGE, m->page[i].data);
 		/* a page that is not all there: ask for exactly the bytes */
 		if (got != (ssize_t)BT_PAGE)
@@ -1849,5 +1850,5 @@ int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
 
-	return tree_main_t(tree, n, &t);
+	return link_exists(tree_main_t(tree, n, &t));
 }

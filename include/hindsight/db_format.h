@@ -165,11 +165,12 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 
 /* ---- source level (builder/db: dbb_index.c, dbb_lines.c) -----------------
  *
- * A call is open at t when t_call < t < t_end: at t_call the call
+ * A call is open at t when t_call < t < t_ret: at t_call the call
  * instruction has not run yet (rip is the call site, in the caller), at
- * t_ret the return has.  t_end is t_ret, or for a call that never returned
- * the t of its thread's HS_EV_THREAD_EXIT (after it, if any; else
- * HS_DB_NO_RETURN: still open at the end).
+ * t_ret the return has.  A call that never returned is open while
+ * t_call < t <= t_end, t_end being the t of its thread's
+ * HS_EV_THREAD_EXIT after it (the dying thread keeps its stack at its
+ * exit), or HS_DB_NO_RETURN when there is none (still open at the end).
  *
  * CALLEE record, 48 bytes: a CALLS record, unchanged; records sorted by
  * (callee, t_call); key callee. */

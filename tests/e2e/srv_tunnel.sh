@@ -34,10 +34,12 @@ expect_status 403 /api/notes -X POST -H "Cookie: hs_token=$TOKEN" -H 'Content-Ty
 	-H 'Origin: http://evil.example' --data '{"t":1,"text":"x"}'
 expect_status 201 /api/notes -X POST -H "Cookie: hs_token=$TOKEN" -H 'Content-Type: application/json' \
 	-H "Origin: http://127.0.0.1:$PORT" --data '{"t":1,"text":"x"}'
+expect_status 200 "/api/info?x=1&%74ok%65n=$TOKEN&y=2"   # the name spelt with escapes
 serve_stop
 
 # without --tunnel there is no token, and none is needed
 grep -q "token=\*" "$T/tunnel.log" || fail "the log shows no request with a hidden token"
+grep -q "%74ok%65n=\*&y=2" "$T/tunnel.log" || fail "the log shows no escaped token name hidden"
 grep -q "$TOKEN" "$T/tunnel.log" && fail "the access token is in the --log file"
 serve_start plain "$TR"
 echo "$URL" | grep -q token && fail "a token without --tunnel: $URL"
