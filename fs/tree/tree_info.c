@@ -2,11 +2,15 @@
  *
  * "key: value" lines from TRACE/meta.json (written by `hindsight record`).
  * A recording whose meta.json still says "recording" is either in progress
- * (its recorder is alive) or was interrupted; both are incomplete.
+ * (its recorder is alive) or was interrupted; both are incomplete.  Once
+ * built, TRACE/db/manifest.json knows better what the files hold: a stream
+ * cut short after the recording ended makes the recording incomplete, and
+ * an image that execve ended has its exact instruction count there.
  */
 #include "hindsight/tree.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <signal.h>
@@ -66,7 +70,7 @@ static void print_command(FILE *f, json_object *cmd)
 int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 {
 	char path[PATH_MAX], real[PATH_MAX];
-	json_object *m, *v, *procs = NULL;
+	json_object *m, *v, *procs = NULL, *db, *db_imgs = NULL;
 	const char *status;
 	struct stat st;
 	int64_t insns, bytes;
@@ -90,6 +94,10 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		json_object_put(m);
 		return -ENOMEM;
 	}
+	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
+	db = json_object_from_file(path); /* NULL: not built (or unreadable) */
+	if (db)
+		json_object_object_get_ex(db, "images", &db_imgs);
 	status = str(m, "status") ? str(m, "status") : "?";
 	fprintf(f, "trace: %s\n", realpath(dir, real) ? real : dir);
 	if (json_object_object_get_ex(m, "command", &v)) {
@@ -108,7 +116,11 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		fprintf(f, "status: %s\n", alive ? "recording" : "interrupted");
 		goto out;
 	}
-	fprintf(f, "complete: %s\n", strcmp(status, "complete") == 0 ? "yes" : "no");
+	if (strcmp(status, "complete") == 0 && db &&
+	    !json_object_get_boolean(json_object_object_get(db, "complete")))
+		fprintf(f, "complete: no (its files are cut short: see hindsight verify)\n");
+	else
+		fprintf(f, "complete: %s\n", strcmp(status, "complete") == 0 ? "yes" : "no");
 	fprintf(f, "status: %s\n", status);
 	if (json_object_object_get_ex(m, "duration_s", &v))
 		fprintf(f, "duration: %.3f s\n", json_object_get_double(v));
@@ -133,16 +145,33 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
 	fprintf(f, "built: %s\n", stat(path, &st) == 0 ? "yes" : "no");
 	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
-		json_object *p = json_object_array_get_idx(procs, i), *e;
-		fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s",
-			str(p, "image") ? str(p, "image") : "?",
-			(long long)num(p, "instructions", 0), (long long)num(p, "threads", 0),
+		json_object *p = json_object_array_get_idx(procs, i), *e, *built = NULL;
+		const char *name = str(p, "image") ? str(p, "image") : "?";
+		bool complete = json_object_get_boolean(json_object_object_get(p, "complete"));
+		int64_t n = num(p, "instructions", 0);
+
+		/* the database's count is exact (the recorder's is its last
+		 * chunk's start for an image that execve ended) */
+		for (size_t k = 0; db_imgs && k < json_object_array_length(db_imgs); k++) {
+			json_object *d = json_object_array_get_idx(db_imgs, k);
+
+			if (str(d, "name") && strcmp(str(d, "name"), name) == 0)
+				built = d;
+		}
+		if (built) {
+			n = num(built, "instructions", n);
+			complete = complete && json_object_get_boolean(json_object_object_get(built, "complete"));
+		}
+		fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
+			(long long)n, (long long)num(p, "threads", 0),
 			str(p, "ended_by") ? str(p, "ended_by") : "?");
 		if (json_object_object_get_ex(p, "exit_status", &e))
 			fprintf(f, " exit=%d", json_object_get_int(e));
-		fprintf(f, "%s\n", json_object_get_boolean(json_object_object_get(p, "complete")) ? "" : " (incomplete)");
+		fprintf(f, "%s\n", complete ? "" : " (incomplete)");
 	}
 out:
+	if (db)
+		json_object_put(db);
 	json_object_put(m);
 	if (fclose(f) != 0) {
 		free(buf);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# db_build_incomplete.sh - a recording whose valgrind was killed builds what is there, with a warning, and verifies.
+# db_build_incomplete.sh - a recording whose valgrind was killed builds what is there, with a warning, and verifies; a stream cut short after recording makes info say incomplete; an image that execve ended is complete.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built spin
@@ -24,7 +24,7 @@ wait "$REC_PID" 2>/dev/null
 build_ok "$T/spin" --shards 2
 grep -qi 'warning.*incomplete' "$T/spin.build.err" ||
 	fail "no warning about the incomplete recording: $(grep -v '^builder' "$T/spin.build.err" | head -n 2 | tr '\n' ' ')"
-grep -q 'incomplete' "$T/spin.build.out" || fail "the summary does not say incomplete: $(head -n 1 "$T/spin.build.out")"
+grep -q '(incomplete recording)' "$T/spin.build.out" || fail "the summary does not say incomplete: $(head -n 1 "$T/spin.build.out")"
 verify_ok "$T/spin"
 "$PY" - "$T/spin/db/manifest.json" <<'PYEOF' || fail "manifest: $(cat "$T/m.err")"
 import json, sys
@@ -32,4 +32,26 @@ m = json.load(open(sys.argv[1]))
 assert m["complete"] is False, "complete is not false"
 assert m["instructions"] > 1000000, "only %d instructions" % m["instructions"]
 PYEOF
+
+# a finished recording whose stream was cut short afterwards: the build
+# warns, and info no longer says complete
+require_built small
+record_ok "$T/cut" "$PROGS/small"
+f=$(ls "$T"/cut/procs/*/stream.hst)
+truncate -s $(($(stat -c %s "$f") / 2)) "$f"
+build_ok "$T/cut"
+grep -qi 'warning.*incomplete' "$T/cut.build.err" || fail "no warning for a stream cut short after recording"
+"$HS" info "$T/cut" | grep -qx 'complete: no (its files are cut short: see hindsight verify)' ||
+	fail "info of a cut stream: $("$HS" info "$T/cut" | grep complete)"
+"$HS" info "$T/cut" | grep -q '^process: .*(incomplete)$' || fail "info does not mark the cut image"
+
+# an image that execve ended is complete, with its exact count
+require_built forkexec
+record_ok "$T/fe" "$PROGS/forkexec"
+build_ok "$T/fe"
+# (the scratch folder's own name holds "incomplete": match the messages)
+grep -qiE 'is incomplete|incomplete recording' "$T/fe.build.err" "$T/fe.build.out" &&
+	fail "an image ended by exec is called incomplete: $(grep -hiE 'is incomplete|incomplete recording' "$T/fe.build.err" "$T/fe.build.out" | head -n 2 | tr '\n' ' ')"
+"$HS" info "$T/fe" | grep -q '^process: [0-9]*\.0 instructions=[1-9][0-9]* .*ended-by=exec$' ||
+	fail "info of an image ended by exec: $("$HS" info "$T/fe" | grep exec)"
 pass "$(grep -m1 '^instructions' "$T/spin.build.out")"
