@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hindsight/dbbuild.h"
@@ -176,6 +178,17 @@ int cli_build_main(int argc, char **argv)
 		o.shards = 4096;
 	o.progress = isatty(2);
 	o.log = stderr;
+	{
+		char procs[PATH_MAX];
+		struct stat st;
+
+		snprintf(procs, sizeof procs, "%s/procs", trace);
+		if (stat(trace, &st) != 0 || !S_ISDIR(st.st_mode) || stat(procs, &st) != 0) {
+			fprintf(stderr, "hindsight build: %s is not a recording (no procs folder); "
+				"make one with hindsight record -o %s -- PROG\n", trace, trace);
+			return 1;
+		}
+	}
 	confine();
 	ret = hs_dbb_build(trace, &o, &sum, &err);
 	if (ret) {

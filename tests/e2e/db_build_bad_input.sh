@@ -52,6 +52,13 @@ for k in instructions shards database bytes-per-instruction elapsed speed; do
 done
 grep -q '"level":[ ]*19' "$T/s/db/manifest.json" || fail "manifest does not record level 19"
 
+# a folder that is no recording: one clear line, exit 1, nothing written
+mkdir -p "$T/plain"
+"$HS" build "$T/plain" >"$T/p.out" 2>"$T/p.err"
+[ $? = 1 ] || fail "build of a folder that is no recording did not exit 1"
+grep -q "is not a recording (no procs folder)" "$T/p.err" || fail "build of a plain folder: $(cat "$T/p.err")"
+[ -z "$(ls -A "$T/plain")" ] || fail "build of a plain folder wrote $(ls -A "$T/plain")"
+
 "$HS" verify >"$T/v.out" 2>&1
 [ $? = 2 ] || fail "verify without TRACE_DIR did not exit 2"
 "$HS" verify "$T/nothing-here" >"$T/v.out" 2>&1
