@@ -82,19 +82,9 @@ struct dbb_calls {
 
 static struct cthread *thread_of(struct dbb_calls *c, uint32_t tid)
 {
-	if (tid >= c->n_th) {
-		size_t n = c->n_th ? c->n_th : 16;
-		struct cthread *t;
-
-		while (n <= tid)
-			n *= 2;
-		t = realloc(c->th, n * sizeof(*t));
-		if (!t)
-			return NULL;
-		memset(t + c->n_th, 0, (n - c->n_th) * sizeof(*t));
-		c->th = t;
-		c->n_th = n;
-	}
+	if (tid >= c->n_th &&
+	    dbb_grow_zero((void **)&c->th, &c->n_th, (size_t)tid + 1, sizeof(*c->th)))
+		return NULL;
 	return &c->th[tid];
 }
 

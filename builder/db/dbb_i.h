@@ -374,5 +374,8 @@ void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 /* Makes room for `need` elements of `elem` bytes in *p (capacity *cap),
  * doubling.  0 or -ENOMEM; *p is unchanged on failure. */
 int dbb_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* dbb_grow() for tables indexed by an id (tid, file id): the new elements
+ * are zeroed, so every index below *cap is a valid, empty entry. */
+int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

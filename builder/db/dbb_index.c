@@ -187,19 +187,9 @@ static void live_down(struct dbb_index *x, size_t i)
 
 static uint32_t *count_of(struct dbb_index *x, uint32_t tid)
 {
-	if (tid >= x->n_count) {
-		size_t n = x->n_count ? x->n_count : 64;
-		uint32_t *c;
-
-		while (n <= tid)
-			n *= 2;
-		c = realloc(x->count, n * sizeof(*c));
-		if (!c)
-			return NULL;
-		memset(c + x->n_count, 0, (n - x->n_count) * sizeof(*c));
-		x->count = c;
-		x->n_count = n;
-	}
+	if (tid >= x->n_count &&
+	    dbb_grow_zero((void **)&x->count, &x->n_count, (size_t)tid + 1, sizeof(*x->count)))
+		return NULL;
 	return &x->count[tid];
 }
 

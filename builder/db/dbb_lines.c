@@ -106,19 +106,9 @@ struct dbb_lpass {
 
 static struct lthread *lthread_of(struct dbb_lpass *p, uint32_t tid)
 {
-	if (tid >= p->n_th) {
-		size_t n = p->n_th ? p->n_th : 64;
-		struct lthread *t;
-
-		while (n <= tid)
-			n *= 2;
-		t = realloc(p->th, n * sizeof(*t));
-		if (!t)
-			return NULL;
-		memset(t + p->n_th, 0, (n - p->n_th) * sizeof(*t));
-		p->th = t;
-		p->n_th = n;
-	}
+	if (tid >= p->n_th &&
+	    dbb_grow_zero((void **)&p->th, &p->n_th, (size_t)tid + 1, sizeof(*p->th)))
+		return NULL;
 	return &p->th[tid];
 }
 
@@ -159,19 +149,9 @@ static int local_file(struct dbb_lpass *p, uint32_t file, uint32_t *out)
 	size_t len;
 	int ret;
 
-	if (file >= p->n_lfile) {
-		size_t n = p->n_lfile ? p->n_lfile : 64;
-		uint32_t *v;
-
-		while (n <= file)
-			n *= 2;
-		v = realloc(p->lfile, n * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		memset(v + p->n_lfile, 0, (n - p->n_lfile) * sizeof(*v));
-		p->lfile = v;
-		p->n_lfile = n;
-	}
+	if (file >= p->n_lfile &&
+	    dbb_grow_zero((void **)&p->lfile, &p->n_lfile, (size_t)file + 1, sizeof(*p->lfile)))
+		return -ENOMEM;
 	if (!p->lfile[file]) {
 		path = hs_src_file_name(p->src, file);
 		if (!path)
