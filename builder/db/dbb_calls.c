@@ -3,24 +3,34 @@
  *
  * Design notes.
  *
- * A shard starts with every thread's call stack empty: it cannot see the
- * calls earlier shards left open (G, kept by the merge).  A return that
- * matches no call of the shard is an "orphan" (corph.sp); the merge matches
- * it against G (db_format.h, CALLS).  With no call of the shard open on
- * that thread, the shard's own state does not depend on the outcome.  With
- * some open (longjmp, an exception, a signal handler that returns), it
- * does: if the return lands on a call of G, the single-shard semantics
- * close every call above it, the shard's open calls included; if it lands
- * on nothing, nothing closes.  The shard cannot know, so it guesses from
- * the stack pointer: a return that pops past the slot of the thread's
- * outermost open call of the shard (rsp after it above that slot) leaves
- * every one of them, so it closes them (flag ORPH_CLOSED); a signal
- * handler's return to the restorer pops only its own frame, below them.
+ * Frames end by the stack pointer (db_format.h, CALLS): every frame keeps
+ * the slot of its return address (rsp after the call; a signal handler's:
+ * rsp at its first instruction).  After a return or an indirect jump with
+ * rsp R, every open frame whose slot is below R has been left: a return
+ * pops its own frame, a longjmp, siglongjmp or an exception's landing pad
+ * (eh_return ends in a return, longjmp in jmp *reg) pops every frame it
+ * skips.  The frames of a thread's stack have decreasing slots from the
+ * outermost in, so the frames left are always the innermost ones, and the
+ * decision for each needs only its own slot: it does not depend on what
+ * earlier shards left open.  So when a shard's own frames of a thread are
+ * all left and R may reach further, it writes an "orphan" (corph.sp) with
+ * R; the merge pops the calls earlier shards left open (G) by the same
+ * rule (dbb_merge.c).  The one exception: a signal handler returning into
+ * its restorer (a return to R = slot + 8 of the innermost frame, a signal
+ * frame) leaves the frame open until the thread's rt_sigreturn, where the
+ * innermost signal frame closes with everything above it.
  *
- * The guess is only an optimisation.  The merge checks every guess against
- * G (dbb_merge.c, pass 1); when one is wrong it re-runs this tracker over
- * the shard's chunks with G given (dbb_calls_redo): orphans then resolve
- * exactly.  So the database never depends on the shard count.
+ * When rsp is not known (a decoder with no state for the thread), the old
+ * rule holds: a return closes the innermost open call whose return address
+ * it lands on and every call above it.  A return that matches no call of
+ * the shard is then an orphan that the merge matches against G.  With
+ * some calls of the shard open, the shard's own state depends on the
+ * outcome, which it cannot know, so it guesses from the stack pointer (a
+ * return that pops past the slot of the thread's outermost open call of
+ * the shard leaves every one of them: flag ORPH_CLOSED).  The merge checks
+ * every guess against G (dbb_merge.c, pass 1); when one is wrong it re-runs
+ * this tracker over the shard's chunks with G given (dbb_calls_redo).  So
+ * the database never depends on the shard count.
  *
  * Records come out in t_call order although their t_ret is known only
  * later: records wait in a queue until every older call has returned.  A
@@ -44,6 +54,7 @@
 struct frame {
 	uint64_t index, ret_addr, t_call, sp;
 	uint32_t depth;
+	uint32_t flags;          /* HS_DB_CALL_SIGNAL */
 };
 
 struct cthread {
@@ -51,6 +62,10 @@ struct cthread {
 	size_t n, cap;
 	uint64_t *ext;           /* exact mode: return addresses of G */
 	size_t n_ext;
+	bool sig_pending;        /* a signal is being delivered: the next
+				  * HS_REGS_SIGNAL dump enters its handler */
+	uint64_t sig_t, sig_site;
+	uint64_t orph_max;       /* the largest sp of an orphan written */
 };
 
 struct qent {
@@ -60,6 +75,7 @@ struct qent {
 
 struct forced {
 	uint64_t index, t_ret;
+	uint32_t flags;          /* HS_DB_CALL_UNWOUND */
 };
 
 struct dbb_calls {
@@ -176,7 +192,7 @@ static int queue_pop(struct dbb_calls *c)
 		if (dbb_grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
 			 sizeof(*c->forced)))
 			return -ENOMEM;
-		c->forced[c->n_forced++] = (struct forced){ c->q_base, HS_DB_NO_RETURN };
+		c->forced[c->n_forced++] = (struct forced){ c->q_base, HS_DB_NO_RETURN, 0 };
 	}
 	ret = dbb_spill_write(c->calls, e->rec, HS_DB_CALL_REC);
 	c->q_head = (c->q_head + 1) % (QUEUE_MAX + 1);
@@ -194,8 +210,9 @@ static int queue_drain(struct dbb_calls *c)
 	return ret;
 }
 
-/* Call `index` returned at t_ret (HS_DB_NO_RETURN: its thread exited). */
-static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret)
+/* Call `index` ended at t_ret (HS_DB_NO_RETURN: its thread exited); flags
+ * HS_DB_CALL_UNWOUND when it was left without its return. */
+static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret, uint32_t flags)
 {
 	size_t lo = 0, hi = c->n_forced;
 
@@ -203,6 +220,7 @@ static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret)
 		struct qent *e = &c->q[(c->q_head + (index - c->q_base)) % (QUEUE_MAX + 1)];
 
 		dbb_put64(e->rec + 8, t_ret);
+		dbb_put32(e->rec + 40, dbb_get32(e->rec + 40) | flags);
 		e->done = true;
 		return;
 	}
@@ -215,20 +233,28 @@ static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret)
 		else
 			hi = mid;
 	}
-	if (lo < c->n_forced && c->forced[lo].index == index)
+	if (lo < c->n_forced && c->forced[lo].index == index) {
 		c->forced[lo].t_ret = t_ret;
+		c->forced[lo].flags = flags;
+	}
+}
+
+/* Closes the innermost frame of th at t_ret. */
+static void frame_pop(struct dbb_calls *c, struct cthread *th, uint64_t t_ret, uint32_t flags)
+{
+	call_close(c, th->f[--th->n].index, t_ret, flags);
 }
 
 /* ---- calls, returns, exits --------------------------------------------------- */
 
-int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
-		   uint32_t len, uint64_t callee, uint64_t sp)
+static int frame_push(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32_t tid,
+		      uint64_t site, uint64_t ret_addr, uint64_t callee, uint64_t sp,
+		      uint32_t flags)
 {
-	struct cthread *th = thread_of(c, tid);
 	struct qent *e;
 	int ret;
 
-	if (!th || dbb_grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
+	if (dbb_grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
 		return -ENOMEM;
 	if (c->q_len == QUEUE_MAX && (ret = queue_pop(c)))
 		return ret;
@@ -239,17 +265,29 @@ int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
 	dbb_put64(e->rec + 24, site);
 	dbb_put32(e->rec + 32, tid);
 	dbb_put32(e->rec + 36, (uint32_t)th->n);
-	dbb_put64(e->rec + 40, 0);
+	dbb_put32(e->rec + 40, flags);
+	dbb_put32(e->rec + 44, 0);
 	e->done = false;
 	c->q_len++;
-	th->f[th->n] = (struct frame){ c->next_index++, site + len, t, sp, (uint32_t)th->n };
+	th->f[th->n] = (struct frame){ c->next_index++, ret_addr, t, sp, (uint32_t)th->n, flags };
 	th->n++;
 	c->n_calls++;
 	return 0;
 }
 
+int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
+		   uint32_t len, uint64_t callee, uint64_t sp)
+{
+	struct cthread *th = thread_of(c, tid);
+
+	if (!th)
+		return -ENOMEM;
+	th->sig_pending = false;
+	return frame_push(c, th, t, tid, site, site + len, callee, sp, 0);
+}
+
 static int write_orphan(struct dbb_calls *c, uint64_t t, uint64_t target, uint32_t tid,
-			uint32_t kind, uint32_t nested, uint32_t flags)
+			uint32_t kind, uint32_t nested, uint32_t flags, uint64_t sp)
 {
 	uint8_t r[DBB_CORPH_REC];
 
@@ -259,26 +297,57 @@ static int write_orphan(struct dbb_calls *c, uint64_t t, uint64_t target, uint32
 	dbb_put32(r + 20, kind);
 	dbb_put32(r + 24, nested);
 	dbb_put32(r + 28, flags);
+	dbb_put64(r + 32, sp);
 	c->n_orphans++;
 	return dbb_spill_write(c->corph, r, sizeof(r));
+}
+
+int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
+		    uint64_t target, uint64_t sp)
+{
+	struct cthread *th = thread_of(c, tid);
+	size_t n0;
+	int ret;
+
+	if (!th)
+		return -ENOMEM;
+	th->sig_pending = false;
+	n0 = th->n;
+	while (th->n && dbb_calls_left(th->f[th->n - 1].sp, th->f[th->n - 1].flags, is_ret, sp)) {
+		const struct frame *f = &th->f[th->n - 1];
+
+		frame_pop(c, th, t_ret, dbb_calls_returned(f->sp, f->ret_addr, is_ret, target, sp)
+					? 0 : HS_DB_CALL_UNWOUND);
+	}
+	/* Frames of earlier shards (G, outer: higher slots) can be left only
+	 * when all of this shard's are; after an orphan with sp R, those left
+	 * in G all have slots >= R, so a smaller R changes nothing there. */
+	if (th->n || sp <= th->orph_max)
+		return n0 != th->n ? queue_drain(c) : 0;
+	th->orph_max = sp;
+	ret = write_orphan(c, t_ret, target, tid, is_ret ? ORPH_SP_RET : ORPH_SP_JMP, 0, 0, sp);
+	return ret ?: (n0 ? queue_drain(c) : 0);
 }
 
 int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,
 		  bool have_sp, uint64_t sp)
 {
-	struct cthread *th = thread_of(c, tid);
+	struct cthread *th;
 	bool close_all;
 	size_t j;
 	int ret;
 
-	if (!th)
+	if (have_sp)
+		return dbb_calls_leave(c, t_ret, tid, true, target, sp);
+	if (!(th = thread_of(c, tid)))
 		return -ENOMEM;
+	th->sig_pending = false;
 	for (j = th->n; j > 0; j--)
 		if (th->f[j - 1].ret_addr == target)
 			break;
 	if (j > 0) {
 		while (th->n >= j) /* the match and every call above it */
-			call_close(c, th->f[--th->n].index, t_ret);
+			frame_pop(c, th, t_ret, th->n == j ? 0 : HS_DB_CALL_UNWOUND);
 		return queue_drain(c);
 	}
 	/* An orphan: a call of an earlier shard, or nothing. */
@@ -298,12 +367,60 @@ int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t ta
 		close_all = c->guess == HS_DBB_GUESS_ALWAYS; /* tests */
 	}
 	ret = write_orphan(c, t_ret, target, tid, ORPH_RET, (uint32_t)th->n,
-			   close_all && th->n ? ORPH_CLOSED : 0);
+			   close_all && th->n ? ORPH_CLOSED : 0, 0);
 	if (ret || !close_all || !th->n)
 		return ret;
 	while (th->n)
-		call_close(c, th->f[--th->n].index, t_ret);
+		frame_pop(c, th, t_ret, HS_DB_CALL_UNWOUND);
 	return queue_drain(c);
+}
+
+int dbb_calls_signal(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site)
+{
+	struct cthread *th = thread_of(c, tid);
+
+	if (!th)
+		return -ENOMEM;
+	th->sig_pending = true;
+	th->sig_t = t;
+	th->sig_site = site;
+	return 0;
+}
+
+int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t handler,
+		      uint64_t sp)
+{
+	struct cthread *th = thread_of(c, tid);
+
+	if (!th)
+		return -ENOMEM;
+	if (!th->sig_pending || th->sig_t != t)
+		return 0; /* a dump after rt_sigreturn, or no handler ran */
+	th->sig_pending = false;
+	return frame_push(c, th, t, tid, th->sig_site, 0, handler, sp, HS_DB_CALL_SIGNAL);
+}
+
+int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid)
+{
+	struct cthread *th = thread_of(c, tid);
+	size_t j, n0;
+
+	if (!th)
+		return -ENOMEM;
+	th->sig_pending = false;
+	for (j = th->n; j > 0; j--)
+		if (th->f[j - 1].flags & HS_DB_CALL_SIGNAL)
+			break;
+	n0 = th->n;
+	if (j > 0) {
+		while (th->n >= j)
+			frame_pop(c, th, t, th->n == j ? 0 : HS_DB_CALL_UNWOUND);
+		return queue_drain(c);
+	}
+	/* the handler's frame is one of an earlier shard (or none) */
+	while (th->n)
+		frame_pop(c, th, t, HS_DB_CALL_UNWOUND);
+	return write_orphan(c, t, 0, tid, ORPH_SIGRET, 0, 0, 0) ?: (n0 ? queue_drain(c) : 0);
 }
 
 int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid)
@@ -315,9 +432,60 @@ int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid)
 		return -ENOMEM;
 	n = (uint32_t)th->n;
 	while (th->n)
-		call_close(c, th->f[--th->n].index, HS_DB_NO_RETURN);
+		frame_pop(c, th, HS_DB_NO_RETURN, 0);
 	th->n_ext = 0;
-	return write_orphan(c, t, 0, tid, ORPH_EXIT, n, 0) ?: queue_drain(c);
+	th->sig_pending = false;
+	th->orph_max = 0;
+	return write_orphan(c, t, 0, tid, ORPH_EXIT, n, 0, 0) ?: queue_drain(c);
+}
+
+/* ---- what the decoder says ------------------------------------------------ */
+
+int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
+		   uint32_t tid, uint32_t jk, uint64_t addr, uint32_t len, uint64_t dst)
+{
+	/* the state after the instruction: rsp has moved */
+	const uint8_t *st = hs_trace_decoder_state(d, tid);
+	uint64_t sp = st ? hs_trace_state_sp(st) : 0;
+
+	if (jk == Ijk_Call)
+		return dbb_calls_call(c, t, tid, addr, len, dst, sp);
+	if (jk == Ijk_Ret)
+		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
+	if (jk == Ijk_Boring && st)
+		return dbb_calls_leave(c, t + 1, tid, false, dst, sp);
+	return 0;
+}
+
+int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
+		    uint32_t tag, const uint8_t *pl, uint32_t len)
+{
+	uint32_t tid;
+	const uint8_t *st;
+
+	if (len < 4)
+		return 0;
+	tid = hs_trace_le32(pl);
+	switch (tag) {
+	case HS_EV_THREAD_EXIT:
+		return dbb_calls_thread_exit(c, t, tid);
+	case HS_EV_SIGNAL:
+		/* delivery begins: the state is still the interrupted one */
+		st = hs_trace_decoder_state(d, tid);
+		return st ? dbb_calls_signal(c, t, tid, hs_trace_state_ip(st)) : 0;
+	case HS_EV_SIGRETURN:
+		return dbb_calls_sigreturn(c, t, tid);
+	default:
+		return 0;
+	}
+}
+
+int dbb_calls_regs(struct dbb_calls *c, uint64_t t, uint32_t tid, uint32_t reason,
+		   const uint8_t *state)
+{
+	if (reason != HS_REGS_SIGNAL)
+		return 0;
+	return dbb_calls_handler(c, t, tid, hs_trace_state_ip(state), hs_trace_state_sp(state));
 }
 
 /* Shard end: the open calls (copen.sp), every queued record, the patches. */
@@ -338,6 +506,9 @@ int dbb_calls_finish(struct dbb_calls *c)
 			dbb_put64(r + 16, f->t_call);
 			dbb_put32(r + 24, (uint32_t)tid);
 			dbb_put32(r + 28, f->depth);
+			dbb_put64(r + 32, f->sp);
+			dbb_put32(r + 40, f->flags);
+			dbb_put32(r + 44, 0);
 			ret = dbb_spill_write(w, r, sizeof(r));
 		}
 	}
@@ -363,6 +534,8 @@ int dbb_calls_finish(struct dbb_calls *c)
 			continue;
 		dbb_put64(r, c->forced[i].index);
 		dbb_put64(r + 8, c->forced[i].t_ret);
+		dbb_put32(r + 16, c->forced[i].flags);
+		dbb_put32(r + 20, 0);
 		ret = dbb_spill_write(w, r, sizeof(r));
 	}
 	if (ret) {
@@ -383,6 +556,7 @@ int dbb_calls_finish(struct dbb_calls *c)
 
 struct redo {
 	struct dbb_calls *c;
+	struct hs_trace_decoder *d;
 	int cb_ret;
 };
 
@@ -390,12 +564,8 @@ static int redo_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t 
 		     uint32_t len, uint64_t dst)
 {
 	struct redo *r = ctx;
-	int ret = 0;
+	int ret = dbb_calls_jump(r->c, r->d, t, tid, jk, addr, len, dst);
 
-	if (jk == Ijk_Call)
-		ret = dbb_calls_call(r->c, t, tid, addr, len, dst, 0);
-	else if (jk == Ijk_Ret)
-		ret = dbb_calls_ret(r->c, t + 1, tid, dst, false, 0);
 	if (ret)
 		r->cb_ret = ret;
 	return ret;
@@ -405,10 +575,19 @@ static int redo_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 		      const uint8_t *pl, uint32_t len)
 {
 	struct redo *r = ctx;
-	int ret = 0;
+	int ret = dbb_calls_event(r->c, r->d, t, tag, pl, len);
 
-	if (tag == HS_EV_THREAD_EXIT && len >= 4)
-		ret = dbb_calls_thread_exit(r->c, t, hs_trace_le32(pl));
+	if (ret)
+		r->cb_ret = ret;
+	return ret;
+}
+
+static int redo_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
+		     const uint8_t *state)
+{
+	struct redo *r = ctx;
+	int ret = dbb_calls_regs(r->c, t, tid, reason, state);
+
 	if (ret)
 		r->cb_ret = ret;
 	return ret;
@@ -418,7 +597,8 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 		   const struct dbb_calls_ext *ext, const char *dir, struct hs_dbb_err *err)
 {
 	struct redo r = { 0 };
-	struct hs_trace_visitor vis = { .ctx = &r, .jump = redo_jump, .event = redo_event };
+	struct hs_trace_visitor vis = { .ctx = &r, .jump = redo_jump, .event = redo_event,
+					.regs = redo_regs };
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
@@ -440,6 +620,7 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 	}
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
+	r.d = d;
 	hs_trace_decoder_set_check(d, false);
 	for (size_t k = c0; k < c1 && !ret; k++) {
 		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);

@@ -25,17 +25,25 @@
  *                   this shard (the merge adds the calls open from earlier
  *                   shards); t_ret is HS_DB_NO_RETURN when it was not
  *                   known when the record was written (see cpatch, copen)
- *   cpatch.sp       { u64 index, u64 t_ret }: calls.sp record `index`
- *                   returned later in this shard; sorted by index
+ *   cpatch.sp       { u64 index, u64 t_ret, u32 flags, u32 pad }: calls.sp
+ *                   record `index` ended later in this shard (flags:
+ *                   HS_DB_CALL_UNWOUND); sorted by index
  *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
- *                   u32 depth }: calls open at the shard's end, by index
+ *                   u32 depth, u64 sp, u32 flags, u32 pad }: calls open at
+ *                   the shard's end, by index (sp: the slot of the return
+ *                   address; flags: HS_DB_CALL_SIGNAL)
  *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
- *                   u32 flags }: returns that matched no call of the shard
- *                   (kind ORPH_RET, t = t after the return, nested = calls
- *                   of this shard open then; flags ORPH_CLOSED: the shard
- *                   took the return for one of an earlier shard's calls
- *                   and closed those nested calls, see dbb_calls.c) and
- *                   thread exits (ORPH_EXIT), in t order
+ *                   u32 flags, u64 sp }: what may end calls of earlier
+ *                   shards, in t order: returns and indirect jumps that
+ *                   left every call of the shard open on their thread, with
+ *                   rsp after them (kinds ORPH_SP_RET, ORPH_SP_JMP; t = t
+ *                   after them); rt_sigreturns with no handler of the
+ *                   shard open (ORPH_SIGRET); thread exits (ORPH_EXIT);
+ *                   returns with no rsp known that matched no call of the
+ *                   shard (ORPH_RET, nested = calls of this shard open
+ *                   then; flags ORPH_CLOSED: the shard took the return for
+ *                   one of an earlier shard's calls and closed those nested
+ *                   calls, see dbb_calls.c)
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
  */
@@ -54,10 +62,10 @@
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
 
-#define DBB_COPEN_REC 32
-#define DBB_CPATCH_REC 16
-#define DBB_CORPH_REC 32
-enum { ORPH_RET = 1, ORPH_EXIT = 2 };
+#define DBB_COPEN_REC 48
+#define DBB_CPATCH_REC 24
+#define DBB_CORPH_REC 40
+enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
 #define ORPH_CLOSED 0x1u
 
 /* ---- little endian ------------------------------------------------------ */
@@ -190,7 +198,43 @@ int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
 /* A return to target; t_ret is t after it, sp rsp after it (when known). */
 int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,
 		  bool have_sp, uint64_t sp);
+/* A return (is_ret) or an indirect jump to target with rsp sp after it:
+ * the frames it leaves end at t_ret (db_format.h, CALLS). */
+int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
+		    uint64_t target, uint64_t sp);
+/* Signal delivery to tid begins at t, interrupting the code at site; the
+ * handler's first state (an HS_REGS_SIGNAL dump at the same t) enters it
+ * as a call (dbb_calls_handler); rt_sigreturn ends it. */
+int dbb_calls_signal(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site);
+int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t handler,
+		      uint64_t sp);
+int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid);
 int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid);
+/* The decoder's callbacks, for the tracker: jumps (calls, returns,
+ * indirect jumps), events (signals, thread exits) and register dumps. */
+int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
+		   uint32_t tid, uint32_t jk, uint64_t addr, uint32_t len, uint64_t dst);
+int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
+		    uint32_t tag, const uint8_t *pl, uint32_t len);
+int dbb_calls_regs(struct dbb_calls *c, uint64_t t, uint32_t tid, uint32_t reason,
+		   const uint8_t *state);
+
+/* The frame rule (db_format.h, CALLS), shared by the shards and the merge:
+ * is a frame with return slot f_sp (flags: HS_DB_CALL_SIGNAL) left by a
+ * return (is_ret) or an indirect jump with rsp sp after it?  A handler's
+ * return into its restorer leaves its frame open until rt_sigreturn. */
+static inline bool dbb_calls_left(uint64_t f_sp, uint32_t f_flags, bool is_ret, uint64_t sp)
+{
+	return f_sp < sp && !(is_ret && (f_flags & HS_DB_CALL_SIGNAL) && f_sp + 8 == sp);
+}
+
+/* Did a frame left that way return (its own slot popped, to its return
+ * address), or was it unwound? */
+static inline bool dbb_calls_returned(uint64_t f_sp, uint64_t f_ret_addr, bool is_ret,
+				      uint64_t target, uint64_t sp)
+{
+	return is_ret && f_sp + 8 == sp && f_ret_addr == target;
+}
 int dbb_calls_finish(struct dbb_calls *c);
 uint64_t dbb_calls_count(const struct dbb_calls *c);
 

@@ -48,8 +48,9 @@ struct shard_in {
 };
 
 struct copen {
-	uint64_t index, ret_addr, t_call, t_ret;
+	uint64_t index, ret_addr, t_call, t_ret, sp;
 	uint32_t tid, depth;
+	uint32_t flags;          /* HS_DB_CALL_SIGNAL, then HS_DB_CALL_UNWOUND */
 };
 
 struct gchange {
@@ -440,6 +441,24 @@ static size_t gstack_match(const struct gstack *st, size_t n, uint64_t target)
 	return j;
 }
 
+/* How many of st's first n entries an orphan of kind ORPH_SP_RET,
+ * ORPH_SP_JMP or ORPH_SIGRET leaves open: the frame rule of dbb_calls.c
+ * over the calls earlier shards left open. */
+static size_t gstack_keep(const struct gstack *st, size_t n, uint32_t kind, uint64_t sp)
+{
+	size_t j = n;
+
+	if (kind == ORPH_SIGRET) {
+		while (j > 0 && !(st->e[j - 1]->flags & HS_DB_CALL_SIGNAL))
+			j--;
+		return j ? j - 1 : 0; /* no handler open: every frame ends */
+	}
+	while (j > 0 && dbb_calls_left(st->e[j - 1]->sp, st->e[j - 1]->flags,
+				       kind == ORPH_SP_RET, sp))
+		j--;
+	return j;
+}
+
 /* Did shard si guess right, for every orphan that left calls of its own
  * open, whether it returns to a call of G (dbb_calls.c)?  Replays the
  * orphans on the sizes of G alone. */
@@ -458,6 +477,11 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		uint32_t tid = dbb_get32(rec + 16), kind = dbb_get32(rec + 20);
 		size_t j = 0;
 
+		if (kind == ORPH_SP_RET || kind == ORPH_SP_JMP || kind == ORPH_SIGRET) {
+			if (tid < n_g)
+				size[tid] = gstack_keep(&g[tid], size[tid], kind, dbb_get64(rec + 32));
+			continue;
+		}
 		if (kind != ORPH_RET) {
 			if (tid < n_g)
 				size[tid] = 0;
@@ -572,8 +596,28 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 					continue;
 				}
 				j--;
-				for (size_t k = j; k < st->n; k++)
+				for (size_t k = j; k < st->n; k++) {
 					st->e[k]->t_ret = t;
+					if (k > j)
+						st->e[k]->flags |= HS_DB_CALL_UNWOUND;
+				}
+			} else if (kind != ORPH_EXIT) {
+				uint64_t sp = dbb_get64(o + 32);
+
+				j = gstack_keep(st, st->n, kind, sp);
+				if (j == st->n)
+					continue;
+				for (size_t k = j; k < st->n; k++) {
+					struct copen *e = st->e[k];
+					bool done = kind == ORPH_SIGRET
+						? k == j && (e->flags & HS_DB_CALL_SIGNAL)
+						: dbb_calls_returned(e->sp, e->ret_addr,
+								     kind == ORPH_SP_RET, target, sp);
+
+					e->t_ret = t;
+					if (!done)
+						e->flags |= HS_DB_CALL_UNWOUND;
+				}
 			}
 			st->n = j;
 			if ((ret = dbb_grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
@@ -593,6 +637,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 				.index = dbb_get64(rec), .ret_addr = dbb_get64(rec + 8),
 				.t_call = dbb_get64(rec + 16), .t_ret = HS_DB_NO_RETURN,
 				.tid = dbb_get32(rec + 24), .depth = dbb_get32(rec + 28),
+				.sp = dbb_get64(rec + 32), .flags = dbb_get32(rec + 40),
 			};
 		}
 		dbb_spill_close_r(r);
@@ -689,6 +734,7 @@ static int calls_pass2(struct merge *m)
 				dbb_put32(rec + 36, dbb_get32(rec + 36) + gsize[tid]);
 			if (have_patch && dbb_get64(patch) == index) {
 				dbb_put64(rec + 8, dbb_get64(patch + 8));
+				dbb_put32(rec + 40, dbb_get32(rec + 40) | dbb_get32(patch + 16));
 				ret = dbb_spill_read(pr, patch, sizeof(patch));
 				have_patch = ret == 1;
 				if (ret < 0) {
@@ -698,8 +744,10 @@ static int calls_pass2(struct merge *m)
 			}
 			while (op < si->n_open && si->open[op].index < index)
 				op++;
-			if (op < si->n_open && si->open[op].index == index)
+			if (op < si->n_open && si->open[op].index == index) {
 				dbb_put64(rec + 8, si->open[op].t_ret);
+				dbb_put32(rec + 40, si->open[op].flags);
+			}
 			index++;
 			if ((ret = hs_dbfile_append(w, t_call, rec, sizeof(rec), NULL, NULL))) {
 				dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));

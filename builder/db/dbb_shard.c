@@ -22,9 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_guest_amd64.h"
-#include "libvex_ir.h"
 
 #include "dbb_i.h"
 
@@ -69,19 +66,18 @@ static int v_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		  uint32_t len, uint64_t dst)
 {
 	struct shard *sh = ctx;
-	/* the state after the call or return: rsp has moved */
-	const uint8_t *st = hs_trace_decoder_state(sh->dec, tid);
-	uint64_t sp = 0;
-	int ret = 0;
+	int ret = dbb_calls_jump(sh->calls, sh->dec, t, tid, jk, addr, len, dst);
 
-	if (st)
-		memcpy(&sp, st + offsetof(VexGuestAMD64State, guest_RSP), 8);
-	if (jk == Ijk_Call)
-		ret = dbb_calls_call(sh->calls, t, tid, addr, len, dst, sp);
-	else if (jk == Ijk_Ret)
-		ret = dbb_calls_ret(sh->calls, t + 1, tid, dst, st != NULL, sp);
 	if (!ret && sh->lines)
 		ret = dbb_lpass_jump(sh->lines, t, tid, jk);
+	return ret ? cb_fail(sh, ret, "calls") : 0;
+}
+
+static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason, const uint8_t *state)
+{
+	struct shard *sh = ctx;
+	int ret = dbb_calls_regs(sh->calls, t, tid, reason, state);
+
 	return ret ? cb_fail(sh, ret, "calls") : 0;
 }
 
@@ -124,11 +120,11 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 			sh->run_tid = run;
 		}
 	} else if (tag == HS_EV_THREAD_EXIT && len >= 4) {
-		if ((ret = dbb_calls_thread_exit(sh->calls, t, hs_trace_le32(pl))))
-			return cb_fail(sh, ret, "calls");
 		if (sh->lines && (ret = dbb_lpass_event(sh->lines, t, tid, tag, pl, len)))
 			return cb_fail(sh, ret, "line starts");
 	}
+	if ((ret = dbb_calls_event(sh->calls, sh->dec, t, tag, pl, len)))
+		return cb_fail(sh, ret, "calls");
 	ret = hs_trace_mem_event(&sh->mv, sh->img->files, t, tag, pl, len);
 	if (ret == -ENOENT || ret == -ESTALE) {
 		/* hs_trace_mem_event logged the file; name the chunk too */
@@ -188,7 +184,7 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 {
 	struct shard sh = { .img = img, .dir = dir, .sync = sync, .err = err };
 	struct hs_trace_visitor vis = {
-		.ctx = &sh, .store = v_store, .event = v_event, .jump = v_jump,
+		.ctx = &sh, .store = v_store, .event = v_event, .jump = v_jump, .regs = v_regs,
 	};
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };

@@ -55,6 +55,22 @@ void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out)
 	out->fc3210 = s.guest_FC3210;
 }
 
+uint64_t hs_trace_state_sp(const uint8_t *state)
+{
+	uint64_t v;
+
+	memcpy(&v, state + offsetof(VexGuestAMD64State, guest_RSP), 8);
+	return v;
+}
+
+uint64_t hs_trace_state_ip(const uint8_t *state)
+{
+	uint64_t v;
+
+	memcpy(&v, state + offsetof(VexGuestAMD64State, guest_RIP), 8);
+	return v;
+}
+
 _Static_assert(offsetof(VexGuestAMD64State, guest_R15) -
 	       offsetof(VexGuestAMD64State, guest_RAX) == 15 * 8,
 	       "the 16 GPRs are consecutive");

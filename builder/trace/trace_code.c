@@ -508,7 +508,8 @@ bad_offset:
  *    retires the previous instruction), or becomes a NOP.
  * 4. Every op learns, statically, which instruction is under way, so the
  *    loop keeps no such state. */
-/* Is this instruction a near call or a near return?  Decided from its
+/* Is this instruction a near call, a near return or an indirect near jump
+ * (jmp r/m64: longjmp's and PLT stubs' way out)?  Decided from its
  * bytes, not from the jumpkind of the exit it leaves by: VEX chases a
  * direct call into the callee within one superblock, and then the call
  * leaves by no exit at all. */
@@ -530,6 +531,8 @@ static uint8_t insn_class(const struct hs_trace_insn *in)
 		return TRACE_INSN_CALL;
 	if (b[k] == 0xc3 || b[k] == 0xc2)
 		return TRACE_INSN_RET;
+	if (b[k] == 0xff && k + 1 < in->len && ((b[k + 1] >> 3) & 7) == 4)
+		return TRACE_INSN_JMP;
 	return TRACE_INSN_OTHER;
 }
 
@@ -589,7 +592,7 @@ static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
 		u.insn = (uint16_t)(cur1 ? cur1 - 1 : 0);
 		if (!cur1)
 			u.retires = 0;
-		/* calls and returns are reported when they retire */
+		/* calls, returns and indirect jumps are reported when they retire */
 		if (u.tinc && cls[u.rinsn])
 			u.flags |= UF_HOOK_PRO;
 		if ((u.code == U_EXIT || u.code == U_NEXT || u.code == U_NEXTC) &&

@@ -159,6 +159,7 @@ static void call_parse(const uint8_t *rec, struct hs_db_call *c)
 		.t_call = db_le64(rec), .t_ret = db_le64(rec + 8),
 		.callee = db_le64(rec + 16), .call_site = db_le64(rec + 24),
 		.tid = db_le32(rec + 32), .depth = db_le32(rec + 36),
+			.flags = db_le32(rec + 40),
 	};
 }
 

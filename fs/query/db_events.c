@@ -75,6 +75,7 @@ int hs_db_calls(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 			.t_call = db_le64(rec), .t_ret = db_le64(rec + 8),
 			.callee = db_le64(rec + 16), .call_site = db_le64(rec + 24),
 			.tid = db_le32(rec + 32), .depth = db_le32(rec + 36),
+			.flags = db_le32(rec + 40),
 		};
 
 		if (c.t_call < t0)

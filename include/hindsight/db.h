@@ -305,6 +305,11 @@ struct hs_db_call {
 	uint64_t call_site;    /* rip of the call instruction */
 	uint32_t tid;
 	uint32_t depth;        /* 0: outermost recorded frame */
+	uint32_t flags;        /* HS_DB_CALL_SIGNAL: a signal handler entered
+				* by delivery (call_site: the rip it
+				* interrupted); HS_DB_CALL_UNWOUND: left by
+				* longjmp or an exception at t_ret, without
+				* returning (db_format.h, CALLS) */
 };
 
 /* Calls with t0 <= t_call <= t1, by t_call.  cb as in hs_db_writes(). */

@@ -86,7 +86,7 @@
 
 #include <stdint.h>
 
-#define HS_DB_FORMAT_VERSION 2
+#define HS_DB_FORMAT_VERSION 3
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16
@@ -143,23 +143,33 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 
 /* CALLS record, 48 bytes, key t_call:
  *   u64 t_call (t before the call instruction retires), u64 t_ret (t after
- *   the matching return retired; HS_DB_NO_RETURN if it never returned),
- *   u64 callee (rip after the call), u64 call_site (rip of the call
- *   instruction), u32 tid, u32 depth (0 for the outermost recorded frame)
- * A call is an exit with jumpkind Ijk_Call, a return one with Ijk_Ret.  A
- * return matches the innermost open call of its thread whose return
- * address (call_site + call length) it lands on; the calls above it (left
- * by longjmp, exceptions) are closed at that t too.  A return with no
- * matching open call is ignored, so depth is never negative.  depth is the
- * number of the thread's calls open when the call is made.  When a thread
- * exits (HS_EV_THREAD_EXIT) its open calls stay HS_DB_NO_RETURN and leave
- * its stack (Valgrind reuses tids).  Signal handlers are entered without a
- * call; their return (to the restorer) matches nothing.
+ *   the frame ended; HS_DB_NO_RETURN if it never did), u64 callee (rip
+ *   after the call), u64 call_site (rip of the call instruction), u32 tid,
+ *   u32 depth (0 for the outermost recorded frame), u32 flags
+ *   (HS_DB_CALL_*), u32 pad (0)
+ * A call is a near call instruction (call rel32, call r/m64).  A signal
+ * handler's entry is one too (flag HS_DB_CALL_SIGNAL): t_call is the t of
+ * its delivery (HS_EV_SIGNAL), callee the handler, call_site the rip it
+ * interrupted.  Every frame has a slot: rsp right after the call (where
+ * its return address is), or rsp at the handler's first instruction.
+ * Frames end by the stack pointer: after a return or an indirect jump
+ * (jmp r/m64) with rsp R, every open frame of the thread whose slot is
+ * below R has been left and ends at t after that instruction.  A frame
+ * whose own slot the return popped (R = slot + 8), to its return address,
+ * returned; every other frame left was unwound (HS_DB_CALL_UNWOUND):
+ * skipped by longjmp, siglongjmp or an exception (the landing pad or the
+ * longjmp target runs at t_ret).  A handler's return into its restorer
+ * does not end its frame: the thread's rt_sigreturn (HS_EV_SIGRETURN)
+ * does, at that event's t, with every frame above it (unwound).  A return
+ * or jump that leaves nothing changes nothing, so depth is never negative.
+ * depth is the number of the thread's calls open when the call is made.
+ * When a thread exits (HS_EV_THREAD_EXIT) its open calls stay
+ * HS_DB_NO_RETURN and leave its stack (Valgrind reuses tids).
  * The result does not depend on how the build was sharded (builder/db:
- * a return that matches no call of its own shard is matched in the merge
- * against the calls earlier shards left open, and a shard whose own open
- * calls depend on that outcome is checked, and decoded again if needed;
- * dbb_calls.c). */
+ * what a shard's frames cannot answer is answered in the merge by the
+ * same rule over the calls earlier shards left open; dbb_calls.c). */
+#define HS_DB_CALL_SIGNAL 0x1u   /* a signal handler, entered by delivery */
+#define HS_DB_CALL_UNWOUND 0x2u  /* left without returning (see above) */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 

@@ -204,6 +204,9 @@ extern const char *const hs_trace_gpr_names[16];
 
 /* state: HS_GUEST_STATE_SIZE bytes, any alignment. */
 void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out);
+/* rsp and rip of a state, without the cost of hs_trace_regs_get(). */
+uint64_t hs_trace_state_sp(const uint8_t *state);
+uint64_t hs_trace_state_ip(const uint8_t *state);
 
 /* ---- the decoder ------------------------------------------------------- */
 
@@ -240,10 +243,12 @@ struct hs_trace_visitor {
 	 * adopted; state is HS_GUEST_STATE_SIZE bytes */
 	int (*regs)(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
 		    const uint8_t *state);
-	/* a call or a return retired: the instruction at addr (len bytes),
-	 * which takes the state from t to t + 1 as in insn() (this comes
-	 * right after insn() of the same t), went to dst (the callee, or the
-	 * return address).  jumpkind is Ijk_Call or Ijk_Ret (libvex_ir.h).
+	/* a call, a return or an indirect jump retired: the instruction at
+	 * addr (len bytes), which takes the state from t to t + 1 as in
+	 * insn() (this comes right after insn() of the same t), went to dst
+	 * (the callee, the return address, the jump's target).  jumpkind is
+	 * Ijk_Call, Ijk_Ret or, for jmp r/m64, Ijk_Boring (libvex_ir.h).
+	 * The state of tid is the one after the instruction (rsp moved).
 	 * Calls and returns are told by their bytes (call rel32, call r/m64;
 	 * ret, ret imm16; any prefixes), not by the exit's jumpkind: VEX
 	 * chases a direct call into its callee inside one superblock, so
