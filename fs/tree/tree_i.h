@@ -74,7 +74,7 @@ enum tree_kind_id {
 	K_T_THREAD,
 	K_T_NEXT,       /* -> ../<t+1> */
 	K_T_PREV,       /* -> ../<t-1> */
-	K_T_WHERE,      /* source level (tree_source.c) */
+	K_T_WHERE,      /* source level (tree_source.c, tree_src_*.c) */
 	K_T_BACKTRACE,
 	K_T_LOCALS,     /* locals/ */
 	K_T_NEXT_LINE,  /* -> ../<t'>: hs_db_step_line over */
