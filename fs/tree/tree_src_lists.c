@@ -170,7 +170,31 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 	pthread_mutex_unlock(&ts->lock);
 }
 
-/* calls/<f>: "<t_call> <t_return or -> <depth> <caller>", by t_call. */
+/* The fifth column of calls/<f>: how a call began or ended when not by a
+ * call instruction and its return (nothing otherwise). */
+static char *put_how(char *p, uint32_t flags)
+{
+	static const char signal[] = " signal", unwound[] = " unwound";
+
+	if (flags & HS_DB_CALL_SIGNAL) {
+		memcpy(p, signal, sizeof(signal) - 1);
+		p += sizeof(signal) - 1;
+		if (flags & HS_DB_CALL_UNWOUND)
+			*p++ = ',';
+	}
+	if (flags & HS_DB_CALL_UNWOUND) {
+		const char *u = flags & HS_DB_CALL_SIGNAL ? unwound + 1 : unwound;
+
+		memcpy(p, u, strlen(u));
+		p += strlen(u);
+	}
+	return p;
+}
+
+/* calls/<f>: "<t_call> <t_return or -> <depth> <caller>[ <how>]", by
+ * t_call; how: "signal" (a handler entered by a signal's delivery; caller
+ * is the function it interrupted), "unwound" (left by longjmp or an
+ * exception at t_return), or both. */
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
@@ -225,6 +249,7 @@ int tree_gen_calls(struct tree_walk *w)
 		size_t cl = strlen(caller);
 		memcpy(p, caller, cl);
 		p += cl;
+		p = put_how(p, c->flags);
 		*p++ = '\n';
 		err = tree_emit(w, c->t_call, w->line, (size_t)(p - w->line));
 		if (err)

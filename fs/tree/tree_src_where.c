@@ -138,6 +138,14 @@ static ssize_t bt_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* The signal trampoline a handler returns into (glibc's __restore_rt). */
+static bool is_trampoline(struct hs_src *s, uint64_t pc)
+{
+	struct hs_src_loc loc;
+
+	return !hs_src_lookup(s, pc, &loc) && loc.function && !strcmp(loc.function, "__restore_rt");
+}
+
 static int unwind_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
 		     const struct hs_db_regs *r, struct bt_unwound *u)
 {
@@ -159,12 +167,8 @@ static int unwind_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 		return got;
 	u->n = got;
 	for (int k = 0; k < u->n; k++) {
-		struct hs_src_loc loc;
-
 		/* the frame a signal interrupted follows the trampoline */
-		u->exact[k] = k == 0 ||
-			(!hs_src_lookup(s, u->pcs[k - 1], &loc) && loc.function &&
-			 !strcmp(loc.function, "__restore_rt"));
+		u->exact[k] = k == 0 || is_trampoline(s, u->pcs[k - 1]);
 		u->fn[k] = func_of(s, unwound_addr(s, u, k));
 	}
 	return 0;
@@ -241,6 +245,14 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		if (i == BT_MAX || num >= BT_MAX) {
 			fprintf(f, "... %d more frames\n", open - i + 1);
 			break;
+		}
+		if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL)) {
+			/* a handler entered by delivery, as gdb shows it; frame
+			 * i is the interrupted pc itself, and the unwinder's
+			 * frame for the trampoline is this line */
+			fprintf(f, "#%d <signal handler called>\n", num++);
+			if (k < u->n && is_trampoline(s, u->pcs[k]))
+				k++;
 		}
 		fprintf(f, "#%d ", num++);
 		put_where(f, s, pc);

@@ -1,0 +1,174 @@
+# gdb-calls-oracle.py - gdb as the oracle of Hindsight's call tree: calls/,
+# backtraces at every function entry, and how frames end.
+#
+# Two modes, one file:
+#
+#   gdb -nx -batch -x scripts/gdb-calls-oracle.py    (inside gdb)
+#       ORACLE_PROG=build/programs/longjmp ORACLE_OUT=calls.json
+#       ORACLE_FUNCS="leaf descend after"
+#     runs the program natively with a breakpoint on each function (gdb's
+#     `break f`: after the prologue); signals pass to the program without
+#     stopping.  At every hit it keeps the backtrace: frames innermost first,
+#     each [function, file basename, line] or ["<signal handler called>"].
+#     JSON: {"hits": {f: [bt, bt, ...]}} in hit order per function.
+#
+#   python3 scripts/gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE
+#     compares with the recording of the same run:
+#       - calls/<f> has as many lines as gdb's breakpoint hits on f;
+#       - the k-th call's backtrace (time/<t_call+1>/backtrace: the first
+#         instruction of f) equals gdb's bt at the k-th hit, over the frames
+#         in the program's own source files and the signal-handler markers
+#         (gdb shows inlined frames of libc that a call tree cannot);
+#       - a call marked "unwound" ends (t_return) in a function that was on
+#         its stack when it was called (the frame that caught it);
+#       - a call marked "signal" ends where it began: rt_sigreturn resumes
+#         the interrupted instruction (where at t_return is the frame under
+#         "<signal handler called>" in the handler's backtrace).
+#     Prints one line per mismatch; exit 0 when none, 1 when some.
+import json
+import os
+import re
+import subprocess
+import sys
+
+
+def gdb_oracle():
+    import gdb
+
+    prog = os.environ["ORACLE_PROG"]
+    out = os.environ["ORACLE_OUT"]
+    funcs = os.environ["ORACLE_FUNCS"].split()
+    for cmd in ("set pagination off", "set confirm off", "set width 0",
+                "set height 0", "set style enabled off",
+                "set disable-randomization on"):
+        gdb.execute(cmd, to_string=True)
+    for sig in ("SIGUSR1", "SIGUSR2", "SIGALRM", "SIGSEGV", "SIGINT", "SIGTERM",
+                "SIGCHLD", "SIGPIPE", "SIGFPE"):
+        gdb.execute("handle %s nostop noprint pass" % sig, to_string=True)
+    gdb.execute("file " + prog, to_string=True)
+    hits = {f: [] for f in funcs}
+
+    def frames():
+        bt = []
+        f = gdb.newest_frame()
+        while f is not None:
+            if f.type() == gdb.SIGTRAMP_FRAME:
+                bt.append(["<signal handler called>"])
+            else:
+                sal = f.find_sal()
+                fn = f.name() or "??"
+                fname = sal.symtab.filename if sal and sal.symtab else ""
+                bt.append([fn, os.path.basename(fname), sal.line if sal else 0])
+            if f.name() == "main":
+                break
+            f = f.older()
+        return bt
+
+    class Hit(gdb.Breakpoint):
+        def __init__(self, name):
+            super().__init__(name, internal=True)
+            self.fname = name
+
+        def stop(self):
+            hits[self.fname].append(frames())
+            return False
+
+    for f in funcs:
+        Hit(f)
+    gdb.execute("run", to_string=True)
+    with open(out, "w") as fp:
+        json.dump({"hits": hits}, fp)
+
+
+def hs(hindsight, trace, path):
+    r = subprocess.run([hindsight, "cat", trace, path], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("hindsight cat %s: %s" % (path, r.stderr.strip()))
+    return r.stdout
+
+
+def hs_frames(text, own):
+    """Backtrace lines -> [function, file, line] of own files and markers."""
+    out = []
+    for ln in text.splitlines():
+        m = re.match(r"#\d+ (.*)$", ln)
+        if not m:
+            continue
+        rest = m.group(1)
+        if rest.startswith("<signal handler called>"):
+            out.append(["<signal handler called>"])
+            continue
+        fields = rest.split()
+        fn = fields[0].split("+0x")[0]
+        fl = fields[1] if len(fields) > 1 and ":" in fields[1] else ""
+        if fl and fl.rsplit(":", 1)[0] in own:
+            out.append([fn, fl.rsplit(":", 1)[0], int(fl.rsplit(":", 1)[1])])
+    return out
+
+
+def gdb_frames(bt, own):
+    return [f if len(f) == 1 else [f[0], f[1], f[2]]
+            for f in bt if len(f) == 1 or f[1] in own]
+
+
+def compare(oracle_path, hindsight, trace, own):
+    with open(oracle_path) as fp:
+        hits = json.load(fp)["hits"]
+    bad = []
+    for fn, bts in sorted(hits.items()):
+        try:
+            calls = [ln.split() for ln in hs(hindsight, trace, "calls/" + fn).splitlines()]
+        except RuntimeError as e:
+            bad.append("calls/%s: %s (gdb: %d hits)" % (fn, e, len(bts)))
+            continue
+        if len(calls) != len(bts):
+            bad.append("calls/%s: %d calls, gdb %d hits" % (fn, len(calls), len(bts)))
+            continue
+        for k, (c, bt) in enumerate(zip(calls, bts)):
+            t_call = int(c[0])
+            got = hs_frames(hs(hindsight, trace, "time/%d/backtrace" % (t_call + 1)), own)
+            want = gdb_frames(bt, own)
+            # frame 0: gdb stops after the prologue, Hindsight at the entry
+            if got[:1] and want[:1] and got[0][0] == want[0][0]:
+                got[0] = want[0]
+            if got != want:
+                bad.append("%s call %d (t %d): backtrace %s, gdb %s" % (fn, k, t_call, got, want))
+            how = c[4] if len(c) > 4 else ""
+            if c[1] == "-":
+                continue
+            t_ret = int(c[1])
+            if how == "signal":
+                raw = hs(hindsight, trace, "time/%d/backtrace" % (t_call + 1)).splitlines()
+                after = [raw[i + 1].split()[1] for i in range(len(raw) - 1)
+                         if "<signal handler called>" in raw[i]]
+                back = hs(hindsight, trace, "time/%d/where" % t_ret).split()[0]
+                if after[:1] != [back]:
+                    bad.append("%s call %d: the handler's frame ends at %s, it interrupted %s"
+                               % (fn, k, back, after[:1]))
+            if "unwound" in how:
+                where = hs(hindsight, trace, "time/%d/where" % t_ret).split("+0x")[0]
+                if where not in [f[0] for f in want[1:]]:
+                    bad.append("%s call %d unwound at t %d into %s, not a caller (%s)"
+                               % (fn, k, t_ret, where, want))
+    for b in bad[:20]:
+        print(b)
+    print("%d functions, %d calls compared with gdb, %d mismatches" %
+          (len(hits), sum(len(v) for v in hits.values()), len(bad)))
+    return 1 if bad else 0
+
+
+def main():
+    if len(sys.argv) >= 5 and sys.argv[1] == "compare":
+        own = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else set()
+        sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[4], own))
+    print("usage: gdb -nx -batch -x gdb-calls-oracle.py (ORACLE_* set) | "
+          "gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE OWN_FILES", file=sys.stderr)
+    sys.exit(2)
+
+
+if __name__ == "__main__":
+    try:
+        import gdb  # noqa: F401
+        gdb_oracle()
+    except ImportError:
+        main()

@@ -1,0 +1,63 @@
+#!/bin/bash
+# src_calls_nonlocal.sh - gdb vs Hindsight's call tree where frames end
+# without returning or begin without a call: longjmp out of recursion,
+# a C++ exception through two frames, a signal handler entered twice,
+# siglongjmp out of a SIGSEGV handler; -O0 and -O2, dynamic and static.
+#
+# For each program gdb breaks on its functions natively (scripts/
+# gdb-calls-oracle.py): calls/<f> must have as many calls as gdb's hits,
+# the backtrace at each call's entry must equal gdb's bt (frames of the
+# program's own file, and "<signal handler called>"), an unwound call must
+# end in a frame that was under it, a handler's frame where it interrupted.
+. "$(dirname "$0")/lib.sh"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+command -v g++ >/dev/null || fail "g++ is not installed"
+require_built longjmp
+require_built sighandler
+require_built signal
+
+# oracle NAME BINARY SOURCE FUNCS...
+oracle()
+{
+	local name=$1 bin=$2 src=$3 rc
+	shift 3
+	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$*" \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
+		</dev/null >"$T/$name.gdb" 2>&1
+	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
+	record_ok "$T/$name.trace" "$bin"
+	"$HS" build "$T/$name.trace" >"$T/$name.build" 2>&1 || fail "$name: build: $(tail -n 1 "$T/$name.build")"
+	"$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" "$HS" "$T/$name.trace" \
+		"$(basename "$src")" >"$T/$name.cmp" 2>&1
+	rc=$?
+	cat "$T/$name.cmp" >&2
+	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
+	summary="$summary $name:$(tail -n 1 "$T/$name.cmp" | cut -d, -f2 | cut -d' ' -f2)"
+}
+
+summary=""
+SRC=$ROOT/tests/programs
+oracle longjmp "$PROGS/longjmp" "$SRC/longjmp.c" leaf descend after
+oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
+oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
+# -O2 without sibling calls: a tail call (jmp f) enters f without a call,
+# gdb's breakpoint counts it and the call tree does not (a known gap)
+O2="-O2 -fno-optimize-sibling-calls"
+gcc -g $O2 -o "$T/longjmp_o2" "$SRC/longjmp.c" || fail "gcc -O2 longjmp.c"
+oracle longjmp_o2 "$T/longjmp_o2" "$SRC/longjmp.c" leaf descend after
+gcc -g -O0 -static -o "$T/longjmp_static" "$SRC/longjmp.c" || fail "gcc -static longjmp.c"
+oracle longjmp_static "$T/longjmp_static" "$SRC/longjmp.c" leaf descend after
+gcc -g $O2 -o "$T/sighandler_o2" "$SRC/sighandler.c" || fail "gcc -O2 sighandler.c"
+oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
+g++ -g -O0 -o "$T/exception_O0" "$SRC/cxx/exception.cc" || fail "g++ -O0 exception.cc"
+oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
+g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
+oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
+
+# the fifth column says how: two handlers, four unwound frames of longjmp
+"$HS" cat "$T/longjmp.trace" calls/descend >"$T/descend" || fail "calls/descend"
+[ "$(grep -c ' unwound$' "$T/descend")" = 4 ] || fail "calls/descend: not 4 unwound: $(cat "$T/descend")"
+"$HS" cat "$T/sighandler.trace" calls/on_usr1 >"$T/on_usr1" || fail "calls/on_usr1"
+[ "$(grep -c ' signal$' "$T/on_usr1")" = 2 ] || fail "calls/on_usr1: not 2 signal entries: $(cat "$T/on_usr1")"
+pass "call counts and backtraces equal gdb's:$summary"
