@@ -10,6 +10,7 @@
 /* ---- calls/ -------------------------------------------------------------------- */
 
 struct callee_scan {
+	const struct hs_db_image *img;
 	struct hs_src *src;
 	struct call_name *v;
 	size_t n, cap;
@@ -38,13 +39,26 @@ static void callee_name(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 	snprintf(buf, cap, "0x%" PRIx64, addr);
 }
 
+uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint64_t callee)
+{
+	struct hs_src_loc loc;
+	uint64_t to;
+	size_t len;
+
+	if (hs_src_lookup(s, callee, &loc) == 0 && loc.function && loc.func_start == callee &&
+	    ((len = strlen(loc.function)) < 4 || strcmp(loc.function + len - 4, "@plt")))
+		return callee; /* a function's own entry */
+	return hs_db_stub_target(img, callee, &to) == 0 ? to : callee;
+}
+
 static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	struct callee_scan *c = ctx;
 	char name[256];
 	uint64_t *v;
 
-	callee_name(c->src, callee, name, sizeof(name));
+	/* a call through the PLT is filed under the function it reaches */
+	callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
 		struct call_name *p = realloc(c->v, cap * sizeof(*p));
@@ -70,7 +84,7 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s)
 {
-	struct callee_scan c = { .src = s };
+	struct callee_scan c = { .img = tree_image(tree, n), .src = s };
 	size_t w = 0, i;
 	int err;
 
@@ -137,6 +151,78 @@ int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	return err;
 }
 
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct call_entry *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* si->entries: every name's callees by the function they reach. */
+static int build_entries(struct hs_tree *tree, const struct hs_tree_node *n,
+			 struct tree_src_image *si, struct hs_src *s)
+{
+	const struct hs_db_image *img = tree_image(tree, n);
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < si->n_names; i++)
+		total += si->names[i].n_callees;
+	si->entries = malloc((total + 1) * sizeof(*si->entries));
+	if (!si->entries)
+		return -ENOMEM;
+	for (size_t i = 0; i < si->n_names; i++)
+		for (size_t j = 0; j < si->names[i].n_callees; j++)
+			si->entries[k++] = (struct call_entry){
+				tree_src_reached(img, s, si->names[i].callees[j]), i };
+	qsort(si->entries, k, sizeof(*si->entries), entry_cmp);
+	si->n_entries = k;
+	return 0;
+}
+
+struct alias_find {
+	const struct tree_src_image *si;
+	const struct call_entry *hit;
+};
+
+static int alias_entry(void *ctx, uint64_t addr)
+{
+	struct alias_find *f = ctx;
+	struct call_entry key = { addr, 0 };
+
+	f->hit = f->si->n_entries ? bsearch(&key, f->si->entries, f->si->n_entries,
+					    sizeof(key), entry_cmp) : NULL;
+	return f->hit != NULL; /* found: stop */
+}
+
+/* calls/<alias>: another name of a function that was called (malloc for
+ * __libc_malloc, a mangled C++ name): the same node as the name listed. */
+static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+			struct tree_src_image *si, const char *name, struct hs_tree_node *out)
+{
+	struct alias_find f = { .si = si };
+	struct hs_src *s;
+	int err = tree_src_get(tree, dir, &s);
+
+	if (err < 0)
+		return err;
+	pthread_mutex_lock(&si->lock);
+	if (!si->entries_done) {
+		err = build_entries(tree, dir, si, s);
+		si->entries_done = err == 0;
+	}
+	pthread_mutex_unlock(&si->lock);
+	if (err < 0)
+		return err;
+	err = hs_src_function_entries(s, name, alias_entry, &f);
+	if (err < 0)
+		return err;
+	if (!f.hit)
+		return -ENOENT;
+	tree_node_child(out, dir, K_CALL);
+	out->a = (uint64_t)f.hit->name;
+	return 0;
+}
+
 int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      const char *name, struct hs_tree_node *out)
 {
@@ -148,11 +234,12 @@ int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 	if (err < 0)
 		return err;
 	hit = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
-	if (!hit)
-		return -ENOENT;
-	tree_node_child(out, dir, K_CALL);
-	out->a = (uint64_t)(hit - si->names);
-	return 0;
+	if (hit) {
+		tree_node_child(out, dir, K_CALL);
+		out->a = (uint64_t)(hit - si->names);
+		return 0;
+	}
+	return alias_lookup(tree, dir, si, name, out);
 }
 
 int tree_calls_list(struct hs_tree *tree, const struct hs_tree_node *dir,

@@ -51,6 +51,11 @@ struct call_name {
 	uint64_t calls;
 };
 
+struct call_entry {
+	uint64_t addr;         /* the function a call reaches */
+	size_t name;           /* index in names[] */
+};
+
 struct tree_src_image {
 	pthread_mutex_t lock;  /* builds below, once each */
 	bool src_done;
@@ -63,6 +68,9 @@ struct tree_src_image {
 	int calls_err;
 	struct call_name *names;   /* sorted by name */
 	size_t n_names;
+	bool entries_done;         /* names by the entry a call reaches, for */
+	struct call_entry *entries; /* other names of it (aliases); by addr */
+	size_t n_entries;
 
 	bool lines_done;
 	int lines_err;
@@ -144,5 +152,9 @@ int tree_src_link_exists(int err);
 /* The image's table of callee names (si->names), built on first use. */
 int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image **out);
+
+/* The function a call to callee reaches: callee itself, or where the PLT
+ * stub at callee leads (hs_db_stub_target); tree_src_calls.c. */
+uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint64_t callee);
 
 #endif

@@ -269,7 +269,8 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			put_unwound_range(f, s, u, k + 1, u->n - 1, &num);
 			break;
 		}
-		uint64_t entered = func_of(s, fr[i].callee);
+		uint64_t entered = func_of(s, tree_src_reached(tree_image(tree, n), s,
+								fr[i].callee));
 		uint64_t caller = func_of(s, fr[i].call_site);
 		int m = -1;
 

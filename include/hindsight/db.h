@@ -351,6 +351,12 @@ int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
 int hs_db_backtrace(const struct hs_db_image *img, uint64_t t, uint32_t tid,
 		    struct hs_db_call *frames, size_t max);
 
+/* When the code at addr is a PLT-style stub (endbr64? bnd? jmp *slot(%rip):
+ * .plt, .plt.sec, .plt.got), the function it reaches: the value of its
+ * slot at the image's final t (db_stub.c says why).  -ENOENT: addr is no
+ * stub, or one that was never bound; -EIO: unreadable at the final t. */
+int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *target);
+
 /* Every distinct callee (function entry) with its number of calls, by
  * address (callees.hdb). */
 typedef int (*hs_db_callee_fn)(void *ctx, uint64_t callee, uint64_t calls);

@@ -712,11 +712,15 @@ static size_t spill_records(const char *name, size_t rec, uint8_t **out)
 	return n;
 }
 
-/* A shard guesses from rsp whether a return that matches none of its calls
- * leaves them (it pops past their return slots: a longjmp to a frame of an
- * earlier shard) or not (a signal handler returning below them); an exact
- * re-run knows the calls open before it. */
-static void test_dbbuild_calls_orphan_returns_guess_from_rsp(void **state)
+/* With rsp known, frames end by the stack pointer: a return below every
+ * frame's slot leaves none (a signal handler's return on its own stack),
+ * one above leaves all those below it (a longjmp), unwound unless the
+ * return popped the frame's own slot to its return address; once the
+ * shard's own frames are all left, an orphan with rsp tells the merge.
+ * Without rsp a shard guesses from its frames' slots whether a return that
+ * matches none of its calls leaves them; an exact re-run knows the calls
+ * open before it. */
+static void test_dbbuild_calls_frames_end_by_the_stack_pointer(void **state)
 {
 	struct dbb_calls_ext ext;
 	struct dbb_calls *c;
@@ -724,24 +728,46 @@ static void test_dbbuild_calls_orphan_returns_guess_from_rsp(void **state)
 	size_t n_ext[2] = { 0, 1 };
 	uint64_t ra[] = { 0x9000 }, *ras[2] = { NULL, ra };
 
-	/* guessing: two calls, a handler's return below them, then a
-	 * longjmp'd return above them */
 	assert_int_equal(dbb_calls_new(dir, false, NULL, HS_DBB_GUESS_SP, &c), 0);
 	assert_int_equal(dbb_calls_call(c, 10, 1, 0x1000, 5, 0x2000, 0x7ff0), 0);
 	assert_int_equal(dbb_calls_call(c, 20, 1, 0x2010, 5, 0x3000, 0x7fe0), 0);
-	assert_int_equal(dbb_calls_ret(c, 31, 1, 0x5000, true, 0x6000), 0);
-	assert_int_equal(dbb_calls_ret(c, 41, 1, 0x9000, true, 0x8008), 0);
+	assert_int_equal(dbb_calls_call(c, 25, 1, 0x3010, 5, 0x4000, 0x7fd0), 0);
+	assert_int_equal(dbb_calls_ret(c, 28, 1, 0x3015, true, 0x7fd8), 0); /* returns */
+	assert_int_equal(dbb_calls_ret(c, 31, 1, 0x5000, true, 0x6000), 0); /* below all */
+	assert_int_equal(dbb_calls_leave(c, 41, 1, false, 0x9000, 0x8008), 0); /* longjmp */
+	assert_int_equal(dbb_calls_leave(c, 45, 1, false, 0x9000, 0x8000), 0); /* nothing new */
+	assert_int_equal(dbb_calls_finish(c), 0);
+	dbb_calls_free(c);
+	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 3);
+	assert_int_equal(dbb_get64(calls + 8), 41);
+	assert_int_equal(dbb_get32(calls + 40), HS_DB_CALL_UNWOUND);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 41);
+	assert_int_equal(dbb_get64(calls + 2 * HS_DB_CALL_REC + 8), 28);
+	assert_int_equal(dbb_get32(calls + 2 * HS_DB_CALL_REC + 40), 0);
+	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 1);
+	assert_int_equal(dbb_get32(orph + 20), ORPH_SP_JMP);
+	assert_int_equal(dbb_get64(orph + 32), 0x8008);
+	free(calls);
+	free(orph);
+
+	/* a handler: entered at delivery, its return into the restorer keeps
+	 * it, rt_sigreturn ends it */
+	assert_int_equal(dbb_calls_new(dir, false, NULL, HS_DBB_GUESS_SP, &c), 0);
+	assert_int_equal(dbb_calls_call(c, 10, 1, 0x1000, 5, 0x2000, 0x7ff0), 0);
+	assert_int_equal(dbb_calls_signal(c, 15, 1, 0x2004), 0);
+	assert_int_equal(dbb_calls_handler(c, 15, 1, 0x5000, 0x7000), 0);
+	assert_int_equal(dbb_calls_ret(c, 30, 1, 0x6000, true, 0x7008), 0);
+	assert_int_equal(dbb_calls_sigreturn(c, 33, 1), 0);
 	assert_int_equal(dbb_calls_finish(c), 0);
 	dbb_calls_free(c);
 	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 2);
-	assert_int_equal(dbb_get64(calls + 8), 41);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 41);
-	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 2);
-	assert_int_equal(dbb_get32(orph + 24), 2); /* nested */
-	assert_int_equal(dbb_get32(orph + 28), 0);
-	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_CLOSED);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC), 15);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 33);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 16), 0x5000);
+	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 24), 0x2004);
+	assert_int_equal(dbb_get32(calls + HS_DB_CALL_REC + 40), HS_DB_CALL_SIGNAL);
+	assert_int_equal(dbb_get64(calls + 8), HS_DB_NO_RETURN);
 	free(calls);
-	free(orph);
 
 	/* exact: 0x9000 is a call of an earlier shard, 0x5000 is nothing */
 	ext = (struct dbb_calls_ext){ .n_tids = 2, .n = n_ext, .ret_addr = ras };
@@ -983,7 +1009,7 @@ int main(int argc, char **argv)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_mem_changed_or_missing_file_is_an_error,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dbbuild_calls_orphan_returns_guess_from_rsp,
+		cmocka_unit_test_setup_teardown(test_dbbuild_calls_frames_end_by_the_stack_pointer,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbbuild_calls_same_for_any_shards_and_guesses,
 						setup, teardown),

@@ -1,4 +1,4 @@
-/* longjmp.c - a longjmp out of four frames of recursion back to main, with PLT calls (malloc, strcpy, strlen, printf) around it. */
+/* nonlocal.c - a longjmp out of four frames of recursion back to main, with PLT calls (malloc, strcpy, strlen, printf) around it. */
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
