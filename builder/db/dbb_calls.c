@@ -306,8 +306,9 @@ int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_r
 		    uint64_t target, uint64_t sp)
 {
 	struct cthread *th = thread_of(c, tid);
+	uint64_t outer_sp = 0;
 	size_t n0;
-	int ret;
+	int ret = 0;
 
 	if (!th)
 		return -ENOMEM;
@@ -316,17 +317,28 @@ int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_r
 	while (th->n && dbb_calls_left(th->f[th->n - 1].sp, th->f[th->n - 1].flags, is_ret, sp)) {
 		const struct frame *f = &th->f[th->n - 1];
 
+		outer_sp = f->sp;
 		frame_pop(c, th, t_ret, dbb_calls_returned(f->sp, f->ret_addr, is_ret, target, sp)
 					? 0 : HS_DB_CALL_UNWOUND);
 	}
+	if (is_ret && n0 == th->n) {
+		/* a return that leaves no frame of the shard: one of an earlier
+		 * shard when none of the shard's is open, else nothing (the
+		 * merge counts it) */
+		if (!th->n && sp > th->orph_max)
+			th->orph_max = sp;
+		return write_orphan(c, t_ret, target, tid, ORPH_SP_RET, (uint32_t)th->n, 0, sp);
+	}
 	/* Frames of earlier shards (G, outer: higher slots) can be left only
-	 * when all of this shard's are; after an orphan with sp R, those left
-	 * in G all have slots >= R, so a smaller R changes nothing there. */
-	if (th->n || sp <= th->orph_max)
-		return n0 != th->n ? queue_drain(c) : 0;
-	th->orph_max = sp;
-	ret = write_orphan(c, t_ret, target, tid, is_ret ? ORPH_SP_RET : ORPH_SP_JMP, 0, 0, sp);
-	return ret ?: (n0 ? queue_drain(c) : 0);
+	 * when all of this shard's are, and not by a return that popped its
+	 * own frame's slot; after an orphan with sp R, those left in G all
+	 * have slots >= R, so a smaller R changes nothing there. */
+	if (!th->n && sp > th->orph_max && !(is_ret && outer_sp + 8 == sp)) {
+		th->orph_max = sp;
+		ret = write_orphan(c, t_ret, target, tid, is_ret ? ORPH_SP_RET : ORPH_SP_JMP, 0,
+				   n0 ? ORPH_POPPED : 0, sp);
+	}
+	return ret ?: (n0 != th->n ? queue_drain(c) : 0);
 }
 
 int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,

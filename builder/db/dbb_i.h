@@ -35,9 +35,12 @@
  *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
  *                   u32 flags, u64 sp }: what may end calls of earlier
  *                   shards, in t order: returns and indirect jumps that
- *                   left every call of the shard open on their thread, with
- *                   rsp after them (kinds ORPH_SP_RET, ORPH_SP_JMP; t = t
- *                   after them); rt_sigreturns with no handler of the
+ *                   left every call of the shard on their thread, with rsp
+ *                   after them (kinds ORPH_SP_RET, ORPH_SP_JMP; t = t after
+ *                   them; flags ORPH_POPPED: it left some of the shard's
+ *                   calls first), and every return that left no call of the
+ *                   shard (ORPH_SP_RET, nested = the shard's calls still
+ *                   open: if any, it left nothing at all); rt_sigreturns with no handler of the
  *                   shard open (ORPH_SIGRET); thread exits (ORPH_EXIT);
  *                   returns with no rsp known that matched no call of the
  *                   shard (ORPH_RET, nested = calls of this shard open
@@ -66,7 +69,8 @@
 #define DBB_CPATCH_REC 24
 #define DBB_CORPH_REC 40
 enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
-#define ORPH_CLOSED 0x1u
+#define ORPH_CLOSED 0x1u   /* ORPH_RET: the shard closed its open calls */
+#define ORPH_POPPED 0x2u   /* ORPH_SP_*: it left calls of the shard too */
 
 /* ---- little endian ------------------------------------------------------ */
 

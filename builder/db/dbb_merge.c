@@ -478,7 +478,7 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		size_t j = 0;
 
 		if (kind == ORPH_SP_RET || kind == ORPH_SP_JMP || kind == ORPH_SIGRET) {
-			if (tid < n_g)
+			if (tid < n_g && !dbb_get32(rec + 24))
 				size[tid] = gstack_keep(&g[tid], size[tid], kind, dbb_get64(rec + 32));
 			continue;
 		}
@@ -604,9 +604,16 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 			} else if (kind != ORPH_EXIT) {
 				uint64_t sp = dbb_get64(o + 32);
 
-				j = gstack_keep(st, st->n, kind, sp);
-				if (j == st->n)
+				if (dbb_get32(o + 24)) {
+					(*unmatched)++; /* left nothing: ignored */
 					continue;
+				}
+				j = gstack_keep(st, st->n, kind, sp);
+				if (j == st->n) {
+					if (kind == ORPH_SP_RET && !(dbb_get32(o + 28) & ORPH_POPPED))
+						(*unmatched)++;
+					continue;
+				}
 				for (size_t k = j; k < st->n; k++) {
 					struct copen *e = st->e[k];
 					bool done = kind == ORPH_SIGRET

@@ -272,9 +272,13 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 			break;
 		}
 		t_call = db_le64(rec);
-		if (t_call >= t)
+		if (t_call > t)
 			break;
 		if (db_le32(rec + 32) != tid)
+			continue;
+		/* a handler runs from its delivery on: the state at its t_call
+		 * is its first (a call's is the caller's, at the call) */
+		if (t_call == t && !(db_le32(rec + 40) & HS_DB_CALL_SIGNAL))
 			continue;
 		t_ret = db_le64(rec + 8);
 		if (t_ret != HS_DB_NO_RETURN) {

@@ -341,7 +341,8 @@ int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
 /* The calls open at t on thread tid (0: the thread at t), innermost first:
  * frames[0] is the call the thread is inside at t.  A call is open at t
  * when t_call < t < t_ret (at t_call the call instruction has not run,
- * rip is still the caller's), or, for a call that never returned, when
+ * rip is still the caller's; a signal handler's from t_call on, its
+ * delivery), or, for a call that never returned, when
  * t_call < t <= its thread's exit (the stack of a thread as it exits, or
  * of a process as a signal kills it, is still there; db_format.h).  Writes up to max frames (frames may be
  * NULL when max is 0) and returns how many are open (which may be more

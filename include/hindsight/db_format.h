@@ -177,7 +177,8 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  *
  * A call is open at t when t_call < t < t_ret: at t_call the call
  * instruction has not run yet (rip is the call site, in the caller), at
- * t_ret the return has.  A call that never returned is open while
+ * t_ret the return has.  A signal handler's frame is open from t_call on
+ * (t_call <= t): the state at its delivery is the handler's first.  A call that never returned is open while
  * t_call < t <= t_end, t_end being the t of its thread's
  * HS_EV_THREAD_EXIT after it (the dying thread keeps its stack at its
  * exit), or HS_DB_NO_RETURN when there is none (still open at the end).

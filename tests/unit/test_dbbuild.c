@@ -744,9 +744,12 @@ static void test_dbbuild_calls_frames_end_by_the_stack_pointer(void **state)
 	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 41);
 	assert_int_equal(dbb_get64(calls + 2 * HS_DB_CALL_REC + 8), 28);
 	assert_int_equal(dbb_get32(calls + 2 * HS_DB_CALL_REC + 40), 0);
-	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 1);
-	assert_int_equal(dbb_get32(orph + 20), ORPH_SP_JMP);
-	assert_int_equal(dbb_get64(orph + 32), 0x8008);
+	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 2);
+	assert_int_equal(dbb_get32(orph + 20), ORPH_SP_RET); /* left nothing */
+	assert_int_equal(dbb_get32(orph + 24), 2);
+	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 20), ORPH_SP_JMP);
+	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_POPPED);
+	assert_int_equal(dbb_get64(orph + DBB_CORPH_REC + 32), 0x8008);
 	free(calls);
 	free(orph);
 
