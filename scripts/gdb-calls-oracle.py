@@ -12,8 +12,8 @@
 #     each [function, file basename, line] or ["<signal handler called>"].
 #     ORACLE_LIBFUNCS are broken on once main is reached (so that gdb puts
 #     them in the loaded library, not on the program's PLT stubs), and
-#     only hits in a library other than the dynamic linker count (gdb also
-#     breaks where ld.so inlines its own allocator).
+#     hits in inlined frames do not count (gdb also breaks where ld.so
+#     inlines its own allocator into its functions).
 #     JSON: {"hits": {f: [bt, ...]}, "after_main": [f, ...]}.
 #
 #   python3 scripts/gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE
@@ -80,8 +80,9 @@ def gdb_oracle():
 
     class LibHit(Hit):
         def stop(self):
-            obj = gdb.current_progspace().solib_name(gdb.newest_frame().pc()) or ""
-            if "ld-linux" not in obj:
+            # gdb also breaks where ld.so inlines its own allocator into
+            # its functions: an inlined frame is no call
+            if gdb.newest_frame().type() != gdb.INLINE_FRAME:
                 hits[self.fname].append(frames())
             return False
 

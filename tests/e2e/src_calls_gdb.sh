@@ -1,8 +1,9 @@
 #!/bin/bash
-# src_calls_nonlocal.sh - gdb vs Hindsight's call tree where frames end
-# without returning or begin without a call: longjmp out of recursion,
-# a C++ exception through two frames, a signal handler entered twice,
-# siglongjmp out of a SIGSEGV handler; -O0 and -O2, dynamic and static.
+# src_calls_gdb.sh - gdb vs Hindsight's call tree: calls through the PLT
+# and callbacks from libc (qsort, atexit), and frames that end without
+# returning or begin without a call: longjmp out of recursion, a C++
+# exception through two frames, a signal handler entered twice, siglongjmp
+# out of a SIGSEGV handler; -O0 and -O2, dynamic and static.
 #
 # For each program gdb breaks on its functions natively (scripts/
 # gdb-calls-oracle.py): calls/<f> must have as many calls as gdb's hits,
@@ -16,6 +17,7 @@ command -v g++ >/dev/null || fail "g++ is not installed"
 require_built nonlocal
 require_built sighandler
 require_built signal
+require_built callbacks
 
 # oracle NAME BINARY SOURCE FUNCS... (LIBFUNCS: libc's, after main)
 oracle()
@@ -40,6 +42,8 @@ summary=""
 SRC=$ROOT/tests/programs
 # calls through the PLT are filed under the function they reach (and
 # -static has no PLT): as many as gdb's breakpoints in libc hit
+LIBFUNCS="malloc free calloc realloc qsort strdup puts snprintf atexit memcpy exit"
+oracle callbacks "$PROGS/callbacks" "$SRC/callbacks.c" cmp bye sum
 LIBFUNCS="malloc free printf _setjmp longjmp puts"
 oracle nonlocal "$PROGS/nonlocal" "$SRC/nonlocal.c" leaf descend after
 LIBFUNCS="raise sigaction printf"
