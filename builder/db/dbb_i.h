@@ -317,10 +317,14 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 /* ---- dbb_sort.c ------------------------------------------------------------- */
 
 struct dbb_sort;
+/* The key of a record as two words, hi first: their order must be cmp's. */
+typedef void (*dbb_sort_key_fn)(const void *rec, uint64_t *hi, uint64_t *lo);
 /* Runs go to dir/<prefix>.<k>.sp past mem_bytes of records; cmp must be
- * a total order.  Caller frees with dbb_sort_free (which removes runs). */
+ * a total order; key (NULL: none) makes runs radix sorted.  Caller frees
+ * with dbb_sort_free (which removes runs). */
 int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
-		 int (*cmp)(const void *, const void *), struct dbb_sort **out);
+		 int (*cmp)(const void *, const void *), dbb_sort_key_fn key,
+		 struct dbb_sort **out);
 int dbb_sort_add(struct dbb_sort *s, const void *rec);
 /* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
  * until the next call), 0 at the end, or -errno. */

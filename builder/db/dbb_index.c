@@ -77,6 +77,20 @@ static int cmp_line(const void *a, const void *b)
 	return tx < ty ? -1 : tx > ty;
 }
 
+static void key_callee(const void *rec, uint64_t *hi, uint64_t *lo)
+{
+	*hi = dbb_get64((const uint8_t *)rec + 16);
+	*lo = dbb_get64(rec);
+}
+
+static void key_line(const void *rec, uint64_t *hi, uint64_t *lo)
+{
+	const uint8_t *x = rec;
+
+	*hi = (uint64_t)dbb_get32(x + 12) << 32 | dbb_get32(x + 16);
+	*lo = dbb_get64(x);
+}
+
 static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
 		       struct hs_dbfile_writer **w)
 {
@@ -119,9 +133,9 @@ int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_
 	    (ret = create_file(x, "lines.hdb", HS_DB_LINES, &x->lines)))
 		goto fail;
 	if ((ret = dbb_sort_new(tmp, "callee", HS_DB_CALL_REC, 64u << 20, cmp_callee,
-				&x->by_callee)) ||
+				key_callee, &x->by_callee)) ||
 	    (ret = dbb_sort_new(tmp, "lineidx", HS_DB_LINE_REC, 32u << 20, cmp_line,
-				&x->by_line))) {
+				key_line, &x->by_line))) {
 		dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
 		goto fail;
 	}

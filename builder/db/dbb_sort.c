@@ -6,6 +6,12 @@
  * run or none, the records never leave memory.  The comparison must be a
  * total order on distinct records, so the output does not depend on how
  * the input was cut into runs.
+ *
+ * With a key function (the same order as the comparison, as two 64-bit
+ * words), a run is sorted by an LSD radix sort of (key, index) entries
+ * and then gathered: the merge's indexes have millions of 48-byte records,
+ * and qsort moving them around took a third of the merge.  Bytes that are
+ * the same in every key of a run cost no pass.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +29,7 @@ struct dbb_sort {
 	char *dir, *prefix;
 	size_t rec, cap_recs;
 	int (*cmp)(const void *, const void *);
+	dbb_sort_key_fn key;     /* NULL: qsort with cmp */
 	uint8_t *buf;
 	size_t n;                /* records in buf */
 	unsigned n_runs;
@@ -42,7 +49,8 @@ static char *run_path(const struct dbb_sort *s, unsigned k)
 }
 
 int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
-		 int (*cmp)(const void *, const void *), struct dbb_sort **out)
+		 int (*cmp)(const void *, const void *), dbb_sort_key_fn key,
+		 struct dbb_sort **out)
 {
 	struct dbb_sort *s = calloc(1, sizeof(*s));
 
@@ -53,12 +61,81 @@ int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_byt
 	s->prefix = strdup(prefix);
 	s->rec = rec;
 	s->cmp = cmp;
+	s->key = key;
 	s->cap_recs = mem_bytes / rec ? mem_bytes / rec : 1;
 	if (!s->dir || !s->prefix) {
 		dbb_sort_free(s);
 		return -ENOMEM;
 	}
 	*out = s;
+	return 0;
+}
+
+struct kent {
+	uint64_t w[2];           /* the key: w[1] first, then w[0] */
+	size_t idx;              /* the record's place in buf */
+};
+
+/* One stable pass by byte b of the key (0: the lowest of w[0]). */
+static void radix_pass(const struct kent *from, struct kent *to, size_t n, unsigned b,
+		       const size_t *count)
+{
+	size_t pos[256], sum = 0;
+
+	for (unsigned v = 0; v < 256; v++) {
+		pos[v] = sum;
+		sum += count[v];
+	}
+	for (size_t i = 0; i < n; i++)
+		to[pos[(from[i].w[b / 8] >> (8 * (b % 8))) & 0xff]++] = from[i];
+}
+
+/* Sorts buf[0..n) by key: radix sort of the keys, then a gather. */
+static int radix_sort(struct dbb_sort *s)
+{
+	struct kent *a = malloc(s->n * sizeof(*a)), *b = malloc(s->n * sizeof(*b)), *t;
+	/* the new buffer keeps buf's capacity (pos, until finish) */
+	uint8_t *out = malloc((s->finished ? s->n : s->pos) * s->rec);
+	size_t (*count)[256] = calloc(16, sizeof(*count));
+
+	if (!a || !b || !out || !count) {
+		free(a);
+		free(b);
+		free(out);
+		free(count);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		s->key(s->buf + i * s->rec, &a[i].w[1], &a[i].w[0]);
+		a[i].idx = i;
+		for (unsigned k = 0; k < 16; k++)
+			count[k][(a[i].w[k / 8] >> (8 * (k % 8))) & 0xff]++;
+	}
+	for (unsigned k = 0; k < 16; k++) {
+		unsigned v = (a[0].w[k / 8] >> (8 * (k % 8))) & 0xff;
+
+		if (count[k][v] == s->n)
+			continue; /* the same byte in every key */
+		radix_pass(a, b, s->n, k, count[k]);
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		memcpy(out + i * s->rec, s->buf + a[i].idx * s->rec, s->rec);
+	free(s->buf);
+	s->buf = out;
+	free(a);
+	free(b);
+	free(count);
+	return 0;
+}
+
+static int sort_buf(struct dbb_sort *s)
+{
+	if (s->key && s->n > 1)
+		return radix_sort(s);
+	qsort(s->buf, s->n, s->rec, s->cmp);
 	return 0;
 }
 
@@ -70,7 +147,10 @@ static int write_run(struct dbb_sort *s)
 
 	if (!path)
 		return -ENOMEM;
-	qsort(s->buf, s->n, s->rec, s->cmp);
+	if ((ret = sort_buf(s))) {
+		free(path);
+		return ret;
+	}
 	ret = dbb_spill_create(path, &w);
 	free(path);
 	if (ret)
@@ -147,11 +227,8 @@ int dbb_sort_finish(struct dbb_sort *s)
 
 	s->finished = true;
 	s->pos = 0;
-	if (!s->n_runs) {
-		if (s->n)
-			qsort(s->buf, s->n, s->rec, s->cmp);
-		return 0;
-	}
+	if (!s->n_runs)
+		return s->n ? sort_buf(s) : 0;
 	if (s->n && (ret = write_run(s)))
 		return ret;
 	free(s->buf);
