@@ -44,7 +44,10 @@ static int add_source_dir(const char *cmd, const char *dir)
 static int open_tree(const char *cmd, const char *trace, struct hs_tree **tree)
 {
 	struct hs_tree_options opt = { .source_dirs = source_dirs, .n_source_dirs = n_source_dirs };
-	int err = hs_tree_open_opts(trace, &opt, tree);
+	int err;
+
+	cli_meta_refresh(trace); /* a background child may have ended since */
+	err = hs_tree_open_opts(trace, &opt, tree);
 
 	if (err == -ENOENT)
 		fprintf(stderr, "hindsight %s: %s has no database (or is not a recording); "
