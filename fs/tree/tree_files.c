@@ -124,12 +124,42 @@ int tree_readme_size(struct hs_tree *tree, const struct hs_tree_node *n, uint64_
 	return 0;
 }
 
+/* The image's PROCESS record (its first), as a string: caller frees. */
+static int process_record(void *ctx, const struct hs_db_event *ev)
+{
+	char **out = ctx;
+
+	if (*out || ev->tag != HS_EV_PROCESS)
+		return 0;
+	*out = strndup((const char *)ev->payload, ev->len);
+	return *out ? 1 : -ENOMEM;
+}
+
+/* The top level's info is the recording's; processes/<image>/info that
+ * image's own. */
 int tree_info_file(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
-	char *text;
+	char *text, *process = NULL;
 	size_t len;
-	int err = hs_tree_info_text(tree->trace_dir, &text, &len);
+	int err;
 
+	if (n->flags & NODE_IN_PROC) {
+		struct tree_image *ti = tree_image_facts(tree, n);
+
+		if (!ti)
+			return -ENOENT;
+		err = hs_db_events(ti->img, 0, 0, HS_DB_KIND_BIT(HS_EV_PROCESS),
+				   process_record, &process);
+		if (err < 0 && err != -ENOMEM)
+			err = 0; /* the record is only a nicety */
+		if (err < 0)
+			return err;
+		err = hs_tree_image_info_text(tree->trace_dir, ti->info.name, process,
+					      &text, &len);
+		free(process);
+	} else {
+		err = hs_tree_info_text(tree->trace_dir, &text, &len);
+	}
 	if (err < 0)
 		return err;
 	fwrite(text, 1, len, f);
