@@ -207,6 +207,10 @@ enum hs_db_write_kind {
 	HS_DB_W_REMAP = 7,    /* mremap moved the bytes here */
 };
 
+/* "store", "syscall", "signal", "core", "map", "zero", "remap"; "?" for
+ * a kind this library does not know.  Static storage. */
+const char *hs_db_write_kind_name(uint32_t kind);
+
 /* A write that touched a queried range [a, a+n). */
 struct hs_db_write {
 	const struct hs_db_image *img; /* whose t this is: the image asked,
