@@ -174,13 +174,14 @@ grep -q 'Alexandr' "$T/xxd.got" || fail "the ledger holds no 'Alexandr...': $(he
 
 # ---- writes/: who wrote the balance ------------------------------------------------------------
 BAL=$(printf '0x%x' $((ADDR + 16)))
-"$HS" query "$TR" writes "$BAL" 8 | cut -d' ' -f1-4 >"$T/writes.want"
+"$HS" query "$TR" writes "$BAL" 8 | cut -d' ' -f1-5 >"$T/writes.want" # (query adds the tid)
 # (its size is unknown, 0 for stat: cmp would trust that, so through cat)
 cat "$MNT/writes/$BAL+8" >"$T/writes.got" || fail "cat writes/$BAL+8 failed"
 same_file "writes/$BAL+8 vs query writes" "$T/writes.want" "$T/writes.got"
 [ "$(wc -l <"$T/writes.want")" -ge 3 ] || fail "writes/$BAL+8 has $(wc -l <"$T/writes.want") lines"
-grep -vqE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+$' "$MNT/writes/$BAL+8" && fail "writes: a line not '<t> 0xaddr len hex': $(grep -vE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+$' "$MNT/writes/$BAL+8" | head -n 1)"
-[ "$(tail -n 1 "$MNT/writes/$BAL")" = "$("$HS" query "$TR" last-write "$BAL" 1 "$TEND" | cut -d' ' -f1-4)" ] ||
+grep -vqE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+ (store|syscall|signal|core|map|zero|remap)$' "$MNT/writes/$BAL+8" &&
+	fail "writes: a line not '<t> 0xaddr len hex kind': $(grep -vE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+ [a-z]+$' "$MNT/writes/$BAL+8" | head -n 1)"
+[ "$(tail -n 1 "$MNT/writes/$BAL")" = "$("$HS" query "$TR" last-write "$BAL" 1 "$TEND" | cut -d' ' -f1-5)" ] ||
 	fail "the last line of writes/$BAL is not the last write: $(tail -n 1 "$MNT/writes/$BAL")"
 [ "$(stat -c %s "$MNT/writes/$BAL+8")" = 0 ] || fail "writes/ should report size 0 (unknown, direct I/O)"
 
