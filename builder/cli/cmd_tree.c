@@ -66,9 +66,13 @@ static int parse_num(const char *s, uint64_t *v)
 
 	if (!*s || *s == '-')
 		return -1;
+	/* decimal or 0x hex: a leading 0 is no octal here */
 	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		*v = strtoull(s + 2, &end, 16);
+	else
+		*v = strtoull(s, &end, 10);
+	return errno || *end || end == s ? -1 : 0;
 }
 
 static int cat_usage(void)
