@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "hindsight/tree.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,12 +68,11 @@ static int parse_num(const char *s, uint64_t *v)
 	if (!*s || *s == '-')
 		return -1;
 	/* decimal or 0x hex: a leading 0 is no octal here */
+	const char *digits = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? s + 2 : s;
+
 	errno = 0;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		*v = strtoull(s + 2, &end, 16);
-	else
-		*v = strtoull(s, &end, 10);
-	return errno || *end || end == s ? -1 : 0;
+	*v = strtoull(digits, &end, digits == s ? 10 : 16);
+	return errno || *end || end == digits || !isxdigit((unsigned char)*digits) ? -1 : 0;
 }
 
 static int cat_usage(void)
