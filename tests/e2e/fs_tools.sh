@@ -209,4 +209,10 @@ CRASH=$(readlink "$T/mnt-abort/time/crash")
 	fail "hindsight ls -l time/crash: $("$HS" ls -l "$T/abort" time/crash)"
 cmp -s "$T/mnt-abort/time/crash/regs" <("$HS" query "$T/abort" regs "$CRASH") || fail "time/crash/regs differs from query regs $CRASH"
 unmount_tree "$T/mnt-abort"
+# cat -s and -n are decimal or 0x hex: a leading 0 is no octal
+"$HS" cat -s 010 -n 5 "$T/abort" README >"$T/s010" || fail "cat -s 010 failed"
+"$HS" cat -s 10 -n 5 "$T/abort" README >"$T/s10" || fail "cat -s 10 failed"
+"$HS" cat -s 0xa -n 5 "$T/abort" README >"$T/s0xa" || fail "cat -s 0xa failed"
+cmp -s "$T/s010" "$T/s10" && cmp -s "$T/s0xa" "$T/s10" || fail "cat -s 010 / 0xa do not read at 10"
+"$HS" cat -s 0x "$T/abort" README >/dev/null 2>&1 && fail "cat -s 0x was accepted"
 pass "t-end $TEND, $N_WRITES writes"
