@@ -314,6 +314,13 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
 
+/* ---- dbb_util.c ------------------------------------------------------------- */
+
+/* Threads each output file of the merge compresses its blocks with: the
+ * online CPUs (the merge's own work is a few serial streams; zstd is most
+ * of its time). */
+unsigned dbb_compress_threads(void);
+
 /* ---- dbb_sort.c ------------------------------------------------------------- */
 
 struct dbb_sort;

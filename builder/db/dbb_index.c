@@ -100,6 +100,8 @@ static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
 	if (!path)
 		return -ENOMEM;
 	ret = hs_dbfile_create(path, kind, x->level, w);
+	if (!ret)
+		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
 	if (ret)
 		dbb_err_set(x->err, "%s: %s", path, strerror(-ret));
 	free(path);

@@ -164,6 +164,8 @@ static int create_out(struct merge *m, const char *name, uint32_t kind,
 	if (!path)
 		return -ENOMEM;
 	ret = hs_dbfile_create(path, kind, m->level, w);
+	if (!ret)
+		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
 	if (ret)
 		dbb_err_set(err, "%s: %s", path, strerror(-ret));
 	free(path);

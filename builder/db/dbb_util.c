@@ -285,3 +285,10 @@ int dbb_grow(void **p, size_t *cap, size_t need, size_t elem)
 	*cap = n;
 	return 0;
 }
+
+unsigned dbb_compress_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}

@@ -4,6 +4,12 @@
  * current block's raw bytes and the directory in memory; the file is
  * created with a zeroed header that only hs_dbfile_finish() fills in.
  *
+ * A writer may compress in threads (hs_dbfile_parallel): a cut block goes
+ * to a ring of jobs that worker threads, each with its own zstd context,
+ * compress; the writer's thread writes them in order as they come back,
+ * so the file is the same bytes as a single-threaded writer's.  Workers
+ * start at the first cut, so a small file never starts any.
+ *
  * Readers decompress with pooled zstd contexts: creating one per block
  * (what ZSTD_decompress does) costs more than decompressing a 256 KiB
  * block.  Each open file keeps up to DCTX_KEEP idle contexts under a
@@ -89,6 +95,31 @@ static int read_full(int fd, void *buf, size_t n, off_t off)
 
 /* ---- writer ---------------------------------------------------------------- */
 
+/* A block on its way through the workers. */
+struct zjob {
+	uint8_t *raw;
+	size_t raw_len, raw_cap;
+	uint32_t records;
+	uint64_t first, last;
+	uint8_t *comp;
+	size_t comp_len, comp_cap;
+	int err;
+	enum { Z_FREE, Z_QUEUED, Z_BUSY, Z_DONE } state;
+};
+
+struct zpool {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	pthread_t *th;
+	unsigned n_th;
+	struct zjob *jobs;       /* a ring of n_jobs */
+	unsigned n_jobs, head;   /* head: the oldest job not yet written */
+	unsigned count;          /* jobs from head on not yet written */
+	unsigned next;           /* the next queued job a worker takes */
+	int level;
+	bool stop;
+};
+
 struct hs_dbfile_writer {
 	int fd;
 	uint32_t kind;
@@ -102,9 +133,12 @@ struct hs_dbfile_writer {
 	uint64_t n_records;
 	struct hs_dbfile_block_info *dir;
 	size_t n_blocks, dir_cap;
+	size_t n_cut;           /* blocks cut: written or with the workers */
 	ZSTD_CCtx *cctx;
 	uint8_t *comp;
 	size_t comp_cap;
+	unsigned want_threads;  /* hs_dbfile_parallel */
+	struct zpool *pool;     /* started at the first cut */
 };
 
 size_t hs_dbfile_block_target(uint32_t kind)
@@ -164,34 +198,42 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Compress and write the current block at w->end. */
-static int flush_block(struct hs_dbfile_writer *w, const uint8_t *raw, size_t len,
-		       uint32_t records, uint64_t first, uint64_t last)
+/* Compresses raw into *comp (grown as needed); the compressed length or
+ * -errno. */
+static ssize_t compress_block(ZSTD_CCtx *cctx, int level, const uint8_t *raw, size_t len,
+			      uint8_t **comp, size_t *comp_cap)
 {
-	uint8_t h[BLOCK_HEADER_SIZE];
-	size_t bound = ZSTD_compressBound(len), c;
-	struct hs_dbfile_block_info *bi;
-	int err;
+	size_t c;
 
 	if (len > MAX_BLOCK_RAW)
 		return -E2BIG;
-	err = grow((void **)&w->comp, &w->comp_cap, bound, 1);
-	if (err)
-		return err;
-	c = ZSTD_compressCCtx(w->cctx, w->comp, w->comp_cap, raw, len, w->level);
+	if (grow((void **)comp, comp_cap, ZSTD_compressBound(len), 1))
+		return -ENOMEM;
+	c = ZSTD_compressCCtx(cctx, *comp, *comp_cap, raw, len, level);
 	if (ZSTD_isError(c)) {
 		fprintf(stderr, "hindsight: zstd: %s\n", ZSTD_getErrorName(c));
 		return -EIO;
 	}
+	return (ssize_t)c;
+}
+
+/* Writes a compressed block at w->end and adds it to the directory. */
+static int write_block(struct hs_dbfile_writer *w, const uint8_t *comp, size_t c, size_t len,
+		       uint32_t records, uint64_t first, uint64_t last)
+{
+	uint8_t h[BLOCK_HEADER_SIZE];
+	struct hs_dbfile_block_info *bi;
+	int err;
+
 	put32(h, BLOCK_MAGIC);
 	put32(h + 4, (uint32_t)len);
 	put32(h + 8, (uint32_t)c);
 	put32(h + 12, records);
-	put64(h + 16, XXH64(w->comp, c, 0));
+	put64(h + 16, XXH64(comp, c, 0));
 	put64(h + 24, XXH64(h, 24, 0));
 	err = write_full(w->fd, h, sizeof(h), w->end);
 	if (!err)
-		err = write_full(w->fd, w->comp, c, w->end + BLOCK_HEADER_SIZE);
+		err = write_full(w->fd, comp, c, w->end + BLOCK_HEADER_SIZE);
 	if (err)
 		return err;
 	err = grow((void **)&w->dir, &w->dir_cap, w->n_blocks + 1, sizeof(*w->dir));
@@ -208,14 +250,199 @@ static int flush_block(struct hs_dbfile_writer *w, const uint8_t *raw, size_t le
 	return 0;
 }
 
+/* Compress and write a block at w->end, in this thread. */
+static int flush_block(struct hs_dbfile_writer *w, const uint8_t *raw, size_t len,
+		       uint32_t records, uint64_t first, uint64_t last)
+{
+	ssize_t c = compress_block(w->cctx, w->level, raw, len, &w->comp, &w->comp_cap);
+
+	if (c < 0)
+		return (int)c;
+	return write_block(w, w->comp, (size_t)c, len, records, first, last);
+}
+
+/* ---- the workers ------------------------------------------------------------- */
+
+static void *zworker(void *arg)
+{
+	struct zpool *p = arg;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct zjob *j;
+		ssize_t c;
+
+		while (!p->stop && p->jobs[p->next].state != Z_QUEUED)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->stop)
+			break;
+		j = &p->jobs[p->next];
+		p->next = (p->next + 1) % p->n_jobs;
+		j->state = Z_BUSY;
+		pthread_mutex_unlock(&p->lock);
+		c = cctx ? compress_block(cctx, p->level, j->raw, j->raw_len, &j->comp,
+					  &j->comp_cap) : -ENOMEM;
+		pthread_mutex_lock(&p->lock);
+		j->err = c < 0 ? (int)c : 0;
+		j->comp_len = c < 0 ? 0 : (size_t)c;
+		j->state = Z_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->lock);
+	ZSTD_freeCCtx(cctx);
+	return NULL;
+}
+
+static void zpool_free(struct zpool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->n_th; i++)
+		pthread_join(p->th[i], NULL);
+	for (unsigned i = 0; i < p->n_jobs; i++) {
+		free(p->jobs[i].raw);
+		free(p->jobs[i].comp);
+	}
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->lock);
+	free(p->jobs);
+	free(p->th);
+	free(p);
+}
+
+static int zpool_new(unsigned threads, int level, struct zpool **out)
+{
+	struct zpool *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->level = level;
+	p->n_jobs = 2 * threads;  /* the workers busy while their last results wait */
+	p->jobs = calloc(p->n_jobs, sizeof(*p->jobs));
+	p->th = calloc(threads, sizeof(*p->th));
+	if (!p->jobs || !p->th) {
+		zpool_free(p);
+		return -ENOMEM;
+	}
+	for (; p->n_th < threads; p->n_th++)
+		if (pthread_create(&p->th[p->n_th], NULL, zworker, p))
+			break;
+	if (!p->n_th) {
+		zpool_free(p);
+		return -EAGAIN;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Writes the oldest job once it is compressed (waiting for it); *wrote
+ * false when none is pending. */
+static int zpool_write_oldest(struct hs_dbfile_writer *w, bool wait, bool *wrote)
+{
+	struct zpool *p = w->pool;
+	struct zjob *j;
+	int err;
+
+	*wrote = false;
+	pthread_mutex_lock(&p->lock);
+	if (!p->count || (!wait && p->jobs[p->head].state != Z_DONE)) {
+		pthread_mutex_unlock(&p->lock);
+		return 0;
+	}
+	j = &p->jobs[p->head];
+	while (j->state != Z_DONE)
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	/* the job is ours until it is marked free */
+	err = j->err ? j->err : write_block(w, j->comp, j->comp_len, j->raw_len, j->records,
+					    j->first, j->last);
+	pthread_mutex_lock(&p->lock);
+	j->state = Z_FREE;
+	p->head = (p->head + 1) % p->n_jobs;
+	p->count--;
+	pthread_mutex_unlock(&p->lock);
+	*wrote = true;
+	return err;
+}
+
+/* Hands the current block to the workers (its buffer changes hands). */
+static int zpool_submit(struct hs_dbfile_writer *w)
+{
+	struct zpool *p = w->pool;
+	struct zjob *j;
+	bool wrote = true;
+	uint8_t *b;
+	size_t cap;
+	int err = 0;
+
+	/* write what is done; a full ring waits for its oldest */
+	while (wrote && !err)
+		err = zpool_write_oldest(w, false, &wrote);
+	if (!err && p->count == p->n_jobs)
+		err = zpool_write_oldest(w, true, &wrote);
+	if (err)
+		return err;
+	j = &p->jobs[(p->head + p->count) % p->n_jobs];
+	b = j->raw;
+	cap = j->raw_cap;
+	j->raw = w->raw;
+	j->raw_cap = w->raw_cap;
+	j->raw_len = w->raw_len;
+	j->records = w->raw_records;
+	j->first = w->first_key;
+	j->last = w->last_key;
+	j->err = 0;
+	w->raw = b;
+	w->raw_cap = cap;
+	pthread_mutex_lock(&p->lock);
+	j->state = Z_QUEUED;
+	p->count++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Writes every block the workers have, in order. */
+static int zpool_drain(struct hs_dbfile_writer *w)
+{
+	bool wrote = true;
+	int err = 0;
+
+	while (w->pool && wrote && !err)
+		err = zpool_write_oldest(w, true, &wrote);
+	return err;
+}
+
+int hs_dbfile_parallel(struct hs_dbfile_writer *w, unsigned threads)
+{
+	w->want_threads = threads > 64 ? 64 : threads;
+	return 0;
+}
+
 int hs_dbfile_cut(struct hs_dbfile_writer *w)
 {
 	int err;
 
 	if (w->raw_records == 0)
 		return 0;
-	err = flush_block(w, w->raw, w->raw_len, w->raw_records, w->first_key,
-			  w->last_key);
+	if (!w->pool && w->want_threads > 1 && zpool_new(w->want_threads, w->level, &w->pool))
+		w->want_threads = 0; /* no threads: this thread compresses */
+	if (w->pool)
+		err = zpool_submit(w);
+	else
+		err = flush_block(w, w->raw, w->raw_len, w->raw_records, w->first_key,
+				  w->last_key);
+	w->n_cut++;
 	w->raw_len = 0;
 	w->raw_records = 0;
 	return err;
@@ -238,7 +465,7 @@ int hs_dbfile_append(struct hs_dbfile_writer *w, uint64_t key, const void *rec,
 		return err;
 	memcpy(w->raw + w->raw_len, rec, len);
 	if (block)
-		*block = (uint32_t)w->n_blocks;
+		*block = (uint32_t)w->n_cut;
 	if (offset)
 		*offset = (uint32_t)w->raw_len;
 	if (w->raw_records == 0)
@@ -257,6 +484,8 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w)
 	int err;
 
 	err = hs_dbfile_cut(w);
+	if (!err)
+		err = zpool_drain(w);
 	if (err)
 		goto out;
 	dlen = w->n_blocks * DIR_ENTRY_SIZE;
@@ -318,6 +547,7 @@ void hs_dbfile_abort(struct hs_dbfile_writer *w)
 {
 	if (!w)
 		return;
+	zpool_free(w->pool);
 	if (w->fd >= 0)
 		close(w->fd);
 	ZSTD_freeCCtx(w->cctx);

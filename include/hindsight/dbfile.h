@@ -51,13 +51,17 @@ struct hs_dbfile_block_info {
 	uint32_t n_records;
 };
 
-/* ---- writing (one thread per writer) ------------------------------------ */
+/* ---- writing (one thread calls a writer; it may compress in more) ------- */
 
 struct hs_dbfile_writer;
 
 /* Creates path (O_EXCL).  level is the zstd level, 1..22. */
 int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		     struct hs_dbfile_writer **out);
+/* Compresses the blocks in threads (at most 64; 0 or 1: in the caller's
+ * thread, the default).  The file is the same bytes either way.  Call
+ * before the first append. */
+int hs_dbfile_parallel(struct hs_dbfile_writer *w, unsigned threads);
 /* Appends one record; a block is cut first when the record would take
  * the block past hs_dbfile_block_target(kind) raw bytes.  Keys must not
  * decrease.

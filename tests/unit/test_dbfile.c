@@ -63,7 +63,8 @@ struct pos {
 };
 
 /* Writes n records; returns where each went (caller frees). */
-static struct pos *write_file(const char *path, uint64_t n, int level)
+static struct pos *write_file_threads(const char *path, uint64_t n, int level,
+				      unsigned threads)
 {
 	struct hs_dbfile_writer *w;
 	struct pos *pos = calloc(n + 1, sizeof(*pos));
@@ -71,6 +72,7 @@ static struct pos *write_file(const char *path, uint64_t n, int level)
 
 	assert_non_null(pos);
 	assert_int_equal(hs_dbfile_create(path, HS_DB_EVENTS, level, &w), 0);
+	assert_int_equal(hs_dbfile_parallel(w, threads), 0);
 	for (uint64_t i = 0; i < n; i++) {
 		pos[i].len = make_rec(i, r);
 		assert_int_equal(hs_dbfile_append(w, i / 3, r, pos[i].len, &pos[i].block,
@@ -78,6 +80,51 @@ static struct pos *write_file(const char *path, uint64_t n, int level)
 	}
 	assert_int_equal(hs_dbfile_finish(w), 0);
 	return pos;
+}
+
+static struct pos *write_file(const char *path, uint64_t n, int level)
+{
+	return write_file_threads(path, n, level, 0);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	b = malloc(*len + 1);
+	assert_non_null(b);
+	assert_int_equal(fread(b, 1, *len, f), *len);
+	fclose(f);
+	return b;
+}
+
+/* Blocks compressed by worker threads are written in order: the same
+ * bytes, and append says the same block for each record. */
+static void test_dbfile_parallel_writer_writes_the_same_bytes(void **state)
+{
+	const uint64_t n = 30000;
+	struct pos *p0 = write_file_threads(path_of("p0.hdb"), n, 3, 0);
+	struct pos *p4 = write_file_threads(path_of("p4.hdb"), n, 3, 4);
+	struct pos *p2 = write_file_threads(path_of("p2.hdb"), 10, 3, 2); /* one block */
+	size_t l0, l4;
+	char *b0 = slurp(path_of("p0.hdb"), &l0), *b4 = slurp(path_of("p4.hdb"), &l4);
+
+	assert_int_equal(l0, l4);
+	assert_memory_equal(b0, b4, l0);
+	for (uint64_t i = 0; i < n; i++) {
+		assert_int_equal(p0[i].block, p4[i].block);
+		assert_int_equal(p0[i].offset, p4[i].offset);
+	}
+	free(b0);
+	free(b4);
+	free(p0);
+	free(p4);
+	free(p2);
 }
 
 static void test_dbfile_round_trip_keeps_every_record_where_append_said(void **state)
@@ -262,6 +309,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dbfile_round_trip_keeps_every_record_where_append_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_parallel_writer_writes_the_same_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_rejects_decreasing_keys_and_wrong_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_corrupt_block_is_ebadmsg_and_others_still_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_damaged_header_or_directory_never_opens, setup, teardown),
