@@ -255,6 +255,7 @@ struct dbb_image_result {
 	uint64_t instructions;   /* end_t of the last chunk merged */
 	uint64_t chunks;
 	uint64_t unmatched_returns; /* returns that closed no call */
+	uint64_t threads;        /* THREADS records: threads the image had */
 	bool truncated;          /* a shard stopped early */
 };
 

@@ -1069,6 +1069,7 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 			redone == 1 ? "" : "s");
 	res->instructions = end_t;
 	res->chunks = n_chunks;
+	res->threads = dbb_threads_count(m.threads);
 out:
 	if (started) {
 		pthread_join(pt, NULL);

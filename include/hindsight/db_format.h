@@ -9,6 +9,7 @@
  *     manifest.json            json-c: format "hindsight-db", version,
  *                              builder, created, level, shards, and per
  *                              image its name, instructions, chunk count,
+ *                              threads (its THREADS records),
  *                              and every file's size and XXH64
  *     <pid>.<n>/               one folder per process image of the trace
  *       chunks.hdb             CHUNKS: where each stream chunk is, its t range

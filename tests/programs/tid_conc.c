@@ -1,5 +1,5 @@
 /* tid_conc.c - four threads running at the same time (they wait on a
- * barrier, so all are alive together); each prints "tid <role> <gettid()>". */
+ * barrier, so all are alive together); each prints "tid <role> <getpid()> <gettid()>". */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static void say(const char *role)
 {
 	pthread_mutex_lock(&out_lock);
-	printf("tid %s %d\n", role, (int)gettid());
+	printf("tid %s %d %d\n", role, (int)getpid(), (int)gettid());
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }

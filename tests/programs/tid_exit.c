@@ -1,6 +1,6 @@
 /* tid_exit.c - one thread calls pthread_exit early while two others keep
  * running; then a new thread starts while those two still run (so it takes
- * the dead one's slot).  Each prints "tid <role> <gettid()>". */
+ * the dead one's slot).  Each prints "tid <role> <getpid()> <gettid()>". */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@ static volatile int stop;
 static void say(const char *role)
 {
 	pthread_mutex_lock(&out_lock);
-	printf("tid %s %d\n", role, (int)gettid());
+	printf("tid %s %d %d\n", role, (int)getpid(), (int)gettid());
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }

@@ -1,6 +1,6 @@
 /* tid_seq.c - three threads created one after another, each joined before
  * the next starts (Valgrind gives all three the same thread slot); every
- * thread prints "tid <role> <gettid()>". */
+ * thread prints "tid <role> <getpid()> <gettid()>". */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static void say(const char *role)
 {
 	pthread_mutex_lock(&out_lock);
-	printf("tid %s %d\n", role, (int)gettid());
+	printf("tid %s %d %d\n", role, (int)getpid(), (int)gettid());
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }
