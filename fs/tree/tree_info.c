@@ -67,6 +67,28 @@ static void print_command(FILE *f, json_object *cmd)
 	fputc('\n', f);
 }
 
+/* The database's entry of image name (manifest.json), or NULL. */
+static json_object *built_image(json_object *db_imgs, const char *name)
+{
+	for (size_t k = 0; db_imgs && name && k < json_object_array_length(db_imgs); k++) {
+		json_object *d = json_object_array_get_idx(db_imgs, k);
+
+		if (str(d, "name") && strcmp(str(d, "name"), name) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* Threads of an image: the database counts them (OS threads, each thread
+ * once however the recorder reused its slot); the recording's count (its
+ * EXIT record) is what there is before a build. */
+static long long image_threads(json_object *db_imgs, json_object *rec_img, long long rec_n)
+{
+	json_object *d = built_image(db_imgs, rec_img ? str(rec_img, "image") : NULL);
+
+	return d ? (long long)num(d, "threads", rec_n) : rec_n;
+}
+
 int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 {
 	char path[PATH_MAX], real[PATH_MAX];
@@ -135,8 +157,11 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	insns = num(m, "instructions", 0);
 	bytes = num(m, "bytes", 0);
 	fprintf(f, "instructions: %lld\n", (long long)insns);
-	fprintf(f, "threads: %lld\n", (long long)num(m, "threads", 0));
 	json_object_object_get_ex(m, "processes", &procs);
+	fprintf(f, "threads: %lld\n",
+		image_threads(db_imgs, procs && json_object_array_length(procs) ?
+			      json_object_array_get_idx(procs, 0) : NULL,
+			      (long long)num(m, "threads", 0)));
 	fprintf(f, "processes: %zu\n", procs ? json_object_array_length(procs) : (size_t)0);
 	fprintf(f, "size: %lld bytes", (long long)bytes);
 	if (insns > 0)
@@ -152,18 +177,13 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 
 		/* the database's count is exact (the recorder's is its last
 		 * chunk's start for an image that execve ended) */
-		for (size_t k = 0; db_imgs && k < json_object_array_length(db_imgs); k++) {
-			json_object *d = json_object_array_get_idx(db_imgs, k);
-
-			if (str(d, "name") && strcmp(str(d, "name"), name) == 0)
-				built = d;
-		}
+		built = built_image(db_imgs, name);
 		if (built) {
 			n = num(built, "instructions", n);
 			complete = complete && json_object_get_boolean(json_object_object_get(built, "complete"));
 		}
 		fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
-			(long long)n, (long long)num(p, "threads", 0),
+			(long long)n, image_threads(db_imgs, p, (long long)num(p, "threads", 0)),
 			str(p, "ended_by") ? str(p, "ended_by") : "?");
 		if (json_object_object_get_ex(p, "exit_status", &e))
 			fprintf(f, " exit=%d", json_object_get_int(e));
