@@ -113,6 +113,21 @@ TR=$T/tid_seq
 tree events >"$T/events"
 same_file "tid_seq: query events and cat events" "$T/q" "$T/events"
 
+# tid_exit: the quitter exits while both runners live, and the late thread
+# is created after that (in the quitter's slot) while they still run
+TR=$T/tid_exit
+role_tid() { awk -v r="$1" '$1 == "tid" && $2 == r { print $4 }' "$TR.out" | sed -n "${2:-1}p"; }
+exited() { tree "threads/$1" | sed -n 's/^exited //p'; }
+q_exit=$(exited "$(role_tid quitter)")
+late_created=$(tree "threads/$(role_tid late)" | sed -n 's/^created \([0-9]*\) by .*/\1/p')
+for r in 1 2; do
+	r_exit=$(exited "$(role_tid runner $r)")
+	[ -n "$q_exit" ] && [ -n "$late_created" ] && [ "$q_exit" -lt "$late_created" ] &&
+		[ "$late_created" -lt "$r_exit" ] ||
+		fail "tid_exit: quitter exited at '$q_exit', late created at '$late_created', runner $r exited at '$r_exit'"
+done
+TR=$T/tid_seq
+
 # the HTTP API reads the same tree
 serve_start s "$TR"
 expect_status 200 "/api/tree/threads"
