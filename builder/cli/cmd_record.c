@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -325,6 +326,7 @@ static json_object *initial_meta(const struct record_opts *o, const char *prog)
 
 static int run_recorder(const struct record_opts *o, const char *trace, const char *prog, int *wstatus)
 {
+	pid_t parent;
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
 	char chunk_opt[32];
 	char **args;
@@ -372,8 +374,15 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 
+	parent = getpid();
 	child_pid = fork();
 	if (child_pid == 0) {
+		/* The recorder dies with this process: a SIGKILLed record
+		 * leaves no orphan recording on (its recording then stays
+		 * incomplete, as any killed recorder's).  The parent may have
+		 * died before the prctl: then at once. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
