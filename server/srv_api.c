@@ -723,7 +723,7 @@ void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	o = json_object_new_object();
 	hs_db_image_info(w.img, &info);
 	json_object_object_add(o, "t", u64_json(w.t));
-	json_object_object_add(o, "tid", u64_json(w.tid));
+	json_object_object_add(o, "tid", u64_json(hs_db_thread_os_tid(w.img, w.tid, w.t)));
 	json_object_object_add(o, "kind", json_object_new_string(write_kind(w.kind)));
 	json_object_object_add(o, "addr", hex_json(w.addr));
 	json_object_object_add(o, "len", u64_json(w.len));

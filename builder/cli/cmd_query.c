@@ -45,7 +45,9 @@
  *                             reverse-step, reverse-next)
  *
  * --image picks the process image (default: the first); --tid asks regs,
- * reg for another thread than the one running at T.
+ * reg, backtrace, unwind for another thread than the one running at T, and
+ * line-starts for one thread.  Every tid, given or printed, is the OS
+ * thread id (gettid(), strace -f), never the recorder's reused slot.
  *
  * Exit status: 0 answered, 1 no answer (memory not mapped, never written,
  * no such thread, a corrupt database block: the reason is on stderr),
@@ -270,38 +272,68 @@ static int print_write(void *ctx, const struct hs_db_write *w)
 {
 	printf("%" PRIu64 " 0x%" PRIx64 " %" PRIu64 " ", w->t, w->data_addr, w->data_len);
 	print_bytes(w->data, w->data_len);
-	printf(" %s %" PRIu32 "\n", hs_db_write_kind_name(w->kind), w->tid);
+	printf(" %s %" PRIu32 "\n", hs_db_write_kind_name(w->kind),
+	       hs_db_thread_os_tid(w->img, w->tid, w->t));
 	return ferror(stdout) ? -EIO : 0;
 }
 
 /* One event line; text from hs_db_events_text(), which resolves the
  * syscall strings of many events at once (or takes the recorder's copy). */
+struct ev_print {
+	const struct hs_db_image *img;
+	int first_err;
+};
+
 static int print_event(void *ctx, const struct hs_db_event *ev, const char *text, size_t len,
 		       int err)
 {
-	int *first_err = ctx;
+	struct ev_print *x = ctx;
 	const char *kind = hs_db_event_kind_name(ev->tag);
 
-	if (err < 0 && !*first_err)
-		*first_err = err;
-	printf("%" PRIu64 " %" PRIu32 " %s %.*s\n", ev->t, ev->tid, kind ? kind : "?", (int)len,
-	       text);
+	if (err < 0 && !x->first_err)
+		x->first_err = err;
+	printf("%" PRIu64 " %" PRIu32 " %s %.*s\n", ev->t,
+	       hs_db_thread_os_tid(x->img, ev->tid, ev->t), kind ? kind : "?", (int)len, text);
 	return ferror(stdout) ? -EIO : 0;
 }
 
+/* ctx: the image (tids are shown as the OS's, db.h "Thread ids") */
 static int print_call(void *ctx, const struct hs_db_call *c)
 {
+	const struct hs_db_image *img = ctx;
+
 	printf("%" PRIu64 " ", c->t_call);
 	if (c->t_ret == HS_DB_NO_RETURN)
 		printf("-");
 	else
 		printf("%" PRIu64, c->t_ret);
-	printf(" %" PRIu32 " %" PRIu32 " 0x%" PRIx64 " 0x%" PRIx64 "\n", c->depth, c->tid,
-	       c->callee, c->call_site);
+	printf(" %" PRIu32 " %" PRIu32 " 0x%" PRIx64 " 0x%" PRIx64 "\n", c->depth,
+	       hs_db_thread_os_tid(img, c->tid, c->t_call), c->callee, c->call_site);
 	return ferror(stdout) ? -EIO : 0;
 }
 
 /* ---- commands -------------------------------------------------------------- */
+
+/* --tid names a thread as the OS does (gettid(), strace -f); the database
+ * asks for its slot (db.h "Thread ids"), which is that thread only while
+ * it lives: *slot 0 (the thread at t) without --tid, -ESRCH when thread
+ * --tid does not live at t. */
+static int tid_slot(const struct query_opts *o, const struct hs_db_image *img, uint64_t t,
+		    uint32_t *slot)
+{
+	const struct hs_db_thread *th;
+
+	*slot = 0;
+	if (!o->tid)
+		return 0;
+	th = hs_db_thread_find(img, o->tid);
+	if (!th || t < th->t_create || t > th->t_exit) {
+		fprintf(stderr, "hindsight query: no thread %" PRIu32 " at t=%" PRIu64 "\n", o->tid, t);
+		return -ESRCH;
+	}
+	*slot = th->slot;
+	return 0;
+}
 
 /* args[i] as a number; complains and returns -EINVAL otherwise. */
 static int arg_u64(const struct query_opts *o, int i, const char *name, uint64_t *v)
@@ -332,7 +364,7 @@ static int cmd_regs(const struct query_opts *o, const struct hs_db_image *img, b
 	struct hs_db_regs *r;
 	uint64_t t;
 	uint8_t v[32];
-	uint32_t size;
+	uint32_t size, slot;
 	int err;
 
 	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, one ? 2 : 1)))
@@ -341,10 +373,12 @@ static int cmd_regs(const struct query_opts *o, const struct hs_db_image *img, b
 		fprintf(stderr, "hindsight query reg: missing NAME\n");
 		return -EINVAL;
 	}
+	if ((err = tid_slot(o, img, t, &slot)))
+		return err;
 	r = malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	err = hs_db_regs_at(img, t, o->tid, r);
+	err = hs_db_regs_at(img, t, slot, r);
 	if (err)
 		goto out;
 	if (one) {
@@ -487,14 +521,14 @@ static int cmd_range(const struct query_opts *o, const struct hs_db_image *img, 
 	    (err = want_args(o, 2)))
 		return err;
 	if (events) {
-		int first_err = 0;
+		struct ev_print x = { img, 0 };
 
-		err = hs_db_events_text(img, t0, t1, o->kinds, print_event, &first_err);
+		err = hs_db_events_text(img, t0, t1, o->kinds, print_event, &x);
 		if (!err)
-			err = first_err; /* listed, but some strings are missing */
+			err = x.first_err; /* listed, but some strings are missing */
 		return err;
 	}
-	return hs_db_calls(img, t0, t1, print_call, NULL);
+	return hs_db_calls(img, t0, t1, print_call, (void *)img);
 }
 
 static int cmd_t(const struct query_opts *o, const struct hs_db_image *img, bool insn)
@@ -519,7 +553,7 @@ static int cmd_t(const struct query_opts *o, const struct hs_db_image *img, bool
 		err = hs_db_thread_at(img, t, &tid);
 		if (err)
 			return err;
-		printf("%" PRIu32 "\n", tid);
+		printf("%" PRIu32 "\n", hs_db_thread_os_tid(img, tid, t));
 	}
 	return 0;
 }
@@ -721,19 +755,21 @@ static int cmd_backtrace(const struct query_opts *o, const struct hs_db_image *i
 {
 	struct hs_db_call *fr = NULL;
 	uint64_t t;
+	uint32_t slot;
 	int n, err;
 
-	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, 1)))
+	if ((err = arg_u64(o, 0, "T", &t)) || (err = want_args(o, 1)) ||
+	    (err = tid_slot(o, img, t, &slot)))
 		return err;
-	n = hs_db_backtrace(img, t, o->tid, NULL, 0);
+	n = hs_db_backtrace(img, t, slot, NULL, 0);
 	if (n <= 0)
 		return n;
 	fr = calloc((size_t)n, sizeof(*fr));
 	if (!fr)
 		return -ENOMEM;
-	n = hs_db_backtrace(img, t, o->tid, fr, (size_t)n);
+	n = hs_db_backtrace(img, t, slot, fr, (size_t)n);
 	for (int i = 0; i < n && !err; i++)
-		err = print_call(NULL, &fr[i]);
+		err = print_call((void *)img, &fr[i]);
 	free(fr);
 	return n < 0 ? n : err;
 }
@@ -776,10 +812,10 @@ static int unwind_one(struct hs_src *s, const struct query_opts *o,
 	struct hs_src_target tg = { .regs = &r->regs, .read_mem = unwind_read, .ctx = &mc };
 	uint64_t pcs[256];
 	char where[1024];
+	uint32_t slot;
 	int n, err;
 
-	err = hs_db_regs_at(img, t, o->tid, r);
-	if (err < 0)
+	if ((err = tid_slot(o, img, t, &slot)) || (err = hs_db_regs_at(img, t, slot, r)) < 0)
 		return err;
 	n = hs_src_unwind(s, &tg, pcs, sizeof(pcs) / sizeof(pcs[0]));
 	if (n < 0)
@@ -878,7 +914,7 @@ static int cmd_callees(const struct query_opts *o, const struct hs_db_image *img
 		return want_args(o, 0) ?: hs_db_callees(img, print_callee, NULL);
 	if ((err = arg_u64(o, 0, "ADDR", &addr)) || (err = want_args(o, 1)))
 		return err;
-	return hs_db_calls_to(img, addr, print_call, NULL);
+	return hs_db_calls_to(img, addr, print_call, (void *)img);
 }
 
 static int print_fmap(void *ctx, const struct hs_db_file_map *m)
@@ -895,11 +931,11 @@ static int print_fmap(void *ctx, const struct hs_db_file_map *m)
 	return ferror(stdout) ? -EIO : 0;
 }
 
+/* ctx: the image */
 static int print_line_start(void *ctx, const struct hs_db_line_start *ls)
 {
-	(void)ctx;
-	printf("%" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 "\n", ls->t, ls->tid,
-	       ls->file_id, ls->line, ls->depth);
+	printf("%" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 "\n", ls->t,
+	       hs_db_thread_os_tid(ctx, ls->tid, ls->t), ls->file_id, ls->line, ls->depth);
 	return ferror(stdout) ? -EIO : 0;
 }
 
@@ -990,7 +1026,7 @@ static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
 		return hs_db_line_numbers(img, f.id, print_count, NULL);
 	if ((err = arg_u64(o, 1, "LINE", &line)))
 		return err;
-	return hs_db_line_times(img, f.id, (uint32_t)line, print_line_start, NULL);
+	return hs_db_line_times(img, f.id, (uint32_t)line, print_line_start, (void *)img);
 }
 
 static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
@@ -1029,7 +1065,21 @@ static int cmd_line_starts(const struct query_opts *o, const struct hs_db_image 
 	if ((err = arg_u64(o, 0, "T0", &t0)) || (err = arg_u64(o, 1, "T1", &t1)) ||
 	    (err = want_args(o, 2)))
 		return err;
-	return hs_db_line_starts(img, t0, t1, o->tid, print_line_start, NULL);
+	if (o->tid) {
+		/* the thread's slot, over its life only (another thread's after) */
+		const struct hs_db_thread *th = hs_db_thread_find(img, o->tid);
+
+		if (!th) {
+			fprintf(stderr, "hindsight query: no thread %" PRIu32 "\n", o->tid);
+			return -ESRCH;
+		}
+		t0 = t0 > th->t_create ? t0 : th->t_create;
+		t1 = t1 < th->t_exit ? t1 : th->t_exit;
+		if (t0 > t1)
+			return 0;
+		return hs_db_line_starts(img, t0, t1, th->slot, print_line_start, (void *)img);
+	}
+	return hs_db_line_starts(img, t0, t1, 0, print_line_start, (void *)img);
 }
 
 static int run(const struct query_opts *o, struct hs_db *db, const struct hs_db_image *img)

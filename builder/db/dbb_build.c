@@ -34,6 +34,7 @@
 static const char *const db_files[] = {
 	"chunks.hdb", "events.hdb", "runs.hdb", "pages.hdb", "pageidx.hdb", "calls.hdb",
 	"callee.hdb", "callees.hdb", "stacks.hdb", "lines.hdb", "lineidx.hdb", "linefiles.hdb",
+	"threads.hdb",
 };
 
 struct build {
@@ -390,6 +391,7 @@ static int write_manifest(struct build *b, const char *dir,
 		json_object_object_add(io, "instructions",
 				       json_object_new_int64((int64_t)res[i].instructions));
 		json_object_object_add(io, "chunks", json_object_new_int64((int64_t)res[i].chunks));
+		json_object_object_add(io, "threads", json_object_new_int64((int64_t)res[i].threads));
 		json_object_object_add(io, "unmatched_returns",
 				       json_object_new_int64((int64_t)res[i].unmatched_returns));
 		json_object_object_add(io, "complete",

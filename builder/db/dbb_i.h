@@ -13,6 +13,7 @@
  *   dbb_sort.c    external sort of fixed-size records (the merge's indexes)
  *   dbb_index.c   stacks, callee, callees, lines, lineidx, linefiles .hdb
  *   dbb_lines.c   line starts: the pass per shard, the merge's resolution
+ *   dbb_threads.c THREADS: each thread's slot, OS tid and lifetime
  *
  * A shard's output for an image, in SHARD/<image>/ (all written by
  * dbb_shard.c, read by dbb_merge.c; spill streams unless said):
@@ -302,6 +303,7 @@ struct dbb_image_result {
 	uint64_t instructions;   /* end_t of the last chunk merged */
 	uint64_t chunks;
 	uint64_t unmatched_returns; /* returns that closed no call */
+	uint64_t threads;        /* THREADS records: threads the image had */
 	bool truncated;          /* a shard stopped early */
 };
 
@@ -338,6 +340,19 @@ int dbb_sort_add(struct dbb_sort *s, const void *rec);
 int dbb_sort_finish(struct dbb_sort *s);
 int dbb_sort_next(struct dbb_sort *s, const void **rec);
 void dbb_sort_free(struct dbb_sort *s); /* accepts NULL */
+
+/* ---- dbb_threads.c ---------------------------------------------------------- */
+
+/* The threads of one image, from its events fed in stream order (the
+ * merge's pass over events.hdb); dbb_threads_record gives the THREADS
+ * records (db_format.h) in key order. */
+struct dbb_threads;
+int dbb_threads_new(struct dbb_threads **out);
+void dbb_threads_free(struct dbb_threads *th); /* accepts NULL */
+int dbb_threads_event(struct dbb_threads *th, uint64_t t, uint32_t tag, const uint8_t *pl,
+		      uint32_t len);
+size_t dbb_threads_count(const struct dbb_threads *th);
+void dbb_threads_record(const struct dbb_threads *th, size_t i, uint8_t rec[HS_DB_THREAD_REC]);
 
 /* ---- dbb_lines.c, dbb_index.c ----------------------------------------------- */
 

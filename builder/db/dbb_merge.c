@@ -76,6 +76,7 @@ struct merge {
 	size_t n_maps, cap_maps;
 	struct dbb_lines *lines;  /* resolved line starts, or NULL */
 	char *tmp;                /* out/idx.tmp: sort runs, line passes */
+	struct dbb_threads *threads; /* THREADS, from the events (dbb_threads.c) */
 };
 
 /* Keeps what the indexes need from an event: thread exits, file maps. */
@@ -83,7 +84,10 @@ static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
 {
 	uint32_t tag = dbb_get32(rec + 12);
 	const uint8_t *pl = rec + HS_DB_EVENT_HDR;
+	int ret = dbb_threads_event(m->threads, dbb_get64(rec), tag, pl, len);
 
+	if (ret)
+		return ret;
 	if (tag == HS_EV_THREAD_EXIT && len >= 4) {
 		if (dbb_grow((void **)&m->exits, &m->cap_exits, m->n_exits + 1, sizeof(*m->exits)))
 			return -ENOMEM;
@@ -331,6 +335,25 @@ fail:
 	free(buf);
 	hs_dbfile_abort(w);
 	return ret;
+}
+
+static int merge_threads(struct merge *m)
+{
+	struct hs_dbfile_writer *w = NULL;
+	uint8_t rec[HS_DB_THREAD_REC];
+	int ret;
+
+	if ((ret = create_out(m, "threads.hdb", HS_DB_THREADS, &w, m->err)))
+		return ret;
+	for (size_t i = 0; i < dbb_threads_count(m->threads); i++) {
+		dbb_threads_record(m->threads, i, rec);
+		if ((ret = hs_dbfile_append(w, dbb_get64(rec), rec, sizeof(rec), NULL, NULL))) {
+			dbb_err_set(m->err, "%s/threads.hdb: %s", m->out, strerror(-ret));
+			hs_dbfile_abort(w);
+			return ret;
+		}
+	}
+	return finish_out(m, "threads.hdb", w, m->err);
 }
 
 static int merge_runs(struct merge *m)
@@ -1091,8 +1114,9 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		dbb_err_set(err, "%s: %s", m.tmp, strerror(-ret));
 		goto out;
 	}
-	if ((ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
-	    (ret = merge_runs(&m)) || (ret = lines_pass(&m)) ||
+	if ((ret = dbb_threads_new(&m.threads)) ||
+	    (ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
+	    (ret = merge_threads(&m)) || (ret = merge_runs(&m)) || (ret = lines_pass(&m)) ||
 	    (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) ||
 	    (ret = calls_pass2(&m)))
 		goto out;
@@ -1102,6 +1126,7 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 			redone == 1 ? "" : "s");
 	res->instructions = end_t;
 	res->chunks = n_chunks;
+	res->threads = dbb_threads_count(m.threads);
 out:
 	if (started) {
 		pthread_join(pt, NULL);
@@ -1129,6 +1154,7 @@ out:
 		free(m.maps[i].path);
 	free(m.maps);
 	free(m.exits);
+	dbb_threads_free(m.threads);
 	dbb_lines_free(m.lines);
 	free(out);
 	return ret;

@@ -109,6 +109,8 @@ static size_t rec_size(uint32_t kind, const uint8_t *p, size_t left)
 		return HS_DB_CHUNK_REC;
 	case HS_DB_RUNS:
 		return HS_DB_RUN_REC;
+	case HS_DB_THREADS:
+		return HS_DB_THREAD_REC;
 	case HS_DB_CALLS:
 		return HS_DB_CALL_REC;
 	case HS_DB_PAGEIDX:
@@ -585,6 +587,7 @@ static void verify_source_files(struct image_v *iv, json_object *files)
 		{ "callee.hdb", HS_DB_CALLEE }, { "callees.hdb", HS_DB_CALLEES },
 		{ "stacks.hdb", HS_DB_STACKS }, { "lines.hdb", HS_DB_LINES },
 		{ "lineidx.hdb", HS_DB_LINEIDX }, { "linefiles.hdb", HS_DB_LINEFILES },
+		{ "threads.hdb", HS_DB_THREADS },
 	};
 
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {

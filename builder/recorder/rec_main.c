@@ -781,7 +781,7 @@ static void atfork_child(ThreadId tid)
 		threads[t].signalled = False;
 	}
 	current_tid = tid;
-	threads_created = 0;
+	threads_created = 1; /* the thread that forked goes on in the child */
 	saw_exit_group = False;
 	self_signal = 0;
 	last_sig.valid = False;

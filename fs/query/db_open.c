@@ -25,6 +25,7 @@ static const char *const file_names[DB_N_KINDS] = {
 	[HS_DB_LINES] = "lines.hdb",
 	[HS_DB_LINEIDX] = "lineidx.hdb",
 	[HS_DB_LINEFILES] = "linefiles.hdb",
+	[HS_DB_THREADS] = "threads.hdb",
 };
 
 void db_log(const char *fmt, ...)
@@ -225,6 +226,8 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 			return err == -ENOENT ? -EBADMSG : err;
 	}
 	err = load_chunks(img);
+	if (!err)
+		err = db_threads_load(img);
 	if (err)
 		return err;
 	img->stream_path = path_join(img->proc_dir, "stream.hst");
@@ -265,6 +268,8 @@ static void image_close(struct hs_db_image *img)
 	db_maps_free(img->maps);
 	db_insn_index_free(img->insns);
 	free(img->chunks);
+	free(img->threads);
+	free(img->thread_by_slot);
 	free(img->stream_path);
 	free(img->proc_dir);
 	free(img->dir);

@@ -458,6 +458,9 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 	return db_event_format((struct hs_db_image *)cimg, ev, NULL, buf, cap);
 }
 
+/* A payload's thread (a slot, db.h "Thread ids") as people know it. */
+#define OS_TID(q) hs_db_thread_os_tid(img, db_le32(q), ev->t)
+
 int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		    const struct db_argmem *pre, char *buf, size_t cap)
 {
@@ -478,14 +481,14 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		put_sysret(&o, ev);
 		break;
 	case HS_EV_THREAD_RUN:
-		put_kv(&o, "tid=", db_le32(p));
-		put_kv(&o, " lwp=", db_le32(p + 4));
+		/* the OS tid: the lwp of this record, or of the thread's first */
+		put_kv(&o, "tid=", OS_TID(p));
 		break;
 	case HS_EV_THREAD_CREATE:
-		put(&o, "parent=%" PRIu32 " child=%" PRIu32, db_le32(p), db_le32(p + 4));
+		put(&o, "parent=%" PRIu32 " child=%" PRIu32, OS_TID(p), OS_TID(p + 4));
 		break;
 	case HS_EV_THREAD_EXIT:
-		put(&o, "tid=%" PRIu32, db_le32(p));
+		put(&o, "tid=%" PRIu32, OS_TID(p));
 		break;
 	case HS_EV_MEM: {
 		static const char *const src[] = { "?", "initial", "syscall", "signal", "core" };
@@ -541,7 +544,7 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		break;
 	}
 	case HS_EV_REG_WRITE:
-		put_kv(&o, "tid=", db_le32(p));
+		put_kv(&o, "tid=", OS_TID(p));
 		put_kv(&o, " offset=", db_le32(p + 4));
 		put_kv(&o, " size=", db_le32(p + 8));
 		break;
@@ -549,7 +552,7 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		put(&o, "sb=%" PRIu32 " retired=%" PRIu32, db_le32(p), db_le32(p + 4));
 		break;
 	case HS_EV_FORK:
-		put(&o, "tid=%" PRIu32 " child=%" PRIu32, db_le32(p), db_le32(p + 4));
+		put(&o, "tid=%" PRIu32 " child=%" PRIu32, OS_TID(p), db_le32(p + 4));
 		break;
 	case HS_EV_EXEC: {
 		uint32_t n = ev->len - 4;
@@ -558,7 +561,7 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		if (nul) /* format 5: path, NUL, trailer */
 			n = (uint32_t)(nul - (p + 4));
 
-		put(&o, "tid=%" PRIu32 " path=", db_le32(p));
+		put(&o, "tid=%" PRIu32 " path=", OS_TID(p));
 		put_escaped(&o, p + 4, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
 		break;
 	}

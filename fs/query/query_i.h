@@ -11,6 +11,7 @@
  *   db_maps.c      the mappings timeline, hs_db_maps_at
  *   db_writes.c    last write, write history
  *   db_regs.c      registers, threads (RUNS)
+ *   db_threads.c   THREADS: slots and OS thread ids
  *   db_events.c    events, calls
  *   db_text.c      event and syscall formatting, escaping
  *   db_evfmt.c     events as text in batches: one replay per chunk
@@ -134,6 +135,11 @@ struct hs_db_image {
 	 * mappings at parent_t (db_format.h). */
 	struct hs_db_image *parent;
 	uint64_t parent_t;
+	/* THREADS (db_threads.c), loaded at open: in creation order, and
+	 * their indexes sorted by (slot, t_create) */
+	struct hs_db_thread *threads;
+	uint32_t *thread_by_slot;
+	size_t n_threads;
 
 	/* Built on first use, under lock; read-only afterwards. */
 	pthread_mutex_t lock;
@@ -155,6 +161,9 @@ struct hs_db {
 	void *zstd_pool;          /* idle ZSTD_DCtx, under zstd_lock */
 	pthread_mutex_t zstd_lock;
 };
+
+/* Loads threads.hdb into img->threads (db_threads.c). */
+int db_threads_load(struct hs_db_image *img);
 
 /* The index of the chunk holding the state at t (the last with first_t
  * <= t); -ERANGE past t_end. */

@@ -97,8 +97,6 @@ void hs_tree_close(struct hs_tree *tree)
 	tree_src_close(tree);
 	tree_streams_free(tree->streams);
 	tree_texts_free(tree->texts);
-	for (size_t i = 0; tree->images && i < tree->n_images; i++)
-		free(tree->images[i].tids);
 	free(tree->images);
 	hs_db_close(tree->db);
 	pthread_mutex_destroy(&tree->lock);

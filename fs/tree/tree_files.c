@@ -92,7 +92,9 @@ const char tree_readme[] =
 "                        no-symbols, dwarf or no-dwarf, (what is wrong), and\n"
 "                        the warnings about missing or corrupt files\n"
 "\n"
-"  threads/<tid>         a thread: created, ran (time slices), exited\n"
+"  threads/<tid>         a thread: created, ran (time slices), exited; every\n"
+"                        tid here is the OS's (gettid(), strace -f), one per\n"
+"                        thread, even where Valgrind reused a thread slot\n"
 "  writes/0xADDR[+LEN]   every write that touched those bytes, oldest first:\n"
 "                        <t> 0xaddr len hexbytes kind, the part inside the\n"
 "                        range; t is the first moment that shows it; kind\n"
@@ -326,20 +328,24 @@ int tree_thread_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 
 	if (err < 0)
 		return err;
-	fprintf(f, "%" PRIu32 "\n", tid);
+	/* the OS's tid; the database's slot is reused (db.h "Thread ids") */
+	fprintf(f, "%" PRIu32 "\n", hs_db_thread_os_tid(tree_image(tree, n), tid, n->t));
 	return 0;
 }
 
-/* threads/<tid>: its life in time order:
+/* threads/<tid>: its life in time order, tids as the OS's:
  *
- *   tid 2
- *   created 51234 by 1      ("started 0" for a thread with no parent)
+ *   tid 4712
+ *   created 51234 by 4711   ("started 0" for a thread with no parent)
  *   ran 51300 52000         it ran instructions 51301..52000
  *   exited 90000
+ *
+ * Its events are those of its slot from its creation to its exit: a slot
+ * that a later thread reuses is that thread's after (db_format.h THREADS).
  */
 struct life {
 	FILE *f;
-	uint32_t tid;
+	uint32_t slot;
 	bool running;
 	uint64_t since;
 };
@@ -347,52 +353,52 @@ struct life {
 static int life_event(void *ctx, const struct hs_db_event *ev)
 {
 	struct life *x = ctx;
-	uint32_t a, b;
+	uint32_t a;
 
 	if (ev->len < 4)
 		return 0;
 	a = hs_trace_le32(ev->payload);
-	b = ev->len >= 8 ? hs_trace_le32(ev->payload + 4) : 0;
 	switch (ev->tag) {
 	case HS_EV_THREAD_RUN:
-		if (a == x->tid && !x->running) {
+		if (a == x->slot && !x->running) {
 			x->running = true;
 			x->since = ev->t;
-		} else if (a != x->tid && x->running) {
+		} else if (a != x->slot && x->running) {
 			fprintf(x->f, "ran %" PRIu64 " %" PRIu64 "\n", x->since, ev->t);
 			x->running = false;
 		}
 		break;
-	case HS_EV_THREAD_CREATE:
-		if (b != x->tid)
-			break;
-		if (a)
-			fprintf(x->f, "created %" PRIu64 " by %" PRIu32 "\n", ev->t, a);
-		else
-			fprintf(x->f, "started %" PRIu64 "\n", ev->t);
-		break;
 	case HS_EV_THREAD_EXIT:
-		if (a != x->tid)
+		if (a != x->slot)
 			break;
 		if (x->running)
 			fprintf(x->f, "ran %" PRIu64 " %" PRIu64 "\n", x->since, ev->t);
 		x->running = false;
 		fprintf(x->f, "exited %" PRIu64 "\n", ev->t);
-		break;
+		return 1; /* its last event */
 	}
 	return 0;
 }
 
 int tree_thread_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
-	struct life x = { .f = f, .tid = (uint32_t)n->a };
+	const struct hs_db_image *img = tree_image(tree, n);
+	const struct hs_db_thread *th = hs_db_thread_find(img, (uint32_t)n->a);
 	uint64_t t_end = tree_t_end(tree, n);
+	struct life x = { .f = f };
 	int err;
 
-	fprintf(f, "tid %" PRIu32 "\n", x.tid);
-	err = hs_db_events(tree_image(tree, n), 0, t_end,
-			   HS_DB_KIND_BIT(HS_EV_THREAD_RUN) | HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) |
-			   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), life_event, &x);
+	if (!th)
+		return -ENOENT;
+	x.slot = th->slot;
+	fprintf(f, "tid %" PRIu32 "\n", th->tid);
+	if (th->parent_tid)
+		fprintf(f, "created %" PRIu64 " by %" PRIu32 "\n", th->t_create, th->parent_tid);
+	else
+		fprintf(f, "started %" PRIu64 "\n", th->t_create);
+	err = hs_db_events(img, th->t_create, th->t_exit < t_end ? th->t_exit : t_end,
+			   HS_DB_KIND_BIT(HS_EV_THREAD_RUN) | HS_DB_KIND_BIT(HS_EV_THREAD_EXIT),
+			   life_event, &x);
 	if (err < 0)
 		return err;
 	if (x.running)

@@ -48,7 +48,7 @@ static size_t put_str(char *out, const char *s)
 	return n;
 }
 
-/* "<t> <tid> " */
+/* "<t> <tid> ": tid as the OS's (db.h "Thread ids") */
 static size_t put_head(char *out, uint64_t t, uint32_t tid)
 {
 	size_t k = tree_put_u64(out, t);
@@ -90,7 +90,7 @@ static int event_item(void *ctx, const struct hs_db_event *ev, const char *text,
 	struct tree_walk *w = ctx;
 	const char *kind = hs_db_event_kind_name(ev->tag);
 	char *l = w->line;
-	size_t k = put_head(l, ev->t, ev->tid);
+	size_t k = put_head(l, ev->t, hs_db_thread_os_tid(w->img, ev->tid, ev->t));
 
 	(void)err; /* "(unreadable)" in a line that is otherwise whole */
 	k += put_str(l + k, kind ? kind : "?");
@@ -361,7 +361,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev, const char *text,
 	{
 		struct sc_entry *e = sc_at(s, s->n);
 		char *l = s->w->line;
-		size_t k = put_head(l, ev->t, tid);
+		size_t k = put_head(l, ev->t, hs_db_thread_os_tid(s->w->img, tid, ev->t));
 
 		k += put_text(l + k, sizeof(s->w->line) - k - 1, text, len);
 		e->text = malloc(k + 1);

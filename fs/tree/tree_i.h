@@ -86,7 +86,7 @@ enum tree_kind_id {
 	K_T_NODEBUG,    /* locals/no-debug-info */
 	K_T_LOCAL,      /* locals/<name>: sub = index in hs_src_locals' list */
 	K_T_REG,        /* reg/<name>: sub = index of tree_reg_name() */
-	K_THREAD,       /* threads/<tid>: a = tid */
+	K_THREAD,       /* threads/<tid>: a = the OS tid */
 	K_WRITE,        /* writes/<0xADDR>+LEN: a = addr, b = len */
 	K_CALL,         /* calls/<function>: a = index of the name */
 	K_LINEDIR,      /* lines/<folder or file>/: a = path table index */
@@ -142,11 +142,6 @@ extern const struct tree_kind tree_kinds[K_COUNT];
 struct tree_image {
 	const struct hs_db_image *img;
 	struct hs_db_image_info info;
-	/* thread ids in order of appearance, built on first use (lock) */
-	bool threads_done;
-	int threads_err;
-	uint32_t *tids;
-	size_t n_tids;
 	/* the moment of the fatal signal, built on first use */
 	bool crash_done;
 	int crash_err;           /* -ENOENT: did not crash */
@@ -184,9 +179,6 @@ void tree_node_parent(const struct hs_tree_node *n, struct hs_tree_node *out);
 /* ---- tree_kinds.c ----------------------------------------------------------- */
 /* Strict unsigned decimal: no sign, no spaces, no leading zeros. */
 int tree_parse_u64(const char *s, uint64_t *v);
-/* The thread ids of an image, in order of appearance (borrowed). */
-int tree_threads(struct hs_tree *tree, const struct hs_tree_node *n,
-		 const uint32_t **tids, size_t *count);
 /* The register names of reg/ (hs_db_reg_name's, then xmm0..15). */
 const char *tree_reg_name(size_t i);
 

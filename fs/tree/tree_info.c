@@ -102,6 +102,16 @@ static int64_t image_insns(json_object *p, json_object *db_imgs, bool *complete)
 	return n;
 }
 
+/* An image's threads: the database counts them (OS threads, each thread
+ * once however the recorder reused its slot, THREADS in db_format.h); the
+ * recording's count (its EXIT record) is what there is before a build. */
+static int64_t image_threads(json_object *p, json_object *db_imgs)
+{
+	json_object *built = built_image(db_imgs, str(p, "image") ? str(p, "image") : "?");
+
+	return num(built ? built : p, "threads", num(p, "threads", 0));
+}
+
 /* "SEGV" -> "SIGSEGV" */
 static void print_signal_lines(FILE *f, json_object *p, int signo)
 {
@@ -156,7 +166,7 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs)
 	int64_t n = image_insns(p, db_imgs, &complete);
 
 	fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
-		(long long)n, (long long)num(p, "threads", 0),
+		(long long)n, (long long)image_threads(p, db_imgs),
 		str(p, "ended_by") ? str(p, "ended_by") : "?");
 	if (json_object_object_get_ex(p, "exit_status", &e))
 		fprintf(f, " exit=%d", json_object_get_int(e));
@@ -298,7 +308,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		bool complete;
 
 		insns += image_insns(p, db_imgs, &complete);
-		threads += num(p, "threads", 0);
+		threads += image_threads(p, db_imgs);
 	}
 	if (!procs) { /* a meta.json from before "processes" */
 		insns = num(m, "instructions", 0);
@@ -357,7 +367,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 	}
 	fprintf(f, "pid: %lld\n", (long long)num(p, "pid", 0));
 	fprintf(f, "instructions: %lld\n", (long long)image_insns(p, db_imgs, &complete));
-	fprintf(f, "threads: %lld\n", (long long)num(p, "threads", 0));
+	fprintf(f, "threads: %lld\n", (long long)image_threads(p, db_imgs));
 	fprintf(f, "complete: %s\n", complete ? "yes" : "no");
 	fprintf(f, "ended-by: %s\n", str(p, "ended_by") ? str(p, "ended_by") : "?");
 	if (json_object_object_get_ex(p, "exit_status", &e))

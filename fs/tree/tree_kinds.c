@@ -260,112 +260,42 @@ static int list_reg(struct hs_tree *tree, const struct hs_tree_node *dir,
 
 /* ---- threads/ --------------------------------------------------------------------- */
 
-struct tid_list {
-	uint32_t *v;
-	size_t n, cap;
-	int err;
-};
-
-static int collect_tid(void *ctx, const struct hs_db_event *ev)
-{
-	struct tid_list *l = ctx;
-	uint32_t tid;
-
-	if (ev->len < 8)
-		return 0;
-	/* THREAD_RUN: tid, lwp; THREAD_CREATE: parent, child */
-	tid = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
-	for (size_t i = l->n; i-- > 0;)
-		if (l->v[i] == tid)
-			return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		uint32_t *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = tid;
-	return 0;
-}
-
-int tree_threads(struct hs_tree *tree, const struct hs_tree_node *n,
-		 const uint32_t **tids, size_t *count)
-{
-	struct tree_image *ti = tree_image_facts(tree, n);
-	struct tid_list l = { 0 };
-	int err;
-
-	*tids = NULL;
-	*count = 0;
-	if (!ti)
-		return -ENOENT;
-	pthread_mutex_lock(&tree->lock);
-	if (ti->threads_done) {
-		err = ti->threads_err;
-		*tids = ti->tids;
-		*count = ti->n_tids;
-		pthread_mutex_unlock(&tree->lock);
-		return err;
-	}
-	pthread_mutex_unlock(&tree->lock);
-	/* outside the lock: a scan of every thread event */
-	err = hs_db_events(ti->img, 0, ti->info.t_end,
-			   HS_DB_KIND_BIT(HS_EV_THREAD_CREATE) | HS_DB_KIND_BIT(HS_EV_THREAD_RUN),
-			   collect_tid, &l);
-	pthread_mutex_lock(&tree->lock);
-	if (!ti->threads_done) {
-		ti->threads_done = true;
-		ti->threads_err = err < 0 ? err : 0;
-		ti->tids = l.v;
-		ti->n_tids = l.n;
-		l.v = NULL;
-	}
-	err = ti->threads_err;
-	*tids = ti->tids;
-	*count = ti->n_tids;
-	pthread_mutex_unlock(&tree->lock);
-	free(l.v);
-	return err;
-}
-
+/* threads/<tid>: the OS tids of the image's threads (db.h "Thread ids"),
+ * in order of creation.  Should the OS have given one tid to two threads
+ * of a recording, the first has the name. */
 static int lookup_thread(struct hs_tree *tree, const struct hs_tree_node *dir,
 			 const char *name, struct hs_tree_node *out)
 {
-	const uint32_t *tids;
-	size_t n;
+	const struct hs_db_image *img = tree_image(tree, dir);
 	uint64_t v;
-	int err;
 
-	if (tree_parse_u64(name, &v) < 0 || v == 0 || v > UINT32_MAX)
+	if (!img || tree_parse_u64(name, &v) < 0 || v == 0 || v > UINT32_MAX ||
+	    !hs_db_thread_find(img, (uint32_t)v))
 		return -ENOENT;
-	err = tree_threads(tree, dir, &tids, &n);
-	if (err < 0)
-		return err;
-	for (size_t i = 0; i < n; i++) {
-		if (tids[i] == v) {
-			tree_node_child(out, dir, K_THREAD);
-			out->a = v;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	tree_node_child(out, dir, K_THREAD);
+	out->a = v;
+	return 0;
 }
 
 static int list_threads(struct hs_tree *tree, const struct hs_tree_node *dir,
 			hs_tree_dir_fn cb, void *ctx)
 {
-	const uint32_t *tids;
+	const struct hs_db_image *img = tree_image(tree, dir);
+	const struct hs_db_thread *v;
 	struct hs_tree_node c;
 	char name[16];
 	size_t n;
-	int err = tree_threads(tree, dir, &tids, &n);
+	int err = 0;
 
+	if (!img)
+		return -ENOENT;
+	n = hs_db_threads(img, &v);
 	for (size_t i = 0; !err && i < n; i++) {
+		if (!v[i].tid || hs_db_thread_find(img, v[i].tid) != &v[i])
+			continue; /* unknown, or a name already listed */
 		tree_node_child(&c, dir, K_THREAD);
-		c.a = tids[i];
-		snprintf(name, sizeof(name), "%" PRIu32, tids[i]);
+		c.a = v[i].tid;
+		snprintf(name, sizeof(name), "%" PRIu32, v[i].tid);
 		err = cb(ctx, name, &c);
 	}
 	return err;

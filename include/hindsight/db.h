@@ -141,7 +141,34 @@ int hs_db_signal_text(int32_t signo, uint32_t flags, int32_t sig_code,
 
 /* ---- threads and registers ----------------------------------------------- */
 
-/* The thread that runs instruction t + 1 (the last one to run, at t_end). */
+/* Thread ids.  Every tid this API takes or gives (hs_db_thread_at, regs,
+ * events and their payloads, writes, calls, line starts, backtraces) is
+ * the recorder's thread slot (Valgrind's ThreadId): a slot is reused by a
+ * thread created after its previous one exited, so one slot can be
+ * several threads at different times.  What people and the program see is
+ * the OS thread id (gettid(), the lwp of /proc and strace -f): print
+ * hs_db_thread_os_tid(img, slot, t) wherever a tid is shown, and take a
+ * tid from a person through hs_db_thread_find(). */
+struct hs_db_thread {
+	uint32_t tid;          /* OS thread id; 0 if the recording never said */
+	uint32_t slot;         /* the recorder's thread id, while it lived */
+	uint32_t parent_tid;   /* OS tid of the thread that created it, or 0 */
+	uint64_t t_create;     /* its creation (or the t it first appears) */
+	uint64_t t_exit;       /* its exit; HS_DB_NO_EXIT when alive at t_end */
+};
+
+/* Every thread of the image, in the order of creation (the main thread
+ * first): *v is borrowed, valid until hs_db_close().  Returns the count. */
+size_t hs_db_threads(const struct hs_db_image *img, const struct hs_db_thread **v);
+/* The OS tid of the thread in slot at t (for a t before that slot's first
+ * thread: that thread; slot 0, "no thread": 0).  0 when unknown. */
+uint32_t hs_db_thread_os_tid(const struct hs_db_image *img, uint32_t slot, uint64_t t);
+/* The thread whose OS tid is tid (the first, should the OS have reused
+ * it): borrowed as above, NULL when none. */
+const struct hs_db_thread *hs_db_thread_find(const struct hs_db_image *img, uint32_t tid);
+
+/* The thread (slot) that runs instruction t + 1 (the last one to run, at
+ * t_end). */
 int hs_db_thread_at(const struct hs_db_image *img, uint64_t t, uint32_t *tid);
 
 struct hs_db_regs {

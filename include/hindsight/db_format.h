@@ -9,6 +9,7 @@
  *     manifest.json            json-c: format "hindsight-db", version,
  *                              builder, created, level, shards, and per
  *                              image its name, instructions, chunk count,
+ *                              threads (its THREADS records),
  *                              and every file's size and XXH64
  *     <pid>.<n>/               one folder per process image of the trace
  *       chunks.hdb             CHUNKS: where each stream chunk is, its t range
@@ -23,6 +24,7 @@
  *       lines.hdb              LINES: every line start, by t
  *       lineidx.hdb            LINEIDX: the line starts by (file, line, t)
  *       linefiles.hdb          LINEFILES: source files and their lines
+ *       threads.hdb            THREADS: each thread's OS tid and lifetime
  *
  * The raw recording (TRACE/procs) stays and is part of the database: the
  * stream chunks are the instruction-level log that queries decode.
@@ -86,7 +88,9 @@
 
 #include <stdint.h>
 
-#define HS_DB_FORMAT_VERSION 3
+/* Version 3 added threads.hdb (OS thread ids); version 4 ends frames by
+ * the stack pointer and enters signal handlers as calls (CALLS flags). */
+#define HS_DB_FORMAT_VERSION 4
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16
@@ -105,8 +109,9 @@ enum hs_db_kind {
 	HS_DB_LINES = 10,
 	HS_DB_LINEIDX = 11,
 	HS_DB_LINEFILES = 12,
+	HS_DB_THREADS = 13,
 };
-#define HS_DB_KIND_LAST HS_DB_LINEFILES
+#define HS_DB_KIND_LAST HS_DB_THREADS
 
 /* CHUNKS record, 48 bytes, key first_t:
  *   u64 seq, u64 first_t, u64 end_t, u64 offset (of the chunk header in
@@ -233,6 +238,32 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * DWARF names it (comp_dir joined); then one record per line that started,
  * ascending, n = how many times, len 0. */
 #define HS_DB_LINEFILE_HDR 20
+
+/* THREADS record, 40 bytes, key t_create, one per thread of the image in
+ * the order of creation:
+ *   u64 t_create  t of its HS_EV_THREAD_CREATE; for a thread that was
+ *                 already there when the image began (the main thread of a
+ *                 fork child, or one created before any record), the t of
+ *                 its first record
+ *   u64 t_exit    t of its HS_EV_THREAD_EXIT, HS_DB_NO_EXIT if none
+ *   u32 slot      the recorder's thread id, the tid of every other record
+ *                 (Valgrind's ThreadId: a slot reused by a later thread
+ *                 once this one exited)
+ *   u32 os_tid    the thread's id for the OS and the program (gettid()):
+ *                 the lwpid of its first HS_EV_THREAD_RUN, or else the
+ *                 value its creator's clone returned; 0 if neither was
+ *                 recorded
+ *   u32 parent    index (in this table) of the thread that created it,
+ *                 HS_DB_NO_PARENT for none
+ *   u32 pad
+ * Every record of stream and database names a thread by slot; the thread
+ * it means is the slot's THREADS record with the largest t_create <= t
+ * (or its first record, for a t before every t_create).  Slots and these
+ * intervals are the database's own; people see os_tid (fs/query
+ * hs_db_thread_os_tid). */
+#define HS_DB_THREAD_REC 40
+#define HS_DB_NO_EXIT UINT64_MAX
+#define HS_DB_NO_PARENT UINT32_MAX
 
 _Static_assert(HS_DB_PAGE_HDR == 564, "PAGES record header size");
 _Static_assert(HS_DB_STACKS_FRAME == HS_DB_CALL_REC + 8, "STACKS frame size");

@@ -30,6 +30,9 @@ q_ok()
 
 q_ok info
 TEND=$(sed -n 's/^t-end: //p' "$T/q.out")
+# the one thread's tid is the OS's: the process id
+MAIN_TID=$(sed -n 's/^image: \([0-9]*\)\.0$/\1/p' "$T/q.out")
+[ -n "$MAIN_TID" ] || fail "info: no image line: $(head -n 1 "$T/q.out")"
 [ -n "$TEND" ] && [ "$TEND" -gt 10000 ] || fail "info: t-end is '$TEND'"
 MID=$((TEND / 2))
 
@@ -43,7 +46,7 @@ RSP=$(sed -n 's/^rsp //p' "$T/q.out")
 q_ok reg "$MID" RIP
 [ "$(cat "$T/q.out")" = "$RIP" ] || fail "reg RIP says $(cat "$T/q.out"), regs says $RIP"
 q_ok thread "$MID"
-[ "$(cat "$T/q.out")" = 1 ] || fail "thread: $(cat "$T/q.out")"
+[ "$(cat "$T/q.out")" = "$MAIN_TID" ] || fail "thread: $(cat "$T/q.out"), expected the pid $MAIN_TID"
 
 # the instruction at t is at rip
 q_ok insn "$MID"
@@ -75,7 +78,7 @@ LEDGER=$(nm "$PROGS/example" | awk '$3 == "ledger" { print $1 }')
 BAL=$(printf '0x%x' $((0x$BASE + 0x$LEDGER + 16)))
 q_ok last-write "$BAL" 1 "$TEND"
 read -r WT WADDR WLEN WHEX WKIND WTID <"$T/q.out"
-[ "$WADDR $WLEN $WHEX $WKIND $WTID" = "$BAL 1 00 store 1" ] ||
+[ "$WADDR $WLEN $WHEX $WKIND $WTID" = "$BAL 1 00 store $MAIN_TID" ] ||
 	fail "last write of the balance's low byte: '$(cat "$T/q.out")', expected a 1-byte store of 00 at $BAL"
 q_ok insn $((WT - 1))
 grep -qE ' movb ' "$T/q.out" || fail "the store's instruction is '$(cat "$T/q.out")', expected a movb"
@@ -87,13 +90,13 @@ awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$T/q.out" || fail "writes: n
 
 # events: the program's output as write() syscalls
 q_ok events --kind syscall 0 "$TEND"
-grep -qE '^[0-9]+ 1 syscall write\(0x1, 0x[0-9a-f]+ ".*Grace Hopper' "$T/q.out" ||
+grep -qE "^[0-9]+ $MAIN_TID "'syscall write\(0x1, 0x[0-9a-f]+ ".*Grace Hopper' "$T/q.out" ||
 	fail "events: no write(1, ...) of the ledger: $(grep -m1 write "$T/q.out")"
 grep -q ' sysret ' "$T/q.out" && fail "events --kind syscall listed a sysret"
 q_ok events 0 0
 grep -q ' map ' "$T/q.out" || fail "events 0 0: no startup mappings"
 q_ok calls 0 "$TEND"
-grep -qE '^[0-9]+ ([0-9]+|-) [0-9]+ 1 0x[0-9a-f]+ 0x[0-9a-f]+$' "$T/q.out" || fail "calls: bad line '$(head -n 1 "$T/q.out")'"
+grep -qE '^[0-9]+ ([0-9]+|-) [0-9]+ '"$MAIN_TID"' 0x[0-9a-f]+ 0x[0-9a-f]+$' "$T/q.out" || fail "calls: bad line '$(head -n 1 "$T/q.out")'"
 
 # no answer: exit 1 with a reason
 q mem "$MID" 0x10 8

@@ -34,6 +34,7 @@ ls "$MNT/time/$MID/reg" | grep -qx rax && ls "$MNT/time/$MID/reg" | grep -qx ymm
 	fail "ls reg: $(ls "$MNT/time/$MID/reg" | tr '\n' ' ')"
 PID_IMG=$(ls "$MNT/processes")
 [[ $PID_IMG =~ ^[0-9]+\.0$ ]] || fail "ls processes: '$PID_IMG'"
+MAIN_TID=${PID_IMG%.0} # the one thread's tid is the OS's: the pid
 find "$MNT" -maxdepth 2 2>"$T/find.err" | sed "s|^$MNT|MNT|" | grep -vE '^MNT/(calls|lines|sources)/' | sort >"$T/find.out" || fail "find -maxdepth 2: $(head -n 2 "$T/find.err")"
 [ -s "$T/find.err" ] && fail "find printed errors: $(head -n 2 "$T/find.err")"
 cat >"$T/find.want" <<EOF
@@ -52,7 +53,7 @@ MNT/stderr
 MNT/stdout
 MNT/syscalls
 MNT/threads
-MNT/threads/1
+MNT/threads/$MAIN_TID
 MNT/time
 MNT/time/end
 MNT/time/main
@@ -105,9 +106,9 @@ N_WRITES=$(grep -c ' syscall write(' "$T/events.q")
 [ "$N_WRITES" -ge 2 ] || fail "the example made $N_WRITES write syscalls"
 [ "$(grep -c ' write(' "$MNT/syscalls")" = "$N_WRITES" ] || fail "grep -c write syscalls: $(grep -c ' write(' "$MNT/syscalls"), events say $N_WRITES"
 [ "$(wc -l <"$MNT/output")" = "$N_WRITES" ] || fail "output has $(wc -l <"$MNT/output") lines for $N_WRITES writes"
-grep -qE '^[0-9]+ 1 write\(0x1, 0x[0-9a-f]+ ".*"(\.\.\.)?, 0x[0-9a-f]+\) = 0x[0-9a-f]+$' "$MNT/syscalls" ||
+grep -qE "^[0-9]+ $MAIN_TID "'write\(0x1, 0x[0-9a-f]+ ".*"(\.\.\.)?, 0x[0-9a-f]+\) = 0x[0-9a-f]+$' "$MNT/syscalls" ||
 	fail "syscalls: no 'write(0x1, ...) = N' line: $(grep -m1 write "$MNT/syscalls")"
-grep -qE '^[0-9]+ 1 exit_group\(0x0\) = ' "$MNT/syscalls" || fail "syscalls: no exit_group: $(tail -n 1 "$MNT/syscalls")"
+grep -qE "^[0-9]+ $MAIN_TID exit_group\\(0x0\\) = " "$MNT/syscalls" || fail "syscalls: no exit_group: $(tail -n 1 "$MNT/syscalls")"
 awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$MNT/syscalls" || fail "syscalls are not in time order"
 grep -qE '^[0-9]+ 1 .*Grace Hopper.*\\n$' "$MNT/output" || fail "output: no C-escaped line of the ledger: $(head -n 1 "$MNT/output")"
 head -n 3 "$T/events.q" >"$T/h.want"
@@ -117,7 +118,7 @@ tail -n 2 "$T/events.q" >"$T/t.want"
 tail -n 2 "$MNT/events" >"$T/t.got"
 same_file "tail -n 2 events" "$T/t.want" "$T/t.got"
 for f in README info stdout stderr events syscalls output "time/$MID/regs" "time/$MID/reg/rip" \
-	"time/$MID/reg/ymm3" "time/$MID/maps" "time/$MID/insn" "time/$MID/thread" threads/1; do
+	"time/$MID/reg/ymm3" "time/$MID/maps" "time/$MID/insn" "time/$MID/thread" "threads/$MAIN_TID"; do
 	size=$(stat -c %s "$MNT/$f")
 	real=$(cat "$MNT/$f" | wc -c)
 	[ "$size" = "$real" ] || fail "stat says $f has $size bytes, it has $real"
@@ -132,9 +133,9 @@ cmp -s "$T/events" "$T/events.q" || fail "cp of events differs"
 less -FX "$MNT/time/$MID/maps" </dev/null >"$T/less.out" 2>&1
 cmp -s "$T/less.out" "$MNT/time/$MID/maps" || fail "less -F of maps differs from cat"
 # inode numbers are stable: a second mount gives the same ones
-INOS=$(stat -c %i "$MNT/events" "$MNT/time/$MID/regs" "$MNT/time/$MID/reg/rax" "$MNT/threads/1" | tr '\n' ' ')
+INOS=$(stat -c %i "$MNT/events" "$MNT/time/$MID/regs" "$MNT/time/$MID/reg/rax" "$MNT/threads/$MAIN_TID" | tr '\n' ' ')
 mount_tree "$TR" "$T/mnt2"
-[ "$(stat -c %i "$T/mnt2/events" "$T/mnt2/time/$MID/regs" "$T/mnt2/time/$MID/reg/rax" "$T/mnt2/threads/1" | tr '\n' ' ')" = "$INOS" ] ||
+[ "$(stat -c %i "$T/mnt2/events" "$T/mnt2/time/$MID/regs" "$T/mnt2/time/$MID/reg/rax" "$T/mnt2/threads/$MAIN_TID" | tr '\n' ' ')" = "$INOS" ] ||
 	fail "inode numbers differ between two mounts"
 unmount_tree "$T/mnt2"
 
@@ -155,7 +156,7 @@ same_file "diff time/$MID/regs time/$((MID + 50))/regs" "$T/diff.want" "$T/diff.
 	cd next/next/prev || exit 3
 	[ "$(cat reg/rip)" = "$(reg_at "$TR" $((MID + 2)) rip)" ] || exit 4
 	cd ../end || exit 5
-	[ "$(cat thread)" = 1 ] || exit 6
+	[ "$(cat thread)" = "$MAIN_TID" ] || exit 6
 ) || fail "cd time/$MID/next (and on) failed at step $?"
 [ "$(awk '{ print $1 }' "$MNT/time/$MID/insn")" = "$(printf '0x%x' "$(cat "$MNT/time/$MID/reg/rip")")" ] ||
 	fail "insn is not at rip: $(cat "$MNT/time/$MID/insn")"

@@ -1000,6 +1000,88 @@ static int replay_main(const char *trace)
 	return bad;
 }
 
+/* ---- THREADS (dbb_threads.c) ---------------------------------------------- */
+
+static void thr_ev(struct dbb_threads *th, uint64_t t, uint32_t tag, uint32_t a, uint32_t b)
+{
+	uint8_t pl[8];
+
+	dbb_put32(pl, a);
+	dbb_put32(pl + 4, b);
+	assert_int_equal(dbb_threads_event(th, t, tag, pl, tag == HS_EV_THREAD_EXIT ? 4 : 8), 0);
+}
+
+static void thr_sysret(struct dbb_threads *th, uint32_t slot, uint32_t sysno, uint64_t result)
+{
+	uint8_t pl[24] = { 0 };
+
+	dbb_put32(pl, slot);
+	dbb_put32(pl + 4, sysno);
+	dbb_put64(pl + 16, result);
+	assert_int_equal(dbb_threads_event(th, 0, HS_EV_SYSCALL_EXIT, pl, sizeof(pl)), 0);
+}
+
+static void thr_expect(const struct dbb_threads *th, size_t i, uint64_t t_create, uint64_t t_exit,
+		       uint32_t slot, uint32_t os_tid, uint32_t parent)
+{
+	uint8_t rec[HS_DB_THREAD_REC];
+
+	dbb_threads_record(th, i, rec);
+	assert_int_equal(dbb_get64(rec), t_create);
+	assert_int_equal(dbb_get64(rec + 8), t_exit);
+	assert_int_equal(dbb_get32(rec + 16), slot);
+	assert_int_equal(dbb_get32(rec + 20), os_tid);
+	assert_int_equal(dbb_get32(rec + 24), parent);
+}
+
+/* Valgrind reuses slot 2 for three threads; the third never runs, so its
+ * clone's result names it; the main thread is slot 1. */
+static void test_dbbuild_threads_split_reused_slots(void **state)
+{
+	struct dbb_threads *th;
+
+	assert_int_equal(dbb_threads_new(&th), 0);
+	thr_ev(th, 0, HS_EV_THREAD_CREATE, 0, 1);
+	thr_ev(th, 0, HS_EV_THREAD_RUN, 1, 100);
+	thr_ev(th, 10, HS_EV_THREAD_CREATE, 1, 2);
+	thr_ev(th, 10, HS_EV_THREAD_RUN, 2, 101);
+	thr_ev(th, 15, HS_EV_THREAD_RUN, 1, 100);
+	thr_sysret(th, 1, 56, 101);
+	thr_ev(th, 20, HS_EV_THREAD_RUN, 2, 101);
+	thr_ev(th, 25, HS_EV_THREAD_EXIT, 2, 0);
+	thr_ev(th, 25, HS_EV_THREAD_RUN, 1, 100);
+	thr_ev(th, 30, HS_EV_THREAD_CREATE, 1, 2);
+	thr_ev(th, 30, HS_EV_THREAD_RUN, 2, 102);
+	thr_ev(th, 35, HS_EV_THREAD_EXIT, 2, 0);
+	thr_ev(th, 35, HS_EV_THREAD_RUN, 1, 100);
+	thr_ev(th, 40, HS_EV_THREAD_CREATE, 1, 2);
+	thr_sysret(th, 1, 0, 7);     /* not a clone: no answer */
+	thr_sysret(th, 1, 56, 103);  /* the clone */
+	thr_sysret(th, 1, 56, 999);  /* a later clone of the parent: no thread */
+	assert_int_equal(dbb_threads_count(th), 4);
+	thr_expect(th, 0, 0, HS_DB_NO_EXIT, 1, 100, HS_DB_NO_PARENT);
+	thr_expect(th, 1, 10, 25, 2, 101, 0);
+	thr_expect(th, 2, 30, 35, 2, 102, 0);
+	thr_expect(th, 3, 40, HS_DB_NO_EXIT, 2, 103, 0);
+	dbb_threads_free(th);
+}
+
+/* A fork child's stream names its thread first in a THREAD_RUN (no
+ * CREATE): the thread begins there, with no parent. */
+static void test_dbbuild_threads_fork_child_starts_at_its_first_record(void **state)
+{
+	struct dbb_threads *th;
+
+	assert_int_equal(dbb_threads_new(&th), 0);
+	thr_ev(th, 0, HS_EV_THREAD_RUN, 3, 4242);
+	thr_ev(th, 50, HS_EV_THREAD_CREATE, 3, 1);
+	thr_ev(th, 50, HS_EV_THREAD_RUN, 1, 4243);
+	assert_int_equal(dbb_threads_count(th), 2);
+	thr_expect(th, 0, 0, HS_DB_NO_EXIT, 3, 4242, HS_DB_NO_PARENT);
+	thr_expect(th, 1, 50, HS_DB_NO_EXIT, 1, 4243, 0);
+	dbb_threads_free(th);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1016,6 +1098,8 @@ int main(int argc, char **argv)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbbuild_calls_same_for_any_shards_and_guesses,
 						setup, teardown),
+		cmocka_unit_test(test_dbbuild_threads_split_reused_slots),
+		cmocka_unit_test(test_dbbuild_threads_fork_child_starts_at_its_first_record),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "replay") == 0)

@@ -1492,6 +1492,70 @@ static void test_query_thread_at_matches_regs(void **state)
 	free(r);
 }
 
+/* The thread table against the stream's own records: every THREAD_RUN's
+ * lwpid (read by the recorder on that thread) is the OS tid of its slot
+ * at its t, and every THREAD_CREATE begins the thread of its child slot. */
+struct thr_check {
+	const struct hs_db_image *img;
+	size_t runs, creates;
+};
+
+static int check_thread_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct thr_check *c = ctx;
+	const struct hs_db_thread *v;
+	size_t n = hs_db_threads(c->img, &v), i;
+	uint32_t slot = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
+
+	if (ev->tag == HS_EV_THREAD_RUN) {
+		assert_int_equal(hs_db_thread_os_tid(c->img, slot, ev->t),
+				 hs_trace_le32(ev->payload + 4));
+		c->runs++;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].slot == slot && v[i].t_create == ev->t)
+			break;
+	assert_true(i < n);
+	assert_true(v[i].t_exit >= ev->t);
+	c->creates++;
+	return 0;
+}
+
+static void test_query_threads_are_os_threads(void **state)
+{
+	struct thr_check c = { r_threads.img, 0, 0 };
+	struct hs_db_image_info info;
+	const struct hs_db_thread *v;
+	size_t n = hs_db_threads(r_threads.img, &v);
+
+	/* threads.c: main and four pthreads, each its own OS tid */
+	assert_int_equal(n, 5);
+	hs_db_image_info(r_threads.img, &info);
+	assert_int_equal(v[0].tid, info.pid);
+	assert_int_equal(v[0].parent_tid, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(v[i].tid != 0);
+		assert_ptr_equal(hs_db_thread_find(r_threads.img, v[i].tid), &v[i]);
+		assert_int_equal(hs_db_thread_os_tid(r_threads.img, v[i].slot, v[i].t_create),
+				 v[i].tid);
+		assert_true(v[i].t_exit <= info.t_end);
+		if (i > 0) {
+			assert_int_equal(v[i].parent_tid, v[0].tid);
+			for (size_t j = 0; j < i; j++)
+				assert_true(v[j].tid != v[i].tid);
+		}
+	}
+	assert_null(hs_db_thread_find(r_threads.img, 0));
+	assert_int_equal(hs_db_thread_os_tid(r_threads.img, 0, 100), 0);
+	assert_int_equal(hs_db_events(r_threads.img, 0, info.t_end,
+				      HS_DB_KIND_BIT(HS_EV_THREAD_RUN) |
+				      HS_DB_KIND_BIT(HS_EV_THREAD_CREATE),
+				      check_thread_event, &c), 0);
+	assert_true(c.runs > 5);
+	assert_int_equal(c.creates, 5);
+}
+
 static void test_query_insn_is_the_next_instruction(void **state)
 {
 	struct hs_db_image_info info;
@@ -2006,6 +2070,7 @@ int main(void)
 		cmocka_unit_test(test_query_events_text_equals_one_by_one),
 		cmocka_unit_test(test_query_calls_in_time_order),
 		cmocka_unit_test(test_query_thread_at_matches_regs),
+		cmocka_unit_test(test_query_threads_are_os_threads),
 		cmocka_unit_test(test_query_insn_is_the_next_instruction),
 		cmocka_unit_test(test_query_maps_cover_rip_and_rsp),
 		cmocka_unit_test(test_query_write_history_ends_at_last_write),

@@ -176,15 +176,20 @@ static bool same_node(const struct hs_tree_node *a, const struct hs_tree_node *b
 static void test_tree_ino_encodes_nodes_and_hashes_the_rest(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_example);
+	struct hs_db_image_info info;
+	char main_thread[32];
 	const char *paths[] = {
 		"", "README", "events", "time", "time/0", "time/12345", "time/12345/regs",
 		"time/12345/reg", "time/12345/reg/rax", "time/12345/reg/xmm15", "time/12345/mem",
-		"time/start", "time/12345/next", "threads", "threads/1", "writes", "processes",
+		"time/start", "time/12345/next", "threads", main_thread, "writes", "processes",
 	};
 	struct hs_tree_node n[sizeof(paths) / sizeof(paths[0])], back;
 	uint64_t ino[sizeof(paths) / sizeof(paths[0])];
 	char path[64];
 
+	/* threads/<tid>: the main thread's tid is the pid */
+	hs_db_image_info(hs_db_image_at(hs_tree_db(tree), 0), &info);
+	snprintf(main_thread, sizeof(main_thread), "threads/%" PRIu32, info.pid);
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_int_equal(hs_tree_resolve(tree, paths[i], false, &n[i]), 0);
 		ino[i] = hs_tree_ino(&n[i]);
@@ -271,6 +276,7 @@ static void test_tree_rejects_malformed_names(void **state)
 		"nosuch", "time/abc", "time/-1", "time/+1", "time/01", "time/ 1", "time/1 ",
 		"time/0x10", "time/1e3", "time/18446744073709551616", "time/1/nosuch",
 		"time/1/reg/nosuch", "time/1/reg/RAX", "threads/0", "threads/01", "threads/x",
+		"threads/1", /* a slot, no OS thread of this process */
 		"threads/4294967297", "writes/x", "writes/0x", "writes/0x+1", "writes/0x10+0",
 		"writes/0x10+1048577", "writes/0x10+-1", "writes/0x10+", "writes/0x800000000000",
 		"writes/0x7fffffffffff+2", "writes/0x11111111111111111", "writes/0x10+8x",
@@ -845,7 +851,8 @@ static void test_tree_regs_equal_the_query_library(void **state)
 		snprintf(path, sizeof(path), "time/%" PRIu64 "/thread", t);
 		text = read_path(tree, path, &len);
 		assert_int_equal(hs_db_thread_at(img, t, &tid), 0);
-		assert_int_equal(strtoul(text, NULL, 10), tid);
+		/* the tree shows the OS tid, the db API speaks slots */
+		assert_int_equal(strtoul(text, NULL, 10), hs_db_thread_os_tid(img, tid, t));
 		assert_int_equal(regs->tid, tid);
 		free(text);
 	}
@@ -856,24 +863,32 @@ static void test_tree_regs_equal_the_query_library(void **state)
 static void test_tree_threads_list_every_thread(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_threads);
-	size_t len;
-	char *text = read_path(tree, "threads/1", &len);
+	const struct hs_db_image *img = hs_db_image_at(hs_tree_db(tree), 0);
+	const struct hs_db_thread *th;
+	struct hs_db_image_info info;
+	size_t len, n = hs_db_threads(img, &th);
+	char path[32], *text;
 
-	text = realloc(text, len + 1);
-	text[len] = 0;
-	assert_true(strncmp(text, "tid 1\n", 6) == 0);
-	assert_non_null(strstr(text, "\nran "));
-	free(text);
-	for (int tid = 2; tid <= 3; tid++) {
-		char path[32];
-		snprintf(path, sizeof(path), "threads/%d", tid);
+	/* threads.c: main and four pthreads, named by their OS tids */
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		char head[32];
+
+		snprintf(path, sizeof(path), "threads/%" PRIu32, th[i].tid);
 		text = read_path(tree, path, &len);
 		text = realloc(text, len + 1);
 		text[len] = 0;
-		assert_non_null(strstr(text, "\ncreated "));
+		snprintf(head, sizeof(head), "tid %" PRIu32 "\n", th[i].tid);
+		assert_true(strncmp(text, head, strlen(head)) == 0);
+		assert_non_null(strstr(text, "\nran "));
 		assert_non_null(strstr(text, "\nexited "));
+		if (i > 0)
+			assert_non_null(strstr(text, "\ncreated "));
 		free(text);
 	}
+	/* the main thread's tid is the process id */
+	hs_db_image_info(img, &info);
+	assert_int_equal(th[0].tid, info.pid);
 	hs_tree_close(tree);
 }
 
