@@ -67,7 +67,7 @@ struct centry {
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 };
-enum { CF_STMT = 2, CF_PROLOGUE = 4 };
+enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8 };
 
 /* What an instruction with line info sees: its row. */
 struct lrow {
@@ -138,7 +138,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->line = li.line;
 	e->row_addr = li.row_addr;
 	e->row_end = li.row_end;
-	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0));
+	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0) |
+			     (li.in_prologue ? CF_IN_PROLOGUE : 0));
 	return e;
 }
 
@@ -311,6 +312,8 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		st_reset(th); /* a new frame: its first line will start */
 		return 0;
 	}
+	if (e->flags & CF_IN_PROLOGUE)
+		return 0; /* gdb runs to the prologue's end: no line taken */
 	r.pc = rip;
 	r.row_addr = e->row_addr;
 	r.row_end = e->row_end;

@@ -1031,6 +1031,7 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->row_start = r->addr == addr;
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;
+	out->in_prologue = r->prologue;
 	return 0;
 }
 

@@ -132,6 +132,11 @@ struct hs_src_line_info {
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
+	bool in_prologue;      /* addr is anywhere in such a row: gdb's `step`
+				* runs to the prologue's end without looking,
+				* so the rest of that row takes no line either
+				* (a one-line function's body row is of the
+				* same line and must still start) */
 	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
 	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
 	 * through it without looking, stops at the start of an is_stmt row
