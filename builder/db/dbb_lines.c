@@ -830,20 +830,6 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 }
 
 
-/* The dynamic linker (ld-linux-x86-64.so.2): its code runs on a program's
- * first call through each PLT entry (the lazy symbol resolver), and gdb's
- * `step` goes through the resolver to the function rather than stopping
- * in it, so its lines are no line starts (where and backtrace still name
- * its functions: fs/source reads it at query time). */
-static bool dynamic_linker(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	/* ld-2.NN.so: its name before glibc 2.34 made it ld-linux-*.so.2 */
-	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld-2.", 5) == 0;
-}
-
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
 {
 	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
@@ -855,9 +841,12 @@ int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct d
 		return -ENOMEM;
 	if ((ret = hs_src_new(&so, &ls->src)))
 		goto fail;
+	/* not the dynamic linker: gdb's `step` goes through its lazy symbol
+	 * resolver rather than stopping in it (where and backtrace still name
+	 * its functions: fs/source reads it at query time) */
 	for (size_t i = 0; i < n_maps && !ret; i++)
 		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)) &&
-		    !dynamic_linker(maps[i].path))
+		    !hs_src_dynamic_linker(maps[i].path))
 			ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start,
 						 maps[i].end, maps[i].offset, maps[i].prot);
 	if (ret || (ret = hs_src_finish(ls->src)))

@@ -1035,6 +1035,26 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	return 0;
 }
 
+bool hs_src_dynamic_linker(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	/* ld-2.NN.so: its name before glibc 2.34 made it ld-linux-*.so.2 */
+	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld-2.", 5) == 0;
+}
+
+bool hs_src_step_stops(struct hs_src *s, uint64_t addr)
+{
+	struct hs_src_line_info li;
+	const struct src_mod *m;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) ||
+	    hs_src_dynamic_linker(m->pub.path))
+		return false;
+	return hs_src_line_info(s, addr, &li) == 0 && li.line != 0;
+}
+
 /* ---- functions by name ---------------------------------------------------- */
 
 struct func_walk {

@@ -385,7 +385,8 @@ int hs_db_line_starts(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 		      uint32_t tid, hs_db_line_start_fn cb, void *ctx);
 
 /* gdb-like line stepping from the state at t, on the thread at t:
- *   HS_DB_STEP_INTO       next line start after t (`step`)
+ *   HS_DB_STEP_INTO       next line start after t (`step`), past starts
+ *                         of the line being stepped in its own frame
  *   HS_DB_STEP_OVER       next line start after t at a depth <= the
  *                         depth at t (`next`; returns to the caller too),
  *                         skipping starts of the line being stepped in
@@ -411,6 +412,22 @@ enum hs_db_step {
 };
 int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
 		    enum hs_db_step how, uint64_t *t_out);
+/* The same, where INTO and BACK_INTO also leap over every call that gdb's
+ * `step` does not enter: f->enter(ctx, call) says whether it would (the
+ * caller knows the debug info: fs/tree says no for a call made from code
+ * without line info, such as a callback called by a library without it,
+ * or an ifunc resolver called by the dynamic linker's lazy resolver; the
+ * calls inside one are leapt with it).  Forward, INTO also goes on past a
+ * start of the line being stepped in its own frame (a call it did not
+ * enter returned into a new row of that line: gdb goes on there).  f NULL:
+ * no call is leapt. */
+struct hs_db_step_filter {
+	bool (*enter)(void *ctx, const struct hs_db_call *c);
+	void *ctx;
+};
+int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,
+			     enum hs_db_step how, const struct hs_db_step_filter *f,
+			     uint64_t *t_out);
 
 /* ---- origin ----------------------------------------------------------------
  * Where a register's value came from, for "where did this value come

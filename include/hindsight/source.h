@@ -151,6 +151,18 @@ struct hs_src_line_info {
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out);
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
+/* Whether path is the dynamic linker (ld-linux-*.so.2, ld-2.NN.so): gdb's
+ * `step` runs through its lazy symbol resolver (and whatever that calls,
+ * such as libc's ifunc resolvers) rather than stopping in it, so its
+ * lines are no line starts (builder/db) and are not stepped into (the
+ * tree's step-into). */
+bool hs_src_dynamic_linker(const char *path);
+/* Whether gdb's `step` would stop in code at addr: it has line info and
+ * is not in the dynamic linker.  A call made from code where this is
+ * false is one gdb's `step` runs through without stopping (a callback
+ * called by a library without debug info, an ifunc resolver called by
+ * the lazy resolver). */
+bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
 
 /* ---- source files ---------------------------------------------------------- */
 
