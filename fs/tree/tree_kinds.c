@@ -451,7 +451,7 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_TIME] = { "time", K_TOP, DIR, 0, .lookup = lookup_time },
 	[K_THREADS] = { "threads", K_TOP, DIR, 0, .lookup = lookup_thread, .list = list_threads },
 	[K_WRITES] = { "writes", K_TOP, DIR, 0, .lookup = lookup_write },
-	/* source level (tree_source.c) */
+	/* source level (tree_source.c, tree_src_*.c) */
 	[K_MODULES] = { "modules", K_TOP, FILE_, 0, .text = tree_modules_text },
 	[K_CALLS] = { "calls", K_TOP, DIR, 0, .lookup = tree_calls_lookup, .list = tree_calls_list },
 	[K_LINES] = { "lines", K_TOP, DIR, 0, .lookup = tree_lines_lookup, .list = tree_lines_list },
