@@ -539,14 +539,18 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 	bool have = false;
 	int err;
 
-	if (!back && ((err = db_open_calls(img, t, tid, &depth)) ||
-		      (err = frame_at(img, t, tid, (uint32_t)depth, &from, &to)) ||
-		      (err = line_in_frame(img, t, tid, (uint32_t)depth, from, &cur, &have))))
+	if ((err = db_open_calls(img, t, tid, &depth)) ||
+	    (err = frame_at(img, t, tid, (uint32_t)depth, &from, &to)) ||
+	    (!back && (err = line_in_frame(img, t, tid, (uint32_t)depth, from, &cur, &have))))
 		return err;
 	for (;;) {
 		if ((err = step_next(img, tid, bound, back, false, 0, &s)))
 			return err;
-		err = f && f->enter ? hidden_call(img, tid, t, s.t, back, f, &c) : 0;
+		/* in t's own frame (same depth, inside its call): no call to leap */
+		if (s.depth == depth && s.t > from && s.t < to)
+			err = 0;
+		else
+			err = f && f->enter ? hidden_call(img, tid, t, s.t, back, f, &c) : 0;
 		if (err < 0)
 			return err;
 		if (err && back) {

@@ -17,10 +17,25 @@ int tree_src_link_exists(int err)
 	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
 }
 
+/* gdb's step enters a call only when the code that makes it has line
+ * info outside the dynamic linker (fs/source): it runs a library without
+ * debug info, and the lazy resolver, to their return, callbacks and ifunc
+ * resolvers included. */
+static bool step_enters(void *ctx, const struct hs_db_call *c)
+{
+	return hs_src_step_stops(ctx, c->call_site);
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	return hs_db_step_line(tree_image(tree, n), n->t, how, t);
+	struct hs_db_step_filter f = { .enter = step_enters };
+	struct hs_src *s = NULL;
+
+	if ((how == HS_DB_STEP_INTO || how == HS_DB_STEP_BACK_INTO) &&
+	    tree_src_get(tree, n, &s) == 0)
+		f.ctx = s;
+	return hs_db_step_line_filtered(tree_image(tree, n), n->t, how, f.ctx ? &f : NULL, t);
 }
 
 int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
