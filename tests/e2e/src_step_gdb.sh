@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, -O0 and -O2, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -21,6 +21,7 @@ mkdir -p "$B"
 cp "$PROGS/step_oneline" "$PROGS/step_oneline_o2" "$B/" || fail "copy"
 g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &&
 	g++ -g -O2 -o "$B/step_methods_o2" "$SRC/step_methods.cc" &&
+	g++ -g -O0 -o "$B/step_cxx" "$SRC/step_cxx.cc" &&
 	gcc -g -O0 -fPIC -shared -o "$B/libstep_plt_dbg.so" "$SRC/step_plt/dbg.c" &&
 	gcc -O0 -fPIC -shared -o "$B/libstep_plt_nodbg.so" "$SRC/step_plt/nodbg.c" &&
 	gcc -g -O0 -fno-omit-frame-pointer -o "$B/step_plt" "$SRC/step_plt/main.c" -L"$B" \
@@ -86,7 +87,8 @@ mnt, link, t = sys.argv[1], sys.argv[2], sys.argv[3]
 t_main = os.readlink(mnt + "/time/main").split("/")[-1]
 for i in range(5000):
     where = open("%s/time/%s/where" % (mnt, t)).read().strip()
-    m = re.match(r"(\S+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
+    # a function's name may have spaces (C++ templates from DWARF)
+    m = re.match(r"(.+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
     if not m or m.group(1) == "__libc_start_call_main":
         break
     print("STOP %s %s %s" % (m.group(2) or "?", m.group(3) or 0, m.group(1)))
@@ -119,9 +121,9 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|main\.c|dbg\.c'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_plt; do
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt; do
 	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/step.py" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
 	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
@@ -159,4 +161,4 @@ for p in step_methods step_plt; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step (5 programs, time/main as break main)"
+pass "$n stops as gdb's step and reverse-step (6 programs, time/main as break main)"
