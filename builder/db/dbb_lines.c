@@ -45,6 +45,7 @@
 #define LS_COND 0x1u      /* lines.sp: an op the merge replays (state unknown) */
 #define LS_RET 0x2u       /* ... a return, not an instruction */
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
+#define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
 #define LS_NONE UINT32_MAX
 #define LREC 48           /* lines.sp record */
 #define FREC 32           /* lfinal.sp record */
@@ -219,6 +220,16 @@ static bool st_insn(struct lthread *s, const struct lrow *r)
 	return false;
 }
 
+/* Inside a prologue row past its start, with no current line (the frame
+ * began there): gdb's step runs to the prologue's end, so nothing is
+ * taken and a body row of the same line still starts (a function whose
+ * body is on its opening line).  With a line (a jump back into that row
+ * from the body), the row is taken as any other. */
+static bool in_prologue_skip(const struct lthread *s)
+{
+	return s->file == LS_NONE;
+}
+
 static void st_ret(struct lthread *s)
 {
 	s->rs = s->re = 0;
@@ -312,15 +323,19 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		st_reset(th); /* a new frame: its first line will start */
 		return 0;
 	}
-	if (e->flags & CF_IN_PROLOGUE)
-		return 0; /* gdb runs to the prologue's end: no line taken */
 	r.pc = rip;
 	r.row_addr = e->row_addr;
 	r.row_end = e->row_end;
 	r.file = e->file;
 	r.line = e->line;
 	r.stmt = e->flags & CF_STMT;
-	if (!th->known)
+	if ((e->flags & CF_IN_PROLOGUE) && !th->known) {
+		/* whether the frame just began is the merge's to know */
+		th->rk = th->fk = false;
+		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
+	} else if ((e->flags & CF_IN_PROLOGUE) && in_prologue_skip(th)) {
+		return 0;
+	} else if (!th->known)
 		ret = insn_unknown(p, t, tid, th, &r);
 	else if (st_insn(th, &r))
 		ret = emit(p, t, tid, &r, 0);
@@ -746,6 +761,8 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.pc = dbb_get64(rec + 24);
 				row.row_addr = dbb_get64(rec + 32);
 				row.row_end = dbb_get64(rec + 40);
+				if ((flags & LS_INPRO) && in_prologue_skip(th))
+					continue;
 				if (!st_insn(th, &row))
 					continue;
 			}
