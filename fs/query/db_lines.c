@@ -537,7 +537,7 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 	uint64_t bound = t, from = 0, to = UINT64_MAX;
 	size_t depth = 0;
 	bool have = false;
-	int err;
+	int err, hid = 0;
 
 	if ((err = db_open_calls(img, t, tid, &depth)) ||
 	    (err = frame_at(img, t, tid, (uint32_t)depth, &from, &to)) ||
@@ -547,17 +547,17 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 		if ((err = step_next(img, tid, bound, back, false, 0, &s)))
 			return err;
 		/* in t's own frame (same depth, inside its call): no call to leap */
-		if (s.depth == depth && s.t > from && s.t < to)
-			err = 0;
+		if (f && f->enter && !(s.depth == depth && s.t > from && s.t < to))
+			hid = hidden_call(img, tid, t, s.t, back, f, &c);
 		else
-			err = f && f->enter ? hidden_call(img, tid, t, s.t, back, f, &c) : 0;
-		if (err < 0)
-			return err;
-		if (err && back) {
+			hid = 0;
+		if (hid < 0)
+			return hid;
+		if (hid && back) {
 			bound = c.t_call + 1; /* starts at t <= t_call */
 			continue;
 		}
-		if (err) {
+		if (hid) {
 			if (c.t_ret == HS_DB_NO_RETURN)
 				return -ENOENT; /* it never returns */
 			bound = c.t_ret - 1; /* starts at t >= t_ret */
