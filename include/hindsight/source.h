@@ -163,6 +163,12 @@ bool hs_src_dynamic_linker(const char *path);
  * called by a library without debug info, an ifunc resolver called by
  * the lazy resolver). */
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
+/* Where gdb 13's `break` puts a breakpoint on the function that starts at
+ * entry when its line table marks the prologue's end (DWARF prologue_end,
+ * which clang writes): the first such row of the function.  -ENOENT when
+ * it has none (gcc): then `break` stops where `step` into it does, at its
+ * first line start. */
+int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
 
 /* ---- source files ---------------------------------------------------------- */
 

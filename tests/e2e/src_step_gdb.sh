@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -27,6 +27,17 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O0 -fno-omit-frame-pointer -o "$B/step_plt" "$SRC/step_plt/main.c" -L"$B" \
 		-lstep_plt_dbg -lstep_plt_nodbg -Wl,-rpath,"$B" ||
 	fail "could not compile the test programs"
+# clang marks the prologue's end in the line table, and gdb's break uses it
+CLANG=""
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
+		clang -g -O2 -o "$B/step_oneline_clang_o2" "$SRC/step_oneline.c" &&
+		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" ||
+		fail "clang could not compile the test programs"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2"
+else
+	note "no clang: its programs are left out"
+fi
 
 # gdb: step from `break main` until main returns; STOP lines "file line
 # function", and MAIN-OFF: where `break main` stopped, from main's entry.
@@ -123,7 +134,7 @@ PYEOF
 
 OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt; do
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt $CLANG; do
 	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/step.py" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
 	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
@@ -161,4 +172,4 @@ for p in step_methods step_plt; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step (6 programs, time/main as break main)"
+pass "$n stops as gdb's step and reverse-step ($((6 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
