@@ -192,10 +192,16 @@ static int prev_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 	return n->t > 0 ? 0 : -ENOENT;
 }
 
-/* insn: the instruction that runs next; none after the last one */
+/* insn: the instruction that runs next; none after the last one, unless
+ * a signal killed the image there: then the one it interrupted (a fault's
+ * faulting instruction, which did not retire) */
 static int insn_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	return n->t < tree_t_end(tree, n) ? 0 : -ENOENT;
+	uint64_t t_end = tree_t_end(tree, n), t;
+
+	if (n->t < t_end)
+		return 0;
+	return n->t == t_end && crash_t(tree, n, &t) == 0 ? 0 : -ENOENT;
 }
 
 /* ---- reg/ ------------------------------------------------------------------------ */
