@@ -995,9 +995,16 @@ static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
 
 /* gdb's step enters a call only when the code making it has line info
  * outside the dynamic linker (as the tree's step-into: tree_src_links.c). */
-static bool step_enters(void *ctx, const struct hs_db_call *c)
+static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
 {
-	return hs_src_step_stops(ctx, c->call_site);
+	struct hs_src_loc loc;
+
+	if (hs_src_step_stops(ctx, c->call_site))
+		return HS_DB_STEP_ENTER;
+	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	    hs_src_dynamic_linker(loc.module->path))
+		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
+	return HS_DB_STEP_SKIP_CALLER;
 }
 
 static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)

@@ -493,10 +493,11 @@ static int back_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 	return 0;
 }
 
-/* The outermost call on the stack at s that is new to a step from t
- * (forward: entered at or after t; back: returned at or before t) and
- * that gdb's `step` would not enter (f->enter false): 1 and *out, else 0;
- * -errno. */
+/* The call to leap over for s: the outermost call on the stack at s that
+ * is new to a step from t (forward: entered at or after t; back: returned
+ * at or before t) and that gdb's `step` would not enter, or its caller's
+ * whole frame when that has no line info and is new too: 1 and *out,
+ * else 0; -errno. */
 static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64_t s, bool back,
 		       const struct hs_db_step_filter *f, struct hs_db_call *out)
 {
@@ -511,12 +512,17 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 	err = hs_db_backtrace(img, s, tid, fr, (size_t)n);
 	for (int k = (err < 0 ? 0 : n) - 1; k >= 0; k--) {
 		bool fresh = back ? fr[k].t_ret <= t : fr[k].t_call >= t;
+		enum hs_db_step_enter e = fresh ? f->enter(f->ctx, &fr[k]) : HS_DB_STEP_ENTER;
 
-		if (fresh && !f->enter(f->ctx, &fr[k])) {
-			*out = fr[k];
-			found = 1;
-			break;
-		}
+		if (e == HS_DB_STEP_ENTER)
+			continue;
+		/* fr[k + 1], the caller, was checked first: new means entered */
+		if (e == HS_DB_STEP_SKIP_CALLER && k + 1 < n &&
+		    (back ? fr[k + 1].t_ret <= t : fr[k + 1].t_call >= t))
+			k++;
+		*out = fr[k];
+		found = 1;
+		break;
 	}
 	free(fr);
 	return err < 0 ? err : found;

@@ -21,9 +21,16 @@ int tree_src_link_exists(int err)
  * info outside the dynamic linker (fs/source): it runs a library without
  * debug info, and the lazy resolver, to their return, callbacks and ifunc
  * resolvers included. */
-static bool step_enters(void *ctx, const struct hs_db_call *c)
+static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
 {
-	return hs_src_step_stops(ctx, c->call_site);
+	struct hs_src_loc loc;
+
+	if (hs_src_step_stops(ctx, c->call_site))
+		return HS_DB_STEP_ENTER;
+	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	    hs_src_dynamic_linker(loc.module->path))
+		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
+	return HS_DB_STEP_SKIP_CALLER;
 }
 
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
