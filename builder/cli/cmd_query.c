@@ -1029,9 +1029,26 @@ static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
 	return hs_db_line_times(img, f.id, (uint32_t)line, print_line_start, (void *)img);
 }
 
+/* gdb's step enters a call only when the code making it has line info
+ * outside the dynamic linker (as the tree's step-into: tree_src_links.c). */
+static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_step_stops(ctx, c->call_site))
+		return HS_DB_STEP_ENTER;
+	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	    hs_src_dynamic_linker(loc.module->path))
+		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
+	return HS_DB_STEP_SKIP_CALLER;
+}
+
 static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 {
 	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
+	struct hs_src_options opt = { .warn = unwind_quiet };
+	struct hs_db_step_filter f = { .enter = step_enters };
+	struct hs_src *s = NULL;
 	uint64_t t, out;
 	int err, k;
 
@@ -1051,7 +1068,13 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 			"back-over\n", o->args[1]);
 		return -EINVAL;
 	}
-	if ((err = hs_db_step_line(img, t, (enum hs_db_step)k, &out)))
+	if ((k == HS_DB_STEP_INTO || k == HS_DB_STEP_BACK_INTO) &&
+	    hs_src_new(&opt, &s) == 0 && hs_db_file_maps(img, unwind_add_map, s) == 0 &&
+	    hs_src_finish(s) == 0)
+		f.ctx = s; /* without debug info: no call is leapt */
+	err = hs_db_step_line_filtered(img, t, (enum hs_db_step)k, f.ctx ? &f : NULL, &out);
+	hs_src_free(s);
+	if (err)
 		return err;
 	printf("%" PRIu64 "\n", out);
 	return 0;

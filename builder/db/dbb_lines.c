@@ -45,6 +45,7 @@
 #define LS_COND 0x1u      /* lines.sp: an op the merge replays (state unknown) */
 #define LS_RET 0x2u       /* ... a return, not an instruction */
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
+#define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
 #define LS_NONE UINT32_MAX
 #define LREC 48           /* lines.sp record */
 #define FREC 32           /* lfinal.sp record */
@@ -67,7 +68,7 @@ struct centry {
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 };
-enum { CF_STMT = 2, CF_PROLOGUE = 4 };
+enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8 };
 
 /* What an instruction with line info sees: its row. */
 struct lrow {
@@ -138,7 +139,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->line = li.line;
 	e->row_addr = li.row_addr;
 	e->row_end = li.row_end;
-	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0));
+	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0) |
+			     (li.in_prologue ? CF_IN_PROLOGUE : 0));
 	return e;
 }
 
@@ -216,6 +218,16 @@ static bool st_insn(struct lthread *s, const struct lrow *r)
 		s->file = LS_NONE, s->line = 0;
 	st_take(s, r, false);
 	return false;
+}
+
+/* Inside a prologue row past its start, with no current line (the frame
+ * began there): gdb's step runs to the prologue's end, so nothing is
+ * taken and a body row of the same line still starts (a function whose
+ * body is on its opening line).  With a line (a jump back into that row
+ * from the body), the row is taken as any other. */
+static bool in_prologue_skip(const struct lthread *s)
+{
+	return s->file == LS_NONE;
 }
 
 static void st_ret(struct lthread *s)
@@ -317,7 +329,13 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	r.file = e->file;
 	r.line = e->line;
 	r.stmt = e->flags & CF_STMT;
-	if (!th->known)
+	if ((e->flags & CF_IN_PROLOGUE) && !th->known) {
+		/* whether the frame just began is the merge's to know */
+		th->rk = th->fk = false;
+		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
+	} else if ((e->flags & CF_IN_PROLOGUE) && in_prologue_skip(th)) {
+		return 0;
+	} else if (!th->known)
 		ret = insn_unknown(p, t, tid, th, &r);
 	else if (st_insn(th, &r))
 		ret = emit(p, t, tid, &r, 0);
@@ -743,6 +761,8 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.pc = dbb_get64(rec + 24);
 				row.row_addr = dbb_get64(rec + 32);
 				row.row_end = dbb_get64(rec + 40);
+				if ((flags & LS_INPRO) && in_prologue_skip(th))
+					continue;
 				if (!st_insn(th, &row))
 					continue;
 			}
@@ -827,20 +847,6 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 }
 
 
-/* The dynamic linker (ld-linux-x86-64.so.2): its code runs on a program's
- * first call through each PLT entry (the lazy symbol resolver), and gdb's
- * `step` goes through the resolver to the function rather than stopping
- * in it, so its lines are no line starts (where and backtrace still name
- * its functions: fs/source reads it at query time). */
-static bool dynamic_linker(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	/* ld-2.NN.so: its name before glibc 2.34 made it ld-linux-*.so.2 */
-	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld-2.", 5) == 0;
-}
-
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
 {
 	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
@@ -852,9 +858,12 @@ int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct d
 		return -ENOMEM;
 	if ((ret = hs_src_new(&so, &ls->src)))
 		goto fail;
+	/* not the dynamic linker: gdb's `step` goes through its lazy symbol
+	 * resolver rather than stopping in it (where and backtrace still name
+	 * its functions: fs/source reads it at query time) */
 	for (size_t i = 0; i < n_maps && !ret; i++)
 		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)) &&
-		    !dynamic_linker(maps[i].path))
+		    !hs_src_dynamic_linker(maps[i].path))
 			ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start,
 						 maps[i].end, maps[i].offset, maps[i].prot);
 	if (ret || (ret = hs_src_finish(ls->src)))

@@ -493,12 +493,102 @@ static int back_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 	return 0;
 }
 
+/* The call to leap over for s: the outermost call on the stack at s that
+ * is new to a step from t (forward: entered at or after t; back: returned
+ * at or before t) and that gdb's `step` would not enter, or its caller's
+ * whole frame when that has no line info and is new too: 1 and *out,
+ * else 0; -errno. */
+static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64_t s, bool back,
+		       const struct hs_db_step_filter *f, struct hs_db_call *out)
+{
+	struct hs_db_call *fr;
+	int n = hs_db_backtrace(img, s, tid, NULL, 0), err, found = 0;
+
+	if (n <= 0)
+		return n;
+	fr = calloc((size_t)n, sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	err = hs_db_backtrace(img, s, tid, fr, (size_t)n);
+	for (int k = (err < 0 ? 0 : n) - 1; k >= 0; k--) {
+		bool fresh = back ? fr[k].t_ret <= t : fr[k].t_call >= t;
+		enum hs_db_step_enter e = fresh ? f->enter(f->ctx, &fr[k]) : HS_DB_STEP_ENTER;
+
+		if (e == HS_DB_STEP_ENTER)
+			continue;
+		/* fr[k + 1], the caller, was checked first: new means entered */
+		if (e == HS_DB_STEP_SKIP_CALLER && k + 1 < n &&
+		    (back ? fr[k + 1].t_ret <= t : fr[k + 1].t_call >= t))
+			k++;
+		*out = fr[k];
+		found = 1;
+		break;
+	}
+	free(fr);
+	return err < 0 ? err : found;
+}
+
+/* gdb's step and reverse-step: the next (previous) line start of tid,
+ * leaping over the calls gdb's step does not enter (f: those made from
+ * code without line info, below a function without any or the dynamic
+ * linker's resolver; gdb runs them to their return), and, forward, over a
+ * start of the line being stepped in its own frame: where such a call
+ * returns into a new row of that line, gdb refreshes its step range and
+ * goes on (after a call it entered, it stopped inside first). */
+static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool back,
+		     const struct hs_db_step_filter *f, uint64_t *t_out)
+{
+	struct step_start cur, s;
+	struct hs_db_call c;
+	uint64_t bound = t, from = 0, to = UINT64_MAX;
+	size_t depth = 0;
+	bool have = false;
+	int err, hid = 0;
+
+	if ((err = db_open_calls(img, t, tid, &depth)) ||
+	    (err = frame_at(img, t, tid, (uint32_t)depth, &from, &to)) ||
+	    (!back && (err = line_in_frame(img, t, tid, (uint32_t)depth, from, &cur, &have))))
+		return err;
+	for (;;) {
+		if ((err = step_next(img, tid, bound, back, false, 0, &s)))
+			return err;
+		/* in t's own frame (same depth, inside its call): no call to leap */
+		if (f && f->enter && !(s.depth == depth && s.t > from && s.t < to))
+			hid = hidden_call(img, tid, t, s.t, back, f, &c);
+		else
+			hid = 0;
+		if (hid < 0)
+			return hid;
+		if (hid && back) {
+			bound = c.t_call + 1; /* starts at t <= t_call */
+			continue;
+		}
+		if (hid) {
+			if (c.t_ret == HS_DB_NO_RETURN)
+				return -ENOENT; /* it never returns */
+			bound = c.t_ret - 1; /* starts at t >= t_ret */
+			continue;
+		}
+		if (!back && have && s.depth == depth && s.t < to && same_line(&s, &cur)) {
+			bound = s.t;
+			continue;
+		}
+		*t_out = s.t;
+		return 0;
+	}
+}
+
 int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
 		    uint64_t *t_out)
 {
+	return hs_db_step_line_filtered(cimg, t, how, NULL, t_out);
+}
+
+int hs_db_step_line_filtered(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step how,
+			     const struct hs_db_step_filter *f, uint64_t *t_out)
+{
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
 	bool back = how == HS_DB_STEP_BACK_INTO || how == HS_DB_STEP_BACK_OVER;
-	struct step_start s;
 	uint32_t tid;
 	int err;
 
@@ -516,8 +606,5 @@ int hs_db_step_line(const struct hs_db_image *cimg, uint64_t t, enum hs_db_step 
 		return back ? back_over(img, t, tid, (uint32_t)depth, t_out) :
 			      next_over(img, t, tid, (uint32_t)depth, t_out);
 	}
-	if ((err = step_next(img, tid, t, back, false, 0, &s)))
-		return err;
-	*t_out = s.t;
-	return 0;
+	return step_into(img, t, tid, back, f, t_out);
 }

@@ -464,6 +464,9 @@ static size_t rows_dedup(struct src_row *v, size_t n)
 		}
 		if (pick == SIZE_MAX)
 			pick = last_line != SIZE_MAX ? last_line : j - 1;
+		/* gdb looks for the flag on every row of the address */
+		for (size_t q = i; q < j; q++)
+			v[pick].prologue_end |= v[q].prologue_end;
 		v[k++] = v[pick];
 		i = j;
 	}
@@ -571,6 +574,9 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 			flag = false;
 			dwarf_linebeginstatement(l, &flag);
 			r.is_stmt = flag;
+			flag = false;
+			dwarf_lineprologueend(l, &flag);
+			r.prologue_end = flag;
 			if (drop_same_line_row(l, &r, &last_file, &last_line, &disc_seen))
 				continue;
 		} else {
@@ -1031,7 +1037,54 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->row_start = r->addr == addr;
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;
+	out->in_prologue = r->prologue;
 	return 0;
+}
+
+bool hs_src_dynamic_linker(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	/* ld-2.NN.so: its name before glibc 2.34 made it ld-linux-*.so.2 */
+	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld-2.", 5) == 0;
+}
+
+int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out)
+{
+	const struct src_mod *m;
+	const struct src_sym *f;
+	const struct src_row *r;
+
+	if (!s || !out || !s->finished)
+		return -EINVAL;
+	if (!(m = src_mod_find(s, entry)) || !(f = sym_find(m, entry)) || f->addr != entry ||
+	    !(r = src_row_find(m, entry)))
+		return -ENOENT;
+	/* gdb 13's skip_prologue_using_linetable: the first row of the
+	 * function, from its entry on, that carries the flag */
+	for (size_t k = (size_t)(r - m->rows); k < m->n_rows; k++) {
+		uint64_t a = m->rows[k].addr;
+
+		if ((f->size && a >= entry + f->size) || (!f->size && a > entry && sym_find(m, a) != f))
+			break; /* past the function */
+		if (a >= entry && m->rows[k].prologue_end && m->rows[k].line) {
+			*out = a;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+bool hs_src_step_stops(struct hs_src *s, uint64_t addr)
+{
+	struct hs_src_line_info li;
+	const struct src_mod *m;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) ||
+	    hs_src_dynamic_linker(m->pub.path))
+		return false;
+	return hs_src_line_info(s, addr, &li) == 0 && li.line != 0;
 }
 
 /* ---- functions by name ---------------------------------------------------- */

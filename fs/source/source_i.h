@@ -27,6 +27,7 @@ struct src_row {
 	uint16_t column;
 	uint8_t is_stmt;
 	uint8_t prologue;
+	uint8_t prologue_end; /* DWARF's flag (clang sets it; gcc 12 does not) */
 };
 
 /* One function symbol, absolute address. */

@@ -17,10 +17,32 @@ int tree_src_link_exists(int err)
 	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
 }
 
+/* gdb's step enters a call only when the code that makes it has line
+ * info outside the dynamic linker (fs/source): it runs a library without
+ * debug info, and the lazy resolver, to their return, callbacks and ifunc
+ * resolvers included. */
+static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_step_stops(ctx, c->call_site))
+		return HS_DB_STEP_ENTER;
+	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	    hs_src_dynamic_linker(loc.module->path))
+		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
+	return HS_DB_STEP_SKIP_CALLER;
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	return hs_db_step_line(tree_image(tree, n), n->t, how, t);
+	struct hs_db_step_filter f = { .enter = step_enters };
+	struct hs_src *s = NULL;
+
+	if ((how == HS_DB_STEP_INTO || how == HS_DB_STEP_BACK_INTO) &&
+	    tree_src_get(tree, n, &s) == 0)
+		f.ctx = s;
+	return hs_db_step_line_filtered(tree_image(tree, n), n->t, how, f.ctx ? &f : NULL, t);
 }
 
 int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
@@ -125,6 +147,7 @@ int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 struct main_find {
 	const struct hs_db_image *img;
 	uint64_t t_call;           /* the earliest call of any entry named main */
+	uint64_t entry;            /* ... and that entry */
 	bool found;
 };
 
@@ -134,6 +157,7 @@ static int on_main_call(void *ctx, const struct hs_db_call *c)
 
 	if (!m->found || c->t_call < m->t_call) {
 		m->t_call = c->t_call;
+		m->entry = c->callee;
 		m->found = true;
 	}
 	return 1; /* calls come by t_call: the first is the earliest */
@@ -147,9 +171,32 @@ static int on_main_entry(void *ctx, uint64_t addr)
 	return err < 0 ? err : 0;
 }
 
-/* Where gdb's `break main` stops: main's first line start (after its
- * prologue), or main's entry without line info there.  The start must be
- * main's own: a line of a function main calls first would be deeper. */
+/* Where the line table marks main's prologue's end (clang), gdb's `break
+ * main` stops: the first time main's own code reaches that address, a few
+ * instructions in (no call comes before a prologue's end). */
+#define PROLOGUE_END_MAX 64
+static bool main_prologue_end(const struct main_find *m, struct hs_src *s, uint64_t *t)
+{
+	struct hs_db_insn in;
+	uint64_t bp;
+
+	if (hs_src_break_addr(s, m->entry, &bp) != 0)
+		return false;
+	for (uint64_t k = m->t_call + 1; k <= m->t_call + PROLOGUE_END_MAX; k++) {
+		if (hs_db_insn_at(m->img, k, &in) != 0)
+			return false;
+		if (in.addr == bp) {
+			*t = k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Where gdb's `break main` stops: where the line table marks the
+ * prologue's end, else main's first line start (after its prologue), or
+ * main's entry without line info there.  The start must be main's own: a
+ * line of a function main calls first would be deeper. */
 static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
 		  uint64_t *t)
 {
@@ -164,6 +211,8 @@ static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_
 	if (!m.found)
 		return -ENOENT;
 	*t = m.t_call + 1; /* the call has run: rip at main's entry */
+	if (main_prologue_end(&m, s, t))
+		return 0;
 	if (hs_db_step_line(m.img, m.t_call, HS_DB_STEP_INTO, &t1) == 0 &&
 	    hs_db_regs_at(m.img, t1, 0, &r) == 0 &&
 	    hs_src_lookup(s, r.regs.rip, &loc) == 0 && loc.function &&

@@ -458,7 +458,8 @@ int hs_db_line_starts(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 		      uint32_t tid, hs_db_line_start_fn cb, void *ctx);
 
 /* gdb-like line stepping from the state at t, on the thread at t:
- *   HS_DB_STEP_INTO       next line start after t (`step`)
+ *   HS_DB_STEP_INTO       next line start after t (`step`), past starts
+ *                         of the line being stepped in its own frame
  *   HS_DB_STEP_OVER       next line start after t at a depth <= the
  *                         depth at t (`next`; returns to the caller too),
  *                         skipping starts of the line being stepped in
@@ -484,6 +485,30 @@ enum hs_db_step {
 };
 int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
 		    enum hs_db_step how, uint64_t *t_out);
+/* The same, where INTO and BACK_INTO also leap over every call that gdb's
+ * `step` does not enter: f->enter(ctx, call) says whether it would (the
+ * caller knows the debug info: fs/tree says no for a call made from code
+ * without line info, such as a callback called by a library without it,
+ * or an ifunc resolver called by the dynamic linker's lazy resolver; the
+ * calls inside one are leapt with it).  HS_DB_STEP_SKIP_CALLER says more:
+ * the calling code has no line info at all, so its frame has no line
+ * start of its own and, when the step did not start inside it, is leapt
+ * whole (one leap over a library that calls back a million times).
+ * Forward, INTO also goes on past a start of the line being stepped in
+ * its own frame (a call it did not enter returned into a new row of that
+ * line: gdb goes on there).  f NULL: no call is leapt. */
+enum hs_db_step_enter {
+	HS_DB_STEP_ENTER = 0,       /* gdb's step stops inside */
+	HS_DB_STEP_SKIP = 1,        /* runs it to its return */
+	HS_DB_STEP_SKIP_CALLER = 2, /* ... and the caller has no lines */
+};
+struct hs_db_step_filter {
+	enum hs_db_step_enter (*enter)(void *ctx, const struct hs_db_call *c);
+	void *ctx;
+};
+int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,
+			     enum hs_db_step how, const struct hs_db_step_filter *f,
+			     uint64_t *t_out);
 
 /* ---- origin ----------------------------------------------------------------
  * Where a register's value came from, for "where did this value come

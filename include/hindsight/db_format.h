@@ -226,7 +226,9 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * forgetting it after a call or return; a jump or return into the middle
  * of a row takes that row's line and range without a start; a call, a
  * prologue row and a thread's exit make the line none (a new frame: its
- * first line always starts); instructions without line info leave it.  So
+ * first line always starts), and the rest of a prologue row takes no line
+ * (gdb runs to the prologue's end: a one-line function's body row, of the
+ * same line, still starts); instructions without line info leave it.  So
  * returning into the middle of the caller's line starts nothing, and a
  * loop within one line starts that line once, as gdb's `step` does. */
 #define HS_DB_LINE_REC 24

@@ -132,6 +132,11 @@ struct hs_src_line_info {
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
+	bool in_prologue;      /* addr is anywhere in such a row: gdb's `step`
+				* runs to the prologue's end without looking,
+				* so the rest of that row takes no line either
+				* (a one-line function's body row is of the
+				* same line and must still start) */
 	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
 	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
 	 * through it without looking, stops at the start of an is_stmt row
@@ -146,6 +151,24 @@ struct hs_src_line_info {
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out);
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
+/* Whether path is the dynamic linker (ld-linux-*.so.2, ld-2.NN.so): gdb's
+ * `step` runs through its lazy symbol resolver (and whatever that calls,
+ * such as libc's ifunc resolvers) rather than stopping in it, so its
+ * lines are no line starts (builder/db) and are not stepped into (the
+ * tree's step-into). */
+bool hs_src_dynamic_linker(const char *path);
+/* Whether gdb's `step` would stop in code at addr: it has line info and
+ * is not in the dynamic linker.  A call made from code where this is
+ * false is one gdb's `step` runs through without stopping (a callback
+ * called by a library without debug info, an ifunc resolver called by
+ * the lazy resolver). */
+bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
+/* Where gdb 13's `break` puts a breakpoint on the function that starts at
+ * entry when its line table marks the prologue's end (DWARF prologue_end,
+ * which clang writes): the first such row of the function.  -ENOENT when
+ * it has none (gcc): then `break` stops where `step` into it does, at its
+ * first line start. */
+int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
 
 /* ---- source files ---------------------------------------------------------- */
 

@@ -309,6 +309,13 @@ static void test_prologue_matches_gdb_breakpoints(void **state)
 		{ "build/programs/loops_o2", "gcd.constprop.0" },
 		{ "build/programs/loops_o2", "collatz_steps" },
 		{ "build/programs/loops_o2", "digit_sum" },
+		/* bodies on their opening line: the rows after the prologue
+		 * are of the same line, and still where gdb stops */
+		{ "build/programs/step_oneline", "twice" },
+		{ "build/programs/step_oneline", "sum" },
+		{ "build/programs/step_oneline", "by_value" },
+		{ "build/programs/step_oneline", "main" },
+		{ "build/programs/step_oneline_o2", "twice" },
 	};
 	size_t i;
 
@@ -328,19 +335,23 @@ static void test_prologue_matches_gdb_breakpoints(void **state)
 		bp = BASE + strtoull(line, NULL, 16);
 		assert_int_equal(hs_src_line_info(s, entry, &li), 0);
 		assert_true(li.row_start && li.is_stmt);
+		assert_true(hs_src_step_stops(s, bp));
+		/* gcc 12 marks no prologue end: break is where step stops */
+		assert_int_equal(hs_src_break_addr(s, entry, &a), -ENOENT);
 		if (bp == entry) {
-			assert_false(li.prologue);
+			assert_false(li.prologue || li.in_prologue);
 			hs_src_free(s);
 			continue;
 		}
-		assert_true(li.prologue);
+		assert_true(li.prologue && li.in_prologue);
 		for (a = entry + 1; a < bp; a++) {
 			assert_int_equal(hs_src_line_info(s, a, &li), 0);
 			assert_false(li.row_start && !li.prologue);
+			assert_true(li.in_prologue);
 		}
 		assert_int_equal(hs_src_line_info(s, bp, &li), 0);
 		assert_true(li.row_start && li.is_stmt);
-		assert_false(li.prologue);
+		assert_false(li.prologue || li.in_prologue);
 		hs_src_free(s);
 	}
 }
@@ -450,9 +461,25 @@ static void test_no_debug_info_keeps_symbols(void **state)
 	assert_null(loc.file);
 	assert_int_equal(hs_src_line_info(s, BASE + v, &li), 0);
 	assert_int_equal(li.line, 0);
+	/* gdb's step runs such code to its return: calls from it are leapt */
+	assert_false(hs_src_step_stops(s, BASE + v + 4));
+	assert_false(hs_src_step_stops(s, 16)); /* in no module */
 	hs_src_format_where(s, BASE + v + 4, buf, sizeof buf);
 	assert_string_equal(buf, "copy_name+0x4");
 	hs_src_free(s);
+}
+
+/* The dynamic linker, by its name before and since glibc 2.34. */
+static void test_dynamic_linker_names(void **state)
+{
+	(void)state;
+	assert_true(hs_src_dynamic_linker("/lib64/ld-linux-x86-64.so.2"));
+	assert_true(hs_src_dynamic_linker("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
+	assert_true(hs_src_dynamic_linker("/lib/x86_64-linux-gnu/ld-2.31.so"));
+	assert_true(hs_src_dynamic_linker("ld-linux-x86-64.so.2"));
+	assert_false(hs_src_dynamic_linker("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_false(hs_src_dynamic_linker("/home/me/ld-helper/prog"));
+	assert_false(hs_src_dynamic_linker("/usr/lib/libld-2.so"));
 }
 
 static void test_stripped_and_missing_files(void **state)
@@ -1056,6 +1083,7 @@ int main(void)
 		cmocka_unit_test(test_where_format),
 		cmocka_unit_test(test_function_entries_and_sources),
 		cmocka_unit_test(test_no_debug_info_keeps_symbols),
+		cmocka_unit_test(test_dynamic_linker_names),
 		cmocka_unit_test(test_stripped_and_missing_files),
 		cmocka_unit_test(test_dwarf_without_symbols),
 		cmocka_unit_test(test_corrupt_dwarf_is_skipped_with_a_warning),

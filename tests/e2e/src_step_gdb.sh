@@ -1,0 +1,175 @@
+#!/bin/bash
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+#
+# Compared: the stops in the test's own source files (file:line, in order),
+# and for each excursion into libc the first stop's file up to its first
+# '-' or '.' ("strlen" for strlen-avx2.S and strlen-evex.S: the CPU picks
+# the variant, and Valgrind's CPU has no AVX-512; an ifunc resolver run by
+# the lazy resolver would be "ifunc").  Both chains end when main returns.
+# Reverse: gdb's reverse-step stops at each statement row of a line, so
+# both chains are compared with consecutive equal stops merged.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+command -v g++ >/dev/null || fail "g++ is not installed"
+require_built step_oneline step_oneline_o2
+SRC=$ROOT/tests/programs
+B=$T/bin
+mkdir -p "$B"
+cp "$PROGS/step_oneline" "$PROGS/step_oneline_o2" "$B/" || fail "copy"
+g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &&
+	g++ -g -O2 -o "$B/step_methods_o2" "$SRC/step_methods.cc" &&
+	g++ -g -O0 -o "$B/step_cxx" "$SRC/step_cxx.cc" &&
+	gcc -g -O0 -fPIC -shared -o "$B/libstep_plt_dbg.so" "$SRC/step_plt/dbg.c" &&
+	gcc -O0 -fPIC -shared -o "$B/libstep_plt_nodbg.so" "$SRC/step_plt/nodbg.c" &&
+	gcc -g -O0 -fno-omit-frame-pointer -o "$B/step_plt" "$SRC/step_plt/main.c" -L"$B" \
+		-lstep_plt_dbg -lstep_plt_nodbg -Wl,-rpath,"$B" ||
+	fail "could not compile the test programs"
+# clang marks the prologue's end in the line table, and gdb's break uses it
+CLANG=""
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
+		clang -g -O2 -o "$B/step_oneline_clang_o2" "$SRC/step_oneline.c" &&
+		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" ||
+		fail "clang could not compile the test programs"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2"
+else
+	note "no clang: its programs are left out"
+fi
+
+# gdb: step from `break main` until main returns; STOP lines "file line
+# function", and MAIN-OFF: where `break main` stopped, from main's entry.
+cat >"$T/step.py" <<'PYEOF'
+import gdb, os
+for c in ("set pagination off", "set confirm off", "set width 0",
+          "set debuginfod enabled off", "set style enabled off"):
+    gdb.execute(c)
+gdb.execute("break main", to_string=True)
+gdb.execute("run >/dev/null", to_string=True)
+f = gdb.selected_frame()
+print("MAIN-OFF 0x%x" % (f.pc() - int(f.function().value().address)))
+for i in range(5000):
+    if not gdb.selected_inferior().pid:
+        break
+    f = gdb.selected_frame()
+    if f.name() == "__libc_start_call_main":
+        break
+    sal = f.find_sal()
+    print("STOP %s %d %s" % (sal.symtab.filename if sal.symtab else "?", sal.line, f.name()))
+    gdb.execute("step", to_string=True)
+gdb.execute("kill", to_string=True)
+PYEOF
+
+# gdb: record full from main to the REV_FROM line, then reverse-step back
+# to main's first line (LD_BIND_NOW: no lazy resolver, which record full
+# cannot run; Hindsight's recording runs it and must step back over it).
+cat >"$T/rev.py" <<'PYEOF'
+import gdb, os
+for c in ("set pagination off", "set confirm off", "set width 0",
+          "set debuginfod enabled off", "set style enabled off",
+          "set environment LD_BIND_NOW=1"):
+    gdb.execute(c)
+gdb.execute("break main", to_string=True)
+gdb.execute("run >/dev/null", to_string=True)
+pc0 = gdb.selected_frame().pc()
+gdb.execute("record full")
+gdb.execute("break %s:%s" % (os.environ["REV_FILE"], os.environ["REV_LINE"]), to_string=True)
+gdb.execute("continue", to_string=True)
+for i in range(500):
+    f = gdb.selected_frame()
+    sal = f.find_sal()
+    print("STOP %s %d %s" % (sal.symtab.filename if sal.symtab else "?", sal.line, f.name()))
+    if f.pc() == pc0:
+        break
+    out = gdb.execute("reverse-step", to_string=True)
+    if "No more reverse-execution history" in out:
+        break
+gdb.execute("kill", to_string=True)
+PYEOF
+
+# Hindsight: the chain of LINK (step-into, step-back) from time T0 in the
+# mounted tree, as STOP lines; it ends when main returns (forward) or at
+# time/main (back).
+cat >"$T/chain.py" <<'PYEOF'
+import os, re, sys
+mnt, link, t = sys.argv[1], sys.argv[2], sys.argv[3]
+t_main = os.readlink(mnt + "/time/main").split("/")[-1]
+for i in range(5000):
+    where = open("%s/time/%s/where" % (mnt, t)).read().strip()
+    # a function's name may have spaces (C++ templates from DWARF)
+    m = re.match(r"(.+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
+    if not m or m.group(1) == "__libc_start_call_main":
+        break
+    print("STOP %s %s %s" % (m.group(2) or "?", m.group(3) or 0, m.group(1)))
+    if link == "step-back" and t == t_main:
+        break
+    try:
+        t = os.readlink("%s/time/%s/%s" % (mnt, t, link)).split("/")[-1]
+    except OSError:
+        break
+PYEOF
+
+# what is compared (see the top): OWN is a regex of the own files' names
+cat >"$T/norm.py" <<'PYEOF'
+import os, re, sys
+own, merge = re.compile(sys.argv[1]), sys.argv[2] == "merge"
+out, inside = [], True
+for l in sys.stdin:
+    if not l.startswith("STOP "):
+        continue
+    _, f, line, fn = l.split(None, 3)
+    base = os.path.basename(f)
+    if own.fullmatch(base):
+        tok, inside = "%s:%s" % (base, line), True
+    elif inside:
+        tok, inside = "[%s]" % re.split(r"[-.]", base)[0], False
+    else:
+        continue
+    if not (merge and out and out[-1] == tok):
+        out.append(tok)
+print(" ".join(out))
+PYEOF
+
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c'
+n=0
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt $CLANG; do
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/step.py" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
+	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
+	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+	record_ok "$T/$p" "$B/$p"
+	build_ok "$T/$p"
+	mount_tree "$T/$p" "$T/mnt.$p"
+	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.gdb")
+	where=$(cat "$T/mnt.$p/time/main/where")
+	case $where in "main+$off "*) ;; *) fail "$p: time/main is '$where', gdb's break main stops at main+$off" ;; esac
+	"$PY" "$T/chain.py" "$T/mnt.$p" step-into main >"$T/$p.hs" || fail "$p: walking step-into failed"
+	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.hs")
+	[ "$got" = "$want" ] || fail "$p: step-into stops at '$got', gdb's step at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops as gdb's step"
+done
+
+# reverse-step from the REV_FROM line back to main's first line
+for p in step_methods step_plt; do
+	case $p in
+	step_methods) file=step_methods.cc ;;
+	step_plt) file=main.c ;;
+	esac
+	src=$SRC/$file
+	[ "$p" = step_plt ] && src=$SRC/step_plt/main.c
+	line=$(grep -n REV_FROM "$src" | cut -d: -f1)
+	REV_FILE=$file REV_LINE=$line timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$T/rev.py" "$B/$p" </dev/null >"$T/$p.rgdb" 2>&1
+	want=$("$PY" "$T/norm.py" "$OWN" merge <"$T/$p.rgdb")
+	case $want in *"$file:$line"*) ;; *) fail "$p: gdb's record did not reach $file:$line: $(tail -n 3 "$T/$p.rgdb" | tr '\n' ' ')" ;; esac
+	t0=$(head -n 1 "$(find "$T/mnt.$p/lines" -path "*/$file/$line" | head -n 1)" | cut -d' ' -f1)
+	[ -n "$t0" ] || fail "$p: lines/ has no start of $file:$line"
+	"$PY" "$T/chain.py" "$T/mnt.$p" step-back "$t0" >"$T/$p.rhs" || fail "$p: walking step-back failed"
+	got=$("$PY" "$T/norm.py" "$OWN" merge <"$T/$p.rhs")
+	[ "$got" = "$want" ] || fail "$p: step-back stops at '$got', gdb's reverse-step at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
+done
+pass "$n stops as gdb's step and reverse-step ($((6 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
