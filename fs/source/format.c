@@ -97,8 +97,74 @@ static uint64_t type_size(Dwarf_Die *t)
 	return dwarf_aggregate_size(t, &w) == 0 ? w : 0;
 }
 
+/* A pointer to member function (16 bytes: address, this adjustment). */
+static bool die_is_ptmf(Dwarf_Die *t)
+{
+	Dwarf_Die mt, pm;
+
+	return src_die_type(t, &mt) && peel(&mt, &pm) &&
+	       dwarf_tag(&pm) == DW_TAG_subroutine_type;
+}
+
+/* ---- C++ scopes ---------------------------------------------------------- */
+
+/* True when die is in a C++ compile unit: names are then qualified
+ * ("std::vector<int, std::allocator<int> >") and written without the C
+ * tag keyword, as gdb does. */
+static bool die_cplus(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	int lang;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL))
+		return false;
+	lang = dwarf_srclang(&cu);
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+}
+
+/* The "a::b::" prefix of the scopes (namespaces, classes) that hold die,
+ * as gdb qualifies C++ names; with self, die's own name too.  A
+ * definition outside its class (DW_AT_specification) takes the scopes of
+ * its declaration. */
+static void scope_prefix(Dwarf_Die *die, bool self, struct sbuf *b)
+{
+	Dwarf_Die *scopes = NULL, spec;
+	Dwarf_Attribute a;
+	int n, i;
+
+	if (dwarf_attr(die, DW_AT_specification, &a) && dwarf_formref_die(&a, &spec))
+		die = &spec;
+	n = dwarf_getscopes_die(die, &scopes);
+	for (i = n - 1; i >= (self ? 0 : 1); i--) {
+		int tag = dwarf_tag(&scopes[i]);
+		const char *name = dwarf_diename(&scopes[i]);
+
+		if (tag == DW_TAG_namespace)
+			sb_str(b, name ? name : "(anonymous namespace)");
+		else if ((tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+			  tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type) &&
+			 name)
+			sb_str(b, name);
+		else
+			continue;
+		sb_str(b, "::");
+	}
+	free(scopes);
+}
+
+/* die's name, qualified in C++ ("std::allocator<int>"). */
+static void qualified_name(Dwarf_Die *die, bool cplus, struct sbuf *b)
+{
+	const char *name = dwarf_diename(die);
+
+	if (cplus)
+		scope_prefix(die, false, b);
+	sb_str(b, name ? name : "{...}");
+}
+
 static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
-			  int depth);
+			  int depth, bool cplus);
 
 /* Array dimensions "[N][M]" of array type t into b. */
 static void array_dims(Dwarf_Die *t, struct sbuf *b)
@@ -125,7 +191,7 @@ static void array_dims(Dwarf_Die *t, struct sbuf *b)
 /* C declarator order: pre holds what goes before the name, post what
  * goes after ("char (*)[16]": pre "char (*", post ")[16]"). */
 static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
-			  int depth)
+			  int depth, bool cplus)
 {
 	Dwarf_Die sub;
 	const char *name = dwarf_diename(t);
@@ -138,8 +204,13 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 	}
 	switch (tag) {
 	case DW_TAG_base_type:
-	case DW_TAG_typedef:
 		sb_str(pre, name ? name : "?");
+		return;
+	case DW_TAG_typedef:
+		if (cplus && name)
+			qualified_name(t, cplus, pre);
+		else
+			sb_str(pre, name ? name : "?");
 		return;
 	case DW_TAG_unspecified_type:
 		sb_str(pre, name ? name : "void");
@@ -148,12 +219,46 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 	case DW_TAG_union_type:
 	case DW_TAG_enumeration_type:
 	case DW_TAG_class_type:
+		if (cplus && name) {
+			qualified_name(t, cplus, pre);
+			return;
+		}
 		sb_str(pre, tag == DW_TAG_union_type ? "union " :
 		       tag == DW_TAG_enumeration_type ? "enum " : "struct ");
 		sb_str(pre, name ? name : "{...}");
 		return;
+	case DW_TAG_ptr_to_member_type: {
+		/* "int P::*", "int (P::*)(const P * const)" */
+		Dwarf_Die cls, pt;
+		struct sbuf p2, q2, cn;
+		Dwarf_Attribute ca;
+
+		p2.len = q2.len = cn.len = 0;
+		p2.full = q2.full = cn.full = false;
+		p2.buf[0] = q2.buf[0] = cn.buf[0] = 0;
+		if (dwarf_attr(t, DW_AT_containing_type, &ca) && dwarf_formref_die(&ca, &cls))
+			qualified_name(&cls, cplus, &cn);
+		if (!has_sub) {
+			sb_fmt(pre, "void %s::*", cn.buf);
+			return;
+		}
+		type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
+		if (peel(&sub, &pt) && dwarf_tag(&pt) == DW_TAG_subroutine_type) {
+			sb_fmt(pre, "%s(%s::*", p2.buf, cn.buf);
+			sb_str(post, ")");
+			sb_str(post, q2.buf);
+			return;
+		}
+		sb_str(pre, p2.buf);
+		if (p2.len && p2.buf[p2.len - 1] != '*')
+			sb_str(pre, " ");
+		sb_fmt(pre, "%s::*", cn.buf);
+		sb_str(post, q2.buf);
+		return;
+	}
 	case DW_TAG_pointer_type:
-	case DW_TAG_reference_type: {
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type: {
 		Dwarf_Die target;
 		int ttag = has_sub ? dwarf_tag(&sub) : 0;
 		struct sbuf p2, q2;
@@ -167,18 +272,19 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 		p2.buf[0] = q2.buf[0] = 0;
 		target = sub;
 		if (ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type) {
-			type_name_rec(&target, &p2, &q2, depth + 1);
+			type_name_rec(&target, &p2, &q2, depth + 1, cplus);
 			sb_str(pre, p2.buf);
 			sb_str(pre, ttag == DW_TAG_array_type ? " (*" : "(*");
 			sb_str(post, ")");
 			sb_str(post, q2.buf);
 			return;
 		}
-		type_name_rec(&target, &p2, &q2, depth + 1);
+		type_name_rec(&target, &p2, &q2, depth + 1, cplus);
 		sb_str(pre, p2.buf);
 		if (p2.len && p2.buf[p2.len - 1] != '*')
 			sb_str(pre, " ");
-		sb_str(pre, tag == DW_TAG_pointer_type ? "*" : "&");
+		sb_str(pre, tag == DW_TAG_pointer_type ? "*" :
+		       tag == DW_TAG_reference_type ? "&" : "&&");
 		sb_str(post, q2.buf);
 		return;
 	}
@@ -191,12 +297,12 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 			return;
 		}
 		if (dwarf_tag(&sub) == DW_TAG_pointer_type) {
-			type_name_rec(&sub, pre, post, depth + 1);
+			type_name_rec(&sub, pre, post, depth + 1, cplus);
 			sb_fmt(pre, " %s", q);
 			return;
 		}
 		sb_fmt(pre, "%s ", q);
-		type_name_rec(&sub, pre, post, depth + 1);
+		type_name_rec(&sub, pre, post, depth + 1, cplus);
 		return;
 	}
 	case DW_TAG_array_type: {
@@ -206,7 +312,7 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 		dims.full = false;
 		dims.buf[0] = 0;
 		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1);
+			type_name_rec(&sub, pre, post, depth + 1, cplus);
 		array_dims(t, &dims);
 		sb_str(pre, " ");
 		/* element post first would be wrong for arrays of arrays: libdw
@@ -219,7 +325,7 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 		bool first = true;
 
 		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1);
+			type_name_rec(&sub, pre, post, depth + 1, cplus);
 		else
 			sb_str(pre, "void");
 		sb_str(pre, " ");
@@ -240,7 +346,7 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 				p2.len = q2.len = 0;
 				p2.full = q2.full = false;
 				p2.buf[0] = q2.buf[0] = 0;
-				type_name_rec(&pt, &p2, &q2, depth + 1);
+				type_name_rec(&pt, &p2, &q2, depth + 1, cplus);
 				if (!first)
 					sb_str(post, ", ");
 				sb_str(post, p2.buf);
@@ -248,7 +354,7 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 				first = false;
 			} while (dwarf_siblingof(&child, &child) == 0);
 		}
-		sb_str(post, first ? "void)" : ")");
+		sb_str(post, first && !cplus ? "void)" : ")");
 		return;
 	}
 	default:
@@ -270,7 +376,7 @@ char *src_type_name(Dwarf_Die *t)
 	pre->full = post->full = false;
 	pre->buf[0] = post->buf[0] = 0;
 	if (t)
-		type_name_rec(t, pre, post, 0);
+		type_name_rec(t, pre, post, 0, die_cplus(t));
 	else
 		sb_str(pre, "void");
 	n = pre->len;
@@ -481,6 +587,9 @@ static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 				continue;
 			if ((dwarf_formsdata(&a, &cv) == 0 && cv == sv) ||
 			    (dwarf_formudata(&a, &uv) == 0 && uv == u)) {
+				/* C++: "Color::Green" (enum class), "zoo::Outer::BIG" */
+				if (die_cplus(t))
+					scope_prefix(t, dwarf_hasattr(t, DW_AT_enum_class), b);
 				sb_str(b, dwarf_diename(&child) ? dwarf_diename(&child) : "?");
 				return;
 			}
@@ -489,77 +598,334 @@ static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 	sb_fmt(b, "%" PRId64, sv);
 }
 
-static void fmt_struct(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
-		       uint64_t off, int depth, struct sbuf *b)
+/* Virtual base classes already printed in one object (gdb prints a
+ * virtual base once, where it is first met: dont_print_vb). */
+struct vb_seen {
+	Dwarf_Off off[16];
+	int n;
+};
+
+/* A bit-field member of the struct at off of v. */
+static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
+			 const struct src_vsrc *v, uint64_t off, int bits,
+			 struct sbuf *b)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word boff = 0, moff = 0;
+	uint64_t raw = 0, val;
+	uint8_t buf[16] = { 0 };
+	Dwarf_Die pm;
+	Dwarf_Attribute ea;
+	Dwarf_Word enc = DW_ATE_unsigned;
+
+	/* DW_AT_data_bit_offset from the start of the struct, little endian */
+	if (dwarf_attr(member, DW_AT_data_bit_offset, &a))
+		dwarf_formudata(&a, &boff);
+	else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
+		 !dwarf_formudata(&a, &moff))
+		boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
+	if (bits > 64 || src_vread(c, v, off + boff / 8, buf, ((boff % 8) + bits + 7) / 8)) {
+		sb_str(b, "<unreadable>");
+		return;
+	}
+	memcpy(&raw, buf, 8);
+	val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
+	if (peel(mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
+		dwarf_formudata(&ea, &enc);
+	if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
+	    (val >> (bits - 1)) & 1)
+		sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
+	else if (peel(mt, &pm) && dwarf_tag(&pm) == DW_TAG_enumeration_type)
+		fmt_enum(&pm, (uint8_t *)&val, 8, b);
+	else if (enc == DW_ATE_boolean)
+		sb_str(b, val ? "true" : "false");
+	else
+		sb_fmt(b, "%" PRIu64, val);
+}
+
+/* The offset of a base class subobject: a constant, or for a virtual base
+ * the DWARF expression gcc emits (the object's address pushed, then
+ * dup/deref of the vtable pointer and the vbase offset).  -EIO when it
+ * needs memory v is not in. */
+static int base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
+		       uint64_t off, uint64_t *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	Dwarf_Op *ops;
+	size_t n, i;
+	uint64_t st[8];
+	int sp = 0;
+
+	*out = 0;
+	if (!dwarf_attr(inh, DW_AT_data_member_location, &a))
+		return 0;
+	if (dwarf_formudata(&a, &w) == 0) {
+		*out = w;
+		return 0;
+	}
+	if (dwarf_getlocation(&a, &ops, &n) != 0 || !v->in_mem)
+		return -EIO;
+	st[sp++] = v->addr + off;
+	for (i = 0; i < n; i++) {
+		uint8_t op = ops[i].atom;
+
+		if (op == DW_OP_dup && sp < 8 && sp > 0) {
+			st[sp] = st[sp - 1];
+			sp++;
+		} else if (op == DW_OP_deref && sp > 0) {
+			if (src_ctx_read(c, st[sp - 1], &st[sp - 1], 8) != 8)
+				return -EIO;
+		} else if (op >= DW_OP_lit0 && op <= DW_OP_lit31 && sp < 8) {
+			st[sp++] = op - DW_OP_lit0;
+		} else if ((op == DW_OP_constu || op == DW_OP_consts) && sp < 8) {
+			st[sp++] = ops[i].number;
+		} else if (op == DW_OP_plus_uconst && sp > 0) {
+			st[sp - 1] += ops[i].number;
+		} else if ((op == DW_OP_plus || op == DW_OP_minus) && sp > 1) {
+			sp--;
+			st[sp - 1] = op == DW_OP_plus ? st[sp - 1] + st[sp] : st[sp - 1] - st[sp];
+		} else {
+			return -EIO;
+		}
+	}
+	if (sp != 1)
+		return -EIO;
+	*out = st[0] - v->addr;
+	return 0;
+}
+
+static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+			   uint64_t off, int depth, struct vb_seen *vb,
+			   struct sbuf *b);
+
+/* gdb's base class subobjects: "<Base> = {...}, " each. */
+static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+		      uint64_t off, int depth, struct vb_seen *vb, bool cplus,
+		      struct sbuf *b)
 {
 	Dwarf_Die child;
-	bool first = true;
+
+	if (dwarf_child(t, &child) != 0)
+		return;
+	do {
+		Dwarf_Die bt, pb;
+		uint64_t boff;
+		int k;
+
+		if (dwarf_tag(&child) != DW_TAG_inheritance || b->full)
+			continue;
+		if (!src_die_type(&child, &bt) || !peel(&bt, &pb))
+			continue;
+		if (dwarf_hasattr(&child, DW_AT_virtuality)) {
+			for (k = 0; k < vb->n && vb->off[k] != dwarf_dieoffset(&pb); k++)
+				;
+			if (k < vb->n)
+				continue;
+			if (vb->n < 16)
+				vb->off[vb->n++] = dwarf_dieoffset(&pb);
+		}
+		sb_str(b, "<");
+		qualified_name(&pb, cplus, b);
+		sb_str(b, "> = ");
+		if (base_offset(c, &child, v, off, &boff))
+			sb_str(b, "<unreadable>");
+		else
+			fmt_struct_rec(c, &pb, v, off + boff, depth + 1, vb, b);
+		sb_str(b, ", ");
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* A static data member: its constant, or the object its linkage name
+ * names in a symbol table; gdb's "<optimized out>" when neither. */
+static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
+			      int depth, struct sbuf *b)
+{
+	Dwarf_Attribute a;
+	struct src_vsrc *sv = calloc(1, sizeof *sv);
+	const char *ln;
+	uint64_t addr;
+	Dwarf_Word u;
+	Dwarf_Block blk;
+
+	if (!sv) {
+		sb_str(b, "<unreadable>");
+		return;
+	}
+	if (dwarf_attr(member, DW_AT_const_value, &a)) {
+		uint64_t size = type_size(mt);
+
+		if (dwarf_formblock(&a, &blk) == 0 && blk.length <= SRC_VBUF_MAX) {
+			memcpy(sv->bytes, blk.data, blk.length);
+			sv->size = blk.length;
+		} else if (dwarf_formudata(&a, &u) == 0) {
+			memcpy(sv->bytes, &u, 8);
+			sv->size = size && size <= 8 ? size : 8;
+		}
+		memset(sv->valid, 1, sv->size);
+		fmt_value(c, mt, sv, 0, depth, b);
+	} else if ((ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a))) &&
+		   src_obj_address(c->s, ln, &addr) == 0) {
+		sv->in_mem = true;
+		sv->addr = addr;
+		fmt_value(c, mt, sv, 0, depth, b);
+	} else {
+		sb_str(b, "<optimized out>");
+	}
+	free(sv);
+}
+
+/* gdb's cp_print_value_fields: bases first, then every data member in
+ * order (static ones as "static x = 5"), "<No data fields>" when there
+ * is none. */
+static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+			   uint64_t off, int depth, struct vb_seen *vb,
+			   struct sbuf *b)
+{
+	Dwarf_Die child;
+	bool first = true, cplus = die_cplus(t);
+	int nfields = 0;
 
 	if (depth >= SRC_MAX_DEPTH) {
 		sb_str(b, "{...}");
 		return;
 	}
 	sb_str(b, "{");
+	fmt_bases(c, t, v, off, depth, vb, cplus, b);
 	if (dwarf_child(t, &child) == 0) {
 		do {
 			Dwarf_Attribute a;
 			Dwarf_Word moff = 0;
 			Dwarf_Die mt;
 			const char *name;
-			int bits;
+			int bits, tag = dwarf_tag(&child);
+			bool is_static;
 
 			if (b->full)
 				break;
-			if (dwarf_tag(&child) != DW_TAG_member ||
-			    dwarf_hasattr(&child, DW_AT_external))
-				continue; /* C++ static members */
-			if (!src_die_type(&child, &mt))
+			/* static members: DW_TAG_variable (DWARF 5) or an
+			 * external member declaration (DWARF 4) */
+			is_static = tag == DW_TAG_variable ||
+				    (tag == DW_TAG_member && dwarf_hasattr(&child, DW_AT_external));
+			if ((tag != DW_TAG_member && !is_static) || !src_die_type(&child, &mt))
 				continue;
-			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
-				dwarf_formudata(&a, &moff);
+			nfields++;
 			name = dwarf_diename(&child);
 			if (!first)
 				sb_str(b, ", ");
 			first = false;
+			if (is_static) {
+				sb_fmt(b, "static %s = ", name ? name : "?");
+				fmt_static_member(c, &child, &mt, depth + 1, b);
+				continue;
+			}
 			if (name)
 				sb_fmt(b, "%s = ", name);
 			bits = dwarf_bitsize(&child);
 			if (bits > 0) {
-				/* a bit-field: DW_AT_data_bit_offset from the
-				 * start of the struct, little endian */
-				Dwarf_Word boff = 0;
-				uint64_t raw = 0, val;
-				uint8_t buf[16] = { 0 };
-				Dwarf_Die pm;
-				Dwarf_Attribute ea;
-				Dwarf_Word enc = DW_ATE_unsigned;
-
-				if (dwarf_attr(&child, DW_AT_data_bit_offset, &a))
-					dwarf_formudata(&a, &boff);
-				else
-					boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
-				if (bits > 64 || src_vread(c, v, off + boff / 8, buf,
-						       ((boff % 8) + bits + 7) / 8)) {
-					sb_str(b, "<unreadable>");
-					continue;
-				}
-				memcpy(&raw, buf, 8);
-				val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
-				if (peel(&mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
-					dwarf_formudata(&ea, &enc);
-				if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) &&
-				    bits < 64 && (val >> (bits - 1)) & 1)
-					sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
-				else if (peel(&mt, &pm) && dwarf_tag(&pm) == DW_TAG_enumeration_type)
-					fmt_enum(&pm, (uint8_t *)&val, 8, b);
-				else
-					sb_fmt(b, "%" PRIu64, val);
+				fmt_bitfield(c, &child, &mt, v, off, bits, b);
 				continue;
 			}
+			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
+				dwarf_formudata(&a, &moff);
 			fmt_value(c, &mt, v, off + moff, depth + 1, b);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
+	if (!nfields)
+		sb_str(b, "<No data fields>");
 	sb_str(b, "}");
+}
+
+static void fmt_struct(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+		       uint64_t off, int depth, struct sbuf *b)
+{
+	struct vb_seen vb = { .n = 0 };
+
+	fmt_struct_rec(c, t, v, off, depth, &vb, b);
+}
+
+/* A C++ reference, as gdb: "@0xADDR: value". */
+static void fmt_reference(struct src_ctx *c, Dwarf_Die *rt, uint64_t p, int depth,
+			  struct sbuf *b)
+{
+	Dwarf_Die target;
+	struct src_vsrc *tv;
+
+	sb_fmt(b, "@0x%" PRIx64 ": ", p);
+	if (!src_die_type(rt, &target)) {
+		sb_str(b, "<void>");
+		return;
+	}
+	tv = calloc(1, sizeof *tv);
+	if (!tv) {
+		sb_str(b, "<unreadable>");
+		return;
+	}
+	tv->in_mem = true;
+	tv->addr = p;
+	fmt_value(c, &target, tv, 0, depth, b);
+	free(tv);
+}
+
+/* The data member at byte offset moff of class t (bases searched too),
+ * for a pointer to data member: "&P::x".  True when found. */
+static bool member_at(Dwarf_Die *t, uint64_t moff, struct sbuf *b, int depth)
+{
+	Dwarf_Die child, bt, pb;
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (depth > 8 || dwarf_child(t, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+
+		if ((tag != DW_TAG_member && tag != DW_TAG_inheritance) ||
+		    dwarf_hasattr(&child, DW_AT_external) ||
+		    !dwarf_attr(&child, DW_AT_data_member_location, &a) ||
+		    dwarf_formudata(&a, &w))
+			continue;
+		if (tag == DW_TAG_member && w == moff && dwarf_diename(&child)) {
+			sb_str(b, "&");
+			qualified_name(t, true, b);
+			sb_fmt(b, "::%s", dwarf_diename(&child));
+			return true;
+		}
+		if (tag == DW_TAG_inheritance && moff >= w && src_die_type(&child, &bt) &&
+		    peel(&bt, &pb) && member_at(&pb, moff - w, b, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* Pointers to members: data ones as "&P::x" (an offset; -1 is NULL),
+ * function ones as "(int (P::*)(const P * const)) 0x... <P::get() const>"
+ * (gdb writes the type even in `info locals`). */
+static void fmt_ptr_to_member(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw,
+			      uint64_t size, struct sbuf *b)
+{
+	Dwarf_Die mt, pm, cls;
+	Dwarf_Attribute a;
+	uint64_t p = 0;
+	char *tn;
+
+	memcpy(&p, raw, 8);
+	if (src_die_type(t, &mt) && peel(&mt, &pm) &&
+	    dwarf_tag(&pm) == DW_TAG_subroutine_type) {
+		tn = src_type_name(t);
+		sb_fmt(b, "(%s) ", tn ? tn : "?");
+		free(tn);
+		fmt_pointer(c, &pm, p, b);
+		return;
+	}
+	if (p == UINT64_MAX) {
+		sb_str(b, "NULL");
+		return;
+	}
+	if (dwarf_attr(t, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls) &&
+	    peel(&cls, &cls) && member_at(&cls, p, b, 0))
+		return;
+	sb_fmt(b, "%" PRIu64, p);
 }
 
 /* Element counts of an array's dimensions; returns how many. */
@@ -654,11 +1020,24 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type:
+	case DW_TAG_ptr_to_member_type:
+		if ((tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
+		     tag == DW_TAG_pointer_type) && size == 0)
+			size = 8; /* gcc gives C++ references no byte size */
+		if (tag == DW_TAG_ptr_to_member_type && size == 0)
+			size = die_is_ptmf(&t) ? 16 : 8;
 		if (size == 0 || size > sizeof raw || src_vread(c, v, off, raw, size)) {
 			sb_str(b, "<unreadable>");
 			return;
 		}
-		if (tag == DW_TAG_base_type) {
+		if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type) {
+			uint64_t p = 0;
+
+			memcpy(&p, raw, 8);
+			fmt_reference(c, &t, p, depth, b);
+		} else if (tag == DW_TAG_ptr_to_member_type) {
+			fmt_ptr_to_member(c, &t, raw, size, b);
+		} else if (tag == DW_TAG_base_type) {
 			fmt_base(&t, raw, size, b);
 		} else if (tag == DW_TAG_enumeration_type) {
 			fmt_enum(&t, raw, size, b);

@@ -35,6 +35,17 @@ void src_warn(struct hs_src *s, const char *fmt, ...)
 
 /* ---- lifecycle -------------------------------------------------------- */
 
+static void src_syms_free(struct src_sym *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		free(v[i].dname);
+		free(v[i].bname);
+	}
+	free(v);
+}
+
 int hs_src_new(const struct hs_src_options *opt, struct hs_src **out)
 {
 	struct hs_src *s;
@@ -76,8 +87,8 @@ void hs_src_free(struct hs_src *s)
 		return;
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
-		free(s->mods[i].syms);
-		free(s->mods[i].objs);
+		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
+		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
 	}
 	free(s->mods);
@@ -272,6 +283,22 @@ static bool has_symtab(Elf *elf)
 	return false;
 }
 
+/* C++ names of the symbols v (names.c). */
+static int demangle_syms(struct src_sym *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].dname = src_demangle(v[i].name);
+		if (!v[i].dname)
+			continue;
+		v[i].bname = src_break_name(v[i].dname);
+		if (!v[i].bname)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
@@ -318,9 +345,11 @@ static int load_syms(struct src_mod *m)
 		}
 		k++;
 	}
+	m->n_syms = k;
+	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs))
+		return -ENOMEM;
 	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
 	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
-	m->n_syms = k;
 	m->pub.has_symbols = k > 0;
 	{
 		GElf_Addr b;
@@ -389,14 +418,27 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 	}
 	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
 		*off = addr - m->objs[lo - 1].addr;
-		return m->objs[lo - 1].name;
+		return SRC_SYM_DNAME(&m->objs[lo - 1]);
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
 	f = sym_find(m, addr);
 	if (!f || addr - f->addr >= f->size)
 		return NULL;
 	*off = addr - f->addr;
-	return f->name;
+	return SRC_SYM_DNAME(f);
+}
+
+int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->n_mods; i++)
+		for (k = 0; k < s->mods[i].n_objs; k++)
+			if (!strcmp(s->mods[i].objs[k].name, name)) {
+				*addr = s->mods[i].objs[k].addr;
+				return 0;
+			}
+	return -ENOENT;
 }
 
 /* ---- loading: line tables ----------------------------------------------- */
@@ -955,29 +997,38 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	if (!m)
 		return -ENOENT;
 	out->module = &m->pub;
-	sym = sym_find(m, addr);
-	if (sym) {
-		const char *dname;
-		uint64_t dentry;
-
-		out->function = sym->name;
-		out->func_start = sym->addr;
-		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
-		 * names them by their DWARF name, "f"; a ".cold" part keeps
-		 * its symbol, as its DWARF entry is elsewhere */
-		if (strchr(sym->name, '.') && m->dw &&
-		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
-		    dentry == sym->addr)
-			out->function = dname;
-	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
-		out->function = NULL;
-		out->func_start = 0;
-	}
 	r = src_row_find(m, addr);
 	if (r && r->line) {
 		out->file = s->files[r->file_id];
 		out->line = r->line;
 		out->column = r->column;
+	}
+	sym = sym_find(m, addr);
+	if (sym) {
+		const char *dname;
+		uint64_t dentry;
+
+		/* gdb's frame name: with debug info the function's name
+		 * without parameters ("Fruit::price"), without it the
+		 * demangled symbol ("std::ostream::operator<<(int)") */
+		out->linkage_name = sym->name;
+		out->signature = SRC_SYM_DNAME(sym);
+		out->break_name = SRC_SYM_BNAME(sym);
+		out->function = out->file ? out->break_name : out->signature;
+		out->func_start = sym->addr;
+		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
+		 * names them by their DWARF name, "f" (for C++ the break name
+		 * already is); a ".cold" part keeps its symbol, as its DWARF
+		 * entry is elsewhere */
+		if (!sym->dname && strchr(sym->name, '.') && m->dw &&
+		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
+		    dentry == sym->addr)
+			out->function = out->break_name = dname;
+	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
+		out->function = NULL;
+		out->func_start = 0;
+	} else {
+		out->signature = out->break_name = out->linkage_name = out->function;
 	}
 	return 0;
 }
@@ -1099,7 +1150,7 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 		struct src_mod *m = &s->mods[i];
 
 		for (k = 0; k < m->n_syms; k++)
-			if (!strcmp(m->syms[k].name, name) &&
+			if (src_sym_matches(&m->syms[k], name) &&
 			    func_report(&w, m->syms[k].addr))
 				break;
 	}

@@ -34,7 +34,14 @@ struct src_sym {
 	uint64_t addr, size;
 	const char *name;   /* borrowed from libelf: valid until dwfl_end */
 	int rank;           /* binding preference: global 0, weak 1, local 2 */
+	/* C++ (names.c): the demangled signature and the break name, owned
+	 * (freed by hs_src_free); NULL for a name that is not mangled */
+	char *dname, *bname;
 };
+/* The name gdb shows for sym in <sym+off> and for a frame without debug
+ * info (signature), and its break name (the frame name with debug info). */
+#define SRC_SYM_DNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->name)
+#define SRC_SYM_BNAME(sym) ((sym)->bname ? (sym)->bname : SRC_SYM_DNAME(sym))
 
 struct src_mod {
 	struct hs_src_module pub;
@@ -93,13 +100,33 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
 const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 			    uint64_t *off);
 
+/* The address of the data object whose symbol (as in the symbol table:
+ * mangled in C++) is name, in any module: 0 or -ENOENT. */
+int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr);
+
+/* ---- C++ names (names.c) ------------------------------------------------- */
+
+/* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
+ * const"); NULL when name is not mangled.  Caller frees. */
+char *src_demangle(const char *name);
+/* The break name of a demangled signature: without return type,
+ * parameters and qualifiers ("int add<int>(int, int)" -> "add<int>").
+ * Caller frees; NULL on ENOMEM. */
+char *src_break_name(const char *sig);
+/* Whether what a user types to gdb's `break` names sym: its symbol, its
+ * break name or signature (spaces as gdb ignores them), wildly (a name
+ * matches every scope's function of that name) and with or without
+ * template arguments. */
+bool src_sym_matches(const struct src_sym *sym, const char *query);
+
 /* Warning line through the user's callback (printf-like). */
 void src_warn(struct hs_src *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ---- variables (locals.c, expr.c, format.c) ------------------------------ */
 
-#define SRC_MAX_DEPTH 4     /* nesting of struct/array values shown */
+#define SRC_MAX_DEPTH 20    /* nesting of struct/array values shown (gdb's
+			     * `print max-depth` default) */
 #define SRC_MAX_ELEMS 200   /* elements and string chars shown */
 
 /* A value is either in target memory (read lazily: arrays can be big) or

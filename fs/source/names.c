@@ -1,0 +1,201 @@
+/* names.c - fs/source: C++ names as gdb shows them and as users type them.
+ *
+ * Symbols of C++ functions are mangled ("_ZNK5Fruit5priceEv").  gdb shows
+ * three forms of one function, and so do we:
+ *   - the signature, the demangled symbol: "Fruit::price() const"
+ *     (gdb's name of a function without debug info, in bt and <sym+off>);
+ *   - the break name, the signature without return type, parameters and
+ *     qualifiers: "Fruit::price" (gdb's frame name of a function with
+ *     DWARF, and what a user types to `break`);
+ *   - the linkage name, the symbol itself.
+ * Demangling is the C++ ABI's __cxa_demangle from libstdc++ (the runtime
+ * every C++ program uses; gdb uses the same libiberty code).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source_i.h"
+
+/* libstdc++'s demangler (cxxabi.h; C linkage).  Returns a malloc'd string
+ * or NULL with *status != 0. */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+char *src_demangle(const char *name)
+{
+	int status = 0;
+	char *d;
+
+	if (!name || strncmp(name, "_Z", 2))
+		return NULL;
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (status) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static bool ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* At p, right after the word "operator": the length of the operator's
+ * symbol ("()", "<<=", "[]", " new"), so that its brackets are not taken
+ * for a template or a parameter list. */
+static size_t operator_len(const char *p)
+{
+	size_t n = 0;
+
+	if (p[0] == '(' && p[1] == ')')
+		return 2;
+	if (p[0] == '[' && p[1] == ']')
+		return 2;
+	while (p[n] && strchr("<>=!+-*/%^&|~,", p[n]))
+		n++;
+	return n;
+}
+
+/* True when the name before p ends with the word "operator". */
+static bool after_operator(const char *start, const char *p)
+{
+	return p - start >= 8 && !strncmp(p - 8, "operator", 8) &&
+	       (p - start == 8 || !ident_char(p[-9]));
+}
+
+char *src_break_name(const char *sig)
+{
+	const char *p, *name = sig, *end = NULL;
+	int angle = 0, paren = 0;
+
+	if (!sig)
+		return NULL;
+	for (p = sig; *p && !end; p++) {
+		if (!strncmp(p, "(anonymous namespace)", 21)) {
+			p += 20;
+			continue;
+		}
+		if (after_operator(sig, p)) {
+			size_t k = operator_len(p);
+
+			if (k) {
+				p += k - 1;
+				continue;
+			}
+		}
+		switch (*p) {
+		case '<': angle++; break;
+		case '>': if (angle) angle--; break;
+		case '(':
+			if (!angle && !paren)
+				end = p;
+			paren++;
+			break;
+		case ')': if (paren) paren--; break;
+		case ' ':
+			/* a return type ends at a space outside brackets
+			 * ("int add<int>(int, int)"); "operator new" and
+			 * conversion operators keep theirs */
+			if (!angle && !paren && !after_operator(sig, p))
+				name = p + 1;
+			break;
+		}
+	}
+	if (!end)
+		end = sig + strlen(sig);
+	return strndup(name, (size_t)(end - name));
+}
+
+/* name without spaces, except one between two identifier characters:
+ * "std::vector<int, std::allocator<int> >" and
+ * "std::vector<int,std::allocator<int>>" are the same to gdb's break. */
+static void squeeze(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = in; *p && n + 1 < cap; p++) {
+		if (*p == ' ') {
+			if (n && ident_char(out[n - 1]) && ident_char(p[1]))
+				out[n++] = ' ';
+			continue;
+		}
+		out[n++] = *p;
+	}
+	out[n] = 0;
+}
+
+/* name with its template argument lists left out ("add<int>" -> "add"):
+ * gdb's break finds every instance of a template by its bare name. */
+static void drop_templates(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	int angle = 0;
+	const char *p;
+
+	for (p = in; *p && n + 1 < cap; p++) {
+		if (after_operator(in, p)) {
+			size_t k = operator_len(p);
+
+			while (k-- && n + 1 < cap)
+				out[n++] = *p++;
+			p--;
+			continue;
+		}
+		if (*p == '<')
+			angle++;
+		else if (*p == '>' && angle)
+			angle--;
+		else if (!angle)
+			out[n++] = *p;
+	}
+	out[n] = 0;
+}
+
+/* gdb's wild matching: want names the whole of have, or its last
+ * components after a "::" outside template brackets ("price" matches
+ * "Fruit::price", "push_back" "std::vector<int>::push_back"). */
+static bool wild_match(const char *have, const char *want)
+{
+	size_t hl = strlen(have), wl = strlen(want);
+	const char *p;
+	int angle = 0;
+
+	if (hl < wl || strcmp(have + hl - wl, want))
+		return false;
+	if (hl == wl)
+		return true;
+	if (hl - wl < 2 || strncmp(have + hl - wl - 2, "::", 2))
+		return false;
+	for (p = have; p < have + hl - wl; p++)
+		angle += *p == '<' ? 1 : *p == '>' ? -1 : 0;
+	return angle == 0;
+}
+
+#define NAME_MAX_Q 1024
+
+bool src_sym_matches(const struct src_sym *sym, const char *query)
+{
+	char q[NAME_MAX_Q], h[NAME_MAX_Q], t[NAME_MAX_Q];
+	const char *bname = sym->bname ? sym->bname : sym->name;
+
+	if (!strcmp(sym->name, query))
+		return true;
+	if (!sym->dname)
+		return false;
+	squeeze(query, q, sizeof q);
+	if (strchr(q, '(')) {
+		/* a full signature: "quote(Item const&, long)" */
+		squeeze(sym->dname, h, sizeof h);
+		return wild_match(h, q);
+	}
+	squeeze(bname, h, sizeof h);
+	if (wild_match(h, q))
+		return true;
+	if (strchr(q, '<'))
+		return false;
+	drop_templates(h, t, sizeof t);
+	return wild_match(t, q);
+}
