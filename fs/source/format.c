@@ -347,6 +347,11 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 				p2.full = q2.full = false;
 				p2.buf[0] = q2.buf[0] = 0;
 				type_name_rec(&pt, &p2, &q2, depth + 1, cplus);
+				/* gdb makes a method's artificial `this` a const
+				 * pointer ("int (P::*)(const P * const)") */
+				if (cplus && dwarf_hasattr(&child, DW_AT_artificial) &&
+				    dwarf_tag(&pt) == DW_TAG_pointer_type)
+					sb_str(&p2, " const");
 				if (!first)
 					sb_str(post, ", ");
 				sb_str(post, p2.buf);

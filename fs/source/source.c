@@ -702,8 +702,11 @@ static void mark_prologue(struct src_mod *m, uint64_t entry, uint64_t end)
 	if (!r || r->addr != entry || !r->line)
 		return;
 	stop = prologue_end(m, entry, end);
+	/* 2: the whole row is skipped (gdb never stops inside it, so an
+	 * instruction anywhere in it is still the prologue; a one-line
+	 * function's entry row, whose next row is the same line, matters) */
 	for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
-		m->rows[k].prologue = 1;
+		m->rows[k].prologue = k + 1 < m->n_rows && m->rows[k + 1].addr <= stop ? 2 : 1;
 }
 
 static int prologue_die_cb(Dwarf_Die *die, void *arg)
@@ -1081,7 +1084,7 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->row_end = (size_t)(r - m->rows) + 1 < m->n_rows ? r[1].addr : m->pub.end;
 	out->row_start = r->addr == addr;
 	out->is_stmt = out->row_start && r->is_stmt;
-	out->prologue = out->row_start && r->prologue;
+	out->prologue = (out->row_start && r->prologue) || r->prologue == 2;
 	return 0;
 }
 

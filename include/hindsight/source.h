@@ -150,7 +150,10 @@ struct hs_src_line_info {
 	uint32_t line;         /* 0: no line info for addr */
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
-	bool prologue;         /* that row is a function-entry row gdb skips */
+	bool prologue;         /* that row is a function-entry row gdb skips
+				* (at its start; anywhere in it when gdb's
+				* step stops at a later row start: a one-line
+				* function's second row of that same line) */
 	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
 	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
 	 * through it without looking, stops at the start of an is_stmt row
