@@ -220,8 +220,10 @@ static int mod_cmp_start(const void *a, const void *b)
 
 /* The load bias of path given its mappings: the mapping whose offset is
  * that of a PT_LOAD segment (page aligned) puts that segment's page at the
- * mapping's start.  ET_EXEC files are not moved.  -ENOEXEC: not ELF. */
-static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias)
+ * mapping's start.  ET_EXEC files are not moved.  *vend: the end of its
+ * PT_LOAD segments in memory (ELF address).  -ENOEXEC: not ELF. */
+static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias,
+		    uint64_t *vend)
 {
 	int fd, ret = -ENOEXEC;
 	Elf *elf = NULL;
@@ -235,10 +237,20 @@ static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias)
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
 		goto out;
 	*bias = 0;
+	*vend = 0;
 	ret = 0;
-	if (eh.e_type == ET_EXEC)
-		goto out;
 	if (elf_getphdrnum(elf, &nph))
+		goto out;
+	/* the end of the last segment in memory (p_memsz: .bss past what
+	 * the file maps is still the module's, in an anonymous mapping) */
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    ph.p_vaddr + ph.p_memsz > *vend)
+			*vend = ph.p_vaddr + ph.p_memsz;
+	}
+	if (eh.e_type == ET_EXEC)
 		goto out;
 	for (k = 0; k < s->n_maps; k++) {
 		const struct src_map *m = &s->maps[k];
@@ -299,14 +311,41 @@ static int demangle_syms(struct src_sym *v, size_t n)
 	return 0;
 }
 
+/* Appends the synthetic name@plt symbols of m's PLT stubs (plt.c). */
+static int add_plt_syms(struct src_mod *m)
+{
+	struct src_sym *plt, *nv;
+	size_t n;
+	GElf_Addr b = 0;
+	Elf *elf = dwfl_module_getelf(m->dm, &b);
+	int ret = src_plt_syms(elf, b, &plt, &n);
+
+	if (ret || !n)
+		return ret;
+	nv = realloc(m->syms, (m->n_syms + n) * sizeof *nv);
+	if (!nv) {
+		while (n--)
+			free(plt[n].dname);
+		free(plt);
+		return -ENOMEM;
+	}
+	memcpy(nv + m->n_syms, plt, n * sizeof *plt);
+	m->syms = nv;
+	m->n_syms += n;
+	free(plt);
+	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp);
+	m->pub.has_symbols = true;
+	return 0;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
-	int n = dwfl_module_getsymtab(m->dm), i;
+	int n = dwfl_module_getsymtab(m->dm), i, ret;
 	size_t k = 0;
 
 	if (n <= 0)
-		return 0;
+		return add_plt_syms(m);
 	m->syms = calloc((size_t)n, sizeof *m->syms);
 	m->objs = calloc((size_t)n, sizeof *m->objs);
 	if (!m->syms || !m->objs)
@@ -348,6 +387,9 @@ static int load_syms(struct src_mod *m)
 	m->n_syms = k;
 	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs))
 		return -ENOMEM;
+	if ((ret = add_plt_syms(m)))
+		return ret;
+	k = m->n_syms;
 	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
 	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
 	m->pub.has_symbols = k > 0;
@@ -835,7 +877,7 @@ int hs_src_finish(struct hs_src *s)
 	for (i = 0; i < s->n_maps; i++) {
 		const struct src_map *mp = &s->maps[i];
 		struct src_mod *m;
-		uint64_t start = UINT64_MAX, end = 0, bias = 0;
+		uint64_t start = UINT64_MAX, end = 0, bias = 0, vend = 0;
 		bool exec = false, seen = false;
 		int r;
 
@@ -866,7 +908,7 @@ int hs_src_finish(struct hs_src *s)
 			return -ENOMEM;
 		m->pub.start = start;
 		m->pub.end = end;
-		r = elf_bias(s, mp->path, &bias);
+		r = elf_bias(s, mp->path, &bias, &vend);
 		if (r == -ENOEXEC) {
 			/* not ELF: kept as a bare range, no warning */
 			snprintf(m->problem, sizeof m->problem, "not an ELF file");
@@ -878,6 +920,8 @@ int hs_src_finish(struct hs_src *s)
 			continue;
 		}
 		m->pub.bias = bias;
+		if (vend + bias > m->pub.end)
+			m->pub.end = vend + bias;
 		m->dm = dwfl_report_elf(s->dwfl, m->pub.path, m->pub.path, -1,
 					bias, true);
 		if (!m->dm) {
@@ -890,6 +934,10 @@ int hs_src_finish(struct hs_src *s)
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
 		return -ENOMEM;
 	qsort(s->mods, s->n_mods, sizeof *s->mods, mod_cmp_start);
+	/* a segment's memory past its file never overlaps the next module */
+	for (i = 0; i + 1 < s->n_mods; i++)
+		if (s->mods[i].pub.end > s->mods[i + 1].pub.start)
+			s->mods[i].pub.end = s->mods[i + 1].pub.start;
 
 	for (i = 0; i < s->n_mods; i++) {
 		struct src_mod *m = &s->mods[i];

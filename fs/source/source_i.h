@@ -104,6 +104,11 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
  * mangled in C++) is name, in any module: 0 or -ENOENT. */
 int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr);
 
+/* The synthetic "name@plt" symbols of elf's PLT stubs (plt.c), at
+ * address + bias, in *out (caller frees each dname, then *out; a
+ * symbol's name is its dname).  0 (none: *n 0) or -ENOMEM. */
+int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
+
 /* ---- C++ names (names.c) ------------------------------------------------- */
 
 /* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
