@@ -333,8 +333,7 @@ static int add_plt_syms(struct src_mod *m)
 	m->syms = nv;
 	m->n_syms += n;
 	free(plt);
-	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp);
-	m->pub.has_symbols = true;
+	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp); /* load_syms's early return */
 	return 0;
 }
 
@@ -385,14 +384,15 @@ static int load_syms(struct src_mod *m)
 		k++;
 	}
 	m->n_syms = k;
+	/* has_symbols: a symbol table with functions (the name@plt ones
+	 * are gdb's synthetic symbols, there in a stripped file too) */
+	m->pub.has_symbols = k > 0;
 	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs))
 		return -ENOMEM;
 	if ((ret = add_plt_syms(m)))
 		return ret;
-	k = m->n_syms;
-	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
+	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp);
 	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
-	m->pub.has_symbols = k > 0;
 	{
 		GElf_Addr b;
 		Dwarf_Addr db;
