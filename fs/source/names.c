@@ -65,14 +65,29 @@ static bool after_operator(const char *start, const char *p)
 	       (p - start == 8 || !ident_char(p[-9]));
 }
 
-char *src_break_name(const char *sig)
+/* Where the name in a demangled signature starts (after a template
+ * function's return type) and where it ends (its parameter list, or the
+ * end). */
+static const char *name_bounds(const char *sig, const char **endp)
 {
+	/* the demangler's special names keep their words: "virtual thunk
+	 * to Pet::speak" is no return type and a name (gdb's `break speak`
+	 * finds the thunk, `break Pet::speak` does not) */
+	static const char *const special[] = {
+		"virtual thunk to ", "non-virtual thunk to ",
+		"covariant return thunk to ", "construction vtable for ",
+		"vtable for ", "VTT for ", "typeinfo for ", "typeinfo name for ",
+		"guard variable for ", "TLS init function for ",
+		"TLS wrapper function for ", "transaction clone for ",
+	};
 	const char *p, *name = sig, *end = NULL;
 	int angle = 0, paren = 0;
+	size_t i, skip = 0;
 
-	if (!sig)
-		return NULL;
-	for (p = sig; *p && !end; p++) {
+	for (i = 0; i < sizeof special / sizeof special[0] && !skip; i++)
+		if (!strncmp(sig, special[i], strlen(special[i])))
+			skip = strlen(special[i]);
+	for (p = sig + skip; *p && !end; p++) {
 		if (!strncmp(p, "(anonymous namespace)", 21)) {
 			p += 20;
 			continue;
@@ -103,8 +118,17 @@ char *src_break_name(const char *sig)
 			break;
 		}
 	}
-	if (!end)
-		end = sig + strlen(sig);
+	*endp = end ? end : sig + strlen(sig);
+	return name;
+}
+
+char *src_break_name(const char *sig)
+{
+	const char *name, *end;
+
+	if (!sig)
+		return NULL;
+	name = name_bounds(sig, &end);
 	return strndup(name, (size_t)(end - name));
 }
 
@@ -136,12 +160,13 @@ static void drop_templates(const char *in, char *out, size_t cap)
 	const char *p;
 
 	for (p = in; *p && n + 1 < cap; p++) {
-		if (after_operator(in, p)) {
+		if (after_operator(in, p) && operator_len(p)) {
 			size_t k = operator_len(p);
 
-			while (k-- && n + 1 < cap)
+			while (k-- > 1 && n + 1 < cap)
 				out[n++] = *p++;
-			p--;
+			if (n + 1 < cap)
+				out[n++] = *p;
 			continue;
 		}
 		if (*p == '<')
@@ -187,8 +212,12 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 		return false;
 	squeeze(query, q, sizeof q);
 	if (strchr(q, '(')) {
-		/* a full signature: "quote(Item const&, long)" */
-		squeeze(sym->dname, h, sizeof h);
+		/* a full signature, without the return type a template
+		 * function's carries: "quote(Item const&, long)",
+		 * "add<long>(long, long)" */
+		const char *end;
+
+		squeeze(name_bounds(sym->dname, &end), h, sizeof h);
 		return wild_match(h, q);
 	}
 	squeeze(bname, h, sizeof h);

@@ -29,3 +29,10 @@ int main()
 	Empty e;
 	return g(v, &p, &P::x, &P::get, o, d, e) > 100;
 }
+
+// overloads and a template, for the break-name lookups of test_source
+int twice(int x) { return 2 * x; }
+double twice(double x) { return 2 * x; }
+template <typename T> T add(T a, T b) { return a + b; }
+template int add<int>(int, int);
+template long add<long>(long, long);

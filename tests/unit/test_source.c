@@ -429,6 +429,181 @@ static void test_function_entries_and_sources(void **state)
 	hs_src_free(s);
 }
 
+/* ---- C++ names, PLT stubs, .bss -------------------------------------------- */
+
+#define CPP_OBJECTS "build/programs/cpp_objects"
+#define CPP_MEMBERS "build/programs/cpp_members"
+#define CPP_PLT "build/programs/cpp_plt"
+
+/* The number of locations gdb's `break q` finds in prog (0: none). */
+static int gdb_break_locations(const char *prog, const char *q)
+{
+	char line[64];
+
+	if (sh_line(line, sizeof line, "gdb -nx -batch -ex \"break %s\" %s 2>&1 | "
+		    "grep '^Breakpoint 1 at' | sed 's/.*(\\([0-9]*\\) locations)$/\\1/; "
+		    "s/^Breakpoint.*/1/'", q, prog))
+		return 0;
+	return atoi(line) > 0 ? atoi(line) : 0;
+}
+
+static int entry_cb(void *ctx, uint64_t addr)
+{
+	(void)addr;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* What a user types to gdb's break finds as many functions here as gdb
+ * finds locations: names, scopes, wild names, templates, overloads,
+ * signatures and symbols. */
+static void test_cxx_break_names_match_gdb(void **state)
+{
+	static const struct {
+		const char *prog, *q;
+	} cases[] = {
+		{ CPP_MEMBERS, "twice" }, { CPP_MEMBERS, "twice(int)" },
+		{ CPP_MEMBERS, "twice(double)" }, { CPP_MEMBERS, "add" },
+		{ CPP_MEMBERS, "add<int>" }, { CPP_MEMBERS, "add<long>(long, long)" },
+		{ CPP_MEMBERS, "P::get" }, { CPP_MEMBERS, "get" }, { CPP_MEMBERS, "g" },
+		{ CPP_MEMBERS, "_Z5twicei" }, { CPP_MEMBERS, "main" },
+		{ CPP_OBJECTS, "std::vector<int, std::allocator<int> >::push_back" },
+		{ CPP_OBJECTS, "std::vector<int,std::allocator<int>>::push_back" },
+		{ CPP_OBJECTS, "push_back" }, { CPP_OBJECTS, "quote" },
+		{ CPP_OBJECTS, "Fruit::price" }, { CPP_OBJECTS, "price" },
+		{ CPP_OBJECTS, "quote(Item const&, long)" },
+		{ CPP_OBJECTS, "Fruit::price() const" }, { CPP_OBJECTS, "_ZNK5Fruit5priceEv" },
+		{ CPP_OBJECTS, "Pet::speak" }, { CPP_OBJECTS, "speak" },
+		{ CPP_OBJECTS, "no_such_function" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct warns w;
+		struct hs_src *s = open_file(abs_path(cases[i].prog), &w);
+		int n = 0, want = gdb_break_locations(cases[i].prog, cases[i].q);
+
+		if (hs_src_function_entries(s, cases[i].q, entry_cb, &n) != want || n != want)
+			fail_msg("break %s in %s: %d entries, gdb %d locations", cases[i].q,
+				 cases[i].prog, n, want);
+		hs_src_free(s);
+	}
+}
+
+/* A C++ function's names: gdb's frame name (break name) with line info,
+ * the demangled signature, the symbol. */
+static void test_cxx_function_names(void **state)
+{
+	struct warns w;
+	struct hs_src *s = open_file(abs_path(CPP_OBJECTS), &w);
+	uint64_t price = BASE + nm_value(CPP_OBJECTS, "_ZNK5Fruit5priceEv");
+	uint64_t quote = BASE + nm_value(CPP_OBJECTS, "_ZL5quoteRK4Iteml");
+	struct hs_src_loc loc;
+	char buf[256];
+
+	(void)state;
+	assert_true(price != BASE && quote != BASE);
+	assert_int_equal(hs_src_lookup(s, price + 4, &loc), 0);
+	assert_string_equal(loc.function, "Fruit::price");
+	assert_string_equal(loc.break_name, "Fruit::price");
+	assert_string_equal(loc.signature, "Fruit::price() const");
+	assert_string_equal(loc.linkage_name, "_ZNK5Fruit5priceEv");
+	assert_int_equal(loc.func_start, price);
+	assert_int_equal(hs_src_lookup(s, quote, &loc), 0);
+	assert_string_equal(loc.function, "quote");
+	assert_string_equal(loc.signature, "quote(Item const&, long)");
+	hs_src_format_where(s, quote, buf, sizeof buf);
+	assert_string_equal(buf, "quote+0x0 cpp_objects.cc:50");
+	hs_src_free(s);
+}
+
+/* Every stub objdump (bfd's synthetic symbols, as gdb's) names in .plt,
+ * .plt.sec and .plt.got is found under that name, -O0, -O2 -z now, IBT. */
+static void test_plt_stubs_match_objdump(void **state)
+{
+	static const char *const progs[] = {
+		CPP_PLT, CPP_OBJECTS, TMP "/plt_now", TMP "/plt_ibt",
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sh("cc -g -O2 -Wl,-z,now -o %s/plt_now tests/programs/cpp_plt.c && "
+			    "cc -g -O0 -fcf-protection=full -Wl,-z,ibtplt -o %s/plt_ibt "
+			    "tests/programs/cpp_plt.c", TMP, TMP), 0);
+	for (i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+		struct warns w;
+		struct hs_src *s = open_file(abs_path(progs[i]), &w);
+		char cmd[PATH_MAX + 128], line[512];
+		FILE *p;
+		int n = 0;
+
+		snprintf(cmd, sizeof cmd, "objdump -d -C -j .plt -j .plt.sec -j .plt.got '%s' "
+			 "2>/dev/null | sed -n 's/^\\([0-9a-f]*\\) <\\(.*@plt\\)>:$/\\1 \\2/p'",
+			 progs[i]);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		while (fgets(line, sizeof line, p)) {
+			uint64_t a = BASE + strtoull(line, NULL, 16);
+			char *name = strchr(line, ' ') + 1;
+			struct hs_src_loc loc;
+			char where[512], want[512];
+
+			name[strcspn(name, "\n")] = 0;
+			assert_int_equal(hs_src_lookup(s, a + 4, &loc), 0);
+			if (!loc.function || strcmp(loc.function, name) || loc.func_start != a)
+				fail_msg("%s: 0x%" PRIx64 ": %s, objdump %s", progs[i], a - BASE,
+					 loc.function ? loc.function : "(none)", name);
+			hs_src_format_where(s, a + 4, where, sizeof where);
+			snprintf(want, sizeof want, "%s+0x4", name);
+			assert_string_equal(where, want);
+			n++;
+		}
+		pclose(p);
+		assert_true(n >= 3); /* malloc, printf, free at least */
+		hs_src_free(s);
+	}
+}
+
+/* .bss past what the file maps (the kernel's anonymous continuation of
+ * the data segment) is still the module's: a pointer into it has a name. */
+static void test_bss_past_file_mapping(void **state)
+{
+	struct hs_src *s;
+	char cmd[PATH_MAX + 64], line[512];
+	const char *path = abs_path(CPP_PLT);
+	uint64_t big = nm_value(CPP_PLT, "big");
+	struct hs_src_loc loc;
+	FILE *p;
+
+	(void)state;
+	assert_true(big != 0);
+	assert_int_equal(hs_src_new(NULL, &s), 0);
+	snprintf(cmd, sizeof cmd, "readelf -lW '%s'", path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p)) {
+		unsigned long long off, vaddr, paddr, fsz, msz;
+		char flags[8] = "";
+
+		if (sscanf(line, " LOAD 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx %7[RWE ]",
+			   &off, &vaddr, &paddr, &fsz, &msz, flags) < 6)
+			continue;
+		/* file-backed part only, as a recording's map events say */
+		assert_int_equal(hs_src_add_mapping(s, path, BASE + (vaddr & ~0xfffull),
+						    (BASE + vaddr + fsz + 0xfff) & ~0xfffull,
+						    off & ~0xfffull,
+						    strchr(flags, 'E') ? PROT_READ | PROT_EXEC
+								       : PROT_READ), 0);
+	}
+	pclose(p);
+	assert_int_equal(hs_src_finish(s), 0);
+	assert_int_equal(hs_src_lookup(s, BASE + big + 4096, &loc), 0);
+	assert_non_null(loc.module);
+	assert_true(loc.module->end >= BASE + big + (1 << 20));
+	hs_src_free(s);
+}
+
 /* ---- bad input ------------------------------------------------------------ */
 
 static void test_no_debug_info_keeps_symbols(void **state)
@@ -1055,6 +1230,10 @@ int main(void)
 		cmocka_unit_test(test_prologue_matches_gdb_breakpoints),
 		cmocka_unit_test(test_where_format),
 		cmocka_unit_test(test_function_entries_and_sources),
+		cmocka_unit_test(test_cxx_break_names_match_gdb),
+		cmocka_unit_test(test_cxx_function_names),
+		cmocka_unit_test(test_plt_stubs_match_objdump),
+		cmocka_unit_test(test_bss_past_file_mapping),
 		cmocka_unit_test(test_no_debug_info_keeps_symbols),
 		cmocka_unit_test(test_stripped_and_missing_files),
 		cmocka_unit_test(test_dwarf_without_symbols),
