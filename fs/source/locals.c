@@ -151,7 +151,8 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct var_list params = { 0 }, locals = { 0 };
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, *scopes = NULL, origin;
+	Dwarf_Attribute ao_attr;
 	Dwarf_Addr bias;
 	int ns, i, f, ret = 0;
 	uint64_t rip;
@@ -207,6 +208,13 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		ret = scope_vars(&c, &locals, &scopes[i], false);
 	if (!ret)
 		ret = scope_vars(&c, &params, &scopes[f], true);
+	/* parameters the concrete instance leaves out (gcc's constructors'
+	 * __in_chrg, constant-propagated ones): gdb takes them from the
+	 * abstract origin (inherit_abstract_dies), after the others, as
+	 * <optimized out> */
+	if (!ret && dwarf_attr(&scopes[f], DW_AT_abstract_origin, &ao_attr) &&
+	    dwarf_formref_die(&ao_attr, &origin))
+		ret = scope_vars(&c, &params, &origin, true);
 	if (ret)
 		goto out;
 	/* parameters first, then locals; a local never hides a parameter in
