@@ -514,6 +514,7 @@ static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct 
 
 static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf *b)
 {
+	const char *name = dwarf_diename(t);
 	Dwarf_Attribute a;
 	Dwarf_Word enc = DW_ATE_signed;
 	uint64_t u = 0;
@@ -557,6 +558,19 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 	}
 	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
 						   : (int64_t)u;
+	if (enc == DW_ATE_UTF || (name && !strcmp(name, "wchar_t"))) {
+		/* C++ wide characters: 65 L'A', 66 u'B', 67 U'C', 68 u8'D' */
+		const char *pre = enc != DW_ATE_UTF ? "L" : size == 1 ? "u8" :
+				  size == 2 ? "u" : "U";
+
+		sb_fmt(b, "%" PRId64 " %s'", enc == DW_ATE_UTF ? (int64_t)u : sv, pre);
+		if (u < 0x80)
+			put_char_escaped(b, (uint8_t)u, '\'');
+		else
+			sb_fmt(b, "\\%" PRIo64, u);
+		sb_str(b, "'");
+		return;
+	}
 	if (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) {
 		if (enc == DW_ATE_signed_char)
 			sb_fmt(b, "%" PRId64 " '", sv);
@@ -771,9 +785,27 @@ static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *m
 		fmt_value(c, mt, sv, 0, depth, b);
 	} else if ((ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a))) &&
 		   src_obj_address(c->s, ln, &addr) == 0) {
+		Dwarf_Die pm;
+		int tag = peel(mt, &pm) ? dwarf_tag(&pm) : 0, k;
+
 		sv->in_mem = true;
 		sv->addr = addr;
+		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+		    tag == DW_TAG_union_type) {
+			/* gdb's cp_print_static_field */
+			for (k = c->n_statmem - 1; k >= 0 && c->statmem[k] != addr; k--)
+				;
+			if (k >= 0) {
+				sb_str(b, "<same as static member of an already seen type>");
+				free(sv);
+				return;
+			}
+			if (c->n_statmem < (int)(sizeof c->statmem / sizeof c->statmem[0]))
+				c->statmem[c->n_statmem++] = addr;
+			c->statmem_top = true;
+		}
 		fmt_value(c, mt, sv, 0, depth, b);
+		c->statmem_top = false;
 	} else {
 		sb_str(b, "<optimized out>");
 	}
@@ -788,9 +820,10 @@ static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsr
 			   struct sbuf *b)
 {
 	Dwarf_Die child;
-	bool first = true, cplus = die_cplus(t);
-	int nfields = 0;
+	bool first = true, cplus = die_cplus(t), of_static = c->statmem_top;
+	int nfields = 0, statmem_base = c->n_statmem;
 
+	c->statmem_top = false;
 	if (depth >= SRC_MAX_DEPTH) {
 		sb_str(b, "{...}");
 		return;
@@ -839,6 +872,10 @@ static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsr
 	if (!nfields)
 		sb_str(b, "<No data fields>");
 	sb_str(b, "}");
+	/* the statics seen inside a struct are forgotten after it, except
+	 * inside a static member's own value */
+	if (!of_static)
+		c->n_statmem = statmem_base;
 }
 
 static void fmt_struct(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
@@ -1088,6 +1125,8 @@ char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
 	b->len = 0;
 	b->full = false;
 	b->buf[0] = 0;
+	c->n_statmem = 0;
+	c->statmem_top = false;
 	if (t)
 		fmt_value(c, t, v, 0, 0, b);
 	else

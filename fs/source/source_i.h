@@ -169,6 +169,13 @@ struct src_ctx {
 	struct src_mod *m;
 	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
 	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
+	/* format.c, per value: addresses of the C++ static members of class
+	 * type being printed (gdb's dont_print_statmem stack: a class's
+	 * static member of its own type prints once, then "<same as static
+	 * member of an already seen type>") */
+	uint64_t statmem[32];
+	int n_statmem;
+	bool statmem_top;       /* the next struct is a static member's */
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
