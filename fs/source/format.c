@@ -188,6 +188,43 @@ static void array_dims(Dwarf_Die *t, struct sbuf *b)
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
+/* A pointer to member's name: "int P::*", "int (P::*)(const P * const)". */
+static void ptm_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct sbuf *pre,
+			  struct sbuf *post, int depth, bool cplus)
+{
+	Dwarf_Die cls, pt;
+	struct sbuf p2, q2, cn;
+	Dwarf_Attribute ca;
+
+	p2.len = q2.len = cn.len = 0;
+	p2.full = q2.full = cn.full = false;
+	p2.buf[0] = q2.buf[0] = cn.buf[0] = 0;
+	if (dwarf_attr(t, DW_AT_containing_type, &ca) && dwarf_formref_die(&ca, &cls))
+		qualified_name(&cls, cplus, &cn);
+	if (!sub) {
+		sb_str(pre, "void ");
+		sb_str(pre, cn.buf);
+		sb_str(pre, "::*");
+		return;
+	}
+	type_name_rec(sub, &p2, &q2, depth + 1, cplus);
+	if (peel(sub, &pt) && dwarf_tag(&pt) == DW_TAG_subroutine_type) {
+		sb_str(pre, p2.buf);
+		sb_str(pre, "(");
+		sb_str(pre, cn.buf);
+		sb_str(pre, "::*");
+		sb_str(post, ")");
+		sb_str(post, q2.buf);
+		return;
+	}
+	sb_str(pre, p2.buf);
+	if (p2.len && p2.buf[p2.len - 1] != '*')
+		sb_str(pre, " ");
+	sb_str(pre, cn.buf);
+	sb_str(pre, "::*");
+	sb_str(post, q2.buf);
+}
+
 /* C declarator order: pre holds what goes before the name, post what
  * goes after ("char (*)[16]": pre "char (*", post ")[16]"). */
 static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
@@ -227,35 +264,9 @@ static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
 		       tag == DW_TAG_enumeration_type ? "enum " : "struct ");
 		sb_str(pre, name ? name : "{...}");
 		return;
-	case DW_TAG_ptr_to_member_type: {
-		/* "int P::*", "int (P::*)(const P * const)" */
-		Dwarf_Die cls, pt;
-		struct sbuf p2, q2, cn;
-		Dwarf_Attribute ca;
-
-		p2.len = q2.len = cn.len = 0;
-		p2.full = q2.full = cn.full = false;
-		p2.buf[0] = q2.buf[0] = cn.buf[0] = 0;
-		if (dwarf_attr(t, DW_AT_containing_type, &ca) && dwarf_formref_die(&ca, &cls))
-			qualified_name(&cls, cplus, &cn);
-		if (!has_sub) {
-			sb_fmt(pre, "void %s::*", cn.buf);
-			return;
-		}
-		type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
-		if (peel(&sub, &pt) && dwarf_tag(&pt) == DW_TAG_subroutine_type) {
-			sb_fmt(pre, "%s(%s::*", p2.buf, cn.buf);
-			sb_str(post, ")");
-			sb_str(post, q2.buf);
-			return;
-		}
-		sb_str(pre, p2.buf);
-		if (p2.len && p2.buf[p2.len - 1] != '*')
-			sb_str(pre, " ");
-		sb_fmt(pre, "%s::*", cn.buf);
-		sb_str(post, q2.buf);
+	case DW_TAG_ptr_to_member_type:
+		ptm_type_name(t, has_sub ? &sub : NULL, pre, post, depth, cplus);
 		return;
-	}
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type: {
@@ -955,7 +966,9 @@ static void fmt_ptr_to_member(struct src_ctx *c, Dwarf_Die *t, const uint8_t *ra
 	if (src_die_type(t, &mt) && peel(&mt, &pm) &&
 	    dwarf_tag(&pm) == DW_TAG_subroutine_type) {
 		tn = src_type_name(t);
-		sb_fmt(b, "(%s) ", tn ? tn : "?");
+		sb_str(b, "(");
+		sb_str(b, tn ? tn : "?");
+		sb_str(b, ") ");
 		free(tn);
 		fmt_pointer(c, &pm, p, b);
 		return;
