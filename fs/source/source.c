@@ -1178,13 +1178,34 @@ static int func_report(struct func_walk *w, uint64_t addr)
 	return 0;
 }
 
+/* A DWARF subprogram named w->name: by its name, or in C++ by its
+ * linkage name as a symbol would be (names.c). */
+static bool func_die_matches(Dwarf_Die *die, const char *name)
+{
+	Dwarf_Attribute a;
+	const char *n = dwarf_diename(die);
+	struct src_sym sym = { .name = NULL };
+	bool ok;
+
+	if (n && !strcmp(n, name))
+		return true;
+	sym.name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	if (!sym.name)
+		return false;
+	sym.dname = src_demangle(sym.name);
+	sym.bname = src_break_name(sym.dname);
+	ok = src_sym_matches(&sym, name);
+	free(sym.dname);
+	free(sym.bname);
+	return ok;
+}
+
 static int func_die_cb(Dwarf_Die *die, void *arg)
 {
 	struct func_walk *w = arg;
-	const char *n = dwarf_diename(die);
 	Dwarf_Addr entry;
 
-	if (!n || strcmp(n, w->name) || dwarf_entrypc(die, &entry) != 0)
+	if (dwarf_entrypc(die, &entry) != 0 || !func_die_matches(die, w->name))
 		return DWARF_CB_OK;
 	return func_report(w, entry + w->bias) ? DWARF_CB_ABORT : DWARF_CB_OK;
 }

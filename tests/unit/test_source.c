@@ -32,6 +32,9 @@
 
 #define TMP "build/tests/tmp-source"
 #define EXAMPLE "build/programs/example"
+#define CPP_OBJECTS "build/programs/cpp_objects"
+#define CPP_MEMBERS "build/programs/cpp_members"
+#define CPP_PLT "build/programs/cpp_plt"
 
 static char root[PATH_MAX];
 
@@ -431,10 +434,6 @@ static void test_function_entries_and_sources(void **state)
 
 /* ---- C++ names, PLT stubs, .bss -------------------------------------------- */
 
-#define CPP_OBJECTS "build/programs/cpp_objects"
-#define CPP_MEMBERS "build/programs/cpp_members"
-#define CPP_PLT "build/programs/cpp_plt"
-
 /* The number of locations gdb's `break q` finds in prog (0: none). */
 static int gdb_break_locations(const char *prog, const char *q)
 {
@@ -475,6 +474,10 @@ static void test_cxx_break_names_match_gdb(void **state)
 		{ CPP_OBJECTS, "Fruit::price() const" }, { CPP_OBJECTS, "_ZNK5Fruit5priceEv" },
 		{ CPP_OBJECTS, "Pet::speak" }, { CPP_OBJECTS, "speak" },
 		{ CPP_OBJECTS, "no_such_function" },
+		/* no symbol table: DWARF's linkage names */
+		{ TMP "/cpp_members.dwarfonly", "twice" },
+		{ TMP "/cpp_members.dwarfonly", "P::get" },
+		{ TMP "/cpp_members.dwarfonly", "add<long>(long, long)" },
 	};
 	size_t i;
 
@@ -1198,6 +1201,8 @@ static int setup(void **state)
 	    sh("strip -o %s/example.stripped %s", TMP, EXAMPLE) ||
 	    sh("objcopy --strip-debug %s %s/example.nodebug", EXAMPLE, TMP) ||
 	    sh("strip -s --keep-section='.debug_*' -o %s/example.dwarfonly %s", TMP, EXAMPLE) ||
+	    sh("strip -s --keep-section='.debug_*' -o %s/cpp_members.dwarfonly %s", TMP,
+	       CPP_MEMBERS) ||
 	    sh("cp %s %s/example.corrupt", EXAMPLE, TMP))
 		return -1;
 	/* overwrite the first unit's DWARF version (bytes 4-5 of .debug_info) */
