@@ -597,35 +597,88 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 		sb_fmt(b, "%" PRIu64, u);
 }
 
+/* An enumerator's value (signed: DWARF's data forms as libdw reads them). */
+static bool enumerator_value(Dwarf_Die *e, int64_t *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword cv;
+	Dwarf_Word uv;
+
+	if (dwarf_tag(e) != DW_TAG_enumerator || !dwarf_attr(e, DW_AT_const_value, &a))
+		return false;
+	if (dwarf_formsdata(&a, &cv) == 0)
+		*out = cv;
+	else if (dwarf_formudata(&a, &uv) == 0)
+		*out = (int64_t)uv;
+	else
+		return false;
+	return true;
+}
+
+static void enumerator_name(Dwarf_Die *t, Dwarf_Die *e, struct sbuf *b)
+{
+	/* C++: "Color::Green" (enum class), "zoo::Outer::BIG" */
+	if (die_cplus(t))
+		scope_prefix(t, dwarf_hasattr(t, DW_AT_enum_class), b);
+	sb_str(b, dwarf_diename(e) ? dwarf_diename(e) : "?");
+}
+
+/* gdb's generic_val_print_enum_1: an enumerator's name; else, for a "flag
+ * enum" (no negative values, pairwise disjoint bits), the value taken
+ * apart: "(GREEN | BLUE)", "(FA | unknown: 0x8)", "(unknown: 0x8)", "0";
+ * else the number (unsigned when no enumerator is negative). */
 static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf *b)
 {
 	Dwarf_Die child;
-	uint64_t u = 0;
-	int64_t sv;
+	uint64_t u = 0, mask = 0, val;
+	int64_t sv, ev;
+	bool flag = true, has_neg = false, first = true;
 
 	memcpy(&u, raw, size < 8 ? size : 8);
 	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
 						   : (int64_t)u;
-	if (dwarf_child(t, &child) == 0) {
-		do {
-			Dwarf_Attribute a;
-			Dwarf_Sword cv;
-			Dwarf_Word uv;
-
-			if (dwarf_tag(&child) != DW_TAG_enumerator ||
-			    !dwarf_attr(&child, DW_AT_const_value, &a))
-				continue;
-			if ((dwarf_formsdata(&a, &cv) == 0 && cv == sv) ||
-			    (dwarf_formudata(&a, &uv) == 0 && uv == u)) {
-				/* C++: "Color::Green" (enum class), "zoo::Outer::BIG" */
-				if (die_cplus(t))
-					scope_prefix(t, dwarf_hasattr(t, DW_AT_enum_class), b);
-				sb_str(b, dwarf_diename(&child) ? dwarf_diename(&child) : "?");
-				return;
-			}
-		} while (dwarf_siblingof(&child, &child) == 0);
+	if (dwarf_child(t, &child) != 0) {
+		sb_fmt(b, "%" PRId64, sv);
+		return;
 	}
-	sb_fmt(b, "%" PRId64, sv);
+	do {
+		if (!enumerator_value(&child, &ev))
+			continue;
+		if (ev == sv || (uint64_t)ev == u) {
+			enumerator_name(t, &child, b);
+			return;
+		}
+		if (ev < 0) {
+			has_neg = true;
+			flag = false;
+		} else if (mask & (uint64_t)ev) {
+			flag = false;
+		} else {
+			mask |= (uint64_t)ev;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (!flag) {
+		if (has_neg)
+			sb_fmt(b, "%" PRId64, sv);
+		else
+			sb_fmt(b, "%" PRIu64, u);
+		return;
+	}
+	val = u;
+	dwarf_child(t, &child);
+	do {
+		if (!enumerator_value(&child, &ev) || ev <= 0 ||
+		    (val & (uint64_t)ev) != (uint64_t)ev)
+			continue;
+		sb_str(b, first ? "(" : " | ");
+		first = false;
+		val &= ~(uint64_t)ev;
+		enumerator_name(t, &child, b);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (val)
+		sb_fmt(b, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", val);
+	else
+		sb_str(b, first ? "0" : ")");
 }
 
 /* Virtual base classes already printed in one object (gdb prints a
