@@ -4,6 +4,7 @@
  * on` and `print repeats unlimited`.  Text is capped at HS_SRC_VALUE_MAX
  * bytes (struct sbuf).  Callers hold s->dw_lock.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -123,6 +124,46 @@ static bool die_cplus(Dwarf_Die *die)
 	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
 }
 
+/* A C++ name as gdb writes it: gcc names template arguments of integer
+ * types "long unsigned int", gdb's canonical form (cp_canonicalize_string)
+ * is "unsigned long" ("std::allocator<unsigned long>"). */
+static void sb_cplus_name(struct sbuf *b, const char *name)
+{
+	static const char *const canon[][2] = {
+		{ "long long unsigned int", "unsigned long long" },
+		{ "long long int", "long long" },
+		{ "long unsigned int", "unsigned long" },
+		{ "short unsigned int", "unsigned short" },
+		{ "short int", "short" },
+		{ "long int", "long" },
+	};
+	const char *p = name;
+
+	if (!strchr(name, '<')) {
+		sb_str(b, name);
+		return;
+	}
+	while (*p) {
+		size_t i, k = 0;
+
+		if (p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			for (i = 0; i < sizeof canon / sizeof canon[0]; i++) {
+				k = strlen(canon[i][0]);
+				if (!strncmp(p, canon[i][0], k) &&
+				    !(isalnum((unsigned char)p[k]) || p[k] == '_')) {
+					sb_str(b, canon[i][1]);
+					break;
+				}
+				k = 0;
+			}
+		if (k) {
+			p += k;
+			continue;
+		}
+		sb_put(b, p++, 1);
+	}
+}
+
 /* The "a::b::" prefix of the scopes (namespaces, classes) that hold die,
  * as gdb qualifies C++ names; with self, die's own name too.  A
  * definition outside its class (DW_AT_specification) takes the scopes of
@@ -145,7 +186,7 @@ static void scope_prefix(Dwarf_Die *die, bool self, struct sbuf *b)
 		else if ((tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 			  tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type) &&
 			 name)
-			sb_str(b, name);
+			sb_cplus_name(b, name);
 		else
 			continue;
 		sb_str(b, "::");
@@ -158,8 +199,11 @@ static void qualified_name(Dwarf_Die *die, bool cplus, struct sbuf *b)
 {
 	const char *name = dwarf_diename(die);
 
-	if (cplus)
+	if (cplus) {
 		scope_prefix(die, false, b);
+		sb_cplus_name(b, name ? name : "{...}");
+		return;
+	}
 	sb_str(b, name ? name : "{...}");
 }
 
@@ -554,6 +598,26 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 		}
 		return;
 	}
+	if (size == 16 && (enc == DW_ATE_signed || enc == DW_ATE_unsigned)) {
+		/* __int128: decimal, as gdb 13 */
+		unsigned __int128 w, q;
+		char digits[48];
+		size_t n = sizeof digits;
+		bool neg;
+
+		memcpy(&w, raw, 16);
+		neg = enc == DW_ATE_signed && (w >> 127);
+		q = neg ? -w : w;
+		digits[--n] = 0;
+		do {
+			digits[--n] = (char)('0' + (int)(q % 10));
+			q /= 10;
+		} while (q);
+		if (neg)
+			digits[--n] = '-';
+		sb_str(b, digits + n);
+		return;
+	}
 	if (size > 8) {
 		sb_str(b, "0x");
 		for (size_t i = size; i-- > 0;)
@@ -679,6 +743,14 @@ static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 		sb_fmt(b, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", val);
 	else
 		sb_str(b, first ? "0" : ")");
+}
+
+static bool is_reference(Dwarf_Die *t)
+{
+	Dwarf_Die p;
+
+	return peel(t, &p) && (dwarf_tag(&p) == DW_TAG_reference_type ||
+			       dwarf_tag(&p) == DW_TAG_rvalue_reference_type);
 }
 
 /* Virtual base classes already printed in one object (gdb prints a
@@ -930,6 +1002,17 @@ static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsr
 			}
 			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
 				dwarf_formudata(&a, &moff);
+			if (is_reference(&mt)) {
+				/* gdb does not follow a member reference
+				 * (cp_print_value_fields: deref_ref = 0) */
+				uint64_t p = 0;
+
+				if (src_vread(c, v, off + moff, &p, 8))
+					sb_str(b, "<unreadable>");
+				else
+					sb_fmt(b, "@0x%" PRIx64, p);
+				continue;
+			}
 			fmt_value(c, &mt, v, off + moff, depth + 1, b);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}

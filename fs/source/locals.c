@@ -78,6 +78,20 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 	return out;
 }
 
+/* A type that is DW_TAG_unspecified_type under typedefs and qualifiers
+ * (decltype(nullptr)). */
+static bool is_unspecified(Dwarf_Die *t)
+{
+	Dwarf_Die cur = *t;
+	int guard = 0, tag;
+
+	while ((tag = dwarf_tag(&cur)) == DW_TAG_typedef || tag == DW_TAG_const_type ||
+	       tag == DW_TAG_volatile_type)
+		if (++guard > 32 || !src_die_type(&cur, &cur))
+			return false;
+	return tag == DW_TAG_unspecified_type;
+}
+
 static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param)
 {
 	const char *name = dwarf_diename(d);
@@ -104,7 +118,14 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	memset(nv, 0, sizeof *nv);
 	nv->name = strdup(name);
 	nv->type = src_type_name(tp);
-	nv->value = var_value(c, d, tp);
+	if (tp && is_unspecified(tp)) {
+		/* std::nullptr_t: gdb 13 reads it as void and says so */
+		if (asprintf(&nv->value, "<error reading variable %s (Attempt to "
+			     "dereference a generic pointer.)>", name) < 0)
+			nv->value = NULL;
+	} else {
+		nv->value = var_value(c, d, tp);
+	}
 	nv->is_param = param;
 	l->n++;
 	if (!nv->name || !nv->type || !nv->value)
