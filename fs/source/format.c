@@ -507,7 +507,111 @@ static bool is_char_type(Dwarf_Die *t)
 		return false;
 	if (!dwarf_attr(&p, DW_AT_encoding, &a) || dwarf_formudata(&a, &enc))
 		return false;
-	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char;
+	/* char8_t (DW_ATE_UTF, or gcc's unsigned "char8_t") strings print
+	 * as char ones */
+	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char || enc == DW_ATE_UTF ||
+	       (dwarf_diename(&p) && !strcmp(dwarf_diename(&p), "char8_t"));
+}
+
+/* A C++ wide character type (wchar_t, char16_t, char32_t): its width in
+ * bytes and gdb's quote prefix (L, u, U); 0 for any other type.  char8_t
+ * is DW_ATE_UTF of one byte and prints as a plain char. */
+static size_t wide_char_kind(Dwarf_Die *t, const char **prefix)
+{
+	Dwarf_Die p;
+	Dwarf_Attribute a;
+	Dwarf_Word enc;
+	const char *name;
+	int size;
+
+	if (!peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type)
+		return 0;
+	size = dwarf_bytesize(&p);
+	name = dwarf_diename(&p);
+	if (!dwarf_attr(&p, DW_AT_encoding, &a) || dwarf_formudata(&a, &enc))
+		return 0;
+	if (name && !strcmp(name, "wchar_t") && (size == 2 || size == 4)) {
+		*prefix = "L";
+		return (size_t)size;
+	}
+	if ((enc == DW_ATE_UTF || (name && (!strcmp(name, "char16_t") ||
+					   !strcmp(name, "char32_t")))) &&
+	    (size == 2 || size == 4)) {
+		*prefix = size == 2 ? "u" : "U";
+		return (size_t)size;
+	}
+	return 0;
+}
+
+/* A wide character inside quotes q: ASCII as put_char_escaped, other
+ * printable code points in UTF-8 (gdb on a UTF-8 host), the rest as an
+ * octal escape. */
+static void put_wchar_escaped(struct sbuf *b, uint32_t cp, char q)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		put_char_escaped(b, (uint8_t)cp, q);
+	} else if (cp < 0xa0 || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff) {
+		sb_fmt(b, "\\%o", cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 4);
+	}
+}
+
+/* A wide string of n units of width w (buf, little endian), gdb style:
+ * L"hi", u"xy", U"z"; ellipsis: it went on past what we show. */
+static void put_wstring(struct sbuf *b, const uint8_t *buf, size_t n, size_t w,
+			const char *prefix, bool ellipsis)
+{
+	size_t i;
+
+	sb_str(b, prefix);
+	sb_str(b, "\"");
+	for (i = 0; i < n && !b->full; i++) {
+		uint32_t cp = 0;
+
+		memcpy(&cp, buf + i * w, w);
+		put_wchar_escaped(b, cp, '"');
+	}
+	sb_str(b, ellipsis ? "\"..." : "\"");
+}
+
+/* The wide string at addr, up to its NUL unit (SRC_MAX_ELEMS at most). */
+static void put_wstring_at(struct src_ctx *c, uint64_t addr, size_t w,
+			   const char *prefix, struct sbuf *b)
+{
+	uint8_t buf[(SRC_MAX_ELEMS + 1) * 4];
+	size_t n = 0;
+	uint32_t zero = 0;
+
+	while (n < SRC_MAX_ELEMS + 1) {
+		if (src_ctx_read(c, addr + n * w, buf + n * w, w) != (ssize_t)w)
+			break;
+		if (!memcmp(buf + n * w, &zero, w)) {
+			put_wstring(b, buf, n, w, prefix, false);
+			return;
+		}
+		n++;
+	}
+	if (n == 0) {
+		sb_fmt(b, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+		return;
+	}
+	put_wstring(b, buf, n < SRC_MAX_ELEMS ? n : SRC_MAX_ELEMS, w, prefix, true);
 }
 
 /* The C string at addr (up to SRC_MAX_ELEMS chars), gdb style. */
@@ -564,6 +668,14 @@ static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct 
 	if (src_die_type(ptype, &target) && is_char_type(&target)) {
 		sb_str(b, " ");
 		put_c_string_at(c, p, b);
+	} else if (src_die_type(ptype, &target)) {
+		const char *prefix;
+		size_t w = wide_char_kind(&target, &prefix);
+
+		if (w) {
+			sb_str(b, " ");
+			put_wstring_at(c, p, w, prefix, b);
+		}
 	}
 }
 
@@ -633,16 +745,16 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 	}
 	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
 						   : (int64_t)u;
-	if (enc == DW_ATE_UTF || (name && !strcmp(name, "wchar_t"))) {
-		/* C++ wide characters: 65 L'A', 66 u'B', 67 U'C', 68 u8'D' */
-		const char *pre = enc != DW_ATE_UTF ? "L" : size == 1 ? "u8" :
-				  size == 2 ? "u" : "U";
+	if (enc == DW_ATE_UTF || (name && (!strcmp(name, "wchar_t") || !strcmp(name, "char8_t") ||
+					   !strcmp(name, "char16_t") ||
+					   !strcmp(name, "char32_t")))) {
+		/* C++ characters (gdb knows them by name too): 65 L'A',
+		 * 66 u'B', 67 U'C', char8_t 113 'q' */
+		bool wide = name && !strcmp(name, "wchar_t");
+		const char *pre = wide ? "L" : size == 1 ? "" : size == 2 ? "u" : "U";
 
-		sb_fmt(b, "%" PRId64 " %s'", enc == DW_ATE_UTF ? (int64_t)u : sv, pre);
-		if (u < 0x80)
-			put_char_escaped(b, (uint8_t)u, '\'');
-		else
-			sb_fmt(b, "\\%" PRIo64, u);
+		sb_fmt(b, "%" PRId64 " %s'", wide ? sv : (int64_t)u, pre);
+		put_wchar_escaped(b, (uint32_t)u, '\'');
 		sb_str(b, "'");
 		return;
 	}
@@ -1151,6 +1263,7 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 			  int depth, struct sbuf *b)
 {
 	uint64_t esize = type_size(et), stride = esize, count = dims[dim], i;
+	const char *prefix;
 	int k;
 
 	for (k = dim + 1; k < ndims; k++)
@@ -1168,6 +1281,23 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		for (n = 0; n < want && n < SRC_MAX_ELEMS && buf[n]; n++)
 			;
 		put_string(b, buf, n, n == SRC_MAX_ELEMS && want > SRC_MAX_ELEMS && buf[n]);
+		return;
+	}
+	if (dim == ndims - 1 && wide_char_kind(et, &prefix)) {
+		/* L"ab", u"xy", U"z": up to the NUL unit */
+		uint8_t buf[(SRC_MAX_ELEMS + 1) * 4];
+		size_t w = wide_char_kind(et, &prefix), n, want;
+		uint32_t zero = 0;
+
+		want = count < SRC_MAX_ELEMS + 1 ? count : SRC_MAX_ELEMS + 1;
+		if (src_vread(c, v, off, buf, want * w)) {
+			sb_str(b, "<unreadable>");
+			return;
+		}
+		for (n = 0; n < want && n < SRC_MAX_ELEMS && memcmp(buf + n * w, &zero, w); n++)
+			;
+		put_wstring(b, buf, n, w, prefix, n == SRC_MAX_ELEMS && want > SRC_MAX_ELEMS &&
+			    memcmp(buf + n * w, &zero, w));
 		return;
 	}
 	if (depth >= SRC_MAX_DEPTH) {

@@ -20,6 +20,8 @@
 #   cpp_more.cc: std::nullptr_t, function pointers, reference members,
 #     lambdas, long double, __int128, bit-fields, std::vector<bool>
 #     (gdb's canonical "unsigned long" in template arguments).
+#   cpp_chars.cc (C++17, and C++20 for char8_t): wide characters and
+#     strings (L"ab", u"xy", U"z").
 #   cpp_enums.c: enum values without an enumerator (gdb's flag enums).
 #   cpp_plt.c at -O0, -O2 and -O2 -Wl,-z,now: PLT stubs, a pointer into
 #     a 1 MiB .bss array past the file mapping ("<big+4096>").
@@ -28,9 +30,10 @@
 . "$ROOT/tests/e2e/fs_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_plt
+require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt
 gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
 gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
+g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
 
 # check NAME PROG "LINES"
 check()
@@ -59,6 +62,8 @@ check members "$PROGS/cpp_members" "21"
 check misc "$PROGS/cpp_misc" "30"
 check enums "$PROGS/cpp_enums" "20"
 check more "$PROGS/cpp_more" "29"
+check chars "$PROGS/cpp_chars" "25"
+check chars20 "$T/cpp_chars20" "25"
 check plt_o0 "$PROGS/cpp_plt" "14 25"
 check plt_o2 "$T/cpp_plt_o2" "24 27"
 check plt_now "$T/cpp_plt_now" "24 27"
