@@ -92,6 +92,9 @@ void hs_src_free(struct hs_src *s)
 		free((char *)s->mods[i].pub.path);
 	}
 	free(s->mods);
+	for (i = 0; i < s->n_dnames; i++)
+		free(s->dnames[i]);
+	free(s->dnames);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->n_maps; i++)
@@ -1000,12 +1003,50 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 	return &m->rows[lo - 1];
 }
 
+/* The break name of a C++ subprogram (its demangled linkage name without
+ * parameters: "Fruit::price"), interned in s->dnames so that it lives as
+ * long as the handle; NULL without a linkage name (C) or on ENOMEM.
+ * Called under dw_lock. */
+static const char *dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	char *dem, *brk;
+	size_t i;
+
+	if (!ln || !(dem = src_demangle(ln)))
+		return NULL;
+	brk = src_break_name(dem);
+	free(dem);
+	if (!brk)
+		return NULL;
+	for (i = 0; i < s->n_dnames; i++)
+		if (!strcmp(s->dnames[i], brk)) {
+			free(brk);
+			return s->dnames[i];
+		}
+	if (s->n_dnames == s->cap_dnames) {
+		size_t cap = s->cap_dnames ? s->cap_dnames * 2 : 16;
+		char **nv = realloc(s->dnames, cap * sizeof *nv);
+
+		if (!nv) {
+			free(brk);
+			return NULL;
+		}
+		s->dnames = nv;
+		s->cap_dnames = cap;
+	}
+	s->dnames[s->n_dnames++] = brk;
+	return brk;
+}
+
 /* The DWARF subprogram (not inlined) holding addr: name and entry. */
 static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			  const char **name, uint64_t *entry)
 {
 	Dwarf_Addr bias;
 	Dwarf_Die *cu, *scopes = NULL;
+	const char *cname;
 	int n, i, ret = -ENOENT;
 
 	if (!m->dw)
@@ -1025,6 +1066,9 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			continue;
 		if (dwarf_entrypc(&scopes[i], &lo) != 0)
 			continue;
+		cname = dwarf_cplus_name(s, &scopes[i]);
+		if (cname)
+			*name = cname;
 		*entry = lo + bias;
 		ret = 0;
 		break;

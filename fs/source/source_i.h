@@ -82,6 +82,11 @@ struct hs_src {
 	struct src_mod *mods;     /* sorted by pub.start, no overlaps */
 	size_t n_mods;
 
+	/* C++ names of DWARF-only functions (hs_src_lookup without a
+	 * symbol), interned under dw_lock; freed by hs_src_free */
+	char **dnames;
+	size_t n_dnames, cap_dnames;
+
 	/* interned source file names: ids are indexes */
 	char **files;
 	uint32_t n_files, cap_files;

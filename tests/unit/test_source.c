@@ -519,6 +519,15 @@ static void test_cxx_function_names(void **state)
 	hs_src_format_where(s, quote, buf, sizeof buf);
 	assert_string_equal(buf, "quote+0x0 cpp_objects.cc:50");
 	hs_src_free(s);
+
+	/* no symbol table: the DWARF linkage name gives the same name */
+	s = open_file(abs_path(TMP "/cpp_members.dwarfonly"), &w);
+	price = BASE + nm_value(CPP_MEMBERS, "_ZNK1P3getEv");
+	assert_true(price != BASE);
+	assert_int_equal(hs_src_lookup(s, price + 4, &loc), 0);
+	assert_string_equal(loc.function, "P::get");
+	assert_int_equal(loc.func_start, price);
+	hs_src_free(s);
 }
 
 /* Every stub objdump (bfd's synthetic symbols, as gdb's) names in .plt,
