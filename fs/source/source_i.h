@@ -194,8 +194,33 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* ---- types and text (types.c) ------------------------------------------- */
+
+/* A capped text buffer: text past HS_SRC_VALUE_MAX - 4 bytes is cut and
+ * ends in "..." (full is then set and later text is dropped). */
+struct src_sbuf {
+	char buf[HS_SRC_VALUE_MAX];
+	size_t len;
+	bool full;
+};
+void src_sb_put(struct src_sbuf *b, const char *p, size_t n);
+void src_sb_str(struct src_sbuf *b, const char *p);
+void src_sb_fmt(struct src_sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The DW_AT_type of die. */
 bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* t without typedefs and cv-qualifiers into out; false for (const) void. */
+bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
+/* The byte size of type t, 0 if unknown. */
+uint64_t src_type_size(Dwarf_Die *t);
+/* Whether die is in a C++ compile unit (names qualified, no C tags). */
+bool src_die_cplus(Dwarf_Die *die);
+/* Appends the "a::b::" of the namespaces and classes holding die (with
+ * self, die's own name too), as gdb qualifies C++ names. */
+void src_scope_prefix(Dwarf_Die *die, bool self, struct src_sbuf *b);
+/* Appends die's name, qualified in C++ ("std::allocator<unsigned long>"). */
+void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);
