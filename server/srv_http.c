@@ -31,7 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const CSP = "default-src 'self'";
+static const char *const CSP =
+	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -337,6 +338,23 @@ static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
 	return ret;
 }
 
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	if (key && strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		(*(unsigned *)cls)++;
+	return MHD_YES;
+}
+
+/* Two Host headers: which one a proxy in front of us took is unknown. */
+static bool one_host(struct MHD_Connection *con)
+{
+	unsigned n = 0;
+
+	MHD_get_connection_values(con, MHD_HEADER_KIND, count_host, &n);
+	return n <= 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -351,6 +369,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!req->started) {
 		req->started = true;
+		srv_watch_headers(con);
 		srv_url_parse(req);
 		return MHD_YES;
 	}
@@ -377,6 +396,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (req->url_err) {
 		status = (unsigned)req->url_err;
 		why = req->url_why;
+	} else if (!one_host(con)) {
+		status = 400;
+		why = "more than one Host header";
 	} else if (!host_ok(s, host)) {
 		status = 403;
 		why = "the Host header is not this server's address";
@@ -441,14 +463,14 @@ static bool names_token(const char *n, size_t len)
 		} else if (c == '+') {
 			c = ' ';
 		}
-		if (k >= sizeof(want) - 1 || c != want[k])
+		if (k >= sizeof(want) - 1 || tolower(c) != want[k])
 			return false;
 	}
 	return k == sizeof(want) - 1;
 }
 
 /* The request target as logs show it: the value of every argument named
- * token (however it is spelt) replaced by "*", so a log file never holds
+ * token (however it is spelt or cased) replaced by "*", so a log file never holds
  * the --tunnel secret. */
 static char *target_for_log(const char *raw)
 {
@@ -494,6 +516,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 
 	if (!req)
 		return;
+	srv_watch_next(con);
 	if (req->started) {
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -658,14 +681,25 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		set_err(err, "%s: cannot open its database: %s", opts->trace_dir, strerror(-e));
 		goto out_free;
 	}
+	e = srv_watch_new(&s->watch);
+	if (e < 0) {
+		set_err(err, "cannot start a thread: %s", strerror(-e));
+		goto out_free;
+	}
 	/* One thread per connection, and a cap on them: memory stays bounded
-	 * and a blocking SSE stream does not hold up other requests. */
-	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	 * and a blocking SSE stream does not hold up other requests.  poll(),
+	 * not select(): descriptors past 1024 (a recording of many processes
+	 * keeps many files open).  A client may hold at most half of the
+	 * connections, and the headers of each request have a deadline
+	 * (srv_watch.c), so slow clients cannot starve the others. */
+	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
 				  0, NULL, NULL, on_request, s,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				  (unsigned)HS_SRV_MAX_CONNECTIONS / 2,
+				  MHD_OPTION_NOTIFY_CONNECTION, srv_watch_notify, s->watch,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
@@ -704,6 +738,7 @@ void hs_srv_stop(struct hs_srv *s)
 	srv_build_release(s); /* wakes the event streams */
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	srv_watch_free(s->watch);
 	srv_build_free(s);
 	hs_tree_close(s->tree);
 	srv_lines_free(s->lines);

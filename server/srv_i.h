@@ -49,6 +49,7 @@ struct hs_srv {
 	struct srv_notes *notes;
 	struct srv_lines *lines;
 	volatile int stopping;
+	struct srv_watch *watch; /* header deadlines (srv_watch.c) */
 };
 
 /* One request: the decoded path and query arguments, and the body of a
@@ -160,5 +161,23 @@ extern const struct srv_asset_file srv_asset_files[];
 extern const size_t srv_asset_count;
 /* Replies with the file name (path without the leading '/'), 404 if none. */
 void srv_asset(const char *name, struct srv_reply *r);
+
+/* ---- srv_watch.c: a deadline for request headers ----------------------------
+ * libmicrohttpd's connection timeout restarts at every byte, so a client
+ * that trickles its headers would hold a connection for ever; this gives
+ * every request SRV_HEADER_DEADLINE seconds from its connection's start
+ * (or its previous request's end) to the end of its headers, and shuts a
+ * late one down.  srv_watch_notify is the daemon's NOTIFY_CONNECTION
+ * callback (cls: the struct srv_watch); srv_watch_headers marks the
+ * request of con as past its headers, srv_watch_next starts the deadline
+ * of its next request. */
+#define SRV_HEADER_DEADLINE 10
+struct srv_watch;
+int srv_watch_new(struct srv_watch **out);
+void srv_watch_free(struct srv_watch *w); /* stops its thread; accepts NULL */
+void srv_watch_notify(void *cls, struct MHD_Connection *con, void **socket_context,
+		      enum MHD_ConnectionNotificationCode code);
+void srv_watch_headers(struct MHD_Connection *con);
+void srv_watch_next(struct MHD_Connection *con);
 
 #endif

@@ -10,6 +10,10 @@
  */
 #include "srv_i.h"
 
+#include "hindsight/db.h"
+
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +29,8 @@
 
 #define MAX_NOTES 10000
 #define MAX_TEXT (16u << 10)
+
+#define TMP_PREFIX ".notes.json.tmp."
 
 struct srv_notes {
 	pthread_mutex_t lock;
@@ -42,6 +48,21 @@ static bool note_valid(struct json_object *n)
 	       json_object_object_get_ex(n, "text", &v) && json_object_is_type(v, json_type_string) &&
 	       json_object_object_get_ex(n, "created", &v) &&
 	       json_object_is_type(v, json_type_string);
+}
+
+/* Temp files of saves that a kill interrupted: each is a whole copy of a
+ * notebook, never read again.  unlink() removes a link, never its target. */
+static void remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
 }
 
 int srv_notes_open(const char *dir, struct srv_notes **out, char *why, size_t cap)
@@ -83,6 +104,7 @@ int srv_notes_open(const char *dir, struct srv_notes **out, char *why, size_t ca
 				goto out_free;
 			}
 	}
+	remove_stale(dir);
 	*out = nb;
 	return 0;
 out_free:
@@ -138,10 +160,17 @@ static int notes_save(struct srv_notes *nb, struct json_object *arr)
 	err = mkdir_p(nb->dir);
 	if (err < 0)
 		return err;
-	if (asprintf(&tmp, "%s/.notes.json.tmp.%d", nb->dir, (int)getpid()) < 0)
+	/* a name no one can guess, created O_EXCL (a planted symlink or file
+	 * makes it fail, never followed or truncated) */
+	if (asprintf(&tmp, "%s/" TMP_PREFIX "XXXXXX", nb->dir) < 0)
 		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
+		err = -errno;
+		free(tmp);
+		return err;
+	}
+	if (fchmod(fd, 0644) < 0) {
 		err = -errno;
 		goto out;
 	}
@@ -184,6 +213,49 @@ out:
 	return err;
 }
 
+/* The body as one JSON value in valid UTF-8, nothing after it. */
+static struct json_object *parse_strict(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+		  json_tokener_get_parse_end(tok) != len)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/* The last moment of the recording (any image's), or UINT64_MAX while
+ * its database is being built. */
+static uint64_t last_t(struct hs_srv *s)
+{
+	struct hs_tree *tree;
+	struct hs_db *db;
+	uint64_t end = 0;
+
+	pthread_mutex_lock(&s->lock);
+	tree = s->tree;
+	pthread_mutex_unlock(&s->lock);
+	if (!tree)
+		return UINT64_MAX;
+	db = hs_tree_db(tree);
+	for (size_t i = 0; i < hs_db_image_count(db); i++) {
+		struct hs_db_image_info info;
+
+		hs_db_image_info(hs_db_image_at(db, i), &info);
+		if (info.t_end > end)
+			end = info.t_end;
+	}
+	return end;
+}
+
 static int new_id(char *out)
 {
 	uint8_t b[8];
@@ -205,7 +277,7 @@ static void notes_post(struct hs_srv *s, struct srv_notes *nb, struct srv_req *r
 	int64_t t;
 	int err;
 
-	body = req->body ? json_tokener_parse(req->body) : NULL;
+	body = req->body ? parse_strict(req->body, req->body_len) : NULL;
 	if (!body || !json_object_is_type(body, json_type_object) ||
 	    !json_object_object_get_ex(body, "t", &jt) || !json_object_is_type(jt, json_type_int) ||
 	    !json_object_object_get_ex(body, "text", &jtext) ||
@@ -214,10 +286,11 @@ static void notes_post(struct hs_srv *s, struct srv_notes *nb, struct srv_req *r
 		return srv_reply_status(r, 400, "EINVAL", "the body must be {\"t\": T, \"text\": \"...\"}");
 	}
 	t = json_object_get_int64(jt);
-	if (t < 0 || (size_t)json_object_get_string_len(jtext) > MAX_TEXT) {
+	if (t < 0 || (uint64_t)t > last_t(s) ||
+	    (size_t)json_object_get_string_len(jtext) > MAX_TEXT) {
 		json_object_put(body);
-		return srv_reply_status(r, 400, "EINVAL", "t must be >= 0 and text at most %u bytes",
-					MAX_TEXT);
+		return srv_reply_status(r, 400, "EINVAL", "t must be a moment of the recording "
+					"(0 to its end) and text at most %u bytes", MAX_TEXT);
 	}
 	if (new_id(id) < 0) {
 		json_object_put(body);

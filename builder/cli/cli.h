@@ -26,16 +26,37 @@ struct cli_image {
 	char name[64];          /* "<pid>.<n>" */
 	unsigned pid, exec_index;
 	int complete;           /* the stream ends with an EXIT record */
+	int exec_ended;         /* it ends with an EXEC record that has the
+				 * format-5 trailer: instructions and threads
+				 * are exact (the execve may still have failed
+				 * if no next image of this pid exists) */
 	uint32_t exit_kind;     /* HS_EXIT_*, when complete */
 	int32_t exit_value;
+	uint32_t sig_flags;     /* HS_SIG_INFO: sig_code and sig_value hold */
+	int32_t sig_code;       /* the fatal signal's si_code */
+	uint64_t sig_value;     /* and si_addr or sender pid (trace_format.h) */
 	uint64_t instructions;  /* t at the end (or at the last chunk start) */
-	uint32_t threads;
+	uint32_t threads;       /* 0: unknown (an image cut short) */
 	uint64_t bytes;         /* stream.hst + code.hst on disk */
 };
 
 /* Fill *out with one entry per folder of TRACE/procs, sorted by name.
  * Caller frees *out with free(). */
 int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n);
+
+/* cli_meta.c: TRACE/meta.json.  cli_meta_images() (re)computes from the
+ * streams what meta.json says of the process images: "processes" (one
+ * object per image: instructions, threads, complete, ended_by, exit_status
+ * or exit_signal and signal), "status" (complete when every image ended),
+ * "instructions" and "threads" (all images together) and "bytes".
+ * cli_write_meta() replaces meta.json atomically.  cli_meta_refresh()
+ * brings an "incomplete" meta.json up to date once images that were still
+ * running when `record` returned (a background child that outlived its
+ * parent) have ended; 0 when nothing needed doing or it was done. */
+struct json_object;
+void cli_meta_images(struct json_object *m, const char *trace_dir);
+int cli_write_meta(const char *trace_dir, struct json_object *meta);
+int cli_meta_refresh(const char *trace_dir);
 
 /* Directory holding the recorder tool, next to this executable. */
 int cli_tool_dir(char *buf, size_t cap);

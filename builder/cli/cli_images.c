@@ -46,13 +46,63 @@ static int read_full(int fd, void *buf, size_t n, off_t off)
 	return 0;
 }
 
-/* Look at the final record of the last chunk. */
+/* The EXEC record that ends raw, with its format-5 trailer: its last
+ * HS_EXEC_TRAILER_SIZE bytes, after the path's NUL.  The record's start is
+ * where a tag and a length that reaches exactly the end agree. */
+static int exec_tail(const unsigned char *raw, uint32_t raw_size, struct cli_image *img)
+{
+	const unsigned char *end = raw + raw_size, *tr = end - HS_EXEC_TRAILER_SIZE;
+	uint32_t back;
+
+	if (raw_size < 8 + 4 + 1 + HS_EXEC_TRAILER_SIZE || le32(tr + 16) != HS_EXEC_TRAILER_MAGIC)
+		return 0;
+	for (back = 8 + 4 + 1 + HS_EXEC_TRAILER_SIZE; back <= raw_size && back <= 8192; back++) {
+		const unsigned char *r = end - back;
+
+		if (le32(r) == HS_EV_EXEC && le32(r + 4) == back - 8 && tr[-1] == 0) {
+			img->exec_ended = 1;
+			img->threads = le32(tr);
+			img->instructions = le64(tr + 8);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The EXIT record that ends raw: 24 bytes of payload before format 5,
+ * HS_EXIT_V5_SIZE from it. */
+static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_image *img)
+{
+	const unsigned char *r = NULL;
+
+	if (raw_size >= 8 + HS_EXIT_V5_SIZE &&
+	    le32(raw + raw_size - 8 - HS_EXIT_V5_SIZE) == HS_EV_EXIT &&
+	    le32(raw + raw_size - 4 - HS_EXIT_V5_SIZE) == HS_EXIT_V5_SIZE)
+		r = raw + raw_size - 8 - HS_EXIT_V5_SIZE;
+	else if (raw_size >= 32 && le32(raw + raw_size - 32) == HS_EV_EXIT &&
+		 le32(raw + raw_size - 28) == 24)
+		r = raw + raw_size - 32;
+	if (!r)
+		return 0;
+	img->exit_kind = le32(r + 8);
+	img->exit_value = (int32_t)le32(r + 12);
+	img->instructions = le64(r + 16);
+	img->threads = le32(r + 24);
+	if (le32(r + 4) >= HS_EXIT_V5_SIZE) {
+		img->sig_flags = le32(r + 36);
+		img->sig_code = (int32_t)le32(r + 40);
+		img->sig_value = le64(r + 48);
+	}
+	return 1;
+}
+
+/* Look at the final record of the last chunk: an EXIT (the last chunk of
+ * a complete stream) or an EXEC. */
 static void read_tail(int fd, off_t off, const unsigned char *hdr,
 		      struct cli_image *img)
 {
 	uint32_t raw_size = le32(hdr + 24), comp_size = le32(hdr + 28);
 	unsigned char *comp = NULL, *raw = NULL;
-	const unsigned char *r;
 
 	if (raw_size < 32 || raw_size > HS_CHUNK_MAX_RAW)
 		return;
@@ -66,14 +116,10 @@ static void read_tail(int fd, off_t off, const unsigned char *hdr,
 		goto out;
 	if (ZSTD_decompress(raw, raw_size, comp, comp_size) != raw_size)
 		goto out;
-	r = raw + raw_size - 32;
-	if (le32(r) != HS_EV_EXIT || le32(r + 4) != 24)
-		goto out;
-	img->complete = (le32(hdr + 4) & HS_CHUNK_LAST) != 0;
-	img->exit_kind = le32(r + 8);
-	img->exit_value = (int32_t)le32(r + 12);
-	img->instructions = le64(r + 16);
-	img->threads = le32(r + 24);
+	if (le32(hdr + 4) & HS_CHUNK_LAST)
+		img->complete = exit_tail(raw, raw_size, img);
+	else
+		exec_tail(raw, raw_size, img);
 out:
 	free(comp);
 	free(raw);
@@ -113,7 +159,7 @@ static int scan_stream(const char *path, struct cli_image *img)
 		img->instructions = le64(ch + 16);
 		off += HS_CHUNK_HEADER_SIZE + le32(ch + 28);
 	}
-	if (last_off >= 0 && (le32(last + 4) & HS_CHUNK_LAST))
+	if (last_off >= 0)
 		read_tail(fd, last_off, last, img);
 out:
 	close(fd);

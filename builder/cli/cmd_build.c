@@ -168,6 +168,7 @@ int cli_build_main(int argc, char **argv)
 		build_usage(stderr);
 		return 2;
 	}
+	cli_meta_refresh(trace); /* a background child may have ended since */
 	if (o.merge && o.shard_index >= 0) {
 		fprintf(stderr, "hindsight build: --shard and --merge do not go together\n");
 		return 2;

@@ -97,6 +97,7 @@ int cli_mount_main(int argc, char **argv)
 		free(dirs);
 		return 2;
 	}
+	cli_meta_refresh(trace); /* a background child may have ended since */
 	rc = hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
 	free(dirs);
 	return rc;

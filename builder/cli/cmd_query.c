@@ -79,11 +79,6 @@ struct query_opts {
 	char *pos[64];          /* positional arguments */
 };
 
-static const char *const kind_words[] = {
-	[HS_DB_W_STORE] = "store", [HS_DB_W_SYSCALL] = "syscall", [HS_DB_W_SIGNAL] = "signal",
-	[HS_DB_W_CORE] = "core", [HS_DB_W_MAP] = "map", [HS_DB_W_ZERO] = "zero",
-	[HS_DB_W_REMAP] = "remap",
-};
 
 static void usage(FILE *f)
 {
@@ -275,8 +270,7 @@ static int print_write(void *ctx, const struct hs_db_write *w)
 {
 	printf("%" PRIu64 " 0x%" PRIx64 " %" PRIu64 " ", w->t, w->data_addr, w->data_len);
 	print_bytes(w->data, w->data_len);
-	printf(" %s %" PRIu32 "\n", w->kind < sizeof(kind_words) / sizeof(kind_words[0]) &&
-	       kind_words[w->kind] ? kind_words[w->kind] : "?", w->tid);
+	printf(" %s %" PRIu32 "\n", hs_db_write_kind_name(w->kind), w->tid);
 	return ferror(stdout) ? -EIO : 0;
 }
 

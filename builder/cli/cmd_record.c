@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -285,28 +286,6 @@ static void iso_time(time_t t, char *buf, size_t cap)
 }
 
 /* Atomic replace: readers see the old or the new meta.json, never half. */
-static int write_meta(const char *dir, json_object *meta)
-{
-	char path[PATH_MAX], tmp[PATH_MAX];
-	const char *text = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PRETTY);
-	size_t len = strlen(text);
-	int fd, err = 0;
-
-	snprintf(path, sizeof path, "%s/meta.json", dir);
-	snprintf(tmp, sizeof tmp, "%s/.meta.json.tmp", dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0)
-		err = errno ? -errno : -EIO;
-	close(fd);
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 static json_object *string_array(char **v)
 {
 	json_object *a = json_object_new_array();
@@ -347,6 +326,7 @@ static json_object *initial_meta(const struct record_opts *o, const char *prog)
 
 static int run_recorder(const struct record_opts *o, const char *trace, const char *prog, int *wstatus)
 {
+	pid_t parent;
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
 	char chunk_opt[32];
 	char **args;
@@ -394,8 +374,15 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 
+	parent = getpid();
 	child_pid = fork();
 	if (child_pid == 0) {
+		/* The recorder dies with this process: a SIGKILLed record
+		 * leaves no orphan recording on (its recording then stays
+		 * incomplete, as any killed recorder's).  The parent may have
+		 * died before the prctl: then at once. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
@@ -424,50 +411,12 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	return 0;
 }
 
-/* An image ended by execve has no EXIT record; its successor image, the
- * same pid with the next exec index, shows that it was not cut short. */
-static int image_done(const struct cli_image *v, int n, int i)
-{
-	int j;
-
-	if (v[i].complete)
-		return 1;
-	for (j = 0; j < n; j++)
-		if (v[j].pid == v[i].pid && v[j].exec_index == v[i].exec_index + 1)
-			return 1;
-	return 0;
-}
-
 static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds)
 {
-	struct cli_image *imgs = NULL;
-	json_object *procs = json_object_new_array(), *ex = json_object_new_object();
-	int n = 0, i, all_done;
+	json_object *ex = json_object_new_object();
 	char when[64];
-	uint64_t bytes = 0, total = 0;
 
-	cli_scan_images(trace, &imgs, &n);
-	all_done = n > 0;
-	for (i = 0; i < n; i++) {
-		json_object *p = json_object_new_object();
-		int done = image_done(imgs, n, i);
-		all_done &= done;
-		bytes += imgs[i].bytes;
-		total += imgs[i].instructions;
-		json_object_object_add(p, "image", json_object_new_string(imgs[i].name));
-		json_object_object_add(p, "pid", json_object_new_int(imgs[i].pid));
-		json_object_object_add(p, "instructions", json_object_new_int64(imgs[i].instructions));
-		json_object_object_add(p, "threads", json_object_new_int(imgs[i].threads));
-		json_object_object_add(p, "complete", json_object_new_boolean(done));
-		json_object_object_add(p, "ended_by",
-			json_object_new_string(imgs[i].complete ?
-				(imgs[i].exit_kind == HS_EXIT_STATUS ? "exit" : "signal") :
-				done ? "exec" : "unknown"));
-		if (imgs[i].complete && imgs[i].exit_kind == HS_EXIT_STATUS)
-			json_object_object_add(p, "exit_status", json_object_new_int(imgs[i].exit_value));
-		json_object_object_add(p, "bytes", json_object_new_int64(imgs[i].bytes));
-		json_object_array_add(procs, p);
-	}
+	cli_meta_images(m, trace);
 	if (WIFEXITED(wstatus)) {
 		json_object_object_add(ex, "status", json_object_new_int(WEXITSTATUS(wstatus)));
 	} else if (WIFSIGNALED(wstatus)) {
@@ -475,16 +424,31 @@ static void finish_meta(json_object *m, const char *trace, int wstatus, double s
 		json_object_object_add(ex, "signal_name", json_object_new_string(sigabbrev_np(WTERMSIG(wstatus)) ?: "?"));
 	}
 	iso_time(time(NULL), when, sizeof when);
-	json_object_object_add(m, "status", json_object_new_string(all_done ? "complete" : "incomplete"));
 	json_object_object_add(m, "end_time", json_object_new_string(when));
 	json_object_object_add(m, "duration_s", json_object_new_double(seconds));
 	json_object_object_add(m, "exit", ex);
-	json_object_object_add(m, "processes", procs);
-	json_object_object_add(m, "instructions", json_object_new_int64(n ? imgs[0].instructions : 0));
-	json_object_object_add(m, "instructions_all_processes", json_object_new_int64(total));
-	json_object_object_add(m, "threads", json_object_new_int(n ? imgs[0].threads : 0));
-	json_object_object_add(m, "bytes", json_object_new_int64(bytes));
-	free(imgs);
+}
+
+/* Which images are not complete yet because their process still runs in
+ * the background (it outlived the program): those complete later. */
+static void say_incomplete(json_object *meta)
+{
+	json_object *procs = json_object_object_get(meta, "processes");
+	size_t running = 0;
+
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i);
+		pid_t pid = (pid_t)json_object_get_int(json_object_object_get(p, "pid"));
+
+		if (!json_object_get_boolean(json_object_object_get(p, "complete")) && pid > 0 &&
+		    kill(pid, 0) == 0) {
+			fprintf(stderr, "hindsight: process %d still runs in the background; the "
+				"recording is complete once it ends (see hindsight info)\n", (int)pid);
+			running++;
+		}
+	}
+	if (!running)
+		fprintf(stderr, "hindsight: the recording is incomplete\n");
 }
 
 int cli_record_main(int argc, char **argv)
@@ -517,7 +481,7 @@ int cli_record_main(int argc, char **argv)
 		return 1;
 	}
 	meta = initial_meta(&o, prog);
-	err = write_meta(trace, meta);
+	err = cli_write_meta(trace, meta);
 	if (err < 0) {
 		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));
 		json_object_put(meta);
@@ -534,11 +498,11 @@ int cli_record_main(int argc, char **argv)
 	}
 	finish_meta(meta, trace, wstatus,
 		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	err = write_meta(trace, meta);
+	err = cli_write_meta(trace, meta);
 	if (err < 0)
 		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));
 	if (strcmp(json_object_get_string(json_object_object_get(meta, "status")), "complete") != 0)
-		fprintf(stderr, "hindsight: the recording is incomplete\n");
+		say_incomplete(meta);
 	json_object_put(meta);
 
 	if (WIFEXITED(wstatus))

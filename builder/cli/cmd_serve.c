@@ -167,6 +167,7 @@ int cli_serve_main(int argc, char **argv)
 		rc = serve_usage(stderr);
 		goto out;
 	}
+	cli_meta_refresh(trace); /* a background child may have ended since */
 	o.trace_dir = trace;
 	o.source_dirs = sources;
 

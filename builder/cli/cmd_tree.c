@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "hindsight/tree.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -44,7 +45,10 @@ static int add_source_dir(const char *cmd, const char *dir)
 static int open_tree(const char *cmd, const char *trace, struct hs_tree **tree)
 {
 	struct hs_tree_options opt = { .source_dirs = source_dirs, .n_source_dirs = n_source_dirs };
-	int err = hs_tree_open_opts(trace, &opt, tree);
+	int err;
+
+	cli_meta_refresh(trace); /* a background child may have ended since */
+	err = hs_tree_open_opts(trace, &opt, tree);
 
 	if (err == -ENOENT)
 		fprintf(stderr, "hindsight %s: %s has no database (or is not a recording); "
@@ -66,9 +70,12 @@ static int parse_num(const char *s, uint64_t *v)
 
 	if (!*s || *s == '-')
 		return -1;
+	/* decimal or 0x hex: a leading 0 is no octal here */
+	const char *digits = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? s + 2 : s;
+
 	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
+	*v = strtoull(digits, &end, digits == s ? 10 : 16);
+	return errno || *end || end == digits || !isxdigit((unsigned char)*digits) ? -1 : 0;
 }
 
 static int cat_usage(void)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 struct subcommand {
 	const char *name;
@@ -35,6 +36,20 @@ static void usage(FILE *f)
 	fprintf(f, "\nRun 'hindsight COMMAND --help' for a command's options.\n");
 }
 
+/* A database keeps a dozen files open per process image, and a recording
+ * of a hundred processes passes the common soft limit of 1024: readers
+ * take what the hard limit allows.  Not `record`, whose program must see
+ * the limits it was given. */
+static void raise_open_files(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -52,8 +67,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			if (strcmp(argv[1], "record") != 0)
+				raise_open_files();
 			return subcommands[i].main(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "hindsight: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

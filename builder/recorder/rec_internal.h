@@ -86,6 +86,12 @@ void rec_instrument_init(void);
 Bool rec_thread_alive(ThreadId tid);
 ThreadId rec_current_tid(void);
 
+/* rec_main.c: the link wraps the core's VG_(gdbserver_report_signal)
+ * (-Wl,--wrap, see the Makefile) to learn the siginfo of every signal it
+ * is about to deliver, which no tool callback gives for a fatal one. */
+Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid);
+Bool __real_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid);
+
 /* rec_shims.c */
 void rec_tls_init(void);
 

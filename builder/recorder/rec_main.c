@@ -47,11 +47,30 @@ static UInt threads_created = 0;
 static Bool saw_exit_group;
 static Int exit_group_status;
 /* A signal the process sent itself (raise, abort, kill(getpid())) and
- * that no handler has taken yet: when the process then dies of a signal,
- * it is that one.  Valgrind runs a signal's default action without
- * telling the tool, and calls fini with exit code 0, so this is how the
- * EXIT record learns which signal killed the process. */
+ * that no handler has taken yet: the fallback for which signal killed the
+ * process when last_sig (below) knows nothing. */
 static Int self_signal;
+
+/* The signal the core is about to act on: Valgrind runs a signal's
+ * default action without telling the tool, and calls fini with exit code
+ * 0.  Every path that delivers a signal (a fault in generated code, a
+ * synthesised SIGILL/SIGFPE/SIGBUS, a signal polled or caught in a
+ * syscall) first asks VG_(gdbserver_report_signal) whether to pass it,
+ * with the siginfo; the link wraps that call (see the Makefile), and
+ * this remembers it.  A handler's delivery consumes it
+ * (on_pre_deliver_signal); if the process dies, fini finds it here. */
+static struct {
+	Bool valid;
+	ThreadId tid;
+	Int signo, code;
+	ULong value;      /* si_addr or the sender's pid: see HS_SIG_INFO */
+} last_sig;
+
+/* The client's disposition of each signal, from its rt_sigaction calls:
+ * a signal it ignores is neither delivered nor fatal. */
+#define REC_NSIG 64 /* signals 1..64 */
+enum { DISP_DEFAULT = 0, DISP_IGNORE, DISP_HANDLER };
+static UChar sig_disp[REC_NSIG + 1];
 
 Bool rec_thread_alive(ThreadId tid)
 {
@@ -398,18 +417,74 @@ static void on_thread_exit(ThreadId tid)
 	threads[tid].alive = False;
 }
 
+/* A signal whose default action is to ignore it or to stop. */
+static Bool harmless_by_default(Int sig)
+{
+	return sig == VKI_SIGCHLD || sig == VKI_SIGURG || sig == VKI_SIGWINCH ||
+	       sig == VKI_SIGCONT || sig == VKI_SIGSTOP || sig == VKI_SIGTSTP ||
+	       sig == VKI_SIGTTIN || sig == VKI_SIGTTOU;
+}
+
+/* The kernel raised it for an instruction: si_addr is meaningful, and the
+ * core delivers it even when the client ignores or blocks it. */
+static Bool fault_signal(Int sig, Int code)
+{
+	return code > 0 && (sig == VKI_SIGSEGV || sig == VKI_SIGBUS ||
+			    sig == VKI_SIGFPE || sig == VKI_SIGILL ||
+			    sig == VKI_SIGTRAP);
+}
+
+Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
+{
+	Int sig = info->si_signo, code = info->si_code;
+	Bool fault = fault_signal(sig, code);
+
+	if (sig > 0 && sig <= REC_NSIG &&
+	    (fault || sig_disp[sig] == DISP_HANDLER ||
+	     (sig_disp[sig] == DISP_DEFAULT && !harmless_by_default(sig)))) {
+		last_sig.valid = True;
+		last_sig.tid = tid;
+		last_sig.signo = sig;
+		last_sig.code = code;
+		last_sig.value = fault ? (ULong)(Addr)info->_sifields._sigfault._addr
+				       : (ULong)(UInt)info->_sifields._kill._pid;
+		/* The kernel gives the instruction's address for these; the
+		 * core's is the host's (a native idiv faulted in the
+		 * translation) or already the guest's.  Guest rip is exact at
+		 * a fault (registers are updated at each instruction). */
+		if (fault && (sig == VKI_SIGFPE || sig == VKI_SIGILL || sig == VKI_SIGTRAP))
+			last_sig.value = VG_(get_IP)(tid);
+		/* x86-64 Linux reports every #UD (ud2, an unknown opcode) as
+		 * ILL_ILLOPN; the core synthesises ILL_ILLOPC. */
+		if (sig == VKI_SIGILL && code == VKI_ILL_ILLOPC)
+			last_sig.code = VKI_ILL_ILLOPN;
+	}
+	return __real_vgPlain_gdbserver_report_signal(info, tid);
+}
+
+/* The SIGNAL record (trace_format.h); its siginfo is last_sig's when that
+ * is this signal of this thread. */
+static void emit_signal(ThreadId tid, Int sig, UInt flags)
+{
+	Bool info = last_sig.valid && last_sig.signo == sig && last_sig.tid == tid;
+	UChar *p = rec_event_begin(HS_EV_SIGNAL, HS_SIGNAL_V5_SIZE);
+
+	rec_put_u32(p, tid);
+	rec_put_u32(p + 4, (UInt)sig);
+	rec_put_u32(p + 8, flags | (info ? HS_SIG_INFO : 0));
+	rec_put_u32(p + 12, info ? (UInt)last_sig.code : 0);
+	rec_put_u64(p + 16, info ? last_sig.value : 0);
+}
+
 static void on_pre_deliver_signal(ThreadId tid, Int sig, Bool alt)
 {
-	UChar *p;
-
 	if (sig == self_signal)
 		self_signal = 0; /* a handler takes it: it did not kill */
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(tid);
-	p = rec_event_begin(HS_EV_SIGNAL, 12);
-	rec_put_u32(p, tid);
-	rec_put_u32(p + 4, (UInt)sig);
-	rec_put_u32(p + 8, alt ? 1 : 0);
+	emit_signal(tid, sig, alt ? HS_SIG_ALTSTACK : 0);
+	if (last_sig.signo == sig && last_sig.tid == tid)
+		last_sig.valid = False;
 	threads[tid].signalled = True;
 }
 
@@ -546,9 +621,15 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		HChar path[4096];
 		UInt n = client_string(sysno == __NR_execve ? args[0] : args[1],
 				       path, sizeof path);
-		p = rec_event_begin(HS_EV_EXEC, 4 + n);
+		p = rec_event_begin(HS_EV_EXEC, 4 + n + 1 + HS_EXEC_TRAILER_SIZE);
 		rec_put_u32(p, tid);
 		VG_(memcpy)(p + 4, path, n);
+		p[4 + n] = 0;
+		p += 4 + n + 1;
+		rec_put_u32(p, threads_created ? threads_created : 1);
+		rec_put_u32(p + 4, 0);
+		rec_put_u64(p + 8, rec_icount);
+		rec_put_u32(p + 16, HS_EXEC_TRAILER_MAGIC);
 		rec_stream_flush(False);
 	}
 }
@@ -587,6 +668,21 @@ static void record_output(ThreadId tid, UInt sysno, UWord *args, SizeT done)
 	}
 }
 
+/* rt_sigaction(sig, act, ...) succeeded: act's handler (its first word)
+ * is the new disposition. */
+static void note_sigaction(UWord *args)
+{
+	Int sig = (Int)args[0];
+	UWord h;
+
+	if (sig <= 0 || sig > REC_NSIG || !args[1] ||
+	    !VG_(am_is_valid_for_client)(args[1], sizeof(UWord), VKI_PROT_READ))
+		return;
+	h = *(const UWord *)args[1];
+	sig_disp[sig] = h == (UWord)VKI_SIG_DFL ? DISP_DEFAULT
+		      : h == (UWord)VKI_SIG_IGN ? DISP_IGNORE : DISP_HANDLER;
+}
+
 static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 				UInt nargs, SysRes res)
 {
@@ -601,6 +697,8 @@ static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 	if (failed)
 		return;
 	record_output(tid, sysno, args, sr_Res(res));
+	if (sysno == __NR_rt_sigaction)
+		note_sigaction(args);
 	/* The core sets guest FS_CONST for arch_prctl without telling tools. */
 	if (sysno == __NR_arch_prctl && args[0] == 0x1002 /* ARCH_SET_FS */)
 		on_post_reg_write(Vg_CoreSysCall, tid,
@@ -686,6 +784,7 @@ static void atfork_child(ThreadId tid)
 	threads_created = 0;
 	saw_exit_group = False;
 	self_signal = 0;
+	last_sig.valid = False;
 	rec_stream_after_fork_child();
 	emit_process_info();
 }
@@ -709,21 +808,43 @@ static void post_clo_init(void)
 	emit_process_info();
 }
 
+/* Not exit_group: a signal's default action ended the process.  Which
+ * signal: the one last reported (last_sig), else the one it sent itself,
+ * else unknown (0).  A SIGNAL record with HS_SIG_FATAL says so in the
+ * events, as the thread it hit. */
+static Int fatal_signal(Int exitcode, ThreadId *tid)
+{
+	Int sig = last_sig.valid ? last_sig.signo : self_signal ? self_signal : exitcode;
+
+	*tid = last_sig.valid && last_sig.signo == sig ? last_sig.tid : current_tid;
+	if (sig > 0 && *tid > 0 && *tid < REC_MAX_THREADS)
+		emit_signal(*tid, sig, HS_SIG_FATAL);
+	return sig;
+}
+
 static void fini(Int exitcode)
 {
+	ThreadId sig_tid = 0;
+	Int value = exit_group_status;
+	Bool info;
 	UChar *p;
 
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(current_tid);
-	p = rec_event_begin(HS_EV_EXIT, 24);
+	if (!saw_exit_group)
+		value = fatal_signal(exitcode, &sig_tid);
+	info = !saw_exit_group && last_sig.valid && last_sig.signo == value;
+	p = rec_event_begin(HS_EV_EXIT, HS_EXIT_V5_SIZE);
 	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);
-	/* killed: by the signal it sent itself, else unknown (0; a fault or
-	 * another process: Valgrind does not say) */
-	rec_put_u32(p + 4, saw_exit_group ? (UInt)exit_group_status
-			   : self_signal ? (UInt)self_signal : (UInt)exitcode);
+	rec_put_u32(p + 4, (UInt)value);
 	rec_put_u64(p + 8, rec_icount);
 	rec_put_u32(p + 16, threads_created ? threads_created : 1);
 	rec_put_u32(p + 20, 0);
+	rec_put_u32(p + 24, sig_tid);
+	rec_put_u32(p + 28, info ? HS_SIG_INFO : 0);
+	rec_put_u32(p + 32, info ? (UInt)last_sig.code : 0);
+	rec_put_u32(p + 36, 0);
+	rec_put_u64(p + 40, info ? last_sig.value : 0);
 	rec_stream_flush(True);
 	rec_stream_close();
 	if (rec_opts.verbose)

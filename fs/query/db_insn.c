@@ -151,8 +151,12 @@ int hs_db_insn_at(const struct hs_db_image *cimg, uint64_t t, struct hs_db_insn 
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (t >= img->t_end)
-		return t == img->t_end ? -ENOENT : -ERANGE;
+	/* at the end of an image a signal killed, the instruction it
+	 * interrupted (a fault's: the faulting one) is still to run */
+	if (t > img->t_end)
+		return -ERANGE;
+	if (t == img->t_end && !hs_db_crashed(img))
+		return -ENOENT;
 	r = malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;

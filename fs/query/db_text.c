@@ -394,15 +394,6 @@ static void put_prot(struct out *o, uint32_t prot)
 	    prot & PROT_EXEC ? 'x' : '-');
 }
 
-static void put_signal(struct out *o, int signo)
-{
-	const char *s = signo > 0 && signo < 65 ? sigabbrev_np(signo) : NULL;
-
-	put(o, "signo=%d", signo);
-	if (s)
-		put(o, " (SIG%s)", s);
-}
-
 static void put_map(struct out *o, const struct hs_db_event *ev)
 {
 	static const char *const kinds[] = { "?", "startup", "mmap", "brk", "stack-signal" };
@@ -520,16 +511,26 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		put(&o, "0x%" PRIx64 " -> 0x%" PRIx64 " len=0x%" PRIx64, db_le64(p),
 		    db_le64(p + 8), db_le64(p + 16));
 		break;
-	case HS_EV_SIGNAL:
-		put(&o, "tid=%" PRIu32 " ", db_le32(p));
-		put_signal(&o, (int32_t)db_le32(p + 4));
-		if (db_le32(p + 8))
-			put(&o, " altstack");
+	case HS_EV_SIGNAL: {
+		char sig[128];
+
+		/* before format 5 only 12 bytes: no siginfo, flags 0 or altstack */
+		hs_db_signal_text((int32_t)db_le32(p + 4),
+				  ev->len >= HS_SIGNAL_V5_SIZE ? db_le32(p + 8)
+				  : db_le32(p + 8) ? HS_SIG_ALTSTACK : 0,
+				  ev->len >= HS_SIGNAL_V5_SIZE ? (int32_t)db_le32(p + 12) : 0,
+				  ev->len >= HS_SIGNAL_V5_SIZE ? db_le64(p + 16) : 0,
+				  sig, sizeof(sig));
+		put(&o, "%s", sig);
 		break;
-	case HS_EV_SIGRETURN:
-		put(&o, "tid=%" PRIu32 " ", db_le32(p));
-		put_signal(&o, (int32_t)db_le32(p + 4));
+	}
+	case HS_EV_SIGRETURN: {
+		char sig[64];
+
+		hs_db_signal_text((int32_t)db_le32(p + 4), 0, 0, 0, sig, sizeof(sig));
+		put(&o, "%s", sig);
 		break;
+	}
 	case HS_EV_OUTPUT: {
 		uint32_t n = ev->len - 8;
 
@@ -552,6 +553,10 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		break;
 	case HS_EV_EXEC: {
 		uint32_t n = ev->len - 4;
+		const uint8_t *nul = memchr(p + 4, 0, n);
+
+		if (nul) /* format 5: path, NUL, trailer */
+			n = (uint32_t)(nul - (p + 4));
 
 		put(&o, "tid=%" PRIu32 " path=", db_le32(p));
 		put_escaped(&o, p + 4, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);

@@ -339,6 +339,17 @@ out:
 	return err;
 }
 
+const char *hs_db_write_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		[HS_DB_W_STORE] = "store", [HS_DB_W_SYSCALL] = "syscall",
+		[HS_DB_W_SIGNAL] = "signal", [HS_DB_W_CORE] = "core", [HS_DB_W_MAP] = "map",
+		[HS_DB_W_ZERO] = "zero", [HS_DB_W_REMAP] = "remap",
+	};
+
+	return kind < DB_ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
+}
+
 int hs_db_writes(const struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t0,
 		 uint64_t t1, hs_db_write_fn cb, void *ctx)
 {

@@ -34,7 +34,11 @@ const char tree_readme[] =
 "                        (string arguments as of t; \"= ?\": it never returned)\n"
 "  time/start, time/end  links to the first and the last moment\n"
 "  time/crash            the moment the signal that killed it arrived (only if\n"
-"                        one did)\n"
+"                        one did): the state before the instruction it\n"
+"                        interrupted, which did not retire (a fault's\n"
+"                        faulting instruction: time/crash/insn, where,\n"
+"                        backtrace); events ends with that signal, e.g.\n"
+"                        signal SIGSEGV addr=0x8 SEGV_MAPERR fatal\n"
 "  time/main             main's first line, where gdb's `break main` stops\n"
 "                        (only if the program has a main symbol)\n"
 "  time/<t>/regs         every register of the thread at t: \"name 0xvalue\"\n"
@@ -46,7 +50,8 @@ const char tree_readme[] =
 "                        tar --sparse and cp --sparse copy only what is mapped.\n"
 "  time/<t>/maps         the mappings, in /proc/PID/maps format\n"
 "  time/<t>/insn         the instruction about to run: 0xaddress bytes text\n"
-"                        (AT&T syntax; none at the end)\n"
+"                        (AT&T syntax; none at the end, unless a signal\n"
+"                        killed it there: then the one it interrupted)\n"
 "  time/<t>/thread       the thread that runs it (regs and insn are its own)\n"
 "  time/<t>/next, prev   links to the next and the previous moment, so that\n"
 "                        cd time/5000/next steps one instruction\n"
@@ -89,14 +94,20 @@ const char tree_readme[] =
 "\n"
 "  threads/<tid>         a thread: created, ran (time slices), exited\n"
 "  writes/0xADDR[+LEN]   every write that touched those bytes, oldest first:\n"
-"                        <t> 0xaddr len hexbytes, the part inside the range;\n"
-"                        t is the first moment that shows it.  LEN is 1 to\n"
-"                        1048576 (decimal or 0x hex); ls writes shows nothing.\n"
-"                        A forked process lists first what it inherited,\n"
-"                        with its parent's t and <pid>.<n> after the bytes.\n"
+"                        <t> 0xaddr len hexbytes kind, the part inside the\n"
+"                        range; t is the first moment that shows it; kind\n"
+"                        says what wrote: store (an instruction), syscall\n"
+"                        (the kernel), signal (a signal frame), core, map (a\n"
+"                        mapping's contents), zero (a new anonymous mapping),\n"
+"                        remap.  LEN is 1 to 1048576 (decimal or 0x hex); ls\n"
+"                        writes shows nothing.  A forked process lists first\n"
+"                        what it inherited, with its parent's t and\n"
+"                        <pid>.<n> after the kind.\n"
 "  processes/<pid>.<n>/  every recorded process image (fork and exec\n"
 "                        children), each with this same layout; the top of\n"
-"                        this folder is the first one\n"
+"                        this folder is the first one.  Its info is that\n"
+"                        image's own: program, command, instructions,\n"
+"                        threads, how it ended\n"
 "\n"
 "Examples:\n"
 "  grep -c write syscalls\n"
@@ -124,12 +135,42 @@ int tree_readme_size(struct hs_tree *tree, const struct hs_tree_node *n, uint64_
 	return 0;
 }
 
+/* The image's PROCESS record (its first), as a string: caller frees. */
+static int process_record(void *ctx, const struct hs_db_event *ev)
+{
+	char **out = ctx;
+
+	if (*out || ev->tag != HS_EV_PROCESS)
+		return 0;
+	*out = strndup((const char *)ev->payload, ev->len);
+	return *out ? 1 : -ENOMEM;
+}
+
+/* The top level's info is the recording's; processes/<image>/info that
+ * image's own. */
 int tree_info_file(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
-	char *text;
+	char *text, *process = NULL;
 	size_t len;
-	int err = hs_tree_info_text(tree->trace_dir, &text, &len);
+	int err;
 
+	if (n->flags & NODE_IN_PROC) {
+		struct tree_image *ti = tree_image_facts(tree, n);
+
+		if (!ti)
+			return -ENOENT;
+		err = hs_db_events(ti->img, 0, 0, HS_DB_KIND_BIT(HS_EV_PROCESS),
+				   process_record, &process);
+		if (err < 0 && err != -ENOMEM)
+			err = 0; /* the record is only a nicety */
+		if (err < 0)
+			return err;
+		err = hs_tree_image_info_text(tree->trace_dir, ti->info.name, process,
+					      &text, &len);
+		free(process);
+	} else {
+		err = hs_tree_info_text(tree->trace_dir, &text, &len);
+	}
 	if (err < 0)
 		return err;
 	fwrite(text, 1, len, f);

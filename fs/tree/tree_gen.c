@@ -12,10 +12,11 @@
  *             successful execve, a thread killed inside it)
  *   output    "<t> <fd> <bytes, C-escaped>"     one line per write
  *   stdout, stderr  the bytes themselves
- *   writes/   "<t> 0x<addr> <len> <hex bytes>"  the part inside the range;
- *             in a forked image, the writes it inherited come first, with
- *             the t of the ancestor that made them and its "<pid>.<n>"
- *             after the bytes
+ *   writes/   "<t> 0x<addr> <len> <hex bytes> <kind>"  the part inside
+ *             the range; kind as hs_db_write_kind_name() (store, syscall,
+ *             signal, core, map, zero, remap); in a forked image, the
+ *             writes it inherited come first, with the t of the ancestor
+ *             that made them and its "<pid>.<n>" after the kind
  */
 #include "tree_i.h"
 
@@ -158,7 +159,7 @@ static int write_item(void *ctx, const struct hs_db_write *wr)
 	static const char hex[] = "0123456789abcdef";
 	struct tree_walk *w = ctx;
 	bool inherited = wr->img && wr->img != w->img;
-	size_t cap = 64 + 2 * (size_t)wr->data_len + 34, k;
+	size_t cap = 64 + 2 * (size_t)wr->data_len + 48, k;
 	char *line = cap <= sizeof(w->line) ? w->line : malloc(cap);
 	int ret;
 
@@ -170,6 +171,10 @@ static int write_item(void *ctx, const struct hs_db_write *wr)
 		line[k++] = hex[wr->data[i] >> 4];
 		line[k++] = hex[wr->data[i] & 15];
 	}
+	/* what wrote it: an instruction's store, the kernel, a mapping's
+	 * contents, zeros of a new mapping... (after the four first columns,
+	 * which stay as they were) */
+	k += (size_t)snprintf(line + k, 12, " %s", hs_db_write_kind_name(wr->kind));
 	if (inherited) {
 		struct hs_db_image_info info;
 

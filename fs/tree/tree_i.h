@@ -13,6 +13,9 @@
  *                  through checkpoints (events, syscalls, output, ...)
  *   tree_gen.c     the item generators of those large files
  *   tree_info.c    the text of `hindsight info` (needs no database)
+ *   tree_source.c  the source-level paths (where, backtrace, locals, links,
+ *                  calls/, lines/, sources/, modules) with tree_src_*.c,
+ *                  which share tree_src_i.h
  *
  * Adding a path is one row of tree_kinds[] (plus its enum name here): a
  * fixed name in a folder kind, a type, and the hook that makes its bytes
@@ -71,7 +74,7 @@ enum tree_kind_id {
 	K_T_THREAD,
 	K_T_NEXT,       /* -> ../<t+1> */
 	K_T_PREV,       /* -> ../<t-1> */
-	K_T_WHERE,      /* source level (tree_source.c) */
+	K_T_WHERE,      /* source level (tree_source.c, tree_src_*.c) */
 	K_T_BACKTRACE,
 	K_T_LOCALS,     /* locals/ */
 	K_T_NEXT_LINE,  /* -> ../<t'>: hs_db_step_line over */
@@ -240,7 +243,7 @@ int tree_gen_syscalls(struct tree_walk *w);
 int tree_gen_output(struct tree_walk *w);     /* output, stdout, stderr */
 int tree_gen_writes(struct tree_walk *w);
 
-/* ---- tree_source.c -------------------------------------------------------------- */
+/* ---- tree_source.c and tree_src_*.c ------------------------------------------------ */
 /* --sources folders are copied.  Close accepts a tree whose open failed. */
 int tree_src_open(struct hs_tree *tree, const char *const *dirs, size_t n_dirs);
 void tree_src_close(struct hs_tree *tree);

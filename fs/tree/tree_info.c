@@ -6,6 +6,11 @@
  * built, TRACE/db/manifest.json knows better what the files hold: a stream
  * cut short after the recording ended makes the recording incomplete, and
  * an image that execve ended has its exact instruction count there.
+ *
+ * The headline instructions: and threads: are those of every process
+ * image together (each image's own are on its process: line), and
+ * processes/<image>/info holds that image's own lines
+ * (hs_tree_image_info_text).
  */
 #include "hindsight/tree.h"
 
@@ -67,37 +72,199 @@ static void print_command(FILE *f, json_object *cmd)
 	fputc('\n', f);
 }
 
-int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
+/* The database manifest's entry for image name, or NULL. */
+static json_object *built_image(json_object *db_imgs, const char *name)
 {
-	char path[PATH_MAX], real[PATH_MAX];
-	json_object *m, *v, *procs = NULL, *db, *db_imgs = NULL;
-	const char *status;
-	struct stat st;
-	int64_t insns, bytes;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	for (size_t k = 0; db_imgs && k < json_object_array_length(db_imgs); k++) {
+		json_object *d = json_object_array_get_idx(db_imgs, k);
 
-	*text = NULL;
-	*text_len = 0;
+		if (str(d, "name") && strcmp(str(d, "name"), name) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* An image's instruction count and completeness: the database's count is
+ * exact (the recorder's is its last chunk's start for an image that
+ * execve ended before format 5), and a stream cut short after recording
+ * is not complete. */
+static int64_t image_insns(json_object *p, json_object *db_imgs, bool *complete)
+{
+	const char *name = str(p, "image") ? str(p, "image") : "?";
+	json_object *built = built_image(db_imgs, name);
+	int64_t n = num(p, "instructions", 0);
+
+	*complete = json_object_get_boolean(json_object_object_get(p, "complete"));
+	if (built) {
+		n = num(built, "instructions", n);
+		*complete = *complete && json_object_get_boolean(json_object_object_get(built, "complete"));
+	}
+	return n;
+}
+
+/* "SEGV" -> "SIGSEGV" */
+static void print_signal_lines(FILE *f, json_object *p, int signo)
+{
+	const char *abbrev = signo > 0 && signo < 65 ? sigabbrev_np(signo) : NULL;
+
+	if (abbrev)
+		fprintf(f, "exit-signal: SIG%s\n", abbrev);
+	else
+		fprintf(f, "exit-signal: %d\n", signo);
+	/* the recorder's siginfo of that signal: "SIGSEGV addr=0x8 SEGV_MAPERR" */
+	if (p && str(p, "signal") && num(p, "exit_signal", 0) == signo)
+		fprintf(f, "exit-siginfo: %s\n", str(p, "signal"));
+}
+
+/* The last image of the first process: the one whose end `record` saw. */
+static json_object *top_last_image(json_object *procs)
+{
+	json_object *last = NULL;
+	int64_t pid = -1;
+
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i);
+
+		if (pid < 0)
+			pid = num(p, "pid", 0);
+		if (num(p, "pid", 0) == pid)
+			last = p;
+	}
+	return last;
+}
+
+static void print_exit(FILE *f, json_object *m, json_object *procs)
+{
+	json_object *v, *e;
+
+	if (!json_object_object_get_ex(m, "exit", &v))
+		return;
+	if (json_object_object_get_ex(v, "status", &e)) {
+		fprintf(f, "exit-status: %d\n", json_object_get_int(e));
+	} else if (json_object_object_get_ex(v, "signal", &e)) {
+		fprintf(f, "exit-status: killed by signal %d (%s)\n", json_object_get_int(e),
+			str(v, "signal_name") ? str(v, "signal_name") : "?");
+		print_signal_lines(f, top_last_image(procs), json_object_get_int(e));
+	}
+}
+
+static void print_process_line(FILE *f, json_object *p, json_object *db_imgs)
+{
+	const char *name = str(p, "image") ? str(p, "image") : "?";
+	json_object *e;
+	bool complete;
+	int64_t n = image_insns(p, db_imgs, &complete);
+
+	fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
+		(long long)n, (long long)num(p, "threads", 0),
+		str(p, "ended_by") ? str(p, "ended_by") : "?");
+	if (json_object_object_get_ex(p, "exit_status", &e))
+		fprintf(f, " exit=%d", json_object_get_int(e));
+	if (json_object_object_get_ex(p, "exit_signal", &e)) {
+		int sig = json_object_get_int(e);
+		const char *abbrev = sig > 0 && sig < 65 ? sigabbrev_np(sig) : NULL;
+
+		if (abbrev)
+			fprintf(f, " signal=SIG%s", abbrev);
+		else
+			fprintf(f, " signal=%d", sig);
+	}
+	fprintf(f, "%s\n", complete ? "" : " (incomplete)");
+}
+
+/* meta.json, checked, and the manifest when built (NULL otherwise). */
+static int load(const char *dir, json_object **m, json_object **db, json_object **db_imgs)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	*m = *db = *db_imgs = NULL;
 	snprintf(path, sizeof path, "%s/meta.json", dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -ENOENT;
-	m = json_object_from_file(path);
-	if (!m || !str(m, "format") || strcmp(str(m, "format"), "hindsight-trace") != 0) {
-		if (m)
-			json_object_put(m);
+	*m = json_object_from_file(path);
+	if (!*m || !str(*m, "format") || strcmp(str(*m, "format"), "hindsight-trace") != 0) {
+		if (*m)
+			json_object_put(*m);
+		*m = NULL;
 		return -EBADMSG;
 	}
+	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
+	*db = json_object_from_file(path); /* NULL: not built (or unreadable) */
+	if (*db)
+		json_object_object_get_ex(*db, "images", db_imgs);
+	return 0;
+}
+
+/* Closes f, whose memstream fills *buf and *len, and hands them over. */
+static int finish(FILE *f, char **buf, size_t *len, json_object *m, json_object *db,
+		  char **text, size_t *text_len)
+{
+	if (db)
+		json_object_put(db);
+	json_object_put(m);
+	if (fclose(f) != 0) {
+		free(*buf);
+		return -ENOMEM;
+	}
+	*text = *buf;
+	*text_len = *len;
+	return 0;
+}
+
+/* The recorder's PROCESS record ("pid=..\nexe=..\narg=..\n": the
+ * arguments after argv[0], one per line, backslash and newline escaped):
+ * the image's program, and its command line as exe and arguments. */
+static void print_process_record(FILE *f, const char *rec)
+{
+	const char *exe = NULL;
+	size_t exe_len = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (const char *l = rec; *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) : strlen(l);
+
+			if (pass == 0 && n > 4 && strncmp(l, "exe=", 4) == 0) {
+				exe = l + 4;
+				exe_len = n - 4;
+			} else if (pass == 1 && n >= 4 && strncmp(l, "arg=", 4) == 0) {
+				fprintf(f, " %.*s", (int)(n - 4), l + 4);
+			}
+			l += n + (nl ? 1 : 0);
+		}
+		if (pass == 0 && !exe)
+			return;
+		if (pass == 0)
+			fprintf(f, "program: %.*s\ncommand: %.*s", (int)exe_len, exe, (int)exe_len, exe);
+	}
+	fputc('\n', f);
+}
+
+int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	json_object *m, *v, *procs = NULL, *db, *db_imgs;
+	const char *status;
+	struct stat st;
+	int64_t insns = 0, threads = 0, bytes;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err;
+
+	*text = NULL;
+	*text_len = 0;
+	err = load(dir, &m, &db, &db_imgs);
+	if (err)
+		return err;
 	f = open_memstream(&buf, &len);
 	if (!f) {
+		if (db)
+			json_object_put(db);
 		json_object_put(m);
 		return -ENOMEM;
 	}
-	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
-	db = json_object_from_file(path); /* NULL: not built (or unreadable) */
-	if (db)
-		json_object_object_get_ex(db, "images", &db_imgs);
 	status = str(m, "status") ? str(m, "status") : "?";
 	fprintf(f, "trace: %s\n", realpath(dir, real) ? real : dir);
 	if (json_object_object_get_ex(m, "command", &v)) {
@@ -114,7 +281,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		int alive = pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 		fprintf(f, "complete: no (%s)\n", alive ? "recording in progress" : "recording was interrupted");
 		fprintf(f, "status: %s\n", alive ? "recording" : "interrupted");
-		goto out;
+		return finish(f, &buf, &len, m, db, text, text_len);
 	}
 	if (strcmp(status, "complete") == 0 && db &&
 	    !json_object_get_boolean(json_object_object_get(db, "complete")))
@@ -124,60 +291,80 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	fprintf(f, "status: %s\n", status);
 	if (json_object_object_get_ex(m, "duration_s", &v))
 		fprintf(f, "duration: %.3f s\n", json_object_get_double(v));
-	if (json_object_object_get_ex(m, "exit", &v)) {
-		json_object *e;
-		if (json_object_object_get_ex(v, "status", &e))
-			fprintf(f, "exit-status: %d\n", json_object_get_int(e));
-		else if (json_object_object_get_ex(v, "signal", &e))
-			fprintf(f, "exit-status: killed by signal %d (%s)\n", json_object_get_int(e),
-				str(v, "signal_name") ? str(v, "signal_name") : "?");
+	json_object_object_get_ex(m, "processes", &procs);
+	print_exit(f, m, procs);
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i);
+		bool complete;
+
+		insns += image_insns(p, db_imgs, &complete);
+		threads += num(p, "threads", 0);
 	}
-	insns = num(m, "instructions", 0);
+	if (!procs) { /* a meta.json from before "processes" */
+		insns = num(m, "instructions", 0);
+		threads = num(m, "threads", 0);
+	}
 	bytes = num(m, "bytes", 0);
 	fprintf(f, "instructions: %lld\n", (long long)insns);
-	fprintf(f, "threads: %lld\n", (long long)num(m, "threads", 0));
-	json_object_object_get_ex(m, "processes", &procs);
+	fprintf(f, "threads: %lld\n", (long long)threads);
 	fprintf(f, "processes: %zu\n", procs ? json_object_array_length(procs) : (size_t)0);
 	fprintf(f, "size: %lld bytes", (long long)bytes);
 	if (insns > 0)
-		fprintf(f, " (%.3f bytes/instruction)", (double)bytes / num(m, "instructions_all_processes", insns));
+		fprintf(f, " (%.3f bytes/instruction)", (double)bytes / insns);
 	fprintf(f, "\n");
 	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
 	fprintf(f, "built: %s\n", stat(path, &st) == 0 ? "yes" : "no");
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++)
+		print_process_line(f, json_object_array_get_idx(procs, i), db_imgs);
+	return finish(f, &buf, &len, m, db, text, text_len);
+}
+
+int hs_tree_image_info_text(const char *dir, const char *image, const char *process,
+			    char **text, size_t *text_len)
+{
+	json_object *m, *procs = NULL, *p = NULL, *db, *db_imgs, *e;
+	char *buf = NULL;
+	size_t len = 0;
+	bool complete;
+	FILE *f;
+	int err;
+
+	*text = NULL;
+	*text_len = 0;
+	err = load(dir, &m, &db, &db_imgs);
+	if (err)
+		return err;
+	json_object_object_get_ex(m, "processes", &procs);
 	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
-		json_object *p = json_object_array_get_idx(procs, i), *e, *built = NULL;
-		const char *name = str(p, "image") ? str(p, "image") : "?";
-		bool complete = json_object_get_boolean(json_object_object_get(p, "complete"));
-		int64_t n = num(p, "instructions", 0);
+		json_object *q = json_object_array_get_idx(procs, i);
 
-		/* the database's count is exact (the recorder's is its last
-		 * chunk's start for an image that execve ended) */
-		for (size_t k = 0; db_imgs && k < json_object_array_length(db_imgs); k++) {
-			json_object *d = json_object_array_get_idx(db_imgs, k);
-
-			if (str(d, "name") && strcmp(str(d, "name"), name) == 0)
-				built = d;
-		}
-		if (built) {
-			n = num(built, "instructions", n);
-			complete = complete && json_object_get_boolean(json_object_object_get(built, "complete"));
-		}
-		fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
-			(long long)n, (long long)num(p, "threads", 0),
-			str(p, "ended_by") ? str(p, "ended_by") : "?");
-		if (json_object_object_get_ex(p, "exit_status", &e))
-			fprintf(f, " exit=%d", json_object_get_int(e));
-		fprintf(f, "%s\n", complete ? "" : " (incomplete)");
+		if (str(q, "image") && strcmp(str(q, "image"), image) == 0)
+			p = q;
 	}
-out:
-	if (db)
-		json_object_put(db);
-	json_object_put(m);
-	if (fclose(f) != 0) {
-		free(buf);
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		if (db)
+			json_object_put(db);
+		json_object_put(m);
 		return -ENOMEM;
 	}
-	*text = buf;
-	*text_len = len;
-	return 0;
+	fprintf(f, "image: %s\n", image);
+	if (process)
+		print_process_record(f, process);
+	if (!p) { /* recording in progress or interrupted: meta.json has no images */
+		fprintf(f, "complete: no\n");
+		return finish(f, &buf, &len, m, db, text, text_len);
+	}
+	fprintf(f, "pid: %lld\n", (long long)num(p, "pid", 0));
+	fprintf(f, "instructions: %lld\n", (long long)image_insns(p, db_imgs, &complete));
+	fprintf(f, "threads: %lld\n", (long long)num(p, "threads", 0));
+	fprintf(f, "complete: %s\n", complete ? "yes" : "no");
+	fprintf(f, "ended-by: %s\n", str(p, "ended_by") ? str(p, "ended_by") : "?");
+	if (json_object_object_get_ex(p, "exit_status", &e))
+		fprintf(f, "exit-status: %d\n", json_object_get_int(e));
+	if (json_object_object_get_ex(p, "exit_signal", &e))
+		print_signal_lines(f, p, json_object_get_int(e));
+	fprintf(f, "size: %lld bytes\n", (long long)num(p, "bytes", 0));
+	fprintf(f, "built: %s\n", built_image(db_imgs, image) ? "yes" : "no");
+	return finish(f, &buf, &len, m, db, text, text_len);
 }

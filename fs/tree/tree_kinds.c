@@ -192,10 +192,16 @@ static int prev_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 	return n->t > 0 ? 0 : -ENOENT;
 }
 
-/* insn: the instruction that runs next; none after the last one */
+/* insn: the instruction that runs next; none after the last one, unless
+ * a signal killed the image there: then the one it interrupted (a fault's
+ * faulting instruction, which did not retire) */
 static int insn_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	return n->t < tree_t_end(tree, n) ? 0 : -ENOENT;
+	uint64_t t_end = tree_t_end(tree, n), t;
+
+	if (n->t < t_end)
+		return 0;
+	return n->t == t_end && crash_t(tree, n, &t) == 0 ? 0 : -ENOENT;
 }
 
 /* ---- reg/ ------------------------------------------------------------------------ */
@@ -451,7 +457,7 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_TIME] = { "time", K_TOP, DIR, 0, .lookup = lookup_time },
 	[K_THREADS] = { "threads", K_TOP, DIR, 0, .lookup = lookup_thread, .list = list_threads },
 	[K_WRITES] = { "writes", K_TOP, DIR, 0, .lookup = lookup_write },
-	/* source level (tree_source.c) */
+	/* source level (tree_source.c, tree_src_*.c) */
 	[K_MODULES] = { "modules", K_TOP, FILE_, 0, .text = tree_modules_text },
 	[K_CALLS] = { "calls", K_TOP, DIR, 0, .lookup = tree_calls_lookup, .list = tree_calls_list },
 	[K_LINES] = { "lines", K_TOP, DIR, 0, .lookup = tree_lines_lookup, .list = tree_lines_list },

@@ -110,6 +110,35 @@ void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out);
  * of cold queries. */
 void hs_db_cache_drop(struct hs_db *db);
 
+/* ---- how the image ended --------------------------------------------------- */
+
+/* The image's last record: its EXIT, or the EXEC of an image that execve
+ * replaced (trace_format.h). */
+struct hs_db_exit {
+	uint32_t kind;         /* HS_EXIT_STATUS, HS_EXIT_SIGNAL, HS_EXIT_EXEC */
+	int32_t value;         /* exit status, or the fatal signal (0: unknown) */
+	uint64_t t;            /* the recorder's count at the end */
+	uint32_t threads;      /* threads ever created, main included; 0 unknown
+				* (an EXEC of format < 5) */
+	uint32_t sig_tid;      /* the thread the fatal signal hit; 0 unknown */
+	uint32_t sig_flags;    /* HS_SIG_INFO: sig_code and sig_value are valid */
+	int32_t sig_code;    /* si_code */
+	uint64_t sig_value;    /* si_addr of a fault, else the sender's pid */
+};
+
+/* How img ended.  -ENOENT when its stream has no end (incomplete). */
+int hs_db_exit(const struct hs_db_image *img, struct hs_db_exit *out);
+/* Did a signal's default action end img?  (The state at t_end is then
+ * before the instruction the signal interrupted, which did not retire.) */
+bool hs_db_crashed(const struct hs_db_image *img);
+
+/* A signal as text, snprintf-style (returns the length it wanted):
+ * "SIGSEGV addr=0x8 SEGV_MAPERR", "SIGTERM SI_USER pid=4242",
+ * "SIGABRT SI_TKILL pid=4240", "SIGUSR1" without HS_SIG_INFO; then
+ * " altstack" and " fatal" for HS_SIG_ALTSTACK and HS_SIG_FATAL. */
+int hs_db_signal_text(int32_t signo, uint32_t flags, int32_t sig_code,
+		      uint64_t sig_value, char *buf, size_t cap);
+
 /* ---- threads and registers ----------------------------------------------- */
 
 /* The thread that runs instruction t + 1 (the last one to run, at t_end). */
@@ -177,6 +206,10 @@ enum hs_db_write_kind {
 	HS_DB_W_ZERO = 6,     /* a new anonymous mapping or brk: zeros */
 	HS_DB_W_REMAP = 7,    /* mremap moved the bytes here */
 };
+
+/* "store", "syscall", "signal", "core", "map", "zero", "remap"; "?" for
+ * a kind this library does not know.  Static storage. */
+const char *hs_db_write_kind_name(uint32_t kind);
 
 /* A write that touched a queried range [a, a+n). */
 struct hs_db_write {
@@ -292,7 +325,8 @@ struct hs_db_insn {
  * t, disassembled with capstone in AT&T syntax (as gdb and objdump show by
  * default).  Its bytes are the ones the recorder translated (code.hst), or
  * memory at t when the address held different code at different times.
- * -ENOENT at t_end. */
+ * -ENOENT at t_end, unless a signal killed the image there (hs_db_crashed):
+ * then the instruction it interrupted, which did not retire. */
 int hs_db_insn_at(const struct hs_db_image *img, uint64_t t,
 		  struct hs_db_insn *out);
 

@@ -8,8 +8,10 @@
  * binary at build time (scripts/embed-assets.sh).
  *
  * Threads: libmicrohttpd runs one thread per connection (at most
- * HS_SRV_MAX_CONNECTIONS at once); hs_srv_start() returns once the socket
- * listens, and hs_srv_stop() waits for every request to end.
+ * HS_SRV_MAX_CONNECTIONS at once, half of them from one address; every
+ * request's headers within SRV_HEADER_DEADLINE seconds); hs_srv_start()
+ * returns once the socket listens, and hs_srv_stop() waits for every
+ * request to end.
  *
  * Memory: bounded whatever the load: every response is at most 1 MiB in
  * memory or streamed from the tree in 64 KiB pieces; the line indexes of
@@ -26,7 +28,7 @@
 #include <stdio.h>
 
 #define HS_SRV_DEFAULT_PORT 7070
-#define HS_SRV_MAX_CONNECTIONS 64
+#define HS_SRV_MAX_CONNECTIONS 1000
 #define HS_SRV_LINE_FILES 32
 
 enum hs_srv_log_level {

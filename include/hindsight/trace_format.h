@@ -43,10 +43,12 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 4
+#define HS_TRACE_FORMAT_VERSION 5
 /* The oldest version readers accept.  Version 4 added the captured
- * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 3 files differ in
- * nothing else and still read. */
+ * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 5 the signal's
+ * siginfo in SIGNAL and EXIT and the trailer of EXEC (each a longer
+ * record whose first fields are unchanged).  Version 3 and 4 files differ
+ * in nothing else and still read. */
 #define HS_TRACE_FORMAT_MIN_VERSION 3
 
 /* ---- file header (64 bytes) -------------------------------------------
@@ -127,8 +129,13 @@ enum hs_event {
 	HS_EV_MPROTECT = 10,
 	/* u64 from, u64 to, u64 len: mremap moved these bytes */
 	HS_EV_REMAP = 11,
-	/* u32 tid, i32 signo, u32 on_alt_stack: delivery begins; a REGS dump
-	 * with HS_REGS_SIGNAL and the frame as HS_EV_MEM follow. */
+	/* u32 tid, i32 signo, u32 flags (HS_SIG_*; up to version 4 only
+	 * 0 or HS_SIG_ALTSTACK), from version 5 also i32 si_code, u64
+	 * si_value (see HS_SIG_INFO; 24 bytes in all): a handler's delivery begins, and a
+	 * REGS dump with HS_REGS_SIGNAL and the frame as HS_EV_MEM follow.
+	 * With HS_SIG_FATAL (version 5) nothing follows but the EXIT record:
+	 * the signal's default action killed the process (it is the last
+	 * record but EXIT, at the final t, and tid is the thread it hit). */
 	HS_EV_SIGNAL = 12,
 	/* u32 tid, i32 signo: the handler returned (rt_sigreturn). */
 	HS_EV_SIGRETURN = 13,
@@ -146,10 +153,19 @@ enum hs_event {
 	HS_EV_FORK = 17,
 	/* u32 tid, path bytes: execve() is about to replace this image.  If
 	 * it fails, recording goes on.  An image whose last record is EXEC and
-	 * whose pid has a next image <pid>.<n+1> ended by exec: complete. */
+	 * whose pid has a next image <pid>.<n+1> ended by exec: complete.
+	 * From version 5 the path ends with a NUL and a trailer follows:
+	 * u32 threads (ever created, main included), u32 pad, u64 t (the
+	 * image's t at the execve), u32 HS_EXEC_TRAILER_MAGIC; the trailer is
+	 * the last 20 bytes of the record, so a reader finds it from the end
+	 * of the chunk.  A path without a NUL (version 3, 4) has no trailer. */
 	HS_EV_EXEC = 18,
 	/* u32 kind (HS_EXIT_*), i32 value (status or signal), u64 total_t,
-	 * u32 threads (ever created, main included), u32 pad. */
+	 * u32 threads (ever created, main included), u32 pad; from version 5
+	 * also u32 sig_tid (the thread the fatal signal hit, 0 if unknown),
+	 * u32 sig_flags (HS_SIG_INFO when the next two are valid), i32
+	 * si_code, u32 pad, u64 si_value (see HS_SIG_INFO).  Readers accept
+	 * any length >= 24. */
 	HS_EV_EXIT = 19,
 	/* key=value\n text: argv0, exe, pid, ppid ... first record of a stream */
 	HS_EV_PROCESS = 20,
@@ -199,6 +215,18 @@ enum hs_map_kind {
 #define HS_MAP_FILE   0x1u /* backed by a file (path, dev, ino valid) */
 #define HS_MAP_COPIED 0x2u /* HS_EV_MEM records with the contents follow */
 #define HS_MAP_SHARED 0x4u /* MAP_SHARED, or unknown sharing */
+
+/* SIGNAL and EXIT flags.  HS_SIG_INFO: si_code and si_value are the
+ * kernel's siginfo: si_value is si_addr for a signal the kernel raised for
+ * an instruction (si_code > 0: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP),
+ * else the sender's pid (si_code <= 0: kill, tgkill, sigqueue). */
+#define HS_SIG_ALTSTACK 0x1u /* delivered on the alternate stack */
+#define HS_SIG_FATAL    0x2u /* default action: it killed the process */
+#define HS_SIG_INFO     0x4u /* si_code and si_value are valid */
+#define HS_SIGNAL_V5_SIZE 24
+#define HS_EXIT_V5_SIZE 48
+#define HS_EXEC_TRAILER_SIZE 20
+#define HS_EXEC_TRAILER_MAGIC 0x54584548u /* "HEXT" */
 
 enum hs_exit_kind {
 	HS_EXIT_STATUS = 1,  /* exit(value) */

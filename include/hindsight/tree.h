@@ -145,5 +145,11 @@ int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
  * from meta.json and, when built, the database.  Needs no database.
  * Caller frees *text with free(). */
 int hs_tree_info_text(const char *trace_dir, char **text, size_t *len);
+/* The info of one process image (processes/<image>/info): its pid,
+ * instructions, threads, how it ended; with its recorder's PROCESS record
+ * (process, NULL if unknown) also its program and command line.  Caller
+ * frees *text with free(). */
+int hs_tree_image_info_text(const char *trace_dir, const char *image, const char *process,
+			    char **text, size_t *len);
 
 #endif

@@ -183,7 +183,7 @@ PYEOF
 	a=$(cat "$MNT/time/$((TEND / 2))/reg/rsp")
 	cat "$MNT/writes/$(printf '0x%x' $((a - 16)))+32" >"$T/m"
 	hcat "writes/$(printf '0x%x' $((a - 16)))+32" >"$T/c"
-	q writes $((a - 16)) 32 | cut -d' ' -f1-4 >"$T/q"
+	q writes $((a - 16)) 32 | cut -d' ' -f1-5 >"$T/q" # (query adds the tid)
 	same "writes/ near rsp" "$T/q" "$T/m" "$T/c"
 	[ -s "$T/q" ] || fail "$NAME: nothing ever wrote near rsp at the middle"
 	unmount_tree "$MNT"

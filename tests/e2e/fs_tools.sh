@@ -174,13 +174,14 @@ grep -q 'Alexandr' "$T/xxd.got" || fail "the ledger holds no 'Alexandr...': $(he
 
 # ---- writes/: who wrote the balance ------------------------------------------------------------
 BAL=$(printf '0x%x' $((ADDR + 16)))
-"$HS" query "$TR" writes "$BAL" 8 | cut -d' ' -f1-4 >"$T/writes.want"
+"$HS" query "$TR" writes "$BAL" 8 | cut -d' ' -f1-5 >"$T/writes.want" # (query adds the tid)
 # (its size is unknown, 0 for stat: cmp would trust that, so through cat)
 cat "$MNT/writes/$BAL+8" >"$T/writes.got" || fail "cat writes/$BAL+8 failed"
 same_file "writes/$BAL+8 vs query writes" "$T/writes.want" "$T/writes.got"
 [ "$(wc -l <"$T/writes.want")" -ge 3 ] || fail "writes/$BAL+8 has $(wc -l <"$T/writes.want") lines"
-grep -vqE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+$' "$MNT/writes/$BAL+8" && fail "writes: a line not '<t> 0xaddr len hex': $(grep -vE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+$' "$MNT/writes/$BAL+8" | head -n 1)"
-[ "$(tail -n 1 "$MNT/writes/$BAL")" = "$("$HS" query "$TR" last-write "$BAL" 1 "$TEND" | cut -d' ' -f1-4)" ] ||
+grep -vqE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+ (store|syscall|signal|core|map|zero|remap)$' "$MNT/writes/$BAL+8" &&
+	fail "writes: a line not '<t> 0xaddr len hex kind': $(grep -vE '^[0-9]+ 0x[0-9a-f]+ [0-9]+ [0-9a-f]+ [a-z]+$' "$MNT/writes/$BAL+8" | head -n 1)"
+[ "$(tail -n 1 "$MNT/writes/$BAL")" = "$("$HS" query "$TR" last-write "$BAL" 1 "$TEND" | cut -d' ' -f1-5)" ] ||
 	fail "the last line of writes/$BAL is not the last write: $(tail -n 1 "$MNT/writes/$BAL")"
 [ "$(stat -c %s "$MNT/writes/$BAL+8")" = 0 ] || fail "writes/ should report size 0 (unknown, direct I/O)"
 
@@ -208,4 +209,10 @@ CRASH=$(readlink "$T/mnt-abort/time/crash")
 	fail "hindsight ls -l time/crash: $("$HS" ls -l "$T/abort" time/crash)"
 cmp -s "$T/mnt-abort/time/crash/regs" <("$HS" query "$T/abort" regs "$CRASH") || fail "time/crash/regs differs from query regs $CRASH"
 unmount_tree "$T/mnt-abort"
+# cat -s and -n are decimal or 0x hex: a leading 0 is no octal
+"$HS" cat -s 010 -n 5 "$T/abort" README >"$T/s010" || fail "cat -s 010 failed"
+"$HS" cat -s 10 -n 5 "$T/abort" README >"$T/s10" || fail "cat -s 10 failed"
+"$HS" cat -s 0xa -n 5 "$T/abort" README >"$T/s0xa" || fail "cat -s 0xa failed"
+cmp -s "$T/s010" "$T/s10" && cmp -s "$T/s0xa" "$T/s10" || fail "cat -s 010 / 0xa do not read at 10"
+"$HS" cat -s 0x "$T/abort" README >/dev/null 2>&1 && fail "cat -s 0x was accepted"
 pass "t-end $TEND, $N_WRITES writes"

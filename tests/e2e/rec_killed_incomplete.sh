@@ -1,5 +1,5 @@
 #!/bin/bash
-# rec_killed_incomplete.sh - a recording whose valgrind (or whose `hindsight record`) is kill -9ed reads as complete: no.
+# rec_killed_incomplete.sh - a recording whose valgrind (or whose `hindsight record`) is kill -9ed reads as complete: no, before and after build; a kill -9ed record takes its recorder with it.
 . "$(dirname "$0")/lib.sh"
 require_built spin
 
@@ -67,15 +67,20 @@ rc=$?
 [ "$rc" != 0 ] || fail "record exited 0 although its valgrind was killed"
 check_incomplete "valgrind killed" "$T/a"
 
-# 2. kill -9 record itself; whatever it leaves behind is incomplete.
+# 2. kill -9 record itself: its recorder dies with it within a second (no
+#    orphan recording on), and what it left behind is incomplete.
 start_spin "$T/b"
 wait_recording "$T/b"
 mapfile -t kids < <(descendants "$REC_PID")
 BG_PIDS+=("${kids[@]}")
 kill -9 "$REC_PID"
 wait "$REC_PID" 2>/dev/null
-check_incomplete "record killed (valgrind maybe still running)" "$T/b"
-kill -9 "${kids[@]}" 2>/dev/null
-sleep 0.5
+for k in "${kids[@]}"; do
+	exited "$k" 1 || fail "the recorder $k outlived its SIGKILLed record by a second"
+done
 check_incomplete "record killed" "$T/b"
+"$HS" build "$T/b" >"$T/b.build" 2>&1
+grep -qi "incomplete" "$T/b.build" "$T/b/db/manifest.json" 2>/dev/null ||
+	fail "build does not say the killed recording is incomplete: $(tail -n 2 "$T/b.build")"
+check_incomplete "record killed, built" "$T/b"
 pass

@@ -115,4 +115,25 @@ hs_ok ls "$T/corrupt" "time/$t/locals"
 [ "$(cat "$T/out")" = no-debug-info ] || fail "corrupt: ls locals at $t: '$(tr '\n' ' ' <"$T/out")'"
 [ "$("$HS" cat "$T/corrupt" calls/height | wc -l)" = 23 ] || fail "corrupt: calls/height has $("$HS" cat "$T/corrupt" calls/height | wc -l) lines, expected 23"
 
-pass "stripped, missing and corrupt-DWARF recordings browse with addresses and notes"
+# ---- damaged database ------------------------------------------------------------------
+# A flipped byte in events.hdb's first block: the image's mappings cannot
+# be read, so its debug information cannot be built.  Every source-level
+# path then fails with one "hindsight ..." line naming why (exit 1), never
+# a crash; sources/ once listed through an unset pointer here.
+cp -r "$T/corrupt" "$T/damaged" || fail "cp"
+img=$(basename "$(ls -d "$T"/damaged/db/*/ | head -n 1)")
+"$PY" -c '
+import sys
+f = open(sys.argv[1], "r+b"); f.seek(120); b = f.read(1)
+f.seek(120); f.write(bytes([b[0] ^ 0x5a]))' "$T/damaged/db/$img/events.hdb" || fail "flip"
+for q in "ls sources" "ls sources/usr" "ls calls" "cat modules" "cat time/$t/where" \
+	"cat time/$t/backtrace" "ls time/$t/locals" "cat time/main"; do
+	# shellcheck disable=SC2086 # the question is words
+	set -- $q
+	"$HS" "$1" "$T/damaged" "$2" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = 1 ] || fail "damaged: hindsight $q exited $rc (want 1): $(head -n 3 "$T/err" | tr '\n' ' ')"
+	grep -q "^hindsight $1: $2: " "$T/err" || fail "damaged: hindsight $q said '$(tr '\n' ' ' <"$T/err")'"
+done
+
+pass "stripped, missing and corrupt-DWARF recordings browse with addresses and notes; a damaged database fails cleanly"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # srv_notes.sh - the notebook survives restarts, is written atomically as a
-# JSON array, and a notes.json that is not a notebook stops the server
-# rather than being overwritten.
+# JSON array through temp files no one can plant (stale ones are removed),
+# refuses bad notes (trailing garbage, invalid UTF-8, t out of range), and
+# a notes.json that is not a notebook stops the server rather than being
+# overwritten.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/srv_lib.bash"
@@ -42,6 +44,33 @@ serve_start c "$TR" --storage "$NB"
 expect_status 200 /api/notes
 json '" ".join(n["id"] for n in j)' <"$T/body" | grep -qx "$id2" || fail "after a delete and a restart: $(cat "$T/body")"
 serve_stop
+
+# bad notes: trailing garbage, invalid UTF-8, a t past the end, negative
+serve_start e "$TR" --storage "$NB"
+bad_note()
+{
+	expect_status 400 /api/notes -X POST -H 'Content-Type: application/json' \
+		-H "Origin: http://127.0.0.1:$PORT" --data-binary "$1"
+}
+bad_note '{"t": 1, "text": "x"} trailing'
+bad_note "$(printf '{"t": 1, "text": "\xff\xfe"}')"
+bad_note '{"t": 99999999999999, "text": "past the end"}'
+bad_note '{"t": -1, "text": "x"}'
+serve_stop
+json 'len(j)' <"$NB/notes.json" | grep -qx 1 || fail "a bad note was kept: $(cat "$NB/notes.json")"
+
+# a symlink planted at the old predictable temp name, and stale temp
+# files of a killed save: the target is untouched, the stale ones go
+echo precious >"$T/target"
+ln -s "$T/target" "$NB/.notes.json.tmp.12345"
+ln -s "$T/target" "$NB/.notes.json.tmp.abcdef"
+echo stale >"$NB/.notes.json.tmp.XYZ123"
+serve_start f "$TR" --storage "$NB"
+post '{"t": 3, "text": "after the planted links"}'
+serve_stop
+[ "$(cat "$T/target")" = precious ] || fail "the symlink's target was written: $(cat "$T/target")"
+ls -a "$NB" | grep -q tmp && fail "stale temp files left in $NB: $(ls -a "$NB")"
+json 'len(j)' <"$NB/notes.json" | grep -qx 2 || fail "notes.json after the planted links: $(cat "$NB/notes.json")"
 
 # the default storage is TRACE/notebook
 serve_start d "$TR"

@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1951,6 +1952,33 @@ static void test_query_register_names(void **state)
 	assert_int_equal(hs_db_reg_value(&r, "xmm03", v, &size), -ENOENT);
 }
 
+/* ---- signals as text ---------------------------------------------------------- */
+
+static void test_db_signal_text_names_code_and_address(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	hs_db_signal_text(SIGSEGV, HS_SIG_INFO | HS_SIG_FATAL, 1, 0x8, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGSEGV addr=0x8 SEGV_MAPERR fatal");
+	hs_db_signal_text(SIGBUS, HS_SIG_INFO, 2, 0x7f0000001008, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGBUS addr=0x7f0000001008 BUS_ADRERR");
+	hs_db_signal_text(SIGFPE, HS_SIG_INFO, 1, 0x401000, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGFPE addr=0x401000 FPE_INTDIV");
+	hs_db_signal_text(SIGTERM, HS_SIG_INFO | HS_SIG_FATAL, 0, 4242, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGTERM SI_USER pid=4242 fatal");
+	hs_db_signal_text(SIGABRT, HS_SIG_INFO, -6, 77, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGABRT SI_TKILL pid=77");
+	/* a recording without siginfo: the name only */
+	hs_db_signal_text(SIGUSR1, HS_SIG_ALTSTACK, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGUSR1 altstack");
+	hs_db_signal_text(99, 0, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "signo=99");
+	/* cut like snprintf, and says how long it wanted */
+	assert_int_equal(hs_db_signal_text(SIGSEGV, HS_SIG_INFO, 2, 0x10, buf, 8), 29);
+	assert_string_equal(buf, "SIGSEGV");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1989,6 +2017,7 @@ int main(void)
 		cmocka_unit_test(test_query_corrupt_stream_chunk_fails_cleanly),
 		cmocka_unit_test(test_query_missing_db_says_build),
 		cmocka_unit_test(test_query_other_format_version_says_rebuild),
+		cmocka_unit_test(test_db_signal_text_names_code_and_address),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,0 +1,171 @@
+/* tree_src_calls.c - calls/: the folder of called functions, one name each. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- calls/ -------------------------------------------------------------------- */
+
+struct callee_scan {
+	struct hs_src *src;
+	struct call_name *v;
+	size_t n, cap;
+	int err;
+};
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct call_name *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The name of a function entry: its symbol when the address is its start,
+ * else "0x<addr>" (no symbol, or a name with a '/' in it). */
+static void callee_name(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(s, addr, &loc) == 0 && loc.function && loc.func_start == addr &&
+	    loc.function[0] && !strchr(loc.function, '/') && strcmp(loc.function, ".") &&
+	    strcmp(loc.function, "..") && strlen(loc.function) < cap) {
+		snprintf(buf, cap, "%s", loc.function);
+		return;
+	}
+	snprintf(buf, cap, "0x%" PRIx64, addr);
+}
+
+static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
+{
+	struct callee_scan *c = ctx;
+	char name[256];
+	uint64_t *v;
+
+	callee_name(c->src, callee, name, sizeof(name));
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct call_name *p = realloc(c->v, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		c->v = p;
+		c->cap = cap;
+	}
+	v = malloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*v = callee;
+	c->v[c->n] = (struct call_name){ strdup(name), v, 1, calls };
+	if (!c->v[c->n].name) {
+		free(v);
+		return -ENOMEM;
+	}
+	c->n++;
+	return 0;
+}
+
+/* Sorted by name, entries of the same name merged. */
+static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
+		       struct tree_src_image *si, struct hs_src *s)
+{
+	struct callee_scan c = { .src = s };
+	size_t w = 0, i;
+	int err;
+
+	err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
+
+	if (err < 0)
+		goto fail;
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), name_cmp);
+	for (i = 0; i < c.n; i++) {
+		if (w && strcmp(c.v[w - 1].name, c.v[i].name) == 0) {
+			struct call_name *d = &c.v[w - 1];
+			uint64_t *p = realloc(d->callees, (d->n_callees + 1) * sizeof(*p));
+			if (!p) {
+				err = -ENOMEM;
+				goto fail_merging;
+			}
+			p[d->n_callees++] = c.v[i].callees[0];
+			d->callees = p;
+			d->calls += c.v[i].calls;
+			free(c.v[i].name);
+			free(c.v[i].callees);
+			continue;
+		}
+		c.v[w++] = c.v[i];
+	}
+	si->names = c.v;
+	si->n_names = w;
+	return 0;
+fail_merging:
+	/* c.v[0..w) are merged, c.v[i..n) not yet looked at; the ones between
+	 * were freed (merged) or moved down into c.v[0..w) */
+	for (size_t k = i; k < c.n; k++) {
+		free(c.v[k].name);
+		free(c.v[k].callees);
+	}
+	c.n = w;
+fail:
+	for (size_t k = 0; k < c.n; k++) {
+		free(c.v[k].name);
+		free(c.v[k].callees);
+	}
+	free(c.v);
+	return err;
+}
+
+int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
+			struct tree_src_image **out)
+{
+	struct tree_src_image *si = tree_src_image_of(tree, n);
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	pthread_mutex_lock(&si->lock);
+	if (!si->calls_done) {
+		si->calls_err = build_names(tree, n, si, s);
+		si->calls_done = true;
+	}
+	err = si->calls_err;
+	pthread_mutex_unlock(&si->lock);
+	*out = si;
+	return err;
+}
+
+int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const char *name, struct hs_tree_node *out)
+{
+	struct tree_src_image *si;
+	struct call_name key = { .name = (char *)name };
+	struct call_name *hit;
+	int err = tree_src_get_names(tree, dir, &si);
+
+	if (err < 0)
+		return err;
+	hit = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
+	if (!hit)
+		return -ENOENT;
+	tree_node_child(out, dir, K_CALL);
+	out->a = (uint64_t)(hit - si->names);
+	return 0;
+}
+
+int tree_calls_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		    hs_tree_dir_fn cb, void *ctx)
+{
+	struct tree_src_image *si;
+	struct hs_tree_node c;
+	int err = tree_src_get_names(tree, dir, &si);
+
+	for (size_t i = 0; !err && i < si->n_names; i++) {
+		tree_node_child(&c, dir, K_CALL);
+		c.a = i;
+		err = cb(ctx, si->names[i].name, &c);
+	}
+	return err;
+}

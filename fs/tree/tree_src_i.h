@@ -1,0 +1,148 @@
+/* tree_src_i.h - private to tree_source.c and tree_src_*.c: shared state and helpers.
+ *
+ * Files (the overview is at the top of tree_source.c):
+ *   tree_source.c       open/close, each image's debug information (hs_src,
+ *                       built on first use), modules
+ *   tree_src_paths.c    path tables (struct ptab): lines/ and sources/ folders
+ *   tree_src_where.c    time/<t>/where, backtrace (and the unwinder)
+ *   tree_src_links.c    next-line, prev-line, step-into, step-back, finish,
+ *                       caller, time/main
+ *   tree_src_locals.c   time/<t>/locals/
+ *   tree_src_calls.c    calls/ (the folder: function names)
+ *   tree_src_lists.c    calls/<f> and lines/.../<line> (streamed item arrays)
+ *   tree_src_lines.c    lines/ (the folders: files and line numbers)
+ *   tree_src_sources.c  sources/
+ *
+ * Ownership: everything below belongs to the tree's struct tree_src
+ * (tree->src), freed by tree_src_close; pointers handed out are borrowed
+ * for the tree's life.  Threads: each image's tables are built once under
+ * its lock; the caches (lists, locals) are under tree_src's lock.
+ */
+#ifndef HS_TREE_SRC_I_H
+#define HS_TREE_SRC_I_H
+
+#include "tree_i.h"
+
+#define LIST_SLOTS 8
+#define LOCALS_SLOTS 8
+
+/* ---- path tables: a path's components as a tree of indices ------------------- */
+
+struct pt_ent {
+	char *name;            /* one component */
+	uint32_t parent;       /* index + 1 of the folder, 0: the top */
+	int64_t leaf;          /* a file's id (line file id, source index), -1 */
+};
+
+struct ptab {
+	struct pt_ent *e;
+	size_t n, cap;
+	uint32_t *hash;        /* open addressing: index + 1, 0 empty */
+	size_t n_hash;         /* a power of two, > 2 n */
+	uint32_t *order;       /* indices sorted by (parent, name) */
+};
+
+/* ---- per image state ------------------------------------------------------------ */
+
+struct call_name {
+	char *name;
+	uint64_t *callees;     /* function entries with that name */
+	size_t n_callees;
+	uint64_t calls;
+};
+
+struct tree_src_image {
+	pthread_mutex_t lock;  /* builds below, once each */
+	bool src_done;
+	int src_err;
+	struct hs_src *src;
+	char *notes;           /* warnings of fs/source, one per line */
+	size_t notes_len;
+
+	bool calls_done;
+	int calls_err;
+	struct call_name *names;   /* sorted by name */
+	size_t n_names;
+
+	bool lines_done;
+	int lines_err;
+	struct ptab lines;         /* leaf: the db's line file id */
+
+	bool main_done;
+	int main_err;
+	uint64_t main_t;           /* time/main */
+
+	bool sources_done;
+	int sources_err;
+	struct ptab sources;       /* leaf: index into disk[] */
+	char **disk;
+	size_t n_disk;
+};
+
+/* The item arrays of calls/<f> and lines/.../<line> (see the top). */
+struct list_slot {
+	struct hs_tree_node key;
+	bool used;
+	int refs;
+	uint64_t last_used;
+	struct hs_db_call *calls;  /* calls/<f> */
+	uint64_t *ts;              /* lines/.../<line> */
+	size_t n, cap;
+};
+
+struct locals_slot {
+	bool used;
+	uint16_t image;
+	uint64_t t;
+	uint64_t last_used;
+	int err;                  /* -ENODATA: no debug info */
+	struct hs_src_var *vars;
+	size_t n;
+	char note[160];
+};
+
+struct tree_src {
+	struct tree_src_image *images;
+	size_t n_images;
+	char **source_dirs;
+	size_t n_source_dirs;
+	pthread_mutex_t lock;      /* the slots below */
+	uint64_t clock;
+	struct list_slot lists[LIST_SLOTS];
+	struct locals_slot locals[LOCALS_SLOTS];
+};
+
+/* ---- tree_source.c ---------------------------------------------------------------- */
+/* The state of n's image; NULL when the tree has none (no tree_src). */
+struct tree_src_image *tree_src_image_of(struct hs_tree *tree, const struct hs_tree_node *n);
+/* The image's debug information (borrowed, lives as long as the tree).
+ * 0 or the -errno of its build (remembered: built once). */
+int tree_src_get(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **out);
+
+/* ---- tree_src_paths.c ------------------------------------------------------------- */
+/* The entry named name[0..len) in folder parent (index + 1): its index, or -1. */
+int64_t tree_pt_find(const struct ptab *p, uint32_t parent, const char *name, size_t len);
+/* Adds path as a file with id leaf (see there); 0 or -ENOMEM. */
+int tree_pt_add(struct ptab *p, const char *path, int64_t leaf);
+/* Sorts the entries (order[]) once all are added; 0 or -ENOMEM. */
+int tree_pt_seal(struct ptab *p);
+void tree_pt_free(struct ptab *p);
+/* The first position in order[] of folder parent's entries. */
+size_t tree_pt_first(const struct ptab *p, uint32_t parent);
+/* folder index + 1 of a lines/ or sources/ folder node (0: the top) */
+uint32_t tree_src_folder_of(const struct hs_tree_node *dir);
+
+/* ---- tree_src_where.c ------------------------------------------------------------- */
+/* The registers at n->t; caller frees *out with free(). */
+int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out);
+
+/* ---- tree_src_links.c ------------------------------------------------------------- */
+/* The *_exists answer for a link whose target lookup returned err. */
+int tree_src_link_exists(int err);
+
+/* ---- tree_src_calls.c ------------------------------------------------------------- */
+/* The image's table of callee names (si->names), built on first use. */
+int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
+		       struct tree_src_image **out);
+
+#endif

@@ -1,0 +1,200 @@
+/* tree_src_links.c - time/<t>/next-line, prev-line, step-*, finish, caller; time/main. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- links: next-line, prev-line, finish, caller ------------------------------------ */
+
+/* A link that cannot be computed (no lines index, an old database) is
+ * left out of listings like one that does not exist, so that ls time/<t>
+ * always works; reading it still reports why. */
+int tree_src_link_exists(int err)
+{
+	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
+}
+
+static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
+		  uint64_t *t)
+{
+	return hs_db_step_line(tree_image(tree, n), n->t, how, t);
+}
+
+int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_OVER, t);
+}
+
+int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_BACK_OVER, t);
+}
+
+int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_INTO, t);
+}
+
+int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	return step_t(tree, n, HS_DB_STEP_BACK_INTO, t);
+}
+
+int tree_step_into_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_step_into_t(tree, n, &t));
+}
+
+int tree_step_back_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_step_back_t(tree, n, &t));
+}
+
+int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_next_line_t(tree, n, &t));
+}
+
+int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_prev_line_t(tree, n, &t));
+}
+
+/* The innermost call open at t. */
+static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_call *c)
+{
+	int open;
+
+	open = hs_db_backtrace(tree_image(tree, n), n->t, 0, c, 1);
+	if (open < 0)
+		return open;
+	return open == 0 ? -ENOENT : 0;
+}
+
+int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	struct hs_db_call c;
+	int err = open_call(tree, n, &c);
+
+	if (err < 0)
+		return err;
+	if (c.t_ret == HS_DB_NO_RETURN)
+		return -ENOENT;
+	*t = c.t_ret;
+	return 0;
+}
+
+int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	struct hs_db_call c;
+	int err = open_call(tree, n, &c);
+
+	if (err < 0)
+		return err;
+	*t = c.t_call;
+	return 0;
+}
+
+int tree_finish_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_finish_t(tree, n, &t));
+}
+
+int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_caller_t(tree, n, &t));
+}
+
+/* ---- time/main -------------------------------------------------------------------- */
+
+struct main_find {
+	const struct hs_db_image *img;
+	uint64_t t_call;           /* the earliest call of any entry named main */
+	bool found;
+};
+
+static int on_main_call(void *ctx, const struct hs_db_call *c)
+{
+	struct main_find *m = ctx;
+
+	if (!m->found || c->t_call < m->t_call) {
+		m->t_call = c->t_call;
+		m->found = true;
+	}
+	return 1; /* calls come by t_call: the first is the earliest */
+}
+
+static int on_main_entry(void *ctx, uint64_t addr)
+{
+	struct main_find *m = ctx;
+	int err = hs_db_calls_to(m->img, addr, on_main_call, m);
+
+	return err < 0 ? err : 0;
+}
+
+/* Where gdb's `break main` stops: main's first line start (after its
+ * prologue), or main's entry without line info there.  The start must be
+ * main's own: a line of a function main calls first would be deeper. */
+static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+		  uint64_t *t)
+{
+	struct main_find m = { .img = tree_image(tree, n) };
+	struct hs_db_regs r;
+	struct hs_src_loc loc;
+	uint64_t t1;
+	int err = hs_src_function_entries(s, "main", on_main_entry, &m);
+
+	if (err < 0)
+		return err;
+	if (!m.found)
+		return -ENOENT;
+	*t = m.t_call + 1; /* the call has run: rip at main's entry */
+	if (hs_db_step_line(m.img, m.t_call, HS_DB_STEP_INTO, &t1) == 0 &&
+	    hs_db_regs_at(m.img, t1, 0, &r) == 0 &&
+	    hs_src_lookup(s, r.regs.rip, &loc) == 0 && loc.function &&
+	    strcmp(loc.function, "main") == 0)
+		*t = t1;
+	return 0;
+}
+
+int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	struct tree_src_image *si = tree_src_image_of(tree, n);
+	struct hs_src *s;
+	int err;
+
+	if (!si)
+		return -ENOENT;
+	err = tree_src_get(tree, n, &s);
+	pthread_mutex_lock(&si->lock);
+	if (!si->main_done) {
+		si->main_err = err < 0 ? err : main_t(tree, n, s, &si->main_t);
+		si->main_done = true;
+	}
+	err = si->main_err;
+	*t = si->main_t;
+	pthread_mutex_unlock(&si->lock);
+	return err;
+}
+
+int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	uint64_t t;
+
+	return tree_src_link_exists(tree_main_t(tree, n, &t));
+}

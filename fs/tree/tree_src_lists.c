@@ -1,0 +1,264 @@
+/* tree_src_lists.c - the streamed files calls/<f> and lines/.../<line>, from cached arrays. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SITE_SLOTS 64       /* caller names cached by calls/<f> (a power of 2) */
+
+/* ---- the item arrays of calls/<f> and lines/.../<line> ----------------------------- */
+
+static int grow(struct list_slot *l, size_t item)
+{
+	size_t cap = l->cap ? 2 * l->cap : 1024;
+	void *p = realloc(item == sizeof(uint64_t) ? (void *)l->ts : (void *)l->calls, cap * item);
+
+	if (!p)
+		return -ENOMEM;
+	if (item == sizeof(uint64_t))
+		l->ts = p;
+	else
+		l->calls = p;
+	l->cap = cap;
+	return 0;
+}
+
+static int add_call(void *ctx, const struct hs_db_call *c)
+{
+	struct list_slot *l = ctx;
+
+	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
+		return -ENOMEM;
+	l->calls[l->n++] = *c;
+	return 0;
+}
+
+static int add_line_t(void *ctx, const struct hs_db_line_start *ls)
+{
+	struct list_slot *l = ctx;
+
+	if (l->n == l->cap && grow(l, sizeof(uint64_t)) < 0)
+		return -ENOMEM;
+	l->ts[l->n++] = ls->t;
+	return 0;
+}
+
+static int call_t_cmp(const void *a, const void *b)
+{
+	const struct hs_db_call *x = a, *y = b;
+
+	return x->t_call < y->t_call ? -1 : x->t_call > y->t_call;
+}
+
+static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct list_slot *l)
+{
+	const struct hs_db_image *img = tree_image(tree, n);
+	struct tree_src_image *si;
+	int err;
+
+	if (n->kind == K_LINE) {
+		si = tree_src_image_of(tree, n);
+		return hs_db_line_times(img, (uint32_t)si->lines.e[n->sub].leaf, (uint32_t)n->a,
+					add_line_t, l);
+	}
+	err = tree_src_get_names(tree, n, &si);
+	if (err < 0)
+		return err;
+	if (n->a >= si->n_names)
+		return -ENOENT;
+	for (size_t i = 0; i < si->names[n->a].n_callees; i++) {
+		err = hs_db_calls_to(img, si->names[n->a].callees[i], add_call, l);
+		if (err < 0)
+			return err;
+	}
+	if (si->names[n->a].n_callees > 1 && l->n)
+		qsort(l->calls, l->n, sizeof(*l->calls), call_t_cmp);
+	return 0;
+}
+
+static bool node_eq(const struct hs_tree_node *a, const struct hs_tree_node *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* A referenced slot holding n's items (release with put_list). */
+static int get_list(struct hs_tree *tree, const struct hs_tree_node *n, struct list_slot **out)
+{
+	struct tree_src *ts = tree->src;
+	struct list_slot fresh = { 0 }, *slot = NULL;
+	int err;
+
+	pthread_mutex_lock(&ts->lock);
+	for (size_t i = 0; i < LIST_SLOTS; i++) {
+		if (ts->lists[i].used && node_eq(&ts->lists[i].key, n)) {
+			ts->lists[i].refs++;
+			ts->lists[i].last_used = ++ts->clock;
+			*out = &ts->lists[i];
+			pthread_mutex_unlock(&ts->lock);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&ts->lock);
+	err = fill_list(tree, n, &fresh);
+	if (err < 0) {
+		free(fresh.calls);
+		free(fresh.ts);
+		return err;
+	}
+	pthread_mutex_lock(&ts->lock);
+	for (size_t i = 0; i < LIST_SLOTS; i++) {
+		struct list_slot *l = &ts->lists[i];
+		if (l->used && node_eq(&l->key, n)) { /* another thread was first */
+			slot = l;
+			free(fresh.calls);
+			free(fresh.ts);
+			goto found;
+		}
+	}
+	for (size_t i = 0; i < LIST_SLOTS; i++) {
+		struct list_slot *l = &ts->lists[i];
+		if (l->refs)
+			continue;
+		if (!slot || !l->used || (slot->used && l->last_used < slot->last_used))
+			slot = l;
+		if (!l->used)
+			break;
+	}
+	if (!slot) { /* every slot is being read: a private copy */
+		pthread_mutex_unlock(&ts->lock);
+		slot = malloc(sizeof(*slot));
+		if (!slot) {
+			free(fresh.calls);
+			free(fresh.ts);
+			return -ENOMEM;
+		}
+		*slot = fresh;
+		slot->key = *n;
+		slot->used = false; /* marks it private */
+		slot->refs = 1;
+		*out = slot;
+		return 0;
+	}
+	free(slot->calls);
+	free(slot->ts);
+	*slot = fresh;
+	slot->key = *n;
+	slot->used = true;
+found:
+	slot->refs++;
+	slot->last_used = ++ts->clock;
+	*out = slot;
+	pthread_mutex_unlock(&ts->lock);
+	return 0;
+}
+
+static void put_list(struct hs_tree *tree, struct list_slot *l)
+{
+	struct tree_src *ts = tree->src;
+
+	if (l < ts->lists || l >= ts->lists + LIST_SLOTS) {
+		free(l->calls);
+		free(l->ts);
+		free(l);
+		return;
+	}
+	pthread_mutex_lock(&ts->lock);
+	l->refs--;
+	pthread_mutex_unlock(&ts->lock);
+}
+
+/* calls/<f>: "<t_call> <t_return or -> <depth> <caller>", by t_call. */
+int tree_gen_calls(struct tree_walk *w)
+{
+	/* callers by call site: a few sites make most calls */
+	struct site { uint64_t addr; char name[256]; } *sites;
+	struct list_slot *l;
+	struct hs_src *s;
+	size_t lo = 0, hi;
+	int err = tree_src_get(w->tree, &w->node, &s);
+
+	if (err < 0)
+		return err;
+	sites = calloc(SITE_SLOTS, sizeof(*sites));
+	if (!sites)
+		return -ENOMEM;
+	err = get_list(w->tree, &w->node, &l);
+	if (err < 0) {
+		free(sites);
+		return err;
+	}
+	hi = l->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (l->calls[mid].t_call < w->t0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->n; i++) {
+		const struct hs_db_call *c = &l->calls[i];
+		struct site *st = &sites[(c->call_site * 0x9e3779b97f4a7c15ull) >> 58];
+		const char *caller;
+		char *p = w->line;
+		struct hs_src_loc loc;
+
+		if (st->addr != c->call_site || !st->name[0]) {
+			if (hs_src_lookup(s, c->call_site, &loc) == 0 && loc.function)
+				snprintf(st->name, sizeof(st->name), "%s", loc.function);
+			else
+				snprintf(st->name, sizeof(st->name), "0x%" PRIx64, c->call_site);
+			st->addr = c->call_site;
+		}
+		caller = st->name;
+		p += tree_put_u64(p, c->t_call);
+		*p++ = ' ';
+		if (c->t_ret == HS_DB_NO_RETURN)
+			*p++ = '-';
+		else
+			p += tree_put_u64(p, c->t_ret);
+		*p++ = ' ';
+		p += tree_put_u64(p, c->depth);
+		*p++ = ' ';
+		size_t cl = strlen(caller);
+		memcpy(p, caller, cl);
+		p += cl;
+		*p++ = '\n';
+		err = tree_emit(w, c->t_call, w->line, (size_t)(p - w->line));
+		if (err)
+			break;
+	}
+	put_list(w->tree, l);
+	free(sites);
+	return err;
+}
+
+/* lines/.../<line>: one t per line. */
+int tree_gen_line(struct tree_walk *w)
+{
+	struct list_slot *l;
+	size_t lo = 0, hi;
+	int err = get_list(w->tree, &w->node, &l);
+
+	if (err < 0)
+		return err;
+	hi = l->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (l->ts[mid] < w->t0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->n; i++) {
+		size_t k = tree_put_u64(w->line, l->ts[i]);
+		w->line[k++] = '\n';
+		err = tree_emit(w, l->ts[i], w->line, k);
+		if (err)
+			break;
+	}
+	put_list(w->tree, l);
+	return err;
+}

@@ -1,0 +1,129 @@
+/* tree_src_sources.c - sources/: the source files named by DWARF that this machine has. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- sources/ -------------------------------------------------------------------- */
+
+struct src_add {
+	struct hs_src *s;
+	struct tree_src_image *si;
+	size_t cap;
+};
+
+static int add_source(void *ctx, const char *dwarf_path)
+{
+	struct src_add *a = ctx;
+	struct tree_src_image *si = a->si;
+	char *disk;
+	int err = hs_src_source_find(a->s, dwarf_path, &disk);
+
+	if (err == -ENOENT)
+		return 0; /* not on this machine: not listed */
+	if (err < 0)
+		return err;
+	if (si->n_disk == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		char **p = realloc(si->disk, cap * sizeof(*p));
+		if (!p) {
+			free(disk);
+			return -ENOMEM;
+		}
+		si->disk = p;
+		a->cap = cap;
+	}
+	si->disk[si->n_disk] = disk;
+	err = tree_pt_add(&si->sources, dwarf_path, (int64_t)si->n_disk);
+	si->n_disk++;
+	return err;
+}
+
+static int get_sources(struct hs_tree *tree, const struct hs_tree_node *n,
+		       struct tree_src_image **out)
+{
+	struct tree_src_image *si = tree_src_image_of(tree, n);
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	pthread_mutex_lock(&si->lock);
+	if (!si->sources_done) {
+		struct src_add a = { s, si, 0 };
+		err = hs_src_source_files(s, add_source, &a);
+		if (!err)
+			err = tree_pt_seal(&si->sources);
+		si->sources_err = err;
+		si->sources_done = true;
+	}
+	err = si->sources_err;
+	pthread_mutex_unlock(&si->lock);
+	*out = si;
+	return err;
+}
+
+int tree_sources_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+			const char *name, struct hs_tree_node *out)
+{
+	struct tree_src_image *si;
+	int64_t i;
+	int err = get_sources(tree, dir, &si);
+
+	if (err < 0)
+		return err;
+	i = tree_pt_find(&si->sources, tree_src_folder_of(dir), name, strlen(name));
+	if (i < 0)
+		return -ENOENT;
+	tree_node_child(out, dir, si->sources.e[i].leaf >= 0 ? K_SRCFILE : K_SRCDIR);
+	out->a = (uint64_t)i;
+	return 0;
+}
+
+int tree_sources_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      hs_tree_dir_fn cb, void *ctx)
+{
+	struct tree_src_image *si;
+	uint32_t folder = tree_src_folder_of(dir);
+	struct hs_tree_node c;
+	const struct ptab *p;
+	int err = get_sources(tree, dir, &si);
+
+	if (err < 0)
+		return err; /* si is not set (a damaged database, no debug info) */
+	p = &si->sources;
+	for (size_t k = tree_pt_first(p, folder); !err && k < p->n; k++) {
+		uint32_t i = p->order[k];
+		if (p->e[i].parent != folder)
+			break;
+		tree_node_child(&c, dir, p->e[i].leaf >= 0 ? K_SRCFILE : K_SRCDIR);
+		c.a = i;
+		err = cb(ctx, p->e[i].name, &c);
+	}
+	return err;
+}
+
+int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct tree_src_image *si;
+	char buf[65536];
+	size_t got;
+	FILE *in;
+	int err = get_sources(tree, n, &si);
+
+	if (err < 0)
+		return err;
+	if (n->a >= si->sources.n || si->sources.e[n->a].leaf < 0)
+		return -ENOENT;
+	in = fopen(si->disk[si->sources.e[n->a].leaf], "r");
+	if (!in)
+		return -EIO; /* it was there when listed */
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, got, f);
+	err = ferror(in) ? -EIO : 0;
+	fclose(in);
+	return err;
+}

@@ -1,0 +1,285 @@
+/* tree_src_where.c - time/<t>/where and backtrace, with the unwinder as fallback. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BT_MAX 256          /* frames shown; deeper stacks end in a note */
+
+/* ---- time/<t>/where, backtrace ---------------------------------------------------- */
+
+int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	int err;
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	err = hs_db_regs_at(tree_image(tree, n), n->t, 0, r);
+	if (err < 0) {
+		free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
+{
+	char buf[1024];
+
+	hs_src_format_where(s, addr, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
+int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_db_regs *r;
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	put_where(f, s, r->regs.rip);
+	fputc('\n', f);
+	free(r);
+	return 0;
+}
+
+/* ---- the unwinder as the backtrace's fallback ----------------------------------------
+ * The call tree knows the calls the recording saw.  It has no answer for
+ * the frames entered before the recording began (beyond the outermost
+ * open call, "-") nor for frames entered without a call: a signal handler
+ * runs on top of the interrupted function, whose own frame and the
+ * kernel's trampoline (__restore_rt) no call made.  There the libdwfl
+ * unwinder (hs_src_unwind, CFI over the recorded registers and memory)
+ * answers, and its frames are marked "(unwound)" instead of a t_call.  It
+ * is also the cross-check: unwound frames are used only while they agree
+ * with the call tree's frames, function by function. */
+
+#define UW_MAX 512
+
+struct bt_unwound {
+	uint64_t pcs[UW_MAX];
+	uint64_t fn[UW_MAX];    /* function entry of each frame, 0: none */
+	bool exact[UW_MAX];     /* pc is where it stopped, not a return address */
+	int n;
+};
+
+/* The entry of the function holding addr, 0 when none. */
+static uint64_t func_of(struct hs_src *s, uint64_t addr)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(s, addr, &loc) || !loc.function)
+		return 0;
+	return loc.func_start;
+}
+
+/* The address whose function and line a frame is at: its pc when exact,
+ * else the call before the return address.  glibc's trampoline
+ * __restore_rt is the return address of a handler; the byte before it is
+ * a nop outside any symbol (so that CFI lookups at pc - 1 find its FDE). */
+static uint64_t unwound_addr(struct hs_src *s, const struct bt_unwound *u, int k)
+{
+	uint64_t pc = u->pcs[k];
+
+	if (u->exact[k] || (!func_of(s, pc - 1) && func_of(s, pc)))
+		return pc;
+	return pc - 1;
+}
+
+/* The unwinder reads the stack a word at a time (return addresses, saved
+ * registers), and each database read reconstructs memory at t: so whole
+ * pages are read once and kept for the one unwind. */
+#define BT_PAGE 4096u
+#define BT_PAGES 4
+struct bt_mem {
+	const struct hs_db_image *img;
+	uint64_t t;
+	struct {
+		uint64_t addr;          /* UINT64_MAX: empty */
+		ssize_t len;            /* bytes readable from addr */
+		uint8_t data[BT_PAGE];
+	} page[BT_PAGES];
+	unsigned next;              /* slot to reuse next (round robin) */
+};
+
+static ssize_t bt_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct bt_mem *m = ctx;
+	uint64_t pa = addr & ~(uint64_t)(BT_PAGE - 1);
+	unsigned i;
+
+	if (len > BT_PAGE || (addr - pa) + len > BT_PAGE)
+		return hs_db_mem_read(m->img, m->t, addr, len, buf);
+	for (i = 0; i < BT_PAGES && m->page[i].addr != pa; i++)
+		;
+	if (i == BT_PAGES) {
+		ssize_t got;
+
+		i = m->next++ % BT_PAGES;
+		m->page[i].addr = UINT64_MAX; /* its data is being replaced */
+		got = hs_db_mem_read(m->img, m->t, pa, BT_PAGE, m->page[i].data);
+		/* a page that is not all there: ask for exactly the bytes */
+		if (got != (ssize_t)BT_PAGE)
+			return hs_db_mem_read(m->img, m->t, addr, len, buf);
+		m->page[i].addr = pa;
+		m->page[i].len = got;
+	}
+	memcpy(buf, m->page[i].data + (addr - pa), len);
+	return (ssize_t)len;
+}
+
+static int unwind_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+		     const struct hs_db_regs *r, struct bt_unwound *u)
+{
+	struct bt_mem *mc = malloc(sizeof(*mc)); /* 16 KiB: not on a FUSE stack */
+	struct hs_src_target tg = { .regs = &r->regs, .read_mem = bt_read_mem, .ctx = mc };
+	int got;
+
+	u->n = 0;
+	if (!mc)
+		return -ENOMEM;
+	mc->img = tree_image(tree, n);
+	mc->t = n->t;
+	mc->next = 0;
+	for (int i = 0; i < BT_PAGES; i++)
+		mc->page[i].addr = UINT64_MAX;
+	got = hs_src_unwind(s, &tg, u->pcs, UW_MAX);
+	free(mc);
+	if (got < 0)
+		return got;
+	u->n = got;
+	for (int k = 0; k < u->n; k++) {
+		struct hs_src_loc loc;
+
+		/* the frame a signal interrupted follows the trampoline */
+		u->exact[k] = k == 0 ||
+			(!hs_src_lookup(s, u->pcs[k - 1], &loc) && loc.function &&
+			 !strcmp(loc.function, "__restore_rt"));
+		u->fn[k] = func_of(s, unwound_addr(s, u, k));
+	}
+	return 0;
+}
+
+/* "function+0xoff file:line" for an unwound frame: the offset of its pc
+ * (a return address, as gdb prints it), the function and line of the
+ * call (the byte before). */
+static void put_unwound(FILE *f, struct hs_src *s, const struct bt_unwound *u, int k)
+{
+	uint64_t a = unwound_addr(s, u, k), pc = u->pcs[k];
+	struct hs_src_loc loc;
+
+	if (a == pc || hs_src_lookup(s, a, &loc) || !loc.function) {
+		put_where(f, s, a);
+		return;
+	}
+	fprintf(f, "%s+0x%" PRIx64, loc.function, pc - loc.func_start);
+	if (loc.file) {
+		const char *b = strrchr(loc.file, '/');
+
+		fprintf(f, " %s:%" PRIu32, b ? b + 1 : loc.file, loc.line);
+	}
+}
+
+/* Prints unwound frames from..to (inclusive), numbering on from *num. */
+static void put_unwound_range(FILE *f, struct hs_src *s, const struct bt_unwound *u, int from,
+			      int to, int *num)
+{
+	for (int k = from; k <= to && *num < BT_MAX; k++) {
+		fprintf(f, "#%d ", (*num)++);
+		put_unwound(f, s, u, k);
+		fputs(" (unwound)\n", f);
+	}
+}
+
+/* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
+ * at the call site of frame k-1, entered by the next call out; the
+ * outermost frame was entered before the recording began: "-".  Frames
+ * the call tree cannot know come from the unwinder, marked "(unwound)":
+ * between a frame that is not in the function its call entered (a signal
+ * handler, with the trampoline and the interrupted function under it) and
+ * the next call-tree frame, and beyond the outermost one.  The unwinder's
+ * frame k is matched to the call tree's frame by function; once they
+ * disagree (an unwind that went wrong), it is not used any more. */
+int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_db_call *fr = malloc(BT_MAX * sizeof(*fr));
+	struct bt_unwound *u = malloc(sizeof(*u));
+	struct hs_db_regs *r = NULL;
+	struct hs_src *s;
+	int err, open, num = 0, k = 0;
+
+	if (!fr || !u) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = tree_src_get(tree, n, &s);
+	if (!err)
+		err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		goto out;
+	open = hs_db_backtrace(tree_image(tree, n), n->t, r->tid, fr, BT_MAX);
+	if (open < 0) {
+		err = open;
+		goto out;
+	}
+	if (unwind_at(tree, n, s, r, u) < 0)
+		u->n = 0;       /* no unwinder here: the call tree alone */
+	for (int i = 0; i <= open && i <= BT_MAX; i++) {
+		uint64_t pc = i == 0 ? r->regs.rip : fr[i - 1].call_site;
+		uint64_t fpc = func_of(s, pc);
+
+		if (i == BT_MAX || num >= BT_MAX) {
+			fprintf(f, "... %d more frames\n", open - i + 1);
+			break;
+		}
+		fprintf(f, "#%d ", num++);
+		put_where(f, s, pc);
+		if (i < open)
+			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
+		else
+			fputs(" -\n", f);
+		/* the cross-check: unwound frame k is this frame */
+		if (k < u->n && (!fpc || u->fn[k] != fpc))
+			u->n = 0;
+		if (k >= u->n)
+			continue;
+		if (i == open) {
+			put_unwound_range(f, s, u, k + 1, u->n - 1, &num);
+			break;
+		}
+		uint64_t entered = func_of(s, fr[i].callee);
+		uint64_t caller = func_of(s, fr[i].call_site);
+		int m = -1;
+
+		if (entered && fpc != entered) {
+			/* not in the function the call entered: the frames
+			 * down to that function (interrupted) are missing */
+			for (int j = k + 1; j < u->n && m < 0; j++)
+				if (u->fn[j] == entered)
+					m = j;
+			/* or none is on the stack (a tail call replaced it):
+			 * down to the frame under which the caller is */
+			for (int j = k; j + 1 < u->n && m < 0; j++)
+				if (u->fn[j + 1] == caller)
+					m = j;
+		}
+		if (m > k)
+			put_unwound_range(f, s, u, k + 1, m, &num);
+		k = m > k ? m + 1 : k + 1;
+	}
+out:
+	free(r);
+	free(u);
+	free(fr);
+	return err;
+}

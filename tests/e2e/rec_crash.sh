@@ -1,0 +1,125 @@
+#!/bin/bash
+# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx addr=... CODE fatal", info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort"
+# shellcheck disable=SC2086
+require_built $PROGRAMS
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+
+# si_code names as the kernel's asm-generic/siginfo.h numbers them
+code_name()
+{
+	case $1:$2 in
+	11:1) echo SEGV_MAPERR ;; 11:2) echo SEGV_ACCERR ;;
+	7:1) echo BUS_ADRALN ;; 7:2) echo BUS_ADRERR ;; 7:3) echo BUS_OBJERR ;;
+	8:1) echo FPE_INTDIV ;; 8:2) echo FPE_INTOVF ;;
+	4:1) echo ILL_ILLOPC ;; 4:2) echo ILL_ILLOPN ;;
+	*:-6) echo SI_TKILL ;; *:0) echo SI_USER ;;
+	*) echo "code=$2" ;;
+	esac
+}
+
+# gdb_oracle PROG: run PROG natively under gdb to the signal; OUT.* files.
+gdb_oracle()
+{
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'set pagination off' -ex run \
+		-ex 'printf "SIGNO %d\n", $_siginfo.si_signo' \
+		-ex 'printf "CODE %d\n", $_siginfo.si_code' \
+		-ex 'printf "ADDR 0x%lx\n", (unsigned long)$_siginfo._sifields._sigfault.si_addr' \
+		-ex 'printf "PID %d\n", $_siginfo._sifields._kill.si_pid' \
+		-ex 'printf "PC 0x%lx\n", $pc' -ex 'x/16xb $pc' -ex 'info symbol $pc' -ex bt \
+		"$PROGS/$1" </dev/null >"$T/$1.gdb" 2>&1
+	grep -q '^SIGNO [0-9]' "$T/$1.gdb" || fail "gdb on $1: $(tail -n 3 "$T/$1.gdb" | tr '\n' ' ')"
+}
+
+gdb_field() { sed -n "s/^$2 //p" "$T/$1.gdb" | head -n 1; }
+
+# the instruction's bytes from gdb's x/16xb, as one hex string
+gdb_bytes() { grep -E '^0x[0-9a-f]+( <[^>]*>)?:' "$T/$1.gdb" | sed 's/^[^:]*://' | tr -d ' \t\n' | sed 's/0x//g'; }
+
+# gdb's bt: "function file:line" per frame in the test program's own
+# source (frame 0 as the pc's line), not libc's (abort.c is both)
+gdb_frames()
+{
+	sed -n 's/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([A-Za-z_][A-Za-z0-9_.]*\) (.*) at \([^ ]*\):\([0-9]*\)$/\2 \3:\4/p' "$T/$1.gdb" |
+		grep " tests/programs/$1.c:" | sed 's|^\([^ ]*\) .*/\([^/]*\)$|\1 \2|'
+}
+
+n=0
+for p in $PROGRAMS; do
+	gdb_oracle "$p"
+	native "$T/$p.native" "$PROGS/$p"
+	signo=$(gdb_field "$p" SIGNO)
+	code=$(gdb_field "$p" CODE)
+	want_rc=$((128 + signo))
+	[ "$(cat "$T/$p.native.rc")" = "$want_rc" ] || fail "$p: native exit $(cat "$T/$p.native.rc"), gdb says signal $signo"
+	WANT_RC=$want_rc record_ok "$T/$p" "$PROGS/$p"
+	build_ok "$T/$p"
+	signame=SIG$(kill -l "$signo")
+
+	# info: the signal that killed it, and a complete recording
+	[ "$(info_get "$T/$p" exit-signal)" = "$signame" ] ||
+		fail "$p: info says exit-signal: '$(info_get "$T/$p" exit-signal)', gdb says $signame"
+	[ "$(info_word "$T/$p" complete)" = yes ] || fail "$p: info says complete: $(info_get "$T/$p" complete)"
+
+	# events: the fatal signal, with the kernel's si_code and address
+	"$HS" cat "$T/$p" events >"$T/$p.events" 2>"$T/$p.cat.err" || fail "$p: cat events: $(cat "$T/$p.cat.err")"
+	sigline=$(grep '^[0-9]* [0-9]* signal .* fatal$' "$T/$p.events" | tail -n 1)
+	[ -n "$sigline" ] || fail "$p: no fatal signal event: $(tail -n 2 "$T/$p.events" | tr '\n' '|')"
+	case $sigline in *" signal $signame "*) ;; *) fail "$p: '$sigline', gdb says $signame" ;; esac
+	cname=$(code_name "$signo" "$code")
+	case $sigline in *" $cname"*) ;; *) fail "$p: '$sigline', gdb's si_code is $code ($cname)" ;; esac
+	tail -n 1 "$T/$p.events" | grep -q " exit signal=$signo " || fail "$p: last event $(tail -n 1 "$T/$p.events")"
+	tcrash=$("$HS" ls -l "$T/$p" time/crash | sed 's/.* -> //')
+	[ "$tcrash" = "$(echo "$sigline" | cut -d' ' -f1)" ] || fail "$p: time/crash -> $tcrash, the signal is at '$sigline'"
+
+	# the faulting instruction: its bytes as gdb's x/i $pc, rip at time/crash
+	insn=$("$HS" cat "$T/$p" time/crash/insn 2>&1) || fail "$p: cat time/crash/insn: $insn"
+	rip=$("$HS" cat "$T/$p" time/crash/reg/rip)
+	[ "$((${insn%% *}))" = "$((rip))" ] || fail "$p: time/crash/insn '$insn' is not at rip $rip"
+	bytes=$(echo "$insn" | cut -d' ' -f2)
+	gbytes=$(gdb_bytes "$p")
+	[ -n "$bytes" ] && [ "${gbytes:0:${#bytes}}" = "$bytes" ] ||
+		fail "$p: time/crash/insn '$insn', gdb's bytes at \$pc $gbytes"
+	if [ "$code" -gt 0 ]; then
+		addr=$(gdb_field "$p" ADDR)
+		got=$(echo "$sigline" | sed -n 's/.* addr=\(0x[0-9a-f]*\) .*/\1/p')
+		case $signo in
+		4 | 8) want=$((rip)) ;;           # the instruction's own address
+		*) if [ $((addr)) -lt 65536 ]; then # a NULL-based address is the same everywhere
+			want=$((addr))
+		   else # mappings move: the same offset in the page
+			want=$(((got & ~4095) | (addr & 4095)))
+		   fi ;;
+		esac
+		[ "$((got))" = "$want" ] || fail "$p: '$sigline', expected addr=$(printf 0x%x "$want") (gdb: $addr)"
+	else
+		# abort(): tgkill from the process itself
+		got=$(echo "$sigline" | sed -n 's/.* pid=\([0-9]*\).*/\1/p')
+		self=$(info_get "$T/$p" process | sed 's/\..*//')
+		[ "$got" = "$self" ] || fail "$p: '$sigline': the sender is not the process itself ($self)"
+	fi
+
+	# where and backtrace: gdb's frames in the program's own source (frame 0
+	# the faulting line; libc's inlined frames under abort() are left out)
+	"$HS" cat "$T/$p" time/crash/backtrace >"$T/$p.bt" 2>&1 || fail "$p: cat time/crash/backtrace: $(cat "$T/$p.bt")"
+	src=${p}.c
+	gdb_frames "$p" >"$T/$p.gframes"
+	nm --defined-only "$PROGS/$p" | awk '$2 ~ /^[Tt]$/ { print $3 }' >"$T/$p.syms"
+	# (gdb names a .cold part by its DWARF function: main.cold is main)
+	# (up to main: frames beyond it are gdb's "backtrace past-main" off)
+	awk '{ f = $2; sub(/\+0x[0-9a-f]+$/, "", f); sub(/\.cold$/, "", f); print f, $3 }
+	     f == "main" { exit }' "$T/$p.bt" | grep " $src:" |
+		awk 'NR == FNR { own[$1] = 1; next } ($1 in own) || ($1 ".cold" in own)' "$T/$p.syms" - >"$T/$p.frames"
+	[ -s "$T/$p.gframes" ] || fail "$p: no frames in $src from gdb: $(grep '^#' "$T/$p.gdb" | tr '\n' '|')"
+	same_file "$p: backtrace frames in $src (gdb's bt)" "$T/$p.gframes" "$T/$p.frames"
+	if grep '^#0 ' "$T/$p.gdb" | grep -q " tests/programs/$src:"; then
+		where=$("$HS" cat "$T/$p" time/crash/where)
+		[ "$(echo "$where" | awk '{ f = $1; sub(/\+0x[0-9a-f]+$/, "", f); sub(/\.cold$/, "", f); print f, $2 }')" = "$(head -n 1 "$T/$p.gframes")" ] ||
+			fail "$p: time/crash/where '$where', gdb's frame 0 '$(head -n 1 "$T/$p.gframes")'"
+	fi
+	note "$p: $sigline | $insn"
+	n=$((n + 1))
+done
+pass "$n crashes as gdb sees them"

@@ -1,0 +1,83 @@
+#!/bin/bash
+# rec_images.sh - several process images: info's instructions: and threads: are those of all images (each image's own on its process: line, equal to what trace-check decodes, before and after the build), an image that execve ended has its thread count, a background child that outlives its parent makes the recording complete once it has ended, and processes/<image>/info is that image's own info.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+require_built crash_execthr crash_bg forkexec
+
+# per_image TRACE: "image instructions threads" per process: line of info
+per_image()
+{
+	"$HS" info "$1" | sed -n 's/^process: \([^ ]*\) instructions=\([0-9]*\) threads=\([0-9]*\) .*/\1 \2 \3/p'
+}
+
+# decoded TRACE: the same from trace-check, which decodes every record
+decoded()
+{
+	"$HS" trace-check "$1" | awk '/^image: / { img = $2 } /^  instructions: / { n = $2 }
+		/^  threads: / { print img, n, $2 }'
+}
+
+# check_totals TRACE WHAT: headline = sum of process: lines = trace-check
+check_totals()
+{
+	local sum_i sum_t
+	per_image "$1" >"$1.imgs"
+	decoded "$1" >"$1.dec"
+	same_file "$2: process: lines (image instructions threads) against trace-check" "$1.dec" "$1.imgs"
+	sum_i=$(awk '{ s += $2 } END { print s + 0 }' "$1.imgs")
+	sum_t=$(awk '{ s += $3 } END { print s + 0 }' "$1.imgs")
+	[ "$(info_get "$1" instructions)" = "$sum_i" ] ||
+		fail "$2: info says instructions: $(info_get "$1" instructions), the images together $sum_i"
+	[ "$(info_get "$1" threads)" = "$sum_t" ] ||
+		fail "$2: info says threads: $(info_get "$1" threads), the images together $sum_t"
+}
+
+# ---- exec: the first image ran two threads ----------------------------------------
+record_ok "$T/et" "$PROGS/crash_execthr"
+check_totals "$T/et" "exec"
+first=$(head -n 1 "$T/et.imgs")
+[ "$(echo "$first" | cut -d' ' -f3)" = 2 ] || fail "exec: the image that ran two threads says '$first'"
+[ "$(wc -l <"$T/et.imgs")" = 2 ] || fail "exec: $(wc -l <"$T/et.imgs") images, expected 2"
+build_ok "$T/et"
+check_totals "$T/et" "exec, built"
+
+# processes/<image>/info: that image's own lines
+img0=$(sed -n 1p "$T/et.imgs" | cut -d' ' -f1)
+img1=$(sed -n 2p "$T/et.imgs" | cut -d' ' -f1)
+"$HS" cat "$T/et" "processes/$img0/info" >"$T/info0" || fail "cat processes/$img0/info"
+"$HS" cat "$T/et" "processes/$img1/info" >"$T/info1" || fail "cat processes/$img1/info"
+"$HS" cat "$T/et" info >"$T/info.top" || fail "cat info"
+cmp -s "$T/info0" "$T/info.top" && fail "processes/$img0/info is the whole recording's info"
+for k in "image: $img0" "program: $PROGS/crash_execthr" "ended-by: exec" "threads: 2" \
+	"instructions: $(sed -n 1p "$T/et.imgs" | cut -d' ' -f2)" "complete: yes"; do
+	grep -qx "$k" "$T/info0" || fail "processes/$img0/info has no '$k': $(tr '\n' '|' <"$T/info0")"
+done
+for k in "image: $img1" "program: /bin/true" "ended-by: exit" "exit-status: 0" "threads: 1" \
+	"instructions: $(sed -n 2p "$T/et.imgs" | cut -d' ' -f2)"; do
+	grep -qx "$k" "$T/info1" || fail "processes/$img1/info has no '$k': $(tr '\n' '|' <"$T/info1")"
+done
+
+# ---- fork + exec -------------------------------------------------------------------
+record_ok "$T/fe" "$PROGS/forkexec"
+check_totals "$T/fe" "forkexec"
+[ "$(wc -l <"$T/fe.imgs")" = 3 ] || fail "forkexec: $(wc -l <"$T/fe.imgs") images, expected 3"
+
+# ---- a background child that outlives its parent -----------------------------------
+record_ok "$T/bg" "$PROGS/crash_bg"
+# the child sleeps a second: it is still running when record returns
+[ "$(info_word "$T/bg" complete)" = no ] || fail "bg: complete: $(info_get "$T/bg" complete) while the child runs"
+for _ in $(seq 1 100); do
+	[ "$(info_word "$T/bg" complete)" = yes ] && break
+	sleep 0.2
+done
+[ "$(info_word "$T/bg" complete)" = yes ] || fail "bg: still complete: $(info_get "$T/bg" complete) 20 s after the child's end"
+"$HS" info "$T/bg" | grep -q '^process: [0-9]*\.0 .* ended-by=exec\|^process: [0-9]*\.0 .* ended-by=exit exit=0$' ||
+	fail "bg: the parent's line: $("$HS" info "$T/bg" | grep '^process:' | head -n 1)"
+"$HS" info "$T/bg" | grep -q '^process: .* ended-by=exit exit=3$' ||
+	fail "bg: no child that exited 3: $("$HS" info "$T/bg" | grep '^process:' | tr '\n' '|')"
+check_totals "$T/bg" "bg"
+[ "$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["status"])' "$T/bg/meta.json")" = complete ] ||
+	fail "bg: meta.json was not brought up to date"
+build_ok "$T/bg"
+[ "$(info_word "$T/bg" complete)" = yes ] || fail "bg, built: complete: $(info_get "$T/bg" complete)"
+pass "$(info_get "$T/et" instructions) instructions in 2 images"
