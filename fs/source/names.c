@@ -47,15 +47,20 @@ static bool ident_char(char ch)
  * for a template or a parameter list. */
 static size_t operator_len(const char *p)
 {
-	size_t n = 0;
+	/* longest first: "operator-<int*>" is operator- and a template
+	 * argument list (the demangler writes "operator< <int>") */
+	static const char *const ops[] = {
+		"<<=", ">>=", "<=>", "->*", "<<", ">>", "<=", ">=", "==", "!=",
+		"&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "^=", "&=",
+		"|=", "->", "()", "[]", "<", ">", "=", "!", "+", "-", "*", "/",
+		"%", "^", "&", "|", "~", ",",
+	};
+	size_t i;
 
-	if (p[0] == '(' && p[1] == ')')
-		return 2;
-	if (p[0] == '[' && p[1] == ']')
-		return 2;
-	while (p[n] && strchr("<>=!+-*/%^&|~,", p[n]))
-		n++;
-	return n;
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (!strncmp(p, ops[i], strlen(ops[i])))
+			return strlen(ops[i]);
+	return 0;
 }
 
 /* True when the name before p ends with the word "operator". */

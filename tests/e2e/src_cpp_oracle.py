@@ -3,19 +3,22 @@
 #
 #   gdb -nx -batch -iex 'set auto-load python-scripts off' -x src_cpp_oracle.py
 #       ORACLE_PROG=prog ORACLE_LINES="28 82" ORACLE_OUT=out.json
+#       [ORACLE_FUNCS="Fruit::price;quote"]
 #     runs prog natively; at the first stop at each line (a breakpoint on
 #     FILE:LINE of main's file) records gdb's frame name, the backtrace's
 #     function names down to main, and `info args` + `info locals` as gdb
 #     prints them (raw: no pretty printers, `print pretty off`); then, on
 #     the file alone, `info symbol` of every 16-byte (8 for .plt.got)
-#     entry of .plt, .plt.sec and .plt.got.
+#     entry of .plt, .plt.sec and .plt.got; then, in a second run, how
+#     often `break NAME` is hit for each of ORACLE_FUNCS.
 #
 #   python3 src_cpp_oracle.py compare out.json MNT MODULE_PATH
 #     compares with a mounted recording of the same run: where/backtrace
 #     at lines/<file>/<line>'s first t, locals/ values (addresses replaced,
 #     symbols <...> kept), and the where of every call of a "@plt" stub
 #     (calls/X@plt: the stub's first instruction) with gdb's info symbol of
-#     that file offset.  Exit 0 when equal, 1 with one line per mismatch.
+#     that file offset, and calls/NAME's count with each NAME's hits.
+#     Exit 0 when equal, 1 with one line per mismatch.
 import json
 import os
 import re
@@ -90,9 +93,29 @@ def gdb_side():
     if gdb.selected_inferior().pid:
         gdb.execute("kill", to_string=True)
 
+    # run 2: how often each ORACLE_FUNCS name's `break` is hit
+    hits = {}
+
+    class Counter(gdb.Breakpoint):
+        def __init__(self, spec):
+            super().__init__(spec, internal=True)
+            self.spec = spec
+            hits[spec] = 0
+
+        def stop(self):
+            hits[self.spec] += 1
+            return False
+
+    funcs = [f for f in os.environ.get("ORACLE_FUNCS", "").split(";") if f]
+    if funcs:
+        gdb.execute("delete", to_string=True)
+        for name in funcs:
+            Counter(name)
+        gdb.execute("run >/dev/null", to_string=True)
+
     with open(os.environ["ORACLE_OUT"], "w") as f:
-        json.dump({"file": os.path.basename(src), "stops": stops, "plt": plt}, f,
-                  indent=1)
+        json.dump({"file": os.path.basename(src), "stops": stops, "plt": plt,
+                   "hits": hits}, f, indent=1)
 
 
 def norm(s):
@@ -163,14 +186,20 @@ def compare(oracle, mnt, module):
             if where != want + "+0x0":
                 bad.append("t %d: where %r, gdb info symbol %r" % (t, where, want))
             break
+    # calls/<break name>: as many calls as gdb's `break <name>` hits
+    for name, want in sorted(orc.get("hits", {}).items()):
+        p = os.path.join(mnt, "calls", name)
+        got = len(read(p).splitlines()) if os.path.exists(p) else 0
+        if got != want or not want:
+            bad.append("calls/%s: %d calls, gdb's break %s: %d hits" % (name, got, name, want))
     if not orc["stops"]:
         bad.append("gdb never stopped at the lines asked for")
     if not n_plt:
         bad.append("no call of a PLT stub of %s was found" % module)
     for ln in bad[:20]:
         print(ln)
-    print("%d stops, %d values, %d plt stubs compared, %d mismatches" % (
-        len(orc["stops"]), n_vars, n_plt, len(bad)))
+    print("%d stops, %d values, %d plt stubs, %d calls/ names compared, %d mismatches" % (
+        len(orc["stops"]), n_vars, n_plt, len(orc.get("hits", {})), len(bad)))
     return 1 if bad else 0
 
 

@@ -7,7 +7,9 @@
 # `info args`/`info locals` value; then gdb's `info symbol` of every PLT
 # stub of the file.  The same run recorded, built and mounted must give
 # the same where, backtrace and locals/ text (addresses aside, <symbols>
-# kept) and name each called stub as gdb does ("malloc@plt").
+# kept), name each called stub as gdb does ("malloc@plt"), and file the
+# calls of C++ functions under the names gdb's `break` takes, as many as
+# its breakpoints are hit (calls/Fruit::price).
 #   cpp_objects.cc: bases, virtual bases, statics, std::vector and
 #     std::string members, references, pointers to members, enum class,
 #     bool, methods and this; demangled frame names (Fruit::price);
@@ -39,7 +41,7 @@ g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" ||
 check()
 {
 	local name=$1 prog=$2 lines=$3 rc
-	ORACLE_PROG=$prog ORACLE_LINES=$lines ORACLE_OUT=$T/$name.json \
+	ORACLE_PROG=$prog ORACLE_LINES=$lines ORACLE_OUT=$T/$name.json ORACLE_FUNCS=${FUNCS:-} \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -iex 'set auto-load python-scripts off' \
 		-x "$ROOT/tests/e2e/src_cpp_oracle.py" </dev/null >"$T/$name.gdb" 2>&1
 	rc=$?
@@ -57,8 +59,9 @@ check()
 }
 
 SUMMARY=
-check objects "$PROGS/cpp_objects" "15 28 36 38 40 52 59 82"
-check members "$PROGS/cpp_members" "21"
+FUNCS="Fruit::price;quote;Base::get;Pet::speak;Animal::Animal;Dog::Dog;std::vector<int, std::allocator<int> >::push_back" \
+	check objects "$PROGS/cpp_objects" "15 28 36 38 40 52 59 82"
+FUNCS="twice;add<int>;add<long>;P::get;g" check members "$PROGS/cpp_members" "21"
 check misc "$PROGS/cpp_misc" "30"
 check enums "$PROGS/cpp_enums" "20"
 check more "$PROGS/cpp_more" "29"

@@ -20,6 +20,9 @@ int g(int &r, P *pp, int P::*pm, int (P::*pf)() const, zoo::Outer o, D &dd, Empt
 	bool flag = r > 1;
 	return r2 + pp->*pm + (pp->*pf)() + o.k + dd.a + flag;
 }
+int twice(int x);
+double twice(double x);
+template <typename T> T add(T a, T b);
 int main()
 {
 	int v = 3;
@@ -27,7 +30,9 @@ int main()
 	zoo::Outer o; o.k = zoo::Outer::BIG;
 	D d; d.a = 1; d.b1 = 2; d.b2 = 3; d.d = 4;
 	Empty e;
-	return g(v, &p, &P::x, &P::get, o, d, e) > 100;
+	int sum = g(v, &p, &P::x, &P::get, o, d, e) + twice(2) + (int)twice(1.5);
+	sum += add(1, 2) + (int)add(3L, 4L) + add(5, 6);
+	return sum > 1000;
 }
 
 // overloads and a template, for the break-name lookups of test_source

@@ -473,6 +473,8 @@ static void test_cxx_break_names_match_gdb(void **state)
 		{ CPP_OBJECTS, "quote(Item const&, long)" },
 		{ CPP_OBJECTS, "Fruit::price() const" }, { CPP_OBJECTS, "_ZNK5Fruit5priceEv" },
 		{ CPP_OBJECTS, "Pet::speak" }, { CPP_OBJECTS, "speak" },
+		{ CPP_OBJECTS, "operator-" }, { CPP_OBJECTS, "__gnu_cxx::operator-" },
+		{ CPP_OBJECTS, "__gnu_cxx::operator-<int*, std::vector<int, std::allocator<int> > >" },
 		{ CPP_OBJECTS, "no_such_function" },
 		/* no symbol table: DWARF's linkage names */
 		{ TMP "/cpp_members.dwarfonly", "twice" },
