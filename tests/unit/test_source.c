@@ -967,6 +967,39 @@ static void test_locals_of_every_kind_match_gdb(void **state)
 	rec_close(&r);
 }
 
+/* C++ locals' type names are gdb's (`whatis`): qualified, no struct
+ * keyword, references, pointers to members. */
+static void test_cxx_local_types_match_gdb(void **state)
+{
+	struct rec r;
+	struct hs_db_regs regs;
+	struct hs_src_target tg = { .regs = &regs.regs, .read_mem = rec_read, .ctx = &r };
+	struct hs_src_var *v;
+	size_t n, i;
+	uint64_t t;
+
+	(void)state;
+	rec_open(&r, TMP "/rec-members");
+	t = t_at_line(&r, "g", 0, 21);
+	assert_true(t != UINT64_MAX);
+	r.t = t;
+	assert_int_equal(hs_db_regs_at(r.img, t, 0, &regs), 0);
+	assert_int_equal(hs_src_locals(r.src, &tg, &v, &n), 0);
+	assert_true(n >= 9);
+	for (i = 0; i < n; i++) {
+		char line[512], want[512];
+
+		assert_int_equal(sh_line(line, sizeof line, "gdb -nx -batch -ex 'break "
+					 "cpp_members.cc:21' -ex run -ex 'whatis %s' %s 2>&1 | "
+					 "sed -n 's/^type = //p'", v[i].name, CPP_MEMBERS), 0);
+		snprintf(want, sizeof want, "%s", line);
+		if (strcmp(v[i].type, want))
+			fail_msg("%s: type %s, gdb %s", v[i].name, v[i].type, want);
+	}
+	hs_src_vars_free(v, n);
+	rec_close(&r);
+}
+
 static void test_locals_without_debug_info(void **state)
 {
 	struct warns w;
@@ -1225,7 +1258,9 @@ static int setup(void **state)
 	if (sh("build/bin/hindsight record -o %s/rec-example -- %s >/dev/null 2>&1 && "
 	       "build/bin/hindsight build %s/rec-example >/dev/null", TMP, EXAMPLE, TMP) ||
 	    sh("build/bin/hindsight record -o %s/rec-vars -- %s/vars >/dev/null 2>&1; "
-	       "build/bin/hindsight build %s/rec-vars >/dev/null", TMP, TMP, TMP))
+	       "build/bin/hindsight build %s/rec-vars >/dev/null", TMP, TMP, TMP) ||
+	    sh("build/bin/hindsight record -o %s/rec-members -- %s >/dev/null 2>&1 && "
+	       "build/bin/hindsight build %s/rec-members >/dev/null", TMP, CPP_MEMBERS, TMP))
 		return -1;
 	return 0;
 }
@@ -1256,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_dwarf_is_skipped_with_a_warning),
 		cmocka_unit_test(test_locals_in_example_match_gdb),
 		cmocka_unit_test(test_locals_of_every_kind_match_gdb),
+		cmocka_unit_test(test_cxx_local_types_match_gdb),
 		cmocka_unit_test(test_locals_without_debug_info),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_unwind_matches_call_tree),
