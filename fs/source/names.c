@@ -21,6 +21,56 @@
  * or NULL with *status != 0. */
 extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
+static bool ident_char(char ch);
+
+/* gdb demangles with DMGL_VERBOSE: the ABI's abbreviations of the
+ * standard streams and the old string ("So", "Ss") are spelled out, where
+ * __cxa_demangle writes "std::ostream".  Returns d or a new string (d
+ * freed); NULL on ENOMEM. */
+static char *verbose_std(char *d)
+{
+	static const char *const abbr[][2] = {
+		{ "std::string", "std::basic_string<char, std::char_traits<char>, "
+				 "std::allocator<char> >" },
+		{ "std::istream", "std::basic_istream<char, std::char_traits<char> >" },
+		{ "std::ostream", "std::basic_ostream<char, std::char_traits<char> >" },
+		{ "std::iostream", "std::basic_iostream<char, std::char_traits<char> >" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof abbr / sizeof abbr[0]; i++) {
+		size_t k = strlen(abbr[i][0]), v = strlen(abbr[i][1]);
+		char *p = d;
+
+		while ((p = strstr(p, abbr[i][0]))) {
+			char *nd;
+			size_t sp;
+			size_t at = (size_t)(p - d), len = strlen(d);
+
+			if ((at && (ident_char(p[-1]) || p[-1] == ':')) || ident_char(p[k])) {
+				p += k;
+				continue;
+			}
+			/* "> >", as the demangler writes two closing brackets */
+			sp = p[k] == '>';
+			nd = malloc(len - k + v + sp + 1);
+			if (!nd) {
+				free(d);
+				return NULL;
+			}
+			memcpy(nd, d, at);
+			memcpy(nd + at, abbr[i][1], v);
+			if (sp)
+				nd[at + v] = ' ';
+			memcpy(nd + at + v + sp, p + k, len - at - k + 1);
+			free(d);
+			d = nd;
+			p = d + at + v + sp;
+		}
+	}
+	return d;
+}
+
 char *src_demangle(const char *name)
 {
 	int status = 0;
@@ -33,7 +83,7 @@ char *src_demangle(const char *name)
 		free(d);
 		return NULL;
 	}
-	return d;
+	return verbose_std(d);
 }
 
 static bool ident_char(char ch)

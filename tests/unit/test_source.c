@@ -532,6 +532,55 @@ static void test_cxx_function_names(void **state)
 	hs_src_free(s);
 }
 
+/* A C++ library without debug info: every sampled function's name is the
+ * demangled signature gdb's `info symbol` gives (verbose, as gdb:
+ * "std::basic_ostream<char, std::char_traits<char> >::operator<<(int)"). */
+static void test_cxx_names_without_debug_info_match_gdb(void **state)
+{
+	const char *lib = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+	char cmd[PATH_MAX], line[4096];
+	struct warns w;
+	struct hs_src *s;
+	FILE *p;
+	int n = 0;
+
+	(void)state;
+	if (access(lib, R_OK)) {
+		skip();
+		return;
+	}
+	s = open_file(lib, &w);
+	/* every 53rd function whose address no other symbol shares; gdb
+	 * answers for all of them in one run */
+	assert_int_equal(sh("nm -D --defined-only %s | awk '$2 ~ /^[TW]$/ && $3 ~ /^_Z/ "
+			    "{ print $1 }' | sort | uniq -u | awk 'NR %% 53 == 1' > %s/libsyms && "
+			    "awk '{ print \"info symbol 0x\" $1 \" + 4\" }' %s/libsyms > %s/libsyms.gdb && "
+			    "gdb -nx -batch -x %s/libsyms.gdb %s > %s/libnames.out 2>&1 && "
+			    "paste -d' ' %s/libsyms %s/libnames.out > %s/libnames",
+			    lib, TMP, TMP, TMP, TMP, lib, TMP, TMP, TMP, TMP), 0);
+	snprintf(cmd, sizeof cmd, "%s/libnames", TMP);
+	p = fopen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p)) {
+		uint64_t a = BASE + strtoull(line, NULL, 16);
+		char *name = strchr(line, ' '), *end;
+		struct hs_src_loc loc;
+
+		if (!name || !(end = strstr(name, " + 4 in section")))
+			continue;
+		name++;
+		*end = 0;
+		assert_int_equal(hs_src_lookup(s, a + 4, &loc), 0);
+		if (!loc.function || strcmp(loc.function, name) || loc.func_start != a)
+			fail_msg("0x%" PRIx64 ": %s, gdb %s", a - BASE,
+				 loc.function ? loc.function : "(none)", name);
+		n++;
+	}
+	fclose(p);
+	assert_true(n >= 20);
+	hs_src_free(s);
+}
+
 /* Every stub objdump (bfd's synthetic symbols, as gdb's) names in .plt,
  * .plt.sec and .plt.got is found under that name, -O0, -O2 -z now, IBT. */
 static void test_plt_stubs_match_objdump(void **state)
@@ -1283,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_function_entries_and_sources),
 		cmocka_unit_test(test_cxx_break_names_match_gdb),
 		cmocka_unit_test(test_cxx_function_names),
+		cmocka_unit_test(test_cxx_names_without_debug_info_match_gdb),
 		cmocka_unit_test(test_plt_stubs_match_objdump),
 		cmocka_unit_test(test_bss_past_file_mapping),
 		cmocka_unit_test(test_no_debug_info_keeps_symbols),
