@@ -13,7 +13,9 @@
  * side (from the database) can both use it.
  *
  * Modules.  One module per ELF file mapped executable, at the load bias
- * its mappings imply.  Symbols come from .symtab, else .dynsym; lines,
+ * its mappings imply.  Symbols come from .symtab, else .dynsym, plus
+ * gdb's synthetic "name@plt" ones for PLT stubs (from the relocations of
+ * their GOT slots); C++ names are demangled as gdb spells them.  Lines,
  * functions and variables from DWARF (the file itself, or a separate
  * debug file found by build-id under /usr/lib/debug, as gdb does).  A file
  * that is missing, not ELF, or whose DWARF is corrupt is kept as a module
@@ -80,7 +82,10 @@ int hs_src_finish(struct hs_src *s);
 
 struct hs_src_module {
 	const char *path;      /* as mapped */
-	uint64_t start, end;   /* address range of all its mappings */
+	uint64_t start, end;   /* address range of all its mappings, end
+				* extended to its last PT_LOAD's p_memsz (the
+				* .bss the kernel maps anonymously after the
+				* file's pages), up to the next module */
 	uint64_t bias;         /* load bias: address = ELF vaddr + bias */
 	bool has_symbols;      /* .symtab or .dynsym */
 	bool has_dwarf;        /* line tables and DIEs */
