@@ -14,6 +14,7 @@
 #     std::string members, references, pointers to members, enum class,
 #     bool, methods and this; demangled frame names (Fruit::price);
 #     constructors' artificial __in_chrg/__vtt_parm (<optimized out>).
+#     Also built -O2 (a stop in main: its locals, optimized out or not).
 #   cpp_members.cc: diamond (a virtual base printed once), <No data
 #     fields>, scoped enumerators, static const members, `int P::*`.
 #   cpp_misc.cc: a static member of its own class ("<same as static
@@ -36,6 +37,7 @@ require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_
 gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
 gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
 g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
+g++ -g -O2 -o "$T/cpp_objects_o2" "$ROOT/tests/programs/cpp_objects.cc" || fail "g++ -O2"
 
 # check NAME PROG "LINES"
 check()
@@ -61,6 +63,7 @@ check()
 SUMMARY=
 FUNCS="Fruit::price;quote;Base::get;Pet::speak;Animal::Animal;Dog::Dog;std::vector<int, std::allocator<int> >::push_back" \
 	check objects "$PROGS/cpp_objects" "15 28 36 38 40 52 59 82"
+check objects_o2 "$T/cpp_objects_o2" "70"
 FUNCS="twice;add<int>;add<long>;P::get;g" check members "$PROGS/cpp_members" "21"
 check misc "$PROGS/cpp_misc" "30"
 check enums "$PROGS/cpp_enums" "20"
