@@ -52,7 +52,7 @@ LINK_ORDER := server fuse tree db source query dbfile trace
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
-	-lmicrohttpd -ldw -lelf -lpthread
+	-lmicrohttpd -ldw -lelf -lstdc++ -lpthread
 
 # ---- the web UI, embedded into the server (scripts/embed-assets.sh) ---------
 # The committed bundle server/ui/dist becomes a C file, so make needs no npm.
@@ -128,6 +128,16 @@ $(B)/programs/%: tests/programs/%.c
 $(B)/programs/%_o2: tests/programs/%_o2.c
 	@mkdir -p $(@D)
 	$(CC) -g -O2 -o $@ $< -pthread
+
+# C++ test programs: *.cc at -O0, *_o2.cc at -O2 (same flags as the C ones)
+PROG_CXX_SRC := $(wildcard tests/programs/*.cc)
+PROG_BIN += $(PROG_CXX_SRC:tests/programs/%.cc=$(B)/programs/%)
+$(B)/programs/%: tests/programs/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -g -O0 -fno-omit-frame-pointer -o $@ $< -pthread
+$(B)/programs/%_o2: tests/programs/%_o2.cc
+	@mkdir -p $(@D)
+	$(CXX) -g -O2 -o $@ $< -pthread
 
 test: all $(UNIT_BIN) $(PROG_BIN)
 	@sh tests/run.sh

@@ -45,7 +45,11 @@ def gdb_oracle():
     out = os.environ["ORACLE_OUT"]
     args = os.environ.get("ORACLE_ARGS", "")
 
-    for cmd in ("set pagination off", "set confirm off", "set width 0",
+    # libstdc++'s pretty printers are auto-loaded even with -nx: the
+    # oracle is gdb's own raw `print` (Hindsight prints C++ objects as
+    # gdb does without them)
+    for cmd in ("set auto-load python-scripts off",
+                "set pagination off", "set confirm off", "set width 0",
                 "set height 0", "set style enabled off",
                 "set debug-file-directory /nonexistent",
                 "set print pretty off", "set print null-stop on",
@@ -73,7 +77,9 @@ def gdb_oracle():
 
     def value_text(v):
         try:
-            return str(v)
+            # `info locals` text: a C++ reference with its value
+            # ("@0x7ffe...: 3"); str() would stop at the address
+            return v.format_string(deref_refs=True)
         except gdb.error as e:
             return "<error: %s>" % e
 
@@ -474,7 +480,9 @@ def compare(oracle_path, mnt, o2):
             if m:
                 clones.setdefault(m.group(1), []).append(name)
     for fname, rec in orc["calls"].items():
-        hc = parse_calls(mnt, fname)
+        # C++: gdb's symbol names carry the parameters ("main()"); calls/
+        # files a function under its break name ("main", "Fruit::price")
+        hc = parse_calls(mnt, re.sub(r"\(.*\)(?: const)?$", "", fname))
         for clone in clones.get(fname, []):
             hc += parse_calls(mnt, clone)
         hc.sort()

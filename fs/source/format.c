@@ -1,8 +1,9 @@
-/* format.c - fs/source: C type names and gdb-like text of values.
+/* format.c - fs/source: gdb-like text of values.
  *
  * The format is source.h's: gdb's `info locals` with `print null-stop
- * on` and `print repeats unlimited`.  Text is capped at HS_SRC_VALUE_MAX
- * bytes (struct sbuf).  Callers hold s->dw_lock.
+ * on` and `print repeats unlimited`; C++ objects as gdb's own `print`
+ * without pretty printers.  Text is capped at HS_SRC_VALUE_MAX bytes
+ * (struct src_sbuf, types.c).  Callers hold s->dw_lock.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,322 +14,58 @@
 
 #include "source_i.h"
 
-/* ---- a capped text buffer ---------------------------------------------- */
-
-struct sbuf {
-	char buf[HS_SRC_VALUE_MAX];
-	size_t len;
-	bool full;
-};
-
-static void sb_put(struct sbuf *b, const char *p, size_t n)
-{
-	size_t room = sizeof b->buf - 4 - b->len; /* keep room for "..." */
-
-	if (b->full)
-		return;
-	if (n > room) {
-		memcpy(b->buf + b->len, p, room);
-		b->len += room;
-		memcpy(b->buf + b->len, "...", 3);
-		b->len += 3;
-		b->full = true;
-		b->buf[b->len] = 0;
-		return;
-	}
-	memcpy(b->buf + b->len, p, n);
-	b->len += n;
-	b->buf[b->len] = 0;
-}
-
-static void sb_str(struct sbuf *b, const char *p)
-{
-	sb_put(b, p, strlen(p));
-}
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-/* ---- types ----------------------------------------------------------------- */
-
-bool src_die_type(Dwarf_Die *die, Dwarf_Die *out)
-{
-	Dwarf_Attribute a;
-
-	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, out);
-}
-
-/* Strips typedefs and cv-qualifiers. */
-static bool peel(Dwarf_Die *t, Dwarf_Die *out)
-{
-	Dwarf_Die cur = *t;
-	int guard = 0;
-
-	for (;;) {
-		int tag = dwarf_tag(&cur);
-
-		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
-		    tag != DW_TAG_volatile_type && tag != DW_TAG_restrict_type &&
-		    tag != DW_TAG_atomic_type)
-			break;
-		if (++guard > 32 || !src_die_type(&cur, &cur))
-			return false; /* const void */
-		}
-	*out = cur;
-	return true;
-}
-
-static uint64_t type_size(Dwarf_Die *t)
-{
-	Dwarf_Word w;
-
-	return dwarf_aggregate_size(t, &w) == 0 ? w : 0;
-}
-
-static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
-			  int depth);
-
-/* Array dimensions "[N][M]" of array type t into b. */
-static void array_dims(Dwarf_Die *t, struct sbuf *b)
-{
-	Dwarf_Die child;
-	Dwarf_Attribute a;
-	Dwarf_Word w;
-
-	if (dwarf_child(t, &child) != 0)
-		return;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_subrange_type)
-			continue;
-		if (dwarf_attr(&child, DW_AT_count, &a) && !dwarf_formudata(&a, &w))
-			sb_fmt(b, "[%" PRIu64 "]", (uint64_t)w);
-		else if (dwarf_attr(&child, DW_AT_upper_bound, &a) &&
-			 !dwarf_formudata(&a, &w))
-			sb_fmt(b, "[%" PRIu64 "]", (uint64_t)w + 1);
-		else
-			sb_str(b, "[]");
-	} while (dwarf_siblingof(&child, &child) == 0);
-}
-
-/* C declarator order: pre holds what goes before the name, post what
- * goes after ("char (*)[16]": pre "char (*", post ")[16]"). */
-static void type_name_rec(Dwarf_Die *t, struct sbuf *pre, struct sbuf *post,
-			  int depth)
-{
-	Dwarf_Die sub;
-	const char *name = dwarf_diename(t);
-	int tag = dwarf_tag(t);
-	bool has_sub = src_die_type(t, &sub);
-
-	if (depth > 16) {
-		sb_str(pre, "?");
-		return;
-	}
-	switch (tag) {
-	case DW_TAG_base_type:
-	case DW_TAG_typedef:
-		sb_str(pre, name ? name : "?");
-		return;
-	case DW_TAG_unspecified_type:
-		sb_str(pre, name ? name : "void");
-		return;
-	case DW_TAG_structure_type:
-	case DW_TAG_union_type:
-	case DW_TAG_enumeration_type:
-	case DW_TAG_class_type:
-		sb_str(pre, tag == DW_TAG_union_type ? "union " :
-		       tag == DW_TAG_enumeration_type ? "enum " : "struct ");
-		sb_str(pre, name ? name : "{...}");
-		return;
-	case DW_TAG_pointer_type:
-	case DW_TAG_reference_type: {
-		Dwarf_Die target;
-		int ttag = has_sub ? dwarf_tag(&sub) : 0;
-		struct sbuf p2, q2;
-
-		if (!has_sub) {
-			sb_str(pre, "void *");
-			return;
-		}
-		p2.len = q2.len = 0;
-		p2.full = q2.full = false;
-		p2.buf[0] = q2.buf[0] = 0;
-		target = sub;
-		if (ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type) {
-			type_name_rec(&target, &p2, &q2, depth + 1);
-			sb_str(pre, p2.buf);
-			sb_str(pre, ttag == DW_TAG_array_type ? " (*" : "(*");
-			sb_str(post, ")");
-			sb_str(post, q2.buf);
-			return;
-		}
-		type_name_rec(&target, &p2, &q2, depth + 1);
-		sb_str(pre, p2.buf);
-		if (p2.len && p2.buf[p2.len - 1] != '*')
-			sb_str(pre, " ");
-		sb_str(pre, tag == DW_TAG_pointer_type ? "*" : "&");
-		sb_str(post, q2.buf);
-		return;
-	}
-	case DW_TAG_const_type:
-	case DW_TAG_volatile_type: {
-		const char *q = tag == DW_TAG_const_type ? "const" : "volatile";
-
-		if (!has_sub) {
-			sb_fmt(pre, "%s void", q);
-			return;
-		}
-		if (dwarf_tag(&sub) == DW_TAG_pointer_type) {
-			type_name_rec(&sub, pre, post, depth + 1);
-			sb_fmt(pre, " %s", q);
-			return;
-		}
-		sb_fmt(pre, "%s ", q);
-		type_name_rec(&sub, pre, post, depth + 1);
-		return;
-	}
-	case DW_TAG_array_type: {
-		struct sbuf dims;
-
-		dims.len = 0;
-		dims.full = false;
-		dims.buf[0] = 0;
-		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1);
-		array_dims(t, &dims);
-		sb_str(pre, " ");
-		/* element post first would be wrong for arrays of arrays: libdw
-		 * gives all dimensions on one array DIE, which is the C case */
-		sb_str(post, dims.buf);
-		return;
-	}
-	case DW_TAG_subroutine_type: {
-		Dwarf_Die child;
-		bool first = true;
-
-		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1);
-		else
-			sb_str(pre, "void");
-		sb_str(pre, " ");
-		sb_str(post, "(");
-		if (dwarf_child(t, &child) == 0) {
-			do {
-				Dwarf_Die pt;
-				struct sbuf p2, q2;
-
-				if (dwarf_tag(&child) == DW_TAG_unspecified_parameters) {
-					sb_str(post, first ? "..." : ", ...");
-					first = false;
-					continue;
-				}
-				if (dwarf_tag(&child) != DW_TAG_formal_parameter ||
-				    !src_die_type(&child, &pt))
-					continue;
-				p2.len = q2.len = 0;
-				p2.full = q2.full = false;
-				p2.buf[0] = q2.buf[0] = 0;
-				type_name_rec(&pt, &p2, &q2, depth + 1);
-				if (!first)
-					sb_str(post, ", ");
-				sb_str(post, p2.buf);
-				sb_str(post, q2.buf);
-				first = false;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		sb_str(post, first ? "void)" : ")");
-		return;
-	}
-	default:
-		sb_str(pre, name ? name : "?");
-		return;
-	}
-}
-
-/* The C name of type t ("struct account *", "char [16]"); caller frees. */
-char *src_type_name(Dwarf_Die *t)
-{
-	struct sbuf *pre = malloc(sizeof *pre), *post = malloc(sizeof *post);
-	char *out = NULL;
-	size_t n;
-
-	if (!pre || !post)
-		goto out;
-	pre->len = post->len = 0;
-	pre->full = post->full = false;
-	pre->buf[0] = post->buf[0] = 0;
-	if (t)
-		type_name_rec(t, pre, post, 0);
-	else
-		sb_str(pre, "void");
-	n = pre->len;
-	/* "char " + "[16]" -> "char [16]"; "int " + "" -> "int" */
-	if (!post->len)
-		while (n && pre->buf[n - 1] == ' ')
-			n--;
-	pre->buf[n] = 0;
-	if (asprintf(&out, "%s%s", pre->buf, post->buf) < 0)
-		out = NULL;
-out:
-	free(pre);
-	free(post);
-	return out;
-}
-
 /* ---- values ------------------------------------------------------------------ */
 
+/* A pointer to member function (16 bytes: address, this adjustment). */
+static bool die_is_ptmf(Dwarf_Die *t)
+{
+	Dwarf_Die mt, pm;
+
+	return src_die_type(t, &mt) && src_peel(&mt, &pm) &&
+	       dwarf_tag(&pm) == DW_TAG_subroutine_type;
+}
+
+
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
-		      uint64_t off, int depth, struct sbuf *b);
+		      uint64_t off, int depth, struct src_sbuf *b);
 
 /* A char as gdb writes it inside quotes q ('\'' or '"'). */
-static void put_char_escaped(struct sbuf *b, uint8_t ch, char q)
+static void put_char_escaped(struct src_sbuf *b, uint8_t ch, char q)
 {
 	switch (ch) {
-	case '\a': sb_str(b, "\\a"); return;
-	case '\b': sb_str(b, "\\b"); return;
-	case '\f': sb_str(b, "\\f"); return;
-	case '\n': sb_str(b, "\\n"); return;
-	case '\r': sb_str(b, "\\r"); return;
-	case '\t': sb_str(b, "\\t"); return;
-	case '\v': sb_str(b, "\\v"); return;
-	case 033: sb_str(b, "\\033"); return;
-	case '\\': sb_str(b, "\\\\"); return;
+	case '\a': src_sb_str(b, "\\a"); return;
+	case '\b': src_sb_str(b, "\\b"); return;
+	case '\f': src_sb_str(b, "\\f"); return;
+	case '\n': src_sb_str(b, "\\n"); return;
+	case '\r': src_sb_str(b, "\\r"); return;
+	case '\t': src_sb_str(b, "\\t"); return;
+	case '\v': src_sb_str(b, "\\v"); return;
+	case 033: src_sb_str(b, "\\033"); return;
+	case '\\': src_sb_str(b, "\\\\"); return;
 	}
 	if (ch == (uint8_t)q) {
 		char e[3] = { '\\', q, 0 };
 
-		sb_str(b, e);
+		src_sb_str(b, e);
 		return;
 	}
 	if (ch < 0x20 || ch >= 0x7f) {
-		sb_fmt(b, "\\%03o", ch);
+		src_sb_fmt(b, "\\%03o", ch);
 		return;
 	}
-	sb_put(b, (const char *)&ch, 1);
+	src_sb_put(b, (const char *)&ch, 1);
 }
 
 /* A quoted C string, escaped as gdb does; ellipsis: it went on past
  * what we show. */
-static void put_string(struct sbuf *b, const uint8_t *p, size_t n, bool ellipsis)
+static void put_string(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis)
 {
 	size_t i;
 
-	sb_str(b, "\"");
+	src_sb_str(b, "\"");
 	for (i = 0; i < n && !b->full; i++)
 		put_char_escaped(b, p[i], '"');
-	sb_str(b, ellipsis ? "\"..." : "\"");
+	src_sb_str(b, ellipsis ? "\"..." : "\"");
 }
 
 static bool is_char_type(Dwarf_Die *t)
@@ -337,15 +74,119 @@ static bool is_char_type(Dwarf_Die *t)
 	Dwarf_Attribute a;
 	Dwarf_Word enc;
 
-	if (!peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type || dwarf_bytesize(&p) != 1)
+	if (!src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type || dwarf_bytesize(&p) != 1)
 		return false;
 	if (!dwarf_attr(&p, DW_AT_encoding, &a) || dwarf_formudata(&a, &enc))
 		return false;
-	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char;
+	/* char8_t (DW_ATE_UTF, or gcc's unsigned "char8_t") strings print
+	 * as char ones */
+	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char || enc == DW_ATE_UTF ||
+	       (dwarf_diename(&p) && !strcmp(dwarf_diename(&p), "char8_t"));
+}
+
+/* A C++ wide character type (wchar_t, char16_t, char32_t): its width in
+ * bytes and gdb's quote prefix (L, u, U); 0 for any other type.  char8_t
+ * is DW_ATE_UTF of one byte and prints as a plain char. */
+static size_t wide_char_kind(Dwarf_Die *t, const char **prefix)
+{
+	Dwarf_Die p;
+	Dwarf_Attribute a;
+	Dwarf_Word enc;
+	const char *name;
+	int size;
+
+	if (!src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type)
+		return 0;
+	size = dwarf_bytesize(&p);
+	name = dwarf_diename(&p);
+	if (!dwarf_attr(&p, DW_AT_encoding, &a) || dwarf_formudata(&a, &enc))
+		return 0;
+	if (name && !strcmp(name, "wchar_t") && (size == 2 || size == 4)) {
+		*prefix = "L";
+		return (size_t)size;
+	}
+	if ((enc == DW_ATE_UTF || (name && (!strcmp(name, "char16_t") ||
+					   !strcmp(name, "char32_t")))) &&
+	    (size == 2 || size == 4)) {
+		*prefix = size == 2 ? "u" : "U";
+		return (size_t)size;
+	}
+	return 0;
+}
+
+/* A wide character inside quotes q: ASCII as put_char_escaped, other
+ * printable code points in UTF-8 (gdb on a UTF-8 host), the rest as an
+ * octal escape. */
+static void put_wchar_escaped(struct src_sbuf *b, uint32_t cp, char q)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		put_char_escaped(b, (uint8_t)cp, q);
+	} else if (cp < 0xa0 || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff) {
+		src_sb_fmt(b, "\\%o", cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		src_sb_put(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		src_sb_put(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		src_sb_put(b, u, 4);
+	}
+}
+
+/* A wide string of n units of width w (buf, little endian), gdb style:
+ * L"hi", u"xy", U"z"; ellipsis: it went on past what we show. */
+static void put_wstring(struct src_sbuf *b, const uint8_t *buf, size_t n, size_t w,
+			const char *prefix, bool ellipsis)
+{
+	size_t i;
+
+	src_sb_str(b, prefix);
+	src_sb_str(b, "\"");
+	for (i = 0; i < n && !b->full; i++) {
+		uint32_t cp = 0;
+
+		memcpy(&cp, buf + i * w, w);
+		put_wchar_escaped(b, cp, '"');
+	}
+	src_sb_str(b, ellipsis ? "\"..." : "\"");
+}
+
+/* The wide string at addr, up to its NUL unit (SRC_MAX_ELEMS at most). */
+static void put_wstring_at(struct src_ctx *c, uint64_t addr, size_t w,
+			   const char *prefix, struct src_sbuf *b)
+{
+	uint8_t buf[(SRC_MAX_ELEMS + 1) * 4];
+	size_t n = 0;
+	uint32_t zero = 0;
+
+	while (n < SRC_MAX_ELEMS + 1) {
+		if (src_ctx_read(c, addr + n * w, buf + n * w, w) != (ssize_t)w)
+			break;
+		if (!memcmp(buf + n * w, &zero, w)) {
+			put_wstring(b, buf, n, w, prefix, false);
+			return;
+		}
+		n++;
+	}
+	if (n == 0) {
+		src_sb_fmt(b, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+		return;
+	}
+	put_wstring(b, buf, n < SRC_MAX_ELEMS ? n : SRC_MAX_ELEMS, w, prefix, true);
 }
 
 /* The C string at addr (up to SRC_MAX_ELEMS chars), gdb style. */
-static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct sbuf *b)
+static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct src_sbuf *b)
 {
 	uint8_t buf[SRC_MAX_ELEMS + 1];
 	size_t n = 0;
@@ -366,19 +207,19 @@ static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct sbuf *b)
 			break;
 	}
 	if (n == 0) {
-		sb_fmt(b, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+		src_sb_fmt(b, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
 		return;
 	}
 	put_string(b, buf, n < SRC_MAX_ELEMS ? n : SRC_MAX_ELEMS, true);
 }
 
-static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct sbuf *b)
+static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct src_sbuf *b)
 {
 	Dwarf_Die target;
 	const char *sym;
 	uint64_t off;
 
-	sb_fmt(b, "0x%" PRIx64, p);
+	src_sb_fmt(b, "0x%" PRIx64, p);
 	if (!p)
 		return;
 	sym = src_addr_symbol(c->s, p, &off);
@@ -391,18 +232,27 @@ static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct 
 		    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 			len = (int)(dot - sym);
 		if (off)
-			sb_fmt(b, " <%.*s+%" PRIu64 ">", len, sym, off);
+			src_sb_fmt(b, " <%.*s+%" PRIu64 ">", len, sym, off);
 		else
-			sb_fmt(b, " <%.*s>", len, sym);
+			src_sb_fmt(b, " <%.*s>", len, sym);
 	}
 	if (src_die_type(ptype, &target) && is_char_type(&target)) {
-		sb_str(b, " ");
+		src_sb_str(b, " ");
 		put_c_string_at(c, p, b);
+	} else if (src_die_type(ptype, &target)) {
+		const char *prefix;
+		size_t w = wide_char_kind(&target, &prefix);
+
+		if (w) {
+			src_sb_str(b, " ");
+			put_wstring_at(c, p, w, prefix, b);
+		}
 	}
 }
 
-static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf *b)
+static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_sbuf *b)
 {
+	const char *name = dwarf_diename(t);
 	Dwarf_Attribute a;
 	Dwarf_Word enc = DW_ATE_signed;
 	uint64_t u = 0;
@@ -415,151 +265,541 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf 
 			float f;
 
 			memcpy(&f, raw, 4);
-			sb_fmt(b, "%.9g", f);
+			src_sb_fmt(b, "%.9g", f);
 		} else if (size == 8) {
 			double d;
 
 			memcpy(&d, raw, 8);
-			sb_fmt(b, "%.17g", d);
+			src_sb_fmt(b, "%.17g", d);
 		} else if (size == 16 || size == 10) {
 			long double ld = 0;
 
 			memcpy(&ld, raw, 10);
-			sb_fmt(b, "%.18Lg", ld);
+			src_sb_fmt(b, "%.18Lg", ld);
 		} else {
-			sb_str(b, "<unsupported float>");
+			src_sb_str(b, "<unsupported float>");
 		}
 		return;
 	}
+	if (size == 16 && (enc == DW_ATE_signed || enc == DW_ATE_unsigned)) {
+		/* __int128: decimal, as gdb 13 */
+		unsigned __int128 w, q;
+		char digits[48];
+		size_t n = sizeof digits;
+		bool neg;
+
+		memcpy(&w, raw, 16);
+		neg = enc == DW_ATE_signed && (w >> 127);
+		q = neg ? -w : w;
+		digits[--n] = 0;
+		do {
+			digits[--n] = (char)('0' + (int)(q % 10));
+			q /= 10;
+		} while (q);
+		if (neg)
+			digits[--n] = '-';
+		src_sb_str(b, digits + n);
+		return;
+	}
 	if (size > 8) {
-		sb_str(b, "0x");
+		src_sb_str(b, "0x");
 		for (size_t i = size; i-- > 0;)
-			sb_fmt(b, "%02x", raw[i]);
+			src_sb_fmt(b, "%02x", raw[i]);
 		return;
 	}
 	memcpy(&u, raw, size);
 	if (enc == DW_ATE_boolean) {
-		sb_str(b, u == 0 ? "false" : u == 1 ? "true" : "");
+		src_sb_str(b, u == 0 ? "false" : u == 1 ? "true" : "");
 		if (u > 1)
-			sb_fmt(b, "%" PRIu64, u);
+			src_sb_fmt(b, "%" PRIu64, u);
 		return;
 	}
 	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
 						   : (int64_t)u;
+	if (enc == DW_ATE_UTF || (name && (!strcmp(name, "wchar_t") || !strcmp(name, "char8_t") ||
+					   !strcmp(name, "char16_t") ||
+					   !strcmp(name, "char32_t")))) {
+		/* C++ characters (gdb knows them by name too): 65 L'A',
+		 * 66 u'B', 67 U'C', char8_t 113 'q' */
+		bool wide = name && !strcmp(name, "wchar_t");
+		const char *pre = wide ? "L" : size == 1 ? "" : size == 2 ? "u" : "U";
+
+		src_sb_fmt(b, "%" PRId64 " %s'", wide ? sv : (int64_t)u, pre);
+		put_wchar_escaped(b, (uint32_t)u, '\'');
+		src_sb_str(b, "'");
+		return;
+	}
 	if (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) {
 		if (enc == DW_ATE_signed_char)
-			sb_fmt(b, "%" PRId64 " '", sv);
+			src_sb_fmt(b, "%" PRId64 " '", sv);
 		else
-			sb_fmt(b, "%" PRIu64 " '", u);
+			src_sb_fmt(b, "%" PRIu64 " '", u);
 		put_char_escaped(b, (uint8_t)u, '\'');
-		sb_str(b, "'");
+		src_sb_str(b, "'");
 		return;
 	}
 	if (enc == DW_ATE_signed)
-		sb_fmt(b, "%" PRId64, sv);
+		src_sb_fmt(b, "%" PRId64, sv);
 	else
-		sb_fmt(b, "%" PRIu64, u);
+		src_sb_fmt(b, "%" PRIu64, u);
 }
 
-static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct sbuf *b)
+/* An enumerator's value (signed: DWARF's data forms as libdw reads them). */
+static bool enumerator_value(Dwarf_Die *e, int64_t *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword cv;
+	Dwarf_Word uv;
+
+	if (dwarf_tag(e) != DW_TAG_enumerator || !dwarf_attr(e, DW_AT_const_value, &a))
+		return false;
+	if (dwarf_formsdata(&a, &cv) == 0)
+		*out = cv;
+	else if (dwarf_formudata(&a, &uv) == 0)
+		*out = (int64_t)uv;
+	else
+		return false;
+	return true;
+}
+
+static void enumerator_name(Dwarf_Die *t, Dwarf_Die *e, struct src_sbuf *b)
+{
+	/* C++: "Color::Green" (enum class), "zoo::Outer::BIG" */
+	if (src_die_cplus(t))
+		src_scope_prefix(t, dwarf_hasattr(t, DW_AT_enum_class), b);
+	src_sb_str(b, dwarf_diename(e) ? dwarf_diename(e) : "?");
+}
+
+/* gdb's generic_val_print_enum_1: an enumerator's name; else, for a "flag
+ * enum" (no negative values, pairwise disjoint bits), the value taken
+ * apart: "(GREEN | BLUE)", "(FA | unknown: 0x8)", "(unknown: 0x8)", "0";
+ * else the number (unsigned when no enumerator is negative). */
+static void fmt_enum(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_sbuf *b)
 {
 	Dwarf_Die child;
-	uint64_t u = 0;
-	int64_t sv;
+	uint64_t u = 0, mask = 0, val;
+	int64_t sv, ev;
+	bool flag = true, has_neg = false, first = true;
 
 	memcpy(&u, raw, size < 8 ? size : 8);
 	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
 						   : (int64_t)u;
-	if (dwarf_child(t, &child) == 0) {
-		do {
-			Dwarf_Attribute a;
-			Dwarf_Sword cv;
-			Dwarf_Word uv;
-
-			if (dwarf_tag(&child) != DW_TAG_enumerator ||
-			    !dwarf_attr(&child, DW_AT_const_value, &a))
-				continue;
-			if ((dwarf_formsdata(&a, &cv) == 0 && cv == sv) ||
-			    (dwarf_formudata(&a, &uv) == 0 && uv == u)) {
-				sb_str(b, dwarf_diename(&child) ? dwarf_diename(&child) : "?");
-				return;
-			}
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	sb_fmt(b, "%" PRId64, sv);
-}
-
-static void fmt_struct(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
-		       uint64_t off, int depth, struct sbuf *b)
-{
-	Dwarf_Die child;
-	bool first = true;
-
-	if (depth >= SRC_MAX_DEPTH) {
-		sb_str(b, "{...}");
+	if (dwarf_child(t, &child) != 0) {
+		src_sb_fmt(b, "%" PRId64, sv);
 		return;
 	}
-	sb_str(b, "{");
+	do {
+		if (!enumerator_value(&child, &ev))
+			continue;
+		if (ev == sv || (uint64_t)ev == u) {
+			enumerator_name(t, &child, b);
+			return;
+		}
+		if (ev < 0) {
+			has_neg = true;
+			flag = false;
+		} else if (mask & (uint64_t)ev) {
+			flag = false;
+		} else {
+			mask |= (uint64_t)ev;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (!flag) {
+		if (has_neg)
+			src_sb_fmt(b, "%" PRId64, sv);
+		else
+			src_sb_fmt(b, "%" PRIu64, u);
+		return;
+	}
+	val = u;
+	dwarf_child(t, &child);
+	do {
+		if (!enumerator_value(&child, &ev) || ev <= 0 ||
+		    (val & (uint64_t)ev) != (uint64_t)ev)
+			continue;
+		src_sb_str(b, first ? "(" : " | ");
+		first = false;
+		val &= ~(uint64_t)ev;
+		enumerator_name(t, &child, b);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (val)
+		src_sb_fmt(b, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", val);
+	else
+		src_sb_str(b, first ? "0" : ")");
+}
+
+static bool is_reference(Dwarf_Die *t)
+{
+	Dwarf_Die p;
+
+	return src_peel(t, &p) && (dwarf_tag(&p) == DW_TAG_reference_type ||
+			       dwarf_tag(&p) == DW_TAG_rvalue_reference_type);
+}
+
+/* Virtual base classes already printed in one object (gdb prints a
+ * virtual base once, where it is first met: dont_print_vb). */
+struct vb_seen {
+	Dwarf_Off off[16];
+	int n;
+};
+
+/* A bit-field member of the struct at off of v. */
+static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
+			 const struct src_vsrc *v, uint64_t off, int bits,
+			 struct src_sbuf *b)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word boff = 0, moff = 0;
+	uint64_t raw = 0, val;
+	uint8_t buf[16] = { 0 };
+	Dwarf_Die pm;
+	Dwarf_Attribute ea;
+	Dwarf_Word enc = DW_ATE_unsigned;
+
+	/* DW_AT_data_bit_offset from the start of the struct, little endian */
+	if (dwarf_attr(member, DW_AT_data_bit_offset, &a))
+		dwarf_formudata(&a, &boff);
+	else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
+		 !dwarf_formudata(&a, &moff))
+		boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
+	if (bits > 64 || src_vread(c, v, off + boff / 8, buf, ((boff % 8) + bits + 7) / 8)) {
+		src_sb_str(b, "<unreadable>");
+		return;
+	}
+	memcpy(&raw, buf, 8);
+	val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
+	if (src_peel(mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
+		dwarf_formudata(&ea, &enc);
+	if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
+	    (val >> (bits - 1)) & 1)
+		src_sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
+	else if (src_peel(mt, &pm) && dwarf_tag(&pm) == DW_TAG_enumeration_type)
+		fmt_enum(&pm, (uint8_t *)&val, 8, b);
+	else if (enc == DW_ATE_boolean)
+		src_sb_str(b, val ? "true" : "false");
+	else
+		src_sb_fmt(b, "%" PRIu64, val);
+}
+
+/* The offset of a base class subobject: a constant, or for a virtual base
+ * the DWARF expression gcc emits (the object's address pushed, then
+ * dup/deref of the vtable pointer and the vbase offset).  -EIO when it
+ * needs memory v is not in. */
+static int base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
+		       uint64_t off, uint64_t *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	Dwarf_Op *ops;
+	size_t n, i;
+	uint64_t st[8];
+	int sp = 0;
+
+	*out = 0;
+	if (!dwarf_attr(inh, DW_AT_data_member_location, &a))
+		return 0;
+	if (dwarf_formudata(&a, &w) == 0) {
+		*out = w;
+		return 0;
+	}
+	if (dwarf_getlocation(&a, &ops, &n) != 0 || !v->in_mem)
+		return -EIO;
+	st[sp++] = v->addr + off;
+	for (i = 0; i < n; i++) {
+		uint8_t op = ops[i].atom;
+
+		if (op == DW_OP_dup && sp < 8 && sp > 0) {
+			st[sp] = st[sp - 1];
+			sp++;
+		} else if (op == DW_OP_deref && sp > 0) {
+			if (src_ctx_read(c, st[sp - 1], &st[sp - 1], 8) != 8)
+				return -EIO;
+		} else if (op >= DW_OP_lit0 && op <= DW_OP_lit31 && sp < 8) {
+			st[sp++] = op - DW_OP_lit0;
+		} else if ((op == DW_OP_constu || op == DW_OP_consts) && sp < 8) {
+			st[sp++] = ops[i].number;
+		} else if (op == DW_OP_plus_uconst && sp > 0) {
+			st[sp - 1] += ops[i].number;
+		} else if ((op == DW_OP_plus || op == DW_OP_minus) && sp > 1) {
+			sp--;
+			st[sp - 1] = op == DW_OP_plus ? st[sp - 1] + st[sp] : st[sp - 1] - st[sp];
+		} else {
+			return -EIO;
+		}
+	}
+	if (sp != 1)
+		return -EIO;
+	*out = st[0] - v->addr;
+	return 0;
+}
+
+static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+			   uint64_t off, int depth, struct vb_seen *vb,
+			   struct src_sbuf *b);
+
+/* gdb's base class subobjects: "<Base> = {...}, " each. */
+static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+		      uint64_t off, int depth, struct vb_seen *vb, bool cplus,
+		      struct src_sbuf *b)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(t, &child) != 0)
+		return;
+	do {
+		Dwarf_Die bt, pb;
+		uint64_t boff;
+		int k;
+
+		if (dwarf_tag(&child) != DW_TAG_inheritance || b->full)
+			continue;
+		if (!src_die_type(&child, &bt) || !src_peel(&bt, &pb))
+			continue;
+		if (dwarf_hasattr(&child, DW_AT_virtuality)) {
+			for (k = 0; k < vb->n && vb->off[k] != dwarf_dieoffset(&pb); k++)
+				;
+			if (k < vb->n)
+				continue;
+			if (vb->n < 16)
+				vb->off[vb->n++] = dwarf_dieoffset(&pb);
+		}
+		src_sb_str(b, "<");
+		src_qualified_name(&pb, cplus, b);
+		src_sb_str(b, "> = ");
+		if (base_offset(c, &child, v, off, &boff))
+			src_sb_str(b, "<unreadable>");
+		else
+			fmt_struct_rec(c, &pb, v, off + boff, depth + 1, vb, b);
+		src_sb_str(b, ", ");
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* A static data member: its constant, or the object its linkage name
+ * names in a symbol table; gdb's "<optimized out>" when neither. */
+static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
+			      int depth, struct src_sbuf *b)
+{
+	Dwarf_Attribute a;
+	struct src_vsrc *sv = calloc(1, sizeof *sv);
+	const char *ln;
+	uint64_t addr;
+	Dwarf_Word u;
+	Dwarf_Block blk;
+
+	if (!sv) {
+		src_sb_str(b, "<unreadable>");
+		return;
+	}
+	if (dwarf_attr(member, DW_AT_const_value, &a)) {
+		uint64_t size = src_type_size(mt);
+
+		if (dwarf_formblock(&a, &blk) == 0 && blk.length <= SRC_VBUF_MAX) {
+			memcpy(sv->bytes, blk.data, blk.length);
+			sv->size = blk.length;
+		} else if (dwarf_formudata(&a, &u) == 0) {
+			memcpy(sv->bytes, &u, 8);
+			sv->size = size && size <= 8 ? size : 8;
+		}
+		memset(sv->valid, 1, sv->size);
+		fmt_value(c, mt, sv, 0, depth, b);
+	} else if ((ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a))) &&
+		   src_obj_address(c->s, ln, &addr) == 0) {
+		Dwarf_Die pm;
+		int tag = src_peel(mt, &pm) ? dwarf_tag(&pm) : 0, k;
+
+		sv->in_mem = true;
+		sv->addr = addr;
+		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+		    tag == DW_TAG_union_type) {
+			/* gdb's cp_print_static_field */
+			for (k = c->n_statmem - 1; k >= 0 && c->statmem[k] != addr; k--)
+				;
+			if (k >= 0) {
+				src_sb_str(b, "<same as static member of an already seen type>");
+				free(sv);
+				return;
+			}
+			if (c->n_statmem < (int)(sizeof c->statmem / sizeof c->statmem[0]))
+				c->statmem[c->n_statmem++] = addr;
+			c->statmem_top = true;
+		}
+		fmt_value(c, mt, sv, 0, depth, b);
+		c->statmem_top = false;
+	} else {
+		src_sb_str(b, "<optimized out>");
+	}
+	free(sv);
+}
+
+/* gdb's cp_print_value_fields: bases first, then every data member in
+ * order (static ones as "static x = 5"), "<No data fields>" when there
+ * is none. */
+static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+			   uint64_t off, int depth, struct vb_seen *vb,
+			   struct src_sbuf *b)
+{
+	Dwarf_Die child;
+	bool first = true, cplus = src_die_cplus(t), of_static = c->statmem_top;
+	int nfields = 0, statmem_base = c->n_statmem;
+
+	c->statmem_top = false;
+	if (depth >= SRC_MAX_DEPTH) {
+		src_sb_str(b, "{...}");
+		return;
+	}
+	src_sb_str(b, "{");
+	fmt_bases(c, t, v, off, depth, vb, cplus, b);
 	if (dwarf_child(t, &child) == 0) {
 		do {
 			Dwarf_Attribute a;
 			Dwarf_Word moff = 0;
 			Dwarf_Die mt;
 			const char *name;
-			int bits;
+			int bits, tag = dwarf_tag(&child);
+			bool is_static;
 
 			if (b->full)
 				break;
-			if (dwarf_tag(&child) != DW_TAG_member ||
-			    dwarf_hasattr(&child, DW_AT_external))
-				continue; /* C++ static members */
-			if (!src_die_type(&child, &mt))
+			/* static members: DW_TAG_variable (DWARF 5) or an
+			 * external member declaration (DWARF 4) */
+			is_static = tag == DW_TAG_variable ||
+				    (tag == DW_TAG_member && dwarf_hasattr(&child, DW_AT_external));
+			if ((tag != DW_TAG_member && !is_static) || !src_die_type(&child, &mt))
 				continue;
-			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
-				dwarf_formudata(&a, &moff);
+			nfields++;
 			name = dwarf_diename(&child);
 			if (!first)
-				sb_str(b, ", ");
+				src_sb_str(b, ", ");
 			first = false;
+			if (is_static) {
+				src_sb_fmt(b, "static %s = ", name ? name : "?");
+				fmt_static_member(c, &child, &mt, depth + 1, b);
+				continue;
+			}
 			if (name)
-				sb_fmt(b, "%s = ", name);
+				src_sb_fmt(b, "%s = ", name);
 			bits = dwarf_bitsize(&child);
 			if (bits > 0) {
-				/* a bit-field: DW_AT_data_bit_offset from the
-				 * start of the struct, little endian */
-				Dwarf_Word boff = 0;
-				uint64_t raw = 0, val;
-				uint8_t buf[16] = { 0 };
-				Dwarf_Die pm;
-				Dwarf_Attribute ea;
-				Dwarf_Word enc = DW_ATE_unsigned;
+				fmt_bitfield(c, &child, &mt, v, off, bits, b);
+				continue;
+			}
+			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
+				dwarf_formudata(&a, &moff);
+			if (is_reference(&mt)) {
+				/* gdb does not follow a member reference
+				 * (cp_print_value_fields: deref_ref = 0) */
+				uint64_t p = 0;
 
-				if (dwarf_attr(&child, DW_AT_data_bit_offset, &a))
-					dwarf_formudata(&a, &boff);
+				if (src_vread(c, v, off + moff, &p, 8))
+					src_sb_str(b, "<unreadable>");
 				else
-					boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
-				if (bits > 64 || src_vread(c, v, off + boff / 8, buf,
-						       ((boff % 8) + bits + 7) / 8)) {
-					sb_str(b, "<unreadable>");
-					continue;
-				}
-				memcpy(&raw, buf, 8);
-				val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
-				if (peel(&mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
-					dwarf_formudata(&ea, &enc);
-				if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) &&
-				    bits < 64 && (val >> (bits - 1)) & 1)
-					sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
-				else if (peel(&mt, &pm) && dwarf_tag(&pm) == DW_TAG_enumeration_type)
-					fmt_enum(&pm, (uint8_t *)&val, 8, b);
-				else
-					sb_fmt(b, "%" PRIu64, val);
+					src_sb_fmt(b, "@0x%" PRIx64, p);
 				continue;
 			}
 			fmt_value(c, &mt, v, off + moff, depth + 1, b);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	sb_str(b, "}");
+	if (!nfields)
+		src_sb_str(b, "<No data fields>");
+	src_sb_str(b, "}");
+	/* the statics seen inside a struct are forgotten after it, except
+	 * inside a static member's own value */
+	if (!of_static)
+		c->n_statmem = statmem_base;
+}
+
+static void fmt_struct(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+		       uint64_t off, int depth, struct src_sbuf *b)
+{
+	struct vb_seen vb = { .n = 0 };
+
+	fmt_struct_rec(c, t, v, off, depth, &vb, b);
+}
+
+/* A C++ reference, as gdb: "@0xADDR: value". */
+static void fmt_reference(struct src_ctx *c, Dwarf_Die *rt, uint64_t p, int depth,
+			  struct src_sbuf *b)
+{
+	Dwarf_Die target;
+	struct src_vsrc *tv;
+
+	src_sb_fmt(b, "@0x%" PRIx64 ": ", p);
+	if (!src_die_type(rt, &target)) {
+		src_sb_str(b, "<void>");
+		return;
+	}
+	tv = calloc(1, sizeof *tv);
+	if (!tv) {
+		src_sb_str(b, "<unreadable>");
+		return;
+	}
+	tv->in_mem = true;
+	tv->addr = p;
+	fmt_value(c, &target, tv, 0, depth, b);
+	free(tv);
+}
+
+/* The data member at byte offset moff of class t (bases searched too),
+ * for a pointer to data member: "&P::x".  True when found. */
+static bool member_at(Dwarf_Die *t, uint64_t moff, struct src_sbuf *b, int depth)
+{
+	Dwarf_Die child, bt, pb;
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (depth > 8 || dwarf_child(t, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+
+		if ((tag != DW_TAG_member && tag != DW_TAG_inheritance) ||
+		    dwarf_hasattr(&child, DW_AT_external) ||
+		    !dwarf_attr(&child, DW_AT_data_member_location, &a) ||
+		    dwarf_formudata(&a, &w))
+			continue;
+		if (tag == DW_TAG_member && w == moff && dwarf_diename(&child)) {
+			src_sb_str(b, "&");
+			src_qualified_name(t, true, b);
+			src_sb_fmt(b, "::%s", dwarf_diename(&child));
+			return true;
+		}
+		if (tag == DW_TAG_inheritance && moff >= w && src_die_type(&child, &bt) &&
+		    src_peel(&bt, &pb) && member_at(&pb, moff - w, b, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* Pointers to members: data ones as "&P::x" (an offset; -1 is NULL),
+ * function ones as "(int (P::*)(const P * const)) 0x... <P::get() const>"
+ * (gdb writes the type even in `info locals`). */
+static void fmt_ptr_to_member(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw,
+			      uint64_t size, struct src_sbuf *b)
+{
+	Dwarf_Die mt, pm, cls;
+	Dwarf_Attribute a;
+	uint64_t p = 0;
+	char *tn;
+
+	memcpy(&p, raw, 8);
+	if (src_die_type(t, &mt) && src_peel(&mt, &pm) &&
+	    dwarf_tag(&pm) == DW_TAG_subroutine_type) {
+		tn = src_type_name(t);
+		src_sb_str(b, "(");
+		src_sb_str(b, tn ? tn : "?");
+		src_sb_str(b, ") ");
+		free(tn);
+		fmt_pointer(c, &pm, p, b);
+		return;
+	}
+	if (p == UINT64_MAX) {
+		src_sb_str(b, "NULL");
+		return;
+	}
+	if (dwarf_attr(t, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls) &&
+	    src_peel(&cls, &cls) && member_at(&cls, p, b, 0))
+		return;
+	src_sb_fmt(b, "%" PRIu64, p);
 }
 
 /* Element counts of an array's dimensions; returns how many. */
@@ -591,9 +831,10 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
  * <repeats>: `print repeats unlimited`), char arrays as C strings. */
 static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims,
 			  int ndims, int dim, const struct src_vsrc *v, uint64_t off,
-			  int depth, struct sbuf *b)
+			  int depth, struct src_sbuf *b)
 {
-	uint64_t esize = type_size(et), stride = esize, count = dims[dim], i;
+	uint64_t esize = src_type_size(et), stride = esize, count = dims[dim], i;
+	const char *prefix;
 	int k;
 
 	for (k = dim + 1; k < ndims; k++)
@@ -605,7 +846,7 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		size_t want = count < SRC_MAX_ELEMS + 1 ? count : SRC_MAX_ELEMS + 1, n;
 
 		if (src_vread(c, v, off, buf, want)) {
-			sb_str(b, "<unreadable>");
+			src_sb_str(b, "<unreadable>");
 			return;
 		}
 		for (n = 0; n < want && n < SRC_MAX_ELEMS && buf[n]; n++)
@@ -613,14 +854,31 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		put_string(b, buf, n, n == SRC_MAX_ELEMS && want > SRC_MAX_ELEMS && buf[n]);
 		return;
 	}
-	if (depth >= SRC_MAX_DEPTH) {
-		sb_str(b, "{...}");
+	if (dim == ndims - 1 && wide_char_kind(et, &prefix)) {
+		/* L"ab", u"xy", U"z": up to the NUL unit */
+		uint8_t buf[(SRC_MAX_ELEMS + 1) * 4];
+		size_t w = wide_char_kind(et, &prefix), n, want;
+		uint32_t zero = 0;
+
+		want = count < SRC_MAX_ELEMS + 1 ? count : SRC_MAX_ELEMS + 1;
+		if (src_vread(c, v, off, buf, want * w)) {
+			src_sb_str(b, "<unreadable>");
+			return;
+		}
+		for (n = 0; n < want && n < SRC_MAX_ELEMS && memcmp(buf + n * w, &zero, w); n++)
+			;
+		put_wstring(b, buf, n, w, prefix, n == SRC_MAX_ELEMS && want > SRC_MAX_ELEMS &&
+			    memcmp(buf + n * w, &zero, w));
 		return;
 	}
-	sb_str(b, "{");
+	if (depth >= SRC_MAX_DEPTH) {
+		src_sb_str(b, "{...}");
+		return;
+	}
+	src_sb_str(b, "{");
 	for (i = 0; i < count && i < SRC_MAX_ELEMS && !b->full; i++) {
 		if (i)
-			sb_str(b, ", ");
+			src_sb_str(b, ", ");
 		if (dim + 1 < ndims)
 			fmt_array_dim(c, et, dims, ndims, dim + 1, v, off + i * stride,
 				      depth + 1, b);
@@ -628,12 +886,12 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 			fmt_value(c, et, v, off + i * stride, depth + 1, b);
 	}
 	if (i < count)
-		sb_str(b, "...");
-	sb_str(b, "}");
+		src_sb_str(b, "...");
+	src_sb_str(b, "}");
 }
 
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
-		      uint64_t off, int depth, struct sbuf *b)
+		      uint64_t off, int depth, struct src_sbuf *b)
 {
 	Dwarf_Die t, et;
 	uint64_t size;
@@ -642,23 +900,36 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 
 	if (b->full)
 		return;
-	if (!peel(type, &t)) {
-		sb_str(b, "<void>");
+	if (!src_peel(type, &t)) {
+		src_sb_str(b, "<void>");
 		return;
 	}
 	tag = dwarf_tag(&t);
-	size = type_size(&t);
+	size = src_type_size(&t);
 	switch (tag) {
 	case DW_TAG_base_type:
 	case DW_TAG_enumeration_type:
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type:
+	case DW_TAG_ptr_to_member_type:
+		if ((tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
+		     tag == DW_TAG_pointer_type) && size == 0)
+			size = 8; /* gcc gives C++ references no byte size */
+		if (tag == DW_TAG_ptr_to_member_type && size == 0)
+			size = die_is_ptmf(&t) ? 16 : 8;
 		if (size == 0 || size > sizeof raw || src_vread(c, v, off, raw, size)) {
-			sb_str(b, "<unreadable>");
+			src_sb_str(b, "<unreadable>");
 			return;
 		}
-		if (tag == DW_TAG_base_type) {
+		if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type) {
+			uint64_t p = 0;
+
+			memcpy(&p, raw, 8);
+			fmt_reference(c, &t, p, depth, b);
+		} else if (tag == DW_TAG_ptr_to_member_type) {
+			fmt_ptr_to_member(c, &t, raw, size, b);
+		} else if (tag == DW_TAG_base_type) {
 			fmt_base(&t, raw, size, b);
 		} else if (tag == DW_TAG_enumeration_type) {
 			fmt_enum(&t, raw, size, b);
@@ -679,24 +950,24 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 		int nd = array_bounds(&t, dims, 8);
 
 		if (!src_die_type(&t, &et) || nd == 0) {
-			sb_str(b, "<unknown array>");
+			src_sb_str(b, "<unknown array>");
 			return;
 		}
 		fmt_array_dim(c, &et, dims, nd, 0, v, off, depth, b);
 		return;
 	}
 	case DW_TAG_subroutine_type:
-		sb_str(b, "{function}");
+		src_sb_str(b, "{function}");
 		return;
 	default:
-		sb_str(b, "<unsupported type>");
+		src_sb_str(b, "<unsupported type>");
 		return;
 	}
 }
 
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
 {
-	struct sbuf *b = malloc(sizeof *b);
+	struct src_sbuf *b = malloc(sizeof *b);
 	char *out;
 
 	if (!b)
@@ -704,10 +975,12 @@ char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
 	b->len = 0;
 	b->full = false;
 	b->buf[0] = 0;
+	c->n_statmem = 0;
+	c->statmem_top = false;
 	if (t)
 		fmt_value(c, t, v, 0, 0, b);
 	else
-		sb_str(b, "<void>");
+		src_sb_str(b, "<void>");
 	out = strdup(b->buf);
 	free(b);
 	return out;

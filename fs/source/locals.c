@@ -78,6 +78,20 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 	return out;
 }
 
+/* A type that is DW_TAG_unspecified_type under typedefs and qualifiers
+ * (decltype(nullptr)). */
+static bool is_unspecified(Dwarf_Die *t)
+{
+	Dwarf_Die cur = *t;
+	int guard = 0, tag;
+
+	while ((tag = dwarf_tag(&cur)) == DW_TAG_typedef || tag == DW_TAG_const_type ||
+	       tag == DW_TAG_volatile_type)
+		if (++guard > 32 || !src_die_type(&cur, &cur))
+			return false;
+	return tag == DW_TAG_unspecified_type;
+}
+
 static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param)
 {
 	const char *name = dwarf_diename(d);
@@ -104,7 +118,14 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	memset(nv, 0, sizeof *nv);
 	nv->name = strdup(name);
 	nv->type = src_type_name(tp);
-	nv->value = var_value(c, d, tp);
+	if (tp && is_unspecified(tp)) {
+		/* std::nullptr_t: gdb 13 reads it as void and says so */
+		if (asprintf(&nv->value, "<error reading variable %s (Attempt to "
+			     "dereference a generic pointer.)>", name) < 0)
+			nv->value = NULL;
+	} else {
+		nv->value = var_value(c, d, tp);
+	}
 	nv->is_param = param;
 	l->n++;
 	if (!nv->name || !nv->type || !nv->value)
@@ -151,7 +172,8 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct var_list params = { 0 }, locals = { 0 };
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, *scopes = NULL, origin;
+	Dwarf_Attribute ao_attr;
 	Dwarf_Addr bias;
 	int ns, i, f, ret = 0;
 	uint64_t rip;
@@ -207,6 +229,13 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		ret = scope_vars(&c, &locals, &scopes[i], false);
 	if (!ret)
 		ret = scope_vars(&c, &params, &scopes[f], true);
+	/* parameters the concrete instance leaves out (gcc's constructors'
+	 * __in_chrg, constant-propagated ones): gdb takes them from the
+	 * abstract origin (inherit_abstract_dies), after the others, as
+	 * <optimized out> */
+	if (!ret && dwarf_attr(&scopes[f], DW_AT_abstract_origin, &ao_attr) &&
+	    dwarf_formref_die(&ao_attr, &origin))
+		ret = scope_vars(&c, &params, &origin, true);
 	if (ret)
 		goto out;
 	/* parameters first, then locals; a local never hides a parameter in

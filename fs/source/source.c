@@ -35,6 +35,17 @@ void src_warn(struct hs_src *s, const char *fmt, ...)
 
 /* ---- lifecycle -------------------------------------------------------- */
 
+static void src_syms_free(struct src_sym *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		free(v[i].dname);
+		free(v[i].bname);
+	}
+	free(v);
+}
+
 int hs_src_new(const struct hs_src_options *opt, struct hs_src **out)
 {
 	struct hs_src *s;
@@ -76,11 +87,14 @@ void hs_src_free(struct hs_src *s)
 		return;
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
-		free(s->mods[i].syms);
-		free(s->mods[i].objs);
+		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
+		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
 	}
 	free(s->mods);
+	for (i = 0; i < s->n_dnames; i++)
+		free(s->dnames[i]);
+	free(s->dnames);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->n_maps; i++)
@@ -209,8 +223,10 @@ static int mod_cmp_start(const void *a, const void *b)
 
 /* The load bias of path given its mappings: the mapping whose offset is
  * that of a PT_LOAD segment (page aligned) puts that segment's page at the
- * mapping's start.  ET_EXEC files are not moved.  -ENOEXEC: not ELF. */
-static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias)
+ * mapping's start.  ET_EXEC files are not moved.  *vend: the end of its
+ * PT_LOAD segments in memory (ELF address).  -ENOEXEC: not ELF. */
+static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias,
+		    uint64_t *vend)
 {
 	int fd, ret = -ENOEXEC;
 	Elf *elf = NULL;
@@ -224,10 +240,20 @@ static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias)
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
 		goto out;
 	*bias = 0;
+	*vend = 0;
 	ret = 0;
-	if (eh.e_type == ET_EXEC)
-		goto out;
 	if (elf_getphdrnum(elf, &nph))
+		goto out;
+	/* the end of the last segment in memory (p_memsz: .bss past what
+	 * the file maps is still the module's, in an anonymous mapping) */
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    ph.p_vaddr + ph.p_memsz > *vend)
+			*vend = ph.p_vaddr + ph.p_memsz;
+	}
+	if (eh.e_type == ET_EXEC)
 		goto out;
 	for (k = 0; k < s->n_maps; k++) {
 		const struct src_map *m = &s->maps[k];
@@ -272,14 +298,56 @@ static bool has_symtab(Elf *elf)
 	return false;
 }
 
+/* C++ names of the symbols v (names.c). */
+static int demangle_syms(struct src_sym *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].dname = src_demangle(v[i].name);
+		if (!v[i].dname)
+			continue;
+		v[i].bname = src_break_name(v[i].dname);
+		if (!v[i].bname)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Appends the synthetic name@plt symbols of m's PLT stubs (plt.c). */
+static int add_plt_syms(struct src_mod *m)
+{
+	struct src_sym *plt, *nv;
+	size_t n;
+	GElf_Addr b = 0;
+	Elf *elf = dwfl_module_getelf(m->dm, &b);
+	int ret = src_plt_syms(elf, b, &plt, &n);
+
+	if (ret || !n)
+		return ret;
+	nv = realloc(m->syms, (m->n_syms + n) * sizeof *nv);
+	if (!nv) {
+		while (n--)
+			free(plt[n].dname);
+		free(plt);
+		return -ENOMEM;
+	}
+	memcpy(nv + m->n_syms, plt, n * sizeof *plt);
+	m->syms = nv;
+	m->n_syms += n;
+	free(plt);
+	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp); /* load_syms's early return */
+	return 0;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
-	int n = dwfl_module_getsymtab(m->dm), i;
+	int n = dwfl_module_getsymtab(m->dm), i, ret;
 	size_t k = 0;
 
 	if (n <= 0)
-		return 0;
+		return add_plt_syms(m);
 	m->syms = calloc((size_t)n, sizeof *m->syms);
 	m->objs = calloc((size_t)n, sizeof *m->objs);
 	if (!m->syms || !m->objs)
@@ -318,10 +386,16 @@ static int load_syms(struct src_mod *m)
 		}
 		k++;
 	}
-	qsort(m->syms, k, sizeof *m->syms, sym_cmp);
-	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
 	m->n_syms = k;
+	/* has_symbols: a symbol table with functions (the name@plt ones
+	 * are gdb's synthetic symbols, there in a stripped file too) */
 	m->pub.has_symbols = k > 0;
+	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs))
+		return -ENOMEM;
+	if ((ret = add_plt_syms(m)))
+		return ret;
+	qsort(m->syms, m->n_syms, sizeof *m->syms, sym_cmp);
+	qsort(m->objs, m->n_objs, sizeof *m->objs, sym_cmp);
 	{
 		GElf_Addr b;
 		Dwarf_Addr db;
@@ -389,14 +463,27 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 	}
 	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
 		*off = addr - m->objs[lo - 1].addr;
-		return m->objs[lo - 1].name;
+		return SRC_SYM_DNAME(&m->objs[lo - 1]);
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
 	f = sym_find(m, addr);
 	if (!f || addr - f->addr >= f->size)
 		return NULL;
 	*off = addr - f->addr;
-	return f->name;
+	return SRC_SYM_DNAME(f);
+}
+
+int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->n_mods; i++)
+		for (k = 0; k < s->mods[i].n_objs; k++)
+			if (!strcmp(s->mods[i].objs[k].name, name)) {
+				*addr = s->mods[i].objs[k].addr;
+				return 0;
+			}
+	return -ENOENT;
 }
 
 /* ---- loading: line tables ----------------------------------------------- */
@@ -666,8 +753,11 @@ static void mark_prologue(struct src_mod *m, uint64_t entry, uint64_t end)
 	if (!r || r->addr != entry || !r->line)
 		return;
 	stop = prologue_end(m, entry, end);
+	/* 2: the whole row is skipped (gdb never stops inside it, so an
+	 * instruction anywhere in it is still the prologue; a one-line
+	 * function's entry row, whose next row is the same line, matters) */
 	for (k = (size_t)(r - m->rows); k < m->n_rows && m->rows[k].addr < stop; k++)
-		m->rows[k].prologue = 1;
+		m->rows[k].prologue = k + 1 < m->n_rows && m->rows[k + 1].addr <= stop ? 2 : 1;
 }
 
 static int prologue_die_cb(Dwarf_Die *die, void *arg)
@@ -796,7 +886,7 @@ int hs_src_finish(struct hs_src *s)
 	for (i = 0; i < s->n_maps; i++) {
 		const struct src_map *mp = &s->maps[i];
 		struct src_mod *m;
-		uint64_t start = UINT64_MAX, end = 0, bias = 0;
+		uint64_t start = UINT64_MAX, end = 0, bias = 0, vend = 0;
 		bool exec = false, seen = false;
 		int r;
 
@@ -827,7 +917,7 @@ int hs_src_finish(struct hs_src *s)
 			return -ENOMEM;
 		m->pub.start = start;
 		m->pub.end = end;
-		r = elf_bias(s, mp->path, &bias);
+		r = elf_bias(s, mp->path, &bias, &vend);
 		if (r == -ENOEXEC) {
 			/* not ELF: kept as a bare range, no warning */
 			snprintf(m->problem, sizeof m->problem, "not an ELF file");
@@ -839,6 +929,8 @@ int hs_src_finish(struct hs_src *s)
 			continue;
 		}
 		m->pub.bias = bias;
+		if (vend + bias > m->pub.end)
+			m->pub.end = vend + bias;
 		m->dm = dwfl_report_elf(s->dwfl, m->pub.path, m->pub.path, -1,
 					bias, true);
 		if (!m->dm) {
@@ -851,6 +943,10 @@ int hs_src_finish(struct hs_src *s)
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
 		return -ENOMEM;
 	qsort(s->mods, s->n_mods, sizeof *s->mods, mod_cmp_start);
+	/* a segment's memory past its file never overlaps the next module */
+	for (i = 0; i + 1 < s->n_mods; i++)
+		if (s->mods[i].pub.end > s->mods[i + 1].pub.start)
+			s->mods[i].pub.end = s->mods[i + 1].pub.start;
 
 	for (i = 0; i < s->n_mods; i++) {
 		struct src_mod *m = &s->mods[i];
@@ -913,12 +1009,50 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 	return &m->rows[lo - 1];
 }
 
+/* The break name of a C++ subprogram (its demangled linkage name without
+ * parameters: "Fruit::price"), interned in s->dnames so that it lives as
+ * long as the handle; NULL without a linkage name (C) or on ENOMEM.
+ * Called under dw_lock. */
+static const char *dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	char *dem, *brk;
+	size_t i;
+
+	if (!ln || !(dem = src_demangle(ln)))
+		return NULL;
+	brk = src_break_name(dem);
+	free(dem);
+	if (!brk)
+		return NULL;
+	for (i = 0; i < s->n_dnames; i++)
+		if (!strcmp(s->dnames[i], brk)) {
+			free(brk);
+			return s->dnames[i];
+		}
+	if (s->n_dnames == s->cap_dnames) {
+		size_t cap = s->cap_dnames ? s->cap_dnames * 2 : 16;
+		char **nv = realloc(s->dnames, cap * sizeof *nv);
+
+		if (!nv) {
+			free(brk);
+			return NULL;
+		}
+		s->dnames = nv;
+		s->cap_dnames = cap;
+	}
+	s->dnames[s->n_dnames++] = brk;
+	return brk;
+}
+
 /* The DWARF subprogram (not inlined) holding addr: name and entry. */
 static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			  const char **name, uint64_t *entry)
 {
 	Dwarf_Addr bias;
 	Dwarf_Die *cu, *scopes = NULL;
+	const char *cname;
 	int n, i, ret = -ENOENT;
 
 	if (!m->dw)
@@ -938,6 +1072,9 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			continue;
 		if (dwarf_entrypc(&scopes[i], &lo) != 0)
 			continue;
+		cname = dwarf_cplus_name(s, &scopes[i]);
+		if (cname)
+			*name = cname;
 		*entry = lo + bias;
 		ret = 0;
 		break;
@@ -961,29 +1098,38 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	if (!m)
 		return -ENOENT;
 	out->module = &m->pub;
-	sym = sym_find(m, addr);
-	if (sym) {
-		const char *dname;
-		uint64_t dentry;
-
-		out->function = sym->name;
-		out->func_start = sym->addr;
-		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
-		 * names them by their DWARF name, "f"; a ".cold" part keeps
-		 * its symbol, as its DWARF entry is elsewhere */
-		if (strchr(sym->name, '.') && m->dw &&
-		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
-		    dentry == sym->addr)
-			out->function = dname;
-	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
-		out->function = NULL;
-		out->func_start = 0;
-	}
 	r = src_row_find(m, addr);
 	if (r && r->line) {
 		out->file = s->files[r->file_id];
 		out->line = r->line;
 		out->column = r->column;
+	}
+	sym = sym_find(m, addr);
+	if (sym) {
+		const char *dname;
+		uint64_t dentry;
+
+		/* gdb's frame name: with debug info the function's name
+		 * without parameters ("Fruit::price"), without it the
+		 * demangled symbol ("std::ostream::operator<<(int)") */
+		out->linkage_name = sym->name;
+		out->signature = SRC_SYM_DNAME(sym);
+		out->break_name = SRC_SYM_BNAME(sym);
+		out->function = out->file ? out->break_name : out->signature;
+		out->func_start = sym->addr;
+		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
+		 * names them by their DWARF name, "f" (for C++ the break name
+		 * already is); a ".cold" part keeps its symbol, as its DWARF
+		 * entry is elsewhere */
+		if (!sym->dname && strchr(sym->name, '.') && m->dw &&
+		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
+		    dentry == sym->addr)
+			out->function = out->break_name = dname;
+	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
+		out->function = NULL;
+		out->func_start = 0;
+	} else {
+		out->signature = out->break_name = out->linkage_name = out->function;
 	}
 	return 0;
 }
@@ -1129,13 +1275,34 @@ static int func_report(struct func_walk *w, uint64_t addr)
 	return 0;
 }
 
+/* A DWARF subprogram named w->name: by its name, or in C++ by its
+ * linkage name as a symbol would be (names.c). */
+static bool func_die_matches(Dwarf_Die *die, const char *name)
+{
+	Dwarf_Attribute a;
+	const char *n = dwarf_diename(die);
+	struct src_sym sym = { .name = NULL };
+	bool ok;
+
+	if (n && !strcmp(n, name))
+		return true;
+	sym.name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	if (!sym.name)
+		return false;
+	sym.dname = src_demangle(sym.name);
+	sym.bname = src_break_name(sym.dname);
+	ok = src_sym_matches(&sym, name);
+	free(sym.dname);
+	free(sym.bname);
+	return ok;
+}
+
 static int func_die_cb(Dwarf_Die *die, void *arg)
 {
 	struct func_walk *w = arg;
-	const char *n = dwarf_diename(die);
 	Dwarf_Addr entry;
 
-	if (!n || strcmp(n, w->name) || dwarf_entrypc(die, &entry) != 0)
+	if (dwarf_entrypc(die, &entry) != 0 || !func_die_matches(die, w->name))
 		return DWARF_CB_OK;
 	return func_report(w, entry + w->bias) ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
@@ -1152,7 +1319,7 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 		struct src_mod *m = &s->mods[i];
 
 		for (k = 0; k < m->n_syms; k++)
-			if (!strcmp(m->syms[k].name, name) &&
+			if (src_sym_matches(&m->syms[k], name) &&
 			    func_report(&w, m->syms[k].addr))
 				break;
 	}

@@ -35,7 +35,14 @@ struct src_sym {
 	uint64_t addr, size;
 	const char *name;   /* borrowed from libelf: valid until dwfl_end */
 	int rank;           /* binding preference: global 0, weak 1, local 2 */
+	/* C++ (names.c): the demangled signature and the break name, owned
+	 * (freed by hs_src_free); NULL for a name that is not mangled */
+	char *dname, *bname;
 };
+/* The name gdb shows for sym in <sym+off> and for a frame without debug
+ * info (signature), and its break name (the frame name with debug info). */
+#define SRC_SYM_DNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->name)
+#define SRC_SYM_BNAME(sym) ((sym)->bname ? (sym)->bname : SRC_SYM_DNAME(sym))
 
 struct src_mod {
 	struct hs_src_module pub;
@@ -76,6 +83,11 @@ struct hs_src {
 	struct src_mod *mods;     /* sorted by pub.start, no overlaps */
 	size_t n_mods;
 
+	/* C++ names of DWARF-only functions (hs_src_lookup without a
+	 * symbol), interned under dw_lock; freed by hs_src_free */
+	char **dnames;
+	size_t n_dnames, cap_dnames;
+
 	/* interned source file names: ids are indexes */
 	char **files;
 	uint32_t n_files, cap_files;
@@ -94,13 +106,38 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
 const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 			    uint64_t *off);
 
+/* The address of the data object whose symbol (as in the symbol table:
+ * mangled in C++) is name, in any module: 0 or -ENOENT. */
+int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr);
+
+/* The synthetic "name@plt" symbols of elf's PLT stubs (plt.c), at
+ * address + bias, in *out (caller frees each dname, then *out; a
+ * symbol's name is its dname).  0 (none: *n 0) or -ENOMEM. */
+int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
+
+/* ---- C++ names (names.c) ------------------------------------------------- */
+
+/* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
+ * const"); NULL when name is not mangled.  Caller frees. */
+char *src_demangle(const char *name);
+/* The break name of a demangled signature: without return type,
+ * parameters and qualifiers ("int add<int>(int, int)" -> "add<int>").
+ * Caller frees; NULL on ENOMEM. */
+char *src_break_name(const char *sig);
+/* Whether what a user types to gdb's `break` names sym: its symbol, its
+ * break name or signature (spaces as gdb ignores them), wildly (a name
+ * matches every scope's function of that name) and with or without
+ * template arguments. */
+bool src_sym_matches(const struct src_sym *sym, const char *query);
+
 /* Warning line through the user's callback (printf-like). */
 void src_warn(struct hs_src *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ---- variables (locals.c, expr.c, format.c) ------------------------------ */
 
-#define SRC_MAX_DEPTH 4     /* nesting of struct/array values shown */
+#define SRC_MAX_DEPTH 20    /* nesting of struct/array values shown (gdb's
+			     * `print max-depth` default) */
 #define SRC_MAX_ELEMS 200   /* elements and string chars shown */
 
 /* A value is either in target memory (read lazily: arrays can be big) or
@@ -138,6 +175,13 @@ struct src_ctx {
 	struct src_mod *m;
 	Dwarf_Addr bias;        /* DWARF address + bias = runtime address */
 	Dwarf_Die *func;        /* the innermost subprogram (for fbreg) */
+	/* format.c, per value: addresses of the C++ static members of class
+	 * type being printed (gdb's dont_print_statmem stack: a class's
+	 * static member of its own type prints once, then "<same as static
+	 * member of an already seen type>") */
+	uint64_t statmem[32];
+	int n_statmem;
+	bool statmem_top;       /* the next struct is a static member's */
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
@@ -151,8 +195,33 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* ---- types and text (types.c) ------------------------------------------- */
+
+/* A capped text buffer: text past HS_SRC_VALUE_MAX - 4 bytes is cut and
+ * ends in "..." (full is then set and later text is dropped). */
+struct src_sbuf {
+	char buf[HS_SRC_VALUE_MAX];
+	size_t len;
+	bool full;
+};
+void src_sb_put(struct src_sbuf *b, const char *p, size_t n);
+void src_sb_str(struct src_sbuf *b, const char *p);
+void src_sb_fmt(struct src_sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The DW_AT_type of die. */
 bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* t without typedefs and cv-qualifiers into out; false for (const) void. */
+bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
+/* The byte size of type t, 0 if unknown. */
+uint64_t src_type_size(Dwarf_Die *t);
+/* Whether die is in a C++ compile unit (names qualified, no C tags). */
+bool src_die_cplus(Dwarf_Die *die);
+/* Appends the "a::b::" of the namespaces and classes holding die (with
+ * self, die's own name too), as gdb qualifies C++ names. */
+void src_scope_prefix(Dwarf_Die *die, bool self, struct src_sbuf *b);
+/* Appends die's name, qualified in C++ ("std::allocator<unsigned long>"). */
+void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);

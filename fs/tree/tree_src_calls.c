@@ -24,18 +24,24 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The name of a function entry: its symbol when the address is its start,
- * else "0x<addr>" (no symbol, or a name with a '/' in it). */
+/* The name of a function entry: its break name (what a user types to
+ * gdb's `break`: "Fruit::price", overloads under one name) when the
+ * address is its start, else "0x<addr>" (no symbol, or a name with a '/'
+ * in it). */
 static void callee_name(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
+	const char *name;
 
-	if (hs_src_lookup(s, addr, &loc) == 0 && loc.function && loc.func_start == addr &&
-	    loc.function[0] && !strchr(loc.function, '/') && strcmp(loc.function, ".") &&
-	    strcmp(loc.function, "..") && strlen(loc.function) < cap) {
-		snprintf(buf, cap, "%s", loc.function);
+	if (hs_src_lookup(s, addr, &loc) || loc.func_start != addr)
+		goto none;
+	name = loc.break_name ? loc.break_name : loc.function;
+	if (name && name[0] && !strchr(name, '/') && strcmp(name, ".") &&
+	    strcmp(name, "..") && strlen(name) < cap) {
+		snprintf(buf, cap, "%s", name);
 		return;
 	}
+none:
 	snprintf(buf, cap, "0x%" PRIx64, addr);
 }
 

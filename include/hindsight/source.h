@@ -13,7 +13,9 @@
  * side (from the database) can both use it.
  *
  * Modules.  One module per ELF file mapped executable, at the load bias
- * its mappings imply.  Symbols come from .symtab, else .dynsym; lines,
+ * its mappings imply.  Symbols come from .symtab, else .dynsym, plus
+ * gdb's synthetic "name@plt" ones for PLT stubs (from the relocations of
+ * their GOT slots); C++ names are demangled as gdb spells them.  Lines,
  * functions and variables from DWARF (the file itself, or a separate
  * debug file found by build-id under /usr/lib/debug, as gdb does).  A file
  * that is missing, not ELF, or whose DWARF is corrupt is kept as a module
@@ -80,7 +82,10 @@ int hs_src_finish(struct hs_src *s);
 
 struct hs_src_module {
 	const char *path;      /* as mapped */
-	uint64_t start, end;   /* address range of all its mappings */
+	uint64_t start, end;   /* address range of all its mappings, end
+				* extended to its last PT_LOAD's p_memsz (the
+				* .bss the kernel maps anonymously after the
+				* file's pages), up to the next module */
 	uint64_t bias;         /* load bias: address = ELF vaddr + bias */
 	bool has_symbols;      /* .symtab or .dynsym */
 	bool has_dwarf;        /* line tables and DIEs */
@@ -95,7 +100,20 @@ struct hs_src_loc {
 	const struct hs_src_module *module; /* NULL: in no module */
 	const char *function;  /* the symbol or DWARF subprogram containing
 				* addr (the innermost inlined one's caller:
-				* the real function), NULL if none */
+				* the real function), NULL if none; gdb's
+				* frame name: C++ demangled, without
+				* parameters where addr has line info
+				* ("Fruit::price"), the whole signature
+				* where not ("std::ostream::operator<<(int)") */
+	/* The same function's three names (all NULL without function):
+	 * break_name is what a user types to gdb's `break` and the name
+	 * calls are filed under ("Fruit::price", "add<int>", "main");
+	 * signature the demangled symbol, gdb's <sym+off> name
+	 * ("Fruit::price() const"); linkage_name the symbol itself
+	 * ("_ZNK5Fruit5priceEv").  For C all three are the plain name. */
+	const char *break_name;
+	const char *signature;
+	const char *linkage_name;
 	uint64_t func_start;   /* its entry address (valid with function) */
 	const char *file;      /* source file of addr's line row, NULL if none */
 	uint32_t line;         /* 0 if none */
@@ -112,7 +130,13 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap);
 
 /* Every function entry named name (symbol tables and DWARF; a static
  * function may exist in several files): cb(ctx, entry address).  Returns
- * the number found (0: none).  cb returns 0 to go on. */
+ * the number found (0: none).  cb returns 0 to go on.  name is what gdb's
+ * `break` accepts: the symbol ("_ZL5quoteRK4Iteml"), the break name
+ * ("Fruit::price", "std::vector<int, std::allocator<int> >::push_back"),
+ * a name in any scope ("price": every X::price, as gdb's wild matching),
+ * a template without its arguments ("add": every add<T>), or the full
+ * signature ("quote(Item const&, long)"); spaces are ignored where C++
+ * ignores them.  Overloads and template instances give all their entries. */
 typedef int (*hs_src_addr_fn)(void *ctx, uint64_t addr);
 int hs_src_function_entries(struct hs_src *s, const char *name,
 			    hs_src_addr_fn cb, void *ctx);
@@ -199,7 +223,7 @@ struct hs_src_target {
  * decimal, chars as 65 'A', pointers 0x..., char arrays and char * as C
  * strings, arrays and structs in gdb's {a = 1, b = {...}} form, enums by
  * name, floats with %g.  Depth and size are capped (HS_SRC_VALUE_MAX bytes
- * of text, nesting 4 levels, 200 elements); cut text ends in "...".
+ * of text, nesting 20 levels as gdb's `print max-depth`, 200 elements); cut text ends in "...".
  * Exactly gdb's `info locals` text with `set print null-stop on` and
  * `set print repeats unlimited` (scripts/gdb-oracle.py's settings): char
  * arrays end at their NUL, no <repeats N times>; pointers into a data

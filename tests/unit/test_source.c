@@ -32,6 +32,9 @@
 
 #define TMP "build/tests/tmp-source"
 #define EXAMPLE "build/programs/example"
+#define CPP_OBJECTS "build/programs/cpp_objects"
+#define CPP_MEMBERS "build/programs/cpp_members"
+#define CPP_PLT "build/programs/cpp_plt"
 
 static char root[PATH_MAX];
 
@@ -440,6 +443,241 @@ static void test_function_entries_and_sources(void **state)
 	hs_src_free(s);
 }
 
+/* ---- C++ names, PLT stubs, .bss -------------------------------------------- */
+
+/* The number of locations gdb's `break q` finds in prog (0: none). */
+static int gdb_break_locations(const char *prog, const char *q)
+{
+	char line[64];
+
+	if (sh_line(line, sizeof line, "gdb -nx -batch -ex \"break %s\" %s 2>&1 | "
+		    "grep '^Breakpoint 1 at' | sed 's/.*(\\([0-9]*\\) locations)$/\\1/; "
+		    "s/^Breakpoint.*/1/'", q, prog))
+		return 0;
+	return atoi(line) > 0 ? atoi(line) : 0;
+}
+
+static int entry_cb(void *ctx, uint64_t addr)
+{
+	(void)addr;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* What a user types to gdb's break finds as many functions here as gdb
+ * finds locations: names, scopes, wild names, templates, overloads,
+ * signatures and symbols. */
+static void test_cxx_break_names_match_gdb(void **state)
+{
+	static const struct {
+		const char *prog, *q;
+	} cases[] = {
+		{ CPP_MEMBERS, "twice" }, { CPP_MEMBERS, "twice(int)" },
+		{ CPP_MEMBERS, "twice(double)" }, { CPP_MEMBERS, "add" },
+		{ CPP_MEMBERS, "add<int>" }, { CPP_MEMBERS, "add<long>(long, long)" },
+		{ CPP_MEMBERS, "P::get" }, { CPP_MEMBERS, "get" }, { CPP_MEMBERS, "g" },
+		{ CPP_MEMBERS, "_Z5twicei" }, { CPP_MEMBERS, "main" },
+		{ CPP_OBJECTS, "std::vector<int, std::allocator<int> >::push_back" },
+		{ CPP_OBJECTS, "std::vector<int,std::allocator<int>>::push_back" },
+		{ CPP_OBJECTS, "push_back" }, { CPP_OBJECTS, "quote" },
+		{ CPP_OBJECTS, "Fruit::price" }, { CPP_OBJECTS, "price" },
+		{ CPP_OBJECTS, "quote(Item const&, long)" },
+		{ CPP_OBJECTS, "Fruit::price() const" }, { CPP_OBJECTS, "_ZNK5Fruit5priceEv" },
+		{ CPP_OBJECTS, "Pet::speak" }, { CPP_OBJECTS, "speak" },
+		{ CPP_OBJECTS, "operator-" }, { CPP_OBJECTS, "__gnu_cxx::operator-" },
+		{ CPP_OBJECTS, "__gnu_cxx::operator-<int*, std::vector<int, std::allocator<int> > >" },
+		{ CPP_OBJECTS, "no_such_function" },
+		/* no symbol table: DWARF's linkage names */
+		{ TMP "/cpp_members.dwarfonly", "twice" },
+		{ TMP "/cpp_members.dwarfonly", "P::get" },
+		{ TMP "/cpp_members.dwarfonly", "add<long>(long, long)" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct warns w;
+		struct hs_src *s = open_file(abs_path(cases[i].prog), &w);
+		int n = 0, want = gdb_break_locations(cases[i].prog, cases[i].q);
+
+		if (hs_src_function_entries(s, cases[i].q, entry_cb, &n) != want || n != want)
+			fail_msg("break %s in %s: %d entries, gdb %d locations", cases[i].q,
+				 cases[i].prog, n, want);
+		hs_src_free(s);
+	}
+}
+
+/* A C++ function's names: gdb's frame name (break name) with line info,
+ * the demangled signature, the symbol. */
+static void test_cxx_function_names(void **state)
+{
+	struct warns w;
+	struct hs_src *s = open_file(abs_path(CPP_OBJECTS), &w);
+	uint64_t price = BASE + nm_value(CPP_OBJECTS, "_ZNK5Fruit5priceEv");
+	uint64_t quote = BASE + nm_value(CPP_OBJECTS, "_ZL5quoteRK4Iteml");
+	struct hs_src_loc loc;
+	char buf[256];
+
+	(void)state;
+	assert_true(price != BASE && quote != BASE);
+	assert_int_equal(hs_src_lookup(s, price + 4, &loc), 0);
+	assert_string_equal(loc.function, "Fruit::price");
+	assert_string_equal(loc.break_name, "Fruit::price");
+	assert_string_equal(loc.signature, "Fruit::price() const");
+	assert_string_equal(loc.linkage_name, "_ZNK5Fruit5priceEv");
+	assert_int_equal(loc.func_start, price);
+	assert_int_equal(hs_src_lookup(s, quote, &loc), 0);
+	assert_string_equal(loc.function, "quote");
+	assert_string_equal(loc.signature, "quote(Item const&, long)");
+	hs_src_format_where(s, quote, buf, sizeof buf);
+	assert_string_equal(buf, "quote+0x0 cpp_objects.cc:50");
+	hs_src_free(s);
+
+	/* no symbol table: the DWARF linkage name gives the same name */
+	s = open_file(abs_path(TMP "/cpp_members.dwarfonly"), &w);
+	price = BASE + nm_value(CPP_MEMBERS, "_ZNK1P3getEv");
+	assert_true(price != BASE);
+	assert_int_equal(hs_src_lookup(s, price + 4, &loc), 0);
+	assert_string_equal(loc.function, "P::get");
+	assert_int_equal(loc.func_start, price);
+	hs_src_free(s);
+}
+
+/* A C++ library without debug info: every sampled function's name is the
+ * demangled signature gdb's `info symbol` gives (verbose, as gdb:
+ * "std::basic_ostream<char, std::char_traits<char> >::operator<<(int)"). */
+static void test_cxx_names_without_debug_info_match_gdb(void **state)
+{
+	const char *lib = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+	char cmd[PATH_MAX], line[4096];
+	struct warns w;
+	struct hs_src *s;
+	FILE *p;
+	int n = 0;
+
+	(void)state;
+	if (access(lib, R_OK)) {
+		skip();
+		return;
+	}
+	s = open_file(lib, &w);
+	/* every 53rd function whose address no other symbol shares; gdb
+	 * answers for all of them in one run */
+	assert_int_equal(sh("nm -D --defined-only %s | awk '$2 ~ /^[TW]$/ && $3 ~ /^_Z/ "
+			    "{ print $1 }' | sort | uniq -u | awk 'NR %% 53 == 1' > %s/libsyms && "
+			    "awk '{ print \"info symbol 0x\" $1 \" + 4\" }' %s/libsyms > %s/libsyms.gdb && "
+			    "gdb -nx -batch -x %s/libsyms.gdb %s > %s/libnames.out 2>&1 && "
+			    "paste -d' ' %s/libsyms %s/libnames.out > %s/libnames",
+			    lib, TMP, TMP, TMP, TMP, lib, TMP, TMP, TMP, TMP), 0);
+	snprintf(cmd, sizeof cmd, "%s/libnames", TMP);
+	p = fopen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p)) {
+		uint64_t a = BASE + strtoull(line, NULL, 16);
+		char *name = strchr(line, ' '), *end;
+		struct hs_src_loc loc;
+
+		if (!name || !(end = strstr(name, " + 4 in section")))
+			continue;
+		name++;
+		*end = 0;
+		assert_int_equal(hs_src_lookup(s, a + 4, &loc), 0);
+		if (!loc.function || strcmp(loc.function, name) || loc.func_start != a)
+			fail_msg("0x%" PRIx64 ": %s, gdb %s", a - BASE,
+				 loc.function ? loc.function : "(none)", name);
+		n++;
+	}
+	fclose(p);
+	assert_true(n >= 20);
+	hs_src_free(s);
+}
+
+/* Every stub objdump (bfd's synthetic symbols, as gdb's) names in .plt,
+ * .plt.sec and .plt.got is found under that name, -O0, -O2 -z now, IBT. */
+static void test_plt_stubs_match_objdump(void **state)
+{
+	static const char *const progs[] = {
+		CPP_PLT, CPP_OBJECTS, TMP "/plt_now", TMP "/plt_ibt",
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sh("cc -g -O2 -Wl,-z,now -o %s/plt_now tests/programs/cpp_plt.c && "
+			    "cc -g -O0 -fcf-protection=full -Wl,-z,ibtplt -o %s/plt_ibt "
+			    "tests/programs/cpp_plt.c", TMP, TMP), 0);
+	for (i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+		struct warns w;
+		struct hs_src *s = open_file(abs_path(progs[i]), &w);
+		char cmd[PATH_MAX + 128], line[512];
+		FILE *p;
+		int n = 0;
+
+		snprintf(cmd, sizeof cmd, "objdump -d -C -j .plt -j .plt.sec -j .plt.got '%s' "
+			 "2>/dev/null | sed -n 's/^\\([0-9a-f]*\\) <\\(.*@plt\\)>:$/\\1 \\2/p'",
+			 progs[i]);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		while (fgets(line, sizeof line, p)) {
+			uint64_t a = BASE + strtoull(line, NULL, 16);
+			char *name = strchr(line, ' ') + 1;
+			struct hs_src_loc loc;
+			char where[512], want[512];
+
+			name[strcspn(name, "\n")] = 0;
+			assert_int_equal(hs_src_lookup(s, a + 4, &loc), 0);
+			if (!loc.function || strcmp(loc.function, name) || loc.func_start != a)
+				fail_msg("%s: 0x%" PRIx64 ": %s, objdump %s", progs[i], a - BASE,
+					 loc.function ? loc.function : "(none)", name);
+			hs_src_format_where(s, a + 4, where, sizeof where);
+			snprintf(want, sizeof want, "%s+0x4", name);
+			assert_string_equal(where, want);
+			n++;
+		}
+		pclose(p);
+		assert_true(n >= 3); /* malloc, printf, free at least */
+		hs_src_free(s);
+	}
+}
+
+/* .bss past what the file maps (the kernel's anonymous continuation of
+ * the data segment) is still the module's: a pointer into it has a name. */
+static void test_bss_past_file_mapping(void **state)
+{
+	struct hs_src *s;
+	char cmd[PATH_MAX + 64], line[512];
+	const char *path = abs_path(CPP_PLT);
+	uint64_t big = nm_value(CPP_PLT, "big");
+	struct hs_src_loc loc;
+	FILE *p;
+
+	(void)state;
+	assert_true(big != 0);
+	assert_int_equal(hs_src_new(NULL, &s), 0);
+	snprintf(cmd, sizeof cmd, "readelf -lW '%s'", path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p)) {
+		unsigned long long off, vaddr, paddr, fsz, msz;
+		char flags[8] = "";
+
+		if (sscanf(line, " LOAD 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx %7[RWE ]",
+			   &off, &vaddr, &paddr, &fsz, &msz, flags) < 6)
+			continue;
+		/* file-backed part only, as a recording's map events say */
+		assert_int_equal(hs_src_add_mapping(s, path, BASE + (vaddr & ~0xfffull),
+						    (BASE + vaddr + fsz + 0xfff) & ~0xfffull,
+						    off & ~0xfffull,
+						    strchr(flags, 'E') ? PROT_READ | PROT_EXEC
+								       : PROT_READ), 0);
+	}
+	pclose(p);
+	assert_int_equal(hs_src_finish(s), 0);
+	assert_int_equal(hs_src_lookup(s, BASE + big + 4096, &loc), 0);
+	assert_non_null(loc.module);
+	assert_true(loc.module->end >= BASE + big + (1 << 20));
+	hs_src_free(s);
+}
+
 /* ---- bad input ------------------------------------------------------------ */
 
 static void test_no_debug_info_keeps_symbols(void **state)
@@ -805,6 +1043,39 @@ static void test_locals_of_every_kind_match_gdb(void **state)
 	rec_close(&r);
 }
 
+/* C++ locals' type names are gdb's (`whatis`): qualified, no struct
+ * keyword, references, pointers to members. */
+static void test_cxx_local_types_match_gdb(void **state)
+{
+	struct rec r;
+	struct hs_db_regs regs;
+	struct hs_src_target tg = { .regs = &regs.regs, .read_mem = rec_read, .ctx = &r };
+	struct hs_src_var *v;
+	size_t n, i;
+	uint64_t t;
+
+	(void)state;
+	rec_open(&r, TMP "/rec-members");
+	t = t_at_line(&r, "g", 0, 21);
+	assert_true(t != UINT64_MAX);
+	r.t = t;
+	assert_int_equal(hs_db_regs_at(r.img, t, 0, &regs), 0);
+	assert_int_equal(hs_src_locals(r.src, &tg, &v, &n), 0);
+	assert_true(n >= 9);
+	for (i = 0; i < n; i++) {
+		char line[512], want[512];
+
+		assert_int_equal(sh_line(line, sizeof line, "gdb -nx -batch -ex 'break "
+					 "cpp_members.cc:21' -ex run -ex 'whatis %s' %s 2>&1 | "
+					 "sed -n 's/^type = //p'", v[i].name, CPP_MEMBERS), 0);
+		snprintf(want, sizeof want, "%s", line);
+		if (strcmp(v[i].type, want))
+			fail_msg("%s: type %s, gdb %s", v[i].name, v[i].type, want);
+	}
+	hs_src_vars_free(v, n);
+	rec_close(&r);
+}
+
 static void test_locals_without_debug_info(void **state)
 {
 	struct warns w;
@@ -1050,6 +1321,8 @@ static int setup(void **state)
 	    sh("strip -o %s/example.stripped %s", TMP, EXAMPLE) ||
 	    sh("objcopy --strip-debug %s %s/example.nodebug", EXAMPLE, TMP) ||
 	    sh("strip -s --keep-section='.debug_*' -o %s/example.dwarfonly %s", TMP, EXAMPLE) ||
+	    sh("strip -s --keep-section='.debug_*' -o %s/cpp_members.dwarfonly %s", TMP,
+	       CPP_MEMBERS) ||
 	    sh("cp %s %s/example.corrupt", EXAMPLE, TMP))
 		return -1;
 	/* overwrite the first unit's DWARF version (bytes 4-5 of .debug_info) */
@@ -1061,7 +1334,9 @@ static int setup(void **state)
 	if (sh("build/bin/hindsight record -o %s/rec-example -- %s >/dev/null 2>&1 && "
 	       "build/bin/hindsight build %s/rec-example >/dev/null", TMP, EXAMPLE, TMP) ||
 	    sh("build/bin/hindsight record -o %s/rec-vars -- %s/vars >/dev/null 2>&1; "
-	       "build/bin/hindsight build %s/rec-vars >/dev/null", TMP, TMP, TMP))
+	       "build/bin/hindsight build %s/rec-vars >/dev/null", TMP, TMP, TMP) ||
+	    sh("build/bin/hindsight record -o %s/rec-members -- %s >/dev/null 2>&1 && "
+	       "build/bin/hindsight build %s/rec-members >/dev/null", TMP, CPP_MEMBERS, TMP))
 		return -1;
 	return 0;
 }
@@ -1082,6 +1357,11 @@ int main(void)
 		cmocka_unit_test(test_prologue_matches_gdb_breakpoints),
 		cmocka_unit_test(test_where_format),
 		cmocka_unit_test(test_function_entries_and_sources),
+		cmocka_unit_test(test_cxx_break_names_match_gdb),
+		cmocka_unit_test(test_cxx_function_names),
+		cmocka_unit_test(test_cxx_names_without_debug_info_match_gdb),
+		cmocka_unit_test(test_plt_stubs_match_objdump),
+		cmocka_unit_test(test_bss_past_file_mapping),
 		cmocka_unit_test(test_no_debug_info_keeps_symbols),
 		cmocka_unit_test(test_dynamic_linker_names),
 		cmocka_unit_test(test_stripped_and_missing_files),
@@ -1089,6 +1369,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_dwarf_is_skipped_with_a_warning),
 		cmocka_unit_test(test_locals_in_example_match_gdb),
 		cmocka_unit_test(test_locals_of_every_kind_match_gdb),
+		cmocka_unit_test(test_cxx_local_types_match_gdb),
 		cmocka_unit_test(test_locals_without_debug_info),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_unwind_matches_call_tree),

@@ -1,0 +1,285 @@
+/* names.c - fs/source: C++ names as gdb shows them and as users type them.
+ *
+ * Symbols of C++ functions are mangled ("_ZNK5Fruit5priceEv").  gdb shows
+ * three forms of one function, and so do we:
+ *   - the signature, the demangled symbol: "Fruit::price() const"
+ *     (gdb's name of a function without debug info, in bt and <sym+off>);
+ *   - the break name, the signature without return type, parameters and
+ *     qualifiers: "Fruit::price" (gdb's frame name of a function with
+ *     DWARF, and what a user types to `break`);
+ *   - the linkage name, the symbol itself.
+ * Demangling is the C++ ABI's __cxa_demangle from libstdc++ (the runtime
+ * every C++ program uses; gdb uses the same libiberty code).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source_i.h"
+
+/* libstdc++'s demangler (cxxabi.h; C linkage).  Returns a malloc'd string
+ * or NULL with *status != 0. */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+static bool ident_char(char ch);
+
+/* gdb demangles with DMGL_VERBOSE: the ABI's abbreviations of the
+ * standard streams and the old string ("So", "Ss") are spelled out, where
+ * __cxa_demangle writes "std::ostream".  Returns d or a new string (d
+ * freed); NULL on ENOMEM. */
+static char *verbose_std(char *d)
+{
+	static const char *const abbr[][2] = {
+		{ "std::string", "std::basic_string<char, std::char_traits<char>, "
+				 "std::allocator<char> >" },
+		{ "std::istream", "std::basic_istream<char, std::char_traits<char> >" },
+		{ "std::ostream", "std::basic_ostream<char, std::char_traits<char> >" },
+		{ "std::iostream", "std::basic_iostream<char, std::char_traits<char> >" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof abbr / sizeof abbr[0]; i++) {
+		size_t k = strlen(abbr[i][0]), v = strlen(abbr[i][1]);
+		char *p = d;
+
+		while ((p = strstr(p, abbr[i][0]))) {
+			char *nd;
+			size_t sp;
+			size_t at = (size_t)(p - d), len = strlen(d);
+
+			if ((at && (ident_char(p[-1]) || p[-1] == ':')) || ident_char(p[k])) {
+				p += k;
+				continue;
+			}
+			/* "> >", as the demangler writes two closing brackets */
+			sp = p[k] == '>';
+			nd = malloc(len - k + v + sp + 1);
+			if (!nd) {
+				free(d);
+				return NULL;
+			}
+			memcpy(nd, d, at);
+			memcpy(nd + at, abbr[i][1], v);
+			if (sp)
+				nd[at + v] = ' ';
+			memcpy(nd + at + v + sp, p + k, len - at - k + 1);
+			free(d);
+			d = nd;
+			p = d + at + v + sp;
+		}
+	}
+	return d;
+}
+
+char *src_demangle(const char *name)
+{
+	int status = 0;
+	char *d;
+
+	if (!name || strncmp(name, "_Z", 2))
+		return NULL;
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (status) {
+		free(d);
+		return NULL;
+	}
+	return verbose_std(d);
+}
+
+static bool ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* At p, right after the word "operator": the length of the operator's
+ * symbol ("()", "<<=", "[]", " new"), so that its brackets are not taken
+ * for a template or a parameter list. */
+static size_t operator_len(const char *p)
+{
+	/* longest first: "operator-<int*>" is operator- and a template
+	 * argument list (the demangler writes "operator< <int>") */
+	static const char *const ops[] = {
+		"<<=", ">>=", "<=>", "->*", "<<", ">>", "<=", ">=", "==", "!=",
+		"&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "^=", "&=",
+		"|=", "->", "()", "[]", "<", ">", "=", "!", "+", "-", "*", "/",
+		"%", "^", "&", "|", "~", ",",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (!strncmp(p, ops[i], strlen(ops[i])))
+			return strlen(ops[i]);
+	return 0;
+}
+
+/* True when the name before p ends with the word "operator". */
+static bool after_operator(const char *start, const char *p)
+{
+	return p - start >= 8 && !strncmp(p - 8, "operator", 8) &&
+	       (p - start == 8 || !ident_char(p[-9]));
+}
+
+/* Where the name in a demangled signature starts (after a template
+ * function's return type) and where it ends (its parameter list, or the
+ * end). */
+static const char *name_bounds(const char *sig, const char **endp)
+{
+	/* the demangler's special names keep their words: "virtual thunk
+	 * to Pet::speak" is no return type and a name (gdb's `break speak`
+	 * finds the thunk, `break Pet::speak` does not) */
+	static const char *const special[] = {
+		"virtual thunk to ", "non-virtual thunk to ",
+		"covariant return thunk to ", "construction vtable for ",
+		"vtable for ", "VTT for ", "typeinfo for ", "typeinfo name for ",
+		"guard variable for ", "TLS init function for ",
+		"TLS wrapper function for ", "transaction clone for ",
+	};
+	const char *p, *name = sig, *end = NULL;
+	int angle = 0, paren = 0;
+	size_t i, skip = 0;
+
+	for (i = 0; i < sizeof special / sizeof special[0] && !skip; i++)
+		if (!strncmp(sig, special[i], strlen(special[i])))
+			skip = strlen(special[i]);
+	for (p = sig + skip; *p && !end; p++) {
+		if (!strncmp(p, "(anonymous namespace)", 21)) {
+			p += 20;
+			continue;
+		}
+		if (after_operator(sig, p)) {
+			size_t k = operator_len(p);
+
+			if (k) {
+				p += k - 1;
+				continue;
+			}
+		}
+		switch (*p) {
+		case '<': angle++; break;
+		case '>': if (angle) angle--; break;
+		case '(':
+			if (!angle && !paren)
+				end = p;
+			paren++;
+			break;
+		case ')': if (paren) paren--; break;
+		case ' ':
+			/* a return type ends at a space outside brackets
+			 * ("int add<int>(int, int)"); "operator new" and
+			 * conversion operators keep theirs */
+			if (!angle && !paren && !after_operator(sig, p))
+				name = p + 1;
+			break;
+		}
+	}
+	*endp = end ? end : sig + strlen(sig);
+	return name;
+}
+
+char *src_break_name(const char *sig)
+{
+	const char *name, *end;
+
+	if (!sig)
+		return NULL;
+	name = name_bounds(sig, &end);
+	return strndup(name, (size_t)(end - name));
+}
+
+/* name without spaces, except one between two identifier characters:
+ * "std::vector<int, std::allocator<int> >" and
+ * "std::vector<int,std::allocator<int>>" are the same to gdb's break. */
+static void squeeze(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = in; *p && n + 1 < cap; p++) {
+		if (*p == ' ') {
+			if (n && ident_char(out[n - 1]) && ident_char(p[1]))
+				out[n++] = ' ';
+			continue;
+		}
+		out[n++] = *p;
+	}
+	out[n] = 0;
+}
+
+/* name with its template argument lists left out ("add<int>" -> "add"):
+ * gdb's break finds every instance of a template by its bare name. */
+static void drop_templates(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	int angle = 0;
+	const char *p;
+
+	for (p = in; *p && n + 1 < cap; p++) {
+		if (after_operator(in, p) && operator_len(p)) {
+			size_t k = operator_len(p);
+
+			while (k-- > 1 && n + 1 < cap)
+				out[n++] = *p++;
+			if (n + 1 < cap)
+				out[n++] = *p;
+			continue;
+		}
+		if (*p == '<')
+			angle++;
+		else if (*p == '>' && angle)
+			angle--;
+		else if (!angle)
+			out[n++] = *p;
+	}
+	out[n] = 0;
+}
+
+/* gdb's wild matching: want names the whole of have, or its last
+ * components after a "::" outside template brackets ("price" matches
+ * "Fruit::price", "push_back" "std::vector<int>::push_back"). */
+static bool wild_match(const char *have, const char *want)
+{
+	size_t hl = strlen(have), wl = strlen(want);
+	const char *p;
+	int angle = 0;
+
+	if (hl < wl || strcmp(have + hl - wl, want))
+		return false;
+	if (hl == wl)
+		return true;
+	if (hl - wl < 2 || strncmp(have + hl - wl - 2, "::", 2))
+		return false;
+	for (p = have; p < have + hl - wl; p++)
+		angle += *p == '<' ? 1 : *p == '>' ? -1 : 0;
+	return angle == 0;
+}
+
+#define NAME_MAX_Q 1024
+
+bool src_sym_matches(const struct src_sym *sym, const char *query)
+{
+	char q[NAME_MAX_Q], h[NAME_MAX_Q], t[NAME_MAX_Q];
+	const char *bname = sym->bname ? sym->bname : sym->name;
+
+	if (!strcmp(sym->name, query))
+		return true;
+	if (!sym->dname)
+		return false;
+	squeeze(query, q, sizeof q);
+	if (strchr(q, '(')) {
+		/* a full signature, without the return type a template
+		 * function's carries: "quote(Item const&, long)",
+		 * "add<long>(long, long)" */
+		const char *end;
+
+		squeeze(name_bounds(sym->dname, &end), h, sizeof h);
+		return wild_match(h, q);
+	}
+	squeeze(bname, h, sizeof h);
+	if (wild_match(h, q))
+		return true;
+	if (strchr(q, '<'))
+		return false;
+	drop_templates(h, t, sizeof t);
+	return wild_match(t, q);
+}

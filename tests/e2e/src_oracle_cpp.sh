@@ -1,0 +1,76 @@
+#!/bin/bash
+# src_oracle_cpp.sh - gdb vs Hindsight on C++ objects and names, PLT stubs and .bss symbols.
+#
+# tests/e2e/src_cpp_oracle.py runs each program natively under gdb (raw
+# `print`: libstdc++'s pretty printers off) and records, at the first stop
+# at each given line, gdb's frame name, backtrace names and every
+# `info args`/`info locals` value; then gdb's `info symbol` of every PLT
+# stub of the file.  The same run recorded, built and mounted must give
+# the same where, backtrace and locals/ text (addresses aside, <symbols>
+# kept), name each called stub as gdb does ("malloc@plt"), and file the
+# calls of C++ functions under the names gdb's `break` takes, as many as
+# its breakpoints are hit (calls/Fruit::price).
+#   cpp_objects.cc: bases, virtual bases, statics, std::vector and
+#     std::string members, references, pointers to members, enum class,
+#     bool, methods and this; demangled frame names (Fruit::price);
+#     constructors' artificial __in_chrg/__vtt_parm (<optimized out>).
+#     Also built -O2 (a stop in main: its locals, optimized out or not).
+#   cpp_members.cc: diamond (a virtual base printed once), <No data
+#     fields>, scoped enumerators, static const members, `int P::*`.
+#   cpp_misc.cc: a static member of its own class ("<same as static
+#     member of an already seen type>"), unions, anonymous members, wide
+#     chars, std::unique_ptr, std::map, references to arrays, rvalue refs.
+#   cpp_more.cc: std::nullptr_t, function pointers, reference members,
+#     lambdas, long double, __int128, bit-fields, std::vector<bool>
+#     (gdb's canonical "unsigned long" in template arguments).
+#   cpp_chars.cc (C++17, and C++20 for char8_t): wide characters and
+#     strings (L"ab", u"xy", U"z").
+#   cpp_enums.c: enum values without an enumerator (gdb's flag enums).
+#   cpp_plt.c at -O0, -O2 and -O2 -Wl,-z,now: PLT stubs, a pointer into
+#     a 1 MiB .bss array past the file mapping ("<big+4096>").
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt
+gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
+gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
+g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
+g++ -g -O2 -o "$T/cpp_objects_o2" "$ROOT/tests/programs/cpp_objects.cc" || fail "g++ -O2"
+
+# check NAME PROG "LINES"
+check()
+{
+	local name=$1 prog=$2 lines=$3 rc
+	ORACLE_PROG=$prog ORACLE_LINES=$lines ORACLE_OUT=$T/$name.json ORACLE_FUNCS=${FUNCS:-} \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -iex 'set auto-load python-scripts off' \
+		-x "$ROOT/tests/e2e/src_cpp_oracle.py" </dev/null >"$T/$name.gdb" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/$name.json" ] ||
+		fail "$name: gdb exited $rc: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
+	record_ok "$T/$name.trace" "$prog"
+	build_ok "$T/$name.trace"
+	mount_tree "$T/$name.trace" "$T/$name.mnt"
+	"$PY" "$ROOT/tests/e2e/src_cpp_oracle.py" compare "$T/$name.json" "$T/$name.mnt" \
+		"$(realpath "$prog")" >"$T/$name.cmp" 2>&1
+	rc=$?
+	sed "s/^/$name: /" "$T/$name.cmp" >&2
+	[ "$rc" = 0 ] || fail "$name: $(head -n 3 "$T/$name.cmp" | tr '\n' ' ')"
+	SUMMARY="$SUMMARY $name: $(tail -n 1 "$T/$name.cmp");"
+}
+
+SUMMARY=
+FUNCS="Fruit::price;quote;Base::get;Pet::speak;Animal::Animal;Dog::Dog;std::vector<int, std::allocator<int> >::push_back" \
+	check objects "$PROGS/cpp_objects" "15 28 36 38 40 52 59 82"
+check objects_o2 "$T/cpp_objects_o2" "70"
+FUNCS="twice;add<int>;add<long>;P::get;g" check members "$PROGS/cpp_members" "21"
+check misc "$PROGS/cpp_misc" "30"
+check enums "$PROGS/cpp_enums" "20"
+check more "$PROGS/cpp_more" "29"
+check chars "$PROGS/cpp_chars" "25"
+check chars20 "$T/cpp_chars20" "25"
+check plt_o0 "$PROGS/cpp_plt" "14 25"
+check plt_o2 "$T/cpp_plt_o2" "24 27"
+check plt_now "$T/cpp_plt_now" "24 27"
+pass "$SUMMARY"
