@@ -1047,6 +1047,17 @@ static const char *dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
 }
 
 /* The DWARF subprogram (not inlined) holding addr: name and entry. */
+/* The start of the first of die's DW_AT_ranges; false when it has none. */
+static bool first_range(Dwarf_Die *die, Dwarf_Addr *lo)
+{
+	Dwarf_Addr base, start, end;
+
+	if (dwarf_ranges(die, 0, &base, &start, &end) <= 0)
+		return false;
+	*lo = start;
+	return true;
+}
+
 static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			  const char **name, uint64_t *entry)
 {
@@ -1070,7 +1081,9 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 		*name = dwarf_diename(&scopes[i]);
 		if (!*name)
 			continue;
-		if (dwarf_entrypc(&scopes[i], &lo) != 0)
+		/* a function split in parts (gcc's f.cold) has DW_AT_ranges and
+		 * no DW_AT_low_pc: its first range is the part it is entered by */
+		if (dwarf_entrypc(&scopes[i], &lo) != 0 && !first_range(&scopes[i], &lo))
 			continue;
 		cname = dwarf_cplus_name(s, &scopes[i]);
 		if (cname)
@@ -1119,11 +1132,13 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 		out->func_start = sym->addr;
 		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
 		 * names them by their DWARF name, "f" (for C++ the break name
-		 * already is); a ".cold" part keeps its symbol, as its DWARF
-		 * entry is elsewhere */
+		 * already is).  A ".cold" part is a piece of f's own DWARF
+		 * ranges (entry elsewhere): gdb's frames say "f" there too;
+		 * the offset stays from the part's symbol ("f+0x12" is 0x12
+		 * into f.cold, where `x/i` says <f.cold+18>). */
 		if (!sym->dname && strchr(sym->name, '.') && m->dw &&
 		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
-		    dentry == sym->addr)
+		    (dentry == sym->addr || strstr(sym->name, ".cold")))
 			out->function = out->break_name = dname;
 	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
 		out->function = NULL;

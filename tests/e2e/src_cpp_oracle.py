@@ -15,8 +15,9 @@
 #   python3 src_cpp_oracle.py compare out.json MNT MODULE_PATH
 #     compares with a mounted recording of the same run: where/backtrace
 #     at lines/<file>/<line>'s first t, locals/ values (addresses replaced,
-#     symbols <...> kept), and the where of every call of a "@plt" stub
-#     (calls/X@plt: the stub's first instruction) with gdb's info symbol of
+#     symbols <...> kept), and the where of every call through a "@plt"
+#     stub (filed under calls/X, the function it reaches; the call's first
+#     instruction is the stub's) with gdb's info symbol of
 #     that file offset, and calls/NAME's count with each NAME's hits.
 #     Exit 0 when equal, 1 with one line per mismatch.
 import json
@@ -172,15 +173,20 @@ def compare(oracle, mnt, module):
         parts = ln.split()
         if len(parts) > 1 and parts[1] == module:
             base = int(parts[0].split("-")[0], 16)
-    for name in os.listdir(os.path.join(mnt, "calls")):
-        if not name.endswith("@plt"):
+    # a call through a stub is filed under the function it reaches
+    # (calls/malloc): the calls of the functions the stubs name, whose
+    # first instruction is a stub's
+    stub_names = sorted({v.split("@")[0] for v in orc["plt"].values()
+                         if "@plt" in v and not v.startswith("*ABS*")})
+    for name in stub_names:
+        if not os.path.exists(os.path.join(mnt, "calls", name)):
             continue
         for ln in read(os.path.join(mnt, "calls", name)).splitlines():
             t = int(ln.split()[0]) + 1
             rip = int(read(os.path.join(mnt, "time", str(t), "reg", "rip")), 16)
             where = read(os.path.join(mnt, "time", str(t), "where")).strip()
             if base is None or str(rip - base) not in orc["plt"]:
-                continue   # another module's stub
+                continue   # a direct call, or another module's stub
             n_plt += 1
             want = orc["plt"][str(rip - base)]
             if where != want + "+0x0":
