@@ -129,7 +129,7 @@ static int child_open(struct hs_srv *s, const char *id, struct hs_srv **out)
 	 * the sandbox */
 	if (lstat(db, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -ENOENT;
-	e = play_run_check_tree(trace);
+	e = play_run_check_tree(trace, false);
 	if (e < 0)
 		return e;
 	o.trace_dir = trace;
@@ -186,6 +186,75 @@ static int child_get(struct hs_srv *s, const char *id, struct play_child **out)
 	return 0;
 }
 
+static bool under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	return !strncmp(path, root, n) && (path[n] == 0 || path[n] == '/');
+}
+
+/* Whether the source path rel (a sources/ path less "sources/") may be
+ * read: the tree reads a DWARF path on the host as it is, and the user's
+ * code names what it likes ("#line 1 \"/etc/shadow\"").  Only files
+ * that really are (links resolved on the host) in the run's folder or in
+ * /usr (which the sandbox saw anyway) are served, and the folders on the
+ * way to them. */
+static bool source_ok(const char *box, const char *rel)
+{
+	const char *const roots[] = { box, "/usr" };
+	char path[PATH_MAX], *real;
+	bool ok = false;
+
+	if ((size_t)snprintf(path, sizeof path, "/%s", rel) >= sizeof path)
+		return false;
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t m = strlen(path);
+
+		if (m == 1 || (under(roots[i], path) && roots[i][m] == '/'))
+			return true; /* a folder on the way: its listing */
+	}
+	real = realpath(path, NULL);
+	for (size_t i = 0; real && i < sizeof roots / sizeof roots[0]; i++)
+		ok = ok || under(real, roots[i]);
+	free(real);
+	return ok;
+}
+
+/* For /api/tree/P and /api/lines/P of a recording: 0 when P, links
+ * followed, is no source file or folder outside source_ok()'s. */
+static int check_sources(struct hs_srv *s, struct hs_srv *child, const char *id,
+			 const char *path, struct srv_reply *r)
+{
+	char canon[SRV_PATH_MAX], box[PATH_MAX];
+	struct hs_tree *tree;
+	const char *p = NULL, *at;
+
+	if (!strncmp(path, "/api/tree/", 10))
+		p = path + 10;
+	else if (!strncmp(path, "/api/lines/", 11))
+		p = path + 11;
+	if (!p)
+		return 0;
+	tree = srv_tree(child, r);
+	if (!tree)
+		return -EAGAIN;
+	if (srv_canonical(tree, p, true, canon, sizeof canon) < 0)
+		return 0; /* no such path: the route says so */
+	/* sources/REL or processes/IMG/sources/REL */
+	at = canon;
+	if (!strncmp(at, "processes/", 10) && (at = strchr(at + 10, '/')))
+		at++;
+	if (!at || strncmp(at, "sources", 7) || (at[7] && at[7] != '/'))
+		return 0;
+	at += at[7] ? 8 : 7;
+	snprintf(box, sizeof box, "%s/%s/box", s->play->runs, id);
+	if (source_ok(box, at))
+		return 0;
+	srv_reply_status(r, 403, "EACCES", "the playground serves only the run's own sources "
+			 "and /usr");
+	return -EACCES;
+}
+
 /* /t/ID/REST: /REST of the recording's own server. */
 static void route_trace(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
 			const char *method, const char *rest, struct srv_reply *r)
@@ -207,10 +276,12 @@ static void route_trace(struct hs_srv *s, struct MHD_Connection *con, struct srv
 		child_put(s->play, c);
 		return srv_reply_status(r, 500, "ENOMEM", "out of memory");
 	}
-	saved = req->path;
-	req->path = path;
-	srv_dispatch(c->srv, con, req, method, r);
-	req->path = saved;
+	if (check_sources(s, c->srv, id, path, r) == 0) {
+		saved = req->path;
+		req->path = path;
+		srv_dispatch(c->srv, con, req, method, r);
+		req->path = saved;
+	}
 	free(path);
 	child_put(s->play, c);
 }

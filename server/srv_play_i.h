@@ -87,8 +87,9 @@ struct play_run_opts {
  * body of POST /api/run).  -EINVAL with why for a bad request. */
 int play_run(const struct play_run_opts *o, struct json_object *req,
 	     struct json_object **answer, char *why, size_t cap);
-/* 0 when TRACE (made by the sandbox) holds only folders and regular
- * files: the server then opens it; -EPERM otherwise. */
-int play_run_check_tree(const char *path);
+/* 0 when path (made by the sandbox) holds only folders and regular
+ * files: the server then opens it; -EPERM otherwise.  With scrub, other
+ * entries (links, fifos) are removed instead. */
+int play_run_check_tree(const char *path, bool scrub);
 
 #endif

@@ -52,7 +52,7 @@ static const struct lang langs[] = {
 static const struct play_stage lim_compile = { .name = "compile", .cpu_s = 10, .wall_s = 15,
 	.nproc = 64, .fsize = 64 * MiB, .as = 2048 * MiB };
 static const struct play_stage lim_record = { .name = "record", .cpu_s = 20, .wall_s = 30,
-	.nproc = 64, .fsize = 512 * MiB, .as = 4096 * MiB };
+	.nproc = 32, .fsize = 512 * MiB, .as = 4096 * MiB };
 static const struct play_stage lim_build = { .name = "build", .cpu_s = 30, .wall_s = 60,
 	.nproc = 64, .fsize = 1024 * MiB, .as = 4096 * MiB };
 
@@ -89,10 +89,11 @@ static int write_json(const char *path, struct json_object *o)
 	return write_file(path, t, strlen(t));
 }
 
-/* Every entry under path is a folder or a regular file, owned by whoever
- * the sandbox ran as: the server (root, maybe) then opens the recording
- * without following a link the user's code left there. */
-int play_run_check_tree(const char *path)
+/* Every entry under path is a folder or a regular file: the server
+ * (root, maybe) then opens the recording and the sources without
+ * following a link the user's code left there.  With scrub, what is
+ * neither is removed instead (the sandbox is gone: nothing races). */
+int play_run_check_tree(const char *path, bool scrub)
 {
 	struct stat st;
 	DIR *d;
@@ -104,7 +105,7 @@ int play_run_check_tree(const char *path)
 	if (S_ISREG(st.st_mode))
 		return 0;
 	if (!S_ISDIR(st.st_mode))
-		return -EPERM;
+		return scrub && unlink(path) == 0 ? 0 : -EPERM;
 	d = opendir(path);
 	if (!d)
 		return -errno;
@@ -116,7 +117,7 @@ int play_run_check_tree(const char *path)
 		if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= sizeof sub)
 			e = -ENAMETOOLONG;
 		else
-			e = play_run_check_tree(sub);
+			e = play_run_check_tree(sub, scrub);
 	}
 	closedir(d);
 	return e;
@@ -415,7 +416,7 @@ static int build(struct run *r, bool *ok, char *why, size_t cap)
 	}
 	play_stage_res_free(&res);
 	snprintf(trace, sizeof trace, "%s/trace", r->box);
-	if (*ok && play_run_check_tree(trace) < 0) {
+	if (*ok && (play_run_check_tree(r->box, true) < 0 || play_run_check_tree(trace, false) < 0)) {
 		*ok = false;
 		snprintf(why, cap, "the recording holds links or special files: not opened");
 	}
@@ -469,7 +470,8 @@ static int run_stages(struct run *r, struct json_object *ans)
 	if (e < 0 || !ok)
 		return e;
 	e = record(r, ans, &ok);
-	if (e < 0 || !ok)
+	/* a limit ends the whole run: no database of what was cut short */
+	if (e < 0 || !ok || r->hit)
 		return e;
 	e = build(r, &ok, why, sizeof why);
 	if (e < 0)
