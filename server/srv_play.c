@@ -46,6 +46,8 @@ struct srv_play {
 	char *data, *runs;       /* absolute */
 	unsigned jobs, active, waiting;
 	unsigned record_cpu_s;
+	uint64_t keep_s, keep_bytes;
+	pthread_mutex_t gc_lock;  /* one removal pass at a time */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct play_child *children;
@@ -286,6 +288,50 @@ static void route_trace(struct hs_srv *s, struct MHD_Connection *con, struct srv
 	child_put(s->play, c);
 }
 
+/* ---- old runs ---------------------------------------------------------------------- */
+
+/* play_gc's release: closes run id's recording unless a request holds it. */
+static int gc_release(void *ctx, const char *id)
+{
+	struct srv_play *p = ctx;
+	struct play_child **pp, *c = NULL;
+
+	pthread_mutex_lock(&p->lock);
+	for (pp = &p->children; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->id, id))
+			continue;
+		if ((*pp)->refs) {
+			pthread_mutex_unlock(&p->lock);
+			return -EBUSY;
+		}
+		c = *pp;
+		*pp = c->next;
+		p->n_children--;
+		break;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (c) {
+		hs_srv_stop(c->srv);
+		free(c);
+	}
+	return 0;
+}
+
+static void gc(struct hs_srv *s)
+{
+	struct srv_play *p = s->play;
+	struct play_gc_opts o = { .runs_dir = p->runs, .keep_s = p->keep_s,
+				  .keep_bytes = p->keep_bytes, .release = gc_release, .ctx = p };
+	int n;
+
+	if (pthread_mutex_trylock(&p->gc_lock) != 0)
+		return;
+	n = play_gc(&o);
+	pthread_mutex_unlock(&p->gc_lock);
+	if (n > 0)
+		srv_log(s, HS_SRV_LOG_INFO, "removed %d old runs", n);
+}
+
 /* ---- POST /api/run ------------------------------------------------------------------ */
 
 /* A place in the queue: 0, or -EAGAIN when it is full. */
@@ -382,6 +428,7 @@ static void api_run(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	}
 	srv_reply_json(r, 200, ans);
 	json_object_put(ans);
+	gc(s);
 }
 
 /* GET /api/runs/ID: the request and the result, both written by the
@@ -479,6 +526,9 @@ static int play_new(const struct hs_play_opts *opts, struct srv_play **out,
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->record_cpu_s = opts->record_cpu_s;
+	p->keep_s = (uint64_t)(opts->keep_days ? opts->keep_days : 7) * 86400;
+	p->keep_bytes = (uint64_t)(opts->keep_mb ? opts->keep_mb : 4096) << 20;
+	pthread_mutex_init(&p->gc_lock, NULL);
 	p->jobs = opts->jobs ? opts->jobs : (cpus / 2 > 1 ? (unsigned)(cpus / 2) : 1);
 	*out = p;
 	e = mkdir_p(opts->data_dir);
@@ -526,6 +576,7 @@ int hs_play_start(const struct hs_play_opts *opts, struct hs_srv **out,
 		hs_srv_stop(s);
 		return e;
 	}
+	gc(s);
 	*out = s;
 	return 0;
 }
@@ -546,6 +597,7 @@ void srv_play_release(struct hs_srv *s)
 	}
 	play_box_free(&p->box);
 	pthread_mutex_destroy(&p->lock);
+	pthread_mutex_destroy(&p->gc_lock);
 	pthread_cond_destroy(&p->cond);
 	free(p->data);
 	free(p->runs);

@@ -6,6 +6,7 @@
  *                   stages, its answer (result.json)
  *   srv_play_box.c  the sandbox: bubblewrap, the seccomp filter, rlimits,
  *                   wall-clock timeouts, the output kept (capped)
+ *   srv_play_gc.c   removing old runs (--keep-days, --keep-mb)
  *
  * A run's folder DATA/runs/ID is written by the sandboxed stages (as an
  * unprivileged uid when the server is root); the server writes only
@@ -91,5 +92,17 @@ int play_run(const struct play_run_opts *o, struct json_object *req,
  * files: the server then opens it; -EPERM otherwise.  With scrub, other
  * entries (links, fifos) are removed instead. */
 int play_run_check_tree(const char *path, bool scrub);
+
+/* ---- srv_play_gc.c ---- */
+struct play_gc_opts {
+	const char *runs_dir;
+	uint64_t keep_s;         /* remove runs older than this; 0: by size only */
+	uint64_t keep_bytes;     /* then the oldest while over this; 0: no cap */
+	/* Closes run id's recording: -EBUSY when a request holds it (kept) */
+	int (*release)(void *ctx, const char *id);
+	void *ctx;
+};
+/* One pass: the count of runs removed, or -errno. */
+int play_gc(const struct play_gc_opts *o);
 
 #endif

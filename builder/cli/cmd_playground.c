@@ -25,6 +25,7 @@ static int play_usage(FILE *f)
 	fprintf(f,
 		"usage: hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]\n"
 		"                            [--tunnel [ADDR:]PORT] [--record-limit S]\n"
+		"                            [--keep-days D] [--keep-mb M]\n"
 		"                            [--unsafe-no-sandbox]\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
 		"  --data DIR          where runs are kept (default ~/.local/share/hindsight/playground)\n"
@@ -33,6 +34,9 @@ static int play_usage(FILE *f)
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info or debug\n"
 		"  --record-limit S    CPU seconds of a program's recording (default 20; its\n"
 		"                      wall-clock limit is S + 5)\n"
+		"  --keep-days D       remove runs older than D days (default 7)\n"
+		"  --keep-mb M         then remove the oldest runs while they take more than\n"
+		"                      M MiB (default 4096)\n"
 		"  --tunnel [ADDR:]PORT  listen on ADDR:PORT (default 0.0.0.0) and require the\n"
 		"                      access token printed in the URL\n"
 		"  --unsafe-no-sandbox run code WITHOUT bubblewrap: anyone who can reach the\n"
@@ -99,6 +103,20 @@ static int parse_args(int argc, char **argv, struct hs_play_opts *o)
 				return 2;
 			}
 			o->record_cpu_s = (unsigned)v;
+		} else if ((!strcmp(a, "--keep-days") || !strcmp(a, "--keep-mb")) && has_val) {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(argv[++i], &end, 10);
+			if (errno || *end || !argv[i][0] || argv[i][0] == '-' || v < 1 || v > 1u << 30) {
+				fprintf(stderr, "hindsight playground: %s wants a positive number\n", a);
+				return 2;
+			}
+			if (!strcmp(a, "--keep-days"))
+				o->keep_days = (unsigned)v;
+			else
+				o->keep_mb = (unsigned)v;
 		} else if (!strcmp(a, "--log") && has_val) {
 			e = cli_parse_log(argv[++i], &o->srv);
 			if (e < 0) {

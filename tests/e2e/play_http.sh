@@ -3,7 +3,7 @@
 # refused and a script with no Origin is served; with --tunnel the token
 # is required; the editor page and its assets are there; --jobs 2: four
 # runs at once all succeed; --jobs 1: past the queue, 503 with Retry-After;
-# a bad request is a 400 that says why.
+# a bad request is a 400 that says why; --keep-mb removes the oldest runs.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
 . "$ROOT/tests/e2e/play_lib.bash"
@@ -76,4 +76,16 @@ expect_status 200 "/?token=$TOKEN"
 post "$T/o" -H "Cookie: hs_token=$TOKEN"
 [ "$(cat "$T/o")" = 200 ] || fail "a run with the token got $(cat "$T/o")"
 serve_stop
-pass "Origin, Host, Content-Type, token, queue (4 at once, 503), 400"
+# --keep-mb 1: a run of a few MiB pushes the one before it out
+play_start --keep-mb 1
+post "$T/k1"
+post "$T/k2"
+K1=$(json 'j["id"]' <"$T/k1.body")
+K2=$(json 'j["id"]' <"$T/k2.body")
+[ ! -e "$T/data/runs/$K1" ] || fail "--keep-mb 1: the older run is still there"
+expect_status 404 "/api/runs/$K1"
+expect_status 404 "/t/$K1/api/info"
+expect_status 200 "/t/$K2/api/info"
+grep -q 'removed 1 old runs' "$T/play.log" || fail "no 'removed' line in the log"
+serve_stop
+pass "Origin, Host, Content-Type, token, queue (4 at once, 503), 400, --keep-mb"
