@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <time.h>
@@ -297,6 +298,11 @@ static void child(const struct play_box *b, const struct play_stage *st, const c
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
 	if (bpf >= 0 && (dup2(bpf, BOX_SECCOMP_FD) < 0))
+		_exit(126);
+	/* nothing of the server's goes in: not every library opens its files
+	 * close-on-exec (another run's database, a client's socket) */
+	if (syscall(SYS_close_range, 3, BOX_SECCOMP_FD - 1, 0) < 0 ||
+	    syscall(SYS_close_range, bpf >= 0 ? BOX_SECCOMP_FD + 1 : BOX_SECCOMP_FD, ~0u, 0) < 0)
 		_exit(126);
 	set_limit(RLIMIT_CORE, 0);
 	if (st->cpu_s) {

@@ -6,7 +6,7 @@
 # the run's parent); connecting to the playground's port; ptrace,
 # process_vm_readv, unshare(CLONE_NEWUSER), ioctl(TIOCSTI) (EPERM from the
 # seccomp filter); a child that outlives the run (killed with it); a fork
-# bomb (stopped by the process limit); an endless loop (CPU limit); a
+# bomb (stopped by the process limit); a memory bomb (address space); an endless loop (CPU limit); a
 # sleeping program (wall-clock limit); a 10 GB file (file-size limit).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
@@ -163,6 +163,13 @@ n=$(jans 'j["stdout"]' | sed -n 's/^forks: //p')
 [ -n "$n" ] && [ "$n" -lt 32 ] || fail "fork bomb: $(head -c 300 "$T/ans")"
 alive "the fork bomb"
 
+# a memory bomb: the address-space limit (4 GiB for Valgrind and the program)
+printf '#include <stdio.h>\n#include <stdlib.h>\nint main(void) { size_t n = 0; while (malloc(64 << 20)) n++; printf("%%zu\\n", n * 64); return 0; }\n' >"$T/mem.c"
+play_run c "$T/mem.c"
+mb=$(jans 'j["stdout"]')
+[ -n "$mb" ] && [ "$mb" -lt 4096 ] || fail "memory bomb: $(head -c 300 "$T/ans")"
+alive "the memory bomb"
+
 # an endless loop: the CPU limit (2 s here); a sleeper: the wall limit (2 + 5 s)
 printf 'int main(void) { for (;;) ; }\n' >"$T/loop.c"
 play_run c "$T/loop.c"
@@ -183,4 +190,4 @@ ID=$(jans 'j["id"]')
 [ "$(jans 'j["trace"]')" = None ] || fail "a run cut by a limit has a database"
 alive "the 10 GB file"
 serve_stop
-pass "files, network, ptrace, namespaces, TIOCSTI, fork bomb, CPU, wall, file size"
+pass "files, sources, network, ptrace, namespaces, TIOCSTI, fork bomb, memory, CPU, wall, file size"
