@@ -3,7 +3,7 @@
 # status), C++, assembly (_start), sh, bash and python each run and print;
 # a compile error comes back with gcc's message and no run; the recording
 # opens under /t/<id>/ and its stdout file equals the answer's stdout;
-# GET /api/runs/<id> gives the code back.  Oracle: the same C program run
+# GET /api/runs/<id> gives the code back; output is cut at 64 KiB, flagged.  Oracle: the same C program run
 # natively (its output and exit status).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
@@ -55,6 +55,13 @@ play_run c "$T/bad.c"
 [ "$(jans 'j["compile"]["ok"]')" = False ] || fail "the compile error compiled"
 jans 'j["compile"]["output"]' | grep -q "main.c:3:.*nope" || fail "no gcc message: $(jans 'j["compile"]')"
 [ "$(jans 'j["trace"]')" = None ] || fail "a failed compile has a trace"
+
+# output past 64 KiB: cut, with the flag
+printf '#include <stdio.h>\nint main(void) { for (int i = 0; i < 20000; i++) printf("line %%05d\\n", i); return 0; }\n' >"$T/long.c"
+play_run c "$T/long.c"
+[ "$(jans 'j["stdout_truncated"]')" = True ] || fail "100 KB of output: not flagged as cut"
+[ "$(jans 'len(j["stdout"].encode())')" = 65536 ] || fail "100 KB of output: kept $(jans 'len(j["stdout"].encode())') bytes"
+[ "$(jans 'j["stdout"][:11]')" = "line 00000" ] || fail "100 KB of output: starts with $(jans 'j["stdout"][:11]')"
 
 # C++, assembly with _start, sh, bash, python
 printf '#include <iostream>\nint main() { std::cout << "cpp " << 6 * 7 << std::endl; }\n' >"$T/a.cc"
