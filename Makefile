@@ -52,7 +52,7 @@ LINK_ORDER := server fuse tree db source query dbfile trace
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
-	-lmicrohttpd -ldw -lelf -lstdc++ -lpthread
+	-lmicrohttpd -lseccomp -ldw -lelf -lstdc++ -lpthread
 
 # ---- the web UI, embedded into the server (scripts/embed-assets.sh) ---------
 # The committed bundle server/ui/dist becomes a C file, so make needs no npm.

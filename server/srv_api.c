@@ -108,7 +108,7 @@ static int image_prefix(struct hs_tree *tree, const struct srv_req *req, char *b
 
 /* The canonical path (no link, ".", ".." in it) of path, following links
  * in every component, the last one too when follow_last. */
-static int canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
+int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
 		     size_t cap)
 {
 	char *todo = malloc(SRV_PATH_MAX * 2), *rest;
@@ -435,7 +435,7 @@ void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
 	if (!err)
 		err = hs_tree_readlink(tree, &n, target, sizeof target);
 	if (err >= 0)
-		err = canonical(tree, path, true, resolved, sizeof resolved);
+		err = srv_canonical(tree, path, true, resolved, sizeof resolved);
 	if (err < 0)
 		return srv_reply_error(r, err, "%s: %s", path, strerror(-err));
 	o = json_object_new_object();

@@ -250,8 +250,8 @@ static bool route(const char *path, const char *prefix, const char **rest)
 	return true;
 }
 
-static void dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
-		     const char *method, struct srv_reply *r)
+void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
+		  const char *method, struct srv_reply *r)
 {
 	const char *path = req->path, *rest;
 	bool get = is_get(method);
@@ -328,6 +328,8 @@ static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
 	MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-store");
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->retry_after)
+		MHD_add_response_header(resp, "Retry-After", r->retry_after);
 	if (req->token_from_query) {
 		snprintf(cookie, sizeof cookie,
 			 "hs_token=%s; Path=/; HttpOnly; SameSite=Strict", s->token);
@@ -418,7 +420,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 							     MHD_HTTP_HEADER_CONTENT_TYPE);
 		const char *origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin");
 
-		if (!origin_ok(s, origin, host)) {
+		/* the playground's scripts (curl) send no Origin; a browser
+		 * always does on a POST, so a foreign page is still refused */
+		if (!origin_ok(s, origin, host) && !(s->play && !origin)) {
 			status = 403;
 			why = "the Origin header is not this server's origin";
 		} else if (!is_json_type(ct)) {
@@ -434,8 +438,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 			req->shown ? req->shown : "?", why);
 		srv_reply_status(&r, status, status == 400 ? "EINVAL" :
 				 status == 414 || status == 413 ? "E2BIG" : "EACCES", "%s", why);
+	} else if (s->play) {
+		srv_play_dispatch(s, con, req, method, &r);
 	} else {
-		dispatch(s, con, req, method, &r);
+		srv_dispatch(s, con, req, method, &r);
 	}
 	req->status = r.status;
 	if (r.status >= 500)
@@ -609,13 +615,56 @@ void srv_tree_options(const struct hs_srv_opts *o, struct hs_tree_options *out)
 	out->n_source_dirs = o->n_source_dirs;
 }
 
-int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
-		 struct hs_srv_err *err)
+/* One thread per connection, and a cap on them: memory stays bounded
+ * and a blocking SSE stream does not hold up other requests. */
+int srv_listen(struct hs_srv *s, struct hs_srv_err *err)
+{
+	const union MHD_DaemonInfo *di;
+	struct sockaddr_in sa_buf, *sa = &sa_buf;
+	int e = listen_addr(&s->o, sa, err);
+
+	if (e < 0)
+		return e;
+	e = srv_watch_new(&s->watch);
+	if (e < 0) {
+		set_err(err, "cannot start a thread: %s", strerror(-e));
+		return e;
+	}
+	/* One thread per connection, and a cap on them: memory stays bounded
+	 * and a blocking SSE stream does not hold up other requests.  poll(),
+	 * not select(): descriptors past 1024 (a recording of many processes
+	 * keeps many files open).  A client may hold at most half of the
+	 * connections, and the headers of each request have a deadline
+	 * (srv_watch.c), so slow clients cannot starve the others. */
+	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+				  0, NULL, NULL, on_request, s,
+				  MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				  (unsigned)HS_SRV_MAX_CONNECTIONS / 2,
+				  MHD_OPTION_NOTIFY_CONNECTION, srv_watch_notify, s->watch,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				  MHD_OPTION_END);
+	if (!s->mhd) {
+		e = -EADDRINUSE;
+		set_err(err, "cannot listen on %s:%u (in use?)", inet_ntoa(sa->sin_addr),
+			ntohs(sa->sin_port));
+		return e;
+	}
+	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : ntohs(sa->sin_port);
+	return 0;
+}
+
+int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
+	     struct hs_srv_err *err)
 {
 	struct hs_tree_options topt;
 	struct hs_srv *s;
-	struct sockaddr_in sa;
-	const union MHD_DaemonInfo *di;
 	char why[256] = "";
 	int e;
 
@@ -655,9 +704,6 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 			goto out_free;
 		}
 	}
-	e = listen_addr(opts, &sa, err);
-	if (e < 0)
-		goto out_free;
 	e = srv_notes_open(s->storage, &s->notes, why, sizeof why);
 	if (e < 0) {
 		set_err(err, "%s", why);
@@ -681,43 +727,22 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		set_err(err, "%s: cannot open its database: %s", opts->trace_dir, strerror(-e));
 		goto out_free;
 	}
-	e = srv_watch_new(&s->watch);
-	if (e < 0) {
-		set_err(err, "cannot start a thread: %s", strerror(-e));
-		goto out_free;
+	if (listen) {
+		e = srv_listen(s, err);
+		if (e < 0)
+			goto out_free;
 	}
-	/* One thread per connection, and a cap on them: memory stays bounded
-	 * and a blocking SSE stream does not hold up other requests.  poll(),
-	 * not select(): descriptors past 1024 (a recording of many processes
-	 * keeps many files open).  A client may hold at most half of the
-	 * connections, and the headers of each request have a deadline
-	 * (srv_watch.c), so slow clients cannot starve the others. */
-	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-				  0, NULL, NULL, on_request, s,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				  (unsigned)HS_SRV_MAX_CONNECTIONS / 2,
-				  MHD_OPTION_NOTIFY_CONNECTION, srv_watch_notify, s->watch,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
-				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				  MHD_OPTION_END);
-	if (!s->mhd) {
-		e = -EADDRINUSE;
-		set_err(err, "cannot listen on %s:%u (in use?)", inet_ntoa(sa.sin_addr),
-			ntohs(sa.sin_port));
-		goto out_free;
-	}
-	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : ntohs(sa.sin_port);
 	*out = s;
 	return 0;
 out_free:
 	hs_srv_stop(s);
 	return e;
+}
+
+int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
+		 struct hs_srv_err *err)
+{
+	return srv_open(opts, true, out, err);
 }
 
 uint16_t hs_srv_port(const struct hs_srv *srv)
@@ -739,6 +764,7 @@ void hs_srv_stop(struct hs_srv *s)
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
 	srv_watch_free(s->watch);
+	srv_play_release(s); /* the playground's recordings, once no request runs */
 	srv_build_free(s);
 	hs_tree_close(s->tree);
 	srv_lines_free(s->lines);

@@ -8,6 +8,9 @@
  *   srv_notes.c   /api/notes and TRACE/notebook/notes.json
  *   srv_build.c   the background database build and /api/events (SSE)
  *   srv_assets.c  the embedded UI files (generated table: build/gen/)
+ *   srv_play*.c   `hindsight playground`: the editor, POST /api/run, the
+ *                 sandbox, and /t/<id>/ (one hs_srv per recording, no
+ *                 socket of its own, dispatched to from the playground's)
  *
  * Locking: s->lock guards the build state and the tree pointer (set once
  * when the build ends); the notebook and the line cache have their own
@@ -34,6 +37,7 @@ struct json_object;
 struct srv_build; /* srv_build.c */
 struct srv_notes; /* srv_notes.c */
 struct srv_lines; /* srv_lines.c */
+struct srv_play;  /* srv_play.c */
 
 struct hs_srv {
 	struct hs_srv_opts o;
@@ -48,6 +52,7 @@ struct hs_srv {
 	struct srv_build *build; /* NULL when it was built already */
 	struct srv_notes *notes;
 	struct srv_lines *lines;
+	struct srv_play *play;   /* the playground's own server: NULL otherwise */
 	volatile int stopping;
 	struct srv_watch *watch; /* header deadlines (srv_watch.c) */
 };
@@ -87,6 +92,7 @@ struct srv_reply {
 	struct MHD_Response *stream; /* instead of body: a callback response */
 	const char *cache;       /* Cache-Control; NULL: no-store */
 	const char *allow;       /* Allow header for 405 */
+	const char *retry_after; /* Retry-After header (503 of a full queue) */
 };
 
 /* ---- srv_url.c ---- */
@@ -112,6 +118,23 @@ void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
 /* The tree when the database is ready; else replies 503 and gives NULL. */
 struct hs_tree *srv_tree(struct hs_srv *s, struct srv_reply *r);
 
+/* The routes of `serve` (srv_http.c). */
+void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
+		  const char *method, struct srv_reply *r);
+/* hs_srv_start without (listen false) or with the socket; srv_listen
+ * starts libmicrohttpd on s->o's address, once the checks can run. */
+int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
+	     struct hs_srv_err *err);
+struct hs_srv_err;
+int srv_listen(struct hs_srv *s, struct hs_srv_err *err);
+
+/* ---- srv_play.c ---- */
+/* The playground's routes (/, /api/run, /t/<id>/...), instead of srv_dispatch. */
+void srv_play_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *req,
+		       const char *method, struct srv_reply *r);
+/* Frees the playground's state (no-op when s->play is NULL). */
+void srv_play_release(struct hs_srv *s);
+
 /* ---- srv_api.c ---- */
 void srv_api_info(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_tree(struct hs_srv *s, struct srv_req *req, const char *path,
@@ -120,6 +143,10 @@ void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
 		  struct srv_reply *r);
 void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+/* The canonical tree path (no link, ".", "..") of path, following links in
+ * every component, the last one too when follow_last. */
+int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
+		  size_t cap);
 
 /* ---- srv_lines.c ---- */
 int srv_lines_new(struct srv_lines **out);

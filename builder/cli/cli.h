@@ -19,6 +19,14 @@ int cli_query_main(int argc, char **argv);
 int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
+int cli_playground_main(int argc, char **argv);
+
+/* Options shared by serve and playground (cmd_serve.c): 0, or -1 for a
+ * bad value (-2 from cli_parse_log: the file cannot be opened, said). */
+struct hs_srv_opts;
+int cli_parse_port(const char *s, uint16_t *port);
+int cli_parse_tunnel(char *s, struct hs_srv_opts *o);
+int cli_parse_log(const char *s, struct hs_srv_opts *o);
 
 /* Summary of one recorded process image, read from the end of its stream
  * (cli_meta.c). */

@@ -39,7 +39,7 @@ static int serve_usage(FILE *f)
 	return 2;
 }
 
-static int parse_port(const char *s, uint16_t *port)
+int cli_parse_port(const char *s, uint16_t *port)
 {
 	char *end;
 	unsigned long v;
@@ -55,7 +55,7 @@ static int parse_port(const char *s, uint16_t *port)
 }
 
 /* "[ADDR:]PORT" */
-static int parse_tunnel(char *s, struct hs_srv_opts *o)
+int cli_parse_tunnel(char *s, struct hs_srv_opts *o)
 {
 	char *colon = strrchr(s, ':');
 
@@ -63,12 +63,12 @@ static int parse_tunnel(char *s, struct hs_srv_opts *o)
 	if (colon) {
 		*colon = 0;
 		o->tunnel_addr = *s ? s : NULL;
-		return parse_port(colon + 1, &o->tunnel_port);
+		return cli_parse_port(colon + 1, &o->tunnel_port);
 	}
-	return parse_port(s, &o->tunnel_port);
+	return cli_parse_port(s, &o->tunnel_port);
 }
 
-static int parse_log(const char *s, struct hs_srv_opts *o)
+int cli_parse_log(const char *s, struct hs_srv_opts *o)
 {
 	const char *eq = strchr(s, '=');
 	size_t n = eq ? (size_t)(eq - s) : 0;
@@ -89,7 +89,7 @@ static int parse_log(const char *s, struct hs_srv_opts *o)
 	}
 	o->log = fopen(eq + 1, "ae");
 	if (!o->log) {
-		fprintf(stderr, "hindsight serve: %s: %s\n", eq + 1, strerror(errno));
+		fprintf(stderr, "hindsight: %s: %s\n", eq + 1, strerror(errno));
 		return -2;
 	}
 	return 0;
@@ -115,13 +115,13 @@ int cli_serve_main(int argc, char **argv)
 			serve_usage(stdout);
 			goto out;
 		} else if (strcmp(a, "--port") == 0 && has_val) {
-			if (parse_port(argv[++i], &o.port) < 0) {
+			if (cli_parse_port(argv[++i], &o.port) < 0) {
 				fprintf(stderr, "hindsight serve: --port wants 0..65535, not '%s'\n", argv[i]);
 				rc = 2;
 				goto out;
 			}
 		} else if (strcmp(a, "--tunnel") == 0 && has_val) {
-			if (parse_tunnel(argv[++i], &o) < 0) {
+			if (cli_parse_tunnel(argv[++i], &o) < 0) {
 				fprintf(stderr, "hindsight serve: --tunnel wants [ADDR:]PORT\n");
 				rc = 2;
 				goto out;
@@ -143,7 +143,7 @@ int cli_serve_main(int argc, char **argv)
 		} else if (strcmp(a, "--sources") == 0 && has_val) {
 			sources[o.n_source_dirs++] = argv[++i];
 		} else if (strcmp(a, "--log") == 0 && has_val) {
-			e = parse_log(argv[++i], &o);
+			e = cli_parse_log(argv[++i], &o);
 			if (e < 0) {
 				if (e == -1)
 					fprintf(stderr, "hindsight serve: --log wants LEVEL=FILE, LEVEL "

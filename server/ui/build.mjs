@@ -1,7 +1,8 @@
 // build.mjs - bundles the UI into dist/ (committed: `make` needs no npm).
 //   npm ci --prefix server/ui && node server/ui/build.mjs
 // dist/index.html is index.html as is; dist/app.js is src/main.js and its
-// imports in one ES module; dist/app.css is src/style.css, minified.
+// imports in one ES module; dist/app.css is src/style.css, minified.  The
+// playground's editor: dist/play.html, play.js (src/play.js), play.css.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,4 +16,8 @@ await esbuild.build({ ...common, entryPoints: [join(here, 'src/main.js')], outfi
 	format: 'esm', target: 'es2020' });
 await esbuild.build({ ...common, entryPoints: [join(here, 'src/style.css')], outfile: join(dist, 'app.css') });
 copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
+await esbuild.build({ ...common, entryPoints: [join(here, 'src/play.js')], outfile: join(dist, 'play.js'),
+	format: 'esm', target: 'es2020' });
+await esbuild.build({ ...common, entryPoints: [join(here, 'src/play.css')], outfile: join(dist, 'play.css') });
+copyFileSync(join(here, 'play.html'), join(dist, 'play.html'));
 console.log('built ' + dist);

@@ -31,10 +31,14 @@ async function fail(res) {
 	throw new ApiError(res.status, errno, text);
 }
 
+// Under the playground, a recording's API is at /t/<id>/api/...: the page
+// is /t/<id>/, and every /api/ URL is taken relative to it.
+export const BASE = (/^\/t\/[0-9a-f]+(?=\/)/.exec(location.pathname) || [''])[0];
+
 async function get(url, opts) {
 	let res;
 	try {
-		res = await fetch(url, opts);
+		res = await fetch(BASE + url, opts);
 	} catch (e) {
 		throw new ApiError(0, 'ECONNREFUSED', 'the server does not answer (' + e.message + ')');
 	}

@@ -479,7 +479,7 @@ function overlay(text) {
 // the trace has none, and reports progress over SSE.
 function waitBuilt() {
 	return new Promise((resolve) => {
-		const es = new EventSource('/api/events');
+		const es = new EventSource(api.BASE + '/api/events');
 		es.addEventListener('progress', (ev) => {
 			try {
 				const p = JSON.parse(ev.data);

@@ -1,0 +1,22 @@
+#!/bin/bash
+# play_browser.sh - the playground's editor in a real browser
+# (tests/browser/play_editor.mjs: Debian's chromium through playwright-core).
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/srv_lib.bash"
+. "$ROOT/tests/e2e/play_lib.bash"
+
+UI=$ROOT/server/ui
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
+if [ ! -d "$UI/node_modules/playwright-core" ]; then
+	npm ci --prefix "$UI" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
+		fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
+fi
+play_start
+BASE=$BASE CHROMIUM=$CHROMIUM timeout -k 10 240 node "$ROOT/tests/browser/play_editor.mjs" >"$T/node.out" 2>&1
+rc=$?
+cat "$T/node.out" >&2
+[ "$rc" = 0 ] || fail "$(grep -m1 '^FAIL' "$T/node.out" | sed 's/^FAIL //')${rc:+ (exit $rc)}"
+serve_stop
+pass "$(grep '^PASS' "$T/node.out" | sed 's/^PASS //')"
