@@ -501,28 +501,21 @@ static Int capture_arg(Addr a, UInt want, Bool string, UChar *out)
 
 static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 {
-	struct hs_sys_sig sig = hs_sys_sig_of(sysno);
+	const struct hs_sys_row *row = hs_sys_row_of(sysno);
 	UChar bytes[6 * (HS_SYS_STR_MAX + 1)];
+	uint64_t a[6];
 	Int count[6];
 	UInt i, used = 0;
 	UChar *p;
 
-	/* the bytes the events formatter prints after the hex */
+	for (i = 0; i < 6; i++)
+		a[i] = i < nargs ? args[i] : 0;
+	/* the input memory the formatter prints (syscall_args.h) */
 	for (i = 0; i < 6; i++) {
-		UWord a = i < nargs ? args[i] : 0;
+		int string;
+		UInt want = hs_sys_want(row, (int)i, a, &string);
 
-		count[i] = 0;
-		if (i >= sig.nargs)
-			continue;
-		if ((sig.str_mask & (1u << i)) && a) {
-			count[i] = capture_arg(a, HS_SYS_STR_MAX + 1, True, bytes + used);
-		} else if ((Int)i == sig.buf_arg && sig.len_arg >= 0) {
-			UWord len = (UInt)sig.len_arg < nargs ? args[sig.len_arg] : 0;
-			UInt want = len < HS_SYS_STR_MAX ? (UInt)len : HS_SYS_STR_MAX;
-
-			if (want)
-				count[i] = capture_arg(a, want, False, bytes + used);
-		}
+		count[i] = want ? capture_arg(a[i], want, string ? True : False, bytes + used) : 0;
 		if (count[i] > 0)
 			used += (UInt)count[i];
 	}
