@@ -1,0 +1,424 @@
+/* test_sysfmt.c - the syscall formatter (fs/query/sys_decode.c, sys_xlat.c)
+ * and the syscall table (include/hindsight/syscall_args.h): each decoder on
+ * its edge cases, against the lines strace 6 prints for the same calls. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../fs/query/sys_i.h"
+
+static char line[4096];
+
+/* A call with its arguments; memory set by the test. */
+static struct sys_call call(uint32_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			    uint64_t a4, uint64_t a5)
+{
+	struct sys_call c = { .nr = nr, .row = hs_sys_row_of(nr),
+			      .a = { a0, a1, a2, a3, a4, a5 }, .when = SYS_RETURNED };
+
+	return c;
+}
+
+static const char *ret(struct sys_call c, uint64_t v)
+{
+	c.ret = v;
+	sys_format(&c, line, sizeof(line));
+	return line;
+}
+
+static const char *fail_with(struct sys_call c, int e)
+{
+	c.failed = true;
+	c.ret = (uint64_t)e;
+	sys_format(&c, line, sizeof(line));
+	return line;
+}
+
+static struct sys_mem mem(const void *p, size_t n)
+{
+	return (struct sys_mem){ (ssize_t)n, p };
+}
+
+/* ---- the table ------------------------------------------------------------------ */
+
+static void test_sysfmt_table_sorted_and_every_kind_decoded(void **state)
+{
+	for (size_t i = 0; i < HS_SYS_N_ROWS; i++) {
+		const struct hs_sys_row *r = &hs_sys_rows[i];
+		bool ended = false;
+
+		if (i)
+			assert_true(hs_sys_rows[i - 1].nr < r->nr);
+		assert_ptr_equal(hs_sys_row_of(r->nr), r);
+		for (int k = 0; k < 6; k++) {
+			if (r->kind[k] == HS_K__) {
+				ended = true;
+				continue;
+			}
+			/* no gap: "_" only after the last argument */
+			assert_false(ended);
+			assert_true(sys_has_decoder(r->kind[k]));
+		}
+		assert_true(r->ret < HS_R_COUNT);
+	}
+	assert_true(HS_SYS_N_ROWS >= 60);
+	assert_null(hs_sys_row_of(999));
+}
+
+static void test_sysfmt_want_matches_what_the_formatter_reads(void **state)
+{
+	const struct hs_sys_row *w = hs_sys_row_of(1), *o = hs_sys_row_of(257);
+	uint64_t a[6] = { 1, 0x1000, 5000, 0, 0, 0 };
+	int str;
+
+	assert_int_equal(hs_sys_want(w, 1, a, &str), HS_SYS_STR_MAX);
+	assert_false(str);
+	a[2] = 5;
+	assert_int_equal(hs_sys_want(w, 1, a, &str), 5);
+	assert_int_equal(hs_sys_want(w, 0, a, &str), 0);
+	a[1] = 0; /* NULL: nothing to copy */
+	assert_int_equal(hs_sys_want(w, 1, a, &str), 0);
+	a[1] = 0x2000;
+	assert_int_equal(hs_sys_want(o, 1, a, &str), HS_SYS_STR_MAX + 1);
+	assert_true(str);
+	assert_int_equal(hs_sys_want(NULL, 0, a, &str), 0);
+	/* futex: the timeout of a wait only */
+	uint64_t f[6] = { 0x1000, 128 /* FUTEX_WAIT_PRIVATE */, 0, 0x3000, 0, 0 };
+	assert_int_equal(hs_sys_want(hs_sys_row_of(202), 3, f, &str), 16);
+	f[1] = 129; /* FUTEX_WAKE_PRIVATE: argument 3 is not a pointer */
+	assert_int_equal(hs_sys_want(hs_sys_row_of(202), 3, f, &str), 0);
+	/* a pollfd array: 8 bytes a descriptor, at most HS_SYS_STR_MAX */
+	uint64_t p[6] = { 0x1000, 3, 0, 0, 0, 0 };
+	assert_int_equal(hs_sys_want(hs_sys_row_of(7), 0, p, &str), 24);
+	p[1] = UINT64_MAX;
+	assert_int_equal(hs_sys_want(hs_sys_row_of(7), 0, p, &str), HS_SYS_STR_MAX);
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static void test_sysfmt_open_flags_mode_and_unknown_bits(void **state)
+{
+	struct sys_call c = call(257, (uint64_t)-100, 0x1000, 01101, 0640, 0, 0);
+
+	c.in[1] = mem("/tmp/x", 7);
+	assert_string_equal(ret(c, 3),
+			    "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_TRUNC, 0640) = 3");
+	c.a[2] = 0x40000000; /* unknown bit, no O_CREAT: no mode */
+	assert_string_equal(ret(c, 3), "openat(AT_FDCWD, \"/tmp/x\", O_RDONLY|0x40000000) = 3");
+	c.a[2] = 02 | 020200000; /* O_TMPFILE takes a mode, and its bits whole */
+	c.a[3] = 0;
+	assert_string_equal(ret(c, 3), "openat(AT_FDCWD, \"/tmp/x\", O_RDWR|O_TMPFILE, 000) = 3");
+	c.a[0] = (uint64_t)-5; /* a negative fd is printed as one */
+	c.a[2] = 0;
+	assert_string_equal(fail_with(c, EBADF), "openat(-5, \"/tmp/x\", O_RDONLY) = -1 EBADF (Bad file descriptor)");
+	c.a[1] = 0;
+	assert_string_equal(fail_with(c, EFAULT), "openat(-5, NULL, O_RDONLY) = -1 EFAULT (Bad address)");
+	/* a path whose memory is unknown or runs into an unmapped page: its address */
+	c.a[1] = 0x4a0ff0;
+	c.in[1] = (struct sys_mem){ -EIO, NULL };
+	assert_string_equal(fail_with(c, EFAULT), "openat(-5, 0x4a0ff0, O_RDONLY) = -1 EFAULT (Bad address)");
+	c.in[1] = mem("abc", 3);
+	assert_string_equal(fail_with(c, EFAULT), "openat(-5, 0x4a0ff0, O_RDONLY) = -1 EFAULT (Bad address)");
+}
+
+static void test_sysfmt_buffers_cut_escaped_null_unreadable(void **state)
+{
+	static const uint8_t bytes[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	struct sys_call c = call(1, 1, 0x1000, 37, 0, 0, 0);
+
+	c.in[1] = mem(bytes, 37);
+	assert_string_equal(ret(c, 37), "write(1, \"0123456789abcdefghijklmnopqrstuv\"..., 37) = 37");
+	c.a[2] = 1ull << 40; /* a huge count: 32 bytes, "...", the count in decimal */
+	c.in[1] = mem(bytes, 37);
+	assert_string_equal(fail_with(c, EFAULT),
+			    "write(1, \"0123456789abcdefghijklmnopqrstuv\"..., 1099511627776) = -1 EFAULT (Bad address)");
+	c.a[2] = 5;
+	c.in[1] = (struct sys_mem){ -EIO, NULL }; /* unreadable: the address */
+	assert_string_equal(ret(c, 5), "write(1, 0x1000, 5) = 5");
+	c.a[1] = 0;
+	assert_string_equal(fail_with(c, EFAULT), "write(1, NULL, 5) = -1 EFAULT (Bad address)");
+	/* strace's escapes: octal, three digits before a digit */
+	c = call(1, 2, 0x1000, 9, 0, 0, 0);
+	c.in[1] = mem("\0\0011\t\"\\\x7f\xff", 9);
+	assert_string_equal(ret(c, 9), "write(2, \"\\0\\0011\\t\\\"\\\\\\177\\377\\0\", 9) = 9");
+	c.a[2] = 0;
+	c.in[1] = mem("", 0);
+	assert_string_equal(ret(c, 0), "write(2, \"\", 0) = 0");
+}
+
+static void test_sysfmt_read_shows_the_bytes_returned(void **state)
+{
+	struct sys_call c = call(0, 3, 0x1000, 64, 0, 0, 0);
+
+	/* before the return (events' entry line): the address */
+	c.when = SYS_ENTRY;
+	sys_format(&c, line, sizeof(line));
+	assert_string_equal(line, "read(3, 0x1000, 64)");
+	c.when = SYS_RETURNED;
+	c.out[1] = mem("tomato\n", 7);
+	assert_string_equal(ret(c, 7), "read(3, \"tomato\\n\", 64) = 7");
+	assert_string_equal(ret(c, 0), "read(3, \"\", 64) = 0");
+	c.out[1] = (struct sys_mem){ -EIO, NULL };
+	assert_string_equal(ret(c, 7), "read(3, 0x1000, 64) = 7");
+	assert_string_equal(fail_with(c, EAGAIN),
+			    "read(3, 0x1000, 64) = -1 EAGAIN (Resource temporarily unavailable)");
+	c.when = SYS_LOST;
+	sys_format(&c, line, sizeof(line));
+	assert_string_equal(line, "read(3, 0x1000, 64) = ?");
+	c = call(0, (uint64_t)-1, 0, 10, 0, 0, 0);
+	assert_string_equal(fail_with(c, EBADF), "read(-1, NULL, 10) = -1 EBADF (Bad file descriptor)");
+}
+
+static void test_sysfmt_stat_structs(void **state)
+{
+	uint8_t st[144] = { 0 };
+	struct sys_call c = call(262, 3, 0x1000, 0x2000, 0x1000, 0, 0);
+
+	st[24] = 0xa4; st[25] = 0x81; /* 0100644 */
+	st[48] = 13;
+	c.in[1] = mem("", 1);
+	c.out[2] = mem(st, sizeof(st));
+	assert_string_equal(ret(c, 0),
+			    "newfstatat(3, \"\", {st_mode=S_IFREG|0644, st_size=13, ...}, AT_EMPTY_PATH) = 0");
+	st[24] = 0x90; st[25] = 0x21; /* 020620: a character device */
+	st[40] = 0x01; st[41] = 0x88; /* makedev(0x88, 0x1) */
+	assert_string_equal(ret(c, 0),
+			    "newfstatat(3, \"\", {st_mode=S_IFCHR|0620, st_rdev=makedev(0x88, 0x1), ...}, AT_EMPTY_PATH) = 0");
+	c.out[2] = mem(st, 100); /* fewer bytes known than the struct: its address */
+	assert_string_equal(ret(c, 0), "newfstatat(3, \"\", 0x2000, AT_EMPTY_PATH) = 0");
+	c.a[3] = 0x100 | 0x80000;
+	assert_string_equal(fail_with(c, ENOENT),
+			    "newfstatat(3, \"\", 0x2000, AT_SYMLINK_NOFOLLOW|0x80000) = -1 ENOENT (No such file or directory)");
+}
+
+/* ---- memory, signals, time ------------------------------------------------------------ */
+
+static void test_sysfmt_mmap_brk_results_in_hex(void **state)
+{
+	struct sys_call c = call(9, 0, 8192, 3, 0x22, (uint64_t)-1, 0);
+
+	assert_string_equal(ret(c, 0x483c000),
+			    "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x483c000");
+	c = call(9, 0x4000000, 4096, 0, 0x812, 3, 0x28000);
+	assert_string_equal(ret(c, 0x4000000),
+			    "mmap(0x4000000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x28000) = 0x4000000");
+	c = call(12, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 0x55000), "brk(NULL) = 0x55000");
+	c = call(231, 0, 0, 0, 0, 0, 0);
+	c.when = SYS_LOST;
+	sys_format(&c, line, sizeof(line));
+	assert_string_equal(line, "exit_group(0) = ?");
+}
+
+static void test_sysfmt_signals_sets_and_actions(void **state)
+{
+	uint8_t sa[32] = { 0 }, set[8] = { 0 };
+	struct sys_call c = call(62, 1234, 15, 0, 0, 0, 0);
+
+	assert_string_equal(ret(c, 0), "kill(1234, SIGTERM) = 0");
+	c.a[1] = 99; /* no such signal: the number */
+	assert_string_equal(fail_with(c, EINVAL), "kill(1234, 99) = -1 EINVAL (Invalid argument)");
+	c.a[1] = 34;
+	assert_string_equal(ret(c, 0), "kill(1234, SIGRT_2) = 0");
+	c = call(13, 10, 0x1000, 0, 8, 0, 0);
+	sa[0] = 0x36; sa[1] = 0x11; sa[2] = 0x40;         /* handler 0x401136 */
+	sa[11] = 0x04 | 0x10;                            /* SA_RESTORER|SA_RESTART */
+	sa[16] = 0x50;                                   /* restorer 0x50 */
+	sa[24] = 1 << 1;                                 /* mask: SIGINT */
+	c.in[1] = mem(sa, 32);
+	assert_string_equal(ret(c, 0),
+			    "rt_sigaction(SIGUSR1, {sa_handler=0x401136, sa_mask=[INT], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x50}, NULL, 8) = 0");
+	c.a[1] = 0; /* NULL in, an old action out */
+	c.a[2] = 0x2000;
+	memset(sa, 0, sizeof(sa));
+	c.out[2] = mem(sa, 32);
+	assert_string_equal(ret(c, 0), "rt_sigaction(SIGUSR1, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+	c = call(14, 0, 0x1000, 0x2000, 8, 0, 0);
+	memset(set, 0xff, sizeof(set));
+	c.in[1] = mem(set, 8);
+	{
+		uint8_t old[8] = { 0, 0, 0, 0x80, 0x01 }; /* 32 and 33 */
+
+		c.out[2] = mem(old, 8);
+		assert_string_equal(ret(c, 0), "rt_sigprocmask(SIG_BLOCK, ~[], [RTMIN RT_1], 8) = 0");
+	}
+}
+
+static void test_sysfmt_time_and_sleep(void **state)
+{
+	uint8_t ts[16] = { 0 };
+	struct sys_call c = call(230, 0, 0, 0x1000, 0, 0, 0);
+
+	ts[8] = 0xe8; ts[9] = 0x03; /* 1000 ns */
+	c.in[2] = mem(ts, 16);
+	assert_string_equal(ret(c, 0),
+			    "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=1000}, NULL) = 0");
+	c.a[3] = 0x2000; /* the remainder: an address unless interrupted */
+	assert_string_equal(ret(c, 0),
+			    "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=1000}, 0x2000) = 0");
+	c.out[3] = mem(ts, 16);
+	assert_string_equal(fail_with(c, EINTR),
+			    "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=1000}, {tv_sec=0, tv_nsec=1000}) = -1 EINTR (Interrupted system call)");
+	c = call(228, 1, 0x1000, 0, 0, 0, 0);
+	c.out[1] = mem(ts, 16);
+	assert_string_equal(ret(c, 0), "clock_gettime(CLOCK_MONOTONIC, {tv_sec=0, tv_nsec=1000}) = 0");
+	c.a[0] = 42; /* unknown clock: a number */
+	assert_string_equal(fail_with(c, EINVAL), "clock_gettime(42, 0x1000) = -1 EINVAL (Invalid argument)");
+}
+
+/* ---- sockets, poll, futex ---------------------------------------------------------- */
+
+static void test_sysfmt_sockets(void **state)
+{
+	static const uint8_t in4[16] = { 2, 0, 0x1f, 0x90, 127, 0, 0, 1 };
+	uint8_t len[4] = { 16 };
+	struct sys_call c = call(41, 2, 1 | 02000000, 0, 0, 0, 0);
+
+	assert_string_equal(ret(c, 3), "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3");
+	c = call(41, 1, 2, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 3), "socket(AF_UNIX, SOCK_DGRAM, 0) = 3");
+	c = call(42, 3, 0x1000, 16, 0, 0, 0);
+	c.in[1] = mem(in4, 16);
+	assert_string_equal(fail_with(c, ECONNREFUSED),
+			    "connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)");
+	c = call(51, 3, 0x1000, 0x2000, 0, 0, 0);
+	c.in[2] = mem(len, 4);
+	c.out[1] = mem(in4, 16);
+	c.out[2] = mem(len, 4);
+	assert_string_equal(ret(c, 0),
+			    "getsockname(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 0");
+	{
+		static const uint8_t un[] = { 1, 0, '/', 's', 0 };
+		uint8_t l2[4] = { 5 };
+
+		c.out[1] = mem(un, sizeof(un));
+		c.out[2] = mem(l2, 4);
+		assert_string_equal(ret(c, 0), "getsockname(3, {sa_family=AF_UNIX, sun_path=\"/s\"}, [16 => 5]) = 0");
+	}
+	c = call(44, 4, 0x1000, 4, 0x4000 | 0x40, 0, 0);
+	c.in[1] = mem("ping", 4);
+	assert_string_equal(ret(c, 4), "sendto(4, \"ping\", 4, MSG_DONTWAIT|MSG_NOSIGNAL, NULL, 0) = 4");
+}
+
+static void test_sysfmt_poll_and_epoll(void **state)
+{
+	uint8_t fds[16] = { 3, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0 };
+	uint8_t ev[12] = { 1, 0, 0, 0, 7 };
+	struct sys_call c = call(7, 0x1000, 2, 1000, 0, 0, 0);
+
+	c.in[0] = mem(fds, 16);
+	assert_string_equal(ret(c, 0), "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 1000) = 0 (Timeout)");
+	fds[6] = 1;
+	c.out[0] = mem(fds, 16);
+	assert_string_equal(ret(c, 1),
+			    "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 1000) = 1 ([{fd=3, revents=POLLIN}])");
+	c.a[1] = 1000000; /* more descriptors than known */
+	c.in[0] = mem(fds, 16);
+	assert_string_equal(fail_with(c, EINVAL),
+			    "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}, ...], 1000000, 1000) = -1 EINVAL (Invalid argument)");
+	c = call(233, 5, 1, 7, 0x1000, 0, 0);
+	c.in[3] = mem(ev, 12);
+	assert_string_equal(ret(c, 0), "epoll_ctl(5, EPOLL_CTL_ADD, 7, {events=EPOLLIN, data={u32=7, u64=7}}) = 0");
+	c = call(232, 5, 0x1000, 8, -1, 0, 0);
+	c.out[1] = mem(ev, 12);
+	assert_string_equal(ret(c, 1), "epoll_wait(5, [{events=EPOLLIN, data={u32=7, u64=7}}], 8, -1) = 1");
+}
+
+static void test_sysfmt_futex_ops(void **state)
+{
+	struct sys_call c = call(202, 0x1000, 128, 2, 0, 0, 0);
+
+	assert_string_equal(ret(c, 0), "futex(0x1000, FUTEX_WAIT_PRIVATE, 2, NULL) = 0");
+	c.a[1] = 129;
+	c.a[2] = 1;
+	assert_string_equal(ret(c, 1), "futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 1");
+	c = call(202, 0x1000, 9 | 256, 77, 0, 0, 0xffffffff);
+	assert_string_equal(ret(c, 0),
+			    "futex(0x1000, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 77, NULL, FUTEX_BITSET_MATCH_ANY) = 0");
+	c = call(202, 0x1000, 4 | 128, 1, 2147483647, 0x2000, 0);
+	assert_string_equal(ret(c, 1), "futex(0x1000, FUTEX_CMP_REQUEUE_PRIVATE, 1, 2147483647, 0x2000, 0) = 1");
+	c = call(202, 0x1000, 99, 1, 2, 3, 4); /* unknown op: every argument */
+	assert_string_equal(fail_with(c, ENOSYS),
+			    "futex(0x1000, 0x63, 1, 0x2, 0x3, 4) = -1 ENOSYS (Function not implemented)");
+}
+
+/* ---- results and the rest ---------------------------------------------------------------- */
+
+static void test_sysfmt_results_errno_and_unknown_calls(void **state)
+{
+	struct sys_call c = call(3, (uint64_t)-1, 0, 0, 0, 0, 0);
+
+	assert_string_equal(fail_with(c, 4000), "close(-1) = -1 (errno 4000)");
+	assert_string_equal(fail_with(c, 512), "close(-1) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	c = call(999, 1, 2, 3, 4, 5, 6);
+	assert_string_equal(ret(c, 0), "syscall_0x3e7(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0");
+	c = call(72, 3, 3, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 0x8002), "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)");
+	c = call(72, 3, 2, 1, 0, 0, 0);
+	assert_string_equal(ret(c, 0), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
+	c = call(95, 022, 0, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 077), "umask(022) = 077");
+	c = call(39, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 1234), "getpid() = 1234");
+	c = call(56, 0x1200011, 0, 0, 0x7000, 0, 0);
+	assert_string_equal(ret(c, 55),
+			    "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7000) = 55");
+	c = call(61, 55, 0x1000, 0, 0, 0, 0);
+	{
+		uint8_t s[4] = { 0, 3 };
+
+		c.out[1] = mem(s, 4);
+		assert_string_equal(ret(c, 55), "wait4(55, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 55");
+		s[0] = 9;
+		assert_string_equal(ret(c, 55), "wait4(55, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 55");
+	}
+	{
+		uint8_t fds[8] = { 3, 0, 0, 0, 4 };
+
+		c = call(293, 0x1000, 02000000, 0, 0, 0, 0);
+		c.out[0] = mem(fds, 8);
+		assert_string_equal(ret(c, 0), "pipe2([3, 4], O_CLOEXEC) = 0");
+	}
+}
+
+static void test_sysfmt_short_buffer_is_terminated_and_says_the_length(void **state)
+{
+	struct sys_call c = call(3, 3, 0, 0, 0, 0, 0);
+	char small[6];
+	size_t n;
+
+	c.ret = 0;
+	n = sys_format(&c, small, sizeof(small));
+	assert_int_equal(n, strlen("close(3) = 0"));
+	assert_string_equal(small, "close");
+	n = sys_format_result(&c, line, sizeof(line));
+	assert_string_equal(line, "close = 0");
+	assert_int_equal(n, 9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sysfmt_table_sorted_and_every_kind_decoded),
+		cmocka_unit_test(test_sysfmt_want_matches_what_the_formatter_reads),
+		cmocka_unit_test(test_sysfmt_open_flags_mode_and_unknown_bits),
+		cmocka_unit_test(test_sysfmt_buffers_cut_escaped_null_unreadable),
+		cmocka_unit_test(test_sysfmt_read_shows_the_bytes_returned),
+		cmocka_unit_test(test_sysfmt_stat_structs),
+		cmocka_unit_test(test_sysfmt_mmap_brk_results_in_hex),
+		cmocka_unit_test(test_sysfmt_signals_sets_and_actions),
+		cmocka_unit_test(test_sysfmt_time_and_sleep),
+		cmocka_unit_test(test_sysfmt_sockets),
+		cmocka_unit_test(test_sysfmt_poll_and_epoll),
+		cmocka_unit_test(test_sysfmt_futex_ops),
+		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
+		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
