@@ -160,12 +160,13 @@ static void out_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int
 {
 	uint32_t span = sys_out_span(c, i);
 	uint64_t a = c->a[i];
-	bool known[SYS_OUT_MAX] = { false };
+	bool known[SYS_OUT_MAX];
 	uint32_t have = 0;
 	ssize_t n;
 
 	if (!span)
 		return;
+	memset(known, 0, sizeof(known));
 	if (span > SYS_OUT_MAX)
 		span = SYS_OUT_MAX;
 	for (size_t k = 0; k < n_mem; k++) {

@@ -128,6 +128,50 @@ void sys_put_quoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut)
 		sys_put(o, "...", 3);
 }
 
+/* Numbers without printf: most arguments are one (the hot path of a
+ * first read of `syscalls`). */
+static void put_u64(struct sys_out *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sys_put(o, tmp + n, sizeof(tmp) - n);
+}
+
+static void put_i64(struct sys_out *o, int64_t v)
+{
+	if (v < 0) {
+		sys_put(o, "-", 1);
+		put_u64(o, 0 - (uint64_t)v);
+	} else {
+		put_u64(o, (uint64_t)v);
+	}
+}
+
+/* "%#lx": 0 prints 0 */
+static void put_x64(struct sys_out *o, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[18];
+	size_t n = sizeof(tmp);
+
+	if (!v) {
+		sys_put(o, "0", 1);
+		return;
+	}
+	while (v) {
+		tmp[--n] = digits[v & 15];
+		v >>= 4;
+	}
+	tmp[--n] = 'x';
+	tmp[--n] = '0';
+	sys_put(o, tmp + n, sizeof(tmp) - n);
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -141,7 +185,7 @@ static uint64_t le64(const uint8_t *p)
 static void put_ptr(struct sys_out *o, uint64_t v)
 {
 	if (v)
-		sys_putf(o, "%#" PRIx64, v);
+		put_x64(o, v);
 	else
 		sys_put(o, "NULL", 4);
 }
@@ -351,25 +395,25 @@ typedef bool (*sys_decoder)(const struct sys_call *c, int i, struct sys_out *o);
 
 static bool d_hex(const struct sys_call *c, int i, struct sys_out *o)
 {
-	sys_putf(o, "%#" PRIx64, c->a[i]);
+	put_x64(o, c->a[i]);
 	return true;
 }
 
 static bool d_int(const struct sys_call *c, int i, struct sys_out *o)
 {
-	sys_putf(o, "%d", (int)c->a[i]);
+	put_i64(o, (int)c->a[i]);
 	return true;
 }
 
 static bool d_long(const struct sys_call *c, int i, struct sys_out *o)
 {
-	sys_putf(o, "%" PRId64, (int64_t)c->a[i]);
+	put_i64(o, (int64_t)c->a[i]);
 	return true;
 }
 
 static bool d_uint(const struct sys_call *c, int i, struct sys_out *o)
 {
-	sys_putf(o, "%" PRIu64, c->a[i]);
+	put_u64(o, c->a[i]);
 	return true;
 }
 
@@ -378,7 +422,7 @@ static bool d_dirfd(const struct sys_call *c, int i, struct sys_out *o)
 	if ((int)c->a[i] == -100)
 		sys_puts(o, "AT_FDCWD");
 	else
-		sys_putf(o, "%d", (int)c->a[i]);
+		put_i64(o, (int)c->a[i]);
 	return true;
 }
 
@@ -1277,7 +1321,7 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 	}
 	switch (kind) {
 	case HS_R_HEX:
-		sys_putf(o, "%#" PRIx64, c->ret);
+		put_x64(o, c->ret);
 		break;
 	case HS_R_OCT:
 		put_octal(o, c->ret);
@@ -1293,7 +1337,7 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 			sys_put(o, ")", 1);
 			break;
 		}
-		sys_putf(o, "%" PRId64, (int64_t)c->ret);
+		put_i64(o, (int64_t)c->ret);
 		if (kind == HS_R_POLL)
 			put_poll_result(c, o);
 	}
