@@ -153,6 +153,50 @@ bool db_sys_valgrind(const struct sys_call *c)
 	}
 }
 
+/* getdents' entries in the n bytes at p: each record's length is at
+ * offset 16 (linux_dirent and linux_dirent64 alike); -EBADMSG when they
+ * do not add up. */
+static ssize_t count_dirents(const uint8_t *p, size_t n)
+{
+	ssize_t k = 0;
+
+	for (size_t off = 0; off < n; k++) {
+		size_t len = off + 18 <= n ? (size_t)(p[off + 16] | p[off + 17] << 8) : 0;
+
+		if (len < 19)
+			return -EBADMSG;
+		off += len;
+	}
+	return k;
+}
+
+/* getdents' count: from the one piece that holds all the bytes returned,
+ * else from memory at the exit's t. */
+#define DIRENTS_MAX (1u << 20)
+static void dirents_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int i,
+			const struct hs_db_mem_piece *mem, size_t n_mem)
+{
+	uint64_t a = c->a[i], n = c->ret;
+	uint8_t *buf;
+	ssize_t got;
+
+	if (c->failed || !a || n > DIRENTS_MAX)
+		return;
+	for (size_t k = 0; k < n_mem; k++)
+		if (mem[k].addr <= a && mem[k].addr + mem[k].len >= a + n) {
+			c->out[i] = (struct sys_mem){ count_dirents(mem[k].bytes + (a - mem[k].addr), n),
+						      (const uint8_t *)"" };
+			return;
+		}
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return;
+	got = hs_db_mem_read(img, t, a, n, buf);
+	if (got == (ssize_t)n)
+		c->out[i] = (struct sys_mem){ count_dirents(buf, n), (const uint8_t *)"" };
+	free(buf);
+}
+
 /* Output argument i from the pieces (the prefix they cover), else from
  * memory at the exit's t. */
 static void out_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int i,
@@ -164,6 +208,10 @@ static void out_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int
 	uint32_t have = 0;
 	ssize_t n;
 
+	if (c->row && c->row->kind[i] == HS_K_DIRENTS_OUT && c->when == SYS_RETURNED) {
+		dirents_arg(img, t, c, i, mem, n_mem);
+		return;
+	}
 	if (!span)
 		return;
 	memset(known, 0, sizeof(known));

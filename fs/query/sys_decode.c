@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hindsight/db.h"
 #include "sys_i.h"
 
 /* ---- text building --------------------------------------------------------- */
@@ -268,20 +269,20 @@ static void put_timespec(struct sys_out *o, const uint8_t *p)
 		 (int64_t)le64(p + 8));
 }
 
-static void put_stat(struct sys_out *o, const uint8_t *p)
+/* S_IFREG|0644 */
+static void put_mode(struct sys_out *o, uint32_t mode)
 {
 	static const struct { uint32_t v; const char *name; } types[] = {
 		{ 0140000, "S_IFSOCK" }, { 0120000, "S_IFLNK" }, { 0100000, "S_IFREG" },
 		{ 0060000, "S_IFBLK" }, { 0040000, "S_IFDIR" }, { 0020000, "S_IFCHR" },
 		{ 0010000, "S_IFIFO" },
 	};
-	uint32_t mode = le32(p + 24), type = mode & 0170000;
+	uint32_t type = mode & 0170000;
 	const char *tn = NULL;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (types[i].v == type)
 			tn = types[i].name;
-	sys_puts(o, "{st_mode=");
 	if (tn) {
 		sys_puts(o, tn);
 		sys_put(o, "|", 1);
@@ -289,6 +290,14 @@ static void put_stat(struct sys_out *o, const uint8_t *p)
 		sys_putf(o, "%#o|", type);
 	}
 	put_octal(o, mode & 07777);
+}
+
+static void put_stat(struct sys_out *o, const uint8_t *p)
+{
+	uint32_t mode = le32(p + 24), type = mode & 0170000;
+
+	sys_puts(o, "{st_mode=");
+	put_mode(o, mode);
 	if (type == 0020000 || type == 0060000) {
 		uint64_t dev = le64(p + 40);
 		uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);
@@ -1180,6 +1189,104 @@ static bool d_sigframe(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+static bool d_arch_code(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag codes[] = {
+		{ 0x1001, "ARCH_SET_GS" }, { 0x1002, "ARCH_SET_FS" }, { 0x1003, "ARCH_GET_FS" },
+		{ 0x1004, "ARCH_GET_GS" }, { 0x1011, "ARCH_GET_CPUID" }, { 0x1012, "ARCH_SET_CPUID" },
+	};
+	uint32_t v = (uint32_t)c->a[i];
+
+	for (size_t k = 0; k < sizeof(codes) / sizeof(codes[0]); k++)
+		if (codes[k].v == v) {
+			sys_puts(o, codes[k].name);
+			return true;
+		}
+	put_x64(o, v);
+	return true;
+}
+
+static const struct sys_flag statx_mask[] = {
+	{ 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" }, { 0x2, "STATX_MODE" },
+	{ 0x4, "STATX_NLINK" }, { 0x8, "STATX_UID" }, { 0x10, "STATX_GID" },
+	{ 0x20, "STATX_ATIME" }, { 0x40, "STATX_MTIME" }, { 0x80, "STATX_CTIME" },
+	{ 0x100, "STATX_INO" }, { 0x200, "STATX_SIZE" }, { 0x400, "STATX_BLOCKS" },
+	{ 0x800, "STATX_BTIME" }, { 0x1000, "STATX_MNT_ID" }, { 0x2000, "STATX_DIOALIGN" },
+};
+
+/* the sync type (two bits, AT_STATX_SYNC_AS_STAT is 0) first, then AT_ flags */
+static bool d_statx_flags(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const char *const sync[] = { "AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+					    "AT_STATX_DONT_SYNC", "0x6000" };
+	uint64_t v = (uint32_t)c->a[i];
+
+	sys_puts(o, sync[(v >> 13) & 3]);
+	v &= ~0x6000ull;
+	if (v) {
+		sys_put(o, "|", 1);
+		sys_put_flags(o, sys_at_flags, sys_n_at_flags, v);
+	}
+	return true;
+}
+
+static bool d_statx_mask(const struct sys_call *c, int i, struct sys_out *o)
+{
+	sys_put_flags(o, statx_mask, sizeof(statx_mask) / sizeof(statx_mask[0]),
+		      (uint32_t)c->a[i]);
+	return true;
+}
+
+static bool d_statx_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = out_mem(c, i, 48);
+
+	if (!c->a[i] || !p) {
+		put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_puts(o, "{stx_mask=");
+	sys_put_flags(o, statx_mask, sizeof(statx_mask) / sizeof(statx_mask[0]), le32(p));
+	sys_puts(o, ", stx_attributes=");
+	put_x64(o, le64(p + 8));
+	sys_puts(o, ", stx_mode=");
+	put_mode(o, (uint32_t)(p[28] | p[29] << 8));
+	sys_puts(o, ", stx_size=");
+	put_u64(o, le64(p + 40));
+	sys_puts(o, ", ...}");
+	return true;
+}
+
+static bool d_utsname_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = out_mem(c, i, 130);
+	const uint8_t *e1, *e2;
+
+	if (!c->a[i] || !p || !(e1 = memchr(p, 0, 65)) || !(e2 = memchr(p + 65, 0, 65))) {
+		put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_puts(o, "{sysname=");
+	sys_put_quoted(o, p, (size_t)(e1 - p), false);
+	sys_puts(o, ", nodename=");
+	sys_put_quoted(o, p + 65, (size_t)(e2 - (p + 65)), false);
+	sys_puts(o, ", ...}");
+	return true;
+}
+
+/* getdents: the address and how many entries the call returned, which
+ * the reader counted (out[i].n, with out[i].b set) */
+static bool d_dirents_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	put_ptr(o, c->a[i]);
+	if (c->a[i] && c->when == SYS_RETURNED && !c->failed && c->out[i].b && c->out[i].n >= 0) {
+		sys_puts(o, " /* ");
+		put_u64(o, (uint64_t)c->out[i].n);
+		sys_puts(o, c->out[i].n == 1 ? " entry */" : " entries */");
+	}
+	return true;
+}
+
 static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_HEX] = d_hex, [HS_K_INT] = d_int, [HS_K_LONG] = d_long, [HS_K_UINT] = d_uint,
 	[HS_K_FD] = d_int, [HS_K_DIRFD] = d_dirfd, [HS_K_PATH] = d_path,
@@ -1205,7 +1312,10 @@ static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_REMAP_FLAGS] = d_remap_flags, [HS_K_REMAP_NEW] = d_remap_new,
 	[HS_K_EFLAGS] = d_eflags, [HS_K_STR] = d_str, [HS_K_RLIMIT_RES] = d_rlimit_res,
 	[HS_K_RLIMIT_IN] = d_rlimit_in, [HS_K_RLIMIT_OUT] = d_rlimit_out, [HS_K_OCT] = d_mode,
-	[HS_K_SIGFRAME] = d_sigframe, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
+	[HS_K_SIGFRAME] = d_sigframe, [HS_K_ARCH_CODE] = d_arch_code,
+	[HS_K_STATX_FLAGS] = d_statx_flags, [HS_K_STATX_MASK] = d_statx_mask,
+	[HS_K_STATX_OUT] = d_statx_out, [HS_K_UTSNAME_OUT] = d_utsname_out,
+	[HS_K_DIRENTS_OUT] = d_dirents_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
 };
 
 bool sys_has_decoder(unsigned kind)
@@ -1230,6 +1340,10 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return c->ret < SYS_STRLEN ? (uint32_t)c->ret : SYS_STRLEN;
 	case HS_K_STAT_OUT:
 		return 144;
+	case HS_K_STATX_OUT:
+		return 48;
+	case HS_K_UTSNAME_OUT:
+		return 130;
 	case HS_K_TS_OUT:
 	case HS_K_RLIMIT_OUT:
 		return 16;
@@ -1261,7 +1375,7 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 
 static void put_name(const struct sys_call *c, struct sys_out *o)
 {
-	const char *name = c->row ? c->row->name : NULL;
+	const char *name = c->row ? c->row->name : hs_db_syscall_name(c->nr);
 
 	if (name)
 		sys_puts(o, name);

@@ -101,6 +101,12 @@ enum hs_sys_kind {
 	HS_K_OCT,       /* umask's argument: 022 */
 	HS_K_RANDOM_OUT, /* getrandom's bytes: "\x9f\x51", hex escapes */
 	HS_K_GRND,      /* GRND_NONBLOCK */
+	HS_K_ARCH_CODE, /* ARCH_SET_FS */
+	HS_K_STATX_FLAGS, /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
+	HS_K_STATX_MASK, /* STATX_MODE|STATX_SIZE */
+	HS_K_STATX_OUT, /* {stx_mask=..., stx_attributes=0, stx_mode=..., stx_size=13, ...} */
+	HS_K_UTSNAME_OUT, /* {sysname="Linux", nodename="vm", ...} */
+	HS_K_DIRENTS_OUT, /* 0x4a0000 /" "* 17 entries *" "/: the reader counts them */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -173,14 +179,14 @@ enum hs_sys_ret {
 	X(60, exit, NONE, INT, _, _, _, _, _) \
 	X(61, wait4, INT, INT, WSTATUS_OUT, WOPTIONS, PTR, _, _) \
 	X(62, kill, INT, INT, SIG, _, _, _, _) \
-	X(63, uname, INT, PTR, _, _, _, _, _) \
+	X(63, uname, INT, UTSNAME_OUT, _, _, _, _, _) \
 	X(72, fcntl, INT, FD, FCNTL_CMD, FCNTL_ARG, _, _, _) \
 	X(73, flock, INT, FD, INT, _, _, _, _) \
 	X(74, fsync, INT, FD, _, _, _, _, _) \
 	X(75, fdatasync, INT, FD, _, _, _, _, _) \
 	X(76, truncate, INT, PATH, LONG, _, _, _, _) \
 	X(77, ftruncate, INT, FD, LONG, _, _, _, _) \
-	X(78, getdents, INT, FD, PTR, UINT, _, _, _) \
+	X(78, getdents, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
 	X(79, getcwd, INT, PTR, UINT, _, _, _, _) \
 	X(80, chdir, INT, PATH, _, _, _, _, _) \
 	X(81, fchdir, INT, FD, _, _, _, _, _) \
@@ -217,13 +223,19 @@ enum hs_sys_ret {
 	X(137, statfs, INT, PATH, PTR, _, _, _, _) \
 	X(138, fstatfs, INT, FD, PTR, _, _, _, _) \
 	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
-	X(158, arch_prctl, INT, HEX, HEX, _, _, _, _) \
+	X(158, arch_prctl, INT, ARCH_CODE, HEX, _, _, _, _) \
 	X(186, gettid, INT, _, _, _, _, _, _) \
+	X(188, setxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
+	X(189, lsetxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
+	X(190, fsetxattr, INT, FD, STR, BUF_IN, UINT, HEX, _) \
+	X(191, getxattr, INT, PATH, STR, BUF_OUT, UINT, _, _) \
+	X(192, lgetxattr, INT, PATH, STR, BUF_OUT, UINT, _, _) \
+	X(193, fgetxattr, INT, FD, STR, BUF_OUT, UINT, _, _) \
 	X(200, tkill, INT, INT, SIG, _, _, _, _) \
 	X(201, time, INT, PTR, _, _, _, _, _) \
 	X(202, futex, INT, PTR, FUTEX_OP, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG) \
 	X(204, sched_getaffinity, INT, INT, UINT, PTR, _, _, _) \
-	X(217, getdents64, INT, FD, PTR, UINT, _, _, _) \
+	X(217, getdents64, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
 	X(218, set_tid_address, INT, PTR, _, _, _, _, _) \
 	X(228, clock_gettime, INT, CLOCKID, TS_OUT, _, _, _, _) \
 	X(229, clock_getres, INT, CLOCKID, TS_OUT, _, _, _, _) \
@@ -258,7 +270,7 @@ enum hs_sys_ret {
 	X(318, getrandom, INT, RANDOM_OUT, UINT, GRND, _, _, _) \
 	X(319, memfd_create, INT, STR, HEX, _, _, _, _) \
 	X(322, execveat, INT, DIRFD, PATH, PTR, PTR, ATFLAGS, _) \
-	X(332, statx, INT, DIRFD, PATH, ATFLAGS, HEX, PTR, _) \
+	X(332, statx, INT, DIRFD, PATH, STATX_FLAGS, STATX_MASK, STATX_OUT, _) \
 	X(334, rseq, INT, PTR, HEX, INT, HEX, _, _) \
 	X(435, clone3, INT, PTR, UINT, _, _, _, _) \
 	X(437, openat2, INT, DIRFD, PATH, PTR, UINT, _, _) \
