@@ -1117,8 +1117,8 @@ static bool d_remap_new(const struct sys_call *c, int i, struct sys_out *o)
 static bool d_eflags(const struct sys_call *c, int i, struct sys_out *o)
 {
 	static const struct sys_flag epoll[] = { { 02000000, "EPOLL_CLOEXEC" } };
-	static const struct sys_flag efd[] = { { 1, "EFD_SEMAPHORE" }, { 04000, "EFD_NONBLOCK" },
-					       { 02000000, "EFD_CLOEXEC" } };
+	static const struct sys_flag efd[] = { { 1, "EFD_SEMAPHORE" }, { 02000000, "EFD_CLOEXEC" },
+					       { 04000, "EFD_NONBLOCK" } };
 	static const struct sys_flag sock[] = { { 02000000, "SOCK_CLOEXEC" },
 						{ 04000, "SOCK_NONBLOCK" } };
 	uint64_t v = (uint32_t)c->a[i];

@@ -1,5 +1,5 @@
 #!/bin/bash
-# ev_strace.sh - `syscalls` of sys_strace (file I/O, mmap, a failing open, signals, loopback sockets, poll, a pipe, a thread with futex) reads as `strace -f -a0 -o` of a native run, line by line per thread between the getpid and getppid markers, addresses and pids masked.
+# ev_strace.sh - `syscalls` of sys_strace (file I/O, mmap, a failing open, signals, loopback sockets, poll, a pipe, a thread with futex) and sys_strace2 (epoll, eventfd, socketpair, fork and wait4, fcntl, dup, directories, rlimits) reads as `strace -f -a0 -o` of a native run, line by line per thread between the getpid and getppid markers, addresses and pids masked.
 #
 # Left out of the comparison, with the reason:
 #   clone/clone3  under Valgrind glibc's clone3 gets ENOSYS (hidden from
@@ -8,10 +8,13 @@
 #   rseq          the new thread registers rseq natively; Valgrind refuses
 #                 it (hidden);
 #   pthread_join's FUTEX_WAIT_BITSET  whether the joiner waits depends on
-#                 timing, natively and recorded alike.
+#                 timing, natively and recorded alike;
+#   a forked child's calls  strace -f follows it, `syscalls` is the
+#                 parent's (the child is an image of its own);
+#   RLIMIT_NOFILE's values  Valgrind keeps some descriptors for itself.
 # `events` must mark the hidden calls, and must agree with `syscalls`.
 . "$(dirname "$0")/lib.sh"
-require_built sys_strace
+require_built sys_strace sys_strace2
 command -v strace >/dev/null || fail "strace is not installed"
 
 F=$T/sys_strace.txt
@@ -21,6 +24,11 @@ record_ok "$T/tr" "$PROGS/sys_strace" "$F"
 "$HS" cat "$T/tr" events >"$T/events" 2>"$T/cat.err" || fail "cat events: $(cat "$T/cat.err")"
 timeout -k 10 "$STEP_TIMEOUT" strace -f -a0 -o "$T/strace" "$PROGS/sys_strace" "$F" \
 	</dev/null >"$T/native.out" 2>"$T/native.err" || fail "strace: $(tail -n 2 "$T/native.err")"
+record_ok "$T/tr2" "$PROGS/sys_strace2" "$T/d2"
+"$HS" build "$T/tr2" >/dev/null 2>"$T/build.err" || fail "build 2: $(tail -n 2 "$T/build.err")"
+"$HS" cat "$T/tr2" syscalls >"$T/syscalls2" 2>"$T/cat.err" || fail "cat syscalls 2: $(cat "$T/cat.err")"
+timeout -k 10 "$STEP_TIMEOUT" strace -f -a0 -o "$T/strace2" "$PROGS/sys_strace2" "$T/d2" \
+	</dev/null >"$T/native.out" 2>"$T/native.err" || fail "strace 2: $(tail -n 2 "$T/native.err")"
 
 # norm FILE: "<thread index> <line>" between the markers, masked.  Input
 # lines are "<id> <line>" (strace -f -o) or "<t> <tid> <line>" (syscalls,
@@ -43,6 +51,7 @@ norm()
 		for (i = 1; i <= n; i++) {
 			if (!on && text[i] ~ /^getpid\(\)/) { on = 1; split(text[i], g, " = "); pid = g[2] }
 			if (!on) continue
+			if (text[i] ~ /^(clone|clone3)\(/) { split(text[i], g, " = "); child = g[2] }
 			if (text[i] ~ /^(clone|clone3|rseq)\(/) continue
 			if (text[i] ~ /^futex\(.*FUTEX_WAIT_BITSET\|FUTEX_CLOCK_REALTIME/) continue
 			if (!(who[i] in idx)) idx[who[i]] = ++threads
@@ -51,8 +60,13 @@ norm()
 				s = substr(l, RSTART, RLENGTH); sub(pid, "PID", s)
 				l = substr(l, 1, RSTART - 1) s substr(l, RSTART + RLENGTH)
 			}
+			while (child != "" && match(l, "(^|[^0-9])" child "([^0-9]|$)")) {
+				s = substr(l, RSTART, RLENGTH); sub(child, "CHILD", s)
+				l = substr(l, 1, RSTART - 1) s substr(l, RSTART + RLENGTH)
+			}
 			sub(/^getppid\(\) = [0-9]+/, "getppid() = PPID", l)
 			gsub(/htons\([1-9][0-9]*\)/, "htons(PORT)", l)
+			sub(/RLIMIT_NOFILE, NULL, \{rlim_cur=[0-9]+, rlim_max=[0-9]+\}/, "RLIMIT_NOFILE, NULL, {NOFILE}", l)
 			sub(/^getrandom\("[^"]*"/, "getrandom(RANDOM", l)
 			# addresses; unknown flag bits (after |) stay
 			while (match(l, /(^|[^|x0-9a-f])0x[0-9a-f]+/)) {
@@ -75,6 +89,15 @@ for k in 'newfstatat(3, "", {st_mode=S_IFREG|0640' 'read(3, "tomato\n' '= -1 ENO
 	grep -qF -- "$k" "$T/want" || fail "strace has no line with: $k"
 done
 same_file "syscalls (masked) and strace -f" "$T/want" "$T/got"
+norm "$T/strace2" | awk '$1 == 1' >"$T/want2"
+cut -d' ' -f2- "$T/syscalls2" | norm /dev/stdin >"$T/got2"
+n2=$(wc -l <"$T/want2")
+[ "$n2" -gt 30 ] || fail "only $n2 strace lines between the markers of sys_strace2"
+for k in 'epoll_wait(3, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 100) = 1' 'wait4(' \
+	'fcntl(3, F_GETFL) = ADDR (flags O_RDWR|O_APPEND|O_LARGEFILE)' 'socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0'; do
+	grep -qF -- "$k" "$T/want2" || fail "strace of sys_strace2 has no line with: $k"
+done
+same_file "syscalls of sys_strace2 (masked) and strace -f" "$T/want2" "$T/got2"
 
 # Valgrind's own calls: marked in events, absent from syscalls
 grep -q ' sysret clone3 = -1 ENOSYS (Function not implemented) /\* Valgrind' "$T/events" ||
@@ -86,4 +109,4 @@ awk '$3 == "syscall" { split($4, a, "("); print $1, $2, a[1] }' "$T/events" >"$T
 awk '{ split($3, a, "("); print $1, $2, a[1] }' "$T/syscalls" >"$T/sc_calls"
 missing=$(grep -vxFf "$T/ev_calls" "$T/sc_calls" | head -n 3)
 [ -z "$missing" ] || fail "syscalls has calls that events lacks: $missing"
-pass "$n lines equal to strace's"
+pass "$n + $n2 lines equal to strace's"

@@ -1,0 +1,67 @@
+/* sys_strace2.c - more syscalls for tests/e2e/ev_strace.sh: epoll,
+ * eventfd, socketpair, a forked child and wait4, fcntl, dup2/dup3,
+ * directories, rlimits, umask.  Between getpid() and getppid(). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "/tmp/sys_strace2.d";
+	char path[256], buf[64];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 7 }, out[4];
+	struct rlimit rl;
+	uint64_t one = 1;
+	int sv[2], ep, efd, fd, st;
+	pid_t pid;
+
+	getpid(); /* marker: begin */
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev);
+	epoll_wait(ep, out, 4, 0);
+	write(efd, &one, sizeof(one));
+	epoll_wait(ep, out, 4, 100);
+	read(efd, &one, sizeof(one));
+	close(efd);
+	close(ep);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	write(sv[0], "hello", 5);
+	read(sv[1], buf, sizeof(buf));
+	close(sv[0]);
+	close(sv[1]);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	waitpid(pid, &st, 0);
+	mkdir(dir, 0750);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND, 0600);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_GETFD);
+	fcntl(fd, F_GETFL);
+	dup2(fd, 10);
+	dup3(fd, 11, O_CLOEXEC);
+	ftruncate(fd, 100);
+	fsync(fd);
+	close(10);
+	close(11);
+	close(fd);
+	access(path, R_OK | W_OK);
+	access("/nonexistent", F_OK);
+	unlink(path);
+	rmdir(dir);
+	umask(027);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	prlimit(0, RLIMIT_CORE, NULL, &rl);
+	getppid(); /* marker: end */
+	return 0;
+}
