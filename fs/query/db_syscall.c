@@ -87,7 +87,9 @@ static ssize_t frame_mask(struct hs_db_image *img, const struct hs_db_event *ev,
 
 	if (!r)
 		return -ENOMEM;
-	n = hs_db_regs_at(img, ev->t, db_le32(ev->payload), r);
+	/* at t the syscall instruction (the t-th) has run: the frame's stack
+	 * pointer is the one before it */
+	n = ev->t ? hs_db_regs_at(img, ev->t - 1, db_le32(ev->payload), r) : -ESRCH;
 	if (!n)
 		n = hs_db_mem_read(img, ev->t, r->regs.gpr[4] + UC_SIGMASK, 8, buf);
 	free(r);

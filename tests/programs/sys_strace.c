@@ -85,9 +85,9 @@ static void signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	kill(getpid(), SIGUSR1); /* the handler returns with rt_sigreturn({mask=[USR2]}) */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	kill(getpid(), 0);
-	kill(getpid(), SIGUSR1);
 	clock_nanosleep(CLOCK_REALTIME, 0, &ts, NULL);
 	nanosleep(&ts, NULL);
 }
