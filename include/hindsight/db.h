@@ -242,10 +242,10 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
  * ("openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)": input strings, buffers
  * and structs decoded from the recorder's copy or memory at ev->t, output
  * arguments as their address; hs_db_syscall_line() has the whole call),
- * followed by " /" "* vDSO call, a syscall under Valgrind *" "/" for the calls
- * a native run makes in user space; for a sysret "openat = 3" or
- * "openat = -1 ENOENT (No such file or directory)", followed by
- * " /" "* Valgrind's own answer *" "/" for clone3's and rseq's ENOSYS; others
+ * followed by a C comment "vDSO call, a syscall under Valgrind" for the
+ * calls a native run makes in user space; for a sysret "openat = 3" or
+ * "openat = -1 ENOENT (No such file or directory)", followed by a C
+ * comment "Valgrind's own answer" for clone3's and rseq's ENOSYS; others
  * their fields, mostly as key=value.
  * Always NUL-terminates buf (cap > 0); returns the length it wanted, like
  * snprintf.  When memory for an argument could not be read because the

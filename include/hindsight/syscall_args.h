@@ -106,7 +106,8 @@ enum hs_sys_kind {
 	HS_K_STATX_MASK, /* STATX_MODE|STATX_SIZE */
 	HS_K_STATX_OUT, /* {stx_mask=..., stx_attributes=0, stx_mode=..., stx_size=13, ...} */
 	HS_K_UTSNAME_OUT, /* {sysname="Linux", nodename="vm", ...} */
-	HS_K_DIRENTS_OUT, /* 0x4a0000 /" "* 17 entries *" "/: the reader counts them */
+	HS_K_DIRENTS_OUT, /* the address and a comment "17 entries": the reader
+			   * counts them */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
