@@ -1078,12 +1078,22 @@ static bool d_clone_arg(const struct sys_call *c, int i, struct sys_out *o)
 	switch (i) {
 	case 1:
 		return false; /* the stack, printed with the flags */
-	case 2:
+	case 2: {
+		const uint8_t *p = out_mem(c, 2, 4);
+
 		if (!(flags & 0x100000))
 			return false;
 		sys_puts(o, "parent_tid=");
-		put_ptr(o, c->a[2]);
+		if (p && c->a[2]) {
+			/* the child's tid, written by the call */
+			sys_put(o, "[", 1);
+			put_u64(o, le32(p));
+			sys_put(o, "]", 1);
+		} else {
+			put_ptr(o, c->a[2]);
+		}
 		return true;
+	}
 	case 3:
 		if (!(flags & 0x80000))
 			return false;
@@ -1344,6 +1354,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return 48;
 	case HS_K_UTSNAME_OUT:
 		return 130;
+	case HS_K_CLONE_ARG:
+		return i == 2 && (c->a[0] & 0x100000) ? 4 : 0; /* parent_tid */
 	case HS_K_TS_OUT:
 	case HS_K_RLIMIT_OUT:
 		return 16;

@@ -368,6 +368,14 @@ static void test_sysfmt_results_errno_and_unknown_calls(void **state)
 	c = call(56, 0x1200011, 0, 0, 0x7000, 0, 0);
 	assert_string_equal(ret(c, 55),
 			    "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7000) = 55");
+	{
+		uint8_t tid[4] = { 56 };
+
+		c = call(56, 0x3d0f00, 0x7000, 0x8000, 0x8000, 0x9000, 0);
+		c.out[2] = mem(tid, 4);
+		assert_string_equal(ret(c, 56),
+				    "clone(child_stack=0x7000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=[56], tls=0x9000, child_tidptr=0x8000) = 56");
+	}
 	c = call(61, 55, 0x1000, 0, 0, 0, 0);
 	{
 		uint8_t s[4] = { 0, 3 };
