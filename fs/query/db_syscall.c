@@ -139,6 +139,19 @@ int db_sys_from_entry(struct hs_db_image *img, const struct hs_db_event *ev,
 	return err;
 }
 
+ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf)
+{
+	const struct db_sys_reader *r = ctx;
+
+	if (at_exit)
+		for (size_t k = 0; k < r->n_mem; k++)
+			if (r->mem[k].addr <= addr && r->mem[k].addr + r->mem[k].len >= addr + n) {
+				memcpy(buf, r->mem[k].bytes + (addr - r->mem[k].addr), n);
+				return (ssize_t)n;
+			}
+	return hs_db_mem_read(r->img, at_exit ? r->t_exit : r->t_entry, addr, n, buf);
+}
+
 bool db_sys_valgrind(const struct sys_call *c)
 {
 	switch (c->nr) {
@@ -256,10 +269,15 @@ int hs_db_syscall_line(const struct hs_db_image *cimg, const struct hs_db_event 
 		buf[0] = 0;
 	if (enter->tag != HS_EV_SYSCALL_ENTER || enter->len < 56)
 		return -EINVAL;
+	struct db_sys_reader rd = { img, enter->t, enter->t, mem, n_mem };
+
 	err = db_sys_from_entry(img, enter, NULL, &c, in);
+	c.read = db_sys_read;
+	c.read_ctx = &rd;
 	c.when = SYS_LOST;
 	if (exit && exit->tag == HS_EV_SYSCALL_EXIT && exit->len >= 24) {
 		c.when = SYS_RETURNED;
+		rd.t_exit = exit->t;
 		c.failed = db_le32(exit->payload + 8) != 0;
 		c.ret = db_le64(exit->payload + 16);
 		for (int i = 0; i < 6; i++)

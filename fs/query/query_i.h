@@ -349,6 +349,18 @@ struct db_argmem;
 int db_sys_from_entry(struct hs_db_image *img, const struct hs_db_event *ev,
 		      const struct db_argmem *pre, struct sys_call *c,
 		      uint8_t scratch[6][HS_DB_STR_MAX + 1]);
+/* sys_call's read callback (arguments behind pointers): memory at the
+ * entry's t, or at the exit's from the pieces that cover it, else the
+ * recorded memory there.  ctx is a struct db_sys_reader, which the
+ * caller keeps while it formats. */
+struct hs_db_mem_piece;
+struct db_sys_reader {
+	struct hs_db_image *img;
+	uint64_t t_entry, t_exit;
+	const struct hs_db_mem_piece *mem;
+	size_t n_mem;
+};
+ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
 /* Whether c is one of Valgrind's own syscalls (db_syscall.c's comment). */
 bool db_sys_valgrind(const struct sys_call *c);
 

@@ -1297,6 +1297,148 @@ static bool d_dirents_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* ---- arguments behind pointers (through c->read) -------------------------- */
+
+#define SYS_MAX_ELEMS 32   /* array elements printed before "..." */
+
+static ssize_t mem_read(const struct sys_call *c, bool at_exit, uint64_t addr, size_t n,
+			uint8_t *buf)
+{
+	return c->read ? c->read(c->read_ctx, at_exit, addr, n, buf) : -ENOSYS;
+}
+
+/* A string behind a pointer, at most SYS_STRLEN bytes then "..." */
+static void put_string_at(const struct sys_call *c, bool at_exit, uint64_t addr,
+			  struct sys_out *o)
+{
+	uint8_t buf[SYS_STRLEN + 1];
+	ssize_t n = addr ? mem_read(c, at_exit, addr, sizeof(buf), buf) : 0;
+	const uint8_t *nul = n > 0 ? memchr(buf, 0, (size_t)n) : NULL;
+
+	if (!addr)
+		sys_puts(o, "NULL");
+	else if (nul)
+		sys_put_quoted(o, buf, (size_t)(nul - buf), false);
+	else if (n == (ssize_t)sizeof(buf))
+		sys_put_quoted(o, buf, SYS_STRLEN, true);
+	else
+		put_ptr(o, addr);
+}
+
+static bool d_argv(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint8_t p[8 * (SYS_MAX_ELEMS + 1)];
+	ssize_t n = c->a[i] ? mem_read(c, false, c->a[i], sizeof(p), p) : -EFAULT;
+	size_t k;
+
+	if (n < 8) {
+		put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_put(o, "[", 1);
+	for (k = 0; k < (size_t)n / 8 && k < SYS_MAX_ELEMS; k++) {
+		uint64_t s = le64(p + 8 * k);
+
+		if (!s)
+			break;
+		if (k)
+			sys_puts(o, ", ");
+		put_string_at(c, false, s, o);
+	}
+	if (k == SYS_MAX_ELEMS && (size_t)n / 8 > k && le64(p + 8 * k))
+		sys_puts(o, ", ...");
+	sys_put(o, "]", 1);
+	return true;
+}
+
+static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint8_t p[8 * 64];
+	size_t vars = 0;
+	bool end = false;
+
+	put_ptr(o, c->a[i]);
+	if (!c->a[i])
+		return true;
+	/* count up to the NULL, 64 pointers a read, at most 64 reads */
+	for (int r = 0; r < 64 && !end; r++) {
+		ssize_t n = mem_read(c, false, c->a[i] + (uint64_t)r * sizeof(p), sizeof(p), p);
+
+		if (n < 8)
+			return true;
+		for (size_t k = 0; k < (size_t)n / 8; k++) {
+			if (!le64(p + 8 * k)) {
+				end = true;
+				break;
+			}
+			vars++;
+		}
+	}
+	if (end) {
+		sys_puts(o, " /* ");
+		put_u64(o, vars);
+		sys_puts(o, vars == 1 ? " var */" : " vars */");
+	}
+	return true;
+}
+
+/* iovec arrays: at entry (writev: iov_len bytes each) or at the return
+ * (readv: the bytes returned, in order) */
+static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_exit)
+{
+	uint64_t cnt = i < 5 ? c->a[i + 1] : 0, left = c->ret;
+	uint8_t v[16 * SYS_MAX_ELEMS];
+	size_t want = cnt < SYS_MAX_ELEMS ? (size_t)cnt * 16 : sizeof(v);
+	ssize_t n = c->a[i] && cnt ? mem_read(c, false, c->a[i], want, v) : -EFAULT;
+	size_t k;
+
+	if (n < 16 || (size_t)n < want) {
+		put_ptr(o, c->a[i]);
+		return;
+	}
+	sys_put(o, "[", 1);
+	for (k = 0; k < (size_t)n / 16; k++) {
+		uint64_t base = le64(v + 16 * k), len = le64(v + 16 * k + 8);
+		uint64_t show = at_exit ? (len < left ? len : left) : len;
+		uint8_t buf[SYS_STRLEN];
+		size_t want_b = show < SYS_STRLEN ? (size_t)show : SYS_STRLEN;
+		ssize_t got = want_b ? mem_read(c, at_exit, base, want_b, buf) : 0;
+
+		if (k)
+			sys_puts(o, ", ");
+		sys_puts(o, "{iov_base=");
+		if (at_exit && !left)
+			put_ptr(o, base);
+		else if (got == (ssize_t)want_b)
+			sys_put_quoted(o, buf, want_b, show > SYS_STRLEN);
+		else
+			put_ptr(o, base);
+		sys_puts(o, ", iov_len=");
+		put_u64(o, len);
+		sys_put(o, "}", 1);
+		if (at_exit)
+			left -= show;
+	}
+	if (cnt > k)
+		sys_puts(o, ", ...");
+	sys_put(o, "]", 1);
+}
+
+static bool d_iov_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	put_iov(c, i, o, false);
+	return true;
+}
+
+static bool d_iov_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	if (c->when != SYS_RETURNED || c->failed)
+		put_ptr(o, c->a[i]);
+	else
+		put_iov(c, i, o, true);
+	return true;
+}
+
 static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_HEX] = d_hex, [HS_K_INT] = d_int, [HS_K_LONG] = d_long, [HS_K_UINT] = d_uint,
 	[HS_K_FD] = d_int, [HS_K_DIRFD] = d_dirfd, [HS_K_PATH] = d_path,
@@ -1325,7 +1467,8 @@ static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_SIGFRAME] = d_sigframe, [HS_K_ARCH_CODE] = d_arch_code,
 	[HS_K_STATX_FLAGS] = d_statx_flags, [HS_K_STATX_MASK] = d_statx_mask,
 	[HS_K_STATX_OUT] = d_statx_out, [HS_K_UTSNAME_OUT] = d_utsname_out,
-	[HS_K_DIRENTS_OUT] = d_dirents_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
+	[HS_K_DIRENTS_OUT] = d_dirents_out, [HS_K_ARGV] = d_argv, [HS_K_ENVP] = d_envp,
+	[HS_K_IOV_IN] = d_iov_in, [HS_K_IOV_OUT] = d_iov_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
 };
 
 bool sys_has_decoder(unsigned kind)

@@ -46,6 +46,12 @@ struct sys_call {
 	enum sys_when when;
 	bool failed;
 	uint64_t ret;                   /* errno when failed, else the value */
+	/* For arguments that point to more pointers (execve's argv, iovec
+	 * arrays): n bytes at addr into buf, as of the entry (at_exit
+	 * false) or the return; the bytes read (fewer when memory ends), or
+	 * -errno.  NULL: such arguments print as their address. */
+	ssize_t (*read)(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
+	void *read_ctx;
 };
 
 /* The bytes at argument i's address that the line prints from the memory

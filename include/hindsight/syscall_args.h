@@ -108,6 +108,10 @@ enum hs_sys_kind {
 	HS_K_UTSNAME_OUT, /* {sysname="Linux", nodename="vm", ...} */
 	HS_K_DIRENTS_OUT, /* the address and a comment "17 entries": the reader
 			   * counts them */
+	HS_K_ARGV,      /* ["/bin/ls", "-l"]: read through the reader's callback */
+	HS_K_ENVP,      /* 0x7ffc... followed by a comment "20 vars" */
+	HS_K_IOV_IN,    /* [{iov_base="hi", iov_len=2}], count next (writev) */
+	HS_K_IOV_OUT,   /* the same with the bytes the call returned (readv) */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -146,8 +150,8 @@ enum hs_sys_ret {
 	X(16, ioctl, INT, FD, IOCTL_REQ, PTR, _, _, _) \
 	X(17, pread64, INT, FD, BUF_OUT, UINT, LONG, _, _) \
 	X(18, pwrite64, INT, FD, BUF_IN, UINT, LONG, _, _) \
-	X(19, readv, INT, FD, PTR, INT, _, _, _) \
-	X(20, writev, INT, FD, PTR, INT, _, _, _) \
+	X(19, readv, INT, FD, IOV_OUT, INT, _, _, _) \
+	X(20, writev, INT, FD, IOV_IN, INT, _, _, _) \
 	X(21, access, INT, PATH, ACCESS, _, _, _, _) \
 	X(22, pipe, INT, PIPE_OUT, _, _, _, _, _) \
 	X(23, select, INT, INT, PTR, PTR, PTR, PTR, _) \
@@ -176,7 +180,7 @@ enum hs_sys_ret {
 	X(56, clone, INT, CLONE_FLAGS, CLONE_ARG, CLONE_ARG, CLONE_ARG, CLONE_ARG, _) \
 	X(57, fork, INT, _, _, _, _, _, _) \
 	X(58, vfork, INT, _, _, _, _, _, _) \
-	X(59, execve, INT, PATH, PTR, PTR, _, _, _) \
+	X(59, execve, INT, PATH, ARGV, ENVP, _, _, _) \
 	X(60, exit, NONE, INT, _, _, _, _, _) \
 	X(61, wait4, INT, INT, WSTATUS_OUT, WOPTIONS, PTR, _, _) \
 	X(62, kill, INT, INT, SIG, _, _, _, _) \
@@ -270,7 +274,7 @@ enum hs_sys_ret {
 	X(316, renameat2, INT, DIRFD, PATH, DIRFD, PATH, HEX, _) \
 	X(318, getrandom, INT, RANDOM_OUT, UINT, GRND, _, _, _) \
 	X(319, memfd_create, INT, STR, HEX, _, _, _, _) \
-	X(322, execveat, INT, DIRFD, PATH, PTR, PTR, ATFLAGS, _) \
+	X(322, execveat, INT, DIRFD, PATH, ARGV, ENVP, ATFLAGS, _) \
 	X(332, statx, INT, DIRFD, PATH, STATX_FLAGS, STATX_MASK, STATX_OUT, _) \
 	X(334, rseq, INT, PTR, HEX, INT, HEX, _, _) \
 	X(435, clone3, INT, PTR, UINT, _, _, _, _) \

@@ -94,7 +94,8 @@ cut -d' ' -f2- "$T/syscalls2" | norm /dev/stdin >"$T/got2"
 n2=$(wc -l <"$T/want2")
 [ "$n2" -gt 30 ] || fail "only $n2 strace lines between the markers of sys_strace2"
 for k in 'epoll_wait(3, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 100) = 1' 'wait4(' \
-	'fcntl(3, F_GETFL) = ADDR (flags O_RDWR|O_APPEND|O_LARGEFILE)' 'socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0'; do
+	'fcntl(3, F_GETFL) = ADDR (flags O_RDWR|O_APPEND|O_LARGEFILE)' 'socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0' \
+	'readv(4, [{iov_base="hell", iov_len=4}, {iov_base="o world, a longer second part\n", iov_len=64}], 2) = 34'; do
 	grep -qF -- "$k" "$T/want2" || fail "strace of sys_strace2 has no line with: $k"
 done
 same_file "syscalls of sys_strace2 (masked) and strace -f" "$T/want2" "$T/got2"

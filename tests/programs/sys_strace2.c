@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,14 @@ int main(int argc, char **argv)
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	write(sv[0], "hello", 5);
 	read(sv[1], buf, sizeof(buf));
+	{
+		struct iovec w[2] = { { "hello ", 6 }, { "world, a longer second part\n", 28 } };
+		char a[4], b[64];
+		struct iovec r[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+
+		writev(sv[0], w, 2);
+		readv(sv[1], r, 2);
+	}
 	close(sv[0]);
 	close(sv[1]);
 	pid = fork();
