@@ -394,6 +394,71 @@ static void test_sysfmt_results_errno_and_unknown_calls(void **state)
 	}
 }
 
+/* A fake memory for the read callback: one region at 0x1000. */
+static uint8_t fake[512];
+
+static ssize_t fake_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf)
+{
+	(void)ctx;
+	(void)at_exit;
+	if (addr < 0x1000 || addr >= 0x1000 + sizeof(fake))
+		return -EIO;
+	if (addr + n > 0x1000 + sizeof(fake))
+		n = (size_t)(0x1000 + sizeof(fake) - addr); /* memory ends: fewer bytes */
+	memcpy(buf, fake + (addr - 0x1000), n);
+	return (ssize_t)n;
+}
+
+static void put64(uint64_t addr, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		fake[addr - 0x1000 + (uint64_t)k] = (uint8_t)(v >> (8 * k));
+}
+
+static void test_sysfmt_argv_envp_and_iovecs_through_the_reader(void **state)
+{
+	struct sys_call c = call(59, 0x1100, 0x1000, 0x1040, 0, 0, 0);
+
+	memset(fake, 0, sizeof(fake));
+	put64(0x1000, 0x1100);
+	put64(0x1008, 0x1110);
+	put64(0x1010, 0);
+	memcpy(fake + 0x100, "/bin/true", 10);
+	memcpy(fake + 0x110, "one", 4);
+	put64(0x1040, 0x1110);
+	put64(0x1048, 0x1110);
+	put64(0x1050, 0);
+	c.in[0] = mem("/bin/true", 10);
+	/* without a reader: addresses */
+	assert_string_equal(ret(c, 0), "execve(\"/bin/true\", 0x1000, 0x1040) = 0");
+	c.read = fake_read;
+	assert_string_equal(ret(c, 0), "execve(\"/bin/true\", [\"/bin/true\", \"one\"], 0x1040 /* 2 vars */) = 0");
+	c.a[1] = 0x9000; /* unreadable argv */
+	c.a[2] = 0;
+	assert_string_equal(fail_with(c, EFAULT), "execve(\"/bin/true\", 0x9000, NULL) = -1 EFAULT (Bad address)");
+	/* writev: a bad iov_base prints as its address */
+	c = call(20, 1, 0x1000, 2, 0, 0, 0);
+	c.read = fake_read;
+	memset(fake, 0, sizeof(fake));
+	put64(0x1000, 0x1100);
+	put64(0x1008, 2);
+	put64(0x1010, 0x8000);
+	put64(0x1018, 5);
+	memcpy(fake + 0x100, "hi", 2);
+	assert_string_equal(fail_with(c, EFAULT),
+			    "writev(1, [{iov_base=\"hi\", iov_len=2}, {iov_base=0x8000, iov_len=5}], 2) = -1 EFAULT (Bad address)");
+	/* readv: the bytes returned, spread over the buffers in order */
+	c = call(19, 3, 0x1000, 2, 0, 0, 0);
+	c.read = fake_read;
+	put64(0x1010, 0x1106);
+	put64(0x1018, 10);
+	memcpy(fake + 0x100, "abcdefghij", 10);
+	assert_string_equal(ret(c, 5),
+			    "readv(3, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"ghi\", iov_len=10}], 2) = 5");
+	c.a[2] = 1ull << 40; /* a huge count: the elements there are, then "..." */
+	assert_string_equal(fail_with(c, EINVAL), "readv(3, 0x1000, 1099511627776) = -1 EINVAL (Invalid argument)");
+}
+
 static void test_sysfmt_short_buffer_is_terminated_and_says_the_length(void **state)
 {
 	struct sys_call c = call(3, 3, 0, 0, 0, 0, 0);
@@ -425,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_poll_and_epoll),
 		cmocka_unit_test(test_sysfmt_futex_ops),
 		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
+		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
 
