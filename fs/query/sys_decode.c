@@ -1386,12 +1386,17 @@ static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
  * (readv: the bytes returned, in order) */
 static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_exit)
 {
-	uint64_t cnt = i < 5 ? c->a[i + 1] : 0, left = c->ret;
+	int cnt = i < 5 ? (int)c->a[i + 1] : 0; /* the kernel's iovcnt is an int */
+	uint64_t left = c->ret;
 	uint8_t v[16 * SYS_MAX_ELEMS];
 	size_t want = cnt < SYS_MAX_ELEMS ? (size_t)cnt * 16 : sizeof(v);
-	ssize_t n = c->a[i] && cnt ? mem_read(c, false, c->a[i], want, v) : -EFAULT;
+	ssize_t n = c->a[i] && cnt > 0 ? mem_read(c, false, c->a[i], want, v) : -EFAULT;
 	size_t k;
 
+	if (c->a[i] && cnt == 0) {
+		sys_puts(o, "[]");
+		return;
+	}
 	if (n < 16 || (size_t)n < want) {
 		put_ptr(o, c->a[i]);
 		return;
@@ -1419,7 +1424,7 @@ static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_
 		if (at_exit)
 			left -= show;
 	}
-	if (cnt > k)
+	if ((size_t)cnt > k)
 		sys_puts(o, ", ...");
 	sys_put(o, "]", 1);
 }
