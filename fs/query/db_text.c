@@ -223,13 +223,11 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 	uint8_t scratch[6][HS_DB_STR_MAX + 1];
 	char text[HS_DB_TEXT_MAX];
 	struct sys_call c;
-	struct db_sys_reader rd = { img, ev->t, ev->t, NULL, 0 };
 	int err = db_sys_from_entry(img, ev, pre, &c, scratch);
-	size_t n;
-
-	c.read = db_sys_read;
-	c.read_ctx = &rd;
-	n = sys_format(&c, text, sizeof(text));
+	/* no read callback: arguments behind further pointers (execve's argv,
+	 * iovecs) print as their address, so that a listing of events never
+	 * decodes a chunk per such call (syscalls has them) */
+	size_t n = sys_format(&c, text, sizeof(text));
 
 	if (err && !o->err)
 		o->err = err;

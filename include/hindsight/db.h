@@ -241,7 +241,8 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
  * syscall entry its call as strace prints it, as known at entry
  * ("openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)": input strings, buffers
  * and structs decoded from the recorder's copy or memory at ev->t, output
- * arguments as their address; hs_db_syscall_line() has the whole call),
+ * arguments and arrays of pointers (execve's argv, iovecs) as their
+ * address; hs_db_syscall_line() has the whole call),
  * followed by a C comment "vDSO call, a syscall under Valgrind" for the
  * calls a native run makes in user space; for a sysret "openat = 3" or
  * "openat = -1 ENOENT (No such file or directory)", followed by a C
