@@ -1444,6 +1444,145 @@ static bool d_iov_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* ---- a few more structs -------------------------------------------------- */
+
+static bool d_itimer_which(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag which[] = { { 0, "ITIMER_REAL" }, { 1, "ITIMER_VIRTUAL" },
+						 { 2, "ITIMER_PROF" } };
+
+	sys_put_const(o, which, sizeof(which) / sizeof(which[0]), (int)c->a[i]);
+	return true;
+}
+
+static void put_timeval(struct sys_out *o, const uint8_t *p)
+{
+	sys_puts(o, "{tv_sec=");
+	put_i64(o, (int64_t)le64(p));
+	sys_puts(o, ", tv_usec=");
+	put_i64(o, (int64_t)le64(p + 8));
+	sys_put(o, "}", 1);
+}
+
+static void put_itimerval(struct sys_out *o, const uint8_t *p)
+{
+	sys_puts(o, "{it_interval=");
+	put_timeval(o, p);
+	sys_puts(o, ", it_value=");
+	put_timeval(o, p + 16);
+	sys_put(o, "}", 1);
+}
+
+static bool d_itimerval_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = in_mem(c, i, 32);
+
+	if (c->a[i] && p)
+		put_itimerval(o, p);
+	else
+		put_ptr(o, c->a[i]);
+	return true;
+}
+
+static bool d_itimerval_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = out_mem(c, i, 32);
+
+	if (c->a[i] && p)
+		put_itimerval(o, p);
+	else
+		put_ptr(o, c->a[i]);
+	return true;
+}
+
+static bool d_int_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = out_mem(c, i, 4);
+
+	if (c->a[i] && p) {
+		sys_put(o, "[", 1);
+		put_i64(o, (int32_t)le32(p));
+		sys_put(o, "]", 1);
+	} else {
+		put_ptr(o, c->a[i]);
+	}
+	return true;
+}
+
+/* getcwd: the string the call wrote (the result counts its NUL) */
+static bool d_cstr_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	size_t n = c->out[i].n > 0 ? (size_t)c->out[i].n : 0;
+	const uint8_t *p = out_mem(c, i, n ? n : 1);
+	const uint8_t *nul = p ? memchr(p, 0, n) : NULL;
+
+	if (c->a[i] && nul)
+		sys_put_quoted(o, p, (size_t)(nul - p), false);
+	else
+		put_ptr(o, c->a[i]);
+	return true;
+}
+
+/* sched_getaffinity: the CPUs set in the result's bytes of the mask */
+static bool d_cpuset_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	size_t n = c->ret < HS_SYS_STR_MAX ? (size_t)c->ret : HS_SYS_STR_MAX;
+	const uint8_t *p = out_mem(c, i, n);
+	bool first = true;
+
+	if (!c->a[i] || !p || !n) {
+		put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_put(o, "[", 1);
+	for (size_t b = 0; b < 8 * n; b++) {
+		if (!(p[b / 8] >> (b % 8) & 1))
+			continue;
+		if (!first)
+			sys_put(o, " ", 1); /* strace separates CPUs with spaces */
+		put_u64(o, b);
+		first = false;
+	}
+	sys_put(o, "]", 1);
+	return true;
+}
+
+static void put_stack(struct sys_out *o, const uint8_t *p)
+{
+	static const struct sys_flag ss[] = { { 1, "SS_ONSTACK" }, { 2, "SS_DISABLE" },
+					      { 0x80000000, "SS_AUTODISARM" } };
+
+	sys_puts(o, "{ss_sp=");
+	put_ptr(o, le64(p));
+	sys_puts(o, ", ss_flags=");
+	sys_put_flags(o, ss, sizeof(ss) / sizeof(ss[0]), le32(p + 8));
+	sys_puts(o, ", ss_size=");
+	put_u64(o, le64(p + 16));
+	sys_put(o, "}", 1);
+}
+
+static bool d_stack_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = in_mem(c, i, 24);
+
+	if (c->a[i] && p)
+		put_stack(o, p);
+	else
+		put_ptr(o, c->a[i]);
+	return true;
+}
+
+static bool d_stack_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = out_mem(c, i, 24);
+
+	if (c->a[i] && p)
+		put_stack(o, p);
+	else
+		put_ptr(o, c->a[i]);
+	return true;
+}
+
 static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_HEX] = d_hex, [HS_K_INT] = d_int, [HS_K_LONG] = d_long, [HS_K_UINT] = d_uint,
 	[HS_K_FD] = d_int, [HS_K_DIRFD] = d_dirfd, [HS_K_PATH] = d_path,
@@ -1473,7 +1612,11 @@ static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_STATX_FLAGS] = d_statx_flags, [HS_K_STATX_MASK] = d_statx_mask,
 	[HS_K_STATX_OUT] = d_statx_out, [HS_K_UTSNAME_OUT] = d_utsname_out,
 	[HS_K_DIRENTS_OUT] = d_dirents_out, [HS_K_ARGV] = d_argv, [HS_K_ENVP] = d_envp,
-	[HS_K_IOV_IN] = d_iov_in, [HS_K_IOV_OUT] = d_iov_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
+	[HS_K_IOV_IN] = d_iov_in, [HS_K_IOV_OUT] = d_iov_out,
+	[HS_K_ITIMER_WHICH] = d_itimer_which, [HS_K_ITIMERVAL_IN] = d_itimerval_in,
+	[HS_K_ITIMERVAL_OUT] = d_itimerval_out, [HS_K_INT_OUT] = d_int_out,
+	[HS_K_CSTR_OUT] = d_cstr_out, [HS_K_CPUSET_OUT] = d_cpuset_out,
+	[HS_K_STACK_IN] = d_stack_in, [HS_K_STACK_OUT] = d_stack_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
 };
 
 bool sys_has_decoder(unsigned kind)
@@ -1502,6 +1645,15 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return 48;
 	case HS_K_UTSNAME_OUT:
 		return 130;
+	case HS_K_ITIMERVAL_OUT:
+		return 32;
+	case HS_K_STACK_OUT:
+		return 24;
+	case HS_K_INT_OUT:
+		return 4;
+	case HS_K_CSTR_OUT: /* the result counts the NUL */
+	case HS_K_CPUSET_OUT:
+		return c->ret < HS_SYS_STR_MAX ? (uint32_t)c->ret : HS_SYS_STR_MAX;
 	case HS_K_CLONE_ARG:
 		return i == 2 && (c->a[0] & 0x100000) ? 4 : 0; /* parent_tid */
 	case HS_K_TS_OUT:

@@ -112,6 +112,14 @@ enum hs_sys_kind {
 	HS_K_ENVP,      /* 0x7ffc... followed by a comment "20 vars" */
 	HS_K_IOV_IN,    /* [{iov_base="hi", iov_len=2}], count next (writev) */
 	HS_K_IOV_OUT,   /* the same with the bytes the call returned (readv) */
+	HS_K_ITIMER_WHICH, /* ITIMER_REAL */
+	HS_K_ITIMERVAL_IN, /* {it_interval={tv_sec=0, tv_usec=0}, it_value={...}} */
+	HS_K_ITIMERVAL_OUT,
+	HS_K_INT_OUT,   /* [0]: an int the call writes (getsockopt's value) */
+	HS_K_CSTR_OUT,  /* "/tmp": a string the call writes (getcwd) */
+	HS_K_CPUSET_OUT, /* [0 1]: the CPUs of the mask the call wrote */
+	HS_K_STACK_IN,  /* {ss_sp=0x..., ss_flags=0, ss_size=8192} */
+	HS_K_STACK_OUT,
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -163,13 +171,17 @@ enum hs_sys_ret {
 	X(33, dup2, INT, FD, FD, _, _, _, _) \
 	X(34, pause, INT, _, _, _, _, _, _) \
 	X(35, nanosleep, INT, TS_IN, TS_REM, _, _, _, _) \
+	X(36, getitimer, INT, ITIMER_WHICH, ITIMERVAL_OUT, _, _, _, _) \
 	X(37, alarm, INT, UINT, _, _, _, _, _) \
+	X(38, setitimer, INT, ITIMER_WHICH, ITIMERVAL_IN, ITIMERVAL_OUT, _, _, _) \
 	X(39, getpid, INT, _, _, _, _, _, _) \
 	X(41, socket, INT, FAMILY, SOCKTYPE, SOCKPROTO, _, _, _) \
 	X(42, connect, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
 	X(43, accept, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
 	X(44, sendto, INT, FD, BUF_IN, UINT, MSGFLAGS, SOCKADDR_IN, UINT) \
 	X(45, recvfrom, INT, FD, BUF_OUT, UINT, MSGFLAGS, SOCKADDR_OUT, SOCKLEN_IO) \
+	X(46, sendmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
+	X(47, recvmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
 	X(48, shutdown, INT, FD, SHUTHOW, _, _, _, _) \
 	X(49, bind, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
 	X(50, listen, INT, FD, INT, _, _, _, _) \
@@ -177,6 +189,7 @@ enum hs_sys_ret {
 	X(52, getpeername, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
 	X(53, socketpair, INT, FAMILY, SOCKTYPE, SOCKPROTO, PIPE_OUT, _, _) \
 	X(54, setsockopt, INT, FD, SOCKLEVEL, SOCKOPT, INT_IN, UINT, _) \
+	X(55, getsockopt, INT, FD, SOCKLEVEL, SOCKOPT, INT_OUT, SOCKLEN_IO, _) \
 	X(56, clone, INT, CLONE_FLAGS, CLONE_ARG, CLONE_ARG, CLONE_ARG, CLONE_ARG, _) \
 	X(57, fork, INT, _, _, _, _, _, _) \
 	X(58, vfork, INT, _, _, _, _, _, _) \
@@ -192,7 +205,7 @@ enum hs_sys_ret {
 	X(76, truncate, INT, PATH, LONG, _, _, _, _) \
 	X(77, ftruncate, INT, FD, LONG, _, _, _, _) \
 	X(78, getdents, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
-	X(79, getcwd, INT, PTR, UINT, _, _, _, _) \
+	X(79, getcwd, INT, CSTR_OUT, UINT, _, _, _, _) \
 	X(80, chdir, INT, PATH, _, _, _, _, _) \
 	X(81, fchdir, INT, FD, _, _, _, _, _) \
 	X(82, rename, INT, PATH, PATH, _, _, _, _) \
@@ -224,7 +237,9 @@ enum hs_sys_ret {
 	X(110, getppid, INT, _, _, _, _, _, _) \
 	X(111, getpgrp, INT, _, _, _, _, _, _) \
 	X(112, setsid, INT, _, _, _, _, _, _) \
-	X(131, sigaltstack, INT, PTR, PTR, _, _, _, _) \
+	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
+	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
+	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
 	X(137, statfs, INT, PATH, PTR, _, _, _, _) \
 	X(138, fstatfs, INT, FD, PTR, _, _, _, _) \
 	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
@@ -239,7 +254,8 @@ enum hs_sys_ret {
 	X(200, tkill, INT, INT, SIG, _, _, _, _) \
 	X(201, time, INT, PTR, _, _, _, _, _) \
 	X(202, futex, INT, PTR, FUTEX_OP, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG) \
-	X(204, sched_getaffinity, INT, INT, UINT, PTR, _, _, _) \
+	X(204, sched_getaffinity, INT, INT, UINT, CPUSET_OUT, _, _, _) \
+	X(213, epoll_create, INT, INT, _, _, _, _, _) \
 	X(217, getdents64, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
 	X(218, set_tid_address, INT, PTR, _, _, _, _, _) \
 	X(228, clock_gettime, INT, CLOCKID, TS_OUT, _, _, _, _) \
@@ -341,7 +357,10 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_SOCKADDR_IN:
 		return HS_SYS_CAP_(next);
 	case HS_K_SIGACT_IN:
-		return 32; /* handler, flags, restorer, mask: the kernel's layout */
+	case HS_K_ITIMERVAL_IN:
+		return 32; /* sigaction: handler, flags, restorer, mask (the kernel's) */
+	case HS_K_STACK_IN:
+		return 24;
 	case HS_K_SIGSET_IN:
 		return 8;
 	case HS_K_TS_IN:

@@ -95,7 +95,9 @@ n2=$(wc -l <"$T/want2")
 [ "$n2" -gt 30 ] || fail "only $n2 strace lines between the markers of sys_strace2"
 for k in 'epoll_wait(3, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 100) = 1' 'wait4(' \
 	'fcntl(3, F_GETFL) = ADDR (flags O_RDWR|O_APPEND|O_LARGEFILE)' 'socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0' \
-	'readv(4, [{iov_base="hell", iov_len=4}, {iov_base="o world, a longer second part\n", iov_len=64}], 2) = 34'; do
+	'readv(4, [{iov_base="hell", iov_len=4}, {iov_base="o world, a longer second part\n", iov_len=64}], 2) = 34' \
+	'getsockopt(3, SOL_SOCKET, SO_TYPE, [2], [4]) = 0' 'getitimer(ITIMER_PROF, {it_interval={tv_sec=0, tv_usec=0}' \
+	'sigaltstack({ss_sp=ADDR, ss_flags=0, ss_size=65536}, NULL) = 0' 'getcwd("'; do
 	grep -qF -- "$k" "$T/want2" || fail "strace of sys_strace2 has no line with: $k"
 done
 same_file "syscalls of sys_strace2 (masked) and strace -f" "$T/want2" "$T/got2"

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -71,6 +74,28 @@ int main(int argc, char **argv)
 	umask(027);
 	getrlimit(RLIMIT_NOFILE, &rl);
 	prlimit(0, RLIMIT_CORE, NULL, &rl);
+	{
+		struct itimerval it = { { 0, 0 }, { 5, 250000 } }, old;
+		stack_t ss = { .ss_sp = malloc(65536), .ss_size = 65536 };
+		cpu_set_t cpus;
+		int err, ty;
+		socklen_t l = sizeof(err);
+
+		getcwd(path, sizeof(path));
+		setitimer(ITIMER_REAL, &it, NULL);
+		it.it_value.tv_sec = 0;
+		it.it_value.tv_usec = 0;
+		setitimer(ITIMER_REAL, &it, NULL); /* (the old value would depend on timing) */
+		getitimer(ITIMER_PROF, &old);
+		sigaltstack(&ss, NULL);
+		sched_getaffinity(0, sizeof(cpus), &cpus);
+		socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+		getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &err, &l);
+		l = sizeof(ty);
+		getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &ty, &l);
+		close(sv[0]);
+		close(sv[1]);
+	}
 	getppid(); /* marker: end */
 	return 0;
 }
