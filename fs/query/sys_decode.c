@@ -1583,6 +1583,62 @@ static bool d_stack_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* struct statfs, all of it, as strace prints it */
+static bool d_statfs_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag magic[] = {
+		{ 0xef53, "EXT2_SUPER_MAGIC" }, { 0x01021994, "TMPFS_MAGIC" },
+		{ 0x9fa0, "PROC_SUPER_MAGIC" }, { 0x62656572, "SYSFS_MAGIC" },
+		{ 0x794c7630, "OVERLAYFS_SUPER_MAGIC" }, { 0x58465342, "XFS_SUPER_MAGIC" },
+		{ 0x9123683e, "BTRFS_SUPER_MAGIC" }, { 0x6969, "NFS_SUPER_MAGIC" },
+		{ 0x63677270, "CGROUP2_SUPER_MAGIC" }, { 0x1373, "DEVFS_SUPER_MAGIC" },
+		{ 0x65735546, "FUSE_SUPER_MAGIC" }, { 0x858458f6, "RAMFS_MAGIC" },
+	};
+	static const struct sys_flag st[] = {
+		{ 0x1, "ST_RDONLY" }, { 0x2, "ST_NOSUID" }, { 0x4, "ST_NODEV" },
+		{ 0x8, "ST_NOEXEC" }, { 0x10, "ST_SYNCHRONOUS" }, { 0x20, "ST_VALID" },
+		{ 0x40, "ST_MANDLOCK" }, { 0x400, "ST_NOATIME" }, { 0x800, "ST_NODIRATIME" },
+		{ 0x1000, "ST_RELATIME" },
+	};
+	static const char *const names[] = { "f_bsize", "f_blocks", "f_bfree", "f_bavail",
+					     "f_files", "f_ffree" };
+	const uint8_t *p = out_mem(c, i, 88);
+	uint64_t type;
+	bool named = false;
+
+	if (!c->a[i] || !p) {
+		put_ptr(o, c->a[i]);
+		return true;
+	}
+	type = le64(p);
+	sys_puts(o, "{f_type=");
+	for (size_t k = 0; k < sizeof(magic) / sizeof(magic[0]); k++)
+		if (magic[k].v == type) {
+			sys_puts(o, magic[k].name);
+			named = true;
+		}
+	if (!named)
+		put_x64(o, type);
+	for (int k = 0; k < 6; k++) {
+		sys_puts(o, ", ");
+		sys_puts(o, names[k]);
+		sys_put(o, "=", 1);
+		put_u64(o, le64(p + 8 + 8 * k));
+	}
+	sys_puts(o, ", f_fsid={val=[");
+	put_x64(o, le32(p + 56));
+	sys_puts(o, ", ");
+	put_x64(o, le32(p + 60));
+	sys_puts(o, "]}, f_namelen=");
+	put_u64(o, le64(p + 64));
+	sys_puts(o, ", f_frsize=");
+	put_u64(o, le64(p + 72));
+	sys_puts(o, ", f_flags=");
+	sys_put_flags(o, st, sizeof(st) / sizeof(st[0]), le64(p + 80));
+	sys_put(o, "}", 1);
+	return true;
+}
+
 static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_HEX] = d_hex, [HS_K_INT] = d_int, [HS_K_LONG] = d_long, [HS_K_UINT] = d_uint,
 	[HS_K_FD] = d_int, [HS_K_DIRFD] = d_dirfd, [HS_K_PATH] = d_path,
@@ -1616,7 +1672,8 @@ static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_ITIMER_WHICH] = d_itimer_which, [HS_K_ITIMERVAL_IN] = d_itimerval_in,
 	[HS_K_ITIMERVAL_OUT] = d_itimerval_out, [HS_K_INT_OUT] = d_int_out,
 	[HS_K_CSTR_OUT] = d_cstr_out, [HS_K_CPUSET_OUT] = d_cpuset_out,
-	[HS_K_STACK_IN] = d_stack_in, [HS_K_STACK_OUT] = d_stack_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
+	[HS_K_STACK_IN] = d_stack_in, [HS_K_STACK_OUT] = d_stack_out,
+	[HS_K_STATFS_OUT] = d_statfs_out, [HS_K_RANDOM_OUT] = d_random_out, [HS_K_GRND] = d_grnd,
 };
 
 bool sys_has_decoder(unsigned kind)
@@ -1649,6 +1706,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return 32;
 	case HS_K_STACK_OUT:
 		return 24;
+	case HS_K_STATFS_OUT:
+		return 88;
 	case HS_K_INT_OUT:
 		return 4;
 	case HS_K_CSTR_OUT: /* the result counts the NUL */

@@ -120,6 +120,7 @@ enum hs_sys_kind {
 	HS_K_CPUSET_OUT, /* [0 1]: the CPUs of the mask the call wrote */
 	HS_K_STACK_IN,  /* {ss_sp=0x..., ss_flags=0, ss_size=8192} */
 	HS_K_STACK_OUT,
+	HS_K_STATFS_OUT, /* {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, ...} */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -240,8 +241,8 @@ enum hs_sys_ret {
 	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
 	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
 	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
-	X(137, statfs, INT, PATH, PTR, _, _, _, _) \
-	X(138, fstatfs, INT, FD, PTR, _, _, _, _) \
+	X(137, statfs, INT, PATH, STATFS_OUT, _, _, _, _) \
+	X(138, fstatfs, INT, FD, STATFS_OUT, _, _, _, _) \
 	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
 	X(158, arch_prctl, INT, ARCH_CODE, HEX, _, _, _, _) \
 	X(186, gettid, INT, _, _, _, _, _, _) \

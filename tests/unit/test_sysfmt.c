@@ -394,6 +394,40 @@ static void test_sysfmt_results_errno_and_unknown_calls(void **state)
 	}
 }
 
+static void test_sysfmt_more_structs(void **state)
+{
+	uint8_t sfs[88] = { 0x53, 0xef }, ss[24] = { 0 }, cpus[8] = { 0x05 }, one[4] = { 1 };
+	struct sys_call c = call(138, 4, 0x1000, 0, 0, 0, 0);
+
+	sfs[9] = 0x10;                  /* f_bsize 4096 */
+	sfs[80] = 0x20;                 /* ST_VALID */
+	c.out[1] = mem(sfs, sizeof(sfs));
+	assert_string_equal(ret(c, 0),
+			    "fstatfs(4, {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0, 0]}, f_namelen=0, f_frsize=0, f_flags=ST_VALID}) = 0");
+	c = call(131, 0x1000, 0, 0, 0, 0, 0);
+	ss[1] = 0x20;                   /* ss_sp 0x2000 */
+	ss[8] = 2;                      /* SS_DISABLE */
+	ss[17] = 0x20;                  /* 8192 */
+	c.in[0] = mem(ss, sizeof(ss));
+	assert_string_equal(ret(c, 0), "sigaltstack({ss_sp=0x2000, ss_flags=SS_DISABLE, ss_size=8192}, NULL) = 0");
+	c = call(204, 0, 128, 0x1000, 0, 0, 0);
+	c.out[2] = mem(cpus, 8);
+	assert_string_equal(ret(c, 8), "sched_getaffinity(0, 128, [0 2]) = 8");
+	c = call(79, 0x1000, 4096, 0, 0, 0, 0);
+	c.out[0] = mem("/tmp", 5);
+	assert_string_equal(ret(c, 5), "getcwd(\"/tmp\", 4096) = 5");
+	assert_string_equal(fail_with(c, ERANGE), "getcwd(0x1000, 4096) = -1 ERANGE (Numerical result out of range)");
+	c = call(55, 3, 1, 4, 0x1000, 0x2000, 0);
+	{
+		uint8_t len[4] = { 4 };
+
+		c.in[4] = mem(len, 4);
+		c.out[3] = mem(one, 4);
+		c.out[4] = mem(len, 4);
+		assert_string_equal(ret(c, 0), "getsockopt(3, SOL_SOCKET, SO_ERROR, [1], [4]) = 0");
+	}
+}
+
 /* A fake memory for the read callback: one region at 0x1000. */
 static uint8_t fake[512];
 
@@ -501,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_poll_and_epoll),
 		cmocka_unit_test(test_sysfmt_futex_ops),
 		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
+		cmocka_unit_test(test_sysfmt_more_structs),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
