@@ -3,8 +3,10 @@
  * sys_decode.c formats one call from its row of the syscall table
  * (include/hindsight/syscall_args.h), its six raw arguments, the memory
  * its input arguments pointed to at entry and the memory its output
- * arguments held at the return; sys_xlat.c holds the symbolic names
- * (flags, constants, errno names).  Pure functions: no database, no
+ * arguments held at the return, with the scalar decoders; sys_structs.c
+ * has the decoders of arguments in memory (structs, arrays, pointers to
+ * pointers), sys_text.c the text building and quoting, sys_xlat.c the
+ * symbolic names (flags, constants, errno names).  Pure functions: no database, no
  * allocation; the callers (db_text.c, db_syscall.c) find the memory.
  *
  * Owner: the syscall formatter's maintainers.
@@ -67,7 +69,14 @@ size_t sys_format(const struct sys_call *c, char *buf, size_t cap);
 /* "name = result" (the sysret event's text). */
 size_t sys_format_result(const struct sys_call *c, char *buf, size_t cap);
 
-/* Text building, shared with sys_xlat.c. */
+/* A decoder: writes argument i of c and returns true, or returns false
+ * for an argument strace leaves out (nothing of it is printed). */
+struct sys_out;
+typedef bool (*sys_decoder)(const struct sys_call *c, int i, struct sys_out *o);
+/* sys_structs.c's decoders, by kind (NULL where sys_decode.c has it). */
+extern const sys_decoder sys_struct_decoders[HS_K_COUNT];
+
+/* Text building (sys_text.c), shared by the sys_*.c files. */
 struct sys_out {
 	char *buf;
 	size_t cap, len;
@@ -75,10 +84,31 @@ struct sys_out {
 void sys_put(struct sys_out *o, const char *s, size_t n);
 void sys_puts(struct sys_out *o, const char *s);
 void sys_putf(struct sys_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sys_put_u64(struct sys_out *o, uint64_t v);
+void sys_put_i64(struct sys_out *o, int64_t v);
+void sys_put_x64(struct sys_out *o, uint64_t v);       /* %#lx: 0 prints 0 */
+void sys_put_ptr(struct sys_out *o, uint64_t v);       /* NULL or 0x... */
+void sys_put_octal(struct sys_out *o, uint64_t v);     /* %#03o */
+uint32_t sys_le32(const uint8_t *p);
+uint64_t sys_le64(const uint8_t *p);
+/* The input (at entry) or output (at a successful return) memory of
+ * argument i when all of need bytes are known, else NULL. */
+const uint8_t *sys_in_mem(const struct sys_call *c, int i, size_t need);
+const uint8_t *sys_out_mem(const struct sys_call *c, int i, size_t need);
 /* "string" quoted as strace does (octal escapes), "..." after when cut. */
 void sys_put_quoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut);
 /* The same with every byte as \xNN (strace's -x style, for random bytes). */
 void sys_put_hexquoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut);
+
+/* Structs as strace prints them (sys_structs.c), from their bytes. */
+void sys_put_sigset(struct sys_out *o, uint64_t set);
+void sys_put_sigaction(struct sys_out *o, const uint8_t *p);   /* 32 bytes */
+void sys_put_timespec(struct sys_out *o, const uint8_t *p);    /* 16 bytes */
+void sys_put_stat(struct sys_out *o, const uint8_t *p);        /* 144 bytes */
+void sys_put_sockaddr(struct sys_out *o, const uint8_t *p, size_t len);
+void sys_put_epoll_event(struct sys_out *o, const uint8_t *p); /* 12 bytes */
+void sys_put_wstatus(struct sys_out *o, uint32_t s);
+void sys_put_rlimit(struct sys_out *o, const uint8_t *p);      /* 16 bytes */
 
 /* Symbolic names (sys_xlat.c). */
 struct sys_flag {
