@@ -2,10 +2,11 @@
  *
  * A decoder per argument kind (include/hindsight/syscall_args.h), chosen
  * through the table decoders[] below (the scalar kinds) and
- * sys_struct_decoders[] (sys_structs.c: arguments in memory); each writes its argument and
- * returns true, or returns false for an argument strace leaves out (the
- * mode of an open() without O_CREAT, futex's unused arguments), and then
- * nothing of it is printed, comma included.  What strace prints:
+ * sys_struct_decoders[] (sys_structs.c: arguments in memory); each writes
+ * its argument and returns true, or returns false for an argument strace
+ * leaves out (the mode of an open() without O_CREAT, futex's unused
+ * arguments), and then nothing of it is printed, comma included.  What
+ * strace prints:
  *
  *   openat(AT_FDCWD, "/tmp/x", O_WRONLY|O_CREAT|O_TRUNC, 0640) = 3
  *   read(3, "tomato\n", 64) = 7                 the bytes the call returned
