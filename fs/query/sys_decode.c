@@ -826,8 +826,39 @@ static bool d_arch_code(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+static bool d_msync_flags(const struct sys_call *c, int i, struct sys_out *o)
+{
+	/* strace's order */
+	static const struct sys_flag ms[] = { { 1, "MS_ASYNC" }, { 4, "MS_SYNC" },
+					      { 2, "MS_INVALIDATE" } };
+
+	sys_put_flags(o, ms, sizeof(ms) / sizeof(ms[0]), (uint32_t)c->a[i]);
+	return true;
+}
+
+static bool d_flock_op(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag lk[] = { { 1, "LOCK_SH" }, { 2, "LOCK_EX" },
+					      { 4, "LOCK_NB" }, { 8, "LOCK_UN" } };
+
+	sys_put_flags(o, lk, sizeof(lk) / sizeof(lk[0]), (uint32_t)c->a[i]);
+	return true;
+}
+
+static bool d_rusage_who(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag who[] = { { 0, "RUSAGE_SELF" }, { (uint64_t)-1, "RUSAGE_CHILDREN" },
+					       { 1, "RUSAGE_THREAD" } };
+
+	sys_put_const(o, who, sizeof(who) / sizeof(who[0]), (int)c->a[i]);
+	return true;
+}
+
 /* The decoders of this file; sys_structs.c has the others. */
 static const sys_decoder decoders[HS_K_COUNT] = {
+	[HS_K_MSYNC_FLAGS] = d_msync_flags,
+	[HS_K_FLOCK_OP] = d_flock_op,
+	[HS_K_RUSAGE_WHO] = d_rusage_who,
 	[HS_K_HEX] = d_hex,
 	[HS_K_INT] = d_int,
 	[HS_K_LONG] = d_long,
@@ -936,6 +967,9 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return 24;
 	case HS_K_STATFS_OUT:
 		return 88;
+	case HS_K_RUSAGE_OUT:
+	case HS_K_TMS_OUT:
+		return 32;
 	case HS_K_INT_OUT:
 		return 4;
 	case HS_K_CSTR_OUT: /* the result counts the NUL */

@@ -648,7 +648,47 @@ static bool d_statfs_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* struct rusage: the two times, then "..." (strace's abbreviated form) */
+static bool d_rusage_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_out_mem(c, i, 32);
+
+	/* wait4 writes it only when a child changed state */
+	if (!c->a[i] || !p || (c->nr == 61 && !c->ret)) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_puts(o, "{ru_utime=");
+	put_timeval(o, p);
+	sys_puts(o, ", ru_stime=");
+	put_timeval(o, p + 16);
+	sys_puts(o, ", ...}");
+	return true;
+}
+
+static bool d_tms_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const char *const names[] = { "tms_utime", "tms_stime", "tms_cutime",
+					     "tms_cstime" };
+	const uint8_t *p = sys_out_mem(c, i, 32);
+
+	if (!c->a[i] || !p) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	for (int k = 0; k < 4; k++) {
+		sys_puts(o, k ? ", " : "{");
+		sys_puts(o, names[k]);
+		sys_put(o, "=", 1);
+		sys_put_u64(o, sys_le64(p + 8 * k));
+	}
+	sys_put(o, "}", 1);
+	return true;
+}
+
 const sys_decoder sys_struct_decoders[HS_K_COUNT] = {
+	[HS_K_RUSAGE_OUT] = d_rusage_out,
+	[HS_K_TMS_OUT] = d_tms_out,
 	[HS_K_SIGFRAME] = d_sigframe,
 	[HS_K_STATX_FLAGS] = d_statx_flags,
 	[HS_K_STATX_MASK] = d_statx_mask,

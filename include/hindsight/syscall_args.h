@@ -121,6 +121,11 @@ enum hs_sys_kind {
 	HS_K_STACK_IN,  /* {ss_sp=0x..., ss_flags=0, ss_size=8192} */
 	HS_K_STACK_OUT,
 	HS_K_STATFS_OUT, /* {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, ...} */
+	HS_K_MSYNC_FLAGS, /* MS_SYNC */
+	HS_K_FLOCK_OP,  /* LOCK_EX|LOCK_NB */
+	HS_K_RUSAGE_WHO, /* RUSAGE_SELF */
+	HS_K_RUSAGE_OUT, /* {ru_utime={tv_sec=0, tv_usec=2945}, ru_stime={...}, ...} */
+	HS_K_TMS_OUT,   /* {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0} */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -166,7 +171,7 @@ enum hs_sys_ret {
 	X(23, select, INT, INT, PTR, PTR, PTR, PTR, _) \
 	X(24, sched_yield, INT, _, _, _, _, _, _) \
 	X(25, mremap, HEX, PTR, UINT, UINT, REMAP_FLAGS, REMAP_NEW, _) \
-	X(26, msync, INT, PTR, UINT, HEX, _, _, _) \
+	X(26, msync, INT, PTR, UINT, MSYNC_FLAGS, _, _, _) \
 	X(28, madvise, INT, PTR, UINT, MADV, _, _, _) \
 	X(32, dup, INT, FD, _, _, _, _, _) \
 	X(33, dup2, INT, FD, FD, _, _, _, _) \
@@ -176,6 +181,7 @@ enum hs_sys_ret {
 	X(37, alarm, INT, UINT, _, _, _, _, _) \
 	X(38, setitimer, INT, ITIMER_WHICH, ITIMERVAL_IN, ITIMERVAL_OUT, _, _, _) \
 	X(39, getpid, INT, _, _, _, _, _, _) \
+	X(40, sendfile, INT, FD, FD, PTR, UINT, _, _) \
 	X(41, socket, INT, FAMILY, SOCKTYPE, SOCKPROTO, _, _, _) \
 	X(42, connect, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
 	X(43, accept, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
@@ -196,11 +202,11 @@ enum hs_sys_ret {
 	X(58, vfork, INT, _, _, _, _, _, _) \
 	X(59, execve, INT, PATH, ARGV, ENVP, _, _, _) \
 	X(60, exit, NONE, INT, _, _, _, _, _) \
-	X(61, wait4, INT, INT, WSTATUS_OUT, WOPTIONS, PTR, _, _) \
+	X(61, wait4, INT, INT, WSTATUS_OUT, WOPTIONS, RUSAGE_OUT, _, _) \
 	X(62, kill, INT, INT, SIG, _, _, _, _) \
 	X(63, uname, INT, UTSNAME_OUT, _, _, _, _, _) \
 	X(72, fcntl, INT, FD, FCNTL_CMD, FCNTL_ARG, _, _, _) \
-	X(73, flock, INT, FD, INT, _, _, _, _) \
+	X(73, flock, INT, FD, FLOCK_OP, _, _, _, _) \
 	X(74, fsync, INT, FD, _, _, _, _, _) \
 	X(75, fdatasync, INT, FD, _, _, _, _, _) \
 	X(76, truncate, INT, PATH, LONG, _, _, _, _) \
@@ -225,9 +231,9 @@ enum hs_sys_ret {
 	X(95, umask, OCT, OCT, _, _, _, _, _) \
 	X(96, gettimeofday, INT, PTR, PTR, _, _, _, _) \
 	X(97, getrlimit, INT, RLIMIT_RES, RLIMIT_OUT, _, _, _, _) \
-	X(98, getrusage, INT, INT, PTR, _, _, _, _) \
+	X(98, getrusage, INT, RUSAGE_WHO, RUSAGE_OUT, _, _, _, _) \
 	X(99, sysinfo, INT, PTR, _, _, _, _, _) \
-	X(100, times, INT, PTR, _, _, _, _, _) \
+	X(100, times, INT, TMS_OUT, _, _, _, _, _) \
 	X(102, getuid, INT, _, _, _, _, _, _) \
 	X(104, getgid, INT, _, _, _, _, _, _) \
 	X(105, setuid, INT, INT, _, _, _, _, _) \
@@ -238,13 +244,22 @@ enum hs_sys_ret {
 	X(110, getppid, INT, _, _, _, _, _, _) \
 	X(111, getpgrp, INT, _, _, _, _, _, _) \
 	X(112, setsid, INT, _, _, _, _, _, _) \
+	X(115, getgroups, INT, INT, PTR, _, _, _, _) \
+	X(117, setresuid, INT, INT, INT, INT, _, _, _) \
+	X(119, setresgid, INT, INT, INT, INT, _, _, _) \
+	X(121, getpgid, INT, INT, _, _, _, _, _) \
+	X(124, getsid, INT, INT, _, _, _, _, _) \
 	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
 	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
 	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
 	X(137, statfs, INT, PATH, STATFS_OUT, _, _, _, _) \
 	X(138, fstatfs, INT, FD, STATFS_OUT, _, _, _, _) \
+	X(149, mlock, INT, PTR, UINT, _, _, _, _) \
+	X(150, munlock, INT, PTR, UINT, _, _, _, _) \
 	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
 	X(158, arch_prctl, INT, ARCH_CODE, HEX, _, _, _, _) \
+	X(161, chroot, INT, PATH, _, _, _, _, _) \
+	X(162, sync, INT, _, _, _, _, _, _) \
 	X(186, gettid, INT, _, _, _, _, _, _) \
 	X(188, setxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
 	X(189, lsetxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
@@ -282,12 +297,14 @@ enum hs_sys_ret {
 	X(280, utimensat, INT, DIRFD, PATH, PTR, ATFLAGS, _, _) \
 	X(281, epoll_pwait, INT, FD, EPOLL_OUT, INT, INT, SIGSET_IN, UINT) \
 	X(284, eventfd, INT, UINT, _, _, _, _, _) \
+	X(285, fallocate, INT, FD, INT, LONG, LONG, _, _) \
 	X(288, accept4, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, EFLAGS, _, _) \
 	X(290, eventfd2, INT, UINT, EFLAGS, _, _, _, _) \
 	X(291, epoll_create1, INT, EFLAGS, _, _, _, _, _) \
 	X(292, dup3, INT, FD, FD, EFLAGS, _, _, _) \
 	X(293, pipe2, INT, PIPE_OUT, EFLAGS, _, _, _, _) \
 	X(302, prlimit64, INT, INT, RLIMIT_RES, RLIMIT_IN, RLIMIT_OUT, _, _) \
+	X(306, syncfs, INT, FD, _, _, _, _, _) \
 	X(316, renameat2, INT, DIRFD, PATH, DIRFD, PATH, HEX, _) \
 	X(318, getrandom, INT, RANDOM_OUT, UINT, GRND, _, _, _) \
 	X(319, memfd_create, INT, STR, HEX, _, _, _, _) \

@@ -97,7 +97,8 @@ for k in 'epoll_wait(3, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 100) = 1' 'w
 	'fcntl(3, F_GETFL) = ADDR (flags O_RDWR|O_APPEND|O_LARGEFILE)' 'socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0' \
 	'readv(4, [{iov_base="hell", iov_len=4}, {iov_base="o world, a longer second part\n", iov_len=64}], 2) = 34' \
 	'getsockopt(3, SOL_SOCKET, SO_TYPE, [2], [4]) = 0' 'getitimer(ITIMER_PROF, {it_interval={tv_sec=0, tv_usec=0}' \
-	'sigaltstack({ss_sp=ADDR, ss_flags=0, ss_size=65536}, NULL) = 0' 'getcwd("'; do
+	'sigaltstack({ss_sp=ADDR, ss_flags=0, ss_size=65536}, NULL) = 0' 'getcwd("' \
+	'flock(3, LOCK_EX|LOCK_NB) = 0' 'msync(ADDR, 4096, MS_SYNC|MS_INVALIDATE) = 0'; do
 	grep -qF -- "$k" "$T/want2" || fail "strace of sys_strace2 has no line with: $k"
 done
 same_file "syscalls of sys_strace2 (masked) and strace -f" "$T/want2" "$T/got2"

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sched.h>
 #include <signal.h>
@@ -64,6 +66,15 @@ int main(int argc, char **argv)
 	dup3(fd, 11, O_CLOEXEC);
 	ftruncate(fd, 100);
 	fsync(fd);
+	flock(fd, LOCK_EX | LOCK_NB);
+	flock(fd, LOCK_UN);
+	{
+		char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		m[0] = 'x';
+		msync(m, 4096, MS_SYNC | MS_INVALIDATE);
+		munmap(m, 4096);
+	}
 	close(10);
 	close(11);
 	close(fd);

@@ -428,6 +428,29 @@ static void test_sysfmt_more_structs(void **state)
 	}
 }
 
+static void test_sysfmt_rusage_times_flock_msync(void **state)
+{
+	uint8_t ru[32] = { 1, 0, 0, 0, 0, 0, 0, 0, 0xe8, 0x03 }, tms[32] = { 5 };
+	struct sys_call c = call(98, 0, 0x1000, 0, 0, 0, 0);
+
+	c.out[1] = mem(ru, sizeof(ru));
+	assert_string_equal(ret(c, 0),
+			    "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=1, tv_usec=1000}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0");
+	c.a[0] = (uint64_t)-1;
+	assert_string_equal(fail_with(c, EFAULT), "getrusage(RUSAGE_CHILDREN, 0x1000) = -1 EFAULT (Bad address)");
+	c = call(100, 0x1000, 0, 0, 0, 0, 0);
+	c.out[0] = mem(tms, sizeof(tms));
+	assert_string_equal(ret(c, 1234),
+			    "times({tms_utime=5, tms_stime=0, tms_cutime=0, tms_cstime=0}) = 1234");
+	c = call(73, 3, 6, 0, 0, 0, 0);
+	assert_string_equal(fail_with(c, EWOULDBLOCK),
+			    "flock(3, LOCK_EX|LOCK_NB) = -1 EAGAIN (Resource temporarily unavailable)");
+	c = call(26, 0x1000, 4096, 6 | 0x10, 0, 0, 0);
+	assert_string_equal(fail_with(c, EINVAL), "msync(0x1000, 4096, MS_SYNC|MS_INVALIDATE|0x10) = -1 EINVAL (Invalid argument)");
+	c = call(61, -1, 0, 1, 0x2000, 0, 0); /* WNOHANG, nothing changed: no rusage */
+	assert_string_equal(ret(c, 0), "wait4(-1, NULL, WNOHANG, 0x2000) = 0");
+}
+
 /* A fake memory for the read callback: one region at 0x1000. */
 static uint8_t fake[512];
 
@@ -536,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_futex_ops),
 		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
 		cmocka_unit_test(test_sysfmt_more_structs),
+		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
