@@ -527,6 +527,46 @@ static void test_sysfmt_argv_envp_and_iovecs_through_the_reader(void **state)
 	assert_string_equal(fail_with(c, EINVAL), "writev(1, 0x1000, -1) = -1 EINVAL (Invalid argument)");
 }
 
+/* Every row with random arguments and random memory of random lengths
+ * (short, empty, unreadable): the line is whole, NUL-terminated, the
+ * length it says, and a short buffer gets its prefix. */
+static void test_sysfmt_every_row_survives_random_memory(void **state)
+{
+	static uint8_t bytes[12][HS_SYS_STR_MAX + 1];
+	static char big[8192], small[40];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	for (size_t r = 0; r < HS_SYS_N_ROWS; r++)
+		for (int round = 0; round < 200; round++) {
+			struct sys_call c = { .nr = hs_sys_rows[r].nr, .row = &hs_sys_rows[r] };
+			size_t n, m;
+
+			for (int i = 0; i < 6; i++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				c.a[i] = round % 3 == 0 ? seed >> (seed & 63) : seed % 300;
+				for (size_t k = 0; k < sizeof(bytes[i]); k++)
+					bytes[i][k] = (uint8_t)(seed >> (k % 56));
+				for (size_t k = 0; k < sizeof(bytes[6 + i]); k++)
+					bytes[6 + i][k] = (uint8_t)(seed >> ((k + 3) % 56));
+				c.in[i] = (struct sys_mem){ (ssize_t)(seed % (HS_SYS_STR_MAX + 2)) - 1,
+							    bytes[i] };
+				c.out[i] = (struct sys_mem){ (ssize_t)((seed >> 8) % (HS_SYS_STR_MAX + 2)) - 1,
+							     bytes[6 + i] };
+			}
+			c.when = (enum sys_when)(round % 3);
+			c.failed = round % 5 == 0;
+			c.ret = c.failed ? seed % 600 : seed >> (round % 64);
+			c.read = round % 2 ? fake_read : NULL;
+			n = sys_format(&c, big, sizeof(big));
+			assert_true(n < sizeof(big));
+			assert_int_equal(strlen(big), n);
+			m = sys_format(&c, small, sizeof(small));
+			assert_int_equal(m, n);
+			assert_int_equal(strlen(small), sizeof(small) - 1 < n ? sizeof(small) - 1 : n);
+			assert_memory_equal(small, big, strlen(small));
+		}
+}
+
 static void test_sysfmt_short_buffer_is_terminated_and_says_the_length(void **state)
 {
 	struct sys_call c = call(3, 3, 0, 0, 0, 0, 0);
@@ -561,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_more_structs),
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
+		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
 
