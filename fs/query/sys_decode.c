@@ -970,6 +970,10 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 	case HS_K_RUSAGE_OUT:
 	case HS_K_TMS_OUT:
 		return 32;
+	case HS_K_FDSET: /* select's sets are written back */
+		return r->ret == HS_R_SELECT ? (uint32_t)(sys_fdset_fds(c) + 7) / 8 : 0;
+	case HS_K_TV_IN: /* select's timeout: the time left */
+		return r->ret == HS_R_SELECT ? 16 : 0;
 	case HS_K_INT_OUT:
 		return 4;
 	case HS_K_CSTR_OUT: /* the result counts the NUL */
@@ -1046,6 +1050,44 @@ static void put_poll_result(const struct sys_call *c, struct sys_out *o)
 	sys_puts(o, "])");
 }
 
+/* select's sets at the return, and the time left: " (in [3], left {...})",
+ * " (Timeout)" */
+static void put_select_result(const struct sys_call *c, struct sys_out *o)
+{
+	static const char *const names[] = { "in", "out", "except" };
+	uint64_t nfds = sys_fdset_fds(c);
+	size_t need = (size_t)(nfds + 7) / 8;
+	bool first = true;
+
+	if (c->ret == 0) {
+		sys_puts(o, " (Timeout)");
+		return;
+	}
+	for (int i = 1; i <= 3; i++) {
+		const uint8_t *p = sys_out_mem(c, i, need);
+		bool any = false;
+
+		if (!c->a[i] || !p || !need)
+			continue;
+		for (size_t k = 0; k < need; k++)
+			any |= p[k] != 0;
+		if (!any)
+			continue;
+		sys_puts(o, first ? " (" : ", ");
+		sys_puts(o, names[i - 1]);
+		sys_put(o, " ", 1);
+		sys_put_fdset(o, p, nfds);
+		first = false;
+	}
+	if (c->row && c->row->kind[4] == HS_K_TV_IN && c->a[4] && sys_out_mem(c, 4, 16)) {
+		sys_puts(o, first ? " (left " : ", left ");
+		sys_put_timeval(o, sys_out_mem(c, 4, 16));
+		first = false;
+	}
+	if (!first)
+		sys_put(o, ")", 1);
+}
+
 static void put_result(const struct sys_call *c, struct sys_out *o)
 {
 	unsigned kind = c->row ? c->row->ret : HS_R_INT;
@@ -1087,6 +1129,8 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 		sys_put_i64(o, (int64_t)c->ret);
 		if (kind == HS_R_POLL)
 			put_poll_result(c, o);
+		if (kind == HS_R_SELECT)
+			put_select_result(c, o);
 	}
 }
 

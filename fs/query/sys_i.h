@@ -109,6 +109,11 @@ void sys_put_sockaddr(struct sys_out *o, const uint8_t *p, size_t len);
 void sys_put_epoll_event(struct sys_out *o, const uint8_t *p); /* 12 bytes */
 void sys_put_wstatus(struct sys_out *o, uint32_t s);
 void sys_put_rlimit(struct sys_out *o, const uint8_t *p);      /* 16 bytes */
+void sys_put_timeval(struct sys_out *o, const uint8_t *p);     /* 16 bytes */
+/* select's sets: the descriptors set among the first nfds */
+void sys_put_fdset(struct sys_out *o, const uint8_t *p, uint64_t nfds);
+/* How many descriptors of select's sets the formatter looks at. */
+uint64_t sys_fdset_fds(const struct sys_call *c);
 
 /* Symbolic names (sys_xlat.c). */
 struct sys_flag {

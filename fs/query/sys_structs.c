@@ -686,7 +686,61 @@ static bool d_tms_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* select's descriptor sets: [3 4] */
+void sys_put_fdset(struct sys_out *o, const uint8_t *p, uint64_t nfds)
+{
+	bool first = true;
+
+	sys_put(o, "[", 1);
+	for (uint64_t fd = 0; fd < nfds; fd++) {
+		if (!(p[fd / 8] >> (fd % 8) & 1))
+			continue;
+		if (!first)
+			sys_put(o, " ", 1);
+		sys_put_u64(o, fd);
+		first = false;
+	}
+	sys_put(o, "]", 1);
+}
+
+uint64_t sys_fdset_fds(const struct sys_call *c)
+{
+	uint64_t n = c->a[0] > 1024 ? 1024 : c->a[0];
+
+	return n > 8 * HS_SYS_STR_MAX ? 8 * HS_SYS_STR_MAX : n;
+}
+
+static bool d_fdset(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint64_t nfds = sys_fdset_fds(c);
+	const uint8_t *p = sys_in_mem(c, i, (size_t)(nfds + 7) / 8);
+
+	if (c->a[i] && p && nfds)
+		sys_put_fdset(o, p, nfds);
+	else
+		sys_put_ptr(o, c->a[i]);
+	return true;
+}
+
+static bool d_tv_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_in_mem(c, i, 16);
+
+	if (c->a[i] && p)
+		put_timeval(o, p);
+	else
+		sys_put_ptr(o, c->a[i]);
+	return true;
+}
+
+void sys_put_timeval(struct sys_out *o, const uint8_t *p)
+{
+	put_timeval(o, p);
+}
+
 const sys_decoder sys_struct_decoders[HS_K_COUNT] = {
+	[HS_K_FDSET] = d_fdset,
+	[HS_K_TV_IN] = d_tv_in,
 	[HS_K_RUSAGE_OUT] = d_rusage_out,
 	[HS_K_TMS_OUT] = d_tms_out,
 	[HS_K_SIGFRAME] = d_sigframe,

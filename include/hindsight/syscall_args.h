@@ -126,6 +126,8 @@ enum hs_sys_kind {
 	HS_K_RUSAGE_WHO, /* RUSAGE_SELF */
 	HS_K_RUSAGE_OUT, /* {ru_utime={tv_sec=0, tv_usec=2945}, ru_stime={...}, ...} */
 	HS_K_TMS_OUT,   /* {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0} */
+	HS_K_FDSET,     /* [3 4]: select's set of the first argument's size */
+	HS_K_TV_IN,     /* {tv_sec=1, tv_usec=0} (select's timeout) */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -138,6 +140,7 @@ enum hs_sys_ret {
 	HS_R_HEX,       /* = 0x483c000 (addresses: mmap, brk) */
 	HS_R_NONE,      /* never returns (exit, exit_group): = ? */
 	HS_R_POLL,      /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
+	HS_R_SELECT,    /* = 1 (in [3], left {tv_sec=0, tv_usec=999990}) */
 	HS_R_OCT,       /* = 022 */
 	HS_R_COUNT
 };
@@ -168,7 +171,7 @@ enum hs_sys_ret {
 	X(20, writev, INT, FD, IOV_IN, INT, _, _, _) \
 	X(21, access, INT, PATH, ACCESS, _, _, _, _) \
 	X(22, pipe, INT, PIPE_OUT, _, _, _, _, _) \
-	X(23, select, INT, INT, PTR, PTR, PTR, PTR, _) \
+	X(23, select, SELECT, INT, FDSET, FDSET, FDSET, TV_IN, _) \
 	X(24, sched_yield, INT, _, _, _, _, _, _) \
 	X(25, mremap, HEX, PTR, UINT, UINT, REMAP_FLAGS, REMAP_NEW, _) \
 	X(26, msync, INT, PTR, UINT, MSYNC_FLAGS, _, _, _) \
@@ -291,7 +294,7 @@ enum hs_sys_ret {
 	X(267, readlinkat, INT, DIRFD, PATH, BUF_OUT, UINT, _, _) \
 	X(268, fchmodat, INT, DIRFD, PATH, MODE, _, _, _) \
 	X(269, faccessat, INT, DIRFD, PATH, ACCESS, _, _, _) \
-	X(270, pselect6, INT, INT, PTR, PTR, PTR, PTR, PTR) \
+	X(270, pselect6, SELECT, INT, FDSET, FDSET, FDSET, TS_IN, PTR) \
 	X(271, ppoll, POLL, POLLFDS, UINT, TS_IN, SIGSET_IN, UINT, _) \
 	X(273, set_robust_list, INT, PTR, UINT, _, _, _, _) \
 	X(280, utimensat, INT, DIRFD, PATH, PTR, ATFLAGS, _, _) \
@@ -382,8 +385,14 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_SIGSET_IN:
 		return 8;
 	case HS_K_TS_IN:
+	case HS_K_TV_IN:
 	case HS_K_RLIMIT_IN:
 		return 16;
+	case HS_K_FDSET: { /* the bits of the first nfds descriptors */
+		uint64_t n = args[0] > 1024 ? 1024 : args[0];
+
+		return HS_SYS_CAP_((n + 7) / 8);
+	}
 	case HS_K_EPOLL_IN:
 		return 12;
 	case HS_K_INT_IN:

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -104,6 +105,19 @@ int main(int argc, char **argv)
 		getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &err, &l);
 		l = sizeof(ty);
 		getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &ty, &l);
+		{
+			fd_set rd, wr;
+			struct timeval tv = { 1, 0 };
+
+			FD_ZERO(&rd);
+			FD_ZERO(&wr);
+			FD_SET(sv[1], &rd);
+			FD_SET(sv[0], &wr);
+			select(sv[1] + 1, &rd, &wr, NULL, &tv); /* writable only */
+			write(sv[0], "s", 1);
+			FD_SET(sv[1], &rd);
+			select(sv[1] + 1, &rd, NULL, NULL, NULL);
+		}
 		close(sv[0]);
 		close(sv[1]);
 	}

@@ -451,6 +451,28 @@ static void test_sysfmt_rusage_times_flock_msync(void **state)
 	assert_string_equal(ret(c, 0), "wait4(-1, NULL, WNOHANG, 0x2000) = 0");
 }
 
+static void test_sysfmt_select_sets_and_result(void **state)
+{
+	uint8_t rd[1] = { 0x18 }, wr[1] = { 0x08 }, tv[16] = { 1 }, left[16] = { 0 };
+	struct sys_call c = call(23, 5, 0x1000, 0x2000, 0, 0x3000, 0);
+
+	c.in[1] = mem(rd, 1);
+	c.in[2] = mem(wr, 1);
+	c.in[4] = mem(tv, 16);
+	assert_string_equal(ret(c, 0), "select(5, [3 4], [3], NULL, {tv_sec=1, tv_usec=0}) = 0 (Timeout)");
+	left[8] = 10;
+	c.out[1] = mem("\x10", 1);
+	c.out[2] = mem("\0", 1);
+	c.out[4] = mem(left, 16);
+	assert_string_equal(ret(c, 1),
+			    "select(5, [3 4], [3], NULL, {tv_sec=1, tv_usec=0}) = 1 (in [4], left {tv_sec=0, tv_usec=10})");
+	c.out[1] = (struct sys_mem){ -ENODATA, NULL }; /* not recorded: the result alone */
+	c.out[4] = (struct sys_mem){ -ENODATA, NULL };
+	assert_string_equal(ret(c, 1), "select(5, [3 4], [3], NULL, {tv_sec=1, tv_usec=0}) = 1");
+	c.a[0] = 0; /* no descriptors */
+	assert_string_equal(ret(c, 0), "select(0, 0x1000, 0x2000, NULL, {tv_sec=1, tv_usec=0}) = 0 (Timeout)");
+}
+
 /* A fake memory for the read callback: one region at 0x1000. */
 static uint8_t fake[512];
 
@@ -599,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_futex_ops),
 		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
 		cmocka_unit_test(test_sysfmt_more_structs),
+		cmocka_unit_test(test_sysfmt_select_sets_and_result),
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
