@@ -580,11 +580,35 @@ static void record_output(ThreadId tid, UInt sysno, UWord *args, SizeT done)
 	}
 }
 
+/* What the kernel wrote that Valgrind does not report: select's and
+ * pselect6's descriptor sets and timeout (Valgrind only checks that they
+ * are readable), as HS_EV_MEM records before the exit record, like the
+ * ones track_post_mem_write gives.  Without them the recorded memory would
+ * keep what the program passed in. */
+static void record_unreported_writes(UInt sysno, UWord *args, UInt nargs, SysRes res)
+{
+	UWord n, i;
+
+	if (sr_isError(res) || (sysno != __NR_select && sysno != __NR_pselect6) || nargs < 5)
+		return;
+	n = (args[0] > 1024 ? 1024 : args[0]) + 7;
+	n /= 8;
+	for (i = 1; i <= 3; i++)
+		if (args[i] && n && VG_(am_is_valid_for_client)(args[i], n, VKI_PROT_READ))
+			rec_event_mem(args[i], n, HS_MEM_SYSCALL);
+	/* a timeval or timespec: 16 bytes either way */
+	if (args[4] && VG_(am_is_valid_for_client)(args[4], 16, VKI_PROT_READ))
+		rec_event_mem(args[4], 16, HS_MEM_SYSCALL);
+}
+
 static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 				UInt nargs, SysRes res)
 {
-	UChar *p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
+	UChar *p;
 	Bool failed = sr_isError(res);
+
+	record_unreported_writes(sysno, args, nargs, res);
+	p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
 
 	rec_put_u32(p, tid);
 	rec_put_u32(p + 4, sysno);

@@ -250,9 +250,11 @@ static void out_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int
 		return;
 	}
 	/* Valgrind does not report the kernel's writes to select's sets and
-	 * timeout (it only checks they were readable): the recorded memory
-	 * still holds what the program passed, so it would lie */
-	if (c->row && (c->row->kind[i] == HS_K_FDSET || c->row->kind[i] == HS_K_TV_IN)) {
+	 * timeout (it only checks they were readable); the recorder adds them
+	 * as memory records (rec_main.c, record_unreported_writes), but in a
+	 * recording made before that the memory still holds what the program
+	 * passed, so it would lie */
+	if (c->row && c->row->ret == HS_R_SELECT && i >= 1 && i <= 4) {
 		c->out[i] = (struct sys_mem){ -ENODATA, NULL };
 		return;
 	}

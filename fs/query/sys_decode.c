@@ -974,6 +974,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return r->ret == HS_R_SELECT ? (uint32_t)(sys_fdset_fds(c) + 7) / 8 : 0;
 	case HS_K_TV_IN: /* select's timeout: the time left */
 		return r->ret == HS_R_SELECT ? 16 : 0;
+	case HS_K_TS_IN: /* pselect6's */
+		return r->ret == HS_R_SELECT && i == 4 ? 16 : 0;
 	case HS_K_INT_OUT:
 		return 4;
 	case HS_K_CSTR_OUT: /* the result counts the NUL */
@@ -1079,9 +1081,12 @@ static void put_select_result(const struct sys_call *c, struct sys_out *o)
 		sys_put_fdset(o, p, nfds);
 		first = false;
 	}
-	if (c->row && c->row->kind[4] == HS_K_TV_IN && c->a[4] && sys_out_mem(c, 4, 16)) {
+	if (c->row && c->a[4] && sys_out_mem(c, 4, 16)) {
 		sys_puts(o, first ? " (left " : ", left ");
-		sys_put_timeval(o, sys_out_mem(c, 4, 16));
+		if (c->row->kind[4] == HS_K_TV_IN)
+			sys_put_timeval(o, sys_out_mem(c, 4, 16));
+		else
+			sys_put_timespec(o, sys_out_mem(c, 4, 16));
 		first = false;
 	}
 	if (!first)
