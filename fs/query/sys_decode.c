@@ -970,6 +970,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 	case HS_K_RUSAGE_OUT:
 	case HS_K_TMS_OUT:
 		return 32;
+	case HS_K_SYSINFO_OUT:
+		return 112;
 	case HS_K_FDSET: /* select's sets are written back */
 		return r->ret == HS_R_SELECT ? (uint32_t)(sys_fdset_fds(c) + 7) / 8 : 0;
 	case HS_K_TV_IN: /* select's timeout: the time left */
@@ -1121,8 +1123,8 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 		sys_put_octal(o, c->ret);
 		break;
 	default:
-		if (c->nr == 72 && ((int)c->a[1] == 1 || (int)c->a[1] == 3)) {
-			/* fcntl F_GETFD, F_GETFL: the flags too */
+		if (c->nr == 72 && (((int)c->a[1] == 1 && c->ret) || (int)c->a[1] == 3)) {
+			/* fcntl F_GETFD (unless 0), F_GETFL: the flags too */
 			sys_putf(o, "%#" PRIx64 " (flags ", c->ret);
 			if ((int)c->a[1] == 1)
 				sys_puts(o, c->ret & 1 ? "FD_CLOEXEC" : "0");

@@ -738,7 +738,46 @@ void sys_put_timeval(struct sys_out *o, const uint8_t *p)
 	put_timeval(o, p);
 }
 
+/* struct sysinfo, all of it */
+static bool d_sysinfo_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct { const char *name; unsigned off; } f[] = {
+		{ "totalram", 32 }, { "freeram", 40 }, { "sharedram", 48 }, { "bufferram", 56 },
+		{ "totalswap", 64 }, { "freeswap", 72 },
+	};
+	const uint8_t *p = sys_out_mem(c, i, 112);
+
+	if (!c->a[i] || !p) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_puts(o, "{uptime=");
+	sys_put_i64(o, (int64_t)sys_le64(p));
+	for (int k = 0; k < 3; k++) {
+		sys_puts(o, k ? ", " : ", loads=[");
+		sys_put_u64(o, sys_le64(p + 8 + 8 * k));
+	}
+	sys_put(o, "]", 1);
+	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
+		sys_puts(o, ", ");
+		sys_puts(o, f[k].name);
+		sys_put(o, "=", 1);
+		sys_put_u64(o, sys_le64(p + f[k].off));
+	}
+	sys_puts(o, ", procs=");
+	sys_put_u64(o, (uint16_t)(p[80] | p[81] << 8));
+	sys_puts(o, ", totalhigh=");
+	sys_put_u64(o, sys_le64(p + 88));
+	sys_puts(o, ", freehigh=");
+	sys_put_u64(o, sys_le64(p + 96));
+	sys_puts(o, ", mem_unit=");
+	sys_put_u64(o, sys_le32(p + 104));
+	sys_put(o, "}", 1);
+	return true;
+}
+
 const sys_decoder sys_struct_decoders[HS_K_COUNT] = {
+	[HS_K_SYSINFO_OUT] = d_sysinfo_out,
 	[HS_K_FDSET] = d_fdset,
 	[HS_K_TV_IN] = d_tv_in,
 	[HS_K_RUSAGE_OUT] = d_rusage_out,

@@ -275,7 +275,9 @@ const char *sys_signame(int signo, char *tmp, size_t cap)
 
 	if (signo < 1 || signo > 64)
 		return NULL;
-	if (signo < 32) {
+	if (signo == 29) {
+		snprintf(tmp, cap, "SIGIO"); /* strace's name; glibc says POLL */
+	} else if (signo < 32) {
 		s = sigabbrev_np(signo);
 		if (!s)
 			return NULL;

@@ -128,6 +128,7 @@ enum hs_sys_kind {
 	HS_K_TMS_OUT,   /* {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0} */
 	HS_K_FDSET,     /* [3 4]: select's set of the first argument's size */
 	HS_K_TV_IN,     /* {tv_sec=1, tv_usec=0} (select's timeout) */
+	HS_K_SYSINFO_OUT, /* {uptime=4263, loads=[...], totalram=..., ..., mem_unit=1} */
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
@@ -235,7 +236,7 @@ enum hs_sys_ret {
 	X(96, gettimeofday, INT, PTR, PTR, _, _, _, _) \
 	X(97, getrlimit, INT, RLIMIT_RES, RLIMIT_OUT, _, _, _, _) \
 	X(98, getrusage, INT, RUSAGE_WHO, RUSAGE_OUT, _, _, _, _) \
-	X(99, sysinfo, INT, PTR, _, _, _, _, _) \
+	X(99, sysinfo, INT, SYSINFO_OUT, _, _, _, _, _) \
 	X(100, times, INT, TMS_OUT, _, _, _, _, _) \
 	X(102, getuid, INT, _, _, _, _, _, _) \
 	X(104, getgid, INT, _, _, _, _, _, _) \

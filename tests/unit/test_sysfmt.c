@@ -359,6 +359,11 @@ static void test_sysfmt_results_errno_and_unknown_calls(void **state)
 	assert_string_equal(ret(c, 0), "syscall_0x3e7(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0");
 	c = call(72, 3, 3, 0, 0, 0, 0);
 	assert_string_equal(ret(c, 0x8002), "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)");
+	c = call(72, 0, 1, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 0), "fcntl(0, F_GETFD) = 0");
+	assert_string_equal(ret(c, 1), "fcntl(0, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
+	c = call(62, 1, 29, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 0), "kill(1, SIGIO) = 0");
 	c = call(72, 3, 2, 1, 0, 0, 0);
 	assert_string_equal(ret(c, 0), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
 	c = call(95, 022, 0, 0, 0, 0, 0);
