@@ -576,28 +576,21 @@ static Int capture_arg(Addr a, UInt want, Bool string, UChar *out)
 
 static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 {
-	struct hs_sys_sig sig = hs_sys_sig_of(sysno);
+	const struct hs_sys_row *row = hs_sys_row_of(sysno);
 	UChar bytes[6 * (HS_SYS_STR_MAX + 1)];
+	uint64_t a[6];
 	Int count[6];
 	UInt i, used = 0;
 	UChar *p;
 
-	/* the bytes the events formatter prints after the hex */
+	for (i = 0; i < 6; i++)
+		a[i] = i < nargs ? args[i] : 0;
+	/* the input memory the formatter prints (syscall_args.h) */
 	for (i = 0; i < 6; i++) {
-		UWord a = i < nargs ? args[i] : 0;
+		int string;
+		UInt want = hs_sys_want(row, (int)i, a, &string);
 
-		count[i] = 0;
-		if (i >= sig.nargs)
-			continue;
-		if ((sig.str_mask & (1u << i)) && a) {
-			count[i] = capture_arg(a, HS_SYS_STR_MAX + 1, True, bytes + used);
-		} else if ((Int)i == sig.buf_arg && sig.len_arg >= 0) {
-			UWord len = (UInt)sig.len_arg < nargs ? args[sig.len_arg] : 0;
-			UInt want = len < HS_SYS_STR_MAX ? (UInt)len : HS_SYS_STR_MAX;
-
-			if (want)
-				count[i] = capture_arg(a, want, False, bytes + used);
-		}
+		count[i] = want ? capture_arg(a[i], want, string ? True : False, bytes + used) : 0;
 		if (count[i] > 0)
 			used += (UInt)count[i];
 	}
@@ -683,11 +676,35 @@ static void note_sigaction(UWord *args)
 		      : h == (UWord)VKI_SIG_IGN ? DISP_IGNORE : DISP_HANDLER;
 }
 
+/* What the kernel wrote that Valgrind does not report: select's and
+ * pselect6's descriptor sets and timeout (Valgrind only checks that they
+ * are readable), as HS_EV_MEM records before the exit record, like the
+ * ones track_post_mem_write gives.  Without them the recorded memory would
+ * keep what the program passed in. */
+static void record_unreported_writes(UInt sysno, UWord *args, UInt nargs, SysRes res)
+{
+	UWord n, i;
+
+	if (sr_isError(res) || (sysno != __NR_select && sysno != __NR_pselect6) || nargs < 5)
+		return;
+	n = (args[0] > 1024 ? 1024 : args[0]) + 7;
+	n /= 8;
+	for (i = 1; i <= 3; i++)
+		if (args[i] && n && VG_(am_is_valid_for_client)(args[i], n, VKI_PROT_READ))
+			rec_event_mem(args[i], n, HS_MEM_SYSCALL);
+	/* a timeval or timespec: 16 bytes either way */
+	if (args[4] && VG_(am_is_valid_for_client)(args[4], 16, VKI_PROT_READ))
+		rec_event_mem(args[4], 16, HS_MEM_SYSCALL);
+}
+
 static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 				UInt nargs, SysRes res)
 {
-	UChar *p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
+	UChar *p;
 	Bool failed = sr_isError(res);
+
+	record_unreported_writes(sysno, args, nargs, res);
+	p = rec_event_begin(HS_EV_SYSCALL_EXIT, 24);
 
 	rec_put_u32(p, tid);
 	rec_put_u32(p + 4, sysno);

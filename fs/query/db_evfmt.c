@@ -589,21 +589,6 @@ static int round_flush(struct fmt *f)
 	return ret;
 }
 
-/* Did the recorder copy every argument the formatter prints?  Then the
- * event needs no memory read at all. */
-static bool all_captured(const struct hs_db_event *ev)
-{
-	const uint8_t *bytes[6];
-	int32_t n[6];
-
-	if (!db_syscall_captured(ev, n, bytes))
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (n[i] == HS_SYSARG_UNCAPTURED)
-			return false;
-	return true;
-}
-
 static int event_add(void *ctx, const struct hs_db_event *ev)
 {
 	struct fmt *f = ctx;
@@ -657,7 +642,7 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 	memcpy(b->store + b->store_len, ev->payload, ev->len);
 	b->store_len += ev->len;
 	if (ev->tag == HS_EV_SYSCALL_ENTER && ev->len >= 56 && c != SIZE_MAX &&
-	    !all_captured(ev)) {
+	    !db_syscall_all_captured(ev)) {
 		uint64_t addr[6];
 		size_t want[6];
 

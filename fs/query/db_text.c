@@ -1,17 +1,13 @@
-/* db_text.c - events as text: kind names, syscalls with decoded arguments.
+/* db_text.c - events as text: kind names, and the fields of each event.
  *
- * A syscall prints every argument in hex, as many as the syscall takes
- * (the table below; 6 for syscalls it does not list); path arguments and
- * the buffers of write-like calls are followed by the C string read from
- * memory at the event's t, at most HS_DB_STR_MAX bytes ("..." after the
- * quote when cut; nothing when the memory is not mapped).  The bytes come
- * from the recorder's copy in the record when there is one (format 4,
- * syscall_args.h shares this table with the recorder), else from memory:
+ * A syscall entry prints as strace prints the call, as far as it is known
+ * at entry (db_syscall.c and sys_decode.c; output arguments as their
+ * address), a sysret as the call's name and strace's result:
  *
- *   openat(0xffffff9c, 0x4a1c3f0 "/etc/ld.so.cache", 0x80000, 0x0)
- *   write(0x1, 0x4a2b2a0 "hello\n", 0x6)
- *   openat = 0x3
- *   read = -2 ENOENT
+ *   openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC)
+ *   write(1, "hello\n", 6)
+ *   openat = 3
+ *   read = -1 ENOENT (No such file or directory)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,6 +19,7 @@
 
 #include "hindsight/syscall_args.h"
 #include "query_i.h"
+#include "sys_i.h"
 
 /* ---- kinds ------------------------------------------------------------- */
 
@@ -59,15 +56,6 @@ uint32_t hs_db_event_kind(const char *name)
 		if (kind_names[i] && strcmp(kind_names[i], name) == 0)
 			return i;
 	return 0;
-}
-
-/* ---- syscall signatures ---------------------------------------------------- */
-
-void db_syscall_sig(uint32_t nr, struct db_sys_sig *out)
-{
-	struct hs_sys_sig s = hs_sys_sig_of(nr);
-
-	*out = (struct db_sys_sig){ s.nargs, s.str_mask, s.buf_arg, s.len_arg };
 }
 
 _Static_assert(HS_SYS_STR_MAX == HS_DB_STR_MAX, "the recorder copies what the formatter prints");
@@ -208,75 +196,6 @@ static void put_escaped(struct out *o, const uint8_t *s, size_t n, bool cut)
 	put_mem(o, cut ? "\"..." : "\"", cut ? 4 : 1);
 }
 
-/* The memory of one argument as the formatter uses it: n as
- * hs_db_mem_read() returned it (or the captured count), and the bytes. */
-struct argview {
-	ssize_t n;
-	const uint8_t *bytes;
-};
-
-/* The memory of one string argument: given (v: captured by the recorder,
- * or from db_evfmt.c's batch, which read the same bytes the same way), or
- * read now. */
-static ssize_t arg_mem(struct hs_db_image *img, uint64_t t, uint64_t addr, size_t want,
-		       const struct argview *v, uint8_t *buf, const uint8_t **bytes)
-{
-	if (v) {
-		*bytes = v->bytes;
-		return v->n;
-	}
-	*bytes = buf;
-	return hs_db_mem_read(img, t, addr, want, buf);
-}
-
-/* A NUL-terminated string at addr, as of t. */
-static void put_string(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
-		       const struct argview *v)
-{
-	uint8_t buf[HS_DB_STR_MAX + 1];
-	const uint8_t *s;
-	ssize_t n;
-	const uint8_t *nul;
-
-	if (!addr) {
-		put_mem(o, "0x0", 3);
-		return;
-	}
-	put_hex(o, addr);
-	n = arg_mem(img, t, addr, sizeof(buf), v, buf, &s);
-	if (n < 0 && n != -EIO && !o->err) {
-		o->err = (int)n;
-		put(o, " (unreadable)");
-	}
-	if (n <= 0)
-		return;
-	put_mem(o, " ", 1);
-	nul = memchr(s, 0, (size_t)n);
-	if (nul)
-		put_escaped(o, s, (size_t)(nul - s), false);
-	else
-		put_escaped(o, s, (size_t)n > HS_DB_STR_MAX ? HS_DB_STR_MAX : (size_t)n, true);
-}
-
-static void put_buffer(struct out *o, struct hs_db_image *img, uint64_t t, uint64_t addr,
-		       uint64_t len, const struct argview *v)
-{
-	uint8_t buf[HS_DB_STR_MAX];
-	const uint8_t *s = buf;
-	size_t want = len < HS_DB_STR_MAX ? (size_t)len : HS_DB_STR_MAX;
-	ssize_t n = want ? arg_mem(img, t, addr, want, v, buf, &s) : 0;
-
-	put_hex(o, addr);
-	if (n < 0 && n != -EIO && !o->err) {
-		o->err = (int)n;
-		put(o, " (unreadable)");
-	}
-	if (n < 0 || (size_t)n < want)
-		return;
-	put_mem(o, " ", 1);
-	put_escaped(o, s, want, want < len);
-}
-
 bool db_args_from_memory;
 
 bool db_syscall_captured(const struct hs_db_event *ev, int32_t n[6], const uint8_t *bytes[6])
@@ -297,95 +216,39 @@ bool db_syscall_captured(const struct hs_db_event *ev, int32_t n[6], const uint8
 	return off <= ev->len;
 }
 
-void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6])
-{
-	struct db_sys_sig sig;
-	uint64_t a[6];
-
-	db_syscall_sig(db_le32(ev->payload + 4), &sig);
-	for (int i = 0; i < 6; i++) {
-		a[i] = db_le64(ev->payload + 8 + 8 * i);
-		addr[i] = 0;
-		want[i] = 0;
-	}
-	for (int i = 0; i < sig.nargs; i++) {
-		if (sig.str_mask & (1u << i)) {
-			addr[i] = a[i];
-			want[i] = a[i] ? HS_DB_STR_MAX + 1 : 0;
-		} else if (i == sig.buf_arg && sig.len_arg >= 0) {
-			addr[i] = a[i];
-			want[i] = a[sig.len_arg] < HS_DB_STR_MAX ? (size_t)a[sig.len_arg]
-								  : HS_DB_STR_MAX;
-		}
-	}
-}
-
+/* The call as known at entry, marked when Valgrind's machinery made it. */
 static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_db_event *ev,
 			const struct db_argmem *pre)
 {
-	uint32_t nr = db_le32(ev->payload + 4);
-	const char *name = hs_db_syscall_name(nr);
-	struct db_sys_sig sig;
-	uint64_t a[6];
-	struct argview views[6];
-	const struct argview *view[6];
-	int32_t cn[6];
-	const uint8_t *cb[6];
-	bool capt;
+	uint8_t scratch[6][HS_DB_STR_MAX + 1];
+	char text[HS_DB_TEXT_MAX];
+	struct sys_call c;
+	int err = db_sys_from_entry(img, ev, pre, &c, scratch);
+	/* no read callback: arguments behind further pointers (execve's argv,
+	 * iovecs) print as their address, so that a listing of events never
+	 * decodes a chunk per such call (syscalls has them) */
+	size_t n = sys_format(&c, text, sizeof(text));
 
-	db_syscall_sig(nr, &sig);
-	for (int i = 0; i < 6; i++)
-		a[i] = db_le64(ev->payload + 8 + 8 * i);
-	/* the recorder's copy first (no memory read), then pre, then memory */
-	capt = db_syscall_captured(ev, cn, cb);
-	for (int i = 0; i < 6; i++) {
-		view[i] = NULL;
-		if (capt && cn[i] != HS_SYSARG_UNCAPTURED) {
-			views[i] = (struct argview){ cn[i], cb[i] };
-			view[i] = &views[i];
-		} else if (pre) {
-			views[i] = (struct argview){ pre[i].n, pre[i].bytes };
-			view[i] = &views[i];
-		}
-	}
-	if (name) {
-		put_str(o, name);
-		put_mem(o, "(", 1);
-	} else {
-		put(o, "syscall_%" PRIu32 "(", nr);
-	}
-	for (int i = 0; i < sig.nargs; i++) {
-		if (i)
-			put_mem(o, ", ", 2);
-		if (sig.str_mask & (1u << i))
-			put_string(o, img, ev->t, a[i], view[i]);
-		else if (i == sig.buf_arg && sig.len_arg >= 0)
-			put_buffer(o, img, ev->t, a[i], a[sig.len_arg], view[i]);
-		else
-			put_hex(o, a[i]);
-	}
-	put_mem(o, ")", 1);
+	if (err && !o->err)
+		o->err = err;
+	put_mem(o, text, n < sizeof(text) ? n : sizeof(text) - 1);
+	if (db_sys_valgrind(&c))
+		put_str(o, " /* vDSO call, a syscall under Valgrind */");
 }
 
 static void put_sysret(struct out *o, const struct hs_db_event *ev)
 {
-	uint32_t nr = db_le32(ev->payload + 4);
-	const char *name = hs_db_syscall_name(nr);
-	uint64_t res = db_le64(ev->payload + 16);
+	char text[512];
+	struct sys_call c = { .nr = db_le32(ev->payload + 4), .when = SYS_RETURNED,
+			      .failed = db_le32(ev->payload + 8) != 0,
+			      .ret = db_le64(ev->payload + 16) };
+	size_t n;
 
-	if (name) {
-		put_str(o, name);
-		put_mem(o, " = ", 3);
-	} else {
-		put(o, "syscall_%" PRIu32 " = ", nr);
-	}
-	if (db_le32(ev->payload + 8)) {
-		const char *e = res < 4096 ? strerrorname_np((int)res) : NULL;
-
-		put(o, "-%" PRIu64 " %s", res, e ? e : "");
-	} else {
-		put_hex(o, res);
-	}
+	c.row = hs_sys_row_of(c.nr);
+	n = sys_format_result(&c, text, sizeof(text));
+	put_mem(o, text, n < sizeof(text) ? n : sizeof(text) - 1);
+	if (c.failed && db_sys_valgrind(&c))
+		put_str(o, " /* Valgrind's own answer */");
 }
 
 static void put_prot(struct out *o, uint32_t prot)

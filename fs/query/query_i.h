@@ -339,19 +339,39 @@ int db_open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t *n);
 
 /* ---- text (db_text.c) ---------------------------------------------------------- */
 
-/* The syscall's argument count and which arguments are strings (bit i:
- * argument i is a NUL-terminated string) or buffers (buf_arg, with its
- * length in argument len_arg); -1 when none. */
-struct db_sys_sig {
-	uint8_t nargs;
-	uint8_t str_mask;
-	int8_t buf_arg, len_arg;
-};
-void db_syscall_sig(uint32_t nr, struct db_sys_sig *out);
+/* ---- syscalls (db_syscall.c, with sys_decode.c) ------------------------------ */
 
 /* What a syscall entry's formatting reads from memory at ev->t: for each
- * argument i, want[i] bytes at addr[i] (0: nothing to read). */
+ * argument i, want[i] bytes at addr[i] (0: nothing to read), as
+ * hs_sys_want() (syscall_args.h) says. */
 void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6]);
+/* True when the recorder's copy holds every argument db_syscall_args()
+ * wants: the entry needs no memory read. */
+bool db_syscall_all_captured(const struct hs_db_event *ev);
+struct sys_call;
+struct db_argmem;
+/* c from a syscall entry: its row, arguments and input memory (the
+ * recorder's copy, else pre[i], else memory at ev->t read into
+ * scratch[i]).  c->when is SYS_ENTRY.  Returns 0, or the first error
+ * reading memory other than -EIO (damage: the argument prints as its
+ * address). */
+int db_sys_from_entry(struct hs_db_image *img, const struct hs_db_event *ev,
+		      const struct db_argmem *pre, struct sys_call *c,
+		      uint8_t scratch[6][HS_DB_STR_MAX + 1]);
+/* sys_call's read callback (arguments behind pointers): memory at the
+ * entry's t, or at the exit's from the pieces that cover it, else the
+ * recorded memory there.  ctx is a struct db_sys_reader, which the
+ * caller keeps while it formats. */
+struct hs_db_mem_piece;
+struct db_sys_reader {
+	struct hs_db_image *img;
+	uint64_t t_entry, t_exit;
+	const struct hs_db_mem_piece *mem;
+	size_t n_mem;
+};
+ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
+/* Whether c is one of Valgrind's own syscalls (db_syscall.c's comment). */
+bool db_sys_valgrind(const struct sys_call *c);
 
 /* The argument memory the recorder copied into a syscall entry (format
  * version 4, trace_format.h): true when ev carries a complete section;

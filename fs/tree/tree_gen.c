@@ -7,9 +7,10 @@
  *
  * Formats (one line per item unless said):
  *   events    "<t> <tid> <kind> <details>"      as `hindsight query events`
- *   syscalls  "<t> <tid> name(args) = result"   t and tid of the entry;
- *             "= ?" when the syscall never returned (exit_group, a
- *             successful execve, a thread killed inside it)
+ *   syscalls  "<t> <tid> name(args) = result"   t and tid of the entry,
+ *             then strace's line (hs_db_syscall_line); "= ?" when the
+ *             syscall never returned (exit_group, a successful execve, a
+ *             thread killed inside it); Valgrind's own calls left out
  *   output    "<t> <fd> <bytes, C-escaped>"     one line per write
  *   stdout, stderr  the bytes themselves
  *   writes/   "<t> 0x<addr> <len> <hex bytes> <kind>"  the part inside
@@ -59,20 +60,7 @@ static size_t put_head(char *out, uint64_t t, uint32_t tid)
 	return k;
 }
 
-/* hs_db_event_format() into out (cap bytes, NUL-terminated): its length.
- * A string it could not read from a damaged database reads
- * "(unreadable)" in a line that is otherwise whole: the line stays. */
-static size_t put_details(const struct hs_db_image *img, const struct hs_db_event *ev,
-			  char *out, size_t cap)
-{
-	int n = hs_db_event_format(img, ev, out, cap);
-
-	if (n < 0)
-		return strlen(out);
-	return (size_t)n < cap ? (size_t)n : cap - 1;
-}
-
-/* hs_db_events_text()'s text into out as put_details() would put it. */
+/* hs_db_events_text()'s text into out (cap bytes, NUL-terminated): its length. */
 static size_t put_text(char *out, size_t cap, const char *text, size_t len)
 {
 	if (len > cap - 1)
@@ -198,67 +186,133 @@ int tree_gen_writes(struct tree_walk *w)
 
 /* ---- syscalls ------------------------------------------------------------------------ */
 
-/* Syscalls are listed by entry, each with its result, which comes later
- * (other threads' syscalls may come in between).  Entries wait in a queue
- * until their result arrives and everything before them is out.  A thread
- * has one syscall in flight, so a result belongs to the oldest waiting
- * entry of its thread (by the record's own tid: the event's running
- * thread can be another one when a syscall ends across a switch).  The
- * queue is bounded (tree->sc_queue, 256; HS_TREE_SC_QUEUE in the
- * environment changes it, for tests): when it is full, the oldest entry's
- * result is looked up ahead with a second scan. */
+/* Syscalls are listed by entry, each line made when its result comes
+ * (hs_db_syscall_line: strace's line needs the bytes the kernel wrote),
+ * which is later (other threads' syscalls may come in between).  Entries
+ * wait in a queue until their result arrives and everything before them
+ * is out.  A thread has one syscall in flight, so a result belongs to the
+ * oldest waiting entry of its thread (by the record's own tid: the
+ * event's running thread can be another one when a syscall ends across a
+ * switch).  What the kernel wrote are the HS_EV_MEM records of source
+ * syscall right before the exit record (the recorder writes them from
+ * Valgrind's post-syscall wrapper, then the exit), so the ones since the
+ * last entry or exit record go with the next exit.  The queue is bounded
+ * (tree->sc_queue, 256; HS_TREE_SC_QUEUE in the environment changes it,
+ * for tests): when it is full, the oldest entry's result is looked up
+ * ahead with a second scan.  Calls of Valgrind's machinery
+ * (HS_DB_SYSCALL_VALGRIND) are left out. */
 struct sc_entry {
 	uint64_t t;
 	uint32_t tid;
-	bool done;
-	char *text;    /* "<t> <tid> name(args)", then " = result\n" */
+	bool done, hidden;
+	struct hs_db_event ev; /* the entry record; payload owned until done */
+	char *text;            /* "<t> <tid> name(args) = result\n" once done */
 	size_t len;
+};
+
+/* HS_EV_MEM records of source syscall since the last entry or exit. */
+#define SC_PIECE_MAX (64u << 10) /* bytes kept of one: far more than a line prints */
+struct sc_pend {
+	struct hs_db_mem_piece *p;
+	size_t *off;           /* of each piece's bytes in arena */
+	size_t n, cap;
+	uint8_t *arena;
+	size_t used, arena_cap;
 };
 
 struct sc_queue {
 	struct tree_walk *w;
 	struct sc_entry *q;
 	size_t cap, head, n;
+	struct sc_pend pend;
 };
+
+static void sc_pend_free(struct sc_pend *pd)
+{
+	free(pd->p);
+	free(pd->off);
+	free(pd->arena);
+}
+
+static int sc_pend_add(struct sc_pend *pd, const struct hs_db_event *ev)
+{
+	size_t len;
+
+	if (ev->len < 16 || hs_trace_le32(ev->payload + 8) != HS_MEM_SYSCALL)
+		return 0;
+	len = ev->len - 16 < SC_PIECE_MAX ? ev->len - 16 : SC_PIECE_MAX;
+	if (pd->n == pd->cap) {
+		size_t c = pd->cap ? 2 * pd->cap : 8;
+		void *p = realloc(pd->p, c * sizeof(*pd->p)), *o;
+
+		if (!p)
+			return -ENOMEM;
+		pd->p = p;
+		o = realloc(pd->off, c * sizeof(*pd->off));
+		if (!o)
+			return -ENOMEM;
+		pd->off = o;
+		pd->cap = c;
+	}
+	if (pd->used + len > pd->arena_cap) {
+		size_t c = pd->arena_cap ? pd->arena_cap : 4096;
+		uint8_t *a;
+
+		while (c < pd->used + len)
+			c *= 2;
+		a = realloc(pd->arena, c);
+		if (!a)
+			return -ENOMEM;
+		pd->arena = a;
+		pd->arena_cap = c;
+	}
+	memcpy(pd->arena + pd->used, ev->payload + 16, len);
+	pd->p[pd->n] = (struct hs_db_mem_piece){ hs_trace_le64(ev->payload), len, NULL };
+	pd->off[pd->n++] = pd->used;
+	pd->used += len;
+	return 0;
+}
+
+static struct hs_db_mem_piece *sc_pend_pieces(struct sc_pend *pd)
+{
+	for (size_t i = 0; i < pd->n; i++)
+		pd->p[i].bytes = pd->arena + pd->off[i];
+	return pd->p;
+}
 
 static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 {
 	return &s->q[(s->head + i) % s->cap];
 }
 
-/* Appends " = <result>\n" (result: what follows " = " in the sysret's
- * text, or "?"). */
-static int sc_finish(struct sc_entry *e, const char *result)
+/* e's line, with the result of exit (NULL: it never returned) and the
+ * memory in pd. */
+static int sc_finish(const struct hs_db_image *img, struct sc_entry *e,
+		     const struct hs_db_event *exit, struct sc_pend *pd)
 {
-	size_t n = strlen(result);
-	char *t = realloc(e->text, e->len + 3 + n + 2);
+	char line[HS_DB_TEXT_MAX];
+	char head[48];
+	unsigned flags = 0;
+	size_t h = put_head(head, e->t, hs_db_thread_os_tid(img, e->tid, e->t)), n;
+	int ret = hs_db_syscall_line(img, &e->ev, exit, exit && pd ? sc_pend_pieces(pd) : NULL,
+				     exit && pd ? pd->n : 0, line, sizeof(line), &flags);
+	char *t;
 
+	(void)ret; /* < 0: an argument unreadable for damage, the line otherwise whole */
+	n = strlen(line);
+	t = malloc(h + n + 2);
 	if (!t)
 		return -ENOMEM;
-	memcpy(t + e->len, " = ", 3);
-	memcpy(t + e->len + 3, result, n);
-	t[e->len + 3 + n] = '\n';
+	memcpy(t, head, h);
+	memcpy(t + h, line, n);
+	t[h + n] = '\n';
 	e->text = t;
-	e->len += 3 + n + 1;
+	e->len = h + n + 1;
+	e->hidden = flags & HS_DB_SYSCALL_VALGRIND;
 	e->done = true;
+	free((void *)e->ev.payload);
+	e->ev.payload = NULL;
 	return 0;
-}
-
-/* The result from a sysret's text ("name = result"). */
-static int sc_result_text(struct sc_entry *e, const char *text)
-{
-	const char *eq = strstr(text, " = ");
-
-	return sc_finish(e, eq ? eq + 3 : "?");
-}
-
-static int sc_result(struct sc_entry *e, const struct hs_db_image *img,
-		     const struct hs_db_event *ret)
-{
-	char text[512];
-
-	put_details(img, ret, text, sizeof(text));
-	return sc_result_text(e, text);
 }
 
 /* The look-ahead: the first result of e's thread after e's entry. */
@@ -266,6 +320,7 @@ struct sc_ahead {
 	const struct hs_db_image *img;
 	struct sc_entry *e;
 	bool seen_entry;
+	struct sc_pend pend;
 	int err;
 };
 
@@ -273,6 +328,12 @@ static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
 {
 	struct sc_ahead *a = ctx;
 
+	if (ev->tag == HS_EV_MEM) {
+		a->err = a->seen_entry ? sc_pend_add(&a->pend, ev) : 0;
+		return a->err ? 1 : 0;
+	}
+	a->pend.n = 0;
+	a->pend.used = 0;
 	if (ev->len < 8 || hs_trace_le32(ev->payload) != a->e->tid)
 		return 0;
 	if (!a->seen_entry) {
@@ -280,7 +341,7 @@ static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
 		return 0;
 	}
 	if (ev->tag == HS_EV_SYSCALL_EXIT) {
-		a->err = sc_result(a->e, a->img, ev);
+		a->err = sc_finish(a->img, a->e, ev, &a->pend);
 		return 1;
 	}
 	return 0;
@@ -288,16 +349,18 @@ static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
 
 static int sc_force(struct sc_queue *s, struct sc_entry *e)
 {
-	struct sc_ahead a = { s->w->img, e, false, 0 };
+	struct sc_ahead a = { .img = s->w->img, .e = e };
 	int err = hs_db_events(s->w->img, e->t, s->w->t_end,
-			       HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
+			       HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
+				       HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) | HS_DB_KIND_BIT(HS_EV_MEM),
 			       sc_ahead_event, &a);
 
+	sc_pend_free(&a.pend);
 	if (err < 0)
 		return err;
 	if (a.err < 0)
 		return a.err;
-	return e->done ? 0 : sc_finish(e, "?");
+	return e->done ? 0 : sc_finish(s->w->img, e, NULL, NULL);
 }
 
 /* Emits the finished entries at the head. */
@@ -305,11 +368,12 @@ static int sc_flush(struct sc_queue *s)
 {
 	while (s->n) {
 		struct sc_entry *e = sc_at(s, 0);
-		int ret;
+		int ret = 0;
 
 		if (!e->done)
 			return 0;
-		ret = tree_emit(s->w, e->t, e->text, e->len);
+		if (!e->hidden)
+			ret = tree_emit(s->w, e->t, e->text, e->len);
 		free(e->text);
 		e->text = NULL;
 		s->head = (s->head + 1) % s->cap;
@@ -320,35 +384,16 @@ static int sc_flush(struct sc_queue *s)
 	return 0;
 }
 
-static int sc_event(void *ctx, const struct hs_db_event *ev, const char *text,
-		    size_t len, int text_err)
+static int sc_enter(struct sc_queue *s, const struct hs_db_event *ev, uint32_t tid)
 {
-	struct sc_queue *s = ctx;
-	uint32_t tid;
+	struct sc_entry *e;
+	uint8_t *payload;
 	int err;
 
-	(void)text_err;
-
-	if (ev->len < 8)
-		return 0;
-	tid = hs_trace_le32(ev->payload);
-	if (ev->tag == HS_EV_SYSCALL_EXIT) {
-		for (size_t i = 0; i < s->n; i++) {
-			struct sc_entry *e = sc_at(s, i);
-			if (!e->done && e->tid == tid) {
-				err = sc_result_text(e, text);
-				if (err < 0)
-					return err;
-				break;
-			}
-		}
-		/* else: the result of a syscall entered before t0 */
-		return sc_flush(s);
-	}
-	/* an entry: its thread's earlier syscall (if still waiting) never returned */
+	/* its thread's earlier syscall (if still waiting) never returned */
 	for (size_t i = 0; i < s->n; i++) {
-		struct sc_entry *e = sc_at(s, i);
-		if (!e->done && e->tid == tid && (err = sc_finish(e, "?")) < 0)
+		e = sc_at(s, i);
+		if (!e->done && e->tid == tid && (err = sc_finish(s->w->img, e, NULL, NULL)) < 0)
 			return err;
 	}
 	if (s->n == s->cap) {
@@ -358,23 +403,45 @@ static int sc_event(void *ctx, const struct hs_db_event *ev, const char *text,
 		if (err)
 			return err;
 	}
-	{
-		struct sc_entry *e = sc_at(s, s->n);
-		char *l = s->w->line;
-		size_t k = put_head(l, ev->t, hs_db_thread_os_tid(s->w->img, tid, ev->t));
-
-		k += put_text(l + k, sizeof(s->w->line) - k - 1, text, len);
-		e->text = malloc(k + 1);
-		if (!e->text)
-			return -ENOMEM;
-		memcpy(e->text, l, k);
-		e->len = k;
-		e->t = ev->t;
-		e->tid = tid;
-		e->done = false;
-		s->n++;
-	}
+	payload = malloc(ev->len ? ev->len : 1);
+	if (!payload)
+		return -ENOMEM;
+	memcpy(payload, ev->payload, ev->len);
+	e = sc_at(s, s->n);
+	*e = (struct sc_entry){ .t = ev->t, .tid = tid, .ev = *ev };
+	e->ev.payload = payload;
+	s->n++;
 	return sc_flush(s);
+}
+
+static int sc_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct sc_queue *s = ctx;
+	uint32_t tid;
+	int err = 0;
+
+	if (ev->tag == HS_EV_MEM)
+		return sc_pend_add(&s->pend, ev);
+	if (ev->len < 8)
+		return 0;
+	tid = hs_trace_le32(ev->payload);
+	if (ev->tag == HS_EV_SYSCALL_ENTER) {
+		s->pend.n = 0;
+		s->pend.used = 0;
+		return sc_enter(s, ev, tid);
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		struct sc_entry *e = sc_at(s, i);
+
+		if (!e->done && e->tid == tid) {
+			err = sc_finish(s->w->img, e, ev, &s->pend);
+			break;
+		}
+	}
+	/* else: the result of a syscall entered before t0 */
+	s->pend.n = 0;
+	s->pend.used = 0;
+	return err < 0 ? err : sc_flush(s);
 }
 
 int tree_gen_syscalls(struct tree_walk *w)
@@ -391,20 +458,23 @@ int tree_gen_syscalls(struct tree_walk *w)
 		return -ENOMEM;
 	}
 	s->w = w;
-	err = hs_db_events_text(w->img, w->t0, w->t_end,
-				HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
-					HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
-				sc_event, s);
+	err = hs_db_events(w->img, w->t0, w->t_end,
+			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) |
+				   HS_DB_KIND_BIT(HS_EV_MEM),
+			   sc_event, s);
 	if (err == 0) {
 		/* the end: what still waits never returned */
 		for (size_t i = 0; i < s->n && !err; i++)
 			if (!sc_at(s, i)->done)
-				err = sc_finish(sc_at(s, i), "?");
+				err = sc_finish(w->img, sc_at(s, i), NULL, NULL);
 		if (!err)
 			err = sc_flush(s);
 	}
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(sc_at(s, i)->text);
+		free((void *)sc_at(s, i)->ev.payload);
+	}
+	sc_pend_free(&s->pend);
 	free(s->q);
 	free(s);
 	return err;

@@ -298,16 +298,21 @@ int hs_db_events(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 		 uint64_t kinds, hs_db_event_fn cb, void *ctx);
 
 /* One line of details for an event, without its t, tid and kind: for a
- * syscall "openat(0xffffff9c, 0x4a1c3f0 \"/etc/passwd\", 0x0, 0x0)": its
- * arguments in hex, path and buffer arguments followed by their string
- * read from memory at ev->t, C-escaped and capped at HS_DB_STR_MAX bytes
- * ("..." after the quote when cut); for a sysret "openat = 0x3" or
- * "read = -2 ENOENT"; others their fields, mostly as key=value.
+ * syscall entry its call as strace prints it, as known at entry
+ * ("openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)": input strings, buffers
+ * and structs decoded from the recorder's copy or memory at ev->t, output
+ * arguments and arrays of pointers (execve's argv, iovecs) as their
+ * address; hs_db_syscall_line() has the whole call),
+ * followed by a C comment "vDSO call, a syscall under Valgrind" for the
+ * calls a native run makes in user space; for a sysret "openat = 3" or
+ * "openat = -1 ENOENT (No such file or directory)", followed by a C
+ * comment "Valgrind's own answer" for clone3's and rseq's ENOSYS; others
+ * their fields, mostly as key=value.
  * Always NUL-terminates buf (cap > 0); returns the length it wanted, like
- * snprintf.  When memory for a string could not be read because the
- * database is damaged (not merely unmapped), the line says "(unreadable)"
- * there and the return value is that error (-EBADMSG, -EIO): the line is
- * then complete but for that string. */
+ * snprintf.  When memory for an argument could not be read because the
+ * database is damaged (not merely unmapped), the argument prints as its
+ * address and the return value is that error (-EBADMSG, -EIO): the line
+ * is then complete but for that argument. */
 #define HS_DB_STR_MAX 128
 int hs_db_event_format(const struct hs_db_image *img,
 		       const struct hs_db_event *ev, char *buf, size_t cap);
@@ -333,6 +338,27 @@ int hs_db_events_text(const struct hs_db_image *img, uint64_t t0, uint64_t t1,
 /* x86-64 syscall name, NULL when the number is unknown (generated from
  * the kernel headers: scripts/gen-syscalls.sh). */
 const char *hs_db_syscall_name(uint32_t nr);
+
+/* One syscall as strace prints it (fs/query/sys_decode.c): "name(args) =
+ * result" into buf (cap > 0, NUL-terminated, cut when short), from its
+ * entry record, its exit record (NULL: it never returned, " = ?") and the
+ * memory the kernel wrote meanwhile: the HS_EV_MEM records of source
+ * syscall between the two (pieces borrowed for the call; what they do
+ * not cover is read at the exit's t).  *flags gets
+ * HS_DB_SYSCALL_VALGRIND for a call of Valgrind's machinery that a
+ * native run does not make (the vDSO's clock_gettime, gettimeofday, time
+ * and getcpu; clone3 and rseq refused with ENOSYS).  Returns the length
+ * wanted, or -errno when memory could not be read for damage (the line is
+ * still written, that argument as its address), -EINVAL when enter is no
+ * syscall entry. */
+struct hs_db_mem_piece {
+	uint64_t addr, len;
+	const uint8_t *bytes;
+};
+#define HS_DB_SYSCALL_VALGRIND 1u
+int hs_db_syscall_line(const struct hs_db_image *img, const struct hs_db_event *enter,
+		       const struct hs_db_event *exit, const struct hs_db_mem_piece *mem,
+		       size_t n_mem, char *buf, size_t cap, unsigned *flags);
 
 /* C-escapes n bytes (\n \t \\ \" and \xNN for the rest that is not
  * printable ASCII) into buf, NUL-terminated; returns bytes written, not

@@ -1,177 +1,415 @@
-/* syscall_args.h - which syscall arguments are strings or buffers.
+/* syscall_args.h - the syscall table: one row per syscall, the kind of
+ * each argument and of the result.
  *
  * Shared by the recorder (builder/recorder, a static Valgrind tool: no
- * libc, hence a plain table in a header) and the events formatter
- * (fs/query/db_text.c).  The formatter prints a syscall's arguments in
- * hex, as many as nargs, and after the hex:
- *   - for an argument in str_mask, the C string at that address, at most
- *     HS_SYS_STR_MAX bytes ("..." when cut);
- *   - for argument buf_arg (when len_arg >= 0), the first
- *     min(args[len_arg], HS_SYS_STR_MAX) bytes of the buffer.
- * The recorder copies exactly those bytes into the SYSCALL_ENTER record
- * (trace_format.h), so that the formatter needs no memory read.
- * Syscalls not listed: 6 arguments, no strings.
+ * libc, hence a plain table in a header) and the formatter
+ * (fs/query/sys_decode.c, which prints each call as strace does).  The
+ * kind says both what the recorder copies at syscall entry
+ * (hs_sys_want(): strings, input buffers and input structs, at most
+ * HS_SYS_STR_MAX + 1 bytes each, into the SYSCALL_ENTER record, see
+ * trace_format.h) and how the formatter prints the argument.  Output
+ * arguments (read's buffer, stat's struct, ...) are not copied at entry:
+ * the formatter takes them from the HS_EV_MEM records (source syscall)
+ * that the recorder writes before the syscall's exit record.
  *
- * Owner: the events formatter's maintainers.  Nothing here allocates.
+ * Adding a syscall: one row in HS_SYS_TABLE below, in nr order (a unit
+ * test checks the order and that every kind has a decoder).  A new kind
+ * needs a decoder in fs/query/sys_decode.c and, when it is an input held
+ * in memory, a line in hs_sys_want().  A syscall without a row prints as
+ * strace prints one it does not know: six arguments in hex.
+ *
+ * Changing a row changes what new recordings capture; old recordings stay
+ * readable because the reader uses a captured argument only when its
+ * count is what hs_sys_want() asks for now, and reads memory otherwise.
+ *
+ * Owner: the syscall formatter's maintainers.  Nothing here allocates.
  */
 #ifndef HINDSIGHT_SYSCALL_ARGS_H
 #define HINDSIGHT_SYSCALL_ARGS_H
 
 #include <stdint.h>
 
-/* Bytes of a string or buffer argument that the formatter prints
- * (equals HS_DB_STR_MAX in db.h). */
+/* Bytes of a string or input argument that the recorder copies (equals
+ * HS_DB_STR_MAX in db.h). */
 #define HS_SYS_STR_MAX 128
 
-struct hs_sys_sig {
+/* Argument kinds: how one argument prints (strace's form in comments). */
+enum hs_sys_kind {
+	HS_K__ = 0,     /* no such argument */
+	HS_K_HEX,       /* 0x1f (0 prints 0) */
+	HS_K_INT,       /* signed decimal (int) */
+	HS_K_LONG,      /* signed decimal (long) */
+	HS_K_UINT,      /* unsigned decimal (size_t, counts) */
+	HS_K_FD,        /* an fd: int, decimal */
+	HS_K_DIRFD,     /* AT_FDCWD or an fd */
+	HS_K_PATH,      /* "a string" (in, NUL-terminated), NULL */
+	HS_K_BUF_IN,    /* "bytes"..., length in the next argument */
+	HS_K_BUF_OUT,   /* "bytes"... the call returned (length = result) */
+	HS_K_PTR,       /* NULL or 0x7f... */
+	HS_K_OFLAGS,    /* O_WRONLY|O_CREAT|O_TRUNC */
+	HS_K_OMODE,     /* 0640, only after flags with O_CREAT or O_TMPFILE */
+	HS_K_MODE,      /* 0640 */
+	HS_K_PROT,      /* PROT_READ|PROT_WRITE */
+	HS_K_MAPFLAGS,  /* MAP_PRIVATE|MAP_ANONYMOUS */
+	HS_K_SIG,       /* SIGTERM */
+	HS_K_SIGACT_IN, /* {sa_handler=..., sa_mask=[], sa_flags=..., ...} */
+	HS_K_SIGACT_OUT,
+	HS_K_SIGSET_IN, /* [INT TERM], ~[] */
+	HS_K_SIGSET_OUT,
+	HS_K_SIGHOW,    /* SIG_BLOCK */
+	HS_K_TS_IN,     /* {tv_sec=0, tv_nsec=1000} */
+	HS_K_TS_OUT,    /* as TS_IN, written by the call */
+	HS_K_TS_REM,    /* nanosleep's remainder: a pointer unless EINTR */
+	HS_K_STAT_OUT,  /* {st_mode=S_IFREG|0644, st_size=13, ...} */
+	HS_K_CLOCKID,   /* CLOCK_MONOTONIC */
+	HS_K_FAMILY,    /* AF_INET */
+	HS_K_SOCKTYPE,  /* SOCK_STREAM|SOCK_CLOEXEC */
+	HS_K_SOCKPROTO, /* IPPROTO_IP (after a family argument) */
+	HS_K_SOCKADDR_IN,  /* {sa_family=AF_INET, ...}, length next */
+	HS_K_SOCKADDR_OUT, /* written by the call, length pointer next */
+	HS_K_SOCKLEN_IO,   /* [16], [16 => 8] */
+	HS_K_POLLFDS,   /* [{fd=3, events=POLLIN}], count next */
+	HS_K_EPOLL_IN,  /* {events=EPOLLIN, data={u32=3, u64=3}} */
+	HS_K_EPOLL_OUT, /* [{events=..., data=...}], as many as the result */
+	HS_K_EPOLL_OP,  /* EPOLL_CTL_ADD */
+	HS_K_FUTEX_OP,  /* FUTEX_WAIT_PRIVATE */
+	HS_K_FUTEX_ARG, /* the rest of futex: which print depends on the op */
+	HS_K_WHENCE,    /* SEEK_SET */
+	HS_K_ATFLAGS,   /* AT_EMPTY_PATH, 0 */
+	HS_K_ACCESS,    /* F_OK, R_OK|W_OK */
+	HS_K_PIPE_OUT,  /* [3, 4] */
+	HS_K_FCNTL_CMD, /* F_SETFD */
+	HS_K_FCNTL_ARG, /* printed for the commands that take one */
+	HS_K_MADV,      /* MADV_DONTNEED */
+	HS_K_WSTATUS_OUT, /* [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
+	HS_K_WOPTIONS,  /* WNOHANG */
+	HS_K_IOCTL_REQ, /* TCGETS, or 0x.. */
+	HS_K_MSGFLAGS,  /* MSG_DONTWAIT, 0 */
+	HS_K_INT_IN,    /* [1]: an int in memory (setsockopt's value) */
+	HS_K_SOCKLEVEL, /* SOL_SOCKET */
+	HS_K_SOCKOPT,   /* SO_REUSEADDR (after a level argument) */
+	HS_K_SHUTHOW,   /* SHUT_WR */
+	HS_K_CLONE_FLAGS, /* clone: flags=CLONE_VM|...|SIGCHLD */
+	HS_K_CLONE_ARG, /* clone's others, printed by CLONE_FLAGS */
+	HS_K_REMAP_FLAGS, /* MREMAP_MAYMOVE */
+	HS_K_REMAP_NEW, /* mremap's new address, only with MREMAP_FIXED */
+	HS_K_EFLAGS,    /* O_CLOEXEC, EPOLL_CLOEXEC, EFD_*, SOCK_*: by syscall; 0 */
+	HS_K_STR,       /* "a string" that is not a path: cut at 32 */
+	HS_K_RLIMIT_RES, /* RLIMIT_STACK */
+	HS_K_RLIMIT_IN, /* {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY} */
+	HS_K_RLIMIT_OUT,
+	HS_K_OCT,       /* umask's argument: 022 */
+	HS_K_RANDOM_OUT, /* getrandom's bytes: "\x9f\x51", hex escapes */
+	HS_K_GRND,      /* GRND_NONBLOCK */
+	HS_K_ARCH_CODE, /* ARCH_SET_FS */
+	HS_K_STATX_FLAGS, /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
+	HS_K_STATX_MASK, /* STATX_MODE|STATX_SIZE */
+	HS_K_STATX_OUT, /* {stx_mask=..., stx_attributes=0, stx_mode=..., stx_size=13, ...} */
+	HS_K_UTSNAME_OUT, /* {sysname="Linux", nodename="vm", ...} */
+	HS_K_DIRENTS_OUT, /* the address and a comment "17 entries": the reader
+			   * counts them */
+	HS_K_ARGV,      /* ["/bin/ls", "-l"]: read through the reader's callback */
+	HS_K_ENVP,      /* 0x7ffc... followed by a comment "20 vars" */
+	HS_K_IOV_IN,    /* [{iov_base="hi", iov_len=2}], count next (writev) */
+	HS_K_IOV_OUT,   /* the same with the bytes the call returned (readv) */
+	HS_K_ITIMER_WHICH, /* ITIMER_REAL */
+	HS_K_ITIMERVAL_IN, /* {it_interval={tv_sec=0, tv_usec=0}, it_value={...}} */
+	HS_K_ITIMERVAL_OUT,
+	HS_K_INT_OUT,   /* [0]: an int the call writes (getsockopt's value) */
+	HS_K_CSTR_OUT,  /* "/tmp": a string the call writes (getcwd) */
+	HS_K_CPUSET_OUT, /* [0 1]: the CPUs of the mask the call wrote */
+	HS_K_STACK_IN,  /* {ss_sp=0x..., ss_flags=0, ss_size=8192} */
+	HS_K_STACK_OUT,
+	HS_K_STATFS_OUT, /* {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, ...} */
+	HS_K_MSYNC_FLAGS, /* MS_SYNC */
+	HS_K_FLOCK_OP,  /* LOCK_EX|LOCK_NB */
+	HS_K_RUSAGE_WHO, /* RUSAGE_SELF */
+	HS_K_RUSAGE_OUT, /* {ru_utime={tv_sec=0, tv_usec=2945}, ru_stime={...}, ...} */
+	HS_K_TMS_OUT,   /* {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0} */
+	HS_K_FDSET,     /* [3 4]: select's set of the first argument's size */
+	HS_K_TV_IN,     /* {tv_sec=1, tv_usec=0} (select's timeout) */
+	HS_K_SYSINFO_OUT, /* {uptime=4263, loads=[...], totalram=..., ..., mem_unit=1} */
+	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
+			 * uc_sigmask at the stack pointer + 296, read by the
+			 * reader (no argument: prints nothing when unknown) */
+	HS_K_COUNT
+};
+
+/* Result kinds. */
+enum hs_sys_ret {
+	HS_R_INT = 0,   /* = 3 */
+	HS_R_HEX,       /* = 0x483c000 (addresses: mmap, brk) */
+	HS_R_NONE,      /* never returns (exit, exit_group): = ? */
+	HS_R_POLL,      /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
+	HS_R_SELECT,    /* = 1 (in [3], left {tv_sec=0, tv_usec=999990}) */
+	HS_R_OCT,       /* = 022 */
+	HS_R_COUNT
+};
+
+/* One row: nr, name, result kind, then six argument kinds (_ for none,
+ * which must come last).  In nr order. */
+#define HS_SYS_TABLE(X) \
+	X(0, read, INT, FD, BUF_OUT, UINT, _, _, _) \
+	X(1, write, INT, FD, BUF_IN, UINT, _, _, _) \
+	X(2, open, INT, PATH, OFLAGS, OMODE, _, _, _) \
+	X(3, close, INT, FD, _, _, _, _, _) \
+	X(4, stat, INT, PATH, STAT_OUT, _, _, _, _) \
+	X(5, fstat, INT, FD, STAT_OUT, _, _, _, _) \
+	X(6, lstat, INT, PATH, STAT_OUT, _, _, _, _) \
+	X(7, poll, POLL, POLLFDS, UINT, INT, _, _, _) \
+	X(8, lseek, INT, FD, LONG, WHENCE, _, _, _) \
+	X(9, mmap, HEX, PTR, UINT, PROT, MAPFLAGS, FD, HEX) \
+	X(10, mprotect, INT, PTR, UINT, PROT, _, _, _) \
+	X(11, munmap, INT, PTR, UINT, _, _, _, _) \
+	X(12, brk, HEX, PTR, _, _, _, _, _) \
+	X(13, rt_sigaction, INT, SIG, SIGACT_IN, SIGACT_OUT, UINT, _, _) \
+	X(14, rt_sigprocmask, INT, SIGHOW, SIGSET_IN, SIGSET_OUT, UINT, _, _) \
+	X(15, rt_sigreturn, INT, SIGFRAME, _, _, _, _, _) \
+	X(16, ioctl, INT, FD, IOCTL_REQ, PTR, _, _, _) \
+	X(17, pread64, INT, FD, BUF_OUT, UINT, LONG, _, _) \
+	X(18, pwrite64, INT, FD, BUF_IN, UINT, LONG, _, _) \
+	X(19, readv, INT, FD, IOV_OUT, INT, _, _, _) \
+	X(20, writev, INT, FD, IOV_IN, INT, _, _, _) \
+	X(21, access, INT, PATH, ACCESS, _, _, _, _) \
+	X(22, pipe, INT, PIPE_OUT, _, _, _, _, _) \
+	X(23, select, SELECT, INT, FDSET, FDSET, FDSET, TV_IN, _) \
+	X(24, sched_yield, INT, _, _, _, _, _, _) \
+	X(25, mremap, HEX, PTR, UINT, UINT, REMAP_FLAGS, REMAP_NEW, _) \
+	X(26, msync, INT, PTR, UINT, MSYNC_FLAGS, _, _, _) \
+	X(28, madvise, INT, PTR, UINT, MADV, _, _, _) \
+	X(32, dup, INT, FD, _, _, _, _, _) \
+	X(33, dup2, INT, FD, FD, _, _, _, _) \
+	X(34, pause, INT, _, _, _, _, _, _) \
+	X(35, nanosleep, INT, TS_IN, TS_REM, _, _, _, _) \
+	X(36, getitimer, INT, ITIMER_WHICH, ITIMERVAL_OUT, _, _, _, _) \
+	X(37, alarm, INT, UINT, _, _, _, _, _) \
+	X(38, setitimer, INT, ITIMER_WHICH, ITIMERVAL_IN, ITIMERVAL_OUT, _, _, _) \
+	X(39, getpid, INT, _, _, _, _, _, _) \
+	X(40, sendfile, INT, FD, FD, PTR, UINT, _, _) \
+	X(41, socket, INT, FAMILY, SOCKTYPE, SOCKPROTO, _, _, _) \
+	X(42, connect, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
+	X(43, accept, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
+	X(44, sendto, INT, FD, BUF_IN, UINT, MSGFLAGS, SOCKADDR_IN, UINT) \
+	X(45, recvfrom, INT, FD, BUF_OUT, UINT, MSGFLAGS, SOCKADDR_OUT, SOCKLEN_IO) \
+	X(46, sendmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
+	X(47, recvmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
+	X(48, shutdown, INT, FD, SHUTHOW, _, _, _, _) \
+	X(49, bind, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
+	X(50, listen, INT, FD, INT, _, _, _, _) \
+	X(51, getsockname, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
+	X(52, getpeername, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
+	X(53, socketpair, INT, FAMILY, SOCKTYPE, SOCKPROTO, PIPE_OUT, _, _) \
+	X(54, setsockopt, INT, FD, SOCKLEVEL, SOCKOPT, INT_IN, UINT, _) \
+	X(55, getsockopt, INT, FD, SOCKLEVEL, SOCKOPT, INT_OUT, SOCKLEN_IO, _) \
+	X(56, clone, INT, CLONE_FLAGS, CLONE_ARG, CLONE_ARG, CLONE_ARG, CLONE_ARG, _) \
+	X(57, fork, INT, _, _, _, _, _, _) \
+	X(58, vfork, INT, _, _, _, _, _, _) \
+	X(59, execve, INT, PATH, ARGV, ENVP, _, _, _) \
+	X(60, exit, NONE, INT, _, _, _, _, _) \
+	X(61, wait4, INT, INT, WSTATUS_OUT, WOPTIONS, RUSAGE_OUT, _, _) \
+	X(62, kill, INT, INT, SIG, _, _, _, _) \
+	X(63, uname, INT, UTSNAME_OUT, _, _, _, _, _) \
+	X(72, fcntl, INT, FD, FCNTL_CMD, FCNTL_ARG, _, _, _) \
+	X(73, flock, INT, FD, FLOCK_OP, _, _, _, _) \
+	X(74, fsync, INT, FD, _, _, _, _, _) \
+	X(75, fdatasync, INT, FD, _, _, _, _, _) \
+	X(76, truncate, INT, PATH, LONG, _, _, _, _) \
+	X(77, ftruncate, INT, FD, LONG, _, _, _, _) \
+	X(78, getdents, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
+	X(79, getcwd, INT, CSTR_OUT, UINT, _, _, _, _) \
+	X(80, chdir, INT, PATH, _, _, _, _, _) \
+	X(81, fchdir, INT, FD, _, _, _, _, _) \
+	X(82, rename, INT, PATH, PATH, _, _, _, _) \
+	X(83, mkdir, INT, PATH, MODE, _, _, _, _) \
+	X(84, rmdir, INT, PATH, _, _, _, _, _) \
+	X(85, creat, INT, PATH, MODE, _, _, _, _) \
+	X(86, link, INT, PATH, PATH, _, _, _, _) \
+	X(87, unlink, INT, PATH, _, _, _, _, _) \
+	X(88, symlink, INT, PATH, PATH, _, _, _, _) \
+	X(89, readlink, INT, PATH, BUF_OUT, UINT, _, _, _) \
+	X(90, chmod, INT, PATH, MODE, _, _, _, _) \
+	X(91, fchmod, INT, FD, MODE, _, _, _, _) \
+	X(92, chown, INT, PATH, INT, INT, _, _, _) \
+	X(93, fchown, INT, FD, INT, INT, _, _, _) \
+	X(94, lchown, INT, PATH, INT, INT, _, _, _) \
+	X(95, umask, OCT, OCT, _, _, _, _, _) \
+	X(96, gettimeofday, INT, PTR, PTR, _, _, _, _) \
+	X(97, getrlimit, INT, RLIMIT_RES, RLIMIT_OUT, _, _, _, _) \
+	X(98, getrusage, INT, RUSAGE_WHO, RUSAGE_OUT, _, _, _, _) \
+	X(99, sysinfo, INT, SYSINFO_OUT, _, _, _, _, _) \
+	X(100, times, INT, TMS_OUT, _, _, _, _, _) \
+	X(102, getuid, INT, _, _, _, _, _, _) \
+	X(104, getgid, INT, _, _, _, _, _, _) \
+	X(105, setuid, INT, INT, _, _, _, _, _) \
+	X(106, setgid, INT, INT, _, _, _, _, _) \
+	X(107, geteuid, INT, _, _, _, _, _, _) \
+	X(108, getegid, INT, _, _, _, _, _, _) \
+	X(109, setpgid, INT, INT, INT, _, _, _, _) \
+	X(110, getppid, INT, _, _, _, _, _, _) \
+	X(111, getpgrp, INT, _, _, _, _, _, _) \
+	X(112, setsid, INT, _, _, _, _, _, _) \
+	X(115, getgroups, INT, INT, PTR, _, _, _, _) \
+	X(117, setresuid, INT, INT, INT, INT, _, _, _) \
+	X(119, setresgid, INT, INT, INT, INT, _, _, _) \
+	X(121, getpgid, INT, INT, _, _, _, _, _) \
+	X(124, getsid, INT, INT, _, _, _, _, _) \
+	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
+	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
+	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
+	X(137, statfs, INT, PATH, STATFS_OUT, _, _, _, _) \
+	X(138, fstatfs, INT, FD, STATFS_OUT, _, _, _, _) \
+	X(149, mlock, INT, PTR, UINT, _, _, _, _) \
+	X(150, munlock, INT, PTR, UINT, _, _, _, _) \
+	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
+	X(158, arch_prctl, INT, ARCH_CODE, HEX, _, _, _, _) \
+	X(161, chroot, INT, PATH, _, _, _, _, _) \
+	X(162, sync, INT, _, _, _, _, _, _) \
+	X(186, gettid, INT, _, _, _, _, _, _) \
+	X(188, setxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
+	X(189, lsetxattr, INT, PATH, STR, BUF_IN, UINT, HEX, _) \
+	X(190, fsetxattr, INT, FD, STR, BUF_IN, UINT, HEX, _) \
+	X(191, getxattr, INT, PATH, STR, BUF_OUT, UINT, _, _) \
+	X(192, lgetxattr, INT, PATH, STR, BUF_OUT, UINT, _, _) \
+	X(193, fgetxattr, INT, FD, STR, BUF_OUT, UINT, _, _) \
+	X(200, tkill, INT, INT, SIG, _, _, _, _) \
+	X(201, time, INT, PTR, _, _, _, _, _) \
+	X(202, futex, INT, PTR, FUTEX_OP, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG) \
+	X(204, sched_getaffinity, INT, INT, UINT, CPUSET_OUT, _, _, _) \
+	X(213, epoll_create, INT, INT, _, _, _, _, _) \
+	X(217, getdents64, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
+	X(218, set_tid_address, INT, PTR, _, _, _, _, _) \
+	X(228, clock_gettime, INT, CLOCKID, TS_OUT, _, _, _, _) \
+	X(229, clock_getres, INT, CLOCKID, TS_OUT, _, _, _, _) \
+	X(230, clock_nanosleep, INT, CLOCKID, INT, TS_IN, TS_REM, _, _) \
+	X(231, exit_group, NONE, INT, _, _, _, _, _) \
+	X(232, epoll_wait, INT, FD, EPOLL_OUT, INT, INT, _, _) \
+	X(233, epoll_ctl, INT, FD, EPOLL_OP, FD, EPOLL_IN, _, _) \
+	X(234, tgkill, INT, INT, INT, SIG, _, _, _) \
+	X(257, openat, INT, DIRFD, PATH, OFLAGS, OMODE, _, _) \
+	X(258, mkdirat, INT, DIRFD, PATH, MODE, _, _, _) \
+	X(262, newfstatat, INT, DIRFD, PATH, STAT_OUT, ATFLAGS, _, _) \
+	X(263, unlinkat, INT, DIRFD, PATH, ATFLAGS, _, _, _) \
+	X(264, renameat, INT, DIRFD, PATH, DIRFD, PATH, _, _) \
+	X(265, linkat, INT, DIRFD, PATH, DIRFD, PATH, ATFLAGS, _) \
+	X(266, symlinkat, INT, PATH, DIRFD, PATH, _, _, _) \
+	X(267, readlinkat, INT, DIRFD, PATH, BUF_OUT, UINT, _, _) \
+	X(268, fchmodat, INT, DIRFD, PATH, MODE, _, _, _) \
+	X(269, faccessat, INT, DIRFD, PATH, ACCESS, _, _, _) \
+	X(270, pselect6, SELECT, INT, FDSET, FDSET, FDSET, TS_IN, PTR) \
+	X(271, ppoll, POLL, POLLFDS, UINT, TS_IN, SIGSET_IN, UINT, _) \
+	X(273, set_robust_list, INT, PTR, UINT, _, _, _, _) \
+	X(280, utimensat, INT, DIRFD, PATH, PTR, ATFLAGS, _, _) \
+	X(281, epoll_pwait, INT, FD, EPOLL_OUT, INT, INT, SIGSET_IN, UINT) \
+	X(284, eventfd, INT, UINT, _, _, _, _, _) \
+	X(285, fallocate, INT, FD, INT, LONG, LONG, _, _) \
+	X(288, accept4, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, EFLAGS, _, _) \
+	X(290, eventfd2, INT, UINT, EFLAGS, _, _, _, _) \
+	X(291, epoll_create1, INT, EFLAGS, _, _, _, _, _) \
+	X(292, dup3, INT, FD, FD, EFLAGS, _, _, _) \
+	X(293, pipe2, INT, PIPE_OUT, EFLAGS, _, _, _, _) \
+	X(302, prlimit64, INT, INT, RLIMIT_RES, RLIMIT_IN, RLIMIT_OUT, _, _) \
+	X(306, syncfs, INT, FD, _, _, _, _, _) \
+	X(316, renameat2, INT, DIRFD, PATH, DIRFD, PATH, HEX, _) \
+	X(318, getrandom, INT, RANDOM_OUT, UINT, GRND, _, _, _) \
+	X(319, memfd_create, INT, STR, HEX, _, _, _, _) \
+	X(322, execveat, INT, DIRFD, PATH, ARGV, ENVP, ATFLAGS, _) \
+	X(332, statx, INT, DIRFD, PATH, STATX_FLAGS, STATX_MASK, STATX_OUT, _) \
+	X(334, rseq, INT, PTR, HEX, INT, HEX, _, _) \
+	X(435, clone3, INT, PTR, UINT, _, _, _, _) \
+	X(437, openat2, INT, DIRFD, PATH, PTR, UINT, _, _) \
+	X(439, faccessat2, INT, DIRFD, PATH, ACCESS, ATFLAGS, _, _)
+
+struct hs_sys_row {
 	uint16_t nr;
+	uint8_t ret;            /* enum hs_sys_ret */
 	uint8_t nargs;
-	uint8_t str_mask;   /* bit i: argument i is a NUL-terminated string */
-	int8_t buf_arg;     /* an argument that is a buffer, or -1 */
-	int8_t len_arg;     /* the argument that holds its length, or -1 */
+	uint8_t kind[6];        /* enum hs_sys_kind */
+	const char *name;
 };
 
-#define HS_SYS_S(n) (1u << (n))
+#define HS_SYS_NARGS_(a, b, c, d, e, f) \
+	((HS_K_##a != HS_K__) + (HS_K_##b != HS_K__) + (HS_K_##c != HS_K__) + \
+	 (HS_K_##d != HS_K__) + (HS_K_##e != HS_K__) + (HS_K_##f != HS_K__))
+#define HS_SYS_ROW_(nr, name, r, a, b, c, d, e, f) \
+	{ nr, HS_R_##r, HS_SYS_NARGS_(a, b, c, d, e, f), \
+	  { HS_K_##a, HS_K_##b, HS_K_##c, HS_K_##d, HS_K_##e, HS_K_##f }, #name },
 
-/* Sorted by nr. */
-static const struct hs_sys_sig hs_sys_sigs[] = {
-	{ 0, 3, 0, -1, -1 },        /* read */
-	{ 1, 3, 0, 1, 2 },          /* write */
-	{ 2, 3, HS_SYS_S(0), -1, -1 },     /* open */
-	{ 3, 1, 0, -1, -1 },        /* close */
-	{ 4, 2, HS_SYS_S(0), -1, -1 },     /* stat */
-	{ 5, 2, 0, -1, -1 },        /* fstat */
-	{ 6, 2, HS_SYS_S(0), -1, -1 },     /* lstat */
-	{ 7, 3, 0, -1, -1 },        /* poll */
-	{ 8, 3, 0, -1, -1 },        /* lseek */
-	{ 9, 6, 0, -1, -1 },        /* mmap */
-	{ 10, 3, 0, -1, -1 },       /* mprotect */
-	{ 11, 2, 0, -1, -1 },       /* munmap */
-	{ 12, 1, 0, -1, -1 },       /* brk */
-	{ 13, 4, 0, -1, -1 },       /* rt_sigaction */
-	{ 14, 4, 0, -1, -1 },       /* rt_sigprocmask */
-	{ 15, 0, 0, -1, -1 },       /* rt_sigreturn */
-	{ 16, 3, 0, -1, -1 },       /* ioctl */
-	{ 17, 4, 0, -1, -1 },       /* pread64 */
-	{ 18, 4, 0, 1, 2 },         /* pwrite64 */
-	{ 19, 3, 0, -1, -1 },       /* readv */
-	{ 20, 3, 0, -1, -1 },       /* writev */
-	{ 21, 2, HS_SYS_S(0), -1, -1 },    /* access */
-	{ 22, 1, 0, -1, -1 },       /* pipe */
-	{ 23, 5, 0, -1, -1 },       /* select */
-	{ 24, 0, 0, -1, -1 },       /* sched_yield */
-	{ 25, 5, 0, -1, -1 },       /* mremap */
-	{ 26, 3, 0, -1, -1 },       /* msync */
-	{ 28, 3, 0, -1, -1 },       /* madvise */
-	{ 32, 1, 0, -1, -1 },       /* dup */
-	{ 33, 2, 0, -1, -1 },       /* dup2 */
-	{ 35, 2, 0, -1, -1 },       /* nanosleep */
-	{ 39, 0, 0, -1, -1 },       /* getpid */
-	{ 41, 3, 0, -1, -1 },       /* socket */
-	{ 42, 3, 0, -1, -1 },       /* connect */
-	{ 43, 3, 0, -1, -1 },       /* accept */
-	{ 44, 6, 0, 1, 2 },         /* sendto */
-	{ 45, 6, 0, -1, -1 },       /* recvfrom */
-	{ 56, 5, 0, -1, -1 },       /* clone */
-	{ 57, 0, 0, -1, -1 },       /* fork */
-	{ 58, 0, 0, -1, -1 },       /* vfork */
-	{ 59, 3, HS_SYS_S(0), -1, -1 },    /* execve */
-	{ 60, 1, 0, -1, -1 },       /* exit */
-	{ 61, 4, 0, -1, -1 },       /* wait4 */
-	{ 62, 2, 0, -1, -1 },       /* kill */
-	{ 63, 1, 0, -1, -1 },       /* uname */
-	{ 72, 3, 0, -1, -1 },       /* fcntl */
-	{ 73, 2, 0, -1, -1 },       /* flock */
-	{ 74, 1, 0, -1, -1 },       /* fsync */
-	{ 76, 2, HS_SYS_S(0), -1, -1 },    /* truncate */
-	{ 77, 2, 0, -1, -1 },       /* ftruncate */
-	{ 78, 3, 0, -1, -1 },       /* getdents */
-	{ 79, 2, 0, -1, -1 },       /* getcwd */
-	{ 80, 1, HS_SYS_S(0), -1, -1 },    /* chdir */
-	{ 81, 1, 0, -1, -1 },       /* fchdir */
-	{ 82, 2, HS_SYS_S(0) | HS_SYS_S(1), -1, -1 }, /* rename */
-	{ 83, 2, HS_SYS_S(0), -1, -1 },    /* mkdir */
-	{ 84, 1, HS_SYS_S(0), -1, -1 },    /* rmdir */
-	{ 85, 2, HS_SYS_S(0), -1, -1 },    /* creat */
-	{ 86, 2, HS_SYS_S(0) | HS_SYS_S(1), -1, -1 }, /* link */
-	{ 87, 1, HS_SYS_S(0), -1, -1 },    /* unlink */
-	{ 88, 2, HS_SYS_S(0) | HS_SYS_S(1), -1, -1 }, /* symlink */
-	{ 89, 3, HS_SYS_S(0), -1, -1 },    /* readlink */
-	{ 90, 2, HS_SYS_S(0), -1, -1 },    /* chmod */
-	{ 91, 2, 0, -1, -1 },       /* fchmod */
-	{ 92, 3, HS_SYS_S(0), -1, -1 },    /* chown */
-	{ 93, 3, 0, -1, -1 },       /* fchown */
-	{ 94, 3, HS_SYS_S(0), -1, -1 },    /* lchown */
-	{ 95, 1, 0, -1, -1 },       /* umask */
-	{ 96, 2, 0, -1, -1 },       /* gettimeofday */
-	{ 97, 2, 0, -1, -1 },       /* getrlimit */
-	{ 98, 2, 0, -1, -1 },       /* getrusage */
-	{ 99, 1, 0, -1, -1 },       /* sysinfo */
-	{ 100, 1, 0, -1, -1 },      /* times */
-	{ 102, 0, 0, -1, -1 },      /* getuid */
-	{ 104, 0, 0, -1, -1 },      /* getgid */
-	{ 107, 0, 0, -1, -1 },      /* geteuid */
-	{ 108, 0, 0, -1, -1 },      /* getegid */
-	{ 110, 0, 0, -1, -1 },      /* getppid */
-	{ 131, 2, 0, -1, -1 },      /* sigaltstack */
-	{ 137, 2, HS_SYS_S(0), -1, -1 },   /* statfs */
-	{ 138, 2, 0, -1, -1 },      /* fstatfs */
-	{ 157, 5, 0, -1, -1 },      /* prctl */
-	{ 158, 2, 0, -1, -1 },      /* arch_prctl */
-	{ 186, 0, 0, -1, -1 },      /* gettid */
-	{ 201, 1, 0, -1, -1 },      /* time */
-	{ 202, 6, 0, -1, -1 },      /* futex */
-	{ 204, 3, 0, -1, -1 },      /* sched_getaffinity */
-	{ 217, 3, 0, -1, -1 },      /* getdents64 */
-	{ 218, 1, 0, -1, -1 },      /* set_tid_address */
-	{ 228, 2, 0, -1, -1 },      /* clock_gettime */
-	{ 230, 4, 0, -1, -1 },      /* clock_nanosleep */
-	{ 231, 1, 0, -1, -1 },      /* exit_group */
-	{ 234, 3, 0, -1, -1 },      /* tgkill */
-	{ 257, 4, HS_SYS_S(1), -1, -1 },   /* openat */
-	{ 258, 3, HS_SYS_S(1), -1, -1 },   /* mkdirat */
-	{ 262, 4, HS_SYS_S(1), -1, -1 },   /* newfstatat */
-	{ 263, 3, HS_SYS_S(1), -1, -1 },   /* unlinkat */
-	{ 264, 4, HS_SYS_S(1) | HS_SYS_S(3), -1, -1 }, /* renameat */
-	{ 265, 5, HS_SYS_S(1) | HS_SYS_S(3), -1, -1 }, /* linkat */
-	{ 266, 3, HS_SYS_S(0) | HS_SYS_S(2), -1, -1 }, /* symlinkat */
-	{ 267, 4, HS_SYS_S(1), -1, -1 },   /* readlinkat */
-	{ 268, 3, HS_SYS_S(1), -1, -1 },   /* fchmodat */
-	{ 269, 3, HS_SYS_S(1), -1, -1 },   /* faccessat */
-	{ 273, 2, 0, -1, -1 },      /* set_robust_list */
-	{ 280, 4, HS_SYS_S(1), -1, -1 },   /* utimensat */
-	{ 292, 3, 0, -1, -1 },      /* dup3 */
-	{ 293, 2, 0, -1, -1 },      /* pipe2 */
-	{ 302, 4, 0, -1, -1 },      /* prlimit64 */
-	{ 316, 5, HS_SYS_S(1) | HS_SYS_S(3), -1, -1 }, /* renameat2 */
-	{ 318, 3, 0, -1, -1 },      /* getrandom */
-	{ 319, 2, HS_SYS_S(0), -1, -1 },   /* memfd_create */
-	{ 322, 5, HS_SYS_S(1), -1, -1 },   /* execveat */
-	{ 332, 5, HS_SYS_S(1), -1, -1 },   /* statx */
-	{ 334, 4, 0, -1, -1 },      /* rseq */
-	{ 435, 2, 0, -1, -1 },      /* clone3 */
-	{ 437, 4, HS_SYS_S(1), -1, -1 },   /* openat2 */
-	{ 439, 4, HS_SYS_S(1), -1, -1 },   /* faccessat2 */
-};
+static const struct hs_sys_row hs_sys_rows[] = { HS_SYS_TABLE(HS_SYS_ROW_) };
 
-/* The signature of syscall nr: 6 arguments and no strings when unknown. */
-static inline struct hs_sys_sig hs_sys_sig_of(uint32_t nr)
+#define HS_SYS_N_ROWS (sizeof(hs_sys_rows) / sizeof(hs_sys_rows[0]))
+
+/* The row of syscall nr, or NULL when the table has none. */
+static inline const struct hs_sys_row *hs_sys_row_of(uint32_t nr)
 {
-	uint32_t lo = 0, hi = sizeof(hs_sys_sigs) / sizeof(hs_sys_sigs[0]);
-	struct hs_sys_sig none = { 0, 6, 0, -1, -1 };
+	uint32_t lo = 0, hi = HS_SYS_N_ROWS;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (hs_sys_sigs[mid].nr == nr)
-			return hs_sys_sigs[mid];
-		if (hs_sys_sigs[mid].nr < nr)
+		if (hs_sys_rows[mid].nr == nr)
+			return &hs_sys_rows[mid];
+		if (hs_sys_rows[mid].nr < nr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	none.nr = (uint16_t)nr;
-	return none;
+	return 0;
+}
+
+#define HS_SYS_CAP_(n) ((n) < HS_SYS_STR_MAX ? (uint32_t)(n) : (uint32_t)HS_SYS_STR_MAX)
+
+/* What the recorder copies of argument i at entry, and the reader expects
+ * there: the number of bytes at args[i] (0: nothing); *string set when
+ * the bytes stop after a NUL (a string: at most HS_SYS_STR_MAX + 1 bytes,
+ * the last one not a NUL when cut). */
+static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint64_t args[6],
+				   int *string)
+{
+	uint64_t a = args[i], next = i < 5 ? args[i + 1] : 0;
+
+	*string = 0;
+	if (!r || !a)
+		return 0;
+	switch (r->kind[i]) {
+	case HS_K_PATH:
+	case HS_K_STR:
+		*string = 1;
+		return HS_SYS_STR_MAX + 1;
+	case HS_K_BUF_IN:
+	case HS_K_SOCKADDR_IN:
+		return HS_SYS_CAP_(next);
+	case HS_K_SIGACT_IN:
+	case HS_K_ITIMERVAL_IN:
+		return 32; /* sigaction: handler, flags, restorer, mask (the kernel's) */
+	case HS_K_STACK_IN:
+		return 24;
+	case HS_K_SIGSET_IN:
+		return 8;
+	case HS_K_TS_IN:
+	case HS_K_TV_IN:
+	case HS_K_RLIMIT_IN:
+		return 16;
+	case HS_K_FDSET: { /* the bits of the first nfds descriptors */
+		uint64_t n = args[0] > 1024 ? 1024 : args[0];
+
+		return HS_SYS_CAP_((n + 7) / 8);
+	}
+	case HS_K_EPOLL_IN:
+		return 12;
+	case HS_K_INT_IN:
+	case HS_K_SOCKLEN_IO:
+		return 4;
+	case HS_K_POLLFDS:
+		return next > HS_SYS_STR_MAX / 8 ? HS_SYS_STR_MAX : (uint32_t)next * 8;
+	case HS_K_FUTEX_ARG: {
+		/* the timeout of the waiting ops (FUTEX_WAIT, _BITSET, LOCK_PI*) */
+		uint32_t op = (uint32_t)args[1] & 127;
+
+		return i == 3 && (op == 0 || op == 9 || op == 6 || op == 11 || op == 13) ? 16 : 0;
+	}
+	default:
+		return 0;
+	}
 }
 
 #endif

@@ -176,13 +176,19 @@ enum hs_event {
  * version 4 the recorder appends, at offset 56:
  *   i32 count[6]    per argument
  *   u8  bytes[...]  the count[i] > 0 bytes of each argument, in order
- * They are the client memory the events formatter prints for the syscall
- * (hindsight/syscall_args.h), read at syscall entry, i.e. at the record's t:
+ * They are the client memory the syscall formatter prints for the
+ * syscall's input arguments (hs_sys_want() in hindsight/syscall_args.h),
+ * read at syscall entry, i.e. at the record's t:
  *   - a string argument (non-NULL): its bytes up to and including the NUL,
  *     or HS_SYS_STR_MAX + 1 bytes when no NUL comes before (cut);
- *   - the buffer argument: min(length argument, HS_SYS_STR_MAX) bytes;
- *   - anything else (a NULL string, an argument the formatter shows in hex
- *     only, a zero-length buffer): count 0.
+ *   - a buffer or struct the call reads: the bytes hs_sys_want() names
+ *     (min(length argument, HS_SYS_STR_MAX) for a buffer);
+ *   - anything else (NULL, an argument printed from its value only, a
+ *     zero-length buffer): count 0.
+ * The table grows; a reader uses a count only when it is what
+ * hs_sys_want() asks for today (a string: at least 1), and reads the
+ * recorded memory otherwise, so recordings made with an older table read
+ * the same.
  * count HS_SYSARG_UNCAPTURED: some byte it would read is not readable
  * (unmapped, PROT_NONE); a reader then reads the recorded memory at t, as
  * for a 56-byte record.  Readers must accept any length >= 56 and use the

@@ -31,6 +31,14 @@ def mem(t, addr, n):
         sys.exit("mem %d %#x %d: exit %d: %s" % (t, addr, n, r.returncode, r.stderr.decode().strip()))
     return r.stdout
 
+def regs(t, tid):
+    # the registers before the syscall instruction (the t-th) ran: its arguments
+    r = subprocess.run([hs, "query", "--tid", tid, trace, "regs", str(t - 1)], capture_output=True)
+    if r.returncode != 0:
+        sys.exit("regs %d: exit %d: %s" % (t - 1, r.returncode, r.stderr.decode().strip()))
+    v = dict(l.split()[:2] for l in r.stdout.decode().splitlines() if len(l.split()) >= 2)
+    return [int(v[n], 16) for n in ("rdi", "rsi", "rdx", "r10")]
+
 call = re.compile(r'^(\d+) (\d+) syscall (\w+)\((.*)\)$')
 ret = re.compile(r'^(\d+) (\d+) sysret (\w+) = (\S+)')
 pending = {}   # tid -> (name, args)
@@ -41,19 +49,22 @@ for line in open(listing, encoding="utf-8", errors="replace"):
     m = call.match(line.rstrip("\n"))
     if m:
         t, tid, name, args = int(m[1]), m[2], m[3], m[4]
-        words = re.findall(r'0x[0-9a-f]+|"(?:[^"\\]|\\.)*"', args)
-        nums = [int(w, 16) for w in words if w.startswith("0x")]
-        path = re.search(r'0x[0-9a-f]+ "((?:[^"\\]|\\.)*)"', args)
-        pending[tid] = (t, name, nums, path[1] if path else None)
+        if name not in ("openat", "close", "lseek", "write", "read", "pread64"):
+            pending.pop(tid, None)
+            continue
+        # the arguments from the registers (strace's line shows write's
+        # bytes, not their address); openat's path is its first string
+        path = re.search(r'"((?:[^"\\]|\\.)*)"', args)
+        pending[tid] = (t, name, regs(t, tid), path[1] if path else None)
         continue
     m = ret.match(line)
     if not m or m[2] not in pending:
         continue
     t, tid, name, res = int(m[1]), m[2], m[3], m[4]
     t0, cname, nums, path = pending.pop(tid)
-    if not res.startswith("0x"):
+    if res.startswith("-") or res == "?":
         continue            # failed
-    res = int(res, 16)
+    res = int(res, 0)
     if cname == "openat" and path and "\\" not in path:
         if not path.startswith("/") and nums[0] in fds:     # relative to a directory fd
             path = fds[nums[0]][0].rstrip("/") + "/" + path

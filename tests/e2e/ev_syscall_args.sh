@@ -1,5 +1,5 @@
 #!/bin/bash
-# ev_syscall_args.sh - syscall strings and buffers in events: cut at 128 bytes, a string or buffer that runs into an unmapped page, an unmapped pointer, escapes; the recorder's copy and the memory fallback print the same.
+# ev_syscall_args.sh - syscall strings and buffers in events and syscalls: a path cut at the 128 bytes recorded, a string or buffer that runs into an unmapped page or an unmapped pointer (its address, as strace), escapes; the recorder's copy and the memory fallback print the same.
 #
 # The recorder copies the bytes the formatter prints into each syscall
 # entry (trace_format.h, format 4), except where some byte is unreadable:
@@ -28,7 +28,7 @@ int main(void)
 	memset(longp, 'p', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = 0;
-	open(longp, O_RDONLY);             /* cut: 128 bytes, then "... */
+	open(longp, O_RDONLY);             /* cut: 128 bytes (what is recorded), then "... */
 	memcpy(m + 4093, "ab", 3);
 	open(m + 4093, O_RDONLY);          /* NUL on the mapping's last byte */
 	memcpy(m + 4090, "abcdef", 6);
@@ -55,14 +55,19 @@ expect()
 {
 	grep -qF -- "$1" "$T/events" || fail "no event line with: $1"
 }
-expect "syscall openat(0xffffff9c, "
-expect " \"/$P\"..., 0x0, 0x0)"
-expect "openat(0xffffff9c, $(hex "$M + 4093") \"ab\", 0x0, 0x0)"
-expect "openat(0xffffff9c, $(hex "$M + 4090") \"abcdef\"..., 0x0, 0x0)"
-expect "write(0x1, $(hex "$M + 4090") \"abcdef\", 0x6)"
-expect "write(0x63, $(hex "$M + 4090"), 0x14)"
-expect "write(0x63, 0x10, 0x5)"
-expect " \"/nonexistent\\n\\\"x\\\\\", 0x0, 0x0)"
+expect "syscall openat(AT_FDCWD, \"/$P\"..., O_RDONLY)"
+expect "syscall openat(AT_FDCWD, \"ab\", O_RDONLY)"
+expect "syscall openat(AT_FDCWD, $(hex "$M + 4090"), O_RDONLY)"
+expect "syscall write(1, \"abcdef\", 6)"
+expect "syscall write(99, $(hex "$M + 4090"), 20)"
+expect "syscall write(99, 0x10, 5)"
+expect "syscall openat(AT_FDCWD, \"/nonexistent\\n\\\"x\\\\\", O_RDONLY)"
+# syscalls: the same calls with strace's results
+"$HS" cat "$T/tr" syscalls >"$T/syscalls" 2>"$T/cat.err" || fail "cat syscalls: $(cat "$T/cat.err")"
+grep -qF -- "write(99, 0x10, 5) = -1 EBADF (Bad file descriptor)" "$T/syscalls" ||
+	fail "no syscalls line with: write(99, 0x10, 5) = -1 EBADF (Bad file descriptor)"
+grep -qF -- "openat(AT_FDCWD, \"ab\", O_RDONLY) = -1 ENOENT (No such file or directory)" "$T/syscalls" ||
+	fail "no syscalls line with: openat(AT_FDCWD, \"ab\", O_RDONLY) = -1 ENOENT"
 # the query CLI says the same
 "$HS" query "$T/tr" events 0 999999999999 >"$T/q" 2>"$T/q.err" || fail "query events: $(cat "$T/q.err")"
 same_file "query events and cat events" "$T/q" "$T/events"

@@ -11,7 +11,7 @@ case $last in
 *" exit signal=6 "*) ;;
 *) fail "last event is '$last', expected exit signal=6" ;;
 esac
-grep -q ' syscall tgkill(.*, 0x6)$' "$T/events" || fail "no tgkill(..., 6) in events"
+grep -q ' syscall tgkill(.*, SIGABRT)$' "$T/events" || fail "no tgkill(..., SIGABRT) in events"
 "$HS" ls "$T/tr" time >"$T/ls" 2>&1 || fail "ls time: $(cat "$T/ls")"
 grep -qx crash "$T/ls" || fail "no time/crash: $(tr '\n' ' ' <"$T/ls")"
 tend=$("$HS" query "$T/tr" info | sed -n 's/^t-end: //p')

@@ -770,10 +770,18 @@ static void test_tree_concurrent_readers_of_one_file_agree(void **state)
 	free(whole);
 }
 
-/* Every syscall entry has one line, with its own thread's result. */
+/* Every syscall entry has one line, with its own thread's result, but
+ * Valgrind's own calls: the vDSO's (gettimeofday, time, clock_gettime,
+ * getcpu) and the clone3 and rseq it answers with ENOSYS. */
 static int count_entry(void *ctx, const struct hs_db_event *ev)
 {
-	(*(size_t *)ctx)++;
+	uint32_t nr = hs_trace_le32(ev->payload + 4);
+
+	if (ev->tag == HS_EV_SYSCALL_ENTER && nr != 96 && nr != 201 && nr != 228 && nr != 309)
+		(*(size_t *)ctx)++;
+	if (ev->tag == HS_EV_SYSCALL_EXIT && (nr == 334 || nr == 435) &&
+	    hs_trace_le32(ev->payload + 8) && hs_trace_le64(ev->payload + 16) == ENOSYS)
+		(*(size_t *)ctx)--;
 	return 0;
 }
 
@@ -787,7 +795,9 @@ static void test_tree_syscalls_pair_entries_with_results(void **state)
 		size_t len, lines = 0, entries = 0, unknown = 0;
 		char *text = read_path(tree, "syscalls", &len), *p, *nl;
 
-		assert_int_equal(hs_db_events(img, 0, t_end(tree), HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER),
+		assert_int_equal(hs_db_events(img, 0, t_end(tree),
+					      HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
+						      HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
 					      count_entry, &entries), 0);
 		for (p = text; p < text + len; p = nl + 1) {
 			nl = memchr(p, '\n', (size_t)(text + len - p));

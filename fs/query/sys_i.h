@@ -1,0 +1,149 @@
+/* sys_i.h - private to fs/query: syscalls printed as strace prints them.
+ *
+ * sys_decode.c formats one call from its row of the syscall table
+ * (include/hindsight/syscall_args.h), its six raw arguments, the memory
+ * its input arguments pointed to at entry and the memory its output
+ * arguments held at the return, with the scalar decoders; sys_structs.c
+ * has the decoders of arguments in memory (structs, arrays, pointers to
+ * pointers), sys_text.c the text building and quoting, sys_xlat.c the
+ * symbolic names (flags, constants, errno names).  Pure functions: no database, no
+ * allocation; the callers (db_text.c, db_syscall.c) find the memory.
+ *
+ * Owner: the syscall formatter's maintainers.
+ */
+#ifndef HINDSIGHT_SYS_I_H
+#define HINDSIGHT_SYS_I_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hindsight/syscall_args.h"
+
+/* Bytes strace prints of a string or buffer before "..." (its -s 32). */
+#define SYS_STRLEN 32
+/* The most output bytes of one argument a line looks at (struct stat). */
+#define SYS_OUT_MAX 160
+
+/* Memory of one argument: n bytes at b (borrowed), or n < 0: unreadable
+ * (-errno), e.g. -EIO for an address not mapped. */
+struct sys_mem {
+	ssize_t n;
+	const uint8_t *b;
+};
+
+enum sys_when {
+	SYS_ENTRY,      /* at entry: output arguments as pointers, no result */
+	SYS_RETURNED,   /* the whole line, with " = result" */
+	SYS_LOST,       /* never returned: output arguments as pointers, " = ?" */
+};
+
+struct sys_call {
+	uint32_t nr;
+	const struct hs_sys_row *row;   /* NULL: not in the table */
+	uint64_t a[6];
+	struct sys_mem in[6];           /* hs_sys_want() bytes, at entry */
+	struct sys_mem out[6];          /* sys_out_span() bytes, at return */
+	enum sys_when when;
+	bool failed;
+	uint64_t ret;                   /* errno when failed, else the value */
+	/* For arguments that point to more pointers (execve's argv, iovec
+	 * arrays): n bytes at addr into buf, as of the entry (at_exit
+	 * false) or the return; the bytes read (fewer when memory ends), or
+	 * -errno.  NULL: such arguments print as their address. */
+	ssize_t (*read)(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
+	void *read_ctx;
+};
+
+/* The bytes at argument i's address that the line prints from the memory
+ * at the return (0: none): c's row, arguments, in[] and result must be
+ * set, and c->when SYS_RETURNED. */
+uint32_t sys_out_span(const struct sys_call *c, int i);
+/* Whether the formatter has a decoder for a kind (tests). */
+bool sys_has_decoder(unsigned kind);
+
+/* "name(args)", then " = result" unless c->when is SYS_ENTRY, into buf
+ * (cap > 0, NUL-terminated, cut when short); returns the length wanted. */
+size_t sys_format(const struct sys_call *c, char *buf, size_t cap);
+/* "name = result" (the sysret event's text). */
+size_t sys_format_result(const struct sys_call *c, char *buf, size_t cap);
+
+/* A decoder: writes argument i of c and returns true, or returns false
+ * for an argument strace leaves out (nothing of it is printed). */
+struct sys_out;
+typedef bool (*sys_decoder)(const struct sys_call *c, int i, struct sys_out *o);
+/* sys_structs.c's decoders, by kind (NULL where sys_decode.c has it). */
+extern const sys_decoder sys_struct_decoders[HS_K_COUNT];
+
+/* Text building (sys_text.c), shared by the sys_*.c files. */
+struct sys_out {
+	char *buf;
+	size_t cap, len;
+};
+void sys_put(struct sys_out *o, const char *s, size_t n);
+void sys_puts(struct sys_out *o, const char *s);
+void sys_putf(struct sys_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sys_put_u64(struct sys_out *o, uint64_t v);
+void sys_put_i64(struct sys_out *o, int64_t v);
+void sys_put_x64(struct sys_out *o, uint64_t v);       /* %#lx: 0 prints 0 */
+void sys_put_ptr(struct sys_out *o, uint64_t v);       /* NULL or 0x... */
+void sys_put_octal(struct sys_out *o, uint64_t v);     /* %#03o */
+uint32_t sys_le32(const uint8_t *p);
+uint64_t sys_le64(const uint8_t *p);
+/* The input (at entry) or output (at a successful return) memory of
+ * argument i when all of need bytes are known, else NULL. */
+const uint8_t *sys_in_mem(const struct sys_call *c, int i, size_t need);
+const uint8_t *sys_out_mem(const struct sys_call *c, int i, size_t need);
+/* "string" quoted as strace does (octal escapes), "..." after when cut. */
+void sys_put_quoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut);
+/* The same with every byte as \xNN (strace's -x style, for random bytes). */
+void sys_put_hexquoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut);
+
+/* Structs as strace prints them (sys_structs.c), from their bytes. */
+void sys_put_sigset(struct sys_out *o, uint64_t set);
+void sys_put_sigaction(struct sys_out *o, const uint8_t *p);   /* 32 bytes */
+void sys_put_timespec(struct sys_out *o, const uint8_t *p);    /* 16 bytes */
+void sys_put_stat(struct sys_out *o, const uint8_t *p);        /* 144 bytes */
+void sys_put_sockaddr(struct sys_out *o, const uint8_t *p, size_t len);
+void sys_put_epoll_event(struct sys_out *o, const uint8_t *p); /* 12 bytes */
+void sys_put_wstatus(struct sys_out *o, uint32_t s);
+void sys_put_rlimit(struct sys_out *o, const uint8_t *p);      /* 16 bytes */
+void sys_put_timeval(struct sys_out *o, const uint8_t *p);     /* 16 bytes */
+/* select's sets: the descriptors set among the first nfds */
+void sys_put_fdset(struct sys_out *o, const uint8_t *p, uint64_t nfds);
+/* How many descriptors of select's sets the formatter looks at. */
+uint64_t sys_fdset_fds(const struct sys_call *c);
+
+/* Symbolic names (sys_xlat.c). */
+struct sys_flag {
+	uint64_t v;
+	const char *name;
+};
+/* Flags: names of the bits in the table's order (multi-bit values first
+ * where they overlap), then the unknown bits as 0x..; "0" when v is 0 and
+ * the table has no name for 0 (a row with v 0 is that name). */
+void sys_put_flags(struct sys_out *o, const struct sys_flag *t, size_t n, uint64_t v);
+/* A constant's name, or the number in decimal. */
+void sys_put_const(struct sys_out *o, const struct sys_flag *t, size_t n, int64_t v);
+#define SYS_XLAT(t) (t), (sizeof(t) / sizeof((t)[0]))
+
+extern const struct sys_flag sys_open_flags[], sys_prot_flags[], sys_map_flags[],
+	sys_whence[], sys_clocks[], sys_families[], sys_socktypes[], sys_sock_flags[],
+	sys_at_flags[], sys_access[], sys_madv[], sys_poll_events[], sys_epoll_events[],
+	sys_epoll_ops[], sys_futex_ops[], sys_fcntl_cmds[], sys_ioctls[], sys_msg_flags[],
+	sys_sa_flags[], sys_sighow[], sys_clone_flags[], sys_wait_options[], sys_sol[],
+	sys_so_opts[], sys_shut[], sys_remap_flags[], sys_rlimits[], sys_ipprotos[];
+extern const size_t sys_n_open_flags, sys_n_prot_flags, sys_n_map_flags, sys_n_whence,
+	sys_n_clocks, sys_n_families, sys_n_socktypes, sys_n_sock_flags, sys_n_at_flags,
+	sys_n_access, sys_n_madv, sys_n_poll_events, sys_n_epoll_events, sys_n_epoll_ops,
+	sys_n_futex_ops, sys_n_fcntl_cmds, sys_n_ioctls, sys_n_msg_flags, sys_n_sa_flags,
+	sys_n_sighow, sys_n_clone_flags, sys_n_wait_options, sys_n_sol, sys_n_so_opts,
+	sys_n_shut, sys_n_remap_flags, sys_n_rlimits, sys_n_ipprotos;
+
+/* "SIGTERM", "SIGRTMIN", "SIGRT_3", or NULL when signo is not 1..64. */
+const char *sys_signame(int signo, char *tmp, size_t cap);
+/* "ENOENT" and strace's text for it, or NULL names when unknown. */
+void sys_errno(uint64_t e, const char **name, const char **text);
+
+#endif
