@@ -19,6 +19,7 @@ int cli_query_main(int argc, char **argv);
 int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
+int cli_gdbserver_main(int argc, char **argv);
 
 /* Summary of one recorded process image, read from the end of its stream
  * (cli_meta.c). */

@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
 	{ "cat", cli_cat_main, "print files of the tree without a mount" },
 	{ "ls", cli_ls_main, "list a folder of the tree without a mount" },
 	{ "serve", cli_serve_main, "serve the web UI and HTTP API of a recording" },
+	{ "gdbserver", cli_gdbserver_main, "serve gdb's remote protocol: debug a recording forwards and backwards" },
 	{ "trace-check", cli_trace_check_main, "decode a recording and check it replays exactly" },
 };
 

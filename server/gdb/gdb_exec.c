@@ -1,0 +1,432 @@
+/* gdb_exec.c - moving t: steps, continues, breakpoints and watchpoints.
+ *
+ * Breakpoints are addresses kept here, never written to memory.  The
+ * instruction that runs next at t (instruction t + 1, which the decoder
+ * reports with t) is not a hit for a continue from t: gdb steps off a
+ * breakpoint before it inserts it again, and a continue from a hit must
+ * find the next one.  So a continue from t stops at the least t' > t whose
+ * instruction is at a breakpoint address, a reverse continue at the
+ * greatest t' < t; the stop is the state t', before that instruction.
+ *
+ * Finding t' decodes stream chunks (the trace decoder, about 10 M
+ * instructions a second): forwards from the chunk holding t, backwards a
+ * chunk at a time from it.  Watchpoints come from the write index instead:
+ * a continue stops at the next write to a watched range after t (the state
+ * after the writing instruction, the write's t in db.h), a reverse
+ * continue at the state before the last write at or before t (write.t -
+ * 1): gdb shows the value going back to what it was.  When both a
+ * breakpoint and a write qualify, the nearer wins.
+ *
+ * A step of thread X moves to the state after X's next instruction: the
+ * other threads' instructions in between run too, as they would live.
+ */
+#include "gdb_i.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a scan looks for: an instruction at a breakpoint address, or of
+ * one thread (a step). */
+struct scan {
+	struct hs_gdb *g;
+	uint64_t lo, hi;        /* instructions reported with lo <= t <= hi */
+	uint32_t step_tid;      /* 0: breakpoints */
+	bool backwards;         /* keep the last match, not the first */
+	bool found;
+	uint64_t t;
+	uint32_t tid;
+};
+
+#define SCAN_STOP 1
+
+static bool is_bp(const struct hs_gdb *g, uint64_t rip)
+{
+	for (size_t i = 0; i < g->n_bps; i++)
+		if (g->bps[i] == rip)
+			return true;
+	return false;
+}
+
+static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
+{
+	struct hs_gdb *g = ctx;
+	struct scan *s = g->scan;
+
+	if (t < s->lo)
+		return 0;
+	if (t > s->hi)
+		return SCAN_STOP;
+	if (s->step_tid ? tid == s->step_tid : is_bp(s->g, rip)) {
+		s->found = true;
+		s->t = t;
+		s->tid = tid;
+		if (!s->backwards)
+			return SCAN_STOP;
+	}
+	return 0;
+}
+
+/* The chunk holding instruction t: the last with first_t <= t. */
+static size_t chunk_of(const struct hs_gdb *g, uint64_t t)
+{
+	const struct hs_trace_file *f = g->timg->stream;
+	size_t lo = 0, hi = hs_trace_file_chunk_count(f);
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hs_trace_file_chunk_info(f, mid)->first_t <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int decode_chunk(struct hs_gdb *g, size_t i)
+{
+	struct hs_trace_err err = { "" };
+	int rc;
+
+	rc = hs_trace_file_read_chunk(g->timg->stream, i, &g->chunk, &err);
+	if (rc == 0)
+		rc = hs_trace_decoder_chunk(g->dec, &g->chunk, &err);
+	if (rc < 0)
+		fprintf(stderr, "hindsight gdbserver: %s\n", err.msg);
+	return rc;
+}
+
+/* Runs s over the instructions lo..hi, forwards or backwards. */
+static int scan_run(struct hs_gdb *g, struct scan *s)
+{
+	size_t n = hs_trace_file_chunk_count(g->timg->stream), c;
+	int rc = 0;
+
+	if (s->lo > s->hi || n == 0)
+		return 0;
+	g->scan = s;
+	if (!s->backwards) {
+		hs_trace_decoder_reset(g->dec);
+		for (c = chunk_of(g, s->lo); c < n && !s->found; c++) {
+			rc = decode_chunk(g, c);
+			if (rc == SCAN_STOP)
+				break;
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	}
+	c = chunk_of(g, s->hi);
+	for (;;) {
+		hs_trace_decoder_reset(g->dec);
+		rc = decode_chunk(g, c);
+		if (rc < 0)
+			return rc;
+		if (s->found || c == 0 ||
+		    hs_trace_file_chunk_info(g->timg->stream, c)->first_t <= s->lo)
+			return 0;
+		c--;
+	}
+}
+
+/* ---- watchpoints ------------------------------------------------------------ */
+
+struct first_write {
+	const struct hs_db_image *img;
+	bool found;
+	struct hs_db_write w;
+};
+
+static int take_first_write(void *ctx, const struct hs_db_write *w)
+{
+	struct first_write *f = ctx;
+
+	if (w->img != f->img)
+		return 0;       /* the parent's, before a fork */
+	f->found = true;
+	f->w = *w;
+	return 1;
+}
+
+/* The nearest watchpoint stop from t: forwards the least write.t > t,
+ * backwards the greatest write.t - 1 with write.t <= t.  -ENOENT: none. */
+static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+{
+	bool any = false;
+	uint8_t *buf = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < g->n_wps; i++) {
+		const struct gdb_watch *wp = &g->wps[i];
+		struct first_write f = { .img = g->img };
+		uint64_t st;
+
+		if (!reverse) {
+			if (g->t >= g->t_end)
+				continue;
+			err = hs_db_writes(g->img, wp->addr, wp->len, g->t + 1,
+					   g->t_end, take_first_write, &f);
+			if (err < 0 && err != -ENOENT)
+				goto out;
+		} else {
+			uint8_t *nb = realloc(buf, wp->len);
+
+			if (!nb) {
+				err = -ENOMEM;
+				goto out;
+			}
+			buf = nb;
+			err = hs_db_last_write(g->img, wp->addr, wp->len, g->t, &f.w, buf);
+			if (err < 0 && err != -ENOENT)
+				goto out;
+			f.found = err == 0 && f.w.img == g->img && f.w.t > 0;
+		}
+		err = 0;
+		if (!f.found)
+			continue;
+		st = reverse ? f.w.t - 1 : f.w.t;
+		if (!any || (reverse ? st > out->t : st < out->t)) {
+			any = true;
+			out->t = st;
+			out->tid = f.w.tid;
+			out->why = GDB_STOP_WATCH;
+			out->watch_addr = f.w.data_addr;
+		}
+	}
+	err = any ? 0 : -ENOENT;
+out:
+	free(buf);
+	return err;
+}
+
+/* ---- resuming ----------------------------------------------------------------- */
+
+static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
+		   struct gdb_stop *out)
+{
+	struct scan s = { .g = g, .step_tid = tid, .backwards = reverse };
+	uint32_t at;
+	int err;
+
+	if (reverse ? g->t == 0 : g->t >= g->t_end) {
+		out->t = g->t;
+		out->why = reverse ? GDB_STOP_BEGIN : GDB_STOP_END;
+		return 0;
+	}
+	/* the common case needs no decoding: X runs the next instruction
+	 * (or ran the last one) */
+	if (hs_db_thread_at(g->img, reverse ? g->t - 1 : g->t, &at) == 0 &&
+	    (tid == 0 || at == tid)) {
+		out->t = reverse ? g->t - 1 : g->t + 1;
+		out->tid = at;
+		return 0;
+	}
+	s.lo = reverse ? 0 : g->t;
+	s.hi = reverse ? g->t - 1 : g->t_end - 1;
+	err = scan_run(g, &s);
+	if (err < 0)
+		return err;
+	if (!s.found) {
+		out->t = reverse ? 0 : g->t_end;
+		out->why = reverse ? GDB_STOP_BEGIN : GDB_STOP_END;
+		return 0;
+	}
+	out->t = reverse ? s.t : s.t + 1;
+	out->tid = s.tid;
+	return 0;
+}
+
+static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+{
+	struct scan s = { .g = g, .backwards = reverse };
+	struct gdb_stop w = { 0 };
+	bool have_w;
+	int err;
+
+	err = watch_next(g, reverse, &w);
+	if (err < 0 && err != -ENOENT)
+		return err;
+	have_w = err == 0;
+	if (!reverse) {
+		s.lo = g->t + 1;
+		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);
+	} else {
+		s.lo = have_w ? w.t + 1 : 0;
+		s.hi = g->t ? g->t - 1 : 0;
+		if (g->t == 0)
+			s.lo = 1;  /* nothing before t = 0 */
+	}
+	if (g->n_bps) {
+		err = scan_run(g, &s);
+		if (err < 0)
+			return err;
+	}
+	if (s.found) {
+		out->t = s.t;
+		out->tid = s.tid;
+		out->why = GDB_STOP_BREAK;
+	} else if (have_w) {
+		*out = w;
+	} else {
+		out->t = reverse ? 0 : g->t_end;
+		out->why = reverse ? GDB_STOP_BEGIN : GDB_STOP_END;
+	}
+	return 0;
+}
+
+int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
+	       struct gdb_stop *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = step ? do_step(g, reverse, tid, out) : do_continue(g, reverse, out);
+	if (err)
+		return err;
+	g->t = out->t;
+	if (!out->tid && hs_db_thread_at(g->img, g->t, &out->tid) < 0)
+		out->tid = 0;
+	if (out->tid)
+		g->gtid = out->tid;
+	return 0;
+}
+
+/* ---- breakpoint and watchpoint lists --------------------------------------------- */
+
+int gdb_bp_add(struct hs_gdb *g, uint64_t addr)
+{
+	if (is_bp(g, addr))
+		return 0;
+	if (g->n_bps == g->cap_bps) {
+		size_t cap = g->cap_bps ? 2 * g->cap_bps : 16;
+		uint64_t *v = realloc(g->bps, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->bps = v;
+		g->cap_bps = cap;
+	}
+	g->bps[g->n_bps++] = addr;
+	return 0;
+}
+
+int gdb_bp_del(struct hs_gdb *g, uint64_t addr)
+{
+	for (size_t i = 0; i < g->n_bps; i++)
+		if (g->bps[i] == addr) {
+			g->bps[i] = g->bps[--g->n_bps];
+			return 0;
+		}
+	return 0;
+}
+
+int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len)
+{
+	if (len == 0 || len > 4096)
+		return -EINVAL;
+	if (g->n_wps == g->cap_wps) {
+		size_t cap = g->cap_wps ? 2 * g->cap_wps : 8;
+		struct gdb_watch *v = realloc(g->wps, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->wps = v;
+		g->cap_wps = cap;
+	}
+	g->wps[g->n_wps].addr = addr;
+	g->wps[g->n_wps++].len = len;
+	return 0;
+}
+
+int gdb_wp_del(struct hs_gdb *g, uint64_t addr, uint64_t len)
+{
+	for (size_t i = 0; i < g->n_wps; i++)
+		if (g->wps[i].addr == addr && g->wps[i].len == len) {
+			g->wps[i] = g->wps[--g->n_wps];
+			return 0;
+		}
+	return 0;
+}
+
+/* ---- threads --------------------------------------------------------------------- */
+
+static int collect_tid(void *ctx, const struct hs_db_event *ev)
+{
+	struct hs_gdb *g = ctx;
+	uint32_t tid;
+
+	if (ev->len < 8)
+		return 0;
+	/* THREAD_RUN: tid, lwp; THREAD_CREATE: parent, child */
+	tid = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
+	for (size_t i = 0; i < g->n_tids; i++)
+		if (g->tids[i] == tid)
+			return 0;
+	if (g->n_tids == g->cap_tids) {
+		size_t cap = g->cap_tids ? 2 * g->cap_tids : 16;
+		uint32_t *v = realloc(g->tids, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->tids = v;
+		g->cap_tids = cap;
+	}
+	g->tids[g->n_tids++] = tid;
+	return 0;
+}
+
+size_t gdb_threads_at(struct hs_gdb *g, uint64_t t, uint32_t *tids, size_t cap)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	size_t n = 0;
+
+	if (!r)
+		return 0;
+	for (size_t i = 0; i < g->n_tids && n < cap; i++)
+		if (hs_db_regs_at(g->img, t, g->tids[i], r) == 0)
+			tids[n++] = g->tids[i];
+	free(r);
+	return n;
+}
+
+int gdb_exec_open(struct hs_gdb *g)
+{
+	struct hs_trace_visitor v = { .insn = scan_insn };
+	struct hs_trace_err terr = { "" };
+	struct hs_db_image_info info;
+	char *dir = NULL;
+	int err;
+
+	hs_db_image_info(g->img, &info);
+	if (asprintf(&dir, "%s/procs/%s", g->trace_dir, info.name) < 0)
+		return -ENOMEM;
+	err = hs_trace_image_open(dir, &g->timg, &terr);
+	free(dir);
+	if (err) {
+		fprintf(stderr, "hindsight gdbserver: %s\n", terr.msg);
+		return err;
+	}
+	/* the visitor is copied: each scan sets g->scan */
+	v.ctx = g;
+	err = hs_trace_decoder_new(g->timg->code, &v, &g->dec);
+	if (err)
+		return err;
+	hs_trace_decoder_set_check(g->dec, false);
+	err = hs_db_events(g->img, 0, g->t_end,
+			   HS_DB_KIND_BIT(HS_EV_THREAD_RUN) | HS_DB_KIND_BIT(HS_EV_THREAD_CREATE),
+			   collect_tid, g);
+	if (err < 0)
+		return err;
+	return 0;
+}
+
+void gdb_exec_close(struct hs_gdb *g)
+{
+	hs_trace_decoder_free(g->dec);
+	g->dec = NULL;
+	hs_trace_chunk_release(&g->chunk);
+	hs_trace_image_close(g->timg);
+	g->timg = NULL;
+}

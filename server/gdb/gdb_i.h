@@ -1,0 +1,122 @@
+/* gdb_i.h - private to server/gdb: the server's state and its parts.
+ *
+ *   gdb_conn.c     the listener, packet framing (checksums, acks, escapes)
+ *   gdb_packets.c  the table of packets and their handlers
+ *   gdb_regs.c     the amd64 target description and register encoding
+ *   gdb_exec.c     moving t: steps, continues, breakpoints, watchpoints
+ *   gdb_xfer.c     qXfer objects (features, exec-file, auxv, libraries)
+ *                  and monitor commands
+ */
+#ifndef HS_GDB_I_H
+#define HS_GDB_I_H
+
+#include "hindsight/db.h"
+#include "hindsight/gdbserver.h"
+#include "hindsight/trace.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer (a reply being built). */
+struct gdb_buf {
+	char *p;
+	size_t len, cap;
+	int err;            /* -ENOMEM once an append failed */
+};
+void gdb_buf_add(struct gdb_buf *b, const void *data, size_t n);
+void gdb_buf_str(struct gdb_buf *b, const char *s);
+void gdb_buf_fmt(struct gdb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gdb_buf_hex(struct gdb_buf *b, const uint8_t *data, size_t n);
+
+struct gdb_watch {
+	uint64_t addr, len;
+};
+
+enum gdb_why {
+	GDB_STOP_PLAIN,     /* a step, or where gdb asked ('?') */
+	GDB_STOP_BREAK,     /* a breakpoint address is about to run */
+	GDB_STOP_WATCH,     /* a watched range was written */
+	GDB_STOP_BEGIN,     /* t = 0, going backwards */
+	GDB_STOP_END,       /* t = t_end, going forwards */
+};
+
+struct gdb_stop {
+	uint64_t t;
+	uint32_t tid;       /* 0: the thread at t */
+	enum gdb_why why;
+	uint64_t watch_addr;
+};
+
+struct hs_gdb {
+	struct hs_db *db;
+	const struct hs_db_image *img;
+	char *trace_dir;
+	uint64_t t_end;
+	int lfd;            /* listening socket */
+	uint16_t port;
+	FILE *log;
+
+	/* the stream, for scans (gdb_exec.c) */
+	struct hs_trace_image *timg;
+	struct hs_trace_decoder *dec;
+	struct hs_trace_chunk chunk;
+	void *scan;         /* the scan running, the decoder's visitor's */
+
+	uint32_t *tids;     /* every thread the image ever had */
+	size_t n_tids, cap_tids;
+	char *exec_path;    /* the first file mapping's path, or "" */
+	uint8_t *auxv;      /* from the initial stack, at t = 0 */
+	size_t auxv_len;
+	struct gdb_buf xml; /* target.xml */
+
+	/* one connection */
+	int fd;
+	bool noack;
+	uint8_t in[4096];
+	size_t in_pos, in_len;
+	uint64_t t;
+	uint32_t gtid;      /* Hg: 0 is the thread at t */
+	uint64_t *bps;
+	size_t n_bps, cap_bps;
+	struct gdb_watch *wps;
+	size_t n_wps, cap_wps;
+};
+
+/* gdb_conn.c */
+int gdb_send(struct hs_gdb *g, const char *data, size_t len);
+
+/* gdb_packets.c: answers one packet into reply; 1 when the connection
+ * ends after the reply (k, D), 2 when it ends without one, <0 on a
+ * failure that ends it. */
+int gdb_packet(struct hs_gdb *g, char *pkt, size_t len, struct gdb_buf *reply);
+void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s,
+		    struct gdb_buf *r);
+
+/* gdb_regs.c */
+void gdb_target_xml(struct gdb_buf *b);
+/* Registers of thread tid (0: the thread at t) at t in g-packet order;
+ * regno < 0: all of them. */
+int gdb_regs_hex(struct hs_gdb *g, uint32_t tid, int regno, struct gdb_buf *r);
+
+/* gdb_exec.c */
+int gdb_exec_open(struct hs_gdb *g);
+void gdb_exec_close(struct hs_gdb *g);
+/* forward: continue (step false) or step thread tid (0: the thread at t) */
+int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
+	       struct gdb_stop *out);
+int gdb_bp_add(struct hs_gdb *g, uint64_t addr);
+int gdb_bp_del(struct hs_gdb *g, uint64_t addr);
+int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len);
+int gdb_wp_del(struct hs_gdb *g, uint64_t addr, uint64_t len);
+/* threads alive at t (having a state), into tids (cap); returns count */
+size_t gdb_threads_at(struct hs_gdb *g, uint64_t t, uint32_t *tids, size_t cap);
+
+/* gdb_xfer.c */
+int gdb_xfer_init(struct hs_gdb *g);
+int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
+	     uint64_t off, uint64_t len, struct gdb_buf *r);
+int gdb_monitor(struct hs_gdb *g, const char *cmd, struct gdb_buf *out);
+
+#endif
