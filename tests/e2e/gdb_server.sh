@@ -1,0 +1,162 @@
+#!/bin/bash
+# gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers, memory, continue twice then reverse-continue, reverse-stepi, watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built gdb_watch threads
+P=$PROGS/gdb_watch
+record_ok "$T/w" "$P"
+build_ok "$T/w"
+tend=$("$HS" query "$T/w" info | sed -n 's/^t-end: //p')
+
+# the server, on a port it picks; it prints the port
+"$HS" gdbserver --port 0 "$T/w" >"$T/srv.out" 2>"$T/srv.err" &
+BG_PIDS+=($!)
+for _ in $(seq 50); do
+	grep -q "target remote 127.0.0.1:" "$T/srv.out" 2>/dev/null && break
+	sleep 0.1
+done
+port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv.out")
+[ -n "$port" ] || fail "gdbserver printed no port: $(cat "$T/srv.out" "$T/srv.err" | tr '\n' ' ')"
+grep -q "^  gdb $P -ex 'target remote 127.0.0.1:$port'$" "$T/srv.out" ||
+	fail "gdbserver's connect line: $(cat "$T/srv.out" | tr '\n' ' ')"
+
+# gdbrun NAME PROG GDB-ARGS...: a gdb batch run against the server
+gdbrun()
+{
+	local name=$1 prog=$2
+	shift 2
+	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set confirm off' \
+		-ex 'set debuginfod enabled off' -ex "target remote 127.0.0.1:$port" \
+		"$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1 ||
+		fail "gdb $name exited $?: $(tail -n 3 "$T/$name.gdb" | tr '\n' ' ')"
+}
+# after MARK: the first line of gdb's output after `echo MARK\n`
+after() { sed -n "/^$2\$/{n;p;q}" "$T/$1.gdb"; }
+
+# ---- a breakpoint, bt, registers, memory; continue twice, reverse-continue ----
+gdbrun bp "$P" -ex 'break leaf' -ex continue -ex 'echo BT\n' -ex bt \
+	-ex 'echo WHEN1\n' -ex 'monitor when' -ex 'info registers rip rsp' \
+	-ex 'echo MEM\n' -ex 'x/16xb $rsp' \
+	-ex continue -ex 'echo WHEN2\n' -ex 'monitor when' \
+	-ex reverse-continue -ex 'echo WHEN3\n' -ex 'monitor when' \
+	-ex reverse-stepi -ex 'echo WHEN4\n' -ex 'monitor when' -ex 'info registers rip'
+t1=$(after bp WHEN1); t2=$(after bp WHEN2); t3=$(after bp WHEN3); t4=$(after bp WHEN4)
+[[ $t1 =~ ^[0-9]+$ && $t2 =~ ^[0-9]+$ ]] || fail "monitor when: '$t1' '$t2': $(tail -n 5 "$T/bp.gdb" | tr '\n' ' ')"
+grep -q "^Breakpoint 1, leaf (x=1)" "$T/bp.gdb" || fail "no stop at leaf (x=1): $(head -n 8 "$T/bp.gdb" | tr '\n' ' ')"
+grep -q "^Breakpoint 1, leaf (x=11)" "$T/bp.gdb" || fail "the second continue did not stop at leaf (x=11)"
+[ "$t2" -gt "$t1" ] || fail "the second hit $t2 is not after the first $t1"
+[ "$t3" = "$t1" ] || fail "reverse-continue went to $t3, not the first hit $t1"
+[ "$t4" = $((t1 - 1)) ] || fail "reverse-stepi went to $t4, not $((t1 - 1))"
+# the tree's backtrace at that t, up to main (gdb stops there)
+want=$("$HS" cat "$T/w" "time/$t1/backtrace" | awk '{sub(/\+.*/, "", $2); print $2; if ($2 == "main") exit}' | tr '\n' ' ')
+got=$(sed -n '/^BT$/,/^WHEN1$/p' "$T/bp.gdb" | sed -n 's/^#[0-9]* *\(0x[0-9a-f]* in \)\{0,1\}\([A-Za-z_][A-Za-z_0-9]*\) .*/\2/p' | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "gdb's bt '$got', the tree's backtrace at $t1 '$want'"
+for r in rip rsp; do
+	want=$("$HS" cat "$T/w" "time/$t1/reg/$r")
+	got=$(sed -n "/^WHEN1$/,/^MEM$/s/^$r  *\(0x[0-9a-f]*\) .*/\1/p" "$T/bp.gdb")
+	[ -n "$got" ] && [ $((got)) = $((want)) ] || fail "gdb's $r '$got', the tree's time/$t1/reg/$r '$want'"
+done
+rsp=$("$HS" cat "$T/w" "time/$t1/reg/rsp")
+want=$("$HS" cat -s "$rsp" -n 16 "$T/w" "time/$t1/mem" | od -An -tx1 -v | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
+got=$(sed -n '/^MEM$/,$p' "$T/bp.gdb" | grep -m 2 '^0x[0-9a-f]*:' | cut -d: -f2 | tr -s ' \t\n' ' ' | sed 's/0x//g; s/^ //; s/ $//')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "gdb's x/16xb \$rsp '$got', the tree's mem '$want'"
+want=$("$HS" cat "$T/w" "time/$t4/reg/rip")
+got=$(sed -n "/^WHEN4$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/bp.gdb")
+[ $((got)) = $((want)) ] || fail "rip after reverse-stepi '$got', the tree's '$want'"
+
+# ---- watch -l: continue stops at the writes that writes/ lists, reverse-continue
+# before them (gdb then shows the old value coming back) ----
+gdbrun watch "$P" -ex 'break main' -ex continue -ex 'echo ADDR\n' -ex 'print &counter' \
+	-ex 'watch -l counter' \
+	-ex continue -ex 'echo W1\n' -ex 'monitor when' -ex continue -ex 'echo W2\n' -ex 'monitor when' \
+	-ex continue -ex 'echo W3\n' -ex 'monitor when' \
+	-ex reverse-continue -ex 'echo R1\n' -ex 'monitor when' \
+	-ex reverse-continue -ex 'echo R2\n' -ex 'monitor when'
+addr=$(after watch ADDR | sed -n 's/.*(int \*) \(0x[0-9a-f]*\) <counter>.*/\1/p')
+[ -n "$addr" ] || fail "print &counter: $(after watch ADDR)"
+stores=$("$HS" cat "$T/w" "writes/$addr+4" | awk '$5 == "store" {print $1}' | tr '\n' ' ')
+read -r s1 s2 s3 _ <<<"$stores"
+got="$(after watch W1) $(after watch W2) $(after watch W3) $(after watch R1) $(after watch R2)"
+want="$s1 $s2 $s3 $((s3 - 1)) $((s2 - 1))"
+[ "$got" = "$want" ] || fail "watch -l counter stopped at '$got'; writes/$addr+4 says stores at '$stores', so want '$want'"
+grep -q "^New value = 12$" "$T/watch.gdb" || fail "watch: no 'New value = 12' in gdb's output"
+
+# ---- the ends of the recording ----
+gdbrun ends "$P" -ex reverse-continue -ex 'echo B\n' -ex 'monitor when' \
+	-ex continue -ex 'echo E\n' -ex 'monitor when' -ex stepi -ex 'echo E2\n' -ex 'monitor when' \
+	-ex reverse-stepi -ex 'echo E3\n' -ex 'monitor when'
+grep -q "No more reverse-execution history" "$T/ends.gdb" || fail "the ends: gdb never says 'No more reverse-execution history'"
+got="$(after ends B) $(after ends E) $(after ends E2) $(after ends E3)"
+[ "$got" = "0 $tend $tend $((tend - 1))" ] || fail "start/end/stepi at the end/reverse-stepi: '$got', want '0 $tend $tend $((tend - 1))'"
+
+# ---- a bad packet and writes are refused; the server goes on ----
+"$PY" - "$port" >"$T/raw.out" 2>&1 <<'PYEOF' || fail "raw protocol: $(cat "$T/raw.out")"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+def pkt(body, cs=None):
+    c = sum(body.encode()) & 0xff if cs is None else cs
+    return ("$%s#%02x" % (body, c)).encode()
+def reply():
+    buf = b""
+    while not (b"#" in buf and len(buf) - buf.index(b"#") >= 3):
+        d = s.recv(4096)
+        if not d:
+            raise SystemExit("connection closed after %r" % buf)
+        buf += d
+    return buf
+s.sendall(pkt("g", cs=0x00))             # bad checksum
+r = s.recv(1)
+assert r == b"-", "bad checksum answered %r" % r
+s.sendall(pkt("M109155,1:cc"))
+r = reply()
+assert r.startswith(b"+$E"), "M answered %r" % r
+s.sendall(b"+" + pkt("G" + "00" * 8))
+r = reply()
+assert r.startswith(b"$E") or r.startswith(b"+$E"), "G answered %r" % r
+s.sendall(b"+" + pkt("X109155,1:x"))
+r = reply()
+assert b"$E" in r, "X answered %r" % r
+s.sendall(b"+" + pkt("qNoSuchPacket"))
+r = reply()
+assert b"$#00" in r, "an unknown packet answered %r" % r
+s.sendall(b"+" + pkt("m0,8"))
+r = reply()
+assert b"$E14#" in r, "memory at 0 answered %r" % r
+s.sendall(b"+" + pkt("?"))
+r = reply()
+assert b"$T05thread:" in r, "? answered %r" % r
+s.close()
+print("ok")
+PYEOF
+gdbrun again "$P" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when'
+grep -q "^Breakpoint 1, middle (x=0)" "$T/again.gdb" || fail "after the raw packets, gdb does not stop at middle: $(tail -n 3 "$T/again.gdb" | tr '\n' ' ')"
+
+# ---- threads: info threads at a moment in a worker, its registers ----
+TP=$PROGS/threads
+record_ok "$T/th" "$TP"
+build_ok "$T/th"
+kill "${BG_PIDS[0]}" 2>/dev/null
+"$HS" gdbserver --port 0 "$T/th" >"$T/srv2.out" 2>"$T/srv2.err" &
+BG_PIDS+=($!)
+for _ in $(seq 50); do
+	grep -q "target remote 127.0.0.1:" "$T/srv2.out" 2>/dev/null && break
+	sleep 0.1
+done
+port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv2.out")
+gdbrun th "$TP" -ex 'break worker' -ex continue -ex continue -ex 'echo TH\n' -ex 'monitor when' \
+	-ex 'info threads' -ex 'echo REG\n' -ex 'info registers rip'
+tt=$(after th TH)
+[[ $tt =~ ^[0-9]+$ ]] || fail "threads: monitor when '$tt'"
+tid=$("$HS" cat "$T/th" "time/$tt/thread")
+want=$("$HS" ls "$T/th" threads | wc -l)
+grep -Eq "^\* [0-9]+ +Thread $tid .* worker " "$T/th.gdb" ||
+	fail "threads: gdb's current thread is not $tid in worker at $tt: $(sed -n '/^TH$/,$p' "$T/th.gdb" | tr '\n' ' ')"
+n=$(sed -n '/^  *Id/,/^REG$/p' "$T/th.gdb" | grep -c 'Thread ')
+[ "$n" -ge 2 ] && [ "$n" -le "$want" ] || fail "threads: gdb lists $n threads at $tt, the recording has $want"
+got=$(sed -n "/^REG$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/th.gdb")
+want=$("$HS" cat "$T/th" "time/$tt/reg/rip")
+[ $((got)) = $((want)) ] || fail "threads: rip '$got', the tree's '$want'"
+
+pass "bp/bt/regs/mem at $t1, watch at $stores, ends 0..$tend, $n threads at $tt"
