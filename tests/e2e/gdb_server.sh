@@ -130,8 +130,15 @@ assert b"$T05thread:" in r, "? answered %r" % r
 s.close()
 print("ok")
 PYEOF
-gdbrun again "$P" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when'
+gdbrun again "$P" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when' \
+	-ex "monitor goto $t2" -ex 'maint flush register-cache' -ex 'echo G\n' -ex 'monitor when' \
+	-ex 'info registers rip'
 grep -q "^Breakpoint 1, middle (x=0)" "$T/again.gdb" || fail "after the raw packets, gdb does not stop at middle: $(tail -n 3 "$T/again.gdb" | tr '\n' ' ')"
+# monitor goto: gdb reads the state at that t once its cache is flushed
+[ "$(after again G)" = "$t2" ] || fail "monitor goto $t2, then monitor when says '$(after again G)'"
+got=$(sed -n "/^G$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/again.gdb")
+want=$("$HS" cat "$T/w" "time/$t2/reg/rip")
+[ $((got)) = $((want)) ] || fail "rip after monitor goto $t2 '$got', the tree's '$want'"
 
 # ---- threads: info threads at a moment in a worker, its registers ----
 TP=$PROGS/threads
