@@ -285,6 +285,18 @@ int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
 	err = step ? do_step(g, reverse, tid, out) : do_continue(g, reverse, out);
 	if (err)
 		return err;
+	/* arriving at the end of an image that a signal killed: gdb shows
+	 * the signal, as it would live (the state is before the faulting
+	 * instruction, which did not retire) */
+	if (out->why == GDB_STOP_END && g->t < g->t_end && hs_db_crashed(g->img)) {
+		struct hs_db_exit ex;
+
+		if (hs_db_exit(g->img, &ex) == 0 && ex.kind == HS_EXIT_SIGNAL && ex.value > 0) {
+			out->why = GDB_STOP_SIGNAL;
+			out->signo = ex.value;
+			out->tid = ex.sig_tid;
+		}
+	}
 	g->t = out->t;
 	if (!out->tid && hs_db_thread_at(g->img, g->t, &out->tid) < 0)
 		out->tid = 0;

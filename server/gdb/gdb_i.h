@@ -40,6 +40,7 @@ enum gdb_why {
 	GDB_STOP_WATCH,     /* a watched range was written */
 	GDB_STOP_BEGIN,     /* t = 0, going backwards */
 	GDB_STOP_END,       /* t = t_end, going forwards */
+	GDB_STOP_SIGNAL,    /* t = t_end reached, where a signal killed it */
 };
 
 struct gdb_stop {
@@ -47,6 +48,7 @@ struct gdb_stop {
 	uint32_t tid;       /* 0: the thread at t */
 	enum gdb_why why;
 	uint64_t watch_addr;
+	int signo;          /* GDB_STOP_SIGNAL: the Linux signal number */
 };
 
 struct hs_gdb {

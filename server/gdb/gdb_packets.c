@@ -73,9 +73,27 @@ static uint32_t cur_tid(struct hs_gdb *g)
 	return tid;
 }
 
+/* gdb's signal numbers (the protocol's) where they differ from Linux's */
+static int gdb_signo(int linux_sig)
+{
+	switch (linux_sig) {
+	case 7:  return 10;   /* SIGBUS */
+	case 10: return 30;   /* SIGUSR1 */
+	case 12: return 31;   /* SIGUSR2 */
+	case 17: return 20;   /* SIGCHLD */
+	case 19: return 17;   /* SIGSTOP */
+	case 20: return 18;   /* SIGTSTP */
+	case 18: return 19;   /* SIGCONT */
+	case 23: return 16;   /* SIGURG */
+	case 29: return 23;   /* SIGIO */
+	case 31: return 12;   /* SIGSYS */
+	default: return linux_sig < 16 ? linux_sig : 143; /* GDB_SIGNAL_UNKNOWN */
+	}
+}
+
 void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *r)
 {
-	gdb_buf_str(r, "T05");
+	gdb_buf_fmt(r, "T%02x", s->why == GDB_STOP_SIGNAL ? gdb_signo(s->signo) : 5);
 	switch (s->why) {
 	case GDB_STOP_BREAK:
 		gdb_buf_str(r, "swbreak:;");
@@ -90,6 +108,7 @@ void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *
 		gdb_buf_str(r, "replaylog:end;");
 		break;
 	case GDB_STOP_PLAIN:
+	case GDB_STOP_SIGNAL:
 		break;
 	}
 	gdb_buf_fmt(r, "thread:%x;", s->tid ? s->tid : cur_tid(g));

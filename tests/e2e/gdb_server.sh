@@ -140,18 +140,43 @@ got=$(sed -n "/^G$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/again.gdb")
 want=$("$HS" cat "$T/w" "time/$t2/reg/rip")
 [ $((got)) = $((want)) ] || fail "rip after monitor goto $t2 '$got', the tree's '$want'"
 
+# serve TRACE NAME: another server, for TRACE; sets port
+serve()
+{
+	"$HS" gdbserver --port 0 "$1" >"$T/$2.out" 2>"$T/$2.err" &
+	BG_PIDS+=($!)
+	for _ in $(seq 50); do
+		grep -q "target remote 127.0.0.1:" "$T/$2.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/$2.out")
+	[ -n "$port" ] || fail "gdbserver $1 printed no port: $(cat "$T/$2.out" "$T/$2.err" | tr '\n' ' ')"
+}
+
+# ---- a crash: continue ends with the signal where native gdb sees it ----
+require_built crash_null
+CP=$PROGS/crash_null
+WANT_RC=139 record_ok "$T/cn" "$CP"
+build_ok "$T/cn"
+timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex run -ex 'echo BT\n' -ex bt \
+	"$CP" </dev/null >"$T/cn-native.gdb" 2>&1
+serve "$T/cn" srv3
+gdbrun cn "$CP" -ex continue -ex 'echo BT\n' -ex bt -ex reverse-stepi -ex 'echo R\n' -ex 'monitor when'
+for f in cn-native cn; do
+	grep -q "^Program received signal SIGSEGV, Segmentation fault.$" "$T/$f.gdb" ||
+		fail "$f: no SIGSEGV stop: $(tail -n 4 "$T/$f.gdb" | tr '\n' ' ')"
+done
+want=$(sed -n '/^BT$/,$s/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\) (.*at \(.*\)$/\2 \3/p' "$T/cn-native.gdb" | sed 's/argv=0x[0-9a-f]*//' | tr '\n' ' ')
+got=$(sed -n '/^BT$/,$s/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\) (.*at \(.*\)$/\2 \3/p' "$T/cn.gdb" | sed 's/argv=0x[0-9a-f]*//' | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "crash: bt '$got', native gdb's '$want'"
+cend=$("$HS" query "$T/cn" info | sed -n 's/^t-end: //p')
+[ "$(after cn R)" = $((cend - 1)) ] || fail "crash: reverse-stepi from the fault went to '$(after cn R)', not $((cend - 1))"
+
 # ---- threads: info threads at a moment in a worker, its registers ----
 TP=$PROGS/threads
 record_ok "$T/th" "$TP"
 build_ok "$T/th"
-kill "${BG_PIDS[0]}" 2>/dev/null
-"$HS" gdbserver --port 0 "$T/th" >"$T/srv2.out" 2>"$T/srv2.err" &
-BG_PIDS+=($!)
-for _ in $(seq 50); do
-	grep -q "target remote 127.0.0.1:" "$T/srv2.out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv2.out")
+serve "$T/th" srv2
 gdbrun th "$TP" -ex 'break worker' -ex continue -ex continue -ex 'echo TH\n' -ex 'monitor when' \
 	-ex 'info threads' -ex 'echo REG\n' -ex 'info registers rip'
 tt=$(after th TH)
