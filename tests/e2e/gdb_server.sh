@@ -132,13 +132,29 @@ print("ok")
 PYEOF
 gdbrun again "$P" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when' \
 	-ex "monitor goto $t2" -ex 'maint flush register-cache' -ex 'echo G\n' -ex 'monitor when' \
-	-ex 'info registers rip'
+	-ex 'info registers rip eflags fs_base' -ex 'echo Y\n' -ex 'p/x $ymm0.v4_int64' -ex 'p/x $ymm15.v4_int64'
 grep -q "^Breakpoint 1, middle (x=0)" "$T/again.gdb" || fail "after the raw packets, gdb does not stop at middle: $(tail -n 3 "$T/again.gdb" | tr '\n' ' ')"
 # monitor goto: gdb reads the state at that t once its cache is flushed
 [ "$(after again G)" = "$t2" ] || fail "monitor goto $t2, then monitor when says '$(after again G)'"
 got=$(sed -n "/^G$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/again.gdb")
 want=$("$HS" cat "$T/w" "time/$t2/reg/rip")
 [ $((got)) = $((want)) ] || fail "rip after monitor goto $t2 '$got', the tree's '$want'"
+for r in eflags:rflags fs_base:fs_base; do
+	got=$(sed -n "/^G$/,\$s/^${r%%:*}  *\(0x[0-9a-f]*\) .*/\1/p" "$T/again.gdb")
+	want=$("$HS" cat "$T/w" "time/$t2/reg/${r#*:}")
+	[ -n "$got" ] && [ $((got)) = $((want)) ] || fail "${r%%:*} at $t2: gdb '$got', the tree's '$want'"
+done
+# ymm: gdb's four 64-bit lanes, low first; the tree's one 256-bit number
+i=0
+for y in $(sed -n '/^Y$/,$s/^\$[0-9]* = {\(.*\)}$/\1/p' "$T/again.gdb" | tr -d ' ' | tr '\n' ' '); do
+	reg=ymm0
+	[ $i = 1 ] && reg=ymm15
+	got=0x$(echo "$y" | tr ',' '\n' | tac | while read -r l; do printf '%016x' $((l)); done)
+	want=$("$HS" cat "$T/w" "time/$t2/reg/$reg")
+	[ "$got" = "$want" ] || fail "$reg at $t2: gdb '$got', the tree's '$want'"
+	i=$((i + 1))
+done
+[ $i = 2 ] || fail "p/x \$ymm0: $(sed -n '/^Y$/,$p' "$T/again.gdb" | tr '\n' ' ')"
 
 # serve TRACE NAME: another server, for TRACE; sets port
 serve()
