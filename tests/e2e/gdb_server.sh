@@ -29,7 +29,7 @@ gdbrun()
 	shift 2
 	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set confirm off' \
 		-ex 'set debuginfod enabled off' -ex "target remote 127.0.0.1:$port" \
-		"$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1 ||
+		"$@" ${prog:+"$prog"} </dev/null >"$T/$name.gdb" 2>&1 ||
 		fail "gdb $name exited $?: $(tail -n 3 "$T/$name.gdb" | tr '\n' ' ')"
 }
 # after MARK: the first line of gdb's output after `echo MARK\n`
@@ -130,10 +130,11 @@ assert b"$T05thread:" in r, "? answered %r" % r
 s.close()
 print("ok")
 PYEOF
-gdbrun again "$P" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when' \
+gdbrun again "" -ex 'break middle' -ex continue -ex 'echo A\n' -ex 'monitor when' \
 	-ex "monitor goto $t2" -ex 'maint flush register-cache' -ex 'echo G\n' -ex 'monitor when' \
 	-ex 'info registers rip eflags fs_base' -ex 'echo Y\n' -ex 'p/x $ymm0.v4_int64' -ex 'p/x $ymm15.v4_int64'
 grep -q "^Breakpoint 1, middle (x=0)" "$T/again.gdb" || fail "after the raw packets, gdb does not stop at middle: $(tail -n 3 "$T/again.gdb" | tr '\n' ' ')"
+# (that gdb was given no program: it asked the server, qXfer:exec-file)
 # monitor goto: gdb reads the state at that t once its cache is flushed
 [ "$(after again G)" = "$t2" ] || fail "monitor goto $t2, then monitor when says '$(after again G)'"
 got=$(sed -n "/^G$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/again.gdb")
@@ -155,6 +156,19 @@ for y in $(sed -n '/^Y$/,$s/^\$[0-9]* = {\(.*\)}$/\1/p' "$T/again.gdb" | tr -d '
 	i=$((i + 1))
 done
 [ $i = 2 ] || fail "p/x \$ymm0: $(sed -n '/^Y$/,$p' "$T/again.gdb" | tr '\n' ' ')"
+
+# ---- gdb's MI (what IDEs drive): the same steps; reverse-step from leaf's
+# first line goes to its caller's line, at the tree's previous line start ----
+printf '%s\n' "-target-select remote 127.0.0.1:$port" "-break-insert leaf" "-exec-continue" \
+	"-exec-continue" "-exec-continue --reverse" "-exec-step --reverse" \
+	"-interpreter-exec console \"monitor when\"" "-gdb-exit" |
+	timeout -k 5 60 gdb -nx --interpreter=mi "$P" >"$T/mi.out" 2>&1
+got=$(sed -n 's/^\*stopped,reason="\([a-z-]*\)".*func="\([a-z_]*\)",args=\[{name="x",value="\([0-9]*\)"}\].*line="\([0-9]*\)".*/\1 \2 x=\3 :\4/p' "$T/mi.out" | tr '\n' ';')
+want="breakpoint-hit leaf x=1 :14;breakpoint-hit leaf x=11 :14;breakpoint-hit leaf x=1 :14;end-stepping-range middle x=0 :21;"
+[ "$got" = "$want" ] || fail "MI stops '$got', want '$want'"
+got=$(sed -n 's/^@"\([0-9]*\)\\n"$/\1/p' "$T/mi.out")
+want=$("$HS" query "$T/w" step "$t1" back-into)
+[ -n "$got" ] && [ "$got" = "$want" ] || fail "MI reverse-step from $t1 went to '$got', the previous line start is '$want'"
 
 # serve TRACE NAME: another server, for TRACE; sets port
 serve()
