@@ -37,6 +37,8 @@ struct scan {
 	bool found;
 	uint64_t t;
 	uint32_t tid;
+	uint64_t prev_rip;      /* the instruction before, and its thread */
+	uint32_t prev_tid;
 };
 
 #define SCAN_STOP 1
@@ -53,12 +55,18 @@ static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 {
 	struct hs_gdb *g = ctx;
 	struct scan *s = g->scan;
+	/* Each iteration of a rep-prefixed instruction counts as one
+	 * instruction at the same address; a breakpoint there is hit once,
+	 * when the instruction starts, as int3 is live. */
+	bool again = s->prev_tid == tid && s->prev_rip == rip;
 
+	s->prev_rip = rip;
+	s->prev_tid = tid;
 	if (t < s->lo)
 		return 0;
 	if (t > s->hi)
 		return SCAN_STOP;
-	if (s->step_tid ? tid == s->step_tid : is_bp(s->g, rip)) {
+	if (s->step_tid ? tid == s->step_tid : !again && is_bp(s->g, rip)) {
 		s->found = true;
 		s->t = t;
 		s->tid = tid;
@@ -121,6 +129,7 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 	c = chunk_of(g, s->hi);
 	for (;;) {
 		hs_trace_decoder_reset(g->dec);
+		s->prev_tid = 0;
 		rc = decode_chunk(g, c);
 		if (rc < 0)
 			return rc;
