@@ -119,7 +119,8 @@ void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *
 static int h_supported(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
 	gdb_buf_str(r, "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;"
-		    "qXfer:exec-file:read+;qXfer:auxv:read+;ReverseStep+;"
+		    "qXfer:exec-file:read+;qXfer:auxv:read+;qXfer:libraries-svr4:read+;"
+		    "ReverseStep+;"
 		    "ReverseContinue+;vContSupported+;swbreak+;hwbreak+");
 	return 0;
 }

@@ -10,6 +10,7 @@
  *                                  AT_BASE to find the dynamic linker,
  *                                  whose link map it then reads from
  *                                  memory at t, as it does live
+ * qXfer:libraries-svr4:read        that link map, read here (below)
  */
 #include "gdb_i.h"
 
@@ -85,6 +86,116 @@ int gdb_xfer_init(struct hs_gdb *g)
 	return g->xml.err;
 }
 
+/* ---- qXfer:libraries-svr4:read --------------------------------------------
+ * The dynamic linker's list at t, read from memory as gdbserver reads a
+ * live process's: the program's PT_DYNAMIC (found through AT_PHDR),
+ * its DT_DEBUG entry (struct r_debug, which ld.so fills in), r_map, then
+ * each struct link_map (l_addr, l_name, l_ld, l_next at 0, 8, 16, 24).
+ * The first entry is the program itself (main-lm); entries without a name
+ * are left out.  Before ld.so has filled DT_DEBUG the list is empty. */
+
+#define SVR4_MAX_LIBS 4096
+
+static int mem_u64(struct hs_gdb *g, uint64_t addr, uint64_t *v)
+{
+	uint8_t b[8];
+
+	if (hs_db_mem_read(g->img, g->t, addr, 8, b) != 8)
+		return -EIO;
+	*v = hs_trace_le64(b);
+	return 0;
+}
+
+static uint64_t auxv_get(const struct hs_gdb *g, uint64_t type)
+{
+	for (size_t i = 0; i + 16 <= g->auxv_len; i += 16)
+		if (hs_trace_le64(g->auxv + i) == type)
+			return hs_trace_le64(g->auxv + i + 8);
+	return 0;
+}
+
+/* The address of the program's struct r_debug, 0 when not there yet. */
+static uint64_t svr4_r_debug(struct hs_gdb *g)
+{
+	uint64_t phdr = auxv_get(g, 3), phent = auxv_get(g, 4), phnum = auxv_get(g, 5);
+	uint64_t bias = 0, dyn = 0, tag, val;
+	bool have_bias = false;
+	uint8_t ph[56];
+
+	if (!phdr || phent != sizeof ph || phnum > 256)
+		return 0;
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint32_t type;
+
+		if (hs_db_mem_read(g->img, g->t, phdr + i * phent, sizeof ph, ph) != sizeof ph)
+			return 0;
+		type = hs_trace_le32(ph);
+		if (type == 6) {        /* PT_PHDR */
+			bias = phdr - hs_trace_le64(ph + 16);
+			have_bias = true;
+		} else if (type == 2) { /* PT_DYNAMIC */
+			dyn = hs_trace_le64(ph + 16);
+		}
+	}
+	if (!have_bias || !dyn)
+		return 0;
+	for (uint64_t a = dyn + bias; ; a += 16) {
+		if (mem_u64(g, a, &tag) < 0 || mem_u64(g, a + 8, &val) < 0 || tag == 0)
+			return 0;
+		if (tag == 21)          /* DT_DEBUG */
+			return val;
+	}
+}
+
+static void xml_escaped(struct gdb_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			gdb_buf_str(b, "&lt;");
+		else if (*s == '>')
+			gdb_buf_str(b, "&gt;");
+		else if (*s == '&')
+			gdb_buf_str(b, "&amp;");
+		else if (*s == '"')
+			gdb_buf_str(b, "&quot;");
+		else
+			gdb_buf_add(b, s, 1);
+	}
+}
+
+static void svr4_list(struct hs_gdb *g, struct gdb_buf *x)
+{
+	uint64_t rd = svr4_r_debug(g), lm = 0, main_lm = 0;
+	char name[4097];
+
+	if (rd)
+		mem_u64(g, rd + 8, &lm);   /* r_map */
+	main_lm = lm;
+	gdb_buf_str(x, "<library-list-svr4 version=\"1.0\"");
+	if (main_lm)
+		gdb_buf_fmt(x, " main-lm=\"0x%" PRIx64 "\"", main_lm);
+	gdb_buf_str(x, ">\n");
+	for (int n = 0; lm && n < SVR4_MAX_LIBS; n++) {
+		uint64_t l_addr, l_name, l_ld, l_next;
+		ssize_t got;
+
+		if (mem_u64(g, lm, &l_addr) < 0 || mem_u64(g, lm + 8, &l_name) < 0 ||
+		    mem_u64(g, lm + 16, &l_ld) < 0 || mem_u64(g, lm + 24, &l_next) < 0)
+			break;
+		got = l_name ? hs_db_mem_read(g->img, g->t, l_name, sizeof name - 1,
+					      (uint8_t *)name) : 0;
+		name[got > 0 ? got : 0] = 0;
+		if (lm != main_lm && name[0]) {
+			gdb_buf_str(x, "<library name=\"");
+			xml_escaped(x, name);
+			gdb_buf_fmt(x, "\" lm=\"0x%" PRIx64 "\" l_addr=\"0x%" PRIx64
+				    "\" l_ld=\"0x%" PRIx64 "\" lmid=\"0x0\"/>\n", lm, l_addr, l_ld);
+		}
+		lm = l_next;
+	}
+	gdb_buf_str(x, "</library-list-svr4>\n");
+}
+
 /* Answers "m"/"l" and a slice of the object. */
 static void slice(const void *obj, size_t len, uint64_t off, uint64_t want,
 		  struct gdb_buf *r)
@@ -114,6 +225,16 @@ int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
 		if (!g->auxv)
 			return -ENOENT;
 		slice(g->auxv, g->auxv_len, off, len, r);
+	} else if (strcmp(object, "libraries-svr4") == 0) {
+		struct gdb_buf x = { 0 };
+
+		if (*annex)
+			return -ENOENT;   /* no start=/prev= (augmented) reads */
+		svr4_list(g, &x);
+		if (!x.err)
+			slice(x.p, x.len, off, len, r);
+		free(x.p);
+		return x.err;
 	} else {
 		return -EOPNOTSUPP;
 	}

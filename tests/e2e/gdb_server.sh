@@ -41,7 +41,8 @@ gdbrun bp "$P" -ex 'break leaf' -ex continue -ex 'echo BT\n' -ex bt \
 	-ex 'echo MEM\n' -ex 'x/16xb $rsp' \
 	-ex continue -ex 'echo WHEN2\n' -ex 'monitor when' \
 	-ex reverse-continue -ex 'echo WHEN3\n' -ex 'monitor when' \
-	-ex reverse-stepi -ex 'echo WHEN4\n' -ex 'monitor when' -ex 'info registers rip'
+	-ex reverse-stepi -ex 'echo WHEN4\n' -ex 'monitor when' -ex 'info registers rip' \
+	-ex 'echo SL\n' -ex 'info sharedlibrary'
 t1=$(after bp WHEN1); t2=$(after bp WHEN2); t3=$(after bp WHEN3); t4=$(after bp WHEN4)
 [[ $t1 =~ ^[0-9]+$ && $t2 =~ ^[0-9]+$ ]] || fail "monitor when: '$t1' '$t2': $(tail -n 5 "$T/bp.gdb" | tr '\n' ' ')"
 grep -q "^Breakpoint 1, leaf (x=1)" "$T/bp.gdb" || fail "no stop at leaf (x=1): $(head -n 8 "$T/bp.gdb" | tr '\n' ' ')"
@@ -65,6 +66,17 @@ got=$(sed -n '/^MEM$/,$p' "$T/bp.gdb" | grep -m 2 '^0x[0-9a-f]*:' | cut -d: -f2 
 want=$("$HS" cat "$T/w" "time/$t4/reg/rip")
 got=$(sed -n "/^WHEN4$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/bp.gdb")
 [ $((got)) = $((want)) ] || fail "rip after reverse-stepi '$got', the tree's '$want'"
+
+# shared libraries (qXfer:libraries-svr4): libc's text where the maps at
+# that t have libc executable
+from=$(sed -n '/^SL$/,$s/^\(0x[0-9a-f]*\) .*\/libc\.so\.6$/\1/p' "$T/bp.gdb")
+[ -n "$from" ] || fail "info sharedlibrary has no libc.so.6: $(sed -n '/^SL$/,$p' "$T/bp.gdb" | tr '\n' ' ')"
+inlibc=0
+while read -r range perm _ _ _ path; do
+	[[ $perm == *x* && $path == */libc.so.6 ]] || continue
+	[ $((from)) -ge $((0x${range%-*})) ] && [ $((from)) -lt $((0x${range#*-})) ] && inlibc=1
+done < <("$HS" query "$T/w" maps "$t4")
+[ $inlibc = 1 ] || fail "libc's text at $from is in no executable mapping of libc at $t4"
 
 # ---- watch -l: continue stops at the writes that writes/ lists, reverse-continue
 # before them (gdb then shows the old value coming back) ----
