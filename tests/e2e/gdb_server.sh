@@ -1,5 +1,5 @@
 #!/bin/bash
-# gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers, memory, continue twice then reverse-continue, reverse-stepi, watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
+# gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers (ymm too), memory, continue twice then reverse-continue, reverse-stepi, finish and reverse-finish (calls/), shared libraries (maps), watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, monitor goto, gdb's MI, a crash (native gdb's stop), a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 
@@ -66,6 +66,15 @@ got=$(sed -n '/^MEM$/,$p' "$T/bp.gdb" | grep -m 2 '^0x[0-9a-f]*:' | cut -d: -f2 
 want=$("$HS" cat "$T/w" "time/$t4/reg/rip")
 got=$(sed -n "/^WHEN4$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/bp.gdb")
 [ $((got)) = $((want)) ] || fail "rip after reverse-stepi '$got', the tree's '$want'"
+
+# finish and reverse-finish from the first hit: the call's return and the
+# call itself, as calls/leaf lists them
+gdbrun fin "$P" -ex 'break leaf' -ex continue -ex finish -ex 'echo F\n' -ex 'monitor when' \
+	-ex 'delete' -ex 'monitor goto '"$t1" -ex 'maint flush register-cache' -ex reverse-finish \
+	-ex 'echo RF\n' -ex 'monitor when'
+read -r tcall tret _ <<<"$("$HS" cat "$T/w" calls/leaf | head -n 1)"
+got="$(after fin F) $(after fin RF)"
+[ "$got" = "$tret $tcall" ] || fail "finish, reverse-finish from leaf at $t1: '$got', calls/leaf says '$tret $tcall'"
 
 # shared libraries (qXfer:libraries-svr4): libc's text where the maps at
 # that t have libc executable
