@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SCAN_STOP 1
+
 /* What a scan looks for: an instruction at a breakpoint address, or of
  * one thread (a step). */
 struct scan {
@@ -39,9 +41,35 @@ struct scan {
 	uint32_t tid;
 	uint64_t prev_rip;      /* the instruction before, and its thread */
 	uint32_t prev_tid;
+	/* range stepping (vCont;r): step_tid's first instruction runs,
+	 * then the scan stops at its first one outside [r_lo, r_hi) or at
+	 * a breakpoint */
+	bool range, stepped, hit_bp;
+	uint64_t r_lo, r_hi;
 };
 
-#define SCAN_STOP 1
+static bool is_bp(const struct hs_gdb *g, uint64_t rip);
+static int resume_done(struct hs_gdb *g, struct gdb_stop *out);
+
+static int range_insn(struct scan *s, uint64_t t, uint32_t tid, uint64_t rip,
+		      bool again)
+{
+	if (tid != s->step_tid)
+		return 0;
+	if (!s->stepped) {
+		s->stepped = true;
+		return 0;
+	}
+	s->hit_bp = !again && is_bp(s->g, rip);
+	if (rip < s->r_lo || rip >= s->r_hi || s->hit_bp) {
+		s->found = true;
+		s->t = t;
+		s->tid = tid;
+		return SCAN_STOP;
+	}
+	return 0;
+}
+
 
 static bool is_bp(const struct hs_gdb *g, uint64_t rip)
 {
@@ -66,6 +94,8 @@ static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		return 0;
 	if (t > s->hi)
 		return SCAN_STOP;
+	if (s->range)
+		return range_insn(s, t, tid, rip, again);
 	if (s->step_tid ? tid == s->step_tid : !again && is_bp(s->g, rip)) {
 		s->found = true;
 		s->t = t;
@@ -285,6 +315,32 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	return 0;
 }
 
+int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
+		   struct gdb_stop *out)
+{
+	struct scan s = { .g = g, .range = true, .r_lo = lo, .r_hi = hi };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!tid && hs_db_thread_at(g->img, g->t, &tid) < 0)
+		return -ESRCH;
+	s.step_tid = tid;
+	if (g->t >= g->t_end) {
+		out->t = g->t;
+		out->why = GDB_STOP_END;
+	} else {
+		s.lo = g->t;
+		s.hi = g->t_end - 1;
+		err = scan_run(g, &s);
+		if (err < 0)
+			return err;
+		out->t = s.found ? s.t : g->t_end;
+		out->tid = s.found ? s.tid : 0;
+		out->why = !s.found ? GDB_STOP_END : s.hit_bp ? GDB_STOP_BREAK : GDB_STOP_PLAIN;
+	}
+	return resume_done(g, out);
+}
+
 int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
 	       struct gdb_stop *out)
 {
@@ -294,6 +350,12 @@ int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
 	err = step ? do_step(g, reverse, tid, out) : do_continue(g, reverse, out);
 	if (err)
 		return err;
+	return resume_done(g, out);
+}
+
+/* Moves t to the stop: the signal of a crash at the end, the thread. */
+static int resume_done(struct hs_gdb *g, struct gdb_stop *out)
+{
 	/* arriving at the end of an image that a signal killed: gdb shows
 	 * the signal, as it would live (the state is before the faulting
 	 * instruction, which did not retire) */

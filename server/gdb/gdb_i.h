@@ -108,6 +108,10 @@ void gdb_exec_close(struct hs_gdb *g);
 /* forward: continue (step false) or step thread tid (0: the thread at t) */
 int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
 	       struct gdb_stop *out);
+/* vCont;r: thread tid (0: the thread at t) steps once, then on while
+ * its rip stays in [lo, hi); a breakpoint on the way stops it too */
+int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
+		   struct gdb_stop *out);
 int gdb_bp_add(struct hs_gdb *g, uint64_t addr);
 int gdb_bp_del(struct hs_gdb *g, uint64_t addr);
 int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len);

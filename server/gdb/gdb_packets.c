@@ -319,22 +319,25 @@ static int h_rcont(struct hs_gdb *g, char *a, struct gdb_buf *r)
 
 static int h_vcont_query(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
-	gdb_buf_str(r, "vCont;c;C;s;S");
+	gdb_buf_str(r, "vCont;c;C;s;S;r");
 	return 0;
 }
 
-/* vCont;ACTION[:TID][;ACTION[:TID]]...: a step of one thread wins over
- * continuing the others (gdb steps one thread and lets the rest run). */
+/* vCont;ACTION[:TID][;ACTION[:TID]]...: a step of one thread (s, or r
+ * START,END: range stepping) wins over continuing the others (gdb steps
+ * one thread and lets the rest run). */
 static int h_vcont(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
-	bool step = false, cont = false;
+	bool step = false, cont = false, range = false;
 	uint32_t step_tid = 0;
+	uint64_t r_lo = 0, r_hi = 0;
 
 	while (*a == ';') {
 		char op = *++a;
 		uint32_t tid = 0;
+		uint64_t lo = 0, hi = 0;
 
-		if (op != 'c' && op != 'C' && op != 's' && op != 'S') {
+		if (op != 'c' && op != 'C' && op != 's' && op != 'S' && op != 'r') {
 			gdb_buf_str(r, "E01");
 			return 0;
 		}
@@ -347,6 +350,11 @@ static int h_vcont(struct hs_gdb *g, char *a, struct gdb_buf *r)
 				return 0;
 			}
 		}
+		if (op == 'r' && (parse_hex(&a, &lo) < 0 || *a++ != ',' ||
+				  parse_hex(&a, &hi) < 0)) {
+			gdb_buf_str(r, "E01");
+			return 0;
+		}
 		if (*a == ':') {
 			a++;
 			if (parse_tid(&a, &tid) < 0) {
@@ -354,15 +362,27 @@ static int h_vcont(struct hs_gdb *g, char *a, struct gdb_buf *r)
 				return 0;
 			}
 		}
-		if ((op == 's' || op == 'S') && !step) {
+		if ((op == 's' || op == 'S' || op == 'r') && !step) {
 			step = true;
 			step_tid = tid;
+			range = op == 'r';
+			r_lo = lo;
+			r_hi = hi;
 		} else if (op == 'c' || op == 'C') {
 			cont = true;
 		}
 	}
 	if (*a || (!step && !cont)) {
 		gdb_buf_str(r, "E01");
+		return 0;
+	}
+	if (range) {
+		struct gdb_stop st;
+		int err = gdb_range_step(g, step_tid ? step_tid : g->gtid, r_lo, r_hi, &st);
+
+		if (err)
+			return err;
+		gdb_stop_reply(g, &st, r);
 		return 0;
 	}
 	return resume(g, false, step, step_tid, r);

@@ -99,7 +99,7 @@ static void test_gdb_packets_refuse_writes_and_answer_unknown_empty(void **state
 	assert_string_equal(ask(&g, "m12zz,4", &rc), "E01");
 	assert_string_equal(ask(&g, "Z0,zz,1", &rc), "E01");
 	assert_string_equal(ask(&g, "vCont;q", &rc), "E01");
-	assert_string_equal(ask(&g, "vCont?", &rc), "vCont;c;C;s;S");
+	assert_string_equal(ask(&g, "vCont?", &rc), "vCont;c;C;s;S;r");
 	assert_non_null(strstr(ask(&g, "qSupported:swbreak+", &rc), "ReverseContinue+"));
 	ask(&g, "k", &rc);
 	assert_int_equal(rc, 2);
