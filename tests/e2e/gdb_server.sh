@@ -76,6 +76,20 @@ read -r tcall tret _ <<<"$("$HS" cat "$T/w" calls/leaf | head -n 1)"
 got="$(after fin F) $(after fin RF)"
 [ "$got" = "$tret $tcall" ] || fail "finish, reverse-finish from leaf at $t1: '$got', calls/leaf says '$tret $tcall'"
 
+# next and step (gdb range-steps: vCont;r) from the first hit: the tree's
+# line stepping from the same t (hindsight query step T over|into)
+gdbrun nx "$P" -ex 'break leaf' -ex continue -ex 'delete' \
+	-ex next -ex 'echo N\n' -ex 'monitor when' -ex next -ex 'echo N\n' -ex 'monitor when' \
+	-ex next -ex 'echo N\n' -ex 'monitor when' -ex next -ex 'echo N\n' -ex 'monitor when' \
+	-ex step -ex 'echo N\n' -ex 'monitor when' -ex step -ex 'echo N\n' -ex 'monitor when'
+got=$(grep -A1 '^N$' "$T/nx.gdb" | grep -v '^N$\|^--$' | tr '\n' ' ')
+want="" tt=$t1
+for how in over over over over into into; do
+	tt=$("$HS" query "$T/w" step "$tt" "$how") || break
+	want="$want$tt "
+done
+[ "$got" = "$want" ] || fail "next x4, step x2 from $t1: gdb at '$got', the tree's step over/into '$want'"
+
 # shared libraries (qXfer:libraries-svr4): libc's text where the maps at
 # that t have libc executable
 from=$(sed -n '/^SL$/,$s/^\(0x[0-9a-f]*\) .*\/libc\.so\.6$/\1/p' "$T/bp.gdb")
