@@ -407,7 +407,7 @@ int gdb_bp_del(struct hs_gdb *g, uint64_t addr)
 
 int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len)
 {
-	if (len == 0 || len > 4096)
+	if (len == 0 || len > (1u << 20))
 		return -EINVAL;
 	if (g->n_wps == g->cap_wps) {
 		size_t cap = g->cap_wps ? 2 * g->cap_wps : 8;

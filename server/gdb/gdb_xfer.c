@@ -30,12 +30,15 @@ static int first_map(void *ctx, const struct hs_db_file_map *m)
 	return *path ? 1 : -ENOMEM;
 }
 
-/* The auxiliary vector of the initial stack; left empty when the image
- * does not start with one (a forked image starts inside its parent). */
+/* The auxiliary vector of the initial stack.  An image that began as a
+ * fork starts inside its parent, with the parent's stack: the vector is
+ * the one of the ancestor that began the process (or last exec'd), which
+ * the write index names as the writer of the stack it inherited. */
 static int read_auxv(struct hs_gdb *g)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	uint8_t *stack = malloc(AUXV_STACK_MAX);
+	const struct hs_db_image *im = g->img;
 	size_t n, i, nulls = 0;
 	ssize_t got;
 	int err = 0;
@@ -44,9 +47,17 @@ static int read_auxv(struct hs_gdb *g)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (hs_db_regs_at(g->img, 0, 0, r) < 0)
-		goto out;
-	got = hs_db_mem_read(g->img, 0, r->regs.gpr[4], AUXV_STACK_MAX, stack);
+	for (int depth = 0; depth < 64; depth++) {
+		struct hs_db_write w;
+		uint8_t b[8];
+
+		if (hs_db_regs_at(im, 0, 0, r) < 0)
+			goto out;
+		if (hs_db_last_write(im, r->regs.gpr[4], 8, 0, &w, b) < 0 || w.img == im)
+			break;
+		im = w.img;
+	}
+	got = hs_db_mem_read(im, 0, r->regs.gpr[4], AUXV_STACK_MAX, stack);
 	if (got < 8)
 		goto out;
 	n = (size_t)got / 8;

@@ -237,6 +237,36 @@ got=$(sed -n '/^BT$/,$s/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\) (.*at \
 cend=$("$HS" query "$T/cn" info | sed -n 's/^t-end: //p')
 [ "$(after cn R)" = $((cend - 1)) ] || fail "crash: reverse-stepi from the fault went to '$(after cn R)', not $((cend - 1))"
 
+# ---- --image: the forked child of a multi-process recording, from its
+# first moment (inside fork, with its parent's stack and auxiliary vector)
+# to its last (execve) ----
+require_built forkexec
+FP=$PROGS/forkexec
+record_ok "$T/fe" "$FP"
+build_ok "$T/fe"
+child=$("$HS" ls "$T/fe" processes | sed -n 2p)
+[ -n "$child" ] || fail "forkexec: no second process image"
+"$HS" gdbserver --image "$child" --port 0 "$T/fe" >"$T/srv4.out" 2>"$T/srv4.err" &
+BG_PIDS+=($!)
+for _ in $(seq 50); do
+	grep -q "target remote 127.0.0.1:" "$T/srv4.out" 2>/dev/null && break
+	sleep 0.1
+done
+port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv4.out")
+gdbrun fe "$FP" -ex 'echo B0\n' -ex bt -ex continue -ex 'echo B1\n' -ex bt -ex 'echo W\n' -ex 'monitor when'
+cend=$("$HS" cat "$T/fe" "processes/$child/info" | sed -n 's/^instructions: //p')
+[ "$(after fe W)" = "$cend" ] || fail "--image $child: continue ended at '$(after fe W)', not $cend"
+for tt in 0 "$cend"; do
+	mark=B0
+	[ "$tt" = 0 ] || mark=B1
+	bt=$(sed -n "/^$mark$/,/^[A-Z][0-9W]*$/p" "$T/fe.gdb" | sed '1d;$d')
+	"$HS" cat "$T/fe" "processes/$child/time/$tt/backtrace" >"$T/fe.bt.$tt"
+	for fl in "$(awk 'NR == 1 {print $3}' "$T/fe.bt.$tt")" "$(awk '$2 ~ /^main\+/ {print $3}' "$T/fe.bt.$tt")"; do
+		[ -n "$fl" ] && echo "$bt" | grep -q " at [^ ]*${fl}$" ||
+			fail "--image $child at $tt: gdb's bt has no frame at $fl: $(echo "$bt" | tr '\n' ' ')"
+	done
+done
+
 # ---- threads: info threads at a moment in a worker, its registers ----
 TP=$PROGS/threads
 record_ok "$T/th" "$TP"
