@@ -37,7 +37,7 @@ after() { sed -n "/^$2\$/{n;p;q}" "$T/$1.gdb"; }
 
 # ---- a breakpoint, bt, registers, memory; continue twice, reverse-continue ----
 gdbrun bp "$P" -ex 'break leaf' -ex continue -ex 'echo BT\n' -ex bt \
-	-ex 'echo WHEN1\n' -ex 'monitor when' -ex 'info registers rip rsp' \
+	-ex 'echo WHEN1\n' -ex 'monitor when' -ex 'info registers' \
 	-ex 'echo MEM\n' -ex 'x/16xb $rsp' \
 	-ex continue -ex 'echo WHEN2\n' -ex 'monitor when' \
 	-ex reverse-continue -ex 'echo WHEN3\n' -ex 'monitor when' \
@@ -54,7 +54,7 @@ grep -q "^Breakpoint 1, leaf (x=11)" "$T/bp.gdb" || fail "the second continue di
 want=$("$HS" cat "$T/w" "time/$t1/backtrace" | awk '{sub(/\+.*/, "", $2); print $2; if ($2 == "main") exit}' | tr '\n' ' ')
 got=$(sed -n '/^BT$/,/^WHEN1$/p' "$T/bp.gdb" | sed -n 's/^#[0-9]* *\(0x[0-9a-f]* in \)\{0,1\}\([A-Za-z_][A-Za-z_0-9]*\) .*/\2/p' | tr '\n' ' ')
 [ -n "$want" ] && [ "$got" = "$want" ] || fail "gdb's bt '$got', the tree's backtrace at $t1 '$want'"
-for r in rip rsp; do
+for r in rax rbx rcx rdx rsi rdi rbp rsp r8 r9 r10 r11 r12 r13 r14 r15 rip; do
 	want=$("$HS" cat "$T/w" "time/$t1/reg/$r")
 	got=$(sed -n "/^WHEN1$/,/^MEM$/s/^$r  *\(0x[0-9a-f]*\) .*/\1/p" "$T/bp.gdb")
 	[ -n "$got" ] && [ $((got)) = $((want)) ] || fail "gdb's $r '$got', the tree's time/$t1/reg/$r '$want'"
