@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,29 @@ static int read_byte(struct hs_gdb *g)
 		g->in_len = (size_t)n;
 	}
 	return g->in[g->in_pos++];
+}
+
+int gdb_poll_interrupt(struct hs_gdb *g)
+{
+	struct pollfd p = { .fd = g->fd, .events = POLLIN };
+
+	if (g->fd < 0)
+		return 0;
+	if (g->in_pos == g->in_len) {
+		ssize_t n;
+
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			return 0;
+		n = recv(g->fd, g->in, sizeof g->in, MSG_DONTWAIT);
+		if (n <= 0)
+			return 0;   /* the end of the connection: read_packet says so */
+		g->in_pos = 0;
+		g->in_len = (size_t)n;
+	}
+	if (g->in[g->in_pos] != 0x03)
+		return 0;
+	g->in_pos++;
+	return 1;
 }
 
 static int hexval(int c)

@@ -46,6 +46,11 @@ struct scan {
 	 * a breakpoint */
 	bool range, stepped, hit_bp;
 	uint64_t r_lo, r_hi;
+	/* gdb's ^C, seen between chunks: the scan stops at the state
+	 * where the next chunk begins (forwards) or the chunk just decoded
+	 * began (backwards) */
+	bool interrupted;
+	uint64_t t_interrupt;
 };
 
 static bool is_bp(const struct hs_gdb *g, uint64_t rip);
@@ -153,6 +158,11 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 				break;
 			if (rc < 0)
 				return rc;
+			if (c + 1 < n && gdb_poll_interrupt(g)) {
+				s->interrupted = true;
+				s->t_interrupt = hs_trace_file_chunk_info(g->timg->stream, c + 1)->first_t;
+				return 0;
+			}
 		}
 		return 0;
 	}
@@ -166,6 +176,11 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 		if (s->found || c == 0 ||
 		    hs_trace_file_chunk_info(g->timg->stream, c)->first_t <= s->lo)
 			return 0;
+		if (gdb_poll_interrupt(g)) {
+			s->interrupted = true;
+			s->t_interrupt = hs_trace_file_chunk_info(g->timg->stream, c)->first_t;
+			return 0;
+		}
 		c--;
 	}
 }
@@ -242,6 +257,16 @@ out:
 
 /* ---- resuming ----------------------------------------------------------------- */
 
+static bool scan_interrupted(const struct scan *s, struct gdb_stop *out)
+{
+	if (!s->interrupted || s->found)
+		return false;
+	out->t = s->t_interrupt;
+	out->tid = 0;
+	out->why = GDB_STOP_INTERRUPT;
+	return true;
+}
+
 static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 		   struct gdb_stop *out)
 {
@@ -267,6 +292,8 @@ static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 	err = scan_run(g, &s);
 	if (err < 0)
 		return err;
+	if (scan_interrupted(&s, out))
+		return 0;
 	if (!s.found) {
 		out->t = reverse ? 0 : g->t_end;
 		out->why = reverse ? GDB_STOP_BEGIN : GDB_STOP_END;
@@ -302,6 +329,10 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 		if (err < 0)
 			return err;
 	}
+	if (s.interrupted && !s.found && !(have_w && !reverse && w.t <= s.t_interrupt)) {
+		scan_interrupted(&s, out);
+		return 0;
+	}
 	if (s.found) {
 		out->t = s.t;
 		out->tid = s.tid;
@@ -334,6 +365,8 @@ int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
 		err = scan_run(g, &s);
 		if (err < 0)
 			return err;
+		if (scan_interrupted(&s, out))
+			return resume_done(g, out);
 		out->t = s.found ? s.t : g->t_end;
 		out->tid = s.found ? s.tid : 0;
 		out->why = !s.found ? GDB_STOP_END : s.hit_bp ? GDB_STOP_BREAK : GDB_STOP_PLAIN;

@@ -41,6 +41,7 @@ enum gdb_why {
 	GDB_STOP_BEGIN,     /* t = 0, going backwards */
 	GDB_STOP_END,       /* t = t_end, going forwards */
 	GDB_STOP_SIGNAL,    /* t = t_end reached, where a signal killed it */
+	GDB_STOP_INTERRUPT, /* gdb's ^C stopped a long scan */
 };
 
 struct gdb_stop {
@@ -88,6 +89,9 @@ struct hs_gdb {
 
 /* gdb_conn.c */
 int gdb_send(struct hs_gdb *g, const char *data, size_t len);
+/* 1 when gdb sent its interrupt (^C) since the last packet, without
+ * waiting; other bytes stay for the next packet */
+int gdb_poll_interrupt(struct hs_gdb *g);
 
 /* gdb_packets.c: answers one packet into reply; 1 when the connection
  * ends after the reply (k, D), 2 when it ends without one, <0 on a

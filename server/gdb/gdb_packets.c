@@ -93,7 +93,8 @@ static int gdb_signo(int linux_sig)
 
 void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *r)
 {
-	gdb_buf_fmt(r, "T%02x", s->why == GDB_STOP_SIGNAL ? gdb_signo(s->signo) : 5);
+	gdb_buf_fmt(r, "T%02x", s->why == GDB_STOP_SIGNAL ? gdb_signo(s->signo) :
+		    s->why == GDB_STOP_INTERRUPT ? 2 : 5);
 	switch (s->why) {
 	case GDB_STOP_BREAK:
 		gdb_buf_str(r, "swbreak:;");
@@ -109,6 +110,7 @@ void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *
 		break;
 	case GDB_STOP_PLAIN:
 	case GDB_STOP_SIGNAL:
+	case GDB_STOP_INTERRUPT:
 		break;
 	}
 	gdb_buf_fmt(r, "thread:%x;", s->tid ? s->tid : cur_tid(g));

@@ -127,7 +127,7 @@ got="$(after ends B) $(after ends E) $(after ends E2) $(after ends E3)"
 [ "$got" = "0 $tend $tend $((tend - 1))" ] || fail "start/end/stepi at the end/reverse-stepi: '$got', want '0 $tend $tend $((tend - 1))'"
 
 # ---- a bad packet and writes are refused; the server goes on ----
-"$PY" - "$port" >"$T/raw.out" 2>&1 <<'PYEOF' || fail "raw protocol: $(cat "$T/raw.out")"
+"$PY" - "$port" "$tend" >"$T/raw.out" 2>&1 <<'PYEOF' || fail "raw protocol: $(cat "$T/raw.out")"
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
 def pkt(body, cs=None):
@@ -162,6 +162,18 @@ assert b"$E14#" in r, "memory at 0 answered %r" % r
 s.sendall(b"+" + pkt("?"))
 r = reply()
 assert b"$T05thread:" in r, "? answered %r" % r
+# gdb's ^C during a continue that finds no breakpoint (none is ever at
+# address 1): the scan stops between stream chunks with SIGINT
+s.sendall(b"+" + pkt("Z0,1,1"))
+r = reply()
+assert b"$OK#" in r, "Z0 answered %r" % r
+s.sendall(b"+" + pkt("vCont;c") + b"\x03")
+r = reply()
+assert b"$T02thread:" in r, "^C during vCont;c answered %r" % r
+s.sendall(b"+" + pkt("qRcmd," + b"when".hex()))
+r = reply()
+when = int(bytes.fromhex(r[r.index(b"$") + 1:r.index(b"#")].decode()))
+assert 0 < when < int(sys.argv[2]), "^C stopped at %d" % when
 s.close()
 print("ok")
 PYEOF
