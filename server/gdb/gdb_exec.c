@@ -8,9 +8,10 @@
  * instruction is at a breakpoint address, a reverse continue at the
  * greatest t' < t; the stop is the state t', before that instruction.
  *
- * Finding t' decodes stream chunks (the trace decoder, about 10 M
- * instructions a second): forwards from the chunk holding t, backwards a
- * chunk at a time from it.  Watchpoints come from the write index instead:
+ * Finding t' decodes stream chunks (the trace decoder, some 30-50 M
+ * instructions a second here): forwards from the chunk holding t,
+ * backwards a chunk at a time from it, skipping the chunks that an
+ * earlier scan saw run none of the breakpoint addresses.  Watchpoints come from the write index instead:
  * a continue stops at the next write to a watched range after t (the state
  * after the writing instruction, the write's t in db.h), a reverse
  * continue at the state before the last write at or before t (write.t -
@@ -27,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCAN_STOP 1
 
 /* What a scan looks for: an instruction at a breakpoint address, or of
  * one thread (a step). */
@@ -56,26 +56,6 @@ struct scan {
 static bool is_bp(const struct hs_gdb *g, uint64_t rip);
 static int resume_done(struct hs_gdb *g, struct gdb_stop *out);
 
-static int range_insn(struct scan *s, uint64_t t, uint32_t tid, uint64_t rip,
-		      bool again)
-{
-	if (tid != s->step_tid)
-		return 0;
-	if (!s->stepped) {
-		s->stepped = true;
-		return 0;
-	}
-	s->hit_bp = !again && is_bp(s->g, rip);
-	if (rip < s->r_lo || rip >= s->r_hi || s->hit_bp) {
-		s->found = true;
-		s->t = t;
-		s->tid = tid;
-		return SCAN_STOP;
-	}
-	return 0;
-}
-
-
 static bool is_bp(const struct hs_gdb *g, uint64_t rip)
 {
 	for (size_t i = 0; i < g->n_bps; i++)
@@ -84,6 +64,68 @@ static bool is_bp(const struct hs_gdb *g, uint64_t rip)
 	return false;
 }
 
+/* ---- which addresses a chunk runs ------------------------------------------
+ * A Bloom filter per stream chunk of the instruction addresses it runs,
+ * filled whenever a scan decodes the whole chunk: a later continue skips
+ * the chunks whose filter has none of the breakpoint addresses, so going
+ * back and forth over a stretch decodes it once. */
+
+static void filt_bits(uint64_t rip, uint32_t *b1, uint32_t *b2)
+{
+	uint64_t h = rip * 0x9e3779b97f4a7c15ull;
+
+	h ^= h >> 29;
+	*b1 = (uint32_t)(h % GDB_FILT_BITS);
+	*b2 = (uint32_t)((h >> 32) % GDB_FILT_BITS);
+}
+
+static void filt_add(uint8_t *f, uint64_t rip)
+{
+	uint32_t b1, b2;
+
+	filt_bits(rip, &b1, &b2);
+	f[b1 / 8] |= (uint8_t)(1u << (b1 % 8));
+	f[b2 / 8] |= (uint8_t)(1u << (b2 % 8));
+}
+
+static bool filt_has(const uint8_t *f, uint64_t rip)
+{
+	uint32_t b1, b2;
+
+	filt_bits(rip, &b1, &b2);
+	return (f[b1 / 8] >> (b1 % 8) & 1) && (f[b2 / 8] >> (b2 % 8) & 1);
+}
+
+/* Whether chunk c may run a breakpoint address (true when not known). */
+static bool chunk_may_hit(const struct hs_gdb *g, size_t c)
+{
+	if (!g->filt || !g->filt[c])
+		return true;
+	for (size_t i = 0; i < g->n_bps; i++)
+		if (filt_has(g->filt[c], g->bps[i]))
+			return true;
+	return false;
+}
+
+static void range_insn(struct scan *s, uint64_t t, uint32_t tid, uint64_t rip,
+		       bool again)
+{
+	if (tid != s->step_tid || s->found)
+		return;
+	if (!s->stepped) {
+		s->stepped = true;
+		return;
+	}
+	s->hit_bp = !again && is_bp(s->g, rip);
+	if (rip < s->r_lo || rip >= s->r_hi || s->hit_bp) {
+		s->found = true;
+		s->t = t;
+		s->tid = tid;
+	}
+}
+
+/* Every instruction of a decoded chunk comes here, also those outside
+ * [lo, hi]: the chunk's filter wants them all. */
 static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 {
 	struct hs_gdb *g = ctx;
@@ -93,20 +135,22 @@ static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	 * when the instruction starts, as int3 is live. */
 	bool again = s->prev_tid == tid && s->prev_rip == rip;
 
+	if (g->building)
+		filt_add(g->building, rip);
 	s->prev_rip = rip;
 	s->prev_tid = tid;
-	if (t < s->lo)
+	if (t < s->lo || t > s->hi)
 		return 0;
-	if (t > s->hi)
-		return SCAN_STOP;
-	if (s->range)
-		return range_insn(s, t, tid, rip, again);
+	if (s->range) {
+		range_insn(s, t, tid, rip, again);
+		return 0;
+	}
+	if (s->found && !s->backwards)
+		return 0;
 	if (s->step_tid ? tid == s->step_tid : !again && is_bp(s->g, rip)) {
 		s->found = true;
 		s->t = t;
 		s->tid = tid;
-		if (!s->backwards)
-			return SCAN_STOP;
 	}
 	return 0;
 }
@@ -133,32 +177,50 @@ static int decode_chunk(struct hs_gdb *g, size_t i)
 	struct hs_trace_err err = { "" };
 	int rc;
 
+	if (g->filt && !g->filt[i])
+		g->building = calloc(1, GDB_FILT_BITS / 8);
 	rc = hs_trace_file_read_chunk(g->timg->stream, i, &g->chunk, &err);
 	if (rc == 0)
 		rc = hs_trace_decoder_chunk(g->dec, &g->chunk, &err);
 	if (rc < 0)
 		fprintf(stderr, "hindsight gdbserver: %s\n", err.msg);
+	if (rc == 0 && g->building) {
+		g->filt[i] = g->building;
+		g->building = NULL;
+	}
+	free(g->building);
+	g->building = NULL;
 	return rc;
 }
 
-/* Runs s over the instructions lo..hi, forwards or backwards. */
+/* Runs s over the instructions lo..hi, forwards or backwards.  A scan
+ * for breakpoints only skips the chunks that cannot hit one. */
 static int scan_run(struct hs_gdb *g, struct scan *s)
 {
 	size_t n = hs_trace_file_chunk_count(g->timg->stream), c;
+	bool may_skip = !s->range && !s->step_tid;
 	int rc = 0;
 
 	if (s->lo > s->hi || n == 0)
 		return 0;
 	g->scan = s;
 	if (!s->backwards) {
-		hs_trace_decoder_reset(g->dec);
+		bool fresh = true;
+
 		for (c = chunk_of(g, s->lo); c < n && !s->found; c++) {
-			rc = decode_chunk(g, c);
-			if (rc == SCAN_STOP)
+			if (c > 0 && hs_trace_file_chunk_info(g->timg->stream, c)->first_t > s->hi)
 				break;
-			if (rc < 0)
-				return rc;
-			if (c + 1 < n && gdb_poll_interrupt(g)) {
+			if (may_skip && !chunk_may_hit(g, c)) {
+				fresh = true;
+			} else {
+				if (fresh)
+					hs_trace_decoder_reset(g->dec);
+				fresh = false;
+				rc = decode_chunk(g, c);
+				if (rc < 0)
+					return rc;
+			}
+			if (!s->found && c + 1 < n && gdb_poll_interrupt(g)) {
 				s->interrupted = true;
 				s->t_interrupt = hs_trace_file_chunk_info(g->timg->stream, c + 1)->first_t;
 				return 0;
@@ -168,11 +230,13 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 	}
 	c = chunk_of(g, s->hi);
 	for (;;) {
-		hs_trace_decoder_reset(g->dec);
-		s->prev_tid = 0;
-		rc = decode_chunk(g, c);
-		if (rc < 0)
-			return rc;
+		if (!may_skip || chunk_may_hit(g, c)) {
+			hs_trace_decoder_reset(g->dec);
+			s->prev_tid = 0;
+			rc = decode_chunk(g, c);
+			if (rc < 0)
+				return rc;
+		}
 		if (s->found || c == 0 ||
 		    hs_trace_file_chunk_info(g->timg->stream, c)->first_t <= s->lo)
 			return 0;
@@ -526,6 +590,9 @@ int gdb_exec_open(struct hs_gdb *g)
 	}
 	/* the visitor is copied: each scan sets g->scan */
 	v.ctx = g;
+	g->filt = calloc(hs_trace_file_chunk_count(g->timg->stream) + 1, sizeof(*g->filt));
+	if (!g->filt)
+		return -ENOMEM;
 	err = hs_trace_decoder_new(g->timg->code, &v, &g->dec);
 	if (err)
 		return err;
@@ -540,6 +607,11 @@ int gdb_exec_open(struct hs_gdb *g)
 
 void gdb_exec_close(struct hs_gdb *g)
 {
+	if (g->filt && g->timg)
+		for (size_t i = 0; i < hs_trace_file_chunk_count(g->timg->stream); i++)
+			free(g->filt[i]);
+	free(g->filt);
+	g->filt = NULL;
 	hs_trace_decoder_free(g->dec);
 	g->dec = NULL;
 	hs_trace_chunk_release(&g->chunk);

@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Bits of a chunk's address filter: 2 KiB a chunk decoded. */
+#define GDB_FILT_BITS (16u << 10)
+
 /* A growable byte buffer (a reply being built). */
 struct gdb_buf {
 	char *p;
@@ -66,6 +69,10 @@ struct hs_gdb {
 	struct hs_trace_decoder *dec;
 	struct hs_trace_chunk chunk;
 	void *scan;         /* the scan running, the decoder's visitor's */
+	uint8_t **filt;     /* per chunk: a Bloom filter of the addresses
+			     * it runs (GDB_FILT_BITS), NULL until a scan
+			     * decoded all of it */
+	uint8_t *building;  /* the filter of the chunk being decoded */
 
 	uint32_t *tids;     /* every thread the image ever had */
 	size_t n_tids, cap_tids;
