@@ -204,6 +204,30 @@ for y in $(sed -n '/^Y$/,$s/^\$[0-9]* = {\(.*\)}$/\1/p' "$T/again.gdb" | tr -d '
 done
 [ $i = 2 ] || fail "p/x \$ymm0: $(sed -n '/^Y$/,$p' "$T/again.gdb" | tr '\n' ' ')"
 
+# ---- every hit of leaf forwards, then backwards (the second pass skips
+# chunks by what the first saw): the same moments, one per call in calls/ ----
+cat >"$T/hits.py" <<'PYEOF'
+import gdb
+gdb.execute("break leaf", to_string=True)
+def hits(cmd):
+    out = []
+    while True:
+        gdb.execute(cmd, to_string=True)
+        if gdb.selected_frame().name() != "leaf":
+            return out
+        out.append(int(gdb.execute("monitor when", to_string=True)))
+fw = hits("continue")
+bw = hits("reverse-continue")
+print("FW " + " ".join(map(str, fw)))
+print("BW " + " ".join(map(str, bw[::-1])))
+PYEOF
+gdbrun hits "$P" -x "$T/hits.py"
+fw=$(sed -n 's/^FW //p' "$T/hits.gdb"); bw=$(sed -n 's/^BW //p' "$T/hits.gdb")
+ncalls=$("$HS" cat "$T/w" calls/leaf | wc -l)
+[ "$(echo "$fw" | wc -w)" = "$ncalls" ] && [ "$fw" = "$bw" ] ||
+	fail "every hit of leaf: forwards '$fw', backwards '$bw', calls/leaf has $ncalls calls"
+[ "${fw%% *}" = "$t1" ] || fail "the first hit in the loop '${fw%% *}' is not $t1"
+
 # ---- gdb's MI (what IDEs drive): the same steps; reverse-step from leaf's
 # first line goes to its caller's line, at the tree's previous line start ----
 printf '%s\n' "-target-select remote 127.0.0.1:$port" "-break-insert leaf" "-exec-continue" \
