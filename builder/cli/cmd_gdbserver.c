@@ -93,7 +93,9 @@ int cli_gdbserver_main(int argc, char **argv)
 		return gdbserver_usage(stderr);
 	err = hs_gdb_open(trace, &o, &g);
 	if (err) {
-		fprintf(stderr, "hindsight gdbserver: %s: %s\n", trace, strerror(-err));
+		/* -ENOENT: the library said which (no database, no image) */
+		if (err != -ENOENT)
+			fprintf(stderr, "hindsight gdbserver: %s: %s\n", trace, strerror(-err));
 		goto out;
 	}
 	printf("hindsight gdbserver: listening on 127.0.0.1:%u\n"

@@ -10,6 +10,17 @@ record_ok "$T/w" "$P"
 build_ok "$T/w"
 tend=$("$HS" query "$T/w" info | sed -n 's/^t-end: //p')
 
+# bad usage: 2; no database or no such image: 1, saying why
+"$HS" gdbserver --port 70000 "$T/w" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] || fail "--port 70000 exited $rc, not 2"
+"$HS" gdbserver >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] || fail "gdbserver without a trace exited $rc, not 2"
+"$HS" gdbserver --image 1.7 "$T/w" >/dev/null 2>"$T/noimg.err"; rc=$?
+[ $rc = 1 ] && grep -q "no image 1.7" "$T/noimg.err" || fail "--image 1.7 exited $rc: $(cat "$T/noimg.err")"
+mkdir "$T/nodb"
+"$HS" gdbserver "$T/nodb" >/dev/null 2>"$T/nodb.err"; rc=$?
+[ $rc = 1 ] && grep -q "hindsight build" "$T/nodb.err" || fail "no database: exited $rc: $(cat "$T/nodb.err")"
+
 # the server, on a port it picks; it prints the port
 "$HS" gdbserver --port 0 "$T/w" >"$T/srv.out" 2>"$T/srv.err" &
 BG_PIDS+=($!)
