@@ -314,6 +314,24 @@ for tt in 0 "$cend"; do
 	done
 done
 
+# ---- x87: the stack, status, tag and control words as native gdb sees them
+# (st0 to a double's precision: Valgrind keeps doubles) ----
+require_built gdb_x87
+XP=$PROGS/gdb_x87
+record_ok "$T/x87" "$XP"
+build_ok "$T/x87"
+xcmds=(-ex 'break done' -ex 'echo X\n' -ex 'p $st0' -ex 'p $st1' -ex 'p $st2'
+	-ex 'info registers fstat ftag fctrl')
+timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex 'break done' -ex run \
+	"${xcmds[@]:2}" "$XP" </dev/null >"$T/x87-native.gdb" 2>&1
+serve "$T/x87" srv5
+gdbrun x87 "$XP" -ex 'break done' -ex continue "${xcmds[@]:2}"
+for f in x87-native x87; do
+	sed -n '/^X$/,$p' "$T/$f.gdb" | grep -v '^\[' | sed 's/^\(\$1 = -0\.1000000000000000\)[0-9]*$/\1/' >"$T/$f.regs"
+done
+[ "$(wc -l <"$T/x87.regs")" = 7 ] && cmp -s "$T/x87.regs" "$T/x87-native.regs" ||
+	fail "x87: gdbserver '$(tr '\n' ' ' <"$T/x87.regs")', native gdb '$(tr '\n' ' ' <"$T/x87-native.regs")'"
+
 # ---- threads: info threads at a moment in a worker, its registers ----
 TP=$PROGS/threads
 record_ok "$T/th" "$TP"
