@@ -314,6 +314,33 @@ for tt in 0 "$cend"; do
 	done
 done
 
+# ---- the same session as native gdb's: from the first stop on, gdb prints
+# the same through the server as on a live run (addresses aside, which
+# differ under Valgrind): a conditional breakpoint, bt, finish, up, locals;
+# next and step (range stepping) through -O2 code ----
+require_built recursive loops_o2
+same_as_native()
+{
+	local name=$1 prog=$2 f
+	shift 2
+	record_ok "$T/$name" "$prog"
+	build_ok "$T/$name"
+	timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex "$1" -ex run \
+		-ex 'echo S\n' "${@:2}" "$prog" </dev/null >"$T/$name-native.gdb" 2>&1
+	serve "$T/$name" "srv-$name"
+	gdbrun "$name" "$prog" -ex "$1" -ex continue -ex 'echo S\n' "${@:2}"
+	for f in "$name-native" "$name"; do
+		sed -n '/^S$/,$p' "$T/$f.gdb" | grep -v '^\[Inferior' |
+			sed 's/0x[0-9a-f]*/ADDR/g; s/  */ /g' >"$T/$f.norm"
+	done
+	[ "$(wc -l <"$T/$name.norm")" -gt 8 ] && cmp -s "$T/$name.norm" "$T/$name-native.norm" ||
+		fail "$name: gdb through the server differs from native gdb: $(diff "$T/$name-native.norm" "$T/$name.norm" | head -n 6 | tr '\n' ' ')"
+}
+same_as_native rec "$PROGS/recursive" 'break factorial if k == 2' -ex bt -ex 'info locals' \
+	-ex finish -ex up -ex 'info args' -ex 'p k * 2' -ex finish -ex next -ex 'info registers rip'
+same_as_native o2 "$PROGS/loops_o2" 'break gcd' -ex bt -ex 'info args' -ex next -ex next \
+	-ex step -ex 'info locals' -ex finish -ex next -ex step -ex bt -ex 'info registers rip'
+
 # ---- x87: the stack, status, tag and control words as native gdb sees them
 # (st0 to a double's precision: Valgrind keeps doubles) ----
 require_built gdb_x87
