@@ -365,7 +365,8 @@ record_ok "$T/th" "$TP"
 build_ok "$T/th"
 serve "$T/th" srv2
 gdbrun th "$TP" -ex 'break worker' -ex continue -ex continue -ex 'echo TH\n' -ex 'monitor when' \
-	-ex 'info threads' -ex 'echo REG\n' -ex 'info registers rip'
+	-ex 'info threads' -ex 'echo REG\n' -ex 'info registers rip' \
+	-ex 'thread 1' -ex 'echo MAIN\n' -ex 'info registers rip rsp'
 tt=$(after th TH)
 [[ $tt =~ ^[0-9]+$ ]] || fail "threads: monitor when '$tt'"
 tid=$("$HS" cat "$T/th" "time/$tt/thread")
@@ -377,5 +378,12 @@ n=$(sed -n '/^  *Id/,/^REG$/p' "$T/th.gdb" | grep -c 'Thread ')
 got=$(sed -n "/^REG$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/th.gdb")
 want=$("$HS" cat "$T/th" "time/$tt/reg/rip")
 [ $((got)) = $((want)) ] || fail "threads: rip '$got', the tree's '$want'"
+
+# thread 1 (gdb's first thread is the main thread, tid 1): its registers
+for r in rip rsp; do
+	got=$(sed -n "/^MAIN$/,\$s/^$r  *\(0x[0-9a-f]*\) .*/\1/p" "$T/th.gdb")
+	want=$("$HS" query --tid 1 "$T/th" reg "$tt" "$r")
+	[ -n "$got" ] && [ $((got)) = $((want)) ] || fail "threads: thread 1's $r '$got', query --tid 1 says '$want'"
+done
 
 pass "bp/bt/regs/mem at $t1, watch at $stores, ends 0..$tend, $n threads at $tt"
