@@ -273,6 +273,7 @@ static void conn_reset(struct hs_gdb *g, int fd)
 	g->gtid = 0;
 	g->n_bps = 0;
 	g->n_wps = 0;
+	memset(g->pass, 0, sizeof g->pass);
 }
 
 static void serve_one(struct hs_gdb *g, int fd)

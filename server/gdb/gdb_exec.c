@@ -368,10 +368,61 @@ static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 	return 0;
 }
 
+/* ---- signals -----------------------------------------------------------------
+ * A continue stops where a handler's delivery begins, as gdb stops live
+ * when a signal arrives (the events index says where; no decoding), at
+ * the state with the handler's frame in place: gdb shows the handler
+ * called from "<signal handler called>".  Signals gdb passes silently
+ * (QPassSignals) and the fatal one (the end of the recording) do not stop
+ * it. */
+
+struct first_signal {
+	struct hs_gdb *g;
+	bool found;
+	struct gdb_stop st;
+};
+
+static int take_signal(void *ctx, const struct hs_db_event *ev)
+{
+	struct first_signal *f = ctx;
+	int32_t signo;
+	int gs;
+
+	if (ev->len < 12 || (hs_trace_le32(ev->payload + 8) & HS_SIG_FATAL))
+		return 0;
+	signo = (int32_t)hs_trace_le32(ev->payload + 4);
+	gs = gdb_signo(signo);
+	if (gs >= 0 && gs < GDB_NSIG && f->g->pass[gs])
+		return 0;
+	f->found = true;
+	f->st.t = ev->t;
+	f->st.tid = hs_trace_le32(ev->payload);
+	f->st.why = GDB_STOP_SIGNAL;
+	f->st.signo = signo;
+	return 1;
+}
+
+static int signal_next(struct hs_gdb *g, struct gdb_stop *out)
+{
+	struct first_signal f = { .g = g };
+	int err;
+
+	if (g->t + 1 > g->t_end)
+		return -ENOENT;
+	err = hs_db_events(g->img, g->t + 1, g->t_end, HS_DB_KIND_BIT(HS_EV_SIGNAL),
+			   take_signal, &f);
+	if (err < 0)
+		return err;
+	if (!f.found)
+		return -ENOENT;
+	*out = f.st;
+	return 0;
+}
+
 static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 {
 	struct scan s = { .g = g, .backwards = reverse };
-	struct gdb_stop w = { 0 };
+	struct gdb_stop w = { 0 }, sg;
 	bool have_w;
 	int err;
 
@@ -379,6 +430,16 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	if (err < 0 && err != -ENOENT)
 		return err;
 	have_w = err == 0;
+	if (!reverse) {
+		/* a write by the instruction before a delivery comes first */
+		err = signal_next(g, &sg);
+		if (err < 0 && err != -ENOENT)
+			return err;
+		if (err == 0 && (!have_w || sg.t < w.t)) {
+			w = sg;
+			have_w = true;
+		}
+	}
 	if (!reverse) {
 		s.lo = g->t + 1;
 		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);

@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* gdb's signal numbers run below this */
+#define GDB_NSIG 256
+
 /* Bits of a chunk's address filter: 2 KiB a chunk decoded. */
 #define GDB_FILT_BITS (16u << 10)
 
@@ -88,6 +91,7 @@ struct hs_gdb {
 	size_t in_pos, in_len;
 	uint64_t t;
 	uint32_t gtid;      /* Hg: 0 is the thread at t */
+	bool pass[GDB_NSIG]; /* QPassSignals, by gdb's signal number */
 	uint64_t *bps;
 	size_t n_bps, cap_bps;
 	struct gdb_watch *wps;
@@ -106,6 +110,8 @@ int gdb_poll_interrupt(struct hs_gdb *g);
 int gdb_packet(struct hs_gdb *g, char *pkt, size_t len, struct gdb_buf *reply);
 void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s,
 		    struct gdb_buf *r);
+/* gdb's number of a Linux signal */
+int gdb_signo(int linux_sig);
 
 /* gdb_regs.c */
 void gdb_target_xml(struct gdb_buf *b);

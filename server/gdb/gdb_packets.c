@@ -74,7 +74,7 @@ static uint32_t cur_tid(struct hs_gdb *g)
 }
 
 /* gdb's signal numbers (the protocol's) where they differ from Linux's */
-static int gdb_signo(int linux_sig)
+int gdb_signo(int linux_sig)
 {
 	switch (linux_sig) {
 	case 7:  return 10;   /* SIGBUS */
@@ -122,6 +122,7 @@ static int h_supported(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
 	gdb_buf_str(r, "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;"
 		    "qXfer:exec-file:read+;qXfer:auxv:read+;qXfer:libraries-svr4:read+;"
+		    "QPassSignals+;"
 		    "ReverseStep+;"
 		    "ReverseContinue+;vContSupported+;swbreak+;hwbreak+");
 	return 0;
@@ -135,6 +136,27 @@ static int h_noack(struct hs_gdb *g, char *a, struct gdb_buf *r)
 		return 2;
 	g->noack = true;
 	return 3;
+}
+
+/* QPassSignals:SIG;SIG...: gdb's numbers, hex, of the signals a continue
+ * passes without stopping (the list replaces the previous one) */
+static int h_pass_signals(struct hs_gdb *g, char *a, struct gdb_buf *r)
+{
+	bool pass[GDB_NSIG] = { false };
+
+	while (*a) {
+		uint64_t sig;
+
+		if (parse_hex(&a, &sig) < 0 || (*a && *a++ != ';')) {
+			gdb_buf_str(r, "E01");
+			return 0;
+		}
+		if (sig < GDB_NSIG)
+			pass[sig] = true;
+	}
+	memcpy(g->pass, pass, sizeof pass);
+	gdb_buf_str(r, "OK");
+	return 0;
 }
 
 static int h_ok(struct hs_gdb *g, char *a, struct gdb_buf *r)
@@ -521,6 +543,7 @@ struct gdb_packet_row {
 static const struct gdb_packet_row packets[] = {
 	{ "qSupported", false, h_supported },
 	{ "QStartNoAckMode", true, h_noack },
+	{ "QPassSignals:", false, h_pass_signals },
 	{ "qXfer:", false, h_xfer },
 	{ "qRcmd,", false, h_rcmd },
 	{ "qfThreadInfo", true, h_threads_first },

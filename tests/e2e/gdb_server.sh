@@ -341,6 +341,20 @@ same_as_native rec "$PROGS/recursive" 'break factorial if k == 2' -ex bt -ex 'in
 same_as_native o2 "$PROGS/loops_o2" 'break gcd' -ex bt -ex 'info args' -ex next -ex next \
 	-ex step -ex 'info locals' -ex finish -ex next -ex step -ex bt -ex 'info registers rip'
 
+# ---- signals: continue stops at each signal gdb does not pass silently,
+# the same ones native gdb reports, then runs to the end ----
+require_built signal
+record_ok "$T/sg" "$PROGS/signal"
+build_ok "$T/sg"
+timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex run -ex continue -ex continue \
+	-ex continue "$PROGS/signal" </dev/null >"$T/sg-native.gdb" 2>&1
+serve "$T/sg" srv-sg
+gdbrun sg "$PROGS/signal" -ex continue -ex continue -ex continue -ex continue
+want=$(grep '^Program received signal' "$T/sg-native.gdb" | tr '\n' ';')
+got=$(grep '^Program received signal' "$T/sg.gdb" | tr '\n' ';')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "signals: gdbserver '$got', native gdb '$want'"
+grep -q "No more reverse-execution history" "$T/sg.gdb" || fail "signals: the last continue did not reach the end"
+
 # ---- x87: the stack, status, tag and control words as native gdb sees them
 # (st0 to a double's precision: Valgrind keeps doubles) ----
 require_built gdb_x87
