@@ -274,6 +274,7 @@ static void conn_reset(struct hs_gdb *g, int fd)
 	g->n_bps = 0;
 	g->n_wps = 0;
 	memset(g->pass, 0, sizeof g->pass);
+	g->pre_signal = false;
 }
 
 static void serve_one(struct hs_gdb *g, int fd)

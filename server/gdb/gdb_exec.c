@@ -338,6 +338,12 @@ static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 	uint32_t at;
 	int err;
 
+	if (!reverse && g->pre_signal) {
+		/* a step delivers the signal: the handler's first instruction */
+		out->t = g->t;
+		out->tid = g->pre_tid;
+		return 0;
+	}
 	if (reverse ? g->t == 0 : g->t >= g->t_end) {
 		out->t = g->t;
 		out->why = reverse ? GDB_STOP_BEGIN : GDB_STOP_END;
@@ -370,9 +376,10 @@ static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 
 /* ---- signals -----------------------------------------------------------------
  * A continue stops where a handler's delivery begins, as gdb stops live
- * when a signal arrives (the events index says where; no decoding), at
- * the state with the handler's frame in place: gdb shows the handler
- * called from "<signal handler called>".  Signals gdb passes silently
+ * when a signal arrives (the events index says where; no decoding): t is
+ * the delivery's, but the thread's registers are the interrupted ones,
+ * read back from the handler's signal frame, so gdb shows where the
+ * signal hit; a step or continue from there enters the handler.  Signals gdb passes silently
  * (QPassSignals) and the fatal one (the end of the recording) do not stop
  * it. */
 
@@ -419,6 +426,57 @@ static int signal_next(struct hs_gdb *g, struct gdb_stop *out)
 	return 0;
 }
 
+/* The interrupted registers of a delivery at t: the handler runs with
+ * rsp at its return address, then the ucontext, whose mcontext (at 40)
+ * holds r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags ... fpstate
+ * (the 24th), an FXSAVE area with the xmm registers at 160.  Valgrind
+ * builds the frame as the kernel does (gdb's own signal-frame unwinder
+ * reads it the same way). */
+static int pre_signal_load(struct hs_gdb *g, uint64_t t, uint32_t tid)
+{
+	/* mcontext slot of each gpr[] (hardware order) */
+	static const uint8_t slot[16] = { 13, 14, 12, 11, 15, 10, 9, 8,
+					  0, 1, 2, 3, 4, 5, 6, 7 };
+	struct hs_db_regs *r = g->pre_regs;
+	uint8_t mc[24 * 8], fx[416];
+	int err;
+
+	if (!r) {
+		r = g->pre_regs = malloc(sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+	}
+	err = hs_db_regs_at(g->img, t, tid, r);
+	if (err)
+		return err;
+	if (hs_db_mem_read(g->img, t, r->regs.gpr[4] + 8 + 40, sizeof mc, mc) != sizeof mc)
+		return -EIO;
+	for (int i = 0; i < 16; i++)
+		r->regs.gpr[i] = hs_trace_le64(mc + 8 * slot[i]);
+	r->regs.rip = hs_trace_le64(mc + 8 * 16);
+	r->regs.rflags = hs_trace_le64(mc + 8 * 17);
+	if (hs_db_mem_read(g->img, t, hs_trace_le64(mc + 8 * 23), sizeof fx, fx) == sizeof fx) {
+		for (int i = 0; i < 16; i++)
+			memcpy(r->regs.ymm[i], fx + 160 + 16 * i, 16);
+		r->regs.sseround = hs_trace_le32(fx + 24) >> 13 & 3;
+	}
+	return 0;
+}
+
+int gdb_pre_signal_regs(struct hs_gdb *g, uint32_t tid, struct hs_db_regs *out)
+{
+	uint32_t at;
+
+	if (!g->pre_signal)
+		return -ENOENT;
+	if (!tid && hs_db_thread_at(g->img, g->t, &at) == 0)
+		tid = at;
+	if (tid != g->pre_tid)
+		return -ENOENT;
+	*out = *g->pre_regs;
+	return 0;
+}
+
 static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 {
 	struct scan s = { .g = g, .backwards = reverse };
@@ -441,7 +499,9 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 		}
 	}
 	if (!reverse) {
-		s.lo = g->t + 1;
+		/* from before a delivery, the handler's first instruction
+		 * has not run yet */
+		s.lo = g->pre_signal ? g->t : g->t + 1;
 		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);
 	} else {
 		s.lo = have_w ? w.t + 1 : 0;
@@ -481,7 +541,10 @@ int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
 	if (!tid && hs_db_thread_at(g->img, g->t, &tid) < 0)
 		return -ESRCH;
 	s.step_tid = tid;
-	if (g->t >= g->t_end) {
+	if (g->pre_signal) {
+		out->t = g->t;
+		out->tid = g->pre_tid;
+	} else if (g->t >= g->t_end) {
 		out->t = g->t;
 		out->why = GDB_STOP_END;
 	} else {
@@ -527,6 +590,12 @@ static int resume_done(struct hs_gdb *g, struct gdb_stop *out)
 		}
 	}
 	g->t = out->t;
+	g->pre_signal = false;
+	if (out->why == GDB_STOP_SIGNAL && out->t < g->t_end &&
+	    pre_signal_load(g, out->t, out->tid) == 0) {
+		g->pre_signal = true;
+		g->pre_tid = out->tid;
+	}
 	if (!out->tid && hs_db_thread_at(g->img, g->t, &out->tid) < 0)
 		out->tid = 0;
 	if (out->tid)
@@ -668,6 +737,8 @@ int gdb_exec_open(struct hs_gdb *g)
 
 void gdb_exec_close(struct hs_gdb *g)
 {
+	free(g->pre_regs);
+	g->pre_regs = NULL;
 	if (g->filt && g->timg)
 		for (size_t i = 0; i < hs_trace_file_chunk_count(g->timg->stream); i++)
 			free(g->filt[i]);

@@ -92,6 +92,12 @@ struct hs_gdb {
 	uint64_t t;
 	uint32_t gtid;      /* Hg: 0 is the thread at t */
 	bool pass[GDB_NSIG]; /* QPassSignals, by gdb's signal number */
+	/* Stopped for a signal: the moment before its delivery, as gdb sees
+	 * a signal live.  t is the delivery's; thread pre_tid's registers
+	 * are the interrupted ones, from the handler's signal frame. */
+	bool pre_signal;
+	uint32_t pre_tid;
+	struct hs_db_regs *pre_regs;
 	uint64_t *bps;
 	size_t n_bps, cap_bps;
 	struct gdb_watch *wps;
@@ -133,6 +139,9 @@ int gdb_bp_add(struct hs_gdb *g, uint64_t addr);
 int gdb_bp_del(struct hs_gdb *g, uint64_t addr);
 int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len);
 int gdb_wp_del(struct hs_gdb *g, uint64_t addr, uint64_t len);
+/* The registers of the stop (the pre-delivery state of a signal stop)
+ * into *out; -ENOENT when it is no such stop or not that thread. */
+int gdb_pre_signal_regs(struct hs_gdb *g, uint32_t tid, struct hs_db_regs *out);
 /* threads alive at t (having a state), into tids (cap); returns count */
 size_t gdb_threads_at(struct hs_gdb *g, uint64_t t, uint32_t *tids, size_t cap);
 

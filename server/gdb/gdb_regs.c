@@ -238,7 +238,9 @@ int gdb_regs_hex(struct hs_gdb *g, uint32_t tid, int regno, struct gdb_buf *r)
 	regs = malloc(sizeof(*regs));
 	if (!regs)
 		return -ENOMEM;
-	err = hs_db_regs_at(g->img, g->t, tid, regs);
+	err = gdb_pre_signal_regs(g, tid, regs);
+	if (err)
+		err = hs_db_regs_at(g->img, g->t, tid, regs);
 	if (err)
 		goto out;
 	if (regno >= 0)

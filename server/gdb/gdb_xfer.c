@@ -281,6 +281,7 @@ int gdb_monitor(struct hs_gdb *g, const char *cmd, struct gdb_buf *out)
 		}
 		g->t = t;
 		g->gtid = 0;
+		g->pre_signal = false;
 		gdb_buf_fmt(out, "t = %" PRIu64 " (run 'maint flush register-cache' "
 			    "for gdb to read the new state)\n", t);
 	} else if (strcmp(cmd, "info") == 0) {
