@@ -213,8 +213,10 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 			if (may_skip && !chunk_may_hit(g, c)) {
 				fresh = true;
 			} else {
-				if (fresh)
+				if (fresh) {
 					hs_trace_decoder_reset(g->dec);
+					s->prev_tid = 0;
+				}
 				fresh = false;
 				rc = decode_chunk(g, c);
 				if (rc < 0)
