@@ -15,6 +15,7 @@
 #   fs/tree      -> fs/query, fs/source           (paths -> bytes)
 #   fs/fuse      -> fs/tree                       (the FUSE daemon)
 #   server       -> fs/tree                       (HTTP API and web UI)
+#   server/gdb   -> fs/query, builder/trace       (gdb's remote protocol)
 #   builder/recorder is a separate static Valgrind tool; it shares only
 #                include/hindsight/trace_format.h with the rest.
 
@@ -36,7 +37,7 @@ all: $(B)/bin/hindsight tool
 # ---- libraries: one per module folder ----------------------------------------
 # build/lib/libhs<name>.a from the .c files of each folder.
 LIBS := trace:builder/trace dbfile:fs/dbfile query:fs/query source:fs/source \
-	db:builder/db tree:fs/tree fuse:fs/fuse server:server
+	db:builder/db tree:fs/tree fuse:fs/fuse server:server gdb:server/gdb
 lib_name = $(word 1,$(subst :, ,$(1)))
 lib_dir = $(word 2,$(subst :, ,$(1)))
 define lib_rule
@@ -48,7 +49,7 @@ endef
 $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
 # link order: users before what they use; a module folder with no .c file
 # yet is left out
-LINK_ORDER := server fuse tree db source query dbfile trace
+LINK_ORDER := gdb server fuse tree db source query dbfile trace
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \

@@ -27,6 +27,7 @@ struct hs_srv_opts;
 int cli_parse_port(const char *s, uint16_t *port);
 int cli_parse_tunnel(char *s, struct hs_srv_opts *o);
 int cli_parse_log(const char *s, struct hs_srv_opts *o);
+int cli_gdbserver_main(int argc, char **argv);
 
 /* Summary of one recorded process image, read from the end of its stream
  * (cli_meta.c). */
