@@ -48,9 +48,21 @@ static int parse_hex(char **s, uint64_t *out)
 	return 0;
 }
 
-/* A thread id: hex, "-1" (all) or "0" (any); both of those mean 0. */
-static int parse_tid(char **s, uint32_t *tid)
+/* gdb sees the OS thread ids (LWPs, as a native gdbserver shows them);
+ * the database's calls take the recorder's slots. */
+static uint32_t os_tid(struct hs_gdb *g, uint32_t slot)
 {
+	uint32_t tid = hs_db_thread_os_tid(g->img, slot, g->t);
+
+	return tid ? tid : slot;
+}
+
+/* A thread id: hex, "-1" (all) or "0" (any); both of those mean 0.  An OS
+ * tid becomes its slot; one the recording never had stays as it is (the
+ * calls it reaches then find no such thread). */
+static int parse_tid(struct hs_gdb *g, char **s, uint32_t *tid)
+{
+	const struct hs_db_thread *th;
 	uint64_t v;
 
 	if (strncmp(*s, "-1", 2) == 0) {
@@ -61,6 +73,8 @@ static int parse_tid(char **s, uint32_t *tid)
 	if (parse_hex(s, &v) < 0 || v > UINT32_MAX)
 		return -EINVAL;
 	*tid = (uint32_t)v;
+	if (*tid && (th = hs_db_thread_find(g->img, *tid)))
+		*tid = th->slot;
 	return 0;
 }
 
@@ -113,7 +127,7 @@ void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *
 	case GDB_STOP_INTERRUPT:
 		break;
 	}
-	gdb_buf_fmt(r, "thread:%x;", s->tid ? s->tid : cur_tid(g));
+	gdb_buf_fmt(r, "thread:%x;", os_tid(g, s->tid ? s->tid : cur_tid(g)));
 }
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -230,7 +244,7 @@ static int h_thread_set(struct hs_gdb *g, char *a, struct gdb_buf *r)
 	uint32_t tid;
 	struct hs_db_regs *regs;
 
-	if (parse_tid(&a, &tid) < 0 || *a) {
+	if (parse_tid(g, &a, &tid) < 0 || *a) {
 		gdb_buf_str(r, "E01");
 		return 0;
 	}
@@ -258,7 +272,7 @@ static int h_thread_alive(struct hs_gdb *g, char *a, struct gdb_buf *r)
 	uint32_t tids[GDB_THREADS_MAX], tid;
 	size_t n;
 
-	if (parse_tid(&a, &tid) < 0 || *a) {
+	if (parse_tid(g, &a, &tid) < 0 || *a) {
 		gdb_buf_str(r, "E01");
 		return 0;
 	}
@@ -286,7 +300,7 @@ static int h_threads_first(struct hs_gdb *g, char *a, struct gdb_buf *r)
 	}
 	gdb_buf_str(r, "m");
 	for (size_t i = 0; i < n; i++)
-		gdb_buf_fmt(r, "%s%x", i ? "," : "", tids[i]);
+		gdb_buf_fmt(r, "%s%x", i ? "," : "", os_tid(g, tids[i]));
 	free(tids);
 	return 0;
 }
@@ -299,7 +313,7 @@ static int h_threads_next(struct hs_gdb *g, char *a, struct gdb_buf *r)
 
 static int h_current(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
-	gdb_buf_fmt(r, "QC%x", cur_tid(g));
+	gdb_buf_fmt(r, "QC%x", os_tid(g, cur_tid(g)));
 	return 0;
 }
 
@@ -381,7 +395,7 @@ static int h_vcont(struct hs_gdb *g, char *a, struct gdb_buf *r)
 		}
 		if (*a == ':') {
 			a++;
-			if (parse_tid(&a, &tid) < 0) {
+			if (parse_tid(g, &a, &tid) < 0) {
 				gdb_buf_str(r, "E01");
 				return 0;
 			}
