@@ -395,11 +395,14 @@ got=$(sed -n "/^REG$/,\$s/^rip  *\(0x[0-9a-f]*\) .*/\1/p" "$T/th.gdb")
 want=$("$HS" cat "$T/th" "time/$tt/reg/rip")
 [ $((got)) = $((want)) ] || fail "threads: rip '$got', the tree's '$want'"
 
-# thread 1 (gdb's first thread is the main thread, tid 1): its registers
+# thread 1 (gdb's first thread is the main thread, whose OS tid is the
+# pid): its registers
+main_tid=$("$HS" info "$T/th" | sed -n 's/^process: \([0-9]*\)\..*/\1/p' | head -n 1)
 for r in rip rsp; do
 	got=$(sed -n "/^MAIN$/,\$s/^$r  *\(0x[0-9a-f]*\) .*/\1/p" "$T/th.gdb")
-	want=$("$HS" query --tid 1 "$T/th" reg "$tt" "$r")
-	[ -n "$got" ] && [ $((got)) = $((want)) ] || fail "threads: thread 1's $r '$got', query --tid 1 says '$want'"
+	want=$("$HS" query --tid "$main_tid" "$T/th" reg "$tt" "$r")
+	[ -n "$got" ] && [ $((got)) = $((want)) ] ||
+		fail "threads: thread 1's $r '$got', query --tid $main_tid says '$want'"
 done
 
 pass "bp/bt/regs/mem at $t1, watch at $stores, ends 0..$tend, $n threads at $tt"

@@ -53,7 +53,7 @@ check_image()
 		parent=$(sed -n 's/^created [0-9]* by //p' "$T/life")
 		[ -n "$parent" ] && echo "$parent $tid" >>"$T/tree_creates"
 		# the thread's own write(1) runs inside one of its time slices
-		t=$(grep ' syscall write(0x1, ' "$T/events" | grep -F " $pid $tid\\n\"" | awk '{ print $1; exit }')
+		t=$(grep ' syscall write(1, ' "$T/events" | grep -F " $pid $tid\\n\"" | awk '{ print $1; exit }')
 		[ -n "$t" ] || fail "$NAME $img: no syscall event writes thread $tid's line"
 		ok=$(awk -v t="$t" '$1 == "ran" && $2 < t && t <= $3 { print "yes" }' "$T/life")
 		[ "$ok" = yes ] || fail "$NAME $img: threads/$tid: no time slice holds its write at t=$t: $(tr '\n' ' ' <"$T/life")"
