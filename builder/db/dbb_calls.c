@@ -64,7 +64,7 @@ struct cthread {
 	size_t n_ext;
 	bool sig_pending;        /* a signal is being delivered: the next
 				  * HS_REGS_SIGNAL dump enters its handler */
-	uint64_t sig_t, sig_site;
+	uint64_t sig_site;
 	uint64_t orph_max;       /* the largest sp of an orphan written */
 };
 
@@ -394,7 +394,6 @@ int dbb_calls_signal(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t sit
 	if (!th)
 		return -ENOMEM;
 	th->sig_pending = true;
-	th->sig_t = t;
 	th->sig_site = site;
 	return 0;
 }
@@ -406,8 +405,12 @@ int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t ha
 
 	if (!th)
 		return -ENOMEM;
-	if (!th->sig_pending || th->sig_t != t)
-		return 0; /* a dump after rt_sigreturn, or no handler ran */
+	/* Delivery and the handler's first state come together when the
+	 * thread runs next (for another thread's signal, after other threads
+	 * ran): a dump after rt_sigreturn, or with no delivery before it, is
+	 * no handler. */
+	if (!th->sig_pending)
+		return 0;
 	th->sig_pending = false;
 	return frame_push(c, th, t, tid, th->sig_site, 0, handler, sp, HS_DB_CALL_SIGNAL);
 }
@@ -495,6 +498,18 @@ int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint6
 int dbb_calls_regs(struct dbb_calls *c, uint64_t t, uint32_t tid, uint32_t reason,
 		   const uint8_t *state)
 {
+	if (reason == HS_REGS_SYNC) {
+		/* a chunk starts: a shard may start here, knowing of no
+		 * delivery before it, so no build does (the same calls for
+		 * any shard count; a handler entered across a chunk start is
+		 * no call) */
+		struct cthread *th = thread_of(c, tid);
+
+		if (!th)
+			return -ENOMEM;
+		th->sig_pending = false;
+		return 0;
+	}
 	if (reason != HS_REGS_SIGNAL)
 		return 0;
 	return dbb_calls_handler(c, t, tid, hs_trace_state_ip(state), hs_trace_state_sp(state));

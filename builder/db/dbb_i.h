@@ -208,8 +208,9 @@ int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t ta
 int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
 		    uint64_t target, uint64_t sp);
 /* Signal delivery to tid begins at t, interrupting the code at site; the
- * handler's first state (an HS_REGS_SIGNAL dump at the same t) enters it
- * as a call (dbb_calls_handler); rt_sigreturn ends it. */
+ * handler's first state (the thread's next HS_REGS_SIGNAL dump, in the
+ * same chunk) enters it as a call (dbb_calls_handler); rt_sigreturn ends
+ * it. */
 int dbb_calls_signal(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site);
 int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t handler,
 		      uint64_t sp);
