@@ -325,16 +325,18 @@ int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_r
 		/* a return that leaves no frame of the shard: one of an earlier
 		 * shard when none of the shard's is open, else nothing (the
 		 * merge counts it) */
-		if (!th->n && sp > th->orph_max)
-			th->orph_max = sp;
+		if (!th->n && sp - 8 > th->orph_max)
+			th->orph_max = sp - 8;
 		return write_orphan(c, t_ret, target, tid, ORPH_SP_RET, (uint32_t)th->n, 0, sp);
 	}
 	/* Frames of earlier shards (G, outer: higher slots) can be left only
 	 * when all of this shard's are, and not by a return that popped its
 	 * own frame's slot; after an orphan with sp R, those left in G all
-	 * have slots >= R, so a smaller R changes nothing there. */
+	 * have slots >= R (R - 8 after a return: a handler's frame it
+	 * returned from into the restorer stays), so an orphan whose R is
+	 * not above that changes nothing there. */
 	if (!th->n && sp > th->orph_max && !(is_ret && outer_sp + 8 == sp)) {
-		th->orph_max = sp;
+		th->orph_max = is_ret ? sp - 8 : sp;
 		ret = write_orphan(c, t_ret, target, tid, is_ret ? ORPH_SP_RET : ORPH_SP_JMP, 0,
 				   n0 ? ORPH_POPPED : 0, sp);
 	}
