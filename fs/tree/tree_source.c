@@ -7,7 +7,7 @@
  *   time/<t>/locals/<name>  a variable's value; locals/no-debug-info instead
  *                           when rip has no DWARF
  *   time/<t>/next-line, prev-line, finish, caller     links to ../<t'>
- *   calls/<function>        "<t_call> <t_return> <depth> <caller>" per call
+ *   calls/<function>        "<t_call> <t_return> <depth> <caller>[ <how>]" per call
  *   lines/<file path as folders>/<line>   the t of every start of the line
  *   sources/<path>          source files (DWARF paths, --sources folders)
  *   modules                 every module (ELF file) and what it lacks
