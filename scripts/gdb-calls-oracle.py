@@ -125,11 +125,11 @@ def hs_frames(text, own):
         if rest.startswith("<signal handler called>"):
             out.append(["<signal handler called>"])
             continue
-        fields = rest.split()
-        fn = fields[0].split("+0x")[0]
-        fl = fields[1] if len(fields) > 1 and ":" in fields[1] else ""
-        if fl and fl.rsplit(":", 1)[0] in own:
-            out.append([fn, fl.rsplit(":", 1)[0], int(fl.rsplit(":", 1)[1])])
+        # "function+0xoff file:line t": a C++ name may hold spaces
+        # ("std::tuple<int, int>"), so the file and t are taken from the end
+        m = re.match(r"(.*)\+0x[0-9a-f]+ (\S+):(\d+) \S+$", rest)
+        if m and m.group(2) in own:
+            out.append([m.group(1), m.group(2), int(m.group(3))])
     return out
 
 
