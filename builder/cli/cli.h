@@ -8,6 +8,7 @@
 #define HS_CLI_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 int cli_record_main(int argc, char **argv);
@@ -20,6 +21,12 @@ int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
 int cli_playground_main(int argc, char **argv);
+
+/* Servers stop from normal code (serve, playground; cmd_serve.c): block
+ * SIGINT, SIGTERM and SIGHUP in every thread (and ignore SIGPIPE) before
+ * starting threads, then wait for SIGINT or SIGTERM (SIGHUP is ignored). */
+void cli_block_stop_signals(sigset_t *set);
+void cli_wait_stop(const sigset_t *set);
 
 /* Options shared by serve and playground (cmd_serve.c): 0, or -1 for a
  * bad value (-2 from cli_parse_log: the file cannot be opened, said). */

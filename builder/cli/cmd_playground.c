@@ -141,7 +141,7 @@ int cli_playground_main(int argc, char **argv)
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
 	sigset_t set;
-	int rc, e, sig;
+	int rc, e;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -158,12 +158,7 @@ int cli_playground_main(int argc, char **argv)
 		fprintf(stderr, "hindsight playground: WARNING: --unsafe-no-sandbox: the code "
 			"people send runs on this machine with no sandbox, no namespaces and no "
 			"seccomp filter, only rlimits; never expose this port.\n");
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_stop_signals(&set);
 
 	e = hs_play_start(&o, &srv, &err);
 	if (e < 0) {
@@ -179,9 +174,7 @@ int cli_playground_main(int argc, char **argv)
 		printf("Hindsight playground at http://127.0.0.1:%u/\n", hs_srv_port(srv));
 	printf("Runs in %s. Press Ctrl-C to stop.\n", o.data_dir);
 	fflush(stdout);
-	do {
-		e = sigwait(&set, &sig);
-	} while (e == 0 && sig == SIGHUP);
+	cli_wait_stop(&set);
 	hs_srv_stop(srv);
 out:
 	if (o.srv.log && o.srv.log != stderr)

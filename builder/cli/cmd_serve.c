@@ -39,6 +39,25 @@ static int serve_usage(FILE *f)
 	return 2;
 }
 
+void cli_block_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void cli_wait_stop(const sigset_t *set)
+{
+	int sig, e;
+
+	do {
+		e = sigwait(set, &sig);
+	} while (e == 0 && sig == SIGHUP);
+}
+
 int cli_parse_port(const char *s, uint16_t *port)
 {
 	char *end;
@@ -103,7 +122,7 @@ int cli_serve_main(int argc, char **argv)
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
 	sigset_t set;
-	int rc = 0, e, sig;
+	int rc = 0, e;
 
 	if (!sources)
 		return 1;
@@ -171,12 +190,7 @@ int cli_serve_main(int argc, char **argv)
 	o.trace_dir = trace;
 	o.source_dirs = sources;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_stop_signals(&set);
 
 	e = hs_srv_start(&o, &srv, &err);
 	if (e < 0) {
@@ -192,9 +206,7 @@ int cli_serve_main(int argc, char **argv)
 		printf("Hindsight serving %s at http://127.0.0.1:%u/\n", trace, hs_srv_port(srv));
 	printf("Press Ctrl-C to stop.\n");
 	fflush(stdout);
-	do {
-		e = sigwait(&set, &sig);
-	} while (e == 0 && sig == SIGHUP);
+	cli_wait_stop(&set);
 	hs_srv_stop(srv);
 out:
 	if (o.log && o.log != stderr)
