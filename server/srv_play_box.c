@@ -291,11 +291,28 @@ static void set_limit(int res, uint64_t v)
 }
 
 /* The child, between fork and exec: async-signal-safe calls only. */
+/* A copy of fd numbered above every fixed place the child uses; -1 if
+ * none. The copy is close-on-exec: only what dup2 places survives exec. */
+static int lift_fd(int fd)
+{
+	return fcntl(fd, F_DUPFD_CLOEXEC, BOX_SECCOMP_FD + 1);
+}
+
 static void child(const struct play_box *b, const struct play_stage *st, const char **argv,
 		  char *const *envp, int in, int out, int err, int bpf)
 {
 	setpgid(0, 0);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+	/* Lift every fd above the places it goes first: dup2(fd, fd) is a
+	 * no-op that keeps close-on-exec, so a memfd the kernel happened to
+	 * number 10 (or a pipe numbered 1 when the server's stdout is
+	 * closed) would vanish at exec. dup2 onto another number clears it. */
+	in = lift_fd(in);
+	out = lift_fd(out);
+	err = lift_fd(err);
+	if (bpf >= 0)
+		bpf = lift_fd(bpf);
+	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+	    dup2(err, 2) < 0)
 		_exit(126);
 	if (bpf >= 0 && (dup2(bpf, BOX_SECCOMP_FD) < 0))
 		_exit(126);

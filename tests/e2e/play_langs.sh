@@ -91,4 +91,21 @@ for c in "cpp a.cc cpp_42 0" "asm a.s asm 3" "sh a.sh sh_in 0" "bash b.sh bash_3
 	[ "$(cat "$T/body")" = "${3//_/ }" ] || fail "$1: /t/$ID/api/tree/stdout is '$(cat "$T/body")'"
 done
 serve_stop
-pass "c, cpp, asm, sh, bash, python; stdin, args, exit, compile error, /t/ID/"
+
+# Whatever numbers the server's own fds take, each stage's fds reach the
+# sandbox: with one fd fewer open than here, the seccomp memfd once came
+# out as fd 10, where bwrap reads it, and dup2(10, 10) kept close-on-exec
+# (CI only: its shell had no fd 10). Every layout from none to six extra
+# fds moves the stage fds across 10 one step at a time.
+for f in /proc/$$/fd/*; do
+	n=${f##*/}
+	[ "$n" -gt 2 ] && eval "exec $n>&-"
+done
+for extra in 0 1 2 3 4 5 6; do
+	[ "$extra" = 0 ] || exec {spare}</dev/null
+	play_start
+	play_run asm "$T/a.s"
+	[ "$(jans 'j["stdout"]')" = asm ] || fail "with $extra more fds open: $(head -c 300 "$T/ans")"
+	serve_stop
+done
+pass "c, cpp, asm, sh, bash, python; stdin, args, exit, compile error, /t/ID/; fd layouts"
