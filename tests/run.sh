@@ -18,6 +18,14 @@ if [ -z "${BASH_VERSION:-}" ]; then
 fi
 set -u
 
+# Tests start with fds 0-2 only, wherever they run: an fd the caller
+# leaked (a terminal's, a CI runner's) shifts every number a program
+# opens, and once hid a bug that only a CI run without it showed.
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+done
+
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LOGS=$ROOT/build/test-logs
