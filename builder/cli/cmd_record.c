@@ -328,7 +328,7 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 {
 	pid_t parent;
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
-	char chunk_opt[32];
+	char chunk_opt[32], console_opt[2][64];
 	char **args;
 	int argc = 0, i, n = 0;
 	struct sigaction sa, old_int, old_quit, old_term, old_hup;
@@ -342,7 +342,7 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	}
 	while (o->prog_argv[argc])
 		argc++;
-	args = calloc(argc + 12, sizeof *args);
+	args = calloc(argc + 16, sizeof *args);
 	if (!args)
 		return -ENOMEM;
 	snprintf(out_opt, sizeof out_opt, "--hs-out=%s/procs", trace);
@@ -354,6 +354,17 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	if (o->chunk_kb) {
 		snprintf(chunk_opt, sizeof chunk_opt, "--hs-chunk-kb=%d", o->chunk_kb);
 		args[n++] = chunk_opt;
+	}
+	/* what fd 1 and 2 are now: writes that reach them, from any process
+	 * and through any fd, are the recording's stdout and stderr */
+	for (i = 1; i <= 2; i++) {
+		struct stat st;
+
+		if (fstat(i, &st) < 0)
+			continue;
+		snprintf(console_opt[i - 1], sizeof console_opt[i - 1], "--hs-%s=%ju:%ju",
+			 i == 1 ? "stdout" : "stderr", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+		args[n++] = console_opt[i - 1];
 	}
 	args[n++] = "--trace-children=yes";
 	args[n++] = "-q";

@@ -44,11 +44,19 @@ extern Int VG_(safe_fd)(Int oldfd);
 /* Valgrind's default --max-threads is 500; we refuse more. */
 #define REC_MAX_THREADS 1024
 
+/* A file's identity: what `hindsight record` had as fd 1 or 2. */
+struct rec_file_id {
+	Bool known;
+	ULong dev, ino;
+};
+
 struct rec_options {
 	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
 	Int level;             /* zstd level, --hs-level */
 	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
+	/* the recording's stdout and stderr, --hs-stdout/--hs-stderr=DEV:INO */
+	struct rec_file_id console[3];
 };
 extern struct rec_options rec_opts;
 

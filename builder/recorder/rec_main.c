@@ -29,7 +29,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False };
+struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False, { { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
 
@@ -92,12 +92,34 @@ void rec_emit_thread_run(ThreadId tid)
 
 /* ---- options ------------------------------------------------------------ */
 
+/* DEV:INO, both decimal: a file identity.  False if malformed. */
+static Bool parse_file_id(const HChar *s, struct rec_file_id *id)
+{
+	HChar *end;
+
+	id->dev = VG_(strtoull10)(s, &end);
+	if (end == s || *end != ':')
+		return False;
+	s = end + 1;
+	id->ino = VG_(strtoull10)(s, &end);
+	if (end == s || *end)
+		return False;
+	id->known = True;
+	return True;
+}
+
 static Bool process_option(const HChar *arg)
 {
 	const HChar *tmp;
 	Int kb;
 
-	if (VG_STR_CLO(arg, "--hs-out", tmp))
+	if (VG_STR_CLO(arg, "--hs-stdout", tmp)) {
+		if (!parse_file_id(tmp, &rec_opts.console[1]))
+			VG_(fmsg_bad_option)(arg, "--hs-stdout must be DEV:INO\n");
+	} else if (VG_STR_CLO(arg, "--hs-stderr", tmp)) {
+		if (!parse_file_id(tmp, &rec_opts.console[2]))
+			VG_(fmsg_bad_option)(arg, "--hs-stderr must be DEV:INO\n");
+	} else if (VG_STR_CLO(arg, "--hs-out", tmp))
 		rec_opts.out_dir = tmp;
 	else if (VG_INT_CLO(arg, "--hs-level", rec_opts.level)) {
 		if (rec_opts.level < 1 || rec_opts.level > 19)
@@ -117,7 +139,10 @@ static void print_usage(void)
 {
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
 		    "    --hs-level=N       zstd level 1..19 [1]\n"
-		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n");
+		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
+		    "    --hs-stdout=DEV:INO, --hs-stderr=DEV:INO\n"
+		    "                       the recording's stdout and stderr: writes that\n"
+		    "                       reach them, through any fd, are its console\n");
 }
 
 static void print_debug_usage(void)
@@ -627,11 +652,38 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 	}
 }
 
-static void emit_output(ThreadId tid, UInt fd, Addr buf, SizeT n)
+/* Which of the recording's streams fd is (1 stdout, 2 stderr), 0 for
+ * neither.  One file as both: fd 2 is stderr, any other fd stdout. */
+static UInt console_stream(UWord fd)
+{
+	const struct rec_file_id *c = rec_opts.console;
+	struct vg_stat st;
+	Bool out, err;
+
+	if (!c[1].known && !c[2].known)
+		return 0;
+	if (VG_(fstat)((Int)fd, &st) != 0)
+		return 0;
+	out = c[1].known && c[1].dev == st.dev && c[1].ino == st.ino;
+	err = c[2].known && c[2].dev == st.dev && c[2].ino == st.ino;
+	if (out && err)
+		return fd == 2 ? 2 : 1;
+	return out ? 1 : err ? 2 : 0;
+}
+
+static void emit_output(ThreadId tid, UInt fd, UInt stream, ULong ns, Addr buf, SizeT n)
 {
 	while (n > 0) {
 		UInt k = n > (256u << 10) ? (256u << 10) : (UInt)n;
-		UChar *p = rec_event_begin(HS_EV_OUTPUT, 8 + k);
+		UChar *p;
+
+		if (stream) {
+			p = rec_event_begin(HS_EV_CONSOLE, HS_CONSOLE_SIZE);
+			rec_put_u32(p, tid);
+			rec_put_u32(p + 4, stream);
+			rec_put_u64(p + 8, ns);
+		}
+		p = rec_event_begin(HS_EV_OUTPUT, 8 + k);
 		rec_put_u32(p, tid);
 		rec_put_u32(p + 4, fd);
 		VG_(memcpy)(p + 8, (const void *)buf, k);
@@ -640,22 +692,34 @@ static void emit_output(ThreadId tid, UInt fd, Addr buf, SizeT n)
 	}
 }
 
-/* What the kernel accepted for fd 1 and 2, from the client's buffers. */
+/* What the kernel accepted for fd 1 and 2, or for any fd that is the
+ * recording's stdout or stderr, from the client's buffers. */
 static void record_output(ThreadId tid, UInt sysno, UWord *args, SizeT done)
 {
 	UWord fd = args[0];
+	UInt stream;
+	ULong ns = 0;
 
-	if (fd != 1 && fd != 2)
+	if (sysno != __NR_write && sysno != __NR_pwrite64 && sysno != __NR_writev &&
+	    sysno != __NR_pwritev && sysno != __NR_pwritev2)
 		return;
+	stream = console_stream(fd);
+	if (fd != 1 && fd != 2 && !stream)
+		return;
+	if (stream) {
+		struct vki_timespec ts;
+
+		VG_(clock_gettime)(&ts, VKI_CLOCK_MONOTONIC);
+		ns = (ULong)ts.tv_sec * 1000000000ULL + (ULong)ts.tv_nsec;
+	}
 	if (sysno == __NR_write || sysno == __NR_pwrite64) {
-		emit_output(tid, fd, args[1], done);
-	} else if (sysno == __NR_writev || sysno == __NR_pwritev ||
-		   sysno == __NR_pwritev2) {
+		emit_output(tid, fd, stream, ns, args[1], done);
+	} else {
 		const struct vki_iovec *iov = (const struct vki_iovec *)args[1];
 		UWord i;
 		for (i = 0; i < args[2] && done > 0; i++) {
 			SizeT k = iov[i].iov_len < done ? iov[i].iov_len : done;
-			emit_output(tid, fd, (Addr)iov[i].iov_base, k);
+			emit_output(tid, fd, stream, ns, (Addr)iov[i].iov_base, k);
 			done -= k;
 		}
 	}

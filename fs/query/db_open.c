@@ -242,6 +242,7 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 			db_log("%s", terr.msg[0] ? terr.msg : "cannot read stream.hst");
 			return err == -ENOENT ? -EBADMSG : err;
 		}
+		img->trace_version = h.version;
 		if (h.flags & HS_FILE_FORKED) {
 			snprintf(parent_name, 32, "%" PRIu32 ".%" PRIu32, h.parent_pid, h.parent_exec);
 			img->parent_t = h.parent_t;
@@ -432,6 +433,7 @@ void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *ou
 		.chunks = img->n_chunks,
 		.events = hs_dbfile_record_count(img->files[HS_DB_EVENTS]),
 		.calls = hs_dbfile_record_count(img->files[HS_DB_CALLS]),
+		.trace_version = img->trace_version,
 	};
 }
 

@@ -43,6 +43,7 @@ static const char *const kind_names[] = {
 	[HS_EV_EXEC] = "exec",
 	[HS_EV_EXIT] = "exit",
 	[HS_EV_PROCESS] = "process",
+	[HS_EV_CONSOLE] = "console",
 };
 
 const char *hs_db_event_kind_name(uint32_t tag)
@@ -300,6 +301,8 @@ static uint32_t min_len(uint32_t tag)
 	case HS_EV_SIGNAL:
 	case HS_EV_REG_WRITE:
 		return 12;
+	case HS_EV_CONSOLE:
+		return HS_CONSOLE_SIZE;
 	case HS_EV_THREAD_RUN:
 	case HS_EV_THREAD_CREATE:
 	case HS_EV_SIGRETURN:
@@ -437,6 +440,12 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		    db_le64(p + 8), db_le32(p + 16));
 		break;
 	}
+	case HS_EV_CONSOLE:
+		/* the output record that follows reached the recording's
+		 * stdout or stderr; ns orders it among every process's */
+		put(&o, "tid=%" PRIu32 " %s ns=%" PRIu64, OS_TID(p),
+		    db_le32(p + 4) == 2 ? "stderr" : "stdout", db_le64(p + 8));
+		break;
 	case HS_EV_PROCESS: {
 		uint32_t n = ev->len;
 

@@ -131,6 +131,7 @@ struct hs_db_image {
 	uint64_t t_end;
 	char *stream_path;
 	int stream_fd;
+	uint32_t trace_version;   /* of stream.hst */
 	/* An image that began as a fork starts with its parent's memory and
 	 * mappings at parent_t (db_format.h). */
 	struct hs_db_image *parent;

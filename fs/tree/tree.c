@@ -76,6 +76,8 @@ int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *topt,
 	if (!err)
 		err = tree_streams_new(&tree->streams);
 	if (!err)
+		err = tree_console_new(&tree->console);
+	if (!err)
 		err = tree_src_open(tree, topt ? topt->source_dirs : NULL,
 				    topt ? topt->n_source_dirs : 0);
 	if (err < 0)
@@ -96,6 +98,7 @@ void hs_tree_close(struct hs_tree *tree)
 		return;
 	tree_src_close(tree);
 	tree_streams_free(tree->streams);
+	tree_console_free(tree->console);
 	tree_texts_free(tree->texts);
 	free(tree->images);
 	hs_db_close(tree->db);

@@ -136,6 +136,9 @@ static int output_item(void *ctx, const struct hs_db_event *ev)
 
 int tree_gen_output(struct tree_walk *w)
 {
+	if ((w->node.kind == K_STDOUT || w->node.kind == K_STDERR) &&
+	    !(w->node.flags & NODE_IN_PROC) && tree_console_known(w->tree))
+		return tree_gen_console(w);
 	return hs_db_events(w->img, w->t0, w->t_end, HS_DB_KIND_BIT(HS_EV_OUTPUT),
 			    output_item, w);
 }

@@ -149,6 +149,7 @@ struct tree_image {
 };
 
 struct tree_text_cache; /* tree_text.c */
+struct tree_console;    /* tree_console.c */
 struct tree_src;        /* tree_source.c */
 struct tree_streams;    /* tree_stream.c */
 
@@ -162,6 +163,7 @@ struct hs_tree {
 	struct tree_streams *streams;
 	size_t sc_queue;        /* syscalls waiting for their result (tree_gen.c) */
 	struct tree_src *src;   /* debug information per image (tree_source.c) */
+	struct tree_console *console; /* the top level's stdout, stderr */
 };
 
 #define TREE_MEM_SIZE (1ull << 47) /* the user half of the address space */
@@ -234,6 +236,18 @@ int tree_gen_events(struct tree_walk *w);
 int tree_gen_syscalls(struct tree_walk *w);
 int tree_gen_output(struct tree_walk *w);     /* output, stdout, stderr */
 int tree_gen_writes(struct tree_walk *w);
+
+/* ---- tree_console.c --------------------------------------------------------------- */
+int tree_console_new(struct tree_console **out);
+void tree_console_free(struct tree_console *c);
+/* Does the recording know what reached its stdout and stderr (trace
+ * format 6)?  Then the top level's stdout and stderr are
+ * tree_gen_console's, else the first process's fd 1 and 2. */
+bool tree_console_known(struct hs_tree *tree);
+/* The top level's stdout or stderr (w->node.kind): every process's
+ * writes that reached it, in time order.  tree_emit's t is the write's
+ * index in that order. */
+int tree_gen_console(struct tree_walk *w);
 
 /* ---- tree_source.c and tree_src_*.c ------------------------------------------------ */
 /* --sources folders are copied.  Close accepts a tree whose open failed. */

@@ -123,7 +123,9 @@ void tree_streams_free(struct tree_streams *ss)
 static void stream_key(const struct hs_tree_node *n, struct hs_tree_node *key)
 {
 	*key = *n;
-	key->flags = 0; /* the same file through processes/ */
+	/* the same file through processes/, but for the top level's stdout
+	 * and stderr: the recording's, not the first process's fd 1 and 2 */
+	key->flags = (n->kind == K_STDOUT || n->kind == K_STDERR) ? n->flags & NODE_IN_PROC : 0;
 	if (!(tree_kinds[n->kind].flags & KF_T))
 		key->t = 0;
 }

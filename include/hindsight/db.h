@@ -98,6 +98,7 @@ struct hs_db_image_info {
 	uint64_t chunks;    /* stream chunks */
 	uint64_t events;    /* records in events.hdb */
 	uint64_t calls;     /* records in calls.hdb */
+	uint32_t trace_version; /* of its stream.hst (trace_format.h) */
 };
 void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *out);
 
@@ -285,7 +286,8 @@ struct hs_db_event {
 /* Kind names, one per tag: "thread-run", "thread-create", "thread-exit",
  * "syscall", "sysret", "mem", "map", "unmap", "mprotect", "remap",
  * "signal", "sigreturn", "output", "reg-write", "sb-abort", "fork",
- * "exec", "exit", "process" ("regs" is never listed).  NULL when unknown. */
+ * "exec", "exit", "process", "console" ("regs" is never listed).  NULL
+ * when unknown. */
 const char *hs_db_event_kind_name(uint32_t tag);
 /* The tag of a kind name, or 0. */
 uint32_t hs_db_event_kind(const char *name);

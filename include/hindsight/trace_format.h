@@ -43,12 +43,13 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 5
+#define HS_TRACE_FORMAT_VERSION 6
 /* The oldest version readers accept.  Version 4 added the captured
  * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 5 the signal's
  * siginfo in SIGNAL and EXIT and the trailer of EXEC (each a longer
- * record whose first fields are unchanged).  Version 3 and 4 files differ
- * in nothing else and still read. */
+ * record whose first fields are unchanged); version 6 the CONSOLE record
+ * (what reached the recording's stdout and stderr, from any process and
+ * fd).  Version 3, 4 and 5 files differ in nothing else and still read. */
 #define HS_TRACE_FORMAT_MIN_VERSION 3
 
 /* ---- file header (64 bytes) -------------------------------------------
@@ -139,7 +140,9 @@ enum hs_event {
 	HS_EV_SIGNAL = 12,
 	/* u32 tid, i32 signo: the handler returned (rt_sigreturn). */
 	HS_EV_SIGRETURN = 13,
-	/* u32 tid, u32 fd, u8 bytes[...]: a successful write to fd 1 or 2. */
+	/* u32 tid, u32 fd, u8 bytes[...]: a successful write to fd 1 or 2;
+	 * from version 6 also one to any fd that is the recording's stdout
+	 * or stderr (then a CONSOLE record comes right before it). */
 	HS_EV_OUTPUT = 14,
 	/* u32 tid, u32 offset, u32 size, u8 bytes[size]: the core wrote this
 	 * part of the guest state (syscall results, client requests). */
@@ -169,7 +172,19 @@ enum hs_event {
 	HS_EV_EXIT = 19,
 	/* key=value\n text: argv0, exe, pid, ppid ... first record of a stream */
 	HS_EV_PROCESS = 20,
+	/* u32 tid, u32 stream (1: stdout, 2: stderr), u64 ns (version 6):
+	 * the OUTPUT record of thread tid that comes next (at once) went to
+	 * the recording's stdout or stderr: the file, pipe or terminal that
+	 * `hindsight record` had as fd 1 or 2 (same st_dev and st_ino),
+	 * whatever fd the program wrote it through.  When fd 1 and 2 were one
+	 * file, a write through fd 2 is stderr and any other is stdout.  ns
+	 * is CLOCK_MONOTONIC when the write returned: every process takes it
+	 * from one clock, after the write and before anything the write
+	 * caused, so sorting by ns puts every process's output in the order
+	 * the terminal showed it. */
+	HS_EV_CONSOLE = 21,
 };
+#define HS_CONSOLE_SIZE 16
 
 /* ---- SYSCALL_ENTER's captured arguments (format version 4) -------------
  * A version 3 record is 56 bytes: u32 tid, u32 sysno, u64 args[6].  From
