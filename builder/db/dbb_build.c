@@ -56,6 +56,7 @@ struct build {
 	unsigned finished;       /* workers that returned */
 	size_t run_bytes;        /* page versions a worker keeps in memory */
 	bool incomplete;         /* some image was cut short */
+	uint64_t build_id;       /* recording_id(): the manifest and every .hdb */
 };
 
 /* ---- stale folders -------------------------------------------------------- */
@@ -147,6 +148,50 @@ static void images_free(struct build *b)
 	b->n_img = 0;
 }
 
+/* The database's identity, in its manifest and every .hdb header: a hash
+ * of the recording it is made from (meta.json's start time to the
+ * nanosecond; every image's name and the first bytes of its stream: file
+ * header, first chunk header with its payload's checksum).  Every build
+ * of one recording draws the same, so builds stay reproducible (the same
+ * bytes whatever --shards); a file of another recording or image is
+ * refused on open.  Never 0 (a file made without one). */
+static uint64_t recording_id(const struct build *b)
+{
+	XXH64_state_t *st = XXH64_createState();
+	char *meta = dbb_path(b->trace, "meta.json");
+	json_object *m = meta ? json_object_from_file(meta) : NULL, *v;
+	uint64_t id = 0;
+
+	if (!st)
+		goto out;
+	XXH64_reset(st, 0);
+	if (m && json_object_object_get_ex(m, "start_unix_ns", &v)) {
+		int64_t ns = json_object_get_int64(v);
+
+		XXH64_update(st, &ns, sizeof(ns));
+	}
+	for (size_t i = 0; i < b->n_img; i++) {
+		char *path = dbb_path(b->img[i].dir, "stream.hst");
+		uint8_t head[112] = { 0 };
+		int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+
+		if (fd >= 0) {
+			if (pread(fd, head, sizeof(head), 0) < 0)
+				memset(head, 0, sizeof(head));
+			close(fd);
+		}
+		free(path);
+		XXH64_update(st, b->img[i].name, strlen(b->img[i].name) + 1);
+		XXH64_update(st, head, sizeof(head));
+	}
+	id = XXH64_digest(st);
+out:
+	XXH64_freeState(st);
+	json_object_put(m);
+	free(meta);
+	return id ? id : 1;
+}
+
 /* Opens every image; with load_code, also code.hst (not needed to merge). */
 static int images_open(struct build *b, bool load_code)
 {
@@ -177,6 +222,7 @@ static int images_open(struct build *b, bool load_code)
 		char *path;
 
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
+		snprintf(im->id.image, sizeof(im->id.image), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
 		im->n_shards = b->n;
 		im->calls_guess = b->o->calls_guess;
@@ -241,6 +287,11 @@ static int images_open(struct build *b, bool load_code)
 				b->img[i].parent_t = h->parent_t;
 			}
 		}
+	}
+	if (!ret) {
+		b->build_id = recording_id(b);
+		for (size_t i = 0; i < b->n_img; i++)
+			b->img[i].id.build = b->build_id;
 	}
 	if (ret)
 		dbb_err_set(b->err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
@@ -363,6 +414,7 @@ static int run_shards(struct build *b)
 
 /* ---- manifest ---------------------------------------------------------------- */
 
+
 static int write_manifest(struct build *b, const char *dir,
 			  const struct dbb_image_result *res, uint64_t *total_insns)
 {
@@ -420,6 +472,9 @@ static int write_manifest(struct build *b, const char *dir,
 	}
 	json_object_object_add(m, "format", json_object_new_string("hindsight-db"));
 	json_object_object_add(m, "version", json_object_new_int(HS_DB_FORMAT_VERSION));
+	snprintf(created, sizeof(created), "%016" PRIx64, b->build_id);
+	json_object_object_add(m, "build_id", json_object_new_string(created));
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_object_add(m, "builder", json_object_new_string("hindsight 0.1.0"));
 	json_object_object_add(m, "created", json_object_new_string(created));
 	json_object_object_add(m, "level", json_object_new_int(b->o->level));
@@ -595,6 +650,7 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 	struct stat st;
 	uint64_t insns = 0;
 	int ret;
+
 
 	memset(sum, 0, sizeof(*sum));
 	b.log = opts->log ? opts->log : stderr;

@@ -255,6 +255,7 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 
 struct dbb_image {
 	char name[24];               /* "<pid>.<n>" */
+	struct hs_dbfile_ident id;   /* in every .hdb header of the image */
 	char *dir;                   /* TRACE/procs/<name> */
 	struct hs_trace_file *stream;
 	struct hs_trace_code *code;  /* shared read-only by the shards */
@@ -439,9 +440,9 @@ struct dbb_index;
  * image's db folder), using tmp/ for sort runs; exits by (tid, t); lines
  * may be NULL (no line starts).  Feed every CALLS record in t_call order
  * with dbb_index_call, then dbb_index_finish. */
-int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_exit *exits,
-		  size_t n_exits, const struct dbb_lines *lines, struct hs_dbb_err *err,
-		  struct dbb_index **outp);
+int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char *tmp,
+		  int level, const struct dbb_exit *exits, size_t n_exits,
+		  const struct dbb_lines *lines, struct hs_dbb_err *err, struct dbb_index **outp);
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
 int dbb_index_finish(struct dbb_index *x);
 void dbb_index_free(struct dbb_index *x); /* accepts NULL */

@@ -30,6 +30,7 @@ struct live {
 
 struct dbb_index {
 	const char *out;               /* the image's db folder */
+	const struct hs_dbfile_ident *id;
 	int level;
 	struct hs_dbb_err *err;
 	const struct dbb_exit *exits;  /* by (tid, t) */
@@ -99,7 +100,7 @@ static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
 
 	if (!path)
 		return -ENOMEM;
-	ret = hs_dbfile_create(path, kind, x->level, w);
+	ret = hs_dbfile_create(path, kind, x->level, x->id, w);
 	if (!ret)
 		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
 	if (ret)
@@ -115,9 +116,9 @@ static int fail_file(struct dbb_index *x, const char *name, int ret)
 	return ret;
 }
 
-int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_exit *exits,
-		  size_t n_exits, const struct dbb_lines *lines, struct hs_dbb_err *err,
-		  struct dbb_index **outp)
+int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char *tmp,
+		  int level, const struct dbb_exit *exits, size_t n_exits,
+		  const struct dbb_lines *lines, struct hs_dbb_err *err, struct dbb_index **outp)
 {
 	struct dbb_index *x = calloc(1, sizeof(*x));
 	int ret;
@@ -126,6 +127,7 @@ int dbb_index_new(const char *out, const char *tmp, int level, const struct dbb_
 	if (!x)
 		return -ENOMEM;
 	x->out = out;
+	x->id = id;
 	x->level = level;
 	x->err = err;
 	x->exits = exits;

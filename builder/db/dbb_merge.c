@@ -167,7 +167,7 @@ static int create_out(struct merge *m, const char *name, uint32_t kind,
 
 	if (!path)
 		return -ENOMEM;
-	ret = hs_dbfile_create(path, kind, m->level, w);
+	ret = hs_dbfile_create(path, kind, m->level, &m->img->id, w);
 	if (!ret)
 		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
 	if (ret)
@@ -707,7 +707,7 @@ static int calls_pass2(struct merge *m)
 	struct dbb_index *ix = NULL;
 
 	qsort(m->exits, m->n_exits, sizeof(*m->exits), cmp_exit);
-	if ((ret = dbb_index_new(m->out, m->tmp, m->level, m->exits, m->n_exits, m->lines,
+	if ((ret = dbb_index_new(m->out, &m->img->id, m->tmp, m->level, m->exits, m->n_exits, m->lines,
 				 m->err, &ix)))
 		return ret;
 	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err))) {

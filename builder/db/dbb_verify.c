@@ -72,6 +72,7 @@ struct image_v {
 	FILE *out;
 	unsigned *total;
 	const char *name;
+	uint64_t build_id;    /* the manifest's: every header must say it */
 	char *dbdir;          /* TRACE/db/<image> */
 	char *rawdir;         /* TRACE/procs/<image> */
 	uint64_t instructions;
@@ -86,13 +87,20 @@ static struct hs_dbfile *open_db(struct image_v *iv, struct vfile *v, const char
 				 uint32_t kind)
 {
 	struct hs_dbfile *f = NULL;
-	int ret = hs_dbfile_open(v->path, kind, &f);
+	struct hs_dbfile_ident id;
+	int ret = hs_dbfile_open(v->path, kind, NULL, &f);
 
-	(void)iv;
 	(void)name;
-	if (ret)
+	if (ret) {
 		problem(v, "cannot open: %s", ret == -EBADMSG ? "not a valid database file "
 			"(header or directory damaged or cut short)" : strerror(-ret));
+		return NULL;
+	}
+	hs_dbfile_ident(f, &id);
+	if (id.build != iv->build_id || strcmp(id.image, iv->name) != 0)
+		problem(v, "belongs to image %s of build %016" PRIx64 ", not to %s of build %016"
+			PRIx64 " (moved or copied from elsewhere)", id.image[0] ? id.image : "?",
+			id.build, iv->name, iv->build_id);
 	return f;
 }
 
@@ -772,6 +780,8 @@ int hs_dbb_verify(const char *trace_dir, FILE *out)
 			continue;
 		}
 		iv.name = json_object_get_string(x);
+		if (json_object_object_get_ex(m, "build_id", &x))
+			iv.build_id = strtoull(json_object_get_string(x), NULL, 16);
 		if (json_object_object_get_ex(io, "instructions", &x))
 			iv.instructions = (uint64_t)json_object_get_int64(x);
 		json_object_object_get_ex(io, "files", &files);

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,7 +31,8 @@
 
 #define DBFILE_MAGIC "HSDBBLK1"
 #define BLOCK_MAGIC 0x4b425348u /* "HSBK" */
-#define HEADER_SIZE 64
+#define HEADER_SIZE 128
+#define HEADER_XXH_AT 120
 #define BLOCK_HEADER_SIZE 32
 #define DIR_ENTRY_SIZE 40
 #define MAX_BLOCK_RAW (64u << 20)
@@ -133,6 +135,7 @@ struct hs_dbfile_writer {
 	uint64_t n_records;
 	struct hs_dbfile_block_info *dir;
 	size_t n_blocks, dir_cap;
+	struct hs_dbfile_ident id;
 	size_t n_cut;           /* blocks cut: written or with the workers */
 	ZSTD_CCtx *cctx;
 	uint8_t *comp;
@@ -147,7 +150,7 @@ size_t hs_dbfile_block_target(uint32_t kind)
 }
 
 int hs_dbfile_create(const char *path, uint32_t kind, int level,
-		     struct hs_dbfile_writer **out)
+		     const struct hs_dbfile_ident *id, struct hs_dbfile_writer **out)
 {
 	struct hs_dbfile_writer *w;
 	uint8_t zero[HEADER_SIZE] = { 0 };
@@ -159,6 +162,9 @@ int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		return -ENOMEM;
 	w->kind = kind;
 	w->level = level;
+	if (id)
+		w->id = *id;
+	w->id.image[sizeof(w->id.image) - 1] = 0;
 	w->block_target = hs_dbfile_block_target(kind);
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w->fd < 0) {
@@ -525,7 +531,9 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w)
 	put32(h + 36, (uint32_t)c);
 	put64(h + 40, XXH64(w->comp, c, 0));
 	put64(h + 48, w->n_records);
-	put64(h + 56, XXH64(h, 56, 0));
+	put64(h + 56, w->id.build);
+	memcpy(h + 64, w->id.image, sizeof(w->id.image));
+	put64(h + HEADER_XXH_AT, XXH64(h, HEADER_XXH_AT, 0));
 	/* data first, then the header that makes the file valid */
 	if (fsync(w->fd) < 0) {
 		err = -errno;
@@ -571,6 +579,7 @@ struct hs_dbfile {
 	char *path;
 	uint32_t kind;
 	uint64_t n_records;
+	struct hs_dbfile_ident id;
 	struct hs_dbfile_block_info *dir;
 	size_t n_blocks;
 	struct dctx_pool *pool;  /* mutable behind a const file */
@@ -607,7 +616,8 @@ static int bad(const char *path, const char *what)
 	return -EBADMSG;
 }
 
-int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out)
+int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident *want,
+		   struct hs_dbfile **out)
 {
 	struct hs_dbfile *f;
 	uint8_t h[HEADER_SIZE], *comp = NULL, *dir = NULL;
@@ -633,9 +643,10 @@ int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out)
 	}
 	pthread_mutex_init(&f->pool->lock, NULL);
 	size = lseek(f->fd, 0, SEEK_END);
-	err = read_full(f->fd, h, sizeof(h), 0);
-	if (err == -EBADMSG || memcmp(h, DBFILE_MAGIC, 8) != 0 ||
-	    get64(h + 56) != XXH64(h, 56, 0)) {
+	/* the version before the checksum: an older file's header is
+	 * shorter, and "rebuild" is the useful answer for it */
+	err = read_full(f->fd, h, 12, 0);
+	if (err == -EBADMSG || (!err && memcmp(h, DBFILE_MAGIC, 8) != 0)) {
 		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
 		goto fail;
 	}
@@ -647,8 +658,26 @@ int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out)
 		err = -EPROTO;
 		goto fail;
 	}
+	err = read_full(f->fd, h, sizeof(h), 0);
+	if (err == -EBADMSG || get64(h + HEADER_XXH_AT) != XXH64(h, HEADER_XXH_AT, 0)) {
+		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
+		goto fail;
+	}
+	if (err)
+		goto fail;
 	if (get32(h + 12) != kind) {
 		err = bad(path, "wrong kind of database file");
+		goto fail;
+	}
+	f->id.build = get64(h + 56);
+	memcpy(f->id.image, h + 64, sizeof(f->id.image));
+	f->id.image[sizeof(f->id.image) - 1] = 0;
+	if (want && (want->build != f->id.build || strcmp(want->image, f->id.image) != 0)) {
+		fprintf(stderr, "hindsight: %s: this file belongs to image %s of database build "
+			"%016" PRIx64 ", not to image %s of build %016" PRIx64 " (moved or copied from "
+			"another folder or database?); rebuild with hindsight build\n", path,
+			f->id.image[0] ? f->id.image : "?", f->id.build, want->image, want->build);
+		err = -EBADMSG;
 		goto fail;
 	}
 	n_blocks = get64(h + 16);
@@ -717,6 +746,11 @@ void hs_dbfile_close(struct hs_dbfile *f)
 	free(f->path);
 	free(f->dir);
 	free(f);
+}
+
+void hs_dbfile_ident(const struct hs_dbfile *f, struct hs_dbfile_ident *out)
+{
+	*out = f->id;
 }
 
 const char *hs_dbfile_path(const struct hs_dbfile *f)

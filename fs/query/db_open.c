@@ -195,9 +195,51 @@ int db_code(struct hs_db_image *img, const struct hs_trace_code **code)
 
 /* parent_name (32 bytes) receives "<pid>.<n>" of the image this one was
  * forked from, or "". */
-static int image_open(struct hs_db *db, struct hs_db_image *img,
-		      const struct hs_trace_proc *p, const char *db_dir, char *parent_name)
+/* The manifest's entry of image name, or NULL. */
+static json_object *manifest_image(json_object *m, const char *name)
 {
+	json_object *imgs, *io, *v;
+
+	if (!json_object_object_get_ex(m, "images", &imgs) ||
+	    !json_object_is_type(imgs, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(imgs); i++) {
+		io = json_object_array_get_idx(imgs, i);
+		if (json_object_object_get_ex(io, "name", &v) &&
+		    strcmp(json_object_get_string(v), name) == 0)
+			return io;
+	}
+	return NULL;
+}
+
+/* A file's size must be what the manifest says (a cheap check: sizes
+ * change when a file is replaced; the checksums inside catch the rest). */
+static int check_file_size(json_object *mimg, const char *file, const char *path)
+{
+	json_object *files, *fo, *v;
+	struct stat st;
+
+	if (!mimg || !json_object_object_get_ex(mimg, "files", &files) ||
+	    !json_object_object_get_ex(files, file, &fo) ||
+	    !json_object_object_get_ex(fo, "size", &v))
+		return 0;
+	if (stat(path, &st) < 0)
+		return 0; /* the open says why */
+	if ((int64_t)st.st_size != json_object_get_int64(v)) {
+		db_log("%s: %jd bytes, the database's manifest says %" PRId64 ": the file changed "
+		       "since the build; rebuild with 'hindsight build'", path,
+		       (intmax_t)st.st_size, json_object_get_int64(v));
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int image_open(struct hs_db *db, struct hs_db_image *img,
+		      const struct hs_trace_proc *p, const char *db_dir, json_object *manifest,
+		      char *parent_name)
+{
+	json_object *mimg = manifest_image(manifest, p->name);
+	struct hs_dbfile_ident want = { .build = db->build_id };
 	int err;
 
 	img->db = db;
@@ -215,7 +257,10 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 
 		if (!path)
 			return -ENOMEM;
-		err = hs_dbfile_open(path, k, &img->files[k]);
+		snprintf(want.image, sizeof(want.image), "%s", p->name);
+		err = check_file_size(mimg, file_names[k], path);
+		if (!err)
+			err = hs_dbfile_open(path, k, &want, &img->files[k]);
 		if (err == -ENOENT)
 			db_log("%s: missing; the database is incomplete: rebuild it with "
 			       "'hindsight build'", path);
@@ -243,6 +288,12 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 			return err == -ENOENT ? -EBADMSG : err;
 		}
 		img->trace_version = h.version;
+		if (h.pid != img->pid || h.exec_index != img->exec_index) {
+			db_log("%s: the stream of process %" PRIu32 ".%" PRIu32 ", in the folder of "
+			       "%s (moved from another folder?): put it back, or record again",
+			       img->stream_path, h.pid, h.exec_index, img->name);
+			return -EBADMSG;
+		}
 		if (h.flags & HS_FILE_FORKED) {
 			snprintf(parent_name, 32, "%" PRIu32 ".%" PRIu32, h.parent_pid, h.parent_exec);
 			img->parent_t = h.parent_t;
@@ -296,6 +347,22 @@ static int check_manifest_images(json_object *m, const struct hs_trace_proc *pro
 	return 0;
 }
 
+/* The build's identity, which every .hdb header repeats. */
+static int manifest_build_id(json_object *m, const char *db_dir, uint64_t *id)
+{
+	json_object *v;
+	const char *s;
+
+	if (!json_object_object_get_ex(m, "build_id", &v) ||
+	    !(s = json_object_get_string(v)) || strlen(s) != 16 ||
+	    strspn(s, "0123456789abcdef") != 16) {
+		db_log("%s/manifest.json: no build_id; rebuild with 'hindsight build'", db_dir);
+		return -EBADMSG;
+	}
+	*id = strtoull(s, NULL, 16);
+	return 0;
+}
+
 int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	       struct hs_db **out)
 {
@@ -342,6 +409,9 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	err = check_manifest_images(manifest, procs, n_procs, db_dir);
 	if (err)
 		goto fail;
+	err = manifest_build_id(manifest, db_dir, &db->build_id);
+	if (err)
+		goto fail;
 	err = hs_trace_mem_files_new(&db->files);
 	if (err)
 		goto fail;
@@ -358,7 +428,8 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	for (size_t i = 0; i < n_procs; i++) {
 		db->images[i].id = (uint32_t)i;
 		db->n_images = i + 1;
-		err = image_open(db, &db->images[i], &procs[i], db_dir, parents + 32 * i);
+		err = image_open(db, &db->images[i], &procs[i], db_dir, manifest,
+				 parents + 32 * i);
 		if (err)
 			goto fail;
 	}

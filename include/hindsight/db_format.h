@@ -7,7 +7,9 @@
  *                              a finished TRACE/.db.tmp.<pid> folder, so a
  *                              killed build never leaves a TRACE/db
  *     manifest.json            json-c: format "hindsight-db", version,
- *                              builder, created, level, shards, and per
+ *                              build_id (16 hex digits, in every .hdb
+ *                              header too), builder, created, level,
+ *                              shards, and per
  *                              image its name, instructions, chunk count,
  *                              threads (its THREADS records),
  *                              and every file's size and XXH64
@@ -89,8 +91,10 @@
 #include <stdint.h>
 
 /* Version 3 added threads.hdb (OS thread ids); version 4 ends frames by
- * the stack pointer and enters signal handlers as calls (CALLS flags). */
-#define HS_DB_FORMAT_VERSION 4
+ * the stack pointer and enters signal handlers as calls (CALLS flags);
+ * version 5 names the build and the image in every .hdb header (dbfile.h)
+ * and the build in manifest.json (build_id). */
+#define HS_DB_FORMAT_VERSION 5
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16

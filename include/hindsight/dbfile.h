@@ -4,12 +4,16 @@
  *
  * A block file is a header, zstd-compressed blocks, and a directory:
  *
- *   header (64 bytes, at 0)
+ *   header (128 bytes, at 0; 64 up to format version 4)
  *      0 char[8] "HSDBBLK1"   8 u32 version (HS_DB_FORMAT_VERSION)
  *     12 u32 kind (enum hs_db_kind)          16 u64 n_blocks
  *     24 u64 dir_offset      32 u32 dir_raw   36 u32 dir_comp
  *     40 u64 dir_xxh (XXH64 of the compressed directory)
- *     48 u64 n_records       56 u64 header_xxh (XXH64 of bytes 0..55)
+ *     48 u64 n_records
+ *     56 u64 build           64 char[32] image (NUL-padded)
+ *        whose file it is (struct hs_dbfile_ident): a file moved to
+ *        another image's folder or another database is refused on open
+ *     96 zero                120 u64 header_xxh (XXH64 of bytes 0..119)
  *   block i (at dir[i].offset): 32-byte header then comp bytes of zstd
  *      0 u32 "HSBK"  4 u32 raw  8 u32 comp  12 u32 n_records
  *     16 u64 xxh (XXH64 of the compressed bytes)  24 u64 header_xxh
@@ -55,9 +59,18 @@ struct hs_dbfile_block_info {
 
 struct hs_dbfile_writer;
 
-/* Creates path (O_EXCL).  level is the zstd level, 1..22. */
+/* Whose file it is: the database (build: a hash of the recording it was
+ * built from, in its manifest as build_id; every build of one recording
+ * has the same, so builds stay reproducible) and the image ("<pid>.<n>"). */
+struct hs_dbfile_ident {
+	uint64_t build;
+	char image[32];
+};
+
+/* Creates path (O_EXCL).  level is the zstd level, 1..22.  id goes into
+ * the header (NULL: build 0, no image). */
 int hs_dbfile_create(const char *path, uint32_t kind, int level,
-		     struct hs_dbfile_writer **out);
+		     const struct hs_dbfile_ident *id, struct hs_dbfile_writer **out);
 /* Compresses the blocks in threads (at most 64; 0 or 1: in the caller's
  * thread, the default).  The file is the same bytes either way.  Call
  * before the first append. */
@@ -83,10 +96,14 @@ void hs_dbfile_abort(struct hs_dbfile_writer *w);
 
 struct hs_dbfile;
 
-/* Opens and validates the header and directory; kind must match. */
-int hs_dbfile_open(const char *path, uint32_t kind, struct hs_dbfile **out);
+/* Opens and validates the header and directory; kind must match, and
+ * the header's identity must be want's (NULL: any).  -EBADMSG, with a
+ * line on stderr, for a file of another kind, build or image. */
+int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident *want,
+		   struct hs_dbfile **out);
 void hs_dbfile_close(struct hs_dbfile *f); /* accepts NULL */
 const char *hs_dbfile_path(const struct hs_dbfile *f);
+void hs_dbfile_ident(const struct hs_dbfile *f, struct hs_dbfile_ident *out);
 size_t hs_dbfile_block_count(const struct hs_dbfile *f);
 uint64_t hs_dbfile_record_count(const struct hs_dbfile *f);
 const struct hs_dbfile_block_info *hs_dbfile_block(const struct hs_dbfile *f,

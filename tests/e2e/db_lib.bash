@@ -67,14 +67,14 @@ record_gzip()
 }
 
 # block_offset FILE K: the file offset of block K's compressed bytes in a
-# block file (dbfile.h: 64-byte header, then blocks of a 32-byte header and
+# block file (dbfile.h: 128-byte header, then blocks of a 32-byte header and
 # comp bytes, back to back); prints "OFFSET COMP".
 block_offset()
 {
 	"$PY" - "$1" "$2" <<'PYEOF'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
-off, k = 64, int(sys.argv[2])
+off, k = 128, int(sys.argv[2])
 for i in range(k + 1):
     magic, raw, comp = struct.unpack_from("<III", data, off)
     assert magic == 0x4b425348, "no block %d at %d" % (i, off)

@@ -90,12 +90,12 @@ check()
 }
 
 SUMMARY=
-# Past the 64-byte file header and the 32-byte block header (dbfile.h).
-damage pages.hdb 200 pages >/dev/null
+# Past the 128-byte file header and the 32-byte block header (dbfile.h).
+damage pages.hdb 264 pages >/dev/null
 check pages "pages.hdb: block 0"
-damage pageidx.hdb 120 pageidx >/dev/null
+damage pageidx.hdb 184 pageidx >/dev/null
 check pageidx "pageidx.hdb: block 0"
-damage events.hdb 120 events >/dev/null
+damage events.hdb 184 events >/dev/null
 check events "events.hdb: block 0"
 # Past the 64-byte file header and the 48-byte chunk header (trace_format.h).
 damage stream.hst 300 stream >/dev/null

@@ -887,7 +887,7 @@ static int r_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 static int load_pages(const char *path, struct vers *v)
 {
 	struct hs_dbfile *f;
-	int ret = hs_dbfile_open(path, HS_DB_PAGES, &f);
+	int ret = hs_dbfile_open(path, HS_DB_PAGES, NULL, &f);
 
 	if (ret)
 		return ret;

@@ -71,7 +71,7 @@ static struct pos *write_file_threads(const char *path, uint64_t n, int level,
 	uint8_t r[256];
 
 	assert_non_null(pos);
-	assert_int_equal(hs_dbfile_create(path, HS_DB_EVENTS, level, &w), 0);
+	assert_int_equal(hs_dbfile_create(path, HS_DB_EVENTS, level, NULL, &w), 0);
 	assert_int_equal(hs_dbfile_parallel(w, threads), 0);
 	for (uint64_t i = 0; i < n; i++) {
 		pos[i].len = make_rec(i, r);
@@ -135,7 +135,7 @@ static void test_dbfile_round_trip_keeps_every_record_where_append_said(void **s
 	uint8_t *data = NULL, r[256];
 	size_t cur = SIZE_MAX;
 
-	assert_int_equal(hs_dbfile_open(path_of("rt.hdb"), HS_DB_EVENTS, &f), 0);
+	assert_int_equal(hs_dbfile_open(path_of("rt.hdb"), HS_DB_EVENTS, NULL, &f), 0);
 	assert_int_equal(hs_dbfile_record_count(f), n);
 	assert_true(hs_dbfile_block_count(f) > 1);
 	for (uint64_t i = 0; i < n; i++) {
@@ -173,14 +173,14 @@ static void test_dbfile_rejects_decreasing_keys_and_wrong_kind(void **state)
 	struct hs_dbfile *f;
 	uint8_t r[16] = { 0 };
 
-	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, &w), 0);
+	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, NULL, &w), 0);
 	assert_int_equal(hs_dbfile_append(w, 5, r, sizeof(r), NULL, NULL), 0);
 	assert_int_equal(hs_dbfile_append(w, 4, r, sizeof(r), NULL, NULL), -EINVAL);
 	assert_int_equal(hs_dbfile_finish(w), 0);
-	assert_int_equal(hs_dbfile_open(path_of("dec.hdb"), HS_DB_CALLS, &f), -EBADMSG);
+	assert_int_equal(hs_dbfile_open(path_of("dec.hdb"), HS_DB_CALLS, NULL, &f), -EBADMSG);
 	assert_null(f);
 	/* O_EXCL: an existing file is never overwritten */
-	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, &w), -EEXIST);
+	assert_int_equal(hs_dbfile_create(path_of("dec.hdb"), HS_DB_RUNS, 1, NULL, &w), -EEXIST);
 }
 
 static void flip_byte(const char *path, off_t off)
@@ -204,7 +204,7 @@ static void test_dbfile_corrupt_block_is_ebadmsg_and_others_still_read(void **st
 	uint8_t *data;
 	size_t nb;
 
-	assert_int_equal(hs_dbfile_open(path_of("bad.hdb"), HS_DB_EVENTS, &f), 0);
+	assert_int_equal(hs_dbfile_open(path_of("bad.hdb"), HS_DB_EVENTS, NULL, &f), 0);
 	nb = hs_dbfile_block_count(f);
 	assert_true(nb >= 3);
 	bi = hs_dbfile_block(f, 1);
@@ -232,14 +232,14 @@ static void test_dbfile_damaged_header_or_directory_never_opens(void **state)
 	struct stat st;
 
 	flip_byte(path_of("hdr.hdb"), 20);
-	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, NULL, &f), -EBADMSG);
 	flip_byte(path_of("hdr.hdb"), 20);
-	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), 0);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, NULL, &f), 0);
 	hs_dbfile_close(f);
 	/* the directory is the last bytes of the file */
 	assert_int_equal(stat(path_of("hdr.hdb"), &st), 0);
 	flip_byte(path_of("hdr.hdb"), st.st_size - 3);
-	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+	assert_int_equal(hs_dbfile_open(path_of("hdr.hdb"), HS_DB_EVENTS, NULL, &f), -EBADMSG);
 	free(pos);
 }
 
@@ -267,11 +267,11 @@ static void test_dbfile_truncated_file_never_validates(void **state)
 	for (off_t len = 0; len < st.st_size; len += len < 200 ? 7 : 997) {
 		copy_prefix(path_of("full.hdb"), path_of("cut.hdb"), len);
 		f = NULL;
-		assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, &f), 0);
+		assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, NULL, &f), 0);
 		assert_null(f);
 	}
 	copy_prefix(path_of("full.hdb"), path_of("cut.hdb"), st.st_size - 1);
-	assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, &f), 0);
+	assert_int_not_equal(hs_dbfile_open(path_of("cut.hdb"), HS_DB_EVENTS, NULL, &f), 0);
 	free(pos);
 }
 
@@ -281,14 +281,14 @@ static void test_dbfile_unfinished_writer_leaves_an_invalid_file(void **state)
 	struct hs_dbfile *f;
 	uint8_t r[256];
 
-	assert_int_equal(hs_dbfile_create(path_of("ab.hdb"), HS_DB_EVENTS, 3, &w), 0);
+	assert_int_equal(hs_dbfile_create(path_of("ab.hdb"), HS_DB_EVENTS, 3, NULL, &w), 0);
 	for (uint64_t i = 0; i < 5000; i++) {
 		size_t len = make_rec(i, r);
 
 		assert_int_equal(hs_dbfile_append(w, i, r, len, NULL, NULL), 0);
 	}
 	hs_dbfile_abort(w); /* as a killed builder would leave it */
-	assert_int_equal(hs_dbfile_open(path_of("ab.hdb"), HS_DB_EVENTS, &f), -EBADMSG);
+	assert_int_equal(hs_dbfile_open(path_of("ab.hdb"), HS_DB_EVENTS, NULL, &f), -EBADMSG);
 }
 
 static void test_dbfile_empty_file_round_trips(void **state)
@@ -296,13 +296,43 @@ static void test_dbfile_empty_file_round_trips(void **state)
 	struct hs_dbfile_writer *w;
 	struct hs_dbfile *f;
 
-	assert_int_equal(hs_dbfile_create(path_of("empty.hdb"), HS_DB_CALLS, 3, &w), 0);
+	assert_int_equal(hs_dbfile_create(path_of("empty.hdb"), HS_DB_CALLS, 3, NULL, &w), 0);
 	assert_int_equal(hs_dbfile_finish(w), 0);
-	assert_int_equal(hs_dbfile_open(path_of("empty.hdb"), HS_DB_CALLS, &f), 0);
+	assert_int_equal(hs_dbfile_open(path_of("empty.hdb"), HS_DB_CALLS, NULL, &f), 0);
 	assert_int_equal(hs_dbfile_block_count(f), 0);
 	assert_int_equal(hs_dbfile_record_count(f), 0);
 	assert_int_equal(hs_dbfile_verify(f), 0);
 	hs_dbfile_close(f);
+}
+
+/* A file names its build and image; opening it for another is refused,
+ * without an identity to check (NULL) it opens. */
+static void test_dbfile_identity_is_checked_on_open(void **state)
+{
+	struct hs_dbfile_ident a = { 0x1234abcd5678ef01ull, "100.0" }, got;
+	struct hs_dbfile_ident other_image = a, other_build = a;
+	struct hs_dbfile_writer *w;
+	struct hs_dbfile *f;
+	uint8_t rec[8] = { 1 };
+
+	snprintf(other_image.image, sizeof(other_image.image), "101.0");
+	other_build.build ^= 1;
+	assert_int_equal(hs_dbfile_create(path_of("id.hdb"), HS_DB_RUNS, 1, &a, &w), 0);
+	assert_int_equal(hs_dbfile_append(w, 5, rec, sizeof(rec), NULL, NULL), 0);
+	assert_int_equal(hs_dbfile_finish(w), 0);
+	assert_int_equal(hs_dbfile_open(path_of("id.hdb"), HS_DB_RUNS, &a, &f), 0);
+	hs_dbfile_ident(f, &got);
+	assert_true(got.build == a.build);
+	assert_string_equal(got.image, "100.0");
+	hs_dbfile_close(f);
+	assert_int_equal(hs_dbfile_open(path_of("id.hdb"), HS_DB_RUNS, &other_image, &f), -EBADMSG);
+	assert_null(f);
+	assert_int_equal(hs_dbfile_open(path_of("id.hdb"), HS_DB_RUNS, &other_build, &f), -EBADMSG);
+	assert_int_equal(hs_dbfile_open(path_of("id.hdb"), HS_DB_RUNS, NULL, &f), 0);
+	hs_dbfile_close(f);
+	/* the identity is under the header's checksum */
+	flip_byte(path_of("id.hdb"), 66);
+	assert_int_equal(hs_dbfile_open(path_of("id.hdb"), HS_DB_RUNS, NULL, &f), -EBADMSG);
 }
 
 int main(void)
@@ -316,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dbfile_truncated_file_never_validates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_unfinished_writer_leaves_an_invalid_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_empty_file_round_trips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_identity_is_checked_on_open, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

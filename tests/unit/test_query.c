@@ -1865,19 +1865,19 @@ static void damaged_copy(const char *file, off_t off, bool regs, const char *wan
 
 static void test_query_corrupt_pages_block_fails_cleanly(void **state)
 {
-	/* inside block 0's compressed bytes (64-byte file header, 32-byte
+	/* inside block 0's compressed bytes (128-byte file header, 32-byte
 	 * block header) */
-	damaged_copy("pages.hdb", 64 + 32 + 40, false, "pages.hdb: block 0");
+	damaged_copy("pages.hdb", 128 + 32 + 40, false, "pages.hdb: block 0");
 }
 
 static void test_query_corrupt_pageidx_block_fails_cleanly(void **state)
 {
-	damaged_copy("pageidx.hdb", 64 + 32 + 20, false, "pageidx.hdb: block 0");
+	damaged_copy("pageidx.hdb", 128 + 32 + 20, false, "pageidx.hdb: block 0");
 }
 
 static void test_query_corrupt_events_block_fails_cleanly(void **state)
 {
-	damaged_copy("events.hdb", 64 + 32 + 20, false, "events.hdb: block 0");
+	damaged_copy("events.hdb", 128 + 32 + 20, false, "events.hdb: block 0");
 }
 
 static void test_query_corrupt_stream_chunk_fails_cleanly(void **state)
