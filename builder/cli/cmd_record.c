@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,13 +423,57 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	return 0;
 }
 
+/* Did Valgrind itself fail, so that its exit status is not the program's?
+ * When the last image of the first pid has no EXIT record and
+ *  - a signal other than SIGKILL (which no recorder sees) ended it: the
+ *    recorder records every fatal signal of the program, so the signal
+ *    was Valgrind's own crash;
+ *  - or it exited before the program ran one instruction: Valgrind gave
+ *    up at start-up (no address space under ulimit -v, say).
+ * A recording cut short by a full disk still exits with the program's
+ * status: the program ran on, unrecorded. */
+static bool recorder_failed(json_object *m, int wstatus)
+{
+	json_object *procs = json_object_object_get(m, "processes"), *last = NULL;
+	int pid = -1;
+
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL)
+		return false;
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i);
+		int ppid = json_object_get_int(json_object_object_get(p, "pid"));
+
+		if (pid < 0)
+			pid = ppid;
+		if (ppid == pid)
+			last = p;
+	}
+	if (!last)
+		return true; /* not even the first image began */
+	if (strcmp(json_object_get_string(json_object_object_get(last, "ended_by")) ?: "",
+		   "unknown") != 0)
+		return false;
+	return WIFSIGNALED(wstatus) ||
+	       json_object_get_int64(json_object_object_get(last, "instructions")) == 0;
+}
+
 static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds)
 {
 	json_object *ex = json_object_new_object();
-	char when[64];
+	char when[64], why[96];
 
 	cli_meta_images(m, trace);
-	if (WIFEXITED(wstatus)) {
+	if (recorder_failed(m, wstatus)) {
+		if (WIFSIGNALED(wstatus))
+			snprintf(why, sizeof why, "Valgrind was killed by signal %d (%s)",
+				 WTERMSIG(wstatus), sigabbrev_np(WTERMSIG(wstatus)) ?: "?");
+		else
+			snprintf(why, sizeof why, "Valgrind exited %d",
+				 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+		json_object_object_add(ex, "recorder_failed", json_object_new_string(why));
+		fprintf(stderr, "hindsight record: the recorder failed before the program ended "
+			"(%s; its messages are above): the program's exit status is unknown\n", why);
+	} else if (WIFEXITED(wstatus)) {
 		json_object_object_add(ex, "status", json_object_new_int(WEXITSTATUS(wstatus)));
 	} else if (WIFSIGNALED(wstatus)) {
 		json_object_object_add(ex, "signal", json_object_new_int(WTERMSIG(wstatus)));
@@ -469,6 +514,7 @@ int cli_record_main(int argc, char **argv)
 	json_object *meta = NULL;
 	struct timespec t0, t1;
 	int err, wstatus = 0, rc;
+	bool failed;
 
 	if (parse(argc, argv, &o) < 0)
 		return 2;
@@ -514,9 +560,13 @@ int cli_record_main(int argc, char **argv)
 		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));
 	if (strcmp(json_object_get_string(json_object_object_get(meta, "status")), "complete") != 0)
 		say_incomplete(meta);
+	failed = json_object_object_get_ex(json_object_object_get(meta, "exit"), "recorder_failed",
+					   NULL);
 	json_object_put(meta);
 
-	if (WIFEXITED(wstatus))
+	if (failed)
+		rc = 125; /* not the program's status: as env, nice, timeout do */
+	else if (WIFEXITED(wstatus))
 		rc = WEXITSTATUS(wstatus);
 	else if (WIFSIGNALED(wstatus))
 		rc = 128 + WTERMSIG(wstatus);

@@ -149,7 +149,9 @@ static void print_exit(FILE *f, json_object *m, json_object *procs)
 
 	if (!json_object_object_get_ex(m, "exit", &v))
 		return;
-	if (json_object_object_get_ex(v, "status", &e)) {
+	if (str(v, "recorder_failed")) {
+		fprintf(f, "exit-status: unknown (the recorder failed: %s)\n", str(v, "recorder_failed"));
+	} else if (json_object_object_get_ex(v, "status", &e)) {
 		fprintf(f, "exit-status: %d\n", json_object_get_int(e));
 	} else if (json_object_object_get_ex(v, "signal", &e)) {
 		fprintf(f, "exit-status: killed by signal %d (%s)\n", json_object_get_int(e),
