@@ -1,7 +1,8 @@
 # Hindsight - one Makefile for the whole tree.
 #
 #   make          build build/bin/hindsight and its Valgrind tool
-#   make test     unit tests (cmocka) + end-to-end tests, prints "N passed, N failed"
+#   make test     unit tests (cmocka; also under ASan+UBSan) + end-to-end
+#                 tests, prints "N passed, N failed"
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
@@ -140,7 +141,15 @@ $(B)/programs/%_o2: tests/programs/%_o2.cc
 	@mkdir -p $(@D)
 	$(CXX) -g -O2 -o $@ $< -pthread
 
-test: all $(UNIT_BIN) $(PROG_BIN)
+# The unit tests again, built with AddressSanitizer and UBSan (leaks
+# included) in $(B)/san: tests/run.sh runs them as san_test_*.
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
+san-units:
+	$(MAKE) B=$(B)/san CFLAGS="$(SAN_CFLAGS)" $(SAN_UNIT_BIN)
+
+test: all $(UNIT_BIN) $(PROG_BIN) san-units
 	@sh tests/run.sh
 
 demo:
@@ -157,5 +166,5 @@ stress: all $(PROG_BIN)
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test demo bench stress clean
+.PHONY: all tool test san-units demo bench stress clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -3,7 +3,8 @@
 #
 #   sh tests/run.sh [PATTERN...]     (make test builds everything first)
 #
-# Runs build/tests/test_* (cmocka) and tests/e2e/*.sh (lib.sh excepted),
+# Runs build/tests/test_* (cmocka), build/san/tests/test_* (the same, built
+# with ASan and UBSan) and tests/e2e/*.sh (lib.sh excepted),
 # each under `timeout` (HS_TEST_TIMEOUT seconds, default 600), from the
 # repository root, one at a time.  With PATTERNs, only tests whose name
 # contains one of them run.  Prints one line per test:
@@ -76,6 +77,17 @@ for t in build/tests/test_*; do
 	name=$(basename "$t")
 	selected "$name" "$@" || continue
 	run_one "$name" "$t"
+done
+
+# the same unit tests built with AddressSanitizer and UBSan (make
+# san-units): any report fails them, leaks included
+for t in build/san/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case $t in *.d | *.o) continue ;; esac
+	name=san_$(basename "$t")
+	selected "$name" "$@" || continue
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		run_one "$name" "$t"
 done
 
 for t in tests/e2e/*.sh; do
