@@ -340,21 +340,30 @@ static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
 	return ret;
 }
 
-static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+struct header_facts {
+	unsigned hosts;
+	size_t bytes;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
 {
+	struct header_facts *h = cls;
+
 	if (key && strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
-		(*(unsigned *)cls)++;
+		h->hosts++;
+	h->bytes += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
 	return MHD_YES;
 }
 
-/* Two Host headers: which one a proxy in front of us took is unknown. */
-static bool one_host(struct MHD_Connection *con)
+/* How many Host headers (two: which one a proxy in front of us took is
+ * unknown) and how many bytes of headers. */
+static struct header_facts header_facts(struct MHD_Connection *con)
 {
-	unsigned n = 0;
+	struct header_facts h = { 0, 0 };
 
-	MHD_get_connection_values(con, MHD_HEADER_KIND, count_host, &n);
-	return n <= 1;
+	MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &h);
+	return h;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
@@ -366,6 +375,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	struct srv_reply r = { .status = 200 };
 	const char *host, *why = NULL;
 	unsigned status = 0;
+	struct header_facts hf;
 
 	if (!req)
 		return MHD_NO;
@@ -395,10 +405,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_YES;
 	}
 	host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	hf = header_facts(con);
 	if (req->url_err) {
 		status = (unsigned)req->url_err;
 		why = req->url_why;
-	} else if (!one_host(con)) {
+	} else if (hf.bytes > SRV_HEADERS_MAX) {
+		status = 431;
+		why = "the request's header fields are too large";
+	} else if (hf.hosts > 1) {
 		status = 400;
 		why = "more than one Host header";
 	} else if (!host_ok(s, host)) {
@@ -437,7 +451,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		srv_log(s, HS_SRV_LOG_DEBUG, "rejected %s %.200s: %s", method,
 			req->shown ? req->shown : "?", why);
 		srv_reply_status(&r, status, status == 400 ? "EINVAL" :
-				 status == 414 || status == 413 ? "E2BIG" : "EACCES", "%s", why);
+				 status == 414 || status == 413 || status == 431 ? "E2BIG" : "EACCES",
+				 "%s", why);
 	} else if (s->play) {
 		srv_play_dispatch(s, con, req, method, &r);
 	} else {
@@ -645,7 +660,10 @@ int srv_listen(struct hs_srv *s, struct hs_srv_err *err)
 				  (unsigned)HS_SRV_MAX_CONNECTIONS / 2,
 				  MHD_OPTION_NOTIFY_CONNECTION, srv_watch_notify, s->watch,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
+				  /* room for SRV_HEADERS_MAX and more: a bigger
+				   * header block gets our 431 (with the security
+				   * headers), only a huge one MHD's own */
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256u << 10),
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				  MHD_OPTION_END);

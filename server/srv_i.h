@@ -30,6 +30,10 @@
 
 #define SRV_PATH_MAX 4096
 #define SRV_BODY_MAX (64u << 10)
+/* Header fields (names, values) of one request: more is our own 431.  MHD's
+ * memory per connection (256 KiB) leaves room for them and the body's
+ * buffer; only a header block past that gets MHD's bare 431. */
+#define SRV_HEADERS_MAX (32u << 10)
 #define SRV_READ_CAP (1u << 20)
 #define SRV_MAX_ARGS 16
 

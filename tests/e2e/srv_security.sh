@@ -58,6 +58,9 @@ expect_status 403 /api/info -H "Host: 127.0.0.1:$((PORT + 1))"
 expect_status 403 /api/info -H "Host: 127.0.0.1"
 expect_status 403 / -H "Host: attacker.test"
 check_headers "a foreign Host"
+# header fields past 32 KiB: our own 431, with the security headers
+expect_status 431 /api/info -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)"
+check_headers "a 431 for 40 KB of headers"
 # HTTP/1.0 without a Host header
 got=$(printf 'GET /api/info HTTP/1.0\r\n\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat >&3; cat <&3" | head -n 1 | tr -d '\r')
 case $got in *403*) ;; *) fail "a request without Host got '$got', expected 403" ;; esac
