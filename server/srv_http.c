@@ -157,6 +157,17 @@ struct hs_tree *srv_tree(struct hs_srv *s, struct srv_reply *r)
 
 /* ---- log ------------------------------------------------------------------------- */
 
+void hs_srv_note(struct hs_srv *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	srv_log(s, HS_SRV_LOG_INFO, "%s", line);
+}
+
 void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
 {
 	char stamp[32];

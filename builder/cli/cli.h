@@ -7,6 +7,7 @@
 #ifndef HS_CLI_H
 #define HS_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
@@ -21,6 +22,12 @@ int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
 int cli_playground_main(int argc, char **argv);
+
+/* serve and mount, once set up (cli_confine.c): no_new_privs and a seccomp
+ * filter on every thread (no exec unless allow_exec, no ptrace, no new
+ * outbound socket).  said gets one line for the log either way.  0 or
+ * -errno; nothing is half-applied that the line does not say. */
+int cli_confine(bool allow_exec, char *said, size_t cap);
 
 /* Servers stop from normal code (serve, playground; cmd_serve.c): block
  * SIGINT, SIGTERM and SIGHUP in every thread (and ignore SIGPIPE) before

@@ -37,6 +37,18 @@ static long long number(const char *s, long long lo, long long hi)
 	return v;
 }
 
+/* Once mounted: confined as serve is (cli_confine.c).  As root the
+ * unmount at exit is a umount2() call; another user's needs fusermount3,
+ * a program, so exec stays allowed there. */
+static int confine_mounted(void *arg)
+{
+	char said[256];
+	int e = cli_confine(geteuid() != 0, said, sizeof said);
+
+	fprintf(stderr, "hindsight mount: %s\n", said);
+	return e;
+}
+
 int cli_mount_main(int argc, char **argv)
 {
 	struct hs_fuse_options opt = { 0 };
@@ -98,6 +110,7 @@ int cli_mount_main(int argc, char **argv)
 		return 2;
 	}
 	cli_meta_refresh(trace); /* a background child may have ended since */
+	opt.after_mount = confine_mounted;
 	rc = hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
 	free(dirs);
 	return rc;

@@ -121,6 +121,7 @@ int cli_serve_main(int argc, char **argv)
 	const char *trace = NULL;
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
+	char said[256];
 	sigset_t set;
 	int rc = 0, e;
 
@@ -195,6 +196,15 @@ int cli_serve_main(int argc, char **argv)
 	e = hs_srv_start(&o, &srv, &err);
 	if (e < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
+		rc = 1;
+		goto out;
+	}
+	/* the socket listens and the threads run: from here on nothing new */
+	e = cli_confine(false, said, sizeof said);
+	hs_srv_note(srv, "%s", said);
+	if (e < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", said);
+		hs_srv_stop(srv);
 		rc = 1;
 		goto out;
 	}

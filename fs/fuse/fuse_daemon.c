@@ -806,6 +806,12 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -EIO;
 		goto out_signals;
 	}
+	/* before daemonizing, so that what it says reaches the terminal; the
+	 * fork keeps its filters */
+	if (opt->after_mount && opt->after_mount(opt->after_mount_arg) != 0) {
+		err = -EPERM;
+		goto out_unmount;
+	}
 	if (fuse_daemonize(opt->foreground) != 0) {
 		err = -EIO;
 		goto out_unmount;

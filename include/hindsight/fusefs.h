@@ -19,6 +19,11 @@ struct hs_fuse_options {
 	int threads;            /* idle worker threads kept; 0: 10 */
 	const char *const *source_dirs; /* --sources DIR, borrowed */
 	size_t n_source_dirs;
+	/* Called once mounted, before the daemon forks into the background
+	 * and starts its threads: `hindsight mount` confines it there.  A
+	 * non-zero return unmounts and fails.  NULL: nothing. */
+	int (*after_mount)(void *arg);
+	void *after_mount_arg;
 };
 
 /* Mounts TRACE_DIR's tree on mountpoint and serves it until it is

@@ -67,6 +67,9 @@ int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		 struct hs_srv_err *err);
 /* The port it listens on (the one picked when opts->port was 0). */
 uint16_t hs_srv_port(const struct hs_srv *srv);
+/* Writes one line to the server's log (at info level), as its own. */
+void hs_srv_note(struct hs_srv *srv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The access token (32 hex digits) with --tunnel; NULL without. */
 const char *hs_srv_token(const struct hs_srv *srv);
 /* Stops listening, waits for the requests and the build to end, frees
