@@ -6,7 +6,8 @@
  * arguments held at the return, with the scalar decoders; sys_structs.c
  * has the decoders of arguments in memory (structs, arrays, pointers to
  * pointers), sys_text.c the text building and quoting, sys_xlat.c the
- * symbolic names (flags, constants, errno names).  Pure functions: no database, no
+ * symbolic names (flags, constants, errno names), sys_siginfo.c a
+ * signal's siginfo (for events' signal lines).  Pure functions: no database, no
  * allocation; the callers (db_text.c, db_syscall.c) find the memory.
  *
  * Owner: the syscall formatter's maintainers.

@@ -187,6 +187,17 @@ static void put_sent(struct sys_out *o, const struct si *s, int32_t code)
 	}
 }
 
+/* A clock_t in ticks, as strace's print_clock_t: the ticks, then (when
+ * not 0) the seconds in a C comment, e.g. 2 and "0.02 s".  The kernel
+ * gives USER_HZ ticks, 100 a second on x86-64, whatever the machine
+ * reading the recording says. */
+static void put_ticks(struct sys_out *o, const char *name, uint64_t v)
+{
+	sys_putf(o, ", %s=%" PRIu64, name, v);
+	if (v)
+		sys_putf(o, " /* %" PRIu64 ".%02" PRIu64 " s */", v / 100, v % 100);
+}
+
 static void put_chld(struct sys_out *o, const struct si *s, int32_t code)
 {
 	char tmp[32];
@@ -198,9 +209,10 @@ static void put_chld(struct sys_out *o, const struct si *s, int32_t code)
 		else
 			sys_putf(o, ", si_status=%s", sys_signame_or_number(si_i32(s, 24), tmp, sizeof(tmp)));
 	}
-	if (has(s, 32, 16))
-		sys_putf(o, ", si_utime=%" PRId64 ", si_stime=%" PRId64,
-			 (int64_t)si_u64(s, 32), (int64_t)si_u64(s, 40));
+	if (has(s, 32, 16)) {
+		put_ticks(o, "si_utime", si_u64(s, 32));
+		put_ticks(o, "si_stime", si_u64(s, 40));
+	}
 }
 
 static void put_sys(struct sys_out *o, const struct si *s)

@@ -4,7 +4,9 @@
  * from a child killed by SIGTERM (CLD_EXITED, CLD_KILLED), SIGALRM from
  * alarm and setitimer (SI_KERNEL) and from a POSIX timer (SI_TIMER),
  * SIGPIPE from a write to a pipe without a reader (SI_USER), and a
- * realtime signal.  Output: one line per handled signal. */
+ * realtime signal, and a SIGSEGV at 0x8 whose handler runs on the
+ * alternate stack and siglongjmps out. */
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t got;
+static sigjmp_buf env;
+static char altstack[65536];
 
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
@@ -32,6 +36,36 @@ static void handle(int sig)
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	siglongjmp(env, 1);
+}
+
+static void fault_on_altstack(void)
+{
+	stack_t ss;
+	struct sigaction sa;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_sp = altstack;
+	ss.ss_size = sizeof(altstack);
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	if (sigsetjmp(env, 1) == 0) {
+		volatile int *p = (volatile int *)8;
+
+		*p = 1;
+	}
+	printf("SIGSEGV handled\n");
 }
 
 /* until the handler of sig ran (natively a signal sent to oneself runs
@@ -120,6 +154,7 @@ int main(void)
 		if (write(fds[1], "x", 1) < 0)
 			printf("write: EPIPE\n");
 	}
+	fault_on_altstack();
 	printf("done\n");
 	return 0;
 }
