@@ -84,7 +84,8 @@ for p in $PROGRAMS; do
 		fail "$p: time/crash/insn '$insn', gdb's bytes at \$pc $gbytes"
 	if [ "$code" -gt 0 ]; then
 		addr=$(gdb_field "$p" ADDR)
-		got=$(echo "$sigline" | sed -n 's/.* si_addr=\(0x[0-9a-f]*\)} .*/\1/p')
+		got=$(echo "$sigline" | sed -n 's/.* si_addr=\(0x[0-9a-f]*\|NULL\)} .*/\1/p')
+		[ "$got" = NULL ] && got=0 # strace's word for 0
 		case $signo in
 		4 | 8) want=$((rip)) ;;           # the instruction's own address
 		*) if [ $((addr)) -lt 65536 ]; then # a NULL-based address is the same everywhere
