@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "hindsight/trace_format.h"
+
 int cli_record_main(int argc, char **argv);
 int cli_info_main(int argc, char **argv);
 int cli_trace_check_main(int argc, char **argv);
@@ -58,6 +60,8 @@ struct cli_image {
 	uint32_t sig_flags;     /* HS_SIG_INFO: sig_code and sig_value hold */
 	int32_t sig_code;       /* the fatal signal's si_code */
 	uint64_t sig_value;     /* and si_addr or sender pid (trace_format.h) */
+	int has_siginfo;        /* siginfo holds the kernel's (format 6) */
+	uint8_t siginfo[HS_SIGINFO_SIZE];
 	uint64_t instructions;  /* t at the end (or at the last chunk start) */
 	uint32_t threads;       /* 0: unknown (an image cut short) */
 	uint64_t bytes;         /* stream.hst + code.hst on disk */

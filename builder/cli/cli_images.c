@@ -70,18 +70,17 @@ static int exec_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 }
 
 /* The EXIT record that ends raw: 24 bytes of payload before format 5,
- * HS_EXIT_V5_SIZE from it. */
+ * HS_EXIT_V5_SIZE in format 5, HS_EXIT_V6_SIZE from format 6. */
 static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_image *img)
 {
+	static const uint32_t sizes[] = { HS_EXIT_V6_SIZE, HS_EXIT_V5_SIZE, 24 };
 	const unsigned char *r = NULL;
 
-	if (raw_size >= 8 + HS_EXIT_V5_SIZE &&
-	    le32(raw + raw_size - 8 - HS_EXIT_V5_SIZE) == HS_EV_EXIT &&
-	    le32(raw + raw_size - 4 - HS_EXIT_V5_SIZE) == HS_EXIT_V5_SIZE)
-		r = raw + raw_size - 8 - HS_EXIT_V5_SIZE;
-	else if (raw_size >= 32 && le32(raw + raw_size - 32) == HS_EV_EXIT &&
-		 le32(raw + raw_size - 28) == 24)
-		r = raw + raw_size - 32;
+	for (size_t i = 0; !r && i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (raw_size >= 8 + sizes[i] &&
+		    le32(raw + raw_size - 8 - sizes[i]) == HS_EV_EXIT &&
+		    le32(raw + raw_size - 4 - sizes[i]) == sizes[i])
+			r = raw + raw_size - 8 - sizes[i];
 	if (!r)
 		return 0;
 	img->exit_kind = le32(r + 8);
@@ -92,6 +91,10 @@ static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 		img->sig_flags = le32(r + 36);
 		img->sig_code = (int32_t)le32(r + 40);
 		img->sig_value = le64(r + 48);
+	}
+	if (le32(r + 4) >= HS_EXIT_V6_SIZE) {
+		memcpy(img->siginfo, r + 8 + HS_EXIT_V5_SIZE, HS_SIGINFO_SIZE);
+		img->has_siginfo = 1;
 	}
 	return 1;
 }

@@ -72,11 +72,12 @@ static json_object *image_json(const struct cli_image *img, int done)
 	if (img->complete && img->exit_kind == HS_EXIT_STATUS)
 		json_object_object_add(p, "exit_status", json_object_new_int(img->exit_value));
 	if (img->complete && img->exit_kind == HS_EXIT_SIGNAL) {
-		char sig[128];
+		char sig[512];
 
 		json_object_object_add(p, "exit_signal", json_object_new_int(img->exit_value));
 		hs_db_signal_text(img->exit_value, img->sig_flags, img->sig_code,
-				  img->sig_value, sig, sizeof sig);
+				  img->sig_value, img->has_siginfo ? img->siginfo : NULL,
+				  sig, sizeof sig);
 		json_object_object_add(p, "signal", json_object_new_string(sig));
 	}
 	json_object_object_add(p, "bytes", json_object_new_int64(img->bytes));

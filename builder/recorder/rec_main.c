@@ -64,6 +64,7 @@ static struct {
 	ThreadId tid;
 	Int signo, code;
 	ULong value;      /* si_addr or the sender's pid: see HS_SIG_INFO */
+	UChar info[HS_SIGINFO_SIZE]; /* the whole siginfo, fixed up alike */
 } last_sig;
 
 /* The client's disposition of each signal, from its rt_sigaction calls:
@@ -473,6 +474,9 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 		last_sig.code = code;
 		last_sig.value = fault ? (ULong)(Addr)info->_sifields._sigfault._addr
 				       : (ULong)(UInt)info->_sifields._kill._pid;
+		VG_(memset)(last_sig.info, 0, sizeof(last_sig.info));
+		VG_(memcpy)(last_sig.info, info, sizeof(*info) < sizeof(last_sig.info)
+			    ? sizeof(*info) : sizeof(last_sig.info));
 		/* The kernel gives the instruction's address for these; the
 		 * core's is the host's (a native idiv faulted in the
 		 * translation) or already the guest's.  Guest rip is exact at
@@ -483,8 +487,28 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 		 * ILL_ILLOPN; the core synthesises ILL_ILLOPC. */
 		if (sig == VKI_SIGILL && code == VKI_ILL_ILLOPC)
 			last_sig.code = VKI_ILL_ILLOPN;
+		/* The core synthesises TRAP_BRKPT only for int3, which x86-64
+		 * Linux reports as SI_KERNEL with si_addr 0 (a #BP is not a
+		 * fault with an address). */
+		if (sig == VKI_SIGTRAP && code == VKI_TRAP_BRKPT) {
+			last_sig.code = 0x80; /* SI_KERNEL */
+			last_sig.value = 0;
+		}
+		rec_put_u32(last_sig.info + 8, (UInt)last_sig.code);
+		if (fault)
+			rec_put_u64(last_sig.info + 16, last_sig.value);
 	}
 	return __real_vgPlain_gdbserver_report_signal(info, tid);
+}
+
+/* The siginfo trailer of SIGNAL and EXIT (trace_format.h): last_sig's,
+ * or zeros when the record has no HS_SIG_INFO. */
+static void put_siginfo(UChar *p, Bool info)
+{
+	if (info)
+		VG_(memcpy)(p, last_sig.info, HS_SIGINFO_SIZE);
+	else
+		VG_(memset)(p, 0, HS_SIGINFO_SIZE);
 }
 
 /* The SIGNAL record (trace_format.h); its siginfo is last_sig's when that
@@ -492,13 +516,14 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 static void emit_signal(ThreadId tid, Int sig, UInt flags)
 {
 	Bool info = last_sig.valid && last_sig.signo == sig && last_sig.tid == tid;
-	UChar *p = rec_event_begin(HS_EV_SIGNAL, HS_SIGNAL_V5_SIZE);
+	UChar *p = rec_event_begin(HS_EV_SIGNAL, HS_SIGNAL_V6_SIZE);
 
 	rec_put_u32(p, tid);
 	rec_put_u32(p + 4, (UInt)sig);
 	rec_put_u32(p + 8, flags | (info ? HS_SIG_INFO : 0));
 	rec_put_u32(p + 12, info ? (UInt)last_sig.code : 0);
 	rec_put_u64(p + 16, info ? last_sig.value : 0);
+	put_siginfo(p + HS_SIGNAL_V5_SIZE, info);
 }
 
 static void on_pre_deliver_signal(ThreadId tid, Int sig, Bool alt)
@@ -915,7 +940,7 @@ static void fini(Int exitcode)
 	if (!saw_exit_group)
 		value = fatal_signal(exitcode, &sig_tid);
 	info = !saw_exit_group && last_sig.valid && last_sig.signo == value;
-	p = rec_event_begin(HS_EV_EXIT, HS_EXIT_V5_SIZE);
+	p = rec_event_begin(HS_EV_EXIT, HS_EXIT_V6_SIZE);
 	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);
 	rec_put_u32(p + 4, (UInt)value);
 	rec_put_u64(p + 8, rec_icount);
@@ -926,6 +951,7 @@ static void fini(Int exitcode)
 	rec_put_u32(p + 32, info ? (UInt)last_sig.code : 0);
 	rec_put_u32(p + 36, 0);
 	rec_put_u64(p + 40, info ? last_sig.value : 0);
+	put_siginfo(p + HS_EXIT_V5_SIZE, info);
 	rec_stream_flush(True);
 	rec_stream_close();
 	if (rec_opts.verbose)

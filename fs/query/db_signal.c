@@ -2,13 +2,18 @@
  *
  * The EXIT record (or, for an image that execve replaced, the EXEC
  * record) is the last of the stream, at t_end; from format version 5 it
- * carries the fatal signal's siginfo, and every SIGNAL record its own
- * (trace_format.h, HS_SIG_*).  A signal prints as
+ * carries the fatal signal's si_code and si_addr or sender, and every
+ * SIGNAL record its own; from version 6 both the kernel's whole siginfo
+ * (trace_format.h, HS_SIG_*).  A signal prints as strace prints it
+ * between "--- " and " ---" (sys_siginfo.c has the rules):
  *
- *   SIGSEGV addr=0x8 SEGV_MAPERR      raised by the kernel for an instruction
- *   SIGTERM SI_USER pid=4242          sent by kill()
- *   SIGABRT SI_TKILL pid=4240         sent by tgkill() (abort, raise)
- *   SIGUSR1                           a recording without siginfo (format < 5)
+ *   SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x8}
+ *   SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=4242, si_uid=0}
+ *   SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=4242}   format 5
+ *   SIGUSR1                       a recording without siginfo (format < 5)
+ *
+ * then our own words: " altstack" (delivered on the alternate stack),
+ * " fatal" (its default action killed the process).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,91 +22,82 @@
 #include <string.h>
 
 #include "query_i.h"
+#include "sys_i.h"
 
-/* The kernel's sig_code names (asm-generic/siginfo.h), by signal. */
-static const char *const segv_codes[] = { NULL, "SEGV_MAPERR", "SEGV_ACCERR",
-	"SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR", "SEGV_ADIPERR",
-	"SEGV_MTEAERR", "SEGV_MTESERR" };
-static const char *const bus_codes[] = { NULL, "BUS_ADRALN", "BUS_ADRERR",
-	"BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO" };
-static const char *const ill_codes[] = { NULL, "ILL_ILLOPC", "ILL_ILLOPN",
-	"ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC",
-	"ILL_BADSTK", "ILL_BADIADDR" };
-static const char *const fpe_codes[] = { NULL, "FPE_INTDIV", "FPE_INTOVF",
-	"FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV",
-	"FPE_FLTSUB", "FPE_FLTUNK", "FPE_CONDTRAP" };
-static const char *const trap_codes[] = { NULL, "TRAP_BRKPT", "TRAP_TRACE",
-	"TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF" };
-
-#define CODE_NAME(tab, c) ((c) > 0 && (size_t)(c) < DB_ARRAY_SIZE(tab) ? (tab)[c] : NULL)
-
-static const char *fault_code_name(int32_t signo, int32_t code)
+static void put_le32(uint8_t *p, uint32_t v)
 {
-	switch (signo) {
-	case SIGSEGV: return CODE_NAME(segv_codes, code);
-	case SIGBUS: return CODE_NAME(bus_codes, code);
-	case SIGILL: return CODE_NAME(ill_codes, code);
-	case SIGFPE: return CODE_NAME(fpe_codes, code);
-	case SIGTRAP: return CODE_NAME(trap_codes, code);
-	default: return NULL;
-	}
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* sig_code <= 0 (and SI_KERNEL): who sent it. */
-static const char *sender_code_name(int32_t code)
+static void put_le64(uint8_t *p, uint64_t v)
 {
-	switch (code) {
-	case 0: return "SI_USER";
-	case 0x80: return "SI_KERNEL";
-	case -1: return "SI_QUEUE";
-	case -2: return "SI_TIMER";
-	case -3: return "SI_MESGQ";
-	case -4: return "SI_ASYNCIO";
-	case -5: return "SI_SIGIO";
-	case -6: return "SI_TKILL";
-	default: return NULL;
-	}
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
-static bool is_fault(int32_t signo, int32_t code)
+/* The signals the kernel raises for an instruction: HS_SIG_INFO's
+ * si_value is then si_addr (trace_format.h). */
+static bool fault_signal(int32_t signo)
 {
-	return code > 0 && fault_code_name(signo, code) != NULL;
+	return signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
+	       signo == SIGILL || signo == SIGTRAP;
 }
 
 int hs_db_signal_text(int32_t signo, uint32_t flags, int32_t sig_code,
-		      uint64_t sig_value, char *buf, size_t cap)
+		      uint64_t sig_value, const uint8_t *siginfo, char *buf, size_t cap)
 {
-	const char *abbrev = signo > 0 && signo < 65 ? sigabbrev_np(signo) : NULL;
-	const char *code;
-	size_t len;
-	int n;
+	struct sys_out o = { buf, cap, 0 };
+	uint8_t part[HS_SIGINFO_SIZE];
+	char tmp[32];
 
-	if (abbrev)
-		n = snprintf(buf, cap, "SIG%s", abbrev);
-	else
-		n = snprintf(buf, cap, "signo=%" PRId32, signo);
-	len = n > 0 ? (size_t)n : 0;
-#define ADD(...) do { \
-		n = snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, __VA_ARGS__); \
-		len += n > 0 ? (size_t)n : 0; \
-	} while (0)
-	if (flags & HS_SIG_INFO) {
-		if (is_fault(signo, sig_code)) {
-			ADD(" addr=0x%" PRIx64 " %s", sig_value, fault_code_name(signo, sig_code));
-		} else if ((code = sender_code_name(sig_code))) {
-			ADD(" %s", code);
-			if (sig_code <= 0)
-				ADD(" pid=%" PRIu64, sig_value);
-		} else {
-			ADD(" code=%" PRId32, sig_code);
-		}
+	if (cap)
+		buf[0] = 0;
+	sys_puts(&o, sys_signame_or_number(signo, tmp, sizeof(tmp)));
+	if (siginfo && (flags & HS_SIG_INFO)) {
+		sys_puts(&o, " ");
+		sys_put_siginfo(&o, siginfo, HS_SIGINFO_SIZE);
+	} else if (flags & HS_SIG_INFO) {
+		/* format 5: si_code and one value; the fields they do not
+		 * give (si_uid, si_status, ...) are left out */
+		bool addr = sig_code > 0 && fault_signal(signo);
+
+		memset(part, 0, sizeof(part));
+		put_le32(part, (uint32_t)signo);
+		put_le32(part + 8, (uint32_t)sig_code);
+		if (addr)
+			put_le64(part + 16, sig_value);
+		else
+			put_le32(part + 16, (uint32_t)sig_value);
+		sys_puts(&o, " ");
+		sys_put_siginfo(&o, part, addr ? 24 : 20);
 	}
 	if (flags & HS_SIG_ALTSTACK)
-		ADD(" altstack");
+		sys_puts(&o, " altstack");
 	if (flags & HS_SIG_FATAL)
-		ADD(" fatal");
-#undef ADD
-	return (int)len;
+		sys_puts(&o, " fatal");
+	return (int)o.len;
+}
+
+int hs_db_signal_record_text(const uint8_t *p, uint32_t len, char *buf, size_t cap)
+{
+	uint32_t flags = 0;
+	int32_t code = 0;
+	uint64_t value = 0;
+
+	if (len < 8)
+		return snprintf(buf, cap, "?");
+	/* up to format 4: 12 bytes, the third field 0 or "on the altstack" */
+	if (len >= 12 && len < HS_SIGNAL_V5_SIZE)
+		flags = db_le32(p + 8) ? HS_SIG_ALTSTACK : 0;
+	if (len >= HS_SIGNAL_V5_SIZE) {
+		flags = db_le32(p + 8);
+		code = (int32_t)db_le32(p + 12);
+		value = db_le64(p + 16);
+	}
+	return hs_db_signal_text((int32_t)db_le32(p + 4), flags, code, value,
+				 len >= HS_SIGNAL_V6_SIZE ? p + HS_SIGNAL_V5_SIZE : NULL,
+				 buf, cap);
 }
 
 struct exit_scan {
@@ -146,6 +142,10 @@ static int exit_event(void *ctx, const struct hs_db_event *ev)
 			e->sig_flags = db_le32(p + 28);
 			e->sig_code = (int32_t)db_le32(p + 32);
 			e->sig_value = db_le64(p + 40);
+		}
+		if (ev->len >= HS_EXIT_V6_SIZE) {
+			memcpy(e->siginfo, p + HS_EXIT_V5_SIZE, HS_SIGINFO_SIZE);
+			e->has_siginfo = true;
 		}
 		s->found = true;
 	}

@@ -381,22 +381,16 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		    db_le64(p + 8), db_le64(p + 16));
 		break;
 	case HS_EV_SIGNAL: {
-		char sig[128];
+		char sig[512];
 
-		/* before format 5 only 12 bytes: no siginfo, flags 0 or altstack */
-		hs_db_signal_text((int32_t)db_le32(p + 4),
-				  ev->len >= HS_SIGNAL_V5_SIZE ? db_le32(p + 8)
-				  : db_le32(p + 8) ? HS_SIG_ALTSTACK : 0,
-				  ev->len >= HS_SIGNAL_V5_SIZE ? (int32_t)db_le32(p + 12) : 0,
-				  ev->len >= HS_SIGNAL_V5_SIZE ? db_le64(p + 16) : 0,
-				  sig, sizeof(sig));
+		hs_db_signal_record_text(p, ev->len, sig, sizeof(sig));
 		put(&o, "%s", sig);
 		break;
 	}
 	case HS_EV_SIGRETURN: {
 		char sig[64];
 
-		hs_db_signal_text((int32_t)db_le32(p + 4), 0, 0, 0, sig, sizeof(sig));
+		hs_db_signal_text((int32_t)db_le32(p + 4), 0, 0, 0, NULL, sig, sizeof(sig));
 		put(&o, "%s", sig);
 		break;
 	}

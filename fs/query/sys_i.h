@@ -6,7 +6,8 @@
  * arguments held at the return, with the scalar decoders; sys_structs.c
  * has the decoders of arguments in memory (structs, arrays, pointers to
  * pointers), sys_text.c the text building and quoting, sys_xlat.c the
- * symbolic names (flags, constants, errno names).  Pure functions: no database, no
+ * symbolic names (flags, constants, errno names), sys_siginfo.c a
+ * signal's siginfo (for events' signal lines).  Pure functions: no database, no
  * allocation; the callers (db_text.c, db_syscall.c) find the memory.
  *
  * Owner: the syscall formatter's maintainers.
@@ -143,6 +144,19 @@ extern const size_t sys_n_open_flags, sys_n_prot_flags, sys_n_map_flags, sys_n_w
 
 /* "SIGTERM", "SIGRTMIN", "SIGRT_3", or NULL when signo is not 1..64. */
 const char *sys_signame(int signo, char *tmp, size_t cap);
+/* sys_signame, or the number in decimal as strace prints an unknown one. */
+const char *sys_signame_or_number(int signo, char *tmp, size_t cap);
+
+/* Signals' siginfo (sys_siginfo.c).  p: the kernel's x86-64 siginfo_t
+ * (128 bytes, HS_SIGINFO_SIZE); only its first `known` bytes are read:
+ * a field beyond them is left out (a format-5 record kept si_signo,
+ * si_code and one value).  Prints "{si_signo=SIGSEGV, si_code=SEGV_MAPERR,
+ * si_addr=0x8}" as strace 6 does. */
+void sys_put_siginfo(struct sys_out *o, const uint8_t *p, size_t known);
+/* "SI_TKILL", "SEGV_MAPERR", "CLD_EXITED"; NULL for a code strace does
+ * not name (it prints those as %#x). */
+const char *sys_si_code_name(int32_t signo, int32_t code);
+
 /* "ENOENT" and strace's text for it, or NULL names when unknown. */
 void sys_errno(uint64_t e, const char **name, const char **text);
 

@@ -121,7 +121,8 @@ static void print_signal_lines(FILE *f, json_object *p, int signo)
 		fprintf(f, "exit-signal: SIG%s\n", abbrev);
 	else
 		fprintf(f, "exit-signal: %d\n", signo);
-	/* the recorder's siginfo of that signal: "SIGSEGV addr=0x8 SEGV_MAPERR" */
+	/* the recorder's siginfo of that signal, as strace prints it:
+	 * "SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x8}" */
 	if (p && str(p, "signal") && num(p, "exit_signal", 0) == signo)
 		fprintf(f, "exit-siginfo: %s\n", str(p, "signal"));
 }

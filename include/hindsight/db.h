@@ -125,6 +125,8 @@ struct hs_db_exit {
 	uint32_t sig_flags;    /* HS_SIG_INFO: sig_code and sig_value are valid */
 	int32_t sig_code;    /* si_code */
 	uint64_t sig_value;    /* si_addr of a fault, else the sender's pid */
+	bool has_siginfo;      /* siginfo holds the kernel's (format 6) */
+	uint8_t siginfo[HS_SIGINFO_SIZE]; /* trace_format.h's layout */
 };
 
 /* How img ended.  -ENOENT when its stream has no end (incomplete). */
@@ -133,12 +135,21 @@ int hs_db_exit(const struct hs_db_image *img, struct hs_db_exit *out);
  * before the instruction the signal interrupted, which did not retire.) */
 bool hs_db_crashed(const struct hs_db_image *img);
 
-/* A signal as text, snprintf-style (returns the length it wanted):
- * "SIGSEGV addr=0x8 SEGV_MAPERR", "SIGTERM SI_USER pid=4242",
- * "SIGABRT SI_TKILL pid=4240", "SIGUSR1" without HS_SIG_INFO; then
- * " altstack" and " fatal" for HS_SIG_ALTSTACK and HS_SIG_FATAL. */
+/* A signal as strace prints it between "--- " and " ---", snprintf-style
+ * (returns the length it wanted): "SIGSEGV {si_signo=SIGSEGV,
+ * si_code=SEGV_MAPERR, si_addr=0x8}", "SIGUSR1 {si_signo=SIGUSR1,
+ * si_code=SI_QUEUE, si_pid=4242, si_uid=0, si_int=42, si_ptr=0x2a}".
+ * From siginfo (HS_SIGINFO_SIZE bytes, trace_format.h's layout; NULL when
+ * the recording has none) when flags has HS_SIG_INFO, else from sig_code
+ * and sig_value (format 5: the fields they do not give are left out);
+ * without HS_SIG_INFO the name alone ("SIGUSR1"; a number strace has no
+ * name for prints as the number).  Then " altstack" and " fatal" for
+ * HS_SIG_ALTSTACK and HS_SIG_FATAL. */
 int hs_db_signal_text(int32_t signo, uint32_t flags, int32_t sig_code,
-		      uint64_t sig_value, char *buf, size_t cap);
+		      uint64_t sig_value, const uint8_t *siginfo, char *buf, size_t cap);
+/* A SIGNAL record's payload of any format version (trace_format.h) as
+ * hs_db_signal_text prints it; "?" when shorter than 8 bytes. */
+int hs_db_signal_record_text(const uint8_t *payload, uint32_t len, char *buf, size_t cap);
 
 /* ---- threads and registers ----------------------------------------------- */
 

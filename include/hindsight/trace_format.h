@@ -49,7 +49,7 @@
  * siginfo in SIGNAL and EXIT and the trailer of EXEC (each a longer
  * record whose first fields are unchanged); version 6 the CONSOLE record
  * (what reached the recording's stdout and stderr, from any process and
- * fd).  Version 3, 4 and 5 files differ in nothing else and still read. */
+ * fd) and the kernel's whole siginfo at the end of SIGNAL and EXIT.  Version 3, 4 and 5 files differ in nothing else and still read. */
 #define HS_TRACE_FORMAT_MIN_VERSION 3
 
 /* ---- file header (64 bytes) -------------------------------------------
@@ -132,7 +132,9 @@ enum hs_event {
 	HS_EV_REMAP = 11,
 	/* u32 tid, i32 signo, u32 flags (HS_SIG_*; up to version 4 only
 	 * 0 or HS_SIG_ALTSTACK), from version 5 also i32 si_code, u64
-	 * si_value (see HS_SIG_INFO; 24 bytes in all): a handler's delivery begins, and a
+	 * si_value (see HS_SIG_INFO; 24 bytes in all), from version 6 also
+	 * the kernel's siginfo_t (HS_SIGINFO_SIZE bytes at offset 24,
+	 * HS_SIGNAL_V6_SIZE in all; see below): a handler's delivery begins, and a
 	 * REGS dump with HS_REGS_SIGNAL and the frame as HS_EV_MEM follow.
 	 * With HS_SIG_FATAL (version 5) nothing follows but the EXIT record:
 	 * the signal's default action killed the process (it is the last
@@ -167,8 +169,10 @@ enum hs_event {
 	 * u32 threads (ever created, main included), u32 pad; from version 5
 	 * also u32 sig_tid (the thread the fatal signal hit, 0 if unknown),
 	 * u32 sig_flags (HS_SIG_INFO when the next two are valid), i32
-	 * si_code, u32 pad, u64 si_value (see HS_SIG_INFO).  Readers accept
-	 * any length >= 24. */
+	 * si_code, u32 pad, u64 si_value (see HS_SIG_INFO); from version 6
+	 * also the fatal signal's siginfo_t (HS_SIGINFO_SIZE bytes at
+	 * offset 48, HS_EXIT_V6_SIZE in all).  Readers accept any length >=
+	 * 24 and use each part only when the record holds all of it. */
 	HS_EV_EXIT = 19,
 	/* key=value\n text: argv0, exe, pid, ppid ... first record of a stream */
 	HS_EV_PROCESS = 20,
@@ -246,6 +250,28 @@ enum hs_map_kind {
 #define HS_SIG_INFO     0x4u /* si_code and si_value are valid */
 #define HS_SIGNAL_V5_SIZE 24
 #define HS_EXIT_V5_SIZE 48
+/* The siginfo trailer of SIGNAL and EXIT (version 6): the kernel's x86-64
+ * siginfo_t, 128 bytes, as the Valgrind core reported the signal to the
+ * tool (VG_(gdbserver_report_signal)), little-endian:
+ *    0 i32 si_signo    4 i32 si_errno    8 i32 si_code    12 pad
+ *   16 the union, by si_code and signal:
+ *      kill, tkill, sigqueue: i32 pid @16, u32 uid @20, sigval @24
+ *                             (si_int: its low i32, si_ptr: all 8 bytes)
+ *      POSIX timer (SI_TIMER): i32 timerid @16, i32 overrun @20, sigval @24
+ *      SIGCHLD (CLD_*):        i32 pid @16, u32 uid @20, i32 status @24,
+ *                              i64 utime @32, i64 stime @40 (clock ticks)
+ *      faults (SEGV, BUS, FPE, ILL, TRAP): u64 addr @16, u16 addr_lsb @24,
+ *                              u64 lower @32 / u32 pkey @32, u64 upper @40
+ *      SIGIO (POLL_*, SI_SIGIO): i64 band @16, i32 fd @24
+ *      SIGSYS:                 u64 call_addr @16, i32 syscall @24, u32 arch @28
+ * with the recorder's fixups, as in si_code/si_value: si_addr of SIGFPE,
+ * SIGILL and SIGTRAP faults is the guest instruction's address, a #UD is
+ * ILL_ILLOPN, and int3 is SI_KERNEL with si_addr 0 (what x86-64 Linux
+ * reports natively; Valgrind synthesises ILL_ILLOPC and TRAP_BRKPT).
+ * Valid only with HS_SIG_INFO; all zero otherwise. */
+#define HS_SIGINFO_SIZE 128
+#define HS_SIGNAL_V6_SIZE (HS_SIGNAL_V5_SIZE + HS_SIGINFO_SIZE)
+#define HS_EXIT_V6_SIZE (HS_EXIT_V5_SIZE + HS_SIGINFO_SIZE)
 #define HS_EXEC_TRAILER_SIZE 20
 #define HS_EXEC_TRAILER_MAGIC 0x54584548u /* "HEXT" */
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx addr=... CODE fatal", info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do.
+# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort"
@@ -69,7 +69,7 @@ for p in $PROGRAMS; do
 	[ -n "$sigline" ] || fail "$p: no fatal signal event: $(tail -n 2 "$T/$p.events" | tr '\n' '|')"
 	case $sigline in *" signal $signame "*) ;; *) fail "$p: '$sigline', gdb says $signame" ;; esac
 	cname=$(code_name "$signo" "$code")
-	case $sigline in *" $cname"*) ;; *) fail "$p: '$sigline', gdb's si_code is $code ($cname)" ;; esac
+	case $sigline in *" {si_signo=$signame, si_code=$cname"[,}]*) ;; *) fail "$p: '$sigline', gdb's si_code is $code ($cname)" ;; esac
 	tail -n 1 "$T/$p.events" | grep -q " exit signal=$signo " || fail "$p: last event $(tail -n 1 "$T/$p.events")"
 	tcrash=$("$HS" ls -l "$T/$p" time/crash | sed 's/.* -> //')
 	[ "$tcrash" = "$(echo "$sigline" | cut -d' ' -f1)" ] || fail "$p: time/crash -> $tcrash, the signal is at '$sigline'"
@@ -84,7 +84,8 @@ for p in $PROGRAMS; do
 		fail "$p: time/crash/insn '$insn', gdb's bytes at \$pc $gbytes"
 	if [ "$code" -gt 0 ]; then
 		addr=$(gdb_field "$p" ADDR)
-		got=$(echo "$sigline" | sed -n 's/.* addr=\(0x[0-9a-f]*\) .*/\1/p')
+		got=$(echo "$sigline" | sed -n 's/.* si_addr=\(0x[0-9a-f]*\|NULL\)} .*/\1/p')
+		[ "$got" = NULL ] && got=0 # strace's word for 0
 		case $signo in
 		4 | 8) want=$((rip)) ;;           # the instruction's own address
 		*) if [ $((addr)) -lt 65536 ]; then # a NULL-based address is the same everywhere
@@ -93,10 +94,10 @@ for p in $PROGRAMS; do
 			want=$(((got & ~4095) | (addr & 4095)))
 		   fi ;;
 		esac
-		[ "$((got))" = "$want" ] || fail "$p: '$sigline', expected addr=$(printf 0x%x "$want") (gdb: $addr)"
+		[ -n "$got" ] && [ "$((got))" = "$want" ] || fail "$p: '$sigline', expected addr=$(printf 0x%x "$want") (gdb: $addr)"
 	else
 		# abort(): tgkill from the process itself
-		got=$(echo "$sigline" | sed -n 's/.* pid=\([0-9]*\).*/\1/p')
+		got=$(echo "$sigline" | sed -n 's/.* si_pid=\([0-9]*\),.*/\1/p')
 		self=$(info_get "$T/$p" process | sed 's/\..*//')
 		[ "$got" = "$self" ] || fail "$p: '$sigline': the sender is not the process itself ($self)"
 	fi

@@ -1,5 +1,5 @@
 #!/bin/bash
-# rec_crash_kill.sh - a process killed by another one: SIGTERM while it runs and while it waits in pause() ends the recording with "signal SIGTERM SI_USER pid=<sender> fatal", exit-signal: SIGTERM and the kernel's exit status (as a native run killed the same way); SIGKILL, which the recorder cannot see, still gives exit-signal: SIGKILL from the exit status, with the recording incomplete.
+# rec_crash_kill.sh - a process killed by another one: SIGTERM while it runs and while it waits in pause() ends the recording with "signal SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=<sender>, si_uid=<uid>} fatal" (strace's form), exit-signal: SIGTERM and the kernel's exit status (as a native run killed the same way); SIGKILL, which the recorder cannot see, still gives exit-signal: SIGKILL from the exit status, with the recording incomplete.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built crash_term
@@ -49,14 +49,15 @@ for mode in spin pause; do
 	[ "$rc" = "$native_rc" ] || fail "record crash_term $mode exited $rc, natively $native_rc"
 	[ "$(info_get "$T/$mode" exit-signal)" = SIGTERM ] ||
 		fail "$mode: info says exit-signal: '$(info_get "$T/$mode" exit-signal)'"
-	[ "$(info_get "$T/$mode" exit-siginfo)" = "SIGTERM SI_USER pid=$sender" ] ||
+	want_info="SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=$sender, si_uid=$(id -u)}"
+	[ "$(info_get "$T/$mode" exit-siginfo)" = "$want_info" ] ||
 		fail "$mode: info says exit-siginfo: '$(info_get "$T/$mode" exit-siginfo)', sender $sender"
 	[ "$(info_word "$T/$mode" complete)" = yes ] || fail "$mode: info says complete: $(info_get "$T/$mode" complete)"
 	build_ok "$T/$mode"
 	"$HS" cat "$T/$mode" events >"$T/$mode.events" || fail "$mode: cat events"
 	line=$(tail -n 2 "$T/$mode.events" | head -n 1)
 	case $line in
-	*" signal SIGTERM SI_USER pid=$sender fatal") ;;
+	*" signal $want_info fatal") ;;
 	*) fail "$mode: the last events are '$(tail -n 2 "$T/$mode.events" | tr '\n' '|')', expected the SIGTERM from $sender" ;;
 	esac
 	tail -n 1 "$T/$mode.events" | grep -q ' exit signal=15 ' || fail "$mode: last event $(tail -n 1 "$T/$mode.events")"
