@@ -449,7 +449,8 @@ zone:
 		}
 		m->fw[m->n_fw++] = (struct first_write){ chunk, page };
 	}
-	qsort(m->fw, m->n_fw, sizeof(*m->fw), cmp_fw);
+	if (m->n_fw > 1) /* qsort(NULL, 0) is undefined */
+		qsort(m->fw, m->n_fw, sizeof(*m->fw), cmp_fw);
 	m->fw_min = malloc((m->n_fw ? m->n_fw : 1) * sizeof(*m->fw_min));
 	if (!m->fw_min)
 		return -ENOMEM;
