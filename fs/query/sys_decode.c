@@ -99,9 +99,26 @@ static void put_cstring(const struct sys_call *c, int i, struct sys_out *o, size
 	sys_put_quoted(o, s, n < max ? n : max, n > max);
 }
 
+/* strace prints a path whole, however long: the recorder's copy holds its
+ * first HS_SYS_STR_MAX + 1 bytes, the rest is read from memory at entry. */
 static bool d_path(const struct sys_call *c, int i, struct sys_out *o)
 {
-	put_cstring(c, i, o, HS_SYS_STR_MAX);
+	uint8_t buf[SYS_PATH_MAX];
+	const uint8_t *nul;
+	ssize_t n;
+
+	if (!c->a[i] || !c->read || c->in[i].n <= HS_SYS_STR_MAX || !c->in[i].b ||
+	    memchr(c->in[i].b, 0, (size_t)c->in[i].n)) {
+		put_cstring(c, i, o, SIZE_MAX);
+		return true;
+	}
+	n = c->read(c->read_ctx, false, c->a[i], sizeof(buf), buf);
+	nul = n > 0 ? memchr(buf, 0, (size_t)n) : NULL;
+	if (!nul) { /* unreadable, or longer than any path: what we have */
+		put_cstring(c, i, o, HS_SYS_STR_MAX);
+		return true;
+	}
+	sys_put_quoted(o, buf, (size_t)(nul - buf), false);
 	return true;
 }
 

@@ -24,6 +24,8 @@
 
 /* Bytes strace prints of a string or buffer before "..." (its -s 32). */
 #define SYS_STRLEN 32
+/* The longest path printed whole (PATH_MAX): strace cuts no path. */
+#define SYS_PATH_MAX 4096
 /* The most output bytes of one argument a line looks at (struct stat). */
 #define SYS_OUT_MAX 160
 

@@ -69,11 +69,14 @@ void sys_put_quoted(struct sys_out *o, const uint8_t *s, size_t n, bool cut)
 	char e[HS_SYS_STR_MAX * 4 + 4];
 	size_t k = 0;
 
-	if (n > HS_SYS_STR_MAX)
-		n = HS_SYS_STR_MAX;
 	e[k++] = '"';
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = s[i];
+
+		if (k > sizeof(e) - 8) { /* a long path: in pieces */
+			sys_put(o, e, k);
+			k = 0;
+		}
 
 		switch (c) {
 		case '"': case '\\':

@@ -81,6 +81,15 @@ int main(int argc, char **argv)
 	close(fd);
 	access(path, R_OK | W_OK);
 	access("/nonexistent", F_OK);
+	{
+		/* a path longer than the recorder's copy: strace prints it whole */
+		char lp[512];
+
+		snprintf(lp, sizeof(lp), "%s/%0200d-a-file-name-of-more-than-two-hundred-bytes",
+			 dir, 7);
+		close(open(lp, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+		unlink(lp);
+	}
 	unlink(path);
 	rmdir(dir);
 	umask(027);
