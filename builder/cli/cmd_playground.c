@@ -3,7 +3,7 @@
  * recording served under /t/<id>/ (server/srv_play*.c).
  *
  *   hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]
- *                        [--tunnel [ADDR:]PORT] [--unsafe-no-sandbox]
+ *                        [--tunnel [ADDR:]PORT] [--memory-mb M] [--unsafe-no-sandbox]
  *
  * Serves until SIGINT or SIGTERM (taken with sigwait(), as serve does).
  * Exit status: 0 after Ctrl-C, 2 bad usage, 1 it could not start (no
@@ -25,7 +25,7 @@ static int play_usage(FILE *f)
 	fprintf(f,
 		"usage: hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]\n"
 		"                            [--tunnel [ADDR:]PORT] [--record-limit S]\n"
-		"                            [--keep-days D] [--keep-mb M]\n"
+		"                            [--memory-mb M] [--keep-days D] [--keep-mb M]\n"
 		"                            [--unsafe-no-sandbox]\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
 		"  --data DIR          where runs are kept (default ~/.local/share/hindsight/playground)\n"
@@ -34,6 +34,8 @@ static int play_usage(FILE *f)
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info or debug\n"
 		"  --record-limit S    CPU seconds of a program's recording (default 20; its\n"
 		"                      wall-clock limit is S + 5)\n"
+		"  --memory-mb M       a run's memory, held by a cgroup (v2 or v1) where one can\n"
+		"                      be made (default 1024; otherwise rlimits only, said at start)\n"
 		"  --keep-days D       remove runs older than D days (default 7)\n"
 		"  --keep-mb M         then remove the oldest runs while they take more than\n"
 		"                      M MiB (default 4096)\n"
@@ -103,6 +105,17 @@ static int parse_args(int argc, char **argv, struct hs_play_opts *o)
 				return 2;
 			}
 			o->record_cpu_s = (unsigned)v;
+		} else if (!strcmp(a, "--memory-mb") && has_val) {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(argv[++i], &end, 10);
+			if (errno || *end || !argv[i][0] || argv[i][0] == '-' || v < 64 || v > 1u << 20) {
+				fprintf(stderr, "hindsight playground: --memory-mb wants 64..1048576\n");
+				return 2;
+			}
+			o->memory_mb = (unsigned)v;
 		} else if ((!strcmp(a, "--keep-days") || !strcmp(a, "--keep-mb")) && has_val) {
 			char *end;
 			unsigned long v;
