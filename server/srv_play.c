@@ -47,6 +47,7 @@ struct srv_play {
 	char *data, *runs;       /* absolute */
 	unsigned jobs, active, waiting;
 	unsigned record_cpu_s;
+	uint64_t record_insns;
 	uint64_t mem_bytes;
 	uint64_t keep_s, keep_bytes;
 	pthread_mutex_t gc_lock;  /* one removal pass at a time */
@@ -392,7 +393,8 @@ static void api_run(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 {
 	struct srv_play *p = s->play;
 	struct play_run_opts o = { .box = &p->box, .runs_dir = p->runs,
-				   .record_cpu_s = p->record_cpu_s, .mem_bytes = p->mem_bytes };
+				   .record_cpu_s = p->record_cpu_s, .mem_bytes = p->mem_bytes,
+				   .record_insns = p->record_insns };
 	struct json_object *body, *ans = NULL, *tr;
 	enum json_tokener_error jerr;
 	char id[PLAY_ID_LEN + 1], why[512] = "";
@@ -528,6 +530,7 @@ static int play_new(const struct hs_play_opts *opts, struct srv_play **out,
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->record_cpu_s = opts->record_cpu_s;
+	p->record_insns = opts->record_insns;
 	p->mem_bytes = (uint64_t)opts->memory_mb << 20;
 	p->keep_s = (uint64_t)(opts->keep_days ? opts->keep_days : 7) * 86400;
 	p->keep_bytes = (uint64_t)(opts->keep_mb ? opts->keep_mb : 4096) << 20;

@@ -28,6 +28,7 @@
 #define PLAY_OUT_CAP (64u << 10)  /* stdout, stderr, compiler output: each */
 #define PLAY_ID_LEN 16            /* hex digits */
 #define PLAY_MEM_DEFAULT (1024ull << 20) /* a run's memory (cgroup) */
+#define PLAY_INSNS_DEFAULT 300000000ull  /* a recorded process's instructions */
 
 /* ---- srv_play_cg.c ---- */
 struct play_cg {
@@ -122,6 +123,7 @@ struct play_run_opts {
 	const char *runs_dir;    /* DATA/runs */
 	const char *id;
 	unsigned record_cpu_s;   /* 0: the default */
+	uint64_t record_insns;   /* a recorded process's instructions: 0: the default */
 	uint64_t mem_bytes;      /* a run's memory; 0: the default */
 };
 /* Runs the request (parsed JSON) in DATA/runs/ID and fills *answer (the

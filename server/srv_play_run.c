@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -341,11 +342,13 @@ static bool has_recording(const struct run *r)
 
 /* exit / signal of the program, from the recording's meta.json (the
  * recorder's exit status says the same less precisely). */
-static void exit_of(struct run *r, const struct play_stage_res *res, struct json_object *ans)
+static void exit_of(struct run *r, const struct play_stage_res *res, unsigned cpu_s,
+		    struct json_object *ans)
 {
 	char path[PATH_MAX + 32];
 	struct json_object *m = NULL, *ex, *v;
 	int fd, status = -1, sig = 0;
+	double used = 0;  /* the recorder's and the program's CPU seconds */
 
 	snprintf(path, sizeof path, "%s/trace/meta.json", r->box);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -356,6 +359,8 @@ static void exit_of(struct run *r, const struct play_stage_res *res, struct json
 	json_object_object_add(ans, "recording_complete", json_object_new_boolean(
 		m && json_object_object_get_ex(m, "status", &v) &&
 		!strcmp(json_object_get_string(v) ?: "", "complete")));
+	if (m && json_object_object_get_ex(m, "cpu_s", &v))
+		used = json_object_get_double(v);
 	if (m && json_object_object_get_ex(m, "exit", &ex)) {
 		if (json_object_object_get_ex(ex, "status", &v))
 			status = json_object_get_int(v);
@@ -371,7 +376,9 @@ static void exit_of(struct run *r, const struct play_stage_res *res, struct json
 		sig = WTERMSIG(res->wstatus);
 	}
 	json_object_put(m);
-	if (!r->hit && sig == SIGXCPU)
+	/* SIGXCPU at the soft CPU limit; SIGKILL at the hard one (cpu_s + 1)
+	 * when the program ignores SIGXCPU */
+	if (!r->hit && (sig == SIGXCPU || (sig == SIGKILL && used >= cpu_s)))
 		r->hit = "cpu", r->hit_stage = "record";
 	if (!r->hit && sig == SIGXFSZ)
 		r->hit = "file_size", r->hit_stage = "record";
@@ -384,6 +391,7 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 {
 	const char *argv[RUN_MAX_ARGS + 12];
 	const struct lang *l = r->req.lang;
+	char cap[32];
 	struct play_stage_res res;
 	struct play_stage lim = lim_record;
 	int n = 0, e;
@@ -392,10 +400,14 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 		lim.cpu_s = r->o->record_cpu_s;
 		lim.wall_s = r->o->record_cpu_s + 5;
 	}
+	snprintf(cap, sizeof cap, "%" PRIu64, r->o->record_insns ? r->o->record_insns :
+		 (uint64_t)PLAY_INSNS_DEFAULT);
 	argv[n++] = r->o->box->hs_exe;
 	argv[n++] = "record";
 	argv[n++] = "-o";
 	argv[n++] = "trace";
+	argv[n++] = "--max-instructions";
+	argv[n++] = cap;
 	argv[n++] = "--";
 	if (l->compiled) {
 		argv[n++] = "./prog";
@@ -409,10 +421,15 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 	e = stage(r, &lim, argv, false, r->stdin_path, &res);
 	if (e < 0)
 		return e;
+	/* the recorder's cap comes first: it stops the program with SIGXCPU
+	 * (SIGKILL if ignored), which would read as the CPU limit */
+	if (res.err.buf && strstr(res.err.buf, "hindsight: the instruction cap (") && !res.wall &&
+	    !res.memory && !res.processes)
+		r->hit = "instructions", r->hit_stage = "record";
 	strip_recorder(&res.err);
 	add_out(ans, "stdout", "stdout_truncated", &res.out);
 	add_out(ans, "stderr", "stderr_truncated", &res.err);
-	exit_of(r, &res, ans);
+	exit_of(r, &res, lim.cpu_s, ans);
 	*ok = has_recording(r);
 	play_stage_res_free(&res);
 	return 0;

@@ -25,7 +25,8 @@ static int play_usage(FILE *f)
 	fprintf(f,
 		"usage: hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]\n"
 		"                            [--tunnel [ADDR:]PORT] [--record-limit S]\n"
-		"                            [--memory-mb M] [--keep-days D] [--keep-mb M]\n"
+		"                            [--record-instructions N] [--memory-mb M]\n"
+		"                            [--keep-days D] [--keep-mb M]\n"
 		"                            [--unsafe-no-sandbox]\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
 		"  --data DIR          where runs are kept (default ~/.local/share/hindsight/playground)\n"
@@ -36,6 +37,9 @@ static int play_usage(FILE *f)
 		"                      wall-clock limit is S + 5)\n"
 		"  --memory-mb M       a run's memory, held by a cgroup (v2 or v1) where one can\n"
 		"                      be made (default 1024; otherwise rlimits only, said at start)\n"
+		"  --record-instructions N  a recorded process that has run N instructions\n"
+		"                      is stopped (SIGXCPU; default 300000000): its recording,\n"
+		"                      built up to there, stays small enough to build\n"
 		"  --keep-days D       remove runs older than D days (default 7)\n"
 		"  --keep-mb M         then remove the oldest runs while they take more than\n"
 		"                      M MiB (default 4096)\n"
@@ -105,6 +109,19 @@ static int parse_args(int argc, char **argv, struct hs_play_opts *o)
 				return 2;
 			}
 			o->record_cpu_s = (unsigned)v;
+		} else if (!strcmp(a, "--record-instructions") && has_val) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(argv[++i], &end, 10);
+			if (errno || *end || argv[i][0] < '0' || argv[i][0] > '9' || v < 1000000 ||
+			    v > (1ull << 40)) {
+				fprintf(stderr, "hindsight playground: --record-instructions wants "
+					"1000000..2^40\n");
+				return 2;
+			}
+			o->record_insns = v;
 		} else if (!strcmp(a, "--memory-mb") && has_val) {
 			char *end;
 			unsigned long v;

@@ -111,8 +111,8 @@ void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n)
 }
 
 /* Whether the image in dir was killed before its recorder wrote a byte
- * (its stream.hst is empty: a fork bomb's child when the run is killed):
- * it recorded nothing, and is no image. */
+ * (its stream.hst is missing or empty: a fork bomb's child when the run
+ * is killed): it recorded nothing, and is no image. */
 static bool unborn(const char *dir)
 {
 	char path[PATH_MAX];
@@ -120,7 +120,9 @@ static bool unborn(const char *dir)
 
 	if ((size_t)snprintf(path, sizeof path, "%s/stream.hst", dir) >= sizeof path)
 		return false;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+	if (stat(path, &st) < 0)
+		return errno == ENOENT;
+	return S_ISREG(st.st_mode) && st.st_size == 0;
 }
 
 int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,

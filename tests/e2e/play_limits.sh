@@ -1,13 +1,12 @@
 #!/bin/bash
 # play_limits.sh - the playground's per-run limits and what `limits` says:
 # the memory of the run as a whole (a cgroup: 20 children of 50 MiB each,
-# every one far under RLIMIT_AS, are stopped together) and the process
-# count (a fork bomb), each named in limits.hit and checked against the
-# cgroup's own counters' effect (the run was cut: the program did not
-# finish); a run cut by a limit still has its recording built and
-# browsable up to the cut; a server that cannot make a cgroup (not root)
-# says so at start and in every answer and still holds the limits by
-# rlimits.
+# every one far under RLIMIT_AS, are stopped together), the process count
+# (a fork bomb), the instruction cap and the CPU limit (endless loops,
+# with SIGXCPU ignored or not), each named in limits.hit, the program cut
+# short; a run cut by a limit still has its recording built and browsable
+# up to the cut; a server that cannot make a cgroup (not root) says so
+# at start and in every answer and still holds the limits by rlimits.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
 . "$ROOT/tests/e2e/play_lib.bash"
@@ -15,7 +14,7 @@
 [ "$(id -u)" = 0 ] || fail "the test needs root (the sandbox's cgroups)"
 grep -q cgroup /proc/filesystems || fail "no cgroup filesystem"
 
-play_start --record-limit 3 --memory-mb 256 --jobs 1
+play_start --record-limit 2 --record-instructions 40000000 --memory-mb 256 --jobs 1
 grep -q 'sandbox limits: cgroup v[12] in ' "$T/play.log" ||
 	fail "the log does not say which cgroup holds the runs: $(grep 'sandbox limits' "$T/play.log")"
 
@@ -68,6 +67,49 @@ play_run c "$T/bomb.c"
 [ "$(jans 'j["limits"]["processes_max"]')" = 32 ] || fail "fork bomb: $(jans 'j["limits"]')"
 [ "$(jans 'j["trace"]')" != None ] || fail "the fork bomb's recording is not built: $(head -c 600 "$T/ans")"
 alive "the fork bomb"
+# endless loops.  A tight one runs into the instruction cap (40 M here,
+# some 0.5 s of CPU under the recorder): SIGXCPU, as at the CPU limit, and
+# its recording (complete: a program a signal killed) is built and steps
+# up to the cut.  One that ignores SIGXCPU is SIGKILLed a little later:
+# its recording is incomplete, and built all the same.
+# cut_run LANG FILE HIT SIGNAL COMPLETE: the run, its limits, its recording
+cut_run()
+{
+	local id t
+	play_run "$1" "$2"
+	[ "$(jans 'j["limits"]["hit"]')" = "$3" ] && [ "$(jans 'j["limits"]["stage"]')" = record ] ||
+		fail "$(basename "$2"): not cut by $3: $(head -c 600 "$T/ans")"
+	[ "$(jans 'j["signal"]')" = "$4" ] || fail "$(basename "$2"): signal $(jans 'j["signal"]'), not $4"
+	[ "$(jans 'j["recording_complete"]')" = "$5" ] ||
+		fail "$(basename "$2"): recording_complete $(jans 'j["recording_complete"]')"
+	id=$(jans 'j["trace"]')
+	[ "$id" != None ] || fail "$(basename "$2"): the recording is not built: $(head -c 600 "$T/ans")"
+	expect_status 200 "/t/$id/api/info"
+	t=$(json 'j["images"][0]["t_end"]' <"$T/body")
+	if [ "$3" = instructions ]; then
+		[ "$t" -ge 40000000 ] && [ "$t" -lt 60000000 ] ||
+			fail "$(basename "$2"): $t instructions recorded, the cap is 40000000"
+	fi
+	[ "$t" -gt 1000000 ] || fail "$(basename "$2"): only $t instructions recorded"
+	# the last moments step: a backtrace in main (not for the system
+	# call loops: a moment in 700 000 getppid calls takes minutes to answer)
+	[ "$3" = instructions ] || return 0
+	expect_status 200 "/t/$id/api/moment?t=$((t - 10))"
+	grep -q 'main+0x[0-9a-f]* main\.c:' "$T/body" || fail "$(basename "$2"): no main at t=$((t - 10)): $(head -c 300 "$T/body")"
+}
+printf 'int main(void)\n{\n\tfor (;;)\n\t\t;\n}\n' >"$T/loop.c"
+cut_run c "$T/loop.c" instructions XCPU True
+printf '#include <signal.h>\nint main(void)\n{\n\tsignal(SIGXCPU, SIG_IGN);\n\tfor (;;)\n\t\t;\n}\n' >"$T/loopign.c"
+cut_run c "$T/loopign.c" instructions KILL False
+# a loop of system calls (few instructions, much CPU under the recorder:
+# some 10 M in 2 s): the CPU limit, SIGXCPU; ignored: SIGKILL at the hard
+# limit, named all the same
+printf '#include <unistd.h>\nint main(void)\n{\n\tfor (;;)\n\t\tgetppid();\n}\n' >"$T/sys.c"
+cut_run c "$T/sys.c" cpu XCPU True
+printf '#include <signal.h>\n#include <unistd.h>\nint main(void)\n{\n\tsignal(SIGXCPU, SIG_IGN);\n\tfor (;;)\n\t\tgetppid();\n}\n' >"$T/sysign.c"
+cut_run c "$T/sysign.c" cpu KILL False
+alive "the endless loops"
+
 # every stage's cgroup is gone; the server's own folder with the server
 cg=$(sed -n 's/.*sandbox limits: cgroup v[12] in \([^ ]*\).*/\1/p' "$T/play.log")
 [ -d "$cg" ] || fail "no cgroup folder $cg"
@@ -95,4 +137,4 @@ mb=$(jans 'j["stdout"]')
 [ -n "$mb" ] && [ "$mb" -lt 4096 ] || fail "not root: memory bomb: $(head -c 300 "$T/ans")"
 [ "$(grep -c 'WARNING: no memory or pids cgroup' "$T/nb/play.log")" = 1 ] || fail "not root: said more than once"
 serve_stop
-pass "memory cgroup (children together), process count, recordings of cut runs, no cgroup said once"
+pass "memory cgroup (children together), process count, instruction cap, CPU, recordings of cut runs, no cgroup said once"
