@@ -6,13 +6,15 @@
 # the run's parent); connecting to the playground's port; ptrace,
 # process_vm_readv, unshare(CLONE_NEWUSER), ioctl(TIOCSTI) (EPERM from the
 # seccomp filter); a child that outlives the run (killed with it); a fork
-# bomb (stopped by the process limit); a memory bomb (address space); an endless loop (CPU limit); a
-# sleeping program (wall-clock limit); a 10 GB file (file-size limit).
+# bomb (stopped by the process limit); a memory bomb (address space); an
+# endless loop (instruction cap); a sleeping program (wall-clock limit); a
+# 10 GB file (file-size limit).  play_limits.sh: memory and processes of
+# the run as a whole (cgroups), the CPU limit, what `limits` says.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
 . "$ROOT/tests/e2e/play_lib.bash"
 
-play_start --record-limit 2 --jobs 1
+play_start --record-limit 2 --record-instructions 40000000 --jobs 1
 [ -r /etc/shadow ] || fail "the test needs a readable /etc/shadow on the host (run as root)"
 
 # an earlier run, whose folder the next one tries to read
@@ -170,10 +172,11 @@ mb=$(jans 'j["stdout"]')
 [ -n "$mb" ] && [ "$mb" -lt 4096 ] || fail "memory bomb: $(head -c 300 "$T/ans")"
 alive "the memory bomb"
 
-# an endless loop: the CPU limit (2 s here); a sleeper: the wall limit (2 + 5 s)
+# an endless loop: the instruction cap (40 M here; the CPU limit, 2 s, in
+# play_limits.sh); a sleeper: the wall limit (2 + 5 s)
 printf 'int main(void) { for (;;) ; }\n' >"$T/loop.c"
 play_run c "$T/loop.c"
-[ "$(jans 'j["limits"]["hit"]')" = cpu ] || fail "endless loop: $(head -c 400 "$T/ans")"
+[ "$(jans 'j["limits"]["hit"]')" = instructions ] || fail "endless loop: $(head -c 400 "$T/ans")"
 [ "$(jans 'j["signal"]')" = XCPU ] || fail "endless loop: signal $(jans 'j["signal"]')"
 alive "the endless loop"
 printf 'sleep 60\n' >"$T/sleep.sh"
