@@ -240,11 +240,13 @@ static int init_v2(struct play_cg *c)
 			snprintf(c->pids, sizeof c->pids, "%s", c->mem);
 			return 0;
 		}
+		/* EACCES: no cgroup up to the root gives its children memory
+		 * and pids, and the root cannot be made to */
 		if (!strcmp(dir, mnt))
-			return -EPERM;
+			return -EACCES;
 		slash = strrchr(dir, '/');
 		if (!slash || (size_t)(slash - dir) < strlen(mnt))
-			return -EPERM;
+			return -EACCES;
 		*slash = 0;
 	}
 }
@@ -268,7 +270,9 @@ static void init_v1(struct play_cg *c, int *e_mem, int *e_pids)
 
 static const char *why_of(int e)
 {
-	return e == -ENOENT ? "no such cgroup hierarchy" : strerror(-e);
+	return e == -ENOENT ? "not mounted" :
+	       e == -ENODEV ? "no memory controller there (it is v1's, or not delegated)" :
+	       strerror(-e);
 }
 
 void play_cg_init(struct play_cg *c)
