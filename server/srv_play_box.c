@@ -389,8 +389,6 @@ static int drain(int fd, struct play_out *o)
 	return 1;
 }
 
-/* Collects the output until the stage ends or its wall limit; then the
- * whole process group is killed (bwrap takes its sandbox with it). */
 /* A memory or process limit hit in the stage's cgroup: everything in it
  * is killed (a fork bomb's children too, that no process group holds). */
 static void check_cg(const struct play_box *b, const struct play_cg_stage *cs, pid_t pid,
@@ -406,6 +404,8 @@ static void check_cg(const struct play_box *b, const struct play_cg_stage *cs, p
 	kill(pid, SIGKILL);
 }
 
+/* Collects the output until the stage ends or its wall limit; then the
+ * whole process group is killed (bwrap takes its sandbox with it). */
 static void watch(const struct play_box *b, pid_t pid, const struct play_stage *st, int fo,
 		  int fe, const struct play_cg_stage *cs, struct play_stage_res *res)
 {

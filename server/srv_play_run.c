@@ -423,8 +423,7 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 		return e;
 	/* the recorder's cap comes first: it stops the program with SIGXCPU
 	 * (SIGKILL if ignored), which would read as the CPU limit */
-	if (res.err.buf && strstr(res.err.buf, "hindsight: the instruction cap (") && !res.wall &&
-	    !res.memory && !res.processes)
+	if (!r->hit && res.err.buf && strstr(res.err.buf, "hindsight: the instruction cap ("))
 		r->hit = "instructions", r->hit_stage = "record";
 	strip_recorder(&res.err);
 	add_out(ans, "stdout", "stdout_truncated", &res.out);
