@@ -398,7 +398,7 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 
 	if (r->o->record_cpu_s) {
 		lim.cpu_s = r->o->record_cpu_s;
-		lim.wall_s = r->o->record_cpu_s + 5;
+		lim.wall_s = r->o->record_cpu_s + 10; /* as 20 / 30: room for a busy machine */
 	}
 	snprintf(cap, sizeof cap, "%" PRIu64, r->o->record_insns ? r->o->record_insns :
 		 (uint64_t)PLAY_INSNS_DEFAULT);

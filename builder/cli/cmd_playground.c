@@ -34,7 +34,7 @@ static int play_usage(FILE *f)
 		"                      queue answers 503\n"
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info or debug\n"
 		"  --record-limit S    CPU seconds of a program's recording (default 20; its\n"
-		"                      wall-clock limit is S + 5)\n"
+		"                      wall-clock limit is S + 10)\n"
 		"  --memory-mb M       a run's memory, held by a cgroup (v2 or v1) where one can\n"
 		"                      be made (default 1024; otherwise rlimits only, said at start)\n"
 		"  --record-instructions N  a recorded process that has run N instructions\n"
