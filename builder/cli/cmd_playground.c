@@ -187,7 +187,8 @@ int cli_playground_main(int argc, char **argv)
 	if (o.unsafe_no_sandbox)
 		fprintf(stderr, "hindsight playground: WARNING: --unsafe-no-sandbox: the code "
 			"people send runs on this machine with no sandbox, no namespaces and no "
-			"seccomp filter, only rlimits; never expose this port.\n");
+			"seccomp filter, only the limits (rlimits, cgroups where they can be made); "
+			"never expose this port.\n");
 	cli_block_stop_signals(&set);
 
 	e = hs_play_start(&o, &srv, &err);
