@@ -47,6 +47,8 @@ struct srv_play {
 	char *data, *runs;       /* absolute */
 	unsigned jobs, active, waiting;
 	unsigned record_cpu_s;
+	uint64_t record_insns;
+	uint64_t mem_bytes;
 	uint64_t keep_s, keep_bytes;
 	pthread_mutex_t gc_lock;  /* one removal pass at a time */
 	pthread_mutex_t lock;
@@ -391,7 +393,8 @@ static void api_run(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 {
 	struct srv_play *p = s->play;
 	struct play_run_opts o = { .box = &p->box, .runs_dir = p->runs,
-				   .record_cpu_s = p->record_cpu_s };
+				   .record_cpu_s = p->record_cpu_s, .mem_bytes = p->mem_bytes,
+				   .record_insns = p->record_insns };
 	struct json_object *body, *ans = NULL, *tr;
 	enum json_tokener_error jerr;
 	char id[PLAY_ID_LEN + 1], why[512] = "";
@@ -527,6 +530,8 @@ static int play_new(const struct hs_play_opts *opts, struct srv_play **out,
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->record_cpu_s = opts->record_cpu_s;
+	p->record_insns = opts->record_insns;
+	p->mem_bytes = (uint64_t)opts->memory_mb << 20;
 	p->keep_s = (uint64_t)(opts->keep_days ? opts->keep_days : 7) * 86400;
 	p->keep_bytes = (uint64_t)(opts->keep_mb ? opts->keep_mb : 4096) << 20;
 	pthread_mutex_init(&p->gc_lock, NULL);
@@ -550,6 +555,18 @@ static int play_new(const struct hs_play_opts *opts, struct srv_play **out,
 	return play_box_init(&p->box, !opts->unsafe_no_sandbox, p->runs, err->msg, sizeof err->msg);
 }
 
+/* Once, at start: what holds a run's memory and processes; a missing
+ * cgroup is an error-level line, and on stderr when there is no log. */
+static void say_limits(struct hs_srv *s)
+{
+	const struct play_cg *cg = &s->play->box.cg;
+	bool full = cg->mem[0] && cg->pids[0];
+
+	srv_log(s, full ? HS_SRV_LOG_INFO : HS_SRV_LOG_ERROR, "sandbox limits: %s", cg->note);
+	if (!full && !s->o.log)
+		fprintf(stderr, "hindsight playground: %s\n", cg->note);
+}
+
 int hs_play_start(const struct hs_play_opts *opts, struct hs_srv **out,
 		  struct hs_srv_err *err)
 {
@@ -569,6 +586,8 @@ int hs_play_start(const struct hs_play_opts *opts, struct hs_srv **out,
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->log_lock, NULL);
 	e = play_new(opts, &s->play, err);
+	if (!e)
+		say_limits(s);
 	if (!e && opts->srv.tunnel)
 		e = random_hex(s->token, 32);
 	if (!e)

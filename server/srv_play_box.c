@@ -10,7 +10,9 @@
  *         recorder read-only, an empty environment, and the seccomp
  *         filter below (--seccomp FD), then the stage's argv;
  * run with per-stage rlimits (CPU, file size, processes, address space)
- * in a process group of its own, as an unprivileged uid when the server is
+ * and, where one can be made, a cgroup of its own (memory and process
+ * count of the stage as a whole: srv_play_cg.c), in a process group of
+ * its own, as an unprivileged uid when the server is
  * root (RLIMIT_NPROC is not enforced for root), and killed as a whole at
  * the wall-clock limit: bwrap's sandbox dies with it (--die-with-parent,
  * and the pid namespace ends with its first process).
@@ -43,6 +45,10 @@
 #define BOX_SECCOMP_FD 10
 #define BOX_TMP_BYTES "67108864" /* the private /tmp: 64 MiB */
 #define BOX_NOBODY 65534
+/* With a pids cgroup, RLIMIT_NPROC (per uid: every run's processes
+ * together) is only a backstop for the host */
+#define BOX_NPROC_BACKSTOP 4096
+#define BOX_POLL_MS 100 /* how often the cgroup's counters are read */
 
 /* ---- the seccomp filter ------------------------------------------------- */
 
@@ -206,6 +212,7 @@ int play_box_init(struct play_box *b, bool sandbox, const char *runs, char *why,
 	}
 	free(b->hs_lib);
 	b->hs_lib = slash;
+	play_cg_init(&b->cg);
 	if (!sandbox)
 		return 0;
 	if (find_exe("bwrap", b->bwrap, sizeof b->bwrap) < 0) {
@@ -222,6 +229,7 @@ int play_box_init(struct play_box *b, bool sandbox, const char *runs, char *why,
 
 void play_box_free(struct play_box *b)
 {
+	play_cg_free(&b->cg);
 	free(b->bpf);
 	free(b->hs_exe);
 	free(b->hs_lib);
@@ -299,8 +307,12 @@ static int lift_fd(int fd)
 }
 
 static void child(const struct play_box *b, const struct play_stage *st, const char **argv,
-		  char *const *envp, int in, int out, int err, int bpf)
+		  char *const *envp, int in, int out, int err, int bpf,
+		  const struct play_cg_stage *cs)
 {
+	/* first: its fds are not moved, and no process is left out */
+	if (play_cg_stage_join(cs) < 0)
+		_exit(126);
 	setpgid(0, 0);
 	/* Lift every fd above the places it goes first: dup2(fd, fd) is a
 	 * no-op that keeps close-on-exec, so a memfd the kernel happened to
@@ -332,7 +344,7 @@ static void child(const struct play_box *b, const struct play_stage *st, const c
 	if (st->as)
 		set_limit(RLIMIT_AS, st->as);
 	if (st->nproc)
-		set_limit(RLIMIT_NPROC, st->nproc);
+		set_limit(RLIMIT_NPROC, cs->pids[0] ? BOX_NPROC_BACKSTOP : st->nproc);
 	if (b->drop && (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0))
 		_exit(126);
 	if (!b->sandbox && chdir(st->dir) < 0)
@@ -377,10 +389,25 @@ static int drain(int fd, struct play_out *o)
 	return 1;
 }
 
+/* A memory or process limit hit in the stage's cgroup: everything in it
+ * is killed (a fork bomb's children too, that no process group holds). */
+static void check_cg(const struct play_box *b, const struct play_cg_stage *cs, pid_t pid,
+		     struct play_stage_res *res)
+{
+	if (res->memory || res->processes || (!cs->mem[0] && !cs->pids[0]))
+		return;
+	play_cg_stage_events(cs, b->cg.version, &res->memory, &res->processes);
+	if (!res->memory && !res->processes)
+		return;
+	play_cg_stage_kill(cs);
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
 /* Collects the output until the stage ends or its wall limit; then the
  * whole process group is killed (bwrap takes its sandbox with it). */
-static void watch(pid_t pid, const struct play_stage *st, int fo, int fe,
-		  struct play_stage_res *res)
+static void watch(const struct play_box *b, pid_t pid, const struct play_stage *st, int fo,
+		  int fe, const struct play_cg_stage *cs, struct play_stage_res *res)
 {
 	double t0 = now_s(), deadline = t0 + st->wall_s, grace = 0;
 	struct pollfd p[2] = { { fo, POLLIN, 0 }, { fe, POLLIN, 0 } };
@@ -394,12 +421,16 @@ static void watch(pid_t pid, const struct play_stage *st, int fo, int fe,
 		if (left <= 0) {
 			if (!grace && !exited) {
 				res->wall = true;
+				play_cg_stage_kill(cs);
 				kill(-pid, SIGKILL);
 				kill(pid, SIGKILL);
 			}
 			break;
 		}
-		n = poll(p, 2, (int)(left * 1000) + 1);
+		n = (int)(left * 1000) + 1;
+		if (cs->mem[0] || cs->pids[0])
+			n = n < BOX_POLL_MS ? n : BOX_POLL_MS;
+		n = poll(p, 2, n);
 		for (int i = 0; n > 0 && i < 2; i++)
 			if (p[i].fd >= 0 && p[i].revents && !drain(p[i].fd, i ? &res->err : &res->out))
 				p[i].fd = -1;
@@ -409,7 +440,9 @@ static void watch(pid_t pid, const struct play_stage *st, int fo, int fe,
 			exited = true;
 			grace = now_s() + 0.5;
 		}
+		check_cg(b, cs, pid, res);
 	}
+	check_cg(b, cs, pid, res);
 	kill(-pid, SIGKILL);
 	if (!exited)
 		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
@@ -435,6 +468,7 @@ int play_box_run(const struct play_box *b, const struct play_stage *st,
 	static char *const envp[] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL };
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, in = -1, bpf = -1, e = 0;
 	const char **argv = NULL;
+	struct play_cg_stage cs = { .mem_fd = -1, .pids_fd = -1 };
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -464,13 +498,16 @@ int play_box_run(const struct play_box *b, const struct play_stage *st,
 			goto out;
 		}
 	}
+	e = play_cg_stage_make(&b->cg, st->mem, st->nproc, &cs);
+	if (e < 0)
+		goto out;
 	pid = fork();
 	if (pid < 0) {
 		e = -errno;
 		goto out;
 	}
 	if (pid == 0)
-		child(b, st, argv, envp, in, po[1], st->merge ? po[1] : pe[1], bpf);
+		child(b, st, argv, envp, in, po[1], st->merge ? po[1] : pe[1], bpf, &cs);
 	setpgid(pid, pid); /* both sides: no race with the kill */
 	close(po[1]);
 	po[1] = -1;
@@ -480,8 +517,9 @@ int play_box_run(const struct play_box *b, const struct play_stage *st,
 	fcntl(po[0], F_SETFL, O_NONBLOCK);
 	if (pe[0] >= 0)
 		fcntl(pe[0], F_SETFL, O_NONBLOCK);
-	watch(pid, st, po[0], pe[0], res);
+	watch(b, pid, st, po[0], pe[0], &cs, res);
 out:
+	play_cg_stage_end(&cs);
 	if (argv && argv != (const char **)st->argv)
 		free(argv);
 	for (int i = 0; i < 2; i++) {

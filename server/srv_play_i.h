@@ -6,6 +6,7 @@
  *                   stages, its answer (result.json)
  *   srv_play_box.c  the sandbox: bubblewrap, the seccomp filter, rlimits,
  *                   wall-clock timeouts, the output kept (capped)
+ *   srv_play_cg.c   a cgroup per stage (memory, process count), or why not
  *   srv_play_gc.c   removing old runs (--keep-days, --keep-mb)
  *
  * A run's folder DATA/runs/ID is written by the sandboxed stages (as an
@@ -18,6 +19,7 @@
 
 #include "srv_i.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +27,38 @@
 
 #define PLAY_OUT_CAP (64u << 10)  /* stdout, stderr, compiler output: each */
 #define PLAY_ID_LEN 16            /* hex digits */
+#define PLAY_MEM_DEFAULT (1024ull << 20) /* a run's memory (cgroup) */
+#define PLAY_INSNS_DEFAULT 300000000ull  /* a recorded process's instructions */
+
+/* ---- srv_play_cg.c ---- */
+struct play_cg {
+	int version;             /* 0: none (rlimits only), 1 or 2 */
+	char mem[PATH_MAX];      /* the folder holding the stages' memory
+				  * cgroups; "": none */
+	char pids[PATH_MAX];     /* the same for pids (v2: == mem); "": none */
+	char note[768];          /* one line for the log: what, or why not */
+};
+struct play_cg_stage {
+	char mem[PATH_MAX], pids[PATH_MAX]; /* "": none */
+	int mem_fd, pids_fd;     /* their cgroup.procs (close-on-exec), -1 */
+};
+/* Makes the server's folder of stage cgroups; never fails (c->version 0
+ * then, and c->note says why).  Call once, before threads start runs. */
+void play_cg_init(struct play_cg *c);
+/* Removes that folder (the stages' are gone). */
+void play_cg_free(struct play_cg *c);
+/* A stage's cgroup with these limits (0: none); nothing when c has none.
+ * Undo with play_cg_stage_end(). */
+int play_cg_stage_make(const struct play_cg *c, uint64_t mem_bytes, unsigned pids,
+		       struct play_cg_stage *s);
+/* In the child between fork and exec (async-signal-safe): joins it. */
+int play_cg_stage_join(const struct play_cg_stage *s);
+/* Whether the kernel killed for memory / refused a fork at pids.max. */
+void play_cg_stage_events(const struct play_cg_stage *s, int version, bool *mem, bool *pids);
+/* SIGKILLs every process in it. */
+void play_cg_stage_kill(const struct play_cg_stage *s);
+/* Kills what is left, removes the folders, closes the fds. */
+void play_cg_stage_end(struct play_cg_stage *s);
 
 /* ---- srv_play_box.c ---- */
 struct play_box {
@@ -37,6 +71,7 @@ struct play_box {
 	size_t bpf_len;
 	char *hs_exe;            /* this hindsight binary (bound read-only) */
 	char *hs_lib;            /* its lib/hindsight folder (the recorder) */
+	struct play_cg cg;       /* the stages' cgroups, when there are */
 };
 
 struct play_stage {
@@ -47,6 +82,7 @@ struct play_stage {
 	bool merge;              /* stderr into the stdout buffer */
 	unsigned cpu_s, wall_s, nproc;
 	uint64_t fsize, as;      /* bytes; 0: no limit */
+	uint64_t mem;            /* bytes, the whole stage (cgroup); 0: none */
 };
 
 struct play_out {
@@ -58,6 +94,10 @@ struct play_out {
 struct play_stage_res {
 	int wstatus;
 	bool wall;               /* killed by the wall-clock limit */
+	bool memory;             /* the cgroup's memory limit was hit (the
+				  * kernel killed a process): all killed */
+	bool processes;          /* a fork failed at the cgroup's pids.max:
+				  * all killed */
 	double secs;
 	struct play_out out, err;
 };
@@ -83,6 +123,8 @@ struct play_run_opts {
 	const char *runs_dir;    /* DATA/runs */
 	const char *id;
 	unsigned record_cpu_s;   /* 0: the default */
+	uint64_t record_insns;   /* a recorded process's instructions: 0: the default */
+	uint64_t mem_bytes;      /* a run's memory; 0: the default */
 };
 /* Runs the request (parsed JSON) in DATA/runs/ID and fills *answer (the
  * body of POST /api/run).  -EINVAL with why for a bad request. */

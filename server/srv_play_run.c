@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,13 +49,17 @@ static const struct lang langs[] = {
 	{ "bash", "main.sh", false, "/bin/bash" },
 };
 
-/* Limits per stage: CPU s, wall s, processes, file size, address space. */
+/* Limits per stage: CPU s, wall s, processes, file size, address space
+ * (per process), memory (the stage as a whole, in its cgroup).  The
+ * record stage's memory is the run's (--memory-mb): the program's and
+ * Valgrind's; the compiler and the builder are ours, with their needs
+ * (the builder takes some 300 MiB for even a small recording). */
 static const struct play_stage lim_compile = { .name = "compile", .cpu_s = 10, .wall_s = 15,
-	.nproc = 64, .fsize = 64 * MiB, .as = 2048 * MiB };
+	.nproc = 64, .fsize = 64 * MiB, .as = 2048 * MiB, .mem = 1024 * MiB };
 static const struct play_stage lim_record = { .name = "record", .cpu_s = 20, .wall_s = 30,
-	.nproc = 32, .fsize = 512 * MiB, .as = 4096 * MiB };
+	.nproc = 32, .fsize = 512 * MiB, .as = 4096 * MiB, .mem = PLAY_MEM_DEFAULT };
 static const struct play_stage lim_build = { .name = "build", .cpu_s = 30, .wall_s = 60,
-	.nproc = 64, .fsize = 1024 * MiB, .as = 4096 * MiB };
+	.nproc = 64, .fsize = 1024 * MiB, .as = 4096 * MiB, .mem = 2048 * MiB };
 
 /* ---- files -------------------------------------------------------------------- */
 
@@ -223,6 +228,8 @@ static int stage(struct run *r, const struct play_stage *lim, const char *const 
 
 	st.argv = argv;
 	st.dir = r->box;
+	if (!strcmp(lim->name, "record") && r->o->mem_bytes)
+		st.mem = r->o->mem_bytes;
 	st.merge = merge;
 	st.stdin_path = stdin_path;
 	e = play_box_run(r->o->box, &st, res);
@@ -241,6 +248,10 @@ static int stage(struct run *r, const struct play_stage *lim, const char *const 
 
 		if (res->wall)
 			r->hit = "wall";
+		else if (res->memory)
+			r->hit = "memory";
+		else if (res->processes)
+			r->hit = "processes";
 		else if (sig == SIGXCPU || (sig == SIGKILL))
 			r->hit = "cpu";
 		else if (sig == SIGXFSZ)
@@ -318,13 +329,26 @@ static void strip_recorder(struct play_out *p)
 	}
 }
 
+/* Whether record left a recording to build: its meta.json (a killed
+ * recorder leaves one, marked incomplete). */
+static bool has_recording(const struct run *r)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/trace/meta.json", r->box);
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* exit / signal of the program, from the recording's meta.json (the
  * recorder's exit status says the same less precisely). */
-static void exit_of(struct run *r, const struct play_stage_res *res, struct json_object *ans)
+static void exit_of(struct run *r, const struct play_stage_res *res, unsigned cpu_s,
+		    struct json_object *ans)
 {
 	char path[PATH_MAX + 32];
 	struct json_object *m = NULL, *ex, *v;
 	int fd, status = -1, sig = 0;
+	double used = 0;  /* the recorder's and the program's CPU seconds */
 
 	snprintf(path, sizeof path, "%s/trace/meta.json", r->box);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -332,6 +356,11 @@ static void exit_of(struct run *r, const struct play_stage_res *res, struct json
 		m = json_object_from_fd(fd);
 		close(fd);
 	}
+	json_object_object_add(ans, "recording_complete", json_object_new_boolean(
+		m && json_object_object_get_ex(m, "status", &v) &&
+		!strcmp(json_object_get_string(v) ?: "", "complete")));
+	if (m && json_object_object_get_ex(m, "cpu_s", &v))
+		used = json_object_get_double(v);
 	if (m && json_object_object_get_ex(m, "exit", &ex)) {
 		if (json_object_object_get_ex(ex, "status", &v))
 			status = json_object_get_int(v);
@@ -347,7 +376,9 @@ static void exit_of(struct run *r, const struct play_stage_res *res, struct json
 		sig = WTERMSIG(res->wstatus);
 	}
 	json_object_put(m);
-	if (!r->hit && sig == SIGXCPU)
+	/* SIGXCPU at the soft CPU limit; SIGKILL at the hard one (cpu_s + 1)
+	 * when the program ignores SIGXCPU */
+	if (!r->hit && (sig == SIGXCPU || (sig == SIGKILL && used >= cpu_s)))
 		r->hit = "cpu", r->hit_stage = "record";
 	if (!r->hit && sig == SIGXFSZ)
 		r->hit = "file_size", r->hit_stage = "record";
@@ -360,18 +391,23 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 {
 	const char *argv[RUN_MAX_ARGS + 12];
 	const struct lang *l = r->req.lang;
+	char cap[32];
 	struct play_stage_res res;
 	struct play_stage lim = lim_record;
 	int n = 0, e;
 
 	if (r->o->record_cpu_s) {
 		lim.cpu_s = r->o->record_cpu_s;
-		lim.wall_s = r->o->record_cpu_s + 5;
+		lim.wall_s = r->o->record_cpu_s + 10; /* as 20 / 30: room for a busy machine */
 	}
+	snprintf(cap, sizeof cap, "%" PRIu64, r->o->record_insns ? r->o->record_insns :
+		 (uint64_t)PLAY_INSNS_DEFAULT);
 	argv[n++] = r->o->box->hs_exe;
 	argv[n++] = "record";
 	argv[n++] = "-o";
 	argv[n++] = "trace";
+	argv[n++] = "--max-instructions";
+	argv[n++] = cap;
 	argv[n++] = "--";
 	if (l->compiled) {
 		argv[n++] = "./prog";
@@ -385,11 +421,15 @@ static int record(struct run *r, struct json_object *ans, bool *ok)
 	e = stage(r, &lim, argv, false, r->stdin_path, &res);
 	if (e < 0)
 		return e;
+	/* the recorder's cap comes first: it stops the program with SIGXCPU
+	 * (SIGKILL if ignored), which would read as the CPU limit */
+	if (!r->hit && res.err.buf && strstr(res.err.buf, "hindsight: the instruction cap ("))
+		r->hit = "instructions", r->hit_stage = "record";
 	strip_recorder(&res.err);
 	add_out(ans, "stdout", "stdout_truncated", &res.out);
 	add_out(ans, "stderr", "stderr_truncated", &res.err);
-	exit_of(r, &res, ans);
-	*ok = !res.wall;
+	exit_of(r, &res, lim.cpu_s, ans);
+	*ok = has_recording(r);
 	play_stage_res_free(&res);
 	return 0;
 }
@@ -470,8 +510,10 @@ static int run_stages(struct run *r, struct json_object *ans)
 	if (e < 0 || !ok)
 		return e;
 	e = record(r, ans, &ok);
-	/* a limit ends the whole run: no database of what was cut short */
-	if (e < 0 || !ok || r->hit)
+	/* a limit ends the program, not the run: what was recorded up to
+	 * the cut is built (an incomplete recording, when the recorder was
+	 * killed with it) and browsable */
+	if (e < 0 || !ok)
 		return e;
 	e = build(r, &ok, why, sizeof why);
 	if (e < 0)
@@ -482,6 +524,23 @@ static int run_stages(struct run *r, struct json_object *ans)
 	}
 	json_object_object_add(ans, "trace", json_object_new_string(r->o->id));
 	return 0;
+}
+
+/* What holds the run: "memory" and "processes" are "cgroup" or "rlimit"
+ * (then "note" says why there is no cgroup). */
+static void add_limits(const struct play_run_opts *o, struct json_object *lim)
+{
+	const struct play_cg *cg = &o->box->cg;
+	uint64_t mem = o->mem_bytes ? o->mem_bytes : PLAY_MEM_DEFAULT;
+
+	json_object_object_add(lim, "memory", json_object_new_string(cg->mem[0] ? "cgroup" : "rlimit"));
+	json_object_object_add(lim, "memory_mb", json_object_new_int64(
+		(int64_t)((cg->mem[0] ? mem : lim_record.as) >> 20)));
+	json_object_object_add(lim, "processes", json_object_new_string(cg->pids[0] ? "cgroup" : "rlimit"));
+	json_object_object_add(lim, "processes_max", json_object_new_int((int)lim_record.nproc));
+	json_object_object_add(lim, "cgroup", cg->version ? json_object_new_int(cg->version) : NULL);
+	if (!cg->mem[0] || !cg->pids[0])
+		json_object_object_add(lim, "note", json_object_new_string(cg->note));
 }
 
 int play_run(const struct play_run_opts *o, struct json_object *req,
@@ -523,6 +582,7 @@ int play_run(const struct play_run_opts *o, struct json_object *req,
 	lim = json_object_new_object();
 	json_object_object_add(lim, "hit", r.hit ? json_object_new_string(r.hit) : NULL);
 	json_object_object_add(lim, "stage", r.hit_stage ? json_object_new_string(r.hit_stage) : NULL);
+	add_limits(o, lim);
 	json_object_object_add(ans, "limits", lim);
 	json_object_object_add(ans, "seconds", r.times);
 	if (!json_object_object_get_ex(ans, "trace", NULL)) {

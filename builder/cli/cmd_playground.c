@@ -3,7 +3,7 @@
  * recording served under /t/<id>/ (server/srv_play*.c).
  *
  *   hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]
- *                        [--tunnel [ADDR:]PORT] [--unsafe-no-sandbox]
+ *                        [--tunnel [ADDR:]PORT] [--memory-mb M] [--unsafe-no-sandbox]
  *
  * Serves until SIGINT or SIGTERM (taken with sigwait(), as serve does).
  * Exit status: 0 after Ctrl-C, 2 bad usage, 1 it could not start (no
@@ -25,6 +25,7 @@ static int play_usage(FILE *f)
 	fprintf(f,
 		"usage: hindsight playground [--port P] [--data DIR] [--jobs N] [--log LEVEL=FILE]\n"
 		"                            [--tunnel [ADDR:]PORT] [--record-limit S]\n"
+		"                            [--record-instructions N] [--memory-mb M]\n"
 		"                            [--keep-days D] [--keep-mb M]\n"
 		"                            [--unsafe-no-sandbox]\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
@@ -33,7 +34,12 @@ static int play_usage(FILE *f)
 		"                      queue answers 503\n"
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info or debug\n"
 		"  --record-limit S    CPU seconds of a program's recording (default 20; its\n"
-		"                      wall-clock limit is S + 5)\n"
+		"                      wall-clock limit is S + 10)\n"
+		"  --memory-mb M       a run's memory, held by a cgroup (v2 or v1) where one can\n"
+		"                      be made (default 1024; otherwise rlimits only, said at start)\n"
+		"  --record-instructions N  a recorded process that has run N instructions\n"
+		"                      is stopped (SIGXCPU; default 300000000): its recording,\n"
+		"                      built up to there, stays small enough to build\n"
 		"  --keep-days D       remove runs older than D days (default 7)\n"
 		"  --keep-mb M         then remove the oldest runs while they take more than\n"
 		"                      M MiB (default 4096)\n"
@@ -103,6 +109,30 @@ static int parse_args(int argc, char **argv, struct hs_play_opts *o)
 				return 2;
 			}
 			o->record_cpu_s = (unsigned)v;
+		} else if (!strcmp(a, "--record-instructions") && has_val) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(argv[++i], &end, 10);
+			if (errno || *end || argv[i][0] < '0' || argv[i][0] > '9' || v < 1000000 ||
+			    v > (1ull << 40)) {
+				fprintf(stderr, "hindsight playground: --record-instructions wants "
+					"1000000..2^40\n");
+				return 2;
+			}
+			o->record_insns = v;
+		} else if (!strcmp(a, "--memory-mb") && has_val) {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(argv[++i], &end, 10);
+			if (errno || *end || !argv[i][0] || argv[i][0] == '-' || v < 64 || v > 1u << 20) {
+				fprintf(stderr, "hindsight playground: --memory-mb wants 64..1048576\n");
+				return 2;
+			}
+			o->memory_mb = (unsigned)v;
 		} else if ((!strcmp(a, "--keep-days") || !strcmp(a, "--keep-mb")) && has_val) {
 			char *end;
 			unsigned long v;
@@ -157,7 +187,8 @@ int cli_playground_main(int argc, char **argv)
 	if (o.unsafe_no_sandbox)
 		fprintf(stderr, "hindsight playground: WARNING: --unsafe-no-sandbox: the code "
 			"people send runs on this machine with no sandbox, no namespaces and no "
-			"seccomp filter, only rlimits; never expose this port.\n");
+			"seccomp filter, only the limits (rlimits, cgroups where they can be made); "
+			"never expose this port.\n");
 	cli_block_stop_signals(&set);
 
 	e = hs_play_start(&o, &srv, &err);

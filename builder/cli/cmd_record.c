@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct record_opts {
 	int force;
 	int level;
 	int chunk_kb;     /* 0: the recorder's default */
+	unsigned long long max_insns; /* 0: no cap */
 	char **prog_argv; /* PROG ARGS..., NULL-terminated (borrowed argv) */
 };
 
@@ -47,13 +49,17 @@ static void forward_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hindsight record [-o TRACE_DIR] [--force] [--level N] [--chunk-kb N] [--] PROG [ARGS...]\n"
+	fprintf(f, "usage: hindsight record [-o TRACE_DIR] [--force] [--level N] [--chunk-kb N]\n"
+		   "                        [--max-instructions N] [--] PROG [ARGS...]\n"
 		   "  -o TRACE_DIR  where to write the recording (default: a new folder under\n"
 		   "                ~/.local/share/hindsight, with a 'latest' link)\n"
 		   "  --force       replace TRACE_DIR if it is an existing recording\n"
 		   "  --level N     zstd level used while recording, 1..19 (default 1)\n"
 		   "  --chunk-kb N  raw KiB between sync points, 16..16384 (default 128):\n"
-		   "                smaller answers queries faster, larger records smaller\n");
+		   "                smaller answers queries faster, larger records smaller\n"
+		   "  --max-instructions N  a process that has run N instructions gets SIGXCPU\n"
+		   "                (SIGKILL if it goes on), checked at each chunk: its\n"
+		   "                recording ends there (default: no cap)\n");
 }
 
 static int parse(int argc, char **argv, struct record_opts *o)
@@ -87,6 +93,18 @@ static int parse(int argc, char **argv, struct record_opts *o)
 				return -EINVAL;
 			}
 			o->chunk_kb = (int)v;
+		} else if (strcmp(a, "--max-instructions") == 0 && i + 1 < argc) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(argv[++i], &end, 10);
+			if (errno || *end || argv[i][0] < '0' || argv[i][0] > '9' || v < 1 ||
+			    v > (1ull << 62)) {
+				fprintf(stderr, "hindsight record: --max-instructions must be 1..2^62\n");
+				return -EINVAL;
+			}
+			o->max_insns = v;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			exit(0);
@@ -325,14 +343,18 @@ static json_object *initial_meta(const struct record_opts *o, const char *prog)
 	return m;
 }
 
-static int run_recorder(const struct record_opts *o, const char *trace, const char *prog, int *wstatus)
+/* *cpu_s: the CPU seconds (user + system) of the recorder and the
+ * program (and of the children they waited for). */
+static int run_recorder(const struct record_opts *o, const char *trace, const char *prog,
+			int *wstatus, double *cpu_s)
 {
 	pid_t parent;
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
-	char chunk_opt[32], console_opt[2][64];
+	char chunk_opt[32], console_opt[2][64], cap_opt[48];
 	char **args;
 	int argc = 0, i, n = 0;
 	struct sigaction sa, old_int, old_quit, old_term, old_hup;
+	struct rusage ru;
 
 	if (cli_tool_dir(tool_dir, sizeof tool_dir) < 0)
 		return -ENOENT;
@@ -355,6 +377,10 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	if (o->chunk_kb) {
 		snprintf(chunk_opt, sizeof chunk_opt, "--hs-chunk-kb=%d", o->chunk_kb);
 		args[n++] = chunk_opt;
+	}
+	if (o->max_insns) {
+		snprintf(cap_opt, sizeof cap_opt, "--hs-max-insns=%llu", o->max_insns);
+		args[n++] = cap_opt;
 	}
 	/* what fd 1 and 2 are now: writes that reach them, from any process
 	 * and through any fd, are the recording's stdout and stderr */
@@ -412,10 +438,12 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	free(args);
 	if (child_pid < 0)
 		return -errno;
-	while (waitpid(child_pid, wstatus, 0) < 0) {
+	while (wait4(child_pid, wstatus, 0, &ru) < 0) {
 		if (errno != EINTR)
 			return -errno;
 	}
+	*cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -457,7 +485,8 @@ static bool recorder_failed(json_object *m, int wstatus)
 	       json_object_get_int64(json_object_object_get(last, "instructions")) == 0;
 }
 
-static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds)
+static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds,
+			double cpu_s)
 {
 	json_object *ex = json_object_new_object();
 	char when[64], why[96];
@@ -482,6 +511,8 @@ static void finish_meta(json_object *m, const char *trace, int wstatus, double s
 	iso_time(time(NULL), when, sizeof when);
 	json_object_object_add(m, "end_time", json_object_new_string(when));
 	json_object_object_add(m, "duration_s", json_object_new_double(seconds));
+	/* the playground tells the CPU-time limit's SIGKILL by it */
+	json_object_object_add(m, "cpu_s", json_object_new_double(cpu_s));
 	json_object_object_add(m, "exit", ex);
 }
 
@@ -515,6 +546,7 @@ int cli_record_main(int argc, char **argv)
 	struct timespec t0, t1;
 	int err, wstatus = 0, rc;
 	bool failed;
+	double cpu_s = 0;
 
 	if (parse(argc, argv, &o) < 0)
 		return 2;
@@ -547,14 +579,14 @@ int cli_record_main(int argc, char **argv)
 	fprintf(stderr, "hindsight: recording to %s\n", trace);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = run_recorder(&o, trace, prog, &wstatus);
+	err = run_recorder(&o, trace, prog, &wstatus, &cpu_s);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (err < 0) {
 		json_object_put(meta);
 		return 1;
 	}
 	finish_meta(meta, trace, wstatus,
-		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, cpu_s);
 	err = cli_write_meta(trace, meta);
 	if (err < 0)
 		fprintf(stderr, "hindsight record: cannot write %s/meta.json: %s\n", trace, strerror(-err));

@@ -27,6 +27,7 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_tooliface.h"
@@ -605,9 +606,38 @@ static void commit(struct ctx *c, IRExpr *guard, UInt retired)
 	}
 }
 
+/* The instruction cap, checked at each full chunk (a few hundred
+ * thousand instructions of a tight loop apart): the program gets SIGXCPU,
+ * as from the CPU-time limit, so its recording ends as a program that a
+ * signal killed (complete, buildable); one that ignores it is SIGKILLed
+ * some instructions later (its recording cut there, incomplete). */
+/* Valgrind's core has it (m_libcsignal.c) and links it into every tool;
+ * only its tool headers leave it out. */
+extern Int VG_(kill)(Int pid, Int signo);
+
+static void check_cap(void)
+{
+	static Int sent;
+	static ULong kill_at;
+
+	if (!rec_opts.max_insns || rec_icount < rec_opts.max_insns || sent > 1 ||
+	    (sent && rec_icount < kill_at))
+		return;
+	/* Valgrind hands the signal over at its next time slice: room for it */
+	kill_at = rec_icount + rec_opts.max_insns / 10 + 5000000;
+	if (!sent)
+		VG_(umsg)("hindsight: the instruction cap (%llu) is reached: SIGXCPU\n",
+			  rec_opts.max_insns);
+	else
+		VG_(umsg)("hindsight: the instruction cap (%llu) is passed: SIGKILL\n",
+			  rec_opts.max_insns);
+	VG_(kill)(VG_(getpid)(), sent++ ? VKI_SIGKILL : VKI_SIGXCPU);
+}
+
 static VG_REGPARM(0) void flush_from_sb(void)
 {
 	rec_stream_flush(False);
+	check_cap();
 }
 
 static void preamble(struct ctx *c, UInt sb_id, UInt max_len)

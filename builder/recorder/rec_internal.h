@@ -55,6 +55,9 @@ struct rec_options {
 	Int level;             /* zstd level, --hs-level */
 	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
+	ULong max_insns;       /* --hs-max-insns: the cap of this process
+				* image's instructions (0: none); then the
+				* program gets SIGXCPU, as at a CPU limit */
 	/* the recording's stdout and stderr, --hs-stdout/--hs-stderr=DEV:INO */
 	struct rec_file_id console[3];
 };

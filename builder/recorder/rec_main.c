@@ -29,7 +29,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False, { { False, 0, 0 } } };
+struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False, 0, { { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
 
@@ -113,6 +113,7 @@ static Bool process_option(const HChar *arg)
 {
 	const HChar *tmp;
 	Int kb;
+	Long max;
 
 	if (VG_STR_CLO(arg, "--hs-stdout", tmp)) {
 		if (!parse_file_id(tmp, &rec_opts.console[1]))
@@ -129,6 +130,8 @@ static Bool process_option(const HChar *arg)
 		if (kb < 16 || kb > 16384)
 			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
 		rec_opts.chunk_bytes = (UInt)kb << 10;
+	} else if (VG_BINT_CLO(arg, "--hs-max-insns", max, 0, (Long)1 << 62)) {
+		rec_opts.max_insns = (ULong)max;
 	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
 		;
 	else
@@ -141,6 +144,8 @@ static void print_usage(void)
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
 		    "    --hs-level=N       zstd level 1..19 [1]\n"
 		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
+		    "    --hs-max-insns=N   at N instructions (checked per chunk) the program\n"
+		    "                       gets SIGXCPU, SIGKILL if it goes on [0: no cap]\n"
 		    "    --hs-stdout=DEV:INO, --hs-stderr=DEV:INO\n"
 		    "                       the recording's stdout and stderr: writes that\n"
 		    "                       reach them, through any fd, are its console\n");

@@ -110,6 +110,21 @@ void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n)
 	free(procs);
 }
 
+/* Whether the image in dir was killed before its recorder wrote a byte
+ * (its stream.hst is missing or empty: a fork bomb's child when the run
+ * is killed): it recorded nothing, and is no image. */
+static bool unborn(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/stream.hst", dir) >= sizeof path)
+		return false;
+	if (stat(path, &st) < 0)
+		return errno == ENOENT;
+	return S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
 int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			size_t *n, struct hs_trace_err *err)
 {
@@ -143,7 +158,7 @@ int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			ret = -ENOMEM;
 			goto out;
 		}
-		if (stat(p.dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		if (stat(p.dir, &st) < 0 || !S_ISDIR(st.st_mode) || unborn(p.dir)) {
 			free(p.dir);
 			continue;
 		}

@@ -19,7 +19,11 @@ struct hs_play_opts {
 	unsigned jobs;            /* runs at once; 0: max(1, cores / 2) */
 	bool unsafe_no_sandbox;   /* run user code without bubblewrap */
 	unsigned record_cpu_s;    /* CPU limit of the program's recording;
-				   * its wall limit is 5 s more; 0: 20 s */
+				   * its wall limit is 10 s more; 0: 20 s */
+	unsigned long long record_insns; /* a recorded process stops (SIGXCPU)
+				   * at this many instructions; 0: 300 million */
+	unsigned memory_mb;       /* a run's memory, in a cgroup where one can
+				   * be made (each stage as a whole); 0: 1024 */
 	unsigned keep_days;       /* runs older are removed; 0: 7 */
 	unsigned keep_mb;         /* then the oldest while DATA/runs is over
 				   * this; 0: 4096 */

@@ -74,7 +74,9 @@ struct hs_trace_proc {
 
 /* Lists TRACE/procs/<pid>.<n>/ sorted by pid, then n.  On success the
  * caller owns *procs and frees it with hs_trace_procs_free(*procs, *n).
- * A folder with no process image is not an error (*n == 0). */
+ * A folder with no process image is not an error (*n == 0).  An image
+ * whose stream.hst is missing or empty (its recorder killed before it
+ * wrote the header) recorded nothing and is not listed. */
 int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			size_t *n, struct hs_trace_err *err);
 void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n);

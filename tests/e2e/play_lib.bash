@@ -10,13 +10,15 @@
 
 command -v bwrap >/dev/null || fail "bubblewrap is not installed (sh scripts/install-deps.sh)"
 
-# play_start [OPTIONS...]
+# play_start [OPTIONS...]: with PLAY_DATA (default $T/data) and PLAY_LOG
+# (default $T/play.log); the command prefixed by the array PLAY_AS (e.g.
+# setpriv ...) when set.
 play_start()
 {
 	local i
 	chmod o+x "$T" # the sandbox runs as nobody when the tests run as root
-	"$HS" playground --port 0 --data "$T/data" --log "debug=$T/play.log" "$@" \
-		>"$T/play.out" 2>"$T/play.err" &
+	"${PLAY_AS[@]}" "$HS" playground --port 0 --data "${PLAY_DATA:-$T/data}" \
+		--log "debug=${PLAY_LOG:-$T/play.log}" "$@" >"$T/play.out" 2>"$T/play.err" &
 	SRV_PID=$!
 	SRV_PIDS+=("$SRV_PID")
 	for i in $(seq 300); do
