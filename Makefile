@@ -65,9 +65,24 @@ $(B)/obj/gen/srv_assets_data.o: $(B)/gen/srv_assets_data.c
 	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) -c -o $@ $<
 $(B)/lib/libhsserver.a: $(B)/obj/gen/srv_assets_data.o
 
+# ---- what `hindsight bom` knows of the build (scripts/gen-bom-data.sh) -----
+# The version: a tag if there is one, else the code's version and the commit.
+HS_VERSION := $(shell git describe --tags --dirty 2>/dev/null || \
+	echo 0.1.0-g$$(git describe --always --dirty 2>/dev/null || echo unknown))
+BOM_STATIC := $(VG_LIBDIR)/libvex-amd64-linux.a:hindsight \
+	$(VG_LIBDIR)/libcoregrind-amd64-linux.a:recorder \
+	$(VG_LIBDIR)/libgcc-sup-amd64-linux.a:recorder \
+	/usr/lib/x86_64-linux-gnu/libzstd.a:recorder
+# runs every time, rewrites the file only when it changes
+$(B)/gen/cli_bom_data.c: FORCE
+	sh scripts/gen-bom-data.sh $@ server/ui/package-lock.json '$(HS_VERSION)' $(BOM_STATIC)
+$(B)/obj/gen/cli_bom_data.o: $(B)/gen/cli_bom_data.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ibuilder/cli $(CFLAGS) -c -o $@ $<
+
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/cli_bom_data.o
 $(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 	@mkdir -p $(@D)
 	$(CC) -no-pie $(CFLAGS) -o $@ $(CLI_OBJ) $(HS_LIBS) $(EXT_LIBS)
@@ -157,5 +172,6 @@ stress: all $(PROG_BIN)
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test demo bench stress clean
+.PHONY: all tool test demo bench stress clean FORCE
+FORCE:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

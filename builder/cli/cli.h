@@ -21,6 +21,7 @@ int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
 int cli_playground_main(int argc, char **argv);
+int cli_bom_main(int argc, char **argv);      /* cmd_bom.c */
 
 /* Servers stop from normal code (serve, playground; cmd_serve.c): block
  * SIGINT, SIGTERM and SIGHUP in every thread (and ignore SIGPIPE) before
