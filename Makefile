@@ -127,6 +127,36 @@ $(TOOL_DIR)/.linked:
 
 tool: $(TOOL_BIN) $(TOOL_DIR)/.linked
 
+# ---- install ----------------------------------------------------------------
+# PREFIX/bin/hindsight finds its recorder in ../lib/hindsight/valgrind
+# (cli_tool_dir), where, as in build/, links to Valgrind's own files sit
+# beside the tool (VALGRIND_LIB must hold both).  uninstall removes exactly
+# those files, the links that point into $(VG_EXEC), and the folders that
+# are only ours; bin/ and share/man/man1/ stay.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib/hindsight
+I_TOOL  := $(I_LIB)/valgrind
+I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC   := $(DESTDIR)$(PREFIX)/share/doc/hindsight
+
+install: all
+	install -d '$(I_BIN)' '$(I_TOOL)' '$(I_MAN)' '$(I_DOC)'
+	install -m 755 $(B)/bin/hindsight '$(I_BIN)/hindsight'
+	install -m 755 $(TOOL_BIN) '$(I_TOOL)/$(TOOL_NAME)-amd64-linux'
+	for f in $(VG_EXEC)/*; do ln -sfn "$$f" '$(I_TOOL)/'; done
+	install -m 644 man/hindsight.1 '$(I_MAN)/hindsight.1'
+	install -m 644 README.md '$(I_DOC)/README.md'
+
+uninstall:
+	rm -f '$(I_BIN)/hindsight' '$(I_TOOL)/$(TOOL_NAME)-amd64-linux' \
+		'$(I_MAN)/hindsight.1' '$(I_DOC)/README.md'
+	if [ -d '$(I_TOOL)' ]; then \
+		find '$(I_TOOL)' -maxdepth 1 -type l -lname '$(VG_EXEC)/*' -delete; fi
+	for d in '$(I_TOOL)' '$(I_LIB)' '$(I_DOC)'; do \
+		if [ -d "$$d" ]; then rmdir "$$d"; fi; done
+
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -172,6 +202,7 @@ stress: all $(PROG_BIN)
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test demo bench stress clean FORCE
+.PHONY: all tool test demo bench stress clean install uninstall FORCE
 FORCE:
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (build/bom-validator holds npm's node_modules, whose names may end in .d)
+-include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)
