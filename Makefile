@@ -157,6 +157,16 @@ uninstall:
 	for d in '$(I_TOOL)' '$(I_LIB)' '$(I_DOC)'; do \
 		if [ -d "$$d" ]; then rmdir "$$d"; fi; done
 
+# ---- the offline bundle (scripts/dist.sh) ----------------------------------
+# build/hindsight-VERSION-amd64.tar.gz: the install tree, the .deb files of
+# the runtime packages a minimal Debian 12 lacks, and install.sh.
+DIST_NAME := hindsight-$(HS_VERSION)-amd64
+DIST_STAGE := $(B)/dist/$(DIST_NAME)
+dist: all
+	rm -rf $(B)/dist
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DIST_STAGE))/root PREFIX=/usr/local
+	sh scripts/dist.sh $(DIST_STAGE) $(B)/$(DIST_NAME).tar.gz
+
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -202,7 +212,7 @@ stress: all $(PROG_BIN)
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test demo bench stress clean install uninstall FORCE
+.PHONY: all tool test demo bench stress clean install uninstall dist FORCE
 FORCE:
 # (build/bom-validator holds npm's node_modules, whose names may end in .d)
 -include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)
