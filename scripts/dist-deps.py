@@ -17,7 +17,7 @@ The reasoning (also in README.md, "Install and packaging"):
      package of Priority: required (apt is one) and the same closure of
      those.  It is computed here from this machine's apt cache, which is
      Debian 12's, so it follows point releases; --minbase=FILE keeps it.
-What is left today: valgrind and libc6-dbg, fuse3 (and adduser), and the
+What is left today: valgrind and libc6-dbg, fuse3, and the
 libraries that are not in minbase (libcapstone4, libdw1, libelf1,
 libfuse3-3, libjson-c5, libmicrohttpd12).  The playground's compilers and
 bubblewrap are not bundled: it is a separate, optional service."""
@@ -47,8 +47,9 @@ def owners(paths):
 
 
 def direct_deps(pkgs):
-    """{pkg: [dependency, ...]} in one apt-cache call."""
-    out = run('apt-cache', 'depends', '--important', *sorted(pkgs))
+    """{pkg: [dependency, ...]} for pkgs and everything they reach, in one
+    apt-cache call (--recurse follows every alternative: a superset)."""
+    out = run('apt-cache', 'depends', '--recurse', '--important', *sorted(pkgs))
     deps, cur, alt_open, virtual = {}, None, False, None
     for line in out.splitlines():
         if not line.startswith(' '):
@@ -74,14 +75,13 @@ def direct_deps(pkgs):
     return deps
 
 
-def closure(roots):
-    seen, todo = set(), set(roots)
+def closure(roots, deps):
+    seen, todo = set(), list(roots)
     while todo:
-        seen |= todo
-        new = set()
-        for d in direct_deps(todo).values():
-            new |= set(d)
-        todo = new - seen
+        p = todo.pop()
+        if p not in seen:
+            seen.add(p)
+            todo += deps.get(p, [])
     return seen
 
 
@@ -101,17 +101,19 @@ def main():
     roots['fuse3'] = 'fusermount3 for hindsight mount'
     required = [l.split()[0] for l in run('dpkg-query', '-W', '-f=${Package} ${Priority}\n').splitlines()
                 if l.endswith(' required')]
-    minbase = closure(set(required) | {'apt'})
+    deps = direct_deps(set(roots) | set(required) | {'apt'})
+    minbase = closure(set(required) | {'apt'}, deps)
     for a in sys.argv[1:]:
         if a.startswith('--minbase='):
             with open(a.split('=', 1)[1], 'w') as f:
                 f.write(''.join(p + '\n' for p in sorted(minbase)))
-    need = closure(set(roots)) - minbase
+    need = closure(roots, deps) - minbase
     for p in sorted(need):
         ver = run('dpkg-query', '-W', '-f=${Version}', p).strip()
         if not ver:
             ver = re.search(r'Candidate: (\S+)', run('apt-cache', 'policy', p)).group(1)
-        print(p, ver, roots.get(p, 'needed by another package here'))
+        by = sorted(q for q in need if p in deps.get(q, []))
+        print(p, ver, roots.get(p, 'needed by ' + ', '.join(by)))
     return 0
 
 
