@@ -269,6 +269,14 @@ static char *version_in(const char *q, const char *pkg)
 	return NULL;
 }
 
+static struct json_object *unknown_licence(void)
+{
+	struct json_object *arr = json_object_new_array();
+
+	json_object_array_add(arr, json_object_new_string("unknown"));
+	return arr;
+}
+
 /* The License: fields of a DEP-5 copyright file, each once; "unknown" when
  * the file is missing or not machine-readable. */
 static struct json_object *licenses_of(const char *pkg)
@@ -302,8 +310,10 @@ static struct json_object *licenses_of(const char *pkg)
 	if (f)
 		fclose(f);
 	json_object_put(seen);
-	if (json_object_array_length(arr) == 0)
-		json_object_array_add(arr, json_object_new_string("unknown"));
+	if (json_object_array_length(arr) == 0) {
+		json_object_put(arr);
+		return unknown_licence();
+	}
 	return arr;
 }
 
@@ -432,7 +442,7 @@ static void package_components(const struct bom *b, const char *versions,
 			json_object_object_add(c, "purl", json_object_new_string(purl));
 		}
 		json_object_object_add(c, "licenses", license_choices(
-			b->f[i].pkg ? licenses_of(name) : json_object_new_array_ext(0)));
+			b->f[i].pkg ? licenses_of(name) : unknown_licence()));
 		if (!b->f[i].pkg)
 			json_object_array_add(props, property("hindsight:package", "none: dpkg -S knows no owner"));
 		json_object_object_add(c, "components", files);

@@ -25,15 +25,19 @@ def sh(*argv):
     return subprocess.run(argv, capture_output=True, text=True).stdout
 
 
-def owner(path):
-    cands = [path, os.path.realpath(path)]
-    cands += [c[4:] if c.startswith('/usr/') else '/usr' + c for c in list(cands)]
-    for c in cands:
-        for line in sh('dpkg', '-S', c).splitlines():
-            pkgs, _, p = line.partition(': ')
-            if p == c and not line.startswith('diversion'):
-                return pkgs.split(',')[0].split(':')[0].strip()
-    return None
+def owners(paths):
+    """{path: package}: one dpkg -S over each path, its realpath, and both
+    with /usr added or removed (Debian 12's merged /usr)."""
+    cands = {}
+    for path in paths:
+        c = [path, os.path.realpath(path)]
+        cands[path] = c + [x[4:] if x.startswith('/usr/') else '/usr' + x for x in c]
+    owned = {}
+    for line in sh('dpkg', '-S', *{c for cs in cands.values() for c in cs}).splitlines():
+        pkgs, _, p = line.partition(': ')
+        if not line.startswith('diversion'):
+            owned[p] = pkgs.split(',')[0].split(':')[0].strip()
+    return {p: next((owned[c] for c in cs if c in owned), None) for p, cs in cands.items()}
 
 
 def sha256(path):
@@ -53,8 +57,9 @@ def main():
             libs.append(m.group(1))
     if len(libs) < 3:
         problems.append('ldd %s found only %d libraries' % (binary, len(libs)))
+    pkgs = owners(libs + ['/usr/bin/valgrind.bin'])
     for lib in libs + ['/usr/bin/valgrind.bin']:
-        pkg = owner(lib)
+        pkg = pkgs[lib]
         if not pkg:
             problems.append('%s: dpkg -S knows no package' % lib)
             continue
