@@ -18,7 +18,8 @@ if ! cmp -s "$SRC/package.json" "$DIR/package.json" ||
 	mkdir -p "$DIR" || exit 3
 	cp "$SRC/package.json" "$DIR/package.json"
 	echo "bom-validate: installing the CycloneDX validator into $DIR (npm)" >&2
-	if ! (cd "$DIR" && timeout 120 npm install --no-audit --no-fund --no-save --silent >npm.log 2>&1); then
+	if ! (cd "$DIR" && timeout 60 npm install --no-audit --no-fund --no-save --loglevel=error --prefer-offline \
+			--fetch-retries=1 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >npm.log 2>&1); then
 		echo "bom-validate: npm install failed (is the npm registry reachable?): $(tail -3 "$DIR/npm.log" | tr '\n' ' ')"
 		rm -rf "$DIR/node_modules"
 		exit 3
