@@ -69,7 +69,7 @@ $(B)/lib/libhsserver.a: $(B)/obj/gen/srv_assets_data.o
 # The version: a tag if there is one, else the code's version and the commit.
 HS_VERSION := $(shell git describe --tags --dirty 2>/dev/null || \
 	echo 0.1.0-g$$(git describe --always --dirty 2>/dev/null || echo unknown))
-BOM_STATIC := $(VG_LIBDIR)/libvex-amd64-linux.a:hindsight \
+BOM_STATIC := $(VG_LIBDIR)/libvex-amd64-linux.a:both \
 	$(VG_LIBDIR)/libcoregrind-amd64-linux.a:recorder \
 	$(VG_LIBDIR)/libgcc-sup-amd64-linux.a:recorder \
 	/usr/lib/x86_64-linux-gnu/libzstd.a:recorder

@@ -1,5 +1,5 @@
 #!/bin/sh
-# gen-bom-data.sh OUT.c LOCKFILE VERSION ARCHIVE:LINKED_INTO... - what
+# gen-bom-data.sh OUT.c LOCKFILE VERSION ARCHIVE:LINKED_INTO... (CLI, recorder or both) - what
 # `hindsight bom` must know of the build (builder/cli/cli_bom.h):
 #   - each static archive linked in, with the Debian package and version
 #     that provided it (dpkg -S, dpkg-query) and its SHA-256 now: the

@@ -38,7 +38,7 @@ struct cli_bom_static_file {
 	const char *package;	/* Debian package, "" if dpkg did not know */
 	const char *version;
 	const char *sha256;	/* hex */
-	const char *linked_into; /* "hindsight" or "recorder" */
+	const char *linked_into; /* "CLI", "recorder" or "both" */
 };
 
 extern const struct cli_bom_static_file cli_bom_static[];

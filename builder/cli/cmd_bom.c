@@ -590,7 +590,8 @@ static int collect(struct bom *b, char **versions)
 		size_t before = b->n;
 		char role[64];
 
-		snprintf(role, sizeof role, "linked statically into the %s", s->linked_into);
+		snprintf(role, sizeof role, "linked statically into the %s",
+			 strcmp(s->linked_into, "both") == 0 ? "CLI and the recorder" : s->linked_into);
 		err = bom_add(b, s->path, role, true);
 		if (!err && b->n > before) {
 			b->f[b->n - 1].static_version = s->version;
