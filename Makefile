@@ -66,9 +66,24 @@ $(B)/obj/gen/srv_assets_data.o: $(B)/gen/srv_assets_data.c
 	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) -c -o $@ $<
 $(B)/lib/libhsserver.a: $(B)/obj/gen/srv_assets_data.o
 
+# ---- what `hindsight bom` knows of the build (scripts/gen-bom-data.sh) -----
+# The version: a tag if there is one, else the code's version and the commit.
+HS_VERSION := $(shell git describe --tags --dirty 2>/dev/null || \
+	echo 0.1.0-g$$(git describe --always --dirty 2>/dev/null || echo unknown))
+BOM_STATIC := $(VG_LIBDIR)/libvex-amd64-linux.a:both \
+	$(VG_LIBDIR)/libcoregrind-amd64-linux.a:recorder \
+	$(VG_LIBDIR)/libgcc-sup-amd64-linux.a:recorder \
+	/usr/lib/x86_64-linux-gnu/libzstd.a:recorder
+# runs every time, rewrites the file only when it changes
+$(B)/gen/cli_bom_data.c: FORCE
+	sh scripts/gen-bom-data.sh $@ server/ui/package-lock.json '$(HS_VERSION)' $(BOM_STATIC)
+$(B)/obj/gen/cli_bom_data.o: $(B)/gen/cli_bom_data.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ibuilder/cli $(CFLAGS) -c -o $@ $<
+
 # ---- the CLI ----------------------------------------------------------------
 CLI_SRC := $(wildcard builder/cli/*.c)
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/cli_bom_data.o
 $(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 	@mkdir -p $(@D)
 	$(CC) -no-pie $(CFLAGS) -o $@ $(CLI_OBJ) $(HS_LIBS) $(EXT_LIBS)
@@ -112,6 +127,46 @@ $(TOOL_DIR)/.linked:
 	@touch $@
 
 tool: $(TOOL_BIN) $(TOOL_DIR)/.linked
+
+# ---- install ----------------------------------------------------------------
+# PREFIX/bin/hindsight finds its recorder in ../lib/hindsight/valgrind
+# (cli_tool_dir), where, as in build/, links to Valgrind's own files sit
+# beside the tool (VALGRIND_LIB must hold both).  uninstall removes exactly
+# those files, the links that point into $(VG_EXEC), and the folders that
+# are only ours; bin/ and share/man/man1/ stay.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib/hindsight
+I_TOOL  := $(I_LIB)/valgrind
+I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC   := $(DESTDIR)$(PREFIX)/share/doc/hindsight
+
+install: all
+	install -d '$(I_BIN)' '$(I_TOOL)' '$(I_MAN)' '$(I_DOC)'
+	install -m 755 $(B)/bin/hindsight '$(I_BIN)/hindsight'
+	install -m 755 $(TOOL_BIN) '$(I_TOOL)/$(TOOL_NAME)-amd64-linux'
+	for f in $(VG_EXEC)/*; do ln -sfn "$$f" '$(I_TOOL)/'; done
+	install -m 644 man/hindsight.1 '$(I_MAN)/hindsight.1'
+	install -m 644 README.md '$(I_DOC)/README.md'
+
+uninstall:
+	rm -f '$(I_BIN)/hindsight' '$(I_TOOL)/$(TOOL_NAME)-amd64-linux' \
+		'$(I_MAN)/hindsight.1' '$(I_DOC)/README.md'
+	if [ -d '$(I_TOOL)' ]; then \
+		find '$(I_TOOL)' -maxdepth 1 -type l -lname '$(VG_EXEC)/*' -delete; fi
+	for d in '$(I_TOOL)' '$(I_LIB)' '$(I_DOC)'; do \
+		if [ -d "$$d" ]; then rmdir "$$d"; fi; done
+
+# ---- the offline bundle (scripts/dist.sh) ----------------------------------
+# build/hindsight-VERSION-amd64.tar.gz: the install tree, the .deb files of
+# the runtime packages a minimal Debian 12 lacks, and install.sh.
+DIST_NAME := hindsight-$(HS_VERSION)-amd64
+DIST_STAGE := $(B)/dist/$(DIST_NAME)
+dist: all
+	rm -rf $(B)/dist
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DIST_STAGE))/root PREFIX=/usr/local
+	sh scripts/dist.sh $(DIST_STAGE) $(B)/$(DIST_NAME).tar.gz
 
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -166,5 +221,7 @@ stress: all $(PROG_BIN)
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test san-units demo bench stress clean
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+.PHONY: all tool test san-units demo bench stress clean install uninstall dist FORCE
+FORCE:
+# (build/bom-validator holds npm's node_modules, whose names may end in .d)
+-include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)

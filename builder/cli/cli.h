@@ -24,6 +24,7 @@ int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);
 int cli_mount_main(int argc, char **argv);
 int cli_playground_main(int argc, char **argv);
+int cli_bom_main(int argc, char **argv);      /* cmd_bom.c */
 
 /* serve and mount, once set up (cli_confine.c): no_new_privs and a seccomp
  * filter on every thread (no exec unless allow_exec, no ptrace, no new

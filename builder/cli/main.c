@@ -24,6 +24,7 @@ static const struct subcommand subcommands[] = {
 	{ "ls", cli_ls_main, "list a folder of the tree without a mount" },
 	{ "serve", cli_serve_main, "serve the web UI and HTTP API of a recording" },
 	{ "playground", cli_playground_main, "edit, run and record code in the browser (sandboxed)" },
+	{ "bom", cli_bom_main, "print a CycloneDX 1.6 SBOM of what Hindsight ships and links" },
 	{ "gdbserver", cli_gdbserver_main, "serve gdb's remote protocol: debug a recording forwards and backwards" },
 	{ "trace-check", cli_trace_check_main, "decode a recording and check it replays exactly" },
 };
