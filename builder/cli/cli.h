@@ -51,6 +51,7 @@ int cli_gdbserver_main(int argc, char **argv);
 struct cli_image {
 	char name[64];          /* "<pid>.<n>" */
 	unsigned pid, exec_index;
+	int forked;             /* began as a fork (HS_FILE_FORKED) */
 	int complete;           /* the stream ends with an EXIT record */
 	int exec_ended;         /* it ends with an EXEC record that has the
 				 * format-5 trailer: instructions and threads

@@ -152,6 +152,7 @@ static int scan_stream(const char *path, struct cli_image *img)
 	}
 	img->pid = le32(fh + 16);
 	img->exec_index = le32(fh + 24);
+	img->forked = (le32(fh + 28) & HS_FILE_FORKED) != 0;
 	while (read_full(fd, ch, sizeof ch, off) == 0) {
 		if (le32(ch) != HS_CHUNK_MAGIC || XXH64(ch, 40, 0) != le64(ch + 40))
 			break;
@@ -176,6 +177,30 @@ static int by_name(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->exec_index < y->exec_index ? -1 : x->exec_index > y->exec_index;
+}
+
+/* v sorted by pid: the first process (the one image of exec 0 that did
+ * not begin as a fork) and the pids after it first, then those that
+ * wrapped around below it, as hs_trace_list_procs orders them. */
+static void root_first(struct cli_image *v, int n)
+{
+	struct cli_image *tmp;
+	unsigned root = 0;
+	int roots = 0, k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (v[i].exec_index == 0 && !v[i].forked && v[i].pid) {
+			root = v[i].pid;
+			roots++;
+		}
+	while (k < n && v[k].pid < root)
+		k++;
+	if (roots != 1 || k == 0 || k == n || !(tmp = malloc((size_t)k * sizeof *v)))
+		return; /* out of memory: pid order, which is only less helpful */
+	memcpy(tmp, v, (size_t)k * sizeof *v);
+	memmove(v, v + k, (size_t)(n - k) * sizeof *v);
+	memcpy(v + (n - k), tmp, (size_t)k * sizeof *v);
+	free(tmp);
 }
 
 int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
@@ -216,6 +241,7 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
 		count++;
 	}
 	qsort(v, count, sizeof *v, by_name);
+	root_first(v, count);
 	*out = v;
 	*n = count;
 	v = NULL;

@@ -134,6 +134,7 @@ static void remove_stale(const char *dir, const char *prefix, FILE *log)
 static void images_free(struct build *b)
 {
 	for (size_t i = 0; i < b->n_img; i++) {
+		pthread_mutex_destroy(&b->img[i].load_lock);
 		hs_trace_file_close(b->img[i].stream);
 		hs_trace_code_free(b->img[i].code);
 		hs_trace_mem_files_free(b->img[i].files);
@@ -221,6 +222,7 @@ static int images_open(struct build *b, bool load_code)
 		bool exec_ended;
 		char *path;
 
+		pthread_mutex_init(&im->load_lock, NULL);
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
 		snprintf(im->id.image, sizeof(im->id.image), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
@@ -236,39 +238,21 @@ static int images_open(struct build *b, bool load_code)
 		free(path);
 		if (ret)
 			break;
-		if (load_code) {
-			path = dbb_path(im->dir, "code.hst");
-			ret = path ? hs_trace_code_load(path, &im->code, &terr) : -ENOMEM;
-			free(path);
-			if (ret)
-				break;
-			if ((ret = hs_trace_mem_files_new(&im->files)))
-				break;
-		}
-		im->n_chunks = hs_trace_file_chunk_count(im->stream);
-		/* the modules with lines that the shards' line pass uses: those
-		 * of the start-up (the merge checks that they are all) */
-		if (load_code) {
-			if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
-				break;
-			im->have_smaps = true;
-			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
-				break;
-		}
+		/* code.hst and the rest: by the image's first task (image_load) */
+		im->want_load = load_code;
+		im->tasks_left = b->one_shard ? 1 : b->n;
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
 		/* an image that a successful execve ended has no final chunk:
 		 * the next image of the same pid says it ended that way */
 		exec_ended = i + 1 < n && procs[i + 1].pid == procs[i].pid &&
 			     procs[i + 1].exec_index == procs[i].exec_index + 1;
 		im->incomplete = hs_trace_file_truncated(im->stream) ||
-				 (!hs_trace_file_has_last(im->stream) && !exec_ended) ||
-				 (im->code && hs_trace_code_truncated(im->code));
+				 (!hs_trace_file_has_last(im->stream) && !exec_ended);
 		if (im->incomplete)
 			fprintf(b->log, "hindsight build: warning: %s: the recording is "
 				"incomplete (%s); building what is there\n", im->dir,
 				hs_trace_file_truncated(im->stream) ? "its last chunk is cut short" :
-				!hs_trace_file_has_last(im->stream) ? "no final chunk" :
-				"code.hst is cut short");
+				"no final chunk");
 		dbb_split(im->stream, b->n, im->first);
 		if (im->n_chunks)
 			b->prog.total += hs_trace_file_chunk_info(im->stream, im->n_chunks - 1)->first_t;
@@ -301,6 +285,76 @@ static int images_open(struct build *b, bool load_code)
 
 /* ---- shards in threads ------------------------------------------------------ */
 
+/* What the shards of im need: code.hst, the mapped files, the start-up's
+ * modules with lines.  Under im->load_lock. */
+static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *e)
+{
+	struct hs_trace_err terr = { "" };
+	char *path = dbb_path(im->dir, "code.hst");
+	int ret = path ? hs_trace_code_load(path, &im->code, &terr) : -ENOMEM;
+
+	free(path);
+	if (ret) {
+		dbb_err_set(e, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+		return ret;
+	}
+	if (hs_trace_code_truncated(im->code)) {
+		im->incomplete = true;
+		fprintf(b->log, "hindsight build: warning: %s: the recording is incomplete "
+			"(code.hst is cut short); building what is there\n", im->dir);
+	}
+	if ((ret = hs_trace_mem_files_new(&im->files)))
+		goto fail;
+	/* the modules with lines that the shards' line pass uses: those of
+	 * the start-up (the merge checks that they are all) */
+	if (!im->have_smaps) {
+		if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
+			goto fail;
+		im->have_smaps = true;
+	}
+	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
+		goto fail;
+	return 0;
+fail:
+	dbb_err_set(e, "%s: %s", im->dir, strerror(-ret));
+	return ret;
+}
+
+/* The image's state for one of its tasks, loaded by the first. */
+static int image_acquire(struct build *b, struct dbb_image *im, struct hs_dbb_err *e)
+{
+	int ret;
+
+	pthread_mutex_lock(&im->load_lock);
+	if (im->want_load && !im->loaded && !im->load_err) {
+		im->load_err = image_load(b, im, e);
+		im->loaded = !im->load_err;
+	} else if (im->load_err) {
+		dbb_err_set(e, "%s: %s", im->dir, strerror(-im->load_err));
+	}
+	ret = im->load_err;
+	pthread_mutex_unlock(&im->load_lock);
+	return ret;
+}
+
+/* After the image's last task: what only the shards used goes (the
+ * merge loads code.hst again where it needs it; smaps stay, small). */
+static void image_release(struct dbb_image *im)
+{
+	pthread_mutex_lock(&im->load_lock);
+	if (im->tasks_left && --im->tasks_left == 0 && im->loaded) {
+		hs_trace_code_free(im->code);
+		im->code = NULL;
+		hs_trace_mem_files_free(im->files);
+		im->files = NULL;
+		dbb_lsrc_free(im->lsrc);
+		im->lsrc = NULL;
+		im->loaded = false;
+		im->want_load = false;
+	}
+	pthread_mutex_unlock(&im->load_lock);
+}
+
 static int run_task(struct build *b, size_t task)
 {
 	unsigned s = b->one_shard ? b->only_shard : (unsigned)(task % b->n);
@@ -321,8 +375,9 @@ static int run_task(struct build *b, size_t task)
 		ret = dbb_mkdir(dir);
 	if (ret)
 		dbb_err_set(&e, "%s: %s", dir, strerror(-ret));
-	else
+	else if (!(ret = image_acquire(b, im, &e)))
 		ret = dbb_shard_run(im, s, dir, b->one_shard, b->run_bytes, &b->prog, b->log, &e);
+	image_release(im);
 	if (ret) {
 		pthread_mutex_lock(&b->lock);
 		if (!b->ret) {
@@ -557,6 +612,10 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 	for (size_t i = 0; i < b->n_img && !ret; i++) {
 		ret = dbb_merge_image(&b->img[i], shard_dirs, b->n, tmp,
 				      b->o->level, b->log, &res[i], b->err);
+		/* what the merge loaded again (code.hst) goes with it: one
+		 * image at a time, however many the recording has */
+		hs_trace_code_free(b->img[i].code);
+		b->img[i].code = NULL;
 		if (!ret && res[i].truncated)
 			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
 				" (%" PRIu64 " chunks); the rest of the recording does not decode\n",

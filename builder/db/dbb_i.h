@@ -54,6 +54,7 @@
 #ifndef HS_DBB_I_H
 #define HS_DBB_I_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -279,6 +280,15 @@ struct dbb_image {
 	unsigned n_shards;
 	size_t *first;               /* [N + 1]: shard s has chunks
 				      * [first[s], first[s+1]) */
+	/* The shards' state (code, files, smaps, lsrc) is loaded by the
+	 * image's first task and code, files and lsrc freed after its last
+	 * (dbb_build.c): a recording of hundreds of processes holds only the
+	 * images being decoded, not all (each one's line sources alone can
+	 * be 70 MB: libc's debug info). */
+	pthread_mutex_t load_lock;
+	bool want_load, loaded;
+	int load_err;
+	unsigned tasks_left;
 };
 
 /* The shard ranges of an image: N contiguous ranges balanced by raw size.

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,53 @@ static bool unborn(const char *dir)
 	return S_ISREG(st.st_mode) && st.st_size == 0;
 }
 
+/* The first process: the one image that began with exec 0 and not as a
+ * fork (its stream header's HS_FILE_FORKED).  Its pid, or 0 if that is
+ * not exactly one image (a damaged header reads as "forked"). */
+static uint32_t root_pid(const struct hs_trace_proc *v, size_t n)
+{
+	uint32_t root = 0;
+	size_t roots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct hs_trace_file_header h;
+		struct hs_trace_err e;
+		char path[PATH_MAX];
+
+		if (v[i].exec_index != 0 ||
+		    (size_t)snprintf(path, sizeof path, "%s/stream.hst", v[i].dir) >= sizeof path ||
+		    hs_trace_read_file_header(path, HS_STREAM_MAGIC, &h, &e) != 0 ||
+		    (h.flags & HS_FILE_FORKED))
+			continue;
+		root = v[i].pid;
+		roots++;
+	}
+	return roots == 1 ? root : 0;
+}
+
+/* v sorted by pid: pids wrap around (at pid_max), so the first process
+ * and those made after it are the pids from its own up, then the wrapped
+ * ones.  The first process comes first: it is the recording's top. */
+static int order_from_root(struct hs_trace_proc *v, size_t n)
+{
+	uint32_t root = root_pid(v, n);
+	struct hs_trace_proc *tmp;
+	size_t k = 0;
+
+	while (k < n && v[k].pid < root)
+		k++;
+	if (!root || k == 0 || k == n)
+		return 0;
+	tmp = malloc(k * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, v, k * sizeof(*tmp));
+	memmove(v, v + k, (n - k) * sizeof(*v));
+	memcpy(v + (n - k), tmp, k * sizeof(*tmp));
+	free(tmp);
+	return 0;
+}
+
 int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			size_t *n, struct hs_trace_err *err)
 {
@@ -185,6 +233,8 @@ int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 	}
 	if (len)
 		qsort(list, len, sizeof(*list), proc_cmp);
+	if ((ret = order_from_root(list, len)))
+		goto out;
 	*procs = list;
 	*n = len;
 	list = NULL;

@@ -72,7 +72,9 @@ struct hs_trace_proc {
 	char *dir;     /* "TRACE/procs/<pid>.<n>", owned by the array */
 };
 
-/* Lists TRACE/procs/<pid>.<n>/ sorted by pid, then n.  On success the
+/* Lists TRACE/procs/<pid>.<n>/ sorted by pid, then n, from the first
+ * process's pid up and then the pids that wrapped around below it (so
+ * the first process is first, in creation order).  On success the
  * caller owns *procs and frees it with hs_trace_procs_free(*procs, *n).
  * A folder with no process image is not an error (*n == 0).  An image
  * whose stream.hst is missing or empty (its recorder killed before it

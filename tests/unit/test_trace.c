@@ -2148,6 +2148,19 @@ static void test_trace_lists_process_images_sorted(void **state)
 		snprintf(path, sizeof(path), "%s/procs/%s", r.root, names[i]);
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
+	/* an image is listed once its stream.hst has bytes (an empty or
+	 * missing one recorded nothing): 100.0 from rec_init, and 7.0 not */
+	for (size_t i = 0; i < 7; i++) {
+		const char *name = i < 6 ? names[i] : "100.0";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/procs/%s/stream.hst", r.root, name);
+		assert_non_null(f = fopen(path, "w"));
+		fputs("not a header, but bytes", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/procs/7.0", r.root);
+	assert_int_equal(mkdir(path, 0755), 0);
 	assert_int_equal(hs_trace_list_procs(r.root, &procs, &n, &err), 0);
 	assert_int_equal(n, 4); /* with 100.0 from rec_init */
 	assert_string_equal(procs[0].name, "3.0");
