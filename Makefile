@@ -217,6 +217,7 @@ bench: all $(PROG_BIN)
 
 stress: all $(PROG_BIN)
 	sh scripts/stress.sh
+	sh scripts/stress_faults.sh
 
 clean:
 	rm -rf $(B)
