@@ -507,9 +507,12 @@ static int h_rcmd(struct hs_gdb *g, char *a, struct gdb_buf *r)
 
 	for (; a[0] && a[1]; a += 2) {
 		int hi = hexdigit(a[0]), lo = hexdigit(a[1]);
-		uint8_t c = (uint8_t)(hi << 4 | lo);
+		uint8_t c;
 
-		if (hi < 0 || lo < 0 || c == 0)
+		if (hi < 0 || lo < 0)
+			break;
+		c = (uint8_t)(hi << 4 | lo);
+		if (c == 0)
 			break;
 		gdb_buf_add(&cmd, &c, 1);
 	}
