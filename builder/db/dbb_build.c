@@ -206,7 +206,7 @@ static int images_open(struct build *b, bool load_code)
 			if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
 				break;
 			im->have_smaps = true;
-			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
+			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->log, &im->lsrc)))
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);

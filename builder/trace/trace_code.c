@@ -508,8 +508,10 @@ bad_offset:
  *    retires the previous instruction), or becomes a NOP.
  * 4. Every op learns, statically, which instruction is under way, so the
  *    loop keeps no such state. */
-/* Is this instruction a near call, a near return or an indirect near jump
- * (jmp r/m64: longjmp's and PLT stubs' way out)?  Decided from its
+/* Is this instruction a near call, a near return, an indirect near jump
+ * (jmp r/m64: longjmp's and PLT stubs' way out) or a direct one (jmp
+ * rel8/rel32: how gcc's tail calls leave; conditional jumps are not, gcc
+ * makes no conditional tail calls)?  Decided from its
  * bytes, not from the jumpkind of the exit it leaves by: VEX chases a
  * direct call into the callee within one superblock, and then the call
  * leaves by no exit at all. */
@@ -533,6 +535,8 @@ static uint8_t insn_class(const struct hs_trace_insn *in)
 		return TRACE_INSN_RET;
 	if (b[k] == 0xff && k + 1 < in->len && ((b[k + 1] >> 3) & 7) == 4)
 		return TRACE_INSN_JMP;
+	if (b[k] == 0xe9 || b[k] == 0xeb)
+		return TRACE_INSN_DJMP;
 	return TRACE_INSN_OTHER;
 }
 
