@@ -70,7 +70,7 @@
 #define QUEUE_MAX (1u << 18)
 
 struct frame {
-	uint64_t index, ret_addr, t_call, sp;
+	uint64_t index, ret_addr, t_call, sp, site;
 	uint32_t depth;
 	uint32_t flags;          /* HS_DB_CALL_SIGNAL */
 };
@@ -81,6 +81,7 @@ struct cthread {
 	uint64_t *ext;           /* exact mode: return addresses of G */
 	uint64_t *ext_sp;        /* ... their slots, or NULL */
 	uint32_t *ext_flags;     /* ... their flags (with ext_sp) */
+	uint64_t *ext_site;      /* ... their call sites (with ext_sp) */
 	size_t n_ext;
 	bool sig_pending;        /* a signal is being delivered: the next
 				  * HS_REGS_SIGNAL dump enters its handler */
@@ -180,8 +181,10 @@ int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
 				continue;
 			th->ext_sp = malloc(ext->n[tid] * sizeof(*th->ext_sp));
 			th->ext_flags = malloc(ext->n[tid] * sizeof(*th->ext_flags));
-			if (!th->ext_sp || !th->ext_flags)
+			th->ext_site = malloc(ext->n[tid] * sizeof(*th->ext_site));
+			if (!th->ext_sp || !th->ext_flags || !th->ext_site)
 				goto fail;
+			memcpy(th->ext_site, ext->site[tid], ext->n[tid] * sizeof(*th->ext_site));
 			memcpy(th->ext_sp, ext->sp[tid], ext->n[tid] * sizeof(*th->ext_sp));
 			memcpy(th->ext_flags, ext->flags[tid], ext->n[tid] * sizeof(*th->ext_flags));
 		}
@@ -207,6 +210,7 @@ void dbb_calls_free(struct dbb_calls *c)
 		free(c->th[i].ext);
 		free(c->th[i].ext_sp);
 		free(c->th[i].ext_flags);
+		free(c->th[i].ext_site);
 	}
 	free(c->th);
 	free(c->q);
@@ -321,7 +325,8 @@ static int frame_push(struct dbb_calls *c, struct cthread *th, uint64_t t, uint3
 	dbb_put32(e->rec + 44, 0);
 	e->done = false;
 	c->q_len++;
-	th->f[th->n] = (struct frame){ c->next_index++, ret_addr, t, sp, (uint32_t)th->n, flags };
+	th->f[th->n] = (struct frame){ c->next_index++, ret_addr, t, sp, site, (uint32_t)th->n,
+				       flags };
 	th->n++;
 	c->n_calls++;
 	return 0;
@@ -408,14 +413,16 @@ static bool tail_candidate(struct dbb_calls *c, const struct cthread *th, uint64
 static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32_t tid,
 		     uint64_t site, uint64_t dst, uint64_t sp)
 {
-	uint64_t ret_addr = 0;
+	uint64_t ret_addr = 0, call_site = 0;
 	bool take;
 	int ret;
 
+	(void)site; /* the jump: the t before the new call's t_call + 1 */
 	if (th->n) {
 		ret_addr = th->f[th->n - 1].ret_addr;
+		call_site = th->f[th->n - 1].site;
 		frame_pop(c, th, t + 1, HS_DB_CALL_TAIL);
-		return frame_push(c, th, t, tid, site, ret_addr, dst, sp, 0) ?: queue_drain(c);
+		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, 0) ?: queue_drain(c);
 	}
 	/* out of a call of G: guessed, or known in exact mode */
 	take = !c->g_empty;
@@ -423,8 +430,10 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 		ext_keep(th, ORPH_SP_JMP, sp);
 		take = th->ext_sp && th->n_ext && th->ext_sp[th->n_ext - 1] == sp &&
 		       !(th->ext_flags[th->n_ext - 1] & HS_DB_CALL_SIGNAL);
-		if (take)
+		if (take) {
+			call_site = th->ext_site[th->n_ext - 1];
 			ret_addr = th->ext[--th->n_ext];
+		}
 	}
 	if (sp > th->orph_max)
 		th->orph_max = sp;
@@ -432,7 +441,7 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 			   ORPH_TAILCAND | (take ? ORPH_TAILED : 0), sp, take ? c->next_index : 0);
 	if (ret || !take)
 		return ret;
-	return frame_push(c, th, t, tid, site, ret_addr, dst, sp, 0);
+	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, 0);
 }
 
 /* dbb_calls_leave, and for a jump from site (tail_ok): the tail call it
@@ -697,6 +706,7 @@ int dbb_calls_finish(struct dbb_calls *c)
 			dbb_put64(r + 32, f->sp);
 			dbb_put32(r + 40, f->flags);
 			dbb_put32(r + 44, 0);
+			dbb_put64(r + 48, f->site);
 			ret = dbb_spill_write(w, r, sizeof(r));
 		}
 	}

@@ -30,9 +30,10 @@
  *                   record `index` ended later in this shard (flags:
  *                   HS_DB_CALL_UNWOUND); sorted by index
  *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
- *                   u32 depth, u64 sp, u32 flags, u32 pad }: calls open at
- *                   the shard's end, by index (sp: the slot of the return
- *                   address; flags: HS_DB_CALL_SIGNAL)
+ *                   u32 depth, u64 sp, u32 flags, u32 pad, u64 site }:
+ *                   calls open at the shard's end, by index (sp: the slot
+ *                   of the return address; flags: HS_DB_CALL_SIGNAL; site:
+ *                   the call site, 0 when not known)
  *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
  *                   u32 flags, u64 sp, u64 index }: what may end calls of earlier
  *                   shards, in t order: returns and indirect jumps that
@@ -50,7 +51,8 @@
  *                   calls, see dbb_calls.c); ORPH_SP_JMP with
  *                   ORPH_TAILCAND: a possible tail call out of a call of
  *                   an earlier shard (ORPH_TAILED: taken, by call `index`
- *                   of this shard, whose return address is then G's)
+ *                   of this shard, whose return address and call site are
+ *                   then G's call's)
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
  */
@@ -69,7 +71,7 @@
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
 
-#define DBB_COPEN_REC 48
+#define DBB_COPEN_REC 56
 #define DBB_CPATCH_REC 24
 #define DBB_CORPH_REC 48
 enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
@@ -196,6 +198,7 @@ struct dbb_calls_ext {
 	uint64_t **sp;          /* [tid][k]: their slots (NULL: unknown, no
 				 * tail call out of them is taken) */
 	uint32_t **flags;       /* [tid][k]: their HS_DB_CALL_SIGNAL */
+	uint64_t **site;        /* [tid][k]: their call sites (with sp) */
 };
 
 struct dbb_calls;
@@ -252,6 +255,8 @@ static inline bool dbb_calls_left(uint64_t f_sp, uint32_t f_flags, bool is_ret, 
 
 /* Did a frame left that way return (its own slot popped, to its return
  * address), or was it unwound? */
+/* A tail call's record (db_format.h, CALLS) has the call site of the call
+ * it replaced; 0 in a shard's until the merge knows it (G's call). */
 static inline bool dbb_calls_returned(uint64_t f_sp, uint64_t f_ret_addr, bool is_ret,
 				      uint64_t target, uint64_t sp)
 {

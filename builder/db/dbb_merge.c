@@ -52,11 +52,11 @@ struct shard_in {
 /* Call `index` of a shard replaced a call of G by a tail call: its return
  * address is that call's. */
 struct tailfill {
-	uint64_t index, ret_addr;
+	uint64_t index, ret_addr, site;
 };
 
 struct copen {
-	uint64_t index, ret_addr, t_call, t_ret, sp;
+	uint64_t index, ret_addr, t_call, t_ret, sp, site;
 	uint32_t tid, depth;
 	uint32_t flags;          /* HS_DB_CALL_SIGNAL, then HS_DB_CALL_UNWOUND */
 };
@@ -563,19 +563,22 @@ static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_
 	ext.ret_addr = calloc(n_g + 1, sizeof(*ext.ret_addr));
 	ext.sp = calloc(n_g + 1, sizeof(*ext.sp));
 	ext.flags = calloc(n_g + 1, sizeof(*ext.flags));
-	if (!si->calls_dir || !ext.n || !ext.ret_addr || !ext.sp || !ext.flags)
+	ext.site = calloc(n_g + 1, sizeof(*ext.site));
+	if (!si->calls_dir || !ext.n || !ext.ret_addr || !ext.sp || !ext.flags || !ext.site)
 		goto out;
 	for (size_t tid = 0; tid < n_g; tid++) {
 		ext.n[tid] = g[tid].n;
 		ext.ret_addr[tid] = malloc((g[tid].n + 1) * sizeof(**ext.ret_addr));
 		ext.sp[tid] = malloc((g[tid].n + 1) * sizeof(**ext.sp));
 		ext.flags[tid] = malloc((g[tid].n + 1) * sizeof(**ext.flags));
-		if (!ext.ret_addr[tid] || !ext.sp[tid] || !ext.flags[tid])
+		ext.site[tid] = malloc((g[tid].n + 1) * sizeof(**ext.site));
+		if (!ext.ret_addr[tid] || !ext.sp[tid] || !ext.flags[tid] || !ext.site[tid])
 			goto out;
 		for (size_t k = 0; k < g[tid].n; k++) {
 			ext.ret_addr[tid][k] = g[tid].e[k]->ret_addr;
 			ext.sp[tid][k] = g[tid].e[k]->sp;
 			ext.flags[tid][k] = g[tid].e[k]->flags;
+			ext.site[tid][k] = g[tid].e[k]->site;
 		}
 	}
 	if ((ret = dbb_rmtree(si->calls_dir)) || (ret = dbb_mkdir(si->calls_dir))) {
@@ -592,10 +595,13 @@ out:
 			free(ext.sp[tid]);
 		if (ext.flags)
 			free(ext.flags[tid]);
+		if (ext.site)
+			free(ext.site[tid]);
 	}
 	free(ext.ret_addr);
 	free(ext.sp);
 	free(ext.flags);
+	free(ext.site);
 	free(ext.n);
 	return ret;
 }
@@ -699,7 +705,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 							    si->n_fill + 1, sizeof(*si->fill))))
 						break;
 					si->fill[si->n_fill++] = (struct tailfill){
-						dbb_get64(o + 40), e->ret_addr };
+						dbb_get64(o + 40), e->ret_addr, e->site };
 					e->t_ret = t;
 					e->flags |= HS_DB_CALL_TAIL;
 					/* G shrinks as that call is made, at the
@@ -726,6 +732,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 				.t_call = dbb_get64(rec + 16), .t_ret = HS_DB_NO_RETURN,
 				.tid = dbb_get32(rec + 24), .depth = dbb_get32(rec + 28),
 				.sp = dbb_get64(rec + 32), .flags = dbb_get32(rec + 40),
+				.site = dbb_get64(rec + 48),
 			};
 		}
 		dbb_spill_close_r(r);
@@ -736,8 +743,10 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		ret = 0;
 		for (size_t f = 0; f < si->n_fill; f++)
 			for (size_t k = 0; k < si->n_open; k++)
-				if (si->open[k].index == si->fill[f].index && !si->open[k].ret_addr)
+				if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
 					si->open[k].ret_addr = si->fill[f].ret_addr;
+					si->open[k].site = si->fill[f].site;
+				}
 		for (size_t k = 0; k < si->n_open && !ret; k++) {
 			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
 
@@ -779,7 +788,7 @@ static int calls_pass2(struct merge *m)
 		struct dbb_spill_r *r = NULL, *pr = NULL;
 		uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
 		bool have_patch = false;
-		size_t chg = 0, op = 0;
+		size_t chg = 0, op = 0, fill = 0;
 		uint64_t index = 0;
 
 		free(gsize);
@@ -834,6 +843,11 @@ static int calls_pass2(struct merge *m)
 					goto fail_r;
 				}
 			}
+			/* a tail call out of a call of G: that call's site */
+			while (fill < si->n_fill && si->fill[fill].index < index)
+				fill++;
+			if (fill < si->n_fill && si->fill[fill].index == index && !dbb_get64(rec + 24))
+				dbb_put64(rec + 24, si->fill[fill].site);
 			while (op < si->n_open && si->open[op].index < index)
 				op++;
 			if (op < si->n_open && si->open[op].index == index) {
