@@ -17,8 +17,7 @@
 #     JSON: {"hits": {f: [bt, ...]}, "after_main": [f, ...]}.
 #
 #   python3 scripts/gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE
-#     compares with the recording of the same run (HS_ORACLE_NO_TAILCALL=1:
-#     leaving out gdb's tail-call frames, see below):
+#     compares with the recording of the same run:
 #       - calls/<f> has as many lines as gdb's breakpoint hits on f (for
 #         ORACLE_LIBFUNCS: the calls after main's);
 #       - the k-th call's backtrace (time/<t_call+1>/backtrace: the first
@@ -31,10 +30,9 @@
 #         the interrupted instruction (where at t_return is the frame under
 #         "<signal handler called>" in the handler's backtrace).
 #     gdb's bt shows a function that left by a tail call (jmp f) as a frame
-#     of its own ("tailcall" frames, guessed from DWARF call-site info when
+#     of its own ("tailcall" frames, found from DWARF call-site info when
 #     the chain is unique); the oracle marks them [function, file, line,
-#     "tailcall"].  The call tree has no such frames: f's frame replaced
-#     the jumper's.  Tests of tail calls compare without them, a known gap.
+#     "tailcall"] and compares them like the others.
 #     Prints one line per mismatch; exit 0 when none, 1 when some.
 import json
 import os
@@ -142,9 +140,8 @@ def hs_frames(text, own):
 
 
 def gdb_frames(bt, own):
-    no_tail = os.environ.get("HS_ORACLE_NO_TAILCALL") == "1"
     return [f if len(f) == 1 else [f[0], f[1], f[2]]
-            for f in bt if len(f) == 1 or (f[1] in own and not (no_tail and len(f) > 3))]
+            for f in bt if len(f) == 1 or f[1] in own]
 
 
 def compare(oracle_path, hindsight, trace, own):

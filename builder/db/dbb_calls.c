@@ -422,7 +422,7 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 		ret_addr = th->f[th->n - 1].ret_addr;
 		call_site = th->f[th->n - 1].site;
 		frame_pop(c, th, t + 1, HS_DB_CALL_TAIL);
-		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, 0) ?: queue_drain(c);
+		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN) ?: queue_drain(c);
 	}
 	/* out of a call of G: guessed, or known in exact mode */
 	take = !c->g_empty;
@@ -441,7 +441,7 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 			   ORPH_TAILCAND | (take ? ORPH_TAILED : 0), sp, take ? c->next_index : 0);
 	if (ret || !take)
 		return ret;
-	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, 0);
+	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN);
 }
 
 /* dbb_calls_leave, and for a jump from site (tail_ok): the tail call it

@@ -400,7 +400,8 @@ struct hs_db_call {
 				* longjmp or an exception at t_ret, without
 				* returning; HS_DB_CALL_TAIL: left by a tail
 				* call at t_ret, whose call then runs in its
-				* place (db_format.h, CALLS) */
+				* place; HS_DB_CALL_TAILIN: that call
+				* (db_format.h, CALLS) */
 };
 
 /* Calls with t0 <= t_call <= t1, by t_call.  cb as in hs_db_writes(). */

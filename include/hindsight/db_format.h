@@ -176,15 +176,19 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * not a .cold part) from another function that is no PLT stub, by the
  * symbols of the modules mapped at start-up, the dynamic linker's left
  * out.  It ends that frame at t after the jump (HS_DB_CALL_TAIL) and
- * opens one for the target: t_call the t of the jump, call_site the jump,
- * the same depth, slot and return address (it returns where the frame it
- * replaced would have).  A handler's frame is never left that way.
+ * opens one for the target (HS_DB_CALL_TAILIN): t_call the t of the jump
+ * (whose rip is the jump), call_site that of the frame it replaced, the
+ * same depth, slot and return address (it returns where the frame it
+ * replaced would have; the innermost call open at its t_call is the one
+ * it replaced).  A handler's frame is never left that way.
  * The result does not depend on how the build was sharded (builder/db:
  * what a shard's frames cannot answer is answered in the merge by the
  * same rule over the calls earlier shards left open; dbb_calls.c). */
 #define HS_DB_CALL_SIGNAL 0x1u   /* a signal handler, entered by delivery */
 #define HS_DB_CALL_UNWOUND 0x2u  /* left without returning (see above) */
 #define HS_DB_CALL_TAIL 0x4u     /* ended by a tail call out of it */
+#define HS_DB_CALL_TAILIN 0x8u   /* entered by a tail call (call_site is
+				  * the call of the frame it replaced) */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 

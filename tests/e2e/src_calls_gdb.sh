@@ -51,22 +51,22 @@ oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="raise sigaction printf __sigsetjmp siglongjmp"
 oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
 # -O2 with its sibling calls: a tail call (jmp f) is a call of f, as gdb's
-# breakpoint counts it; gdb's bt shows the function that jumped as a frame
-# of its own, the call tree does not (src_tail_gdb.sh): left out at -O2
+# breakpoint counts it, and gdb's bt shows the function that jumped as a
+# "tailcall" frame (src_tail_gdb.sh)
 O2="-O2"
 LIBFUNCS="malloc free printf _setjmp longjmp puts"
 gcc -g $O2 -o "$T/longjmp_o2" "$SRC/nonlocal.c" || fail "gcc -O2 longjmp.c"
-HS_ORACLE_NO_TAILCALL=1 oracle longjmp_o2 "$T/longjmp_o2" "$SRC/nonlocal.c" leaf descend after
+oracle longjmp_o2 "$T/longjmp_o2" "$SRC/nonlocal.c" leaf descend after
 gcc -g -O0 -static -o "$T/longjmp_static" "$SRC/nonlocal.c" || fail "gcc -static longjmp.c"
 oracle longjmp_static "$T/longjmp_static" "$SRC/nonlocal.c" leaf descend after
 LIBFUNCS="raise sigaction printf"
 gcc -g $O2 -o "$T/sighandler_o2" "$SRC/sighandler.c" || fail "gcc -O2 sighandler.c"
-HS_ORACLE_NO_TAILCALL=1 oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
+oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="malloc printf __cxa_throw __cxa_begin_catch _Unwind_RaiseException"
 g++ -g -O0 -o "$T/exception_O0" "$SRC/cxx/exception.cc" || fail "g++ -O0 exception.cc"
 oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
 g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
-HS_ORACLE_NO_TAILCALL=1 oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
+oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
 
 # the fifth column says how: two handlers, four unwound frames of longjmp
 "$HS" cat "$T/nonlocal.trace" calls/descend >"$T/descend" || fail "calls/descend"

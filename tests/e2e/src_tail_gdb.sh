@@ -12,11 +12,11 @@
 #
 # Oracles (gdb on native runs):
 #  - calls/<f> has as many calls as gdb's `break f` hits, and the backtrace
-#    at each entry equals gdb's bt (scripts/gdb-calls-oracle.py) but for
-#    gdb's tail-call frames: gdb shows the function that jumped as a frame
-#    of its own when DWARF call-site info makes the chain unique; the call
-#    tree has no such frames (README), so they are left out
-#    (HS_ORACLE_NO_TAILCALL=1);
+#    at each entry equals gdb's bt (scripts/gdb-calls-oracle.py), with
+#    gdb's tail-call frames: the function that jumped, shown when DWARF
+#    call-site info makes the chain unique (not through the function
+#    pointer, the vtable, or to an ifunc such as strlen, once for mutual
+#    recursion);
 #  - `finish` from the first entry of a tail-called function (and from the
 #    function that jumped) lands where gdb's `finish` does (function and
 #    line) with gdb's rax;
@@ -41,7 +41,7 @@ oracle()
 	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
 	record_ok "$T/$name.trace" "$bin"
 	"$HS" build "$T/$name.trace" >"$T/$name.build" 2>&1 || fail "$name: build: $(tail -n 1 "$T/$name.build")"
-	HS_ORACLE_NO_TAILCALL=1 "$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" \
+	"$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" \
 		"$HS" "$T/$name.trace" "$(basename "$src")" >"$T/$name.cmp" 2>&1
 	rc=$?
 	cat "$T/$name.cmp" >&2
@@ -119,4 +119,4 @@ for n in 1 3 11; do
 	[ -z "$want" ] && want=$got
 	[ "$got" = "$want" ] || fail "calls.hdb of --shards $n differs from --shards 1"
 done
-pass "call counts, backtraces (less gdb's tail-call frames) and finish equal gdb's:$summary; finish:$finished"
+pass "call counts, backtraces (with tail-call frames) and finish equal gdb's:$summary; finish:$finished"
