@@ -424,8 +424,9 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 		frame_pop(c, th, t + 1, HS_DB_CALL_TAIL);
 		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN) ?: queue_drain(c);
 	}
-	/* out of a call of G: guessed, or known in exact mode */
-	take = !c->g_empty;
+	/* out of a call of G: guessed (not by tests that make every shard
+	 * guess wrong), or known in exact mode */
+	take = !c->g_empty && c->guess != HS_DBB_GUESS_NEVER;
 	if (c->exact) {
 		ext_keep(th, ORPH_SP_JMP, sp);
 		take = th->ext_sp && th->n_ext && th->ext_sp[th->n_ext - 1] == sp &&
