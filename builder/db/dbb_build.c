@@ -208,6 +208,8 @@ static int images_open(struct build *b, bool load_code)
 			im->have_smaps = true;
 			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->log, &im->lsrc)))
 				break;
+			/* the direct jmps the calls tracker may take for tail calls */
+			dbb_lsrc_keep_direct(im->lsrc, im->code);
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
 		/* an image that a successful execve ended has no final chunk:

@@ -72,7 +72,7 @@
 struct frame {
 	uint64_t index, ret_addr, t_call, sp, site;
 	uint32_t depth;
-	uint32_t flags;          /* HS_DB_CALL_SIGNAL */
+	uint32_t flags;          /* HS_DB_CALL_SIGNAL, HS_DB_CALL_TAILIN */
 };
 
 struct cthread {
@@ -408,21 +408,22 @@ static bool tail_candidate(struct dbb_calls *c, const struct cthread *th, uint64
 	return tail_target(c, site, dst);
 }
 
-/* The tail call from site (at t) to dst that tail_candidate allowed (see
- * the top of the file). */
+/* The tail call at t to dst that tail_candidate allowed (see the top of
+ * the file): the new call has the call site and return address of the
+ * one it replaces (the jump itself is rip at its t_call). */
 static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32_t tid,
-		     uint64_t site, uint64_t dst, uint64_t sp)
+		     uint64_t dst, uint64_t sp)
 {
 	uint64_t ret_addr = 0, call_site = 0;
 	bool take;
 	int ret;
 
-	(void)site; /* the jump: the t before the new call's t_call + 1 */
 	if (th->n) {
 		ret_addr = th->f[th->n - 1].ret_addr;
 		call_site = th->f[th->n - 1].site;
 		frame_pop(c, th, t + 1, HS_DB_CALL_TAIL);
-		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN) ?: queue_drain(c);
+		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp,
+				  HS_DB_CALL_TAILIN) ?: queue_drain(c);
 	}
 	/* out of a call of G: guessed (not by tests that make every shard
 	 * guess wrong), or known in exact mode */
@@ -483,7 +484,7 @@ static int leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
 	 * returned from into the restorer stays), so an orphan whose R is
 	 * not above that changes nothing there. */
 	if (tail_ok && n0 == th->n && tail_candidate(c, th, site, target, sp))
-		return tail_jump(c, th, t_ret - 1, tid, site, target, sp);
+		return tail_jump(c, th, t_ret - 1, tid, target, sp);
 	if (!th->n && sp > th->orph_max && !(is_ret && outer_sp + 8 == sp)) {
 		th->orph_max = is_ret ? sp - 8 : sp;
 		if (c->exact)
@@ -638,7 +639,7 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 			return -ENOMEM;
 		if (!tail_candidate(c, th, addr, dst, sp))
 			return 0;
-		return tail_jump(c, th, t, tid, addr, dst, sp);
+		return tail_jump(c, th, t, tid, dst, sp);
 	}
 	return 0;
 }
@@ -801,9 +802,11 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
+	bool loaded = false;
 	int ret;
 
 	if (!img->code) {
+		loaded = true;
 		char *path = dbb_path(img->dir, "code.hst");
 
 		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
@@ -825,6 +828,8 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 			return ret;
 		}
 	}
+	if (loaded)
+		dbb_lsrc_keep_direct(img->lsrc, img->code);
 	if ((ret = dbb_calls_new(dir, false, ext, HS_DBB_GUESS_SP, &r.c)) ||
 	    (ret = dbb_calls_set_src(r.c, img->lsrc, false))) {
 		dbb_err_set(err, "%s: %s", dir, strerror(-ret));

@@ -416,6 +416,10 @@ bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
  * which is no PLT stub.  Thread-safe (fs/source locks), not cheap: the
  * caller caches. */
 bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to);
+/* Leaves in code only the direct jmps that dbb_lsrc_tail_target may take
+ * (ls NULL: none), for the decoder to report (hs_trace_code_keep_direct):
+ * before any shard decodes. */
+void dbb_lsrc_keep_direct(struct dbb_lsrc *ls, struct hs_trace_code *code);
 void dbb_lsrc_free(struct dbb_lsrc *ls); /* accepts NULL */
 /* Does a have every module with lines of b (NULL: none)? */
 bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);

@@ -921,6 +921,16 @@ bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to)
 	return a.func_start != to;
 }
 
+static bool keep_direct(void *ctx, uint64_t addr, uint64_t dst)
+{
+	return ctx && dbb_lsrc_tail_target(ctx, addr, dst);
+}
+
+void dbb_lsrc_keep_direct(struct dbb_lsrc *ls, struct hs_trace_code *code)
+{
+	hs_trace_code_keep_direct(code, keep_direct, ls);
+}
+
 bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b)
 {
 	for (size_t i = 0; b && i < b->n_ranges; i++) {

@@ -244,7 +244,7 @@ static bool with_dwarf(struct hs_src *s, uint64_t addr)
 	       loc.function;
 }
 
-/* The instruction at rip of c's thread at t is direct_insn(want)? */
+/* Is the instruction at addr (as memory held it at t) direct_insn(want)? */
 static bool direct_at(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint8_t want)
 {
 	uint8_t b[16];

@@ -180,6 +180,13 @@ const struct hs_trace_sb *hs_trace_code_sb(const struct hs_trace_code *code,
 					   uint32_t sb_id);
 size_t hs_trace_code_sb_count(const struct hs_trace_code *code);
 bool hs_trace_code_truncated(const struct hs_trace_code *code);
+/* Direct jmps are many, and reporting each costs a call: the jump callback
+ * keeps reporting (HS_TRACE_JK_DIRECT) only those for which keep(ctx,
+ * addr, dst) is true, asked once per jmp of every translation.  Changes
+ * code: call it before any decoder uses it. */
+typedef bool (*hs_trace_jmp_keep_fn)(void *ctx, uint64_t addr, uint64_t dst);
+void hs_trace_code_keep_direct(struct hs_trace_code *code, hs_trace_jmp_keep_fn keep,
+			       void *ctx);
 
 /* ---- registers ------------------------------------------------------------ */
 
