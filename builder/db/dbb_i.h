@@ -236,7 +236,8 @@ int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t ha
 int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid);
 int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid);
 /* The decoder's callbacks, for the tracker: jumps (calls, returns,
- * indirect jumps), events (signals, thread exits) and register dumps. */
+ * indirect jumps, the direct jmps dbb_lsrc_keep_direct kept), events
+ * (signals, thread exits) and register dumps. */
 int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
 		   uint32_t tid, uint32_t jk, uint64_t addr, uint32_t len, uint64_t dst);
 int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
