@@ -29,6 +29,10 @@
 #       - a call marked "signal" ends where it began: rt_sigreturn resumes
 #         the interrupted instruction (where at t_return is the frame under
 #         "<signal handler called>" in the handler's backtrace).
+#     gdb's bt shows a function that left by a tail call (jmp f) as a frame
+#     of its own ("tailcall" frames, found from DWARF call-site info when
+#     the chain is unique); the oracle marks them [function, file, line,
+#     "tailcall"] and compares them like the others.
 #     Prints one line per mismatch; exit 0 when none, 1 when some.
 import json
 import os
@@ -64,6 +68,8 @@ def gdb_oracle():
                 fn = f.name() or "??"
                 fname = sal.symtab.filename if sal and sal.symtab else ""
                 bt.append([fn, os.path.basename(fname), sal.line if sal else 0])
+                if f.type() == gdb.TAILCALL_FRAME:
+                    bt[-1].append("tailcall")
             if f.name() == "main":
                 break
             f = f.older()

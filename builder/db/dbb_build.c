@@ -312,8 +312,10 @@ static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *
 			goto fail;
 		im->have_smaps = true;
 	}
-	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
+	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->log, &im->lsrc)))
 		goto fail;
+	/* the direct jmps the calls tracker may take for tail calls */
+	dbb_lsrc_keep_direct(im->lsrc, im->code);
 	return 0;
 fail:
 	dbb_err_set(e, "%s: %s", im->dir, strerror(-ret));
@@ -616,6 +618,8 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 		 * image at a time, however many the recording has */
 		hs_trace_code_free(b->img[i].code);
 		b->img[i].code = NULL;
+		dbb_lsrc_free(b->img[i].lsrc);
+		b->img[i].lsrc = NULL;
 		if (!ret && res[i].truncated)
 			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
 				" (%" PRIu64 " chunks); the rest of the recording does not decode\n",

@@ -30,11 +30,12 @@
  *                   record `index` ended later in this shard (flags:
  *                   HS_DB_CALL_UNWOUND); sorted by index
  *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
- *                   u32 depth, u64 sp, u32 flags, u32 pad }: calls open at
- *                   the shard's end, by index (sp: the slot of the return
- *                   address; flags: HS_DB_CALL_SIGNAL)
+ *                   u32 depth, u64 sp, u32 flags, u32 pad, u64 site }:
+ *                   calls open at the shard's end, by index (sp: the slot
+ *                   of the return address; flags: HS_DB_CALL_SIGNAL; site:
+ *                   the call site, 0 when not known)
  *   corph.sp        { u64 t, u64 target, u32 tid, u32 kind, u32 nested,
- *                   u32 flags, u64 sp }: what may end calls of earlier
+ *                   u32 flags, u64 sp, u64 index }: what may end calls of earlier
  *                   shards, in t order: returns and indirect jumps that
  *                   left every call of the shard on their thread, with rsp
  *                   after them (kinds ORPH_SP_RET, ORPH_SP_JMP; t = t after
@@ -47,7 +48,11 @@
  *                   shard (ORPH_RET, nested = calls of this shard open
  *                   then; flags ORPH_CLOSED: the shard took the return for
  *                   one of an earlier shard's calls and closed those nested
- *                   calls, see dbb_calls.c)
+ *                   calls, see dbb_calls.c); ORPH_SP_JMP with
+ *                   ORPH_TAILCAND: a possible tail call out of a call of
+ *                   an earlier shard (ORPH_TAILED: taken, by call `index`
+ *                   of this shard, whose return address and call site are
+ *                   then G's call's)
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
  */
@@ -67,12 +72,17 @@
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
 
-#define DBB_COPEN_REC 48
+#define DBB_COPEN_REC 56
 #define DBB_CPATCH_REC 24
-#define DBB_CORPH_REC 40
+#define DBB_CORPH_REC 48
 enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
 #define ORPH_CLOSED 0x1u   /* ORPH_RET: the shard closed its open calls */
 #define ORPH_POPPED 0x2u   /* ORPH_SP_*: it left calls of the shard too */
+#define ORPH_TAILCAND 0x4u /* ORPH_SP_JMP: a jump to a function's entry from
+			    * another, with no call of the shard open */
+#define ORPH_TAILED 0x8u   /* ... the shard took it for a tail call out of
+			    * the innermost call of G left (slot == sp) and
+			    * opened call `index` in its place */
 
 /* ---- little endian ------------------------------------------------------ */
 
@@ -186,6 +196,10 @@ struct dbb_calls_ext {
 	size_t n_tids;
 	size_t *n;              /* [tid] open calls */
 	uint64_t **ret_addr;    /* [tid][k]: their return addresses */
+	uint64_t **sp;          /* [tid][k]: their slots (NULL: unknown, no
+				 * tail call out of them is taken) */
+	uint32_t **flags;       /* [tid][k]: their HS_DB_CALL_SIGNAL */
+	uint64_t **site;        /* [tid][k]: their call sites (with sp) */
 };
 
 struct dbb_calls;
@@ -197,6 +211,11 @@ struct dbb_calls;
 int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
 		  int guess, struct dbb_calls **out);
 void dbb_calls_free(struct dbb_calls *c); /* accepts NULL */
+/* The modules whose symbols tell tail calls (borrowed, may be NULL: then
+ * no jump is one); g_empty: no calls of earlier shards can be open (the
+ * first shard), so none is left by a tail call.  0 or -ENOMEM. */
+struct dbb_lsrc;
+int dbb_calls_set_src(struct dbb_calls *c, struct dbb_lsrc *ls, bool g_empty);
 /* A call retired at t (before it) from site (len bytes) to callee; sp is
  * rsp after it (the slot of its return address). */
 int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
@@ -218,7 +237,8 @@ int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t ha
 int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid);
 int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid);
 /* The decoder's callbacks, for the tracker: jumps (calls, returns,
- * indirect jumps), events (signals, thread exits) and register dumps. */
+ * indirect jumps, the direct jmps dbb_lsrc_keep_direct kept), events
+ * (signals, thread exits) and register dumps. */
 int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
 		   uint32_t tid, uint32_t jk, uint64_t addr, uint32_t len, uint64_t dst);
 int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64_t t,
@@ -237,10 +257,13 @@ static inline bool dbb_calls_left(uint64_t f_sp, uint32_t f_flags, bool is_ret, 
 
 /* Did a frame left that way return (its own slot popped, to its return
  * address), or was it unwound? */
+/* A tail call's record (db_format.h, CALLS) has the call site of the call
+ * it replaced; 0 in a shard's until the merge knows it (G's call). */
 static inline bool dbb_calls_returned(uint64_t f_sp, uint64_t f_ret_addr, bool is_ret,
 				      uint64_t target, uint64_t sp)
 {
-	return is_ret && f_sp + 8 == sp && f_ret_addr == target;
+	/* f_ret_addr 0: not known (a shard's tail call out of a call of G) */
+	return is_ret && f_sp + 8 == sp && (f_ret_addr == target || !f_ret_addr);
 }
 int dbb_calls_finish(struct dbb_calls *c);
 uint64_t dbb_calls_count(const struct dbb_calls *c);
@@ -263,8 +286,9 @@ struct dbb_image {
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
-	struct dbb_lsrc *lsrc;       /* start-up modules with lines, or NULL:
-				      * the shards' fused line pass */
+	struct dbb_lsrc *lsrc;       /* start-up modules (or NULL): the shards'
+				      * fused line pass when they have lines,
+				      * the calls tracker's tail calls */
 	struct dbb_fmap *smaps;      /* the start-up maps (dbb_lines_startup),
 				      * when the build computed them */
 	size_t n_smaps;
@@ -392,10 +416,22 @@ struct dbb_lines {
 	size_t n_files;
 };
 
-/* The modules with DWARF lines of a set of mappings (fs/source); *out stays
- * NULL when none has lines.  Warnings go to log (NULL: nowhere). */
+/* The modules of a set of mappings (fs/source), but the dynamic linker's;
+ * *out stays NULL when none has lines, unless symbols (the calls tracker's
+ * tail calls want symbols alone).  Warnings go to log (NULL: nowhere). */
 struct dbb_lsrc;
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out);
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols, FILE *log,
+		 struct dbb_lsrc **out);
+bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
+/* Is a jump from `from` to `to` a tail call's by the symbols: `to` is a
+ * function's entry (not a .cold part), `from` is in another function,
+ * which is no PLT stub.  Thread-safe (fs/source locks), not cheap: the
+ * caller caches. */
+bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to);
+/* Leaves in code only the direct jmps that dbb_lsrc_tail_target may take
+ * (ls NULL: none), for the decoder to report (hs_trace_code_keep_direct):
+ * before any shard decodes. */
+void dbb_lsrc_keep_direct(struct dbb_lsrc *ls, struct hs_trace_code *code);
 void dbb_lsrc_free(struct dbb_lsrc *ls); /* accepts NULL */
 /* Does a have every module with lines of b (NULL: none)? */
 bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);

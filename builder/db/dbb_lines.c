@@ -847,7 +847,8 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 }
 
 
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out)
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols, FILE *log,
+		 struct dbb_lsrc **out)
 {
 	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
 	struct dbb_lsrc *ls = calloc(1, sizeof(*ls));
@@ -881,7 +882,7 @@ int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct d
 			ls->ranges[ls->n_ranges++] = (struct range){
 				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095 };
 	}
-	if (!ls->n_ranges) {
+	if (!ls->n_ranges && !symbols) {
 		/* no debug info anywhere: no lines, and no pass over the trace */
 		dbb_lsrc_free(ls);
 		return 0;
@@ -891,6 +892,43 @@ int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct d
 fail:
 	dbb_lsrc_free(ls);
 	return ret;
+}
+
+bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls)
+{
+	return ls && ls->n_ranges;
+}
+
+/* Ends with "@plt": gdb's name of a PLT stub (fs/source). */
+static bool plt_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && !strcmp(name + n - 4, "@plt");
+}
+
+bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to)
+{
+	struct hs_src_loc a, b;
+
+	if (!ls || hs_src_lookup(ls->src, to, &b) || !b.function || b.func_start != to ||
+	    strstr(b.linkage_name ? b.linkage_name : b.function, ".cold"))
+		return false;
+	/* the jump leaves a function (not the dynamic linker: no module
+	 * here) that is no PLT stub (its jmp *GOT is the call's hop) */
+	if (hs_src_lookup(ls->src, from, &a) || !a.function || plt_name(a.function))
+		return false;
+	return a.func_start != to;
+}
+
+static bool keep_direct(void *ctx, uint64_t addr, uint64_t dst)
+{
+	return ctx && dbb_lsrc_tail_target(ctx, addr, dst);
+}
+
+void dbb_lsrc_keep_direct(struct dbb_lsrc *ls, struct hs_trace_code *code)
+{
+	hs_trace_code_keep_direct(code, keep_direct, ls);
 }
 
 bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b)
@@ -1042,8 +1080,8 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	for (unsigned s = 0; s < n; s++)
 		fused = fused && has_lines_files(shard_dirs[s]);
 	if (later) {
-		if ((ret = dbb_lsrc_new(maps, n_maps, NULL, &full)) ||
-		    (ret = dbb_lsrc_new(smaps, n_smaps, NULL, &early)))
+		if ((ret = dbb_lsrc_new(maps, n_maps, false, NULL, &full)) ||
+		    (ret = dbb_lsrc_new(smaps, n_smaps, false, NULL, &early)))
 			goto fail;
 		fused = fused && dbb_lsrc_covers(early, full);
 		if (!full)

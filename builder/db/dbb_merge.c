@@ -45,10 +45,18 @@ struct shard_in {
 	size_t n_chg;
 	uint32_t *g0;          /* [tid] size of G at the shard's start */
 	size_t n_g0;
+	struct tailfill *fill; /* its tail calls out of calls of G */
+	size_t n_fill, cap_fill;
+};
+
+/* Call `index` of a shard replaced a call of G by a tail call: its return
+ * address is that call's. */
+struct tailfill {
+	uint64_t index, ret_addr, site;
 };
 
 struct copen {
-	uint64_t index, ret_addr, t_call, t_ret, sp;
+	uint64_t index, ret_addr, t_call, t_ret, sp, site;
 	uint32_t tid, depth;
 	uint32_t flags;          /* HS_DB_CALL_SIGNAL, then HS_DB_CALL_UNWOUND */
 };
@@ -484,6 +492,13 @@ static size_t gstack_keep(const struct gstack *st, size_t n, uint32_t kind, uint
 	return j;
 }
 
+/* Can a jump with rsp sp be a tail call out of the innermost of st's
+ * first n entries (dbb_calls.c)? */
+static bool gstack_tail(const struct gstack *st, size_t n, uint64_t sp)
+{
+	return n && st->e[n - 1]->sp == sp && !(st->e[n - 1]->flags & HS_DB_CALL_SIGNAL);
+}
+
 /* Did shard si guess right, for every orphan that left calls of its own
  * open, whether it returns to a call of G (dbb_calls.c)?  Replays the
  * orphans on the sizes of G alone. */
@@ -503,8 +518,17 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		size_t j = 0;
 
 		if (kind == ORPH_SP_RET || kind == ORPH_SP_JMP || kind == ORPH_SIGRET) {
-			if (tid < n_g && !dbb_get32(rec + 24))
+			uint32_t fl = dbb_get32(rec + 28);
+			bool tail = false;
+
+			if (tid < n_g && !dbb_get32(rec + 24)) {
 				size[tid] = gstack_keep(&g[tid], size[tid], kind, dbb_get64(rec + 32));
+				tail = gstack_tail(&g[tid], size[tid], dbb_get64(rec + 32));
+			}
+			if ((fl & ORPH_TAILCAND) && tail != !!(fl & ORPH_TAILED))
+				*ok = false;
+			if ((fl & ORPH_TAILED) && tail)
+				size[tid]--;
 			continue;
 		}
 		if (kind != ORPH_RET) {
@@ -537,15 +561,25 @@ static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_
 	si->calls_dir = dbb_path(m->out, name);
 	ext.n = calloc(n_g + 1, sizeof(*ext.n));
 	ext.ret_addr = calloc(n_g + 1, sizeof(*ext.ret_addr));
-	if (!si->calls_dir || !ext.n || !ext.ret_addr)
+	ext.sp = calloc(n_g + 1, sizeof(*ext.sp));
+	ext.flags = calloc(n_g + 1, sizeof(*ext.flags));
+	ext.site = calloc(n_g + 1, sizeof(*ext.site));
+	if (!si->calls_dir || !ext.n || !ext.ret_addr || !ext.sp || !ext.flags || !ext.site)
 		goto out;
 	for (size_t tid = 0; tid < n_g; tid++) {
 		ext.n[tid] = g[tid].n;
 		ext.ret_addr[tid] = malloc((g[tid].n + 1) * sizeof(**ext.ret_addr));
-		if (!ext.ret_addr[tid])
+		ext.sp[tid] = malloc((g[tid].n + 1) * sizeof(**ext.sp));
+		ext.flags[tid] = malloc((g[tid].n + 1) * sizeof(**ext.flags));
+		ext.site[tid] = malloc((g[tid].n + 1) * sizeof(**ext.site));
+		if (!ext.ret_addr[tid] || !ext.sp[tid] || !ext.flags[tid] || !ext.site[tid])
 			goto out;
-		for (size_t k = 0; k < g[tid].n; k++)
+		for (size_t k = 0; k < g[tid].n; k++) {
 			ext.ret_addr[tid][k] = g[tid].e[k]->ret_addr;
+			ext.sp[tid][k] = g[tid].e[k]->sp;
+			ext.flags[tid][k] = g[tid].e[k]->flags;
+			ext.site[tid][k] = g[tid].e[k]->site;
+		}
 	}
 	if ((ret = dbb_rmtree(si->calls_dir)) || (ret = dbb_mkdir(si->calls_dir))) {
 		dbb_err_set(m->err, "%s: %s", si->calls_dir, strerror(-ret));
@@ -554,9 +588,20 @@ static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_
 	ret = dbb_calls_redo(m->img, si->first_chunk, si->end_chunk, &ext, si->calls_dir,
 			     m->err);
 out:
-	for (size_t tid = 0; ext.ret_addr && tid < n_g; tid++)
-		free(ext.ret_addr[tid]);
+	for (size_t tid = 0; tid < n_g; tid++) {
+		if (ext.ret_addr)
+			free(ext.ret_addr[tid]);
+		if (ext.sp)
+			free(ext.sp[tid]);
+		if (ext.flags)
+			free(ext.flags[tid]);
+		if (ext.site)
+			free(ext.site[tid]);
+	}
 	free(ext.ret_addr);
+	free(ext.sp);
+	free(ext.flags);
+	free(ext.site);
 	free(ext.n);
 	return ret;
 }
@@ -628,13 +673,15 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 				}
 			} else if (kind != ORPH_EXIT) {
 				uint64_t sp = dbb_get64(o + 32);
+				bool tailed = dbb_get32(o + 28) & ORPH_TAILED;
 
 				if (dbb_get32(o + 24)) {
 					(*unmatched)++; /* left nothing: ignored */
 					continue;
 				}
 				j = gstack_keep(st, st->n, kind, sp);
-				if (j == st->n) {
+				tailed = tailed && gstack_tail(st, j, sp);
+				if (j == st->n && !tailed) {
 					if (kind == ORPH_SP_RET && !(dbb_get32(o + 28) & ORPH_POPPED))
 						(*unmatched)++;
 					continue;
@@ -649,6 +696,21 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 					e->t_ret = t;
 					if (!done)
 						e->flags |= HS_DB_CALL_UNWOUND;
+				}
+				if (tailed) {
+					/* the shard's call `index` replaced it */
+					struct copen *e = st->e[--j];
+
+					if ((ret = dbb_grow((void **)&si->fill, &si->cap_fill,
+							    si->n_fill + 1, sizeof(*si->fill))))
+						break;
+					si->fill[si->n_fill++] = (struct tailfill){
+						dbb_get64(o + 40), e->ret_addr, e->site };
+					e->t_ret = t;
+					e->flags |= HS_DB_CALL_TAIL;
+					/* G shrinks as that call is made, at the
+					 * jump's t (no later change is in yet) */
+					t--;
 				}
 			}
 			st->n = j;
@@ -670,6 +732,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 				.t_call = dbb_get64(rec + 16), .t_ret = HS_DB_NO_RETURN,
 				.tid = dbb_get32(rec + 24), .depth = dbb_get32(rec + 28),
 				.sp = dbb_get64(rec + 32), .flags = dbb_get32(rec + 40),
+				.site = dbb_get64(rec + 48),
 			};
 		}
 		dbb_spill_close_r(r);
@@ -678,6 +741,12 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 			break;
 		}
 		ret = 0;
+		for (size_t f = 0; f < si->n_fill; f++)
+			for (size_t k = 0; k < si->n_open; k++)
+				if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
+					si->open[k].ret_addr = si->fill[f].ret_addr;
+					si->open[k].site = si->fill[f].site;
+				}
 		for (size_t k = 0; k < si->n_open && !ret; k++) {
 			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
 
@@ -719,7 +788,7 @@ static int calls_pass2(struct merge *m)
 		struct dbb_spill_r *r = NULL, *pr = NULL;
 		uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
 		bool have_patch = false;
-		size_t chg = 0, op = 0;
+		size_t chg = 0, op = 0, fill = 0;
 		uint64_t index = 0;
 
 		free(gsize);
@@ -774,6 +843,11 @@ static int calls_pass2(struct merge *m)
 					goto fail_r;
 				}
 			}
+			/* a tail call out of a call of G: that call's site */
+			while (fill < si->n_fill && si->fill[fill].index < index)
+				fill++;
+			if (fill < si->n_fill && si->fill[fill].index == index && !dbb_get64(rec + 24))
+				dbb_put64(rec + 24, si->fill[fill].site);
 			while (op < si->n_open && si->open[op].index < index)
 				op++;
 			if (op < si->n_open && si->open[op].index == index) {
@@ -1143,6 +1217,7 @@ out:
 			free(m.sh[s].dir);
 			free(m.sh[s].open);
 			free(m.sh[s].chg);
+			free(m.sh[s].fill);
 			free(m.sh[s].g0);
 		}
 	}

@@ -199,9 +199,10 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 	if ((ret = open_spill(&sh, "chunks.sp", &sh.chunks)) ||
 	    (ret = open_spill(&sh, "events.sp", &sh.events)) ||
 	    (ret = open_spill(&sh, "runs.sp", &sh.runs)) ||
-	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)))
+	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)) ||
+	    (ret = dbb_calls_set_src(sh.calls, img->lsrc, c0 == 0)))
 		goto out;
-	if (img->lsrc) {
+	if (dbb_lsrc_has_lines(img->lsrc)) {
 		/* the line pass, fused into this decode (dbb_lines.c) */
 		if ((ret = dbb_lpass_new(img->lsrc, dir, &sh.lines)))
 			goto out;

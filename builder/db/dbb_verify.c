@@ -568,6 +568,10 @@ static void on_call(void *ctx, struct vfile *v, size_t b, size_t off,
 		st->t_ret = q;
 		st->cap = n;
 	}
+	/* a frame left by a tail call ends as the call that replaces it is
+	 * made (t_call of that one = its t_ret - 1, at the same depth) */
+	if ((dbb_get32(r + 40) & HS_DB_CALL_TAIL) && t_ret != HS_DB_NO_RETURN)
+		t_ret--;
 	st->t_ret[st->n++] = t_ret;
 	(void)len;
 }

@@ -508,23 +508,34 @@ bad_offset:
  *    retires the previous instruction), or becomes a NOP.
  * 4. Every op learns, statically, which instruction is under way, so the
  *    loop keeps no such state. */
-/* Is this instruction a near call, a near return or an indirect near jump
- * (jmp r/m64: longjmp's and PLT stubs' way out)?  Decided from its
+/* Is this instruction a near call, a near return, an indirect near jump
+ * (jmp r/m64: longjmp's and PLT stubs' way out) or a direct one (jmp
+ * rel8/rel32: how gcc's tail calls leave; conditional jumps are not, gcc
+ * makes no conditional tail calls)?  Decided from its
  * bytes, not from the jumpkind of the exit it leaves by: VEX chases a
  * direct call into the callee within one superblock, and then the call
  * leaves by no exit at all. */
-static uint8_t insn_class(const struct hs_trace_insn *in)
+/* Where the opcode of in begins: after legacy prefixes (notrack, bnd,
+ * operand size...) and a REX. */
+static uint32_t opcode_at(const struct hs_trace_insn *in)
 {
 	const uint8_t *b = in->bytes;
 	uint32_t k = 0;
 
-	/* legacy prefixes (notrack, bnd, operand size...), then a REX */
 	while (k < in->len && (b[k] == 0x66 || b[k] == 0x67 || b[k] == 0xf2 || b[k] == 0xf3 ||
 			       b[k] == 0x2e || b[k] == 0x3e || b[k] == 0x26 || b[k] == 0x36 ||
 			       b[k] == 0x64 || b[k] == 0x65 || b[k] == 0xf0))
 		k++;
 	if (k < in->len && (b[k] & 0xf0) == 0x40)
 		k++;
+	return k;
+}
+
+static uint8_t insn_class(const struct hs_trace_insn *in)
+{
+	const uint8_t *b = in->bytes;
+	uint32_t k = opcode_at(in);
+
 	if (k >= in->len)
 		return TRACE_INSN_OTHER;
 	if (b[k] == 0xe8 || (b[k] == 0xff && k + 1 < in->len && ((b[k + 1] >> 3) & 7) == 2))
@@ -533,6 +544,8 @@ static uint8_t insn_class(const struct hs_trace_insn *in)
 		return TRACE_INSN_RET;
 	if (b[k] == 0xff && k + 1 < in->len && ((b[k + 1] >> 3) & 7) == 4)
 		return TRACE_INSN_JMP;
+	if (b[k] == 0xe9 || b[k] == 0xeb)
+		return TRACE_INSN_DJMP;
 	return TRACE_INSN_OTHER;
 }
 
@@ -854,4 +867,46 @@ size_t hs_trace_code_sb_count(const struct hs_trace_code *code)
 bool hs_trace_code_truncated(const struct hs_trace_code *code)
 {
 	return code->truncated;
+}
+
+/* The target of a direct jmp (rel8 or rel32: its last bytes). */
+static uint64_t direct_dst(const struct hs_trace_insn *in)
+{
+	const uint8_t *b = in->bytes;
+	uint32_t k = opcode_at(in);
+	int32_t d32;
+
+	if (k + 2 <= in->len && b[k] == 0xeb)
+		return in->addr + in->len + (uint64_t)(int64_t)(int8_t)b[k + 1];
+	if (k + 5 > in->len)
+		return 0;
+	memcpy(&d32, b + k + 1, 4);
+	return in->addr + in->len + (uint64_t)(int64_t)d32;
+}
+
+void hs_trace_code_keep_direct(struct hs_trace_code *code, hs_trace_jmp_keep_fn keep,
+			       void *ctx)
+{
+	for (size_t s = 0; s < code->table_len; s++) {
+		struct trace_sb *sb = code->table[s];
+		bool dropped = false;
+
+		if (!sb)
+			continue;
+		for (uint32_t i = 0; i < sb->pub.n_insns; i++)
+			if (sb->cls[i] == TRACE_INSN_DJMP &&
+			    !keep(ctx, sb->insns[i].addr, direct_dst(&sb->insns[i]))) {
+				sb->cls[i] = TRACE_INSN_OTHER;
+				dropped = true;
+			}
+		/* the hooks finish_ops set for them */
+		for (uint32_t k = 0; dropped && k < sb->n_uops; k++) {
+			struct trace_uop *u = &sb->ops[k];
+
+			if ((u->flags & UF_HOOK_PRO) && !sb->cls[u->rinsn])
+				u->flags &= (uint8_t)~UF_HOOK_PRO;
+			if ((u->flags & UF_HOOK_EXIT) && !sb->cls[u->insn])
+				u->flags &= (uint8_t)~UF_HOOK_EXIT;
+		}
+	}
 }

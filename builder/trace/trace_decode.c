@@ -422,14 +422,15 @@ retire(trace_insn_fn cb, void *ctx, uint64_t *t, uint32_t tid,
 typedef int (*trace_jump_fn)(void *ctx, uint64_t t, uint32_t tid, uint32_t jk,
 			     uint64_t addr, uint32_t len, uint64_t dst);
 
-/* Instruction i of sb, a call, a return or an indirect jump, retired as t
+/* Instruction i of sb, a call, a return or a jump, retired as t
  * and went to dst. */
 static __attribute__((noinline)) int
 jump(trace_jump_fn cb, void *ctx, uint64_t t, uint32_t tid,
      const struct trace_sb *sb, uint32_t i, uint64_t dst)
 {
 	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? Ijk_Call
-		    : sb->cls[i] == TRACE_INSN_RET ? Ijk_Ret : Ijk_Boring;
+		    : sb->cls[i] == TRACE_INSN_RET ? Ijk_Ret
+		    : sb->cls[i] == TRACE_INSN_DJMP ? HS_TRACE_JK_DIRECT : Ijk_Boring;
 
 	return cb(ctx, t, tid, jk, sb->insns[i].addr, sb->insns[i].len, dst);
 }

@@ -135,8 +135,10 @@ struct trace_val {
 #define UF_HOOK_PRO  0x4u /* the prologue retires a call or a return */
 #define UF_HOOK_EXIT 0x8u /* this exit, taken, retires a call or a return */
 
-/* What visitor jump() reports: instructions that are calls or returns. */
-enum trace_insn_class { TRACE_INSN_OTHER, TRACE_INSN_CALL, TRACE_INSN_RET, TRACE_INSN_JMP };
+/* What visitor jump() reports: calls, returns, indirect jmps, direct jmps
+ * (those hs_trace_code_keep_direct keeps). */
+enum trace_insn_class { TRACE_INSN_OTHER, TRACE_INSN_CALL, TRACE_INSN_RET, TRACE_INSN_JMP,
+			TRACE_INSN_DJMP };
 
 /* Every op begins with a prologue that costs no branch: store cimm at
  * st + coff (an 8-byte PUT_CONST folded into it, the RIP of an IMARK it

@@ -104,11 +104,20 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return open == 0 ? -ENOENT : 0;
 }
 
+/* gdb's finish: the return of the innermost frame; one left by a tail
+ * call returns when the call that replaced it (the innermost one open
+ * right after the jump, at the same depth) does, or the one that replaced
+ * that... */
 int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
 {
 	struct hs_db_call c;
 	int err = open_call(tree, n, &c);
 
+	while (err == 0 && (c.flags & HS_DB_CALL_TAIL) && c.t_ret != HS_DB_NO_RETURN) {
+		int open = hs_db_backtrace(tree_image(tree, n), c.t_ret, c.tid, &c, 1);
+
+		err = open < 0 ? open : open == 0 ? -ENOENT : 0;
+	}
 	if (err < 0)
 		return err;
 	if (c.t_ret == HS_DB_NO_RETURN)

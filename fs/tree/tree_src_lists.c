@@ -171,22 +171,26 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 }
 
 /* The fifth column of calls/<f>: how a call began or ended when not by a
- * call instruction and its return (nothing otherwise). */
+ * call instruction and its return (nothing otherwise): its words, joined
+ * by commas. */
 static char *put_how(char *p, uint32_t flags)
 {
-	static const char signal[] = " signal", unwound[] = " unwound";
+	static const struct { uint32_t flag; const char *word; } how[] = {
+		{ HS_DB_CALL_SIGNAL, "signal" },
+		{ HS_DB_CALL_UNWOUND, "unwound" },
+		{ HS_DB_CALL_TAIL, "tail" },
+	};
+	char sep = ' ';
 
-	if (flags & HS_DB_CALL_SIGNAL) {
-		memcpy(p, signal, sizeof(signal) - 1);
-		p += sizeof(signal) - 1;
-		if (flags & HS_DB_CALL_UNWOUND)
-			*p++ = ',';
-	}
-	if (flags & HS_DB_CALL_UNWOUND) {
-		const char *u = flags & HS_DB_CALL_SIGNAL ? unwound + 1 : unwound;
+	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		size_t n = strlen(how[i].word);
 
-		memcpy(p, u, strlen(u));
-		p += strlen(u);
+		if (!(flags & how[i].flag))
+			continue;
+		*p++ = sep;
+		memcpy(p, how[i].word, n);
+		p += n;
+		sep = ',';
 	}
 	return p;
 }
@@ -194,7 +198,9 @@ static char *put_how(char *p, uint32_t flags)
 /* calls/<f>: "<t_call> <t_return or -> <depth> <caller>[ <how>]", by
  * t_call; how: "signal" (a handler entered by a signal's delivery; caller
  * is the function it interrupted), "unwound" (left by longjmp or an
- * exception at t_return), or both. */
+ * exception at t_return), "tail" (left by a tail call out of it at
+ * t_return, which is the tail-called function's t_call + 1), or several,
+ * joined by commas. */
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */

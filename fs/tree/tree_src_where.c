@@ -205,6 +205,139 @@ static void put_unwound_range(FILE *f, struct hs_src *s, const struct bt_unwound
 	}
 }
 
+/* ---- tail calls -----------------------------------------------------------------
+ * A frame entered by a tail call (HS_DB_CALL_TAILIN) replaced the frame
+ * that jumped, which the call tree has closed.  gdb shows such functions
+ * as frames of their own ("tailcall" frames, at the jump) when DWARF
+ * call-site info leads from the caller's call to the running function by
+ * one chain of tail calls: a direct call, direct jumps, in functions with
+ * DWARF, and no function twice (its search visits each once).  Here the
+ * chain is the one that ran: the frames the tail calls replaced (the
+ * innermost call open as each was made), with loops erased, shown under
+ * the same conditions. */
+
+#define TAIL_MAX 64
+
+struct tail_hop {
+	uint64_t fn, jump, t_call;   /* function, its jump, its call's t */
+};
+
+/* Is the instruction in b a near jmp rel8/rel32 (want 0xe9) or a call
+ * rel32 (want 0xe8)? */
+static bool direct_insn(const uint8_t *b, ssize_t n, uint8_t want)
+{
+	ssize_t k = 0;
+
+	while (k < n && (b[k] == 0x66 || b[k] == 0x67 || b[k] == 0xf2 || b[k] == 0xf3 ||
+			 b[k] == 0x2e || b[k] == 0x3e))
+		k++;
+	if (k < n && (b[k] & 0xf0) == 0x40)
+		k++;
+	return k < n && (b[k] == want || (want == 0xe9 && b[k] == 0xeb));
+}
+
+static bool with_dwarf(struct hs_src *s, uint64_t addr)
+{
+	struct hs_src_loc loc;
+
+	return hs_src_lookup(s, addr, &loc) == 0 && loc.module && loc.module->has_dwarf &&
+	       loc.function;
+}
+
+/* Is the instruction at addr (as memory held it at t) direct_insn(want)? */
+static bool direct_at(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint8_t want)
+{
+	uint8_t b[16];
+	ssize_t got = hs_db_mem_read(img, t, addr, sizeof(b), b);
+
+	return got > 0 && direct_insn(b, got, want);
+}
+
+struct entry_find {
+	uint64_t want;
+	bool found;
+};
+
+static int entry_is(void *ctx, uint64_t addr)
+{
+	struct entry_find *e = ctx;
+
+	e->found = e->found || addr == e->want;
+	return e->found; /* stops at the match */
+}
+
+/* gdb finds the function a call site names by its name: through a PLT
+ * stub, the symbol the stub is named after must be the function reached
+ * (an ifunc's symbol is its resolver, not the implementation that runs). */
+static bool named_target(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
+			 uint64_t x)
+{
+	struct entry_find e = { x, false };
+	struct hs_src_loc loc;
+	char name[512];
+	size_t len;
+
+	if (tree_src_reached(img, s, callee) == callee)
+		return true;
+	if (hs_src_lookup(s, callee, &loc) || !loc.function)
+		return false;
+	len = strlen(loc.function);
+	if (len < 4 || len - 4 >= sizeof(name) || strcmp(loc.function + len - 4, "@plt"))
+		return false;
+	memcpy(name, loc.function, len - 4);
+	name[len - 4] = '\0';
+	return hs_src_function_entries(s, name, entry_is, &e) > 0 && e.found;
+}
+
+/* The tail-call frames gdb shows under the frame of call c, innermost
+ * first, into out[TAIL_MAX]; returns how many (0 on any doubt). */
+static int tail_frames(const struct hs_db_image *img, struct hs_src *s,
+		       const struct hs_db_call *c, struct tail_hop *out)
+{
+	struct tail_hop ran[TAIL_MAX], path[TAIL_MAX + 1];
+	struct hs_db_call cur = *c, prev;
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	uint64_t x;
+	int k = 0, m = 0;
+
+	if (!r)
+		return 0;
+	while ((cur.flags & HS_DB_CALL_TAILIN) && k < TAIL_MAX) {
+		if (hs_db_backtrace(img, cur.t_call, cur.tid, &prev, 1) < 1 ||
+		    !(prev.flags & HS_DB_CALL_TAIL) || prev.t_ret != cur.t_call + 1 ||
+		    hs_db_regs_at(img, cur.t_call, cur.tid, r) < 0 ||
+		    !direct_at(img, cur.t_call, r->regs.rip, 0xe9) || !with_dwarf(s, r->regs.rip))
+			goto none;
+		ran[k++] = (struct tail_hop){ func_of(s, r->regs.rip), r->regs.rip, prev.t_call };
+		cur = prev;
+	}
+	if ((cur.flags & HS_DB_CALL_TAILIN) || !with_dwarf(s, cur.call_site) ||
+	    !direct_at(img, cur.t_call, cur.call_site, 0xe8))
+		goto none;
+	/* from the caller's side, loops erased; then the running function */
+	for (int j = k - 1; j >= 0; j--) {
+		int p = 0;
+
+		while (p < m && path[p].fn != ran[j].fn)
+			p++;
+		path[p] = ran[j];
+		m = p + 1;
+	}
+	x = func_of(s, tree_src_reached(img, s, c->callee));
+	if (!named_target(img, s, c->callee, x))
+		goto none;
+	for (int p = 0; p < m; p++)
+		if (path[p].fn == x)
+			m = p;
+	for (int p = 0; p < m; p++)
+		out[p] = path[m - 1 - p];
+	free(r);
+	return m;
+none:
+	free(r);
+	return 0;
+}
+
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
  * at the call site of frame k-1, entered by the next call out; the
  * outermost frame was entered before the recording began: "-".  Frames
@@ -218,11 +351,12 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 {
 	struct hs_db_call *fr = malloc(BT_MAX * sizeof(*fr));
 	struct bt_unwound *u = malloc(sizeof(*u));
+	struct tail_hop *tail = malloc(TAIL_MAX * sizeof(*tail));
 	struct hs_db_regs *r = NULL;
 	struct hs_src *s;
 	int err, open, num = 0, k = 0;
 
-	if (!fr || !u) {
+	if (!fr || !u || !tail) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -260,6 +394,15 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else
 			fputs(" -\n", f);
+		if (i < open && (fr[i].flags & HS_DB_CALL_TAILIN)) {
+			int nt = tail_frames(tree_image(tree, n), s, &fr[i], tail);
+
+			for (int j = 0; j < nt; j++) {
+				fprintf(f, "#%d ", num++);
+				put_where(f, s, tail[j].jump);
+				fprintf(f, " %" PRIu64 "\n", tail[j].t_call);
+			}
+		}
 		/* the cross-check: unwound frame k is this frame */
 		if (k < u->n && (!fpc || u->fn[k] != fpc))
 			u->n = 0;
@@ -293,6 +436,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 out:
 	free(r);
 	free(u);
+	free(tail);
 	free(fr);
 	return err;
 }

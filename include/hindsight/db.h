@@ -409,7 +409,10 @@ struct hs_db_call {
 				* by delivery (call_site: the rip it
 				* interrupted); HS_DB_CALL_UNWOUND: left by
 				* longjmp or an exception at t_ret, without
-				* returning (db_format.h, CALLS) */
+				* returning; HS_DB_CALL_TAIL: left by a tail
+				* call at t_ret, whose call then runs in its
+				* place; HS_DB_CALL_TAILIN: that call
+				* (db_format.h, CALLS) */
 };
 
 /* Calls with t0 <= t_call <= t1, by t_call.  cb as in hs_db_writes(). */

@@ -93,8 +93,9 @@
 /* Version 3 added threads.hdb (OS thread ids); version 4 ends frames by
  * the stack pointer and enters signal handlers as calls (CALLS flags);
  * version 5 names the build and the image in every .hdb header (dbfile.h)
- * and the build in manifest.json (build_id). */
-#define HS_DB_FORMAT_VERSION 5
+ * and the build in manifest.json (build_id); version 6 makes tail calls
+ * frames (HS_DB_CALL_TAIL, HS_DB_CALL_TAILIN). */
+#define HS_DB_FORMAT_VERSION 6
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16
@@ -174,11 +175,24 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * depth is the number of the thread's calls open when the call is made.
  * When a thread exits (HS_EV_THREAD_EXIT) its open calls stay
  * HS_DB_NO_RETURN and leave its stack (Valgrind reuses tids).
+ * A tail call is a call too: a jump (jmp rel, jmp r/m64) with rsp at the
+ * innermost frame's slot, to a function's entry (an ELF symbol's start,
+ * not a .cold part) from another function that is no PLT stub, by the
+ * symbols of the modules mapped at start-up, the dynamic linker's left
+ * out.  It ends that frame at t after the jump (HS_DB_CALL_TAIL) and
+ * opens one for the target (HS_DB_CALL_TAILIN): t_call the t of the jump
+ * (whose rip is the jump), call_site that of the frame it replaced, the
+ * same depth, slot and return address (it returns where the frame it
+ * replaced would have; the innermost call open at its t_call is the one
+ * it replaced).  A handler's frame is never left that way.
  * The result does not depend on how the build was sharded (builder/db:
  * what a shard's frames cannot answer is answered in the merge by the
  * same rule over the calls earlier shards left open; dbb_calls.c). */
 #define HS_DB_CALL_SIGNAL 0x1u   /* a signal handler, entered by delivery */
 #define HS_DB_CALL_UNWOUND 0x2u  /* left without returning (see above) */
+#define HS_DB_CALL_TAIL 0x4u     /* ended by a tail call out of it */
+#define HS_DB_CALL_TAILIN 0x8u   /* entered by a tail call (call_site is
+				  * the call of the frame it replaced) */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 

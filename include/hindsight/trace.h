@@ -184,6 +184,13 @@ const struct hs_trace_sb *hs_trace_code_sb(const struct hs_trace_code *code,
 					   uint32_t sb_id);
 size_t hs_trace_code_sb_count(const struct hs_trace_code *code);
 bool hs_trace_code_truncated(const struct hs_trace_code *code);
+/* Direct jmps are many, and reporting each costs a call: the jump callback
+ * keeps reporting (HS_TRACE_JK_DIRECT) only those for which keep(ctx,
+ * addr, dst) is true, asked once per jmp of every translation.  Changes
+ * code: call it before any decoder uses it. */
+typedef bool (*hs_trace_jmp_keep_fn)(void *ctx, uint64_t addr, uint64_t dst);
+void hs_trace_code_keep_direct(struct hs_trace_code *code, hs_trace_jmp_keep_fn keep,
+			       void *ctx);
 
 /* ---- registers ------------------------------------------------------------ */
 
@@ -247,11 +254,12 @@ struct hs_trace_visitor {
 	 * adopted; state is HS_GUEST_STATE_SIZE bytes */
 	int (*regs)(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
 		    const uint8_t *state);
-	/* a call, a return or an indirect jump retired: the instruction at
-	 * addr (len bytes), which takes the state from t to t + 1 as in
+	/* a call, a return or an unconditional jump retired: the instruction
+	 * at addr (len bytes), which takes the state from t to t + 1 as in
 	 * insn() (this comes right after insn() of the same t), went to dst
 	 * (the callee, the return address, the jump's target).  jumpkind is
-	 * Ijk_Call, Ijk_Ret or, for jmp r/m64, Ijk_Boring (libvex_ir.h).
+	 * Ijk_Call, Ijk_Ret, Ijk_Boring for jmp r/m64 (libvex_ir.h), or
+	 * HS_TRACE_JK_DIRECT for jmp rel8/rel32 (a tail call's way in).
 	 * The state of tid is the one after the instruction (rsp moved).
 	 * Calls and returns are told by their bytes (call rel32, call r/m64;
 	 * ret, ret imm16; any prefixes), not by the exit's jumpkind: VEX
@@ -263,6 +271,10 @@ struct hs_trace_visitor {
 	int (*jump)(void *ctx, uint64_t t, uint32_t tid, uint32_t jumpkind,
 		    uint64_t addr, uint32_t len, uint64_t dst);
 };
+
+/* The jumpkind of a direct jmp (rel8, rel32) in the jump callback: no
+ * IRJumpKind, which VEX's exits do not tell apart. */
+#define HS_TRACE_JK_DIRECT 0x7f000001u
 
 #define HS_TRACE_MISMATCH_KEEP 8
 

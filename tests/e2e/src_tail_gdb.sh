@@ -1,0 +1,122 @@
+#!/bin/bash
+# src_tail_gdb.sh - gdb vs Hindsight's call tree across tail calls: at -O2
+# `return f(x);` is `jmp f`, which enters f without a call instruction and
+# makes f return straight to its caller's caller.
+#
+# Programs (tests/programs/tail_*_o2.*): mutual recursion by tail calls, a
+# chain of them, tail calls into libc through the PLT (strlen, printf), a
+# tail call through a function pointer and through a C++ vtable, a throw
+# out of a tail-called function, and jumps that are no tail calls (a
+# switch's jump table and loops in leaf functions, where rsp is the one of
+# the function's entry; a jump into a function's .cold part).
+#
+# Oracles (gdb on native runs):
+#  - calls/<f> has as many calls as gdb's `break f` hits, and the backtrace
+#    at each entry equals gdb's bt (scripts/gdb-calls-oracle.py), with
+#    gdb's tail-call frames: the function that jumped, shown when DWARF
+#    call-site info makes the chain unique (not through the function
+#    pointer, the vtable, or to an ifunc such as strlen, once for mutual
+#    recursion);
+#  - `finish` from the first entry of a tail-called function (and from the
+#    function that jumped) lands where gdb's `finish` does (function and
+#    line) with gdb's rax;
+#  - the frames that jumped say so (`tail` in calls/<f>'s fifth column),
+#    and the database is the same for any shard count.
+. "$(dirname "$0")/lib.sh"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built tail_calls_o2
+require_built tail_virt_o2
+
+SRC=$ROOT/tests/programs
+
+# oracle NAME BINARY SOURCE FUNCS... (LIBFUNCS: libc's, after main)
+oracle()
+{
+	local name=$1 bin=$2 src=$3 rc
+	shift 3
+	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$*" ORACLE_LIBFUNCS="$LIBFUNCS" \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
+		</dev/null >"$T/$name.gdb" 2>&1
+	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
+	record_ok "$T/$name.trace" "$bin"
+	"$HS" build "$T/$name.trace" >"$T/$name.build" 2>&1 || fail "$name: build: $(tail -n 1 "$T/$name.build")"
+	"$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" \
+		"$HS" "$T/$name.trace" "$(basename "$src")" >"$T/$name.cmp" 2>&1
+	rc=$?
+	cat "$T/$name.cmp" >&2
+	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
+	summary="$summary $name:$(tail -n 1 "$T/$name.cmp" | cut -d, -f2 | cut -d' ' -f2)"
+}
+
+# finish_check NAME BINARY FUNC: gdb's finish from FUNC's first entry (its
+# breakpoint: after the prologue, which these -O2 functions do not have)
+# vs time/<t_call + 1>/finish of its first call
+finish_check()
+{
+	local name=$1 bin=$2 fn=$3 t want got
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "set pagination off" \
+		-ex "set style enabled off" -ex "break $fn" -ex run -ex delete -ex finish \
+		-ex 'printf "RAX 0x%016lx\n", $rax' "$bin" </dev/null >"$T/fin.$fn.gdb" 2>&1
+	# after the breakpoint's hit, the frame it stopped in: "0x... in main
+	# (argc=1, ...) at path/file.c:108" or "main (...) at ..."
+	want=$(grep -v '^Breakpoint\|^Run till exit' "$T/fin.$fn.gdb" |
+		sed -n 's/^\(0x[0-9a-f]* in \)\{0,1\}\([^ ]*\) (.* at .*\/\([^/]*\):\([0-9]*\)$/\2 \3:\4/p' |
+		head -n 1)
+	want="$want $(sed -n 's/^RAX //p' "$T/fin.$fn.gdb")"
+	t=$("$HS" cat "$T/$name.trace" "calls/$fn" | head -n 1 | cut -d' ' -f1)
+	[ -n "$t" ] || fail "$name: calls/$fn is empty"
+	got=$("$HS" cat "$T/$name.trace" "time/$((t + 1))/finish/where" | sed 's/+0x[0-9a-f]*//')
+	got="$got $("$HS" cat "$T/$name.trace" "time/$((t + 1))/finish/reg/rax")"
+	note "finish from $fn: gdb '$want', hindsight '$got'"
+	[ "$got" = "$want" ] || fail "$name: finish from $fn: $got, gdb $want"
+	finished="$finished $fn"
+}
+
+summary=""
+finished=""
+LIBFUNCS="strlen printf"
+oracle tail_calls "$PROGS/tail_calls_o2" "$SRC/tail_calls_o2.c" is_even is_odd step1 step2 \
+	step3 len_of say apply twice thrice classify count_bits
+LIBFUNCS="__cxa_throw"
+oracle tail_virt "$PROGS/tail_virt_o2" "$SRC/tail_virt_o2.cc" measure Shape::scaled \
+	Square::area Circle::area guarded check
+
+for fn in is_even is_odd step1 step3 len_of apply twice say; do
+	finish_check tail_calls "$PROGS/tail_calls_o2" "$fn"
+done
+for fn in measure Square::area guarded; do
+	finish_check tail_virt "$PROGS/tail_virt_o2" "$fn"
+done
+
+# the frames that jumped: every call of step1, step2, len_of, say and apply
+# ended by a tail call, no call of step3 or of the leaf functions did
+for fn in step1 step2 len_of say apply; do
+	"$HS" cat "$T/tail_calls.trace" "calls/$fn" >"$T/c.$fn" || fail "calls/$fn"
+	[ "$(grep -vc ' tail$' "$T/c.$fn")" = 0 ] || fail "calls/$fn: a call not ended by a tail call: $(cat "$T/c.$fn")"
+done
+for fn in step3 classify count_bits twice; do
+	"$HS" cat "$T/tail_calls.trace" "calls/$fn" >"$T/c.$fn" || fail "calls/$fn"
+	! grep -q ' tail$' "$T/c.$fn" || fail "calls/$fn: a tail call where none is: $(cat "$T/c.$fn")"
+done
+# step3's frame returns where step1's would have: step2's call began one
+# instruction before step1's frame ended, step3's one before step2's
+s1=$(head -n 1 "$T/c.step1"); s2=$(head -n 1 "$T/c.step2"); s3=$(head -n 1 "$T/c.step3")
+[ "$(echo "$s2" | cut -d' ' -f1)" = "$(( $(echo "$s1" | cut -d' ' -f2) - 1 ))" ] &&
+[ "$(echo "$s3" | cut -d' ' -f1)" = "$(( $(echo "$s2" | cut -d' ' -f2) - 1 ))" ] &&
+[ "$(echo "$s1" | cut -d' ' -f3)" = "$(echo "$s3" | cut -d' ' -f3)" ] ||
+	fail "step1 -> step2 -> step3 do not chain: '$s1' '$s2' '$s3'"
+
+# the same calls for any shard count (tail calls out of frames of earlier
+# shards are guessed in a shard and checked in the merge)
+"$HS" record --chunk-kb 16 -o "$T/small.trace" -- "$PROGS/tail_calls_o2" >/dev/null 2>&1 </dev/null ||
+	fail "record --chunk-kb 16"
+want=""
+for n in 1 3 11; do
+	"$HS" build --shards "$n" "$T/small.trace" >"$T/small.build" 2>&1 || fail "build --shards $n"
+	"$HS" verify "$T/small.trace" >"$T/small.verify" 2>&1 || fail "verify --shards $n: $(tail -n 2 "$T/small.verify")"
+	got=$(cat "$T"/small.trace/db/*/calls.hdb | cksum)
+	[ -z "$want" ] && want=$got
+	[ "$got" = "$want" ] || fail "calls.hdb of --shards $n differs from --shards 1"
+done
+pass "call counts, backtraces (with tail-call frames) and finish equal gdb's:$summary; finish:$finished"
