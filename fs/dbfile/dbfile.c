@@ -575,7 +575,7 @@ struct dctx_pool {
 };
 
 struct hs_dbfile {
-	int fd;
+	struct hs_dbfile_fd lfd;   /* opened when read (dbfile_fd.c) */
 	char *path;
 	uint32_t kind;
 	uint64_t n_records;
@@ -623,29 +623,36 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	uint8_t h[HEADER_SIZE], *comp = NULL, *dir = NULL;
 	uint64_t n_blocks, dir_off;
 	uint32_t dir_raw, dir_comp;
+	bool pinned = false;
 	off_t size;
-	int err;
+	int err, fd;
 
 	*out = NULL;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
+	f->lfd.fd = -1;
 	f->path = strdup(path);
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (!f->path || f->fd < 0) {
-		err = f->path ? -errno : -ENOMEM;
+	if (!f->path || hs_dbfile_fd_init(&f->lfd, path) < 0) {
+		err = -ENOMEM;
 		goto fail;
 	}
+	fd = hs_dbfile_fd_get(&f->lfd);
+	if (fd < 0) {
+		err = fd;
+		goto fail;
+	}
+	pinned = true;
 	f->pool = calloc(1, sizeof(*f->pool));
 	if (!f->pool) {
 		err = -ENOMEM;
 		goto fail;
 	}
 	pthread_mutex_init(&f->pool->lock, NULL);
-	size = lseek(f->fd, 0, SEEK_END);
+	size = lseek(fd, 0, SEEK_END);
 	/* the version before the checksum: an older file's header is
 	 * shorter, and "rebuild" is the useful answer for it */
-	err = read_full(f->fd, h, 12, 0);
+	err = read_full(fd, h, 12, 0);
 	if (err == -EBADMSG || (!err && memcmp(h, DBFILE_MAGIC, 8) != 0)) {
 		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
 		goto fail;
@@ -658,7 +665,7 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 		err = -EPROTO;
 		goto fail;
 	}
-	err = read_full(f->fd, h, sizeof(h), 0);
+	err = read_full(fd, h, sizeof(h), 0);
 	if (err == -EBADMSG || get64(h + HEADER_XXH_AT) != XXH64(h, HEADER_XXH_AT, 0)) {
 		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
 		goto fail;
@@ -695,7 +702,7 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = read_full(f->fd, comp, dir_comp, dir_off);
+	err = read_full(fd, comp, dir_comp, dir_off);
 	if (err)
 		goto fail;
 	if (XXH64(comp, dir_comp, 0) != get64(h + 40) ||
@@ -722,11 +729,14 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	f->n_records = get64(h + 48);
 	free(comp);
 	free(dir);
+	hs_dbfile_fd_put(&f->lfd);
 	*out = f;
 	return 0;
 fail:
 	free(comp);
 	free(dir);
+	if (pinned)
+		hs_dbfile_fd_put(&f->lfd);
 	hs_dbfile_close(f);
 	return err;
 }
@@ -735,8 +745,7 @@ void hs_dbfile_close(struct hs_dbfile *f)
 {
 	if (!f)
 		return;
-	if (f->fd >= 0)
-		close(f->fd);
+	hs_dbfile_fd_close(&f->lfd);
 	if (f->pool) {
 		while (f->pool->n_idle)
 			ZSTD_freeDCtx(f->pool->idle[--f->pool->n_idle]);
@@ -794,7 +803,7 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL, *raw = NULL;
 	ZSTD_DCtx *dctx = NULL;
 	char what[96];
-	int err;
+	int err, fd;
 
 	*data = NULL;
 	if (i >= f->n_blocks)
@@ -807,9 +816,12 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = read_full(f->fd, h, sizeof(h), bi->offset);
+	fd = hs_dbfile_fd_get(&((struct hs_dbfile *)f)->lfd);
+	err = fd < 0 ? fd : read_full(fd, h, sizeof(h), bi->offset);
 	if (!err)
-		err = read_full(f->fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+		err = read_full(fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+	if (fd >= 0)
+		hs_dbfile_fd_put(&((struct hs_dbfile *)f)->lfd);
 	if (err == -EBADMSG)
 		goto corrupt;
 	if (err)

@@ -243,7 +243,7 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 	int err;
 
 	img->db = db;
-	img->stream_fd = -1;
+	img->stream_lfd.fd = -1;
 	pthread_mutex_init(&img->lock, NULL);
 	snprintf(img->name, sizeof(img->name), "%s", p->name);
 	img->pid = p->pid;
@@ -299,14 +299,9 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 			img->parent_t = h.parent_t;
 		}
 	}
-	img->stream_fd = open(img->stream_path, O_RDONLY | O_CLOEXEC);
-	if (img->stream_fd < 0) {
-		err = -errno;
-		db_log("%s: %s (the database decodes the raw recording; it must stay)",
-		       img->stream_path, strerror(errno));
-		return err == -ENOENT ? -EBADMSG : err;
-	}
-	return 0;
+	/* opened when read, within the process's descriptor budget: the
+	 * header above was read, so it is there */
+	return hs_dbfile_fd_init(&img->stream_lfd, img->stream_path);
 }
 
 static void image_close(struct hs_db_image *img)
@@ -314,8 +309,7 @@ static void image_close(struct hs_db_image *img)
 	db_dec_free_all(img);
 	for (uint32_t k = 0; k < DB_N_KINDS; k++)
 		hs_dbfile_close(img->files[k]);
-	if (img->stream_fd >= 0)
-		close(img->stream_fd);
+	hs_dbfile_fd_close(&img->stream_lfd);
 	hs_trace_code_free(img->code);
 	db_maps_free(img->maps);
 	db_insn_index_free(img->insns);

@@ -112,7 +112,7 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 	const uint8_t *h;
 	ZSTD_DCtx *dctx;
 	size_t got;
-	int err;
+	int err, fd;
 
 	comp = malloc(HS_CHUNK_HEADER_SIZE + (size_t)dc->comp_size);
 	c = calloc(1, sizeof(*c));
@@ -125,8 +125,17 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = read_full(img->stream_fd, comp, HS_CHUNK_HEADER_SIZE + (size_t)dc->comp_size,
-			dc->offset);
+	fd = hs_dbfile_fd_get(&img->stream_lfd);
+	if (fd < 0) {
+		err = fd;
+		db_log("%s: %s (the database decodes the raw recording; it must stay)",
+		       img->stream_path, strerror(-err));
+		if (err == -ENOENT)
+			err = -EBADMSG;
+		goto fail;
+	}
+	err = read_full(fd, comp, HS_CHUNK_HEADER_SIZE + (size_t)dc->comp_size, dc->offset);
+	hs_dbfile_fd_put(&img->stream_lfd);
 	if (err == -EIO) {
 		db_log("%s: chunk %" PRIu64 ": read failed", img->stream_path, dc->seq);
 		goto fail;

@@ -130,7 +130,7 @@ struct hs_db_image {
 	size_t n_chunks;
 	uint64_t t_end;
 	char *stream_path;
-	int stream_fd;
+	struct hs_dbfile_fd stream_lfd; /* stream.hst, opened when read */
 	uint32_t trace_version;   /* of stream.hst */
 	/* An image that began as a fork starts with its parent's memory and
 	 * mappings at parent_t (db_format.h). */

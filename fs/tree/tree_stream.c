@@ -43,6 +43,10 @@
 #define PIN_BUCKETS 256
 #define SPILL_CAP_DEFAULT (1ull << 30)
 #define SPILL_BUF (256u << 10)
+/* Spill files of one tree: each holds a descriptor for the tree's life, and
+ * a recording of hundreds of processes has an events, syscalls, output ...
+ * per image; past this many, files regenerate instead. */
+#define SPILL_FILES_MAX 32
 
 struct mark {
 	uint64_t off, t, skip;
@@ -74,6 +78,7 @@ struct tree_streams {
 	uint64_t clock;
 	uint64_t spill_used;         /* bytes in every spill file */
 	uint64_t spill_cap;
+	unsigned spill_files;        /* spill files made (SPILL_FILES_MAX) */
 };
 
 int tree_streams_new(struct tree_streams **out)
@@ -223,19 +228,25 @@ struct run {
 };
 
 /* A spill file: unlinked, in $TMPDIR or /tmp.  Under the lock. */
-static int spill_open(struct stream *s)
+static int spill_open(struct tree_streams *ss, struct stream *s)
 {
 	const char *dir = getenv("TMPDIR");
 	int fd = -1;
 
 	if (s->spill_fd >= 0 || s->no_spill)
 		return s->spill_fd;
+	if (ss->spill_files >= SPILL_FILES_MAX) {
+		s->no_spill = true;
+		return -1;
+	}
 	if (dir && *dir)
 		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		s->no_spill = true;
+	else
+		ss->spill_files++;
 	s->spill_fd = fd;
 	return fd;
 }
@@ -249,7 +260,7 @@ static void spill_flush(struct run *r)
 	if (!r->spill || !r->spill_n)
 		return;
 	pthread_mutex_lock(&r->ss->lock);
-	if (r->spill_from <= s->spill_len && end > s->spill_len && spill_open(s) >= 0 &&
+	if (r->spill_from <= s->spill_len && end > s->spill_len && spill_open(r->ss, s) >= 0 &&
 	    r->ss->spill_used + (end - s->spill_len) <= r->ss->spill_cap) {
 		uint64_t skip = s->spill_len - r->spill_from;
 		size_t n = (size_t)(end - s->spill_len);

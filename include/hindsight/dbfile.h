@@ -32,6 +32,7 @@
 #ifndef HINDSIGHT_DBFILE_H
 #define HINDSIGHT_DBFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,6 +92,27 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w);
 /* Frees w after an error; the partial file is left for the caller to
  * remove (it never validates).  Accepts NULL. */
 void hs_dbfile_abort(struct hs_dbfile_writer *w);
+
+/* ---- descriptors on demand (dbfile_fd.c) ---------------------------------- */
+
+/* A file opened at its first read and closed again when the process's
+ * open ones reach a budget (3/4 of RLIMIT_NOFILE) and it is the least
+ * recently used that no read holds: a recording of hundreds of processes
+ * reads under a small `ulimit -n`.  Embed it; fields are the module's. */
+struct hs_dbfile_fd {
+	char *path;
+	int fd;                        /* -1: closed now */
+	unsigned pins;                 /* reads holding fd */
+	bool idle;
+	struct hs_dbfile_fd *prev, *next;
+};
+int hs_dbfile_fd_init(struct hs_dbfile_fd *l, const char *path); /* 0 or -ENOMEM */
+/* The descriptor, pinned until hs_dbfile_fd_put: >= 0, or -errno. */
+int hs_dbfile_fd_get(struct hs_dbfile_fd *l);
+void hs_dbfile_fd_put(struct hs_dbfile_fd *l);
+void hs_dbfile_fd_close(struct hs_dbfile_fd *l); /* no read may hold it */
+/* Descriptors open now (tests). */
+size_t hs_dbfile_fd_open_count(void);
 
 /* ---- reading (thread-safe after open) ------------------------------------ */
 

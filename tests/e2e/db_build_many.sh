@@ -2,8 +2,9 @@
 # db_build_many.sh - recordings of many processes: the build holds only
 # the images it is decoding (its peak memory grows far less than the
 # number of images; every image once loaded libc's line tables: 600
-# processes needed 22 GB), and the first process stays the top of the
-# tree when pids wrap around during the recording.
+# processes needed 22 GB); cat and serve read them under a small
+# `ulimit -n` (files open when read, within a budget); and the first
+# process stays the top of the tree when pids wrap around.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built
@@ -29,6 +30,34 @@ note "peak memory: $one KiB for 3 images, $many KiB for $n"
 # all images loaded at once took ~70 MB each: 80 images, 5.6 GB
 [ "$many" -lt $((one * 4)) ] || fail "the build of $n images peaked at $many KiB, the one of 3 at $one KiB"
 [ "$("$HS" ls "$T/many" processes | wc -l)" = "$n" ] || fail "processes/ lacks images"
+
+# read under `ulimit -n 64`: every image's 15 files cannot all be open
+# (1,200 here); they open when read and the least recently used close
+mapfile -t imgs < <("$HS" ls "$T/many" processes)
+for p in "${imgs[@]}"; do
+	"$HS" cat "$T/many" "processes/$p/syscalls" >"$T/sys.$p" || fail "cat processes/$p/syscalls failed"
+done
+( ulimit -n 64
+  for p in "${imgs[@]}"; do
+	"$HS" cat "$T/many" "processes/$p/syscalls" 2>"$T/low.err" | cmp -s - "$T/sys.$p" ||
+		{ echo "cat processes/$p/syscalls under ulimit -n 64: $(head -n 1 "$T/low.err")"; exit 1; }
+  done ) >"$T/low.out" || fail "$(cat "$T/low.out")"
+. "$ROOT/tests/e2e/srv_lib.bash"
+( ulimit -n 96; exec "$HS" serve --port 0 "$T/many" >"$T/s.out" 2>"$T/s.err" ) &
+SRV_PID=$!
+SRV_PIDS+=("$SRV_PID")
+for i in $(seq 200); do
+	grep -q '^Hindsight serving' "$T/s.out" 2>/dev/null && break
+	sleep 0.05
+done
+BASE=http://127.0.0.1:$(sed -n 's|^Hindsight serving .* at http://[^:/]*:\([0-9]*\)/.*|\1|p' "$T/s.out")
+for p in "${imgs[@]}"; do
+	expect_status 200 "/api/tree/processes/$p/syscalls"
+	cmp -s "$T/body" "$T/sys.$p" || fail "serve under ulimit -n 96: processes/$p/syscalls differs"
+done
+fds=$(ls "/proc/$SRV_PID/fd" | wc -l)
+note "serve under ulimit -n 96 answered all $n images' syscalls with $fds descriptors open"
+serve_stop
 
 # pid wraparound: in a pid namespace whose next pid is near pid_max the
 # shell gets the last pids and its children wrap to small ones
