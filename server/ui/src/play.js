@@ -15,7 +15,7 @@ import {
 	EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter,
 	highlightSpecialChars, keymap, lineNumbers,
 } from '@codemirror/view';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
 	StreamLanguage, bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit,
 	syntaxHighlighting,
@@ -145,6 +145,18 @@ const theme = EditorView.theme({
 	'.cm-gutters': { backgroundColor: '#f3f5f8', borderRight: '1px solid #d9dde3', color: '#6b7280' },
 	'.cm-activeLine': { backgroundColor: '#f5f8fd' },
 	'.cm-activeLineGutter': { backgroundColor: '#e6ebf3' },
+	// @codemirror/lint draws its underlines and gutter markers with data:
+	// SVG images, which the CSP's default-src 'self' refuses (img-src):
+	// a wavy text-decoration and CSS shapes instead
+	'.cm-lintRange': { backgroundImage: 'none', textDecoration: 'underline wavy', textDecorationSkipInk: 'none' },
+	'.cm-lintRange-error': { backgroundImage: 'none', textDecorationColor: '#e11' },
+	'.cm-lintRange-warning': { backgroundImage: 'none', textDecorationColor: 'orange' },
+	'.cm-lintRange-info': { backgroundImage: 'none', textDecorationColor: '#999' },
+	'.cm-lintRange-hint': { backgroundImage: 'none', textDecorationColor: '#66d' },
+	'.cm-lint-marker': { width: '.8em', height: '.8em', margin: '.1em .15em' },
+	'.cm-lint-marker-error': { content: 'normal', backgroundColor: '#f43', borderRadius: '50%' },
+	'.cm-lint-marker-warning': { content: 'normal', backgroundColor: '#fb3', clipPath: 'polygon(50% 5%, 100% 95%, 0 95%)' },
+	'.cm-lint-marker-info': { content: 'normal', backgroundColor: '#88e' },
 });
 
 const view = new EditorView({
@@ -153,7 +165,7 @@ const view = new EditorView({
 		extensions: [
 			keymap.of([{ key: 'Mod-Enter', run: () => { run(); return true; } }]),
 			lineNumbers(), highlightActiveLineGutter(), lintGutter(), highlightSpecialChars(),
-			history(), drawSelection(), indentOnInput(), bracketMatching(), highlightActiveLine(),
+			undoHistory(), drawSelection(), indentOnInput(), bracketMatching(), highlightActiveLine(),
 			syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
 			EditorState.tabSize.of(8),
 			keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
@@ -207,18 +219,29 @@ document.addEventListener('keydown', (e) => {
 // gcc / as messages: "main.c:12:5: error: ..." (as: "main.s:3: Error: ...")
 const MSG = /^(?:\.\/)?main\.(?:c|cc|s):(\d+):(?:(\d+):)? *(fatal error|error|warning|note|Error|Warning):? ?(.*)$/;
 
+// gcc's column (from 1) counts display columns, a tab to the next multiple
+// of 8 (-fdiagnostics-column-unit=display, -ftabstop=8): the offset in text.
+function columnOffset(text, col) {
+	let c = 1, i = 0;
+	for (const ch of text) {
+		if (c >= col)
+			break;
+		c = ch === '\t' ? (Math.floor((c - 1) / 8) + 1) * 8 + 1 : c + 1;
+		i += ch.length;
+	}
+	return i;
+}
+
 // A message as a lint diagnostic: from its column to the end of the word
-// there (gcc's columns count bytes from 1; tabs count as one), or the whole
-// line without a column.  Notes are infos.  Lines past the end (the code was
-// edited since) have none.
+// there, or the whole line without a column (as's messages).  Notes are
+// infos.  Lines past the end (the code was edited since) have none.
 function diagnostic(doc, n, col, kind, text) {
 	if (n < 1 || n > doc.lines)
 		return null;
 	const l = doc.line(n);
 	let from = l.from, to = l.to;
 	if (col) {
-		const bytes = new TextEncoder().encode(l.text).subarray(0, col - 1);
-		from = l.from + Math.min(new TextDecoder().decode(bytes).length, l.length);
+		from = l.from + columnOffset(l.text, col);
 		const w = /^[\w$]+|^\S/.exec(l.text.slice(from - l.from));
 		to = from + (w ? w[0].length : 0);
 	}
