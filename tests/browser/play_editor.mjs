@@ -1,8 +1,11 @@
-// play_editor.mjs - the playground in a real browser: open the editor, pick
-// C, type a program with a bug, Run, see its output and exit status; a
-// compile error marks its line in the gutter; open the recording (the
-// link), and step back from the end of the run (reverse-next, Shift+N)
-// to the buggy line; #run=<id> reopens the run with its code.
+// play_editor.mjs - the playground in a real browser: open the editor (the
+// CodeMirror editor in #code's shadow root, styled and highlighted under the
+// server's CSP), pick C, type a program with a bug, Run, see its output and
+// exit status; a compile error is a lint mark at its line (text and gutter),
+// fixing it there and running again gives the output; open the recording
+// (the link), and step back from the end of the run (reverse-next, Shift+N)
+// to the buggy line; #run=<id> reopens the run with its code.  No script
+// error and no CSP violation on any page.
 //
 // Environment (tests/e2e/play_browser.sh): BASE (the playground's URL).
 import { check, env, fail, launch, newPage } from './lib.mjs';
@@ -21,6 +24,62 @@ int main(void)
 }
 `;
 
+const UNDECLARED = `#include <stdio.h>
+
+int main(void)
+{
+	printf("%d\\n", nope);
+	return 0;
+}
+`;
+
+// The editor's text, from the lines CodeMirror shows (playwright's CSS
+// selectors enter open shadow roots; JS has to do it by hand).
+async function editorText(page) {
+	return page.evaluate(() => {
+		const root = document.getElementById('code').shadowRoot;
+		return root ? [...root.querySelectorAll('.cm-content > .cm-line')].map((l) => l.textContent)
+			.join('\n') : null;
+	});
+}
+
+// Replace the whole text by typing: select all, then the keyboard's
+// insertText (as an input method or a paste would: no auto-indent on the
+// way, which typing Enter and Tab key by key would add).
+async function typeCode(page, text) {
+	await page.click('#code .cm-content');
+	await page.keyboard.press('Control+A');
+	await page.keyboard.press('Delete');
+	await page.keyboard.insertText(text);
+}
+
+// the editor is CodeMirror, with its styles applied and the C highlighted
+async function checkEditor(page) {
+	await page.waitForSelector('#code .cm-editor .cm-content[contenteditable=true]', { timeout: 10000 });
+	check(await page.locator('textarea#code').count() === 0, 'the editor is still a textarea');
+	const look = await page.evaluate(() => {
+		const root = document.getElementById('code').shadowRoot;
+		const style = (sel) => {
+			const e = root.querySelector(sel);
+			return e ? getComputedStyle(e) : null;
+		};
+		const gutters = style('.cm-gutters'), content = style('.cm-content');
+		// a keyword of the starter ("int", "return", ...) in another colour
+		// than plain text
+		const spans = [...root.querySelectorAll('.cm-line span')];
+		const kw = spans.find((e) => /^(int|return|static|for)$/.test(e.textContent));
+		return {
+			gutters: gutters && gutters.display, white: content && content.whiteSpace,
+			text: content && content.color, kw: kw ? getComputedStyle(kw).color : null,
+			numbers: root.querySelectorAll('.cm-lineNumbers .cm-gutterElement').length,
+		};
+	});
+	check(look.gutters === 'flex' && look.white.startsWith('pre'),
+		"CodeMirror's styles are not applied: " + JSON.stringify(look));
+	check(look.kw && look.kw !== look.text, 'no keyword highlighted: ' + JSON.stringify(look));
+	check(look.numbers > 10, 'no line numbers: ' + JSON.stringify(look));
+}
+
 async function run(page) {
 	const before = await page.evaluate(() => location.hash);
 	await page.click('#run');
@@ -35,8 +94,11 @@ async function main() {
 	try {
 		const page = await newPage(browser, problems);
 		await page.goto(base + '/');
+		await checkEditor(page);
 		await page.selectOption('#lang', 'c');
-		await page.fill('#code', BUGGY);
+		await typeCode(page, BUGGY);
+		check(await editorText(page) === BUGGY,
+			'the editor holds ' + JSON.stringify(await editorText(page)));
 		await page.fill('#stdin', '');
 		await run(page);
 		const out = await page.textContent('#stdout');
@@ -49,8 +111,11 @@ async function main() {
 		// #run=<id> in a fresh page: the code and the output come back
 		const again = await newPage(browser, problems);
 		await again.goto(base + '/#run=' + id);
-		await again.waitForFunction((want) => document.getElementById('code').value === want, BUGGY,
-			{ timeout: 10000 });
+		await again.waitForFunction((want) => {
+			const root = document.getElementById('code').shadowRoot;
+			return root && [...root.querySelectorAll('.cm-content > .cm-line')].map((l) => l.textContent)
+				.join('\n') === want;
+		}, BUGGY, { timeout: 10000 });
 		await again.waitForFunction(() => document.getElementById('stdout').textContent === 'sum = 9\n');
 		await again.close();
 
@@ -84,18 +149,53 @@ async function main() {
 		check(at.includes('sum += a[i]'), 'stepping back from the end never reached the loop: ' +
 			JSON.stringify(seen));
 
-		// a compile error: its line marked in the gutter
+		// a compile error: a lint mark on its line, in the text (the
+		// undeclared name) and in the gutter; fixed there, the run prints
 		await page.goto(base + '/');
-		await page.fill('#code', 'int main(void)\n{\n\treturn nope;\n}\n');
+		await checkEditor(page);
+		await typeCode(page, UNDECLARED);
 		await run(page);
-		await page.waitForSelector('#gutter .bad', { timeout: 10000 });
-		const bad = await page.textContent('#gutter .bad');
-		check(bad === '3', 'the gutter marks line ' + bad + ', expected 3');
+		check(await page.textContent('#compile-state') === 'failed',
+			'compile state: ' + await page.textContent('#compile-state'));
+		await page.waitForSelector('#code .cm-lintRange-error', { timeout: 10000 });
+		const mark = await page.evaluate(() => {
+			const root = document.getElementById('code').shadowRoot;
+			const lines = [...root.querySelectorAll('.cm-content > .cm-line')];
+			const range = root.querySelector('.cm-lintRange-error');
+			const line = lines.findIndex((l) => l.contains(range)) + 1;
+			// the gutter's marker at the height of that line
+			const top = lines[line - 1].getBoundingClientRect().top;
+			const markers = [...root.querySelectorAll('.cm-gutter-lint .cm-lint-marker-error')]
+				.map((m) => Math.round(m.getBoundingClientRect().top - top));
+			return { line, word: range.textContent, markers };
+		});
+		check(mark.line === 5 && mark.word === 'nope',
+			'the error marks "' + mark.word + '" on line ' + mark.line + ', expected "nope" on line 5');
+		check(mark.markers.length === 1 && Math.abs(mark.markers[0]) <= 4,
+			'the gutter marker is off the line: ' + JSON.stringify(mark.markers));
+		// the message shows on hovering the mark
+		await page.hover('#code .cm-lintRange-error');
+		const tip = await page.waitForSelector('#code .cm-tooltip-lint', { timeout: 5000 });
+		const said = await tip.textContent();
+		check(/nope/.test(said) && /undeclared/.test(said), 'the tooltip says ' + JSON.stringify(said));
+		// fix it where it is marked: double-click selects the word, type over it
+		await page.dblclick('#code .cm-lintRange-error');
+		await page.keyboard.type('42');
+		check(await editorText(page) === UNDECLARED.replace('nope', '42'),
+			'after the fix the editor holds ' + JSON.stringify(await editorText(page)));
+		await page.keyboard.press('Control+Enter');
+		await page.waitForFunction(() => document.getElementById('stdout').textContent === '42\n',
+			null, { timeout: 60000 });
+		check(await page.textContent('#compile-state') === 'ok', 'compile state after the fix: ' +
+			await page.textContent('#compile-state'));
+		check(await page.locator('#code .cm-lintRange-error').count() === 0, 'the error mark stays after the fix');
+		check(await page.textContent('#exit') === 'exit status 0', 'exit after the fix: ' +
+			await page.textContent('#exit'));
 		check(problems.length === 0, 'script errors or CSP violations: ' + problems.join('; '));
 	} finally {
 		await browser.close();
 	}
-	console.log('PASS editor, run, #run=, recording stepped back to the bug, compile error marked');
+	console.log('PASS CodeMirror editor styled and highlighted under the CSP, run, #run=, recording stepped back to the bug, compile error marked at its line and fixed');
 }
 
 main().catch((e) => fail(e.message));

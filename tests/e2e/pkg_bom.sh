@@ -34,7 +34,7 @@ for c in b['components']:
 save('old_libc.json', b)
 b = json.loads(json.dumps(bom))
 for c in b['components']:
-    for f in c['components']:
+    for f in c.get('components', []):
         for h in f.get('hashes', []): h['content'] = '0' * 64
 save('bad_hash.json', b)
 b = json.loads(json.dumps(bom)); b['components'][0]['hashes'] = [{'alg': 'SHA-256', 'content': 'xyz'}]; save('bad_schema.json', b)

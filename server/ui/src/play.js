@@ -2,7 +2,29 @@
 // (POST /api/run), show the compiler's messages at their lines, the output
 // and the exit status, and link to the recording (/t/<id>/).  A run's id
 // goes into the URL (#run=<id>), so a link reopens it, code included
-// (GET /api/runs/<id>).  A plain textarea with a line-number gutter.
+// (GET /api/runs/<id>).
+//
+// The editor is CodeMirror 6, mounted inside a shadow root of #code: there
+// CodeMirror's styles go into a constructed stylesheet (adoptedStyleSheets),
+// which the CSP (default-src 'self', no inline styles) allows; in the
+// document itself it would add a <style> element, which the CSP refuses.
+// The compiler's messages become lint diagnostics at their lines.
+
+import { Compartment, EditorState } from '@codemirror/state';
+import {
+	EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter,
+	highlightSpecialChars, keymap, lineNumbers,
+} from '@codemirror/view';
+import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } from '@codemirror/commands';
+import {
+	StreamLanguage, bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit,
+	syntaxHighlighting,
+} from '@codemirror/language';
+import { cpp } from '@codemirror/lang-cpp';
+import { pythonLanguage } from '@codemirror/lang-python';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { gas } from '@codemirror/legacy-modes/mode/gas';
+import { shell } from '@codemirror/legacy-modes/mode/shell';
 
 const $ = (id) => document.getElementById(id);
 
@@ -92,8 +114,7 @@ done
 };
 const INPUTS = { c: '10\n', cpp: 'one two three\n', asm: '', python: '20\n', sh: 'a\nb\n', bash: 'x\ny\nx\n' };
 
-const code = $('code'), gutter = $('gutter'), lang = $('lang');
-let marks = new Map(); // line -> { level, text }
+const lang = $('lang');
 let running = false;
 
 function status(text, error) {
@@ -103,51 +124,70 @@ function status(text, error) {
 
 // ---- the editor -------------------------------------------------------------
 
-function renderGutter() {
-	const n = code.value.split('\n').length;
-	const frag = document.createDocumentFragment();
-	for (let i = 1; i <= n; i++) {
-		const s = document.createElement('span');
-		s.textContent = String(i);
-		const m = marks.get(i);
-		if (m) {
-			s.className = m.level === 'error' ? 'bad' : 'warn';
-			s.title = m.text;
-		}
-		frag.append(s, '\n');
+// per language: the syntax and the indentation (tabs as in the starters,
+// four spaces in Python as PEP 8 says)
+function langSupport(l) {
+	switch (l) {
+	case 'c': case 'cpp': return [cpp(), indentUnit.of('\t')];
+	case 'python': return [pythonLanguage, indentUnit.of('    ')];
+	case 'asm': return [StreamLanguage.define(gas), indentUnit.of('\t')];
+	default: return [StreamLanguage.define(shell), indentUnit.of('\t')];
 	}
-	gutter.replaceChildren(frag);
-	gutter.scrollTop = code.scrollTop;
+}
+
+const language = new Compartment();
+
+// Fonts and sizes of the page (play.css cannot reach into the shadow root).
+const theme = EditorView.theme({
+	'&': { height: '100%', fontSize: '13px', backgroundColor: '#fff' },
+	'&.cm-focused': { outline: 'none' },
+	'.cm-scroller': { fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', lineHeight: '18px' },
+	'.cm-gutters': { backgroundColor: '#f3f5f8', borderRight: '1px solid #d9dde3', color: '#6b7280' },
+	'.cm-activeLine': { backgroundColor: '#f5f8fd' },
+	'.cm-activeLineGutter': { backgroundColor: '#e6ebf3' },
+	// @codemirror/lint draws its underlines and gutter markers with data:
+	// SVG images, which the CSP's default-src 'self' refuses (img-src):
+	// a wavy text-decoration and CSS shapes instead
+	'.cm-lintRange': { backgroundImage: 'none', textDecoration: 'underline wavy', textDecorationSkipInk: 'none' },
+	'.cm-lintRange-error': { backgroundImage: 'none', textDecorationColor: '#e11' },
+	'.cm-lintRange-warning': { backgroundImage: 'none', textDecorationColor: 'orange' },
+	'.cm-lintRange-info': { backgroundImage: 'none', textDecorationColor: '#999' },
+	'.cm-lintRange-hint': { backgroundImage: 'none', textDecorationColor: '#66d' },
+	'.cm-lint-marker': { width: '.8em', height: '.8em', margin: '.1em .15em' },
+	'.cm-lint-marker-error': { content: 'normal', backgroundColor: '#f43', borderRadius: '50%' },
+	'.cm-lint-marker-warning': { content: 'normal', backgroundColor: '#fb3', clipPath: 'polygon(50% 5%, 100% 95%, 0 95%)' },
+	'.cm-lint-marker-info': { content: 'normal', backgroundColor: '#88e' },
+});
+
+const view = new EditorView({
+	root: $('code').attachShadow({ mode: 'open' }),
+	state: EditorState.create({
+		extensions: [
+			keymap.of([{ key: 'Mod-Enter', run: () => { run(); return true; } }]),
+			lineNumbers(), highlightActiveLineGutter(), lintGutter(), highlightSpecialChars(),
+			undoHistory(), drawSelection(), indentOnInput(), bracketMatching(), highlightActiveLine(),
+			syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+			EditorState.tabSize.of(8),
+			keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+			EditorView.contentAttributes.of({ 'aria-label': 'code', spellcheck: 'false', autocapitalize: 'off' }),
+			theme, language.of(langSupport('c')),
+		],
+	}),
+});
+$('code').shadowRoot.append(view.dom);
+
+const getCode = () => view.state.doc.toString();
+
+function setCode(text) {
+	view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text },
+		selection: { anchor: 0 }, scrollIntoView: true });
 }
 
 function goLine(line) {
-	const lines = code.value.split('\n');
-	let start = 0;
-	for (let i = 0; i < line - 1 && i < lines.length; i++)
-		start += lines[i].length + 1;
-	code.focus();
-	code.setSelectionRange(start, start + (lines[line - 1] || '').length);
-	code.scrollTop = Math.max(0, (line - 5) * 18);
+	const l = view.state.doc.line(Math.max(1, Math.min(line, view.state.doc.lines)));
+	view.dispatch({ selection: { anchor: l.from, head: l.to }, scrollIntoView: true });
+	view.focus();
 }
-
-code.addEventListener('input', () => {
-	marks = new Map();
-	renderGutter();
-});
-code.addEventListener('scroll', () => {
-	gutter.scrollTop = code.scrollTop;
-});
-code.addEventListener('keydown', (e) => {
-	if (e.key === 'Tab' && !e.ctrlKey && !e.altKey && !e.metaKey) {
-		e.preventDefault();
-		const s = code.selectionStart, t = code.selectionEnd;
-		code.setRangeText('\t', s, t, 'end');
-		renderGutter();
-	} else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-		e.preventDefault();
-		run();
-	}
-});
 
 function isStarter(text) {
 	return text.trim() === '' || Object.values(STARTERS).some((s) => s === text);
@@ -156,18 +196,19 @@ function isStarter(text) {
 function setLang(l, keepCode) {
 	lang.value = l;
 	$('flags-l').hidden = !(l === 'c' || l === 'cpp');
+	view.dispatch({ effects: language.reconfigure(langSupport(l)) });
 	if (!keepCode) {
-		code.value = STARTERS[l];
+		setCode(STARTERS[l]);
 		$('stdin').value = INPUTS[l];
 	}
-	marks = new Map();
-	renderGutter();
+	view.dispatch(setDiagnostics(view.state, []));
 }
 
-lang.addEventListener('change', () => setLang(lang.value, !isStarter(code.value)));
+lang.addEventListener('change', () => setLang(lang.value, !isStarter(getCode())));
 $('reset').addEventListener('click', () => setLang(lang.value, false));
+// Ctrl+Enter outside the editor (the editor's own keymap has it inside)
 document.addEventListener('keydown', (e) => {
-	if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target !== code) {
+	if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target !== $('code')) {
 		e.preventDefault();
 		run();
 	}
@@ -178,17 +219,47 @@ document.addEventListener('keydown', (e) => {
 // gcc / as messages: "main.c:12:5: error: ..." (as: "main.s:3: Error: ...")
 const MSG = /^(?:\.\/)?main\.(?:c|cc|s):(\d+):(?:(\d+):)? *(fatal error|error|warning|note|Error|Warning):? ?(.*)$/;
 
+// gcc's column (from 1) counts display columns, a tab to the next multiple
+// of 8 (-fdiagnostics-column-unit=display, -ftabstop=8): the offset in text.
+function columnOffset(text, col) {
+	let c = 1, i = 0;
+	for (const ch of text) {
+		if (c >= col)
+			break;
+		c = ch === '\t' ? (Math.floor((c - 1) / 8) + 1) * 8 + 1 : c + 1;
+		i += ch.length;
+	}
+	return i;
+}
+
+// A message as a lint diagnostic: from its column to the end of the word
+// there, or the whole line without a column (as's messages).  Notes are
+// infos.  Lines past the end (the code was edited since) have none.
+function diagnostic(doc, n, col, kind, text) {
+	if (n < 1 || n > doc.lines)
+		return null;
+	const l = doc.line(n);
+	let from = l.from, to = l.to;
+	if (col) {
+		from = l.from + columnOffset(l.text, col);
+		const w = /^[\w$]+|^\S/.exec(l.text.slice(from - l.from));
+		to = from + (w ? w[0].length : 0);
+	}
+	const severity = /error/i.test(kind) ? 'error' : /warning/i.test(kind) ? 'warning' : 'info';
+	return { from, to, severity, message: kind.toLowerCase() + ': ' + text, source: 'compiler' };
+}
+
 function showCompile(c) {
 	const pre = $('compile');
-	marks = new Map();
+	const diags = [];
 	pre.replaceChildren();
 	for (const line of (c.output || '').split('\n')) {
 		const m = MSG.exec(line);
 		if (m) {
-			const n = parseInt(m[1], 10), level = /error/i.test(m[3]) ? 'error' : 'warning';
-			const old = marks.get(n);
-			if (!old || level === 'error')
-				marks.set(n, { level, text: (old && old.level === level ? old.text + '\n' : '') + m[3] + ': ' + m[4] });
+			const n = parseInt(m[1], 10);
+			const d = diagnostic(view.state.doc, n, m[2] ? parseInt(m[2], 10) : 0, m[3], m[4]);
+			if (d)
+				diags.push(d);
 			const s = document.createElement('span');
 			s.className = 'msg';
 			s.textContent = line;
@@ -201,7 +272,7 @@ function showCompile(c) {
 	}
 	if (c.truncated)
 		appendCut(pre);
-	renderGutter();
+	view.dispatch(setDiagnostics(view.state, diags));
 	const st = $('compile-state');
 	st.textContent = c.ok ? (c.output ? 'compiled, with messages' : 'ok') : 'failed';
 	st.classList.toggle('bad', !c.ok);
@@ -249,7 +320,7 @@ function showResult(r) {
 // ---- running -----------------------------------------------------------------
 
 function request() {
-	const req = { lang: lang.value, code: code.value, input: $('stdin').value };
+	const req = { lang: lang.value, code: getCode(), input: $('stdin').value };
 	const args = $('args').value.trim();
 	if (args)
 		req.args = args.split(/\s+/);
@@ -305,14 +376,13 @@ async function reopen() {
 		const j = await res.json();
 		const q = j.request || {};
 		setLang(STARTERS[q.lang] ? q.lang : 'c', true);
-		code.value = q.code || '';
+		setCode(q.code || '');
 		$('stdin').value = q.input || '';
 		$('args').value = (q.args || []).join(' ');
 		if (q.flags)
 			$('flags').value = q.flags;
 		if (j.result)
 			showResult(j.result);
-		renderGutter();
 		status('run ' + id);
 		return true;
 	} catch (e) {
