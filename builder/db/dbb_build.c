@@ -39,6 +39,7 @@ static const char *const db_files[] = {
 
 struct build {
 	const char *trace;
+	char *pack_dir;          /* hs_trace_pack_dir(trace): NULL unpacked */
 	const struct hs_dbb_opts *o;
 	FILE *log;
 	struct hs_dbb_err *err;
@@ -224,6 +225,7 @@ static int images_open(struct build *b, bool load_code)
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
 		snprintf(im->id.image, sizeof(im->id.image), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
+		im->pack_dir = b->pack_dir;
 		im->n_shards = b->n;
 		im->calls_guess = b->o->calls_guess;
 		im->first = calloc(b->n + 1, sizeof(*im->first));
@@ -242,7 +244,8 @@ static int images_open(struct build *b, bool load_code)
 			free(path);
 			if (ret)
 				break;
-			if ((ret = hs_trace_mem_files_new(&im->files)))
+			if ((ret = hs_trace_mem_files_new(&im->files)) ||
+			    (ret = hs_trace_mem_files_set_pack(im->files, b->pack_dir)))
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
@@ -252,7 +255,7 @@ static int images_open(struct build *b, bool load_code)
 			if ((ret = dbb_lines_startup(im, &im->smaps, &im->n_smaps)))
 				break;
 			im->have_smaps = true;
-			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->log, &im->lsrc)))
+			if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, b->pack_dir, b->log, &im->lsrc)))
 				break;
 		}
 		im->n_chunks = hs_trace_file_chunk_count(im->stream);
@@ -684,6 +687,8 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 		ret = -EINVAL;
 		goto out;
 	}
+	/* a packed recording: mapped files and debug info from the pack */
+	b.pack_dir = hs_trace_pack_dir(trace_dir);
 	if ((ret = images_open(&b, !opts->merge)))
 		goto out;
 
@@ -796,6 +801,7 @@ out:
 	free(final);
 	free(db);
 	free(sroot);
+	free(b.pack_dir);
 	pthread_mutex_destroy(&b.lock);
 	return ret;
 }

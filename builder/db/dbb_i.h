@@ -257,6 +257,7 @@ struct dbb_image {
 	char name[24];               /* "<pid>.<n>" */
 	struct hs_dbfile_ident id;   /* in every .hdb header of the image */
 	char *dir;                   /* TRACE/procs/<name> */
+	const char *pack_dir;        /* TRACE/pack or NULL: the build's */
 	struct hs_trace_file *stream;
 	struct hs_trace_code *code;  /* shared read-only by the shards */
 	struct hs_trace_mem_files *files;
@@ -385,7 +386,8 @@ struct dbb_lines {
 /* The modules with DWARF lines of a set of mappings (fs/source); *out stays
  * NULL when none has lines.  Warnings go to log (NULL: nowhere). */
 struct dbb_lsrc;
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, FILE *log, struct dbb_lsrc **out);
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, const char *pack_dir, FILE *log,
+		 struct dbb_lsrc **out);
 void dbb_lsrc_free(struct dbb_lsrc *ls); /* accepts NULL */
 /* Does a have every module with lines of b (NULL: none)? */
 bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);

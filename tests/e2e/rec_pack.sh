@@ -1,0 +1,122 @@
+#!/bin/bash
+# rec_pack.sh - hindsight pack: a packed recording builds and answers
+# elsewhere, with none of its original files.
+#
+# tests/programs/pack/ is compiled (-g -O0) in $T/src: prog, and its private
+# libplib.so (loaded by rpath) whose debug info is split off into
+# libplib.so.debug (objcopy --only-keep-debug, --add-gnu-debuglink).  It
+# maps a 96 MiB data file (which makes pack slow enough to be killed).
+#  - pack --exclude-system: nothing under /usr or /lib is packed; the
+#    program, the library, its debug file, the sources and the data are;
+#  - SIGKILL at several moments of a full pack: TRACE/pack is the one
+#    before (byte for byte), the trace builds and answers as before; a
+#    later pack completes and removes what the killed ones left;
+#  - pack twice: nothing added, the pack unchanged;
+#  - libplib.so rebuilt from another source over the packed one, then the
+#    whole folder deleted and the trace moved: build, where, backtrace,
+#    locals and sources/ answer exactly as before.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+require_built
+command -v cc >/dev/null && command -v objcopy >/dev/null || fail "no cc or objcopy"
+
+S=$T/src
+mkdir -p "$S" && cp "$ROOT"/tests/programs/pack/* "$S/" || fail "cp"
+(cd "$S" && cc -g -O0 -fPIC -shared -o libplib.so plib.c &&
+	objcopy --only-keep-debug libplib.so libplib.so.debug &&
+	objcopy --strip-debug --add-gnu-debuglink=libplib.so.debug libplib.so &&
+	cc -g -O0 -o prog prog.c -L. -lplib -Wl,-rpath,"$S") || fail "cc"
+head -c $((96 << 20)) /dev/urandom >"$S/big.dat" || fail "big.dat"
+record_ok "$T/tr" "$S/prog" "$S/big.dat"
+build_ok "$T/tr"
+
+# the answers: where, backtrace, locals at lines of both files; sources/
+answers()
+{
+	local tr=$1 out=$2 rel line t
+	: >"$out"
+	for rel in "${S#/}/prog.c" "${S#/}/plib.c"; do
+		"$HS" ls "$tr" "lines/$rel" >"$T/lines" 2>>"$out" || echo "no lines/$rel" >>"$out"
+		for line in $(cat "$T/lines"); do
+			t=$("$HS" cat "$tr" "lines/$rel/$line" | head -n 1)
+			for f in where backtrace locals; do
+				echo "== $rel:$line t=$t $f" >>"$out"
+				"$HS" cat "$tr" "time/$t/$f" >>"$out" 2>&1
+			done
+		done
+		echo "== sources/$rel" >>"$out"
+		"$HS" cat "$tr" "sources/$rel" >>"$out" 2>&1
+	done
+	echo "== sources/" >>"$out"
+	"$HS" ls "$tr" "sources/${S#/}" >>"$out" 2>&1
+}
+answers "$T/tr" "$T/before"
+grep -q "plib_scale" "$T/before" && grep -q "k = " "$T/before" &&
+	grep -q "PLIB_BIAS" "$T/before" || fail "the answers before pack lack the library: $(head -c 600 "$T/before")"
+grep -q "^packed: no" <("$HS" info "$T/tr") || fail "info before pack: $("$HS" info "$T/tr" | grep pack)"
+
+# --exclude-system: only the private files
+"$HS" pack --exclude-system "$T/tr" >"$T/pack0.out" 2>&1 || fail "pack --exclude-system: $(cat "$T/pack0.out")"
+M=$T/tr/pack/manifest.json
+grep -E '"key": *"/(usr|lib)' "$M" && fail "--exclude-system packed system files"
+for k in "$S/prog" "$S/libplib.so" "$S/libplib.so.debug" "$S/prog.c" "$S/plib.c" "$S/plib.h" "$S/big.dat"; do
+	grep -q "\"key\": *\"$k\"" "$M" || fail "--exclude-system left out $k: $(grep '"key"' "$M" | tr -s ' \n' ' ')"
+done
+grep -q '"kind": *"debug"' "$M" || fail "the split debug file is not packed by build-id"
+"$HS" info "$T/tr" | grep -q "^packed: yes" || fail "info after pack: $("$HS" info "$T/tr" | grep pack)"
+"$HS" info "$T/tr" | grep -Eq "^packed-bytes: [0-9]{8,}" || fail "info packed-bytes: $("$HS" info "$T/tr" | grep pack)"
+
+# SIGKILL at several moments of a full pack (it adds the system files, so it
+# exchanges the existing pack): the trace is as it was
+snap() { (cd "$1" && find . -path ./db -prune -o ! -name '.pack.tmp.*' -print | grep -v '^\./\.pack\.tmp\.' |
+	sort | while read -r f; do echo "$f $(stat -c %s "$f") $( [ -f "$f" ] && md5sum <"$f")"; done); }
+snap "$T/tr" >"$T/snap0"
+killed=0
+for d in 0.05 0.15 0.3 0.5 0.8; do
+	"$HS" pack "$T/tr" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$d"
+	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+	wait "$pid" 2>/dev/null
+	snap "$T/tr" >"$T/snap1"
+	if ! cmp -s "$T/snap0" "$T/snap1"; then
+		# the kill came after the commit: a complete new pack, or none
+		grep -Eq '"key": *"/(usr|lib)' "$M" || fail "killed after ${d}s: the pack changed: $(diff "$T/snap0" "$T/snap1" | head -n 5)"
+		note "pack finished within ${d}s"
+		break
+	fi
+	rm -rf "$T/tr/db"
+	build_ok "$T/tr"
+	answers "$T/tr" "$T/killed"
+	cmp -s "$T/before" "$T/killed" || fail "after a pack killed at ${d}s: $(diff "$T/before" "$T/killed" | head -n 5)"
+done
+[ "$killed" -gt 0 ] || fail "no pack was killed"
+ls -d "$T"/tr/.pack.tmp.* >/dev/null 2>&1 || note "no temporary folder left by the kills"
+"$HS" pack "$T/tr" >"$T/pack1.out" 2>&1 || fail "pack after the kills: $(cat "$T/pack1.out")"
+ls -d "$T"/tr/.pack.tmp.* 2>/dev/null && fail "a killed pack's folder is still there"
+grep -Eq '"key": *"/(usr/)?lib' "$M" || fail "a full pack left the system libraries out"
+
+# pack twice: nothing added
+snap "$T/tr" >"$T/snap2"
+"$HS" pack "$T/tr" >"$T/pack2.out" 2>&1 || fail "second pack: $(cat "$T/pack2.out")"
+grep -q "nothing to add" "$T/pack2.out" || fail "second pack: $(cat "$T/pack2.out")"
+snap "$T/tr" >"$T/snap3"
+cmp -s "$T/snap2" "$T/snap3" || fail "the second pack changed the trace: $(diff "$T/snap2" "$T/snap3" | head -n 5)"
+
+# the library rebuilt from another source, in place over the packed one
+(cd "$S" && cc -g -O0 -fPIC -shared -o plib.new plib2.c && cat plib.new >libplib.so &&
+	echo 'int plib_scale(int x) { return x; }' >plib.c) || fail "rebuild"
+rm -rf "$T/tr/db"
+build_ok "$T/tr"
+answers "$T/tr" "$T/replaced"
+cmp -s "$T/before" "$T/replaced" || fail "a library replaced after pack changed the answers: $(diff "$T/before" "$T/replaced" | head -n 8)"
+
+# delete everything, move the trace, build again
+rm -rf "$S" || fail "rm"
+mkdir -p "$T/elsewhere" && mv "$T/tr" "$T/elsewhere/moved" || fail "mv"
+rm -rf "$T/elsewhere/moved/db"
+build_ok "$T/elsewhere/moved"
+answers "$T/elsewhere/moved" "$T/after"
+cmp -s "$T/before" "$T/after" || fail "after deleting the folder and moving the trace: $(diff "$T/before" "$T/after" | head -n 8)"
+"$HS" cat "$T/elsewhere/moved" stdout | grep -q "^46 4 " || fail "stdout: $("$HS" cat "$T/elsewhere/moved" stdout)"
+pass
