@@ -71,27 +71,39 @@ grep -q '"kind": *"debug"' "$M" || fail "the split debug file is not packed by b
 snap() { (cd "$1" && find . -path ./db -prune -o ! -name '.pack.tmp.*' -print | grep -v '^\./\.pack\.tmp\.' |
 	sort | while read -r f; do echo "$f $(stat -c %s "$f") $( [ -f "$f" ] && md5sum <"$f")"; done); }
 snap "$T/tr" >"$T/snap0"
-killed=0
-for d in 0.05 0.15 0.3 0.5 0.8; do
+killed=0 finished=no
+# "pre": before the pack writes anything; the others: that long after its
+# temporary folder appeared (it writes for about 0.3 s here)
+for d in pre 0 0.01 0.05 0.1 0.2; do
 	"$HS" pack "$T/tr" >/dev/null 2>&1 &
 	pid=$!
-	sleep "$d"
+	if [ "$d" = pre ]; then
+		sleep 0.05
+	else
+		for _ in $(seq 1000); do
+			[ -d "$T/tr/.pack.tmp.$pid" ] || ! kill -0 "$pid" 2>/dev/null && break
+			sleep 0.005
+		done
+		sleep "$d"
+	fi
 	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
 	wait "$pid" 2>/dev/null
 	snap "$T/tr" >"$T/snap1"
 	if ! cmp -s "$T/snap0" "$T/snap1"; then
 		# the kill came after the commit: a complete new pack, or none
-		grep -Eq '"key": *"/(usr|lib)' "$M" || fail "killed after ${d}s: the pack changed: $(diff "$T/snap0" "$T/snap1" | head -n 5)"
-		note "pack finished within ${d}s"
+		grep -Eq '"key": *"/(usr|lib)' "$M" || fail "killed at $d: the pack changed: $(diff "$T/snap0" "$T/snap1" | head -n 5)"
+		note "pack finished before the kill at $d"
+		finished=yes
 		break
 	fi
 	rm -rf "$T/tr/db"
 	build_ok "$T/tr"
 	answers "$T/tr" "$T/killed"
-	cmp -s "$T/before" "$T/killed" || fail "after a pack killed at ${d}s: $(diff "$T/before" "$T/killed" | head -n 5)"
+	cmp -s "$T/before" "$T/killed" || fail "after a pack killed at $d: $(diff "$T/before" "$T/killed" | head -n 5)"
 done
+note "$killed packs killed"
 [ "$killed" -gt 0 ] || fail "no pack was killed"
-ls -d "$T"/tr/.pack.tmp.* >/dev/null 2>&1 || note "no temporary folder left by the kills"
+[ "$finished" = yes ] || ls -d "$T"/tr/.pack.tmp.* >/dev/null 2>&1 || fail "the last killed pack left no temporary folder: was it killed while writing?"
 "$HS" pack "$T/tr" >"$T/pack1.out" 2>&1 || fail "pack after the kills: $(cat "$T/pack1.out")"
 ls -d "$T"/tr/.pack.tmp.* 2>/dev/null && fail "a killed pack's folder is still there"
 grep -Eq '"key": *"/(usr/)?lib' "$M" || fail "a full pack left the system libraries out"
