@@ -6,6 +6,7 @@
 # libplib.so (loaded by rpath) whose debug info is split off into
 # libplib.so.debug (objcopy --only-keep-debug, --add-gnu-debuglink).  It
 # maps a 96 MiB data file (which makes pack slow enough to be killed).
+# plib.h is moved to another folder before the pack (pack --sources).
 #  - pack --exclude-system: nothing under /usr or /lib is packed; the
 #    program, the library, its debug file, the sources and the data are;
 #  - SIGKILL at several moments of a full pack: TRACE/pack is the one
@@ -14,9 +15,11 @@
 #  - pack twice: nothing added, the pack unchanged;
 #  - libplib.so rebuilt from another source over the packed one, then the
 #    whole folder deleted and the trace moved: build, where, backtrace,
-#    locals and sources/ answer exactly as before.
+#    locals and sources/ (cat, and serve's /api/tree) answer exactly as
+#    before.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
 require_built
 command -v cc >/dev/null && command -v objcopy >/dev/null || fail "no cc or objcopy"
 
@@ -55,8 +58,60 @@ grep -q "plib_scale" "$T/before" && grep -q "k = " "$T/before" &&
 	grep -q "PLIB_BIAS" "$T/before" || fail "the answers before pack lack the library: $(head -c 600 "$T/before")"
 grep -q "^packed: no" <("$HS" info "$T/tr") || fail "info before pack: $("$HS" info "$T/tr" | grep pack)"
 
+# SIGKILL at several moments of a full pack: the trace is as it was
+snap() { (cd "$1" && find . -path ./db -prune -o ! -name '.pack.tmp.*' -print | grep -v '^\./\.pack\.tmp\.' |
+	sort | while read -r f; do echo "$f $(stat -c %s "$f") $( [ -f "$f" ] && md5sum <"$f")"; done); }
+# kill_packs TRACE MIN: at least MIN packs are killed; "pre" kills before
+# the pack writes anything, the others that long after its temporary
+# folder appeared
+kill_packs()
+{
+	local tr=$1 min=$2 d pid killed=0 finished=no
+	snap "$tr" >"$T/snap0"
+	for d in pre 0 0.01 0.05 0.1 0.2; do
+		"$HS" pack "$tr" >/dev/null 2>&1 &
+		pid=$!
+		if [ "$d" = pre ]; then
+			sleep 0.05
+		else
+			for _ in $(seq 1000); do
+				[ -d "$tr/.pack.tmp.$pid" ] || ! kill -0 "$pid" 2>/dev/null && break
+				sleep 0.005
+			done
+			sleep "$d"
+		fi
+		kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+		wait "$pid" 2>/dev/null
+		snap "$tr" >"$T/snap1"
+		if ! cmp -s "$T/snap0" "$T/snap1"; then
+			# the kill came after the commit: a complete new pack, or none
+			grep -Eq '"key": *"/(usr|lib)' "$tr/pack/manifest.json" ||
+				fail "$tr: killed at $d: the pack changed: $(diff "$T/snap0" "$T/snap1" | head -n 5)"
+			note "$tr: pack finished before the kill at $d"
+			finished=yes
+			break
+		fi
+		rm -rf "$tr/db"
+		build_ok "$tr"
+		answers "$tr" "$T/killed"
+		cmp -s "$T/before" "$T/killed" || fail "$tr: after a pack killed at $d: $(diff "$T/before" "$T/killed" | head -n 5)"
+	done
+	note "$tr: $killed packs killed"
+	[ "$killed" -ge "$min" ] || fail "$tr: only $killed packs were killed"
+	[ "$finished" = yes ] || ls -d "$tr"/.pack.tmp.* >/dev/null 2>&1 ||
+		fail "$tr: the last killed pack left no temporary folder: was it killed while writing?"
+}
+# a trace never packed (the pack copies 100 MB: it is killed while writing)
+cp -a "$T/tr" "$T/tr_u" || fail "cp -a"
+kill_packs "$T/tr_u" 3
+rm -rf "$T/tr_u"
+
+# plib.h moves away before the pack: --sources finds it (by its trailing
+# path, as mount and serve do)
+mkdir -p "$T/hdr" && mv "$S/plib.h" "$T/hdr/" || fail "mv plib.h"
+
 # --exclude-system: only the private files
-"$HS" pack --exclude-system "$T/tr" >"$T/pack0.out" 2>&1 || fail "pack --exclude-system: $(cat "$T/pack0.out")"
+"$HS" pack --exclude-system --sources "$T/hdr" "$T/tr" >"$T/pack0.out" 2>&1 || fail "pack --exclude-system: $(cat "$T/pack0.out")"
 M=$T/tr/pack/manifest.json
 grep -E '"key": *"/(usr|lib)' "$M" && fail "--exclude-system packed system files"
 for k in "$S/prog" "$S/libplib.so" "$S/libplib.so.debug" "$S/prog.c" "$S/plib.c" "$S/plib.h" "$S/big.dat"; do
@@ -66,44 +121,8 @@ grep -q '"kind": *"debug"' "$M" || fail "the split debug file is not packed by b
 "$HS" info "$T/tr" | grep -q "^packed: yes" || fail "info after pack: $("$HS" info "$T/tr" | grep pack)"
 "$HS" info "$T/tr" | grep -Eq "^packed-bytes: [0-9]{8,}" || fail "info packed-bytes: $("$HS" info "$T/tr" | grep pack)"
 
-# SIGKILL at several moments of a full pack (it adds the system files, so it
-# exchanges the existing pack): the trace is as it was
-snap() { (cd "$1" && find . -path ./db -prune -o ! -name '.pack.tmp.*' -print | grep -v '^\./\.pack\.tmp\.' |
-	sort | while read -r f; do echo "$f $(stat -c %s "$f") $( [ -f "$f" ] && md5sum <"$f")"; done); }
-snap "$T/tr" >"$T/snap0"
-killed=0 finished=no
-# "pre": before the pack writes anything; the others: that long after its
-# temporary folder appeared (it writes for about 0.3 s here)
-for d in pre 0 0.01 0.05 0.1 0.2; do
-	"$HS" pack "$T/tr" >/dev/null 2>&1 &
-	pid=$!
-	if [ "$d" = pre ]; then
-		sleep 0.05
-	else
-		for _ in $(seq 1000); do
-			[ -d "$T/tr/.pack.tmp.$pid" ] || ! kill -0 "$pid" 2>/dev/null && break
-			sleep 0.005
-		done
-		sleep "$d"
-	fi
-	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
-	wait "$pid" 2>/dev/null
-	snap "$T/tr" >"$T/snap1"
-	if ! cmp -s "$T/snap0" "$T/snap1"; then
-		# the kill came after the commit: a complete new pack, or none
-		grep -Eq '"key": *"/(usr|lib)' "$M" || fail "killed at $d: the pack changed: $(diff "$T/snap0" "$T/snap1" | head -n 5)"
-		note "pack finished before the kill at $d"
-		finished=yes
-		break
-	fi
-	rm -rf "$T/tr/db"
-	build_ok "$T/tr"
-	answers "$T/tr" "$T/killed"
-	cmp -s "$T/before" "$T/killed" || fail "after a pack killed at $d: $(diff "$T/before" "$T/killed" | head -n 5)"
-done
-note "$killed packs killed"
-[ "$killed" -gt 0 ] || fail "no pack was killed"
-[ "$finished" = yes ] || ls -d "$T"/tr/.pack.tmp.* >/dev/null 2>&1 || fail "the last killed pack left no temporary folder: was it killed while writing?"
+# a packed trace: the full pack adds the system files and exchanges the pack
+kill_packs "$T/tr" 1
 "$HS" pack "$T/tr" >"$T/pack1.out" 2>&1 || fail "pack after the kills: $(cat "$T/pack1.out")"
 ls -d "$T"/tr/.pack.tmp.* 2>/dev/null && fail "a killed pack's folder is still there"
 grep -Eq '"key": *"/(usr/)?lib' "$M" || fail "a full pack left the system libraries out"
@@ -116,7 +135,7 @@ snap "$T/tr" >"$T/snap3"
 cmp -s "$T/snap2" "$T/snap3" || fail "the second pack changed the trace: $(diff "$T/snap2" "$T/snap3" | head -n 5)"
 
 # the library rebuilt from another source, in place over the packed one
-(cd "$S" && cc -g -O0 -fPIC -shared -o plib.new plib2.c && cat plib.new >libplib.so &&
+(cd "$S" && cc -g -O0 -I"$T/hdr" -fPIC -shared -o plib.new plib2.c && cat plib.new >libplib.so &&
 	echo 'int plib_scale(int x) { return x; }' >plib.c) || fail "rebuild"
 rm -rf "$T/tr/db"
 build_ok "$T/tr"
@@ -130,5 +149,13 @@ rm -rf "$T/elsewhere/moved/db"
 build_ok "$T/elsewhere/moved"
 answers "$T/elsewhere/moved" "$T/after"
 cmp -s "$T/before" "$T/after" || fail "after deleting the folder and moving the trace: $(diff "$T/before" "$T/after" | head -n 8)"
+# serve reads the same packed copies: a source file and a moment's where
+serve_start srv "$T/elsewhere/moved"
+rel=${S#/}/plib.c
+expect_status 200 "/api/tree/sources/$rel"
+"$HS" cat "$T/elsewhere/moved" "sources/$rel" >"$T/want" || fail "cat sources/$rel"
+same_file "/api/tree/sources/$rel" "$T/want" "$T/body"
+grep -q "PLIB_BIAS" "$T/body" || fail "served sources/$rel: $(head -c 200 "$T/body")"
+serve_stop
 "$HS" cat "$T/elsewhere/moved" stdout | grep -q "^46 4 " || fail "stdout: $("$HS" cat "$T/elsewhere/moved" stdout)"
 pass
