@@ -4,7 +4,8 @@
 #
 # tests/programs/pack/ is compiled (-g -O0) in $T/src: prog, and its private
 # libplib.so (loaded by rpath) whose debug info is split off into
-# libplib.so.debug (objcopy --only-keep-debug, --add-gnu-debuglink).  It
+# libplib.so.debug (objcopy --only-keep-debug, --add-gnu-debuglink), whose
+# .gnu_debugaltlink names alt.so (a dwz file's link, made by hand: no dwz).  It
 # maps a 96 MiB data file (which makes pack slow enough to be killed).
 # plib.h is moved to another folder before the pack (pack --sources).
 #  - pack --exclude-system: nothing under /usr or /lib is packed; the
@@ -27,6 +28,10 @@ S=$T/src
 mkdir -p "$S" && cp "$ROOT"/tests/programs/pack/* "$S/" || fail "cp"
 (cd "$S" && cc -g -O0 -fPIC -shared -o libplib.so plib.c &&
 	objcopy --only-keep-debug libplib.so libplib.so.debug &&
+	echo 'int alt_unused;' >alt.c && cc -g -fPIC -shared -o alt.so alt.c &&
+	ALT_ID=$(readelf -n alt.so | sed -n 's/.*Build ID: *//p') && [ -n "$ALT_ID" ] &&
+	{ printf 'alt.so\0'; printf "$(echo "$ALT_ID" | sed 's/../\\x&/g')"; } >altlink &&
+	objcopy --add-section .gnu_debugaltlink=altlink libplib.so.debug &&
 	objcopy --strip-debug --add-gnu-debuglink=libplib.so.debug libplib.so &&
 	cc -g -O0 -o prog prog.c -L. -lplib -Wl,-rpath,"$S") || fail "cc"
 head -c $((96 << 20)) /dev/urandom >"$S/big.dat" || fail "big.dat"
@@ -118,6 +123,9 @@ for k in "$S/prog" "$S/libplib.so" "$S/libplib.so.debug" "$S/prog.c" "$S/plib.c"
 	grep -q "\"key\": *\"$k\"" "$M" || fail "--exclude-system left out $k: $(grep '"key"' "$M" | tr -s ' \n' ' ')"
 done
 grep -q '"kind": *"debug"' "$M" || fail "the split debug file is not packed by build-id"
+ALT_ID=$(readelf -n "$S/alt.so" | sed -n 's/.*Build ID: *//p')
+grep -q "\"key\": *\"$ALT_ID\"" "$M" || fail "the .gnu_debugaltlink file (build-id $ALT_ID) is not packed"
+[ -f "$T/tr/pack/debug/.build-id/${ALT_ID:0:2}/${ALT_ID:2}.debug" ] || fail "no build-id link for the altlink file"
 "$HS" info "$T/tr" | grep -q "^packed: yes" || fail "info after pack: $("$HS" info "$T/tr" | grep pack)"
 "$HS" info "$T/tr" | grep -Eq "^packed-bytes: [0-9]{8,}" || fail "info packed-bytes: $("$HS" info "$T/tr" | grep pack)"
 
