@@ -41,25 +41,29 @@ build_ok "$T/tr"
 # the answers: where, backtrace, locals at lines of both files; sources/
 answers()
 {
-	local tr=$1 out=$2 rel line t
+	local tr=$1 out=$2 rel line t v paths=()
 	: >"$out"
 	for rel in "${S#/}/prog.c" "${S#/}/plib.c"; do
 		"$HS" ls "$tr" "lines/$rel" >"$T/lines" 2>>"$out" || echo "no lines/$rel" >>"$out"
 		for line in $(cat "$T/lines"); do
 			t=$("$HS" cat "$tr" "lines/$rel/$line" | head -n 1)
-			for f in where backtrace locals; do
-				echo "== $rel:$line t=$t $f" >>"$out"
-				"$HS" cat "$tr" "time/$t/$f" >>"$out" 2>&1
+			echo "== $rel:$line t=$t" >>"$out"
+			paths+=("time/$t/where" "time/$t/backtrace")
+			for v in $("$HS" ls "$tr" "time/$t/locals" 2>>"$out"); do
+				echo "$v" >>"$out"
+				paths+=("time/$t/locals/$v")
 			done
 		done
-		echo "== sources/$rel" >>"$out"
-		"$HS" cat "$tr" "sources/$rel" >>"$out" 2>&1
+		paths+=("sources/$rel")
 	done
+	# one reader for every file: their texts in order
+	"$HS" cat "$tr" "${paths[@]}" >>"$out" 2>&1
 	echo "== sources/" >>"$out"
 	"$HS" ls "$tr" "sources/${S#/}" >>"$out" 2>&1
 }
 answers "$T/tr" "$T/before"
-grep -q "plib_scale" "$T/before" && grep -q "k = " "$T/before" &&
+grep -q "plib_scale" "$T/before" && grep -qx "k" "$T/before" && grep -qx "a" "$T/before" &&
+	grep -q "sum = " "$T/before" &&
 	grep -q "PLIB_BIAS" "$T/before" || fail "the answers before pack lack the library: $(head -c 600 "$T/before")"
 grep -q "^packed: no" <("$HS" info "$T/tr") || fail "info before pack: $("$HS" info "$T/tr" | grep pack)"
 
