@@ -19,6 +19,7 @@ int cli_info_main(int argc, char **argv);
 int cli_trace_check_main(int argc, char **argv);
 int cli_build_main(int argc, char **argv);
 int cli_verify_main(int argc, char **argv);
+int cli_pack_main(int argc, char **argv);
 int cli_query_main(int argc, char **argv);
 int cli_cat_main(int argc, char **argv);
 int cli_ls_main(int argc, char **argv);

@@ -69,6 +69,7 @@
 #include "cli.h"
 
 struct query_opts {
+	const char *pack_dir;   /* hs_db_pack_dir() */
 	const char *image;
 	uint32_t tid;
 	bool raw;
@@ -863,7 +864,7 @@ static int unwind_next_t(const struct query_opts *o, int *i, uint64_t *t)
 
 static int cmd_unwind(const struct query_opts *o, const struct hs_db_image *img)
 {
-	struct hs_src_options opt = { .warn = unwind_quiet };
+	struct hs_src_options opt = { .warn = unwind_quiet, .pack_dir = o->pack_dir };
 	struct hs_db_regs *r = NULL;
 	struct hs_src *s = NULL;
 	bool many = o->n_args > 1 || (o->n_args == 1 && !strcmp(o->args[0], "-"));
@@ -1046,7 +1047,7 @@ static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
 static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 {
 	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
-	struct hs_src_options opt = { .warn = unwind_quiet };
+	struct hs_src_options opt = { .warn = unwind_quiet, .pack_dir = o->pack_dir };
 	struct hs_db_step_filter f = { .enter = step_enters };
 	struct hs_src *s = NULL;
 	uint64_t t, out;
@@ -1191,6 +1192,7 @@ int cli_query_main(int argc, char **argv)
 			fprintf(stderr, "hindsight query: %s: %s\n", o.dir, strerror(-err));
 		return 2;
 	}
+	o.pack_dir = hs_db_pack_dir(db);
 	img = o.image ? hs_db_image_find(db, o.image) : hs_db_image_at(db, 0);
 	if (!img) {
 		fprintf(stderr, "hindsight query: %s: no process image %s\n", o.dir,

@@ -17,6 +17,7 @@ static const struct subcommand subcommands[] = {
 	{ "record", cli_record_main, "record PROG [ARGS...] into a trace folder" },
 	{ "info", cli_info_main, "print what a recording holds (key: value)" },
 	{ "build", cli_build_main, "build the database of a recording (TRACE/db)" },
+	{ "pack", cli_pack_main, "copy binaries, debug info and sources into a trace: it builds anywhere" },
 	{ "verify", cli_verify_main, "re-check every checksum of a recording and its database" },
 	{ "query", cli_query_main, "ask the database: regs, mem, maps, last-write, events ..." },
 	{ "mount", cli_mount_main, "mount the tree of a recording with FUSE" },

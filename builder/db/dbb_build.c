@@ -39,6 +39,7 @@ static const char *const db_files[] = {
 
 struct build {
 	const char *trace;
+	char *pack_dir;          /* hs_trace_pack_dir(trace): NULL unpacked */
 	const struct hs_dbb_opts *o;
 	FILE *log;
 	struct hs_dbb_err *err;
@@ -226,6 +227,7 @@ static int images_open(struct build *b, bool load_code)
 		snprintf(im->name, sizeof(im->name), "%s", procs[i].name);
 		snprintf(im->id.image, sizeof(im->id.image), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
+		im->pack_dir = b->pack_dir;
 		im->n_shards = b->n;
 		im->calls_guess = b->o->calls_guess;
 		im->first = calloc(b->n + 1, sizeof(*im->first));
@@ -303,7 +305,8 @@ static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *
 		fprintf(b->log, "hindsight build: warning: %s: the recording is incomplete "
 			"(code.hst is cut short); building what is there\n", im->dir);
 	}
-	if ((ret = hs_trace_mem_files_new(&im->files)))
+	if ((ret = hs_trace_mem_files_new(&im->files)) ||
+	    (ret = hs_trace_mem_files_set_pack(im->files, b->pack_dir)))
 		goto fail;
 	/* the modules with lines that the shards' line pass uses: those of
 	 * the start-up (the merge checks that they are all) */
@@ -312,7 +315,7 @@ static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *
 			goto fail;
 		im->have_smaps = true;
 	}
-	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->log, &im->lsrc)))
+	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->pack_dir, b->log, &im->lsrc)))
 		goto fail;
 	/* the direct jmps the calls tracker may take for tail calls */
 	dbb_lsrc_keep_direct(im->lsrc, im->code);
@@ -747,6 +750,8 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 		ret = -EINVAL;
 		goto out;
 	}
+	/* a packed recording: mapped files and debug info from the pack */
+	b.pack_dir = hs_trace_pack_dir(trace_dir);
 	if ((ret = images_open(&b, !opts->merge)))
 		goto out;
 
@@ -859,6 +864,7 @@ out:
 	free(final);
 	free(db);
 	free(sroot);
+	free(b.pack_dir);
 	pthread_mutex_destroy(&b.lock);
 	return ret;
 }

@@ -281,6 +281,7 @@ struct dbb_image {
 	char name[24];               /* "<pid>.<n>" */
 	struct hs_dbfile_ident id;   /* in every .hdb header of the image */
 	char *dir;                   /* TRACE/procs/<name> */
+	const char *pack_dir;        /* TRACE/pack or NULL: the build's */
 	struct hs_trace_file *stream;
 	struct hs_trace_code *code;  /* shared read-only by the shards */
 	struct hs_trace_mem_files *files;
@@ -420,8 +421,8 @@ struct dbb_lines {
  * *out stays NULL when none has lines, unless symbols (the calls tracker's
  * tail calls want symbols alone).  Warnings go to log (NULL: nowhere). */
 struct dbb_lsrc;
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols, FILE *log,
-		 struct dbb_lsrc **out);
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
+		 const char *pack_dir, FILE *log, struct dbb_lsrc **out);
 bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
 /* Is a jump from `from` to `to` a tail call's by the symbols: `to` is a
  * function's entry (not a .cold part), `from` is in another function,

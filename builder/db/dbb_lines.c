@@ -847,10 +847,11 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 }
 
 
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols, FILE *log,
+int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
+		 const char *pack_dir, FILE *log,
 		 struct dbb_lsrc **out)
 {
-	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log };
+	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log, .pack_dir = pack_dir };
 	struct dbb_lsrc *ls = calloc(1, sizeof(*ls));
 	int ret;
 
@@ -1080,8 +1081,8 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	for (unsigned s = 0; s < n; s++)
 		fused = fused && has_lines_files(shard_dirs[s]);
 	if (later) {
-		if ((ret = dbb_lsrc_new(maps, n_maps, false, NULL, &full)) ||
-		    (ret = dbb_lsrc_new(smaps, n_smaps, false, NULL, &early)))
+		if ((ret = dbb_lsrc_new(maps, n_maps, false, img->pack_dir, NULL, &full)) ||
+		    (ret = dbb_lsrc_new(smaps, n_smaps, false, img->pack_dir, NULL, &early)))
 			goto fail;
 		fused = fused && dbb_lsrc_covers(early, full);
 		if (!full)

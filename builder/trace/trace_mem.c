@@ -46,7 +46,19 @@ struct mem_file {
 struct hs_trace_mem_files {
 	pthread_mutex_t lock;
 	struct mem_file *files;
+	char *pack_dir;         /* TRACE/pack, or NULL */
 };
+
+int hs_trace_mem_files_set_pack(struct hs_trace_mem_files *files, const char *pack_dir)
+{
+	char *p = pack_dir ? strdup(pack_dir) : NULL;
+
+	if (pack_dir && !p)
+		return -ENOMEM;
+	free(files->pack_dir);
+	files->pack_dir = p;
+	return 0;
+}
 
 int hs_trace_mem_files_new(struct hs_trace_mem_files **out)
 {
@@ -75,17 +87,34 @@ void hs_trace_mem_files_free(struct hs_trace_mem_files *files)
 		free(m);
 	}
 	pthread_mutex_destroy(&files->lock);
+	free(files->pack_dir);
 	free(files);
 }
 
-/* Opens and maps path; errors are kept in m->error.  Called locked. */
-static void mem_file_open(struct mem_file *m)
+/* Opens path's packed copy (PACK/paths/PATH) when there is one. */
+static int mem_open_packed(const char *pack_dir, const char *path)
+{
+	char *p;
+	int fd;
+
+	if (!pack_dir || path[0] != '/' || asprintf(&p, "%s/paths%s", pack_dir, path) < 0)
+		return -1;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	free(p);
+	return fd;
+}
+
+/* Opens and maps path (its packed copy first); errors are kept in
+ * m->error.  Called locked. */
+static void mem_file_open(struct mem_file *m, const char *pack_dir)
 {
 	struct stat st;
 	void *p;
 	int fd;
 
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	fd = mem_open_packed(pack_dir, m->path);
+	if (fd < 0)
+		fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		m->error = errno == ENOENT || errno == ENOTDIR ? -ENOENT : -errno;
 		fprintf(stderr, "hindsight: %s: %s: the recording maps this file, "
@@ -136,7 +165,7 @@ static struct mem_file *mem_file_get(struct hs_trace_mem_files *files,
 		free(m);
 		return NULL;
 	}
-	mem_file_open(m);
+	mem_file_open(m, files->pack_dir);
 	m->next = files->files;
 	files->files = m;
 	return m;

@@ -409,6 +409,10 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	err = hs_trace_mem_files_new(&db->files);
 	if (err)
 		goto fail;
+	/* a packed recording reads its mapped files from the pack */
+	db->pack_dir = hs_trace_pack_dir(trace_dir);
+	if (db->pack_dir && (err = hs_trace_mem_files_set_pack(db->files, db->pack_dir)))
+		goto fail;
 	db->images = calloc(n_procs ? n_procs : 1, sizeof(*db->images));
 	if (!db->images) {
 		err = -ENOMEM;
@@ -467,6 +471,7 @@ void hs_db_close(struct hs_db *db)
 	db_stream_cleanup(db);
 	pthread_mutex_destroy(&db->zstd_lock);
 	free(db->trace_dir);
+	free(db->pack_dir);
 	free(db);
 }
 
@@ -515,4 +520,9 @@ void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out)
 void hs_db_cache_drop(struct hs_db *db)
 {
 	db_cache_drop(&db->cache);
+}
+
+const char *hs_db_pack_dir(const struct hs_db *db)
+{
+	return db ? db->pack_dir : NULL;
 }

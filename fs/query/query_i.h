@@ -155,6 +155,7 @@ struct hs_db_image {
 
 struct hs_db {
 	char *trace_dir;
+	char *pack_dir;           /* hs_trace_pack_dir(): NULL, not packed */
 	uint64_t build_id;        /* the manifest's: every .hdb header has it */
 	struct db_cache cache;
 	struct hs_trace_mem_files *files;

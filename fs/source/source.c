@@ -60,6 +60,8 @@ int hs_src_new(const struct hs_src_options *opt, struct hs_src **out)
 	if (opt) {
 		s->warn = opt->warn;
 		s->warn_ctx = opt->warn_ctx;
+		if (opt->pack_dir && !(s->pack_dir = strdup(opt->pack_dir)))
+			goto nomem;
 		if (opt->n_source_dirs) {
 			s->source_dirs = calloc(opt->n_source_dirs, sizeof *s->source_dirs);
 			if (!s->source_dirs)
@@ -90,7 +92,10 @@ void hs_src_free(struct hs_src *s)
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
+		free((char *)s->mods[i].pub.file);
 	}
+	free(s->pack_dir);
+	free(s->debuginfo_path);
 	free(s->mods);
 	for (i = 0; i < s->n_dnames; i++)
 		free(s->dnames[i]);
@@ -225,15 +230,15 @@ static int mod_cmp_start(const void *a, const void *b)
  * that of a PT_LOAD segment (page aligned) puts that segment's page at the
  * mapping's start.  ET_EXEC files are not moved.  *vend: the end of its
  * PT_LOAD segments in memory (ELF address).  -ENOEXEC: not ELF. */
-static int elf_bias(struct hs_src *s, const char *path, uint64_t *bias,
-		    uint64_t *vend)
+static int elf_bias(struct hs_src *s, const char *path, const char *file,
+		    uint64_t *bias, uint64_t *vend)
 {
 	int fd, ret = -ENOEXEC;
 	Elf *elf = NULL;
 	GElf_Ehdr eh;
 	size_t nph, i, k;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	elf = elf_begin(fd, ELF_C_READ, NULL);
@@ -816,6 +821,13 @@ static int load_lines(struct hs_src *s, struct src_mod *m)
 	m->dw = dwfl_module_getdwarf(m->dm, &m->dwbias);
 	if (!m->dw)
 		return 0; /* no debug info: not a problem, symbols still work */
+	{
+		const char *debug = NULL;
+
+		dwfl_module_info(m->dm, NULL, NULL, NULL, NULL, NULL, NULL, &debug);
+		if (debug && strcmp(debug, m->pub.file))
+			m->pub.debug_file = debug; /* libdwfl's, until dwfl_end */
+	}
 	while ((r = dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
 		Dwarf_Die cu;
 
@@ -860,7 +872,38 @@ static int load_lines(struct hs_src *s, struct src_mod *m)
 
 /* ---- finish ------------------------------------------------------------ */
 
-static char *debuginfo_path_default = NULL;
+static bool is_regular(const char *path);
+
+/* The packed copy of a recorded path (PACK/paths/PATH, a link into the
+ * pack's objects), or NULL when the trace is not packed or the pack does
+ * not hold it.  Caller frees. */
+static char *src_packed(const struct hs_src *s, const char *path)
+{
+	char *p;
+
+	if (!s->pack_dir || path[0] != '/' ||
+	    asprintf(&p, "%s/paths%s", s->pack_dir, path) < 0)
+		return NULL;
+	if (is_regular(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* libdwfl's search path: the pack's build-id folder first, then its
+ * default (the module's folder, .debug/, /usr/lib/debug). */
+static int set_debuginfo_path(struct hs_src *s)
+{
+	s->cb.debuginfo_path = &s->debuginfo_path;
+	if (!s->pack_dir)
+		return 0;
+	if (asprintf(&s->debuginfo_path, "%s/debug::.debug:/usr/lib/debug",
+		     s->pack_dir) < 0) {
+		s->debuginfo_path = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
 
 int hs_src_finish(struct hs_src *s)
 {
@@ -873,7 +916,8 @@ int hs_src_finish(struct hs_src *s)
 	s->cb.find_elf = dwfl_build_id_find_elf;
 	s->cb.find_debuginfo = dwfl_standard_find_debuginfo;
 	s->cb.section_address = dwfl_offline_section_address;
-	s->cb.debuginfo_path = &debuginfo_path_default;
+	if ((ret = set_debuginfo_path(s)))
+		return ret;
 	s->dwfl = dwfl_begin(&s->cb);
 	if (!s->dwfl)
 		return -ENOMEM;
@@ -917,7 +961,10 @@ int hs_src_finish(struct hs_src *s)
 			return -ENOMEM;
 		m->pub.start = start;
 		m->pub.end = end;
-		r = elf_bias(s, mp->path, &bias, &vend);
+		m->pub.file = src_packed(s, mp->path);
+		if (!m->pub.file && !(m->pub.file = strdup(mp->path)))
+			return -ENOMEM;
+		r = elf_bias(s, mp->path, m->pub.file, &bias, &vend);
 		if (r == -ENOEXEC) {
 			/* not ELF: kept as a bare range, no warning */
 			snprintf(m->problem, sizeof m->problem, "not an ELF file");
@@ -931,7 +978,7 @@ int hs_src_finish(struct hs_src *s)
 		m->pub.bias = bias;
 		if (vend + bias > m->pub.end)
 			m->pub.end = vend + bias;
-		m->dm = dwfl_report_elf(s->dwfl, m->pub.path, m->pub.path, -1,
+		m->dm = dwfl_report_elf(s->dwfl, m->pub.path, m->pub.file, -1,
 					bias, true);
 		if (!m->dm) {
 			char why[200];
@@ -1401,6 +1448,8 @@ int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
 	if (!s || !dwarf_path || !*dwarf_path || !disk_path)
 		return -EINVAL;
 	*disk_path = NULL;
+	if ((*disk_path = src_packed(s, dwarf_path)))
+		return 0;
 	if (is_regular(dwarf_path)) {
 		*disk_path = strdup(dwarf_path);
 		return *disk_path ? 0 : -ENOMEM;

@@ -69,6 +69,8 @@ struct src_map {
 struct hs_src {
 	char **source_dirs;
 	size_t n_source_dirs;
+	char *pack_dir;           /* TRACE/pack, or NULL (not packed) */
+	char *debuginfo_path;     /* libdwfl's search path (cb.debuginfo_path) */
 	hs_src_warn_fn warn;
 	void *warn_ctx;
 

@@ -254,6 +254,27 @@ static void print_process_record(FILE *f, const char *rec)
 	fputc('\n', f);
 }
 
+/* "packed: yes" and what hindsight pack added (TRACE/pack/manifest.json,
+ * written by builder/cli/cmd_pack.c), or "packed: no". */
+static void print_packed(FILE *f, const char *dir)
+{
+	char path[PATH_MAX];
+	json_object *m, *v;
+
+	snprintf(path, sizeof path, "%s/pack/manifest.json", dir);
+	m = json_object_from_file(path);
+	if (!m) {
+		fprintf(f, "packed: no\n");
+		return;
+	}
+	fprintf(f, "packed: yes\n");
+	if (json_object_object_get_ex(m, "files", &v))
+		fprintf(f, "packed-files: %zu\n", json_object_array_length(v));
+	if (json_object_object_get_ex(m, "bytes", &v))
+		fprintf(f, "packed-bytes: %lld\n", (long long)json_object_get_int64(v));
+	json_object_put(m);
+}
+
 int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 {
 	char path[PATH_MAX], real[PATH_MAX];
@@ -327,6 +348,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	fprintf(f, "\n");
 	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
 	fprintf(f, "built: %s\n", stat(path, &st) == 0 ? "yes" : "no");
+	print_packed(f, dir);
 	for (size_t i = 0; procs && i < json_object_array_length(procs); i++)
 		print_process_line(f, json_object_array_get_idx(procs, i), db_imgs);
 	return finish(f, &buf, &len, m, db, text, text_len);

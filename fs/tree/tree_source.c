@@ -144,6 +144,7 @@ static int build_src(struct hs_tree *tree, const struct hs_tree_node *n,
 		.n_source_dirs = tree->src->n_source_dirs,
 		.warn = keep_warning,
 		.warn_ctx = si,
+		.pack_dir = hs_db_pack_dir(tree->db),
 	};
 	int err;
 

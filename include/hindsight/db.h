@@ -86,6 +86,10 @@ void hs_db_close(struct hs_db *db); /* accepts NULL */
 /* Process images in TRACE/procs order (pid, then exec index); image 0 is
  * the first process, the default for every query.  NULL when i is out of
  * range or name ("<pid>.<n>") is unknown. */
+/* TRACE/pack when the recording is packed (hindsight pack), else NULL:
+ * what hs_src_options.pack_dir wants.  Borrowed, valid until
+ * hs_db_close(). */
+const char *hs_db_pack_dir(const struct hs_db *db);
 size_t hs_db_image_count(const struct hs_db *db);
 const struct hs_db_image *hs_db_image_at(const struct hs_db *db, size_t i);
 const struct hs_db_image *hs_db_image_find(const struct hs_db *db,

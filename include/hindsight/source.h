@@ -62,6 +62,13 @@ struct hs_src_options {
 	size_t n_source_dirs;
 	hs_src_warn_fn warn;   /* NULL: lines go to stderr */
 	void *warn_ctx;
+	/* TRACE/pack of a packed recording (hindsight pack), or NULL.  A
+	 * recorded path P is read from PACK/paths/P when that exists (ELF
+	 * files, DWARF source files), and separate debug files are looked
+	 * for by build-id under PACK/debug before the system's folders: a
+	 * file changed or deleted since the pack changes no answer.
+	 * Borrowed; copied by hs_src_new(). */
+	const char *pack_dir;
 };
 
 /* opt may be NULL.  Caller frees with hs_src_free(). */
@@ -91,6 +98,10 @@ struct hs_src_module {
 	bool has_dwarf;        /* line tables and DIEs */
 	const char *problem;   /* NULL, or why it has less: "file not found",
 				* "not an ELF file", "corrupt DWARF: ..." */
+	const char *file;      /* the file read: path, or its packed copy */
+	const char *debug_file; /* the separate debug file libdw found for
+				* it, NULL when none (DWARF in the file
+				* itself, or no DWARF) */
 };
 size_t hs_src_module_count(const struct hs_src *s);
 const struct hs_src_module *hs_src_module_at(const struct hs_src *s, size_t i);
@@ -201,8 +212,9 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
  * cb returns 0 to go on. */
 typedef int (*hs_src_file_fn)(void *ctx, const char *dwarf_path);
 int hs_src_source_files(struct hs_src *s, hs_src_file_fn cb, void *ctx);
-/* Where the text of a DWARF source path is on this machine: the path
- * itself if it exists, else a file under one of the --sources folders.
+/* Where the text of a DWARF source path is on this machine: its packed
+ * copy (pack_dir), else the path itself if it exists, else a file under
+ * one of the --sources folders.
  * Caller frees *disk_path with free().  -ENOENT when nowhere. */
 int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
 		       char **disk_path);

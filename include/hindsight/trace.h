@@ -83,6 +83,11 @@ int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 			size_t *n, struct hs_trace_err *err);
 void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n);
 
+/* TRACE/pack when the recording is packed (hindsight pack: it holds a
+ * manifest.json), else NULL (or out of memory).  Caller frees.  The
+ * layout is described in builder/trace/trace_pack.c. */
+char *hs_trace_pack_dir(const char *trace_dir);
+
 /* Whether a file mapping's path (len bytes, no NUL needed) is Valgrind's
  * tool executable (<libdir>/valgrind/<tool>-amd64-linux, at 0x58000000).
  * Valgrind hands its trampoline page to the client, so the recorder
@@ -386,6 +391,10 @@ struct hs_trace_mem_visitor {
 struct hs_trace_mem_files;
 int hs_trace_mem_files_new(struct hs_trace_mem_files **out);
 void hs_trace_mem_files_free(struct hs_trace_mem_files *files); /* accepts NULL */
+/* A packed recording (hindsight pack): a mapped file P is read from
+ * pack_dir/paths/P when that exists, else from P.  Call before any use;
+ * pack_dir (TRACE/pack, or NULL) is copied.  0 or -ENOMEM. */
+int hs_trace_mem_files_set_pack(struct hs_trace_mem_files *files, const char *pack_dir);
 
 /* A store the decoder reported (visitor store(), t as it was given there):
  * calls v->write(t + 1, addr, size, bytes).  Returns what write returned. */

@@ -443,6 +443,56 @@ static void test_function_entries_and_sources(void **state)
 	hs_src_free(s);
 }
 
+/* A packed trace (hindsight pack): the ELF and the source are read from
+ * PACK/paths/<recorded path> once the recorded files are gone, and not at
+ * all without pack_dir. */
+static void test_pack_dir_reads_packed_copies(void **state)
+{
+	char gone[PATH_MAX], pack[PATH_MAX], *disk = NULL;
+	struct hs_src_options o = { .warn = warn_cb };
+	struct warns w = { 0 };
+	const struct hs_src_module *m;
+	struct hs_src *s;
+
+	(void)state;
+	o.warn_ctx = &w;
+	snprintf(gone, sizeof gone, "%s", abs_path(TMP "/gone/example"));
+	snprintf(pack, sizeof pack, "%s", abs_path(TMP "/pack"));
+	assert_int_equal(sh("rm -rf %s/gone %s/pack && mkdir -p %s/gone %s/pack/objects "
+			    "%s/pack/paths%s/gone %s/pack/paths/old/src && "
+			    "cp %s %s/pack/objects/1 && "
+			    "cp tests/programs/example.c %s/pack/objects/2 && "
+			    "ln -s %s/objects/1 %s/pack/paths%s && "
+			    "ln -s %s/objects/2 %s/pack/paths/old/src/example.c",
+			    TMP, TMP, TMP, TMP, TMP, abs_path(TMP), TMP, EXAMPLE, TMP,
+			    TMP, pack, TMP, gone, pack, TMP), 0);
+	for (int packed = 0; packed < 2; packed++) {
+		o.pack_dir = packed ? pack : NULL;
+		assert_int_equal(hs_src_new(&o, &s), 0);
+		/* mapped while it was there, gone before the modules load */
+		assert_int_equal(sh("cp %s %s/gone/example", EXAMPLE, TMP), 0);
+		map_like_kernel(s, gone, BASE);
+		assert_int_equal(sh("rm %s/gone/example", TMP), 0);
+		assert_int_equal(hs_src_finish(s), 0);
+		assert_int_equal(hs_src_module_count(s), 1);
+		m = hs_src_module_at(s, 0);
+		assert_string_equal(m->path, gone);
+		assert_int_equal(m->has_dwarf, packed);
+		assert_int_equal(hs_src_source_find(s, "/old/src/example.c", &disk),
+				 packed ? 0 : -ENOENT);
+		if (packed) {
+			assert_int_equal(m->problem == NULL, 1);
+			assert_non_null(strstr(m->file, "/pack/paths/"));
+			assert_non_null(strstr(disk, "/pack/paths/old/src/example.c"));
+		} else {
+			assert_string_equal(m->problem, "file not found");
+		}
+		free(disk);
+		disk = NULL;
+		hs_src_free(s);
+	}
+}
+
 /* ---- C++ names, PLT stubs, .bss -------------------------------------------- */
 
 /* The number of locations gdb's `break q` finds in prog (0: none). */
@@ -1374,6 +1424,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_unwind_matches_call_tree),
 		cmocka_unit_test(test_unwind_threads),
+		cmocka_unit_test(test_pack_dir_reads_packed_copies),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
