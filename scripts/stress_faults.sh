@@ -29,6 +29,9 @@ RANDOM=${HS_FAULTS_SEED:-$$}
 export LC_ALL=C
 T=$(mktemp -d "${TMPDIR:-/tmp}/hs-faults.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# the questions run a copy: a `make` during the run would replace the
+# binary (exec then fails with ETXTBSY, which is no answer of ours)
+cp "$HS" "$T/hindsight-cat" || exit 1
 
 die()
 {
@@ -67,7 +70,7 @@ ask()
 	mkdir -p "$2"
 	while read -r q; do
 		i=$((i + 1))
-		timeout -k 5 30 "$HS" cat "$1" "$q" >"$2/$i.out" 2>"$2/$i.err"
+		timeout -k 5 30 "$T/hindsight-cat" cat "$1" "$q" >"$2/$i.out" 2>"$2/$i.err"
 		rc=$?
 		echo "$rc" >"$2/$i.rc"
 	done <"$T/q.$3"

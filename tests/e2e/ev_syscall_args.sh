@@ -28,7 +28,7 @@ int main(void)
 	memset(longp, 'p', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = 0;
-	open(longp, O_RDONLY);             /* cut: 128 bytes (what is recorded), then "... */
+	open(longp, O_RDONLY);             /* events: the 128 bytes recorded, then "...; syscalls: whole, as strace */
 	memcpy(m + 4093, "ab", 3);
 	open(m + 4093, O_RDONLY);          /* NUL on the mapping's last byte */
 	memcpy(m + 4090, "abcdef", 6);
@@ -51,6 +51,7 @@ hex()
 	printf '0x%x' $(($1))
 }
 P=$(printf 'p%.0s' $(seq 127))
+PLONG=$(printf 'p%.0s' $(seq 298))
 expect()
 {
 	grep -qF -- "$1" "$T/events" || fail "no event line with: $1"
@@ -66,6 +67,8 @@ expect "syscall openat(AT_FDCWD, \"/nonexistent\\n\\\"x\\\\\", O_RDONLY)"
 "$HS" cat "$T/tr" syscalls >"$T/syscalls" 2>"$T/cat.err" || fail "cat syscalls: $(cat "$T/cat.err")"
 grep -qF -- "write(99, 0x10, 5) = -1 EBADF (Bad file descriptor)" "$T/syscalls" ||
 	fail "no syscalls line with: write(99, 0x10, 5) = -1 EBADF (Bad file descriptor)"
+grep -qF -- "openat(AT_FDCWD, \"/$PLONG\", O_RDONLY) = -1 ENOENT (No such file or directory)" "$T/syscalls" ||
+	fail "syscalls does not print the 299-byte path whole, as strace does"
 grep -qF -- "openat(AT_FDCWD, \"ab\", O_RDONLY) = -1 ENOENT (No such file or directory)" "$T/syscalls" ||
 	fail "no syscalls line with: openat(AT_FDCWD, \"ab\", O_RDONLY) = -1 ENOENT"
 # the query CLI says the same
