@@ -104,21 +104,22 @@ static void put_cstring(const struct sys_call *c, int i, struct sys_out *o, size
 static bool d_path(const struct sys_call *c, int i, struct sys_out *o)
 {
 	uint8_t buf[SYS_PATH_MAX];
-	const uint8_t *nul;
+	const uint8_t *nul = NULL;
+	bool cut = c->a[i] && c->in[i].b && c->in[i].n > HS_SYS_STR_MAX &&
+		   !memchr(c->in[i].b, 0, (size_t)c->in[i].n);
 	ssize_t n;
 
-	if (!c->a[i] || !c->read || c->in[i].n <= HS_SYS_STR_MAX || !c->in[i].b ||
-	    memchr(c->in[i].b, 0, (size_t)c->in[i].n)) {
+	if (!cut) { /* the copy holds it whole (or it is NULL, unreadable) */
 		put_cstring(c, i, o, SIZE_MAX);
 		return true;
 	}
-	n = c->read(c->read_ctx, false, c->a[i], sizeof(buf), buf);
-	nul = n > 0 ? memchr(buf, 0, (size_t)n) : NULL;
-	if (!nul) { /* unreadable, or longer than any path: what we have */
+	n = c->read ? c->read(c->read_ctx, false, c->a[i], sizeof(buf), buf) : -ENOSYS;
+	if (n > 0)
+		nul = memchr(buf, 0, (size_t)n);
+	if (nul)
+		sys_put_quoted(o, buf, (size_t)(nul - buf), false);
+	else /* no reader (events), unreadable, or past PATH_MAX: "... */
 		put_cstring(c, i, o, HS_SYS_STR_MAX);
-		return true;
-	}
-	sys_put_quoted(o, buf, (size_t)(nul - buf), false);
 	return true;
 }
 
