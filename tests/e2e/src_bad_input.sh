@@ -116,7 +116,8 @@ hs_ok ls "$T/corrupt" "time/$t/locals"
 [ "$("$HS" cat "$T/corrupt" calls/height | wc -l)" = 23 ] || fail "corrupt: calls/height has $("$HS" cat "$T/corrupt" calls/height | wc -l) lines, expected 23"
 
 # ---- damaged database ------------------------------------------------------------------
-# A flipped byte in events.hdb's first block: the image's mappings cannot
+# A flipped byte in events.hdb's first block (past the 128-byte file
+# header and the 32-byte block header): the image's mappings cannot
 # be read, so its debug information cannot be built.  Every source-level
 # path then fails with one "hindsight ..." line naming why (exit 1), never
 # a crash; sources/ once listed through an unset pointer here.
@@ -124,8 +125,8 @@ cp -r "$T/corrupt" "$T/damaged" || fail "cp"
 img=$(basename "$(ls -d "$T"/damaged/db/*/ | head -n 1)")
 "$PY" -c '
 import sys
-f = open(sys.argv[1], "r+b"); f.seek(120); b = f.read(1)
-f.seek(120); f.write(bytes([b[0] ^ 0x5a]))' "$T/damaged/db/$img/events.hdb" || fail "flip"
+f = open(sys.argv[1], "r+b"); f.seek(184); b = f.read(1)
+f.seek(184); f.write(bytes([b[0] ^ 0x5a]))' "$T/damaged/db/$img/events.hdb" || fail "flip"
 for q in "ls sources" "ls sources/usr" "ls calls" "cat modules" "cat time/$t/where" \
 	"cat time/$t/backtrace" "ls time/$t/locals" "cat time/main"; do
 	# shellcheck disable=SC2086 # the question is words
