@@ -33,7 +33,7 @@ LOG=build/demo-serve.log
 # stop the server of an earlier demo (only if that pid is still one)
 if [ -s "$PIDFILE" ]; then
 	old=$(cat "$PIDFILE")
-	if tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q 'hindsight serve'; then
+	if tr '\0' ' ' 2>/dev/null <"/proc/$old/cmdline" | grep -q 'hindsight serve'; then
 		kill "$old" 2>/dev/null || true
 		sleep 0.5
 	fi
