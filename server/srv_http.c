@@ -80,6 +80,16 @@ void srv_reply_bytes(struct srv_reply *r, const char *type, char *body, size_t l
 	r->len = len;
 }
 
+/* The browser asks for /favicon.ico on every page: an empty answer (no
+ * icon) instead of a 404 that it reports as an error in the console. */
+void srv_reply_no_icon(struct srv_reply *r)
+{
+	reply_free(r);
+	r->status = MHD_HTTP_NO_CONTENT;
+	r->type = NULL;
+	r->cache = "max-age=86400";
+}
+
 void srv_reply_json(struct srv_reply *r, unsigned status, struct json_object *obj)
 {
 	size_t len = 0;
@@ -273,6 +283,9 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 	} else if (route(path, "/assets", &rest)) {
 		if (get)
 			return srv_asset(rest, r); /* dist/X is served as /assets/X */
+	} else if (strcmp(path, "/favicon.ico") == 0) {
+		if (get)
+			return srv_reply_no_icon(r);
 	} else if (strcmp(path, "/api/info") == 0) {
 		if (get)
 			return srv_api_info(s, req, r);

@@ -117,6 +117,7 @@ void srv_reply_error(struct srv_reply *r, int err, const char *fmt, ...)
 void srv_reply_status(struct srv_reply *r, unsigned status, const char *errname,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void srv_reply_bytes(struct srv_reply *r, const char *type, char *body, size_t len);
+void srv_reply_no_icon(struct srv_reply *r); /* 204 for /favicon.ico */
 void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The tree when the database is ready; else replies 503 and gives NULL. */

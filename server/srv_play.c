@@ -480,6 +480,9 @@ void srv_play_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_
 	} else if (!strncmp(path, "/assets/", 8)) {
 		if (get)
 			return srv_asset(path + 8, r);
+	} else if (!strcmp(path, "/favicon.ico")) {
+		if (get)
+			return srv_reply_no_icon(r);
 	} else if (!strcmp(path, "/api/run")) {
 		if (!strcmp(method, "POST"))
 			return api_run(s, req, r);

@@ -58,6 +58,9 @@ expect_status 403 /api/info -H "Host: 127.0.0.1:$((PORT + 1))"
 expect_status 403 /api/info -H "Host: 127.0.0.1"
 expect_status 403 / -H "Host: attacker.test"
 check_headers "a foreign Host"
+# the browser's /favicon.ico: no icon, and no 404 for its console
+expect_status 204 /favicon.ico
+check_headers "/favicon.ico"
 # header fields past 32 KiB: our own 431, with the security headers
 expect_status 431 /api/info -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)"
 check_headers "a 431 for 40 KB of headers"
