@@ -273,6 +273,23 @@ async function main() {
 	await settled(page, t0 + 1, 'the Right key');
 	await page.goBack();
 	await settled(page, t0, 'the browser\'s back button');
+	// a link whose t does not fit is said so, and the URL shows the moment
+	for (const bad of ['0x100', '1e3', '-5', '99999999999']) {
+		const base = page.url().replace(/#.*$/, '');
+		await page.goto(base + '#t=' + bad);
+		const want = bad === '99999999999' ? tEnd : t0;
+		await settled(page, want, '#t=' + bad);
+		await page.waitForFunction((b) => document.getElementById('status').textContent
+			.includes('t=' + b), bad, { timeout: 10000 }).catch(() => {});
+		const st = await page.evaluate(() => document.getElementById('status').textContent);
+		check(st.includes('t=' + bad) && st.includes('did not fit'),
+			'#t=' + bad + ': the status says "' + st + '"');
+		check(page.url().endsWith('#t=' + want), '#t=' + bad + ': the URL became ' + page.url());
+		if (want !== t0) {
+			await page.goto(base + '#t=' + t0);
+			await settled(page, t0, 'back to #t=' + t0);
+		}
+	}
 
 	// ---- lists and timeline --------------------------------------------------
 	srcLists = await listsAndTimeline(page, tEnd);

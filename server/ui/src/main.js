@@ -367,21 +367,54 @@ function gotoText(text) {
 		Object.keys(marks).filter((k) => typeof marks[k] === 'number').join(', ') + ')', true);
 }
 
+// The URL's #t and #image, strictly: decimal numbers, an image that
+// exists, a t no later than the image's end.  What does not fit is named
+// in bad (the caller says so and rewrites the URL): `0x100`, `1e3`, `-5`
+// once became a moment nobody asked for without a word.
 function hashT() {
 	const h = new URLSearchParams(location.hash.slice(1));
-	const t = parseInt(h.get('t'), 10);
-	const img = parseInt(h.get('image'), 10);
-	return { t: Number.isFinite(t) ? t : null, image: Number.isFinite(img) ? img : 0 };
+	const ts = h.get('t'), is = h.get('image');
+	const n = S.info ? S.info.images.length : 1;
+	const r = { t: null, image: 0, bad: [] };
+
+	if (is !== null) {
+		if (/^\d+$/.test(is) && parseInt(is, 10) < n)
+			r.image = parseInt(is, 10);
+		else
+			r.bad.push('image=' + is + ' (the recording has ' + n + ')');
+	}
+	if (ts !== null) {
+		if (!/^\d+$/.test(ts))
+			r.bad.push('t=' + ts + ' (t is a decimal number of instructions)');
+		else
+			r.t = parseInt(ts, 10);
+	}
+	return r;
 }
 
-function onHash() {
+// After moving to the URL's moment: say what in it did not fit, and put
+// the moment shown in the URL instead.
+function hashProblems(h) {
+	const end = S.info ? S.info.images[h.image].t_end : null;
+
+	if (h.t !== null && end !== null && h.t > end)
+		h.bad.push('t=' + h.t + ' (past the end, ' + end + ')');
+	if (!h.bad.length)
+		return false;
+	history.replaceState(null, '', '#t=' + S.t + (S.image ? '&image=' + S.image : ''));
+	status('the link\'s ' + h.bad.join(', ') + ' did not fit: showing t=' + S.t, true);
+	return true;
+}
+
+async function onHash() {
 	const h = hashT();
-	if (h.t === null)
+	if (h.t === null && !h.bad.length)
 		return;
-	if (h.image !== S.image && S.info && h.image < S.info.images.length)
+	if (h.image !== S.image && S.info)
 		setImage(h.image, false);
-	if (h.t !== S.t)
-		go(h.t, 'none');
+	if (h.t !== null && h.t !== S.t)
+		await go(h.t, 'none');
+	hashProblems(h);
 }
 
 function setImage(i, move) {
@@ -528,6 +561,7 @@ async function start() {
 	const marks = S.info.marks || {};
 	const t = h.t !== null ? h.t : (typeof marks.main === 'number' ? marks.main : 0);
 	await go(t, h.t !== null ? 'none' : 'replace');
+	hashProblems(h);
 	openList('events');
 	loadNotes();
 	timeline.loadEvents(prefix() + 'syscalls');
