@@ -585,7 +585,7 @@ static const char *const moment_links[] = {
 	"next", "prev", "next-line", "prev-line", "step-into", "step-back", "finish", "caller",
 };
 static const char *const moment_paths[] = {
-	"regs", "insn", "thread", "where", "backtrace", "locals", "mem", "maps",
+	"regs", "insn", "thread", "where", "source", "backtrace", "locals", "mem", "maps",
 	"next", "prev", "next-line", "prev-line", "step-into", "step-back", "finish", "caller",
 };
 
@@ -626,6 +626,8 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	json_object_object_add(o, "insn", insn);
 	snprintf(p, sizeof p, "%s/where", base);
 	json_object_object_add(o, "where", text_or_null(tree, p));
+	snprintf(p, sizeof p, "%s/source", base);
+	json_object_object_add(o, "source", text_or_null(tree, p));
 	snprintf(p, sizeof p, "%s/backtrace", base);
 	json_object_object_add(o, "backtrace", text_or_null(tree, p));
 	snprintf(p, sizeof p, "%s/locals", base);
@@ -645,6 +647,76 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 		json_object_object_add(paths, moment_paths[i], json_object_new_string(p));
 	}
 	json_object_object_add(o, "paths", paths);
+	srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
+/* ---- /api/source ------------------------------------------------------------------------
+ * What the source view needs of one file in one round trip: its text and
+ * the lines that ran with their counts.  The UI used to find the file by
+ * listing lines/ folder by folder, up to 2 s on a file not seen before. */
+
+#define SOURCE_CAP (4u << 20)
+
+static int ran_line(void *ctx, uint32_t line, uint64_t starts)
+{
+	struct json_object *pair = json_object_new_array_ext(2);
+
+	json_object_array_add(pair, json_object_new_int64(line));
+	json_object_array_add(pair, u64_json(starts));
+	json_object_array_add(ctx, pair);
+	return 0;
+}
+
+void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	const struct hs_db_image *img;
+	const char *path = srv_arg(req, "path");
+	char prefix[128], p[4352];
+	struct json_object *o, *ran = NULL;
+	struct hs_tree_node n;
+	size_t len = 0;
+	char *text = NULL;
+	int err;
+
+	if (!tree)
+		return;
+	if (!path || !*path || path[0] == '/' || strstr(path, "..") || strlen(path) > 4096)
+		return srv_reply_status(r, 400, "EINVAL",
+					"path is a file's path under lines/ and sources/ "
+					"(time/<t>/source names it)");
+	err = image_prefix(tree, req, prefix, sizeof prefix, &img);
+	if (err < 0)
+		return srv_reply_error(r, err, "no such process image");
+	snprintf(p, sizeof p, "%slines/%s", prefix, path);
+	if (hs_tree_resolve(tree, p, true, &n) == 0) {
+		ran = json_object_new_array();
+		err = hs_tree_line_starts(tree, &n, ran_line, ran);
+		if (err < 0) {
+			json_object_put(ran);
+			return srv_reply_error(r, err, "%s: %s", p, strerror(-err));
+		}
+	}
+	snprintf(p, sizeof p, "%ssources/%s", prefix, path);
+	err = read_text(tree, p, SOURCE_CAP, &text, &len);
+	if (err < 0 && err != -ENOENT) {
+		json_object_put(ran);
+		return srv_reply_error(r, err, "%s: %s", p, strerror(-err));
+	}
+	if (!ran && !text)
+		return srv_reply_status(r, 404, "ENOENT", "%s: neither lines/ nor sources/ has it",
+					path);
+	o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "text", text ? json_object_new_string_len(text, (int)len) : NULL);
+	json_object_object_add(o, "truncated", json_object_new_boolean(text && len >= SOURCE_CAP));
+	snprintf(p, sizeof p, "%ssources/%s", prefix, path);
+	json_object_object_add(o, "text_path", text ? json_object_new_string(p) : NULL);
+	snprintf(p, sizeof p, "%slines/%s", prefix, path);
+	json_object_object_add(o, "lines_path", ran ? json_object_new_string(p) : NULL);
+	json_object_object_add(o, "ran", ran);
+	free(text);
 	srv_reply_json(r, 200, o);
 	json_object_put(o);
 }

@@ -148,6 +148,7 @@ void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
 		  struct srv_reply *r);
 void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 /* The canonical tree path (no link, ".", "..") of path, following links in
  * every component, the last one too when follow_last. */
 int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,

@@ -75,6 +75,7 @@ enum tree_kind_id {
 	K_T_NEXT,       /* -> ../<t+1> */
 	K_T_PREV,       /* -> ../<t-1> */
 	K_T_WHERE,      /* source level (tree_source.c, tree_src_*.c) */
+	K_T_SOURCE,     /* source: the file and line of the instruction at t */
 	K_T_BACKTRACE,
 	K_T_LOCALS,     /* locals/ */
 	K_T_NEXT_LINE,  /* -> ../<t'>: hs_db_step_line over */
@@ -292,6 +293,8 @@ int tree_sources_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 int tree_sources_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      hs_tree_dir_fn cb, void *ctx);
 int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_source_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_source_at_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_gen_calls(struct tree_walk *w);
 int tree_gen_line(struct tree_walk *w);
 

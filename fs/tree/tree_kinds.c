@@ -410,6 +410,8 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 	[K_T_NEXT] = { "next", K_T, LINK, KF_T, .target = next_t, .exists = next_exists },
 	[K_T_PREV] = { "prev", K_T, LINK, KF_T, .target = prev_t, .exists = prev_exists },
 	[K_T_WHERE] = { "where", K_T, FILE_, KF_T, .text = tree_where_text },
+	[K_T_SOURCE] = { "source", K_T, FILE_, KF_T, .text = tree_source_at_text,
+			 .exists = tree_source_at_exists },
 	[K_T_BACKTRACE] = { "backtrace", K_T, FILE_, KF_T, .text = tree_backtrace_text },
 	[K_T_LOCALS] = { "locals", K_T, DIR, KF_T, .lookup = tree_locals_lookup,
 			 .list = tree_locals_list },

@@ -131,6 +131,7 @@ int tree_src_get(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_s
 /* The entry named name[0..len) in folder parent (index + 1): its index, or -1. */
 int64_t tree_pt_find(const struct ptab *p, uint32_t parent, const char *name, size_t len);
 /* Adds path as a file with id leaf (see there); 0 or -ENOMEM. */
+void tree_pt_normalize(const char *path, char *out, size_t cap);
 int tree_pt_add(struct ptab *p, const char *path, int64_t leaf);
 /* Sorts the entries (order[]) once all are added; 0 or -ENOMEM. */
 int tree_pt_seal(struct ptab *p);

@@ -142,3 +142,22 @@ int tree_lines_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 	}
 	return err;
 }
+
+int hs_tree_line_starts(struct hs_tree *tree, const struct hs_tree_node *dir,
+			hs_tree_line_fn cb, void *ctx)
+{
+	struct tree_src_image *si;
+	uint32_t folder;
+	int err;
+
+	if (dir->kind != K_LINEDIR)
+		return -ENOTDIR;
+	folder = tree_src_folder_of(dir);
+	err = get_lines(tree, dir, &si);
+	if (err < 0)
+		return err;
+	if (!folder || si->lines.e[folder - 1].leaf < 0)
+		return -ENOTDIR;
+	return hs_db_line_numbers(tree_image(tree, dir), (uint32_t)si->lines.e[folder - 1].leaf,
+				  cb, ctx);
+}

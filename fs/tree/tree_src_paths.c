@@ -123,6 +123,41 @@ int tree_pt_add(struct ptab *p, const char *path, int64_t leaf)
 	return 0;
 }
 
+/* path as the table files it (tree_pt_add's rules: empty and "." parts
+ * dropped, ".." goes up) into out, '/'-separated without a leading '/';
+ * "" when cap is too small or nothing is left. */
+void tree_pt_normalize(const char *path, char *out, size_t cap)
+{
+	size_t n = 0;
+	const char *s = path;
+
+	while (*s) {
+		const char *end = strchr(s, '/');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n && out[n - 1] != '/')
+				n--;
+			if (n)
+				n--; /* the '/' before the dropped part */
+		} else if (len && !(len == 1 && s[0] == '.')) {
+			if (n + !!n + len + 1 > cap) {
+				n = 0;
+				break;
+			}
+			if (n)
+				out[n++] = '/';
+			memcpy(out + n, s, len);
+			n += len;
+		}
+		s += len;
+		if (*s == '/')
+			s++;
+	}
+	if (cap)
+		out[n] = 0;
+}
+
 static const struct ptab *sort_tab;
 
 static int pt_cmp(const void *a, const void *b)

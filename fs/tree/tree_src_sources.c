@@ -127,3 +127,49 @@ int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f
 	fclose(in);
 	return err;
 }
+
+/* ---- time/<t>/source ------------------------------------------------------------------
+ * "PATH:LINE" of the instruction at t, PATH the file's path under lines/
+ * and sources/ (as DWARF names it, without the leading '/', "." parts):
+ * where's "example.c:78" names only the file, so a reader that wants the
+ * text or the line starts would otherwise have to search for it. */
+
+static int source_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src_loc *loc)
+{
+	struct hs_db_regs *r;
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	err = hs_src_lookup(s, r->regs.rip, loc);
+	free(r);
+	if (err < 0)
+		return err;
+	return loc->file && loc->line ? 0 : -ENOENT;
+}
+
+int tree_source_at_exists(struct hs_tree *tree, const struct hs_tree_node *n)
+{
+	struct hs_src_loc loc;
+
+	return source_at(tree, n, &loc);
+}
+
+int tree_source_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_src_loc loc;
+	char path[4096];
+	int err = source_at(tree, n, &loc);
+
+	if (err < 0)
+		return err;
+	tree_pt_normalize(loc.file, path, sizeof path);
+	if (!path[0])
+		return -ENOENT;
+	fprintf(f, "%s:%" PRIu32 "\n", path, loc.line);
+	return 0;
+}

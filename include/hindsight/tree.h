@@ -7,7 +7,7 @@
  *   README info stdout stderr events syscalls output
  *   time/{start,end,crash}           links to time/<t>
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
- *   time/<t>/{where,backtrace,locals/<name>,next-line,prev-line,finish,caller}
+ *   time/<t>/{where,source,backtrace,locals/<name>,next-line,prev-line,finish,caller}
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
  *
@@ -137,6 +137,13 @@ typedef int (*hs_tree_dir_fn)(void *ctx, const char *name,
 			      const struct hs_tree_node *child);
 int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
 		    hs_tree_dir_fn cb, void *ctx);
+/* The lines of one source file that ran, ascending, with how many times
+ * each started (the line counts of gdb's coverage-like views): dir is the
+ * file's folder lines/<path>.  cb returns non-zero to stop (returned).
+ * -ENOTDIR when dir is not a file's folder under lines/. */
+typedef int (*hs_tree_line_fn)(void *ctx, uint32_t line, uint64_t starts);
+int hs_tree_line_starts(struct hs_tree *tree, const struct hs_tree_node *dir,
+			hs_tree_line_fn cb, void *ctx);
 /* The target of a symbolic link, NUL-terminated; returns its length. */
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap);

@@ -125,7 +125,7 @@ async function main() {
 		await page.click('#trace');
 		await page.waitForFunction(() => window.hindsight && window.hindsight.settled !== undefined &&
 			window.hindsight.settled !== null, null, { timeout: 30000 });
-		await page.waitForSelector('#source-body .srow.cur', { timeout: 20000 });
+		await page.waitForSelector('#source-body .cm-line.cur', { timeout: 20000 });
 		await page.keyboard.press('End');
 		const seen = [];
 		let at = '';
@@ -141,8 +141,7 @@ async function main() {
 			await page.waitForFunction((t) => window.hindsight.settled !== t, t0, { timeout: 20000 })
 				.catch(() => {});
 			at = (await page.evaluate(() => {
-				const r = document.querySelector('#source-body .srow.cur .src');
-				return r ? r.textContent : '';
+				return window.hindsight.sourcePanel.currentText();
 			})) || '';
 			seen.push(at.trim());
 		}

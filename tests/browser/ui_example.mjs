@@ -108,8 +108,8 @@ async function sourceLineIs(page, t, what) {
 	const w = parseWhere(hsCat('time/' + t + '/where'));
 	check(w, what + ': time/' + t + '/where has no file:line');
 	const cur = await page.evaluate(() => {
-		const r = document.querySelector('#source-body .srow.cur');
-		return r ? parseInt(r.dataset.line, 10) : null;
+		const b = document.querySelector('#source-body');
+		return b.dataset.line ? parseInt(b.dataset.line, 10) : null;
 	});
 	check(cur === w.line, what + ': the source panel marks line ' + cur + ', time/' + t + '/where says ' +
 		w.func + ' ' + w.file + ':' + w.line);
@@ -318,7 +318,7 @@ async function main() {
 	const where = await page.evaluate(() => window.hindsight.m.where);
 	let srcNote = 'no source paths in this build';
 	if (where !== null) {
-		const cur = await page.textContent('#source-body .srow.cur .src');
+		const cur = await page.evaluate(() => window.hindsight.sourcePanel.currentText());
 		check(cur && cur.includes("dst[n] = '\\0'"), 'the source panel marks "' + cur + '", expected dst[n] = \'\\0\'');
 		srcNote = 'source panel shows dst[n] = \'\\0\'';
 	}

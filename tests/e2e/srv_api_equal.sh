@@ -110,6 +110,27 @@ t0=$(json 'j["t"]' <"$T/body")
 expect_status 404 "/api/origin?t=$MID&reg=nosuchreg"
 expect_status 400 "/api/origin?t=$MID"
 
+# source: the file time/<main>/source names; its text is sources/PATH and
+# its counts are the line counts of lines/PATH/<n>
+MAINT=$("$HS" ls -l "$TR" time | sed -n 's/.* main -> //p')
+SRC=$("$HS" cat "$TR" "time/$MAINT/source")
+case $SRC in */example.c:[0-9]*) ;; *) fail "time/$MAINT/source is '$SRC'" ;; esac
+SPATH=${SRC%:*}
+expect_status 200 "/api/moment?t=$MAINT"
+json 'j["source"]' <"$T/body" | grep -qxF "$SRC" || fail "moment source: $(json 'j["source"]' <"$T/body")"
+expect_status 200 "/api/source?path=$SPATH"
+json 'j["text"]' <"$T/body" >"$T/got"
+{ "$HS" cat "$TR" "sources/$SPATH"; echo; } >"$T/want" # json prints a newline more
+same_file "source text" "$T/want" "$T/got"
+json '"\n".join("%d %d" % (l, n) for l, n in j["ran"])' <"$T/body" >"$T/got"
+for l in $("$HS" ls "$TR" "lines/$SPATH"); do
+	echo "$l $("$HS" cat "$TR" "lines/$SPATH/$l" | wc -l)"
+done >"$T/want"
+same_file "source counts" "$T/want" "$T/got"
+expect_status 400 "/api/source?path=/etc/passwd"
+expect_status 400 "/api/source?path=a/../../etc/passwd"
+expect_status 404 "/api/source?path=no/such/file.c"
+
 # info
 expect_status 200 /api/info
 json 'j["t_end"] == '"$END"' and j["built"] and j["marks"]["end"] == '"$END"' and j["images"][0]["name"] == "'"$IMG"'"' \

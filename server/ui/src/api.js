@@ -63,6 +63,12 @@ export function moment(t, image) {
 	return json('/api/moment?t=' + t + imageArg(image));
 }
 
+// The text of a source file and the lines that ran, with their counts;
+// path as time/<t>/source names it.
+export function source(path, image) {
+	return json('/api/source?path=' + encodeURIComponent(path) + imageArg(image));
+}
+
 // A file's text, or a folder's listing (an object with .entries).
 export async function tree(path) {
 	const res = await get(treeUrl('/api/tree/', path));

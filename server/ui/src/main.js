@@ -8,8 +8,9 @@
 // request is drawn, so scrubbing the timeline never shows a stale moment.
 import * as api from './api.js';
 import { VList, firstAfter } from './vlist.js';
-import { $, SourcePanel, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
+import { $, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
 	renderLocals, parseWhere } from './panels.js';
+import { SourcePanel } from './source.js';
 import { Timeline } from './timeline.js';
 
 const CACHE_MAX = 512;
@@ -468,10 +469,11 @@ let regs, source, mem, list, timeline;
 function wire() {
 	const ctx = {
 		prefix, stale, status, runToLine, originMem, originReg,
-		moment: () => S.m,
+		moment: () => S.m, image: () => S.image,
 	};
 	regs = new RegsPanel(ctx);
 	source = new SourcePanel(ctx);
+	S.sourcePanel = source; // tests read its current line's text
 	mem = new MemPanel(ctx);
 	timeline = new Timeline($('timeline'), $('tl-canvas'), $('tl-cursor'), (t, done) => go(t, done ? 'push' : 'replace'));
 	list = new VList($('list-body'), (line) => {
