@@ -704,9 +704,6 @@ void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 		json_object_put(ran);
 		return srv_reply_error(r, err, "%s: %s", p, strerror(-err));
 	}
-	if (!ran && !text)
-		return srv_reply_status(r, 404, "ENOENT", "%s: neither lines/ nor sources/ has it",
-					path);
 	o = json_object_new_object();
 	json_object_object_add(o, "path", json_object_new_string(path));
 	json_object_object_add(o, "text", text ? json_object_new_string_len(text, (int)len) : NULL);

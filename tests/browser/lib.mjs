@@ -39,14 +39,17 @@ export async function launch() {
 		args: CHROMIUM_ARGS, headless: true });
 }
 
-// A page that records every script error and CSP violation: the UI must
-// run under default-src 'self' with nothing blocked.
-export async function newPage(browser, problems) {
+// A page that records every script error and every console error (CSP
+// violations, failed requests): the UI must run under default-src 'self'
+// with nothing blocked and nothing reported.  A test that provokes an
+// error on purpose (a bad link, a missing file) passes allow, a regex of
+// the messages it expects.
+export async function newPage(browser, problems, allow) {
 	const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 	page.on('pageerror', (e) => problems.push('page error: ' + e.message));
 	page.on('console', (m) => {
-		if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()))
-			problems.push('CSP: ' + m.text());
+		if (m.type() === 'error' && !(allow && allow.test(m.text())))
+			problems.push('console error: ' + m.text() + ' (' + (m.location().url || '') + ')');
 	});
 	return page;
 }

@@ -449,12 +449,18 @@ const KEYS = {
 function onKey(ev) {
 	if (ev.ctrlKey || ev.metaKey || ev.altKey)
 		return;
-	const tag = ev.target.tagName;
+	// the element itself, also inside a shadow root (the source view's
+	// search box), where ev.target is only the shadow's host
+	const real = ev.composedPath ? ev.composedPath()[0] : ev.target;
+	const tag = real.tagName;
 	if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') {
-		if (ev.key === 'Escape')
-			ev.target.blur();
+		if (ev.key === 'Escape' && real === ev.target)
+			real.blur();
 		return;
 	}
+	// in the source text the arrows and Home/End move its cursor
+	if (real.isContentEditable && /^(Arrow|Home$|End$|Page)/.test(ev.key))
+		return;
 	const f = KEYS[ev.key];
 	if (f) {
 		ev.preventDefault();
@@ -476,6 +482,7 @@ function wire() {
 	S.sourcePanel = source; // tests read its current line's text
 	mem = new MemPanel(ctx);
 	timeline = new Timeline($('timeline'), $('tl-canvas'), $('tl-cursor'), (t, done) => go(t, done ? 'push' : 'replace'));
+	S.timeline = timeline; // tests read its view
 	list = new VList($('list-body'), (line) => {
 		const t = parseInt(line, 10);
 		if (Number.isFinite(t))

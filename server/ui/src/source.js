@@ -217,12 +217,14 @@ export class SourcePanel {
 			got = await this.load(at.path);
 		} catch (e) {
 			if (!this.ctx.stale(m))
-				this.noSource(m, e.status === 404 ? 'no line information and no source text for /' + at.path :
-					'/' + at.path + ': ' + e.message);
+				this.noSource(m, '/' + at.path + ': ' + e.message);
 			return;
 		}
 		if (this.ctx.stale(m))
 			return;
+		if (got.text === null && got.ran === null)
+			return this.noSource(m, 'no line information and no source text for /' + at.path + ':' + at.line +
+				' (serve with --sources DIR, or pack the recording)');
 		if (this.file !== at.path)
 			this.build(got);
 		$('cap-source').textContent = (got.text_path || '/' + at.path) + ':' + at.line + '   ' +
@@ -254,6 +256,18 @@ export class SourcePanel {
 			return;
 		const pos = doc.line(line).from;
 		this.view.dispatch({ effects: [setCur.of(line), EditorView.scrollIntoView(pos, { y: 'nearest', yMargin: 60 })] });
+	}
+
+	// {line: starts} of the file shown (tests read it).
+	counts() {
+		return Object.fromEntries(this.view.state.field(countsField));
+	}
+
+	// Scrolls line into view (tests: its gutter marker is then drawn).
+	scrollTo(line) {
+		const doc = this.view.state.doc;
+		if (line >= 1 && line <= doc.lines)
+			this.view.dispatch({ effects: EditorView.scrollIntoView(doc.line(line).from, { y: 'center' }) });
 	}
 
 	// The text of the current line (tests and the bench read it).
