@@ -73,12 +73,20 @@ async function sourceMoves(page, t) {
 	await move(page, '#b-caller', m.links.caller, 'reverse-finish', /rename_account.*example\.c:51$/);
 	await page.goBack();
 	await settled(page, t, 'back after reverse-finish');
-	// backtrace frame #1 (rename_account): its time
+	// backtrace frame #1 (rename_account): that frame where it is, the
+	// moment it called frame #0 (frame #0's t_call), where the tree's where
+	// names the function and line the row names
+	const frame0 = await page.textContent('#backtrace-body .frow:nth-child(1)');
 	const frame = await page.textContent('#backtrace-body .frow:nth-child(2)');
-	const ft = parseInt(frame.trim().split(/\s+/).pop(), 10);
-	check(/rename_account/.test(frame) && Number.isFinite(ft), 'backtrace frame #1 is "' + frame + '"');
+	const ft = parseInt(frame0.trim().split(/\s+/).pop(), 10);
+	check(/rename_account/.test(frame) && Number.isFinite(ft), 'backtrace frames #0, #1 are "' + frame0 +
+		'", "' + frame + '"');
 	await page.click('#backtrace-body .frow:nth-child(2)');
 	await settled(page, ft, 'clicking backtrace frame #1');
+	const fw = hsCat('time/' + ft + '/where').trim().split(/\s+/);
+	const fr = frame.trim().split(/\s+/);
+	check(fw[0].replace(/\+.*$/, '') === fr[1].replace(/\+.*$/, '') && fw[1] === fr[2],
+		'clicking "' + frame + '" shows t=' + ft + ' where the tree says "' + fw.join(' ') + '"');
 	await page.goto(page.url().replace(/#.*$/, '') + '#t=' + t);
 	await settled(page, t, 'back to the store');
 	// the previous execution of line 39: the latest start of 39 before t

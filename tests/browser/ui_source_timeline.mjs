@@ -11,6 +11,7 @@
 //     values of the view), a click there picks a t inside the view, hover
 //     names the t and the marks under the pointer, "all" shows the run.
 // No console error of any kind along the way.
+import { execFileSync } from 'node:child_process';
 import { env, check, launch, newPage, hsCat, hs, startServer, settled } from './lib.mjs';
 
 const problems = [];
@@ -124,6 +125,56 @@ async function main() {
 	await page.click('.tl-tools .tl-btn:text("all")');
 	const whole = await page.evaluate(() => [window.hindsight.timeline.v0, window.hindsight.timeline.v1]);
 	check(whole[0] === 0 && whole[1] === end, '"all" shows ' + JSON.stringify(whole) + ', not [0, ' + end + ']');
+
+	// 6. a shared link keeps the memory address and the list open; the
+	// bytes marked changed are those the instruction before t changed
+	// (compared with t-1, as the registers), not the moment shown before
+	const rsp = BigInt(hsCat('time/' + next + '/reg/rsp').trim());
+	const at = Number(rsp - (rsp % 16n)) - 64;
+	await page.fill('#mem-addr', '0x' + at.toString(16));
+	await page.click('#mem-form button[type=submit]');
+	await page.click('.tab[data-list=syscalls]');
+	const url = page.url();
+	check(url.includes('mem=0x' + at.toString(16)) && url.includes('list=syscalls'), 'the URL ' + url +
+		' does not keep mem=0x' + at.toString(16) + ' and list=syscalls');
+	const page2 = await newPage(browser, problems);
+	await page2.goto(url);
+	const t2 = parseInt(/#t=(\d+)/.exec(url)[1], 10);
+	await settled(page2, t2, 'opening the shared link');
+	const v2 = await page2.evaluate(() => [document.querySelector('#mem-addr').value,
+		document.querySelector('.tab.on').dataset.list]);
+	check(v2[0] === '0x' + at.toString(16) && v2[1] === 'syscalls', 'the shared link opened with memory ' +
+		v2[0] + ' and list ' + v2[1]);
+	// jump far, then to a moment whose previous instruction stored into the
+	// view: exactly the bytes that differ between t-1 and t are marked
+	const memAt = (t) => execFileSync(env('HS'), ['cat', '-s', '0x' + at.toString(16), '-n', '256', env('TRACE'),
+		'time/' + t + '/mem']);
+	let tA = null, changed = [];
+	for (let t = next; t > next - 60 && t > 1 && tA === null; t--) {
+		const a = memAt(t - 1), b = memAt(t);
+		for (let i = 0; i < 256; i++)
+			if (a[i] !== b[i])
+				changed.push(at + i);
+		if (changed.length)
+			tA = t;
+	}
+	check(tA !== null, 'no store into the view in the 60 instructions before t=' + next);
+	await page2.goto(url.replace(/#t=\d+/, '#t=1'));
+	await settled(page2, 1, 'jumping to t=1');
+	await page2.goto(url.replace(/#t=\d+/, '#t=' + tA));
+	await settled(page2, tA, 'jumping to t=' + tA);
+	const marked = await page2.evaluate(() => [...document.querySelectorAll('#mem-body .byte.changed')]
+		.map((b) => Number(b.dataset.addr)));
+	check(JSON.stringify(marked) === JSON.stringify(changed), 'at t=' + tA + ' the memory view marks ' +
+		JSON.stringify(marked) + ' as changed, t-1 -> t changed ' + JSON.stringify(changed));
+	// g starts an empty "go to"
+	await page2.click('#goto-t');
+	await page2.fill('#goto-t', '123');
+	await page2.keyboard.press('Escape');
+	await page2.keyboard.press('g');
+	const g = await page2.inputValue('#goto-t');
+	check(g === '', 'g leaves "' + g + '" in the go-to box');
+	await page2.close();
 
 	check(problems.length === 0, problems.join('; '));
 	console.log('PASS ui_source_timeline: ' + path + ':' + line + ' with ' + ran.length +

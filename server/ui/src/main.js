@@ -75,11 +75,28 @@ function stale(m) {
 
 // ---- moving -------------------------------------------------------------------------
 
+// The URL of moment t as shown: the image, the memory address the user
+// chose and the list open go with it, so a shared link opens the same view.
+function hashOf(t) {
+	let h = '#t=' + t + (S.image ? '&image=' + S.image : '');
+	if (mem && mem.chosen !== undefined)
+		h += '&mem=0x' + mem.chosen.toString(16);
+	if (S.list !== 'events')
+		h += '&list=' + S.list;
+	return h;
+}
+
+// The view changed at the same moment: the URL says so, in place.
+function rehash() {
+	if (S.t !== null && location.hash !== hashOf(S.t))
+		history.replaceState(null, '', hashOf(S.t));
+}
+
 // go(t): show moment t.  how: 'push' (a new history entry, the default),
 // 'replace' (scrubbing), 'none' (already in the URL: hashchange).
 function go(t, how) {
 	t = Math.max(0, Math.min(tEnd(), Math.round(t)));
-	const hash = '#t=' + t + (S.image ? '&image=' + S.image : '');
+	const hash = hashOf(t);
 	if (how !== 'none' && location.hash !== hash) {
 		if (how === 'replace')
 			history.replaceState(null, '', hash);
@@ -122,6 +139,7 @@ function prefetch(m) {
 		}
 }
 
+const LISTS = ['events', 'syscalls', 'output', 'notes'];
 const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into', 'step-back'];
 
 function render() {
@@ -284,10 +302,12 @@ function openList(name) {
 	$('list-body').hidden = isNotes;
 	if (isNotes) {
 		$('cap-list').textContent = '/api/notes';
+		rehash();
 		renderNotes();
 		return;
 	}
 	$('cap-list').textContent = prefix() + name;
+	rehash();
 	if (list.path === prefix() + name)
 		return; // already open: keep its scroll position
 	list.current = -1;
@@ -376,7 +396,21 @@ function hashT() {
 	const h = new URLSearchParams(location.hash.slice(1));
 	const ts = h.get('t'), is = h.get('image');
 	const n = S.info ? S.info.images.length : 1;
-	const r = { t: null, image: 0, bad: [] };
+	const ms = h.get('mem'), ls = h.get('list');
+	const r = { t: null, image: 0, mem: null, list: null, bad: [] };
+
+	if (ms !== null) {
+		if (/^0x[0-9a-fA-F]{1,13}$/.test(ms))
+			r.mem = Number(ms);
+		else
+			r.bad.push('mem=' + ms + ' (an address: 0x...)');
+	}
+	if (ls !== null) {
+		if (LISTS.includes(ls))
+			r.list = ls;
+		else
+			r.bad.push('list=' + ls + ' (one of ' + LISTS.join(', ') + ')');
+	}
 
 	if (is !== null) {
 		if (/^\d+$/.test(is) && parseInt(is, 10) < n)
@@ -402,7 +436,7 @@ function hashProblems(h) {
 		h.bad.push('t=' + h.t + ' (past the end, ' + end + ')');
 	if (!h.bad.length)
 		return false;
-	history.replaceState(null, '', '#t=' + S.t + (S.image ? '&image=' + S.image : ''));
+	history.replaceState(null, '', hashOf(S.t));
 	status('the link\'s ' + h.bad.join(', ') + ' did not fit: showing t=' + S.t, true);
 	return true;
 }
@@ -413,9 +447,18 @@ async function onHash() {
 		return;
 	if (h.image !== S.image && S.info)
 		setImage(h.image, false);
+	applyView(h);
 	if (h.t !== null && h.t !== S.t)
 		await go(h.t, 'none');
 	hashProblems(h);
+}
+
+// The memory address and the list a link names.
+function applyView(h) {
+	if (h.list && h.list !== S.list)
+		openList(h.list);
+	if (h.mem !== null && h.mem !== mem.chosen)
+		mem.show(h.mem);
 }
 
 function setImage(i, move) {
@@ -439,7 +482,7 @@ const KEYS = {
 	'i': () => stepLink('step-into'), 'I': () => stepLink('step-back'),
 	'f': () => stepLink('finish'), 'F': () => stepLink('caller'),
 	'l': () => runToCurrentLine(1), 'L': () => runToCurrentLine(-1),
-	'g': () => $('goto-t').focus(),
+	'g': () => { $('goto-t').value = ''; $('goto-t').focus(); },
 	'm': () => { openList('notes'); $('note-text').focus(); },
 	'Home': () => go(0), 'End': () => go(tEnd()),
 	'?': () => { $('help').hidden = !$('help').hidden; },
@@ -475,7 +518,7 @@ let regs, source, mem, list, timeline;
 function wire() {
 	const ctx = {
 		prefix, stale, status, runToLine, originMem, originReg,
-		moment: () => S.m, image: () => S.image,
+		moment: () => S.m, image: () => S.image, onChoose: rehash,
 	};
 	regs = new RegsPanel(ctx);
 	source = new SourcePanel(ctx);
@@ -495,6 +538,7 @@ function wire() {
 	$('goto').addEventListener('submit', (ev) => {
 		ev.preventDefault();
 		gotoText($('goto-t').value);
+		$('goto-t').value = ''; // the placeholder says the t shown
 		$('goto-t').blur();
 	});
 	$('note-form').addEventListener('submit', (ev) => {
@@ -569,9 +613,13 @@ async function start() {
 	timeline.setMarks(S.info.marks || {});
 	const marks = S.info.marks || {};
 	const t = h.t !== null ? h.t : (typeof marks.main === 'number' ? marks.main : 0);
+	if (h.mem !== null)
+		mem.show(h.mem); // before the first moment: it draws there
+	if (h.list)
+		S.list = h.list;
 	await go(t, h.t !== null ? 'none' : 'replace');
 	hashProblems(h);
-	openList('events');
+	openList(S.list);
 	loadNotes();
 	timeline.loadEvents(prefix() + 'syscalls');
 }

@@ -120,6 +120,9 @@ function frameTime(line) {
 	return null;
 }
 
+// A frame's row goes to that frame where it is: the moment it made the call
+// to the frame above it (the t_call of row k-1), where the frame's own
+// function and line are the ones the row names.  Row 0 is the moment shown.
 export function renderBacktrace(m, go) {
 	const body = $('backtrace-body');
 	caption('cap-backtrace', m.paths && m.paths.backtrace ? m.paths.backtrace : '');
@@ -127,18 +130,19 @@ export function renderBacktrace(m, go) {
 		none(body, 'no source information');
 		return;
 	}
+	const lines = m.backtrace.split('\n').filter((l) => l.trim() !== '');
 	const frag = document.createDocumentFragment();
-	for (const line of m.backtrace.split('\n')) {
-		if (line.trim() === '')
-			continue;
-		const t = frameTime(line);
+	lines.forEach((line, k) => {
+		const t = k > 0 ? frameTime(lines[k - 1]) : null;
 		const row = el('div', 'frow' + (t !== null ? ' link' : ''), line);
+		row.title = line;
 		if (t !== null) {
-			row.title = 'go to the call (t=' + t + ')';
+			const callee = (lines[k - 1].trim().split(/\s+/)[1] || '').replace(/\+0x[0-9a-f]+$/, '');
+			row.title = line + '\nclick: this frame at its call of ' + callee + ' (t=' + t + ')';
 			row.addEventListener('click', () => go(t));
 		}
 		frag.append(row);
-	}
+	});
 	body.replaceChildren(frag);
 }
 
@@ -194,8 +198,6 @@ export class MemPanel {
 		this.body = $('mem-body');
 		this.addr = null;
 		this.bytes = null;
-		this.prevBytes = null;
-		this.prevKey = null;
 		this.cache = new Map();
 		$('mem-form').addEventListener('submit', (ev) => {
 			ev.preventDefault();
@@ -219,7 +221,10 @@ export class MemPanel {
 
 	show(addr) {
 		this.addr = addr - (addr % 16);
+		this.chosen = addr; // the user's: shared links keep it (#mem=)
 		$('mem-addr').value = '0x' + addr.toString(16);
+		if (this.ctx.onChoose)
+			this.ctx.onChoose();
 		const m = this.ctx.moment();
 		if (m)
 			return this.render(m);
@@ -267,10 +272,16 @@ export class MemPanel {
 		}
 		if (this.ctx.stale(m) || addr !== this.addr)
 			return;
-		const key = addr;
-		const before = this.prevKey === key ? this.prevBytes : null;
-		this.prevKey = key;
-		this.prevBytes = bytes;
+		// Changed bytes are those the instruction before t changed, as for
+		// the registers: compare with moment t-1 (often cached: the moment
+		// stepped from, or prefetched), not with whatever was shown last.
+		let before = null;
+		if (!err && m.t > 0) {
+			const prevPath = this.ctx.prefix() + 'time/' + (m.t - 1) + '/mem';
+			before = await this.fetch(prevPath, addr).catch(() => null);
+			if (this.ctx.stale(m) || addr !== this.addr)
+				return;
+		}
 		if (err) {
 			none(this.body, err.status === 422 ? 'unmapped at t=' + m.t + ': 0x' + addr.toString(16) : err.message);
 			return;
@@ -284,8 +295,11 @@ export class MemPanel {
 			for (let i = r; i < r + 16 && i < bytes.length; i++) {
 				const b = el('span', 'byte', bytes[i].toString(16).padStart(2, '0'));
 				b.dataset.addr = addr + i;
-				if (before && before[i] !== bytes[i])
+				if (before && before[i] !== bytes[i]) {
 					b.classList.add('changed');
+					b.title = 'changed by the instruction at t=' + (m.t - 1) + ' (was ' +
+						before[i].toString(16).padStart(2, '0') + ')';
+				}
 				if (addr + i === this.traced)
 					b.classList.add('traced');
 				hex.append(b);

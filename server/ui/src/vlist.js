@@ -99,6 +99,8 @@ export class VList {
 			d.dataset.text = text;
 			d.dataset.index = r.start + k;
 			d.textContent = text;
+			if (text.length > 40)
+				d.title = text; // a cut line is read whole on hover
 			out.push(d);
 		});
 		this.rows.replaceChildren(...out);
