@@ -13,8 +13,9 @@
  * cannot be cancelled; its temporary folder is cleaned by the next
  * build, see dbb_build.c).
  *
- * /api/events: "event: progress" with {"phase":"build","done":X,"total":Y}
- * at every change (at most 4 a second, the builder's own rate), then
+ * /api/events: "event: progress" with {"phase":P,"done":X,"total":Y}
+ * at every change (P: "prepare" before the builder says anything,
+ * "build" while it decodes, "merge" while it merges: "merging: X / Y") (at most 4 a second, the builder's own rate), then
  * "event: ready" (or "event: failed" with {"error": why}), and the stream
  * ends.  A ": keep-alive" comment every 10 s keeps proxies from closing it.
  */
@@ -40,6 +41,7 @@ struct srv_build {
 	int refs;
 	enum bstate state;
 	uint64_t done, total;
+	const char *phase;       /* "prepare", "build" (decoding), "merge" */
 	unsigned gen;            /* bumps at every change */
 	char msg[512];
 	char *trace;
@@ -86,8 +88,15 @@ static void *log_reader(void *arg)
 			}
 			line[ll] = 0;
 			ll = 0;
-			if (sscanf(line, "building: %" SCNu64 " / %" SCNu64, &d, &t) == 2) {
+			const char *phase = NULL;
+
+			if (sscanf(line, "building: %" SCNu64 " / %" SCNu64, &d, &t) == 2)
+				phase = "build";
+			else if (sscanf(line, "merging: %" SCNu64 " / %" SCNu64, &d, &t) == 2)
+				phase = "merge";
+			if (phase) {
 				pthread_mutex_lock(&b->lock);
+				b->phase = phase;
 				b->done = d;
 				b->total = t;
 				b->gen++;
@@ -288,9 +297,9 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 		}
 		if (b->state != B_BUILDING) {
 			if (b->state == B_READY)
-				n = snprintf(buf, max, "event: progress\ndata: {\"phase\":\"build\","
+				n = snprintf(buf, max, "event: progress\ndata: {\"phase\":\"merge\","
 					     "\"done\":%" PRIu64 ",\"total\":%" PRIu64 "}\n\n"
-					     "event: ready\ndata: {}\n\n", b->done, b->total);
+					     "event: ready\ndata: {}\n\n", b->total, b->total);
 			else
 				n = snprintf(buf, max, "event: failed\ndata: {\"error\":\"the build "
 					     "failed (see the server's log)\"}\n\n");
@@ -300,9 +309,9 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 		if (b->gen != ev->seen || !ev->sent_any) {
 			ev->seen = b->gen;
 			ev->sent_any = true;
-			n = snprintf(buf, max, "event: progress\ndata: {\"phase\":\"build\","
+			n = snprintf(buf, max, "event: progress\ndata: {\"phase\":\"%s\","
 				     "\"done\":%" PRIu64 ",\"total\":%" PRIu64 "}\n\n",
-				     b->done, b->total);
+				     b->phase ? b->phase : "prepare", b->done, b->total);
 			break;
 		}
 		if (time(NULL) - ev->last >= 10) {

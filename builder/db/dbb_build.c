@@ -603,22 +603,57 @@ static int publish(const char *trace, const char *tmp, const char *dst, const ch
 
 /* ---- the three modes ------------------------------------------------------ */
 
+/* The merge's progress line: "merging: D / T instructions merged (P%)",
+ * each image weighing its instructions, each of its merge steps an equal
+ * part of that (serve parses it as the "merge" phase). */
+struct merge_prog {
+	struct build *b;
+	uint64_t base, weight, total;
+};
+
+static uint64_t image_insns(const struct dbb_image *im)
+{
+	if (!im->stream || !im->n_chunks)
+		return 0;
+	return hs_trace_file_chunk_info(im->stream, im->n_chunks - 1)->first_t;
+}
+
+static void merge_step_line(void *ctx, unsigned step, unsigned steps)
+{
+	struct merge_prog *mp = ctx;
+	uint64_t done = mp->base + mp->weight * step / (steps ? steps : 1);
+
+	fprintf(mp->b->log, "\rmerging: %" PRIu64 " / %" PRIu64 " instructions merged (%.0f%%)%s",
+		done, mp->total, mp->total ? 100.0 * (double)done / (double)mp->total : 100.0,
+		done >= mp->total ? "\n" : "");
+	fflush(mp->b->log);
+}
+
 /* Merges every image from shards_root/<s>/ (or shard_dirs) into tmp. */
 static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 		     uint64_t *insns)
 {
 	struct dbb_image_result *res = calloc(b->n_img + 1, sizeof(*res));
+	struct merge_prog mp = { .b = b };
 	int ret = 0;
 
 	if (!res)
 		return -ENOMEM;
+	for (size_t i = 0; i < b->n_img; i++)
+		mp.total += image_insns(&b->img[i]);
 	if (b->o->progress)
 		fprintf(b->log, "merging %zu image%s...\n", b->n_img, b->n_img == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_img && !ret; i++) {
+		if (b->o->progress && mp.total) {
+			mp.weight = image_insns(&b->img[i]);
+			b->img[i].merge_step = merge_step_line;
+			b->img[i].merge_ctx = &mp;
+		}
 		ret = dbb_merge_image(&b->img[i], shard_dirs, b->n, tmp,
 				      b->o->level, b->log, &res[i], b->err);
 		/* what the merge loaded again (code.hst) goes with it: one
 		 * image at a time, however many the recording has */
+		mp.base += mp.weight;
 		hs_trace_code_free(b->img[i].code);
 		b->img[i].code = NULL;
 		dbb_lsrc_free(b->img[i].lsrc);

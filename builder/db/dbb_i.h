@@ -310,6 +310,10 @@ struct dbb_image {
 	 * (dbb_build.c): a recording of hundreds of processes holds only the
 	 * images being decoded, not all (each one's line sources alone can
 	 * be 70 MB: libc's debug info). */
+	/* Called by dbb_merge_image after each of its steps (NULL: not):
+	 * the build's progress line. */
+	void (*merge_step)(void *ctx, unsigned step, unsigned steps);
+	void *merge_ctx;
 	pthread_mutex_t load_lock;
 	bool want_load, loaded;
 	int load_err;

@@ -1116,6 +1116,18 @@ static void *pages_thread(void *arg)
 
 /* ---- one image --------------------------------------------------------- */
 
+/* The merge of one image in MERGE_STEPS steps, for the build's progress
+ * line (the merge of a big image takes as long as its decoding did, and
+ * said nothing); always 0, so it chains with the steps. */
+#define MERGE_STEPS 6
+
+static int step_done(struct merge *m, unsigned step)
+{
+	if (m->img->merge_step)
+		m->img->merge_step(m->img->merge_ctx, step, MERGE_STEPS);
+	return 0;
+}
+
 int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err)
@@ -1189,10 +1201,12 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		goto out;
 	}
 	if ((ret = dbb_threads_new(&m.threads)) ||
-	    (ret = merge_chunks(&m, &end_t, &n_chunks)) || (ret = merge_events(&m)) ||
-	    (ret = merge_threads(&m)) || (ret = merge_runs(&m)) || (ret = lines_pass(&m)) ||
-	    (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) ||
-	    (ret = calls_pass2(&m)))
+	    (ret = merge_chunks(&m, &end_t, &n_chunks)) || step_done(&m, 1) ||
+	    (ret = merge_events(&m)) || step_done(&m, 2) ||
+	    (ret = merge_threads(&m)) || (ret = merge_runs(&m)) || step_done(&m, 3) ||
+	    (ret = lines_pass(&m)) || step_done(&m, 4) ||
+	    (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) || step_done(&m, 5) ||
+	    (ret = calls_pass2(&m)) || step_done(&m, MERGE_STEPS))
 		goto out;
 	if (redone)
 		fprintf(log, "hindsight build: note: %s: the calls of %" PRIu64 " shard%s were "

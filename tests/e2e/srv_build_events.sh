@@ -17,8 +17,24 @@ curl -s -N --max-time 120 -H "Accept: text/event-stream" "$BASE/api/events" >"$T
 grep -q '^event: progress$' "$T/events" || fail "no progress event: $(head -c 300 "$T/events")"
 grep -q '^event: ready$' "$T/events" || fail "no ready event: $(tail -c 300 "$T/events")"
 sed -n 's/^data: \({"phase".*\)/\1/p' "$T/events" | tail -n 1 >"$T/last"
-json 'j["phase"] == "build" and j["done"] == j["total"] and j["total"] > 0' <"$T/last" |
+json 'j["phase"] == "merge" and j["done"] == j["total"] and j["total"] > 0' <"$T/last" |
 	grep -qx True || fail "the last progress is not done == total: $(cat "$T/last")"
+# the phases come in order, each one's figures never go back, and the
+# merge (as long as the decoding on a big image) is reported too
+sed -n 's/^data: \({"phase".*\)/\1/p' "$T/events" >"$T/all"
+python3 - "$T/all" <<'PY' || fail "progress events out of order: $(tr '\n' ' ' <"$T/all" | head -c 400)"
+import json, sys
+order = {"prepare": 0, "build": 1, "merge": 2}
+last = (-1, -1)
+phases = set()
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    phases.add(j["phase"])
+    key = (order[j["phase"]], j["done"])
+    assert key >= last, (key, last)
+    last = key
+assert "merge" in phases, phases
+PY
 [ -d "$TR/db" ] || fail "no database after ready"
 expect_status 200 /api/info
 json 'j["built"]' <"$T/body" | grep -qx True || fail "info says not built after ready"

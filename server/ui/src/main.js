@@ -561,6 +561,12 @@ function overlay(text) {
 	$('overlay-text').textContent = text || '';
 }
 
+const PHASES = {
+	prepare: 'reading the recording and its debug info',
+	build: 'step 1 of 2, decoding',
+	merge: 'step 2 of 2, merging',
+};
+
 // Resolves once the database is built: the server builds it itself when
 // the trace has none, and reports progress over SSE.
 function waitBuilt() {
@@ -570,7 +576,7 @@ function waitBuilt() {
 			try {
 				const p = JSON.parse(ev.data);
 				const pct = p.total ? ' ' + Math.floor(100 * p.done / p.total) + '%' : '';
-				overlay('building the database: ' + (p.phase || '') + pct);
+				overlay('building the database: ' + (PHASES[p.phase] || p.phase || '') + pct);
 			} catch (e) {
 				overlay('building the database');
 			}
