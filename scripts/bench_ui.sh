@@ -104,6 +104,7 @@ print(row("step, click -> next frame (no prefetch)", d["step_cold"]["frame"]))
 if "line_step_cold" in d:
     print(row("line step, click -> views updated (no prefetch)", d["line_step_cold"]["drawn"]))
 print(row("go to a random t -> views updated", d.get("jump_cold")))
+print(row("go to a moment in a source file not shown yet -> views updated", d.get("new_source_file"), "<= 100"))
 PYEOF
 ) || die "cannot read $W/bench.json"
 echo "$TABLE"

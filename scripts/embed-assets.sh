@@ -5,6 +5,9 @@
 # or empty DIST gives an empty table.  Needs only od and sed (coreutils),
 # so `make` needs no npm.  Names with characters other than
 # [A-Za-z0-9._/-] are refused: they would need escaping in C and in URLs.
+# Text files of 1 KiB or more also get a gzip -9 copy (served to browsers
+# that accept it: the bundle with the editor is half a megabyte); needs
+# gzip, which every Debian has.
 set -eu
 dist=$1
 out=$2
@@ -31,15 +34,31 @@ for f in $names; do
 	echo "static const unsigned char a$i[] = {" >>"$tmp"
 	od -An -v -tx1 "$dist/$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g; s/^/\t/' >>"$tmp"
 	echo "0 };" >>"$tmp"
+	gz=0
+	case $f in
+	*.html | *.js | *.mjs | *.css | *.json | *.svg | *.map | *.txt)
+		if [ "$(wc -c <"$dist/$f")" -ge 1024 ]; then
+			echo "static const unsigned char g$i[] = {" >>"$tmp"
+			gzip -9nc "$dist/$f" | od -An -v -tx1 | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g; s/^/\t/' >>"$tmp"
+			echo "0 };" >>"$tmp"
+			gz=1
+		fi
+		;;
+	esac
+	eval "gz$i=$gz"
 	i=$((i + 1))
 done
 echo "const struct srv_asset_file srv_asset_files[] = {" >>"$tmp"
 i=0
 for f in $names; do
-	echo "	{ \"$f\", a$i, sizeof(a$i) - 1 }," >>"$tmp"
+	if [ "$(eval echo "\$gz$i")" = 1 ]; then
+		echo "	{ \"$f\", a$i, sizeof(a$i) - 1, g$i, sizeof(g$i) - 1 }," >>"$tmp"
+	else
+		echo "	{ \"$f\", a$i, sizeof(a$i) - 1, 0, 0 }," >>"$tmp"
+	fi
 	i=$((i + 1))
 done
-echo "	{ 0, 0, 0 }" >>"$tmp"
+echo "	{ 0, 0, 0, 0, 0 }" >>"$tmp"
 echo "};" >>"$tmp"
 echo "const size_t srv_asset_count = $i;" >>"$tmp"
 mv "$tmp" "$out"

@@ -7,6 +7,7 @@
  */
 #include "srv_i.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,19 +47,43 @@ static const char *type_of(const char *name)
 	return "application/octet-stream";
 }
 
-void srv_asset(const char *name, struct srv_reply *r)
+/* Whether the request's Accept-Encoding takes gzip: "gzip" is listed
+ * without a weight of 0 ("gzip;q=0" refuses it). */
+static bool accepts_gzip(struct MHD_Connection *con)
+{
+	const char *ae = con ? MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+							   MHD_HTTP_HEADER_ACCEPT_ENCODING) : NULL;
+	const char *g = ae ? strstr(ae, "gzip") : NULL;
+	const char *q;
+
+	if (!g)
+		return false;
+	q = g + 4 + strspn(g + 4, " ");
+	if (*q != ';')
+		return true;
+	q += 1 + strspn(q + 1, " ");
+	return strncmp(q, "q=", 2) != 0 || strtod(q + 2, NULL) > 0;
+}
+
+void srv_asset(struct MHD_Connection *con, const char *name, struct srv_reply *r)
 {
 	char *body;
 
 	for (size_t i = 0; i < srv_asset_count; i++) {
-		if (strcmp(srv_asset_files[i].name, name) != 0)
+		const struct srv_asset_file *f = &srv_asset_files[i];
+		bool gz = f->gz && accepts_gzip(con);
+		size_t len = gz ? f->gz_len : f->len;
+
+		if (strcmp(f->name, name) != 0)
 			continue;
-		body = malloc(srv_asset_files[i].len + 1);
+		body = malloc(len + 1);
 		if (!body)
 			return srv_reply_status(r, 500, "ENOMEM", "out of memory");
-		memcpy(body, srv_asset_files[i].data, srv_asset_files[i].len);
-		srv_reply_bytes(r, type_of(name), body, srv_asset_files[i].len);
+		memcpy(body, gz ? f->gz : f->data, len);
+		srv_reply_bytes(r, type_of(name), body, len);
 		r->cache = "no-cache";
+		r->encoding = gz ? "gzip" : NULL;
+		r->vary_encoding = f->gz != NULL;
 		return;
 	}
 	if (strcmp(name, "index.html") == 0) {

@@ -279,10 +279,10 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		if (get)
-			return srv_asset("index.html", r);
+			return srv_asset(con, "index.html", r);
 	} else if (route(path, "/assets", &rest)) {
 		if (get)
-			return srv_asset(rest, r); /* dist/X is served as /assets/X */
+			return srv_asset(con, rest, r); /* dist/X is served as /assets/X */
 	} else if (strcmp(path, "/favicon.ico") == 0) {
 		if (get)
 			return srv_reply_no_icon(r);
@@ -353,6 +353,10 @@ static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-store");
+	if (r->encoding)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, r->encoding);
+	if (r->vary_encoding)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->retry_after)

@@ -97,6 +97,8 @@ struct srv_reply {
 	const char *cache;       /* Cache-Control; NULL: no-store */
 	const char *allow;       /* Allow header for 405 */
 	const char *retry_after; /* Retry-After header (503 of a full queue) */
+	const char *encoding;    /* Content-Encoding (an asset's gzip copy) */
+	bool vary_encoding;      /* Vary: Accept-Encoding */
 };
 
 /* ---- srv_url.c ---- */
@@ -189,11 +191,14 @@ struct srv_asset_file {
 	const char *name;
 	const unsigned char *data;
 	size_t len;
+	const unsigned char *gz; /* its gzip -9 copy, NULL: none */
+	size_t gz_len;
 };
 extern const struct srv_asset_file srv_asset_files[];
 extern const size_t srv_asset_count;
-/* Replies with the file name (path without the leading '/'), 404 if none. */
-void srv_asset(const char *name, struct srv_reply *r);
+/* Replies with the file name (path without the leading '/'), 404 if none;
+ * gzip-encoded when con's request accepts it and the file has a copy. */
+void srv_asset(struct MHD_Connection *con, const char *name, struct srv_reply *r);
 
 /* ---- srv_watch.c: a deadline for request headers ----------------------------
  * libmicrohttpd's connection timeout restarts at every byte, so a client

@@ -476,10 +476,10 @@ void srv_play_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_
 		return route_trace(s, con, req, method, path + 3, r);
 	if (!strcmp(path, "/") || !strcmp(path, "/index.html")) {
 		if (get)
-			return srv_asset("play.html", r);
+			return srv_asset(con, "play.html", r);
 	} else if (!strncmp(path, "/assets/", 8)) {
 		if (get)
-			return srv_asset(path + 8, r);
+			return srv_asset(con, path + 8, r);
 	} else if (!strcmp(path, "/favicon.ico")) {
 		if (get)
 			return srv_reply_no_icon(r);

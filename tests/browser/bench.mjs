@@ -9,6 +9,8 @@
 //                 per click, nothing cached)
 //   line step     the same with "line" buttons, when the build has lines
 //   jump          typing a random t into "go to" (cold moments)
+//   new file      "go to" a moment in a source file the page has not shown
+//                 (HS_BENCH_FILES files, default 10): text and counts load
 // Times are measured inside the page with performance.now(), from the
 // click to the UI's hindsight-settled event, then to the next animation
 // frame (the views on screen).  Prints one JSON object on stdout.
@@ -17,6 +19,7 @@ import { env, launch, startServer } from './lib.mjs';
 const LOADS = parseInt(process.env.HS_BENCH_LOADS || '10', 10);
 const STEPS = parseInt(process.env.HS_BENCH_STEPS || '200', 10);
 const JUMPS = parseInt(process.env.HS_BENCH_JUMPS || '50', 10);
+const NEWFILES = parseInt(process.env.HS_BENCH_FILES || '10', 10);
 
 // Deterministic random numbers (mulberry32), so runs are comparable.
 let seed = 12345;
@@ -121,6 +124,23 @@ async function main() {
 			drawn.push(r.drawn);
 		}
 		out.jump_cold = stats(drawn);
+
+		// into a source file the page has not shown yet: a fresh page, then
+		// random moments whose time/t/source names a file not seen before
+		const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+		await open(fresh, base, 0);
+		const seen = new Set(), into = [];
+		for (let i = 0; i < 40 * NEWFILES && into.length < NEWFILES; i++) {
+			const t = Math.floor(rand() * tEnd);
+			const mo = await (await fetch(server.origin + '/api/moment?t=' + t)).json();
+			const file = mo.source ? mo.source.slice(0, mo.source.lastIndexOf(':')) : null;
+			if (!file || seen.has(file))
+				continue;
+			seen.add(file);
+			into.push((await timed(fresh, 'goto', t)).drawn);
+		}
+		out.new_source_file = stats(into);
+		await fresh.close();
 	} finally {
 		await browser.close();
 		await server.stop();

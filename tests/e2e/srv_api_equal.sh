@@ -136,5 +136,14 @@ json 'j["text"] is None and j["ran"] is None' <"$T/body" | grep -qx True || fail
 expect_status 200 /api/info
 json 'j["t_end"] == '"$END"' and j["built"] and j["marks"]["end"] == '"$END"' and j["images"][0]["name"] == "'"$IMG"'"' \
 	<"$T/body" | grep -qx True || fail "info: $(cat "$T/body")"
+# the UI's bundle: gzip-encoded to a browser that accepts it, the same bytes
+curl -s -D "$T/gzh" -H 'Accept-Encoding: gzip, deflate' -o "$T/app.gz" "$BASE/assets/app.js" ||
+	fail "GET /assets/app.js failed"
+grep -qi '^content-encoding: gzip' "$T/gzh" || fail "app.js is not gzip-encoded: $(tr -d '\r' <"$T/gzh")"
+gzip -dc "$T/app.gz" | cmp -s - "$ROOT/server/ui/dist/app.js" || fail "gunzipped app.js differs from dist/app.js"
+curl -s -D "$T/plainh" -H 'Accept-Encoding: gzip;q=0' -o "$T/app.js" "$BASE/assets/app.js"
+grep -qi '^content-encoding' "$T/plainh" && fail "gzip;q=0 still got an encoded app.js"
+cmp -s "$T/app.js" "$ROOT/server/ui/dist/app.js" || fail "app.js without gzip differs from dist/app.js"
+
 serve_stop
 pass "$n files, mem, folders, links, lines, moment, origin"
