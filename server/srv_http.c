@@ -761,6 +761,15 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 	e = srv_lines_new(&s->lines);
 	if (e < 0)
 		goto out_free;
+	if (opts->before_threads) {
+		const char *dirs[] = { s->trace, s->storage };
+
+		e = opts->before_threads(opts->before_threads_ctx, dirs, 2);
+		if (e < 0) {
+			set_err(err, "cannot confine the server: %s", strerror(-e));
+			goto out_free;
+		}
+	}
 	/* no database yet: build it (without the query library's line that
 	 * says to run hindsight build) */
 	e = srv_has_db(s->trace) ? hs_tree_open_opts(s->trace, &topt, &s->tree) : -ENOENT;

@@ -32,6 +32,11 @@ int cli_bom_main(int argc, char **argv);      /* cmd_bom.c */
  * outbound socket).  said gets one line for the log either way.  0 or
  * -errno; nothing is half-applied that the line does not say. */
 int cli_confine(bool allow_exec, char *said, size_t cap);
+/* serve, before its first thread (cli_confine.c): Landlock lets this
+ * process and every thread it starts create, change or remove files only
+ * under dirs (NULL entries skipped; each must exist).  0 also when the
+ * kernel has no Landlock (said says so), or -errno. */
+int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap);
 
 /* Servers stop from normal code (serve, playground; cmd_serve.c): block
  * SIGINT, SIGTERM and SIGHUP in every thread (and ignore SIGPIPE) before

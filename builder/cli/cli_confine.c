@@ -13,15 +13,29 @@
  *
  * Refusals are EPERM, not a kill: a library that tries (a DNS lookup, a
  * helper program) gets an error it already handles.
+ *
+ * serve also gives up writing outside the folders it writes to (Landlock,
+ * cli_landlock, before its first thread: a Landlock domain is per thread
+ * and inherited, with no way to apply it to running threads): the
+ * recording (its database, built in the background, and the notebook),
+ * --storage, and $TMPDIR or /tmp (the tree's spill files).  Reading stays
+ * open: the binaries, debug info and sources a recording names may be
+ * anywhere.  Not mount: a Landlock domain forbids umount, which ends it.
+ * A kernel without Landlock (before 5.13, or turned off) is said, and
+ * serve runs without it.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int cli_confine(bool allow_exec, char *said, size_t cap)
 {
@@ -63,4 +77,113 @@ int cli_confine(bool allow_exec, char *said, size_t cap)
 		 "process_vm_readv/writev, connect and non-AF_UNIX sockets",
 		 allow_exec ? "" : "execve, execveat, ");
 	return 0;
+}
+
+/* ---- Landlock ------------------------------------------------------------------ */
+
+/* Newer than Debian 12's kernel headers (6.1); the values are the ABI. */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
+/* Every right that creates, changes or removes a file, as far as the
+ * kernel's Landlock ABI knows them (REFER from 2, TRUNCATE from 3). */
+static uint64_t write_rights(int abi)
+{
+	uint64_t r = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+		     LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+		     LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+		     LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+		     LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+
+	if (abi >= 2)
+		r |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		r |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	return r;
+}
+
+/* A folder that does not exist yet (a --storage made at the first note)
+ * is allowed through its nearest existing ancestor, where it will be. */
+static int open_dir_or_ancestor(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+		return -ENAMETOOLONG;
+	for (;;) {
+		char *slash;
+
+		fd = open(path[0] ? path : "/", O_PATH | O_CLOEXEC | O_DIRECTORY);
+		if (fd >= 0 || errno != ENOENT)
+			return fd >= 0 ? fd : -errno;
+		slash = strrchr(path, '/');
+		if (!slash) { /* a relative name: it will be in "." */
+			fd = open(".", O_PATH | O_CLOEXEC | O_DIRECTORY);
+			return fd >= 0 ? fd : -errno;
+		}
+		*slash = 0;
+	}
+}
+
+static int allow_dir(int ruleset, const char *dir, uint64_t rights)
+{
+	struct landlock_path_beneath_attr pb = { .allowed_access = rights };
+	int e = 0;
+
+	pb.parent_fd = open_dir_or_ancestor(dir);
+	if (pb.parent_fd < 0)
+		return pb.parent_fd;
+	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		e = -errno;
+	close(pb.parent_fd);
+	return e;
+}
+
+int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap)
+{
+	struct landlock_ruleset_attr ra = { 0 };
+	int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+			       LANDLOCK_CREATE_RULESET_VERSION);
+	int rs, e = 0;
+	size_t used = 0;
+
+	if (abi < 0) {
+		snprintf(said, cap, "not confined to its folders: Landlock is not available (%s)",
+			 strerror(errno));
+		return 0;
+	}
+	ra.handled_access_fs = write_rights(abi);
+	rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof ra, 0);
+	if (rs < 0) {
+		e = -errno;
+		snprintf(said, cap, "confinement failed: landlock_create_ruleset: %s", strerror(-e));
+		return e;
+	}
+	for (size_t i = 0; i < n && !e; i++) {
+		if (!dirs[i])
+			continue;
+		e = allow_dir(rs, dirs[i], ra.handled_access_fs);
+		if (e < 0)
+			snprintf(said, cap, "confinement failed: Landlock: %s: %s", dirs[i], strerror(-e));
+		else
+			used++;
+	}
+	if (!e && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		e = -errno;
+		snprintf(said, cap, "confinement failed: no_new_privs: %s", strerror(-e));
+	}
+	if (!e && syscall(SYS_landlock_restrict_self, rs, 0) < 0) {
+		e = -errno;
+		snprintf(said, cap, "confinement failed: landlock_restrict_self: %s", strerror(-e));
+	}
+	close(rs);
+	if (!e)
+		snprintf(said, cap, "confined: Landlock (ABI %d) allows writing only under %zu "
+			 "folder%s", abi, used, used == 1 ? "" : "s");
+	return e;
 }

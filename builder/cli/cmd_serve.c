@@ -114,6 +114,23 @@ int cli_parse_log(const char *s, struct hs_srv_opts *o)
 	return 0;
 }
 
+/* hs_srv_opts.before_threads: serve writes only under the folders the
+ * server names and $TMPDIR (the tree's spill files); ctx gets the line
+ * that says so (LANDLOCK_SAID bytes). */
+#define LANDLOCK_SAID 256
+
+static int landlock_server(void *ctx, const char *const *write_dirs, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *dirs[8];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < 7; i++)
+		dirs[k++] = write_dirs[i];
+	dirs[k++] = tmp && *tmp ? tmp : "/tmp";
+	return cli_landlock(dirs, k, ctx, LANDLOCK_SAID);
+}
+
 int cli_serve_main(int argc, char **argv)
 {
 	struct hs_srv_opts o = { .port = HS_SRV_DEFAULT_PORT };
@@ -121,7 +138,7 @@ int cli_serve_main(int argc, char **argv)
 	const char *trace = NULL;
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
-	char said[256];
+	char said[256], landlocked[LANDLOCK_SAID] = "";
 	sigset_t set;
 	int rc = 0, e;
 
@@ -193,6 +210,8 @@ int cli_serve_main(int argc, char **argv)
 
 	cli_block_stop_signals(&set);
 
+	o.before_threads = landlock_server;
+	o.before_threads_ctx = landlocked;
 	e = hs_srv_start(&o, &srv, &err);
 	if (e < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
@@ -201,6 +220,7 @@ int cli_serve_main(int argc, char **argv)
 	}
 	/* the socket listens and the threads run: from here on nothing new */
 	e = cli_confine(false, said, sizeof said);
+	hs_srv_note(srv, "%s", landlocked);
 	hs_srv_note(srv, "%s", said);
 	if (e < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", said);

@@ -51,6 +51,13 @@ struct hs_srv_opts {
 	size_t cache_bytes;       /* the query cache's cap (tree.h); 0: default */
 	FILE *log;                /* NULL: no log */
 	enum hs_srv_log_level log_level;
+	/* Called by hs_srv_start once the notebook's folder exists and before
+	 * the server starts any thread (NULL: not): write_dirs are the folders
+	 * it writes to (the recording: its database; the notebook).  serve
+	 * confines itself to them there (Landlock is per thread, inherited).
+	 * A negative return stops the start with that error. */
+	int (*before_threads)(void *ctx, const char *const *write_dirs, size_t n);
+	void *before_threads_ctx;
 };
 
 struct hs_srv_err {

@@ -31,6 +31,64 @@ expect_status 200 /api/tree/stdout
 cmp -s "$T/body" "$T/tr.out" || fail "serve's stdout differs from the program's"
 serve_stop
 
+# Landlock: serve creates files only under the recording, --storage and
+# $TMPDIR.  A preloaded handler of SIGUSR1 tries from inside the running
+# server: a file in a folder outside them is refused (EACCES), one in
+# $TMPDIR is made.
+if grep -q 'Landlock is not available' "$T/serve.log"; then
+	note "this kernel has no Landlock: not checked"
+else
+	grep -q 'confined: Landlock (ABI [0-9]*) allows writing only under [0-9]* folders' "$T/serve.log" ||
+		fail "serve's log does not say Landlock: $(head -n 3 "$T/serve.log" | tr '\n' ' ')"
+	mkdir -p "$T/outside" "$T/tmp" "$T/storage"
+	cat >"$T/probe.c" <<'EOF2'
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static void try(const char *dir)
+{
+	char path[4096], line[4200];
+	int fd, n;
+
+	snprintf(path, sizeof path, "%s/probe", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	n = snprintf(line, sizeof line, "probe %s %s\n", dir, fd < 0 ? strerror(errno) : "made");
+	write(2, line, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+}
+static void on_usr1(int sig)
+{
+	(void)sig;
+	try(getenv("PROBE_OUTSIDE"));
+	try(getenv("TMPDIR"));
+}
+__attribute__((constructor)) static void setup(void)
+{
+	signal(SIGUSR1, on_usr1);
+}
+EOF2
+	cc -shared -fPIC -o "$T/probe.so" "$T/probe.c" || fail "cannot build the probe"
+	PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp LD_PRELOAD=$T/probe.so \
+		"$HS" serve --port 0 --storage "$T/storage" "$T/tr" >"$T/ll.out" 2>"$T/ll.err" &
+	LLPID=$!
+	for i in $(seq 100); do grep -q 'serving' "$T/ll.out" && break; sleep 0.1; done
+	grep -q 'serving' "$T/ll.out" || fail "serve with the probe did not start: $(cat "$T/ll.err")"
+	kill -USR1 "$LLPID"
+	for i in $(seq 50); do [ "$(grep -c '^probe' "$T/ll.err")" -ge 2 ] && break; sleep 0.1; done
+	kill -INT "$LLPID"
+	wait "$LLPID"
+	grep -qx "probe $T/outside Permission denied" "$T/ll.err" ||
+		fail "serve could create a file outside its folders: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
+	grep -qx "probe $T/tmp made" "$T/ll.err" ||
+		fail "serve could not create a file in \$TMPDIR: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
+	[ ! -e "$T/outside/probe" ] || fail "$T/outside/probe exists"
+fi
+
 # mount
 mkdir -p "$T/mnt"
 "$HS" mount "$T/tr" "$T/mnt" 2>"$T/mount.err" || fail "mount failed: $(cat "$T/mount.err")"
@@ -42,4 +100,4 @@ PID=$(pgrep -f -n "hindsight mount $T/tr")
 confined_status "$PID" mount
 cmp -s "$T/mnt/stdout" "$T/tr.out" || fail "the mount's stdout differs from the program's"
 fusermount3 -u "$T/mnt" || fail "unmount failed"
-pass "serve and mount: NoNewPrivs 1, Seccomp 2, said so, and still answer"
+pass "serve and mount: NoNewPrivs 1, Seccomp 2, said so, and still answer; serve writes only under its folders (Landlock)"
