@@ -114,7 +114,11 @@ echo "$TABLE"
 	echo
 	echo "Command: \`sh scripts/bench_ui.sh\` (tests/browser/bench.mjs; times measured in the page with performance.now(),"
 	echo "from the click to the UI's hindsight-settled event, i.e. every panel of the new moment drawn)."
-	echo "Recording: gzip -c of ${MB} MB of text${HS_BENCH_GZ:+ (HS_BENCH_GZ=$HS_BENCH_GZ)}, $INSNS instructions."
+	if [ -n "${HS_BENCH_GZ:-}" ]; then
+		echo "Recording: HS_BENCH_GZ=$HS_BENCH_GZ ($("$HS" info "$TR" | sed -n 's/^command: *//p')), $INSNS instructions."
+	else
+		echo "Recording: gzip -c of ${MB} MB of text, $INSNS instructions."
+	fi
 	echo
 	echo "$TABLE"
 } >>"$RESULTS"
