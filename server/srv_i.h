@@ -5,6 +5,8 @@
  *   srv_url.c     the raw request target: decoded once, checked
  *   srv_api.c     /api/info, tree, link, moment, origin
  *   srv_lines.c   /api/lines and its per-file line index cache
+ *   srv_search.c  /api/search and its per-image name lists
+ *   srv_calls.c   /api/calls and /api/line-runs (paged, with values)
  *   srv_notes.c   /api/notes and TRACE/notebook/notes.json
  *   srv_build.c   the background database build and /api/events (SSE)
  *   srv_assets.c  the embedded UI files (generated table: build/gen/)
@@ -42,6 +44,7 @@ struct srv_build; /* srv_build.c */
 struct srv_notes; /* srv_notes.c */
 struct srv_lines; /* srv_lines.c */
 struct srv_play;  /* srv_play.c */
+struct srv_search; /* srv_search.c */
 
 struct hs_srv {
 	struct hs_srv_opts o;
@@ -56,6 +59,7 @@ struct hs_srv {
 	struct srv_build *build; /* NULL when it was built already */
 	struct srv_notes *notes;
 	struct srv_lines *lines;
+	struct srv_search *search; /* /api/search's name lists */
 	struct srv_play *play;   /* the playground's own server: NULL otherwise */
 	volatile int stopping;
 	struct srv_watch *watch; /* header deadlines (srv_watch.c) */
@@ -158,6 +162,26 @@ int srv_lines_new(struct srv_lines **out);
 void srv_lines_free(struct srv_lines *l);
 void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 		   struct srv_reply *r);
+/* Lines [start, start + count) of the text file n (without their newline,
+ * NUL-terminated, borrowed for the call; at most about 4 MiB of them), to
+ * cb, through the same index; *total: the file's line count.  cb returns 0
+ * to go on.  0 or -errno. */
+typedef int (*srv_line_fn)(void *ctx, const char *line, size_t len);
+int srv_lines_window(struct hs_srv *s, struct hs_tree *tree, const struct hs_tree_node *n,
+		     uint64_t start, uint64_t count, srv_line_fn cb, void *ctx,
+		     uint64_t *total);
+
+/* ---- srv_search.c, srv_calls.c ---- */
+int srv_search_new(struct srv_search **out);
+void srv_search_free(struct srv_search *x); /* accepts NULL */
+void srv_api_search(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+/* The top node of image image= (default 0) and its path prefix ("" or
+ * "processes/<name>/"): -EINVAL for a bad number, -ENOENT past the end
+ * (srv_calls.c). */
+int srv_image_arg(struct hs_tree *tree, const struct srv_req *req, struct hs_tree_node *top,
+		  char *prefix, size_t cap, size_t *index);
 
 /* ---- srv_notes.c ---- */
 /* Loads DIR/notes.json (a missing file or folder is an empty notebook). */
@@ -165,6 +189,9 @@ int srv_notes_open(const char *dir, struct srv_notes **out, char *why, size_t ca
 void srv_notes_free(struct srv_notes *n);
 void srv_api_notes(struct hs_srv *s, struct srv_req *req, const char *method,
 		   const char *id, struct srv_reply *r);
+/* A copy of the notes array (GET /api/notes's), NULL without notes or
+ * memory.  Caller frees with json_object_put(). */
+struct json_object *srv_notes_copy(struct srv_notes *n);
 
 /* ---- srv_build.c ---- */
 /* Starts building TRACE/db in the background; the tree opens when done. */
