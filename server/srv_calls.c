@@ -70,6 +70,7 @@ static struct json_object *vars_json(const struct hs_tree_var *v, size_t n)
 		json_object_object_add(o, "name", json_object_new_string(v[i].name));
 		json_object_object_add(o, "type", json_object_new_string(v[i].type));
 		json_object_object_add(o, "value", json_object_new_string(v[i].value));
+		json_object_object_add(o, "param", json_object_new_boolean(v[i].is_param));
 		json_object_array_add(arr, o);
 	}
 	return arr;

@@ -13,6 +13,20 @@ public:
 		return balance_;
 	}
 	long balance() const { return balance_; }
+	// a class returned in memory (not trivially copyable) and a small
+	// struct returned in rax:rdx
+	__attribute__((noinline)) std::string label(int k) const
+	{
+		return "acct-" + std::to_string(balance_ % 1000) + "-" + std::to_string(k);
+	}
+	struct split {
+		long whole;
+		int cents;
+	};
+	__attribute__((noinline)) split parts(int scale) const
+	{
+		return split{ balance_ / scale, (int)(balance_ % scale) };
+	}
 
 private:
 	long balance_;
@@ -24,6 +38,9 @@ int main()
 	std::string memos[] = { "rent", "food", "book" };
 
 	for (int i = 0; i < 6; i++)
+	{
 		std::printf("%ld\n", acc.deposit(i * 10, memos[i % 3], 0.5 * i));
-	return (int)(acc.balance() & 0x7f);
+		std::printf("%s %ld\n", acc.label(i).c_str(), acc.parts(7 + i).whole);
+	}
+	return acc.balance() > 0 ? 0 : 1;
 }
