@@ -40,6 +40,7 @@ struct item {
 	uint64_t addr, size; /* symbols; marks: addr is t */
 	enum item_kind kind;
 	bool has_lines;      /* files: under lines/ */
+	bool has_source;     /* files: under sources/ (the text is there) */
 };
 
 struct image_index {
@@ -137,6 +138,13 @@ static int add_item(struct image_index *ix, enum item_kind kind, const char *nam
 
 /* ---- building an image's list -------------------------------------------------- */
 
+/* A file of lines/ (ix->v moves as items are added: an index, and the
+ * path, which does not move). */
+struct seen {
+	const char *path;
+	size_t index;
+};
+
 struct walk {
 	struct hs_tree *tree;
 	struct image_index *ix;
@@ -145,7 +153,7 @@ struct walk {
 	bool lines;                /* walking lines/ */
 	bool is_file;              /* lines/: the folder's first child is a line */
 	int depth;
-	char **seen;               /* sources/: the paths lines/ gave, sorted */
+	struct seen *seen;         /* sources/: the files lines/ gave, by path */
 	size_t n_seen;
 };
 
@@ -154,18 +162,28 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct seen *)a)->path, ((const struct seen *)b)->path);
+}
+
 static int add_file(struct walk *w, const char *rel)
 {
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	struct seen key = { rel, 0 }, *hit;
 	struct item *it;
 
 	/* sources/ after lines/: a file with lines is there already */
-	if (!w->lines && w->n_seen &&
-	    bsearch(&rel, w->seen, w->n_seen, sizeof(char *), name_cmp))
+	hit = !w->lines && w->n_seen ?
+		bsearch(&key, w->seen, w->n_seen, sizeof(*w->seen), path_cmp) : NULL;
+	if (hit) {
+		w->ix->v[hit->index].has_source = true;
 		return 0;
+	}
 	if (add_item(w->ix, IK_FILE, base, rel, &it) < 0)
 		return -ENOMEM;
 	it->has_lines = w->lines;
+	it->has_source = !w->lines;
 	return 0;
 }
 
@@ -232,15 +250,15 @@ static int walk_files(struct hs_tree *tree, const char *prefix, struct image_ind
 	w->ix = ix;
 	w->lines = lines;
 	if (!lines) {
-		w->seen = malloc((ix->n + 1) * sizeof(char *));
+		w->seen = malloc((ix->n + 1) * sizeof(*w->seen));
 		if (!w->seen) {
 			free(w);
 			return -ENOMEM;
 		}
 		for (size_t i = 0; i < ix->n; i++)
 			if (ix->v[i].kind == IK_FILE)
-				w->seen[w->n_seen++] = ix->v[i].path;
-		qsort(w->seen, w->n_seen, sizeof(char *), name_cmp);
+				w->seen[w->n_seen++] = (struct seen){ ix->v[i].path, i };
+		qsort(w->seen, w->n_seen, sizeof(*w->seen), path_cmp);
 	}
 	snprintf(path, sizeof(path), "%s%s", prefix, top);
 	err = hs_tree_resolve(tree, path, true, &n);
@@ -517,6 +535,7 @@ static struct json_object *hit_json(const struct hit *h)
 	case IK_FILE:
 		json_object_object_add(o, "path", json_object_new_string(it->path));
 		json_object_object_add(o, "lines", json_object_new_boolean(it->has_lines));
+		json_object_object_add(o, "source", json_object_new_boolean(it->has_source));
 		break;
 	case IK_VARIABLE:
 	case IK_SYMBOL:

@@ -195,6 +195,32 @@ export class SourcePanel {
 		}
 	}
 
+	// Shows the file rel (its path under lines/ and sources/, as the search
+	// gives it, with whether each has it: no request that would 404) at
+	// line, without moving in time; the next moment shows its own file.
+	async showFile(rel, line, hasLines, hasSource) {
+		const prefix = this.ctx.prefix();
+		const got = { file: '/' + rel, textPath: null, linesPath: null, text: null, ran: new Set() };
+		if (hasLines) {
+			got.linesPath = prefix + 'lines/' + rel;
+			const d = await listing(got.linesPath);
+			for (const ent of d ? d.entries : [])
+				got.ran.add(parseInt(ent.name, 10));
+		}
+		if (hasSource) {
+			got.text = await api.tree(prefix + 'sources/' + rel);
+			got.textPath = prefix + 'sources/' + rel;
+		}
+		this.build(got);
+		caption('cap-source', (got.textPath || rel) + (line ? ':' + line : ''));
+		const row = this.rows[line - 1];
+		if (row) {
+			row.classList.add('cur');
+			this.curLine = line;
+			scrollIntoViewIfNeeded(this.body, row);
+		}
+	}
+
 	build(got) {
 		this.file = got.file;
 		this.linesPath = got.linesPath;
