@@ -9,20 +9,12 @@
 // vlist.js does: Chromium caps an element's height), and rows come in pages
 // of PAGE from the server, the newest PAGES_KEPT kept.
 import * as api from './api.js';
+import { el } from './panels.js';
 
 const ROW_PX = 20;
 const MAX_PX = 1000000;
 const PAGE = 50;
 const PAGES_KEPT = 40;
-
-function el(tag, cls, text) {
-	const e = document.createElement(tag);
-	if (cls)
-		e.className = cls;
-	if (text !== undefined)
-		e.textContent = text;
-	return e;
-}
 
 export class CallsPanel {
 	// ctx: { go(t), status(text, isError), image() }

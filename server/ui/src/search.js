@@ -3,6 +3,7 @@
 // the list, Enter or a click chooses, Escape closes.  What a choice does is
 // the caller's (onPick(result), a result of server/API.md's /api/search).
 import * as api from './api.js';
+import { el } from './panels.js';
 
 const DELAY_MS = 120; // typing pauses this long before a request
 
@@ -10,15 +11,6 @@ const KIND_LABEL = {
 	function: 'fn', file: 'file', line: 'line', variable: 'var', symbol: 'sym',
 	mark: 'mark', note: 'note',
 };
-
-function el(tag, cls, text) {
-	const e = document.createElement(tag);
-	if (cls)
-		e.className = cls;
-	if (text !== undefined)
-		e.textContent = text;
-	return e;
-}
 
 // The grey detail after a result's name.
 function detail(r) {
