@@ -110,22 +110,6 @@ static int on_call(void *ctx, const struct hs_db_call *c)
 	return 1;
 }
 
-static void how_text(uint32_t flags, char *buf, size_t cap)
-{
-	static const struct { uint32_t flag; const char *word; } how[] = {
-		{ HS_DB_CALL_SIGNAL, "signal" },
-		{ HS_DB_CALL_UNWOUND, "unwound" },
-		{ HS_DB_CALL_TAIL, "tail" },
-	};
-	size_t len = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++)
-		if (flags & how[i].flag)
-			len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "%s%s",
-						len ? "," : "", how[i].word);
-}
-
 /* The return value of the call c of the function at entry, into v. */
 static int return_value(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 			const struct hs_db_call *c, struct hs_tree_call_view *v)
@@ -170,7 +154,12 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 	v->t_ret = f.c.t_ret;
 	v->tid = f.c.tid;
 	v->depth = f.c.depth;
-	how_text(f.c.flags, v->how, sizeof(v->how));
+	{
+		char how[32], *end = tree_src_put_how(how, f.c.flags);
+
+		*end = 0;
+		snprintf(v->how, sizeof(v->how), "%s", how[0] ? how + 1 : "");
+	}
 	tree_src_break_t(img, s, entry, t_call, &v->t_stop);
 	err = vars_at(tree, n, v->t_stop, f.c.tid, true, &v->args, &v->n_args);
 	if (err == -ENODATA)

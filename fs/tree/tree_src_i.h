@@ -162,6 +162,12 @@ int tree_src_link_exists(int err);
 void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 		      uint64_t t_call, uint64_t *t);
 
+/* ---- tree_src_lists.c ------------------------------------------------------------- */
+/* Writes calls/<f>'s fifth column for flags at p (" signal,unwound": a
+ * space first; nothing when it returned; at most 20 bytes, no NUL) and
+ * returns the end. */
+char *tree_src_put_how(char *p, uint32_t flags);
+
 /* ---- tree_src_calls.c ------------------------------------------------------------- */
 /* The image's table of callee names (si->names), built on first use. */
 int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,

@@ -173,7 +173,7 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 /* The fifth column of calls/<f>: how a call began or ended when not by a
  * call instruction and its return (nothing otherwise): its words, joined
  * by commas. */
-static char *put_how(char *p, uint32_t flags)
+char *tree_src_put_how(char *p, uint32_t flags)
 {
 	static const struct { uint32_t flag; const char *word; } how[] = {
 		{ HS_DB_CALL_SIGNAL, "signal" },
@@ -255,7 +255,7 @@ int tree_gen_calls(struct tree_walk *w)
 		size_t cl = strlen(caller);
 		memcpy(p, caller, cl);
 		p += cl;
-		p = put_how(p, c->flags);
+		p = tree_src_put_how(p, c->flags);
 		*p++ = '\n';
 		err = tree_emit(w, c->t_call, w->line, (size_t)(p - w->line));
 		if (err)
