@@ -136,6 +136,7 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 {
 	const struct hs_db_image *img = tree_image(tree, n);
 	struct call_find f = { .t = t_call };
+	struct hs_src_loc loc;
 	struct hs_src *s;
 	uint64_t entry;
 	int err = tree_src_get(tree, n, &s);
@@ -159,6 +160,12 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 
 		*end = 0;
 		snprintf(v->how, sizeof(v->how), "%s", how[0] ? how + 1 : "");
+	}
+	/* no DWARF where it is: no arguments to read, and no line to step to
+	 * (a step over code without lines scans far: skip it) */
+	if (hs_src_lookup(s, entry, &loc) != 0 || !loc.module || !loc.module->has_dwarf) {
+		v->t_stop = t_call + 1;
+		return 0;
 	}
 	tree_src_break_t(img, s, entry, t_call, &v->t_stop);
 	err = vars_at(tree, n, v->t_stop, f.c.tid, true, &v->args, &v->n_args);

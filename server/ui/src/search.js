@@ -42,6 +42,7 @@ export class Search {
 		input.addEventListener('input', () => this.soon());
 		input.addEventListener('keydown', (ev) => this.onKey(ev));
 		input.addEventListener('focus', () => {
+			this.warm();
 			if (this.results.length)
 				this.drop.hidden = false;
 		});
@@ -55,6 +56,17 @@ export class Search {
 			if (row)
 				this.pick(parseInt(row.dataset.i, 10));
 		});
+	}
+
+	// The server builds an image's name list on its first search (about a
+	// second for a big program): start that when the box is focused, so
+	// the first keystrokes are answered at once.
+	warm() {
+		const image = this.image();
+		if (this.warmed === image)
+			return;
+		this.warmed = image;
+		api.search('main', image).catch(() => {});
 	}
 
 	focus() {
