@@ -9,7 +9,10 @@
 //     the tree says score is at gdb's breakpoint line (WANT_LINE) and the
 //     locals panel shows n = 2; the URL says #t=that moment;
 //  4. "find_args.c:LINE" opens that line's executions (RUNS rows);
-//  5. "total_seen" shows the global in the memory view.
+//  5. "total_seen" shows the global in the memory view;
+//  6. find_many (TRACE_MANY): tick's 100 000 calls in the virtual list:
+//     the last row is call 99999 (n = 99999), the middle of the scroll
+//     range shows calls near 50 000, each row's n its index.
 // No console error of any kind is allowed.
 import { env, fail, check, launch, hsCat, startServer, settled } from '../browser/lib.mjs';
 
@@ -118,8 +121,51 @@ async function main() {
 
 	await page.waitForTimeout(300);
 	check(problems.length === 0, problems.join('; '));
+	const many = await manyCalls(page);
 	console.log('PASS search: / focus, sco -> score, 3rd call ' + row.args + ' ' + row.ret +
-		' -> t=' + row.t + ', find_args.c:' + env('LINE') + ' ' + runs + ' runs, total_seen at ' + addr);
+		' -> t=' + row.t + ', find_args.c:' + env('LINE') + ' ' + runs + ' runs, total_seen at ' + addr +
+		'; ' + many);
+}
+
+// The rows shown in the calls panel: [index, n] (tick's argument).
+function shownRows(page) {
+	return page.$$eval('#calls-body .crow', (rs) => rs.map((r) => [parseInt(r.dataset.index, 10),
+		(/n=(\d+)/.exec(r.querySelector('.cargs').textContent) || [])[1]]));
+}
+
+async function manyCalls(page) {
+	const srv = await startServer({ TRACE: env('TRACE_MANY') });
+	try {
+		await page.goto(srv.url);
+		await page.waitForFunction(() => window.hindsight && window.hindsight.settled !== undefined,
+			null, { timeout: 30000 });
+		await page.click('#t-now');
+		await page.keyboard.press('/');
+		const rows = await pick(page, 'tick');
+		check(rows[0].name === 'tick', '"tick": ' + JSON.stringify(rows[0]));
+		await page.keyboard.press('Enter');
+		await page.waitForSelector('#calls-body .crow[data-index="0"]', { timeout: 20000 });
+		const cap = await page.textContent('#calls-cap');
+		check(/ 100000 calls$/.test(cap), 'tick: caption "' + cap + '"');
+		for (const [frac, lo, hi] of [[1, 99990, 99999], [0.5, 49000, 51000]]) {
+			await page.$eval('#calls-body', (b, f) => { b.scrollTop = f * (b.scrollHeight - b.clientHeight); }, frac);
+			await page.waitForFunction(([lo, hi]) => {
+				const r = document.querySelector('#calls-body .crow');
+				const i = r ? parseInt(r.dataset.index, 10) : -1;
+				return i >= lo - 60 && i <= hi;
+			}, [lo, hi], { timeout: 20000 });
+			const shown = await shownRows(page);
+			check(shown.length > 3, 'scrolled to ' + frac + ': ' + shown.length + ' rows');
+			for (const [i, n] of shown)
+				check(String(i) === n, 'scrolled to ' + frac + ': row ' + i + ' shows n=' + n);
+			if (frac === 1)
+				check(shown[shown.length - 1][0] === 99999, 'the last row is ' + shown[shown.length - 1][0]);
+		}
+		check(problems.length === 0, problems.join('; '));
+		return 'tick: 100000 calls, last and middle rows right';
+	} finally {
+		await srv.stop();
+	}
 }
 
 main().catch((e) => {

@@ -2,10 +2,12 @@
 # ui_search.sh - the search box and the calls panel in chromium
 # (ui_search.mjs) on find_args, with gdb's answers on the native program:
 # the 3rd call of score (`break score`, `bt`, `finish`) and the number of
-# times a line ran (`break find_args.c:LINE`).  No console error allowed.
+# times a line ran (`break find_args.c:LINE`); and find_many's 100 000
+# calls of tick in the virtual list.  No console error allowed.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built find_args
+require_built find_many
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -34,8 +36,10 @@ TR=$T/args
 cd "$ROOT" || fail "cd $ROOT"
 record_ok "$TR" "$PROGS/find_args"
 build_ok "$TR"
+record_ok "$T/many" "$PROGS/find_many"
+build_ok "$T/many"
 mkdir -p "$T/storage"
-HS=$HS TRACE=$TR STORAGE=$T/storage CHROMIUM=$CHROMIUM WANT_ARGS=$WANT_ARGS WANT_RET=$WANT_RET \
+HS=$HS TRACE=$TR TRACE_MANY=$T/many STORAGE=$T/storage CHROMIUM=$CHROMIUM WANT_ARGS=$WANT_ARGS WANT_RET=$WANT_RET \
 	WANT_LINE=$WANT_LINE LINE=$LINE RUNS=$RUNS \
 	timeout -k 10 300 node "$ROOT/tests/e2e/ui_search.mjs" >"$T/ui.out" 2>&1
 rc=$?
