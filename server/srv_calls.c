@@ -2,9 +2,9 @@
  * return value) and /api/line-runs (every execution of a line, with the
  * locals at each), paged.
  *
- * The lists are the tree's files calls/<f> and lines/<file>/<line>, read a
- * window at a time through srv_lines' index (a page of a function called
- * 100 000 times costs one seek, not a read of the whole file).  Each row's
+ * The lists are the tree's calls/<f> and lines/<file>/<line>, read a page
+ * at a time from the tree's item arrays (hs_tree_list_window: a page of a
+ * function called a million times costs no text of the others).  Each row's
  * values come from the tree (hs_tree_call_view, hs_tree_vars_at): the
  * source library's formatter, the one time/<t>/locals/ uses.  A page costs
  * one variable evaluation per row, so pages are small (default 50).
@@ -116,39 +116,22 @@ struct calls_page {
 	bool any_debug, any;
 };
 
-/* "<t_call> <t_return or -> <depth> <caller>[ <how>]" of calls/<f>. */
-static int add_call(void *ctx, const char *line, size_t len)
+/* One call of calls/<f>: the one at t_call. */
+static int add_call(struct calls_page *p, uint64_t t)
 {
-	struct calls_page *p = ctx;
 	struct hs_tree_call_view v;
 	struct json_object *o, *ret = NULL;
-	const char *caller = line;
-	size_t caller_len;
-	uint64_t t;
-	int err;
+	int err = hs_tree_call_view(p->tree, &p->top, t, &v);
 
-	(void)len;
-	if (sscanf(line, "%" SCNu64, &t) != 1)
-		return -EBADMSG;
-	err = hs_tree_call_view(p->tree, &p->top, t, &v);
 	if (err < 0)
 		return err;
-	for (int i = 0; i < 3 && caller; i++) { /* past t_call, t_return, depth */
-		caller = strchr(caller, ' ');
-		caller = caller ? caller + 1 : NULL;
-	}
-	caller = caller ? caller : "";
-	caller_len = strlen(caller);
-	if (v.how[0] && caller_len > strlen(v.how) &&
-	    strcmp(caller + caller_len - strlen(v.how), v.how) == 0)
-		caller_len -= strlen(v.how) + 1;
 	o = json_object_new_object();
 	json_object_object_add(o, "t_call", json_object_new_int64((int64_t)v.t_call));
 	json_object_object_add(o, "t_return", v.t_ret == UINT64_MAX ? NULL :
 			       json_object_new_int64((int64_t)v.t_ret));
 	json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)v.t_stop));
 	json_object_object_add(o, "depth", json_object_new_int64(v.depth));
-	json_object_object_add(o, "caller", json_object_new_string_len(caller, (int)caller_len));
+	json_object_object_add(o, "caller", json_object_new_string(v.caller));
 	json_object_object_add(o, "how", v.how[0] ? json_object_new_string(v.how) : NULL);
 	json_object_object_add(o, "debug_info", json_object_new_boolean(v.debug_info));
 	json_object_object_add(o, "args", v.debug_info ? vars_json(v.args, v.n_args) : NULL);
@@ -165,6 +148,24 @@ static int add_call(void *ctx, const char *line, size_t len)
 	p->any_debug |= v.debug_info;
 	hs_tree_call_view_release(&v);
 	return 0;
+}
+
+/* Rows [offset, offset + count) of the list file n, each to row(). */
+static int list_page(const struct hs_tree_node *n, uint64_t offset, uint64_t count,
+		     int (*row)(struct calls_page *p, uint64_t t), struct calls_page *p,
+		     uint64_t *total)
+{
+	uint64_t *ts = malloc((count ? count : 1) * sizeof(*ts));
+	size_t got = 0;
+	int err;
+
+	if (!ts)
+		return -ENOMEM;
+	err = hs_tree_list_window(p->tree, n, offset, (size_t)count, ts, &got, total);
+	for (size_t i = 0; i < got && !err; i++)
+		err = row(p, ts[i]);
+	free(ts);
+	return err;
 }
 
 /* The list file rel (calls/<f>, lines/<file>/<line>) of the request's
@@ -226,7 +227,7 @@ void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	if (list_node(tree, req, rel, &p, &image, &n, path, r) < 0)
 		return;
 	p.arr = json_object_new_array();
-	err = srv_lines_window(s, tree, &n, offset, count, add_call, &p, &total);
+	err = list_page(&n, offset, count, add_call, &p, &total);
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "image", json_object_new_int64((int64_t)image));
@@ -239,19 +240,13 @@ void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 }
 
 /* One t of lines/<file>/<line>: the locals there. */
-static int add_run(void *ctx, const char *line, size_t len)
+static int add_run(struct calls_page *p, uint64_t t)
 {
-	struct calls_page *p = ctx;
 	struct hs_tree_var *v = NULL;
 	struct json_object *o;
 	size_t nv = 0;
-	uint64_t t;
-	int err;
+	int err = hs_tree_vars_at(p->tree, &p->top, t, 0, &v, &nv);
 
-	(void)len;
-	if (srv_parse_u64(line, &t) < 0)
-		return -EBADMSG;
-	err = hs_tree_vars_at(p->tree, &p->top, t, 0, &v, &nv);
 	if (err < 0 && err != -ENODATA)
 		return err;
 	o = json_object_new_object();
@@ -285,7 +280,7 @@ void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *
 	if (list_node(tree, req, rel, &p, &image, &n, path, r) < 0)
 		return;
 	p.arr = json_object_new_array();
-	err = srv_lines_window(s, tree, &n, offset, count, add_run, &p, &total);
+	err = list_page(&n, offset, count, add_run, &p, &total);
 	o = json_object_new_object();
 	json_object_object_add(o, "file", json_object_new_string(file));
 	json_object_object_add(o, "line", json_object_new_int64((int64_t)line));

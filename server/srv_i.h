@@ -162,14 +162,6 @@ int srv_lines_new(struct srv_lines **out);
 void srv_lines_free(struct srv_lines *l);
 void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 		   struct srv_reply *r);
-/* Lines [start, start + count) of the text file n (without their newline,
- * NUL-terminated, borrowed for the call; at most about 4 MiB of them), to
- * cb, through the same index; *total: the file's line count.  cb returns 0
- * to go on.  0 or -errno. */
-typedef int (*srv_line_fn)(void *ctx, const char *line, size_t len);
-int srv_lines_window(struct hs_srv *s, struct hs_tree *tree, const struct hs_tree_node *n,
-		     uint64_t start, uint64_t count, srv_line_fn cb, void *ctx,
-		     uint64_t *total);
 
 /* ---- srv_search.c, srv_calls.c ---- */
 int srv_search_new(struct srv_search **out);

@@ -210,104 +210,17 @@ static void index_put(struct srv_lines *l, struct line_index *x)
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* Reads lines [start, start + count) of x's file (and stops early after
- * MAX_REPLY_BYTES of them), passing each to cb without its newline. */
-static int window(struct hs_tree *tree, const struct hs_tree_node *n, struct line_index *x,
-		  uint64_t start, uint64_t count, srv_line_fn cb, void *ctx)
-{
-	size_t k = (size_t)(start / LINE_STEP), bytes = 0, acc_len = 0, acc_cap = 0;
-	uint64_t line = (uint64_t)k * LINE_STEP, off;
-	char *buf, *acc = NULL;
-	bool done = false;
-	int err = 0;
-
-	if (start >= x->lines || !count)
-		return 0;
-	/* read from the checkpoint before start, skip to start, then collect */
-	off = x->offs[k];
-	buf = malloc(READ_PIECE);
-	if (!buf)
-		return -ENOMEM;
-	while (!done) {
-		ssize_t got = hs_tree_read(tree, n, buf, READ_PIECE, off);
-
-		if (got <= 0) {
-			err = (int)got;
-			break;
-		}
-		for (ssize_t i = 0; i < got && !done; i++) {
-			bool nl = buf[i] == '\n';
-
-			if (line >= start && !nl) {
-				if (acc_len + 1 >= acc_cap) {
-					size_t nc = acc_cap ? acc_cap * 2 : 256;
-					char *na = realloc(acc, nc);
-
-					if (!na) {
-						err = -ENOMEM;
-						done = true;
-						break;
-					}
-					acc = na;
-					acc_cap = nc;
-				}
-				acc[acc_len++] = buf[i];
-			}
-			if (!nl)
-				continue;
-			if (line >= start) {
-				if (acc)
-					acc[acc_len] = 0;
-				err = cb(ctx, acc ? acc : "", acc_len);
-				bytes += acc_len;
-				acc_len = 0;
-				if (err)
-					done = true;
-			}
-			line++;
-			if (line >= start + count || bytes > MAX_REPLY_BYTES)
-				done = true;
-		}
-		off += (uint64_t)got;
-	}
-	/* a last line without a newline */
-	if (!done && err == 0 && line >= start && line < start + count && acc_len) {
-		acc[acc_len] = 0;
-		err = cb(ctx, acc, acc_len);
-	}
-	free(acc);
-	free(buf);
-	return err < 0 ? err : 0;
-}
-
-int srv_lines_window(struct hs_srv *s, struct hs_tree *tree, const struct hs_tree_node *n,
-		     uint64_t start, uint64_t count, srv_line_fn cb, void *ctx,
-		     uint64_t *total)
-{
-	struct line_index *x;
-	int err = index_get(s->lines, tree, n, &x);
-
-	if (err < 0)
-		return err;
-	*total = x->lines;
-	err = window(tree, n, x, start, count, cb, ctx);
-	index_put(s->lines, x);
-	return err;
-}
-
-static int add_line(void *ctx, const char *line, size_t len)
-{
-	json_object_array_add(ctx, json_object_new_string_len(line, (int)len));
-	return 0;
-}
-
 void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 		   struct srv_reply *r)
 {
 	struct hs_tree *tree = srv_tree(s, r);
 	struct hs_tree_node n;
+	struct line_index *x;
 	struct json_object *o, *arr;
-	uint64_t start = 0, count = 100, total = 0;
+	uint64_t start = 0, count = 100, line, off;
+	size_t bytes = 0;
+	char *buf = NULL, *acc = NULL;
+	size_t acc_len = 0, acc_cap = 0;
 	int err;
 
 	if (!tree)
@@ -324,12 +237,73 @@ void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 		return srv_reply_status(r, 400, "EINVAL", "mem is not a text file");
 	if (err < 0)
 		return srv_reply_error(r, err, "%s: %s", path, strerror(-err));
+	err = index_get(s->lines, tree, &n, &x);
+	if (err < 0)
+		return srv_reply_error(r, err, "%s: %s", path, strerror(-err));
 	arr = json_object_new_array();
-	err = srv_lines_window(s, tree, &n, start, count, add_line, arr, &total);
+	if (start < x->lines && count) {
+		/* read from the checkpoint before start, skip to start, then
+		 * collect count lines (or up to MAX_REPLY_BYTES of them) */
+		size_t k = (size_t)(start / LINE_STEP);
+		bool done = false;
+
+		line = (uint64_t)k * LINE_STEP;
+		off = x->offs[k];
+		buf = malloc(READ_PIECE);
+		if (!buf)
+			err = -ENOMEM;
+		while (buf && !done) {
+			ssize_t got = hs_tree_read(tree, &n, buf, READ_PIECE, off);
+
+			if (got <= 0) {
+				err = (int)got;
+				break;
+			}
+			for (ssize_t i = 0; i < got && !done; i++) {
+				bool nl = buf[i] == '\n';
+
+				if (line >= start) {
+					if (!nl) {
+						if (acc_len + 1 >= acc_cap) {
+							size_t nc = acc_cap ? acc_cap * 2 : 256;
+							char *na = realloc(acc, nc);
+
+							if (!na) {
+								err = -ENOMEM;
+								done = true;
+								break;
+							}
+							acc = na;
+							acc_cap = nc;
+						}
+						acc[acc_len++] = buf[i];
+					}
+				}
+				if (nl) {
+					if (line >= start) {
+						json_object_array_add(arr, json_object_new_string_len(
+									      acc ? acc : "", (int)acc_len));
+						bytes += acc_len;
+						acc_len = 0;
+					}
+					line++;
+					if (line >= start + count || bytes > MAX_REPLY_BYTES)
+						done = true;
+				}
+			}
+			off += (uint64_t)got;
+		}
+		/* a last line without a newline */
+		if (!done && err == 0 && line >= start && line < start + count && acc_len)
+			json_object_array_add(arr, json_object_new_string_len(acc, (int)acc_len));
+	}
+	free(acc);
+	free(buf);
 	o = json_object_new_object();
-	json_object_object_add(o, "total", json_object_new_int64((int64_t)total));
+	json_object_object_add(o, "total", json_object_new_int64((int64_t)x->lines));
 	json_object_object_add(o, "start", json_object_new_int64((int64_t)start));
 	json_object_object_add(o, "lines", arr);
+	index_put(s->lines, x);
 	if (err < 0)
 		srv_reply_error(r, err, "%s: %s", path, strerror(-err));
 	else

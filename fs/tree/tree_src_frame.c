@@ -155,6 +155,7 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 	v->t_ret = f.c.t_ret;
 	v->tid = f.c.tid;
 	v->depth = f.c.depth;
+	tree_src_caller_name(s, f.c.call_site, v->caller, sizeof(v->caller));
 	{
 		char how[32], *end = tree_src_put_how(how, f.c.flags);
 

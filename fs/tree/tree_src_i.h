@@ -167,6 +167,8 @@ void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t 
  * space first; nothing when it returned; at most 20 bytes, no NUL) and
  * returns the end. */
 char *tree_src_put_how(char *p, uint32_t flags);
+/* calls/<f>'s caller column: the function holding call_site, or 0x... */
+void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap);
 
 /* ---- tree_src_calls.c ------------------------------------------------------------- */
 /* The image's table of callee names (si->names), built on first use. */

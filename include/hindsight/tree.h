@@ -151,6 +151,13 @@ int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
  * the last. */
 int hs_tree_image_name(struct hs_tree *tree, size_t i, char *buf, size_t cap);
 
+/* The times of items [first, first + max) of calls/<f> (t_call) or
+ * lines/<file>/<line> (n: that file's node), in the file's order, into
+ * ts[], *got of them, and *total the file's item count: a page of a list
+ * without making its text.  -EINVAL for another node. */
+int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t first,
+			size_t max, uint64_t *ts, size_t *got, uint64_t *total);
+
 /* A variable at a moment, as time/<t>/locals/<name> shows it. */
 struct hs_tree_var {
 	char *name, *type, *value;
@@ -172,6 +179,7 @@ struct hs_tree_call_view {
 	uint64_t t_stop;         /* where gdb's `break f` stops in this call:
 				  * the arguments are read there */
 	uint32_t tid, depth;
+	char caller[256];        /* calls/<f>'s 4th column */
 	char how[32];            /* "" (it returned), or calls/<f>'s 5th
 				  * column: "signal", "unwound", "tail"... */
 	bool debug_info;         /* false: no DWARF at the function (no
