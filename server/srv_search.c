@@ -54,7 +54,8 @@ struct image_index {
 
 struct srv_search {
 	pthread_mutex_t lock;  /* builds; a built index is read without it */
-	struct image_index *img;
+	struct image_index **img; /* each allocated once: img[] may grow while
+				   * another thread reads an index */
 	size_t n_img;
 };
 
@@ -87,8 +88,11 @@ void srv_search_free(struct srv_search *x)
 {
 	if (!x)
 		return;
-	for (size_t i = 0; i < x->n_img; i++)
-		index_release(&x->img[i]);
+	for (size_t i = 0; i < x->n_img; i++) {
+		if (x->img[i])
+			index_release(x->img[i]);
+		free(x->img[i]);
+	}
 	free(x->img);
 	pthread_mutex_destroy(&x->lock);
 	free(x);
@@ -385,7 +389,7 @@ static int get_index(struct srv_search *x, struct hs_tree *tree, const struct sr
 
 	pthread_mutex_lock(&x->lock);
 	if (image >= x->n_img) {
-		struct image_index *v = realloc(x->img, (image + 1) * sizeof(*v));
+		struct image_index **v = realloc(x->img, (image + 1) * sizeof(*v));
 
 		if (!v) {
 			err = -ENOMEM;
@@ -395,13 +399,17 @@ static int get_index(struct srv_search *x, struct hs_tree *tree, const struct sr
 		x->img = v;
 		x->n_img = image + 1;
 	}
-	if (!x->img[image].built) {
-		err = build_index(tree, req, &x->img[image]);
-		if (err < 0)
-			index_release(&x->img[image]);
-		x->img[image].built = err == 0;
+	if (!x->img[image] && !(x->img[image] = calloc(1, sizeof(**x->img)))) {
+		err = -ENOMEM;
+		goto out;
 	}
-	*out = &x->img[image];
+	if (!x->img[image]->built) {
+		err = build_index(tree, req, x->img[image]);
+		if (err < 0)
+			index_release(x->img[image]);
+		x->img[image]->built = err == 0;
+	}
+	*out = x->img[image];
 out:
 	pthread_mutex_unlock(&x->lock);
 	return err;
