@@ -2,14 +2,15 @@
 """api_calls_compare.py - gdb's `bt 1`, `info args` and `finish` at each
 call of a function (native run) against /api/calls of its recording.
 
-    api_calls_compare.py GDB_OUTPUT BASE_URL FUNC...
+    api_calls_compare.py GDB_OUTPUT BASE_URL FUNC[=FRAME]...
 
 GDB_OUTPUT is what a gdb batch run printed with, on each FUNC, a
 breakpoint whose commands are `bt 1`, `info args`, `finish` (then the
 script's `continue`s).  For each FUNC (in call order, all of them from
 gdb's breakpoints), the k-th call's frame arguments, each argument's value
 and the value returned must equal the k-th row of /api/calls?name=FUNC
-(read in pages of 3, so paging is exercised).  Addresses differ between a
+(read in pages of 3, so paging is exercised).  FUNC=FRAME: gdb's frame
+line names FUNC FRAME (libc's printf is "__printf").  Addresses differ between a
 native run and a recorded one (Valgrind's layout), so every 0x... number
 is compared as "0xX"; gdb's "x=x@entry=5" (an -O2 parameter whose entry
 value is known too) is compared as "x=5".  Prints a summary; exits 1 on
@@ -38,7 +39,7 @@ def frame_of(line):
     return body[:start], body[start + 2:end]
 
 
-def parse_gdb(path, funcs):
+def parse_gdb(path, funcs, frames):
     calls = {f: [] for f in funcs}
     cur = None
     for line in open(path, errors="replace"):
@@ -47,7 +48,7 @@ def parse_gdb(path, funcs):
             name, args = frame_of(line)
             # gdb names some frames by signature: "C::f[abi:cxx11](int) const"
             name = re.sub(r"\(.*\)(?: const)?$", "", name)
-            want = [f for f in funcs if f == name or name.endswith("::" + f)]
+            want = [f for f in funcs if frames[f] == name or name.endswith("::" + f)]
             cur = {"args": args, "info": [], "ret": None} if want else None
             if cur is not None:
                 calls[want[0]].append(cur)
@@ -78,8 +79,10 @@ def fetch(base, func):
 
 
 def main():
-    gdb_out, base, funcs = sys.argv[1], sys.argv[2], sys.argv[3:]
-    want = parse_gdb(gdb_out, funcs)
+    gdb_out, base = sys.argv[1], sys.argv[2]
+    funcs = [a.split("=")[0] for a in sys.argv[3:]]
+    frames = {a.split("=")[0]: a.split("=")[-1] for a in sys.argv[3:]}
+    want = parse_gdb(gdb_out, funcs, frames)
     bad, n_args, n_ret = [], 0, 0
     for f in funcs:
         got, page = fetch(base, f)
