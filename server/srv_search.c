@@ -445,7 +445,7 @@ static int match_rank(const struct item *it, const char *q, size_t qlen)
 	const char *p = strstr(it->lower, q);
 
 	if (!p)
-		return it->kind == IK_FILE && strstr(it->path, q) ? 2 : -1;
+		return it->kind == IK_FILE && strcasestr(it->path, q) ? 2 : -1;
 	if (p == it->lower)
 		return it->lower[qlen] ? 1 : 0;
 	return 2;

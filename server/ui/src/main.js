@@ -421,6 +421,7 @@ async function onHash() {
 
 function setImage(i, move) {
 	S.image = i;
+	calls.close(); // its rows are another image's
 	$('image').value = String(i);
 	S.m = S.prev = null;
 	timeline.setEnd(tEnd());
