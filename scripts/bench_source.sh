@@ -83,38 +83,19 @@ mnt()
 	die "mount of $1 did not come up: $(cat "$2.log")"
 }
 
+# shellcheck source=scripts/bench_rec.bash
+. "$ROOT/scripts/bench_rec.bash"
 GZ=${HS_BENCH_GZ:-}
 if [ -z "$GZ" ]; then
 	GZ=$W/gz
 	log "recording gzip -c of $MB MB"
-	"$PY" -c '
-import random, sys
-r = random.Random(20240501)
-w = "the of and to in is was that for it with as record replay memory register thread".split()
-out, n = [], 0
-while n < int(sys.argv[2]):
-    l = " ".join(r.choice(w) for _ in range(r.randrange(4, 16))) + " %d" % r.randrange(100000)
-    out.append(l)
-    n += len(l) + 1
-open(sys.argv[1], "w").write("\n".join(out))
-' "$W/in.txt" $((MB << 20))
-	"$HS" record -o "$GZ" -- /bin/gzip -c "$W/in.txt" >/dev/null 2>"$W/gz.rec" || die "record gzip failed"
-	"$HS" build "$GZ" >/dev/null 2>"$W/gz.build" || die "build gzip failed: $(tail -n 2 "$W/gz.build")"
+	bench_rec_gzip "$GZ" "$MB" "$W" || die "record or build of gzip failed"
 fi
 PYT=${HS_BENCH_PY:-}
 if [ -z "$PYT" ]; then
 	PYT=$W/py
 	log "recording python3"
-	(cd "$W" && "$HS" record -o "$PYT" -- /usr/bin/python3 -c '
-import json, re
-class P:
-    def __init__(s, n): s.n = n
-    def f(s): return sum(i * i for i in range(s.n))
-d = {str(i): P(i).f() for i in range(300)}
-t = json.dumps(d, sort_keys=True)
-print(len(t), len(re.findall(r"[0-9]+", t)), sorted(d.values())[-1])
-' >/dev/null 2>"$W/py.rec") || die "record python3 failed"
-	"$HS" build "$PYT" >/dev/null 2>"$W/py.build" || die "build python3 failed: $(tail -n 2 "$W/py.build")"
+	bench_rec_python "$PYT" "$W" || die "record or build of python3 failed"
 fi
 
 SP=${HS_BENCH_SPIN:-}

@@ -307,6 +307,15 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 	} else if (strcmp(path, "/api/origin") == 0) {
 		if (get)
 			return srv_api_origin(s, req, r);
+	} else if (strcmp(path, "/api/search") == 0) {
+		if (get)
+			return srv_api_search(s, req, r);
+	} else if (strcmp(path, "/api/calls") == 0) {
+		if (get)
+			return srv_api_calls(s, req, r);
+	} else if (strcmp(path, "/api/line-runs") == 0) {
+		if (get)
+			return srv_api_line_runs(s, req, r);
 	} else if (strcmp(path, "/api/events") == 0) {
 		if (get)
 			return srv_api_events(s, r);
@@ -759,6 +768,8 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 		goto out_free;
 	}
 	e = srv_lines_new(&s->lines);
+	if (e == 0)
+		e = srv_search_new(&s->search);
 	if (e < 0)
 		goto out_free;
 	if (opts->before_threads) {
@@ -826,6 +837,7 @@ void hs_srv_stop(struct hs_srv *s)
 	srv_build_free(s);
 	hs_tree_close(s->tree);
 	srv_lines_free(s->lines);
+	srv_search_free(s->search);
 	srv_notes_free(s->notes);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->log_lock);

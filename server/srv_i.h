@@ -5,6 +5,8 @@
  *   srv_url.c     the raw request target: decoded once, checked
  *   srv_api.c     /api/info, tree, link, moment, origin
  *   srv_lines.c   /api/lines and its per-file line index cache
+ *   srv_search.c  /api/search and its per-image name lists
+ *   srv_calls.c   /api/calls and /api/line-runs (paged, with values)
  *   srv_notes.c   /api/notes and TRACE/notebook/notes.json
  *   srv_build.c   the background database build and /api/events (SSE)
  *   srv_assets.c  the embedded UI files (generated table: build/gen/)
@@ -42,6 +44,7 @@ struct srv_build; /* srv_build.c */
 struct srv_notes; /* srv_notes.c */
 struct srv_lines; /* srv_lines.c */
 struct srv_play;  /* srv_play.c */
+struct srv_search; /* srv_search.c */
 
 struct hs_srv {
 	struct hs_srv_opts o;
@@ -56,6 +59,7 @@ struct hs_srv {
 	struct srv_build *build; /* NULL when it was built already */
 	struct srv_notes *notes;
 	struct srv_lines *lines;
+	struct srv_search *search; /* /api/search's name lists */
 	struct srv_play *play;   /* the playground's own server: NULL otherwise */
 	volatile int stopping;
 	struct srv_watch *watch; /* header deadlines (srv_watch.c) */
@@ -162,12 +166,27 @@ void srv_lines_free(struct srv_lines *l);
 void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 		   struct srv_reply *r);
 
+/* ---- srv_search.c, srv_calls.c ---- */
+int srv_search_new(struct srv_search **out);
+void srv_search_free(struct srv_search *x); /* accepts NULL */
+void srv_api_search(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+/* The top node of image image= (default 0) and its path prefix ("" or
+ * "processes/<name>/"): -EINVAL for a bad number, -ENOENT past the end
+ * (srv_calls.c). */
+int srv_image_arg(struct hs_tree *tree, const struct srv_req *req, struct hs_tree_node *top,
+		  char *prefix, size_t cap, size_t *index);
+
 /* ---- srv_notes.c ---- */
 /* Loads DIR/notes.json (a missing file or folder is an empty notebook). */
 int srv_notes_open(const char *dir, struct srv_notes **out, char *why, size_t cap);
 void srv_notes_free(struct srv_notes *n);
 void srv_api_notes(struct hs_srv *s, struct srv_req *req, const char *method,
 		   const char *id, struct srv_reply *r);
+/* A copy of the notes array (GET /api/notes's), NULL without notes or
+ * memory.  Caller frees with json_object_put(). */
+struct json_object *srv_notes_copy(struct srv_notes *n);
 
 /* ---- srv_build.c ---- */
 /* Starts building TRACE/db in the background; the tree opens when done. */

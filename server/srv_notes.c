@@ -38,6 +38,19 @@ struct srv_notes {
 	struct json_object *arr;  /* owned */
 };
 
+struct json_object *srv_notes_copy(struct srv_notes *nb)
+{
+	struct json_object *copy = NULL;
+
+	if (!nb)
+		return NULL;
+	pthread_mutex_lock(&nb->lock);
+	if (nb->arr && json_object_deep_copy(nb->arr, &copy, NULL) != 0)
+		copy = NULL;
+	pthread_mutex_unlock(&nb->lock);
+	return copy;
+}
+
 static bool note_valid(struct json_object *n)
 {
 	struct json_object *v;

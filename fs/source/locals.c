@@ -78,6 +78,22 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 	return out;
 }
 
+/* gdb's val_print_scalar_type_p: not an aggregate, through references. */
+static bool is_scalar(Dwarf_Die *t)
+{
+	Dwarf_Die cur;
+	int guard = 0, tag;
+
+	if (!t || !src_peel(t, &cur))
+		return true;
+	while ((tag = dwarf_tag(&cur)) == DW_TAG_reference_type ||
+	       tag == DW_TAG_rvalue_reference_type)
+		if (++guard > 32 || !src_die_type(&cur, &cur) || !src_peel(&cur, &cur))
+			return true;
+	return tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
+	       tag != DW_TAG_union_type && tag != DW_TAG_array_type;
+}
+
 /* A type that is DW_TAG_unspecified_type under typedefs and qualifiers
  * (decltype(nullptr)). */
 static bool is_unspecified(Dwarf_Die *t)
@@ -127,6 +143,7 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 		nv->value = var_value(c, d, tp);
 	}
 	nv->is_param = param;
+	nv->scalar = is_scalar(tp);
 	l->n++;
 	if (!nv->name || !nv->type || !nv->value)
 		return -ENOMEM;

@@ -12,6 +12,8 @@
  *   tree_src_lists.c    calls/<f> and lines/.../<line> (streamed item arrays)
  *   tree_src_lines.c    lines/ (the folders: files and line numbers)
  *   tree_src_sources.c  sources/
+ *   tree_src_frame.c    hs_tree_vars_at, hs_tree_call_view, hs_tree_symbols:
+ *                       a call's arguments and return value, for the server
  *
  * Ownership: everything below belongs to the tree's struct tree_src
  * (tree->src), freed by tree_src_close; pointers handed out are borrowed
@@ -145,9 +147,29 @@ uint32_t tree_src_folder_of(const struct hs_tree_node *dir);
 /* The registers at n->t; caller frees *out with free(). */
 int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out);
 
+/* ---- tree_src_locals.c ------------------------------------------------------------ */
+/* Memory of img at t, as struct hs_src_target's read_mem (ctx: this). */
+struct tree_src_mem {
+	const struct hs_db_image *img;
+	uint64_t t;
+};
+ssize_t tree_src_read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */
 int tree_src_link_exists(int err);
+/* Where gdb's `break` on the function whose entry is entry stops in its
+ * call at t_call (before the call instruction): *t, at least t_call + 1. */
+void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
+		      uint64_t t_call, uint64_t *t);
+
+/* ---- tree_src_lists.c ------------------------------------------------------------- */
+/* Writes calls/<f>'s fifth column for flags at p (" signal,unwound": a
+ * space first; nothing when it returned; at most 20 bytes, no NUL) and
+ * returns the end. */
+char *tree_src_put_how(char *p, uint32_t flags);
+/* calls/<f>'s caller column: the function holding call_site, or 0x... */
+void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap);
 
 /* ---- tree_src_calls.c ------------------------------------------------------------- */
 /* The image's table of callee names (si->names), built on first use. */

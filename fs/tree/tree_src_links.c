@@ -180,19 +180,20 @@ static int on_main_entry(void *ctx, uint64_t addr)
 	return err < 0 ? err : 0;
 }
 
-/* Where the line table marks main's prologue's end (clang), gdb's `break
- * main` stops: the first time main's own code reaches that address, a few
- * instructions in (no call comes before a prologue's end). */
+/* Where the line table marks the prologue's end (clang), gdb's `break`
+ * stops: the first time the function's own code reaches that address, a
+ * few instructions in (no call comes before a prologue's end). */
 #define PROLOGUE_END_MAX 64
-static bool main_prologue_end(const struct main_find *m, struct hs_src *s, uint64_t *t)
+static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
+			 uint64_t t_call, uint64_t *t)
 {
 	struct hs_db_insn in;
 	uint64_t bp;
 
-	if (hs_src_break_addr(s, m->entry, &bp) != 0)
+	if (hs_src_break_addr(s, entry, &bp) != 0)
 		return false;
-	for (uint64_t k = m->t_call + 1; k <= m->t_call + PROLOGUE_END_MAX; k++) {
-		if (hs_db_insn_at(m->img, k, &in) != 0)
+	for (uint64_t k = t_call + 1; k <= t_call + PROLOGUE_END_MAX; k++) {
+		if (hs_db_insn_at(img, k, &in) != 0)
 			return false;
 		if (in.addr == bp) {
 			*t = k;
@@ -202,31 +203,40 @@ static bool main_prologue_end(const struct main_find *m, struct hs_src *s, uint6
 	return false;
 }
 
-/* Where gdb's `break main` stops: where the line table marks the
- * prologue's end, else main's first line start (after its prologue), or
- * main's entry without line info there.  The start must be main's own: a
- * line of a function main calls first would be deeper. */
+/* Where gdb's `break` on the function at entry stops in its call at
+ * t_call: where the line table marks the prologue's end, else the
+ * function's first line start (after its prologue), or its entry without
+ * line info there.  The start must be the function's own: a line of a
+ * function it calls first would be deeper. */
+void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
+		      uint64_t t_call, uint64_t *t)
+{
+	struct hs_db_regs r;
+	struct hs_src_loc loc;
+	uint64_t t1;
+
+	*t = t_call + 1; /* the call has run: rip at the entry */
+	if (prologue_end(img, s, entry, t_call, t))
+		return;
+	if (hs_db_step_line(img, t_call, HS_DB_STEP_INTO, &t1) == 0 &&
+	    hs_db_regs_at(img, t1, 0, &r) == 0 &&
+	    hs_src_lookup(s, r.regs.rip, &loc) == 0 && loc.function &&
+	    loc.func_start == entry)
+		*t = t1;
+}
+
+/* Where gdb's `break main` stops (tree_src_break_t). */
 static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
 		  uint64_t *t)
 {
 	struct main_find m = { .img = tree_image(tree, n) };
-	struct hs_db_regs r;
-	struct hs_src_loc loc;
-	uint64_t t1;
 	int err = hs_src_function_entries(s, "main", on_main_entry, &m);
 
 	if (err < 0)
 		return err;
 	if (!m.found)
 		return -ENOENT;
-	*t = m.t_call + 1; /* the call has run: rip at main's entry */
-	if (main_prologue_end(&m, s, t))
-		return 0;
-	if (hs_db_step_line(m.img, m.t_call, HS_DB_STEP_INTO, &t1) == 0 &&
-	    hs_db_regs_at(m.img, t1, 0, &r) == 0 &&
-	    hs_src_lookup(s, r.regs.rip, &loc) == 0 && loc.function &&
-	    strcmp(loc.function, "main") == 0)
-		*t = t1;
+	tree_src_break_t(m.img, s, m.entry, m.t_call, t);
 	return 0;
 }
 

@@ -170,10 +170,40 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 	pthread_mutex_unlock(&ts->lock);
 }
 
+void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(s, call_site, &loc) == 0 && loc.function)
+		snprintf(buf, cap, "%s", loc.function);
+	else
+		snprintf(buf, cap, "0x%" PRIx64, call_site);
+}
+
+int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t first,
+			size_t max, uint64_t *ts, size_t *got, uint64_t *total)
+{
+	struct list_slot *l;
+	int err;
+
+	*got = 0;
+	*total = 0;
+	if (n->kind != K_CALL && n->kind != K_LINE)
+		return -EINVAL;
+	err = get_list(tree, n, &l);
+	if (err < 0)
+		return err;
+	*total = l->n;
+	for (uint64_t i = first; i < l->n && *got < max; i++)
+		ts[(*got)++] = n->kind == K_CALL ? l->calls[i].t_call : l->ts[i];
+	put_list(tree, l);
+	return 0;
+}
+
 /* The fifth column of calls/<f>: how a call began or ended when not by a
  * call instruction and its return (nothing otherwise): its words, joined
  * by commas. */
-static char *put_how(char *p, uint32_t flags)
+char *tree_src_put_how(char *p, uint32_t flags)
 {
 	static const struct { uint32_t flag; const char *word; } how[] = {
 		{ HS_DB_CALL_SIGNAL, "signal" },
@@ -233,13 +263,9 @@ int tree_gen_calls(struct tree_walk *w)
 		struct site *st = &sites[(c->call_site * 0x9e3779b97f4a7c15ull) >> 58];
 		const char *caller;
 		char *p = w->line;
-		struct hs_src_loc loc;
 
 		if (st->addr != c->call_site || !st->name[0]) {
-			if (hs_src_lookup(s, c->call_site, &loc) == 0 && loc.function)
-				snprintf(st->name, sizeof(st->name), "%s", loc.function);
-			else
-				snprintf(st->name, sizeof(st->name), "0x%" PRIx64, c->call_site);
+			tree_src_caller_name(s, c->call_site, st->name, sizeof(st->name));
 			st->addr = c->call_site;
 		}
 		caller = st->name;
@@ -255,7 +281,7 @@ int tree_gen_calls(struct tree_walk *w)
 		size_t cl = strlen(caller);
 		memcpy(p, caller, cl);
 		p += cl;
-		p = put_how(p, c->flags);
+		p = tree_src_put_how(p, c->flags);
 		*p++ = '\n';
 		err = tree_emit(w, c->t_call, w->line, (size_t)(p - w->line));
 		if (err)

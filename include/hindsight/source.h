@@ -246,6 +246,10 @@ struct hs_src_var {
 	char *type;            /* "int", "struct account *", ... */
 	char *value;           /* text, or "<optimized out>", "<unreadable>" */
 	bool is_param;
+	bool scalar;           /* not a struct, union, class or array (nor a
+				* reference to one): what gdb's frame lines
+				* print (`print frame-arguments scalars`);
+				* the others show as "..." there */
 };
 /* The parameters then locals in scope at the innermost frame (inner
  * lexical blocks first shadow outer ones as in C: a name appears once, the
@@ -259,6 +263,33 @@ struct hs_src_var {
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n);
 void hs_src_vars_free(struct hs_src_var *vars, size_t n);
+
+/* The value a function returns, as gdb's `finish` prints it ("Value
+ * returned is $1 = <value>"): entry is the function's entry address, tg
+ * the state just after its return (rax, rdx, xmm0, xmm1; memory for a
+ * value returned through the caller's buffer, whose address is in rax).
+ * *type is its C type name, *value its text (the formatter of
+ * hs_src_locals).  -ENOENT: the function returns void, or entry is in no
+ * module; -ENODATA: no debug info for it.  Caller frees both with free(). */
+int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_target *tg,
+			char **type, char **value);
+
+/* ---- every symbol (a search box's list) ---------------------------------- */
+
+struct hs_src_symbol {
+	const char *name;         /* functions: the break name; data: the
+				   * demangled symbol */
+	const char *linkage_name; /* the symbol itself */
+	uint64_t addr, size;
+	bool function;            /* else a data object (a global, a static) */
+	const char *module;       /* the module's path */
+};
+/* Calls cb for every function and data symbol of every module, module by
+ * module, by address (PLT stubs as "name@plt").  Strings are borrowed
+ * from the handle.  cb returns 0 to go on; another value stops the walk
+ * and is returned. */
+typedef int (*hs_src_symbol_fn)(void *ctx, const struct hs_src_symbol *sym);
+int hs_src_symbols(struct hs_src *s, hs_src_symbol_fn cb, void *ctx);
 
 /* ---- unwinding ------------------------------------------------------------ */
 

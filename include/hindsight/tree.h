@@ -148,6 +148,73 @@ int hs_tree_line_starts(struct hs_tree *tree, const struct hs_tree_node *dir,
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap);
 
+/* ---- for the server's calls panel and search box ---------------------------
+ * Typed answers where a path's text would have to be parsed again: the
+ * same values the tree's files show (locals/<name>, calls/<f>).  n is any
+ * node of the image asked about (its top: hs_tree_resolve of "" or of
+ * "processes/<image>").  Debug information loads on first use. */
+
+/* The name of image i ("4242.0", as processes/ lists it): -ENOENT past
+ * the last. */
+int hs_tree_image_name(struct hs_tree *tree, size_t i, char *buf, size_t cap);
+
+/* The times of items [first, first + max) of calls/<f> (t_call) or
+ * lines/<file>/<line> (n: that file's node), in the file's order, into
+ * ts[], *got of them, and *total the file's item count: a page of a list
+ * without making its text.  -EINVAL for another node. */
+int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t first,
+			size_t max, uint64_t *ts, size_t *got, uint64_t *total);
+
+/* A variable at a moment, as time/<t>/locals/<name> shows it. */
+struct hs_tree_var {
+	char *name, *type, *value;
+	bool is_param;
+	bool scalar;   /* gdb's frame lines print it; others show as "..." */
+};
+void hs_tree_vars_free(struct hs_tree_var *v, size_t n); /* accepts NULL */
+/* The parameters then locals in scope at t for thread tid (0: the thread
+ * at t).  -ENODATA: no debug info where that thread is (*n 0).  Caller
+ * frees with hs_tree_vars_free(). */
+int hs_tree_vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
+		    uint32_t tid, struct hs_tree_var **out, size_t *count);
+
+/* One call of calls/<f> (the one with that t_call), as gdb shows it when
+ * `break f` stops there (`bt 1`) and when `finish` returns ("Value
+ * returned is ..."). */
+struct hs_tree_call_view {
+	uint64_t t_call, t_ret;  /* calls/<f>'s; t_ret UINT64_MAX: none */
+	uint64_t t_stop;         /* where gdb's `break f` stops in this call:
+				  * the arguments are read there */
+	uint32_t tid, depth;
+	char caller[256];        /* calls/<f>'s 4th column */
+	char how[32];            /* "" (it returned), or calls/<f>'s 5th
+				  * column: "signal", "unwound", "tail"... */
+	bool debug_info;         /* false: no DWARF at the function (no
+				  * arguments, no return value: unknown) */
+	struct hs_tree_var *args; /* the parameters at t_stop */
+	size_t n_args;
+	char *ret_type;          /* NULL: void, unknown, or no return */
+	char *ret_value;         /* at t_ret, when it returned */
+};
+/* -ENOENT: no call at t_call.  Release with hs_tree_call_view_release(). */
+int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t_call,
+		      struct hs_tree_call_view *out);
+void hs_tree_call_view_release(struct hs_tree_call_view *v);
+
+/* Every function and data symbol of the image's modules (fs/source's
+ * hs_src_symbols): name (functions: gdb's break name; data: demangled),
+ * address, size, kind, module path.  Strings are borrowed for the call.
+ * cb returns 0 to go on. */
+struct hs_tree_symbol {
+	const char *name;
+	uint64_t addr, size;
+	bool function;
+	const char *module;
+};
+typedef int (*hs_tree_symbol_fn)(void *ctx, const struct hs_tree_symbol *sym);
+int hs_tree_symbols(struct hs_tree *tree, const struct hs_tree_node *n, hs_tree_symbol_fn cb,
+		    void *ctx);
+
 /* The text of `hindsight info TRACE_DIR` (and of the tree's info file),
  * from meta.json and, when built, the database.  Needs no database.
  * Caller frees *text with free(). */

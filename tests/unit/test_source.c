@@ -245,6 +245,62 @@ static void test_symbols_match_nm(void **state)
 	hs_src_free(s);
 }
 
+/* hs_src_symbols: every sized function and data symbol nm -S lists, at
+ * its address plus the load bias, with its size and kind. */
+struct sym_seen {
+	char name[64];
+	uint64_t addr, size;
+	bool function, found;
+};
+
+static int on_sym(void *ctx, const struct hs_src_symbol *sym)
+{
+	struct sym_seen *want = ctx;
+
+	for (; want->name[0]; want++)
+		if (!strcmp(want->name, sym->name) && want->addr == sym->addr) {
+			assert_int_equal(sym->size, want->size);
+			assert_int_equal(sym->function, want->function);
+			want->found = true;
+		}
+	return 0;
+}
+
+static void test_symbol_list_matches_nm(void **state)
+{
+	struct sym_seen want[64] = { 0 };
+	struct warns w;
+	struct hs_src *s = open_file(abs_path(EXAMPLE), &w);
+	char line[256];
+	size_t n = 0;
+	FILE *p;
+
+	(void)state;
+	snprintf(line, sizeof(line), "nm -S '%s'", EXAMPLE);
+	p = popen(line, "r");
+	assert_non_null(p);
+	while (n < 63 && fgets(line, sizeof(line), p)) {
+		unsigned long long v, sz;
+		char type, name[64];
+
+		if (sscanf(line, "%llx %llx %c %63s", &v, &sz, &type, name) != 4 ||
+		    !strchr("TtDdBb", type) || !sz)
+			continue;
+		snprintf(want[n].name, sizeof(want[n].name), "%s", name);
+		want[n].addr = BASE + v;
+		want[n].size = sz;
+		want[n].function = type == 'T' || type == 't';
+		n++;
+	}
+	pclose(p);
+	assert_true(n > 5);
+	assert_int_equal(hs_src_symbols(s, on_sym, want), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!want[i].found)
+			fail_msg("hs_src_symbols has no %s at 0x%" PRIx64, want[i].name, want[i].addr);
+	hs_src_free(s);
+}
+
 /* Every row start agrees with addr2line on file and line. */
 static void test_lines_match_addr2line(void **state)
 {
@@ -1403,6 +1459,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_symbols_match_nm),
+		cmocka_unit_test(test_symbol_list_matches_nm),
 		cmocka_unit_test(test_lines_match_addr2line),
 		cmocka_unit_test(test_prologue_matches_gdb_breakpoints),
 		cmocka_unit_test(test_where_format),

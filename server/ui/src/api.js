@@ -120,3 +120,17 @@ export async function deleteNote(id) {
 		headers: { 'Content-Type': 'application/json' },
 	});
 }
+
+export function search(q, image) {
+	return json('/api/search?q=' + encodeURIComponent(q) + imageArg(image));
+}
+
+export function calls(name, image, offset, count) {
+	return json('/api/calls?name=' + encodeURIComponent(name) + imageArg(image) +
+		'&offset=' + offset + '&count=' + count);
+}
+
+export function lineRuns(path, line, image, offset, count) {
+	return json('/api/line-runs?file=' + encodeURIComponent(path) + '&line=' + line + imageArg(image) +
+		'&offset=' + offset + '&count=' + count);
+}

@@ -12,6 +12,8 @@ import { $, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
 	renderLocals, parseWhere } from './panels.js';
 import { SourcePanel } from './source.js';
 import { Timeline } from './timeline.js';
+import { Search } from './search.js';
+import { CallsPanel } from './calls.js';
 
 const CACHE_MAX = 512;
 const params = new URLSearchParams(location.search);
@@ -463,6 +465,7 @@ function applyView(h) {
 
 function setImage(i, move) {
 	S.image = i;
+	calls.close(); // its rows are another image's
 	$('image').value = String(i);
 	S.m = S.prev = null;
 	timeline.setEnd(tEnd());
@@ -470,6 +473,27 @@ function setImage(i, move) {
 	openList(S.list);
 	if (move)
 		go(0);
+}
+
+// ---- search (search.js, calls.js) ------------------------------------------------------
+
+async function onSearchPick(r) {
+	try {
+		if (r.kind === 'function')
+			await calls.openCalls(r.name);
+		else if (r.kind === 'line' && r.ran)
+			await calls.openLine(r.path, r.line);
+		else if (r.kind === 'line' || r.kind === 'file')
+			await source.showFile(r.path, r.line || 0);
+		else if (r.kind === 'variable' || r.kind === 'symbol')
+			await mem.show(Number(BigInt(r.addr)));
+		else if (typeof r.t === 'number')
+			await go(r.t);
+		if (r.kind === 'line' && !r.ran)
+			status(r.name + ' did not run');
+	} catch (e) {
+		status(r.name + ': ' + e.message, true);
+	}
 }
 
 // ---- keys ------------------------------------------------------------------------------
@@ -486,7 +510,8 @@ const KEYS = {
 	'm': () => { openList('notes'); $('note-text').focus(); },
 	'Home': () => go(0), 'End': () => go(tEnd()),
 	'?': () => { $('help').hidden = !$('help').hidden; },
-	'Escape': () => { $('help').hidden = true; },
+	'/': () => search.focus(),
+	'Escape': () => { $('help').hidden = true; calls.close(); },
 };
 
 function onKey(ev) {
@@ -513,7 +538,7 @@ function onKey(ev) {
 
 // ---- start -------------------------------------------------------------------------------
 
-let regs, source, mem, list, timeline;
+let regs, source, mem, list, timeline, search, calls;
 
 function wire() {
 	const ctx = {
@@ -531,6 +556,9 @@ function wire() {
 		if (Number.isFinite(t))
 			go(t);
 	});
+	calls = new CallsPanel({ go: (t) => go(t), status, image: () => S.image });
+	search = new Search($('search-q'), $('search-drop'), () => S.image, onSearchPick, status);
+	S.calls = calls;
 	for (const k of LINKS)
 		$('b-' + k).addEventListener('click', () => stepLink(k));
 	$('b-next-exec').addEventListener('click', () => runToCurrentLine(1));

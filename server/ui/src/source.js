@@ -241,6 +241,22 @@ export class SourcePanel {
 		this.box.dataset.file = at.path;
 	}
 
+	// Shows the file path (under lines/ and sources/, as the search gives
+	// it) at line, without moving in time; the next moment shows its own.
+	async showFile(path, line) {
+		const got = await this.load(path);
+		this.build(got);
+		$('cap-source').textContent = (got.text_path || '/' + path) + (line ? ':' + line : '');
+		if (got.text === null)
+			return this.showMessage('source text not found: /' + path + ' (serve with --sources DIR, ' +
+				'or pack the recording)');
+		this.showMessage('');
+		if (line) {
+			this.mark(line);
+			this.curLine = line;
+		}
+	}
+
 	build(got) {
 		this.file = got.path;
 		this.linesPath = got.lines_path;

@@ -1,0 +1,232 @@
+/* frame.c - fs/source: a function's return value as gdb's `finish` prints
+ * it, and the list of every symbol (for a search box).
+ *
+ * Return values follow the SysV x86-64 ABI (classification of each
+ * eightbyte, §3.2.3): INTEGER eightbytes come back in rax then rdx, SSE
+ * ones in xmm0 then xmm1; a value over 16 bytes, a C++ class passed by
+ * invisible reference (DW_AT_calling_convention), or anything holding a
+ * long double is returned in memory, whose address is in rax on return.
+ * The text is format.c's, the formatter of locals: one formatter for all.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source_i.h"
+
+enum ret_class { RC_NONE = 0, RC_INT, RC_SSE };
+
+#define RET_DEPTH 16
+
+/* Classifies the eightbytes of type t placed at off into cls[2]: false
+ * when the value goes in memory. */
+static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int depth)
+{
+	Dwarf_Die p, child, mt;
+	Dwarf_Attribute a;
+	Dwarf_Word enc = 0, cc;
+	uint64_t size, esize, n;
+	int tag;
+
+	if (depth > RET_DEPTH || !src_peel(t, &p))
+		return false;
+	size = src_type_size(&p);
+	tag = dwarf_tag(&p);
+	if (size == 0 || off + size > 16)
+		return false;
+	switch (tag) {
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+	case DW_TAG_union_type:
+		if (dwarf_attr(&p, DW_AT_calling_convention, &a) &&
+		    dwarf_formudata(&a, &cc) == 0 && cc == DW_CC_pass_by_reference)
+			return false;
+		if (dwarf_child(&p, &child) != 0)
+			return true;
+		do {
+			Dwarf_Word moff = 0;
+
+			if (dwarf_tag(&child) != DW_TAG_member &&
+			    dwarf_tag(&child) != DW_TAG_inheritance)
+				continue;
+			if (dwarf_hasattr(&child, DW_AT_external) ||
+			    dwarf_hasattr(&child, DW_AT_declaration))
+				continue; /* a static member */
+			if (dwarf_attr(&child, DW_AT_data_member_location, &a))
+				dwarf_formudata(&a, &moff);
+			if (src_die_type(&child, &mt) && !classify(&mt, off + moff, cls, depth + 1))
+				return false;
+		} while (dwarf_siblingof(&child, &child) == 0);
+		return true;
+	case DW_TAG_array_type:
+		if (!src_die_type(&p, &mt) || (esize = src_type_size(&mt)) == 0)
+			return false;
+		for (n = 0; n < size / esize; n++)
+			if (!classify(&mt, off + n * esize, cls, depth + 1))
+				return false;
+		return true;
+	case DW_TAG_base_type:
+		if (dwarf_attr(&p, DW_AT_encoding, &a))
+			dwarf_formudata(&a, &enc);
+		if (enc == DW_ATE_float || enc == DW_ATE_complex_float) {
+			if ((enc == DW_ATE_float && size > 8) || size > 16)
+				return false; /* long double: x87 */
+			for (n = off / 8; n <= (off + size - 1) / 8; n++)
+				if (cls[n] == RC_NONE)
+					cls[n] = RC_SSE;
+			return true;
+		}
+		break;
+	default:
+		break;
+	}
+	for (n = off / 8; n <= (off + size - 1) / 8; n++)
+		cls[n] = RC_INT;
+	return true;
+}
+
+/* The value of type t as it is at a return: in v (registers or memory). */
+static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct src_vsrc *v)
+{
+	enum ret_class cls[2] = { RC_NONE, RC_NONE };
+	uint64_t size = src_type_size(t);
+	int ni = 0, nx = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (!classify(t, 0, cls, 0)) {
+		v->in_mem = true;
+		v->addr = r->gpr[0]; /* rax: the caller's buffer */
+		v->size = size;
+		return;
+	}
+	for (int i = 0; i < 2 && (uint64_t)i * 8 < size; i++) {
+		size_t len = size - (uint64_t)i * 8 < 8 ? size - (uint64_t)i * 8 : 8;
+		const uint8_t *src;
+
+		if (cls[i] == RC_SSE)
+			src = r->ymm[nx++];
+		else
+			src = (const uint8_t *)&r->gpr[ni++ == 0 ? 0 : 2]; /* rax, rdx */
+		memcpy(v->bytes + i * 8, src, len);
+	}
+	v->size = size;
+	memset(v->valid, 1, size);
+}
+
+/* The subprogram DIE whose code starts at entry (the out-of-line one). */
+static bool entry_subprogram(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	Dwarf_Die *scopes = NULL;
+	int ns = dwarf_getscopes(cu, pc, &scopes);
+	bool found = false;
+
+	for (int i = 0; i < ns && !found; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+			*out = scopes[i];
+			found = true;
+		}
+	free(scopes);
+	return found;
+}
+
+int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_target *tg,
+			char **type, char **value)
+{
+	struct src_ctx c = { .s = s, .tg = tg };
+	Dwarf_Die *cu, sub, rt, origin;
+	Dwarf_Attribute a;
+	struct src_vsrc *v = NULL;
+	Dwarf_Addr bias;
+	int ret = 0;
+
+	if (!s || !tg || !tg->regs || !tg->read_mem || !type || !value || !s->finished)
+		return -EINVAL;
+	*type = *value = NULL;
+	c.regs = tg->regs;
+	c.pc = entry;
+	c.m = src_mod_find(s, entry);
+	if (!c.m)
+		return -ENOENT;
+	if (!c.m->dw)
+		return -ENODATA;
+	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
+	v = malloc(sizeof(*v));
+	if (!c.pages || !v) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	for (int i = 0; i < SRC_NPAGES; i++)
+		c.pages[i].addr = UINT64_MAX;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(c.m->dm, entry, &bias);
+	if (!cu || !entry_subprogram(cu, entry - bias, &sub)) {
+		ret = -ENODATA;
+		goto out;
+	}
+	c.bias = bias;
+	c.func = &sub;
+	/* a concrete instance names its type through its abstract origin */
+	if (!src_die_type(&sub, &rt) &&
+	    !(dwarf_attr(&sub, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin) &&
+	      src_die_type(&origin, &rt))) {
+		ret = -ENOENT; /* void */
+		goto out;
+	}
+	if (!src_peel(&rt, &origin)) {
+		ret = -ENOENT; /* void behind a typedef */
+		goto out;
+	}
+	returned_bytes(tg->regs, &rt, v);
+	*type = src_type_name(&rt);
+	*value = src_value_text(&c, &rt, v);
+	if (!*type || !*value) {
+		free(*type);
+		free(*value);
+		*type = *value = NULL;
+		ret = -ENOMEM;
+	}
+out:
+	pthread_mutex_unlock(&s->dw_lock);
+out_free:
+	free(v);
+	free(c.pages);
+	return ret;
+}
+
+/* ---- every symbol ------------------------------------------------------------ */
+
+static int each_sym(const struct src_mod *m, const struct src_sym *v, size_t n, bool function,
+		    hs_src_symbol_fn cb, void *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hs_src_symbol sym = {
+			.name = function ? SRC_SYM_BNAME(&v[i]) : SRC_SYM_DNAME(&v[i]),
+			.linkage_name = v[i].name,
+			.addr = v[i].addr,
+			.size = v[i].size,
+			.function = function,
+			.module = m->pub.path,
+		};
+		int err = cb(ctx, &sym);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int hs_src_symbols(struct hs_src *s, hs_src_symbol_fn cb, void *ctx)
+{
+	int err = 0;
+
+	if (!s || !cb || !s->finished)
+		return -EINVAL;
+	for (size_t i = 0; i < s->n_mods && !err; i++) {
+		const struct src_mod *m = &s->mods[i];
+
+		err = each_sym(m, m->syms, m->n_syms, true, cb, ctx);
+		if (!err)
+			err = each_sym(m, m->objs, m->n_objs, false, cb, ctx);
+	}
+	return err;
+}

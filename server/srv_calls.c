@@ -1,0 +1,290 @@
+/* srv_calls.c - /api/calls (every call of a function, with its arguments and
+ * return value) and /api/line-runs (every execution of a line, with the
+ * locals at each), paged.
+ *
+ * The lists are the tree's calls/<f> and lines/<file>/<line>, read a page
+ * at a time from the tree's item arrays (hs_tree_list_window: a page of a
+ * function called a million times costs no text of the others).  Each row's
+ * values come from the tree (hs_tree_call_view, hs_tree_vars_at): the
+ * source library's formatter, the one time/<t>/locals/ uses.  A page costs
+ * one variable evaluation per row, so pages are small (default 50).
+ */
+#include "srv_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 500
+
+int srv_image_arg(struct hs_tree *tree, const struct srv_req *req, struct hs_tree_node *top,
+		  char *prefix, size_t cap, size_t *index)
+{
+	const char *a = srv_arg(req, "image");
+	char name[64];
+	uint64_t i = 0;
+	int err;
+
+	if (a && srv_parse_u64(a, &i) < 0)
+		return -EINVAL;
+	err = hs_tree_image_name(tree, (size_t)i, name, sizeof(name));
+	if (err < 0)
+		return err;
+	if (i == 0)
+		snprintf(prefix, cap, "%s", "");
+	else
+		snprintf(prefix, cap, "processes/%s/", name);
+	*index = (size_t)i;
+	return hs_tree_resolve(tree, i ? prefix : "", true, top);
+}
+
+/* offset= and count= of a paged request: 0 or a 400 reply. */
+static int page_args(const struct srv_req *req, uint64_t *offset, uint64_t *count,
+		     struct srv_reply *r)
+{
+	*offset = 0;
+	*count = PAGE_DEFAULT;
+	if ((srv_arg(req, "offset") && srv_parse_u64(srv_arg(req, "offset"), offset) < 0) ||
+	    (srv_arg(req, "count") && srv_parse_u64(srv_arg(req, "count"), count) < 0)) {
+		srv_reply_status(r, 400, "EINVAL", "offset and count are numbers");
+		return -EINVAL;
+	}
+	if (*count > PAGE_MAX) {
+		srv_reply_status(r, 400, "EINVAL", "count is at most %d", PAGE_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct json_object *vars_json(const struct hs_tree_var *v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(v[i].name));
+		json_object_object_add(o, "type", json_object_new_string(v[i].type));
+		json_object_object_add(o, "value", json_object_new_string(v[i].value));
+		json_object_object_add(o, "param", json_object_new_boolean(v[i].is_param));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* The arguments as gdb's frame line prints them ("n=1, p=..., s=0x4006f4
+ * \"abc\""): aggregates as "..." (`print frame-arguments scalars`). */
+static struct json_object *frame_args_json(const struct hs_tree_var *v, size_t n)
+{
+	size_t len = 0, cap = 64;
+	char *buf = malloc(cap);
+	struct json_object *o;
+
+	if (!buf)
+		return NULL;
+	buf[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *val = v[i].scalar ? v[i].value : "...";
+		size_t need = len + strlen(v[i].name) + strlen(val) + 4;
+
+		if (need >= cap) {
+			char *nb = realloc(buf, need * 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap = need * 2;
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s=%s", i ? ", " : "", v[i].name,
+					val);
+	}
+	o = json_object_new_string(buf);
+	free(buf);
+	return o;
+}
+
+struct calls_page {
+	struct hs_tree *tree;
+	struct hs_tree_node top;
+	struct json_object *arr;
+	bool any_debug, any;
+};
+
+/* One call of calls/<f>: the one at t_call. */
+static int add_call(struct calls_page *p, uint64_t t)
+{
+	struct hs_tree_call_view v;
+	struct json_object *o, *ret = NULL;
+	int err = hs_tree_call_view(p->tree, &p->top, t, &v);
+
+	if (err < 0)
+		return err;
+	o = json_object_new_object();
+	json_object_object_add(o, "t_call", json_object_new_int64((int64_t)v.t_call));
+	json_object_object_add(o, "t_return", v.t_ret == UINT64_MAX ? NULL :
+			       json_object_new_int64((int64_t)v.t_ret));
+	json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)v.t_stop));
+	json_object_object_add(o, "depth", json_object_new_int64(v.depth));
+	json_object_object_add(o, "caller", json_object_new_string(v.caller));
+	json_object_object_add(o, "how", v.how[0] ? json_object_new_string(v.how) : NULL);
+	json_object_object_add(o, "debug_info", json_object_new_boolean(v.debug_info));
+	json_object_object_add(o, "args", v.debug_info ? vars_json(v.args, v.n_args) : NULL);
+	json_object_object_add(o, "frame_args", v.debug_info ?
+			       frame_args_json(v.args, v.n_args) : NULL);
+	if (v.ret_value) {
+		ret = json_object_new_object();
+		json_object_object_add(ret, "type", json_object_new_string(v.ret_type));
+		json_object_object_add(ret, "value", json_object_new_string(v.ret_value));
+	}
+	json_object_object_add(o, "return", ret);
+	json_object_array_add(p->arr, o);
+	p->any = true;
+	p->any_debug |= v.debug_info;
+	hs_tree_call_view_release(&v);
+	return 0;
+}
+
+/* Rows [offset, offset + count) of the list file n, each to row(). */
+static int list_page(const struct hs_tree_node *n, uint64_t offset, uint64_t count,
+		     int (*row)(struct calls_page *p, uint64_t t), struct calls_page *p,
+		     uint64_t *total)
+{
+	uint64_t *ts = malloc((count ? count : 1) * sizeof(*ts));
+	size_t got = 0;
+	int err;
+
+	if (!ts)
+		return -ENOMEM;
+	err = hs_tree_list_window(p->tree, n, offset, (size_t)count, ts, &got, total);
+	for (size_t i = 0; i < got && !err; i++)
+		err = row(p, ts[i]);
+	free(ts);
+	return err;
+}
+
+/* The list file rel (calls/<f>, lines/<file>/<line>) of the request's
+ * image: its node and full path.  0, or a reply sent. */
+static int list_node(struct hs_tree *tree, const struct srv_req *req, const char *rel,
+		     struct calls_page *p, size_t *image, struct hs_tree_node *n, char *path,
+		     struct srv_reply *r)
+{
+	char prefix[128];
+	int err = srv_image_arg(tree, req, &p->top, prefix, sizeof(prefix), image);
+
+	if (err < 0) {
+		srv_reply_error(r, err, "no such process image");
+		return err;
+	}
+	if ((size_t)snprintf(path, SRV_PATH_MAX, "%s%s", prefix, rel) >= SRV_PATH_MAX) {
+		srv_reply_status(r, 400, "EINVAL", "name too long");
+		return -EINVAL;
+	}
+	err = hs_tree_resolve(tree, path, true, n);
+	if (!err && hs_tree_type(n) != HS_TREE_FILE)
+		err = -ENOENT;
+	if (err < 0)
+		srv_reply_error(r, err, "%s: %s", path, err == -ENOENT ? "not in the recording" :
+				strerror(-err));
+	return err;
+}
+
+static void reply_page(struct srv_reply *r, int err, struct json_object *o, uint64_t total,
+		       uint64_t offset, struct json_object *arr)
+{
+	json_object_object_add(o, "total", json_object_new_int64((int64_t)total));
+	json_object_object_add(o, "offset", json_object_new_int64((int64_t)offset));
+	json_object_object_add(o, "rows", arr);
+	if (err < 0)
+		srv_reply_error(r, err, "%s", strerror(-err));
+	else
+		srv_reply_json(r, 200, o);
+	json_object_put(o);
+}
+
+void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	const char *name = srv_arg(req, "name");
+	struct calls_page p = { .tree = tree };
+	struct hs_tree_node n;
+	struct json_object *o;
+	uint64_t offset, count, total = 0;
+	char rel[SRV_PATH_MAX], path[SRV_PATH_MAX];
+	size_t image;
+	int err;
+
+	if (!tree || page_args(req, &offset, &count, r) < 0)
+		return;
+	if (!name || !*name || strchr(name, '/'))
+		return srv_reply_status(r, 400, "EINVAL", "give name=FUNCTION");
+	snprintf(rel, sizeof(rel), "calls/%s", name);
+	if (list_node(tree, req, rel, &p, &image, &n, path, r) < 0)
+		return;
+	p.arr = json_object_new_array();
+	err = list_page(&n, offset, count, add_call, &p, &total);
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "image", json_object_new_int64((int64_t)image));
+	json_object_object_add(o, "path", json_object_new_string(path));
+	if (p.any && !p.any_debug)
+		json_object_object_add(o, "note", json_object_new_string(
+			"no debug info for this function: its arguments and return value "
+			"are unknown"));
+	reply_page(r, err, o, total, offset, p.arr);
+}
+
+/* One t of lines/<file>/<line>: the locals there. */
+static int add_run(struct calls_page *p, uint64_t t)
+{
+	struct hs_tree_var *v = NULL;
+	struct json_object *o;
+	size_t nv = 0;
+	int err = hs_tree_vars_at(p->tree, &p->top, t, 0, &v, &nv);
+
+	if (err < 0 && err != -ENODATA)
+		return err;
+	o = json_object_new_object();
+	json_object_object_add(o, "t", json_object_new_int64((int64_t)t));
+	json_object_object_add(o, "locals", err ? NULL : vars_json(v, nv));
+	json_object_array_add(p->arr, o);
+	hs_tree_vars_free(v, nv);
+	return 0;
+}
+
+void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
+{
+	struct hs_tree *tree = srv_tree(s, r);
+	const char *file = srv_arg(req, "file");
+	struct calls_page p = { .tree = tree };
+	struct hs_tree_node n;
+	struct json_object *o;
+	uint64_t offset, count, line, total = 0;
+	char rel[SRV_PATH_MAX], path[SRV_PATH_MAX];
+	size_t image;
+	int err;
+
+	if (!tree || page_args(req, &offset, &count, r) < 0)
+		return;
+	if (!file || !*file || srv_parse_u64(srv_arg(req, "line"), &line) < 0)
+		return srv_reply_status(r, 400, "EINVAL", "give file=PATH&line=N");
+	while (*file == '/')
+		file++;
+	if ((size_t)snprintf(rel, sizeof(rel), "lines/%s/%" PRIu64, file, line) >= sizeof(rel))
+		return srv_reply_status(r, 400, "EINVAL", "file too long");
+	if (list_node(tree, req, rel, &p, &image, &n, path, r) < 0)
+		return;
+	p.arr = json_object_new_array();
+	err = list_page(&n, offset, count, add_run, &p, &total);
+	o = json_object_new_object();
+	json_object_object_add(o, "file", json_object_new_string(file));
+	json_object_object_add(o, "line", json_object_new_int64((int64_t)line));
+	json_object_object_add(o, "image", json_object_new_int64((int64_t)image));
+	json_object_object_add(o, "path", json_object_new_string(path));
+	reply_page(r, err, o, total, offset, p.arr);
+}

@@ -1,0 +1,105 @@
+#!/bin/bash
+# api_calls.sh - /api/calls and /api/line-runs against gdb on native runs.
+#
+# For each function of find_args (-O0 and -O2) and find_method (C++
+# methods: a reference to a std::string, a std::string returned in memory,
+# a small struct in rax:rdx), gdb breaks on it natively with the commands
+# `bt 1`, `info args`, `finish`: every call's frame arguments (gdb's frame
+# line, aggregates as "..."), each argument's value and the "Value
+# returned" must equal /api/calls' row (api_calls_compare.py, read in
+# pages of 3).  A line's executions (/api/line-runs) must have gdb's
+# `info locals` at each hit of `break FILE:LINE`.  A build without -g
+# lists the calls without arguments and says why.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built find_args
+require_built find_args_o2
+require_built find_method
+
+# gdb_calls PROG OUT FUNC[=FRAME]...: gdb's bt 1 / info args / finish at
+# every call of each FUNC
+gdb_calls()
+{
+	local prog=$1 out=$2 f
+	shift 2
+	{
+		printf '%s\n' "set pagination off" "set confirm off" "set width 0" \
+			"set print pretty off" "set print null-stop on" \
+			"set print repeats unlimited" "set print elements 200"
+		for f in "$@"; do
+			printf 'break %s\ncommands\nbt 1\ninfo args\nfinish\nend\n' "${f%%=*}"
+		done
+		echo run
+		for f in $(seq 80); do echo continue; done
+	} >"$T/cmds.gdb"
+	# libstdc++'s pretty printers off: Hindsight prints gdb's raw values
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -iex "set auto-load python-scripts off" -batch \
+		-x "$T/cmds.gdb" "$prog" </dev/null >"$out" 2>&1
+	grep -q '^#0  ' "$out" || fail "gdb stopped nowhere in $prog: $(tail -n 2 "$out" | tr '\n' ' ')"
+}
+
+# check PROG FUNC...: record, build, serve, compare with gdb
+check()
+{
+	local prog=$1 name rc
+	shift
+	name=$(basename "$prog")
+	gdb_calls "$prog" "$T/$name.gdb" "$@"
+	record_ok "$T/$name" "$prog"
+	build_ok "$T/$name"
+	serve_start "$name" "$T/$name"
+	"$PY" "$ROOT/tests/e2e/api_calls_compare.py" "$T/$name.gdb" "$BASE" "$@" >"$T/$name.cmp" 2>&1
+	rc=$?
+	cat "$T/$name.cmp" >&2
+	[ "$rc" = 0 ] || fail "$name: $(head -n 3 "$T/$name.cmp" | tr '\n' ' ')"
+	summary="$summary $name: $(tail -n 1 "$T/$name.cmp" | sed 's/.*; //');"
+}
+
+summary=""
+# printf: libc's (libc6-dbg), reached through the PLT and the lazy binder
+check "$PROGS/find_args" score mid widen ratio note printf=__printf
+check "$PROGS/find_args_o2" score mid widen ratio note
+check "$PROGS/find_method" Account::deposit 'Account::label[abi:cxx11]' Account::parts
+
+# paging and errors
+expect_status 200 "/api/calls?name=Account::deposit&offset=4&count=10"
+json 'len(j["rows"]), j["total"], j["offset"]' <"$T/body" | grep -qx '(2, 6, 4)' ||
+	fail "page at offset 4: $(head -c 300 "$T/body")"
+expect_status 200 "/api/calls?name=Account::deposit&offset=100"
+json 'len(j["rows"])' <"$T/body" | grep -qx 0 || fail "a page past the end is not empty"
+expect_status 404 "/api/calls?name=no_such_function"
+expect_status 400 "/api/calls"
+expect_status 400 "/api/calls?name=score&count=100000"
+expect_status 404 "/api/calls?name=score&image=7"
+
+# every run of a line, with gdb's `info locals` at each hit
+SRC=$ROOT/tests/programs/find_args.c
+LINE=$(grep -n 'note(s);' "$SRC" | cut -d: -f1)
+printf '%s\n' "set pagination off" "set confirm off" "set width 0" "set print null-stop on" \
+	"set print repeats unlimited" "break find_args.c:$LINE" "commands" "info locals" "end" \
+	run >"$T/line.gdb"
+for i in $(seq 20); do echo continue >>"$T/line.gdb"; done
+gdb -nx -batch -x "$T/line.gdb" "$PROGS/find_args" </dev/null 2>&1 |
+	awk '/^Breakpoint 1,/ { if (n++) print "--" } /^[a-z_]+ = / { print }' >"$T/line.want"
+serve_start args "$T/find_args"
+rel=${SRC#/}
+expect_status 200 "/api/line-runs?file=$rel&line=$LINE&count=100"
+json '"\n--\n".join("\n".join("%s = %s" % (v["name"], v["value"]) for v in r["locals"]) for r in j["rows"])' \
+	<"$T/body" | sed 's/0x[0-9a-f]*/0xX/g' >"$T/line.got"
+sed -i 's/0x[0-9a-f]*/0xX/g' "$T/line.want"
+[ "$(grep -c . "$T/line.want")" -gt 10 ] || fail "gdb printed too few locals at line $LINE"
+same_file "line-runs of find_args.c:$LINE vs gdb's info locals" "$T/line.want" "$T/line.got"
+json 'j["total"]' <"$T/body" | grep -qx "$(grep -c '^--' "$T/line.want" | awk '{print $1 + 1}')" ||
+	fail "line-runs total is not gdb's hit count"
+
+# without debug info: the calls, no arguments, and a note that says so
+gcc -O0 -o "$T/nodebug" "$SRC" || fail "gcc without -g"
+record_ok "$T/nodebug.trace" "$T/nodebug"
+build_ok "$T/nodebug.trace"
+serve_start nodebug "$T/nodebug.trace"
+expect_status 200 "/api/calls?name=score"
+json 'j["total"], j["rows"][0]["debug_info"], j["rows"][0]["args"], j["rows"][0]["return"], "debug" in j["note"]' \
+	<"$T/body" | grep -qx '(7, False, None, None, True)' || fail "no debug info: $(head -c 300 "$T/body")"
+pass "arguments and return values equal gdb's:$summary line-runs equal info locals"
