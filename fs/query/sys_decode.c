@@ -965,6 +965,19 @@ bool sys_has_decoder(unsigned kind)
 	return decoder_of(kind) != NULL;
 }
 
+/* ---- the row of a syscall ------------------------------------------------------------
+ * The table again, indexed by number: hs_sys_row_of()'s binary search is
+ * a tenth of a line's formatting.  A row nr >= SYS_NR_MAX fails to
+ * compile (an index past the array's size). */
+#define SYS_NR_MAX 512
+#define SYS_BY_NR_(nr, name, r, a, b, c, d, e, f) [nr] = HS_SYS_ROW_(nr, name, r, a, b, c, d, e, f)
+static const struct hs_sys_row rows_by_nr[SYS_NR_MAX] = { HS_SYS_TABLE(SYS_BY_NR_) };
+
+const struct hs_sys_row *sys_row_of(uint32_t nr)
+{
+	return nr < SYS_NR_MAX && rows_by_nr[nr].name ? &rows_by_nr[nr] : NULL;
+}
+
 /* ---- the output memory a line needs ---------------------------------------------- */
 
 uint32_t sys_out_span(const struct sys_call *c, int i)

@@ -70,6 +70,27 @@ static void test_sysfmt_table_sorted_and_every_kind_decoded(void **state)
 	assert_null(hs_sys_row_of(999));
 }
 
+/* The formatter's index by number has the same rows as the table. */
+static void test_sysfmt_index_by_number_is_the_table(void **state)
+{
+	(void)state;
+	for (uint32_t nr = 0; nr < 1200; nr++) {
+		const struct hs_sys_row *a = hs_sys_row_of(nr), *b = sys_row_of(nr);
+
+		if (!a) {
+			assert_null(b);
+			continue;
+		}
+		assert_non_null(b);
+		assert_int_equal(a->nr, b->nr);
+		assert_int_equal(a->ret, b->ret);
+		assert_int_equal(a->nargs, b->nargs);
+		assert_memory_equal(a->kind, b->kind, sizeof(a->kind));
+		assert_string_equal(a->name, b->name);
+	}
+	assert_null(sys_row_of(UINT32_MAX));
+}
+
 static void test_sysfmt_want_matches_what_the_formatter_reads(void **state)
 {
 	const struct hs_sys_row *w = hs_sys_row_of(1), *o = hs_sys_row_of(257);
@@ -667,6 +688,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sysfmt_table_sorted_and_every_kind_decoded),
+		cmocka_unit_test(test_sysfmt_index_by_number_is_the_table),
 		cmocka_unit_test(test_sysfmt_want_matches_what_the_formatter_reads),
 		cmocka_unit_test(test_sysfmt_open_flags_mode_and_unknown_bits),
 		cmocka_unit_test(test_sysfmt_buffers_cut_escaped_null_unreadable),
