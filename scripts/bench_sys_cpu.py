@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-import resource, subprocess, sys, statistics
 # bench_sys_cpu.py N TRACE FILE BIN...: CPU seconds (user+sys, getrusage) of
 # `BIN cat TRACE FILE`, runs alternated; median and MB/s of the output
+import resource, subprocess, sys, statistics
 n, trace, f, bins = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 res = {b: [] for b in bins}
 size = {}

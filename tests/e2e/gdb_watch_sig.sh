@@ -94,6 +94,19 @@ nativerun wr-nat "$P" -ex 'set can-use-hw-watchpoints 0' -ex 'break main' -ex ru
 sed -n '/^R$/,/^Q$/p' "$T/w.gdb" | grep -v '^[0-9][0-9]*$' | sed '1s/.*/S/; $s/.*/E/; s/^Hardware watchpoint/Watchpoint/' >"$T/wr.gdb"
 same_section wr-nat wr 30 "watch g + reverse-continue"
 
+# next and step with the watchpoint: a range step stops at the write
+# inside the call it steps over, as native gdb's does
+N=(-ex next -ex next -ex next -ex next -ex next -ex step -ex next -ex next)
+nativerun wn-nat "$P" -ex 'break main' -ex run -ex 'watch g' -ex 'echo S\n' "${N[@]}" -ex 'echo E\n'
+gdbrun wn "$P" -ex 'break main' -ex continue -ex 'watch g' -ex 'echo S\n' "${N[@]}" -ex 'echo E\n'
+same_section wn-nat wn 20 "watch g + next/step"
+# gdb's MI (IDEs): the same stops, with the values
+printf '%s\n' "-target-select remote 127.0.0.1:$port" "-break-insert main" "-exec-continue" \
+	"-break-watch g" "-exec-continue" "-exec-continue" "-exec-continue --reverse" "-gdb-exit" |
+	timeout -k 5 60 gdb -nx --interpreter=mi "$P" >"$T/wmi.out" 2>&1
+got=$(sed -n 's/^\*stopped,reason="watchpoint-trigger",wpt={number="2",exp="g"},value={old="\([-0-9]*\)",new="\([-0-9]*\)"},frame={[^}]*func="\([a-z_]*\)".*/\1>\2 \3/p' "$T/wmi.out" | tr '\n' ';')
+[ "$got" = "0>5 main;5>7 bump;7>5 bump;" ] || fail "MI watchpoint stops '$got': $(grep -c stopped "$T/wmi.out") stops"
+
 # rwatch and awatch: no read index; gdb says it could not insert them,
 # and goes on once they are deleted
 gdbrun rw "$P" -ex 'break main' -ex continue -ex 'rwatch seen' -ex continue -ex 'delete 2' \
