@@ -32,7 +32,7 @@
 
 void db_syscall_args(const struct hs_db_event *ev, uint64_t addr[6], size_t want[6])
 {
-	const struct hs_sys_row *row = hs_sys_row_of(db_le32(ev->payload + 4));
+	const struct hs_sys_row *row = sys_row_of(db_le32(ev->payload + 4));
 	uint64_t a[6];
 
 	for (int i = 0; i < 6; i++)
@@ -57,7 +57,7 @@ static bool capture_ok(int32_t n, uint32_t want, int string)
 
 bool db_syscall_all_captured(const struct hs_db_event *ev)
 {
-	const struct hs_sys_row *row = hs_sys_row_of(db_le32(ev->payload + 4));
+	const struct hs_sys_row *row = sys_row_of(db_le32(ev->payload + 4));
 	const uint8_t *bytes[6];
 	int32_t n[6];
 	uint64_t a[6];
@@ -107,11 +107,12 @@ int db_sys_from_entry(struct hs_db_image *img, const struct hs_db_event *ev,
 
 	memset(c, 0, sizeof(*c));
 	c->nr = db_le32(ev->payload + 4);
-	c->row = hs_sys_row_of(c->nr);
+	c->row = sys_row_of(c->nr);
 	for (int i = 0; i < 6; i++)
 		c->a[i] = db_le64(ev->payload + 8 + 8 * i);
 	capt = db_syscall_captured(ev, cn, cb);
-	for (int i = 0; i < 6; i++) {
+	/* a call without a row prints its arguments in hex: no memory */
+	for (int i = 0; i < (c->row ? c->row->nargs : 0); i++) {
 		int string;
 		uint32_t want = hs_sys_want(c->row, i, c->a, &string);
 		ssize_t n;
@@ -289,7 +290,7 @@ int hs_db_syscall_line(const struct hs_db_image *cimg, const struct hs_db_event 
 		rd.t_exit = exit->t;
 		c.failed = db_le32(exit->payload + 8) != 0;
 		c.ret = db_le64(exit->payload + 16);
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < (c.row ? c.row->nargs : 0); i++)
 			out_arg(img, exit->t, &c, i, mem, n_mem, out[i]);
 	}
 	if (db_sys_valgrind(&c))

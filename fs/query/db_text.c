@@ -245,7 +245,7 @@ static void put_sysret(struct out *o, const struct hs_db_event *ev)
 			      .ret = db_le64(ev->payload + 16) };
 	size_t n;
 
-	c.row = hs_sys_row_of(c.nr);
+	c.row = sys_row_of(c.nr);
 	n = sys_format_result(&c, text, sizeof(text));
 	put_mem(o, text, n < sizeof(text) ? n : sizeof(text) - 1);
 	if (c.failed && db_sys_valgrind(&c))

@@ -643,6 +643,12 @@ static bool d_woptions(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+static bool d_idtype(const struct sys_call *c, int i, struct sys_out *o)
+{
+	sys_put_const(o, sys_idtypes, sys_n_idtypes, (int)c->a[i]);
+	return true;
+}
+
 static bool d_ioctl_req(const struct sys_call *c, int i, struct sys_out *o)
 {
 	uint32_t v = (uint32_t)c->a[i];
@@ -924,6 +930,7 @@ static const sys_decoder decoders[HS_K_COUNT] = {
 	[HS_K_MADV] = d_madv,
 	[HS_K_WSTATUS_OUT] = d_wstatus_out,
 	[HS_K_WOPTIONS] = d_woptions,
+	[HS_K_IDTYPE] = d_idtype,
 	[HS_K_IOCTL_REQ] = d_ioctl_req,
 	[HS_K_MSGFLAGS] = d_msgflags,
 	[HS_K_INT_IN] = d_int_in,
@@ -956,6 +963,19 @@ static sys_decoder decoder_of(unsigned kind)
 bool sys_has_decoder(unsigned kind)
 {
 	return decoder_of(kind) != NULL;
+}
+
+/* ---- the row of a syscall ------------------------------------------------------------
+ * The table again, indexed by number: hs_sys_row_of()'s binary search is
+ * a tenth of a line's formatting.  A row nr >= SYS_NR_MAX fails to
+ * compile (an index past the array's size). */
+#define SYS_NR_MAX 512
+#define SYS_BY_NR_(nr, name, r, a, b, c, d, e, f) [nr] = HS_SYS_ROW_(nr, name, r, a, b, c, d, e, f)
+static const struct hs_sys_row rows_by_nr[SYS_NR_MAX] = { HS_SYS_TABLE(SYS_BY_NR_) };
+
+const struct hs_sys_row *sys_row_of(uint32_t nr)
+{
+	return nr < SYS_NR_MAX && rows_by_nr[nr].name ? &rows_by_nr[nr] : NULL;
 }
 
 /* ---- the output memory a line needs ---------------------------------------------- */
@@ -998,6 +1018,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 		return r->ret == HS_R_SELECT && i == 4 ? 16 : 0;
 	case HS_K_INT_OUT:
 		return 4;
+	case HS_K_SIGINFO_OUT:
+		return 128;
 	case HS_K_CSTR_OUT: /* the result counts the NUL */
 	case HS_K_CPUSET_OUT:
 		return c->ret < HS_SYS_STR_MAX ? (uint32_t)c->ret : HS_SYS_STR_MAX;
@@ -1152,6 +1174,16 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 			break;
 		}
 		sys_put_i64(o, (int64_t)c->ret);
+		if (kind == HS_R_SIGNUM) {
+			char tmp[16];
+			const char *name = sys_signame((int)c->ret, tmp, sizeof(tmp));
+
+			if (name) {
+				sys_puts(o, " (");
+				sys_puts(o, name);
+				sys_put(o, ")", 1);
+			}
+		}
 		if (kind == HS_R_POLL)
 			put_poll_result(c, o);
 		if (kind == HS_R_SELECT)

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "hindsight/syscall_args.h"
@@ -63,6 +64,8 @@ struct sys_call {
  * at the return (0: none): c's row, arguments, in[] and result must be
  * set, and c->when SYS_RETURNED. */
 uint32_t sys_out_span(const struct sys_call *c, int i);
+/* hs_sys_row_of() by a direct index (the formatter's hot path). */
+const struct hs_sys_row *sys_row_of(uint32_t nr);
 /* Whether the formatter has a decoder for a kind (tests). */
 bool sys_has_decoder(unsigned kind);
 
@@ -84,8 +87,25 @@ struct sys_out {
 	char *buf;
 	size_t cap, len;
 };
-void sys_put(struct sys_out *o, const char *s, size_t n);
-void sys_puts(struct sys_out *o, const char *s);
+/* Appends n bytes, keeping buf NUL-terminated; past cap the text is cut
+ * and len still counts what it wanted (snprintf's way).  Inline: a line
+ * makes a dozen of these (a first read of `syscalls` formats every call
+ * in the recording), and a literal's length is then a constant. */
+void sys_put_cut(struct sys_out *o, const char *s, size_t n);
+static inline void sys_put(struct sys_out *o, const char *s, size_t n)
+{
+	if (o->len + n < o->cap) { /* room for all of it and the NUL */
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		o->buf[o->len] = 0;
+		return;
+	}
+	sys_put_cut(o, s, n);
+}
+static inline void sys_puts(struct sys_out *o, const char *s)
+{
+	sys_put(o, s, strlen(s));
+}
 void sys_putf(struct sys_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sys_put_u64(struct sys_out *o, uint64_t v);
 void sys_put_i64(struct sys_out *o, int64_t v);
@@ -136,13 +156,13 @@ extern const struct sys_flag sys_open_flags[], sys_prot_flags[], sys_map_flags[]
 	sys_at_flags[], sys_access[], sys_madv[], sys_poll_events[], sys_epoll_events[],
 	sys_epoll_ops[], sys_futex_ops[], sys_fcntl_cmds[], sys_ioctls[], sys_msg_flags[],
 	sys_sa_flags[], sys_sighow[], sys_clone_flags[], sys_wait_options[], sys_sol[],
-	sys_so_opts[], sys_shut[], sys_remap_flags[], sys_rlimits[], sys_ipprotos[];
+	sys_so_opts[], sys_shut[], sys_idtypes[], sys_remap_flags[], sys_rlimits[], sys_ipprotos[];
 extern const size_t sys_n_open_flags, sys_n_prot_flags, sys_n_map_flags, sys_n_whence,
 	sys_n_clocks, sys_n_families, sys_n_socktypes, sys_n_sock_flags, sys_n_at_flags,
 	sys_n_access, sys_n_madv, sys_n_poll_events, sys_n_epoll_events, sys_n_epoll_ops,
 	sys_n_futex_ops, sys_n_fcntl_cmds, sys_n_ioctls, sys_n_msg_flags, sys_n_sa_flags,
 	sys_n_sighow, sys_n_clone_flags, sys_n_wait_options, sys_n_sol, sys_n_so_opts,
-	sys_n_shut, sys_n_remap_flags, sys_n_rlimits, sys_n_ipprotos;
+	sys_n_shut, sys_n_idtypes, sys_n_remap_flags, sys_n_rlimits, sys_n_ipprotos;
 
 /* "SIGTERM", "SIGRTMIN", "SIGRT_3", or NULL when signo is not 1..64. */
 const char *sys_signame(int signo, char *tmp, size_t cap);
@@ -155,6 +175,9 @@ const char *sys_signame_or_number(int signo, char *tmp, size_t cap);
  * si_code and one value).  Prints "{si_signo=SIGSEGV, si_code=SEGV_MAPERR,
  * si_addr=0x8}" as strace 6 does. */
 void sys_put_siginfo(struct sys_out *o, const uint8_t *p, size_t known);
+/* The decoders of HS_K_SIGINFO_IN and HS_K_SIGINFO_OUT. */
+bool sys_d_siginfo_in(const struct sys_call *c, int i, struct sys_out *o);
+bool sys_d_siginfo_out(const struct sys_call *c, int i, struct sys_out *o);
 /* "SI_TKILL", "SEGV_MAPERR", "CLD_EXITED"; NULL for a code strace does
  * not name (it prints those as %#x). */
 const char *sys_si_code_name(int32_t signo, int32_t code);

@@ -309,3 +309,27 @@ void sys_put_siginfo(struct sys_out *o, const uint8_t *p, size_t known)
 		put_kernel(o, &s, signo, code);
 	sys_puts(o, "}");
 }
+
+/* ---- syscall arguments --------------------------------------------------------
+ * rt_sigqueueinfo's and rt_tgsigqueueinfo's siginfo (read at entry),
+ * waitid's and rt_sigtimedwait's (written by a successful call: "{}" when
+ * waitid with WNOHANG found no child, which zeroes si_signo); otherwise
+ * the address, as strace prints an argument it cannot read. */
+static bool d_siginfo(const struct sys_call *c, int i, struct sys_out *o, const uint8_t *p)
+{
+	if (!c->a[i] || !p)
+		sys_put_ptr(o, c->a[i]);
+	else
+		sys_put_siginfo(o, p, 128);
+	return true;
+}
+
+bool sys_d_siginfo_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	return d_siginfo(c, i, o, sys_in_mem(c, i, 128));
+}
+
+bool sys_d_siginfo_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	return d_siginfo(c, i, o, sys_out_mem(c, i, 128));
+}

@@ -801,4 +801,6 @@ const sys_decoder sys_struct_decoders[HS_K_COUNT] = {
 	[HS_K_STACK_IN] = d_stack_in,
 	[HS_K_STACK_OUT] = d_stack_out,
 	[HS_K_STATFS_OUT] = d_statfs_out,
+	[HS_K_SIGINFO_IN] = sys_d_siginfo_in,
+	[HS_K_SIGINFO_OUT] = sys_d_siginfo_out,
 };

@@ -14,7 +14,7 @@
 
 /* ---- text building --------------------------------------------------------- */
 
-void sys_put(struct sys_out *o, const char *s, size_t n)
+void sys_put_cut(struct sys_out *o, const char *s, size_t n)
 {
 	if (o->len < o->cap) {
 		size_t room = o->cap - o->len - 1, k = n < room ? n : room;
@@ -23,11 +23,6 @@ void sys_put(struct sys_out *o, const char *s, size_t n)
 		o->buf[o->len + k] = 0;
 	}
 	o->len += n;
-}
-
-void sys_puts(struct sys_out *o, const char *s)
-{
-	sys_put(o, s, strlen(s));
 }
 
 void sys_putf(struct sys_out *o, const char *fmt, ...)
@@ -121,6 +116,11 @@ void sys_put_u64(struct sys_out *o, uint64_t v)
 	char tmp[20];
 	size_t n = sizeof(tmp);
 
+	if (v < 10 && o->len + 1 < o->cap) { /* fds, small counts: most */
+		o->buf[o->len++] = (char)('0' + v);
+		o->buf[o->len] = 0;
+		return;
+	}
 	do {
 		tmp[--n] = (char)('0' + v % 10);
 		v /= 10;

@@ -200,6 +200,11 @@ TABLE(sys_wait_options) = {
 };
 COUNT(wait_options);
 
+TABLE(sys_idtypes) = {
+	{ 0, "P_ALL" }, { 1, "P_PID" }, { 2, "P_PGID" }, { 3, "P_PIDFD" },
+};
+COUNT(idtypes);
+
 TABLE(sys_sol) = {
 	{ 0, "SOL_IP" }, { 1, "SOL_SOCKET" }, { 6, "SOL_TCP" }, { 17, "SOL_UDP" },
 	{ 41, "SOL_IPV6" },

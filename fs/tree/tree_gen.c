@@ -27,17 +27,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Two digits a step, written from the end once the length is known:
+ * every line of syscalls and events begins with two of these. */
 size_t tree_put_u64(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0;
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	uint64_t above = 10;
+	size_t n = 1;
+	char *p;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	while (n < 20 && v >= above) { /* 20 digits: UINT64_MAX's */
+		n++;
+		above *= 10;
+	}
+	p = out + n;
+	while (v >= 100) {
+		const char *d = pairs + 2 * (v % 100);
+
+		v /= 100;
+		*--p = d[1];
+		*--p = d[0];
+	}
+	if (v >= 10) {
+		*--p = pairs[2 * v + 1];
+		*--p = pairs[2 * v];
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return n;
 }
 

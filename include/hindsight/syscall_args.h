@@ -132,6 +132,11 @@ enum hs_sys_kind {
 	HS_K_SIGFRAME,  /* rt_sigreturn's {mask=[...]}: the signal frame's
 			 * uc_sigmask at the stack pointer + 296, read by the
 			 * reader (no argument: prints nothing when unknown) */
+	HS_K_IDTYPE,    /* waitid's P_PID */
+	HS_K_SIGINFO_IN,  /* {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=..., ...}:
+			   * the 128 bytes the call reads (rt_sigqueueinfo) */
+	HS_K_SIGINFO_OUT, /* the same, written by the call (waitid), {} when
+			   * it wrote a zero si_signo */
 	HS_K_COUNT
 };
 
@@ -143,6 +148,7 @@ enum hs_sys_ret {
 	HS_R_POLL,      /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
 	HS_R_SELECT,    /* = 1 (in [3], left {tv_sec=0, tv_usec=999990}) */
 	HS_R_OCT,       /* = 022 */
+	HS_R_SIGNUM,    /* = 12 (SIGUSR2): a signal number (rt_sigtimedwait) */
 	HS_R_COUNT
 };
 
@@ -254,6 +260,8 @@ enum hs_sys_ret {
 	X(121, getpgid, INT, INT, _, _, _, _, _) \
 	X(124, getsid, INT, INT, _, _, _, _, _) \
 	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
+	X(128, rt_sigtimedwait, SIGNUM, SIGSET_IN, SIGINFO_OUT, TS_IN, UINT, _, _) \
+	X(129, rt_sigqueueinfo, INT, INT, SIG, SIGINFO_IN, _, _, _) \
 	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
 	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
 	X(137, statfs, INT, PATH, STATFS_OUT, _, _, _, _) \
@@ -285,6 +293,7 @@ enum hs_sys_ret {
 	X(232, epoll_wait, INT, FD, EPOLL_OUT, INT, INT, _, _) \
 	X(233, epoll_ctl, INT, FD, EPOLL_OP, FD, EPOLL_IN, _, _) \
 	X(234, tgkill, INT, INT, INT, SIG, _, _, _) \
+	X(247, waitid, INT, IDTYPE, INT, SIGINFO_OUT, WOPTIONS, RUSAGE_OUT, _) \
 	X(257, openat, INT, DIRFD, PATH, OFLAGS, OMODE, _, _) \
 	X(258, mkdirat, INT, DIRFD, PATH, MODE, _, _, _) \
 	X(262, newfstatat, INT, DIRFD, PATH, STAT_OUT, ATFLAGS, _, _) \
@@ -307,6 +316,7 @@ enum hs_sys_ret {
 	X(291, epoll_create1, INT, EFLAGS, _, _, _, _, _) \
 	X(292, dup3, INT, FD, FD, EFLAGS, _, _, _) \
 	X(293, pipe2, INT, PIPE_OUT, EFLAGS, _, _, _, _) \
+	X(297, rt_tgsigqueueinfo, INT, INT, INT, SIG, SIGINFO_IN, _, _) \
 	X(302, prlimit64, INT, INT, RLIMIT_RES, RLIMIT_IN, RLIMIT_OUT, _, _) \
 	X(306, syncfs, INT, FD, _, _, _, _, _) \
 	X(316, renameat2, INT, DIRFD, PATH, DIRFD, PATH, HEX, _) \
@@ -378,6 +388,8 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_BUF_IN:
 	case HS_K_SOCKADDR_IN:
 		return HS_SYS_CAP_(next);
+	case HS_K_SIGINFO_IN:
+		return 128; /* siginfo_t */
 	case HS_K_SIGACT_IN:
 	case HS_K_ITIMERVAL_IN:
 		return 32; /* sigaction: handler, flags, restorer, mask (the kernel's) */

@@ -418,6 +418,7 @@ void hs_gdb_close(struct hs_gdb *g)
 	free(g->bps);
 	free(g->wps);
 	free(g->tids);
+	free(g->names);
 	free(g->exec_path);
 	free(g->auxv);
 	hs_db_close(g->db);

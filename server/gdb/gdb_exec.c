@@ -270,24 +270,26 @@ static int take_first_write(void *ctx, const struct hs_db_write *w)
 	return 1;
 }
 
-/* The nearest watchpoint stop from t: forwards the least write.t > t,
- * backwards the greatest write.t - 1 with write.t <= t.  -ENOENT: none. */
-static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+/* The nearest watchpoint stop for writes with lo <= write.t <= hi:
+ * forwards the least write.t, backwards the greatest write.t - 1 (the
+ * state before it: gdb shows the value going back).  -ENOENT: none. */
+static int watch_in(struct hs_gdb *g, uint64_t lo, uint64_t hi, bool reverse,
+		    struct gdb_stop *out)
 {
 	bool any = false;
 	uint8_t *buf = NULL;
 	int err = 0;
 
+	if (lo > hi || hi > g->t_end)
+		return -ENOENT;
 	for (size_t i = 0; i < g->n_wps; i++) {
 		const struct gdb_watch *wp = &g->wps[i];
 		struct first_write f = { .img = g->img };
 		uint64_t st;
 
 		if (!reverse) {
-			if (g->t >= g->t_end)
-				continue;
-			err = hs_db_writes(g->img, wp->addr, wp->len, g->t + 1,
-					   g->t_end, take_first_write, &f);
+			err = hs_db_writes(g->img, wp->addr, wp->len, lo, hi,
+					   take_first_write, &f);
 			if (err < 0 && err != -ENOENT)
 				goto out;
 		} else {
@@ -298,10 +300,10 @@ static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 				goto out;
 			}
 			buf = nb;
-			err = hs_db_last_write(g->img, wp->addr, wp->len, g->t, &f.w, buf);
+			err = hs_db_last_write(g->img, wp->addr, wp->len, hi, &f.w, buf);
 			if (err < 0 && err != -ENOENT)
 				goto out;
-			f.found = err == 0 && f.w.img == g->img && f.w.t > 0;
+			f.found = err == 0 && f.w.img == g->img && f.w.t > 0 && f.w.t >= lo;
 		}
 		err = 0;
 		if (!f.found)
@@ -319,6 +321,42 @@ static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 out:
 	free(buf);
 	return err;
+}
+
+/* The nearest watchpoint stop from t, forwards or backwards. */
+static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+{
+	if (!reverse)
+		return g->t >= g->t_end ? -ENOENT : watch_in(g, g->t + 1, g->t_end, false, out);
+	return g->t == 0 ? -ENOENT : watch_in(g, 1, g->t, true, out);
+}
+
+/* A step or range step that ran (forwards) or undid (backwards) a write
+ * to a watched range reports it, as a hardware watchpoint triggers on the
+ * step that writes: gdb steps over a breakpoint before it continues, and
+ * that step may be the store.  A range step stops at the write. */
+static int watch_step(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+{
+	struct gdb_stop w = { 0 };
+	int err;
+
+	if (!g->n_wps || out->why != GDB_STOP_PLAIN || out->t == g->t)
+		return 0;
+	err = reverse ? watch_in(g, out->t + 1, g->t, true, &w) :
+			watch_in(g, g->t + 1, out->t, false, &w);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (reverse ? w.t > out->t : w.t < out->t) {
+		/* another thread's write on the way, or a range step's:
+		 * the stop is there, as a hardware watchpoint's */
+		*out = w;
+		return 0;
+	}
+	out->why = GDB_STOP_WATCH;
+	out->watch_addr = w.watch_addr;
+	return 0;
 }
 
 /* ---- resuming ----------------------------------------------------------------- */
@@ -387,6 +425,7 @@ static int do_step(struct hs_gdb *g, bool reverse, uint32_t tid,
 
 struct first_signal {
 	struct hs_gdb *g;
+	bool last;          /* keep the last one, not the first */
 	bool found;
 	struct gdb_stop st;
 };
@@ -408,7 +447,7 @@ static int take_signal(void *ctx, const struct hs_db_event *ev)
 	f->st.tid = hs_trace_le32(ev->payload);
 	f->st.why = GDB_STOP_SIGNAL;
 	f->st.signo = signo;
-	return 1;
+	return !f->last;
 }
 
 static int signal_next(struct hs_gdb *g, struct gdb_stop *out)
@@ -420,6 +459,26 @@ static int signal_next(struct hs_gdb *g, struct gdb_stop *out)
 		return -ENOENT;
 	err = hs_db_events(g->img, g->t + 1, g->t_end, HS_DB_KIND_BIT(HS_EV_SIGNAL),
 			   take_signal, &f);
+	if (err < 0)
+		return err;
+	if (!f.found)
+		return -ENOENT;
+	*out = f.st;
+	return 0;
+}
+
+/* Backwards: the last delivery before t, or at t when t is past it (the
+ * handler's first instruction about to run), where a reverse continue
+ * stops as a forward one does. */
+static int signal_prev(struct hs_gdb *g, struct gdb_stop *out)
+{
+	struct first_signal f = { .g = g, .last = true };
+	uint64_t hi = g->pre_signal ? g->t - (g->t > 0) : g->t;
+	int err;
+
+	if (g->pre_signal && g->t == 0)
+		return -ENOENT;
+	err = hs_db_events(g->img, 0, hi, HS_DB_KIND_BIT(HS_EV_SIGNAL), take_signal, &f);
 	if (err < 0)
 		return err;
 	if (!f.found)
@@ -490,15 +549,15 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	if (err < 0 && err != -ENOENT)
 		return err;
 	have_w = err == 0;
-	if (!reverse) {
-		/* a write by the instruction before a delivery comes first */
-		err = signal_next(g, &sg);
-		if (err < 0 && err != -ENOENT)
-			return err;
-		if (err == 0 && (!have_w || sg.t < w.t)) {
-			w = sg;
-			have_w = true;
-		}
+	/* forwards, a write by the instruction before a delivery comes
+	 * first; backwards, the delivery comes before (is nearer than) a
+	 * write that its t undoes */
+	err = reverse ? signal_prev(g, &sg) : signal_next(g, &sg);
+	if (err < 0 && err != -ENOENT)
+		return err;
+	if (err == 0 && (!have_w || (reverse ? sg.t > w.t : sg.t < w.t))) {
+		w = sg;
+		have_w = true;
 	}
 	if (!reverse) {
 		/* from before a delivery, the handler's first instruction
@@ -506,7 +565,9 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 		s.lo = g->pre_signal ? g->t : g->t + 1;
 		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);
 	} else {
-		s.lo = have_w ? w.t + 1 : 0;
+		/* a breakpoint at the handler's first instruction (t of the
+		 * delivery) is nearer than the delivery's stop */
+		s.lo = have_w ? w.t + (w.why != GDB_STOP_SIGNAL) : 0;
 		s.hi = g->t ? g->t - 1 : 0;
 		if (g->t == 0)
 			s.lo = 1;  /* nothing before t = 0 */
@@ -560,6 +621,9 @@ int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
 		out->t = s.found ? s.t : g->t_end;
 		out->tid = s.found ? s.tid : 0;
 		out->why = !s.found ? GDB_STOP_END : s.hit_bp ? GDB_STOP_BREAK : GDB_STOP_PLAIN;
+		err = watch_step(g, false, out);
+		if (err)
+			return err;
 	}
 	return resume_done(g, out);
 }
@@ -571,6 +635,8 @@ int gdb_resume(struct hs_gdb *g, bool reverse, bool step, uint32_t tid,
 
 	memset(out, 0, sizeof(*out));
 	err = step ? do_step(g, reverse, tid, out) : do_continue(g, reverse, out);
+	if (!err && step)
+		err = watch_step(g, reverse, out);
 	if (err)
 		return err;
 	return resume_done(g, out);

@@ -6,6 +6,7 @@
  *   gdb_exec.c     moving t: steps, continues, breakpoints, watchpoints
  *   gdb_xfer.c     qXfer objects (features, exec-file, auxv, libraries)
  *                  and monitor commands
+ *   gdb_threads.c  qXfer:threads: the threads at t and their names
  */
 #ifndef HS_GDB_I_H
 #define HS_GDB_I_H
@@ -35,6 +36,13 @@ void gdb_buf_str(struct gdb_buf *b, const char *s);
 void gdb_buf_fmt(struct gdb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gdb_buf_hex(struct gdb_buf *b, const uint8_t *data, size_t n);
+
+/* A thread's name from t on (gdb_threads.c) */
+struct gdb_tname {
+	uint64_t t;
+	uint32_t tid;       /* OS tid */
+	char name[16];      /* the kernel's comm: 15 bytes at most */
+};
 
 struct gdb_watch {
 	uint64_t addr, len;
@@ -83,6 +91,10 @@ struct hs_gdb {
 	uint8_t *auxv;      /* from the initial stack, at t = 0 */
 	size_t auxv_len;
 	struct gdb_buf xml; /* target.xml */
+	uint32_t pid;       /* the main thread's OS tid (gdb_threads.c) */
+	struct gdb_tname *names; /* thread names, in time order, once */
+	size_t n_names, cap_names; /* loaded (names_loaded) */
+	bool names_loaded;
 
 	/* one connection */
 	int fd;
@@ -150,5 +162,10 @@ int gdb_xfer_init(struct hs_gdb *g);
 int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
 	     uint64_t off, uint64_t len, struct gdb_buf *r);
 int gdb_monitor(struct hs_gdb *g, const char *cmd, struct gdb_buf *out);
+/* the auxiliary vector's value of type, 0 when absent */
+uint64_t gdb_auxv_get(const struct hs_gdb *g, uint64_t type);
+
+/* gdb_threads.c: the threads alive at t, as qXfer:threads:read's XML */
+int gdb_threads_xml(struct hs_gdb *g, struct gdb_buf *x);
 
 #endif

@@ -136,6 +136,7 @@ static int h_supported(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
 	gdb_buf_str(r, "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;"
 		    "qXfer:exec-file:read+;qXfer:auxv:read+;qXfer:libraries-svr4:read+;"
+		    "qXfer:threads:read+;"
 		    "QPassSignals+;"
 		    "ReverseStep+;"
 		    "ReverseContinue+;vContSupported+;swbreak+;hwbreak+");

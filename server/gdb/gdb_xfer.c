@@ -11,6 +11,7 @@
  *                                  whose link map it then reads from
  *                                  memory at t, as it does live
  * qXfer:libraries-svr4:read        that link map, read here (below)
+ * qXfer:threads:read               gdb_threads.c
  */
 #include "gdb_i.h"
 
@@ -117,7 +118,7 @@ static int mem_u64(struct hs_gdb *g, uint64_t addr, uint64_t *v)
 	return 0;
 }
 
-static uint64_t auxv_get(const struct hs_gdb *g, uint64_t type)
+uint64_t gdb_auxv_get(const struct hs_gdb *g, uint64_t type)
 {
 	for (size_t i = 0; i + 16 <= g->auxv_len; i += 16)
 		if (hs_trace_le64(g->auxv + i) == type)
@@ -128,7 +129,7 @@ static uint64_t auxv_get(const struct hs_gdb *g, uint64_t type)
 /* The address of the program's struct r_debug, 0 when not there yet. */
 static uint64_t svr4_r_debug(struct hs_gdb *g)
 {
-	uint64_t phdr = auxv_get(g, 3), phent = auxv_get(g, 4), phnum = auxv_get(g, 5);
+	uint64_t phdr = gdb_auxv_get(g, 3), phent = gdb_auxv_get(g, 4), phnum = gdb_auxv_get(g, 5);
 	uint64_t bias = 0, dyn = 0, tag, val;
 	bool have_bias = false;
 	uint8_t ph[56];
@@ -236,6 +237,14 @@ int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
 		if (!g->auxv)
 			return -ENOENT;
 		slice(g->auxv, g->auxv_len, off, len, r);
+	} else if (strcmp(object, "threads") == 0) {
+		struct gdb_buf x = { 0 };
+		int err = *annex ? -ENOENT : gdb_threads_xml(g, &x);
+
+		if (!err)
+			slice(x.p, x.len, off, len, r);
+		free(x.p);
+		return err;
 	} else if (strcmp(object, "libraries-svr4") == 0) {
 		struct gdb_buf x = { 0 };
 

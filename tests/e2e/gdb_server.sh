@@ -2,6 +2,7 @@
 # gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers (ymm too), memory, continue twice then reverse-continue, reverse-stepi, finish and reverse-finish (calls/), shared libraries (maps), watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, monitor goto, gdb's MI, a crash (native gdb's stop), a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/gdb_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built gdb_watch threads
@@ -22,14 +23,7 @@ mkdir "$T/nodb"
 [ $rc = 1 ] && grep -q "hindsight build" "$T/nodb.err" || fail "no database: exited $rc: $(cat "$T/nodb.err")"
 
 # the server, on a port it picks; it prints the port
-"$HS" gdbserver --port 0 "$T/w" >"$T/srv.out" 2>"$T/srv.err" &
-BG_PIDS+=($!)
-for _ in $(seq 50); do
-	grep -q "target remote 127.0.0.1:" "$T/srv.out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv.out")
-[ -n "$port" ] || fail "gdbserver printed no port: $(cat "$T/srv.out" "$T/srv.err" | tr '\n' ' ')"
+serve "$T/w" srv
 grep -q "^  gdb $P -ex 'target remote 127.0.0.1:$port'$" "$T/srv.out" ||
 	fail "gdbserver's connect line: $(cat "$T/srv.out" | tr '\n' ' ')"
 
@@ -252,19 +246,6 @@ got=$(sed -n 's/^@"\([0-9]*\)\\n"$/\1/p' "$T/mi.out")
 want=$("$HS" query "$T/w" step "$t1" back-into)
 [ -n "$got" ] && [ "$got" = "$want" ] || fail "MI reverse-step from $t1 went to '$got', the previous line start is '$want'"
 
-# serve TRACE NAME: another server, for TRACE; sets port
-serve()
-{
-	"$HS" gdbserver --port 0 "$1" >"$T/$2.out" 2>"$T/$2.err" &
-	BG_PIDS+=($!)
-	for _ in $(seq 50); do
-		grep -q "target remote 127.0.0.1:" "$T/$2.out" 2>/dev/null && break
-		sleep 0.1
-	done
-	port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/$2.out")
-	[ -n "$port" ] || fail "gdbserver $1 printed no port: $(cat "$T/$2.out" "$T/$2.err" | tr '\n' ' ')"
-}
-
 # ---- a crash: continue ends with the signal where native gdb sees it ----
 require_built crash_null
 CP=$PROGS/crash_null
@@ -293,13 +274,7 @@ record_ok "$T/fe" "$FP"
 build_ok "$T/fe"
 child=$("$HS" ls "$T/fe" processes | sed -n 2p)
 [ -n "$child" ] || fail "forkexec: no second process image"
-"$HS" gdbserver --image "$child" --port 0 "$T/fe" >"$T/srv4.out" 2>"$T/srv4.err" &
-BG_PIDS+=($!)
-for _ in $(seq 50); do
-	grep -q "target remote 127.0.0.1:" "$T/srv4.out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n "s/.*target remote 127.0.0.1:\([0-9]*\)'$/\1/p" "$T/srv4.out")
+serve "$T/fe" srv4 --image "$child"
 gdbrun fe "$FP" -ex 'echo B0\n' -ex bt -ex continue -ex 'echo B1\n' -ex bt -ex 'echo W\n' -ex 'monitor when'
 cend=$("$HS" cat "$T/fe" "processes/$child/info" | sed -n 's/^instructions: //p')
 [ "$(after fe W)" = "$cend" ] || fail "--image $child: continue ended at '$(after fe W)', not $cend"

@@ -70,6 +70,27 @@ static void test_sysfmt_table_sorted_and_every_kind_decoded(void **state)
 	assert_null(hs_sys_row_of(999));
 }
 
+/* The formatter's index by number has the same rows as the table. */
+static void test_sysfmt_index_by_number_is_the_table(void **state)
+{
+	(void)state;
+	for (uint32_t nr = 0; nr < 1200; nr++) {
+		const struct hs_sys_row *a = hs_sys_row_of(nr), *b = sys_row_of(nr);
+
+		if (!a) {
+			assert_null(b);
+			continue;
+		}
+		assert_non_null(b);
+		assert_int_equal(a->nr, b->nr);
+		assert_int_equal(a->ret, b->ret);
+		assert_int_equal(a->nargs, b->nargs);
+		assert_memory_equal(a->kind, b->kind, sizeof(a->kind));
+		assert_string_equal(a->name, b->name);
+	}
+	assert_null(sys_row_of(UINT32_MAX));
+}
+
 static void test_sysfmt_want_matches_what_the_formatter_reads(void **state)
 {
 	const struct hs_sys_row *w = hs_sys_row_of(1), *o = hs_sys_row_of(257);
@@ -456,6 +477,60 @@ static void test_sysfmt_rusage_times_flock_msync(void **state)
 	assert_string_equal(ret(c, 0), "wait4(-1, NULL, WNOHANG, 0x2000) = 0");
 }
 
+/* waitid, rt_sigqueueinfo, rt_tgsigqueueinfo, rt_sigtimedwait: the
+ * siginfo as strace prints it; "{}" for waitid's zeroed one (WNOHANG,
+ * nothing to report); the address when unknown, NULL, or the call failed. */
+static void test_sysfmt_siginfo_arguments(void **state)
+{
+	uint8_t si[128] = { 0 }, zero[128] = { 0 };
+	struct sys_call c = call(247, 1, 4242, 0x1000, 4, 0, 0);
+
+	(void)state;
+	si[0] = 17;                     /* SIGCHLD */
+	si[8] = 1;                      /* CLD_EXITED */
+	si[16] = 0x92, si[17] = 0x10;   /* si_pid 4242 */
+	si[24] = 3;                     /* si_status */
+	c.out[2] = mem(si, sizeof(si));
+	assert_string_equal(ret(c, 0), "waitid(P_PID, 4242, {si_signo=SIGCHLD, si_code=CLD_EXITED, "
+			    "si_pid=4242, si_uid=0, si_status=3, si_utime=0, si_stime=0}, WEXITED, NULL) = 0");
+	c = call(247, 0, 0, 0x1000, 5, 0, 0);
+	c.out[2] = mem(zero, sizeof(zero));
+	assert_string_equal(ret(c, 0), "waitid(P_ALL, 0, {}, WNOHANG|WEXITED, NULL) = 0");
+	assert_string_equal(fail_with(c, ECHILD),
+			    "waitid(P_ALL, 0, 0x1000, WNOHANG|WEXITED, NULL) = -1 ECHILD (No child processes)");
+	c = call(247, 9, 1, 0x1000, 0x40000004, 0, 0);
+	c.out[2] = mem(si, 64);         /* short: unknown */
+	assert_string_equal(ret(c, 0), "waitid(9, 1, 0x1000, WEXITED|__WALL, NULL) = 0");
+	c = call(247, 1, 1, 0, 4, 0, 0);
+	assert_string_equal(fail_with(c, EFAULT),
+			    "waitid(P_PID, 1, NULL, WEXITED, NULL) = -1 EFAULT (Bad address)");
+
+	memset(si, 0, sizeof(si));
+	si[0] = 10;                     /* SIGUSR1 */
+	si[8] = 0xff, si[9] = 0xff, si[10] = 0xff, si[11] = 0xff; /* SI_QUEUE */
+	si[16] = 7;                     /* si_pid */
+	si[24] = 42;                    /* si_value */
+	c = call(129, 7, 10, 0x2000, 0, 0, 0);
+	c.in[2] = mem(si, sizeof(si));
+	assert_string_equal(ret(c, 0), "rt_sigqueueinfo(7, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, "
+			    "si_pid=7, si_uid=0, si_int=42, si_ptr=0x2a}) = 0");
+	c.in[2] = (struct sys_mem){ -EIO, NULL };
+	assert_string_equal(fail_with(c, EPERM),
+			    "rt_sigqueueinfo(7, SIGUSR1, 0x2000) = -1 EPERM (Operation not permitted)");
+	c = call(297, 7, 8, 12, 0x2000, 0, 0);
+	si[0] = 12;
+	c.in[3] = mem(si, sizeof(si));
+	assert_string_equal(ret(c, 0), "rt_tgsigqueueinfo(7, 8, SIGUSR2, {si_signo=SIGUSR2, "
+			    "si_code=SI_QUEUE, si_pid=7, si_uid=0, si_int=42, si_ptr=0x2a}) = 0");
+	c = call(128, 0x3000, 0x2000, 0, 8, 0, 0);
+	c.in[0] = mem("\0\x08\0\0\0\0\0\0", 8);
+	c.out[1] = mem(si, sizeof(si));
+	assert_string_equal(ret(c, 12), "rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_QUEUE, "
+			    "si_pid=7, si_uid=0, si_int=42, si_ptr=0x2a}, NULL, 8) = 12 (SIGUSR2)");
+	assert_string_equal(fail_with(c, EAGAIN),
+			    "rt_sigtimedwait([USR2], 0x2000, NULL, 8) = -1 EAGAIN (Resource temporarily unavailable)");
+}
+
 static void test_sysfmt_select_sets_and_result(void **state)
 {
 	uint8_t rd[1] = { 0x18 }, wr[1] = { 0x08 }, tv[16] = { 1 }, left[16] = { 0 };
@@ -613,6 +688,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sysfmt_table_sorted_and_every_kind_decoded),
+		cmocka_unit_test(test_sysfmt_index_by_number_is_the_table),
 		cmocka_unit_test(test_sysfmt_want_matches_what_the_formatter_reads),
 		cmocka_unit_test(test_sysfmt_open_flags_mode_and_unknown_bits),
 		cmocka_unit_test(test_sysfmt_buffers_cut_escaped_null_unreadable),
@@ -627,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_results_errno_and_unknown_calls),
 		cmocka_unit_test(test_sysfmt_more_structs),
 		cmocka_unit_test(test_sysfmt_select_sets_and_result),
+		cmocka_unit_test(test_sysfmt_siginfo_arguments),
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
