@@ -8,7 +8,7 @@ export function $(id) {
 	return document.getElementById(id);
 }
 
-function el(tag, cls, text) {
+export function el(tag, cls, text) {
 	const e = document.createElement(tag);
 	if (cls)
 		e.className = cls;
