@@ -35,7 +35,7 @@ let browser = null;
 // sources are not installed).  Those are left out; every other failed
 // request and console error counts.
 function sourceProbe(url) {
-	return /\/api\/tree\/(lines|sources)(\/|$)/.test(url);
+	return /\/api\/tree\/(processes\/[^/]+\/)?(lines|sources)(\/|$)/.test(url);
 }
 
 function cat(trace, path) {
