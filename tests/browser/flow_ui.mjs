@@ -1,12 +1,13 @@
 // flow_ui.mjs - the dataflow, heap, crash and threads views in chromium
 // (run by tests/e2e/ui_flow.sh, which records the programs and runs gdb):
-//  1. chain: flow_chain copies one value through three variables in three
+////  1. chain: flow_chain copies one value through three variables in three
 //     functions into `total`; clicking total's first byte lists the hops
 //     back to the line that computed it: they pass the HOP_4, HOP_3, HOP_2
 //     and HOP_1 lines in that order (the source's markers), every hop
 //     wrote the value (1234), each hop's function and line is the tree's
 //     time/T/where; a click on a hop goes there; the dataflow message
 //     under the memory view clears when moving; a hop takes <= 50 ms p50;
+//     at -O2 (flow_chain_o2) the chain goes from HOP_4 straight to HOP_1;
 //  2. use after free: at flow_uaf's USE_LINE, the stale pointer's byte has
 //     a heap history whose first block was freed by cancel() (FREE_LINE),
 //     at the t of calls/free's cancel call; clicking it goes there;
@@ -119,16 +120,18 @@ function symAddr(trace, prog, sym) {
 
 // ---- 1. the chain -----------------------------------------------------------------------
 
-async function chainTest() {
-	const trace = env('TRACE_CHAIN'), prog = env('PROG_CHAIN'), src = env('SRC_CHAIN');
+// The chain from total's first byte at the end of trace (prog's): its hops
+// pass the lines marked marks, in order; each hop is the tree's where and
+// wrote 1234; the last one computes it on the HOP_1 line.
+async function chainOf(trace, prog, src, marks) {
 	const end = parseInt(cat(trace, 'info').match(/^instructions: (\d+)/m)[1], 10);
 	const total = symAddr(trace, prog, 'total');
 	const { page } = await open(trace, '#t=' + end);
-	await settled(page, end, 'opening flow_chain at the end');
+	await settled(page, end, 'opening ' + prog + ' at the end');
 	await showMem(page, total);
 	await page.click('#mem-body .byte[data-addr="' + total + '"]');
 	const hops = await chainDone(page);
-	const want = ['HOP_4', 'HOP_3', 'HOP_2', 'HOP_1'].map((m) => markedLine(src, m));
+	const want = marks.map((m) => markedLine(src, m));
 	let k = 0;
 	for (const h of hops) {
 		const where = cat(trace, 'time/' + h.t + '/where').trim();
@@ -143,8 +146,19 @@ async function chainTest() {
 	check(k === want.length, 'the chain passes ' + k + ' of the lines ' + want.join(', ') + ' in order: ' +
 		hops.map((h) => h.line).join(' '));
 	const last = hops[hops.length - 1];
-	check(last.line === 'flow_chain.c:' + want[3] && /computed/.test(last.end || ''),
-		'the chain ends at ' + last.line + ' (' + last.end + '), not at the computation on line ' + want[3]);
+	check(last.line === 'flow_chain.c:' + want[want.length - 1] && /computed/.test(last.end || ''),
+		'the chain ends at ' + last.line + ' (' + last.end + '), not at the computation on line ' +
+		want[want.length - 1]);
+	return { page, hops, want };
+}
+
+async function chainTest() {
+	const src = env('SRC_CHAIN');
+	// -O2: the copies are gone, the value goes in rdi from first to total
+	const o2 = await chainOf(env('TRACE_CHAIN_O2'), env('PROG_CHAIN_O2'), src, ['HOP_4', 'HOP_1']);
+	await o2.page.close();
+	const { page, hops, want } = await chainOf(env('TRACE_CHAIN'), env('PROG_CHAIN'), src,
+		['HOP_4', 'HOP_3', 'HOP_2', 'HOP_1']);
 	const ms = await page.evaluate(() => window.hindsight.flowHopMs.slice());
 	ms.sort((a, b) => a - b);
 	const p50 = ms[Math.floor(ms.length / 2)];
@@ -164,7 +178,7 @@ async function chainTest() {
 	const cur = await page.textContent('#source-body .srow.cur .ln');
 	check(cur === String(want[2]), 'at the HOP_2 hop the source shows line ' + cur);
 	await page.close();
-	return hops.length + ' hops (p50 ' + p50.toFixed(1) + ' ms)';
+	return hops.length + ' hops (' + o2.hops.length + ' at -O2; p50 ' + p50.toFixed(1) + ' ms)';
 }
 
 // ---- 2. use after free ---------------------------------------------------------------------

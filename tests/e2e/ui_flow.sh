@@ -1,13 +1,13 @@
 #!/bin/bash
 # ui_flow.sh - the dataflow chain, heap history, crash banner and thread
 # switching in a real browser (tests/browser/flow_ui.mjs, which says what
-# it checks) on four programs of tests/programs: flow_chain, flow_uaf,
-# flow_segv and flow_threads.  gdb on a native run of flow_segv is the
+# it checks) on programs of tests/programs: flow_chain (and at -O2),
+# flow_uaf, flow_segv and flow_threads.  gdb on a native run of flow_segv is the
 # oracle of the crash banner: the fault address ($_siginfo), the function,
 # offset and line of the faulting instruction.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-require_built flow_chain flow_uaf flow_segv flow_threads
+require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
@@ -15,7 +15,7 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 	npm ci --prefix "$ROOT/server/ui" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
 	fail "npm ci --prefix server/ui failed"
 
-for p in flow_chain flow_uaf flow_threads; do
+for p in flow_chain flow_chain_o2 flow_uaf flow_threads; do
 	record_ok "$T/$p" "$PROGS/$p"
 	build_ok "$T/$p"
 done
@@ -34,6 +34,7 @@ note "gdb: SIGSEGV at $GDB_SI_ADDR in $GDB_FUNC+$GDB_OFF, line $GDB_LINE"
 mkdir -p "$T/storage"
 HS=$HS STORAGE=$T/storage CHROMIUM=$CHROMIUM \
 	TRACE_CHAIN=$T/flow_chain PROG_CHAIN=$PROGS/flow_chain SRC_CHAIN=$ROOT/tests/programs/flow_chain.c \
+	TRACE_CHAIN_O2=$T/flow_chain_o2 PROG_CHAIN_O2=$PROGS/flow_chain_o2 \
 	TRACE_UAF=$T/flow_uaf SRC_UAF=$ROOT/tests/programs/flow_uaf.c \
 	TRACE_SEGV=$T/flow_segv TRACE_THR=$T/flow_threads \
 	GDB_SI_ADDR=$GDB_SI_ADDR GDB_FUNC=$GDB_FUNC GDB_OFF=$GDB_OFF GDB_LINE=$GDB_LINE \
