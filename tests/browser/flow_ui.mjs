@@ -1,6 +1,6 @@
 // flow_ui.mjs - the dataflow, heap, crash and threads views in chromium
 // (run by tests/e2e/ui_flow.sh, which records the programs and runs gdb):
-////  1. chain: flow_chain copies one value through three variables in three
+//  1. chain: flow_chain copies one value through three variables in three
 //     functions into `total`; clicking total's first byte lists the hops
 //     back to the line that computed it: they pass the HOP_4, HOP_3, HOP_2
 //     and HOP_1 lines in that order (the source's markers), every hop
