@@ -129,6 +129,13 @@ PYEOF
 rc=$?
 cat "$T/check.out" >&2
 [ "$rc" = 0 ] || fail "$(grep -m3 '^BAD\|Error' "$T/check.out" | tr '\n' ' ')"
+# bad requests are refused, and say why
+expect_status 400 "/api/heap?t=1"
+expect_status 400 "/api/heap?addr=0x10"
+expect_status 400 "/api/heap?t=1&addr=0x10&image=x"
+expect_status 404 "/api/heap?t=1&addr=0x10&image=99"
+expect_status 200 "/api/heap?t=1&addr=0x10"
+grep -q '"blocks":\[\]' "$T/body" || fail "0x10 is in a heap block: $(head -c 200 "$T/body")"
 serve_stop
 summary="$summary $1: $(head -n 1 "$T/check.out");"
 }
