@@ -71,7 +71,7 @@ struct heap_img {
 
 struct srv_heap {
 	pthread_mutex_t lock;
-	struct heap_img *img;
+	struct heap_img **img; /* each allocated once: answers hold them unlocked */
 	size_t n_img;
 };
 
@@ -260,7 +260,7 @@ static int heap_of(struct hs_srv *s, struct hs_tree *tree, size_t i, const char 
 		return -ENOMEM;
 	pthread_mutex_lock(&sh->lock);
 	if (i >= sh->n_img) {
-		struct heap_img *ni = realloc(sh->img, (i + 1) * sizeof(*ni));
+		struct heap_img **ni = realloc(sh->img, (i + 1) * sizeof(*ni));
 
 		if (!ni) {
 			err = -ENOMEM;
@@ -270,12 +270,24 @@ static int heap_of(struct hs_srv *s, struct hs_tree *tree, size_t i, const char 
 		sh->img = ni;
 		sh->n_img = i + 1;
 	}
-	if (!sh->img[i].done) {
-		sh->img[i].err = heap_build(tree, prefix, &sh->img[i]);
-		sh->img[i].done = sh->img[i].err != -ENOMEM;
+	if (!sh->img[i] && !(sh->img[i] = calloc(1, sizeof(**sh->img)))) {
+		err = -ENOMEM;
+		goto out;
 	}
-	err = sh->img[i].err;
-	*out = &sh->img[i];
+	if (!sh->img[i]->done) {
+		struct heap_img *h = sh->img[i];
+
+		h->err = heap_build(tree, prefix, h);
+		h->done = h->err != -ENOMEM;
+		if (!h->done) { /* try again next time, from nothing */
+			free(h->calls);
+			free(h->blocks);
+			memset(h, 0, sizeof(*h));
+			h->err = -ENOMEM;
+		}
+	}
+	err = sh->img[i]->err;
+	*out = sh->img[i];
 out:
 	pthread_mutex_unlock(&sh->lock);
 	return err;
@@ -405,8 +417,11 @@ void srv_heap_free(struct hs_srv *s)
 	if (!s->heap)
 		return;
 	for (size_t i = 0; i < s->heap->n_img; i++) {
-		free(s->heap->img[i].calls);
-		free(s->heap->img[i].blocks);
+		if (!s->heap->img[i])
+			continue;
+		free(s->heap->img[i]->calls);
+		free(s->heap->img[i]->blocks);
+		free(s->heap->img[i]);
 	}
 	free(s->heap->img);
 	pthread_mutex_destroy(&s->heap->lock);
