@@ -240,9 +240,10 @@ export class FlowPanel {
 	}
 
 	// The origin line under the memory view belongs to the moment it
-	// landed on: moving elsewhere clears it.
+	// landed on (or, when it says why there was no landing, to the moment
+	// it was asked at): moving elsewhere clears it.
 	onMoment(m) {
-		if (this.landedAt !== null && m.t !== this.landedAt) {
+		if (m.t !== this.landedAt) {
 			document.getElementById('mem-origin').textContent = '';
 			this.landedAt = null;
 		}
