@@ -1,11 +1,14 @@
 // flow.js - the dataflow panel: where did this value come from, hop by
-// hop.  Clicking a byte or a register asks /api/origin for the write that
-// put its value there, then reads the writing instruction (time/T/insn,
-// AT&T syntax) for the operand it copied from, and asks again for that
-// operand at that moment: a register (/api/origin?reg=) or memory (its
-// address computed from time/T/regs).  The chain ends at an instruction
-// that computes (add, imul, lea, xor...), a constant, the kernel (a
-// syscall's write), or the first instructions of the recording.
+// hop.  For memory, /api/origin gives the write that put the clicked
+// byte's value there; for a register, the newest instruction before t that
+// writes it (read back from t a few at a time, down to the moment
+// /api/origin?reg= says its value last changed: a copy through memory
+// writes the same value again).  The writing instruction (time/T/insn,
+// AT&T syntax) then names the operand it copied from, and the question is
+// asked again for that operand at that moment: a register, or memory at
+// the address its operand computes from time/T/regs.  The chain ends at an
+// instruction that computes (add, imul, lea, xor...), a constant, the
+// kernel (a syscall's write), or where nothing wrote before.
 //
 // Each hop lists t, function and file:line (time/T/where), the
 // instruction and the value it wrote, newest first; clicking one goes to
@@ -328,14 +331,14 @@ export class FlowPanel {
 	// the instructions in between are read back from t, a batch at a
 	// time, for the newest one that writes reg (of the same thread).
 	async regWriter(t, reg) {
-		// the value's last change is asked for while the first few
-		// instructions are read: the writer is most often right there
-		const origin = api.originReg(t, reg, this.ctx.image()).then((o) => o.t, (e) => {
+		// the writer is most often a few instructions back: the value's
+		// last change (a 404 when it never changed, which the console
+		// shows) is asked for only when the first ones do not write reg
+		const origin = () => api.originReg(t, reg, this.ctx.image()).then((o) => o.t, (e) => {
 			if (e.status !== 404)
 				throw e;
 			return null;
 		});
-		origin.catch(() => {});
 		const multi = this.ctx.threads() > 1;
 		const tid = multi ? await this.text(t, 'thread') : null;
 		let changed, lo = Math.max(0, t - SCAN_MAX), batch = 2;
@@ -353,13 +356,13 @@ export class FlowPanel {
 				if (f && writesReg(f[1], reg))
 					return xs[i] + 1;
 			}
-			if (changed === undefined) {
-				changed = await origin;
+			if (changed === undefined && batch >= 4) {
+				changed = await origin();
 				lo = Math.max(changed !== null ? changed : 0, lo);
 			}
 		}
 		if (changed === undefined)
-			changed = await origin;
+			changed = await origin();
 		if (changed === null) {
 			const e = new Error(reg + ' has held this value since its thread started');
 			e.status = 404;
