@@ -61,6 +61,12 @@ static int read_text(struct hs_tree *tree, const char *path, size_t cap, char **
 	return 0;
 }
 
+int srv_read_text(struct hs_tree *tree, const char *path, size_t cap, char **out,
+		  size_t *len)
+{
+	return read_text(tree, path, cap, out, len);
+}
+
 static void chomp(char *s)
 {
 	size_t n = strlen(s);

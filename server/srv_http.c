@@ -316,6 +316,12 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 	} else if (strcmp(path, "/api/line-runs") == 0) {
 		if (get)
 			return srv_api_line_runs(s, req, r);
+	} else if (strcmp(path, "/api/procs") == 0) {
+		if (get)
+			return srv_api_procs(s, req, r);
+	} else if (strcmp(path, "/api/heap") == 0) {
+		if (get)
+			return srv_api_heap(s, req, r);
 	} else if (strcmp(path, "/api/events") == 0) {
 		if (get)
 			return srv_api_events(s, r);
@@ -835,6 +841,8 @@ void hs_srv_stop(struct hs_srv *s)
 	srv_watch_free(s->watch);
 	srv_play_release(s); /* the playground's recordings, once no request runs */
 	srv_build_free(s);
+	srv_procs_free(s);
+	srv_heap_free(s);
 	hs_tree_close(s->tree);
 	srv_lines_free(s->lines);
 	srv_search_free(s->search);

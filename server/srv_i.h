@@ -4,6 +4,8 @@
  *                 passes (Host, token, Origin), dispatch, responses, log
  *   srv_url.c     the raw request target: decoded once, checked
  *   srv_api.c     /api/info, tree, link, moment, origin
+ *   srv_procs.c   /api/procs: the process images as a tree (fork, exec)
+ *   srv_heap.c    /api/heap: malloc/free history of an address
  *   srv_lines.c   /api/lines and its per-file line index cache
  *   srv_search.c  /api/search and its per-image name lists
  *   srv_calls.c   /api/calls and /api/line-runs (paged, with values)
@@ -45,6 +47,8 @@ struct srv_notes; /* srv_notes.c */
 struct srv_lines; /* srv_lines.c */
 struct srv_play;  /* srv_play.c */
 struct srv_search; /* srv_search.c */
+struct srv_procs; /* srv_procs.c */
+struct srv_heap;  /* srv_heap.c */
 
 struct hs_srv {
 	struct hs_srv_opts o;
@@ -63,6 +67,8 @@ struct hs_srv {
 	struct srv_play *play;   /* the playground's own server: NULL otherwise */
 	volatile int stopping;
 	struct srv_watch *watch; /* header deadlines (srv_watch.c) */
+	struct srv_procs *procs; /* /api/procs, made once (srv_procs.c) */
+	struct srv_heap *heap;   /* /api/heap's index per image (srv_heap.c) */
 };
 
 /* One request: the decoded path and query arguments, and the body of a
@@ -159,6 +165,22 @@ void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
  * every component, the last one too when follow_last. */
 int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
 		  size_t cap);
+/* The text of the file at path (links followed), at most cap bytes,
+ * NUL-terminated; caller frees *out. */
+int srv_read_text(struct hs_tree *tree, const char *path, size_t cap, char **out,
+		  size_t *len);
+
+/* ---- srv_procs.c: /api/procs, every process image as a tree ---- */
+void srv_api_procs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_procs_free(struct hs_srv *s);
+/* The tree prefix of the request's image=I ("" for the first image,
+ * "processes/<name>/" else) and I: -EINVAL, -ENOENT past the last. */
+int srv_image_path(struct hs_tree *tree, const struct srv_req *req, char *buf, size_t cap,
+		   size_t *index);
+
+/* ---- srv_heap.c: /api/heap, the heap blocks that held an address ---- */
+void srv_api_heap(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+void srv_heap_free(struct hs_srv *s);
 
 /* ---- srv_lines.c ---- */
 int srv_lines_new(struct srv_lines **out);

@@ -504,6 +504,8 @@ void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *ou
 		.events = hs_dbfile_record_count(img->files[HS_DB_EVENTS]),
 		.calls = hs_dbfile_record_count(img->files[HS_DB_CALLS]),
 		.trace_version = img->trace_version,
+		.parent = img->parent ? img->parent->name : NULL,
+		.parent_t = img->parent ? img->parent_t : 0,
 	};
 }
 

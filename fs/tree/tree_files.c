@@ -166,6 +166,33 @@ static int process_record(void *ctx, const struct hs_db_event *ev)
 	return *out ? 1 : -ENOMEM;
 }
 
+/* "parent: 4242.0 fork t=1234" (a fork child: the parent image and its t
+ * at the fork) or "parent: 4243.0 exec" (an image that execve started: the
+ * one it replaced), appended to an image's info: the UI draws the process
+ * tree from it. */
+static int image_parent_line(struct tree_image *ti, char **text, size_t *len)
+{
+	char line[96];
+	char *nt;
+	int n = 0;
+
+	if (ti->info.parent)
+		n = snprintf(line, sizeof line, "parent: %s fork t=%" PRIu64 "\n",
+			     ti->info.parent, ti->info.parent_t);
+	else if (ti->info.exec_index > 0)
+		n = snprintf(line, sizeof line, "parent: %" PRIu32 ".%" PRIu32 " exec\n",
+			     ti->info.pid, ti->info.exec_index - 1);
+	if (n <= 0 || (size_t)n >= sizeof line)
+		return 0;
+	nt = realloc(*text, *len + (size_t)n + 1);
+	if (!nt)
+		return -ENOMEM;
+	memcpy(nt + *len, line, (size_t)n + 1);
+	*text = nt;
+	*len += (size_t)n;
+	return 0;
+}
+
 /* The top level's info is the recording's; processes/<image>/info that
  * image's own. */
 int tree_info_file(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
@@ -188,6 +215,8 @@ int tree_info_file(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 		err = hs_tree_image_info_text(tree->trace_dir, ti->info.name, process,
 					      &text, &len);
 		free(process);
+		if (!err)
+			err = image_parent_line(ti, &text, &len);
 	} else {
 		err = hs_tree_info_text(tree->trace_dir, &text, &len);
 	}

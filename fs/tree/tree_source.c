@@ -49,6 +49,7 @@ int tree_src_open(struct hs_tree *tree, const char *const *dirs, size_t n_dirs)
 		return -ENOMEM;
 	tree->src = ts;
 	pthread_mutex_init(&ts->lock, NULL);
+	pthread_mutex_init(&ts->share_lock, NULL);
 	ts->images = calloc(tree->n_images ? tree->n_images : 1, sizeof(*ts->images));
 	if (!ts->images)
 		return -ENOMEM;
@@ -78,7 +79,8 @@ void tree_src_close(struct hs_tree *tree)
 	for (size_t i = 0; ts->images && i < ts->n_images; i++) {
 		struct tree_src_image *si = &ts->images[i];
 
-		hs_src_free(si->src);
+		if (!si->src_shared)
+			hs_src_free(si->src);
 		free(si->notes);
 		free(si->entries);
 		for (size_t k = 0; k < si->n_names; k++) {
@@ -103,6 +105,12 @@ void tree_src_close(struct hs_tree *tree)
 	for (size_t i = 0; i < ts->n_source_dirs; i++)
 		free(ts->source_dirs[i]);
 	free(ts->source_dirs);
+	for (size_t i = 0; i < ts->n_shared; i++) {
+		free(ts->shared[i].key);
+		free(ts->shared[i].notes);
+	}
+	free(ts->shared);
+	pthread_mutex_destroy(&ts->share_lock);
 	pthread_mutex_destroy(&ts->lock);
 	free(ts);
 	tree->src = NULL;
@@ -135,7 +143,72 @@ static int add_map(void *ctx, const struct hs_db_file_map *m)
 	return hs_src_add_mapping(ctx, m->path, m->start, m->end, m->offset, m->prot);
 }
 
-/* The image's hs_src, built on first use (called with si->lock held). */
+static int key_map(void *ctx, const struct hs_db_file_map *m)
+{
+	fprintf(ctx, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx32 " %s\n", m->start, m->end,
+		m->offset, m->prot, m->path);
+	return 0;
+}
+
+/* The image's file mappings as text: images with equal keys have equal
+ * modules.  Caller frees *key. */
+static int src_key(struct hs_tree *tree, const struct hs_tree_node *n, char **key)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(key, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = hs_db_file_maps(tree_image(tree, n), key_map, f);
+	if (fclose(f) != 0 && !err)
+		err = -ENOMEM;
+	if (err < 0) {
+		free(*key);
+		*key = NULL;
+	}
+	return err;
+}
+
+/* The hs_src another image built from the same mappings: libdw keeps each
+ * module's ELF and debug files open, so 121 images of one program (a
+ * fork's children, or one program run many times under Valgrind's fixed
+ * layout) each with their own took five descriptors apiece, until
+ * accept() and the database's own files failed for want of them. */
+static struct hs_src *shared_src(struct tree_src *ts, const char *key, char **notes)
+{
+	struct hs_src *src = NULL;
+
+	pthread_mutex_lock(&ts->share_lock);
+	for (size_t i = 0; i < ts->n_shared && !src; i++)
+		if (strcmp(ts->shared[i].key, key) == 0) {
+			src = ts->shared[i].src;
+			*notes = ts->shared[i].notes ? strdup(ts->shared[i].notes) : NULL;
+		}
+	pthread_mutex_unlock(&ts->share_lock);
+	return src;
+}
+
+/* Offers si's new hs_src to the images built later (key is taken over,
+ * freed on failure). */
+static void share_src(struct tree_src *ts, char *key, struct tree_src_image *si)
+{
+	struct src_share *ns;
+
+	pthread_mutex_lock(&ts->share_lock);
+	ns = realloc(ts->shared, (ts->n_shared + 1) * sizeof(*ns));
+	if (ns) {
+		ts->shared = ns;
+		ns[ts->n_shared++] = (struct src_share){
+			key, si->src, si->notes ? strdup(si->notes) : NULL };
+		key = NULL;
+	}
+	pthread_mutex_unlock(&ts->share_lock);
+	free(key);
+}
+
+/* The image's hs_src, built on first use, or shared with an image of the
+ * same mappings (called with si->lock held). */
 static int build_src(struct hs_tree *tree, const struct hs_tree_node *n,
 		     struct tree_src_image *si)
 {
@@ -146,8 +219,18 @@ static int build_src(struct hs_tree *tree, const struct hs_tree_node *n,
 		.warn_ctx = si,
 		.pack_dir = hs_db_pack_dir(tree->db),
 	};
-	int err;
+	char *key = NULL;
+	int err = src_key(tree, n, &key);
 
+	if (err < 0)
+		return err;
+	si->src = shared_src(tree->src, key, &si->notes);
+	if (si->src) {
+		si->src_shared = true;
+		si->notes_len = si->notes ? strlen(si->notes) : 0;
+		free(key);
+		return 0;
+	}
 	err = hs_src_new(&opt, &si->src);
 	if (!err)
 		err = hs_db_file_maps(tree_image(tree, n), add_map, si->src);
@@ -156,8 +239,11 @@ static int build_src(struct hs_tree *tree, const struct hs_tree_node *n,
 	if (err < 0) {
 		hs_src_free(si->src);
 		si->src = NULL;
+		free(key);
+		return err;
 	}
-	return err;
+	share_src(tree->src, key, si);
+	return 0;
 }
 
 /* The image's debug information (borrowed, lives as long as the tree). */

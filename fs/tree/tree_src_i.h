@@ -63,6 +63,7 @@ struct tree_src_image {
 	bool src_done;
 	int src_err;
 	struct hs_src *src;
+	bool src_shared;       /* src is another image's (tree_src.shared) */
 	char *notes;           /* warnings of fs/source, one per line */
 	size_t notes_len;
 
@@ -111,6 +112,12 @@ struct locals_slot {
 	char note[160];
 };
 
+struct src_share {
+	char *key;             /* the image's file mappings, one per line */
+	struct hs_src *src;    /* owned by the image that built it */
+	char *notes;
+};
+
 struct tree_src {
 	struct tree_src_image *images;
 	size_t n_images;
@@ -120,6 +127,11 @@ struct tree_src {
 	uint64_t clock;
 	struct list_slot lists[LIST_SLOTS];
 	struct locals_slot locals[LOCALS_SLOTS];
+	/* the hs_src of each set of file mappings built so far: images with
+	 * the same mappings share one (tree_source.c) */
+	pthread_mutex_t share_lock;
+	struct src_share *shared;
+	size_t n_shared;
 };
 
 /* ---- tree_source.c ---------------------------------------------------------------- */

@@ -103,6 +103,9 @@ struct hs_db_image_info {
 	uint64_t events;    /* records in events.hdb */
 	uint64_t calls;     /* records in calls.hdb */
 	uint32_t trace_version; /* of its stream.hst (trace_format.h) */
+	const char *parent;  /* a fork child: the image it forked from (its
+			      * name); NULL otherwise (an exec's is pid.n-1) */
+	uint64_t parent_t;   /* a fork child: the parent's t at the fork */
 };
 void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *out);
 

@@ -14,6 +14,10 @@ import { SourcePanel } from './source.js';
 import { Timeline } from './timeline.js';
 import { Search } from './search.js';
 import { CallsPanel } from './calls.js';
+import { FlowPanel } from './flow.js';
+import { ThreadsPanel } from './threads.js';
+import { CrashBanner } from './crash.js';
+import { fillProcs } from './procs.js';
 
 const CACHE_MAX = 512;
 const params = new URLSearchParams(location.search);
@@ -141,7 +145,7 @@ function prefetch(m) {
 		}
 }
 
-const LISTS = ['events', 'syscalls', 'output', 'notes'];
+const LISTS = ['events', 'syscalls', 'output', 'notes', 'flow', 'threads'];
 const LINKS = ['next', 'prev', 'next-line', 'prev-line', 'finish', 'caller', 'step-into', 'step-back'];
 
 function render() {
@@ -176,6 +180,8 @@ function render() {
 	renderBacktrace(m, (t) => go(t));
 	renderLocals(m);
 	timeline.setT(m.t);
+	for (const h of [flow, threads, crash])
+		h.onMoment(m);
 	const pending = [source.render(m), mem.render(m)];
 	S.rendered++;
 	S.renderMs = performance.now() - t0;
@@ -266,11 +272,13 @@ function runToCurrentLine(dir) {
 function landOnWrite(tw, what) {
 	const at = tw > 0 ? tw - 1 : 0;
 	$('mem-origin').textContent = what + ' written at t=' + tw + ' (by the instruction at t=' + at + ', shown)';
+	flow.landed(at);
 	go(at);
 }
 
 async function originMem(addr) {
 	const m = S.m;
+	S.chain = flow.startMem(m.t, addr);
 	try {
 		const o = await api.originMem(m.t, addr, 1, S.image);
 		landOnWrite(o.t, 'byte 0x' + addr.toString(16) + ': ' + (o.kind || 'write') +
@@ -283,6 +291,7 @@ async function originMem(addr) {
 
 async function originReg(reg) {
 	const m = S.m;
+	S.chain = flow.startReg(m.t, reg, m.regs && m.regs[reg]);
 	try {
 		const o = await api.originReg(m.t, reg, S.image);
 		landOnWrite(o.t, reg + ':');
@@ -294,14 +303,24 @@ async function originReg(reg) {
 
 // ---- lists and notes ------------------------------------------------------------------
 
+// The tabs that are no list of a tree file: their own pane.
+const PANES = { notes: 'notes-body', flow: 'flow-body', threads: 'threads-body' };
+
 function openList(name) {
 	S.list = name;
 	for (const b of document.querySelectorAll('.tab'))
 		b.classList.toggle('on', b.dataset.list === name);
+	const pane = PANES[name];
+	for (const p of Object.values(PANES))
+		$(p).hidden = p !== pane;
+	$('list-now').hidden = !!pane;
+	$('list-body').hidden = !!pane;
+	if (pane && name !== 'notes') {
+		$('cap-list').textContent = name === 'threads' ? prefix() + 'threads' : '';
+		rehash();
+		return;
+	}
 	const isNotes = name === 'notes';
-	$('notes-body').hidden = !isNotes;
-	$('list-now').hidden = isNotes;
-	$('list-body').hidden = isNotes;
 	if (isNotes) {
 		$('cap-list').textContent = '/api/notes';
 		rehash();
@@ -470,6 +489,8 @@ function setImage(i, move) {
 	S.m = S.prev = null;
 	timeline.setEnd(tEnd());
 	timeline.loadEvents(prefix() + 'syscalls');
+	crash.load(S.info.marks || {});
+	threads.load();
 	openList(S.list);
 	if (move)
 		go(0);
@@ -538,7 +559,7 @@ function onKey(ev) {
 
 // ---- start -------------------------------------------------------------------------------
 
-let regs, source, mem, list, timeline, search, calls;
+let regs, source, mem, list, timeline, search, calls, flow, threads, crash;
 
 function wire() {
 	const ctx = {
@@ -551,6 +572,15 @@ function wire() {
 	mem = new MemPanel(ctx);
 	timeline = new Timeline($('timeline'), $('tl-canvas'), $('tl-cursor'), (t, done) => go(t, done ? 'push' : 'replace'));
 	S.timeline = timeline; // tests read its view
+	const more = {
+		prefix, go: (t) => go(t), status, moment: () => S.m, end: tEnd, mem,
+		image: () => S.image, imageName: () => S.info && S.info.images[S.image].name,
+		openTab: () => openList('flow'), setMarks: (mk) => timeline.setMarks(mk),
+		threads: () => threads.threads.length,
+	};
+	flow = new FlowPanel(more);
+	threads = new ThreadsPanel(more);
+	crash = new CrashBanner(more);
 	list = new VList($('list-body'), (line) => {
 		const t = parseInt(line, 10);
 		if (Number.isFinite(t))
@@ -640,11 +670,15 @@ async function start() {
 		return o;
 	}));
 	sel.hidden = S.info.images.length < 2;
+	if (!sel.hidden)
+		S.procs = fillProcs(sel, () => S.image).catch((e) => status('processes: ' + e.message, true));
 	const h = hashT();
 	S.image = h.image < S.info.images.length ? h.image : 0;
 	sel.value = String(S.image);
 	timeline.setEnd(tEnd());
 	timeline.setMarks(S.info.marks || {});
+	S.crashLoaded = crash.load(S.info.marks || {});
+	threads.load();
 	const marks = S.info.marks || {};
 	const t = h.t !== null ? h.t : (typeof marks.main === 'number' ? marks.main : 0);
 	if (h.mem !== null)

@@ -1,0 +1,104 @@
+// crash.js - when the process shown ended by a signal, a banner under the
+// toolbar says what: the signal and its siginfo (info's exit-signal and
+// exit-siginfo lines: si_code, the fault address), the faulting
+// instruction, function and line (time/crash/insn and where: the state
+// before the instruction the signal interrupted), with a link to that
+// moment.  The timeline gets the image's crash mark, and at that moment
+// the disassembly marks the faulting instruction.
+import * as api from './api.js';
+import { el } from './panels.js';
+
+function infoLine(info, key) {
+	const m = new RegExp('^' + key + ':\\s*(.*)$', 'm').exec(info || '');
+	return m ? m[1].trim() : null;
+}
+
+export class CrashBanner {
+	// ctx: { prefix(), go(t), setMarks(marks) }
+	constructor(ctx) {
+		this.ctx = ctx;
+		this.box = document.getElementById('crash');
+		this.crash = null; // {t, signal, siginfo, insn, where}
+		this.seq = 0;
+		this.box.addEventListener('click', (ev) => {
+			const a = ev.target.closest('[data-t]');
+			if (a) {
+				ev.preventDefault();
+				this.ctx.go(parseInt(a.dataset.t, 10));
+			}
+		});
+	}
+
+	// The t a mark of time/ points to, null when time/ has no such mark
+	// (listed first: asking for a link that is not there is a 404).
+	async linkT(marks, name) {
+		if (!marks.includes(name))
+			return null;
+		const l = await api.link(this.ctx.prefix() + 'time/' + name);
+		const m = /(\d+)$/.exec(l.path);
+		return m ? parseInt(m[1], 10) : null;
+	}
+
+	// Loads the crash of the image shown (call again when it changes).
+	async load(baseMarks) {
+		const seq = ++this.seq;
+		const prefix = this.ctx.prefix();
+		this.crash = null;
+		this.box.hidden = true;
+		let c = null, main = null;
+		try {
+			const d = await api.tree(prefix + 'time');
+			const marks = (d.entries || []).map((e) => e.name);
+			[c, main] = await Promise.all([this.linkT(marks, 'crash'), this.linkT(marks, 'main')]);
+		} catch (e) {
+			c = null;
+		}
+		if (seq !== this.seq)
+			return;
+		this.ctx.setMarks(Object.assign({}, baseMarks, { crash: c, main: main }));
+		if (c === null)
+			return;
+		const [info, insn, where] = await Promise.all(['info', 'time/' + c + '/insn', 'time/' + c + '/where']
+			.map((p) => api.tree(prefix + p).then((s) => String(s).trim(), () => null)));
+		if (seq !== this.seq)
+			return;
+		this.crash = {
+			t: c,
+			signal: infoLine(info, 'exit-signal') || 'a signal',
+			siginfo: infoLine(info, 'exit-siginfo'),
+			insn: insn ? insn.replace(/^(\S+)\s+[0-9a-f]+\s+/, '$1  ') : null,
+			where: where,
+		};
+		this.render();
+	}
+
+	render() {
+		const c = this.crash;
+		const addr = c.siginfo && /si_addr=(0x[0-9a-f]+)/.exec(c.siginfo);
+		const code = c.siginfo && /si_code=(\w+)/.exec(c.siginfo);
+		const a = el('a', 'crash-go', 'go to t=' + c.t);
+		a.href = '#t=' + c.t;
+		a.dataset.t = c.t;
+		this.box.replaceChildren(
+			el('strong', 'crash-sig', 'Killed by ' + c.signal + (code ? ' (' + code[1] + ')' : '')),
+			el('span', 'crash-addr', addr ? 'fault address ' + addr[1] : ''),
+			el('span', 'crash-insn', c.insn ? 'at ' + c.insn : ''),
+			el('span', 'crash-where', c.where ? 'in ' + c.where : ''),
+			a);
+		this.box.title = c.siginfo || c.signal;
+		this.box.hidden = false;
+	}
+
+	// At the crash, the current instruction of the disassembly is the
+	// faulting one: say so.
+	onMoment(m) {
+		if (!this.crash || m.t !== this.crash.t)
+			return;
+		const row = document.querySelector('#disasm-body .drow.cur');
+		if (row) {
+			row.classList.add('fault');
+			row.title = 'the faulting instruction: ' + this.crash.signal;
+			row.append(el('span', 'fault-tag', '\u26a1 ' + this.crash.signal));
+		}
+	}
+}
