@@ -6,6 +6,8 @@
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
+#   make scan     clang's static analyser over the whole build (scan-build,
+#                 Debian's clang-tools); fails on any finding
 #
 # Module dependencies (allowed directions only):
 #   builder/cli  -> builder/db, fs/query, builder/trace
@@ -219,10 +221,17 @@ stress: all $(PROG_BIN)
 	sh scripts/stress.sh
 	sh scripts/stress_faults.sh
 
+# A fresh build in $(B)/scan, so that every file is analysed; the reports
+# go to $(B)/scan-reports.  A false positive is annotated where it is, with
+# HS_ANALYZER_ASSUME (include/hindsight/util.h) and a comment saying why.
+scan:
+	rm -rf $(B)/scan
+	scan-build -o $(B)/scan-reports --status-bugs $(MAKE) --no-print-directory B=$(B)/scan all
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test san-units demo bench stress clean install uninstall dist FORCE
+.PHONY: all tool test san-units demo bench stress scan clean install uninstall dist FORCE
 FORCE:
 # (build/bom-validator holds npm's node_modules, whose names may end in .d)
 -include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)

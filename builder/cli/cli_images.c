@@ -240,7 +240,8 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
 		scan_stream(path, &v[count]);
 		count++;
 	}
-	qsort(v, count, sizeof *v, by_name);
+	if (count)
+		qsort(v, count, sizeof *v, by_name);
 	root_first(v, count);
 	*out = v;
 	*n = count;

@@ -376,7 +376,7 @@ int cli_pack_main(int argc, char **argv)
 		return usage(ret > 0 ? stdout : stderr);
 	}
 	elf_version(EV_CURRENT);
-	if ((ret = hs_trace_list_procs(o.trace, &procs, &n, &err)) || n == 0) {
+	if (hs_trace_list_procs(o.trace, &procs, &n, &err) || n == 0) {
 		fprintf(stderr, "hindsight pack: %s: %s\n", o.trace,
 			err.msg[0] ? err.msg : "no recorded process image");
 		free(o.sources);

@@ -806,7 +806,7 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
-	int ret;
+	int ret = 0;
 
 	if (!img->code) {
 		char *path = dbb_path(img->dir, "code.hst");

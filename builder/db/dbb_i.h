@@ -68,6 +68,7 @@
 #include "hindsight/dbbuild.h"
 #include "hindsight/dbfile.h"
 #include "hindsight/trace.h"
+#include "hindsight/util.h"
 
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)

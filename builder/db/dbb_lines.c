@@ -1088,6 +1088,7 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 		if (!full)
 			goto done; /* no debug info anywhere */
 	} else if (!fused) {
+		ret = 0;
 		goto done; /* the start-up modules have no lines: none at all */
 	}
 	l = calloc(1, sizeof(*l));

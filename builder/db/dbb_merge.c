@@ -890,6 +890,37 @@ fail:
 	return ret;
 }
 
+/* A forked child's maps: its parent's at the fork come first. */
+static int prepend_parent_maps(struct merge *m)
+{
+	const struct dbb_image *pa = m->img->parent;
+	struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < pa->n_all_maps; i++) {
+		if (pa->all_maps[i].t > m->img->parent_t)
+			continue;
+		v[k] = pa->all_maps[i];
+		v[k].t = 0;
+		if (!(v[k].path = strdup(pa->all_maps[i].path))) {
+			/* not a shorter list: the child's lines would miss
+			 * the parent's modules */
+			dbb_fmaps_free(v, k);
+			return -ENOMEM;
+		}
+		k++;
+	}
+	if (m->n_maps)
+		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
+	free(m->maps);
+	m->maps = v;
+	m->n_maps += k;
+	m->cap_maps = m->n_maps + 1;
+	return 0;
+}
+
 /* The line pass, when the image has debug info (dbb_lines.c). */
 static int lines_pass(struct merge *m)
 {
@@ -899,29 +930,8 @@ static int lines_pass(struct merge *m)
 
 	if (!first || !end || !dirs)
 		goto out;
-	if (m->img->parent && m->img->parent->all_maps) {
-		/* a forked child: its parent's maps at the fork come first */
-		const struct dbb_image *pa = m->img->parent;
-		struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
-		size_t k = 0;
-
-		if (!v)
-			goto out;
-		for (size_t i = 0; i < pa->n_all_maps; i++) {
-			if (pa->all_maps[i].t > m->img->parent_t)
-				continue;
-			v[k] = pa->all_maps[i];
-			v[k].t = 0;
-			if (!(v[k].path = strdup(pa->all_maps[i].path)))
-				break;
-			k++;
-		}
-		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
-		free(m->maps);
-		m->maps = v;
-		m->n_maps += k;
-		m->cap_maps = m->n_maps + 1;
-	}
+	if (m->img->parent && m->img->parent->all_maps && (ret = prepend_parent_maps(m)))
+		goto out;
 	for (unsigned s = 0; s < m->n; s++) {
 		first[s] = m->sh[s].first_chunk;
 		end[s] = m->sh[s].end_chunk;
@@ -1009,7 +1019,7 @@ static int merge_pages(struct merge *m, struct hs_dbb_err *err)
 		n_runs += m->sh[s].page_runs;
 	runs = calloc(n_runs + 1, sizeof(*runs));
 	heap = calloc(n_runs + 1, sizeof(*heap));
-	if (!runs || !heap || (ret = hs_dbb_fold_new(&fold))) {
+	if (!runs || !heap || hs_dbb_fold_new(&fold)) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -1098,7 +1108,7 @@ static int merge_pages(struct merge *m, struct hs_dbb_err *err)
 out:
 	hs_dbfile_abort(pw);
 	hs_dbfile_abort(iw);
-	for (size_t i = 0; i < n_runs; i++)
+	for (size_t i = 0; runs && i < n_runs; i++)
 		dbb_spill_close_r(runs[i].r);
 	free(runs);
 	free(heap);

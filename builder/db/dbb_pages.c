@@ -219,6 +219,7 @@ static inline void mask_set(uint64_t *m, unsigned o, unsigned n)
 	while (n) {
 		unsigned w = o >> 6, b = o & 63, k = 64 - b;
 
+		HS_ANALYZER_ASSUME(b < 64 && k >= 1 && k <= 64);
 		if (k > n)
 			k = n;
 		m[w] |= (k == 64 ? UINT64_MAX : ((1ull << k) - 1)) << b;

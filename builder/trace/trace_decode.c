@@ -224,7 +224,14 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 	uint64_t s[HS_X_MAX_NODES];
 	unsigned sp = 0;
 
+	/* trace_code.c's check, which the analyser cannot follow: at least
+	 * one node, and each finds its operands on the stack (the kinds are
+	 * ordered by arity: pushes, unary, binary, XK_ITE) */
+	HS_ANALYZER_ASSUME(n >= 1 && n <= HS_X_MAX_NODES);
 	for (const struct trace_xnode *e = x + n; x < e; x++) {
+		HS_ANALYZER_ASSUME(sp < HS_X_MAX_NODES &&
+				   sp >= (x->kind >= XK_ITE ? 3u : x->kind >= XK_ADD ? 2u :
+					  x->kind >= XK_ZX ? 1u : 0u));
 		switch (x->kind) {
 		case XK_SLOT:
 			slot_apply(prev + x->arg, *pp, x->size, x->mode);
@@ -338,6 +345,7 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 			break;
 		}
 	}
+	HS_ANALYZER_ASSUME(sp == 1); /* the expression's value */
 	return s[0];
 }
 

@@ -135,7 +135,7 @@ static uint32_t root_pid(const struct hs_trace_proc *v, size_t n)
 	size_t roots = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct hs_trace_file_header h;
+		struct hs_trace_file_header h = { .flags = 0 };
 		struct hs_trace_err e;
 		char path[PATH_MAX];
 

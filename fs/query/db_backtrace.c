@@ -295,7 +295,6 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 						   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), on_exit_ev, &x);
 				if (err < 0)
 					break;
-				err = 0;
 			}
 			if (x.found)
 				continue;

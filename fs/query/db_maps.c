@@ -85,19 +85,7 @@ struct db_maps {
 
 static int reserve(struct regions *rs, size_t more)
 {
-	if (rs->n + more > rs->cap) {
-		size_t cap = rs->cap ? rs->cap : 16;
-		struct db_region *v;
-
-		while (cap < rs->n + more)
-			cap *= 2;
-		v = realloc(rs->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		rs->v = v;
-		rs->cap = cap;
-	}
-	return 0;
+	return hs_grow((void **)&rs->v, &rs->cap, rs->n + more, sizeof(*rs->v));
 }
 
 /* Splits the region holding addr (if one does, strictly inside) in two. */
@@ -673,7 +661,9 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 	err = reserve(rs, s->n + 1);
 	if (err)
 		return err;
-	memcpy(rs->v, s->v, s->n * sizeof(*s->v));
+	HS_ANALYZER_ASSUME(rs->v); /* room for s->n + 1 */
+	if (s->n)
+		memcpy(rs->v, s->v, s->n * sizeof(*s->v));
 	rs->n = s->n;
 	for (size_t i = s->ev; !err && i < k; i++)
 		err = apply(rs, &m->ev[i]);

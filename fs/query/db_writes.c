@@ -316,7 +316,8 @@ static int writes(struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t
 		err = -ENOMEM;
 		goto out;
 	}
-	qsort(s.v, s.n, sizeof(*s.v), cmp_u64);
+	if (s.n)
+		qsort(s.v, s.n, sizeof(*s.v), cmp_u64);
 	for (size_t i = 0; i < s.n && !err; i++) {
 		struct db_replay rp = { .img = img, .effect = hist_cb, .ctx = &h,
 					.stop_t = UINT64_MAX };

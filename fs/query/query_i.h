@@ -48,6 +48,7 @@
 #include "hindsight/db_format.h"
 #include "hindsight/dbfile.h"
 #include "hindsight/trace.h"
+#include "hindsight/util.h"
 
 #define DB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DB_PAGE_MASK (~(uint64_t)(HS_DB_PAGE - 1))

@@ -285,6 +285,7 @@ static struct hs_db_mem_piece *sc_pend_pieces(struct sc_pend *pd)
 
 static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 {
+	HS_ANALYZER_ASSUME(s->cap > 0); /* tree->sc_queue, at least 1 */
 	return &s->q[(s->head + i) % s->cap];
 }
 

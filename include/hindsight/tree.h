@@ -31,7 +31,9 @@
  * level ones.  Both are bounded whatever the access pattern.  The text of
  * the top level files, once generated, is also kept in unlinked temporary
  * files ($TMPDIR or /tmp, 1 GiB in all; HS_TREE_SPILL_MB changes the cap,
- * 0 turns it off), so that reading it again costs no generation.
+ * 0 turns it off), so that reading it again costs no generation.  The
+ * syscalls file pairs entries with results in a queue of 256 calls
+ * (HS_TREE_SC_QUEUE, 1..65536, changes it: for tests).
  *
  * Debug information (fs/source) of an image is loaded on the first use of
  * a source-level path and shared by all threads; an image without it is
