@@ -26,7 +26,9 @@ CC      ?= cc
 B       := build
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wno-format-truncation
-CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
+# banned.h: no atoi, sprintf, strcpy, strcat, gets in any of our C files
+# (the recorder, a Valgrind tool without libc, has its own flags below)
+CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP -include hindsight/banned.h
 VEX_INC := /usr/include/valgrind
 VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind
 VG_EXEC := /usr/libexec/valgrind
@@ -94,7 +96,7 @@ $(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/builder/db/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/fs/query/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/fs/tree/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c include/hindsight/banned.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
