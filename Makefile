@@ -101,7 +101,8 @@ $(B)/obj/%.o: %.c include/hindsight/banned.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 # ---- the recorder: a static Valgrind tool -----------------------------------
-# Valgrind tools have no libc and no TLS: see DESIGN.md "Recorder".
+# Valgrind tools have no libc and no TLS: see README.md, "How it works", and
+# builder/recorder/rec_internal.h.
 TOOL_NAME := hindsight
 TOOL_DIR  := $(B)/lib/hindsight/valgrind
 TOOL_BIN  := $(TOOL_DIR)/$(TOOL_NAME)-amd64-linux

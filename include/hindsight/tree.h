@@ -2,7 +2,8 @@
  *
  * Owner: fs/tree (libhstree.a).  Users: the FUSE daemon (fs/fuse),
  * `hindsight cat` / `hindsight ls`, the HTTP server.  The layout is the
- * contract of DESIGN.md ("The tree") and the tree's own README file:
+ * contract of README.md ("The tree", "Source level") and of the tree's
+ * own README file:
  *
  *   README info stdout stderr events syscalls output
  *   time/{start,end,crash}           links to time/<t>
@@ -104,16 +105,26 @@ void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
 struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
 
 void hs_tree_root(struct hs_tree_node *out);
-/* The child `name` of directory dir (out may be dir itself). */
+/* The child `name` of directory dir (out may be dir itself).  -ENOTDIR
+ * when dir is not a directory, -ENOENT for no such child (or a node of
+ * an image that does not exist), -EBADMSG / -EIO / -ENOMEM when a
+ * listing needs a query that fails. */
 int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir,
 		  const char *name, struct hs_tree_node *out);
 /* Walks a '/'-separated path from the root ("" and "/" are the root),
  * following symbolic links in every component but the last (and the last
- * too when follow is true), and resolving "." and "..". */
+ * too when follow is true), and resolving "." and "..".  Errors: those of
+ * hs_tree_child(), -ENAMETOOLONG (a component over NAME_MAX, a link
+ * target too long), -ELOOP (over 40 links), -ENOTDIR (a file followed by
+ * "/name"). */
 int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 		    struct hs_tree_node *out);
 /* The type of a node, without any query. */
 enum hs_tree_type hs_tree_type(const struct hs_tree_node *n);
+/* The attributes of n.  Sizes that need the file generated (events,
+ * syscalls...) generate it once.  -ENOENT for a node that names nothing
+ * (a bad kind or image), -EIO (memory not mapped, a read error),
+ * -EBADMSG (a damaged database), -ENOMEM. */
 int hs_tree_getattr(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out);
 
@@ -134,12 +145,17 @@ int64_t hs_tree_seek(struct hs_tree *tree, const struct hs_tree_node *n,
 		     uint64_t off, int whence);
 /* Calls cb for each entry of a directory, in a stable order; a non-zero
  * return from cb stops the listing and is returned.  name and child are
- * borrowed for the call. */
+ * borrowed for the call.  -ENOTDIR for a file, -ENOENT for a node that
+ * names nothing, or the error of a query the listing needs (-EBADMSG,
+ * -EIO, -ENOMEM). */
 typedef int (*hs_tree_dir_fn)(void *ctx, const char *name,
 			      const struct hs_tree_node *child);
 int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
 		    hs_tree_dir_fn cb, void *ctx);
-/* The target of a symbolic link, NUL-terminated; returns its length. */
+/* The target of a symbolic link, NUL-terminated; returns its length.
+ * -ENAMETOOLONG when it does not fit in cap bytes, -EINVAL for a node
+ * that is not a link, -ENOENT when the target is gone (finish of a call
+ * that never returns, ...), or a query's error. */
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap);
 
