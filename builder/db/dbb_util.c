@@ -262,28 +262,11 @@ double dbb_now(void)
 int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t old = *cap;
-	int err = dbb_grow(p, cap, need, elem);
+	int err = hs_grow(p, cap, need, elem);
 
 	if (!err && *cap > old)
 		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
 	return err;
-}
-
-int dbb_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
 }
 
 unsigned dbb_compress_threads(void)

@@ -707,8 +707,8 @@ static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		chunk_err(err, c, rec, "SB_ABORT of %" PRIu32 " bytes", len);
 		return -EBADMSG;
 	}
-	sb_id = hs_trace_le32(pl);
-	retired = hs_trace_le32(pl + 4);
+	sb_id = hs_le32(pl);
+	retired = hs_le32(pl + 4);
 	sb = trace_code_lookup(d->code, sb_id);
 	if (!sb) {
 		chunk_err(err, c, rec, "SB_ABORT of unknown sb %" PRIu32, sb_id);
@@ -787,9 +787,9 @@ static int ev_regs(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 
 	if (len < 12)
 		return bad_len(err, c, rec, "REGS", len);
-	tid = hs_trace_le32(pl);
-	reason = hs_trace_le32(pl + 4);
-	size = hs_trace_le32(pl + 8);
+	tid = hs_le32(pl);
+	reason = hs_le32(pl + 4);
+	size = hs_le32(pl + 8);
 	if (size != HS_GUEST_STATE_SIZE || len != 12 + size) {
 		chunk_err(err, c, rec, "REGS dump of %" PRIu32 " bytes in a %" PRIu32
 			  "-byte record, expected %d", size, len, HS_GUEST_STATE_SIZE);
@@ -826,11 +826,11 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 	case HS_EV_THREAD_RUN:
 		if (len < 8)
 			return bad_len(err, c, rec, "THREAD_RUN", len);
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		d->cur = th;
-		d->cur_tid = hs_trace_le32(pl);
+		d->cur_tid = hs_le32(pl);
 		break;
 	case HS_EV_THREAD_CREATE:
 		if (len < 8)
@@ -839,7 +839,7 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		 * Valgrind never gives a thread.  Valgrind reuses the tids of
 		 * exited threads: a new thread's state is unknown until its
 		 * first dump. */
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl + 4), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl + 4), &ret, err);
 		if (!th)
 			return ret;
 		th->have_state = false;
@@ -854,12 +854,12 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 
 		if (len < 24)
 			return bad_len(err, c, rec, "SYSCALL_EXIT", len);
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		/* the kernel's rax: -errno on failure */
-		res = hs_trace_le64(pl + 16);
-		th->st.guest_RAX = hs_trace_le32(pl + 8) ? (uint64_t)0 - res : res;
+		res = hs_le64(pl + 16);
+		th->st.guest_RAX = hs_le32(pl + 8) ? (uint64_t)0 - res : res;
 		break;
 	}
 	case HS_EV_REG_WRITE: {
@@ -867,14 +867,14 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 
 		if (len < 12)
 			return bad_len(err, c, rec, "REG_WRITE", len);
-		off = hs_trace_le32(pl + 4);
-		size = hs_trace_le32(pl + 8);
+		off = hs_le32(pl + 4);
+		size = hs_le32(pl + 8);
 		if (len - 12 != size || (uint64_t)off + size > HS_GUEST_STATE_SIZE) {
 			chunk_err(err, c, rec, "REG_WRITE of %" PRIu32 " bytes at offset %"
 				  PRIu32 " in a %" PRIu32 "-byte record", size, off, len);
 			return -EBADMSG;
 		}
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		memcpy((uint8_t *)&th->st + off, pl + 12, size);
@@ -889,10 +889,10 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		if (len < 24)
 			return bad_len(err, c, rec, "EXIT", len);
 		d->stats.saw_exit = true;
-		d->stats.exit_kind = hs_trace_le32(pl);
-		d->stats.exit_value = (int32_t)hs_trace_le32(pl + 4);
-		d->stats.exit_threads = hs_trace_le32(pl + 16);
-		total_t = hs_trace_le64(pl + 8);
+		d->stats.exit_kind = hs_le32(pl);
+		d->stats.exit_value = (int32_t)hs_le32(pl + 4);
+		d->stats.exit_threads = hs_le32(pl + 16);
+		total_t = hs_le64(pl + 8);
 		/* The recorder's own count must agree with ours. */
 		if (d->check && total_t != d->t)
 			trace_note_mismatch(d, d->cur_tid, "exit-t", &total_t, &d->t, 8);

@@ -242,9 +242,9 @@ static int spill_open(struct tree_streams *ss, struct stream *s)
 		return -1;
 	}
 	if (dir && *dir)
-		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		fd = hs_spill_open(dir);
 	if (fd < 0)
-		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		fd = hs_spill_open("/tmp");
 	if (fd < 0)
 		s->no_spill = true;
 	else

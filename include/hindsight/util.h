@@ -5,8 +5,8 @@
  * it has no libc; it may use le.h).
  *
  *   hs_grow()        an array's capacity at least `need` elements
- *   hs_read_full()   pread until n bytes, end of file or an error
- *   hs_write_all()   write until n bytes or an error
+ *   hs_read_full()   exactly n bytes at an offset (pread)
+ *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
  *   hs_spill_open()  an unlinked temporary file in a folder
  *   HS_ANALYZER_ASSUME(c)  an invariant clang's analyser (make scan)
  *                    cannot see; nothing in a normal build
@@ -52,9 +52,9 @@ static inline int hs_grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Reads n bytes at off (pread, EINTR retried).  Returns the bytes read:
- * n, or fewer at the end of the file; -errno on an error. */
-static inline ssize_t hs_read_full(int fd, void *buf, size_t n, uint64_t off)
+/* Reads exactly n bytes at off (pread, EINTR retried): 0, -EBADMSG when
+ * the file ends before (a file cut short), or -errno. */
+static inline int hs_read_full(int fd, void *buf, size_t n, uint64_t off)
 {
 	size_t done = 0;
 
@@ -66,20 +66,21 @@ static inline ssize_t hs_read_full(int fd, void *buf, size_t n, uint64_t off)
 		if (r < 0)
 			return -errno;
 		if (r == 0)
-			break;
+			return -EBADMSG;
 		done += (size_t)r;
 	}
-	return (ssize_t)done;
+	return 0;
 }
 
-/* Writes all n bytes at the file offset (EINTR retried): 0 or -errno
- * (-EIO if write returns 0). */
-static inline int hs_write_all(int fd, const void *buf, size_t n)
+/* Writes all n bytes (EINTR retried) at off with pwrite, or at the file
+ * offset with write when off is negative: 0 or -errno (-EIO if nothing
+ * could be written). */
+static inline int hs_write_all(int fd, const void *buf, size_t n, int64_t off)
 {
 	const char *p = buf;
 
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, (off_t)off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -89,6 +90,8 @@ static inline int hs_write_all(int fd, const void *buf, size_t n)
 			return -EIO;
 		p += w;
 		n -= (size_t)w;
+		if (off >= 0)
+			off += w;
 	}
 	return 0;
 }

@@ -775,12 +775,12 @@ static void test_tree_concurrent_readers_of_one_file_agree(void **state)
  * getcpu) and the clone3 and rseq it answers with ENOSYS. */
 static int count_entry(void *ctx, const struct hs_db_event *ev)
 {
-	uint32_t nr = hs_trace_le32(ev->payload + 4);
+	uint32_t nr = hs_le32(ev->payload + 4);
 
 	if (ev->tag == HS_EV_SYSCALL_ENTER && nr != 96 && nr != 201 && nr != 228 && nr != 309)
 		(*(size_t *)ctx)++;
 	if (ev->tag == HS_EV_SYSCALL_EXIT && (nr == 334 || nr == 435) &&
-	    hs_trace_le32(ev->payload + 8) && hs_trace_le64(ev->payload + 16) == ENOSYS)
+	    hs_le32(ev->payload + 8) && hs_le64(ev->payload + 16) == ENOSYS)
 		(*(size_t *)ctx)--;
 	return 0;
 }
