@@ -92,10 +92,8 @@ $(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 	@mkdir -p $(@D)
 	$(CC) -no-pie $(CFLAGS) -o $@ $(CLI_OBJ) $(HS_LIBS) $(EXT_LIBS)
 
+# Valgrind's headers: only builder/trace (and the recorder) see them
 $(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/builder/db/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/fs/query/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/fs/tree/%.o: CPPFLAGS += -I$(VEX_INC)
 $(B)/obj/%.o: %.c include/hindsight/banned.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<

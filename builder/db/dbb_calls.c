@@ -66,8 +66,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_ir.h"
 
 #include "dbb_i.h"
 
@@ -617,11 +615,11 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 	const uint8_t *st = hs_trace_decoder_state(d, tid);
 	uint64_t sp = st ? hs_trace_state_sp(st) : 0;
 
-	if (jk == Ijk_Call)
+	if (jk == HS_TRACE_JK_CALL)
 		return dbb_calls_call(c, t, tid, addr, len, dst, sp);
-	if (jk == Ijk_Ret)
+	if (jk == HS_TRACE_JK_RET)
 		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
-	if (jk == Ijk_Boring && st)
+	if (jk == HS_TRACE_JK_JUMP && st)
 		return leave(c, t + 1, tid, false, dst, sp, true, addr);
 	if (jk == HS_TRACE_JK_DIRECT && st && c->src) {
 		/* a direct jump moves no rsp: it leaves nothing */

@@ -36,8 +36,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_ir.h"
 
 #include "hindsight/source.h"
 #include "dbb_i.h"
@@ -352,11 +350,11 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 	int ret;
 
 	(void)addr, (void)len, (void)dst;
-	if (jk != Ijk_Call && jk != Ijk_Ret)
+	if (jk != HS_TRACE_JK_CALL && jk != HS_TRACE_JK_RET)
 		return 0;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
-	if (jk == Ijk_Call) {
+	if (jk == HS_TRACE_JK_CALL) {
 		st_reset(th);
 		return 0;
 	}

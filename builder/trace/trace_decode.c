@@ -436,9 +436,9 @@ static __attribute__((noinline)) int
 jump(trace_jump_fn cb, void *ctx, uint64_t t, uint32_t tid,
      const struct trace_sb *sb, uint32_t i, uint64_t dst)
 {
-	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? Ijk_Call
-		    : sb->cls[i] == TRACE_INSN_RET ? Ijk_Ret
-		    : sb->cls[i] == TRACE_INSN_DJMP ? HS_TRACE_JK_DIRECT : Ijk_Boring;
+	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? HS_TRACE_JK_CALL
+		    : sb->cls[i] == TRACE_INSN_RET ? HS_TRACE_JK_RET
+		    : sb->cls[i] == TRACE_INSN_DJMP ? HS_TRACE_JK_DIRECT : HS_TRACE_JK_JUMP;
 
 	return cb(ctx, t, tid, jk, sb->insns[i].addr, sb->insns[i].len, dst);
 }
