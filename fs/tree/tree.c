@@ -127,6 +127,15 @@ struct hs_db *hs_tree_db(struct hs_tree *tree)
 	return tree->db;
 }
 
+void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap)
+{
+	struct hs_db_cache_stats cs;
+
+	hs_db_cache_stats(tree->db, &cs);
+	*used = cs.used;
+	*cap = cs.cap;
+}
+
 struct tree_image *tree_image_facts(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	return n->image < tree->n_images ? &tree->images[n->image] : NULL;

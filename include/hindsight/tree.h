@@ -103,6 +103,8 @@ int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *opt,
 		      struct hs_tree **out);
 void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
 struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
+/* The query cache's use and cap in bytes (the daemon's statistics). */
+void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap);
 
 void hs_tree_root(struct hs_tree_node *out);
 /* The child `name` of directory dir (out may be dir itself).  -ENOTDIR
