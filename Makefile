@@ -6,21 +6,13 @@
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
+#   make check-deps  every #include and the link order against MODULE_DEPS
 #   make scan     clang's static analyser over the whole build (scan-build,
 #                 Debian's clang-tools); fails on any finding
 #
-# Module dependencies (allowed directions only):
-#   builder/cli  -> builder/db, fs/query, builder/trace
-#   builder/db   -> fs/dbfile, builder/trace      (writes TRACE/db)
-#   fs/query     -> fs/dbfile, builder/trace      (reads TRACE/db)
-#   fs/source    -> (libdw only)                  (symbols, lines, variables)
-#   builder/db   -> fs/source                     (the lines index)
-#   fs/tree      -> fs/query, fs/source           (paths -> bytes)
-#   fs/fuse      -> fs/tree                       (the FUSE daemon)
-#   server       -> fs/tree                       (HTTP API and web UI)
-#   server/gdb   -> fs/query, builder/trace       (gdb's remote protocol)
-#   builder/recorder is a separate static Valgrind tool; it shares only
-#                include/hindsight/trace_format.h with the rest.
+# Module dependencies: MODULE_DEPS below is the rule, and
+# `make check-deps` (scripts/check-deps.sh, run by make test) checks every
+# #include and the link order against it.
 
 CC      ?= cc
 B       := build
@@ -55,6 +47,28 @@ $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
 # link order: users before what they use; a module folder with no .c file
 # yet is left out
 LINK_ORDER := gdb server fuse tree db source query dbfile trace
+
+# The allowed dependencies, "module:what it may use" (a module uses another
+# by including its public header; the common layer, le.h util.h banned.h,
+# and the format specs, trace_format.h db_format.h syscall_args.h, are for
+# every module).  builder/cli is the one top; builder/recorder, a static
+# Valgrind tool, uses only the format specs and le.h.
+#   builder/trace  reads recordings            fs/dbfile  block files
+#   fs/source      debug info (libdw); its calls take struct hs_trace_regs
+#   fs/query       reads TRACE/db              builder/db writes TRACE/db
+#   fs/tree        paths -> bytes              fs/fuse    the FUSE daemon
+#   server         HTTP API, web UI            server/gdb gdb's protocol
+# server -> fs/query, builder/db: the hs_tree_db() back door of
+# srv_api.c, srv_notes.c and srv_build.c, until they use tree calls.
+MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
+	fs/source:builder/trace \
+	fs/query:fs/dbfile,builder/trace \
+	builder/db:fs/dbfile,builder/trace,fs/source \
+	fs/tree:fs/query,fs/source,builder/trace \
+	fs/fuse:fs/tree \
+	server:fs/tree,fs/query,builder/db \
+	server/gdb:fs/query,builder/trace \
+	builder/cli:*
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
@@ -207,8 +221,12 @@ SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 san-units:
 	$(MAKE) B=$(B)/san CFLAGS="$(SAN_CFLAGS)" $(SAN_UNIT_BIN)
 
-test: all $(UNIT_BIN) $(PROG_BIN) san-units
+test: all $(UNIT_BIN) $(PROG_BIN) san-units check-deps
 	@sh tests/run.sh
+
+check-deps:
+	@MODULE_DEPS='$(MODULE_DEPS)' LINK_ORDER='$(LINK_ORDER)' LIBS='$(LIBS)' \
+		sh scripts/check-deps.sh
 
 demo:
 	sh scripts/install-deps.sh
@@ -232,7 +250,7 @@ scan:
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test san-units demo bench stress scan clean install uninstall dist FORCE
+.PHONY: all tool test san-units check-deps demo bench stress scan clean install uninstall dist FORCE
 FORCE:
 # (build/bom-validator holds npm's node_modules, whose names may end in .d)
 -include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)
