@@ -6,7 +6,8 @@
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
-#   make check-deps  every #include and the link order against MODULE_DEPS
+#   make check-deps  every #include and the link order against MODULE_DEPS,
+#                 and no function over 150 lines
 #   make scan     clang's static analyser over the whole build (scan-build,
 #                 Debian's clang-tools); fails on any finding
 #
@@ -227,6 +228,7 @@ test: all $(UNIT_BIN) $(PROG_BIN) san-units check-deps
 check-deps:
 	@MODULE_DEPS='$(MODULE_DEPS)' LINK_ORDER='$(LINK_ORDER)' LIBS='$(LIBS)' \
 		sh scripts/check-deps.sh
+	@sh scripts/check-long-functions.sh
 
 demo:
 	sh scripts/install-deps.sh

@@ -659,6 +659,37 @@ static struct lthread *carried_of(struct lthread **v, size_t *n, uint32_t tid)
 	return &(*v)[tid];
 }
 
+/* The states the shard in dir leaves (lfinal.sp), carried into the next
+ * one: file ids from its own (local) to the merged list's (all). */
+static int carry_final(const char *dir, char **local, size_t n_local, char **all, size_t n_all,
+		       struct lthread **carried, size_t *n_carried)
+{
+	uint8_t *fin = NULL;
+	size_t fin_len = 0;
+	int ret = read_all(dir, "lfinal.sp", &fin, &fin_len);
+
+	if (ret)
+		return ret;
+	for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
+		uint32_t tid = hs_le32(fin + off), lf = hs_le32(fin + off + 4);
+		struct lthread *th = carried_of(carried, n_carried, tid);
+
+		if (!th) {
+			ret = -ENOMEM;
+			break;
+		}
+		th->known = true;
+		th->file = lf == LS_NONE || lf >= n_local ? LS_NONE :
+			   (uint32_t)find_path(all, n_all, local[lf]);
+		th->line = hs_le32(fin + off + 8);
+		th->fchg = hs_le32(fin + off + 12) != 0;
+		th->rs = hs_le64(fin + off + 16);
+		th->re = hs_le64(fin + off + 24);
+	}
+	free(fin);
+	return ret;
+}
+
 /* Walks the shards' line starts in order, replays each LS_COND op on the
  * thread's state the earlier shards left (keeping the starts it makes),
  * and writes the result (provisional file ids: indexes into l->files)
@@ -707,8 +738,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 	for (unsigned s = 0; s < n && !ret; s++) {
 		struct dbb_spill_r *r = NULL;
 		char *path = dbb_path(dirs[s], "lines.sp");
-		uint8_t rec[LREC], *fin = NULL;
-		size_t fin_len = 0;
+		uint8_t rec[LREC];
 
 		ret = path ? dbb_spill_open(path, &r) : -ENOMEM;
 		free(path);
@@ -761,26 +791,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 		dbb_spill_close_r(r);
 		if (ret < 0)
 			break;
-		/* the states this shard leaves */
-		if ((ret = read_all(dirs[s], "lfinal.sp", &fin, &fin_len)))
-			break;
-		for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
-			uint32_t tid = hs_le32(fin + off), lf = hs_le32(fin + off + 4);
-			struct lthread *th = carried_of(&carried, &n_carried, tid);
-
-			if (!th) {
-				ret = -ENOMEM;
-				break;
-			}
-			th->known = true;
-			th->file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
-				   (uint32_t)find_path(all, n_all, local[s][lf]);
-			th->line = hs_le32(fin + off + 8);
-			th->fchg = hs_le32(fin + off + 12) != 0;
-			th->rs = hs_le64(fin + off + 16);
-			th->re = hs_le64(fin + off + 24);
-		}
-		free(fin);
+		ret = carry_final(dirs[s], local[s], n_local[s], all, n_all, &carried, &n_carried);
 	}
 	if (ret)
 		goto out_ret;

@@ -606,6 +606,43 @@ out:
 	return ret;
 }
 
+/* The calls shard si leaves open at its end (copen.sp), per thread
+ * innermost last, with the return sites of the tail calls pass 1 filled
+ * in (si->fill). */
+static int read_open_calls(struct merge *m, struct shard_in *si)
+{
+	struct dbb_spill_r *r = NULL;
+	uint8_t rec[DBB_COPEN_REC];
+	size_t cap = 0;
+	int ret;
+
+	if ((ret = open_calls(si, "copen.sp", &r, m->err)))
+		return ret;
+	while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
+		if ((ret = hs_grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
+			break;
+		si->open[si->n_open++] = (struct copen){
+			.index = hs_le64(rec), .ret_addr = hs_le64(rec + 8),
+			.t_call = hs_le64(rec + 16), .t_ret = HS_DB_NO_RETURN,
+			.tid = hs_le32(rec + 24), .depth = hs_le32(rec + 28),
+			.sp = hs_le64(rec + 32), .flags = hs_le32(rec + 40),
+			.site = hs_le64(rec + 48),
+		};
+	}
+	dbb_spill_close_r(r);
+	if (ret < 0) {
+		bad_in(si, "copen.sp", ret, m->err);
+		return ret;
+	}
+	for (size_t f = 0; f < si->n_fill; f++)
+		for (size_t k = 0; k < si->n_open; k++)
+			if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
+				si->open[k].ret_addr = si->fill[f].ret_addr;
+				si->open[k].site = si->fill[f].site;
+			}
+	return 0;
+}
+
 static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 {
 	struct gstack *g = NULL;
@@ -614,9 +651,8 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 
 	for (unsigned s = 0; s < m->n && !ret; s++) {
 		struct shard_in *si = &m->sh[s];
-		struct dbb_spill_r *r = NULL;
-		size_t cap = 0, cap_chg = 0, n_orph = 0;
-		uint8_t rec[DBB_COPEN_REC], *orph = NULL;
+		size_t cap_chg = 0, n_orph = 0;
+		uint8_t *orph = NULL;
 		bool ok;
 
 		/* G at the shard's start */
@@ -721,32 +757,8 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		free(orph);
 		if (ret)
 			break;
-		/* its calls still open at its end, per thread innermost last */
-		if ((ret = open_calls(si, "copen.sp", &r, m->err)))
+		if ((ret = read_open_calls(m, si)))
 			break;
-		while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
-			if ((ret = hs_grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
-				break;
-			si->open[si->n_open++] = (struct copen){
-				.index = hs_le64(rec), .ret_addr = hs_le64(rec + 8),
-				.t_call = hs_le64(rec + 16), .t_ret = HS_DB_NO_RETURN,
-				.tid = hs_le32(rec + 24), .depth = hs_le32(rec + 28),
-				.sp = hs_le64(rec + 32), .flags = hs_le32(rec + 40),
-				.site = hs_le64(rec + 48),
-			};
-		}
-		dbb_spill_close_r(r);
-		if (ret < 0) {
-			bad_in(si, "copen.sp", ret, m->err);
-			break;
-		}
-		ret = 0;
-		for (size_t f = 0; f < si->n_fill; f++)
-			for (size_t k = 0; k < si->n_open; k++)
-				if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
-					si->open[k].ret_addr = si->fill[f].ret_addr;
-					si->open[k].site = si->fill[f].site;
-				}
 		for (size_t k = 0; k < si->n_open && !ret; k++) {
 			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
 

@@ -453,6 +453,72 @@ store(struct hs_trace_decoder *d, uint64_t t, uint32_t tid, uint64_t addr,
 	return 0;
 }
 
+/* U_PUT2/4/8: the delta p[] added to the previous value pv[], which is
+ * also the register's new value; returns p past the delta. */
+static inline __attribute__((always_inline)) const uint8_t *
+put_add2(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint16_t x, y;
+
+	memcpy(&x, pv, 2);
+	memcpy(&y, p, 2);
+	x = (uint16_t)(x + y);
+	memcpy(pv, &x, 2);
+	memcpy(reg, &x, 2);
+	return p + 2;
+}
+
+static inline __attribute__((always_inline)) const uint8_t *
+put_add4(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint32_t x = trace_ld32(pv) + trace_ld32(p);
+
+	memcpy(pv, &x, 4);
+	memcpy(reg, &x, 4);
+	return p + 4;
+}
+
+static inline __attribute__((always_inline)) const uint8_t *
+put_add8(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint64_t x = trace_ld64(pv) + trace_ld64(p);
+
+	memcpy(pv, &x, 8);
+	memcpy(reg, &x, 8);
+	return p + 8;
+}
+
+/* U_PUTI: a value into element (ix + bias) mod n_elems of a guest array
+ * (VEX's rule, ix an I32). */
+static inline __attribute__((always_inline)) void
+put_indexed(const struct trace_sb *sb, const struct trace_uop *u, const uint8_t **p,
+	    uint8_t *prev, uint8_t *st)
+{
+	uint64_t ta, tb;
+	const uint8_t *a = val_bytes(sb, &u->a, p, prev, st, &ta);
+	const uint8_t *b = val_bytes(sb, &u->v, p, prev, st, &tb);
+	int64_t k = ((int64_t)(int32_t)trace_ld32(a) + (int64_t)u->imm) % (int64_t)u->n_elems;
+
+	if (k < 0)
+		k += u->n_elems;
+	put_bytes(st + u->off + (uint64_t)k * u->size, b, u->size);
+}
+
+/* The ops ran out inside instruction i (no NEXT op, or an SB_ABORT's
+ * prefix): it completed, and retires; a call, return or jump reports
+ * where it went (the next instruction). */
+static inline __attribute__((always_inline)) int
+ran_off(trace_insn_fn insn_cb, trace_jump_fn jump_cb, void *ctx, uint64_t *t, uint32_t tid,
+	const struct trace_sb *sb, uint32_t i)
+{
+	int ret = retire(insn_cb, ctx, t, tid, sb->insns, i);
+
+	if (!ret && jump_cb && sb->cls[i])
+		ret = jump(jump_cb, ctx, *t - 1, tid, sb, i,
+			   i + 1 < sb->pub.n_insns ? sb->insns[i + 1].addr : 0);
+	return ret;
+}
+
 /* Walks ops [0, n_ops) of sb for the running thread.  `checked` is a
  * constant in each caller, so this is compiled twice: with and without the
  * bounds checks.  Returns 0 or what a callback returned. */
@@ -503,33 +569,15 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 			st[u->off] = pv[0];
 			p += 1;
 			break;
-		case U_PUT2: {
-			uint16_t x, y;
-
-			memcpy(&x, pv, 2);
-			memcpy(&y, p, 2);
-			x = (uint16_t)(x + y);
-			memcpy(pv, &x, 2);
-			memcpy(st + u->off, &x, 2);
-			p += 2;
+		case U_PUT2:
+			p = put_add2(pv, st + u->off, p);
 			break;
-		}
-		case U_PUT4: {
-			uint32_t x = trace_ld32(pv) + trace_ld32(p);
-
-			memcpy(pv, &x, 4);
-			memcpy(st + u->off, &x, 4);
-			p += 4;
+		case U_PUT4:
+			p = put_add4(pv, st + u->off, p);
 			break;
-		}
-		case U_PUT8: {
-			uint64_t x = trace_ld64(pv) + trace_ld64(p);
-
-			memcpy(pv, &x, 8);
-			memcpy(st + u->off, &x, 8);
-			p += 8;
+		case U_PUT8:
+			p = put_add8(pv, st + u->off, p);
 			break;
-		}
 		case U_PUTX16:
 			slot_apply(pv, p, 16, SLOT_XOR);
 			memcpy(st + u->off, pv, 16);
@@ -555,19 +603,9 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 		case U_PUTC:
 			memcpy(st + u->off, sb->pool + u->n_elems, u->size);
 			break;
-		case U_PUTI: {
-			int64_t k;
-
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
-			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
-			/* VEX: element (ix + bias) mod n_elems, ix an I32 */
-			k = ((int64_t)(int32_t)trace_ld32(a) + (int64_t)u->imm) %
-			    (int64_t)u->n_elems;
-			if (k < 0)
-				k += u->n_elems;
-			put_bytes(st + u->off + (uint64_t)k * u->size, b, u->size);
+		case U_PUTI:
+			put_indexed(sb, u, &p, prev, st);
 			break;
-		}
 		case U_STORE:
 			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
 			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
@@ -616,14 +654,8 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	}
 	/* Ran off the op list: no NEXT op, or an SB_ABORT's prefix.  Either
 	 * way the instruction under way completed. */
-	if (n_ops && (ue[-1].flags & UF_IN_INSN)) {
-		uint32_t i = ue[-1].insn;
-
-		ret = retire(insn_cb, insn_ctx, &t, tid, insns, i);
-		if (!ret && jump_cb && sb->cls[i])
-			ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, i,
-				   i + 1 < sb->pub.n_insns ? insns[i + 1].addr : 0);
-	}
+	if (n_ops && (ue[-1].flags & UF_IN_INSN))
+		ret = ran_off(insn_cb, jump_cb, insn_ctx, &t, tid, sb, ue[-1].insn);
 	goto out;
 leave:
 	/* a taken EXIT or the NEXT, to dst */

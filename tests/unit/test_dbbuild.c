@@ -363,6 +363,35 @@ static uint64_t rnd(void)
 #define REG_B 0x20000000ull
 #define REG_C 0x30000000ull
 
+/* Every version of the n_runs page runs into all, checking that each run
+ * is sorted by (page, chunk). */
+static void read_page_runs(unsigned n_runs, struct vers *all)
+{
+	for (unsigned k = 0; k < n_runs; k++) {
+		char name[64];
+		struct dbb_spill_r *r;
+		uint8_t rec[HS_DB_PAGE_HDR + PAGE];
+		uint64_t lp = 0, lc = 0;
+		bool any = false;
+
+		snprintf(name, sizeof(name), "%s/pages.%u.sp", dir, k);
+		assert_int_equal(dbb_spill_open(name, &r), 0);
+		while (dbb_spill_read(r, rec, HS_DB_PAGE_HDR) == 1) {
+			uint32_t dl = hs_le32(rec + HS_DB_PAGE_HDR - 4);
+
+			assert_true(dl <= PAGE);
+			if (dl)
+				assert_int_equal(dbb_spill_read(r, rec + HS_DB_PAGE_HDR, dl), 1);
+			assert_true(!any || hs_le64(rec) > lp ||
+				    (hs_le64(rec) == lp && hs_le64(rec + 8) > lc));
+			any = true;
+			lp = hs_le64(rec);
+			lc = hs_le64(rec + 8);
+			vers_add(all, rec, HS_DB_PAGE_HDR + dl);
+		}
+		dbb_spill_close_r(r);
+	}
+}
 
 static void test_dbbuild_pages_rebuild_the_model_at_every_chunk(void **state)
 {
@@ -454,31 +483,7 @@ static void test_dbbuild_pages_rebuild_the_model_at_every_chunk(void **state)
 	assert_true(n_runs > 1);
 	dbb_pages_free(pg);
 
-	/* read every run; they are each sorted by (page, chunk) */
-	for (unsigned k = 0; k < n_runs; k++) {
-		char name[64];
-		struct dbb_spill_r *r;
-		uint8_t rec[HS_DB_PAGE_HDR + PAGE];
-		uint64_t lp = 0, lc = 0;
-		bool any = false;
-
-		snprintf(name, sizeof(name), "%s/pages.%u.sp", dir, k);
-		assert_int_equal(dbb_spill_open(name, &r), 0);
-		while (dbb_spill_read(r, rec, HS_DB_PAGE_HDR) == 1) {
-			uint32_t dl = hs_le32(rec + HS_DB_PAGE_HDR - 4);
-
-			assert_true(dl <= PAGE);
-			if (dl)
-				assert_int_equal(dbb_spill_read(r, rec + HS_DB_PAGE_HDR, dl), 1);
-			assert_true(!any || hs_le64(rec) > lp ||
-				    (hs_le64(rec) == lp && hs_le64(rec + 8) > lc));
-			any = true;
-			lp = hs_le64(rec);
-			lc = hs_le64(rec + 8);
-			vers_add(&all, rec, HS_DB_PAGE_HDR + dl);
-		}
-		dbb_spill_close_r(r);
-	}
+	read_page_runs(n_runs, &all);
 	/* merge order: (page, chunk); a simple insertion-free sort */
 	for (size_t i = 1; i < all.n; i++) {
 		uint8_t *rec = all.rec[i];
