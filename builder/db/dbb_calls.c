@@ -794,16 +794,8 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 	struct hs_trace_err terr = { "" };
 	int ret = 0;
 
-	if (!img->code) {
-		char *path = dbb_path(img->dir, "code.hst");
-
-		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
-		free(path);
-		if (ret) {
-			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
-			return ret;
-		}
-	}
+	if ((ret = dbb_image_code(img, err)))
+		return ret;
 	/* the tail calls' symbols: the shards' (a --merge build has none yet) */
 	if (!img->lsrc) {
 		if (!img->have_smaps &&

@@ -300,6 +300,10 @@ struct dbb_progress {
 	uint64_t done;               /* atomically added per chunk */
 };
 
+/* Loads img->code (its code.hst) unless it is there: 0, or an error with
+ * its message in err (dbb_util.c). */
+int dbb_image_code(struct dbb_image *img, struct hs_dbb_err *err);
+
 /* Decodes shard s of img into out_dir (created by the caller), keeping up
  * to run_bytes of page versions in memory before it writes a sorted run.
  * A decode error in an incomplete recording ends the shard early

@@ -1040,21 +1040,12 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	pthread_t *th = NULL;
 	char **dirs = NULL;
 	struct dbb_lines *l = NULL;
-	struct hs_trace_err terr = { "" };
 	bool fused = true, later = false;
 	int ret;
 
 	*out = NULL;
-	if (!img->code) {
-		char *path = dbb_path(img->dir, "code.hst");
-
-		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
-		free(path);
-		if (ret) {
-			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
-			return ret;
-		}
-	}
+	if ((ret = dbb_image_code(img, err)))
+		return ret;
 	/* The shards ran the pass with the start-up's modules (if any had
 	 * lines): the whole answer unless code was mapped later (dlopen) from
 	 * a file with lines.  Only then is the debug info loaded here. */

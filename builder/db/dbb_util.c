@@ -275,3 +275,19 @@ unsigned dbb_compress_threads(void)
 
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
+
+int dbb_image_code(struct dbb_image *img, struct hs_dbb_err *err)
+{
+	struct hs_trace_err terr = { "" };
+	char *path;
+	int ret;
+
+	if (img->code)
+		return 0;
+	path = dbb_path(img->dir, "code.hst");
+	ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
+	free(path);
+	if (ret)
+		dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+	return ret;
+}
