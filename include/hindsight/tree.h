@@ -57,7 +57,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct hs_db;
+#include "hindsight/db.h"
+
 struct hs_tree;
 
 enum hs_tree_type { HS_TREE_DIR = 1, HS_TREE_FILE = 2, HS_TREE_LINK = 3 };
@@ -160,6 +161,24 @@ int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
  * that never returns, ...), or a query's error. */
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap);
+
+/* ---- the glue of the query library and fs/source ------------------------
+ * Shared by the tree and `hindsight query` (unwind, step), so that both
+ * answer alike. */
+
+/* fs/source's read_mem callback (struct hs_src_target) over the memory
+ * of img at t: ctx is a struct hs_tree_mem_at. */
+struct hs_tree_mem_at {
+	const struct hs_db_image *img;
+	uint64_t t;
+};
+ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len);
+/* gdb's rule for step into a call (struct hs_db_step_filter's enter; ctx
+ * is the image's struct hs_src): step enters a call only when the code
+ * that makes it has line info outside the dynamic linker, so it runs a
+ * library without debug info, and the lazy resolver, to their return,
+ * callbacks and ifunc resolvers included. */
+enum hs_db_step_enter hs_tree_step_enters(void *src, const struct hs_db_call *c);
 
 /* The text of `hindsight info TRACE_DIR` (and of the tree's info file),
  * from meta.json and, when built, the database.  Needs no database.
