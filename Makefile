@@ -3,6 +3,8 @@
 #   make          build build/bin/hindsight and its Valgrind tool
 #   make test     unit tests (cmocka; also under ASan+UBSan) + end-to-end
 #                 tests, prints "N passed, N failed"
+#   make check    the fast tier: check-deps and the unit tests that need no
+#                 Valgrind (seconds)
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
@@ -225,6 +227,17 @@ san-units:
 test: all $(UNIT_BIN) $(PROG_BIN) san-units check-deps
 	@sh tests/run.sh
 
+# The fast tier: check-deps and the unit tests that record nothing (no
+# Valgrind, no test program), about 15 s.  The unit tests that record
+# (test_dbbuild, test_origin, test_query, test_source, test_tree) and the
+# end-to-end tests run in make test only.
+CHECK_UNITS := test_cli_sha256 test_dbfile test_gdb test_lines test_sigfmt test_sysfmt test_trace
+check: check-deps $(CHECK_UNITS:%=$(B)/tests/%)
+	@mkdir -p $(B)/test-logs
+	@for t in $(CHECK_UNITS); do \
+		if $(B)/tests/$$t >$(B)/test-logs/$$t.log 2>&1; then echo "PASS  $$t"; \
+		else echo "FAIL  $$t (see $(B)/test-logs/$$t.log)"; exit 1; fi; done
+
 check-deps:
 	@MODULE_DEPS='$(MODULE_DEPS)' LINK_ORDER='$(LINK_ORDER)' LIBS='$(LIBS)' \
 		sh scripts/check-deps.sh
@@ -252,7 +265,7 @@ scan:
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test san-units check-deps demo bench stress scan clean install uninstall dist FORCE
+.PHONY: all tool test check san-units check-deps demo bench stress scan clean install uninstall dist FORCE
 FORCE:
 # (build/bom-validator holds npm's node_modules, whose names may end in .d)
 -include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)
