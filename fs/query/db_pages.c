@@ -55,15 +55,8 @@ struct chain {
 
 static int chain_push(struct chain *ch, const struct pidx *p)
 {
-	if (ch->n == ch->cap) {
-		size_t cap = ch->cap ? ch->cap * 2 : 32;
-		struct pidx *v = realloc(ch->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ch->v = v;
-		ch->cap = cap;
-	}
+	if (hs_grow((void **)&ch->v, &ch->cap, ch->n + 1, sizeof(*ch->v)))
+		return -ENOMEM;
 	ch->v[ch->n++] = *p;
 	return 0;
 }

@@ -124,15 +124,8 @@ static int index_item(void *ctx, const struct hs_db_event *ev)
 		iw->last_t[s] = ev->t;
 		iw->at_t[s] = 0;
 	}
-	if (c->n[s] == c->cap[s]) {
-		size_t cap = c->cap[s] ? 2 * c->cap[s] : 256;
-		struct console_item *v = realloc(c->items[s], cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->items[s] = v;
-		c->cap[s] = cap;
-	}
+	if (hs_grow((void **)&c->items[s], &c->cap[s], c->n[s] + 1, sizeof(*c->items[s])))
+		return -ENOMEM;
 	c->items[s][c->n[s]++] = (struct console_item){
 		.ns = ns, .order = iw->order++, .t = ev->t, .image = iw->image,
 		.skip = iw->at_t[s]++,
