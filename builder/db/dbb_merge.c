@@ -949,13 +949,13 @@ static int lines_pass(struct merge *m)
 		end[s] = m->sh[s].end_chunk;
 		dirs[s] = m->sh[s].dir;
 	}
-	ret = dbb_lines_build(m->img, m->maps, m->n_maps, dirs, first, end, m->n, m->tmp,
-			      m->log, &m->lines, m->err);
 	/* the maps stay with the image, for its forked children */
 	m->img->all_maps = m->maps;
 	m->img->n_all_maps = m->n_maps;
 	m->maps = NULL;
 	m->n_maps = 0;
+	ret = dbb_lines_build(m->img, m->img->all_maps, m->img->n_all_maps, dirs, first, end,
+			      m->n, m->tmp, m->log, &m->lines, m->err);
 out:
 	free(dirs);
 	free(first);
