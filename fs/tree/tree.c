@@ -136,6 +136,24 @@ void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap)
 	*cap = cs.cap;
 }
 
+size_t hs_tree_image_count(const struct hs_tree *tree)
+{
+	return tree->n_images;
+}
+
+const struct hs_db_image *hs_tree_image_at(const struct hs_tree *tree, size_t i)
+{
+	return i < tree->n_images ? tree->images[i].img : NULL;
+}
+
+int hs_tree_image_info(const struct hs_tree *tree, size_t i, struct hs_db_image_info *out)
+{
+	if (i >= tree->n_images)
+		return -ENOENT;
+	*out = tree->images[i].info;
+	return 0;
+}
+
 struct tree_image *tree_image_facts(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	return n->image < tree->n_images ? &tree->images[n->image] : NULL;
