@@ -3,28 +3,27 @@
 #   make          build build/bin/hindsight and its Valgrind tool
 #   make test     unit tests (cmocka; also under ASan+UBSan) + end-to-end
 #                 tests, prints "N passed, N failed"
+#   make check    the fast tier: check-deps and the unit tests that need no
+#                 Valgrind (seconds)
 #   make demo     install what is missing, build, record the bundled example
 #   make bench    benchmarks; appends figures to bench/RESULTS.md
 #   make stress   long stress runs (not part of make test)
+#   make check-deps  every #include and the link order against MODULE_DEPS,
+#                 and no function over 150 lines
+#   make scan     clang's static analyser over the whole build (scan-build,
+#                 Debian's clang-tools); fails on any finding
 #
-# Module dependencies (allowed directions only):
-#   builder/cli  -> builder/db, fs/query, builder/trace
-#   builder/db   -> fs/dbfile, builder/trace      (writes TRACE/db)
-#   fs/query     -> fs/dbfile, builder/trace      (reads TRACE/db)
-#   fs/source    -> (libdw only)                  (symbols, lines, variables)
-#   builder/db   -> fs/source                     (the lines index)
-#   fs/tree      -> fs/query, fs/source           (paths -> bytes)
-#   fs/fuse      -> fs/tree                       (the FUSE daemon)
-#   server       -> fs/tree                       (HTTP API and web UI)
-#   server/gdb   -> fs/query, builder/trace       (gdb's remote protocol)
-#   builder/recorder is a separate static Valgrind tool; it shares only
-#                include/hindsight/trace_format.h with the rest.
+# Module dependencies: MODULE_DEPS below is the rule, and
+# `make check-deps` (scripts/check-deps.sh, run by make test) checks every
+# #include and the link order against it.
 
 CC      ?= cc
 B       := build
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wno-format-truncation
-CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
+# banned.h: no atoi, sprintf, strcpy, strcat, gets in any of our C files
+# (the recorder, a Valgrind tool without libc, has its own flags below)
+CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP -include hindsight/banned.h
 VEX_INC := /usr/include/valgrind
 VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind
 VG_EXEC := /usr/libexec/valgrind
@@ -51,6 +50,28 @@ $(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
 # link order: users before what they use; a module folder with no .c file
 # yet is left out
 LINK_ORDER := gdb server fuse tree db source query dbfile trace
+
+# The allowed dependencies, "module:what it may use" (a module uses another
+# by including its public header; the common layer, le.h util.h banned.h,
+# and the format specs, trace_format.h db_format.h syscall_args.h, are for
+# every module).  builder/cli is the one top; builder/recorder, a static
+# Valgrind tool, uses only the format specs and le.h.
+#   builder/trace  reads recordings            fs/dbfile  block files
+#   fs/source      debug info (libdw); its calls take struct hs_trace_regs
+#   fs/query       reads TRACE/db              builder/db writes TRACE/db
+#   fs/tree        paths -> bytes              fs/fuse    the FUSE daemon
+#   server         HTTP API, web UI            server/gdb gdb's protocol
+# server -> fs/query, builder/db: the hs_tree_db() back door of
+# srv_api.c, srv_notes.c and srv_build.c, until they use tree calls.
+MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
+	fs/source:builder/trace \
+	fs/query:fs/dbfile,builder/trace \
+	builder/db:fs/dbfile,builder/trace,fs/source \
+	fs/tree:fs/query,fs/source,builder/trace \
+	fs/fuse:fs/tree \
+	server:fs/tree,fs/query,builder/db \
+	server/gdb:fs/query,builder/trace \
+	builder/cli:*
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
 EXT_LIBS := $(VG_LIBDIR)/libvex-amd64-linux.a $(LDLIBS) -lcapstone -lfuse3 \
@@ -88,16 +109,15 @@ $(B)/bin/hindsight: $(CLI_OBJ) $(HS_LIBS)
 	@mkdir -p $(@D)
 	$(CC) -no-pie $(CFLAGS) -o $@ $(CLI_OBJ) $(HS_LIBS) $(EXT_LIBS)
 
+# Valgrind's headers: only builder/trace (and the recorder) see them
 $(B)/obj/builder/trace/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/builder/db/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/fs/query/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/fs/tree/%.o: CPPFLAGS += -I$(VEX_INC)
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c include/hindsight/banned.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 # ---- the recorder: a static Valgrind tool -----------------------------------
-# Valgrind tools have no libc and no TLS: see DESIGN.md "Recorder".
+# Valgrind tools have no libc and no TLS: see README.md, "How it works", and
+# builder/recorder/rec_internal.h.
 TOOL_NAME := hindsight
 TOOL_DIR  := $(B)/lib/hindsight/valgrind
 TOOL_BIN  := $(TOOL_DIR)/$(TOOL_NAME)-amd64-linux
@@ -204,8 +224,24 @@ SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 san-units:
 	$(MAKE) B=$(B)/san CFLAGS="$(SAN_CFLAGS)" $(SAN_UNIT_BIN)
 
-test: all $(UNIT_BIN) $(PROG_BIN) san-units
+test: all $(UNIT_BIN) $(PROG_BIN) san-units check-deps
 	@sh tests/run.sh
+
+# The fast tier: check-deps and the unit tests that record nothing (no
+# Valgrind, no test program), about 15 s.  The unit tests that record
+# (test_dbbuild, test_origin, test_query, test_source, test_tree) and the
+# end-to-end tests run in make test only.
+CHECK_UNITS := test_cli_sha256 test_dbfile test_gdb test_lines test_sigfmt test_sysfmt test_trace
+check: check-deps $(CHECK_UNITS:%=$(B)/tests/%)
+	@mkdir -p $(B)/test-logs
+	@for t in $(CHECK_UNITS); do \
+		if $(B)/tests/$$t >$(B)/test-logs/$$t.log 2>&1; then echo "PASS  $$t"; \
+		else echo "FAIL  $$t (see $(B)/test-logs/$$t.log)"; exit 1; fi; done
+
+check-deps:
+	@MODULE_DEPS='$(MODULE_DEPS)' LINK_ORDER='$(LINK_ORDER)' LIBS='$(LIBS)' \
+		sh scripts/check-deps.sh
+	@sh scripts/check-long-functions.sh
 
 demo:
 	sh scripts/install-deps.sh
@@ -219,10 +255,17 @@ stress: all $(PROG_BIN)
 	sh scripts/stress.sh
 	sh scripts/stress_faults.sh
 
+# A fresh build in $(B)/scan, so that every file is analysed; the reports
+# go to $(B)/scan-reports.  A false positive is annotated where it is, with
+# HS_ANALYZER_ASSUME (include/hindsight/util.h) and a comment saying why.
+scan:
+	rm -rf $(B)/scan
+	scan-build -o $(B)/scan-reports --status-bugs $(MAKE) --no-print-directory B=$(B)/scan all
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all tool test san-units demo bench stress clean install uninstall dist FORCE
+.PHONY: all tool test check san-units check-deps demo bench stress scan clean install uninstall dist FORCE
 FORCE:
 # (build/bom-validator holds npm's node_modules, whose names may end in .d)
 -include $(shell find $(B) -path $(B)/bom-validator -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3 time
  libzstd-dev zstd libxxhash-dev libjson-c-dev libcmocka-dev
  libfuse3-dev fuse3 libcapstone-dev libdw-dev libelf-dev
  libmicrohttpd-dev libseccomp-dev bubblewrap
- curl wrk chromium libc6-dbg man-db groff-base"
+ curl wrk chromium libc6-dbg man-db groff-base clang clang-tools"
 # The web UI's browser tests run playwright-core from npm.  Some machines
 # have nodesource's nodejs, which conflicts with Debian's npm package: ask
 # for node and npm only when the npm command is missing.

@@ -6,7 +6,9 @@
  * last chunk.
  */
 #include "cli.h"
+#include "hindsight/le.h"
 #include "hindsight/trace_format.h"
+#include "hindsight/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,31 +22,6 @@
 #include <xxhash.h>
 #include <zstd.h>
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static int read_full(int fd, void *buf, size_t n, off_t off)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = pread(fd, (char *)buf + done, n - done, off + done);
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ENODATA;
-		done += r;
-	}
-	return 0;
-}
 
 /* The EXEC record that ends raw, with its format-5 trailer: its last
  * HS_EXEC_TRAILER_SIZE bytes, after the path's NUL.  The record's start is
@@ -54,15 +31,15 @@ static int exec_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 	const unsigned char *end = raw + raw_size, *tr = end - HS_EXEC_TRAILER_SIZE;
 	uint32_t back;
 
-	if (raw_size < 8 + 4 + 1 + HS_EXEC_TRAILER_SIZE || le32(tr + 16) != HS_EXEC_TRAILER_MAGIC)
+	if (raw_size < 8 + 4 + 1 + HS_EXEC_TRAILER_SIZE || hs_le32(tr + 16) != HS_EXEC_TRAILER_MAGIC)
 		return 0;
 	for (back = 8 + 4 + 1 + HS_EXEC_TRAILER_SIZE; back <= raw_size && back <= 8192; back++) {
 		const unsigned char *r = end - back;
 
-		if (le32(r) == HS_EV_EXEC && le32(r + 4) == back - 8 && tr[-1] == 0) {
+		if (hs_le32(r) == HS_EV_EXEC && hs_le32(r + 4) == back - 8 && tr[-1] == 0) {
 			img->exec_ended = 1;
-			img->threads = le32(tr);
-			img->instructions = le64(tr + 8);
+			img->threads = hs_le32(tr);
+			img->instructions = hs_le64(tr + 8);
 			return 1;
 		}
 	}
@@ -78,21 +55,21 @@ static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 
 	for (size_t i = 0; !r && i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (raw_size >= 8 + sizes[i] &&
-		    le32(raw + raw_size - 8 - sizes[i]) == HS_EV_EXIT &&
-		    le32(raw + raw_size - 4 - sizes[i]) == sizes[i])
+		    hs_le32(raw + raw_size - 8 - sizes[i]) == HS_EV_EXIT &&
+		    hs_le32(raw + raw_size - 4 - sizes[i]) == sizes[i])
 			r = raw + raw_size - 8 - sizes[i];
 	if (!r)
 		return 0;
-	img->exit_kind = le32(r + 8);
-	img->exit_value = (int32_t)le32(r + 12);
-	img->instructions = le64(r + 16);
-	img->threads = le32(r + 24);
-	if (le32(r + 4) >= HS_EXIT_V5_SIZE) {
-		img->sig_flags = le32(r + 36);
-		img->sig_code = (int32_t)le32(r + 40);
-		img->sig_value = le64(r + 48);
+	img->exit_kind = hs_le32(r + 8);
+	img->exit_value = (int32_t)hs_le32(r + 12);
+	img->instructions = hs_le64(r + 16);
+	img->threads = hs_le32(r + 24);
+	if (hs_le32(r + 4) >= HS_EXIT_V5_SIZE) {
+		img->sig_flags = hs_le32(r + 36);
+		img->sig_code = (int32_t)hs_le32(r + 40);
+		img->sig_value = hs_le64(r + 48);
 	}
-	if (le32(r + 4) >= HS_EXIT_V6_SIZE) {
+	if (hs_le32(r + 4) >= HS_EXIT_V6_SIZE) {
 		memcpy(img->siginfo, r + 8 + HS_EXIT_V5_SIZE, HS_SIGINFO_SIZE);
 		img->has_siginfo = 1;
 	}
@@ -104,7 +81,7 @@ static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 static void read_tail(int fd, off_t off, const unsigned char *hdr,
 		      struct cli_image *img)
 {
-	uint32_t raw_size = le32(hdr + 24), comp_size = le32(hdr + 28);
+	uint32_t raw_size = hs_le32(hdr + 24), comp_size = hs_le32(hdr + 28);
 	unsigned char *comp = NULL, *raw = NULL;
 
 	if (raw_size < 32 || raw_size > HS_CHUNK_MAX_RAW)
@@ -113,13 +90,13 @@ static void read_tail(int fd, off_t off, const unsigned char *hdr,
 	raw = malloc(raw_size);
 	if (!comp || !raw)
 		goto out;
-	if (read_full(fd, comp, comp_size, off + HS_CHUNK_HEADER_SIZE) < 0)
+	if (hs_read_full(fd, comp, comp_size, off + HS_CHUNK_HEADER_SIZE) < 0)
 		goto out;
-	if (XXH64(comp, comp_size, 0) != le64(hdr + 32))
+	if (XXH64(comp, comp_size, 0) != hs_le64(hdr + 32))
 		goto out;
 	if (ZSTD_decompress(raw, raw_size, comp, comp_size) != raw_size)
 		goto out;
-	if (le32(hdr + 4) & HS_CHUNK_LAST)
+	if (hs_le32(hdr + 4) & HS_CHUNK_LAST)
 		img->complete = exit_tail(raw, raw_size, img);
 	else
 		exec_tail(raw, raw_size, img);
@@ -144,24 +121,24 @@ static int scan_stream(const char *path, struct cli_image *img)
 		goto out;
 	}
 	img->bytes += st.st_size;
-	if (read_full(fd, fh, sizeof fh, 0) < 0 ||
+	if (hs_read_full(fd, fh, sizeof fh, 0) < 0 ||
 	    memcmp(fh, HS_STREAM_MAGIC, 8) != 0 ||
-	    XXH64(fh, 56, 0) != le64(fh + 56)) {
+	    XXH64(fh, 56, 0) != hs_le64(fh + 56)) {
 		err = -EBADMSG;
 		goto out;
 	}
-	img->pid = le32(fh + 16);
-	img->exec_index = le32(fh + 24);
-	img->forked = (le32(fh + 28) & HS_FILE_FORKED) != 0;
-	while (read_full(fd, ch, sizeof ch, off) == 0) {
-		if (le32(ch) != HS_CHUNK_MAGIC || XXH64(ch, 40, 0) != le64(ch + 40))
+	img->pid = hs_le32(fh + 16);
+	img->exec_index = hs_le32(fh + 24);
+	img->forked = (hs_le32(fh + 28) & HS_FILE_FORKED) != 0;
+	while (hs_read_full(fd, ch, sizeof ch, off) == 0) {
+		if (hs_le32(ch) != HS_CHUNK_MAGIC || XXH64(ch, 40, 0) != hs_le64(ch + 40))
 			break;
-		if (off + HS_CHUNK_HEADER_SIZE + (off_t)le32(ch + 28) > st.st_size)
+		if (off + HS_CHUNK_HEADER_SIZE + (off_t)hs_le32(ch + 28) > st.st_size)
 			break; /* payload cut short */
 		memcpy(last, ch, sizeof ch);
 		last_off = off;
-		img->instructions = le64(ch + 16);
-		off += HS_CHUNK_HEADER_SIZE + le32(ch + 28);
+		img->instructions = hs_le64(ch + 16);
+		off += HS_CHUNK_HEADER_SIZE + hs_le32(ch + 28);
 	}
 	if (last_off >= 0)
 		read_tail(fd, last_off, last, img);
@@ -240,7 +217,8 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
 		scan_stream(path, &v[count]);
 		count++;
 	}
-	qsort(v, count, sizeof *v, by_name);
+	if (count)
+		qsort(v, count, sizeof *v, by_name);
 	root_first(v, count);
 	*out = v;
 	*n = count;

@@ -433,7 +433,6 @@ int cli_pack_publish(struct cli_pack *p)
 		goto out;
 	}
 	rmtree(p->tmp); /* the old pack, or nothing */
-	ret = 0;
 	free(objs);
 	return 0;
 out:

@@ -578,7 +578,7 @@ static int collect(struct bom *b, char **versions)
 	if (!err && access("/usr/bin/valgrind.bin", X_OK) == 0)
 		err = bom_add(b, "/usr/bin/valgrind.bin", "run by hindsight record", false);
 	else if (!err && run_capture((char *[]){ "sh", "-c", "command -v valgrind", NULL }, &which) == 0 &&
-		 which[0] == '/') {
+		 which && which[0] == '/') {
 		which[strcspn(which, "\n")] = 0;
 		err = bom_add(b, which, "run by hindsight record", false);
 	}

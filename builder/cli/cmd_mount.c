@@ -68,50 +68,56 @@ int cli_mount_main(int argc, char **argv)
 		} else if (strcmp(a, "--cache-mb") == 0 && i + 1 < argc) {
 			if ((v = number(argv[++i], 1, 1 << 20)) < 0) {
 				fprintf(stderr, "hindsight mount: --cache-mb needs 1..1048576\n");
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			opt.cache_bytes = (size_t)v << 20;
 		} else if (strcmp(a, "--max-inodes") == 0 && i + 1 < argc) {
 			if ((v = number(argv[++i], 16, 1ll << 32)) < 0) {
 				fprintf(stderr, "hindsight mount: --max-inodes needs 16..4294967296\n");
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			opt.max_inodes = (size_t)v;
 		} else if (strcmp(a, "--sources") == 0 && i + 1 < argc) {
 			const char **p = realloc(dirs, (opt.n_source_dirs + 1) * sizeof(*p));
 			if (!p) {
-				free(dirs);
-				return 1;
+				rc = 1;
+				goto out;
 			}
 			p[opt.n_source_dirs++] = argv[++i];
 			dirs = p;
 			opt.source_dirs = dirs;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage();
-			return 0;
+			rc = 0;
+			goto out;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "hindsight mount: unknown option '%s'\n", a);
-			return usage();
+			rc = usage();
+			goto out;
 		} else if (!trace) {
 			trace = a;
 		} else if (!mnt) {
 			mnt = a;
 		} else {
-			return usage();
+			rc = usage();
+			goto out;
 		}
 	}
 	if (!trace || !mnt) {
-		free(dirs);
-		return usage();
+		rc = usage();
+		goto out;
 	}
 	if (stat(mnt, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "hindsight mount: %s is not a folder\n", mnt);
-		free(dirs);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	cli_meta_refresh(trace); /* a background child may have ended since */
 	opt.after_mount = confine_mounted;
 	rc = hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
+out:
 	free(dirs);
 	return rc;
 }

@@ -65,16 +65,6 @@ static bool is_system(const char *path)
 	return false;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static int noop_write(void *ctx, uint64_t t, uint64_t addr, uint64_t len, const uint8_t *d)
 {
 	(void)ctx, (void)t, (void)addr, (void)len, (void)d;
@@ -100,9 +90,9 @@ static int g_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	struct stat st;
 
 	(void)tid;
-	if (tag != HS_EV_MAP || len < 72 || !(le32(pl + 24) & HS_MAP_FILE))
+	if (tag != HS_EV_MAP || len < 72 || !(hs_le32(pl + 24) & HS_MAP_FILE))
 		return 0;
-	plen = le32(pl + 64);
+	plen = hs_le32(pl + 64);
 	if (!plen || plen > len - 72 || hs_trace_map_is_tool((const char *)pl + 72, plen))
 		return 0;
 	if (g->n == g->cap) {
@@ -117,10 +107,10 @@ static int g_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	f = &g->maps[g->n];
 	if (!(f->path = strndup((const char *)pl + 72, plen)))
 		return g->ret = -ENOMEM;
-	f->start = le64(pl);
-	f->end = f->start + le64(pl + 8);
-	f->prot = le32(pl + 16);
-	f->offset = le64(pl + 32);
+	f->start = hs_le64(pl);
+	f->end = f->start + hs_le64(pl + 8);
+	f->prot = hs_le32(pl + 16);
+	f->offset = hs_le64(pl + 32);
 	g->n++;
 	if (cli_pack_has(g->pack, "file", f->path) ||
 	    (g->o->exclude_system && is_system(f->path)) ||
@@ -376,7 +366,7 @@ int cli_pack_main(int argc, char **argv)
 		return usage(ret > 0 ? stdout : stderr);
 	}
 	elf_version(EV_CURRENT);
-	if ((ret = hs_trace_list_procs(o.trace, &procs, &n, &err)) || n == 0) {
+	if (hs_trace_list_procs(o.trace, &procs, &n, &err) || n == 0) {
 		fprintf(stderr, "hindsight pack: %s: %s\n", o.trace,
 			err.msg[0] ? err.msg : "no recorded process image");
 		free(o.sources);

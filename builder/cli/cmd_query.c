@@ -65,6 +65,7 @@
 
 #include "hindsight/db.h"
 #include "hindsight/source.h"
+#include "hindsight/tree.h"
 
 #include "cli.h"
 
@@ -782,18 +783,6 @@ static int cmd_backtrace(const struct query_opts *o, const struct hs_db_image *i
  * the pc, or of pc - 1 (the call) for a return address.  With several T
  * (or "-": the Ts from stdin, one a line), each stack follows a line "T:",
  * and stacks are apart by an empty line. */
-struct unwind_mem {
-	const struct hs_db_image *img;
-	uint64_t t;
-};
-
-static ssize_t unwind_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	struct unwind_mem *m = ctx;
-
-	return hs_db_mem_read(m->img, m->t, addr, len, buf);
-}
-
 static int unwind_add_map(void *ctx, const struct hs_db_file_map *m)
 {
 	return hs_src_add_mapping(ctx, m->path, m->start, m->end, m->offset, m->prot);
@@ -809,8 +798,9 @@ static void unwind_quiet(void *ctx, const char *line)
 static int unwind_one(struct hs_src *s, const struct query_opts *o,
 		      const struct hs_db_image *img, uint64_t t, struct hs_db_regs *r)
 {
-	struct unwind_mem mc = { img, t };
-	struct hs_src_target tg = { .regs = &r->regs, .read_mem = unwind_read, .ctx = &mc };
+	struct hs_tree_mem_at mc = { img, t };
+	struct hs_src_target tg = { .regs = &r->regs, .read_mem = hs_tree_read_mem_at,
+				    .ctx = &mc };
 	uint64_t pcs[256];
 	char where[1024];
 	uint32_t slot;
@@ -1030,25 +1020,11 @@ static int cmd_lines(const struct query_opts *o, const struct hs_db_image *img)
 	return hs_db_line_times(img, f.id, (uint32_t)line, print_line_start, (void *)img);
 }
 
-/* gdb's step enters a call only when the code making it has line info
- * outside the dynamic linker (as the tree's step-into: tree_src_links.c). */
-static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
-{
-	struct hs_src_loc loc;
-
-	if (hs_src_step_stops(ctx, c->call_site))
-		return HS_DB_STEP_ENTER;
-	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
-	    hs_src_dynamic_linker(loc.module->path))
-		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
-	return HS_DB_STEP_SKIP_CALLER;
-}
-
 static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 {
 	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
 	struct hs_src_options opt = { .warn = unwind_quiet, .pack_dir = o->pack_dir };
-	struct hs_db_step_filter f = { .enter = step_enters };
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters }; /* as the tree's */
 	struct hs_src *s = NULL;
 	uint64_t t, out;
 	int err, k;

@@ -167,7 +167,7 @@ static int on_event(void *vctx, uint64_t t, uint32_t tid, uint32_t tag,
 
 	if (tag != HS_EV_OUTPUT || !ctx->output_here || len < 8)
 		return 0;
-	if ((int64_t)hs_trace_le32(payload + 4) != ctx->output_fd)
+	if ((int64_t)hs_le32(payload + 4) != ctx->output_fd)
 		return 0;
 	fwrite(payload + 8, 1, len - 8, ctx->out);
 	return 0;

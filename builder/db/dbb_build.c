@@ -740,18 +740,61 @@ static int detect_shards(const char *root, unsigned *n, struct hs_dbb_err *err)
 	return 0;
 }
 
+/* --shard i/N: one shard, as its own process, published like the db in
+ * sroot/<i>of<N>.  *tmp (the caller's, removed on failure) is its
+ * folder until it is published. */
+static int build_one_shard(struct build *b, const char *sroot, char **tmp, uint64_t *insns,
+			   uint64_t *bytes)
+{
+	const struct hs_dbb_opts *opts = b->o;
+	struct hs_dbb_err *err = b->err;
+	char name[96], *final = NULL;
+	int ret;
+
+	if ((ret = dbb_mkdir(sroot))) {
+		dbb_err_set(err, "%s: %s", sroot, strerror(-ret));
+		return ret;
+	}
+	snprintf(name, sizeof(name), ".tmp.%dof%u.%d", opts->shard_index, b->n, (int)getpid());
+	*tmp = dbb_path(sroot, name);
+	snprintf(name, sizeof(name), "%dof%u", opts->shard_index, b->n);
+	final = dbb_path(sroot, name);
+	if (!*tmp || !final) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = dbb_mkdir(*tmp)) || (ret = write_owner(*tmp))) {
+		dbb_err_set(err, "%s: %s", *tmp, strerror(-ret));
+		goto out;
+	}
+	b->one_shard = true;
+	b->only_shard = (unsigned)opts->shard_index;
+	b->shards_root = *tmp;
+	if ((ret = run_shards(b)))
+		goto out;
+	snprintf(name, sizeof(name), ".old.%dof%u.%d", opts->shard_index, b->n, (int)getpid());
+	if ((ret = publish(sroot, *tmp, final, name))) {
+		dbb_err_set(err, "%s: cannot publish: %s", final, strerror(-ret));
+		goto out;
+	}
+	*bytes = dbb_tree_bytes(final);
+	*insns = __atomic_load_n(&b->prog.done, __ATOMIC_RELAXED);
+out:
+	free(final);
+	return ret;
+}
+
 int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 		 struct hs_dbb_summary *sum, struct hs_dbb_err *err)
 {
 	struct build b = { .trace = trace_dir, .o = opts, .err = err };
-	char *tmp = NULL, *db = NULL, *sroot = NULL, *final = NULL;
+	char *tmp = NULL, *db = NULL, *sroot = NULL;
 	char **sdirs = NULL;
 	char name[96];
 	double t0 = dbb_now();
 	struct stat st;
 	uint64_t insns = 0;
 	int ret;
-
 
 	memset(sum, 0, sizeof(*sum));
 	b.log = opts->log ? opts->log : stderr;
@@ -791,37 +834,8 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 		goto out;
 
 	if (opts->shard_index >= 0) {
-		/* one shard, as its own process, published like the db */
-		if ((ret = dbb_mkdir(sroot))) {
-			dbb_err_set(err, "%s: %s", sroot, strerror(-ret));
+		if ((ret = build_one_shard(&b, sroot, &tmp, &insns, &sum->db_bytes)))
 			goto out;
-		}
-		snprintf(name, sizeof(name), ".tmp.%dof%u.%d", opts->shard_index, b.n,
-			 (int)getpid());
-		tmp = dbb_path(sroot, name);
-		snprintf(name, sizeof(name), "%dof%u", opts->shard_index, b.n);
-		final = dbb_path(sroot, name);
-		if (!tmp || !final) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		if ((ret = dbb_mkdir(tmp)) || (ret = write_owner(tmp))) {
-			dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
-			goto out;
-		}
-		b.one_shard = true;
-		b.only_shard = (unsigned)opts->shard_index;
-		b.shards_root = tmp;
-		if ((ret = run_shards(&b)))
-			goto out;
-		snprintf(name, sizeof(name), ".old.%dof%u.%d", opts->shard_index, b.n,
-			 (int)getpid());
-		if ((ret = publish(sroot, tmp, final, name))) {
-			dbb_err_set(err, "%s: cannot publish: %s", final, strerror(-ret));
-			goto out;
-		}
-		sum->db_bytes = dbb_tree_bytes(final);
-		insns = __atomic_load_n(&b.prog.done, __ATOMIC_RELAXED);
 		goto done;
 	}
 
@@ -896,7 +910,6 @@ out:
 	images_free(&b);
 	free(b.shards_root != tmp ? b.shards_root : NULL);
 	free(tmp);
-	free(final);
 	free(db);
 	free(sroot);
 	free(b.pack_dir);

@@ -66,8 +66,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_ir.h"
 
 #include "dbb_i.h"
 
@@ -139,18 +137,6 @@ static struct cthread *thread_of(struct dbb_calls *c, uint32_t tid)
 	return &c->th[tid];
 }
 
-static int open_spill(struct dbb_calls *c, const char *name, struct dbb_spill_w **w)
-{
-	char *path = dbb_path(c->dir, name);
-	int ret;
-
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, w);
-	free(path);
-	return ret;
-}
-
 int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
 		  int guess, struct dbb_calls **out)
 {
@@ -193,8 +179,8 @@ int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
 			memcpy(th->ext_flags, ext->flags[tid], ext->n[tid] * sizeof(*th->ext_flags));
 		}
 	}
-	if ((ret = open_spill(c, "calls.sp", &c->calls)) ||
-	    (ret = open_spill(c, "corph.sp", &c->corph)))
+	if ((ret = dbb_spill_create_in(c->dir, "calls.sp", &c->calls)) ||
+	    (ret = dbb_spill_create_in(c->dir, "corph.sp", &c->corph)))
 		goto fail;
 	*out = c;
 	return 0;
@@ -249,7 +235,7 @@ static int queue_pop(struct dbb_calls *c)
 	int ret;
 
 	if (!e->done) {
-		if (dbb_grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
+		if (hs_grow((void **)&c->forced, &c->cap_forced, c->n_forced + 1,
 			 sizeof(*c->forced)))
 			return -ENOMEM;
 		c->forced[c->n_forced++] = (struct forced){ c->q_base, HS_DB_NO_RETURN, 0 };
@@ -279,8 +265,8 @@ static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret, uint
 	if (index >= c->q_base) {
 		struct qent *e = &c->q[(c->q_head + (index - c->q_base)) % (QUEUE_MAX + 1)];
 
-		dbb_put64(e->rec + 8, t_ret);
-		dbb_put32(e->rec + 40, dbb_get32(e->rec + 40) | flags);
+		hs_put_le64(e->rec + 8, t_ret);
+		hs_put_le32(e->rec + 40, hs_le32(e->rec + 40) | flags);
 		e->done = true;
 		return;
 	}
@@ -314,19 +300,19 @@ static int frame_push(struct dbb_calls *c, struct cthread *th, uint64_t t, uint3
 	struct qent *e;
 	int ret;
 
-	if (dbb_grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
+	if (hs_grow((void **)&th->f, &th->cap, th->n + 1, sizeof(*th->f)))
 		return -ENOMEM;
 	if (c->q_len == QUEUE_MAX && (ret = queue_pop(c)))
 		return ret;
 	e = &c->q[(c->q_head + c->q_len) % (QUEUE_MAX + 1)];
-	dbb_put64(e->rec, t);
-	dbb_put64(e->rec + 8, HS_DB_NO_RETURN);
-	dbb_put64(e->rec + 16, callee);
-	dbb_put64(e->rec + 24, site);
-	dbb_put32(e->rec + 32, tid);
-	dbb_put32(e->rec + 36, (uint32_t)th->n);
-	dbb_put32(e->rec + 40, flags);
-	dbb_put32(e->rec + 44, 0);
+	hs_put_le64(e->rec, t);
+	hs_put_le64(e->rec + 8, HS_DB_NO_RETURN);
+	hs_put_le64(e->rec + 16, callee);
+	hs_put_le64(e->rec + 24, site);
+	hs_put_le32(e->rec + 32, tid);
+	hs_put_le32(e->rec + 36, (uint32_t)th->n);
+	hs_put_le32(e->rec + 40, flags);
+	hs_put_le32(e->rec + 44, 0);
 	e->done = false;
 	c->q_len++;
 	th->f[th->n] = (struct frame){ c->next_index++, ret_addr, t, sp, site, (uint32_t)th->n,
@@ -353,14 +339,14 @@ static int write_orphan(struct dbb_calls *c, uint64_t t, uint64_t target, uint32
 {
 	uint8_t r[DBB_CORPH_REC];
 
-	dbb_put64(r, t);
-	dbb_put64(r + 8, target);
-	dbb_put32(r + 16, tid);
-	dbb_put32(r + 20, kind);
-	dbb_put32(r + 24, nested);
-	dbb_put32(r + 28, flags);
-	dbb_put64(r + 32, sp);
-	dbb_put64(r + 40, index);
+	hs_put_le64(r, t);
+	hs_put_le64(r + 8, target);
+	hs_put_le32(r + 16, tid);
+	hs_put_le32(r + 20, kind);
+	hs_put_le32(r + 24, nested);
+	hs_put_le32(r + 28, flags);
+	hs_put_le64(r + 32, sp);
+	hs_put_le64(r + 40, index);
 	c->n_orphans++;
 	return dbb_spill_write(c->corph, r, sizeof(r));
 }
@@ -629,11 +615,11 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 	const uint8_t *st = hs_trace_decoder_state(d, tid);
 	uint64_t sp = st ? hs_trace_state_sp(st) : 0;
 
-	if (jk == Ijk_Call)
+	if (jk == HS_TRACE_JK_CALL)
 		return dbb_calls_call(c, t, tid, addr, len, dst, sp);
-	if (jk == Ijk_Ret)
+	if (jk == HS_TRACE_JK_RET)
 		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
-	if (jk == Ijk_Boring && st)
+	if (jk == HS_TRACE_JK_JUMP && st)
 		return leave(c, t + 1, tid, false, dst, sp, true, addr);
 	if (jk == HS_TRACE_JK_DIRECT && st && c->src) {
 		/* a direct jump moves no rsp: it leaves nothing */
@@ -656,7 +642,7 @@ int dbb_calls_event(struct dbb_calls *c, const struct hs_trace_decoder *d, uint6
 
 	if (len < 4)
 		return 0;
-	tid = hs_trace_le32(pl);
+	tid = hs_le32(pl);
 	switch (tag) {
 	case HS_EV_THREAD_EXIT:
 		return dbb_calls_thread_exit(c, t, tid);
@@ -697,22 +683,22 @@ int dbb_calls_finish(struct dbb_calls *c)
 	struct dbb_spill_w *w = NULL;
 	int ret;
 
-	if ((ret = open_spill(c, "copen.sp", &w)))
+	if ((ret = dbb_spill_create_in(c->dir, "copen.sp", &w)))
 		return ret;
 	for (size_t tid = 0; tid < c->n_th && !ret; tid++) {
 		for (size_t k = 0; k < c->th[tid].n && !ret; k++) {
 			const struct frame *f = &c->th[tid].f[k];
 			uint8_t r[DBB_COPEN_REC];
 
-			dbb_put64(r, f->index);
-			dbb_put64(r + 8, f->ret_addr);
-			dbb_put64(r + 16, f->t_call);
-			dbb_put32(r + 24, (uint32_t)tid);
-			dbb_put32(r + 28, f->depth);
-			dbb_put64(r + 32, f->sp);
-			dbb_put32(r + 40, f->flags);
-			dbb_put32(r + 44, 0);
-			dbb_put64(r + 48, f->site);
+			hs_put_le64(r, f->index);
+			hs_put_le64(r + 8, f->ret_addr);
+			hs_put_le64(r + 16, f->t_call);
+			hs_put_le32(r + 24, (uint32_t)tid);
+			hs_put_le32(r + 28, f->depth);
+			hs_put_le64(r + 32, f->sp);
+			hs_put_le32(r + 40, f->flags);
+			hs_put_le32(r + 44, 0);
+			hs_put_le64(r + 48, f->site);
 			ret = dbb_spill_write(w, r, sizeof(r));
 		}
 	}
@@ -729,17 +715,17 @@ int dbb_calls_finish(struct dbb_calls *c)
 	}
 	if (ret)
 		return ret;
-	if ((ret = open_spill(c, "cpatch.sp", &w)))
+	if ((ret = dbb_spill_create_in(c->dir, "cpatch.sp", &w)))
 		return ret;
 	for (size_t i = 0; i < c->n_forced && !ret; i++) {
 		uint8_t r[DBB_CPATCH_REC];
 
 		if (c->forced[i].t_ret == HS_DB_NO_RETURN)
 			continue;
-		dbb_put64(r, c->forced[i].index);
-		dbb_put64(r + 8, c->forced[i].t_ret);
-		dbb_put32(r + 16, c->forced[i].flags);
-		dbb_put32(r + 20, 0);
+		hs_put_le64(r, c->forced[i].index);
+		hs_put_le64(r + 8, c->forced[i].t_ret);
+		hs_put_le32(r + 16, c->forced[i].flags);
+		hs_put_le32(r + 20, 0);
 		ret = dbb_spill_write(w, r, sizeof(r));
 	}
 	if (ret) {
@@ -806,18 +792,10 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
-	int ret;
+	int ret = 0;
 
-	if (!img->code) {
-		char *path = dbb_path(img->dir, "code.hst");
-
-		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
-		free(path);
-		if (ret) {
-			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
-			return ret;
-		}
-	}
+	if ((ret = dbb_image_code(img, err)))
+		return ret;
 	/* the tail calls' symbols: the shards' (a --merge build has none yet) */
 	if (!img->lsrc) {
 		if (!img->have_smaps &&

@@ -18,15 +18,15 @@ void dbb_page_hdr(uint8_t *b, uint64_t page, uint64_t chunk, uint64_t t,
 		  uint32_t kind, uint32_t flags, uint64_t copy_src,
 		  uint64_t copy_t, const uint8_t *mask, uint32_t data_len)
 {
-	dbb_put64(b, page);
-	dbb_put64(b + 8, chunk);
-	dbb_put64(b + 16, t);
-	dbb_put32(b + 24, kind);
-	dbb_put32(b + 28, flags);
-	dbb_put64(b + 32, copy_src);
-	dbb_put64(b + 40, copy_t);
+	hs_put_le64(b, page);
+	hs_put_le64(b + 8, chunk);
+	hs_put_le64(b + 16, t);
+	hs_put_le32(b + 24, kind);
+	hs_put_le32(b + 28, flags);
+	hs_put_le64(b + 32, copy_src);
+	hs_put_le64(b + 40, copy_t);
 	memcpy(b + 48, mask, HS_DB_MASK_BYTES);
-	dbb_put32(b + 48 + HS_DB_MASK_BYTES, data_len);
+	hs_put_le32(b + 48 + HS_DB_MASK_BYTES, data_len);
 }
 
 uint32_t dbb_mask_count(const uint8_t *mask)
@@ -34,14 +34,14 @@ uint32_t dbb_mask_count(const uint8_t *mask)
 	uint32_t n = 0;
 
 	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i += 8)
-		n += (uint32_t)__builtin_popcountll(dbb_get64(mask + i));
+		n += (uint32_t)__builtin_popcountll(hs_le64(mask + i));
 	return n;
 }
 
 bool dbb_mask_full(const uint8_t *mask)
 {
 	for (unsigned i = 0; i < HS_DB_MASK_BYTES; i += 8)
-		if (dbb_get64(mask + i) != UINT64_MAX)
+		if (hs_le64(mask + i) != UINT64_MAX)
 			return false;
 	return true;
 }
@@ -51,7 +51,7 @@ uint32_t dbb_mask_gather(const uint8_t *mask, const uint8_t *page, uint8_t *out)
 	uint32_t n = 0;
 
 	for (unsigned w = 0; w < HS_DB_MASK_BYTES / 8; w++) {
-		uint64_t m = dbb_get64(mask + 8 * w);
+		uint64_t m = hs_le64(mask + 8 * w);
 		const uint8_t *src = page + 64 * w;
 
 		if (m == UINT64_MAX) {
@@ -75,7 +75,7 @@ static void mask_scatter(const uint8_t *mask, const uint8_t *data, uint8_t *page
 	uint32_t n = 0;
 
 	for (unsigned w = 0; w < HS_DB_MASK_BYTES / 8; w++) {
-		uint64_t m = dbb_get64(mask + 8 * w);
+		uint64_t m = hs_le64(mask + 8 * w);
 		uint8_t *dst = page + 64 * w;
 
 		if (m == UINT64_MAX) {
@@ -96,15 +96,15 @@ int hs_dbb_page_parse(const uint8_t *rec, size_t len, struct hs_dbb_page_rec *v)
 {
 	if (len < HS_DB_PAGE_HDR)
 		return -EBADMSG;
-	v->page = dbb_get64(rec);
-	v->chunk = dbb_get64(rec + 8);
-	v->t = dbb_get64(rec + 16);
-	v->kind = dbb_get32(rec + 24);
-	v->flags = dbb_get32(rec + 28);
-	v->copy_src = dbb_get64(rec + 32);
-	v->copy_t = dbb_get64(rec + 40);
+	v->page = hs_le64(rec);
+	v->chunk = hs_le64(rec + 8);
+	v->t = hs_le64(rec + 16);
+	v->kind = hs_le32(rec + 24);
+	v->flags = hs_le32(rec + 28);
+	v->copy_src = hs_le64(rec + 32);
+	v->copy_t = hs_le64(rec + 40);
 	v->mask = rec + 48;
-	v->data_len = dbb_get32(rec + 48 + HS_DB_MASK_BYTES);
+	v->data_len = hs_le32(rec + 48 + HS_DB_MASK_BYTES);
 	v->data = rec + HS_DB_PAGE_HDR;
 	if (len != (size_t)HS_DB_PAGE_HDR + v->data_len || (v->page & DBB_PAGE_MASK))
 		return -EBADMSG;
@@ -167,7 +167,7 @@ void hs_dbb_fold_free(struct hs_dbb_fold *f)
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 8)
-		if (dbb_get64(p + i))
+		if (hs_le64(p + i))
 			return false;
 	return true;
 }

@@ -68,6 +68,7 @@
 #include "hindsight/dbbuild.h"
 #include "hindsight/dbfile.h"
 #include "hindsight/trace.h"
+#include "hindsight/util.h"
 
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
@@ -83,34 +84,6 @@ enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRE
 #define ORPH_TAILED 0x8u   /* ... the shard took it for a tail call out of
 			    * the innermost call of G left (slot == sp) and
 			    * opened call `index` in its place */
-
-/* ---- little endian ------------------------------------------------------ */
-
-static inline void dbb_put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4); /* x86-64 host, little endian like the format */
-}
-
-static inline void dbb_put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static inline uint32_t dbb_get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint64_t dbb_get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "dbb_put/dbb_get assume a little-endian host");
@@ -147,6 +120,8 @@ struct dbb_spill_r;
  * buffer.  Caller finishes it with dbb_spill_close (which fsyncs when
  * sync is set) or drops it with dbb_spill_abort. */
 int dbb_spill_create(const char *path, struct dbb_spill_w **out);
+/* dbb_spill_create() of dir/name. */
+int dbb_spill_create_in(const char *dir, const char *name, struct dbb_spill_w **out);
 int dbb_spill_write(struct dbb_spill_w *w, const void *p, size_t n);
 uint64_t dbb_spill_records(const struct dbb_spill_w *w); /* writes so far */
 int dbb_spill_close(struct dbb_spill_w *w, bool sync);
@@ -329,6 +304,10 @@ struct dbb_progress {
 	uint64_t done;               /* atomically added per chunk */
 };
 
+/* Loads img->code (its code.hst) unless it is there: 0, or an error with
+ * its message in err (dbb_util.c). */
+int dbb_image_code(struct dbb_image *img, struct hs_dbb_err *err);
+
 /* Decodes shard s of img into out_dir (created by the caller), keeping up
  * to run_bytes of page versions in memory before it writes a sorted run.
  * A decode error in an incomplete recording ends the shard early
@@ -498,11 +477,9 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
 int dbb_index_finish(struct dbb_index *x);
 void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 
-/* Makes room for `need` elements of `elem` bytes in *p (capacity *cap),
- * doubling.  0 or -ENOMEM; *p is unchanged on failure. */
-int dbb_grow(void **p, size_t *cap, size_t need, size_t elem);
-/* dbb_grow() for tables indexed by an id (tid, file id): the new elements
- * are zeroed, so every index below *cap is a valid, empty entry. */
+/* hs_grow() (hindsight/util.h) for tables indexed by an id (tid, file
+ * id): the new elements are zeroed, so every index below *cap is a valid,
+ * empty entry. */
 int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

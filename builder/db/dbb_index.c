@@ -58,8 +58,8 @@ struct dbb_index {
 static int cmp_callee(const void *a, const void *b)
 {
 	const uint8_t *x = a, *y = b;
-	uint64_t cx = dbb_get64(x + 16), cy = dbb_get64(y + 16);
-	uint64_t tx = dbb_get64(x), ty = dbb_get64(y);
+	uint64_t cx = hs_le64(x + 16), cy = hs_le64(y + 16);
+	uint64_t tx = hs_le64(x), ty = hs_le64(y);
 
 	if (cx != cy)
 		return cx < cy ? -1 : 1;
@@ -69,9 +69,9 @@ static int cmp_callee(const void *a, const void *b)
 static int cmp_line(const void *a, const void *b)
 {
 	const uint8_t *x = a, *y = b;
-	uint64_t kx = (uint64_t)dbb_get32(x + 12) << 32 | dbb_get32(x + 16);
-	uint64_t ky = (uint64_t)dbb_get32(y + 12) << 32 | dbb_get32(y + 16);
-	uint64_t tx = dbb_get64(x), ty = dbb_get64(y);
+	uint64_t kx = (uint64_t)hs_le32(x + 12) << 32 | hs_le32(x + 16);
+	uint64_t ky = (uint64_t)hs_le32(y + 12) << 32 | hs_le32(y + 16);
+	uint64_t tx = hs_le64(x), ty = hs_le64(y);
 
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
@@ -80,16 +80,16 @@ static int cmp_line(const void *a, const void *b)
 
 static void key_callee(const void *rec, uint64_t *hi, uint64_t *lo)
 {
-	*hi = dbb_get64((const uint8_t *)rec + 16);
-	*lo = dbb_get64(rec);
+	*hi = hs_le64((const uint8_t *)rec + 16);
+	*lo = hs_le64(rec);
 }
 
 static void key_line(const void *rec, uint64_t *hi, uint64_t *lo)
 {
 	const uint8_t *x = rec;
 
-	*hi = (uint64_t)dbb_get32(x + 12) << 32 | dbb_get32(x + 16);
-	*lo = dbb_get64(x);
+	*hi = (uint64_t)hs_le32(x + 12) << 32 | hs_le32(x + 16);
+	*lo = hs_le64(x);
 }
 
 static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
@@ -215,7 +215,7 @@ static uint32_t *count_of(struct dbb_index *x, uint32_t tid)
 static void live_drop(struct dbb_index *x, uint64_t t)
 {
 	while (x->n_heap && x->heap[0].t_end <= t) {
-		uint32_t tid = dbb_get32(x->heap[0].rec + 32);
+		uint32_t tid = hs_le32(x->heap[0].rec + 32);
 
 		if (tid < x->n_count && x->count[tid])
 			x->count[tid]--;
@@ -227,8 +227,8 @@ static void live_drop(struct dbb_index *x, uint64_t t)
 /* t_end of a call (db_format.h): t_ret, or its thread's exit after it. */
 static uint64_t call_end(const struct dbb_index *x, const uint8_t *rec)
 {
-	uint64_t t_call = dbb_get64(rec), t_ret = dbb_get64(rec + 8);
-	uint32_t tid = dbb_get32(rec + 32);
+	uint64_t t_call = hs_le64(rec), t_ret = hs_le64(rec + 8);
+	uint32_t tid = hs_le32(rec + 32);
 	size_t lo = 0, hi = x->n_exits;
 
 	if (t_ret != HS_DB_NO_RETURN)
@@ -250,8 +250,8 @@ static uint64_t call_end(const struct dbb_index *x, const uint8_t *rec)
 
 static int cmp_live_t(const void *a, const void *b)
 {
-	uint64_t x = dbb_get64(((const struct live *)a)->rec);
-	uint64_t y = dbb_get64(((const struct live *)b)->rec);
+	uint64_t x = hs_le64(((const struct live *)a)->rec);
+	uint64_t y = hs_le64(((const struct live *)b)->rec);
 
 	return x < y ? -1 : x > y;
 }
@@ -263,23 +263,23 @@ static int checkpoint(struct dbb_index *x, uint64_t t)
 	struct live *sorted;
 	int ret;
 
-	if (dbb_grow((void **)&x->cp, &x->cap_cp, need, 1))
+	if (hs_grow((void **)&x->cp, &x->cap_cp, need, 1))
 		return -ENOMEM;
 	sorted = malloc((x->n_heap + 1) * sizeof(*sorted));
 	if (!sorted)
 		return -ENOMEM;
 	memcpy(sorted, x->heap, x->n_heap * sizeof(*sorted));
 	qsort(sorted, x->n_heap, sizeof(*sorted), cmp_live_t);
-	dbb_put64(x->cp, t);
-	dbb_put64(x->cp + 8, x->n_calls);
-	dbb_put32(x->cp + 16, (uint32_t)x->n_heap);
-	dbb_put32(x->cp + 20, 0);
-	dbb_put64(x->cp + 24, 0);
+	hs_put_le64(x->cp, t);
+	hs_put_le64(x->cp + 8, x->n_calls);
+	hs_put_le32(x->cp + 16, (uint32_t)x->n_heap);
+	hs_put_le32(x->cp + 20, 0);
+	hs_put_le64(x->cp + 24, 0);
 	for (size_t i = 0; i < x->n_heap; i++) {
 		uint8_t *f = x->cp + HS_DB_STACKS_HDR + i * HS_DB_STACKS_FRAME;
 
 		memcpy(f, sorted[i].rec, HS_DB_CALL_REC);
-		dbb_put64(f + HS_DB_CALL_REC, sorted[i].t_end);
+		hs_put_le64(f + HS_DB_CALL_REC, sorted[i].t_end);
 	}
 	free(sorted);
 	ret = hs_dbfile_append(x->stacks, t, x->cp, need, NULL, NULL);
@@ -292,13 +292,13 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 {
 	int ret;
 
-	while (x->have_line && dbb_get64(x->line) <= upto) {
-		uint64_t t = dbb_get64(x->line);
-		uint32_t tid = dbb_get32(x->line + 8);
+	while (x->have_line && hs_le64(x->line) <= upto) {
+		uint64_t t = hs_le64(x->line);
+		uint32_t tid = hs_le32(x->line + 8);
 
 		live_drop(x, t);
-		dbb_put32(x->line + 12, x->lm->remap[dbb_get32(x->line + 12)]);
-		dbb_put32(x->line + 20, tid < x->n_count ? x->count[tid] : 0);
+		hs_put_le32(x->line + 12, x->lm->remap[hs_le32(x->line + 12)]);
+		hs_put_le32(x->line + 20, tid < x->n_count ? x->count[tid] : 0);
 		if ((ret = hs_dbfile_append(x->lines, t, x->line, sizeof(x->line), NULL, NULL)))
 			return fail_file(x, "lines.hdb", ret);
 		if ((ret = dbb_sort_add(x->by_line, x->line)))
@@ -313,8 +313,8 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 {
-	uint64_t t_call = dbb_get64(rec);
-	uint32_t *cnt = count_of(x, dbb_get32(rec + 32));
+	uint64_t t_call = hs_le64(rec);
+	uint32_t *cnt = count_of(x, hs_le32(rec + 32));
 	int ret;
 
 	if (!cnt)
@@ -322,7 +322,7 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 	if ((ret = lines_upto(x, t_call)))
 		return ret;
 	live_drop(x, t_call);
-	if (dbb_grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof(*x->heap)))
+	if (hs_grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof(*x->heap)))
 		return -ENOMEM;
 	{
 		size_t i = x->n_heap++;
@@ -360,12 +360,12 @@ static int write_callees(struct dbb_index *x)
 	    (ret = create_file(x, "callees.hdb", HS_DB_CALLEES, &nw)))
 		goto out;
 	while ((ret = dbb_sort_next(x->by_callee, &p)) == 1) {
-		uint64_t callee = dbb_get64((const uint8_t *)p + 16);
+		uint64_t callee = hs_le64((const uint8_t *)p + 16);
 
 		if (n && callee != cur) {
-			dbb_put64(r, cur);
-			dbb_put64(r + 8, n);
-			dbb_put64(r + 16, first);
+			hs_put_le64(r, cur);
+			hs_put_le64(r + 8, n);
+			hs_put_le64(r + 16, first);
 			if ((ret = hs_dbfile_append(nw, cur, r, sizeof(r), NULL, NULL)))
 				break;
 			n = 0;
@@ -380,9 +380,9 @@ static int write_callees(struct dbb_index *x)
 			break;
 	}
 	if (ret == 0 && n) {
-		dbb_put64(r, cur);
-		dbb_put64(r + 8, n);
-		dbb_put64(r + 16, first);
+		hs_put_le64(r, cur);
+		hs_put_le64(r + 8, n);
+		hs_put_le64(r + 16, first);
 		ret = hs_dbfile_append(nw, cur, r, sizeof(r), NULL, NULL);
 	}
 	if (ret < 0)
@@ -413,20 +413,20 @@ static int flush_file(struct dbb_index *x, struct hs_dbfile_writer *w, uint32_t 
 
 	if (!r)
 		return -ENOMEM;
-	dbb_put32(r, fid);
-	dbb_put32(r + 4, 0);
-	dbb_put64(r + 8, n);
-	dbb_put32(r + 16, (uint32_t)len);
+	hs_put_le32(r, fid);
+	hs_put_le32(r + 4, 0);
+	hs_put_le64(r + 8, n);
+	hs_put_le32(r + 16, (uint32_t)len);
 	memcpy(r + HS_DB_LINEFILE_HDR, path, len);
 	ret = hs_dbfile_append(w, (uint64_t)fid << 32, r, HS_DB_LINEFILE_HDR + len, NULL, NULL);
 	free(r);
 	for (size_t i = 0; i < n && !ret; i++) {
 		uint8_t c[HS_DB_LINEFILE_HDR];
 
-		dbb_put32(c, fid);
-		dbb_put32(c + 4, lc[i].line);
-		dbb_put64(c + 8, lc[i].n);
-		dbb_put32(c + 16, 0);
+		hs_put_le32(c, fid);
+		hs_put_le32(c + 4, lc[i].line);
+		hs_put_le64(c + 8, lc[i].n);
+		hs_put_le32(c + 16, 0);
 		ret = hs_dbfile_append(w, (uint64_t)fid << 32 | lc[i].line, c, sizeof(c), NULL,
 				       NULL);
 	}
@@ -450,7 +450,7 @@ static int write_lineidx(struct dbb_index *x)
 		goto out;
 	while ((ret = dbb_sort_next(x->by_line, &p)) == 1) {
 		const uint8_t *r = p;
-		uint32_t f = dbb_get32(r + 12), line = dbb_get32(r + 16);
+		uint32_t f = hs_le32(r + 12), line = hs_le32(r + 16);
 
 		if (any && f != fid) {
 			if ((ret = flush_file(x, fw, fid, lc, n_lc)))
@@ -460,7 +460,7 @@ static int write_lineidx(struct dbb_index *x)
 		any = true;
 		fid = f;
 		if (!n_lc || lc[n_lc - 1].line != line) {
-			if ((ret = dbb_grow((void **)&lc, &cap_lc, n_lc + 1, sizeof(*lc))))
+			if ((ret = hs_grow((void **)&lc, &cap_lc, n_lc + 1, sizeof(*lc))))
 				break;
 			lc[n_lc++] = (struct lcount){ line, 0 };
 		}

@@ -36,8 +36,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_ir.h"
 
 #include "hindsight/source.h"
 #include "dbb_i.h"
@@ -159,7 +157,7 @@ static int local_file(struct dbb_lpass *p, uint32_t file, uint32_t *out)
 		if (!path)
 			path = "";
 		len = strlen(path);
-		dbb_put32(h, (uint32_t)len);
+		hs_put_le32(h, (uint32_t)len);
 		if ((ret = dbb_spill_write(p->lfiles, h, 4)) ||
 		    (ret = dbb_spill_write(p->lfiles, path, len)))
 			return ret;
@@ -247,15 +245,15 @@ static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct lrow
 
 	if (r && (ret = local_file(p, r->file, &lf)))
 		return ret;
-	dbb_put64(rec, t);
-	dbb_put32(rec + 8, tid);
-	dbb_put32(rec + 12, lf);
-	dbb_put32(rec + 16, r ? r->line : 0);
-	dbb_put32(rec + 20, flags | (r && r->stmt ? LS_STMT : 0));
+	hs_put_le64(rec, t);
+	hs_put_le32(rec + 8, tid);
+	hs_put_le32(rec + 12, lf);
+	hs_put_le32(rec + 16, r ? r->line : 0);
+	hs_put_le32(rec + 20, flags | (r && r->stmt ? LS_STMT : 0));
 	if (r) {
-		dbb_put64(rec + 24, r->pc);
-		dbb_put64(rec + 32, r->row_addr);
-		dbb_put64(rec + 40, r->row_end);
+		hs_put_le64(rec + 24, r->pc);
+		hs_put_le64(rec + 32, r->row_addr);
+		hs_put_le64(rec + 40, r->row_end);
 	}
 	if (!(flags & LS_COND))
 		p->starts++;
@@ -352,11 +350,11 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 	int ret;
 
 	(void)addr, (void)len, (void)dst;
-	if (jk != Ijk_Call && jk != Ijk_Ret)
+	if (jk != HS_TRACE_JK_CALL && jk != HS_TRACE_JK_RET)
 		return 0;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
-	if (jk == Ijk_Call) {
+	if (jk == HS_TRACE_JK_CALL) {
 		st_reset(th);
 		return 0;
 	}
@@ -379,28 +377,16 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	(void)t, (void)tid;
 	if (tag != HS_EV_THREAD_EXIT || len < 4)
 		return 0;
-	if (!(th = lthread_of(p, hs_trace_le32(pl))))
+	if (!(th = lthread_of(p, hs_le32(pl))))
 		return p->cb_ret = -ENOMEM;
 	st_reset(th);
 	return 0;
 }
 
-static int open_w(const char *dir, const char *name, struct dbb_spill_w **w)
-{
-	char *path = dbb_path(dir, name);
-	int ret;
-
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, w);
-	free(path);
-	return ret;
-}
-
 static int write_final(struct dbb_lpass *p, const char *dir)
 {
 	struct dbb_spill_w *w = NULL;
-	int ret = open_w(dir, "lfinal.sp", &w);
+	int ret = dbb_spill_create_in(dir, "lfinal.sp", &w);
 
 	for (size_t tid = 0; tid < p->n_th && !ret; tid++) {
 		const struct lthread *th = &p->th[tid];
@@ -411,12 +397,12 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 			continue;
 		if (th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
 			break;
-		dbb_put32(r, (uint32_t)tid);
-		dbb_put32(r + 4, lf);
-		dbb_put32(r + 8, th->file == LS_NONE ? 0 : th->line);
-		dbb_put32(r + 12, th->fchg);
-		dbb_put64(r + 16, th->rs);
-		dbb_put64(r + 24, th->re);
+		hs_put_le32(r, (uint32_t)tid);
+		hs_put_le32(r + 4, lf);
+		hs_put_le32(r + 8, th->file == LS_NONE ? 0 : th->line);
+		hs_put_le32(r + 12, th->fchg);
+		hs_put_le64(r + 16, th->rs);
+		hs_put_le64(r + 24, th->re);
 		ret = dbb_spill_write(w, r, sizeof(r));
 	}
 	if (ret) {
@@ -441,8 +427,8 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
 	p->dir = strdup(dir);
 	if (!p->cache || !p->dir ||
-	    (ret = open_w(dir, "lines.sp", &p->lines)) ||
-	    (ret = open_w(dir, "lfiles.sp", &p->lfiles))) {
+	    (ret = dbb_spill_create_in(dir, "lines.sp", &p->lines)) ||
+	    (ret = dbb_spill_create_in(dir, "lfiles.sp", &p->lfiles))) {
 		dbb_lpass_free(p);
 		return ret;
 	}
@@ -576,7 +562,7 @@ static int read_all(const char *dir, const char *name, uint8_t **data, size_t *l
 	if (ret)
 		return ret;
 	for (;;) {
-		if ((ret = dbb_grow((void **)data, &cap, *len + 4096, 1)))
+		if ((ret = hs_grow((void **)data, &cap, *len + 4096, 1)))
 			break;
 		/* spill streams are read by exact sizes: take what is left a byte
 		 * at a time past the last full page */
@@ -613,7 +599,7 @@ static int read_lfiles(const char *dir, char ***v, size_t *n)
 	if (ret)
 		return ret;
 	while (off + 4 <= len) {
-		uint32_t l = dbb_get32(data + off);
+		uint32_t l = hs_le32(data + off);
 		char **q;
 
 		if (off + 4 + l > len) {
@@ -673,6 +659,37 @@ static struct lthread *carried_of(struct lthread **v, size_t *n, uint32_t tid)
 	return &(*v)[tid];
 }
 
+/* The states the shard in dir leaves (lfinal.sp), carried into the next
+ * one: file ids from its own (local) to the merged list's (all). */
+static int carry_final(const char *dir, char **local, size_t n_local, char **all, size_t n_all,
+		       struct lthread **carried, size_t *n_carried)
+{
+	uint8_t *fin = NULL;
+	size_t fin_len = 0;
+	int ret = read_all(dir, "lfinal.sp", &fin, &fin_len);
+
+	if (ret)
+		return ret;
+	for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
+		uint32_t tid = hs_le32(fin + off), lf = hs_le32(fin + off + 4);
+		struct lthread *th = carried_of(carried, n_carried, tid);
+
+		if (!th) {
+			ret = -ENOMEM;
+			break;
+		}
+		th->known = true;
+		th->file = lf == LS_NONE || lf >= n_local ? LS_NONE :
+			   (uint32_t)find_path(all, n_all, local[lf]);
+		th->line = hs_le32(fin + off + 8);
+		th->fchg = hs_le32(fin + off + 12) != 0;
+		th->rs = hs_le64(fin + off + 16);
+		th->re = hs_le64(fin + off + 24);
+	}
+	free(fin);
+	return ret;
+}
+
 /* Walks the shards' line starts in order, replays each LS_COND op on the
  * thread's state the earlier shards left (keeping the starts it makes),
  * and writes the result (provisional file ids: indexes into l->files)
@@ -721,16 +738,15 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 	for (unsigned s = 0; s < n && !ret; s++) {
 		struct dbb_spill_r *r = NULL;
 		char *path = dbb_path(dirs[s], "lines.sp");
-		uint8_t rec[LREC], *fin = NULL;
-		size_t fin_len = 0;
+		uint8_t rec[LREC];
 
 		ret = path ? dbb_spill_open(path, &r) : -ENOMEM;
 		free(path);
 		if (ret)
 			break;
 		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			uint32_t tid = dbb_get32(rec + 8), lf = dbb_get32(rec + 12);
-			uint32_t flags = dbb_get32(rec + 20);
+			uint32_t tid = hs_le32(rec + 8), lf = hs_le32(rec + 12);
+			uint32_t flags = hs_le32(rec + 20);
 			struct lthread *th;
 			struct lrow row;
 			size_t g = 0;
@@ -756,45 +772,26 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 					continue;
 				}
 				row.file = (uint32_t)g;
-				row.line = dbb_get32(rec + 16);
+				row.line = hs_le32(rec + 16);
 				row.stmt = flags & LS_STMT;
-				row.pc = dbb_get64(rec + 24);
-				row.row_addr = dbb_get64(rec + 32);
-				row.row_end = dbb_get64(rec + 40);
+				row.pc = hs_le64(rec + 24);
+				row.row_addr = hs_le64(rec + 32);
+				row.row_end = hs_le64(rec + 40);
 				if ((flags & LS_INPRO) && in_prologue_skip(th))
 					continue;
 				if (!st_insn(th, &row))
 					continue;
 			}
 			used[g] = true;
-			dbb_put32(rec + 12, (uint32_t)g);
-			dbb_put32(rec + 20, 0);
+			hs_put_le32(rec + 12, (uint32_t)g);
+			hs_put_le32(rec + 20, 0);
 			if ((ret = dbb_spill_write(w, rec, HS_DB_LINE_REC)))
 				break;
 		}
 		dbb_spill_close_r(r);
 		if (ret < 0)
 			break;
-		/* the states this shard leaves */
-		if ((ret = read_all(dirs[s], "lfinal.sp", &fin, &fin_len)))
-			break;
-		for (size_t off = 0; off + FREC <= fin_len; off += FREC) {
-			uint32_t tid = dbb_get32(fin + off), lf = dbb_get32(fin + off + 4);
-			struct lthread *th = carried_of(&carried, &n_carried, tid);
-
-			if (!th) {
-				ret = -ENOMEM;
-				break;
-			}
-			th->known = true;
-			th->file = lf == LS_NONE || lf >= n_local[s] ? LS_NONE :
-				   (uint32_t)find_path(all, n_all, local[s][lf]);
-			th->line = dbb_get32(fin + off + 8);
-			th->fchg = dbb_get32(fin + off + 12) != 0;
-			th->rs = dbb_get64(fin + off + 16);
-			th->re = dbb_get64(fin + off + 24);
-		}
-		free(fin);
+		ret = carry_final(dirs[s], local[s], n_local[s], all, n_all, &carried, &n_carried);
 	}
 	if (ret)
 		goto out_ret;
@@ -961,20 +958,20 @@ static int s_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	uint32_t plen;
 
 	(void)t, (void)tid;
-	if (tag != HS_EV_MAP || len < 72 || !(dbb_get32(pl + 24) & HS_MAP_FILE))
+	if (tag != HS_EV_MAP || len < 72 || !(hs_le32(pl + 24) & HS_MAP_FILE))
 		return 0;
-	plen = dbb_get32(pl + 64);
+	plen = hs_le32(pl + 64);
 	if (!plen || plen > len - 72)
 		return 0;
-	if (dbb_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
+	if (hs_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
 		return st->ret = -ENOMEM;
 	f = &st->maps[st->n];
 	if (!(f->path = strndup((const char *)pl + 72, plen)))
 		return st->ret = -ENOMEM;
-	f->start = dbb_get64(pl);
-	f->end = f->start + dbb_get64(pl + 8);
-	f->prot = dbb_get32(pl + 16);
-	f->offset = dbb_get64(pl + 32);
+	f->start = hs_le64(pl);
+	f->end = f->start + hs_le64(pl + 8);
+	f->prot = hs_le32(pl + 16);
+	f->offset = hs_le64(pl + 32);
 	st->n++;
 	return 0;
 }
@@ -1043,21 +1040,12 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	pthread_t *th = NULL;
 	char **dirs = NULL;
 	struct dbb_lines *l = NULL;
-	struct hs_trace_err terr = { "" };
 	bool fused = true, later = false;
 	int ret;
 
 	*out = NULL;
-	if (!img->code) {
-		char *path = dbb_path(img->dir, "code.hst");
-
-		ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
-		free(path);
-		if (ret) {
-			dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
-			return ret;
-		}
-	}
+	if ((ret = dbb_image_code(img, err)))
+		return ret;
 	/* The shards ran the pass with the start-up's modules (if any had
 	 * lines): the whole answer unless code was mapped later (dlopen) from
 	 * a file with lines.  Only then is the debug info loaded here. */
@@ -1088,6 +1076,7 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 		if (!full)
 			goto done; /* no debug info anywhere */
 	} else if (!fused) {
+		ret = 0;
 		goto done; /* the start-up modules have no lines: none at all */
 	}
 	l = calloc(1, sizeof(*l));

@@ -90,33 +90,33 @@ struct merge {
 /* Keeps what the indexes need from an event: thread exits, file maps. */
 static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
 {
-	uint32_t tag = dbb_get32(rec + 12);
+	uint32_t tag = hs_le32(rec + 12);
 	const uint8_t *pl = rec + HS_DB_EVENT_HDR;
-	int ret = dbb_threads_event(m->threads, dbb_get64(rec), tag, pl, len);
+	int ret = dbb_threads_event(m->threads, hs_le64(rec), tag, pl, len);
 
 	if (ret)
 		return ret;
 	if (tag == HS_EV_THREAD_EXIT && len >= 4) {
-		if (dbb_grow((void **)&m->exits, &m->cap_exits, m->n_exits + 1, sizeof(*m->exits)))
+		if (hs_grow((void **)&m->exits, &m->cap_exits, m->n_exits + 1, sizeof(*m->exits)))
 			return -ENOMEM;
-		m->exits[m->n_exits++] = (struct dbb_exit){ dbb_get32(pl), dbb_get64(rec) };
-	} else if (tag == HS_EV_MAP && len >= 72 && (dbb_get32(pl + 24) & HS_MAP_FILE)) {
-		uint32_t plen = dbb_get32(pl + 64);
+		m->exits[m->n_exits++] = (struct dbb_exit){ hs_le32(pl), hs_le64(rec) };
+	} else if (tag == HS_EV_MAP && len >= 72 && (hs_le32(pl + 24) & HS_MAP_FILE)) {
+		uint32_t plen = hs_le32(pl + 64);
 		struct dbb_fmap *f;
 
 		if (plen > len - 72 || !plen)
 			return 0;
-		if (dbb_grow((void **)&m->maps, &m->cap_maps, m->n_maps + 1, sizeof(*m->maps)))
+		if (hs_grow((void **)&m->maps, &m->cap_maps, m->n_maps + 1, sizeof(*m->maps)))
 			return -ENOMEM;
 		f = &m->maps[m->n_maps];
 		f->path = strndup((const char *)pl + 72, plen);
 		if (!f->path)
 			return -ENOMEM;
-		f->start = dbb_get64(pl);
-		f->end = f->start + dbb_get64(pl + 8);
-		f->prot = dbb_get32(pl + 16);
-		f->offset = dbb_get64(pl + 32);
-		f->t = dbb_get64(rec);
+		f->start = hs_le64(pl);
+		f->end = f->start + hs_le64(pl + 8);
+		f->prot = hs_le32(pl + 16);
+		f->offset = hs_le64(pl + 32);
+		f->t = hs_le64(rec);
 		m->n_maps++;
 	}
 	return 0;
@@ -271,16 +271,16 @@ static int merge_chunks(struct merge *m, uint64_t *end_t, uint64_t *n_chunks)
 		if ((ret = open_in(&m->sh[s], "chunks.sp", &r, m->err)))
 			goto fail;
 		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			if (dbb_get64(rec) != seq || (seq && dbb_get64(rec + 8) != t)) {
+			if (hs_le64(rec) != seq || (seq && hs_le64(rec + 8) != t)) {
 				dbb_err_set(m->err, "%s: chunk %" PRIu64 " does not continue chunk %"
 					    PRIu64 " (t %" PRIu64 " vs %" PRIu64 ")", m->sh[s].dir,
-					    dbb_get64(rec), seq, dbb_get64(rec + 8), t);
+					    hs_le64(rec), seq, hs_le64(rec + 8), t);
 				ret = -EBADMSG;
 				break;
 			}
 			seq++;
-			t = dbb_get64(rec + 16);
-			if ((ret = hs_dbfile_append(w, dbb_get64(rec + 8), rec, sizeof(rec), NULL, NULL)))
+			t = hs_le64(rec + 16);
+			if ((ret = hs_dbfile_append(w, hs_le64(rec + 8), rec, sizeof(rec), NULL, NULL)))
 				break;
 		}
 		dbb_spill_close_r(r);
@@ -318,15 +318,15 @@ static int merge_events(struct merge *m)
 			ret = dbb_spill_read(r, h, sizeof(h));
 			if (ret != 1)
 				break;
-			len = dbb_get32(h + 16);
-			if ((ret = dbb_grow((void **)&buf, &cap, HS_DB_EVENT_HDR + (size_t)len, 1)))
+			len = hs_le32(h + 16);
+			if ((ret = hs_grow((void **)&buf, &cap, HS_DB_EVENT_HDR + (size_t)len, 1)))
 				break;
 			memcpy(buf, h, sizeof(h));
 			if (len && (ret = dbb_spill_read(r, buf + HS_DB_EVENT_HDR, len)) != 1) {
 				ret = ret ? ret : -EBADMSG;
 				break;
 			}
-			if ((ret = hs_dbfile_append(w, dbb_get64(h), buf, HS_DB_EVENT_HDR + (size_t)len,
+			if ((ret = hs_dbfile_append(w, hs_le64(h), buf, HS_DB_EVENT_HDR + (size_t)len,
 						    NULL, NULL)) ||
 			    (ret = note_event(m, buf, len)))
 				break;
@@ -355,7 +355,7 @@ static int merge_threads(struct merge *m)
 		return ret;
 	for (size_t i = 0; i < dbb_threads_count(m->threads); i++) {
 		dbb_threads_record(m->threads, i, rec);
-		if ((ret = hs_dbfile_append(w, dbb_get64(rec), rec, sizeof(rec), NULL, NULL))) {
+		if ((ret = hs_dbfile_append(w, hs_le64(rec), rec, sizeof(rec), NULL, NULL))) {
 			dbb_err_set(m->err, "%s/threads.hdb: %s", m->out, strerror(-ret));
 			hs_dbfile_abort(w);
 			return ret;
@@ -380,13 +380,13 @@ static int merge_runs(struct merge *m)
 		if ((ret = open_in(&m->sh[s], "runs.sp", &r, m->err)))
 			goto fail;
 		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			uint32_t tid = dbb_get32(rec + 8);
+			uint32_t tid = hs_le32(rec + 8);
 
 			if (have && tid == last)
 				continue; /* a shard's first, same thread */
 			have = true;
 			last = tid;
-			if ((ret = hs_dbfile_append(w, dbb_get64(rec), rec, sizeof(rec), NULL, NULL)))
+			if ((ret = hs_dbfile_append(w, hs_le64(rec), rec, sizeof(rec), NULL, NULL)))
 				break;
 		}
 		dbb_spill_close_r(r);
@@ -446,7 +446,7 @@ static int read_orphans(struct shard_in *si, uint8_t **out, size_t *n, struct hs
 	if ((ret = open_calls(si, "corph.sp", &r, err)))
 		return ret;
 	for (;;) {
-		if ((ret = dbb_grow((void **)&v, &cap, (*n + 1) * DBB_CORPH_REC, 1)))
+		if ((ret = hs_grow((void **)&v, &cap, (*n + 1) * DBB_CORPH_REC, 1)))
 			break;
 		ret = dbb_spill_read(r, v + *n * DBB_CORPH_REC, DBB_CORPH_REC);
 		if (ret != 1)
@@ -514,16 +514,16 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		size[tid] = g[tid].n;
 	for (size_t i = 0; i < n_orph && *ok; i++) {
 		const uint8_t *rec = orph + i * DBB_CORPH_REC;
-		uint32_t tid = dbb_get32(rec + 16), kind = dbb_get32(rec + 20);
+		uint32_t tid = hs_le32(rec + 16), kind = hs_le32(rec + 20);
 		size_t j = 0;
 
 		if (kind == ORPH_SP_RET || kind == ORPH_SP_JMP || kind == ORPH_SIGRET) {
-			uint32_t fl = dbb_get32(rec + 28);
+			uint32_t fl = hs_le32(rec + 28);
 			bool tail = false;
 
-			if (tid < n_g && !dbb_get32(rec + 24)) {
-				size[tid] = gstack_keep(&g[tid], size[tid], kind, dbb_get64(rec + 32));
-				tail = gstack_tail(&g[tid], size[tid], dbb_get64(rec + 32));
+			if (tid < n_g && !hs_le32(rec + 24)) {
+				size[tid] = gstack_keep(&g[tid], size[tid], kind, hs_le64(rec + 32));
+				tail = gstack_tail(&g[tid], size[tid], hs_le64(rec + 32));
 			}
 			if ((fl & ORPH_TAILCAND) && tail != !!(fl & ORPH_TAILED))
 				*ok = false;
@@ -538,8 +538,8 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		}
 		/* a thread G has nothing of matches nothing */
 		if (tid < n_g)
-			j = gstack_match(&g[tid], size[tid], dbb_get64(rec + 8));
-		if (dbb_get32(rec + 24) && (j > 0) != !!(dbb_get32(rec + 28) & ORPH_CLOSED))
+			j = gstack_match(&g[tid], size[tid], hs_le64(rec + 8));
+		if (hs_le32(rec + 24) && (j > 0) != !!(hs_le32(rec + 28) & ORPH_CLOSED))
 			*ok = false;
 		if (j)
 			size[tid] = j - 1;
@@ -606,6 +606,43 @@ out:
 	return ret;
 }
 
+/* The calls shard si leaves open at its end (copen.sp), per thread
+ * innermost last, with the return sites of the tail calls pass 1 filled
+ * in (si->fill). */
+static int read_open_calls(struct merge *m, struct shard_in *si)
+{
+	struct dbb_spill_r *r = NULL;
+	uint8_t rec[DBB_COPEN_REC];
+	size_t cap = 0;
+	int ret;
+
+	if ((ret = open_calls(si, "copen.sp", &r, m->err)))
+		return ret;
+	while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
+		if ((ret = hs_grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
+			break;
+		si->open[si->n_open++] = (struct copen){
+			.index = hs_le64(rec), .ret_addr = hs_le64(rec + 8),
+			.t_call = hs_le64(rec + 16), .t_ret = HS_DB_NO_RETURN,
+			.tid = hs_le32(rec + 24), .depth = hs_le32(rec + 28),
+			.sp = hs_le64(rec + 32), .flags = hs_le32(rec + 40),
+			.site = hs_le64(rec + 48),
+		};
+	}
+	dbb_spill_close_r(r);
+	if (ret < 0) {
+		bad_in(si, "copen.sp", ret, m->err);
+		return ret;
+	}
+	for (size_t f = 0; f < si->n_fill; f++)
+		for (size_t k = 0; k < si->n_open; k++)
+			if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
+				si->open[k].ret_addr = si->fill[f].ret_addr;
+				si->open[k].site = si->fill[f].site;
+			}
+	return 0;
+}
+
 static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 {
 	struct gstack *g = NULL;
@@ -614,9 +651,8 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 
 	for (unsigned s = 0; s < m->n && !ret; s++) {
 		struct shard_in *si = &m->sh[s];
-		struct dbb_spill_r *r = NULL;
-		size_t cap = 0, cap_chg = 0, n_orph = 0;
-		uint8_t rec[DBB_COPEN_REC], *orph = NULL;
+		size_t cap_chg = 0, n_orph = 0;
+		uint8_t *orph = NULL;
 		bool ok;
 
 		/* G at the shard's start */
@@ -650,8 +686,8 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		}
 		for (size_t i = 0; i < n_orph && !ret; i++) {
 			const uint8_t *o = orph + i * DBB_CORPH_REC;
-			uint64_t t = dbb_get64(o), target = dbb_get64(o + 8);
-			uint32_t tid = dbb_get32(o + 16), kind = dbb_get32(o + 20);
+			uint64_t t = hs_le64(o), target = hs_le64(o + 8);
+			uint32_t tid = hs_le32(o + 16), kind = hs_le32(o + 20);
 			struct gstack *st = gstack_of(&g, &n_g, tid);
 			size_t j = 0;
 
@@ -672,17 +708,17 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 						st->e[k]->flags |= HS_DB_CALL_UNWOUND;
 				}
 			} else if (kind != ORPH_EXIT) {
-				uint64_t sp = dbb_get64(o + 32);
-				bool tailed = dbb_get32(o + 28) & ORPH_TAILED;
+				uint64_t sp = hs_le64(o + 32);
+				bool tailed = hs_le32(o + 28) & ORPH_TAILED;
 
-				if (dbb_get32(o + 24)) {
+				if (hs_le32(o + 24)) {
 					(*unmatched)++; /* left nothing: ignored */
 					continue;
 				}
 				j = gstack_keep(st, st->n, kind, sp);
 				tailed = tailed && gstack_tail(st, j, sp);
 				if (j == st->n && !tailed) {
-					if (kind == ORPH_SP_RET && !(dbb_get32(o + 28) & ORPH_POPPED))
+					if (kind == ORPH_SP_RET && !(hs_le32(o + 28) & ORPH_POPPED))
 						(*unmatched)++;
 					continue;
 				}
@@ -701,11 +737,11 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 					/* the shard's call `index` replaced it */
 					struct copen *e = st->e[--j];
 
-					if ((ret = dbb_grow((void **)&si->fill, &si->cap_fill,
+					if ((ret = hs_grow((void **)&si->fill, &si->cap_fill,
 							    si->n_fill + 1, sizeof(*si->fill))))
 						break;
 					si->fill[si->n_fill++] = (struct tailfill){
-						dbb_get64(o + 40), e->ret_addr, e->site };
+						hs_le64(o + 40), e->ret_addr, e->site };
 					e->t_ret = t;
 					e->flags |= HS_DB_CALL_TAIL;
 					/* G shrinks as that call is made, at the
@@ -714,43 +750,19 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 				}
 			}
 			st->n = j;
-			if ((ret = dbb_grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
+			if ((ret = hs_grow((void **)&si->chg, &cap_chg, si->n_chg + 1, sizeof(*si->chg))))
 				break;
 			si->chg[si->n_chg++] = (struct gchange){ t, tid, (uint32_t)j };
 		}
 		free(orph);
 		if (ret)
 			break;
-		/* its calls still open at its end, per thread innermost last */
-		if ((ret = open_calls(si, "copen.sp", &r, m->err)))
+		if ((ret = read_open_calls(m, si)))
 			break;
-		while ((ret = dbb_spill_read(r, rec, DBB_COPEN_REC)) == 1) {
-			if ((ret = dbb_grow((void **)&si->open, &cap, si->n_open + 1, sizeof(*si->open))))
-				break;
-			si->open[si->n_open++] = (struct copen){
-				.index = dbb_get64(rec), .ret_addr = dbb_get64(rec + 8),
-				.t_call = dbb_get64(rec + 16), .t_ret = HS_DB_NO_RETURN,
-				.tid = dbb_get32(rec + 24), .depth = dbb_get32(rec + 28),
-				.sp = dbb_get64(rec + 32), .flags = dbb_get32(rec + 40),
-				.site = dbb_get64(rec + 48),
-			};
-		}
-		dbb_spill_close_r(r);
-		if (ret < 0) {
-			bad_in(si, "copen.sp", ret, m->err);
-			break;
-		}
-		ret = 0;
-		for (size_t f = 0; f < si->n_fill; f++)
-			for (size_t k = 0; k < si->n_open; k++)
-				if (si->open[k].index == si->fill[f].index && !si->open[k].site) {
-					si->open[k].ret_addr = si->fill[f].ret_addr;
-					si->open[k].site = si->fill[f].site;
-				}
 		for (size_t k = 0; k < si->n_open && !ret; k++) {
 			struct gstack *st = gstack_of(&g, &n_g, si->open[k].tid);
 
-			if (!st || dbb_grow((void **)&st->e, &st->cap, st->n + 1, sizeof(*st->e)))
+			if (!st || hs_grow((void **)&st->e, &st->cap, st->n + 1, sizeof(*st->e)))
 				ret = -ENOMEM;
 			else
 				st->e[st->n++] = &si->open[k];
@@ -811,8 +823,8 @@ static int calls_pass2(struct merge *m)
 			goto fail_r;
 		}
 		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			uint64_t t_call = dbb_get64(rec);
-			uint32_t tid = dbb_get32(rec + 32);
+			uint64_t t_call = hs_le64(rec);
+			uint32_t tid = hs_le32(rec + 32);
 
 			/* G as it was at t_call */
 			while (chg < si->n_chg && si->chg[chg].t <= t_call) {
@@ -832,10 +844,10 @@ static int calls_pass2(struct merge *m)
 				gsize[c->tid] = c->size;
 			}
 			if (tid < n_gsize)
-				dbb_put32(rec + 36, dbb_get32(rec + 36) + gsize[tid]);
-			if (have_patch && dbb_get64(patch) == index) {
-				dbb_put64(rec + 8, dbb_get64(patch + 8));
-				dbb_put32(rec + 40, dbb_get32(rec + 40) | dbb_get32(patch + 16));
+				hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
+			if (have_patch && hs_le64(patch) == index) {
+				hs_put_le64(rec + 8, hs_le64(patch + 8));
+				hs_put_le32(rec + 40, hs_le32(rec + 40) | hs_le32(patch + 16));
 				ret = dbb_spill_read(pr, patch, sizeof(patch));
 				have_patch = ret == 1;
 				if (ret < 0) {
@@ -846,13 +858,13 @@ static int calls_pass2(struct merge *m)
 			/* a tail call out of a call of G: that call's site */
 			while (fill < si->n_fill && si->fill[fill].index < index)
 				fill++;
-			if (fill < si->n_fill && si->fill[fill].index == index && !dbb_get64(rec + 24))
-				dbb_put64(rec + 24, si->fill[fill].site);
+			if (fill < si->n_fill && si->fill[fill].index == index && !hs_le64(rec + 24))
+				hs_put_le64(rec + 24, si->fill[fill].site);
 			while (op < si->n_open && si->open[op].index < index)
 				op++;
 			if (op < si->n_open && si->open[op].index == index) {
-				dbb_put64(rec + 8, si->open[op].t_ret);
-				dbb_put32(rec + 40, si->open[op].flags);
+				hs_put_le64(rec + 8, si->open[op].t_ret);
+				hs_put_le32(rec + 40, si->open[op].flags);
 			}
 			index++;
 			if ((ret = hs_dbfile_append(w, t_call, rec, sizeof(rec), NULL, NULL))) {
@@ -890,6 +902,37 @@ fail:
 	return ret;
 }
 
+/* A forked child's maps: its parent's at the fork come first. */
+static int prepend_parent_maps(struct merge *m)
+{
+	const struct dbb_image *pa = m->img->parent;
+	struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < pa->n_all_maps; i++) {
+		if (pa->all_maps[i].t > m->img->parent_t)
+			continue;
+		v[k] = pa->all_maps[i];
+		v[k].t = 0;
+		if (!(v[k].path = strdup(pa->all_maps[i].path))) {
+			/* not a shorter list: the child's lines would miss
+			 * the parent's modules */
+			dbb_fmaps_free(v, k);
+			return -ENOMEM;
+		}
+		k++;
+	}
+	if (m->n_maps)
+		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
+	free(m->maps);
+	m->maps = v;
+	m->n_maps += k;
+	m->cap_maps = m->n_maps + 1;
+	return 0;
+}
+
 /* The line pass, when the image has debug info (dbb_lines.c). */
 static int lines_pass(struct merge *m)
 {
@@ -899,41 +942,20 @@ static int lines_pass(struct merge *m)
 
 	if (!first || !end || !dirs)
 		goto out;
-	if (m->img->parent && m->img->parent->all_maps) {
-		/* a forked child: its parent's maps at the fork come first */
-		const struct dbb_image *pa = m->img->parent;
-		struct dbb_fmap *v = calloc(pa->n_all_maps + m->n_maps + 1, sizeof(*v));
-		size_t k = 0;
-
-		if (!v)
-			goto out;
-		for (size_t i = 0; i < pa->n_all_maps; i++) {
-			if (pa->all_maps[i].t > m->img->parent_t)
-				continue;
-			v[k] = pa->all_maps[i];
-			v[k].t = 0;
-			if (!(v[k].path = strdup(pa->all_maps[i].path)))
-				break;
-			k++;
-		}
-		memcpy(v + k, m->maps, m->n_maps * sizeof(*v));
-		free(m->maps);
-		m->maps = v;
-		m->n_maps += k;
-		m->cap_maps = m->n_maps + 1;
-	}
+	if (m->img->parent && m->img->parent->all_maps && (ret = prepend_parent_maps(m)))
+		goto out;
 	for (unsigned s = 0; s < m->n; s++) {
 		first[s] = m->sh[s].first_chunk;
 		end[s] = m->sh[s].end_chunk;
 		dirs[s] = m->sh[s].dir;
 	}
-	ret = dbb_lines_build(m->img, m->maps, m->n_maps, dirs, first, end, m->n, m->tmp,
-			      m->log, &m->lines, m->err);
 	/* the maps stay with the image, for its forked children */
 	m->img->all_maps = m->maps;
 	m->img->n_all_maps = m->n_maps;
 	m->maps = NULL;
 	m->n_maps = 0;
+	ret = dbb_lines_build(m->img, m->img->all_maps, m->img->n_all_maps, dirs, first, end,
+			      m->n, m->tmp, m->log, &m->lines, m->err);
 out:
 	free(dirs);
 	free(first);
@@ -960,13 +982,13 @@ static int run_next(struct run_in *ri)
 
 	if (ret != 1)
 		return ret;
-	dlen = dbb_get32(ri->rec + HS_DB_PAGE_HDR - 4);
+	dlen = hs_le32(ri->rec + HS_DB_PAGE_HDR - 4);
 	if (dlen > HS_DB_PAGE)
 		return -EBADMSG;
 	if (dlen && (ret = dbb_spill_read(ri->r, ri->rec + HS_DB_PAGE_HDR, dlen)) != 1)
 		return ret ? ret : -EBADMSG;
-	ri->page = dbb_get64(ri->rec);
-	ri->chunk = dbb_get64(ri->rec + 8);
+	ri->page = hs_le64(ri->rec);
+	ri->chunk = hs_le64(ri->rec + 8);
 	ri->len = HS_DB_PAGE_HDR + dlen;
 	return 1;
 }
@@ -1009,7 +1031,7 @@ static int merge_pages(struct merge *m, struct hs_dbb_err *err)
 		n_runs += m->sh[s].page_runs;
 	runs = calloc(n_runs + 1, sizeof(*runs));
 	heap = calloc(n_runs + 1, sizeof(*heap));
-	if (!runs || !heap || (ret = hs_dbb_fold_new(&fold))) {
+	if (!runs || !heap || hs_dbb_fold_new(&fold)) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -1064,12 +1086,12 @@ static int merge_pages(struct merge *m, struct hs_dbb_err *err)
 			dbb_err_set(err, "%s/pages.hdb: %s", m->out, strerror(-ret));
 			goto out;
 		}
-		dbb_put64(idx, v.page);
-		dbb_put64(idx + 8, v.chunk);
-		dbb_put32(idx + 16, block);
-		dbb_put32(idx + 20, offset);
-		dbb_put32(idx + 24, (uint32_t)len);
-		dbb_put32(idx + 28, v.kind);
+		hs_put_le64(idx, v.page);
+		hs_put_le64(idx + 8, v.chunk);
+		hs_put_le32(idx + 16, block);
+		hs_put_le32(idx + 20, offset);
+		hs_put_le32(idx + 24, (uint32_t)len);
+		hs_put_le32(idx + 28, v.kind);
 		if ((ret = hs_dbfile_append(iw, v.page, idx, sizeof(idx), NULL, NULL))) {
 			dbb_err_set(err, "%s/pageidx.hdb: %s", m->out, strerror(-ret));
 			goto out;
@@ -1098,7 +1120,7 @@ static int merge_pages(struct merge *m, struct hs_dbb_err *err)
 out:
 	hs_dbfile_abort(pw);
 	hs_dbfile_abort(iw);
-	for (size_t i = 0; i < n_runs; i++)
+	for (size_t i = 0; runs && i < n_runs; i++)
 		dbb_spill_close_r(runs[i].r);
 	free(runs);
 	free(heap);

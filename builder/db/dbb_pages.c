@@ -189,7 +189,7 @@ static struct pg_entry *get(struct dbb_pages *pg, uint64_t page)
 	if ((pg->n_used + 1) * 2 > pg->n_slots && rehash(pg))
 		return NULL;
 	if (pg->n_used == pg->n_alloc) {
-		if (dbb_grow((void **)&pg->ents, &pg->cap_ents, pg->n_alloc + 1, sizeof(*pg->ents)))
+		if (hs_grow((void **)&pg->ents, &pg->cap_ents, pg->n_alloc + 1, sizeof(*pg->ents)))
 			return NULL;
 		pg->ents[pg->n_alloc] = malloc(sizeof(struct pg_entry));
 		if (!pg->ents[pg->n_alloc])
@@ -219,6 +219,7 @@ static inline void mask_set(uint64_t *m, unsigned o, unsigned n)
 	while (n) {
 		unsigned w = o >> 6, b = o & 63, k = 64 - b;
 
+		HS_ANALYZER_ASSUME(b < 64 && k >= 1 && k <= 64);
 		if (k > n)
 			k = n;
 		m[w] |= (k == 64 ? UINT64_MAX : ((1ull << k) - 1)) << b;
@@ -296,7 +297,7 @@ static int dbb_zero(void *ctx, uint64_t t, uint64_t addr, uint64_t len)
 			set_zero(e);
 		}
 	} else {
-		if (dbb_grow((void **)&pg->zeros, &pg->cap_zeros, pg->n_zeros + 1,
+		if (hs_grow((void **)&pg->zeros, &pg->cap_zeros, pg->n_zeros + 1,
 			 sizeof(*pg->zeros)))
 			return -ENOMEM;
 		pg->zeros[pg->n_zeros++] = (struct pg_range){ p0, p1 };
@@ -397,8 +398,8 @@ static int add_version(struct dbb_pages *pg, const uint8_t *rec, size_t len,
 {
 	int ret;
 
-	if ((ret = dbb_grow((void **)&pg->buf, &pg->buf_cap, pg->buf_len + len, 1)) ||
-	    (ret = dbb_grow((void **)&pg->vers, &pg->cap_vers, pg->n_vers + 1, sizeof(*pg->vers))))
+	if ((ret = hs_grow((void **)&pg->buf, &pg->buf_cap, pg->buf_len + len, 1)) ||
+	    (ret = hs_grow((void **)&pg->vers, &pg->cap_vers, pg->n_vers + 1, sizeof(*pg->vers))))
 		return ret;
 	memcpy(pg->buf + pg->buf_len, rec, len);
 	pg->vers[pg->n_vers++] = (struct pg_ver){ page, pg->chunk, pg->buf_len, len };
@@ -423,7 +424,7 @@ static int emit_entry(struct dbb_pages *pg, const struct pg_entry *e, uint64_t e
 		bool zero = true;
 
 		for (unsigned i = 0; i < HS_DB_PAGE && zero; i += 8)
-			zero = dbb_get64(e->data + i) == 0;
+			zero = hs_le64(e->data + i) == 0;
 		n = zero ? 0 : HS_DB_PAGE;
 		dbb_page_hdr(rec, e->page, pg->chunk, end_t, HS_DB_FULL, HS_DB_WROTE_ALL,
 			     0, 0, mask, n);
@@ -451,18 +452,13 @@ static int write_run(struct dbb_pages *pg)
 {
 	struct dbb_spill_w *w = NULL;
 	char name[32];
-	char *path;
 	int ret;
 
 	if (!pg->n_vers)
 		return 0;
 	qsort(pg->vers, pg->n_vers, sizeof(*pg->vers), cmp_ver);
 	snprintf(name, sizeof(name), "pages.%u.sp", pg->n_runs);
-	path = dbb_path(pg->dir, name);
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, &w);
-	free(path);
+	ret = dbb_spill_create_in(pg->dir, name, &w);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < pg->n_vers && !ret; i++)

@@ -98,22 +98,22 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 
 	if (tag == HS_EV_REGS)
 		return 0;
-	dbb_put64(h, t);
-	dbb_put32(h + 8, tid);
-	dbb_put32(h + 12, tag);
-	dbb_put32(h + 16, len);
+	hs_put_le64(h, t);
+	hs_put_le32(h + 8, tid);
+	hs_put_le32(h + 12, tag);
+	hs_put_le32(h + 16, len);
 	sh->n_events++;
 	if ((ret = dbb_spill_write(sh->events, h, sizeof(h))) ||
 	    (len && (ret = dbb_spill_write(sh->events, pl, len))))
 		return cb_fail(sh, ret, "events");
 	if (tag == HS_EV_THREAD_RUN && len >= 4) {
-		uint32_t run = hs_trace_le32(pl);
+		uint32_t run = hs_le32(pl);
 
 		if (!sh->have_run || run != sh->run_tid) {
 			uint8_t r[HS_DB_RUN_REC] = { 0 };
 
-			dbb_put64(r, t);
-			dbb_put32(r + 8, run);
+			hs_put_le64(r, t);
+			hs_put_le32(r + 8, run);
 			if ((ret = dbb_spill_write(sh->runs, r, sizeof(r))))
 				return cb_fail(sh, ret, "runs");
 			sh->have_run = true;
@@ -138,18 +138,6 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 }
 
 /* ---- the shard ----------------------------------------------------------- */
-
-static int open_spill(struct shard *sh, const char *name, struct dbb_spill_w **w)
-{
-	char *path = dbb_path(sh->dir, name);
-	int ret;
-
-	if (!path)
-		return -ENOMEM;
-	ret = dbb_spill_create(path, w);
-	free(path);
-	return ret;
-}
 
 static int close_spill(struct shard *sh, struct dbb_spill_w **w)
 {
@@ -196,9 +184,9 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 	if ((ret = dbb_pages_new(dir, run_bytes, sync, &sh.pg)))
 		goto out;
 	dbb_pages_visitor(sh.pg, &sh.mv);
-	if ((ret = open_spill(&sh, "chunks.sp", &sh.chunks)) ||
-	    (ret = open_spill(&sh, "events.sp", &sh.events)) ||
-	    (ret = open_spill(&sh, "runs.sp", &sh.runs)) ||
+	if ((ret = dbb_spill_create_in(sh.dir, "chunks.sp", &sh.chunks)) ||
+	    (ret = dbb_spill_create_in(sh.dir, "events.sp", &sh.events)) ||
+	    (ret = dbb_spill_create_in(sh.dir, "runs.sp", &sh.runs)) ||
 	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)) ||
 	    (ret = dbb_calls_set_src(sh.calls, img->lsrc, c0 == 0)))
 		goto out;
@@ -235,13 +223,13 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 		if (c == c0)
 			rr->first_t = ci->first_t;
 		rr->end_t = end_t;
-		dbb_put64(rec, ci->seq);
-		dbb_put64(rec + 8, ci->first_t);
-		dbb_put64(rec + 16, end_t);
-		dbb_put64(rec + 24, ci->offset);
-		dbb_put32(rec + 32, ci->comp_size);
-		dbb_put32(rec + 36, ci->raw_size);
-		dbb_put64(rec + 40, ci->payload_xxh);
+		hs_put_le64(rec, ci->seq);
+		hs_put_le64(rec + 8, ci->first_t);
+		hs_put_le64(rec + 16, end_t);
+		hs_put_le64(rec + 24, ci->offset);
+		hs_put_le32(rec + 32, ci->comp_size);
+		hs_put_le32(rec + 36, ci->raw_size);
+		hs_put_le64(rec + 40, ci->payload_xxh);
 		if ((ret = dbb_spill_write(sh.chunks, rec, sizeof(rec))) ||
 		    (ret = dbb_pages_chunk_end(sh.pg, end_t))) {
 			dbb_err_set(err, "%s: writing shard data: %s", dir, strerror(-ret));

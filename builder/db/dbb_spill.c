@@ -33,20 +33,16 @@ struct dbb_spill_r {
 	bool frame_done;         /* the last ZSTD call ended a frame */
 };
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+int dbb_spill_create_in(const char *dir, const char *name, struct dbb_spill_w **out)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
+	char *path = dbb_path(dir, name);
+	int ret;
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	if (!path)
+		return -ENOMEM;
+	ret = dbb_spill_create(path, out);
+	free(path);
+	return ret;
 }
 
 int dbb_spill_create(const char *path, struct dbb_spill_w **out)
@@ -94,7 +90,7 @@ static int spill_flush(struct dbb_spill_w *w, bool end)
 			fprintf(stderr, "hindsight: zstd: %s\n", ZSTD_getErrorName(r));
 			return -EIO;
 		}
-		if (o.pos && (ret = write_all(w->fd, w->out, o.pos)))
+		if (o.pos && (ret = hs_write_all(w->fd, w->out, o.pos, -1)))
 			return ret;
 		if (end ? r == 0 : in.pos == in.size)
 			break;

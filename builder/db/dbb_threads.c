@@ -67,7 +67,7 @@ static int add(struct dbb_threads *th, uint64_t t, uint32_t slot, uint32_t paren
 	int ret;
 
 	if ((ret = slot_tables(th, slot)) ||
-	    (ret = dbb_grow((void **)&th->v, &th->cap, th->n + 1, sizeof(*th->v))))
+	    (ret = hs_grow((void **)&th->v, &th->cap, th->n + 1, sizeof(*th->v))))
 		return ret;
 	if (th->live[slot] && !th->v[th->live[slot] - 1].exited) {
 		th->v[th->live[slot] - 1].exited = true;
@@ -106,42 +106,42 @@ int dbb_threads_event(struct dbb_threads *th, uint64_t t, uint32_t tag, const ui
 
 	switch (tag) {
 	case HS_EV_THREAD_CREATE:
-		if (len < 8 || dbb_get32(pl + 4) == 0)
+		if (len < 8 || hs_le32(pl + 4) == 0)
 			return 0;
-		if ((ret = live(th, t, dbb_get32(pl), &parent)))
+		if ((ret = live(th, t, hs_le32(pl), &parent)))
 			return ret;
 		parent_idx = parent ? (uint32_t)(parent - th->v) : HS_DB_NO_PARENT;
-		if ((ret = add(th, t, dbb_get32(pl + 4), parent_idx)))
+		if ((ret = add(th, t, hs_le32(pl + 4), parent_idx)))
 			return ret;
 		if (parent)
 			th->cloning[parent->slot] = (uint32_t)th->n;
 		return 0;
 	case HS_EV_THREAD_RUN:
-		if (len < 8 || (ret = live(th, t, dbb_get32(pl), &x)) || !x)
+		if (len < 8 || (ret = live(th, t, hs_le32(pl), &x)) || !x)
 			return ret;
 		/* the first run's lwpid is read on the thread itself */
 		if (!x->os_tid)
-			x->os_tid = dbb_get32(pl + 4);
+			x->os_tid = hs_le32(pl + 4);
 		return 0;
 	case HS_EV_THREAD_EXIT:
-		if (len < 4 || (ret = live(th, t, dbb_get32(pl), &x)) || !x)
+		if (len < 4 || (ret = live(th, t, hs_le32(pl), &x)) || !x)
 			return ret;
 		x->exited = true;
 		x->t_exit = t;
 		th->live[x->slot] = 0;
 		return 0;
 	case HS_EV_SYSCALL_EXIT: {
-		uint32_t slot = len >= 24 ? dbb_get32(pl) : 0, sysno, c;
+		uint32_t slot = len >= 24 ? hs_le32(pl) : 0, sysno, c;
 
 		if (!slot || slot >= th->cap_cloning || !(c = th->cloning[slot]))
 			return 0;
-		sysno = dbb_get32(pl + 4);
+		sysno = hs_le32(pl + 4);
 		if (sysno != SYS_CLONE && sysno != SYS_CLONE3)
 			return 0;
 		th->cloning[slot] = 0;
 		/* a thread that has not run yet: the clone's result names it */
-		if (!dbb_get32(pl + 8) && !th->v[c - 1].os_tid)
-			th->v[c - 1].os_tid = (uint32_t)dbb_get64(pl + 16);
+		if (!hs_le32(pl + 8) && !th->v[c - 1].os_tid)
+			th->v[c - 1].os_tid = (uint32_t)hs_le64(pl + 16);
 		return 0;
 	}
 	default:
@@ -159,9 +159,9 @@ void dbb_threads_record(const struct dbb_threads *th, size_t i, uint8_t rec[HS_D
 	const struct dbb_thread *x = &th->v[i];
 
 	memset(rec, 0, HS_DB_THREAD_REC);
-	dbb_put64(rec, x->t_create);
-	dbb_put64(rec + 8, x->exited ? x->t_exit : HS_DB_NO_EXIT);
-	dbb_put32(rec + 16, x->slot);
-	dbb_put32(rec + 20, x->os_tid);
-	dbb_put32(rec + 24, x->parent);
+	hs_put_le64(rec, x->t_create);
+	hs_put_le64(rec + 8, x->exited ? x->t_exit : HS_DB_NO_EXIT);
+	hs_put_le32(rec + 16, x->slot);
+	hs_put_le32(rec + 20, x->os_tid);
+	hs_put_le32(rec + 24, x->parent);
 }

@@ -262,28 +262,11 @@ double dbb_now(void)
 int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t old = *cap;
-	int err = dbb_grow(p, cap, need, elem);
+	int err = hs_grow(p, cap, need, elem);
 
 	if (!err && *cap > old)
 		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
 	return err;
-}
-
-int dbb_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
 }
 
 unsigned dbb_compress_threads(void)
@@ -291,4 +274,20 @@ unsigned dbb_compress_threads(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+int dbb_image_code(struct dbb_image *img, struct hs_dbb_err *err)
+{
+	struct hs_trace_err terr = { "" };
+	char *path;
+	int ret;
+
+	if (img->code)
+		return 0;
+	path = dbb_path(img->dir, "code.hst");
+	ret = path ? hs_trace_code_load(path, &img->code, &terr) : -ENOMEM;
+	free(path);
+	if (ret)
+		dbb_err_set(err, "%s", terr.msg[0] ? terr.msg : strerror(-ret));
+	return ret;
 }

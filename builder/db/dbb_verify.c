@@ -125,10 +125,10 @@ static size_t rec_size(uint32_t kind, const uint8_t *p, size_t left)
 		return HS_DB_PAGEIDX_REC;
 	case HS_DB_EVENTS:
 		return left < HS_DB_EVENT_HDR ? SIZE_MAX :
-		       HS_DB_EVENT_HDR + (size_t)dbb_get32(p + 16);
+		       HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
 	case HS_DB_PAGES:
 		return left < HS_DB_PAGE_HDR ? SIZE_MAX :
-		       HS_DB_PAGE_HDR + (size_t)dbb_get32(p + HS_DB_PAGE_HDR - 4);
+		       HS_DB_PAGE_HDR + (size_t)hs_le32(p + HS_DB_PAGE_HDR - 4);
 	case HS_DB_CALLEE:
 		return HS_DB_CALLEE_REC;
 	case HS_DB_CALLEES:
@@ -138,10 +138,10 @@ static size_t rec_size(uint32_t kind, const uint8_t *p, size_t left)
 		return HS_DB_LINE_REC;
 	case HS_DB_STACKS:
 		return left < HS_DB_STACKS_HDR ? SIZE_MAX :
-		       HS_DB_STACKS_HDR + (size_t)dbb_get32(p + 16) * HS_DB_STACKS_FRAME;
+		       HS_DB_STACKS_HDR + (size_t)hs_le32(p + 16) * HS_DB_STACKS_FRAME;
 	case HS_DB_LINEFILES:
 		return left < HS_DB_LINEFILE_HDR ? SIZE_MAX :
-		       HS_DB_LINEFILE_HDR + (size_t)dbb_get32(p + 16);
+		       HS_DB_LINEFILE_HDR + (size_t)hs_le32(p + 16);
 	}
 	return SIZE_MAX;
 }
@@ -151,15 +151,15 @@ static uint64_t rec_key(uint32_t kind, const uint8_t *p)
 {
 	switch (kind) {
 	case HS_DB_CHUNKS:
-		return dbb_get64(p + 8);
+		return hs_le64(p + 8);
 	case HS_DB_CALLEE:
-		return dbb_get64(p + 16);
+		return hs_le64(p + 16);
 	case HS_DB_LINEIDX:
-		return (uint64_t)dbb_get32(p + 12) << 32 | dbb_get32(p + 16);
+		return (uint64_t)hs_le32(p + 12) << 32 | hs_le32(p + 16);
 	case HS_DB_LINEFILES:
-		return (uint64_t)dbb_get32(p) << 32 | dbb_get32(p + 4);
+		return (uint64_t)hs_le32(p) << 32 | hs_le32(p + 4);
 	}
-	return dbb_get64(p);
+	return hs_le64(p);
 }
 
 static void walk(struct hs_dbfile *f, struct vfile *v, uint32_t kind, rec_fn fn, void *ctx)
@@ -224,7 +224,7 @@ static void on_chunk(void *ctx, struct vfile *v, size_t b, size_t off,
 {
 	struct chunks_ctx *c = ctx;
 	struct image_v *iv = c->iv;
-	uint64_t seq = dbb_get64(r), first = dbb_get64(r + 8), end = dbb_get64(r + 16);
+	uint64_t seq = hs_le64(r), first = hs_le64(r + 8), end = hs_le64(r + 16);
 
 	if (seq != c->i)
 		problem(v, "block %zu: chunk record %zu has seq %" PRIu64, b, c->i, seq);
@@ -240,9 +240,9 @@ static void on_chunk(void *ctx, struct vfile *v, size_t b, size_t off,
 
 		if (!ci)
 			problem(v, "chunk %" PRIu64 " is not in the recording", seq);
-		else if (ci->seq != seq || ci->first_t != first || ci->offset != dbb_get64(r + 24) ||
-			 ci->comp_size != dbb_get32(r + 32) || ci->raw_size != dbb_get32(r + 36) ||
-			 ci->payload_xxh != dbb_get64(r + 40))
+		else if (ci->seq != seq || ci->first_t != first || ci->offset != hs_le64(r + 24) ||
+			 ci->comp_size != hs_le32(r + 32) || ci->raw_size != hs_le32(r + 36) ||
+			 ci->payload_xxh != hs_le64(r + 40))
 			problem(v, "chunk %" PRIu64 " does not match the recording's chunk header "
 				"(was the recording replaced? rebuild with hindsight build)", seq);
 	}
@@ -324,8 +324,8 @@ static void on_event(void *ctx, struct vfile *v, size_t b, size_t off,
 		     const uint8_t *r, size_t len)
 {
 	struct seq_ctx *c = ctx;
-	uint64_t t = dbb_get64(r);
-	uint32_t tag = dbb_get32(r + 12);
+	uint64_t t = hs_le64(r);
+	uint32_t tag = hs_le32(r + 12);
 
 	if (c->any && t < c->last_t)
 		problem(v, "block %zu offset %zu: event at t=%" PRIu64 " after t=%" PRIu64,
@@ -349,7 +349,7 @@ static void on_event(void *ctx, struct vfile *v, size_t b, size_t off,
 			}
 		}
 		if (iv->n_exits < iv->cap_exits)
-			iv->exits[iv->n_exits++] = (struct texit){ t, dbb_get32(r + HS_DB_EVENT_HDR) };
+			iv->exits[iv->n_exits++] = (struct texit){ t, hs_le32(r + HS_DB_EVENT_HDR) };
 	}
 	c->any = true;
 	c->last_t = t;
@@ -359,8 +359,8 @@ static void on_run(void *ctx, struct vfile *v, size_t b, size_t off,
 		   const uint8_t *r, size_t len)
 {
 	struct seq_ctx *c = ctx;
-	uint64_t t = dbb_get64(r);
-	uint32_t tid = dbb_get32(r + 8);
+	uint64_t t = hs_le64(r);
+	uint32_t tid = hs_le32(r + 8);
 
 	if (c->any && t < c->last_t)
 		problem(v, "block %zu offset %zu: run at t=%" PRIu64 " after t=%" PRIu64,
@@ -455,18 +455,18 @@ static void on_page(void *ctx, struct vfile *v, size_t b, size_t off,
 		c->idx_bad = true;
 		return;
 	}
-	if (dbb_get32(e + 16) != b || dbb_get32(e + 20) != off || dbb_get32(e + 24) != len) {
+	if (hs_le32(e + 16) != b || hs_le32(e + 20) != off || hs_le32(e + 24) != len) {
 		problem(c->iv_idx, "entry for page 0x%" PRIx64 " chunk %" PRIu64 " points at block %"
 			PRIu32 " offset %" PRIu32 " length %" PRIu32 ", the version is at block %zu "
-			"offset %zu length %zu", dbb_get64(e), dbb_get64(e + 8), dbb_get32(e + 16),
-			dbb_get32(e + 20), dbb_get32(e + 24), b, off, len);
+			"offset %zu length %zu", hs_le64(e), hs_le64(e + 8), hs_le32(e + 16),
+			hs_le32(e + 20), hs_le32(e + 24), b, off, len);
 		return;
 	}
-	if (dbb_get64(e) != dbb_get64(r) || dbb_get64(e + 8) != dbb_get64(r + 8) ||
-	    dbb_get32(e + 28) != dbb_get32(r + 24))
+	if (hs_le64(e) != hs_le64(r) || hs_le64(e + 8) != hs_le64(r + 8) ||
+	    hs_le32(e + 28) != hs_le32(r + 24))
 		problem(c->iv_idx, "entry at block %zu offset %zu names page 0x%" PRIx64 " chunk %"
 			PRIu64 " kind %" PRIu32 ", the version there differs", b, off,
-			dbb_get64(e), dbb_get64(e + 8), dbb_get32(e + 28));
+			hs_le64(e), hs_le64(e + 8), hs_le32(e + 28));
 }
 
 static void idx_keys(void *ctx, struct vfile *v, size_t b, size_t off,
@@ -474,10 +474,10 @@ static void idx_keys(void *ctx, struct vfile *v, size_t b, size_t off,
 {
 	struct pages_ctx *c = ctx;
 
-	if (c->any && dbb_get64(r) < c->last_page)
+	if (c->any && hs_le64(r) < c->last_page)
 		problem(v, "block %zu offset %zu: entries out of order", b, off);
 	c->any = true;
-	c->last_page = dbb_get64(r);
+	c->last_page = hs_le64(r);
 	(void)len;
 }
 
@@ -518,8 +518,8 @@ static void on_call(void *ctx, struct vfile *v, size_t b, size_t off,
 		    const uint8_t *r, size_t len)
 {
 	struct calls_ctx *c = ctx;
-	uint64_t t_call = dbb_get64(r), t_ret = dbb_get64(r + 8);
-	uint32_t tid = dbb_get32(r + 32), depth = dbb_get32(r + 36);
+	uint64_t t_call = hs_le64(r), t_ret = hs_le64(r + 8);
+	uint32_t tid = hs_le32(r + 32), depth = hs_le32(r + 36);
 	struct cstack *st;
 
 	if (t_call < c->last_t)
@@ -570,7 +570,7 @@ static void on_call(void *ctx, struct vfile *v, size_t b, size_t off,
 	}
 	/* a frame left by a tail call ends as the call that replaces it is
 	 * made (t_call of that one = its t_ret - 1, at the same depth) */
-	if ((dbb_get32(r + 40) & HS_DB_CALL_TAIL) && t_ret != HS_DB_NO_RETURN)
+	if ((hs_le32(r + 40) & HS_DB_CALL_TAIL) && t_ret != HS_DB_NO_RETURN)
 		t_ret--;
 	st->t_ret[st->n++] = t_ret;
 	(void)len;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trace_i.h"
 
@@ -53,6 +54,36 @@ void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out)
 	memcpy(out->fptag, s.guest_FPTAG, sizeof(out->fptag));
 	out->fpround = s.guest_FPROUND;
 	out->fc3210 = s.guest_FC3210;
+}
+
+int hs_trace_state_offset(const char *name, uint32_t *size)
+{
+	static const char *const ymm[16] = { "ymm0", "ymm1", "ymm2", "ymm3", "ymm4", "ymm5",
+					     "ymm6", "ymm7", "ymm8", "ymm9", "ymm10", "ymm11",
+					     "ymm12", "ymm13", "ymm14", "ymm15" };
+	static const char *const xmm[16] = { "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+					     "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+					     "xmm12", "xmm13", "xmm14", "xmm15" };
+
+	*size = 8;
+	/* hs_trace_gpr_names is in hardware order, as guest_RAX.. are */
+	for (int i = 0; i < 16; i++)
+		if (strcasecmp(name, hs_trace_gpr_names[i]) == 0)
+			return (int)(offsetof(VexGuestAMD64State, guest_RAX) + 8 * (size_t)i);
+	if (!strcasecmp(name, "rip"))
+		return (int)offsetof(VexGuestAMD64State, guest_RIP);
+	if (!strcasecmp(name, "fs_base") || !strcasecmp(name, "fs"))
+		return (int)offsetof(VexGuestAMD64State, guest_FS_CONST);
+	for (int i = 0; i < 16; i++) {
+		size_t step = offsetof(VexGuestAMD64State, guest_YMM1) -
+			      offsetof(VexGuestAMD64State, guest_YMM0);
+
+		if (!strcasecmp(name, ymm[i]) || !strcasecmp(name, xmm[i])) {
+			*size = !strcasecmp(name, ymm[i]) ? 32 : 16;
+			return (int)(offsetof(VexGuestAMD64State, guest_YMM0) + step * (size_t)i);
+		}
+	}
+	return -1;
 }
 
 uint64_t hs_trace_state_sp(const uint8_t *state)

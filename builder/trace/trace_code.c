@@ -253,7 +253,7 @@ static int parse_expr(struct comp *cx, uint32_t need, struct trace_val *out)
 
 			if (!take(&cx->c, 2, &x))
 				return comp_bad(cx, "expression runs past the end of the record");
-			ref = hs_trace_le16(x);
+			ref = hs_le16(x);
 			if (ref >= cx->n_slots)
 				return comp_bad(cx, "reference to a slot not yet in the record");
 			xn->kind = XK_REF;
@@ -271,7 +271,7 @@ static int parse_expr(struct comp *cx, uint32_t need, struct trace_val *out)
 				return comp_bad(cx, "constant size");
 			xn->kind = XK_CONST;
 			xn->size = x[0];
-			xn->k = hs_trace_le64(x + 1) & mask_of(8u * x[0]);
+			xn->k = hs_le64(x + 1) & mask_of(8u * x[0]);
 			depth++;
 			break;
 		case HS_X_GET:
@@ -279,7 +279,7 @@ static int parse_expr(struct comp *cx, uint32_t need, struct trace_val *out)
 				return comp_bad(cx, "expression runs past the end of the record");
 			xn->kind = XK_GET;
 			xn->size = x[0];
-			xn->arg = hs_trace_le32(x + 1);
+			xn->arg = hs_le32(x + 1);
 			if (xn->size == 0 || xn->size > 8 ||
 			    (uint64_t)xn->arg + xn->size > HS_GUEST_STATE_SIZE)
 				return comp_bad(cx, "GET outside the guest state");
@@ -292,7 +292,7 @@ static int parse_expr(struct comp *cx, uint32_t need, struct trace_val *out)
 
 			if (!take(&cx->c, 2, &x))
 				return comp_bad(cx, "expression runs past the end of the record");
-			op = (IROp)(Iop_INVALID + hs_trace_le16(x));
+			op = (IROp)(Iop_INVALID + hs_le16(x));
 			for (j = 0; j < TRACE_ARRAY_SIZE(xops); j++)
 				if (xops[j].op == op)
 					break;
@@ -365,8 +365,8 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		goto short_rec;
 	kind = h[0];
 	flags = h[1];
-	u->insn = hs_trace_le16(h + 2);
-	size = hs_trace_le32(h + 4);
+	u->insn = hs_le16(h + 2);
+	size = hs_le32(h + 4);
 	if (kind >= HS_OP_PUT && kind <= HS_OP_STOREG &&
 	    (size == 0 || size > TRACE_OP_SIZE_MAX))
 		return comp_bad(cx, "bad size");
@@ -384,7 +384,7 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 	case HS_OP_PUT:
 		if (!take(&cx->c, 4, &x))
 			goto short_rec;
-		u->off = hs_trace_le32(x);
+		u->off = hs_le32(x);
 		if ((uint64_t)u->off + size > HS_GUEST_STATE_SIZE)
 			goto bad_offset;
 		if (flags & HS_OPF_RAW) {
@@ -416,14 +416,14 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 	case HS_OP_PUT_CONST:
 		if (!take(&cx->c, 4, &x))
 			goto short_rec;
-		u->off = hs_trace_le32(x);
+		u->off = hs_le32(x);
 		if ((uint64_t)u->off + size > HS_GUEST_STATE_SIZE)
 			goto bad_offset;
 		if (!take(&cx->c, size, &x))
 			goto short_rec;
 		if (size == 8) {
 			u->code = U_PUTC8;
-			u->imm = hs_trace_le64(x);
+			u->imm = hs_le64(x);
 		} else {
 			u->code = U_PUTC;
 			u->n_elems = (uint32_t)cx->pool_used; /* pool offset */
@@ -435,9 +435,9 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, 12, &x))
 			goto short_rec;
 		u->code = U_PUTI;
-		u->off = hs_trace_le32(x);
-		u->n_elems = hs_trace_le32(x + 4);
-		u->imm = (uint64_t)(int64_t)(int32_t)hs_trace_le32(x + 8);
+		u->off = hs_le32(x);
+		u->n_elems = hs_le32(x + 4);
+		u->imm = (uint64_t)(int64_t)(int32_t)hs_le32(x + 8);
 		if (u->n_elems == 0 ||
 		    (uint64_t)u->off + (uint64_t)u->n_elems * size > HS_GUEST_STATE_SIZE)
 			goto bad_offset;
@@ -464,19 +464,19 @@ static int compile_op(struct comp *cx, struct trace_uop *u)
 		if (!take(&cx->c, 12, &x))
 			goto short_rec;
 		u->code = U_EXIT;
-		u->retires = (uint8_t)trace_jumpkind_retires(hs_trace_le32(x));
-		u->imm = hs_trace_le64(x + 4);
+		u->retires = (uint8_t)trace_jumpkind_retires(hs_le32(x));
+		u->imm = hs_le64(x + 4);
 		cx->rec += 1; /* taken */
 		break;
 	case HS_OP_NEXT:
 	case HS_OP_NEXT_CONST:
 		if (!take(&cx->c, kind == HS_OP_NEXT ? 4 : 12, &x))
 			goto short_rec;
-		sb->jumpkind_next = hs_trace_le32(x);
+		sb->jumpkind_next = hs_le32(x);
 		u->retires = (uint8_t)trace_jumpkind_retires(sb->jumpkind_next);
 		if (kind == HS_OP_NEXT_CONST) {
 			u->code = U_NEXTC;
-			u->imm = hs_trace_le64(x + 4);
+			u->imm = hs_le64(x + 4);
 		} else {
 			u->code = U_NEXT;
 			if ((ret = parse_expr(cx, 8, &u->a)) < 0)
@@ -633,9 +633,9 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 			      where0, len);
 		return -EBADMSG;
 	}
-	sb_id = hs_trace_le32(x);
-	n_insns = hs_trace_le32(x + 4);
-	n_ops = hs_trace_le32(x + 8);
+	sb_id = hs_le32(x);
+	n_insns = hs_le32(x + 4);
+	n_ops = hs_le32(x + 8);
 	/* max_record_len (x + 12) is not trusted: computed below. */
 	snprintf(cx.where, sizeof(cx.where), "%s: sb %" PRIu32, where0, sb_id);
 	if (sb_id < HS_SB_ID_FIRST || sb_id - HS_SB_ID_FIRST >= TRACE_SB_INDEX_MAX) {
@@ -684,7 +684,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 			ret = -EBADMSG;
 			goto out_free;
 		}
-		sb->insns[i].addr = hs_trace_le64(x);
+		sb->insns[i].addr = hs_le64(x);
 		sb->insns[i].len = x[8];
 		sb->insns[i].bytes = sb->pool + cx.pool_used;
 		memcpy(sb->pool + cx.pool_used, bytes, x[8]);
@@ -778,8 +778,8 @@ static int load_chunk(struct hs_trace_code *code, const struct hs_trace_chunk *c
 				      where);
 			return -EBADMSG;
 		}
-		tag = hs_trace_le32(p);
-		len = hs_trace_le32(p + 4);
+		tag = hs_le32(p);
+		len = hs_le32(p + 4);
 		if (len > (size_t)(end - p) - 8) {
 			trace_err_set(err, "%s: record of %" PRIu32 " bytes runs past the end of the chunk",
 				      where, len);

@@ -224,7 +224,14 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 	uint64_t s[HS_X_MAX_NODES];
 	unsigned sp = 0;
 
+	/* trace_code.c's check, which the analyser cannot follow: at least
+	 * one node, and each finds its operands on the stack (the kinds are
+	 * ordered by arity: pushes, unary, binary, XK_ITE) */
+	HS_ANALYZER_ASSUME(n >= 1 && n <= HS_X_MAX_NODES);
 	for (const struct trace_xnode *e = x + n; x < e; x++) {
+		HS_ANALYZER_ASSUME(sp < HS_X_MAX_NODES &&
+				   sp >= (x->kind >= XK_ITE ? 3u : x->kind >= XK_ADD ? 2u :
+					  x->kind >= XK_ZX ? 1u : 0u));
 		switch (x->kind) {
 		case XK_SLOT:
 			slot_apply(prev + x->arg, *pp, x->size, x->mode);
@@ -338,6 +345,7 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 			break;
 		}
 	}
+	HS_ANALYZER_ASSUME(sp == 1); /* the expression's value */
 	return s[0];
 }
 
@@ -428,9 +436,9 @@ static __attribute__((noinline)) int
 jump(trace_jump_fn cb, void *ctx, uint64_t t, uint32_t tid,
      const struct trace_sb *sb, uint32_t i, uint64_t dst)
 {
-	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? Ijk_Call
-		    : sb->cls[i] == TRACE_INSN_RET ? Ijk_Ret
-		    : sb->cls[i] == TRACE_INSN_DJMP ? HS_TRACE_JK_DIRECT : Ijk_Boring;
+	uint32_t jk = sb->cls[i] == TRACE_INSN_CALL ? HS_TRACE_JK_CALL
+		    : sb->cls[i] == TRACE_INSN_RET ? HS_TRACE_JK_RET
+		    : sb->cls[i] == TRACE_INSN_DJMP ? HS_TRACE_JK_DIRECT : HS_TRACE_JK_JUMP;
 
 	return cb(ctx, t, tid, jk, sb->insns[i].addr, sb->insns[i].len, dst);
 }
@@ -443,6 +451,72 @@ store(struct hs_trace_decoder *d, uint64_t t, uint32_t tid, uint64_t addr,
 	if (d->v.store)
 		return d->v.store(d->v.ctx, t, tid, addr, size, bytes);
 	return 0;
+}
+
+/* U_PUT2/4/8: the delta p[] added to the previous value pv[], which is
+ * also the register's new value; returns p past the delta. */
+static inline __attribute__((always_inline)) const uint8_t *
+put_add2(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint16_t x, y;
+
+	memcpy(&x, pv, 2);
+	memcpy(&y, p, 2);
+	x = (uint16_t)(x + y);
+	memcpy(pv, &x, 2);
+	memcpy(reg, &x, 2);
+	return p + 2;
+}
+
+static inline __attribute__((always_inline)) const uint8_t *
+put_add4(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint32_t x = trace_ld32(pv) + trace_ld32(p);
+
+	memcpy(pv, &x, 4);
+	memcpy(reg, &x, 4);
+	return p + 4;
+}
+
+static inline __attribute__((always_inline)) const uint8_t *
+put_add8(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+{
+	uint64_t x = trace_ld64(pv) + trace_ld64(p);
+
+	memcpy(pv, &x, 8);
+	memcpy(reg, &x, 8);
+	return p + 8;
+}
+
+/* U_PUTI: a value into element (ix + bias) mod n_elems of a guest array
+ * (VEX's rule, ix an I32). */
+static inline __attribute__((always_inline)) void
+put_indexed(const struct trace_sb *sb, const struct trace_uop *u, const uint8_t **p,
+	    uint8_t *prev, uint8_t *st)
+{
+	uint64_t ta, tb;
+	const uint8_t *a = val_bytes(sb, &u->a, p, prev, st, &ta);
+	const uint8_t *b = val_bytes(sb, &u->v, p, prev, st, &tb);
+	int64_t k = ((int64_t)(int32_t)trace_ld32(a) + (int64_t)u->imm) % (int64_t)u->n_elems;
+
+	if (k < 0)
+		k += u->n_elems;
+	put_bytes(st + u->off + (uint64_t)k * u->size, b, u->size);
+}
+
+/* The ops ran out inside instruction i (no NEXT op, or an SB_ABORT's
+ * prefix): it completed, and retires; a call, return or jump reports
+ * where it went (the next instruction). */
+static inline __attribute__((always_inline)) int
+ran_off(trace_insn_fn insn_cb, trace_jump_fn jump_cb, void *ctx, uint64_t *t, uint32_t tid,
+	const struct trace_sb *sb, uint32_t i)
+{
+	int ret = retire(insn_cb, ctx, t, tid, sb->insns, i);
+
+	if (!ret && jump_cb && sb->cls[i])
+		ret = jump(jump_cb, ctx, *t - 1, tid, sb, i,
+			   i + 1 < sb->pub.n_insns ? sb->insns[i + 1].addr : 0);
+	return ret;
 }
 
 /* Walks ops [0, n_ops) of sb for the running thread.  `checked` is a
@@ -495,33 +569,15 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 			st[u->off] = pv[0];
 			p += 1;
 			break;
-		case U_PUT2: {
-			uint16_t x, y;
-
-			memcpy(&x, pv, 2);
-			memcpy(&y, p, 2);
-			x = (uint16_t)(x + y);
-			memcpy(pv, &x, 2);
-			memcpy(st + u->off, &x, 2);
-			p += 2;
+		case U_PUT2:
+			p = put_add2(pv, st + u->off, p);
 			break;
-		}
-		case U_PUT4: {
-			uint32_t x = trace_ld32(pv) + trace_ld32(p);
-
-			memcpy(pv, &x, 4);
-			memcpy(st + u->off, &x, 4);
-			p += 4;
+		case U_PUT4:
+			p = put_add4(pv, st + u->off, p);
 			break;
-		}
-		case U_PUT8: {
-			uint64_t x = trace_ld64(pv) + trace_ld64(p);
-
-			memcpy(pv, &x, 8);
-			memcpy(st + u->off, &x, 8);
-			p += 8;
+		case U_PUT8:
+			p = put_add8(pv, st + u->off, p);
 			break;
-		}
 		case U_PUTX16:
 			slot_apply(pv, p, 16, SLOT_XOR);
 			memcpy(st + u->off, pv, 16);
@@ -547,19 +603,9 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 		case U_PUTC:
 			memcpy(st + u->off, sb->pool + u->n_elems, u->size);
 			break;
-		case U_PUTI: {
-			int64_t k;
-
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
-			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
-			/* VEX: element (ix + bias) mod n_elems, ix an I32 */
-			k = ((int64_t)(int32_t)trace_ld32(a) + (int64_t)u->imm) %
-			    (int64_t)u->n_elems;
-			if (k < 0)
-				k += u->n_elems;
-			put_bytes(st + u->off + (uint64_t)k * u->size, b, u->size);
+		case U_PUTI:
+			put_indexed(sb, u, &p, prev, st);
 			break;
-		}
 		case U_STORE:
 			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
 			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
@@ -608,14 +654,8 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	}
 	/* Ran off the op list: no NEXT op, or an SB_ABORT's prefix.  Either
 	 * way the instruction under way completed. */
-	if (n_ops && (ue[-1].flags & UF_IN_INSN)) {
-		uint32_t i = ue[-1].insn;
-
-		ret = retire(insn_cb, insn_ctx, &t, tid, insns, i);
-		if (!ret && jump_cb && sb->cls[i])
-			ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, i,
-				   i + 1 < sb->pub.n_insns ? insns[i + 1].addr : 0);
-	}
+	if (n_ops && (ue[-1].flags & UF_IN_INSN))
+		ret = ran_off(insn_cb, jump_cb, insn_ctx, &t, tid, sb, ue[-1].insn);
 	goto out;
 leave:
 	/* a taken EXIT or the NEXT, to dst */
@@ -699,8 +739,8 @@ static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		chunk_err(err, c, rec, "SB_ABORT of %" PRIu32 " bytes", len);
 		return -EBADMSG;
 	}
-	sb_id = hs_trace_le32(pl);
-	retired = hs_trace_le32(pl + 4);
+	sb_id = hs_le32(pl);
+	retired = hs_le32(pl + 4);
 	sb = trace_code_lookup(d->code, sb_id);
 	if (!sb) {
 		chunk_err(err, c, rec, "SB_ABORT of unknown sb %" PRIu32, sb_id);
@@ -779,9 +819,9 @@ static int ev_regs(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 
 	if (len < 12)
 		return bad_len(err, c, rec, "REGS", len);
-	tid = hs_trace_le32(pl);
-	reason = hs_trace_le32(pl + 4);
-	size = hs_trace_le32(pl + 8);
+	tid = hs_le32(pl);
+	reason = hs_le32(pl + 4);
+	size = hs_le32(pl + 8);
 	if (size != HS_GUEST_STATE_SIZE || len != 12 + size) {
 		chunk_err(err, c, rec, "REGS dump of %" PRIu32 " bytes in a %" PRIu32
 			  "-byte record, expected %d", size, len, HS_GUEST_STATE_SIZE);
@@ -818,11 +858,11 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 	case HS_EV_THREAD_RUN:
 		if (len < 8)
 			return bad_len(err, c, rec, "THREAD_RUN", len);
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		d->cur = th;
-		d->cur_tid = hs_trace_le32(pl);
+		d->cur_tid = hs_le32(pl);
 		break;
 	case HS_EV_THREAD_CREATE:
 		if (len < 8)
@@ -831,7 +871,7 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		 * Valgrind never gives a thread.  Valgrind reuses the tids of
 		 * exited threads: a new thread's state is unknown until its
 		 * first dump. */
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl + 4), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl + 4), &ret, err);
 		if (!th)
 			return ret;
 		th->have_state = false;
@@ -846,12 +886,12 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 
 		if (len < 24)
 			return bad_len(err, c, rec, "SYSCALL_EXIT", len);
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		/* the kernel's rax: -errno on failure */
-		res = hs_trace_le64(pl + 16);
-		th->st.guest_RAX = hs_trace_le32(pl + 8) ? (uint64_t)0 - res : res;
+		res = hs_le64(pl + 16);
+		th->st.guest_RAX = hs_le32(pl + 8) ? (uint64_t)0 - res : res;
 		break;
 	}
 	case HS_EV_REG_WRITE: {
@@ -859,14 +899,14 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 
 		if (len < 12)
 			return bad_len(err, c, rec, "REG_WRITE", len);
-		off = hs_trace_le32(pl + 4);
-		size = hs_trace_le32(pl + 8);
+		off = hs_le32(pl + 4);
+		size = hs_le32(pl + 8);
 		if (len - 12 != size || (uint64_t)off + size > HS_GUEST_STATE_SIZE) {
 			chunk_err(err, c, rec, "REG_WRITE of %" PRIu32 " bytes at offset %"
 				  PRIu32 " in a %" PRIu32 "-byte record", size, off, len);
 			return -EBADMSG;
 		}
-		th = thread_or_err(d, c, rec, hs_trace_le32(pl), &ret, err);
+		th = thread_or_err(d, c, rec, hs_le32(pl), &ret, err);
 		if (!th)
 			return ret;
 		memcpy((uint8_t *)&th->st + off, pl + 12, size);
@@ -881,10 +921,10 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		if (len < 24)
 			return bad_len(err, c, rec, "EXIT", len);
 		d->stats.saw_exit = true;
-		d->stats.exit_kind = hs_trace_le32(pl);
-		d->stats.exit_value = (int32_t)hs_trace_le32(pl + 4);
-		d->stats.exit_threads = hs_trace_le32(pl + 16);
-		total_t = hs_trace_le64(pl + 8);
+		d->stats.exit_kind = hs_le32(pl);
+		d->stats.exit_value = (int32_t)hs_le32(pl + 4);
+		d->stats.exit_threads = hs_le32(pl + 16);
+		total_t = hs_le64(pl + 8);
 		/* The recorder's own count must agree with ours. */
 		if (d->check && total_t != d->t)
 			trace_note_mismatch(d, d->cur_tid, "exit-t", &total_t, &d->t, 8);

@@ -135,7 +135,7 @@ static uint32_t root_pid(const struct hs_trace_proc *v, size_t n)
 	size_t roots = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct hs_trace_file_header h;
+		struct hs_trace_file_header h = { .flags = 0 };
 		struct hs_trace_err e;
 		char path[PATH_MAX];
 
@@ -263,16 +263,16 @@ static int parse_file_header(const char *path, const uint8_t *b,
 		return -EBADMSG;
 	}
 	memcpy(h->magic, b, 8);
-	h->version = hs_trace_le32(b + 8);
-	h->header_size = hs_trace_le32(b + 12);
-	h->pid = hs_trace_le32(b + 16);
-	h->ppid = hs_trace_le32(b + 20);
-	h->exec_index = hs_trace_le32(b + 24);
-	h->flags = hs_trace_le32(b + 28);
-	h->start_ns = hs_trace_le64(b + 32);
-	h->parent_pid = hs_trace_le32(b + 40);
-	h->parent_exec = hs_trace_le32(b + 44);
-	h->parent_t = hs_trace_le64(b + 48);
+	h->version = hs_le32(b + 8);
+	h->header_size = hs_le32(b + 12);
+	h->pid = hs_le32(b + 16);
+	h->ppid = hs_le32(b + 20);
+	h->exec_index = hs_le32(b + 24);
+	h->flags = hs_le32(b + 28);
+	h->start_ns = hs_le64(b + 32);
+	h->parent_pid = hs_le32(b + 40);
+	h->parent_exec = hs_le32(b + 44);
+	h->parent_t = hs_le64(b + 48);
 	/* Version first: a later version may lay the header out otherwise,
 	 * and "unsupported version" is the message that helps then. */
 	if (h->version < HS_TRACE_FORMAT_MIN_VERSION || h->version > HS_TRACE_FORMAT_VERSION) {
@@ -286,7 +286,7 @@ static int parse_file_header(const char *path, const uint8_t *b,
 			      h->header_size);
 		return -EBADMSG;
 	}
-	want = hs_trace_le64(b + 56);
+	want = hs_le64(b + 56);
 	got = XXH64(b, 56, 0);
 	if (want != got) {
 		trace_err_set(err, "%s: file header checksum mismatch", path);
@@ -354,23 +354,23 @@ static int parse_chunk_header(const struct hs_trace_file *f, size_t index,
 			      struct hs_trace_chunk_info *ci,
 			      struct hs_trace_err *err)
 {
-	if (hs_trace_le32(b) != HS_CHUNK_MAGIC) {
+	if (hs_le32(b) != HS_CHUNK_MAGIC) {
 		trace_err_set(err, "%s: chunk %zu (offset %" PRIu64 "): bad chunk magic",
 			      f->path, index, off);
 		return -EBADMSG;
 	}
-	if (hs_trace_le64(b + 40) != XXH64(b, 40, 0)) {
+	if (hs_le64(b + 40) != XXH64(b, 40, 0)) {
 		trace_err_set(err, "%s: chunk %zu (offset %" PRIu64 "): chunk header checksum mismatch",
 			      f->path, index, off);
 		return -EBADMSG;
 	}
 	ci->offset = off;
-	ci->flags = hs_trace_le32(b + 4);
-	ci->seq = hs_trace_le64(b + 8);
-	ci->first_t = hs_trace_le64(b + 16);
-	ci->raw_size = hs_trace_le32(b + 24);
-	ci->comp_size = hs_trace_le32(b + 28);
-	ci->payload_xxh = hs_trace_le64(b + 32);
+	ci->flags = hs_le32(b + 4);
+	ci->seq = hs_le64(b + 8);
+	ci->first_t = hs_le64(b + 16);
+	ci->raw_size = hs_le32(b + 24);
+	ci->comp_size = hs_le32(b + 28);
+	ci->payload_xxh = hs_le64(b + 32);
 	if (ci->seq != index) {
 		trace_err_set(err, "%s: chunk %zu (offset %" PRIu64 "): has seq %" PRIu64
 			      ", chunks must be numbered without gaps",

@@ -22,6 +22,7 @@
 #include "libvex_ir.h"
 
 #include "hindsight/trace.h"
+#include "hindsight/util.h"
 
 _Static_assert(sizeof(VexGuestAMD64State) == HS_GUEST_STATE_SIZE,
 	       "trace_format.h expects valgrind 3.19's guest state");

@@ -313,20 +313,20 @@ int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
 			return -EBADMSG;
 		if (len == 16 || !v->write)
 			return 0;
-		return v->write(v->ctx, t, hs_trace_le64(payload), len - 16, payload + 16);
+		return v->write(v->ctx, t, hs_le64(payload), len - 16, payload + 16);
 	case HS_EV_MAP: {
 		uint64_t addr, mlen, foff, xxh;
 		uint32_t flags, path_len, bid_len;
 
 		if (len < 72)
 			return -EBADMSG;
-		addr = hs_trace_le64(payload);
-		mlen = hs_trace_le64(payload + 8);
-		flags = hs_trace_le32(payload + 24);
-		foff = hs_trace_le64(payload + 32);
-		xxh = hs_trace_le64(payload + 56);
-		path_len = hs_trace_le32(payload + 64);
-		bid_len = hs_trace_le32(payload + 68);
+		addr = hs_le64(payload);
+		mlen = hs_le64(payload + 8);
+		flags = hs_le32(payload + 24);
+		foff = hs_le64(payload + 32);
+		xxh = hs_le64(payload + 56);
+		path_len = hs_le32(payload + 64);
+		bid_len = hs_le32(payload + 68);
 		if ((uint64_t)72 + path_len + bid_len > len)
 			return -EBADMSG;
 		if ((flags & HS_MAP_FILE) && !(flags & HS_MAP_COPIED) && path_len)
@@ -337,10 +337,10 @@ int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
 	case HS_EV_REMAP:
 		if (len < 24)
 			return -EBADMSG;
-		if (!v->copy || hs_trace_le64(payload + 16) == 0)
+		if (!v->copy || hs_le64(payload + 16) == 0)
 			return 0;
-		return v->copy(v->ctx, t, hs_trace_le64(payload), hs_trace_le64(payload + 8),
-			       hs_trace_le64(payload + 16));
+		return v->copy(v->ctx, t, hs_le64(payload), hs_le64(payload + 8),
+			       hs_le64(payload + 16));
 	default:
 		return 0;
 	}

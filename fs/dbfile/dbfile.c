@@ -16,6 +16,8 @@
  * lock, held only to take one or give it back.
  */
 #include "hindsight/dbfile.h"
+#include "hindsight/le.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,63 +39,6 @@
 #define DIR_ENTRY_SIZE 40
 #define MAX_BLOCK_RAW (64u << 20)
 #define DCTX_KEEP 8 /* idle decompression contexts kept per open file */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static int write_full(int fd, const void *buf, size_t n, off_t off)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t w = pwrite(fd, (const char *)buf + done, n - done, off + done);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		done += w;
-	}
-	return 0;
-}
-
-static int read_full(int fd, void *buf, size_t n, off_t off)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = pread(fd, (char *)buf + done, n - done, off + done);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -EIO;
-		}
-		if (r == 0)
-			return -EBADMSG; /* cut short */
-		done += r;
-	}
-	return 0;
-}
 
 /* ---- writer ---------------------------------------------------------------- */
 
@@ -177,30 +122,13 @@ int hs_dbfile_create(const char *path, uint32_t kind, int level,
 		hs_dbfile_abort(w);
 		return -ENOMEM;
 	}
-	err = write_full(w->fd, zero, sizeof(zero), 0);
+	err = hs_write_all(w->fd, zero, sizeof(zero), 0);
 	if (err < 0) {
 		hs_dbfile_abort(w);
 		return err;
 	}
 	w->end = HEADER_SIZE;
 	*out = w;
-	return 0;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
 	return 0;
 }
 
@@ -213,7 +141,7 @@ static ssize_t compress_block(ZSTD_CCtx *cctx, int level, const uint8_t *raw, si
 
 	if (len > MAX_BLOCK_RAW)
 		return -E2BIG;
-	if (grow((void **)comp, comp_cap, ZSTD_compressBound(len), 1))
+	if (hs_grow((void **)comp, comp_cap, ZSTD_compressBound(len), 1))
 		return -ENOMEM;
 	c = ZSTD_compressCCtx(cctx, *comp, *comp_cap, raw, len, level);
 	if (ZSTD_isError(c)) {
@@ -231,18 +159,18 @@ static int write_block(struct hs_dbfile_writer *w, const uint8_t *comp, size_t c
 	struct hs_dbfile_block_info *bi;
 	int err;
 
-	put32(h, BLOCK_MAGIC);
-	put32(h + 4, (uint32_t)len);
-	put32(h + 8, (uint32_t)c);
-	put32(h + 12, records);
-	put64(h + 16, XXH64(comp, c, 0));
-	put64(h + 24, XXH64(h, 24, 0));
-	err = write_full(w->fd, h, sizeof(h), w->end);
+	hs_put_le32(h, BLOCK_MAGIC);
+	hs_put_le32(h + 4, (uint32_t)len);
+	hs_put_le32(h + 8, (uint32_t)c);
+	hs_put_le32(h + 12, records);
+	hs_put_le64(h + 16, XXH64(comp, c, 0));
+	hs_put_le64(h + 24, XXH64(h, 24, 0));
+	err = hs_write_all(w->fd, h, sizeof(h), w->end);
 	if (!err)
-		err = write_full(w->fd, comp, c, w->end + BLOCK_HEADER_SIZE);
+		err = hs_write_all(w->fd, comp, c, w->end + BLOCK_HEADER_SIZE);
 	if (err)
 		return err;
-	err = grow((void **)&w->dir, &w->dir_cap, w->n_blocks + 1, sizeof(*w->dir));
+	err = hs_grow((void **)&w->dir, &w->dir_cap, w->n_blocks + 1, sizeof(*w->dir));
 	if (err)
 		return err;
 	bi = &w->dir[w->n_blocks++];
@@ -466,7 +394,7 @@ int hs_dbfile_append(struct hs_dbfile_writer *w, uint64_t key, const void *rec,
 		if (err)
 			return err;
 	}
-	err = grow((void **)&w->raw, &w->raw_cap, w->raw_len + len, 1);
+	err = hs_grow((void **)&w->raw, &w->raw_cap, w->raw_len + len, 1);
 	if (err)
 		return err;
 	memcpy(w->raw + w->raw_len, rec, len);
@@ -502,15 +430,15 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w)
 	}
 	for (size_t i = 0; i < w->n_blocks; i++) {
 		uint8_t *e = dir + i * DIR_ENTRY_SIZE;
-		put64(e, w->dir[i].offset);
-		put64(e + 8, w->dir[i].first_key);
-		put64(e + 16, w->dir[i].last_key);
-		put32(e + 24, w->dir[i].raw);
-		put32(e + 28, w->dir[i].comp);
-		put32(e + 32, w->dir[i].n_records);
-		put32(e + 36, 0);
+		hs_put_le64(e, w->dir[i].offset);
+		hs_put_le64(e + 8, w->dir[i].first_key);
+		hs_put_le64(e + 16, w->dir[i].last_key);
+		hs_put_le32(e + 24, w->dir[i].raw);
+		hs_put_le32(e + 28, w->dir[i].comp);
+		hs_put_le32(e + 32, w->dir[i].n_records);
+		hs_put_le32(e + 36, 0);
 	}
-	err = grow((void **)&w->comp, &w->comp_cap, ZSTD_compressBound(dlen), 1);
+	err = hs_grow((void **)&w->comp, &w->comp_cap, ZSTD_compressBound(dlen), 1);
 	if (err)
 		goto out;
 	c = ZSTD_compressCCtx(w->cctx, w->comp, w->comp_cap, dir, dlen, w->level);
@@ -518,28 +446,28 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w)
 		err = -EIO;
 		goto out;
 	}
-	err = write_full(w->fd, w->comp, c, w->end);
+	err = hs_write_all(w->fd, w->comp, c, w->end);
 	if (err)
 		goto out;
 	memset(h, 0, sizeof(h));
 	memcpy(h, DBFILE_MAGIC, 8);
-	put32(h + 8, HS_DB_FORMAT_VERSION);
-	put32(h + 12, w->kind);
-	put64(h + 16, w->n_blocks);
-	put64(h + 24, w->end);
-	put32(h + 32, (uint32_t)dlen);
-	put32(h + 36, (uint32_t)c);
-	put64(h + 40, XXH64(w->comp, c, 0));
-	put64(h + 48, w->n_records);
-	put64(h + 56, w->id.build);
+	hs_put_le32(h + 8, HS_DB_FORMAT_VERSION);
+	hs_put_le32(h + 12, w->kind);
+	hs_put_le64(h + 16, w->n_blocks);
+	hs_put_le64(h + 24, w->end);
+	hs_put_le32(h + 32, (uint32_t)dlen);
+	hs_put_le32(h + 36, (uint32_t)c);
+	hs_put_le64(h + 40, XXH64(w->comp, c, 0));
+	hs_put_le64(h + 48, w->n_records);
+	hs_put_le64(h + 56, w->id.build);
 	memcpy(h + 64, w->id.image, sizeof(w->id.image));
-	put64(h + HEADER_XXH_AT, XXH64(h, HEADER_XXH_AT, 0));
+	hs_put_le64(h + HEADER_XXH_AT, XXH64(h, HEADER_XXH_AT, 0));
 	/* data first, then the header that makes the file valid */
 	if (fsync(w->fd) < 0) {
 		err = -errno;
 		goto out;
 	}
-	err = write_full(w->fd, h, sizeof(h), 0);
+	err = hs_write_all(w->fd, h, sizeof(h), 0);
 	if (!err && fsync(w->fd) < 0)
 		err = -errno;
 out:
@@ -652,31 +580,31 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	size = lseek(fd, 0, SEEK_END);
 	/* the version before the checksum: an older file's header is
 	 * shorter, and "rebuild" is the useful answer for it */
-	err = read_full(fd, h, 12, 0);
+	err = hs_read_full(fd, h, 12, 0);
 	if (err == -EBADMSG || (!err && memcmp(h, DBFILE_MAGIC, 8) != 0)) {
 		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
 		goto fail;
 	}
 	if (err)
 		goto fail;
-	if (get32(h + 8) != HS_DB_FORMAT_VERSION) {
+	if (hs_le32(h + 8) != HS_DB_FORMAT_VERSION) {
 		fprintf(stderr, "hindsight: %s: database format %u, this hindsight reads %u; "
-			"rebuild it with hindsight build\n", path, get32(h + 8), HS_DB_FORMAT_VERSION);
+			"rebuild it with hindsight build\n", path, hs_le32(h + 8), HS_DB_FORMAT_VERSION);
 		err = -EPROTO;
 		goto fail;
 	}
-	err = read_full(fd, h, sizeof(h), 0);
-	if (err == -EBADMSG || get64(h + HEADER_XXH_AT) != XXH64(h, HEADER_XXH_AT, 0)) {
+	err = hs_read_full(fd, h, sizeof(h), 0);
+	if (err == -EBADMSG || hs_le64(h + HEADER_XXH_AT) != XXH64(h, HEADER_XXH_AT, 0)) {
 		err = bad(path, "not a valid database file (bad header; rebuild with hindsight build)");
 		goto fail;
 	}
 	if (err)
 		goto fail;
-	if (get32(h + 12) != kind) {
+	if (hs_le32(h + 12) != kind) {
 		err = bad(path, "wrong kind of database file");
 		goto fail;
 	}
-	f->id.build = get64(h + 56);
+	f->id.build = hs_le64(h + 56);
 	memcpy(f->id.image, h + 64, sizeof(f->id.image));
 	f->id.image[sizeof(f->id.image) - 1] = 0;
 	if (want && (want->build != f->id.build || strcmp(want->image, f->id.image) != 0)) {
@@ -687,10 +615,10 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 		err = -EBADMSG;
 		goto fail;
 	}
-	n_blocks = get64(h + 16);
-	dir_off = get64(h + 24);
-	dir_raw = get32(h + 32);
-	dir_comp = get32(h + 36);
+	n_blocks = hs_le64(h + 16);
+	dir_off = hs_le64(h + 24);
+	dir_raw = hs_le32(h + 32);
+	dir_comp = hs_le32(h + 36);
 	if ((uint64_t)dir_raw != n_blocks * DIR_ENTRY_SIZE || dir_off + dir_comp > (uint64_t)size) {
 		err = bad(path, "bad directory size");
 		goto fail;
@@ -702,10 +630,10 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = read_full(fd, comp, dir_comp, dir_off);
+	err = hs_read_full(fd, comp, dir_comp, dir_off);
 	if (err)
 		goto fail;
-	if (XXH64(comp, dir_comp, 0) != get64(h + 40) ||
+	if (XXH64(comp, dir_comp, 0) != hs_le64(h + 40) ||
 	    ZSTD_decompress(dir, dir_raw, comp, dir_comp) != dir_raw) {
 		err = bad(path, "directory checksum mismatch");
 		goto fail;
@@ -713,12 +641,12 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	for (size_t i = 0; i < n_blocks; i++) {
 		const uint8_t *e = dir + i * DIR_ENTRY_SIZE;
 		struct hs_dbfile_block_info *bi = &f->dir[i];
-		bi->offset = get64(e);
-		bi->first_key = get64(e + 8);
-		bi->last_key = get64(e + 16);
-		bi->raw = get32(e + 24);
-		bi->comp = get32(e + 28);
-		bi->n_records = get32(e + 32);
+		bi->offset = hs_le64(e);
+		bi->first_key = hs_le64(e + 8);
+		bi->last_key = hs_le64(e + 16);
+		bi->raw = hs_le32(e + 24);
+		bi->comp = hs_le32(e + 28);
+		bi->n_records = hs_le32(e + 32);
 		if (bi->offset + BLOCK_HEADER_SIZE + bi->comp > dir_off || bi->raw > MAX_BLOCK_RAW) {
 			err = bad(path, "directory entry out of range");
 			goto fail;
@@ -726,7 +654,7 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	}
 	f->n_blocks = n_blocks;
 	f->kind = kind;
-	f->n_records = get64(h + 48);
+	f->n_records = hs_le64(h + 48);
 	free(comp);
 	free(dir);
 	hs_dbfile_fd_put(&f->lfd);
@@ -817,18 +745,18 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 		goto out;
 	}
 	fd = hs_dbfile_fd_get(&((struct hs_dbfile *)f)->lfd);
-	err = fd < 0 ? fd : read_full(fd, h, sizeof(h), bi->offset);
+	err = fd < 0 ? fd : hs_read_full(fd, h, sizeof(h), bi->offset);
 	if (!err)
-		err = read_full(fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+		err = hs_read_full(fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
 	if (fd >= 0)
 		hs_dbfile_fd_put(&((struct hs_dbfile *)f)->lfd);
 	if (err == -EBADMSG)
 		goto corrupt;
 	if (err)
 		goto out;
-	if (get32(h) != BLOCK_MAGIC || get64(h + 24) != XXH64(h, 24, 0) ||
-	    get32(h + 4) != bi->raw || get32(h + 8) != bi->comp ||
-	    get64(h + 16) != XXH64(comp, bi->comp, 0) ||
+	if (hs_le32(h) != BLOCK_MAGIC || hs_le64(h + 24) != XXH64(h, 24, 0) ||
+	    hs_le32(h + 4) != bi->raw || hs_le32(h + 8) != bi->comp ||
+	    hs_le64(h + 16) != XXH64(comp, bi->comp, 0) ||
 	    ZSTD_decompressDCtx(dctx, raw, bi->raw, comp, bi->comp) != bi->raw)
 		goto corrupt;
 	*data = raw;

@@ -26,7 +26,6 @@
  */
 #define FUSE_USE_VERSION 34
 #include "hindsight/fusefs.h"
-#include "hindsight/db.h"
 #include "hindsight/tree.h"
 
 #include <errno.h>
@@ -208,9 +207,8 @@ static int by_use(const void *a, const void *b)
 
 static void print_stats(struct daemon *d)
 {
-	struct hs_db_cache_stats cs;
 	struct mallinfo2 mi;
-	size_t n;
+	size_t n, cache_used, cache_cap;
 	uint64_t lookups, forgets, inval, reads;
 
 	pthread_mutex_lock(&d->lock);
@@ -220,12 +218,12 @@ static void print_stats(struct daemon *d)
 	inval = d->invalidated;
 	reads = d->reads;
 	pthread_mutex_unlock(&d->lock);
-	hs_db_cache_stats(hs_tree_db(d->tree), &cs);
+	hs_tree_cache_stats(d->tree, &cache_used, &cache_cap);
 	mi = mallinfo2();
 	fprintf(stderr, "hindsight mount: stats: table-inodes %zu lookups %" PRIu64
 		" forgets %" PRIu64 " invalidated %" PRIu64 " reads %" PRIu64
 		" cache-bytes %zu cache-cap %zu malloc-used %zu malloc-free %zu\n", n, lookups,
-		forgets, inval, reads, cs.used, cs.cap, mi.uordblks + mi.hblkhd, mi.fordblks);
+		forgets, inval, reads, cache_used, cache_cap, mi.uordblks + mi.hblkhd, mi.fordblks);
 }
 
 /* Wakes every 200 ms (or when the table passes its cap): prints the

@@ -17,24 +17,6 @@ struct fmaps {
 	int err;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	void *q;
-	size_t n = *cap ? *cap : 16;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-
 static int on_map_event(void *ctx, const struct hs_db_event *ev)
 {
 	struct fmaps *f = ctx;
@@ -43,23 +25,23 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 
 	if (ev->len < 16)
 		return 0;
-	start = db_le64(pl);
-	len = db_le64(pl + 8);
-	if (grow((void **)&f->gone, &f->cap_gone, f->n_gone + 1, sizeof(*f->gone)))
+	start = hs_le64(pl);
+	len = hs_le64(pl + 8);
+	if (hs_grow((void **)&f->gone, &f->cap_gone, f->n_gone + 1, sizeof(*f->gone)))
 		return -ENOMEM;
 	f->gone[f->n_gone++] = (struct range_ev){ ev->t, start, start + len };
-	if (ev->tag == HS_EV_MAP && ev->len >= 72 && (db_le32(pl + 24) & HS_MAP_FILE)) {
-		uint32_t plen = db_le32(pl + 64);
+	if (ev->tag == HS_EV_MAP && ev->len >= 72 && (hs_le32(pl + 24) & HS_MAP_FILE)) {
+		uint32_t plen = hs_le32(pl + 64);
 
 		if (plen == 0 || plen > ev->len - 72 ||
 		    hs_trace_map_is_tool((const char *)pl + 72, plen))
 			return 0;
-		if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+		if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;
 		/* the path is not NUL-terminated in the payload: copied below */
 		f->v[f->n++] = (struct hs_db_file_map){
 			.path = (const char *)pl + 72, .start = start, .end = start + len,
-			.offset = db_le64(pl + 32), .prot = db_le32(pl + 16), .t_map = ev->t,
+			.offset = hs_le64(pl + 32), .prot = hs_le32(pl + 16), .t_map = ev->t,
 			.t_unmap = HS_DB_NO_RETURN,
 		};
 		f->v[f->n - 1].t_unmap = plen; /* length, until the copy */
@@ -156,16 +138,16 @@ struct frames {
 static void call_parse(const uint8_t *rec, struct hs_db_call *c)
 {
 	*c = (struct hs_db_call){
-		.t_call = db_le64(rec), .t_ret = db_le64(rec + 8),
-		.callee = db_le64(rec + 16), .call_site = db_le64(rec + 24),
-		.tid = db_le32(rec + 32), .depth = db_le32(rec + 36),
-			.flags = db_le32(rec + 40),
+		.t_call = hs_le64(rec), .t_ret = hs_le64(rec + 8),
+		.callee = hs_le64(rec + 16), .call_site = hs_le64(rec + 24),
+		.tid = hs_le32(rec + 32), .depth = hs_le32(rec + 36),
+			.flags = hs_le32(rec + 40),
 	};
 }
 
 static int frames_add(struct frames *f, const uint8_t *rec)
 {
-	if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+	if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 		return -ENOMEM;
 	call_parse(rec, &f->v[f->n++]);
 	return 0;
@@ -180,7 +162,7 @@ static int on_exit_ev(void *ctx, const struct hs_db_event *ev)
 {
 	struct exit_find *x = ctx;
 
-	if (ev->len >= 4 && db_le32(ev->payload) == x->tid) {
+	if (ev->len >= 4 && hs_le32(ev->payload) == x->tid) {
 		x->found = true;
 		return 1;
 	}
@@ -208,29 +190,29 @@ static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
 	if ((err = db_block_get(img, HS_DB_STACKS, b, &e, &data, &len)))
 		return err;
 	while (off + HS_DB_STACKS_HDR <= len) {
-		uint32_t n = db_le32(data + off + 16);
+		uint32_t n = hs_le32(data + off + 16);
 		size_t size = HS_DB_STACKS_HDR + (size_t)n * HS_DB_STACKS_FRAME;
 
 		if (size > len - off) {
 			err = db_corrupt(f, b, "a checkpoint runs past the block");
 			goto out;
 		}
-		if (db_le64(data + off) > t - 1)
+		if (hs_le64(data + off) > t - 1)
 			break;
 		best = data + off;
 		off += size;
 	}
 	if (!best)
 		goto out;
-	*index = db_le64(best + 8);
-	for (uint32_t i = 0; i < db_le32(best + 16); i++) {
+	*index = hs_le64(best + 8);
+	for (uint32_t i = 0; i < hs_le32(best + 16); i++) {
 		const uint8_t *fr = best + HS_DB_STACKS_HDR + (size_t)i * HS_DB_STACKS_FRAME;
-		uint64_t end = db_le64(fr + HS_DB_CALL_REC);
+		uint64_t end = hs_le64(fr + HS_DB_CALL_REC);
 		/* a call that never returned is still open at its thread's
 		 * exit (hs_db_backtrace) */
-		bool closed = db_le64(fr + 8) == HS_DB_NO_RETURN ? end < t : end <= t;
+		bool closed = hs_le64(fr + 8) == HS_DB_NO_RETURN ? end < t : end <= t;
 
-		if (db_le32(fr + 32) != tid || db_le64(fr) >= t || closed)
+		if (hs_le32(fr + 32) != tid || hs_le64(fr) >= t || closed)
 			continue;
 		if ((err = frames_add(out, fr)))
 			break;
@@ -271,16 +253,16 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 			err = err < 0 ? err : 0;
 			break;
 		}
-		t_call = db_le64(rec);
+		t_call = hs_le64(rec);
 		if (t_call > t)
 			break;
-		if (db_le32(rec + 32) != tid)
+		if (hs_le32(rec + 32) != tid)
 			continue;
 		/* a handler runs from its delivery on: the state at its t_call
 		 * is its first (a call's is the caller's, at the call) */
-		if (t_call == t && !(db_le32(rec + 40) & HS_DB_CALL_SIGNAL))
+		if (t_call == t && !(hs_le32(rec + 40) & HS_DB_CALL_SIGNAL))
 			continue;
-		t_ret = db_le64(rec + 8);
+		t_ret = hs_le64(rec + 8);
 		if (t_ret != HS_DB_NO_RETURN) {
 			if (t_ret <= t)
 				continue;
@@ -295,7 +277,6 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 						   HS_DB_KIND_BIT(HS_EV_THREAD_EXIT), on_exit_ev, &x);
 				if (err < 0)
 					break;
-				err = 0;
 			}
 			if (x.found)
 				continue;
@@ -356,7 +337,7 @@ int hs_db_callees(const struct hs_db_image *cimg, hs_db_callee_fn cb, void *ctx)
 			err = got < 0 ? got : 0;
 			break;
 		}
-		if ((err = cb(ctx, db_le64(rec), db_le64(rec + 8))))
+		if ((err = cb(ctx, hs_le64(rec), hs_le64(rec + 8))))
 			break;
 	}
 	db_fcursor_release(&cur);
@@ -383,7 +364,7 @@ int hs_db_calls_to(const struct hs_db_image *cimg, uint64_t callee, hs_db_call_f
 			err = got < 0 ? got : 0;
 			break;
 		}
-		k = db_le64(rec + 16);
+		k = hs_le64(rec + 16);
 		if (k < callee)
 			continue;
 		if (k > callee) {

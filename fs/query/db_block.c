@@ -95,12 +95,12 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	case HS_DB_EVENTS:
 		if (n < HS_DB_EVENT_HDR)
 			return 0;
-		need = HS_DB_EVENT_HDR + (size_t)db_le32(p + 16);
+		need = HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
 		break;
 	case HS_DB_PAGES:
 		if (n < HS_DB_PAGE_HDR)
 			return 0;
-		need = HS_DB_PAGE_HDR + (size_t)db_le32(p + HS_DB_PAGE_HDR - 4);
+		need = HS_DB_PAGE_HDR + (size_t)hs_le32(p + HS_DB_PAGE_HDR - 4);
 		break;
 	default:
 		return 0;

@@ -29,12 +29,12 @@ int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint6
 			break;
 		}
 		struct hs_db_event ev = {
-			.t = db_le64(rec), .tid = db_le32(rec + 8), .tag = db_le32(rec + 12),
-			.len = db_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
+			.t = hs_le64(rec), .tid = hs_le32(rec + 8), .tag = hs_le32(rec + 12),
+			.len = hs_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
 		};
 
 		if (ev.tag == HS_EV_SYSCALL_EXIT && ev.len >= 4)
-			ev.tid = db_le32(ev.payload);
+			ev.tid = hs_le32(ev.payload);
 		if (ev.t < t0)
 			continue;
 		if (ev.t > t1) {
@@ -72,10 +72,10 @@ int hs_db_calls(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 			break;
 		}
 		struct hs_db_call c = {
-			.t_call = db_le64(rec), .t_ret = db_le64(rec + 8),
-			.callee = db_le64(rec + 16), .call_site = db_le64(rec + 24),
-			.tid = db_le32(rec + 32), .depth = db_le32(rec + 36),
-			.flags = db_le32(rec + 40),
+			.t_call = hs_le64(rec), .t_ret = hs_le64(rec + 8),
+			.callee = hs_le64(rec + 16), .call_site = hs_le64(rec + 24),
+			.tid = hs_le32(rec + 32), .depth = hs_le32(rec + 36),
+			.flags = hs_le32(rec + 40),
 		};
 
 		if (c.t_call < t0)

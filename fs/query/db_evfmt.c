@@ -142,23 +142,6 @@ struct fmt {
 	char text[HS_DB_TEXT_MAX];
 };
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	p = realloc(*v, c * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 /* ---- mapped ranges and pages ---------------------------------------------- */
 
 /* Was there an UNMAP or REMAP in (t0, t1]?  Every event of t1 and before
@@ -624,15 +607,15 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 		b->chunk = c;
 	}
 	if (ev->tag == HS_EV_UNMAP || ev->tag == HS_EV_REMAP) {
-		if (grow((void **)&f->changes, &f->cap_changes, f->n_changes + 1,
+		if (hs_grow((void **)&f->changes, &f->cap_changes, f->n_changes + 1,
 			 sizeof(*f->changes)))
 			return -ENOMEM;
 		f->changes[f->n_changes++] = ev->t;
 		if (f->kinds && !(f->kinds & HS_DB_KIND_BIT(ev->tag)))
 			return 0; /* watched, not asked for */
 	}
-	if (grow((void **)&b->items, &b->cap, b->n + 1, sizeof(*b->items)) ||
-	    grow((void **)&b->store, &b->store_cap, b->store_len + ev->len + 1, 1))
+	if (hs_grow((void **)&b->items, &b->cap, b->n + 1, sizeof(*b->items)) ||
+	    hs_grow((void **)&b->store, &b->store_cap, b->store_len + ev->len + 1, 1))
 		return -ENOMEM;
 	it = &b->items[b->n++];
 	f->pending++;
@@ -646,8 +629,8 @@ static int event_add(void *ctx, const struct hs_db_event *ev)
 		uint64_t addr[6];
 		size_t want[6];
 
-		if (grow((void **)&b->reqs, &b->cap_reqs, b->n_reqs + 6, sizeof(*b->reqs)) ||
-		    grow((void **)&b->by_addr, &b->cap_by, b->n_reqs + 6, sizeof(*b->by_addr)))
+		if (hs_grow((void **)&b->reqs, &b->cap_reqs, b->n_reqs + 6, sizeof(*b->reqs)) ||
+		    hs_grow((void **)&b->by_addr, &b->cap_by, b->n_reqs + 6, sizeof(*b->by_addr)))
 			return -ENOMEM;
 		db_syscall_args(ev, addr, want);
 		it->req = b->n_reqs;

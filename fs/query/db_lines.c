@@ -82,8 +82,8 @@ void db_fcursor_release(struct db_fcursor *c)
 static void line_parse(const uint8_t *rec, struct hs_db_line_start *ls)
 {
 	*ls = (struct hs_db_line_start){
-		.t = db_le64(rec), .tid = db_le32(rec + 8), .file_id = db_le32(rec + 12),
-		.line = db_le32(rec + 16), .depth = db_le32(rec + 20),
+		.t = hs_le64(rec), .tid = hs_le32(rec + 8), .file_id = hs_le32(rec + 12),
+		.line = hs_le32(rec + 16), .depth = hs_le32(rec + 20),
 	};
 }
 
@@ -109,11 +109,11 @@ static int linefiles_walk(struct hs_db_image *img, uint64_t from, lf_fn cb, void
 			uint64_t key;
 
 			if (len - off < HS_DB_LINEFILE_HDR ||
-			    (tl = db_le32(data + off + 16)) > len - off - HS_DB_LINEFILE_HDR) {
+			    (tl = hs_le32(data + off + 16)) > len - off - HS_DB_LINEFILE_HDR) {
 				err = db_corrupt(f, b, "a record runs past the block");
 				break;
 			}
-			key = (uint64_t)db_le32(data + off) << 32 | db_le32(data + off + 4);
+			key = (uint64_t)hs_le32(data + off) << 32 | hs_le32(data + off + 4);
 			if (key >= from) {
 				char *q = realloc(text, tl + 1);
 
@@ -146,9 +146,9 @@ static int on_file(void *ctx, const uint8_t *rec, const char *text)
 {
 	struct lf_ctx *c = ctx;
 
-	if (db_le32(rec + 4) != 0)
+	if (hs_le32(rec + 4) != 0)
 		return 0;
-	c->ret = c->file_cb(c->ctx, db_le32(rec), text);
+	c->ret = c->file_cb(c->ctx, hs_le32(rec), text);
 	return c->ret ? 1 : 0;
 }
 
@@ -165,11 +165,11 @@ static int on_count(void *ctx, const uint8_t *rec, const char *text)
 	struct lf_ctx *c = ctx;
 
 	(void)text;
-	if (db_le32(rec) != c->file_id)
+	if (hs_le32(rec) != c->file_id)
 		return 1;
-	if (db_le32(rec + 4) == 0)
+	if (hs_le32(rec + 4) == 0)
 		return 0;
-	c->ret = c->count_cb(c->ctx, db_le32(rec + 4), db_le64(rec + 8));
+	c->ret = c->count_cb(c->ctx, hs_le32(rec + 4), hs_le64(rec + 8));
 	return c->ret ? 1 : 0;
 }
 
@@ -203,7 +203,7 @@ int hs_db_line_times(const struct hs_db_image *cimg, uint32_t file_id, uint32_t 
 			err = got < 0 ? got : 0;
 			break;
 		}
-		k = (uint64_t)db_le32(rec + 12) << 32 | db_le32(rec + 16);
+		k = (uint64_t)hs_le32(rec + 12) << 32 | hs_le32(rec + 16);
 		if (k < key)
 			continue;
 		if (k > key) {
@@ -319,12 +319,12 @@ again:
 			err = got < 0 ? got : -ENOENT;
 			break;
 		}
-		lt = db_le64(rec);
+		lt = hs_le64(rec);
 		if (back ? lt >= bound : lt <= bound)
 			continue;
-		if (db_le32(rec + 8) != tid)
+		if (hs_le32(rec + 8) != tid)
 			continue;
-		if (over && db_le32(rec + 20) > depth) {
+		if (over && hs_le32(rec + 20) > depth) {
 			/* inside a call made at the depth we step at: leap over
 			 * the whole call instead of reading its line starts */
 			db_fcursor_release(&cur);
@@ -341,9 +341,9 @@ again:
 			goto again;
 		}
 		out->t = lt;
-		out->file = db_le32(rec + 12);
-		out->line = db_le32(rec + 16);
-		out->depth = db_le32(rec + 20);
+		out->file = hs_le32(rec + 12);
+		out->line = hs_le32(rec + 16);
+		out->depth = hs_le32(rec + 20);
 		err = 0;
 		break;
 	}

@@ -85,19 +85,7 @@ struct db_maps {
 
 static int reserve(struct regions *rs, size_t more)
 {
-	if (rs->n + more > rs->cap) {
-		size_t cap = rs->cap ? rs->cap : 16;
-		struct db_region *v;
-
-		while (cap < rs->n + more)
-			cap *= 2;
-		v = realloc(rs->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		rs->v = v;
-		rs->cap = cap;
-	}
-	return 0;
+	return hs_grow((void **)&rs->v, &rs->cap, rs->n + more, sizeof(*rs->v));
 }
 
 /* Splits the region holding addr (if one does, strictly inside) in two. */
@@ -269,18 +257,18 @@ static int parse_event(struct db_maps *m, uint32_t tag, const uint8_t *p, uint32
 
 		if (len < 72)
 			return -EBADMSG;
-		path_len = db_le32(p + 64);
+		path_len = hs_le32(p + 64);
 		if ((uint64_t)72 + path_len > len)
 			return -EBADMSG;
-		r->start = page_down(db_le64(p));
-		r->end = page_up(db_le64(p) + db_le64(p + 8));
-		r->prot = db_le32(p + 16);
-		r->kind = db_le32(p + 20);
-		r->flags = db_le32(p + 24) & (HS_MAP_FILE | HS_MAP_SHARED);
+		r->start = page_down(hs_le64(p));
+		r->end = page_up(hs_le64(p) + hs_le64(p + 8));
+		r->prot = hs_le32(p + 16);
+		r->kind = hs_le32(p + 20);
+		r->flags = hs_le32(p + 24) & (HS_MAP_FILE | HS_MAP_SHARED);
 		if (r->flags & HS_MAP_FILE) {
-			r->offset = db_le64(p + 32) - (db_le64(p) - r->start);
-			r->dev = db_le64(p + 40);
-			r->ino = db_le64(p + 48);
+			r->offset = hs_le64(p + 32) - (hs_le64(p) - r->start);
+			r->dev = hs_le64(p + 40);
+			r->ino = hs_le64(p + 48);
 			r->path = intern(m, p + 72, path_len);
 		} else if (r->kind == HS_MAPK_BRK) {
 			r->path = "[heap]";
@@ -293,22 +281,22 @@ static int parse_event(struct db_maps *m, uint32_t tag, const uint8_t *p, uint32
 		if (len < 16)
 			return -EBADMSG;
 		/* a brk that shrinks keeps the page holding the break */
-		r->start = page_up(db_le64(p));
-		r->end = page_up(db_le64(p) + db_le64(p + 8));
+		r->start = page_up(hs_le64(p));
+		r->end = page_up(hs_le64(p) + hs_le64(p + 8));
 		return 0;
 	case HS_EV_MPROTECT:
 		if (len < 20)
 			return -EBADMSG;
-		r->start = page_down(db_le64(p));
-		r->end = page_up(db_le64(p) + db_le64(p + 8));
-		r->prot = db_le32(p + 16);
+		r->start = page_down(hs_le64(p));
+		r->end = page_up(hs_le64(p) + hs_le64(p + 8));
+		r->prot = hs_le32(p + 16);
 		return 0;
 	case HS_EV_REMAP:
 		if (len < 24)
 			return -EBADMSG;
-		r->start = db_le64(p);
-		r->offset = db_le64(p + 8);
-		r->end = r->start + db_le64(p + 16);
+		r->start = hs_le64(p);
+		r->offset = hs_le64(p + 8);
+		r->end = r->start + hs_le64(p + 16);
 		return 0;
 	default:
 		return 1;
@@ -528,13 +516,13 @@ static int build(struct hs_db_image *img, struct db_maps **out)
 		err = add_snap(m, &rs, &cap_snaps);
 	db_cursor_init(&cur, img, HS_DB_EVENTS, 0);
 	while (!err && (err = db_cursor_next(&cur, &rec, &rec_len)) == 0) {
-		uint32_t tag = db_le32(rec + 12);
+		uint32_t tag = hs_le32(rec + 12);
 		struct mapev e;
 
 		if (tag != HS_EV_MAP && tag != HS_EV_UNMAP && tag != HS_EV_MPROTECT &&
 		    tag != HS_EV_REMAP)
 			continue;
-		e.t = db_le64(rec);
+		e.t = hs_le64(rec);
 		err = parse_event(m, tag, rec + HS_DB_EVENT_HDR, (uint32_t)(rec_len - HS_DB_EVENT_HDR), &e);
 		if (err == -EBADMSG)
 			err = db_corrupt(img->files[HS_DB_EVENTS], cur.block, "short mapping event");
@@ -673,7 +661,9 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 	err = reserve(rs, s->n + 1);
 	if (err)
 		return err;
-	memcpy(rs->v, s->v, s->n * sizeof(*s->v));
+	HS_ANALYZER_ASSUME(rs->v); /* room for s->n + 1 */
+	if (s->n)
+		memcpy(rs->v, s->v, s->n * sizeof(*s->v));
 	rs->n = s->n;
 	for (size_t i = s->ev; !err && i < k; i++)
 		err = apply(rs, &m->ev[i]);

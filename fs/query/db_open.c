@@ -117,13 +117,13 @@ static int load_chunks(struct hs_db_image *img)
 			const uint8_t *r = data + (size_t)i * HS_DB_CHUNK_REC;
 			struct db_chunk *c = &img->chunks[k];
 
-			c->seq = db_le64(r);
-			c->first_t = db_le64(r + 8);
-			c->end_t = db_le64(r + 16);
-			c->offset = db_le64(r + 24);
-			c->comp_size = db_le32(r + 32);
-			c->raw_size = db_le32(r + 36);
-			c->payload_xxh = db_le64(r + 40);
+			c->seq = hs_le64(r);
+			c->first_t = hs_le64(r + 8);
+			c->end_t = hs_le64(r + 16);
+			c->offset = hs_le64(r + 24);
+			c->comp_size = hs_le32(r + 32);
+			c->raw_size = hs_le32(r + 36);
+			c->payload_xxh = hs_le64(r + 40);
 			if (c->seq != k || c->end_t < c->first_t ||
 			    c->raw_size > HS_CHUNK_MAX_RAW ||
 			    (k && c->first_t != img->chunks[k - 1].end_t)) {

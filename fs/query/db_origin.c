@@ -26,8 +26,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "libvex_basictypes.h"
-#include "libvex_guest_amd64.h"
 #include "query_i.h"
 
 #define STOP 1
@@ -54,38 +52,6 @@ struct origin {
 				   * run's first t */
 	uint64_t run_t;           /* the run's first t (its sync dumps) */
 };
-
-/* The register's offset in a VexGuestAMD64State when it is stored there
- * as it is shown (gprs, rip, fs_base, ymm, xmm); -1 otherwise. */
-static int fast_offset(const char *name, uint32_t *size)
-{
-	static const char *const ymm[16] = { "ymm0", "ymm1", "ymm2", "ymm3", "ymm4", "ymm5",
-					     "ymm6", "ymm7", "ymm8", "ymm9", "ymm10", "ymm11",
-					     "ymm12", "ymm13", "ymm14", "ymm15" };
-	static const char *const xmm[16] = { "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
-					     "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
-					     "xmm12", "xmm13", "xmm14", "xmm15" };
-
-	*size = 8;
-	/* hs_trace_gpr_names is in hardware order, as guest_RAX.. are */
-	for (int i = 0; i < 16; i++)
-		if (strcasecmp(name, hs_trace_gpr_names[i]) == 0)
-			return (int)(offsetof(VexGuestAMD64State, guest_RAX) + 8 * (size_t)i);
-	if (!strcasecmp(name, "rip"))
-		return (int)offsetof(VexGuestAMD64State, guest_RIP);
-	if (!strcasecmp(name, "fs_base") || !strcasecmp(name, "fs"))
-		return (int)offsetof(VexGuestAMD64State, guest_FS_CONST);
-	for (int i = 0; i < 16; i++) {
-		size_t step = offsetof(VexGuestAMD64State, guest_YMM1) -
-			      offsetof(VexGuestAMD64State, guest_YMM0);
-
-		if (!strcasecmp(name, ymm[i]) || !strcasecmp(name, xmm[i])) {
-			*size = !strcasecmp(name, ymm[i]) ? 32 : 16;
-			return (int)(offsetof(VexGuestAMD64State, guest_YMM0) + step * (size_t)i);
-		}
-	}
-	return -1;
-}
 
 static void read_value(struct origin *o, const uint8_t *st, uint8_t out[32])
 {
@@ -163,7 +129,7 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 	(void)tid;
 	if (t > o->t)
 		return STOP;
-	if (tag == HS_EV_THREAD_CREATE && len >= 8 && db_le32(payload + 4) == o->tid) {
+	if (tag == HS_EV_THREAD_CREATE && len >= 8 && hs_le32(payload + 4) == o->tid) {
 		restart(o);
 		o->absent = false;
 		return 0;
@@ -250,7 +216,7 @@ int hs_db_reg_origin(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 	o->tid = o->slow->tid;
 	o->t = t;
 	o->reg = reg;
-	o->off = fast_offset(reg, &o->size);
+	o->off = hs_trace_state_offset(reg, &o->size);
 	o->size = size;
 
 	/* chunk c alone: a change after its first bucket is exact */

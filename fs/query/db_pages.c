@@ -28,12 +28,12 @@ struct pidx {
 
 static void pidx_parse(const uint8_t *r, struct pidx *p)
 {
-	p->page = db_le64(r);
-	p->chunk = db_le64(r + 8);
-	p->block = db_le32(r + 16);
-	p->offset = db_le32(r + 20);
-	p->length = db_le32(r + 24);
-	p->kind = db_le32(r + 28);
+	p->page = hs_le64(r);
+	p->chunk = hs_le64(r + 8);
+	p->block = hs_le32(r + 16);
+	p->offset = hs_le32(r + 20);
+	p->length = hs_le32(r + 24);
+	p->kind = hs_le32(r + 28);
 }
 
 static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)
@@ -55,15 +55,8 @@ struct chain {
 
 static int chain_push(struct chain *ch, const struct pidx *p)
 {
-	if (ch->n == ch->cap) {
-		size_t cap = ch->cap ? ch->cap * 2 : 32;
-		struct pidx *v = realloc(ch->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ch->v = v;
-		ch->cap = cap;
-	}
+	if (hs_grow((void **)&ch->v, &ch->cap, ch->n + 1, sizeof(*ch->v)))
+		return -ENOMEM;
 	ch->v[ch->n++] = *p;
 	return 0;
 }
@@ -162,12 +155,12 @@ static int apply_version(struct hs_db_image *img, uint64_t page, const struct pi
 		goto out;
 	}
 	r = d + p->offset;
-	kind = db_le32(r + 24);
-	flags = db_le32(r + 28);
+	kind = hs_le32(r + 24);
+	flags = hs_le32(r + 28);
 	mask = r + 48;
-	data_len = db_le32(r + 48 + HS_DB_MASK_BYTES);
+	data_len = hs_le32(r + 48 + HS_DB_MASK_BYTES);
 	data = r + HS_DB_PAGE_HDR;
-	if (db_le64(r) != page || db_le64(r + 8) != p->chunk || kind != p->kind ||
+	if (hs_le64(r) != page || hs_le64(r + 8) != p->chunk || kind != p->kind ||
 	    (uint64_t)HS_DB_PAGE_HDR + data_len != p->length) {
 		err = db_corrupt(f, p->block, "page version does not match PAGEIDX");
 		goto out;
@@ -206,7 +199,7 @@ static int apply_version(struct hs_db_image *img, uint64_t page, const struct pi
 			err = db_corrupt(f, p->block, "COPY version of a chunk that does not exist");
 			goto out;
 		}
-		err = db_page_get(img, db_le64(r + 32) & DB_PAGE_MASK, (size_t)p->chunk,
+		err = db_page_get(img, hs_le64(r + 32) & DB_PAGE_MASK, (size_t)p->chunk,
 				  depth + 1, &se, &src);
 		if (err)
 			goto out;
@@ -330,9 +323,9 @@ static int version_mask(struct hs_db_image *img, uint64_t page, const struct pid
 	r = d + p->offset;
 	if ((uint64_t)p->offset + p->length > len || p->length < HS_DB_PAGE_HDR)
 		err = db_corrupt(f, p->block, "PAGEIDX points outside the block");
-	else if (db_le64(r) != page || db_le64(r + 8) != p->chunk)
+	else if (hs_le64(r) != page || hs_le64(r + 8) != p->chunk)
 		err = db_corrupt(f, p->block, "page version does not match PAGEIDX");
-	else if (db_le32(r + 28) & HS_DB_WROTE_ALL)
+	else if (hs_le32(r + 28) & HS_DB_WROTE_ALL)
 		memset(mask, 0xff, HS_DB_MASK_BYTES); /* a COPY: every byte */
 	else
 		memcpy(mask, r + 48, HS_DB_MASK_BYTES);
@@ -419,14 +412,14 @@ int db_page_next_written(struct hs_db_image *img, uint64_t page, uint64_t *found
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (db_le64(d + mid * HS_DB_PAGEIDX_REC) < page)
+			if (hs_le64(d + mid * HS_DB_PAGEIDX_REC) < page)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 		if (lo < n) {
-			*found = db_le64(d + lo * HS_DB_PAGEIDX_REC);
-			*first_chunk = db_le64(d + lo * HS_DB_PAGEIDX_REC + 8);
+			*found = hs_le64(d + lo * HS_DB_PAGEIDX_REC);
+			*first_chunk = hs_le64(d + lo * HS_DB_PAGEIDX_REC + 8);
 			db_cache_put(&img->db->cache, e);
 			return 0;
 		}

@@ -37,13 +37,13 @@ int hs_db_thread_at(const struct hs_db_image *cimg, uint64_t t, uint32_t *tid)
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (db_le64(d + mid * HS_DB_RUN_REC) <= t)
+			if (hs_le64(d + mid * HS_DB_RUN_REC) <= t)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 		if (lo) {
-			*tid = db_le32(d + (lo - 1) * HS_DB_RUN_REC + 8);
+			*tid = hs_le32(d + (lo - 1) * HS_DB_RUN_REC + 8);
 			found = true;
 		}
 	}

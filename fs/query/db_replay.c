@@ -119,7 +119,7 @@ static int v_store(void *ctx, uint64_t t, uint32_t tid, uint64_t addr,
 
 static uint32_t mem_kind(const uint8_t *payload, uint32_t len)
 {
-	switch (len >= 16 ? db_le32(payload + 8) : 0) {
+	switch (len >= 16 ? hs_le32(payload + 8) : 0) {
 	case HS_MEM_INITIAL:
 		return HS_DB_W_MAP;
 	case HS_MEM_SYSCALL:
@@ -152,7 +152,7 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 	}
 	/* a thread that exits at t still has its registers at t */
 	if (tag == HS_EV_THREAD_EXIT && len >= 4 && t < r->stop_t)
-		gone_set(r, db_le32(payload), true);
+		gone_set(r, hs_le32(payload), true);
 	if (t == r->stop_t && r->want_regs)
 		snap(r, tid);
 	return 0;

@@ -24,18 +24,6 @@
 #include "query_i.h"
 #include "sys_i.h"
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	put_le32(p, (uint32_t)v);
-	put_le32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* The signals the kernel raises for an instruction: HS_SIG_INFO's
  * si_value is then si_addr (trace_format.h). */
 static bool fault_signal(int32_t signo)
@@ -63,12 +51,12 @@ int hs_db_signal_text(int32_t signo, uint32_t flags, int32_t sig_code,
 		bool addr = sig_code > 0 && fault_signal(signo);
 
 		memset(part, 0, sizeof(part));
-		put_le32(part, (uint32_t)signo);
-		put_le32(part + 8, (uint32_t)sig_code);
+		hs_put_le32(part, (uint32_t)signo);
+		hs_put_le32(part + 8, (uint32_t)sig_code);
 		if (addr)
-			put_le64(part + 16, sig_value);
+			hs_put_le64(part + 16, sig_value);
 		else
-			put_le32(part + 16, (uint32_t)sig_value);
+			hs_put_le32(part + 16, (uint32_t)sig_value);
 		sys_puts(&o, " ");
 		sys_put_siginfo(&o, part, addr ? 24 : 20);
 	}
@@ -89,13 +77,13 @@ int hs_db_signal_record_text(const uint8_t *p, uint32_t len, char *buf, size_t c
 		return snprintf(buf, cap, "?");
 	/* up to format 4: 12 bytes, the third field 0 or "on the altstack" */
 	if (len >= 12 && len < HS_SIGNAL_V5_SIZE)
-		flags = db_le32(p + 8) ? HS_SIG_ALTSTACK : 0;
+		flags = hs_le32(p + 8) ? HS_SIG_ALTSTACK : 0;
 	if (len >= HS_SIGNAL_V5_SIZE) {
-		flags = db_le32(p + 8);
-		code = (int32_t)db_le32(p + 12);
-		value = db_le64(p + 16);
+		flags = hs_le32(p + 8);
+		code = (int32_t)hs_le32(p + 12);
+		value = hs_le64(p + 16);
 	}
-	return hs_db_signal_text((int32_t)db_le32(p + 4), flags, code, value,
+	return hs_db_signal_text((int32_t)hs_le32(p + 4), flags, code, value,
 				 len >= HS_SIGNAL_V6_SIZE ? p + HS_SIGNAL_V5_SIZE : NULL,
 				 buf, cap);
 }
@@ -113,10 +101,10 @@ static void exec_trailer(const struct hs_db_event *ev, struct hs_db_exit *e)
 	if (ev->len < 4 + 1 + HS_EXEC_TRAILER_SIZE)
 		return;
 	tr = p + ev->len - HS_EXEC_TRAILER_SIZE;
-	if (db_le32(tr + 16) != HS_EXEC_TRAILER_MAGIC || tr[-1] != 0)
+	if (hs_le32(tr + 16) != HS_EXEC_TRAILER_MAGIC || tr[-1] != 0)
 		return;
-	e->threads = db_le32(tr);
-	e->t = db_le64(tr + 8);
+	e->threads = hs_le32(tr);
+	e->t = hs_le64(tr + 8);
 }
 
 static int exit_event(void *ctx, const struct hs_db_event *ev)
@@ -133,15 +121,15 @@ static int exit_event(void *ctx, const struct hs_db_event *ev)
 		exec_trailer(ev, e);
 		s->found = true;
 	} else if (ev->tag == HS_EV_EXIT && ev->len >= 24) {
-		e->kind = db_le32(p);
-		e->value = (int32_t)db_le32(p + 4);
-		e->t = db_le64(p + 8);
-		e->threads = db_le32(p + 16);
+		e->kind = hs_le32(p);
+		e->value = (int32_t)hs_le32(p + 4);
+		e->t = hs_le64(p + 8);
+		e->threads = hs_le32(p + 16);
 		if (ev->len >= HS_EXIT_V5_SIZE) {
-			e->sig_tid = db_le32(p + 24);
-			e->sig_flags = db_le32(p + 28);
-			e->sig_code = (int32_t)db_le32(p + 32);
-			e->sig_value = db_le64(p + 40);
+			e->sig_tid = hs_le32(p + 24);
+			e->sig_flags = hs_le32(p + 28);
+			e->sig_code = (int32_t)hs_le32(p + 32);
+			e->sig_value = hs_le64(p + 40);
 		}
 		if (ev->len >= HS_EXIT_V6_SIZE) {
 			memcpy(e->siginfo, p + HS_EXIT_V5_SIZE, HS_SIGINFO_SIZE);

@@ -64,24 +64,6 @@ void db_stream_cleanup(struct hs_db *db)
 	}
 }
 
-static int read_full(int fd, uint8_t *buf, size_t n, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = pread(fd, buf + done, n - done, (off_t)(off + done));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -EIO;
-		if (r == 0)
-			return -EBADMSG;
-		done += (size_t)r;
-	}
-	return 0;
-}
-
 static void chunk_free(void *p)
 {
 	struct hs_trace_chunk *c = p;
@@ -134,7 +116,7 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 			err = -EBADMSG;
 		goto fail;
 	}
-	err = read_full(fd, comp, HS_CHUNK_HEADER_SIZE + (size_t)dc->comp_size, dc->offset);
+	err = hs_read_full(fd, comp, HS_CHUNK_HEADER_SIZE + (size_t)dc->comp_size, dc->offset);
 	hs_dbfile_fd_put(&img->stream_lfd);
 	if (err == -EIO) {
 		db_log("%s: chunk %" PRIu64 ": read failed", img->stream_path, dc->seq);
@@ -145,13 +127,13 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 		goto fail;
 	}
 	h = comp;
-	if (db_le32(h) != HS_CHUNK_MAGIC || db_le64(h + 40) != XXH64(h, 40, 0)) {
+	if (hs_le32(h) != HS_CHUNK_MAGIC || hs_le64(h + 40) != XXH64(h, 40, 0)) {
 		err = chunk_bad(img, dc, "bad chunk header");
 		goto fail;
 	}
-	if (db_le64(h + 8) != dc->seq || db_le64(h + 16) != dc->first_t ||
-	    db_le32(h + 24) != dc->raw_size || db_le32(h + 28) != dc->comp_size ||
-	    db_le64(h + 32) != dc->payload_xxh) {
+	if (hs_le64(h + 8) != dc->seq || hs_le64(h + 16) != dc->first_t ||
+	    hs_le32(h + 24) != dc->raw_size || hs_le32(h + 28) != dc->comp_size ||
+	    hs_le64(h + 32) != dc->payload_xxh) {
 		err = chunk_bad(img, dc, "does not match the database (was the recording "
 				"replaced? rebuild with 'hindsight build')");
 		goto fail;
@@ -174,7 +156,7 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 	}
 	c->info = (struct hs_trace_chunk_info){
 		.offset = dc->offset, .seq = dc->seq, .first_t = dc->first_t,
-		.flags = db_le32(h + 4), .raw_size = dc->raw_size,
+		.flags = hs_le32(h + 4), .raw_size = dc->raw_size,
 		.comp_size = dc->comp_size, .payload_xxh = dc->payload_xxh,
 	};
 	c->path = img->stream_path;

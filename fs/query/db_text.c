@@ -207,7 +207,7 @@ bool db_syscall_captured(const struct hs_db_event *ev, int32_t n[6], const uint8
 	    db_args_from_memory)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		n[i] = (int32_t)db_le32(ev->payload + 56 + 4 * i);
+		n[i] = (int32_t)hs_le32(ev->payload + 56 + 4 * i);
 		if (n[i] < HS_SYSARG_UNCAPTURED || n[i] > HS_DB_STR_MAX + 1)
 			return false;
 		bytes[i] = ev->payload + off;
@@ -240,9 +240,9 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 static void put_sysret(struct out *o, const struct hs_db_event *ev)
 {
 	char text[512];
-	struct sys_call c = { .nr = db_le32(ev->payload + 4), .when = SYS_RETURNED,
-			      .failed = db_le32(ev->payload + 8) != 0,
-			      .ret = db_le64(ev->payload + 16) };
+	struct sys_call c = { .nr = hs_le32(ev->payload + 4), .when = SYS_RETURNED,
+			      .failed = hs_le32(ev->payload + 8) != 0,
+			      .ret = hs_le64(ev->payload + 16) };
 	size_t n;
 
 	c.row = sys_row_of(c.nr);
@@ -262,15 +262,15 @@ static void put_map(struct out *o, const struct hs_db_event *ev)
 {
 	static const char *const kinds[] = { "?", "startup", "mmap", "brk", "stack-signal" };
 	const uint8_t *p = ev->payload;
-	uint64_t addr = db_le64(p), len = db_le64(p + 8);
-	uint32_t kind = db_le32(p + 20), flags = db_le32(p + 24);
-	uint32_t path_len = db_le32(p + 64);
+	uint64_t addr = hs_le64(p), len = hs_le64(p + 8);
+	uint32_t kind = hs_le32(p + 20), flags = hs_le32(p + 24);
+	uint32_t path_len = hs_le32(p + 64);
 
 	put(o, "0x%" PRIx64 "-0x%" PRIx64 " ", addr, addr + len);
-	put_prot(o, db_le32(p + 16));
+	put_prot(o, hs_le32(p + 16));
 	put(o, " kind=%s", kind < DB_ARRAY_SIZE(kinds) ? kinds[kind] : "?");
 	if (flags & HS_MAP_FILE)
-		put(o, " offset=0x%" PRIx64, db_le64(p + 32));
+		put(o, " offset=0x%" PRIx64, hs_le64(p + 32));
 	if (flags & HS_MAP_SHARED)
 		put(o, " shared");
 	if (flags & HS_MAP_COPIED)
@@ -325,7 +325,7 @@ int hs_db_event_format(const struct hs_db_image *cimg, const struct hs_db_event 
 }
 
 /* A payload's thread (a slot, db.h "Thread ids") as people know it. */
-#define OS_TID(q) hs_db_thread_os_tid(img, db_le32(q), ev->t)
+#define OS_TID(q) hs_db_thread_os_tid(img, hs_le32(q), ev->t)
 
 int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		    const struct db_argmem *pre, char *buf, size_t cap)
@@ -358,9 +358,9 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		break;
 	case HS_EV_MEM: {
 		static const char *const src[] = { "?", "initial", "syscall", "signal", "core" };
-		uint32_t s = db_le32(p + 8);
+		uint32_t s = hs_le32(p + 8);
 
-		put_hex(&o, db_le64(p));
+		put_hex(&o, hs_le64(p));
 		put_kv(&o, " len=", ev->len - 16);
 		put_str(&o, " source=");
 		put_str(&o, s < DB_ARRAY_SIZE(src) ? src[s] : "?");
@@ -370,15 +370,15 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 		put_map(&o, ev);
 		break;
 	case HS_EV_UNMAP:
-		put(&o, "0x%" PRIx64 "-0x%" PRIx64, db_le64(p), db_le64(p) + db_le64(p + 8));
+		put(&o, "0x%" PRIx64 "-0x%" PRIx64, hs_le64(p), hs_le64(p) + hs_le64(p + 8));
 		break;
 	case HS_EV_MPROTECT:
-		put(&o, "0x%" PRIx64 "-0x%" PRIx64 " ", db_le64(p), db_le64(p) + db_le64(p + 8));
-		put_prot(&o, db_le32(p + 16));
+		put(&o, "0x%" PRIx64 "-0x%" PRIx64 " ", hs_le64(p), hs_le64(p) + hs_le64(p + 8));
+		put_prot(&o, hs_le32(p + 16));
 		break;
 	case HS_EV_REMAP:
-		put(&o, "0x%" PRIx64 " -> 0x%" PRIx64 " len=0x%" PRIx64, db_le64(p),
-		    db_le64(p + 8), db_le64(p + 16));
+		put(&o, "0x%" PRIx64 " -> 0x%" PRIx64 " len=0x%" PRIx64, hs_le64(p),
+		    hs_le64(p + 8), hs_le64(p + 16));
 		break;
 	case HS_EV_SIGNAL: {
 		char sig[512];
@@ -390,14 +390,14 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 	case HS_EV_SIGRETURN: {
 		char sig[64];
 
-		hs_db_signal_text((int32_t)db_le32(p + 4), 0, 0, 0, NULL, sig, sizeof(sig));
+		hs_db_signal_text((int32_t)hs_le32(p + 4), 0, 0, 0, NULL, sig, sizeof(sig));
 		put(&o, "%s", sig);
 		break;
 	}
 	case HS_EV_OUTPUT: {
 		uint32_t n = ev->len - 8;
 
-		put_kv(&o, "fd=", db_le32(p + 4));
+		put_kv(&o, "fd=", hs_le32(p + 4));
 		put_kv(&o, " len=", n);
 		put_mem(&o, " ", 1);
 		put_escaped(&o, p + 8, n < HS_DB_STR_MAX ? n : HS_DB_STR_MAX, n > HS_DB_STR_MAX);
@@ -405,14 +405,14 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 	}
 	case HS_EV_REG_WRITE:
 		put_kv(&o, "tid=", OS_TID(p));
-		put_kv(&o, " offset=", db_le32(p + 4));
-		put_kv(&o, " size=", db_le32(p + 8));
+		put_kv(&o, " offset=", hs_le32(p + 4));
+		put_kv(&o, " size=", hs_le32(p + 8));
 		break;
 	case HS_EV_SB_ABORT:
-		put(&o, "sb=%" PRIu32 " retired=%" PRIu32, db_le32(p), db_le32(p + 4));
+		put(&o, "sb=%" PRIu32 " retired=%" PRIu32, hs_le32(p), hs_le32(p + 4));
 		break;
 	case HS_EV_FORK:
-		put(&o, "tid=%" PRIu32 " child=%" PRIu32, OS_TID(p), db_le32(p + 4));
+		put(&o, "tid=%" PRIu32 " child=%" PRIu32, OS_TID(p), hs_le32(p + 4));
 		break;
 	case HS_EV_EXEC: {
 		uint32_t n = ev->len - 4;
@@ -427,18 +427,18 @@ int db_event_format(struct hs_db_image *img, const struct hs_db_event *ev,
 	}
 	case HS_EV_EXIT: {
 		static const char *const kinds[] = { "?", "status", "signal", "exec" };
-		uint32_t k = db_le32(p);
+		uint32_t k = hs_le32(p);
 
 		put(&o, "%s=%" PRId32 " t=%" PRIu64 " threads=%" PRIu32,
-		    k < DB_ARRAY_SIZE(kinds) ? kinds[k] : "?", (int32_t)db_le32(p + 4),
-		    db_le64(p + 8), db_le32(p + 16));
+		    k < DB_ARRAY_SIZE(kinds) ? kinds[k] : "?", (int32_t)hs_le32(p + 4),
+		    hs_le64(p + 8), hs_le32(p + 16));
 		break;
 	}
 	case HS_EV_CONSOLE:
 		/* the output record that follows reached the recording's
 		 * stdout or stderr; ns orders it among every process's */
 		put(&o, "tid=%" PRIu32 " %s ns=%" PRIu64, OS_TID(p),
-		    db_le32(p + 4) == 2 ? "stderr" : "stdout", db_le64(p + 8));
+		    hs_le32(p + 4) == 2 ? "stderr" : "stdout", hs_le64(p + 8));
 		break;
 	case HS_EV_PROCESS: {
 		uint32_t n = ev->len;

@@ -32,11 +32,11 @@ static int parse(struct hs_db_image *img, const struct hs_dbfile *f, size_t b,
 		const uint8_t *r = data + (size_t)i * HS_DB_THREAD_REC;
 		struct hs_db_thread *x = &img->threads[*k];
 
-		x->t_create = db_le64(r);
-		x->t_exit = db_le64(r + 8);
-		x->slot = db_le32(r + 16);
-		x->tid = db_le32(r + 20);
-		parents[*k] = db_le32(r + 24);
+		x->t_create = hs_le64(r);
+		x->t_exit = hs_le64(r + 8);
+		x->slot = hs_le32(r + 16);
+		x->tid = hs_le32(r + 20);
+		parents[*k] = hs_le32(r + 24);
 		if ((*k && x->t_create < img->threads[*k - 1].t_create) ||
 		    x->t_exit < x->t_create ||
 		    (parents[*k] != HS_DB_NO_PARENT && parents[*k] >= *k))

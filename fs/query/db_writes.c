@@ -254,15 +254,8 @@ static int set_cb(void *ctx, uint64_t chunk, const uint8_t *mask)
 		return 1;
 	if (!db_mask_hits(mask, (unsigned)(s->page.addr - p), (unsigned)(s->page.end - p)))
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		uint64_t *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (hs_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+		return -ENOMEM;
 	s->v[s->n++] = chunk;
 	return 0;
 }
@@ -316,7 +309,8 @@ static int writes(struct hs_db_image *img, uint64_t addr, size_t len, uint64_t t
 		err = -ENOMEM;
 		goto out;
 	}
-	qsort(s.v, s.n, sizeof(*s.v), cmp_u64);
+	if (s.n)
+		qsort(s.v, s.n, sizeof(*s.v), cmp_u64);
 	for (size_t i = 0; i < s.n && !err; i++) {
 		struct db_replay rp = { .img = img, .effect = hist_cb, .ctx = &h,
 					.stop_t = UINT64_MAX };

@@ -170,17 +170,272 @@ static bool need(const struct estack *e, int k)
 	return e->sp >= k;
 }
 
+/* How the current piece is located, and what src_eval_ops() has seen. */
+enum loc_kind { L_MEM, L_REG, L_VALUE, L_IMPLICIT };
+
+struct eval_state {
+	struct estack es;
+	enum loc_kind kind;
+	uint64_t regno;
+	Dwarf_Block implicit;
+	bool pieces;
+	size_t piece_off;
+};
+
+/* The ops that push one value (literals, constants, registers plus an
+ * offset, the frame base, the CFA, an entry value): 0 or -ENODATA; 1 when
+ * op is not one of them. */
+static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		    int depth, struct estack *es)
+{
+	uint8_t at = op->atom;
+	uint64_t a;
+
+	if (at >= DW_OP_lit0 && at <= DW_OP_lit31)
+		return push(es, at - DW_OP_lit0) ? 0 : -ENODATA;
+	if (at >= DW_OP_breg0 && at <= DW_OP_breg31)
+		return !reg_value(c, at - DW_OP_breg0, &a) && push(es, a + op->number) ?
+			0 : -ENODATA;
+	switch (at) {
+	case DW_OP_addr:
+		return push(es, op->number + c->bias) ? 0 : -ENODATA;
+	case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
+	case DW_OP_const8u: case DW_OP_constu:
+	case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
+	case DW_OP_const8s: case DW_OP_consts:
+		return push(es, op->number) ? 0 : -ENODATA;
+	case DW_OP_bregx:
+		return !reg_value(c, op->number, &a) && push(es, a + op->number2) ? 0 : -ENODATA;
+	case DW_OP_fbreg:
+		return !frame_base(c, &a) && push(es, a + op->number) ? 0 : -ENODATA;
+	case DW_OP_call_frame_cfa:
+		return !cfa_at(c, &a) && push(es, a) ? 0 : -ENODATA;
+	case DW_OP_entry_value:
+	case DW_OP_GNU_entry_value:
+		return !entry_value(c, attr, op, depth, &a) && push(es, a) ? 0 : -ENODATA;
+	default:
+		return 1;
+	}
+}
+
+/* dup, over, pick, drop, swap, rot: 0 or -ENODATA. */
+static int op_shuffle(struct estack *es, uint8_t at, uint64_t number)
+{
+	uint64_t a;
+
+	switch (at) {
+	case DW_OP_dup:
+	case DW_OP_over:
+	case DW_OP_pick: {
+		int k = at == DW_OP_dup ? 0 : at == DW_OP_over ? 1 : (int)number;
+
+		if (k < 0 || !need(es, k + 1) || !push(es, es->v[es->sp - 1 - k]))
+			return -ENODATA;
+		return 0;
+	}
+	case DW_OP_drop:
+		if (!need(es, 1))
+			return -ENODATA;
+		es->sp--;
+		return 0;
+	case DW_OP_swap:
+		if (!need(es, 2))
+			return -ENODATA;
+		a = es->v[es->sp - 1];
+		es->v[es->sp - 1] = es->v[es->sp - 2];
+		es->v[es->sp - 2] = a;
+		return 0;
+	default: /* DW_OP_rot */
+		if (!need(es, 3))
+			return -ENODATA;
+		a = es->v[es->sp - 1];
+		es->v[es->sp - 1] = es->v[es->sp - 2];
+		es->v[es->sp - 2] = es->v[es->sp - 3];
+		es->v[es->sp - 3] = a;
+		return 0;
+	}
+}
+
+/* deref, deref_size: the top of the stack read from memory; 0, -ENODATA
+ * or -EIO (unreadable). */
+static int op_deref(struct src_ctx *c, struct estack *es, uint8_t at, uint64_t number)
+{
+	size_t len = at == DW_OP_deref ? 8 : number;
+	uint64_t a = 0;
+
+	if (!need(es, 1) || len == 0 || len > 8)
+		return -ENODATA;
+	if (src_ctx_read(c, es->v[es->sp - 1], &a, len) != (ssize_t)len)
+		return -EIO;
+	es->v[es->sp - 1] = a;
+	return 0;
+}
+
+/* plus_uconst, neg, not, abs on the top of the stack: 0 or -ENODATA. */
+static int op_unary(struct estack *es, uint8_t at, uint64_t number)
+{
+	uint64_t a;
+
+	if (!need(es, 1))
+		return -ENODATA;
+	a = es->v[es->sp - 1];
+	if (at == DW_OP_plus_uconst)
+		a += number;
+	else if (at == DW_OP_neg || (at == DW_OP_abs && (int64_t)a < 0))
+		a = -a;
+	else if (at == DW_OP_not)
+		a = ~a;
+	es->v[es->sp - 1] = a;
+	return 0;
+}
+
+/* The two-operand arithmetic and comparisons: 0 or -ENODATA (underflow,
+ * division by zero). */
+static int op_binary(struct estack *es, uint8_t at)
+{
+	uint64_t a, b;
+
+	if (!need(es, 2))
+		return -ENODATA;
+	b = es->v[--es->sp];
+	a = es->v[es->sp - 1];
+	switch (at) {
+	case DW_OP_plus: a += b; break;
+	case DW_OP_minus: a -= b; break;
+	case DW_OP_mul: a *= b; break;
+	case DW_OP_div:
+		if (!b)
+			return -ENODATA;
+		a = (uint64_t)((int64_t)a / (int64_t)b);
+		break;
+	case DW_OP_mod:
+		if (!b)
+			return -ENODATA;
+		a %= b;
+		break;
+	case DW_OP_and: a &= b; break;
+	case DW_OP_or: a |= b; break;
+	case DW_OP_xor: a ^= b; break;
+	case DW_OP_shl: a = b < 64 ? a << b : 0; break;
+	case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
+	case DW_OP_shra: a = (uint64_t)((int64_t)a >> (b < 63 ? b : 63)); break;
+	case DW_OP_eq: a = a == b; break;
+	case DW_OP_ne: a = a != b; break;
+	case DW_OP_lt: a = (int64_t)a < (int64_t)b; break;
+	case DW_OP_gt: a = (int64_t)a > (int64_t)b; break;
+	case DW_OP_le: a = (int64_t)a <= (int64_t)b; break;
+	case DW_OP_ge: a = (int64_t)a >= (int64_t)b; break;
+	}
+	es->v[es->sp - 1] = a;
+	return 0;
+}
+
+/* skip, bra: *i becomes the op before the target (the loop's i++ then
+ * reaches it); 0 or -ENODATA. */
+static int op_branch(struct estack *es, const Dwarf_Op *ops, size_t n, size_t *i)
+{
+	const Dwarf_Op *op = &ops[*i];
+	size_t j;
+
+	if (op->atom == DW_OP_bra) {
+		if (!need(es, 1))
+			return -ENODATA;
+		if (!es->v[--es->sp])
+			return 0;
+	}
+	/* op->number is the target offset libdw computed */
+	j = op_index(ops, n, op->number);
+	if (j == SIZE_MAX)
+		return -ENODATA;
+	*i = j - 1;
+	return 0;
+}
+
+/* DW_OP_piece ops[i]: the bytes of the piece just described, valid or
+ * not (optimized out), appended to res; 0 or -ENODATA (too large). */
+static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *ops, size_t i,
+		    struct src_vsrc *res)
+{
+	size_t psize = ops[i].number, k;
+	uint8_t tmp[SRC_VBUF_MAX];
+	struct estack *es = &st->es;
+	bool ok = true;
+
+	st->pieces = true;
+	if (st->piece_off + psize > SRC_VBUF_MAX)
+		return -ENODATA;
+	memset(tmp, 0, sizeof tmp);
+	if (i == 0 || ops[i - 1].atom == DW_OP_piece) {
+		ok = false; /* empty piece: optimized out */
+	} else if (st->kind == L_REG) {
+		size_t rl;
+
+		ok = reg_bytes(c, st->regno, tmp, &rl) == 0 && psize <= rl;
+	} else if (st->kind == L_VALUE) {
+		ok = es->sp > 0 && psize <= 8;
+		if (ok)
+			memcpy(tmp, &es->v[es->sp - 1], psize);
+	} else if (st->kind == L_IMPLICIT) {
+		ok = psize <= st->implicit.length;
+		if (ok)
+			memcpy(tmp, st->implicit.data, psize);
+	} else {
+		ok = es->sp > 0 && src_ctx_read(c, es->v[es->sp - 1], tmp,
+						psize) == (ssize_t)psize;
+	}
+	memcpy(res->bytes + st->piece_off, tmp, psize);
+	for (k = 0; k < psize; k++)
+		res->valid[st->piece_off + k] = ok;
+	st->piece_off += psize;
+	es->sp = 0;
+	st->kind = L_MEM;
+	return 0;
+}
+
+/* The value an expression without pieces located: 0 or -ENODATA. */
+static int eval_result(struct src_ctx *c, const struct eval_state *st, struct src_vsrc *res,
+		       size_t size)
+{
+	const struct estack *es = &st->es;
+
+	res->size = size < SRC_VBUF_MAX ? size : SRC_VBUF_MAX;
+	switch (st->kind) {
+	case L_MEM:
+		if (es->sp < 1)
+			return -ENODATA;
+		res->in_mem = true;
+		res->addr = es->v[es->sp - 1];
+		return 0;
+	case L_REG: {
+		size_t rl;
+
+		if (reg_bytes(c, st->regno, res->bytes, &rl))
+			return -ENODATA;
+		memset(res->valid, 1, rl);
+		res->size = rl;
+		return 0;
+	}
+	case L_VALUE:
+		if (es->sp < 1)
+			return -ENODATA;
+		memcpy(res->bytes, &es->v[es->sp - 1], 8);
+		memset(res->valid, 1, 8);
+		res->size = 8;
+		return 0;
+	case L_IMPLICIT:
+		res->size = st->implicit.length < SRC_VBUF_MAX ? st->implicit.length : SRC_VBUF_MAX;
+		memcpy(res->bytes, st->implicit.data, res->size);
+		memset(res->valid, 1, res->size);
+		return 0;
+	}
+	return -ENODATA;
+}
+
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		    size_t n, struct src_vsrc *res, size_t size, int depth)
 {
-	struct estack es = { .sp = 0 };
-	size_t i, piece_off = 0, steps = 0;
-	/* how the current piece is located */
-	enum { L_MEM, L_REG, L_VALUE, L_IMPLICIT, L_NONE } kind = L_MEM;
-	uint64_t regno = 0;
-	Dwarf_Block implicit = { 0 };
-	bool pieces = false;
-	uint64_t a, b;
+	struct eval_state st = { .kind = L_MEM };
+	size_t i, steps = 0;
 
 	if (depth > 4)
 		return -ENODATA;
@@ -190,265 +445,77 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 	for (i = 0; i < n; i++) {
 		const Dwarf_Op *op = &ops[i];
 		uint8_t at = op->atom;
+		int r;
 
 		if (++steps > 10000) /* a DW_OP_skip loop */
 			return -ENODATA;
-		if (at >= DW_OP_lit0 && at <= DW_OP_lit31) {
-			if (!push(&es, at - DW_OP_lit0))
-				return -ENODATA;
-			continue;
-		}
-		if (at >= DW_OP_breg0 && at <= DW_OP_breg31) {
-			if (reg_value(c, at - DW_OP_breg0, &a))
-				return -ENODATA;
-			if (!push(&es, a + op->number))
-				return -ENODATA;
+		r = op_value(c, attr, op, depth, &st.es);
+		if (r <= 0) {
+			if (r)
+				return r;
 			continue;
 		}
 		if (at >= DW_OP_reg0 && at <= DW_OP_reg31) {
-			kind = L_REG;
-			regno = at - DW_OP_reg0;
+			st.kind = L_REG;
+			st.regno = at - DW_OP_reg0;
 			continue;
 		}
 		switch (at) {
-		case DW_OP_addr:
-			if (!push(&es, op->number + c->bias))
-				return -ENODATA;
-			break;
-		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
-		case DW_OP_const8u: case DW_OP_constu:
-		case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
-		case DW_OP_const8s: case DW_OP_consts:
-			if (!push(&es, op->number))
-				return -ENODATA;
-			break;
-		case DW_OP_bregx:
-			if (reg_value(c, op->number, &a))
-				return -ENODATA;
-			if (!push(&es, a + op->number2))
-				return -ENODATA;
-			break;
 		case DW_OP_regx:
-			kind = L_REG;
-			regno = op->number;
+			st.kind = L_REG;
+			st.regno = op->number;
 			break;
-		case DW_OP_fbreg:
-			if (frame_base(c, &a))
-				return -ENODATA;
-			if (!push(&es, a + op->number))
-				return -ENODATA;
-			break;
-		case DW_OP_call_frame_cfa:
-			if (cfa_at(c, &a))
-				return -ENODATA;
-			if (!push(&es, a))
-				return -ENODATA;
-			break;
-		case DW_OP_dup:
-		case DW_OP_over:
-		case DW_OP_pick: {
-			int k = at == DW_OP_dup ? 0 : at == DW_OP_over ? 1 : (int)op->number;
-
-			if (k < 0 || !need(&es, k + 1) || !push(&es, es.v[es.sp - 1 - k]))
-				return -ENODATA;
-			break;
-		}
-		case DW_OP_drop:
-			if (!need(&es, 1))
-				return -ENODATA;
-			es.sp--;
-			break;
-		case DW_OP_swap:
-			if (!need(&es, 2))
-				return -ENODATA;
-			a = es.v[es.sp - 1];
-			es.v[es.sp - 1] = es.v[es.sp - 2];
-			es.v[es.sp - 2] = a;
-			break;
-		case DW_OP_rot:
-			if (!need(&es, 3))
-				return -ENODATA;
-			a = es.v[es.sp - 1];
-			es.v[es.sp - 1] = es.v[es.sp - 2];
-			es.v[es.sp - 2] = es.v[es.sp - 3];
-			es.v[es.sp - 3] = a;
+		case DW_OP_dup: case DW_OP_over: case DW_OP_pick:
+		case DW_OP_drop: case DW_OP_swap: case DW_OP_rot:
+			r = op_shuffle(&st.es, at, op->number);
 			break;
 		case DW_OP_deref:
-		case DW_OP_deref_size: {
-			size_t len = at == DW_OP_deref ? 8 : op->number;
-
-			if (!need(&es, 1))
-				return -ENODATA;
-			if (len == 0 || len > 8)
-				return -ENODATA;
-			a = 0;
-			if (src_ctx_read(c, es.v[es.sp - 1], &a, len) != (ssize_t)len)
-				return -EIO;
-			es.v[es.sp - 1] = a;
+		case DW_OP_deref_size:
+			r = op_deref(c, &st.es, at, op->number);
 			break;
-		}
-		case DW_OP_plus_uconst:
-		case DW_OP_neg:
-		case DW_OP_not:
-		case DW_OP_abs:
-			if (!need(&es, 1))
-				return -ENODATA;
-			a = es.v[es.sp - 1];
-			if (at == DW_OP_plus_uconst)
-				a += op->number;
-			else if (at == DW_OP_neg || (at == DW_OP_abs && (int64_t)a < 0))
-				a = -a;
-			else if (at == DW_OP_not)
-				a = ~a;
-			es.v[es.sp - 1] = a;
+		case DW_OP_plus_uconst: case DW_OP_neg: case DW_OP_not: case DW_OP_abs:
+			r = op_unary(&st.es, at, op->number);
 			break;
 		case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_div:
 		case DW_OP_mod: case DW_OP_and: case DW_OP_or: case DW_OP_xor:
 		case DW_OP_shl: case DW_OP_shr: case DW_OP_shra:
 		case DW_OP_eq: case DW_OP_ne: case DW_OP_lt: case DW_OP_gt:
 		case DW_OP_le: case DW_OP_ge:
-			if (!need(&es, 2))
-				return -ENODATA;
-			b = es.v[--es.sp];
-			a = es.v[es.sp - 1];
-			switch (at) {
-			case DW_OP_plus: a += b; break;
-			case DW_OP_minus: a -= b; break;
-			case DW_OP_mul: a *= b; break;
-			case DW_OP_div:
-				if (!b)
-					return -ENODATA;
-				a = (uint64_t)((int64_t)a / (int64_t)b);
-				break;
-			case DW_OP_mod:
-				if (!b)
-					return -ENODATA;
-				a %= b;
-				break;
-			case DW_OP_and: a &= b; break;
-			case DW_OP_or: a |= b; break;
-			case DW_OP_xor: a ^= b; break;
-			case DW_OP_shl: a = b < 64 ? a << b : 0; break;
-			case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
-			case DW_OP_shra: a = (uint64_t)((int64_t)a >> (b < 63 ? b : 63)); break;
-			case DW_OP_eq: a = a == b; break;
-			case DW_OP_ne: a = a != b; break;
-			case DW_OP_lt: a = (int64_t)a < (int64_t)b; break;
-			case DW_OP_gt: a = (int64_t)a > (int64_t)b; break;
-			case DW_OP_le: a = (int64_t)a <= (int64_t)b; break;
-			case DW_OP_ge: a = (int64_t)a >= (int64_t)b; break;
-			}
-			es.v[es.sp - 1] = a;
+			r = op_binary(&st.es, at);
 			break;
 		case DW_OP_skip:
-		case DW_OP_bra: {
-			size_t j;
-
-			if (at == DW_OP_bra) {
-				if (!need(&es, 1))
-				return -ENODATA;
-				if (!es.v[--es.sp])
-					break;
-			}
-			/* op->number is the target offset libdw computed */
-			j = op_index(ops, n, op->number);
-			if (j == SIZE_MAX)
-				return -ENODATA;
-			i = j - 1;
+		case DW_OP_bra:
+			r = op_branch(&st.es, ops, n, &i);
 			break;
-		}
 		case DW_OP_nop:
-			break;
-		case DW_OP_entry_value:
-		case DW_OP_GNU_entry_value:
-			if (entry_value(c, attr, op, depth, &a) || !push(&es, a))
-				return -ENODATA;
+			r = 0;
 			break;
 		case DW_OP_stack_value:
-			kind = L_VALUE;
+			st.kind = L_VALUE;
+			r = 0;
 			break;
 		case DW_OP_implicit_value:
-			if (!attr || dwarf_getlocation_implicit_value(attr, op, &implicit))
+			if (!attr || dwarf_getlocation_implicit_value(attr, op, &st.implicit))
 				return -ENODATA;
-			kind = L_IMPLICIT;
+			st.kind = L_IMPLICIT;
+			r = 0;
 			break;
-		case DW_OP_piece: {
-			size_t psize = op->number, k;
-			uint8_t tmp[SRC_VBUF_MAX];
-			bool ok = true;
-
-			pieces = true;
-			if (piece_off + psize > SRC_VBUF_MAX)
-				return -ENODATA;
-			memset(tmp, 0, sizeof tmp);
-			if (i == 0 || ops[i - 1].atom == DW_OP_piece) {
-				ok = false; /* empty piece: optimized out */
-			} else if (kind == L_REG) {
-				size_t rl;
-
-				ok = reg_bytes(c, regno, tmp, &rl) == 0 && psize <= rl;
-			} else if (kind == L_VALUE) {
-				ok = es.sp > 0 && psize <= 8;
-				if (ok)
-					memcpy(tmp, &es.v[es.sp - 1], psize);
-			} else if (kind == L_IMPLICIT) {
-				ok = psize <= implicit.length;
-				if (ok)
-					memcpy(tmp, implicit.data, psize);
-			} else {
-				ok = es.sp > 0 && src_ctx_read(c, es.v[es.sp - 1], tmp,
-							       psize) == (ssize_t)psize;
-			}
-			memcpy(res->bytes + piece_off, tmp, psize);
-			for (k = 0; k < psize; k++)
-				res->valid[piece_off + k] = ok;
-			piece_off += psize;
-			es.sp = 0;
-			kind = L_MEM;
+		case DW_OP_piece:
+			r = op_piece(c, &st, ops, i, res);
 			break;
-		}
 		default:
-			/* DW_OP_entry_value, typed ops, TLS...: not evaluated */
+			/* typed ops, TLS...: not evaluated */
 			return -ENODATA;
 		}
+		if (r)
+			return r;
 	}
-	if (pieces) {
+	if (st.pieces) {
 		res->in_mem = false;
-		res->size = piece_off;
+		res->size = st.piece_off;
 		return 0;
 	}
-	res->size = size < SRC_VBUF_MAX ? size : SRC_VBUF_MAX;
-	switch (kind) {
-	case L_MEM:
-		if (es.sp < 1)
-			return -ENODATA;
-		res->in_mem = true;
-		res->addr = es.v[es.sp - 1];
-		return 0;
-	case L_REG: {
-		size_t rl;
-
-		if (reg_bytes(c, regno, res->bytes, &rl))
-			return -ENODATA;
-		memset(res->valid, 1, rl);
-		res->size = rl;
-		return 0;
-	}
-	case L_VALUE:
-		if (es.sp < 1)
-			return -ENODATA;
-		memcpy(res->bytes, &es.v[es.sp - 1], 8);
-		memset(res->valid, 1, 8);
-		res->size = 8;
-		return 0;
-	case L_IMPLICIT:
-		res->size = implicit.length < SRC_VBUF_MAX ? implicit.length : SRC_VBUF_MAX;
-		memcpy(res->bytes, implicit.data, res->size);
-		memset(res->valid, 1, res->size);
-		return 0;
-	default:
-		return -ENODATA;
-	}
+	return eval_result(c, &st, res, size);
 }
 
 /* The CFI frame state at c->pc: .debug_frame first, then .eh_frame.

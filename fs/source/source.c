@@ -109,7 +109,7 @@ void hs_src_free(struct hs_src *s)
 		free(s->files[i]);
 	free(s->files);
 	free(s->file_hash);
-	for (i = 0; i < s->n_source_dirs; i++)
+	for (i = 0; s->source_dirs && i < s->n_source_dirs; i++)
 		free(s->source_dirs[i]);
 	free(s->source_dirs);
 	pthread_mutex_destroy(&s->dw_lock);

@@ -28,6 +28,23 @@
 
 /* ---- opening ----------------------------------------------------------------- */
 
+/* The bound of the syscalls file's queue (tree_gen.c): 256, or what the
+ * tests set in HS_TREE_SC_QUEUE (a decimal number 1..65536; anything else
+ * is ignored rather than trusted). */
+static size_t tree_sc_queue_len(const char *env)
+{
+	char *end;
+	unsigned long n;
+
+	if (!env || !*env)
+		return 256;
+	errno = 0;
+	n = strtoul(env, &end, 10);
+	if (errno || *end || n < 1 || n > 65536)
+		return 256;
+	return n;
+}
+
 int hs_tree_open(const char *trace_dir, size_t cache_bytes, struct hs_tree **out)
 {
 	struct hs_tree_options opt = { .cache_bytes = cache_bytes };
@@ -82,9 +99,7 @@ int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *topt,
 				    topt ? topt->n_source_dirs : 0);
 	if (err < 0)
 		goto fail;
-	tree->sc_queue = 256;
-	if (getenv("HS_TREE_SC_QUEUE") && atoi(getenv("HS_TREE_SC_QUEUE")) > 0)
-		tree->sc_queue = (size_t)atoi(getenv("HS_TREE_SC_QUEUE"));
+	tree->sc_queue = tree_sc_queue_len(getenv("HS_TREE_SC_QUEUE"));
 	*out = tree;
 	return 0;
 fail:
@@ -110,6 +125,33 @@ void hs_tree_close(struct hs_tree *tree)
 struct hs_db *hs_tree_db(struct hs_tree *tree)
 {
 	return tree->db;
+}
+
+void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap)
+{
+	struct hs_db_cache_stats cs;
+
+	hs_db_cache_stats(tree->db, &cs);
+	*used = cs.used;
+	*cap = cs.cap;
+}
+
+size_t hs_tree_image_count(const struct hs_tree *tree)
+{
+	return tree->n_images;
+}
+
+const struct hs_db_image *hs_tree_image_at(const struct hs_tree *tree, size_t i)
+{
+	return i < tree->n_images ? tree->images[i].img : NULL;
+}
+
+int hs_tree_image_info(const struct hs_tree *tree, size_t i, struct hs_db_image_info *out)
+{
+	if (i >= tree->n_images)
+		return -ENOENT;
+	*out = tree->images[i].info;
+	return 0;
 }
 
 struct tree_image *tree_image_facts(struct hs_tree *tree, const struct hs_tree_node *n)

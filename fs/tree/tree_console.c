@@ -96,14 +96,14 @@ static uint32_t console_of(struct pending *p, const struct hs_db_event *ev)
 	if (ev->tag == HS_EV_CONSOLE) {
 		if (ev->len >= HS_CONSOLE_SIZE) {
 			p->have = true;
-			p->tid = hs_trace_le32(ev->payload);
-			p->stream = hs_trace_le32(ev->payload + 4);
-			p->ns = hs_trace_le64(ev->payload + 8);
+			p->tid = hs_le32(ev->payload);
+			p->stream = hs_le32(ev->payload + 4);
+			p->ns = hs_le64(ev->payload + 8);
 		}
 		return 0;
 	}
 	if (p->have && ev->tag == HS_EV_OUTPUT && ev->len >= 8 &&
-	    hs_trace_le32(ev->payload) == p->tid && (p->stream == 1 || p->stream == 2))
+	    hs_le32(ev->payload) == p->tid && (p->stream == 1 || p->stream == 2))
 		stream = p->stream;
 	p->have = false;
 	return stream;
@@ -124,15 +124,8 @@ static int index_item(void *ctx, const struct hs_db_event *ev)
 		iw->last_t[s] = ev->t;
 		iw->at_t[s] = 0;
 	}
-	if (c->n[s] == c->cap[s]) {
-		size_t cap = c->cap[s] ? 2 * c->cap[s] : 256;
-		struct console_item *v = realloc(c->items[s], cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->items[s] = v;
-		c->cap[s] = cap;
-	}
+	if (hs_grow((void **)&c->items[s], &c->cap[s], c->n[s] + 1, sizeof(*c->items[s])))
+		return -ENOMEM;
 	c->items[s][c->n[s]++] = (struct console_item){
 		.ns = ns, .order = iw->order++, .t = ev->t, .image = iw->image,
 		.skip = iw->at_t[s]++,

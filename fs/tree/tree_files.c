@@ -404,7 +404,7 @@ static int life_event(void *ctx, const struct hs_db_event *ev)
 
 	if (ev->len < 4)
 		return 0;
-	a = hs_trace_le32(ev->payload);
+	a = hs_le32(ev->payload);
 	switch (ev->tag) {
 	case HS_EV_THREAD_RUN:
 		if (a == x->slot && !x->running) {

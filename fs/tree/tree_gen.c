@@ -128,7 +128,7 @@ static int output_item(void *ctx, const struct hs_db_event *ev)
 	if (ev->len < 8)
 		return 0;
 	n = ev->len - 8;
-	fd = hs_trace_le32(ev->payload + 4);
+	fd = hs_le32(ev->payload + 4);
 	switch (w->node.kind) {
 	case K_STDOUT:
 		return fd == 1 ? tree_emit(w, ev->t, data, n) : 0;
@@ -260,7 +260,7 @@ static int sc_pend_add(struct sc_pend *pd, const struct hs_db_event *ev)
 {
 	size_t len;
 
-	if (ev->len < 16 || hs_trace_le32(ev->payload + 8) != HS_MEM_SYSCALL)
+	if (ev->len < 16 || hs_le32(ev->payload + 8) != HS_MEM_SYSCALL)
 		return 0;
 	len = ev->len - 16 < SC_PIECE_MAX ? ev->len - 16 : SC_PIECE_MAX;
 	if (pd->n == pd->cap) {
@@ -289,7 +289,7 @@ static int sc_pend_add(struct sc_pend *pd, const struct hs_db_event *ev)
 		pd->arena_cap = c;
 	}
 	memcpy(pd->arena + pd->used, ev->payload + 16, len);
-	pd->p[pd->n] = (struct hs_db_mem_piece){ hs_trace_le64(ev->payload), len, NULL };
+	pd->p[pd->n] = (struct hs_db_mem_piece){ hs_le64(ev->payload), len, NULL };
 	pd->off[pd->n++] = pd->used;
 	pd->used += len;
 	return 0;
@@ -304,6 +304,7 @@ static struct hs_db_mem_piece *sc_pend_pieces(struct sc_pend *pd)
 
 static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 {
+	HS_ANALYZER_ASSUME(s->cap > 0); /* tree->sc_queue, at least 1 */
 	return &s->q[(s->head + i) % s->cap];
 }
 
@@ -356,7 +357,7 @@ static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
 	}
 	a->pend.n = 0;
 	a->pend.used = 0;
-	if (ev->len < 8 || hs_trace_le32(ev->payload) != a->e->tid)
+	if (ev->len < 8 || hs_le32(ev->payload) != a->e->tid)
 		return 0;
 	if (!a->seen_entry) {
 		a->seen_entry = ev->tag == HS_EV_SYSCALL_ENTER && ev->t == a->e->t;
@@ -446,7 +447,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 		return sc_pend_add(&s->pend, ev);
 	if (ev->len < 8)
 		return 0;
-	tid = hs_trace_le32(ev->payload);
+	tid = hs_le32(ev->payload);
 	if (ev->tag == HS_EV_SYSCALL_ENTER) {
 		s->pend.n = 0;
 		s->pend.used = 0;

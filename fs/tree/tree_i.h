@@ -32,6 +32,7 @@
 #include "hindsight/db.h"
 #include "hindsight/source.h"
 #include "hindsight/tree.h"
+#include "hindsight/util.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -109,9 +109,9 @@ static int crash_event(void *ctx, const struct hs_db_event *ev)
 {
 	struct crash_scan *c = ctx;
 
-	if (ev->tag == HS_EV_EXIT && ev->len >= 8 && hs_trace_le32(ev->payload) == HS_EXIT_SIGNAL) {
+	if (ev->tag == HS_EV_EXIT && ev->len >= 8 && hs_le32(ev->payload) == HS_EXIT_SIGNAL) {
 		c->killed = true;
-		c->signo = (int32_t)hs_trace_le32(ev->payload + 4);
+		c->signo = (int32_t)hs_le32(ev->payload + 4);
 	}
 	return 0;
 }
@@ -120,7 +120,7 @@ static int crash_signal(void *ctx, const struct hs_db_event *ev)
 {
 	struct crash_scan *c = ctx;
 
-	if (ev->len >= 8 && (int32_t)hs_trace_le32(ev->payload + 4) == c->signo) {
+	if (ev->len >= 8 && (int32_t)hs_le32(ev->payload + 4) == c->signo) {
 		c->found = true;
 		c->t = ev->t;
 	}

@@ -65,14 +65,8 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 
 	/* a call through the PLT is filed under the function it reaches */
 	callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		struct call_name *p = realloc(c->v, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		c->v = p;
-		c->cap = cap;
-	}
+	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
+		return -ENOMEM;
 	v = malloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -58,8 +58,8 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 static int vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t, uint32_t tid,
 		   bool params_only, struct hs_tree_var **out, size_t *count)
 {
-	struct tree_src_mem mc = { tree_image(tree, n), t };
-	struct hs_src_target tg = { .read_mem = tree_src_read_mem, .ctx = &mc };
+	struct hs_tree_mem_at mc = { tree_image(tree, n), t };
+	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc };
 	struct hs_src_var *sv = NULL;
 	struct hs_db_regs *r;
 	struct hs_src *s;
@@ -114,8 +114,8 @@ static int on_call(void *ctx, const struct hs_db_call *c)
 static int return_value(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 			const struct hs_db_call *c, struct hs_tree_call_view *v)
 {
-	struct tree_src_mem mc = { img, c->t_ret };
-	struct hs_src_target tg = { .read_mem = tree_src_read_mem, .ctx = &mc };
+	struct hs_tree_mem_at mc = { img, c->t_ret };
+	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc };
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	int err;
 

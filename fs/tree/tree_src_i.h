@@ -159,13 +159,6 @@ uint32_t tree_src_folder_of(const struct hs_tree_node *dir);
 /* The registers at n->t; caller frees *out with free(). */
 int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out);
 
-/* ---- tree_src_locals.c ------------------------------------------------------------ */
-/* Memory of img at t, as struct hs_src_target's read_mem (ctx: this). */
-struct tree_src_mem {
-	const struct hs_db_image *img;
-	uint64_t t;
-};
-ssize_t tree_src_read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
 
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */

@@ -17,11 +17,7 @@ int tree_src_link_exists(int err)
 	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
 }
 
-/* gdb's step enters a call only when the code that makes it has line
- * info outside the dynamic linker (fs/source): it runs a library without
- * debug info, and the lazy resolver, to their return, callbacks and ifunc
- * resolvers included. */
-static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
+enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 {
 	struct hs_src_loc loc;
 
@@ -36,7 +32,7 @@ static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	struct hs_db_step_filter f = { .enter = step_enters };
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters };
 	struct hs_src *s = NULL;
 
 	if ((how == HS_DB_STEP_INTO || how == HS_DB_STEP_BACK_INTO) &&

@@ -9,9 +9,9 @@
 
 /* ---- time/<t>/locals/ ------------------------------------------------------------ */
 
-ssize_t tree_src_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	struct tree_src_mem *m = ctx;
+	struct hs_tree_mem_at *m = ctx;
 
 	return hs_db_mem_read(m->img, m->t, addr, len, buf);
 }
@@ -30,7 +30,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 {
 	struct hs_db_regs *r;
 	struct hs_src *s;
-	struct tree_src_mem mc = { tree_image(tree, n), n->t };
+	struct hs_tree_mem_at mc = { tree_image(tree, n), n->t };
 	struct hs_src_target tg = { 0 };
 	int err = tree_src_get(tree, n, &s);
 
@@ -40,7 +40,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 	if (err < 0)
 		return err;
 	tg.regs = &r->regs;
-	tg.read_mem = tree_src_read_mem;
+	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
 	err = hs_src_locals(s, &tg, &out->vars, &out->n);
 	if (err == -ENODATA || err == -ENOENT) {

@@ -66,14 +66,8 @@ static int64_t pt_get(struct ptab *p, uint32_t parent, const char *name, size_t 
 		if (err < 0)
 			return err;
 	}
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		e = realloc(p->e, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		p->e = e;
-		p->cap = cap;
-	}
+	if (hs_grow((void **)&p->e, &p->cap, p->n + 1, sizeof(*p->e)))
+		return -ENOMEM;
 	e = &p->e[p->n];
 	e->name = strndup(name, len);
 	if (!e->name)

@@ -26,15 +26,9 @@ static int add_source(void *ctx, const char *dwarf_path)
 		return 0; /* not on this machine: not listed */
 	if (err < 0)
 		return err;
-	if (si->n_disk == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
-		char **p = realloc(si->disk, cap * sizeof(*p));
-		if (!p) {
-			free(disk);
-			return -ENOMEM;
-		}
-		si->disk = p;
-		a->cap = cap;
+	if (hs_grow((void **)&si->disk, &a->cap, si->n_disk + 1, sizeof(*si->disk))) {
+		free(disk);
+		return -ENOMEM;
 	}
 	si->disk[si->n_disk] = disk;
 	err = tree_pt_add(&si->sources, dwarf_path, (int64_t)si->n_disk);

@@ -84,14 +84,16 @@ struct tree_streams {
 int tree_streams_new(struct tree_streams **out)
 {
 	struct tree_streams *s = calloc(1, sizeof(*s));
+	const char *env;
 
 	if (!s)
 		return -ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->sized, NULL);
 	s->spill_cap = SPILL_CAP_DEFAULT;
-	if (getenv("HS_TREE_SPILL_MB"))
-		s->spill_cap = strtoull(getenv("HS_TREE_SPILL_MB"), NULL, 10) << 20;
+	env = getenv("HS_TREE_SPILL_MB");
+	if (env)
+		s->spill_cap = strtoull(env, NULL, 10) << 20;
 	*out = s;
 	return 0;
 }
@@ -240,9 +242,9 @@ static int spill_open(struct tree_streams *ss, struct stream *s)
 		return -1;
 	}
 	if (dir && *dir)
-		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		fd = hs_spill_open(dir);
 	if (fd < 0)
-		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		fd = hs_spill_open("/tmp");
 	if (fd < 0)
 		s->no_spill = true;
 	else

@@ -86,6 +86,7 @@ static void unlink_lru(struct tree_text_cache *c, struct text *e)
 
 static void push_newest(struct tree_text_cache *c, struct text *e)
 {
+	HS_ANALYZER_ASSUME(!c->newest == !c->oldest); /* both NULL: empty */
 	e->older = c->newest;
 	e->newer = NULL;
 	if (c->newest)
@@ -105,6 +106,7 @@ static void drop(struct tree_text_cache *c, struct text *e)
 	unlink_lru(c, e);
 	c->used -= e->len + TEXT_OVERHEAD;
 	c->count--;
+	HS_ANALYZER_ASSUME(c->oldest != e && c->newest != e); /* unlinked */
 	free(e->data);
 	free(e);
 }

@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hindsight/le.h"
 #include "hindsight/trace_format.h"
 
 /* ---- errors ------------------------------------------------------------ */
@@ -47,21 +48,11 @@ struct hs_trace_err {
 
 /* ---- little-endian readers (also for parsing event payloads) ----------- */
 
-static inline uint16_t hs_trace_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
-}
-
-static inline uint32_t hs_trace_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t hs_trace_le64(const uint8_t *p)
-{
-	return (uint64_t)hs_trace_le32(p) | (uint64_t)hs_trace_le32(p + 4) << 32;
-}
+/* hs_le16/32/64 (hindsight/le.h).  The old names stay for server/gdb
+ * until its owner renames its calls. */
+#define hs_trace_le16 hs_le16
+#define hs_trace_le32 hs_le32
+#define hs_trace_le64 hs_le64
 
 /* ---- process images ------------------------------------------------------ */
 
@@ -223,6 +214,11 @@ void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out);
 /* rsp and rip of a state, without the cost of hs_trace_regs_get(). */
 uint64_t hs_trace_state_sp(const uint8_t *state);
 uint64_t hs_trace_state_ip(const uint8_t *state);
+/* Where register `name` (a gpr as hs_trace_gpr_names, rip, fs_base or
+ * fs, xmm0..15, ymm0..15; any case) lies in a state when it is stored as
+ * it is shown: its byte offset, and its size in *size; -1 for the others
+ * (rflags, the x87 registers...). */
+int hs_trace_state_offset(const char *name, uint32_t *size);
 
 /* ---- the decoder ------------------------------------------------------- */
 
@@ -263,8 +259,7 @@ struct hs_trace_visitor {
 	 * at addr (len bytes), which takes the state from t to t + 1 as in
 	 * insn() (this comes right after insn() of the same t), went to dst
 	 * (the callee, the return address, the jump's target).  jumpkind is
-	 * Ijk_Call, Ijk_Ret, Ijk_Boring for jmp r/m64 (libvex_ir.h), or
-	 * HS_TRACE_JK_DIRECT for jmp rel8/rel32 (a tail call's way in).
+	 * an enum hs_trace_jk (below).
 	 * The state of tid is the one after the instruction (rsp moved).
 	 * Calls and returns are told by their bytes (call rel32, call r/m64;
 	 * ret, ret imm16; any prefixes), not by the exit's jumpkind: VEX
@@ -277,9 +272,15 @@ struct hs_trace_visitor {
 		    uint64_t addr, uint32_t len, uint64_t dst);
 };
 
-/* The jumpkind of a direct jmp (rel8, rel32) in the jump callback: no
- * IRJumpKind, which VEX's exits do not tell apart. */
-#define HS_TRACE_JK_DIRECT 0x7f000001u
+/* The jumpkind of the jump callback: values of this library, not VEX's
+ * IRJumpKind (whose exits do not tell a direct jmp apart), so that its
+ * users need no Valgrind header. */
+enum hs_trace_jk {
+	HS_TRACE_JK_JUMP = 1,   /* jmp r/m64 */
+	HS_TRACE_JK_CALL = 2,   /* call rel32, call r/m64 */
+	HS_TRACE_JK_RET = 3,    /* ret, ret imm16 */
+	HS_TRACE_JK_DIRECT = 4, /* jmp rel8/rel32 (a tail call's way in) */
+};
 
 #define HS_TRACE_MISMATCH_KEEP 8
 

@@ -2,7 +2,8 @@
  *
  * Owner: fs/tree (libhstree.a).  Users: the FUSE daemon (fs/fuse),
  * `hindsight cat` / `hindsight ls`, the HTTP server.  The layout is the
- * contract of DESIGN.md ("The tree") and the tree's own README file:
+ * contract of README.md ("The tree", "Source level") and of the tree's
+ * own README file:
  *
  *   README info stdout stderr events syscalls output
  *   time/{start,end,crash}           links to time/<t>
@@ -31,7 +32,9 @@
  * level ones.  Both are bounded whatever the access pattern.  The text of
  * the top level files, once generated, is also kept in unlinked temporary
  * files ($TMPDIR or /tmp, 1 GiB in all; HS_TREE_SPILL_MB changes the cap,
- * 0 turns it off), so that reading it again costs no generation.
+ * 0 turns it off), so that reading it again costs no generation.  The
+ * syscalls file pairs entries with results in a queue of 256 calls
+ * (HS_TREE_SC_QUEUE, 1..65536, changes it: for tests).
  *
  * Debug information (fs/source) of an image is loaded on the first use of
  * a source-level path and shared by all threads; an image without it is
@@ -54,7 +57,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct hs_db;
+#include "hindsight/db.h"
+
 struct hs_tree;
 
 enum hs_tree_type { HS_TREE_DIR = 1, HS_TREE_FILE = 2, HS_TREE_LINK = 3 };
@@ -100,18 +104,38 @@ int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *opt,
 		      struct hs_tree **out);
 void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
 struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
+/* The query cache's use and cap in bytes (the daemon's statistics). */
+void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap);
+/* The process images (processes/<pid>.<n>; 0 is the first process), as
+ * hs_db_image_count / hs_db_image_at / hs_db_image_info give them, for
+ * users that need no more of the database (the server, in place of
+ * hs_tree_db()).  The image is borrowed, valid until hs_tree_close();
+ * NULL / -ENOENT past the last. */
+size_t hs_tree_image_count(const struct hs_tree *tree);
+const struct hs_db_image *hs_tree_image_at(const struct hs_tree *tree, size_t i);
+int hs_tree_image_info(const struct hs_tree *tree, size_t i, struct hs_db_image_info *out);
 
 void hs_tree_root(struct hs_tree_node *out);
-/* The child `name` of directory dir (out may be dir itself). */
+/* The child `name` of directory dir (out may be dir itself).  -ENOTDIR
+ * when dir is not a directory, -ENOENT for no such child (or a node of
+ * an image that does not exist), -EBADMSG / -EIO / -ENOMEM when a
+ * listing needs a query that fails. */
 int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir,
 		  const char *name, struct hs_tree_node *out);
 /* Walks a '/'-separated path from the root ("" and "/" are the root),
  * following symbolic links in every component but the last (and the last
- * too when follow is true), and resolving "." and "..". */
+ * too when follow is true), and resolving "." and "..".  Errors: those of
+ * hs_tree_child(), -ENAMETOOLONG (a component over NAME_MAX, a link
+ * target too long), -ELOOP (over 40 links), -ENOTDIR (a file followed by
+ * "/name"). */
 int hs_tree_resolve(struct hs_tree *tree, const char *path, bool follow,
 		    struct hs_tree_node *out);
 /* The type of a node, without any query. */
 enum hs_tree_type hs_tree_type(const struct hs_tree_node *n);
+/* The attributes of n.  Sizes that need the file generated (events,
+ * syscalls...) generate it once.  -ENOENT for a node that names nothing
+ * (a bad kind or image), -EIO (memory not mapped, a read error),
+ * -EBADMSG (a damaged database), -ENOMEM. */
 int hs_tree_getattr(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out);
 
@@ -132,7 +156,9 @@ int64_t hs_tree_seek(struct hs_tree *tree, const struct hs_tree_node *n,
 		     uint64_t off, int whence);
 /* Calls cb for each entry of a directory, in a stable order; a non-zero
  * return from cb stops the listing and is returned.  name and child are
- * borrowed for the call. */
+ * borrowed for the call.  -ENOTDIR for a file, -ENOENT for a node that
+ * names nothing, or the error of a query the listing needs (-EBADMSG,
+ * -EIO, -ENOMEM). */
 typedef int (*hs_tree_dir_fn)(void *ctx, const char *name,
 			      const struct hs_tree_node *child);
 int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
@@ -144,7 +170,10 @@ int hs_tree_readdir(struct hs_tree *tree, const struct hs_tree_node *dir,
 typedef int (*hs_tree_line_fn)(void *ctx, uint32_t line, uint64_t starts);
 int hs_tree_line_starts(struct hs_tree *tree, const struct hs_tree_node *dir,
 			hs_tree_line_fn cb, void *ctx);
-/* The target of a symbolic link, NUL-terminated; returns its length. */
+/* The target of a symbolic link, NUL-terminated; returns its length.
+ * -ENAMETOOLONG when it does not fit in cap bytes, -EINVAL for a node
+ * that is not a link, -ENOENT when the target is gone (finish of a call
+ * that never returns, ...), or a query's error. */
 int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap);
 
@@ -214,6 +243,24 @@ struct hs_tree_symbol {
 typedef int (*hs_tree_symbol_fn)(void *ctx, const struct hs_tree_symbol *sym);
 int hs_tree_symbols(struct hs_tree *tree, const struct hs_tree_node *n, hs_tree_symbol_fn cb,
 		    void *ctx);
+
+/* ---- the glue of the query library and fs/source ------------------------
+ * Shared by the tree and `hindsight query` (unwind, step), so that both
+ * answer alike. */
+
+/* fs/source's read_mem callback (struct hs_src_target) over the memory
+ * of img at t: ctx is a struct hs_tree_mem_at. */
+struct hs_tree_mem_at {
+	const struct hs_db_image *img;
+	uint64_t t;
+};
+ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len);
+/* gdb's rule for step into a call (struct hs_db_step_filter's enter; ctx
+ * is the image's struct hs_src): step enters a call only when the code
+ * that makes it has line info outside the dynamic linker, so it runs a
+ * library without debug info, and the lazy resolver, to their return,
+ * callbacks and ifunc resolvers included. */
+enum hs_db_step_enter hs_tree_step_enters(void *src, const struct hs_db_call *c);
 
 /* The text of `hindsight info TRACE_DIR` (and of the tree's info file),
  * from meta.json and, when built, the database.  Needs no database.

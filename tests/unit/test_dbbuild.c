@@ -170,14 +170,14 @@ static long vers_find(const struct vers *v, uint64_t page, uint64_t c)
 	/* first version with (page, chunk) > (page, c) */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		uint64_t p = dbb_get64(v->rec[mid]), ch = dbb_get64(v->rec[mid] + 8);
+		uint64_t p = hs_le64(v->rec[mid]), ch = hs_le64(v->rec[mid] + 8);
 
 		if (p < page || (p == page && ch <= c))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0 || dbb_get64(v->rec[lo - 1]) != page)
+	if (lo == 0 || hs_le64(v->rec[lo - 1]) != page)
 		return -1;
 	return (long)lo - 1;
 }
@@ -265,7 +265,7 @@ static void test_dbbuild_fold_materialises_full_every_n_versions(void **state)
 	/* a new page starts a new chain on zeros */
 	make_diff(rec, 0x9000, 0, 0, 8, 0xee);
 	assert_int_equal(hs_dbb_fold_next(f, rec, HS_DB_PAGE_HDR + 8, &o, &olen), 0);
-	assert_int_equal(dbb_get32(o + 24), HS_DB_DIFF);
+	assert_int_equal(hs_le32(o + 24), HS_DB_DIFF);
 	hs_dbb_fold_free(f);
 	vers_free(&out);
 }
@@ -285,12 +285,12 @@ static void test_dbbuild_fold_after_copy_waits_for_a_full(void **state)
 	memset(mask, 0, sizeof(mask));
 	dbb_page_hdr(rec, 0x1000, c++, 0, HS_DB_COPY, HS_DB_WROTE_ALL, 0x5000, 3, mask, 0);
 	assert_int_equal(hs_dbb_fold_next(f, rec, HS_DB_PAGE_HDR, &o, &olen), 0);
-	assert_int_equal(dbb_get32(o + 24), HS_DB_COPY);
+	assert_int_equal(hs_le32(o + 24), HS_DB_COPY);
 	/* no FULL can be made: the source is unknown here */
 	for (unsigned k = 0; k < 3 * HS_DB_FULL_EVERY; k++, c++) {
 		assert_int_equal(hs_dbb_fold_next(f, rec, make_diff(rec, 0x1000, c, k, 1, 2),
 						  &o, &olen), 0);
-		assert_int_equal(dbb_get32(o + 24), HS_DB_DIFF);
+		assert_int_equal(hs_le32(o + 24), HS_DB_DIFF);
 	}
 	/* a page written whole roots a new chain */
 	memset(mask, 0xff, sizeof(mask));
@@ -322,13 +322,13 @@ static void test_dbbuild_page_parse_rejects_inconsistent_records(void **state)
 
 	assert_int_equal(hs_dbb_page_parse(rec, len, &r), 0);
 	assert_int_equal(hs_dbb_page_parse(rec, len - 1, &r), -EBADMSG);
-	dbb_put32(rec + HS_DB_PAGE_HDR - 4, 6); /* data_len != mask bits */
+	hs_put_le32(rec + HS_DB_PAGE_HDR - 4, 6); /* data_len != mask bits */
 	assert_int_equal(hs_dbb_page_parse(rec, len + 1, &r), -EBADMSG);
-	dbb_put32(rec + HS_DB_PAGE_HDR - 4, 5);
-	dbb_put64(rec, 0x3001); /* not a page address */
+	hs_put_le32(rec + HS_DB_PAGE_HDR - 4, 5);
+	hs_put_le64(rec, 0x3001); /* not a page address */
 	assert_int_equal(hs_dbb_page_parse(rec, len, &r), -EBADMSG);
-	dbb_put64(rec, 0x3000);
-	dbb_put32(rec + 24, 9); /* kind */
+	hs_put_le64(rec, 0x3000);
+	hs_put_le32(rec + 24, 9); /* kind */
 	assert_int_equal(hs_dbb_page_parse(rec, len, &r), -EBADMSG);
 }
 
@@ -363,6 +363,35 @@ static uint64_t rnd(void)
 #define REG_B 0x20000000ull
 #define REG_C 0x30000000ull
 
+/* Every version of the n_runs page runs into all, checking that each run
+ * is sorted by (page, chunk). */
+static void read_page_runs(unsigned n_runs, struct vers *all)
+{
+	for (unsigned k = 0; k < n_runs; k++) {
+		char name[64];
+		struct dbb_spill_r *r;
+		uint8_t rec[HS_DB_PAGE_HDR + PAGE];
+		uint64_t lp = 0, lc = 0;
+		bool any = false;
+
+		snprintf(name, sizeof(name), "%s/pages.%u.sp", dir, k);
+		assert_int_equal(dbb_spill_open(name, &r), 0);
+		while (dbb_spill_read(r, rec, HS_DB_PAGE_HDR) == 1) {
+			uint32_t dl = hs_le32(rec + HS_DB_PAGE_HDR - 4);
+
+			assert_true(dl <= PAGE);
+			if (dl)
+				assert_int_equal(dbb_spill_read(r, rec + HS_DB_PAGE_HDR, dl), 1);
+			assert_true(!any || hs_le64(rec) > lp ||
+				    (hs_le64(rec) == lp && hs_le64(rec + 8) > lc));
+			any = true;
+			lp = hs_le64(rec);
+			lc = hs_le64(rec + 8);
+			vers_add(all, rec, HS_DB_PAGE_HDR + dl);
+		}
+		dbb_spill_close_r(r);
+	}
+}
 
 static void test_dbbuild_pages_rebuild_the_model_at_every_chunk(void **state)
 {
@@ -454,39 +483,15 @@ static void test_dbbuild_pages_rebuild_the_model_at_every_chunk(void **state)
 	assert_true(n_runs > 1);
 	dbb_pages_free(pg);
 
-	/* read every run; they are each sorted by (page, chunk) */
-	for (unsigned k = 0; k < n_runs; k++) {
-		char name[64];
-		struct dbb_spill_r *r;
-		uint8_t rec[HS_DB_PAGE_HDR + PAGE];
-		uint64_t lp = 0, lc = 0;
-		bool any = false;
-
-		snprintf(name, sizeof(name), "%s/pages.%u.sp", dir, k);
-		assert_int_equal(dbb_spill_open(name, &r), 0);
-		while (dbb_spill_read(r, rec, HS_DB_PAGE_HDR) == 1) {
-			uint32_t dl = dbb_get32(rec + HS_DB_PAGE_HDR - 4);
-
-			assert_true(dl <= PAGE);
-			if (dl)
-				assert_int_equal(dbb_spill_read(r, rec + HS_DB_PAGE_HDR, dl), 1);
-			assert_true(!any || dbb_get64(rec) > lp ||
-				    (dbb_get64(rec) == lp && dbb_get64(rec + 8) > lc));
-			any = true;
-			lp = dbb_get64(rec);
-			lc = dbb_get64(rec + 8);
-			vers_add(&all, rec, HS_DB_PAGE_HDR + dl);
-		}
-		dbb_spill_close_r(r);
-	}
+	read_page_runs(n_runs, &all);
 	/* merge order: (page, chunk); a simple insertion-free sort */
 	for (size_t i = 1; i < all.n; i++) {
 		uint8_t *rec = all.rec[i];
 		size_t len = all.len[i], j = i;
 
-		while (j > 0 && (dbb_get64(all.rec[j - 1]) > dbb_get64(rec) ||
-				 (dbb_get64(all.rec[j - 1]) == dbb_get64(rec) &&
-				  dbb_get64(all.rec[j - 1] + 8) > dbb_get64(rec + 8)))) {
+		while (j > 0 && (hs_le64(all.rec[j - 1]) > hs_le64(rec) ||
+				 (hs_le64(all.rec[j - 1]) == hs_le64(rec) &&
+				  hs_le64(all.rec[j - 1] + 8) > hs_le64(rec + 8)))) {
 			all.rec[j] = all.rec[j - 1];
 			all.len[j] = all.len[j - 1];
 			j--;
@@ -576,14 +581,14 @@ static size_t map_payload(uint8_t *p, uint64_t addr, uint64_t len, uint32_t flag
 	uint32_t pl = path ? (uint32_t)strlen(path) : 0;
 
 	memset(p, 0, 72);
-	dbb_put64(p, addr);
-	dbb_put64(p + 8, len);
-	dbb_put32(p + 16, 3);
-	dbb_put32(p + 20, HS_MAPK_MMAP);
-	dbb_put32(p + 24, flags);
-	dbb_put64(p + 32, foff);
-	dbb_put64(p + 56, xxh);
-	dbb_put32(p + 64, pl);
+	hs_put_le64(p, addr);
+	hs_put_le64(p + 8, len);
+	hs_put_le32(p + 16, 3);
+	hs_put_le32(p + 20, HS_MAPK_MMAP);
+	hs_put_le32(p + 24, flags);
+	hs_put_le64(p + 32, foff);
+	hs_put_le64(p + 56, xxh);
+	hs_put_le32(p + 64, pl);
 	if (pl)
 		memcpy(p + 72, path, pl);
 	return 72 + pl;
@@ -603,9 +608,9 @@ static void test_trace_mem_events_become_write_zero_copy(void **state)
 	/* a store reported at t by the decoder is visible at t + 1 */
 	assert_int_equal(hs_trace_mem_store(&v, 41, 0x1000, 4, (const uint8_t *)"abcd"), 0);
 	/* HS_EV_MEM */
-	dbb_put64(pl, 0x2000);
-	dbb_put32(pl + 8, HS_MEM_SYSCALL);
-	dbb_put32(pl + 12, 0);
+	hs_put_le64(pl, 0x2000);
+	hs_put_le32(pl + 8, HS_MEM_SYSCALL);
+	hs_put_le32(pl + 12, 0);
 	memcpy(pl + 16, "xyz", 3);
 	assert_int_equal(hs_trace_mem_event(&v, files, 50, HS_EV_MEM, pl, 19), 0);
 	assert_memory_equal(e.last, "xyz", 3);
@@ -634,9 +639,9 @@ static void test_trace_mem_events_become_write_zero_copy(void **state)
 	/* mapped again: read from the cache (same answer) */
 	assert_int_equal(hs_trace_mem_event(&v, files, 63, HS_EV_MAP, pl, (uint32_t)n), 0);
 	/* REMAP; UNMAP and MPROTECT change nothing */
-	dbb_put64(pl, 0x60000);
-	dbb_put64(pl + 8, 0x90000);
-	dbb_put64(pl + 16, 0x3000);
+	hs_put_le64(pl, 0x60000);
+	hs_put_le64(pl + 8, 0x90000);
+	hs_put_le64(pl + 16, 0x3000);
 	assert_int_equal(hs_trace_mem_event(&v, files, 64, HS_EV_REMAP, pl, 24), 0);
 	assert_int_equal(hs_trace_mem_event(&v, files, 65, HS_EV_UNMAP, pl, 16), 0);
 	assert_int_equal(hs_trace_mem_event(&v, files, 65, HS_EV_MPROTECT, pl, 24), 0);
@@ -739,17 +744,17 @@ static void test_dbbuild_calls_frames_end_by_the_stack_pointer(void **state)
 	assert_int_equal(dbb_calls_finish(c), 0);
 	dbb_calls_free(c);
 	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 3);
-	assert_int_equal(dbb_get64(calls + 8), 41);
-	assert_int_equal(dbb_get32(calls + 40), HS_DB_CALL_UNWOUND);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 41);
-	assert_int_equal(dbb_get64(calls + 2 * HS_DB_CALL_REC + 8), 28);
-	assert_int_equal(dbb_get32(calls + 2 * HS_DB_CALL_REC + 40), 0);
+	assert_int_equal(hs_le64(calls + 8), 41);
+	assert_int_equal(hs_le32(calls + 40), HS_DB_CALL_UNWOUND);
+	assert_int_equal(hs_le64(calls + HS_DB_CALL_REC + 8), 41);
+	assert_int_equal(hs_le64(calls + 2 * HS_DB_CALL_REC + 8), 28);
+	assert_int_equal(hs_le32(calls + 2 * HS_DB_CALL_REC + 40), 0);
 	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 2);
-	assert_int_equal(dbb_get32(orph + 20), ORPH_SP_RET); /* left nothing */
-	assert_int_equal(dbb_get32(orph + 24), 2);
-	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 20), ORPH_SP_JMP);
-	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_POPPED);
-	assert_int_equal(dbb_get64(orph + DBB_CORPH_REC + 32), 0x8008);
+	assert_int_equal(hs_le32(orph + 20), ORPH_SP_RET); /* left nothing */
+	assert_int_equal(hs_le32(orph + 24), 2);
+	assert_int_equal(hs_le32(orph + DBB_CORPH_REC + 20), ORPH_SP_JMP);
+	assert_int_equal(hs_le32(orph + DBB_CORPH_REC + 28), ORPH_POPPED);
+	assert_int_equal(hs_le64(orph + DBB_CORPH_REC + 32), 0x8008);
 	free(calls);
 	free(orph);
 
@@ -764,12 +769,12 @@ static void test_dbbuild_calls_frames_end_by_the_stack_pointer(void **state)
 	assert_int_equal(dbb_calls_finish(c), 0);
 	dbb_calls_free(c);
 	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 2);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC), 15);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 8), 33);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 16), 0x5000);
-	assert_int_equal(dbb_get64(calls + HS_DB_CALL_REC + 24), 0x2004);
-	assert_int_equal(dbb_get32(calls + HS_DB_CALL_REC + 40), HS_DB_CALL_SIGNAL);
-	assert_int_equal(dbb_get64(calls + 8), HS_DB_NO_RETURN);
+	assert_int_equal(hs_le64(calls + HS_DB_CALL_REC), 15);
+	assert_int_equal(hs_le64(calls + HS_DB_CALL_REC + 8), 33);
+	assert_int_equal(hs_le64(calls + HS_DB_CALL_REC + 16), 0x5000);
+	assert_int_equal(hs_le64(calls + HS_DB_CALL_REC + 24), 0x2004);
+	assert_int_equal(hs_le32(calls + HS_DB_CALL_REC + 40), HS_DB_CALL_SIGNAL);
+	assert_int_equal(hs_le64(calls + 8), HS_DB_NO_RETURN);
 	free(calls);
 
 	/* exact: 0x9000 is a call of an earlier shard, 0x5000 is nothing */
@@ -782,11 +787,11 @@ static void test_dbbuild_calls_frames_end_by_the_stack_pointer(void **state)
 	assert_int_equal(dbb_calls_finish(c), 0);
 	dbb_calls_free(c);
 	assert_int_equal(spill_records("calls.sp", HS_DB_CALL_REC, &calls), 1);
-	assert_int_equal(dbb_get64(calls + 8), 41);
+	assert_int_equal(hs_le64(calls + 8), 41);
 	assert_int_equal(spill_records("corph.sp", DBB_CORPH_REC, &orph), 3);
-	assert_int_equal(dbb_get32(orph + 28), 0);
-	assert_int_equal(dbb_get32(orph + DBB_CORPH_REC + 28), ORPH_CLOSED);
-	assert_int_equal(dbb_get32(orph + 2 * DBB_CORPH_REC + 24), 0);
+	assert_int_equal(hs_le32(orph + 28), 0);
+	assert_int_equal(hs_le32(orph + DBB_CORPH_REC + 28), ORPH_CLOSED);
+	assert_int_equal(hs_le32(orph + 2 * DBB_CORPH_REC + 24), 0);
 	free(calls);
 	free(orph);
 }
@@ -912,7 +917,7 @@ static int load_pages(const char *path, struct vers *v)
 		if (ret)
 			break;
 		while (off < hs_dbfile_block(f, b)->raw) {
-			size_t len = HS_DB_PAGE_HDR + dbb_get32(data + off + HS_DB_PAGE_HDR - 4);
+			size_t len = HS_DB_PAGE_HDR + hs_le32(data + off + HS_DB_PAGE_HDR - 4);
 
 			vers_add(v, data + off, len);
 			off += len;
@@ -976,11 +981,11 @@ static int replay_image(const char *trace, const char *image)
 			}
 		}
 		for (size_t i = 0; i < v.n && !bad; i++) {
-			uint64_t page = dbb_get64(v.rec[i]);
+			uint64_t page = hs_le64(v.rec[i]);
 
-			if (dbb_get64(v.rec[i] + 8) <= seq && !model_find(&r.m, page)) {
+			if (hs_le64(v.rec[i] + 8) <= seq && !model_find(&r.m, page)) {
 				printf("%s: page 0x%" PRIx64 " has a version in chunk %" PRIu64
-				       " but nothing wrote it\n", image, page, dbb_get64(v.rec[i] + 8));
+				       " but nothing wrote it\n", image, page, hs_le64(v.rec[i] + 8));
 				bad = 1;
 			}
 		}
@@ -1019,8 +1024,8 @@ static void thr_ev(struct dbb_threads *th, uint64_t t, uint32_t tag, uint32_t a,
 {
 	uint8_t pl[8];
 
-	dbb_put32(pl, a);
-	dbb_put32(pl + 4, b);
+	hs_put_le32(pl, a);
+	hs_put_le32(pl + 4, b);
 	assert_int_equal(dbb_threads_event(th, t, tag, pl, tag == HS_EV_THREAD_EXIT ? 4 : 8), 0);
 }
 
@@ -1028,9 +1033,9 @@ static void thr_sysret(struct dbb_threads *th, uint32_t slot, uint32_t sysno, ui
 {
 	uint8_t pl[24] = { 0 };
 
-	dbb_put32(pl, slot);
-	dbb_put32(pl + 4, sysno);
-	dbb_put64(pl + 16, result);
+	hs_put_le32(pl, slot);
+	hs_put_le32(pl + 4, sysno);
+	hs_put_le64(pl + 16, result);
 	assert_int_equal(dbb_threads_event(th, 0, HS_EV_SYSCALL_EXIT, pl, sizeof(pl)), 0);
 }
 
@@ -1040,11 +1045,11 @@ static void thr_expect(const struct dbb_threads *th, size_t i, uint64_t t_create
 	uint8_t rec[HS_DB_THREAD_REC];
 
 	dbb_threads_record(th, i, rec);
-	assert_int_equal(dbb_get64(rec), t_create);
-	assert_int_equal(dbb_get64(rec + 8), t_exit);
-	assert_int_equal(dbb_get32(rec + 16), slot);
-	assert_int_equal(dbb_get32(rec + 20), os_tid);
-	assert_int_equal(dbb_get32(rec + 24), parent);
+	assert_int_equal(hs_le64(rec), t_create);
+	assert_int_equal(hs_le64(rec + 8), t_exit);
+	assert_int_equal(hs_le32(rec + 16), slot);
+	assert_int_equal(hs_le32(rec + 20), os_tid);
+	assert_int_equal(hs_le32(rec + 24), parent);
 }
 
 /* Valgrind reuses slot 2 for three threads; the third never runs, so its

@@ -724,14 +724,14 @@ static bool file_bytes(const char *path, uint64_t off, uint64_t len, uint8_t *ou
 
 static void on_syscall(struct ref *r, uint64_t t, uint32_t tag, const uint8_t *p, uint32_t len)
 {
-	uint32_t tid = hs_trace_le32(p), nr = hs_trace_le32(p + 4);
+	uint32_t tid = hs_le32(p), nr = hs_le32(p + 4);
 
 	if (tid >= 64)
 		return;
 	if (tag == HS_EV_SYSCALL_ENTER && len >= 56) {
 		r->sys_nr[tid] = nr;
 		for (int i = 0; i < 6; i++)
-			r->sys_args[tid][i] = hs_trace_le64(p + 8 + 8 * i);
+			r->sys_args[tid][i] = hs_le64(p + 8 + 8 * i);
 		r->sys_path[tid][0] = 0;
 		if (nr == 257 || nr == 2) { /* openat, open: the path, from our memory */
 			uint8_t s[PATH_MAX];
@@ -742,10 +742,10 @@ static void on_syscall(struct ref *r, uint64_t t, uint32_t tag, const uint8_t *p
 		}
 		return;
 	}
-	if (tag != HS_EV_SYSCALL_EXIT || len < 24 || hs_trace_le32(p + 8))
+	if (tag != HS_EV_SYSCALL_EXIT || len < 24 || hs_le32(p + 8))
 		return; /* failed */
 	{
-		uint64_t res = hs_trace_le64(p + 16), *a = r->sys_args[tid];
+		uint64_t res = hs_le64(p + 16), *a = r->sys_args[tid];
 		struct fdent *f;
 
 		switch (r->sys_nr[tid]) {
@@ -801,7 +801,7 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	r->cur_tid = tid;
 	switch (tag) {
 	case HS_EV_MEM:
-		switch (hs_trace_le32(p + 8)) {
+		switch (hs_le32(p + 8)) {
 		case HS_MEM_INITIAL:
 			r->cur_kind = HS_DB_W_MAP;
 			break;
@@ -817,14 +817,14 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 		break;
 	case HS_EV_MAP:
 		r->cur_kind = HS_DB_W_MAP;
-		maps_set(r, PAGE_DOWN(hs_trace_le64(p)), PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)));
+		maps_set(r, PAGE_DOWN(hs_le64(p)), PAGE_UP(hs_le64(p) + hs_le64(p + 8)));
 		break;
 	case HS_EV_UNMAP:
-		maps_clear(r, PAGE_UP(hs_trace_le64(p)), PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)));
+		maps_clear(r, PAGE_UP(hs_le64(p)), PAGE_UP(hs_le64(p) + hs_le64(p + 8)));
 		break;
 	case HS_EV_REMAP: {
-		uint64_t from = hs_trace_le64(p), to = hs_trace_le64(p + 8);
-		uint64_t n = hs_trace_le64(p + 16);
+		uint64_t from = hs_le64(p), to = hs_le64(p + 8);
+		uint64_t n = hs_le64(p + 16);
 
 		maps_clear(r, to, to + n);
 		for (uint64_t k = 0; k < n; k += PAGE)
@@ -835,21 +835,21 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	case HS_EV_SYSCALL_ENTER:
 	case HS_EV_SYSCALL_EXIT:
 		on_syscall(r, t, tag, p, len);
-		if (tag == HS_EV_SYSCALL_EXIT && (rt = hs_trace_le32(p)) < 64 && r->pend[rt] &&
+		if (tag == HS_EV_SYSCALL_EXIT && (rt = hs_le32(p)) < 64 && r->pend[rt] &&
 		    r->pend_t == t) {
-			uint64_t res = hs_trace_le64(p + 16);
-			uint64_t rax = hs_trace_le32(p + 8) ? 0 - res : res;
+			uint64_t res = hs_le64(p + 16);
+			uint64_t rax = hs_le32(p + 8) ? 0 - res : res;
 
 			memcpy(r->pend_state[rt] + offsetof(VexGuestAMD64State, guest_RAX), &rax, 8);
 		}
 		break;
 	case HS_EV_REG_WRITE:
-		rt = hs_trace_le32(p);
+		rt = hs_le32(p);
 		if (rt < 64 && r->pend[rt] && r->pend_t == t)
-			memcpy(r->pend_state[rt] + hs_trace_le32(p + 4), p + 12, hs_trace_le32(p + 8));
+			memcpy(r->pend_state[rt] + hs_le32(p + 4), p + 12, hs_le32(p + 8));
 		break;
 	case HS_EV_OUTPUT: {
-		uint32_t ot = hs_trace_le32(p);
+		uint32_t ot = hs_le32(p);
 
 		/* the bytes of write(fd, buf, n) were at buf when it ran */
 		if (ot < 64 && (r->sys_nr[ot] == 1 || r->sys_nr[ot] == 18) && len > 8) {
@@ -897,13 +897,13 @@ static int pre_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const ui
 	struct interval v;
 
 	if (tag == HS_EV_MAP) {
-		v = (struct interval){ PAGE_DOWN(hs_trace_le64(p)),
-				       PAGE_UP(hs_trace_le64(p) + hs_trace_le64(p + 8)) };
-		if (t == 0 && hs_trace_le32(p + 20) == HS_MAPK_STARTUP &&
-		    !(hs_trace_le32(p + 24) & HS_MAP_FILE) && pr->n_startup < 64)
+		v = (struct interval){ PAGE_DOWN(hs_le64(p)),
+				       PAGE_UP(hs_le64(p) + hs_le64(p + 8)) };
+		if (t == 0 && hs_le32(p + 20) == HS_MAPK_STARTUP &&
+		    !(hs_le32(p + 24) & HS_MAP_FILE) && pr->n_startup < 64)
 			pr->startup[pr->n_startup++] = v;
 	} else if (tag == HS_EV_REMAP) {
-		v = (struct interval){ hs_trace_le64(p + 8), hs_trace_le64(p + 8) + hs_trace_le64(p + 16) };
+		v = (struct interval){ hs_le64(p + 8), hs_le64(p + 8) + hs_le64(p + 16) };
 	} else {
 		return 0;
 	}
@@ -1505,11 +1505,11 @@ static int check_thread_event(void *ctx, const struct hs_db_event *ev)
 	struct thr_check *c = ctx;
 	const struct hs_db_thread *v;
 	size_t n = hs_db_threads(c->img, &v), i;
-	uint32_t slot = hs_trace_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
+	uint32_t slot = hs_le32(ev->payload + (ev->tag == HS_EV_THREAD_CREATE ? 4 : 0));
 
 	if (ev->tag == HS_EV_THREAD_RUN) {
 		assert_int_equal(hs_db_thread_os_tid(c->img, slot, ev->t),
-				 hs_trace_le32(ev->payload + 4));
+				 hs_le32(ev->payload + 4));
 		c->runs++;
 		return 0;
 	}

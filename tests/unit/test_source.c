@@ -314,7 +314,7 @@ static void test_lines_match_addr2line(void **state)
 	FILE *f;
 
 	(void)state;
-	p += sprintf(p, "addr2line -e %s", EXAMPLE);
+	p += snprintf(p, sizeof cmd, "addr2line -e %s", EXAMPLE);
 	for (a = start; a < end && n < 4096; a++) {
 		struct hs_src_line_info li;
 
@@ -322,7 +322,7 @@ static void test_lines_match_addr2line(void **state)
 		if (!li.row_start)
 			continue;
 		addrs[n++] = a;
-		p += sprintf(p, " 0x%" PRIx64, a);
+		p += snprintf(p, (size_t)(cmd + sizeof cmd - p), " 0x%" PRIx64, a);
 	}
 	assert_true(n > 30);
 	/* each row runs up to the next one */
@@ -560,7 +560,9 @@ static int gdb_break_locations(const char *prog, const char *q)
 		    "grep '^Breakpoint 1 at' | sed 's/.*(\\([0-9]*\\) locations)$/\\1/; "
 		    "s/^Breakpoint.*/1/'", q, prog))
 		return 0;
-	return atoi(line) > 0 ? atoi(line) : 0;
+	long n = strtol(line, NULL, 10);
+
+	return n > 0 && n < 1000000 ? (int)n : 0;
 }
 
 static int entry_cb(void *ctx, uint64_t addr)

@@ -910,12 +910,12 @@ static void test_trace_counts_and_reports_straight_line_instructions(void **stat
 	assert_int_equal(seen.store[0].t, 2);
 	assert_int_equal(seen.store[0].addr, 0x7ff000);
 	assert_int_equal(seen.store[0].size, 8);
-	assert_int_equal(hs_trace_le64(seen.store[0].bytes), 0xaaaa);
+	assert_int_equal(hs_le64(seen.store[0].bytes), 0xaaaa);
 	assert_int_equal(seen.store[1].t, 5);
 	assert_int_equal(seen.store[1].addr, 0x7fefff8);
-	assert_int_equal(hs_trace_le64(seen.store[1].bytes), 0x5555);
+	assert_int_equal(hs_le64(seen.store[1].bytes), 0x5555);
 	assert_int_equal(seen.store[2].addr, 0x10);
-	assert_int_equal(hs_trace_le64(seen.store[2].bytes), 0);
+	assert_int_equal(hs_le64(seen.store[2].bytes), 0);
 	assert_int_equal(seen.last_tag, HS_EV_EXIT);
 	rec_free(&r);
 }
@@ -1097,7 +1097,7 @@ static void test_trace_delta_state_resets_at_chunk_start(void **state)
 	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_mismatches, 0);
 	assert_int_equal(seen.n_stores, 3);
 	assert_int_equal(seen.store[2].addr, 0x1010);
-	assert_int_equal(hs_trace_le64(seen.store[2].bytes), 9);
+	assert_int_equal(hs_le64(seen.store[2].bytes), 9);
 	assert_int_equal(seen.store[2].t, 8);
 	got = dec_state(&x, 1);
 	assert_int_equal(got.guest_RAX, 300);
@@ -1112,7 +1112,7 @@ static void test_trace_delta_state_resets_at_chunk_start(void **state)
 	assert_int_equal(seen.insn[0].t, 6);
 	assert_int_equal(seen.n_stores, 1);
 	assert_int_equal(seen.store[0].addr, 0x1010);
-	assert_int_equal(hs_trace_le64(seen.store[0].bytes), 9);
+	assert_int_equal(hs_le64(seen.store[0].bytes), 9);
 	got = dec_state(&x, 1);
 	assert_int_equal(got.guest_RAX, 300);
 	assert_int_equal(got.guest_RCX, 3);
@@ -1164,7 +1164,7 @@ static void test_trace_sb_abort_retires_prefix_and_resets_delta(void **state)
 	assert_int_equal(seen.insn[4].rip, 0x1000);
 	assert_int_equal(seen.n_stores, 2);
 	assert_int_equal(seen.store[1].addr, 0x2008);
-	assert_int_equal(hs_trace_le64(seen.store[1].bytes), 2);
+	assert_int_equal(hs_le64(seen.store[1].bytes), 2);
 	assert_true(complete);
 	rec_free(&r);
 }
@@ -1210,7 +1210,7 @@ static void test_trace_storeg_with_false_guard_stores_nothing(void **state)
 	assert_memory_equal(seen.store[0].bytes, fx, 10);
 	assert_int_equal(seen.store[1].addr, 0x5004);
 	assert_int_equal(seen.store[1].size, 4);
-	assert_int_equal(hs_trace_le32(seen.store[1].bytes), 0x55667788);
+	assert_int_equal(hs_le32(seen.store[1].bytes), 0x55667788);
 	assert_int_equal(seen.store[2].addr, 0x6010);
 	assert_int_equal(seen.store[2].t, 1);
 	dec_free(&x);
@@ -1392,9 +1392,9 @@ static void test_trace_evaluates_derived_values(void **state)
 	assert_int_equal(hs_trace_decoder_stats(x.d)->regs_mismatches, 0);
 	assert_int_equal(seen.n_stores, 2);
 	assert_int_equal(seen.store[0].addr, 0x7ff8);
-	assert_int_equal(hs_trace_le64(seen.store[0].bytes), a);
+	assert_int_equal(hs_le64(seen.store[0].bytes), a);
 	assert_int_equal(seen.store[1].addr, 0x7ff0);
-	assert_int_equal(hs_trace_le64(seen.store[1].bytes), b);
+	assert_int_equal(hs_le64(seen.store[1].bytes), b);
 	got = dec_state(&x, 1);
 	assert_int_equal(got.guest_RSP, 0x7ff0);
 	assert_int_equal(got.guest_RAX, 0x7f);
@@ -1615,8 +1615,8 @@ static void test_trace_detects_register_mismatch(void **state)
 	assert_int_equal(s.mismatch[0].t, 3);
 	assert_int_equal(s.mismatch[0].tid, 1);
 	assert_int_equal(s.mismatch[0].size, 8);
-	assert_int_equal(hs_trace_le64(s.mismatch[0].expected), 0x11);
-	assert_int_equal(hs_trace_le64(s.mismatch[0].got), 0x10);
+	assert_int_equal(hs_le64(s.mismatch[0].expected), 0x11);
+	assert_int_equal(hs_le64(s.mismatch[0].got), 0x10);
 	rec_free(&r);
 }
 
@@ -1803,7 +1803,7 @@ static size_t chunk1_offset(struct rec *r)
 {
 	const uint8_t *h = r->stream_file.p + HS_FILE_HEADER_SIZE;
 
-	return HS_FILE_HEADER_SIZE + HS_CHUNK_HEADER_SIZE + hs_trace_le32(h + 28);
+	return HS_FILE_HEADER_SIZE + HS_CHUNK_HEADER_SIZE + hs_le32(h + 28);
 }
 
 static void expect_decode_error(struct rec *r, int want, const char *needle)

@@ -190,6 +190,22 @@ static void test_tree_ino_encodes_nodes_and_hashes_the_rest(void **state)
 	/* threads/<tid>: the main thread's tid is the pid */
 	hs_db_image_info(hs_db_image_at(hs_tree_db(tree), 0), &info);
 	snprintf(main_thread, sizeof(main_thread), "threads/%" PRIu32, info.pid);
+	{
+		/* the tree's own image calls say what the database says */
+		struct hs_db_image_info ti;
+		size_t n_img = hs_tree_image_count(tree), used, cap;
+
+		assert_int_equal(n_img, hs_db_image_count(hs_tree_db(tree)));
+		assert_ptr_equal(hs_tree_image_at(tree, 0), hs_db_image_at(hs_tree_db(tree), 0));
+		assert_int_equal(hs_tree_image_info(tree, 0, &ti), 0);
+		assert_int_equal(ti.pid, info.pid);
+		assert_int_equal(ti.t_end, info.t_end);
+		assert_string_equal(ti.name, info.name);
+		assert_null(hs_tree_image_at(tree, n_img));
+		assert_int_equal(hs_tree_image_info(tree, n_img, &ti), -ENOENT);
+		hs_tree_cache_stats(tree, &used, &cap);
+		assert_true(cap > 0 && used <= cap);
+	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_int_equal(hs_tree_resolve(tree, paths[i], false, &n[i]), 0);
 		ino[i] = hs_tree_ino(&n[i]);
@@ -775,12 +791,12 @@ static void test_tree_concurrent_readers_of_one_file_agree(void **state)
  * getcpu) and the clone3 and rseq it answers with ENOSYS. */
 static int count_entry(void *ctx, const struct hs_db_event *ev)
 {
-	uint32_t nr = hs_trace_le32(ev->payload + 4);
+	uint32_t nr = hs_le32(ev->payload + 4);
 
 	if (ev->tag == HS_EV_SYSCALL_ENTER && nr != 96 && nr != 201 && nr != 228 && nr != 309)
 		(*(size_t *)ctx)++;
 	if (ev->tag == HS_EV_SYSCALL_EXIT && (nr == 334 || nr == 435) &&
-	    hs_trace_le32(ev->payload + 8) && hs_trace_le64(ev->payload + 16) == ENOSYS)
+	    hs_le32(ev->payload + 8) && hs_le64(ev->payload + 16) == ENOSYS)
 		(*(size_t *)ctx)--;
 	return 0;
 }

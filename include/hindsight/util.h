@@ -1,0 +1,118 @@
+/* util.h - the small helpers every module would otherwise write again.
+ *
+ * Owner: the common layer (header only, so that any module may use it
+ * without a link-order edge).  Users: builder/ and fs/ (not the recorder:
+ * it has no libc; it may use le.h).
+ *
+ *   hs_grow()        an array's capacity at least `need` elements
+ *   hs_read_full()   exactly n bytes at an offset (pread)
+ *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
+ *   hs_spill_open()  an unlinked temporary file in a folder
+ *   HS_ANALYZER_ASSUME(c)  an invariant clang's analyser (make scan)
+ *                    cannot see; nothing in a normal build
+ *
+ * Errors: 0 or -errno (-ENOMEM, or the system call's). */
+#ifndef HINDSIGHT_UTIL_H
+#define HINDSIGHT_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifdef __clang_analyzer__
+#define HS_ANALYZER_ASSUME(c) do { if (!(c)) __builtin_unreachable(); } while (0)
+#else
+#define HS_ANALYZER_ASSUME(c) ((void)0)
+#endif
+
+/* Makes *p hold at least `need` elements of `elem` bytes (doubling, at
+ * least 16); *cap counts elements.  On -ENOMEM *p and *cap are unchanged
+ * (the caller still owns and frees *p).  New elements are not zeroed. */
+static inline int hs_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 16;
+	void *q;
+
+	HS_ANALYZER_ASSUME(*p || !*cap);
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / elem)
+		return -ENOMEM;
+	q = realloc(*p, c * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Reads exactly n bytes at off (pread, EINTR retried): 0, -EBADMSG when
+ * the file ends before (a file cut short), or -errno. */
+static inline int hs_read_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EBADMSG;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/* Writes all n bytes (EINTR retried) at off with pwrite, or at the file
+ * offset with write when off is negative: 0 or -errno (-EIO if nothing
+ * could be written). */
+static inline int hs_write_all(int fd, const void *buf, size_t n, int64_t off)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+		if (off >= 0)
+			off += w;
+	}
+	return 0;
+}
+
+/* An unlinked read-write file in dir (O_TMPFILE, else mkstemp and
+ * unlink): no name is ever left behind, even by a crash.  Returns the fd
+ * (caller closes) or -errno. */
+static inline int hs_spill_open(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != ENOENT))
+		return fd >= 0 ? fd : -errno;
+	if ((size_t)snprintf(path, sizeof path, "%s/hs-spill-XXXXXX", dir) >= sizeof path)
+		return -ENAMETOOLONG;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	return fd;
+}
+
+#endif
