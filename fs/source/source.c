@@ -210,6 +210,29 @@ static int file_intern(struct hs_src *s, const char *path, uint32_t *id)
 	return 0;
 }
 
+const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f)
+{
+	char *full = NULL;
+	const char *path = f, *ret = NULL;
+	uint32_t j;
+
+	if (!s->hash_cap)
+		return NULL;
+	if (f[0] != '/' && comp_dir && *comp_dir) {
+		if (asprintf(&full, "%s/%s", comp_dir, f) < 0)
+			return NULL;
+		path = full;
+	}
+	j = str_hash(path) & (s->hash_cap - 1);
+	while (s->file_hash[j] && !ret) {
+		if (!strcmp(s->files[s->file_hash[j] - 1], path))
+			ret = s->files[s->file_hash[j] - 1];
+		j = (j + 1) & (s->hash_cap - 1);
+	}
+	free(full);
+	return ret;
+}
+
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id)
 {
 	if (!s || file_id >= s->n_files)
@@ -1056,11 +1079,7 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 	return &m->rows[lo - 1];
 }
 
-/* The break name of a C++ subprogram (its demangled linkage name without
- * parameters: "Fruit::price"), interned in s->dnames so that it lives as
- * long as the handle; NULL without a linkage name (C) or on ENOMEM.
- * Called under dw_lock. */
-static const char *dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
 {
 	Dwarf_Attribute a;
 	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
@@ -1132,7 +1151,7 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 		 * no DW_AT_low_pc: its first range is the part it is entered by */
 		if (dwarf_entrypc(&scopes[i], &lo) != 0 && !first_range(&scopes[i], &lo))
 			continue;
-		cname = dwarf_cplus_name(s, &scopes[i]);
+		cname = src_dwarf_cplus_name(s, &scopes[i]);
 		if (cname)
 			*name = cname;
 		*entry = lo + bias;

@@ -117,6 +117,16 @@ int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr);
  * symbol's name is its dname).  0 (none: *n 0) or -ENOMEM. */
 int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
 
+/* The break name of a C++ subprogram or inlined copy (its demangled
+ * linkage name without parameters: "Fruit::price"), interned in s->dnames
+ * so that it lives as long as the handle; NULL without a linkage name (C)
+ * or on ENOMEM.  Called under dw_lock (source.c). */
+const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
+/* The interned name of a CU's file f (made absolute with comp_dir as the
+ * line tables' names are), NULL when not interned.  Read-only: safe after
+ * hs_src_finish() from any thread (source.c). */
+const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f);
+
 /* ---- C++ names (names.c) ------------------------------------------------- */
 
 /* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
