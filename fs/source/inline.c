@@ -125,3 +125,255 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
 			addr - loc.func_start, file ? base_name(file) : "??", line);
 }
+
+/* ---- which copy a pc is in, as gdb's `step` sees it ----------------------------------
+ * gdb's step (infrun.c) stops where the pc arrives at the start of an
+ * inlined copy ("stepped into inlined function") when the frame it then
+ * shows is the frame it was stepping in.  At a stop gdb first hides the
+ * copies that start at the pc (skip_inline_frames: the copy's entry, its
+ * first range's start in gdb 13, or an address whose previous byte is in
+ * neither the copy nor a block inside it), innermost outwards; the frame
+ * left is the "hidden" frame.  A stop that hid copies shows the caller at
+ * the call site and enters the copies on the next `step`, without
+ * running: so after a stop the frame is the innermost copy, and after a
+ * range refreshed without a stop it is the hidden one (the builder keeps
+ * it, builder/db/dbb_lines.c).
+ *
+ * Per module, on first use: every copy (its parent copy, depth, entry)
+ * from a walk of all DIEs (libc's debug info: about 350k DIEs, 60 ms),
+ * and the address space cut into segments, each with its innermost copy
+ * (a sweep over the copies' ranges, which nest: at each depth at most one
+ * copy holds an address). */
+
+#define INL_DEPTH 64
+
+struct inl_copy {
+	int32_t parent;         /* index, -1: the real function */
+	int32_t depth;
+	uint64_t entry;
+};
+
+struct inl_seg {
+	uint64_t start, end;
+	int32_t copy;           /* innermost copy, -1: none */
+};
+
+struct src_inl_map {
+	struct inl_copy *copies;
+	size_t n_copies, cap_copies;
+	struct inl_seg *segs;
+	size_t n_segs;
+};
+
+/* A range's end points while the map is built: end before start at the
+ * same address. */
+struct inl_ev {
+	uint64_t at;
+	int32_t copy;
+	bool start;
+};
+
+struct inl_build {
+	struct src_inl_map *map;
+	struct inl_ev *ev;
+	size_t n_ev, cap_ev;
+	int err;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*v, c * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
+static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_t parent,
+		    int32_t depth, int32_t *idx)
+{
+	struct src_inl_map *m = b->map;
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+	bool first = true;
+
+	if ((b->err = grow((void **)&m->copies, &m->cap_copies, m->n_copies, sizeof(*m->copies))))
+		return;
+	*idx = (int32_t)m->n_copies;
+	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0 };
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
+		if (start >= end)
+			continue;       /* gcc writes empty ones */
+		if (first)
+			m->copies[*idx].entry = start + bias;
+		first = false;
+		if ((b->err = grow((void **)&b->ev, &b->cap_ev, b->n_ev + 1, sizeof(*b->ev))))
+			return;
+		b->ev[b->n_ev++] = (struct inl_ev){ start + bias, *idx, true };
+		b->ev[b->n_ev++] = (struct inl_ev){ end + bias, *idx, false };
+	}
+}
+
+/* Depth-first through the scopes that can hold code: functions, blocks,
+ * copies and (C++) namespaces. */
+static void inl_walk(struct inl_build *b, Dwarf_Die *d, Dwarf_Addr bias, int32_t parent,
+		     int32_t depth)
+{
+	Dwarf_Die c;
+
+	if (depth >= INL_DEPTH || dwarf_child(d, &c) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&c);
+		int32_t in = parent;
+
+		if (tag == DW_TAG_subprogram)
+			in = -1;
+		if (tag == DW_TAG_inlined_subroutine)
+			inl_add(b, &c, bias, parent, depth, &in);
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+		    tag == DW_TAG_lexical_block || tag == DW_TAG_namespace)
+			inl_walk(b, &c, bias, in, tag == DW_TAG_inlined_subroutine ? depth + 1 : depth);
+	} while (b->err == 0 && dwarf_siblingof(&c, &c) == 0);
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const struct inl_ev *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (int)x->start - (int)y->start; /* ends first */
+}
+
+/* The segments, from the sorted end points. */
+static int inl_sweep(struct inl_build *b)
+{
+	struct src_inl_map *m = b->map;
+	int32_t active[INL_DEPTH];
+	size_t cap = 0;
+
+	for (int d = 0; d < INL_DEPTH; d++)
+		active[d] = -1;
+	qsort(b->ev, b->n_ev, sizeof(*b->ev), cmp_ev);
+	for (size_t i = 0; i < b->n_ev;) {
+		uint64_t at = b->ev[i].at;
+		int32_t inner = -1;
+
+		for (; i < b->n_ev && b->ev[i].at == at; i++) {
+			const struct inl_ev *e = &b->ev[i];
+			int32_t d = m->copies[e->copy].depth;
+
+			if (e->start)
+				active[d] = e->copy;
+			else if (active[d] == e->copy)
+				active[d] = -1;
+		}
+		for (int d = INL_DEPTH - 1; d >= 0 && inner < 0; d--)
+			inner = active[d];
+		if (m->n_segs && m->segs[m->n_segs - 1].end == UINT64_MAX)
+			m->segs[m->n_segs - 1].end = at;
+		if (m->n_segs && m->segs[m->n_segs - 1].copy == inner &&
+		    m->segs[m->n_segs - 1].end == at) {
+			m->segs[m->n_segs - 1].end = UINT64_MAX;
+			continue;
+		}
+		if (grow((void **)&m->segs, &cap, m->n_segs, sizeof(*m->segs)))
+			return -ENOMEM;
+		m->segs[m->n_segs++] = (struct inl_seg){ at, UINT64_MAX, inner };
+	}
+	return 0;
+}
+
+/* Under dw_lock.  On ENOMEM the module has no copies for `step` (it then
+ * stops at fewer places, as before copies were known). */
+static void inl_load(struct src_mod *mod)
+{
+	struct src_inl_map *m = calloc(1, sizeof(*m));
+	struct inl_build b = { .map = m };
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+
+	if (!m)
+		return;
+	while ((cu = dwfl_module_nextcu(mod->dm, cu, &bias)) != NULL && b.err == 0)
+		inl_walk(&b, cu, bias, -1, 0);
+	if (b.err == 0)
+		b.err = inl_sweep(&b);
+	free(b.ev);
+	if (b.err) {
+		src_inline_map_free(m);
+		return;
+	}
+	mod->inl = m;
+}
+
+void src_inline_map_free(struct src_inl_map *m)
+{
+	if (!m)
+		return;
+	free(m->copies);
+	free(m->segs);
+	free(m);
+}
+
+/* The innermost copy holding addr, -1: none. */
+static int32_t inl_innermost(const struct src_inl_map *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n_segs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->segs[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= m->segs[lo - 1].end)
+		return -1;
+	return m->segs[lo - 1].copy;
+}
+
+/* Is copy a c or inside c? */
+static bool inl_within(const struct src_inl_map *m, int32_t copy, int32_t c)
+{
+	for (int n = 0; copy >= 0 && n < INL_DEPTH; n++, copy = m->copies[copy].parent)
+		if (copy == c)
+			return true;
+	return false;
+}
+
+void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,
+		   uint64_t *hidden)
+{
+	const struct src_inl_map *m;
+	uint64_t id = (uint64_t)(mod - s->mods) << 32;
+	int32_t c, prev;
+
+	*frame = *hidden = 0;
+	if (!mod->dw || !mod->dm)
+		return;
+	if (!__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&s->dw_lock);
+		if (!mod->inl_done)
+			inl_load(mod);
+		__atomic_store_n(&mod->inl_done, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&s->dw_lock);
+	}
+	m = mod->inl;
+	if (!m || (c = inl_innermost(m, addr)) < 0)
+		return;
+	*frame = id | (uint32_t)(c + 1);
+	/* gdb's skip_inline_frames */
+	prev = inl_innermost(m, addr - 1);
+	while (c >= 0 && (m->copies[c].entry == addr || !inl_within(m, prev, c)))
+		c = m->copies[c].parent;
+	*hidden = c < 0 ? 0 : id | (uint32_t)(c + 1);
+}

@@ -89,6 +89,7 @@ void hs_src_free(struct hs_src *s)
 		return;
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
+		src_inline_map_free(s->mods[i].inl);
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
@@ -1243,7 +1244,7 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out)
 {
-	const struct src_mod *m;
+	struct src_mod *m;
 	const struct src_row *r;
 
 	if (!s || !out || !s->finished)
@@ -1265,6 +1266,7 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;
 	out->in_prologue = r->prologue;
+	src_inline_at(s, m, addr, &out->inline_frame, &out->inline_hidden);
 	return 0;
 }
 

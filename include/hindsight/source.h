@@ -201,6 +201,14 @@ struct hs_src_line_info {
 				* so the rest of that row takes no line either
 				* (a one-line function's body row is of the
 				* same line and must still start) */
+	/* Inlined copies (ids unique in the handle, 0: the real function):
+	 * the innermost one holding addr, and the frame gdb's `step` shows
+	 * when it arrives at addr, where the copies that start at addr are
+	 * hidden (inline-frame.c, skip_inline_frames).  They differ where a
+	 * copy starts: gdb's `step` stops there ("stepped into inlined
+	 * function") when that hidden frame is the one it was stepping in,
+	 * and enters the copies on the next step without running. */
+	uint64_t inline_frame, inline_hidden;
 	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
 	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
 	 * through it without looking, stops at the start of an is_stmt row
