@@ -261,7 +261,8 @@ static int inl_sweep(struct inl_build *b)
 
 	for (int d = 0; d < INL_DEPTH; d++)
 		active[d] = -1;
-	qsort(b->ev, b->n_ev, sizeof(*b->ev), cmp_ev);
+	if (b->n_ev)
+		qsort(b->ev, b->n_ev, sizeof(*b->ev), cmp_ev);
 	for (size_t i = 0; i < b->n_ev;) {
 		uint64_t at = b->ev[i].at;
 		int32_t inner = -1;
