@@ -20,9 +20,10 @@
 #     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...]}.
 #
 #   python3 scripts/gdb-inline-oracle.py compare ORACLE_JSON MNT
-#     walks Hindsight's line starts in main's call (lines/, own files), the
-#     pc of each (time/<t>/insn) as an offset from main's entry; each gdb
-#     stop that is not hidden must be a line start at the same pc, found
+#     walks Hindsight's `step` (time/main, then each time/<t>/step-into)
+#     while in main's call, at the stops in the program's own file, the pc
+#     of each (time/<t>/insn) as an offset from main's entry; each gdb
+#     stop that is not hidden must be such a stop at the same pc, found
 #     in order, and there time/<t>/where must be gdb's frame 0 (function,
 #     file, line) and time/<t>/backtrace gdb's bt down to main (functions
 #     and lines; inlined frames included); and every line start must be
@@ -116,15 +117,20 @@ def hs_frames(text):
     return got
 
 
-def line_starts(mnt, own, t0, t1):
+def step_chain(mnt, t1):
+    """time/main, then its step-into links while inside main's call."""
     res = []
-    for dirpath, _, filenames in os.walk(os.path.join(mnt, "lines")):
-        if os.path.basename(dirpath) != own:
-            continue
-        for name in filenames:
-            if name.isdigit():
-                res += [int(t) for t in read(os.path.join(dirpath, name)).split()]
-    return sorted(t for t in set(res) if t0 <= t <= t1)
+    link = os.path.join(mnt, "time", "main")
+    while len(res) < MAX_STEPS:
+        try:
+            t = int(os.readlink(link).split("/")[-1])
+        except (OSError, ValueError):
+            break
+        if t > t1:
+            break
+        res.append(t)
+        link = os.path.join(mnt, "time", str(t), "step-into")
+    return res
 
 
 def compare(oracle_path, mnt):
@@ -138,7 +144,10 @@ def compare(oracle_path, mnt):
     t0, t1 = int(calls[0]), int(calls[1])
     main = int(read(os.path.join(mnt, "time", str(t0 + 1), "insn")).split()[0], 16)
     hs = []
-    for t in line_starts(mnt, own, t0, t1):
+    for t in step_chain(mnt, t1):
+        m = WHERE_RE.match(read(os.path.join(mnt, "time", str(t), "where")).strip())
+        if not m or m.group(2) != own:
+            continue    # outside the program's own file (gdb's side too)
         pc = int(read(os.path.join(mnt, "time", str(t), "insn")).split()[0], 16)
         hs.append((t, pc - main))
     bad = []
@@ -149,7 +158,7 @@ def compare(oracle_path, mnt):
             continue
         j = next((j for j in range(k, len(hs)) if hs[j][1] == s["pc"]), None)
         if j is None:
-            bad.append("gdb stops at main+0x%x (%s:%d), no line start there after t %s" % (
+            bad.append("gdb stops at main+0x%x (%s:%d), no step does after t %s" % (
                 s["pc"], s["bt"][0][0], s["bt"][0][1], hs[k][0] if k < len(hs) else "-"))
             continue
         k = j
@@ -164,12 +173,12 @@ def compare(oracle_path, mnt):
         got = hs_frames(read(os.path.join(mnt, "time", str(t), "backtrace")))
         if got != s["bt"]:
             bad.append("t %d backtrace %s, gdb %s" % (t, got, s["bt"]))
-    # and `step` stops nowhere else: every line start is a stop of gdb's
+    # and `step` stops nowhere else: every step is a stop of gdb's
     # (at a hidden stop's pc, the copy's frame is the next stop: same pc)
     pcs = [s["pc"] for s in stops]
     extra = [(t, pc) for (t, pc) in hs if pc not in pcs]
     for t, pc in extra:
-        bad.append("t %d: a line start at main+0x%x where gdb's step does not stop" % (t, pc))
+        bad.append("t %d: a step stops at main+0x%x where gdb's does not" % (t, pc))
     matched = set()
     k = 0
     for s in stops:
@@ -179,7 +188,7 @@ def compare(oracle_path, mnt):
             k = j
     for j, (t, pc) in enumerate(hs):
         if j not in matched and pc in pcs:
-            bad.append("t %d: a line start at main+0x%x more often than gdb stops there" % (t, pc))
+            bad.append("t %d: a step stops at main+0x%x more often than gdb's" % (t, pc))
     for b in bad[:20]:
         print(b)
     print("gdb stops %d (%d with inline frames hidden, not compared), compared %d "

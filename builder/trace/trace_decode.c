@@ -612,7 +612,7 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 		uint32_t i = ue[-1].insn;
 
 		ret = retire(insn_cb, insn_ctx, &t, tid, insns, i);
-		if (!ret && jump_cb && sb->cls[i])
+		if (!ret && jump_cb && TRACE_INSN_REPORTED(sb->cls[i]))
 			ret = jump(jump_cb, insn_ctx, t - 1, tid, sb, i,
 				   i + 1 < sb->pub.n_insns ? insns[i + 1].addr : 0);
 	}

@@ -65,12 +65,17 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 	struct src_mod *m;
 	Dwarf_Die *cu, *scopes = NULL;
 	Dwarf_Addr bias;
+	uint64_t fr, hid;
 	int n, got = 0;
 
 	if (!s || !s->finished || (!out && max))
 		return -EINVAL;
 	m = src_mod_find(s, addr);
 	if (!m || !m->dw || !m->dm)
+		return 0;
+	/* most code is in no copy: the map answers without a DIE walk */
+	src_inline_at(s, m, addr, &fr, &hid);
+	if (!fr)
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = dwfl_module_addrdie(m->dm, addr, &bias);

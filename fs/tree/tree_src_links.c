@@ -17,32 +17,95 @@ int tree_src_link_exists(int err)
 	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
 }
 
+struct step_ctx {
+	struct hs_src *s;
+	const struct hs_db_image *img;
+};
+
 /* gdb's step enters a call only when the code that makes it has line
  * info outside the dynamic linker (fs/source): it runs a library without
  * debug info, and the lazy resolver, to their return, callbacks and ifunc
- * resolvers included. */
+ * resolvers included.  A frame entered by a tail call (its call site is
+ * the call of the frame it replaced) is entered when that call was and
+ * the code that jumped (rip at its t_call) has line info too: gdb steps
+ * over a function without line info to its return, whatever it jumps
+ * to on the way. */
 static enum hs_db_step_enter step_enters(void *ctx, const struct hs_db_call *c)
 {
+	struct step_ctx *sc = ctx;
 	struct hs_src_loc loc;
+	struct hs_db_regs *r;
+	bool jumper;
 
-	if (hs_src_step_stops(ctx, c->call_site))
-		return HS_DB_STEP_ENTER;
-	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	if (hs_src_step_stops(sc->s, c->call_site)) {
+		if (!(c->flags & HS_DB_CALL_TAILIN))
+			return HS_DB_STEP_ENTER;
+		r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+		jumper = !r || hs_db_regs_at(sc->img, c->t_call, c->tid, r) < 0 ||
+			 hs_src_step_stops(sc->s, r->regs.rip);
+		free(r);
+		return jumper ? HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
+	}
+	if (hs_src_lookup(sc->s, c->call_site, &loc) == 0 && loc.module &&
 	    hs_src_dynamic_linker(loc.module->path))
 		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
 	return HS_DB_STEP_SKIP_CALLER;
 }
 
+/* The step passes over a start of the line being stepped in its own
+ * frame (gdb refreshes its range there), except where inlined copies
+ * start: the line pass made that start because gdb's step stops there to
+ * enter them ("stepped into inlined function"), on any line. */
+struct inl_start {
+	struct step_ctx *sc;
+	uint32_t depth;
+	uint64_t found;         /* 0: none */
+	struct hs_db_regs *r;
+};
+
+static int on_inl_start(void *ctx, const struct hs_db_line_start *ls)
+{
+	struct inl_start *is = ctx;
+	struct hs_src_line_info li;
+
+	if (ls->depth != is->depth || hs_db_regs_at(is->sc->img, ls->t, ls->tid, is->r) < 0 ||
+	    hs_src_line_info(is->sc->s, is->r->regs.rip, &li) != 0 ||
+	    li.inline_frame == li.inline_hidden)
+		return 0;
+	is->found = ls->t;
+	return 1;
+}
+
+static void step_inline_start(struct step_ctx *sc, uint64_t t0, uint64_t *t)
+{
+	struct inl_start is = { sc, 0, 0, malloc(sizeof(struct hs_db_regs)) };
+	struct hs_db_regs *r = is.r;
+	int depth;
+
+	if (r && hs_db_regs_at(sc->img, t0, 0, r) == 0 &&
+	    (depth = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) >= 0 && *t > t0 + 1) {
+		is.depth = (uint32_t)depth;
+		if (hs_db_line_starts(sc->img, t0 + 1, *t - 1, r->tid, on_inl_start, &is) >= 0 &&
+		    is.found)
+			*t = is.found;
+	}
+	free(r);
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	struct hs_db_step_filter f = { .enter = step_enters };
-	struct hs_src *s = NULL;
+	struct step_ctx sc = { .img = tree_image(tree, n) };
+	struct hs_db_step_filter f = { .enter = step_enters, .ctx = &sc };
+	int err;
 
-	if ((how == HS_DB_STEP_INTO || how == HS_DB_STEP_BACK_INTO) &&
-	    tree_src_get(tree, n, &s) == 0)
-		f.ctx = s;
-	return hs_db_step_line_filtered(tree_image(tree, n), n->t, how, f.ctx ? &f : NULL, t);
+	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
+	    tree_src_get(tree, n, &sc.s) != 0)
+		return hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+	err = hs_db_step_line_filtered(sc.img, n->t, how, &f, t);
+	if (err == 0 && how == HS_DB_STEP_INTO)
+		step_inline_start(&sc, n->t, t);
+	return err;
 }
 
 int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)

@@ -15,6 +15,8 @@
 # `backtrace`.  Stops at the entry of an inlined copy where gdb first shows
 # the caller at the call site (one step before it "enters" the copy at the
 # same pc) are not compared: a moment has one answer, the copy's frame.
+# Every line start in main's call must be one of gdb's stops: the step
+# sequence is gdb's.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -44,7 +46,7 @@ inline_oracle()
 	rc=$?
 	cat "$T/$prog.cmp" >&2
 	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
-	grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
+	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
 		fail "$prog: no stop in inlined code was compared"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\).*/\1/')"
 }
@@ -52,4 +54,8 @@ inline_oracle()
 inline_oracle inl_basic_o2 4
 inline_oracle inl_calls_o2 3
 inline_oracle inl_methods_o2 4
+# and the step sequence through tail calls by conditional jumps out of
+# assembly without line info: gdb steps over such a function, and so over
+# the function it jumps to (tests/programs/inl_tailjcc_o2.c)
+inline_oracle inl_tailjcc_o2 0
 pass "stops compared per program:$summary"
