@@ -17,7 +17,10 @@
 #     pc is a frame (what gdb shows after `break helper` stops there).  So
 #     stops where gdb hides frames (fewer inline frames than the blocks
 #     holding the pc say) are marked "hidden" and not compared.
-#     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...]}.
+#     Then, for each inlined function it stepped through, `break f`, run,
+#     and `finish` from the first hit (pc offsets of both).
+#     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...],
+#            "finishes": [{function, hit, finish}, ...]}.
 #
 #   python3 scripts/gdb-inline-oracle.py compare ORACLE_JSON MNT
 #     walks Hindsight's `step` (time/main, then each time/<t>/step-into)
@@ -28,7 +31,8 @@
 #     file, line) and time/<t>/backtrace gdb's bt down to main (functions
 #     and lines; inlined frames included); and every line start must be
 #     one of gdb's stops (the step sequence is gdb's, less the hidden
-#     stops).  Prints the mismatches and a
+#     stops); and time/<t>/finish at the first step stop at each `break f`
+#     hit's pc is where gdb's `finish` stopped.  Prints the mismatches and a
 #     summary line; exit 0 when none, 1 when some.
 import json
 import os
@@ -91,8 +95,31 @@ def gdb_oracle():
             break
         if not gdb.selected_inferior().pid:
             break
+    # finish out of an inline frame: for each inlined function the step
+    # went through, its breakpoint's first hit and where `finish` stops
+    # (the first instruction outside the copy)
+    names = []
+    for s in stops:
+        for fr in s["bt"][:s["inline"]]:
+            if fr[0] not in names:
+                names.append(fr[0])
+    finishes = []
+    for name in names:
+        if gdb.selected_inferior().pid:
+            gdb.execute("kill", to_string=True)
+        gdb.execute("delete", to_string=True)
+        try:
+            gdb.execute("break %s" % name, to_string=True)
+            gdb.execute("run >/dev/null", to_string=True)
+            hit = gdb.selected_frame().pc()
+            gdb.execute("delete", to_string=True)
+            gdb.execute("finish", to_string=True)
+            finishes.append({"function": name, "hit": hit - main,
+                             "finish": gdb.selected_frame().pc() - main})
+        except gdb.error:
+            continue
     with open(out, "w") as fp:
-        json.dump({"prog": prog, "stops": stops}, fp, indent=1)
+        json.dump({"prog": prog, "stops": stops, "finishes": finishes}, fp, indent=1)
 
 
 def read(path):
@@ -189,10 +216,33 @@ def compare(oracle_path, mnt):
     for j, (t, pc) in enumerate(hs):
         if j not in matched and pc in pcs:
             bad.append("t %d: a step stops at main+0x%x more often than gdb's" % (t, pc))
+    # finish from the first hit of each inlined function's breakpoint
+    n_fin = 0
+    for fin in orc.get("finishes", []):
+        t = next((t for (t, pc) in hs if pc == fin["hit"]), None)
+        if t is None:
+            continue
+        # gdb's breakpoint on an outer copy that starts where an inner
+        # one does shows the outer one (the inner hidden): Hindsight's
+        # frame 0 there is the inner one, whose finish is another
+        m = WHERE_RE.match(read(os.path.join(mnt, "time", str(t), "where")).strip())
+        if not m or m.group(1) != fin["function"]:
+            continue
+        n_fin += 1
+        try:
+            tf = int(os.readlink(os.path.join(mnt, "time", str(t), "finish")).split("/")[-1])
+            got = int(read(os.path.join(mnt, "time", str(tf), "insn")).split()[0], 16) - main
+        except (OSError, ValueError) as e:
+            bad.append("t %d finish from %s: %s" % (t, fin["function"], e))
+            continue
+        if got != fin["finish"]:
+            bad.append("t %d finish from %s: main+0x%x, gdb main+0x%x" % (
+                t, fin["function"], got, fin["finish"]))
     for b in bad[:20]:
         print(b)
     print("gdb stops %d (%d with inline frames hidden, not compared), compared %d "
-          "(%d in inlined code), %d mismatches" % (len(stops), hidden, n, inl, len(bad)))
+          "(%d in inlined code), finish from %d inline frames, %d mismatches" % (
+              len(stops), hidden, n, inl, n_fin, len(bad)))
     return 1 if bad else 0
 
 

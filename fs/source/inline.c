@@ -356,6 +356,23 @@ static bool inl_within(const struct src_inl_map *m, int32_t copy, int32_t c)
 	return false;
 }
 
+bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr)
+{
+	uint64_t idx = frame >> 32;
+	struct src_mod *mod;
+	int32_t copy = (int32_t)(frame & 0xffffffffu) - 1;
+
+	if (!s || !frame || idx >= s->n_mods)
+		return false;
+	mod = &s->mods[idx];
+	/* the map is loaded: frame came from it */
+	if (src_mod_find(s, addr) != mod ||
+	    !__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE) || !mod->inl ||
+	    (size_t)copy >= mod->inl->n_copies)
+		return false;
+	return inl_within(mod->inl, inl_innermost(mod->inl, addr), copy);
+}
+
 void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,
 		   uint64_t *hidden)
 {

@@ -167,14 +167,82 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return open == 0 ? -ENOENT : 0;
 }
 
+/* gdb's finish out of an inline frame (the pc in an inlined copy): the
+ * first instruction of the thread outside the copy, at the same depth or
+ * above (the calls made from inside it run to their return).  A scan, one
+ * instruction at a time: bounded, past it there is no answer. */
+#define INL_FINISH_MAX 4096
+#define INL_FINISH_CALLS 64
+
+static int inline_finish_scan(const struct hs_db_image *img, struct hs_src *s, uint64_t frame,
+			      uint64_t t0, uint32_t tid, int depth0, uint64_t *t)
+{
+	struct hs_db_call *fr = malloc(INL_FINISH_CALLS * sizeof(*fr));
+	struct hs_db_insn in;
+	uint64_t u = t0;
+	uint32_t tu;
+	int open, err = -ENOENT;
+
+	for (int k = 0; fr && k < INL_FINISH_MAX; k++) {
+		u++;
+		if (hs_db_thread_at(img, u, &tu) < 0 || hs_db_insn_at(img, u, &in) < 0)
+			break;
+		if (tu != tid || hs_src_inline_holds(s, frame, in.addr))
+			continue;
+		open = hs_db_backtrace(img, u, tid, fr, INL_FINISH_CALLS);
+		if (open < 0 || open - depth0 > INL_FINISH_CALLS)
+			break;
+		if (open > depth0) {
+			/* in a call made from the copy: past its return */
+			if (fr[open - depth0 - 1].t_ret == HS_DB_NO_RETURN)
+				break;
+			u = fr[open - depth0 - 1].t_ret - 1;
+			continue;
+		}
+		*t = u;
+		err = 0;
+		break;
+	}
+	free(fr);
+	return fr ? err : -ENOMEM;
+}
+
+/* 1 and *t when the pc at n is in an inlined copy, 0 when not. */
+static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	const struct hs_db_image *img = tree_image(tree, n);
+	struct hs_src_line_info li;
+	struct hs_db_regs *r;
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s), depth;
+
+	if (err < 0)
+		return 0;       /* no debug info: no inlined copies */
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.inline_frame) {
+		free(r);
+		return 0;
+	}
+	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
+	err = depth < 0 ? depth : inline_finish_scan(img, s, li.inline_frame, n->t, r->tid, depth, t);
+	free(r);
+	return err < 0 ? err : 1;
+}
+
 /* gdb's finish: the return of the innermost frame; one left by a tail
  * call returns when the call that replaced it (the innermost one open
  * right after the jump, at the same depth) does, or the one that replaced
- * that... */
+ * that...  In an inlined copy: where the copy is left (inline_finish). */
 int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
 {
 	struct hs_db_call c;
-	int err = open_call(tree, n, &c);
+	int err = inline_finish(tree, n, t);
+
+	if (err != 0)
+		return err < 0 ? err : 0;
+	err = open_call(tree, n, &c);
 
 	while (err == 0 && (c.flags & HS_DB_CALL_TAIL) && c.t_ret != HS_DB_NO_RETURN) {
 		int open = hs_db_backtrace(tree_image(tree, n), c.t_ret, c.tid, &c, 1);

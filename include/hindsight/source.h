@@ -181,6 +181,11 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
 			size_t n, size_t k, char *buf, size_t cap);
 
+/* Whether addr is in the inlined copy frame (an inline_frame id of
+ * hs_src_line_info(), 0: none) or in a copy inside it: gdb's `finish` out
+ * of an inline frame runs until the pc is not.  Lock-free. */
+bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr);
+
 /* ---- lines (for gdb-like stepping) ----------------------------------------
  * A "line start" follows gdb's `step`: an instruction at the first address
  * of an is_stmt line-table row whose (file, line) differs from the line

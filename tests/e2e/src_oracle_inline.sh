@@ -1,7 +1,8 @@
 #!/bin/bash
 # src_oracle_inline.sh - gdb vs Hindsight in code the compiler inlined
 # (-O2): where and backtrace show every inlined copy holding the pc as a
-# frame, as gdb does (scripts/gdb-inline-oracle.py).
+# frame, step-into enters copies and finish leaves them as gdb does
+# (scripts/gdb-inline-oracle.py).
 #
 # Programs (tests/programs/inl_*_o2.*): static helpers inlined at two
 # sites, inlining two deep, a real call made from inside inlined code (its
@@ -15,8 +16,10 @@
 # `backtrace`.  Stops at the entry of an inlined copy where gdb first shows
 # the caller at the call site (one step before it "enters" the copy at the
 # same pc) are not compared: a moment has one answer, the copy's frame.
-# Every line start in main's call must be one of gdb's stops: the step
-# sequence is gdb's.
+# Every step-into stop in main's call must be one of gdb's stops: the step
+# sequence is gdb's.  And `finish` out of an inline frame (gdb: `break f`,
+# run, `finish` from the first hit) stops where gdb's does, the first
+# instruction outside the copy.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -48,7 +51,8 @@ inline_oracle()
 	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
 	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
 		fail "$prog: no stop in inlined code was compared"
-	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\).*/\1/')"
+	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" |
+		sed 's/.*compared \([0-9]*\) .*finish from \([0-9]*\) .*/\1 (\2)/')"
 }
 
 inline_oracle inl_basic_o2 4
@@ -58,4 +62,4 @@ inline_oracle inl_methods_o2 4
 # assembly without line info: gdb steps over such a function, and so over
 # the function it jumps to (tests/programs/inl_tailjcc_o2.c)
 inline_oracle inl_tailjcc_o2 0
-pass "stops compared per program:$summary"
+pass "stops compared per program (and inline finishes):$summary"
