@@ -1024,6 +1024,7 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 {
 	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
 	struct hs_src_options opt = { .warn = unwind_quiet, .pack_dir = o->pack_dir };
+	struct hs_tree_step_ctx sc = { .img = img };
 	struct hs_db_step_filter f = { .enter = hs_tree_step_enters }; /* as the tree's */
 	struct hs_src *s = NULL;
 	uint64_t t, out;
@@ -1048,7 +1049,8 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 	if ((k == HS_DB_STEP_INTO || k == HS_DB_STEP_BACK_INTO) &&
 	    hs_src_new(&opt, &s) == 0 && hs_db_file_maps(img, unwind_add_map, s) == 0 &&
 	    hs_src_finish(s) == 0)
-		f.ctx = s; /* without debug info: no call is leapt */
+		f.ctx = &sc; /* without debug info: no call is leapt */
+	sc.s = s;
 	err = hs_db_step_line_filtered(img, t, (enum hs_db_step)k, f.ctx ? &f : NULL, &out);
 	hs_src_free(s);
 	if (err)

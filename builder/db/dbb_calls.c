@@ -40,8 +40,11 @@
  *
  * Tail calls.  `return f(x);` compiles to a jmp to f with rsp as at the
  * caller's entry (pointing at its return address), so f runs in the
- * caller's place and returns where the caller would have.  A jump (jmp
- * rel, jmp r/m64) whose rsp is the innermost frame's slot and whose target
+ * caller's place and returns where the caller would have (and `if (c)
+ * return f(x);` to a jcc, in hand-written assembly such as glibc's and
+ * with newer compilers: the decoder reports it when taken and kept, with
+ * dst the target; not taken, dst is the next instruction).  A jump (jmp
+ * rel, jcc, jmp r/m64) whose rsp is the innermost frame's slot and whose target
  * is a function's entry, from another function that is no PLT stub (by
  * the start-up modules' symbols, dbb_lsrc_tail_target), ends that frame
  * (HS_DB_CALL_TAIL) and opens one for the target at the same depth, with
@@ -621,6 +624,8 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
 	if (jk == HS_TRACE_JK_JUMP && st)
 		return leave(c, t + 1, tid, false, dst, sp, true, addr);
+	if (jk == HS_TRACE_JK_DIRECT && dst == addr + len)
+		return 0; /* a conditional jump not taken (jcc: see the top) */
 	if (jk == HS_TRACE_JK_DIRECT && st && c->src) {
 		/* a direct jump moves no rsp: it leaves nothing */
 		struct cthread *th = thread_of(c, tid);

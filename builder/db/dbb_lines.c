@@ -18,11 +18,13 @@
  *
  * Files of one shard's line pass, in LINES/<s>/:
  *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags, u64 pc,
- *               u64 row_addr, u64 row_end } by t; lfile: index into
+ *               u64 row_addr, u64 row_end, u64 inline frame, u64 inline
+ *               hidden (hs_src_line_info) } by t; lfile: index into
  *               lfiles.sp; flags 0: a line start, else LS_* (an op)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
- *               u32 frame changed, u64 range start, u64 range end }:
+ *               u32 frame changed, u64 range start, u64 range end,
+ *               u64 inline frame stepped in }:
  *               threads whose state the shard knows at its end
  *
  * The pass runs only for images with a module that has DWARF lines, and
@@ -45,8 +47,8 @@
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
 #define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
 #define LS_NONE UINT32_MAX
-#define LREC 48           /* lines.sp record */
-#define FREC 32           /* lfinal.sp record */
+#define LREC 64           /* lines.sp record */
+#define FREC 40           /* lfinal.sp record */
 #define CACHE_BITS 16
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
@@ -58,11 +60,13 @@ struct lthread {
 	bool known, rk, fk, fchg;
 	uint32_t file, line;     /* file LS_NONE: no current line */
 	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
+	uint64_t fr;             /* the inlined copy stepped in (0: none) */
 };
 
 struct centry {
 	uint64_t addr;           /* 0: empty */
 	uint64_t row_addr, row_end;
+	uint64_t fin, fhid;      /* hs_src_line_info's inline_frame, _hidden */
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 };
@@ -73,6 +77,7 @@ struct lrow {
 	uint64_t pc, row_addr, row_end;
 	uint32_t file, line;
 	bool stmt;
+	uint64_t fin, fhid;      /* inlined copy at pc; the frame a step shows */
 };
 
 struct range {
@@ -139,6 +144,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->row_end = li.row_end;
 	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0) |
 			     (li.in_prologue ? CF_IN_PROLOGUE : 0));
+	e->fin = li.inline_frame;
+	e->fhid = li.inline_hidden;
 	return e;
 }
 
@@ -176,8 +183,12 @@ static void st_reset(struct lthread *s)
 	s->line = 0;
 	s->rs = s->re = 0;
 	s->fchg = true;
+	s->fr = 0;
 }
 
+/* Takes r's row as the step range (and its line with line_too), in the
+ * frame gdb then shows (set_step_info): the copies that start at pc
+ * hidden. */
 static void st_take(struct lthread *s, const struct lrow *r, bool line_too)
 {
 	if (line_too) {
@@ -187,6 +198,16 @@ static void st_take(struct lthread *s, const struct lrow *r, bool line_too)
 	s->rs = r->row_addr;
 	s->re = r->row_end;
 	s->fchg = false;
+	s->fr = r->fhid;
+}
+
+/* A stop: the row and its line are taken, and the next `step` enters the
+ * copies hidden at pc without running, so the frame is the innermost. */
+static bool st_stop(struct lthread *s, const struct lrow *r)
+{
+	st_take(s, r, true);
+	s->fr = r->fin;
+	return true;
 }
 
 /* gdb's rule (infrun.c, process_event_stop_test) for an instruction with
@@ -196,23 +217,27 @@ static void st_take(struct lthread *s, const struct lrow *r, bool line_too)
  * range, keeping the current line if the frame is the same, forgetting it
  * if the frame changed (so a later statement row of that same line still
  * starts).  Anywhere else (a return or jump into the middle of a row):
- * the row's line and range are taken, without a start. */
+ * the row's line and range are taken, without a start.  Where inlined
+ * copies start (the frame shown with them hidden is not the innermost),
+ * gdb stops whatever the line when that frame is the one it was stepping
+ * in ("stepped into inlined function": it shows the call site, then
+ * enters the copy); an inline frame left or entered is a frame changed. */
 static bool st_insn(struct lthread *s, const struct lrow *r)
 {
 	bool differ;
 
 	if (r->pc >= s->rs && r->pc < s->re)
 		return false;
+	if (r->fhid != r->fin && !s->fchg && r->fhid == s->fr)
+		return st_stop(s, r);
 	if (r->pc != r->row_addr) {
 		st_take(s, r, true);
 		return false;
 	}
 	differ = s->file != r->file || s->line != r->line;
-	if (differ && r->stmt) {
-		st_take(s, r, true);
-		return true;
-	}
-	if (differ && s->fchg)
+	if (differ && r->stmt)
+		return st_stop(s, r);
+	if (differ && (s->fchg || r->fhid != s->fr))
 		s->file = LS_NONE, s->line = 0;
 	st_take(s, r, false);
 	return false;
@@ -254,6 +279,8 @@ static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct lrow
 		hs_put_le64(rec + 24, r->pc);
 		hs_put_le64(rec + 32, r->row_addr);
 		hs_put_le64(rec + 40, r->row_end);
+		hs_put_le64(rec + 48, r->fin);
+		hs_put_le64(rec + 56, r->fhid);
 	}
 	if (!(flags & LS_COND))
 		p->starts++;
@@ -270,6 +297,15 @@ static int insn_unknown(struct dbb_lpass *p, uint64_t t, uint32_t tid, struct lt
 
 	if (th->rk && r->pc >= th->rs && r->pc < th->re)
 		return 0;
+	if (r->fin != r->fhid) {
+		/* where copies start: whether the step stops depends on the
+		 * frame stepped in (the merge's to know); the range after it
+		 * is this row either way */
+		th->rk = true;
+		th->rs = r->row_addr;
+		th->re = r->row_end;
+		return emit(p, t, tid, r, LS_COND);
+	}
 	if (!at_start && th->rk) {
 		/* outside a known range, mid-row: the row's line, whatever came before */
 		th->known = true;
@@ -327,6 +363,8 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	r.file = e->file;
 	r.line = e->line;
 	r.stmt = e->flags & CF_STMT;
+	r.fin = e->fin;
+	r.fhid = e->fhid;
 	if ((e->flags & CF_IN_PROLOGUE) && !th->known) {
 		/* whether the frame just began is the merge's to know */
 		th->rk = th->fk = false;
@@ -403,6 +441,7 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 		hs_put_le32(r + 12, th->fchg);
 		hs_put_le64(r + 16, th->rs);
 		hs_put_le64(r + 24, th->re);
+		hs_put_le64(r + 32, th->fr);
 		ret = dbb_spill_write(w, r, sizeof(r));
 	}
 	if (ret) {
@@ -685,6 +724,7 @@ static int carry_final(const char *dir, char **local, size_t n_local, char **all
 		th->fchg = hs_le32(fin + off + 12) != 0;
 		th->rs = hs_le64(fin + off + 16);
 		th->re = hs_le64(fin + off + 24);
+		th->fr = hs_le64(fin + off + 32);
 	}
 	free(fin);
 	return ret;
@@ -774,6 +814,8 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.file = (uint32_t)g;
 				row.line = hs_le32(rec + 16);
 				row.stmt = flags & LS_STMT;
+				row.fin = hs_le64(rec + 48);
+				row.fhid = hs_le64(rec + 56);
 				row.pc = hs_le64(rec + 24);
 				row.row_addr = hs_le64(rec + 32);
 				row.row_end = hs_le64(rec + 40);

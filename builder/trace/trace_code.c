@@ -509,9 +509,10 @@ bad_offset:
  * 4. Every op learns, statically, which instruction is under way, so the
  *    loop keeps no such state. */
 /* Is this instruction a near call, a near return, an indirect near jump
- * (jmp r/m64: longjmp's and PLT stubs' way out) or a direct one (jmp
- * rel8/rel32: how gcc's tail calls leave; conditional jumps are not, gcc
- * makes no conditional tail calls)?  Decided from its
+ * (jmp r/m64: longjmp's and PLT stubs' way out), a direct one (jmp
+ * rel8/rel32: how gcc's tail calls leave) or a conditional one (jcc
+ * rel8/rel32: hand-written assembly's tail calls, glibc's, and newer
+ * compilers' `if (c) return f();`)?  Decided from its
  * bytes, not from the jumpkind of the exit it leaves by: VEX chases a
  * direct call into the callee within one superblock, and then the call
  * leaves by no exit at all. */
@@ -546,7 +547,22 @@ static uint8_t insn_class(const struct hs_trace_insn *in)
 		return TRACE_INSN_JMP;
 	if (b[k] == 0xe9 || b[k] == 0xeb)
 		return TRACE_INSN_DJMP;
+	if ((b[k] & 0xf0) == 0x70 ||
+	    (b[k] == 0x0f && k + 1 < in->len && (b[k + 1] & 0xf0) == 0x80))
+		return TRACE_INSN_DJCC;
 	return TRACE_INSN_OTHER;
+}
+
+/* Calls, returns and the jumps reported are reported when they retire:
+ * by the prologue of the op after them, or by the exit they take. */
+static void set_hooks(struct trace_uop *u, const uint8_t *cls)
+{
+	u->flags &= (uint8_t)~(UF_HOOK_PRO | UF_HOOK_EXIT);
+	if (u->tinc && TRACE_INSN_REPORTED(cls[u->rinsn]))
+		u->flags |= UF_HOOK_PRO;
+	if ((u->code == U_EXIT || u->code == U_NEXT || u->code == U_NEXTC) &&
+	    u->retires && TRACE_INSN_REPORTED(cls[u->insn]))
+		u->flags |= UF_HOOK_EXIT;
 }
 
 static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
@@ -605,12 +621,7 @@ static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
 		u.insn = (uint16_t)(cur1 ? cur1 - 1 : 0);
 		if (!cur1)
 			u.retires = 0;
-		/* calls, returns and indirect jumps are reported when they retire */
-		if (u.tinc && cls[u.rinsn])
-			u.flags |= UF_HOOK_PRO;
-		if ((u.code == U_EXIT || u.code == U_NEXT || u.code == U_NEXTC) &&
-		    u.retires && cls[u.insn])
-			u.flags |= UF_HOOK_EXIT;
+		set_hooks(&u, cls);
 		ops[out++] = u;
 	}
 	return out;
@@ -869,15 +880,17 @@ bool hs_trace_code_truncated(const struct hs_trace_code *code)
 	return code->truncated;
 }
 
-/* The target of a direct jmp (rel8 or rel32: its last bytes). */
+/* The target of a direct jmp or jcc (rel8 or rel32: its last bytes). */
 static uint64_t direct_dst(const struct hs_trace_insn *in)
 {
 	const uint8_t *b = in->bytes;
 	uint32_t k = opcode_at(in);
 	int32_t d32;
 
-	if (k + 2 <= in->len && b[k] == 0xeb)
+	if (k + 2 <= in->len && (b[k] == 0xeb || (b[k] & 0xf0) == 0x70))
 		return in->addr + in->len + (uint64_t)(int64_t)(int8_t)b[k + 1];
+	if (k < in->len && b[k] == 0x0f)
+		k++;    /* jcc rel32: 0f 8x */
 	if (k + 5 > in->len)
 		return 0;
 	memcpy(&d32, b + k + 1, 4);
@@ -889,24 +902,21 @@ void hs_trace_code_keep_direct(struct hs_trace_code *code, hs_trace_jmp_keep_fn 
 {
 	for (size_t s = 0; s < code->table_len; s++) {
 		struct trace_sb *sb = code->table[s];
-		bool dropped = false;
+		bool changed = false;
 
 		if (!sb)
 			continue;
-		for (uint32_t i = 0; i < sb->pub.n_insns; i++)
-			if (sb->cls[i] == TRACE_INSN_DJMP &&
-			    !keep(ctx, sb->insns[i].addr, direct_dst(&sb->insns[i]))) {
-				sb->cls[i] = TRACE_INSN_OTHER;
-				dropped = true;
-			}
-		/* the hooks finish_ops set for them */
-		for (uint32_t k = 0; dropped && k < sb->n_uops; k++) {
-			struct trace_uop *u = &sb->ops[k];
+		for (uint32_t i = 0; i < sb->pub.n_insns; i++) {
+			uint8_t c = sb->cls[i];
 
-			if ((u->flags & UF_HOOK_PRO) && !sb->cls[u->rinsn])
-				u->flags &= (uint8_t)~UF_HOOK_PRO;
-			if ((u->flags & UF_HOOK_EXIT) && !sb->cls[u->insn])
-				u->flags &= (uint8_t)~UF_HOOK_EXIT;
+			if (c != TRACE_INSN_DJMP && c != TRACE_INSN_DJCC)
+				continue;
+			sb->cls[i] = keep(ctx, sb->insns[i].addr, direct_dst(&sb->insns[i]))
+				     ? TRACE_INSN_DJMP : TRACE_INSN_OTHER;
+			changed = changed || sb->cls[i] != c;
 		}
+		/* the hooks of the jumps dropped, and of the jccs kept */
+		for (uint32_t k = 0; changed && k < sb->n_uops; k++)
+			set_hooks(&sb->ops[k], sb->cls);
 	}
 }

@@ -513,7 +513,7 @@ ran_off(trace_insn_fn insn_cb, trace_jump_fn jump_cb, void *ctx, uint64_t *t, ui
 {
 	int ret = retire(insn_cb, ctx, t, tid, sb->insns, i);
 
-	if (!ret && jump_cb && sb->cls[i])
+	if (!ret && jump_cb && TRACE_INSN_REPORTED(sb->cls[i]))
 		ret = jump(jump_cb, ctx, *t - 1, tid, sb, i,
 			   i + 1 < sb->pub.n_insns ? sb->insns[i + 1].addr : 0);
 	return ret;

@@ -137,9 +137,15 @@ struct trace_val {
 #define UF_HOOK_EXIT 0x8u /* this exit, taken, retires a call or a return */
 
 /* What visitor jump() reports: calls, returns, indirect jmps, direct jmps
- * (those hs_trace_code_keep_direct keeps). */
+ * (those hs_trace_code_keep_direct keeps).  A conditional jump (jcc rel8,
+ * rel32: a tail call when it goes to another function's entry) is
+ * TRACE_INSN_DJCC and reported only once hs_trace_code_keep_direct makes
+ * it a kept TRACE_INSN_DJMP: most jumps are conditional, and a report per
+ * execution of each would slow every pass down. */
 enum trace_insn_class { TRACE_INSN_OTHER, TRACE_INSN_CALL, TRACE_INSN_RET, TRACE_INSN_JMP,
-			TRACE_INSN_DJMP };
+			TRACE_INSN_DJMP, TRACE_INSN_DJCC };
+/* Whether instructions of class c are reported to visitor jump(). */
+#define TRACE_INSN_REPORTED(c) ((c) != TRACE_INSN_OTHER && (c) != TRACE_INSN_DJCC)
 
 /* Every op begins with a prologue that costs no branch: store cimm at
  * st + coff (an 8-byte PUT_CONST folded into it, the RIP of an IMARK it

@@ -89,6 +89,7 @@ void hs_src_free(struct hs_src *s)
 		return;
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
+		src_inline_map_free(s->mods[i].inl);
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
@@ -208,6 +209,29 @@ static int file_intern(struct hs_src *s, const char *path, uint32_t *id)
 	s->file_hash[j] = s->n_files + 1;
 	*id = s->n_files++;
 	return 0;
+}
+
+const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f)
+{
+	char *full = NULL;
+	const char *path = f, *ret = NULL;
+	uint32_t j;
+
+	if (!s->hash_cap)
+		return NULL;
+	if (f[0] != '/' && comp_dir && *comp_dir) {
+		if (asprintf(&full, "%s/%s", comp_dir, f) < 0)
+			return NULL;
+		path = full;
+	}
+	j = str_hash(path) & (s->hash_cap - 1);
+	while (s->file_hash[j] && !ret) {
+		if (!strcmp(s->files[s->file_hash[j] - 1], path))
+			ret = s->files[s->file_hash[j] - 1];
+		j = (j + 1) & (s->hash_cap - 1);
+	}
+	free(full);
+	return ret;
 }
 
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id)
@@ -1056,11 +1080,7 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 	return &m->rows[lo - 1];
 }
 
-/* The break name of a C++ subprogram (its demangled linkage name without
- * parameters: "Fruit::price"), interned in s->dnames so that it lives as
- * long as the handle; NULL without a linkage name (C) or on ENOMEM.
- * Called under dw_lock. */
-static const char *dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
 {
 	Dwarf_Attribute a;
 	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
@@ -1132,7 +1152,7 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 		 * no DW_AT_low_pc: its first range is the part it is entered by */
 		if (dwarf_entrypc(&scopes[i], &lo) != 0 && !first_range(&scopes[i], &lo))
 			continue;
-		cname = dwarf_cplus_name(s, &scopes[i]);
+		cname = src_dwarf_cplus_name(s, &scopes[i]);
 		if (cname)
 			*name = cname;
 		*entry = lo + bias;
@@ -1224,7 +1244,7 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out)
 {
-	const struct src_mod *m;
+	struct src_mod *m;
 	const struct src_row *r;
 
 	if (!s || !out || !s->finished)
@@ -1246,6 +1266,7 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;
 	out->in_prologue = r->prologue;
+	src_inline_at(s, m, addr, &out->inline_frame, &out->inline_hidden);
 	return 0;
 }
 

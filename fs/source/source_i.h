@@ -57,6 +57,10 @@ struct src_mod {
 	size_t n_objs;
 	bool full_symtab;       /* a .symtab (not only .dynsym): every
 				 * function with code has a symbol */
+	/* inline.c: where inlined copies are, loaded on first use under
+	 * dw_lock (inl_done set after, release); NULL: none */
+	struct src_inl_map *inl;
+	int inl_done;
 	char problem[256];
 };
 
@@ -116,6 +120,26 @@ int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr);
  * address + bias, in *out (caller frees each dname, then *out; a
  * symbol's name is its dname).  0 (none: *n 0) or -ENOMEM. */
 int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
+
+/* The break name of a C++ subprogram or inlined copy (its demangled
+ * linkage name without parameters: "Fruit::price"), interned in s->dnames
+ * so that it lives as long as the handle; NULL without a linkage name (C)
+ * or on ENOMEM.  Called under dw_lock (source.c). */
+const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
+/* The interned name of a CU's file f (made absolute with comp_dir as the
+ * line tables' names are), NULL when not interned.  Read-only: safe after
+ * hs_src_finish() from any thread (source.c). */
+const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f);
+
+/* The inlined copy of m holding addr (*frame) and the frame gdb shows
+ * when a `step` arrives at addr (*hidden: the copies that start at addr
+ * hidden), as ids unique in the handle; 0: the real function (inline.c).
+ * Lock-free once m's map is loaded (the first call loads it under
+ * dw_lock: never call with dw_lock held). */
+struct src_inl_map;
+void src_inline_at(struct hs_src *s, struct src_mod *m, uint64_t addr, uint64_t *frame,
+		   uint64_t *hidden);
+void src_inline_map_free(struct src_inl_map *map);  /* accepts NULL */
 
 /* ---- C++ names (names.c) ------------------------------------------------- */
 

@@ -17,28 +17,90 @@ int tree_src_link_exists(int err)
 	return err == -ENOSYS || err == -ENODATA || err == -EOPNOTSUPP ? -ENOENT : err;
 }
 
+/* gdb's step enters a call only when the code that makes it has line
+ * info outside the dynamic linker (fs/source): it runs a library without
+ * debug info, and the lazy resolver, to their return, callbacks and ifunc
+ * resolvers included.  A frame entered by a tail call (its call site is
+ * the call of the frame it replaced) is entered when that call was and
+ * the code that jumped (rip at its t_call) has line info too: gdb steps
+ * over a function without line info to its return, whatever it jumps
+ * to on the way. */
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 {
+	struct hs_tree_step_ctx *sc = ctx;
 	struct hs_src_loc loc;
+	struct hs_db_regs *r;
+	bool jumper;
 
-	if (hs_src_step_stops(ctx, c->call_site))
-		return HS_DB_STEP_ENTER;
-	if (hs_src_lookup(ctx, c->call_site, &loc) == 0 && loc.module &&
+	if (hs_src_step_stops(sc->s, c->call_site)) {
+		if (!(c->flags & HS_DB_CALL_TAILIN))
+			return HS_DB_STEP_ENTER;
+		r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+		jumper = !r || hs_db_regs_at(sc->img, c->t_call, c->tid, r) < 0 ||
+			 hs_src_step_stops(sc->s, r->regs.rip);
+		free(r);
+		return jumper ? HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
+	}
+	if (hs_src_lookup(sc->s, c->call_site, &loc) == 0 && loc.module &&
 	    hs_src_dynamic_linker(loc.module->path))
 		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
 	return HS_DB_STEP_SKIP_CALLER;
 }
 
+/* The step passes over a start of the line being stepped in its own
+ * frame (gdb refreshes its range there), except where inlined copies
+ * start: the line pass made that start because gdb's step stops there to
+ * enter them ("stepped into inlined function"), on any line. */
+struct inl_start {
+	struct hs_tree_step_ctx *sc;
+	uint32_t depth;
+	uint64_t found;         /* 0: none */
+	struct hs_db_regs *r;
+};
+
+static int on_inl_start(void *ctx, const struct hs_db_line_start *ls)
+{
+	struct inl_start *is = ctx;
+	struct hs_src_line_info li;
+
+	if (ls->depth != is->depth || hs_db_regs_at(is->sc->img, ls->t, ls->tid, is->r) < 0 ||
+	    hs_src_line_info(is->sc->s, is->r->regs.rip, &li) != 0 ||
+	    li.inline_frame == li.inline_hidden)
+		return 0;
+	is->found = ls->t;
+	return 1;
+}
+
+static void step_inline_start(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
+{
+	struct inl_start is = { sc, 0, 0, malloc(sizeof(struct hs_db_regs)) };
+	struct hs_db_regs *r = is.r;
+	int depth;
+
+	if (r && hs_db_regs_at(sc->img, t0, 0, r) == 0 &&
+	    (depth = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) >= 0 && *t > t0 + 1) {
+		is.depth = (uint32_t)depth;
+		if (hs_db_line_starts(sc->img, t0 + 1, *t - 1, r->tid, on_inl_start, &is) >= 0 &&
+		    is.found)
+			*t = is.found;
+	}
+	free(r);
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t)
 {
-	struct hs_db_step_filter f = { .enter = hs_tree_step_enters };
-	struct hs_src *s = NULL;
+	struct hs_tree_step_ctx sc = { .img = tree_image(tree, n) };
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .ctx = &sc };
+	int err;
 
-	if ((how == HS_DB_STEP_INTO || how == HS_DB_STEP_BACK_INTO) &&
-	    tree_src_get(tree, n, &s) == 0)
-		f.ctx = s;
-	return hs_db_step_line_filtered(tree_image(tree, n), n->t, how, f.ctx ? &f : NULL, t);
+	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
+	    tree_src_get(tree, n, &sc.s) != 0)
+		return hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+	err = hs_db_step_line_filtered(sc.img, n->t, how, &f, t);
+	if (err == 0 && how == HS_DB_STEP_INTO)
+		step_inline_start(&sc, n->t, t);
+	return err;
 }
 
 int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
@@ -100,14 +162,82 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return open == 0 ? -ENOENT : 0;
 }
 
+/* gdb's finish out of an inline frame (the pc in an inlined copy): the
+ * first instruction of the thread outside the copy, at the same depth or
+ * above (the calls made from inside it run to their return).  A scan, one
+ * instruction at a time: bounded, past it there is no answer. */
+#define INL_FINISH_MAX 4096
+#define INL_FINISH_CALLS 64
+
+static int inline_finish_scan(const struct hs_db_image *img, struct hs_src *s, uint64_t frame,
+			      uint64_t t0, uint32_t tid, int depth0, uint64_t *t)
+{
+	struct hs_db_call *fr = malloc(INL_FINISH_CALLS * sizeof(*fr));
+	struct hs_db_insn in;
+	uint64_t u = t0;
+	uint32_t tu;
+	int open, err = -ENOENT;
+
+	for (int k = 0; fr && k < INL_FINISH_MAX; k++) {
+		u++;
+		if (hs_db_thread_at(img, u, &tu) < 0 || hs_db_insn_at(img, u, &in) < 0)
+			break;
+		if (tu != tid || hs_src_inline_holds(s, frame, in.addr))
+			continue;
+		open = hs_db_backtrace(img, u, tid, fr, INL_FINISH_CALLS);
+		if (open < 0 || open - depth0 > INL_FINISH_CALLS)
+			break;
+		if (open > depth0) {
+			/* in a call made from the copy: past its return */
+			if (fr[open - depth0 - 1].t_ret == HS_DB_NO_RETURN)
+				break;
+			u = fr[open - depth0 - 1].t_ret - 1;
+			continue;
+		}
+		*t = u;
+		err = 0;
+		break;
+	}
+	free(fr);
+	return fr ? err : -ENOMEM;
+}
+
+/* 1 and *t when the pc at n is in an inlined copy, 0 when not. */
+static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+{
+	const struct hs_db_image *img = tree_image(tree, n);
+	struct hs_src_line_info li;
+	struct hs_db_regs *r;
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s), depth;
+
+	if (err < 0)
+		return 0;       /* no debug info: no inlined copies */
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.inline_frame) {
+		free(r);
+		return 0;
+	}
+	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
+	err = depth < 0 ? depth : inline_finish_scan(img, s, li.inline_frame, n->t, r->tid, depth, t);
+	free(r);
+	return err < 0 ? err : 1;
+}
+
 /* gdb's finish: the return of the innermost frame; one left by a tail
  * call returns when the call that replaced it (the innermost one open
  * right after the jump, at the same depth) does, or the one that replaced
- * that... */
+ * that...  In an inlined copy: where the copy is left (inline_finish). */
 int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
 {
 	struct hs_db_call c;
-	int err = open_call(tree, n, &c);
+	int err = inline_finish(tree, n, t);
+
+	if (err != 0)
+		return err < 0 ? err : 0;
+	err = open_call(tree, n, &c);
 
 	while (err == 0 && (c.flags & HS_DB_CALL_TAIL) && c.t_ret != HS_DB_NO_RETURN) {
 		int open = hs_db_backtrace(tree_image(tree, n), c.t_ret, c.tid, &c, 1);

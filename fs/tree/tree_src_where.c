@@ -36,18 +36,50 @@ static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
 	fputs(buf, f);
 }
 
+/* ---- inlined frames ----------------------------------------------------------------
+ * Code inlined into a function is shown as gdb shows it: a frame per
+ * inlined copy holding the pc, innermost first, then the real function
+ * at the outermost copy's call site (hs_src_inline_frames).  The call tree
+ * knows nothing of them (no call made them), so they carry no t_call:
+ * "inlined" stands in its column. */
+
+#define INL_MAX 32
+
+/* The frames at pc: n inlined ones (none where no code was inlined),
+ * each "#num where inlined", then "#num where" of the real function with
+ * no newline (its caller ends the line). */
+static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, int *num)
+{
+	struct hs_src_inline in[INL_MAX];
+	char buf[1024];
+	int n = hs_src_inline_frames(s, pc, in, INL_MAX);
+
+	if (n < 0)
+		n = 0;
+	for (int k = 0; k <= n; k++) {
+		hs_src_format_frame(s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
+		fprintf(f, "#%d %s%s", (*num)++, buf, k < n ? " inlined\n" : "");
+	}
+}
+
+/* time/<t>/where: the innermost frame, an inlined function's when the pc
+ * is in inlined code (gdb's `frame` after `break helper`). */
 int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
+	struct hs_src_inline in[INL_MAX];
 	struct hs_db_regs *r;
 	struct hs_src *s;
-	int err = tree_src_get(tree, n, &s);
+	char buf[1024];
+	int err = tree_src_get(tree, n, &s), ni;
 
 	if (err < 0)
 		return err;
 	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
-	put_where(f, s, r->regs.rip);
+	ni = hs_src_inline_frames(s, r->regs.rip, in, INL_MAX);
+	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, 0, buf, sizeof(buf));
+	fputs(buf, f);
 	fputc('\n', f);
 	free(r);
 	return 0;
@@ -388,8 +420,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			if (k < u->n && is_trampoline(s, u->pcs[k]))
 				k++;
 		}
-		fprintf(f, "#%d ", num++);
-		put_where(f, s, pc);
+		put_frames(f, s, pc, &num);
 		if (i < open)
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else

@@ -152,6 +152,40 @@ typedef int (*hs_src_addr_fn)(void *ctx, uint64_t addr);
 int hs_src_function_entries(struct hs_src *s, const char *name,
 			    hs_src_addr_fn cb, void *ctx);
 
+/* ---- inlined functions ------------------------------------------------------
+ * At -O2 a function's body can be copied into its caller
+ * (DW_TAG_inlined_subroutine).  gdb shows each copy holding the pc as a
+ * frame of its own, innermost first, all at the same pc: "#0 helper (...)
+ * at a.c:5", "#1 main () at a.c:20", where 20 is the copy's call site
+ * (DW_AT_call_file/line).  hs_src_lookup() names the real function (the
+ * symbol's); these are the frames inside it. */
+struct hs_src_inline {
+	const char *function;  /* the inlined function, as gdb names its
+				* frame (C++: "Fruit::price") */
+	uint64_t start;        /* where its offset counts from: the copy's
+				* entry pc, or the start of the copy's range
+				* holding addr when addr is below the entry */
+	const char *call_file; /* the call site in the frame outside it
+				* (NULL when DWARF does not say) */
+	uint32_t call_line;
+};
+/* The inlined copies holding addr, innermost first, into out[max].
+ * Returns how many (0: none, no DWARF, or addr in no module); -EINVAL.
+ * Serialised on the handle's libdw lock; a walk of addr's compile unit. */
+int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *out,
+			 size_t max);
+/* Frame k (0 innermost, n the real function) of the n inlined frames in
+ * at addr, in the `where` format: "function+0xoff file:line", the line of
+ * addr for k == 0 and the call site of frame k - 1 for k > 0.  Returns the
+ * length it wanted, like snprintf. */
+int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
+			size_t n, size_t k, char *buf, size_t cap);
+
+/* Whether addr is in the inlined copy frame (an inline_frame id of
+ * hs_src_line_info(), 0: none) or in a copy inside it: gdb's `finish` out
+ * of an inline frame runs until the pc is not.  Lock-free. */
+bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr);
+
 /* ---- lines (for gdb-like stepping) ----------------------------------------
  * A "line start" follows gdb's `step`: an instruction at the first address
  * of an is_stmt line-table row whose (file, line) differs from the line
@@ -172,6 +206,14 @@ struct hs_src_line_info {
 				* so the rest of that row takes no line either
 				* (a one-line function's body row is of the
 				* same line and must still start) */
+	/* Inlined copies (ids unique in the handle, 0: the real function):
+	 * the innermost one holding addr, and the frame gdb's `step` shows
+	 * when it arrives at addr, where the copies that start at addr are
+	 * hidden (inline-frame.c, skip_inline_frames).  They differ where a
+	 * copy starts: gdb's `step` stops there ("stepped into inlined
+	 * function") when that hidden frame is the one it was stepping in,
+	 * and enters the copies on the next step without running. */
+	uint64_t inline_frame, inline_hidden;
 	/* The row holding addr, [row_addr, row_end) (valid with line): gdb's
 	 * `step` range.  gdb (infrun.c, process_event_stop_test) steps
 	 * through it without looking, stops at the start of an is_stmt row

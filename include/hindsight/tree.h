@@ -256,11 +256,17 @@ struct hs_tree_mem_at {
 };
 ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len);
 /* gdb's rule for step into a call (struct hs_db_step_filter's enter; ctx
- * is the image's struct hs_src): step enters a call only when the code
+ * is a struct hs_tree_step_ctx): step enters a call only when the code
  * that makes it has line info outside the dynamic linker, so it runs a
  * library without debug info, and the lazy resolver, to their return,
- * callbacks and ifunc resolvers included. */
-enum hs_db_step_enter hs_tree_step_enters(void *src, const struct hs_db_call *c);
+ * callbacks and ifunc resolvers included.  A frame entered by a tail call
+ * is entered when the code that jumped has line info too (gdb steps over
+ * a function without line info to its return, whatever it jumps to). */
+struct hs_tree_step_ctx {
+	struct hs_src *s;
+	const struct hs_db_image *img;
+};
+enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c);
 
 /* The text of `hindsight info TRACE_DIR` (and of the tree's info file),
  * from meta.json and, when built, the database.  Needs no database.

@@ -8,7 +8,9 @@
 # tail call through a function pointer and through a C++ vtable, a throw
 # out of a tail-called function, and jumps that are no tail calls (a
 # switch's jump table and loops in leaf functions, where rsp is the one of
-# the function's entry; a jump into a function's .cold part).
+# the function's entry; a jump into a function's .cold part), and tail
+# calls by conditional jumps (jne rel8, je rel32 in assembly, taken some of
+# the times they run: tests/programs/inl_tailjcc_o2.c).
 #
 # Oracles (gdb on native runs):
 #  - calls/<f> has as many calls as gdb's `break f` hits, and the backtrace
@@ -27,6 +29,7 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built tail_calls_o2
 require_built tail_virt_o2
+require_built inl_tailjcc_o2
 
 SRC=$ROOT/tests/programs
 
@@ -81,12 +84,23 @@ oracle tail_calls "$PROGS/tail_calls_o2" "$SRC/tail_calls_o2.c" is_even is_odd s
 LIBFUNCS="__cxa_throw"
 oracle tail_virt "$PROGS/tail_virt_o2" "$SRC/tail_virt_o2.cc" measure Shape::scaled \
 	Square::area Circle::area guarded check
+LIBFUNCS=""
+oracle tail_jcc "$PROGS/inl_tailjcc_o2" "$SRC/inl_tailjcc_o2.c" slow_path cond_tail \
+	cond_tail32 work
 
 for fn in is_even is_odd step1 step3 len_of apply twice say; do
 	finish_check tail_calls "$PROGS/tail_calls_o2" "$fn"
 done
 for fn in measure Square::area guarded; do
 	finish_check tail_virt "$PROGS/tail_virt_o2" "$fn"
+done
+finish_check tail_jcc "$PROGS/inl_tailjcc_o2" slow_path
+# the jcc tail calls: the frames that jumped say so (cond_tail jumps when
+# its argument is odd: 3 of its 6 calls; cond_tail32 when it is 0: 2 of 6)
+for fn in cond_tail:3 cond_tail32:2; do
+	"$HS" cat "$T/tail_jcc.trace" "calls/${fn%:*}" >"$T/c.${fn%:*}" || fail "calls/${fn%:*}"
+	[ "$(grep -c ' tail$' "$T/c.${fn%:*}")" = "${fn#*:}" ] ||
+		fail "calls/${fn%:*}: not ${fn#*:} tail calls: $(cat "$T/c.${fn%:*}")"
 done
 
 # the frames that jumped: every call of step1, step2, len_of, say and apply

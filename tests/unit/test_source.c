@@ -354,6 +354,89 @@ static void test_lines_match_addr2line(void **state)
 	hs_src_free(s);
 }
 
+/* Every address of fn in prog: the inlined frames (hs_src_inline_frames,
+ * then the real function) agree with `addr2line -i`'s, innermost first:
+ * the function (names only where with_names: binutils names a C++
+ * template's copy by its caller) and, for the outer frames, the call
+ * site (the innermost line is the line table's, where addr2line takes
+ * the last of several rows at one address and gdb another: test_lines
+ * and the e2e tests compare it with gdb). */
+static void check_inline_frames(const char *prog, const char *fn, bool with_names, int *n_inl)
+{
+	struct warns w;
+	struct hs_src *s = open_file(abs_path(prog), &w);
+	uint64_t start = nm_value(prog, fn), a;
+	char cmd[65536], *p = cmd, line[PATH_MAX + 64];
+	FILE *f;
+
+	assert_true(start != 0);
+	p += snprintf(p, sizeof cmd, "addr2line -C -a -i -f -e %s", prog);
+	for (a = start; a < start + 0x200; a++) {
+		struct hs_src_loc loc;
+
+		if (hs_src_lookup(s, BASE + a, &loc) || loc.func_start != BASE + start)
+			break;
+		p += snprintf(p, sizeof cmd - (size_t)(p - cmd), " 0x%" PRIx64, a);
+	}
+	assert_true(a > start + 8);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	a = 0;
+	if (!fgets(line, sizeof line, f))
+		fail_msg("addr2line printed nothing");
+	while (!feof(f)) {
+		struct hs_src_inline in[16];
+		struct hs_src_loc loc;
+		uint64_t addr = strtoull(line, NULL, 16);
+		int n, k = 0;
+
+		assert_int_equal(hs_src_lookup(s, BASE + addr, &loc), 0);
+		n = hs_src_inline_frames(s, BASE + addr, in, 16);
+		assert_true(n >= 0);
+		*n_inl += n > 0;
+		/* pairs "function", "file:line (discriminator N)" up to the next address */
+		while (fgets(line, sizeof line, f) && strncmp(line, "0x", 2) != 0) {
+			char got[PATH_MAX + 64], name[512];
+
+			snprintf(name, sizeof name, "%s", line);
+			name[strcspn(name, "(\n")] = 0; /* "Counter::bump()" */
+			if (!fgets(line, sizeof line, f))
+				fail_msg("addr2line: a function without a line");
+			line[strcspn(line, " \n")] = 0;
+			if (k > n)
+				fail_msg("0x%" PRIx64 ": addr2line has more frames than %d", addr, n + 1);
+			if (with_names && strcmp(name, k < n ? in[k].function : loc.function))
+				fail_msg("0x%" PRIx64 " frame %d: %s, addr2line %s", addr, k,
+					 k < n ? in[k].function : loc.function, name);
+			if (k > 0) {
+				snprintf(got, sizeof got, "%s:%u", in[k - 1].call_file,
+					 in[k - 1].call_line);
+				assert_string_equal(got, line);
+			}
+			k++;
+		}
+		assert_int_equal(k, n + 1);
+		a++;
+	}
+	pclose(f);
+	assert_true(a > 8);
+	hs_src_free(s);
+}
+
+/* -O2 programs whose helpers gcc inlined: inlined twice at two sites, two
+ * deep, calls made from inside a copy, C++ methods and a template. */
+static void test_inline_frames_match_addr2line(void **state)
+{
+	int n_inl = 0;
+
+	(void)state;
+	check_inline_frames("build/programs/inl_basic_o2", "main", true, &n_inl);
+	check_inline_frames("build/programs/inl_calls_o2", "twice", true, &n_inl);
+	check_inline_frames("build/programs/inl_calls_o2", "main", true, &n_inl);
+	check_inline_frames("build/programs/inl_methods_o2", "main", false, &n_inl);
+	assert_true(n_inl > 20);
+}
+
 /* gdb's breakpoint on a function (its prologue skip) lands on the first
  * row after the ones we flag as prologue; in the -O2 program, where the
  * functions set up no frame, on the entry, which is then no prologue. */
@@ -1463,6 +1546,7 @@ int main(void)
 		cmocka_unit_test(test_symbols_match_nm),
 		cmocka_unit_test(test_symbol_list_matches_nm),
 		cmocka_unit_test(test_lines_match_addr2line),
+		cmocka_unit_test(test_inline_frames_match_addr2line),
 		cmocka_unit_test(test_prologue_matches_gdb_breakpoints),
 		cmocka_unit_test(test_where_format),
 		cmocka_unit_test(test_function_entries_and_sources),

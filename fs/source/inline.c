@@ -1,0 +1,402 @@
+/* inline.c - fs/source: the inlined copies of functions holding an address
+ * (DW_TAG_inlined_subroutine), gdb's inline frames.
+ *
+ * gdb's inline frames at a pc are the inlined-subroutine blocks that hold
+ * it, innermost first (inline-frame.c, block_for_pc): each is a frame named
+ * by its abstract origin, at the pc's line for the innermost and at the
+ * inner copy's DW_AT_call_line for the others, the real function last.
+ * dwarf_getscopes() gives exactly those scopes.  It walks the compile
+ * unit's DIEs, which libdw does not let two threads do at once: under
+ * s->dw_lock, like the variable code.
+ */
+#include "source_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The start of the range of die holding a (DWARF addresses); a when none. */
+static Dwarf_Addr range_start(Dwarf_Die *die, Dwarf_Addr a)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0)
+		if (start <= a && a < end)
+			return start;
+	return a;
+}
+
+/* One inlined copy's frame, from its DIE (under dw_lock). */
+static void inline_of(struct hs_src *s, Dwarf_Die *cu, Dwarf_Die *die, Dwarf_Addr a,
+		      Dwarf_Addr bias, struct hs_src_inline *o)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Files *files;
+	Dwarf_Word w;
+	Dwarf_Addr entry;
+	size_t nf;
+	const char *f;
+
+	memset(o, 0, sizeof(*o));
+	o->function = src_dwarf_cplus_name(s, die);
+	if (!o->function)
+		o->function = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+	if (!o->function)
+		o->function = "??";
+	/* gcc gives each copy an entry pc; its code may start below it */
+	if (dwarf_entrypc(die, &entry) != 0 || a < entry)
+		entry = range_start(die, a);
+	o->start = entry + bias;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &attr), &w) == 0)
+		o->call_line = (uint32_t)w;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &attr), &w) == 0 &&
+	    dwarf_getsrcfiles(cu, &files, &nf) == 0 && w < nf &&
+	    (f = dwarf_filesrc(files, w, NULL, NULL)) != NULL)
+		o->call_file = src_file_find(s, dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir,
+									       &attr)), f);
+}
+
+int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *out,
+			 size_t max)
+{
+	struct src_mod *m;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	uint64_t fr, hid;
+	int n, got = 0;
+
+	if (!s || !s->finished || (!out && max))
+		return -EINVAL;
+	m = src_mod_find(s, addr);
+	if (!m || !m->dw || !m->dm)
+		return 0;
+	/* most code is in no copy: the map answers without a DIE walk */
+	src_inline_at(s, m, addr, &fr, &hid);
+	if (!fr)
+		return 0;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(m->dm, addr, &bias);
+	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+	for (int i = 0; i < n && (size_t)got < max; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		Dwarf_Die *up = NULL;
+
+		if (tag == DW_TAG_subprogram)
+			break;  /* the real function: hs_src_lookup's */
+		if (tag != DW_TAG_inlined_subroutine)
+			continue;
+		inline_of(s, cu, &scopes[i], addr - bias, bias, &out[got++]);
+		/* past an inlined copy dwarf_getscopes goes on with the
+		 * abstract function's scopes; the copy's own containers
+		 * (the copy it was inlined into, the real function) are
+		 * the DIEs holding it (as eu-addr2line -i finds them) */
+		n = dwarf_getscopes_die(&scopes[i], &up);
+		free(scopes);
+		scopes = up;
+		i = 0;  /* up[0] is the copy itself */
+	}
+	pthread_mutex_unlock(&s->dw_lock);
+	free(scopes);
+	return got;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+
+	return b ? b + 1 : p;
+}
+
+int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
+			size_t n, size_t k, char *buf, size_t cap)
+{
+	struct hs_src_loc loc;
+	const char *file;
+	uint32_t line;
+
+	if (!buf && cap)
+		return -EINVAL;
+	if (k >= n + 1 || (k == 0 && n == 0) || !s || hs_src_lookup(s, addr, &loc) ||
+	    (k == n && !loc.function))
+		return hs_src_format_where(s, addr, buf, cap);
+	file = k == 0 ? loc.file : in[k - 1].call_file;
+	line = k == 0 ? loc.line : in[k - 1].call_line;
+	if (k < n)
+		return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, in[k].function,
+				addr - in[k].start, file ? base_name(file) : "??", line);
+	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			addr - loc.func_start, file ? base_name(file) : "??", line);
+}
+
+/* ---- which copy a pc is in, as gdb's `step` sees it ----------------------------------
+ * gdb's step (infrun.c) stops where the pc arrives at the start of an
+ * inlined copy ("stepped into inlined function") when the frame it then
+ * shows is the frame it was stepping in.  At a stop gdb first hides the
+ * copies that start at the pc (skip_inline_frames: the copy's entry, its
+ * first range's start in gdb 13, or an address whose previous byte is in
+ * neither the copy nor a block inside it), innermost outwards; the frame
+ * left is the "hidden" frame.  A stop that hid copies shows the caller at
+ * the call site and enters the copies on the next `step`, without
+ * running: so after a stop the frame is the innermost copy, and after a
+ * range refreshed without a stop it is the hidden one (the builder keeps
+ * it, builder/db/dbb_lines.c).
+ *
+ * Per module, on first use: every copy (its parent copy, depth, entry)
+ * from a walk of all DIEs (libc's debug info: about 350k DIEs, 60 ms),
+ * and the address space cut into segments, each with its innermost copy
+ * (a sweep over the copies' ranges, which nest: at each depth at most one
+ * copy holds an address). */
+
+#define INL_DEPTH 64
+
+struct inl_copy {
+	int32_t parent;         /* index, -1: the real function */
+	int32_t depth;
+	uint64_t entry;
+};
+
+struct inl_seg {
+	uint64_t start, end;
+	int32_t copy;           /* innermost copy, -1: none */
+};
+
+struct src_inl_map {
+	struct inl_copy *copies;
+	size_t n_copies, cap_copies;
+	struct inl_seg *segs;
+	size_t n_segs;
+};
+
+/* A range's end points while the map is built: end before start at the
+ * same address. */
+struct inl_ev {
+	uint64_t at;
+	int32_t copy;
+	bool start;
+};
+
+struct inl_build {
+	struct src_inl_map *map;
+	struct inl_ev *ev;
+	size_t n_ev, cap_ev;
+	int err;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*v, c * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
+static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_t parent,
+		    int32_t depth, int32_t *idx)
+{
+	struct src_inl_map *m = b->map;
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+	bool first = true;
+
+	if ((b->err = grow((void **)&m->copies, &m->cap_copies, m->n_copies, sizeof(*m->copies))))
+		return;
+	*idx = (int32_t)m->n_copies;
+	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0 };
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
+		if (start >= end)
+			continue;       /* gcc writes empty ones */
+		if (first)
+			m->copies[*idx].entry = start + bias;
+		first = false;
+		if ((b->err = grow((void **)&b->ev, &b->cap_ev, b->n_ev + 1, sizeof(*b->ev))))
+			return;
+		b->ev[b->n_ev++] = (struct inl_ev){ start + bias, *idx, true };
+		b->ev[b->n_ev++] = (struct inl_ev){ end + bias, *idx, false };
+	}
+}
+
+/* Depth-first through the scopes that can hold code: functions, blocks,
+ * copies and (C++) namespaces. */
+static void inl_walk(struct inl_build *b, Dwarf_Die *d, Dwarf_Addr bias, int32_t parent,
+		     int32_t depth)
+{
+	Dwarf_Die c;
+
+	if (depth >= INL_DEPTH || dwarf_child(d, &c) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&c);
+		int32_t in = parent;
+
+		if (tag == DW_TAG_subprogram)
+			in = -1;
+		if (tag == DW_TAG_inlined_subroutine)
+			inl_add(b, &c, bias, parent, depth, &in);
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+		    tag == DW_TAG_lexical_block || tag == DW_TAG_namespace)
+			inl_walk(b, &c, bias, in, tag == DW_TAG_inlined_subroutine ? depth + 1 : depth);
+	} while (b->err == 0 && dwarf_siblingof(&c, &c) == 0);
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const struct inl_ev *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (int)x->start - (int)y->start; /* ends first */
+}
+
+/* The segments, from the sorted end points. */
+static int inl_sweep(struct inl_build *b)
+{
+	struct src_inl_map *m = b->map;
+	int32_t active[INL_DEPTH];
+	size_t cap = 0;
+
+	for (int d = 0; d < INL_DEPTH; d++)
+		active[d] = -1;
+	if (b->n_ev)
+		qsort(b->ev, b->n_ev, sizeof(*b->ev), cmp_ev);
+	for (size_t i = 0; i < b->n_ev;) {
+		uint64_t at = b->ev[i].at;
+		int32_t inner = -1;
+
+		for (; i < b->n_ev && b->ev[i].at == at; i++) {
+			const struct inl_ev *e = &b->ev[i];
+			int32_t d = m->copies[e->copy].depth;
+
+			if (e->start)
+				active[d] = e->copy;
+			else if (active[d] == e->copy)
+				active[d] = -1;
+		}
+		for (int d = INL_DEPTH - 1; d >= 0 && inner < 0; d--)
+			inner = active[d];
+		if (m->n_segs && m->segs[m->n_segs - 1].end == UINT64_MAX)
+			m->segs[m->n_segs - 1].end = at;
+		if (m->n_segs && m->segs[m->n_segs - 1].copy == inner &&
+		    m->segs[m->n_segs - 1].end == at) {
+			m->segs[m->n_segs - 1].end = UINT64_MAX;
+			continue;
+		}
+		if (grow((void **)&m->segs, &cap, m->n_segs, sizeof(*m->segs)))
+			return -ENOMEM;
+		m->segs[m->n_segs++] = (struct inl_seg){ at, UINT64_MAX, inner };
+	}
+	return 0;
+}
+
+/* Under dw_lock.  On ENOMEM the module has no copies for `step` (it then
+ * stops at fewer places, as before copies were known). */
+static void inl_load(struct src_mod *mod)
+{
+	struct src_inl_map *m = calloc(1, sizeof(*m));
+	struct inl_build b = { .map = m };
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+
+	if (!m)
+		return;
+	while ((cu = dwfl_module_nextcu(mod->dm, cu, &bias)) != NULL && b.err == 0)
+		inl_walk(&b, cu, bias, -1, 0);
+	if (b.err == 0)
+		b.err = inl_sweep(&b);
+	free(b.ev);
+	if (b.err) {
+		src_inline_map_free(m);
+		return;
+	}
+	mod->inl = m;
+}
+
+void src_inline_map_free(struct src_inl_map *m)
+{
+	if (!m)
+		return;
+	free(m->copies);
+	free(m->segs);
+	free(m);
+}
+
+/* The innermost copy holding addr, -1: none. */
+static int32_t inl_innermost(const struct src_inl_map *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n_segs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->segs[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= m->segs[lo - 1].end)
+		return -1;
+	return m->segs[lo - 1].copy;
+}
+
+/* Is copy a c or inside c? */
+static bool inl_within(const struct src_inl_map *m, int32_t copy, int32_t c)
+{
+	for (int n = 0; copy >= 0 && n < INL_DEPTH; n++, copy = m->copies[copy].parent)
+		if (copy == c)
+			return true;
+	return false;
+}
+
+bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr)
+{
+	uint64_t idx = frame >> 32;
+	struct src_mod *mod;
+	int32_t copy = (int32_t)(frame & 0xffffffffu) - 1;
+
+	if (!s || !frame || idx >= s->n_mods)
+		return false;
+	mod = &s->mods[idx];
+	/* the map is loaded: frame came from it */
+	if (src_mod_find(s, addr) != mod ||
+	    !__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE) || !mod->inl ||
+	    (size_t)copy >= mod->inl->n_copies)
+		return false;
+	return inl_within(mod->inl, inl_innermost(mod->inl, addr), copy);
+}
+
+void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,
+		   uint64_t *hidden)
+{
+	const struct src_inl_map *m;
+	uint64_t id = (uint64_t)(mod - s->mods) << 32;
+	int32_t c, prev;
+
+	*frame = *hidden = 0;
+	if (!mod->dw || !mod->dm)
+		return;
+	if (!__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&s->dw_lock);
+		if (!mod->inl_done)
+			inl_load(mod);
+		__atomic_store_n(&mod->inl_done, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&s->dw_lock);
+	}
+	m = mod->inl;
+	if (!m || (c = inl_innermost(m, addr)) < 0)
+		return;
+	*frame = id | (uint32_t)(c + 1);
+	/* gdb's skip_inline_frames */
+	prev = inl_innermost(m, addr - 1);
+	while (c >= 0 && (m->copies[c].entry == addr || !inl_within(m, prev, c)))
+		c = m->copies[c].parent;
+	*hidden = c < 0 ? 0 : id | (uint32_t)(c + 1);
+}

@@ -1,0 +1,270 @@
+# gdb-inline-oracle.py - gdb as the oracle of Hindsight's inlined frames
+# (where and backtrace in code that the compiler inlined, -O2).
+#
+# Two modes, one file:
+#
+#   gdb -nx -batch -x scripts/gdb-inline-oracle.py     (inside gdb)
+#       ORACLE_PROG=build/programs/inl_basic_o2 ORACLE_OUT=inline.json
+#     runs the program natively and `step`s from main's first line to the
+#     end.  At each stop in the program's own files it keeps the pc (as an
+#     offset from main: the recorder loads a PIE elsewhere), the backtrace
+#     [[function, line], ...] innermost first down to main, the file of
+#     frame 0, and whether gdb hides inline frames there.  gdb's `step`
+#     stops at the entry of an inlined copy twice or more at the same pc:
+#     first in the caller at the call site (the copy's frame hidden), then,
+#     one `step` later without running anything, in the copy.  A moment in
+#     a recording has one answer, the whole truth: every copy holding the
+#     pc is a frame (what gdb shows after `break helper` stops there).  So
+#     stops where gdb hides frames (fewer inline frames than the blocks
+#     holding the pc say) are marked "hidden" and not compared.
+#     Then, for each inlined function it stepped through, `break f`, run,
+#     and `finish` from the first hit (pc offsets of both).
+#     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...],
+#            "finishes": [{function, hit, finish}, ...]}.
+#
+#   python3 scripts/gdb-inline-oracle.py compare ORACLE_JSON MNT
+#     walks Hindsight's `step` (time/main, then each time/<t>/step-into)
+#     while in main's call, at the stops in the program's own file, the pc
+#     of each (time/<t>/insn) as an offset from main's entry; each gdb
+#     stop that is not hidden must be such a stop at the same pc, found
+#     in order, and there time/<t>/where must be gdb's frame 0 (function,
+#     file, line) and time/<t>/backtrace gdb's bt down to main (functions
+#     and lines; inlined frames included); and every line start must be
+#     one of gdb's stops (the step sequence is gdb's, less the hidden
+#     stops); and time/<t>/finish at the first step stop at each `break f`
+#     hit's pc is where gdb's `finish` stopped.  Prints the mismatches and a
+#     summary line; exit 0 when none, 1 when some.
+import json
+import os
+import re
+import sys
+
+MAX_STEPS = 5000
+
+
+def gdb_oracle():
+    import gdb
+
+    prog = os.environ["ORACLE_PROG"]
+    out = os.environ["ORACLE_OUT"]
+    for cmd in ("set auto-load python-scripts off", "set pagination off",
+                "set confirm off", "set width 0", "set height 0",
+                "set style enabled off", "set debug-file-directory /nonexistent",
+                "set disable-randomization on"):
+        gdb.execute(cmd, to_string=True)
+    gdb.execute("file " + prog, to_string=True)
+    gdb.execute("start >/dev/null", to_string=True)
+    main = int(gdb.parse_and_eval("(long)&main"))
+    own = gdb.selected_frame().find_sal().symtab.filename
+
+    def inline_blocks(pc):
+        """How many function blocks hold pc, less the real function's."""
+        n = 0
+        b = gdb.block_for_pc(pc)
+        while b is not None and not b.is_static and not b.is_global:
+            if b.function is not None:
+                n += 1
+            b = b.superblock
+        return max(n - 1, 0)
+
+    stops = []
+    for _ in range(MAX_STEPS):
+        try:
+            frame = gdb.selected_frame()
+        except gdb.error:
+            break
+        sal = frame.find_sal()
+        if sal is not None and sal.symtab is not None and sal.symtab.filename == own:
+            bt = []
+            shown = 0
+            f = frame
+            while f is not None:
+                if f.type() == gdb.INLINE_FRAME and len(bt) == shown:
+                    shown += 1
+                bt.append([f.name(), f.find_sal().line])
+                if f.name() == "main":
+                    break
+                f = f.older()
+            pc = frame.pc()
+            stops.append({"pc": pc - main, "file": os.path.basename(sal.symtab.filename),
+                          "bt": bt, "inline": shown,
+                          "hidden": shown < inline_blocks(pc)})
+        try:
+            gdb.execute("step", to_string=True)
+        except gdb.error:
+            break
+        if not gdb.selected_inferior().pid:
+            break
+    # finish out of an inline frame: for each inlined function the step
+    # went through, its breakpoint's first hit and where `finish` stops
+    # (the first instruction outside the copy)
+    names = []
+    for s in stops:
+        for fr in s["bt"][:s["inline"]]:
+            if fr[0] not in names:
+                names.append(fr[0])
+    finishes = []
+    for name in names:
+        if gdb.selected_inferior().pid:
+            gdb.execute("kill", to_string=True)
+        gdb.execute("delete", to_string=True)
+        try:
+            gdb.execute("break %s" % name, to_string=True)
+            gdb.execute("run >/dev/null", to_string=True)
+            hit = gdb.selected_frame().pc()
+            gdb.execute("delete", to_string=True)
+            gdb.execute("finish", to_string=True)
+            finishes.append({"function": name, "hit": hit - main,
+                             "finish": gdb.selected_frame().pc() - main})
+        except gdb.error:
+            continue
+    with open(out, "w") as fp:
+        json.dump({"prog": prog, "stops": stops, "finishes": finishes}, fp, indent=1)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+WHERE_RE = re.compile(r"^(\S+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$")
+
+
+def hs_frames(text):
+    """backtrace lines "#N where t_call|-|inlined" -> [[function, line]]
+    down to main."""
+    got = []
+    for ln in text.splitlines():
+        m = WHERE_RE.match(" ".join(ln.split()[1:-1]))
+        if not m:
+            continue
+        got.append([m.group(1), int(m.group(3) or 0)])
+        if m.group(1) == "main":
+            break
+    return got
+
+
+def step_chain(mnt, t1):
+    """time/main, then its step-into links while inside main's call."""
+    res = []
+    link = os.path.join(mnt, "time", "main")
+    while len(res) < MAX_STEPS:
+        try:
+            t = int(os.readlink(link).split("/")[-1])
+        except (OSError, ValueError):
+            break
+        if t > t1:
+            break
+        res.append(t)
+        link = os.path.join(mnt, "time", str(t), "step-into")
+    return res
+
+
+def compare(oracle_path, mnt):
+    orc = json.load(open(oracle_path))
+    stops = orc["stops"]
+    if not stops:
+        print("the oracle has no stops")
+        return 1
+    own = stops[0]["file"]
+    calls = read(os.path.join(mnt, "calls", "main")).split()
+    t0, t1 = int(calls[0]), int(calls[1])
+    main = int(read(os.path.join(mnt, "time", str(t0 + 1), "insn")).split()[0], 16)
+    hs = []
+    for t in step_chain(mnt, t1):
+        m = WHERE_RE.match(read(os.path.join(mnt, "time", str(t), "where")).strip())
+        if not m or m.group(2) != own:
+            continue    # outside the program's own file (gdb's side too)
+        pc = int(read(os.path.join(mnt, "time", str(t), "insn")).split()[0], 16)
+        hs.append((t, pc - main))
+    bad = []
+    k = n = hidden = inl = 0
+    for s in stops:
+        if s["hidden"]:
+            hidden += 1
+            continue
+        j = next((j for j in range(k, len(hs)) if hs[j][1] == s["pc"]), None)
+        if j is None:
+            bad.append("gdb stops at main+0x%x (%s:%d), no step does after t %s" % (
+                s["pc"], s["bt"][0][0], s["bt"][0][1], hs[k][0] if k < len(hs) else "-"))
+            continue
+        k = j
+        t = hs[j][0]
+        n += 1
+        inl += s["inline"] > 0
+        where = read(os.path.join(mnt, "time", str(t), "where")).strip()
+        m = WHERE_RE.match(where)
+        want = (s["bt"][0][0], s["file"], s["bt"][0][1])
+        if not m or (m.group(1), m.group(2), int(m.group(3) or 0)) != want:
+            bad.append("t %d where %r, gdb %s %s:%d" % ((t, where) + want))
+        got = hs_frames(read(os.path.join(mnt, "time", str(t), "backtrace")))
+        if got != s["bt"]:
+            bad.append("t %d backtrace %s, gdb %s" % (t, got, s["bt"]))
+    # and `step` stops nowhere else: every step is a stop of gdb's
+    # (at a hidden stop's pc, the copy's frame is the next stop: same pc)
+    pcs = [s["pc"] for s in stops]
+    extra = [(t, pc) for (t, pc) in hs if pc not in pcs]
+    for t, pc in extra:
+        bad.append("t %d: a step stops at main+0x%x where gdb's does not" % (t, pc))
+    matched = set()
+    k = 0
+    for s in stops:
+        j = next((j for j in range(k, len(hs)) if hs[j][1] == s["pc"]), None)
+        if j is not None:
+            matched.add(j)
+            k = j
+    for j, (t, pc) in enumerate(hs):
+        if j not in matched and pc in pcs:
+            bad.append("t %d: a step stops at main+0x%x more often than gdb's" % (t, pc))
+    # finish from the first hit of each inlined function's breakpoint
+    n_fin = 0
+    for fin in orc.get("finishes", []):
+        t = next((t for (t, pc) in hs if pc == fin["hit"]), None)
+        if t is None:
+            continue
+        # gdb's breakpoint on an outer copy that starts where an inner
+        # one does shows the outer one (the inner hidden): Hindsight's
+        # frame 0 there is the inner one, whose finish is another
+        m = WHERE_RE.match(read(os.path.join(mnt, "time", str(t), "where")).strip())
+        if not m or m.group(1) != fin["function"]:
+            continue
+        n_fin += 1
+        try:
+            tf = int(os.readlink(os.path.join(mnt, "time", str(t), "finish")).split("/")[-1])
+            got = int(read(os.path.join(mnt, "time", str(tf), "insn")).split()[0], 16) - main
+        except (OSError, ValueError) as e:
+            bad.append("t %d finish from %s: %s" % (t, fin["function"], e))
+            continue
+        if got != fin["finish"]:
+            bad.append("t %d finish from %s: main+0x%x, gdb main+0x%x" % (
+                t, fin["function"], got, fin["finish"]))
+    for b in bad[:20]:
+        print(b)
+    print("gdb stops %d (%d with inline frames hidden, not compared), compared %d "
+          "(%d in inlined code), finish from %d inline frames, %d mismatches" % (
+              len(stops), hidden, n, inl, n_fin, len(bad)))
+    return 1 if bad else 0
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "compare":
+        try:
+            sys.exit(compare(sys.argv[2], sys.argv[3]))
+        except (OSError, ValueError, KeyError, IndexError) as e:
+            print("gdb-inline-oracle: %s" % e)
+            sys.exit(1)
+    print("usage: gdb -nx -batch -x gdb-inline-oracle.py (ORACLE_PROG, ORACLE_OUT set)\n"
+          "       python3 gdb-inline-oracle.py compare ORACLE_JSON MNT", file=sys.stderr)
+    sys.exit(2)
+
+
+try:
+    import gdb  # noqa: F401  (only inside gdb)
+    IN_GDB = True
+except ImportError:
+    IN_GDB = False
+
+if IN_GDB:
+    gdb_oracle()
+elif __name__ == "__main__":
+    main()

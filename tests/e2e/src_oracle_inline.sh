@@ -1,0 +1,65 @@
+#!/bin/bash
+# src_oracle_inline.sh - gdb vs Hindsight in code the compiler inlined
+# (-O2): where and backtrace show every inlined copy holding the pc as a
+# frame, step-into enters copies and finish leaves them as gdb does
+# (scripts/gdb-inline-oracle.py).
+#
+# Programs (tests/programs/inl_*_o2.*): static helpers inlined at two
+# sites, inlining two deep, a real call made from inside inlined code (its
+# backtrace has the inlined frames between the callee and the caller),
+# C++ in-class methods and a template inlined into main.  The test first
+# checks with objdump that the compiler did inline them.
+#
+# Oracle: gdb `step` from main to the end on a native run; at every stop
+# where gdb shows all inline frames, Hindsight's line start at the same pc
+# (in order) has gdb's frame 0 as `where` and gdb's bt down to main as
+# `backtrace`.  Stops at the entry of an inlined copy where gdb first shows
+# the caller at the call site (one step before it "enters" the copy at the
+# same pc) are not compared: a moment has one answer, the copy's frame.
+# Every step-into stop in main's call must be one of gdb's stops: the step
+# sequence is gdb's.  And `finish` out of an inline frame (gdb: `break f`,
+# run, `finish` from the first hit) stops where gdb's does, the first
+# instruction outside the copy.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+summary=""
+
+# inline_oracle PROG MIN_INLINED: PROG has at least MIN_INLINED inlined
+# copies (DW_TAG_inlined_subroutine) and agrees with gdb
+inline_oracle()
+{
+	local prog=$1 min=$2 n rc
+	require_built "$prog"
+	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
+	[ "$n" -ge "$min" ] || fail "$prog: $n inlined copies, expected >= $min (did the compiler inline?)"
+	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
+		</dev/null >"$T/$prog.gdb" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/$prog.json" ] ||
+		fail "$prog: gdb oracle exited $rc: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
+	record_ok "$T/$prog.trace" "$PROGS/$prog"
+	build_ok "$T/$prog.trace"
+	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
+	"$PY" "$ROOT/scripts/gdb-inline-oracle.py" compare "$T/$prog.json" "$T/$prog.mnt" \
+		>"$T/$prog.cmp" 2>&1
+	rc=$?
+	cat "$T/$prog.cmp" >&2
+	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
+	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
+		fail "$prog: no stop in inlined code was compared"
+	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" |
+		sed 's/.*compared \([0-9]*\) .*finish from \([0-9]*\) .*/\1 (\2)/')"
+}
+
+inline_oracle inl_basic_o2 4
+inline_oracle inl_calls_o2 3
+inline_oracle inl_methods_o2 4
+# and the step sequence through tail calls by conditional jumps out of
+# assembly without line info: gdb steps over such a function, and so over
+# the function it jumps to (tests/programs/inl_tailjcc_o2.c)
+inline_oracle inl_tailjcc_o2 0
+pass "stops compared per program (and inline finishes):$summary"
