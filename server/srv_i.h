@@ -4,6 +4,7 @@
  *                 passes (Host, token, Origin), dispatch, responses, log
  *   srv_url.c     the raw request target: decoded once, checked
  *   srv_api.c     /api/info, tree, link, moment, origin
+ *   srv_eval.c    /api/eval (C expressions, the variables tree)
  *   srv_lines.c   /api/lines and its per-file line index cache
  *   srv_notes.c   /api/notes and TRACE/notebook/notes.json
  *   srv_build.c   the background database build and /api/events (SSE)
@@ -148,6 +149,9 @@ void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
 		  struct srv_reply *r);
 void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+
+/* ---- srv_eval.c ---- */
+void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 /* The canonical tree path (no link, ".", "..") of path, following links in
  * every component, the last one too when follow_last. */
 int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,

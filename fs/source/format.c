@@ -213,9 +213,25 @@ static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct src_sbuf *b
 	put_string(b, buf, n < SRC_MAX_ELEMS ? n : SRC_MAX_ELEMS, true);
 }
 
+static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
+			   struct src_sbuf *b);
+
 static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct src_sbuf *b)
 {
 	Dwarf_Die target;
+
+	fmt_pointer_to(c, src_die_type(ptype, &target) ? &target : NULL, p, b);
+}
+
+void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b)
+{
+	fmt_pointer_to(c, target, p, b);
+}
+
+/* A pointer to target (NULL: void or unknown) as gdb shows it. */
+static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
+			   struct src_sbuf *b)
+{
 	const char *sym;
 	uint64_t off;
 
@@ -236,12 +252,12 @@ static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct 
 		else
 			src_sb_fmt(b, " <%.*s>", len, sym);
 	}
-	if (src_die_type(ptype, &target) && is_char_type(&target)) {
+	if (target && is_char_type(target)) {
 		src_sb_str(b, " ");
 		put_c_string_at(c, p, b);
-	} else if (src_die_type(ptype, &target)) {
+	} else if (target) {
 		const char *prefix;
-		size_t w = wide_char_kind(&target, &prefix);
+		size_t w = wide_char_kind(target, &prefix);
 
 		if (w) {
 			src_sb_str(b, " ");

@@ -197,6 +197,11 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* The value of variable (or parameter) DIE d of type type (may be NULL)
+ * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
+ * its location needed was unreadable. */
+int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vsrc *v);
+
 /* ---- types and text (types.c) ------------------------------------------- */
 
 /* A capped text buffer: text past HS_SRC_VALUE_MAX - 4 bytes is cut and
@@ -227,6 +232,9 @@ void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);
+/* Appends pointer value p to target type target (NULL: void or unknown)
+ * as gdb shows it: 0x..., the symbol it points into, a C string. */
+void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);
 /* The text of the value v of type t (format: source.h).  Caller frees;
  * NULL on ENOMEM. */
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);

@@ -8,6 +8,7 @@
  *   tree_src_links.c    next-line, prev-line, step-into, step-back, finish,
  *                       caller, time/main
  *   tree_src_locals.c   time/<t>/locals/
+ *   tree_src_eval.c     time/<t>/eval/<expr>, hs_tree_eval
  *   tree_src_calls.c    calls/ (the folder: function names)
  *   tree_src_lists.c    calls/<f> and lines/.../<line> (streamed item arrays)
  *   tree_src_lines.c    lines/ (the folders: files and line numbers)
@@ -118,6 +119,7 @@ struct tree_src {
 	uint64_t clock;
 	struct list_slot lists[LIST_SLOTS];
 	struct locals_slot locals[LOCALS_SLOTS];
+	struct tree_eval_names *eval; /* time/<t>/eval/ names (tree_src_eval.c) */
 };
 
 /* ---- tree_source.c ---------------------------------------------------------------- */
@@ -147,6 +149,18 @@ int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */
 int tree_src_link_exists(int err);
+
+/* ---- tree_src_locals.c ------------------------------------------------------------ */
+/* hs_src_target.read_mem over the database: ctx is a struct tree_mem_at. */
+struct tree_mem_at {
+	const struct hs_db_image *img;
+	uint64_t t;
+};
+ssize_t tree_src_read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+
+/* ---- tree_src_eval.c -------------------------------------------------------------- */
+struct tree_eval_names;
+void tree_eval_names_free(struct tree_eval_names *e); /* accepts NULL */
 
 /* ---- tree_src_calls.c ------------------------------------------------------------- */
 /* The image's table of callee names (si->names), built on first use. */

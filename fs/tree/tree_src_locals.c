@@ -9,14 +9,9 @@
 
 /* ---- time/<t>/locals/ ------------------------------------------------------------ */
 
-struct mem_ctx {
-	const struct hs_db_image *img;
-	uint64_t t;
-};
-
-static ssize_t read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+ssize_t tree_src_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	struct mem_ctx *m = ctx;
+	struct tree_mem_at *m = ctx;
 
 	return hs_db_mem_read(m->img, m->t, addr, len, buf);
 }
@@ -35,7 +30,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 {
 	struct hs_db_regs *r;
 	struct hs_src *s;
-	struct mem_ctx mc = { tree_image(tree, n), n->t };
+	struct tree_mem_at mc = { tree_image(tree, n), n->t };
 	struct hs_src_target tg = { 0 };
 	int err = tree_src_get(tree, n, &s);
 
@@ -45,7 +40,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 	if (err < 0)
 		return err;
 	tg.regs = &r->regs;
-	tg.read_mem = read_mem;
+	tg.read_mem = tree_src_read_mem;
 	tg.ctx = &mc;
 	err = hs_src_locals(s, &tg, &out->vars, &out->n);
 	if (err == -ENODATA || err == -ENOENT) {
