@@ -9,8 +9,9 @@
 import * as api from './api.js';
 import { VList, firstAfter } from './vlist.js';
 import { $, SourcePanel, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
-	renderLocals, parseWhere } from './panels.js';
+	parseWhere } from './panels.js';
 import { Timeline } from './timeline.js';
+import { VarsPanel, exprAddress } from './vars.js';
 
 const CACHE_MAX = 512;
 const params = new URLSearchParams(location.search);
@@ -153,7 +154,7 @@ function render() {
 	}
 	renderDisasm(m);
 	renderBacktrace(m, (t) => go(t));
-	renderLocals(m);
+	vars.render(m);
 	timeline.setT(m.t);
 	const pending = [source.render(m), mem.render(m)];
 	S.rendered++;
@@ -248,10 +249,10 @@ function landOnWrite(tw, what) {
 	go(at);
 }
 
-async function originMem(addr) {
+async function originMem(addr, len = 1) {
 	const m = S.m;
 	try {
-		const o = await api.originMem(m.t, addr, 1, S.image);
+		const o = await api.originMem(m.t, addr, len, S.image);
 		landOnWrite(o.t, 'byte 0x' + addr.toString(16) + ': ' + (o.kind || 'write') +
 			' of ' + o.len + ' byte(s) at ' + o.addr + ',');
 	} catch (e) {
@@ -463,13 +464,16 @@ function onKey(ev) {
 
 // ---- start -------------------------------------------------------------------------------
 
-let regs, source, mem, list, timeline;
+let regs, source, mem, list, timeline, vars;
 
 function wire() {
 	const ctx = {
 		prefix, stale, status, runToLine, originMem, originReg,
 		moment: () => S.m,
+		image: () => S.image,
+		exprAddr: (text) => exprAddress(S.m.t, text, S.image),
 	};
+	vars = new VarsPanel(ctx);
 	regs = new RegsPanel(ctx);
 	source = new SourcePanel(ctx);
 	mem = new MemPanel(ctx);
