@@ -296,6 +296,8 @@ int tree_sources_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_eval_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		     const char *name, struct hs_tree_node *out);
+int tree_eval_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		   hs_tree_dir_fn cb, void *ctx);
 int tree_eval_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_gen_calls(struct tree_walk *w);
 int tree_gen_line(struct tree_walk *w);

@@ -425,7 +425,8 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 			 .exists = tree_finish_exists },
 	[K_T_CALLER] = { "caller", K_T, LINK, KF_T, .target = tree_caller_t,
 			 .exists = tree_caller_exists },
-	[K_T_EVALDIR] = { "eval", K_T, DIR, KF_T, .lookup = tree_eval_lookup },
+	[K_T_EVALDIR] = { "eval", K_T, DIR, KF_T, .lookup = tree_eval_lookup,
+			   .list = tree_eval_list },
 	/* time/<t>/locals/ */
 	[K_T_NODEBUG] = { "no-debug-info", K_T_LOCALS, FILE_, KF_T, .text = tree_nodebug_text,
 			  .exists = tree_nodebug_exists },
