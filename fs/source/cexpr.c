@@ -222,6 +222,7 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 	case DW_TAG_class_type:
 		return CL_STRUCT;
 	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram: /* a function named in the expression */
 		return CL_FUNC;
 	default:
 		return CL_OTHER;
@@ -380,12 +381,20 @@ int cx_coerce_ref(struct cx *x, struct cx_val *v)
 	return 0;
 }
 
-/* An array as a pointer to its first element (C's decay). */
+/* An array as a pointer to its first element, a function as a pointer
+ * to it (C's decay). */
 static int decay(struct cx *x, struct cx_val *v)
 {
 	struct cx_type et, pt;
 	uint64_t addr = v->v.addr;
 
+	if (cx_class_of(&v->ty, NULL) == CL_FUNC && !v->ty.nptr) {
+		pt = v->ty;
+		pt.nptr = 1;
+		int_val(v, addr, 8, false);
+		v->ty = pt;
+		return 0;
+	}
 	if (cx_class_of(&v->ty, NULL) != CL_ARRAY)
 		return 0;
 	if (!v->v.in_mem)
@@ -434,6 +443,10 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 	if (k == CL_ARRAY) {
 		cx_target(&v.ty, &t);
 		sub_value(&v, 0, &t, out);
+		return 0;
+	}
+	if (k == CL_FUNC) {
+		*out = v; /* *f is f, as in C */
 		return 0;
 	}
 	if (k == CL_INT) {
@@ -716,12 +729,29 @@ static bool module_find(struct src_mod *m, Dwarf_Die *first, const char *name, s
 	return false;
 }
 
+/* Enumerator e of enum type t as a value of that type. */
+static bool enum_value(Dwarf_Die *t, Dwarf_Die *e, struct cx_val *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword sv = 0;
+	uint64_t size;
+
+	if (!dwarf_attr(e, DW_AT_const_value, &a) || dwarf_formsdata(&a, &sv))
+		return false;
+	memset(out, 0, sizeof *out);
+	out->ty.die = *t;
+	size = cx_size(&out->ty);
+	out->v.size = size && size <= 8 ? size : 4;
+	memcpy(out->v.bytes, &sv, out->v.size);
+	memset(out->v.valid, 1, out->v.size);
+	return true;
+}
+
 /* An enumerator of an enum type declared in scope (the function's
  * blocks, then the compile unit): a value of that enum type. */
 static bool enum_in(Dwarf_Die *scope, const char *name, size_t len, struct cx_val *out)
 {
 	Dwarf_Die ch, e;
-	Dwarf_Attribute a;
 
 	if (dwarf_child(scope, &ch) != 0)
 		return false;
@@ -729,19 +759,9 @@ static bool enum_in(Dwarf_Die *scope, const char *name, size_t len, struct cx_va
 		if (dwarf_tag(&ch) != DW_TAG_enumeration_type || dwarf_child(&ch, &e) != 0)
 			continue;
 		do {
-			Dwarf_Sword sv = 0;
-			uint64_t size;
-
-			if (dwarf_tag(&e) != DW_TAG_enumerator || !name_is(&e, name, len) ||
-			    !dwarf_attr(&e, DW_AT_const_value, &a) || dwarf_formsdata(&a, &sv))
-				continue;
-			memset(out, 0, sizeof *out);
-			out->ty.die = ch;
-			size = cx_size(&out->ty);
-			out->v.size = size && size <= 8 ? size : 4;
-			memcpy(out->v.bytes, &sv, out->v.size);
-			memset(out->v.valid, 1, out->v.size);
-			return true;
+			if (dwarf_tag(&e) == DW_TAG_enumerator && name_is(&e, name, len) &&
+			    enum_value(&ch, &e, out))
+				return true;
 		} while (dwarf_siblingof(&e, &e) == 0);
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 	return false;
@@ -749,10 +769,65 @@ static bool enum_in(Dwarf_Die *scope, const char *name, size_t len, struct cx_va
 
 static bool enumerator(struct cx *x, const char *name, size_t len, struct cx_val *out)
 {
+	Dwarf_Die t, e;
+
 	for (int i = 0; i < x->nscopes && i <= x->f; i++)
 		if (enum_in(&x->scopes[i], name, len, out))
 			return true;
-	return x->have_cu && enum_in(&x->cu, name, len, out);
+	if (x->have_cu && enum_in(&x->cu, name, len, out))
+		return true;
+	return cx_names_enumerator(x, name, len, &t, &e) == 0 && enum_value(&t, &e, out);
+}
+
+/* Without the index (no memory for it): the compile units of the
+ * frame's module, then of every module. */
+static bool slow_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mi)
+{
+	struct hs_src *s = x->c->s;
+
+	if (x->c->m && module_find(x->c->m, NULL, name, len, out)) {
+		*mi = (size_t)(x->c->m - s->mods);
+		return true;
+	}
+	for (size_t i = 0; i < s->n_mods; i++)
+		if (module_find(&s->mods[i], NULL, name, len, out)) {
+			*mi = i;
+			return true;
+		}
+	return false;
+}
+
+/* A function of that name with code (a DW_TAG_subprogram with a low pc)
+ * in the compile unit, else any: the value at its entry. */
+static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	struct hs_src *s = x->c->s;
+	Dwarf_Die ch, d;
+	Dwarf_Addr lo;
+	size_t mi = SIZE_MAX;
+	bool found = false;
+
+	if (x->have_cu && dwarf_child(&x->cu, &ch) == 0) {
+		do {
+			if (dwarf_tag(&ch) == DW_TAG_subprogram && name_is(&ch, name, len) &&
+			    dwarf_lowpc(&ch, &lo) == 0) {
+				d = ch;
+				found = true;
+				mi = (size_t)(x->c->m - s->mods);
+				break;
+			}
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	if (!found && cx_names_func(x, name, len, &d, &mi) == 0 && dwarf_lowpc(&d, &lo) == 0)
+		found = true;
+	if (!found || mi >= s->n_mods)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->ty.die = d;
+	out->v.in_mem = true;
+	out->v.addr = lo + (x->c->m == &s->mods[mi] ? x->c->bias : s->mods[mi].dwbias);
+	out->v.size = 1;
+	return true;
 }
 
 static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
@@ -762,6 +837,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	Dwarf_Addr bias0 = c->bias;
 	Dwarf_Die d, self, cls;
 	struct cx_val thisv;
+	size_t mi = 0;
 	int r;
 
 	if (local_find(x, name, len, &d))
@@ -774,21 +850,23 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 			return -EINVAL;
 		return cx_member(x, &thisv, name, len, out);
 	}
-	if (m0 && module_find(m0, x->have_cu ? &x->cu : NULL, name, len, &d))
+	if (x->have_cu && scope_find(&x->cu, name, len, false, &d))
 		return var_val(x, &d, out);
-	for (size_t i = 0; i < c->s->n_mods; i++) {
-		struct src_mod *m = &c->s->mods[i];
-
-		if (m == m0 || !module_find(m, NULL, name, len, &d))
-			continue;
-		c->m = m;
-		c->bias = m->dwbias;
+	r = cx_names_var(x, name, len, &d, &mi);
+	if (r == -ENOMEM && slow_find(x, name, len, &d, &mi))
+		r = 0;
+	if (r == 0) {
+		c->m = &c->s->mods[mi];
+		if (c->m != m0)
+			c->bias = c->m->dwbias;
 		r = var_val(x, &d, out);
 		c->m = m0;
 		c->bias = bias0;
 		return r;
 	}
 	if (enumerator(x, name, len, out))
+		return 0;
+	if (function(x, name, len, out))
 		return 0;
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
 }
@@ -819,8 +897,13 @@ static bool type_find(struct cx *x, const int *tags, const char *name, Dwarf_Die
 {
 	struct hs_src *s = x->c->s;
 
+	int r;
+
 	if (x->have_cu && type_in_scope(&x->cu, tags, name, out))
 		return true;
+	r = cx_names_type(x, tags, name, out);
+	if (r != -ENOMEM)
+		return r == 0;
 	for (size_t i = 0; i < s->n_mods; i++) {
 		Dwarf_Off off = 0, next_off;
 		size_t hsize;

@@ -79,6 +79,14 @@ int cx_member_at(struct cx *x, const struct cx_val *v, Dwarf_Die *m, uint64_t of
 bool cx_member_offset(Dwarf_Die *m, uint64_t *off);
 int cx_index(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
 int cx_deref(struct cx *x, const struct cx_val *v, struct cx_val *out);
+/* cexpr_names.c: the index of every module's global names.  0, -ENOENT,
+ * -ENOMEM (then search without it). */
+int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
+int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *type,
+			Dwarf_Die *enumerator);
+
 /* C++ references read through: the referenced lvalue. */
 int cx_coerce_ref(struct cx *x, struct cx_val *v);
 

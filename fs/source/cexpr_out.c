@@ -74,7 +74,7 @@ static char *type_text(const struct cx_type *t)
 	memset(stars, '*', (size_t)n);
 	stars[n] = 0;
 	cut = tag == DW_TAG_array_type ? strchr(base, '[') :
-	      tag == DW_TAG_subroutine_type ? strchr(base, '(') : NULL;
+	      tag == DW_TAG_subroutine_type || tag == DW_TAG_subprogram ? strchr(base, '(') : NULL;
 	if (cut) {
 		if (asprintf(&out, "%.*s(%s)%s", (int)(cut - base), base, stars, cut) < 0)
 			out = NULL;
@@ -169,6 +169,15 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 				   v->v.addr);
 			return 0;
 		}
+	}
+	if (k == CL_FUNC && !v->ty.nptr) {
+		/* gdb: {int (struct node *)} 0x401136 <tally> */
+		char *tn = type_text(&v->ty);
+
+		src_sb_fmt(b, "{%s} ", tn ? tn : "?");
+		free(tn);
+		src_pointer_text(x->c, NULL, v->v.addr, b);
+		return 0;
 	}
 	if (top && (k == CL_PTR || k == CL_REF) && !plain_char_pointer(&v->ty)) {
 		char *tn = type_text(&v->ty);

@@ -90,6 +90,11 @@ struct hs_src {
 	char **dnames;
 	size_t n_dnames, cap_dnames;
 
+	/* global names for C expressions (cexpr_names.c), built once under
+	 * dw_lock on first use; freed by hs_src_free */
+	struct src_names *cx_names;
+	bool cx_names_done;
+
 	/* interned source file names: ids are indexes */
 	char **files;
 	uint32_t n_files, cap_files;
@@ -131,6 +136,9 @@ char *src_break_name(const char *sig);
  * matches every scope's function of that name) and with or without
  * template arguments. */
 bool src_sym_matches(const struct src_sym *sym, const char *query);
+
+struct src_names;
+void src_names_free(struct src_names *nm); /* accepts NULL */
 
 /* Warning line through the user's callback (printf-like). */
 void src_warn(struct hs_src *s, const char *fmt, ...)

@@ -358,6 +358,7 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		src_sb_str(post, dims.buf);
 		return;
 	}
+	case DW_TAG_subprogram: /* a function itself (cexpr.c): its type */
 	case DW_TAG_subroutine_type: {
 		Dwarf_Die child;
 		bool first = true;

@@ -111,6 +111,12 @@ acc[
 acc)
 1 +
 (struct nosuch *)p
+tally
+&tally
+*tally
+tally + 1
+main
+sizeof(tally)
 CASES
 	while IFS= read -r e; do
 		printf '%s:%s\t2\t%s\n' "$f" "$tally" "$e"

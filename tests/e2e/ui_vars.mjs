@@ -9,7 +9,9 @@
 //  3. click the value of *p (it lives in memory): the dataflow query runs
 //     and lands on the write of those bytes;
 //  4. give the memory box an expression (&g_count): it shows that address;
-//  5. no console error of any kind during all this.
+//  5. GET /api/eval with frame=1 reads main's locals as the tree does at
+//     the call; a frame that is not there is a 404;
+//  6. no console error of any kind during all this.
 // Prints "PASS ..." or "FAIL <why>" and exits 0 or 1.
 import { env, check, launch, newPage, hsCat, startServer, settled } from '../browser/lib.mjs';
 
@@ -95,6 +97,19 @@ async function main() {
 	await page.fill('#mem-addr', '&g_count');
 	await page.press('#mem-addr', 'Enter');
 	await page.waitForFunction((w) => document.getElementById('mem-addr').value === w, want, { timeout: 10000 });
+
+	// 5. /api/eval in an outer frame: main's locals at probe's return are
+	// what they were when main called probe (frame 1's registers are
+	// those of the call; nothing wrote them since)
+	const tCall = parseInt(hsCat('calls/probe').split(' ')[0], 10);
+	for (const e of ['w.u', 's', 'n3->v']) {
+		const v = await (await fetch(server.origin + '/api/eval?t=' + T + '&frame=1&expr=' +
+			encodeURIComponent(e))).json();
+		check(v.value === treeEval(tCall, e), 'frame 1 ' + e + ': "' + v.value + '", the tree at t=' +
+			tCall + ' says "' + treeEval(tCall, e) + '"');
+	}
+	const far = await fetch(server.origin + '/api/eval?t=' + T + '&frame=99&expr=s');
+	check(far.status === 404, 'frame 99 answers ' + far.status + ', not 404');
 
 	check(problems.length === 0, problems.join('; '));
 	check(failedLoads === probes, failedLoads + ' failed loads in the console, ' + probes +
