@@ -4,7 +4,7 @@
  * has side effects, and values are lazy lvalues, so `sizeof *p` reads
  * nothing).  Precedence climbing for the binary operators, C's table:
  *
- *   ||  &&  |  ^  &  == !=  < > <= >=  << >>  + -  * / %
+ *   ?:  ||  &&  |  ^  &  == !=  < > <= >=  << >>  + -  * / %
  *   unary: - + ! ~ * & sizeof (cast)      postfix: [] . ->
  *
  * Names as gdb finds them in `print`: the frame's blocks innermost first
@@ -241,6 +241,16 @@ uint64_t cx_size(const struct cx_type *t)
 		return t->size;
 	if (k == CL_VOID || k == CL_FUNC)
 		return 1; /* gdb's sizeof(void) */
+	if (k == CL_ARRAY && t->dim > 0) {
+		uint64_t dims[8];
+		int nd = src_array_bounds(&p, dims, 8);
+		Dwarf_Die et;
+
+		n = src_die_type(&p, &et) ? src_type_size(&et) : 0;
+		for (int i = t->dim; i < nd; i++)
+			n *= dims[i];
+		return n;
+	}
 	n = src_type_size(&p);
 	if (!n && (k == CL_PTR || k == CL_REF))
 		n = 8;
@@ -259,6 +269,17 @@ bool cx_target(const struct cx_type *t, struct cx_type *out)
 	}
 	if (k != CL_PTR && k != CL_ARRAY && k != CL_REF)
 		return false;
+	if (k == CL_ARRAY) {
+		uint64_t dims[8];
+
+		if (t->dim + 1 < src_array_bounds(&p, dims, 8)) {
+			/* a row of a multi-dimensional array */
+			*out = *t;
+			out->die = p;
+			out->dim++;
+			return true;
+		}
+	}
 	memset(out, 0, sizeof *out);
 	if (!src_die_type(&p, &out->die))
 		out->kind = CT_VOID;
@@ -290,7 +311,7 @@ static void pointer_to(const struct cx_type *t, struct cx_type *out)
 	Dwarf_Die pd;
 
 	*out = *t;
-	if (t->kind == CT_DIE && !t->nptr && find_pointer_die((Dwarf_Die *)&t->die, &pd)) {
+	if (t->kind == CT_DIE && !t->nptr && !t->dim && find_pointer_die((Dwarf_Die *)&t->die, &pd)) {
 		out->die = pd;
 		return;
 	}
@@ -1332,7 +1353,8 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			/* gdb reads through pointers for both . and -> */
 			if (cx_coerce_ref(x, &base))
 				return -EINVAL;
-			while (cx_class_of(&base.ty, NULL) == CL_PTR)
+			while (cx_class_of(&base.ty, NULL) == CL_PTR ||
+			       cx_class_of(&base.ty, NULL) == CL_ARRAY)
 				if (cx_deref(x, &base, &base) || cx_coerce_ref(x, &base))
 					return -EINVAL;
 			r = cx_member(x, &base, x->ts, x->tlen, out);
@@ -1473,9 +1495,33 @@ static int parse_binary(struct cx *x, int min, struct cx_val *out)
 	return 0;
 }
 
+/* cond ? a : b (both sides are evaluated: nothing has side effects) */
 static int parse_expr(struct cx *x, struct cx_val *out)
 {
-	return parse_binary(x, 1, out);
+	struct cx_val *ab;
+	uint64_t u;
+	bool sign;
+	int r;
+
+	if (parse_binary(x, 1, out))
+		return -EINVAL;
+	if (!is_op(x, "?"))
+		return 0;
+	next(x);
+	ab = malloc(2 * sizeof *ab);
+	if (!ab)
+		return -ENOMEM;
+	r = parse_expr(x, &ab[0]);
+	if (!r)
+		r = expect(x, ":");
+	if (!r)
+		r = parse_expr(x, &ab[1]);
+	if (!r && (cx_coerce_ref(x, out) || decay(x, out) || cx_scalar(x, out, &u, &sign)))
+		r = -EINVAL;
+	if (!r)
+		*out = ab[u ? 0 : 1];
+	free(ab);
+	return r;
 }
 
 int cx_eval(struct cx *x, struct cx_val *out)

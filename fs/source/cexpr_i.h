@@ -22,6 +22,8 @@ struct cx_type {
 	enum cx_kind kind;
 	Dwarf_Die die;          /* CT_DIE */
 	int nptr;               /* pointer levels on top of it */
+	int dim;                /* an array DIE: dimensions indexed already
+				 * (int g[3][4]: g[1] is dim 1 of it) */
 	uint8_t size;           /* CT_INT */
 	bool sign;              /* CT_INT */
 	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */

@@ -69,6 +69,14 @@ static char *type_text(const struct cx_type *t)
 		base = strdup("void");
 	else
 		base = gdb_names(src_type_name((Dwarf_Die *)&t->die));
+	if (base && t->dim > 0 && (cut = strchr(base, '['))) {
+		/* "int [3][4]" row: "int [4]" */
+		const char *rest = cut;
+
+		for (int d = 0; d < t->dim && *rest == '['; d++)
+			rest = strchr(rest, ']') ? strchr(rest, ']') + 1 : rest + strlen(rest);
+		memmove((char *)cut, rest, strlen(rest) + 1);
+	}
 	if (!base || !n)
 		return base;
 	memset(stars, '*', (size_t)n);
@@ -99,6 +107,10 @@ static bool plain_char_pointer(const struct cx_type *t)
 	if (t->kind != CT_DIE || t->nptr > 1)
 		return false;
 	d = t->die;
+	while (!t->nptr && (dwarf_tag(&d) == DW_TAG_const_type ||
+			    dwarf_tag(&d) == DW_TAG_volatile_type) && ++guard < 8)
+		if (!src_die_type(&d, &d))
+			return false;
 	if (!t->nptr && (dwarf_tag(&d) != DW_TAG_pointer_type || !src_die_type(&d, &d)))
 		return false;
 	while ((dwarf_tag(&d) == DW_TAG_const_type || dwarf_tag(&d) == DW_TAG_volatile_type) &&
@@ -196,7 +208,10 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_pointer_text(x->c, v->ty.nptr == 1 && v->ty.kind == CT_DIE ?
 				 (Dwarf_Die *)&v->ty.die : NULL, p, b);
 	} else {
-		char *t = src_value_text(x->c, (Dwarf_Die *)&v->ty.die, &v->v);
+		Dwarf_Die p;
+		char *t = v->ty.dim > 0 && cx_class_of(&v->ty, &p) == CL_ARRAY ?
+			  src_subarray_text(x->c, &p, v->ty.dim, &v->v) :
+			  src_value_text(x->c, (Dwarf_Die *)&v->ty.die, &v->v);
 
 		if (!t)
 			return -ENOMEM;
@@ -248,22 +263,12 @@ static char *member_expr(const char *e, const char *m)
 
 static uint64_t array_count(const struct cx_type *t)
 {
-	Dwarf_Die p, ch;
-	Dwarf_Attribute a;
-	Dwarf_Word w;
+	Dwarf_Die p;
+	uint64_t dims[8];
 
-	if (cx_class_of(t, &p) != CL_ARRAY || dwarf_child(&p, &ch) != 0)
+	if (cx_class_of(t, &p) != CL_ARRAY || t->dim >= src_array_bounds(&p, dims, 8))
 		return 0;
-	do {
-		if (dwarf_tag(&ch) != DW_TAG_subrange_type)
-			continue;
-		if (dwarf_attr(&ch, DW_AT_count, &a) && !dwarf_formudata(&a, &w))
-			return w;
-		if (dwarf_attr(&ch, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &w))
-			return w + 1;
-		return 0;
-	} while (dwarf_siblingof(&ch, &ch) == 0);
-	return 0;
+	return dims[t->dim];
 }
 
 /* Calls fn for each data member and base class of struct type st. */

@@ -981,6 +981,35 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	}
 }
 
+int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
+{
+	return array_bounds(t, dims, max);
+}
+
+char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v)
+{
+	struct src_sbuf *b = malloc(sizeof *b);
+	uint64_t dims[8];
+	int nd = array_bounds(t, dims, 8);
+	Dwarf_Die et;
+	char *out;
+
+	if (!b)
+		return NULL;
+	b->len = 0;
+	b->full = false;
+	b->buf[0] = 0;
+	c->n_statmem = 0;
+	c->statmem_top = false;
+	if (dim < nd && src_die_type(t, &et))
+		fmt_array_dim(c, &et, dims, nd, dim, v, 0, 0, b);
+	else
+		src_sb_str(b, "<unknown array>");
+	out = strdup(b->buf);
+	free(b);
+	return out;
+}
+
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
 {
 	struct src_sbuf *b = malloc(sizeof *b);

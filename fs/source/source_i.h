@@ -243,6 +243,11 @@ char *src_type_name(Dwarf_Die *t);
 /* Appends pointer value p to target type target (NULL: void or unknown)
  * as gdb shows it: 0x..., the symbol it points into, a C string. */
 void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);
+/* The element counts of array type t's dimensions into dims; how many. */
+int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
+/* The text of dimensions dim.. of multi-dimensional array type t (the
+ * value v is one element of dimension dim - 1): "{10, 11, 12, 13}". */
+char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v);
 /* The text of the value v of type t (format: source.h).  Caller frees;
  * NULL on ENOMEM. */
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);

@@ -3,7 +3,8 @@
 #
 # Programs: expr_data (-O0: a linked list, an array of structs, a nested
 # struct, a union, pointers to pointers, char arrays and char *, an enum,
-# globals, a static local), expr_walk_o2 (-O2: parameters in registers, a
+# globals, a static local), expr_grid (-O0: arrays of arrays, bit-fields,
+# anonymous members, const pointers, a function pointer), expr_walk_o2 (-O2: parameters in registers, a
 # heap list) and expr_obj (C++: a base class, `this`, references).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
 # breakpoints at lines; the moment in the recording is the same hit of
 # that line in lines/<file>/<line>.  Values and gdb's error messages must
@@ -14,7 +15,7 @@
 . "$ROOT/tests/e2e/db_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built expr_data expr_walk_o2 expr_obj
+require_built expr_data expr_grid expr_walk_o2 expr_obj
 SRC=$ROOT/tests/programs
 
 # "file:line<TAB>hit<TAB>expr"; the line is found by its "line: NAME" tag.
@@ -168,6 +169,81 @@ g_stock[0].next->name
 CASES
 }
 
+cases_grid()
+{
+	local f=expr_grid.c stop
+	stop=$(grep -n 'line: grid-stop' "$SRC/$f" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t1\t%s\n' "$f" "$stop" "$e"
+	done <<'CASES'
+bt
+bt.b
+bt.c
+recs
+recs[0].score
+recs[0].ratio
+recs[0].ok
+recs[0].big
+recs[1].name
+recs->name
+an
+an.i
+an.c
+an.s2
+sg
+sg == NEG
+(enum sign)2
+(enum sign)3
+grid
+grid[1]
+grid[1][2]
+*grid[2]
+row
+row[1]
+*row
+row[2][3]
+&grid[1]
+&grid
+sizeof grid[0]
+sizeof grid
+ptrs
+*ptrs[0]
+ptrs[1]
+*ptrs[1]
+ptrs[0] - ptrs[2]
+ptrs[0] < ptrs[2]
+!ptrs[1]
+fp
+words
+words[1]
+*words[0]
+names
+names[1]
+names[1][2]
+&names[1]
+u
+u + u
+u * 2
+-u
+neg
+(unsigned char)neg
+neg * 2
+sizeof(bits_t)
+sizeof(rec_t)
+(long)&recs[1] - (long)&recs[0]
+*(rec_t *)0
+(char)300
+1 ? 2 : 3
+u > 5 ? grid[0][1] : grid[2][2]
+10 - 2 - 3
+1 + 2 * 3 - 4 % 3
+(1 + 2) * 3
+'A' + 1
+2147483647 + 1
+sizeof(int) == 4
+CASES
+}
+
 cases_obj()
 {
 	local f=expr_obj.cc area use
@@ -257,6 +333,7 @@ PYEOF
 }
 
 check expr_data expr_data.c cases_data
+check expr_grid expr_grid.c cases_grid
 check expr_walk_o2 expr_walk_o2.c cases_walk
 check expr_obj expr_obj.cc cases_obj
-pass "eval equals gdb's print on expr_data, expr_walk_o2 (-O2) and expr_obj (C++)"
+pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++)"
