@@ -133,8 +133,9 @@ export class VarsPanel {
 		const name = el('span', 'vname', node.name);
 		const val = el('span', 'vval' + (node.error ? ' verr' : '') + (node.addr ? ' vaddr' : ''),
 			node.value);
-		val.title = (node.type ? node.type : '') + (node.addr ? ' at ' + node.addr +
-			' (click: where were these bytes written?)' : '');
+		// the whole text too: a long value is cut at the panel's edge
+		val.title = node.value + '\n' + (node.type ? node.type : '') + (node.addr ? ' at ' +
+			node.addr + ' (click: where were these bytes written?)' : '');
 		line.append(tog, name, val);
 		const kids = el('div', 'vkids');
 		wrap.append(line, kids);
