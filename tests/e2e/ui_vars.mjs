@@ -108,6 +108,17 @@ async function main() {
 		check(v.value === treeEval(tCall, e), 'frame 1 ' + e + ': "' + v.value + '", the tree at t=' +
 			tCall + ' says "' + treeEval(tCall, e) + '"');
 	}
+	// paging: an array's children from first, count of them
+	const page2 = await (await fetch(server.origin + '/api/eval?t=' + T +
+		'&expr=g_accounts&first=1&count=1')).json();
+	check(page2.n_children === 3 && page2.children.length === 1 &&
+		page2.children[0].expr === 'g_accounts[1]' &&
+		page2.children[0].value === treeEval(T, 'g_accounts[1]'),
+	'/api/eval of g_accounts from 1, 1 child: ' + JSON.stringify(page2).slice(0, 300));
+	const bad = await fetch(server.origin + '/api/eval?t=' + T + '&expr=nosuch');
+	const badj = await bad.json();
+	check(bad.status === 200 && badj.error === treeEval(T, 'nosuch'),
+		'nosuch: ' + bad.status + ' ' + JSON.stringify(badj));
 	const far = await fetch(server.origin + '/api/eval?t=' + T + '&frame=99&expr=s');
 	check(far.status === 404, 'frame 99 answers ' + far.status + ', not 404');
 
