@@ -1,5 +1,8 @@
-/* cexpr_i.h - private to cexpr.c (parse, evaluate) and cexpr_out.c (text,
- * children, the public entry): C values over DWARF types.
+/* cexpr_i.h - private to the C expression files: cexpr.c (tokens, names,
+ * operators, the grammar), cexpr_val.c (types and values: *p, a[i],
+ * members), cexpr_names.c (the index of every module's global names) and
+ * cexpr_out.c (gdb's print text, children, hs_src_eval): C values over
+ * DWARF types.
  *
  * A type is a DWARF DIE plus pointer levels we made up ("&x" where the
  * program never names "int *"), or a made-up integer type (literals,
@@ -63,6 +66,24 @@ int cx_fail(struct cx *x, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Parses and evaluates the whole of x->text into out: 0 or -EINVAL
  * (x->err says why), -ENOMEM. */
 int cx_eval(struct cx *x, struct cx_val *out);
+
+/* cexpr_val.c */
+/* A made-up integer type of size bytes (gdb's names: "int", "unsigned long"). */
+void cx_int_type(struct cx_type *t, uint8_t size, bool sign);
+/* The type "pointer to t" (the program's own DIE for it when there is one). */
+void cx_pointer_to(const struct cx_type *t, struct cx_type *out);
+/* A made-up integer value. */
+void cx_int_val(struct cx_val *out, uint64_t u, uint8_t size, bool sign);
+/* C's decay: an array as a pointer to its first element, a function as a
+ * pointer to it; other values are left alone.  0 or -EINVAL. */
+int cx_decay(struct cx *x, struct cx_val *v);
+/* Bytes [off, off + size of ty) of v as a value of type ty. */
+void cx_sub_value(const struct cx_val *v, uint64_t off, const struct cx_type *ty,
+		  struct cx_val *out);
+/* The member name[0..len) of struct type t (anonymous members and base
+ * classes searched too): its DIE and byte offset from t's start. */
+bool cx_find_member(Dwarf_Die *t, const char *name, size_t len, Dwarf_Die *out,
+		    uint64_t *off, int depth);
 enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled);
 uint64_t cx_size(const struct cx_type *t);
 /* The type a pointer points to / an array's element type. */
