@@ -4,7 +4,9 @@
  * has side effects, and values are lazy lvalues, so `sizeof *p` reads
  * nothing).  Precedence climbing for the binary operators, C's table:
  *
- *   ?:  ||  &&  |  ^  &  == !=  < > <= >=  << >>  + -  * / %
+ *   ?:  ||  &&  |  ^  &  == !=  < > <= >=  << >>  @  + -  * / %
+ *
+ * (@ is gdb's: `*p@3` is the 3 objects from p on, an array.)
  *   unary: - + ! ~ * & sizeof (cast)      postfix: [] . ->
  *
  * Names as gdb finds them in `print`: the frame's blocks innermost first
@@ -43,7 +45,7 @@ int cx_fail(struct cx *x, const char *fmt, ...)
 static const char *const puncts[] = {
 	"->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "::",
 	"(", ")", "[", "]", ".", "*", "&", "+", "-", "/", "%", "<", ">",
-	"!", "~", "|", "^", ",", "?", ":", NULL
+	"!", "~", "|", "^", ",", "?", ":", "@", NULL
 };
 
 static bool is_id(int ch, bool first)
@@ -800,6 +802,23 @@ static int binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *
 	return int_op(x, op, ua, ub, size, sign, out);
 }
 
+/* gdb's artificial array v@n: n objects of v's type from v's address. */
+static int repeat(struct cx *x, struct cx_val *v, struct cx_val *n)
+{
+	uint64_t u;
+	bool sign;
+
+	if (cx_coerce_ref(x, v) || cx_coerce_ref(x, n) || cx_scalar(x, n, &u, &sign))
+		return -EINVAL;
+	if (!v->v.in_mem || v->ty.arr_n)
+		return cx_fail(x, "Only values in memory can be extended with '@'.");
+	if ((int64_t)u <= 0 || u > INT32_MAX)
+		return cx_fail(x, "Invalid number %" PRId64 " of repetitions.", (int64_t)u);
+	v->ty.arr_n = u;
+	v->v.size = cx_size(&v->ty);
+	return 0;
+}
+
 /* ---- the grammar ---------------------------------------------------------------------- */
 
 static int parse_expr(struct cx *x, struct cx_val *out);
@@ -982,8 +1001,8 @@ static int prec_of(const struct cx *x)
 	static const struct { const char *op; int prec; } tab[] = {
 		{ "||", 1 }, { "&&", 2 }, { "|", 3 }, { "^", 4 }, { "&", 5 },
 		{ "==", 6 }, { "!=", 6 }, { "<", 7 }, { ">", 7 }, { "<=", 7 }, { ">=", 7 },
-		{ "<<", 8 }, { ">>", 8 }, { "+", 9 }, { "-", 9 }, { "*", 10 }, { "/", 10 },
-		{ "%", 10 },
+		{ "<<", 8 }, { ">>", 8 }, { "@", 9 }, { "+", 10 }, { "-", 10 }, { "*", 11 },
+		{ "/", 11 }, { "%", 11 },
 	};
 
 	if (x->tk != TK_PUNCT)
@@ -1006,7 +1025,8 @@ static int parse_binary(struct cx *x, int min, struct cx_val *out)
 
 		memcpy(op, x->ts, x->tlen);
 		next(x);
-		if (parse_binary(x, p + 1, &rhs) || binop(x, op, out, &rhs, out))
+		if (parse_binary(x, p + 1, &rhs) ||
+		    (op[0] == '@' ? repeat(x, out, &rhs) : binop(x, op, out, &rhs, out)))
 			return -EINVAL;
 	}
 	return 0;

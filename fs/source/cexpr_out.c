@@ -54,6 +54,23 @@ static char *gdb_names(char *s)
 	return s;
 }
 
+static char *type_text(const struct cx_type *t);
+
+/* gdb's v@n type: "int [3]", "char *[2]". */
+static char *repeat_type_text(const struct cx_type *t)
+{
+	struct cx_type e = *t;
+	char *el, *out = NULL;
+
+	e.arr_n = 0;
+	el = type_text(&e);
+	if (el && asprintf(&out, "%s%s[%" PRIu64 "]", el,
+			   el[0] && el[strlen(el) - 1] == '*' ? "" : " ", t->arr_n) < 0)
+		out = NULL;
+	free(el);
+	return out;
+}
+
 /* The C name of t ("int (*)[4]" for a made-up pointer to an array). */
 static char *type_text(const struct cx_type *t)
 {
@@ -63,6 +80,8 @@ static char *type_text(const struct cx_type *t)
 	char stars[32];
 	int n = t->nptr < 30 ? t->nptr : 30;
 
+	if (t->arr_n)
+		return repeat_type_text(t);
 	if (t->kind == CT_INT)
 		base = strdup(t->name);
 	else if (t->kind == CT_VOID)
@@ -147,6 +166,41 @@ static void int_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 	}
 }
 
+static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src_sbuf *b);
+
+/* gdb's v@n: a C string for chars (to the first NUL: `print null-stop`),
+ * else {a, b, c} (200 elements at most, then "..."). */
+static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
+{
+	struct cx_type et;
+	struct cx_val e;
+	Dwarf_Die p;
+	uint64_t i, n = v->ty.arr_n;
+
+	cx_target(&v->ty, &et);
+	if (et.kind == CT_DIE && !et.nptr && cx_class_of(&et, &p) == CL_INT &&
+	    src_is_char_type(&p)) {
+		uint8_t buf[SRC_MAX_ELEMS];
+		size_t want = n < SRC_MAX_ELEMS ? (size_t)n : SRC_MAX_ELEMS, k;
+
+		if (src_vread(x->c, &v->v, 0, buf, want))
+			return cx_fail(x, "Cannot access memory at address 0x%" PRIx64, v->v.addr);
+		for (k = 0; k < want && buf[k]; k++)
+			;
+		src_string_text(b, buf, k, k == want && n > want);
+		return 0;
+	}
+	src_sb_str(b, "{");
+	for (i = 0; i < n && i < SRC_MAX_ELEMS && !b->full; i++) {
+		if (i)
+			src_sb_str(b, ", ");
+		if (cx_index(x, v, (int64_t)i, &e) || value_text(x, &e, false, b))
+			return -EINVAL;
+	}
+	src_sb_str(b, i < n ? "...}" : "}");
+	return 0;
+}
+
 /* The text of v into b; top: as `print` shows the whole value.  0, or
  * -EINVAL with gdb's message (top only: inside, errors are text). */
 static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src_sbuf *b)
@@ -182,6 +236,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 			return 0;
 		}
 	}
+	if (v->ty.arr_n)
+		return repeat_text(x, v, b);
 	if (k == CL_FUNC && !v->ty.nptr) {
 		/* gdb: {int (struct node *)} 0x401136 <tally> */
 		char *tn = type_text(&v->ty);
@@ -266,6 +322,8 @@ static uint64_t array_count(const struct cx_type *t)
 	Dwarf_Die p;
 	uint64_t dims[8];
 
+	if (t->arr_n)
+		return t->arr_n;
 	if (cx_class_of(t, &p) != CL_ARRAY || t->dim >= src_array_bounds(&p, dims, 8))
 		return 0;
 	return dims[t->dim];

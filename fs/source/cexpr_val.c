@@ -33,6 +33,8 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 {
 	Dwarf_Die p;
 
+	if (t->arr_n)
+		return CL_ARRAY;
 	if (t->nptr)
 		return CL_PTR;
 	if (t->kind == CT_INT)
@@ -77,6 +79,12 @@ uint64_t cx_size(const struct cx_type *t)
 	enum cx_class k = cx_class_of(t, &p);
 	uint64_t n;
 
+	if (t->arr_n) {
+		struct cx_type e = *t;
+
+		e.arr_n = 0;
+		return t->arr_n * cx_size(&e);
+	}
 	if (t->nptr)
 		return 8;
 	if (t->kind == CT_INT)
@@ -104,6 +112,11 @@ bool cx_target(const struct cx_type *t, struct cx_type *out)
 	Dwarf_Die p;
 	enum cx_class k = cx_class_of(t, &p);
 
+	if (t->arr_n) {
+		*out = *t;
+		out->arr_n = 0;
+		return true;
+	}
 	if (t->nptr) {
 		*out = *t;
 		out->nptr--;
@@ -198,7 +211,8 @@ int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
 	if (size == 0 || size > 8)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
-	if (x->noeval) {
+	if (x->noeval && v->v.in_mem) {
+		/* inside sizeof: no memory is read (bytes at hand are used) */
 		*u = 0;
 		*sign = false;
 		return 0;

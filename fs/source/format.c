@@ -981,6 +981,16 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	}
 }
 
+bool src_is_char_type(Dwarf_Die *t)
+{
+	return is_char_type(t);
+}
+
+void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis)
+{
+	put_string(b, p, n, ellipsis);
+}
+
 int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 {
 	return array_bounds(t, dims, max);

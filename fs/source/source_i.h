@@ -243,6 +243,11 @@ char *src_type_name(Dwarf_Die *t);
 /* Appends pointer value p to target type target (NULL: void or unknown)
  * as gdb shows it: 0x..., the symbol it points into, a C string. */
 void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);
+/* Whether t is a char type whose arrays print as strings. */
+bool src_is_char_type(Dwarf_Die *t);
+/* A quoted, escaped C string of n chars, as gdb writes one; ellipsis: it
+ * went on past them ("..." after the quote). */
+void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis);
 /* The element counts of array type t's dimensions into dims; how many. */
 int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
 /* The text of dimensions dim.. of multi-dimensional array type t (the

@@ -296,8 +296,8 @@ struct hs_src_eval {
  * then the statics and globals of the compile unit, of the module, of
  * every module; integer and char literals; . -> [] unary * & - ! ~, casts
  * to named types and pointers to them ("(struct node *)p"), sizeof,
- * + - * / % << >> & | ^ && ||, comparisons, parentheses; pointer
- * arithmetic scaled by the pointee size.  No floating-point arithmetic,
+ * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
+ * arithmetic scaled by the pointee size; gdb's artificial arrays v@n.  No floating-point arithmetic,
  * no function calls, no assignment (the recording is read-only).
  * Children first..first+count-1 of the value go to out->children.
  * 0 (out->error set or not); -EINVAL; -ENOMEM.  Caller frees with

@@ -241,6 +241,15 @@ u > 5 ? grid[0][1] : grid[2][2]
 'A' + 1
 2147483647 + 1
 sizeof(int) == 4
+*words[0]@3
+grid[0][0]@5
+*ptrs[0]@2
+recs[0]@2
+*grid@2
+(grid[0][0]@5)[3]
+sizeof(grid[0][0]@5)
+u@0
+5@2
 CASES
 }
 
