@@ -623,3 +623,56 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 		hs_src_eval_release(out);
 	return r;
 }
+
+int hs_src_globals(struct hs_src *s, uint64_t pc, char ***names, size_t *n)
+{
+	struct src_mod *m = src_mod_find(s, pc);
+	Dwarf_Addr bias;
+	Dwarf_Die *cu, ch;
+	char **v = NULL;
+	size_t k = 0, cap = 0;
+	int r = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!m || !m->dw)
+		return -ENODATA;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(m->dm, pc, &bias);
+	if (!cu || dwarf_child(cu, &ch) != 0) {
+		r = cu ? 0 : -ENODATA;
+		goto out;
+	}
+	do {
+		const char *name = dwarf_diename(&ch);
+
+		if (dwarf_tag(&ch) != DW_TAG_variable || !name || !dwarf_hasattr(&ch, DW_AT_location))
+			continue;
+		if (k == cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *nv);
+
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[k] = strdup(name);
+		if (!v[k]) {
+			r = -ENOMEM;
+			break;
+		}
+		k++;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+out:
+	pthread_mutex_unlock(&s->dw_lock);
+	if (r) {
+		while (k)
+			free(v[--k]);
+		free(v);
+		return r;
+	}
+	*names = v;
+	*n = k;
+	return 0;
+}

@@ -85,6 +85,8 @@ const char tree_readme[] =
 "                        rip only locals/no-debug-info, which says where\n"
 "  time/<t>/eval/<expr>  a C expression evaluated at t, as gdb's print shows\n"
 "                        it (or gdb's error message); '/' in it as %2F\n"
+"  time/<t>/globals      the names of the globals and statics of the compile\n"
+"                        unit at rip (their values: eval/<name>)\n"
 "  time/<t>/next-line    links: the next line (gdb's next: over calls,\n"
 "  time/<t>/prev-line    and out of a return), the previous one (reverse-next)\n"
 "  time/<t>/step-into    links: the next line start, into calls with line\n"

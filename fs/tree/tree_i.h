@@ -84,6 +84,7 @@ enum tree_kind_id {
 	K_T_FINISH,     /* -> ../<t_ret> of the innermost open call */
 	K_T_CALLER,     /* -> ../<t_call> of the innermost open call */
 	K_T_EVALDIR,    /* eval/ (tree_src_eval.c) */
+	K_T_GLOBALS,    /* globals: the compile unit's globals (tree_src_eval.c) */
 	K_T_NODEBUG,    /* locals/no-debug-info */
 	K_T_LOCAL,      /* locals/<name>: sub = index in hs_src_locals' list */
 	K_T_REG,        /* reg/<name>: sub = index of tree_reg_name() */
@@ -298,6 +299,7 @@ int tree_eval_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		     const char *name, struct hs_tree_node *out);
 int tree_eval_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 		   hs_tree_dir_fn cb, void *ctx);
+int tree_globals_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_eval_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_gen_calls(struct tree_walk *w);
 int tree_gen_line(struct tree_walk *w);

@@ -427,6 +427,7 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 			 .exists = tree_caller_exists },
 	[K_T_EVALDIR] = { "eval", K_T, DIR, KF_T, .lookup = tree_eval_lookup,
 			   .list = tree_eval_list },
+	[K_T_GLOBALS] = { "globals", K_T, FILE_, KF_T, .text = tree_globals_text },
 	/* time/<t>/locals/ */
 	[K_T_NODEBUG] = { "no-debug-info", K_T_LOCALS, FILE_, KF_T, .text = tree_nodebug_text,
 			  .exists = tree_nodebug_exists },

@@ -269,3 +269,31 @@ int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const c
 		return -ENOENT;
 	return eval_at(tree, &n, at->frame, expr, at->first, at->count, out);
 }
+
+/* time/<t>/globals: one name per line, the globals and statics of the
+ * compile unit of rip (empty without debug info there). */
+int tree_globals_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_db_regs *r = NULL;
+	struct hs_src *s;
+	char **names = NULL;
+	size_t k = 0;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	err = hs_src_globals(s, r->regs.rip, &names, &k);
+	free(r);
+	if (err == -ENODATA)
+		return 0;
+	for (size_t i = 0; i < k; i++) {
+		if (!err)
+			fprintf(f, "%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}

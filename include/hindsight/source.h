@@ -306,6 +306,12 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 		uint64_t first, uint64_t count, struct hs_src_eval *out);
 void hs_src_eval_release(struct hs_src_eval *e); /* accepts NULL */
 
+/* The names of the globals and file statics of the compile unit holding
+ * pc (what the variables panel lists besides the locals), in declaration
+ * order.  -ENODATA: no debug info at pc; -ENOMEM.  Caller frees each name
+ * and *names. */
+int hs_src_globals(struct hs_src *s, uint64_t pc, char ***names, size_t *n);
+
 /* ---- unwinding ------------------------------------------------------------ */
 
 /* The stack at the target's moment, unwound with libdwfl from tg->regs

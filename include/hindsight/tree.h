@@ -9,6 +9,7 @@
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
  *   time/<t>/{where,backtrace,locals/<name>,next-line,prev-line,finish,caller}
  *   time/<t>/eval/<expr>             a C expression, %2F for '/' (hs_tree_eval)
+ *   time/<t>/globals                 the names of the compile unit's globals
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
  *

@@ -3,6 +3,7 @@
 //  1. expand the local `it` (a pointer: its child is *it), then *it (a
 //     struct): the members read it->id, it->balance, it->owner, each value
 //     equal to the tree's time/T/eval/<expr>;
+//     the globals list: g_count, then g_head -> *g_head -> g_head->next;
 //  2. type expressions in the expression box (acc[1].balance,
 //     g_head->next->v, *p, a misspelt name): each result equals the tree's
 //     text, the error too;
@@ -66,6 +67,14 @@ async function main() {
 	// an array of structs: acc is a pointer, arr an array of ints
 	await page.click('#locals-body .vrow[data-expr="arr"] .vname');
 	check(await rowValue(page, '#locals-body', 'arr[4]') === '50', 'arr[4] is not 50');
+
+	// the compile unit's globals (time/T/globals), a list through a pointer
+	check(await rowValue(page, '#globals-body', 'g_count') === treeEval(T, 'g_count'), 'g_count differs');
+	await page.click('#globals-body .vrow[data-expr="g_head"] .vname');
+	await page.click('#globals-body .vrow[data-expr="*g_head"] .vname');
+	const nx = await rowValue(page, '#globals-body', 'g_head->next');
+	check(nx === treeEval(T, 'g_head->next').replace(/^\([^)]*\) /, ''),
+		'g_head->next shows "' + nx + '", the tree says "' + treeEval(T, 'g_head->next') + '"');
 
 	// 2. the expression box
 	const typed = ['acc[1].balance', 'g_head->next->v', '*p', 'nosuch'];

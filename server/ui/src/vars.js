@@ -1,6 +1,6 @@
-// vars.js - the variables panel: locals as an expandable tree, an expression
-// box whose results stay as watches, and addresses from expressions for the
-// memory box.  Every value comes from GET /api/eval (server/srv_eval.c), the
+// vars.js - the variables panel: locals and the compile unit's globals as
+// an expandable tree, an expression box whose results stay as watches, and
+// addresses from expressions for the memory box.  Every value comes from GET /api/eval (server/srv_eval.c), the
 // tree's time/<t>/eval/<expr>: gdb's print text, the type, the address and
 // the children (struct members, array elements 200 at a time, a pointer's
 // target: one level per click, so `it` opens to `*it` and then `it->qty`).
@@ -10,6 +10,7 @@ import * as api from './api.js';
 import { $, el } from './panels.js';
 
 const PAGE = 200;
+const MAX_GLOBALS = 100;
 
 export function evalExpr(t, expr, image, first, count) {
 	let url = '/api/eval?t=' + t + '&expr=' + encodeURIComponent(expr);
@@ -62,7 +63,40 @@ export class VarsPanel {
 	render(m) {
 		this.m = m;
 		this.renderLocals(m);
+		this.renderGlobals(m);
 		this.renderWatches();
+	}
+
+	// The compile unit's globals and statics (time/<t>/globals), each a
+	// value from /api/eval like a typed expression.
+	async renderGlobals(m) {
+		const body = $('globals-body');
+		const path = this.ctx.prefix() + 'time/' + m.t + '/globals';
+		$('cap-globals').textContent = path;
+		let names;
+		try {
+			names = String(await api.tree(path)).split('\n').filter((n) => n !== '').slice(0, MAX_GLOBALS);
+		} catch (e) {
+			if (!this.ctx.stale(m))
+				body.replaceChildren(el('div', 'none', e.message));
+			return;
+		}
+		if (this.ctx.stale(m))
+			return;
+		if (names.length === 0) {
+			body.replaceChildren(el('div', 'none', '(none here)'));
+			return;
+		}
+		const rows = await Promise.all(names.map((n) => evalExpr(m.t, n, this.ctx.image(), 0, 0)
+			.then((v) => v.error ? { name: n, expr: n, value: v.error, error: true, n_children: 0 } :
+				Object.assign({}, v, { name: n }))
+			.catch((e) => ({ name: n, expr: n, value: e.message, error: true, n_children: 0 }))));
+		if (this.ctx.stale(m))
+			return;
+		const frag = document.createDocumentFragment();
+		for (const node of rows)
+			frag.append(this.row(node, 0, m));
+		body.replaceChildren(frag);
 	}
 
 	renderLocals(m) {
