@@ -304,6 +304,9 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 	} else if (strcmp(path, "/api/source") == 0) {
 		if (get)
 			return srv_api_source(s, req, r);
+	} else if (strcmp(path, "/api/eval") == 0) {
+		if (get)
+			return srv_api_eval(s, req, r);
 	} else if (strcmp(path, "/api/origin") == 0) {
 		if (get)
 			return srv_api_origin(s, req, r);

@@ -6,6 +6,7 @@
  *   srv_api.c     /api/info, tree, link, moment, origin
  *   srv_procs.c   /api/procs: the process images as a tree (fork, exec)
  *   srv_heap.c    /api/heap: malloc/free history of an address
+ *   srv_eval.c    /api/eval (C expressions, the variables tree)
  *   srv_lines.c   /api/lines and its per-file line index cache
  *   srv_search.c  /api/search and its per-image name lists
  *   srv_calls.c   /api/calls and /api/line-runs (paged, with values)
@@ -161,6 +162,9 @@ void srv_api_link(struct hs_srv *s, struct srv_req *req, const char *path,
 void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
+
+/* ---- srv_eval.c ---- */
+void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 /* The canonical tree path (no link, ".", "..") of path, following links in
  * every component, the last one too when follow_last. */
 int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,

@@ -213,9 +213,25 @@ static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct src_sbuf *b
 	put_string(b, buf, n < SRC_MAX_ELEMS ? n : SRC_MAX_ELEMS, true);
 }
 
+static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
+			   struct src_sbuf *b);
+
 static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct src_sbuf *b)
 {
 	Dwarf_Die target;
+
+	fmt_pointer_to(c, src_die_type(ptype, &target) ? &target : NULL, p, b);
+}
+
+void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b)
+{
+	fmt_pointer_to(c, target, p, b);
+}
+
+/* A pointer to target (NULL: void or unknown) as gdb shows it. */
+static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
+			   struct src_sbuf *b)
+{
 	const char *sym;
 	uint64_t off;
 
@@ -236,12 +252,12 @@ static void fmt_pointer(struct src_ctx *c, Dwarf_Die *ptype, uint64_t p, struct 
 		else
 			src_sb_fmt(b, " <%.*s>", len, sym);
 	}
-	if (src_die_type(ptype, &target) && is_char_type(&target)) {
+	if (target && is_char_type(target)) {
 		src_sb_str(b, " ");
 		put_c_string_at(c, p, b);
-	} else if (src_die_type(ptype, &target)) {
+	} else if (target) {
 		const char *prefix;
-		size_t w = wide_char_kind(&target, &prefix);
+		size_t w = wide_char_kind(target, &prefix);
 
 		if (w) {
 			src_sb_str(b, " ");
@@ -963,6 +979,45 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 		src_sb_str(b, "<unsupported type>");
 		return;
 	}
+}
+
+bool src_is_char_type(Dwarf_Die *t)
+{
+	return is_char_type(t);
+}
+
+void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis)
+{
+	put_string(b, p, n, ellipsis);
+}
+
+int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
+{
+	return array_bounds(t, dims, max);
+}
+
+char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v)
+{
+	struct src_sbuf *b = malloc(sizeof *b);
+	uint64_t dims[8];
+	int nd = array_bounds(t, dims, 8);
+	Dwarf_Die et;
+	char *out;
+
+	if (!b)
+		return NULL;
+	b->len = 0;
+	b->full = false;
+	b->buf[0] = 0;
+	c->n_statmem = 0;
+	c->statmem_top = false;
+	if (dim < nd && src_die_type(t, &et))
+		fmt_array_dim(c, &et, dims, nd, dim, v, 0, 0, b);
+	else
+		src_sb_str(b, "<unknown array>");
+	out = strdup(b->buf);
+	free(b);
+	return out;
 }
 
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)

@@ -29,45 +29,50 @@ static bool var_seen(const struct var_list *l, const char *name)
 	return false;
 }
 
-/* Value text of variable DIE d (caller frees; NULL on ENOMEM). */
-static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
+int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vsrc *v)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Op *ops;
 	size_t nops;
-	struct src_vsrc *v = calloc(1, sizeof *v);
 	uint64_t size = 0;
+	Dwarf_Block blk;
 	Dwarf_Word w;
-	char *out = NULL;
 	int r;
 
-	if (!v)
-		return NULL;
+	memset(v, 0, sizeof *v);
 	if (type && dwarf_aggregate_size(type, &w) == 0)
 		size = w;
 	if (dwarf_attr(d, DW_AT_location, &attr)) {
 		r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
 		if (r <= 0 || nops == 0)
-			r = -ENODATA;
-		else
-			r = src_eval_ops(c, &attr, ops, nops, v, size, 0);
-	} else if (dwarf_attr_integrate(d, DW_AT_const_value, &attr)) {
-		Dwarf_Block blk;
-
-		r = 0;
-		if (dwarf_formblock(&attr, &blk) == 0) {
-			v->size = blk.length < SRC_VBUF_MAX ? blk.length : SRC_VBUF_MAX;
-			memcpy(v->bytes, blk.data, v->size);
-		} else if (dwarf_formudata(&attr, &w) == 0) {
-			v->size = 8;
-			memcpy(v->bytes, &w, 8);
-		} else {
-			r = -ENODATA;
-		}
-		memset(v->valid, 1, v->size);
-	} else {
-		r = -ENODATA;
+			return -ENODATA;
+		return src_eval_ops(c, &attr, ops, nops, v, size, 0);
 	}
+	if (!dwarf_attr_integrate(d, DW_AT_const_value, &attr))
+		return -ENODATA;
+	if (dwarf_formblock(&attr, &blk) == 0) {
+		v->size = blk.length < SRC_VBUF_MAX ? blk.length : SRC_VBUF_MAX;
+		memcpy(v->bytes, blk.data, v->size);
+	} else if (dwarf_formudata(&attr, &w) == 0) {
+		v->size = 8;
+		memcpy(v->bytes, &w, 8);
+	} else {
+		return -ENODATA;
+	}
+	memset(v->valid, 1, v->size);
+	return 0;
+}
+
+/* Value text of variable DIE d (caller frees; NULL on ENOMEM). */
+static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
+{
+	struct src_vsrc *v = calloc(1, sizeof *v);
+	char *out;
+	int r;
+
+	if (!v)
+		return NULL;
+	r = src_var_vsrc(c, d, type, v);
 	if (r == -EIO)
 		out = strdup("<unreadable>");
 	else if (r)

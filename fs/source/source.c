@@ -95,6 +95,7 @@ void hs_src_free(struct hs_src *s)
 		free((char *)s->mods[i].pub.path);
 		free((char *)s->mods[i].pub.file);
 	}
+	src_names_free(s->cx_names);
 	free(s->pack_dir);
 	free(s->debuginfo_path);
 	free(s->mods);

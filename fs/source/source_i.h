@@ -94,6 +94,11 @@ struct hs_src {
 	char **dnames;
 	size_t n_dnames, cap_dnames;
 
+	/* global names for C expressions (cexpr_names.c), built once under
+	 * dw_lock on first use; freed by hs_src_free */
+	struct src_names *cx_names;
+	bool cx_names_done;
+
 	/* interned source file names: ids are indexes */
 	char **files;
 	uint32_t n_files, cap_files;
@@ -155,6 +160,9 @@ char *src_break_name(const char *sig);
  * matches every scope's function of that name) and with or without
  * template arguments. */
 bool src_sym_matches(const struct src_sym *sym, const char *query);
+
+struct src_names;
+void src_names_free(struct src_names *nm); /* accepts NULL */
 
 /* Warning line through the user's callback (printf-like). */
 void src_warn(struct hs_src *s, const char *fmt, ...)
@@ -221,6 +229,11 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* The value of variable (or parameter) DIE d of type type (may be NULL)
+ * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
+ * its location needed was unreadable. */
+int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vsrc *v);
+
 /* ---- types and text (types.c) ------------------------------------------- */
 
 /* A capped text buffer: text past HS_SRC_VALUE_MAX - 4 bytes is cut and
@@ -251,6 +264,19 @@ void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);
+/* Appends pointer value p to target type target (NULL: void or unknown)
+ * as gdb shows it: 0x..., the symbol it points into, a C string. */
+void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);
+/* Whether t is a char type whose arrays print as strings. */
+bool src_is_char_type(Dwarf_Die *t);
+/* A quoted, escaped C string of n chars, as gdb writes one; ellipsis: it
+ * went on past them ("..." after the quote). */
+void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis);
+/* The element counts of array type t's dimensions into dims; how many. */
+int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
+/* The text of dimensions dim.. of multi-dimensional array type t (the
+ * value v is one element of dimension dim - 1): "{10, 11, 12, 13}". */
+char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v);
 /* The text of the value v of type t (format: source.h).  Caller frees;
  * NULL on ENOMEM. */
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);

@@ -312,7 +312,9 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		if (ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type) {
 			type_name_rec(&target, &p2, &q2, depth + 1, cplus);
 			src_sb_str(pre, p2.buf);
-			src_sb_str(pre, ttag == DW_TAG_array_type ? " (*" : "(*");
+			/* the array's element name ends in its own space */
+			src_sb_str(pre, ttag == DW_TAG_array_type && p2.len &&
+				   p2.buf[p2.len - 1] != ' ' ? " (*" : "(*");
 			src_sb_str(post, ")");
 			src_sb_str(post, q2.buf);
 			return;
@@ -358,6 +360,7 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		src_sb_str(post, dims.buf);
 		return;
 	}
+	case DW_TAG_subprogram: /* a function itself (cexpr.c): its type */
 	case DW_TAG_subroutine_type: {
 		Dwarf_Die child;
 		bool first = true;

@@ -85,9 +85,12 @@ enum tree_kind_id {
 	K_T_STEP_BACK,  /* -> ../<t'>: hs_db_step_line back into (reverse-step) */
 	K_T_FINISH,     /* -> ../<t_ret> of the innermost open call */
 	K_T_CALLER,     /* -> ../<t_call> of the innermost open call */
+	K_T_EVALDIR,    /* eval/ (tree_src_eval.c) */
+	K_T_GLOBALS,    /* globals: the compile unit's globals (tree_src_eval.c) */
 	K_T_NODEBUG,    /* locals/no-debug-info */
 	K_T_LOCAL,      /* locals/<name>: sub = index in hs_src_locals' list */
 	K_T_REG,        /* reg/<name>: sub = index of tree_reg_name() */
+	K_T_EVAL,       /* eval/<expr>: a = index + 1 of the interned expr */
 	K_THREAD,       /* threads/<tid>: a = the OS tid */
 	K_WRITE,        /* writes/<0xADDR>+LEN: a = addr, b = len */
 	K_CALL,         /* calls/<function>: a = index of the name */
@@ -296,6 +299,12 @@ int tree_sources_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 int tree_source_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_source_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_source_at_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+int tree_eval_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		     const char *name, struct hs_tree_node *out);
+int tree_eval_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		   hs_tree_dir_fn cb, void *ctx);
+int tree_globals_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
+int tree_eval_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_gen_calls(struct tree_walk *w);
 int tree_gen_line(struct tree_walk *w);
 

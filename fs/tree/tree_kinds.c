@@ -427,12 +427,17 @@ const struct tree_kind tree_kinds[K_COUNT] = {
 			 .exists = tree_finish_exists },
 	[K_T_CALLER] = { "caller", K_T, LINK, KF_T, .target = tree_caller_t,
 			 .exists = tree_caller_exists },
+	[K_T_EVALDIR] = { "eval", K_T, DIR, KF_T, .lookup = tree_eval_lookup,
+			   .list = tree_eval_list },
+	[K_T_GLOBALS] = { "globals", K_T, FILE_, KF_T, .text = tree_globals_text },
 	/* time/<t>/locals/ */
 	[K_T_NODEBUG] = { "no-debug-info", K_T_LOCALS, FILE_, KF_T, .text = tree_nodebug_text,
 			  .exists = tree_nodebug_exists },
 	[K_T_LOCAL] = { NULL, K_T_LOCALS, FILE_, KF_T, .text = tree_local_text },
 	/* time/<t>/reg/<name> */
 	[K_T_REG] = { NULL, K_T_REGDIR, FILE_, KF_T, .text = tree_regs_text, .size = tree_regs_size },
+	/* time/<t>/eval/<expr> */
+	[K_T_EVAL] = { NULL, K_T_EVALDIR, FILE_, KF_T, .text = tree_eval_text },
 	/* threads/<tid>, writes/<range> */
 	[K_THREAD] = { NULL, K_THREADS, FILE_, 0, .text = tree_thread_text },
 	[K_WRITE] = { NULL, K_WRITES, FILE_, KF_NOSIZE, .gen = tree_gen_writes },

@@ -102,6 +102,7 @@ void tree_src_close(struct hs_tree *tree)
 	}
 	for (size_t i = 0; i < LOCALS_SLOTS; i++)
 		hs_src_vars_free(ts->locals[i].vars, ts->locals[i].n);
+	tree_eval_names_free(ts->eval);
 	for (size_t i = 0; i < ts->n_source_dirs; i++)
 		free(ts->source_dirs[i]);
 	free(ts->source_dirs);

@@ -8,6 +8,7 @@
  *   tree_src_links.c    next-line, prev-line, step-into, step-back, finish,
  *                       caller, time/main
  *   tree_src_locals.c   time/<t>/locals/
+ *   tree_src_eval.c     time/<t>/eval/<expr>, hs_tree_eval
  *   tree_src_calls.c    calls/ (the folder: function names)
  *   tree_src_lists.c    calls/<f> and lines/.../<line> (streamed item arrays)
  *   tree_src_lines.c    lines/ (the folders: files and line numbers)
@@ -132,6 +133,7 @@ struct tree_src {
 	pthread_mutex_t share_lock;
 	struct src_share *shared;
 	size_t n_shared;
+	struct tree_eval_names *eval; /* time/<t>/eval/ names (tree_src_eval.c) */
 };
 
 /* ---- tree_source.c ---------------------------------------------------------------- */
@@ -175,6 +177,12 @@ void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t 
 char *tree_src_put_how(char *p, uint32_t flags);
 /* calls/<f>'s caller column: the function holding call_site, or 0x... */
 void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap);
+
+/* ---- tree_src_locals.c ------------------------------------------------------------ */
+
+/* ---- tree_src_eval.c -------------------------------------------------------------- */
+struct tree_eval_names;
+void tree_eval_names_free(struct tree_eval_names *e); /* accepts NULL */
 
 /* ---- tree_src_calls.c ------------------------------------------------------------- */
 /* The image's table of callee names (si->names), built on first use. */

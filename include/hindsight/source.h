@@ -332,6 +332,57 @@ struct hs_src_symbol {
  * and is returned. */
 typedef int (*hs_src_symbol_fn)(void *ctx, const struct hs_src_symbol *sym);
 int hs_src_symbols(struct hs_src *s, hs_src_symbol_fn cb, void *ctx);
+/* ---- C expressions (cexpr.c) ------------------------------------------------ */
+
+/* One value of an evaluation: the expression's, or one of its children
+ * (a struct's members and base classes, an array's elements, a
+ * pointer's target). */
+struct hs_src_value {
+	char *name;            /* child: "qty", "[3]", "*p", "<Base>"; top: NULL */
+	char *expr;            /* a C expression that evaluates to it again
+				* ("it->qty", "acc[1]", "*p") */
+	char *type;            /* "struct node *" */
+	char *value;           /* text, as gdb's `print` shows it (without
+				* "$1 = "), under scripts/gdb-oracle.py's
+				* print settings; children as inside a struct */
+	uint64_t addr;         /* where it lives, when in_mem */
+	bool in_mem;
+	uint64_t size;         /* bytes */
+	uint64_t n_children;   /* 0: a leaf */
+};
+
+/* The result of hs_src_eval.  error is gdb's message when the expression
+ * cannot be evaluated ("No symbol \"x\" in current context.", "Cannot
+ * access memory at address 0x0", "There is no member named q.", "A syntax
+ * error in expression, near `)'."); then nothing else is set. */
+struct hs_src_eval {
+	char *error;
+	struct hs_src_value v;
+	struct hs_src_value *children; /* the page asked for, in order */
+	size_t n_children;
+};
+
+/* Evaluates the C expression expr at the target's moment, as gdb's `print`
+ * in the innermost frame: identifiers are the frame's locals and
+ * parameters (innermost block first), `this`'s members in a C++ method,
+ * then the statics and globals of the compile unit, of the module, of
+ * every module; integer and char literals; . -> [] unary * & - ! ~, casts
+ * to named types and pointers to them ("(struct node *)p"), sizeof,
+ * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
+ * arithmetic scaled by the pointee size; gdb's artificial arrays v@n.  No floating-point arithmetic,
+ * no function calls, no assignment (the recording is read-only).
+ * Children first..first+count-1 of the value go to out->children.
+ * 0 (out->error set or not); -EINVAL; -ENOMEM.  Caller frees with
+ * hs_src_eval_release().  Serialised on the handle's libdw lock. */
+int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *expr,
+		uint64_t first, uint64_t count, struct hs_src_eval *out);
+void hs_src_eval_release(struct hs_src_eval *e); /* accepts NULL */
+
+/* The names of the globals and file statics of the compile unit holding
+ * pc (what the variables panel lists besides the locals), in declaration
+ * order.  -ENODATA: no debug info at pc; -ENOMEM.  Caller frees each name
+ * and *names. */
+int hs_src_globals(struct hs_src *s, uint64_t pc, char ***names, size_t *n);
 
 /* ---- unwinding ------------------------------------------------------------ */
 

@@ -9,6 +9,8 @@
  *   time/{start,end,crash}           links to time/<t>
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
  *   time/<t>/{where,source,backtrace,locals/<name>,next-line,prev-line,finish,caller}
+ *   time/<t>/eval/<expr>             a C expression, %2F for '/' (hs_tree_eval)
+ *   time/<t>/globals                 the names of the compile unit's globals
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
  *
@@ -267,6 +269,23 @@ struct hs_tree_step_ctx {
 	const struct hs_db_image *img;
 };
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c);
+
+/* A C expression's value at a moment, as gdb's `print` shows it, with
+ * the page [first, first + count) of its children (struct hs_src_eval,
+ * hindsight/source.h: the caller frees with hs_src_eval_release).  frame
+ * 0 is the innermost; frame k > 0 is the caller k calls out, its
+ * registers as they were at that call and memory as it is at t.  0 (an
+ * expression that fails sets out->error: gdb's message); -EINVAL (bad
+ * image), -ENOENT (t past the end, no frame k), -ENOMEM. */
+struct hs_src_eval;
+struct hs_tree_eval_at {
+	uint32_t image;   /* process image index, 0: the first process */
+	uint64_t t;
+	uint32_t frame;
+	uint64_t first, count;
+};
+int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const char *expr,
+		 struct hs_src_eval *out);
 
 /* The text of `hindsight info TRACE_DIR` (and of the tree's info file),
  * from meta.json and, when built, the database.  Needs no database.

@@ -9,7 +9,7 @@
 import * as api from './api.js';
 import { VList, firstAfter } from './vlist.js';
 import { $, RegsPanel, MemPanel, renderDisasm, renderBacktrace,
-	renderLocals, parseWhere } from './panels.js';
+	parseWhere } from './panels.js';
 import { SourcePanel } from './source.js';
 import { Timeline } from './timeline.js';
 import { Search } from './search.js';
@@ -18,6 +18,7 @@ import { FlowPanel } from './flow.js';
 import { ThreadsPanel } from './threads.js';
 import { CrashBanner } from './crash.js';
 import { fillProcs } from './procs.js';
+import { VarsPanel, exprAddress } from './vars.js';
 
 const CACHE_MAX = 512;
 const params = new URLSearchParams(location.search);
@@ -178,7 +179,7 @@ function render() {
 	}
 	renderDisasm(m);
 	renderBacktrace(m, (t) => go(t));
-	renderLocals(m);
+	vars.render(m);
 	timeline.setT(m.t);
 	for (const h of [flow, threads, crash])
 		h.onMoment(m);
@@ -276,11 +277,11 @@ function landOnWrite(tw, what) {
 	go(at);
 }
 
-async function originMem(addr) {
+async function originMem(addr, len = 1) {
 	const m = S.m;
 	S.chain = flow.startMem(m.t, addr);
 	try {
-		const o = await api.originMem(m.t, addr, 1, S.image);
+		const o = await api.originMem(m.t, addr, len, S.image);
 		landOnWrite(o.t, 'byte 0x' + addr.toString(16) + ': ' + (o.kind || 'write') +
 			' of ' + o.len + ' byte(s) at ' + o.addr + ',');
 	} catch (e) {
@@ -559,13 +560,15 @@ function onKey(ev) {
 
 // ---- start -------------------------------------------------------------------------------
 
-let regs, source, mem, list, timeline, search, calls, flow, threads, crash;
+let regs, source, mem, list, timeline, search, calls, flow, threads, crash, vars;
 
 function wire() {
 	const ctx = {
 		prefix, stale, status, runToLine, originMem, originReg,
 		moment: () => S.m, image: () => S.image, onChoose: rehash,
+		exprAddr: (text) => exprAddress(S.m.t, text, S.image),
 	};
+	vars = new VarsPanel(ctx);
 	regs = new RegsPanel(ctx);
 	source = new SourcePanel(ctx);
 	S.sourcePanel = source; // tests read its current line's text

@@ -201,12 +201,13 @@ export class MemPanel {
 		this.cache = new Map();
 		$('mem-form').addEventListener('submit', (ev) => {
 			ev.preventDefault();
-			const a = parseAddr($('mem-addr').value, this.ctx.moment() && this.ctx.moment().regs);
-			if (a === null) {
-				this.ctx.status('not an address: ' + $('mem-addr').value);
-				return;
-			}
-			this.show(a);
+			const text = $('mem-addr').value;
+			const a = parseAddr(text, this.ctx.moment() && this.ctx.moment().regs);
+			if (a !== null)
+				return this.show(a);
+			// a symbol or an expression: &g_table, p, acc[1]
+			this.ctx.exprAddr(text).then((x) => this.show(x),
+				(e) => this.ctx.status('not an address: ' + text + ' (' + e.message + ')'));
 		});
 		$('mem-up').addEventListener('click', () => this.addr !== null && this.show(Math.max(0, this.addr - MEM_BYTES)));
 		$('mem-down').addEventListener('click', () => this.addr !== null && this.show(this.addr + MEM_BYTES));

@@ -1,0 +1,1077 @@
+/* cexpr.c - fs/source: C expressions over DWARF types and target memory.
+ *
+ * A recursive-descent parser that evaluates as it parses (no tree: nothing
+ * has side effects, and values are lazy lvalues, so `sizeof *p` reads
+ * nothing).  Precedence climbing for the binary operators, C's table:
+ *
+ *   ?:  ||  &&  |  ^  &  == !=  < > <= >=  << >>  @  + -  * / %
+ *
+ * (@ is gdb's: `*p@3` is the 3 objects from p on, an array.)
+ *   unary: - + ! ~ * & sizeof (cast)      postfix: [] . ->
+ *
+ * Names as gdb finds them in `print`: the frame's blocks innermost first
+ * up to its function, `this`'s members, the compile unit's statics and
+ * globals, then the globals and statics of every module (the index of
+ * cexpr_names.c), enumerators, functions.  Messages are gdb's own words
+ * (gdb/valarith.c, valops.c, c-exp.y), so a user reads the same thing in
+ * both.  Types and values themselves are cexpr_val.c's.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cexpr_i.h"
+
+enum { TK_END, TK_ID, TK_NUM, TK_CHAR, TK_PUNCT, TK_BAD };
+
+int cx_fail(struct cx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!x->failed) {
+		va_start(ap, fmt);
+		vsnprintf(x->err, sizeof x->err, fmt, ap);
+		va_end(ap);
+		x->failed = true;
+	}
+	return -EINVAL;
+}
+
+/* ---- tokens -------------------------------------------------------------- */
+
+static const char *const puncts[] = {
+	"->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "::",
+	"(", ")", "[", "]", ".", "*", "&", "+", "-", "/", "%", "<", ">",
+	"!", "~", "|", "^", ",", "?", ":", "@", NULL
+};
+
+static bool is_id(int ch, bool first)
+{
+	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (!first && ch >= '0' && ch <= '9');
+}
+
+/* A char literal's value after the opening quote; *end after the closing
+ * one.  -1 when malformed. */
+static int char_lit(const char *p, const char **end)
+{
+	int v;
+
+	if (*p == '\\') {
+		p++;
+		switch (*p) {
+		case 'n': v = '\n'; p++; break;
+		case 't': v = '\t'; p++; break;
+		case 'r': v = '\r'; p++; break;
+		case 'a': v = '\a'; p++; break;
+		case 'b': v = '\b'; p++; break;
+		case 'f': v = '\f'; p++; break;
+		case 'v': v = '\v'; p++; break;
+		case 'e': v = 27; p++; break;
+		case 'x':
+			p++;
+			v = (int)strtol(p, (char **)&p, 16) & 0xff;
+			break;
+		default:
+			if (*p >= '0' && *p <= '7') {
+				v = 0;
+				for (int k = 0; k < 3 && *p >= '0' && *p <= '7'; k++)
+					v = v * 8 + (*p++ - '0');
+				v &= 0xff;
+			} else if (*p) {
+				v = (unsigned char)*p++;
+			} else {
+				return -1;
+			}
+		}
+	} else if (*p && *p != '\'') {
+		v = (unsigned char)*p++;
+	} else {
+		return -1;
+	}
+	if (*p != '\'')
+		return -1;
+	*end = p + 1;
+	return v;
+}
+
+static void next(struct cx *x)
+{
+	const char *p = x->p;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	x->ts = p;
+	x->tunsigned = x->tlong = false;
+	if (!*p) {
+		x->tk = TK_END;
+		x->tlen = 0;
+	} else if (is_id((unsigned char)*p, true)) {
+		while (is_id((unsigned char)*p, false))
+			p++;
+		x->tk = TK_ID;
+	} else if (*p >= '0' && *p <= '9') {
+		char *e;
+
+		x->tnum = strtoull(p, &e, 0);
+		p = e;
+		while (*p == 'u' || *p == 'U' || *p == 'l' || *p == 'L') {
+			if (*p == 'u' || *p == 'U')
+				x->tunsigned = true;
+			else
+				x->tlong = true;
+			p++;
+		}
+		x->tk = is_id((unsigned char)*p, false) ? TK_BAD : TK_NUM;
+	} else if (*p == '\'') {
+		int v = char_lit(p + 1, &p);
+
+		x->tk = v < 0 ? TK_BAD : TK_CHAR;
+		x->tnum = (uint64_t)(v < 0 ? 0 : v);
+		if (v < 0)
+			p = x->ts + 1;
+	} else {
+		size_t k;
+
+		x->tk = TK_BAD;
+		for (k = 0; puncts[k]; k++) {
+			size_t n = strlen(puncts[k]);
+
+			if (!strncmp(p, puncts[k], n)) {
+				x->tk = TK_PUNCT;
+				p += n;
+				break;
+			}
+		}
+		if (x->tk == TK_BAD)
+			p++;
+	}
+	x->tlen = (size_t)(p - x->ts);
+	x->p = p;
+}
+
+static bool is_op(const struct cx *x, const char *op)
+{
+	return x->tk == TK_PUNCT && x->tlen == strlen(op) && !strncmp(x->ts, op, x->tlen);
+}
+
+static bool is_word(const struct cx *x, const char *w)
+{
+	return x->tk == TK_ID && x->tlen == strlen(w) && !strncmp(x->ts, w, x->tlen);
+}
+
+static int syntax_error(struct cx *x)
+{
+	return cx_fail(x, "A syntax error in expression, near `%s'.", x->ts);
+}
+
+static int expect(struct cx *x, const char *op)
+{
+	if (!is_op(x, op))
+		return syntax_error(x);
+	next(x);
+	return 0;
+}
+
+/* ---- names ------------------------------------------------------------------------ */
+
+static bool name_is(Dwarf_Die *d, const char *name, size_t len)
+{
+	const char *n = dwarf_diename(d);
+
+	return n && strlen(n) == len && !strncmp(n, name, len);
+}
+
+/* The variable's value; a failure to read its location is gdb's message. */
+static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
+{
+	Dwarf_Die t;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	if (src_die_type(d, &t))
+		out->ty.die = t;
+	else
+		out->ty.kind = CT_VOID;
+	r = src_var_vsrc(x->c, d, out->ty.kind == CT_DIE ? &out->ty.die : NULL, &out->v);
+	if (r == -ENODATA) {
+		out->optout = true;
+		r = 0;
+	}
+	if (r == -EIO)
+		return cx_fail(x, "Cannot access memory for the location of %s",
+			       dwarf_diename(d));
+	if (out->v.in_mem)
+		out->v.size = cx_size(&out->ty);
+	return r;
+}
+
+/* A variable (or parameter) named name declared directly in scope. */
+static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool params,
+		       Dwarf_Die *out)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+
+		if ((tag == DW_TAG_variable || (params && tag == DW_TAG_formal_parameter)) &&
+		    name_is(&ch, name, len)) {
+			if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
+			    !dwarf_hasattr(&ch, DW_AT_location))
+				continue; /* "extern int x;": found as a global */
+			*out = ch;
+			return true;
+		}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* The frame's own names: blocks innermost first, then parameters. */
+static bool local_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die origin;
+
+	for (int i = 0; i < x->nscopes && i <= x->f; i++)
+		if (scope_find(&x->scopes[i], name, len, true, out))
+			return true;
+	return x->f < x->nscopes &&
+	       dwarf_attr(&x->scopes[x->f], DW_AT_abstract_origin, &a) &&
+	       dwarf_formref_die(&a, &origin) && scope_find(&origin, name, len, true, out);
+}
+
+/* A global or static named name in the compile units of module m (cu
+ * first, when given). */
+static bool module_find(struct src_mod *m, Dwarf_Die *first, const char *name, size_t len,
+			Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next_off;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	if (first && scope_find(first, name, len, false, out))
+		return true;
+	if (!m->dw)
+		return false;
+	while (dwarf_nextcu(m->dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(m->dw, off + hsize, &cu) &&
+		    (!first || dwarf_dieoffset(&cu) != dwarf_dieoffset(first)) &&
+		    scope_find(&cu, name, len, false, out))
+			return true;
+		off = next_off;
+	}
+	return false;
+}
+
+/* Enumerator e of enum type t as a value of that type. */
+static bool enum_value(Dwarf_Die *t, Dwarf_Die *e, struct cx_val *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword sv = 0;
+	uint64_t size;
+
+	if (!dwarf_attr(e, DW_AT_const_value, &a) || dwarf_formsdata(&a, &sv))
+		return false;
+	memset(out, 0, sizeof *out);
+	out->ty.die = *t;
+	size = cx_size(&out->ty);
+	out->v.size = size && size <= 8 ? size : 4;
+	memcpy(out->v.bytes, &sv, out->v.size);
+	memset(out->v.valid, 1, out->v.size);
+	return true;
+}
+
+/* An enumerator of an enum type declared in scope (the function's
+ * blocks, then the compile unit): a value of that enum type. */
+static bool enum_in(Dwarf_Die *scope, const char *name, size_t len, struct cx_val *out)
+{
+	Dwarf_Die ch, e;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&ch) != DW_TAG_enumeration_type || dwarf_child(&ch, &e) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&e) == DW_TAG_enumerator && name_is(&e, name, len) &&
+			    enum_value(&ch, &e, out))
+				return true;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+static bool enumerator(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	Dwarf_Die t, e;
+
+	for (int i = 0; i < x->nscopes && i <= x->f; i++)
+		if (enum_in(&x->scopes[i], name, len, out))
+			return true;
+	if (x->have_cu && enum_in(&x->cu, name, len, out))
+		return true;
+	return cx_names_enumerator(x, name, len, &t, &e) == 0 && enum_value(&t, &e, out);
+}
+
+/* Without the index (no memory for it): the compile units of the
+ * frame's module, then of every module. */
+static bool slow_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mi)
+{
+	struct hs_src *s = x->c->s;
+
+	if (x->c->m && module_find(x->c->m, NULL, name, len, out)) {
+		*mi = (size_t)(x->c->m - s->mods);
+		return true;
+	}
+	for (size_t i = 0; i < s->n_mods; i++)
+		if (module_find(&s->mods[i], NULL, name, len, out)) {
+			*mi = i;
+			return true;
+		}
+	return false;
+}
+
+/* A function of that name with code (a DW_TAG_subprogram with a low pc)
+ * in the compile unit, else any: the value at its entry. */
+static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	struct hs_src *s = x->c->s;
+	Dwarf_Die ch, d;
+	Dwarf_Addr lo;
+	size_t mi = SIZE_MAX;
+	bool found = false;
+
+	if (x->have_cu && dwarf_child(&x->cu, &ch) == 0) {
+		do {
+			if (dwarf_tag(&ch) == DW_TAG_subprogram && name_is(&ch, name, len) &&
+			    dwarf_lowpc(&ch, &lo) == 0) {
+				d = ch;
+				found = true;
+				mi = (size_t)(x->c->m - s->mods);
+				break;
+			}
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	if (!found && cx_names_func(x, name, len, &d, &mi) == 0 && dwarf_lowpc(&d, &lo) == 0)
+		found = true;
+	if (!found || mi >= s->n_mods)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->ty.die = d;
+	out->v.in_mem = true;
+	out->v.addr = lo + (x->c->m == &s->mods[mi] ? x->c->bias : s->mods[mi].dwbias);
+	out->v.size = 1;
+	return true;
+}
+
+static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	struct src_ctx *c = x->c;
+	struct src_mod *m0 = c->m;
+	Dwarf_Addr bias0 = c->bias;
+	Dwarf_Die d, self, cls;
+	struct cx_val thisv;
+	size_t mi = 0;
+	int r;
+
+	if (local_find(x, name, len, &d))
+		return var_val(x, &d, out);
+	/* a C++ method: its class's members by their plain name */
+	if (local_find(x, "this", 4, &self) && src_die_type(&self, &cls) &&
+	    src_peel(&cls, &cls) && src_die_type(&cls, &cls) && src_peel(&cls, &cls) &&
+	    cx_find_member(&cls, name, len, &d, &(uint64_t){ 0 }, 0)) {
+		if (var_val(x, &self, &thisv) || cx_deref(x, &thisv, &thisv))
+			return -EINVAL;
+		return cx_member(x, &thisv, name, len, out);
+	}
+	if (x->have_cu && scope_find(&x->cu, name, len, false, &d))
+		return var_val(x, &d, out);
+	r = cx_names_var(x, name, len, &d, &mi);
+	if (r == -ENOMEM && slow_find(x, name, len, &d, &mi))
+		r = 0;
+	if (r == 0) {
+		c->m = &c->s->mods[mi];
+		if (c->m != m0)
+			c->bias = c->m->dwbias;
+		r = var_val(x, &d, out);
+		c->m = m0;
+		c->bias = bias0;
+		return r;
+	}
+	if (enumerator(x, name, len, out))
+		return 0;
+	if (function(x, name, len, out))
+		return 0;
+	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
+}
+
+/* ---- type names (casts, sizeof) --------------------------------------------------- */
+
+/* A type DIE named name with one of tags[] (0-ended) in the CU, then any CU. */
+static bool type_in_scope(Dwarf_Die *scope, const int *tags, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+
+		for (int k = 0; tags[k]; k++)
+			if (tag == tags[k] && name_is(&ch, name, strlen(name)) &&
+			    !dwarf_hasattr(&ch, DW_AT_declaration)) {
+				*out = ch;
+				return true;
+			}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+static bool type_find(struct cx *x, const int *tags, const char *name, Dwarf_Die *out)
+{
+	struct hs_src *s = x->c->s;
+
+	int r;
+
+	if (x->have_cu && type_in_scope(&x->cu, tags, name, out))
+		return true;
+	r = cx_names_type(x, tags, name, out);
+	if (r != -ENOMEM)
+		return r == 0;
+	for (size_t i = 0; i < s->n_mods; i++) {
+		Dwarf_Off off = 0, next_off;
+		size_t hsize;
+		Dwarf_Die cu;
+
+		if (!s->mods[i].dw)
+			continue;
+		while (dwarf_nextcu(s->mods[i].dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
+			if (dwarf_offdie(s->mods[i].dw, off + hsize, &cu) &&
+			    type_in_scope(&cu, tags, name, out))
+				return true;
+			off = next_off;
+		}
+	}
+	return false;
+}
+
+static const int tags_typedef[] = { DW_TAG_typedef, DW_TAG_structure_type,
+				    DW_TAG_class_type, DW_TAG_union_type,
+				    DW_TAG_enumeration_type, 0 };
+static const int tags_base[] = { DW_TAG_base_type, 0 };
+
+static bool cplus(const struct cx *x)
+{
+	return x->have_cu && src_die_cplus((Dwarf_Die *)&x->cu);
+}
+
+/* Is the current token the start of a type name (after "(" or sizeof)? */
+static bool type_start(struct cx *x)
+{
+	static const char *const kw[] = { "struct", "union", "enum", "class", "unsigned",
+					  "signed", "int", "char", "short", "long", "float",
+					  "double", "void", "_Bool", "bool", "const",
+					  "volatile", NULL };
+	char name[128];
+	Dwarf_Die d;
+
+	if (x->tk != TK_ID)
+		return false;
+	for (int k = 0; kw[k]; k++)
+		if (is_word(x, kw[k]))
+			return true;
+	if (x->tlen >= sizeof name)
+		return false;
+	memcpy(name, x->ts, x->tlen);
+	name[x->tlen] = 0;
+	if (local_find(x, name, x->tlen, &d))
+		return false;
+	if (!type_find(x, (const int[]){ DW_TAG_typedef, 0 }, name, &d) &&
+	    !(cplus(x) && type_find(x, tags_typedef, name, &d)))
+		return false;
+	return true;
+}
+
+/* The C words of a base type, as gdb names the type they make. */
+static int base_words(struct cx *x, struct cx_type *out)
+{
+	int nlong = 0, nshort = 0, nunsigned = 0, nsigned = 0, nchar = 0, nint = 0;
+	const char *other = NULL, *name;
+	struct cx_type t;
+
+	for (;; next(x)) {
+		if (is_word(x, "long"))
+			nlong++;
+		else if (is_word(x, "short"))
+			nshort++;
+		else if (is_word(x, "unsigned"))
+			nunsigned++;
+		else if (is_word(x, "signed"))
+			nsigned++;
+		else if (is_word(x, "char"))
+			nchar++;
+		else if (is_word(x, "int"))
+			nint++;
+		else if (!other && !nlong && !nshort && !nunsigned && !nsigned && !nchar &&
+			 !nint && (is_word(x, "float") || is_word(x, "double") ||
+				   is_word(x, "void") || is_word(x, "_Bool") || is_word(x, "bool")))
+			other = is_word(x, "float") ? "float" : is_word(x, "double") ? "double" :
+				is_word(x, "void") ? "void" : is_word(x, "bool") ? "bool" : "_Bool";
+		else if (is_word(x, "const") || is_word(x, "volatile"))
+			continue;
+		else
+			break;
+	}
+	if (other && !strcmp(other, "double") && nlong)
+		other = "long double";
+	if (other && !strcmp(other, "void")) {
+		memset(out, 0, sizeof *out);
+		out->kind = CT_VOID;
+		return 0;
+	}
+	if (other) {
+		if (!type_find(x, tags_base, other, &out->die))
+			return cx_fail(x, "No symbol \"%s\" in current context.", other);
+		out->kind = CT_DIE;
+		out->nptr = 0;
+		return 0;
+	}
+	if (nchar)
+		cx_int_type(&t, 1, !nunsigned);
+	else if (nshort)
+		cx_int_type(&t, 2, !nunsigned);
+	else if (nlong)
+		cx_int_type(&t, 8, !nunsigned);
+	else
+		cx_int_type(&t, 4, !nunsigned);
+	name = nchar && nsigned ? "signed char" : nlong > 1 ?
+	       (nunsigned ? "unsigned long long" : "long long") : t.name;
+	t.name = name;
+	*out = t;
+	/* the program's own type of that name, when it has one ("int",
+	 * "char", "unsigned int": gcc's names for the others differ) */
+	memset(&out->die, 0, sizeof out->die);
+	if (type_find(x, tags_base, name, &out->die))
+		out->kind = CT_DIE;
+	return 0;
+}
+
+/* A type name: words or a tag or a typedef, then *s. */
+static int parse_type(struct cx *x, struct cx_type *out)
+{
+	static const char *const tagw[] = { "struct", "union", "enum", "class" };
+	static const int tagt[] = { DW_TAG_structure_type, DW_TAG_union_type,
+				    DW_TAG_enumeration_type, DW_TAG_class_type };
+	char name[128];
+	int k;
+
+	while (is_word(x, "const") || is_word(x, "volatile"))
+		next(x);
+	memset(out, 0, sizeof *out);
+	for (k = 0; k < 4 && !is_word(x, tagw[k]); k++)
+		;
+	if (k < 4) {
+		int tags[3] = { tagt[k], k == 0 ? DW_TAG_class_type : 0, 0 };
+
+		next(x);
+		if (x->tk != TK_ID || x->tlen >= sizeof name)
+			return syntax_error(x);
+		memcpy(name, x->ts, x->tlen);
+		name[x->tlen] = 0;
+		if (!type_find(x, tags, name, &out->die))
+			return cx_fail(x, "No %s type named %s.", k == 1 ? "union" :
+				       k == 2 ? "enum" : "struct", name);
+		next(x);
+	} else if (x->tk == TK_ID && type_start(x) && !is_word(x, "unsigned") &&
+		   !is_word(x, "signed") && !is_word(x, "int") && !is_word(x, "char") &&
+		   !is_word(x, "short") && !is_word(x, "long") && !is_word(x, "float") &&
+		   !is_word(x, "double") && !is_word(x, "void") && !is_word(x, "_Bool") &&
+		   !is_word(x, "bool")) {
+		memcpy(name, x->ts, x->tlen);
+		name[x->tlen] = 0;
+		if (!type_find(x, (const int[]){ DW_TAG_typedef, 0 }, name, &out->die) &&
+		    !type_find(x, tags_typedef, name, &out->die))
+			return cx_fail(x, "No symbol \"%s\" in current context.", name);
+		next(x);
+	} else if (base_words(x, out)) {
+		return -EINVAL;
+	}
+	while (is_word(x, "const") || is_word(x, "volatile"))
+		next(x);
+	while (is_op(x, "*")) {
+		struct cx_type p;
+
+		cx_pointer_to(out, &p);
+		*out = p;
+		next(x);
+		while (is_word(x, "const") || is_word(x, "volatile"))
+			next(x);
+	}
+	return 0;
+}
+
+/* ---- operators --------------------------------------------------------------------- */
+
+/* A class object as its base class ("(Base)obj"): the offset of the base
+ * subobject, searched through the bases. */
+static bool base_offset(Dwarf_Die *t, Dwarf_Off want, uint64_t *off, int depth)
+{
+	Dwarf_Die ch, b;
+
+	if (dwarf_dieoffset(t) == want) {
+		*off = 0;
+		return true;
+	}
+	if (depth > 16 || dwarf_child(t, &ch) != 0)
+		return false;
+	do {
+		uint64_t o;
+
+		if (dwarf_tag(&ch) == DW_TAG_inheritance && cx_member_offset(&ch, &o) &&
+		    src_die_type(&ch, &b) && src_peel(&b, &b) &&
+		    base_offset(&b, want, off, depth + 1)) {
+			*off += o;
+			return true;
+		}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
+{
+	enum cx_class kt = cx_class_of(to, NULL), kv;
+	Dwarf_Die st, sv;
+	uint64_t u, off;
+	bool sign;
+
+	if (cx_coerce_ref(x, v))
+		return -EINVAL;
+	if (cx_decay(x, v) < 0)
+		return -EINVAL;
+	kv = cx_class_of(&v->ty, &sv);
+	if (kt == CL_VOID) {
+		memset(v, 0, sizeof *v);
+		v->ty = *to;
+		return 0;
+	}
+	if (kt == CL_STRUCT) {
+		cx_class_of(to, &st);
+		if (kv != CL_STRUCT || !base_offset(&sv, dwarf_dieoffset(&st), &off, 0))
+			return cx_fail(x, "Invalid cast.");
+		cx_sub_value(v, off, to, v);
+		return 0;
+	}
+	if ((kt != CL_INT && kt != CL_PTR) || (kv != CL_INT && kv != CL_PTR))
+		return cx_fail(x, "Invalid cast.");
+	if (cx_scalar(x, v, &u, &sign))
+		return -EINVAL;
+	memset(v, 0, sizeof *v);
+	v->ty = *to;
+	v->v.size = cx_size(to);
+	memcpy(v->v.bytes, &u, v->v.size < 8 ? v->v.size : 8);
+	memset(v->v.valid, 1, v->v.size);
+	return 0;
+}
+
+/* C's usual arithmetic conversions on two integers: size and sign. */
+static void arith_type(const struct cx_val *a, bool sa, const struct cx_val *b, bool sb,
+		       uint8_t *size, bool *sign)
+{
+	uint64_t za = cx_size(&a->ty) < 4 ? 4 : cx_size(&a->ty);
+	uint64_t zb = cx_size(&b->ty) < 4 ? 4 : cx_size(&b->ty);
+
+	/* smaller ones are int (signed) after promotion */
+	if (cx_size(&a->ty) < 4)
+		sa = true;
+	if (cx_size(&b->ty) < 4)
+		sb = true;
+	*size = (uint8_t)(za > zb ? za : zb);
+	if (za == zb)
+		*sign = sa && sb;
+	else
+		*sign = za > zb ? sa : sb;
+}
+
+static int64_t sext(uint64_t u, uint8_t size)
+{
+	if (size < 8 && (u >> (size * 8 - 1) & 1))
+		u |= ~(uint64_t)0 << (size * 8);
+	else if (size < 8)
+		u &= ((uint64_t)1 << (size * 8)) - 1;
+	return (int64_t)u;
+}
+
+static int int_op(struct cx *x, const char *op, uint64_t a, uint64_t b, uint8_t size,
+		  bool sign, struct cx_val *out)
+{
+	uint64_t r = 0;
+	int64_t sa = sext(a, size), sb = sext(b, size);
+
+	if (!sign && size < 8) {
+		a &= ((uint64_t)1 << (size * 8)) - 1;
+		b &= ((uint64_t)1 << (size * 8)) - 1;
+	}
+	if ((!strcmp(op, "/") || !strcmp(op, "%")) && b == 0)
+		return cx_fail(x, "Division by zero");
+	if (!strcmp(op, "+")) r = a + b;
+	else if (!strcmp(op, "-")) r = a - b;
+	else if (!strcmp(op, "*")) r = a * b;
+	else if (!strcmp(op, "/")) r = sign ? (uint64_t)(sa / sb) : a / b;
+	else if (!strcmp(op, "%")) r = sign ? (uint64_t)(sa % sb) : a % b;
+	else if (!strcmp(op, "<<")) r = a << (b & 63);
+	else if (!strcmp(op, ">>")) r = sign ? (uint64_t)(sa >> (b & 63)) : a >> (b & 63);
+	else if (!strcmp(op, "&")) r = a & b;
+	else if (!strcmp(op, "|")) r = a | b;
+	else if (!strcmp(op, "^")) r = a ^ b;
+	else {
+		bool c;
+
+		if (!strcmp(op, "==")) c = a == b;
+		else if (!strcmp(op, "!=")) c = a != b;
+		else if (!strcmp(op, "<")) c = sign ? sa < sb : a < b;
+		else if (!strcmp(op, ">")) c = sign ? sa > sb : a > b;
+		else if (!strcmp(op, "<=")) c = sign ? sa <= sb : a <= b;
+		else if (!strcmp(op, ">=")) c = sign ? sa >= sb : a >= b;
+		else if (!strcmp(op, "&&")) c = a && b;
+		else c = a || b; /* || */
+		cx_int_val(out, c, 4, true);
+		return 0;
+	}
+	cx_int_val(out, r, size, sign);
+	return 0;
+}
+
+static bool is_cmp(const char *op)
+{
+	return !strcmp(op, "==") || !strcmp(op, "!=") || !strcmp(op, "<") ||
+	       !strcmp(op, ">") || !strcmp(op, "<=") || !strcmp(op, ">=") ||
+	       !strcmp(op, "&&") || !strcmp(op, "||");
+}
+
+static int binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *b,
+		 struct cx_val *out)
+{
+	enum cx_class ka, kb;
+	uint64_t ua, ub;
+	bool sa, sb, sign;
+	uint8_t size;
+
+	if (cx_coerce_ref(x, a) || cx_coerce_ref(x, b) || cx_decay(x, a) || cx_decay(x, b))
+		return -EINVAL;
+	ka = cx_class_of(&a->ty, NULL);
+	kb = cx_class_of(&b->ty, NULL);
+	if (ka == CL_FLOAT || kb == CL_FLOAT)
+		return cx_fail(x, "floating-point arithmetic is not supported here");
+	if (cx_scalar(x, a, &ua, &sa) || cx_scalar(x, b, &ub, &sb))
+		return -EINVAL;
+	if (ka == CL_PTR && kb == CL_PTR && !strcmp(op, "-")) {
+		struct cx_type t;
+		uint64_t es;
+
+		cx_target(&a->ty, &t);
+		es = cx_size(&t) ? cx_size(&t) : 1;
+		cx_int_val(out, (uint64_t)((int64_t)(ua - ub) / (int64_t)es), 8, true);
+		return 0;
+	}
+	if ((ka == CL_PTR) != (kb == CL_PTR) && (!strcmp(op, "+") || !strcmp(op, "-"))) {
+		struct cx_val *p = ka == CL_PTR ? a : b;
+		struct cx_type t, pt = p->ty;
+		uint64_t n = ka == CL_PTR ? ub : ua, base = ka == CL_PTR ? ua : ub;
+
+		if (!strcmp(op, "-") && kb == CL_PTR)
+			return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
+		cx_target(&pt, &t);
+		n *= cx_size(&t);
+		cx_int_val(out, !strcmp(op, "+") ? base + n : base - n, 8, false);
+		out->ty = pt;
+		return 0;
+	}
+	if ((ka == CL_PTR || kb == CL_PTR) && !is_cmp(op))
+		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
+	arith_type(a, sa, b, sb, &size, &sign);
+	if (ka == CL_PTR || kb == CL_PTR) {
+		size = 8;
+		sign = false;
+	}
+	return int_op(x, op, ua, ub, size, sign, out);
+}
+
+/* gdb's artificial array v@n: n objects of v's type from v's address. */
+static int repeat(struct cx *x, struct cx_val *v, struct cx_val *n)
+{
+	uint64_t u;
+	bool sign;
+
+	if (cx_coerce_ref(x, v) || cx_coerce_ref(x, n) || cx_scalar(x, n, &u, &sign))
+		return -EINVAL;
+	if (!v->v.in_mem || v->ty.arr_n)
+		return cx_fail(x, "Only values in memory can be extended with '@'.");
+	if ((int64_t)u <= 0 || u > INT32_MAX)
+		return cx_fail(x, "Invalid number %" PRId64 " of repetitions.", (int64_t)u);
+	v->ty.arr_n = u;
+	v->v.size = cx_size(&v->ty);
+	return 0;
+}
+
+/* ---- the grammar ---------------------------------------------------------------------- */
+
+static int parse_expr(struct cx *x, struct cx_val *out);
+static int parse_unary(struct cx *x, struct cx_val *out);
+
+static int parse_primary(struct cx *x, struct cx_val *out)
+{
+	if (x->tk == TK_NUM) {
+		uint64_t n = x->tnum;
+		bool big = x->tlong || n > (x->tunsigned ? UINT32_MAX : INT32_MAX);
+
+		cx_int_val(out, n, big ? 8 : 4, !x->tunsigned && (big ? n <= INT64_MAX : true));
+		next(x);
+		return 0;
+	}
+	if (x->tk == TK_CHAR) {
+		struct cx_type t;
+
+		cx_int_val(out, x->tnum, 1, true);
+		if (type_find(x, tags_base, "char", &t.die)) {
+			out->ty.kind = CT_DIE;
+			out->ty.die = t.die;
+		}
+		next(x);
+		return 0;
+	}
+	if (is_op(x, "(")) {
+		next(x);
+		if (parse_expr(x, out))
+			return -EINVAL;
+		return expect(x, ")");
+	}
+	if (x->tk == TK_ID && !is_word(x, "sizeof")) {
+		const char *n = x->ts;
+		size_t len = x->tlen;
+
+		next(x);
+		return ident(x, n, len, out);
+	}
+	return syntax_error(x);
+}
+
+static int parse_postfix(struct cx *x, struct cx_val *out)
+{
+	if (parse_primary(x, out))
+		return -EINVAL;
+	for (;;) {
+		if (is_op(x, "[")) {
+			struct cx_val i;
+			uint64_t u;
+			bool sign;
+
+			next(x);
+			if (parse_expr(x, &i) || expect(x, "]"))
+				return -EINVAL;
+			if (cx_coerce_ref(x, &i) || cx_scalar(x, &i, &u, &sign))
+				return -EINVAL;
+			if (cx_index(x, out, (int64_t)u, out))
+				return -EINVAL;
+		} else if (is_op(x, ".") || is_op(x, "->")) {
+			bool arrow = is_op(x, "->");
+			struct cx_val base = *out;
+			int r;
+
+			next(x);
+			if (x->tk != TK_ID)
+				return syntax_error(x);
+			/* gdb reads through pointers for both . and -> */
+			if (cx_coerce_ref(x, &base))
+				return -EINVAL;
+			while (cx_class_of(&base.ty, NULL) == CL_PTR ||
+			       cx_class_of(&base.ty, NULL) == CL_ARRAY)
+				if (cx_deref(x, &base, &base) || cx_coerce_ref(x, &base))
+					return -EINVAL;
+			r = cx_member(x, &base, x->ts, x->tlen, out);
+			if (r == -ENOENT)
+				return cx_fail(x, "Attempt to extract a component of a value "
+					       "that is not a structure%s.", arrow ? " pointer" : "");
+			if (r)
+				return r;
+			next(x);
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int parse_sizeof(struct cx *x, struct cx_val *out)
+{
+	struct cx_type t;
+	struct cx_val v;
+	const char *save = x->p;
+	int r;
+
+	next(x);
+	if (is_op(x, "(")) {
+		save = x->p;
+		next(x);
+		if (type_start(x)) {
+			if (parse_type(x, &t) || expect(x, ")"))
+				return -EINVAL;
+			cx_int_val(out, cx_size(&t), 8, false);
+			return 0;
+		}
+		x->p = save;
+		x->ts = save - 1;
+		x->tk = TK_PUNCT;
+		x->tlen = 1;
+	}
+	x->noeval++;
+	r = parse_unary(x, &v);
+	x->noeval--;
+	if (r)
+		return r;
+	if (cx_class_of(&v.ty, NULL) == CL_REF)
+		cx_target(&v.ty, &v.ty);
+	cx_int_val(out, cx_size(&v.ty), 8, false);
+	return 0;
+}
+
+static int parse_unary(struct cx *x, struct cx_val *out)
+{
+	if (is_op(x, "-") || is_op(x, "+") || is_op(x, "!") || is_op(x, "~")) {
+		char op = *x->ts;
+		struct cx_val zero;
+
+		next(x);
+		if (parse_unary(x, out))
+			return -EINVAL;
+		cx_int_val(&zero, 0, 4, true);
+		if (op == '+')
+			return binop(x, "+", &zero, out, out);
+		if (op == '-')
+			return binop(x, "-", &zero, out, out);
+		if (op == '!')
+			return binop(x, "==", out, &zero, out);
+		cx_int_val(&zero, ~(uint64_t)0, 4, true);
+		return binop(x, "^", out, &zero, out);
+	}
+	if (is_op(x, "*")) {
+		next(x);
+		return parse_unary(x, out) || cx_deref(x, out, out) ? -EINVAL : 0;
+	}
+	if (is_op(x, "&")) {
+		struct cx_type pt;
+
+		next(x);
+		if (parse_unary(x, out) || cx_coerce_ref(x, out))
+			return -EINVAL;
+		if (!out->v.in_mem)
+			return cx_fail(x, "Attempt to take address of value not located in memory.");
+		cx_pointer_to(&out->ty, &pt);
+		cx_int_val(out, out->v.addr, 8, false);
+		out->ty = pt;
+		return 0;
+	}
+	if (is_word(x, "sizeof"))
+		return parse_sizeof(x, out);
+	if (is_op(x, "(")) {
+		const char *save = x->p, *save_ts = x->ts;
+
+		next(x);
+		if (type_start(x)) {
+			struct cx_type t;
+
+			if (parse_type(x, &t) || expect(x, ")") || parse_unary(x, out))
+				return -EINVAL;
+			return cast(x, &t, out);
+		}
+		x->p = save;
+		x->ts = save_ts;
+		x->tk = TK_PUNCT;
+		x->tlen = 1;
+	}
+	return parse_postfix(x, out);
+}
+
+static int prec_of(const struct cx *x)
+{
+	static const struct { const char *op; int prec; } tab[] = {
+		{ "||", 1 }, { "&&", 2 }, { "|", 3 }, { "^", 4 }, { "&", 5 },
+		{ "==", 6 }, { "!=", 6 }, { "<", 7 }, { ">", 7 }, { "<=", 7 }, { ">=", 7 },
+		{ "<<", 8 }, { ">>", 8 }, { "@", 9 }, { "+", 10 }, { "-", 10 }, { "*", 11 },
+		{ "/", 11 }, { "%", 11 },
+	};
+
+	if (x->tk != TK_PUNCT)
+		return 0;
+	for (size_t k = 0; k < sizeof tab / sizeof tab[0]; k++)
+		if (is_op(x, tab[k].op))
+			return tab[k].prec;
+	return 0;
+}
+
+static int parse_binary(struct cx *x, int min, struct cx_val *out)
+{
+	int p;
+
+	if (parse_unary(x, out))
+		return -EINVAL;
+	while ((p = prec_of(x)) >= min && p > 0) {
+		char op[3] = { 0 };
+		struct cx_val rhs;
+
+		memcpy(op, x->ts, x->tlen);
+		next(x);
+		if (parse_binary(x, p + 1, &rhs) ||
+		    (op[0] == '@' ? repeat(x, out, &rhs) : binop(x, op, out, &rhs, out)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* cond ? a : b (both sides are evaluated: nothing has side effects) */
+static int parse_expr(struct cx *x, struct cx_val *out)
+{
+	struct cx_val *ab;
+	uint64_t u;
+	bool sign;
+	int r;
+
+	if (parse_binary(x, 1, out))
+		return -EINVAL;
+	if (!is_op(x, "?"))
+		return 0;
+	next(x);
+	ab = malloc(2 * sizeof *ab);
+	if (!ab)
+		return -ENOMEM;
+	r = parse_expr(x, &ab[0]);
+	if (!r)
+		r = expect(x, ":");
+	if (!r)
+		r = parse_expr(x, &ab[1]);
+	if (!r && (cx_coerce_ref(x, out) || cx_decay(x, out) || cx_scalar(x, out, &u, &sign)))
+		r = -EINVAL;
+	if (!r)
+		*out = ab[u ? 0 : 1];
+	free(ab);
+	return r;
+}
+
+int cx_eval(struct cx *x, struct cx_val *out)
+{
+	x->p = x->text;
+	next(x);
+	if (x->tk == TK_END)
+		return cx_fail(x, "Argument required (expression to compute).");
+	if (parse_expr(x, out))
+		return -EINVAL;
+	if (is_op(x, ")")) /* gdb's lexer ends the expression there */
+		return cx_fail(x, "Junk after end of expression.");
+	if (x->tk != TK_END)
+		return syntax_error(x);
+	return 0;
+}

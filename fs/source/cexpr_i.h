@@ -1,0 +1,117 @@
+/* cexpr_i.h - private to the C expression files: cexpr.c (tokens, names,
+ * operators, the grammar), cexpr_val.c (types and values: *p, a[i],
+ * members), cexpr_names.c (the index of every module's global names) and
+ * cexpr_out.c (gdb's print text, children, hs_src_eval): C values over
+ * DWARF types.
+ *
+ * A type is a DWARF DIE plus pointer levels we made up ("&x" where the
+ * program never names "int *"), or a made-up integer type (literals,
+ * arithmetic, sizeof).  A value is an lvalue in target memory (read
+ * lazily: arrays can be big) or bytes (registers, results), as
+ * struct src_vsrc.  Every function here runs under s->dw_lock.
+ */
+#ifndef HS_CEXPR_I_H
+#define HS_CEXPR_I_H
+
+#include "source_i.h"
+
+enum cx_kind { CT_DIE, CT_INT, CT_VOID };
+
+/* What a type is once typedefs and qualifiers are peeled. */
+enum cx_class { CL_INT, CL_FLOAT, CL_PTR, CL_ARRAY, CL_STRUCT, CL_FUNC, CL_VOID,
+		CL_REF, CL_OTHER };
+
+struct cx_type {
+	enum cx_kind kind;
+	Dwarf_Die die;          /* CT_DIE */
+	int nptr;               /* pointer levels on top of it */
+	int dim;                /* an array DIE: dimensions indexed already
+				 * (int g[3][4]: g[1] is dim 1 of it) */
+	uint64_t arr_n;         /* gdb's v@n: an array of arr_n of the rest */
+	uint8_t size;           /* CT_INT */
+	bool sign;              /* CT_INT */
+	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */
+};
+
+struct cx_val {
+	struct cx_type ty;
+	struct src_vsrc v;      /* v.in_mem: an lvalue at v.addr */
+	bool optout;            /* <optimized out> */
+};
+
+#define CX_ERR_MAX 256
+
+struct cx {
+	struct src_ctx *c;
+	const char *text;       /* the whole expression */
+	const char *p;          /* the cursor */
+	/* the current token */
+	int tk;                 /* TK_* (cexpr.c) */
+	const char *ts;         /* its text */
+	size_t tlen;
+	uint64_t tnum;          /* TK_NUM, TK_CHAR */
+	bool tunsigned, tlong;
+	int noeval;             /* inside sizeof: no memory reads */
+	char err[CX_ERR_MAX];   /* set once: the first error wins */
+	bool failed;
+	/* where names are looked up */
+	Dwarf_Die cu;           /* the compile unit at pc (have_cu) */
+	bool have_cu;
+	Dwarf_Die *scopes;      /* dwarf_getscopes at pc (libdw's malloc) */
+	int nscopes, f;         /* f: the innermost function's index */
+};
+
+/* cexpr.c */
+/* Records gdb's message (printf-like) and returns -EINVAL. */
+int cx_fail(struct cx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parses and evaluates the whole of x->text into out: 0 or -EINVAL
+ * (x->err says why), -ENOMEM. */
+int cx_eval(struct cx *x, struct cx_val *out);
+
+/* cexpr_val.c */
+/* A made-up integer type of size bytes (gdb's names: "int", "unsigned long"). */
+void cx_int_type(struct cx_type *t, uint8_t size, bool sign);
+/* The type "pointer to t" (the program's own DIE for it when there is one). */
+void cx_pointer_to(const struct cx_type *t, struct cx_type *out);
+/* A made-up integer value. */
+void cx_int_val(struct cx_val *out, uint64_t u, uint8_t size, bool sign);
+/* C's decay: an array as a pointer to its first element, a function as a
+ * pointer to it; other values are left alone.  0 or -EINVAL. */
+int cx_decay(struct cx *x, struct cx_val *v);
+/* Bytes [off, off + size of ty) of v as a value of type ty. */
+void cx_sub_value(const struct cx_val *v, uint64_t off, const struct cx_type *ty,
+		  struct cx_val *out);
+/* The member name[0..len) of struct type t (anonymous members and base
+ * classes searched too): its DIE and byte offset from t's start. */
+bool cx_find_member(Dwarf_Die *t, const char *name, size_t len, Dwarf_Die *out,
+		    uint64_t *off, int depth);
+enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled);
+uint64_t cx_size(const struct cx_type *t);
+/* The type a pointer points to / an array's element type. */
+bool cx_target(const struct cx_type *t, struct cx_type *out);
+/* The value's bytes as an integer (pointer, enum, bool, char...). */
+int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign);
+/* The lvalue *p (p a pointer), at addr of type target. */
+void cx_lval(struct cx_val *out, const struct cx_type *ty, uint64_t addr);
+/* member / element / target of v (0 or -EINVAL with x->err) */
+int cx_member(struct cx *x, const struct cx_val *v, const char *name, size_t len,
+	      struct cx_val *out);
+/* The member (or DW_TAG_inheritance base) DIE m at byte offset off of v. */
+int cx_member_at(struct cx *x, const struct cx_val *v, Dwarf_Die *m, uint64_t off,
+		 struct cx_val *out);
+/* A member's (or base's) constant offset; false for a virtual base. */
+bool cx_member_offset(Dwarf_Die *m, uint64_t *off);
+int cx_index(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
+int cx_deref(struct cx *x, const struct cx_val *v, struct cx_val *out);
+/* cexpr_names.c: the index of every module's global names.  0, -ENOENT,
+ * -ENOMEM (then search without it). */
+int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
+int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *type,
+			Dwarf_Die *enumerator);
+
+/* C++ references read through: the referenced lvalue. */
+int cx_coerce_ref(struct cx *x, struct cx_val *v);
+
+#endif

@@ -1,0 +1,299 @@
+/* tree_src_eval.c - time/<t>/eval/<expr>: a C expression's value at t, and hs_tree_eval.
+ *
+ * The expression is one path component, percent-escaped where it must be:
+ * "%2F" for '/', and "%25" for a '%' that two hex digits follow ("a%25b0";
+ * "7 % 3" needs none).  Any %XX is decoded, so a shell user may escape
+ * more.  `cat time/5000/eval/acc[1].balance` prints what gdb's
+ * `print acc[1].balance` prints there (without "$1 = "), or gdb's error
+ * message ("No symbol \"x\" in current context.").
+ *
+ * Nodes are small values, so an expression is interned: node.a is its
+ * index + 1 in a table that only grows (the same text always gets the
+ * same node, and so the same inode number and cached text).  The table is
+ * capped (EVAL_MAX_NAMES, EVAL_MAX_BYTES): past that a new expression is
+ * -ENOSPC; hs_tree_eval, which the server uses, needs no node.
+ */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EVAL_MAX_NAMES (1u << 20)
+#define EVAL_MAX_BYTES (64u << 20)
+#define EVAL_EXPR_MAX 4096
+
+struct tree_eval_names {
+	char **s;
+	size_t n, cap, bytes;
+	uint32_t *hash;          /* open addressing: index + 1, 0 empty */
+	size_t n_hash;           /* a power of two, > 2 n */
+};
+
+void tree_eval_names_free(struct tree_eval_names *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		free(e->s[i]);
+	free(e->s);
+	free(e->hash);
+	free(e);
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+static int rehash(struct tree_eval_names *e, size_t n_hash)
+{
+	uint32_t *h = calloc(n_hash, sizeof *h);
+
+	if (!h)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->n; i++) {
+		size_t k = str_hash(e->s[i]) & (n_hash - 1);
+
+		while (h[k])
+			k = (k + 1) & (n_hash - 1);
+		h[k] = (uint32_t)i + 1;
+	}
+	free(e->hash);
+	e->hash = h;
+	e->n_hash = n_hash;
+	return 0;
+}
+
+/* The index of text (added when new), under the tree_src lock. */
+static int intern(struct tree_eval_names *e, const char *text, uint32_t *idx)
+{
+	size_t k, len = strlen(text);
+
+	if (e->n_hash) {
+		for (k = str_hash(text) & (e->n_hash - 1); e->hash[k];
+		     k = (k + 1) & (e->n_hash - 1))
+			if (!strcmp(e->s[e->hash[k] - 1], text)) {
+				*idx = e->hash[k] - 1;
+				return 0;
+			}
+	}
+	if (e->n >= EVAL_MAX_NAMES || e->bytes + len > EVAL_MAX_BYTES)
+		return -ENOSPC;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		char **s = realloc(e->s, cap * sizeof *s);
+
+		if (!s)
+			return -ENOMEM;
+		e->s = s;
+		e->cap = cap;
+	}
+	if ((e->n + 1) * 2 >= e->n_hash && rehash(e, e->n_hash ? e->n_hash * 2 : 128))
+		return -ENOMEM;
+	e->s[e->n] = strdup(text);
+	if (!e->s[e->n])
+		return -ENOMEM;
+	for (k = str_hash(text) & (e->n_hash - 1); e->hash[k]; k = (k + 1) & (e->n_hash - 1))
+		;
+	e->hash[k] = (uint32_t)e->n + 1;
+	e->bytes += len;
+	*idx = (uint32_t)e->n++;
+	return 0;
+}
+
+#define HEXDIGITS "0123456789abcdefABCDEF"
+
+/* Decodes the %XX escapes of a path component (a '%' not followed by two
+ * hex digits is itself: "7 % 3"): 0 or -ENOENT (%00, too long). */
+static int unescape(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *in; in++) {
+		int ch = (unsigned char)*in;
+
+		if (ch == '%' && in[1] && in[2] && strchr(HEXDIGITS, in[1]) &&
+		    strchr(HEXDIGITS, in[2])) {
+			unsigned v = 0;
+
+			sscanf(in + 1, "%2x", &v);
+			if (v == 0)
+				return -ENOENT;
+			ch = (int)v;
+			in += 2;
+		}
+		if (n + 1 >= cap)
+			return -ENOENT;
+		out[n++] = (char)ch;
+	}
+	out[n] = 0;
+	return n ? 0 : -ENOENT;
+}
+
+int tree_eval_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		     const char *name, struct hs_tree_node *out)
+{
+	struct tree_src *ts = tree->src;
+	char *text = malloc(EVAL_EXPR_MAX);
+	uint32_t idx = 0;
+	int err;
+
+	if (!text)
+		return -ENOMEM;
+	if (!ts) {
+		err = -ENOENT;
+		goto out;
+	}
+	err = unescape(name, text, EVAL_EXPR_MAX);
+	if (err)
+		goto out;
+	pthread_mutex_lock(&ts->lock);
+	if (!ts->eval)
+		ts->eval = calloc(1, sizeof *ts->eval);
+	err = ts->eval ? intern(ts->eval, text, &idx) : -ENOMEM;
+	pthread_mutex_unlock(&ts->lock);
+	if (err)
+		goto out;
+	tree_node_child(out, dir, K_T_EVAL);
+	out->a = (uint64_t)idx + 1;
+out:
+	free(text);
+	return err;
+}
+
+/* eval/ lists nothing: any expression is a name in it. */
+int tree_eval_list(struct hs_tree *tree, const struct hs_tree_node *dir,
+		   hs_tree_dir_fn cb, void *ctx)
+{
+	(void)tree;
+	(void)dir;
+	(void)cb;
+	(void)ctx;
+	return 0;
+}
+
+/* The registers of frame `frame` at n->t: frame 0's own; an outer frame's
+ * as they were at the call that left it (its rip is the call instruction,
+ * its stack and callee-saved registers are what the callee returns to). */
+static int frame_regs(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t frame,
+		      struct hs_db_regs **out)
+{
+	struct hs_db_call *fr;
+	int err = tree_src_regs_at(tree, n, out), open;
+	uint32_t tid;
+
+	if (err < 0 || frame == 0)
+		return err;
+	tid = (*out)->tid;
+	fr = malloc(frame * sizeof *fr);
+	if (!fr)
+		return -ENOMEM;
+	open = hs_db_backtrace(tree_image(tree, n), n->t, tid, fr, frame);
+	if (open < 0)
+		err = open;
+	else if ((uint32_t)open < frame)
+		err = -ENOENT;
+	else
+		err = hs_db_regs_at(tree_image(tree, n), fr[frame - 1].t_call, tid, *out);
+	free(fr);
+	return err < 0 ? err : 0;
+}
+
+static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t frame,
+		   const char *expr, uint64_t first, uint64_t count, struct hs_src_eval *out)
+{
+	struct hs_tree_mem_at mc = { tree_image(tree, n), n->t };
+	struct hs_src_target tg = { 0 };
+	struct hs_db_regs *r = NULL;
+	struct hs_src *s;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	err = frame_regs(tree, n, frame, &r);
+	if (err < 0)
+		goto out;
+	tg.regs = &r->regs;
+	tg.read_mem = hs_tree_read_mem_at;
+	tg.ctx = &mc;
+	err = hs_src_eval(s, &tg, expr, first, count, out);
+out:
+	free(r);
+	return err;
+}
+
+int tree_eval_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct tree_src *ts = tree->src;
+	struct hs_src_eval e;
+	char *expr = NULL;
+	int err;
+
+	if (!ts)
+		return -ENOENT;
+	pthread_mutex_lock(&ts->lock);
+	if (ts->eval && n->a >= 1 && n->a <= ts->eval->n)
+		expr = strdup(ts->eval->s[n->a - 1]);
+	pthread_mutex_unlock(&ts->lock);
+	if (!expr)
+		return -ENOENT;
+	err = eval_at(tree, n, 0, expr, 0, 0, &e);
+	free(expr);
+	if (err < 0)
+		return err;
+	fprintf(f, "%s\n", e.error ? e.error : e.v.value);
+	hs_src_eval_release(&e);
+	return 0;
+}
+
+int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const char *expr,
+		 struct hs_src_eval *out)
+{
+	struct hs_tree_node n;
+
+	if (!tree || !at || !expr || !out || at->image >= tree->n_images)
+		return -EINVAL;
+	memset(&n, 0, sizeof n);
+	n.kind = K_T;
+	n.image = (uint16_t)at->image;
+	n.flags = at->image ? NODE_IN_PROC : 0;
+	n.t = at->t;
+	if (at->t > tree_t_end(tree, &n))
+		return -ENOENT;
+	return eval_at(tree, &n, at->frame, expr, at->first, at->count, out);
+}
+
+/* time/<t>/globals: one name per line, the globals and statics of the
+ * compile unit of rip (empty without debug info there). */
+int tree_globals_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
+{
+	struct hs_db_regs *r = NULL;
+	struct hs_src *s;
+	char **names = NULL;
+	size_t k = 0;
+	int err = tree_src_get(tree, n, &s);
+
+	if (err < 0)
+		return err;
+	err = tree_src_regs_at(tree, n, &r);
+	if (err < 0)
+		return err;
+	err = hs_src_globals(s, r->regs.rip, &names, &k);
+	free(r);
+	if (err == -ENODATA)
+		return 0;
+	for (size_t i = 0; i < k; i++) {
+		if (!err)
+			fprintf(f, "%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}

@@ -1,0 +1,348 @@
+#!/bin/bash
+# src_oracle_expr.sh - time/<t>/eval/<expr> against gdb's `print EXPR` at the same line.
+#
+# Programs: expr_data (-O0: a linked list, an array of structs, a nested
+# struct, a union, pointers to pointers, char arrays and char *, an enum,
+# globals, a static local), expr_grid (-O0: arrays of arrays, bit-fields,
+# anonymous members, const pointers, a function pointer), expr_walk_o2 (-O2: parameters in registers, a
+# heap list) and expr_obj (C++: a base class, `this`, references).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
+# breakpoints at lines; the moment in the recording is the same hit of
+# that line in lines/<file>/<line>.  Values and gdb's error messages must
+# be equal, but addresses: a recording under Valgrind maps the program
+# and its stack elsewhere, so hex numbers of 5 digits or more compare as
+# "0x?" (the symbol after them, <g_accounts+32>, still counts).
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built expr_data expr_grid expr_walk_o2 expr_obj
+SRC=$ROOT/tests/programs
+
+# "file:line<TAB>hit<TAB>expr"; the line is found by its "line: NAME" tag.
+cases_data()
+{
+	local f=$1 ret tally
+	ret=$(grep -n 'line: probe-ret' "$SRC/$f" | cut -d: -f1)
+	tally=$(grep -n 'line: tally-ret' "$SRC/$f" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t1\t%s\n' "$f" "$ret" "$e"
+	done <<'CASES'
+acc
+acc[1].balance
+it->owner
+*it
+it
+it->qty
+tag
+msg
+c
+arr
+p
+*p
+**pp
+s->corner[1]
+*s
+s->meta
+s->meta.label
+s->meta.flags & 3
+w
+w.b
+w.u
+g_head
+g_head->next->v
+*g_head->next
+g_head->next->next->next->v
+g_name
+g_buf
+g_count
+g_accounts[0].owner
+arr[1]+arr[2]*2
+p+1
+*(p+1)
+p[1]
+p-&arr[0]
+&arr[1]
+&g_accounts
+&g_count
+&tag
+&tag[1]
+&it->balance
+&*it
+it - acc
+acc + 1
+*(acc+2)
+g_buf + 1
+sizeof(struct account)
+sizeof arr
+sizeof(long)
+sizeof(int)*2
+(long)n
+(char)65
+(unsigned char)300
+(unsigned long)-1
+(struct node *)g_head
+(long *)p
+(void *)p
+(char *)msg
+(enum color)5
+'a'
+'\n'
+RED
+c == BLUE
+GREEN + 1
+n > 2
+-n
+!n
+~n
+7 % 3
+-7 %2F 2
+-7 % 3
+1 << 40
+0x10
+3000000000
+x
+acc->q
+n.x
+n->x
+n[1]
+*n
+&5
+10%2F0
+acc[
+acc)
+1 +
+(struct nosuch *)p
+tally
+&tally
+*tally
+tally + 1
+main
+sizeof(tally)
+CASES
+	while IFS= read -r e; do
+		printf '%s:%s\t2\t%s\n' "$f" "$tally" "$e"
+	done <<'CASES'
+calls
+head
+*head
+pp
+*pp
+**pp
+head->next->next->v
+sum
+n
+CASES
+}
+
+cases_walk()
+{
+	local f=expr_walk_o2.c push worth
+	push=$(grep -n 'line: push-ret' "$SRC/$f" | cut -d: -f1)
+	worth=$(grep -n 'return sum \* rounds' "$SRC/$f" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t3\t%s\n' "$f" "$push" "$e"
+	done <<'CASES'
+it
+*it
+it->next
+*it->next
+it->next->next->name
+head
+qty
+price
+g_list
+*g_list
+g_stock
+g_stock[1].name
+&g_stock[1]
+g_rounds
+it->qty * price
+CASES
+	while IFS= read -r e; do
+		printf '%s:%s\t2\t%s\n' "$f" "$worth" "$e"
+	done <<'CASES'
+sum
+rounds
+it
+g_stock[0].next->name
+*g_stock[0].next
+CASES
+}
+
+cases_grid()
+{
+	local f=expr_grid.c stop
+	stop=$(grep -n 'line: grid-stop' "$SRC/$f" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t1\t%s\n' "$f" "$stop" "$e"
+	done <<'CASES'
+bt
+bt.b
+bt.c
+recs
+recs[0].score
+recs[0].ratio
+recs[0].ok
+recs[0].big
+recs[1].name
+recs->name
+an
+an.i
+an.c
+an.s2
+sg
+sg == NEG
+(enum sign)2
+(enum sign)3
+grid
+grid[1]
+grid[1][2]
+*grid[2]
+row
+row[1]
+*row
+row[2][3]
+&grid[1]
+&grid
+sizeof grid[0]
+sizeof grid
+ptrs
+*ptrs[0]
+ptrs[1]
+*ptrs[1]
+ptrs[0] - ptrs[2]
+ptrs[0] < ptrs[2]
+!ptrs[1]
+fp
+words
+words[1]
+*words[0]
+names
+names[1]
+names[1][2]
+&names[1]
+u
+u + u
+u * 2
+-u
+neg
+(unsigned char)neg
+neg * 2
+sizeof(bits_t)
+sizeof(rec_t)
+(long)&recs[1] - (long)&recs[0]
+*(rec_t *)0
+(char)300
+1 ? 2 : 3
+u > 5 ? grid[0][1] : grid[2][2]
+10 - 2 - 3
+1 + 2 * 3 - 4 % 3
+(1 + 2) * 3
+'A' + 1
+2147483647 + 1
+sizeof(int) == 4
+*words[0]@3
+grid[0][0]@5
+*ptrs[0]@2
+recs[0]@2
+*grid@2
+(grid[0][0]@5)[3]
+sizeof(grid[0][0]@5)
+u@0
+5@2
+CASES
+}
+
+cases_obj()
+{
+	local f=expr_obj.cc area use
+	area=$(grep -n 'line: area-ret' "$SRC/$f" | cut -d: -f1)
+	use=$(grep -n 'line: use-ret' "$SRC/$f" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t1\t%s\n' "$f" "$area" "$e"
+	done <<'CASES'
+a
+this
+*this
+w
+h
+id
+this->kind
+inner
+*inner
+inner->w
+this->inner->inner
+CASES
+	while IFS= read -r e; do
+		printf '%s:%s\t1\t%s\n' "$f" "$use" "$e"
+	done <<'CASES'
+b
+s
+b.w * b.h
+s.kind
+b.inner->id
+*b.inner
+&b
+total
+CASES
+}
+
+# check PROG CASESFN: gdb's values vs the tree's, one line per difference.
+check()
+{
+	local prog=$1 src=$2 fn=$3 rc
+	"$fn" "$src" >"$T/$prog.cases"
+	# the oracle takes the expressions unescaped
+	sed 's/%2F/\//g' "$T/$prog.cases" >"$T/$prog.gdbcases"
+	EXPR_CASES=$T/$prog.gdbcases EXPR_OUT=$T/$prog.gdb.tsv \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" \
+		"$PROGS/$prog" </dev/null >"$T/$prog.gdb.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/$prog.gdb.tsv" ] || fail "gdb on $prog exited $rc"
+	record_ok "$T/$prog.tr" "$PROGS/$prog"
+	build_ok "$T/$prog.tr"
+	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$(head -n 3 "$T/$prog.diff" | tr '\n' ' ')"
+import re, subprocess, sys
+hs, tr, src, cases_f, gdb_f = sys.argv[1:]
+gdb = {}
+for l in open(gdb_f):
+    loc, hit, e, v = l.rstrip("\n").split("\t", 3)
+    gdb[(loc, hit, e.replace("/", "%2F"))] = v
+def norm(v):
+    return re.sub(r"0x[0-9a-f]{5,}", "0x?", v)
+def cat(path):
+    r = subprocess.run([hs, "cat", tr, path], capture_output=True, text=True)
+    if r.returncode:
+        return "ERROR " + r.stderr.strip()
+    return r.stdout.rstrip("\n")
+moments, bad, n = {}, [], 0
+for l in open(cases_f):
+    loc, hit, e = l.rstrip("\n").split("\t")
+    if (loc, hit) not in moments:
+        f, line = loc.rsplit(":", 1)
+        ts = cat("lines/%s/%s/%s" % (src.lstrip("/"), f, line)).split()
+        moments[(loc, hit)] = ts[int(hit) - 1] if len(ts) >= int(hit) else None
+    t = moments[(loc, hit)]
+    want = gdb.get((loc, hit, e))
+    if t is None or want is None:
+        bad.append("%s at %s hit %s: no moment (%s) or no gdb value (%s)" % (e, loc, hit, t, want))
+        continue
+    got = cat("time/%s/eval/%s" % (t, e))
+    n += 1
+    if norm(got) != norm(want):
+        bad.append("%s at %s: gdb %r, tree %r" % (e, loc, want, got))
+out = open(sys.argv[4].replace(".cases", ".diff"), "w")
+for b in bad:
+    out.write(b + "\n")
+sys.stderr.write("%s: %d expressions, %d differ\n" % (tr, n, len(bad)))
+for b in bad:
+    sys.stderr.write("  " + b + "\n")
+sys.exit(1 if bad or n == 0 else 0)
+PYEOF
+}
+
+check expr_data expr_data.c cases_data
+check expr_grid expr_grid.c cases_grid
+check expr_walk_o2 expr_walk_o2.c cases_walk
+check expr_obj expr_obj.cc cases_obj
+pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++)"
