@@ -93,8 +93,9 @@ async function main() {
 	const where = hsCat('time/' + row.t + '/where').trim();
 	check(new RegExp('^score\\+0x[0-9a-f]+ .*find_args\\.c:' + env('WANT_LINE') + '$').test(where),
 		'time/' + row.t + '/where is "' + where + '": not gdb\'s breakpoint line ' + env('WANT_LINE'));
-	const n = await page.$$eval('#locals-body .lrow', (rs) => rs.map((r) =>
-		r.querySelector('.lname').textContent + '=' + r.querySelector('.lval').textContent));
+	await page.waitForSelector('#locals-body .xrow[data-expr="n"]', { timeout: 10000 }).catch(() => {});
+	const n = await page.$$eval('#locals-body .xrow', (rs) => rs.map((r) =>
+		r.querySelector('.vname').textContent + '=' + r.querySelector('.vval').textContent));
 	check(n.includes('n=2'), 'the locals panel at the 3rd call shows ' + JSON.stringify(n));
 	const hash = await page.evaluate(() => location.hash);
 	check(hash === '#t=' + row.t, 'the URL says ' + hash + ', not #t=' + row.t);
