@@ -69,7 +69,7 @@ MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
 	builder/db:fs/dbfile,builder/trace,fs/source \
 	fs/tree:fs/query,fs/source,builder/trace \
 	fs/fuse:fs/tree \
-	server:fs/tree,fs/query,builder/db \
+	server:fs/tree,fs/source,fs/query,builder/db \
 	server/gdb:fs/query,builder/trace \
 	builder/cli:*
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
