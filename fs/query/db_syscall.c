@@ -21,7 +21,8 @@
  * (glibc then uses clone, and runs without rseq).  strace of a native run
  * shows none of them: `syscalls` leaves them out and `events` marks them.
  * A program that makes one of the first four itself through syscall(2)
- * is left out too (the recording does not say who made the call).
+ * is left out too (the recording does not say who made the call).  So
+ * are ld.so's calls that load Valgrind's preload library (db_preload.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -293,7 +294,7 @@ int hs_db_syscall_line(const struct hs_db_image *cimg, const struct hs_db_event 
 		for (int i = 0; i < (c.row ? c.row->nargs : 0); i++)
 			out_arg(img, exit->t, &c, i, mem, n_mem, out[i]);
 	}
-	if (db_sys_valgrind(&c))
+	if (db_sys_valgrind(&c) || db_sys_preload(img, &c, enter->t, hs_le32(enter->payload)))
 		*flags |= HS_DB_SYSCALL_VALGRIND;
 	len = sys_format(&c, buf, cap);
 	return err ? err : (int)len;

@@ -235,6 +235,8 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 	put_mem(o, text, n < sizeof(text) ? n : sizeof(text) - 1);
 	if (db_sys_valgrind(&c))
 		put_str(o, " /* vDSO call, a syscall under Valgrind */");
+	else if (db_sys_preload(img, &c, ev->t, hs_le32(ev->payload)))
+		put_str(o, " /* loads Valgrind's preload library */");
 }
 
 static void put_sysret(struct out *o, const struct hs_db_event *ev)

@@ -114,6 +114,17 @@ struct db_insn_index;
 
 #define DB_N_KINDS (HS_DB_KIND_LAST + 1)
 
+/* How ld.so loaded Valgrind's preload library into an image
+ * (db_preload.c): the open's descriptor and window, and its mappings. */
+#define DB_PRELOAD_RANGES 8
+struct db_preload {
+	int64_t fd;               /* -1: none loaded */
+	uint32_t tid;
+	uint64_t t_open, t_close;
+	uint64_t lo[DB_PRELOAD_RANGES], hi[DB_PRELOAD_RANGES];
+	size_t n_ranges;
+};
+
 struct hs_db_image {
 	struct hs_db *db;
 	uint32_t id;              /* index in db->images, for cache keys */
@@ -147,6 +158,8 @@ struct hs_db_image {
 	struct db_insn_index *insns;
 	int insns_err;
 	struct db_dec *idle;      /* decoder pool, under lock */
+	bool preload_done;        /* preload: found (db_preload.c) */
+	struct db_preload preload;
 };
 
 struct hs_db {
@@ -371,6 +384,10 @@ struct db_sys_reader {
 ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
 /* Whether c is one of Valgrind's own syscalls (db_syscall.c's comment). */
 bool db_sys_valgrind(const struct sys_call *c);
+/* Whether c (entered at t by tid) is one of ld.so's calls that load
+ * Valgrind's preload library (db_preload.c): a native run has none. */
+bool db_sys_preload(const struct hs_db_image *img, const struct sys_call *c, uint64_t t,
+		    uint32_t tid);
 
 /* The argument memory the recorder copied into a syscall entry (format
  * version 4, trace_format.h): true when ev carries a complete section;

@@ -467,6 +467,119 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 	return err < 0 ? err : sc_flush(s);
 }
 
+/* strace's first line, the execve that started the program: a recording
+ * begins once it returned, so no record holds it; it is made from the
+ * state at t=0 as the kernel left it: rsp at argc, then argv[], NULL,
+ * envp[], NULL, the auxiliary vector (AT_EXECFN: the path execve got).
+ * An image that began as a fork has none. */
+#define AUXV_MAX 64
+#define ENVP_MAX 65536
+#define AT_EXECFN_ 31
+
+/* Valgrind adds two variables to the program's environment, which a
+ * native run does not have: VALGRIND_LIB, and LD_PRELOAD naming only its
+ * preload libraries (one the user set keeps its own entries and existed
+ * natively).  How many of them envp holds. */
+static size_t valgrind_vars(const struct hs_db_image *img, uint64_t envp)
+{
+	uint8_t word[8], text[256];
+	size_t added = 0;
+
+	for (uint64_t p = envp, k = 0; k < ENVP_MAX; p += 8, k++) {
+		ssize_t n;
+		uint64_t s;
+
+		if (hs_db_mem_read(img, 0, p, 8, word) != 8 || !(s = hs_le64(word)))
+			break;
+		n = hs_db_mem_read(img, 0, s, sizeof text - 1, text);
+		if (n <= 0)
+			continue;
+		text[n] = 0;
+		if (!strncmp((char *)text, "VALGRIND_LIB=", 13))
+			added++;
+		else if (!strncmp((char *)text, "LD_PRELOAD=", 11) && strstr((char *)text, "/vgpreload_") &&
+			 !strchr((char *)text, ':') && !strchr((char *)text, ' '))
+			added++;
+	}
+	return added;
+}
+
+/* The line's "N vars" comment becomes N - added: the native count. */
+static void fix_var_count(char *line, size_t cap, size_t added)
+{
+	char *c = strstr(line, " /* "), *end;
+	char tail[HS_DB_TEXT_MAX];
+	unsigned long v;
+
+	if (!c || !added)
+		return;
+	v = strtoul(c + 4, &end, 10);
+	if (end == c + 4 || strncmp(end, " vars */", 8) != 0 || v < added)
+		return;
+	snprintf(tail, sizeof tail, "%s", end);
+	snprintf(c + 4, cap - (size_t)(c + 4 - line), "%lu%s", v - added, tail);
+}
+
+static int exec_line(struct tree_walk *w)
+{
+	struct hs_db_image_info info;
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	uint8_t enter[56] = { 0 }, exit[24] = { 0 }, word[16];
+	struct hs_db_event ev_in = { .t = 0, .tag = HS_EV_SYSCALL_ENTER, .len = sizeof enter,
+				     .payload = enter };
+	struct hs_db_event ev_out = { .t = 0, .tag = HS_EV_SYSCALL_EXIT, .len = sizeof exit,
+				      .payload = exit };
+	uint64_t sp, argc, envp, p, execfn = 0, v = 1;
+	char line[HS_DB_TEXT_MAX], head[48];
+	unsigned flags = 0;
+	size_t h, n, added;
+	int ret = 0, k;
+
+	hs_db_image_info(w->img, &info);
+	if (!r || info.parent || hs_db_regs_at(w->img, 0, 0, r) < 0)
+		goto out;
+	sp = r->regs.gpr[4]; /* rsp */
+	if (hs_db_mem_read(w->img, 0, sp, 8, word) != 8 || (argc = hs_le64(word)) > ENVP_MAX)
+		goto out;
+	envp = sp + 8 + 8 * (argc + 1);
+	/* envp's NULL, then the auxiliary vector's (type, value) pairs */
+	for (p = envp, k = 0; v && k < ENVP_MAX; p += 8, k++)
+		if (hs_db_mem_read(w->img, 0, p, 8, word) != 8 || !(v = hs_le64(word)))
+			break;
+	if (v)
+		goto out;
+	for (p += 8, k = 0; k < AUXV_MAX; p += 16, k++) {
+		if (hs_db_mem_read(w->img, 0, p, 16, word) != 16 || !hs_le64(word))
+			break;
+		if (hs_le64(word) == AT_EXECFN_)
+			execfn = hs_le64(word + 8);
+	}
+	added = valgrind_vars(w->img, envp);
+	if (!execfn && (hs_db_mem_read(w->img, 0, sp + 8, 8, word) != 8 || !(execfn = hs_le64(word))))
+		goto out;
+	hs_put_le32(enter, r->tid);
+	hs_put_le32(enter + 4, 59); /* execve */
+	hs_put_le64(enter + 8, execfn);
+	hs_put_le64(enter + 16, sp + 8);
+	hs_put_le64(enter + 24, envp);
+	hs_put_le32(exit, r->tid);
+	hs_put_le32(exit + 4, 59);
+	ev_in.tid = ev_out.tid = r->tid;
+	if (hs_db_syscall_line(w->img, &ev_in, &ev_out, NULL, 0, line, sizeof line, &flags) < 0)
+		goto out;
+	h = put_head(head, 0, hs_db_thread_os_tid(w->img, r->tid, 0));
+	fix_var_count(line, sizeof line, added);
+	n = strlen(line);
+	memmove(line + h, line, n + 1 < sizeof line - h ? n + 1 : sizeof line - h);
+	memcpy(line, head, h);
+	n = strnlen(line, sizeof line - 1);
+	line[n] = '\n';
+	ret = tree_emit(w, 0, line, n + 1);
+out:
+	free(r);
+	return ret;
+}
+
 int tree_gen_syscalls(struct tree_walk *w)
 {
 	struct sc_queue *s = calloc(1, sizeof(*s));
@@ -481,7 +594,13 @@ int tree_gen_syscalls(struct tree_walk *w)
 		return -ENOMEM;
 	}
 	s->w = w;
-	err = hs_db_events(w->img, w->t0, w->t_end,
+	err = w->t0 == 0 ? exec_line(w) : 0;
+	if (err == 1) {
+		free(s->q);
+		free(s);
+		return 1;
+	}
+	err = err ? err : hs_db_events(w->img, w->t0, w->t_end,
 			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) |
 				   HS_DB_KIND_BIT(HS_EV_MEM),
 			   sc_event, s);

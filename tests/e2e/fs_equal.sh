@@ -90,7 +90,8 @@ check_trace()
 	# next result, as "<t> <tid> <name> <first word of the result>" (the
 	# entry's text has output arguments as addresses, the syscalls line
 	# the bytes the call returned), less the calls that events marks as
-	# Valgrind's own (left out of syscalls).  (The results for
+	# Valgrind's own or loading its preload library (left out of
+	# syscalls).  (The results for
 	# single-threaded programs only: the tid column of a sysret is the
 	# thread running when it is logged, which after a switch inside a
 	# syscall is not always the syscall's own; the tree pairs by the
@@ -103,7 +104,7 @@ for line in sys.stdin:
     t, tid, kind, rest = line.rstrip("\n").split(" ", 3)
     name = rest.split("(", 1)[0].split(" ", 1)[0]
     if kind == "syscall":
-        e = [t, tid, name, None, "/* vDSO call" in rest]
+        e = [t, tid, name, None, "/* vDSO call" in rest or "/* loads Valgrind" in rest]
         if tid in pending and pending[tid][3] is None:
             pending[tid][3] = "?"
         pending[tid] = e
@@ -121,6 +122,8 @@ import sys
 threads = sys.argv[1] == "threads"
 for line in open(sys.argv[2]):
     t, tid, rest = line.rstrip("\n").split(" ", 2)
+    if t == "0" and rest.startswith("execve("):
+        continue  # the execve that started it, made from the state at t=0: no record
     call, res = rest.rsplit(" = ", 1)
     print(t, tid, call.split("(", 1)[0], "-" if threads else res.split(" ")[0])
  ' "$NAME" "$MNT/syscalls" >"$T/sys.got"
