@@ -857,6 +857,8 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 	UInt sb_id = next_sb_id++, max_len, i;
 	UChar hdr[24];
 
+	if (rec_opts.measure == REC_MEASURE_NOLOG)
+		return in;
 	/* sizing pass: how long can the record get? */
 	ctx_init(&c, in, False);
 	c.out = in;

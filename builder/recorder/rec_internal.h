@@ -50,9 +50,20 @@ struct rec_file_id {
 	ULong dev, ino;
 };
 
+/* --hs-measure: for the throughput breakdown in bench/RESULTS.md only.
+ * Every mode but FULL leaves a recording that cannot be read. */
+enum rec_measure {
+	REC_MEASURE_FULL = 0,  /* record */
+	REC_MEASURE_NOWRITE,   /* log and compress, write nothing */
+	REC_MEASURE_NOCOMPRESS,/* log, then drop each chunk */
+	REC_MEASURE_NOLOG      /* no instrumentation: Valgrind's cost with
+				* exact registers plus our callbacks */
+};
+
 struct rec_options {
 	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
 	Int level;             /* zstd level, --hs-level */
+	enum rec_measure measure; /* --hs-measure */
 	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
 	ULong max_insns;       /* --hs-max-insns: the cap of this process
@@ -83,6 +94,7 @@ void rec_emit_regs(ThreadId tid, UInt reason);
 void rec_emit_thread_run(ThreadId tid);
 void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
+void rec_stream_stats(void);
 
 /* rec_instrument.c */
 IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,

@@ -29,7 +29,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False, 0, { { False, 0, 0 } } };
+struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, REC_CHUNK_DEFAULT, False, 0,
+				{ { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
 
@@ -109,6 +110,19 @@ static Bool parse_file_id(const HChar *s, struct rec_file_id *id)
 	return True;
 }
 
+static Bool parse_measure(const HChar *s)
+{
+	static const HChar *names[] = { "full", "nowrite", "nocompress", "nolog" };
+	UInt i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (VG_(strcmp)(s, names[i]) == 0) {
+			rec_opts.measure = (enum rec_measure)i;
+			return True;
+		}
+	return False;
+}
+
 static Bool process_option(const HChar *arg)
 {
 	const HChar *tmp;
@@ -124,8 +138,13 @@ static Bool process_option(const HChar *arg)
 	} else if (VG_STR_CLO(arg, "--hs-out", tmp))
 		rec_opts.out_dir = tmp;
 	else if (VG_INT_CLO(arg, "--hs-level", rec_opts.level)) {
-		if (rec_opts.level < 1 || rec_opts.level > 19)
-			VG_(fmsg_bad_option)(arg, "--hs-level must be 1..19\n");
+		/* below 1: zstd's fast levels, for measurements */
+		if (rec_opts.level < -50 || rec_opts.level > 19)
+			VG_(fmsg_bad_option)(arg, "--hs-level must be -50..19\n");
+	} else if (VG_STR_CLO(arg, "--hs-measure", tmp)) {
+		if (!parse_measure(tmp))
+			VG_(fmsg_bad_option)(arg, "--hs-measure must be full, nowrite, "
+					     "nocompress or nolog\n");
 	} else if (VG_INT_CLO(arg, "--hs-chunk-kb", kb)) {
 		if (kb < 16 || kb > 16384)
 			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
@@ -142,7 +161,9 @@ static Bool process_option(const HChar *arg)
 static void print_usage(void)
 {
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
-		    "    --hs-level=N       zstd level 1..19 [1]\n"
+		    "    --hs-level=N       zstd level 1..19 [1] (below 1: zstd's fast levels)\n"
+		    "    --hs-measure=M     full, or for measurements only (no readable\n"
+		    "                       recording): nowrite, nocompress, nolog [full]\n"
 		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
 		    "    --hs-max-insns=N   at N instructions (checked per chunk) the program\n"
 		    "                       gets SIGXCPU, SIGKILL if it goes on [0: no cap]\n"
@@ -959,8 +980,10 @@ static void fini(Int exitcode)
 	put_siginfo(p + HS_EXIT_V5_SIZE, info);
 	rec_stream_flush(True);
 	rec_stream_close();
-	if (rec_opts.verbose)
+	if (rec_opts.verbose) {
 		VG_(umsg)("hindsight: %llu instructions recorded\n", rec_icount);
+		rec_stream_stats();
+	}
 }
 
 static void pre_clo_init(void)

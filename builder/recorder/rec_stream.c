@@ -63,6 +63,28 @@ static UInt hdr_flags, hdr_parent_pid, hdr_parent_exec;
 static ULong hdr_parent_t, hdr_start_ns;
 static HChar image_dir[4096];
 
+/* Thread CPU time spent in each phase of a flush, printed by --hs-verbose
+ * for the breakdown in bench/RESULTS.md. */
+static ULong cpu_compress, cpu_write, cpu_reset, raw_total, packed_total;
+
+static ULong cpu_ns(void)
+{
+	struct vki_timespec ts;
+
+	if (!rec_opts.verbose)
+		return 0;
+	VG_(clock_gettime)(&ts, VKI_CLOCK_THREAD_CPUTIME_ID);
+	return (ULong)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void rec_stream_stats(void)
+{
+	VG_(umsg)("hindsight: raw %llu bytes, compressed %llu bytes; cpu ms: "
+		  "compress %llu, write %llu, delta reset %llu, whole process %llu\n",
+		  raw_total, packed_total, cpu_compress / 1000000, cpu_write / 1000000,
+		  cpu_reset / 1000000, cpu_ns() / 1000000);
+}
+
 Bool rec_stream_broken(void)
 {
 	return broken;
@@ -118,15 +140,23 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 {
 	UChar h[HS_CHUNK_HEADER_SIZE];
 	SizeT c;
+	ULong t0, t1;
 
-	if (broken || f->fd < 0)
+	if (broken || f->fd < 0 || rec_opts.measure == REC_MEASURE_NOCOMPRESS)
 		return;
+	t0 = cpu_ns();
 	c = ZSTD_compressCCtx(cctx, comp_buf, comp_cap, raw, n, rec_opts.level);
+	t1 = cpu_ns();
+	cpu_compress += t1 - t0;
+	raw_total += n;
 	if (ZSTD_isError(c)) {
 		VG_(printf)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
 		broken = True;
 		return;
 	}
+	packed_total += c;
+	if (rec_opts.measure == REC_MEASURE_NOWRITE)
+		return;
 	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
 	rec_put_u32(h + 4, last ? HS_CHUNK_LAST : 0);
 	rec_put_u64(h + 8, f->seq++);
@@ -137,6 +167,7 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);
 	write_all(f->fd, comp_buf, c);
+	cpu_write += cpu_ns() - t1;
 }
 
 /* Code chunks are cut at record boundaries; each is at most 32 MiB raw. */
@@ -261,6 +292,7 @@ static void emit_sync(void)
 void rec_stream_flush(Bool last)
 {
 	SizeT used = rec_buf_ptr - rec_buf_start;
+	ULong t0;
 
 	/* code first: a reader never meets an sb_id it cannot resolve */
 	flush_code();
@@ -269,7 +301,9 @@ void rec_stream_flush(Bool last)
 	VG_(memset)(rec_buf_start, 0, used + 8);
 	rec_buf_ptr = rec_buf_start;
 	chunk_first_t = rec_icount;
+	t0 = cpu_ns();
 	rec_prev_reset_all();
+	cpu_reset += cpu_ns() - t0;
 	if (!last && used > 0)
 		emit_sync();
 }
