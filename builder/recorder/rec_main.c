@@ -29,7 +29,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, REC_CHUNK_DEFAULT, False, 0,
+struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, 0, REC_CHUNK_DEFAULT, False, 0,
 				{ { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
@@ -149,6 +149,8 @@ static Bool process_option(const HChar *arg)
 		if (kb < 16 || kb > 16384)
 			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
 		rec_opts.chunk_bytes = (UInt)kb << 10;
+	} else if (VG_BINT_CLO(arg, "--hs-writers", max, 1, REC_MAX_WRITERS)) {
+		rec_opts.writers = (UInt)max;
 	} else if (VG_BINT_CLO(arg, "--hs-max-insns", max, 0, (Long)1 << 62)) {
 		rec_opts.max_insns = (ULong)max;
 	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
@@ -165,6 +167,8 @@ static void print_usage(void)
 		    "    --hs-measure=M     full, or for measurements only (no readable\n"
 		    "                       recording): nowrite, nocompress, nolog [full]\n"
 		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
+		    "    --hs-writers=N     processes that compress and write, 1..8\n"
+		    "                       [one per CPU, at most 4]\n"
 		    "    --hs-max-insns=N   at N instructions (checked per chunk) the program\n"
 		    "                       gets SIGXCPU, SIGKILL if it goes on [0: no cap]\n"
 		    "    --hs-stdout=DEV:INO, --hs-stderr=DEV:INO\n"
@@ -700,6 +704,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		rec_put_u64(p + 8, rec_icount);
 		rec_put_u32(p + 16, HS_EXEC_TRAILER_MAGIC);
 		rec_stream_flush(False);
+		rec_stream_before_exec();
 	}
 }
 
@@ -921,6 +926,22 @@ static void atfork_child(ThreadId tid)
 	emit_process_info();
 }
 
+/* One writer per CPU we may run on, at most 4: the program's thread
+ * mostly waits for them when they have fewer CPUs than that. */
+static UInt default_writers(void)
+{
+	UChar mask[128];
+	SysRes r = VG_(do_syscall)(__NR_sched_getaffinity, 0, sizeof mask, (UWord)mask,
+				   0, 0, 0, 0, 0);
+	UInt n = 0, i;
+
+	if (sr_isError(r))
+		return 1;
+	for (i = 0; i < sr_Res(r) && i < sizeof mask; i++)
+		n += __builtin_popcount(mask[i]);
+	return n < 1 ? 1 : n > 4 ? 4 : n;
+}
+
 static void post_clo_init(void)
 {
 	if (!rec_opts.out_dir) {
@@ -933,6 +954,8 @@ static void post_clo_init(void)
 	/* An unrolled loop would put one address twice in a superblock and
 	 * make fault fix-ups ambiguous. */
 	VG_(clo_vex_control).iropt_unroll_thresh = 0;
+	if (!rec_opts.writers)
+		rec_opts.writers = default_writers();
 	rec_tls_init();
 	rec_instrument_init();
 	if (rec_stream_open() < 0)
