@@ -13,13 +13,17 @@
 #   nowrite     logged and zstd-compressed (level 1), nothing written
 #   fast        recorded at zstd's fastest level (--hs-level=-50), written
 #   record      `hindsight record` as it is (level 1)
+#   inline      recorded with --hs-writers=0: the program's thread compresses
+#               and writes, as before the writer processes
+#   writers1    recorded with one writer process (--hs-writers=1)
 # and prints, per row, the median over the reps of wall / none's wall of
 # the same rep, the same for user+sys CPU seconds, the peak RSS (GNU time,
 # the largest process) and the recording's bytes per instruction.  The
 # machine may be shared: compare ratios, not seconds.
 #
 # HS: the hindsight binary (default build/bin/hindsight).  HS_BREAKDOWN_ONLY:
-# space-separated workload names (gzip python sqlite) to run a subset.
+# space-separated workload names (gzip python sqlite) to run a subset;
+# HS_BREAKDOWN_ROWS: the rows (none first), default all.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HS=${HS:-$ROOT/build/bin/hindsight}
@@ -84,19 +88,23 @@ run_row() # run_row ROW CMD...: prints "wall cpu rss_kb"
 	record)
 		/usr/bin/time -o "$W/t" -f '%e %U %S %M' "$HS" record -o "$out" -- "$@" ;;
 	*)
-		local m=$row lv=1
-		[ "$row" = fast ] && { m=full; lv=-50; }
+		local m=$row lv=1 nw=
+		case $row in
+		fast) m=full lv=-50 ;;
+		inline) m=full nw=--hs-writers=0 ;;
+		writers1) m=full nw=--hs-writers=1 ;;
+		esac
 		mkdir -p "$out/procs"
 		VALGRIND_LIB=$TOOL_DIR /usr/bin/time -o "$W/t" -f '%e %U %S %M' \
 			valgrind --tool=hindsight --hs-out="$out/procs" --hs-level=$lv \
-			--hs-measure=$m "${VG_ARGS[@]}" "$@" ;;
+			--hs-measure=$m $nw "${VG_ARGS[@]}" "$@" ;;
 	esac >/dev/null 2>"$W/err" || { cat "$W/err" >&2; return 1; }
 	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$W/t"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-ROWS="none nolog nocompress nowrite fast record"
+ROWS=${HS_BREAKDOWN_ROWS:-none nolog nocompress nowrite fast inline writers1 record}
 for wl in $ONLY; do
 	mapfile -t CMD < <(workload "$wl")
 	: >"$W/res"
@@ -119,9 +127,10 @@ for wl in $ONLY; do
 		nw=$(awk '$2 == "none" { print $3 }' "$W/res" | median)
 		rss=$(awk -v r="$row" '$2 == r { print $5 / 1024 }' "$W/res" | median)
 		bpi=-
-		if [ "$row" = record ] || [ "$row" = fast ]; then
-			bpi=$(du -sb "$W/trace-$row/procs" | awk -v n="$insns" '{ printf "%.3f", $1 / n }')
-		fi
+		case $row in
+		fast | inline | writers1 | record)
+			bpi=$(du -sb "$W/trace-$row/procs" | awk -v n="$insns" '{ printf "%.3f", $1 / n }') ;;
+		esac
 		printf '| %s | %.2f | %.2f | %.2f | %.0f | %s |\n' "$row" "$wr" "$cr" "$nw" "$rss" "$bpi"
 	done
 	echo

@@ -70,7 +70,9 @@ struct rec_options {
 	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
 	Int level;             /* zstd level, --hs-level */
 	enum rec_measure measure; /* --hs-measure */
-	UInt writers;          /* --hs-writers; 0: one per CPU, at most 4 */
+	Int writers;           /* --hs-writers; 0: none, the recorder's thread
+				* compresses and writes; -1 (unset): one per
+				* CPU, at most 4 */
 	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
 	ULong max_insns;       /* --hs-max-insns: the cap of this process

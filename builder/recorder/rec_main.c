@@ -29,7 +29,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, 0, REC_CHUNK_DEFAULT, False, 0,
+struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, -1, REC_CHUNK_DEFAULT, False, 0,
 				{ { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
@@ -149,8 +149,8 @@ static Bool process_option(const HChar *arg)
 		if (kb < 16 || kb > 16384)
 			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
 		rec_opts.chunk_bytes = (UInt)kb << 10;
-	} else if (VG_BINT_CLO(arg, "--hs-writers", max, 1, REC_MAX_WRITERS)) {
-		rec_opts.writers = (UInt)max;
+	} else if (VG_BINT_CLO(arg, "--hs-writers", max, 0, REC_MAX_WRITERS)) {
+		rec_opts.writers = (Int)max;
 	} else if (VG_BINT_CLO(arg, "--hs-max-insns", max, 0, (Long)1 << 62)) {
 		rec_opts.max_insns = (ULong)max;
 	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
@@ -167,8 +167,8 @@ static void print_usage(void)
 		    "    --hs-measure=M     full, or for measurements only (no readable\n"
 		    "                       recording): nowrite, nocompress, nolog [full]\n"
 		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
-		    "    --hs-writers=N     processes that compress and write, 1..8\n"
-		    "                       [one per CPU, at most 4]\n"
+		    "    --hs-writers=N     processes that compress and write, 0..8 (0: the\n"
+		    "                       program's thread does) [one per CPU, at most 4]\n"
 		    "    --hs-max-insns=N   at N instructions (checked per chunk) the program\n"
 		    "                       gets SIGXCPU, SIGKILL if it goes on [0: no cap]\n"
 		    "    --hs-stdout=DEV:INO, --hs-stderr=DEV:INO\n"
@@ -954,8 +954,8 @@ static void post_clo_init(void)
 	/* An unrolled loop would put one address twice in a superblock and
 	 * make fault fix-ups ambiguous. */
 	VG_(clo_vex_control).iropt_unroll_thresh = 0;
-	if (!rec_opts.writers)
-		rec_opts.writers = default_writers();
+	if (rec_opts.writers < 0)
+		rec_opts.writers = (Int)default_writers();
 	rec_tls_init();
 	rec_instrument_init();
 	if (rec_stream_open() < 0)

@@ -67,6 +67,7 @@ static UInt n_slots;
 static Int writer_pids[REC_MAX_WRITERS]; /* 0: none */
 static UInt n_writers;    /* running */
 static Int owner_pid;     /* the writers' parent, which they watch */
+static Bool no_writers;   /* clone failed (a process limit): write here */
 
 static void futex_wait(volatile UInt *addr, UInt val)
 {
@@ -116,6 +117,7 @@ int rec_ring_init(SizeT bytes_per_slot)
 	ring_len = len;
 	ctl = (struct ring_ctl *)ring_base;
 	n_writers = 0;
+	no_writers = False;
 	return 0;
 }
 
@@ -183,31 +185,35 @@ out:
 		;
 }
 
+static void reap_writers(Bool block);
+
 static void start_writers(void)
 {
-	UInt w, nw = rec_opts.writers;
+	UInt w, nw = (UInt)rec_opts.writers;
 	SysRes r;
 
+	if (nw == 0) {
+		no_writers = True;
+		return;
+	}
 	owner_pid = VG_(getpid)();
 	ctl->quit = 0;
 	for (w = 0; w < nw; w++) {
 		/* like fork, but exit signal 0: invisible to the program's waits */
 		r = VG_(do_syscall)(__NR_clone, 0, 0, 0, 0, 0, 0, 0, 0);
 		if (sr_isError(r)) {
-			VG_(printf)("hindsight: cannot start a writer process (errno %lu); "
-				    "the recording will be incomplete\n", sr_Err(r));
-			ctl->broken = 1;
-			/* the others wait for slots it would have written */
+			/* e.g. a sandbox's process limit: do without them.  The
+			 * others would wait for slots it was to write. */
 			for (w = 0; w < n_writers; w++)
 				VG_(kill)(writer_pids[w], VKI_SIGKILL);
-			break;
+			reap_writers(True);
+			no_writers = True;
+			return;
 		}
 		if (sr_Res(r) == 0)
 			writer_main(w, nw);
 		writer_pids[n_writers++] = (Int)sr_Res(r);
 	}
-	if (ctl->broken)
-		rec_ring_drain();
 }
 
 /* Reaps the writers: all of them (block) or those that ended (poll).  A
@@ -247,9 +253,18 @@ static void wait_written(UInt left)
 		if (ctl->pub - v <= left)
 			return;
 		if (n_writers == 0) {
-			/* nobody writes (broken): the slots are recycled here */
-			for (; v != ctl->pub; v++)
-				VG_(memset)(slot_at(v), 0, ctl->slot[v % n_slots].len + 8);
+			/* no writer: the slots are written (or, broken, dropped)
+			 * and recycled here */
+			for (; v != ctl->pub; v++) {
+				const struct ring_slot *s = &ctl->slot[v % n_slots];
+				if (!ctl->broken && no_writers) {
+					rec_stream_put_stream_chunk(v, s->len,
+						rec_stream_pack(slot_at(v), s->len),
+						s->first_t, s->last);
+					ctl->broken = rec_stream_broken();
+				}
+				VG_(memset)(slot_at(v), 0, s->len + 8);
+			}
 			ctl->written = v;
 			return;
 		}
@@ -262,7 +277,7 @@ UChar *rec_ring_hand_over(SizeT used, ULong first_t, Bool last)
 {
 	UInt p = ctl->pub;
 
-	if (n_writers == 0 && !ctl->broken)
+	if (n_writers == 0 && !ctl->broken && !no_writers)
 		start_writers();
 	ctl->slot[p % n_slots].len = (UInt)used;
 	ctl->slot[p % n_slots].last = last;

@@ -3,7 +3,9 @@
 # are invisible to the program and lose nothing:
 #  1. rec_ring_wait (fork, a grandchild, exec, wait() until ECHILD, SIGCHLD
 #     count) prints and exits as natively, and its recording replays;
-#  2. with 1 and with 3 writers (--hs-writers through VALGRIND_OPTS) gzip's
+#  2. with 0 (the recorder's own thread writes, as when a process limit
+#     stops it from starting writers), 1 and 3 writers (--hs-writers
+#     through VALGRIND_OPTS) gzip's
 #     recording is complete, replays exactly and has the same instruction
 #     count as with the default;
 #  3. a writer killed with SIGKILL: the program still runs to its own exit
@@ -23,7 +25,7 @@ gen_text "$T/in.txt" 300000
 counts=
 # (VALGRIND_OPTS is in gzip's environment too: the same length each time,
 # --hs-level=001 being the default level, keeps its instruction count)
-for nw in default 1 3; do
+for nw in default 0 1 3; do
 	opt=--hs-writers=$nw
 	[ "$nw" = default ] && opt=--hs-level=001
 	VALGRIND_OPTS=$opt record_ok "$T/g$nw" /usr/bin/gzip -c "$T/in.txt"
@@ -34,7 +36,8 @@ for nw in default 1 3; do
 	counts="$counts $INSNS"
 done
 set -- $counts
-[ "$1" = "$2" ] && [ "$1" = "$3" ] || fail "instructions with default, 1 and 3 writers differ:$counts"
+[ "$1" = "$2" ] && [ "$1" = "$3" ] && [ "$1" = "$4" ] ||
+	fail "instructions with default, 0, 1 and 3 writers differ:$counts"
 
 # 3. a writer killed: the program goes on, the recording is incomplete
 "$HS" record -o "$T/k" -- "$PROGS/spin" 6 </dev/null >"$T/k.out" 2>"$T/k.err" &
@@ -57,4 +60,4 @@ rc=$?
 grep -q '^spun 6 s' "$T/k.out" || fail "spin's output is missing after a writer was killed"
 grep -q 'writer process died' "$T/k.err" || fail "record did not say that a writer died: $(tr '\n' ' ' <"$T/k.err")"
 [ "$(info_word "$T/k" complete)" = no ] || fail "info says complete: '$(info_get "$T/k" complete)' after a writer was killed, expected no"
-pass "wait/SIGCHLD as native; 1, 3 and default writers: $1 instructions each; a killed writer leaves it incomplete"
+pass "wait/SIGCHLD as native; 0, 1, 3 and default writers: $1 instructions each; a killed writer leaves it incomplete"
