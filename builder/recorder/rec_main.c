@@ -927,14 +927,21 @@ static void atfork_child(ThreadId tid)
 }
 
 /* One writer per CPU we may run on, at most 4: the program's thread
- * mostly waits for them when they have fewer CPUs than that. */
+ * mostly waits for them when they have fewer CPUs than that.  None under
+ * a small process limit (the playground's sandbox sets one): writers
+ * would count against the program's own processes. */
 static UInt default_writers(void)
 {
 	UChar mask[128];
-	SysRes r = VG_(do_syscall)(__NR_sched_getaffinity, 0, sizeof mask, (UWord)mask,
-				   0, 0, 0, 0, 0);
+	struct vki_rlimit lim;
+	SysRes r = VG_(do_syscall)(__NR_getrlimit, 6 /* RLIMIT_NPROC */, (UWord)&lim,
+				   0, 0, 0, 0, 0, 0);
 	UInt n = 0, i;
 
+	if (!sr_isError(r) && lim.rlim_cur <= 4096)
+		return 0;
+	r = VG_(do_syscall)(__NR_sched_getaffinity, 0, sizeof mask, (UWord)mask,
+			    0, 0, 0, 0, 0);
 	if (sr_isError(r))
 		return 1;
 	for (i = 0; i < sr_Res(r) && i < sizeof mask; i++)
