@@ -646,9 +646,10 @@ static void preamble(struct ctx *c, UInt sb_id, UInt max_len)
 	IRDirty *d;
 
 	IRTemp cur = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_ptr)));
+	/* the buffer moves from slot to slot of the ring: load its end */
+	IRTemp lim = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_limit)));
 
-	full = assign(c, Ity_I1, IRExpr_Binop(Iop_CmpLT64U,
-		mkU64((Addr)(rec_buf_start + rec_opts.chunk_bytes)), rd(cur)));
+	full = assign(c, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, rd(lim), rd(cur)));
 	d = unsafeIRDirty_0_N(0, "hs_flush_from_sb",
 			      VG_(fnptr_to_fnentry)(flush_from_sb), mkIRExprVec_0());
 	d->guard = rd(full);
@@ -857,6 +858,8 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 	UInt sb_id = next_sb_id++, max_len, i;
 	UChar hdr[24];
 
+	if (rec_opts.measure == REC_MEASURE_NOLOG)
+		return in;
 	/* sizing pass: how long can the record get? */
 	ctx_init(&c, in, False);
 	c.out = in;

@@ -5,10 +5,13 @@
  *   rec_instrument.c  VEX IR instrumentation: inline logging of every
  *                     register write, store and exit into the stream buffer
  *   rec_stream.c      the stream and code buffers, chunks, zstd, files
+ *   rec_ring.c        the stream buffer's ring, shared with the writer
+ *                     process that compresses and writes stream chunks
  *   rec_shims.c       libc symbols that libzstd.a needs, TLS for its canary
  *
  * Threading: Valgrind runs one guest thread at a time under its big lock,
- * so all state here is global and unlocked.
+ * so all state here is global and unlocked.  The writer process (a clone)
+ * has its own copy of it and shares only the ring's mapping.
  *
  * The format written is specified in include/hindsight/trace_format.h.
  */
@@ -41,6 +44,9 @@ extern Int VG_(safe_fd)(Int oldfd);
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
 
+/* Writer processes that compress and write stream chunks (rec_ring.c). */
+#define REC_MAX_WRITERS 8
+
 /* Valgrind's default --max-threads is 500; we refuse more. */
 #define REC_MAX_THREADS 1024
 
@@ -50,9 +56,23 @@ struct rec_file_id {
 	ULong dev, ino;
 };
 
+/* --hs-measure: for the throughput breakdown in bench/RESULTS.md only.
+ * Every mode but FULL leaves a recording that cannot be read. */
+enum rec_measure {
+	REC_MEASURE_FULL = 0,  /* record */
+	REC_MEASURE_NOWRITE,   /* log and compress, write nothing */
+	REC_MEASURE_NOCOMPRESS,/* log, then drop each chunk */
+	REC_MEASURE_NOLOG      /* no instrumentation: Valgrind's cost with
+				* exact registers plus our callbacks */
+};
+
 struct rec_options {
 	const HChar *out_dir;  /* TRACE/procs, from --hs-out */
 	Int level;             /* zstd level, --hs-level */
+	enum rec_measure measure; /* --hs-measure */
+	Int writers;           /* --hs-writers; 0: none, the recorder's thread
+				* compresses and writes; -1 (unset): one per
+				* CPU, at most 4 */
 	UInt chunk_bytes;      /* raw bytes per chunk, --hs-chunk-kb */
 	Bool verbose;
 	ULong max_insns;       /* --hs-max-insns: the cap of this process
@@ -68,6 +88,7 @@ extern struct rec_options rec_opts;
 extern UChar *rec_buf_ptr;   /* next free byte of the stream buffer */
 extern ULong rec_icount;     /* instructions retired so far (t) */
 extern UChar *rec_buf_start; /* first byte of the stream buffer */
+extern UChar *rec_buf_limit; /* a chunk is full past this */
 
 /* rec_stream.c */
 int rec_stream_open(void);
@@ -83,6 +104,18 @@ void rec_emit_regs(ThreadId tid, UInt reason);
 void rec_emit_thread_run(ThreadId tid);
 void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
+void rec_stream_before_exec(void);
+SizeT rec_stream_pack(const UChar *raw, SizeT n);
+void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last);
+void rec_stream_stats(void);
+
+/* rec_ring.c: the stream buffer's slots, shared with the writer */
+int rec_ring_init(SizeT bytes_per_slot);
+UChar *rec_ring_first_slot(void);
+UChar *rec_ring_hand_over(SizeT used, ULong first_t, Bool last);
+void rec_ring_drain(void);
+int rec_ring_after_fork_child(void);
+Bool rec_ring_broken(void);
 
 /* rec_instrument.c */
 IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,

@@ -29,7 +29,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rec_options rec_opts = { NULL, 1, REC_CHUNK_DEFAULT, False, 0, { { False, 0, 0 } } };
+struct rec_options rec_opts = { NULL, 1, REC_MEASURE_FULL, -1, REC_CHUNK_DEFAULT, False, 0,
+				{ { False, 0, 0 } } };
 
 enum dump_kind { DUMP_NONE = 0, DUMP_RESUME, DUMP_SIGNAL };
 
@@ -109,6 +110,19 @@ static Bool parse_file_id(const HChar *s, struct rec_file_id *id)
 	return True;
 }
 
+static Bool parse_measure(const HChar *s)
+{
+	static const HChar *names[] = { "full", "nowrite", "nocompress", "nolog" };
+	UInt i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (VG_(strcmp)(s, names[i]) == 0) {
+			rec_opts.measure = (enum rec_measure)i;
+			return True;
+		}
+	return False;
+}
+
 static Bool process_option(const HChar *arg)
 {
 	const HChar *tmp;
@@ -124,12 +138,19 @@ static Bool process_option(const HChar *arg)
 	} else if (VG_STR_CLO(arg, "--hs-out", tmp))
 		rec_opts.out_dir = tmp;
 	else if (VG_INT_CLO(arg, "--hs-level", rec_opts.level)) {
-		if (rec_opts.level < 1 || rec_opts.level > 19)
-			VG_(fmsg_bad_option)(arg, "--hs-level must be 1..19\n");
+		/* below 1: zstd's fast levels, for measurements */
+		if (rec_opts.level < -50 || rec_opts.level > 19)
+			VG_(fmsg_bad_option)(arg, "--hs-level must be -50..19\n");
+	} else if (VG_STR_CLO(arg, "--hs-measure", tmp)) {
+		if (!parse_measure(tmp))
+			VG_(fmsg_bad_option)(arg, "--hs-measure must be full, nowrite, "
+					     "nocompress or nolog\n");
 	} else if (VG_INT_CLO(arg, "--hs-chunk-kb", kb)) {
 		if (kb < 16 || kb > 16384)
 			VG_(fmsg_bad_option)(arg, "--hs-chunk-kb must be 16..16384\n");
 		rec_opts.chunk_bytes = (UInt)kb << 10;
+	} else if (VG_BINT_CLO(arg, "--hs-writers", max, 0, REC_MAX_WRITERS)) {
+		rec_opts.writers = (Int)max;
 	} else if (VG_BINT_CLO(arg, "--hs-max-insns", max, 0, (Long)1 << 62)) {
 		rec_opts.max_insns = (ULong)max;
 	} else if (VG_BOOL_CLO(arg, "--hs-verbose", rec_opts.verbose))
@@ -142,8 +163,12 @@ static Bool process_option(const HChar *arg)
 static void print_usage(void)
 {
 	VG_(printf)("    --hs-out=DIR       folder for the process images (required)\n"
-		    "    --hs-level=N       zstd level 1..19 [1]\n"
+		    "    --hs-level=N       zstd level 1..19 [1] (below 1: zstd's fast levels)\n"
+		    "    --hs-measure=M     full, or for measurements only (no readable\n"
+		    "                       recording): nowrite, nocompress, nolog [full]\n"
 		    "    --hs-chunk-kb=N    raw KiB between sync points, 16..16384 [128]\n"
+		    "    --hs-writers=N     processes that compress and write, 0..8 (0: the\n"
+		    "                       program's thread does) [one per CPU, at most 4]\n"
 		    "    --hs-max-insns=N   at N instructions (checked per chunk) the program\n"
 		    "                       gets SIGXCPU, SIGKILL if it goes on [0: no cap]\n"
 		    "    --hs-stdout=DEV:INO, --hs-stderr=DEV:INO\n"
@@ -679,6 +704,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		rec_put_u64(p + 8, rec_icount);
 		rec_put_u32(p + 16, HS_EXEC_TRAILER_MAGIC);
 		rec_stream_flush(False);
+		rec_stream_before_exec();
 	}
 }
 
@@ -900,6 +926,29 @@ static void atfork_child(ThreadId tid)
 	emit_process_info();
 }
 
+/* One writer per CPU we may run on, at most 4: the program's thread
+ * mostly waits for them when they have fewer CPUs than that.  None under
+ * a small process limit (the playground's sandbox sets one): writers
+ * would count against the program's own processes. */
+static UInt default_writers(void)
+{
+	UChar mask[128];
+	struct vki_rlimit lim;
+	SysRes r = VG_(do_syscall)(__NR_getrlimit, 6 /* RLIMIT_NPROC */, (UWord)&lim,
+				   0, 0, 0, 0, 0, 0);
+	UInt n = 0, i;
+
+	if (!sr_isError(r) && lim.rlim_cur <= 4096)
+		return 0;
+	r = VG_(do_syscall)(__NR_sched_getaffinity, 0, sizeof mask, (UWord)mask,
+			    0, 0, 0, 0, 0);
+	if (sr_isError(r))
+		return 1;
+	for (i = 0; i < sr_Res(r) && i < sizeof mask; i++)
+		n += __builtin_popcount(mask[i]);
+	return n < 1 ? 1 : n > 4 ? 4 : n;
+}
+
 static void post_clo_init(void)
 {
 	if (!rec_opts.out_dir) {
@@ -912,6 +961,8 @@ static void post_clo_init(void)
 	/* An unrolled loop would put one address twice in a superblock and
 	 * make fault fix-ups ambiguous. */
 	VG_(clo_vex_control).iropt_unroll_thresh = 0;
+	if (rec_opts.writers < 0)
+		rec_opts.writers = (Int)default_writers();
 	rec_tls_init();
 	rec_instrument_init();
 	if (rec_stream_open() < 0)
@@ -959,8 +1010,10 @@ static void fini(Int exitcode)
 	put_siginfo(p + HS_EXIT_V5_SIZE, info);
 	rec_stream_flush(True);
 	rec_stream_close();
-	if (rec_opts.verbose)
+	if (rec_opts.verbose) {
 		VG_(umsg)("hindsight: %llu instructions recorded\n", rec_icount);
+		rec_stream_stats();
+	}
 }
 
 static void pre_clo_init(void)

@@ -1,9 +1,12 @@
 /* rec_stream.c - buffers, chunks and files of one recorded process image.
  *
  * stream.hst receives the execution stream, code.hst the translations'
- * descriptions (see trace_format.h).  Records accumulate in one buffer;
- * when a chunk's worth is there (or at fork/exec/exit) it is compressed
- * into one zstd frame and written with its checksummed header.  Every chunk
+ * descriptions (see trace_format.h).  Records accumulate in one buffer, a
+ * slot of the ring shared with the writer process (rec_ring.c); when a
+ * chunk's worth is there (or at fork/exec/exit) the slot is handed over and
+ * the writer compresses it into one zstd frame and writes it with its
+ * checksummed header.  Code chunks are small and written here, before the
+ * stream chunk that needs them is handed over.  Every chunk
  * is a sync point: delta state restarts from zero and a REGS dump of every
  * live thread opens the next chunk.
  *
@@ -28,6 +31,7 @@
 
 UChar *rec_buf_ptr;
 UChar *rec_buf_start;
+UChar *rec_buf_limit;
 ULong rec_icount;
 
 struct rec_file {
@@ -63,9 +67,38 @@ static UInt hdr_flags, hdr_parent_pid, hdr_parent_exec;
 static ULong hdr_parent_t, hdr_start_ns;
 static HChar image_dir[4096];
 
+/* Thread CPU time spent in each phase of a flush, printed by --hs-verbose
+ * for the breakdown in bench/RESULTS.md. */
+static ULong cpu_compress, cpu_write, cpu_reset, raw_total, packed_total;
+
+static ULong cpu_ns(void)
+{
+	struct vki_timespec ts;
+
+	if (!rec_opts.verbose)
+		return 0;
+	VG_(clock_gettime)(&ts, VKI_CLOCK_THREAD_CPUTIME_ID);
+	return (ULong)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void rec_stream_stats(void)
+{
+	VG_(umsg)("hindsight: raw %llu bytes, compressed %llu bytes; cpu ms: "
+		  "compress %llu, write %llu, delta reset %llu, whole process %llu\n",
+		  raw_total, packed_total, cpu_compress / 1000000, cpu_write / 1000000,
+		  cpu_reset / 1000000, cpu_ns() / 1000000);
+}
+
 Bool rec_stream_broken(void)
 {
-	return broken;
+	return broken || rec_ring_broken();
+}
+
+static void use_slot(UChar *slot)
+{
+	rec_buf_start = slot;
+	rec_buf_ptr = slot;
+	rec_buf_limit = slot + rec_opts.chunk_bytes;
 }
 
 static void write_all(Int fd, const UChar *p, SizeT n)
@@ -113,20 +146,37 @@ static void write_file_header(struct rec_file *f)
 	write_all(f->fd, h, sizeof h);
 }
 
-static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
-			ULong first_t, Bool last)
+/* Compresses n raw bytes into comp_buf: the frame's size, 0 when nothing
+ * is to be written. */
+static SizeT pack(const UChar *raw, SizeT n)
 {
-	UChar h[HS_CHUNK_HEADER_SIZE];
 	SizeT c;
+	ULong t0;
 
-	if (broken || f->fd < 0)
-		return;
+	if (broken || rec_opts.measure == REC_MEASURE_NOCOMPRESS)
+		return 0;
+	t0 = cpu_ns();
 	c = ZSTD_compressCCtx(cctx, comp_buf, comp_cap, raw, n, rec_opts.level);
+	cpu_compress += cpu_ns() - t0;
+	raw_total += n;
 	if (ZSTD_isError(c)) {
 		VG_(printf)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
 		broken = True;
-		return;
+		return 0;
 	}
+	packed_total += c;
+	return c;
+}
+
+/* Writes the c bytes in comp_buf as the next chunk of f. */
+static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool last)
+{
+	UChar h[HS_CHUNK_HEADER_SIZE];
+	ULong t0;
+
+	if (broken || f->fd < 0 || rec_opts.measure == REC_MEASURE_NOWRITE)
+		return;
+	t0 = cpu_ns();
 	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
 	rec_put_u32(h + 4, last ? HS_CHUNK_LAST : 0);
 	rec_put_u64(h + 8, f->seq++);
@@ -137,6 +187,30 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);
 	write_all(f->fd, comp_buf, c);
+	cpu_write += cpu_ns() - t0;
+}
+
+static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
+			ULong first_t, Bool last)
+{
+	SizeT c = pack(raw, n);
+
+	if (c)
+		put_chunk(f, n, c, first_t, last);
+}
+
+/* In a writer process: compress a stream chunk (in parallel with other
+ * writers), then, in turn, write it as chunk number seq. */
+SizeT rec_stream_pack(const UChar *raw, SizeT n)
+{
+	return pack(raw, n);
+}
+
+void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last)
+{
+	stream_file.seq = seq;
+	if (c)
+		put_chunk(&stream_file, n, c, first_t, last);
 }
 
 /* Code chunks are cut at record boundaries; each is at most 32 MiB raw. */
@@ -261,15 +335,21 @@ static void emit_sync(void)
 void rec_stream_flush(Bool last)
 {
 	SizeT used = rec_buf_ptr - rec_buf_start;
+	ULong t0;
 
 	/* code first: a reader never meets an sb_id it cannot resolve */
 	flush_code();
 	if (used > 0 || last)
-		write_chunk(&stream_file, rec_buf_start, used, chunk_first_t, last);
-	VG_(memset)(rec_buf_start, 0, used + 8);
+		use_slot(rec_ring_hand_over(used, chunk_first_t, last));
+	else
+		VG_(memset)(rec_buf_start, 0, 8);
 	rec_buf_ptr = rec_buf_start;
+	if (last)
+		rec_ring_drain();
 	chunk_first_t = rec_icount;
+	t0 = cpu_ns();
 	rec_prev_reset_all();
+	cpu_reset += cpu_ns() - t0;
 	if (!last && used > 0)
 		emit_sync();
 }
@@ -330,10 +410,21 @@ static int open_files(void)
 	return 0;
 }
 
+/* Before execve: no tool code runs after one that succeeds. */
+void rec_stream_before_exec(void)
+{
+	rec_ring_drain();
+}
+
 int rec_stream_open(void)
 {
-	rec_buf_start = VG_(calloc)("hs.buf", 1, rec_opts.chunk_bytes + REC_MARGIN);
-	rec_buf_ptr = rec_buf_start;
+	int err = rec_ring_init(rec_opts.chunk_bytes + REC_MARGIN);
+
+	if (err < 0) {
+		VG_(printf)("hindsight: cannot map the stream ring (errno %d)\n", -err);
+		return err;
+	}
+	use_slot(rec_ring_first_slot());
 	comp_cap = ZSTD_compressBound(rec_opts.chunk_bytes + REC_MARGIN);
 	if (comp_cap < ZSTD_compressBound(32u << 20))
 		comp_cap = ZSTD_compressBound(32u << 20);
@@ -360,6 +451,11 @@ void rec_stream_after_fork_child(void)
 {
 	UInt parent_exec = image_exec_index;
 
+	/* first of all: the current slot is in the parent's ring */
+	if (rec_ring_after_fork_child() < 0)
+		VG_(tool_panic)("hindsight: cannot map a stream ring in a fork child");
+	use_slot(rec_ring_first_slot());
+
 	rec_stream_close();
 	hdr_flags = HS_FILE_FORKED;
 	hdr_parent_pid = VG_(getppid)();
@@ -368,8 +464,6 @@ void rec_stream_after_fork_child(void)
 	broken = False;
 	/* the child's own time starts at 0, at the parent's parent_t */
 	rec_icount = 0;
-	VG_(memset)(rec_buf_start, 0, rec_buf_ptr - rec_buf_start + 8);
-	rec_buf_ptr = rec_buf_start;
 	if (open_files() < 0) {
 		broken = True;
 		return;

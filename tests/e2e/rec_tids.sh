@@ -91,6 +91,14 @@ for NAME in $PROGRAMS; do
 	timeout -k 10 "$STEP_TIMEOUT" strace -f -qq -o "$TR.strace" -e trace=write,clone,clone3 \
 		-e signal=none "$HS" record -o "$TR" -- "$PROGS/$NAME" </dev/null >"$TR.out" 2>"$TR.err" ||
 		fail "$NAME: record under strace: $(tail -n 2 "$TR.err" | tr '\n' ' ')"
+	# a call that another process's call interrupts (the recorder's writer
+	# processes write while threads clone) is split by strace into
+	# "<unfinished ...>" and "<... NAME resumed>" lines: join them
+	awk '/ <unfinished \.\.\.>$/ { sub(/ <unfinished \.\.\.>$/, ""); part[$1] = $0; next }
+	     /^[0-9]+ +<\.\.\. [a-z0-9_]+ resumed>/ && ($1 in part) {
+		r = $0; sub(/^[0-9]+ +<\.\.\. [a-z0-9_]+ resumed>/, "", r)
+		$0 = part[$1] r; delete part[$1] }
+	     { print }' "$TR.strace" >"$TR.strace.joined" && mv "$TR.strace.joined" "$TR.strace"
 	build_ok "$TR"
 	# the oracle agrees with itself: each line is written by the thread it names
 	sed -n 's/^\([0-9]*\) *write(1, "tid [a-z-]* [0-9]* \([0-9]*\)\\n".*/\1 \2/p' "$TR.strace" >"$T/w"
