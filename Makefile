@@ -61,8 +61,10 @@ LINK_ORDER := gdb server fuse tree db source query dbfile trace
 #   fs/query       reads TRACE/db              builder/db writes TRACE/db
 #   fs/tree        paths -> bytes              fs/fuse    the FUSE daemon
 #   server         HTTP API, web UI            server/gdb gdb's protocol
-# server -> fs/query, builder/db: the hs_tree_db() back door of
-# srv_api.c, srv_notes.c and srv_build.c, until they use tree calls.
+# server -> fs/query: queries on the images fs/tree hands out
+# (hs_tree_image_at: disassembly memory, /api/origin); -> builder/db:
+# serve builds a missing database (srv_build.c); -> fs/source: the types
+# of an evaluation's answer (hs_tree_eval).
 MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
 	fs/source:builder/trace \
 	fs/query:fs/dbfile,builder/trace \

@@ -95,16 +95,14 @@ static int image_prefix(struct hs_tree *tree, const struct srv_req *req, char *b
 			size_t cap, const struct hs_db_image **img)
 {
 	const char *a = srv_arg(req, "image");
-	struct hs_db *db = hs_tree_db(tree);
 	struct hs_db_image_info info;
 	uint64_t i = 0;
 
 	if (a && srv_parse_u64(a, &i) < 0)
 		return -EINVAL;
-	*img = i < hs_db_image_count(db) ? hs_db_image_at(db, (size_t)i) : NULL;
-	if (!*img)
+	*img = i < hs_tree_image_count(tree) ? hs_tree_image_at(tree, (size_t)i) : NULL;
+	if (!*img || hs_tree_image_info(tree, (size_t)i, &info) < 0)
 		return -ENOENT;
-	hs_db_image_info(*img, &info);
 	if (i == 0)
 		snprintf(buf, cap, "%s", "");
 	else
@@ -247,13 +245,13 @@ void srv_api_info(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	}
 	json_object_object_add(o, "trace", json_object_new_string(s->trace));
 	if (tree) {
-		struct hs_db *db = hs_tree_db(tree);
-
-		for (size_t i = 0; i < hs_db_image_count(db); i++) {
+		for (size_t i = 0; i < hs_tree_image_count(tree); i++) {
 			struct hs_db_image_info info;
-			struct json_object *im = json_object_new_object();
+			struct json_object *im;
 
-			hs_db_image_info(hs_db_image_at(db, i), &info);
+			if (hs_tree_image_info(tree, i, &info) < 0)
+				continue;
+			im = json_object_new_object();
 			json_object_object_add(im, "name", json_object_new_string(info.name));
 			json_object_object_add(im, "pid", json_object_new_int64(info.pid));
 			json_object_object_add(im, "t_end", u64_json(info.t_end));

@@ -250,7 +250,6 @@ static struct json_object *parse_strict(const char *text, size_t len)
 static uint64_t last_t(struct hs_srv *s)
 {
 	struct hs_tree *tree;
-	struct hs_db *db;
 	uint64_t end = 0;
 
 	pthread_mutex_lock(&s->lock);
@@ -258,11 +257,11 @@ static uint64_t last_t(struct hs_srv *s)
 	pthread_mutex_unlock(&s->lock);
 	if (!tree)
 		return UINT64_MAX;
-	db = hs_tree_db(tree);
-	for (size_t i = 0; i < hs_db_image_count(db); i++) {
+	for (size_t i = 0; i < hs_tree_image_count(tree); i++) {
 		struct hs_db_image_info info;
 
-		hs_db_image_info(hs_db_image_at(db, i), &info);
+		if (hs_tree_image_info(tree, i, &info) < 0)
+			continue;
 		if (info.t_end > end)
 			end = info.t_end;
 	}

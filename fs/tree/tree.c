@@ -122,11 +122,6 @@ void hs_tree_close(struct hs_tree *tree)
 	free(tree);
 }
 
-struct hs_db *hs_tree_db(struct hs_tree *tree)
-{
-	return tree->db;
-}
-
 void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap)
 {
 	struct hs_db_cache_stats cs;

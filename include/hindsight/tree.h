@@ -105,13 +105,11 @@ struct hs_tree_options {
 int hs_tree_open_opts(const char *trace_dir, const struct hs_tree_options *opt,
 		      struct hs_tree **out);
 void hs_tree_close(struct hs_tree *tree); /* accepts NULL */
-struct hs_db *hs_tree_db(struct hs_tree *tree); /* borrowed */
 /* The query cache's use and cap in bytes (the daemon's statistics). */
 void hs_tree_cache_stats(struct hs_tree *tree, size_t *used, size_t *cap);
 /* The process images (processes/<pid>.<n>; 0 is the first process), as
  * hs_db_image_count / hs_db_image_at / hs_db_image_info give them, for
- * users that need no more of the database (the server, in place of
- * hs_tree_db()).  The image is borrowed, valid until hs_tree_close();
+ * users that need no more of the database (the server).  The image is borrowed, valid until hs_tree_close();
  * NULL / -ENOENT past the last. */
 size_t hs_tree_image_count(const struct hs_tree *tree);
 const struct hs_db_image *hs_tree_image_at(const struct hs_tree *tree, size_t i);

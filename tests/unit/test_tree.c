@@ -128,7 +128,7 @@ static uint64_t t_end(struct hs_tree *tree)
 {
 	struct hs_db_image_info info;
 
-	hs_db_image_info(hs_db_image_at(hs_tree_db(tree), 0), &info);
+	hs_db_image_info(hs_tree_image_at(tree, 0), &info);
 	return info.t_end;
 }
 
@@ -188,15 +188,16 @@ static void test_tree_ino_encodes_nodes_and_hashes_the_rest(void **state)
 	char path[64];
 
 	/* threads/<tid>: the main thread's tid is the pid */
-	hs_db_image_info(hs_db_image_at(hs_tree_db(tree), 0), &info);
+	hs_db_image_info(hs_tree_image_at(tree, 0), &info);
 	snprintf(main_thread, sizeof(main_thread), "threads/%" PRIu32, info.pid);
 	{
 		/* the tree's own image calls say what the database says */
 		struct hs_db_image_info ti;
 		size_t n_img = hs_tree_image_count(tree), used, cap;
 
-		assert_int_equal(n_img, hs_db_image_count(hs_tree_db(tree)));
-		assert_ptr_equal(hs_tree_image_at(tree, 0), hs_db_image_at(hs_tree_db(tree), 0));
+		assert_true(n_img >= 1);
+		assert_non_null(hs_tree_image_at(tree, 0));
+		assert_null(hs_tree_image_at(tree, n_img));
 		assert_int_equal(hs_tree_image_info(tree, 0, &ti), 0);
 		assert_int_equal(ti.pid, info.pid);
 		assert_int_equal(ti.t_end, info.t_end);
@@ -496,8 +497,7 @@ static void test_tree_source_paths_agree(void **state)
 static void test_tree_processes_have_the_same_layout(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_fork);
-	struct hs_db *db = hs_tree_db(tree);
-	size_t n_img = hs_db_image_count(db);
+	size_t n_img = hs_tree_image_count(tree);
 	char path[256];
 
 	assert_true(n_img >= 2); /* the parent and the exec'd child */
@@ -510,11 +510,11 @@ static void test_tree_processes_have_the_same_layout(void **state)
 		size_t len;
 		char *text, want[64];
 
-		hs_db_image_info(hs_db_image_at(db, i), &info);
+		hs_db_image_info(hs_tree_image_at(tree, i), &info);
 		snprintf(path, sizeof(path), "processes/%s/time/%" PRIu64 "/reg/rip", info.name,
 			 info.t_end / 2);
 		text = read_path(tree, path, &len);
-		assert_int_equal(hs_db_regs_at(hs_db_image_at(db, i), info.t_end / 2, 0, regs), 0);
+		assert_int_equal(hs_db_regs_at(hs_tree_image_at(tree, i), info.t_end / 2, 0, regs), 0);
 		assert_int_equal(hs_db_reg_value(regs, "rip", v, &size), 0);
 		snprintf(want, sizeof(want), "0x%016" PRIx64 "\n", (uint64_t)v[0] | (uint64_t)v[1] << 8 |
 			 (uint64_t)v[2] << 16 | (uint64_t)v[3] << 24 | (uint64_t)v[4] << 32 |
@@ -541,8 +541,8 @@ static void test_tree_processes_have_the_same_layout(void **state)
 		char *text, *first_nl;
 		char buf[64];
 
-		hs_db_image_info(hs_db_image_at(db, 0), &parent);
-		hs_db_image_info(hs_db_image_at(db, 1), &child);
+		hs_db_image_info(hs_tree_image_at(tree, 0), &parent);
+		hs_db_image_info(hs_tree_image_at(tree, 1), &child);
 		snprintf(path, sizeof(path), "processes/%s/time/0/reg/rsp", child.name);
 		text = read_path(tree, path, &len);
 		snprintf(path, sizeof(path), "processes/%s/writes/0x%" PRIx64 "+8", child.name,
@@ -572,7 +572,7 @@ static void test_tree_processes_have_the_same_layout(void **state)
 		size_t la, lb;
 		char *ta, *tb;
 
-		hs_db_image_info(hs_db_image_at(db, 0), &info);
+		hs_db_image_info(hs_tree_image_at(tree, 0), &info);
 		snprintf(path, sizeof(path), "processes/%s/time", info.name);
 		assert_int_equal(hs_tree_resolve(tree, path, true, &a), 0);
 		assert_int_equal(hs_tree_resolve(tree, "time", true, &b), 0);
@@ -613,7 +613,7 @@ static void test_tree_readme_explains_every_top_entry(void **state)
 static void test_tree_mem_reads_and_seeks_follow_the_mappings(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_example);
-	const struct hs_db_image *img = hs_db_image_at(hs_tree_db(tree), 0);
+	const struct hs_db_image *img = hs_tree_image_at(tree, 0);
 	uint64_t t = t_end(tree) / 2;
 	struct hs_db_map *maps;
 	struct hs_tree_node n;
@@ -788,16 +788,27 @@ static void test_tree_concurrent_readers_of_one_file_agree(void **state)
 
 /* Every syscall entry has one line, with its own thread's result, but
  * Valgrind's own calls: the vDSO's (gettimeofday, time, clock_gettime,
- * getcpu) and the clone3 and rseq it answers with ENOSYS. */
+ * getcpu), the clone3 and rseq it answers with ENOSYS, and ld.so's loading
+ * of its preload library (the entries events marks so); and the first
+ * line is the execve that started the program, which no record holds. */
+struct entry_count {
+	const struct hs_db_image *img;
+	size_t n;
+};
+
 static int count_entry(void *ctx, const struct hs_db_event *ev)
 {
+	struct entry_count *c = ctx;
 	uint32_t nr = hs_le32(ev->payload + 4);
+	char text[HS_DB_TEXT_MAX];
 
-	if (ev->tag == HS_EV_SYSCALL_ENTER && nr != 96 && nr != 201 && nr != 228 && nr != 309)
-		(*(size_t *)ctx)++;
+	if (ev->tag == HS_EV_SYSCALL_ENTER && nr != 96 && nr != 201 && nr != 228 && nr != 309 &&
+	    !(hs_db_event_format(c->img, ev, text, sizeof text) >= 0 &&
+	      strstr(text, "/* loads Valgrind's preload library */")))
+		c->n++;
 	if (ev->tag == HS_EV_SYSCALL_EXIT && (nr == 334 || nr == 435) &&
 	    hs_le32(ev->payload + 8) && hs_le64(ev->payload + 16) == ENOSYS)
-		(*(size_t *)ctx)--;
+		c->n--;
 	return 0;
 }
 
@@ -807,14 +818,16 @@ static void test_tree_syscalls_pair_entries_with_results(void **state)
 
 	for (size_t k = 0; k < 3; k++) {
 		struct hs_tree *tree = open_tree(recs[k]);
-		const struct hs_db_image *img = hs_db_image_at(hs_tree_db(tree), 0);
-		size_t len, lines = 0, entries = 0, unknown = 0;
+		const struct hs_db_image *img = hs_tree_image_at(tree, 0);
+		size_t len, lines = 0, unknown = 0;
+		struct entry_count entries = { img, 1 }; /* the execve at t=0 */
 		char *text = read_path(tree, "syscalls", &len), *p, *nl;
 
 		assert_int_equal(hs_db_events(img, 0, t_end(tree),
 					      HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
 						      HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT),
 					      count_entry, &entries), 0);
+		assert_memory_equal(text, "0 ", 2); /* it is first */
 		for (p = text; p < text + len; p = nl + 1) {
 			nl = memchr(p, '\n', (size_t)(text + len - p));
 			assert_non_null(nl);
@@ -825,7 +838,7 @@ static void test_tree_syscalls_pair_entries_with_results(void **state)
 				unknown++;
 			lines++;
 		}
-		assert_int_equal(lines, entries);
+		assert_int_equal(lines, entries.n);
 		assert_true(unknown <= 2); /* exit_group, execve: nothing else is lost */
 		hs_tree_close(tree);
 		/* a queue of one: every entry that waits is looked up ahead */
@@ -854,7 +867,7 @@ static void test_tree_syscalls_pair_entries_with_results(void **state)
 static void test_tree_regs_equal_the_query_library(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_threads);
-	const struct hs_db_image *img = hs_db_image_at(hs_tree_db(tree), 0);
+	const struct hs_db_image *img = hs_tree_image_at(tree, 0);
 	struct hs_db_regs *regs = malloc(sizeof(*regs));
 	uint64_t end = t_end(tree);
 	char path[64];
@@ -889,7 +902,7 @@ static void test_tree_regs_equal_the_query_library(void **state)
 static void test_tree_threads_list_every_thread(void **state)
 {
 	struct hs_tree *tree = open_tree(&r_threads);
-	const struct hs_db_image *img = hs_db_image_at(hs_tree_db(tree), 0);
+	const struct hs_db_image *img = hs_tree_image_at(tree, 0);
 	const struct hs_db_thread *th;
 	struct hs_db_image_info info;
 	size_t len, n = hs_db_threads(img, &th);
