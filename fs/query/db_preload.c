@@ -115,21 +115,29 @@ static int scan_event(void *ctx, const struct hs_db_event *ev)
 	return 0;
 }
 
+/* The scan runs without the image's lock (events may need it: decoders,
+ * the code); two threads may both scan, the first to finish publishes. */
 static const struct db_preload *preload_of(const struct hs_db_image *cimg)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg; /* its lazy part */
+	struct db_preload found = { .fd = -1 };
+	struct scan s = { .p = &found };
+	bool done;
 
 	pthread_mutex_lock(&img->lock);
+	done = img->preload_done;
+	pthread_mutex_unlock(&img->lock);
+	if (done)
+		return &img->preload;
+	hs_db_events(img, 0, img->t_end,
+		     HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) |
+			     HS_DB_KIND_BIT(HS_EV_MAP),
+		     scan_event, &s);
+	if (found.fd >= 0 && !found.t_close)
+		found.t_close = img->t_end; /* never closed: to the end */
+	pthread_mutex_lock(&img->lock);
 	if (!img->preload_done) {
-		struct scan s = { .p = &img->preload };
-
-		img->preload.fd = -1;
-		hs_db_events(img, 0, img->t_end,
-			     HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) |
-				     HS_DB_KIND_BIT(HS_EV_MAP),
-			     scan_event, &s);
-		if (img->preload.fd >= 0 && !img->preload.t_close)
-			img->preload.t_close = img->t_end; /* never closed: to the end */
+		img->preload = found;
 		img->preload_done = true;
 	}
 	pthread_mutex_unlock(&img->lock);
