@@ -662,6 +662,21 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 
 #define SOURCE_CAP (4u << 20)
 
+/* Whether path has a "." or ".." component: a source path names a file
+ * under lines/ and sources/, never a way out of them. */
+static bool has_dot_part(const char *path)
+{
+	for (const char *c = path; *c; ) {
+		size_t n = strcspn(c, "/");
+
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return true;
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
 static int ran_line(void *ctx, uint32_t line, uint64_t starts)
 {
 	struct json_object *pair = json_object_new_array_ext(2);
@@ -686,7 +701,7 @@ void srv_api_source(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 
 	if (!tree)
 		return;
-	if (!path || !*path || path[0] == '/' || strstr(path, "..") || strlen(path) > 4096)
+	if (!path || !*path || path[0] == '/' || has_dot_part(path) || strlen(path) > 4096)
 		return srv_reply_status(r, 400, "EINVAL",
 					"path is a file's path under lines/ and sources/ "
 					"(time/<t>/source names it)");

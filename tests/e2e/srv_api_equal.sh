@@ -129,6 +129,7 @@ done >"$T/want"
 same_file "source counts" "$T/want" "$T/got"
 expect_status 400 "/api/source?path=/etc/passwd"
 expect_status 400 "/api/source?path=a/../../etc/passwd"
+expect_status 400 "/api/source?path=./x.c"
 expect_status 200 "/api/source?path=no/such/file.c"
 json 'j["text"] is None and j["ran"] is None' <"$T/body" | grep -qx True || fail "unknown source: $(cat "$T/body")"
 
