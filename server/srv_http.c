@@ -809,6 +809,7 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 		e = srv_listen(s, err);
 		if (e < 0)
 			goto out_free;
+		srv_search_warm(s->search, s->tree); /* NULL while it builds: none */
 	}
 	*out = s;
 	return 0;
@@ -846,6 +847,7 @@ void hs_srv_stop(struct hs_srv *s)
 	srv_build_free(s);
 	srv_procs_free(s);
 	srv_heap_free(s);
+	srv_search_stop(s->search); /* its warm-up reads the tree */
 	hs_tree_close(s->tree);
 	srv_lines_free(s->lines);
 	srv_search_free(s->search);

@@ -195,6 +195,11 @@ void srv_api_lines(struct hs_srv *s, struct srv_req *req, const char *path,
 /* ---- srv_search.c, srv_calls.c ---- */
 int srv_search_new(struct srv_search **out);
 void srv_search_free(struct srv_search *x); /* accepts NULL */
+/* Builds image 0's name list in a thread of its own, a little after the
+ * start (the first search then answers at once); tree must outlive it:
+ * srv_search_stop() (or _free) joins the thread first. */
+void srv_search_warm(struct srv_search *x, struct hs_tree *tree);
+void srv_search_stop(struct srv_search *x);
 void srv_api_search(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define MAX_RESULTS 50
 #define MAX_QUERY 256
@@ -57,6 +58,13 @@ struct srv_search {
 	struct image_index **img; /* each allocated once: img[] may grow while
 				   * another thread reads an index */
 	size_t n_img;
+	/* the warm-up of image 0's index (srv_search_warm) */
+	pthread_t warm;
+	bool warming;
+	pthread_mutex_t wlock;
+	pthread_cond_t wcond;
+	bool stop;
+	struct hs_tree *tree;
 };
 
 int srv_search_new(struct srv_search **out)
@@ -66,6 +74,8 @@ int srv_search_new(struct srv_search **out)
 	if (!x)
 		return -ENOMEM;
 	pthread_mutex_init(&x->lock, NULL);
+	pthread_mutex_init(&x->wlock, NULL);
+	pthread_cond_init(&x->wcond, NULL);
 	*out = x;
 	return 0;
 }
@@ -84,10 +94,25 @@ static void index_release(struct image_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
+void srv_search_stop(struct srv_search *x)
+{
+	if (!x || !x->warming)
+		return;
+	pthread_mutex_lock(&x->wlock);
+	x->stop = true;
+	pthread_cond_broadcast(&x->wcond);
+	pthread_mutex_unlock(&x->wlock);
+	pthread_join(x->warm, NULL);
+	x->warming = false;
+}
+
 void srv_search_free(struct srv_search *x)
 {
 	if (!x)
 		return;
+	srv_search_stop(x);
+	pthread_mutex_destroy(&x->wlock);
+	pthread_cond_destroy(&x->wcond);
 	for (size_t i = 0; i < x->n_img; i++) {
 		if (x->img[i])
 			index_release(x->img[i]);
@@ -413,6 +438,43 @@ static int get_index(struct srv_search *x, struct hs_tree *tree, const struct sr
 out:
 	pthread_mutex_unlock(&x->lock);
 	return err;
+}
+
+/* ---- the warm-up --------------------------------------------------------------
+ * The first search of an image builds its name list: debug info, calls/,
+ * lines/, sources/, the symbols (0.7 s on a gzip recording, 1.4 s on
+ * python3's).  serve builds image 0's a little after it starts, when the
+ * page's first moment is drawn, so that the first search a person types
+ * answers like the later ones. */
+
+#define WARM_DELAY_S 2
+
+static void *warm_main(void *arg)
+{
+	struct srv_search *x = arg;
+	struct srv_req req = { 0 };
+	struct image_index *ix;
+	struct timespec dl;
+	bool stop;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += WARM_DELAY_S;
+	pthread_mutex_lock(&x->wlock);
+	while (!x->stop && pthread_cond_timedwait(&x->wcond, &x->wlock, &dl) == 0)
+		;
+	stop = x->stop;
+	pthread_mutex_unlock(&x->wlock);
+	if (!stop)
+		get_index(x, x->tree, &req, 0, &ix); /* a failure is the first search's to say */
+	return NULL;
+}
+
+void srv_search_warm(struct srv_search *x, struct hs_tree *tree)
+{
+	if (!x || !tree || x->warming)
+		return;
+	x->tree = tree;
+	x->warming = pthread_create(&x->warm, NULL, warm_main, x) == 0;
 }
 
 /* ---- a query ------------------------------------------------------------------- */
