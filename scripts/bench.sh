@@ -84,25 +84,7 @@ log()
 # Pseudo-English from a fixed seed: compresses about like ordinary text.
 gen_input()
 {
-	/usr/bin/python3 -c '
-import random, sys
-r = random.Random(20240501)
-words = ("the of and to in is was that for it with as his on be at by this had "
-         "not are but from or have an they which one you were her all she there "
-         "would their we him been has when who will more no if out so said what "
-         "record replay memory register instruction thread signal process store "
-         "debugger hindsight valgrind compression window history").split()
-limit, out, n = int(sys.argv[2]), [], 0
-while n < limit:
-    line = " ".join(r.choice(words) for _ in range(r.randrange(4, 16)))
-    if r.random() < 0.3:
-        line += " %d" % r.randrange(100000)
-    line = line.capitalize() + "."
-    out.append(line)
-    n += len(line) + 1
-data = ("\n".join(out) + "\n").encode()[:limit]
-open(sys.argv[1], "wb").write(data)
-' "$1" "$2"
+	/usr/bin/python3 "$ROOT/scripts/gen-text.py" "$1" "$2"
 }
 
 BIG=$W/input.txt

@@ -27,6 +27,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HS=${HS:-$ROOT/build/bin/hindsight}
 PY=/usr/bin/python3
+. "$ROOT/scripts/bench_rec.bash"
 MB=${HS_BENCH_MB:-2}
 N=${HS_BENCH_N:-200}
 export LC_ALL=C
@@ -54,19 +55,7 @@ trap finish EXIT
 GZ=${HS_BENCH_GZ:-}
 if [ -z "$GZ" ]; then
 	GZ=$W/gz
-	"$PY" -c '
-import random, sys
-r = random.Random(20240501)
-w = "the of and to in is was that for it with as record replay memory register thread".split()
-out, n = [], 0
-while n < int(sys.argv[2]):
-    l = " ".join(r.choice(w) for _ in range(r.randrange(4, 16))) + " %d" % r.randrange(100000)
-    out.append(l)
-    n += len(l) + 1
-open(sys.argv[1], "w").write("\n".join(out))
-' "$W/in.txt" $((MB << 20))
-	"$HS" record -o "$GZ" -- /bin/gzip -c "$W/in.txt" >/dev/null 2>"$W/gz.rec" || die "record gzip failed"
-	"$HS" build "$GZ" >/dev/null 2>"$W/gz.build" || die "build gzip failed: $(tail -n 2 "$W/gz.build")"
+	bench_rec_gzip "$GZ" "$MB" "$W" || die "recording gzip failed: $(tail -n 2 "$W/gz.rec" "$W/gz.build" 2>/dev/null)"
 fi
 "$HS" serve --port 0 "$GZ" >"$W/serve.out" 2>&1 &
 SRV=$!
