@@ -6,8 +6,10 @@
 # Runs build/tests/test_* (cmocka), build/san/tests/test_* (the same, built
 # with ASan and UBSan) and tests/e2e/*.sh (lib.sh excepted),
 # each under `timeout` (HS_TEST_TIMEOUT seconds, default 600), from the
-# repository root, one at a time.  With PATTERNs, only tests whose name
-# contains one of them run.  Prints one line per test:
+# repository root, HS_TEST_JOBS at a time (default: the number of CPUs;
+# most tests keep one core busy with one Valgrind run, and every test works
+# in a folder and on a port of its own).  With PATTERNs, only tests whose
+# name contains one of them run.  Prints one line per test, as each ends:
 #
 #   PASS  rec_threads                      12s
 #   FAIL  rec_signal                        3s  <the test's one-line reason>
@@ -32,8 +34,11 @@ cd "$ROOT" || exit 1
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 LIMIT=${HS_TEST_TIMEOUT:-600}
-passed=0
-failed=0
+JOBS=${HS_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $JOBS in '' | *[!0-9]* | 0) echo "HS_TEST_JOBS must be a positive number, not '$JOBS'" >&2; exit 2 ;; esac
+RESULTS=$(mktemp "${TMPDIR:-/tmp}/hs-run.XXXXXX") || exit 1
+trap 'rm -f "$RESULTS"' EXIT
+running=0
 
 selected()
 {
@@ -45,10 +50,11 @@ selected()
 	return 1
 }
 
-# run_one NAME COMMAND...
+# run_one NAME COMMAND...: one test; its line goes to stdout and to
+# $RESULTS (a line is shorter than PIPE_BUF, so parallel appends stay whole)
 run_one()
 {
-	local name=$1 log=$LOGS/$1.log start end rc secs reason
+	local name=$1 log=$LOGS/$1.log start end rc secs reason line
 	shift
 	start=$(date +%s)
 	timeout -k 10 "$LIMIT" "$@" >"$log" 2>&1 </dev/null
@@ -56,19 +62,30 @@ run_one()
 	end=$(date +%s)
 	secs=$((end - start))
 	if [ "$rc" = 0 ]; then
-		passed=$((passed + 1))
-		printf 'PASS  %-32s %4ss\n' "$name" "$secs"
-		return
-	fi
-	failed=$((failed + 1))
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		reason="timed out after ${LIMIT}s"
+		line=$(printf 'PASS  %-32s %4ss' "$name" "$secs")
 	else
-		reason=$(grep -E '^FAIL' "$log" | tail -n 1)
-		reason=${reason#FAIL $name: }
-		[ -n "$reason" ] || reason="exit $rc: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1)"
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			reason="timed out after ${LIMIT}s"
+		else
+			reason=$(grep -E '^FAIL' "$log" | tail -n 1)
+			reason=${reason#FAIL $name: }
+			[ -n "$reason" ] || reason="exit $rc: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1)"
+		fi
+		line=$(printf 'FAIL  %-32s %4ss  %s' "$name" "$secs" "${reason:0:300}")
 	fi
-	printf 'FAIL  %-32s %4ss  %s\n' "$name" "$secs" "$reason"
+	echo "$line"
+	echo "$line" >>"$RESULTS"
+}
+
+# start NAME COMMAND...: run_one in the background, at most $JOBS at once
+start()
+{
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_one "$@" &
+	running=$((running + 1))
 }
 
 for t in build/tests/test_*; do
@@ -76,7 +93,7 @@ for t in build/tests/test_*; do
 	case $t in *.d | *.o) continue ;; esac
 	name=$(basename "$t")
 	selected "$name" "$@" || continue
-	run_one "$name" "$t"
+	start "$name" "$t"
 done
 
 # the same unit tests built with AddressSanitizer and UBSan (make
@@ -86,16 +103,19 @@ for t in build/san/tests/test_*; do
 	case $t in *.d | *.o) continue ;; esac
 	name=san_$(basename "$t")
 	selected "$name" "$@" || continue
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		run_one "$name" "$t"
+	start "$name" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1 "$t"
 done
 
 for t in tests/e2e/*.sh; do
 	name=$(basename "$t" .sh)
 	[ "$name" = lib ] && continue
 	selected "$name" "$@" || continue
-	run_one "$name" bash "$t"
+	start "$name" bash "$t"
 done
+wait
 
+passed=$(grep -c '^PASS' "$RESULTS")
+failed=$(grep -c '^FAIL' "$RESULTS")
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
