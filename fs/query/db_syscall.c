@@ -15,12 +15,12 @@
  *     read from the recorded memory at the exit's t.
  *
  * Syscalls of Valgrind's machinery (sys_valgrind()): under Valgrind the
- * vDSO is not used, so clock_gettime, gettimeofday, time and getcpu,
- * which a native run answers in user space without a syscall, are real
- * syscalls; clone3 and rseq are refused with ENOSYS by Valgrind itself
- * (glibc then uses clone, and runs without rseq).  strace of a native run
+ * vDSO is not used, so clock_gettime, clock_getres, gettimeofday, time
+ * and getcpu, which a native run answers in user space without a
+ * syscall, are real syscalls; clone3 and rseq are refused with ENOSYS
+ * by Valgrind itself (glibc then uses clone, and runs without rseq).  strace of a native run
  * shows none of them: `syscalls` leaves them out and `events` marks them.
- * A program that makes one of the first four itself through syscall(2)
+ * A program that makes one of the first five itself through syscall(2)
  * is left out too (the recording does not say who made the call).  So
  * are ld.so's calls that load Valgrind's preload library (db_preload.c).
  */
@@ -160,6 +160,7 @@ bool db_sys_valgrind(const struct sys_call *c)
 	case 96:  /* gettimeofday */
 	case 201: /* time */
 	case 228: /* clock_gettime */
+	case 229: /* clock_getres */
 	case 309: /* getcpu */
 		return true;
 	case 334: /* rseq */

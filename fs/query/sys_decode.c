@@ -800,7 +800,8 @@ static bool d_eflags(const struct sys_call *c, int i, struct sys_out *o)
 		sys_put_flags(o, SYS_XLAT(sock), v);
 		break;
 	default:
-		sys_put_flags(o, sys_open_flags, sys_n_open_flags, v);
+		if (!sys_misc_flags(c->nr, v, o))
+			sys_put_flags(o, sys_open_flags, sys_n_open_flags, v);
 	}
 	return true;
 }
@@ -957,7 +958,9 @@ static sys_decoder decoder_of(unsigned kind)
 {
 	if (kind >= HS_K_COUNT)
 		return NULL;
-	return decoders[kind] ? decoders[kind] : sys_struct_decoders[kind];
+	if (decoders[kind])
+		return decoders[kind];
+	return sys_struct_decoders[kind] ? sys_struct_decoders[kind] : sys_misc_decoders[kind];
 }
 
 bool sys_has_decoder(unsigned kind)
@@ -1048,7 +1051,7 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 	case HS_K_EPOLL_OUT:
 		return c->ret > 10 ? 120 : (uint32_t)c->ret * 12;
 	default:
-		return 0;
+		return sys_misc_out_span(c, i);
 	}
 }
 
@@ -1161,6 +1164,11 @@ static void put_result(const struct sys_call *c, struct sys_out *o)
 		break;
 	case HS_R_OCT:
 		sys_put_octal(o, c->ret);
+		break;
+	case HS_R_PRCTL:
+	case HS_R_PERSONA:
+	case HS_R_POLICY:
+		sys_misc_result(c, o);
 		break;
 	default:
 		if (c->nr == 72 && (((int)c->a[1] == 1 && c->ret) || (int)c->a[1] == 3)) {

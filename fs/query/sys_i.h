@@ -81,6 +81,14 @@ struct sys_out;
 typedef bool (*sys_decoder)(const struct sys_call *c, int i, struct sys_out *o);
 /* sys_structs.c's decoders, by kind (NULL where sys_decode.c has it). */
 extern const sys_decoder sys_struct_decoders[HS_K_COUNT];
+/* sys_misc.c: the decoders of the less common calls (timers, signalfd,
+ * inotify, prctl, scheduling); the flags of EFLAGS arguments in those
+ * calls (false: not one of them); the output bytes of their kinds; their
+ * named results (false: the result is not of a kind it names). */
+extern const sys_decoder sys_misc_decoders[HS_K_COUNT];
+bool sys_misc_flags(uint32_t nr, uint64_t v, struct sys_out *o);
+uint32_t sys_misc_out_span(const struct sys_call *c, int i);
+bool sys_misc_result(const struct sys_call *c, struct sys_out *o);
 
 /* Text building (sys_text.c), shared by the sys_*.c files. */
 struct sys_out {
@@ -135,6 +143,7 @@ void sys_put_rlimit(struct sys_out *o, const uint8_t *p);      /* 16 bytes */
 void sys_put_timeval(struct sys_out *o, const uint8_t *p);     /* 16 bytes */
 /* select's sets: the descriptors set among the first nfds */
 void sys_put_fdset(struct sys_out *o, const uint8_t *p, uint64_t nfds);
+void sys_put_cpuset(struct sys_out *o, const uint8_t *p, size_t n); /* [0 1] */
 /* How many descriptors of select's sets the formatter looks at. */
 uint64_t sys_fdset_fds(const struct sys_call *c);
 

@@ -532,17 +532,11 @@ static bool d_cstr_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
-/* sched_getaffinity: the CPUs set in the result's bytes of the mask */
-static bool d_cpuset_out(const struct sys_call *c, int i, struct sys_out *o)
+/* [0 1]: the CPUs set in the n bytes of a mask */
+void sys_put_cpuset(struct sys_out *o, const uint8_t *p, size_t n)
 {
-	size_t n = c->ret < HS_SYS_STR_MAX ? (size_t)c->ret : HS_SYS_STR_MAX;
-	const uint8_t *p = sys_out_mem(c, i, n);
 	bool first = true;
 
-	if (!c->a[i] || !p || !n) {
-		sys_put_ptr(o, c->a[i]);
-		return true;
-	}
 	sys_put(o, "[", 1);
 	for (size_t b = 0; b < 8 * n; b++) {
 		if (!(p[b / 8] >> (b % 8) & 1))
@@ -553,6 +547,18 @@ static bool d_cpuset_out(const struct sys_call *c, int i, struct sys_out *o)
 		first = false;
 	}
 	sys_put(o, "]", 1);
+}
+
+/* sched_getaffinity: the CPUs set in the result's bytes of the mask */
+static bool d_cpuset_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	size_t n = c->ret < HS_SYS_STR_MAX ? (size_t)c->ret : HS_SYS_STR_MAX;
+	const uint8_t *p = sys_out_mem(c, i, n);
+
+	if (!c->a[i] || !p || !n)
+		sys_put_ptr(o, c->a[i]);
+	else
+		sys_put_cpuset(o, p, n);
 	return true;
 }
 

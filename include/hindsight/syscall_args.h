@@ -137,6 +137,18 @@ enum hs_sys_kind {
 			   * the 128 bytes the call reads (rt_sigqueueinfo) */
 	HS_K_SIGINFO_OUT, /* the same, written by the call (waitid), {} when
 			   * it wrote a zero si_signo */
+	HS_K_ITIMERSPEC_IN,  /* {it_interval={tv_sec=1, tv_nsec=0}, it_value={...}} */
+	HS_K_ITIMERSPEC_OUT,
+	HS_K_PRIO_WHICH,     /* PRIO_PROCESS */
+	HS_K_INOTIFY_MASK,   /* IN_MODIFY|IN_CREATE */
+	HS_K_PRCTL_OP,       /* PR_SET_NAME */
+	HS_K_PRCTL_ARG,      /* prctl's others: which print, and how, depends on the op */
+	HS_K_FADVICE,        /* POSIX_FADV_SEQUENTIAL */
+	HS_K_LOFF_IN,        /* [0]: an offset in memory (splice, copy_file_range), NULL */
+	HS_K_SIGEVENT_IN,    /* {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL, ...} */
+	HS_K_SCHED_POLICY,   /* SCHED_FIFO */
+	HS_K_CPUSET_IN,      /* [0 1]: sched_setaffinity's mask, its size before it */
+	HS_K_MINCORE_OUT,    /* [1, 0]: a byte a page of the length before it */
 	HS_K_COUNT
 };
 
@@ -149,6 +161,9 @@ enum hs_sys_ret {
 	HS_R_SELECT,    /* = 1 (in [3], left {tv_sec=0, tv_usec=999990}) */
 	HS_R_OCT,       /* = 022 */
 	HS_R_SIGNUM,    /* = 12 (SIGUSR2): a signal number (rt_sigtimedwait) */
+	HS_R_PRCTL,     /* = 1 (SUID_DUMP_USER): prctl's named results */
+	HS_R_PERSONA,   /* = 0 (PER_LINUX) */
+	HS_R_POLICY,    /* = 0 (SCHED_OTHER) */
 	HS_R_COUNT
 };
 
@@ -182,6 +197,7 @@ enum hs_sys_ret {
 	X(24, sched_yield, INT, _, _, _, _, _, _) \
 	X(25, mremap, HEX, PTR, UINT, UINT, REMAP_FLAGS, REMAP_NEW, _) \
 	X(26, msync, INT, PTR, UINT, MSYNC_FLAGS, _, _, _) \
+	X(27, mincore, INT, PTR, UINT, MINCORE_OUT, _, _, _) \
 	X(28, madvise, INT, PTR, UINT, MADV, _, _, _) \
 	X(32, dup, INT, FD, _, _, _, _, _) \
 	X(33, dup2, INT, FD, FD, _, _, _, _) \
@@ -254,9 +270,14 @@ enum hs_sys_ret {
 	X(110, getppid, INT, _, _, _, _, _, _) \
 	X(111, getpgrp, INT, _, _, _, _, _, _) \
 	X(112, setsid, INT, _, _, _, _, _, _) \
+	X(113, setreuid, INT, INT, INT, _, _, _, _) \
+	X(114, setregid, INT, INT, INT, _, _, _, _) \
 	X(115, getgroups, INT, INT, PTR, _, _, _, _) \
+	X(116, setgroups, INT, INT, PTR, _, _, _, _) \
 	X(117, setresuid, INT, INT, INT, INT, _, _, _) \
+	X(118, getresuid, INT, INT_OUT, INT_OUT, INT_OUT, _, _, _) \
 	X(119, setresgid, INT, INT, INT, INT, _, _, _) \
+	X(120, getresgid, INT, INT_OUT, INT_OUT, INT_OUT, _, _, _) \
 	X(121, getpgid, INT, INT, _, _, _, _, _) \
 	X(124, getsid, INT, INT, _, _, _, _, _) \
 	X(127, rt_sigpending, INT, SIGSET_OUT, UINT, _, _, _, _) \
@@ -264,12 +285,22 @@ enum hs_sys_ret {
 	X(129, rt_sigqueueinfo, INT, INT, SIG, SIGINFO_IN, _, _, _) \
 	X(130, rt_sigsuspend, INT, SIGSET_IN, UINT, _, _, _, _) \
 	X(131, sigaltstack, INT, STACK_IN, STACK_OUT, _, _, _, _) \
+	X(135, personality, PERSONA, HEX, _, _, _, _, _) \
 	X(137, statfs, INT, PATH, STATFS_OUT, _, _, _, _) \
 	X(138, fstatfs, INT, FD, STATFS_OUT, _, _, _, _) \
+	X(140, getpriority, INT, PRIO_WHICH, INT, _, _, _, _) \
+	X(141, setpriority, INT, PRIO_WHICH, INT, INT, _, _, _) \
+	X(143, sched_getparam, INT, INT, INT_OUT, _, _, _, _) \
+	X(145, sched_getscheduler, POLICY, INT, _, _, _, _, _) \
+	X(146, sched_get_priority_max, INT, SCHED_POLICY, _, _, _, _, _) \
+	X(147, sched_get_priority_min, INT, SCHED_POLICY, _, _, _, _, _) \
 	X(149, mlock, INT, PTR, UINT, _, _, _, _) \
 	X(150, munlock, INT, PTR, UINT, _, _, _, _) \
-	X(157, prctl, INT, INT, HEX, HEX, HEX, HEX, _) \
+	X(151, mlockall, INT, EFLAGS, _, _, _, _, _) \
+	X(152, munlockall, INT, _, _, _, _, _, _) \
+	X(157, prctl, PRCTL, PRCTL_OP, PRCTL_ARG, PRCTL_ARG, PRCTL_ARG, PRCTL_ARG, _) \
 	X(158, arch_prctl, INT, ARCH_CODE, HEX, _, _, _, _) \
+	X(160, setrlimit, INT, RLIMIT_RES, RLIMIT_IN, _, _, _, _) \
 	X(161, chroot, INT, PATH, _, _, _, _, _) \
 	X(162, sync, INT, _, _, _, _, _, _) \
 	X(186, gettid, INT, _, _, _, _, _, _) \
@@ -282,10 +313,19 @@ enum hs_sys_ret {
 	X(200, tkill, INT, INT, SIG, _, _, _, _) \
 	X(201, time, INT, PTR, _, _, _, _, _) \
 	X(202, futex, INT, PTR, FUTEX_OP, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG, FUTEX_ARG) \
+	X(203, sched_setaffinity, INT, INT, UINT, CPUSET_IN, _, _, _) \
 	X(204, sched_getaffinity, INT, INT, UINT, CPUSET_OUT, _, _, _) \
 	X(213, epoll_create, INT, INT, _, _, _, _, _) \
 	X(217, getdents64, INT, FD, DIRENTS_OUT, UINT, _, _, _) \
 	X(218, set_tid_address, INT, PTR, _, _, _, _, _) \
+	X(219, restart_syscall, INT, _, _, _, _, _, _) \
+	X(221, fadvise64, INT, FD, LONG, LONG, FADVICE, _, _) \
+	X(222, timer_create, INT, CLOCKID, SIGEVENT_IN, INT_OUT, _, _, _) \
+	X(223, timer_settime, INT, INT, EFLAGS, ITIMERSPEC_IN, ITIMERSPEC_OUT, _, _) \
+	X(224, timer_gettime, INT, INT, ITIMERSPEC_OUT, _, _, _, _) \
+	X(225, timer_getoverrun, INT, INT, _, _, _, _, _) \
+	X(226, timer_delete, INT, INT, _, _, _, _, _) \
+	X(227, clock_settime, INT, CLOCKID, TS_IN, _, _, _, _) \
 	X(228, clock_gettime, INT, CLOCKID, TS_OUT, _, _, _, _) \
 	X(229, clock_getres, INT, CLOCKID, TS_OUT, _, _, _, _) \
 	X(230, clock_nanosleep, INT, CLOCKID, INT, TS_IN, TS_REM, _, _) \
@@ -294,6 +334,9 @@ enum hs_sys_ret {
 	X(233, epoll_ctl, INT, FD, EPOLL_OP, FD, EPOLL_IN, _, _) \
 	X(234, tgkill, INT, INT, INT, SIG, _, _, _) \
 	X(247, waitid, INT, IDTYPE, INT, SIGINFO_OUT, WOPTIONS, RUSAGE_OUT, _) \
+	X(253, inotify_init, INT, _, _, _, _, _, _) \
+	X(254, inotify_add_watch, INT, FD, PATH, INOTIFY_MASK, _, _, _) \
+	X(255, inotify_rm_watch, INT, FD, INT, _, _, _, _) \
 	X(257, openat, INT, DIRFD, PATH, OFLAGS, OMODE, _, _) \
 	X(258, mkdirat, INT, DIRFD, PATH, MODE, _, _, _) \
 	X(262, newfstatat, INT, DIRFD, PATH, STAT_OUT, ATFLAGS, _, _) \
@@ -307,25 +350,38 @@ enum hs_sys_ret {
 	X(270, pselect6, SELECT, INT, FDSET, FDSET, FDSET, TS_IN, PTR) \
 	X(271, ppoll, POLL, POLLFDS, UINT, TS_IN, SIGSET_IN, UINT, _) \
 	X(273, set_robust_list, INT, PTR, UINT, _, _, _, _) \
+	X(275, splice, INT, FD, LOFF_IN, FD, LOFF_IN, UINT, EFLAGS) \
+	X(276, tee, INT, FD, FD, UINT, EFLAGS, _, _) \
 	X(280, utimensat, INT, DIRFD, PATH, PTR, ATFLAGS, _, _) \
 	X(281, epoll_pwait, INT, FD, EPOLL_OUT, INT, INT, SIGSET_IN, UINT) \
+	X(282, signalfd, INT, FD, SIGSET_IN, UINT, _, _, _) \
+	X(283, timerfd_create, INT, CLOCKID, EFLAGS, _, _, _, _) \
 	X(284, eventfd, INT, UINT, _, _, _, _, _) \
 	X(285, fallocate, INT, FD, INT, LONG, LONG, _, _) \
+	X(286, timerfd_settime, INT, FD, EFLAGS, ITIMERSPEC_IN, ITIMERSPEC_OUT, _, _) \
+	X(287, timerfd_gettime, INT, FD, ITIMERSPEC_OUT, _, _, _, _) \
 	X(288, accept4, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, EFLAGS, _, _) \
+	X(289, signalfd4, INT, FD, SIGSET_IN, UINT, EFLAGS, _, _) \
 	X(290, eventfd2, INT, UINT, EFLAGS, _, _, _, _) \
 	X(291, epoll_create1, INT, EFLAGS, _, _, _, _, _) \
 	X(292, dup3, INT, FD, FD, EFLAGS, _, _, _) \
 	X(293, pipe2, INT, PIPE_OUT, EFLAGS, _, _, _, _) \
+	X(294, inotify_init1, INT, EFLAGS, _, _, _, _, _) \
+	X(295, preadv, INT, FD, IOV_OUT, INT, LONG, _, _) \
+	X(296, pwritev, INT, FD, IOV_IN, INT, LONG, _, _) \
 	X(297, rt_tgsigqueueinfo, INT, INT, INT, SIG, SIGINFO_IN, _, _) \
 	X(302, prlimit64, INT, INT, RLIMIT_RES, RLIMIT_IN, RLIMIT_OUT, _, _) \
 	X(306, syncfs, INT, FD, _, _, _, _, _) \
 	X(316, renameat2, INT, DIRFD, PATH, DIRFD, PATH, HEX, _) \
 	X(318, getrandom, INT, RANDOM_OUT, UINT, GRND, _, _, _) \
-	X(319, memfd_create, INT, STR, HEX, _, _, _, _) \
+	X(319, memfd_create, INT, STR, EFLAGS, _, _, _, _) \
 	X(322, execveat, INT, DIRFD, PATH, ARGV, ENVP, ATFLAGS, _) \
+	X(326, copy_file_range, INT, FD, LOFF_IN, FD, LOFF_IN, UINT, UINT) \
 	X(332, statx, INT, DIRFD, PATH, STATX_FLAGS, STATX_MASK, STATX_OUT, _) \
 	X(334, rseq, INT, PTR, HEX, INT, HEX, _, _) \
+	X(434, pidfd_open, INT, INT, UINT, _, _, _, _) \
 	X(435, clone3, INT, PTR, UINT, _, _, _, _) \
+	X(436, close_range, INT, UINT, UINT, EFLAGS, _, _, _) \
 	X(437, openat2, INT, DIRFD, PATH, PTR, UINT, _, _) \
 	X(439, faccessat2, INT, DIRFD, PATH, ACCESS, ATFLAGS, _, _)
 
@@ -392,6 +448,7 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 		return 128; /* siginfo_t */
 	case HS_K_SIGACT_IN:
 	case HS_K_ITIMERVAL_IN:
+	case HS_K_ITIMERSPEC_IN:
 		return 32; /* sigaction: handler, flags, restorer, mask (the kernel's) */
 	case HS_K_STACK_IN:
 		return 24;
@@ -408,6 +465,18 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	}
 	case HS_K_EPOLL_IN:
 		return 12;
+	case HS_K_LOFF_IN:
+		return 8;
+	case HS_K_SIGEVENT_IN:
+		return 16; /* value, signo, notify: what strace prints */
+	case HS_K_CPUSET_IN: /* the size is the argument before */
+		return HS_SYS_CAP_(i ? args[i - 1] : 0);
+	case HS_K_PRCTL_ARG: /* PR_SET_NAME's name */
+		if (i == 1 && args[0] == 15) {
+			*string = 1;
+			return 16;
+		}
+		return 0;
 	case HS_K_INT_IN:
 	case HS_K_SOCKLEN_IO:
 		return 4;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# ev_strace.sh - `syscalls` of sys_strace (file I/O, mmap, a failing open, signals, loopback sockets, poll, a pipe, a thread with futex) and sys_strace2 (epoll, eventfd, socketpair, fork and wait4, fcntl, dup, directories, rlimits) reads as `strace -f -a0 -o` of a native run, line by line per thread between the getpid and getppid markers, addresses and pids masked.
+# ev_strace.sh - `syscalls` of sys_strace (file I/O, mmap, a failing open, signals, loopback sockets, poll, a pipe, a thread with futex), sys_strace2 (epoll, eventfd, socketpair, fork and wait4, fcntl, dup, directories, rlimits) and sys_strace3 (timerfd, POSIX timers, signalfd, inotify, prctl, scheduling, splice) reads as `strace -f -a0 -o` of a native run, line by line per thread between the getpid and getppid markers, addresses and pids masked.
 #
 # Left out of the comparison, with the reason:
 #   clone/clone3  under Valgrind glibc's clone3 gets ENOSYS (hidden from
@@ -15,7 +15,7 @@
 #   the time left that select/pselect6 return  it depends on timing.
 # `events` must mark the hidden calls, and must agree with `syscalls`.
 . "$(dirname "$0")/lib.sh"
-require_built sys_strace sys_strace2
+require_built sys_strace sys_strace2 sys_strace3
 command -v strace >/dev/null || fail "strace is not installed"
 
 F=$T/sys_strace.txt
@@ -107,6 +107,26 @@ for k in 'epoll_wait(3, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 100) = 1' 'w
 done
 same_file "syscalls of sys_strace2 (masked) and strace -f" "$T/want2" "$T/got2"
 
+# sys_strace3: timers, signalfd, inotify, prctl, scheduling, splice...
+record_ok "$T/tr3" "$PROGS/sys_strace3" "$T"
+"$HS" build "$T/tr3" >/dev/null 2>"$T/build.err" || fail "build 3: $(tail -n 2 "$T/build.err")"
+"$HS" cat "$T/tr3" syscalls >"$T/syscalls3" 2>"$T/cat.err" || fail "cat syscalls 3: $(cat "$T/cat.err")"
+timeout -k 10 "$STEP_TIMEOUT" strace -f -a0 -o "$T/strace3" "$PROGS/sys_strace3" "$T" \
+	</dev/null >"$T/native.out" 2>"$T/native.err" || fail "strace 3: $(tail -n 2 "$T/native.err")"
+norm "$T/strace3" >"$T/want3"
+cut -d' ' -f2- "$T/syscalls3" | norm /dev/stdin >"$T/got3"
+n3=$(wc -l <"$T/want3")
+for k in 'timerfd_settime(3, TFD_TIMER_ABSTIME, {it_interval={tv_sec=1, tv_nsec=500}' \
+	'timer_create(CLOCK_MONOTONIC, {sigev_signo=0, sigev_notify=SIGEV_NONE}, [0]) = 0' \
+	'signalfd4(-1, [INT USR2], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 3' 'IN_MODIFY|IN_ATTRIB|IN_MOVED_FROM|IN_ONLYDIR) = 1' \
+	'prctl(PR_GET_NAME, "worker-1") = 0' 'prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)' \
+	'getpriority(PRIO_PROCESS, 0) = ' 'sched_getscheduler(0) = 0 (SCHED_OTHER)' \
+	'splice(3, [0], 5, NULL, 16, SPLICE_F_MOVE) = 16' 'mincore(ADDR, 8192, [0, 0]) = 0' \
+	'memfd_create("seal", MFD_CLOEXEC|MFD_ALLOW_SEALING) = 4' 'getresuid(['; do
+	grep -qF -- "$k" "$T/want3" || fail "strace of sys_strace3 has no line with: $k"
+done
+same_file "syscalls of sys_strace3 (masked) and strace -f" "$T/want3" "$T/got3"
+
 # Valgrind's own calls: marked in events, absent from syscalls
 grep -q ' sysret clone3 = -1 ENOSYS (Function not implemented) /\* Valgrind' "$T/events" ||
 	fail "events does not mark clone3's ENOSYS as Valgrind's"
@@ -118,4 +138,4 @@ awk '$3 == "syscall" { split($4, a, "("); print $1, $2, a[1] }' "$T/events" >"$T
 awk '!($1 == 0 && $3 ~ /^execve\(/) { split($3, a, "("); print $1, $2, a[1] }' "$T/syscalls" >"$T/sc_calls"
 missing=$(grep -vxFf "$T/ev_calls" "$T/sc_calls" | head -n 3)
 [ -z "$missing" ] || fail "syscalls has calls that events lacks: $missing"
-pass "$n + $n2 lines equal to strace's"
+pass "$n + $n2 + $n3 lines equal to strace's"

@@ -1,0 +1,449 @@
+/* sys_misc.c - the decoders of the less common syscalls strace knows:
+ * timers (timerfd_*, timer_*), signalfd, inotify, prctl, priorities and
+ * scheduling, fadvise, splice, mincore; the flags that O_CLOEXEC-style
+ * arguments take in those calls; the results strace names (prctl,
+ * personality, sched_getscheduler).
+ *
+ * The forms are strace 6.1's default output, checked against it on a
+ * native run (tests/programs/sys_strace3.c, tests/e2e/ev_strace.sh).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "sys_i.h"
+
+/* ---- flags of the O_CLOEXEC kind, by syscall ------------------------------------ */
+
+static const struct sys_flag tfd_flags[] = { { 02000000, "TFD_CLOEXEC" }, { 04000, "TFD_NONBLOCK" } };
+static const struct sys_flag tfd_set[] = { { 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" } };
+static const struct sys_flag timer_set[] = { { 1, "TIMER_ABSTIME" } };
+static const struct sys_flag sfd_flags[] = { { 02000000, "SFD_CLOEXEC" }, { 04000, "SFD_NONBLOCK" } };
+static const struct sys_flag in_init[] = { { 02000000, "IN_CLOEXEC" }, { 04000, "IN_NONBLOCK" } };
+static const struct sys_flag mfd_flags[] = { { 1, "MFD_CLOEXEC" }, { 2, "MFD_ALLOW_SEALING" },
+					     { 4, "MFD_HUGETLB" }, { 8, "MFD_NOEXEC_SEAL" },
+					     { 16, "MFD_EXEC" } };
+static const struct sys_flag mcl_flags[] = { { 1, "MCL_CURRENT" }, { 2, "MCL_FUTURE" },
+					     { 4, "MCL_ONFAULT" } };
+static const struct sys_flag splice_flags[] = { { 1, "SPLICE_F_MOVE" }, { 2, "SPLICE_F_NONBLOCK" },
+						{ 4, "SPLICE_F_MORE" }, { 8, "SPLICE_F_GIFT" } };
+static const struct sys_flag close_range_flags[] = { { 2, "CLOSE_RANGE_UNSHARE" },
+						     { 4, "CLOSE_RANGE_CLOEXEC" } };
+
+/* the syscalls whose EFLAGS argument takes one of the tables above */
+static const struct {
+	uint32_t nr;
+	const struct sys_flag *t;
+	size_t n;
+} flags_of[] = {
+	{ 151, SYS_XLAT(mcl_flags) },         /* mlockall */
+	{ 223, SYS_XLAT(timer_set) },         /* timer_settime */
+	{ 275, SYS_XLAT(splice_flags) },      /* splice */
+	{ 276, SYS_XLAT(splice_flags) },      /* tee */
+	{ 283, SYS_XLAT(tfd_flags) },         /* timerfd_create */
+	{ 286, SYS_XLAT(tfd_set) },           /* timerfd_settime */
+	{ 289, SYS_XLAT(sfd_flags) },         /* signalfd4 */
+	{ 294, SYS_XLAT(in_init) },           /* inotify_init1 */
+	{ 319, SYS_XLAT(mfd_flags) },         /* memfd_create */
+	{ 436, SYS_XLAT(close_range_flags) }, /* close_range */
+};
+
+bool sys_misc_flags(uint32_t nr, uint64_t v, struct sys_out *o)
+{
+	for (size_t k = 0; k < sizeof(flags_of) / sizeof(flags_of[0]); k++)
+		if (flags_of[k].nr == nr) {
+			sys_put_flags(o, flags_of[k].t, flags_of[k].n, v);
+			return true;
+		}
+	return false;
+}
+
+/* ---- timers ------------------------------------------------------------------------ */
+
+static void put_itimerspec(struct sys_out *o, const uint8_t *p)
+{
+	sys_puts(o, "{it_interval=");
+	sys_put_timespec(o, p);
+	sys_puts(o, ", it_value=");
+	sys_put_timespec(o, p + 16);
+	sys_put(o, "}", 1);
+}
+
+static bool d_itimerspec_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_in_mem(c, i, 32);
+
+	if (c->a[i] && p)
+		put_itimerspec(o, p);
+	else
+		sys_put_ptr(o, c->a[i]);
+	return true;
+}
+
+static bool d_itimerspec_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_out_mem(c, i, 32);
+
+	if (c->a[i] && p)
+		put_itimerspec(o, p);
+	else
+		sys_put_ptr(o, c->a[i]);
+	return true;
+}
+
+/* timer_create's struct sigevent: strace prints the value only when a
+ * signal is sent (SIGEV_SIGNAL, SIGEV_THREAD_ID) */
+static bool d_sigevent_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag notify[] = { { 0, "SIGEV_SIGNAL" }, { 1, "SIGEV_NONE" },
+						  { 2, "SIGEV_THREAD" }, { 4, "SIGEV_THREAD_ID" } };
+	const uint8_t *p = sys_in_mem(c, i, 16);
+	char tmp[16];
+	const char *name;
+	uint32_t how;
+
+	if (!c->a[i] || !p) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	how = sys_le32(p + 12);
+	sys_put(o, "{", 1);
+	if (how == 0 || how == 4) {
+		uint64_t v = sys_le64(p);
+
+		sys_putf(o, "sigev_value={sival_int=%d, sival_ptr=", (int)(uint32_t)v);
+		sys_put_ptr(o, v);
+		sys_puts(o, "}, ");
+	}
+	sys_puts(o, "sigev_signo=");
+	name = sys_signame((int)sys_le32(p + 8), tmp, sizeof(tmp));
+	if (name && sys_le32(p + 8))
+		sys_puts(o, name);
+	else
+		sys_put_i64(o, (int)sys_le32(p + 8));
+	sys_puts(o, ", sigev_notify=");
+	sys_put_const(o, SYS_XLAT(notify), how);
+	sys_put(o, "}", 1);
+	return true;
+}
+
+/* ---- small constants --------------------------------------------------------------- */
+
+static bool d_prio_which(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag which[] = { { 0, "PRIO_PROCESS" }, { 1, "PRIO_PGRP" },
+						 { 2, "PRIO_USER" } };
+
+	sys_put_const(o, SYS_XLAT(which), (int)c->a[i]);
+	return true;
+}
+
+static bool d_inotify_mask(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag mask[] = {
+		{ 0x1, "IN_ACCESS" }, { 0x2, "IN_MODIFY" }, { 0x4, "IN_ATTRIB" },
+		{ 0x8, "IN_CLOSE_WRITE" }, { 0x10, "IN_CLOSE_NOWRITE" }, { 0x20, "IN_OPEN" },
+		{ 0x40, "IN_MOVED_FROM" }, { 0x80, "IN_MOVED_TO" }, { 0x100, "IN_CREATE" },
+		{ 0x200, "IN_DELETE" }, { 0x400, "IN_DELETE_SELF" }, { 0x800, "IN_MOVE_SELF" },
+		{ 0x2000, "IN_UNMOUNT" }, { 0x4000, "IN_Q_OVERFLOW" }, { 0x8000, "IN_IGNORED" },
+		{ 0x1000000, "IN_ONLYDIR" }, { 0x2000000, "IN_DONT_FOLLOW" },
+		{ 0x4000000, "IN_EXCL_UNLINK" }, { 0x10000000, "IN_MASK_CREATE" },
+		{ 0x20000000, "IN_MASK_ADD" }, { 0x40000000, "IN_ISDIR" },
+		{ 0x80000000, "IN_ONESHOT" },
+	};
+
+	sys_put_flags(o, SYS_XLAT(mask), (uint32_t)c->a[i]);
+	return true;
+}
+
+static bool d_fadvice(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag advice[] = {
+		{ 0, "POSIX_FADV_NORMAL" }, { 1, "POSIX_FADV_RANDOM" },
+		{ 2, "POSIX_FADV_SEQUENTIAL" }, { 3, "POSIX_FADV_WILLNEED" },
+		{ 4, "POSIX_FADV_DONTNEED" }, { 5, "POSIX_FADV_NOREUSE" },
+	};
+
+	sys_put_const(o, SYS_XLAT(advice), (int)c->a[i]);
+	return true;
+}
+
+static const struct sys_flag policies[] = {
+	{ 0, "SCHED_OTHER" }, { 1, "SCHED_FIFO" }, { 2, "SCHED_RR" }, { 3, "SCHED_BATCH" },
+	{ 4, "SCHED_ISO" }, { 5, "SCHED_IDLE" }, { 6, "SCHED_DEADLINE" },
+};
+
+static bool d_sched_policy(const struct sys_call *c, int i, struct sys_out *o)
+{
+	sys_put_const(o, SYS_XLAT(policies), (int)c->a[i]);
+	return true;
+}
+
+/* splice's and copy_file_range's offsets: [0] as of the entry */
+static bool d_loff_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_in_mem(c, i, 8);
+
+	if (c->a[i] && p) {
+		sys_put(o, "[", 1);
+		sys_put_i64(o, (int64_t)sys_le64(p));
+		sys_put(o, "]", 1);
+	} else {
+		sys_put_ptr(o, c->a[i]);
+	}
+	return true;
+}
+
+/* sched_setaffinity's mask: the CPUs set, as sched_getaffinity's */
+static bool d_cpuset_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	size_t n = i && c->a[i - 1] < HS_SYS_STR_MAX ? (size_t)c->a[i - 1] : HS_SYS_STR_MAX;
+	const uint8_t *p = sys_in_mem(c, i, n);
+
+	if (!c->a[i] || !p || !n)
+		sys_put_ptr(o, c->a[i]);
+	else
+		sys_put_cpuset(o, p, n);
+	return true;
+}
+
+static uint32_t mincore_pages(const struct sys_call *c, int i)
+{
+	uint64_t n = i ? (c->a[i - 1] + 4095) / 4096 : 0;
+
+	return n < HS_SYS_STR_MAX ? (uint32_t)n : HS_SYS_STR_MAX;
+}
+
+/* mincore's vector: a byte a page, 32 of them then "..." (strace's
+ * limit on array elements) */
+static bool d_mincore_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint32_t n = mincore_pages(c, i);
+	const uint8_t *p = sys_out_mem(c, i, n);
+
+	if (!c->a[i] || !p || !n) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_put(o, "[", 1);
+	for (uint32_t k = 0; k < n && k < SYS_STRLEN; k++) {
+		if (k)
+			sys_puts(o, ", ");
+		sys_put_u64(o, p[k] & 1);
+	}
+	if (n > SYS_STRLEN)
+		sys_puts(o, ", ...");
+	sys_put(o, "]", 1);
+	return true;
+}
+
+/* ---- prctl ------------------------------------------------------------------------- */
+
+enum {
+	PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+	PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_CAPBSET_DROP = 24,
+	PR_SET_TIMERSLACK = 29, PR_GET_TIMERSLACK = 30, PR_SET_CHILD_SUBREAPER = 36,
+	PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39,
+};
+
+static const struct sys_flag prctl_ops[] = {
+	{ 1, "PR_SET_PDEATHSIG" }, { 2, "PR_GET_PDEATHSIG" }, { 3, "PR_GET_DUMPABLE" },
+	{ 4, "PR_SET_DUMPABLE" }, { 5, "PR_GET_UNALIGN" }, { 6, "PR_SET_UNALIGN" },
+	{ 7, "PR_GET_KEEPCAPS" }, { 8, "PR_SET_KEEPCAPS" }, { 9, "PR_GET_FPEMU" },
+	{ 10, "PR_SET_FPEMU" }, { 11, "PR_GET_FPEXC" }, { 12, "PR_SET_FPEXC" },
+	{ 13, "PR_GET_TIMING" }, { 14, "PR_SET_TIMING" }, { 15, "PR_SET_NAME" },
+	{ 16, "PR_GET_NAME" }, { 19, "PR_GET_ENDIAN" }, { 20, "PR_SET_ENDIAN" },
+	{ 21, "PR_GET_SECCOMP" }, { 22, "PR_SET_SECCOMP" }, { 23, "PR_CAPBSET_READ" },
+	{ 24, "PR_CAPBSET_DROP" }, { 25, "PR_GET_TSC" }, { 26, "PR_SET_TSC" },
+	{ 27, "PR_GET_SECUREBITS" }, { 28, "PR_SET_SECUREBITS" }, { 29, "PR_SET_TIMERSLACK" },
+	{ 30, "PR_GET_TIMERSLACK" }, { 31, "PR_TASK_PERF_EVENTS_DISABLE" },
+	{ 32, "PR_TASK_PERF_EVENTS_ENABLE" }, { 33, "PR_MCE_KILL" }, { 34, "PR_MCE_KILL_GET" },
+	{ 35, "PR_SET_MM" }, { 36, "PR_SET_CHILD_SUBREAPER" }, { 37, "PR_GET_CHILD_SUBREAPER" },
+	{ 38, "PR_SET_NO_NEW_PRIVS" }, { 39, "PR_GET_NO_NEW_PRIVS" }, { 40, "PR_GET_TID_ADDRESS" },
+	{ 41, "PR_SET_THP_DISABLE" }, { 42, "PR_GET_THP_DISABLE" }, { 45, "PR_SET_FP_MODE" },
+	{ 46, "PR_GET_FP_MODE" }, { 47, "PR_CAP_AMBIENT" }, { 0x59616d61, "PR_SET_PTRACER" },
+};
+
+static const char *const caps[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+static const struct sys_flag dumpable[] = { { 0, "SUID_DUMP_DISABLE" }, { 1, "SUID_DUMP_USER" },
+					    { 2, "SUID_DUMP_ROOT" } };
+
+static bool d_prctl_op(const struct sys_call *c, int i, struct sys_out *o)
+{
+	sys_put_const(o, SYS_XLAT(prctl_ops), (int)c->a[i]);
+	return true;
+}
+
+/* How many arguments after the op strace prints for it: the ones below
+ * are the ops it decodes; any other prints all four, in hex. */
+static int prctl_nargs(int op)
+{
+	switch (op) {
+	case PR_GET_DUMPABLE:
+	case PR_GET_TIMERSLACK:
+		return 0;
+	case PR_SET_PDEATHSIG:
+	case PR_GET_PDEATHSIG:
+	case PR_SET_DUMPABLE:
+	case PR_SET_NAME:
+	case PR_GET_NAME:
+	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP:
+	case PR_SET_TIMERSLACK:
+	case PR_SET_CHILD_SUBREAPER:
+	case PR_GET_CHILD_SUBREAPER:
+		return 1;
+	default:
+		return 4;
+	}
+}
+
+static bool d_prctl_arg(const struct sys_call *c, int i, struct sys_out *o)
+{
+	int op = (int)c->a[0];
+	uint64_t v = c->a[i];
+	const uint8_t *p;
+
+	if (i > prctl_nargs(op))
+		return false;
+	switch (op) {
+	case PR_SET_PDEATHSIG: {
+		char tmp[16];
+		const char *name = v ? sys_signame((int)v, tmp, sizeof(tmp)) : NULL;
+
+		if (name)
+			sys_puts(o, name);
+		else
+			sys_put_i64(o, (int)v);
+		return true;
+	}
+	case PR_GET_PDEATHSIG:
+	case PR_GET_CHILD_SUBREAPER:
+		p = sys_out_mem(c, i, 4);
+		if (!v || !p) {
+			sys_put_ptr(o, v);
+		} else if (op == PR_GET_PDEATHSIG && sys_le32(p)) {
+			char tmp[16];
+			const char *name = sys_signame((int)sys_le32(p), tmp, sizeof(tmp));
+
+			sys_putf(o, "[%s]", name ? name : "?");
+		} else {
+			sys_putf(o, "[%d]", (int)sys_le32(p));
+		}
+		return true;
+	case PR_SET_DUMPABLE:
+		sys_put_const(o, SYS_XLAT(dumpable), (int)v);
+		return true;
+	case PR_SET_NAME:
+	case PR_GET_NAME: {
+		const uint8_t *nul;
+
+		p = op == PR_SET_NAME ? sys_in_mem(c, i, 1) : sys_out_mem(c, i, 16);
+		nul = p ? memchr(p, 0, op == PR_SET_NAME ? (size_t)c->in[i].n : 16) : NULL;
+		if (v && nul)
+			sys_put_quoted(o, p, (size_t)(nul - p), false);
+		else
+			sys_put_ptr(o, v);
+		return true;
+	}
+	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP:
+		if (v < sizeof(caps) / sizeof(caps[0]))
+			sys_puts(o, caps[v]);
+		else
+			sys_put_u64(o, v);
+		return true;
+	case PR_SET_TIMERSLACK:
+	case PR_SET_CHILD_SUBREAPER:
+	case PR_SET_NO_NEW_PRIVS:
+	case PR_GET_NO_NEW_PRIVS:
+		sys_put_u64(o, v);
+		return true;
+	default:
+		sys_put_x64(o, v);
+		return true;
+	}
+}
+
+/* The output bytes prctl's argument i needs at the return. */
+static uint32_t prctl_out_span(const struct sys_call *c, int i)
+{
+	if (i != 1)
+		return 0;
+	switch ((int)c->a[0]) {
+	case PR_GET_NAME:
+		return 16;
+	case PR_GET_PDEATHSIG:
+	case PR_GET_CHILD_SUBREAPER:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+uint32_t sys_misc_out_span(const struct sys_call *c, int i)
+{
+	switch (c->row->kind[i]) {
+	case HS_K_ITIMERSPEC_OUT:
+		return 32;
+	case HS_K_MINCORE_OUT:
+		return mincore_pages(c, i);
+	case HS_K_PRCTL_ARG:
+		return prctl_out_span(c, i);
+	default:
+		return 0;
+	}
+}
+
+/* ---- results ----------------------------------------------------------------------- */
+
+bool sys_misc_result(const struct sys_call *c, struct sys_out *o)
+{
+	const char *name = NULL;
+
+	switch (c->row->ret) {
+	case HS_R_PRCTL:
+		if ((int)c->a[0] == PR_GET_DUMPABLE && c->ret <= 2)
+			name = dumpable[c->ret].name;
+		break;
+	case HS_R_PERSONA:
+		if ((c->ret & 0xff) == 0) /* the execution domain: 0 is PER_LINUX */
+			name = c->ret ? NULL : "PER_LINUX";
+		break;
+	case HS_R_POLICY:
+		if (c->ret < sizeof(policies) / sizeof(policies[0]))
+			name = policies[c->ret].name;
+		break;
+	default:
+		return false;
+	}
+	sys_put_i64(o, (int64_t)c->ret);
+	if (name)
+		sys_putf(o, " (%s)", name);
+	return true;
+}
+
+const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
+	[HS_K_ITIMERSPEC_IN] = d_itimerspec_in,
+	[HS_K_ITIMERSPEC_OUT] = d_itimerspec_out,
+	[HS_K_PRIO_WHICH] = d_prio_which,
+	[HS_K_INOTIFY_MASK] = d_inotify_mask,
+	[HS_K_PRCTL_OP] = d_prctl_op,
+	[HS_K_PRCTL_ARG] = d_prctl_arg,
+	[HS_K_FADVICE] = d_fadvice,
+	[HS_K_LOFF_IN] = d_loff_in,
+	[HS_K_SIGEVENT_IN] = d_sigevent_in,
+	[HS_K_SCHED_POLICY] = d_sched_policy,
+	[HS_K_CPUSET_IN] = d_cpuset_in,
+	[HS_K_MINCORE_OUT] = d_mincore_out,
+};
