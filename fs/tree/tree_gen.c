@@ -475,6 +475,7 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 #define AUXV_MAX 64
 #define ENVP_MAX 65536
 #define AT_EXECFN_ 31
+#define AT_PHDR_ 3
 
 /* Valgrind adds two variables to the program's environment, which a
  * native run does not have: VALGRIND_LIB, and LD_PRELOAD naming only its
@@ -520,6 +521,36 @@ static void fix_var_count(char *line, size_t cap, size_t added)
 	snprintf(c + 4, cap - (size_t)(c + 4 - line), "%lu%s", v - added, tail);
 }
 
+/* A program started by its name alone ("ls"): natively the shell (or
+ * strace) looks it up in PATH and execve() gets the path, which is
+ * AT_EXECFN; Valgrind passes the bare name on.  The line then names the
+ * file in the folder of the mapping that holds the program headers
+ * (AT_PHDR): "/usr/bin/ls", and "/usr/bin/python3" for a link to
+ * python3.11 in the same folder. */
+static void exec_path(const struct hs_db_image *img, uint64_t phdr, char *line, size_t cap)
+{
+	const char *name = line + 8, *q = strchr(name, '"');
+	struct hs_db_map *maps = NULL;
+	char fixed[HS_DB_TEXT_MAX];
+	size_t n = 0;
+
+	if (strncmp(line, "execve(\"", 8) || !q || memchr(name, '/', (size_t)(q - name)) ||
+	    memchr(name, '\\', (size_t)(q - name)) || !phdr || hs_db_maps_at(img, 0, &maps, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strrchr(maps[i].path, '/');
+
+		if (phdr < maps[i].start || phdr >= maps[i].end)
+			continue;
+		if (maps[i].path[0] == '/' && slash &&
+		    (size_t)snprintf(fixed, sizeof fixed, "execve(\"%.*s/%s", (int)(slash - maps[i].path),
+				     maps[i].path, name) < sizeof fixed)
+			snprintf(line, cap, "%s", fixed);
+		break;
+	}
+	free(maps);
+}
+
 static int exec_line(struct tree_walk *w)
 {
 	struct hs_db_image_info info;
@@ -529,7 +560,7 @@ static int exec_line(struct tree_walk *w)
 				     .payload = enter };
 	struct hs_db_event ev_out = { .t = 0, .tag = HS_EV_SYSCALL_EXIT, .len = sizeof exit,
 				      .payload = exit };
-	uint64_t sp, argc, envp, p, execfn = 0, v = 1;
+	uint64_t sp, argc, envp, p, execfn = 0, phdr = 0, v = 1;
 	char line[HS_DB_TEXT_MAX], head[48];
 	unsigned flags = 0;
 	size_t h, n, added;
@@ -553,6 +584,8 @@ static int exec_line(struct tree_walk *w)
 			break;
 		if (hs_le64(word) == AT_EXECFN_)
 			execfn = hs_le64(word + 8);
+		else if (hs_le64(word) == AT_PHDR_)
+			phdr = hs_le64(word + 8);
 	}
 	added = valgrind_vars(w->img, envp);
 	if (!execfn && (hs_db_mem_read(w->img, 0, sp + 8, 8, word) != 8 || !(execfn = hs_le64(word))))
@@ -569,6 +602,7 @@ static int exec_line(struct tree_walk *w)
 		goto out;
 	h = put_head(head, 0, hs_db_thread_os_tid(w->img, r->tid, 0));
 	fix_var_count(line, sizeof line, added);
+	exec_path(w->img, phdr, line, sizeof line);
 	n = strlen(line);
 	memmove(line + h, line, n + 1 < sizeof line - h ? n + 1 : sizeof line - h);
 	memcpy(line, head, h);

@@ -36,6 +36,15 @@ for call in openat read newfstatat mmap close; do
 	[ "$n_st" = "$n_hs" ] || fail "$call: strace has $n_st, syscalls $n_hs"
 done
 
+# a program given by its name alone: strace (as a shell) finds it in
+# PATH and execve gets the path; so does the line
+record_ok "$T/true" true --version
+"$HS" build "$T/true" >/dev/null 2>"$T/build.err" || fail "build true: $(tail -n 2 "$T/build.err")"
+strace -a0 -o "$T/true.st" true --version >/dev/null 2>&1 || fail "strace true failed"
+head -n 1 "$T/true.st" | mask >"$T/want"
+"$HS" cat "$T/true" syscalls | head -n 1 | cut -d' ' -f3- | mask >"$T/got"
+same_file "the execve of a program named without a path" "$T/want" "$T/got"
+
 # fork and exec: the exec'd image starts with its execve, the fork child
 # with none
 record_ok "$T/fe" "$PROGS/forkexec"
