@@ -797,15 +797,24 @@ static void note_sigaction(UWord *args)
 }
 
 /* What the kernel wrote that Valgrind does not report: select's and
- * pselect6's descriptor sets and timeout (Valgrind only checks that they
- * are readable), as HS_EV_MEM records before the exit record, like the
- * ones track_post_mem_write gives.  Without them the recorded memory would
- * keep what the program passed in. */
+ * pselect6's descriptor sets and timeout, fcntl F_GETLK's struct flock
+ * (Valgrind only checks that they are readable), as HS_EV_MEM records
+ * before the exit record, like the ones track_post_mem_write gives.
+ * Without them the recorded memory would keep what the program passed
+ * in. */
 static void record_unreported_writes(UInt sysno, UWord *args, UInt nargs, SysRes res)
 {
 	UWord n, i;
 
-	if (sr_isError(res) || (sysno != __NR_select && sysno != __NR_pselect6) || nargs < 5)
+	if (sr_isError(res))
+		return;
+	if (sysno == __NR_fcntl && nargs >= 3 &&
+	    (args[1] == 5 /* F_GETLK */ || args[1] == 36 /* F_OFD_GETLK */)) {
+		if (args[2] && VG_(am_is_valid_for_client)(args[2], 32, VKI_PROT_READ))
+			rec_event_mem(args[2], 32, HS_MEM_SYSCALL); /* struct flock */
+		return;
+	}
+	if ((sysno != __NR_select && sysno != __NR_pselect6) || nargs < 5)
 		return;
 	n = (args[0] > 1024 ? 1024 : args[0]) + 7;
 	n /= 8;

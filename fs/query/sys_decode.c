@@ -610,9 +610,8 @@ static bool d_fcntl_arg(const struct sys_call *c, int i, struct sys_out *o)
 		return true;
 	case 4:
 		return d_oflags(c, i, o);
-	case 5: case 6: case 7:
-		sys_put_ptr(o, c->a[i]);
-		return true;
+	case 5: case 6: case 7: case 36: case 37: case 38: /* the locks */
+		return sys_misc_flock(c, i, o);
 	default:
 		sys_putf(o, "%" PRId64, (int64_t)c->a[i]);
 		return true;
@@ -689,7 +688,7 @@ static bool d_sockopt(const struct sys_call *c, int i, struct sys_out *o)
 {
 	if ((int)c->a[1] == 1)
 		sys_put_const(o, sys_so_opts, sys_n_so_opts, (int)c->a[i]);
-	else
+	else if (!sys_misc_sockopt((int)c->a[1], (int)c->a[i], o))
 		sys_putf(o, "%d", (int)c->a[i]);
 	return true;
 }

@@ -89,6 +89,8 @@ extern const sys_decoder sys_misc_decoders[HS_K_COUNT];
 bool sys_misc_flags(uint32_t nr, uint64_t v, struct sys_out *o);
 uint32_t sys_misc_out_span(const struct sys_call *c, int i);
 bool sys_misc_result(const struct sys_call *c, struct sys_out *o);
+bool sys_misc_sockopt(int level, int v, struct sys_out *o); /* false: not its level */
+bool sys_misc_flock(const struct sys_call *c, int i, struct sys_out *o);
 
 /* Text building (sys_text.c), shared by the sys_*.c files. */
 struct sys_out {
@@ -144,6 +146,14 @@ void sys_put_timeval(struct sys_out *o, const uint8_t *p);     /* 16 bytes */
 /* select's sets: the descriptors set among the first nfds */
 void sys_put_fdset(struct sys_out *o, const uint8_t *p, uint64_t nfds);
 void sys_put_cpuset(struct sys_out *o, const uint8_t *p, size_t n); /* [0 1] */
+/* n bytes at addr through c->read (as of the entry, or the return): the
+ * bytes read or -errno (-ENOSYS without a reader) */
+ssize_t sys_mem_read(const struct sys_call *c, bool at_exit, uint64_t addr, size_t n,
+		     uint8_t *buf);
+/* [{iov_base="hi", iov_len=2}, ...]: cnt iovecs at addr; at_exit: the
+ * bytes of the call's result, spread over them (readv, recvmsg) */
+void sys_put_iov_at(const struct sys_call *c, uint64_t addr, int cnt, bool at_exit,
+		    struct sys_out *o);
 /* How many descriptors of select's sets the formatter looks at. */
 uint64_t sys_fdset_fds(const struct sys_call *c);
 

@@ -1,6 +1,7 @@
 /* sys_misc.c - the decoders of the less common syscalls strace knows:
  * timers (timerfd_*, timer_*), signalfd, inotify, prctl, priorities and
- * scheduling, fadvise, splice, mincore; the flags that O_CLOEXEC-style
+ * scheduling, fadvise, splice, mincore, sendmsg/recvmsg's msghdr, socket
+ * options of TCP and IP, ioctl and fcntl arguments in memory; the flags that O_CLOEXEC-style
  * arguments take in those calls; the results strace names (prctl,
  * personality, sched_getscheduler).
  *
@@ -433,6 +434,209 @@ bool sys_misc_result(const struct sys_call *c, struct sys_out *o)
 	return true;
 }
 
+/* ---- sockets: msghdr, options -------------------------------------------------------- */
+
+static const struct sys_flag tcp_opts[] = {
+	{ 1, "TCP_NODELAY" }, { 2, "TCP_MAXSEG" }, { 3, "TCP_CORK" }, { 4, "TCP_KEEPIDLE" },
+	{ 5, "TCP_KEEPINTVL" }, { 6, "TCP_KEEPCNT" }, { 7, "TCP_SYNCNT" }, { 8, "TCP_LINGER2" },
+	{ 9, "TCP_DEFER_ACCEPT" }, { 10, "TCP_WINDOW_CLAMP" }, { 11, "TCP_INFO" },
+	{ 12, "TCP_QUICKACK" }, { 13, "TCP_CONGESTION" }, { 18, "TCP_USER_TIMEOUT" },
+	{ 23, "TCP_FASTOPEN" }, { 30, "TCP_FASTOPEN_CONNECT" },
+};
+static const struct sys_flag ip_opts[] = {
+	{ 1, "IP_TOS" }, { 2, "IP_TTL" }, { 3, "IP_HDRINCL" }, { 4, "IP_OPTIONS" },
+	{ 8, "IP_PKTINFO" }, { 10, "IP_MTU_DISCOVER" }, { 11, "IP_RECVERR" }, { 14, "IP_MTU" },
+	{ 15, "IP_FREEBIND" }, { 32, "IP_MULTICAST_IF" }, { 33, "IP_MULTICAST_TTL" },
+	{ 34, "IP_MULTICAST_LOOP" }, { 35, "IP_ADD_MEMBERSHIP" }, { 36, "IP_DROP_MEMBERSHIP" },
+};
+static const struct sys_flag ipv6_opts[] = {
+	{ 16, "IPV6_UNICAST_HOPS" }, { 17, "IPV6_MULTICAST_IF" }, { 18, "IPV6_MULTICAST_HOPS" },
+	{ 19, "IPV6_MULTICAST_LOOP" }, { 20, "IPV6_ADD_MEMBERSHIP" }, { 21, "IPV6_DROP_MEMBERSHIP" },
+	{ 26, "IPV6_V6ONLY" }, { 49, "IPV6_RECVPKTINFO" }, { 67, "IPV6_TCLASS" },
+};
+
+bool sys_misc_sockopt(int level, int v, struct sys_out *o)
+{
+	switch (level) {
+	case 0: /* SOL_IP */
+		sys_put_const(o, SYS_XLAT(ip_opts), v);
+		return true;
+	case 6: /* SOL_TCP */
+		sys_put_const(o, SYS_XLAT(tcp_opts), v);
+		return true;
+	case 41: /* SOL_IPV6 */
+		sys_put_const(o, SYS_XLAT(ipv6_opts), v);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* msg_control: SCM_RIGHTS as strace shows it ([{cmsg_len=20,
+ * cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]), other
+ * messages as their address */
+static void put_control(const struct sys_call *c, bool at_exit, uint64_t addr, uint64_t len,
+			struct sys_out *o)
+{
+	uint8_t b[64];
+	uint64_t clen;
+
+	if (!addr || len < 16 || len > sizeof(b) || sys_mem_read(c, at_exit, addr, len, b) != (ssize_t)len ||
+	    (clen = sys_le64(b)) < 16 || clen > len || sys_le32(b + 8) != 1 /* SOL_SOCKET */ ||
+	    sys_le32(b + 12) != 1 /* SCM_RIGHTS */) {
+		sys_put_ptr(o, addr);
+		return;
+	}
+	sys_putf(o, "[{cmsg_len=%" PRIu64 ", cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[",
+		 clen);
+	for (uint64_t k = 16; k + 4 <= clen; k += 4)
+		sys_putf(o, "%s%d", k > 16 ? ", " : "", (int)sys_le32(b + k));
+	sys_puts(o, "]}]");
+}
+
+/* struct msghdr (56 bytes): name, namelen, iov, iovlen, control,
+ * controllen, flags */
+static void put_msghdr(const struct sys_call *c, int i, bool at_exit, struct sys_out *o)
+{
+	uint8_t m[56], name[128];
+	uint64_t name_p, iov_p, iovlen, ctl_p, ctl_len;
+	uint32_t namelen;
+
+	if (!c->a[i] || sys_mem_read(c, at_exit, c->a[i], sizeof(m), m) != (ssize_t)sizeof(m)) {
+		sys_put_ptr(o, c->a[i]);
+		return;
+	}
+	name_p = sys_le64(m);
+	namelen = sys_le32(m + 8);
+	iov_p = sys_le64(m + 16);
+	iovlen = sys_le64(m + 24);
+	ctl_p = sys_le64(m + 32);
+	ctl_len = sys_le64(m + 40);
+	sys_puts(o, "{msg_name=");
+	if (name_p && namelen && namelen <= sizeof(name) &&
+	    sys_mem_read(c, at_exit, name_p, namelen, name) == (ssize_t)namelen)
+		sys_put_sockaddr(o, name, namelen);
+	else
+		sys_put_ptr(o, name_p);
+	sys_putf(o, ", msg_namelen=%" PRIu32 ", msg_iov=", namelen);
+	sys_put_iov_at(c, iov_p, (int)iovlen, at_exit, o);
+	sys_putf(o, ", msg_iovlen=%" PRIu64, iovlen);
+	if (ctl_len) {
+		sys_puts(o, ", msg_control=");
+		put_control(c, at_exit, ctl_p, ctl_len, o);
+	}
+	sys_putf(o, ", msg_controllen=%" PRIu64 ", msg_flags=", ctl_len);
+	sys_put_flags(o, sys_msg_flags, sys_n_msg_flags, sys_le32(m + 48));
+	sys_put(o, "}", 1);
+}
+
+static bool d_msghdr_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	put_msghdr(c, i, false, o);
+	return true;
+}
+
+static bool d_msghdr_out(const struct sys_call *c, int i, struct sys_out *o)
+{
+	if (c->when != SYS_RETURNED || c->failed)
+		sys_put_ptr(o, c->a[i]);
+	else
+		put_msghdr(c, i, true, o);
+	return true;
+}
+
+/* sendfile's offset: [0] => [10], the value before and after */
+static bool d_loff_io(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *in = sys_in_mem(c, i, 8); /* captured: memory at the
+						    * call's t is after it */
+	uint8_t out[8];
+
+	if (!c->a[i] || !in) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_putf(o, "[%" PRId64 "]", (int64_t)sys_le64(in));
+	if (c->when == SYS_RETURNED && !c->failed && sys_mem_read(c, true, c->a[i], 8, out) == 8)
+		sys_putf(o, " => [%" PRId64 "]", (int64_t)sys_le64(out));
+	return true;
+}
+
+/* ---- ioctl and fcntl arguments in memory ----------------------------------------------- */
+
+/* [n]: an int in memory, as of the entry or the return; the address when
+ * it cannot be read or the call failed to write it */
+static void put_int_at(const struct sys_call *c, int i, bool at_exit, struct sys_out *o)
+{
+	uint8_t b[4];
+
+	if (c->a[i] && (!at_exit || (c->when == SYS_RETURNED && !c->failed)) &&
+	    sys_mem_read(c, at_exit, c->a[i], 4, b) == 4)
+		sys_putf(o, "[%d]", (int)sys_le32(b));
+	else
+		sys_put_ptr(o, c->a[i]);
+}
+
+static bool d_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint8_t w[8];
+	bool out = c->when == SYS_RETURNED && !c->failed;
+
+	switch ((uint32_t)c->a[1]) {
+	case 0x5450: /* FIONCLEX */
+	case 0x5451: /* FIOCLEX */
+		return false;
+	case 0x541b: /* FIONREAD */
+	case 0x540f: /* TIOCGPGRP */
+		put_int_at(c, i, true, o);
+		return true;
+	case 0x5421: /* FIONBIO */
+	case 0x5410: /* TIOCSPGRP */
+		put_int_at(c, i, false, o);
+		return true;
+	case 0x5413: /* TIOCGWINSZ */
+	case 0x5414: /* TIOCSWINSZ */
+		if (c->a[i] && (c->a[1] == 0x5414 || out) &&
+		    sys_mem_read(c, c->a[1] == 0x5413, c->a[i], 8, w) == 8) {
+			sys_putf(o, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}",
+				 w[0] | w[1] << 8, w[2] | w[3] << 8, w[4] | w[5] << 8, w[6] | w[7] << 8);
+			return true;
+		}
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	default:
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+}
+
+/* fcntl's struct flock: F_SETLK, F_SETLKW and the OFD ones as of the
+ * entry, F_GETLK (and F_OFD_GETLK) as the call filled it, with l_pid */
+bool sys_misc_flock(const struct sys_call *c, int i, struct sys_out *o)
+{
+	static const struct sys_flag types[] = { { 0, "F_RDLCK" }, { 1, "F_WRLCK" },
+						 { 2, "F_UNLCK" } };
+	int cmd = (int)c->a[1];
+	bool get = cmd == 5 || cmd == 36;
+	uint8_t f[32];
+
+	if (!c->a[i] || (get && (c->when != SYS_RETURNED || c->failed)) ||
+	    sys_mem_read(c, get, c->a[i], sizeof(f), f) != (ssize_t)sizeof(f)) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_puts(o, "{l_type=");
+	sys_put_const(o, SYS_XLAT(types), (int16_t)(f[0] | f[1] << 8));
+	sys_puts(o, ", l_whence=");
+	sys_put_const(o, sys_whence, sys_n_whence, (int16_t)(f[2] | f[3] << 8));
+	sys_putf(o, ", l_start=%" PRId64 ", l_len=%" PRId64, (int64_t)sys_le64(f + 8),
+		 (int64_t)sys_le64(f + 16));
+	if (get)
+		sys_putf(o, ", l_pid=%d", (int)sys_le32(f + 24));
+	sys_put(o, "}", 1);
+	return true;
+}
+
 const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
 	[HS_K_ITIMERSPEC_IN] = d_itimerspec_in,
 	[HS_K_ITIMERSPEC_OUT] = d_itimerspec_out,
@@ -446,4 +650,8 @@ const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
 	[HS_K_SCHED_POLICY] = d_sched_policy,
 	[HS_K_CPUSET_IN] = d_cpuset_in,
 	[HS_K_MINCORE_OUT] = d_mincore_out,
+	[HS_K_MSGHDR_IN] = d_msghdr_in,
+	[HS_K_MSGHDR_OUT] = d_msghdr_out,
+	[HS_K_IOCTL_ARG] = d_ioctl_arg,
+	[HS_K_LOFF_IO] = d_loff_io,
 };

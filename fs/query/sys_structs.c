@@ -310,8 +310,8 @@ static bool d_dirents_out(const struct sys_call *c, int i, struct sys_out *o)
 
 #define SYS_MAX_ELEMS 32   /* array elements printed before "..." */
 
-static ssize_t mem_read(const struct sys_call *c, bool at_exit, uint64_t addr, size_t n,
-			uint8_t *buf)
+ssize_t sys_mem_read(const struct sys_call *c, bool at_exit, uint64_t addr, size_t n,
+		     uint8_t *buf)
 {
 	return c->read ? c->read(c->read_ctx, at_exit, addr, n, buf) : -ENOSYS;
 }
@@ -321,7 +321,7 @@ static void put_string_at(const struct sys_call *c, bool at_exit, uint64_t addr,
 			  struct sys_out *o)
 {
 	uint8_t buf[SYS_STRLEN + 1];
-	ssize_t n = addr ? mem_read(c, at_exit, addr, sizeof(buf), buf) : 0;
+	ssize_t n = addr ? sys_mem_read(c, at_exit, addr, sizeof(buf), buf) : 0;
 	const uint8_t *nul = n > 0 ? memchr(buf, 0, (size_t)n) : NULL;
 
 	if (!addr)
@@ -337,7 +337,7 @@ static void put_string_at(const struct sys_call *c, bool at_exit, uint64_t addr,
 static bool d_argv(const struct sys_call *c, int i, struct sys_out *o)
 {
 	uint8_t p[8 * (SYS_MAX_ELEMS + 1)];
-	ssize_t n = c->a[i] ? mem_read(c, false, c->a[i], sizeof(p), p) : -EFAULT;
+	ssize_t n = c->a[i] ? sys_mem_read(c, false, c->a[i], sizeof(p), p) : -EFAULT;
 	size_t k;
 
 	if (n < 8) {
@@ -371,7 +371,7 @@ static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
 		return true;
 	/* count up to the NULL, 64 pointers a read, at most 64 reads */
 	for (int r = 0; r < 64 && !end; r++) {
-		ssize_t n = mem_read(c, false, c->a[i] + (uint64_t)r * sizeof(p), sizeof(p), p);
+		ssize_t n = sys_mem_read(c, false, c->a[i] + (uint64_t)r * sizeof(p), sizeof(p), p);
 
 		if (n < 8)
 			return true;
@@ -393,21 +393,21 @@ static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
 
 /* iovec arrays: at entry (writev: iov_len bytes each) or at the return
  * (readv: the bytes returned, in order) */
-static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_exit)
+void sys_put_iov_at(const struct sys_call *c, uint64_t addr, int cnt, bool at_exit,
+		    struct sys_out *o)
 {
-	int cnt = i < 5 ? (int)c->a[i + 1] : 0; /* the kernel's iovcnt is an int */
 	uint64_t left = c->ret;
 	uint8_t v[16 * SYS_MAX_ELEMS];
 	size_t want = cnt < SYS_MAX_ELEMS ? (size_t)cnt * 16 : sizeof(v);
-	ssize_t n = c->a[i] && cnt > 0 ? mem_read(c, false, c->a[i], want, v) : -EFAULT;
+	ssize_t n = addr && cnt > 0 ? sys_mem_read(c, false, addr, want, v) : -EFAULT;
 	size_t k;
 
-	if (c->a[i] && cnt == 0) {
+	if (addr && cnt == 0) {
 		sys_puts(o, "[]");
 		return;
 	}
 	if (n < 16 || (size_t)n < want) {
-		sys_put_ptr(o, c->a[i]);
+		sys_put_ptr(o, addr);
 		return;
 	}
 	sys_put(o, "[", 1);
@@ -416,7 +416,7 @@ static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_
 		uint64_t show = at_exit ? (len < left ? len : left) : len;
 		uint8_t buf[SYS_STRLEN];
 		size_t want_b = show < SYS_STRLEN ? (size_t)show : SYS_STRLEN;
-		ssize_t got = want_b ? mem_read(c, at_exit, base, want_b, buf) : 0;
+		ssize_t got = want_b ? sys_mem_read(c, at_exit, base, want_b, buf) : 0;
 
 		if (k)
 			sys_puts(o, ", ");
@@ -436,6 +436,12 @@ static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_
 	if ((size_t)cnt > k)
 		sys_puts(o, ", ...");
 	sys_put(o, "]", 1);
+}
+
+/* the kernel's iovcnt is an int */
+static void put_iov(const struct sys_call *c, int i, struct sys_out *o, bool at_exit)
+{
+	sys_put_iov_at(c, c->a[i], i < 5 ? (int)c->a[i + 1] : 0, at_exit, o);
 }
 
 static bool d_iov_in(const struct sys_call *c, int i, struct sys_out *o)

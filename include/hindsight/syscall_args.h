@@ -149,6 +149,10 @@ enum hs_sys_kind {
 	HS_K_SCHED_POLICY,   /* SCHED_FIFO */
 	HS_K_CPUSET_IN,      /* [0 1]: sched_setaffinity's mask, its size before it */
 	HS_K_MINCORE_OUT,    /* [1, 0]: a byte a page of the length before it */
+	HS_K_MSGHDR_IN,      /* {msg_name=NULL, msg_namelen=0, msg_iov=[...], ...} (sendmsg) */
+	HS_K_MSGHDR_OUT,     /* the same, as the call filled it (recvmsg) */
+	HS_K_IOCTL_ARG,      /* [0] (FIONREAD), {ws_row=24, ...} (TIOCGWINSZ), or an address */
+	HS_K_LOFF_IO,        /* [0] => [10]: sendfile's offset before and after */
 	HS_K_COUNT
 };
 
@@ -186,7 +190,7 @@ enum hs_sys_ret {
 	X(13, rt_sigaction, INT, SIG, SIGACT_IN, SIGACT_OUT, UINT, _, _) \
 	X(14, rt_sigprocmask, INT, SIGHOW, SIGSET_IN, SIGSET_OUT, UINT, _, _) \
 	X(15, rt_sigreturn, INT, SIGFRAME, _, _, _, _, _) \
-	X(16, ioctl, INT, FD, IOCTL_REQ, PTR, _, _, _) \
+	X(16, ioctl, INT, FD, IOCTL_REQ, IOCTL_ARG, _, _, _) \
 	X(17, pread64, INT, FD, BUF_OUT, UINT, LONG, _, _) \
 	X(18, pwrite64, INT, FD, BUF_IN, UINT, LONG, _, _) \
 	X(19, readv, INT, FD, IOV_OUT, INT, _, _, _) \
@@ -207,14 +211,14 @@ enum hs_sys_ret {
 	X(37, alarm, INT, UINT, _, _, _, _, _) \
 	X(38, setitimer, INT, ITIMER_WHICH, ITIMERVAL_IN, ITIMERVAL_OUT, _, _, _) \
 	X(39, getpid, INT, _, _, _, _, _, _) \
-	X(40, sendfile, INT, FD, FD, PTR, UINT, _, _) \
+	X(40, sendfile, INT, FD, FD, LOFF_IO, UINT, _, _) \
 	X(41, socket, INT, FAMILY, SOCKTYPE, SOCKPROTO, _, _, _) \
 	X(42, connect, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
 	X(43, accept, INT, FD, SOCKADDR_OUT, SOCKLEN_IO, _, _, _) \
 	X(44, sendto, INT, FD, BUF_IN, UINT, MSGFLAGS, SOCKADDR_IN, UINT) \
 	X(45, recvfrom, INT, FD, BUF_OUT, UINT, MSGFLAGS, SOCKADDR_OUT, SOCKLEN_IO) \
-	X(46, sendmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
-	X(47, recvmsg, INT, FD, PTR, MSGFLAGS, _, _, _) \
+	X(46, sendmsg, INT, FD, MSGHDR_IN, MSGFLAGS, _, _, _) \
+	X(47, recvmsg, INT, FD, MSGHDR_OUT, MSGFLAGS, _, _, _) \
 	X(48, shutdown, INT, FD, SHUTHOW, _, _, _, _) \
 	X(49, bind, INT, FD, SOCKADDR_IN, UINT, _, _, _) \
 	X(50, listen, INT, FD, INT, _, _, _, _) \
@@ -466,6 +470,7 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_EPOLL_IN:
 		return 12;
 	case HS_K_LOFF_IN:
+	case HS_K_LOFF_IO: /* the kernel writes it back */
 		return 8;
 	case HS_K_SIGEVENT_IN:
 		return 16; /* value, signo, notify: what strace prints */

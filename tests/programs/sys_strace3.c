@@ -1,6 +1,7 @@
 /* sys_strace3.c - the less common calls strace decodes: timerfd, POSIX
  * timers, signalfd, inotify, prctl, priorities and scheduling, fadvise,
- * preadv, splice, mincore, memfd, mlockall, close_range.  Between a
+ * preadv, splice, mincore, memfd, mlockall, close_range, sendmsg/recvmsg,
+ * ioctl FIONREAD/FIONBIO, TCP options, fcntl locks, sendfile.  Between a
  * getpid() and a getppid() marker (tests/e2e/ev_strace.sh).  argv[1]: a
  * folder to watch (must exist).  Every call's answer is the same on every
  * run (timers are read while disarmed). */
@@ -9,7 +10,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -111,6 +117,39 @@ static void files(void)
 	syscall(SYS_close_range, 100, 200, 0);
 }
 
+static void sockets(const char *dir)
+{
+	char buf[64], path[256];
+	struct iovec iov[2] = { { "abc", 3 }, { "defg", 4 } }, riov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct msghdr rh = { .msg_iov = &riov, .msg_iovlen = 1 };
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	int sv[2], n, one = 1, fd, out, s;
+	off_t off = 0;
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	sendmsg(sv[0], &mh, 0);
+	ioctl(sv[1], FIONREAD, &n);
+	recvmsg(sv[1], &rh, 0);
+	ioctl(sv[1], FIONBIO, &one);
+	ioctl(sv[1], FIOCLEX);
+	close(sv[0]);
+	close(sv[1]);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	close(s);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	fcntl(fd, F_SETLK, &fl);
+	fcntl(fd, F_GETLK, &fl);
+	write(fd, "0123456789", 10);
+	snprintf(path, sizeof(path), "%s/copy", dir);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	sendfile(out, fd, &off, 10);
+	close(fd);
+	close(out);
+}
+
 int main(int argc, char **argv)
 {
 	uid_t r, e, s;
@@ -120,6 +159,7 @@ int main(int argc, char **argv)
 	notifications(argc > 1 ? argv[1] : "/tmp");
 	process();
 	files();
+	sockets(argc > 1 ? argv[1] : "/tmp");
 	getresuid(&r, &e, &s);
 	getresgid(&r, &e, &s);
 	setreuid(-1, -1);
