@@ -158,7 +158,7 @@ done
 note "slurmctld on port $base, slurmd on $((base + 1)), node $host idle"
 
 # ---- the distributed build equals the threaded one ----------------------------
-record_gzip "$T/gz" 200000
+record_gzip "$T/gz" 100000
 hs_build "$T/gz" --slurm --partition hstest --shards "$SHARDS"
 rc=$?
 [ "$rc" = 0 ] || fail "build --slurm exited $rc: $(grep -v '^builder:' "$T/gz.build.err" | tail -n 3 | tr '\n' ' ')"
