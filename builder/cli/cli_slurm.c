@@ -20,6 +20,7 @@
  */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -511,6 +512,7 @@ static int slurm_wait(struct slurm_job *j, struct slurm_poll *p)
 				continue;
 			switch (slurm_sacct_state(j->merge_id, state, sizeof state)) {
 			case ST_DONE:
+				fprintf(stderr, "slurm: merged (job %s, as sacct tells)\n", j->merge_id);
 				return 0;
 			case ST_FAILED:
 				slurm_report_failure(j, -1, state);
@@ -532,16 +534,38 @@ static int slurm_wait(struct slurm_job *j, struct slurm_poll *p)
 			slurm_report_failure(j, -1, p->merge_state);
 			return 1;
 		}
-		if (p->merge == ST_DONE)
+		if (p->merge == ST_DONE) {
+			fprintf(stderr, "slurm: %u shards done (job %s), merged (job %s)\n",
+				j->o->shards, j->array_id, j->merge_id);
 			return 0;
+		}
 		slurm_progress(j, p, last, sizeof last);
 	}
+}
+
+/* Remove the job logs in dir (shard-<k>.out, merge.out, merge.err: an
+ * earlier run's too), then dir itself if nothing else is in it. */
+static void slurm_clear_logs(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if ((!strncmp(e->d_name, "shard-", 6) && n > 4 && !strcmp(e->d_name + n - 4, ".out")) ||
+		    !strcmp(e->d_name, "merge.out") || !strcmp(e->d_name, "merge.err"))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 /* After success: the merge's summary to stdout, the logs removed. */
 static void slurm_finish(const struct slurm_job *j)
 {
-	static const char *const logs[] = { "merge.out", "merge.err" };
 	char path[PATH_MAX + 32], line[512];
 	FILE *f;
 
@@ -551,15 +575,7 @@ static void slurm_finish(const struct slurm_job *j)
 			fputs(line, stdout);
 		fclose(f);
 	}
-	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", j->logs, logs[i]);
-		unlink(path);
-	}
-	for (unsigned s = 0; s < j->o->shards; s++) {
-		snprintf(path, sizeof path, "%s/shard-%u.out", j->logs, s);
-		unlink(path);
-	}
-	rmdir(j->logs); /* stays if anything else is in it */
+	slurm_clear_logs(j->logs);
 }
 
 /* Absolute paths of this executable and the trace; the scripts' folder. */
@@ -580,6 +596,7 @@ static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *
 	}
 	if ((size_t)snprintf(j->logs, sizeof j->logs, "%s/.db.slurm", abs) >= sizeof j->logs)
 		return -ENAMETOOLONG;
+	slurm_clear_logs(j->logs); /* an earlier run's would mislead */
 	if (mkdir(j->logs, 0755) < 0 && errno != EEXIST) {
 		ret = -errno;
 		fprintf(stderr, "hindsight build: --slurm: %s: %s\n", j->logs, strerror(-ret));

@@ -164,8 +164,10 @@ rc=$?
 [ "$rc" = 0 ] || fail "build --slurm exited $rc: $(grep -v '^builder:' "$T/gz.build.err" | tail -n 3 | tr '\n' ' ')"
 grep -q "^built: .*/gz/db" "$T/gz.build.out" || fail "build --slurm printed no 'built:' line: $(head -n 2 "$T/gz.build.out")"
 grep -q "^shards: $SHARDS\$" "$T/gz.build.out" || fail "build --slurm: the summary does not say shards: $SHARDS"
-grep -q "shards (job [0-9]*): $SHARDS done" "$T/gz.build.err" ||
-	fail "build --slurm printed no progress line with $SHARDS done: $(tail -n 2 "$T/gz.build.err" | tr '\n' ' ')"
+grep -q "shards (job [0-9]*): [0-9]* done, [0-9]* running, [0-9]* pending" "$T/gz.build.err" ||
+	fail "build --slurm printed no progress line: $(head -n 2 "$T/gz.build.err" | tr '\n' ' ')"
+grep -q "^slurm: $SHARDS shards done (job [0-9]*), merged (job [0-9]*)" "$T/gz.build.err" ||
+	fail "build --slurm printed no final line: $(tail -n 2 "$T/gz.build.err" | tr '\n' ' ')"
 verify_ok "$T/gz"
 [ ! -e "$T/gz/.db.shards" ] || fail "the merge left $T/gz/.db.shards"
 [ ! -e "$T/gz/.db.slurm" ] || fail "a successful build --slurm left its logs in $T/gz/.db.slurm"
@@ -206,6 +208,32 @@ done
 [ -s "$T/gz/.db.slurm/shard-1.out" ] || fail "a failed build --slurm kept no log of the failed shard"
 rm -rf "$T/gz/.db.slurm"
 
+# ---- SIGTERM while shards run: both jobs cancelled, exit 128+15 ---------------
+cp -r "$ROOT/scripts/slurm" "$T/slow"
+sed -i 's|^set -eu$|set -eu\nsleep 60|' "$T/slow/build.sbatch"
+HINDSIGHT_SLURM_DIR=$T/slow "$HS" build --slurm --shards 2 "$T/gz" >"$T/gz.build.out" 2>"$T/gz.build.err" &
+bpid=$!
+BG_PIDS+=("$bpid")
+for ((i = 0; i < 80; i++)); do
+	grep -q 'shards (job [0-9]*): 0 done, [12] running' "$T/gz.build.err" && break
+	sleep 0.25
+done
+grep -q 'running' "$T/gz.build.err" || fail "no shard of the slow build ran within 20 s: $(tail -n 1 "$T/gz.build.err")"
+kill -TERM "$bpid"
+wait "$bpid"
+rc=$?
+[ "$rc" = 143 ] || fail "build --slurm exited $rc on SIGTERM, expected 143"
+grep -q "cancelling jobs" "$T/gz.build.err" || fail "SIGTERM: no word of cancelling: $(tail -n 1 "$T/gz.build.err")"
+for ((i = 0; i < 40; i++)); do
+	left=$(squeue -h -o '%A %j %T')
+	[ -z "$left" ] && [ -z "$(our_steps)" ] && break
+	sleep 0.25
+done
+[ -z "$left" ] || fail "jobs left in the queue after SIGTERM: $(echo "$left" | tr '\n' ' ')"
+[ -z "$(our_steps)" ] || fail "job steps still run 10 s after SIGTERM"
+[ ! -e "$T/gz/db" ] || fail "an interrupted build --slurm left $T/gz/db"
+rm -rf "$T/gz/.db.slurm"
+
 # ---- no sbatch, and no controller -----------------------------------------------
 mkdir "$T/nobin"
 timeout -k 10 "$STEP_TIMEOUT" env PATH="$T/nobin" "$HS" build --slurm --shards 2 "$T/gz" \
@@ -221,4 +249,4 @@ rc=$?
 	fail "with no controller: exit $rc, $(head -n 1 "$T/gz.build.err")"
 [ ! -e "$T/gz/db" ] && [ ! -e "$T/gz/.db.slurm" ] || fail "an unreachable controller left files in $T/gz"
 
-pass "$files .hdb files of build --slurm --shards $SHARDS equal --shards $SHARDS; failed shard, no sbatch, no controller fail cleanly"
+pass "$files .hdb files of build --slurm --shards $SHARDS equal --shards $SHARDS; failed shard, SIGTERM, no sbatch, no controller end cleanly"
