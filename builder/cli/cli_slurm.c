@@ -2,12 +2,15 @@
  * the merge as a job that depends on it, and a wait that reports progress.
  *
  * Two sbatch submissions (scripts/slurm/, found by slurm_script_dir()):
- *   build.sbatch TRACE [OPTION...]    --array=0-(N-1): `build --shard i/N`
- *   merge.sbatch TRACE N [OPTION...]  --dependency=afterok:<array> and
- *                                     --kill-on-invalid-dep=yes: `build --merge`
- * Both run this very executable (HINDSIGHT in their environment, which
- * sbatch exports) on the trace's absolute path: the cluster's nodes must see
- * both at the same paths (a shared file system).  Their logs go to
+ *   build.sbatch --hindsight EXE TRACE [OPTION...]
+ *       --array=0-(N-1): `build --shard i/N`
+ *   merge.sbatch --hindsight EXE TRACE N [OPTION...]
+ *       --dependency=afterok:<array> and
+ *       --kill-on-invalid-dep=yes: `build --merge`
+ * Both run this very executable (`--hindsight EXE` before TRACE: an
+ * argument, since a site may set SBATCH_EXPORT=NONE) on the trace's
+ * absolute path: the cluster's nodes must see both at the same paths (a
+ * shared file system).  Their logs go to
  * TRACE/.db.slurm/, removed once the merge has succeeded.
  *
  * Every command is run by fork and exec with an argv (no shell), so trace
@@ -105,9 +108,9 @@ static void slurm_last_err_line(int fd, struct slurm_run *r)
 		memmove(r->err, nl + 1, strlen(nl + 1) + 1);
 }
 
-/* Run argv[0] (looked up in PATH) with HINDSIGHT=hs in its environment
- * when hs is not NULL; fill *r.  0, or -errno when it could not be run. */
-static int slurm_run(char *const argv[], const char *hs, struct slurm_run *r)
+/* Run argv[0] (looked up in PATH); fill *r.  0, or -errno when it could
+ * not be run. */
+static int slurm_run(char *const argv[], struct slurm_run *r)
 {
 	int pipefd[2], errfd, ret, st;
 	pid_t pid;
@@ -131,7 +134,7 @@ static int slurm_run(char *const argv[], const char *hs, struct slurm_run *r)
 		int devnull = open("/dev/null", O_RDONLY);
 
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pipefd[1], 1) < 0 ||
-		    dup2(errfd, 2) < 0 || (hs && setenv("HINDSIGHT", hs, 1) != 0))
+		    dup2(errfd, 2) < 0)
 			_exit(126);
 		execvp(argv[0], argv);
 		_exit(127);
@@ -232,7 +235,7 @@ static int slurm_submit(struct slurm_job *j, char *const argv[], const char *wha
 			size_t cap)
 {
 	struct slurm_run r;
-	int ret = slurm_run(argv, j->exe, &r);
+	int ret = slurm_run(argv, &r);
 	size_t n;
 
 	if (ret == 0 && r.status == 0 && r.out) {
@@ -286,6 +289,8 @@ static int slurm_submit_both(struct slurm_job *j)
 	argv[k++] = array;
 	argv[k++] = out;
 	argv[k++] = script;
+	argv[k++] = "--hindsight";
+	argv[k++] = (char *)j->exe;
 	argv[k++] = (char *)j->trace;
 	argv[k++] = level;
 	argv[k] = NULL;
@@ -308,6 +313,8 @@ static int slurm_submit_both(struct slurm_job *j)
 	argv[k++] = err_out;
 	argv[k++] = cpus;
 	argv[k++] = script;
+	argv[k++] = "--hindsight";
+	argv[k++] = (char *)j->exe;
 	argv[k++] = (char *)j->trace;
 	argv[k++] = n;
 	argv[k++] = level;
@@ -327,7 +334,7 @@ static void slurm_cancel(struct slurm_job *j)
 		return;
 	if (!j->merge_id[0])
 		argv[2] = NULL;
-	if (slurm_run(argv, NULL, &r) == 0)
+	if (slurm_run(argv, &r) == 0)
 		free(r.out);
 }
 
@@ -402,7 +409,7 @@ static int slurm_poll_once(const struct slurm_job *j, struct slurm_poll *p, char
 	int ret;
 
 	snprintf(jobs, sizeof jobs, "--jobs=%s,%s", j->array_id, j->merge_id);
-	ret = slurm_run(argv, NULL, &r);
+	ret = slurm_run(argv, &r);
 	if (ret || r.status != 0) {
 		snprintf(err, cap, "squeue: %s", ret ? strerror(-ret) : r.err[0] ? r.err :
 			 "failed");
@@ -450,7 +457,7 @@ static enum slurm_state slurm_sacct_state(const char *id, char *name, size_t cap
 	struct slurm_run r;
 	enum slurm_state st = ST_UNSEEN;
 
-	if (slurm_run(argv, NULL, &r) == 0 && r.status == 0 && r.out && *r.out) {
+	if (slurm_run(argv, &r) == 0 && r.status == 0 && r.out && *r.out) {
 		r.out[strcspn(r.out, " \n")] = 0;
 		snprintf(name, cap, "%s", r.out);
 		st = slurm_state_of(r.out);
@@ -507,8 +514,9 @@ static int slurm_wait(struct slurm_job *j, struct slurm_poll *p)
 			return 1;
 		if (slurm_poll_once(j, p, err, sizeof err) != 0 ||
 		    (p->merge == ST_UNSEEN && p->counts[ST_UNSEEN] == (int)j->o->shards)) {
-			/* both left the queue, or the controller does not answer */
-			if (++lost < 5)
+			/* both left the queue, or the controller does not answer
+			 * (squeue retries for itself: this is a minute or more) */
+			if (++lost < 60)
 				continue;
 			switch (slurm_sacct_state(j->merge_id, state, sizeof state)) {
 			case ST_DONE:
@@ -579,11 +587,16 @@ static void slurm_finish(const struct slurm_job *j)
 }
 
 /* Absolute paths of this executable and the trace; the scripts' folder. */
-static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *abs)
+static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *tabs)
 {
 	int ret;
 
-	if (!realpath("/proc/self/exe", exe) || !realpath(trace, abs)) {
+	if (!realpath("/proc/self/exe", exe)) {
+		ret = -errno;
+		fprintf(stderr, "hindsight build: --slurm: /proc/self/exe: %s\n", strerror(-ret));
+		return ret;
+	}
+	if (!realpath(trace, tabs)) {
 		ret = -errno;
 		fprintf(stderr, "hindsight build: --slurm: %s: %s\n", trace, strerror(-ret));
 		return ret;
@@ -594,7 +607,7 @@ static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *
 			"HINDSIGHT_SLURM_DIR to the folder of scripts/slurm\n", exe);
 		return ret;
 	}
-	if ((size_t)snprintf(j->logs, sizeof j->logs, "%s/.db.slurm", abs) >= sizeof j->logs)
+	if ((size_t)snprintf(j->logs, sizeof j->logs, "%s/.db.slurm", tabs) >= sizeof j->logs)
 		return -ENAMETOOLONG;
 	slurm_clear_logs(j->logs); /* an earlier run's would mislead */
 	if (mkdir(j->logs, 0755) < 0 && errno != EEXIST) {
@@ -603,7 +616,7 @@ static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *
 		return ret;
 	}
 	j->exe = exe;
-	j->trace = abs;
+	j->trace = tabs;
 	return 0;
 }
 
@@ -612,7 +625,7 @@ int cli_build_slurm(const char *trace, const struct cli_slurm_opts *o)
 	struct slurm_job j = { .o = o };
 	struct slurm_poll p = { .failed_task = -1 };
 	struct sigaction sa = { .sa_handler = slurm_on_signal }, old_int, old_term;
-	char exe[PATH_MAX], abs[PATH_MAX];
+	char exe[PATH_MAX], tabs[PATH_MAX];
 	struct timespec t0, t1;
 	int rc = 1;
 
@@ -622,7 +635,7 @@ int cli_build_slurm(const char *trace, const struct cli_slurm_opts *o)
 			"apt-get install slurm-client)\n");
 		return 1;
 	}
-	if (slurm_paths(&j, trace, exe, abs))
+	if (slurm_paths(&j, trace, exe, tabs))
 		return 1;
 	p.task = calloc(o->shards, sizeof *p.task);
 	if (!p.task)

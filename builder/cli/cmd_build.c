@@ -17,7 +17,7 @@ static void build_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hindsight build [--shards N] [--compression-level L] [--shard I/N | --merge] TRACE_DIR\n"
-		"       hindsight build --slurm [--partition P] [--shards N] [--compression-level L] TRACE_DIR\n"
+		"       hindsight build --slurm [--partition P] [--shards N] [--threads T] TRACE_DIR\n"
 		"\n"
 		"Builds TRACE_DIR/db, the database that queries, the tree and the server read.\n"
 		"  --shards N               split each process image into N time ranges, built in\n"
@@ -32,8 +32,9 @@ static void build_usage(FILE *f)
 		"                           merge as a job that waits for it, and wait for both,\n"
 		"                           printing progress (default N: 16).  TRACE_DIR and this\n"
 		"                           hindsight executable must be on a file system that the\n"
-		"                           cluster's nodes share, at the same paths.  The job\n"
-		"                           scripts: scripts/slurm/ ($HINDSIGHT_SLURM_DIR)\n"
+		"                           cluster's nodes share, at the same paths.  --threads:\n"
+		"                           the merge job's.  The job scripts: share/hindsight/slurm\n"
+		"                           or scripts/slurm beside it, or $HINDSIGHT_SLURM_DIR\n"
 		"  --partition P            the Slurm partition (default: the cluster's default)\n");
 }
 
