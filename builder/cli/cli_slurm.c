@@ -481,6 +481,10 @@ static void slurm_report_failure(const struct slurm_job *j, int task, const char
 			"%s, ends:\n", j->merge_id, state, log);
 	}
 	slurm_log_tail(log);
+	if (task < 0)
+		fprintf(stderr, "hindsight build: the shards stay in %s/.db.shards: `hindsight "
+			"build --merge --shards %u %s` retries the merge alone\n", j->trace,
+			j->o->shards, j->trace);
 }
 
 /* One progress line to stderr when it differs from the last one. */
