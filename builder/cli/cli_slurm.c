@@ -626,6 +626,7 @@ static int slurm_paths(struct slurm_job *j, const char *trace, char *exe, char *
 
 int cli_build_slurm(const char *trace, const struct cli_slurm_opts *o)
 {
+	static const char *const tools[] = { "sbatch", "squeue", "scancel" };
 	struct slurm_job j = { .o = o };
 	struct slurm_poll p = { .failed_task = -1 };
 	struct sigaction sa = { .sa_handler = slurm_on_signal }, old_int, old_term;
@@ -633,11 +634,13 @@ int cli_build_slurm(const char *trace, const struct cli_slurm_opts *o)
 	struct timespec t0, t1;
 	int rc = 1;
 
-	if (!slurm_in_path("sbatch")) {
-		fprintf(stderr, "hindsight build: --slurm: sbatch is not installed (not on PATH): "
-			"run this on a Slurm login node, or install Slurm's client (Debian: "
-			"apt-get install slurm-client)\n");
-		return 1;
+	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
+		if (!slurm_in_path(tools[i])) {
+			fprintf(stderr, "hindsight build: --slurm: %s is not installed (not on "
+				"PATH): run this on a Slurm login node, or install Slurm's client "
+				"(Debian: apt-get install slurm-client)\n", tools[i]);
+			return 1;
+		}
 	}
 	if (slurm_paths(&j, trace, exe, tabs))
 		return 1;

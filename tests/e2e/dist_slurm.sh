@@ -168,6 +168,7 @@ grep -q "shards (job [0-9]*): [0-9]* done, [0-9]* running, [0-9]* pending" "$T/g
 	fail "build --slurm printed no progress line: $(head -n 2 "$T/gz.build.err" | tr '\n' ' ')"
 grep -q "^slurm: $SHARDS shards done (job [0-9]*), merged (job [0-9]*)" "$T/gz.build.err" ||
 	fail "build --slurm printed no final line: $(tail -n 2 "$T/gz.build.err" | tr '\n' ' ')"
+note "$(grep '^slurm: built in' "$T/gz.build.err")"
 verify_ok "$T/gz"
 [ ! -e "$T/gz/.db.shards" ] || fail "the merge left $T/gz/.db.shards"
 [ ! -e "$T/gz/.db.slurm" ] || fail "a successful build --slurm left its logs in $T/gz/.db.slurm"
