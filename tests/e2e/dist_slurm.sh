@@ -10,6 +10,8 @@
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built
 
+# the daemons are in sbin, which a non-login root shell may lack
+PATH=$PATH:/usr/sbin:/sbin
 for p in munged mungekey slurmctld slurmd sbatch squeue scancel sinfo; do
 	command -v "$p" >/dev/null 2>&1 ||
 		pass "skipped: slurm-wlm not installed (no $p; scripts/install-deps.sh installs slurm-wlm and munge)"
