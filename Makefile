@@ -163,6 +163,7 @@ I_LIB   := $(DESTDIR)$(PREFIX)/lib/hindsight
 I_TOOL  := $(I_LIB)/valgrind
 I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
 I_DOC   := $(DESTDIR)$(PREFIX)/share/doc/hindsight
+I_SLURM := $(DESTDIR)$(PREFIX)/share/hindsight/slurm
 
 install: all
 	install -d '$(I_BIN)' '$(I_TOOL)' '$(I_MAN)' '$(I_DOC)'
@@ -171,13 +172,16 @@ install: all
 	for f in $(VG_EXEC)/*; do ln -sfn "$$f" '$(I_TOOL)/'; done
 	install -m 644 man/hindsight.1 '$(I_MAN)/hindsight.1'
 	install -m 644 README.md '$(I_DOC)/README.md'
+	install -d '$(I_SLURM)'
+	install -m 755 scripts/slurm/build.sbatch scripts/slurm/merge.sbatch '$(I_SLURM)/'
 
 uninstall:
 	rm -f '$(I_BIN)/hindsight' '$(I_TOOL)/$(TOOL_NAME)-amd64-linux' \
-		'$(I_MAN)/hindsight.1' '$(I_DOC)/README.md'
+		'$(I_MAN)/hindsight.1' '$(I_DOC)/README.md' \
+		'$(I_SLURM)/build.sbatch' '$(I_SLURM)/merge.sbatch'
 	if [ -d '$(I_TOOL)' ]; then \
 		find '$(I_TOOL)' -maxdepth 1 -type l -lname '$(VG_EXEC)/*' -delete; fi
-	for d in '$(I_TOOL)' '$(I_LIB)' '$(I_DOC)'; do \
+	for d in '$(I_TOOL)' '$(I_LIB)' '$(I_DOC)' '$(I_SLURM)' '$(DESTDIR)$(PREFIX)/share/hindsight'; do \
 		if [ -d "$$d" ]; then rmdir "$$d"; fi; done
 
 # ---- the offline bundle (scripts/dist.sh) ----------------------------------

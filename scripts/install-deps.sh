@@ -8,7 +8,13 @@ PKGS="build-essential pkg-config valgrind gdb strace gzip coreutils python3 time
  libzstd-dev zstd libxxhash-dev libjson-c-dev libcmocka-dev
  libfuse3-dev fuse3 libcapstone-dev libdw-dev libelf-dev
  libmicrohttpd-dev libseccomp-dev bubblewrap
- curl wrk chromium libc6-dbg man-db groff-base clang clang-tools"
+ curl wrk chromium libc6-dbg man-db groff-base clang clang-tools
+ slurm-wlm munge python3-yaml"
+# python3-yaml: tests/e2e/dist_k8s.sh reads scripts/k8s/*.yaml.
+# slurm-wlm and munge: `build --slurm` submits to Slurm, and
+# tests/e2e/dist_slurm.sh starts a one-node cluster of its own (munged,
+# slurmctld, slurmd on free ports, config in its scratch folder); where
+# systemd runs, the packages' own services stay as Debian sets them up.
 # The web UI's browser tests run playwright-core from npm.  Some machines
 # have nodesource's nodejs, which conflicts with Debian's npm package: ask
 # for node and npm only when the npm command is missing.

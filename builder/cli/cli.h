@@ -93,6 +93,20 @@ void cli_meta_images(struct json_object *m, const char *trace_dir);
 int cli_write_meta(const char *trace_dir, struct json_object *meta);
 int cli_meta_refresh(const char *trace_dir);
 
+/* `build --slurm` (cli_slurm.c): submit the shards as a Slurm job array
+ * (scripts/slurm/build.sbatch) and the merge as a job that depends on it
+ * (merge.sbatch), wait, print progress to stderr and the merge's summary to
+ * stdout.  This executable and trace_dir must be on a file system that the
+ * cluster's nodes share.  Returns the exit status: 0 built, 1 failed
+ * (said), 128+signal when interrupted (the jobs are cancelled). */
+struct cli_slurm_opts {
+	const char *partition;  /* NULL: the cluster's default */
+	unsigned shards;        /* array tasks, 1..4096 */
+	int level;              /* zstd level */
+	unsigned threads;       /* the merge's --threads (0: its default) */
+};
+int cli_build_slurm(const char *trace_dir, const struct cli_slurm_opts *o);
+
 /* Directory holding the recorder tool, next to this executable. */
 int cli_tool_dir(char *buf, size_t cap);
 

@@ -17,6 +17,7 @@ static void build_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hindsight build [--shards N] [--compression-level L] [--shard I/N | --merge] TRACE_DIR\n"
+		"       hindsight build --slurm [--partition P] [--shards N] [--threads T] TRACE_DIR\n"
 		"\n"
 		"Builds TRACE_DIR/db, the database that queries, the tree and the server read.\n"
 		"  --shards N               split each process image into N time ranges, built in\n"
@@ -26,7 +27,15 @@ static void build_usage(FILE *f)
 		"                           TRACE_DIR/.db.shards/IofN/ (one job of a distributed build)\n"
 		"  --merge                  join TRACE_DIR/.db.shards/*ofN into TRACE_DIR/db; the result\n"
 		"                           is identical to `build --shards N`\n"
-		"  --threads T              worker threads (default: one per shard)\n");
+		"  --threads T              worker threads (default: one per shard)\n"
+		"  --slurm                  run the N shards as a Slurm job array (sbatch) and the\n"
+		"                           merge as a job that waits for it, and wait for both,\n"
+		"                           printing progress (default N: 16).  TRACE_DIR and this\n"
+		"                           hindsight executable must be on a file system that the\n"
+		"                           cluster's nodes share, at the same paths.  --threads:\n"
+		"                           the merge job's.  The job scripts: share/hindsight/slurm\n"
+		"                           or scripts/slurm beside it, or $HINDSIGHT_SLURM_DIR\n"
+		"  --partition P            the Slurm partition (default: the cluster's default)\n");
 }
 
 /* A whole decimal number in [lo, hi]. */
@@ -80,6 +89,32 @@ static void print_size(uint64_t b)
 		printf("%" PRIu64 " bytes (%.1f MiB)", b, (double)b / (1ull << 20));
 }
 
+/* What a finished build prints to stdout (a Slurm merge job's log too). */
+static void build_print_summary(const char *trace, const struct hs_dbb_opts *o,
+				const struct hs_dbb_summary *sum)
+{
+	if (o->shard_index >= 0)
+		printf("built: shard %d of %u in %s/.db.shards/%dof%u\n", o->shard_index, sum->shards,
+		       trace, o->shard_index, sum->shards);
+	else
+		printf("built: %s/db%s\n", trace, sum->incomplete ? " (incomplete recording)" : "");
+	printf("instructions: %" PRIu64 "\n", sum->instructions);
+	printf("images: %u\n", sum->images);
+	printf("shards: %u\n", sum->shards);
+	printf("database: ");
+	print_size(sum->db_bytes);
+	printf("\nrecording: ");
+	print_size(sum->raw_bytes);
+	printf("\n");
+	if (sum->instructions)
+		printf("bytes-per-instruction: %.3f (database), %.3f (database + recording)\n",
+		       (double)sum->db_bytes / (double)sum->instructions,
+		       (double)(sum->db_bytes + sum->raw_bytes) / (double)sum->instructions);
+	printf("elapsed: %.2f s\n", sum->seconds);
+	if (sum->seconds > 0)
+		printf("speed: %.1f M instructions/s\n", (double)sum->instructions / sum->seconds / 1e6);
+}
+
 int cli_build_main(int argc, char **argv)
 {
 	struct hs_dbb_opts o = { .level = 3, .shard_index = -1 };
@@ -88,7 +123,8 @@ int cli_build_main(int argc, char **argv)
 	const char *trace = NULL;
 	unsigned long v;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	bool shards_given = false;
+	bool shards_given = false, slurm = false;
+	const char *partition = NULL;
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
@@ -153,6 +189,11 @@ int cli_build_main(int argc, char **argv)
 			shards_given = true;
 		} else if (is_opt(a, nl, "--merge") && !val) {
 			o.merge = true;
+		} else if (is_opt(a, nl, "--slurm") && !val) {
+			slurm = true;
+		} else if (is_opt(a, nl, "--partition")) {
+			if (!(partition = opt_value(argc, argv, &i, val, a, nl)))
+				return 2;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "hindsight build: unknown option '%s'\n", a);
 			build_usage(stderr);
@@ -173,8 +214,13 @@ int cli_build_main(int argc, char **argv)
 		fprintf(stderr, "hindsight build: --shard and --merge do not go together\n");
 		return 2;
 	}
+	if ((slurm || partition) && (o.merge || o.shard_index >= 0 || !slurm)) {
+		fprintf(stderr, "hindsight build: %s\n", slurm ? "--slurm runs both --shard and "
+			"--merge itself: give neither" : "--partition goes with --slurm");
+		return 2;
+	}
 	if (!shards_given)
-		o.shards = o.merge ? 0 : (unsigned)(cpus > 0 ? cpus : 1);
+		o.shards = o.merge ? 0 : slurm ? 16 : (unsigned)(cpus > 0 ? cpus : 1);
 	if (o.shards > 4096)
 		o.shards = 4096;
 	o.progress = isatty(2);
@@ -190,32 +236,19 @@ int cli_build_main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (slurm) {
+		struct cli_slurm_opts so = { .partition = partition, .shards = o.shards,
+					     .level = o.level, .threads = o.threads };
+
+		return cli_build_slurm(trace, &so);
+	}
 	confine();
 	ret = hs_dbb_build(trace, &o, &sum, &err);
 	if (ret) {
 		fprintf(stderr, "hindsight build: %s\n", err.msg[0] ? err.msg : strerror(-ret));
 		return ret == -EINVAL ? 2 : 1;
 	}
-	if (o.shard_index >= 0)
-		printf("built: shard %d of %u in %s/.db.shards/%dof%u\n", o.shard_index, sum.shards,
-		       trace, o.shard_index, sum.shards);
-	else
-		printf("built: %s/db%s\n", trace, sum.incomplete ? " (incomplete recording)" : "");
-	printf("instructions: %" PRIu64 "\n", sum.instructions);
-	printf("images: %u\n", sum.images);
-	printf("shards: %u\n", sum.shards);
-	printf("database: ");
-	print_size(sum.db_bytes);
-	printf("\nrecording: ");
-	print_size(sum.raw_bytes);
-	printf("\n");
-	if (sum.instructions)
-		printf("bytes-per-instruction: %.3f (database), %.3f (database + recording)\n",
-		       (double)sum.db_bytes / (double)sum.instructions,
-		       (double)(sum.db_bytes + sum.raw_bytes) / (double)sum.instructions);
-	printf("elapsed: %.2f s\n", sum.seconds);
-	if (sum.seconds > 0)
-		printf("speed: %.1f M instructions/s\n", (double)sum.instructions / sum.seconds / 1e6);
+	build_print_summary(trace, &o, &sum);
 	return 0;
 }
 

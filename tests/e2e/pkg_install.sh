@@ -19,7 +19,8 @@ make -s -C "$ROOT" install DESTDIR="$R" PREFIX=/usr/local >"$T/install.log" 2>&1
 	fail "make install: $(tail -n 3 "$T/install.log" | tr '\n' ' ')"
 for f in bin/hindsight lib/hindsight/valgrind/hindsight-amd64-linux \
 	lib/hindsight/valgrind/vgpreload_core-amd64-linux.so share/man/man1/hindsight.1 \
-	share/doc/hindsight/README.md; do
+	share/doc/hindsight/README.md share/hindsight/slurm/build.sbatch \
+	share/hindsight/slurm/merge.sbatch; do
 	[ -e "$P/$f" ] || fail "make install did not put $f"
 done
 cmp -s "$ROOT/README.md" "$P/share/doc/hindsight/README.md" || fail "the installed README differs"
