@@ -212,7 +212,7 @@ int play_box_init(struct play_box *b, bool sandbox, const char *runs, char *why,
 	}
 	free(b->hs_lib);
 	b->hs_lib = slash;
-	play_cg_init(&b->cg);
+	play_cg_init(&b->cg, "play");
 	if (!sandbox)
 		return 0;
 	if (find_exe("bwrap", b->bwrap, sizeof b->bwrap) < 0) {

@@ -7,7 +7,7 @@
  * pids.events max), and every process of the stage can be found and
  * killed at its end.
  *
- * Where: at start, a folder hindsight-play.<pid> is made in the server's
+ * Where: at start, a folder hindsight-play.<pid> (hindsight-WHO.<pid>) is made in the server's
  * own cgroup (so that the limits the server is held to still hold), or for
  * v2, when that cgroup cannot delegate the memory and pids controllers
  * (it holds processes: the "no internal processes" rule), in its nearest
@@ -199,9 +199,9 @@ static int own_dir(const char *ctl, char *out, size_t cap)
 
 /* ---- set-up ------------------------------------------------------------------------ */
 
-static int make_base(char *dir, size_t cap, const char *parent)
+static int make_base(char *dir, size_t cap, const char *parent, const char *who)
 {
-	if ((size_t)snprintf(dir, cap, "%s/hindsight-play.%ld", parent, (long)getpid()) >= cap)
+	if ((size_t)snprintf(dir, cap, "%s/hindsight-%s.%ld", parent, who, (long)getpid()) >= cap)
 		return -ENAMETOOLONG;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
@@ -209,7 +209,7 @@ static int make_base(char *dir, size_t cap, const char *parent)
 }
 
 /* v2: a folder whose children get memory and pids, in own or an ancestor. */
-static int init_v2(struct play_cg *c)
+static int init_v2(struct play_cg *c, const char *who)
 {
 	char dir[PATH_MAX], mnt[PATH_MAX], root[PATH_MAX];
 	int e = own_dir(NULL, dir, sizeof dir);
@@ -229,7 +229,7 @@ static int init_v2(struct play_cg *c)
 		if (!ok && !strcmp(dir, mnt))
 			ok = cg_write(dir, "cgroup.subtree_control", "+memory +pids") == 0;
 		if (ok) {
-			e = make_base(c->mem, sizeof c->mem, dir);
+			e = make_base(c->mem, sizeof c->mem, dir, who);
 			if (!e)
 				e = cg_write(c->mem, "cgroup.subtree_control", "+memory +pids");
 			if (e) {
@@ -252,18 +252,18 @@ static int init_v2(struct play_cg *c)
 }
 
 /* v1: a folder in the server's cgroup of each of the two hierarchies. */
-static void init_v1(struct play_cg *c, int *e_mem, int *e_pids)
+static void init_v1(struct play_cg *c, const char *who, int *e_mem, int *e_pids)
 {
 	char dir[PATH_MAX];
 
 	*e_mem = own_dir("memory", dir, sizeof dir);
 	if (!*e_mem)
-		*e_mem = make_base(c->mem, sizeof c->mem, dir);
+		*e_mem = make_base(c->mem, sizeof c->mem, dir, who);
 	if (*e_mem)
 		c->mem[0] = 0;
 	*e_pids = own_dir("pids", dir, sizeof dir);
 	if (!*e_pids)
-		*e_pids = make_base(c->pids, sizeof c->pids, dir);
+		*e_pids = make_base(c->pids, sizeof c->pids, dir, who);
 	if (*e_pids)
 		c->pids[0] = 0;
 }
@@ -275,19 +275,19 @@ static const char *why_of(int e)
 	       strerror(-e);
 }
 
-void play_cg_init(struct play_cg *c)
+void play_cg_init(struct play_cg *c, const char *who)
 {
 	int e2, e_mem = 0, e_pids = 0;
 
 	memset(c, 0, sizeof(*c));
-	e2 = init_v2(c);
+	e2 = init_v2(c, who);
 	if (!e2) {
 		c->version = 2;
 		snprintf(c->note, sizeof c->note, "cgroup v2 in %s: memory.max and pids.max per stage",
 			 c->mem);
 		return;
 	}
-	init_v1(c, &e_mem, &e_pids);
+	init_v1(c, who, &e_mem, &e_pids);
 	if (c->mem[0] || c->pids[0])
 		c->version = 1;
 	if (c->mem[0] && c->pids[0]) {

@@ -42,9 +42,10 @@ struct play_cg_stage {
 	char mem[PATH_MAX], pids[PATH_MAX]; /* "": none */
 	int mem_fd, pids_fd;     /* their cgroup.procs (close-on-exec), -1 */
 };
-/* Makes the server's folder of stage cgroups; never fails (c->version 0
- * then, and c->note says why).  Call once, before threads start runs. */
-void play_cg_init(struct play_cg *c);
+/* Makes the server's folder of stage cgroups, hindsight-WHO.<pid>; never
+ * fails (c->version 0 then, and c->note says why).  Call once, before
+ * threads start runs. */
+void play_cg_init(struct play_cg *c, const char *who);
 /* Removes that folder (the stages' are gone). */
 void play_cg_free(struct play_cg *c);
 /* A stage's cgroup with these limits (0: none); nothing when c has none.

@@ -38,6 +38,16 @@ int cli_confine(bool allow_exec, char *said, size_t cap);
  * kernel has no Landlock (said says so), or -errno. */
 int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap);
 
+/* --memory MB of build and serve (cli_memory.c).  cli_parse_memory: 0,
+ * or -1 after saying what is wrong.  cli_memory_limit holds the rest of
+ * the command to mb MiB: in a memory cgroup when one can be made (the
+ * command forks: it returns 0 in the child, which goes on, and 1 in the
+ * parent once the child is gone, with the child's exit status in
+ * *status), else with RLIMIT_AS (returns 0).  One line on stderr says
+ * which.  -errno when neither can be applied. */
+int cli_parse_memory(const char *cmd, const char *s, uint64_t *mb);
+int cli_memory_limit(const char *cmd, uint64_t mb, int *status);
+
 /* Servers stop from normal code (serve, playground; cmd_serve.c): block
  * SIGINT, SIGTERM and SIGHUP in every thread (and ignore SIGPIPE) before
  * starting threads, then wait for SIGINT or SIGTERM (SIGHUP is ignored). */

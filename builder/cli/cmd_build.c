@@ -28,6 +28,8 @@ static void build_usage(FILE *f)
 		"  --merge                  join TRACE_DIR/.db.shards/*ofN into TRACE_DIR/db; the result\n"
 		"                           is identical to `build --shards N`\n"
 		"  --threads T              worker threads (default: one per shard)\n"
+		"  --memory MB              hold the build to MB MiB: a memory cgroup when one can be\n"
+		"                           made (root), else RLIMIT_AS per process\n"
 		"  --slurm                  run the N shards as a Slurm job array (sbatch) and the\n"
 		"                           merge as a job that waits for it, and wait for both,\n"
 		"                           printing progress (default N: 16).  TRACE_DIR and this\n"
@@ -125,7 +127,8 @@ int cli_build_main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	bool shards_given = false, slurm = false;
 	const char *partition = NULL;
-	int ret;
+	uint64_t mem_mb = 0;
+	int ret, held;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
@@ -167,6 +170,10 @@ int cli_build_main(int argc, char **argv)
 				return 2;
 			}
 			o.threads = (unsigned)v;
+		} else if (is_opt(a, nl, "--memory")) {
+			if (!(val = opt_value(argc, argv, &i, val, a, nl)) ||
+			    cli_parse_memory("build", val, &mem_mb))
+				return 2;
 		} else if (is_opt(a, nl, "--shard")) {
 			unsigned si, sn;
 			char tail;
@@ -242,6 +249,8 @@ int cli_build_main(int argc, char **argv)
 
 		return cli_build_slurm(trace, &so);
 	}
+	if (mem_mb && (ret = cli_memory_limit("build", mem_mb, &held)) != 0)
+		return ret < 0 ? 1 : held;
 	confine();
 	ret = hs_dbb_build(trace, &o, &sum, &err);
 	if (ret) {

@@ -1,7 +1,7 @@
 /* cmd_serve.c - `hindsight serve`: the HTTP API and web UI of a recording.
  *
  *   hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]
- *                   [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] TRACE_DIR
+ *                   [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] [--memory MB] TRACE_DIR
  *
  * Serves until SIGINT or SIGTERM, then exits 0.  The signals are blocked
  * in every thread (libmicrohttpd's included, which inherit the mask) and
@@ -24,7 +24,7 @@ static int serve_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hindsight serve [--port P] [--tunnel [ADDR:]PORT] [--storage DIR]\n"
-		"                       [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] TRACE_DIR\n"
+		"                       [--sources DIR]... [--log LEVEL=FILE] [--cache-mb N] [--memory MB] TRACE_DIR\n"
 		"  --port P            listen on 127.0.0.1:P (default %u; 0 picks a free port)\n"
 		"  --tunnel [ADDR:]PORT  listen on ADDR:PORT instead (ADDR default 0.0.0.0), for\n"
 		"                      an SSH tunnel or a proxy; then every request needs the\n"
@@ -32,6 +32,8 @@ static int serve_usage(FILE *f)
 		"  --storage DIR       where the notebook lives (default TRACE_DIR/notebook)\n"
 		"  --sources DIR       where to look for source files (repeatable)\n"
 		"  --cache-mb N        cap of the query cache in MiB (default 256)\n"
+		"  --memory MB         hold the server to MB MiB: a memory cgroup when one can\n"
+		"                      be made (root), else RLIMIT_AS\n"
 		"  --log LEVEL=FILE    log to FILE ('-': stderr); LEVEL error, info (one line per\n"
 		"                      request) or debug (also why requests were refused)\n"
 		"Builds the database first, in the background, when TRACE_DIR has none.\n",
@@ -139,6 +141,7 @@ int cli_serve_main(int argc, char **argv)
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
 	char said[256], landlocked[LANDLOCK_SAID] = "";
+	uint64_t mem_mb = 0;
 	sigset_t set;
 	int rc = 0, e;
 
@@ -175,6 +178,11 @@ int cli_serve_main(int argc, char **argv)
 				goto out;
 			}
 			o.cache_bytes = (size_t)mb << 20;
+		} else if (strcmp(a, "--memory") == 0 && has_val) {
+			if (cli_parse_memory("serve", argv[++i], &mem_mb)) {
+				rc = 2;
+				goto out;
+			}
 		} else if (strcmp(a, "--storage") == 0 && has_val) {
 			o.storage_dir = argv[++i];
 		} else if (strcmp(a, "--sources") == 0 && has_val) {
@@ -207,6 +215,11 @@ int cli_serve_main(int argc, char **argv)
 	cli_meta_refresh(trace); /* a background child may have ended since */
 	o.trace_dir = trace;
 	o.source_dirs = sources;
+	if (mem_mb && (e = cli_memory_limit("serve", mem_mb, &rc)) != 0) {
+		if (e < 0)
+			rc = 1;
+		goto out;
+	}
 
 	cli_block_stop_signals(&set);
 

@@ -60,6 +60,25 @@ struct hs_srv_opts {
 	void *before_threads_ctx;
 };
 
+/* ---- a memory cgroup for a whole command (`--memory MB`) ----------------
+ * The playground's cgroup code (srv_play_cg.c), for `serve` and `build`:
+ * a cgroup hindsight-WHO.<pid>/stage.XXXXXX with memory.max (v2) or
+ * memory.limit_in_bytes (v1), and the same for swap, in the caller's own
+ * cgroup or its nearest ancestor that can delegate memory. */
+struct hs_srv_memcg;
+/* Makes it: 0 and *out, or -errno with one line in note saying why (no
+ * cgroup filesystem, no memory controller, not root...).  note also says
+ * what was made. */
+int hs_srv_memcg_make(const char *who, uint64_t bytes, struct hs_srv_memcg **out, char *note,
+		      size_t cap);
+/* In a child, before it does the work: moves it into the cgroup
+ * (async-signal-safe).  0 or -1. */
+int hs_srv_memcg_join(const struct hs_srv_memcg *m);
+/* Whether the kernel killed a process of it for memory. */
+bool hs_srv_memcg_oom(const struct hs_srv_memcg *m);
+/* Kills what is left in it, removes its folders, frees m. */
+void hs_srv_memcg_free(struct hs_srv_memcg *m);
+
 struct hs_srv_err {
 	char msg[512]; /* one line, no newline */
 };
