@@ -48,12 +48,12 @@ mount_tree()
 	MOUNT_PID=$!
 	DAEMONS+=("$MOUNT_PID")
 	MOUNTS+=("$mnt")
-	for i in $(seq 1 200); do
+	for i in $(seq 1 1200); do # 60 s: a loaded machine runs tests in parallel
 		is_mounted "$mnt" && return 0
 		kill -0 "$MOUNT_PID" 2>/dev/null || fail "hindsight mount exited: $(tr '\n' ' ' <"$mnt.log")"
 		sleep 0.05
 	done
-	fail "hindsight mount did not show up on $mnt in 10 s"
+	fail "hindsight mount did not show up on $mnt in 60 s"
 }
 
 # unmount_tree MNT: fusermount3 -u, then the daemon must exit 0.

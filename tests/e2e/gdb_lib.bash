@@ -7,7 +7,7 @@ serve()
 {
 	"$HS" gdbserver --port 0 "${@:3}" "$1" >"$T/$2.out" 2>"$T/$2.err" &
 	BG_PIDS+=($!)
-	for _ in $(seq 50); do
+	for _ in $(seq 600); do # 60 s: a loaded machine runs tests in parallel
 		grep -q "target remote 127.0.0.1:" "$T/$2.out" 2>/dev/null && break
 		sleep 0.1
 	done

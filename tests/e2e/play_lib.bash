@@ -21,7 +21,7 @@ play_start()
 		--log "debug=${PLAY_LOG:-$T/play.log}" "$@" >"$T/play.out" 2>"$T/play.err" &
 	SRV_PID=$!
 	SRV_PIDS+=("$SRV_PID")
-	for i in $(seq 300); do
+	for i in $(seq 1200); do # 60 s: a loaded machine runs tests in parallel
 		grep -q '^Hindsight playground' "$T/play.out" 2>/dev/null && break
 		kill -0 "$SRV_PID" 2>/dev/null ||
 			fail "playground exited early: $(head -n 2 "$T/play.err" | tr '\n' ' ')"

@@ -34,7 +34,7 @@ serve_start()
 	"$HS" serve --port 0 "$@" "$trace" >"$T/$name.out" 2>"$T/$name.err" &
 	SRV_PID=$!
 	SRV_PIDS+=("$SRV_PID")
-	for i in $(seq 200); do
+	for i in $(seq 1200); do # 60 s: a loaded machine runs tests in parallel
 		grep -q '^Hindsight serving' "$T/$name.out" 2>/dev/null && break
 		kill -0 "$SRV_PID" 2>/dev/null ||
 			fail "serve $name exited early: $(head -n 2 "$T/$name.err" | tr '\n' ' ')"
