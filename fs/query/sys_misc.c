@@ -594,6 +594,9 @@ static bool d_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o)
 	case 0x5410: /* TIOCSPGRP */
 		put_int_at(c, i, false, o);
 		return true;
+	case 0x40049409: /* FICLONE: the source descriptor */
+		sys_put_i64(o, (int)c->a[i]);
+		return true;
 	case 0x5413: /* TIOCGWINSZ */
 	case 0x5414: /* TIOCSWINSZ */
 		if (c->a[i] && (c->a[1] == 0x5414 || out) &&
