@@ -223,13 +223,18 @@ int tree_gen_writes(struct tree_walk *w)
  * for tests): when it is full, the oldest entry's result is looked up
  * ahead with a second scan.  Calls of Valgrind's machinery
  * (HS_DB_SYSCALL_VALGRIND) are left out. */
+#define SC_INLINE 1024 /* an entry record's payload up to this size is
+			* kept in its slot (the most an entry holds: the
+			* header and six captured arguments of 129 bytes) */
 struct sc_entry {
 	uint64_t t;
 	uint32_t tid;
 	bool done, hidden;
-	struct hs_db_event ev; /* the entry record; payload owned until done */
+	struct hs_db_event ev; /* the entry record; payload owned until done:
+				* inl, or malloc'ed when longer */
 	char *text;            /* "<t> <tid> name(args) = result\n" once done */
 	size_t len;
+	uint8_t inl[SC_INLINE];
 };
 
 /* HS_EV_MEM records of source syscall since the last entry or exit. */
@@ -308,33 +313,49 @@ static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 	return &s->q[(s->head + i) % s->cap];
 }
 
-/* e's line, with the result of exit (NULL: it never returned) and the
- * memory in pd. */
+/* e's payload, once its line is made */
+static void sc_drop_payload(struct sc_entry *e)
+{
+	if (e->ev.payload != e->inl)
+		free((void *)e->ev.payload);
+	e->ev.payload = NULL;
+}
+
+/* e's line into buf ("<t> <tid> line\n"), with the result of exit (NULL:
+ * it never returned) and the memory in pd: its length; *hidden for a call
+ * of Valgrind's machinery. */
+static size_t sc_line(const struct hs_db_image *img, const struct sc_entry *e,
+		      const struct hs_db_event *exit, struct sc_pend *pd, char *buf, bool *hidden)
+{
+	size_t h = put_head(buf, e->t, hs_db_thread_os_tid(img, e->tid, e->t)), n;
+	unsigned flags = 0;
+	int ret = hs_db_syscall_line(img, &e->ev, exit, exit && pd ? sc_pend_pieces(pd) : NULL,
+				     exit && pd ? pd->n : 0, buf + h, HS_DB_TEXT_MAX, &flags);
+
+	(void)ret; /* < 0: an argument unreadable for damage, the line otherwise whole */
+	n = strlen(buf + h);
+	buf[h + n] = '\n';
+	*hidden = flags & HS_DB_SYSCALL_VALGRIND;
+	return h + n + 1;
+}
+
+/* SC_LINE_MAX: the head, a line and its newline */
+#define SC_LINE_MAX (48 + HS_DB_TEXT_MAX + 1)
+
+/* e's line kept until the entries before it are out. */
 static int sc_finish(const struct hs_db_image *img, struct sc_entry *e,
 		     const struct hs_db_event *exit, struct sc_pend *pd)
 {
-	char line[HS_DB_TEXT_MAX];
-	char head[48];
-	unsigned flags = 0;
-	size_t h = put_head(head, e->t, hs_db_thread_os_tid(img, e->tid, e->t)), n;
-	int ret = hs_db_syscall_line(img, &e->ev, exit, exit && pd ? sc_pend_pieces(pd) : NULL,
-				     exit && pd ? pd->n : 0, line, sizeof(line), &flags);
-	char *t;
+	char line[SC_LINE_MAX];
+	size_t n = sc_line(img, e, exit, pd, line, &e->hidden);
 
-	(void)ret; /* < 0: an argument unreadable for damage, the line otherwise whole */
-	n = strlen(line);
-	t = malloc(h + n + 2);
-	if (!t)
+	e->text = malloc(n);
+	if (!e->text)
 		return -ENOMEM;
-	memcpy(t, head, h);
-	memcpy(t + h, line, n);
-	t[h + n] = '\n';
-	e->text = t;
-	e->len = h + n + 1;
-	e->hidden = flags & HS_DB_SYSCALL_VALGRIND;
+	memcpy(e->text, line, n);
+	e->len = n;
 	e->done = true;
-	free((void *)e->ev.payload);
-	e->ev.payload = NULL;
+	sc_drop_payload(e);
 	return 0;
 }
 
@@ -426,13 +447,18 @@ static int sc_enter(struct sc_queue *s, const struct hs_db_event *ev, uint32_t t
 		if (err)
 			return err;
 	}
-	payload = malloc(ev->len ? ev->len : 1);
+	e = sc_at(s, s->n);
+	payload = ev->len <= SC_INLINE ? e->inl : malloc(ev->len);
 	if (!payload)
 		return -ENOMEM;
 	memcpy(payload, ev->payload, ev->len);
-	e = sc_at(s, s->n);
-	*e = (struct sc_entry){ .t = ev->t, .tid = tid, .ev = *ev };
+	e->t = ev->t;
+	e->tid = tid;
+	e->done = e->hidden = false;
+	e->ev = *ev;
 	e->ev.payload = payload;
+	e->text = NULL;
+	e->len = 0;
 	s->n++;
 	return sc_flush(s);
 }
@@ -456,10 +482,23 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 	for (size_t i = 0; i < s->n; i++) {
 		struct sc_entry *e = sc_at(s, i);
 
-		if (!e->done && e->tid == tid) {
+		if (e->done || e->tid != tid)
+			continue;
+		if (i == 0) { /* the head: out at once, no copy (the usual case) */
+			char line[SC_LINE_MAX];
+			bool hidden;
+			size_t n = sc_line(s->w->img, e, ev, &s->pend, line, &hidden);
+
+			sc_drop_payload(e);
+			s->head = (s->head + 1) % s->cap;
+			s->n--;
+			err = hidden ? 0 : tree_emit(s->w, e->t, line, n);
+			if (err)
+				return err;
+		} else {
 			err = sc_finish(s->w->img, e, ev, &s->pend);
-			break;
 		}
+		break;
 	}
 	/* else: the result of a syscall entered before t0 */
 	s->pend.n = 0;
@@ -648,7 +687,8 @@ int tree_gen_syscalls(struct tree_walk *w)
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		free(sc_at(s, i)->text);
-		free((void *)sc_at(s, i)->ev.payload);
+		if (sc_at(s, i)->ev.payload)
+			sc_drop_payload(sc_at(s, i));
 	}
 	sc_pend_free(&s->pend);
 	free(s->q);
