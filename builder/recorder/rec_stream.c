@@ -183,6 +183,8 @@ static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool 
 	rec_put_u64(h + 16, first_t);
 	rec_put_u32(h + 24, (UInt)n);
 	rec_put_u32(h + 28, (UInt)c);
+	/* allocated at start-up by VG_(malloc), which never returns NULL */
+	REC_ANALYZER_ASSUME(comp_buf != NULL);
 	rec_put_u64(h + 32, XXH64(comp_buf, c, 0));
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);
