@@ -24,6 +24,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_threadstate.h"
+#include "valgrind.h"
 
 #include <zstd.h>
 #define XXH_INLINE_ALL
@@ -142,7 +143,10 @@ static void write_file_header(struct rec_file *f)
 	rec_put_u32(h + 40, hdr_parent_pid);
 	rec_put_u32(h + 44, hdr_parent_exec);
 	rec_put_u64(h + 48, hdr_parent_t);
-	rec_put_u64(h + 56, XXH64(h, 56, 0));
+	/* the Valgrind whose IR numbers and register layout the records hold */
+	rec_put_u32(h + 56, __VALGRIND_MAJOR__);
+	rec_put_u32(h + 60, __VALGRIND_MINOR__);
+	rec_put_u64(h + 64, XXH64(h, 64, 0));
 	write_all(f->fd, h, sizeof h);
 }
 

@@ -45,6 +45,30 @@ static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)
 	return 0;
 }
 
+/* Where a newest-first walk of page's records in a PAGEIDX block of n
+ * records starts: in the first block it visits (*found false), the last
+ * record <= (page, c), and *found says whether there is one; in the
+ * earlier blocks it visits next, the block's last record. */
+static long pidx_start(const uint8_t *d, size_t n, uint64_t page, uint64_t c, bool *found)
+{
+	size_t lo = 0, hi = n;
+	struct pidx p;
+
+	if (*found)
+		return (long)n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
+		if (pidx_cmp(&p, page, c) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo > 0;
+	return (long)lo - 1;
+}
+
 /* The chain of versions of page up to and including chunk c, newest first:
  * the version of chunk c (if any), then back to the newest FULL/COPY of an
  * earlier chunk. */
@@ -88,24 +112,7 @@ static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
 			db_cache_put(&img->db->cache, e);
 			return db_corrupt(f, b, "PAGEIDX block of a partial record");
 		}
-		if (!found) {
-			/* binary search: the last record <= (page, c) */
-			size_t lo = 0, hi = n;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
-				if (pidx_cmp(&p, page, c) <= 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			i = (long)lo - 1;
-			found = i >= 0;
-		} else {
-			i = (long)n - 1;
-		}
+		i = pidx_start(d, n, page, c, &found);
 		/* newest first, back to a FULL or COPY */
 		for (; i >= 0; i--) {
 			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
@@ -356,23 +363,7 @@ int db_page_versions(struct hs_db_image *img, uint64_t page, uint64_t before,
 		if (err)
 			return err;
 		n = len / HS_DB_PAGEIDX_REC;
-		if (!found) {
-			size_t lo = 0, hi = n;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
-				if (pidx_cmp(&p, page, before - 1) <= 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			i = (long)lo - 1;
-			found = i >= 0;
-		} else {
-			i = (long)n - 1;
-		}
+		i = pidx_start(d, n, page, before - 1, &found);
 		for (; i >= 0; i--) {
 			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
 			if (p.page != page)
