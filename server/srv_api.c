@@ -110,6 +110,25 @@ static int image_prefix(struct hs_tree *tree, const struct srv_req *req, char *b
 	return 0;
 }
 
+/* The t= and image= arguments of a request about a moment: t, the
+ * image's prefix and the image; -1 once it has replied with the error. */
+static int moment_args(struct hs_tree *tree, const struct srv_req *req, struct srv_reply *r,
+		       uint64_t *t, char *prefix, size_t cap, const struct hs_db_image **img)
+{
+	int err;
+
+	if (srv_parse_u64(srv_arg(req, "t"), t) < 0) {
+		srv_reply_status(r, 400, "EINVAL", "t must be a number (t=123)");
+		return -1;
+	}
+	err = image_prefix(tree, req, prefix, cap, img);
+	if (err < 0) {
+		srv_reply_error(r, err, "no such process image");
+		return -1;
+	}
+	return 0;
+}
+
 /* The canonical path (no link, ".", ".." in it) of path, following links
  * in every component, the last one too when follow_last. */
 int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char *out,
@@ -347,7 +366,7 @@ void srv_api_tree(struct hs_srv *s, struct srv_req *req, const char *path,
 		return srv_reply_status(r, 400, "EINVAL", "length is capped at %u bytes",
 					SRV_READ_CAP);
 	err = hs_tree_resolve(tree, path, true, &n);
-	if (!err)
+	if (err >= 0)
 		err = hs_tree_getattr(tree, &n, &a);
 	if (err < 0)
 		return srv_reply_error(r, err, "%s: %s", *path ? path : "/", strerror(-err));
@@ -606,11 +625,8 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 
 	if (!tree)
 		return;
-	if (srv_parse_u64(srv_arg(req, "t"), &t) < 0)
-		return srv_reply_status(r, 400, "EINVAL", "t must be a number (t=123)");
-	err = image_prefix(tree, req, prefix, sizeof prefix, &img);
-	if (err < 0)
-		return srv_reply_error(r, err, "no such process image");
+	if (moment_args(tree, req, r, &t, prefix, sizeof prefix, &img) < 0)
+		return;
 	snprintf(base, sizeof base, "%stime/%" PRIu64, prefix, t);
 	err = hs_tree_resolve(tree, base, true, &n);
 	if (err < 0)
@@ -787,11 +803,8 @@ void srv_api_origin(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 
 	if (!tree)
 		return;
-	if (srv_parse_u64(srv_arg(req, "t"), &t) < 0)
-		return srv_reply_status(r, 400, "EINVAL", "t must be a number (t=123)");
-	err = image_prefix(tree, req, prefix, sizeof prefix, &img);
-	if (err < 0)
-		return srv_reply_error(r, err, "no such process image");
+	if (moment_args(tree, req, r, &t, prefix, sizeof prefix, &img) < 0)
+		return;
 	if (srv_arg(req, "reg"))
 		return reg_origin(img, t, srv_arg(req, "reg"), r);
 	if (srv_parse_u64(srv_arg(req, "addr"), &addr) < 0)

@@ -138,7 +138,10 @@ static void *builder(void *arg)
 				close(fds[1]);
 			log = NULL;
 			close(fds[0]);
-			build_put(b);
+			/* the reader's ref, never the last: this thread holds one */
+			pthread_mutex_lock(&b->lock);
+			b->refs--;
+			pthread_mutex_unlock(&b->lock);
 		} else {
 			pthread_detach(rt);
 		}

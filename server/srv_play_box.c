@@ -147,7 +147,7 @@ static int try_sandbox(struct play_box *b, const char *runs, char *why, size_t c
 	char dir[PATH_MAX];
 	struct play_stage st = { .name = "probe", .argv = argv, .cpu_s = 5, .wall_s = 10,
 				 .nproc = 64 };
-	struct play_stage_res r;
+	struct play_stage_res r = { .wstatus = 0 }; /* freed on every path */
 	int e;
 
 	/* in DATA/runs: its parents must let the sandbox's uid through */
@@ -176,10 +176,10 @@ static int try_sandbox(struct play_box *b, const char *runs, char *why, size_t c
 					 "namespaces disabled?): %.200s", r.err.buf ? r.err.buf : "");
 			e = -EPERM;
 		}
-		play_stage_res_free(&r);
 	} else {
 		snprintf(why, cap, "cannot run bubblewrap: %s", strerror(-e));
 	}
+	play_stage_res_free(&r); /* emptied by a failed run: freeing it again is safe */
 	rmdir(dir);
 	return e;
 }

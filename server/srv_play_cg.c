@@ -39,17 +39,25 @@
 
 /* ---- small file helpers --------------------------------------------------------- */
 
-static int cg_write(const char *dir, const char *file, const char *val)
+/* Opens dir/file: the fd, or -errno. */
+static int cg_open(const char *dir, const char *file, int flags)
 {
 	char path[PATH_MAX];
-	ssize_t n;
 	int fd;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return -ENAMETOOLONG;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int cg_write(const char *dir, const char *file, const char *val)
+{
+	ssize_t n;
+	int fd = cg_open(dir, file, O_WRONLY);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = write(fd, val, strlen(val));
 	if (n < 0)
 		n = -errno;
@@ -60,15 +68,11 @@ static int cg_write(const char *dir, const char *file, const char *val)
 /* Reads dir/file into buf (NUL-terminated); -errno. */
 static int cg_read(const char *dir, const char *file, char *buf, size_t cap)
 {
-	char path[PATH_MAX];
 	ssize_t n;
-	int fd;
+	int fd = cg_open(dir, file, O_RDONLY);
 
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = read(fd, buf, cap - 1);
 	if (n < 0)
 		n = -errno;

@@ -8,6 +8,8 @@
  */
 #include "srv_play_i.h"
 
+#include "hindsight/util.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
@@ -73,12 +75,11 @@ static int scan(const char *runs_dir, struct gc_run **out, size_t *n)
 
 		if (strlen(de->d_name) != PLAY_ID_LEN || strspn(de->d_name, "0123456789abcdef") != PLAY_ID_LEN)
 			continue;
-		if (*n == cap) {
-			struct gc_run *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
+		if (hs_grow((void **)&v, &cap, *n + 1, sizeof(*v)) < 0) {
+			free(v);
+			closedir(d);
+			*n = 0;
+			return -ENOMEM;
 		}
 		snprintf(path, sizeof path, "%s/%s", runs_dir, de->d_name);
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -91,7 +92,8 @@ static int scan(const char *runs_dir, struct gc_run **out, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), by_when);
+	if (*n > 1) /* v is NULL when there is none */
+		qsort(v, *n, sizeof(*v), by_when);
 	*out = v;
 	return 0;
 }

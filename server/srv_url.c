@@ -11,20 +11,11 @@
  */
 #include "srv_i.h"
 
+#include "hindsight/util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes %XX in place (and '+' as a space when plus is true); *len gets
  * the decoded length, which may hold NULs.  -EINVAL for a bad escape. */
@@ -34,8 +25,8 @@ static int pct_decode(char *s, bool plus, size_t *len, bool *had_slash)
 
 	for (char *r = s; *r; r++) {
 		if (*r == '%') {
-			int hi = hexval((unsigned char)r[1]);
-			int lo = hi < 0 ? -1 : hexval((unsigned char)r[2]);
+			int hi = hs_hexval((unsigned char)r[1]);
+			int lo = hi < 0 ? -1 : hs_hexval((unsigned char)r[2]);
 
 			if (lo < 0)
 				return -EINVAL;

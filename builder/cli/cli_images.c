@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "hindsight/le.h"
+#include "hindsight/trace.h"
 #include "hindsight/trace_format.h"
 #include "hindsight/util.h"
 
@@ -107,9 +108,10 @@ out:
 
 static int scan_stream(const char *path, struct cli_image *img)
 {
-	unsigned char fh[HS_FILE_HEADER_SIZE], ch[HS_CHUNK_HEADER_SIZE];
-	unsigned char last[HS_CHUNK_HEADER_SIZE];
-	off_t off = HS_FILE_HEADER_SIZE, last_off = -1;
+	unsigned char ch[HS_CHUNK_HEADER_SIZE], last[HS_CHUNK_HEADER_SIZE];
+	struct hs_trace_file_header fh;
+	struct hs_trace_err terr;
+	off_t off, last_off = -1;
 	struct stat st;
 	int fd, err = 0;
 
@@ -121,15 +123,14 @@ static int scan_stream(const char *path, struct cli_image *img)
 		goto out;
 	}
 	img->bytes += st.st_size;
-	if (hs_read_full(fd, fh, sizeof fh, 0) < 0 ||
-	    memcmp(fh, HS_STREAM_MAGIC, 8) != 0 ||
-	    XXH64(fh, 56, 0) != hs_le64(fh + 56)) {
-		err = -EBADMSG;
+	/* the header checks: magic, version, checksum, the Valgrind */
+	err = hs_trace_read_file_header(path, HS_STREAM_MAGIC, &fh, &terr);
+	if (err < 0)
 		goto out;
-	}
-	img->pid = hs_le32(fh + 16);
-	img->exec_index = hs_le32(fh + 24);
-	img->forked = (hs_le32(fh + 28) & HS_FILE_FORKED) != 0;
+	off = fh.header_size;
+	img->pid = fh.pid;
+	img->exec_index = fh.exec_index;
+	img->forked = (fh.flags & HS_FILE_FORKED) != 0;
 	while (hs_read_full(fd, ch, sizeof ch, off) == 0) {
 		if (hs_le32(ch) != HS_CHUNK_MAGIC || XXH64(ch, 40, 0) != hs_le64(ch + 40))
 			break;

@@ -887,6 +887,9 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 		rec_put_u32(hdr + 12, n_insns);
 		rec_put_u32(hdr + 16, c.n_ops);
 		rec_put_u32(hdr + 20, max_len);
+		/* ctx_init(..., True) above set emit and nothing clears it:
+		 * code_put() allocates c.code */
+		REC_ANALYZER_ASSUME(c.emit);
 		code_put(&c, hdr, sizeof hdr);
 		for (i = 0; i < n_insns; i++) {
 			code_u64(&c, c.insn_addr[i]);

@@ -27,6 +27,15 @@
 
 #include "hindsight/trace_format.h"
 
+/* An invariant clang's analyser (make scan) cannot see; nothing in a
+ * normal build.  util.h's HS_ANALYZER_ASSUME, which the recorder cannot
+ * include (it has no libc). */
+#ifdef __clang_analyzer__
+#define REC_ANALYZER_ASSUME(c) do { if (!(c)) __builtin_unreachable(); } while (0)
+#else
+#define REC_ANALYZER_ASSUME(c) ((void)0)
+#endif
+
 /* Not in the pub_tool headers, but exported by libcoregrind. */
 extern SysRes VG_(do_syscall)(UWord sysno, UWord a1, UWord a2, UWord a3,
 			      UWord a4, UWord a5, UWord a6, UWord a7, UWord a8);

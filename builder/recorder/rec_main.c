@@ -283,7 +283,12 @@ static void emit_map(Addr a, SizeT len, Bool rr, Bool ww, Bool xx, UInt kind)
 		path_len = path ? VG_(strlen)(path) : 0;
 		readable = rr ? file_backed_len(path, foff, len) : 0;
 		if (readable) {
-			hash = XXH64((const void *)a, readable, 0);
+			const void *bytes = (const void *)a;
+
+			/* the address space manager gives the client nothing
+			 * below --aspace-minaddr: never page 0 */
+			REC_ANALYZER_ASSUME(bytes != NULL);
+			hash = XXH64(bytes, readable, 0);
 			if (foff == 0)
 				bid_len = find_build_id(a, readable, bid, sizeof bid);
 		}

@@ -24,6 +24,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_threadstate.h"
+#include "valgrind.h"
 
 #include <zstd.h>
 #define XXH_INLINE_ALL
@@ -142,7 +143,10 @@ static void write_file_header(struct rec_file *f)
 	rec_put_u32(h + 40, hdr_parent_pid);
 	rec_put_u32(h + 44, hdr_parent_exec);
 	rec_put_u64(h + 48, hdr_parent_t);
-	rec_put_u64(h + 56, XXH64(h, 56, 0));
+	/* the Valgrind whose IR numbers and register layout the records hold */
+	rec_put_u32(h + 56, __VALGRIND_MAJOR__);
+	rec_put_u32(h + 60, __VALGRIND_MINOR__);
+	rec_put_u64(h + 64, XXH64(h, 64, 0));
 	write_all(f->fd, h, sizeof h);
 }
 
@@ -183,6 +187,8 @@ static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool 
 	rec_put_u64(h + 16, first_t);
 	rec_put_u32(h + 24, (UInt)n);
 	rec_put_u32(h + 28, (UInt)c);
+	/* allocated at start-up by VG_(malloc), which never returns NULL */
+	REC_ANALYZER_ASSUME(comp_buf != NULL);
 	rec_put_u64(h + 32, XXH64(comp_buf, c, 0));
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);

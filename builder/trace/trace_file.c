@@ -1,6 +1,7 @@
 /* trace_file.c - process image folders, .hst file headers and chunks.
  *
- * A .hst file is a 64-byte header and then chunks, each a 48-byte header
+ * A .hst file is a 72-byte header (64 before format version 7) and then
+ * chunks, each a 48-byte header
  * and one zstd frame (trace_format.h).  Opening a file indexes the chunk
  * headers only: that costs one small read per chunk and lets a reader
  * start anywhere.  Payloads are checked and decompressed one at a time
@@ -26,6 +27,7 @@
 #include <zstd.h>
 
 #include "trace_i.h"
+#include "valgrind.h" /* __VALGRIND_MAJOR__, __VALGRIND_MINOR__ */
 
 struct hs_trace_file {
 	char *path;
@@ -252,10 +254,29 @@ out:
 
 /* ---- file header ------------------------------------------------------- */
 
-static int parse_file_header(const char *path, const uint8_t *b,
+/* The Valgrind this reader was built against: its IR numbers and register
+ * layout are the ones it decodes (trace_format.h, VALGRIND VERSION). */
+static int check_valgrind(const char *path, const struct hs_trace_file_header *h,
+			  struct hs_trace_err *err)
+{
+	if (h->version < 7 ||
+	    (h->vg_major == __VALGRIND_MAJOR__ && h->vg_minor == __VALGRIND_MINOR__))
+		return 0;
+	trace_err_set(err, "%s: recorded under Valgrind %" PRIu32 ".%" PRIu32 ", but this "
+		      "hindsight reads Valgrind %d.%d's recordings (their IR and register "
+		      "numbers differ): read it with a hindsight built against Valgrind %"
+		      PRIu32 ".%" PRIu32 ", or record it again with this one", path,
+		      h->vg_major, h->vg_minor, __VALGRIND_MAJOR__, __VALGRIND_MINOR__,
+		      h->vg_major, h->vg_minor);
+	return -EBADMSG;
+}
+
+/* b: the n bytes read at the file's start (n >= HS_FILE_HEADER_SIZE_V6). */
+static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 			     const char *magic, struct hs_trace_file_header *h,
 			     struct hs_trace_err *err)
 {
+	uint32_t want_size;
 	uint64_t want, got;
 
 	if (memcmp(b, magic, 8) != 0) {
@@ -281,18 +302,25 @@ static int parse_file_header(const char *path, const uint8_t *b,
 			      HS_TRACE_FORMAT_MIN_VERSION, HS_TRACE_FORMAT_VERSION);
 		return -EBADMSG;
 	}
-	if (h->header_size != HS_FILE_HEADER_SIZE) {
+	want_size = h->version >= 7 ? HS_FILE_HEADER_SIZE : HS_FILE_HEADER_SIZE_V6;
+	if (h->header_size != want_size) {
 		trace_err_set(err, "%s: bad header size %" PRIu32, path,
 			      h->header_size);
 		return -EBADMSG;
 	}
-	want = hs_le64(b + 56);
-	got = XXH64(b, 56, 0);
+	if (n < want_size) {
+		trace_err_set(err, "%s: file header truncated (%zu bytes)", path, n);
+		return -EBADMSG;
+	}
+	h->vg_major = h->version >= 7 ? hs_le32(b + 56) : 0;
+	h->vg_minor = h->version >= 7 ? hs_le32(b + 60) : 0;
+	want = hs_le64(b + want_size - 8);
+	got = XXH64(b, want_size - 8, 0);
 	if (want != got) {
 		trace_err_set(err, "%s: file header checksum mismatch", path);
 		return -EBADMSG;
 	}
-	return 0;
+	return check_valgrind(path, h, err);
 }
 
 /* pread that retries short reads; returns bytes read (< len only at EOF). */
@@ -316,12 +344,29 @@ static ssize_t read_at(int fd, void *buf, size_t len, uint64_t off)
 	return (ssize_t)done;
 }
 
+/* Reads and checks the header of the open file fd. */
+static int read_file_header(int fd, const char *path, const char *magic,
+			    struct hs_trace_file_header *hdr, struct hs_trace_err *err)
+{
+	uint8_t b[HS_FILE_HEADER_SIZE];
+	ssize_t r = read_at(fd, b, sizeof(b), 0);
+
+	if (r < 0) {
+		trace_err_set(err, "%s: %s", path, strerror((int)-r));
+		return (int)r;
+	}
+	/* the shorter header of versions 3 to 6 */
+	if (r < HS_FILE_HEADER_SIZE_V6) {
+		trace_err_set(err, "%s: file header truncated (%zd bytes)", path, r);
+		return -EBADMSG;
+	}
+	return parse_file_header(path, b, (size_t)r, magic, hdr, err);
+}
+
 int hs_trace_read_file_header(const char *path, const char *magic,
 			      struct hs_trace_file_header *hdr,
 			      struct hs_trace_err *err)
 {
-	uint8_t b[HS_FILE_HEADER_SIZE];
-	ssize_t r;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -330,19 +375,7 @@ int hs_trace_read_file_header(const char *path, const char *magic,
 		trace_err_set(err, "%s: %s", path, strerror(errno));
 		return ret;
 	}
-	r = read_at(fd, b, sizeof(b), 0);
-	if (r < 0) {
-		ret = (int)r;
-		trace_err_set(err, "%s: %s", path, strerror((int)-r));
-		goto out;
-	}
-	if (r < (ssize_t)sizeof(b)) {
-		ret = -EBADMSG;
-		trace_err_set(err, "%s: file header truncated (%zd bytes)", path, r);
-		goto out;
-	}
-	ret = parse_file_header(path, b, magic, hdr, err);
-out:
+	ret = read_file_header(fd, path, magic, hdr, err);
 	close(fd);
 	return ret;
 }
@@ -394,7 +427,7 @@ static int parse_chunk_header(const struct hs_trace_file *f, size_t index,
 static int index_chunks(struct hs_trace_file *f, uint64_t file_size,
 			struct hs_trace_err *err)
 {
-	uint64_t off = HS_FILE_HEADER_SIZE;
+	uint64_t off = f->hdr.header_size;
 	size_t cap = 0;
 	bool last = false;
 
@@ -453,9 +486,7 @@ int hs_trace_file_open(const char *path, const char *magic,
 		       struct hs_trace_file **out, struct hs_trace_err *err)
 {
 	struct hs_trace_file *f;
-	uint8_t b[HS_FILE_HEADER_SIZE];
 	struct stat st;
-	ssize_t r;
 	int ret;
 
 	*out = NULL;
@@ -471,18 +502,7 @@ int hs_trace_file_open(const char *path, const char *magic,
 		trace_err_set(err, "%s: %s", path, strerror(errno));
 		goto out_close;
 	}
-	r = read_at(f->fd, b, sizeof(b), 0);
-	if (r < 0) {
-		ret = (int)r;
-		trace_err_set(err, "%s: %s", path, strerror((int)-r));
-		goto out_close;
-	}
-	if (r < (ssize_t)sizeof(b)) {
-		ret = -EBADMSG;
-		trace_err_set(err, "%s: file header truncated (%zd bytes)", path, r);
-		goto out_close;
-	}
-	ret = parse_file_header(path, b, magic, &f->hdr, err);
+	ret = read_file_header(f->fd, path, magic, &f->hdr, err);
 	if (ret < 0)
 		goto out_close;
 	ret = index_chunks(f, (uint64_t)st.st_size, err);

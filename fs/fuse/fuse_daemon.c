@@ -122,6 +122,16 @@ static bool node_of(struct daemon *d, fuse_ino_t ino, struct hs_tree_node *out)
 	return found;
 }
 
+/* node_of(), or ESTALE replied (false). */
+static bool node_or_stale(fuse_req_t req, struct daemon *d, fuse_ino_t ino,
+			  struct hs_tree_node *n)
+{
+	if (node_of(d, ino, n))
+		return true;
+	fuse_reply_err(req, ESTALE);
+	return false;
+}
+
 /* Counts one more lookup of ino (a hashed one: packed numbers need no
  * table).  -EIO if the hash collides with another node's. */
 static int remember(struct daemon *d, fuse_ino_t parent, const char *name, uint64_t ino,
@@ -434,10 +444,8 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	int err;
 
 	(void)fi;
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	err = fill_stat(d, &n, &st, &a);
 	if (err < 0)
 		fuse_reply_err(req, errno_of(err));
@@ -452,10 +460,8 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	char buf[64];
 	int len;
 
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	len = hs_tree_readlink(d->tree, &n, buf, sizeof(buf));
 	if (len < 0)
 		fuse_reply_err(req, errno_of(len));
@@ -475,10 +481,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	err = fill_stat(d, &n, &st, &a);
 	if (err < 0) {
 		fuse_reply_err(req, errno_of(err));
@@ -502,10 +506,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	char *buf;
 
 	(void)fi;
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	if (off < 0) {
 		fuse_reply_err(req, EINVAL);
 		return;
@@ -536,10 +538,8 @@ static void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 	int64_t r;
 
 	(void)fi;
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	if (off < 0) {
 		fuse_reply_err(req, ENXIO);
 		return;
@@ -604,10 +604,8 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct listing *l;
 	int err;
 
-	if (!node_of(d, ino, &n)) {
-		fuse_reply_err(req, ESTALE);
+	if (!node_or_stale(req, d, ino, &n))
 		return;
-	}
 	if (hs_tree_type(&n) != HS_TREE_DIR) {
 		fuse_reply_err(req, ENOTDIR);
 		return;

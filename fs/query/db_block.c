@@ -108,9 +108,8 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	return need <= n ? need : 0;
 }
 
-int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
+int db_cursor_fill(struct db_cursor *c)
 {
-	size_t n;
 	int err;
 
 	while (!c->e || c->off >= c->len) {
@@ -126,6 +125,16 @@ int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
 			return err;
 		c->off = 0;
 	}
+	return 0;
+}
+
+int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
+{
+	size_t n;
+	int err = db_cursor_fill(c);
+
+	if (err)
+		return err;
 	n = record_size(c->kind, c->data + c->off, c->len - c->off);
 	if (!n)
 		return db_corrupt(c->img->files[c->kind], c->block, "a record runs past the block");

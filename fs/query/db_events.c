@@ -8,11 +8,13 @@
 
 #include "query_i.h"
 
-int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint64_t kinds,
-		 hs_db_event_fn cb, void *ctx)
+/* Calls each(arg, rec) for the records of file `which` whose time (the
+ * u64 every events.hdb and calls.hdb record starts with) is in [t0, t1],
+ * in order; stops at the first nonzero return and returns it. */
+static int scan_range(const struct hs_db_image *cimg, uint32_t which, uint64_t t0, uint64_t t1,
+		      int (*each)(void *arg, const uint8_t *rec), void *arg)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	const struct hs_dbfile *f = img->files[HS_DB_EVENTS];
 	struct db_cursor cur;
 	const uint8_t *rec;
 	size_t len;
@@ -20,30 +22,21 @@ int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint6
 
 	if (t0 > t1)
 		return 0;
-	db_cursor_init(&cur, img, HS_DB_EVENTS, db_block_first_ge(f, t0));
+	db_cursor_init(&cur, img, which, db_block_first_ge(img->files[which], t0));
 	for (;;) {
 		int got = db_cursor_next(&cur, &rec, &len);
+		uint64_t t;
 
 		if (got) {
 			err = got < 0 ? got : 0;
 			break;
 		}
-		struct hs_db_event ev = {
-			.t = hs_le64(rec), .tid = hs_le32(rec + 8), .tag = hs_le32(rec + 12),
-			.len = hs_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
-		};
-
-		if (ev.tag == HS_EV_SYSCALL_EXIT && ev.len >= 4)
-			ev.tid = hs_le32(ev.payload);
-		if (ev.t < t0)
+		t = hs_le64(rec);
+		if (t < t0)
 			continue;
-		if (ev.t > t1) {
-			err = 0;
+		if (t > t1)
 			break;
-		}
-		if (kinds && (ev.tag >= 64 || !(kinds & HS_DB_KIND_BIT(ev.tag))))
-			continue;
-		err = cb(ctx, &ev);
+		err = each(arg, rec);
 		if (err)
 			break;
 	}
@@ -51,43 +44,57 @@ int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint6
 	return err;
 }
 
+struct events_scan {
+	uint64_t kinds;
+	hs_db_event_fn cb;
+	void *ctx;
+};
+
+static int event_rec(void *arg, const uint8_t *rec)
+{
+	struct events_scan *es = arg;
+	struct hs_db_event ev = {
+		.t = hs_le64(rec), .tid = hs_le32(rec + 8), .tag = hs_le32(rec + 12),
+		.len = hs_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
+	};
+
+	if (ev.tag == HS_EV_SYSCALL_EXIT && ev.len >= 4)
+		ev.tid = hs_le32(ev.payload);
+	if (es->kinds && (ev.tag >= 64 || !(es->kinds & HS_DB_KIND_BIT(ev.tag))))
+		return 0;
+	return es->cb(es->ctx, &ev);
+}
+
+int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint64_t kinds,
+		 hs_db_event_fn cb, void *ctx)
+{
+	struct events_scan es = { kinds, cb, ctx };
+
+	return scan_range(cimg, HS_DB_EVENTS, t0, t1, event_rec, &es);
+}
+
+struct calls_scan {
+	hs_db_call_fn cb;
+	void *ctx;
+};
+
+static int call_rec(void *arg, const uint8_t *rec)
+{
+	struct calls_scan *cs = arg;
+	struct hs_db_call c = {
+		.t_call = hs_le64(rec), .t_ret = hs_le64(rec + 8),
+		.callee = hs_le64(rec + 16), .call_site = hs_le64(rec + 24),
+		.tid = hs_le32(rec + 32), .depth = hs_le32(rec + 36),
+		.flags = hs_le32(rec + 40),
+	};
+
+	return cs->cb(cs->ctx, &c);
+}
+
 int hs_db_calls(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 		hs_db_call_fn cb, void *ctx)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	const struct hs_dbfile *f = img->files[HS_DB_CALLS];
-	struct db_cursor cur;
-	const uint8_t *rec;
-	size_t len;
-	int err = 0;
+	struct calls_scan cs = { cb, ctx };
 
-	if (t0 > t1)
-		return 0;
-	db_cursor_init(&cur, img, HS_DB_CALLS, db_block_first_ge(f, t0));
-	for (;;) {
-		int got = db_cursor_next(&cur, &rec, &len);
-
-		if (got) {
-			err = got < 0 ? got : 0;
-			break;
-		}
-		struct hs_db_call c = {
-			.t_call = hs_le64(rec), .t_ret = hs_le64(rec + 8),
-			.callee = hs_le64(rec + 16), .call_site = hs_le64(rec + 24),
-			.tid = hs_le32(rec + 32), .depth = hs_le32(rec + 36),
-			.flags = hs_le32(rec + 40),
-		};
-
-		if (c.t_call < t0)
-			continue;
-		if (c.t_call > t1) {
-			err = 0;
-			break;
-		}
-		err = cb(ctx, &c);
-		if (err)
-			break;
-	}
-	db_cursor_release(&cur);
-	return err;
+	return scan_range(cimg, HS_DB_CALLS, t0, t1, call_rec, &cs);
 }

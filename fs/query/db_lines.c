@@ -12,69 +12,69 @@
 void db_fcursor_init(struct db_fcursor *c, struct hs_db_image *img, uint32_t kind,
 		     size_t rec, size_t block, bool back)
 {
-	*c = (struct db_fcursor){ .img = img, .kind = kind, .rec = rec, .block = block,
-				  .n_blocks = hs_dbfile_block_count(img->files[kind]),
-				  .back = back };
+	db_cursor_init(&c->pos, img, kind, block);
+	c->rec = rec;
+	c->back = back;
 }
 
-static int fc_load(struct db_fcursor *c)
+/* Once per block, when the cursor enters it. */
+static int fc_check(const struct db_fcursor *c)
 {
-	int err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
-
-	if (err)
-		return err;
-	if (c->len % c->rec)
-		return db_corrupt(c->img->files[c->kind], c->block,
+	if (c->pos.len % c->rec)
+		return db_corrupt(c->pos.img->files[c->pos.kind], c->pos.block,
 				  "the block is not a whole number of records");
-	c->off = c->back ? c->len : 0;
+	return 0;
+}
+
+static int fc_prev(struct db_fcursor *c, const uint8_t **rec)
+{
+	struct db_cursor *p = &c->pos;
+	int err;
+
+	while (!p->e || p->off == 0) {
+		if (p->e) {
+			db_cache_put(&p->img->db->cache, p->e);
+			p->e = NULL;
+			if (p->block == 0) {
+				p->block = SIZE_MAX;
+				return 1;
+			}
+			p->block--;
+		}
+		if (p->block >= p->n_blocks)
+			return 1;
+		err = db_block_get(p->img, p->kind, p->block, &p->e, &p->data, &p->len);
+		if (!err)
+			err = fc_check(c);
+		if (err)
+			return err;
+		p->off = p->len;
+	}
+	p->off -= c->rec;
+	*rec = p->data + p->off;
 	return 0;
 }
 
 int db_fcursor_next(struct db_fcursor *c, const uint8_t **rec)
 {
+	struct db_cursor *p = &c->pos;
 	int err;
 
-	if (!c->back) {
-		while (!c->e || c->off >= c->len) {
-			if (c->e) {
-				db_cache_put(&c->img->db->cache, c->e);
-				c->e = NULL;
-				c->block++;
-			}
-			if (c->block >= c->n_blocks)
-				return 1;
-			if ((err = fc_load(c)))
-				return err;
-		}
-		*rec = c->data + c->off;
-		c->off += c->rec;
-		return 0;
-	}
-	while (!c->e || c->off == 0) {
-		if (c->e) {
-			db_cache_put(&c->img->db->cache, c->e);
-			c->e = NULL;
-			if (c->block == 0) {
-				c->block = SIZE_MAX;
-				return 1;
-			}
-			c->block--;
-		}
-		if (c->block >= c->n_blocks)
-			return 1;
-		if ((err = fc_load(c)))
-			return err;
-	}
-	c->off -= c->rec;
-	*rec = c->data + c->off;
+	if (c->back)
+		return fc_prev(c, rec);
+	err = db_cursor_fill(p);
+	if (!err && p->off == 0)
+		err = fc_check(c);
+	if (err)
+		return err;
+	*rec = p->data + p->off;
+	p->off += c->rec;
 	return 0;
 }
 
 void db_fcursor_release(struct db_fcursor *c)
 {
-	if (c->e)
-		db_cache_put(&c->img->db->cache, c->e);
-	c->e = NULL;
+	db_cursor_release(&c->pos);
 }
 
 /* ---- files and lines ---------------------------------------------------------- */

@@ -45,6 +45,30 @@ static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)
 	return 0;
 }
 
+/* Where a newest-first walk of page's records in a PAGEIDX block of n
+ * records starts: in the first block it visits (*found false), the last
+ * record <= (page, c), and *found says whether there is one; in the
+ * earlier blocks it visits next, the block's last record. */
+static long pidx_start(const uint8_t *d, size_t n, uint64_t page, uint64_t c, bool *found)
+{
+	size_t lo = 0, hi = n;
+	struct pidx p;
+
+	if (*found)
+		return (long)n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
+		if (pidx_cmp(&p, page, c) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo > 0;
+	return (long)lo - 1;
+}
+
 /* The chain of versions of page up to and including chunk c, newest first:
  * the version of chunk c (if any), then back to the newest FULL/COPY of an
  * earlier chunk. */
@@ -61,14 +85,17 @@ static int chain_push(struct chain *ch, const struct pidx *p)
 	return 0;
 }
 
-static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
-		       struct chain *ch)
+/* Walks page's PAGEIDX records newest first, from the last one <= (page,
+ * c) back through the blocks: each(ctx, f, b, p) returns 0 to go on, > 0
+ * to stop, < 0 an error, which the walk returns. */
+typedef int (*pidx_fn)(void *ctx, const struct hs_dbfile *f, size_t b, const struct pidx *p);
+static int pidx_walk(struct hs_db_image *img, uint64_t page, uint64_t c, pidx_fn each,
+		     void *ctx)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_PAGEIDX];
-	size_t b;
-	long i = -1;
 	bool found = false;
-	int err = 0;
+	size_t b;
+	int r;
 
 	if (!hs_dbfile_block_count(f) || hs_dbfile_block(f, 0)->first_key > page)
 		return 0;
@@ -77,62 +104,63 @@ static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
 	for (;;) {
 		struct db_centry *e;
 		const uint8_t *d;
-		size_t len, n;
+		size_t len;
 		struct pidx p;
+		long i;
 
-		err = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
-		if (err)
-			return err;
-		n = len / HS_DB_PAGEIDX_REC;
+		r = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
+		if (r)
+			return r;
 		if (len % HS_DB_PAGEIDX_REC) {
 			db_cache_put(&img->db->cache, e);
 			return db_corrupt(f, b, "PAGEIDX block of a partial record");
 		}
-		if (!found) {
-			/* binary search: the last record <= (page, c) */
-			size_t lo = 0, hi = n;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
-				if (pidx_cmp(&p, page, c) <= 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			i = (long)lo - 1;
-			found = i >= 0;
-		} else {
-			i = (long)n - 1;
-		}
-		/* newest first, back to a FULL or COPY */
-		for (; i >= 0; i--) {
+		for (i = pidx_start(d, len / HS_DB_PAGEIDX_REC, page, c, &found); i >= 0; i--) {
 			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
-			if (p.page != page)
-				break;
-			if (ch->n && p.chunk >= ch->v[ch->n - 1].chunk) {
-				db_cache_put(&img->db->cache, e);
-				return db_corrupt(f, b, "PAGEIDX out of order");
-			}
-			err = chain_push(ch, &p);
-			/* chunk c's own version only lends its mask: the page
-			 * as of c's start needs a root before c, even when c
-			 * wrote the page whole (a FULL, also one the merge
-			 * made of a DIFF every HS_DB_FULL_EVERY versions) */
-			if (err || ((p.kind == HS_DB_FULL || p.kind == HS_DB_COPY) &&
-				    p.chunk != c))
+			if (p.page != page || (r = each(ctx, f, b, &p)) != 0)
 				break;
 		}
 		db_cache_put(&img->db->cache, e);
-		/* done: an error, a FULL/COPY or another page reached (i >= 0),
-		 * or no block before this one */
-		if (err || i >= 0 || b == 0)
-			return err;
+		/* done: stopped, an error, another page reached (i >= 0), or
+		 * no block before this one */
+		if (r || i >= 0 || b == 0)
+			return r < 0 ? r : 0;
 		b--;
 		if (hs_dbfile_block(f, b)->last_key < page)
 			return 0;
 	}
+}
+
+struct chain_walk {
+	struct chain *ch;
+	uint64_t c;
+};
+
+/* Newest first, back to a FULL or COPY. */
+static int chain_step(void *ctx, const struct hs_dbfile *f, size_t b, const struct pidx *p)
+{
+	struct chain_walk *w = ctx;
+	struct chain *ch = w->ch;
+	int err;
+
+	if (ch->n && p->chunk >= ch->v[ch->n - 1].chunk)
+		return db_corrupt(f, b, "PAGEIDX out of order");
+	err = chain_push(ch, p);
+	if (err)
+		return err;
+	/* chunk c's own version only lends its mask: the page as of c's
+	 * start needs a root before c, even when c wrote the page whole (a
+	 * FULL, also one the merge made of a DIFF every HS_DB_FULL_EVERY
+	 * versions) */
+	return (p->kind == HS_DB_FULL || p->kind == HS_DB_COPY) && p->chunk != w->c;
+}
+
+static int build_chain(struct hs_db_image *img, uint64_t page, uint64_t c,
+		       struct chain *ch)
+{
+	struct chain_walk w = { ch, c };
+
+	return pidx_walk(img, page, c, chain_step, &w);
 }
 
 /* Applies version p (from pages.hdb) to data; the version of chunk c
@@ -333,63 +361,30 @@ static int version_mask(struct hs_db_image *img, uint64_t page, const struct pid
 	return err;
 }
 
+struct versions_walk {
+	struct hs_db_image *img;
+	uint64_t page;
+	db_version_fn cb;
+	void *ctx;
+};
+
+static int version_step(void *ctx, const struct hs_dbfile *f, size_t b, const struct pidx *p)
+{
+	struct versions_walk *w = ctx;
+	uint8_t mask[HS_DB_MASK_BYTES];
+	int err = version_mask(w->img, w->page, p, mask);
+
+	return err ? err : w->cb(w->ctx, p->chunk, mask);
+}
+
 int db_page_versions(struct hs_db_image *img, uint64_t page, uint64_t before,
 		     db_version_fn cb, void *ctx)
 {
-	const struct hs_dbfile *f = img->files[HS_DB_PAGEIDX];
-	uint8_t mask[HS_DB_MASK_BYTES];
-	bool found = false;
-	size_t b;
-	int err = 0;
+	struct versions_walk w = { img, page, cb, ctx };
 
-	if (!before || !hs_dbfile_block_count(f) || hs_dbfile_block(f, 0)->first_key > page)
+	if (!before)
 		return 0;
-	b = hs_dbfile_find(f, page);
-	for (;;) {
-		struct db_centry *e;
-		const uint8_t *d;
-		size_t len, n;
-		long i;
-		struct pidx p;
-
-		err = db_block_get(img, HS_DB_PAGEIDX, b, &e, &d, &len);
-		if (err)
-			return err;
-		n = len / HS_DB_PAGEIDX_REC;
-		if (!found) {
-			size_t lo = 0, hi = n;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				pidx_parse(d + mid * HS_DB_PAGEIDX_REC, &p);
-				if (pidx_cmp(&p, page, before - 1) <= 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			i = (long)lo - 1;
-			found = i >= 0;
-		} else {
-			i = (long)n - 1;
-		}
-		for (; i >= 0; i--) {
-			pidx_parse(d + (size_t)i * HS_DB_PAGEIDX_REC, &p);
-			if (p.page != page)
-				break;
-			err = version_mask(img, page, &p, mask);
-			if (!err)
-				err = cb(ctx, p.chunk, mask);
-			if (err)
-				break;
-		}
-		db_cache_put(&img->db->cache, e);
-		if (err || i >= 0 || b == 0)
-			return err < 0 ? err : 0;
-		b--;
-		if (hs_dbfile_block(f, b)->last_key < page)
-			return 0;
-	}
+	return pidx_walk(img, page, before - 1, version_step, &w);
 }
 
 int db_page_next_written(struct hs_db_image *img, uint64_t page, uint64_t *found,

@@ -210,6 +210,9 @@ void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,
 /* The next record: *rec and *rec_len, or 1 at the end, or -errno.  The
  * record size comes from the kind (EVENTS and PAGES say their length). */
 int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len);
+/* Moves c forwards to a block with bytes left at c->off (releasing the
+ * one it leaves): 0, 1 past the last block, or -errno. */
+int db_cursor_fill(struct db_cursor *c);
 void db_cursor_release(struct db_cursor *c);
 
 /* ---- stream chunks and decoders (db_stream.c) ----------------------------- */
@@ -331,13 +334,8 @@ void db_insn_index_free(struct db_insn_index *x);
 /* A cursor over the fixed-size records (rec bytes) of an image's file of
  * `kind`, from block `block`, forwards or backwards. */
 struct db_fcursor {
-	struct hs_db_image *img;
-	uint32_t kind;
+	struct db_cursor pos; /* off: forwards the next record; backwards: after it */
 	size_t rec;
-	size_t block, n_blocks;
-	struct db_centry *e;
-	const uint8_t *data;
-	size_t len, off;      /* forwards: next record; backwards: after it */
 	bool back;
 };
 void db_fcursor_init(struct db_fcursor *c, struct hs_db_image *img, uint32_t kind,

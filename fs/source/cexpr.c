@@ -910,12 +910,12 @@ static int parse_sizeof(struct cx *x, struct cx_val *out)
 {
 	struct cx_type t;
 	struct cx_val v;
-	const char *save = x->p;
 	int r;
 
 	next(x);
 	if (is_op(x, "(")) {
-		save = x->p;
+		const char *save = x->p;
+
 		next(x);
 		if (type_start(x)) {
 			if (parse_type(x, &t) || expect(x, ")"))

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cexpr_i.h"
+#include "hindsight/util.h"
 
 enum { NK_VAR_EXT, NK_VAR_STATIC, NK_TYPE, NK_ENUMERATOR, NK_FUNC };
 
@@ -153,7 +154,8 @@ static struct src_names *names_of(struct hs_src *s)
 			off = next_off;
 		}
 	}
-	qsort(nm->e, nm->n, sizeof *nm->e, by_name);
+	if (nm->n > 1) /* nm->e is NULL when there is none */
+		qsort(nm->e, nm->n, sizeof *nm->e, by_name);
 	s->cx_names = nm;
 	return nm;
 }
@@ -195,7 +197,10 @@ static int named(struct hs_src *s, const char *name, size_t len, struct src_name
 	*nm = names_of(s);
 	if (!*nm)
 		return -ENOMEM;
-	return range_of(*nm, name, len, lo, hi) ? 0 : -ENOENT;
+	if (!range_of(*nm, name, len, lo, hi))
+		return -ENOENT;
+	HS_ANALYZER_ASSUME((*nm)->e != NULL); /* a name found: e holds it */
+	return 0;
 }
 
 int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod)

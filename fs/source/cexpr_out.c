@@ -405,8 +405,10 @@ static int put_child(struct kids *k, const struct cx_val *cv, char *name, char *
 
 	o->name = name;
 	o->expr = expr;
-	if (!b || !name || !expr)
+	if (!b || !name || !expr) {
+		free(b);
 		return -ENOMEM;
+	}
 	sb_init(b);
 	if (cv) {
 		r = value_text(k->x, cv, false, b);

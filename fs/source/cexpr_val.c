@@ -253,7 +253,8 @@ int cx_coerce_ref(struct cx *x, struct cx_val *v)
 		return 0;
 	if (!x->noeval && src_vread(x->c, &v->v, 0, &p, 8))
 		return mem_error(x, v->v.in_mem ? v->v.addr : 0);
-	cx_target(&v->ty, &t);
+	if (!cx_target(&v->ty, &t)) /* a reference always has a target */
+		return 0;
 	cx_lval(v, &t, p);
 	return 0;
 }

@@ -996,13 +996,11 @@ int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	return array_bounds(t, dims, max);
 }
 
-char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v)
+/* An empty text for a top-level value (NULL: ENOMEM); text_end() gives
+ * it as a malloc'd string and frees it. */
+static struct src_sbuf *text_begin(struct src_ctx *c)
 {
 	struct src_sbuf *b = malloc(sizeof *b);
-	uint64_t dims[8];
-	int nd = array_bounds(t, dims, 8);
-	Dwarf_Die et;
-	char *out;
 
 	if (!b)
 		return NULL;
@@ -1011,32 +1009,42 @@ char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct s
 	b->buf[0] = 0;
 	c->n_statmem = 0;
 	c->statmem_top = false;
-	if (dim < nd && src_die_type(t, &et))
-		fmt_array_dim(c, &et, dims, nd, dim, v, 0, 0, b);
-	else
-		src_sb_str(b, "<unknown array>");
-	out = strdup(b->buf);
+	return b;
+}
+
+static char *text_end(struct src_sbuf *b)
+{
+	char *out = strdup(b->buf);
+
 	free(b);
 	return out;
 }
 
-char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
+char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct src_vsrc *v)
 {
-	struct src_sbuf *b = malloc(sizeof *b);
-	char *out;
+	struct src_sbuf *b = text_begin(c);
+	uint64_t dims[8];
+	int nd = array_bounds(t, dims, 8);
+	Dwarf_Die et;
 
 	if (!b)
 		return NULL;
-	b->len = 0;
-	b->full = false;
-	b->buf[0] = 0;
-	c->n_statmem = 0;
-	c->statmem_top = false;
+	if (dim < nd && src_die_type(t, &et))
+		fmt_array_dim(c, &et, dims, nd, dim, v, 0, 0, b);
+	else
+		src_sb_str(b, "<unknown array>");
+	return text_end(b);
+}
+
+char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v)
+{
+	struct src_sbuf *b = text_begin(c);
+
+	if (!b)
+		return NULL;
 	if (t)
 		fmt_value(c, t, v, 0, 0, b);
 	else
 		src_sb_str(b, "<void>");
-	out = strdup(b->buf);
-	free(b);
-	return out;
+	return text_end(b);
 }

@@ -32,7 +32,7 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 		return false;
 	size = src_type_size(&p);
 	tag = dwarf_tag(&p);
-	if (size == 0 || off + size > 16)
+	if (size == 0 || off > 16 || size > 16 - off) /* no wrap on a bad DWARF size */
 		return false;
 	switch (tag) {
 	case DW_TAG_structure_type:
@@ -71,7 +71,7 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 		if (enc == DW_ATE_float || enc == DW_ATE_complex_float) {
 			if ((enc == DW_ATE_float && size > 8) || size > 16)
 				return false; /* long double: x87 */
-			for (n = off / 8; n <= (off + size - 1) / 8; n++)
+			for (n = off / 8; n <= (off + size - 1) / 8 && n < 2; n++)
 				if (cls[n] == RC_NONE)
 					cls[n] = RC_SSE;
 			return true;

@@ -393,7 +393,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		goto out;
 	}
 	err = tree_src_get(tree, n, &s);
-	if (!err)
+	if (err >= 0)
 		err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		goto out;

@@ -98,8 +98,11 @@ void hs_srv_note(struct hs_srv *srv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The access token (32 hex digits) with --tunnel; NULL without. */
 const char *hs_srv_token(const struct hs_srv *srv);
-/* Stops listening, waits for the requests and the build to end, frees
- * everything.  Accepts NULL. */
+/* Stops listening, waits for the requests in progress, frees everything.
+ * A database build still running is not waited for (hs_dbb_build()
+ * cannot be cancelled): its thread finishes on its own and frees what it
+ * shares with the server (srv_build.c); the next build cleans its
+ * temporary folder.  Accepts NULL. */
 void hs_srv_stop(struct hs_srv *srv);
 
 #endif

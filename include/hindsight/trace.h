@@ -95,6 +95,7 @@ struct hs_trace_file_header {
 	uint64_t start_ns;
 	uint32_t parent_pid, parent_exec;
 	uint64_t parent_t;
+	uint32_t vg_major, vg_minor; /* the recorder's Valgrind; 0.0 before format 7 */
 };
 
 struct hs_trace_chunk_info {
@@ -110,13 +111,16 @@ struct hs_trace_file;
  * HS_STREAM_MAGIC), then indexes every chunk header (each one checked).
  * Payloads are read later, by hs_trace_file_read_chunk().  A last chunk
  * cut short by the end of the file is left out of the index and flags the
- * file as truncated; that is not an error.  Caller frees with
- * hs_trace_file_close(). */
+ * file as truncated; that is not an error.  A file recorded under another
+ * Valgrind than the one this library was built against is -EBADMSG, its
+ * message naming both versions (trace_format.h, VALGRIND VERSION).
+ * Caller frees with hs_trace_file_close(). */
 int hs_trace_file_open(const char *path, const char *magic,
 		       struct hs_trace_file **out, struct hs_trace_err *err);
 void hs_trace_file_close(struct hs_trace_file *f); /* accepts NULL */
 
-/* Reads only the 64-byte header of the file at path and checks it. */
+/* Reads only the header of the file at path (72 bytes; 64 before format
+ * version 7) and checks it. */
 int hs_trace_read_file_header(const char *path, const char *magic,
 			      struct hs_trace_file_header *hdr,
 			      struct hs_trace_err *err);

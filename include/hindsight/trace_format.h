@@ -43,19 +43,21 @@
 
 #include <stdint.h>
 
-#define HS_TRACE_FORMAT_VERSION 6
+#define HS_TRACE_FORMAT_VERSION 7
 /* The oldest version readers accept.  Version 4 added the captured
  * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 5 the signal's
  * siginfo in SIGNAL and EXIT and the trailer of EXEC (each a longer
  * record whose first fields are unchanged); version 6 the CONSOLE record
  * (what reached the recording's stdout and stderr, from any process and
- * fd) and the kernel's whole siginfo at the end of SIGNAL and EXIT.  Version 3, 4 and 5 files differ in nothing else and still read. */
+ * fd) and the kernel's whole siginfo at the end of SIGNAL and EXIT;
+ * version 7 the Valgrind version in the file header (below).  Version 3
+ * to 6 files differ in nothing else and still read. */
 #define HS_TRACE_FORMAT_MIN_VERSION 3
 
-/* ---- file header (64 bytes) -------------------------------------------
+/* ---- file header (72 bytes; 64 before version 7) ----------------------
  *   0  char[8] magic        HS_STREAM_MAGIC or HS_CODE_MAGIC
  *   8  u32     version      HS_TRACE_FORMAT_VERSION
- *  12  u32     header_size  64
+ *  12  u32     header_size  72 (64 before version 7)
  *  16  u32     pid
  *  20  u32     ppid
  *  24  u32     exec_index   n in <pid>.<n>
@@ -64,11 +66,26 @@
  *  40  u32     parent_pid   for a fork child: the parent; else 0
  *  44  u32     parent_exec  the parent's exec_index
  *  48  u64     parent_t     for a fork child: parent's t at the fork
+ * From version 7:
+ *  56  u32     vg_major     the Valgrind the recorder was built against
+ *  60  u32     vg_minor     (valgrind.h's __VALGRIND_MAJOR__, _MINOR__)
+ *  64  u64     xxh64        XXH64(bytes 0..63, seed 0)
+ * Before version 7:
  *  56  u64     xxh64        XXH64(bytes 0..55, seed 0)
+ *
+ * VALGRIND VERSION.  The records hold Valgrind's own numbers: the IR
+ * operators and jump kinds of code.hst (libvex_ir.h) and the register
+ * layout of REGS and of PUT offsets (libvex_guest_amd64.h).  They may
+ * change between Valgrind releases, so a reader accepts a version 7 file
+ * only when vg_major.vg_minor is the Valgrind it was built against, and
+ * says both versions when not.  Earlier files do not say: readers take
+ * them as recorded by the Valgrind they were built against, as readers
+ * before version 7 did.
  */
 #define HS_STREAM_MAGIC "HSSTRM01"
 #define HS_CODE_MAGIC   "HSCODE01"
-#define HS_FILE_HEADER_SIZE 64
+#define HS_FILE_HEADER_SIZE 72
+#define HS_FILE_HEADER_SIZE_V6 64 /* versions 3 to 6 */
 #define HS_FILE_FORKED 0x1u
 
 /* ---- chunk header (48 bytes), followed by comp_size bytes of zstd ------
@@ -99,7 +116,8 @@
 
 enum hs_event {
 	/* u32 tid, u32 reason, u32 size, u8 state[size]: the whole
-	 * VexGuestAMD64State of thread tid (valgrind 3.19 layout, 928 bytes). */
+	 * VexGuestAMD64State of thread tid (the layout of the file header's
+	 * Valgrind version; 928 bytes in 3.19). */
 	HS_EV_REGS = 1,
 	/* u32 tid, u32 lwpid: tid runs from here on. */
 	HS_EV_THREAD_RUN = 2,

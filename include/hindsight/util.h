@@ -1,13 +1,14 @@
 /* util.h - the small helpers every module would otherwise write again.
  *
  * Owner: the common layer (header only, so that any module may use it
- * without a link-order edge).  Users: builder/ and fs/ (not the recorder:
+ * without a link-order edge).  Users: builder/, fs/ and server/ (not the recorder:
  * it has no libc; it may use le.h).
  *
  *   hs_grow()        an array's capacity at least `need` elements
  *   hs_read_full()   exactly n bytes at an offset (pread)
  *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
  *   hs_spill_open()  an unlinked temporary file in a folder
+ *   hs_hexval()      a hex digit's value
  *   HS_ANALYZER_ASSUME(c)  an invariant clang's analyser (make scan)
  *                    cannot see; nothing in a normal build
  *
@@ -113,6 +114,18 @@ static inline int hs_spill_open(const char *dir)
 		return -errno;
 	unlink(path);
 	return fd;
+}
+
+/* The value of hex digit c (either case), or -1. */
+static inline int hs_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 #endif

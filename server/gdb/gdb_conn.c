@@ -10,6 +10,8 @@
  */
 #include "gdb_i.h"
 
+#include "hindsight/util.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -83,6 +85,26 @@ void gdb_buf_hex(struct gdb_buf *b, const uint8_t *data, size_t n)
 	}
 }
 
+void gdb_buf_xml(struct gdb_buf *b, const char *s, bool ascii)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '<')
+			gdb_buf_str(b, "&lt;");
+		else if (c == '>')
+			gdb_buf_str(b, "&gt;");
+		else if (c == '&')
+			gdb_buf_str(b, "&amp;");
+		else if (c == '"')
+			gdb_buf_str(b, "&quot;");
+		else if (c < 0x20 || c == 0x7f || (ascii && c > 0x7f))
+			gdb_buf_fmt(b, "&#%u;", c);
+		else
+			gdb_buf_add(b, s, 1);
+	}
+}
+
 /* ---- reading and writing bytes --------------------------------------------- */
 
 static int write_all(int fd, const char *p, size_t n)
@@ -138,17 +160,6 @@ int gdb_poll_interrupt(struct hs_gdb *g)
 		return 0;
 	g->in_pos++;
 	return 1;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Sends one packet and, in ack mode, waits for its '+' (resending it on
@@ -246,8 +257,8 @@ static ssize_t read_packet(struct hs_gdb *g, struct gdb_buf *pkt)
 		if (pkt->err)
 			return pkt->err;
 		gdb_buf_add(pkt, "", 0);
-		if (hexval(h1) < 0 || hexval(h2) < 0 || too_long ||
-		    (unsigned)(hexval(h1) << 4 | hexval(h2)) != (sum & 0xff)) {
+		if (hs_hexval(h1) < 0 || hs_hexval(h2) < 0 || too_long ||
+		    (unsigned)(hs_hexval(h1) << 4 | hs_hexval(h2)) != (sum & 0xff)) {
 			if (g->log)
 				fprintf(g->log, "gdbserver: bad packet (checksum %c%c)\n", h1, h2);
 			if (!g->noack && write_all(g->fd, "-", 1) < 0)

@@ -305,7 +305,6 @@ static int watch_in(struct hs_gdb *g, uint64_t lo, uint64_t hi, bool reverse,
 				goto out;
 			f.found = err == 0 && f.w.img == g->img && f.w.t > 0 && f.w.t >= lo;
 		}
-		err = 0;
 		if (!f.found)
 			continue;
 		st = reverse ? f.w.t - 1 : f.w.t;

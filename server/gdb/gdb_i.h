@@ -36,6 +36,10 @@ void gdb_buf_str(struct gdb_buf *b, const char *s);
 void gdb_buf_fmt(struct gdb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gdb_buf_hex(struct gdb_buf *b, const uint8_t *data, size_t n);
+/* s as XML attribute text: markup and control characters escaped; with
+ * ascii, bytes past 0x7f too (one character reference each: a thread
+ * name cut at 15 bytes may end inside a UTF-8 sequence). */
+void gdb_buf_xml(struct gdb_buf *b, const char *s, bool ascii);
 
 /* A thread's name from t on (gdb_threads.c) */
 struct gdb_tname {

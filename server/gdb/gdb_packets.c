@@ -10,6 +10,8 @@
  */
 #include "gdb_i.h"
 
+#include "hindsight/util.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +20,6 @@
 #define GDB_MEM_MAX 0x1000  /* bytes per m packet: PacketSize / 2 and less */
 #define GDB_THREADS_MAX 4096
 
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A hex number ending at one of the bytes of `ends` (or the string's
  * end); *s moves past it.  -EINVAL when there is none. */
 static int parse_hex(char **s, uint64_t *out)
@@ -36,7 +27,7 @@ static int parse_hex(char **s, uint64_t *out)
 	uint64_t v = 0;
 	int n = 0, d;
 
-	while ((d = hexdigit(**s)) >= 0) {
+	while ((d = hs_hexval(**s)) >= 0) {
 		if (n++ == 16)
 			return -EINVAL;
 		v = v << 4 | (uint64_t)d;
@@ -507,7 +498,7 @@ static int h_rcmd(struct hs_gdb *g, char *a, struct gdb_buf *r)
 	int err;
 
 	for (; a[0] && a[1]; a += 2) {
-		int hi = hexdigit(a[0]), lo = hexdigit(a[1]);
+		int hi = hs_hexval(a[0]), lo = hs_hexval(a[1]);
 		uint8_t c;
 
 		if (hi < 0 || lo < 0)

@@ -275,24 +275,6 @@ static const char *name_at(struct hs_gdb *g, uint32_t tid, uint64_t t, int depth
 	return name_at(g, th->parent_tid, th->t_create, depth + 1);
 }
 
-static void xml_escaped(struct gdb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			gdb_buf_str(b, "&lt;");
-		else if (*s == '>')
-			gdb_buf_str(b, "&gt;");
-		else if (*s == '&')
-			gdb_buf_str(b, "&amp;");
-		else if (*s == '"')
-			gdb_buf_str(b, "&quot;");
-		else if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			gdb_buf_fmt(b, "&#%u;", (unsigned char)*s);
-		else
-			gdb_buf_add(b, s, 1);
-	}
-}
-
 int gdb_threads_xml(struct hs_gdb *g, struct gdb_buf *x)
 {
 	uint32_t *slots;
@@ -322,7 +304,7 @@ int gdb_threads_xml(struct hs_gdb *g, struct gdb_buf *x)
 		gdb_buf_fmt(x, "<thread id=\"%x\"", tid);
 		if (*name) {
 			gdb_buf_str(x, " name=\"");
-			xml_escaped(x, name);
+			gdb_buf_xml(x, name, true);
 			gdb_buf_str(x, "\"");
 		}
 		gdb_buf_str(x, "/>\n");

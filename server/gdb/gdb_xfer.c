@@ -159,22 +159,6 @@ static uint64_t svr4_r_debug(struct hs_gdb *g)
 	}
 }
 
-static void xml_escaped(struct gdb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			gdb_buf_str(b, "&lt;");
-		else if (*s == '>')
-			gdb_buf_str(b, "&gt;");
-		else if (*s == '&')
-			gdb_buf_str(b, "&amp;");
-		else if (*s == '"')
-			gdb_buf_str(b, "&quot;");
-		else
-			gdb_buf_add(b, s, 1);
-	}
-}
-
 static void svr4_list(struct hs_gdb *g, struct gdb_buf *x)
 {
 	uint64_t rd = svr4_r_debug(g), lm = 0, main_lm = 0;
@@ -199,7 +183,7 @@ static void svr4_list(struct hs_gdb *g, struct gdb_buf *x)
 		name[got > 0 ? got : 0] = 0;
 		if (lm != main_lm && name[0]) {
 			gdb_buf_str(x, "<library name=\"");
-			xml_escaped(x, name);
+			gdb_buf_xml(x, name, false);
 			gdb_buf_fmt(x, "\" lm=\"0x%" PRIx64 "\" l_addr=\"0x%" PRIx64
 				    "\" l_ld=\"0x%" PRIx64 "\" lmid=\"0x0\"/>\n", lm, l_addr, l_ld);
 		}

@@ -52,7 +52,7 @@ nchunks=$("$HS" trace-check "$T/gz" 2>/dev/null | sed -n 's/^ *chunks: *//p' | h
 read -r off < <("$PY" - "$T/gz/procs/$img/stream.hst" <<'PYEOF'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
-off, i = 64, 0
+off, i = struct.unpack_from("<I", d, 12)[0], 0  # the file header's size
 while True:
     comp = struct.unpack_from("<I", d, off + 28)[0]
     if i == 1:

@@ -97,7 +97,7 @@ damage pageidx.hdb 184 pageidx >/dev/null
 check pageidx "pageidx.hdb: block 0"
 damage events.hdb 184 events >/dev/null
 check events "events.hdb: block 0"
-# Past the 64-byte file header and the 48-byte chunk header (trace_format.h).
+# Past the 72-byte file header and the 48-byte chunk header (trace_format.h).
 damage stream.hst 300 stream >/dev/null
 check stream "chunk 0"
 pass "${SUMMARY%;}"

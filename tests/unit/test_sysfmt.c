@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../fs/query/sys_i.h"
+#include "hindsight/sysfmt.h"
 
 static char line[4096];
 

@@ -29,6 +29,7 @@
 #include "libvex_basictypes.h"
 #include "libvex_guest_amd64.h"
 #include "libvex_ir.h"
+#include "valgrind.h"
 
 #include "hindsight/trace.h"
 
@@ -470,15 +471,19 @@ struct rec {
 	size_t drop_tail; /* bytes cut off the next stream chunk (damage) */
 };
 
-static void file_header(struct buf *b, const char *magic, uint32_t version,
-			uint32_t pid, uint32_t exec_index, uint32_t flags)
+/* The header of format `version` (72 bytes from version 7, 64 before),
+ * saying Valgrind vg_major.vg_minor from version 7. */
+static void file_header_vg(struct buf *b, const char *magic, uint32_t version,
+			   uint32_t pid, uint32_t exec_index, uint32_t flags,
+			   uint32_t vg_major, uint32_t vg_minor)
 {
 	uint8_t h[HS_FILE_HEADER_SIZE] = { 0 };
+	size_t size = version >= 7 ? HS_FILE_HEADER_SIZE : HS_FILE_HEADER_SIZE_V6;
 	struct buf tmp = { 0 };
 
 	put(&tmp, magic, 8);
 	put32(&tmp, version);
-	put32(&tmp, HS_FILE_HEADER_SIZE);
+	put32(&tmp, (uint32_t)size);
 	put32(&tmp, pid);
 	put32(&tmp, 1);
 	put32(&tmp, exec_index);
@@ -487,10 +492,22 @@ static void file_header(struct buf *b, const char *magic, uint32_t version,
 	put32(&tmp, 0);
 	put32(&tmp, 0);
 	put64(&tmp, 0);
-	memcpy(h, tmp.p, 56);
-	wr64(h + 56, XXH64(h, 56, 0));
-	put(b, h, sizeof(h));
+	if (version >= 7) {
+		put32(&tmp, vg_major);
+		put32(&tmp, vg_minor);
+	}
+	memcpy(h, tmp.p, size - 8);
+	wr64(h + size - 8, XXH64(h, size - 8, 0));
+	put(b, h, size);
 	buf_free(&tmp);
+}
+
+/* A header as this build's recorder writes it (this Valgrind). */
+static void file_header(struct buf *b, const char *magic, uint32_t version,
+			uint32_t pid, uint32_t exec_index, uint32_t flags)
+{
+	file_header_vg(b, magic, version, pid, exec_index, flags,
+		       __VALGRIND_MAJOR__, __VALGRIND_MINOR__);
 }
 
 static void chunk_out(struct buf *file, struct buf *raw, uint64_t seq,
@@ -1771,11 +1788,11 @@ static void test_trace_keeps_one_state_per_thread(void **state)
 }
 
 /* A valid two-chunk recording to damage. */
-static void rec_two_chunks(struct rec *r, struct tsb *sb)
+/* Two stream chunks into r (rec_init'ed: its version is the files'). */
+static void rec_two_chunks_into(struct rec *r, struct tsb *sb)
 {
 	VexGuestAMD64State st;
 
-	rec_init(r);
 	sb_straight(sb);
 	rec_define(r, sb);
 	state_init(&st);
@@ -1793,6 +1810,12 @@ static void rec_two_chunks(struct rec *r, struct tsb *sb)
 	rec_cut(r, HS_CHUNK_LAST);
 }
 
+static void rec_two_chunks(struct rec *r, struct tsb *sb)
+{
+	rec_init(r);
+	rec_two_chunks_into(r, sb);
+}
+
 static void flip_stream_byte(struct rec *r, size_t off)
 {
 	r->stream_file.p[off] ^= 0x40;
@@ -1801,9 +1824,10 @@ static void flip_stream_byte(struct rec *r, size_t off)
 /* Offset of chunk 1's header in the stream file. */
 static size_t chunk1_offset(struct rec *r)
 {
-	const uint8_t *h = r->stream_file.p + HS_FILE_HEADER_SIZE;
+	size_t hsize = hs_le32(r->stream_file.p + 12);
+	const uint8_t *h = r->stream_file.p + hsize;
 
-	return HS_FILE_HEADER_SIZE + HS_CHUNK_HEADER_SIZE + hs_le32(h + 28);
+	return hsize + HS_CHUNK_HEADER_SIZE + hs_le32(h + 28);
 }
 
 static void expect_decode_error(struct rec *r, int want, const char *needle)
@@ -1870,6 +1894,54 @@ static void test_trace_rejects_bad_version(void **state)
 	snprintf(want, sizeof(want), "unsupported format version %d",
 		 HS_TRACE_FORMAT_VERSION + 1);
 	expect_decode_error(&r, -EBADMSG, want);
+	rec_free(&r);
+}
+
+/* A recording made under another Valgrind holds other IR and register
+ * numbers: refused, the error naming both versions. */
+static void test_trace_rejects_other_valgrind(void **state)
+{
+	char want[96];
+	struct rec r;
+	struct tsb sb;
+	uint8_t *h;
+
+	rec_two_chunks(&r, &sb);
+	/* a valid recording whose header says the next Valgrind release */
+	h = r.stream_file.p;
+	hs_put_le32(h + 60, __VALGRIND_MINOR__ + 1);
+	wr64(h + 64, XXH64(h, 64, 0));
+	rec_write(&r);
+	snprintf(want, sizeof(want), "recorded under Valgrind %d.%d, but this hindsight "
+		 "reads Valgrind %d.%d's", __VALGRIND_MAJOR__, __VALGRIND_MINOR__ + 1,
+		 __VALGRIND_MAJOR__, __VALGRIND_MINOR__);
+	expect_decode_error(&r, -EBADMSG, want);
+	rec_free(&r);
+}
+
+/* Version 6 files (a 64-byte header, no Valgrind version) still read. */
+static void test_trace_reads_version_6(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+	struct hs_trace_stats s;
+	struct hs_trace_err err;
+	struct hs_trace_file_header h;
+	struct seen seen;
+	bool complete;
+	char path[PATH_MAX + 16];
+
+	rec_init(&r);
+	r.version = 6;
+	rec_two_chunks_into(&r, &sb);
+	rec_write(&r);
+	assert_int_equal(decode_image(&r, &seen, &s, &complete, &err), 0);
+	assert_true(complete);
+	snprintf(path, sizeof(path), "%s/stream.hst", r.img);
+	assert_int_equal(hs_trace_read_file_header(path, HS_STREAM_MAGIC, &h, &err), 0);
+	assert_int_equal(h.version, 6);
+	assert_int_equal(h.header_size, HS_FILE_HEADER_SIZE_V6);
+	assert_int_equal(h.vg_major, 0);
 	rec_free(&r);
 }
 
@@ -2302,6 +2374,8 @@ int main(void)
 		cmocka_unit_test(test_trace_accepts_valid_two_chunk_recording),
 		cmocka_unit_test(test_trace_rejects_bad_magic),
 		cmocka_unit_test(test_trace_rejects_bad_version),
+		cmocka_unit_test(test_trace_rejects_other_valgrind),
+		cmocka_unit_test(test_trace_reads_version_6),
 		cmocka_unit_test(test_trace_rejects_bad_file_header_checksum),
 		cmocka_unit_test(test_trace_rejects_bad_chunk_header_checksum),
 		cmocka_unit_test(test_trace_rejects_bad_chunk_checksum),
