@@ -223,20 +223,31 @@ int db_code(struct hs_db_image *img, const struct hs_trace_code **code)
 	/* load unlocked (it can take a while); the first to finish wins */
 	path = path_join(img->proc_dir, "code.hst");
 	err = path ? hs_trace_code_load(path, &mine, &terr) : -ENOMEM;
+	if (err == -EMFILE || err == -ENFILE) {
+		/* the database's idle files make room (dbfile_fd.c) */
+		hs_dbfile_fd_close_idle();
+		terr.msg[0] = 0;
+		err = hs_trace_code_load(path, &mine, &terr);
+	}
 	free(path);
 	if (err)
 		db_log("%s", terr.msg[0] ? terr.msg : "cannot load code.hst");
 	pthread_mutex_lock(&db->code_lock);
 	if (!img->code && !img->code_err) {
 		img->code = mine;
-		img->code_err = err;
 		mine = NULL;
-		db->code_loads++;
+		if (img->code)
+			db->code_loads++;
+		else if (err != -EMFILE && err != -ENFILE && err != -ENOMEM)
+			img->code_err = err; /* kept: the file will not change */
 	}
-	if (img->code)
+	if (img->code) {
 		code_hold(img);
+		err = 0;
+	} else if (img->code_err) {
+		err = img->code_err;
+	}
 	*code = img->code;
-	err = img->code_err;
 	pthread_mutex_unlock(&db->code_lock);
 	hs_trace_code_free(mine);
 	return err;
