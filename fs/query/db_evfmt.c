@@ -417,9 +417,10 @@ static int batch_decode(struct worker *w)
 	if (!w->dec) {
 		if (w->dec_err)
 			return w->dec_err;
+		/* the worker's decoder holds the code until the batch ends */
 		ret = db_code(img, &code);
-		if (!ret)
-			ret = hs_trace_decoder_new(code, &v, &w->dec);
+		if (!ret && (ret = hs_trace_decoder_new(code, &v, &w->dec)))
+			db_code_put(img);
 		if (ret) {
 			w->dec_err = ret;
 			return ret;
@@ -676,7 +677,10 @@ int hs_db_events_text(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1,
 		free(f->batches[i].by_addr);
 	}
 	for (size_t i = 0; i < WORKERS; i++)
-		hs_trace_decoder_free(f->workers[i].dec);
+		if (f->workers[i].dec) {
+			hs_trace_decoder_free(f->workers[i].dec);
+			db_code_put(f->img);
+		}
 	free(f->changes);
 	free(f);
 	return err;

@@ -95,30 +95,37 @@ static int build(const struct hs_trace_code *code, struct db_insn_index **out)
 	return 0;
 }
 
+/* The instruction index, built over the code table on first use: held
+ * (with the table) until db_code_put(img). */
 static int index_get(struct hs_db_image *img, const struct db_insn_index **out)
 {
 	const struct hs_trace_code *code;
 	struct db_insn_index *x = NULL;
 	int err;
 
-	pthread_mutex_lock(&img->lock);
-	*out = img->insns;
-	err = img->insns_err;
-	pthread_mutex_unlock(&img->lock);
-	if (*out || err)
-		return err;
+	*out = NULL;
 	err = db_code(img, &code);
-	if (!err)
-		err = build(code, &x);
-	pthread_mutex_lock(&img->lock);
+	if (err)
+		return err;
+	pthread_mutex_lock(&img->db->code_lock);
+	*out = img->insns;
+	pthread_mutex_unlock(&img->db->code_lock);
+	if (*out)
+		return 0;
+	err = build(code, &x);
+	pthread_mutex_lock(&img->db->code_lock);
 	if (!img->insns) {
 		img->insns = x;
 		x = NULL;
 	}
 	*out = img->insns;
-	pthread_mutex_unlock(&img->lock);
+	pthread_mutex_unlock(&img->db->code_lock);
 	db_insn_index_free(x);
-	return *out ? 0 : err;
+	if (!*out) {
+		db_code_put(img);
+		return err ? err : -ENOMEM;
+	}
+	return 0;
 }
 
 static const struct hs_trace_insn *lookup(const struct db_insn_index *x, uint64_t addr,
@@ -172,7 +179,9 @@ int hs_db_insn_at(const struct hs_db_image *cimg, uint64_t t, struct hs_db_insn 
 	if (in && in->len <= sizeof(bytes)) {
 		n = in->len;
 		memcpy(bytes, in->bytes, n);
-	} else {
+	}
+	db_code_put(img);
+	if (!n) {
 		ssize_t got = hs_db_mem_read(img, t, out->addr, sizeof(bytes), bytes);
 
 		if (got < 0)

@@ -159,36 +159,131 @@ int db_chunk_of(const struct hs_db_image *img, uint64_t t, size_t *c)
 	return 0;
 }
 
+/* ---- code tables: loaded when used, freed when idle ----------------------
+ *
+ * An image's code table (code.hst compiled: tens of MB even for /bin/true,
+ * whose ld.so and libc start-up alone run thousands of superblocks) is
+ * what a replay decodes with.  Kept for the life of the database, reading
+ * 200 images took 7.6 GB.  So db_code() holds the table for its caller
+ * until db_code_put(); an image that no one holds goes to the head of a
+ * list of idle loaded images, and when that list is longer than
+ * db->code_keep the image at its tail loses its table, its pooled
+ * decoders and its instruction index (all built over the table), to be
+ * loaded again when next used.  One lock (db->code_lock) guards every
+ * image's share of this; loading and freeing run outside it. */
+
+/* What an idle image loses (freed by the caller, unlocked). */
+struct code_state {
+	struct hs_trace_code *code;
+	struct db_insn_index *insns;
+	struct db_dec *idle;
+};
+
+static void lru_unlink(struct hs_db *db, struct hs_db_image *img)
+{
+	if (!img->in_lru)
+		return;
+	if (img->lru_prev)
+		img->lru_prev->lru_next = img->lru_next;
+	else
+		db->lru_head = img->lru_next;
+	if (img->lru_next)
+		img->lru_next->lru_prev = img->lru_prev;
+	else
+		db->lru_tail = img->lru_prev;
+	img->lru_prev = img->lru_next = NULL;
+	img->in_lru = false;
+	db->n_lru--;
+}
+
+/* One more holder of img's loaded code (locked). */
+static void code_hold(struct hs_db_image *img)
+{
+	lru_unlink(img->db, img);
+	img->code_refs++;
+}
+
 int db_code(struct hs_db_image *img, const struct hs_trace_code **code)
 {
+	struct hs_db *db = img->db;
 	struct hs_trace_err terr = { "" };
 	struct hs_trace_code *mine = NULL;
 	char *path;
 	int err;
 
-	pthread_mutex_lock(&img->lock);
+	*code = NULL;
+	pthread_mutex_lock(&db->code_lock);
+	if (img->code)
+		code_hold(img);
 	*code = img->code;
 	err = img->code_err;
-	pthread_mutex_unlock(&img->lock);
+	pthread_mutex_unlock(&db->code_lock);
 	if (*code || err)
 		return err;
 	/* load unlocked (it can take a while); the first to finish wins */
 	path = path_join(img->proc_dir, "code.hst");
 	err = path ? hs_trace_code_load(path, &mine, &terr) : -ENOMEM;
+	if (err == -EMFILE || err == -ENFILE) {
+		/* the database's idle files make room (dbfile_fd.c) */
+		hs_dbfile_fd_close_idle();
+		terr.msg[0] = 0;
+		err = hs_trace_code_load(path, &mine, &terr);
+	}
 	free(path);
 	if (err)
 		db_log("%s", terr.msg[0] ? terr.msg : "cannot load code.hst");
-	pthread_mutex_lock(&img->lock);
+	pthread_mutex_lock(&db->code_lock);
 	if (!img->code && !img->code_err) {
 		img->code = mine;
-		img->code_err = err;
 		mine = NULL;
+		if (img->code)
+			db->code_loads++;
+		else if (err != -EMFILE && err != -ENFILE && err != -ENOMEM)
+			img->code_err = err; /* kept: the file will not change */
+	}
+	if (img->code) {
+		code_hold(img);
+		err = 0;
+	} else if (img->code_err) {
+		err = img->code_err;
 	}
 	*code = img->code;
-	err = img->code_err;
-	pthread_mutex_unlock(&img->lock);
+	pthread_mutex_unlock(&db->code_lock);
 	hs_trace_code_free(mine);
 	return err;
+}
+
+void db_code_put(struct hs_db_image *img)
+{
+	struct hs_db *db = img->db;
+	struct code_state gone = { NULL, NULL, NULL };
+	struct hs_db_image *v;
+
+	pthread_mutex_lock(&db->code_lock);
+	if (img->code_refs && --img->code_refs == 0 && img->code) {
+		img->lru_prev = NULL;
+		img->lru_next = db->lru_head;
+		if (db->lru_head)
+			db->lru_head->lru_prev = img;
+		db->lru_head = img;
+		if (!db->lru_tail)
+			db->lru_tail = img;
+		img->in_lru = true;
+		db->n_lru++;
+	}
+	/* each put adds one image at most: one goes at most */
+	if (db->n_lru > db->code_keep) {
+		v = db->lru_tail;
+		lru_unlink(db, v);
+		gone = (struct code_state){ v->code, v->insns, v->idle };
+		v->code = NULL;
+		v->insns = NULL;
+		v->idle = NULL;
+	}
+	pthread_mutex_unlock(&db->code_lock);
+	db_dec_free_list(gone.idle);
+	db_insn_index_free(gone.insns);
+	hs_trace_code_free(gone.code);
 }
 
 /* ---- images ---------------------------------------------------------------- */
@@ -306,7 +401,7 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 
 static void image_close(struct hs_db_image *img)
 {
-	db_dec_free_all(img);
+	db_dec_free_list(img->idle);
 	for (uint32_t k = 0; k < DB_N_KINDS; k++)
 		hs_dbfile_close(img->files[k]);
 	hs_dbfile_fd_close(&img->stream_lfd);
@@ -374,6 +469,8 @@ int hs_db_open(const char *trace_dir, const struct hs_db_options *opt,
 	if (!db)
 		return -ENOMEM;
 	pthread_mutex_init(&db->zstd_lock, NULL);
+	pthread_mutex_init(&db->code_lock, NULL);
+	db->code_keep = opt && opt->code_keep ? opt->code_keep : HS_DB_CODE_KEEP_DEFAULT;
 	db->trace_dir = strdup(trace_dir);
 	db_dir = path_join(trace_dir, "db");
 	if (!db->trace_dir || !db_dir) {
@@ -470,6 +567,7 @@ void hs_db_close(struct hs_db *db)
 	hs_trace_mem_files_free(db->files);
 	db_stream_cleanup(db);
 	pthread_mutex_destroy(&db->zstd_lock);
+	pthread_mutex_destroy(&db->code_lock);
 	free(db->trace_dir);
 	free(db->pack_dir);
 	free(db);
@@ -517,6 +615,9 @@ void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out)
 	*out = (struct hs_db_cache_stats){ .cap = c->cap, .used = c->used, .hits = c->hits,
 					   .misses = c->misses, .evictions = c->evictions };
 	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_lock((pthread_mutex_t *)&db->code_lock);
+	out->code_loads = db->code_loads;
+	pthread_mutex_unlock((pthread_mutex_t *)&db->code_lock);
 }
 
 void hs_db_cache_drop(struct hs_db *db)

@@ -210,8 +210,10 @@ int hs_db_reg_origin(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 		goto out;
 	v.ctx = o;
 	err = hs_trace_decoder_new(code, &v, &o->d);
-	if (err)
+	if (err) {
+		db_code_put(img);
 		goto out;
+	}
 	hs_trace_decoder_set_check(o->d, false);
 	o->tid = o->slow->tid;
 	o->t = t;
@@ -248,8 +250,10 @@ int hs_db_reg_origin(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 	}
 	err = -ENOENT; /* the same value since the image's first state */
 out:
-	if (o->d)
+	if (o->d) {
 		hs_trace_decoder_free(o->d);
+		db_code_put(img); /* the decoder's hold (db_code above) */
+	}
 	free(o->slow);
 	free(o);
 	return err;

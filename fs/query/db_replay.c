@@ -182,25 +182,30 @@ int db_dec_get(struct hs_db_image *img, struct db_dec **out)
 	int err;
 
 	*out = NULL;
-	pthread_mutex_lock(&img->lock);
+	/* pooled decoders exist only while the code is loaded; taking one
+	 * takes a hold on the code as db_code() does */
+	err = db_code(img, &code);
+	if (err)
+		return err;
+	pthread_mutex_lock(&img->db->code_lock);
 	dec = img->idle;
 	if (dec)
 		img->idle = dec->next;
-	pthread_mutex_unlock(&img->lock);
+	pthread_mutex_unlock(&img->db->code_lock);
 	if (dec) {
 		*out = dec;
 		return 0;
 	}
-	err = db_code(img, &code);
-	if (err)
-		return err;
 	dec = calloc(1, sizeof(*dec));
-	if (!dec)
+	if (!dec) {
+		db_code_put(img);
 		return -ENOMEM;
+	}
 	v.ctx = dec;
 	err = hs_trace_decoder_new(code, &v, &dec->d);
 	if (err) {
 		free(dec);
+		db_code_put(img);
 		return err;
 	}
 	/* the builder checked the dumps; a query only needs the state */
@@ -214,20 +219,21 @@ void db_dec_put(struct hs_db_image *img, struct db_dec *dec)
 	if (!dec)
 		return;
 	dec->r = NULL;
-	pthread_mutex_lock(&img->lock);
+	pthread_mutex_lock(&img->db->code_lock);
 	dec->next = img->idle;
 	img->idle = dec;
-	pthread_mutex_unlock(&img->lock);
+	pthread_mutex_unlock(&img->db->code_lock);
+	db_code_put(img);
 }
 
-void db_dec_free_all(struct hs_db_image *img)
+void db_dec_free_list(struct db_dec *dec)
 {
-	while (img->idle) {
-		struct db_dec *dec = img->idle;
+	while (dec) {
+		struct db_dec *next = dec->next;
 
-		img->idle = dec->next;
 		hs_trace_decoder_free(dec->d);
 		free(dec);
+		dec = next;
 	}
 }
 

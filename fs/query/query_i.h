@@ -151,15 +151,22 @@ struct hs_db_image {
 
 	/* Built on first use, under lock; read-only afterwards. */
 	pthread_mutex_t lock;
-	struct hs_trace_code *code;
-	int code_err;             /* 0, or what loading returned (kept) */
 	struct db_maps *maps;
 	int maps_err;
-	struct db_insn_index *insns;
-	int insns_err;
-	struct db_dec *idle;      /* decoder pool, under lock */
 	bool preload_done;        /* preload: found (db_preload.c) */
 	struct db_preload preload;
+
+	/* The code table and what is built over it (decoders, instruction
+	 * index): loaded on first use, freed when the image has been idle
+	 * longest of more than db->code_keep idle loaded images (db_open.c's
+	 * notes).  All under db->code_lock. */
+	struct hs_trace_code *code;
+	int code_err;             /* 0, or what loading returned (kept) */
+	unsigned code_refs;       /* db_code() calls not yet given back */
+	bool in_lru;              /* on db's list of idle loaded images */
+	struct hs_db_image *lru_prev, *lru_next;
+	struct db_insn_index *insns;
+	struct db_dec *idle;      /* decoder pool */
 };
 
 struct hs_db {
@@ -172,6 +179,12 @@ struct hs_db {
 	size_t n_images;
 	void *zstd_pool;          /* idle ZSTD_DCtx, under zstd_lock */
 	pthread_mutex_t zstd_lock;
+	/* images' code tables (struct hs_db_image) */
+	pthread_mutex_t code_lock;
+	struct hs_db_image *lru_head, *lru_tail; /* idle loaded, most recent first */
+	size_t n_lru;
+	unsigned code_keep;
+	uint64_t code_loads;      /* code tables loaded (reloads included) */
 };
 
 /* Loads threads.hdb into img->threads (db_threads.c). */
@@ -181,8 +194,10 @@ int db_threads_load(struct hs_db_image *img);
  * <= t); -ERANGE past t_end. */
 int db_chunk_of(const struct hs_db_image *img, uint64_t t, size_t *c);
 
-/* The code table, loaded on first use. */
+/* The code table, loaded on first use and held until db_code_put(img)
+ * (only then may it be freed, when the image is idle: db_open.c). */
 int db_code(struct hs_db_image *img, const struct hs_trace_code **code);
+void db_code_put(struct hs_db_image *img);
 
 /* ---- block files (db_block.c) --------------------------------------------- */
 
@@ -229,9 +244,11 @@ struct db_dec {
 	struct hs_trace_decoder *d;
 	struct db_replay *r;
 };
+/* A decoder holds the image's code (db_code) from get to put. */
 int db_dec_get(struct hs_db_image *img, struct db_dec **out);
 void db_dec_put(struct hs_db_image *img, struct db_dec *dec);
-void db_dec_free_all(struct hs_db_image *img);
+/* Frees a chain of pooled decoders (next links). */
+void db_dec_free_list(struct db_dec *dec);
 /* Frees the pool of zstd contexts. */
 void db_stream_cleanup(struct hs_db *db);
 

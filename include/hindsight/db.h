@@ -71,7 +71,11 @@
 
 struct hs_db_options {
 	size_t cache_bytes; /* cap of the block/chunk/page cache; 0: default */
+	/* images whose code table stays loaded when no query uses it (each
+	 * tens of MB; reloaded when next used); 0: default */
+	unsigned code_keep;
 };
+#define HS_DB_CODE_KEEP_DEFAULT 4
 
 struct hs_db;
 struct hs_db_image;
@@ -112,6 +116,7 @@ void hs_db_image_info(const struct hs_db_image *img, struct hs_db_image_info *ou
 struct hs_db_cache_stats {
 	size_t cap, used;   /* bytes */
 	uint64_t hits, misses, evictions;
+	uint64_t code_loads; /* images' code tables loaded, reloads included */
 };
 void hs_db_cache_stats(const struct hs_db *db, struct hs_db_cache_stats *out);
 /* Empties the cache (entries in use stay until released): for benchmarks

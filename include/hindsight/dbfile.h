@@ -96,14 +96,20 @@ void hs_dbfile_abort(struct hs_dbfile_writer *w);
 /* ---- descriptors on demand (dbfile_fd.c) ---------------------------------- */
 
 /* A file opened at its first read and closed again when the process's
- * open ones reach a budget (3/4 of RLIMIT_NOFILE) and it is the least
- * recently used that no read holds: a recording of hundreds of processes
- * reads under a small `ulimit -n`.  Embed it; fields are the module's. */
+ * open ones reach a budget (3/4 of RLIMIT_NOFILE, and the last eighth of
+ * the limit left free) and it is the least recently used that no read
+ * holds: a recording of hundreds of processes reads under a small
+ * `ulimit -n`.  Opened again, it must be the same file (device, inode,
+ * size) or get fails with -ESTALE (one line on stderr).  Embed it;
+ * fields are the module's. */
 struct hs_dbfile_fd {
 	char *path;
 	int fd;                        /* -1: closed now */
 	unsigned pins;                 /* reads holding fd */
 	bool idle;
+	bool known, stale_said;        /* the file first opened: */
+	uint64_t dev, ino;
+	int64_t size;
 	struct hs_dbfile_fd *prev, *next;
 };
 int hs_dbfile_fd_init(struct hs_dbfile_fd *l, const char *path); /* 0 or -ENOMEM */
@@ -113,6 +119,9 @@ void hs_dbfile_fd_put(struct hs_dbfile_fd *l);
 void hs_dbfile_fd_close(struct hs_dbfile_fd *l); /* no read may hold it */
 /* Descriptors open now (tests). */
 size_t hs_dbfile_fd_open_count(void);
+/* Closes every descriptor no read holds (tests: the next read opens
+ * again). */
+void hs_dbfile_fd_close_idle(void);
 
 /* ---- reading (thread-safe after open) ------------------------------------ */
 

@@ -225,6 +225,41 @@ static void test_dbfile_corrupt_block_is_ebadmsg_and_others_still_read(void **st
 	free(pos);
 }
 
+/* A file closed for want of descriptors opens again at the next read;
+ * one replaced in the meantime (a new build in the same folder) is
+ * refused with -ESTALE, not read at its old directory's offsets. */
+static void test_dbfile_reopened_file_must_be_the_same(void **state)
+{
+	struct pos *pos = write_file(path_of("a.hdb"), 5000, 3), *pos2;
+	struct hs_dbfile *f;
+	uint8_t *data, *again;
+	size_t nb;
+
+	assert_int_equal(hs_dbfile_open(path_of("a.hdb"), HS_DB_EVENTS, NULL, &f), 0);
+	nb = hs_dbfile_block_count(f);
+	assert_int_equal(hs_dbfile_read_block(f, 0, &data), 0);
+	hs_dbfile_fd_close_idle();
+	assert_int_equal(hs_dbfile_fd_open_count(), 0);
+	assert_int_equal(hs_dbfile_read_block(f, 0, &again), 0);
+	assert_memory_equal(data, again, hs_dbfile_block(f, 0)->raw);
+	free(again);
+	assert_int_equal(hs_dbfile_fd_open_count(), 1);
+	/* the same records at another level: another file of another size */
+	pos2 = write_file(path_of("b.hdb"), 5000, 19);
+	assert_int_equal(rename(path_of("b.hdb"), path_of("a.hdb")), 0);
+	/* still open: the old file's bytes */
+	assert_int_equal(hs_dbfile_read_block(f, nb - 1, &again), 0);
+	free(again);
+	hs_dbfile_fd_close_idle();
+	assert_int_equal(hs_dbfile_read_block(f, 0, &again), -ESTALE);
+	assert_null(again);
+	assert_int_equal(hs_dbfile_read_block(f, 0, &again), -ESTALE);
+	hs_dbfile_close(f);
+	free(data);
+	free(pos);
+	free(pos2);
+}
+
 static void test_dbfile_damaged_header_or_directory_never_opens(void **state)
 {
 	struct pos *pos = write_file(path_of("hdr.hdb"), 3000, 1);
@@ -347,6 +382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dbfile_unfinished_writer_leaves_an_invalid_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_empty_file_round_trips, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbfile_identity_is_checked_on_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dbfile_reopened_file_must_be_the_same, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1752,6 +1752,80 @@ static void test_query_concurrent_readers_agree(void **state)
 	free(r);
 }
 
+/* Images read in turn, with one idle code table kept: each image's table is
+ * freed when another is read and loaded again when it is next read; the
+ * registers and instructions are the ones a database that keeps them all
+ * gives, also with four threads reading at once. */
+struct code_reader {
+	struct hs_db *db;       /* code_keep 1 */
+	const struct hs_db *all; /* the default */
+	unsigned from;
+};
+
+static void *code_reader_main(void *arg)
+{
+	struct code_reader *c = arg;
+	struct hs_db_regs *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	size_t n = hs_db_image_count(c->db);
+	intptr_t bad = 0;
+
+	if (!a || !b)
+		return (void *)1;
+	for (unsigned round = 0; round < 3; round++)
+		for (size_t k = 0; k < n; k++) {
+			const struct hs_db_image *x = hs_db_image_at(c->db, (k + c->from) % n);
+			const struct hs_db_image *y = hs_db_image_at(c->all, (k + c->from) % n);
+			struct hs_db_image_info info;
+			struct hs_db_insn ia, ib;
+			uint64_t t;
+
+			hs_db_image_info(x, &info);
+			t = info.t_end / 4 * (1 + (round + c->from) % 3);
+			/* the register cache would answer without a replay */
+			hs_db_cache_drop(c->db);
+			if (hs_db_regs_at(x, t, 0, a) != 0 || hs_db_regs_at(y, t, 0, b) != 0 ||
+			    memcmp(a->state, b->state, sizeof(a->state)) != 0 || a->tid != b->tid ||
+			    a->regs.rip != b->regs.rip)
+				bad++;
+			if (hs_db_insn_at(x, t, &ia) != 0 || hs_db_insn_at(y, t, &ib) != 0 ||
+			    ia.addr != ib.addr || strcmp(ia.text, ib.text) != 0)
+				bad++;
+		}
+	free(a);
+	free(b);
+	return (void *)bad;
+}
+
+static void test_query_idle_code_tables_are_freed_and_reloaded(void **state)
+{
+	struct hs_db_options opt = { .code_keep = 1 };
+	struct code_reader c[4];
+	struct hs_db_cache_stats st;
+	pthread_t th[4];
+	struct hs_db *db;
+	size_t n;
+	void *bad;
+
+	(void)state;
+	assert_int_equal(hs_db_open(r_fork_c.dir, &opt, &db), 0);
+	n = hs_db_image_count(db);
+	assert_true(n >= 3);
+	c[0] = (struct code_reader){ db, r_fork_c.db, 0 };
+	assert_null(code_reader_main(&c[0]));
+	hs_db_cache_stats(db, &st);
+	/* 3 rounds over n images, one kept: later rounds load them again */
+	assert_true(st.code_loads > n);
+	for (unsigned i = 0; i < 4; i++) {
+		c[i] = (struct code_reader){ db, r_fork_c.db, i };
+		assert_int_equal(pthread_create(&th[i], NULL, code_reader_main, &c[i]), 0);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		pthread_join(th[i], &bad);
+		assert_null(bad);
+	}
+	hs_db_close(db);
+}
+
 /* ---- damage ------------------------------------------------------------------------ */
 
 /* Runs fn with stderr going to a file; returns what was written there. */
@@ -2084,6 +2158,7 @@ int main(void)
 		cmocka_unit_test(test_query_corrupt_pages_block_fails_cleanly),
 		cmocka_unit_test(test_query_corrupt_pageidx_block_fails_cleanly),
 		cmocka_unit_test(test_query_corrupt_events_block_fails_cleanly),
+		cmocka_unit_test(test_query_idle_code_tables_are_freed_and_reloaded),
 		cmocka_unit_test(test_query_corrupt_stream_chunk_fails_cleanly),
 		cmocka_unit_test(test_query_missing_db_says_build),
 		cmocka_unit_test(test_query_other_format_version_says_rebuild),
