@@ -49,7 +49,7 @@ inline_oracle()
 	rc=$?
 	cat "$T/$prog.cmp" >&2
 	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
-	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
+	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code' "$T/$prog.cmp" ||
 		fail "$prog: no stop in inlined code was compared"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" |
 		sed 's/.*compared \([0-9]*\) .*finish from \([0-9]*\) .*/\1 (\2)/')"
