@@ -25,8 +25,10 @@
  * has inlined copies (hs_src_inline_in_function); elsewhere fs/query's
  * next is gdb's already.
  *
- * Cost: the registers at each line start walked (a loop that runs an
- * inlined call a million times on one line walks a million starts). */
+ * Cost: the registers at each line start walked and at each instruction
+ * of the stretches looked at (each a replay from its chunk's start: about
+ * a millisecond in a big recording); a loop that runs an inlined call a
+ * million times on one line walks a million starts. */
 #include "tree_src_i.h"
 
 #include <errno.h>
@@ -150,7 +152,7 @@ static bool copy_entry(struct nx *x, uint64_t pc)
  * frame stepped: 1 and *t.  The line starts have none where `step` was
  * inside another copy (or in a call) just before: only instructions show
  * it, each a register lookup, so only a short stretch is looked at. */
-#define NX_SCAN_MAX 256
+#define NX_SCAN_MAX 64
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
@@ -380,7 +382,8 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 	*t_from = t;
 	if (!r)
 		return -ENOMEM;
-	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_inline_in_function(s, r->regs.rip) ||
+	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    !hs_src_inline_in_function(s, r->regs.rip) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;       /* the line starts answer */
 	tid = r->tid;
