@@ -160,6 +160,29 @@ WALKS = [["next"], ["step", "next"], ["step", "step", "finish", "next"],
 HS_LINK = {"next": "next-line", "step": "step-into", "finish": "finish"}
 
 
+def function_block(b):
+    while b is not None and b.function is None:
+        b = b.superblock
+    return b
+
+
+def arrival_hides(gdb, frame):
+    """Whether gdb, arriving at frame's pc by other means than a `step`
+    into it, would hide frame's copy (inline-frame.c: its first address,
+    or one whose previous byte is outside it)."""
+    b = function_block(frame.block())
+    pc = frame.pc()
+    if b is None or pc == b.start:
+        return True
+    up = gdb.block_for_pc(pc - 1)
+    while up is not None:
+        if (up.start == b.start and up.end == b.end and up.function is not None and
+                up.function.name == b.function.name):
+            return False
+        up = up.superblock
+    return True
+
+
 def gdb_walk(gdb, main, own, pattern):
     if gdb.selected_inferior().pid:
         gdb.execute("kill", to_string=True)
@@ -169,6 +192,7 @@ def gdb_walk(gdb, main, own, pattern):
     gdb.execute("delete", to_string=True)
     walk = []
     cmd = "start"
+    prev_pc = None
     k = 0
     for _ in range(MAX_WALK):
         try:
@@ -181,7 +205,9 @@ def gdb_walk(gdb, main, own, pattern):
         bt, shown = frames_of(gdb, frame)
         walk.append({"cmd": cmd, "pc": frame.pc() - main, "bt": bt, "inline": shown,
                      "file": os.path.basename(sal.symtab.filename)})
-        entered = cmd == "step" and shown > 0
+        entered = cmd == "step" and shown > 0 and (
+            frame.pc() == prev_pc or arrival_hides(gdb, frame))
+        prev_pc = frame.pc()
         cmd = pattern[k % len(pattern)]
         if entered or (cmd == "finish" and shown == 0 and frame.name() == "main"):
             cmd = "step"    # the pattern goes on after it

@@ -190,6 +190,11 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from);
 
+/* gdb's finish in an inlined frame, from *t, the first instruction
+ * outside the copy at depth open calls: where it stops, into *t. */
+int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
+			   uint64_t *t);
+
 /* ---- tree_src_lists.c ------------------------------------------------------------- */
 /* Writes calls/<f>'s fifth column for flags at p (" signal,unwound": a
  * space first; nothing when it returned; at most 20 bytes, no NUL) and

@@ -180,10 +180,12 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return open == 0 ? -ENOENT : 0;
 }
 
-/* gdb's finish out of an inline frame (the pc in an inlined copy): the
- * first instruction of the thread outside the copy, at the same depth or
- * above (the calls made from inside it run to their return).  A scan, one
- * instruction at a time: bounded, past it there is no answer. */
+/* gdb's finish out of an inline frame (the pc in an inlined copy) runs
+ * to the first instruction of the thread outside the copy, at the same
+ * depth or above (the calls made from inside it run to their return),
+ * and goes on from there as a `next` in the caller (tree_src_finish_inline).
+ * The exit is found by a scan, one instruction at a time: bounded, past
+ * it there is no answer. */
 #define INL_FINISH_MAX 4096
 #define INL_FINISH_CALLS 64
 
@@ -241,6 +243,8 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
 	}
 	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
 	err = depth < 0 ? depth : tree_src_inline_exit(img, s, li.inline_hidden, n->t, r->tid, depth, t);
+	if (err == 0)
+		err = tree_src_finish_inline(img, s, depth, t);
 	free(r);
 	return err < 0 ? err : 1;
 }

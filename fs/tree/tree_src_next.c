@@ -410,3 +410,30 @@ out:
 	free(r);
 	return err;
 }
+
+/* ---- finish out of an inlined frame ---------------------------------------------------
+ * gdb's finish in an inline frame (infrun.c, finish_command) is no
+ * return: it steps as `next` does in the caller, with no line and no
+ * range, so it runs out of the copy and stops at the first statement
+ * row there, at a copy called from the caller that begins there, or, at
+ * a row's middle or a row that is no statement, takes that row's line
+ * and goes on as `next` from it (no value is printed: none is known). */
+int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
+			   uint64_t *t)
+{
+	struct hs_src_line_info li;
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	int err, now;
+
+	if (!r)
+		return -ENOMEM;
+	err = hs_db_regs_at(img, *t, 0, r);
+	now = err < 0 ? -1 : hs_db_backtrace(img, *t, r->tid, NULL, 0);
+	if (err < 0 || now != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
+	    !li.line || (li.row_start && li.is_stmt) || li.inline_frame != li.inline_hidden)
+		goto out;       /* a stop there (or out of the function) */
+	err = tree_src_next_inline(img, s, *t, t);
+out:
+	free(r);
+	return err < 0 ? err : 0;
+}
