@@ -22,7 +22,8 @@
 #     Then, for each inlined function it stepped through, `break f`, run,
 #     `next` and, still in f, `finish` (pc offsets of both).
 #     Then the walks: from `break main`, gdb's `next`, `step` and `finish`
-#     in fixed patterns (WALKS), every stop kept as above with its command.
+#     in fixed patterns (WALKS, or ORACLE_WALKS="next;step,finish"), every
+#     stop kept as above with its command.
 #     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...],
 #            "finishes": [{function, hit, finish}, ...],
 #            "walks": [{pattern, stops: [{cmd, pc, file, bt, inline}]}]}.
@@ -142,7 +143,10 @@ def gdb_oracle():
     # the walks with libc's debug info, as Hindsight reads it (libc6-dbg):
     # a `step` into printf enters it on both sides (the walk ends there)
     gdb.execute("set debug-file-directory /usr/lib/debug", to_string=True)
-    walks = [gdb_walk(gdb, main, own, pat) for pat in WALKS]
+    pats = WALKS
+    if os.environ.get("ORACLE_WALKS"):  # "next;step,finish": fewer walks
+        pats = [p.split(",") for p in os.environ["ORACLE_WALKS"].split(";") if p]
+    walks = [gdb_walk(gdb, main, own, pat) for pat in pats]
     with open(out, "w") as fp:
         json.dump({"prog": prog, "stops": stops, "finishes": finishes, "walks": walks},
                   fp, indent=1)
