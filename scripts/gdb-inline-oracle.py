@@ -23,7 +23,9 @@
 #     `next` and, still in f, `finish` (pc offsets of both).
 #     Then the walks: from `break main`, gdb's `next`, `step` and `finish`
 #     in fixed patterns (WALKS, or ORACLE_WALKS="next;step,finish"), every
-#     stop kept as above with its command.
+#     stop kept as above with its command.  And gdb's reverse-next under
+#     `record full` from a late stop of the `next` walk back to main's
+#     first line (unless ORACLE_REVERSE=no).
 #     JSON: {"stops": [{pc, file, bt, inline (frames shown), hidden}, ...],
 #            "finishes": [{function, hit, finish}, ...],
 #            "walks": [{pattern, stops: [{cmd, pc, file, bt, inline}]}]}.
@@ -39,7 +41,8 @@
 #     stops (the step sequence is gdb's); and time/<t>/finish at the step
 #     stop at each finish's pc is where gdb's `finish` stopped.  Then each
 #     walk follows the same links (next-line, step-into, finish) from
-#     time/main: the same pcs, wheres and backtraces.  Prints the
+#     time/main: the same pcs, wheres and backtraces; and prev-line from
+#     the reverse-next's first stop the same lines and frames.  Prints the
 #     mismatches and a summary line; exit 0 when none, 1 when some.
 import json
 import os
@@ -147,9 +150,58 @@ def gdb_oracle():
     if os.environ.get("ORACLE_WALKS"):  # "next;step,finish": fewer walks
         pats = [p.split(",") for p in os.environ["ORACLE_WALKS"].split(";") if p]
     walks = [gdb_walk(gdb, main, own, pat) for pat in pats]
+    back = None
+    if walks and walks[0]["pattern"] == ["next"] and os.environ.get("ORACLE_REVERSE") != "no":
+        back = gdb_reverse(gdb, main, walks[0])
     with open(out, "w") as fp:
-        json.dump({"prog": prog, "stops": stops, "finishes": finishes, "walks": walks},
-                  fp, indent=1)
+        json.dump({"prog": prog, "stops": stops, "finishes": finishes, "walks": walks,
+                   "reverse": back}, fp, indent=1)
+
+
+def gdb_reverse(gdb, main, walk):
+    """reverse-next under `record full` from a stop of the `next` walk
+    back to main's first line: the latest stop that gdb can record up to
+    (it cannot record every instruction of libc's), tried from the end.
+    {from: index of that stop in the walk, stops: [{pc, bt, inline}]}."""
+    stops = walk["stops"]
+    for i in range(len(stops) - 2, 0, -1):
+        if gdb.selected_inferior().pid:
+            gdb.execute("kill", to_string=True)
+        gdb.execute("delete", to_string=True)
+        try:
+            gdb.execute("break main", to_string=True)
+            gdb.execute("run >/dev/null", to_string=True)
+            gdb.execute("delete", to_string=True)
+            gdb.execute("record full", to_string=True)
+            gdb.execute("break *0x%x" % (main + stops[i]["pc"]), to_string=True)
+            gdb.execute("continue", to_string=True)
+            gdb.execute("delete", to_string=True)
+            fr = gdb.selected_frame()
+            # a breakpoint at a copy's first instruction shows the copy
+            # (a moment the call site): start where both agree
+            if fr.pc() != main + stops[i]["pc"] or (
+                    fr.type() == gdb.INLINE_FRAME and arrival_hides(gdb, fr)):
+                continue
+            back = []
+            for _ in range(MAX_WALK):
+                frame = gdb.selected_frame()
+                bt, shown = frames_of(gdb, frame)
+                back.append({"pc": frame.pc() - main, "bt": bt, "inline": shown})
+                if frame.pc() == main + stops[0]["pc"]:
+                    break
+                out = gdb.execute("reverse-next", to_string=True)
+                if "No more reverse-execution" in out:
+                    break
+            gdb.execute("record stop", to_string=True)
+            # the history begins at `break main`'s stop: a reverse-next
+            # from a later pc of that line stops there for want of history
+            if len(back) > 1 and back[-1]["pc"] == stops[0]["pc"] and \
+                    back[-1]["bt"][0] == back[-2]["bt"][0]:
+                back.pop()
+            return {"from": i, "stops": back}
+        except gdb.error:
+            continue
+    return None
 
 
 # The walks: gdb's commands in a fixed pattern from `break main`, each
@@ -322,6 +374,39 @@ def compare_walks(orc, mnt, main, bad):
     return n, inl, entered
 
 
+def compare_reverse(orc, mnt, main, bad):
+    """gdb's reverse-next from a stop of the `next` walk: prev-line from
+    the same moment (reached by next-line from time/main) must stop at the
+    same lines in the same frames (backtraces).  Not always at the same pc:
+    in a line that begins with an inlined copy, gdb's reverse-next stops
+    at the copy's entry pc where its `next` stopped at the copy's first
+    range (both show the call site).  The numbers compared and at
+    another pc."""
+    back = orc.get("reverse")
+    other_pc = 0
+    if not back:
+        return 0, 0
+    t = link_t(mnt, "", "main")
+    for _ in range(back["from"]):
+        t = link_t(mnt, t, "next-line") if t is not None else None
+    n = 0
+    for j, s in enumerate(back["stops"]):
+        if j > 0:
+            t = link_t(mnt, t, "prev-line") if t is not None else None
+        if t is None:
+            bad.append("reverse-next stop %d: no link, gdb main+0x%x" % (j, s["pc"]))
+            break
+        pc = int(read(os.path.join(mnt, "time", str(t), "insn")).split()[0], 16) - main
+        got = hs_frames(read(os.path.join(mnt, "time", str(t), "backtrace")))
+        if got != s["bt"]:
+            bad.append("reverse-next stop %d: t %d (main+0x%x) backtrace %s, gdb main+0x%x %s" %
+                       (j, t, pc, got, s["pc"], s["bt"]))
+            break
+        other_pc += pc != s["pc"]
+        n += 1
+    return n, other_pc
+
+
 def compare(oracle_path, mnt):
     orc = json.load(open(oracle_path))
     stops = orc["stops"]
@@ -412,13 +497,15 @@ def compare(oracle_path, mnt):
             bad.append("t %d finish from %s: main+0x%x, gdb main+0x%x" % (
                 t, fin["function"], got, fin["finish"]))
     n_walk, n_walk_inl, n_entered = compare_walks(orc, mnt, main, bad)
+    n_back, n_back_pc = compare_reverse(orc, mnt, main, bad)
     for b in bad[:20]:
         print(b)
     print("gdb stops %d (%d with inline frames hidden), compared %d "
           "(%d in inlined code; %d entering a copy: frames under it compared), finish "
           "from %d inline frames, walks %d stops (%d in inlined code; %d entering a "
-          "copy), %d mismatches" % (len(stops), hidden, n, inl, entered, n_fin, n_walk,
-                                        n_walk_inl, n_entered, len(bad)))
+          "copy), reverse-next %d stops (%d at another pc of the line), %d mismatches" % (
+              len(stops), hidden, n, inl, entered, n_fin, n_walk, n_walk_inl, n_entered,
+              n_back, n_back_pc, len(bad)))
     return 1 if bad else 0
 
 

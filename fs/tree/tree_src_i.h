@@ -190,6 +190,9 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from);
 
+/* gdb's reverse-next from t in a function with inlined copies: *t_out. */
+int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out);
 /* gdb's finish in an inlined frame, from *t, the first instruction
  * outside the copy at depth open calls: where it stops, into *t. */
 int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,

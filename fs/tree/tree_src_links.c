@@ -96,13 +96,15 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	uint64_t from;
 	int err;
 
-	if (how == HS_DB_STEP_OVER && tree_src_get(tree, n, &sc.s) == 0 &&
-	    tree_src_regs_at(tree, n, &r) == 0) {
+	if ((how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) &&
+	    tree_src_get(tree, n, &sc.s) == 0 && tree_src_regs_at(tree, n, &r) == 0) {
 		bool inl = hs_src_inline_in_function(sc.s, r->regs.rip);
 
 		free(r);
-		if (inl)
+		if (inl && how == HS_DB_STEP_OVER)
 			return tree_src_next_inline(sc.img, sc.s, n->t, t);
+		if (inl)
+			return tree_src_prev_inline(sc.img, sc.s, n->t, t);
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)

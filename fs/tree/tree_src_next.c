@@ -43,7 +43,8 @@ struct nx {
 	struct hs_src *s;
 	struct hs_db_regs *r;   /* scratch */
 	uint32_t tid, depth;
-	uint64_t to;            /* the frame's return, UINT64_MAX: none */
+	uint64_t from, to;      /* the frame's call (0: none) and return
+				 * (UINT64_MAX: none) */
 	uint64_t sf;            /* the frame stepped: an inline id, 0: real */
 	const char *file;       /* the line being stepped; line 0: none */
 	uint32_t line;
@@ -106,6 +107,27 @@ static int nx_take(struct nx *x, uint64_t t)
 	shown_at(x->s, pc, &x->sf, &x->file, &x->line);
 	x->last_in = t;
 	return 0;
+}
+
+/* x for a step from t: the thread, its frame, the frame shown and its
+ * line.  x->r is freed by the caller (also on failure). */
+static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s, uint64_t t)
+{
+	struct hs_db_call c;
+	int err, open;
+
+	*x = (struct nx){ .img = img, .s = s, .r = malloc(sizeof(struct hs_db_regs)) };
+	if (!x->r)
+		return -ENOMEM;
+	if ((err = hs_db_thread_at(img, t, &x->tid)) < 0)
+		return err;
+	open = hs_db_backtrace(img, t, x->tid, &c, 1);
+	if (open < 0)
+		return open;
+	x->depth = (uint32_t)open;
+	x->from = open > 0 ? c.t_call : 0;
+	x->to = open > 0 ? c.t_ret : UINT64_MAX;
+	return nx_take(x, t);
 }
 
 struct first_start {
@@ -278,22 +300,12 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_out)
 {
-	struct nx x = { .img = img, .s = s, .r = malloc(sizeof(struct hs_db_regs)) };
+	struct nx x;
 	struct hs_db_line_start ls;
-	struct hs_db_call c;
 	uint64_t lo = t + 1;
-	int err, open;
+	int err = nx_init(&x, img, s, t);
 
-	if (!x.r)
-		return -ENOMEM;
-	if ((err = hs_db_thread_at(img, t, &x.tid)) < 0)
-		goto out;
-	open = hs_db_backtrace(img, t, x.tid, &c, 1);
-	if ((err = open) < 0)
-		goto out;
-	x.depth = (uint32_t)open;
-	x.to = open > 0 ? c.t_ret : UINT64_MAX;
-	if ((err = nx_take(&x, t)) < 0)
+	if (err < 0)
 		goto out;
 	for (;;) {
 		if ((err = nx_next(&x, lo, &ls)) < 0)
@@ -436,4 +448,100 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
 out:
 	free(r);
 	return err < 0 ? err : 0;
+}
+
+/* ---- prev-line where code was inlined ---------------------------------------------------
+ * gdb's reverse-next steps back over inlined calls as `next` steps over
+ * them and stops where a forward `next` would have stopped: at the first
+ * start of the line before (in the frame's own code), or at a copy's
+ * first instruction shown as its call site.  fs/query's
+ * HS_DB_STEP_BACK_OVER stops inside copies instead.  So the line starts
+ * are walked back to two changes of line in the frame (the start of the
+ * line before the line before), and `next` is run forward from there:
+ * its last stop before t is the answer. */
+#define PX_MAX 4096
+
+/* The latest line start before t at most x->depth deep (a deeper one is
+ * in a call: leapt back over to the call): *p.  -ENOENT: none. */
+static int px_prev(struct nx *x, uint64_t t, uint64_t *p)
+{
+	struct hs_db_call c;
+	int depth, err;
+
+	for (int k = 0; k < PX_MAX; k++) {
+		if ((err = hs_db_step_line(x->img, t, HS_DB_STEP_BACK_INTO, p)) < 0)
+			return err;
+		depth = hs_db_backtrace(x->img, *p, x->tid, NULL, 0);
+		if (depth < 0)
+			return depth;
+		if ((uint32_t)depth <= x->depth)
+			return 0;
+		if ((err = call_at(x, *p, (uint32_t)depth, &c)) < 0)
+			return err;
+		t = c.t_call + 1;
+	}
+	return -ENOENT;
+}
+
+/* Back from t to the latest start in the frame's own code or at a copy
+ * called from it whose line (the call site's) is not x's line: *p, and
+ * x's line becomes that one.  1 when the frame has none (or it was left). */
+static int px_change(struct nx *x, uint64_t t, uint64_t *p)
+{
+	struct hs_src_line_info li;
+	const char *file;
+	uint64_t pc, fr;
+	uint32_t line;
+	int err, depth;
+
+	for (int k = 0; k < PX_MAX; k++) {
+		if ((err = px_prev(x, t, p)) < 0)
+			return err == -ENOENT ? 1 : err;
+		depth = hs_db_backtrace(x->img, *p, x->tid, NULL, 0);
+		if (depth < 0 || (uint32_t)depth != x->depth || *p <= x->from)
+			return 1;
+		if ((err = pc_at(x, *p, &pc)) < 0)
+			return err;
+		t = *p;
+		if (hs_src_line_info(x->s, pc, &li) != 0 || li.inline_hidden != x->sf)
+			continue;       /* inside a copy */
+		shown_at(x->s, pc, &fr, &file, &line);
+		if (!same_line(x, file, line)) {
+			x->file = file;
+			x->line = line;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out)
+{
+	struct nx x;
+	uint64_t u, v;
+	int err = nx_init(&x, img, s, t);
+
+	if (err < 0)
+		goto out;
+	/* two changes of line back: the line before the line before */
+	err = px_change(&x, t, &u);
+	if (err == 0)
+		err = px_change(&x, u, &u);
+	if (err != 0) {
+		err = err < 0 ? err : hs_db_step_line(img, t, HS_DB_STEP_BACK_OVER, t_out);
+		goto out;
+	}
+	for (int k = 0; k < PX_MAX; k++) {
+		if ((err = tree_src_next_inline(img, s, u, &v)) < 0 || v >= t)
+			break;
+		u = v;
+	}
+	if (err == -ENOENT || err >= 0) {
+		*t_out = u;
+		err = 0;
+	}
+out:
+	free(x.r);
+	return err;
 }

@@ -35,11 +35,11 @@ summary=""
 # copies (DW_TAG_inlined_subroutine) and agrees with gdb
 inline_oracle()
 {
-	local prog=$1 min=$2 walks=${3-} n rc
+	local prog=$1 min=$2 walks=${3-} reverse=${4-} n rc
 	require_built "$prog"
 	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
 	[ "$n" -ge "$min" ] || fail "$prog: $n inlined copies, expected >= $min (did the compiler inline?)"
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_WALKS=$walks \
+	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_WALKS=$walks ORACLE_REVERSE=$reverse \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
 		</dev/null >"$T/$prog.gdb" 2>&1
 	rc=$?
@@ -65,5 +65,8 @@ inline_oracle inl_methods_o2 4 "next;step,finish"
 # and the step sequence through tail calls by conditional jumps out of
 # assembly without line info: gdb steps over such a function, and so over
 # the function it jumps to (tests/programs/inl_tailjcc_o2.c)
-inline_oracle inl_tailjcc_o2 0 "next"
+# (no reverse-next there: main has no inlined copy, and gdb's reverse-next
+# back to main's first line stops at its opening line's prologue row,
+# which prev-line, fs/query's, does not)
+inline_oracle inl_tailjcc_o2 0 "next" no
 pass "stops compared per program (and inline finishes):$summary"
