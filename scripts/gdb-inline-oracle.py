@@ -256,7 +256,9 @@ def gdb_walk(gdb, main, own, pattern):
         except gdb.error:
             break
         sal = frame.find_sal()
-        if sal is None or sal.symtab is None or sal.symtab.filename != own:
+        # the program's own files: its source and the headers beside it
+        if sal is None or sal.symtab is None or \
+                os.path.dirname(sal.symtab.filename) != os.path.dirname(own):
             break
         bt, shown = frames_of(gdb, frame)
         walk.append({"cmd": cmd, "pc": frame.pc() - main, "bt": bt, "inline": shown,

@@ -231,12 +231,13 @@ static int nx_next(struct nx *x, uint64_t lo, struct hs_db_line_start *out)
 }
 
 /* The frame returned (or was left) at x->to: gdb goes on in the caller,
- * stepping the line it returned into. */
+ * stepping the line that made the call (as fs/query's next does: the
+ * line of the return address's call, not of the row it returns into). */
 static int nx_return(struct nx *x)
 {
 	struct hs_db_call c;
-	uint64_t back = x->to;
-	int open;
+	uint64_t back = x->to, call = x->from;
+	int open, err;
 
 	if (x->depth == 0)
 		return -ENOENT;
@@ -246,8 +247,11 @@ static int nx_return(struct nx *x)
 	if ((uint32_t)open >= x->depth)
 		return -ENOENT; /* not a return: no answer */
 	x->depth = (uint32_t)open;
+	x->from = open > 0 ? c.t_call : 0;
 	x->to = open > 0 ? c.t_ret : UINT64_MAX;
-	return nx_take(x, back);
+	err = nx_take(x, call);
+	x->last_in = back;
+	return err;
 }
 
 /* Out of the inlined frame stepped: where it was left, gdb took the

@@ -1,5 +1,6 @@
 /* inl2_loop_o2.c - inlined code for gdb's next, step, finish and break:
- * helpers inlined in a loop, inlining inside inlining (mix -> scale),
+ * helpers inlined in loops (one unrolled, one run n times), inlining
+ * inside inlining (mix -> scale),
  * a helper inlined into main and also called out of line (through a
  * pointer), and a static inline from a header (inl2_util.h). */
 #include <stdio.h>
@@ -29,12 +30,16 @@ static __attribute__((noinline)) int bump(int n)
 
 int (*volatile inl2_fp)(int) = scale;
 
-int main(void)
+int main(int argc, char **argv)
 {
-	int acc = 0;
+	int acc = 0, n = argc + 2;
 
+	(void)argv;
 	for (int i = 0; i < 3; i++)
 		acc += scale(i);
+	/* a loop gcc cannot unroll: the same copies run n times */
+	for (int i = 0; i < n; i++)
+		acc = inl2_clamp(acc + scale(i), 0, 1000);
 	for (int i = 0; i < 2; i++) {
 		acc = mix(acc, i);
 		acc = bump(acc);
