@@ -244,7 +244,8 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
 		return 0;
 	}
 	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
-	err = depth < 0 ? depth : tree_src_inline_exit(img, s, li.inline_hidden, n->t, r->tid, depth, t);
+	err = depth < 0 ? depth :
+	      tree_src_inline_exit(img, s, li.inline_hidden, n->t, r->tid, depth, t);
 	if (err == 0)
 		err = tree_src_finish_inline(img, s, depth, t);
 	free(r);

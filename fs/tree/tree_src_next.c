@@ -21,9 +21,12 @@
  * leapt, as HS_DB_STEP_OVER does) and decides at each; the instructions
  * between them are looked at too (a short stretch: nx_scan), because
  * `step`, inside another copy or a call just before, makes no line start
- * where a copy called from the frame begins, and `next` stops there.  Used only where the function stepped in
- * has inlined copies (hs_src_inline_in_function); elsewhere fs/query's
- * next is gdb's already.
+ * where a copy called from the frame begins, and `next` stops there.
+ * After a return, the caller's line is the one of its call (fs/query's
+ * rule).  Used only where the function stepped in has inlined copies
+ * (hs_src_inline_in_function); elsewhere fs/query's next is gdb's
+ * already.  prev-line, step-into and finish where code was inlined are
+ * below.
  *
  * Cost: the registers at each line start walked and at each instruction
  * of the stretches looked at (each a replay from its chunk's start: about
