@@ -101,10 +101,12 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		bool inl = hs_src_inline_in_function(sc.s, r->regs.rip);
 
 		free(r);
-		if (inl && how == HS_DB_STEP_OVER)
-			return tree_src_next_inline(sc.img, sc.s, n->t, t);
-		if (inl)
-			return tree_src_prev_inline(sc.img, sc.s, n->t, t);
+		err = !inl ? -E2BIG : how == HS_DB_STEP_OVER ?
+		      tree_src_next_inline(sc.img, sc.s, n->t, t) :
+		      tree_src_prev_inline(sc.img, sc.s, n->t, t);
+		if (err != -E2BIG)
+			return err;
+		/* no copies there, or too long a walk: fs/query's answer */
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)

@@ -52,13 +52,26 @@ struct nx {
 	const char *file;       /* the line being stepped; line 0: none */
 	uint32_t line;
 	uint64_t last_in;       /* a time inside sf (where its exit is looked for) */
+	/* a line start key (db file id, line) known to be the frame's own
+	 * code at the line stepped: skipped without a register lookup */
+	bool own_valid;
+	uint32_t own_file, own_line;
+	unsigned lookups;       /* register lookups so far (NX_LOOKUPS_MAX) */
 };
+
+/* Each register lookup replays from its chunk's start: past this many a
+ * walk gives up (-E2BIG), and fs/query's answer stands (a loop on one
+ * line running an inlined call a million times). */
+#define NX_LOOKUPS_MAX 1024
 
 /* The pc of the thread at t. */
 static int pc_at(struct nx *x, uint64_t t, uint64_t *pc)
 {
-	int err = hs_db_regs_at(x->img, t, x->tid, x->r);
+	int err;
 
+	if (++x->lookups > NX_LOOKUPS_MAX)
+		return -E2BIG;
+	err = hs_db_regs_at(x->img, t, x->tid, x->r);
 	if (err < 0)
 		return err;
 	*pc = x->r->regs.rip;
@@ -109,6 +122,7 @@ static int nx_take(struct nx *x, uint64_t t)
 		return err;
 	shown_at(x->s, pc, &x->sf, &x->file, &x->line);
 	x->last_in = t;
+	x->own_valid = false;
 	return 0;
 }
 
@@ -186,6 +200,8 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 	if (hi <= lo || hi - lo > NX_SCAN_MAX)
 		return 0;
 	for (uint64_t u = lo; u < hi; u++) {
+		if (++x->lookups > NX_LOOKUPS_MAX)
+			return 0;
 		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid)
 			continue;
 		pc = x->r->regs.rip;
@@ -285,9 +301,13 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 	const char *file;
 	uint64_t pc, fr;
 	uint32_t line;
-	int err = pc_at(x, ls->t, &pc);
+	int err;
 
-	if (err < 0)
+	if (x->own_valid && ls->line && ls->file_id == x->own_file && ls->line == x->own_line) {
+		x->last_in = ls->t;
+		return 0;       /* the line stepped again, in the frame's own code */
+	}
+	if ((err = pc_at(x, ls->t, &pc)) < 0)
 		return err;
 	if (hs_src_line_info(x->s, pc, &li) != 0)
 		return 1;
@@ -295,7 +315,14 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		/* a copy's entry called from the frame, or its own code */
 		shown_at(x->s, pc, &fr, &file, &line);
 		x->last_in = ls->t;
-		return same_line(x, file, line) ? 0 : 1;
+		if (!same_line(x, file, line))
+			return 1;
+		if (li.inline_frame == li.inline_hidden && ls->line) {
+			x->own_valid = true;
+			x->own_file = ls->file_id;
+			x->own_line = ls->line;
+		}
+		return 0;
 	}
 	if (!x->sf || hs_src_inline_holds(x->s, x->sf, pc)) {
 		x->last_in = ls->t; /* inside a copy called from the frame */
@@ -452,6 +479,8 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
 	    !li.line || (li.row_start && li.is_stmt) || li.inline_frame != li.inline_hidden)
 		goto out;       /* a stop there (or out of the function) */
 	err = tree_src_next_inline(img, s, *t, t);
+	if (err == -E2BIG)
+		err = 0;        /* too long a walk: the copy's exit */
 out:
 	free(r);
 	return err < 0 ? err : 0;
@@ -467,6 +496,7 @@ out:
  * line before the line before), and `next` is run forward from there:
  * its last stop before t is the answer. */
 #define PX_MAX 4096
+#define PX_NEXTS 64             /* next-lines run forward, at most */
 
 /* The latest line start before t at most x->depth deep (a deeper one is
  * in a call: leapt back over to the call): *p.  -ENOENT: none. */
@@ -539,10 +569,11 @@ int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 		err = err < 0 ? err : hs_db_step_line(img, t, HS_DB_STEP_BACK_OVER, t_out);
 		goto out;
 	}
-	for (int k = 0; k < PX_MAX; k++) {
+	for (int k = 0; k < PX_NEXTS && err == 0; k++) {
 		if ((err = tree_src_next_inline(img, s, u, &v)) < 0 || v >= t)
 			break;
 		u = v;
+		err = k + 1 < PX_NEXTS ? 0 : -E2BIG;
 	}
 	if (err == -ENOENT || err >= 0) {
 		*t_out = u;
