@@ -319,11 +319,17 @@ static struct json_object *call_json(struct hs_tree *tree, const char *prefix,
 	json_object_object_add(o, "ret", heap_fns[c->fn].returns && c->t_return != UINT64_MAX ?
 			       hex_str(c->ret) : NULL);
 	json_object_object_add(o, "caller", json_object_new_string(c->caller));
-	/* where the call is made: the caller's file:line */
-	snprintf(path, sizeof path, "%stime/%" PRIu64 "/where", prefix, c->t_call);
-	if (srv_read_text(tree, path, 512, &where, NULL) == 0) {
-		where[strcspn(where, "\n")] = 0;
-		json_object_object_add(o, "where", json_object_new_string(where));
+	/* where the call is made: the caller's file:line, frame #1 of the
+	 * callee's backtrace (at the call instruction itself `where` shows
+	 * the call site of an inlined copy that begins there, as gdb does) */
+	snprintf(path, sizeof path, "%stime/%" PRIu64 "/backtrace", prefix, c->t_call + 1);
+	if (srv_read_text(tree, path, 4096, &where, NULL) == 0 && strstr(where, "\n#1 ")) {
+		char *w = strstr(where, "\n#1 ") + 4;
+
+		w[strcspn(w, "\n")] = 0;
+		if (strrchr(w, ' '))
+			*strrchr(w, ' ') = 0; /* its t_call, "inlined" or "-" */
+		json_object_object_add(o, "where", json_object_new_string(w));
 	} else {
 		json_object_object_add(o, "where", NULL);
 	}

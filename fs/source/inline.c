@@ -400,3 +400,59 @@ void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_
 		c = m->copies[c].parent;
 	*hidden = c < 0 ? 0 : id | (uint32_t)(c + 1);
 }
+
+/* The depth of a frame id of src_inline_at (0: the real function). */
+static int inl_depth(const struct src_inl_map *m, uint64_t frame)
+{
+	uint32_t c = (uint32_t)(frame & 0xffffffffu);
+
+	return c == 0 || c > m->n_copies ? 0 : m->copies[c - 1].depth + 1;
+}
+
+int hs_src_inline_hidden(struct hs_src *s, uint64_t addr)
+{
+	struct src_mod *m;
+	uint64_t fr, hid;
+
+	if (!s || !s->finished)
+		return -EINVAL;
+	m = src_mod_find(s, addr);
+	if (!m)
+		return 0;
+	src_inline_at(s, m, addr, &fr, &hid);
+	if (!fr || fr == hid || !m->inl)
+		return 0;
+	return inl_depth(m->inl, fr) - inl_depth(m->inl, hid);
+}
+
+bool hs_src_inline_in_function(struct hs_src *s, uint64_t addr)
+{
+	const struct src_inl_map *im;
+	const struct src_sym *f;
+	struct src_mod *m;
+	uint64_t fr, hid, lo, hi;
+	size_t a = 0, b;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)))
+		return false;
+	src_inline_at(s, m, addr, &fr, &hid); /* loads the map */
+	if (!(im = m->inl) || !im->n_copies)
+		return false;
+	if (!(f = src_sym_find(m, addr)) || !f->size)
+		return true;    /* no bounds known: assume it may */
+	lo = f->addr;
+	hi = f->addr + f->size;
+	b = im->n_segs;
+	while (a < b) {     /* the first segment ending past lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (im->segs[mid].end <= lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (; a < im->n_segs && im->segs[a].start < hi; a++)
+		if (im->segs[a].copy >= 0)
+			return true;
+	return false;
+}

@@ -440,7 +440,7 @@ static int load_syms(struct src_mod *m)
 /* The symbol holding addr: the last one at or below it, preferring the
  * best-ranked one at that address, inside its size (a symbol of size 0
  * reaches the next symbol). */
-static const struct src_sym *sym_find(const struct src_mod *m, uint64_t addr)
+const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 {
 	size_t lo = 0, hi = m->n_syms, first;
 	const struct src_sym *best;
@@ -496,7 +496,7 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 		return SRC_SYM_DNAME(&m->objs[lo - 1]);
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
-	f = sym_find(m, addr);
+	f = src_sym_find(m, addr);
 	if (!f || addr - f->addr >= f->size)
 		return NULL;
 	*off = addr - f->addr;
@@ -1185,7 +1185,7 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 		out->line = r->line;
 		out->column = r->column;
 	}
-	sym = sym_find(m, addr);
+	sym = src_sym_find(m, addr);
 	if (sym) {
 		const char *dname;
 		uint64_t dentry;
@@ -1288,7 +1288,7 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out)
 
 	if (!s || !out || !s->finished)
 		return -EINVAL;
-	if (!(m = src_mod_find(s, entry)) || !(f = sym_find(m, entry)) || f->addr != entry ||
+	if (!(m = src_mod_find(s, entry)) || !(f = src_sym_find(m, entry)) || f->addr != entry ||
 	    !(r = src_row_find(m, entry)))
 		return -ENOENT;
 	/* gdb 13's skip_prologue_using_linetable: the first row of the
@@ -1296,7 +1296,8 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out)
 	for (size_t k = (size_t)(r - m->rows); k < m->n_rows; k++) {
 		uint64_t a = m->rows[k].addr;
 
-		if ((f->size && a >= entry + f->size) || (!f->size && a > entry && sym_find(m, a) != f))
+		if ((f->size && a >= entry + f->size) ||
+		    (!f->size && a > entry && src_sym_find(m, a) != f))
 			break; /* past the function */
 		if (a >= entry && m->rows[k].prologue_end && m->rows[k].line) {
 			*out = a;

@@ -136,6 +136,9 @@ const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
  * hs_src_finish() from any thread (source.c). */
 const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f);
 
+/* The function symbol of m holding addr (source.c), NULL when none. */
+const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr);
+
 /* The inlined copy of m holding addr (*frame) and the frame gdb shows
  * when a `step` arrives at addr (*hidden: the copies that start at addr
  * hidden), as ids unique in the handle; 0: the real function (inline.c).

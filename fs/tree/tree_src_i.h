@@ -7,6 +7,7 @@
  *   tree_src_where.c    time/<t>/where, backtrace (and the unwinder)
  *   tree_src_links.c    next-line, prev-line, step-into, step-back, finish,
  *                       caller, time/main
+ *   tree_src_next.c     next-line in functions with inlined copies
  *   tree_src_locals.c   time/<t>/locals/
  *   tree_src_eval.c     time/<t>/eval/<expr>, hs_tree_eval
  *   tree_src_calls.c    calls/ (the folder: function names)
@@ -169,6 +170,33 @@ int tree_src_link_exists(int err);
  * call at t_call (before the call instruction): *t, at least t_call + 1. */
 void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 		      uint64_t t_call, uint64_t *t);
+
+/* The first instruction of thread tid after t0 outside the inlined
+ * frame `frame` (an inline id of hs_src_line_info), at depth0 open calls
+ * or fewer (the calls made from inside it run to their return): *t.  A
+ * bounded scan; -ENOENT past it. */
+int tree_src_inline_exit(const struct hs_db_image *img, struct hs_src *s, uint64_t frame,
+			 uint64_t t0, uint32_t tid, int depth0, uint64_t *t);
+
+/* ---- tree_src_next.c -------------------------------------------------------------- */
+/* gdb's `next` from t in a function with inlined copies: *t_out. */
+int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out);
+
+/* gdb's `step` from t in a function with inlined copies, over a short
+ * stretch of its frame: 1 and *t_from its stop; 0: the line starts
+ * answer from *t_from on (a call, a return or a long stretch came first,
+ * or no copies there); -ENOMEM. */
+int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_from);
+
+/* gdb's reverse-next from t in a function with inlined copies: *t_out. */
+int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out);
+/* gdb's finish in an inlined frame, from *t, the first instruction
+ * outside the copy at depth open calls: where it stops, into *t. */
+int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
+			   uint64_t *t);
 
 /* ---- tree_src_lists.c ------------------------------------------------------------- */
 /* Writes calls/<f>'s fifth column for flags at p (" signal,unwound": a

@@ -92,14 +92,36 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 {
 	struct hs_tree_step_ctx sc = { .img = tree_image(tree, n) };
 	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .ctx = &sc };
+	struct hs_db_regs *r;
+	uint64_t from;
 	int err;
 
+	if ((how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) &&
+	    tree_src_get(tree, n, &sc.s) == 0 && tree_src_regs_at(tree, n, &r) == 0) {
+		bool inl = hs_src_inline_in_function(sc.s, r->regs.rip);
+
+		free(r);
+		err = !inl ? -E2BIG : how == HS_DB_STEP_OVER ?
+		      tree_src_next_inline(sc.img, sc.s, n->t, t) :
+		      tree_src_prev_inline(sc.img, sc.s, n->t, t);
+		if (err != -E2BIG)
+			return err;
+		/* no copies there, or too long a walk: fs/query's answer */
+	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)
 		return hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
-	err = hs_db_step_line_filtered(sc.img, n->t, how, &f, t);
+	from = n->t;
+	if (how == HS_DB_STEP_INTO) {
+		err = tree_src_step_inline(sc.img, sc.s, n->t, &from);
+		if (err != 0) {
+			*t = from;
+			return err < 0 ? err : 0;
+		}
+	}
+	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
-		step_inline_start(&sc, n->t, t);
+		step_inline_start(&sc, from, t);
 	return err;
 }
 
@@ -162,15 +184,17 @@ static int open_call(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return open == 0 ? -ENOENT : 0;
 }
 
-/* gdb's finish out of an inline frame (the pc in an inlined copy): the
- * first instruction of the thread outside the copy, at the same depth or
- * above (the calls made from inside it run to their return).  A scan, one
- * instruction at a time: bounded, past it there is no answer. */
+/* gdb's finish out of an inline frame (the pc in an inlined copy) runs
+ * to the first instruction of the thread outside the copy, at the same
+ * depth or above (the calls made from inside it run to their return),
+ * and goes on from there as a `next` in the caller (tree_src_finish_inline).
+ * The exit is found by a scan, one instruction at a time: bounded, past
+ * it there is no answer. */
 #define INL_FINISH_MAX 4096
 #define INL_FINISH_CALLS 64
 
-static int inline_finish_scan(const struct hs_db_image *img, struct hs_src *s, uint64_t frame,
-			      uint64_t t0, uint32_t tid, int depth0, uint64_t *t)
+int tree_src_inline_exit(const struct hs_db_image *img, struct hs_src *s, uint64_t frame,
+			 uint64_t t0, uint32_t tid, int depth0, uint64_t *t)
 {
 	struct hs_db_call *fr = malloc(INL_FINISH_CALLS * sizeof(*fr));
 	struct hs_db_insn in;
@@ -216,12 +240,16 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
 	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
-	if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.inline_frame) {
+	/* the frame shown: at a copy's first instruction its caller */
+	if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.inline_hidden) {
 		free(r);
 		return 0;
 	}
 	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
-	err = depth < 0 ? depth : inline_finish_scan(img, s, li.inline_frame, n->t, r->tid, depth, t);
+	err = depth < 0 ? depth :
+	      tree_src_inline_exit(img, s, li.inline_hidden, n->t, r->tid, depth, t);
+	if (err == 0)
+		err = tree_src_finish_inline(img, s, depth, t);
 	free(r);
 	return err < 0 ? err : 1;
 }

@@ -47,30 +47,34 @@ static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
 
 /* The frames at pc: n inlined ones (none where no code was inlined),
  * each "#num where inlined", then "#num where" of the real function with
- * no newline (its caller ends the line). */
-static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, int *num)
+ * no newline (its caller ends the line).  At the stop (top), the copies
+ * that start at pc are hidden as gdb hides them: a moment shows the call
+ * site, as gdb does when it arrives there by `next`, `finish`, a return
+ * or a breakpoint on a line (hs_src_inline_hidden). */
+static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, bool top, int *num)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[1024];
-	int n = hs_src_inline_frames(s, pc, in, INL_MAX);
+	int n = hs_src_inline_frames(s, pc, in, INL_MAX), h = top ? hs_src_inline_hidden(s, pc) : 0;
 
 	if (n < 0)
 		n = 0;
-	for (int k = 0; k <= n; k++) {
+	for (int k = h < 0 || h > n ? 0 : h; k <= n; k++) {
 		hs_src_format_frame(s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
 		fprintf(f, "#%d %s%s", (*num)++, buf, k < n ? " inlined\n" : "");
 	}
 }
 
-/* time/<t>/where: the innermost frame, an inlined function's when the pc
- * is in inlined code (gdb's `frame` after `break helper`). */
+/* time/<t>/where: the innermost frame shown, an inlined function's when
+ * the pc is in inlined code; at the first instruction of a copy, the
+ * caller at the call site (gdb's inline frame skipping). */
 int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
 	struct hs_src_inline in[INL_MAX];
 	struct hs_db_regs *r;
 	struct hs_src *s;
 	char buf[1024];
-	int err = tree_src_get(tree, n, &s), ni;
+	int err = tree_src_get(tree, n, &s), ni, h;
 
 	if (err < 0)
 		return err;
@@ -78,7 +82,11 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 	if (err < 0)
 		return err;
 	ni = hs_src_inline_frames(s, r->regs.rip, in, INL_MAX);
-	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, 0, buf, sizeof(buf));
+	h = hs_src_inline_hidden(s, r->regs.rip);
+	if (ni < 0 || h < 0 || h > ni)
+		h = 0;
+	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, (size_t)h, buf,
+			    sizeof(buf));
 	fputs(buf, f);
 	fputc('\n', f);
 	free(r);
@@ -420,7 +428,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			if (k < u->n && is_trampoline(s, u->pcs[k]))
 				k++;
 		}
-		put_frames(f, s, pc, &num);
+		put_frames(f, s, pc, i == 0, &num);
 		if (i < open)
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else

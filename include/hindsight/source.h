@@ -181,6 +181,18 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
 			size_t n, size_t k, char *buf, size_t cap);
 
+/* How many of the inlined copies holding addr gdb hides at a stop there
+ * (skip_inline_frames: the copies that start at addr, innermost outwards;
+ * see hs_src_line_info's inline_hidden): gdb shows frame k = that count
+ * of hs_src_inline_frames' (the caller at the call site) unless the stop
+ * is a `step` into the copy or a breakpoint on the inlined function.
+ * 0 where none (or no copies); -EINVAL.  Lock-free once loaded. */
+int hs_src_inline_hidden(struct hs_src *s, uint64_t addr);
+
+/* Whether the function (symbol) holding addr has inlined copies in it:
+ * where it has none, stepping there needs no inline rules. */
+bool hs_src_inline_in_function(struct hs_src *s, uint64_t addr);
+
 /* Whether addr is in the inlined copy frame (an inline_frame id of
  * hs_src_line_info(), 0: none) or in a copy inside it: gdb's `finish` out
  * of an inline frame runs until the pc is not.  Lock-free. */

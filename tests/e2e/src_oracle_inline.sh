@@ -11,15 +11,19 @@
 # checks with objdump that the compiler did inline them.
 #
 # Oracle: gdb `step` from main to the end on a native run; at every stop
-# where gdb shows all inline frames, Hindsight's line start at the same pc
-# (in order) has gdb's frame 0 as `where` and gdb's bt down to main as
-# `backtrace`.  Stops at the entry of an inlined copy where gdb first shows
-# the caller at the call site (one step before it "enters" the copy at the
-# same pc) are not compared: a moment has one answer, the copy's frame.
-# Every step-into stop in main's call must be one of gdb's stops: the step
-# sequence is gdb's.  And `finish` out of an inline frame (gdb: `break f`,
-# run, `finish` from the first hit) stops where gdb's does, the first
-# instruction outside the copy.
+# Hindsight's line start at the same pc (in order) has gdb's frame 0 as
+# `where` and gdb's bt down to main as `backtrace`.  At the first
+# instruction of an inlined copy gdb first shows the caller at the call
+# site (the copy hidden), as it does whenever it arrives there, and a
+# moment does too; the `step` that then enters the copy at the same pc
+# has no moment of its own (only the frames under the copy are compared
+# there).  Every step-into stop in main's call must be one of gdb's
+# stops: the step sequence is gdb's.  `finish` out of an inline frame
+# (gdb: `break f`, run, `next`, `finish`) stops where gdb's does.  And
+# walks of gdb's `next`, `step` and `finish` in fixed patterns from main:
+# Hindsight's next-line, step-into and finish links from time/main stop at
+# the same pcs with the same where and backtrace (next steps over inlined
+# calls; finish out of a copy goes on as next in the caller).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -31,11 +35,11 @@ summary=""
 # copies (DW_TAG_inlined_subroutine) and agrees with gdb
 inline_oracle()
 {
-	local prog=$1 min=$2 n rc
+	local prog=$1 min=$2 walks=${3-} reverse=${4-} n rc
 	require_built "$prog"
 	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
 	[ "$n" -ge "$min" ] || fail "$prog: $n inlined copies, expected >= $min (did the compiler inline?)"
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json \
+	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_WALKS=$walks ORACLE_REVERSE=$reverse \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
 		</dev/null >"$T/$prog.gdb" 2>&1
 	rc=$?
@@ -49,17 +53,20 @@ inline_oracle()
 	rc=$?
 	cat "$T/$prog.cmp" >&2
 	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
-	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code)' "$T/$prog.cmp" ||
+	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code' "$T/$prog.cmp" ||
 		fail "$prog: no stop in inlined code was compared"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" |
 		sed 's/.*compared \([0-9]*\) .*finish from \([0-9]*\) .*/\1 (\2)/')"
 }
 
-inline_oracle inl_basic_o2 4
-inline_oracle inl_calls_o2 3
-inline_oracle inl_methods_o2 4
+inline_oracle inl_basic_o2 4 "next;step,finish"
+inline_oracle inl_calls_o2 3 "next;step,finish"
+inline_oracle inl_methods_o2 4 "next;step,finish"
 # and the step sequence through tail calls by conditional jumps out of
 # assembly without line info: gdb steps over such a function, and so over
 # the function it jumps to (tests/programs/inl_tailjcc_o2.c)
-inline_oracle inl_tailjcc_o2 0
+# (no reverse-next there: main has no inlined copy, and gdb's reverse-next
+# back to main's first line stops at its opening line's prologue row,
+# which prev-line, fs/query's, does not)
+inline_oracle inl_tailjcc_o2 0 "next" no
 pass "stops compared per program (and inline finishes):$summary"

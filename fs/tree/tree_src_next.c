@@ -1,0 +1,585 @@
+/* tree_src_next.c - time/<t>/next-line where code was inlined: gdb's `next`
+ * steps over inlined calls as it steps over real ones.
+ *
+ * The line starts (builder/db/dbb_lines.c) are gdb's `step`, which stops
+ * inside inlined copies; fs/query's HS_DB_STEP_OVER leaps real calls but
+ * not copies.  gdb's `next` (infrun.c, process_event_stop_test) keeps the
+ * frame it was stepping (the one shown at the start: at a copy's first
+ * instruction the caller, the copy hidden) and its line, and then:
+ *   - at the first instruction of a copy called from that frame (the
+ *     copy hidden, the frame shown is the stepped one: "stepped into
+ *     inlined function") it stops when the call site's line is not the
+ *     line being stepped, and goes on through the copy when it is;
+ *   - anywhere inside a copy called from that frame ("stepping through
+ *     inlined function") it goes on;
+ *   - in the frame's own code it stops at a statement row of another
+ *     line, as `step` does;
+ *   - out of the frame (an inlined frame left for its caller) it takes
+ *     the caller as the frame stepped, with the line there (a row's
+ *     middle) or none (a row's start that is no statement).
+ * So the walk goes over the line starts of the frame's depth (calls
+ * leapt, as HS_DB_STEP_OVER does) and decides at each; the instructions
+ * between them are looked at too (a short stretch: nx_scan), because
+ * `step`, inside another copy or a call just before, makes no line start
+ * where a copy called from the frame begins, and `next` stops there.
+ * After a return, the caller's line is the one of its call (fs/query's
+ * rule).  Used only where the function stepped in has inlined copies
+ * (hs_src_inline_in_function); elsewhere fs/query's next is gdb's
+ * already.  prev-line, step-into and finish where code was inlined are
+ * below.
+ *
+ * Cost: the registers at each line start walked and at each instruction
+ * of the stretches looked at (each a replay from its chunk's start: about
+ * a millisecond in a big recording); a loop that runs an inlined call a
+ * million times on one line walks a million starts. */
+#include "tree_src_i.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NX_INL_MAX 32
+
+struct nx {
+	const struct hs_db_image *img;
+	struct hs_src *s;
+	struct hs_db_regs *r;   /* scratch */
+	uint32_t tid, depth;
+	uint64_t from, to;      /* the frame's call (0: none) and return
+				 * (UINT64_MAX: none) */
+	uint64_t sf;            /* the frame stepped: an inline id, 0: real */
+	const char *file;       /* the line being stepped; line 0: none */
+	uint32_t line;
+	uint64_t last_in;       /* a time inside sf (where its exit is looked for) */
+	/* a line start key (db file id, line) known to be the frame's own
+	 * code at the line stepped: skipped without a register lookup */
+	bool own_valid;
+	uint32_t own_file, own_line;
+	unsigned lookups;       /* register lookups so far (NX_LOOKUPS_MAX) */
+};
+
+/* Each register lookup replays from its chunk's start: past this many a
+ * walk gives up (-E2BIG), and fs/query's answer stands (a loop on one
+ * line running an inlined call a million times). */
+#define NX_LOOKUPS_MAX 1024
+
+/* The pc of the thread at t. */
+static int pc_at(struct nx *x, uint64_t t, uint64_t *pc)
+{
+	int err;
+
+	if (++x->lookups > NX_LOOKUPS_MAX)
+		return -E2BIG;
+	err = hs_db_regs_at(x->img, t, x->tid, x->r);
+	if (err < 0)
+		return err;
+	*pc = x->r->regs.rip;
+	return 0;
+}
+
+/* The frame gdb shows at a stop at pc (the copies starting there hidden)
+ * and its line: the row's, or the call site of the outermost copy hidden. */
+static void shown_at(struct hs_src *s, uint64_t pc, uint64_t *frame, const char **file,
+		     uint32_t *line)
+{
+	struct hs_src_inline in[NX_INL_MAX];
+	struct hs_src_line_info li;
+	struct hs_src_loc loc;
+	int n, h;
+
+	*frame = 0;
+	*file = NULL;
+	*line = 0;
+	if (hs_src_line_info(s, pc, &li) == 0)
+		*frame = li.inline_hidden;
+	h = hs_src_inline_hidden(s, pc);
+	if (h > 0 && (n = hs_src_inline_frames(s, pc, in, NX_INL_MAX)) >= h) {
+		*file = in[h - 1].call_file;
+		*line = in[h - 1].call_line;
+		return;
+	}
+	if (hs_src_lookup(s, pc, &loc) == 0) {
+		*file = loc.file;
+		*line = loc.line;
+	}
+}
+
+static bool same_line(const struct nx *x, const char *file, uint32_t line)
+{
+	return x->line && line == x->line && file && x->file &&
+	       (file == x->file || strcmp(file, x->file) == 0);
+}
+
+/* The state as gdb takes it at t (a refreshed step: the frame shown
+ * there and its line). */
+static int nx_take(struct nx *x, uint64_t t)
+{
+	uint64_t pc;
+	int err = pc_at(x, t, &pc);
+
+	if (err < 0)
+		return err;
+	shown_at(x->s, pc, &x->sf, &x->file, &x->line);
+	x->last_in = t;
+	x->own_valid = false;
+	return 0;
+}
+
+/* x for a step from t: the thread, its frame, the frame shown and its
+ * line.  x->r is freed by the caller (also on failure). */
+static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s, uint64_t t)
+{
+	struct hs_db_call c;
+	int err, open;
+
+	*x = (struct nx){ .img = img, .s = s, .r = malloc(sizeof(struct hs_db_regs)) };
+	if (!x->r)
+		return -ENOMEM;
+	if ((err = hs_db_thread_at(img, t, &x->tid)) < 0)
+		return err;
+	open = hs_db_backtrace(img, t, x->tid, &c, 1);
+	if (open < 0)
+		return open;
+	x->depth = (uint32_t)open;
+	x->from = open > 0 ? c.t_call : 0;
+	x->to = open > 0 ? c.t_ret : UINT64_MAX;
+	return nx_take(x, t);
+}
+
+struct first_start {
+	struct hs_db_line_start ls;
+	bool found;
+};
+
+static int on_first(void *ctx, const struct hs_db_line_start *ls)
+{
+	struct first_start *f = ctx;
+
+	f->ls = *ls;
+	f->found = true;
+	return 1;
+}
+
+/* The call at x->depth open at t, into *c. */
+static int call_at(struct nx *x, uint64_t t, uint32_t deep, struct hs_db_call *c)
+{
+	struct hs_db_call *fr = calloc((size_t)deep + 1, sizeof(*fr));
+	int n;
+
+	if (!fr)
+		return -ENOMEM;
+	n = hs_db_backtrace(x->img, t, x->tid, fr, (size_t)deep + 1);
+	if (n >= 0 && (uint32_t)n > x->depth)
+		*c = fr[(uint32_t)n - 1 - x->depth];
+	free(fr);
+	return n < 0 ? n : (uint32_t)n > x->depth ? 0 : -ENOENT;
+}
+
+/* Is the instruction at pc the first of a copy called from the frame
+ * stepped (gdb: "stepped into inlined function")? */
+static bool copy_entry(struct nx *x, uint64_t pc)
+{
+	struct hs_src_line_info li;
+
+	return hs_src_line_info(x->s, pc, &li) == 0 && li.inline_frame != li.inline_hidden &&
+	       li.inline_hidden == x->sf;
+}
+
+/* A moment in [lo, hi) where the thread, in the frame's real function
+ * (x->depth deep), is at the first instruction of a copy called from the
+ * frame stepped: 1 and *t.  The line starts have none where `step` was
+ * inside another copy (or in a call) just before: only instructions show
+ * it, each a register lookup, so only a short stretch is looked at. */
+#define NX_SCAN_MAX 64
+
+static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
+{
+	uint64_t pc;
+
+	if (hi <= lo || hi - lo > NX_SCAN_MAX)
+		return 0;
+	for (uint64_t u = lo; u < hi; u++) {
+		if (++x->lookups > NX_LOOKUPS_MAX)
+			return 0;
+		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid)
+			continue;
+		pc = x->r->regs.rip;
+		if (copy_entry(x, pc) &&
+		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) == (int)x->depth) {
+			*t = u;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The next moment from lo on to decide at: a line start of the thread at
+ * most x->depth deep (a deeper one is in a call: leapt whole), or an
+ * instruction on the way where a copy begins (nx_scan).  -ENOENT: none. */
+static int nx_next(struct nx *x, uint64_t lo, struct hs_db_line_start *out)
+{
+	for (;;) {
+		struct first_start f = { .found = false };
+		struct hs_db_call c;
+		uint64_t end, u;
+		bool deeper;
+		int err = hs_db_line_starts(x->img, lo, UINT64_MAX, x->tid, on_first, &f);
+
+		if (err < 0)
+			return err;
+		if (!f.found)
+			return -ENOENT;
+		deeper = f.ls.depth > x->depth && f.ls.t < x->to;
+		if (deeper && (err = call_at(x, f.ls.t, f.ls.depth, &c)) < 0)
+			return err;
+		end = deeper ? c.t_call + 1 : f.ls.t < x->to ? f.ls.t : x->to;
+		if (nx_scan(x, lo, end, &u)) {
+			*out = (struct hs_db_line_start){ .t = u, .tid = x->tid,
+							  .depth = x->depth };
+			return 0;
+		}
+		if (!deeper) {
+			*out = f.ls;
+			return 0;
+		}
+		if (c.t_ret == HS_DB_NO_RETURN)
+			return -ENOENT; /* it never returns */
+		lo = c.t_ret;
+	}
+}
+
+/* The frame returned (or was left) at x->to: gdb goes on in the caller,
+ * stepping the line that made the call (as fs/query's next does: the
+ * line of the return address's call, not of the row it returns into). */
+static int nx_return(struct nx *x)
+{
+	struct hs_db_call c;
+	uint64_t back = x->to, call = x->from;
+	int open, err;
+
+	if (x->depth == 0)
+		return -ENOENT;
+	open = hs_db_backtrace(x->img, back, x->tid, &c, 1);
+	if (open < 0)
+		return open;
+	if ((uint32_t)open >= x->depth)
+		return -ENOENT; /* not a return: no answer */
+	x->depth = (uint32_t)open;
+	x->from = open > 0 ? c.t_call : 0;
+	x->to = open > 0 ? c.t_ret : UINT64_MAX;
+	err = nx_take(x, call);
+	x->last_in = back;
+	return err;
+}
+
+/* Out of the inlined frame stepped: where it was left, gdb took the
+ * caller as the frame, with that row's line (its middle) or none (the
+ * start of a row that is no statement).  1 when the state changed (the
+ * start at t is to be decided again), 0 when t itself is where the frame
+ * was left (a stop). */
+static int nx_left(struct nx *x, uint64_t t)
+{
+	struct hs_src_line_info li;
+	uint64_t at, pc;
+
+	if (!x->sf || tree_src_inline_exit(x->img, x->s, x->sf, x->last_in, x->tid,
+					    (int)x->depth, &at) != 0 || at >= t)
+		return 0;
+	if (nx_take(x, at) < 0 || pc_at(x, at, &pc) < 0)
+		return 0;
+	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt)
+		x->line = 0;
+	return 1;
+}
+
+/* Whether gdb's next stops at the line start ls; 1 yes, 0 no, 2: decide
+ * again (the state changed). */
+static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
+{
+	struct hs_src_line_info li;
+	const char *file;
+	uint64_t pc, fr;
+	uint32_t line;
+	int err;
+
+	if (x->own_valid && ls->line && ls->file_id == x->own_file && ls->line == x->own_line) {
+		x->last_in = ls->t;
+		return 0;       /* the line stepped again, in the frame's own code */
+	}
+	if ((err = pc_at(x, ls->t, &pc)) < 0)
+		return err;
+	if (hs_src_line_info(x->s, pc, &li) != 0)
+		return 1;
+	if (li.inline_hidden == x->sf) {
+		/* a copy's entry called from the frame, or its own code */
+		shown_at(x->s, pc, &fr, &file, &line);
+		x->last_in = ls->t;
+		if (!same_line(x, file, line))
+			return 1;
+		if (li.inline_frame == li.inline_hidden && ls->line) {
+			x->own_valid = true;
+			x->own_file = ls->file_id;
+			x->own_line = ls->line;
+		}
+		return 0;
+	}
+	if (!x->sf || hs_src_inline_holds(x->s, x->sf, pc)) {
+		x->last_in = ls->t; /* inside a copy called from the frame */
+		return 0;
+	}
+	return nx_left(x, ls->t) ? 2 : 1;
+}
+
+int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out)
+{
+	struct nx x;
+	struct hs_db_line_start ls;
+	uint64_t lo = t + 1;
+	int err = nx_init(&x, img, s, t);
+
+	if (err < 0)
+		goto out;
+	for (;;) {
+		if ((err = nx_next(&x, lo, &ls)) < 0)
+			break;
+		if (ls.t >= x.to) {
+			if (ls.t == x.to)
+				break;  /* a start right where it returns */
+			if ((err = nx_return(&x)) < 0)
+				break;
+			continue;       /* the same start, in the caller */
+		}
+		do
+			err = nx_decide(&x, &ls);
+		while (err == 2);
+		if (err != 0)
+			break;
+		lo = ls.t + 1;
+	}
+	if (err >= 0) {
+		*t_out = ls.t;
+		err = 0;
+	}
+out:
+	free(x.r);
+	return err;
+}
+
+/* ---- step-into where code was inlined -------------------------------------------------
+ * The line starts are gdb's `step` run over the whole thread by the line
+ * pass, which knows one state per moment: it stops where a copy starts
+ * when the frame shown there is the one it was stepping in ("stepped
+ * into inlined function").  gdb's `step` also stops where the frame shown
+ * is an inlined frame inside the one it was stepping in, not at the
+ * copy's entry ("stepping through inlined function": a copy's later
+ * range, or a copy inside another entered at the other's entry), and
+ * from a moment the line pass did not stop at (one `next` stopped at, or
+ * any other) the state is the stop's, not the pass's.  So in a function
+ * with inlined copies the step is run here from the stop at t (the
+ * copies starting there entered, as gdb's next `step` enters them
+ * without running), one instruction at a time (builder/db/dbb_lines.c
+ * st_insn's rule with that one added), over a short stretch of the same
+ * frame; at a call, a return or past the stretch the line starts answer
+ * from there. */
+struct sx {
+	struct hs_src *src;
+	uint32_t file, line;    /* line 0: none */
+	uint64_t rs, re, fr;
+};
+
+/* 1: gdb's step stops at pc; 0: it goes on (the state updated). */
+static int sx_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
+{
+	bool differ;
+
+	if (pc >= s->rs && pc < s->re)
+		return 0;
+	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
+		return 1;       /* stepped into inlined function */
+	if (li->inline_hidden && li->inline_hidden != s->fr &&
+	    (!s->fr || hs_src_inline_holds(s->src, s->fr, pc)))
+		return 1;       /* stepping through inlined function */
+	differ = s->file != li->file_id || s->line != li->line;
+	if (li->row_start && differ && li->is_stmt)
+		return 1;
+	if (!li->row_start) {
+		s->file = li->file_id;
+		s->line = li->line;
+	} else if (differ && li->inline_hidden != s->fr) {
+		s->line = 0;
+	}
+	s->rs = li->row_addr;
+	s->re = li->row_end;
+	s->fr = li->inline_hidden;
+	return 0;
+}
+
+int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_from)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_line_info li;
+	struct sx st;
+	uint32_t tid;
+	int depth, err = 0;
+
+	*t_from = t;
+	if (!r)
+		return -ENOMEM;
+	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    !hs_src_inline_in_function(s, r->regs.rip) ||
+	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+		goto out;       /* the line starts answer */
+	tid = r->tid;
+	depth = hs_db_backtrace(img, t, tid, NULL, 0);
+	st = (struct sx){ s, li.file_id, li.line, li.row_addr, li.row_end, li.inline_frame };
+	for (uint64_t u = t + 1; u <= t + NX_SCAN_MAX; u++) {
+		if (hs_db_regs_at(img, u, 0, r) < 0)
+			break;
+		if (r->tid != tid)
+			continue;
+		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
+		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line) {
+			*t_from = u - 1; /* a call or a return: from just before */
+			break;
+		}
+		if (sx_insn(&st, r->regs.rip, &li)) {
+			*t_from = u;
+			err = 1;
+			break;
+		}
+		*t_from = u;
+	}
+out:
+	free(r);
+	return err;
+}
+
+/* ---- finish out of an inlined frame ---------------------------------------------------
+ * gdb's finish in an inline frame (infrun.c, finish_command) is no
+ * return: it steps as `next` does in the caller, with no line and no
+ * range, so it runs out of the copy and stops at the first statement
+ * row there, at a copy called from the caller that begins there, or, at
+ * a row's middle or a row that is no statement, takes that row's line
+ * and goes on as `next` from it (no value is printed: none is known). */
+int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
+			   uint64_t *t)
+{
+	struct hs_src_line_info li;
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	int err, now;
+
+	if (!r)
+		return -ENOMEM;
+	err = hs_db_regs_at(img, *t, 0, r);
+	now = err < 0 ? -1 : hs_db_backtrace(img, *t, r->tid, NULL, 0);
+	if (err < 0 || now != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
+	    !li.line || (li.row_start && li.is_stmt) || li.inline_frame != li.inline_hidden)
+		goto out;       /* a stop there (or out of the function) */
+	err = tree_src_next_inline(img, s, *t, t);
+	if (err == -E2BIG)
+		err = 0;        /* too long a walk: the copy's exit */
+out:
+	free(r);
+	return err < 0 ? err : 0;
+}
+
+/* ---- prev-line where code was inlined ---------------------------------------------------
+ * gdb's reverse-next steps back over inlined calls as `next` steps over
+ * them and stops where a forward `next` would have stopped: at the first
+ * start of the line before (in the frame's own code), or at a copy's
+ * first instruction shown as its call site.  fs/query's
+ * HS_DB_STEP_BACK_OVER stops inside copies instead.  So the line starts
+ * are walked back to two changes of line in the frame (the start of the
+ * line before the line before), and `next` is run forward from there:
+ * its last stop before t is the answer. */
+#define PX_MAX 4096
+#define PX_NEXTS 64             /* next-lines run forward, at most */
+
+/* The latest line start before t at most x->depth deep (a deeper one is
+ * in a call: leapt back over to the call): *p.  -ENOENT: none. */
+static int px_prev(struct nx *x, uint64_t t, uint64_t *p)
+{
+	struct hs_db_call c;
+	int depth, err;
+
+	for (int k = 0; k < PX_MAX; k++) {
+		if ((err = hs_db_step_line(x->img, t, HS_DB_STEP_BACK_INTO, p)) < 0)
+			return err;
+		depth = hs_db_backtrace(x->img, *p, x->tid, NULL, 0);
+		if (depth < 0)
+			return depth;
+		if ((uint32_t)depth <= x->depth)
+			return 0;
+		if ((err = call_at(x, *p, (uint32_t)depth, &c)) < 0)
+			return err;
+		t = c.t_call + 1;
+	}
+	return -ENOENT;
+}
+
+/* Back from t to the latest start in the frame's own code or at a copy
+ * called from it whose line (the call site's) is not x's line: *p, and
+ * x's line becomes that one.  1 when the frame has none (or it was left). */
+static int px_change(struct nx *x, uint64_t t, uint64_t *p)
+{
+	struct hs_src_line_info li;
+	const char *file;
+	uint64_t pc, fr;
+	uint32_t line;
+	int err, depth;
+
+	for (int k = 0; k < PX_MAX; k++) {
+		if ((err = px_prev(x, t, p)) < 0)
+			return err == -ENOENT ? 1 : err;
+		depth = hs_db_backtrace(x->img, *p, x->tid, NULL, 0);
+		if (depth < 0 || (uint32_t)depth != x->depth || *p <= x->from)
+			return 1;
+		if ((err = pc_at(x, *p, &pc)) < 0)
+			return err;
+		t = *p;
+		if (hs_src_line_info(x->s, pc, &li) != 0 || li.inline_hidden != x->sf)
+			continue;       /* inside a copy */
+		shown_at(x->s, pc, &fr, &file, &line);
+		if (!same_line(x, file, line)) {
+			x->file = file;
+			x->line = line;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint64_t *t_out)
+{
+	struct nx x;
+	uint64_t u, v;
+	int err = nx_init(&x, img, s, t);
+
+	if (err < 0)
+		goto out;
+	/* two changes of line back: the line before the line before */
+	err = px_change(&x, t, &u);
+	if (err == 0)
+		err = px_change(&x, u, &u);
+	if (err != 0) {
+		err = err < 0 ? err : hs_db_step_line(img, t, HS_DB_STEP_BACK_OVER, t_out);
+		goto out;
+	}
+	for (int k = 0; k < PX_NEXTS && err == 0; k++) {
+		if ((err = tree_src_next_inline(img, s, u, &v)) < 0 || v >= t)
+			break;
+		u = v;
+		err = k + 1 < PX_NEXTS ? 0 : -E2BIG;
+	}
+	if (err == -ENOENT || err >= 0) {
+		*t_out = u;
+		err = 0;
+	}
+out:
+	free(x.r);
+	return err;
+}
