@@ -30,7 +30,13 @@
 #include "hindsight/db.h"
 #include "hindsight/source.h"
 
+/* a folder of its own for the ASan build, which tests/run.sh may run at
+ * the same time */
+#ifdef __SANITIZE_ADDRESS__
+#define TMP "build/tests/tmp-source-san"
+#else
 #define TMP "build/tests/tmp-source"
+#endif
 #define EXAMPLE "build/programs/example"
 #define CPP_OBJECTS "build/programs/cpp_objects"
 #define CPP_MEMBERS "build/programs/cpp_members"
