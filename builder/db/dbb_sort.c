@@ -12,8 +12,13 @@
  * and then gathered: the merge's indexes have millions of 48-byte records,
  * and qsort moving them around took a third of the merge.  Bytes that are
  * the same in every key of a run cost no pass.
+ *
+ * With threads (dbb_sort_threads), a full buffer is sorted and written in
+ * a thread while the caller fills the next one: the runs, and so the
+ * output, are the same.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,8 +30,21 @@ struct srun {
 	uint8_t *rec;            /* its current record */
 };
 
+/* A full buffer being sorted and written as a run in a thread. */
+struct sjob {
+	const struct dbb_sort *s;
+	uint8_t *buf;
+	size_t n;
+	unsigned k;
+	int ret;
+	pthread_t th;
+	bool busy;
+};
+
 struct dbb_sort {
 	char *dir, *prefix;
+	unsigned threads;        /* > 1: runs sorted and written in a thread */
+	struct sjob job;
 	size_t rec, cap_recs;
 	int (*cmp)(const void *, const void *);
 	dbb_sort_key_fn key;     /* NULL: qsort with cmp */
@@ -90,12 +108,12 @@ static void radix_pass(const struct kent *from, struct kent *to, size_t n, unsig
 		to[pos[(from[i].w[b / 8] >> (8 * (b % 8))) & 0xff]++] = from[i];
 }
 
-/* Sorts buf[0..n) by key: radix sort of the keys, then a gather. */
-static int radix_sort(struct dbb_sort *s)
+/* Sorts *buf's n records by key: radix sort of the keys, then a gather
+ * into a new buffer of keep records (>= n), which replaces *buf. */
+static int radix_sort(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
 {
-	struct kent *a = malloc(s->n * sizeof(*a)), *b = malloc(s->n * sizeof(*b)), *t;
-	/* the new buffer keeps buf's capacity (pos, until finish) */
-	uint8_t *out = malloc((s->finished ? s->n : s->pos) * s->rec);
+	struct kent *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), *t;
+	uint8_t *out = malloc(keep * s->rec);
 	size_t (*count)[256] = calloc(16, sizeof(*count));
 
 	if (!a || !b || !out || !count) {
@@ -105,8 +123,8 @@ static int radix_sort(struct dbb_sort *s)
 		free(count);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		s->key(s->buf + i * s->rec, &a[i].w[1], &a[i].w[0]);
+	for (size_t i = 0; i < n; i++) {
+		s->key(*buf + i * s->rec, &a[i].w[1], &a[i].w[0]);
 		a[i].idx = i;
 		for (unsigned k = 0; k < 16; k++)
 			count[k][(a[i].w[k / 8] >> (8 * (k % 8))) & 0xff]++;
@@ -114,40 +132,47 @@ static int radix_sort(struct dbb_sort *s)
 	for (unsigned k = 0; k < 16; k++) {
 		unsigned v = (a[0].w[k / 8] >> (8 * (k % 8))) & 0xff;
 
-		if (count[k][v] == s->n)
+		if (count[k][v] == n)
 			continue; /* the same byte in every key */
-		radix_pass(a, b, s->n, k, count[k]);
+		radix_pass(a, b, n, k, count[k]);
 		t = a;
 		a = b;
 		b = t;
 	}
-	for (size_t i = 0; i < s->n; i++)
-		memcpy(out + i * s->rec, s->buf + a[i].idx * s->rec, s->rec);
-	free(s->buf);
-	s->buf = out;
+	for (size_t i = 0; i < n; i++)
+		memcpy(out + i * s->rec, *buf + a[i].idx * s->rec, s->rec);
+	free(*buf);
+	*buf = out;
 	free(a);
 	free(b);
 	free(count);
 	return 0;
 }
 
-static int sort_buf(struct dbb_sort *s)
+static int sort_recs(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
 {
-	if (s->key && s->n > 1)
-		return radix_sort(s);
-	qsort(s->buf, s->n, s->rec, s->cmp);
+	if (s->key && n > 1)
+		return radix_sort(s, buf, n, keep);
+	qsort(*buf, n, s->rec, s->cmp);
 	return 0;
 }
 
-static int write_run(struct dbb_sort *s)
+static int sort_buf(struct dbb_sort *s)
+{
+	/* the new buffer keeps buf's capacity (pos, until finish) */
+	return sort_recs(s, &s->buf, s->n, s->finished ? s->n : s->pos);
+}
+
+/* Sorts *buf's n records and writes them as run k. */
+static int run_write(const struct dbb_sort *s, uint8_t **buf, size_t n, unsigned k)
 {
 	struct dbb_spill_w *w = NULL;
-	char *path = run_path(s, s->n_runs);
+	char *path = run_path(s, k);
 	int ret;
 
 	if (!path)
 		return -ENOMEM;
-	if ((ret = sort_buf(s))) {
+	if ((ret = sort_recs(s, buf, n, n))) {
 		free(path);
 		return ret;
 	}
@@ -155,12 +180,61 @@ static int write_run(struct dbb_sort *s)
 	free(path);
 	if (ret)
 		return ret;
-	ret = dbb_spill_write(w, s->buf, s->n * s->rec);
+	ret = dbb_spill_write(w, *buf, n * s->rec);
 	if (ret) {
 		dbb_spill_abort(w);
 		return ret;
 	}
-	if ((ret = dbb_spill_close(w, false)))
+	return dbb_spill_close(w, false);
+}
+
+static void *job_main(void *arg)
+{
+	struct sjob *j = arg;
+
+	j->ret = run_write(j->s, &j->buf, j->n, j->k);
+	free(j->buf);
+	j->buf = NULL;
+	return NULL;
+}
+
+/* Waits for the run in a thread, if any. */
+static int job_join(struct dbb_sort *s)
+{
+	if (!s->job.busy)
+		return 0;
+	pthread_join(s->job.th, NULL);
+	s->job.busy = false;
+	return s->job.ret;
+}
+
+/* buf, full, becomes run n_runs: in a thread while the caller fills a new
+ * buffer (one run at a time: each holds mem_bytes and as much again while
+ * it is sorted), or here without threads. */
+static int write_run(struct dbb_sort *s)
+{
+	struct sjob *j = &s->job;
+	int ret;
+
+	if ((ret = job_join(s)))
+		return ret;
+	if (s->threads > 1 && !s->finished) {
+		*j = (struct sjob){ .s = s, .buf = s->buf, .n = s->n, .k = s->n_runs };
+		if (!(s->buf = malloc(s->pos * s->rec))) {
+			s->buf = j->buf;
+			return -ENOMEM;
+		}
+		if (pthread_create(&j->th, NULL, job_main, j) == 0) {
+			j->busy = true;
+			s->n_runs++;
+			s->n = 0;
+			return 0;
+		}
+		free(s->buf);
+		s->buf = j->buf;
+		j->buf = NULL;
+	}
+	if ((ret = run_write(s, &s->buf, s->n, s->n_runs)))
 		return ret;
 	s->n_runs++;
 	s->n = 0;
@@ -225,6 +299,8 @@ int dbb_sort_finish(struct dbb_sort *s)
 {
 	int ret;
 
+	if ((ret = job_join(s)))
+		return ret;
 	s->finished = true;
 	s->pos = 0;
 	if (!s->n_runs)
@@ -287,10 +363,16 @@ int dbb_sort_next(struct dbb_sort *s, const void **rec)
 	return 1;
 }
 
+void dbb_sort_threads(struct dbb_sort *s, unsigned threads)
+{
+	s->threads = threads;
+}
+
 void dbb_sort_free(struct dbb_sort *s)
 {
 	if (!s)
 		return;
+	job_join(s);
 	for (unsigned k = 0; k < s->n_runs; k++) {
 		char *path = run_path(s, k);
 
