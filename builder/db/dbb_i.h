@@ -344,6 +344,10 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
  * online CPUs (the merge's own work is a few serial streams; zstd is most
  * of its time). */
 unsigned dbb_compress_threads(void);
+/* Runs fn(ctx, i) for i = 0..n-1, each in a thread of its own (i = 0 in
+ * the caller's), and returns when all have; where a thread cannot start,
+ * its i runs in the caller's.  fn must not depend on which runs where. */
+void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx);
 
 /* ---- dbb_sort.c ------------------------------------------------------------- */
 

@@ -94,59 +94,142 @@ struct kent {
 	size_t idx;              /* the record's place in buf */
 };
 
-/* One stable pass by byte b of the key (0: the lowest of w[0]). */
-static void radix_pass(const struct kent *from, struct kent *to, size_t n, unsigned b,
-		       const size_t *count)
-{
-	size_t pos[256], sum = 0;
+#define SLICE_MIN 65536 /* keys per thread, at least */
 
-	for (unsigned v = 0; v < 256; v++) {
-		pos[v] = sum;
-		sum += count[v];
+static unsigned key_byte(const struct kent *e, unsigned b)
+{
+	return (e->w[b / 8] >> (8 * (b % 8))) & 0xff;
+}
+
+/* A radix sort in nt threads: each pass, thread i counts and then scatters
+ * its slice of the keys; slice i's keys go after slice i-1's of the same
+ * byte, so every pass is stable and the result is the one-thread one. */
+struct rsort {
+	const struct dbb_sort *s;
+	uint8_t *buf, *out;
+	struct kent *a, *b;      /* from, to: swapped after each pass */
+	size_t n;
+	unsigned nt, byte;
+	size_t (*count)[16][256]; /* [nt]: all bytes (keys), then this pass's */
+	size_t (*pos)[256];       /* [nt] */
+};
+
+static void slice(const struct rsort *r, unsigned i, size_t *lo, size_t *hi)
+{
+	*lo = r->n * i / r->nt;
+	*hi = r->n * (i + 1) / r->nt;
+}
+
+static void rs_keys(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi;
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++) {
+		struct kent *e = &r->a[j];
+
+		r->s->key(r->buf + j * r->s->rec, &e->w[1], &e->w[0]);
+		e->idx = j;
+		for (unsigned k = 0; k < 16; k++)
+			r->count[i][k][key_byte(e, k)]++;
 	}
-	for (size_t i = 0; i < n; i++)
-		to[pos[(from[i].w[b / 8] >> (8 * (b % 8))) & 0xff]++] = from[i];
+}
+
+static void rs_count(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi;
+
+	slice(r, i, &lo, &hi);
+	memset(r->count[i][r->byte], 0, sizeof(r->count[i][r->byte]));
+	for (size_t j = lo; j < hi; j++)
+		r->count[i][r->byte][key_byte(&r->a[j], r->byte)]++;
+}
+
+static void rs_scatter(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi, *pos = r->pos[i];
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
+		r->b[pos[key_byte(&r->a[j], r->byte)]++] = r->a[j];
+}
+
+static void rs_gather(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi, rec = r->s->rec;
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
+		memcpy(r->out + j * rec, r->buf + r->a[j].idx * rec, rec);
+}
+
+/* One pass by byte k: where each slice's keys of each byte value go. */
+static void rs_pass(struct rsort *r, unsigned k, bool counted)
+{
+	size_t sum = 0;
+	struct kent *t;
+
+	r->byte = k;
+	if (!counted)
+		dbb_parallel(r->nt, rs_count, r);
+	for (unsigned v = 0; v < 256; v++)
+		for (unsigned i = 0; i < r->nt; i++) {
+			r->pos[i][v] = sum;
+			sum += r->count[i][k][v];
+		}
+	dbb_parallel(r->nt, rs_scatter, r);
+	t = r->a;
+	r->a = r->b;
+	r->b = t;
 }
 
 /* Sorts *buf's n records by key: radix sort of the keys, then a gather
  * into a new buffer of keep records (>= n), which replaces *buf. */
 static int radix_sort(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
 {
-	struct kent *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), *t;
-	uint8_t *out = malloc(keep * s->rec);
-	size_t (*count)[256] = calloc(16, sizeof(*count));
+	struct rsort r = { .s = s, .buf = *buf, .n = n };
+	bool first = true;
+	int ret = -ENOMEM;
 
-	if (!a || !b || !out || !count) {
-		free(a);
-		free(b);
-		free(out);
-		free(count);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		s->key(*buf + i * s->rec, &a[i].w[1], &a[i].w[0]);
-		a[i].idx = i;
-		for (unsigned k = 0; k < 16; k++)
-			count[k][(a[i].w[k / 8] >> (8 * (k % 8))) & 0xff]++;
-	}
+	r.nt = s->threads > 1 ? s->threads : 1;
+	if (r.nt > n / SLICE_MIN)
+		r.nt = n / SLICE_MIN ? (unsigned)(n / SLICE_MIN) : 1;
+	r.a = malloc(n * sizeof(*r.a));
+	r.b = malloc(n * sizeof(*r.b));
+	r.out = malloc(keep * s->rec);
+	r.count = calloc(r.nt, sizeof(*r.count));
+	r.pos = calloc(r.nt, sizeof(*r.pos));
+	if (!r.a || !r.b || !r.out || !r.count || !r.pos)
+		goto out;
+	dbb_parallel(r.nt, rs_keys, &r);
 	for (unsigned k = 0; k < 16; k++) {
-		unsigned v = (a[0].w[k / 8] >> (8 * (k % 8))) & 0xff;
+		size_t same = 0;
 
-		if (count[k][v] == n)
+		for (unsigned i = 0; i < r.nt; i++)
+			same += r.count[i][k][key_byte(&r.a[0], k)];
+		if (same == n)
 			continue; /* the same byte in every key */
-		radix_pass(a, b, n, k, count[k]);
-		t = a;
-		a = b;
-		b = t;
+		/* the keys' counts hold for the first pass only: the
+		 * slices are the same keys until a pass moves them */
+		rs_pass(&r, k, first);
+		first = false;
 	}
-	for (size_t i = 0; i < n; i++)
-		memcpy(out + i * s->rec, *buf + a[i].idx * s->rec, s->rec);
+	dbb_parallel(r.nt, rs_gather, &r);
 	free(*buf);
-	*buf = out;
-	free(a);
-	free(b);
-	free(count);
-	return 0;
+	*buf = r.out;
+	r.out = NULL;
+	ret = 0;
+out:
+	free(r.a);
+	free(r.b);
+	free(r.out);
+	free(r.count);
+	free(r.pos);
+	return ret;
 }
 
 static int sort_recs(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
