@@ -2,10 +2,11 @@
  * derived indexes (calls by callee, line starts by (file, line)).
  *
  * Records are kept in memory up to a budget, then sorted and written as a
- * run (a spill stream); the output is a k-way merge of the runs.  With one
- * run or none, the records never leave memory.  The comparison must be a
- * total order on distinct records, so the output does not depend on how
- * the input was cut into runs.
+ * run (a spill stream); the output is a k-way merge of the runs.  The
+ * records added after the last run stay in memory, sorted, as one more
+ * run (with none on disk, the records never leave memory).  The
+ * comparison must be a total order on distinct records, so the output
+ * does not depend on how the input was cut into runs.
  *
  * With a key function (the same order as the comparison, as two 64-bit
  * words), a run is sorted by an LSD radix sort of (key, index) entries
@@ -26,8 +27,9 @@
 #include "dbb_i.h"
 
 struct srun {
-	struct dbb_spill_r *r;
+	struct dbb_spill_r *r;   /* NULL: the records left in memory */
 	uint8_t *rec;            /* its current record */
+	const uint8_t *mem, *mem_end; /* in memory: the records after rec */
 };
 
 /* A full buffer being sorted and written as a run in a thread. */
@@ -54,7 +56,9 @@ struct dbb_sort {
 	/* output */
 	bool finished;
 	size_t pos;              /* in-memory output: next record */
-	struct srun *runs;
+	struct srun *runs;       /* n_src: the n_runs on disk, then buf's */
+	unsigned n_src;
+	uint8_t *cur;            /* the record dbb_sort_next handed out */
 	size_t *heap, n_heap;    /* indexes into runs */
 };
 
@@ -378,6 +382,18 @@ static void heap_down(struct dbb_sort *s, size_t i)
 	}
 }
 
+/* The next record of run r into r->rec: 1, 0 at its end, or -errno. */
+static int srun_next(const struct dbb_sort *s, struct srun *r)
+{
+	if (r->r)
+		return dbb_spill_read(r->r, r->rec, s->rec);
+	if (r->mem == r->mem_end)
+		return 0;
+	memcpy(r->rec, r->mem, s->rec);
+	r->mem += s->rec;
+	return 1;
+}
+
 int dbb_sort_finish(struct dbb_sort *s)
 {
 	int ret;
@@ -388,24 +404,31 @@ int dbb_sort_finish(struct dbb_sort *s)
 	s->pos = 0;
 	if (!s->n_runs)
 		return s->n ? sort_buf(s) : 0;
-	if (s->n && (ret = write_run(s)))
+	/* the last records stay in memory, sorted: one more run, not
+	 * written and read back */
+	if (s->n && (ret = sort_buf(s)))
 		return ret;
-	free(s->buf);
-	s->buf = NULL;
-	s->runs = calloc(s->n_runs, sizeof(*s->runs));
-	s->heap = calloc(s->n_runs, sizeof(*s->heap));
-	if (!s->runs || !s->heap)
+	s->n_src = s->n_runs + (s->n ? 1 : 0);
+	s->runs = calloc(s->n_src, sizeof(*s->runs));
+	s->heap = calloc(s->n_src, sizeof(*s->heap));
+	if (!s->runs || !s->heap || !(s->cur = malloc(s->rec)))
 		return -ENOMEM;
-	for (unsigned k = 0; k < s->n_runs; k++) {
-		char *path = run_path(s, k);
+	if (s->n) {
+		s->runs[s->n_runs].mem = s->buf;
+		s->runs[s->n_runs].mem_end = s->buf + s->n * s->rec;
+	}
+	for (unsigned k = 0; k < s->n_src; k++) {
+		char *path = k < s->n_runs ? run_path(s, k) : NULL;
 
-		ret = path ? dbb_spill_open(path, &s->runs[k].r) : -ENOMEM;
-		free(path);
-		if (ret)
-			return ret;
+		if (k < s->n_runs) {
+			ret = path ? dbb_spill_open(path, &s->runs[k].r) : -ENOMEM;
+			free(path);
+			if (ret)
+				return ret;
+		}
 		if (!(s->runs[k].rec = malloc(s->rec)))
 			return -ENOMEM;
-		ret = dbb_spill_read(s->runs[k].r, s->runs[k].rec, s->rec);
+		ret = srun_next(s, &s->runs[k]);
 		if (ret < 0)
 			return ret;
 		if (ret == 1)
@@ -431,13 +454,11 @@ int dbb_sort_next(struct dbb_sort *s, const void **rec)
 	}
 	if (!s->n_heap)
 		return 0;
-	/* hand out a copy: the run's buffer is refilled below */
+	/* hand out a copy: the run's record is refilled below */
 	r = &s->runs[s->heap[0]];
-	if (!s->buf && !(s->buf = malloc(s->rec)))
-		return -ENOMEM;
-	memcpy(s->buf, r->rec, s->rec);
-	*rec = s->buf;
-	ret = dbb_spill_read(r->r, r->rec, s->rec);
+	memcpy(s->cur, r->rec, s->rec);
+	*rec = s->cur;
+	ret = srun_next(s, r);
 	if (ret < 0)
 		return ret;
 	if (ret == 0)
@@ -459,15 +480,16 @@ void dbb_sort_free(struct dbb_sort *s)
 	for (unsigned k = 0; k < s->n_runs; k++) {
 		char *path = run_path(s, k);
 
-		if (s->runs) {
-			dbb_spill_close_r(s->runs[k].r);
-			free(s->runs[k].rec);
-		}
 		if (path)
 			unlink(path);
 		free(path);
 	}
+	for (unsigned k = 0; s->runs && k < s->n_src; k++) {
+		dbb_spill_close_r(s->runs[k].r);
+		free(s->runs[k].rec);
+	}
 	free(s->runs);
+	free(s->cur);
 	free(s->heap);
 	free(s->buf);
 	free(s->dir);
