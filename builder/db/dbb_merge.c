@@ -789,127 +789,272 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 	return ret;
 }
 
-static int calls_pass2(struct merge *m)
+/* Where pass 2's records go, in order: calls.hdb and the indexes. */
+struct csink {
+	struct merge *m;
+	struct hs_dbfile_writer *w;
+	struct dbb_index *ix;
+};
+
+static int sink_rec(struct csink *k, const uint8_t *rec)
 {
-	struct hs_dbfile_writer *w = NULL;
-	uint32_t *gsize = NULL;
-	size_t n_gsize = 0;
+	struct merge *m = k->m;
 	int ret;
 
-	struct dbb_index *ix = NULL;
+	if ((ret = hs_dbfile_append(k->w, hs_le64(rec), rec, HS_DB_CALL_REC, NULL, NULL))) {
+		dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
+		return ret;
+	}
+	if ((ret = dbb_index_call(k->ix, rec))) {
+		if (!m->err->msg[0])
+			dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Pass 2's records between the thread that reads and completes them
+ * (pass2_read) and the one that writes them (sink_rec): a ring of
+ * CP_SLOTS batches, so reading overlaps writing and indexing. */
+#define CP_SLOTS 4
+#define CP_BATCH 8192 /* records */
+
+struct cpipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint8_t *buf[CP_SLOTS];
+	size_t n[CP_SLOTS];
+	uint64_t put, got;      /* batches handed over, taken back */
+	bool done, stop;        /* the reader is done; the writer gave up */
+	struct csink *sink;     /* NULL: batches go through the ring */
+	struct merge m;         /* the reader's copy, reporting to err */
+	struct hs_dbb_err err;
+	int ret;                /* the reader's */
+};
+
+/* Hands the batch being filled over to the writer; waits for a free slot. */
+static int pipe_put(struct cpipe *p)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&p->lock);
+	p->put++;
+	pthread_cond_broadcast(&p->cond);
+	while (p->put - p->got >= CP_SLOTS && !p->stop)
+		pthread_cond_wait(&p->cond, &p->lock);
+	if (p->stop)
+		ret = -ECANCELED;
+	pthread_mutex_unlock(&p->lock);
+	if (!ret)
+		p->n[p->put % CP_SLOTS] = 0;
+	return ret;
+}
+
+/* One completed record: to the sink, or into the ring. */
+static int pipe_rec(struct cpipe *p, const uint8_t *rec)
+{
+	unsigned k = p->put % CP_SLOTS;
+
+	if (p->sink)
+		return sink_rec(p->sink, rec);
+	memcpy(p->buf[k] + p->n[k] * HS_DB_CALL_REC, rec, HS_DB_CALL_REC);
+	if (++p->n[k] == CP_BATCH)
+		return pipe_put(p);
+	return 0;
+}
+
+/* Shard si's calls, completed: the depth of G at each call added, t_ret
+ * and flags from its patches and from pass 1, the sites of its tail calls
+ * out of calls of G. */
+static int pass2_shard(struct merge *m, struct shard_in *si, struct cpipe *p)
+{
+	struct dbb_spill_r *r = NULL, *pr = NULL;
+	uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
+	size_t chg = 0, op = 0, fill = 0, n_gsize = si->n_g0;
+	uint32_t *gsize = calloc(n_gsize + 1, sizeof(*gsize));
+	uint64_t index = 0;
+	bool have_patch;
+	int ret = -ENOMEM;
+
+	if (!gsize)
+		return ret;
+	memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
+	if ((ret = open_calls(si, "calls.sp", &r, m->err)) ||
+	    (ret = open_calls(si, "cpatch.sp", &pr, m->err)))
+		goto out;
+	ret = dbb_spill_read(pr, patch, sizeof(patch));
+	have_patch = ret == 1;
+	if (ret < 0) {
+		bad_in(si, "cpatch.sp", ret, m->err);
+		goto out;
+	}
+	while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+		uint64_t t_call = hs_le64(rec);
+		uint32_t tid = hs_le32(rec + 32);
+
+		/* G as it was at t_call */
+		while (chg < si->n_chg && si->chg[chg].t <= t_call) {
+			const struct gchange *c = &si->chg[chg++];
+
+			if (c->tid >= n_gsize) {
+				uint32_t *q = realloc(gsize, (c->tid + 1) * sizeof(*q));
+
+				if (!q) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				memset(q + n_gsize, 0, (c->tid + 1 - n_gsize) * sizeof(*q));
+				gsize = q;
+				n_gsize = c->tid + 1;
+			}
+			gsize[c->tid] = c->size;
+		}
+		if (tid < n_gsize)
+			hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
+		if (have_patch && hs_le64(patch) == index) {
+			hs_put_le64(rec + 8, hs_le64(patch + 8));
+			hs_put_le32(rec + 40, hs_le32(rec + 40) | hs_le32(patch + 16));
+			ret = dbb_spill_read(pr, patch, sizeof(patch));
+			have_patch = ret == 1;
+			if (ret < 0) {
+				bad_in(si, "cpatch.sp", ret, m->err);
+				goto out;
+			}
+		}
+		/* a tail call out of a call of G: that call's site */
+		while (fill < si->n_fill && si->fill[fill].index < index)
+			fill++;
+		if (fill < si->n_fill && si->fill[fill].index == index && !hs_le64(rec + 24))
+			hs_put_le64(rec + 24, si->fill[fill].site);
+		while (op < si->n_open && si->open[op].index < index)
+			op++;
+		if (op < si->n_open && si->open[op].index == index) {
+			hs_put_le64(rec + 8, si->open[op].t_ret);
+			hs_put_le32(rec + 40, si->open[op].flags);
+		}
+		index++;
+		if ((ret = pipe_rec(p, rec)))
+			goto out;
+	}
+	if (ret < 0)
+		bad_in(si, "calls.sp", ret, m->err);
+out:
+	dbb_spill_close_r(r);
+	dbb_spill_close_r(pr);
+	free(gsize);
+	return ret;
+}
+
+static int pass2_read(struct cpipe *p)
+{
+	int ret = 0;
+
+	for (unsigned s = 0; s < p->m.n && !ret; s++)
+		ret = pass2_shard(&p->m, &p->m.sh[s], p);
+	return ret;
+}
+
+static void *pass2_reader(void *arg)
+{
+	struct cpipe *p = arg;
+
+	p->ret = pass2_read(p);
+	pthread_mutex_lock(&p->lock);
+	p->put++; /* the last batch, maybe empty */
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The writer's side of the ring: every batch into k. */
+static int pass2_write(struct cpipe *p, struct csink *k)
+{
+	int ret = 0;
+
+	for (;;) {
+		unsigned slot;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->got == p->put && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->got == p->put) {
+			pthread_mutex_unlock(&p->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&p->lock);
+		slot = p->got % CP_SLOTS;
+		for (size_t i = 0; i < p->n[slot] && !ret; i++)
+			ret = sink_rec(k, p->buf[slot] + i * HS_DB_CALL_REC);
+		pthread_mutex_lock(&p->lock);
+		p->got++;
+		if (ret)
+			p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		if (ret)
+			return ret;
+	}
+}
+
+/* Pass 2: the shards' calls read and completed in a thread (with one
+ * thread for the merge: here), written to calls.hdb and the indexes here. */
+static int pass2_run(struct merge *m, struct csink *k)
+{
+	struct cpipe p = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+			   .m = *m };
+	pthread_t th;
+	int ret = -ENOMEM;
+
+	p.m.err = &p.err;
+	if (m->threads <= 1) {
+		p.sink = k;
+		p.m.err = m->err;
+		return pass2_read(&p);
+	}
+	for (unsigned i = 0; i < CP_SLOTS; i++)
+		if (!(p.buf[i] = malloc(CP_BATCH * HS_DB_CALL_REC)))
+			goto out;
+	if (pthread_create(&th, NULL, pass2_reader, &p) != 0) {
+		p.sink = k;
+		p.m.err = m->err;
+		ret = pass2_read(&p);
+		goto out;
+	}
+	ret = pass2_write(&p, k);
+	pthread_join(th, NULL);
+	if (!ret && p.ret && p.ret != -ECANCELED) {
+		ret = p.ret;
+		dbb_err_set(m->err, "%s", p.err.msg);
+	}
+out:
+	for (unsigned i = 0; i < CP_SLOTS; i++)
+		free(p.buf[i]);
+	return ret;
+}
+
+static int calls_pass2(struct merge *m)
+{
+	struct csink k = { .m = m };
+	int ret;
 
 	qsort(m->exits, m->n_exits, sizeof(*m->exits), cmp_exit);
 	if ((ret = dbb_index_new(m->out, &m->img->id, m->tmp, m->level, m->threads, m->exits,
-				 m->n_exits, m->lines, m->err, &ix)))
+				 m->n_exits, m->lines, m->err, &k.ix)))
 		return ret;
-	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err))) {
-		dbb_index_free(ix);
+	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &k.w, m->err))) {
+		dbb_index_free(k.ix);
 		return ret;
 	}
-	for (unsigned s = 0; s < m->n; s++) {
-		struct shard_in *si = &m->sh[s];
-		struct dbb_spill_r *r = NULL, *pr = NULL;
-		uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
-		bool have_patch = false;
-		size_t chg = 0, op = 0, fill = 0;
-		uint64_t index = 0;
-
-		free(gsize);
-		n_gsize = si->n_g0;
-		gsize = calloc(n_gsize + 1, sizeof(*gsize));
-		if (!gsize) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
-		if ((ret = open_calls(si, "calls.sp", &r, m->err)) ||
-		    (ret = open_calls(si, "cpatch.sp", &pr, m->err))) {
-			dbb_spill_close_r(r);
-			goto fail;
-		}
-		ret = dbb_spill_read(pr, patch, sizeof(patch));
-		have_patch = ret == 1;
-		if (ret < 0) {
-			bad_in(si, "cpatch.sp", ret, m->err);
-			goto fail_r;
-		}
-		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			uint64_t t_call = hs_le64(rec);
-			uint32_t tid = hs_le32(rec + 32);
-
-			/* G as it was at t_call */
-			while (chg < si->n_chg && si->chg[chg].t <= t_call) {
-				const struct gchange *c = &si->chg[chg++];
-
-				if (c->tid >= n_gsize) {
-					uint32_t *q = realloc(gsize, (c->tid + 1) * sizeof(*q));
-
-					if (!q) {
-						ret = -ENOMEM;
-						goto fail_r;
-					}
-					memset(q + n_gsize, 0, (c->tid + 1 - n_gsize) * sizeof(*q));
-					gsize = q;
-					n_gsize = c->tid + 1;
-				}
-				gsize[c->tid] = c->size;
-			}
-			if (tid < n_gsize)
-				hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
-			if (have_patch && hs_le64(patch) == index) {
-				hs_put_le64(rec + 8, hs_le64(patch + 8));
-				hs_put_le32(rec + 40, hs_le32(rec + 40) | hs_le32(patch + 16));
-				ret = dbb_spill_read(pr, patch, sizeof(patch));
-				have_patch = ret == 1;
-				if (ret < 0) {
-					bad_in(si, "cpatch.sp", ret, m->err);
-					goto fail_r;
-				}
-			}
-			/* a tail call out of a call of G: that call's site */
-			while (fill < si->n_fill && si->fill[fill].index < index)
-				fill++;
-			if (fill < si->n_fill && si->fill[fill].index == index && !hs_le64(rec + 24))
-				hs_put_le64(rec + 24, si->fill[fill].site);
-			while (op < si->n_open && si->open[op].index < index)
-				op++;
-			if (op < si->n_open && si->open[op].index == index) {
-				hs_put_le64(rec + 8, si->open[op].t_ret);
-				hs_put_le32(rec + 40, si->open[op].flags);
-			}
-			index++;
-			if ((ret = hs_dbfile_append(w, t_call, rec, sizeof(rec), NULL, NULL))) {
-				dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
-				goto fail_r;
-			}
-			if ((ret = dbb_index_call(ix, rec))) {
-				if (!m->err->msg[0])
-					dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
-				goto fail_r;
-			}
-		}
-		if (ret < 0) {
-			bad_in(si, "calls.sp", ret, m->err);
-			goto fail_r;
-		}
-		dbb_spill_close_r(r);
-		dbb_spill_close_r(pr);
-		continue;
-fail_r:
-		dbb_spill_close_r(r);
-		dbb_spill_close_r(pr);
-		goto fail;
+	ret = pass2_run(m, &k);
+	if (!ret) {
+		ret = finish_out(m, "calls.hdb", k.w, m->err);
+		k.w = NULL;
 	}
-	free(gsize);
-	ret = finish_out(m, "calls.hdb", w, m->err);
-	if (!ret && (ret = dbb_index_finish(ix)) && !m->err->msg[0])
+	if (!ret && (ret = dbb_index_finish(k.ix)) && !m->err->msg[0])
 		dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
-	dbb_index_free(ix);
-	return ret;
-fail:
-	free(gsize);
-	hs_dbfile_abort(w);
-	dbb_index_free(ix);
+	hs_dbfile_abort(k.w);
+	dbb_index_free(k.ix);
 	return ret;
 }
 
