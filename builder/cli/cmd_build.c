@@ -26,7 +26,8 @@ static void build_usage(FILE *f)
 		"                           TRACE_DIR/.db.shards/IofN/ (one job of a distributed build)\n"
 		"  --merge                  join TRACE_DIR/.db.shards/*ofN into TRACE_DIR/db; the result\n"
 		"                           is identical to `build --shards N`\n"
-		"  --threads T              worker threads (default: one per shard)\n");
+		"  --threads T              worker threads (default: one per shard; the merge: one\n"
+		"                           per CPU; 1: the merge without threads, same bytes)\n");
 }
 
 /* A whole decimal number in [lo, hi]. */
