@@ -20,9 +20,12 @@
  *
  * The parts run side by side (merge_parts): PAGES, CHUNKS + RUNS and pass
  * 1 each in a thread, EVENTS, THREADS and the line pass in the caller's,
- * then pass 2 with the indexes (whose sorts write their runs in threads);
- * every file is compressed by worker threads (hs_dbfile_parallel).  The
- * merge's threads are hs_dbb_opts.threads (--threads; 1: none at all).
+ * then pass 2, its records read and completed in one thread and written
+ * with the indexes in the caller's (the indexes' sorts sort and write
+ * their runs in threads); every file is compressed by worker threads
+ * (hs_dbfile_parallel).  The merge's threads are hs_dbb_opts.threads
+ * (--threads; 1: none at all); an image under MERGE_SMALL_CHUNKS chunks
+ * gets none either.
  * The output depends only on the shards' files, never on timing or the
  * threads, so the threaded build and the --shard/--merge build give the
  * same bytes.  HS_BUILD_TIMES=1 prints each part's seconds.
