@@ -217,9 +217,10 @@ static int radix_sort(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t 
 			same += r.count[i][k][key_byte(&r.a[0], k)];
 		if (same == n)
 			continue; /* the same byte in every key */
-		/* the keys' counts hold for the first pass only: the
-		 * slices are the same keys until a pass moves them */
-		rs_pass(&r, k, first);
+		/* the keys' counts hold for the first pass only (the
+		 * slices are the same keys until a pass moves them), and
+		 * for every pass with one slice */
+		rs_pass(&r, k, first || r.nt == 1);
 		first = false;
 	}
 	dbb_parallel(r.nt, rs_gather, &r);
