@@ -249,22 +249,70 @@ if [ "${HS_BENCH_DECODE:-0}" = 1 ]; then
 	fi
 fi
 
-# ---- hindsight build: 1 shard (the per-core figure) and one per core ------------
+# ---- hindsight build: the scaling table, 1, 2, 4, ... shards up to the cores ----
 # Scaling beyond this machine's cores needs a bigger machine: run this script
-# there, or `hindsight build --shards N` for N in 1 2 4 8 16.
-BUILD_SHARDS="1 $(nproc)"
-[ "$(nproc)" = 1 ] && BUILD_SHARDS=1
+# there, or HS_BENCH_SHARDS="1 2 4 8 16".
+BUILD_SHARDS=
+for ((n = 1; n < $(nproc); n *= 2)); do
+	BUILD_SHARDS="$BUILD_SHARDS $n"
+done
+BUILD_SHARDS="${BUILD_SHARDS# } $(nproc)"
+SCALE=()
+ONE_SECS=
+# timed NAME CMD...: like measure, with user and system seconds (U_SECS, S_SECS).
+timed()
+{
+	local name=$1 rc
+	shift
+	if [ -z "$GNUTIME" ]; then
+		measure "$name" "$@"
+		rc=$?
+		U_SECS=n/a
+		S_SECS=n/a
+		return $rc
+	fi
+	"$GNUTIME" -f '%e %U %S %M' -o "$W/$name.time" "$@" >/dev/null 2>"$W/$name.err" </dev/null
+	rc=$?
+	read -r SECS U_SECS S_SECS RSS_KB < <(tail -n 1 "$W/$name.time")
+	return $rc
+}
 for n in ${HS_BENCH_SHARDS:-$BUILD_SHARDS}; do
 	rm -rf "$TRACE/db"
 	log "hindsight build --shards $n"
-	if measure "build$n" "$HS" build --shards "$n" "$TRACE"; then
+	if timed "build$n" "$HS" build --shards "$n" "$TRACE"; then
 		DB=$(du -sb "$TRACE/db" | cut -f1)
 		row "hindsight build --shards $n" "$BIG_BYTES" "$N_BIG" "$SECS" "$RSS_KB" "$DB" \
 			"db only; db + raw $(awk -v a="$DB" -v b="$TRACE_BYTES" -v n="$N_BIG" 'BEGIN { printf "%.3f", (a + b) / n }') B/insn"
+		[ -n "$ONE_SECS" ] || ONE_SECS=$SECS
+		SCALE+=("| $n | $SECS | $U_SECS | $S_SECS | $(awk -v a="$ONE_SECS" -v b="$SECS" 'BEGIN { printf "%.2fx", a / b }') |")
+		MAX_SHARDS=$n
 	else
 		ROWS+=("| hindsight build --shards $n | $BIG_BYTES | n/a | $SECS | n/a | n/a | - | - | n/a | failed: $(tail -n 1 "$W/build$n.err") |")
 	fi
 done
+
+# ---- the merge's share: the most shards as --shard i/N processes (at once), then --merge ----
+MERGE_LINE="merge: not measured (no build succeeded)"
+if [ -n "${MAX_SHARDS:-}" ]; then
+	n=$MAX_SHARDS
+	log "hindsight build --shard i/$n (at once), then --merge"
+	rm -rf "$TRACE/db" "$TRACE/.db.shards"
+	t0=$(date +%s.%N)
+	for ((i = 0; i < n; i++)); do
+		"$HS" build --shard "$i/$n" "$TRACE" >/dev/null 2>"$W/shard$i.err" </dev/null &
+	done
+	wait
+	SHARD_SECS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+	if timed merge "$HS" build --merge --shards "$n" "$TRACE"; then
+		MERGE_LINE=$(awk -v m="$SECS" -v u="$U_SECS" -v sh="$SHARD_SECS" -v one="$ONE_SECS" -v n="$n" 'BEGIN {
+			printf "merge of %d shards: %.2f s wall, %s s user; %.1f%% of a 1-shard build (%.2f s), %.1f%% of the distributed build (%.2f s shards + %.2f s merge)",
+				n, m, u, 100 * m / one, one, 100 * m / (sh + m), sh, m }')
+	else
+		MERGE_LINE="merge of $n shards failed: $(tail -n 1 "$W/merge.err")"
+	fi
+	rm -rf "$TRACE/.db.shards"
+fi
+log "$MERGE_LINE"
 if measure verify "$HS" verify "$TRACE"; then
 	row "hindsight verify" "$BIG_BYTES" "$N_BIG" "$SECS" "$RSS_KB" "" "every checksum"
 fi
@@ -298,6 +346,17 @@ GZ_RATIO=$(awk -v a="$("$GZIP" -c "$BIG" | wc -c)" -v b="$BIG_BYTES" 'BEGIN { pr
 		echo "$r"
 	done
 	echo
+	echo "Build scaling (\`hindsight build --shards N\`; speedup: the 1-shard wall over N's):"
+	echo
+	echo "| shards | wall s | user s | sys s | speedup |"
+	echo "|---:|---:|---:|---:|---:|"
+	for r in "${SCALE[@]}"; do
+		echo "$r"
+	done
+	echo
+	echo "The merge's share (\`hindsight build --shard i/N\` for every i at once, then \`--merge\`):"
+	echo "$MERGE_LINE."
+	echo
 	echo "Commands (in the scratch folder; each wrapped in \`/usr/bin/time -f '%e %M'\`):"
 	echo
 	echo "    $GZIP -c input.txt >/dev/null"
@@ -308,6 +367,8 @@ GZ_RATIO=$(awk -v a="$("$GZIP" -c "$BIG" | wc -c)" -v b="$BIG_BYTES" 'BEGIN { pr
 	echo "    $HS record -o trace -- $GZIP -c input.txt >/dev/null"
 	echo "    $HS info trace                        # instructions:"
 	echo "    $HS build --shards N trace            # for N in: ${HS_BENCH_SHARDS:-$BUILD_SHARDS}"
+	echo "    $HS build --shard I/N trace &         # for I in 0..N-1, N = ${MAX_SHARDS:-?}; wait"
+	echo "    $HS build --merge --shards N trace"
 	echo "    $HS verify trace"
 	echo "    $HS query trace bench ${HS_BENCH_QUERIES:-400} 1"
 	echo
@@ -331,6 +392,10 @@ GZ_RATIO=$(awk -v a="$("$GZIP" -c "$BIG" | wc -c)" -v b="$BIG_BYTES" 'BEGIN { pr
 cat "$RESULTS.tmp.$$" >>"$RESULTS"
 rm -f "$RESULTS.tmp.$$"
 cat "$RESULTS" | tail -n $((${#ROWS[@]} + 20))
+echo
+echo "Build scaling:"
+printf '%s\n' "| shards | wall s | user s | sys s | speedup |" "${SCALE[@]}"
+echo "$MERGE_LINE"
 log "appended to $RESULTS"
 
 # ---- source level and the web UI, on the same trace (each appends its own section) ----

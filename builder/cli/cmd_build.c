@@ -16,7 +16,8 @@
 static void build_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: hindsight build [--shards N] [--compression-level L] [--shard I/N | --merge] TRACE_DIR\n"
+		"usage: hindsight build [--shards N] [--compression-level L] [--threads T] [--memory MB]\n"
+		"                       [--shard I/N | --merge] TRACE_DIR\n"
 		"       hindsight build --slurm [--partition P] [--shards N] [--threads T] TRACE_DIR\n"
 		"\n"
 		"Builds TRACE_DIR/db, the database that queries, the tree and the server read.\n"
@@ -27,7 +28,8 @@ static void build_usage(FILE *f)
 		"                           TRACE_DIR/.db.shards/IofN/ (one job of a distributed build)\n"
 		"  --merge                  join TRACE_DIR/.db.shards/*ofN into TRACE_DIR/db; the result\n"
 		"                           is identical to `build --shards N`\n"
-		"  --threads T              worker threads (default: one per shard)\n"
+		"  --threads T              worker threads (default: one per shard; the merge: one\n"
+		"                           per CPU; 1: the merge without threads, same bytes)\n"
 		"  --memory MB              hold the build to MB MiB: a memory cgroup when one can be\n"
 		"                           made (root), else RLIMIT_AS per process\n"
 		"  --slurm                  run the N shards as a Slurm job array (sbatch) and the\n"

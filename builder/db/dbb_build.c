@@ -230,6 +230,7 @@ static int images_open(struct build *b, bool load_code)
 		im->pack_dir = b->pack_dir;
 		im->n_shards = b->n;
 		im->calls_guess = b->o->calls_guess;
+		im->merge_threads = b->o->threads;
 		im->first = calloc(b->n + 1, sizeof(*im->first));
 		if (!im->dir || !im->first) {
 			ret = -ENOMEM;

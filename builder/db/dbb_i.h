@@ -262,6 +262,8 @@ struct dbb_image {
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
+	unsigned merge_threads;      /* hs_dbb_opts.threads: the merge's
+				      * threads; 0: one per CPU */
 	struct dbb_lsrc *lsrc;       /* start-up modules (or NULL): the shards'
 				      * fused line pass when they have lines,
 				      * the calls tracker's tail calls */
@@ -342,6 +344,10 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
  * online CPUs (the merge's own work is a few serial streams; zstd is most
  * of its time). */
 unsigned dbb_compress_threads(void);
+/* Runs fn(ctx, i) for i = 0..n-1, each in a thread of its own (i = 0 in
+ * the caller's), and returns when all have; where a thread cannot start,
+ * its i runs in the caller's.  fn must not depend on which runs where. */
+void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx);
 
 /* ---- dbb_sort.c ------------------------------------------------------------- */
 
@@ -354,6 +360,9 @@ typedef void (*dbb_sort_key_fn)(const void *rec, uint64_t *hi, uint64_t *lo);
 int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
 		 int (*cmp)(const void *, const void *), dbb_sort_key_fn key,
 		 struct dbb_sort **out);
+/* threads > 1: a full buffer is sorted and written in a thread of its own
+ * while the next one fills (memory: one more buffer). */
+void dbb_sort_threads(struct dbb_sort *s, unsigned threads);
 int dbb_sort_add(struct dbb_sort *s, const void *rec);
 /* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
  * until the next call), 0 at the end, or -errno. */
@@ -468,10 +477,11 @@ void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
 struct dbb_index;
 /* Makes the indexes of db_format.h's source-level section in out/ (the
  * image's db folder), using tmp/ for sort runs; exits by (tid, t); lines
- * may be NULL (no line starts).  Feed every CALLS record in t_call order
- * with dbb_index_call, then dbb_index_finish. */
+ * may be NULL (no line starts); threads: compression workers per file and
+ * the sorts' threads (1: none, all in the caller's).  Feed every CALLS
+ * record in t_call order with dbb_index_call, then dbb_index_finish. */
 int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char *tmp,
-		  int level, const struct dbb_exit *exits, size_t n_exits,
+		  int level, unsigned threads, const struct dbb_exit *exits, size_t n_exits,
 		  const struct dbb_lines *lines, struct hs_dbb_err *err, struct dbb_index **outp);
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
 int dbb_index_finish(struct dbb_index *x);

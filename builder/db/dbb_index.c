@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -32,6 +33,7 @@ struct dbb_index {
 	const char *out;               /* the image's db folder */
 	const struct hs_dbfile_ident *id;
 	int level;
+	unsigned threads;
 	struct hs_dbb_err *err;
 	const struct dbb_exit *exits;  /* by (tid, t) */
 	size_t n_exits;
@@ -102,7 +104,7 @@ static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
 		return -ENOMEM;
 	ret = hs_dbfile_create(path, kind, x->level, x->id, w);
 	if (!ret)
-		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
+		ret = hs_dbfile_parallel(*w, x->threads);
 	if (ret)
 		dbb_err_set(x->err, "%s: %s", path, strerror(-ret));
 	free(path);
@@ -117,7 +119,7 @@ static int fail_file(struct dbb_index *x, const char *name, int ret)
 }
 
 int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char *tmp,
-		  int level, const struct dbb_exit *exits, size_t n_exits,
+		  int level, unsigned threads, const struct dbb_exit *exits, size_t n_exits,
 		  const struct dbb_lines *lines, struct hs_dbb_err *err, struct dbb_index **outp)
 {
 	struct dbb_index *x = calloc(1, sizeof(*x));
@@ -129,6 +131,7 @@ int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char 
 	x->out = out;
 	x->id = id;
 	x->level = level;
+	x->threads = threads;
 	x->err = err;
 	x->exits = exits;
 	x->n_exits = n_exits;
@@ -143,6 +146,8 @@ int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char 
 		dbb_err_set(err, "%s: %s", tmp, strerror(-ret));
 		goto fail;
 	}
+	dbb_sort_threads(x->by_callee, threads);
+	dbb_sort_threads(x->by_line, threads);
 	if (lines) {
 		if ((ret = dbb_spill_open(lines->res_path, &x->lines_in))) {
 			dbb_err_set(err, "%s: %s", lines->res_path, strerror(-ret));
@@ -485,6 +490,44 @@ out:
 	return ret ? fail_file(x, "lineidx.hdb", ret) : 0;
 }
 
+struct lineidx_job {
+	struct dbb_index x;       /* a copy, reporting to err */
+	struct hs_dbb_err err;
+	int ret;
+};
+
+static void *lineidx_thread(void *arg)
+{
+	struct lineidx_job *j = arg;
+
+	j->ret = write_lineidx(&j->x);
+	return NULL;
+}
+
+/* callee.hdb and lineidx.hdb, each a sort and a stream of its own: in two
+ * threads (the line sort reads only by_line and lm, the callee one only
+ * by_callee). */
+static int write_sorted(struct dbb_index *x)
+{
+	struct lineidx_job j = { .x = *x };
+	pthread_t th;
+	int ret;
+
+	j.x.err = &j.err;
+	if (x->threads <= 1 || pthread_create(&th, NULL, lineidx_thread, &j) != 0) {
+		if ((ret = write_callees(x)))
+			return ret;
+		return write_lineidx(x);
+	}
+	ret = write_callees(x);
+	pthread_join(th, NULL);
+	if (!ret && j.ret) {
+		ret = j.ret;
+		dbb_err_set(x->err, "%s", j.err.msg);
+	}
+	return ret;
+}
+
 int dbb_index_finish(struct dbb_index *x)
 {
 	int ret;
@@ -499,7 +542,5 @@ int dbb_index_finish(struct dbb_index *x)
 	x->lines = NULL;
 	if (ret)
 		return fail_file(x, "lines.hdb", ret);
-	if ((ret = write_callees(x)))
-		return ret;
-	return write_lineidx(x);
+	return write_sorted(x);
 }

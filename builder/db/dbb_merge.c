@@ -18,9 +18,17 @@
  *  2. stream each shard's calls.sp, adding that depth and filling in the
  *     t_ret values from its patches (cpatch.sp) and from pass 1.
  *
- * PAGES and the rest are independent: PAGES runs in a second thread.
- * The output depends only on the shards' files, never on timing, so the
- * threaded build and the --shard/--merge build give the same bytes.
+ * The parts run side by side (merge_parts): PAGES, CHUNKS + RUNS and pass
+ * 1 each in a thread, EVENTS, THREADS and the line pass in the caller's,
+ * then pass 2, its records read and completed in one thread and written
+ * with the indexes in the caller's (the indexes' sorts sort and write
+ * their runs in threads); every file is compressed by worker threads
+ * (hs_dbfile_parallel).  The merge's threads are hs_dbb_opts.threads
+ * (--threads; 1: none at all); an image under MERGE_SMALL_CHUNKS chunks
+ * gets none either.
+ * The output depends only on the shards' files, never on timing or the
+ * threads, so the threaded build and the --shard/--merge build give the
+ * same bytes.  HS_BUILD_TIMES=1 prints each part's seconds.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +36,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dbb_i.h"
 
@@ -75,8 +84,11 @@ struct merge {
 	int level;
 	FILE *log;
 	struct hs_dbb_err *err;
-	int pages_ret;
-	struct hs_dbb_err pages_err;
+	unsigned threads;         /* compression workers per file; 1: no threads */
+	/* held by the line pass and by calls_redo: both load and filter the
+	 * image's code and start-up symbols (img->code, smaps, lsrc) */
+	pthread_mutex_t *img_lock;
+	bool times;               /* HS_BUILD_TIMES: each part's seconds on log */
 	/* for the source-level indexes (dbb_index.c, dbb_lines.c) */
 	struct dbb_exit *exits;   /* thread exits, by (tid, t) */
 	size_t n_exits, cap_exits;
@@ -84,7 +96,7 @@ struct merge {
 	size_t n_maps, cap_maps;
 	struct dbb_lines *lines;  /* resolved line starts, or NULL */
 	char *tmp;                /* out/idx.tmp: sort runs, line passes */
-	struct dbb_threads *threads; /* THREADS, from the events (dbb_threads.c) */
+	struct dbb_threads *threads_rec; /* THREADS, from the events (dbb_threads.c) */
 };
 
 /* Keeps what the indexes need from an event: thread exits, file maps. */
@@ -92,7 +104,7 @@ static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
 {
 	uint32_t tag = hs_le32(rec + 12);
 	const uint8_t *pl = rec + HS_DB_EVENT_HDR;
-	int ret = dbb_threads_event(m->threads, hs_le64(rec), tag, pl, len);
+	int ret = dbb_threads_event(m->threads_rec, hs_le64(rec), tag, pl, len);
 
 	if (ret)
 		return ret;
@@ -177,7 +189,7 @@ static int create_out(struct merge *m, const char *name, uint32_t kind,
 		return -ENOMEM;
 	ret = hs_dbfile_create(path, kind, m->level, &m->img->id, w);
 	if (!ret)
-		ret = hs_dbfile_parallel(*w, dbb_compress_threads());
+		ret = hs_dbfile_parallel(*w, m->threads);
 	if (ret)
 		dbb_err_set(err, "%s: %s", path, strerror(-ret));
 	free(path);
@@ -353,8 +365,8 @@ static int merge_threads(struct merge *m)
 
 	if ((ret = create_out(m, "threads.hdb", HS_DB_THREADS, &w, m->err)))
 		return ret;
-	for (size_t i = 0; i < dbb_threads_count(m->threads); i++) {
-		dbb_threads_record(m->threads, i, rec);
+	for (size_t i = 0; i < dbb_threads_count(m->threads_rec); i++) {
+		dbb_threads_record(m->threads_rec, i, rec);
 		if ((ret = hs_dbfile_append(w, hs_le64(rec), rec, sizeof(rec), NULL, NULL))) {
 			dbb_err_set(m->err, "%s/threads.hdb: %s", m->out, strerror(-ret));
 			hs_dbfile_abort(w);
@@ -585,8 +597,10 @@ static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_
 		dbb_err_set(m->err, "%s: %s", si->calls_dir, strerror(-ret));
 		goto out;
 	}
+	pthread_mutex_lock(m->img_lock);
 	ret = dbb_calls_redo(m->img, si->first_chunk, si->end_chunk, &ext, si->calls_dir,
 			     m->err);
+	pthread_mutex_unlock(m->img_lock);
 out:
 	for (size_t tid = 0; tid < n_g; tid++) {
 		if (ext.ret_addr)
@@ -778,127 +792,272 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 	return ret;
 }
 
-static int calls_pass2(struct merge *m)
+/* Where pass 2's records go, in order: calls.hdb and the indexes. */
+struct csink {
+	struct merge *m;
+	struct hs_dbfile_writer *w;
+	struct dbb_index *ix;
+};
+
+static int sink_rec(struct csink *k, const uint8_t *rec)
 {
-	struct hs_dbfile_writer *w = NULL;
-	uint32_t *gsize = NULL;
-	size_t n_gsize = 0;
+	struct merge *m = k->m;
 	int ret;
 
-	struct dbb_index *ix = NULL;
+	if ((ret = hs_dbfile_append(k->w, hs_le64(rec), rec, HS_DB_CALL_REC, NULL, NULL))) {
+		dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
+		return ret;
+	}
+	if ((ret = dbb_index_call(k->ix, rec))) {
+		if (!m->err->msg[0])
+			dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Pass 2's records between the thread that reads and completes them
+ * (pass2_read) and the one that writes them (sink_rec): a ring of
+ * CP_SLOTS batches, so reading overlaps writing and indexing. */
+#define CP_SLOTS 4
+#define CP_BATCH 8192 /* records */
+
+struct cpipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint8_t *buf[CP_SLOTS];
+	size_t n[CP_SLOTS];
+	uint64_t put, got;      /* batches handed over, taken back */
+	bool done, stop;        /* the reader is done; the writer gave up */
+	struct csink *sink;     /* NULL: batches go through the ring */
+	struct merge m;         /* the reader's copy, reporting to err */
+	struct hs_dbb_err err;
+	int ret;                /* the reader's */
+};
+
+/* Hands the batch being filled over to the writer; waits for a free slot. */
+static int pipe_put(struct cpipe *p)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&p->lock);
+	p->put++;
+	pthread_cond_broadcast(&p->cond);
+	while (p->put - p->got >= CP_SLOTS && !p->stop)
+		pthread_cond_wait(&p->cond, &p->lock);
+	if (p->stop)
+		ret = -ECANCELED;
+	pthread_mutex_unlock(&p->lock);
+	if (!ret)
+		p->n[p->put % CP_SLOTS] = 0;
+	return ret;
+}
+
+/* One completed record: to the sink, or into the ring. */
+static int pipe_rec(struct cpipe *p, const uint8_t *rec)
+{
+	unsigned k = p->put % CP_SLOTS;
+
+	if (p->sink)
+		return sink_rec(p->sink, rec);
+	memcpy(p->buf[k] + p->n[k] * HS_DB_CALL_REC, rec, HS_DB_CALL_REC);
+	if (++p->n[k] == CP_BATCH)
+		return pipe_put(p);
+	return 0;
+}
+
+/* Shard si's calls, completed: the depth of G at each call added, t_ret
+ * and flags from its patches and from pass 1, the sites of its tail calls
+ * out of calls of G. */
+static int pass2_shard(struct merge *m, struct shard_in *si, struct cpipe *p)
+{
+	struct dbb_spill_r *r = NULL, *pr = NULL;
+	uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
+	size_t chg = 0, op = 0, fill = 0, n_gsize = si->n_g0;
+	uint32_t *gsize = calloc(n_gsize + 1, sizeof(*gsize));
+	uint64_t index = 0;
+	bool have_patch;
+	int ret = -ENOMEM;
+
+	if (!gsize)
+		return ret;
+	memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
+	if ((ret = open_calls(si, "calls.sp", &r, m->err)) ||
+	    (ret = open_calls(si, "cpatch.sp", &pr, m->err)))
+		goto out;
+	ret = dbb_spill_read(pr, patch, sizeof(patch));
+	have_patch = ret == 1;
+	if (ret < 0) {
+		bad_in(si, "cpatch.sp", ret, m->err);
+		goto out;
+	}
+	while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
+		uint64_t t_call = hs_le64(rec);
+		uint32_t tid = hs_le32(rec + 32);
+
+		/* G as it was at t_call */
+		while (chg < si->n_chg && si->chg[chg].t <= t_call) {
+			const struct gchange *c = &si->chg[chg++];
+
+			if (c->tid >= n_gsize) {
+				uint32_t *q = realloc(gsize, (c->tid + 1) * sizeof(*q));
+
+				if (!q) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				memset(q + n_gsize, 0, (c->tid + 1 - n_gsize) * sizeof(*q));
+				gsize = q;
+				n_gsize = c->tid + 1;
+			}
+			gsize[c->tid] = c->size;
+		}
+		if (tid < n_gsize)
+			hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
+		if (have_patch && hs_le64(patch) == index) {
+			hs_put_le64(rec + 8, hs_le64(patch + 8));
+			hs_put_le32(rec + 40, hs_le32(rec + 40) | hs_le32(patch + 16));
+			ret = dbb_spill_read(pr, patch, sizeof(patch));
+			have_patch = ret == 1;
+			if (ret < 0) {
+				bad_in(si, "cpatch.sp", ret, m->err);
+				goto out;
+			}
+		}
+		/* a tail call out of a call of G: that call's site */
+		while (fill < si->n_fill && si->fill[fill].index < index)
+			fill++;
+		if (fill < si->n_fill && si->fill[fill].index == index && !hs_le64(rec + 24))
+			hs_put_le64(rec + 24, si->fill[fill].site);
+		while (op < si->n_open && si->open[op].index < index)
+			op++;
+		if (op < si->n_open && si->open[op].index == index) {
+			hs_put_le64(rec + 8, si->open[op].t_ret);
+			hs_put_le32(rec + 40, si->open[op].flags);
+		}
+		index++;
+		if ((ret = pipe_rec(p, rec)))
+			goto out;
+	}
+	if (ret < 0)
+		bad_in(si, "calls.sp", ret, m->err);
+out:
+	dbb_spill_close_r(r);
+	dbb_spill_close_r(pr);
+	free(gsize);
+	return ret;
+}
+
+static int pass2_read(struct cpipe *p)
+{
+	int ret = 0;
+
+	for (unsigned s = 0; s < p->m.n && !ret; s++)
+		ret = pass2_shard(&p->m, &p->m.sh[s], p);
+	return ret;
+}
+
+static void *pass2_reader(void *arg)
+{
+	struct cpipe *p = arg;
+
+	p->ret = pass2_read(p);
+	pthread_mutex_lock(&p->lock);
+	p->put++; /* the last batch, maybe empty */
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The writer's side of the ring: every batch into k. */
+static int pass2_write(struct cpipe *p, struct csink *k)
+{
+	int ret = 0;
+
+	for (;;) {
+		unsigned slot;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->got == p->put && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->got == p->put) {
+			pthread_mutex_unlock(&p->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&p->lock);
+		slot = p->got % CP_SLOTS;
+		for (size_t i = 0; i < p->n[slot] && !ret; i++)
+			ret = sink_rec(k, p->buf[slot] + i * HS_DB_CALL_REC);
+		pthread_mutex_lock(&p->lock);
+		p->got++;
+		if (ret)
+			p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		if (ret)
+			return ret;
+	}
+}
+
+/* Pass 2: the shards' calls read and completed in a thread (with one
+ * thread for the merge: here), written to calls.hdb and the indexes here. */
+static int pass2_run(struct merge *m, struct csink *k)
+{
+	struct cpipe p = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+			   .m = *m };
+	pthread_t th;
+	int ret = -ENOMEM;
+
+	p.m.err = &p.err;
+	if (m->threads <= 1) {
+		p.sink = k;
+		p.m.err = m->err;
+		return pass2_read(&p);
+	}
+	for (unsigned i = 0; i < CP_SLOTS; i++)
+		if (!(p.buf[i] = malloc(CP_BATCH * HS_DB_CALL_REC)))
+			goto out;
+	if (pthread_create(&th, NULL, pass2_reader, &p) != 0) {
+		p.sink = k;
+		p.m.err = m->err;
+		ret = pass2_read(&p);
+		goto out;
+	}
+	ret = pass2_write(&p, k);
+	pthread_join(th, NULL);
+	if (!ret && p.ret && p.ret != -ECANCELED) {
+		ret = p.ret;
+		dbb_err_set(m->err, "%s", p.err.msg);
+	}
+out:
+	for (unsigned i = 0; i < CP_SLOTS; i++)
+		free(p.buf[i]);
+	return ret;
+}
+
+static int calls_pass2(struct merge *m)
+{
+	struct csink k = { .m = m };
+	int ret;
 
 	qsort(m->exits, m->n_exits, sizeof(*m->exits), cmp_exit);
-	if ((ret = dbb_index_new(m->out, &m->img->id, m->tmp, m->level, m->exits, m->n_exits, m->lines,
-				 m->err, &ix)))
+	if ((ret = dbb_index_new(m->out, &m->img->id, m->tmp, m->level, m->threads, m->exits,
+				 m->n_exits, m->lines, m->err, &k.ix)))
 		return ret;
-	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &w, m->err))) {
-		dbb_index_free(ix);
+	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &k.w, m->err))) {
+		dbb_index_free(k.ix);
 		return ret;
 	}
-	for (unsigned s = 0; s < m->n; s++) {
-		struct shard_in *si = &m->sh[s];
-		struct dbb_spill_r *r = NULL, *pr = NULL;
-		uint8_t rec[HS_DB_CALL_REC], patch[DBB_CPATCH_REC];
-		bool have_patch = false;
-		size_t chg = 0, op = 0, fill = 0;
-		uint64_t index = 0;
-
-		free(gsize);
-		n_gsize = si->n_g0;
-		gsize = calloc(n_gsize + 1, sizeof(*gsize));
-		if (!gsize) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		memcpy(gsize, si->g0, n_gsize * sizeof(*gsize));
-		if ((ret = open_calls(si, "calls.sp", &r, m->err)) ||
-		    (ret = open_calls(si, "cpatch.sp", &pr, m->err))) {
-			dbb_spill_close_r(r);
-			goto fail;
-		}
-		ret = dbb_spill_read(pr, patch, sizeof(patch));
-		have_patch = ret == 1;
-		if (ret < 0) {
-			bad_in(si, "cpatch.sp", ret, m->err);
-			goto fail_r;
-		}
-		while ((ret = dbb_spill_read(r, rec, sizeof(rec))) == 1) {
-			uint64_t t_call = hs_le64(rec);
-			uint32_t tid = hs_le32(rec + 32);
-
-			/* G as it was at t_call */
-			while (chg < si->n_chg && si->chg[chg].t <= t_call) {
-				const struct gchange *c = &si->chg[chg++];
-
-				if (c->tid >= n_gsize) {
-					uint32_t *q = realloc(gsize, (c->tid + 1) * sizeof(*q));
-
-					if (!q) {
-						ret = -ENOMEM;
-						goto fail_r;
-					}
-					memset(q + n_gsize, 0, (c->tid + 1 - n_gsize) * sizeof(*q));
-					gsize = q;
-					n_gsize = c->tid + 1;
-				}
-				gsize[c->tid] = c->size;
-			}
-			if (tid < n_gsize)
-				hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
-			if (have_patch && hs_le64(patch) == index) {
-				hs_put_le64(rec + 8, hs_le64(patch + 8));
-				hs_put_le32(rec + 40, hs_le32(rec + 40) | hs_le32(patch + 16));
-				ret = dbb_spill_read(pr, patch, sizeof(patch));
-				have_patch = ret == 1;
-				if (ret < 0) {
-					bad_in(si, "cpatch.sp", ret, m->err);
-					goto fail_r;
-				}
-			}
-			/* a tail call out of a call of G: that call's site */
-			while (fill < si->n_fill && si->fill[fill].index < index)
-				fill++;
-			if (fill < si->n_fill && si->fill[fill].index == index && !hs_le64(rec + 24))
-				hs_put_le64(rec + 24, si->fill[fill].site);
-			while (op < si->n_open && si->open[op].index < index)
-				op++;
-			if (op < si->n_open && si->open[op].index == index) {
-				hs_put_le64(rec + 8, si->open[op].t_ret);
-				hs_put_le32(rec + 40, si->open[op].flags);
-			}
-			index++;
-			if ((ret = hs_dbfile_append(w, t_call, rec, sizeof(rec), NULL, NULL))) {
-				dbb_err_set(m->err, "%s/calls.hdb: %s", m->out, strerror(-ret));
-				goto fail_r;
-			}
-			if ((ret = dbb_index_call(ix, rec))) {
-				if (!m->err->msg[0])
-					dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
-				goto fail_r;
-			}
-		}
-		if (ret < 0) {
-			bad_in(si, "calls.sp", ret, m->err);
-			goto fail_r;
-		}
-		dbb_spill_close_r(r);
-		dbb_spill_close_r(pr);
-		continue;
-fail_r:
-		dbb_spill_close_r(r);
-		dbb_spill_close_r(pr);
-		goto fail;
+	ret = pass2_run(m, &k);
+	if (!ret) {
+		ret = finish_out(m, "calls.hdb", k.w, m->err);
+		k.w = NULL;
 	}
-	free(gsize);
-	ret = finish_out(m, "calls.hdb", w, m->err);
-	if (!ret && (ret = dbb_index_finish(ix)) && !m->err->msg[0])
+	if (!ret && (ret = dbb_index_finish(k.ix)) && !m->err->msg[0])
 		dbb_err_set(m->err, "%s: indexes: %s", m->out, strerror(-ret));
-	dbb_index_free(ix);
-	return ret;
-fail:
-	free(gsize);
-	hs_dbfile_abort(w);
-	dbb_index_free(ix);
+	hs_dbfile_abort(k.w);
+	dbb_index_free(k.ix);
 	return ret;
 }
 
@@ -954,8 +1113,10 @@ static int lines_pass(struct merge *m)
 	m->img->n_all_maps = m->n_maps;
 	m->maps = NULL;
 	m->n_maps = 0;
+	pthread_mutex_lock(m->img_lock);
 	ret = dbb_lines_build(m->img, m->img->all_maps, m->img->n_all_maps, dirs, first, end,
 			      m->n, m->tmp, m->log, &m->lines, m->err);
+	pthread_mutex_unlock(m->img_lock);
 out:
 	free(dirs);
 	free(first);
@@ -1017,8 +1178,9 @@ static void heap_down(struct run_in **h, size_t n, size_t i)
 	}
 }
 
-static int merge_pages(struct merge *m, struct hs_dbb_err *err)
+static int merge_pages(struct merge *m)
 {
+	struct hs_dbb_err *err = m->err;
 	struct hs_dbfile_writer *pw = NULL, *iw = NULL;
 	struct hs_dbb_fold *fold = NULL;
 	struct run_in *runs = NULL, **heap = NULL;
@@ -1128,12 +1290,93 @@ out:
 	return ret;
 }
 
-static void *pages_thread(void *arg)
-{
-	struct merge *m = arg;
+/* ---- the parts, in threads ---------------------------------------------------- */
 
-	m->pages_ret = merge_pages(m, &m->pages_err);
+/* A part of the merge that reads only the shards' files and writes files
+ * of its own, run in a thread beside the others.  It works on a copy of
+ * the merge that reports to its own err; whatever it shares (m->sh) it
+ * only reads, or writes in fields no other part touches. */
+struct mtask {
+	struct merge m;
+	struct hs_dbb_err err;
+	int (*fn)(struct mtask *t);
+	const char *name;
+	int ret;
+	uint64_t out[2];     /* its results */
+	pthread_t th;
+	bool started;
+};
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* With HS_BUILD_TIMES set: how long a part took, wall and its thread's CPU
+ * (the compression workers' CPU is not in it). */
+static void task_time(struct merge *m, const char *name, double t0, double c0)
+{
+	if (m->times)
+		fprintf(m->log, "hindsight build: merge %s: %-8s %.3f s wall, %.3f s cpu\n",
+			m->image, name, dbb_now() - t0, thread_cpu() - c0);
+}
+
+static void *task_main(void *arg)
+{
+	struct mtask *t = arg;
+	double t0 = dbb_now(), c0 = thread_cpu();
+
+	t->ret = t->fn(t);
+	task_time(&t->m, t->name, t0, c0);
 	return NULL;
+}
+
+static int task_pages(struct mtask *t)
+{
+	return merge_pages(&t->m);
+}
+
+static int task_chunks_runs(struct mtask *t)
+{
+	int ret = merge_chunks(&t->m, &t->out[0], &t->out[1]);
+
+	return ret ? ret : merge_runs(&t->m);
+}
+
+static int task_pass1(struct mtask *t)
+{
+	return calls_pass1(&t->m, &t->out[0], &t->out[1]);
+}
+
+/* Starts t; with one thread for the merge, runs it here and now. */
+static void task_start(struct mtask *t, struct merge *m, const char *name,
+		      int (*fn)(struct mtask *t))
+{
+	t->m = *m;
+	t->m.err = &t->err;
+	t->fn = fn;
+	t->name = name;
+	if (m->threads > 1 && pthread_create(&t->th, NULL, task_main, t) == 0) {
+		t->started = true;
+		return;
+	}
+	task_main(t);
+}
+
+/* Waits for t; its error (when ret is still 0) becomes the merge's. */
+static int task_join(struct mtask *t, struct merge *m, int ret)
+{
+	if (t->started)
+		pthread_join(t->th, NULL);
+	t->started = false;
+	if (!ret && t->ret) {
+		ret = t->ret;
+		dbb_err_set(m->err, "%s", t->err.msg);
+	}
+	return ret;
 }
 
 /* ---- one image --------------------------------------------------------- */
@@ -1141,7 +1384,8 @@ static void *pages_thread(void *arg)
 /* The merge of one image in MERGE_STEPS steps, for the build's progress
  * line (the merge of a big image takes as long as its decoding did, and
  * said nothing); always 0, so it chains with the steps. */
-#define MERGE_STEPS 6
+#define MERGE_STEPS 5
+#define MERGE_SMALL_CHUNKS 64 /* fewer: the merge runs without threads */
 
 static int step_done(struct merge *m, unsigned step)
 {
@@ -1150,123 +1394,159 @@ static int step_done(struct merge *m, unsigned step)
 	return 0;
 }
 
-int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
-		    const char *out_dir, int level, FILE *log,
-		    struct dbb_image_result *res, struct hs_dbb_err *err)
+/* The shards to use, into m->sh and m->n: contiguous, up to the first that
+ * stopped early. */
+static int open_shards(struct merge *m, char *const *shard_dirs, unsigned n,
+		       struct dbb_image_result *res)
 {
-	const char *image = img->name;
-	const size_t *first = img->first;
-	struct merge m = { .img = img, .image = image, .level = level, .log = log,
-			   .err = err };
-	uint64_t redone = 0, end_t = 0, n_chunks = 0;
-	pthread_t pt;
-	bool started = false;
-	char *out = NULL;
-	int ret = 0;
+	const size_t *first = m->img->first;
+	int ret;
 
-	memset(res, 0, sizeof(*res));
-	m.sh = calloc(n, sizeof(*m.sh));
-	out = dbb_path(out_dir, image);
-	if (!m.sh || !out) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	m.out = out;
-	if ((ret = dbb_mkdir(out))) {
-		dbb_err_set(err, "%s: %s", out, strerror(-ret));
-		goto out;
-	}
-	/* the shards to use: contiguous, up to the first that stopped early */
 	for (unsigned s = 0; s < n; s++) {
-		struct shard_in *si = &m.sh[s];
+		struct shard_in *si = &m->sh[s];
 
-		si->dir = dbb_path(shard_dirs[s], image);
-		if (!si->dir) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		m.n = s + 1;
-		if ((ret = read_info(si, image, err)))
-			goto out;
+		si->dir = dbb_path(shard_dirs[s], m->image);
+		if (!si->dir)
+			return -ENOMEM;
+		m->n = s + 1;
+		if ((ret = read_info(si, m->image, m->err)))
+			return ret;
 		if (si->first_chunk != first[s] || si->planned_end != first[s + 1]) {
-			dbb_err_set(err, "%s: holds chunks %zu..%zu, but shard %u of %u of this "
+			dbb_err_set(m->err, "%s: holds chunks %zu..%zu, but shard %u of %u of this "
 				    "recording is chunks %zu..%zu: built from another recording "
 				    "or shard count?", si->dir, si->first_chunk, si->planned_end,
 				    s, n, first[s], first[s + 1]);
-			ret = -EBADMSG;
-			goto out;
+			return -EBADMSG;
 		}
-		if (s && si->first_chunk != m.sh[s - 1].planned_end) {
-			dbb_err_set(err, "%s: starts at chunk %zu, but shard %u ended at %zu: "
+		if (s && si->first_chunk != m->sh[s - 1].planned_end) {
+			dbb_err_set(m->err, "%s: starts at chunk %zu, but shard %u ended at %zu: "
 				    "shards of different builds?", si->dir, si->first_chunk, s - 1,
-				    m.sh[s - 1].planned_end);
-			ret = -EBADMSG;
-			goto out;
+				    m->sh[s - 1].planned_end);
+			return -EBADMSG;
 		}
 		if (si->truncated) {
 			res->truncated = true;
 			break;
 		}
 	}
-	m.out = out;
-	if (pthread_create(&pt, NULL, pages_thread, &m) != 0) {
-		ret = -EAGAIN;
-		goto out;
+	return 0;
+}
+
+/* The parts of the merge.  PAGES, CHUNKS + RUNS and the calls' pass 1 read
+ * only the shards' files: each runs in a thread of its own while this one
+ * does EVENTS, THREADS and the line pass (which need the events); pass 2
+ * needs them all.  Each part's output depends only on the shards' files,
+ * so the bytes are the same whatever the threads. */
+static int merge_parts(struct merge *m, struct dbb_image_result *res, uint64_t *redone)
+{
+	struct mtask pages = { 0 }, small = { 0 }, pass1 = { 0 };
+	double t0, c0;
+	int ret;
+
+	task_start(&pages, m, "pages", task_pages);
+	task_start(&small, m, "chunks", task_chunks_runs);
+	task_start(&pass1, m, "pass1", task_pass1);
+	t0 = dbb_now();
+	c0 = thread_cpu();
+	if (!(ret = dbb_threads_new(&m->threads_rec)) && !(ret = merge_events(m)) &&
+	    !step_done(m, 1) && !(ret = merge_threads(m)) && !step_done(m, 2))
+		ret = lines_pass(m);
+	task_time(m, "events", t0, c0);
+	ret = task_join(&small, m, ret);
+	ret = task_join(&pass1, m, ret);
+	step_done(m, 3);
+	if (!ret) {
+		t0 = dbb_now();
+		c0 = thread_cpu();
+		ret = calls_pass2(m);
+		task_time(m, "pass2", t0, c0);
+		step_done(m, 4);
 	}
-	started = true;
-	if (!(m.tmp = dbb_path(out, "idx.tmp"))) {
+	ret = task_join(&pages, m, ret);
+	if (!ret) {
+		*redone = pass1.out[0];
+		res->unmatched_returns = pass1.out[1];
+		res->instructions = small.out[0];
+		res->chunks = small.out[1];
+		res->threads = dbb_threads_count(m->threads_rec);
+	}
+	return ret;
+}
+
+static void merge_release(struct merge *m, unsigned n)
+{
+	if (m->sh) {
+		for (unsigned s = 0; s < n; s++) {
+			if (m->sh[s].calls_dir)
+				dbb_rmtree(m->sh[s].calls_dir);
+			free(m->sh[s].calls_dir);
+			free(m->sh[s].dir);
+			free(m->sh[s].open);
+			free(m->sh[s].chg);
+			free(m->sh[s].fill);
+			free(m->sh[s].g0);
+		}
+	}
+	free(m->sh);
+	if (m->tmp)
+		dbb_rmtree(m->tmp);
+	free(m->tmp);
+	for (size_t i = 0; i < m->n_maps; i++)
+		free(m->maps[i].path);
+	free(m->maps);
+	free(m->exits);
+	dbb_threads_free(m->threads_rec);
+	dbb_lines_free(m->lines);
+}
+
+int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
+		    const char *out_dir, int level, FILE *log,
+		    struct dbb_image_result *res, struct hs_dbb_err *err)
+{
+	pthread_mutex_t img_lock = PTHREAD_MUTEX_INITIALIZER;
+	const char *times = getenv("HS_BUILD_TIMES");
+	struct merge m = { .img = img, .image = img->name, .level = level, .log = log,
+			   .err = err, .img_lock = &img_lock,
+			   .threads = img->merge_threads ? img->merge_threads :
+				      dbb_compress_threads(),
+			   .times = times && *times && strcmp(times, "0") };
+	double t0 = dbb_now();
+	uint64_t redone = 0;
+	char *out = NULL;
+	int ret = 0;
+
+	/* A small image (most of a recording of many processes) is merged
+	 * in this thread alone: threads would cost more than its parts, and
+	 * each keeps a malloc arena (80 images of /bin/true peaked 46 MB
+	 * higher with them) */
+	if (img->n_chunks < MERGE_SMALL_CHUNKS)
+		m.threads = 1;
+	memset(res, 0, sizeof(*res));
+	m.sh = calloc(n, sizeof(*m.sh));
+	out = dbb_path(out_dir, img->name);
+	m.tmp = out ? dbb_path(out, "idx.tmp") : NULL;
+	if (!m.sh || !out || !m.tmp) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	if ((ret = dbb_mkdir(m.tmp))) {
-		dbb_err_set(err, "%s: %s", m.tmp, strerror(-ret));
+	m.out = out;
+	if ((ret = dbb_mkdir(out)) || (ret = dbb_mkdir(m.tmp))) {
+		dbb_err_set(err, "%s: %s", out, strerror(-ret));
 		goto out;
 	}
-	if ((ret = dbb_threads_new(&m.threads)) ||
-	    (ret = merge_chunks(&m, &end_t, &n_chunks)) || step_done(&m, 1) ||
-	    (ret = merge_events(&m)) || step_done(&m, 2) ||
-	    (ret = merge_threads(&m)) || (ret = merge_runs(&m)) || step_done(&m, 3) ||
-	    (ret = lines_pass(&m)) || step_done(&m, 4) ||
-	    (ret = calls_pass1(&m, &redone, &res->unmatched_returns)) || step_done(&m, 5) ||
-	    (ret = calls_pass2(&m)) || step_done(&m, MERGE_STEPS))
+	if ((ret = open_shards(&m, shard_dirs, n, res)) ||
+	    (ret = merge_parts(&m, res, &redone)))
 		goto out;
+	step_done(&m, MERGE_STEPS);
 	if (redone)
 		fprintf(log, "hindsight build: note: %s: the calls of %" PRIu64 " shard%s were "
-			"decoded again (a return crossed a shard boundary)\n", image, redone,
+			"decoded again (a return crossed a shard boundary)\n", img->name, redone,
 			redone == 1 ? "" : "s");
-	res->instructions = end_t;
-	res->chunks = n_chunks;
-	res->threads = dbb_threads_count(m.threads);
+	if (m.times)
+		fprintf(log, "hindsight build: merge %s: %u shards, %u threads, %.3f s\n",
+			img->name, m.n, m.threads, dbb_now() - t0);
 out:
-	if (started) {
-		pthread_join(pt, NULL);
-		if (!ret && m.pages_ret) {
-			ret = m.pages_ret;
-			dbb_err_set(err, "%s", m.pages_err.msg);
-		}
-	}
-	if (m.sh) {
-		for (unsigned s = 0; s < n; s++) {
-			if (m.sh[s].calls_dir)
-				dbb_rmtree(m.sh[s].calls_dir);
-			free(m.sh[s].calls_dir);
-			free(m.sh[s].dir);
-			free(m.sh[s].open);
-			free(m.sh[s].chg);
-			free(m.sh[s].fill);
-			free(m.sh[s].g0);
-		}
-	}
-	free(m.sh);
-	if (m.tmp)
-		dbb_rmtree(m.tmp);
-	free(m.tmp);
-	for (size_t i = 0; i < m.n_maps; i++)
-		free(m.maps[i].path);
-	free(m.maps);
-	free(m.exits);
-	dbb_threads_free(m.threads);
-	dbb_lines_free(m.lines);
+	merge_release(&m, n);
 	free(out);
 	return ret;
 }

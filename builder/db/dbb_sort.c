@@ -2,18 +2,24 @@
  * derived indexes (calls by callee, line starts by (file, line)).
  *
  * Records are kept in memory up to a budget, then sorted and written as a
- * run (a spill stream); the output is a k-way merge of the runs.  With one
- * run or none, the records never leave memory.  The comparison must be a
- * total order on distinct records, so the output does not depend on how
- * the input was cut into runs.
+ * run (a spill stream); the output is a k-way merge of the runs.  The
+ * records added after the last run stay in memory, sorted, as one more
+ * run (with none on disk, the records never leave memory).  The
+ * comparison must be a total order on distinct records, so the output
+ * does not depend on how the input was cut into runs.
  *
  * With a key function (the same order as the comparison, as two 64-bit
  * words), a run is sorted by an LSD radix sort of (key, index) entries
  * and then gathered: the merge's indexes have millions of 48-byte records,
  * and qsort moving them around took a third of the merge.  Bytes that are
  * the same in every key of a run cost no pass.
+ *
+ * With threads (dbb_sort_threads), a full buffer is sorted and written in
+ * a thread while the caller fills the next one: the runs, and so the
+ * output, are the same.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -21,12 +27,26 @@
 #include "dbb_i.h"
 
 struct srun {
-	struct dbb_spill_r *r;
+	struct dbb_spill_r *r;   /* NULL: the records left in memory */
 	uint8_t *rec;            /* its current record */
+	const uint8_t *mem, *mem_end; /* in memory: the records after rec */
+};
+
+/* A full buffer being sorted and written as a run in a thread. */
+struct sjob {
+	const struct dbb_sort *s;
+	uint8_t *buf;
+	size_t n;
+	unsigned k;
+	int ret;
+	pthread_t th;
+	bool busy;
 };
 
 struct dbb_sort {
 	char *dir, *prefix;
+	unsigned threads;        /* > 1: runs sorted and written in a thread */
+	struct sjob job;
 	size_t rec, cap_recs;
 	int (*cmp)(const void *, const void *);
 	dbb_sort_key_fn key;     /* NULL: qsort with cmp */
@@ -36,7 +56,9 @@ struct dbb_sort {
 	/* output */
 	bool finished;
 	size_t pos;              /* in-memory output: next record */
-	struct srun *runs;
+	struct srun *runs;       /* n_src: the n_runs on disk, then buf's */
+	unsigned n_src;
+	uint8_t *cur;            /* the record dbb_sort_next handed out */
 	size_t *heap, n_heap;    /* indexes into runs */
 };
 
@@ -76,78 +98,169 @@ struct kent {
 	size_t idx;              /* the record's place in buf */
 };
 
-/* One stable pass by byte b of the key (0: the lowest of w[0]). */
-static void radix_pass(const struct kent *from, struct kent *to, size_t n, unsigned b,
-		       const size_t *count)
-{
-	size_t pos[256], sum = 0;
+#define SLICE_MIN 65536 /* keys per thread, at least */
 
-	for (unsigned v = 0; v < 256; v++) {
-		pos[v] = sum;
-		sum += count[v];
-	}
-	for (size_t i = 0; i < n; i++)
-		to[pos[(from[i].w[b / 8] >> (8 * (b % 8))) & 0xff]++] = from[i];
+static unsigned key_byte(const struct kent *e, unsigned b)
+{
+	return (e->w[b / 8] >> (8 * (b % 8))) & 0xff;
 }
 
-/* Sorts buf[0..n) by key: radix sort of the keys, then a gather. */
-static int radix_sort(struct dbb_sort *s)
+/* A radix sort in nt threads: each pass, thread i counts and then scatters
+ * its slice of the keys; slice i's keys go after slice i-1's of the same
+ * byte, so every pass is stable and the result is the one-thread one. */
+struct rsort {
+	const struct dbb_sort *s;
+	uint8_t *buf, *out;
+	struct kent *a, *b;      /* from, to: swapped after each pass */
+	size_t n;
+	unsigned nt, byte;
+	size_t (*count)[16][256]; /* [nt]: all bytes (keys), then this pass's */
+	size_t (*pos)[256];       /* [nt] */
+};
+
+static void slice(const struct rsort *r, unsigned i, size_t *lo, size_t *hi)
 {
-	struct kent *a = malloc(s->n * sizeof(*a)), *b = malloc(s->n * sizeof(*b)), *t;
-	/* the new buffer keeps buf's capacity (pos, until finish) */
-	uint8_t *out = malloc((s->finished ? s->n : s->pos) * s->rec);
-	size_t (*count)[256] = calloc(16, sizeof(*count));
+	*lo = r->n * i / r->nt;
+	*hi = r->n * (i + 1) / r->nt;
+}
 
-	if (!a || !b || !out || !count) {
-		free(a);
-		free(b);
-		free(out);
-		free(count);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		s->key(s->buf + i * s->rec, &a[i].w[1], &a[i].w[0]);
-		a[i].idx = i;
+static void rs_keys(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi;
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++) {
+		struct kent *e = &r->a[j];
+
+		r->s->key(r->buf + j * r->s->rec, &e->w[1], &e->w[0]);
+		e->idx = j;
 		for (unsigned k = 0; k < 16; k++)
-			count[k][(a[i].w[k / 8] >> (8 * (k % 8))) & 0xff]++;
+			r->count[i][k][key_byte(e, k)]++;
 	}
-	for (unsigned k = 0; k < 16; k++) {
-		unsigned v = (a[0].w[k / 8] >> (8 * (k % 8))) & 0xff;
+}
 
-		if (count[k][v] == s->n)
+static void rs_count(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi;
+
+	slice(r, i, &lo, &hi);
+	memset(r->count[i][r->byte], 0, sizeof(r->count[i][r->byte]));
+	for (size_t j = lo; j < hi; j++)
+		r->count[i][r->byte][key_byte(&r->a[j], r->byte)]++;
+}
+
+static void rs_scatter(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi, *pos = r->pos[i];
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
+		r->b[pos[key_byte(&r->a[j], r->byte)]++] = r->a[j];
+}
+
+static void rs_gather(void *ctx, unsigned i)
+{
+	struct rsort *r = ctx;
+	size_t lo, hi, rec = r->s->rec;
+
+	slice(r, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
+		memcpy(r->out + j * rec, r->buf + r->a[j].idx * rec, rec);
+}
+
+/* One pass by byte k: where each slice's keys of each byte value go. */
+static void rs_pass(struct rsort *r, unsigned k, bool counted)
+{
+	size_t sum = 0;
+	struct kent *t;
+
+	r->byte = k;
+	if (!counted)
+		dbb_parallel(r->nt, rs_count, r);
+	for (unsigned v = 0; v < 256; v++)
+		for (unsigned i = 0; i < r->nt; i++) {
+			r->pos[i][v] = sum;
+			sum += r->count[i][k][v];
+		}
+	dbb_parallel(r->nt, rs_scatter, r);
+	t = r->a;
+	r->a = r->b;
+	r->b = t;
+}
+
+/* Sorts *buf's n records by key: radix sort of the keys, then a gather
+ * into a new buffer of keep records (>= n), which replaces *buf. */
+static int radix_sort(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
+{
+	struct rsort r = { .s = s, .buf = *buf, .n = n };
+	bool first = true;
+	int ret = -ENOMEM;
+
+	r.nt = s->threads > 1 ? s->threads : 1;
+	if (r.nt > n / SLICE_MIN)
+		r.nt = n / SLICE_MIN ? (unsigned)(n / SLICE_MIN) : 1;
+	r.a = malloc(n * sizeof(*r.a));
+	r.b = malloc(n * sizeof(*r.b));
+	r.out = malloc(keep * s->rec);
+	r.count = calloc(r.nt, sizeof(*r.count));
+	r.pos = calloc(r.nt, sizeof(*r.pos));
+	if (!r.a || !r.b || !r.out || !r.count || !r.pos)
+		goto out;
+	dbb_parallel(r.nt, rs_keys, &r);
+	for (unsigned k = 0; k < 16; k++) {
+		size_t same = 0;
+
+		for (unsigned i = 0; i < r.nt; i++)
+			same += r.count[i][k][key_byte(&r.a[0], k)];
+		if (same == n)
 			continue; /* the same byte in every key */
-		radix_pass(a, b, s->n, k, count[k]);
-		t = a;
-		a = b;
-		b = t;
+		/* the keys' counts hold for the first pass only (the
+		 * slices are the same keys until a pass moves them), and
+		 * for every pass with one slice */
+		rs_pass(&r, k, first || r.nt == 1);
+		first = false;
 	}
-	for (size_t i = 0; i < s->n; i++)
-		memcpy(out + i * s->rec, s->buf + a[i].idx * s->rec, s->rec);
-	free(s->buf);
-	s->buf = out;
-	free(a);
-	free(b);
-	free(count);
+	dbb_parallel(r.nt, rs_gather, &r);
+	free(*buf);
+	*buf = r.out;
+	r.out = NULL;
+	ret = 0;
+out:
+	free(r.a);
+	free(r.b);
+	free(r.out);
+	free(r.count);
+	free(r.pos);
+	return ret;
+}
+
+static int sort_recs(const struct dbb_sort *s, uint8_t **buf, size_t n, size_t keep)
+{
+	if (s->key && n > 1)
+		return radix_sort(s, buf, n, keep);
+	qsort(*buf, n, s->rec, s->cmp);
 	return 0;
 }
 
 static int sort_buf(struct dbb_sort *s)
 {
-	if (s->key && s->n > 1)
-		return radix_sort(s);
-	qsort(s->buf, s->n, s->rec, s->cmp);
-	return 0;
+	/* the new buffer keeps buf's capacity (pos, until finish) */
+	return sort_recs(s, &s->buf, s->n, s->finished ? s->n : s->pos);
 }
 
-static int write_run(struct dbb_sort *s)
+/* Sorts *buf's n records and writes them as run k. */
+static int run_write(const struct dbb_sort *s, uint8_t **buf, size_t n, unsigned k)
 {
 	struct dbb_spill_w *w = NULL;
-	char *path = run_path(s, s->n_runs);
+	char *path = run_path(s, k);
 	int ret;
 
 	if (!path)
 		return -ENOMEM;
-	if ((ret = sort_buf(s))) {
+	if ((ret = sort_recs(s, buf, n, n))) {
 		free(path);
 		return ret;
 	}
@@ -155,12 +268,61 @@ static int write_run(struct dbb_sort *s)
 	free(path);
 	if (ret)
 		return ret;
-	ret = dbb_spill_write(w, s->buf, s->n * s->rec);
+	ret = dbb_spill_write(w, *buf, n * s->rec);
 	if (ret) {
 		dbb_spill_abort(w);
 		return ret;
 	}
-	if ((ret = dbb_spill_close(w, false)))
+	return dbb_spill_close(w, false);
+}
+
+static void *job_main(void *arg)
+{
+	struct sjob *j = arg;
+
+	j->ret = run_write(j->s, &j->buf, j->n, j->k);
+	free(j->buf);
+	j->buf = NULL;
+	return NULL;
+}
+
+/* Waits for the run in a thread, if any. */
+static int job_join(struct dbb_sort *s)
+{
+	if (!s->job.busy)
+		return 0;
+	pthread_join(s->job.th, NULL);
+	s->job.busy = false;
+	return s->job.ret;
+}
+
+/* buf, full, becomes run n_runs: in a thread while the caller fills a new
+ * buffer (one run at a time: each holds mem_bytes and as much again while
+ * it is sorted), or here without threads. */
+static int write_run(struct dbb_sort *s)
+{
+	struct sjob *j = &s->job;
+	int ret;
+
+	if ((ret = job_join(s)))
+		return ret;
+	if (s->threads > 1 && !s->finished) {
+		*j = (struct sjob){ .s = s, .buf = s->buf, .n = s->n, .k = s->n_runs };
+		if (!(s->buf = malloc(s->pos * s->rec))) {
+			s->buf = j->buf;
+			return -ENOMEM;
+		}
+		if (pthread_create(&j->th, NULL, job_main, j) == 0) {
+			j->busy = true;
+			s->n_runs++;
+			s->n = 0;
+			return 0;
+		}
+		free(s->buf);
+		s->buf = j->buf;
+		j->buf = NULL;
+	}
+	if ((ret = run_write(s, &s->buf, s->n, s->n_runs)))
 		return ret;
 	s->n_runs++;
 	s->n = 0;
@@ -221,32 +383,53 @@ static void heap_down(struct dbb_sort *s, size_t i)
 	}
 }
 
+/* The next record of run r into r->rec: 1, 0 at its end, or -errno. */
+static int srun_next(const struct dbb_sort *s, struct srun *r)
+{
+	if (r->r)
+		return dbb_spill_read(r->r, r->rec, s->rec);
+	if (r->mem == r->mem_end)
+		return 0;
+	memcpy(r->rec, r->mem, s->rec);
+	r->mem += s->rec;
+	return 1;
+}
+
 int dbb_sort_finish(struct dbb_sort *s)
 {
 	int ret;
 
+	if ((ret = job_join(s)))
+		return ret;
 	s->finished = true;
 	s->pos = 0;
 	if (!s->n_runs)
 		return s->n ? sort_buf(s) : 0;
-	if (s->n && (ret = write_run(s)))
+	/* the last records stay in memory, sorted: one more run, not
+	 * written and read back */
+	if (s->n && (ret = sort_buf(s)))
 		return ret;
-	free(s->buf);
-	s->buf = NULL;
-	s->runs = calloc(s->n_runs, sizeof(*s->runs));
-	s->heap = calloc(s->n_runs, sizeof(*s->heap));
-	if (!s->runs || !s->heap)
+	s->n_src = s->n_runs + (s->n ? 1 : 0);
+	s->runs = calloc(s->n_src, sizeof(*s->runs));
+	s->heap = calloc(s->n_src, sizeof(*s->heap));
+	if (!s->runs || !s->heap || !(s->cur = malloc(s->rec)))
 		return -ENOMEM;
-	for (unsigned k = 0; k < s->n_runs; k++) {
-		char *path = run_path(s, k);
+	if (s->n) {
+		s->runs[s->n_runs].mem = s->buf;
+		s->runs[s->n_runs].mem_end = s->buf + s->n * s->rec;
+	}
+	for (unsigned k = 0; k < s->n_src; k++) {
+		char *path = k < s->n_runs ? run_path(s, k) : NULL;
 
-		ret = path ? dbb_spill_open(path, &s->runs[k].r) : -ENOMEM;
-		free(path);
-		if (ret)
-			return ret;
+		if (k < s->n_runs) {
+			ret = path ? dbb_spill_open(path, &s->runs[k].r) : -ENOMEM;
+			free(path);
+			if (ret)
+				return ret;
+		}
 		if (!(s->runs[k].rec = malloc(s->rec)))
 			return -ENOMEM;
-		ret = dbb_spill_read(s->runs[k].r, s->runs[k].rec, s->rec);
+		ret = srun_next(s, &s->runs[k]);
 		if (ret < 0)
 			return ret;
 		if (ret == 1)
@@ -272,13 +455,11 @@ int dbb_sort_next(struct dbb_sort *s, const void **rec)
 	}
 	if (!s->n_heap)
 		return 0;
-	/* hand out a copy: the run's buffer is refilled below */
+	/* hand out a copy: the run's record is refilled below */
 	r = &s->runs[s->heap[0]];
-	if (!s->buf && !(s->buf = malloc(s->rec)))
-		return -ENOMEM;
-	memcpy(s->buf, r->rec, s->rec);
-	*rec = s->buf;
-	ret = dbb_spill_read(r->r, r->rec, s->rec);
+	memcpy(s->cur, r->rec, s->rec);
+	*rec = s->cur;
+	ret = srun_next(s, r);
 	if (ret < 0)
 		return ret;
 	if (ret == 0)
@@ -287,22 +468,29 @@ int dbb_sort_next(struct dbb_sort *s, const void **rec)
 	return 1;
 }
 
+void dbb_sort_threads(struct dbb_sort *s, unsigned threads)
+{
+	s->threads = threads;
+}
+
 void dbb_sort_free(struct dbb_sort *s)
 {
 	if (!s)
 		return;
+	job_join(s);
 	for (unsigned k = 0; k < s->n_runs; k++) {
 		char *path = run_path(s, k);
 
-		if (s->runs) {
-			dbb_spill_close_r(s->runs[k].r);
-			free(s->runs[k].rec);
-		}
 		if (path)
 			unlink(path);
 		free(path);
 	}
+	for (unsigned k = 0; s->runs && k < s->n_src; k++) {
+		dbb_spill_close_r(s->runs[k].r);
+		free(s->runs[k].rec);
+	}
 	free(s->runs);
+	free(s->cur);
 	free(s->heap);
 	free(s->buf);
 	free(s->dir);

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,40 @@ unsigned dbb_compress_threads(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+struct par_arg {
+	void (*fn)(void *ctx, unsigned i);
+	void *ctx;
+	unsigned i;
+};
+
+static void *par_main(void *arg)
+{
+	struct par_arg *a = arg;
+
+	a->fn(a->ctx, a->i);
+	return NULL;
+}
+
+void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx)
+{
+	enum { MAX_TH = 64 };
+	pthread_t th[MAX_TH];
+	struct par_arg a[MAX_TH];
+	bool started[MAX_TH] = { false };
+
+	for (unsigned i = 1; i < n && i < MAX_TH; i++) {
+		a[i] = (struct par_arg){ fn, ctx, i };
+		started[i] = pthread_create(&th[i], NULL, par_main, &a[i]) == 0;
+	}
+	fn(ctx, 0);
+	for (unsigned i = 1; i < n; i++) {
+		if (i < MAX_TH && started[i])
+			pthread_join(th[i], NULL);
+		else
+			fn(ctx, i);
+	}
 }
 
 int dbb_image_code(struct dbb_image *img, struct hs_dbb_err *err)

@@ -39,7 +39,8 @@ struct hs_dbb_opts {
 	bool merge;          /* only join TRACE/.db.shards/<i>of<N> into
 			      * TRACE/db (i = 0..N-1) */
 	bool progress;       /* a progress line on log (a TTY) */
-	unsigned threads;    /* worker threads; 0: one per shard */
+	unsigned threads;    /* worker threads; 0: one per shard (the merge:
+			      * one per CPU) */
 	FILE *log;           /* warnings, progress; NULL: stderr */
 	/* For tests: how shards guess whether a return leaving calls of
 	 * their own open lands on a call of an earlier shard (builder/db,

@@ -44,8 +44,9 @@ static uint64_t rnd(uint64_t *s)
 }
 
 /* n records (with duplicates of the key part, distinct as a whole) through a
- * sorter of mem bytes; returns them in the order it gave them. */
-static uint8_t *sorted(size_t n, size_t mem, uint64_t seed, dbb_sort_key_fn key)
+ * sorter of mem bytes and threads; returns them in the order it gave them. */
+static uint8_t *sorted_th(size_t n, size_t mem, uint64_t seed, dbb_sort_key_fn key,
+			  unsigned threads)
 {
 	struct dbb_sort *s;
 	uint8_t *out = malloc(n * REC + 1), rec[REC];
@@ -54,6 +55,7 @@ static uint8_t *sorted(size_t n, size_t mem, uint64_t seed, dbb_sort_key_fn key)
 
 	assert_non_null(out);
 	assert_int_equal(dbb_sort_new(dir, "t", REC, mem, cmp_rec, key, &s), 0);
+	dbb_sort_threads(s, threads);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k50 = rnd(&seed) % 50;
 
@@ -70,6 +72,33 @@ static uint8_t *sorted(size_t n, size_t mem, uint64_t seed, dbb_sort_key_fn key)
 	assert_int_equal(k, n);
 	dbb_sort_free(s);
 	return out;
+}
+
+static uint8_t *sorted(size_t n, size_t mem, uint64_t seed, dbb_sort_key_fn key)
+{
+	return sorted_th(n, mem, seed, key, 1);
+}
+
+/* Runs written in threads, each radix sorted in 4 slices (65,536 keys a
+ * slice at least): the same order as one thread's. */
+static void sort_threads_same_order(void **state)
+{
+	size_t n = 300000;
+	uint8_t *one = sorted_th(n, 1 << 30, 9, key_rec, 1);
+	uint8_t *four = sorted_th(n, 1 << 30, 9, key_rec, 4);
+	uint8_t *runs = sorted_th(n, 270000 * REC, 9, key_rec, 4);
+	uint8_t *qs = sorted_th(n, 70000 * REC, 9, NULL, 4);
+
+	(void)state;
+	for (size_t i = 1; i < n; i++)
+		assert_true(cmp_rec(one + (i - 1) * REC, one + i * REC) < 0);
+	assert_memory_equal(one, four, n * REC);
+	assert_memory_equal(one, runs, n * REC);
+	assert_memory_equal(one, qs, n * REC);
+	free(one);
+	free(four);
+	free(runs);
+	free(qs);
 }
 
 static void sort_runs_equal_memory(void **state)
@@ -118,6 +147,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_runs_equal_memory),
 		cmocka_unit_test(sort_empty_and_one),
+		cmocka_unit_test(sort_threads_same_order),
 	};
 	int ret;
 
