@@ -277,6 +277,7 @@ void srv_dispatch(struct hs_srv *s, struct MHD_Connection *con, struct srv_req *
 	const char *path = req->path, *rest;
 	bool get = is_get(method);
 
+	srv_search_want(s->search, srv_arg(req, "image"));
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		if (get)
 			return srv_asset(con, "index.html", r);

@@ -199,6 +199,10 @@ void srv_search_free(struct srv_search *x); /* accepts NULL */
  * start (the first search then answers at once); tree must outlive it:
  * srv_search_stop() (or _free) joins the thread first. */
 void srv_search_warm(struct srv_search *x, struct hs_tree *tree);
+/* A request named image (its image= argument, NULL: none): warm that
+ * image's index too, once, after image 0's (nothing before the warm-up
+ * started). */
+void srv_search_want(struct srv_search *x, const char *image);
 void srv_search_stop(struct srv_search *x);
 void srv_api_search(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);

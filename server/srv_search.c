@@ -53,18 +53,25 @@ struct image_index {
 	size_t n_mods;
 };
 
+#define WANT_MAX 16
+
 struct srv_search {
 	pthread_mutex_t lock;  /* builds; a built index is read without it */
 	struct image_index **img; /* each allocated once: img[] may grow while
 				   * another thread reads an index */
 	size_t n_img;
-	/* the warm-up of image 0's index (srv_search_warm) */
+	/* the warm-up of image 0's index (srv_search_warm), then of each
+	 * image a request names (srv_search_want) */
 	pthread_t warm;
 	bool warming;
 	pthread_mutex_t wlock;
 	pthread_cond_t wcond;
 	bool stop;
 	struct hs_tree *tree;
+	size_t want[WANT_MAX];   /* images to warm, oldest first */
+	size_t n_want;
+	bool *asked;             /* per image: wanted once already */
+	size_t n_asked;
 };
 
 int srv_search_new(struct srv_search **out)
@@ -111,6 +118,7 @@ void srv_search_free(struct srv_search *x)
 	if (!x)
 		return;
 	srv_search_stop(x);
+	free(x->asked);
 	pthread_mutex_destroy(&x->wlock);
 	pthread_cond_destroy(&x->wcond);
 	for (size_t i = 0; i < x->n_img; i++) {
@@ -445,9 +453,27 @@ out:
  * lines/, sources/, the symbols (0.7 s on a gzip recording, 1.4 s on
  * python3's).  serve builds image 0's a little after it starts, when the
  * page's first moment is drawn, so that the first search a person types
- * answers like the later ones. */
+ * answers like the later ones; then, in the same thread, each image that
+ * a request names (image=I: the page moved to that process), once. */
 
 #define WARM_DELAY_S 2
+
+/* The next image to warm: 0 and *image, or 1 once stopped. */
+static int warm_next(struct srv_search *x, size_t *image)
+{
+	int ret = 1;
+
+	pthread_mutex_lock(&x->wlock);
+	while (!x->stop && !x->n_want)
+		pthread_cond_wait(&x->wcond, &x->wlock);
+	if (!x->stop) {
+		*image = x->want[0];
+		memmove(x->want, x->want + 1, --x->n_want * sizeof(x->want[0]));
+		ret = 0;
+	}
+	pthread_mutex_unlock(&x->wlock);
+	return ret;
+}
 
 static void *warm_main(void *arg)
 {
@@ -455,6 +481,7 @@ static void *warm_main(void *arg)
 	struct srv_req req = { 0 };
 	struct image_index *ix;
 	struct timespec dl;
+	size_t image;
 	bool stop;
 
 	clock_gettime(CLOCK_REALTIME, &dl);
@@ -464,8 +491,11 @@ static void *warm_main(void *arg)
 		;
 	stop = x->stop;
 	pthread_mutex_unlock(&x->wlock);
-	if (!stop)
-		get_index(x, x->tree, &req, 0, &ix); /* a failure is the first search's to say */
+	if (stop)
+		return NULL;
+	get_index(x, x->tree, &req, 0, &ix); /* a failure is the first search's to say */
+	while (warm_next(x, &image) == 0)
+		get_index(x, x->tree, &req, image, &ix);
 	return NULL;
 }
 
@@ -474,7 +504,26 @@ void srv_search_warm(struct srv_search *x, struct hs_tree *tree)
 	if (!x || !tree || x->warming)
 		return;
 	x->tree = tree;
+	x->asked = calloc(hs_tree_image_count(tree) + 1, sizeof(*x->asked));
+	x->n_asked = x->asked ? hs_tree_image_count(tree) : 0;
+	if (x->asked && x->n_asked)
+		x->asked[0] = true; /* the warm-up's own */
 	x->warming = pthread_create(&x->warm, NULL, warm_main, x) == 0;
+}
+
+void srv_search_want(struct srv_search *x, const char *image)
+{
+	uint64_t i;
+
+	if (!x || !x->warming || !image || srv_parse_u64(image, &i) < 0)
+		return;
+	pthread_mutex_lock(&x->wlock);
+	if (i < x->n_asked && !x->asked[i] && x->n_want < WANT_MAX) {
+		x->asked[i] = true;
+		x->want[x->n_want++] = (size_t)i;
+		pthread_cond_broadcast(&x->wcond);
+	}
+	pthread_mutex_unlock(&x->wlock);
 }
 
 /* ---- a query ------------------------------------------------------------------- */
