@@ -10,7 +10,10 @@
  * The headline instructions: and threads: are those of every process
  * image together (each image's own are on its process: line), and
  * processes/<image>/info holds that image's own lines
- * (hs_tree_image_info_text).
+ * (hs_tree_image_info_text).  Those two JSON files list every image, so
+ * the last recording's are kept parsed (checked against their inode, size
+ * and time at each use): the info files of n images cost n parses, not
+ * n of n images each.
  */
 #include "hindsight/tree.h"
 
@@ -18,6 +21,7 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,12 +214,8 @@ static int load(const char *dir, json_object **m, json_object **db, json_object 
 }
 
 /* Closes f, whose memstream fills *buf and *len, and hands them over. */
-static int finish(FILE *f, char **buf, size_t *len, json_object *m, json_object *db,
-		  char **text, size_t *text_len)
+static int close_text(FILE *f, char **buf, size_t *len, char **text, size_t *text_len)
 {
-	if (db)
-		json_object_put(db);
-	json_object_put(m);
 	if (fclose(f) != 0) {
 		free(*buf);
 		return -ENOMEM;
@@ -223,6 +223,16 @@ static int finish(FILE *f, char **buf, size_t *len, json_object *m, json_object 
 	*text = *buf;
 	*text_len = *len;
 	return 0;
+}
+
+/* close_text() after dropping the JSON the text was made from */
+static int finish(FILE *f, char **buf, size_t *len, json_object *m, json_object *db,
+		  char **text, size_t *text_len)
+{
+	if (db)
+		json_object_put(db);
+	json_object_put(m);
+	return close_text(f, buf, len, text, text_len);
 }
 
 /* The recorder's PROCESS record ("pid=..\nexe=..\narg=..\n": the
@@ -354,6 +364,71 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	return finish(f, &buf, &len, m, db, text, text_len);
 }
 
+/* ---- meta.json and the manifest, kept parsed for the image info files ---- */
+
+static struct {
+	pthread_mutex_t lock;
+	char dir[PATH_MAX];
+	struct stat meta, manifest;   /* st_ino 0: not there */
+	json_object *m, *db, *db_imgs;
+} parsed = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* dir's meta.json and manifest, parsed once while they stay the same:
+ * returns with parsed.lock held (0) or not (-errno); the caller reads them
+ * and calls parsed_done(). */
+static int parsed_get(const char *dir, json_object **m, json_object **db, json_object **db_imgs)
+{
+	char path[PATH_MAX];
+	struct stat meta = { 0 }, manifest = { 0 };
+	int err;
+
+	snprintf(path, sizeof path, "%s/meta.json", dir);
+	if (stat(path, &meta) < 0)
+		meta.st_ino = 0;
+	snprintf(path, sizeof path, "%s/db/manifest.json", dir);
+	if (stat(path, &manifest) < 0)
+		manifest.st_ino = 0;
+	pthread_mutex_lock(&parsed.lock);
+	if (!parsed.m || strcmp(parsed.dir, dir) || !meta.st_ino || !same_file(&meta, &parsed.meta) ||
+	    !same_file(&manifest, &parsed.manifest)) {
+		if (parsed.m)
+			json_object_put(parsed.m);
+		if (parsed.db)
+			json_object_put(parsed.db);
+		parsed.m = parsed.db = parsed.db_imgs = NULL;
+		err = load(dir, &parsed.m, &parsed.db, &parsed.db_imgs);
+		if (err) {
+			pthread_mutex_unlock(&parsed.lock);
+			return err;
+		}
+		snprintf(parsed.dir, sizeof parsed.dir, "%s", dir);
+		parsed.meta = meta;
+		parsed.manifest = manifest;
+	}
+	*m = parsed.m;
+	*db = parsed.db;
+	*db_imgs = parsed.db_imgs;
+	return 0;
+}
+
+static void parsed_done(void)
+{
+	pthread_mutex_unlock(&parsed.lock);
+}
+
+/* finish() for text made from the kept parse */
+static int finish_parsed(FILE *f, char **buf, size_t *len, char **text, size_t *text_len)
+{
+	parsed_done();
+	return close_text(f, buf, len, text, text_len);
+}
+
 int hs_tree_image_info_text(const char *dir, const char *image, const char *process,
 			    char **text, size_t *text_len)
 {
@@ -366,7 +441,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 
 	*text = NULL;
 	*text_len = 0;
-	err = load(dir, &m, &db, &db_imgs);
+	err = parsed_get(dir, &m, &db, &db_imgs);
 	if (err)
 		return err;
 	json_object_object_get_ex(m, "processes", &procs);
@@ -378,9 +453,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 	}
 	f = open_memstream(&buf, &len);
 	if (!f) {
-		if (db)
-			json_object_put(db);
-		json_object_put(m);
+		parsed_done();
 		return -ENOMEM;
 	}
 	fprintf(f, "image: %s\n", image);
@@ -388,7 +461,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 		print_process_record(f, process);
 	if (!p) { /* recording in progress or interrupted: meta.json has no images */
 		fprintf(f, "complete: no\n");
-		return finish(f, &buf, &len, m, db, text, text_len);
+		return finish_parsed(f, &buf, &len, text, text_len);
 	}
 	fprintf(f, "pid: %lld\n", (long long)num(p, "pid", 0));
 	fprintf(f, "instructions: %lld\n", (long long)image_insns(p, db_imgs, &complete));
@@ -401,5 +474,5 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 		print_signal_lines(f, p, json_object_get_int(e));
 	fprintf(f, "size: %lld bytes\n", (long long)num(p, "bytes", 0));
 	fprintf(f, "built: %s\n", built_image(db_imgs, image) ? "yes" : "no");
-	return finish(f, &buf, &len, m, db, text, text_len);
+	return finish_parsed(f, &buf, &len, text, text_len);
 }
