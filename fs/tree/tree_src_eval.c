@@ -278,11 +278,8 @@ int tree_globals_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *
 	struct hs_src *s;
 	char **names = NULL;
 	size_t k = 0;
-	int err = tree_src_get(tree, n, &s);
+	int err = tree_src_at(tree, n, &s, &r);
 
-	if (err < 0)
-		return err;
-	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
 	err = hs_src_globals(s, r->regs.rip, &names, &k);

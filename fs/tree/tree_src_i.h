@@ -161,6 +161,10 @@ uint32_t tree_src_folder_of(const struct hs_tree_node *dir);
 /* ---- tree_src_where.c ------------------------------------------------------------- */
 /* The registers at n->t; caller frees *out with free(). */
 int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out);
+/* tree_src_get() and tree_src_regs_at() together: the debug information
+ * and the registers at n->t (caller frees *r); 0 or the first -errno. */
+int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,
+		struct hs_db_regs **r);
 
 
 /* ---- tree_src_links.c ------------------------------------------------------------- */

@@ -32,11 +32,8 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 	struct hs_src *s;
 	struct hs_tree_mem_at mc = { tree_image(tree, n), n->t };
 	struct hs_src_target tg = { 0 };
-	int err = tree_src_get(tree, n, &s);
+	int err = tree_src_at(tree, n, &s, &r);
 
-	if (err < 0)
-		return err;
-	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
 	tg.regs = &r->regs;

@@ -132,11 +132,8 @@ static int source_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 {
 	struct hs_db_regs *r;
 	struct hs_src *s;
-	int err = tree_src_get(tree, n, &s);
+	int err = tree_src_at(tree, n, &s, &r);
 
-	if (err < 0)
-		return err;
-	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
 	err = hs_src_lookup(s, r->regs.rip, loc);

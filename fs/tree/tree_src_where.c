@@ -28,6 +28,15 @@ int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	return 0;
 }
 
+int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,
+		struct hs_db_regs **r)
+{
+	int err = tree_src_get(tree, n, s);
+
+	*r = NULL;
+	return err < 0 ? err : tree_src_regs_at(tree, n, r);
+}
+
 static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
 {
 	char buf[1024];
@@ -74,11 +83,8 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 	struct hs_db_regs *r;
 	struct hs_src *s;
 	char buf[1024];
-	int err = tree_src_get(tree, n, &s), ni, h;
+	int err = tree_src_at(tree, n, &s, &r), ni, h;
 
-	if (err < 0)
-		return err;
-	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
 	ni = hs_src_inline_frames(s, r->regs.rip, in, INL_MAX);
@@ -400,9 +406,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		err = -ENOMEM;
 		goto out;
 	}
-	err = tree_src_get(tree, n, &s);
-	if (err >= 0)
-		err = tree_src_regs_at(tree, n, &r);
+	err = tree_src_at(tree, n, &s, &r);
 	if (err < 0)
 		goto out;
 	open = hs_db_backtrace(tree_image(tree, n), n->t, r->tid, fr, BT_MAX);
