@@ -94,7 +94,14 @@ static void put_mode(struct sys_out *o, uint32_t mode)
 	} else if (type) {
 		sys_putf(o, "%#o|", type);
 	}
-	sys_put_octal(o, mode & 07777);
+	/* the set-id and sticky bits by name, as strace shows them */
+	if (mode & 04000)
+		sys_puts(o, "S_ISUID|");
+	if (mode & 02000)
+		sys_puts(o, "S_ISGID|");
+	if (mode & 01000)
+		sys_puts(o, "S_ISVTX|");
+	sys_put_octal(o, mode & 0777);
 }
 
 void sys_put_stat(struct sys_out *o, const uint8_t *p)
@@ -226,7 +233,8 @@ static bool d_sigframe(const struct sys_call *c, int i, struct sys_out *o)
 }
 
 static const struct sys_flag statx_mask[] = {
-	{ 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" }, { 0x2, "STATX_MODE" },
+	{ 0xfff, "STATX_ALL" }, { 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },
+	{ 0x2, "STATX_MODE" },
 	{ 0x4, "STATX_NLINK" }, { 0x8, "STATX_UID" }, { 0x10, "STATX_GID" },
 	{ 0x20, "STATX_ATIME" }, { 0x40, "STATX_MTIME" }, { 0x80, "STATX_CTIME" },
 	{ 0x100, "STATX_INO" }, { 0x200, "STATX_SIZE" }, { 0x400, "STATX_BLOCKS" },

@@ -1,7 +1,8 @@
 /* sys_strace3.c - the less common calls strace decodes: timerfd, POSIX
  * timers, signalfd, inotify, prctl, priorities and scheduling, fadvise,
  * preadv, splice, mincore, memfd, mlockall, close_range, sendmsg/recvmsg,
- * ioctl FIONREAD/FIONBIO, TCP options, fcntl locks, sendfile.  Between a
+ * ioctl FIONREAD/FIONBIO, TCP options, fcntl locks, sendfile, the set-id
+ * and sticky bits of st_mode, statx's STATX_ALL.  Between a
  * getpid() and a getppid() marker (tests/e2e/ev_strace.sh).  argv[1]: a
  * folder to watch (must exist).  Every call's answer is the same on every
  * run (timers are read while disarmed). */
@@ -16,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -160,6 +162,13 @@ int main(int argc, char **argv)
 	process();
 	files();
 	sockets(argc > 1 ? argv[1] : "/tmp");
+	{
+		struct stat st;
+		struct statx stx;
+
+		stat("/tmp", &st); /* sticky: S_IFDIR|S_ISVTX|0777 */
+		statx(AT_FDCWD, "/tmp", AT_SYMLINK_NOFOLLOW, STATX_ALL, &stx);
+	}
 	getresuid(&r, &e, &s);
 	getresgid(&r, &e, &s);
 	setreuid(-1, -1);
