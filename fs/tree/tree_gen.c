@@ -313,6 +313,9 @@ static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 	return &s->q[(s->head + i) % s->cap];
 }
 
+static void fix_execve_vars(const struct hs_db_image *img, const struct hs_db_event *entry,
+			    char *line, size_t cap);
+
 /* e's payload, once its line is made */
 static void sc_drop_payload(struct sc_entry *e)
 {
@@ -333,6 +336,7 @@ static size_t sc_line(const struct hs_db_image *img, const struct sc_entry *e,
 				     exit && pd ? pd->n : 0, buf + h, HS_DB_TEXT_MAX, &flags);
 
 	(void)ret; /* < 0: an argument unreadable for damage, the line otherwise whole */
+	fix_execve_vars(img, &e->ev, buf + h, HS_DB_TEXT_MAX);
 	n = strlen(buf + h);
 	buf[h + n] = '\n';
 	*hidden = flags & HS_DB_SYSCALL_VALGRIND;
@@ -518,9 +522,26 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 
 /* Valgrind adds two variables to the program's environment, which a
  * native run does not have: VALGRIND_LIB, and LD_PRELOAD naming only its
- * preload libraries (one the user set keeps its own entries and existed
- * natively).  How many of them envp holds. */
-static size_t valgrind_vars(const struct hs_db_image *img, uint64_t envp)
+ * preload libraries ("...vgpreload_core-amd64-linux.so", with a ':' after
+ * it in a child it started; one the user set keeps its own entries and
+ * existed natively).  A program passes them on to what it runs, so
+ * every execve's envp holds them.  How many of them envp holds at t. */
+static bool valgrind_preload(const char *v)
+{
+	bool any = false;
+
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n && (!memmem(p, n, "/vgpreload_", 11) || memchr(p, ' ', n)))
+			return false;
+		any |= n > 0;
+		p += n + (p[n] == ':');
+	}
+	return any;
+}
+
+static size_t valgrind_vars(const struct hs_db_image *img, uint64_t t, uint64_t envp)
 {
 	uint8_t word[8], text[256];
 	size_t added = 0;
@@ -529,16 +550,14 @@ static size_t valgrind_vars(const struct hs_db_image *img, uint64_t envp)
 		ssize_t n;
 		uint64_t s;
 
-		if (hs_db_mem_read(img, 0, p, 8, word) != 8 || !(s = hs_le64(word)))
+		if (hs_db_mem_read(img, t, p, 8, word) != 8 || !(s = hs_le64(word)))
 			break;
-		n = hs_db_mem_read(img, 0, s, sizeof text - 1, text);
+		n = hs_db_mem_read(img, t, s, sizeof text - 1, text);
 		if (n <= 0)
 			continue;
 		text[n] = 0;
-		if (!strncmp((char *)text, "VALGRIND_LIB=", 13))
-			added++;
-		else if (!strncmp((char *)text, "LD_PRELOAD=", 11) && strstr((char *)text, "/vgpreload_") &&
-			 !strchr((char *)text, ':') && !strchr((char *)text, ' '))
+		if (!strncmp((char *)text, "VALGRIND_LIB=", 13) ||
+		    (!strncmp((char *)text, "LD_PRELOAD=", 11) && valgrind_preload((char *)text + 11)))
 			added++;
 	}
 	return added;
@@ -558,6 +577,18 @@ static void fix_var_count(char *line, size_t cap, size_t added)
 		return;
 	snprintf(tail, sizeof tail, "%s", end);
 	snprintf(c + 4, cap - (size_t)(c + 4 - line), "%lu%s", v - added, tail);
+}
+
+/* An execve (or execveat) the program made: its "N vars" without
+ * Valgrind's (strace of a native run counts what the program had). */
+static void fix_execve_vars(const struct hs_db_image *img, const struct hs_db_event *entry,
+			    char *line, size_t cap)
+{
+	uint32_t nr = entry->len >= 56 ? hs_le32(entry->payload + 4) : 0;
+
+	if (nr == 59 || nr == 322)
+		fix_var_count(line, cap, valgrind_vars(img, entry->t,
+						       hs_le64(entry->payload + (nr == 59 ? 24 : 32))));
 }
 
 /* A program started by its name alone ("ls"): natively the shell (or
@@ -588,6 +619,66 @@ static void exec_path(const struct hs_db_image *img, uint64_t phdr, char *line, 
 		break;
 	}
 	free(maps);
+}
+
+/* An image begun by exec: the execve as the image before it made it (the
+ * last execve entry of pid.n-1: its own argv and environment, which
+ * strace shows; Valgrind starts the new program with argv[0] made a path),
+ * with " = 0": 0 and the line, or 1 when there is none. */
+struct last_exec {
+	uint8_t payload[HS_DB_TEXT_MAX];
+	struct hs_db_event ev;
+	bool found;
+};
+
+static int last_exec_event(void *ctx, const struct hs_db_event *ev)
+{
+	struct last_exec *le = ctx;
+	uint32_t nr = ev->len >= 56 ? hs_le32(ev->payload + 4) : 0;
+
+	if ((nr == 59 || nr == 322) && ev->len <= sizeof(le->payload)) {
+		memcpy(le->payload, ev->payload, ev->len);
+		le->ev = *ev;
+		le->ev.payload = le->payload;
+		le->found = true;
+	}
+	return 0;
+}
+
+#define EXEC_LOOK_BACK 4096 /* the execve is the old image's last instruction */
+
+static int exec_of_prev(struct tree_walk *w, const struct hs_db_image_info *info, uint32_t tid,
+			char *line, size_t cap)
+{
+	struct hs_db_image_info pi;
+	const struct hs_db_image *prev;
+	struct last_exec *le;
+	uint8_t exit[24] = { 0 };
+	struct hs_db_event ev_out = { .tag = HS_EV_SYSCALL_EXIT, .len = sizeof exit, .payload = exit };
+	char name[48];
+	unsigned flags = 0;
+	int ret = 1;
+
+	if (!info->exec_index)
+		return 1;
+	snprintf(name, sizeof name, "%" PRIu32 ".%" PRIu32, info->pid, info->exec_index - 1);
+	prev = hs_db_image_find(w->tree->db, name);
+	if (!prev || !(le = calloc(1, sizeof(*le))))
+		return 1;
+	hs_db_image_info(prev, &pi);
+	if (hs_db_events(prev, pi.t_end > EXEC_LOOK_BACK ? pi.t_end - EXEC_LOOK_BACK : 0, pi.t_end,
+			 HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER), last_exec_event, le) == 0 && le->found) {
+		hs_put_le32(exit, tid);
+		hs_put_le32(exit + 4, hs_le32(le->payload + 4));
+		ev_out.t = le->ev.t;
+		ev_out.tid = le->ev.tid;
+		if (hs_db_syscall_line(prev, &le->ev, &ev_out, NULL, 0, line, cap, &flags) >= 0) {
+			fix_execve_vars(prev, &le->ev, line, cap);
+			ret = 0;
+		}
+	}
+	free(le);
+	return ret;
 }
 
 static int exec_line(struct tree_walk *w)
@@ -626,7 +717,7 @@ static int exec_line(struct tree_walk *w)
 		else if (hs_le64(word) == AT_PHDR_)
 			phdr = hs_le64(word + 8);
 	}
-	added = valgrind_vars(w->img, envp);
+	added = valgrind_vars(w->img, 0, envp);
 	if (!execfn && (hs_db_mem_read(w->img, 0, sp + 8, 8, word) != 8 || !(execfn = hs_le64(word))))
 		goto out;
 	hs_put_le32(enter, r->tid);
@@ -637,11 +728,13 @@ static int exec_line(struct tree_walk *w)
 	hs_put_le32(exit, r->tid);
 	hs_put_le32(exit + 4, 59);
 	ev_in.tid = ev_out.tid = r->tid;
-	if (hs_db_syscall_line(w->img, &ev_in, &ev_out, NULL, 0, line, sizeof line, &flags) < 0)
-		goto out;
+	if (exec_of_prev(w, &info, r->tid, line, sizeof line) != 0) {
+		if (hs_db_syscall_line(w->img, &ev_in, &ev_out, NULL, 0, line, sizeof line, &flags) < 0)
+			goto out;
+		fix_var_count(line, sizeof line, added);
+		exec_path(w->img, phdr, line, sizeof line);
+	}
 	h = put_head(head, 0, hs_db_thread_os_tid(w->img, r->tid, 0));
-	fix_var_count(line, sizeof line, added);
-	exec_path(w->img, phdr, line, sizeof line);
 	n = strlen(line);
 	memmove(line + h, line, n + 1 < sizeof line - h ? n + 1 : sizeof line - h);
 	memcpy(line, head, h);

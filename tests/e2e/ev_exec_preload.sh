@@ -45,6 +45,20 @@ head -n 1 "$T/true.st" | mask >"$T/want"
 "$HS" cat "$T/true" syscalls | head -n 1 | cut -d' ' -f3- | mask >"$T/got"
 same_file "the execve of a program named without a path" "$T/want" "$T/got"
 
+# a pipeline: each exec'd image starts with the execve its shell made
+# (argv as passed, not Valgrind's; the variables without Valgrind's two,
+# which the shell passes on), as strace -f shows each child's
+calls() { grep -o 'execve("[^"]*", \[[^]]*\], 0x[0-9a-f]* /\* [0-9]* vars \*/' | sed -E 's/0x[0-9a-f]+/ADDR/' | sort; }
+record_ok "$T/pipe" bash -c 'cat /etc/hostname | wc -c'
+"$HS" build "$T/pipe" >/dev/null 2>"$T/build.err" || fail "build pipe: $(tail -n 2 "$T/build.err")"
+for img in $("$HS" ls "$T/pipe" processes); do
+	"$HS" cat "$T/pipe" "processes/$img/syscalls" | head -n 1
+done | grep ' = 0$' | calls >"$T/got"
+strace -f -e trace=execve -o "$T/pipe.st" bash -c 'cat /etc/hostname | wc -c' >/dev/null 2>&1 || fail "strace bash"
+calls <"$T/pipe.st" >"$T/want"
+[ "$(wc -l <"$T/want")" = 3 ] || fail "strace shows $(wc -l <"$T/want") execve calls, not 3: $(cat "$T/pipe.st")"
+same_file "the execve lines that start the pipeline's images" "$T/want" "$T/got"
+
 # fork and exec: the exec'd image starts with its execve, the fork child
 # with none
 record_ok "$T/fe" "$PROGS/forkexec"
