@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "query_i.h"
 
@@ -119,6 +120,19 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
  * release (what it read ahead stays in the cache). */
 #define DB_AHEAD_AFTER 2
 #define DB_AHEAD_RING 2
+
+/* HS_DB_READ_AHEAD=0 in the environment turns it off (for measuring) */
+static bool ahead_enabled(void)
+{
+	static int on = -1; /* read once; a race writes the same value */
+
+	if (on < 0) {
+		const char *v = getenv("HS_DB_READ_AHEAD");
+
+		on = !(v && !strcmp(v, "0"));
+	}
+	return on;
+}
 
 struct ahead_slot {
 	size_t block;
@@ -242,7 +256,7 @@ static int cursor_load(struct db_cursor *c)
 		return 0;
 	}
 	ahead_stop(c); /* out of step (or stopped): read on alone */
-	if (++c->loaded == DB_AHEAD_AFTER && c->block + 2 < c->n_blocks)
+	if (++c->loaded == DB_AHEAD_AFTER && c->block + 2 < c->n_blocks && ahead_enabled())
 		ahead_start(c, c->block + 1);
 	return db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
 }
