@@ -256,7 +256,8 @@ static int cursor_load(struct db_cursor *c)
 		return 0;
 	}
 	ahead_stop(c); /* out of step (or stopped): read on alone */
-	if (++c->loaded == DB_AHEAD_AFTER && c->block + 2 < c->n_blocks && ahead_enabled())
+	if (++c->loaded == DB_AHEAD_AFTER && c->read_ahead && c->block + 2 < c->n_blocks &&
+	    ahead_enabled())
 		ahead_start(c, c->block + 1);
 	return db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
 }

@@ -220,6 +220,7 @@ struct db_cursor {
 	const uint8_t *data;
 	size_t len, off;
 	unsigned loaded;          /* blocks this cursor has read so far */
+	bool read_ahead;          /* set after init by walks that usually go far */
 	struct db_ahead *ahead;   /* the read-ahead thread of a long walk, or NULL */
 };
 /* Positions c at the first record of block `block`. */
@@ -229,9 +230,9 @@ void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,
  * record size comes from the kind (EVENTS and PAGES say their length). */
 int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len);
 /* Moves c forwards to a block with bytes left at c->off (releasing the
- * one it leaves): 0, 1 past the last block, or -errno.  A cursor that has
- * read DB_AHEAD_AFTER blocks starts a thread that reads the next ones
- * ahead of it (decompressed into the cache), so that a long walk's zstd
+ * one it leaves): 0, 1 past the last block, or -errno.  A cursor with
+ * read_ahead set that has read DB_AHEAD_AFTER blocks starts a thread that
+ * reads the next ones ahead of it (decompressed into the cache), so that a long walk's zstd
  * runs on another core while its caller works on the records. */
 int db_cursor_fill(struct db_cursor *c);
 /* Drops the block held and stops the read-ahead; every cursor ends so. */
