@@ -86,7 +86,7 @@ static void shown_at(struct hs_src *s, uint64_t pc, uint64_t *frame, const char 
 	struct hs_src_inline in[NX_INL_MAX];
 	struct hs_src_line_info li;
 	struct hs_src_loc loc;
-	int n, h;
+	int h;
 
 	*frame = 0;
 	*file = NULL;
@@ -94,7 +94,7 @@ static void shown_at(struct hs_src *s, uint64_t pc, uint64_t *frame, const char 
 	if (hs_src_line_info(s, pc, &li) == 0)
 		*frame = li.inline_hidden;
 	h = hs_src_inline_hidden(s, pc);
-	if (h > 0 && (n = hs_src_inline_frames(s, pc, in, NX_INL_MAX)) >= h) {
+	if (h > 0 && hs_src_inline_frames(s, pc, in, NX_INL_MAX) >= h) {
 		*file = in[h - 1].call_file;
 		*line = in[h - 1].call_line;
 		return;
