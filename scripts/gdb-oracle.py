@@ -394,7 +394,8 @@ def compare(oracle_path, mnt, o2):
     def frame_for(k, s):
         d = s["depth"]
         del frames[d + 1:]
-        new = d >= len(frames) or frames[d]["f"] != s["function"] or new_call[k]
+        new = d >= len(frames) or frames[d] is None or frames[d]["f"] != s["function"] or \
+            new_call[k]
         if new:
             while len(frames) <= d:
                 frames.append(None)

@@ -122,7 +122,10 @@ static bool after_operator(const char *start, const char *p)
 
 /* Where the name in a demangled signature starts (after a template
  * function's return type) and where it ends (its parameter list, or the
- * end). */
+ * end).  A function of a local class or a lambda is named in its
+ * function's scope ("f(int)::L::g(int)", "f(int)::{lambda(int)#1}::
+ * operator()(int) const"): gdb names it by what follows that scope, with
+ * a lambda's class left out ("L::g", "operator()"). */
 static const char *name_bounds(const char *sig, const char **endp)
 {
 	/* the demangler's special names keep their words: "virtual thunk
@@ -135,8 +138,8 @@ static const char *name_bounds(const char *sig, const char **endp)
 		"guard variable for ", "TLS init function for ",
 		"TLS wrapper function for ", "transaction clone for ",
 	};
-	const char *p, *name = sig, *end = NULL;
-	int angle = 0, paren = 0;
+	const char *p, *name = sig, *end = NULL, *open = NULL;
+	int angle = 0, paren = 0, brace = 0;
 	size_t i, skip = 0;
 
 	for (i = 0; i < sizeof special / sizeof special[0] && !skip; i++)
@@ -158,20 +161,44 @@ static const char *name_bounds(const char *sig, const char **endp)
 		switch (*p) {
 		case '<': angle++; break;
 		case '>': if (angle) angle--; break;
+		case '{': brace++; break;
+		case '}': if (brace) brace--; break;
 		case '(':
-			if (!angle && !paren)
-				end = p;
+			if (!angle && !paren && !brace)
+				open = p;
 			paren++;
 			break;
-		case ')': if (paren) paren--; break;
+		case ')':
+			if (paren)
+				paren--;
+			if (!angle && !paren && !brace && open) {
+				if (strncmp(p + 1, "::", 2)) {
+					end = open; /* the parameter list */
+				} else {    /* a function's local scope */
+					name = p + 3;
+					p += 2;
+					open = NULL;
+				}
+			}
+			break;
 		case ' ':
 			/* a return type ends at a space outside brackets
 			 * ("int add<int>(int, int)"); "operator new" and
 			 * conversion operators keep theirs */
-			if (!angle && !paren && !after_operator(sig, p))
+			if (!angle && !paren && !brace && !after_operator(sig, p))
 				name = p + 1;
 			break;
 		}
+	}
+	if (!end && open)
+		end = open;
+	/* a lambda's (or an unnamed class's) own class has no name for gdb */
+	while (name[0] == '{') {
+		const char *close = strchr(name, '}');
+
+		if (!close || strncmp(close + 1, "::", 2))
+			break;
+		name = close + 3;
 	}
 	*endp = end ? end : sig + strlen(sig);
 	return name;
