@@ -223,9 +223,11 @@ int cli_build_main(int argc, char **argv)
 		fprintf(stderr, "hindsight build: --shard and --merge do not go together\n");
 		return 2;
 	}
-	if ((slurm || partition) && (o.merge || o.shard_index >= 0 || !slurm)) {
-		fprintf(stderr, "hindsight build: %s\n", slurm ? "--slurm runs both --shard and "
-			"--merge itself: give neither" : "--partition goes with --slurm");
+	if ((slurm || partition) && (o.merge || o.shard_index >= 0 || !slurm || mem_mb)) {
+		fprintf(stderr, "hindsight build: %s\n", !slurm ? "--partition goes with --slurm" :
+			mem_mb ? "--memory holds a local build: with --slurm the jobs' memory is "
+			"Slurm's (SBATCH_MEM_PER_NODE, or #SBATCH --mem in the job scripts)" : "--slurm runs both --shard and --merge "
+			"itself: give neither");
 		return 2;
 	}
 	if (!shards_given)
