@@ -6,7 +6,8 @@
 # Runs build/tests/test_* (cmocka), build/san/tests/test_* (the same, built
 # with ASan and UBSan) and tests/e2e/*.sh (lib.sh excepted),
 # each under `timeout` (HS_TEST_TIMEOUT seconds, default 600), from the
-# repository root, HS_TEST_JOBS at a time (default: the number of CPUs;
+# repository root, HS_TEST_JOBS at a time (default: the number of CPUs, at
+# most 4;
 # most tests keep one core busy with one Valgrind run, and every test works
 # in a folder and on a port of its own).  With PATTERNs, only tests whose
 # name contains one of them run.  Prints one line per test, as each ends:
@@ -34,7 +35,9 @@ cd "$ROOT" || exit 1
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 LIMIT=${HS_TEST_TIMEOUT:-600}
-JOBS=${HS_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+# default: the CPUs, at most 4 (the kill-timing and memory tests were
+# sized for a few at once)
+JOBS=${HS_TEST_JOBS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 4 ] && n=4; echo "$n")}
 case $JOBS in '' | *[!0-9]* | 0) echo "HS_TEST_JOBS must be a positive number, not '$JOBS'" >&2; exit 2 ;; esac
 RESULTS=$(mktemp "${TMPDIR:-/tmp}/hs-run.XXXXXX") || exit 1
 trap 'rm -f "$RESULTS"' EXIT
