@@ -7,9 +7,8 @@
 # with ASan and UBSan) and tests/e2e/*.sh (lib.sh excepted),
 # each under `timeout` (HS_TEST_TIMEOUT seconds, default 600), from the
 # repository root, HS_TEST_JOBS at a time (default: the number of CPUs, at
-# most 4;
-# most tests keep one core busy with one Valgrind run, and every test works
-# in a folder and on a port of its own).  With PATTERNs, only tests whose
+# most 4; most tests keep one core busy with one Valgrind run, and every
+# test works in a folder and on a port of its own).  With PATTERNs, only tests whose
 # name contains one of them run.  Prints one line per test, as each ends:
 #
 #   PASS  rec_threads                      12s
