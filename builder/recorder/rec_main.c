@@ -803,7 +803,9 @@ static void note_sigaction(UWord *args)
 
 /* What the kernel wrote that Valgrind does not report: select's and
  * pselect6's descriptor sets and timeout, fcntl F_GETLK's struct flock
- * (Valgrind only checks that they are readable), as HS_EV_MEM records
+ * (Valgrind only checks that they are readable), the address length of
+ * accept, getsockname, getpeername and recvfrom and getsockopt's option
+ * length, as HS_EV_MEM records
  * before the exit record, like the ones track_post_mem_write gives.
  * Without them the recorded memory would keep what the program passed
  * in. */
@@ -813,6 +815,21 @@ static void record_unreported_writes(UInt sysno, UWord *args, UInt nargs, SysRes
 
 	if (sr_isError(res))
 		return;
+	/* the socklen_t a socket call writes back (Valgrind reports the
+	 * address or option it wrote, not its length) */
+	{
+		UWord lenp = 0;
+
+		if (sysno == __NR_accept || sysno == __NR_accept4 || sysno == __NR_getsockname ||
+		    sysno == __NR_getpeername)
+			lenp = nargs >= 3 && args[1] ? args[2] : 0;
+		else if (sysno == __NR_recvfrom)
+			lenp = nargs >= 6 && args[4] ? args[5] : 0;
+		else if (sysno == __NR_getsockopt)
+			lenp = nargs >= 5 && args[3] ? args[4] : 0;
+		if (lenp && VG_(am_is_valid_for_client)(lenp, 4, VKI_PROT_READ))
+			rec_event_mem(lenp, 4, HS_MEM_SYSCALL);
+	}
 	if (sysno == __NR_fcntl && nargs >= 3 &&
 	    (args[1] == 5 /* F_GETLK */ || args[1] == 36 /* F_OFD_GETLK */)) {
 		if (args[2] && VG_(am_is_valid_for_client)(args[2], 32, VKI_PROT_READ))

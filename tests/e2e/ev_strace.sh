@@ -127,7 +127,8 @@ for k in 'timerfd_settime(3, TFD_TIMER_ABSTIME, {it_interval={tv_sec=1, tv_nsec=
 	'recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="abcdefg", iov_len=64}]' \
 	'ioctl(4, FIONREAD, [7]) = 0' 'ioctl(4, FIOCLEX) = 0' 'setsockopt(3, SOL_TCP, TCP_NODELAY, [1], 4) = 0' \
 	'F_SETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=10}) = 0' 'F_GETLK, {l_type=F_UNLCK' \
-	', [0] => [10], 10) = 10' 'st_mode=S_IFDIR|S_ISVTX|0777' 'STATX_ALL, {stx_mask='; do
+	', [0] => [10], 10) = 10' 'st_mode=S_IFDIR|S_ISVTX|0777' 'STATX_ALL, {stx_mask=' \
+	'sin_addr=inet_addr("127.0.0.1")}, [128 => 16]) = 0' 'SO_TYPE, [1], [8 => 4]) = 0'; do
 	grep -qF -- "$k" "$T/want3" || fail "strace of sys_strace3 has no line with: $k"
 done
 same_file "syscalls of sys_strace3 (masked) and strace -f" "$T/want3" "$T/got3"

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/inotify.h>
@@ -139,6 +140,18 @@ static void sockets(const char *dir)
 	close(sv[1]);
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	{
+		/* lengths the kernel writes back: [128 => 16], [8 => 4] */
+		struct sockaddr_in sa = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_storage st;
+		socklen_t sl = sizeof(st), ol = 8;
+		long v = 0;
+
+		bind(s, (struct sockaddr *)&sa, sizeof(sa));
+		getsockname(s, (struct sockaddr *)&st, &sl);
+		getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &ol);
+	}
 	close(s);
 	snprintf(path, sizeof(path), "%s/lock", dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
