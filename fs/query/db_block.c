@@ -1,10 +1,7 @@
-/* db_block.c - database blocks through the cache, and record cursors
- * (with a read-ahead thread for long walks). */
+/* db_block.c - database blocks through the cache, and record cursors. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "query_i.h"
 
@@ -111,157 +108,6 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	return need <= n ? need : 0;
 }
 
-/* ---- read-ahead ----------------------------------------------------------
- * One thread per long walk reads blocks start, start + 1, ... through the
- * cache (db_block_get: the same entries a reader would get) into a ring
- * of DB_AHEAD_RING; the cursor takes them in order.  It starts only after
- * the cursor read DB_AHEAD_AFTER blocks itself, so lookups that touch a
- * block or two never pay for a thread, and it stops at the cursor's
- * release (what it read ahead stays in the cache). */
-#define DB_AHEAD_AFTER 2
-#define DB_AHEAD_RING 2
-
-/* HS_DB_READ_AHEAD=0 in the environment turns it off (for measuring) */
-static bool ahead_enabled(void)
-{
-	static int on = -1; /* read once; a race writes the same value */
-
-	if (on < 0) {
-		const char *v = getenv("HS_DB_READ_AHEAD");
-
-		on = !(v && !strcmp(v, "0"));
-	}
-	return on;
-}
-
-struct ahead_slot {
-	size_t block;
-	int err;
-	struct db_centry *e;
-	const uint8_t *data;
-	size_t len;
-};
-
-struct db_ahead {
-	struct hs_db_image *img;
-	uint32_t kind;
-	size_t next, end;           /* the thread's next block; past the last */
-	struct ahead_slot ring[DB_AHEAD_RING];
-	size_t head, n;             /* the slots filled, oldest first */
-	bool stop, done;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t th;
-};
-
-static void *ahead_main(void *arg)
-{
-	struct db_ahead *a = arg;
-
-	pthread_mutex_lock(&a->lock);
-	while (!a->stop && !a->done) {
-		struct ahead_slot sl = { .block = a->next };
-
-		if (a->n == DB_AHEAD_RING) {
-			pthread_cond_wait(&a->cond, &a->lock);
-			continue;
-		}
-		pthread_mutex_unlock(&a->lock);
-		sl.err = db_block_get(a->img, a->kind, sl.block, &sl.e, &sl.data, &sl.len);
-		pthread_mutex_lock(&a->lock);
-		a->ring[(a->head + a->n) % DB_AHEAD_RING] = sl;
-		a->n++;
-		a->next++;
-		a->done = sl.err || a->next >= a->end;
-		pthread_cond_broadcast(&a->cond);
-	}
-	pthread_mutex_unlock(&a->lock);
-	return NULL;
-}
-
-/* Starts reading blocks from..end-1 ahead of c; nothing when no thread
- * can be made (c then reads them itself). */
-static void ahead_start(struct db_cursor *c, size_t from)
-{
-	struct db_ahead *a = calloc(1, sizeof(*a));
-
-	if (!a)
-		return;
-	*a = (struct db_ahead){ .img = c->img, .kind = c->kind, .next = from, .end = c->n_blocks };
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
-	if (pthread_create(&a->th, NULL, ahead_main, a) != 0) {
-		pthread_mutex_destroy(&a->lock);
-		pthread_cond_destroy(&a->cond);
-		free(a);
-		return;
-	}
-	c->ahead = a;
-}
-
-/* Block `block` from the read-ahead: 0 and the slot, 1 when the thread
- * does not have it (it stopped early: the cursor reads it itself). */
-static int ahead_take(struct db_ahead *a, size_t block, struct ahead_slot *out)
-{
-	int got = 1;
-
-	pthread_mutex_lock(&a->lock);
-	while (!a->n && !a->done)
-		pthread_cond_wait(&a->cond, &a->lock);
-	if (a->n && a->ring[a->head].block == block) {
-		*out = a->ring[a->head];
-		a->head = (a->head + 1) % DB_AHEAD_RING;
-		a->n--;
-		got = 0;
-		pthread_cond_broadcast(&a->cond);
-	}
-	pthread_mutex_unlock(&a->lock);
-	return got;
-}
-
-static void ahead_stop(struct db_cursor *c)
-{
-	struct db_ahead *a = c->ahead;
-
-	if (!a)
-		return;
-	pthread_mutex_lock(&a->lock);
-	a->stop = true;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-	pthread_join(a->th, NULL);
-	for (size_t i = 0; i < a->n; i++) {
-		struct ahead_slot *sl = &a->ring[(a->head + i) % DB_AHEAD_RING];
-
-		if (sl->e)
-			db_cache_put(&c->img->db->cache, sl->e);
-	}
-	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->cond);
-	free(a);
-	c->ahead = NULL;
-}
-
-/* Block c->block into c, from the read-ahead when it has it. */
-static int cursor_load(struct db_cursor *c)
-{
-	struct ahead_slot sl;
-
-	if (c->ahead && ahead_take(c->ahead, c->block, &sl) == 0) {
-		if (sl.err)
-			return sl.err;
-		c->e = sl.e;
-		c->data = sl.data;
-		c->len = sl.len;
-		return 0;
-	}
-	ahead_stop(c); /* out of step (or stopped): read on alone */
-	if (++c->loaded == DB_AHEAD_AFTER && c->read_ahead && c->block + 2 < c->n_blocks &&
-	    ahead_enabled())
-		ahead_start(c, c->block + 1);
-	return db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
-}
-
 int db_cursor_fill(struct db_cursor *c)
 {
 	int err;
@@ -274,7 +120,7 @@ int db_cursor_fill(struct db_cursor *c)
 		}
 		if (c->block >= c->n_blocks)
 			return 1;
-		err = cursor_load(c);
+		err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
 		if (err)
 			return err;
 		c->off = 0;
@@ -300,7 +146,6 @@ int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
 
 void db_cursor_release(struct db_cursor *c)
 {
-	ahead_stop(c);
 	if (c->e)
 		db_cache_put(&c->img->db->cache, c->e);
 	c->e = NULL;

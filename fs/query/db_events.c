@@ -23,7 +23,6 @@ static int scan_range(const struct hs_db_image *cimg, uint32_t which, uint64_t t
 	if (t0 > t1)
 		return 0;
 	db_cursor_init(&cur, img, which, db_block_first_ge(img->files[which], t0));
-	cur.read_ahead = true; /* events are walked far: a file's text, a scan */
 	for (;;) {
 		int got = db_cursor_next(&cur, &rec, &len);
 		uint64_t t;

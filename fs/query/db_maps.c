@@ -515,7 +515,6 @@ static int build(struct hs_db_image *img, struct db_maps **out)
 	if (!err)
 		err = add_snap(m, &rs, &cap_snaps);
 	db_cursor_init(&cur, img, HS_DB_EVENTS, 0);
-	cur.read_ahead = true; /* events are walked far: a file's text, a scan */
 	while (!err && (err = db_cursor_next(&cur, &rec, &rec_len)) == 0) {
 		uint32_t tag = hs_le32(rec + 12);
 		struct mapev e;

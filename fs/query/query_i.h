@@ -211,7 +211,6 @@ size_t db_block_first_ge(const struct hs_dbfile *f, uint64_t key);
 int db_corrupt(const struct hs_dbfile *f, size_t block, const char *what);
 
 /* A cursor over fixed-size or EVENTS-style records in key order. */
-struct db_ahead;
 struct db_cursor {
 	struct hs_db_image *img;
 	uint32_t kind;
@@ -219,9 +218,6 @@ struct db_cursor {
 	struct db_centry *e;
 	const uint8_t *data;
 	size_t len, off;
-	unsigned loaded;          /* blocks this cursor has read so far */
-	bool read_ahead;          /* set after init by walks that usually go far */
-	struct db_ahead *ahead;   /* the read-ahead thread of a long walk, or NULL */
 };
 /* Positions c at the first record of block `block`. */
 void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,
@@ -230,12 +226,8 @@ void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,
  * record size comes from the kind (EVENTS and PAGES say their length). */
 int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len);
 /* Moves c forwards to a block with bytes left at c->off (releasing the
- * one it leaves): 0, 1 past the last block, or -errno.  A cursor with
- * read_ahead set that has read DB_AHEAD_AFTER blocks starts a thread that
- * reads the next ones ahead of it (decompressed into the cache), so that a long walk's zstd
- * runs on another core while its caller works on the records. */
+ * one it leaves): 0, 1 past the last block, or -errno. */
 int db_cursor_fill(struct db_cursor *c);
-/* Drops the block held and stops the read-ahead; every cursor ends so. */
 void db_cursor_release(struct db_cursor *c);
 
 /* ---- stream chunks and decoders (db_stream.c) ----------------------------- */
