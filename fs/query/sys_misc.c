@@ -58,38 +58,7 @@ bool sys_misc_flags(uint32_t nr, uint64_t v, struct sys_out *o)
 	return false;
 }
 
-/* ---- timers ------------------------------------------------------------------------ */
-
-static void put_itimerspec(struct sys_out *o, const uint8_t *p)
-{
-	sys_puts(o, "{it_interval=");
-	sys_put_timespec(o, p);
-	sys_puts(o, ", it_value=");
-	sys_put_timespec(o, p + 16);
-	sys_put(o, "}", 1);
-}
-
-static bool d_itimerspec_in(const struct sys_call *c, int i, struct sys_out *o)
-{
-	const uint8_t *p = sys_in_mem(c, i, 32);
-
-	if (c->a[i] && p)
-		put_itimerspec(o, p);
-	else
-		sys_put_ptr(o, c->a[i]);
-	return true;
-}
-
-static bool d_itimerspec_out(const struct sys_call *c, int i, struct sys_out *o)
-{
-	const uint8_t *p = sys_out_mem(c, i, 32);
-
-	if (c->a[i] && p)
-		put_itimerspec(o, p);
-	else
-		sys_put_ptr(o, c->a[i]);
-	return true;
-}
+/* ---- timers (their itimerspecs: sys_structs.c, with itimerval) ---- */
 
 /* timer_create's struct sigevent: strace prints the value only when a
  * signal is sent (SIGEV_SIGNAL, SIGEV_THREAD_ID) */
@@ -641,8 +610,6 @@ bool sys_misc_flock(const struct sys_call *c, int i, struct sys_out *o)
 }
 
 const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
-	[HS_K_ITIMERSPEC_IN] = d_itimerspec_in,
-	[HS_K_ITIMERSPEC_OUT] = d_itimerspec_out,
 	[HS_K_PRIO_WHICH] = d_prio_which,
 	[HS_K_INOTIFY_MASK] = d_inotify_mask,
 	[HS_K_PRCTL_OP] = d_prctl_op,

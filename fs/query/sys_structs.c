@@ -368,6 +368,37 @@ static bool d_argv(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* Valgrind adds two variables to a program's environment that a native
+ * run does not have: VALGRIND_LIB, and LD_PRELOAD naming only its preload
+ * libraries ("...vgpreload_core-amd64-linux.so", with a ':' after it in a
+ * child it started; one the user set keeps its own entries and existed
+ * natively).  The program passes them on to what it runs, so strace of a
+ * native run counts every execve's envp without them.  Whether the
+ * variable at addr is one. */
+static bool valgrind_var(const struct sys_call *c, uint64_t addr)
+{
+	char v[256];
+	ssize_t n = sys_mem_read(c, false, addr, sizeof(v) - 1, (uint8_t *)v);
+	bool any = false;
+
+	if (n <= 0)
+		return false;
+	v[n] = 0;
+	if (!strncmp(v, "VALGRIND_LIB=", 13))
+		return true;
+	if (strncmp(v, "LD_PRELOAD=", 11))
+		return false;
+	for (const char *p = v + 11; *p;) {
+		size_t k = strcspn(p, ":");
+
+		if (k && (!memmem(p, k, "/vgpreload_", 11) || memchr(p, ' ', k)))
+			return false;
+		any |= k > 0;
+		p += k + (p[k] == ':');
+	}
+	return any;
+}
+
 static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
 {
 	uint8_t p[8 * 64];
@@ -384,11 +415,13 @@ static bool d_envp(const struct sys_call *c, int i, struct sys_out *o)
 		if (n < 8)
 			return true;
 		for (size_t k = 0; k < (size_t)n / 8; k++) {
-			if (!sys_le64(p + 8 * k)) {
+			uint64_t s = sys_le64(p + 8 * k);
+
+			if (!s) {
 				end = true;
 				break;
 			}
-			vars++;
+			vars += !valgrind_var(c, s);
 		}
 	}
 	if (end) {
@@ -487,32 +520,34 @@ static void put_timeval(struct sys_out *o, const uint8_t *p)
 	sys_put(o, "}", 1);
 }
 
-static void put_itimerval(struct sys_out *o, const uint8_t *p)
+/* {it_interval={...}, it_value={...}}: setitimer's timevals, or the
+ * timespecs of timerfd_settime and timer_settime (the ITIMERSPEC kinds) */
+static void put_itimer(struct sys_out *o, const uint8_t *p, bool ns)
 {
 	sys_puts(o, "{it_interval=");
-	put_timeval(o, p);
+	(ns ? sys_put_timespec : put_timeval)(o, p);
 	sys_puts(o, ", it_value=");
-	put_timeval(o, p + 16);
+	(ns ? sys_put_timespec : put_timeval)(o, p + 16);
 	sys_put(o, "}", 1);
 }
 
-static bool d_itimerval_in(const struct sys_call *c, int i, struct sys_out *o)
+static bool d_itimer_in(const struct sys_call *c, int i, struct sys_out *o)
 {
 	const uint8_t *p = sys_in_mem(c, i, 32);
 
 	if (c->a[i] && p)
-		put_itimerval(o, p);
+		put_itimer(o, p, c->row->kind[i] == HS_K_ITIMERSPEC_IN);
 	else
 		sys_put_ptr(o, c->a[i]);
 	return true;
 }
 
-static bool d_itimerval_out(const struct sys_call *c, int i, struct sys_out *o)
+static bool d_itimer_out(const struct sys_call *c, int i, struct sys_out *o)
 {
 	const uint8_t *p = sys_out_mem(c, i, 32);
 
 	if (c->a[i] && p)
-		put_itimerval(o, p);
+		put_itimer(o, p, c->row->kind[i] == HS_K_ITIMERSPEC_OUT);
 	else
 		sys_put_ptr(o, c->a[i]);
 	return true;
@@ -813,8 +848,10 @@ const sys_decoder sys_struct_decoders[HS_K_COUNT] = {
 	[HS_K_IOV_IN] = d_iov_in,
 	[HS_K_IOV_OUT] = d_iov_out,
 	[HS_K_ITIMER_WHICH] = d_itimer_which,
-	[HS_K_ITIMERVAL_IN] = d_itimerval_in,
-	[HS_K_ITIMERVAL_OUT] = d_itimerval_out,
+	[HS_K_ITIMERVAL_IN] = d_itimer_in,
+	[HS_K_ITIMERVAL_OUT] = d_itimer_out,
+	[HS_K_ITIMERSPEC_IN] = d_itimer_in,
+	[HS_K_ITIMERSPEC_OUT] = d_itimer_out,
 	[HS_K_INT_OUT] = d_int_out,
 	[HS_K_CSTR_OUT] = d_cstr_out,
 	[HS_K_CPUSET_OUT] = d_cpuset_out,

@@ -313,9 +313,6 @@ static struct sc_entry *sc_at(struct sc_queue *s, size_t i)
 	return &s->q[(s->head + i) % s->cap];
 }
 
-static void fix_execve_vars(const struct hs_db_image *img, const struct hs_db_event *entry,
-			    char *line, size_t cap);
-
 /* e's payload, once its line is made */
 static void sc_drop_payload(struct sc_entry *e)
 {
@@ -336,7 +333,6 @@ static size_t sc_line(const struct hs_db_image *img, const struct sc_entry *e,
 				     exit && pd ? pd->n : 0, buf + h, HS_DB_TEXT_MAX, &flags);
 
 	(void)ret; /* < 0: an argument unreadable for damage, the line otherwise whole */
-	fix_execve_vars(img, &e->ev, buf + h, HS_DB_TEXT_MAX);
 	n = strlen(buf + h);
 	buf[h + n] = '\n';
 	*hidden = flags & HS_DB_SYSCALL_VALGRIND;
@@ -520,77 +516,6 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 #define AT_EXECFN_ 31
 #define AT_PHDR_ 3
 
-/* Valgrind adds two variables to the program's environment, which a
- * native run does not have: VALGRIND_LIB, and LD_PRELOAD naming only its
- * preload libraries ("...vgpreload_core-amd64-linux.so", with a ':' after
- * it in a child it started; one the user set keeps its own entries and
- * existed natively).  A program passes them on to what it runs, so
- * every execve's envp holds them.  How many of them envp holds at t. */
-static bool valgrind_preload(const char *v)
-{
-	bool any = false;
-
-	for (const char *p = v; *p;) {
-		size_t n = strcspn(p, ":");
-
-		if (n && (!memmem(p, n, "/vgpreload_", 11) || memchr(p, ' ', n)))
-			return false;
-		any |= n > 0;
-		p += n + (p[n] == ':');
-	}
-	return any;
-}
-
-static size_t valgrind_vars(const struct hs_db_image *img, uint64_t t, uint64_t envp)
-{
-	uint8_t word[8], text[256];
-	size_t added = 0;
-
-	for (uint64_t p = envp, k = 0; k < ENVP_MAX; p += 8, k++) {
-		ssize_t n;
-		uint64_t s;
-
-		if (hs_db_mem_read(img, t, p, 8, word) != 8 || !(s = hs_le64(word)))
-			break;
-		n = hs_db_mem_read(img, t, s, sizeof text - 1, text);
-		if (n <= 0)
-			continue;
-		text[n] = 0;
-		if (!strncmp((char *)text, "VALGRIND_LIB=", 13) ||
-		    (!strncmp((char *)text, "LD_PRELOAD=", 11) && valgrind_preload((char *)text + 11)))
-			added++;
-	}
-	return added;
-}
-
-/* The line's "N vars" comment becomes N - added: the native count. */
-static void fix_var_count(char *line, size_t cap, size_t added)
-{
-	char *c = strstr(line, " /* "), *end;
-	char tail[HS_DB_TEXT_MAX];
-	unsigned long v;
-
-	if (!c || !added)
-		return;
-	v = strtoul(c + 4, &end, 10);
-	if (end == c + 4 || strncmp(end, " vars */", 8) != 0 || v < added)
-		return;
-	snprintf(tail, sizeof tail, "%s", end);
-	snprintf(c + 4, cap - (size_t)(c + 4 - line), "%lu%s", v - added, tail);
-}
-
-/* An execve (or execveat) the program made: its "N vars" without
- * Valgrind's (strace of a native run counts what the program had). */
-static void fix_execve_vars(const struct hs_db_image *img, const struct hs_db_event *entry,
-			    char *line, size_t cap)
-{
-	uint32_t nr = entry->len >= 56 ? hs_le32(entry->payload + 4) : 0;
-
-	if (nr == 59 || nr == 322)
-		fix_var_count(line, cap, valgrind_vars(img, entry->t,
-						       hs_le64(entry->payload + (nr == 59 ? 24 : 32))));
-}
-
 /* A program started by its name alone ("ls"): natively the shell (or
  * strace) looks it up in PATH and execve() gets the path, which is
  * AT_EXECFN; Valgrind passes the bare name on.  The line then names the
@@ -672,10 +597,8 @@ static int exec_of_prev(struct tree_walk *w, const struct hs_db_image_info *info
 		hs_put_le32(exit + 4, hs_le32(le->payload + 4));
 		ev_out.t = le->ev.t;
 		ev_out.tid = le->ev.tid;
-		if (hs_db_syscall_line(prev, &le->ev, &ev_out, NULL, 0, line, cap, &flags) >= 0) {
-			fix_execve_vars(prev, &le->ev, line, cap);
+		if (hs_db_syscall_line(prev, &le->ev, &ev_out, NULL, 0, line, cap, &flags) >= 0)
 			ret = 0;
-		}
 	}
 	free(le);
 	return ret;
@@ -693,7 +616,7 @@ static int exec_line(struct tree_walk *w)
 	uint64_t sp, argc, envp, p, execfn = 0, phdr = 0, v = 1;
 	char line[HS_DB_TEXT_MAX], head[48];
 	unsigned flags = 0;
-	size_t h, n, added;
+	size_t h, n;
 	int ret = 0, k;
 
 	hs_db_image_info(w->img, &info);
@@ -717,7 +640,6 @@ static int exec_line(struct tree_walk *w)
 		else if (hs_le64(word) == AT_PHDR_)
 			phdr = hs_le64(word + 8);
 	}
-	added = valgrind_vars(w->img, 0, envp);
 	if (!execfn && (hs_db_mem_read(w->img, 0, sp + 8, 8, word) != 8 || !(execfn = hs_le64(word))))
 		goto out;
 	hs_put_le32(enter, r->tid);
@@ -731,7 +653,6 @@ static int exec_line(struct tree_walk *w)
 	if (exec_of_prev(w, &info, r->tid, line, sizeof line) != 0) {
 		if (hs_db_syscall_line(w->img, &ev_in, &ev_out, NULL, 0, line, sizeof line, &flags) < 0)
 			goto out;
-		fix_var_count(line, sizeof line, added);
 		exec_path(w->img, phdr, line, sizeof line);
 	}
 	h = put_head(head, 0, hs_db_thread_os_tid(w->img, r->tid, 0));
