@@ -18,6 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/inl_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 summary=""
@@ -29,23 +30,7 @@ summary=""
 for spec in inl2_loop_o2:no inl2_cpp_o2:; do
 	prog=${spec%%:*}
 	reverse=${spec#*:}
-	require_built "$prog"
-	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
-	[ "$n" -ge 4 ] || fail "$prog: $n inlined copies, expected >= 4 (did the compiler inline?)"
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_REVERSE=$reverse \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
-		</dev/null >"$T/$prog.gdb" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$prog.json" ] ||
-		fail "$prog: gdb oracle exited $rc: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$prog.trace" "$PROGS/$prog"
-	build_ok "$T/$prog.trace"
-	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
-	"$PY" "$ROOT/scripts/gdb-inline-oracle.py" compare "$T/$prog.json" "$T/$prog.mnt" \
-		>"$T/$prog.cmp" 2>&1
-	rc=$?
-	cat "$T/$prog.cmp" >&2
-	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
+	inl_oracle_run "$prog" 4 "" "$reverse"
 	# the walks must have gone through inlined code and used every link
 	grep -q 'walks [0-9]* stops ([1-9][0-9]* in inlined code' "$T/$prog.cmp" ||
 		fail "$prog: no walk stop in inlined code was compared"

@@ -27,6 +27,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/inl_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 summary=""
@@ -35,24 +36,8 @@ summary=""
 # copies (DW_TAG_inlined_subroutine) and agrees with gdb
 inline_oracle()
 {
-	local prog=$1 min=$2 walks=${3-} reverse=${4-} n rc
-	require_built "$prog"
-	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
-	[ "$n" -ge "$min" ] || fail "$prog: $n inlined copies, expected >= $min (did the compiler inline?)"
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_WALKS=$walks ORACLE_REVERSE=$reverse \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
-		</dev/null >"$T/$prog.gdb" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$prog.json" ] ||
-		fail "$prog: gdb oracle exited $rc: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$prog.trace" "$PROGS/$prog"
-	build_ok "$T/$prog.trace"
-	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
-	"$PY" "$ROOT/scripts/gdb-inline-oracle.py" compare "$T/$prog.json" "$T/$prog.mnt" \
-		>"$T/$prog.cmp" 2>&1
-	rc=$?
-	cat "$T/$prog.cmp" >&2
-	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
+	local prog=$1 min=$2
+	inl_oracle_run "$@"
 	[ "$min" = 0 ] || grep -q ' ([1-9][0-9]* in inlined code' "$T/$prog.cmp" ||
 		fail "$prog: no stop in inlined code was compared"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" |
