@@ -106,11 +106,13 @@ export function startServer(opts) {
 	});
 }
 
-// Waits until the UI has drawn every panel of moment t.
+// Waits until the UI has drawn every panel of moment t (60 s: make test
+// runs four tests at once, and a 2-core machine under that load answers a
+// cold moment in seconds, not milliseconds).
 export async function settled(page, t, what) {
 	try {
 		await page.waitForFunction((want) => window.hindsight && window.hindsight.settled === want,
-			t, { timeout: 20000 });
+			t, { timeout: 60000 });
 	} catch (e) {
 		const now = await page.evaluate(() => window.hindsight && window.hindsight.settled);
 		const st = await page.evaluate(() => document.getElementById('status').textContent);

@@ -8,7 +8,7 @@
 // error and no CSP violation on any page.
 //
 // Environment (tests/e2e/play_browser.sh): BASE (the playground's URL).
-import { check, env, fail, launch, newPage } from './lib.mjs';
+import { check, env, fail, launch, newPage, settled } from './lib.mjs';
 
 const BUGGY = `#include <stdio.h>
 
@@ -126,24 +126,34 @@ async function main() {
 		await page.waitForFunction(() => window.hindsight && window.hindsight.settled !== undefined &&
 			window.hindsight.settled !== null, null, { timeout: 30000 });
 		await page.waitForSelector('#source-body .cm-line.cur', { timeout: 20000 });
+		// one move at a time: each key's target is the moment's own link,
+		// and the next key waits until the UI has drawn it (a busy machine
+		// answers slowly; a key pressed while the last move is in flight
+		// would step from the wrong moment)
+		const moment = (t) => page.evaluate(async (t) => (await (await fetch(
+			location.pathname + 'api/moment?t=' + t)).json()), t);
+		const tEnd = await page.evaluate(() =>
+			parseInt(document.getElementById('t-now').textContent.split('/')[1], 10));
+		check(Number.isInteger(tEnd) && tEnd > 0, 'no end t in ' + await page.textContent('#t-now'));
 		await page.keyboard.press('End');
+		await settled(page, tEnd, 'End');
 		const seen = [];
-		let at = '';
+		let at = '', t = tEnd;
 		for (let k = 0; k < 16 && !at.includes('sum += a[i]'); k++) {
-			const t0 = await page.evaluate(() => window.hindsight.settled);
 			// out of libc's exit (back to each call, Shift+F) up to the
 			// function that called main, then reverse-step into main's
 			// end (Shift+I), then reverse-next line by line (Shift+N)
-			const where = await page.evaluate(async (t) => (await (await fetch(
-				location.pathname + 'api/moment?t=' + t)).json()).where, t0);
-			await page.keyboard.press(at ? 'Shift+N' :
-				/^__libc_start_call_main/.test(where) ? 'Shift+I' : 'Shift+F');
-			await page.waitForFunction((t) => window.hindsight.settled !== t, t0, { timeout: 20000 })
-				.catch(() => {});
-			at = (await page.evaluate(() => {
-				return window.hindsight.sourcePanel.currentText();
-			})) || '';
-			seen.push(at.trim());
+			const m = await moment(t);
+			const [key, link] = at ? ['Shift+N', 'prev-line'] :
+				/^__libc_start_call_main/.test(m.where) ? ['Shift+I', 'step-back'] : ['Shift+F', 'caller'];
+			const want = (m.links || {})[link];
+			check(typeof want === 'number', 'no ' + link + ' link at t=' + t + ' (' + m.where + '), after ' +
+				JSON.stringify(seen));
+			await page.keyboard.press(key);
+			await settled(page, want, key + ' at t=' + t + ' (' + m.where + ')');
+			t = want;
+			at = (await page.evaluate(() => window.hindsight.sourcePanel.currentText())) || '';
+			seen.push(at.trim() || m.where);
 		}
 		check(at.includes('sum += a[i]'), 'stepping back from the end never reached the loop: ' +
 			JSON.stringify(seen));

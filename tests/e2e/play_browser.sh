@@ -14,7 +14,7 @@ if [ ! -d "$UI/node_modules/playwright-core" ]; then
 		fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
 fi
 play_start
-BASE=$BASE CHROMIUM=$CHROMIUM timeout -k 10 240 node "$ROOT/tests/browser/play_editor.mjs" >"$T/node.out" 2>&1
+BASE=$BASE CHROMIUM=$CHROMIUM timeout -k 10 420 node "$ROOT/tests/browser/play_editor.mjs" >"$T/node.out" 2>&1
 rc=$?
 cat "$T/node.out" >&2
 [ "$rc" = 0 ] || fail "$(grep -m1 '^FAIL' "$T/node.out" | sed 's/^FAIL //')${rc:+ (exit $rc)}"
