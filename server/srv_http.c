@@ -782,29 +782,30 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 		e = srv_search_new(&s->search);
 	if (e < 0)
 		goto out_free;
+	/* no database yet: build it (without the query library's line that
+	 * says to run hindsight build), once confined */
+	e = srv_has_db(s->trace) ? hs_tree_open_opts(s->trace, &topt, &s->tree) : -ENOENT;
+	if (e < 0 && e != -ENOENT) {
+		set_err(err, "%s: cannot open its database: %s", opts->trace_dir, strerror(-e));
+		goto out_free;
+	}
 	if (opts->before_threads) {
 		const char *dirs[] = { s->trace, s->storage };
+		struct hs_srv_confine c = { dirs, 2, s->tree };
 
-		e = opts->before_threads(opts->before_threads_ctx, dirs, 2);
+		e = opts->before_threads(opts->before_threads_ctx, &c);
 		if (e < 0) {
 			set_err(err, "cannot confine the server: %s", strerror(-e));
 			goto out_free;
 		}
 	}
-	/* no database yet: build it (without the query library's line that
-	 * says to run hindsight build) */
-	e = srv_has_db(s->trace) ? hs_tree_open_opts(s->trace, &topt, &s->tree) : -ENOENT;
-	if (e == -ENOENT) {
-		s->tree = NULL;
+	if (!s->tree) {
 		e = srv_build_start(s);
 		if (e < 0) {
 			set_err(err, "%s is not a recording (no procs folder) and has no database",
 				opts->trace_dir);
 			goto out_free;
 		}
-	} else if (e < 0) {
-		set_err(err, "%s: cannot open its database: %s", opts->trace_dir, strerror(-e));
-		goto out_free;
 	}
 	if (listen) {
 		e = srv_listen(s, err);

@@ -32,11 +32,21 @@ int cli_bom_main(int argc, char **argv);      /* cmd_bom.c */
  * outbound socket).  said gets one line for the log either way.  0 or
  * -errno; nothing is half-applied that the line does not say. */
 int cli_confine(bool allow_exec, char *said, size_t cap);
-/* serve, before its first thread (cli_confine.c): Landlock lets this
- * process and every thread it starts create, change or remove files only
- * under dirs (NULL entries skipped; each must exist).  0 also when the
- * kernel has no Landlock (said says so), or -errno. */
-int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap);
+/* serve, before its first thread (cli_confine.c): what Landlock lets this
+ * process and every thread it starts reach.  All lists are borrowed; NULL
+ * entries are skipped. */
+struct cli_landlock_rules {
+	const char *const *write_dirs; /* create, change, remove (and read) beneath */
+	size_t n_write;
+	bool confine_reads;            /* false: reading stays open everywhere */
+	const char *const *read_dirs;  /* read beneath; one that is missing is skipped */
+	size_t n_read_dirs;
+	const char *const *read_files; /* read (a folder: beneath); missing: skipped */
+	size_t n_read_files;
+};
+/* Applies r.  0 also when the kernel has no Landlock (said says so), or
+ * -errno (said says why). */
+int cli_landlock(const struct cli_landlock_rules *r, char *said, size_t cap);
 
 /* --memory MB of build and serve (cli_memory.c).  cli_parse_memory: 0,
  * or -1 after saying what is wrong.  cli_memory_limit holds the rest of

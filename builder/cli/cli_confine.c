@@ -18,9 +18,15 @@
  * cli_landlock, before its first thread: a Landlock domain is per thread
  * and inherited, with no way to apply it to running threads): the
  * recording (its database, built in the background, and the notebook),
- * --storage, and $TMPDIR or /tmp (the tree's spill files).  Reading stays
- * open: the binaries, debug info and sources a recording names may be
- * anywhere.  Not mount: a Landlock domain forbids umount, which ends it.
+ * --storage, and $TMPDIR or /tmp (the tree's spill files).  When the
+ * database exists at start, reading is confined too: to those folders,
+ * --sources, the system's library folders (/usr, /lib*: the server's own
+ * libraries, NSS and system debug info) and a few files of /etc, /dev,
+ * /proc/self, and the files the recording names (hs_tree_read_files: its
+ * ELF files, their debug files, the source files found).  A database
+ * still to be built names those files only once built, after the threads
+ * run, so reading then stays open and the log line says so.  Not mount: a
+ * Landlock domain forbids umount, which ends it.
  * A kernel without Landlock (before 5.13, or turned off) is said, and
  * serve runs without it.
  */
@@ -34,6 +40,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -107,12 +114,14 @@ static uint64_t write_rights(int abi)
 }
 
 /* A folder that does not exist yet (a --storage made at the first note)
- * is allowed through its nearest existing ancestor, where it will be. */
-static int open_dir_or_ancestor(const char *dir)
+ * is allowed through its nearest existing ancestor, where it will be;
+ * *ancestor says so. */
+static int open_dir_or_ancestor(const char *dir, bool *ancestor)
 {
 	char path[4096];
 	int fd;
 
+	*ancestor = false;
 	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
 		return -ENAMETOOLONG;
 	for (;;) {
@@ -121,6 +130,7 @@ static int open_dir_or_ancestor(const char *dir)
 		fd = open(path[0] ? path : "/", O_PATH | O_CLOEXEC | O_DIRECTORY);
 		if (fd >= 0 || errno != ENOENT)
 			return fd >= 0 ? fd : -errno;
+		*ancestor = true;
 		slash = strrchr(path, '/');
 		if (!slash) { /* a relative name: it will be in "." */
 			fd = open(".", O_PATH | O_CLOEXEC | O_DIRECTORY);
@@ -130,49 +140,106 @@ static int open_dir_or_ancestor(const char *dir)
 	}
 }
 
+#define READ_RIGHTS (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+
+/* rights beneath dir; through an ancestor only the rights to write: what
+ * the server makes there it keeps in memory, and reading the ancestor's
+ * other files would open far more than asked. */
 static int allow_dir(int ruleset, const char *dir, uint64_t rights)
 {
 	struct landlock_path_beneath_attr pb = { .allowed_access = rights };
+	bool ancestor;
 	int e = 0;
 
-	pb.parent_fd = open_dir_or_ancestor(dir);
+	pb.parent_fd = open_dir_or_ancestor(dir, &ancestor);
 	if (pb.parent_fd < 0)
 		return pb.parent_fd;
+	if (ancestor)
+		pb.allowed_access &= ~(uint64_t)READ_RIGHTS;
 	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 		e = -errno;
 	close(pb.parent_fd);
 	return e;
 }
 
-int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap)
+/* Read access to path: beneath it for a folder, the file alone otherwise
+ * (Landlock takes only file rights on a file).  1 when the rule was
+ * added, 0 when path does not exist (nothing there to read), or -errno.
+ * Never an ancestor: that would open reading far wider than asked. */
+static int allow_read(int ruleset, const char *path)
+{
+	struct landlock_path_beneath_attr pb = { .allowed_access = READ_RIGHTS };
+	struct stat st;
+	int e = 1;
+
+	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
+	if (pb.parent_fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -errno;
+	if (fstat(pb.parent_fd, &st) < 0)
+		e = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
+	if (e > 0 && syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		e = -errno;
+	close(pb.parent_fd);
+	return e;
+}
+
+/* Adds the rules of r to ruleset rs; *said tells which failed. */
+static int add_rules(int rs, uint64_t handled, const struct cli_landlock_rules *r,
+		     size_t used[3], char *said, size_t cap)
+{
+	int e = 0;
+
+	for (size_t i = 0; i < r->n_write && !e; i++) {
+		if (!r->write_dirs[i])
+			continue;
+		e = allow_dir(rs, r->write_dirs[i], handled);
+		if (e < 0)
+			snprintf(said, cap, "confinement failed: Landlock: %s: %s", r->write_dirs[i],
+				 strerror(-e));
+		else
+			used[0]++;
+	}
+	if (!r->confine_reads)
+		return e;
+	for (size_t i = 0; i < r->n_read_dirs + r->n_read_files && !e; i++) {
+		bool dir = i < r->n_read_dirs;
+		const char *p = dir ? r->read_dirs[i] : r->read_files[i - r->n_read_dirs];
+
+		if (!p)
+			continue;
+		e = allow_read(rs, p);
+		if (e < 0)
+			snprintf(said, cap, "confinement failed: Landlock: %s: %s", p, strerror(-e));
+		else
+			used[dir ? 1 : 2] += (size_t)e;
+		e = e < 0 ? e : 0;
+	}
+	return e;
+}
+
+int cli_landlock(const struct cli_landlock_rules *r, char *said, size_t cap)
 {
 	struct landlock_ruleset_attr ra = { 0 };
 	int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
 			       LANDLOCK_CREATE_RULESET_VERSION);
-	int rs, e = 0;
-	size_t used = 0;
+	size_t used[3] = { 0, 0, 0 }; /* write folders, read folders, read files */
+	int rs, e;
 
 	if (abi < 0) {
 		snprintf(said, cap, "not confined to its folders: Landlock is not available (%s)",
 			 strerror(errno));
 		return 0;
 	}
-	ra.handled_access_fs = write_rights(abi);
+	ra.handled_access_fs = write_rights(abi) | (r->confine_reads ? READ_RIGHTS : 0);
 	rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof ra, 0);
 	if (rs < 0) {
 		e = -errno;
 		snprintf(said, cap, "confinement failed: landlock_create_ruleset: %s", strerror(-e));
 		return e;
 	}
-	for (size_t i = 0; i < n && !e; i++) {
-		if (!dirs[i])
-			continue;
-		e = allow_dir(rs, dirs[i], ra.handled_access_fs);
-		if (e < 0)
-			snprintf(said, cap, "confinement failed: Landlock: %s: %s", dirs[i], strerror(-e));
-		else
-			used++;
-	}
+	e = add_rules(rs, ra.handled_access_fs, r, used, said, cap);
 	if (!e && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		e = -errno;
 		snprintf(said, cap, "confinement failed: no_new_privs: %s", strerror(-e));
@@ -182,8 +249,16 @@ int cli_landlock(const char *const *dirs, size_t n, char *said, size_t cap)
 		snprintf(said, cap, "confinement failed: landlock_restrict_self: %s", strerror(-e));
 	}
 	close(rs);
-	if (!e)
+	if (e)
+		return e;
+	if (r->confine_reads)
 		snprintf(said, cap, "confined: Landlock (ABI %d) allows writing only under %zu "
-			 "folder%s", abi, used, used == 1 ? "" : "s");
-	return e;
+			 "folder%s, reading only there, under %zu other folder%s and %zu file%s",
+			 abi, used[0], used[0] == 1 ? "" : "s", used[1], used[1] == 1 ? "" : "s",
+			 used[2], used[2] == 1 ? "" : "s");
+	else
+		snprintf(said, cap, "confined: Landlock (ABI %d) allows writing only under %zu "
+			 "folder%s; reading is not confined (the database is built after start)",
+			 abi, used[0], used[0] == 1 ? "" : "s");
+	return 0;
 }

@@ -12,6 +12,8 @@
  */
 #include "cli.h"
 #include "hindsight/server.h"
+#include "hindsight/tree.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -117,20 +119,76 @@ int cli_parse_log(const char *s, struct hs_srv_opts *o)
 }
 
 /* hs_srv_opts.before_threads: serve writes only under the folders the
- * server names and $TMPDIR (the tree's spill files); ctx gets the line
- * that says so (LANDLOCK_SAID bytes). */
+ * server names and $TMPDIR (the tree's spill files), and reads only there,
+ * under --sources, the system's library folders and the files the
+ * recording names (cli_confine.c says why each).  ctx: struct serve_ll. */
 #define LANDLOCK_SAID 256
 
-static int landlock_server(void *ctx, const char *const *write_dirs, size_t n)
-{
-	const char *tmp = getenv("TMPDIR");
-	const char *dirs[8];
-	size_t k = 0;
+struct serve_ll {
+	const char *const *source_dirs; /* --sources, NULL-terminated */
+	char said[LANDLOCK_SAID];       /* the line that says what was applied */
+	char **files;                   /* the recording's files (hs_tree_read_files) */
+	size_t n_files, cap;
+};
 
-	for (size_t i = 0; i < n && k < 7; i++)
-		dirs[k++] = write_dirs[i];
-	dirs[k++] = tmp && *tmp ? tmp : "/tmp";
-	return cli_landlock(dirs, k, ctx, LANDLOCK_SAID);
+static int add_file(void *ctx, const char *path)
+{
+	struct serve_ll *ll = ctx;
+	char *copy;
+
+	for (size_t i = 0; i < ll->n_files; i++)
+		if (strcmp(ll->files[i], path) == 0)
+			return 0;
+	copy = strdup(path);
+	if (!copy || hs_grow((void **)&ll->files, &ll->cap, ll->n_files + 1, sizeof(*ll->files))) {
+		free(copy);
+		return -ENOMEM;
+	}
+	ll->files[ll->n_files++] = copy;
+	return 0;
+}
+
+static int landlock_server(void *ctx, const struct hs_srv_confine *c)
+{
+	/* what the server's own libraries read after start: shared objects
+	 * and NSS modules, the dynamic linker's cache, the time zone, the
+	 * number of CPUs; and the system's debug information */
+	static const char *const system_dirs[] = {
+		"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc/ld.so.cache",
+		"/etc/localtime", "/dev/null", "/dev/urandom", "/proc/self",
+		"/sys/devices/system/cpu",
+	};
+	struct serve_ll *ll = ctx;
+	const char *tmp = getenv("TMPDIR");
+	const char *write[8], *read[64];
+	size_t nw = 0, nr = 0;
+	int e = 0;
+
+	for (size_t i = 0; i < c->n_write && nw < 7; i++)
+		write[nw++] = c->write_dirs[i];
+	write[nw++] = tmp && *tmp ? tmp : "/tmp";
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+		read[nr++] = system_dirs[i];
+	for (size_t i = 0; ll->source_dirs[i] && nr < sizeof(read) / sizeof(read[0]); i++)
+		read[nr++] = ll->source_dirs[i];
+	if (c->tree)
+		e = hs_tree_read_files(c->tree, add_file, ll);
+	if (e == 0) {
+		struct cli_landlock_rules r = {
+			write, nw, c->tree != NULL, read, nr,
+			(const char *const *)ll->files, ll->n_files,
+		};
+		e = cli_landlock(&r, ll->said, sizeof ll->said);
+	} else {
+		snprintf(ll->said, sizeof ll->said, "confinement failed: the recording's files: %s",
+			 strerror(-e));
+	}
+	for (size_t i = 0; i < ll->n_files; i++)
+		free(ll->files[i]);
+	free(ll->files);
+	ll->files = NULL;
+	ll->n_files = ll->cap = 0;
+	return e;
 }
 
 int cli_serve_main(int argc, char **argv)
@@ -140,7 +198,8 @@ int cli_serve_main(int argc, char **argv)
 	const char *trace = NULL;
 	struct hs_srv *srv = NULL;
 	struct hs_srv_err err;
-	char said[256], landlocked[LANDLOCK_SAID] = "";
+	char said[256];
+	struct serve_ll ll = { 0 };
 	uint64_t mem_mb = 0;
 	sigset_t set;
 	int rc = 0, e;
@@ -223,17 +282,20 @@ int cli_serve_main(int argc, char **argv)
 
 	cli_block_stop_signals(&set);
 
+	ll.source_dirs = sources;
 	o.before_threads = landlock_server;
-	o.before_threads_ctx = landlocked;
+	o.before_threads_ctx = &ll;
 	e = hs_srv_start(&o, &srv, &err);
 	if (e < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
+		if (!strncmp(ll.said, "confinement failed", 18))
+			fprintf(stderr, "hindsight serve: %s\n", ll.said);
 		rc = 1;
 		goto out;
 	}
 	/* the socket listens and the threads run: from here on nothing new */
 	e = cli_confine(false, said, sizeof said);
-	hs_srv_note(srv, "%s", landlocked);
+	hs_srv_note(srv, "%s", ll.said);
 	hs_srv_note(srv, "%s", said);
 	if (e < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", said);

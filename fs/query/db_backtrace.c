@@ -14,6 +14,7 @@ struct fmaps {
 	size_t n, cap;
 	struct range_ev { uint64_t t, start, end; } *gone; /* unmaps, later maps */
 	size_t n_gone, cap_gone;
+	bool with_tool;          /* Valgrind's tool file is listed too */
 	int err;
 };
 
@@ -34,7 +35,7 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 		uint32_t plen = hs_le32(pl + 64);
 
 		if (plen == 0 || plen > ev->len - 72 ||
-		    hs_trace_map_is_tool((const char *)pl + 72, plen))
+		    (!f->with_tool && hs_trace_map_is_tool((const char *)pl + 72, plen)))
 			return 0;
 		if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;
@@ -69,16 +70,17 @@ static int on_parent_map(void *ctx, const struct hs_db_file_map *m)
 	return in->cb(in->ctx, &c);
 }
 
-static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx, int depth)
+static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx, int depth,
+		     bool with_tool)
 {
-	struct fmaps f = { 0 };
+	struct fmaps f = { .with_tool = with_tool };
 	char **paths = NULL;
 	int err;
 
 	if (img->parent && depth < DB_MAX_DEPTH) {
 		struct inherit in = { img->parent_t, cb, ctx };
 
-		if ((err = file_maps(img->parent, on_parent_map, &in, depth + 1)))
+		if ((err = file_maps(img->parent, on_parent_map, &in, depth + 1, with_tool)))
 			return err;
 	}
 	err = hs_db_events(img, 0, UINT64_MAX,
@@ -125,7 +127,12 @@ out:
 
 int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx)
 {
-	return file_maps(img, cb, ctx, 0);
+	return file_maps(img, cb, ctx, 0, false);
+}
+
+int hs_db_file_maps_all(const struct hs_db_image *img, hs_db_file_map_fn cb, void *ctx)
+{
+	return file_maps(img, cb, ctx, 0, true);
 }
 
 /* ---- backtraces ------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- sources/ -------------------------------------------------------------------- */
 
@@ -163,4 +164,77 @@ int tree_source_at_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		return -ENOENT;
 	fprintf(f, "%s:%" PRIu32 "\n", path, loc.line);
 	return 0;
+}
+
+/* ---- the files answering reads (for serve's Landlock rules) ------------------------ */
+
+struct read_maps {
+	const char *pack_dir;
+	hs_tree_file_fn cb;
+	void *ctx;
+};
+
+/* A mapped file's bytes are read from its packed copy when there is one
+ * (inside the trace), else from the file (trace_mem.c). */
+static int read_map(void *ctx, const struct hs_db_file_map *m)
+{
+	struct read_maps *rm = ctx;
+	char *packed = NULL;
+	bool in_pack = false;
+
+	if (rm->pack_dir && m->path[0] == '/' &&
+	    asprintf(&packed, "%s/paths%s", rm->pack_dir, m->path) >= 0) {
+		in_pack = access(packed, F_OK) == 0;
+		free(packed);
+	}
+	return in_pack ? 0 : rm->cb(rm->ctx, m->path);
+}
+
+int hs_tree_read_files(struct hs_tree *tree, hs_tree_file_fn cb, void *ctx)
+{
+	struct read_maps rm = { hs_db_pack_dir(tree->db), cb, ctx };
+
+	const struct hs_src **seen = NULL;
+	size_t n_seen = 0, cap = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < hs_tree_image_count(tree) && !err; i++) {
+		struct hs_tree_node n = { .image = (uint16_t)i };
+		struct tree_src_image *si;
+		struct hs_src *s;
+		const struct hs_db_image *img = tree_image(tree, &n);
+		bool again = false;
+
+		/* every file mapped: memory reads take their pages from it */
+		err = img ? hs_db_file_maps_all(img, read_map, &rm) : 0;
+		if (err)
+			break;
+		/* an image without debug information (no mappings, a damaged
+		 * database) reads nothing else outside the trace */
+		if (tree_src_get(tree, &n, &s) < 0 || !s)
+			continue;
+		for (size_t k = 0; k < n_seen && !again; k++)
+			again = seen[k] == s;
+		if (again)
+			continue; /* the same mappings as an image listed: the same files */
+		if (hs_grow((void **)&seen, &cap, n_seen + 1, sizeof(*seen))) {
+			err = -ENOMEM;
+			break;
+		}
+		seen[n_seen++] = s;
+		for (size_t m = 0; m < hs_src_module_count(s) && !err; m++) {
+			const struct hs_src_module *mod = hs_src_module_at(s, m);
+
+			if (mod->file)
+				err = cb(ctx, mod->file);
+			if (!err && mod->debug_file)
+				err = cb(ctx, mod->debug_file);
+		}
+		if (err || get_sources(tree, &n, &si) < 0)
+			continue;
+		for (size_t k = 0; k < si->n_disk && !err; k++)
+			err = cb(ctx, si->disk[k]);
+	}
+	free(seen);
+	return err;
 }

@@ -452,6 +452,11 @@ struct hs_db_file_map {
 typedef int (*hs_db_file_map_fn)(void *ctx, const struct hs_db_file_map *m);
 int hs_db_file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb,
 		    void *ctx);
+/* The same with Valgrind's own tool file too (hs_db_file_maps leaves it
+ * out: it is no module of the program, but memory reads take the pages
+ * of its mapping from it): every file whose bytes memory reads may need. */
+int hs_db_file_maps_all(const struct hs_db_image *img, hs_db_file_map_fn cb,
+			void *ctx);
 
 /* The calls open at t on thread tid (0: the thread at t), innermost first:
  * frames[0] is the call the thread is inside at t.  A call is open at t

@@ -37,6 +37,18 @@ enum hs_srv_log_level {
 	HS_SRV_LOG_DEBUG = 3, /* plus rejected requests' reasons */
 };
 
+struct hs_tree; /* tree.h */
+
+/* What the server will touch, for before_threads (all borrowed). */
+struct hs_srv_confine {
+	const char *const *write_dirs; /* the recording (its database), the notebook */
+	size_t n_write;
+	/* the open database, whose hs_tree_read_files() names what it reads
+	 * outside the trace; NULL when the database is to be built (the
+	 * files are not known before that) */
+	struct hs_tree *tree;
+};
+
 struct hs_srv_opts {
 	const char *trace_dir;    /* required */
 	uint16_t port;            /* 127.0.0.1:port; 0 picks a free one */
@@ -51,12 +63,11 @@ struct hs_srv_opts {
 	size_t cache_bytes;       /* the query cache's cap (tree.h); 0: default */
 	FILE *log;                /* NULL: no log */
 	enum hs_srv_log_level log_level;
-	/* Called by hs_srv_start once the notebook's folder exists and before
-	 * the server starts any thread (NULL: not): write_dirs are the folders
-	 * it writes to (the recording: its database; the notebook).  serve
-	 * confines itself to them there (Landlock is per thread, inherited).
-	 * A negative return stops the start with that error. */
-	int (*before_threads)(void *ctx, const char *const *write_dirs, size_t n);
+	/* Called by hs_srv_start once the notebook's folder exists and the
+	 * database (if built) is open, before the server starts any thread
+	 * (NULL: not).  serve confines itself there (Landlock is per thread,
+	 * inherited).  A negative return stops the start with that error. */
+	int (*before_threads)(void *ctx, const struct hs_srv_confine *c);
 	void *before_threads_ctx;
 };
 

@@ -187,6 +187,17 @@ int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
  * the last. */
 int hs_tree_image_name(struct hs_tree *tree, size_t i, char *buf, size_t cap);
 
+/* Every file outside the trace folder that answering may read, each
+ * image's: the mapped ELF files as read (a packed copy is inside the
+ * trace), their separate debug files, and the source files its DWARF
+ * names that this machine has (as sources/ lists them).  Loads each
+ * image's debug information (what the first source-level question would
+ * do; images of the same mappings share it and are walked once).  A path
+ * may come more than once.  cb returns 0 to go on, else that value is
+ * returned.  serve gives these to Landlock (builder/cli/cli_confine.c). */
+typedef int (*hs_tree_file_fn)(void *ctx, const char *path);
+int hs_tree_read_files(struct hs_tree *tree, hs_tree_file_fn cb, void *ctx);
+
 /* The times of items [first, first + max) of calls/<f> (t_call) or
  * lines/<file>/<line> (n: that file's node), in the file's order, into
  * ts[], *got of them, and *total the file's item count: a page of a list

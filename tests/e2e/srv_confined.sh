@@ -61,11 +61,24 @@ static void try(const char *dir)
 	if (fd >= 0)
 		close(fd);
 }
+static void try_read(const char *path)
+{
+	char line[4200];
+	int fd = open(path, O_RDONLY), n;
+
+	n = snprintf(line, sizeof line, "read %s %s\n", path, fd < 0 ? strerror(errno) : "ok");
+	write(2, line, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+}
 static void on_usr1(int sig)
 {
 	(void)sig;
 	try(getenv("PROBE_OUTSIDE"));
 	try(getenv("TMPDIR"));
+	try_read(getenv("PROBE_SECRET"));
+	try_read(getenv("PROBE_SOURCE"));
+	try_read("/etc/passwd");
 }
 __attribute__((constructor)) static void setup(void)
 {
@@ -73,13 +86,26 @@ __attribute__((constructor)) static void setup(void)
 }
 EOF2
 	cc -shared -fPIC -o "$T/probe.so" "$T/probe.c" || fail "cannot build the probe"
-	PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp LD_PRELOAD=$T/probe.so \
-		"$HS" serve --port 0 --storage "$T/storage" "$T/tr" >"$T/ll.out" 2>"$T/ll.err" &
+	echo secret >"$T/outside/secret"
+	SRC=$ROOT/tests/programs/example.c
+	PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret PROBE_SOURCE=$SRC \
+		LD_PRELOAD=$T/probe.so "$HS" serve --port 0 --storage "$T/storage" \
+		--log "info=$T/ll.log" "$T/tr" >"$T/ll.out" 2>"$T/ll.err" &
 	LLPID=$!
 	for i in $(seq 100); do grep -q 'serving' "$T/ll.out" && break; sleep 0.1; done
 	grep -q 'serving' "$T/ll.out" || fail "serve with the probe did not start: $(cat "$T/ll.err")"
+	# with its database built before the start, serve reads only what
+	# the recording names: the source is served, no other file is read
+	grep -q 'reading only there, under [0-9]* other folders and [0-9]* files' "$T/ll.log" ||
+		fail "serve's log does not say reading is confined: $(grep Landlock "$T/ll.log")"
+	BASE=http://127.0.0.1:$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/ll.out")
+	curl -s -o "$T/src.txt" "$BASE/api/tree/sources${SRC}" || fail "the source did not come"
+	cmp -s "$T/src.txt" "$SRC" || fail "confined serve does not serve example.c: $(head -c 200 "$T/src.txt")"
+	tmain=$(curl -s "$BASE/api/info" | sed -n 's/.*"main":\([0-9]*\).*/\1/p')
+	curl -s -o "$T/where" "$BASE/api/tree/time/$tmain/where"
+	grep -q '^main.* example.c:[0-9]' "$T/where" || fail "confined serve's where at main: $(cat "$T/where")"
 	kill -USR1 "$LLPID"
-	for i in $(seq 50); do [ "$(grep -c '^probe' "$T/ll.err")" -ge 2 ] && break; sleep 0.1; done
+	for i in $(seq 50); do [ "$(grep -c '^read' "$T/ll.err")" -ge 3 ] && break; sleep 0.1; done
 	kill -INT "$LLPID"
 	wait "$LLPID"
 	grep -qx "probe $T/outside Permission denied" "$T/ll.err" ||
@@ -87,6 +113,11 @@ EOF2
 	grep -qx "probe $T/tmp made" "$T/ll.err" ||
 		fail "serve could not create a file in \$TMPDIR: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
 	[ ! -e "$T/outside/probe" ] || fail "$T/outside/probe exists"
+	for want in "read $T/outside/secret Permission denied" "read /etc/passwd Permission denied" \
+		"read $SRC ok"; do
+		grep -qx "$want" "$T/ll.err" ||
+			fail "expected '$want': $(grep '^read' "$T/ll.err" | tr '\n' ' ')"
+	done
 fi
 
 # mount
