@@ -158,18 +158,26 @@ static int landlock_server(void *ctx, const struct hs_srv_confine *c)
 		"/etc/localtime", "/dev/null", "/dev/urandom", "/proc/self",
 		"/sys/devices/system/cpu",
 	};
+	const size_t n_system = sizeof(system_dirs) / sizeof(system_dirs[0]);
 	struct serve_ll *ll = ctx;
 	const char *tmp = getenv("TMPDIR");
-	const char *write[8], *read[64];
-	size_t nw = 0, nr = 0;
+	const char *write[8], **read;
+	size_t nw = 0, nr = 0, n_sources = 0;
 	int e = 0;
 
 	for (size_t i = 0; i < c->n_write && nw < 7; i++)
 		write[nw++] = c->write_dirs[i];
 	write[nw++] = tmp && *tmp ? tmp : "/tmp";
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+	while (ll->source_dirs[n_sources])
+		n_sources++;
+	read = calloc(n_system + n_sources, sizeof(*read));
+	if (!read) {
+		snprintf(ll->said, sizeof ll->said, "confinement failed: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_system; i++)
 		read[nr++] = system_dirs[i];
-	for (size_t i = 0; ll->source_dirs[i] && nr < sizeof(read) / sizeof(read[0]); i++)
+	for (size_t i = 0; i < n_sources; i++)
 		read[nr++] = ll->source_dirs[i];
 	if (c->tree)
 		e = hs_tree_read_files(c->tree, add_file, ll);
@@ -188,6 +196,7 @@ static int landlock_server(void *ctx, const struct hs_srv_confine *c)
 	free(ll->files);
 	ll->files = NULL;
 	ll->n_files = ll->cap = 0;
+	free(read);
 	return e;
 }
 
