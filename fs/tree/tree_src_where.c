@@ -268,9 +268,9 @@ struct tail_hop {
 	uint64_t fn, jump, t_call;   /* function, its jump, its call's t */
 };
 
-/* Is the instruction in b a near jmp rel8/rel32 (want 0xe9) or a call
- * rel32 (want 0xe8)? */
-static bool direct_insn(const uint8_t *b, ssize_t n, uint8_t want)
+/* The length of the instruction in b if it is a near jmp rel8/rel32 (want
+ * 0xe9) or a call rel32 (want 0xe8), else 0. */
+static int direct_insn(const uint8_t *b, ssize_t n, uint8_t want)
 {
 	ssize_t k = 0;
 
@@ -279,7 +279,11 @@ static bool direct_insn(const uint8_t *b, ssize_t n, uint8_t want)
 		k++;
 	if (k < n && (b[k] & 0xf0) == 0x40)
 		k++;
-	return k < n && (b[k] == want || (want == 0xe9 && b[k] == 0xeb));
+	if (k >= n)
+		return 0;
+	if (b[k] == want)
+		return (int)k + 5;
+	return want == 0xe9 && b[k] == 0xeb ? (int)k + 2 : 0;
 }
 
 static bool with_dwarf(struct hs_src *s, uint64_t addr)
@@ -290,13 +294,16 @@ static bool with_dwarf(struct hs_src *s, uint64_t addr)
 	       loc.function;
 }
 
-/* Is the instruction at addr (as memory held it at t) direct_insn(want)? */
-static bool direct_at(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint8_t want)
+/* Is the instruction at addr (as memory held it at t) direct_insn(want),
+ * and does DWARF have a call-site entry for it (gdb follows only those)? */
+static bool direct_at(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+		      uint64_t addr, uint8_t want)
 {
 	uint8_t b[16];
 	ssize_t got = hs_db_mem_read(img, t, addr, sizeof(b), b);
+	int len = got > 0 ? direct_insn(b, got, want) : 0;
 
-	return got > 0 && direct_insn(b, got, want);
+	return len > 0 && hs_src_call_site(s, addr + (uint64_t)len);
 }
 
 struct entry_find {
@@ -352,13 +359,13 @@ static int tail_frames(const struct hs_db_image *img, struct hs_src *s,
 		if (hs_db_backtrace(img, cur.t_call, cur.tid, &prev, 1) < 1 ||
 		    !(prev.flags & HS_DB_CALL_TAIL) || prev.t_ret != cur.t_call + 1 ||
 		    hs_db_regs_at(img, cur.t_call, cur.tid, r) < 0 ||
-		    !direct_at(img, cur.t_call, r->regs.rip, 0xe9) || !with_dwarf(s, r->regs.rip))
+		    !direct_at(img, s, cur.t_call, r->regs.rip, 0xe9) || !with_dwarf(s, r->regs.rip))
 			goto none;
 		ran[k++] = (struct tail_hop){ func_of(s, r->regs.rip), r->regs.rip, prev.t_call };
 		cur = prev;
 	}
 	if ((cur.flags & HS_DB_CALL_TAILIN) || !with_dwarf(s, cur.call_site) ||
-	    !direct_at(img, cur.t_call, cur.call_site, 0xe8))
+	    !direct_at(img, s, cur.t_call, cur.call_site, 0xe8))
 		goto none;
 	/* from the caller's side, loops erased; then the running function */
 	for (int j = k - 1; j >= 0; j--) {

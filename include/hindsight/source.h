@@ -259,6 +259,11 @@ bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
  * first line start. */
 int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
 
+/* Does DWARF have a call-site entry (DW_TAG_call_site) for the call that
+ * returns to ret?  gcc writes them at -O1 and up; gdb shows tail-call
+ * frames only above such a call.  false without DWARF. */
+bool hs_src_call_site(struct hs_src *s, uint64_t ret);
+
 /* ---- source files ---------------------------------------------------------- */
 
 /* Every source file named by the DWARF of any module (compile units' line

@@ -10,7 +10,9 @@
 # switch's jump table and loops in leaf functions, where rsp is the one of
 # the function's entry; a jump into a function's .cold part), and tail
 # calls by conditional jumps (jne rel8, je rel32 in assembly, taken some of
-# the times they run: tests/programs/inl_tailjcc_o2.c).
+# the times they run: tests/programs/inl_tailjcc_o2.c), and a caller built
+# at -O0 (no DWARF call-site entries, so gdb shows no tail-call frame for
+# libc's qsort, which jumps to qsort_r: tests/programs/tail_o0caller.c).
 #
 # Oracles (gdb on native runs):
 #  - calls/<f> has as many calls as gdb's `break f` hits, and the backtrace
@@ -29,7 +31,7 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built tail_calls_o2
 require_built tail_virt_o2
-require_built inl_tailjcc_o2
+require_built inl_tailjcc_o2 tail_o0caller
 
 SRC=$ROOT/tests/programs
 
@@ -87,6 +89,7 @@ oracle tail_virt "$PROGS/tail_virt_o2" "$SRC/tail_virt_o2.cc" measure Shape::sca
 LIBFUNCS=""
 oracle tail_jcc "$PROGS/inl_tailjcc_o2" "$SRC/inl_tailjcc_o2.c" slow_path cond_tail \
 	cond_tail32 work
+oracle tail_o0 "$PROGS/tail_o0caller" "$SRC/tail_o0caller.c" cmp
 
 for fn in is_even is_odd step1 step3 len_of apply twice say; do
 	finish_check tail_calls "$PROGS/tail_calls_o2" "$fn"
