@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -630,7 +631,118 @@ static void merge_step_line(void *ctx, unsigned step, unsigned steps)
 	fflush(mp->b->log);
 }
 
-/* Merges every image from shards_root/<s>/ (or shard_dirs) into tmp. */
+/* One image's merge, and what it loaded for it freed again. */
+static int merge_one(struct build *b, size_t i, char **shard_dirs, const char *tmp,
+		     struct dbb_image_result *res, struct hs_dbb_err *err)
+{
+	struct dbb_image *im = &b->img[i];
+	int ret = dbb_merge_image(im, shard_dirs, b->n, tmp, b->o->level, b->log, res, err);
+
+	/* what the merge loaded again (code.hst) goes with it: one image
+	 * at a time per merging thread, however many the recording has */
+	hs_trace_code_free(im->code);
+	im->code = NULL;
+	dbb_lsrc_free(im->lsrc);
+	im->lsrc = NULL;
+	if (!ret && res->truncated)
+		fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
+			" (%" PRIu64 " chunks); the rest of the recording does not decode\n",
+			im->name, res->instructions, res->chunks);
+	return ret;
+}
+
+/* The small images (dbb_merge_small: each merges in one thread) merge side
+ * by side, each thread taking the next; the first failure stops the rest. */
+struct merge_pool {
+	struct build *b;
+	char **shard_dirs;
+	const char *tmp;
+	struct dbb_image_result *res;
+	struct merge_prog *mp;
+	pthread_mutex_t lock;
+	size_t next;
+	int ret;
+};
+
+static void *pool_main(void *arg)
+{
+	struct merge_pool *p = arg;
+	struct hs_dbb_err err = { "" };
+
+	for (;;) {
+		size_t i;
+		int ret;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->next < p->b->n_img && !dbb_merge_small(&p->b->img[p->next]))
+			p->next++;
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->b->n_img || p->ret)
+			break;
+		ret = merge_one(p->b, i, p->shard_dirs, p->tmp, &p->res[i], &err);
+		pthread_mutex_lock(&p->lock);
+		if (ret && !p->ret) {
+			p->ret = ret;
+			dbb_err_set(p->b->err, "%s", err.msg);
+		}
+		if (p->mp) {
+			p->mp->weight = image_insns(&p->b->img[i]);
+			merge_step_line(p->mp, 1, 1);
+			p->mp->base += p->mp->weight;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+/* How many small images merge at once: one per CPU (or --threads), at
+ * most MERGE_WIDTH_MAX (each holds its code table and debug information:
+ * tens of MB), fewer when the open-files limit would not hold each one's
+ * shard files (about MERGE_FDS_PER_SHARD each, and as many for its
+ * output). */
+#define MERGE_WIDTH_MAX 8
+#define MERGE_FDS_PER_SHARD 16
+static unsigned merge_width(const struct build *b)
+{
+	unsigned w = b->o->threads ? b->o->threads : dbb_compress_threads();
+	uint64_t per = (uint64_t)(b->n + 1) * MERGE_FDS_PER_SHARD;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		/* half the limit: the images' streams and the rest stay open too */
+		uint64_t fit = (uint64_t)rl.rlim_cur / 2 / per;
+
+		if (fit < w)
+			w = (unsigned)fit;
+	}
+	return w ? w : 1;
+}
+
+static int merge_small(struct build *b, char **shard_dirs, const char *tmp,
+		       struct dbb_image_result *res, struct merge_prog *mp)
+{
+	struct merge_pool p = { .b = b, .shard_dirs = shard_dirs, .tmp = tmp, .res = res,
+				.mp = b->o->progress && mp->total ? mp : NULL };
+	unsigned w = merge_width(b), started = 0;
+	pthread_t th[MERGE_WIDTH_MAX];
+
+	pthread_mutex_init(&p.lock, NULL);
+	if (w > MERGE_WIDTH_MAX)
+		w = MERGE_WIDTH_MAX;
+	for (unsigned k = 1; k < w; k++)
+		if (pthread_create(&th[started], NULL, pool_main, &p) == 0)
+			started++;
+	pool_main(&p);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	pthread_mutex_destroy(&p.lock);
+	return p.ret;
+}
+
+/* Merges every image from shards_root/<s>/ (or shard_dirs) into tmp: the
+ * big ones one after another, each with the merge's threads, then the
+ * small ones side by side. */
 static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 		     uint64_t *insns)
 {
@@ -645,25 +757,18 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 	if (b->o->progress)
 		fprintf(b->log, "merging %zu image%s...\n", b->n_img, b->n_img == 1 ? "" : "s");
 	for (size_t i = 0; i < b->n_img && !ret; i++) {
+		if (dbb_merge_small(&b->img[i]))
+			continue;
 		if (b->o->progress && mp.total) {
 			mp.weight = image_insns(&b->img[i]);
 			b->img[i].merge_step = merge_step_line;
 			b->img[i].merge_ctx = &mp;
 		}
-		ret = dbb_merge_image(&b->img[i], shard_dirs, b->n, tmp,
-				      b->o->level, b->log, &res[i], b->err);
-		/* what the merge loaded again (code.hst) goes with it: one
-		 * image at a time, however many the recording has */
+		ret = merge_one(b, i, shard_dirs, tmp, &res[i], b->err);
 		mp.base += mp.weight;
-		hs_trace_code_free(b->img[i].code);
-		b->img[i].code = NULL;
-		dbb_lsrc_free(b->img[i].lsrc);
-		b->img[i].lsrc = NULL;
-		if (!ret && res[i].truncated)
-			fprintf(b->log, "hindsight build: warning: %s: built up to t=%" PRIu64
-				" (%" PRIu64 " chunks); the rest of the recording does not decode\n",
-				b->img[i].name, res[i].instructions, res[i].chunks);
 	}
+	if (!ret)
+		ret = merge_small(b, shard_dirs, tmp, res, &mp);
 	if (!ret)
 		ret = write_manifest(b, tmp, res, insns);
 	for (size_t i = 0; i < b->n_img; i++)

@@ -337,6 +337,9 @@ struct dbb_image_result {
 int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 		    const char *out_dir, int level, FILE *log,
 		    struct dbb_image_result *res, struct hs_dbb_err *err);
+/* Is img small enough (few chunks) that its merge runs in one thread?
+ * Such images merge side by side (dbb_build.c). */
+bool dbb_merge_small(const struct dbb_image *img);
 
 /* ---- dbb_util.c ------------------------------------------------------------- */
 

@@ -1387,6 +1387,11 @@ static int task_join(struct mtask *t, struct merge *m, int ret)
 #define MERGE_STEPS 5
 #define MERGE_SMALL_CHUNKS 64 /* fewer: the merge runs without threads */
 
+bool dbb_merge_small(const struct dbb_image *img)
+{
+	return img->n_chunks < MERGE_SMALL_CHUNKS;
+}
+
 static int step_done(struct merge *m, unsigned step)
 {
 	if (m->img->merge_step)
@@ -1519,7 +1524,7 @@ int dbb_merge_image(struct dbb_image *img, char *const *shard_dirs, unsigned n,
 	 * in this thread alone: threads would cost more than its parts, and
 	 * each keeps a malloc arena (80 images of /bin/true peaked 46 MB
 	 * higher with them) */
-	if (img->n_chunks < MERGE_SMALL_CHUNKS)
+	if (dbb_merge_small(img))
 		m.threads = 1;
 	memset(res, 0, sizeof(*res));
 	m.sh = calloc(n, sizeof(*m.sh));
