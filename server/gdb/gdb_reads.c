@@ -63,6 +63,7 @@ struct gdb_reads {
 	struct rd_snap *snap;    /* by tid */
 	size_t cap_snap;
 	uint32_t off[17];        /* state offsets: gprs, fs_base */
+	bool contig;             /* the gprs lie in order from off[0] */
 };
 
 static uint8_t gpr_of(x86_reg r)
@@ -186,6 +187,9 @@ int gdb_reads_open(struct hs_gdb *g)
 	for (int i = 0; i < 16; i++)
 		rd->off[i] = (uint32_t)hs_trace_state_offset(hs_trace_gpr_names[i], &sz);
 	rd->off[16] = (uint32_t)hs_trace_state_offset("fs_base", &sz);
+	rd->contig = true;
+	for (int i = 1; i < 16; i++)
+		rd->contig = rd->contig && rd->off[i] == rd->off[0] + 8 * (uint32_t)i;
 	/* sb_ids are dense from HS_SB_ID_FIRST, but allow gaps */
 	for (uint32_t id = HS_SB_ID_FIRST; seen < n_sb && id != 0; id++) {
 		const struct hs_trace_sb *sb = hs_trace_code_sb(code, id);
@@ -230,6 +234,19 @@ void gdb_reads_close(struct hs_gdb *g)
 
 /* ---- registers before an instruction -------------------------------------- */
 
+/* The gprs and fs_base of a state (a copy per instruction of a scan:
+ * one memcpy where the gprs lie in order, as in VEX's guest state). */
+static void regs_of(const struct gdb_reads *rd, const uint8_t *state, struct rd_snap *s)
+{
+	if (rd->contig) {
+		memcpy(s->gpr, state + rd->off[0], sizeof(s->gpr));
+	} else {
+		for (int i = 0; i < 16; i++)
+			memcpy(&s->gpr[i], state + rd->off[i], 8);
+	}
+	memcpy(&s->fs_base, state + rd->off[16], 8);
+}
+
 void gdb_reads_snap(struct hs_gdb *g, uint32_t tid, const uint8_t *state)
 {
 	struct gdb_reads *rd = g->rd;
@@ -245,9 +262,7 @@ void gdb_reads_snap(struct hs_gdb *g, uint32_t tid, const uint8_t *state)
 		memset(rd->snap + old, 0, (rd->cap_snap - old) * sizeof(*rd->snap));
 	}
 	s = &rd->snap[tid];
-	for (int i = 0; i < 16; i++)
-		memcpy(&s->gpr[i], state + rd->off[i], 8);
-	memcpy(&s->fs_base, state + rd->off[16], 8);
+	regs_of(rd, state, s);
 	s->valid = true;
 }
 
@@ -287,6 +302,8 @@ size_t gdb_insn_reads(struct hs_gdb *g, uint64_t t, uint32_t tid, uint64_t rip,
 	struct rd_snap after;
 	size_t n = 0;
 
+	if (in->kind == RD_OK && !in->n)
+		return 0;           /* most instructions: no read */
 	if (!in->addr || in->kind == RD_AMBIGUOUS) {
 		uint8_t bytes[16];
 		ssize_t got = hs_db_mem_read(g->img, t, rip, sizeof(bytes), bytes);
@@ -308,9 +325,7 @@ size_t gdb_insn_reads(struct hs_gdb *g, uint64_t t, uint32_t tid, uint64_t rip,
 	} else if (state_after) {
 		/* no state before it known: the state after (a thread's
 		 * first instruction in a decode that had no dump of it) */
-		for (int i = 0; i < 16; i++)
-			memcpy(&after.gpr[i], state_after + rd->off[i], 8);
-		memcpy(&after.fs_base, state_after + rd->off[16], 8);
+		regs_of(rd, state_after, &after);
 		gpr = after.gpr;
 		fs_base = after.fs_base;
 	} else {
