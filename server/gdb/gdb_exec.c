@@ -21,7 +21,11 @@
  * scans too, which then decode every chunk: each instruction's memory
  * reads (gdb_reads.c) against the watched ranges.  A read stops where a
  * hardware watchpoint does, after the instruction (forwards) or before it
- * (backwards), as a write does.
+ * (backwards), as a write does.  Only reads: native gdb on x86 has no
+ * read-only debug registers and makes rwatch an access watchpoint that
+ * ignores the writes that change the value, so it also stops at a store
+ * of the same value and misses the read of a read-modify-write
+ * instruction (`addl $1, g`); a target that takes Z3 is trusted.
  *
  * A step of thread X moves to the state after X's next instruction: the
  * other threads' instructions in between run too, as they would live.

@@ -116,10 +116,20 @@ verify_ok "$T/sp"
 img=$(ls "$T/sp/db" | grep -v manifest | head -n 1)
 A=$T/sp/db/$img/addrs.hdb
 [ -s "$A" ] || fail "no addrs.hdb in $T/sp/db/$img"
-mapfile -d '' C9 < <(conts 9)
-spin() { serve "$T/sp" "srv-$1"; gdbrun "$1" "$P" -ex 'break mark' -ex 'echo S\n' "${C9[@]}" -ex 'echo E\n'; sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep '^[0-9][0-9]*$' | tr '\n' ' '; }
+mapfile -d '' C10 < <(conts 10)
+R3=(-ex reverse-continue -ex 'monitor when' -ex reverse-continue -ex 'monitor when' -ex reverse-continue -ex 'monitor when')
+# mark's 8 calls, then line 21 once, the end; back over the last three (10
+# stops at mark, 2 at line 21)
+spin()
+{
+	serve "$T/sp" "srv-$1"
+	gdbrun "$1" "$P" -ex 'break mark' -ex 'break gdb_spin.c:21' -ex 'echo S\n' "${C10[@]}" "${R3[@]}" -ex 'echo E\n'
+	sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep '^[0-9][0-9]*$' | tr '\n' ' '
+}
 with=$(spin sp1)
-[ "$(echo "$with" | wc -w)" -ge 7 ] || fail "break mark: stops '$with': $(tail -n 5 "$T/sp1.gdb" | tr '\n' ' ')"
+[ "$(echo "$with" | wc -w)" = 13 ] && [ "$(grep -c '^Breakpoint 1, mark' "$T/sp1.gdb")" = 10 ] &&
+	[ "$(grep -c '^Breakpoint 2, main' "$T/sp1.gdb")" = 2 ] ||
+	fail "break mark, break gdb_spin.c:21: stops '$with': $(sed -n '/^S$/,$p' "$T/sp1.gdb" | grep -c Breakpoint)"
 mv "$A" "$T/addrs.keep"
 without=$(spin sp2)
 [ "$with" = "$without" ] || fail "break mark without addrs.hdb: '$without', with: '$with'"
