@@ -421,13 +421,22 @@ static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	return g->t == 0 ? -ENOENT : watch_in(g, 1, g->t, true, out);
 }
 
-/* Whether a scan should look for reads: some watchpoint wants them. */
-static bool want_reads(const struct hs_gdb *g)
+/* Whether a scan should look for reads: some watchpoint wants them
+ * (then 1, with g->rd ready: made at the first such scan), 0, or -errno. */
+static int want_reads(struct hs_gdb *g)
 {
-	for (size_t i = 0; g->rd && i < g->n_wps; i++)
-		if (g->wps[i].type != 2)
-			return true;
-	return false;
+	int err;
+
+	for (size_t i = 0; i < g->n_wps; i++) {
+		if (g->wps[i].type == 2)
+			continue;
+		if (!g->rd && (err = gdb_reads_open(g))) {
+			gdb_reads_close(g);
+			return err;
+		}
+		return 1;
+	}
+	return 0;
 }
 
 static int scan_run(struct hs_gdb *g, struct scan *s);
@@ -469,7 +478,10 @@ static int watch_step(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 
 	if (!g->n_wps || out->why != GDB_STOP_PLAIN || out->t == g->t)
 		return 0;
-	if (want_reads(g) && (err = read_step(g, reverse, &r)))
+	err = want_reads(g);
+	if (err > 0)
+		err = read_step(g, reverse, &r);
+	if (err < 0)
 		return err;
 	err = reverse ? watch_in(g, out->t + 1, g->t, true, &w) :
 			watch_in(g, g->t + 1, out->t, false, &w);
@@ -676,11 +688,14 @@ int gdb_pre_signal_regs(struct hs_gdb *g, uint32_t tid, struct hs_db_regs *out)
 
 static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 {
-	struct scan s = { .g = g, .backwards = reverse, .reads = want_reads(g) };
+	struct scan s = { .g = g, .backwards = reverse };
 	struct gdb_stop w = { 0 }, sg;
 	bool have_w;
-	int err;
+	int err = want_reads(g);
 
+	if (err < 0)
+		return err;
+	s.reads = err > 0;
 	err = watch_next(g, reverse, &w);
 	if (err < 0 && err != -ENOENT)
 		return err;
@@ -845,14 +860,8 @@ int gdb_bp_del(struct hs_gdb *g, uint64_t addr)
 
 int gdb_wp_add(struct hs_gdb *g, int type, uint64_t addr, uint64_t len)
 {
-	int err;
-
 	if (len == 0 || len > (1u << 20))
 		return -EINVAL;
-	if (type != 2 && !g->rd && (err = gdb_reads_open(g))) {
-		gdb_reads_close(g);
-		return err;
-	}
 	if (g->n_wps == g->cap_wps) {
 		size_t cap = g->cap_wps ? 2 * g->cap_wps : 8;
 		struct gdb_watch *v = realloc(g->wps, cap * sizeof(*v));

@@ -102,7 +102,7 @@ struct hs_gdb {
 	/* the database's filters (addrs.hdb), or NULL: then filt, filled
 	 * by the scans, for a database built before them */
 	struct hs_db_addr_filters *afilt;
-	struct gdb_reads *rd; /* gdb_reads.c, from the first Z3/Z4 on */
+	struct gdb_reads *rd; /* gdb_reads.c, from the first scan for reads */
 
 	uint32_t *tids;     /* every thread the image ever had */
 	size_t n_tids, cap_tids;
