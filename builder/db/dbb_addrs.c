@@ -126,13 +126,7 @@ int dbb_addrs_chunk_end(struct dbb_addrs *a, uint64_t seq)
 	hs_put_le32(a->rec + 8, lg);
 	hs_put_le32(a->rec + 12, (uint32_t)a->n);
 	for (size_t k = 0; k < a->n; k++) {
-		uint64_t h = hs_db_addr_hash(a->h.tab[a->used[k]]), m = ((uint64_t)1 << lg) - 1;
-
-		for (int j = 0; j < 3; j++) {
-			uint64_t i = (h >> (21 * j)) & m;
-
-			a->rec[HS_DB_ADDRS_HDR + i / 8] |= (uint8_t)(1u << (i % 8));
-		}
+		hs_db_addr_filter_add(a->rec + HS_DB_ADDRS_HDR, lg, a->h.tab[a->used[k]]);
 		a->h.tab[a->used[k]] = 0;
 	}
 	a->n = 0;

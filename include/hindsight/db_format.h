@@ -298,7 +298,8 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * a sets bits (h >> 21 * j) mod m, j = 0, 1, 2, h = hs_db_addr_hash(a);
  * bit i is bit i % 8 of byte i / 8.  m is the least power of two >= 16 n
  * (within HS_DB_ADDRS_MIN_LOG2..MAX_LOG2), so a chunk that does not run a
- * given address claims it with a probability under 0.5 %.  A clear bit
+ * given address claims it with a probability under 0.5 % (while n <=
+ * 2^17).  A clear bit
  * proves the chunk never runs the address: a forward or backward search
  * for an address (a breakpoint) decodes only the other chunks.  The file
  * is optional: a database of this version built before it had none, and
@@ -316,6 +317,18 @@ static inline uint64_t hs_db_addr_hash(uint64_t a)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
+}
+
+/* Puts address a into the filter bits (m = 1 << log2_bits). */
+static inline void hs_db_addr_filter_add(uint8_t *bits, uint32_t log2_bits, uint64_t a)
+{
+	uint64_t h = hs_db_addr_hash(a), mask = ((uint64_t)1 << log2_bits) - 1;
+
+	for (int j = 0; j < 3; j++) {
+		uint64_t i = (h >> (21 * j)) & mask;
+
+		bits[i / 8] |= (uint8_t)(1u << (i % 8));
+	}
 }
 
 /* Whether the filter bits (m = 1 << log2_bits) may hold address a. */
