@@ -59,6 +59,7 @@ struct scan {
 	 * rd_hit, at rd_addr of a watchpoint of rd_type; only_reads: look
 	 * for nothing else */
 	bool reads, only_reads, rd_hit;
+	uint64_t bp_lo;         /* breakpoints from this t on only */
 	uint64_t rd_addr;
 	int rd_type;
 	/* gdb's ^C, seen between chunks: the scan stops at the state
@@ -203,7 +204,7 @@ static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		 * after it (forwards), a step after it too, but a read there
 		 * is the stop's reason; backwards all stop before it, the
 		 * last match kept */
-		if (!s->step_tid && !s->only_reads && !again && is_bp(g, rip))
+		if (!s->step_tid && !s->only_reads && !again && t >= s->bp_lo && is_bp(g, rip))
 			scan_found(s, t, tid, false);
 		if (s->backwards && s->step_tid == tid)
 			scan_found(s, t, tid, false);
@@ -712,8 +713,10 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	}
 	if (!reverse) {
 		/* from before a delivery, the handler's first instruction
-		 * has not run yet */
-		s.lo = g->pre_signal ? g->t : g->t + 1;
+		 * has not run yet; otherwise the instruction at t is stepped
+		 * off as a breakpoint, but its reads count (it runs now) */
+		s.bp_lo = g->pre_signal ? g->t : g->t + 1;
+		s.lo = s.reads ? g->t : s.bp_lo;
 		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);
 	} else {
 		/* a breakpoint at the handler's first instruction (t of the

@@ -7,7 +7,8 @@
  * operand's size.  Each address's operands are worked out once and kept.
  * Capstone 4's access flags are right for most instructions; the
  * exceptions are fixed here: lea, nop and prefetches read nothing, stos
- * only writes, fxrstor reads 512 bytes; pop, ret and leave read the stack
+ * only writes, fxrstor reads 512 bytes, xrstor 832 (x87, SSE and AVX
+ * state, all Valgrind's CPU has); pop, ret and leave read the stack
  * without naming it.  %fs adds the thread's fs_base; %gs counts as base 0
  * (Linux gives x86-64 programs none).  The bytes of an instruction come
  * from code.hst (what the recorder translated); where one address held
@@ -126,9 +127,12 @@ static void ops_of(const cs_insn *ci, struct rd_info *in)
 		r->fs = o->mem.segment == X86_REG_FS;
 		r->addr32 = x->addr_size == 4;
 		r->size = o->size ? o->size : 1;
-		if (ci->id == X86_INS_FXRSTOR || ci->id == X86_INS_FXRSTOR64 ||
-		    ci->id == X86_INS_XRSTOR || ci->id == X86_INS_XRSTOR64)
+		if (ci->id == X86_INS_FXRSTOR || ci->id == X86_INS_FXRSTOR64)
 			r->size = 512;
+		/* the legacy area, the header and AVX's (the state
+		 * components Valgrind's CPU has), whatever the mask */
+		if (ci->id == X86_INS_XRSTOR || ci->id == X86_INS_XRSTOR64)
+			r->size = 576 + 256;
 		in->n++;
 	}
 }

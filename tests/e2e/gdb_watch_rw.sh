@@ -5,7 +5,8 @@
 #     native gdb prints; `awatch g_val` at every read and write; `rwatch
 #     g_buf[40]` in libc's strlen (vector loads) and an inlined memcpy;
 #     next/step/stepi with the read watchpoint; reverse-continue stops
-#     before each read, the t before each forward stop.
+#     before each read, the t before each forward stop; the stack slots
+#     that pop (or leave) and ret read, one instruction after the other.
 #   gdbw_rw_o2 (-O2): a table read by index, a flag tested in a loop.
 #   gdb_spin recorded with 16 KiB chunks: `break mark` + continue stops at
 #     the same t with the database's filters, without them (a database
@@ -88,6 +89,16 @@ nativerun bf-nat "$P" -ex 'break main' -ex run -ex 'rwatch g_buf[40]' -ex 'echo 
 gdbrun bf "$P" -ex 'break main' -ex continue -ex 'rwatch g_buf[40]' -ex 'echo S\n' "${C2[@]}" -ex 'echo E\n'
 grep -q '^__strlen_' "$T/bf-nat.gdb" || fail "native rwatch g_buf[40]: no stop in strlen: $(tr '\n' ' ' <"$T/bf-nat.gdb")"
 same bf-nat bf 8 "rwatch g_buf[40] (strlen, memcpy)"
+
+# the stack reads no operand names, one right after the other: leave's
+# or pop's of the saved rbp, then ret's of the return address (the values
+# are stack addresses: native and recorded stacks differ)
+K=(-ex 'rwatch -l *(long*)$sp' -ex 'rwatch -l *(long*)($sp+8)' -ex 'echo S\n' -ex continue -ex 'x/i $pc' -ex continue -ex 'x/i $pc' -ex 'echo E\n')
+nativerun sk-nat "$P" -ex 'break reader' -ex run "${K[@]}"
+gdbrun sk "$P" -ex 'break reader' -ex continue "${K[@]}"
+sed -i '/^Value = /d' "$T/sk-nat.gdb" "$T/sk.gdb"
+grep -q '^Hardware read watchpoint 3: -location \*(long\*)(\$sp+8)' "$T/sk-nat.gdb" || fail "native: no ret read: $(tr '\n' ' ' <"$T/sk-nat.gdb")"
+same sk-nat sk 10 "rwatch on the saved rbp and the return address"
 
 N=(-ex next -ex next -ex next -ex step -ex next -ex next -ex next -ex next -ex next -ex stepi -ex stepi -ex next)
 nativerun nx-nat "$P" -ex 'break main' -ex run -ex 'rwatch g_val' -ex 'echo S\n' "${N[@]}" -ex 'echo E\n'
