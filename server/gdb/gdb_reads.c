@@ -45,11 +45,20 @@ struct rd_op {
 	int64_t disp;
 };
 
+/* An instruction's reads, worked out */
 struct rd_info {
-	uint64_t addr;           /* 0: empty slot */
-	uint8_t kind, n, len;
-	const struct hs_trace_insn *insn;
+	uint64_t addr;
+	uint8_t n, len;
 	struct rd_op op[RD_OPS];
+};
+
+/* A slot of the address index: small, one per instruction address of
+ * code.hst; the reads of those that have any are kept apart (ops). */
+struct rd_slot {
+	uint64_t addr;           /* 0: empty slot */
+	const struct hs_trace_insn *insn;
+	uint32_t ops;            /* index in gdb_reads.ops when n > 0 */
+	uint8_t kind, n;
 };
 
 struct rd_snap {
@@ -59,8 +68,10 @@ struct rd_snap {
 
 struct gdb_reads {
 	csh cs;
-	struct rd_info *tab;
+	struct rd_slot *tab;
 	size_t cap, n;           /* cap: a power of two */
+	struct rd_info *ops;     /* the slots' reads */
+	size_t n_ops, cap_ops;
 	struct rd_snap *snap;    /* by tid */
 	size_t cap_snap;
 	uint32_t off[17];        /* state offsets: gprs, fs_base */
@@ -149,7 +160,7 @@ static void decode(struct gdb_reads *rd, const uint8_t *bytes, size_t n, struct 
 		cs_free(ci, 1);
 }
 
-static struct rd_info *slot(struct gdb_reads *rd, uint64_t addr)
+static struct rd_slot *slot(struct gdb_reads *rd, uint64_t addr)
 {
 	size_t i = (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (rd->cap - 1);
 
@@ -160,7 +171,7 @@ static struct rd_info *slot(struct gdb_reads *rd, uint64_t addr)
 
 static int add_insn(struct gdb_reads *rd, const struct hs_trace_insn *in)
 {
-	struct rd_info *s = slot(rd, in->addr);
+	struct rd_slot *s = slot(rd, in->addr);
 
 	if (!s->addr) {
 		s->addr = in->addr;
@@ -231,6 +242,7 @@ void gdb_reads_close(struct hs_gdb *g)
 	if (rd->cs)
 		cs_close(&rd->cs);
 	free(rd->tab);
+	free(rd->ops);
 	free(rd->snap);
 	free(rd);
 	g->rd = NULL;
@@ -296,31 +308,50 @@ static uint64_t op_addr(const struct rd_info *in, const struct rd_op *o, const u
 	return o->fs ? a + fs_base : a;
 }
 
+/* The reads of the instruction in slot sl (t: when it runs, for code
+ * that changed), worked out once where the code did not change. */
+static const struct rd_info *info_of(struct gdb_reads *rd, struct hs_gdb *g, uint64_t t,
+				     uint64_t rip, struct rd_slot *sl, struct rd_info *tmp)
+{
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->addr = rip;
+	if (!sl->addr || sl->kind == RD_AMBIGUOUS) {
+		uint8_t bytes[16];
+		ssize_t got = hs_db_mem_read(g->img, t, rip, sizeof(bytes), bytes);
+
+		if (got > 0)
+			decode(rd, bytes, (size_t)got, tmp);
+		return tmp;
+	}
+	if (sl->kind == RD_OK)
+		return &rd->ops[sl->ops];
+	decode(rd, sl->insn->bytes, sl->insn->len, tmp);
+	if (tmp->n && hs_grow((void **)&rd->ops, &rd->cap_ops, rd->n_ops + 1, sizeof(*rd->ops)))
+		return tmp;         /* kept next time */
+	sl->kind = RD_OK;
+	sl->n = tmp->n;
+	if (!tmp->n)
+		return tmp;
+	sl->ops = (uint32_t)rd->n_ops;
+	rd->ops[rd->n_ops] = *tmp;
+	return &rd->ops[rd->n_ops++];
+}
+
 size_t gdb_insn_reads(struct hs_gdb *g, uint64_t t, uint32_t tid, uint64_t rip,
 		      const uint8_t *state_after, struct gdb_access *out)
 {
 	struct gdb_reads *rd = g->rd;
-	struct rd_info *in = slot(rd, rip), tmp;
+	struct rd_slot *sl = slot(rd, rip);
+	const struct rd_info *in;
+	struct rd_info tmp;
 	const uint64_t *gpr;
 	uint64_t fs_base;
 	struct rd_snap after;
 	size_t n = 0;
 
-	if (in->kind == RD_OK && !in->n)
+	if (sl->kind == RD_OK && !sl->n)
 		return 0;           /* most instructions: no read */
-	if (!in->addr || in->kind == RD_AMBIGUOUS) {
-		uint8_t bytes[16];
-		ssize_t got = hs_db_mem_read(g->img, t, rip, sizeof(bytes), bytes);
-
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.addr = rip;
-		if (got > 0)
-			decode(rd, bytes, (size_t)got, &tmp);
-		in = &tmp;
-	} else if (in->kind == RD_UNKNOWN) {
-		decode(rd, in->insn->bytes, in->insn->len, in);
-		in->kind = RD_OK;
-	}
+	in = info_of(rd, g, t, rip, sl, &tmp);
 	if (!in->n)
 		return 0;
 	if (tid < rd->cap_snap && rd->snap[tid].valid) {
