@@ -14,6 +14,7 @@
  *   dbb_index.c   stacks, callee, callees, lines, lineidx, linefiles .hdb
  *   dbb_lines.c   line starts: the pass per shard, the merge's resolution
  *   dbb_threads.c THREADS: each thread's slot, OS tid and lifetime
+ *   dbb_addrs.c   ADDRS: per chunk, a filter of the addresses it runs
  *
  * A shard's output for an image, in SHARD/<image>/ (all written by
  * dbb_shard.c, read by dbb_merge.c; spill streams unless said):
@@ -55,6 +56,7 @@
  *                   then G's call's)
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
+ *   addrs.sp        ADDRS records, final format, one per chunk decoded
  */
 #ifndef HS_DBB_I_H
 #define HS_DBB_I_H
@@ -385,6 +387,39 @@ int dbb_threads_event(struct dbb_threads *th, uint64_t t, uint32_t tag, const ui
 		      uint32_t len);
 size_t dbb_threads_count(const struct dbb_threads *th);
 void dbb_threads_record(const struct dbb_threads *th, size_t i, uint8_t rec[HS_DB_THREAD_REC]);
+
+/* ---- dbb_addrs.c ---------------------------------------------------------- */
+
+/* One shard's ADDRS (db_format.h): feed it every instruction's address,
+ * end each chunk; it writes addrs.sp into dir.  Caller frees with
+ * dbb_addrs_free. */
+struct dbb_addrs;
+int dbb_addrs_new(const char *dir, struct dbb_addrs **out);
+void dbb_addrs_free(struct dbb_addrs *a); /* accepts NULL */
+/* The per-instruction fast path, first in struct dbb_addrs: the address
+ * is in the chunk's set already at its first slot. */
+#define DBB_ADDRS_MUL 0x9e3779b97f4a7c15ull
+struct dbb_addrs_head {
+	uint64_t *tab;            /* the set's slots, 0: empty */
+	unsigned shift;           /* 64 - log2(slots) */
+};
+int dbb_addrs_insn_slow(struct dbb_addrs *a, uint64_t rip);
+static inline int dbb_addrs_insn(struct dbb_addrs *a, uint64_t rip)
+{
+	const struct dbb_addrs_head *h = (const struct dbb_addrs_head *)a;
+
+	if (h->tab[(rip * DBB_ADDRS_MUL) >> h->shift] == rip)
+		return 0;
+	return dbb_addrs_insn_slow(a, rip);
+}
+/* The chunk (seq) ended: its record goes out and the set empties. */
+int dbb_addrs_chunk_end(struct dbb_addrs *a, uint64_t seq);
+int dbb_addrs_finish(struct dbb_addrs *a, bool sync);
+/* addrs.hdb in out from the shards' addrs.sp (dirs[s], chunks[s] chunks
+ * each, in order). */
+int dbb_addrs_merge(const char *out, const struct hs_dbfile_ident *id, int level,
+		    unsigned threads, char *const *dirs, const uint64_t *chunks, unsigned n,
+		    struct hs_dbb_err *err);
 
 /* ---- dbb_lines.c, dbb_index.c ----------------------------------------------- */
 

@@ -1339,11 +1339,32 @@ static int task_pages(struct mtask *t)
 	return merge_pages(&t->m);
 }
 
+/* ADDRS: the shards' filters, concatenated (dbb_addrs.c) */
+static int merge_addrs(struct merge *m)
+{
+	char **dirs = calloc(m->n, sizeof(*dirs));
+	uint64_t *chunks = calloc(m->n, sizeof(*chunks));
+	int ret = -ENOMEM;
+
+	for (unsigned s = 0; dirs && chunks && s < m->n; s++) {
+		dirs[s] = m->sh[s].dir;
+		chunks[s] = m->sh[s].chunks;
+	}
+	if (dirs && chunks)
+		ret = dbb_addrs_merge(m->out, &m->img->id, m->level, m->threads, dirs, chunks,
+				      m->n, m->err);
+	free(dirs);
+	free(chunks);
+	return ret;
+}
+
 static int task_chunks_runs(struct mtask *t)
 {
 	int ret = merge_chunks(&t->m, &t->out[0], &t->out[1]);
 
-	return ret ? ret : merge_runs(&t->m);
+	if (!ret)
+		ret = merge_runs(&t->m);
+	return ret ? ret : merge_addrs(&t->m);
 }
 
 static int task_pass1(struct mtask *t)

@@ -35,6 +35,7 @@ struct shard {
 	struct dbb_spill_w *chunks, *events, *runs;
 	struct dbb_calls *calls;
 	struct dbb_lpass *lines;   /* NULL: the image has no lines */
+	struct dbb_addrs *addrs;   /* ADDRS (dbb_addrs.c) */
 	struct hs_trace_decoder *dec;
 	bool have_run;
 	uint32_t run_tid;
@@ -84,8 +85,11 @@ static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason, const ui
 static int v_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 {
 	struct shard *sh = ctx;
-	int ret = dbb_lpass_insn(sh->lines, t, tid, rip);
+	int ret = dbb_addrs_insn(sh->addrs, rip);
 
+	if (ret)
+		return cb_fail(sh, ret, "addresses");
+	ret = sh->lines ? dbb_lpass_insn(sh->lines, t, tid, rip) : 0;
 	return ret ? cb_fail(sh, ret, "line starts") : 0;
 }
 
@@ -154,6 +158,7 @@ static void shard_release(struct shard *sh)
 	dbb_spill_abort(sh->runs);
 	dbb_calls_free(sh->calls);
 	dbb_lpass_free(sh->lines);
+	dbb_addrs_free(sh->addrs);
 	dbb_pages_free(sh->pg);
 }
 
@@ -172,7 +177,8 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 {
 	struct shard sh = { .img = img, .dir = dir, .sync = sync, .err = err };
 	struct hs_trace_visitor vis = {
-		.ctx = &sh, .store = v_store, .event = v_event, .jump = v_jump, .regs = v_regs,
+		.ctx = &sh, .insn = v_insn, .store = v_store, .event = v_event, .jump = v_jump,
+		.regs = v_regs,
 	};
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
@@ -188,14 +194,12 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 	    (ret = dbb_spill_create_in(sh.dir, "events.sp", &sh.events)) ||
 	    (ret = dbb_spill_create_in(sh.dir, "runs.sp", &sh.runs)) ||
 	    (ret = dbb_calls_new(dir, sync, NULL, img->calls_guess, &sh.calls)) ||
-	    (ret = dbb_calls_set_src(sh.calls, img->lsrc, c0 == 0)))
+	    (ret = dbb_calls_set_src(sh.calls, img->lsrc, c0 == 0)) ||
+	    (ret = dbb_addrs_new(dir, &sh.addrs)))
 		goto out;
-	if (dbb_lsrc_has_lines(img->lsrc)) {
-		/* the line pass, fused into this decode (dbb_lines.c) */
-		if ((ret = dbb_lpass_new(img->lsrc, dir, &sh.lines)))
-			goto out;
-		vis.insn = v_insn;
-	}
+	/* the line pass, fused into this decode (dbb_lines.c) */
+	if (dbb_lsrc_has_lines(img->lsrc) && (ret = dbb_lpass_new(img->lsrc, dir, &sh.lines)))
+		goto out;
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
 	sh.dec = d;
@@ -231,6 +235,7 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 		hs_put_le32(rec + 36, ci->raw_size);
 		hs_put_le64(rec + 40, ci->payload_xxh);
 		if ((ret = dbb_spill_write(sh.chunks, rec, sizeof(rec))) ||
+		    (ret = dbb_addrs_chunk_end(sh.addrs, ci->seq)) ||
 		    (ret = dbb_pages_chunk_end(sh.pg, end_t))) {
 			dbb_err_set(err, "%s: writing shard data: %s", dir, strerror(-ret));
 			goto out;
@@ -241,6 +246,7 @@ static int shard_try(struct dbb_image *img, const char *dir, bool sync, size_t c
 	}
 	if ((sh.lines && (ret = dbb_lpass_finish(sh.lines))) ||
 	    (ret = dbb_calls_finish(sh.calls)) ||
+	    (ret = dbb_addrs_finish(sh.addrs, sync)) ||
 	    (ret = dbb_pages_finish(sh.pg, &rr->page_runs)) ||
 	    (ret = close_spill(&sh, &sh.chunks)) ||
 	    (ret = close_spill(&sh, &sh.events)) ||

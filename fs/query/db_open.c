@@ -26,6 +26,7 @@ static const char *const file_names[DB_N_KINDS] = {
 	[HS_DB_LINEIDX] = "lineidx.hdb",
 	[HS_DB_LINEFILES] = "linefiles.hdb",
 	[HS_DB_THREADS] = "threads.hdb",
+	[HS_DB_ADDRS] = "addrs.hdb",
 };
 
 void db_log(const char *fmt, ...)
@@ -356,6 +357,8 @@ static int image_open(struct hs_db *db, struct hs_db_image *img,
 		err = check_file_size(mimg, file_names[k], path);
 		if (!err)
 			err = hs_dbfile_open(path, k, &want, &img->files[k]);
+		if (err == -ENOENT && k == HS_DB_ADDRS)
+			err = 0;  /* optional: a build before it (db_format.h) */
 		if (err == -ENOENT)
 			db_log("%s: missing; the database is incomplete: rebuild it with "
 			       "'hindsight build'", path);

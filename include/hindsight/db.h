@@ -569,6 +569,22 @@ int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,
 			     enum hs_db_step how, const struct hs_db_step_filter *f,
 			     uint64_t *t_out);
 
+/* ---- executed-address filters (addrs.hdb) ------------------------------------
+ * Per stream chunk, a Bloom filter of the instruction addresses it runs
+ * (db_format.h, ADDRS): a search for the next (or last) execution of an
+ * address decodes only the chunks that may run it.  The filters are the
+ * caller's object, for one thread at a time (a gdbserver connection);
+ * their blocks are read and checked when first asked about and kept. */
+struct hs_db_addr_filters;
+/* -ENOENT when the database has none (built before addrs.hdb). */
+int hs_db_addr_filters_open(const struct hs_db_image *img,
+			    struct hs_db_addr_filters **out);
+void hs_db_addr_filters_free(struct hs_db_addr_filters *f); /* accepts NULL */
+/* 0 when chunk (its seq, the stream's chunk index) runs no instruction
+ * at addr; 1 when it may, or when that is not known (no such chunk, a
+ * damaged block: one line on stderr). */
+int hs_db_addr_may_run(struct hs_db_addr_filters *f, uint64_t chunk, uint64_t addr);
+
 /* ---- origin ----------------------------------------------------------------
  * Where a register's value came from, for "where did this value come
  * from" in a debugger. */

@@ -27,6 +27,9 @@
  *       lineidx.hdb            LINEIDX: the line starts by (file, line, t)
  *       linefiles.hdb          LINEFILES: source files and their lines
  *       threads.hdb            THREADS: each thread's OS tid and lifetime
+ *       addrs.hdb              ADDRS: per chunk, a Bloom filter of the
+ *                              instruction addresses it runs (optional:
+ *                              databases built before it have none)
  *
  * The raw recording (TRACE/procs) stays and is part of the database: the
  * stream chunks are the instruction-level log that queries decode.
@@ -115,8 +118,9 @@ enum hs_db_kind {
 	HS_DB_LINEIDX = 11,
 	HS_DB_LINEFILES = 12,
 	HS_DB_THREADS = 13,
+	HS_DB_ADDRS = 14,
 };
-#define HS_DB_KIND_LAST HS_DB_THREADS
+#define HS_DB_KIND_LAST HS_DB_ADDRS
 
 /* CHUNKS record, 48 bytes, key first_t:
  *   u64 seq, u64 first_t, u64 end_t, u64 offset (of the chunk header in
@@ -284,6 +288,62 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 #define HS_DB_THREAD_REC 40
 #define HS_DB_NO_EXIT UINT64_MAX
 #define HS_DB_NO_PARENT UINT32_MAX
+
+/* ADDRS record, key chunk (seq), one per chunk of chunks.hdb, in order:
+ *   u64 chunk, u32 log2_bits (the filter has m = 1 << log2_bits bits,
+ *   HS_DB_ADDRS_MIN_LOG2..HS_DB_ADDRS_MAX_LOG2), u32 n (the distinct
+ *   instruction addresses the chunk runs), u8 bits[m / 8]
+ * A Bloom filter of every address that an instruction of the chunk runs
+ * at (insn() of trace.h: instructions t = first_t .. end_t - 1): address
+ * a sets bits (h >> 21 * j) mod m, j = 0, 1, 2, h = hs_db_addr_hash(a);
+ * bit i is bit i % 8 of byte i / 8.  m is the least power of two >= 16 n
+ * (within HS_DB_ADDRS_MIN_LOG2..MAX_LOG2), so a chunk that does not run a
+ * given address claims it with a probability under 0.5 % (while n <=
+ * 2^17).  A clear bit
+ * proves the chunk never runs the address: a forward or backward search
+ * for an address (a breakpoint) decodes only the other chunks.  The file
+ * is optional: a database of this version built before it had none, and
+ * readers then decode every chunk (format version 6 either way; the
+ * builder writes it, the merge concatenates the shards'). */
+#define HS_DB_ADDRS_HDR 16
+#define HS_DB_ADDRS_MIN_LOG2 6
+#define HS_DB_ADDRS_MAX_LOG2 21
+
+/* The hash of ADDRS (splitmix64's finaliser). */
+static inline uint64_t hs_db_addr_hash(uint64_t a)
+{
+	uint64_t z = a + 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Puts address a into the filter bits (m = 1 << log2_bits). */
+static inline void hs_db_addr_filter_add(uint8_t *bits, uint32_t log2_bits, uint64_t a)
+{
+	uint64_t h = hs_db_addr_hash(a), mask = ((uint64_t)1 << log2_bits) - 1;
+
+	for (int j = 0; j < 3; j++) {
+		uint64_t i = (h >> (21 * j)) & mask;
+
+		bits[i / 8] |= (uint8_t)(1u << (i % 8));
+	}
+}
+
+/* Whether the filter bits (m = 1 << log2_bits) may hold address a. */
+static inline int hs_db_addr_filter_has(const uint8_t *bits, uint32_t log2_bits, uint64_t a)
+{
+	uint64_t h = hs_db_addr_hash(a), mask = ((uint64_t)1 << log2_bits) - 1;
+
+	for (int j = 0; j < 3; j++) {
+		uint64_t i = (h >> (21 * j)) & mask;
+
+		if (!(bits[i / 8] >> (i % 8) & 1))
+			return 0;
+	}
+	return 1;
+}
 
 _Static_assert(HS_DB_PAGE_HDR == 564, "PAGES record header size");
 _Static_assert(HS_DB_STACKS_FRAME == HS_DB_CALL_REC + 8, "STACKS frame size");

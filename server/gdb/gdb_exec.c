@@ -11,12 +11,21 @@
  * Finding t' decodes stream chunks (the trace decoder, some 30-50 M
  * instructions a second here): forwards from the chunk holding t,
  * backwards a chunk at a time from it, skipping the chunks that an
- * earlier scan saw run none of the breakpoint addresses.  Watchpoints come from the write index instead:
+ * earlier scan saw run none of the breakpoint addresses.  Write watchpoints come from the write index instead:
  * a continue stops at the next write to a watched range after t (the state
  * after the writing instruction, the write's t in db.h), a reverse
  * continue at the state before the last write at or before t (write.t -
  * 1): gdb shows the value going back to what it was.  When both a
  * breakpoint and a write qualify, the nearer wins.
+ * Read watchpoints (and the reads of access watchpoints) are found by the
+ * scans too, which then decode every chunk: each instruction's memory
+ * reads (gdb_reads.c) against the watched ranges.  A read stops where a
+ * hardware watchpoint does, after the instruction (forwards) or before it
+ * (backwards), as a write does.  Only reads: native gdb on x86 has no
+ * read-only debug registers and makes rwatch an access watchpoint that
+ * ignores the writes that change the value, so it also stops at a store
+ * of the same value and misses the read of a read-modify-write
+ * instruction (`addl $1, g`); a target that takes Z3 is trusted.
  *
  * A step of thread X moves to the state after X's next instruction: the
  * other threads' instructions in between run too, as they would live.
@@ -46,6 +55,13 @@ struct scan {
 	 * a breakpoint */
 	bool range, stepped, hit_bp;
 	uint64_t r_lo, r_hi;
+	/* reads of watched ranges (Z3, Z4): found is then a read when
+	 * rd_hit, at rd_addr of a watchpoint of rd_type; only_reads: look
+	 * for nothing else */
+	bool reads, only_reads, rd_hit;
+	uint64_t bp_lo;         /* breakpoints from this t on only */
+	uint64_t rd_addr;
+	int rd_type;
 	/* gdb's ^C, seen between chunks: the scan stops at the state
 	 * where the next chunk begins (forwards) or the chunk just decoded
 	 * began (backwards) */
@@ -65,10 +81,11 @@ static bool is_bp(const struct hs_gdb *g, uint64_t rip)
 }
 
 /* ---- which addresses a chunk runs ------------------------------------------
- * A Bloom filter per stream chunk of the instruction addresses it runs,
- * filled whenever a scan decodes the whole chunk: a later continue skips
- * the chunks whose filter has none of the breakpoint addresses, so going
- * back and forth over a stretch decodes it once. */
+ * A Bloom filter per stream chunk of the instruction addresses it runs:
+ * the database's (addrs.hdb, made by the build), or, in a database built
+ * before those, one filled whenever a scan decodes the whole chunk.  A
+ * continue skips the chunks whose filter has none of the breakpoint
+ * addresses. */
 
 static void filt_bits(uint64_t rip, uint32_t *b1, uint32_t *b2)
 {
@@ -97,8 +114,14 @@ static bool filt_has(const uint8_t *f, uint64_t rip)
 }
 
 /* Whether chunk c may run a breakpoint address (true when not known). */
-static bool chunk_may_hit(const struct hs_gdb *g, size_t c)
+static bool chunk_may_hit(struct hs_gdb *g, size_t c)
 {
+	if (g->afilt) {
+		for (size_t i = 0; i < g->n_bps; i++)
+			if (hs_db_addr_may_run(g->afilt, c, g->bps[i]))
+				return true;
+		return false;
+	}
 	if (!g->filt || !g->filt[c])
 		return true;
 	for (size_t i = 0; i < g->n_bps; i++)
@@ -124,8 +147,40 @@ static void range_insn(struct scan *s, uint64_t t, uint32_t tid, uint64_t rip,
 	}
 }
 
+static void scan_found(struct scan *s, uint64_t t, uint32_t tid, bool rd)
+{
+	s->found = true;
+	s->t = t;
+	s->tid = tid;
+	s->rd_hit = rd;
+}
+
+/* Does the instruction at rip (t before it) read a watched range (Z3,
+ * Z4)?  Then rd_addr and rd_type say which: the first watched byte read,
+ * as a debug register reports it. */
+static bool read_hit(struct hs_gdb *g, struct scan *s, uint64_t t, uint32_t tid,
+		     uint64_t rip, const uint8_t *state)
+{
+	struct gdb_access a[GDB_READS_MAX];
+	size_t n = gdb_insn_reads(g, t, tid, rip, state, a);
+
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < g->n_wps; i++) {
+			const struct gdb_watch *wp = &g->wps[i];
+
+			if (wp->type == 2 || a[k].addr >= wp->addr + wp->len ||
+			    wp->addr >= a[k].addr + a[k].len)
+				continue;
+			s->rd_addr = a[k].addr > wp->addr ? a[k].addr : wp->addr;
+			s->rd_type = wp->type;
+			return true;
+		}
+	return false;
+}
+
 /* Every instruction of a decoded chunk comes here, also those outside
- * [lo, hi]: the chunk's filter wants them all. */
+ * [lo, hi]: the chunk's filter wants them all, and the reads the
+ * registers each thread runs its next one with. */
 static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 {
 	struct hs_gdb *g = ctx;
@@ -134,24 +189,56 @@ static int scan_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	 * instruction at the same address; a breakpoint there is hit once,
 	 * when the instruction starts, as int3 is live. */
 	bool again = s->prev_tid == tid && s->prev_rip == rip;
+	const uint8_t *state = s->reads ? hs_trace_decoder_state(g->dec, tid) : NULL;
 
 	if (g->building)
 		filt_add(g->building, rip);
 	s->prev_rip = rip;
 	s->prev_tid = tid;
-	if (t < s->lo || t > s->hi)
-		return 0;
-	if (s->range) {
+	if (t < s->lo || t > s->hi || (s->found && !s->backwards)) {
+		/* nothing to find */
+	} else if (s->range) {
 		range_insn(s, t, tid, rip, again);
-		return 0;
+	} else {
+		/* at one instruction: a breakpoint stops before it, a read
+		 * after it (forwards), a step after it too, but a read there
+		 * is the stop's reason; backwards all stop before it, the
+		 * last match kept */
+		if (!s->step_tid && !s->only_reads && !again && t >= s->bp_lo && is_bp(g, rip))
+			scan_found(s, t, tid, false);
+		if (s->backwards && s->step_tid == tid)
+			scan_found(s, t, tid, false);
+		if (s->reads && (!s->found || s->backwards) && read_hit(g, s, t, tid, rip, state))
+			scan_found(s, t, tid, true);
+		if (!s->backwards && !s->found && s->step_tid == tid)
+			scan_found(s, t, tid, false);
 	}
-	if (s->found && !s->backwards)
-		return 0;
-	if (s->step_tid ? tid == s->step_tid : !again && is_bp(s->g, rip)) {
-		s->found = true;
-		s->t = t;
-		s->tid = tid;
-	}
+	if (s->reads)
+		gdb_reads_snap(g, tid, state);
+	return 0;
+}
+
+/* Events and register dumps change registers: the next instruction of
+ * the thread runs with the state they leave. */
+static int scan_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
+		      const uint8_t *pl, uint32_t len)
+{
+	struct hs_gdb *g = ctx;
+	struct scan *s = g->scan;
+
+	if (s && s->reads && tid)
+		gdb_reads_snap(g, tid, hs_trace_decoder_state(g->dec, tid));
+	return 0;
+}
+
+static int scan_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
+		     const uint8_t *state)
+{
+	struct hs_gdb *g = ctx;
+	struct scan *s = g->scan;
+
+	if (s && s->reads)
+		gdb_reads_snap(g, tid, state);
 	return 0;
 }
 
@@ -198,7 +285,7 @@ static int decode_chunk(struct hs_gdb *g, size_t i)
 static int scan_run(struct hs_gdb *g, struct scan *s)
 {
 	size_t n = hs_trace_file_chunk_count(g->timg->stream), c;
-	bool may_skip = !s->range && !s->step_tid;
+	bool may_skip = !s->range && !s->step_tid && !s->reads;
 	int rc = 0;
 
 	if (s->lo > s->hi || n == 0)
@@ -215,6 +302,7 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 			} else {
 				if (fresh) {
 					hs_trace_decoder_reset(g->dec);
+					gdb_reads_forget(g);
 					s->prev_tid = 0;
 				}
 				fresh = false;
@@ -234,6 +322,7 @@ static int scan_run(struct hs_gdb *g, struct scan *s)
 	for (;;) {
 		if (!may_skip || chunk_may_hit(g, c)) {
 			hs_trace_decoder_reset(g->dec);
+			gdb_reads_forget(g);
 			s->prev_tid = 0;
 			rc = decode_chunk(g, c);
 			if (rc < 0)
@@ -287,6 +376,8 @@ static int watch_in(struct hs_gdb *g, uint64_t lo, uint64_t hi, bool reverse,
 		struct first_write f = { .img = g->img };
 		uint64_t st;
 
+		if (wp->type == 3)
+			continue;   /* reads: the scans */
 		if (!reverse) {
 			err = hs_db_writes(g->img, wp->addr, wp->len, lo, hi,
 					   take_first_write, &f);
@@ -314,6 +405,7 @@ static int watch_in(struct hs_gdb *g, uint64_t lo, uint64_t hi, bool reverse,
 			out->tid = f.w.tid;
 			out->why = GDB_STOP_WATCH;
 			out->watch_addr = f.w.data_addr;
+			out->watch_type = wp->type;
 		}
 	}
 	err = any ? 0 : -ENOENT;
@@ -330,23 +422,80 @@ static int watch_next(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	return g->t == 0 ? -ENOENT : watch_in(g, 1, g->t, true, out);
 }
 
+/* Whether a scan should look for reads: some watchpoint wants them
+ * (then 1, with g->rd ready: made at the first such scan), 0, or -errno. */
+static int want_reads(struct hs_gdb *g)
+{
+	int err;
+
+	for (size_t i = 0; i < g->n_wps; i++) {
+		if (g->wps[i].type == 2)
+			continue;
+		if (!g->rd && (err = gdb_reads_open(g))) {
+			gdb_reads_close(g);
+			return err;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int scan_run(struct hs_gdb *g, struct scan *s);
+
+/* The reads of watched ranges by the instructions a step ran (from g->t
+ * to out->t, or back): the first (last) is the stop, as for writes. */
+static int read_step(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
+{
+	struct scan s = { .g = g, .reads = true, .only_reads = true, .backwards = reverse };
+	uint64_t st;
+	int err;
+
+	s.lo = reverse ? out->t : g->t;
+	s.hi = reverse ? g->t - 1 : out->t - 1;
+	err = scan_run(g, &s);
+	if (err < 0 || !s.found)
+		return err < 0 ? err : 0;
+	st = reverse ? s.t : s.t + 1;
+	if (st != out->t) {
+		memset(out, 0, sizeof(*out));
+		out->t = st;
+		out->tid = s.tid;
+	}
+	out->why = GDB_STOP_WATCH;
+	out->watch_addr = s.rd_addr;
+	out->watch_type = s.rd_type;
+	return 0;
+}
+
 /* A step or range step that ran (forwards) or undid (backwards) a write
- * to a watched range reports it, as a hardware watchpoint triggers on the
- * step that writes: gdb steps over a breakpoint before it continues, and
- * that step may be the store.  A range step stops at the write. */
+ * to a watched range, or a read of one, reports it, as a hardware
+ * watchpoint triggers on the step that writes: gdb steps over a
+ * breakpoint before it continues, and that step may be the store.  A
+ * range step stops at the write. */
 static int watch_step(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 {
-	struct gdb_stop w = { 0 };
+	struct gdb_stop w = { 0 }, r = *out;
 	int err;
 
 	if (!g->n_wps || out->why != GDB_STOP_PLAIN || out->t == g->t)
 		return 0;
+	err = want_reads(g);
+	if (err > 0)
+		err = read_step(g, reverse, &r);
+	if (err < 0)
+		return err;
 	err = reverse ? watch_in(g, out->t + 1, g->t, true, &w) :
 			watch_in(g, g->t + 1, out->t, false, &w);
-	if (err == -ENOENT)
-		return 0;
-	if (err)
+	if (err && err != -ENOENT)
 		return err;
+	/* a read nearer than the first write (at one instruction that
+	 * reads and writes, the write) */
+	if (r.why == GDB_STOP_WATCH && (err || (reverse ? r.t > w.t : r.t < w.t))) {
+		*out = r;
+		return 0;
+	}
+	if (err)
+		return 0;
 	if (reverse ? w.t > out->t : w.t < out->t) {
 		/* another thread's write on the way, or a range step's:
 		 * the stop is there, as a hardware watchpoint's */
@@ -355,6 +504,7 @@ static int watch_step(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	}
 	out->why = GDB_STOP_WATCH;
 	out->watch_addr = w.watch_addr;
+	out->watch_type = w.watch_type;
 	return 0;
 }
 
@@ -542,8 +692,11 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	struct scan s = { .g = g, .backwards = reverse };
 	struct gdb_stop w = { 0 }, sg;
 	bool have_w;
-	int err;
+	int err = want_reads(g);
 
+	if (err < 0)
+		return err;
+	s.reads = err > 0;
 	err = watch_next(g, reverse, &w);
 	if (err < 0 && err != -ENOENT)
 		return err;
@@ -560,8 +713,10 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 	}
 	if (!reverse) {
 		/* from before a delivery, the handler's first instruction
-		 * has not run yet */
-		s.lo = g->pre_signal ? g->t : g->t + 1;
+		 * has not run yet; otherwise the instruction at t is stepped
+		 * off as a breakpoint, but its reads count (it runs now) */
+		s.bp_lo = g->pre_signal ? g->t : g->t + 1;
+		s.lo = s.reads ? g->t : s.bp_lo;
 		s.hi = have_w ? (w.t ? w.t - 1 : 0) : g->t_end - (g->t_end > 0);
 	} else {
 		/* a breakpoint at the handler's first instruction (t of the
@@ -571,7 +726,7 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 		if (g->t == 0)
 			s.lo = 1;  /* nothing before t = 0 */
 	}
-	if (g->n_bps) {
+	if (g->n_bps || s.reads) {
 		err = scan_run(g, &s);
 		if (err < 0)
 			return err;
@@ -580,7 +735,14 @@ static int do_continue(struct hs_gdb *g, bool reverse, struct gdb_stop *out)
 		scan_interrupted(&s, out);
 		return 0;
 	}
-	if (s.found) {
+	if (s.found && s.rd_hit) {
+		/* a read: after the instruction, or before it backwards */
+		out->t = reverse ? s.t : s.t + 1;
+		out->tid = s.tid;
+		out->why = GDB_STOP_WATCH;
+		out->watch_addr = s.rd_addr;
+		out->watch_type = s.rd_type;
+	} else if (s.found) {
 		out->t = s.t;
 		out->tid = s.tid;
 		out->why = GDB_STOP_BREAK;
@@ -699,7 +861,7 @@ int gdb_bp_del(struct hs_gdb *g, uint64_t addr)
 	return 0;
 }
 
-int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len)
+int gdb_wp_add(struct hs_gdb *g, int type, uint64_t addr, uint64_t len)
 {
 	if (len == 0 || len > (1u << 20))
 		return -EINVAL;
@@ -713,14 +875,15 @@ int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len)
 		g->cap_wps = cap;
 	}
 	g->wps[g->n_wps].addr = addr;
+	g->wps[g->n_wps].type = type;
 	g->wps[g->n_wps++].len = len;
 	return 0;
 }
 
-int gdb_wp_del(struct hs_gdb *g, uint64_t addr, uint64_t len)
+int gdb_wp_del(struct hs_gdb *g, int type, uint64_t addr, uint64_t len)
 {
 	for (size_t i = 0; i < g->n_wps; i++)
-		if (g->wps[i].addr == addr && g->wps[i].len == len) {
+		if (g->wps[i].addr == addr && g->wps[i].len == len && g->wps[i].type == type) {
 			g->wps[i] = g->wps[--g->n_wps];
 			return 0;
 		}
@@ -770,7 +933,7 @@ size_t gdb_threads_at(struct hs_gdb *g, uint64_t t, uint32_t *tids, size_t cap)
 
 int gdb_exec_open(struct hs_gdb *g)
 {
-	struct hs_trace_visitor v = { .insn = scan_insn };
+	struct hs_trace_visitor v = { .insn = scan_insn, .event = scan_event, .regs = scan_regs };
 	struct hs_trace_err terr = { "" };
 	struct hs_db_image_info info;
 	char *dir = NULL;
@@ -787,9 +950,15 @@ int gdb_exec_open(struct hs_gdb *g)
 	}
 	/* the visitor is copied: each scan sets g->scan */
 	v.ctx = g;
-	g->filt = calloc(hs_trace_file_chunk_count(g->timg->stream) + 1, sizeof(*g->filt));
-	if (!g->filt)
-		return -ENOMEM;
+	err = hs_db_addr_filters_open(g->img, &g->afilt);
+	if (err && err != -ENOENT)
+		return err;
+	if (!g->afilt) {
+		g->filt = calloc(hs_trace_file_chunk_count(g->timg->stream) + 1,
+				 sizeof(*g->filt));
+		if (!g->filt)
+			return -ENOMEM;
+	}
 	err = hs_trace_decoder_new(g->timg->code, &v, &g->dec);
 	if (err)
 		return err;
@@ -806,11 +975,14 @@ void gdb_exec_close(struct hs_gdb *g)
 {
 	free(g->pre_regs);
 	g->pre_regs = NULL;
+	gdb_reads_close(g);
 	if (g->filt && g->timg)
 		for (size_t i = 0; i < hs_trace_file_chunk_count(g->timg->stream); i++)
 			free(g->filt[i]);
 	free(g->filt);
 	g->filt = NULL;
+	hs_db_addr_filters_free(g->afilt);
+	g->afilt = NULL;
 	hs_trace_decoder_free(g->dec);
 	g->dec = NULL;
 	hs_trace_chunk_release(&g->chunk);

@@ -7,6 +7,8 @@
  *   gdb_xfer.c     qXfer objects (features, exec-file, auxv, libraries)
  *                  and monitor commands
  *   gdb_threads.c  qXfer:threads: the threads at t and their names
+ *   gdb_reads.c    the memory an instruction reads (read and access
+ *                  watchpoints)
  */
 #ifndef HS_GDB_I_H
 #define HS_GDB_I_H
@@ -50,7 +52,15 @@ struct gdb_tname {
 
 struct gdb_watch {
 	uint64_t addr, len;
+	int type;           /* Z type: 2 write, 3 read, 4 access */
 };
+
+/* One memory read of an instruction (gdb_reads.c). */
+struct gdb_access {
+	uint64_t addr;
+	uint32_t len;
+};
+#define GDB_READS_MAX 3     /* reads of one instruction, at most */
 
 enum gdb_why {
 	GDB_STOP_PLAIN,     /* a step, or where gdb asked ('?') */
@@ -67,6 +77,7 @@ struct gdb_stop {
 	uint32_t tid;       /* 0: the thread at t */
 	enum gdb_why why;
 	uint64_t watch_addr;
+	int watch_type;     /* GDB_STOP_WATCH: 2 watch, 3 rwatch, 4 awatch */
 	int signo;          /* GDB_STOP_SIGNAL: the Linux signal number */
 };
 
@@ -88,6 +99,10 @@ struct hs_gdb {
 			     * it runs (GDB_FILT_BITS), NULL until a scan
 			     * decoded all of it */
 	uint8_t *building;  /* the filter of the chunk being decoded */
+	/* the database's filters (addrs.hdb), or NULL: then filt, filled
+	 * by the scans, for a database built before them */
+	struct hs_db_addr_filters *afilt;
+	struct gdb_reads *rd; /* gdb_reads.c, from the first scan for reads */
 
 	uint32_t *tids;     /* every thread the image ever had */
 	size_t n_tids, cap_tids;
@@ -153,13 +168,30 @@ int gdb_range_step(struct hs_gdb *g, uint32_t tid, uint64_t lo, uint64_t hi,
 		   struct gdb_stop *out);
 int gdb_bp_add(struct hs_gdb *g, uint64_t addr);
 int gdb_bp_del(struct hs_gdb *g, uint64_t addr);
-int gdb_wp_add(struct hs_gdb *g, uint64_t addr, uint64_t len);
-int gdb_wp_del(struct hs_gdb *g, uint64_t addr, uint64_t len);
+/* type: the Z packet's, 2 (write), 3 (read) or 4 (access) */
+int gdb_wp_add(struct hs_gdb *g, int type, uint64_t addr, uint64_t len);
+int gdb_wp_del(struct hs_gdb *g, int type, uint64_t addr, uint64_t len);
 /* The registers of the stop (the pre-delivery state of a signal stop)
  * into *out; -ENOENT when it is no such stop or not that thread. */
 int gdb_pre_signal_regs(struct hs_gdb *g, uint32_t tid, struct hs_db_regs *out);
 /* threads alive at t (having a state), into tids (cap); returns count */
 size_t gdb_threads_at(struct hs_gdb *g, uint64_t t, uint32_t *tids, size_t cap);
+
+/* gdb_reads.c: g->rd, for g->timg's code; freed by gdb_reads_close
+ * (accepts none) */
+int gdb_reads_open(struct hs_gdb *g);
+void gdb_reads_close(struct hs_gdb *g);
+/* Thread tid's registers are now state (the decoder's): those its next
+ * instruction runs with. */
+void gdb_reads_snap(struct hs_gdb *g, uint32_t tid, const uint8_t *state);
+/* A fresh decode: no thread's registers are known. */
+void gdb_reads_forget(struct hs_gdb *g);
+/* The memory that the instruction at rip, instruction t + 1 (state t
+ * before it), of thread tid reads, into out (GDB_READS_MAX); state_after
+ * is the thread's state after it, used when no snapshot says the one
+ * before.  Returns how many. */
+size_t gdb_insn_reads(struct hs_gdb *g, uint64_t t, uint32_t tid, uint64_t rip,
+		      const uint8_t *state_after, struct gdb_access *out);
 
 /* gdb_xfer.c */
 int gdb_xfer_init(struct hs_gdb *g);

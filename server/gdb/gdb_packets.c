@@ -105,7 +105,8 @@ void gdb_stop_reply(struct hs_gdb *g, const struct gdb_stop *s, struct gdb_buf *
 		gdb_buf_str(r, "swbreak:;");
 		break;
 	case GDB_STOP_WATCH:
-		gdb_buf_fmt(r, "watch:%llx;", (unsigned long long)s->watch_addr);
+		gdb_buf_fmt(r, "%swatch:%llx;", s->watch_type == 3 ? "r" :
+			    s->watch_type == 4 ? "a" : "", (unsigned long long)s->watch_addr);
 		break;
 	case GDB_STOP_BEGIN:
 		gdb_buf_str(r, "replaylog:begin;");
@@ -430,11 +431,11 @@ static int h_point(struct hs_gdb *g, char *a, struct gdb_buf *r, bool add)
 	}
 	if (type == 0 || type == 1)
 		err = add ? gdb_bp_add(g, addr) : gdb_bp_del(g, addr);
-	else if (type == 2)
-		err = add ? gdb_wp_add(g, addr, kind) : gdb_wp_del(g, addr, kind);
+	else if (type >= 2 && type <= 4)
+		err = add ? gdb_wp_add(g, (int)type, addr, kind) :
+			    gdb_wp_del(g, (int)type, addr, kind);
 	else
-		return 0;  /* read and access watchpoints: the write index
-			    * cannot answer them */
+		return 0;
 	if (err == -EINVAL) {
 		gdb_buf_str(r, "E16");
 		return 0;

@@ -6,9 +6,9 @@
 #     the Old/New values and places native gdb prints, at the t of a store
 #     in writes/; reverse-continue stops before each, as native gdb's
 #     `record full` with software watchpoints does (its hardware ones do
-#     not trigger in reverse); rwatch/awatch (no read index) are refused
-#     with gdb's "Could not insert hardware watchpoint" and the session
-#     goes on.
+#     not trigger in reverse); awatch stops at the write and at the read
+#     of another global as native gdb does, rwatch + reverse-continue
+#     goes back to the read.
 #   gdbs_sig: continue stops at each signal (raise, kill, a second thread's
 #     raise) as native gdb reports it, thread names included;
 #     reverse-continue stops at the same ones, at the same t, backwards.
@@ -107,12 +107,17 @@ printf '%s\n' "-target-select remote 127.0.0.1:$port" "-break-insert main" "-exe
 got=$(sed -n 's/^\*stopped,reason="watchpoint-trigger",wpt={number="2",exp="g"},value={old="\([-0-9]*\)",new="\([-0-9]*\)"},frame={[^}]*func="\([a-z_]*\)".*/\1>\2 \3/p' "$T/wmi.out" | tr '\n' ';')
 [ "$got" = "0>5 main;5>7 bump;7>5 bump;" ] || fail "MI watchpoint stops '$got': $(grep -c stopped "$T/wmi.out") stops"
 
-# rwatch and awatch: no read index; gdb says it could not insert them,
-# and goes on once they are deleted
-gdbrun rw "$P" -ex 'break main' -ex continue -ex 'rwatch seen' -ex continue -ex 'delete 2' \
-	-ex 'awatch seen' -ex continue -ex 'delete 3' -ex 'watch seen' -ex continue -ex 'echo E\n'
-[ "$(grep -c '^Could not insert hardware watchpoint [23]\.$' "$T/rw.gdb")" = 2 ] ||
-	fail "rwatch/awatch: no 'Could not insert hardware watchpoint': $(tr '\n' ' ' <"$T/rw.gdb")"
+# rwatch and awatch (the instructions' reads, gdb_watch_rw.sh has more):
+# the write and the read of `seen`, as native gdb stops at them
+RW=(-ex 'awatch seen' -ex 'echo S\n' -ex continue -ex continue -ex 'delete 2' -ex 'echo E\n')
+nativerun rw-nat "$P" -ex 'break main' -ex run "${RW[@]}"
+gdbrun rw "$P" -ex 'break main' -ex continue "${RW[@]}" -ex 'rwatch seen' -ex reverse-continue \
+	-ex 'echo Q\n' -ex 'delete 3' -ex 'watch seen' -ex continue
+grep -q '^Value = 46$' "$T/rw-nat.gdb" || fail "native awatch seen: no read: $(tr '\n' ' ' <"$T/rw-nat.gdb")"
+same_section rw-nat rw 8 "awatch seen + continue"
+# back over the read, then the write again (watch)
+sed -n '/^E$/,/^Q$/p' "$T/rw.gdb" | grep -q '^Value = 46$' ||
+	fail "rwatch seen + reverse-continue: no stop at the read: $(sed -n '/^E$/,$p' "$T/rw.gdb" | tr '\n' ' ')"
 grep -q '^New value = 46$' "$T/rw.gdb" || fail "watch seen after rwatch/awatch: $(tr '\n' ' ' <"$T/rw.gdb")"
 
 # ---- signals ----

@@ -143,11 +143,16 @@ static void test_gdb_breakpoints_and_watchpoints_are_kept(void **state)
 	assert_string_equal(ask(g, "Z2,10c028,4", &rc), "OK");
 	assert_int_equal(hs_gdb_test_n_watchpoints(g), 1);
 	assert_int_equal(hs_gdb_test_watch_len(g, 0), 4);
-	/* read and access watchpoints: not supported (empty) */
-	assert_string_equal(ask(g, "Z3,10c028,4", &rc), "");
-	assert_string_equal(ask(g, "Z4,10c028,4", &rc), "");
+	/* read and access watchpoints, kept apart from the write one */
+	assert_string_equal(ask(g, "Z3,10c028,4", &rc), "OK");
+	assert_string_equal(ask(g, "Z4,10c028,4", &rc), "OK");
+	assert_int_equal(hs_gdb_test_n_watchpoints(g), 3);
+	assert_string_equal(ask(g, "Z3,10c028,0", &rc), "E16");
 	assert_string_equal(ask(g, "Z2,10c028,0", &rc), "E16");
 	assert_string_equal(ask(g, "z2,10c028,4", &rc), "OK");
+	assert_int_equal(hs_gdb_test_n_watchpoints(g), 2);
+	assert_string_equal(ask(g, "z3,10c028,4", &rc), "OK");
+	assert_string_equal(ask(g, "z4,10c028,4", &rc), "OK");
 	assert_int_equal(hs_gdb_test_n_watchpoints(g), 0);
 	hs_gdb_test_free(g);
 }
