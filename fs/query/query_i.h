@@ -109,6 +109,7 @@ struct db_chunk {
 };
 
 struct db_dec;
+struct db_lead;
 struct db_maps;
 struct db_insn_index;
 
@@ -287,6 +288,7 @@ struct db_replay {
 	/* private to db_replay.c */
 	uint64_t gone[DB_MAX_TID / 64]; /* threads that exited before stop_t */
 	struct db_dec *dec;
+	struct db_lead *lead;   /* threads of a replay without a decoder */
 	struct hs_trace_mem_visitor mv;
 	uint32_t ev_kind, ev_tid;
 	bool snap_valid;
