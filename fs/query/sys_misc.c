@@ -370,6 +370,8 @@ uint32_t sys_misc_out_span(const struct sys_call *c, int i)
 		return mincore_pages(c, i);
 	case HS_K_PRCTL_ARG:
 		return prctl_out_span(c, i);
+	case HS_K_IOCTL_ARG: /* TCGETS's struct termios */
+		return (uint32_t)c->a[1] == 0x5401 ? 36 : 0;
 	default:
 		return 0;
 	}
@@ -551,6 +553,8 @@ static bool d_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o)
 	uint8_t w[8];
 	bool out = c->when == SYS_RETURNED && !c->failed;
 
+	if (sys_tty_ioctl_arg(c, i, o))
+		return true;
 	switch ((uint32_t)c->a[1]) {
 	case 0x5450: /* FIONCLEX */
 	case 0x5451: /* FIOCLEX */
