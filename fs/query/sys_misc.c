@@ -370,8 +370,9 @@ uint32_t sys_misc_out_span(const struct sys_call *c, int i)
 		return mincore_pages(c, i);
 	case HS_K_PRCTL_ARG:
 		return prctl_out_span(c, i);
-	case HS_K_IOCTL_ARG: /* TCGETS's struct termios */
-		return (uint32_t)c->a[1] == 0x5401 ? 36 : 0;
+	case HS_K_IOCTL_ARG: /* TCGETS's struct termios; a failed one (ENOTTY: isatty()
+			      * on a file, common) wrote nothing, not worth a read */
+		return (uint32_t)c->a[1] == 0x5401 && !c->failed ? 36 : 0;
 	default:
 		return 0;
 	}
