@@ -4,8 +4,8 @@
 # and the same on /dev/null: ENOTTY) read in `syscalls` as `strace -a0 -o`
 # of a native run prints them, line by line between the getpid and
 # getppid markers, pids and addresses masked; in `events` the calls that
-# set a termios print its struct (the recorder copies it) and TCGETS its
-# address (known only at the return).  Both runs have a pseudo-terminal
+# set a termios or the process group print it (the recorder copies it) and
+# TCGETS its address (known only at the return).  Both runs have a pseudo-terminal
 # as their standard input, from script(1); without script the test passes
 # with a note that it was skipped.
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +42,11 @@ grep -E '^ioctl\(0, SNDCTL_TMR_[A-Z]+ or TCSETS' "$T/want" | sed 's/) = .*$/)/' 
 grep -E ' syscall ioctl\(0, SNDCTL_TMR_[A-Z]+ or TCSETS' "$T/events" | cut -d' ' -f4- >"$T/got_set"
 [ "$(wc -l <"$T/want_set")" = 4 ] || fail "strace shows $(wc -l <"$T/want_set") termios sets on the pty, not 4"
 same_file "events' termios sets" "$T/want_set" "$T/got_set"
+# TIOCSPGRP's process group too (the recorder copies the int)
+grep -E '^ioctl\(0, TIOCSPGRP, ' "$T/want" | sed 's/) = .*$/)/' >"$T/want_pg"
+grep -E ' syscall ioctl\(0, TIOCSPGRP, ' "$T/events" | cut -d' ' -f4- | sed -E 's/\[[0-9]+\]/[PGRP]/' >"$T/got_pg"
+[ -s "$T/want_pg" ] || fail "strace shows no TIOCSPGRP"
+same_file "events' TIOCSPGRP" "$T/want_pg" "$T/got_pg"
 grep -qE ' syscall ioctl\(0, TCGETS, 0x[0-9a-f]+\)$' "$T/events" ||
 	fail "events' TCGETS is not its address: $(grep -m1 'TCGETS' "$T/events")"
 pass "$(grep -c '^ioctl(' "$T/want") ioctls as strace prints them, termios sets in events"

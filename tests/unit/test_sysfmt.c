@@ -702,6 +702,38 @@ static void test_sysfmt_termios_as_strace_prints_it(void **state)
 			    "ioctl(3, SNDCTL_TMR_CONTINUE or TCSETSF, 0x10) = -1 EFAULT (Bad address)");
 }
 
+/* The ints and the window size that an ioctl sets print from the
+ * recorder's copy, without a reader (as events print them) */
+static void test_sysfmt_ioctl_inputs_from_the_copy(void **state)
+{
+	const uint8_t one[4] = { 1, 0, 0, 0 }, pg[4] = { 0xd2, 0x04, 0, 0 };
+	const uint8_t ws[8] = { 24, 0, 80, 0, 0, 0, 0, 0 };
+	uint64_t args[6] = { 0, 0x5410, 0x1000 };
+	struct sys_call c;
+	int string;
+
+	(void)state;
+	c = call(16, 0, 0x5410, 0x1000, 0, 0, 0);
+	c.in[2] = mem(pg, 4);
+	assert_string_equal(ret(c, 0), "ioctl(0, TIOCSPGRP, [1234]) = 0");
+	c = call(16, 4, 0x5421, 0x1000, 0, 0, 0);
+	c.in[2] = mem(one, 4);
+	assert_string_equal(ret(c, 0), "ioctl(4, FIONBIO, [1]) = 0");
+	c = call(16, 0, 0x5414, 0x1000, 0, 0, 0);
+	c.in[2] = mem(ws, 8);
+	assert_string_equal(ret(c, 0),
+			    "ioctl(0, TIOCSWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0");
+	/* nothing copied, no reader: the address */
+	c.in[2] = (struct sys_mem){ 0, NULL };
+	assert_string_equal(ret(c, 0), "ioctl(0, TIOCSWINSZ, 0x1000) = 0");
+	/* what the recorder copies */
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 4);
+	args[1] = 0x5403;
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 36);
+	args[1] = 0x5401; /* TCGETS: output only */
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 0);
+}
+
 static void test_sysfmt_every_row_survives_random_memory(void **state)
 {
 	static uint8_t bytes[12][HS_SYS_STR_MAX + 1];
@@ -777,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_termios_as_strace_prints_it),
+		cmocka_unit_test(test_sysfmt_ioctl_inputs_from_the_copy),
 		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
