@@ -29,9 +29,20 @@
 
 #define STOP 1
 
+static const uint8_t *lead_state(const struct db_lead *l, uint32_t tid);
+
+/* Thread tid's state, and the running thread: the decoder's, or those of
+ * a replay that runs no instruction (lead_run()). */
+static const uint8_t *state_of(const struct db_replay *r, uint32_t tid)
+{
+	return r->lead ? lead_state(r->lead, tid) : hs_trace_decoder_state(r->dec->d, tid);
+}
+
+static uint32_t running(const struct db_replay *r);
+
 static void snap(struct db_replay *r, uint32_t tid)
 {
-	const uint8_t *st = hs_trace_decoder_state(r->dec->d, tid);
+	const uint8_t *st = state_of(r, tid);
 
 	if (!st)
 		return;
@@ -131,10 +142,9 @@ static uint32_t mem_kind(const uint8_t *payload, uint32_t len)
 	}
 }
 
-static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
-		   const uint8_t *payload, uint32_t len)
+static int on_event(struct db_replay *r, uint64_t t, uint32_t tid, uint32_t tag,
+		    const uint8_t *payload, uint32_t len)
 {
-	struct db_replay *r = ((struct db_dec *)ctx)->r;
 	int ret;
 
 	if (t > r->stop_t)
@@ -158,17 +168,214 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 	return 0;
 }
 
-static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
-		  const uint8_t *state)
+static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
+		   const uint8_t *payload, uint32_t len)
 {
-	struct db_replay *r = ((struct db_dec *)ctx)->r;
+	return on_event(((struct db_dec *)ctx)->r, t, tid, tag, payload, len);
+}
 
+static int on_regs(struct db_replay *r, uint64_t t, uint32_t tid)
+{
 	if (t > r->stop_t)
 		return STOP;
 	gone_set(r, tid, false);
 	if (t == r->stop_t && r->want_regs)
-		snap(r, hs_trace_decoder_tid(r->dec->d));
+		snap(r, running(r));
 	return 0;
+}
+
+static int v_regs(void *ctx, uint64_t t, uint32_t tid, uint32_t reason,
+		  const uint8_t *state)
+{
+	(void)reason;
+	(void)state;
+	return on_regs(((struct db_dec *)ctx)->r, t, tid);
+}
+
+/* ---- a replay that runs no instruction: without the code table ---------------
+ *
+ * A replay that stops at its chunk's first instruction (stop_t is the
+ * chunk's first_t) sees only the events at the chunk's head, before its
+ * first superblock record: `syscalls`' first line (the execve at t=0) asks
+ * for the registers at t=0 and reads its arguments from memory at t=0.
+ * Those events need no code table, whose loading (code.hst compiled: 100
+ * MB touched for /bin/dd) was most of the first read of a small
+ * recording's `syscalls`.  lead_run() applies them as the decoder does
+ * (trace_decode.c, decode_event(): a dump is adopted, THREAD_RUN sets the
+ * running thread, a created thread's state is unknown until its dump, a
+ * syscall's exit sets rax, REG_WRITE writes its bytes) and calls the same
+ * callbacks.  What it does not know to be plain (an SB_ABORT, which runs
+ * code; a record the decoder would refuse) is left to the decoder, found
+ * before any callback runs. */
+
+struct db_lead_thread {
+	uint32_t tid;
+	bool have_state;
+	uint8_t st[HS_GUEST_STATE_SIZE];
+};
+
+struct db_lead {
+	struct db_lead_thread *th;
+	size_t n, cap;
+	uint32_t cur; /* the running thread, 0: none */
+};
+
+static const uint8_t *lead_state(const struct db_lead *l, uint32_t tid)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->th[i].tid == tid)
+			return l->th[i].have_state ? l->th[i].st : NULL;
+	return NULL;
+}
+
+static uint32_t running(const struct db_replay *r)
+{
+	return r->lead ? r->lead->cur : hs_trace_decoder_tid(r->dec->d);
+}
+
+static struct db_lead_thread *lead_thread(struct db_lead *l, uint32_t tid)
+{
+	struct db_lead_thread *th;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->th[i].tid == tid)
+			return &l->th[i];
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 4;
+
+		th = realloc(l->th, cap * sizeof(*th));
+		if (!th)
+			return NULL;
+		l->th = th;
+		l->cap = cap;
+	}
+	th = &l->th[l->n++];
+	th->tid = tid;
+	th->have_state = false;
+	return th;
+}
+
+/* Is the record one lead_event() applies as the decoder would? */
+static bool lead_plain(uint32_t tag, const uint8_t *pl, uint32_t len)
+{
+	switch (tag) {
+	case HS_EV_REGS:
+		return len == 12 + HS_GUEST_STATE_SIZE && hs_le32(pl + 8) == HS_GUEST_STATE_SIZE &&
+		       hs_le32(pl) < DB_MAX_TID;
+	case HS_EV_THREAD_RUN:
+		return len >= 8 && hs_le32(pl) < DB_MAX_TID;
+	case HS_EV_THREAD_CREATE:
+		return len >= 8 && hs_le32(pl + 4) < DB_MAX_TID;
+	case HS_EV_SYSCALL_ENTER:
+		return len >= 56;
+	case HS_EV_SYSCALL_EXIT:
+		return len >= 24 && hs_le32(pl) < DB_MAX_TID;
+	case HS_EV_REG_WRITE:
+		return len >= 12 && hs_le32(pl) < DB_MAX_TID && len - 12 == hs_le32(pl + 8) &&
+		       (uint64_t)hs_le32(pl + 4) + hs_le32(pl + 8) <= HS_GUEST_STATE_SIZE;
+	case HS_EV_SB_ABORT:
+		return false;
+	case HS_EV_EXIT:
+		return len >= 24;
+	default:
+		return true;
+	}
+}
+
+/* The records before the chunk's first superblock, [p, *end): false when
+ * one is not plain or the chunk is malformed there. */
+static bool lead_span(const struct hs_trace_chunk *c, const uint8_t **end)
+{
+	const uint8_t *p = c->data, *e = c->data + c->size;
+
+	while (p < e) {
+		uint32_t tag, len;
+
+		if (e - p < 4)
+			return false;
+		tag = hs_le32(p);
+		if (tag >= HS_SB_ID_FIRST)
+			break;
+		if (e - p < 8)
+			return false;
+		len = hs_le32(p + 4);
+		if (len > (size_t)(e - p) - 8 || !lead_plain(tag, p + 8, len))
+			return false;
+		p += 8 + (size_t)len;
+	}
+	*end = p;
+	return true;
+}
+
+static int lead_event(struct db_replay *r, uint32_t tag, const uint8_t *pl, uint32_t len)
+{
+	struct db_lead *l = r->lead;
+	struct db_lead_thread *th = NULL;
+	uint32_t rax_size = 0;
+	int rax, ret;
+
+	switch (tag) {
+	case HS_EV_REGS:
+		if (!(th = lead_thread(l, hs_le32(pl))))
+			return -ENOMEM;
+		memcpy(th->st, pl + 12, HS_GUEST_STATE_SIZE);
+		th->have_state = true;
+		ret = on_regs(r, r->img->chunks[r->chunk].first_t, th->tid);
+		if (ret)
+			return ret;
+		break;
+	case HS_EV_THREAD_RUN:
+		if (!lead_thread(l, hs_le32(pl)))
+			return -ENOMEM;
+		l->cur = hs_le32(pl);
+		break;
+	case HS_EV_THREAD_CREATE:
+		if (!(th = lead_thread(l, hs_le32(pl + 4))))
+			return -ENOMEM;
+		th->have_state = false;
+		break;
+	case HS_EV_SYSCALL_EXIT:
+		rax = hs_trace_state_offset("rax", &rax_size);
+		if (!(th = lead_thread(l, hs_le32(pl))))
+			return -ENOMEM;
+		if (rax >= 0 && rax_size == 8) {
+			uint64_t res = hs_le64(pl + 16);
+
+			res = hs_le32(pl + 8) ? (uint64_t)0 - res : res;
+			memcpy(th->st + rax, &res, 8);
+		}
+		break;
+	case HS_EV_REG_WRITE:
+		if (!(th = lead_thread(l, hs_le32(pl))))
+			return -ENOMEM;
+		memcpy(th->st + hs_le32(pl + 4), pl + 12, hs_le32(pl + 8));
+		break;
+	default:
+		break;
+	}
+	return on_event(r, r->img->chunks[r->chunk].first_t, l->cur, tag, pl, len);
+}
+
+/* Replays the chunk's head as the decoder would, returning what
+ * hs_trace_decoder_chunk() would (STOP at the first superblock); *declined
+ * and nothing done when the decoder must do it. */
+static int lead_run(struct db_replay *r, const struct hs_trace_chunk *c, bool *declined)
+{
+	const uint8_t *p = c->data, *end;
+	int ret = 0;
+
+	*declined = !lead_span(c, &end);
+	if (*declined)
+		return 0;
+	while (p < end && !ret) {
+		uint32_t len = hs_le32(p + 4);
+
+		ret = lead_event(r, hs_le32(p), p + 8, len);
+		p += 8 + (size_t)len;
+	}
+	if (!ret && end < c->data + c->size)
+		ret = STOP; /* the first instruction's first store or insn() */
+	return ret;
 }
 
 /* ---- decoder pool ------------------------------------------------------------ */
@@ -239,11 +446,45 @@ void db_dec_free_list(struct db_dec *dec)
 
 /* ---- running ---------------------------------------------------------------- */
 
+/* Decodes the chunk up to r->stop_t (a decoder taken from the pool, or
+ * lead_run() when no instruction runs before stop_t): what
+ * hs_trace_decoder_chunk() returns. */
+static int run_chunk(struct db_replay *r, const struct hs_trace_chunk *chunk)
+{
+	struct hs_trace_err terr = { "" };
+	bool declined;
+	int ret;
+
+	memset(r->gone, 0, sizeof(r->gone));
+	r->dec = NULL;
+	r->lead = NULL;
+	if (r->stop_t == r->img->chunks[r->chunk].first_t) {
+		r->lead = calloc(1, sizeof(*r->lead));
+		if (!r->lead)
+			return -ENOMEM;
+		ret = lead_run(r, chunk, &declined);
+		if (!declined)
+			return ret;
+		free(r->lead);
+		r->lead = NULL;
+	}
+	ret = db_dec_get(r->img, &r->dec);
+	if (ret)
+		return ret;
+	r->dec->r = r;
+	/* a pooled decoder: nothing of what it decoded before counts (it may
+	 * even have stopped partway through the chunk before this one) */
+	hs_trace_decoder_reset(r->dec->d);
+	ret = hs_trace_decoder_chunk(r->dec->d, chunk, &terr);
+	if (ret < 0 && terr.msg[0])
+		db_log("%s", terr.msg);
+	return ret;
+}
+
 int db_replay_run(struct db_replay *r)
 {
 	struct hs_db_image *img = r->img;
 	const struct hs_trace_chunk *chunk;
-	struct hs_trace_err terr = { "" };
 	struct db_centry *ce = NULL;
 	uint32_t want;
 	bool stopped;
@@ -262,22 +503,12 @@ int db_replay_run(struct db_replay *r)
 	ret = db_stream_chunk(img, r->chunk, &ce, &chunk);
 	if (ret)
 		return ret;
-	ret = db_dec_get(img, &r->dec);
-	if (ret)
-		goto out;
-	r->dec->r = r;
-	/* a pooled decoder: nothing of what it decoded before counts (it may
-	 * even have stopped partway through the chunk before this one) */
-	hs_trace_decoder_reset(r->dec->d);
-	memset(r->gone, 0, sizeof(r->gone));
-	ret = hs_trace_decoder_chunk(r->dec->d, chunk, &terr);
-	if (ret < 0 && terr.msg[0])
-		db_log("%s", terr.msg);
+	ret = run_chunk(r, chunk);
 	if (ret < 0 || ret > STOP)
 		goto out; /* an error, or an effect callback's own stop */
 	stopped = ret == STOP;
 	ret = 0;
-	r->tid = hs_trace_decoder_tid(r->dec->d);
+	r->tid = running(r);
 	if (!r->want_regs)
 		goto out;
 	want = r->regs_tid ? r->regs_tid : r->tid;
@@ -292,7 +523,7 @@ int db_replay_run(struct db_replay *r)
 		memcpy(r->state, r->snap, HS_GUEST_STATE_SIZE);
 		r->have_regs = true;
 	} else {
-		const uint8_t *st = gone(r, want) ? NULL : hs_trace_decoder_state(r->dec->d, want);
+		const uint8_t *st = gone(r, want) ? NULL : state_of(r, want);
 
 		if (st) {
 			memcpy(r->state, st, HS_GUEST_STATE_SIZE);
@@ -303,6 +534,11 @@ out:
 	if (r->dec) {
 		db_dec_put(img, r->dec);
 		r->dec = NULL;
+	}
+	if (r->lead) {
+		free(r->lead->th);
+		free(r->lead);
+		r->lead = NULL;
 	}
 	db_cache_put(&img->db->cache, ce);
 	return ret;

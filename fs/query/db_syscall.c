@@ -154,6 +154,18 @@ ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *b
 	return hs_db_mem_read(r->img, at_exit ? r->t_exit : r->t_entry, addr, n, buf);
 }
 
+void db_sys_entry_reader(struct sys_call *c, struct db_sys_reader *rd,
+			 struct hs_db_image *img, uint64_t t)
+{
+	*rd = (struct db_sys_reader){ img, t, t, NULL, 0 };
+	for (int i = 0; c->row && i < c->row->nargs; i++)
+		if (c->row->kind[i] == HS_K_ARGV || c->row->kind[i] == HS_K_ENVP) {
+			c->read = db_sys_read;
+			c->read_ctx = rd;
+			return;
+		}
+}
+
 bool db_sys_valgrind(const struct sys_call *c)
 {
 	switch (c->nr) {

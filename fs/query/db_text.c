@@ -223,12 +223,14 @@ static void put_syscall(struct out *o, struct hs_db_image *img, const struct hs_
 {
 	uint8_t scratch[6][HS_DB_STR_MAX + 1];
 	char text[HS_DB_TEXT_MAX];
+	struct db_sys_reader rd;
 	struct sys_call c;
 	int err = db_sys_from_entry(img, ev, pre, &c, scratch);
-	/* no read callback: arguments behind further pointers (execve's argv,
-	 * iovecs) print as their address, so that a listing of events never
-	 * decodes a chunk per such call (syscalls has them) */
-	size_t n = sys_format(&c, text, sizeof(text));
+	size_t n;
+
+	/* execve's argv and envp only: see db_sys_entry_reader() */
+	db_sys_entry_reader(&c, &rd, img, ev->t);
+	n = sys_format(&c, text, sizeof(text));
 
 	if (err && !o->err)
 		o->err = err;

@@ -109,6 +109,7 @@ struct db_chunk {
 };
 
 struct db_dec;
+struct db_lead;
 struct db_maps;
 struct db_insn_index;
 
@@ -287,6 +288,7 @@ struct db_replay {
 	/* private to db_replay.c */
 	uint64_t gone[DB_MAX_TID / 64]; /* threads that exited before stop_t */
 	struct db_dec *dec;
+	struct db_lead *lead;   /* threads of a replay without a decoder */
 	struct hs_trace_mem_visitor mv;
 	uint32_t ev_kind, ev_tid;
 	bool snap_valid;
@@ -397,6 +399,14 @@ struct db_sys_reader {
 	size_t n_mem;
 };
 ssize_t db_sys_read(void *ctx, bool at_exit, uint64_t addr, size_t n, uint8_t *buf);
+/* The reader of a call as `events` prints it, at its entry's t: none (what
+ * lies behind further pointers, iovecs, prints as its address, so that a
+ * listing of events decodes no chunk for them), except for execve's and
+ * execveat's argv and envp, which it reads as `syscalls` does (a
+ * program's few execs; their arguments are what one looks for).  rd is
+ * kept by the caller while it formats. */
+void db_sys_entry_reader(struct sys_call *c, struct db_sys_reader *rd,
+			 struct hs_db_image *img, uint64_t t);
 /* Whether c is one of Valgrind's own syscalls (db_syscall.c's comment). */
 bool db_sys_valgrind(const struct sys_call *c);
 /* Whether c (entered at t by tid) is one of ld.so's calls that load

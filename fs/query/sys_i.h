@@ -7,7 +7,7 @@
  * has the decoders of arguments in memory (structs, arrays, pointers to
  * pointers), sys_text.c the text building and quoting, sys_xlat.c the
  * symbolic names (flags, constants, errno names), sys_siginfo.c a
- * signal's siginfo (for events' signal lines).  Pure functions: no database, no
+ * signal's siginfo (for events' signal lines), sys_tty.c struct termios.  Pure functions: no database, no
  * allocation; the callers (db_text.c, db_syscall.c) find the memory.
  *
  * Owner: the syscall formatter's maintainers.
@@ -40,6 +40,10 @@ uint32_t sys_misc_out_span(const struct sys_call *c, int i);
 bool sys_misc_result(const struct sys_call *c, struct sys_out *o);
 bool sys_misc_sockopt(int level, int v, struct sys_out *o); /* false: not its level */
 bool sys_misc_flock(const struct sys_call *c, int i, struct sys_out *o);
+/* The terminal ioctls' struct termios (sys_tty.c): false when the request
+ * is not one of them. */
+bool sys_tty_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o);
+void sys_put_termios(struct sys_out *o, const uint8_t *p); /* 36 bytes */
 
 /* Text building (sys_text.c), shared by the sys_*.c files. */
 struct sys_out {

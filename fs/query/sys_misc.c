@@ -370,6 +370,9 @@ uint32_t sys_misc_out_span(const struct sys_call *c, int i)
 		return mincore_pages(c, i);
 	case HS_K_PRCTL_ARG:
 		return prctl_out_span(c, i);
+	case HS_K_IOCTL_ARG: /* TCGETS's struct termios; a failed one (ENOTTY: isatty()
+			      * on a file, common) wrote nothing, not worth a read */
+		return (uint32_t)c->a[1] == 0x5401 && !c->failed ? 36 : 0;
 	default:
 		return 0;
 	}
@@ -533,14 +536,18 @@ static bool d_loff_io(const struct sys_call *c, int i, struct sys_out *o)
 
 /* ---- ioctl and fcntl arguments in memory ----------------------------------------------- */
 
-/* [n]: an int in memory, as of the entry or the return; the address when
- * it cannot be read or the call failed to write it */
+/* [n]: an int in memory, as of the entry (the recorder's copy, else
+ * read) or the return; the address when it cannot be read or the call
+ * failed to write it */
 static void put_int_at(const struct sys_call *c, int i, bool at_exit, struct sys_out *o)
 {
+	const uint8_t *in = at_exit ? NULL : sys_in_mem(c, i, 4);
 	uint8_t b[4];
 
-	if (c->a[i] && (!at_exit || (c->when == SYS_RETURNED && !c->failed)) &&
-	    sys_mem_read(c, at_exit, c->a[i], 4, b) == 4)
+	if (c->a[i] && in)
+		sys_putf(o, "[%d]", (int)sys_le32(in));
+	else if (c->a[i] && (!at_exit || (c->when == SYS_RETURNED && !c->failed)) &&
+		 sys_mem_read(c, at_exit, c->a[i], 4, b) == 4)
 		sys_putf(o, "[%d]", (int)sys_le32(b));
 	else
 		sys_put_ptr(o, c->a[i]);
@@ -548,9 +555,12 @@ static void put_int_at(const struct sys_call *c, int i, bool at_exit, struct sys
 
 static bool d_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o)
 {
+	const uint8_t *in;
 	uint8_t w[8];
 	bool out = c->when == SYS_RETURNED && !c->failed;
 
+	if (sys_tty_ioctl_arg(c, i, o))
+		return true;
 	switch ((uint32_t)c->a[1]) {
 	case 0x5450: /* FIONCLEX */
 	case 0x5451: /* FIOCLEX */
@@ -567,9 +577,12 @@ static bool d_ioctl_arg(const struct sys_call *c, int i, struct sys_out *o)
 		sys_put_i64(o, (int)c->a[i]);
 		return true;
 	case 0x5413: /* TIOCGWINSZ */
-	case 0x5414: /* TIOCSWINSZ */
-		if (c->a[i] && (c->a[1] == 0x5414 || out) &&
-		    sys_mem_read(c, c->a[1] == 0x5413, c->a[i], 8, w) == 8) {
+	case 0x5414: /* TIOCSWINSZ: the recorder's copy, else read */
+		in = c->a[1] == 0x5414 ? sys_in_mem(c, i, 8) : NULL;
+		if (in)
+			memcpy(w, in, 8);
+		if (c->a[i] && (in || ((c->a[1] == 0x5414 || out) &&
+				       sys_mem_read(c, c->a[1] == 0x5413, c->a[i], 8, w) == 8))) {
 			sys_putf(o, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}",
 				 w[0] | w[1] << 8, w[2] | w[3] << 8, w[4] | w[5] << 8, w[6] | w[7] << 8);
 			return true;

@@ -149,7 +149,9 @@ TABLE(sys_fcntl_cmds) = {
 COUNT(fcntl_cmds);
 
 TABLE(sys_ioctls) = {
-	{ 0x5401, "TCGETS" }, { 0x5402, "TCSETS" }, { 0x5403, "TCSETSW" }, { 0x5404, "TCSETSF" },
+	{ 0x5401, "TCGETS" }, /* strace names the sound ioctls of the same numbers too */
+	{ 0x5402, "SNDCTL_TMR_START or TCSETS" }, { 0x5403, "SNDCTL_TMR_STOP or TCSETSW" },
+	{ 0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF" },
 	{ 0x540f, "TIOCGPGRP" }, { 0x5410, "TIOCSPGRP" }, { 0x5413, "TIOCGWINSZ" },
 	{ 0x5414, "TIOCSWINSZ" }, { 0x541b, "FIONREAD" }, { 0x5421, "FIONBIO" },
 	{ 0x5450, "FIONCLEX" }, { 0x5451, "FIOCLEX" }, { 0x5452, "FIOASYNC" },

@@ -151,7 +151,8 @@ enum hs_sys_kind {
 	HS_K_MINCORE_OUT,    /* [1, 0]: a byte a page of the length before it */
 	HS_K_MSGHDR_IN,      /* {msg_name=NULL, msg_namelen=0, msg_iov=[...], ...} (sendmsg) */
 	HS_K_MSGHDR_OUT,     /* the same, as the call filled it (recvmsg) */
-	HS_K_IOCTL_ARG,      /* [0] (FIONREAD), {ws_row=24, ...} (TIOCGWINSZ), or an address */
+	HS_K_IOCTL_ARG,      /* [0] (FIONREAD), {ws_row=24, ...} (TIOCGWINSZ), {c_iflag=...} (TCGETS,
+			      * TCSETS*: the recorder copies the struct set), or an address */
 	HS_K_LOFF_IO,        /* [0] => [10]: sendfile's offset before and after */
 	HS_K_COUNT
 };
@@ -485,6 +486,20 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_INT_IN:
 	case HS_K_SOCKLEN_IO:
 		return 4;
+	case HS_K_IOCTL_ARG:
+		switch ((uint32_t)args[1]) {
+		case 0x5402: /* TCSETS, TCSETSW, TCSETSF: struct termios */
+		case 0x5403:
+		case 0x5404:
+			return 36;
+		case 0x5414: /* TIOCSWINSZ: struct winsize */
+			return 8;
+		case 0x5410: /* TIOCSPGRP, FIONBIO: an int */
+		case 0x5421:
+			return 4;
+		default:
+			return 0;
+		}
 	case HS_K_POLLFDS:
 		return next > HS_SYS_STR_MAX / 8 ? HS_SYS_STR_MAX : (uint32_t)next * 8;
 	case HS_K_FUTEX_ARG: {

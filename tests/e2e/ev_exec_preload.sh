@@ -5,7 +5,8 @@
 # environment variables a native run has), an image begun by exec starts
 # with its own and a fork child with none; ld.so's calls that load
 # Valgrind's preload library (open, read, fstat, mmap, close, the RELRO
-# mprotect) are not in `syscalls` and are marked in `events`.  Oracle:
+# mprotect) are not in `syscalls` and are marked in `events`; `events`
+# prints an execve's argv and envp as `syscalls` does.  Oracle:
 # `strace -f -o` of the same commands, run natively with the environment
 # the recorder gives minus what Valgrind adds.
 . "$(dirname "$0")/lib.sh"
@@ -58,6 +59,15 @@ strace -f -e trace=execve -o "$T/pipe.st" bash -c 'cat /etc/hostname | wc -c' >/
 calls <"$T/pipe.st" >"$T/want"
 [ "$(wc -l <"$T/want")" = 3 ] || fail "strace shows $(wc -l <"$T/want") execve calls, not 3: $(cat "$T/pipe.st")"
 same_file "the execve lines that start the pipeline's images" "$T/want" "$T/got"
+# events print those execve calls (the fork images' last) with argv and
+# the count of variables too, not their addresses: strace's lines but
+# bash's own first
+for img in $("$HS" ls "$T/pipe" processes); do
+	"$HS" cat "$T/pipe" "processes/$img/events"
+done | grep '^[0-9]* [0-9]* syscall execve(' | calls >"$T/got"
+grep -v "^[0-9]* *execve(\"[^\"]*\", \[\"bash\"" "$T/pipe.st" | calls >"$T/want"
+[ "$(wc -l <"$T/want")" = 2 ] || fail "strace shows $(wc -l <"$T/want") execve calls of bash's children, not 2"
+same_file "the execve lines of events (argv, the count of variables)" "$T/want" "$T/got"
 
 # fork and exec: the exec'd image starts with its execve, the fork child
 # with none

@@ -57,11 +57,11 @@ norm()
 			if (text[i] ~ /^futex\(.*FUTEX_WAIT_BITSET\|FUTEX_CLOCK_REALTIME/) continue
 			if (!(who[i] in idx)) idx[who[i]] = ++threads
 			l = text[i]
-			while (match(l, "(^|[^0-9])" pid "([^0-9]|$)")) {
+			while (match(l, "(^|[^0-9a-fx])" pid "([^0-9a-f]|$)")) {
 				s = substr(l, RSTART, RLENGTH); sub(pid, "PID", s)
 				l = substr(l, 1, RSTART - 1) s substr(l, RSTART + RLENGTH)
 			}
-			while (child != "" && match(l, "(^|[^0-9])" child "([^0-9]|$)")) {
+			while (child != "" && match(l, "(^|[^0-9a-fx])" child "([^0-9a-f]|$)")) {
 				s = substr(l, RSTART, RLENGTH); sub(child, "CHILD", s)
 				l = substr(l, 1, RSTART - 1) s substr(l, RSTART + RLENGTH)
 			}

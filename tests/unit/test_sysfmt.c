@@ -632,6 +632,108 @@ static void test_sysfmt_argv_envp_and_iovecs_through_the_reader(void **state)
 /* Every row with random arguments and random memory of random lengths
  * (short, empty, unreadable): the line is whole, NUL-terminated, the
  * length it says, and a short buffer gets its prefix. */
+/* struct termios: the strings are strace 6.1's for the same values (a
+ * native run under a pty and on /dev/null) */
+static void termios_bytes(uint8_t t[36], uint32_t i, uint32_t o, uint32_t c, uint32_t l)
+{
+	const uint32_t w[4] = { i, o, c, l };
+
+	memset(t, 0, 36);
+	for (int k = 0; k < 4; k++)
+		for (int b = 0; b < 4; b++)
+			t[4 * k + b] = (uint8_t)(w[k] >> (8 * b));
+}
+
+static void test_sysfmt_termios_as_strace_prints_it(void **state)
+{
+	uint8_t t[36];
+	struct sys_call c;
+
+	(void)state;
+	/* a pty's defaults, as TCGETS wrote them */
+	termios_bytes(t, 0x500, 0x5, 0xbf, 0x8a3b);
+	c = call(16, 0, 0x5401, 0x1000, 0, 0, 0);
+	c.out[2] = mem(t, 36);
+	assert_string_equal(ret(c, 0), "ioctl(0, TCGETS, {c_iflag=ICRNL|IXON, "
+		"c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, "
+		"c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0");
+	/* failed: the address, as the struct was not written */
+	assert_string_equal(fail_with(c, ENOTTY),
+			    "ioctl(0, TCGETS, 0x1000) = -1 ENOTTY (Inappropriate ioctl for device)");
+	/* TCSETS prints what it was given, failed or not; zero words print
+	 * nothing, the value fields a '|' after them */
+	termios_bytes(t, 0, 0, 0, 0);
+	c = call(16, 3, 0x5402, 0x1000, 0, 0, 0);
+	c.in[2] = mem(t, 36);
+	assert_string_equal(fail_with(c, ENOTTY), "ioctl(3, SNDCTL_TMR_START or TCSETS, "
+		"{c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B0|CS5|, c_lflag=, ...}) "
+		"= -1 ENOTTY (Inappropriate ioctl for device)");
+	/* unknown bits, an input speed, the local flags' odd order */
+	termios_bytes(t, 0x100000, 0x80000, 0x100d0000, 0x400000 | 04 | 010000 | 040000 | 0200000);
+	assert_string_equal(ret(c, 0), "ioctl(3, SNDCTL_TMR_START or TCSETS, "
+		"{c_iflag=0x100000, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|0x80000, "
+		"c_cflag=B0|B3000000<<IBSHIFT|CS5|, c_lflag=XCASE|FLUSHO|PENDIN|EXTPROC|0x400000, ...}) = 0");
+	termios_bytes(t, 0x100000, 0x80000, 010000 | 040 | 010000000000 | 020000000000, 0);
+	assert_string_equal(ret(c, 0), "ioctl(3, SNDCTL_TMR_START or TCSETS, "
+		"{c_iflag=0x100000, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|0x80000, "
+		"c_cflag=BOTHER|CS7|CMSPAR|CRTSCTS, c_lflag=, ...}) = 0");
+	termios_bytes(t, 0x100000, 0x80000, 010017 | 020, 0x400000 | 04 | 010000 | 040000 | 0200000);
+	assert_string_equal(ret(c, 0), "ioctl(3, SNDCTL_TMR_START or TCSETS, "
+		"{c_iflag=0x100000, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|0x80000, "
+		"c_cflag=B4000000|CS6|, c_lflag=XCASE|FLUSHO|PENDIN|EXTPROC|0x400000, ...}) = 0");
+	/* the delays' other values (TAB3 is XTABS), more flags */
+	termios_bytes(t, 0x500 | 01 | 0100 | 020000 | 040000,
+		      05 | 020 | 0400 | 02000 | 014000 | 020000 | 040000 | 0100000,
+		      0xbf | 0100 | 0400 | 01000 | 02000 | 04000, 0x8a3b | 0100 | 0200 | 0400 | 02000);
+	c.a[1] = 0x5403;
+	assert_string_equal(ret(c, 0), "ioctl(3, SNDCTL_TMR_STOP or TCSETSW, "
+		"{c_iflag=IGNBRK|INLCR|ICRNL|IXON|IMAXBEL|IUTF8, "
+		"c_oflag=NL1|CR2|XTABS|BS1|VT1|FF1|OPOST|ONLCR|ONOCR, "
+		"c_cflag=B38400|CS8|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL, "
+		"c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|ECHOKE|TOSTOP, "
+		"...}) = 0");
+	/* NULL, and memory that could not be read */
+	c.a[1] = 0x5404;
+	c.a[2] = 0;
+	assert_string_equal(ret(c, 0), "ioctl(3, SNDCTL_TMR_CONTINUE or TCSETSF, NULL) = 0");
+	c.a[2] = 0x10;
+	c.in[2] = (struct sys_mem){ -EFAULT, NULL };
+	assert_string_equal(fail_with(c, EFAULT),
+			    "ioctl(3, SNDCTL_TMR_CONTINUE or TCSETSF, 0x10) = -1 EFAULT (Bad address)");
+}
+
+/* The ints and the window size that an ioctl sets print from the
+ * recorder's copy, without a reader (as events print them) */
+static void test_sysfmt_ioctl_inputs_from_the_copy(void **state)
+{
+	const uint8_t one[4] = { 1, 0, 0, 0 }, pg[4] = { 0xd2, 0x04, 0, 0 };
+	const uint8_t ws[8] = { 24, 0, 80, 0, 0, 0, 0, 0 };
+	uint64_t args[6] = { 0, 0x5410, 0x1000 };
+	struct sys_call c;
+	int string;
+
+	(void)state;
+	c = call(16, 0, 0x5410, 0x1000, 0, 0, 0);
+	c.in[2] = mem(pg, 4);
+	assert_string_equal(ret(c, 0), "ioctl(0, TIOCSPGRP, [1234]) = 0");
+	c = call(16, 4, 0x5421, 0x1000, 0, 0, 0);
+	c.in[2] = mem(one, 4);
+	assert_string_equal(ret(c, 0), "ioctl(4, FIONBIO, [1]) = 0");
+	c = call(16, 0, 0x5414, 0x1000, 0, 0, 0);
+	c.in[2] = mem(ws, 8);
+	assert_string_equal(ret(c, 0),
+			    "ioctl(0, TIOCSWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0");
+	/* nothing copied, no reader: the address */
+	c.in[2] = (struct sys_mem){ 0, NULL };
+	assert_string_equal(ret(c, 0), "ioctl(0, TIOCSWINSZ, 0x1000) = 0");
+	/* what the recorder copies */
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 4);
+	args[1] = 0x5403;
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 36);
+	args[1] = 0x5401; /* TCGETS: output only */
+	assert_int_equal(hs_sys_want(hs_sys_row_of(16), 2, args, &string), 0);
+}
+
 static void test_sysfmt_every_row_survives_random_memory(void **state)
 {
 	static uint8_t bytes[12][HS_SYS_STR_MAX + 1];
@@ -706,6 +808,8 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_siginfo_arguments),
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
+		cmocka_unit_test(test_sysfmt_termios_as_strace_prints_it),
+		cmocka_unit_test(test_sysfmt_ioctl_inputs_from_the_copy),
 		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
 	};
