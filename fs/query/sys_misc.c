@@ -77,7 +77,7 @@ static bool d_sigevent_in(const struct sys_call *c, int i, struct sys_out *o)
 	}
 	how = sys_le32(p + 12);
 	sys_put(o, "{", 1);
-	if (how == 0 || how == 4) {
+	if (sys_le64(p)) { /* strace shows the value only when it is not 0 */
 		uint64_t v = sys_le64(p);
 
 		sys_putf(o, "sigev_value={sival_int=%d, sival_ptr=", (int)(uint32_t)v);
@@ -199,6 +199,48 @@ static bool d_mincore_out(const struct sys_call *c, int i, struct sys_out *o)
 		if (k)
 			sys_puts(o, ", ");
 		sys_put_u64(o, p[k] & 1);
+	}
+	if (n > SYS_STRLEN)
+		sys_puts(o, ", ...");
+	sys_put(o, "]", 1);
+	return true;
+}
+
+/* ---- groups ------------------------------------------------------------------------ */
+
+/* gid_t lists: setgroups' (size before it) and getgroups' (the result);
+ * the address past NGROUPS_MAX (65536) or a failed getgroups, 32
+ * elements then "...", as strace's print_groups. */
+static uint32_t gids_count(const struct sys_call *c, int i)
+{
+	uint64_t n = c->row->kind[i] == HS_K_GIDS_IN ? (i ? c->a[i - 1] : 0) : c->ret;
+
+	if (c->row->kind[i] == HS_K_GIDS_OUT && (c->failed || c->when != SYS_RETURNED))
+		return UINT32_MAX;
+	return n > 65536 ? UINT32_MAX : (uint32_t)n;
+}
+
+static bool d_gids(const struct sys_call *c, int i, struct sys_out *o)
+{
+	uint32_t n = gids_count(c, i), shown;
+	const uint8_t *p;
+
+	if (!c->a[i] || n == UINT32_MAX) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	shown = n < HS_SYS_STR_MAX / 4 ? n : HS_SYS_STR_MAX / 4;
+	p = c->row->kind[i] == HS_K_GIDS_IN ? sys_in_mem(c, i, shown * 4) :
+					       sys_out_mem(c, i, shown * 4);
+	if (n && !p) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_put(o, "[", 1);
+	for (uint32_t k = 0; k < shown && k < SYS_STRLEN; k++) {
+		if (k)
+			sys_puts(o, ", ");
+		sys_put_i64(o, sys_le32(p + 4 * k) == UINT32_MAX ? -1 : (int64_t)sys_le32(p + 4 * k));
 	}
 	if (n > SYS_STRLEN)
 		sys_puts(o, ", ...");
@@ -368,6 +410,11 @@ uint32_t sys_misc_out_span(const struct sys_call *c, int i)
 		return 32;
 	case HS_K_MINCORE_OUT:
 		return mincore_pages(c, i);
+	case HS_K_GIDS_OUT: {
+		uint32_t n = gids_count(c, i);
+
+		return n == UINT32_MAX ? 0 : 4 * (n < HS_SYS_STR_MAX / 4 ? n : HS_SYS_STR_MAX / 4);
+	}
 	case HS_K_PRCTL_ARG:
 		return prctl_out_span(c, i);
 	case HS_K_IOCTL_ARG: /* TCGETS's struct termios; a failed one (ENOTTY: isatty()
@@ -637,4 +684,6 @@ const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
 	[HS_K_MSGHDR_OUT] = d_msghdr_out,
 	[HS_K_IOCTL_ARG] = d_ioctl_arg,
 	[HS_K_LOFF_IO] = d_loff_io,
+	[HS_K_GIDS_IN] = d_gids,
+	[HS_K_GIDS_OUT] = d_gids,
 };

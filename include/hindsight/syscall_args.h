@@ -154,6 +154,8 @@ enum hs_sys_kind {
 	HS_K_IOCTL_ARG,      /* [0] (FIONREAD), {ws_row=24, ...} (TIOCGWINSZ), {c_iflag=...} (TCGETS,
 			      * TCSETS*: the recorder copies the struct set), or an address */
 	HS_K_LOFF_IO,        /* [0] => [10]: sendfile's offset before and after */
+	HS_K_GIDS_IN,        /* [0, 4, 27]: setgroups' list, its size before it */
+	HS_K_GIDS_OUT,       /* the same, getgroups' (as many as the result) */
 	HS_K_COUNT
 };
 
@@ -277,8 +279,8 @@ enum hs_sys_ret {
 	X(112, setsid, INT, _, _, _, _, _, _) \
 	X(113, setreuid, INT, INT, INT, _, _, _, _) \
 	X(114, setregid, INT, INT, INT, _, _, _, _) \
-	X(115, getgroups, INT, INT, PTR, _, _, _, _) \
-	X(116, setgroups, INT, INT, PTR, _, _, _, _) \
+	X(115, getgroups, INT, INT, GIDS_OUT, _, _, _, _) \
+	X(116, setgroups, INT, INT, GIDS_IN, _, _, _, _) \
 	X(117, setresuid, INT, INT, INT, INT, _, _, _) \
 	X(118, getresuid, INT, INT_OUT, INT_OUT, INT_OUT, _, _, _) \
 	X(119, setresgid, INT, INT, INT, INT, _, _, _) \
@@ -477,6 +479,8 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 		return 16; /* value, signo, notify: what strace prints */
 	case HS_K_CPUSET_IN: /* the size is the argument before */
 		return HS_SYS_CAP_(i ? args[i - 1] : 0);
+	case HS_K_GIDS_IN: /* gid_t, as many as the argument before */
+		return i && args[i - 1] <= 65536 ? HS_SYS_CAP_(args[i - 1] * 4) : 0;
 	case HS_K_PRCTL_ARG: /* PR_SET_NAME's name */
 		if (i == 1 && args[0] == 15) {
 			*string = 1;

@@ -644,6 +644,37 @@ static void termios_bytes(uint8_t t[36], uint32_t i, uint32_t o, uint32_t c, uin
 			t[4 * k + b] = (uint8_t)(w[k] >> (8 * b));
 }
 
+/* getgroups' and setgroups' lists as strace's print_groups: the result's
+ * count of gids (an empty list is [], NULL is NULL, a failed call or a
+ * count over NGROUPS_MAX the address); timer_create's sigevent shows
+ * sigev_value only when it is not 0 (strace's print_sigevent). */
+static void test_sysfmt_groups_and_sigevent(void **state)
+{
+	uint8_t gids[12] = { 0, 0, 0, 0, 27, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
+	uint8_t sev[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0 };
+	struct sys_call c = call(115, 0, 0x1000, 0, 0, 0, 0);
+
+	(void)state;
+	assert_string_equal(ret(c, 0), "getgroups(0, []) = 0");
+	c = call(115, 3, 0x1000, 0, 0, 0, 0);
+	c.out[1] = mem(gids, sizeof(gids));
+	assert_string_equal(ret(c, 3), "getgroups(3, [0, 27, -1]) = 3");
+	assert_string_equal(fail_with(c, EINVAL), "getgroups(3, 0x1000) = -1 EINVAL (Invalid argument)");
+	c = call(115, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(ret(c, 2), "getgroups(0, NULL) = 2");
+	c = call(116, 2, 0x1000, 0, 0, 0, 0);
+	c.in[1] = mem(gids, 8);
+	assert_string_equal(fail_with(c, EPERM),
+			    "setgroups(2, [0, 27]) = -1 EPERM (Operation not permitted)");
+	c = call(222, 0, 0x1000, 0x2000, 0, 0, 0);
+	c.in[1] = mem(sev, sizeof(sev));
+	assert_string_equal(ret(c, 0),
+			    "timer_create(CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, 0x2000) = 0");
+	sev[0] = 5;
+	assert_string_equal(ret(c, 0),
+			    "timer_create(CLOCK_REALTIME, {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, 0x2000) = 0");
+}
+
 static void test_sysfmt_termios_as_strace_prints_it(void **state)
 {
 	uint8_t t[36];
@@ -809,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_sysfmt_rusage_times_flock_msync),
 		cmocka_unit_test(test_sysfmt_argv_envp_and_iovecs_through_the_reader),
 		cmocka_unit_test(test_sysfmt_termios_as_strace_prints_it),
+		cmocka_unit_test(test_sysfmt_groups_and_sigevent),
 		cmocka_unit_test(test_sysfmt_ioctl_inputs_from_the_copy),
 		cmocka_unit_test(test_sysfmt_every_row_survives_random_memory),
 		cmocka_unit_test(test_sysfmt_short_buffer_is_terminated_and_says_the_length),
