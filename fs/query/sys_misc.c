@@ -372,8 +372,8 @@ static bool d_prctl_arg(const struct sys_call *c, int i, struct sys_out *o)
 	case PR_CAPBSET_DROP:
 		if (v < sizeof(caps) / sizeof(caps[0]))
 			sys_puts(o, caps[v]);
-		else
-			sys_put_u64(o, v);
+		else /* as strace: one this kernel's headers do not name */
+			sys_putf(o, "%#" PRIx64 " /* CAP_??? */", v);
 		return true;
 	case PR_SET_TIMERSLACK:
 	case PR_SET_CHILD_SUBREAPER:

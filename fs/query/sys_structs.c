@@ -264,6 +264,15 @@ static bool d_statx_mask(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
+/* stx_attributes (linux/stat.h) */
+static const struct sys_flag statx_attrs[] = {
+	{ 0x4, "STATX_ATTR_COMPRESSED" }, { 0x10, "STATX_ATTR_IMMUTABLE" },
+	{ 0x20, "STATX_ATTR_APPEND" }, { 0x40, "STATX_ATTR_NODUMP" },
+	{ 0x800, "STATX_ATTR_ENCRYPTED" }, { 0x1000, "STATX_ATTR_AUTOMOUNT" },
+	{ 0x2000, "STATX_ATTR_MOUNT_ROOT" }, { 0x100000, "STATX_ATTR_VERITY" },
+	{ 0x200000, "STATX_ATTR_DAX" },
+};
+
 static bool d_statx_out(const struct sys_call *c, int i, struct sys_out *o)
 {
 	const uint8_t *p = sys_out_mem(c, i, 48);
@@ -275,7 +284,7 @@ static bool d_statx_out(const struct sys_call *c, int i, struct sys_out *o)
 	sys_puts(o, "{stx_mask=");
 	sys_put_flags(o, statx_mask, sizeof(statx_mask) / sizeof(statx_mask[0]), sys_le32(p));
 	sys_puts(o, ", stx_attributes=");
-	sys_put_x64(o, sys_le64(p + 8));
+	sys_put_flags(o, statx_attrs, sizeof(statx_attrs) / sizeof(statx_attrs[0]), sys_le64(p + 8));
 	sys_puts(o, ", stx_mode=");
 	put_mode(o, (uint32_t)(p[28] | p[29] << 8));
 	sys_puts(o, ", stx_size=");

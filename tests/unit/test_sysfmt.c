@@ -647,7 +647,8 @@ static void termios_bytes(uint8_t t[36], uint32_t i, uint32_t o, uint32_t c, uin
 /* getgroups' and setgroups' lists as strace's print_groups: the result's
  * count of gids (an empty list is [], NULL is NULL, a failed call or a
  * count over NGROUPS_MAX the address); timer_create's sigevent shows
- * sigev_value only when it is not 0 (strace's print_sigevent). */
+ * sigev_value only when it is not 0 (strace's print_sigevent); a
+ * capability past the last named one is hex with a comment, as strace. */
 static void test_sysfmt_groups_and_sigevent(void **state)
 {
 	uint8_t gids[12] = { 0, 0, 0, 0, 27, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
@@ -670,6 +671,11 @@ static void test_sysfmt_groups_and_sigevent(void **state)
 	c.in[1] = mem(sev, sizeof(sev));
 	assert_string_equal(ret(c, 0),
 			    "timer_create(CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, 0x2000) = 0");
+	c = call(157, 23, 48, 0, 0, 0, 0); /* PR_CAPBSET_READ of a capability past the last */
+	assert_string_equal(fail_with(c, EINVAL),
+			    "prctl(PR_CAPBSET_READ, 0x30 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+	c = call(222, 0, 0x1000, 0x2000, 0, 0, 0);
+	c.in[1] = mem(sev, sizeof(sev));
 	sev[0] = 5;
 	assert_string_equal(ret(c, 0),
 			    "timer_create(CLOCK_REALTIME, {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, 0x2000) = 0");
