@@ -10,6 +10,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sys_i.h"
 
@@ -244,6 +245,48 @@ static bool d_gids(const struct sys_call *c, int i, struct sys_out *o)
 	}
 	if (n > SYS_STRLEN)
 		sys_puts(o, ", ...");
+	sys_put(o, "]", 1);
+	return true;
+}
+
+/* ---- utimensat's times --------------------------------------------------------------- */
+
+/* One time as strace prints it: UTIME_NOW or UTIME_OMIT alone, else the
+ * timespec and a comment with the date in the reader's time zone (strace:
+ * the tracer's), nanoseconds when not 0. */
+static void put_utime(struct sys_out *o, const uint8_t *p)
+{
+	int64_t sec = (int64_t)sys_le64(p), nsec = (int64_t)sys_le64(p + 8);
+	time_t tt = (time_t)sec;
+	char when[64], zone[8];
+	struct tm tm;
+
+	if (nsec == (1l << 30) - 1 || nsec == (1l << 30) - 2) {
+		sys_puts(o, nsec == (1l << 30) - 1 ? "UTIME_NOW" : "UTIME_OMIT");
+		return;
+	}
+	sys_put_timespec(o, p);
+	if (!localtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%FT%T", &tm) ||
+	    !strftime(zone, sizeof(zone), "%z", &tm))
+		return;
+	if (nsec)
+		sys_putf(o, " /* %s.%09" PRId64 "%s */", when, nsec, zone);
+	else
+		sys_putf(o, " /* %s%s */", when, zone);
+}
+
+static bool d_utimens_in(const struct sys_call *c, int i, struct sys_out *o)
+{
+	const uint8_t *p = sys_in_mem(c, i, 32);
+
+	if (!c->a[i] || !p) {
+		sys_put_ptr(o, c->a[i]);
+		return true;
+	}
+	sys_put(o, "[", 1);
+	put_utime(o, p);
+	sys_puts(o, ", ");
+	put_utime(o, p + 16);
 	sys_put(o, "]", 1);
 	return true;
 }
@@ -686,4 +729,5 @@ const sys_decoder sys_misc_decoders[HS_K_COUNT] = {
 	[HS_K_LOFF_IO] = d_loff_io,
 	[HS_K_GIDS_IN] = d_gids,
 	[HS_K_GIDS_OUT] = d_gids,
+	[HS_K_UTIMENS_IN] = d_utimens_in,
 };

@@ -156,6 +156,8 @@ enum hs_sys_kind {
 	HS_K_LOFF_IO,        /* [0] => [10]: sendfile's offset before and after */
 	HS_K_GIDS_IN,        /* [0, 4, 27]: setgroups' list, its size before it */
 	HS_K_GIDS_OUT,       /* the same, getgroups' (as many as the result) */
+	HS_K_UTIMENS_IN,     /* [{tv_sec=1577836800, tv_nsec=0} /\* 2020-01-01T00:00:00+0000 *\/,
+			      * UTIME_NOW]: utimensat's two times */
 	HS_K_COUNT
 };
 
@@ -359,7 +361,7 @@ enum hs_sys_ret {
 	X(273, set_robust_list, INT, PTR, UINT, _, _, _, _) \
 	X(275, splice, INT, FD, LOFF_IN, FD, LOFF_IN, UINT, EFLAGS) \
 	X(276, tee, INT, FD, FD, UINT, EFLAGS, _, _) \
-	X(280, utimensat, INT, DIRFD, PATH, PTR, ATFLAGS, _, _) \
+	X(280, utimensat, INT, DIRFD, PATH, UTIMENS_IN, ATFLAGS, _, _) \
 	X(281, epoll_pwait, INT, FD, EPOLL_OUT, INT, INT, SIGSET_IN, UINT) \
 	X(282, signalfd, INT, FD, SIGSET_IN, UINT, _, _, _) \
 	X(283, timerfd_create, INT, CLOCKID, EFLAGS, _, _, _, _) \
@@ -465,6 +467,8 @@ static inline uint32_t hs_sys_want(const struct hs_sys_row *r, int i, const uint
 	case HS_K_TV_IN:
 	case HS_K_RLIMIT_IN:
 		return 16;
+	case HS_K_UTIMENS_IN:
+		return 32;
 	case HS_K_FDSET: { /* the bits of the first nfds descriptors */
 		uint64_t n = args[0] > 1024 ? 1024 : args[0];
 

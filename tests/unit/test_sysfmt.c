@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -648,11 +649,14 @@ static void termios_bytes(uint8_t t[36], uint32_t i, uint32_t o, uint32_t c, uin
  * count of gids (an empty list is [], NULL is NULL, a failed call or a
  * count over NGROUPS_MAX the address); timer_create's sigevent shows
  * sigev_value only when it is not 0 (strace's print_sigevent); a
- * capability past the last named one is hex with a comment, as strace. */
+ * capability past the last named one is hex with a comment, as strace;
+ * utimensat's two times. */
 static void test_sysfmt_groups_and_sigevent(void **state)
 {
 	uint8_t gids[12] = { 0, 0, 0, 0, 27, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
 	uint8_t sev[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0 };
+	uint8_t times[32] = { 0xa0, 0x6d, 0x0c, 0x5e, 0, 0, 0, 0, 0x00, 0x65, 0xcd, 0x1d, 0, 0, 0, 0,
+			      0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x3f, 0, 0, 0, 0 };
 	struct sys_call c = call(115, 0, 0x1000, 0, 0, 0, 0);
 
 	(void)state;
@@ -674,6 +678,14 @@ static void test_sysfmt_groups_and_sigevent(void **state)
 	c = call(157, 23, 48, 0, 0, 0, 0); /* PR_CAPBSET_READ of a capability past the last */
 	assert_string_equal(fail_with(c, EINVAL),
 			    "prctl(PR_CAPBSET_READ, 0x30 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+	/* utimensat's pair: a date in the reader's time zone (strace: the
+	 * tracer's), UTIME_NOW / UTIME_OMIT alone */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	c = call(280, 0, 0, 0x1000, 0, 0, 0);
+	c.in[2] = mem(times, sizeof(times));
+	assert_string_equal(ret(c, 0),
+			    "utimensat(0, NULL, [{tv_sec=1577872800, tv_nsec=500000000} /* 2020-01-01T10:00:00.500000000+0000 */, UTIME_NOW], 0) = 0");
 	c = call(222, 0, 0x1000, 0x2000, 0, 0, 0);
 	c.in[1] = mem(sev, sizeof(sev));
 	sev[0] = 5;
