@@ -653,7 +653,8 @@ static int exec_line(struct tree_walk *w)
 	if (exec_of_prev(w, &info, r->tid, line, sizeof line) != 0) {
 		if (hs_db_syscall_line(w->img, &ev_in, &ev_out, NULL, 0, line, sizeof line, &flags) < 0)
 			goto out;
-		exec_path(w->img, phdr, line, sizeof line);
+		if (tree_exec_script_argv(w, sp, argc, line, sizeof line) != 0)
+			exec_path(w->img, phdr, line, sizeof line);
 	}
 	h = put_head(head, 0, hs_db_thread_os_tid(w->img, r->tid, 0));
 	n = strlen(line);

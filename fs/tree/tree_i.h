@@ -242,6 +242,14 @@ int tree_gen_syscalls(struct tree_walk *w);
 int tree_gen_output(struct tree_walk *w);     /* output, stdout, stderr */
 int tree_gen_writes(struct tree_walk *w);
 
+/* ---- tree_exec.c ------------------------------------------------------------------ */
+/* The first image of a recording that ran a "#!" script: line (the
+ * execve at t 0, formatted from the interpreter's stack argv at sp, argc
+ * strings) gets meta.json's command as its argv (and, for a bare name,
+ * the program's path), as strace shows the call.  0 when changed, 1 when
+ * not a script's (line unchanged), or -errno. */
+int tree_exec_script_argv(struct tree_walk *w, uint64_t sp, uint64_t argc, char *line, size_t cap);
+
 /* ---- tree_console.c --------------------------------------------------------------- */
 int tree_console_new(struct tree_console **out);
 void tree_console_free(struct tree_console *c);

@@ -5,7 +5,9 @@
 # environment variables a native run has), an image begun by exec starts
 # with its own and a fork child with none; ld.so's calls that load
 # Valgrind's preload library (open, read, fstat, mmap, close, the RELRO
-# mprotect) are not in `syscalls` and are marked in `events`; `events`
+# mprotect) are not in `syscalls` and are marked in `events`; a "#!"
+# script's first line is the call made (the script and its argv), not the
+# interpreter's argv that the first image starts with; `events`
 # prints an execve's argv and envp as `syscalls` does.  Oracle:
 # `strace -f -o` of the same commands, run natively with the environment
 # the recorder gives minus what Valgrind adds.
@@ -45,6 +47,23 @@ strace -a0 -o "$T/true.st" true --version >/dev/null 2>&1 || fail "strace true f
 head -n 1 "$T/true.st" | mask >"$T/want"
 "$HS" cat "$T/true" syscalls | head -n 1 | cut -d' ' -f3- | mask >"$T/got"
 same_file "the execve of a program named without a path" "$T/want" "$T/got"
+
+# a "#!" script, by its path (with an argument on its "#!" line) and by
+# its name alone on PATH: the interpreter runs it, but strace shows the
+# call made, execve("./s.sh", ["./s.sh", "x"], ...)
+mkdir -p "$T/bin"
+printf '#!/bin/sh -e\necho "$0" "$@"\n' >"$T/bin/hs-script"
+chmod +x "$T/bin/hs-script"
+for how in "$T/bin/hs-script" hs-script; do
+	PATH=$T/bin:$PATH record_ok "$T/script" "$how" one "two words"
+	"$HS" build "$T/script" >/dev/null 2>"$T/build.err" || fail "build script: $(tail -n 2 "$T/build.err")"
+	PATH=$T/bin:$PATH strace -a0 -o "$T/script.st" "$how" one "two words" >/dev/null 2>&1 ||
+		fail "strace $how failed"
+	head -n 1 "$T/script.st" | mask >"$T/want"
+	"$HS" cat "$T/script" syscalls | head -n 1 | cut -d' ' -f3- | mask >"$T/got"
+	same_file "the execve of a script run as $how" "$T/want" "$T/got"
+	rm -rf "$T/script"
+done
 
 # a pipeline: each exec'd image starts with the execve its shell made
 # (argv as passed, not Valgrind's; the variables without Valgrind's two,
