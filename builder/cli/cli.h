@@ -47,6 +47,15 @@ struct cli_landlock_rules {
 /* Applies r.  0 also when the kernel has no Landlock (said says so), or
  * -errno (said says why). */
 int cli_landlock(const struct cli_landlock_rules *r, char *said, size_t cap);
+/* The rules of a reader of a recording (serve, mount): write only under
+ * write_dirs and $TMPDIR (or /tmp: the tree's spill files); with tree (the
+ * open database), read only there, under sources, the system's library
+ * folders and a few files of /etc, /dev, /proc/self, /sys, and the files
+ * the tree names (hs_tree_read_files); without, reading stays open.
+ * Borrowed arguments.  As cli_landlock. */
+struct hs_tree;
+int cli_landlock_reader(struct hs_tree *tree, const char *const *write_dirs, size_t n_write,
+			const char *const *sources, size_t n_sources, char *said, size_t cap);
 
 /* --memory MB of build and serve (cli_memory.c).  cli_parse_memory: 0,
  * or -1 after saying what is wrong.  cli_memory_limit holds the rest of

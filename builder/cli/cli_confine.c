@@ -25,18 +25,23 @@
  * /proc/self, and the files the recording names (hs_tree_read_files: its
  * ELF files, their debug files, the source files found).  A database
  * still to be built names those files only once built, after the threads
- * run, so reading then stays open and the log line says so.  Not mount: a
- * Landlock domain forbids umount, which ends it.
+ * run, so reading then stays open and the log line says so.  mount
+ * applies the same rules (cli_landlock_reader) in the child that serves
+ * (hs_fuse_options.in_child): a Landlock domain forbids umount, which the
+ * daemon outside it does when the child ends.
  * A kernel without Landlock (before 5.13, or turned off) is said, and
  * serve runs without it.
  */
 #include "cli.h"
+#include "hindsight/tree.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -261,4 +266,74 @@ int cli_landlock(const struct cli_landlock_rules *r, char *said, size_t cap)
 			 "folder%s; reading is not confined (the database is built after start)",
 			 abi, used[0], used[0] == 1 ? "" : "s");
 	return 0;
+}
+
+/* ---- the rules of a reader of a recording ------------------------------------------ */
+
+struct read_files {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_file(void *ctx, const char *path)
+{
+	struct read_files *rf = ctx;
+	char *copy;
+
+	for (size_t i = 0; i < rf->n; i++)
+		if (strcmp(rf->v[i], path) == 0)
+			return 0;
+	copy = strdup(path);
+	if (!copy || hs_grow((void **)&rf->v, &rf->cap, rf->n + 1, sizeof(*rf->v))) {
+		free(copy);
+		return -ENOMEM;
+	}
+	rf->v[rf->n++] = copy;
+	return 0;
+}
+
+int cli_landlock_reader(struct hs_tree *tree, const char *const *write_dirs, size_t n_write,
+			const char *const *sources, size_t n_sources, char *said, size_t cap)
+{
+	/* what the process's own libraries read after start: shared objects
+	 * and NSS modules, the dynamic linker's cache, the time zone, the
+	 * number of CPUs; and the system's debug information */
+	static const char *const system_dirs[] = {
+		"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc/ld.so.cache",
+		"/etc/localtime", "/dev/null", "/dev/urandom", "/proc/self",
+		"/sys/devices/system/cpu",
+	};
+	const size_t n_system = sizeof(system_dirs) / sizeof(system_dirs[0]);
+	const char *tmp = getenv("TMPDIR");
+	const char *write[8], **read = calloc(n_system + n_sources, sizeof(*read));
+	struct read_files rf = { 0 };
+	size_t nw = 0, nr = 0;
+	int e = 0;
+
+	if (!read) {
+		snprintf(said, cap, "confinement failed: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_write && nw < 7; i++)
+		write[nw++] = write_dirs[i];
+	write[nw++] = tmp && *tmp ? tmp : "/tmp";
+	for (size_t i = 0; i < n_system; i++)
+		read[nr++] = system_dirs[i];
+	for (size_t i = 0; i < n_sources; i++)
+		read[nr++] = sources[i];
+	if (tree)
+		e = hs_tree_read_files(tree, add_file, &rf);
+	if (e == 0) {
+		struct cli_landlock_rules r = {
+			write, nw, tree != NULL, read, nr, (const char *const *)rf.v, rf.n,
+		};
+		e = cli_landlock(&r, said, cap);
+	} else {
+		snprintf(said, cap, "confinement failed: the recording's files: %s", strerror(-e));
+	}
+	for (size_t i = 0; i < rf.n; i++)
+		free(rf.v[i]);
+	free(rf.v);
+	free(read);
+	return e;
 }

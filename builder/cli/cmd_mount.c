@@ -49,10 +49,32 @@ static int confine_mounted(void *arg)
 	return e;
 }
 
+/* In the daemon's serving child (hs_fuse_options.in_child): Landlock as
+ * serve's, writing only under $TMPDIR (the tree's spill files), reading
+ * only there, the recording, --sources, the system's folders and the
+ * files the recording names; its line goes to the daemon's stderr (a
+ * terminal with -f). */
+struct mount_ll {
+	const char **read; /* --sources, then the recording */
+	size_t n_read;
+};
+
+static int landlock_mounted(void *arg, struct hs_tree *tree)
+{
+	struct mount_ll *ll = arg;
+	char said[256];
+	int e = cli_landlock_reader(tree, NULL, 0, ll->read, ll->n_read, said, sizeof said);
+
+	fprintf(stderr, "hindsight mount: %s\n", said);
+	return e;
+}
+
 int cli_mount_main(int argc, char **argv)
 {
 	struct hs_fuse_options opt = { 0 };
+	struct mount_ll ll = { 0 };
 	const char *trace = NULL, *mnt = NULL;
+	char *mnt_abs = NULL;
 	const char **dirs = NULL;
 	struct stat st;
 	long long v;
@@ -116,8 +138,27 @@ int cli_mount_main(int argc, char **argv)
 	}
 	cli_meta_refresh(trace); /* a background child may have ended since */
 	opt.after_mount = confine_mounted;
-	rc = hs_fuse_serve(trace, mnt, &opt) < 0 ? 1 : 0;
+	ll.read = calloc(opt.n_source_dirs + 1, sizeof(*ll.read));
+	if (!ll.read) {
+		rc = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < opt.n_source_dirs; i++)
+		ll.read[ll.n_read++] = dirs[i];
+	ll.read[ll.n_read++] = trace;
+	opt.in_child = landlock_mounted;
+	opt.in_child_arg = &ll;
+	/* the daemon moves to / (fuse_daemonize) and unmounts by this path */
+	mnt_abs = realpath(mnt, NULL);
+	if (!mnt_abs) {
+		fprintf(stderr, "hindsight mount: %s: %s\n", mnt, strerror(errno));
+		rc = 2;
+		goto out;
+	}
+	rc = hs_fuse_serve(trace, mnt_abs, &opt) < 0 ? 1 : 0;
 out:
+	free(mnt_abs);
+	free(ll.read);
 	free(dirs);
 	return rc;
 }

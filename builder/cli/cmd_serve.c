@@ -12,8 +12,6 @@
  */
 #include "cli.h"
 #include "hindsight/server.h"
-#include "hindsight/tree.h"
-#include "hindsight/util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -121,83 +119,23 @@ int cli_parse_log(const char *s, struct hs_srv_opts *o)
 /* hs_srv_opts.before_threads: serve writes only under the folders the
  * server names and $TMPDIR (the tree's spill files), and reads only there,
  * under --sources, the system's library folders and the files the
- * recording names (cli_confine.c says why each).  ctx: struct serve_ll. */
+ * recording names (cli_landlock_reader).  ctx: struct serve_ll. */
 #define LANDLOCK_SAID 256
 
 struct serve_ll {
 	const char *const *source_dirs; /* --sources, NULL-terminated */
 	char said[LANDLOCK_SAID];       /* the line that says what was applied */
-	char **files;                   /* the recording's files (hs_tree_read_files) */
-	size_t n_files, cap;
 };
-
-static int add_file(void *ctx, const char *path)
-{
-	struct serve_ll *ll = ctx;
-	char *copy;
-
-	for (size_t i = 0; i < ll->n_files; i++)
-		if (strcmp(ll->files[i], path) == 0)
-			return 0;
-	copy = strdup(path);
-	if (!copy || hs_grow((void **)&ll->files, &ll->cap, ll->n_files + 1, sizeof(*ll->files))) {
-		free(copy);
-		return -ENOMEM;
-	}
-	ll->files[ll->n_files++] = copy;
-	return 0;
-}
 
 static int landlock_server(void *ctx, const struct hs_srv_confine *c)
 {
-	/* what the server's own libraries read after start: shared objects
-	 * and NSS modules, the dynamic linker's cache, the time zone, the
-	 * number of CPUs; and the system's debug information */
-	static const char *const system_dirs[] = {
-		"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc/ld.so.cache",
-		"/etc/localtime", "/dev/null", "/dev/urandom", "/proc/self",
-		"/sys/devices/system/cpu",
-	};
-	const size_t n_system = sizeof(system_dirs) / sizeof(system_dirs[0]);
 	struct serve_ll *ll = ctx;
-	const char *tmp = getenv("TMPDIR");
-	const char *write[8], **read;
-	size_t nw = 0, nr = 0, n_sources = 0;
-	int e = 0;
+	size_t n_sources = 0;
 
-	for (size_t i = 0; i < c->n_write && nw < 7; i++)
-		write[nw++] = c->write_dirs[i];
-	write[nw++] = tmp && *tmp ? tmp : "/tmp";
 	while (ll->source_dirs[n_sources])
 		n_sources++;
-	read = calloc(n_system + n_sources, sizeof(*read));
-	if (!read) {
-		snprintf(ll->said, sizeof ll->said, "confinement failed: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n_system; i++)
-		read[nr++] = system_dirs[i];
-	for (size_t i = 0; i < n_sources; i++)
-		read[nr++] = ll->source_dirs[i];
-	if (c->tree)
-		e = hs_tree_read_files(c->tree, add_file, ll);
-	if (e == 0) {
-		struct cli_landlock_rules r = {
-			write, nw, c->tree != NULL, read, nr,
-			(const char *const *)ll->files, ll->n_files,
-		};
-		e = cli_landlock(&r, ll->said, sizeof ll->said);
-	} else {
-		snprintf(ll->said, sizeof ll->said, "confinement failed: the recording's files: %s",
-			 strerror(-e));
-	}
-	for (size_t i = 0; i < ll->n_files; i++)
-		free(ll->files[i]);
-	free(ll->files);
-	ll->files = NULL;
-	ll->n_files = ll->cap = 0;
-	free(read);
-	return e;
+	return cli_landlock_reader(c->tree, c->write_dirs, c->n_write, ll->source_dirs, n_sources,
+				   ll->said, sizeof ll->said);
 }
 
 int cli_serve_main(int argc, char **argv)

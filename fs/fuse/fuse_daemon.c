@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -723,16 +724,80 @@ static void daemon_release(struct daemon *d)
 	pthread_mutex_destroy(&d->lock);
 }
 
+/* The session's loop with the janitor beside it, until unmounted or told
+ * to stop.  After daemonizing: a fork keeps no threads. */
+static int serve_loop(struct daemon *d, const struct hs_fuse_options *opt)
+{
+	struct fuse_loop_config cfg;
+	pthread_t jan;
+	bool jan_started = pthread_create(&jan, NULL, janitor, d) == 0;
+	int err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.clone_fd = 0;
+	cfg.max_idle_threads = opt->threads > 0 ? (unsigned)opt->threads : 10;
+	err = fuse_session_loop_mt(d->se, &cfg) < 0 ? -EIO : 0;
+	if (jan_started) {
+		pthread_mutex_lock(&d->lock);
+		d->stopping = true;
+		pthread_cond_signal(&d->wake);
+		pthread_mutex_unlock(&d->lock);
+		pthread_join(jan, NULL);
+	}
+	return err;
+}
+
+/* serve_loop() in a child that opt->in_child confines first; this process
+ * waits outside it, passing the stop signals and SIGUSR1 on, so that it can
+ * unmount when the child ends, even killed. */
+static int serve_in_child(struct daemon *d, const struct hs_fuse_options *opt)
+{
+	sigset_t set, old;
+	pid_t child;
+	int status = 0, sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	child = fork();
+	if (child < 0) {
+		int e = -errno;
+
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		fprintf(stderr, "hindsight mount: fork: %s\n", strerror(-e));
+		return e;
+	}
+	if (child == 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (opt->in_child(opt->in_child_arg, d->tree) != 0)
+			_exit(3);
+		_exit(serve_loop(d, opt) < 0 ? 1 : 0);
+	}
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(child, sig);
+			continue;
+		}
+		if (waitpid(child, &status, WNOHANG) == child)
+			break;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
 int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		  const struct hs_fuse_options *opt)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct fuse_loop_config cfg;
 	struct sigaction sa;
 	struct daemon d;
 	struct stat st;
-	pthread_t jan;
-	bool jan_started = false;
 	char *optbuf = NULL;
 	int err;
 
@@ -812,19 +877,7 @@ int hs_fuse_serve(const char *trace_dir, const char *mountpoint,
 		err = -EIO;
 		goto out_unmount;
 	}
-	/* after daemonizing: fork keeps no threads */
-	jan_started = pthread_create(&jan, NULL, janitor, &d) == 0;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.clone_fd = 0;
-	cfg.max_idle_threads = opt->threads > 0 ? (unsigned)opt->threads : 10;
-	err = fuse_session_loop_mt(d.se, &cfg) < 0 ? -EIO : 0;
-	if (jan_started) {
-		pthread_mutex_lock(&d.lock);
-		d.stopping = true;
-		pthread_cond_signal(&d.wake);
-		pthread_mutex_unlock(&d.lock);
-		pthread_join(jan, NULL);
-	}
+	err = opt->in_child ? serve_in_child(&d, opt) : serve_loop(&d, opt);
 out_unmount:
 	fuse_session_unmount(d.se);
 out_signals:

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct hs_tree; /* tree.h */
+
 struct hs_fuse_options {
 	bool foreground;        /* -f: stay in the foreground */
 	const char *fuse_opts;  /* -o: extra mount options, comma-separated */
@@ -24,6 +26,14 @@ struct hs_fuse_options {
 	 * non-zero return unmounts and fails.  NULL: nothing. */
 	int (*after_mount)(void *arg);
 	void *after_mount_arg;
+	/* Non-NULL: the daemon serves from a child process, which calls this
+	 * first (with the open tree: `hindsight mount` applies Landlock
+	 * there); a non-zero return ends the child and unmounts.  The daemon
+	 * itself stays outside, waits, passes SIGINT, SIGTERM, SIGHUP and
+	 * SIGUSR1 on, and unmounts when the child ends, however it ends (a
+	 * Landlock domain forbids the umount).  NULL: it serves itself. */
+	int (*in_child)(void *arg, struct hs_tree *tree);
+	void *in_child_arg;
 };
 
 /* Mounts TRACE_DIR's tree on mountpoint and serves it until it is

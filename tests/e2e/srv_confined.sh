@@ -83,6 +83,7 @@ static void on_usr1(int sig)
 __attribute__((constructor)) static void setup(void)
 {
 	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr1); /* mount's daemon takes SIGUSR1 itself */
 }
 EOF2
 	cc -shared -fPIC -o "$T/probe.so" "$T/probe.c" || fail "cannot build the probe"
@@ -131,4 +132,44 @@ PID=$(pgrep -f -n "hindsight mount $T/tr")
 confined_status "$PID" mount
 cmp -s "$T/mnt/stdout" "$T/tr.out" || fail "the mount's stdout differs from the program's"
 fusermount3 -u "$T/mnt" || fail "unmount failed"
-pass "serve and mount: NoNewPrivs 1, Seccomp 2, said so, and still answer; serve writes only under its folders (Landlock)"
+
+# mount serves from a child that Landlock confines (reads: the recording,
+# its files, the system's folders), while the daemon outside it unmounts
+# when the child ends: asked to (SIGINT to either) or killed
+if [ -s "$T/probe.so" ]; then
+	for stop in int-child kill-child int-daemon; do
+		rm -f "$T/fg.err"
+		PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret PROBE_SOURCE=$SRC \
+			LD_PRELOAD=$T/probe.so "$HS" mount -f "$T/tr" "$T/mnt" 2>"$T/fg.err" &
+		for i in $(seq 100); do grep -q 'reading only there' "$T/fg.err" && break; sleep 0.1; done
+		grep -q 'hindsight mount: confined: Landlock (ABI [0-9]*) allows writing only under 1 folder, reading only there' \
+			"$T/fg.err" || fail "mount's child does not say Landlock: $(cat "$T/fg.err")"
+		grep -q '^main.* example.c:[0-9]' "$T/mnt/time/main/where" ||
+			fail "the confined mount's where at main: $(cat "$T/mnt/time/main/where")"
+		cmp -s "$T/mnt/sources$SRC" "$SRC" || fail "the confined mount does not serve example.c"
+		DAEMON=$(pgrep -f -o "hindsight mount -f $T/tr")
+		CHILD=$(pgrep -f -n "hindsight mount -f $T/tr")
+		[ -n "$CHILD" ] && [ "$CHILD" != "$DAEMON" ] || fail "mount has no serving child"
+		if [ "$stop" = int-child ]; then
+			kill -USR2 "$CHILD"
+			for i in $(seq 50); do [ "$(grep -c '^read' "$T/fg.err")" -ge 3 ] && break; sleep 0.1; done
+			for want in "read $T/outside/secret Permission denied" \
+				"read /etc/passwd Permission denied" "read $SRC ok"; do
+				grep -qx "$want" "$T/fg.err" ||
+					fail "mount: expected '$want': $(grep '^read' "$T/fg.err" | tr '\n' ' ')"
+			done
+		fi
+		case $stop in
+		int-child) kill -INT "$CHILD" ;;
+		kill-child) kill -KILL "$CHILD" ;;
+		int-daemon) kill -INT "$DAEMON" ;;
+		esac
+		for i in $(seq 100); do
+			! grep -q " $T/mnt fuse" /proc/mounts && ! kill -0 "$DAEMON" 2>/dev/null && break
+			sleep 0.1
+		done
+		! grep -q " $T/mnt fuse" /proc/mounts || fail "mount: $stop left the mount"
+		! kill -0 "$DAEMON" 2>/dev/null || fail "mount: $stop left the daemon running"
+	done
+fi
+pass "serve and mount: NoNewPrivs 1, Seccomp 2, said so, and still answer; serve writes only under its folders and both read only the recording's (Landlock); mount unmounts however its child ends"
