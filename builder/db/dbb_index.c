@@ -55,9 +55,12 @@ struct dbb_index {
 	struct hs_dbfile_writer *lines;
 	struct dbb_sort *by_line;
 	const struct dbb_lines *lm;    /* NULL: no line starts */
-	/* entries of inlined copies (dbb_inl.c), by t_call: into by_callee */
+	/* entries of inlined copies (dbb_inl.c), by t_call: into by_callee,
+	 * through pend[] while a call may still end them (inl_upto) */
 	bool have_inl;
 	uint8_t inl[HS_DB_CALL_REC];
+	uint8_t (*pend)[HS_DB_CALL_REC];
+	size_t n_pend, cap_pend, flush_at;
 };
 
 static int cmp_callee(const void *a, const void *b)
@@ -196,6 +199,7 @@ void dbb_index_free(struct dbb_index *x)
 	free(x->heap);
 	free(x->count);
 	free(x->cp);
+	free(x->pend);
 	free(x);
 }
 
@@ -346,10 +350,49 @@ static const struct live *innermost(const struct dbb_index *x, uint32_t tid)
 	return best;
 }
 
+/* Files the pending inlined entries that no call after t can change
+ * (all: t UINT64_MAX). */
+static int inl_flush(struct dbb_index *x, uint64_t t)
+{
+	size_t w = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < x->n_pend; i++) {
+		if (hs_le64(x->pend[i] + 8) > t)
+			memmove(x->pend[w++], x->pend[i], HS_DB_CALL_REC);
+		else if (!ret && (ret = dbb_sort_add(x->by_callee, x->pend[i])))
+			ret = fail_file(x, "callee.hdb", ret);
+	}
+	x->n_pend = w;
+	x->flush_at = 2 * w + 64;
+	return ret;
+}
+
+/* A call made from the frame of pending inlined entries was unwound (a
+ * longjmp or an exception caught in that frame): the line pass, which
+ * counts calls and returns, has lost the depth there, so an entry open
+ * across it ends where the unwinding lands (taken to be outside the
+ * copy: a catch inside an inlined function is not told apart). */
+static void inl_unwound(struct dbb_index *x, const uint8_t *rec)
+{
+	uint64_t t_call = hs_le64(rec), t_ret = hs_le64(rec + 8);
+	uint32_t tid = hs_le32(rec + 32), depth = hs_le32(rec + 36);
+
+	for (size_t i = 0; i < x->n_pend; i++) {
+		uint8_t *e = x->pend[i];
+
+		if (hs_le32(e + 32) == tid && hs_le32(e + 36) == depth && hs_le64(e) < t_call &&
+		    t_ret < hs_le64(e + 8)) {
+			hs_put_le64(e + 8, t_ret);
+			hs_put_le32(e + 40, hs_le32(e + 40) | HS_DB_CALL_UNWOUND);
+		}
+	}
+}
+
 /* Gives every inlined copy's entry with t_call <= upto its depth, ends it
  * no later than the frame holding it (a longjmp or an exception past the
  * copy: the line pass counts only calls and returns), and files it by
- * callee. */
+ * callee (pending while a call may still end it). */
 static int inl_upto(struct dbb_index *x, uint64_t upto)
 {
 	int ret;
@@ -367,8 +410,11 @@ static int inl_upto(struct dbb_index *x, uint64_t upto)
 			hs_put_le32(x->inl + 40, hs_le32(x->inl + 40) | (hs_le32(f->rec + 40) &
 					(HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)));
 		}
-		if ((ret = dbb_sort_add(x->by_callee, x->inl)))
-			return fail_file(x, "callee.hdb", ret);
+		if (hs_grow((void **)&x->pend, &x->cap_pend, x->n_pend + 1, sizeof(*x->pend)))
+			return -ENOMEM;
+		memcpy(x->pend[x->n_pend++], x->inl, HS_DB_CALL_REC);
+		if (x->n_pend >= x->flush_at && (ret = inl_flush(x, t)))
+			return ret;
 		if ((ret = inl_next(x)) < 0)
 			return fail_file(x, "inlined entries", ret);
 	}
@@ -385,6 +431,8 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 		return -ENOMEM;
 	if ((ret = lines_upto(x, t_call)) || (ret = inl_upto(x, t_call)))
 		return ret;
+	if (hs_le32(rec + 40) & HS_DB_CALL_UNWOUND)
+		inl_unwound(x, rec);
 	live_drop(x, t_call);
 	if (hs_grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof(*x->heap)))
 		return -ENOMEM;
@@ -591,7 +639,8 @@ int dbb_index_finish(struct dbb_index *x)
 {
 	int ret;
 
-	if ((ret = lines_upto(x, UINT64_MAX)) || (ret = inl_upto(x, UINT64_MAX)))
+	if ((ret = lines_upto(x, UINT64_MAX)) || (ret = inl_upto(x, UINT64_MAX)) ||
+	    (ret = inl_flush(x, UINT64_MAX)))
 		return ret;
 	ret = hs_dbfile_finish(x->stacks);
 	x->stacks = NULL;

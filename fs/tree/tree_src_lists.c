@@ -217,10 +217,10 @@ int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint
 char *tree_src_put_how(char *p, uint32_t flags)
 {
 	static const struct { uint32_t flag; const char *word; } how[] = {
+		{ HS_DB_CALL_INLINE, "inline" },
 		{ HS_DB_CALL_SIGNAL, "signal" },
 		{ HS_DB_CALL_UNWOUND, "unwound" },
 		{ HS_DB_CALL_TAIL, "tail" },
-		{ HS_DB_CALL_INLINE, "inline" },
 	};
 	char sep = ' ';
 

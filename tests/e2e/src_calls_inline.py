@@ -176,7 +176,8 @@ def compare(js, mnt, prog):
             bad.append("%s: %d calls, gdb's break hit %d times" % (fn, len(lines), len(hits)))
         for k, (line, h) in enumerate(zip(lines, hits)):
             f = line.split()
-            t_call, t_ret, inline = int(f[0]), f[1], "inline" in f[4:]
+            t_call, t_ret = int(f[0]), f[1]
+            inline = len(f) > 4 and "inline" in f[4].split(",")
             where = "%s #%d (t=%d)" % (fn, k, t_call)
             n_hits += 1
             if inline != h["inline"]:
