@@ -41,7 +41,7 @@ static void inline_of(struct hs_src *s, Dwarf_Die *cu, Dwarf_Die *die, Dwarf_Add
 	const char *f;
 
 	memset(o, 0, sizeof(*o));
-	o->function = src_dwarf_cplus_name(s, die);
+	o->function = src_dwarf_frame_name(s, die);
 	if (!o->function)
 		o->function = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
 	if (!o->function)
@@ -546,7 +546,9 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 	n = hs_src_inline_frames(s, addr, in, INL_DEPTH);
 	if (n <= i)
 		return -ENOENT;
-	*name = in[i].function;
+	/* calls/ files it by its break name; the frame name is gdb's bt's */
+	*name = src_name_local(in[i].function) ? src_intern_break(s, in[i].function) :
+						  in[i].function;
 	if (i + 1 < n)
 		*caller = in[i + 1].function;
 	else if (hs_src_lookup(s, addr, &loc) == 0)
