@@ -1,7 +1,9 @@
 // inlc_cpp_o2.cc - calls/<f> of C++ functions inlined at -O2: a method
 // defined in its class, a function template, a lambda called in place,
-// a static function also called out of line through a pointer, and a
-// copy left by an exception thrown from a function it calls.
+// a static function also called out of line through a pointer, a copy
+// left by an exception thrown from a function it calls, and a lambda in
+// a member function defined in its class (gdb names its frame by its
+// whole signature).
 #include <cstdio>
 #include <stdexcept>
 
@@ -11,6 +13,17 @@ struct Box {
 	int w, h;
 	int area() const { sink = w; return w * h + sink; }
 	int grow(int d) { w += d; return area(); }
+	int each(int n)
+	{
+		auto step = [this](int k) {
+			sink = k;
+			return k * w;
+		};
+		int s = 0;
+		for (int i = 0; i < n; i++)
+			s += step(i);
+		return s;
+	}
 };
 
 template <typename T> static inline T clampv(T v, T lo, T hi)
@@ -60,6 +73,7 @@ int main()
 		}
 	}
 	s += fp(7);
+	s += b.each(s & 3);
 	std::printf("%d\n", s);
 	return 0;
 }

@@ -1,0 +1,64 @@
+#!/bin/bash
+# src_calls_inline.sh - calls/<f> counts the entries of f's inlined copies
+# as gdb's `break f` does: gdb puts a location at every copy (its entry:
+# the start of its first range) and at the function itself, and stops at
+# each every time it runs.  C at -O2 (copies in a loop, nested copies that
+# start at the same pc, a copy in a recursive function, a function also
+# called out of line through a pointer), C at -O0 with always_inline
+# (copies left by a longjmp from a function they call), C++ at -O2
+# (in-class methods, a function template, lambdas, a copy left by an
+# exception).
+#
+# Oracle: tests/e2e/src_calls_inline.py runs each program natively under
+# gdb with `break f` for each f and, at each hit, keeps whether frame #0
+# is an inlined copy, the pc, the backtrace, and the pc where the copy is
+# left (stepping to the first pc outside the copy's block at the same
+# depth of real frames).  calls/<f> must have one line per hit in the
+# same order, "inline" exactly on the inlined ones, the pc at each
+# inlined entry's t_call gdb's, the backtrace there gdb's less the copies
+# starting at that pc (hidden, as at any arrival: README), and the pc at
+# t_return where the copy was left.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+summary=""
+
+# check PROG FUNCS...: gdb's breakpoints against calls/ of the recording
+check()
+{
+	local prog=$1 src rc
+	shift
+	require_built "$prog"
+	src=$(ls "$ROOT/tests/programs/$prog".c* | head -n 1)
+	src=$(basename "$src")
+	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_FUNCS="$*" ORACLE_SRC=$src \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/tests/e2e/src_calls_inline.py" \
+		</dev/null >"$T/$prog.gdb" 2>&1
+	[ -s "$T/$prog.json" ] ||
+		fail "$prog: gdb oracle: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
+	record_ok "$T/$prog.trace" "$PROGS/$prog"
+	build_ok "$T/$prog.trace"
+	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
+	ORACLE_SRC=$src "$PY" "$ROOT/tests/e2e/src_calls_inline.py" compare "$T/$prog.json" \
+		"$T/$prog.mnt" "$prog" >"$T/$prog.cmp" 2>&1
+	rc=$?
+	cat "$T/$prog.cmp" >&2
+	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
+	grep -q '^0 mismatches, [1-9][0-9]* hits ([1-9]' "$T/$prog.cmp" ||
+		fail "$prog: no inlined hit compared: $(tail -n 1 "$T/$prog.cmp")"
+	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | cut -d, -f2 | cut -d' ' -f2)"
+}
+
+check inlc_multi_o2 scale twice around rec leaf
+check inlc_nonlocal guarded count_down bail first
+check inlc_cpp_o2 Box::area Box::grow 'clampv<int>' twice guarded risky 'operator()' Box::each
+
+# a copy left by longjmp and one left by an exception end where the
+# unwinding lands, marked so
+grep -c ' inline,unwound$' "$T/inlc_nonlocal.mnt/calls/guarded" | grep -qx 2 ||
+	fail "calls/guarded: not 2 inline,unwound: $(cat "$T/inlc_nonlocal.mnt/calls/guarded")"
+grep -c ' inline,unwound$' "$T/inlc_cpp_o2.mnt/calls/guarded" | grep -qx 1 ||
+	fail "calls/guarded (C++): not 1 inline,unwound: $(cat "$T/inlc_cpp_o2.mnt/calls/guarded")"
+pass "calls/ of inlined functions as gdb's breakpoints:$summary"
