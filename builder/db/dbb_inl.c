@@ -347,9 +347,8 @@ static int resolve_shard(struct iresolve *r, const char *dir)
 		if (type == I_DONE) {
 			ret = emit(r, t, a, key, tid);
 		} else if (type == I_OPEN) {
-			if (hs_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(*r->c)))
-				ret = -ENOMEM;
-			else
+			ret = hs_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(*r->c)) ? -ENOMEM : 0;
+			if (!ret)
 				r->c[r->n++] = (struct icarry){ t, a, key, level, tid };
 		} else {
 			ret = apply(r, type, t, a, level, tid);

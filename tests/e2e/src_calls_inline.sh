@@ -7,7 +7,8 @@
 # called out of line through a pointer), C at -O0 with always_inline
 # (copies left by a longjmp from a function they call), C++ at -O2
 # (in-class methods, a function template, lambdas, a copy left by an
-# exception).
+# exception).  And a program whose copies stay open across a build's
+# shard boundaries (inlc_shards_o2): calls/ must not depend on --shards.
 #
 # Oracle: tests/e2e/src_calls_inline.py runs each program natively under
 # gdb with `break f` for each f and, at each hit, keeps whether frame #0
@@ -61,4 +62,19 @@ grep -c ' inline,unwound$' "$T/inlc_nonlocal.mnt/calls/guarded" | grep -qx 2 ||
 	fail "calls/guarded: not 2 inline,unwound: $(cat "$T/inlc_nonlocal.mnt/calls/guarded")"
 grep -c ' inline,unwound$' "$T/inlc_cpp_o2.mnt/calls/guarded" | grep -qx 1 ||
 	fail "calls/guarded (C++): not 1 inline,unwound: $(cat "$T/inlc_cpp_o2.mnt/calls/guarded")"
-pass "calls/ of inlined functions as gdb's breakpoints:$summary"
+# copies open across shard boundaries: the same calls/ whatever the shard
+# count (the merge closes what a shard left open), and as many as ran
+require_built inlc_shards_o2
+record_ok "$T/sh.trace" "$PROGS/inlc_shards_o2"
+for n in 1 5; do
+	"$HS" build --shards $n "$T/sh.trace" >"$T/sh.build" 2>&1 || fail "build --shards $n: $(tail -n 1 "$T/sh.build")"
+	for f in inner outer work; do
+		"$HS" cat "$T/sh.trace" "calls/$f" >"$T/sh.$f.$n" || fail "calls/$f (--shards $n)"
+	done
+done
+for f in inner outer work; do
+	cmp -s "$T/sh.$f.1" "$T/sh.$f.5" || fail "calls/$f differs with 5 shards: $(diff "$T/sh.$f.1" "$T/sh.$f.5" | head -n 4 | tr '\n' ' ')"
+done
+# outer's copy calls inner twice per iteration (400), the loop once in 7
+[ "$(wc -l <"$T/sh.inner.1")" = 858 ] || fail "calls/inner: $(wc -l <"$T/sh.inner.1") entries, not 858"
+pass "calls/ of inlined functions as gdb's breakpoints:$summary; the same with 5 shards"
