@@ -488,6 +488,19 @@ void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
 struct hs_src;
 struct dbb_inl;
 int dbb_inl_new(struct hs_src *src, const char *dir, struct dbb_inl **out);
+/* First in struct dbb_inl: quiet[tid] says the thread has no copy open
+ * and nothing to report, so only an instruction at a copy's entry needs
+ * dbb_inl_insn (the line pass asks per instruction). */
+struct dbb_inl_head {
+	uint8_t *quiet;
+	size_t n_quiet;
+};
+static inline bool dbb_inl_quiet(const struct dbb_inl *x, uint32_t tid)
+{
+	const struct dbb_inl_head *h = (const struct dbb_inl_head *)x;
+
+	return tid < h->n_quiet && h->quiet[tid];
+}
 int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint64_t fin,
 		 bool entry);
 int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret);

@@ -66,6 +66,7 @@ struct ithread {
 };
 
 struct dbb_inl {
+	struct dbb_inl_head h;   /* first: dbb_inl_quiet() reads it inline */
 	struct hs_src *src;      /* borrowed */
 	struct dbb_spill_w *w;
 	struct ithread *th;
@@ -98,6 +99,7 @@ void dbb_inl_free(struct dbb_inl *x)
 	for (size_t i = 0; i < x->n_th; i++)
 		free(x->th[i].o);
 	free(x->th);
+	free(x->h.quiet);
 	free(x);
 }
 
@@ -106,8 +108,18 @@ static struct ithread *ithread_of(struct dbb_inl *x, uint32_t tid)
 	if (tid >= x->n_th &&
 	    dbb_grow_zero((void **)&x->th, &x->n_th, (size_t)tid + 1, sizeof(*x->th)))
 		return NULL;
+	if (tid >= x->h.n_quiet &&
+	    dbb_grow_zero((void **)&x->h.quiet, &x->h.n_quiet, (size_t)tid + 1, 1))
+		return NULL;
 	x->th[tid].seen = true;
 	return &x->th[tid];
+}
+
+/* After a change to th: with nothing open and nothing to report, the
+ * thread's instructions need no look (dbb_inl_quiet) but at entries. */
+static void settle(struct dbb_inl *x, uint32_t tid, const struct ithread *th)
+{
+	x->h.quiet[tid] = !th->n && th->lo_done;
 }
 
 static int put(struct dbb_inl *x, uint32_t type, uint64_t t, uint64_t a, uint64_t key,
@@ -140,16 +152,13 @@ static bool holds(struct dbb_inl *x, uint64_t fin, uint64_t frame)
 	return fin == frame || hs_src_inline_within(x->src, fin, frame);
 }
 
-int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint64_t fin,
-		 bool entry)
+static int insn(struct dbb_inl *x, struct ithread *th, uint64_t t, uint32_t tid, uint64_t rip,
+		uint64_t fin, bool entry)
 {
-	struct ithread *th = ithread_of(x, tid);
 	uint64_t fr[MAX_NEST];
 	size_t n;
 	int ret = 0;
 
-	if (!th)
-		return -ENOMEM;
 	while (th->n && th->o[th->n - 1].depth == th->depth &&
 	       !holds(x, fin, th->o[th->n - 1].frame))
 		if ((ret = pop(x, th, tid, t)))
@@ -181,13 +190,23 @@ int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint
 	return 0;
 }
 
-int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret)
+int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint64_t fin,
+		 bool entry)
 {
 	struct ithread *th = ithread_of(x, tid);
 	int ret;
 
 	if (!th)
 		return -ENOMEM;
+	ret = insn(x, th, t, tid, rip, fin, entry);
+	settle(x, tid, th);
+	return ret;
+}
+
+static int jump(struct dbb_inl *x, struct ithread *th, uint64_t t, uint32_t tid, bool is_ret)
+{
+	int ret;
+
 	if (!is_ret) {
 		th->depth++;
 		return 0;
@@ -205,6 +224,18 @@ int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret)
 	return 0;
 }
 
+int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret)
+{
+	struct ithread *th = ithread_of(x, tid);
+	int ret;
+
+	if (!th)
+		return -ENOMEM;
+	ret = jump(x, th, t, tid, is_ret);
+	settle(x, tid, th);
+	return ret;
+}
+
 int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid)
 {
 	struct ithread *th = ithread_of(x, tid);
@@ -220,6 +251,7 @@ int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid)
 	/* the slot's next thread begins with nothing open */
 	th->depth = th->lo = 0;
 	th->lo_done = true;
+	settle(x, tid, th);
 	return 0;
 }
 

@@ -356,7 +356,8 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	if (!p->h.last_in)
 		return 0;
 	e = lookup(p, rip);
-	if ((ret = dbb_inl_insn(p->inl, t, tid, rip, e->fin, e->flags & CF_INL_ENTRY)))
+	if (((e->flags & CF_INL_ENTRY) || !dbb_inl_quiet(p->inl, tid)) &&
+	    (ret = dbb_inl_insn(p->inl, t, tid, rip, e->fin, e->flags & CF_INL_ENTRY)))
 		return p->cb_ret = ret;
 	if (!e->line)
 		return 0; /* no line info: the current line stays */
