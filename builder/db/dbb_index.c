@@ -405,7 +405,8 @@ static int inl_upto(struct dbb_index *x, uint64_t upto)
 		live_drop(x, t);
 		hs_put_le32(x->inl + 36, tid < x->n_count ? x->count[tid] : 0);
 		f = innermost(x, tid);
-		if (f && hs_le64(f->rec + 8) != HS_DB_NO_RETURN && hs_le64(f->rec + 8) < t_ret) {
+		/* (at the frame's own end: how the frame ended is how the copy did) */
+		if (f && hs_le64(f->rec + 8) != HS_DB_NO_RETURN && hs_le64(f->rec + 8) <= t_ret) {
 			hs_put_le64(x->inl + 8, hs_le64(f->rec + 8));
 			hs_put_le32(x->inl + 40, hs_le32(x->inl + 40) | (hs_le32(f->rec + 40) &
 					(HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)));

@@ -72,9 +72,11 @@ def gdb_oracle():
         return isinstance(ev, gdb.BreakpointEvent) and bp in ev.breakpoints
 
     def real_depth():
+        # frames on the stack: not inlined copies, nor the "tailcall"
+        # frames gdb shows for functions that left by a jump
         n, f = 0, gdb.newest_frame()
         while f is not None:
-            n += f.type() != gdb.INLINE_FRAME
+            n += f.type() not in (gdb.INLINE_FRAME, gdb.TAILCALL_FRAME)
             f = f.older()
         return n
 

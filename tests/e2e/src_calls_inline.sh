@@ -52,12 +52,14 @@ check()
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | cut -d, -f2 | cut -d' ' -f2)"
 }
 
-check inlc_multi_o2 scale twice around rec leaf
+check inlc_multi_o2 scale twice around rec leaf tailw viatail ext
 check inlc_nonlocal guarded count_down bail first
 check inlc_cpp_o2 Box::area Box::grow 'clampv<int>' twice guarded risky 'operator()' Box::each
 
 # a copy left by longjmp and one left by an exception end where the
-# unwinding lands, marked so
+# unwinding lands, marked so; a copy left by a tail call, at the jump
+grep -c ' inline,tail$' "$T/inlc_multi_o2.mnt/calls/tailw" | grep -qx 2 ||
+	fail "calls/tailw: not 2 inline,tail: $(cat "$T/inlc_multi_o2.mnt/calls/tailw")"
 grep -c ' inline,unwound$' "$T/inlc_nonlocal.mnt/calls/guarded" | grep -qx 2 ||
 	fail "calls/guarded: not 2 inline,unwound: $(cat "$T/inlc_nonlocal.mnt/calls/guarded")"
 grep -c ' inline,unwound$' "$T/inlc_cpp_o2.mnt/calls/guarded" | grep -qx 1 ||

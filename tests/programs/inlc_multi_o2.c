@@ -1,7 +1,8 @@
 /* inlc_multi_o2.c - calls/<f> of a static inline function: inlined at
  * several sites (in a loop, nested in another inlined function, in a
  * recursive function) and also called out of line through a pointer, so
- * gdb's `break scale` has locations at every copy and at the function. */
+ * gdb's `break scale` has locations at every copy and at the function;
+ * and a copy that ends in a tail call out of its frame (tailw). */
 #include <stdio.h>
 
 static volatile int sink;
@@ -39,6 +40,24 @@ static __attribute__((noinline)) int rec(int n)
 	return rec(n - 1) + scale(n);
 }
 
+static __attribute__((noinline)) int ext(int x)
+{
+	sink = x;
+	return x * 3;
+}
+
+/* ends in a tail call (jmp ext) once inlined into viatail */
+static inline int tailw(int x)
+{
+	sink = x;
+	return ext(x + 1);
+}
+
+static __attribute__((noinline)) int viatail(int n)
+{
+	return tailw(n);
+}
+
 int (*volatile fp)(int) = scale;
 
 int main(int argc, char **argv)
@@ -52,6 +71,7 @@ int main(int argc, char **argv)
 	s += around(s & 7);
 	s += rec(2);
 	s += fp(5);
+	s += viatail(s & 3) + viatail(1);
 	printf("%d\n", s);
 	return 0;
 }
