@@ -79,4 +79,33 @@ for f in inner outer work; do
 done
 # outer's copy calls inner twice per iteration (400), the loop once in 7
 [ "$(wc -l <"$T/sh.inner.1")" = 858 ] || fail "calls/inner: $(wc -l <"$T/sh.inner.1") entries, not 858"
-pass "calls/ of inlined functions as gdb's breakpoints:$summary; the same with 5 shards"
+# frame names of lambdas and local classes' functions (inlc_lambda, -O0):
+# where and backtrace's caller at each TAG line, as gdb's bt at a
+# breakpoint on that line (the whole signature when they have linkage)
+require_built inlc_lambda
+src=$ROOT/tests/programs/inlc_lambda.cc
+args=()
+for l in $(grep -n '// TAG_' "$src" | cut -d: -f1); do
+	args+=(-ex "break inlc_lambda.cc:$l")
+done
+cmds=(-ex run)
+for _ in 1 2 3 4 5 6; do
+	cmds+=(-ex "bt 2" -ex continue)
+done
+timeout -k 5 60 gdb -nx -batch "${args[@]}" "${cmds[@]}" "$PROGS/inlc_lambda" </dev/null >"$T/lambda.gdb" 2>&1
+record_ok "$T/lambda.trace" "$PROGS/inlc_lambda"
+build_ok "$T/lambda.trace"
+mount_tree "$T/lambda.trace" "$T/lambda.mnt"
+names=0
+while IFS=$'\t' read -r line f0; do
+	IFS= read -r f1
+	t=$(head -n 1 "$T/lambda.mnt/lines$src/$line") || fail "no line start of inlc_lambda.cc:$line"
+	got0=$(sed -n '1s/^#0 //; 1s/+0x[0-9a-f]* .*//p' "$T/lambda.mnt/time/$t/backtrace")
+	got1=$(sed -n '2s/^#1 //; 2s/+0x[0-9a-f]* .*//p' "$T/lambda.mnt/time/$t/backtrace")
+	[ "$got0" = "$f0" ] && [ "$got1" = "$f1" ] ||
+		fail "inlc_lambda.cc:$line: frames '$got0', '$got1'; gdb's '$f0', '$f1'"
+	names=$((names + 1))
+done < <(sed -n -E 's/^#0  (0x[0-9a-f]+ in )?(.*) \([^()]*\) at .*:([0-9]+)$/\3\t\2/p
+		   s/^#1  (0x[0-9a-f]+ in )?(.*) \([^()]*\) at .*/\2/p' "$T/lambda.gdb")
+[ "$names" = 6 ] || fail "inlc_lambda: $names of 6 frames compared: $(grep '^#' "$T/lambda.gdb" | head -n 4 | tr '\n' ' ')"
+pass "calls/ of inlined functions as gdb's breakpoints:$summary; the same with 5 shards; 6 lambda and local class frames named as gdb's bt"
