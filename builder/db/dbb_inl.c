@@ -246,7 +246,8 @@ int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid)
 	while (th->n)
 		if ((ret = pop(x, th, tid, HS_DB_NO_RETURN)))
 			return ret;
-	if (!th->lo_done && (ret = put(x, I_EXIT, t, 0, 0, 0, tid, 0)))
+	/* (also with lo done: entries of earlier shards at outer levels) */
+	if ((ret = put(x, I_EXIT, t, 0, 0, 0, tid, 0)))
 		return ret;
 	/* the slot's next thread begins with nothing open */
 	th->depth = th->lo = 0;
