@@ -1209,8 +1209,9 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	if ((ret = resolve(l, fused ? shard_dirs : dirs, n, log)))
 		goto fail;
 	{
-		/* the shards' handle: the second pass's, or one like theirs */
-		struct inl_src is = { full ? full : NULL, smaps, n_smaps, img->pack_dir, 0 };
+		/* the handle of the pass resolved: the second pass's, or one
+		 * like the shards' (frame ids are a handle's own) */
+		struct inl_src is = { fused ? NULL : full, smaps, n_smaps, img->pack_dir, 0 };
 
 		ret = dbb_inl_resolve(inl_src_get, &is, fused ? shard_dirs : dirs, n, tmp,
 				      &l->inl);
