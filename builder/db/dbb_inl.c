@@ -71,7 +71,6 @@ struct dbb_inl {
 	struct dbb_spill_w *w;
 	struct ithread *th;
 	size_t n_th;
-	uint64_t entries;
 };
 
 int dbb_inl_new(struct hs_src *src, const char *dir, struct dbb_inl **out)
@@ -186,7 +185,6 @@ static int insn(struct dbb_inl *x, struct ithread *th, uint64_t t, uint32_t tid,
 	for (size_t k = n; k > 0; k--)  /* the outermost first: innermost on top */
 		th->o[th->n++] = (struct iopen){ t, fr[k - 1], HS_DB_INLINE_KEY(rip, k),
 						 th->depth };
-	x->entries += n;
 	return 0;
 }
 
