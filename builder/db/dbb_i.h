@@ -439,9 +439,13 @@ struct dbb_fmap {
 
 /* The resolved line starts of an image: res_path holds LINES records (depth
  * 0) by t whose file_id indexes the provisional table; remap[] turns it
- * into the final id, files[final] is the path. */
+ * into the final id, files[final] is the path.  inl: the entries of
+ * inlined copies (CALLS records, depth 0), finished, by t_call (NULL:
+ * none). */
+struct dbb_sort;
 struct dbb_lines {
 	char *res_path;
+	struct dbb_sort *inl;
 	uint32_t *remap;
 	char **files;
 	size_t n_files;
@@ -511,6 +515,38 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 		    char *const *shard_dirs, const size_t *first, const size_t *end, unsigned n,
 		    const char *tmp, FILE *log, struct dbb_lines **out, struct hs_dbb_err *err);
 void dbb_lines_free(struct dbb_lines *l); /* accepts NULL */
+
+/* The entries of inlined copies (dbb_inl.c), found by a shard's line
+ * pass: dbb_inl_insn for each instruction of a module with DWARF (fin:
+ * the innermost copy at rip, entry: rip is a copy's entry), dbb_inl_jump
+ * for calls and returns, dbb_inl_exit for a thread's exit; finish writes
+ * linl.sp in the shard's folder.  dbb_inl_resolve joins the shards' (in
+ * order) into a finished sort by t_call (caller frees); get_src(ctx)
+ * gives the fs/source handle the shards used, when it is needed. */
+struct hs_src;
+struct dbb_inl;
+int dbb_inl_new(struct hs_src *src, const char *dir, struct dbb_inl **out);
+/* First in struct dbb_inl: quiet[tid] says the thread has no copy open
+ * and nothing to report, so only an instruction at a copy's entry needs
+ * dbb_inl_insn (the line pass asks per instruction). */
+struct dbb_inl_head {
+	uint8_t *quiet;
+	size_t n_quiet;
+};
+static inline bool dbb_inl_quiet(const struct dbb_inl *x, uint32_t tid)
+{
+	const struct dbb_inl_head *h = (const struct dbb_inl_head *)x;
+
+	return tid < h->n_quiet && h->quiet[tid];
+}
+int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint64_t fin,
+		 bool entry);
+int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret);
+int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid);
+int dbb_inl_finish(struct dbb_inl *x);
+void dbb_inl_free(struct dbb_inl *x); /* accepts NULL */
+int dbb_inl_resolve(struct hs_src *(*get_src)(void *ctx), void *ctx, char *const *dirs,
+		    unsigned n, const char *tmp, struct dbb_sort **out);
 
 struct dbb_index;
 /* Makes the indexes of db_format.h's source-level section in out/ (the

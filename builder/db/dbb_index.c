@@ -55,6 +55,12 @@ struct dbb_index {
 	struct hs_dbfile_writer *lines;
 	struct dbb_sort *by_line;
 	const struct dbb_lines *lm;    /* NULL: no line starts */
+	/* entries of inlined copies (dbb_inl.c), by t_call: into by_callee,
+	 * through pend[] while a call may still end them (inl_upto) */
+	bool have_inl;
+	uint8_t inl[HS_DB_CALL_REC];
+	uint8_t (*pend)[HS_DB_CALL_REC];
+	size_t n_pend, cap_pend, flush_at;
 };
 
 static int cmp_callee(const void *a, const void *b)
@@ -92,6 +98,18 @@ static void key_line(const void *rec, uint64_t *hi, uint64_t *lo)
 
 	*hi = (uint64_t)hs_le32(x + 12) << 32 | hs_le32(x + 16);
 	*lo = hs_le64(x);
+}
+
+/* The next inlined entry into x->inl. */
+static int inl_next(struct dbb_index *x)
+{
+	const void *p;
+	int ret = dbb_sort_next(x->lm->inl, &p);
+
+	x->have_inl = ret == 1;
+	if (ret == 1)
+		memcpy(x->inl, p, sizeof(x->inl));
+	return ret;
 }
 
 static int create_file(struct dbb_index *x, const char *name, uint32_t kind,
@@ -159,6 +177,8 @@ int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char 
 			goto fail;
 		}
 		x->have_line = ret == 1;
+		if (lines->inl && (ret = inl_next(x)) < 0)
+			goto fail;
 	}
 	*outp = x;
 	return 0;
@@ -179,6 +199,7 @@ void dbb_index_free(struct dbb_index *x)
 	free(x->heap);
 	free(x->count);
 	free(x->cp);
+	free(x->pend);
 	free(x);
 }
 
@@ -316,6 +337,91 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 	return 0;
 }
 
+/* The innermost call of tid open now (the heap holds the open calls), or
+ * NULL: the frame an inlined copy entered now is in. */
+static const struct live *innermost(const struct dbb_index *x, uint32_t tid)
+{
+	const struct live *best = NULL;
+
+	for (size_t i = 0; i < x->n_heap; i++)
+		if (hs_le32(x->heap[i].rec + 32) == tid &&
+		    (!best || hs_le64(x->heap[i].rec) > hs_le64(best->rec)))
+			best = &x->heap[i];
+	return best;
+}
+
+/* Files the pending inlined entries that no call after t can change
+ * (all: t UINT64_MAX). */
+static int inl_flush(struct dbb_index *x, uint64_t t)
+{
+	size_t w = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < x->n_pend; i++) {
+		if (hs_le64(x->pend[i] + 8) > t)
+			memmove(x->pend[w++], x->pend[i], HS_DB_CALL_REC);
+		else if (!ret && (ret = dbb_sort_add(x->by_callee, x->pend[i])))
+			ret = fail_file(x, "callee.hdb", ret);
+	}
+	x->n_pend = w;
+	x->flush_at = 2 * w + 64;
+	return ret;
+}
+
+/* A call made from the frame of pending inlined entries was unwound (a
+ * longjmp or an exception caught in that frame): the line pass, which
+ * counts calls and returns, has lost the depth there, so an entry open
+ * across it ends where the unwinding lands (taken to be outside the
+ * copy: a catch inside an inlined function is not told apart). */
+static void inl_unwound(struct dbb_index *x, const uint8_t *rec)
+{
+	uint64_t t_call = hs_le64(rec), t_ret = hs_le64(rec + 8);
+	uint32_t tid = hs_le32(rec + 32), depth = hs_le32(rec + 36);
+
+	for (size_t i = 0; i < x->n_pend; i++) {
+		uint8_t *e = x->pend[i];
+
+		if (hs_le32(e + 32) == tid && hs_le32(e + 36) == depth && hs_le64(e) < t_call &&
+		    t_ret < hs_le64(e + 8)) {
+			hs_put_le64(e + 8, t_ret);
+			hs_put_le32(e + 40, hs_le32(e + 40) | HS_DB_CALL_UNWOUND);
+		}
+	}
+}
+
+/* Gives every inlined copy's entry with t_call <= upto its depth, ends it
+ * no later than the frame holding it (a longjmp or an exception past the
+ * copy: the line pass counts only calls and returns), and files it by
+ * callee (pending while a call may still end it). */
+static int inl_upto(struct dbb_index *x, uint64_t upto)
+{
+	int ret;
+
+	while (x->have_inl && hs_le64(x->inl) <= upto) {
+		uint64_t t = hs_le64(x->inl), t_ret = hs_le64(x->inl + 8);
+		uint32_t tid = hs_le32(x->inl + 32);
+		const struct live *f;
+
+		live_drop(x, t);
+		hs_put_le32(x->inl + 36, tid < x->n_count ? x->count[tid] : 0);
+		f = innermost(x, tid);
+		/* (at the frame's own end: how the frame ended is how the copy did) */
+		if (f && hs_le64(f->rec + 8) != HS_DB_NO_RETURN && hs_le64(f->rec + 8) <= t_ret) {
+			hs_put_le64(x->inl + 8, hs_le64(f->rec + 8));
+			hs_put_le32(x->inl + 40, hs_le32(x->inl + 40) | (hs_le32(f->rec + 40) &
+					(HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)));
+		}
+		if (hs_grow((void **)&x->pend, &x->cap_pend, x->n_pend + 1, sizeof(*x->pend)))
+			return -ENOMEM;
+		memcpy(x->pend[x->n_pend++], x->inl, HS_DB_CALL_REC);
+		if (x->n_pend >= x->flush_at && (ret = inl_flush(x, t)))
+			return ret;
+		if ((ret = inl_next(x)) < 0)
+			return fail_file(x, "inlined entries", ret);
+	}
+	return 0;
+}
+
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 {
 	uint64_t t_call = hs_le64(rec);
@@ -324,8 +430,10 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 
 	if (!cnt)
 		return -ENOMEM;
-	if ((ret = lines_upto(x, t_call)))
+	if ((ret = lines_upto(x, t_call)) || (ret = inl_upto(x, t_call)))
 		return ret;
+	if (hs_le32(rec + 40) & HS_DB_CALL_UNWOUND)
+		inl_unwound(x, rec);
 	live_drop(x, t_call);
 	if (hs_grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof(*x->heap)))
 		return -ENOMEM;
@@ -532,7 +640,8 @@ int dbb_index_finish(struct dbb_index *x)
 {
 	int ret;
 
-	if ((ret = lines_upto(x, UINT64_MAX)))
+	if ((ret = lines_upto(x, UINT64_MAX)) || (ret = inl_upto(x, UINT64_MAX)) ||
+	    (ret = inl_flush(x, UINT64_MAX)))
 		return ret;
 	ret = hs_dbfile_finish(x->stacks);
 	x->stacks = NULL;

@@ -70,7 +70,7 @@ struct centry {
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 };
-enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8 };
+enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8, CF_INL_ENTRY = 16 };
 
 /* What an instruction with line info sees: its row. */
 struct lrow {
@@ -104,6 +104,7 @@ struct dbb_lpass {
 	size_t n_lfile;
 	uint32_t n_local;
 	struct dbb_spill_w *lines, *lfiles;
+	struct dbb_inl *inl;     /* the entries of inlined copies */
 	uint64_t starts;
 	int cb_ret;
 };
@@ -129,6 +130,7 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 {
 	struct centry *e = &p->cache[(addr ^ addr >> CACHE_BITS) & ((1u << CACHE_BITS) - 1)];
 	struct hs_src_line_info li;
+	uint64_t first;
 
 	if (e->addr == addr)
 		return e;
@@ -136,14 +138,21 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->file = 0;
 	e->line = 0;
 	e->flags = 0;
-	if (hs_src_line_info(p->src, addr, &li) != 0 || !li.line)
+	e->fin = 0;
+	if (hs_src_line_info(p->src, addr, &li) != 0)
+		return e;
+	/* a line-0 row (gcc -O2) in a copy is still in it (dbb_inl.c) */
+	e->fin = li.line ? li.inline_frame : hs_src_inline_at(p->src, addr);
+	if (e->fin && hs_src_inline_entries(p->src, addr, &first, 1))
+		e->flags = CF_INL_ENTRY;
+	if (!li.line)
 		return e;
 	e->file = li.file_id;
 	e->line = li.line;
 	e->row_addr = li.row_addr;
 	e->row_end = li.row_end;
-	e->flags = (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0) |
-			     (li.in_prologue ? CF_IN_PROLOGUE : 0));
+	e->flags |= (uint8_t)((li.is_stmt ? CF_STMT : 0) | (li.prologue ? CF_PROLOGUE : 0) |
+			      (li.in_prologue ? CF_IN_PROLOGUE : 0));
 	e->fin = li.inline_frame;
 	e->fhid = li.inline_hidden;
 	return e;
@@ -347,6 +356,9 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	if (!p->h.last_in)
 		return 0;
 	e = lookup(p, rip);
+	if (((e->flags & CF_INL_ENTRY) || !dbb_inl_quiet(p->inl, tid)) &&
+	    (ret = dbb_inl_insn(p->inl, t, tid, rip, e->fin, e->flags & CF_INL_ENTRY)))
+		return p->cb_ret = ret;
 	if (!e->line)
 		return 0; /* no line info: the current line stays */
 	if (!(th = lthread_of(p, tid)))
@@ -390,6 +402,8 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 	(void)addr, (void)len, (void)dst;
 	if (jk != HS_TRACE_JK_CALL && jk != HS_TRACE_JK_RET)
 		return 0;
+	if ((ret = dbb_inl_jump(p->inl, t, tid, jk == HS_TRACE_JK_RET)))
+		return p->cb_ret = ret;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
 	if (jk == HS_TRACE_JK_CALL) {
@@ -411,13 +425,16 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 {
 	struct dbb_lpass *p = ctx;
 	struct lthread *th;
+	int ret;
 
-	(void)t, (void)tid;
+	(void)tid;
 	if (tag != HS_EV_THREAD_EXIT || len < 4)
 		return 0;
 	if (!(th = lthread_of(p, hs_le32(pl))))
 		return p->cb_ret = -ENOMEM;
 	st_reset(th);
+	if ((ret = dbb_inl_exit(p->inl, t, hs_le32(pl))))
+		return p->cb_ret = ret;
 	return 0;
 }
 
@@ -466,6 +483,7 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
 	p->dir = strdup(dir);
 	if (!p->cache || !p->dir ||
+	    (ret = dbb_inl_new(ls->src, dir, &p->inl)) ||
 	    (ret = dbb_spill_create_in(dir, "lines.sp", &p->lines)) ||
 	    (ret = dbb_spill_create_in(dir, "lfiles.sp", &p->lfiles))) {
 		dbb_lpass_free(p);
@@ -481,6 +499,7 @@ void dbb_lpass_free(struct dbb_lpass *p)
 		return;
 	dbb_spill_abort(p->lines);
 	dbb_spill_abort(p->lfiles);
+	dbb_inl_free(p->inl);
 	free(p->cache);
 	free(p->th);
 	free(p->lfile);
@@ -506,7 +525,7 @@ int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
 
 int dbb_lpass_finish(struct dbb_lpass *p)
 {
-	int ret = write_final(p, p->dir);
+	int ret = write_final(p, p->dir) ?: dbb_inl_finish(p->inl);
 
 	if (!ret) {
 		ret = dbb_spill_close(p->lines, false);
@@ -623,6 +642,7 @@ void dbb_lines_free(struct dbb_lines *l)
 	free(l->files);
 	free(l->remap);
 	free(l->res_path);
+	dbb_sort_free(l->inl);
 	free(l);
 }
 
@@ -1062,6 +1082,27 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 
 /* ---- the merge -------------------------------------------------------------- */
 
+/* The fs/source handle of the shards' line pass, made when first needed. */
+struct inl_src {
+	struct dbb_lsrc *ls;
+	const struct dbb_fmap *maps;
+	size_t n_maps;
+	const char *pack_dir;
+	bool own;
+};
+
+static struct hs_src *inl_src_get(void *ctx)
+{
+	struct inl_src *is = ctx;
+
+	if (!is->ls && !is->own) {
+		is->own = true; /* tried: on failure copies end where the pc leaves */
+		if (dbb_lsrc_new(is->maps, is->n_maps, true, is->pack_dir, NULL, &is->ls))
+			is->ls = NULL;
+	}
+	return is->ls ? is->ls->src : NULL;
+}
+
 static int has_lines_files(const char *dir)
 {
 	char *p = dbb_path(dir, "lfinal.sp");
@@ -1167,6 +1208,18 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	}
 	if ((ret = resolve(l, fused ? shard_dirs : dirs, n, log)))
 		goto fail;
+	{
+		/* the handle of the pass resolved: the second pass's, or one
+		 * like the shards' (frame ids are a handle's own) */
+		struct inl_src is = { fused ? NULL : full, smaps, n_smaps, img->pack_dir, 0 };
+
+		ret = dbb_inl_resolve(inl_src_get, &is, fused ? shard_dirs : dirs, n, tmp,
+				      &l->inl);
+		if (is.own)
+			dbb_lsrc_free(is.ls);
+		if (ret)
+			goto fail;
+	}
 	*out = l;
 	l = NULL;
 	goto done;

@@ -41,7 +41,7 @@ static void inline_of(struct hs_src *s, Dwarf_Die *cu, Dwarf_Die *die, Dwarf_Add
 	const char *f;
 
 	memset(o, 0, sizeof(*o));
-	o->function = src_dwarf_cplus_name(s, die);
+	o->function = src_dwarf_frame_name(s, die);
 	if (!o->function)
 		o->function = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
 	if (!o->function)
@@ -373,6 +373,18 @@ bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr)
 	return inl_within(mod->inl, inl_innermost(mod->inl, addr), copy);
 }
 
+/* Loads mod's map once (mod->dw and mod->dm set). */
+static void inl_ensure(struct hs_src *s, struct src_mod *mod)
+{
+	if (!__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&s->dw_lock);
+		if (!mod->inl_done)
+			inl_load(mod);
+		__atomic_store_n(&mod->inl_done, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&s->dw_lock);
+	}
+}
+
 void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,
 		   uint64_t *hidden)
 {
@@ -383,13 +395,7 @@ void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_
 	*frame = *hidden = 0;
 	if (!mod->dw || !mod->dm)
 		return;
-	if (!__atomic_load_n(&mod->inl_done, __ATOMIC_ACQUIRE)) {
-		pthread_mutex_lock(&s->dw_lock);
-		if (!mod->inl_done)
-			inl_load(mod);
-		__atomic_store_n(&mod->inl_done, 1, __ATOMIC_RELEASE);
-		pthread_mutex_unlock(&s->dw_lock);
-	}
+	inl_ensure(s, mod);
 	m = mod->inl;
 	if (!m || (c = inl_innermost(m, addr)) < 0)
 		return;
@@ -455,4 +461,108 @@ bool hs_src_inline_in_function(struct hs_src *s, uint64_t addr)
 		if (im->segs[a].copy >= 0)
 			return true;
 	return false;
+}
+
+/* ---- the entries of copies: where gdb's `break f` stops ------------------------------
+ * gdb 13 puts a location of `break f` at every inlined copy of f, at the
+ * copy's entry: the start of its first range (BLOCK_ENTRY_PC; it does not
+ * read DW_AT_entry_pc), the map's entry.  A copy that starts at addr holds
+ * it, so the copies entered at addr are among the innermost copy's chain. */
+
+/* The copy of a frame id (module, index), or -1. */
+static int32_t inl_copy_of(struct hs_src *s, uint64_t frame, const struct src_inl_map **m)
+{
+	uint64_t idx = frame >> 32;
+	uint32_t c = (uint32_t)(frame & 0xffffffffu);
+	struct src_mod *mod;
+
+	if (!s || !frame || idx >= s->n_mods)
+		return -1;
+	mod = &s->mods[idx];
+	if (mod->dw && mod->dm)
+		inl_ensure(s, mod); /* a handle that has not looked at addresses yet */
+	if (!mod->inl ||
+	    c == 0 || c > mod->inl->n_copies)
+		return -1;
+	*m = mod->inl;
+	return (int32_t)c - 1;
+}
+
+size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
+{
+	const struct src_inl_map *m = NULL;
+	uint64_t fr, hid;
+	struct src_mod *mod;
+	int32_t c;
+	size_t n = 0;
+
+	if (!s || !s->finished || !(mod = src_mod_find(s, addr)))
+		return 0;
+	src_inline_at(s, mod, addr, &fr, &hid); /* loads the map */
+	if ((c = inl_copy_of(s, fr, &m)) < 0)
+		return 0;
+	for (int d = 0; c >= 0 && d < INL_DEPTH; d++, c = m->copies[c].parent)
+		if (m->copies[c].entry == addr && n < max)
+			out[n++] = (fr & ~(uint64_t)0xffffffffu) | (uint32_t)(c + 1);
+	return n;
+}
+
+bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer)
+{
+	const struct src_inl_map *m = NULL;
+	int32_t ci, co;
+
+	if (!inner || !outer || inner >> 32 != outer >> 32)
+		return false;
+	if ((ci = inl_copy_of(s, inner, &m)) < 0 || (co = inl_copy_of(s, outer, &m)) < 0)
+		return false;
+	return inl_within(m, ci, co);
+}
+
+int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
+			      const char **caller)
+{
+	struct hs_src_inline in[INL_DEPTH];
+	const struct src_inl_map *m = NULL;
+	struct hs_src_loc loc;
+	uint64_t fr, hid;
+	struct src_mod *mod;
+	int32_t c;
+	int n, i = 0;
+
+	*name = *caller = NULL;
+	if (!s || !s->finished || !k || !(mod = src_mod_find(s, addr)))
+		return -ENOENT;
+	src_inline_at(s, mod, addr, &fr, &hid);
+	if ((c = inl_copy_of(s, fr, &m)) < 0)
+		return -ENOENT;
+	/* the k-th copy entered at addr: its place in the chain, which is
+	 * hs_src_inline_frames' order (both are the nesting at addr) */
+	for (; c >= 0 && i < INL_DEPTH; i++, c = m->copies[c].parent)
+		if (m->copies[c].entry == addr && --k == 0)
+			break;
+	if (c < 0 || i >= INL_DEPTH)
+		return -ENOENT;
+	n = hs_src_inline_frames(s, addr, in, INL_DEPTH);
+	if (n <= i)
+		return -ENOENT;
+	/* calls/ files it by its break name; the frame name is gdb's bt's */
+	*name = src_name_local(in[i].function) ? src_intern_break(s, in[i].function) :
+						  in[i].function;
+	if (i + 1 < n)
+		*caller = in[i + 1].function;
+	else if (hs_src_lookup(s, addr, &loc) == 0)
+		*caller = loc.function;
+	return 0;
+}
+
+uint64_t hs_src_inline_at(struct hs_src *s, uint64_t addr)
+{
+	struct src_mod *mod;
+	uint64_t fr, hid;
+
+	if (!s || !s->finished || !(mod = src_mod_find(s, addr)))
+		return 0;
+	src_inline_at(s, mod, addr, &fr, &hid);
+	return fr;
 }

@@ -124,9 +124,11 @@ static bool after_operator(const char *start, const char *p)
  * function's return type) and where it ends (its parameter list, or the
  * end).  A function of a local class or a lambda is named in its
  * function's scope ("f(int)::L::g(int)", "f(int)::{lambda(int)#1}::
- * operator()(int) const"): gdb names it by what follows that scope, with
- * a lambda's class left out ("L::g", "operator()"). */
-static const char *name_bounds(const char *sig, const char **endp)
+ * operator()(int) const"): gdb's `break` takes what follows that scope,
+ * with a lambda's class left out ("L::g", "operator()"); *local says the
+ * name had such a scope (its frame name may be the whole signature:
+ * src_name_local's callers). */
+static const char *name_bounds(const char *sig, const char **endp, bool *local)
 {
 	/* the demangler's special names keep their words: "virtual thunk
 	 * to Pet::speak" is no return type and a name (gdb's `break speak`
@@ -145,7 +147,14 @@ static const char *name_bounds(const char *sig, const char **endp)
 	for (i = 0; i < sizeof special / sizeof special[0] && !skip; i++)
 		if (!strncmp(sig, special[i], strlen(special[i])))
 			skip = strlen(special[i]);
-	for (p = sig + skip; *p && !end; p++) {
+	/* main's mangled name has no parameters, nor its local scope:
+	 * "main::{lambda(int)#1}::operator()(int) const" */
+	p = sig + skip;
+	if (!strncmp(p, "main::", 6)) {
+		*local = true;
+		name = p = p + 6;
+	}
+	for (; *p && !end; p++) {
 		if (!strncmp(p, "(anonymous namespace)", 21)) {
 			p += 20;
 			continue;
@@ -175,6 +184,7 @@ static const char *name_bounds(const char *sig, const char **endp)
 				if (strncmp(p + 1, "::", 2)) {
 					end = open; /* the parameter list */
 				} else {    /* a function's local scope */
+					*local = true;
 					name = p + 3;
 					p += 2;
 					open = NULL;
@@ -207,11 +217,22 @@ static const char *name_bounds(const char *sig, const char **endp)
 char *src_break_name(const char *sig)
 {
 	const char *name, *end;
+	bool local = false;
 
 	if (!sig)
 		return NULL;
-	name = name_bounds(sig, &end);
+	name = name_bounds(sig, &end, &local);
 	return strndup(name, (size_t)(end - name));
+}
+
+bool src_name_local(const char *sig)
+{
+	const char *end;
+	bool local = false;
+
+	if (sig)
+		name_bounds(sig, &end, &local);
+	return local;
 }
 
 /* name without spaces, except one between two identifier characters:
@@ -304,8 +325,9 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 		 * function's carries: "quote(Item const&, long)",
 		 * "add<long>(long, long)" */
 		const char *end;
+		bool local = false;
 
-		squeeze(name_bounds(sym->dname, &end), h, sizeof h);
+		squeeze(name_bounds(sym->dname, &end, &local), h, sizeof h);
 		return wild_match(h, q);
 	}
 	squeeze(bname, h, sizeof h);

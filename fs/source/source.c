@@ -340,6 +340,9 @@ static int demangle_syms(struct src_sym *v, size_t n)
 		v[i].bname = src_break_name(v[i].dname);
 		if (!v[i].bname)
 			return -ENOMEM;
+		/* a local symbol has no linkage: its DWARF has no linkage
+		 * name, and gdb names its frame by the short name */
+		v[i].frame_sig = v[i].rank != 2 && src_name_local(v[i].dname);
 	}
 	return 0;
 }
@@ -1081,17 +1084,11 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 	return &m->rows[lo - 1];
 }
 
-const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+/* name (owned) interned in s: the copy kept, or NULL (ENOMEM). */
+static const char *intern(struct hs_src *s, char *brk)
 {
-	Dwarf_Attribute a;
-	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
-	char *dem, *brk;
 	size_t i;
 
-	if (!ln || !(dem = src_demangle(ln)))
-		return NULL;
-	brk = src_break_name(dem);
-	free(dem);
 	if (!brk)
 		return NULL;
 	for (i = 0; i < s->n_dnames; i++)
@@ -1112,6 +1109,43 @@ const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
 	}
 	s->dnames[s->n_dnames++] = brk;
 	return brk;
+}
+
+const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	char *dem, *brk;
+
+	if (!ln || !(dem = src_demangle(ln)))
+		return NULL;
+	brk = src_break_name(dem);
+	free(dem);
+	return intern(s, brk);
+}
+
+const char *src_intern_break(struct hs_src *s, const char *sig)
+{
+	const char *r;
+
+	pthread_mutex_lock(&s->dw_lock);
+	r = intern(s, src_break_name(sig));
+	pthread_mutex_unlock(&s->dw_lock);
+	return r;
+}
+
+const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	char *dem;
+
+	if (!ln || !(dem = src_demangle(ln)))
+		return NULL;
+	if (src_name_local(dem))
+		return intern(s, dem);
+	free(dem);
+	return src_dwarf_cplus_name(s, die);
 }
 
 /* The DWARF subprogram (not inlined) holding addr: name and entry. */
@@ -1196,7 +1230,7 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 		out->linkage_name = sym->name;
 		out->signature = SRC_SYM_DNAME(sym);
 		out->break_name = SRC_SYM_BNAME(sym);
-		out->function = out->file ? out->break_name : out->signature;
+		out->function = out->file && !sym->frame_sig ? out->break_name : out->signature;
 		out->func_start = sym->addr;
 		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
 		 * names them by their DWARF name, "f" (for C++ the break name

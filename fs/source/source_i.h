@@ -38,6 +38,11 @@ struct src_sym {
 	/* C++ (names.c): the demangled signature and the break name, owned
 	 * (freed by hs_src_free); NULL for a name that is not mangled */
 	char *dname, *bname;
+	/* gdb's frame name (with debug info) is the whole signature: a
+	 * lambda's or a local class's function that has linkage (in a
+	 * function defined in its class or inline: DWARF gives its linkage
+	 * name, and gdb then names it by that, demangled) */
+	bool frame_sig;
 };
 /* The name gdb shows for sym in <sym+off> and for a frame without debug
  * info (signature), and its break name (the frame name with debug info). */
@@ -158,6 +163,15 @@ char *src_demangle(const char *name);
  * parameters and qualifiers ("int add<int>(int, int)" -> "add<int>").
  * Caller frees; NULL on ENOMEM. */
 char *src_break_name(const char *sig);
+/* Is the name in sig in a function's local scope (a lambda, a local
+ * class: "f(int)::{lambda(int)#1}::operator()(int) const")? */
+bool src_name_local(const char *sig);
+/* The name gdb gives a frame of the function or inlined copy die (C++):
+ * the demangled linkage name where it is in a function's local scope,
+ * else its break name; NULL without a linkage name.  Interned in s. */
+const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die);
+/* The break name of sig, interned in s (takes dw_lock: not under it). */
+const char *src_intern_break(struct hs_src *s, const char *sig);
 /* Whether what a user types to gdb's `break` names sym: its symbol, its
  * break name or signature (spaces as gdb ignores them), wildly (a name
  * matches every scope's function of that name) and with or without

@@ -57,6 +57,22 @@ uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint6
 	return hs_db_stub_target(img, callee, &to) == 0 ? to : callee;
 }
 
+/* The name of an inlined copy's entries (db_format.h, HS_DB_INLINE_KEY):
+ * its function's, as `break` takes it (gdb's frame name, C++'s without
+ * parameters). */
+static void inline_name(struct hs_src *s, uint64_t key, char *buf, size_t cap)
+{
+	const char *name, *caller;
+
+	if (hs_src_inline_entry_names(s, HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key), &name,
+				      &caller) == 0 && name && name[0] && !strchr(name, '/') &&
+	    strlen(name) < cap) {
+		snprintf(buf, cap, "%s", name);
+		return;
+	}
+	snprintf(buf, cap, "0x%" PRIx64 "~%u", HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key));
+}
+
 static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	struct callee_scan *c = ctx;
@@ -64,7 +80,10 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 	uint64_t *v;
 
 	/* a call through the PLT is filed under the function it reaches */
-	callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
+	if (HS_DB_INLINE_K(callee))
+		inline_name(c->src, callee, name, sizeof(name));
+	else
+		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
 	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
 		return -ENOMEM;
 	v = malloc(sizeof(*v));
@@ -172,8 +191,9 @@ static int build_entries(struct hs_tree *tree, const struct hs_tree_node *n,
 		return -ENOMEM;
 	for (size_t i = 0; i < si->n_names; i++)
 		for (size_t j = 0; j < si->names[i].n_callees; j++)
-			si->entries[k++] = (struct call_entry){
-				tree_src_reached(img, s, si->names[i].callees[j]), i };
+			if (!HS_DB_INLINE_K(si->names[i].callees[j])) /* no function's entry */
+				si->entries[k++] = (struct call_entry){
+					tree_src_reached(img, s, si->names[i].callees[j]), i };
 	qsort(si->entries, k, sizeof(*si->entries), entry_cmp);
 	si->n_entries = k;
 	return 0;

@@ -209,6 +209,9 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
 char *tree_src_put_how(char *p, uint32_t flags);
 /* calls/<f>'s caller column: the function holding call_site, or 0x... */
 void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap);
+/* calls/'s caller of an inlined copy's entry (key: HS_DB_INLINE_KEY): the
+ * frame it is inlined into, as gdb's bt names it. */
+void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t cap);
 
 /* ---- tree_src_locals.c ------------------------------------------------------------ */
 

@@ -180,6 +180,17 @@ void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_
 		snprintf(buf, cap, "0x%" PRIx64, call_site);
 }
 
+void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t cap)
+{
+	const char *name, *caller;
+
+	if (hs_src_inline_entry_names(s, HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key), &name,
+				      &caller) == 0 && caller)
+		snprintf(buf, cap, "%s", caller);
+	else
+		tree_src_caller_name(s, HS_DB_INLINE_PC(key), buf, cap);
+}
+
 int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t first,
 			size_t max, uint64_t *ts, size_t *got, uint64_t *total)
 {
@@ -206,6 +217,7 @@ int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint
 char *tree_src_put_how(char *p, uint32_t flags)
 {
 	static const struct { uint32_t flag; const char *word; } how[] = {
+		{ HS_DB_CALL_INLINE, "inline" },
 		{ HS_DB_CALL_SIGNAL, "signal" },
 		{ HS_DB_CALL_UNWOUND, "unwound" },
 		{ HS_DB_CALL_TAIL, "tail" },
@@ -260,13 +272,18 @@ int tree_gen_calls(struct tree_walk *w)
 	}
 	for (size_t i = lo; i < l->n; i++) {
 		const struct hs_db_call *c = &l->calls[i];
-		struct site *st = &sites[(c->call_site * 0x9e3779b97f4a7c15ull) >> 58];
+		/* an inlined copy's caller depends on the copy (its key) */
+		uint64_t ck = c->flags & HS_DB_CALL_INLINE ? c->callee : c->call_site;
+		struct site *st = &sites[(ck * 0x9e3779b97f4a7c15ull) >> 58];
 		const char *caller;
 		char *p = w->line;
 
-		if (st->addr != c->call_site || !st->name[0]) {
-			tree_src_caller_name(s, c->call_site, st->name, sizeof(st->name));
-			st->addr = c->call_site;
+		if (st->addr != ck || !st->name[0]) {
+			if (c->flags & HS_DB_CALL_INLINE) /* the frame it is inlined into */
+				tree_src_inline_caller(s, ck, st->name, sizeof(st->name));
+			else
+				tree_src_caller_name(s, ck, st->name, sizeof(st->name));
+			st->addr = ck;
 		}
 		caller = st->name;
 		p += tree_put_u64(p, c->t_call);

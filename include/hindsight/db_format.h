@@ -197,6 +197,8 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 #define HS_DB_CALL_TAIL 0x4u     /* ended by a tail call out of it */
 #define HS_DB_CALL_TAILIN 0x8u   /* entered by a tail call (call_site is
 				  * the call of the frame it replaced) */
+#define HS_DB_CALL_INLINE 0x10u  /* an entry of an inlined copy (CALLEE
+				  * only, see there) */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 
@@ -211,8 +213,23 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * exit), or HS_DB_NO_RETURN when there is none (still open at the end).
  *
  * CALLEE record, 48 bytes: a CALLS record, unchanged; records sorted by
- * (callee, t_call); key callee. */
+ * (callee, t_call); key callee.
+ * CALLEE (and CALLEES) also hold the entries of inlined copies, which
+ * CALLS and STACKS do not (no call makes them; a backtrace finds the
+ * copies holding the pc from DWARF): flag HS_DB_CALL_INLINE, callee
+ * HS_DB_INLINE_KEY(pc, k): the k-th copy (1: innermost) whose entry is pc
+ * (where gdb 13's `break f` stops in a copy of f: the start of its first
+ * range), call_site pc.  t_call is the t at which the entry instruction
+ * runs (each time, as gdb's breakpoint hits); t_ret the t of the first
+ * instruction outside the copy at the same frame depth (or after the
+ * return of the frame holding it; no later than that frame's end, with
+ * its HS_DB_CALL_UNWOUND or HS_DB_CALL_TAIL); depth the thread's open
+ * calls at t_call.  A database built before inline entries were indexed
+ * (same version) simply has none. */
 #define HS_DB_CALLEE_REC HS_DB_CALL_REC
+#define HS_DB_INLINE_KEY(pc, k) ((uint64_t)(pc) | (uint64_t)(k) << 56)
+#define HS_DB_INLINE_PC(key) ((key) & ((UINT64_C(1) << 56) - 1))
+#define HS_DB_INLINE_K(key) ((unsigned)((key) >> 56))
 
 /* CALLEES record, 24 bytes, key callee, one per distinct callee:
  *   u64 callee, u64 calls (how many), u64 first (index of its first

@@ -198,6 +198,26 @@ bool hs_src_inline_in_function(struct hs_src *s, uint64_t addr);
  * of an inline frame runs until the pc is not.  Lock-free. */
 bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr);
 
+/* The entries of inlined copies, where gdb 13's `break f` stops in each
+ * copy of f: the start of the copy's first range.  hs_src_inline_entries
+ * gives the copies entered at addr, innermost first (several when nested
+ * copies start together), as frame ids of hs_src_line_info's inline_frame
+ * kind, into out[max]; returns how many (0: none).  Lock-free once addr's
+ * module is loaded (hs_src_line_info loads it). */
+size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max);
+/* The innermost copy holding addr (hs_src_line_info's inline_frame, also
+ * where the line table has no line: gcc's line-0 rows), 0: none. */
+uint64_t hs_src_inline_at(struct hs_src *s, uint64_t addr);
+/* Is copy `inner` (a frame id, 0: none) the copy `outer` or inside it?
+ * Lock-free; false for ids of different modules. */
+bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer);
+/* The k-th (1: innermost) copy entered at addr: its function's name and
+ * the name of the frame it is inlined into (the next copy out, or the
+ * real function), as gdb's backtrace names them; borrowed, valid until
+ * hs_src_free.  0, or -ENOENT (no such copy).  Takes the libdw lock. */
+int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
+			      const char **caller);
+
 /* ---- lines (for gdb-like stepping) ----------------------------------------
  * A "line start" follows gdb's `step`: an instruction at the first address
  * of an is_stmt line-table row whose (file, line) differs from the line
