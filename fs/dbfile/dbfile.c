@@ -715,22 +715,20 @@ size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
 	return lo ? lo - 1 : 0;
 }
 
-int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
+int hs_dbfile_read_block_into(const struct hs_dbfile *f, size_t i, uint8_t *raw)
 {
 	const struct hs_dbfile_block_info *bi;
-	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL, *raw = NULL;
+	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL;
 	ZSTD_DCtx *dctx = NULL;
 	char what[96];
 	int err, fd;
 
-	*data = NULL;
 	if (i >= f->n_blocks)
 		return -EINVAL;
 	bi = &f->dir[i];
 	comp = malloc(bi->comp + 1);
-	raw = malloc(bi->raw + 1);
 	dctx = dctx_get();
-	if (!comp || !raw || !dctx) {
+	if (!comp || !dctx) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -749,8 +747,6 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 	    hs_le64(h + 16) != XXH64(comp, bi->comp, 0) ||
 	    ZSTD_decompressDCtx(dctx, raw, bi->raw, comp, bi->comp) != bi->raw)
 		goto corrupt;
-	*data = raw;
-	raw = NULL;
 	err = 0;
 	goto out;
 corrupt:
@@ -759,8 +755,27 @@ corrupt:
 out:
 	dctx_put(dctx);
 	free(comp);
-	free(raw);
 	return err;
+}
+
+int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
+{
+	uint8_t *raw;
+	int err;
+
+	*data = NULL;
+	if (i >= f->n_blocks)
+		return -EINVAL;
+	raw = malloc(f->dir[i].raw + 1);
+	if (!raw)
+		return -ENOMEM;
+	err = hs_dbfile_read_block_into(f, i, raw);
+	if (err) {
+		free(raw);
+		return err;
+	}
+	*data = raw;
+	return 0;
 }
 
 int hs_dbfile_verify(const struct hs_dbfile *f)
