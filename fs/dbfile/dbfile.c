@@ -718,7 +718,7 @@ size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
 int hs_dbfile_read_block_into(const struct hs_dbfile *f, size_t i, uint8_t *raw)
 {
 	const struct hs_dbfile_block_info *bi;
-	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL;
+	uint8_t *h = NULL, *comp;
 	ZSTD_DCtx *dctx = NULL;
 	char what[96];
 	int err, fd;
@@ -726,16 +726,16 @@ int hs_dbfile_read_block_into(const struct hs_dbfile *f, size_t i, uint8_t *raw)
 	if (i >= f->n_blocks)
 		return -EINVAL;
 	bi = &f->dir[i];
-	comp = malloc(bi->comp + 1);
+	/* the header and the payload follow each other: one read */
+	h = malloc(BLOCK_HEADER_SIZE + (size_t)bi->comp);
 	dctx = dctx_get();
-	if (!comp || !dctx) {
+	if (!h || !dctx) {
 		err = -ENOMEM;
 		goto out;
 	}
+	comp = h + BLOCK_HEADER_SIZE;
 	fd = hs_dbfile_fd_get(&((struct hs_dbfile *)f)->lfd);
-	err = fd < 0 ? fd : hs_read_full(fd, h, sizeof(h), bi->offset);
-	if (!err)
-		err = hs_read_full(fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+	err = fd < 0 ? fd : hs_read_full(fd, h, BLOCK_HEADER_SIZE + (size_t)bi->comp, bi->offset);
 	if (fd >= 0)
 		hs_dbfile_fd_put(&((struct hs_dbfile *)f)->lfd);
 	if (err == -EBADMSG)
@@ -754,7 +754,7 @@ corrupt:
 	err = bad(f->path, what);
 out:
 	dctx_put(dctx);
-	free(comp);
+	free(h);
 	return err;
 }
 

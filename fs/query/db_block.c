@@ -79,6 +79,12 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 {
 	size_t need;
 
+	if (kind == HS_DB_EVENTS) { /* most records by far: before the jump table */
+		if (n < HS_DB_EVENT_HDR)
+			return 0;
+		need = HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
+		return need <= n ? need : 0;
+	}
 	switch (kind) {
 	case HS_DB_CHUNKS:
 		need = HS_DB_CHUNK_REC;
@@ -91,11 +97,6 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 		break;
 	case HS_DB_CALLS:
 		need = HS_DB_CALL_REC;
-		break;
-	case HS_DB_EVENTS:
-		if (n < HS_DB_EVENT_HDR)
-			return 0;
-		need = HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
 		break;
 	case HS_DB_PAGES:
 		if (n < HS_DB_PAGE_HDR)
