@@ -715,29 +715,27 @@ size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
 	return lo ? lo - 1 : 0;
 }
 
-int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
+int hs_dbfile_read_block_into(const struct hs_dbfile *f, size_t i, uint8_t *raw)
 {
 	const struct hs_dbfile_block_info *bi;
-	uint8_t h[BLOCK_HEADER_SIZE], *comp = NULL, *raw = NULL;
+	uint8_t *h = NULL, *comp;
 	ZSTD_DCtx *dctx = NULL;
 	char what[96];
 	int err, fd;
 
-	*data = NULL;
 	if (i >= f->n_blocks)
 		return -EINVAL;
 	bi = &f->dir[i];
-	comp = malloc(bi->comp + 1);
-	raw = malloc(bi->raw + 1);
+	/* the header and the payload follow each other: one read */
+	h = malloc(BLOCK_HEADER_SIZE + (size_t)bi->comp);
 	dctx = dctx_get();
-	if (!comp || !raw || !dctx) {
+	if (!h || !dctx) {
 		err = -ENOMEM;
 		goto out;
 	}
+	comp = h + BLOCK_HEADER_SIZE;
 	fd = hs_dbfile_fd_get(&((struct hs_dbfile *)f)->lfd);
-	err = fd < 0 ? fd : hs_read_full(fd, h, sizeof(h), bi->offset);
-	if (!err)
-		err = hs_read_full(fd, comp, bi->comp, bi->offset + BLOCK_HEADER_SIZE);
+	err = fd < 0 ? fd : hs_read_full(fd, h, BLOCK_HEADER_SIZE + (size_t)bi->comp, bi->offset);
 	if (fd >= 0)
 		hs_dbfile_fd_put(&((struct hs_dbfile *)f)->lfd);
 	if (err == -EBADMSG)
@@ -749,8 +747,6 @@ int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
 	    hs_le64(h + 16) != XXH64(comp, bi->comp, 0) ||
 	    ZSTD_decompressDCtx(dctx, raw, bi->raw, comp, bi->comp) != bi->raw)
 		goto corrupt;
-	*data = raw;
-	raw = NULL;
 	err = 0;
 	goto out;
 corrupt:
@@ -758,9 +754,28 @@ corrupt:
 	err = bad(f->path, what);
 out:
 	dctx_put(dctx);
-	free(comp);
-	free(raw);
+	free(h);
 	return err;
+}
+
+int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data)
+{
+	uint8_t *raw;
+	int err;
+
+	*data = NULL;
+	if (i >= f->n_blocks)
+		return -EINVAL;
+	raw = malloc(f->dir[i].raw + 1);
+	if (!raw)
+		return -ENOMEM;
+	err = hs_dbfile_read_block_into(f, i, raw);
+	if (err) {
+		free(raw);
+		return err;
+	}
+	*data = raw;
+	return 0;
 }
 
 int hs_dbfile_verify(const struct hs_dbfile *f)

@@ -37,15 +37,20 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 		if (plen == 0 || plen > ev->len - 72 ||
 		    (!f->with_tool && hs_trace_map_is_tool((const char *)pl + 72, plen)))
 			return 0;
+		char *path;
+
 		if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;
-		/* the path is not NUL-terminated in the payload: copied below */
+		/* copied now: the payload is the events block's, which the scan
+		 * may reuse once it moves on (and not NUL-terminated) */
+		path = strndup((const char *)pl + 72, plen);
+		if (!path)
+			return -ENOMEM;
 		f->v[f->n++] = (struct hs_db_file_map){
-			.path = (const char *)pl + 72, .start = start, .end = start + len,
+			.path = path, .start = start, .end = start + len,
 			.offset = hs_le64(pl + 32), .prot = hs_le32(pl + 16), .t_map = ev->t,
 			.t_unmap = HS_DB_NO_RETURN,
 		};
-		f->v[f->n - 1].t_unmap = plen; /* length, until the copy */
 	}
 	return 0;
 }
@@ -74,7 +79,6 @@ static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *
 		     bool with_tool)
 {
 	struct fmaps f = { .with_tool = with_tool };
-	char **paths = NULL;
 	int err;
 
 	if (img->parent && depth < DB_MAX_DEPTH) {
@@ -88,21 +92,6 @@ static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *
 			   &f);
 	if (err)
 		goto out;
-	paths = calloc(f.n + 1, sizeof(*paths));
-	if (!paths) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < f.n; i++) {
-		/* the events' blocks may leave the cache: copy the paths now */
-		paths[i] = strndup(f.v[i].path, (size_t)f.v[i].t_unmap);
-		if (!paths[i]) {
-			err = -ENOMEM;
-			goto out;
-		}
-		f.v[i].path = paths[i];
-		f.v[i].t_unmap = HS_DB_NO_RETURN;
-	}
 	/* gone: the first later unmap or map over any of its bytes */
 	for (size_t i = 0, g = 0; i < f.n; i++) {
 		while (g < f.n_gone && f.gone[g].t <= f.v[i].t_map)
@@ -117,9 +106,8 @@ static int file_maps(const struct hs_db_image *img, hs_db_file_map_fn cb, void *
 	for (size_t i = 0; i < f.n && !err; i++)
 		err = cb(ctx, &f.v[i]);
 out:
-	for (size_t i = 0; paths && i < f.n; i++)
-		free(paths[i]);
-	free(paths);
+	for (size_t i = 0; i < f.n; i++)
+		free((char *)f.v[i].path);
 	free(f.v);
 	free(f.gone);
 	return err;

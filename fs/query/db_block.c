@@ -79,6 +79,12 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 {
 	size_t need;
 
+	if (kind == HS_DB_EVENTS) { /* most records by far: before the jump table */
+		if (n < HS_DB_EVENT_HDR)
+			return 0;
+		need = HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
+		return need <= n ? need : 0;
+	}
 	switch (kind) {
 	case HS_DB_CHUNKS:
 		need = HS_DB_CHUNK_REC;
@@ -92,11 +98,6 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	case HS_DB_CALLS:
 		need = HS_DB_CALL_REC;
 		break;
-	case HS_DB_EVENTS:
-		if (n < HS_DB_EVENT_HDR)
-			return 0;
-		need = HS_DB_EVENT_HDR + (size_t)hs_le32(p + 16);
-		break;
 	case HS_DB_PAGES:
 		if (n < HS_DB_PAGE_HDR)
 			return 0;
@@ -108,24 +109,75 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	return need <= n ? need : 0;
 }
 
-int db_cursor_fill(struct db_cursor *c)
+/* Block c->block of a scan that walked into it: the cache's copy if there
+ * is one, else read into the cursor's buffer. */
+static int cursor_walk_in(struct db_cursor *c)
 {
+	const struct hs_dbfile *f = c->img->files[c->kind];
+	size_t raw = hs_dbfile_block(f, c->block)->raw;
+	void *d;
 	int err;
 
-	while (!c->e || c->off >= c->len) {
-		if (c->e) {
+	if (db_cache_peek(&c->img->db->cache, DB_KEY(DB_K_BLOCK, c->img->id, c->kind), c->block,
+			  &c->e, &d)) {
+		c->data = d;
+		c->len = raw;
+		return 0;
+	}
+	if (raw + 1 > c->buf_cap) {
+		uint8_t *b = malloc(raw + 1);
+
+		if (!b)
+			return -ENOMEM;
+		free(c->buf);
+		c->buf = b;
+		c->buf_cap = raw + 1;
+	}
+	err = hs_dbfile_read_block_into(f, c->block, c->buf);
+	if (err)
+		return err;
+	c->own = true;
+	c->data = c->buf;
+	c->len = raw;
+	return 0;
+}
+
+/* db_cursor_fill past the end of the block in hand (or before the first);
+ * kept out of line so that the per-record check saves no registers. */
+__attribute__((noinline)) static int cursor_advance(struct db_cursor *c)
+{
+	bool walk = false;
+	int err;
+
+	while ((!c->e && !c->own) || c->off >= c->len) {
+		if (c->e || c->own) {
 			db_cache_put(&c->img->db->cache, c->e);
 			c->e = NULL;
+			c->own = false;
 			c->block++;
+			walk = true;
 		}
 		if (c->block >= c->n_blocks)
 			return 1;
-		err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
+		/* the block after the first is still one a short walk (from a
+		 * checkpoint, a time) may want again: cached; later ones make a scan */
+		if (walk && c->walked++ > 0)
+			err = cursor_walk_in(c);
+		else
+			err = db_block_get(c->img, c->kind, c->block, &c->e, &c->data, &c->len);
 		if (err)
 			return err;
 		c->off = 0;
 	}
 	return 0;
+}
+
+int db_cursor_fill(struct db_cursor *c)
+{
+	/* once per record: the common case without cursor_advance's frame */
+	if ((c->e || c->own) && c->off < c->len)
+		return 0;
+	return cursor_advance(c);
 }
 
 int db_cursor_next(struct db_cursor *c, const uint8_t **rec, size_t *rec_len)
@@ -149,4 +201,8 @@ void db_cursor_release(struct db_cursor *c)
 	if (c->e)
 		db_cache_put(&c->img->db->cache, c->e);
 	c->e = NULL;
+	c->own = false;
+	free(c->buf);
+	c->buf = NULL;
+	c->buf_cap = 0;
 }

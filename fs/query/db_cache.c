@@ -155,14 +155,10 @@ static struct db_centry *lookup(struct db_cache *c, uint64_t k1, uint64_t k2)
 	return e;
 }
 
-int db_cache_get(struct db_cache *c, uint64_t k1, uint64_t k2, db_load_fn load,
-		 void *arg, void (*free_fn)(void *), struct db_centry **out,
-		 void **data)
+bool db_cache_peek(struct db_cache *c, uint64_t k1, uint64_t k2, struct db_centry **out,
+		   void **data)
 {
-	struct db_centry *e, *old, *dead;
-	void *d = NULL;
-	size_t bytes = 0;
-	int err;
+	struct db_centry *e;
 
 	*out = NULL;
 	*data = NULL;
@@ -173,13 +169,26 @@ int db_cache_get(struct db_cache *c, uint64_t k1, uint64_t k2, db_load_fn load,
 		c->hits++;
 		lru_unlink(c, e);
 		lru_push(c, e);
-		pthread_mutex_unlock(&c->lock);
 		*out = e;
 		*data = e->data;
-		return 0;
+	} else {
+		c->misses++;
 	}
-	c->misses++;
 	pthread_mutex_unlock(&c->lock);
+	return e != NULL;
+}
+
+int db_cache_get(struct db_cache *c, uint64_t k1, uint64_t k2, db_load_fn load,
+		 void *arg, void (*free_fn)(void *), struct db_centry **out,
+		 void **data)
+{
+	struct db_centry *e, *old, *dead;
+	void *d = NULL;
+	size_t bytes = 0;
+	int err;
+
+	if (db_cache_peek(c, k1, k2, out, data))
+		return 0;
 
 	err = load(arg, &d, &bytes);
 	if (err)

@@ -90,6 +90,10 @@ void db_cache_destroy(struct db_cache *c);
 int db_cache_get(struct db_cache *c, uint64_t k1, uint64_t k2, db_load_fn load,
 		 void *arg, void (*free_fn)(void *), struct db_centry **e,
 		 void **data);
+/* The value of key (k1, k2) if it is cached (a reference in *e, as
+ * db_cache_get), else false and nothing loaded. */
+bool db_cache_peek(struct db_cache *c, uint64_t k1, uint64_t k2, struct db_centry **e,
+		   void **data);
 void db_cache_put(struct db_cache *c, struct db_centry *e); /* accepts NULL */
 void db_cache_drop(struct db_cache *c);
 
@@ -211,14 +215,24 @@ size_t db_block_first_ge(const struct hs_dbfile *f, uint64_t key);
 /* Logs "file: block N: what" and returns -EBADMSG. */
 int db_corrupt(const struct hs_dbfile *f, size_t block, const char *what);
 
-/* A cursor over fixed-size or EVENTS-style records in key order. */
+/* A cursor over fixed-size or EVENTS-style records in key order.  Its
+ * first two blocks come through the cache; the blocks it then walks into
+ * are taken from the cache when there, else decompressed into buf, which
+ * the cursor owns and reuses: a long scan does not fill the cache with
+ * blocks nobody asked for by number (each kept block is fresh memory,
+ * faulted in page by page, which costs more than decompressing it again:
+ * bench/RESULTS.md). */
 struct db_cursor {
 	struct hs_db_image *img;
 	uint32_t kind;
 	size_t block, n_blocks;
-	struct db_centry *e;
+	struct db_centry *e;      /* the cache's block, or NULL */
+	bool own;                 /* data is buf */
 	const uint8_t *data;
 	size_t len, off;
+	uint8_t *buf;
+	size_t buf_cap;
+	unsigned walked;          /* blocks entered after the first */
 };
 /* Positions c at the first record of block `block`. */
 void db_cursor_init(struct db_cursor *c, struct hs_db_image *img, uint32_t kind,

@@ -144,6 +144,9 @@ size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key);
 /* Reads, checks and decompresses block i.  On success *data (caller frees
  * with free()) holds hs_dbfile_block(f, i)->raw bytes. */
 int hs_dbfile_read_block(const struct hs_dbfile *f, size_t i, uint8_t **data);
+/* The same into raw, the caller's buffer of at least
+ * hs_dbfile_block(f, i)->raw bytes (a sequential reader reuses one). */
+int hs_dbfile_read_block_into(const struct hs_dbfile *f, size_t i, uint8_t *raw);
 /* Re-checks every block's checksum; returns the first error. */
 int hs_dbfile_verify(const struct hs_dbfile *f);
 
