@@ -33,12 +33,11 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 	f->gone[f->n_gone++] = (struct range_ev){ ev->t, start, start + len };
 	if (ev->tag == HS_EV_MAP && ev->len >= 72 && (hs_le32(pl + 24) & HS_MAP_FILE)) {
 		uint32_t plen = hs_le32(pl + 64);
+		char *path;
 
 		if (plen == 0 || plen > ev->len - 72 ||
 		    (!f->with_tool && hs_trace_map_is_tool((const char *)pl + 72, plen)))
 			return 0;
-		char *path;
-
 		if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;
 		/* copied now: the payload is the events block's, which the scan
