@@ -83,7 +83,7 @@ void tree_src_close(struct hs_tree *tree)
 			hs_src_free(si->src);
 		free(si->notes);
 		free(si->entries);
-		for (size_t k = 0; k < si->n_names; k++) {
+		for (size_t k = 0; k < si->n_names + si->n_groups; k++) {
 			free(si->names[k].name);
 			free(si->names[k].callees);
 		}

@@ -99,6 +99,101 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 	return 0;
 }
 
+/* name without its template arguments (every balanced <...>) into out;
+ * false when it has none, or is an operator (operator<, operator<<). */
+static bool strip_templates(const char *name, char *out, size_t cap)
+{
+	size_t k = 0;
+	int depth = 0;
+	bool any = false;
+
+	if (strstr(name, "operator"))
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p == '<') {
+			depth++;
+			any = true;
+		} else if (*p == '>' && depth) {
+			depth--;
+		} else if (!depth) {
+			if (k + 1 >= cap)
+				return false;
+			out[k++] = *p;
+		}
+	}
+	out[k] = 0;
+	return any && !depth && k;
+}
+
+struct tmpl {
+	char stripped[256];
+	size_t name;     /* index in names[] */
+};
+
+static int tmpl_cmp(const void *a, const void *b)
+{
+	const struct tmpl *x = a, *y = b;
+	int c = strcmp(x->stripped, y->stripped);
+
+	return c ? c : (x->name < y->name ? -1 : x->name > y->name);
+}
+
+/* One group entry for names v[t[0..m)], appended at v[*n] (room made). */
+static int add_group(struct call_name **v, size_t *n, size_t *cap, const struct tmpl *t,
+		     size_t m)
+{
+	struct call_name g = { .name = strdup(t[0].stripped) };
+
+	for (size_t k = 0; k < m; k++)
+		g.n_callees += (*v)[t[k].name].n_callees;
+	g.callees = calloc(g.n_callees, sizeof(*g.callees));
+	if (!g.name || !g.callees || hs_grow((void **)v, cap, *n + 1, sizeof(**v))) {
+		free(g.name);
+		free(g.callees);
+		return -ENOMEM;
+	}
+	g.n_callees = 0;
+	for (size_t k = 0; k < m; k++) {
+		const struct call_name *c = &(*v)[t[k].name];
+
+		memcpy(g.callees + g.n_callees, c->callees, c->n_callees * sizeof(*g.callees));
+		g.n_callees += c->n_callees;
+		g.calls += c->calls;
+	}
+	(*v)[(*n)++] = g;
+	return 0;
+}
+
+/* The template groups after the w sorted names of v: a stripped name that
+ * two names or more share, and that is no name listed itself. */
+static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups)
+{
+	struct tmpl *t = calloc(w ? w : 1, sizeof(*t));
+	size_t nt = 0, n = w;
+	int err = 0;
+
+	*n_groups = 0;
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < w; i++)
+		if (strip_templates((*v)[i].name, t[nt].stripped, sizeof(t[nt].stripped)))
+			t[nt++].name = i;
+	if (nt)
+		qsort(t, nt, sizeof(*t), tmpl_cmp);
+	for (size_t i = 0, j; i < nt && !err; i = j) {
+		struct call_name key = { .name = t[i].stripped };
+
+		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
+			;
+		if (j - i < 2 || bsearch(&key, *v, w, sizeof(key), name_cmp))
+			continue;
+		err = add_group(v, &n, cap, t + i, j - i);
+	}
+	*n_groups = n - w;
+	free(t);
+	return err;
+}
+
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s)
@@ -129,6 +224,13 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 			continue;
 		}
 		c.v[w++] = c.v[i];
+	}
+	c.n = w;
+	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
+	if (err < 0) {
+		c.n = w + si->n_groups;
+		si->n_groups = 0;
+		goto fail;
 	}
 	si->names = c.v;
 	si->n_names = w;
@@ -254,6 +356,9 @@ int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 	if (err < 0)
 		return err;
 	hit = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
+	for (size_t g = si->n_names; !hit && g < si->n_names + si->n_groups; g++)
+		if (!strcmp(si->names[g].name, name))
+			hit = &si->names[g];
 	if (hit) {
 		tree_node_child(out, dir, K_CALL);
 		out->a = (uint64_t)(hit - si->names);

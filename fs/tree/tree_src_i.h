@@ -71,8 +71,13 @@ struct tree_src_image {
 
 	bool calls_done;
 	int calls_err;
-	struct call_name *names;   /* sorted by name */
+	struct call_name *names;   /* sorted by name; then n_groups more */
 	size_t n_names;
+	/* names[n_names..+n_groups): a template's name without its
+	 * arguments ("geo::twice") standing for every instantiation called
+	 * ("geo::twice<int>", "geo::twice<double>"), as gdb's `break` takes
+	 * it; looked up, not listed */
+	size_t n_groups;
 	bool entries_done;         /* names by the entry a call reaches, for */
 	struct call_entry *entries; /* other names of it (aliases); by addr */
 	size_t n_entries;

@@ -67,7 +67,7 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	err = tree_src_get_names(tree, n, &si);
 	if (err < 0)
 		return err;
-	if (n->a >= si->n_names)
+	if (n->a >= si->n_names + si->n_groups)
 		return -ENOENT;
 	for (size_t i = 0; i < si->names[n->a].n_callees; i++) {
 		err = hs_db_calls_to(img, si->names[n->a].callees[i], add_call, l);

@@ -3,7 +3,8 @@
 # and callbacks from libc (qsort, atexit), and frames that end without
 # returning or begin without a call: longjmp out of recursion, a C++
 # exception through two frames, a signal handler entered twice, siglongjmp
-# out of a SIGSEGV handler; -O0 and -O2, dynamic and static.
+# out of a SIGSEGV handler; a C++ template by its name without arguments
+# (every instantiation); -O0 and -O2, dynamic and static.
 #
 # For each program gdb breaks on its functions natively (scripts/
 # gdb-calls-oracle.py): calls/<f> must have as many calls as gdb's hits,
@@ -17,7 +18,7 @@ command -v g++ >/dev/null || fail "g++ is not installed"
 require_built nonlocal
 require_built sighandler
 require_built signal
-require_built callbacks
+require_built callbacks cpp_members
 
 # oracle NAME BINARY SOURCE FUNCS... (LIBFUNCS: libc's, after main)
 oracle()
@@ -65,6 +66,9 @@ oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="malloc printf __cxa_throw __cxa_begin_catch _Unwind_RaiseException"
 g++ -g -O0 -o "$T/exception_O0" "$SRC/cxx/exception.cc" || fail "g++ -O0 exception.cc"
 oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
+# a template's name without arguments: every instantiation called, as
+# gdb's `break add` stops in add<int> and add<long>
+oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add
 g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
 oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
 
