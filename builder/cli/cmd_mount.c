@@ -55,7 +55,7 @@ static int confine_mounted(void *arg)
  * files the recording names; its line goes to the daemon's stderr (a
  * terminal with -f). */
 struct mount_ll {
-	const char **read; /* --sources, then the recording */
+	char **read;       /* --sources, then the recording: absolute, owned */
 	size_t n_read;
 };
 
@@ -63,7 +63,8 @@ static int landlock_mounted(void *arg, struct hs_tree *tree)
 {
 	struct mount_ll *ll = arg;
 	char said[256];
-	int e = cli_landlock_reader(tree, NULL, 0, ll->read, ll->n_read, said, sizeof said);
+	int e = cli_landlock_reader(tree, NULL, 0, (const char *const *)ll->read, ll->n_read, said,
+				    sizeof said);
 
 	fprintf(stderr, "hindsight mount: %s\n", said);
 	return e;
@@ -143,9 +144,13 @@ int cli_mount_main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	/* absolute: the daemon moves to / before the child confines itself
+	 * (one that does not exist has nothing to read: left out) */
 	for (size_t i = 0; i < opt.n_source_dirs; i++)
-		ll.read[ll.n_read++] = dirs[i];
-	ll.read[ll.n_read++] = trace;
+		if ((ll.read[ll.n_read] = realpath(dirs[i], NULL)))
+			ll.n_read++;
+	if ((ll.read[ll.n_read] = realpath(trace, NULL)))
+		ll.n_read++;
 	opt.in_child = landlock_mounted;
 	opt.in_child_arg = &ll;
 	/* the daemon moves to / (fuse_daemonize) and unmounts by this path */
@@ -158,6 +163,8 @@ int cli_mount_main(int argc, char **argv)
 	rc = hs_fuse_serve(trace, mnt_abs, &opt) < 0 ? 1 : 0;
 out:
 	free(mnt_abs);
+	for (size_t i = 0; i < ll.n_read; i++)
+		free(ll.read[i]);
 	free(ll.read);
 	free(dirs);
 	return rc;

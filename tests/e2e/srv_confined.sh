@@ -139,16 +139,19 @@ fusermount3 -u "$T/mnt" || fail "unmount failed"
 if [ -s "$T/probe.so" ]; then
 	for stop in int-child kill-child int-daemon; do
 		rm -f "$T/fg.err"
-		PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret PROBE_SOURCE=$SRC \
-			LD_PRELOAD=$T/probe.so "$HS" mount -f "$T/tr" "$T/mnt" 2>"$T/fg.err" &
+		# relative names: the daemon moves to /, its rules must not
+		(cd "$T" && PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret \
+			PROBE_SOURCE=$SRC LD_PRELOAD=$T/probe.so exec "$HS" mount -f tr mnt 2>"$T/fg.err") &
 		for i in $(seq 100); do grep -q 'reading only there' "$T/fg.err" && break; sleep 0.1; done
 		grep -q 'hindsight mount: confined: Landlock (ABI [0-9]*) allows writing only under 1 folder, reading only there' \
 			"$T/fg.err" || fail "mount's child does not say Landlock: $(cat "$T/fg.err")"
 		grep -q '^main.* example.c:[0-9]' "$T/mnt/time/main/where" ||
 			fail "the confined mount's where at main: $(cat "$T/mnt/time/main/where")"
+		grep -q '^#1 main' "$T/mnt/time/$(head -n 1 "$T/mnt/calls/rename_account" | cut -d' ' -f1)/next/backtrace" ||
+			fail "the confined mount's backtrace: $(cat "$T/mnt/time/$(head -n 1 "$T/mnt/calls/rename_account" | cut -d' ' -f1)/next/backtrace" 2>&1)"
 		cmp -s "$T/mnt/sources$SRC" "$SRC" || fail "the confined mount does not serve example.c"
-		DAEMON=$(pgrep -f -o "hindsight mount -f $T/tr")
-		CHILD=$(pgrep -f -n "hindsight mount -f $T/tr")
+		DAEMON=$(pgrep -f -o "hindsight mount -f tr mnt")
+		CHILD=$(pgrep -f -n "hindsight mount -f tr mnt")
 		[ -n "$CHILD" ] && [ "$CHILD" != "$DAEMON" ] || fail "mount has no serving child"
 		if [ "$stop" = int-child ]; then
 			kill -USR2 "$CHILD"
