@@ -43,6 +43,7 @@ struct build {
 	char *pack_dir;          /* hs_trace_pack_dir(trace): NULL unpacked */
 	const struct hs_dbb_opts *o;
 	FILE *log;
+	struct dbb_warnlog warn; /* log, for the modules' warnings: each once */
 	struct hs_dbb_err *err;
 	struct dbb_image *img;
 	size_t n_img;
@@ -317,7 +318,7 @@ static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *
 			goto fail;
 		im->have_smaps = true;
 	}
-	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->pack_dir, b->log, &im->lsrc)))
+	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->pack_dir, &b->warn, &im->lsrc)))
 		goto fail;
 	/* the direct jmps the calls tracker may take for tail calls */
 	dbb_lsrc_keep_direct(im->lsrc, im->code);
@@ -904,6 +905,7 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 
 	memset(sum, 0, sizeof(*sum));
 	b.log = opts->log ? opts->log : stderr;
+	dbb_warnlog_init(&b.warn, b.log);
 	b.n = opts->shards;
 	pthread_mutex_init(&b.lock, NULL);
 	if (stat(trace_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -1019,6 +1021,7 @@ out:
 	free(db);
 	free(sroot);
 	free(b.pack_dir);
+	dbb_warnlog_free(&b.warn);
 	pthread_mutex_destroy(&b.lock);
 	return ret;
 }

@@ -451,12 +451,25 @@ struct dbb_lines {
 	size_t n_files;
 };
 
+/* Where a build's warnings about modules go, each said once: the images
+ * of a recording of many processes map the same files ("stripped: no
+ * symbols" once, not once per process).  Zero-initialised but for f and
+ * the lock (dbb_warnlog_init); dbb_warnlog_free frees what it kept. */
+struct dbb_warnlog {
+	FILE *f;
+	pthread_mutex_t lock;
+	uint64_t *said;       /* XXH64 of each line said */
+	size_t n, cap;
+};
+void dbb_warnlog_init(struct dbb_warnlog *w, FILE *f);
+void dbb_warnlog_free(struct dbb_warnlog *w);
+
 /* The modules of a set of mappings (fs/source), but the dynamic linker's;
  * *out stays NULL when none has lines, unless symbols (the calls tracker's
  * tail calls want symbols alone).  Warnings go to log (NULL: nowhere). */
 struct dbb_lsrc;
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
-		 const char *pack_dir, FILE *log, struct dbb_lsrc **out);
+		 const char *pack_dir, struct dbb_warnlog *log, struct dbb_lsrc **out);
 bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
 /* Is a jump from `from` to `to` a tail call's by the symbols: `to` is a
  * function's entry (not a .cold part), `from` is in another function,

@@ -36,7 +36,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 
 #include "hindsight/source.h"
@@ -593,10 +595,37 @@ static void *ljob_run(void *arg)
 	return NULL;
 }
 
+void dbb_warnlog_init(struct dbb_warnlog *w, FILE *f)
+{
+	*w = (struct dbb_warnlog){ .f = f };
+	pthread_mutex_init(&w->lock, NULL);
+}
+
+void dbb_warnlog_free(struct dbb_warnlog *w)
+{
+	free(w->said);
+	w->said = NULL;
+	w->n = w->cap = 0;
+	pthread_mutex_destroy(&w->lock);
+}
+
 static void warn_line(void *ctx, const char *line)
 {
-	if (ctx) /* NULL: already said by the start-up's load */
-		fprintf(ctx, "hindsight build: warning: %s\n", line);
+	struct dbb_warnlog *w = ctx;
+	uint64_t h = XXH64(line, strlen(line), 0);
+	bool said = false;
+
+	if (!w) /* NULL: already said by the start-up's load */
+		return;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < w->n && !said; i++)
+		said = w->said[i] == h;
+	if (!said) {
+		if (!hs_grow((void **)&w->said, &w->cap, w->n + 1, sizeof(*w->said)))
+			w->said[w->n++] = h;
+		fprintf(w->f, "hindsight build: warning: %s\n", line);
+	}
+	pthread_mutex_unlock(&w->lock);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -907,7 +936,7 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 
 
 int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
-		 const char *pack_dir, FILE *log,
+		 const char *pack_dir, struct dbb_warnlog *log,
 		 struct dbb_lsrc **out)
 {
 	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log, .pack_dir = pack_dir };
