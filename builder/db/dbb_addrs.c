@@ -173,6 +173,7 @@ static int merge_one(struct hs_dbfile_writer *w, const char *dir, uint64_t *seq,
 			ret = -ENOMEM;
 			goto out;
 		}
+		HS_ANALYZER_ASSUME(*buf); /* hs_grow made room */
 		memcpy(*buf, h, sizeof(h));
 		ret = dbb_spill_read(r, *buf + sizeof(h), bytes - sizeof(h));
 		if (ret == 0)

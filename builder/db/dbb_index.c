@@ -413,6 +413,7 @@ static int inl_upto(struct dbb_index *x, uint64_t upto)
 		}
 		if (hs_grow((void **)&x->pend, &x->cap_pend, x->n_pend + 1, sizeof(*x->pend)))
 			return -ENOMEM;
+		HS_ANALYZER_ASSUME(x->pend); /* hs_grow made room */
 		memcpy(x->pend[x->n_pend++], x->inl, HS_DB_CALL_REC);
 		if (x->n_pend >= x->flush_at && (ret = inl_flush(x, t)))
 			return ret;

@@ -104,6 +104,7 @@ int hs_db_addr_may_run(struct hs_db_addr_filters *af, uint64_t chunk, uint64_t a
 		load(af, i);
 	if (b->bad || chunk < b->first || chunk - b->first >= b->n)
 		return 1;
+	HS_ANALYZER_ASSUME(b->data); /* b->n records were read from it */
 	r = b->data + b->off[chunk - b->first];
 	return hs_db_addr_filter_has(r + HS_DB_ADDRS_HDR, hs_le32(r + 8), addr);
 }

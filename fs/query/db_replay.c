@@ -230,6 +230,7 @@ static const uint8_t *lead_state(const struct db_lead *l, uint32_t tid)
 
 static uint32_t running(const struct db_replay *r)
 {
+	HS_ANALYZER_ASSUME(r->lead || r->dec); /* a replay has one of them */
 	return r->lead ? r->lead->cur : hs_trace_decoder_tid(r->dec->d);
 }
 

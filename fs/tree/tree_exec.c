@@ -143,9 +143,12 @@ static bool script_argv(const struct fake_argv *st, const struct fake_argv *cmd)
 	if (st->n < cmd->n + 1 || st->n > cmd->n + 2)
 		return false;
 	lead = st->n - cmd->n;
-	for (size_t k = 1; k < cmd->n; k++)
+	for (size_t k = 1; k < cmd->n; k++) {
+		/* stack_argv filled st->s[0..n), meta_command cmd->s[0..n) */
+		HS_ANALYZER_ASSUME(st->s[lead + k] && cmd->s[k]);
 		if (strcmp(st->s[lead + k], cmd->s[k]))
 			return false;
+	}
 	return true;
 }
 
