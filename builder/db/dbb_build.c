@@ -673,13 +673,15 @@ static void *pool_main(void *arg)
 	for (;;) {
 		size_t i;
 		int ret;
+		bool stop;
 
 		pthread_mutex_lock(&p->lock);
 		while (p->next < p->b->n_img && !dbb_merge_small(&p->b->img[p->next]))
 			p->next++;
 		i = p->next++;
+		stop = i >= p->b->n_img || p->ret; /* p->ret: under the lock */
 		pthread_mutex_unlock(&p->lock);
-		if (i >= p->b->n_img || p->ret)
+		if (stop)
 			break;
 		ret = merge_one(p->b, i, p->shard_dirs, p->tmp, &p->res[i], &err);
 		pthread_mutex_lock(&p->lock);
