@@ -15,20 +15,28 @@ command -v bwrap >/dev/null || fail "bubblewrap is not installed (sh scripts/ins
 # setpriv ...) when set.
 play_start()
 {
-	local i
+	local i out err
+	# each start its own files: a server stopped a moment ago may still
+	# write its last lines into the one it had
+	PLAY_STARTS=$((${PLAY_STARTS:-0} + 1))
+	out=$T/play.$PLAY_STARTS.out
+	err=$T/play.$PLAY_STARTS.err
 	chmod o+x "$T" # the sandbox runs as nobody when the tests run as root
 	"${PLAY_AS[@]}" "$HS" playground --port 0 --data "${PLAY_DATA:-$T/data}" \
-		--log "debug=${PLAY_LOG:-$T/play.log}" "$@" >"$T/play.out" 2>"$T/play.err" &
+		--log "debug=${PLAY_LOG:-$T/play.log}" "$@" >"$out" 2>"$err" &
 	SRV_PID=$!
 	SRV_PIDS+=("$SRV_PID")
+	PORT=
 	for i in $(seq 1200); do # 60 s: a loaded machine runs tests in parallel
-		grep -q '^Hindsight playground' "$T/play.out" 2>/dev/null && break
+		# the whole line, port included
+		PORT=$(sed -n 's|^Hindsight playground at http://[^:/]*:\([0-9]*\)/.*|\1|p' "$out")
+		[ -n "$PORT" ] && break
 		kill -0 "$SRV_PID" 2>/dev/null ||
-			fail "playground exited early: $(head -n 2 "$T/play.err" | tr '\n' ' ')"
+			fail "playground exited early: $(head -n 2 "$err" | tr '\n' ' ')"
 		sleep 0.05
 	done
-	PORT=$(sed -n 's|^Hindsight playground at http://[^:/]*:\([0-9]*\)/.*|\1|p' "$T/play.out")
-	[ -n "$PORT" ] && [ "$PORT" != 0 ] || fail "playground printed no port: $(cat "$T/play.out" "$T/play.err")"
+	[ -n "$PORT" ] && [ "$PORT" != 0 ] || fail "playground printed no port: $(cat "$out" "$err")"
+	cp "$out" "$T/play.out"
 	BASE=http://127.0.0.1:$PORT
 }
 
