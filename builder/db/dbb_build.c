@@ -41,6 +41,7 @@ static const char *const db_files[] = {
 struct build {
 	const char *trace;
 	char *pack_dir;          /* hs_trace_pack_dir(trace): NULL unpacked */
+	struct dbb_lcache *lcache; /* the images' loaded modules */
 	const struct hs_dbb_opts *o;
 	FILE *log;
 	struct dbb_warnlog warn; /* log, for the modules' warnings: each once */
@@ -230,6 +231,8 @@ static int images_open(struct build *b, bool load_code)
 		snprintf(im->id.image, sizeof(im->id.image), "%s", procs[i].name);
 		im->dir = strdup(procs[i].dir);
 		im->pack_dir = b->pack_dir;
+		im->lcache = b->lcache;
+		im->warn = &b->warn;
 		im->n_shards = b->n;
 		im->calls_guess = b->o->calls_guess;
 		im->merge_threads = b->o->threads;
@@ -318,7 +321,7 @@ static int image_load(struct build *b, struct dbb_image *im, struct hs_dbb_err *
 			goto fail;
 		im->have_smaps = true;
 	}
-	if ((ret = dbb_lsrc_new(im->smaps, im->n_smaps, true, b->pack_dir, &b->warn, &im->lsrc)))
+	if ((ret = dbb_lsrc_new(im->lcache, im->smaps, im->n_smaps, true, b->pack_dir, &im->lsrc)))
 		goto fail;
 	/* the direct jmps the calls tracker may take for tail calls */
 	dbb_lsrc_keep_direct(im->lsrc, im->code);
@@ -940,7 +943,8 @@ int hs_dbb_build(const char *trace_dir, const struct hs_dbb_opts *opts,
 	}
 	/* a packed recording: mapped files and debug info from the pack */
 	b.pack_dir = hs_trace_pack_dir(trace_dir);
-	if ((ret = images_open(&b, !opts->merge)))
+	if ((ret = dbb_lcache_new(&b.warn, b.pack_dir, &b.lcache)) ||
+	    (ret = images_open(&b, !opts->merge)))
 		goto out;
 
 	if (opts->shard_index >= 0) {
@@ -1018,6 +1022,7 @@ out:
 		dbb_rmtree(tmp);
 	shard_dir_free(sdirs, b.n);
 	images_free(&b);
+	dbb_lcache_free(b.lcache); /* after the images: they hold its sets */
 	free(b.shards_root != tmp ? b.shards_root : NULL);
 	free(tmp);
 	free(db);

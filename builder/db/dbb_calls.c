@@ -807,8 +807,8 @@ int dbb_calls_redo(struct dbb_image *img, size_t c0, size_t c1,
 		    !(ret = dbb_lines_startup(img, &img->smaps, &img->n_smaps)))
 			img->have_smaps = true;
 		if (!ret)
-			ret = dbb_lsrc_new(img->smaps, img->n_smaps, true, img->pack_dir, NULL,
-					   &img->lsrc);
+			ret = dbb_lsrc_new(img->lcache, img->smaps, img->n_smaps, true,
+					   img->pack_dir, &img->lsrc);
 		if (ret) {
 			dbb_err_set(err, "%s: symbols: %s", img->dir, strerror(-ret));
 			return ret;

@@ -266,6 +266,8 @@ struct dbb_image {
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
 	unsigned merge_threads;      /* hs_dbb_opts.threads: the merge's
 				      * threads; 0: one per CPU */
+	struct dbb_lcache *lcache;   /* the build's loaded modules (borrowed) */
+	struct dbb_warnlog *warn;    /* the build's notes said once (borrowed) */
 	struct dbb_lsrc *lsrc;       /* start-up modules (or NULL): the shards'
 				      * fused line pass when they have lines,
 				      * the calls tracker's tail calls */
@@ -463,13 +465,33 @@ struct dbb_warnlog {
 };
 void dbb_warnlog_init(struct dbb_warnlog *w, FILE *f);
 void dbb_warnlog_free(struct dbb_warnlog *w);
+/* "hindsight build: KIND: LINE" on w's file, unless said before in this
+ * build (w NULL: nowhere). */
+void dbb_warnlog_say(struct dbb_warnlog *w, const char *kind, const char *line);
 
-/* The modules of a set of mappings (fs/source), but the dynamic linker's;
- * *out stays NULL when none has lines, unless symbols (the calls tracker's
- * tail calls want symbols alone).  Warnings go to log (NULL: nowhere). */
+/* The modules of a set of mappings (fs/source), but the dynamic linker's
+ * (dbb_lsrc.c).  A build loads each set once: images that map the same
+ * files at the same places share it through the build's cache, which
+ * says the modules' warnings to log once and keeps a few unused sets for
+ * a next image.  Thread-safe.  dbb_lcache_free after every dbb_lsrc of
+ * it is freed. */
+struct dbb_lcache;
+int dbb_lcache_new(struct dbb_warnlog *log, const char *pack_dir, struct dbb_lcache **out);
+void dbb_lcache_free(struct dbb_lcache *c); /* accepts NULL */
+
+/* The set of maps, from cache (NULL: loaded for the caller alone, from
+ * pack_dir, its warnings said nowhere).  *out stays NULL when no module
+ * has lines, unless symbols (the calls tracker's tail calls want symbols
+ * alone).  The caller releases *out with dbb_lsrc_free. */
 struct dbb_lsrc;
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
-		 const char *pack_dir, struct dbb_warnlog *log, struct dbb_lsrc **out);
+struct dbb_range {
+	uint64_t start, end;
+};
+int dbb_lsrc_new(struct dbb_lcache *cache, const struct dbb_fmap *maps, size_t n_maps,
+		 bool symbols, const char *pack_dir, struct dbb_lsrc **out);
+struct hs_src *dbb_lsrc_src(const struct dbb_lsrc *ls); /* borrowed */
+/* The modules with lines, as whole pages (borrowed; ls NULL: none). */
+const struct dbb_range *dbb_lsrc_ranges(const struct dbb_lsrc *ls, size_t *n);
 bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
 /* Is a jump from `from` to `to` a tail call's by the symbols: `to` is a
  * function's entry (not a .cold part), `from` is in another function,

@@ -38,8 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
-
 
 #include "hindsight/source.h"
 #include "dbb_i.h"
@@ -82,21 +80,10 @@ struct lrow {
 	uint64_t fin, fhid;      /* inlined copy at pc; the frame a step shows */
 };
 
-struct range {
-	uint64_t start, end;
-};
-
-/* The modules of an image for the line pass (dbb_i.h). */
-struct dbb_lsrc {
-	struct hs_src *src;
-	struct range *ranges;    /* modules with DWARF lines */
-	size_t n_ranges;
-};
-
 struct dbb_lpass {
 	struct dbb_lpass_head h; /* first: dbb_lpass_insn() reads it inline */
 	struct hs_src *src;
-	const struct range *ranges;
+	const struct dbb_range *ranges;
 	size_t n_ranges;
 	char *dir;
 	struct centry *cache;
@@ -478,14 +465,13 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	*out = NULL;
 	if (!p)
 		return -ENOMEM;
-	p->src = ls->src;
-	p->ranges = ls->ranges;
-	p->n_ranges = ls->n_ranges;
+	p->src = dbb_lsrc_src(ls);
+	p->ranges = dbb_lsrc_ranges(ls, &p->n_ranges);
 	p->h.last_page = UINT64_MAX;
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
 	p->dir = strdup(dir);
 	if (!p->cache || !p->dir ||
-	    (ret = dbb_inl_new(ls->src, dir, &p->inl)) ||
+	    (ret = dbb_inl_new(p->src, dir, &p->inl)) ||
 	    (ret = dbb_spill_create_in(dir, "lines.sp", &p->lines)) ||
 	    (ret = dbb_spill_create_in(dir, "lfiles.sp", &p->lfiles))) {
 		dbb_lpass_free(p);
@@ -593,39 +579,6 @@ static void *ljob_run(void *arg)
 
 	j->ret = lines_shard(j->img, j->ls, j->c0, j->c1, j->dir, &j->err);
 	return NULL;
-}
-
-void dbb_warnlog_init(struct dbb_warnlog *w, FILE *f)
-{
-	*w = (struct dbb_warnlog){ .f = f };
-	pthread_mutex_init(&w->lock, NULL);
-}
-
-void dbb_warnlog_free(struct dbb_warnlog *w)
-{
-	free(w->said);
-	w->said = NULL;
-	w->n = w->cap = 0;
-	pthread_mutex_destroy(&w->lock);
-}
-
-static void warn_line(void *ctx, const char *line)
-{
-	struct dbb_warnlog *w = ctx;
-	uint64_t h = XXH64(line, strlen(line), 0);
-	bool said = false;
-
-	if (!w) /* NULL: already said by the start-up's load */
-		return;
-	pthread_mutex_lock(&w->lock);
-	for (size_t i = 0; i < w->n && !said; i++)
-		said = w->said[i] == h;
-	if (!said) {
-		if (!hs_grow((void **)&w->said, &w->cap, w->n + 1, sizeof(*w->said)))
-			w->said[w->n++] = h;
-		fprintf(w->f, "hindsight build: warning: %s\n", line);
-	}
-	pthread_mutex_unlock(&w->lock);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -923,118 +876,6 @@ out:
 	return ret;
 }
 
-/* ---- the modules ---------------------------------------------------------- */
-
-void dbb_lsrc_free(struct dbb_lsrc *ls)
-{
-	if (!ls)
-		return;
-	hs_src_free(ls->src);
-	free(ls->ranges);
-	free(ls);
-}
-
-
-int dbb_lsrc_new(const struct dbb_fmap *maps, size_t n_maps, bool symbols,
-		 const char *pack_dir, struct dbb_warnlog *log,
-		 struct dbb_lsrc **out)
-{
-	struct hs_src_options so = { .warn = warn_line, .warn_ctx = log, .pack_dir = pack_dir };
-	struct dbb_lsrc *ls = calloc(1, sizeof(*ls));
-	int ret;
-
-	*out = NULL;
-	if (!ls)
-		return -ENOMEM;
-	if ((ret = hs_src_new(&so, &ls->src)))
-		goto fail;
-	/* not the dynamic linker: gdb's `step` goes through its lazy symbol
-	 * resolver rather than stopping in it (where and backtrace still name
-	 * its functions: fs/source reads it at query time) */
-	for (size_t i = 0; i < n_maps && !ret; i++)
-		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)) &&
-		    !hs_src_dynamic_linker(maps[i].path))
-			ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start,
-						 maps[i].end, maps[i].offset, maps[i].prot);
-	if (ret || (ret = hs_src_finish(ls->src)))
-		goto fail;
-	ls->ranges = calloc(hs_src_module_count(ls->src) + 1, sizeof(*ls->ranges));
-	if (!ls->ranges) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < hs_src_module_count(ls->src); i++) {
-		const struct hs_src_module *mod = hs_src_module_at(ls->src, i);
-
-		/* whole pages: the pass decides per page (module mappings are) */
-		if (mod->has_dwarf)
-			ls->ranges[ls->n_ranges++] = (struct range){
-				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095 };
-	}
-	if (!ls->n_ranges && !symbols) {
-		/* no debug info anywhere: no lines, and no pass over the trace */
-		dbb_lsrc_free(ls);
-		return 0;
-	}
-	*out = ls;
-	return 0;
-fail:
-	dbb_lsrc_free(ls);
-	return ret;
-}
-
-bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls)
-{
-	return ls && ls->n_ranges;
-}
-
-/* Ends with "@plt": gdb's name of a PLT stub (fs/source). */
-static bool plt_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n >= 4 && !strcmp(name + n - 4, "@plt");
-}
-
-bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to)
-{
-	struct hs_src_loc a, b;
-
-	if (!ls || hs_src_lookup(ls->src, to, &b) || !b.function || b.func_start != to ||
-	    strstr(b.linkage_name ? b.linkage_name : b.function, ".cold"))
-		return false;
-	/* the jump leaves a function (not the dynamic linker: no module
-	 * here) that is no PLT stub (its jmp *GOT is the call's hop) */
-	if (hs_src_lookup(ls->src, from, &a) || !a.function || plt_name(a.function))
-		return false;
-	return a.func_start != to;
-}
-
-static bool keep_direct(void *ctx, uint64_t addr, uint64_t dst)
-{
-	return ctx && dbb_lsrc_tail_target(ctx, addr, dst);
-}
-
-void dbb_lsrc_keep_direct(struct dbb_lsrc *ls, struct hs_trace_code *code)
-{
-	hs_trace_code_keep_direct(code, keep_direct, ls);
-}
-
-bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b)
-{
-	for (size_t i = 0; b && i < b->n_ranges; i++) {
-		size_t k;
-
-		for (k = 0; a && k < a->n_ranges; k++)
-			if (a->ranges[k].start == b->ranges[i].start &&
-			    a->ranges[k].end == b->ranges[i].end)
-				break;
-		if (!a || k == a->n_ranges)
-			return false;
-	}
-	return true;
-}
-
 struct startup {
 	struct dbb_fmap *maps;
 	size_t n, cap;
@@ -1114,6 +955,7 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 /* The fs/source handle of the shards' line pass, made when first needed. */
 struct inl_src {
 	struct dbb_lsrc *ls;
+	struct dbb_lcache *cache;
 	const struct dbb_fmap *maps;
 	size_t n_maps;
 	const char *pack_dir;
@@ -1126,10 +968,10 @@ static struct hs_src *inl_src_get(void *ctx)
 
 	if (!is->ls && !is->own) {
 		is->own = true; /* tried: on failure copies end where the pc leaves */
-		if (dbb_lsrc_new(is->maps, is->n_maps, true, is->pack_dir, NULL, &is->ls))
+		if (dbb_lsrc_new(is->cache, is->maps, is->n_maps, true, is->pack_dir, &is->ls))
 			is->ls = NULL;
 	}
-	return is->ls ? is->ls->src : NULL;
+	return dbb_lsrc_src(is->ls);
 }
 
 static int has_lines_files(const char *dir)
@@ -1181,8 +1023,9 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	for (unsigned s = 0; s < n; s++)
 		fused = fused && has_lines_files(shard_dirs[s]);
 	if (later) {
-		if ((ret = dbb_lsrc_new(maps, n_maps, false, img->pack_dir, NULL, &full)) ||
-		    (ret = dbb_lsrc_new(smaps, n_smaps, false, img->pack_dir, NULL, &early)))
+		if ((ret = dbb_lsrc_new(img->lcache, maps, n_maps, false, img->pack_dir, &full)) ||
+		    (ret = dbb_lsrc_new(img->lcache, smaps, n_smaps, false, img->pack_dir,
+					&early)))
 			goto fail;
 		fused = fused && dbb_lsrc_covers(early, full);
 		if (!full)
@@ -1198,8 +1041,10 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 		goto fail;
 	}
 	if (!fused) {
-		fprintf(log, "hindsight build: note: %s: a module with debug info was mapped after "
-			"the start-up: line starts need a second pass over the trace\n", img->name);
+		/* said once a build: a shell loop's every child would say it */
+		dbb_warnlog_say(img->warn, "note", "a module with debug info was mapped after the "
+				"start-up (dlopen): line starts of such processes need a second "
+				"pass over their trace");
 		jobs = calloc(n, sizeof(*jobs));
 		th = calloc(n, sizeof(*th));
 		if (!jobs || !th) {
@@ -1240,7 +1085,8 @@ int dbb_lines_build(struct dbb_image *img, const struct dbb_fmap *maps, size_t n
 	{
 		/* the handle of the pass resolved: the second pass's, or one
 		 * like the shards' (frame ids are a handle's own) */
-		struct inl_src is = { fused ? NULL : full, smaps, n_smaps, img->pack_dir, 0 };
+		struct inl_src is = { fused ? NULL : full, img->lcache, smaps, n_smaps,
+				       img->pack_dir, 0 };
 
 		ret = dbb_inl_resolve(inl_src_get, &is, fused ? shard_dirs : dirs, n, tmp,
 				      &l->inl);
