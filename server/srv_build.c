@@ -17,7 +17,9 @@
  * at every change (P: "prepare" before the builder says anything,
  * "build" while it decodes, "merge" while it merges: "merging: X / Y") (at most 4 a second, the builder's own rate), then
  * "event: ready" (or "event: failed" with {"error": why}), and the stream
- * ends.  A ": keep-alive" comment every 10 s keeps proxies from closing it.
+ * ends.  With hs_srv_opts.on_built the last phase is "open": the stream
+ * ends when this server stops, and the client reconnects to the next one
+ * (a "retry: 300" comes first), which says "ready".  A ": keep-alive" comment every 10 s keeps proxies from closing it.
  */
 #include "srv_i.h"
 
@@ -51,6 +53,9 @@ struct srv_build {
 	FILE *errlog;            /* the server's log, or NULL */
 	struct hs_tree_options topt; /* source dirs borrowed from the server's options,
 				      * which live as long as the process */
+	void (*on_built)(void *ctx); /* hs_srv_opts.on_built: not opened here */
+	void *on_built_ctx;
+	unsigned streams;        /* /api/events streams open */
 };
 
 static void build_put(struct srv_build *b)
@@ -154,6 +159,19 @@ static void *builder(void *arg)
 	e = hs_dbb_build(b->trace, &o, &sum, &err);
 	if (log)
 		fclose(log); /* the reader sees the end */
+	if (e == 0 && b->on_built) {
+		/* serve opens it anew, confined to the files it names: until
+		 * this server stops, the API says 503 (hs_srv_handover ends
+		 * the streams) */
+		pthread_mutex_lock(&b->lock);
+		b->done = b->total = sum.instructions;
+		b->gen++;
+		pthread_cond_broadcast(&b->cond);
+		pthread_mutex_unlock(&b->lock);
+		b->on_built(b->on_built_ctx);
+		build_put(b);
+		return NULL;
+	}
 	if (e == 0)
 		e = hs_tree_open_opts(b->trace, &b->topt, &tree);
 	pthread_mutex_lock(&b->lock);
@@ -198,6 +216,8 @@ int srv_build_start(struct hs_srv *s)
 	b->refs = 2; /* the server and the build thread */
 	b->log_fd = -1;
 	b->errlog = s->o.log;
+	b->on_built = s->o.on_built;
+	b->on_built_ctx = s->o.on_built_ctx;
 	srv_tree_options(&s->o, &b->topt);
 	b->trace = strdup(s->trace);
 	if (!b->trace || pthread_create(&th, NULL, builder, b) != 0) {
@@ -264,6 +284,24 @@ void srv_build_release(struct hs_srv *s)
 	pthread_mutex_unlock(&b->lock);
 }
 
+void srv_build_handover(struct hs_srv *s)
+{
+	struct srv_build *b = s->build;
+	struct timespec dl;
+
+	if (!b)
+		return;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 3;
+	pthread_mutex_lock(&b->lock);
+	b->phase = "open";
+	b->gen++;
+	pthread_cond_broadcast(&b->cond);
+	while (b->streams && pthread_cond_timedwait(&b->cond, &b->lock, &dl) == 0)
+		;
+	pthread_mutex_unlock(&b->lock);
+}
+
 void srv_build_free(struct hs_srv *s)
 {
 	struct srv_build *b = s->build;
@@ -310,11 +348,17 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 			break;
 		}
 		if (b->gen != ev->seen || !ev->sent_any) {
+			/* first: reconnect soon (the default is 3 s) when the
+			 * stream ends early, as it does when serve hands the
+			 * built database to a new server */
+			n = snprintf(buf, max, "%sevent: progress\ndata: {\"phase\":\"%s\","
+				     "\"done\":%" PRIu64 ",\"total\":%" PRIu64 "}\n\n",
+				     ev->sent_any ? "" : "retry: 300\n\n",
+				     b->phase ? b->phase : "prepare", b->done, b->total);
 			ev->seen = b->gen;
 			ev->sent_any = true;
-			n = snprintf(buf, max, "event: progress\ndata: {\"phase\":\"%s\","
-				     "\"done\":%" PRIu64 ",\"total\":%" PRIu64 "}\n\n",
-				     b->phase ? b->phase : "prepare", b->done, b->total);
+			/* handed over: the next server says ready */
+			ev->over = b->phase && !strcmp(b->phase, "open");
 			break;
 		}
 		if (time(NULL) - ev->last >= 10) {
@@ -335,6 +379,11 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void events_free(void *cls)
 {
 	struct events *ev = cls;
+
+	pthread_mutex_lock(&ev->b->lock);
+	ev->b->streams--;
+	pthread_cond_broadcast(&ev->b->cond); /* srv_build_handover waits */
+	pthread_mutex_unlock(&ev->b->lock);
 
 	build_put(ev->b);
 	free(ev);
@@ -364,6 +413,7 @@ void srv_api_events(struct hs_srv *s, struct srv_reply *r)
 		return srv_reply_error(r, -ENOMEM, "out of memory");
 	pthread_mutex_lock(&b->lock);
 	b->refs++;
+	b->streams++;
 	pthread_mutex_unlock(&b->lock);
 	ev->b = b;
 	ev->last = time(NULL);

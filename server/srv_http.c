@@ -614,7 +614,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 
 /* ---- start / stop ------------------------------------------------------------------- */
 
-static int make_token(char *out)
+int hs_srv_make_token(char out[33])
 {
 	uint8_t b[16];
 	size_t got = 0;
@@ -672,6 +672,38 @@ static int listen_addr(const struct hs_srv_opts *o, struct sockaddr_in *sa,
 	return 0;
 }
 
+int hs_srv_listen_socket(const struct hs_srv_opts *opts, int *fd, uint16_t *port,
+			 struct hs_srv_err *err)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int one = 1, s, e = listen_addr(opts, &sa, err);
+
+	*fd = -1;
+	if (e < 0)
+		return e;
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0) {
+		e = -errno;
+		set_err(err, "cannot make a socket: %s", strerror(-e));
+		return e;
+	}
+	/* as libmicrohttpd does with an address: a restarted server may bind
+	 * while the last one's connections linger in TIME_WAIT */
+	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(s, (const struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(s, SOMAXCONN) < 0 || getsockname(s, (struct sockaddr *)&sa, &len) < 0) {
+		e = errno == EADDRINUSE ? -EADDRINUSE : -errno;
+		set_err(err, "cannot listen on %s:%u: %s", inet_ntoa(sa.sin_addr),
+			ntohs(sa.sin_port), strerror(-e));
+		close(s);
+		return e;
+	}
+	*fd = s;
+	*port = ntohs(sa.sin_port);
+	return 0;
+}
+
 void srv_tree_options(const struct hs_srv_opts *o, struct hs_tree_options *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -701,10 +733,19 @@ int srv_listen(struct hs_srv *s, struct hs_srv_err *err)
 	 * keeps many files open).  A client may hold at most half of the
 	 * connections, and the headers of each request have a deadline
 	 * (srv_watch.c), so slow clients cannot starve the others. */
+	/* where: the address, or the socket serve's supervisor listens on */
+	struct MHD_OptionItem where[] = {
+		s->o.use_listen_fd
+			? (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, s->o.listen_fd, NULL }
+			: (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, sa },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
 	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+					  MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG |
+					  MHD_USE_ITC,
 				  0, NULL, NULL, on_request, s,
-				  MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+				  MHD_OPTION_ARRAY, where,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HS_SRV_MAX_CONNECTIONS,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 				  (unsigned)HS_SRV_MAX_CONNECTIONS / 2,
@@ -765,8 +806,15 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 		e = -ENOMEM;
 		goto out_free;
 	}
-	if (opts->tunnel) {
-		e = make_token(s->token);
+	if (opts->tunnel && opts->token) {
+		if (strlen(opts->token) != sizeof(s->token) - 1) {
+			set_err(err, "the access token is not 32 hex digits");
+			e = -EINVAL;
+			goto out_free;
+		}
+		memcpy(s->token, opts->token, sizeof(s->token));
+	} else if (opts->tunnel) {
+		e = hs_srv_make_token(s->token);
 		if (e < 0) {
 			set_err(err, "cannot make an access token: %s", strerror(-e));
 			goto out_free;
@@ -836,6 +884,20 @@ const char *hs_srv_token(const struct hs_srv *srv)
 	return srv->token[0] ? srv->token : NULL;
 }
 
+void hs_srv_handover(struct hs_srv *s)
+{
+	MHD_socket fd;
+
+	if (!s || !s->mhd)
+		return;
+	/* MHD stops polling the socket; it no longer closes it either:
+	 * hs_srv_stop does, once the daemon is stopped */
+	fd = MHD_quiesce_daemon(s->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		s->quiesced_fd = fd;
+	srv_build_handover(s);
+}
+
 void hs_srv_stop(struct hs_srv *s)
 {
 	if (!s)
@@ -844,6 +906,8 @@ void hs_srv_stop(struct hs_srv *s)
 	srv_build_release(s); /* wakes the event streams */
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	if (s->quiesced_fd > 0)
+		close(s->quiesced_fd);
 	srv_watch_free(s->watch);
 	srv_play_release(s); /* the playground's recordings, once no request runs */
 	srv_build_free(s);

@@ -58,6 +58,7 @@ struct hs_srv {
 	struct MHD_Daemon *mhd;
 	uint16_t port;
 	char token[33];          /* "" without --tunnel */
+	int quiesced_fd;         /* the listening socket after hs_srv_handover (0: none) */
 	pthread_mutex_t lock;
 	pthread_mutex_t log_lock;
 	struct hs_tree *tree;    /* NULL until the database is there */
@@ -233,6 +234,9 @@ void srv_tree_options(const struct hs_srv_opts *o, struct hs_tree_options *out);
  * build, which goes on until the process exits (after MHD stopped). */
 void srv_build_release(struct hs_srv *s);
 void srv_build_free(struct hs_srv *s);
+/* hs_srv_handover's part: the streams say phase "open" and end, each
+ * cleanly; waits up to 3 s for them. */
+void srv_build_handover(struct hs_srv *s);
 void srv_api_events(struct hs_srv *s, struct srv_reply *r);
 /* "building" / "failed: why" / NULL when ready, for 503 messages. */
 void srv_build_state(struct hs_srv *s, char *buf, size_t cap);

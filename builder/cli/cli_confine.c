@@ -25,7 +25,9 @@
  * /proc/self, and the files the recording names (hs_tree_read_files: its
  * ELF files, their debug files, the source files found).  A database
  * still to be built names those files only once built, after the threads
- * run, so reading then stays open and the log line says so.  mount
+ * run: the server that builds it reads unconfined and stops when it is
+ * built, and serve starts a new one that reads confined (cmd_serve.c,
+ * serve_supervised).  mount
  * applies the same rules (cli_landlock_reader) in the child that serves
  * (hs_fuse_options.in_child): a Landlock domain forbids umount, which the
  * daemon outside it does when the child ends.
@@ -263,7 +265,8 @@ int cli_landlock(const struct cli_landlock_rules *r, char *said, size_t cap)
 			 used[2], used[2] == 1 ? "" : "s");
 	else
 		snprintf(said, cap, "confined: Landlock (ABI %d) allows writing only under %zu "
-			 "folder%s; reading is not confined (the database is built after start)",
+			 "folder%s; reading is not confined while it builds the database (the "
+			 "server that serves it once built is)",
 			 abi, used[0], used[0] == 1 ? "" : "s");
 	return 0;
 }

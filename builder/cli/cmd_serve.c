@@ -14,11 +14,15 @@
 #include "hindsight/server.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int serve_usage(FILE *f)
 {
@@ -138,17 +142,192 @@ static int landlock_server(void *ctx, const struct hs_srv_confine *c)
 				   ll->said, sizeof ll->said);
 }
 
+/* The exit status of a supervised server that stopped because its
+ * database is built (serve_supervised opens it in a new one). */
+#define SERVE_BUILT 3
+
+static void print_url(const char *trace, const struct hs_srv_opts *o, uint16_t port,
+		      const char *token)
+{
+	if (token)
+		printf("Hindsight serving %s at http://%s:%u/?token=%s\n", trace,
+		       o->tunnel_addr ? o->tunnel_addr : "127.0.0.1", port, token);
+	else
+		printf("Hindsight serving %s at http://127.0.0.1:%u/\n", trace, port);
+	printf("Press Ctrl-C to stop.\n");
+	fflush(stdout);
+}
+
+/* on_built, from the build thread: the waiting main thread takes it */
+static void built_signal(void *ctx)
+{
+	(void)ctx;
+	kill(getpid(), SIGUSR2);
+}
+
+/* One server, until SIGINT or SIGTERM (0) or, with until_built, until its
+ * background build is done (SERVE_BUILT); 1 when it cannot start.  ready:
+ * a descriptor written one byte once it serves (-1: none; then the URL is
+ * printed here). */
+static int serve_one(const char *trace, struct hs_srv_opts *o, struct serve_ll *ll,
+		     bool until_built, int ready)
+{
+	struct hs_srv *srv = NULL;
+	struct hs_srv_err err;
+	char said[256];
+	sigset_t set;
+	int e, sig = 0;
+
+	cli_block_stop_signals(&set);
+	if (until_built) {
+		sigaddset(&set, SIGUSR2);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		o->on_built = built_signal;
+	}
+	o->before_threads = landlock_server;
+	o->before_threads_ctx = ll;
+	e = hs_srv_start(o, &srv, &err);
+	if (e < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
+		if (!strncmp(ll->said, "confinement failed", 18))
+			fprintf(stderr, "hindsight serve: %s\n", ll->said);
+		return 1;
+	}
+	/* the socket listens and the threads run: from here on nothing new */
+	e = cli_confine(false, said, sizeof said);
+	hs_srv_note(srv, "%s", ll->said);
+	hs_srv_note(srv, "%s", said);
+	if (e < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", said);
+		hs_srv_stop(srv);
+		return 1;
+	}
+	if (ready < 0)
+		print_url(trace, o, hs_srv_port(srv), hs_srv_token(srv));
+	else if (write(ready, "r", 1) != 1)
+		sig = SIGTERM; /* the supervisor is gone */
+	while (!sig && sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		sig = 0;
+	if (sig == SIGUSR2)
+		hs_srv_handover(srv);
+	hs_srv_stop(srv);
+	return sig == SIGUSR2 ? SERVE_BUILT : 0;
+}
+
+/* A server in a child process on the supervisor's socket: its pid, and
+ * whether it serves (it wrote to the ready pipe) in *up. */
+static pid_t serve_child(const char *trace, struct hs_srv_opts *o, struct serve_ll *ll,
+			 bool until_built, bool *up)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	*up = false;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	fflush(NULL); /* nothing buffered is written twice */
+	pid = fork();
+	if (pid == 0) {
+		sigset_t chld;
+
+		close(p[0]);
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		pthread_sigmask(SIG_UNBLOCK, &chld, NULL);
+		_exit(serve_one(trace, o, ll, until_built, p[1]));
+	}
+	close(p[1]);
+	*up = pid > 0 && read(p[0], &c, 1) == 1;
+	close(p[0]);
+	return pid;
+}
+
+/* serve of a recording without a database.  The build reads files nobody
+ * knows before it is done, and a Landlock domain can be applied only to
+ * the calling thread and the ones it starts.  So this process, which runs
+ * no thread, makes the socket and keeps it; a first server (a child)
+ * builds the database confined for writing, serving its progress, and
+ * stops when it is built; a second child, started afresh, opens it
+ * confined for reading too (cli_landlock_reader), on the same socket:
+ * connections wait in its backlog meanwhile, and the web UI's progress
+ * stream reconnects to it.  Stop signals are passed on. */
+static int serve_supervised(const char *trace, struct hs_srv_opts *o, struct serve_ll *ll)
+{
+	struct hs_srv_err err = { "" };
+	char token[33], said[256];
+	uint16_t port;
+	sigset_t set;
+	bool stopping = false, up;
+	int fd, e, st = 0, rc = 1, sig;
+	pid_t pid;
+
+	if (o->tunnel && (e = hs_srv_make_token(token)) < 0) {
+		fprintf(stderr, "hindsight serve: cannot make an access token: %s\n", strerror(-e));
+		return 1;
+	}
+	if ((e = hs_srv_listen_socket(o, &fd, &port, &err)) < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
+		return 1;
+	}
+	/* this process only waits: no exec, no connect (its children
+	 * confine themselves further) */
+	if ((e = cli_confine(false, said, sizeof said)) < 0) {
+		fprintf(stderr, "hindsight serve: %s\n", said);
+		close(fd);
+		return 1;
+	}
+	o->use_listen_fd = true;
+	o->listen_fd = fd;
+	o->token = o->tunnel ? token : NULL;
+	cli_block_stop_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (int round = 0; round < 2; round++) {
+		pid = serve_child(trace, o, ll, round == 0, &up);
+		if (pid < 0) {
+			fprintf(stderr, "hindsight serve: cannot start a server: %s\n",
+				strerror(errno));
+			break;
+		}
+		if (up && round == 0)
+			print_url(trace, o, port, o->token);
+		for (;;) {
+			if (sigwait(&set, &sig) != 0)
+				continue;
+			if (sig == SIGCHLD && waitpid(pid, &st, WNOHANG) == pid)
+				break;
+			if (sig == SIGINT || sig == SIGTERM) {
+				stopping = true;
+				kill(pid, sig);
+			}
+		}
+		rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+		if (rc == SERVE_BUILT)
+			rc = 0;
+		if (stopping || !WIFEXITED(st) || WEXITSTATUS(st) != SERVE_BUILT)
+			break;
+	}
+	close(fd);
+	return rc;
+}
+
+/* Whether the recording has a database (hs_srv_start opens it). */
+static bool has_db(const char *trace)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/db", trace);
+	return access(path, F_OK) == 0;
+}
+
 int cli_serve_main(int argc, char **argv)
 {
 	struct hs_srv_opts o = { .port = HS_SRV_DEFAULT_PORT };
 	const char **sources = calloc((size_t)argc + 1, sizeof(*sources));
 	const char *trace = NULL;
-	struct hs_srv *srv = NULL;
-	struct hs_srv_err err;
-	char said[256];
 	struct serve_ll ll = { 0 };
 	uint64_t mem_mb = 0;
-	sigset_t set;
 	int rc = 0, e;
 
 	if (!sources)
@@ -227,39 +406,9 @@ int cli_serve_main(int argc, char **argv)
 		goto out;
 	}
 
-	cli_block_stop_signals(&set);
-
 	ll.source_dirs = sources;
-	o.before_threads = landlock_server;
-	o.before_threads_ctx = &ll;
-	e = hs_srv_start(&o, &srv, &err);
-	if (e < 0) {
-		fprintf(stderr, "hindsight serve: %s\n", err.msg[0] ? err.msg : strerror(-e));
-		if (!strncmp(ll.said, "confinement failed", 18))
-			fprintf(stderr, "hindsight serve: %s\n", ll.said);
-		rc = 1;
-		goto out;
-	}
-	/* the socket listens and the threads run: from here on nothing new */
-	e = cli_confine(false, said, sizeof said);
-	hs_srv_note(srv, "%s", ll.said);
-	hs_srv_note(srv, "%s", said);
-	if (e < 0) {
-		fprintf(stderr, "hindsight serve: %s\n", said);
-		hs_srv_stop(srv);
-		rc = 1;
-		goto out;
-	}
-	if (hs_srv_token(srv))
-		printf("Hindsight serving %s at http://%s:%u/?token=%s\n", trace,
-		       o.tunnel_addr ? o.tunnel_addr : "127.0.0.1", hs_srv_port(srv),
-		       hs_srv_token(srv));
-	else
-		printf("Hindsight serving %s at http://127.0.0.1:%u/\n", trace, hs_srv_port(srv));
-	printf("Press Ctrl-C to stop.\n");
-	fflush(stdout);
-	cli_wait_stop(&set);
-	hs_srv_stop(srv);
+	rc = has_db(trace) ? serve_one(trace, &o, &ll, false, -1)
+			   : serve_supervised(trace, &o, &ll);
 out:
 	if (o.log && o.log != stderr)
 		fclose(o.log);

@@ -69,6 +69,20 @@ struct hs_srv_opts {
 	 * inherited).  A negative return stops the start with that error. */
 	int (*before_threads)(void *ctx, const struct hs_srv_confine *c);
 	void *before_threads_ctx;
+	/* A socket already listening, used instead of port/tunnel's (the
+	 * server owns it from hs_srv_start on; serve's supervisor keeps a
+	 * copy, so that the next server takes the connections that wait). */
+	bool use_listen_fd;
+	int listen_fd;
+	const char *token;        /* with tunnel: this access token (32 hex
+				   * digits) instead of a new one */
+	/* Set: a database built in the background is not opened here; the
+	 * build thread calls on_built once it is published, and the caller
+	 * stops this server and serves the recording anew, confined to the
+	 * files it names (cmd_serve.c).  Meanwhile the API keeps answering
+	 * 503 and /api/events says phase "open". */
+	void (*on_built)(void *ctx);
+	void *on_built_ctx;
 };
 
 /* ---- a memory cgroup for a whole command (`--memory MB`) ----------------
@@ -102,6 +116,14 @@ struct hs_srv;
  * is taken; -EBADMSG: notes.json is not a notebook (never overwritten). */
 int hs_srv_start(const struct hs_srv_opts *opts, struct hs_srv **out,
 		 struct hs_srv_err *err);
+/* A socket listening where opts says (port or tunnel), for
+ * opts->listen_fd: 0 with *fd and *port (the one picked when opts->port
+ * was 0); -EADDRINUSE, -EINVAL (not an IPv4 address) or -errno. */
+int hs_srv_listen_socket(const struct hs_srv_opts *opts, int *fd, uint16_t *port,
+			 struct hs_srv_err *err);
+/* A new access token for opts->token: 32 hex digits and a NUL.  0 or
+ * -errno. */
+int hs_srv_make_token(char out[33]);
 /* The port it listens on (the one picked when opts->port was 0). */
 uint16_t hs_srv_port(const struct hs_srv *srv);
 /* Writes one line to the server's log (at info level), as its own. */
@@ -109,6 +131,11 @@ void hs_srv_note(struct hs_srv *srv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The access token (32 hex digits) with --tunnel; NULL without. */
 const char *hs_srv_token(const struct hs_srv *srv);
+/* With opts->on_built, once it was called: stops taking connections
+ * (they wait in the socket's queue for the next server), ends the
+ * progress streams cleanly with phase "open" (the web UI reconnects), and
+ * waits up to 3 s for them.  Then hs_srv_stop. */
+void hs_srv_handover(struct hs_srv *srv);
 /* Stops listening, waits for the requests in progress, frees everything.
  * A database build still running is not waited for (hs_dbb_build()
  * cannot be cancelled): its thread finishes on its own and frees what it

@@ -1,6 +1,7 @@
 #!/bin/bash
 # srv_build_events.sh - serve on a recording without a database builds it
-# in the background and streams the progress over SSE, then "ready"; the
+# in the background and streams the progress over SSE, then hands over to
+# a server confined to the recording's files, whose stream says "ready"; the
 # API answers once it is built.  Also: usage errors, a folder that is not a
 # recording, a port in use, and SIGTERM with connections open: exit 0.
 . "$(dirname "$0")/lib.sh"
@@ -15,16 +16,25 @@ serve_start s "$TR"
 curl -s -N --max-time 120 -H "Accept: text/event-stream" "$BASE/api/events" >"$T/events" ||
 	fail "the event stream failed: $(head -c 300 "$T/events")"
 grep -q '^event: progress$' "$T/events" || fail "no progress event: $(head -c 300 "$T/events")"
-grep -q '^event: ready$' "$T/events" || fail "no ready event: $(tail -c 300 "$T/events")"
+grep -q '^retry: [0-9]*$' "$T/events" || fail "the stream does not ask for a quick reconnection"
+# the server that built it ends the stream with phase "open" and hands the
+# socket over to a server that reads confined; the stream reconnected says
+# ready
 sed -n 's/^data: \({"phase".*\)/\1/p' "$T/events" | tail -n 1 >"$T/last"
-json 'j["phase"] == "merge" and j["done"] == j["total"] and j["total"] > 0' <"$T/last" |
-	grep -qx True || fail "the last progress is not done == total: $(cat "$T/last")"
+json 'j["phase"] == "open" and j["done"] == j["total"] and j["total"] > 0' <"$T/last" |
+	grep -qx True || fail "the last progress is not open with done == total: $(cat "$T/last")"
+for i in $(seq 100); do
+	curl -s -N --max-time 10 "$BASE/api/events" >"$T/events1"
+	grep -q '^event: ready$' "$T/events1" && break
+	sleep 0.1
+done
+grep -q '^event: ready$' "$T/events1" || fail "no ready event after the hand-over: $(tail -c 300 "$T/events1")"
 # the phases come in order, each one's figures never go back, and the
 # merge (as long as the decoding on a big image) is reported too
 sed -n 's/^data: \({"phase".*\)/\1/p' "$T/events" >"$T/all"
 python3 - "$T/all" <<'PY' || fail "progress events out of order: $(tr '\n' ' ' <"$T/all" | head -c 400)"
 import json, sys
-order = {"prepare": 0, "build": 1, "merge": 2}
+order = {"prepare": 0, "build": 1, "merge": 2, "open": 3}
 last = (-1, -1)
 phases = set()
 for line in open(sys.argv[1]):

@@ -2,7 +2,8 @@
 # srv_confined.sh - serve and mount confine themselves once set up:
 # /proc/<pid>/status says NoNewPrivs: 1 and Seccomp: 2, serve's --log and
 # mount's stderr say what was applied, and everything still answers
-# (serve even builds a missing database, confined).
+# (serve even builds a missing database, confined, then serves it from a
+# new server that reads only the recording's files).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/srv_lib.bash"
 require_built example
@@ -89,26 +90,41 @@ EOF2
 	cc -shared -fPIC -o "$T/probe.so" "$T/probe.c" || fail "cannot build the probe"
 	echo secret >"$T/outside/secret"
 	SRC=$ROOT/tests/programs/example.c
+	# a recording without its database: serve builds it in a first
+	# server, then serves it from a second one that reads only what the
+	# recording names, on the same port
+	cp -r "$T/tr" "$T/trb"
+	rm -rf "$T/trb/db"
 	PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret PROBE_SOURCE=$SRC \
 		LD_PRELOAD=$T/probe.so "$HS" serve --port 0 --storage "$T/storage" \
-		--log "info=$T/ll.log" "$T/tr" >"$T/ll.out" 2>"$T/ll.err" &
+		--log "info=$T/ll.log" "$T/trb" >"$T/ll.out" 2>"$T/ll.err" &
 	LLPID=$!
 	for i in $(seq 100); do grep -q 'serving' "$T/ll.out" && break; sleep 0.1; done
 	grep -q 'serving' "$T/ll.out" || fail "serve with the probe did not start: $(cat "$T/ll.err")"
-	# with its database built before the start, serve reads only what
-	# the recording names: the source is served, no other file is read
-	grep -q 'reading only there, under [0-9]* other folders and [0-9]* files' "$T/ll.log" ||
-		fail "serve's log does not say reading is confined: $(grep Landlock "$T/ll.log")"
 	BASE=http://127.0.0.1:$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/ll.out")
+	for i in $(seq 300); do
+		curl -s "$BASE/api/info" | grep -q '"built":true' && break
+		sleep 0.1
+	done
+	curl -s "$BASE/api/info" | grep -q '"built":true' || fail "serve did not build trb: $(cat "$T/ll.err")"
+	grep -q 'reading is not confined while it builds' "$T/ll.log" ||
+		fail "the building server's log line: $(grep Landlock "$T/ll.log")"
+	# the source is served, no other file is read
+	grep -q 'reading only there, under [0-9]* other folders and [0-9]* files' "$T/ll.log" ||
+		fail "serve's log does not say reading is confined once built: $(grep Landlock "$T/ll.log")"
+	SERVER=$(pgrep -P "$LLPID")
+	[ -n "$SERVER" ] && [ "$(echo "$SERVER" | wc -l)" = 1 ] || fail "serve has not one server child: '$SERVER'"
+	confined_status "$LLPID" "serve's supervisor"
 	curl -s -o "$T/src.txt" "$BASE/api/tree/sources${SRC}" || fail "the source did not come"
 	cmp -s "$T/src.txt" "$SRC" || fail "confined serve does not serve example.c: $(head -c 200 "$T/src.txt")"
 	tmain=$(curl -s "$BASE/api/info" | sed -n 's/.*"main":\([0-9]*\).*/\1/p')
 	curl -s -o "$T/where" "$BASE/api/tree/time/$tmain/where"
 	grep -q '^main.* example.c:[0-9]' "$T/where" || fail "confined serve's where at main: $(cat "$T/where")"
-	kill -USR1 "$LLPID"
+	kill -USR1 "$SERVER"
 	for i in $(seq 50); do [ "$(grep -c '^read' "$T/ll.err")" -ge 3 ] && break; sleep 0.1; done
 	kill -INT "$LLPID"
-	wait "$LLPID"
+	wait "$LLPID" || fail "serve did not exit 0 after SIGINT"
+	! kill -0 "$SERVER" 2>/dev/null || fail "serve's server outlived SIGINT"
 	grep -qx "probe $T/outside Permission denied" "$T/ll.err" ||
 		fail "serve could create a file outside its folders: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
 	grep -qx "probe $T/tmp made" "$T/ll.err" ||

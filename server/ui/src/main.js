@@ -626,6 +626,7 @@ const PHASES = {
 	prepare: 'reading the recording and its debug info',
 	build: 'step 1 of 2, decoding',
 	merge: 'step 2 of 2, merging',
+	open: 'opening it',
 };
 
 // Resolves once the database is built: the server builds it itself when
@@ -633,9 +634,11 @@ const PHASES = {
 function waitBuilt() {
 	return new Promise((resolve) => {
 		const es = new EventSource(api.BASE + '/api/events');
+		let phase = '';
 		es.addEventListener('progress', (ev) => {
 			try {
 				const p = JSON.parse(ev.data);
+				phase = p.phase;
 				const pct = p.total ? ' ' + Math.floor(100 * p.done / p.total) + '%' : '';
 				overlay('building the database: ' + (PHASES[p.phase] || p.phase || '') + pct);
 			} catch (e) {
@@ -646,7 +649,10 @@ function waitBuilt() {
 			es.close();
 			resolve();
 		});
-		es.onerror = () => overlay('lost the server; retrying...');
+		// after "open" the server hands over to one confined to the
+		// database's files: the stream ends and reconnects to it
+		es.onerror = () => overlay(phase === 'open' ? 'building the database: opening it'
+			: 'lost the server; retrying...');
 	});
 }
 
