@@ -380,6 +380,8 @@ static enum MHD_Result send_reply(struct hs_srv *s, struct MHD_Connection *con,
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->retry_after)
 		MHD_add_response_header(resp, "Retry-After", r->retry_after);
+	if (__atomic_load_n(&s->handing_over, __ATOMIC_ACQUIRE))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (req->token_from_query) {
 		snprintf(cookie, sizeof cookie,
 			 "hs_token=%s; Path=/; HttpOnly; SameSite=Strict", s->token);
@@ -568,10 +570,12 @@ static char *target_for_log(const char *raw)
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
+	struct hs_srv *s = cls;
 	struct srv_req *req = calloc(1, sizeof(*req));
 
 	if (!req)
 		return NULL;
+	__atomic_add_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
 	req->raw = strdup(uri ? uri : "");
 	req->shown = target_for_log(uri ? uri : "");
 	clock_gettime(CLOCK_MONOTONIC, &req->t0);
@@ -587,6 +591,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 
 	if (!req)
 		return;
+	__atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
 	srv_watch_next(con);
 	if (req->started) {
 		const union MHD_ConnectionInfo *ci =
@@ -733,6 +738,18 @@ int srv_listen(struct hs_srv *s, struct hs_srv_err *err)
 	 * keeps many files open).  A client may hold at most half of the
 	 * connections, and the headers of each request have a deadline
 	 * (srv_watch.c), so slow clients cannot starve the others. */
+	if (s->o.use_listen_fd) {
+		/* known before the first request: connections that waited in
+		 * the socket's queue come at once (host_ok reads the port) */
+		socklen_t len = sizeof sa_buf;
+
+		if (getsockname(s->o.listen_fd, (struct sockaddr *)&sa_buf, &len) < 0) {
+			e = -errno;
+			set_err(err, "the socket given: %s", strerror(-e));
+			return e;
+		}
+		s->port = ntohs(sa_buf.sin_port);
+	}
 	/* where: the address, or the socket serve's supervisor listens on */
 	struct MHD_OptionItem where[] = {
 		s->o.use_listen_fd
@@ -764,8 +781,10 @@ int srv_listen(struct hs_srv *s, struct hs_srv_err *err)
 			ntohs(sa->sin_port));
 		return e;
 	}
-	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : ntohs(sa->sin_port);
+	if (!s->o.use_listen_fd) {
+		di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+		s->port = di ? di->port : ntohs(sa->sin_port);
+	}
 	return 0;
 }
 
@@ -838,8 +857,10 @@ int srv_open(const struct hs_srv_opts *opts, bool listen, struct hs_srv **out,
 		goto out_free;
 	}
 	if (opts->before_threads) {
-		const char *dirs[] = { s->trace, s->storage };
-		struct hs_srv_confine c = { dirs, 2, s->tree };
+		/* the recording is written only by its build: a server of a
+		 * built one writes only its notebook (and spill files) */
+		const char *dirs[] = { s->storage, s->trace };
+		struct hs_srv_confine c = { dirs, s->tree ? 1 : 2, s->trace, s->tree };
 
 		e = opts->before_threads(opts->before_threads_ctx, &c);
 		if (e < 0) {
@@ -895,7 +916,17 @@ void hs_srv_handover(struct hs_srv *s)
 	fd = MHD_quiesce_daemon(s->mhd);
 	if (fd != MHD_INVALID_SOCKET)
 		s->quiesced_fd = fd;
+	__atomic_store_n(&s->handing_over, 1, __ATOMIC_RELEASE);
 	srv_build_handover(s);
+	/* the requests in progress finish here (their connections then
+	 * close); hs_srv_stop closes the idle ones, whose clients reconnect
+	 * to the next server.  Seen idle twice: one just accepted has its
+	 * request line on the way. */
+	for (int i = 0, idle = 0; i < 300 && idle < 2; i++) {
+		idle = __atomic_load_n(&s->in_flight, __ATOMIC_ACQUIRE) ? 0 : idle + 1;
+		if (idle < 2)
+			usleep(10000);
+	}
 }
 
 void hs_srv_stop(struct hs_srv *s)

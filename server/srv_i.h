@@ -59,6 +59,8 @@ struct hs_srv {
 	uint16_t port;
 	char token[33];          /* "" without --tunnel */
 	int quiesced_fd;         /* the listening socket after hs_srv_handover (0: none) */
+	int in_flight;           /* requests begun and not completed (__atomic) */
+	int handing_over;        /* hs_srv_handover: replies say Connection: close */
 	pthread_mutex_t lock;
 	pthread_mutex_t log_lock;
 	struct hs_tree *tree;    /* NULL until the database is there */

@@ -17,7 +17,8 @@
  * serve also gives up writing outside the folders it writes to (Landlock,
  * cli_landlock, before its first thread: a Landlock domain is per thread
  * and inherited, with no way to apply it to running threads): the
- * recording (its database, built in the background, and the notebook),
+ * notebook (--storage, by default inside the recording), the recording
+ * itself only while the database is built,
  * --storage, and $TMPDIR or /tmp (the tree's spill files).  When the
  * database exists at start, reading is confined too: to those folders,
  * --sources, the system's library folders (/usr, /lib*: the server's own

@@ -134,12 +134,23 @@ struct serve_ll {
 static int landlock_server(void *ctx, const struct hs_srv_confine *c)
 {
 	struct serve_ll *ll = ctx;
-	size_t n_sources = 0;
+	size_t n = 0;
+	const char **read;
+	int e;
 
-	while (ll->source_dirs[n_sources])
-		n_sources++;
-	return cli_landlock_reader(c->tree, c->write_dirs, c->n_write, ll->source_dirs, n_sources,
-				   ll->said, sizeof ll->said);
+	while (ll->source_dirs[n])
+		n++;
+	/* --sources and the recording, which a server of a built database
+	 * reads but does not write */
+	read = calloc(n + 1, sizeof(*read));
+	if (!read)
+		return -ENOMEM;
+	memcpy(read, ll->source_dirs, n * sizeof(*read));
+	read[n] = c->trace;
+	e = cli_landlock_reader(c->tree, c->write_dirs, c->n_write, read, n + 1, ll->said,
+				sizeof ll->said);
+	free(read);
+	return e;
 }
 
 /* The exit status of a supervised server that stopped because its

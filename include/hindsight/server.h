@@ -41,8 +41,10 @@ struct hs_tree; /* tree.h */
 
 /* What the server will touch, for before_threads (all borrowed). */
 struct hs_srv_confine {
-	const char *const *write_dirs; /* the recording (its database), the notebook */
+	const char *const *write_dirs; /* the notebook, and the recording (its
+					* database) when it is to be built */
 	size_t n_write;
+	const char *trace;             /* the recording: read */
 	/* the open database, whose hs_tree_read_files() names what it reads
 	 * outside the trace; NULL when the database is to be built (the
 	 * files are not known before that) */

@@ -55,6 +55,8 @@ static void try(const char *dir)
 	char path[4096], line[4200];
 	int fd, n;
 
+	if (!dir)
+		return;
 	snprintf(path, sizeof path, "%s/probe", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	n = snprintf(line, sizeof line, "probe %s %s\n", dir, fd < 0 ? strerror(errno) : "made");
@@ -77,6 +79,7 @@ static void on_usr1(int sig)
 	(void)sig;
 	try(getenv("PROBE_OUTSIDE"));
 	try(getenv("TMPDIR"));
+	try(getenv("PROBE_TRACE"));
 	try_read(getenv("PROBE_SECRET"));
 	try_read(getenv("PROBE_SOURCE"));
 	try_read("/etc/passwd");
@@ -96,7 +99,7 @@ EOF2
 	cp -r "$T/tr" "$T/trb"
 	rm -rf "$T/trb/db"
 	PROBE_OUTSIDE=$T/outside TMPDIR=$T/tmp PROBE_SECRET=$T/outside/secret PROBE_SOURCE=$SRC \
-		LD_PRELOAD=$T/probe.so "$HS" serve --port 0 --storage "$T/storage" \
+		PROBE_TRACE=$T/trb LD_PRELOAD=$T/probe.so "$HS" serve --port 0 --storage "$T/storage" \
 		--log "info=$T/ll.log" "$T/trb" >"$T/ll.out" 2>"$T/ll.err" &
 	LLPID=$!
 	for i in $(seq 100); do grep -q 'serving' "$T/ll.out" && break; sleep 0.1; done
@@ -130,6 +133,9 @@ EOF2
 	grep -qx "probe $T/tmp made" "$T/ll.err" ||
 		fail "serve could not create a file in \$TMPDIR: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
 	[ ! -e "$T/outside/probe" ] || fail "$T/outside/probe exists"
+	# the recording is written by its build only, not by its server
+	grep -qx "probe $T/trb Permission denied" "$T/ll.err" ||
+		fail "serve of a built database could write into the recording: $(grep '^probe' "$T/ll.err" | tr '\n' ' ')"
 	for want in "read $T/outside/secret Permission denied" "read /etc/passwd Permission denied" \
 		"read $SRC ok"; do
 		grep -qx "$want" "$T/ll.err" ||
