@@ -1,5 +1,7 @@
 // build.mjs - bundles the UI into dist/ (committed: `make` needs no npm).
-//   npm ci --prefix server/ui && node server/ui/build.mjs
+//   npm ci --prefix server/ui && node server/ui/build.mjs [OUT_DIR]
+// OUT_DIR (default dist/): tests/e2e/ui_lint.sh bundles into a scratch
+// folder and compares it with the committed dist/.
 // dist/index.html is index.html as is; dist/app.js is src/main.js and its
 // imports in one ES module; dist/app.css is src/style.css, minified.  The
 // playground's editor: dist/play.html, play.js (src/play.js), play.css.
@@ -9,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, 'dist');
+const dist = process.argv[2] || join(here, 'dist');
 mkdirSync(dist, { recursive: true });
 const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [join(here, 'src/main.js')], outfile: join(dist, 'app.js'),

@@ -14,7 +14,7 @@
 // Times are measured inside the page with performance.now(), from the
 // click to the UI's hindsight-settled event, then to the next animation
 // frame (the views on screen).  Prints one JSON object on stdout.
-import { env, launch, startServer } from './lib.mjs';
+import { launch, startServer } from './lib.mjs';
 
 const LOADS = parseInt(process.env.HS_BENCH_LOADS || '10', 10);
 const STEPS = parseInt(process.env.HS_BENCH_STEPS || '200', 10);

@@ -343,3 +343,23 @@ while n < limit:
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 ' "$1" "$2"
 }
+
+# ui_npm_ci: server/ui/node_modules as package-lock.json says (npm ci when
+# the lock changed since the last install, or nothing is installed).  Tests
+# run side by side: one installs while the others wait on the lock, so none
+# reads a half-made node_modules.
+ui_npm_ci()
+{
+	local ui=$ROOT/server/ui
+	command -v npm >/dev/null || fail "npm is not installed (sh scripts/install-deps.sh)"
+	mkdir -p "$ROOT/build"
+	(
+		flock 9
+		if [ ! -f "$ui/node_modules/.package-lock.json" ] ||
+			[ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
+			note "npm ci --prefix server/ui"
+			npm ci --prefix "$ui" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
+				fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
+		fi
+	) 9>"$ROOT/build/.npm-ci.lock" || exit 1
+}
