@@ -69,6 +69,7 @@
 
 #include "hindsight/dbbuild.h"
 #include "hindsight/dbfile.h"
+#include "hindsight/dbsort.h"
 #include "hindsight/trace.h"
 #include "hindsight/util.h"
 
@@ -354,26 +355,7 @@ unsigned dbb_compress_threads(void);
  * its i runs in the caller's.  fn must not depend on which runs where. */
 void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx);
 
-/* ---- dbb_sort.c ------------------------------------------------------------- */
-
-struct dbb_sort;
-/* The key of a record as two words, hi first: their order must be cmp's. */
-typedef void (*dbb_sort_key_fn)(const void *rec, uint64_t *hi, uint64_t *lo);
-/* Runs go to dir/<prefix>.<k>.sp past mem_bytes of records; cmp must be
- * a total order; key (NULL: none) makes runs radix sorted.  Caller frees
- * with dbb_sort_free (which removes runs). */
-int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
-		 int (*cmp)(const void *, const void *), dbb_sort_key_fn key,
-		 struct dbb_sort **out);
-/* threads > 1: a full buffer is sorted and written in a thread of its own
- * while the next one fills (memory: one more buffer). */
-void dbb_sort_threads(struct dbb_sort *s, unsigned threads);
-int dbb_sort_add(struct dbb_sort *s, const void *rec);
-/* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
- * until the next call), 0 at the end, or -errno. */
-int dbb_sort_finish(struct dbb_sort *s);
-int dbb_sort_next(struct dbb_sort *s, const void **rec);
-void dbb_sort_free(struct dbb_sort *s); /* accepts NULL */
+/* ---- dbb_sort.c: hindsight/dbsort.h ----------------------------------------- */
 
 /* ---- dbb_threads.c ---------------------------------------------------------- */
 
