@@ -29,6 +29,8 @@
 
 #include "hindsight/db.h"
 
+#include "testlib.h"
+
 #define SCAN_CAP 1500
 
 static char scratch[PATH_MAX];
@@ -46,25 +48,7 @@ static struct rec r_threads = { .name = "threads", .argv = "build/programs/threa
 
 static uint64_t rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
+	return testlib_rnd(&seed);
 }
 
 static int record(struct rec *r)

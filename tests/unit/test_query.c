@@ -42,6 +42,8 @@
 #include "hindsight/db.h"
 #include "hindsight/trace.h"
 
+#include "testlib.h"
+
 #define PAGE 4096ull
 #define PAGE_DOWN(a) ((a) & ~(PAGE - 1))
 #define PAGE_UP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
@@ -54,31 +56,12 @@ static uint64_t seed = 20240501;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64*: reproducible from the seed */
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return testlib_rnd(&seed);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
 	return n ? rnd() % n : 0;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
 static char *path_of(const char *a, const char *b)

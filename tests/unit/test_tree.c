@@ -28,35 +28,19 @@
 #include "hindsight/db.h"
 #include "hindsight/tree.h"
 
+#include "testlib.h"
+
 static char scratch[PATH_MAX];
 static uint64_t seed = 20240501;
 
 static uint64_t rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return testlib_rnd(&seed);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
 	return n ? rnd() % n : 0;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
 /* ---- recordings ------------------------------------------------------------ */
