@@ -27,6 +27,7 @@
 #define FUSE_USE_VERSION 34
 #include "hindsight/fusefs.h"
 #include "hindsight/tree.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -569,14 +570,8 @@ struct listing {
 
 static int add_entry(struct listing *l, const char *name, uint64_t ino, mode_t type)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 32;
-		struct entry *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (hs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n].name = strdup(name);
 	if (!l->v[l->n].name)
 		return -ENOMEM;

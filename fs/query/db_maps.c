@@ -326,15 +326,8 @@ static int add_snap(struct db_maps *m, const struct regions *rs, size_t *cap)
 {
 	struct snap *s;
 
-	if (m->n_snaps == *cap) {
-		size_t n = *cap ? *cap * 2 : 16;
-
-		s = realloc(m->snaps, n * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		m->snaps = s;
-		*cap = n;
-	}
+	if (hs_grow((void **)&m->snaps, cap, m->n_snaps + 1, sizeof(*m->snaps)))
+		return -ENOMEM;
 	s = &m->snaps[m->n_snaps];
 	s->ev = m->n_ev;
 	s->n = rs->n;
@@ -426,15 +419,8 @@ zone:
 			break;
 		if (err)
 			return err;
-		if (m->n_fw == cap) {
-			size_t n = cap ? cap * 2 : 64;
-			struct first_write *v = realloc(m->fw, n * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			m->fw = v;
-			cap = n;
-		}
+		if (hs_grow((void **)&m->fw, &cap, m->n_fw + 1, sizeof(*m->fw)))
+			return -ENOMEM;
 		m->fw[m->n_fw++] = (struct first_write){ chunk, page };
 	}
 	if (m->n_fw > 1) /* qsort(NULL, 0) is undefined */

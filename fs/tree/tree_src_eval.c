@@ -76,6 +76,7 @@ static int intern(struct tree_eval_names *e, const char *text, uint32_t *idx)
 {
 	size_t k, len = strlen(text);
 
+	HS_ANALYZER_ASSUME(e->n_hash || !e->n); /* the table is made with the first name */
 	if (e->n_hash) {
 		for (k = str_hash(text) & (e->n_hash - 1); e->hash[k];
 		     k = (k + 1) & (e->n_hash - 1))
