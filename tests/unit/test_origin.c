@@ -54,15 +54,8 @@ static uint64_t rnd(void)
 static int record(struct rec *r)
 {
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record --chunk-kb 16 -o %s -- %s </dev/null >%s.out 2>%s.err",
-	       r->dir, r->argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
+	if (testlib_record_build(r->name, r->dir, "--chunk-kb 16 ", r->argv, "--shards 2 "))
 		return -1;
-	}
-	if (sh("build/bin/hindsight build --shards 2 %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
 	if (hs_db_open(r->dir, NULL, &r->db) != 0)
 		return -1;
 	r->img = hs_db_image_at(r->db, 0);

@@ -115,16 +115,13 @@ static int rec_image(struct rec *r, size_t i)
 /* Records argv with --chunk-kb kb (NULL: the default) and builds it. */
 static int record(struct rec *r, const char *argv, const char *kb)
 {
+	char opts[64] = "";
+
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record %s%s -o %s -- %s </dev/null >%s.out 2>%s.err",
-	       kb ? "--chunk-kb " : "", kb ? kb : "", r->dir, argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
+	if (kb)
+		snprintf(opts, sizeof(opts), "--chunk-kb %s ", kb);
+	if (testlib_record_build(r->name, r->dir, opts, argv, "--shards 2 "))
 		return -1;
-	}
-	if (sh("build/bin/hindsight build --shards 2 %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
 	if (hs_db_open(r->dir, NULL, &r->db) != 0)
 		return -1;
 	return rec_image(r, 0);

@@ -59,16 +59,7 @@ static struct rec r_dd = { .name = "dd", .argv = "/bin/dd if=/dev/zero bs=1 coun
 static int record(struct rec *r)
 {
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record -o %s -- %s </dev/null >%s.out 2>%s.err", r->dir,
-	       r->argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
-		return -1;
-	}
-	if (sh("build/bin/hindsight build %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
-	return 0;
+	return testlib_record_build(r->name, r->dir, "", r->argv, "");
 }
 
 static int group_setup(void **state)
