@@ -556,9 +556,8 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
 int dbb_index_finish(struct dbb_index *x);
 void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 
-/* hs_grow() (hindsight/util.h) for tables indexed by an id (tid, file
- * id): the new elements are zeroed, so every index below *cap is a valid,
- * empty entry. */
-int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem);
+/* hs_grow_zero() (hindsight/util.h); the name stays for dbb_calls.c,
+ * dbb_inl.c and dbb_lines.c until their owners rename their calls. */
+#define dbb_grow_zero hs_grow_zero
 
 #endif

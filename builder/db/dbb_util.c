@@ -241,16 +241,6 @@ double dbb_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t old = *cap;
-	int err = hs_grow(p, cap, need, elem);
-
-	if (!err && *cap > old)
-		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
-	return err;
-}
-
 unsigned dbb_compress_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -480,19 +480,8 @@ struct calls_ctx {
 
 static struct cstack *cstack_of(struct calls_ctx *c, uint32_t tid)
 {
-	if (tid >= c->n_st) {
-		size_t n = c->n_st ? c->n_st : 16;
-		struct cstack *q;
-
-		while (n <= tid)
-			n *= 2;
-		q = realloc(c->st, n * sizeof(*q));
-		if (!q)
-			return NULL;
-		memset(q + c->n_st, 0, (n - c->n_st) * sizeof(*q));
-		c->st = q;
-		c->n_st = n;
-	}
+	if (hs_grow_zero((void **)&c->st, &c->n_st, (size_t)tid + 1, sizeof(*c->st)))
+		return NULL;
 	return &c->st[tid];
 }
 
