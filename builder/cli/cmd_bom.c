@@ -75,16 +75,9 @@ static int bom_add(struct bom *b, const char *path, const char *role, bool may_b
 			free(real);
 			return 0;
 		}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 32;
-		struct bom_file *nf = realloc(b->f, cap * sizeof *nf);
-
-		if (!nf) {
-			free(real);
-			return -ENOMEM;
-		}
-		b->f = nf;
-		b->cap = cap;
+	if (hs_grow((void **)&b->f, &b->cap, b->n + 1, sizeof(*b->f))) {
+		free(real);
+		return -ENOMEM;
 	}
 	memset(&b->f[b->n], 0, sizeof b->f[b->n]);
 	b->f[b->n].real = real;

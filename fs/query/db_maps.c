@@ -514,19 +514,12 @@ static int build(struct hs_db_image *img, struct db_maps **out)
 			err = db_corrupt(img->files[HS_DB_EVENTS], cur.block, "short mapping event");
 		if (err)
 			break;
-		if (m->n_ev == cap_ev) {
-			size_t n = cap_ev ? cap_ev * 2 : 64;
-			struct mapev *v = realloc(m->ev, n * sizeof(*v));
-
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			m->ev = v;
-			cap_ev = n;
-		}
 		if (m->n_ev && e.t < m->ev[m->n_ev - 1].t) {
 			err = db_corrupt(img->files[HS_DB_EVENTS], cur.block, "events out of order");
+			break;
+		}
+		if (hs_grow((void **)&m->ev, &cap_ev, m->n_ev + 1, sizeof(*m->ev))) {
+			err = -ENOMEM;
 			break;
 		}
 		m->ev[m->n_ev++] = e;
