@@ -199,8 +199,11 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 $(B)/tests/%: tests/unit/%.c $(HS_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I$(VEX_INC) $(CFLAGS) $(WARN) -no-pie -o $@ $< $(HS_LIBS) \
+	$(CC) $(CPPFLAGS) -I$(VEX_INC) $(CFLAGS) $(WARN) -no-pie -o $@ $< $(UNIT_OBJS) $(HS_LIBS) \
 		$(EXT_LIBS) -lcmocka
+# the CLI is no library: its SHA-256 (hindsight/sha256.h) is linked in as an object
+$(B)/tests/test_cli_sha256: UNIT_OBJS := $(B)/obj/builder/cli/cli_sha256.o
+$(B)/tests/test_cli_sha256: $(B)/obj/builder/cli/cli_sha256.o
 
 PROG_SRC := $(wildcard tests/programs/*.c)
 PROG_BIN := $(PROG_SRC:tests/programs/%.c=$(B)/programs/%)

@@ -32,25 +32,9 @@ MB=${HS_BENCH_MB:-2}
 N=${HS_BENCH_N:-200}
 export LC_ALL=C
 
-die()
-{
-	echo "bench_eval: $*" >&2
-	exit 1
-}
-
-[ -x "$HS" ] || die "$HS is not built (run make)"
-W=$(mktemp -d "${TMPDIR:-/tmp}/hs-bench-eval.XXXXXX") || die "no scratch folder"
-SRV=
-finish()
-{
-	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
-	if [ "${HS_KEEP:-0}" = 1 ]; then
-		echo "bench_eval: kept $W" >&2
-	else
-		rm -rf "$W"
-	fi
-}
-trap finish EXIT
+# shellcheck source=scripts/bench_lib.bash
+. "$ROOT/scripts/bench_lib.bash"
+bench_start bench_eval
 
 GZ=${HS_BENCH_GZ:-}
 if [ -z "$GZ" ]; then
@@ -58,7 +42,7 @@ if [ -z "$GZ" ]; then
 	bench_rec_gzip "$GZ" "$MB" "$W" || die "recording gzip failed: $(tail -n 2 "$W/gz.rec" "$W/gz.build" 2>/dev/null)"
 fi
 "$HS" serve --port 0 "$GZ" >"$W/serve.out" 2>&1 &
-SRV=$!
+PIDS+=($!)
 for _ in $(seq 1 100); do
 	grep -q 'http://127.0.0.1:' "$W/serve.out" && break
 	sleep 0.1

@@ -28,29 +28,9 @@ PY=/usr/bin/python3
 MB=${HS_BENCH_MB:-2}
 export LC_ALL=C
 
-die()
-{
-	echo "bench_search: $*" >&2
-	exit 1
-}
-log()
-{
-	echo "bench_search: $*" >&2
-}
-
-[ -x "$HS" ] || die "$HS is not built (run make)"
-W=$(mktemp -d "${HS_BENCH_DIR:-${TMPDIR:-/tmp}}/hs-bench-search.XXXXXX") || die "no scratch folder"
-SRV=""
-finish()
-{
-	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
-	if [ "${HS_KEEP:-0}" = 1 ]; then
-		log "kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap finish EXIT
+# shellcheck source=scripts/bench_lib.bash
+. "$ROOT/scripts/bench_lib.bash"
+bench_start bench_search
 
 # shellcheck source=scripts/bench_rec.bash
 . "$ROOT/scripts/bench_rec.bash"
@@ -73,6 +53,7 @@ bench()
 	local name=$1 tr=$2 i port top
 	"$HS" serve --port 0 "$tr" >"$W/$name.srv" 2>&1 &
 	SRV=$!
+	PIDS=("$SRV")
 	for i in $(seq 200); do
 		port=$(sed -n 's|^Hindsight serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$W/$name.srv")
 		[ -n "$port" ] && break
@@ -134,7 +115,7 @@ if top and top[0] in names:
 PYEOF
 	kill "$SRV"
 	wait "$SRV" 2>/dev/null
-	SRV=""
+	PIDS=()
 }
 
 OUT=$W/table

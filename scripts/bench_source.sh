@@ -36,52 +36,9 @@ MB=${HS_BENCH_MB:-2}
 N=${HS_BENCH_N:-200}
 export LC_ALL=C
 
-die()
-{
-	echo "bench_source: $*" >&2
-	exit 1
-}
-log()
-{
-	echo "bench_source: $*" >&2
-}
-
-[ -x "$HS" ] || die "$HS is not built (run make)"
-W=$(mktemp -d "${HS_BENCH_DIR:-${TMPDIR:-/tmp}}/hs-bench-source.XXXXXX") || die "no scratch folder"
-PIDS=()
-MNTS=()
-finish()
-{
-	local m p
-	for m in "${MNTS[@]}"; do
-		fusermount3 -u "$m" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${HS_KEEP:-0}" = 1 ]; then
-		log "kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap finish EXIT
-
-# mnt TRACE DIR: mount in the background, wait for it
-mnt()
-{
-	local i
-	mkdir -p "$2"
-	"$HS" mount -f "$1" "$2" >/dev/null 2>"$2.log" &
-	PIDS+=($!)
-	MNTS+=("$2")
-	for i in $(seq 1 200); do
-		awk -v d="$2" '$2 == d { f = 1 } END { exit !f }' /proc/self/mounts && return 0
-		sleep 0.05
-	done
-	die "mount of $1 did not come up: $(cat "$2.log")"
-}
+# shellcheck source=scripts/bench_lib.bash
+. "$ROOT/scripts/bench_lib.bash"
+bench_start bench_source
 
 # shellcheck source=scripts/bench_rec.bash
 . "$ROOT/scripts/bench_rec.bash"
@@ -113,7 +70,7 @@ bench()
 	local name=$1 tr=$2 m=$W/m-$1 top t line
 	sync
 	echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
-	mnt "$tr" "$m"
+	bench_mnt "$tr" "$m"
 	# the most called function and the most started line, from the query CLI
 	top=$("$HS" query "$tr" callees | sort -k2,2nr | head -n 1)
 	t=$("$HS" query "$tr" calls-to "${top%% *}" | head -n 1 | cut -d' ' -f1)

@@ -34,70 +34,17 @@ MB=${HS_BENCH_MB:-10}
 N=${HS_BENCH_N:-200}
 export LC_ALL=C
 
-die()
-{
-	echo "bench_tree: $*" >&2
-	exit 1
-}
-log()
-{
-	echo "bench_tree: $*" >&2
-}
-
-[ -x "$HS" ] || die "$HS is not built (run make)"
-W=$(mktemp -d "${HS_BENCH_DIR:-${TMPDIR:-/tmp}}/hs-bench-tree.XXXXXX") || die "no scratch folder"
-PIDS=()
-MNTS=()
-finish()
-{
-	local m p
-	for m in "${MNTS[@]}"; do
-		fusermount3 -u "$m" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${HS_KEEP:-0}" = 1 ]; then
-		log "kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap finish EXIT
-
-# mnt TRACE DIR: mount in the background, wait for it
-mnt()
-{
-	local i
-	mkdir -p "$2"
-	"$HS" mount -f "$1" "$2" 2>"$2.log" &
-	PIDS+=($!)
-	MNTS+=("$2")
-	for i in $(seq 1 200); do
-		awk -v d="$2" '$2 == d { f = 1 } END { exit !f }' /proc/self/mounts && return 0
-		sleep 0.05
-	done
-	die "mount of $1 did not come up: $(cat "$2.log")"
-}
+# shellcheck source=scripts/bench_lib.bash
+. "$ROOT/scripts/bench_lib.bash"
+bench_start bench_tree
+# shellcheck source=scripts/bench_rec.bash
+. "$ROOT/scripts/bench_rec.bash"
 
 GZ=${HS_BENCH_GZ:-}
 if [ -z "$GZ" ]; then
 	GZ=$W/gz
 	log "recording gzip -c of $MB MB (a few minutes)"
-	"$PY" -c '
-import random, sys
-r = random.Random(20240501)
-w = "the of and to in is was that for it with as record replay memory register thread".split()
-out, n = [], 0
-while n < int(sys.argv[2]):
-    l = " ".join(r.choice(w) for _ in range(r.randrange(4, 16))) + " %d" % r.randrange(100000)
-    out.append(l)
-    n += len(l) + 1
-open(sys.argv[1], "w").write("\n".join(out))
-' "$W/in.txt" $((MB << 20))
-	"$HS" record -o "$GZ" -- /bin/gzip -c "$W/in.txt" >/dev/null 2>"$W/gz.rec" || die "record gzip failed"
-	"$HS" build "$GZ" >/dev/null 2>"$W/gz.build" || die "build gzip failed"
+	bench_rec_gzip "$GZ" "$MB" "$W" || die "record or build of gzip failed"
 fi
 DD=${HS_BENCH_DD:-}
 if [ -z "$DD" ]; then
@@ -119,11 +66,11 @@ fi
 
 sync
 echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
-mnt "$GZ" "$W/m-gz"
+bench_mnt "$GZ" "$W/m-gz"
 PID_gz=${PIDS[-1]}
-mnt "$DD" "$W/m-dd"
+bench_mnt "$DD" "$W/m-dd"
 PID_dd=${PIDS[-1]}
-mnt "$FIND" "$W/m-find"
+bench_mnt "$FIND" "$W/m-find"
 PID_find=${PIDS[-1]}
 TEND=$("$HS" query "$GZ" info | sed -n 's/^t-end: //p')
 

@@ -1,11 +1,8 @@
 /* cli_bom.h - what `hindsight bom` (cmd_bom.c) needs from beside it.
  *
- * Owner: builder/cli.  Users: cmd_bom.c and tests/unit/test_cli_sha256.c.
+ * Owner: builder/cli.  Users: cmd_bom.c.
  *
- * cli_sha256_*: FIPS 180-4 SHA-256, small and dependency-free (none of the
- * libraries Hindsight links exports one).  Not for secrets: no constant
- * time, no wiping.  cli_sha256_file() writes 64 lowercase hex digits and a
- * NUL into hex[65]; 0 or -errno (open/read).
+ * cli_sha256_*: hindsight/sha256.h.
  *
  * cli_bom_static[]: generated at build time by scripts/gen-bom-data.sh into
  * build/gen/cli_bom_data.c: the static archives linked into the CLI and
@@ -21,17 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cli_sha256 {
-	uint32_t h[8];
-	uint64_t len;		/* bytes fed so far */
-	unsigned char buf[64];
-	size_t fill;		/* bytes waiting in buf */
-};
-
-void cli_sha256_init(struct cli_sha256 *s);
-void cli_sha256_update(struct cli_sha256 *s, const void *data, size_t n);
-void cli_sha256_final(struct cli_sha256 *s, unsigned char out[32]);
-int cli_sha256_file(const char *path, char hex[65]);
+#include "hindsight/sha256.h"
 
 struct cli_bom_static_file {
 	const char *path;	/* where it was at build time */

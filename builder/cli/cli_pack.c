@@ -29,6 +29,7 @@
 #include <xxhash.h>
 
 #include "cli_pack.h"
+#include "hindsight/util.h"
 
 static char *path2(const char *a, const char *b)
 {
@@ -76,15 +77,8 @@ static int push(struct cli_pack *p, const char *kind, const char *key, const cha
 {
 	struct cli_pack_entry *e;
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		void *v = realloc(p->v, cap * sizeof(*p->v));
-
-		if (!v)
-			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (hs_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v)))
+		return -ENOMEM;
 	e = &p->v[p->n];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->kind, sizeof(e->kind), "%s", kind);

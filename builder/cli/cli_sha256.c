@@ -1,5 +1,5 @@
 /* cli_sha256.c - SHA-256 (FIPS 180-4) for the SBOM's file hashes. */
-#include "cli_bom.h"
+#include "hindsight/sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>

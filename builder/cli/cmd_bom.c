@@ -42,6 +42,8 @@
 
 #include <json-c/json.h>
 
+#include "hindsight/util.h"
+
 /* one file of the SBOM and, once dpkg answered, its package */
 struct bom_file {
 	char *path;		/* as loaded or run */
@@ -73,16 +75,9 @@ static int bom_add(struct bom *b, const char *path, const char *role, bool may_b
 			free(real);
 			return 0;
 		}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 32;
-		struct bom_file *nf = realloc(b->f, cap * sizeof *nf);
-
-		if (!nf) {
-			free(real);
-			return -ENOMEM;
-		}
-		b->f = nf;
-		b->cap = cap;
+	if (hs_grow((void **)&b->f, &b->cap, b->n + 1, sizeof(*b->f))) {
+		free(real);
+		return -ENOMEM;
 	}
 	memset(&b->f[b->n], 0, sizeof b->f[b->n]);
 	b->f[b->n].real = real;
@@ -691,7 +686,7 @@ out:
 static int write_atomic(const char *dir, const char *text)
 {
 	char tmp[PATH_MAX], dst[PATH_MAX];
-	size_t len = strlen(text), off = 0;
+	size_t len = strlen(text);
 	int fd, err = 0;
 
 	if ((size_t)snprintf(dst, sizeof dst, "%s/bom.json", dir) >= sizeof dst ||
@@ -700,20 +695,9 @@ static int write_atomic(const char *dir, const char *text)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0)
+	err = hs_write_all(fd, text, len, -1);
+	if (!err && fsync(fd) < 0)
 		err = -errno;
-out:
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	if (!err && rename(tmp, dst) < 0)

@@ -30,6 +30,7 @@
 #include "hindsight/source.h"
 #include "hindsight/trace.h"
 #include "hindsight/trace_format.h"
+#include "hindsight/util.h"
 
 struct pack_opts {
 	const char *trace;
@@ -95,15 +96,8 @@ static int g_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	plen = hs_le32(pl + 64);
 	if (!plen || plen > len - 72 || hs_trace_map_is_tool((const char *)pl + 72, plen))
 		return 0;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 64;
-		void *v = realloc(g->maps, cap * sizeof(*g->maps));
-
-		if (!v)
-			return g->ret = -ENOMEM;
-		g->maps = v;
-		g->cap = cap;
-	}
+	if (hs_grow((void **)&g->maps, &g->cap, g->n + 1, sizeof(*g->maps)))
+		return g->ret = -ENOMEM;
 	f = &g->maps[g->n];
 	if (!(f->path = strndup((const char *)pl + 72, plen)))
 		return g->ret = -ENOMEM;

@@ -69,6 +69,7 @@
 
 #include "hindsight/dbbuild.h"
 #include "hindsight/dbfile.h"
+#include "hindsight/dbsort.h"
 #include "hindsight/trace.h"
 #include "hindsight/util.h"
 
@@ -356,26 +357,7 @@ unsigned dbb_compress_threads(void);
  * its i runs in the caller's.  fn must not depend on which runs where. */
 void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx);
 
-/* ---- dbb_sort.c ------------------------------------------------------------- */
-
-struct dbb_sort;
-/* The key of a record as two words, hi first: their order must be cmp's. */
-typedef void (*dbb_sort_key_fn)(const void *rec, uint64_t *hi, uint64_t *lo);
-/* Runs go to dir/<prefix>.<k>.sp past mem_bytes of records; cmp must be
- * a total order; key (NULL: none) makes runs radix sorted.  Caller frees
- * with dbb_sort_free (which removes runs). */
-int dbb_sort_new(const char *dir, const char *prefix, size_t rec, size_t mem_bytes,
-		 int (*cmp)(const void *, const void *), dbb_sort_key_fn key,
-		 struct dbb_sort **out);
-/* threads > 1: a full buffer is sorted and written in a thread of its own
- * while the next one fills (memory: one more buffer). */
-void dbb_sort_threads(struct dbb_sort *s, unsigned threads);
-int dbb_sort_add(struct dbb_sort *s, const void *rec);
-/* No more records; then dbb_sort_next gives them in order: 1 (*rec valid
- * until the next call), 0 at the end, or -errno. */
-int dbb_sort_finish(struct dbb_sort *s);
-int dbb_sort_next(struct dbb_sort *s, const void **rec);
-void dbb_sort_free(struct dbb_sort *s); /* accepts NULL */
+/* ---- dbb_sort.c: hindsight/dbsort.h ----------------------------------------- */
 
 /* ---- dbb_threads.c ---------------------------------------------------------- */
 
@@ -596,9 +578,8 @@ int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
 int dbb_index_finish(struct dbb_index *x);
 void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 
-/* hs_grow() (hindsight/util.h) for tables indexed by an id (tid, file
- * id): the new elements are zeroed, so every index below *cap is a valid,
- * empty entry. */
-int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem);
+/* hs_grow_zero() (hindsight/util.h); the name stays for dbb_calls.c,
+ * dbb_inl.c and dbb_lines.c until their owners rename their calls. */
+#define dbb_grow_zero hs_grow_zero
 
 #endif

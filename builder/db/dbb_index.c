@@ -232,7 +232,7 @@ static void live_down(struct dbb_index *x, size_t i)
 static uint32_t *count_of(struct dbb_index *x, uint32_t tid)
 {
 	if (tid >= x->n_count &&
-	    dbb_grow_zero((void **)&x->count, &x->n_count, (size_t)tid + 1, sizeof(*x->count)))
+	    hs_grow_zero((void **)&x->count, &x->n_count, (size_t)tid + 1, sizeof(*x->count)))
 		return NULL;
 	return &x->count[tid];
 }

@@ -429,19 +429,8 @@ static int cmp_open(const void *a, const void *b)
 
 static struct gstack *gstack_of(struct gstack **g, size_t *n_g, uint32_t tid)
 {
-	if (tid >= *n_g) {
-		size_t n = *n_g ? *n_g : 16;
-		struct gstack *q;
-
-		while (n <= tid)
-			n *= 2;
-		q = realloc(*g, n * sizeof(*q));
-		if (!q)
-			return NULL;
-		memset(q + *n_g, 0, (n - *n_g) * sizeof(*q));
-		*g = q;
-		*n_g = n;
-	}
+	if (hs_grow_zero((void **)g, n_g, (size_t)tid + 1, sizeof(**g)))
+		return NULL;
 	return &(*g)[tid];
 }
 

@@ -54,10 +54,10 @@ void dbb_threads_free(struct dbb_threads *th)
 
 static int slot_tables(struct dbb_threads *th, uint32_t slot)
 {
-	int ret = dbb_grow_zero((void **)&th->live, &th->cap_live, (size_t)slot + 1,
+	int ret = hs_grow_zero((void **)&th->live, &th->cap_live, (size_t)slot + 1,
 				sizeof(*th->live));
 
-	return ret ? ret : dbb_grow_zero((void **)&th->cloning, &th->cap_cloning,
+	return ret ? ret : hs_grow_zero((void **)&th->cloning, &th->cap_cloning,
 					 (size_t)slot + 1, sizeof(*th->cloning));
 }
 

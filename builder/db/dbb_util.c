@@ -184,23 +184,12 @@ out:
 
 int dbb_write_file(const char *path, const void *data, size_t len)
 {
-	size_t done = 0;
-	int fd, ret = 0;
+	int fd, ret;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	while (done < len) {
-		ssize_t w = write(fd, (const char *)data + done, len - done);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		done += (size_t)w;
-	}
+	ret = hs_write_all(fd, data, len, -1);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
@@ -211,9 +200,9 @@ int dbb_write_file(const char *path, const void *data, size_t len)
 int dbb_read_file(const char *path, char **data, size_t *len)
 {
 	struct stat st;
-	char *buf;
-	size_t done = 0;
-	int fd, ret = 0;
+	char *buf = NULL;
+	size_t size;
+	int fd, ret;
 
 	*data = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -221,35 +210,27 @@ int dbb_read_file(const char *path, char **data, size_t *len)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		ret = -errno;
-		close(fd);
-		return ret;
+		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	size = (size_t)st.st_size;
+	buf = malloc(size + 1);
 	if (!buf) {
-		close(fd);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ret = r < 0 ? -errno : -EIO;
-			break;
-		}
-		done += (size_t)r;
-	}
-	close(fd);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	buf[done] = 0;
+	/* -EBADMSG: the file shrank since fstat */
+	ret = hs_read_full(fd, buf, size, 0);
+	if (ret)
+		goto out;
+	buf[size] = 0;
 	*data = buf;
+	buf = NULL;
 	if (len)
-		*len = done;
-	return 0;
+		*len = size;
+out:
+	free(buf);
+	close(fd);
+	return ret;
 }
 
 double dbb_now(void)
@@ -258,16 +239,6 @@ double dbb_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-int dbb_grow_zero(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t old = *cap;
-	int err = hs_grow(p, cap, need, elem);
-
-	if (!err && *cap > old)
-		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
-	return err;
 }
 
 unsigned dbb_compress_threads(void)

@@ -250,15 +250,8 @@ static void on_chunk(void *ctx, struct vfile *v, size_t b, size_t off,
 			problem(v, "chunk %" PRIu64 " does not match the recording's chunk header "
 				"(was the recording replaced? rebuild with hindsight build)", seq);
 	}
-	if (c->i == c->cap) {
-		size_t n = c->cap ? 2 * c->cap : 256;
-		struct chunk_t *q = realloc(iv->chunks, n * sizeof(*q));
-
-		if (!q)
-			return;
-		iv->chunks = q;
-		c->cap = n;
-	}
+	if (hs_grow((void **)&iv->chunks, &c->cap, c->i + 1, sizeof(*iv->chunks)))
+		return;
 	iv->chunks[c->i++] = (struct chunk_t){ first, end };
 	iv->n_chunks = c->i;
 	(void)off;
@@ -291,18 +284,11 @@ static void check_raw(struct image_v *iv, const char *name, const char *magic,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	for (size_t i = 0; fd >= 0 && i < hs_trace_file_chunk_count(f); i++) {
 		const struct hs_trace_chunk_info *ci = hs_trace_file_chunk_info(f, i);
-		ssize_t r;
 
-		if (ci->comp_size > cap) {
-			uint8_t *q = realloc(buf, ci->comp_size);
-
-			if (!q)
-				break;
-			buf = q;
-			cap = ci->comp_size;
-		}
-		r = pread(fd, buf, ci->comp_size, (off_t)(ci->offset + HS_CHUNK_HEADER_SIZE));
-		if (r != (ssize_t)ci->comp_size || XXH64(buf, ci->comp_size, 0) != ci->payload_xxh)
+		if (hs_grow((void **)&buf, &cap, ci->comp_size, 1))
+			break;
+		if (hs_read_full(fd, buf, ci->comp_size, ci->offset + HS_CHUNK_HEADER_SIZE) ||
+		    XXH64(buf, ci->comp_size, 0) != ci->payload_xxh)
 			problem(&v, "chunk %" PRIu64 ": payload checksum mismatch", ci->seq);
 	}
 	if (fd >= 0)
@@ -343,16 +329,8 @@ static void on_event(void *ctx, struct vfile *v, size_t b, size_t off,
 	if (tag == HS_EV_THREAD_EXIT && len >= HS_DB_EVENT_HDR + 4) {
 		struct image_v *iv = c->iv;
 
-		if (iv->n_exits == iv->cap_exits) {
-			size_t n = iv->cap_exits ? 2 * iv->cap_exits : 16;
-			struct texit *q = realloc(iv->exits, n * sizeof(*q));
-
-			if (q) {
-				iv->exits = q;
-				iv->cap_exits = n;
-			}
-		}
-		if (iv->n_exits < iv->cap_exits)
+		if (!hs_grow((void **)&iv->exits, &iv->cap_exits, iv->n_exits + 1,
+			     sizeof(*iv->exits)))
 			iv->exits[iv->n_exits++] = (struct texit){ t, hs_le32(r + HS_DB_EVENT_HDR) };
 	}
 	c->any = true;
@@ -502,19 +480,8 @@ struct calls_ctx {
 
 static struct cstack *cstack_of(struct calls_ctx *c, uint32_t tid)
 {
-	if (tid >= c->n_st) {
-		size_t n = c->n_st ? c->n_st : 16;
-		struct cstack *q;
-
-		while (n <= tid)
-			n *= 2;
-		q = realloc(c->st, n * sizeof(*q));
-		if (!q)
-			return NULL;
-		memset(q + c->n_st, 0, (n - c->n_st) * sizeof(*q));
-		c->st = q;
-		c->n_st = n;
-	}
+	if (hs_grow_zero((void **)&c->st, &c->n_st, (size_t)tid + 1, sizeof(*c->st)))
+		return NULL;
 	return &c->st[tid];
 }
 
@@ -563,15 +530,8 @@ static void on_call(void *ctx, struct vfile *v, size_t b, size_t off,
 	if (st->n && t_ret > st->t_ret[st->n - 1])
 		problem(v, "block %zu offset %zu: call at t=%" PRIu64 " returns after its caller",
 			b, off, t_call);
-	if (st->n == st->cap) {
-		size_t n = st->cap ? 2 * st->cap : 64;
-		uint64_t *q = realloc(st->t_ret, n * sizeof(*q));
-
-		if (!q)
-			return;
-		st->t_ret = q;
-		st->cap = n;
-	}
+	if (hs_grow((void **)&st->t_ret, &st->cap, st->n + 1, sizeof(*st->t_ret)))
+		return;
 	/* a frame left by a tail call ends as the call that replaces it is
 	 * made (t_call of that one = its t_ret - 1, at the same depth) */
 	if ((hs_le32(r + 40) & HS_DB_CALL_TAIL) && t_ret != HS_DB_NO_RETURN)

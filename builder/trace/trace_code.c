@@ -746,20 +746,9 @@ static int code_insert(struct hs_trace_code *code, struct trace_sb *sb,
 {
 	size_t i = sb->pub.sb_id - HS_SB_ID_FIRST;
 
-	if (i >= code->table_len) {
-		size_t n = code->table_len ? code->table_len : 1024;
-		struct trace_sb **t;
-
-		while (n <= i)
-			n *= 2;
-		t = realloc(code->table, n * sizeof(*t));
-		if (!t) {
-			trace_err_set(err, "%s: out of memory", where);
-			return -ENOMEM;
-		}
-		memset(t + code->table_len, 0, (n - code->table_len) * sizeof(*t));
-		code->table = t;
-		code->table_len = n;
+	if (hs_grow_zero((void **)&code->table, &code->table_len, i + 1, sizeof(*code->table))) {
+		trace_err_set(err, "%s: out of memory", where);
+		return -ENOMEM;
 	}
 	if (code->table[i]) {
 		trace_err_set(err, "%s: sb %" PRIu32 " is defined twice", where,

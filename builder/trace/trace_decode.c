@@ -79,19 +79,9 @@ struct trace_thread *trace_thread_get(struct hs_trace_decoder *d, uint32_t tid)
 
 	if (tid >= TRACE_TID_MAX)
 		return NULL;
-	if (tid >= d->n_threads) {
-		size_t n = d->n_threads ? d->n_threads : 16;
-		struct trace_thread **t;
-
-		while (n <= tid)
-			n *= 2;
-		t = realloc(d->threads, n * sizeof(*t));
-		if (!t)
-			return NULL;
-		memset(t + d->n_threads, 0, (n - d->n_threads) * sizeof(*t));
-		d->threads = t;
-		d->n_threads = n;
-	}
+	if (hs_grow_zero((void **)&d->threads, &d->n_threads, (size_t)tid + 1,
+			 sizeof(*d->threads)))
+		return NULL;
 	th = d->threads[tid];
 	if (!th) {
 		th = calloc(1, sizeof(*th));

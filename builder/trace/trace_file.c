@@ -214,17 +214,10 @@ int hs_trace_list_procs(const char *trace_dir, struct hs_trace_proc **procs,
 		}
 		snprintf(p.name, sizeof(p.name), "%" PRIu32 ".%" PRIu32,
 			 p.pid, p.exec_index);
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct hs_trace_proc *nl = realloc(list, ncap * sizeof(*nl));
-
-			if (!nl) {
-				free(p.dir);
-				ret = -ENOMEM;
-				goto out;
-			}
-			list = nl;
-			cap = ncap;
+		if (hs_grow((void **)&list, &cap, len + 1, sizeof(*list))) {
+			free(p.dir);
+			ret = -ENOMEM;
+			goto out;
 		}
 		list[len++] = p;
 	}
@@ -463,17 +456,9 @@ static int index_chunks(struct hs_trace_file *f, uint64_t file_size,
 			f->truncated = true;
 			break;
 		}
-		if (f->n_chunks == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct hs_trace_chunk_info *n = realloc(f->chunks,
-								ncap * sizeof(*n));
-
-			if (!n) {
-				trace_err_set(err, "%s: out of memory", f->path);
-				return -ENOMEM;
-			}
-			f->chunks = n;
-			cap = ncap;
+		if (hs_grow((void **)&f->chunks, &cap, f->n_chunks + 1, sizeof(*f->chunks))) {
+			trace_err_set(err, "%s: out of memory", f->path);
+			return -ENOMEM;
 		}
 		f->chunks[f->n_chunks++] = ci;
 		last = ci.flags & HS_CHUNK_LAST;

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "hindsight/trace.h"
+#include "hindsight/util.h"
 
 #define MEM_PAGE 4096u
 
@@ -230,15 +231,8 @@ static int mem_file_check(struct mem_file *m, uint64_t offset, uint64_t len,
 		offset + len);
 	return -ESTALE;
 ok:
-	if (m->n_checked == m->cap_checked) {
-		size_t n = m->cap_checked ? 2 * m->cap_checked : 8;
-
-		c = realloc(m->checked, n * sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		m->checked = c;
-		m->cap_checked = n;
-	}
+	if (hs_grow((void **)&m->checked, &m->cap_checked, m->n_checked + 1, sizeof(*m->checked)))
+		return -ENOMEM;
 	m->checked[m->n_checked++] = (struct mem_checked){ offset, len, xxh, *file_len };
 	return 0;
 }

@@ -27,6 +27,7 @@
 #define FUSE_USE_VERSION 34
 #include "hindsight/fusefs.h"
 #include "hindsight/tree.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -436,21 +437,32 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 	fuse_reply_none(req);
 }
 
-static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/* The stat and attributes of inode ino; false when it has replied to req
+ * with the error (a stale inode, or the tree's). */
+static bool stat_or_reply(fuse_req_t req, fuse_ino_t ino, struct stat *st,
+			  struct hs_tree_attr *a)
 {
 	struct daemon *d = daemon_of(req);
-	struct hs_tree_attr a;
 	struct hs_tree_node n;
-	struct stat st;
 	int err;
 
-	(void)fi;
 	if (!node_or_stale(req, d, ino, &n))
-		return;
-	err = fill_stat(d, &n, &st, &a);
-	if (err < 0)
+		return false;
+	err = fill_stat(d, &n, st, a);
+	if (err < 0) {
 		fuse_reply_err(req, errno_of(err));
-	else
+		return false;
+	}
+	return true;
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hs_tree_attr a;
+	struct stat st;
+
+	(void)fi;
+	if (stat_or_reply(req, ino, &st, &a))
 		fuse_reply_attr(req, &st, TIMEOUT);
 }
 
@@ -472,23 +484,15 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct daemon *d = daemon_of(req);
 	struct hs_tree_attr a;
-	struct hs_tree_node n;
 	struct stat st;
-	int err;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & (O_TRUNC | O_CREAT))) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	if (!node_or_stale(req, d, ino, &n))
+	if (!stat_or_reply(req, ino, &st, &a))
 		return;
-	err = fill_stat(d, &n, &st, &a);
-	if (err < 0) {
-		fuse_reply_err(req, errno_of(err));
-		return;
-	}
 	if (a.type == HS_TREE_DIR) {
 		fuse_reply_err(req, EISDIR);
 		return;
@@ -566,14 +570,8 @@ struct listing {
 
 static int add_entry(struct listing *l, const char *name, uint64_t ino, mode_t type)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 32;
-		struct entry *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (hs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n].name = strdup(name);
 	if (!l->v[l->n].name)
 		return -ENOMEM;

@@ -326,15 +326,8 @@ static int add_snap(struct db_maps *m, const struct regions *rs, size_t *cap)
 {
 	struct snap *s;
 
-	if (m->n_snaps == *cap) {
-		size_t n = *cap ? *cap * 2 : 16;
-
-		s = realloc(m->snaps, n * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		m->snaps = s;
-		*cap = n;
-	}
+	if (hs_grow((void **)&m->snaps, cap, m->n_snaps + 1, sizeof(*m->snaps)))
+		return -ENOMEM;
 	s = &m->snaps[m->n_snaps];
 	s->ev = m->n_ev;
 	s->n = rs->n;
@@ -426,15 +419,8 @@ zone:
 			break;
 		if (err)
 			return err;
-		if (m->n_fw == cap) {
-			size_t n = cap ? cap * 2 : 64;
-			struct first_write *v = realloc(m->fw, n * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			m->fw = v;
-			cap = n;
-		}
+		if (hs_grow((void **)&m->fw, &cap, m->n_fw + 1, sizeof(*m->fw)))
+			return -ENOMEM;
 		m->fw[m->n_fw++] = (struct first_write){ chunk, page };
 	}
 	if (m->n_fw > 1) /* qsort(NULL, 0) is undefined */
@@ -528,19 +514,12 @@ static int build(struct hs_db_image *img, struct db_maps **out)
 			err = db_corrupt(img->files[HS_DB_EVENTS], cur.block, "short mapping event");
 		if (err)
 			break;
-		if (m->n_ev == cap_ev) {
-			size_t n = cap_ev ? cap_ev * 2 : 64;
-			struct mapev *v = realloc(m->ev, n * sizeof(*v));
-
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			m->ev = v;
-			cap_ev = n;
-		}
 		if (m->n_ev && e.t < m->ev[m->n_ev - 1].t) {
 			err = db_corrupt(img->files[HS_DB_EVENTS], cur.block, "events out of order");
+			break;
+		}
+		if (hs_grow((void **)&m->ev, &cap_ev, m->n_ev + 1, sizeof(*m->ev))) {
+			err = -ENOMEM;
 			break;
 		}
 		m->ev[m->n_ev++] = e;

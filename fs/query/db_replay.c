@@ -241,15 +241,8 @@ static struct db_lead_thread *lead_thread(struct db_lead *l, uint32_t tid)
 	for (size_t i = 0; i < l->n; i++)
 		if (l->th[i].tid == tid)
 			return &l->th[i];
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 4;
-
-		th = realloc(l->th, cap * sizeof(*th));
-		if (!th)
-			return NULL;
-		l->th = th;
-		l->cap = cap;
-	}
+	if (hs_grow((void **)&l->th, &l->cap, l->n + 1, sizeof(*l->th)))
+		return NULL;
 	th = &l->th[l->n++];
 	th->tid = tid;
 	th->have_state = false;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "hindsight/le.h"
 #include "hindsight/syscall_args.h"
 #include "hindsight/sysfmt.h" /* the formatter's entry points */
 
@@ -75,8 +76,10 @@ void sys_put_i64(struct sys_out *o, int64_t v);
 void sys_put_x64(struct sys_out *o, uint64_t v);       /* %#lx: 0 prints 0 */
 void sys_put_ptr(struct sys_out *o, uint64_t v);       /* NULL or 0x... */
 void sys_put_octal(struct sys_out *o, uint64_t v);     /* %#03o */
-uint32_t sys_le32(const uint8_t *p);
-uint64_t sys_le64(const uint8_t *p);
+/* Little-endian loads are hs_le32/hs_le64 (hindsight/le.h); the decoders
+ * keep these short names. */
+#define sys_le32 hs_le32
+#define sys_le64 hs_le64
 /* The input (at entry) or output (at a successful return) memory of
  * argument i when all of need bytes are known, else NULL. */
 const uint8_t *sys_in_mem(const struct sys_call *c, int i, size_t need);

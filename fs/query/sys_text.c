@@ -158,16 +158,6 @@ void sys_put_x64(struct sys_out *o, uint64_t v)
 	sys_put(o, tmp + n, sizeof(tmp) - n);
 }
 
-uint32_t sys_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint64_t sys_le64(const uint8_t *p)
-{
-	return sys_le32(p) | (uint64_t)sys_le32(p + 4) << 32;
-}
-
 void sys_put_ptr(struct sys_out *o, uint64_t v)
 {
 	if (v)

@@ -42,15 +42,8 @@ void src_names_free(struct src_names *nm)
 
 static int add(struct src_names *nm, const struct cx_name *e)
 {
-	if (nm->n == nm->cap) {
-		size_t cap = nm->cap ? nm->cap * 2 : 4096;
-		struct cx_name *p = realloc(nm->e, cap * sizeof *p);
-
-		if (!p)
-			return -ENOMEM;
-		nm->e = p;
-		nm->cap = cap;
-	}
+	if (hs_grow((void **)&nm->e, &nm->cap, nm->n + 1, sizeof(*nm->e)))
+		return -ENOMEM;
 	nm->e[nm->n++] = *e;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cexpr_i.h"
+#include "hindsight/util.h"
 
 #define CX_MAX_VALUE (64u << 10) /* gdb's `max-value-size` default */
 #define CX_PAGE_MAX 1000         /* children in one answer */
@@ -650,14 +651,9 @@ int hs_src_globals(struct hs_src *s, uint64_t pc, char ***names, size_t *n)
 
 		if (dwarf_tag(&ch) != DW_TAG_variable || !name || !dwarf_hasattr(&ch, DW_AT_location))
 			continue;
-		if (k == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *nv);
-
-			if (!nv) {
-				r = -ENOMEM;
-				break;
-			}
-			v = nv;
+		if (hs_grow((void **)&v, &cap, k + 1, sizeof(*v))) {
+			r = -ENOMEM;
+			break;
 		}
 		v[k] = strdup(name);
 		if (!v[k]) {

@@ -10,6 +10,7 @@
  * s->dw_lock, like the variable code.
  */
 #include "source_i.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -185,21 +186,6 @@ struct inl_build {
 	int err;
 };
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t c = *cap ? *cap * 2 : 64;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	nv = realloc(*v, c * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = c;
-	return 0;
-}
-
 static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_t parent,
 		    int32_t depth, int32_t *idx)
 {
@@ -208,7 +194,8 @@ static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_
 	ptrdiff_t off = 0;
 	bool first = true;
 
-	if ((b->err = grow((void **)&m->copies, &m->cap_copies, m->n_copies, sizeof(*m->copies))))
+	if ((b->err = hs_grow((void **)&m->copies, &m->cap_copies, m->n_copies + 1,
+				  sizeof(*m->copies))))
 		return;
 	*idx = (int32_t)m->n_copies;
 	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0 };
@@ -218,7 +205,7 @@ static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_
 		if (first)
 			m->copies[*idx].entry = start + bias;
 		first = false;
-		if ((b->err = grow((void **)&b->ev, &b->cap_ev, b->n_ev + 1, sizeof(*b->ev))))
+		if ((b->err = hs_grow((void **)&b->ev, &b->cap_ev, b->n_ev + 2, sizeof(*b->ev))))
 			return;
 		b->ev[b->n_ev++] = (struct inl_ev){ start + bias, *idx, true };
 		b->ev[b->n_ev++] = (struct inl_ev){ end + bias, *idx, false };
@@ -290,7 +277,7 @@ static int inl_sweep(struct inl_build *b)
 			m->segs[m->n_segs - 1].end = UINT64_MAX;
 			continue;
 		}
-		if (grow((void **)&m->segs, &cap, m->n_segs, sizeof(*m->segs)))
+		if (hs_grow((void **)&m->segs, &cap, m->n_segs + 1, sizeof(*m->segs)))
 			return -ENOMEM;
 		m->segs[m->n_segs++] = (struct inl_seg){ at, UINT64_MAX, inner };
 	}

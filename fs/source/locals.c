@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "hindsight/util.h"
 
 /* ---- variables in scope ------------------------------------------------------ */
 
@@ -126,15 +127,8 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 		return 0; /* "extern int x;" inside a block */
 	if (src_die_type(d, &type))
 		tp = &type;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-
-		nv = realloc(l->v, cap * sizeof *nv);
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (hs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
 	nv = &l->v[l->n];
 	memset(nv, 0, sizeof *nv);
 	nv->name = strdup(name);

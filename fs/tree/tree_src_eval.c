@@ -76,6 +76,7 @@ static int intern(struct tree_eval_names *e, const char *text, uint32_t *idx)
 {
 	size_t k, len = strlen(text);
 
+	HS_ANALYZER_ASSUME(e->n_hash || !e->n); /* the table is made with the first name */
 	if (e->n_hash) {
 		for (k = str_hash(text) & (e->n_hash - 1); e->hash[k];
 		     k = (k + 1) & (e->n_hash - 1))
@@ -86,15 +87,8 @@ static int intern(struct tree_eval_names *e, const char *text, uint32_t *idx)
 	}
 	if (e->n >= EVAL_MAX_NAMES || e->bytes + len > EVAL_MAX_BYTES)
 		return -ENOSPC;
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 64;
-		char **s = realloc(e->s, cap * sizeof *s);
-
-		if (!s)
-			return -ENOMEM;
-		e->s = s;
-		e->cap = cap;
-	}
+	if (hs_grow((void **)&e->s, &e->cap, e->n + 1, sizeof(*e->s)))
+		return -ENOMEM;
 	if ((e->n + 1) * 2 >= e->n_hash && rehash(e, e->n_hash ? e->n_hash * 2 : 128))
 		return -ENOMEM;
 	e->s[e->n] = strdup(text);

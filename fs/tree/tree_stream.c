@@ -300,14 +300,8 @@ static void add_checkpoint(struct run *r, const struct mark *m)
 
 	pthread_mutex_lock(&r->ss->lock);
 	if (!s->n_cps || s->cps[s->n_cps - 1].off + STREAM_STEP <= m->off) {
-		if (s->n_cps == s->cap_cps) {
-			size_t cap = s->cap_cps ? 2 * s->cap_cps : 16;
-			struct mark *v = realloc(s->cps, cap * sizeof(*v));
-			if (!v)
-				goto out; /* fine: checkpoints only save time */
-			s->cps = v;
-			s->cap_cps = cap;
-		}
+		if (hs_grow((void **)&s->cps, &s->cap_cps, s->n_cps + 1, sizeof(*s->cps)))
+			goto out; /* fine: checkpoints only save time */
 		s->cps[s->n_cps++] = *m;
 	}
 out:

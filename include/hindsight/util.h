@@ -5,6 +5,7 @@
  * it has no libc; it may use le.h).
  *
  *   hs_grow()        an array's capacity at least `need` elements
+ *   hs_grow_zero()   the same for a table indexed by an id, new entries zeroed
  *   hs_read_full()   exactly n bytes at an offset (pread)
  *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
  *   hs_spill_open()  an unlinked temporary file in a folder
@@ -21,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -51,6 +53,19 @@ static inline int hs_grow(void **p, size_t *cap, size_t need, size_t elem)
 	*p = q;
 	*cap = c;
 	return 0;
+}
+
+/* hs_grow() for a table indexed by an id (a tid, a file id): the new
+ * elements are zeroed, so every index below *cap is a valid, empty
+ * entry. */
+static inline int hs_grow_zero(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap;
+	int err = hs_grow(p, cap, need, elem);
+
+	if (!err && *cap > old)
+		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
+	return err;
 }
 
 /* Reads exactly n bytes at off (pread, EINTR retried): 0, -EBADMSG when

@@ -31,6 +31,7 @@
  * other threads' instructions in between run too, as they would live.
  */
 #include "gdb_i.h"
+#include "hindsight/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -838,15 +839,8 @@ int gdb_bp_add(struct hs_gdb *g, uint64_t addr)
 {
 	if (is_bp(g, addr))
 		return 0;
-	if (g->n_bps == g->cap_bps) {
-		size_t cap = g->cap_bps ? 2 * g->cap_bps : 16;
-		uint64_t *v = realloc(g->bps, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->bps = v;
-		g->cap_bps = cap;
-	}
+	if (hs_grow((void **)&g->bps, &g->cap_bps, g->n_bps + 1, sizeof(*g->bps)))
+		return -ENOMEM;
 	g->bps[g->n_bps++] = addr;
 	return 0;
 }
@@ -865,15 +859,8 @@ int gdb_wp_add(struct hs_gdb *g, int type, uint64_t addr, uint64_t len)
 {
 	if (len == 0 || len > (1u << 20))
 		return -EINVAL;
-	if (g->n_wps == g->cap_wps) {
-		size_t cap = g->cap_wps ? 2 * g->cap_wps : 8;
-		struct gdb_watch *v = realloc(g->wps, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->wps = v;
-		g->cap_wps = cap;
-	}
+	if (hs_grow((void **)&g->wps, &g->cap_wps, g->n_wps + 1, sizeof(*g->wps)))
+		return -ENOMEM;
 	g->wps[g->n_wps].addr = addr;
 	g->wps[g->n_wps].type = type;
 	g->wps[g->n_wps++].len = len;
@@ -904,15 +891,8 @@ static int collect_tid(void *ctx, const struct hs_db_event *ev)
 	for (size_t i = 0; i < g->n_tids; i++)
 		if (g->tids[i] == tid)
 			return 0;
-	if (g->n_tids == g->cap_tids) {
-		size_t cap = g->cap_tids ? 2 * g->cap_tids : 16;
-		uint32_t *v = realloc(g->tids, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->tids = v;
-		g->cap_tids = cap;
-	}
+	if (hs_grow((void **)&g->tids, &g->cap_tids, g->n_tids + 1, sizeof(*g->tids)))
+		return -ENOMEM;
 	g->tids[g->n_tids++] = tid;
 	return 0;
 }

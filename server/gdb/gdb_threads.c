@@ -23,6 +23,7 @@
  * program).
  */
 #include "gdb_i.h"
+#include "hindsight/util.h"
 
 #include "hindsight/syscall_args.h"
 #include "hindsight/trace_format.h"
@@ -117,15 +118,8 @@ static int name_add(struct hs_gdb *g, uint64_t t, uint32_t tid, const uint8_t *s
 {
 	struct gdb_tname *c;
 
-	if (g->n_names == g->cap_names) {
-		size_t cap = g->cap_names ? 2 * g->cap_names : 8;
-		struct gdb_tname *v = realloc(g->names, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->names = v;
-		g->cap_names = cap;
-	}
+	if (hs_grow((void **)&g->names, &g->cap_names, g->n_names + 1, sizeof(*g->names)))
+		return -ENOMEM;
 	c = &g->names[g->n_names++];
 	c->t = t;
 	c->tid = tid;
@@ -145,15 +139,8 @@ static struct comm_fd *fd_find(struct names_scan *s, int64_t fd, uint32_t slot)
 
 static int fd_open(struct names_scan *s, uint32_t slot, uint32_t target)
 {
-	if (s->n_fds == s->cap_fds) {
-		size_t cap = s->cap_fds ? 2 * s->cap_fds : 4;
-		struct comm_fd *v = realloc(s->fds, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->fds = v;
-		s->cap_fds = cap;
-	}
+	if (hs_grow((void **)&s->fds, &s->cap_fds, s->n_fds + 1, sizeof(*s->fds)))
+		return -ENOMEM;
 	s->fds[s->n_fds++] = (struct comm_fd){ .slot = slot, .fd = -1, .target = target };
 	return 0;
 }

@@ -27,16 +27,6 @@ serve "$T/w" srv
 grep -q "^  gdb $P -ex 'target remote 127.0.0.1:$port'$" "$T/srv.out" ||
 	fail "gdbserver's connect line: $(cat "$T/srv.out" | tr '\n' ' ')"
 
-# gdbrun NAME PROG GDB-ARGS...: a gdb batch run against the server
-gdbrun()
-{
-	local name=$1 prog=$2
-	shift 2
-	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set confirm off' \
-		-ex 'set debuginfod enabled off' -ex "target remote 127.0.0.1:$port" \
-		"$@" ${prog:+"$prog"} </dev/null >"$T/$name.gdb" 2>&1 ||
-		fail "gdb $name exited $?: $(tail -n 3 "$T/$name.gdb" | tr '\n' ' ')"
-}
 # after MARK: the first line of gdb's output after `echo MARK\n`
 after() { sed -n "/^$2\$/{n;p;q}" "$T/$1.gdb"; }
 
@@ -251,8 +241,7 @@ require_built crash_null
 CP=$PROGS/crash_null
 WANT_RC=139 record_ok "$T/cn" "$CP"
 build_ok "$T/cn"
-timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex run -ex 'echo BT\n' -ex bt \
-	"$CP" </dev/null >"$T/cn-native.gdb" 2>&1
+nativerun cn-native "$CP" -ex run -ex 'echo BT\n' -ex bt
 serve "$T/cn" srv3
 gdbrun cn "$CP" -ex continue -ex 'echo BT\n' -ex bt -ex reverse-stepi -ex 'echo R\n' -ex 'monitor when'
 for f in cn-native cn; do
@@ -300,8 +289,7 @@ same_as_native()
 	shift 2
 	record_ok "$T/$name" "$prog"
 	build_ok "$T/$name"
-	timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex "$1" -ex run \
-		-ex 'echo S\n' "${@:2}" "$prog" </dev/null >"$T/$name-native.gdb" 2>&1
+	nativerun "$name-native" "$prog" -ex "$1" -ex run -ex 'echo S\n' "${@:2}"
 	serve "$T/$name" "srv-$name"
 	gdbrun "$name" "$prog" -ex "$1" -ex continue -ex 'echo S\n' "${@:2}"
 	for f in "$name-native" "$name"; do
@@ -321,8 +309,7 @@ same_as_native o2 "$PROGS/loops_o2" 'break gcd' -ex bt -ex 'info args' -ex next 
 require_built signal
 record_ok "$T/sg" "$PROGS/signal"
 build_ok "$T/sg"
-timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex run -ex continue -ex continue \
-	-ex continue "$PROGS/signal" </dev/null >"$T/sg-native.gdb" 2>&1
+nativerun sg-native "$PROGS/signal" -ex run -ex continue -ex continue -ex continue
 serve "$T/sg" srv-sg
 gdbrun sg "$PROGS/signal" -ex continue -ex continue -ex continue -ex continue
 # each stop where the signal hit (the interrupted registers, from the
@@ -340,8 +327,7 @@ record_ok "$T/x87" "$XP"
 build_ok "$T/x87"
 xcmds=(-ex 'break done' -ex 'echo X\n' -ex 'p $st0' -ex 'p $st1' -ex 'p $st2'
 	-ex 'info registers fstat ftag fctrl')
-timeout -k 5 60 gdb -nx -batch -ex 'set debuginfod enabled off' -ex 'break done' -ex run \
-	"${xcmds[@]:2}" "$XP" </dev/null >"$T/x87-native.gdb" 2>&1
+nativerun x87-native "$XP" -ex 'break done' -ex run "${xcmds[@]:2}"
 serve "$T/x87" srv5
 gdbrun x87 "$XP" -ex 'break done' -ex continue "${xcmds[@]:2}"
 for f in x87-native x87; do

@@ -19,23 +19,7 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built gdbw_rw gdbw_rw_o2 gdb_spin
 
-# gdbrun NAME PROG GDB-ARGS...: gdb batch against the server on $port
-gdbrun()
-{
-	local name=$1 prog=$2
-	shift 2
-	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set debuginfod enabled off' \
-		-ex "target remote 127.0.0.1:$port" "$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1 ||
-		fail "gdb $name exited $?: $(tail -n 3 "$T/$name.gdb" | tr '\n' ' ')"
-}
-nativerun()
-{
-	local name=$1 prog=$2
-	shift 2
-	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set debuginfod enabled off' \
-		"$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1
-}
-# same NAT SRV MIN WHAT: gdb's output between `echo S` and `echo E`,
+# sect NAME: gdb's output between `echo S` and `echo E`,
 # addresses masked, without `monitor when` (its numbers; native gdb's no) and libc's
 # strlen variant (native gdb's CPU has AVX-512, Valgrind's has not)
 sect()
@@ -43,13 +27,8 @@ sect()
 	sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep -v '^[0-9][0-9]*$\|^"monitor" command not supported' |
 		sed 's/0x[0-9a-f]*/ADDR/g; s/__strlen_[a-z0-9]* ().*/STRLEN/; /^[0-9]*\t\.\.\/sysdeps/d'
 }
-same()
-{
-	sect "$1" >"$T/$1.sec"
-	sect "$2" >"$T/$2.sec"
-	[ "$(wc -l <"$T/$2.sec")" -gt "$3" ] && cmp -s "$T/$1.sec" "$T/$2.sec" ||
-		fail "$4: gdbserver differs from native gdb: $(diff "$T/$1.sec" "$T/$2.sec" | head -n 8 | tr '\n' ' ')"
-}
+# same NAT SRV MIN WHAT: their sects agree (gdb_lib.bash)
+same() { same_as_live sect "$@"; }
 # conts N: N x (continue; monitor when)
 conts() { for _ in $(seq "$1"); do printf '%s\0' -ex continue -ex 'monitor when'; done; }
 

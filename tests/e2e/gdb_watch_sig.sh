@@ -22,36 +22,13 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built gdbs_watch gdbs_sig gdbs_names
 
-# gdbrun NAME PROG GDB-ARGS...: gdb batch against the server
-gdbrun()
-{
-	local name=$1 prog=$2
-	shift 2
-	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set debuginfod enabled off' \
-		-ex "target remote 127.0.0.1:$port" "$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1 ||
-		fail "gdb $name exited $?: $(tail -n 3 "$T/$name.gdb" | tr '\n' ' ')"
-}
-# nativerun NAME PROG GDB-ARGS...: gdb batch on a live run
-nativerun()
-{
-	local name=$1 prog=$2
-	shift 2
-	timeout -k 5 60 gdb -nx -batch -ex 'set pagination off' -ex 'set debuginfod enabled off' \
-		"$@" "$prog" </dev/null >"$T/$name.gdb" 2>&1
-}
 # section NAME: gdb's output between `echo S` and `echo E`, addresses
 # masked, gdb's thread notes ([New Thread ...], [Switching ...]) left out
 section()
 {
 	sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep -v '^\[' | sed 's/0x[0-9a-f]*/ADDR/g'
 }
-same_section()
-{
-	section "$1" >"$T/$1.sec"
-	section "$2" >"$T/$2.sec"
-	[ "$(wc -l <"$T/$2.sec")" -gt "$3" ] && cmp -s "$T/$1.sec" "$T/$2.sec" ||
-		fail "$4: gdbserver differs from native gdb: $(diff "$T/$1.sec" "$T/$2.sec" | head -n 8 | tr '\n' ' ')"
-}
+same_section() { same_as_live section "$@"; }
 
 # ---- watch g ----
 P=$PROGS/gdbs_watch

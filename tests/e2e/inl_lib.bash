@@ -1,6 +1,6 @@
 # inl_lib.bash - the gdb oracle of inlined code (scripts/gdb-inline-oracle.py)
 # for src_oracle_inline.sh and src_inl2_oracle.sh.  Source after lib.sh,
-# db_lib.bash and fs_lib.bash.
+# db_lib.bash, fs_lib.bash and src_lib.bash (oracle_gdb, oracle_replay).
 # shellcheck shell=bash
 
 # inl_oracle_run PROG MIN_INLINED [WALKS] [REVERSE]: PROG has at least
@@ -14,18 +14,9 @@ inl_oracle_run()
 	require_built "$prog"
 	n=$(objdump --dwarf=info "$PROGS/$prog" | grep -c DW_TAG_inlined_subroutine)
 	[ "$n" -ge "$min" ] || fail "$prog: $n inlined copies, expected >= $min (did the compiler inline?)"
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_WALKS=$walks ORACLE_REVERSE=$reverse \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-inline-oracle.py" \
-		</dev/null >"$T/$prog.gdb" 2>&1
+	ORACLE_PROG=$PROGS/$prog ORACLE_WALKS=$walks ORACLE_REVERSE=$reverse \
+		oracle_gdb "$prog" "$ROOT/scripts/gdb-inline-oracle.py"
+	oracle_replay "$prog" "$PROGS/$prog" "$ROOT/scripts/gdb-inline-oracle.py"
 	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$prog.json" ] ||
-		fail "$prog: gdb oracle exited $rc: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$prog.trace" "$PROGS/$prog"
-	build_ok "$T/$prog.trace"
-	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
-	"$PY" "$ROOT/scripts/gdb-inline-oracle.py" compare "$T/$prog.json" "$T/$prog.mnt" \
-		>"$T/$prog.cmp" 2>&1
-	rc=$?
-	cat "$T/$prog.cmp" >&2
 	[ "$rc" = 0 ] || fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
 }

@@ -12,6 +12,7 @@
 # program's own file, and "<signal handler called>"), an unwound call must
 # end in a frame that was under it, a handler's frame where it interrupted.
 . "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 command -v g++ >/dev/null || fail "g++ is not installed"
@@ -20,57 +21,38 @@ require_built sighandler
 require_built signal
 require_built callbacks cpp_members
 
-# oracle NAME BINARY SOURCE FUNCS... (LIBFUNCS: libc's, after main)
-oracle()
-{
-	local name=$1 bin=$2 src=$3 rc
-	shift 3
-	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$*" ORACLE_LIBFUNCS="$LIBFUNCS" \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
-		</dev/null >"$T/$name.gdb" 2>&1
-	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$name.trace" "$bin"
-	"$HS" build "$T/$name.trace" >"$T/$name.build" 2>&1 || fail "$name: build: $(tail -n 1 "$T/$name.build")"
-	"$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" "$HS" "$T/$name.trace" \
-		"$(basename "$src")" >"$T/$name.cmp" 2>&1
-	rc=$?
-	cat "$T/$name.cmp" >&2
-	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
-	summary="$summary $name:$(tail -n 1 "$T/$name.cmp" | cut -d, -f2 | cut -d' ' -f2)"
-}
-
 summary=""
 SRC=$ROOT/tests/programs
 # calls through the PLT are filed under the function they reach (and
 # -static has no PLT): as many as gdb's breakpoints in libc hit
 LIBFUNCS="malloc free calloc realloc qsort strdup puts snprintf atexit memcpy exit"
-oracle callbacks "$PROGS/callbacks" "$SRC/callbacks.c" cmp bye sum
+calls_oracle callbacks "$PROGS/callbacks" "$SRC/callbacks.c" cmp bye sum
 LIBFUNCS="malloc free printf _setjmp longjmp puts"
-oracle nonlocal "$PROGS/nonlocal" "$SRC/nonlocal.c" leaf descend after
+calls_oracle nonlocal "$PROGS/nonlocal" "$SRC/nonlocal.c" leaf descend after
 LIBFUNCS="raise sigaction printf"
-oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
+calls_oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="raise sigaction printf __sigsetjmp siglongjmp"
-oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
+calls_oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
 # -O2 with its sibling calls: a tail call (jmp f) is a call of f, as gdb's
 # breakpoint counts it, and gdb's bt shows the function that jumped as a
 # "tailcall" frame (src_tail_gdb.sh)
 O2="-O2"
 LIBFUNCS="malloc free printf _setjmp longjmp puts"
 gcc -g $O2 -o "$T/longjmp_o2" "$SRC/nonlocal.c" || fail "gcc -O2 longjmp.c"
-oracle longjmp_o2 "$T/longjmp_o2" "$SRC/nonlocal.c" leaf descend after
+calls_oracle longjmp_o2 "$T/longjmp_o2" "$SRC/nonlocal.c" leaf descend after
 gcc -g -O0 -static -o "$T/longjmp_static" "$SRC/nonlocal.c" || fail "gcc -static longjmp.c"
-oracle longjmp_static "$T/longjmp_static" "$SRC/nonlocal.c" leaf descend after
+calls_oracle longjmp_static "$T/longjmp_static" "$SRC/nonlocal.c" leaf descend after
 LIBFUNCS="raise sigaction printf"
 gcc -g $O2 -o "$T/sighandler_o2" "$SRC/sighandler.c" || fail "gcc -O2 sighandler.c"
-oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
+calls_oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="malloc printf __cxa_throw __cxa_begin_catch _Unwind_RaiseException"
 g++ -g -O0 -o "$T/exception_O0" "$SRC/cxx/exception.cc" || fail "g++ -O0 exception.cc"
-oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
+calls_oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
 # a template's name without arguments: every instantiation called, as
 # gdb's `break add` stops in add<int> and add<long>
-oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add
+calls_oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add
 g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
-oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
+calls_oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
 
 # the fifth column says how: two handlers, four unwound frames of longjmp
 "$HS" cat "$T/nonlocal.trace" calls/descend >"$T/descend" || fail "calls/descend"

@@ -18,6 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
 . "$ROOT/tests/e2e/inl_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"

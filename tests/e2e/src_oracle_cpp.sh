@@ -31,6 +31,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt
@@ -43,19 +44,10 @@ g++ -g -O2 -o "$T/cpp_objects_o2" "$ROOT/tests/programs/cpp_objects.cc" || fail 
 check()
 {
 	local name=$1 prog=$2 lines=$3 rc
-	ORACLE_PROG=$prog ORACLE_LINES=$lines ORACLE_OUT=$T/$name.json ORACLE_FUNCS=${FUNCS:-} \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -iex 'set auto-load python-scripts off' \
-		-x "$ROOT/tests/e2e/src_cpp_oracle.py" </dev/null >"$T/$name.gdb" 2>&1
+	ORACLE_PROG=$prog ORACLE_LINES=$lines ORACLE_FUNCS=${FUNCS:-} \
+		oracle_gdb "$name" "$ROOT/tests/e2e/src_cpp_oracle.py" -iex 'set auto-load python-scripts off'
+	oracle_replay "$name" "$prog" "$ROOT/tests/e2e/src_cpp_oracle.py" "$(realpath "$prog")"
 	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$name.json" ] ||
-		fail "$name: gdb exited $rc: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$name.trace" "$prog"
-	build_ok "$T/$name.trace"
-	mount_tree "$T/$name.trace" "$T/$name.mnt"
-	"$PY" "$ROOT/tests/e2e/src_cpp_oracle.py" compare "$T/$name.json" "$T/$name.mnt" \
-		"$(realpath "$prog")" >"$T/$name.cmp" 2>&1
-	rc=$?
-	sed "s/^/$name: /" "$T/$name.cmp" >&2
 	[ "$rc" = 0 ] || fail "$name: $(head -n 3 "$T/$name.cmp" | tr '\n' ' ')"
 	SUMMARY="$SUMMARY $name: $(tail -n 1 "$T/$name.cmp");"
 }

@@ -27,6 +27,7 @@
 #  - the frames that jumped say so (`tail` in calls/<f>'s fifth column),
 #    and the database is the same for any shard count.
 . "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built tail_calls_o2
@@ -34,25 +35,6 @@ require_built tail_virt_o2
 require_built inl_tailjcc_o2 tail_o0caller
 
 SRC=$ROOT/tests/programs
-
-# oracle NAME BINARY SOURCE FUNCS... (LIBFUNCS: libc's, after main)
-oracle()
-{
-	local name=$1 bin=$2 src=$3 rc
-	shift 3
-	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$*" ORACLE_LIBFUNCS="$LIBFUNCS" \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
-		</dev/null >"$T/$name.gdb" 2>&1
-	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$name.trace" "$bin"
-	"$HS" build "$T/$name.trace" >"$T/$name.build" 2>&1 || fail "$name: build: $(tail -n 1 "$T/$name.build")"
-	"$PY" "$ROOT/scripts/gdb-calls-oracle.py" compare "$T/$name.json" \
-		"$HS" "$T/$name.trace" "$(basename "$src")" >"$T/$name.cmp" 2>&1
-	rc=$?
-	cat "$T/$name.cmp" >&2
-	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
-	summary="$summary $name:$(tail -n 1 "$T/$name.cmp" | cut -d, -f2 | cut -d' ' -f2)"
-}
 
 # finish_check NAME BINARY FUNC: gdb's finish from FUNC's first entry (its
 # breakpoint: after the prologue, which these -O2 functions do not have)
@@ -81,15 +63,15 @@ finish_check()
 summary=""
 finished=""
 LIBFUNCS="strlen printf"
-oracle tail_calls "$PROGS/tail_calls_o2" "$SRC/tail_calls_o2.c" is_even is_odd step1 step2 \
+calls_oracle tail_calls "$PROGS/tail_calls_o2" "$SRC/tail_calls_o2.c" is_even is_odd step1 step2 \
 	step3 len_of say apply twice thrice classify count_bits
 LIBFUNCS="__cxa_throw"
-oracle tail_virt "$PROGS/tail_virt_o2" "$SRC/tail_virt_o2.cc" measure Shape::scaled \
+calls_oracle tail_virt "$PROGS/tail_virt_o2" "$SRC/tail_virt_o2.cc" measure Shape::scaled \
 	Square::area Circle::area guarded check
 LIBFUNCS=""
-oracle tail_jcc "$PROGS/inl_tailjcc_o2" "$SRC/inl_tailjcc_o2.c" slow_path cond_tail \
+calls_oracle tail_jcc "$PROGS/inl_tailjcc_o2" "$SRC/inl_tailjcc_o2.c" slow_path cond_tail \
 	cond_tail32 work
-oracle tail_o0 "$PROGS/tail_o0caller" "$SRC/tail_o0caller.c" cmp
+calls_oracle tail_o0 "$PROGS/tail_o0caller" "$SRC/tail_o0caller.c" cmp
 
 for fn in is_even is_odd step1 step3 len_of apply twice say; do
 	finish_check tail_calls "$PROGS/tail_calls_o2" "$fn"

@@ -1,7 +1,7 @@
 /* test_cli_sha256.c - unit tests of the SHA-256 behind `hindsight bom`'s
- * file hashes (builder/cli/cli_sha256.c, compiled into this test: the CLI
- * is not a library).  Oracles: FIPS 180-4's examples, and for every
- * length 0..300 around the 55/56/64-byte padding edges, sha256sum(1) of
+ * file hashes (builder/cli/cli_sha256.c through hindsight/sha256.h; the
+ * CLI is no library: the Makefile links that one object into this test).
+ * Oracles: FIPS 180-4's examples, and for every length 0..300 around the 55/56/64-byte padding edges, sha256sum(1) of
  * the same bytes, fed whole, byte by byte and in odd pieces. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,12 +10,13 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../../builder/cli/cli_sha256.c"
+#include "hindsight/sha256.h"
 
 static void hex_of(const unsigned char md[32], char hex[65])
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../builder/db/dbb_i.h"
+#include "hindsight/dbsort.h"
 
 #define REC 24
 

@@ -29,6 +29,8 @@
 
 #include "hindsight/db.h"
 
+#include "testlib.h"
+
 #define SCAN_CAP 1500
 
 static char scratch[PATH_MAX];
@@ -46,39 +48,14 @@ static struct rec r_threads = { .name = "threads", .argv = "build/programs/threa
 
 static uint64_t rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
+	return testlib_rnd(&seed);
 }
 
 static int record(struct rec *r)
 {
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record --chunk-kb 16 -o %s -- %s </dev/null >%s.out 2>%s.err",
-	       r->dir, r->argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
+	if (testlib_record_build(r->name, r->dir, "--chunk-kb 16 ", r->argv, "--shards 2 "))
 		return -1;
-	}
-	if (sh("build/bin/hindsight build --shards 2 %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
 	if (hs_db_open(r->dir, NULL, &r->db) != 0)
 		return -1;
 	r->img = hs_db_image_at(r->db, 0);

@@ -42,6 +42,8 @@
 #include "hindsight/db.h"
 #include "hindsight/trace.h"
 
+#include "testlib.h"
+
 #define PAGE 4096ull
 #define PAGE_DOWN(a) ((a) & ~(PAGE - 1))
 #define PAGE_UP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
@@ -54,31 +56,12 @@ static uint64_t seed = 20240501;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64*: reproducible from the seed */
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return testlib_rnd(&seed);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
 	return n ? rnd() % n : 0;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
 static char *path_of(const char *a, const char *b)
@@ -132,16 +115,13 @@ static int rec_image(struct rec *r, size_t i)
 /* Records argv with --chunk-kb kb (NULL: the default) and builds it. */
 static int record(struct rec *r, const char *argv, const char *kb)
 {
+	char opts[64] = "";
+
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record %s%s -o %s -- %s </dev/null >%s.out 2>%s.err",
-	       kb ? "--chunk-kb " : "", kb ? kb : "", r->dir, argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
+	if (kb)
+		snprintf(opts, sizeof(opts), "--chunk-kb %s ", kb);
+	if (testlib_record_build(r->name, r->dir, opts, argv, "--shards 2 "))
 		return -1;
-	}
-	if (sh("build/bin/hindsight build --shards 2 %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
 	if (hs_db_open(r->dir, NULL, &r->db) != 0)
 		return -1;
 	return rec_image(r, 0);

@@ -30,6 +30,8 @@
 #include "hindsight/db.h"
 #include "hindsight/source.h"
 
+#include "testlib.h"
+
 /* a folder of its own for the ASan build, which tests/run.sh may run at
  * the same time */
 #ifdef __SANITIZE_ADDRESS__
@@ -97,21 +99,6 @@ static const char vars_c[] =
 	"	struct rec r = { \"Ada\", { 3, -4 }, GREEN, 1, -2, 2.25, \"hi\\n\\\"there\\\"\" };\n"
 	"	return probe(1, &r, 'Z') == 0;\n"
 	"}\n";
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
-}
 
 /* First line of a command's output, without its newline. */
 static int sh_line(char *out, size_t cap, const char *fmt, ...)

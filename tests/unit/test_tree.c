@@ -28,35 +28,19 @@
 #include "hindsight/db.h"
 #include "hindsight/tree.h"
 
+#include "testlib.h"
+
 static char scratch[PATH_MAX];
 static uint64_t seed = 20240501;
 
 static uint64_t rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return testlib_rnd(&seed);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
 	return n ? rnd() % n : 0;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
 /* ---- recordings ------------------------------------------------------------ */
@@ -75,16 +59,7 @@ static struct rec r_dd = { .name = "dd", .argv = "/bin/dd if=/dev/zero bs=1 coun
 static int record(struct rec *r)
 {
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", scratch, r->name);
-	if (sh("build/bin/hindsight record -o %s -- %s </dev/null >%s.out 2>%s.err", r->dir,
-	       r->argv, r->dir, r->dir) != 0) {
-		fprintf(stderr, "recording %s failed (see %s.err)\n", r->name, r->dir);
-		return -1;
-	}
-	if (sh("build/bin/hindsight build %s >%s.build 2>&1", r->dir, r->dir) != 0) {
-		fprintf(stderr, "building %s failed (see %s.build)\n", r->name, r->dir);
-		return -1;
-	}
-	return 0;
+	return testlib_record_build(r->name, r->dir, "", r->argv, "");
 }
 
 static int group_setup(void **state)
