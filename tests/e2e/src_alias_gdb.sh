@@ -1,0 +1,60 @@
+#!/bin/bash
+# src_alias_gdb.sh - the names of libc's functions in backtraces and in
+# calls/ are gdb's, exactly, frames inside libc included.
+#
+# alias_abort.c (a handler entered by raise, a qsort comparator, malloc,
+# strdup, puts, printf, write, free, then a failed assert: abort) runs
+# natively under gdb with breakpoints on its own functions and on libc's
+# (scripts/gdb-calls-oracle.py: the latter from main on), and is recorded:
+#   - dynamic, -O0 and -O2, with libc6-dbg: gdb names a libc frame by its
+#     DWARF linkage name (__GI_raise, __GI___libc_malloc, __GI___qsort_r,
+#     __GI___assert_fail), shows a tail call's frame (__pthread_kill_internal
+#     under __pthread_kill_implementation) and libc's inlined copies
+#     (msort_with_tmp);
+#   - static (-static, no DWARF for libc): gdb names a frame by the last of
+#     the symbols at its address sorted by name (write, not __libc_write;
+#     qsort_r, not __qsort_r) and an Ada-like print name
+#     (msort_with_tmp.part for msort_with_tmp.part.0).
+# tests/e2e/src_alias_compare.py compares every frame of
+# time/<t_call+1>/backtrace down to main with gdb's bt at each hit, frame
+# 0's function, and calls/<f>'s counts with the hits (calls/raise,
+# calls/malloc: a function's other names lead to its calls).  Not here:
+# ifuncs in a static binary (strlen, memcpy), whose hits depend on the
+# environment (getenv) and on the vDSO that Valgrind does not map.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built alias_abort
+SRC=$ROOT/tests/programs/alias_abort.c
+FUNCS="on_usr1 by_value"
+summary=""
+
+# check NAME BINARY: gdb's hits, the recording, the comparison
+check()
+{
+	local name=$1 bin=$2 rc
+	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$FUNCS" ORACLE_LIBFUNCS="$LIBFUNCS" \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
+		</dev/null >"$T/$name.gdb" 2>&1
+	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
+	WANT_RC=134 record_ok "$T/$name.trace" "$bin"
+	build_ok "$T/$name.trace"
+	mount_tree "$T/$name.trace" "$T/$name.mnt"
+	"$PY" "$ROOT/tests/e2e/src_alias_compare.py" "$T/$name.json" "$T/$name.mnt" >"$T/$name.cmp" 2>&1
+	rc=$?
+	cat "$T/$name.cmp" >&2
+	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
+	summary="$summary $name: $(tail -n 1 "$T/$name.cmp" | cut -d' ' -f3-4);"
+}
+
+LIBFUNCS="malloc free puts memcpy strlen write strdup printf qsort raise abort
+	__pthread_kill_implementation __assert_fail_base"
+check dynamic "$PROGS/alias_abort"
+gcc -g -O2 -o "$T/alias_abort_o2" "$SRC" || fail "gcc -O2 alias_abort.c"
+check dynamic_o2 "$T/alias_abort_o2"
+LIBFUNCS="malloc free puts write strdup printf qsort raise abort __assert_fail_base"
+gcc -g -O0 -static -o "$T/alias_abort_static" "$SRC" || fail "gcc -static alias_abort.c"
+check static "$T/alias_abort_static"
+pass "backtraces and call counts equal gdb's:$summary"
