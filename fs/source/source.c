@@ -418,6 +418,7 @@ static int load_syms(struct src_mod *m)
 		m->syms[k].addr = addr;
 		m->syms[k].size = sym.st_size;
 		m->syms[k].name = name;
+		m->syms[k].ifunc = type == STT_GNU_IFUNC;
 		switch (GELF_ST_BIND(sym.st_info)) {
 		case STB_GLOBAL: m->syms[k].rank = 0; break;
 		case STB_WEAK: m->syms[k].rank = 1; break;
@@ -1508,15 +1509,19 @@ int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, v
 	struct hs_src_loc loc;
 	const struct src_sym *f;
 	size_t lo;
+	bool dwarf;
 	int r = 0;
 
 	if (!s || !cb || !s->finished || !(m = src_mod_find(s, entry)))
 		return s && cb ? 0 : -EINVAL;
 	if (hs_src_lookup(s, entry, &loc) == 0 && loc.break_name && loc.func_start == entry &&
-	    (r = cb(ctx, loc.break_name)))
+	    (r = cb(ctx, loc.break_name, false)))
 		return r;
 	if (!(f = src_sym_find(m, entry)) || f->addr != entry)
 		return 0;
+	/* gdb's `break` on an ifunc's name goes to the function the resolver
+	 * returns, unless DWARF makes the resolver a function of its own */
+	dwarf = src_dwarf_entry_name(s, m, entry) != NULL;
 	/* the first symbol at entry: the ones there are side by side */
 	for (lo = (size_t)(f - m->syms); lo > 0 && m->syms[lo - 1].addr == entry; lo--)
 		;
@@ -1526,18 +1531,18 @@ int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, v
 		char *plain;
 
 		if (y->dname) {
-			r = cb(ctx, SRC_SYM_BNAME(y));
+			r = cb(ctx, SRC_SYM_BNAME(y), false);
 			continue;
 		}
-		if (y->mname && (r = cb(ctx, y->mname)))
+		if (y->mname && (r = cb(ctx, y->mname, false)))
 			break;
 		if (!y->name[k]) {
-			r = cb(ctx, y->name);
+			r = cb(ctx, y->name, y->ifunc && !dwarf);
 			continue;
 		}
 		if (!(plain = strndup(y->name, k)))
 			return -ENOMEM;
-		r = cb(ctx, plain);
+		r = cb(ctx, plain, y->ifunc && !dwarf);
 		free(plain);
 	}
 	return r;

@@ -47,6 +47,7 @@ struct src_sym {
 	 * (src_minsym_name: "msort_with_tmp.part" for msort_with_tmp.part.0),
 	 * owned; NULL: the symbol */
 	char *mname;
+	bool ifunc;         /* STT_GNU_IFUNC: the function is its resolver */
 };
 /* The name gdb shows for sym in <sym+off> and for a frame without debug
  * info (signature), and its break name (the frame name with debug info). */

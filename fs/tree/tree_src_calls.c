@@ -204,6 +204,34 @@ static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_gro
  * listed names carry (and none is) gets a group, looked up like a
  * template's. */
 
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct call_entry *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every callee of the w names of v by the function it reaches (*out,
+ * sorted; caller frees). */
+static int reach_table(const struct hs_db_image *img, struct hs_src *s,
+		       const struct call_name *v, size_t w, struct call_entry **out, size_t *n)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < w; i++)
+		total += v[i].n_callees;
+	if (!(*out = malloc((total + 1) * sizeof(**out))))
+		return -ENOMEM;
+	for (size_t i = 0; i < w; i++)
+		for (size_t j = 0; j < v[i].n_callees; j++)
+			if (!HS_DB_INLINE_K(v[i].callees[j]))
+				(*out)[k++] = (struct call_entry){
+					tree_src_reached(img, s, v[i].callees[j]), i };
+	qsort(*out, k, sizeof(**out), entry_cmp);
+	*n = k;
+	return 0;
+}
+
 struct alias_ref {
 	char *name;
 	size_t node;    /* index in names[] */
@@ -214,21 +242,69 @@ struct alias_scan {
 	size_t n, cap;
 	size_t node;
 	const char *own;        /* the node's own name: no alias of itself */
+	const struct hs_db_image *img;
+	uint64_t callee;        /* the callee key being named */
+	const struct call_entry *reach; /* every node's callees by entry */
+	size_t n_reach;
 };
 
-static int alias_collect(void *ctx, const char *name)
+static int alias_push(struct alias_scan *a, const char *name, size_t node)
 {
-	struct alias_scan *a = ctx;
-
-	if (!strcmp(name, a->own) || strchr(name, '/') || !name[0])
-		return 0;
 	if (hs_grow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)))
 		return -ENOMEM;
 	a->v[a->n].name = strdup(name);
 	if (!a->v[a->n].name)
 		return -ENOMEM;
-	a->v[a->n++].node = a->node;
+	a->v[a->n++].node = node;
 	return 0;
+}
+
+static int first_return(void *ctx, const struct hs_db_call *c)
+{
+	struct hs_db_call *out = ctx;
+
+	if (c->t_ret == HS_DB_NO_RETURN)
+		return 0;
+	*out = *c;
+	return 1;
+}
+
+/* The node of the function an ifunc's resolver (the callee a->callee)
+ * returned the first time it returned; false when none. */
+static bool ifunc_target(const struct alias_scan *a, size_t *node)
+{
+	struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
+	struct hs_db_regs *r;
+	struct call_entry key = { 0, 0 }, *hit = NULL;
+
+	if (hs_db_calls_to(a->img, a->callee, first_return, &c) < 0 || c.t_ret == HS_DB_NO_RETURN)
+		return false;
+	if (!(r = malloc(sizeof(*r))))
+		return false;
+	if (hs_db_regs_at(a->img, c.t_ret, c.tid, r) == 0) {
+		key.addr = r->regs.gpr[0]; /* rax */
+		hit = a->n_reach ? bsearch(&key, a->reach, a->n_reach, sizeof(key), entry_cmp) : NULL;
+	}
+	free(r);
+	if (hit)
+		*node = hit->name;
+	return hit != NULL;
+}
+
+static int alias_collect(void *ctx, const char *name, bool ifunc)
+{
+	struct alias_scan *a = ctx;
+	size_t target;
+	int err = 0;
+
+	if (strchr(name, '/') || !name[0])
+		return 0;
+	if (strcmp(name, a->own))
+		err = alias_push(a, name, a->node);
+	/* gdb's `break name` on an ifunc also stops in what it resolved to */
+	if (!err && ifunc && ifunc_target(a, &target) && target != a->node)
+		err = alias_push(a, name, target);
+	return err;
 }
 
 static int alias_cmp(const void *x, const void *y)
@@ -320,18 +396,24 @@ static void alias_finish(struct call_name *v, size_t w, struct alias_merge *mg, 
 static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
 		       size_t w, size_t *cap, size_t *n_groups)
 {
-	struct alias_scan a = { 0 };
+	struct alias_scan a = { .img = img };
 	struct alias_merge *mg = calloc(w ? w : 1, sizeof(*mg));
 	size_t n = w + *n_groups, *node = NULL;
+	struct call_entry *reach = NULL;
 	int err = mg ? 0 : -ENOMEM;
 
+	if (!err)
+		err = reach_table(img, s, *v, w, &reach, &a.n_reach);
+	a.reach = reach;
 	for (size_t i = 0; i < w && !err; i++) {
 		a.node = i;
 		a.own = (*v)[i].name;
-		for (size_t j = 0; j < (*v)[i].n_callees && !err; j++)
-			if (!HS_DB_INLINE_K((*v)[i].callees[j]))
-				err = hs_src_function_names(s, tree_src_reached(img, s, (*v)[i].callees[j]),
+		for (size_t j = 0; j < (*v)[i].n_callees && !err; j++) {
+			a.callee = (*v)[i].callees[j];
+			if (!HS_DB_INLINE_K(a.callee))
+				err = hs_src_function_names(s, tree_src_reached(img, s, a.callee),
 							    alias_collect, &a);
+		}
 	}
 	if (!err && a.n) {
 		qsort(a.v, a.n, sizeof(*a.v), alias_cmp);
@@ -352,6 +434,7 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 	free(a.v);
 	free(node);
 	free(mg);
+	free(reach);
 	*n_groups = n - w;
 	return err;
 }
@@ -434,13 +517,6 @@ int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	pthread_mutex_unlock(&si->lock);
 	*out = si;
 	return err;
-}
-
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct call_entry *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 /* si->entries: every name's callees by the function they reach. */

@@ -18,9 +18,9 @@
 # tests/e2e/src_alias_compare.py compares every frame of
 # time/<t_call+1>/backtrace down to main with gdb's bt at each hit, frame
 # 0's function, and calls/<f>'s counts with the hits (calls/raise,
-# calls/malloc: a function's other names lead to its calls).  Not here:
-# ifuncs in a static binary (strlen, memcpy), whose hits depend on the
-# environment (getenv) and on the vDSO that Valgrind does not map.
+# calls/malloc: a function's other names lead to its calls), and for a
+# static binary's ifuncs (strlen, memcpy) the calls and callers of gdb's
+# `break` from the start.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -57,4 +57,31 @@ check dynamic_o2 "$T/alias_abort_o2"
 LIBFUNCS="malloc free puts write strdup printf qsort raise abort __assert_fail_base"
 gcc -g -O0 -static -o "$T/alias_abort_static" "$SRC" || fail "gcc -static alias_abort.c"
 check static "$T/alias_abort_static"
+
+# a static binary's ifuncs: gdb's `break strlen` (set before the run; libc
+# has no DWARF here) stops in the resolver once (gdb then resolves it: no
+# frame shown, one hit counted) and in every call of the function it
+# returned (__strlen_evex natively, __strlen_avx2 on Valgrind's CPU), so
+# calls/strlen has the resolver's call and those; their callers are gdb's
+# frames 1 but for _dl_new_object, which sets up the vDSO that Valgrind
+# does not map (a native-only call)
+for fn in strlen memcpy; do
+	printf '%s\n' "set pagination off" "handle SIGUSR1 nostop noprint pass" \
+		"handle SIGABRT nostop noprint pass" "break $fn" "commands" "silent" "bt 2" \
+		"continue" "end" "run" "info breakpoints" >"$T/ifunc.gdb"
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/ifunc.gdb" "$T/alias_abort_static" \
+		</dev/null >"$T/ifunc.$fn" 2>&1
+	hits=$(sed -n 's/.*already hit \([0-9]*\) time.*/\1/p' "$T/ifunc.$fn")
+	awk '$1 == "#1" {print $4}' "$T/ifunc.$fn" | grep -v '^_dl_new_object$' | sort >"$T/ifunc.$fn.want"
+	vdso=$(awk '$1 == "#1" && $4 == "_dl_new_object"' "$T/ifunc.$fn" | wc -l)
+	"$HS" cat "$T/static.trace" "calls/$fn" >"$T/ifunc.$fn.calls" || fail "calls/$fn (static)"
+	cut -d' ' -f4 "$T/ifunc.$fn.calls" | sort >"$T/ifunc.$fn.got"
+	[ -n "$hits" ] && [ "$(wc -l <"$T/ifunc.$fn.calls")" = $((hits - vdso)) ] ||
+		fail "static calls/$fn: $(wc -l <"$T/ifunc.$fn.calls") calls, gdb $hits hits ($vdso in the vDSO's set-up)"
+	# one caller more than gdb's frames 1: the resolver's
+	[ "$(comm -13 "$T/ifunc.$fn.want" "$T/ifunc.$fn.got" | wc -l)" = 1 ] &&
+		[ -z "$(comm -23 "$T/ifunc.$fn.want" "$T/ifunc.$fn.got")" ] ||
+		fail "static calls/$fn callers: $(tr '\n' ' ' <"$T/ifunc.$fn.got"), gdb $(tr '\n' ' ' <"$T/ifunc.$fn.want")"
+	summary="$summary static $fn: $hits hits;"
+done
 pass "backtraces and call counts equal gdb's:$summary"
