@@ -14,6 +14,8 @@
 #   - at the k-th call's first instruction, time/<t_call+1>/backtrace has
 #     gdb's frames 1.. exactly: function, file and line each, the signal
 #     marker and tail-call frames in their places, down to main;
+#   - at an inlined copy's entry, all of gdb's frames (the copy hidden) at
+#     t_call, the moment before the entry;
 #   - frame 0 (gdb stops after the prologue) is the function gdb names, where
 #     the call's first instructions are no PLT stub that the dynamic linker
 #     resolves (a lazy binding's first call: there Hindsight's frame 0 is
@@ -57,10 +59,10 @@ def frame0(mnt, t):
     """The function whose entry Hindsight's frame 0 reaches once the call's
     PLT stub (if any) has jumped on; None when the stub went to ld.so's
     resolver (lazy binding: PLT0, then _dl_runtime_resolve)."""
-    for _ in range(6):
+    for i in range(6):
         where = read(mnt, "time/%d/where" % t).split()[0]
         name, _, off = where.rpartition("+0x")
-        if off == "0" and not name.endswith("@plt"):
+        if (i == 0 or off == "0") and not name.endswith("@plt"):
             return None if name.startswith("_dl_runtime_resolve") else name
         t = int(os.readlink(os.path.join(mnt, "time/%d/next" % t)).split("/")[-1])
     return None
@@ -93,6 +95,14 @@ def main():
             n_hits += 1
             t = int(c[0]) + 1
             want = [f[:3] for f in bt]
+            if len(c) > 4 and "inline" in c[4].split(","):
+                # an inlined copy's entry: gdb stops there with the copy
+                # hidden (the caller at the call site), as Hindsight's
+                # moment before the entry shows it
+                got = frames(read(mnt, "time/%d/backtrace" % (t - 1)))
+                if got != want:
+                    bad.append("%s call %d (t %d): frames %s, gdb %s" % (fn, k, t - 1, got, want))
+                continue
             got = frames(read(mnt, "time/%d/backtrace" % t))
             if cpu_neutral(got[1:]) != cpu_neutral(want[1:]):
                 bad.append("%s call %d (t %d): frames %s, gdb %s" % (fn, k, t, got[1:], want[1:]))

@@ -28,18 +28,18 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built alias_abort
 SRC=$ROOT/tests/programs/alias_abort.c
-FUNCS="on_usr1 by_value"
 summary=""
 
 # check NAME BINARY: gdb's hits, the recording, the comparison
 check()
 {
 	local name=$1 bin=$2 rc
+	: "${FUNCS:=on_usr1 by_value}"
 	ORACLE_PROG=$bin ORACLE_OUT=$T/$name.json ORACLE_FUNCS="$FUNCS" ORACLE_LIBFUNCS="$LIBFUNCS" \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-calls-oracle.py" \
 		</dev/null >"$T/$name.gdb" 2>&1
 	[ -s "$T/$name.json" ] || fail "$name: gdb oracle: $(grep -i 'error\|Traceback' "$T/$name.gdb" | head -n 2 | tr '\n' ' ')"
-	WANT_RC=134 record_ok "$T/$name.trace" "$bin"
+	WANT_RC=${RC:-134} record_ok "$T/$name.trace" "$bin"
 	build_ok "$T/$name.trace"
 	mount_tree "$T/$name.trace" "$T/$name.mnt"
 	"$PY" "$ROOT/tests/e2e/src_alias_compare.py" "$T/$name.json" "$T/$name.mnt" >"$T/$name.cmp" 2>&1
@@ -57,6 +57,28 @@ check dynamic_o2 "$T/alias_abort_o2"
 LIBFUNCS="malloc free puts write strdup printf qsort raise abort __assert_fail_base"
 gcc -g -O0 -static -o "$T/alias_abort_static" "$SRC" || fail "gcc -static alias_abort.c"
 check static "$T/alias_abort_static"
+
+# a signal handler inside an inlined copy (alias_siginl_o2.c: SIGFPE in
+# work(), inlined into main): gdb's bt in the handler has the copy under
+# "<signal handler called>"; the copy goes on after rt_sigreturn, so its
+# entry in calls/work ends where the code after the handler leaves it (at
+# the AFTER_COPY line, after the handler's return and the AFTER_HANDLER
+# line), not at the handler's entry
+require_built alias_siginl_o2
+RC=0 FUNCS="on_fpe work" LIBFUNCS="" check siginl "$PROGS/alias_siginl_o2"
+"$HS" cat "$T/siginl.trace" calls/work >"$T/work" && "$HS" cat "$T/siginl.trace" calls/on_fpe >"$T/on_fpe" ||
+	fail "calls/work, calls/on_fpe"
+t_ret=$(cut -d' ' -f2 "$T/work")
+[ "$t_ret" -gt "$(cut -d' ' -f2 "$T/on_fpe")" ] 2>/dev/null ||
+	fail "the copy of work ends before the handler returns: work $(cat "$T/work"), on_fpe $(cat "$T/on_fpe")"
+after=$(grep -n AFTER_HANDLER "$ROOT/tests/programs/alias_siginl_o2.c" | cut -d: -f1)
+copy=$(grep -n AFTER_COPY "$ROOT/tests/programs/alias_siginl_o2.c" | cut -d: -f1)
+"$HS" cat "$T/siginl.trace" "lines/${ROOT#/}/tests/programs/alias_siginl_o2.c/$after" >"$T/after" ||
+	fail "lines/.../alias_siginl_o2.c/$after"
+[ "$(head -n 1 "$T/after" | cut -d' ' -f1)" -lt "$t_ret" ] 2>/dev/null ||
+	fail "the copy of work ends at $t_ret, before line $after runs ($(head -n 1 "$T/after"))"
+"$HS" cat "$T/siginl.trace" "time/$t_ret/where" | grep -q "^main+0x[0-9a-f]* alias_siginl_o2.c:$copy$" ||
+	fail "the copy of work ends at $("$HS" cat "$T/siginl.trace" "time/$t_ret/where"), not main at line $copy"
 
 # a static binary's ifuncs: gdb's `break strlen` (set before the run; libc
 # has no DWARF here) stops in the resolver once (gdb then resolves it: no
