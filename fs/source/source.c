@@ -379,6 +379,18 @@ static int add_plt_syms(struct src_mod *m)
 	return 0;
 }
 
+/* The end of section shndx of elf (as loaded: + bias), 0 when unknown. */
+static uint64_t section_end(Elf *elf, GElf_Word shndx, GElf_Addr bias)
+{
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	if (!elf || shndx == SHN_UNDEF || shndx == SHN_ABS || shndx == SHN_COMMON ||
+	    !(scn = elf_getscn(elf, shndx)) || !gelf_getshdr(scn, &sh) || !sh.sh_size)
+		return 0;
+	return sh.sh_addr + sh.sh_size + bias;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
@@ -393,10 +405,11 @@ static int load_syms(struct src_mod *m)
 		return -ENOMEM;
 	for (i = 1; i < n; i++) {
 		GElf_Sym sym;
-		GElf_Addr addr;
+		GElf_Addr addr, sbias = 0;
 		GElf_Word shndx;
+		Elf *selem = NULL;
 		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr,
-							   &shndx, NULL, NULL);
+							   &shndx, &selem, &sbias);
 		int type;
 
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
@@ -419,6 +432,7 @@ static int load_syms(struct src_mod *m)
 		m->syms[k].size = sym.st_size;
 		m->syms[k].name = name;
 		m->syms[k].ifunc = type == STT_GNU_IFUNC;
+		m->syms[k].sec_end = section_end(selem, shndx, sbias);
 		switch (GELF_ST_BIND(sym.st_info)) {
 		case STB_GLOBAL: m->syms[k].rank = 0; break;
 		case STB_WEAK: m->syms[k].rank = 1; break;
@@ -448,10 +462,10 @@ static int load_syms(struct src_mod *m)
 }
 
 /* The symbol holding addr, as gdb's lookup_minimal_symbol_by_pc_section
- * picks it: of the symbols at the highest address at or below addr, the
- * last by name that has a size (a size-0 one only when none has); a
- * sized symbol that ends below addr gives way to the one before it when
- * that one still holds addr.  NULL when none holds it. */
+ * picks it: of the symbols at the highest address at or below addr (in
+ * addr's section), the last by name that has a size (a size-0 one only
+ * when none has); a sized symbol that ends below addr gives way to the one
+ * before it when that one still holds addr.  NULL when none holds it. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 {
 	size_t lo = 0, hi = m->n_syms;
@@ -468,6 +482,8 @@ const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 	for (k = (long)lo - 1; k >= 0; k--) {
 		const struct src_sym *f = &m->syms[k];
 
+		if (f->sec_end && addr >= f->sec_end)
+			continue; /* a symbol of another section (_init, for .plt) */
 		if (!f->size && zero < 0) {
 			zero = k;
 			continue;

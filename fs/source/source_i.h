@@ -48,6 +48,7 @@ struct src_sym {
 	 * owned; NULL: the symbol */
 	char *mname;
 	bool ifunc;         /* STT_GNU_IFUNC: the function is its resolver */
+	uint64_t sec_end;   /* the end of its section (absolute), 0: unknown */
 };
 /* The name gdb shows for sym in <sym+off> and for a frame without debug
  * info (signature), and its break name (the frame name with debug info). */
