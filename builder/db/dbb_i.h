@@ -560,6 +560,9 @@ int dbb_inl_insn(struct dbb_inl *x, uint64_t t, uint32_t tid, uint64_t rip, uint
 		 bool entry);
 int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret);
 int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid);
+/* A handler's delivery (HS_EV_SIGNAL, not fatal) and its rt_sigreturn. */
+int dbb_inl_signal(struct dbb_inl *x, uint64_t t, uint32_t tid);
+int dbb_inl_sigreturn(struct dbb_inl *x, uint64_t t, uint32_t tid);
 int dbb_inl_finish(struct dbb_inl *x);
 void dbb_inl_free(struct dbb_inl *x); /* accepts NULL */
 int dbb_inl_resolve(struct hs_src *(*get_src)(void *ctx), void *ctx, char *const *dirs,

@@ -26,6 +26,14 @@
  * the shards in order, closes the entries carried from earlier shards by
  * the ops, and the result does not depend on the sharding.
  *
+ * A signal handler runs on top of the instruction it interrupted, which
+ * may be in a copy: the copy stays open (gdb shows it under "<signal
+ * handler called>") until the code after rt_sigreturn leaves it.  The
+ * delivery counts two levels (the handler's frame, and its return into
+ * the trampoline, which runs one level above the interrupted code), and
+ * rt_sigreturn goes back to the interrupted level: the delivery's, or, for
+ * a delivery in an earlier shard, one below the trampoline's.
+ *
  * LINES/<s>/linl.sp, records of IREC bytes: u64 t, u64 a, u64 key,
  * i64 level, u32 tid, u32 type (I_*), u32 flags, u32 pad; by type:
  *   I_DONE   an entry closed in the shard: t_call t, t_ret a, key
@@ -63,6 +71,8 @@ struct ithread {
 	uint64_t lo_fin;
 	struct iopen *o;
 	size_t n, cap;
+	int64_t sig[MAX_NEST];   /* depths at the handlers' deliveries */
+	size_t n_sig;
 };
 
 struct dbb_inl {
@@ -234,6 +244,48 @@ int dbb_inl_jump(struct dbb_inl *x, uint64_t t, uint32_t tid, bool is_ret)
 	return ret;
 }
 
+int dbb_inl_signal(struct dbb_inl *x, uint64_t t, uint32_t tid)
+{
+	struct ithread *th = ithread_of(x, tid);
+
+	(void)t;
+	if (!th)
+		return -ENOMEM;
+	if (th->n_sig < MAX_NEST)
+		th->sig[th->n_sig++] = th->depth;
+	th->depth += 2;
+	settle(x, tid, th);
+	return 0;
+}
+
+int dbb_inl_sigreturn(struct dbb_inl *x, uint64_t t, uint32_t tid)
+{
+	struct ithread *th = ithread_of(x, tid);
+	int64_t to;
+	int ret;
+
+	if (!th)
+		return -ENOMEM;
+	to = th->depth - 1;
+	/* (a handler left by siglongjmp leaves a delivery depth too deep) */
+	if (th->n_sig && th->sig[th->n_sig - 1] < th->depth)
+		to = th->sig[th->n_sig - 1];
+	if (th->n_sig)
+		th->n_sig--;
+	while (th->n && th->o[th->n - 1].depth > to)
+		if ((ret = pop(x, th, tid, t)))
+			return ret;
+	th->depth = to;
+	if (to < th->lo) {
+		if ((ret = put(x, I_RET, t, 0, 0, th->lo, tid, 0)))
+			return ret;
+		th->lo = to;
+		th->lo_done = th->lo_have = false;
+	}
+	settle(x, tid, th);
+	return 0;
+}
+
 int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid)
 {
 	struct ithread *th = ithread_of(x, tid);
@@ -249,6 +301,7 @@ int dbb_inl_exit(struct dbb_inl *x, uint64_t t, uint32_t tid)
 		return ret;
 	/* the slot's next thread begins with nothing open */
 	th->depth = th->lo = 0;
+	th->n_sig = 0;
 	th->lo_done = true;
 	settle(x, tid, th);
 	return 0;

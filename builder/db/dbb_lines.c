@@ -417,6 +417,11 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	int ret;
 
 	(void)tid;
+	/* a handler runs on top of an inlined copy (dbb_inl.c) */
+	if (tag == HS_EV_SIGNAL && len >= 12 && !(hs_le32(pl + 8) & HS_SIG_FATAL))
+		return (ret = dbb_inl_signal(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
+	if (tag == HS_EV_SIGRETURN && len >= 4)
+		return (ret = dbb_inl_sigreturn(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
 	if (tag != HS_EV_THREAD_EXIT || len < 4)
 		return 0;
 	if (!(th = lthread_of(p, hs_le32(pl))))

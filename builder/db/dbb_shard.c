@@ -123,7 +123,8 @@ static int v_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag,
 			sh->have_run = true;
 			sh->run_tid = run;
 		}
-	} else if (tag == HS_EV_THREAD_EXIT && len >= 4) {
+	} else if ((tag == HS_EV_THREAD_EXIT || tag == HS_EV_SIGNAL || tag == HS_EV_SIGRETURN) &&
+		   len >= 4) {
 		if (sh->lines && (ret = dbb_lpass_event(sh->lines, t, tid, tag, pl, len)))
 			return cb_fail(sh, ret, "line starts");
 	}

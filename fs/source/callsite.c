@@ -50,9 +50,13 @@ bool hs_src_call_site(struct hs_src *s, uint64_t ret)
 	/* the call instruction ends at ret: its scopes are those of ret - 1 */
 	cu = dwfl_module_addrdie(m->dm, ret - 1, &bias);
 	n = cu ? dwarf_getscopes(cu, ret - 1 - bias, &scopes) : 0;
-	/* the outermost function holding the call (an inlined copy's call
-	 * sites are under the function it was copied into too) */
-	for (int i = n - 1; i >= 0; i--) {
+	/* the innermost inlined copy holding the call (gcc writes the entry
+	 * under it; past it dwarf_getscopes goes on with the abstract
+	 * function's scopes, which have no call sites), else the outermost
+	 * function holding the call */
+	if (n > 0 && dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine)
+		found = site_below(&scopes[0], ret - bias, 0);
+	for (int i = n - 1; i >= 0 && !found; i--) {
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
 			found = site_below(&scopes[i], ret - bias, 0);
 			break;

@@ -44,7 +44,7 @@ static void inline_of(struct hs_src *s, Dwarf_Die *cu, Dwarf_Die *die, Dwarf_Add
 	memset(o, 0, sizeof(*o));
 	o->function = src_dwarf_frame_name(s, die);
 	if (!o->function)
-		o->function = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+		o->function = src_dwarf_plain_name(die);
 	if (!o->function)
 		o->function = "??";
 	/* gcc gives each copy an entry pc; its code may start below it */
@@ -164,11 +164,19 @@ struct inl_seg {
 	int32_t copy;           /* innermost copy, -1: none */
 };
 
+/* A C subprogram's entry and gdb's name of its frames (src_dwarf_entry_name). */
+struct inl_func {
+	uint64_t entry;
+	const char *name;       /* borrowed from libdw */
+};
+
 struct src_inl_map {
 	struct inl_copy *copies;
 	size_t n_copies, cap_copies;
 	struct inl_seg *segs;
 	size_t n_segs;
+	struct inl_func *funcs; /* sorted by entry */
+	size_t n_funcs, cap_funcs;
 };
 
 /* A range's end points while the map is built: end before start at the
@@ -212,6 +220,26 @@ static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_
 	}
 }
 
+/* Keeps the entry and name of subprogram die (one with code), when its
+ * name is no C++ one (those come from the symbols, names.c). */
+static void func_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias)
+{
+	struct src_inl_map *m = b->map;
+	const char *name;
+	Dwarf_Addr entry;
+
+	Dwarf_Addr base, end;
+
+	/* a function split in parts (gcc's f.cold) has only DW_AT_ranges:
+	 * its first range is where it is entered */
+	if ((dwarf_entrypc(die, &entry) != 0 && dwarf_ranges(die, 0, &base, &entry, &end) <= 0) ||
+	    !(name = src_dwarf_plain_name(die)) || !strncmp(name, "_Z", 2))
+		return;
+	if ((b->err = grow((void **)&m->funcs, &m->cap_funcs, m->n_funcs, sizeof(*m->funcs))))
+		return;
+	m->funcs[m->n_funcs++] = (struct inl_func){ entry + bias, name };
+}
+
 /* Depth-first through the scopes that can hold code: functions, blocks,
  * copies and (C++) namespaces. */
 static void inl_walk(struct inl_build *b, Dwarf_Die *d, Dwarf_Addr bias, int32_t parent,
@@ -225,8 +253,10 @@ static void inl_walk(struct inl_build *b, Dwarf_Die *d, Dwarf_Addr bias, int32_t
 		int tag = dwarf_tag(&c);
 		int32_t in = parent;
 
-		if (tag == DW_TAG_subprogram)
+		if (tag == DW_TAG_subprogram) {
 			in = -1;
+			func_add(b, &c, bias);
+		}
 		if (tag == DW_TAG_inlined_subroutine)
 			inl_add(b, &c, bias, parent, depth, &in);
 		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
@@ -284,6 +314,13 @@ static int inl_sweep(struct inl_build *b)
 	return 0;
 }
 
+static int cmp_func(const void *a, const void *b)
+{
+	const struct inl_func *x = a, *y = b;
+
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
 /* Under dw_lock.  On ENOMEM the module has no copies for `step` (it then
  * stops at fewer places, as before copies were known). */
 static void inl_load(struct src_mod *mod)
@@ -299,6 +336,8 @@ static void inl_load(struct src_mod *mod)
 		inl_walk(&b, cu, bias, -1, 0);
 	if (b.err == 0)
 		b.err = inl_sweep(&b);
+	if (b.err == 0 && m->n_funcs)
+		qsort(m->funcs, m->n_funcs, sizeof(*m->funcs), cmp_func);
 	free(b.ev);
 	if (b.err) {
 		src_inline_map_free(m);
@@ -313,6 +352,7 @@ void src_inline_map_free(struct src_inl_map *m)
 		return;
 	free(m->copies);
 	free(m->segs);
+	free(m->funcs);
 	free(m);
 }
 
@@ -370,6 +410,20 @@ static void inl_ensure(struct hs_src *s, struct src_mod *mod)
 		__atomic_store_n(&mod->inl_done, 1, __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&s->dw_lock);
 	}
+}
+
+const char *src_dwarf_entry_name(struct hs_src *s, struct src_mod *mod, uint64_t addr)
+{
+	const struct src_inl_map *m;
+	const struct inl_func key = { addr, NULL }, *hit;
+
+	if (!mod->dw || !mod->dm)
+		return NULL;
+	inl_ensure(s, mod);
+	if (!(m = mod->inl) || !m->n_funcs)
+		return NULL;
+	hit = bsearch(&key, m->funcs, m->n_funcs, sizeof(key), cmp_func);
+	return hit ? hit->name : NULL;
 }
 
 void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,

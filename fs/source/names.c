@@ -302,6 +302,35 @@ static bool wild_match(const char *have, const char *want)
 	return angle == 0;
 }
 
+char *src_minsym_name(const char *name)
+{
+	size_t n = strlen(name), k = n;
+	const char *p;
+
+	/* gdb's ada_decode gives up on a name that starts with '_' or has
+	 * an upper-case letter: it is then no Ada name */
+	if (!(name[0] >= 'a' && name[0] <= 'z'))
+		return NULL;
+	for (p = name; *p; p++)
+		if ((*p >= 'A' && *p <= 'Z') || *p == ' ' || *p == '@' || *p == '$')
+			return NULL;
+	while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+		k--;
+	if (k == n || k < 2 || name[k - 1] != '.' || name[k - 2] == '.')
+		return NULL;
+	return strndup(name, k - 1);
+}
+
+size_t src_unversioned_len(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	/* "name@plt" is gdb's stub, a name of its own */
+	if (!at || at == name || !strcmp(at, "@plt"))
+		return strlen(name);
+	return (size_t)(at - name);
+}
+
 #define NAME_MAX_Q 1024
 
 bool src_sym_matches(const struct src_sym *sym, const char *query)
@@ -317,8 +346,13 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 #endif
 	if (!strcmp(sym->name, query))
 		return true;
-	if (!sym->dname)
-		return false;
+	if (!sym->dname) {
+		size_t k = src_unversioned_len(sym->name);
+
+		return (k < strlen(sym->name) && strlen(query) == k &&
+			!strncmp(sym->name, query, k)) ||
+		       (sym->mname && !strcmp(sym->mname, query));
+	}
 	squeeze(query, q, sizeof q);
 	if (strchr(q, '(')) {
 		/* a full signature, without the return type a template

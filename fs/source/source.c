@@ -42,6 +42,7 @@ static void src_syms_free(struct src_sym *v, size_t n)
 	for (i = 0; v && i < n; i++) {
 		free(v[i].dname);
 		free(v[i].bname);
+		free(v[i].mname);
 	}
 	free(v);
 }
@@ -308,13 +309,15 @@ out:
 	return ret;
 }
 
+/* gdb's order of minimal symbols (minsyms.c): by address, then by name;
+ * of several at one address gdb names a frame by the last (src_sym_find). */
 static int sym_cmp(const void *a, const void *b)
 {
 	const struct src_sym *x = a, *y = b;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return x->rank - y->rank;
+	return strcmp(x->name, y->name);
 }
 
 static bool has_symtab(Elf *elf)
@@ -335,8 +338,11 @@ static int demangle_syms(struct src_sym *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		v[i].dname = src_demangle(v[i].name);
-		if (!v[i].dname)
+		if (!v[i].dname) {
+			/* NULL also on ENOMEM: the name is then the symbol */
+			v[i].mname = src_minsym_name(v[i].name);
 			continue;
+		}
 		v[i].bname = src_break_name(v[i].dname);
 		if (!v[i].bname)
 			return -ENOMEM;
@@ -373,6 +379,18 @@ static int add_plt_syms(struct src_mod *m)
 	return 0;
 }
 
+/* The end of section shndx of elf (as loaded: + bias), 0 when unknown. */
+static uint64_t section_end(Elf *elf, GElf_Word shndx, GElf_Addr bias)
+{
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	if (!elf || shndx == SHN_UNDEF || shndx == SHN_ABS || shndx == SHN_COMMON ||
+	    !(scn = elf_getscn(elf, shndx)) || !gelf_getshdr(scn, &sh) || !sh.sh_size)
+		return 0;
+	return sh.sh_addr + sh.sh_size + bias;
+}
+
 /* Function symbols of m (symtab, else dynsym), sorted. */
 static int load_syms(struct src_mod *m)
 {
@@ -387,10 +405,11 @@ static int load_syms(struct src_mod *m)
 		return -ENOMEM;
 	for (i = 1; i < n; i++) {
 		GElf_Sym sym;
-		GElf_Addr addr;
+		GElf_Addr addr, sbias = 0;
 		GElf_Word shndx;
+		Elf *selem = NULL;
 		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr,
-							   &shndx, NULL, NULL);
+							   &shndx, &selem, &sbias);
 		int type;
 
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
@@ -412,6 +431,8 @@ static int load_syms(struct src_mod *m)
 		m->syms[k].addr = addr;
 		m->syms[k].size = sym.st_size;
 		m->syms[k].name = name;
+		m->syms[k].ifunc = type == STT_GNU_IFUNC;
+		m->syms[k].sec_end = section_end(selem, shndx, sbias);
 		switch (GELF_ST_BIND(sym.st_info)) {
 		case STB_GLOBAL: m->syms[k].rank = 0; break;
 		case STB_WEAK: m->syms[k].rank = 1; break;
@@ -440,13 +461,15 @@ static int load_syms(struct src_mod *m)
 	return 0;
 }
 
-/* The symbol holding addr: the last one at or below it, preferring the
- * best-ranked one at that address, inside its size (a symbol of size 0
- * reaches the next symbol). */
+/* The symbol holding addr, as gdb's lookup_minimal_symbol_by_pc_section
+ * picks it: of the symbols at the highest address at or below addr (in
+ * addr's section), the last by name that has a size (a size-0 one only
+ * when none has); a sized symbol that ends below addr gives way to the one
+ * before it when that one still holds addr.  NULL when none holds it. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 {
-	size_t lo = 0, hi = m->n_syms, first;
-	const struct src_sym *best;
+	size_t lo = 0, hi = m->n_syms;
+	long k, zero = -1;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -456,24 +479,27 @@ const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0)
-		return NULL;
-	first = lo - 1;
-	while (first > 0 && m->syms[first - 1].addr == m->syms[lo - 1].addr)
-		first--;
-	/* sorted by rank within an address: first is the best; but a sized
-	 * symbol beats an unsized one at the same place */
-	best = &m->syms[first];
-	for (size_t i = first; i < lo; i++)
-		if (m->syms[i].size > addr - m->syms[i].addr) {
-			best = &m->syms[i];
-			break;
+	for (k = (long)lo - 1; k >= 0; k--) {
+		const struct src_sym *f = &m->syms[k];
+
+		if (f->sec_end && addr >= f->sec_end)
+			continue; /* a symbol of another section (_init, for .plt) */
+		if (!f->size && zero < 0) {
+			zero = k;
+			continue;
 		}
-	if (best->size && addr - best->addr >= best->size)
+		if (k > 0 && f->size && addr - f->addr >= f->size &&
+		    addr - m->syms[k - 1].addr < m->syms[k - 1].size)
+			continue;
+		break;
+	}
+	if (zero >= 0 && (k < 0 || !m->syms[k].size))
+		k = zero;
+	if (k < 0)
 		return NULL;
-	if (!best->size && lo < m->n_syms && m->syms[lo].addr <= addr)
-		return NULL;
-	return best;
+	if (m->syms[k].size && addr - m->syms[k].addr >= m->syms[k].size)
+		k = zero;
+	return k < 0 ? NULL : &m->syms[k];
 }
 
 const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
@@ -1148,6 +1174,14 @@ const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die)
 	return src_dwarf_cplus_name(s, die);
 }
 
+const char *src_dwarf_plain_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+
+	return n ? n : dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
+}
+
 /* The DWARF subprogram (not inlined) holding addr: name and entry. */
 /* The start of the first of die's DW_AT_ranges; false when it has none. */
 static bool first_range(Dwarf_Die *die, Dwarf_Addr *lo)
@@ -1180,7 +1214,7 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 
 		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
 			continue;
-		*name = dwarf_diename(&scopes[i]);
+		*name = src_dwarf_plain_name(&scopes[i]);
 		if (!*name)
 			continue;
 		/* a function split in parts (gcc's f.cold) has DW_AT_ranges and
@@ -1198,6 +1232,35 @@ out:
 	pthread_mutex_unlock(&s->dw_lock);
 	free(scopes);
 	return ret;
+}
+
+/* The names of a C function's frame (sym, not mangled), as gdb's: the
+ * DWARF subprogram's at sym's entry, which is also what gdb's <sym+off>
+ * says ("__GI_raise", where the symbols say raise, gsignal, __GI_raise);
+ * without one its minimal symbol's print name. */
+static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *sym,
+		    uint64_t addr, struct hs_src_loc *out)
+{
+	const char *dname = m->dw ? src_dwarf_entry_name(s, m, sym->addr) : NULL;
+	uint64_t dentry;
+
+	if (dname) {
+		out->function = out->break_name = out->signature = dname;
+		return;
+	}
+	/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
+	 * names them by their DWARF name, "f".  A ".cold" part is a piece
+	 * of f's own DWARF ranges (entry elsewhere): gdb's frames say "f"
+	 * there too; the offset stays from the part's symbol ("f+0x12" is
+	 * 0x12 into f.cold, where `x/i` says <f.cold+18>). */
+	if (strchr(sym->name, '.') && m->dw &&
+	    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
+	    (dentry == sym->addr || strstr(sym->name, ".cold"))) {
+		out->function = out->break_name = dname;
+		return;
+	}
+	if (sym->mname && !out->file)
+		out->function = out->break_name = sym->mname;
 }
 
 int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
@@ -1221,9 +1284,6 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	}
 	sym = src_sym_find(m, addr);
 	if (sym) {
-		const char *dname;
-		uint64_t dentry;
-
 		/* gdb's frame name: with debug info the function's name
 		 * without parameters ("Fruit::price"), without it the
 		 * demangled symbol ("std::ostream::operator<<(int)") */
@@ -1232,16 +1292,8 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 		out->break_name = SRC_SYM_BNAME(sym);
 		out->function = out->file && !sym->frame_sig ? out->break_name : out->signature;
 		out->func_start = sym->addr;
-		/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
-		 * names them by their DWARF name, "f" (for C++ the break name
-		 * already is).  A ".cold" part is a piece of f's own DWARF
-		 * ranges (entry elsewhere): gdb's frames say "f" there too;
-		 * the offset stays from the part's symbol ("f+0x12" is 0x12
-		 * into f.cold, where `x/i` says <f.cold+18>). */
-		if (!sym->dname && strchr(sym->name, '.') && m->dw &&
-		    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
-		    (dentry == sym->addr || strstr(sym->name, ".cold")))
-			out->function = out->break_name = dname;
+		if (!sym->dname) /* C++'s names are its symbols' */
+			c_names(s, m, sym, addr, out);
 	} else if (dwarf_function(s, m, addr, &out->function, &out->func_start)) {
 		out->function = NULL;
 		out->func_start = 0;
@@ -1465,6 +1517,51 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 	}
 	free(w.seen);
 	return w.err ? w.err : w.count;
+}
+
+int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, void *ctx)
+{
+	struct src_mod *m;
+	struct hs_src_loc loc;
+	const struct src_sym *f;
+	size_t lo;
+	bool dwarf;
+	int r = 0;
+
+	if (!s || !cb || !s->finished || !(m = src_mod_find(s, entry)))
+		return s && cb ? 0 : -EINVAL;
+	if (hs_src_lookup(s, entry, &loc) == 0 && loc.break_name && loc.func_start == entry &&
+	    (r = cb(ctx, loc.break_name, false)))
+		return r;
+	if (!(f = src_sym_find(m, entry)) || f->addr != entry)
+		return 0;
+	/* gdb's `break` on an ifunc's name goes to the function the resolver
+	 * returns, unless DWARF makes the resolver a function of its own */
+	dwarf = src_dwarf_entry_name(s, m, entry) != NULL;
+	/* the first symbol at entry: the ones there are side by side */
+	for (lo = (size_t)(f - m->syms); lo > 0 && m->syms[lo - 1].addr == entry; lo--)
+		;
+	for (; lo < m->n_syms && m->syms[lo].addr == entry && !r; lo++) {
+		const struct src_sym *y = &m->syms[lo];
+		size_t k = src_unversioned_len(y->name);
+		char *plain;
+
+		if (y->dname) {
+			r = cb(ctx, SRC_SYM_BNAME(y), false);
+			continue;
+		}
+		if (y->mname && (r = cb(ctx, y->mname, false)))
+			break;
+		if (!y->name[k]) {
+			r = cb(ctx, y->name, y->ifunc && !dwarf);
+			continue;
+		}
+		if (!(plain = strndup(y->name, k)))
+			return -ENOMEM;
+		r = cb(ctx, plain, y->ifunc && !dwarf);
+		free(plain);
+	}
+	return r;
 }
 
 /* ---- source files ------------------------------------------------------------ */

@@ -43,6 +43,12 @@ struct src_sym {
 	 * function defined in its class or inline: DWARF gives its linkage
 	 * name, and gdb then names it by that, demangled) */
 	bool frame_sig;
+	/* gdb's print name of a minimal symbol where it is not the symbol
+	 * (src_minsym_name: "msort_with_tmp.part" for msort_with_tmp.part.0),
+	 * owned; NULL: the symbol */
+	char *mname;
+	bool ifunc;         /* STT_GNU_IFUNC: the function is its resolver */
+	uint64_t sec_end;   /* the end of its section (absolute), 0: unknown */
 };
 /* The name gdb shows for sym in <sym+off> and for a frame without debug
  * info (signature), and its break name (the frame name with debug info). */
@@ -141,6 +147,19 @@ const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
  * hs_src_finish() from any thread (source.c). */
 const char *src_file_find(const struct hs_src *s, const char *comp_dir, const char *f);
 
+/* The name gdb gives the frame of a function with DWARF (a C one: C++
+ * names come from their symbols) whose entry is addr: the subprogram's
+ * linkage name, else its name ("__GI_raise" for libc's raise, which an
+ * asm label renames); NULL when m has no such subprogram.  Borrowed from
+ * libdw, valid until hs_src_free.  Loads m's map of inlined copies on
+ * first use (inline.c): never call with dw_lock held. */
+const char *src_dwarf_entry_name(struct hs_src *s, struct src_mod *m, uint64_t addr);
+/* The name gdb gives a frame of the subprogram or inlined copy die: its
+ * linkage name when it has one, else its name (both through its abstract
+ * origin or specification); for C, where C++'s demangled names do not
+ * apply.  Borrowed from libdw; NULL when it has neither. */
+const char *src_dwarf_plain_name(Dwarf_Die *die);
+
 /* The function symbol of m holding addr (source.c), NULL when none. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr);
 
@@ -172,6 +191,16 @@ bool src_name_local(const char *sig);
 const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die);
 /* The break name of sig, interned in s (takes dw_lock: not under it). */
 const char *src_intern_break(struct hs_src *s, const char *sig);
+/* gdb's print name of the minimal symbol name when it is not the name
+ * itself, else NULL (caller frees): gdb takes a lower-case name that ends
+ * in ".<digits>" for an Ada one and prints it without that suffix
+ * ("msort_with_tmp.part.0" -> "msort_with_tmp.part"; not
+ * "__pthread_kill_implementation.constprop.0", which starts with '_'). */
+char *src_minsym_name(const char *name);
+/* The length of name without a symbol version ("memcpy@@GLIBC_2.14",
+ * "pthread_cond_wait@GLIBC_2.2.5"): gdb also knows such a symbol by its
+ * name without version. */
+size_t src_unversioned_len(const char *name);
 /* Whether what a user types to gdb's `break` names sym: its symbol, its
  * break name or signature (spaces as gdb ignores them), wildly (a name
  * matches every scope's function of that name) and with or without

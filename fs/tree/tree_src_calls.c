@@ -194,6 +194,251 @@ static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_gro
 	return err;
 }
 
+/* ---- aliases ---------------------------------------------------------------------
+ * A function has several names (libc's raise: raise, gsignal, __GI_raise)
+ * and one name can belong to several functions (strlen: the dynamic
+ * linker's own and libc's ifunc resolver, which gdb names strlen_ifunc).
+ * gdb's `break f` stops in every function that f names, so calls/<f> holds
+ * the calls of all of them: the file listed as f takes in the calls of the
+ * other functions that carry f as an alias, and an alias that several
+ * listed names carry (and none is) gets a group, looked up like a
+ * template's. */
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct call_entry *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every callee of the w names of v by the function it reaches (*out,
+ * sorted; caller frees). */
+static int reach_table(const struct hs_db_image *img, struct hs_src *s,
+		       const struct call_name *v, size_t w, struct call_entry **out, size_t *n)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < w; i++)
+		total += v[i].n_callees;
+	if (!(*out = malloc((total + 1) * sizeof(**out))))
+		return -ENOMEM;
+	for (size_t i = 0; i < w; i++)
+		for (size_t j = 0; j < v[i].n_callees; j++)
+			if (!HS_DB_INLINE_K(v[i].callees[j]))
+				(*out)[k++] = (struct call_entry){
+					tree_src_reached(img, s, v[i].callees[j]), i };
+	qsort(*out, k, sizeof(**out), entry_cmp);
+	*n = k;
+	return 0;
+}
+
+struct alias_ref {
+	char *name;
+	size_t node;    /* index in names[] */
+};
+
+struct alias_scan {
+	struct alias_ref *v;
+	size_t n, cap;
+	size_t node;
+	const char *own;        /* the node's own name: no alias of itself */
+	const struct hs_db_image *img;
+	uint64_t callee;        /* the callee key being named */
+	const struct call_entry *reach; /* every node's callees by entry */
+	size_t n_reach;
+};
+
+static int alias_push(struct alias_scan *a, const char *name, size_t node)
+{
+	if (hs_grow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)))
+		return -ENOMEM;
+	a->v[a->n].name = strdup(name);
+	if (!a->v[a->n].name)
+		return -ENOMEM;
+	a->v[a->n++].node = node;
+	return 0;
+}
+
+static int first_return(void *ctx, const struct hs_db_call *c)
+{
+	struct hs_db_call *out = ctx;
+
+	if (c->t_ret == HS_DB_NO_RETURN)
+		return 0;
+	*out = *c;
+	return 1;
+}
+
+/* The node of the function an ifunc's resolver (the callee a->callee)
+ * returned the first time it returned; false when none. */
+static bool ifunc_target(const struct alias_scan *a, size_t *node)
+{
+	struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
+	struct hs_db_regs *r;
+	struct call_entry key = { 0, 0 }, *hit = NULL;
+
+	if (hs_db_calls_to(a->img, a->callee, first_return, &c) < 0 || c.t_ret == HS_DB_NO_RETURN)
+		return false;
+	if (!(r = malloc(sizeof(*r))))
+		return false;
+	if (hs_db_regs_at(a->img, c.t_ret, c.tid, r) == 0) {
+		key.addr = r->regs.gpr[0]; /* rax */
+		hit = a->n_reach ? bsearch(&key, a->reach, a->n_reach, sizeof(key), entry_cmp) : NULL;
+	}
+	free(r);
+	if (hit)
+		*node = hit->name;
+	return hit != NULL;
+}
+
+static int alias_collect(void *ctx, const char *name, bool ifunc)
+{
+	struct alias_scan *a = ctx;
+	size_t target;
+	int err = 0;
+
+	if (strchr(name, '/') || !name[0])
+		return 0;
+	if (strcmp(name, a->own))
+		err = alias_push(a, name, a->node);
+	/* gdb's `break name` on an ifunc also stops in what it resolved to */
+	if (!err && ifunc && ifunc_target(a, &target) && target != a->node)
+		err = alias_push(a, name, target);
+	return err;
+}
+
+static int alias_cmp(const void *x, const void *y)
+{
+	const struct alias_ref *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : (a->node < b->node ? -1 : a->node > b->node);
+}
+
+/* The callees of v[from] appended to *dst (n: its count, room made). */
+static int callees_add(uint64_t **dst, size_t *n, const struct call_name *from)
+{
+	uint64_t *p = realloc(*dst, (*n + from->n_callees) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + *n, from->callees, from->n_callees * sizeof(*p));
+	*dst = p;
+	*n += from->n_callees;
+	return 0;
+}
+
+struct alias_merge {
+	uint64_t *callees;      /* the node's, then its aliases' */
+	size_t n_callees;
+	uint64_t calls;
+};
+
+/* Alias name, carried by the nodes node[0..k) (distinct): merged into the
+ * node named so when there is one (into its *mg, which starts as a copy
+ * of the node: the originals of v[] are read, so merges do not chain),
+ * else a group appended at v[*n] when two nodes or more carry it. */
+static int alias_apply(struct call_name **v, size_t w, size_t *n, size_t *cap,
+		       struct alias_merge *mg, const char *name, const size_t *node, size_t k)
+{
+	struct call_name key = { .name = (char *)name }, g = { 0 };
+	struct call_name *own = bsearch(&key, *v, w, sizeof(key), name_cmp);
+	int err = 0;
+
+	if (own) {
+		struct alias_merge *m = &mg[own - *v];
+
+		if (!m->callees) {
+			err = callees_add(&m->callees, &m->n_callees, own);
+			m->calls = own->calls;
+		}
+		for (size_t j = 0; j < k && !err; j++) {
+			err = callees_add(&m->callees, &m->n_callees, &(*v)[node[j]]);
+			m->calls += (*v)[node[j]].calls;
+		}
+		return err;
+	}
+	if (k < 2)
+		return 0;
+	g.name = strdup(name);
+	for (size_t j = 0; j < k && !err && g.name; j++) {
+		err = callees_add(&g.callees, &g.n_callees, &(*v)[node[j]]);
+		g.calls += (*v)[node[j]].calls;
+	}
+	if (!g.name || err || hs_grow((void **)v, cap, *n + 1, sizeof(**v))) {
+		free(g.name);
+		free(g.callees);
+		return -ENOMEM;
+	}
+	(*v)[(*n)++] = g;
+	return 0;
+}
+
+/* The merged nodes take their new callees (or, on error, nothing). */
+static void alias_finish(struct call_name *v, size_t w, struct alias_merge *mg, int err)
+{
+	for (size_t i = 0; i < w && mg; i++) {
+		if (!mg[i].callees)
+			continue;
+		if (err) {
+			free(mg[i].callees);
+			continue;
+		}
+		free(v[i].callees);
+		v[i].callees = mg[i].callees;
+		v[i].n_callees = mg[i].n_callees;
+		v[i].calls = mg[i].calls;
+	}
+}
+
+/* Every alias of the w listed names of *v (their functions' other names,
+ * hs_src_function_names), applied after the *n_groups groups there are. */
+static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
+		       size_t w, size_t *cap, size_t *n_groups)
+{
+	struct alias_scan a = { .img = img };
+	struct alias_merge *mg = calloc(w ? w : 1, sizeof(*mg));
+	size_t n = w + *n_groups, *node = NULL;
+	struct call_entry *reach = NULL;
+	int err = mg ? 0 : -ENOMEM;
+
+	if (!err)
+		err = reach_table(img, s, *v, w, &reach, &a.n_reach);
+	a.reach = reach;
+	for (size_t i = 0; i < w && !err; i++) {
+		a.node = i;
+		a.own = (*v)[i].name;
+		for (size_t j = 0; j < (*v)[i].n_callees && !err; j++) {
+			a.callee = (*v)[i].callees[j];
+			if (!HS_DB_INLINE_K(a.callee))
+				err = hs_src_function_names(s, tree_src_reached(img, s, a.callee),
+							    alias_collect, &a);
+		}
+	}
+	if (!err && a.n) {
+		qsort(a.v, a.n, sizeof(*a.v), alias_cmp);
+		if (!(node = malloc(a.n * sizeof(*node))))
+			err = -ENOMEM;
+	}
+	for (size_t i = 0, j; i < a.n && !err; i = j) {
+		size_t k = 0;
+
+		for (j = i; j < a.n && !strcmp(a.v[j].name, a.v[i].name); j++)
+			if (j == i || a.v[j].node != a.v[j - 1].node)
+				node[k++] = a.v[j].node;
+		err = alias_apply(v, w, &n, cap, mg, a.v[i].name, node, k);
+	}
+	alias_finish(*v, w, mg, err);
+	for (size_t i = 0; i < a.n; i++)
+		free(a.v[i].name);
+	free(a.v);
+	free(node);
+	free(mg);
+	free(reach);
+	*n_groups = n - w;
+	return err;
+}
+
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s)
@@ -227,6 +472,8 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	}
 	c.n = w;
 	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
+	if (err == 0)
+		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err < 0) {
 		c.n = w + si->n_groups;
 		si->n_groups = 0;
@@ -270,13 +517,6 @@ int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	pthread_mutex_unlock(&si->lock);
 	*out = si;
 	return err;
-}
-
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct call_entry *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 /* si->entries: every name's callees by the function they reach. */

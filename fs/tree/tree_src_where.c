@@ -391,6 +391,19 @@ none:
 	return 0;
 }
 
+/* A tail-call frame, at its jump: gdb names it by the function holding
+ * the jump, the innermost inlined copy if the jump is in one (and shows
+ * no frames for the copies around it), at the jump's line. */
+static void put_tail(FILE *f, struct hs_src *s, uint64_t jump)
+{
+	struct hs_src_inline in[INL_MAX];
+	char buf[1024];
+	int n = hs_src_inline_frames(s, jump, in, INL_MAX);
+
+	hs_src_format_frame(s, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
  * at the call site of frame k-1, entered by the next call out; the
  * outermost frame was entered before the recording began: "-".  Frames
@@ -449,7 +462,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 
 			for (int j = 0; j < nt; j++) {
 				fprintf(f, "#%d ", num++);
-				put_where(f, s, tail[j].jump);
+				put_tail(f, s, tail[j].jump);
 				fprintf(f, " %" PRIu64 "\n", tail[j].t_call);
 			}
 		}

@@ -152,6 +152,18 @@ typedef int (*hs_src_addr_fn)(void *ctx, uint64_t addr);
 int hs_src_function_entries(struct hs_src *s, const char *name,
 			    hs_src_addr_fn cb, void *ctx);
 
+/* Every name gdb's `break` knows the function at entry by (its aliases):
+ * each symbol at that address (without a version: "memcpy" for
+ * "memcpy@@GLIBC_2.14"; C++: its break name), the name gdb prints for it,
+ * its DWARF name: cb(ctx, name, ifunc), names may repeat.  ifunc: the
+ * name is an STT_GNU_IFUNC symbol's and no DWARF function is there, so
+ * gdb's `break name` also stops in the function the resolver returns (a
+ * static binary's strlen: resolver and __strlen_avx2).  Names are
+ * borrowed, valid only during the call.  Returns 0, or cb's first non-zero
+ * value (the walk stops), or -ENOMEM. */
+typedef int (*hs_src_name_fn)(void *ctx, const char *name, bool ifunc);
+int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, void *ctx);
+
 /* ---- inlined functions ------------------------------------------------------
  * At -O2 a function's body can be copied into its caller
  * (DW_TAG_inlined_subroutine).  gdb shows each copy holding the pc as a

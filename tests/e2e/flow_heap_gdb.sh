@@ -61,7 +61,7 @@ def heap(t, addr):
         return json.load(r)
 
 def caller(name):
-    return re.sub(r"^__GI_+", "", name or "").lstrip("_")
+    return name or ""  # gdb's own names (__GI__IO_file_doallocate): compared exactly
 
 # gdb's blocks, by the same rules as any allocator's user sees them
 blocks, live = [], {}

@@ -8,7 +8,7 @@
 #    tree), and the backtrace needs no unwound frame.
 # 2. signal.c: inside the SIGUSR1 handler (a call entered by delivery)
 #    the backtrace shows the handler, "<signal handler called>", the
-#    interrupted libc frame, raise and main, all from the call tree;
+#    interrupted libc frame, raise (__GI_raise, gdb's DWARF name) and main, all from the call tree;
 #    inside the SIGSEGV handler, the marker and main at the faulting line
 #    (signal.c:50), as gdb shows them; the unwinder alone agrees.
 . "$(dirname "$0")/lib.sh"
@@ -82,7 +82,7 @@ for t in "$t_usr1" $((t_usr1 + 2)); do
 	awk 'NR == 1 && $2 ~ /^on_usr1\+/ && $NF != "(unwound)" {a = 1}
 	     NR == 2 && $0 == "#1 <signal handler called>" {b = 1}
 	     NR == 3 && $2 ~ /^__pthread_kill_implementation\+/ && $NF != "(unwound)" {c = 1}
-	     $2 ~ /^raise\+/ && $NF != "(unwound)" {d = 1}
+	     $2 ~ /^__GI_raise\+/ && $NF != "(unwound)" {d = 1}
 	     $2 ~ /^main\+/ && $3 ~ /^signal\.c:/ {e = 1}
 	     /unwound/ {u = 1}
 	     END {exit !(a && b && c && d && e && !u)}' "$T/bt.$t" ||
