@@ -235,7 +235,8 @@ static void func_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias)
 	if ((dwarf_entrypc(die, &entry) != 0 && dwarf_ranges(die, 0, &base, &entry, &end) <= 0) ||
 	    !(name = src_dwarf_plain_name(die)) || !strncmp(name, "_Z", 2))
 		return;
-	if ((b->err = grow((void **)&m->funcs, &m->cap_funcs, m->n_funcs, sizeof(*m->funcs))))
+	if ((b->err = hs_grow((void **)&m->funcs, &m->cap_funcs, m->n_funcs + 1,
+				     sizeof(*m->funcs))))
 		return;
 	m->funcs[m->n_funcs++] = (struct inl_func){ entry + bias, name };
 }
