@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "hindsight/util.h"
 
 struct got_name {
 	uint64_t slot;      /* ELF address of the GOT slot */
@@ -34,15 +35,8 @@ struct plt_scan {
 
 static int got_push(struct plt_scan *ps, uint64_t slot, const char *name)
 {
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 64;
-		struct got_name *nv = realloc(ps->v, cap * sizeof *nv);
-
-		if (!nv)
-			return -ENOMEM;
-		ps->v = nv;
-		ps->cap = cap;
-	}
+	if (hs_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)))
+		return -ENOMEM;
 	ps->v[ps->n].slot = slot;
 	ps->v[ps->n].name = name;
 	ps->v[ps->n].abs[0] = 0;
@@ -146,15 +140,8 @@ static int scan_plt(Elf_Scn *scn, GElf_Shdr *sh, uint64_t bias,
 		}
 		if (!name)
 			continue;
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 32;
-			struct src_sym *nv = realloc(*out, nc * sizeof *nv);
-
-			if (!nv)
-				return -ENOMEM;
-			*out = nv;
-			*cap = nc;
-		}
+		if (hs_grow((void **)out, cap, *n + 1, sizeof(**out)))
+			return -ENOMEM;
 		memset(&(*out)[*n], 0, sizeof **out);
 		(*out)[*n].dname = plt_name(name);
 		if (!(*out)[*n].dname)

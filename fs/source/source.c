@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "source_i.h"
+#include "hindsight/util.h"
 
 #define PAGE_MASK_4K (~(uint64_t)0xfff)
 
@@ -129,15 +130,8 @@ int hs_src_add_mapping(struct hs_src *s, const char *path, uint64_t start,
 	/* "[vdso]", "[heap]", "": not files */
 	if (path[0] != '/')
 		return 0;
-	if (s->n_maps == s->cap_maps) {
-		size_t cap = s->cap_maps ? s->cap_maps * 2 : 32;
-		struct src_map *nm = realloc(s->maps, cap * sizeof *nm);
-
-		if (!nm)
-			return -ENOMEM;
-		s->maps = nm;
-		s->cap_maps = cap;
-	}
+	if (hs_grow((void **)&s->maps, &s->cap_maps, s->n_maps + 1, sizeof(*s->maps)))
+		return -ENOMEM;
 	m = &s->maps[s->n_maps];
 	m->path = strdup(path);
 	if (!m->path)
@@ -554,15 +548,8 @@ struct row_vec {
 
 static int row_push(struct row_vec *rv, const struct src_row *r)
 {
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? rv->cap * 2 : 1024;
-		struct src_row *nv = realloc(rv->v, cap * sizeof *nv);
-
-		if (!nv)
-			return -ENOMEM;
-		rv->v = nv;
-		rv->cap = cap;
-	}
+	if (hs_grow((void **)&rv->v, &rv->cap, rv->n + 1, sizeof(*rv->v)))
+		return -ENOMEM;
 	rv->v[rv->n++] = *r;
 	return 0;
 }
@@ -1122,16 +1109,9 @@ static const char *intern(struct hs_src *s, char *brk)
 			free(brk);
 			return s->dnames[i];
 		}
-	if (s->n_dnames == s->cap_dnames) {
-		size_t cap = s->cap_dnames ? s->cap_dnames * 2 : 16;
-		char **nv = realloc(s->dnames, cap * sizeof *nv);
-
-		if (!nv) {
-			free(brk);
-			return NULL;
-		}
-		s->dnames = nv;
-		s->cap_dnames = cap;
+	if (hs_grow((void **)&s->dnames, &s->cap_dnames, s->n_dnames + 1, sizeof(*s->dnames))) {
+		free(brk);
+		return NULL;
 	}
 	s->dnames[s->n_dnames++] = brk;
 	return brk;
@@ -1426,16 +1406,9 @@ static int func_report(struct func_walk *w, uint64_t addr)
 	for (i = 0; i < w->n_seen; i++)
 		if (w->seen[i] == addr)
 			return 0;
-	if (w->n_seen == w->cap_seen) {
-		size_t cap = w->cap_seen ? w->cap_seen * 2 : 8;
-		uint64_t *ns = realloc(w->seen, cap * sizeof *ns);
-
-		if (!ns) {
-			w->err = -ENOMEM;
-			return 1;
-		}
-		w->seen = ns;
-		w->cap_seen = cap;
+	if (hs_grow((void **)&w->seen, &w->cap_seen, w->n_seen + 1, sizeof(*w->seen))) {
+		w->err = -ENOMEM;
+		return 1;
 	}
 	w->seen[w->n_seen++] = addr;
 	w->count++;
