@@ -6,7 +6,7 @@
 // moment.  The timeline gets the image's crash mark, and at that moment
 // the disassembly marks the faulting instruction.
 import * as api from './api.js';
-import { el } from './panels.js';
+import { el, parseWhere, frameTime } from './panels.js';
 
 function infoLine(info, key) {
 	const m = new RegExp('^' + key + ':\\s*(.*)$', 'm').exec(info || '');
@@ -58,8 +58,8 @@ export class CrashBanner {
 		this.ctx.setMarks(Object.assign({}, baseMarks, { crash: c, main: main }));
 		if (c === null)
 			return;
-		const [info, insn, where] = await Promise.all(['info', 'time/' + c + '/insn', 'time/' + c + '/where']
-			.map((p) => api.tree(prefix + p).then((s) => String(s).trim(), () => null)));
+		const [info, insn, where, bt] = await Promise.all(['info', 'time/' + c + '/insn', 'time/' + c + '/where',
+			'time/' + c + '/backtrace'].map((p) => api.tree(prefix + p).then((s) => String(s).trim(), () => null)));
 		if (seq !== this.seq)
 			return;
 		this.crash = {
@@ -68,8 +68,58 @@ export class CrashBanner {
 			siginfo: infoLine(info, 'exit-siginfo'),
 			insn: insn ? insn.replace(/^(\S+)\s+[0-9a-f]+\s+/, '$1  ') : null,
 			where: where,
+			own: null,
+			said: null,
 		};
 		this.render();
+		// abort(), raise() and a failed assert() stop in the C library:
+		// name the program's own frame too, and what it said last
+		const [own, said] = await Promise.all([this.ownFrame(bt),
+			this.crash.signal === 'SIGABRT' ? this.lastWords(prefix, c) : null]);
+		if (seq !== this.seq)
+			return;
+		this.crash.own = own;
+		this.crash.said = said;
+		this.render();
+	}
+
+	// The innermost frame of the crash's backtrace whose source file is on
+	// this machine (the program's own code; the C library's sources are
+	// not): {k, where, t}; null when that is frame #0 or none is.
+	async ownFrame(bt) {
+		const rows = (bt || '').split('\n').filter((l) => l.trim() !== '');
+		const seen = new Map();
+		for (let k = 0; k < rows.length && k < 16; k++) {
+			const w = parseWhere(rows[k].trim().replace(/^#\d+\s+/, '').replace(/\s+\S+$/, ''));
+			if (!w)
+				continue;
+			const name = w.file.split('/').pop();
+			if (!seen.has(name))
+				seen.set(name, api.search(name, this.ctx.image()).then((r) => r.results.some((x) =>
+					x.kind === 'file' && x.name === name && x.source), () => false));
+			if (!(await seen.get(name)))
+				continue;
+			const t = k > 0 ? frameTime(rows[k - 1]) : null;
+			return k > 0 && t !== null ? { k, where: w.func.replace(/\+0x[0-9a-f]+$/, '') + ' ' + name + ':' + w.line, t } : null;
+		}
+		return null;
+	}
+
+	// The last line the process wrote to stderr before the crash (an
+	// assertion's message), null when none is near.
+	async lastWords(prefix, t) {
+		try {
+			const head = await api.lines(prefix + 'output', 0, 0);
+			const r = await api.lines(prefix + 'output', Math.max(0, head.total - 4), 4);
+			for (const line of r.lines.slice().reverse()) {
+				const m = /^(\d+)\s+2\s+(.*)$/.exec(line);
+				if (m && parseInt(m[1], 10) <= t)
+					return m[2].replace(/\\n$/, '').replace(/\\n/g, ' ').slice(0, 300);
+			}
+		} catch (e) {
+			// no output file: nothing said
+		}
+		return null;
 	}
 
 	render() {
@@ -79,12 +129,21 @@ export class CrashBanner {
 		const a = el('a', 'crash-go', 'go to t=' + c.t);
 		a.href = '#t=' + c.t;
 		a.dataset.t = c.t;
-		this.box.replaceChildren(
+		const parts = [
 			el('strong', 'crash-sig', 'Killed by ' + c.signal + (code ? ' (' + code[1] + ')' : '')),
 			el('span', 'crash-addr', addr ? 'fault address ' + addr[1] : ''),
 			el('span', 'crash-insn', c.insn ? 'at ' + c.insn : ''),
-			el('span', 'crash-where', c.where ? 'in ' + c.where : ''),
-			a);
+			el('span', 'crash-where', c.where ? 'in ' + c.where : '')];
+		if (c.own) {
+			const o = el('a', 'crash-own', 'called from ' + c.own.where);
+			o.href = '#t=' + c.own.t;
+			o.dataset.t = c.own.t;
+			o.title = 'frame #' + c.own.k + ' of the backtrace: the program\'s own code, at its call inward (t=' + c.own.t + ')';
+			parts.push(o);
+		}
+		if (c.said)
+			parts.push(el('span', 'crash-said', '\u201c' + c.said + '\u201d'));
+		this.box.replaceChildren(...parts, a);
 		this.box.title = c.siginfo || c.signal;
 		this.box.hidden = false;
 	}
