@@ -580,7 +580,8 @@ export class FlowPanel {
 		const args = c.args.map((x) => c.fn === 'free' || (c.fn === 'realloc' && x === c.args[0]) ? x : parseInt(x, 16)).join(', ');
 		div.append(el('span', 'flow-lbl', label), a,
 			el('span', 'flow-insn', c.fn + '(' + args + ')' + (c.ret ? ' = ' + c.ret : '')),
-			el('span', 'flow-fn', 'in ' + c.caller), el('span', 'flow-line', c.where ? c.where.split(' ').pop() : ''));
+			el('span', 'flow-fn', 'in ' + c.caller), el('span', 'flow-line', parseWhere(c.where) ?
+				parseWhere(c.where).file.split('/').pop() + ':' + parseWhere(c.where).line : ''));
 		div.title = c.fn + ' called from ' + (c.where || c.caller);
 		if (c.own_where) {
 			// a C++ new/delete: the library's frames first, then the

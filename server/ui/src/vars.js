@@ -178,6 +178,28 @@ export class VarsPanel {
 				ev.stopPropagation();
 				this.ctx.originMem(Number(node.addr), Math.min(Math.max(node.size || 1, 1), 4096));
 			});
+		} else if (node.n_children === -1) {
+			// a local as time/<t>/locals/ gives it: its address is asked
+			// for when its value is clicked (one request per click, none
+			// per step)
+			val.classList.add('vaddr');
+			val.title = node.value + '\n(click: where were these bytes written?)';
+			val.addEventListener('click', async (ev) => {
+				ev.stopPropagation();
+				let v;
+				try {
+					v = await evalExpr(m.t, node.expr, this.ctx.image(), 0, 0);
+				} catch (e) {
+					v = { error: e.message };
+				}
+				if (this.ctx.stale(m))
+					return;
+				if (v.addr)
+					this.ctx.originMem(Number(v.addr), Math.min(Math.max(v.size || 1, 1), 4096));
+				else
+					this.ctx.status(node.name + ': ' + (v.error || 'in no memory at t=' + m.t +
+						' (a register or optimized out): click its register instead'), true);
+			});
 		}
 		if (canOpen) {
 			line.classList.add('vopen-able');
