@@ -339,6 +339,26 @@ int cx_std_pointer(struct cx *x, const struct cx_val *v, struct cx_val *out)
 	return -ENOENT;
 }
 
+int cx_std_vector_len(struct cx *x, const struct cx_val *v, uint64_t *n)
+{
+	struct cx_val impl, start, finish;
+	struct cx_type et;
+	uint64_t a, b, esize;
+	bool sign;
+
+	if (!std_class(v, "vector<") || std_class(v, "vector<bool"))
+		return -ENOENT;
+	if (cx_member(x, v, "_M_impl", strlen("_M_impl"), &impl) ||
+	    cx_member(x, &impl, "_M_start", strlen("_M_start"), &start) ||
+	    cx_member(x, &impl, "_M_finish", strlen("_M_finish"), &finish) ||
+	    cx_scalar(x, &start, &a, &sign) || cx_scalar(x, &finish, &b, &sign) ||
+	    !cx_target(&start.ty, &et))
+		return -EINVAL;
+	esize = cx_size(&et);
+	*n = b >= a && esize ? (b - a) / esize : 0;
+	return 0;
+}
+
 int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 {
 	struct cx_val v = *vin;

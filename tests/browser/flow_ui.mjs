@@ -22,7 +22,7 @@
 //     back returns the memory view to where it was for that thread.
 //  5. C++ (ui16_uaf): at USE_LINE the expression box reads through the
 //     vector's iterator and the vector as gdb does (it->stock, items[2].qty:
-//     GDB_* from ui_flow.sh); clicking it->stock's value shows its heap
+//     GDB_* from ui_flow.sh), the vector opens to its elements; clicking it->stock's value shows its heap
 //     block FREED by the vector's growth, and the free names the program's
 //     own line (PUSH_LINE), where its link goes;
 //  6. abort (ui16_abort): the SIGABRT banner names the program's frame
@@ -345,6 +345,13 @@ async function cxxTest() {
 	check(stock === env('GDB_STOCK'), 'it->stock is "' + stock + '" in the UI, gdb says ' + env('GDB_STOCK'));
 	const qty = await evalBox(page, 'items[2].qty');
 	check(qty === env('GDB_QTY2'), 'items[2].qty is "' + qty + '" in the UI, gdb says ' + env('GDB_QTY2'));
+	// the vector in the variables tree opens to its elements, as gdb's
+	// pretty printer lists them
+	await page.click('#locals-body .xrow[data-expr="items"] .vname');
+	await page.waitForSelector('#locals-body .xrow[data-expr="items[0]"]', { timeout: 15000 });
+	const elems = await page.$$eval('#locals-body .vkids .xrow', (rows) => rows.map((r) => r.dataset.expr));
+	check(elems.length === parseInt(env('GDB_LEN'), 10) && elems[2] === 'items[2]',
+		'items opens to ' + elems.join(' ') + '; gdb says its size is ' + env('GDB_LEN'));
 	const star = await evalBox(page, '*it');
 	check(/stock = 7\}$/.test(star), '*it is "' + star + '"');
 	await page.click('#watch-body .watch[data-expr="it->stock"] .vval');

@@ -6,7 +6,7 @@
 # a native run of flow_segv is the oracle of the crash banner: the fault
 # address ($_siginfo), the function, offset and line of the faulting
 # instruction; of ui16_abort's banner: the program's own frame and the
-# assertion; of ui16_uaf's expressions: it->stock and items[2].qty.
+# assertion; of ui16_uaf's expressions: it->stock, items[2].qty, items.size().
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads ui16_uaf ui16_abort
@@ -30,10 +30,11 @@ build_ok "$T/ui16_abort"
 # process) and the frame of the failed assert()
 USE=$(grep -n 'USE_LINE' "$ROOT/tests/programs/ui16_uaf.cc" | head -n 1 | cut -d: -f1)
 timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "break ui16_uaf.cc:$USE" -ex run -ex 'p it->stock' \
-	-ex 'p items[2].qty' "$PROGS/ui16_uaf" </dev/null >"$T/gdb_uaf.out" 2>&1
+	-ex 'p items[2].qty' -ex 'p items.size()' "$PROGS/ui16_uaf" </dev/null >"$T/gdb_uaf.out" 2>&1
 GDB_STOCK=$(sed -n 's/^\$1 = //p' "$T/gdb_uaf.out")
 GDB_QTY2=$(sed -n 's/^\$2 = //p' "$T/gdb_uaf.out")
-[ -n "$GDB_STOCK" ] && [ -n "$GDB_QTY2" ] || fail "gdb printed no it->stock: $(tail -n 3 "$T/gdb_uaf.out" | tr '\n' ' ')"
+GDB_LEN=$(sed -n 's/^\$3 = //p' "$T/gdb_uaf.out")
+[ -n "$GDB_STOCK" ] && [ -n "$GDB_QTY2" ] && [ -n "$GDB_LEN" ] || fail "gdb printed no it->stock: $(tail -n 3 "$T/gdb_uaf.out" | tr '\n' ' ')"
 timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex run -ex bt "$PROGS/ui16_abort" </dev/null >"$T/gdb_abrt.out" 2>&1
 read -r GDB_ABRT_FUNC GDB_ABRT_LINE < <(sed -n 's/^#[0-9]* .* in \([a-z_]*\) (.*) at .*ui16_abort.c:\([0-9]*\)$/\1 \2/p' "$T/gdb_abrt.out" | head -n 1)
 GDB_ABRT_MSG=$(grep -o "Assertion .* failed" "$T/gdb_abrt.out" | head -n 1)
@@ -55,7 +56,7 @@ HS=$HS STORAGE=$T/storage CHROMIUM=$CHROMIUM \
 	TRACE_CHAIN_O2=$T/flow_chain_o2 PROG_CHAIN_O2=$PROGS/flow_chain_o2 \
 	TRACE_UAF=$T/flow_uaf SRC_UAF=$ROOT/tests/programs/flow_uaf.c \
 	TRACE_SEGV=$T/flow_segv TRACE_THR=$T/flow_threads \
-	TRACE_CXX=$T/ui16_uaf SRC_CXX=$ROOT/tests/programs/ui16_uaf.cc GDB_STOCK=$GDB_STOCK GDB_QTY2=$GDB_QTY2 \
+	TRACE_CXX=$T/ui16_uaf SRC_CXX=$ROOT/tests/programs/ui16_uaf.cc GDB_STOCK=$GDB_STOCK GDB_QTY2=$GDB_QTY2 GDB_LEN=$GDB_LEN \
 	TRACE_ABRT=$T/ui16_abort GDB_ABRT_FUNC=$GDB_ABRT_FUNC GDB_ABRT_LINE=$GDB_ABRT_LINE GDB_ABRT_MSG=$GDB_ABRT_MSG \
 	GDB_SI_ADDR=$GDB_SI_ADDR GDB_FUNC=$GDB_FUNC GDB_OFF=$GDB_OFF GDB_LINE=$GDB_LINE \
 	timeout -k 10 300 node "$ROOT/tests/browser/flow_ui.mjs" >"$T/node.out" 2>&1
