@@ -108,36 +108,6 @@ static int push_call(struct heap_img *h, size_t *cap, const struct heap_call *c)
 	return 0;
 }
 
-/* The caller column of a calls/<fn> line (from its fourth field on): a
- * C++ name holds spaces ("operator new(unsigned long)"), and a fifth
- * column of how-words (tree_src_put_how) may follow it. */
-static bool how_words(const char *w)
-{
-	static const char *const how[] = { "inline", "signal", "unwound", "tail" };
-
-	while (*w) {
-		size_t n = strcspn(w, ","), k;
-
-		for (k = 0; k < sizeof how / sizeof how[0]; k++)
-			if (strlen(how[k]) == n && !strncmp(w, how[k], n))
-				break;
-		if (k == sizeof how / sizeof how[0])
-			return false;
-		w += n + (w[n] == ',');
-	}
-	return true;
-}
-
-static void caller_of(const char *rest, char *out, size_t size)
-{
-	size_t n = strcspn(rest, "\r\n");
-	const char *sp = memrchr(rest, ' ', n);
-
-	if (sp && sp[1] && how_words(sp + 1))
-		n = (size_t)(sp - rest);
-	snprintf(out, size, "%.*s", (int)n, rest);
-}
-
 /* Every line of calls/<fn> ("t_call t_return depth caller [how]"), with
  * the arguments and the result read from the registers. */
 static int read_calls(struct hs_tree *tree, const char *prefix, enum heap_fn fn,
@@ -153,22 +123,18 @@ static int read_calls(struct hs_tree *tree, const char *prefix, enum heap_fn fn,
 	if (err < 0)
 		return err;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct heap_call c = { .fn = fn, .t_return = UINT64_MAX };
-		char tr[32] = "";
-		unsigned long long tc;
-		int rest = -1;
+		struct heap_call c = { .fn = fn };
+		struct srv_call_line l;
 
 		if (h->n_calls >= HEAP_MAX_CALLS) {
 			h->truncated = true;
 			break;
 		}
-		if (sscanf(line, "%llu %31s %*s %n", &tc, tr, &rest) < 2)
+		if (srv_call_line(line, &l) < 0)
 			continue;
-		c.t_call = tc;
-		if (srv_parse_u64(tr, &c.t_return) < 0)
-			c.t_return = UINT64_MAX;
-		if (rest >= 0)
-			caller_of(line + rest, c.caller, sizeof c.caller);
+		c.t_call = l.t_call;
+		c.t_return = l.t_return;
+		snprintf(c.caller, sizeof c.caller, "%s", l.caller);
 		for (int k = 0; k < 3 && heap_fns[fn].regs[k] && !err; k++)
 			err = reg_at(tree, prefix, c.t_call, heap_fns[fn].regs[k], &c.arg[k]);
 		if (!err && heap_fns[fn].returns && c.t_return != UINT64_MAX)

@@ -6,10 +6,14 @@
 # a native run of flow_segv is the oracle of the crash banner: the fault
 # address ($_siginfo), the function, offset and line of the faulting
 # instruction; of ui16_abort's banner: the program's own frame and the
-# assertion; of ui16_uaf's expressions: it->stock, items[2].qty, items.size().
+# assertion; of ui16_uaf's expressions: it->stock, items[2].qty, items.size();
+# of /api/calls on ui16_inline_o2: break sq's arguments, inlined copies
+# included, and finish's value.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads ui16_uaf ui16_abort
+. "$ROOT/tests/e2e/srv_lib.bash"
+require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads ui16_uaf ui16_abort \
+	ui16_inline_o2
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
@@ -49,6 +53,28 @@ GDB_LINE=$(sed -n 's/^Line \([0-9]*\) of .*/\1/p' "$T/gdb.out" | head -n 1)
 [ -n "$GDB_SI_ADDR" ] && [ -n "$GDB_FUNC" ] && [ -n "$GDB_OFF" ] && [ -n "$GDB_LINE" ] ||
 	fail "gdb did not say where flow_segv faulted: $(tail -n 4 "$T/gdb.out" | tr '\n' ' ')"
 note "gdb: SIGSEGV at $GDB_SI_ADDR in $GDB_FUNC+$GDB_OFF, line $GDB_LINE"
+
+# /api/calls of a function inlined at -O2 and also called out of line:
+# every row of calls/sq, each with the arguments gdb's `break sq` shows
+# (inlined copies included), and the out-of-line call's return value
+record_ok "$T/inl" "$PROGS/ui16_inline_o2"
+build_ok "$T/inl"
+printf '%s\n' "set pagination off" "break sq" "commands" "bt 1" "finish" "end" run >"$T/inl.gdb"
+for i in $(seq 8); do echo continue >>"$T/inl.gdb"; done
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/inl.gdb" "$PROGS/ui16_inline_o2" </dev/null >"$T/gdb_inl.out" 2>&1
+WANT_INL=$(sed -n 's/^#0  sq (\(.*\)) at .*/\1/p' "$T/gdb_inl.out" | tr '\n' ';')
+WANT_RET=$(sed -n 's/^Value returned is \$[0-9]* = //p' "$T/gdb_inl.out" | tr '\n' ';')
+serve_start inl "$T/inl"
+expect_status 200 "/api/calls?name=sq"
+got=$(json "';'.join(r['frame_args'] for r in j['rows']) + ';'" <"$T/body")
+[ "$got" = "$WANT_INL" ] || fail "/api/calls?name=sq shows the arguments $got; gdb's break sq: $WANT_INL"
+got=$(json "';'.join(r['return']['value'] for r in j['rows'] if r['return']) + ';'" <"$T/body")
+[ "$got" = "$WANT_RET" ] || fail "/api/calls?name=sq returns $got; gdb's finish: $WANT_RET"
+got=$(json "' '.join(str(r['t_call']) + ':' + (r['how'] or '-') for r in j['rows'])" <"$T/body")
+want=$("$HS" cat "$T/inl" calls/sq | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $1, ($5 == "" ? "-" : $5) }')
+[ "$got" = "$want" ] || fail "/api/calls?name=sq rows $got; calls/sq: $want"
+serve_stop
+note "/api/calls?name=sq: $WANT_INL"
 
 mkdir -p "$T/storage"
 HS=$HS STORAGE=$T/storage CHROMIUM=$CHROMIUM \
