@@ -162,7 +162,11 @@ export class VarsPanel {
 		const line = el('div', 'xrow');
 		line.style.paddingLeft = (8 + depth * 14) + 'px';
 		line.dataset.expr = node.expr;
-		const canOpen = node.n_children !== 0 && !node.error;
+		// a local's children are not known until asked: its text tells
+		// an aggregate ({...}) or a pointer (0x...) from a number, a char,
+		// an enum or <optimized out>, which have none
+		const maybe = node.n_children !== -1 || /^(\(.*?\) )?(\{|@?0x[0-9a-f]+)/.test(node.value);
+		const canOpen = node.n_children !== 0 && !node.error && maybe && !/^0x0$/.test(node.value);
 		const tog = el('span', 'vtog', canOpen ? '\u25b8' : '');
 		const name = el('span', 'vname', node.name);
 		const val = el('span', 'vval' + (node.error ? ' verr' : '') + (node.addr ? ' vaddr' : ''),
