@@ -27,7 +27,8 @@
 //     own line (PUSH_LINE), where its link goes;
 //  6. abort (ui16_abort): the SIGABRT banner names the program's frame
 //     gdb's backtrace shows (check, ASSERT_LINE) and the assertion, and
-//     its link goes to that line.
+//     its link goes to that line; a fork child's SIGSEGV (ui16_forkcrash)
+//     is said in the parent's view and its link opens the child's banner.
 // The chain of 1. also goes on through an input of the instruction that
 // computed the value: at -O0 that reaches argc's copy in first().
 // No console error (of any kind) is allowed.  Prints PASS or FAIL.
@@ -384,7 +385,24 @@ async function abortTest() {
 	const where = await page.evaluate(() => window.hindsight.m.where);
 	check(where.startsWith(env('GDB_ABRT_FUNC') + '+'), 'the banner\'s frame link shows ' + where);
 	await page.close();
-	return 'SIGABRT banner names ' + env('GDB_ABRT_FUNC') + ':' + env('GDB_ABRT_LINE');
+	// a fork child's segfault under a parent that exits 0: the parent's
+	// view says so; its link switches to the child at its crash (the URL
+	// names another image: applying it once rewrote it to a t past the
+	// child's end), whose banner has the fault address NULL as gdb's 0x0
+	const fc = await open(env('TRACE_FORKCRASH'), '');
+	await fc.page.waitForSelector('#crash:not([hidden]) .crash-go', { timeout: 20000 });
+	const other = await fc.page.textContent('#crash');
+	check(/^Process ui16_forkcrash \d+ was killed by SIGSEGV/.test(other), 'the parent\'s banner says "' + other + '"');
+	await fc.page.click('#crash .crash-go');
+	await fc.page.waitForSelector('#crash .crash-own', { timeout: 20000 });
+	const child = await fc.page.textContent('#crash');
+	const badLine = markedLine(env('SRC_FORKCRASH'), 'BAD_LINE');
+	for (const want of ['SIGSEGV', 'fault address 0x0', 'called from bad ui16_forkcrash.c:' + badLine])
+		check(child.includes(want), 'the child\'s banner "' + child + '" does not say ' + want);
+	const st = await fc.page.evaluate(() => [window.hindsight.image, document.getElementById('status').textContent]);
+	check(st[0] === 1 && st[1] === '', 'after the link: image ' + st[0] + ', status "' + st[1] + '"');
+	await fc.page.close();
+	return 'SIGABRT banner names ' + env('GDB_ABRT_FUNC') + ':' + env('GDB_ABRT_LINE') + ', a child\'s SIGSEGV too';
 }
 
 async function main() {

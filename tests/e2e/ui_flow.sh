@@ -13,7 +13,7 @@
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/srv_lib.bash"
 require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads ui16_uaf ui16_abort \
-	ui16_inline_o2
+	ui16_inline_o2 ui16_forkcrash
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
@@ -29,6 +29,8 @@ WANT_RC=139 record_ok "$T/flow_segv" "$PROGS/flow_segv"
 build_ok "$T/flow_segv"
 WANT_RC=134 record_ok "$T/ui16_abort" "$PROGS/ui16_abort"
 build_ok "$T/ui16_abort"
+record_ok "$T/ui16_forkcrash" "$PROGS/ui16_forkcrash"
+build_ok "$T/ui16_forkcrash"
 
 # gdb's values through the C++ iterator (it calls operator-> in the live
 # process) and the frame of the failed assert()
@@ -83,6 +85,7 @@ HS=$HS STORAGE=$T/storage CHROMIUM=$CHROMIUM \
 	TRACE_UAF=$T/flow_uaf SRC_UAF=$ROOT/tests/programs/flow_uaf.c \
 	TRACE_SEGV=$T/flow_segv TRACE_THR=$T/flow_threads \
 	TRACE_CXX=$T/ui16_uaf SRC_CXX=$ROOT/tests/programs/ui16_uaf.cc GDB_STOCK=$GDB_STOCK GDB_QTY2=$GDB_QTY2 GDB_LEN=$GDB_LEN \
+	TRACE_FORKCRASH=$T/ui16_forkcrash SRC_FORKCRASH=$ROOT/tests/programs/ui16_forkcrash.c \
 	TRACE_ABRT=$T/ui16_abort GDB_ABRT_FUNC=$GDB_ABRT_FUNC GDB_ABRT_LINE=$GDB_ABRT_LINE GDB_ABRT_MSG=$GDB_ABRT_MSG \
 	GDB_SI_ADDR=$GDB_SI_ADDR GDB_FUNC=$GDB_FUNC GDB_OFF=$GDB_OFF GDB_LINE=$GDB_LINE \
 	timeout -k 10 300 node "$ROOT/tests/browser/flow_ui.mjs" >"$T/node.out" 2>&1

@@ -21,8 +21,10 @@ export class CrashBanner {
 		this.crash = null; // {t, signal, siginfo, insn, where}
 		this.seq = 0;
 		this.box.addEventListener('click', (ev) => {
+			// the page's <body> carries data-t too (the moment shown, for
+			// the tests): only a link inside this box goes anywhere
 			const a = ev.target.closest('[data-t]');
-			if (a) {
+			if (a && this.box.contains(a) && a !== this.box) {
 				ev.preventDefault();
 				this.ctx.go(parseInt(a.dataset.t, 10));
 			}
@@ -57,7 +59,7 @@ export class CrashBanner {
 			return;
 		this.ctx.setMarks(Object.assign({}, baseMarks, { crash: c, main: main }));
 		if (c === null)
-			return;
+			return this.otherCrash(seq);
 		const [info, insn, where, bt] = await Promise.all(['info', 'time/' + c + '/insn', 'time/' + c + '/where',
 			'time/' + c + '/backtrace'].map((p) => api.tree(prefix + p).then((s) => String(s).trim(), () => null)));
 		if (seq !== this.seq)
@@ -122,9 +124,42 @@ export class CrashBanner {
 		return null;
 	}
 
+	// This process ended well, another one of the recording did not (a
+	// fork child's segfault under a parent that exits 0): say so, with a
+	// link to that process at its end.
+	async otherCrash(seq) {
+		let rows;
+		try {
+			rows = await this.ctx.procs();
+		} catch (e) {
+			return;
+		}
+		if (seq !== this.seq || !rows)
+			return;
+		const bad = rows.map((r) => r.p || r).filter((p) => p.index !== this.ctx.image() &&
+			/^SIG/.test(p.ended || ''));
+		if (!bad.length)
+			return;
+		const p = bad[0];
+		const a = el('a', 'crash-go', 'show it');
+		a.href = '#t=' + p.instructions + '&image=' + p.index;
+		a.title = 'go to the end of process ' + p.name;
+		this.box.replaceChildren(
+			el('strong', 'crash-sig', 'Process ' + (p.program || '?').split('/').pop() + ' ' + p.pid +
+				' was killed by ' + p.ended),
+			el('span', 'crash-where', (p.how ? '(' + p.how + ' of ' + p.parent + ')' : '') +
+				(bad.length > 1 ? ', and ' + (bad.length - 1) + ' more process(es) by a signal' : '')),
+			a);
+		this.box.title = bad.map((b) => b.name + ': ' + b.ended).join('\n');
+		this.box.hidden = false;
+	}
+
 	render() {
 		const c = this.crash;
-		const addr = c.siginfo && /si_addr=(0x[0-9a-f]+)/.exec(c.siginfo);
+		// gdb's $_siginfo._sifields._sigfault.si_addr: NULL is 0x0
+		const addr = c.siginfo && /si_addr=(0x[0-9a-f]+|NULL)/.exec(c.siginfo);
+		if (addr && addr[1] === 'NULL')
+			addr[1] = '0x0';
 		const code = c.siginfo && /si_code=(\w+)/.exec(c.siginfo);
 		const a = el('a', 'crash-go', 'go to t=' + c.t);
 		a.href = '#t=' + c.t;

@@ -93,9 +93,15 @@ function hashOf(t) {
 	return h;
 }
 
+// While a URL the user followed is being applied, it is not rewritten
+// from the state it replaces (Chrome fires popstate during the click:
+// switching the image rewrote "#t=854&image=1" as "#t=<the old t>&image=1",
+// which then named a t past that image's end).
+let applyingHash = false;
+
 // The view changed at the same moment: the URL says so, in place.
 function rehash() {
-	if (S.t !== null && location.hash !== hashOf(S.t))
+	if (!applyingHash && S.t !== null && location.hash !== hashOf(S.t))
 		history.replaceState(null, '', hashOf(S.t));
 }
 
@@ -467,9 +473,14 @@ async function onHash() {
 	const h = hashT();
 	if (h.t === null && !h.bad.length)
 		return;
-	if (h.image !== S.image && S.info)
-		setImage(h.image, false);
-	applyView(h);
+	applyingHash = true;
+	try {
+		if (h.image !== S.image && S.info)
+			setImage(h.image, false);
+		applyView(h);
+	} finally {
+		applyingHash = false;
+	}
 	if (h.t !== null && h.t !== S.t)
 		await go(h.t, 'none');
 	hashProblems(h);
@@ -580,6 +591,7 @@ function wire() {
 		image: () => S.image, imageName: () => S.info && S.info.images[S.image].name,
 		openTab: () => openList('flow'), setMarks: (mk) => timeline.setMarks(mk),
 		threads: () => threads.threads.length,
+		procs: () => S.procs || Promise.resolve(null),
 	};
 	flow = new FlowPanel(more);
 	threads = new ThreadsPanel(more);
