@@ -189,6 +189,17 @@ async function chainTest() {
 		(await page.textContent('#mem-origin')) + '"');
 	const cur = await page.evaluate(() => document.querySelector('#source-body').dataset.line);
 	check(cur === String(want[2]), 'at the HOP_2 hop the source shows line ' + cur);
+	// a global chosen in the search shows in the memory view and, as a
+	// kept expression, its value there (time/<t>/eval/total: at the HOP_2
+	// hop, before HOP_4 stores it)
+	await page.keyboard.press('/');
+	await page.keyboard.type('total');
+	await page.waitForSelector('#search-drop:not([hidden]) .sres[data-kind="variable"]', { timeout: 15000 });
+	await page.keyboard.press('Enter');
+	const tv = await page.waitForSelector('#watch-body .watch[data-expr="total"] .vval', { timeout: 15000 });
+	const wantTotal = cat(env('TRACE_CHAIN'), 'time/' + h2.t + '/eval/total').trim();
+	check((await tv.textContent()) === wantTotal, 'total chosen in the search shows ' + (await tv.textContent()) +
+		', time/' + h2.t + '/eval/total ' + wantTotal);
 	// the chain ended at the computation of HOP_1 (argc * 1000 + 234): it
 	// goes on through the inputs offered, back to argc (1) in first()
 	let more = hops;

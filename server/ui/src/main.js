@@ -520,6 +520,8 @@ async function onSearchPick(r) {
 			await source.showFile(r.path, r.line || 0);
 		else if (r.kind === 'variable' || r.kind === 'symbol')
 			await mem.show(Number(BigInt(r.addr)));
+		if (r.kind === 'variable' && /^[A-Za-z_]\w*$/.test(r.name))
+			vars.watch(r.name); // its value too, as gdb's print shows it
 		else if (typeof r.t === 'number')
 			await go(r.t);
 		if (r.kind === 'line' && !r.ran)

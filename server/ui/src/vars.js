@@ -53,11 +53,17 @@ export class VarsPanel {
 			const text = $('expr-input').value.trim();
 			if (!text)
 				return;
-			if (!this.watches.includes(text))
-				this.watches.unshift(text);
 			$('expr-input').value = '';
-			this.renderWatches();
+			this.watch(text);
 		});
+	}
+
+	// An expression kept in the box, evaluated at every moment (also a
+	// global chosen in the search).
+	watch(text) {
+		if (!this.watches.includes(text))
+			this.watches.unshift(text);
+		this.renderWatches();
 	}
 
 	render(m) {
