@@ -224,8 +224,10 @@ export function operandsOf(insn, regs, ripNext) {
 		}
 		try {
 			const a = memAddr(op, regs, ripNext);
+			// "addl $1, -0x14(%rbp)": the suffix says the width
+			const sfx = /^(?:add|sub|and|or|xor|adc|sbb|inc|dec|neg|not|sh[lr]|sa[lr]|ro[lr]|i?mul)([bwlq])$/.exec(mn);
 			if (a !== null)
-				add({ addr: a, len: memWidth(mn, other && /^%/.test(other) ? other : null, true) });
+				add({ addr: a, len: sfx ? SUFFIX[sfx[1]] : memWidth(mn, other && /^%/.test(other) ? other : null, true) });
 		} catch (e) {
 			// an operand we cannot place: not offered
 		}
