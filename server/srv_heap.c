@@ -301,9 +301,10 @@ static struct json_object *hex_str(uint64_t v)
 	return json_object_new_string(b);
 }
 
-/* Whether a backtrace frame's function is the program's own code rather
- * than the C or C++ library's (std::vector's push_back, operator new, an
- * allocator's deallocate, glibc's __internal names) and has a file:line. */
+/* Whether a backtrace frame's function (fn_len bytes of fn) is the
+ * program's own code rather than the C or C++ library's: std::vector's
+ * push_back, operator new, an allocator's deallocate, glibc's __internal
+ * names, an address without a symbol.  (The caller also wants a file:line.) */
 static bool own_code(const char *fn, size_t fn_len)
 {
 	static const char *const lib[] = { "std::", "__gnu_cxx::", "__cxx", "operator new",
