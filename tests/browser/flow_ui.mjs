@@ -217,6 +217,15 @@ async function chainTest() {
 	check(more.some((h) => h.fn === 'first' && /= 0x0*1$/.test(h.val)),
 		'following the inputs of HOP_1 never reaches argc (1) in first(): ' +
 		more.slice(hops.length).map((h) => h.fn + ' ' + h.insn + ' ' + h.val).join('; '));
+	// before HOP_4 stores it, total's bytes are the program's zeroed data:
+	// one hop at t=0 written by the mapping, no time/-1 asked for (a 404
+	// in the console), the value the byte asked about (not the mapping's)
+	const totalAddr = symAddr(env('TRACE_CHAIN'), env('PROG_CHAIN'), 'total');
+	await showMem(page, totalAddr);
+	await page.click('#mem-body .byte[data-addr="' + totalAddr + '"]');
+	const zero = await chainDone(page);
+	check(zero.length === 1 && zero[0].t === 0 && /^written by the (zero|map)/.test(zero[0].end || '') &&
+		zero[0].val.length < 40, 'total before HOP_4: ' + JSON.stringify(zero));
 	await page.close();
 	return hops.length + ' hops, ' + (more.length - hops.length) + ' more through inputs (' +
 		o2.hops.length + ' at -O2; p50 ' + p50.toFixed(1) + ' ms)';
