@@ -109,12 +109,130 @@ static struct json_object *frame_args_json(const struct hs_tree_var *v, size_t n
 	return o;
 }
 
+/* Whether w is the how column: words of tree_src_put_how joined by commas. */
+static bool how_words(const char *w)
+{
+	static const char *const how[] = { "inline", "signal", "unwound", "tail" };
+
+	while (*w) {
+		size_t n = strcspn(w, ","), k;
+
+		for (k = 0; k < sizeof how / sizeof how[0]; k++)
+			if (strlen(how[k]) == n && !strncmp(w, how[k], n))
+				break;
+		if (k == sizeof how / sizeof how[0])
+			return false;
+		w += n + (w[n] == ',');
+	}
+	return true;
+}
+
+int srv_call_line(const char *line, struct srv_call_line *c)
+{
+	char tr[32] = "";
+	unsigned long long tc;
+	unsigned depth = 0;
+	int rest = -1;
+	size_t n;
+	const char *r, *sp;
+
+	memset(c, 0, sizeof *c);
+	if (sscanf(line, "%llu %31s %u %n", &tc, tr, &depth, &rest) < 3 || rest < 0)
+		return -EINVAL;
+	c->t_call = tc;
+	if (srv_parse_u64(tr, &c->t_return) < 0)
+		c->t_return = UINT64_MAX; /* "-": it never returned */
+	c->depth = depth;
+	r = line + rest;
+	n = strcspn(r, "\r\n");
+	sp = memrchr(r, ' ', n);
+	if (sp && sp[1] && how_words(sp + 1)) {
+		snprintf(c->how, sizeof c->how, "%.*s", (int)(n - (size_t)(sp + 1 - r)), sp + 1);
+		n = (size_t)(sp - r);
+	}
+	snprintf(c->caller, sizeof c->caller, "%.*s", (int)n, r);
+	return 0;
+}
+
 struct calls_page {
 	struct hs_tree *tree;
 	struct hs_tree_node top;
 	struct json_object *arr;
 	bool any_debug, any;
+	size_t n_inline;           /* rows of inlined copies, filled from the list */
 };
+
+#define INLINE_LIST_MAX (8u << 20) /* the calls/<f> text read for them */
+
+/* A row of an inlined copy of f: calls/<f> lists it ("... inline"), but
+ * it is no call instruction of the database's, so hs_tree_call_view has
+ * no view of it (-ENOENT failed the whole page: any -O2 function inlined
+ * somewhere).  Its arguments are the inlined frame's parameters at its
+ * first instruction, where gdb's `break f` stops in an inlined copy (as
+ * `time/<t>/locals/` gives them); no return value (gdb's finish prints
+ * none out of an inlined frame); the other columns come from the list's
+ * own line (fill_inline). */
+static int inline_row(struct calls_page *p, uint64_t t)
+{
+	struct json_object *o = json_object_new_object();
+	struct hs_tree_var *v = NULL;
+	size_t nv = 0, np = 0;
+	int err = hs_tree_vars_at(p->tree, &p->top, t, 0, &v, &nv);
+
+	if (err < 0 && err != -ENODATA) {
+		json_object_put(o);
+		return err;
+	}
+	while (!err && np < nv && v[np].is_param)
+		np++;
+	json_object_object_add(o, "t_call", json_object_new_int64((int64_t)t));
+	json_object_object_add(o, "t_return", NULL);
+	json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)t));
+	json_object_object_add(o, "depth", NULL);
+	json_object_object_add(o, "caller", json_object_new_string(""));
+	json_object_object_add(o, "how", json_object_new_string("inline"));
+	json_object_object_add(o, "debug_info", json_object_new_boolean(!err));
+	json_object_object_add(o, "args", err ? NULL : vars_json(v, np));
+	json_object_object_add(o, "frame_args", err ? NULL : frame_args_json(v, np));
+	json_object_object_add(o, "return", NULL);
+	json_object_array_add(p->arr, o);
+	hs_tree_vars_free(v, nv);
+	p->n_inline++;
+	return 0;
+}
+
+/* The columns of the inline rows of the page from the list's text. */
+static int fill_inline(struct calls_page *p, const char *path)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t i = 0, n = json_object_array_length(p->arr);
+	int err = srv_read_text(p->tree, path, INLINE_LIST_MAX, &text, NULL);
+
+	if (err < 0)
+		return err;
+	for (line = strtok_r(text, "\n", &save); line && i < n; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_object_array_get_idx(p->arr, i), *v;
+		struct srv_call_line c;
+
+		if (srv_call_line(line, &c) < 0)
+			continue;
+		while (i < n && json_object_object_get_ex(o, "t_call", &v) &&
+		       (uint64_t)json_object_get_int64(v) < c.t_call)
+			o = json_object_array_get_idx(p->arr, ++i);
+		if (i >= n || (uint64_t)json_object_get_int64(v) != c.t_call)
+			continue;
+		if (json_object_object_get_ex(o, "depth", &v) && !v) { /* an inline row */
+			json_object_object_add(o, "t_return", c.t_return == UINT64_MAX ? NULL :
+					       json_object_new_int64((int64_t)c.t_return));
+			json_object_object_add(o, "depth", json_object_new_int64((int64_t)c.depth));
+			json_object_object_add(o, "caller", json_object_new_string(c.caller));
+			json_object_object_add(o, "how", json_object_new_string(c.how[0] ? c.how : "inline"));
+		}
+		i++;
+	}
+	free(text);
+	return 0;
+}
 
 /* One call of calls/<f>: the one at t_call. */
 static int add_call(struct calls_page *p, uint64_t t)
@@ -123,6 +241,8 @@ static int add_call(struct calls_page *p, uint64_t t)
 	struct json_object *o, *ret = NULL;
 	int err = hs_tree_call_view(p->tree, &p->top, t, &v);
 
+	if (err == -ENOENT)
+		return inline_row(p, t);
 	if (err < 0)
 		return err;
 	o = json_object_new_object();
@@ -228,6 +348,8 @@ void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 		return;
 	p.arr = json_object_new_array();
 	err = list_page(&n, offset, count, add_call, &p, &total);
+	if (!err && p.n_inline)
+		err = fill_inline(&p, path);
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "image", json_object_new_int64((int64_t)image));

@@ -51,7 +51,7 @@ struct heap_call {
 	enum heap_fn fn;
 	uint64_t t_call, t_return; /* t_return UINT64_MAX: never returned */
 	uint64_t arg[3], ret;
-	char caller[64];
+	char caller[256];
 };
 
 struct heap_block {
@@ -123,20 +123,18 @@ static int read_calls(struct hs_tree *tree, const char *prefix, enum heap_fn fn,
 	if (err < 0)
 		return err;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct heap_call c = { .fn = fn, .t_return = UINT64_MAX };
-		char tr[32] = "", caller[64] = "";
-		unsigned long long tc;
+		struct heap_call c = { .fn = fn };
+		struct srv_call_line l;
 
 		if (h->n_calls >= HEAP_MAX_CALLS) {
 			h->truncated = true;
 			break;
 		}
-		if (sscanf(line, "%llu %31s %*s %63s", &tc, tr, caller) < 2)
+		if (srv_call_line(line, &l) < 0)
 			continue;
-		c.t_call = tc;
-		if (srv_parse_u64(tr, &c.t_return) < 0)
-			c.t_return = UINT64_MAX;
-		snprintf(c.caller, sizeof c.caller, "%s", caller);
+		c.t_call = l.t_call;
+		c.t_return = l.t_return;
+		snprintf(c.caller, sizeof c.caller, "%s", l.caller);
 		for (int k = 0; k < 3 && heap_fns[fn].regs[k] && !err; k++)
 			err = reg_at(tree, prefix, c.t_call, heap_fns[fn].regs[k], &c.arg[k]);
 		if (!err && heap_fns[fn].returns && c.t_return != UINT64_MAX)
@@ -303,6 +301,58 @@ static struct json_object *hex_str(uint64_t v)
 	return json_object_new_string(b);
 }
 
+/* Whether a backtrace frame's function (fn_len bytes of fn) is the
+ * program's own code rather than the C or C++ library's: std::vector's
+ * push_back, operator new, an allocator's deallocate, glibc's __internal
+ * names, an address without a symbol.  (The caller also wants a file:line.) */
+static bool own_code(const char *fn, size_t fn_len)
+{
+	static const char *const lib[] = { "std::", "__gnu_cxx::", "__cxx", "operator new",
+					   "operator delete", "__", "_IO_", "0x" };
+
+	for (size_t k = 0; k < sizeof lib / sizeof lib[0]; k++)
+		if (fn_len >= strlen(lib[k]) && !strncmp(fn, lib[k], strlen(lib[k])))
+			return false;
+	return true;
+}
+
+/* A C++ allocation is made by operator new inside std::allocator, so
+ * frame #1 (where) is library code: "own_where" names the innermost
+ * frame of the program's own code from #1 outwards ("main+0x96
+ * uaf.cc:9") and "own_t" the moment that frame calls inward (what a
+ * click on its backtrace row goes to); both absent when #1 is already
+ * its own code or none is.  bt: the backtrace from frame #1's line on,
+ * lines "#K FUNCTION[ FILE:LINE] T" (a C++ FUNCTION holds spaces). */
+static void own_frame(struct json_object *o, const char *bt)
+{
+	const char *line = bt, *prev_t = NULL;
+
+	for (int k = 1; line && line[0] == '#'; k++) {
+		const char *end = line + strcspn(line, "\n"), *fn = strchr(line, ' ');
+		const char *last = memrchr(line, ' ', (size_t)(end - line)), *file = NULL, *sp;
+
+		if (!fn || !last || last <= fn)
+			break;
+		fn++;
+		sp = memrchr(fn, ' ', (size_t)(last - fn));
+		if (sp && memchr(sp, ':', (size_t)(last - sp)))
+			file = sp + 1; /* "FILE:LINE" before T */
+		if (file && own_code(fn, strcspn(fn, "+ \n"))) {
+			if (k > 1 && prev_t) {
+				char w[512];
+
+				snprintf(w, sizeof w, "%.*s", (int)(last - fn), fn);
+				json_object_object_add(o, "own_where", json_object_new_string(w));
+				json_object_object_add(o, "own_t", json_object_new_int64(
+							       strtoll(prev_t, NULL, 10)));
+			}
+			return;
+		}
+		prev_t = last[1] >= '0' && last[1] <= '9' ? last + 1 : NULL;
+		line = *end ? end + 1 : NULL;
+	}
+}
+
 static struct json_object *call_json(struct hs_tree *tree, const char *prefix,
 				     const struct heap_call *c)
 {
@@ -323,9 +373,10 @@ static struct json_object *call_json(struct hs_tree *tree, const char *prefix,
 	 * callee's backtrace (at the call instruction itself `where` shows
 	 * the call site of an inlined copy that begins there, as gdb does) */
 	snprintf(path, sizeof path, "%stime/%" PRIu64 "/backtrace", prefix, c->t_call + 1);
-	if (srv_read_text(tree, path, 4096, &where, NULL) == 0 && strstr(where, "\n#1 ")) {
+	if (srv_read_text(tree, path, 16384, &where, NULL) == 0 && strstr(where, "\n#1 ")) {
 		char *w = strstr(where, "\n#1 ") + 4;
 
+		own_frame(o, w - 3);
 		w[strcspn(w, "\n")] = 0;
 		if (strrchr(w, ' '))
 			*strrchr(w, ' ') = 0; /* its t_call, "inlined" or "-" */

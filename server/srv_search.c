@@ -494,8 +494,18 @@ static void *warm_main(void *arg)
 	if (stop)
 		return NULL;
 	get_index(x, x->tree, &req, 0, &ix); /* a failure is the first search's to say */
-	while (warm_next(x, &image) == 0)
+	while (warm_next(x, &image) == 0) {
+		/* the list is built from the request's image= (without it,
+		 * image 0's names were kept as image I's: python3, the 7th
+		 * image of its pyenv shim's recording, found nothing) */
+		char num[24], name[] = "image";
+
+		snprintf(num, sizeof num, "%zu", image);
+		req.args[0] = (struct srv_arg){ name, num };
+		req.n_args = 1;
 		get_index(x, x->tree, &req, image, &ix);
+		req.n_args = 0;
+	}
 	return NULL;
 }
 

@@ -889,6 +889,12 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			/* gdb reads through pointers for both . and -> */
 			if (cx_coerce_ref(x, &base))
 				return -EINVAL;
+			/* it->m on a std iterator: gdb calls its operator-> */
+			if (arrow && cx_class_of(&base.ty, NULL) == CL_STRUCT) {
+				r = cx_std_pointer(x, &base, &base);
+				if (r && r != -ENOENT)
+					return r;
+			}
 			while (cx_class_of(&base.ty, NULL) == CL_PTR ||
 			       cx_class_of(&base.ty, NULL) == CL_ARRAY)
 				if (cx_deref(x, &base, &base) || cx_coerce_ref(x, &base))

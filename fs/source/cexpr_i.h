@@ -103,6 +103,12 @@ int cx_member_at(struct cx *x, const struct cx_val *v, Dwarf_Die *m, uint64_t of
 bool cx_member_offset(Dwarf_Die *m, uint64_t *off);
 int cx_index(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
 int cx_deref(struct cx *x, const struct cx_val *v, struct cx_val *out);
+/* The pointer a libstdc++ iterator (_M_current) or std::vector (_M_start)
+ * holds: what gdb's *it, it->m and v[i] read.  -ENOENT for other values. */
+int cx_std_pointer(struct cx *x, const struct cx_val *v, struct cx_val *out);
+/* A std::vector's length (_M_finish - _M_start), its children in the
+ * variables tree as gdb's pretty printer shows them; -ENOENT for others. */
+int cx_std_vector_len(struct cx *x, const struct cx_val *v, uint64_t *n);
 /* cexpr_names.c: the index of every module's global names.  0, -ENOENT,
  * -ENOMEM (then search without it). */
 int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);

@@ -376,7 +376,9 @@ static uint64_t child_count(struct cx *x, const struct cx_val *vin)
 	if (v.optout || cx_coerce_ref(x, &v))
 		goto none;
 	k = cx_class_of(&v.ty, &st);
-	if (k == CL_STRUCT)
+	if (k == CL_STRUCT && cx_std_vector_len(x, &v, &n) == 0)
+		; /* its elements, not its _Vector_base */
+	else if (k == CL_STRUCT)
 		each_field(&st, count_field, &n);
 	else if (k == CL_ARRAY)
 		n = array_count(&v.ty);
@@ -484,6 +486,10 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 		return 0;
 	k.v = &v;
 	cl = cx_class_of(&v.ty, &st);
+	if (cl == CL_STRUCT && cx_std_vector_len(x, &v, &i) == 0) {
+		cl = CL_ARRAY; /* v[i], as cx_index reads it */
+		x->failed = false;
+	}
 	if (cl == CL_STRUCT) {
 		r = each_field(&st, field_child, &k);
 	} else if (cl == CL_ARRAY) {

@@ -307,6 +307,58 @@ void cx_sub_value(const struct cx_val *v, uint64_t off, const struct cx_type *ty
 	*out = r;
 }
 
+/* libstdc++'s containers without gdb's Python xmethods: a class whose
+ * name starts with prefix (its template arguments follow), else false. */
+static bool std_class(const struct cx_val *v, const char *prefix)
+{
+	Dwarf_Die st;
+	const char *n;
+
+	if (cx_class_of(&v->ty, &st) != CL_STRUCT)
+		return false;
+	n = dwarf_diename(&st);
+	return n && !strncmp(n, prefix, strlen(prefix));
+}
+
+/* The pointer a C++ iterator or container holds, for *it, it->m and v[i]
+ * as gdb evaluates them by calling operator*, operator-> or operator[]
+ * in the live process (a recording runs nothing): a vector's or string's
+ * iterator (__gnu_cxx::__normal_iterator: _M_current) and std::vector
+ * (_M_impl._M_start).  0 with out set, -ENOENT for any other value. */
+int cx_std_pointer(struct cx *x, const struct cx_val *v, struct cx_val *out)
+{
+	struct cx_val impl;
+
+	if (std_class(v, "__normal_iterator<"))
+		return cx_member(x, v, "_M_current", strlen("_M_current"), out) ? -EINVAL : 0;
+	if (std_class(v, "vector<") && !std_class(v, "vector<bool")) {
+		if (cx_member(x, v, "_M_impl", strlen("_M_impl"), &impl))
+			return -EINVAL;
+		return cx_member(x, &impl, "_M_start", strlen("_M_start"), out) ? -EINVAL : 0;
+	}
+	return -ENOENT;
+}
+
+int cx_std_vector_len(struct cx *x, const struct cx_val *v, uint64_t *n)
+{
+	struct cx_val impl, start, finish;
+	struct cx_type et;
+	uint64_t a, b, esize;
+	bool sign;
+
+	if (!std_class(v, "vector<") || std_class(v, "vector<bool"))
+		return -ENOENT;
+	if (cx_member(x, v, "_M_impl", strlen("_M_impl"), &impl) ||
+	    cx_member(x, &impl, "_M_start", strlen("_M_start"), &start) ||
+	    cx_member(x, &impl, "_M_finish", strlen("_M_finish"), &finish) ||
+	    cx_scalar(x, &start, &a, &sign) || cx_scalar(x, &finish, &b, &sign) ||
+	    !cx_target(&start.ty, &et))
+		return -EINVAL;
+	esize = cx_size(&et);
+	*n = b >= a && esize ? (b - a) / esize : 0;
+	return 0;
+}
+
 int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 {
 	struct cx_val v = *vin;
@@ -335,6 +387,13 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 		cx_lval(out, &t, p);
 		return 0;
 	}
+	if (k == CL_STRUCT && std_class(&v, "__normal_iterator<")) {
+		int err = cx_std_pointer(x, &v, &v);
+
+		if (err)
+			return err;
+		k = cx_class_of(&v.ty, NULL);
+	}
 	if (k != CL_PTR)
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
 	cx_target(&v.ty, &t);
@@ -357,6 +416,10 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
 	k = cx_class_of(&v.ty, NULL);
+	if (k == CL_STRUCT && std_class(&v, "vector<") && cx_std_pointer(x, &v, &v) == 0)
+		k = cx_class_of(&v.ty, NULL); /* gdb's xmethod: v[i] is _M_start[i] */
+	if (x->failed)
+		return -EINVAL;
 	if (k != CL_ARRAY && k != CL_PTR) {
 		char *n = src_type_name(v.ty.kind == CT_DIE ? &v.ty.die : NULL);
 

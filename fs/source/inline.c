@@ -157,6 +157,7 @@ struct inl_copy {
 	int32_t parent;         /* index, -1: the real function */
 	int32_t depth;
 	uint64_t entry;
+	Dwarf_Off die;          /* its DW_TAG_inlined_subroutine (0: unknown) */
 };
 
 struct inl_seg {
@@ -206,7 +207,7 @@ static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_
 				  sizeof(*m->copies))))
 		return;
 	*idx = (int32_t)m->n_copies;
-	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0 };
+	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0, dwarf_dieoffset(die) };
 	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
 		if (start >= end)
 			continue;       /* gcc writes empty ones */
@@ -561,6 +562,31 @@ bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer)
 	return inl_within(m, ci, co);
 }
 
+/* The frame name of copy c entered at addr, from its own DIE: what
+ * hs_src_inline_frames names it, without walking the compile unit's
+ * scopes down to addr (dwarf_getscopes: calls/ of python3, thousands of
+ * inlined copies in a few huge units, took 10 s to list).  NULL when the
+ * DIE is not at hand. */
+static const char *copy_name(struct hs_src *s, struct src_mod *mod, const struct src_inl_map *m,
+			     int32_t c, uint64_t addr)
+{
+	struct hs_src_inline o = { 0 };
+	Dwarf_Addr bias, dbias;
+	Dwarf_Die *cu, die;
+	Dwarf *dbg;
+
+	if (!mod->dm || !m->copies[c].die)
+		return NULL;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(mod->dm, addr, &bias);
+	dbg = cu ? dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
+	if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
+	    dwarf_tag(&die) == DW_TAG_inlined_subroutine)
+		inline_of(s, cu, &die, addr - bias, bias, &o);
+	pthread_mutex_unlock(&s->dw_lock);
+	return o.function;
+}
+
 int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
 			      const char **caller)
 {
@@ -585,6 +611,17 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 			break;
 	if (c < 0 || i >= INL_DEPTH)
 		return -ENOENT;
+	if ((*name = copy_name(s, mod, m, c, addr)) != NULL) {
+		const char *own = *name;
+
+		*name = src_name_local(own) ? src_intern_break(s, own) : own;
+		if (m->copies[c].parent >= 0)
+			*caller = copy_name(s, mod, m, m->copies[c].parent, addr);
+		else if (hs_src_lookup(s, addr, &loc) == 0)
+			*caller = loc.function;
+		if (m->copies[c].parent < 0 || *caller)
+			return 0;
+	}
 	n = hs_src_inline_frames(s, addr, in, INL_DEPTH);
 	if (n <= i)
 		return -ENOENT;

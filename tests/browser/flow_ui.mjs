@@ -20,6 +20,17 @@
 //     lands on a moment that thread runs (time/T/thread), with the
 //     registers of time/T/regs and the memory view at its rsp; switching
 //     back returns the memory view to where it was for that thread.
+//  5. C++ (ui16_uaf): at USE_LINE the expression box reads through the
+//     vector's iterator and the vector as gdb does (it->stock, items[2].qty:
+//     GDB_* from ui_flow.sh), the vector opens to its elements; clicking it->stock's value shows its heap
+//     block FREED by the vector's growth, and the free names the program's
+//     own line (PUSH_LINE), where its link goes;
+//  6. abort (ui16_abort): the SIGABRT banner names the program's frame
+//     gdb's backtrace shows (check, ASSERT_LINE) and the assertion, and
+//     its link goes to that line; a fork child's SIGSEGV (ui16_forkcrash)
+//     is said in the parent's view and its link opens the child's banner.
+// The chain of 1. also goes on through an input of the instruction that
+// computed the value: at -O0 that reaches argc's copy in first().
 // No console error (of any kind) is allowed.  Prints PASS or FAIL.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -178,8 +189,46 @@ async function chainTest() {
 		(await page.textContent('#mem-origin')) + '"');
 	const cur = await page.evaluate(() => document.querySelector('#source-body').dataset.line);
 	check(cur === String(want[2]), 'at the HOP_2 hop the source shows line ' + cur);
+	// a global chosen in the search shows in the memory view and, as a
+	// kept expression, its value there (time/<t>/eval/total: at the HOP_2
+	// hop, before HOP_4 stores it)
+	await page.keyboard.press('/');
+	await page.keyboard.type('total');
+	await page.waitForSelector('#search-drop:not([hidden]) .sres[data-kind="variable"]', { timeout: 15000 });
+	await page.keyboard.press('Enter');
+	const tv = await page.waitForSelector('#watch-body .watch[data-expr="total"] .vval', { timeout: 15000 });
+	const wantTotal = cat(env('TRACE_CHAIN'), 'time/' + h2.t + '/eval/total').trim();
+	check((await tv.textContent()) === wantTotal, 'total chosen in the search shows ' + (await tv.textContent()) +
+		', time/' + h2.t + '/eval/total ' + wantTotal);
+	// the chain ended at the computation of HOP_1 (argc * 1000 + 234): it
+	// goes on through the inputs offered, back to argc (1) in first()
+	let more = hops;
+	for (let i = 0; i < 4 && !more.some((h) => h.fn === 'first' && /= 0x0*1$/.test(h.val)); i++) {
+		const n = more.length;
+		const b = await page.$$('#flow-body .flow-hop:last-child .flow-branch');
+		check(b.length > 0, 'the chain ends at "' + more[n - 1].end + '" with no input to follow');
+		await b[0].click();
+		await page.waitForFunction((k) => document.getElementById('flow-body').dataset.state === 'done' &&
+			document.querySelectorAll('#flow-body .flow-hop').length > k, n, { timeout: 30000 });
+		more = await chainDone(page);
+		check(more.slice(0, n).every((h, k) => k >= hops.length || h.t === hops[k].t),
+			'following an input changed the hops before it');
+	}
+	check(more.some((h) => h.fn === 'first' && /= 0x0*1$/.test(h.val)),
+		'following the inputs of HOP_1 never reaches argc (1) in first(): ' +
+		more.slice(hops.length).map((h) => h.fn + ' ' + h.insn + ' ' + h.val).join('; '));
+	// before HOP_4 stores it, total's bytes are the program's zeroed data:
+	// one hop at t=0 written by the mapping, no time/-1 asked for (a 404
+	// in the console), the value the byte asked about (not the mapping's)
+	const totalAddr = symAddr(env('TRACE_CHAIN'), env('PROG_CHAIN'), 'total');
+	await showMem(page, totalAddr);
+	await page.click('#mem-body .byte[data-addr="' + totalAddr + '"]');
+	const zero = await chainDone(page);
+	check(zero.length === 1 && zero[0].t === 0 && /^written by the (zero|map)/.test(zero[0].end || '') &&
+		zero[0].val.length < 40, 'total before HOP_4: ' + JSON.stringify(zero));
 	await page.close();
-	return hops.length + ' hops (' + o2.hops.length + ' at -O2; p50 ' + p50.toFixed(1) + ' ms)';
+	return hops.length + ' hops, ' + (more.length - hops.length) + ' more through inputs (' +
+		o2.hops.length + ' at -O2; p50 ' + p50.toFixed(1) + ' ms)';
 }
 
 // ---- 2. use after free ---------------------------------------------------------------------
@@ -297,10 +346,90 @@ async function threadsTest() {
 	return 'switched between ' + tids.length + ' threads';
 }
 
+// ---- 5. C++: an iterator's use after free -------------------------------------------------
+
+async function evalBox(page, expr) {
+	await page.fill('#expr-input', expr);
+	await page.press('#expr-input', 'Enter');
+	const sel = '#watch-body .watch[data-expr="' + expr + '"] .vval';
+	await page.waitForSelector(sel, { timeout: 15000 });
+	return page.textContent(sel);
+}
+
+async function cxxTest() {
+	const trace = env('TRACE_CXX'), src = env('SRC_CXX');
+	const tUse = firstRun(trace, src, markedLine(src, 'USE_LINE'));
+	const pushLine = markedLine(src, 'PUSH_LINE');
+	const { page } = await open(trace, '#t=' + tUse);
+	await settled(page, tUse, 'opening ui16_uaf at the use');
+	const stock = await evalBox(page, 'it->stock');
+	check(stock === env('GDB_STOCK'), 'it->stock is "' + stock + '" in the UI, gdb says ' + env('GDB_STOCK'));
+	const qty = await evalBox(page, 'items[2].qty');
+	check(qty === env('GDB_QTY2'), 'items[2].qty is "' + qty + '" in the UI, gdb says ' + env('GDB_QTY2'));
+	// the vector in the variables tree opens to its elements, as gdb's
+	// pretty printer lists them
+	await page.click('#locals-body .xrow[data-expr="items"] .vname');
+	await page.waitForSelector('#locals-body .xrow[data-expr="items[0]"]', { timeout: 15000 });
+	const elems = await page.$$eval('#locals-body .vkids .xrow', (rows) => rows.map((r) => r.dataset.expr));
+	check(elems.length === parseInt(env('GDB_LEN'), 10) && elems[2] === 'items[2]',
+		'items opens to ' + elems.join(' ') + '; gdb says its size is ' + env('GDB_LEN'));
+	const star = await evalBox(page, '*it');
+	check(/stock = 7\}$/.test(star), '*it is "' + star + '"');
+	await page.click('#watch-body .watch[data-expr="it->stock"] .vval');
+	await page.waitForSelector('#flow-body .flow-block.cur', { timeout: 30000 });
+	const head = await page.textContent('#flow-body .flow-heap .flow-head');
+	check(/FREED at t=\d+ \(a use after free\)/.test(head), 'the heap history of it->stock says "' + head + '"');
+	const freed = await page.evaluate(() => Array.from(document.querySelectorAll('#flow-body .flow-block.cur .flow-call'))
+		.map((c) => c.textContent).find((x) => /^freed/.test(x)));
+	check(freed && freed.includes('from main ui16_uaf.cc:' + pushLine) && !/in operator$/.test(freed),
+		'the free of the block is "' + freed + '", not from main ui16_uaf.cc:' + pushLine);
+	await page.click('#flow-body .flow-block.cur .flow-call:nth-of-type(3) .flow-own');
+	await page.waitForFunction((l) => document.querySelector('#source-body').dataset.line === l,
+		String(pushLine), { timeout: 15000 });
+	await page.close();
+	return 'C++ iterator: it->stock ' + stock + ', freed from line ' + pushLine;
+}
+
+// ---- 6. SIGABRT from assert() ------------------------------------------------------------------
+
+async function abortTest() {
+	const { page } = await open(env('TRACE_ABRT'), '');
+	await page.waitForSelector('#crash .crash-own', { timeout: 20000 });
+	const text = await page.textContent('#crash');
+	for (const want of ['SIGABRT', 'called from ' + env('GDB_ABRT_FUNC') + ' ui16_abort.c:' + env('GDB_ABRT_LINE'),
+		env('GDB_ABRT_MSG')])
+		check(text.includes(want), 'the SIGABRT banner "' + text + '" does not say ' + want);
+	await page.click('#crash .crash-own');
+	await page.waitForFunction((l) => document.querySelector('#source-body').dataset.line === l,
+		env('GDB_ABRT_LINE'), { timeout: 15000 });
+	const where = await page.evaluate(() => window.hindsight.m.where);
+	check(where.startsWith(env('GDB_ABRT_FUNC') + '+'), 'the banner\'s frame link shows ' + where);
+	await page.close();
+	// a fork child's segfault under a parent that exits 0: the parent's
+	// view says so; its link switches to the child at its crash (the URL
+	// names another image: applying it once rewrote it to a t past the
+	// child's end), whose banner has the fault address NULL as gdb's 0x0
+	const fc = await open(env('TRACE_FORKCRASH'), '');
+	await fc.page.waitForSelector('#crash:not([hidden]) .crash-go', { timeout: 20000 });
+	const other = await fc.page.textContent('#crash');
+	check(/^Process ui16_forkcrash \d+ was killed by SIGSEGV/.test(other), 'the parent\'s banner says "' + other + '"');
+	await fc.page.click('#crash .crash-go');
+	await fc.page.waitForSelector('#crash .crash-own', { timeout: 20000 });
+	const child = await fc.page.textContent('#crash');
+	const badLine = markedLine(env('SRC_FORKCRASH'), 'BAD_LINE');
+	for (const want of ['SIGSEGV', 'fault address 0x0', 'called from bad ui16_forkcrash.c:' + badLine])
+		check(child.includes(want), 'the child\'s banner "' + child + '" does not say ' + want);
+	const st = await fc.page.evaluate(() => [window.hindsight.image, document.getElementById('status').textContent]);
+	check(st[0] === 1 && st[1] === '', 'after the link: image ' + st[0] + ', status "' + st[1] + '"');
+	await fc.page.close();
+	return 'SIGABRT banner names ' + env('GDB_ABRT_FUNC') + ':' + env('GDB_ABRT_LINE') + ', a child\'s SIGSEGV too';
+}
+
 async function main() {
 	browser = await launch();
 	const done = [];
-	for (const [name, f] of [['chain', chainTest], ['uaf', uafTest], ['crash', crashTest], ['threads', threadsTest]]) {
+	for (const [name, f] of [['chain', chainTest], ['uaf', uafTest], ['crash', crashTest], ['threads', threadsTest],
+		['cxx', cxxTest], ['abort', abortTest]]) {
 		if (process.env.ONLY && process.env.ONLY !== name)
 			continue;
 		done.push(await f());

@@ -105,6 +105,17 @@ for i, img in enumerate(images):
         for k in ("regs", "where") + (("insn",) if t < img["t_end"] else ()):
             if not m.get(k):
                 bad.append("image %s at t=%d: %s is %s" % (img["name"], t, k, m.get(k)))
+# the search's name list of each image the page moved to is built ahead,
+# in the warm-up thread: it must be that image's (it once was image 0's:
+# python3, the 7th image of a pyenv shim's recording, found nothing).
+# work() runs in the fork children that do not exec, /bin/true has none.
+procs = json.load(urllib.request.urlopen(sys.argv[2] + "/api/procs"))["processes"]
+for i, p in enumerate(procs[:12]):
+    r = json.load(urllib.request.urlopen("%s/api/search?q=work&image=%d" % (sys.argv[2], i)))
+    kinds = sorted(x["kind"] for x in r["results"] if x["name"] == "work")
+    want = [] if p["program"] == "/bin/true" else ["symbol"] if i == 0 or p["ended"] == "exec" else ["function"]
+    if kinds != want:
+        bad.append("search work in image %d (%s): %s, want %s" % (i, p["program"], kinds, want))
 print("%d images viewed" % len(images))
 for b in bad[:5]:
     print("BAD " + b)

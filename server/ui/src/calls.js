@@ -138,7 +138,8 @@ export class CallsPanel {
 		const row = el('div', 'crow');
 		row.dataset.t = r.t_stop;
 		row.dataset.index = index;
-		const args = r.debug_info ? r.frame_args : '?';
+		const inl = !r.debug_info && r.how && r.how.split(',').includes('inline');
+		const args = r.debug_info ? r.frame_args : inl ? 'inlined copy' : '?';
 		const ret = r.return ? r.return.value : (r.t_return === null ? 'no return' :
 			(r.how ? r.how : ''));
 		row.append(el('span', 'ct', 't=' + r.t_call),
@@ -146,7 +147,8 @@ export class CallsPanel {
 			el('span', 'cret', ret ? '\u2192 ' + ret : ''));
 		row.title = 'call at t=' + r.t_call + (r.t_return !== null ? ', returned at t=' + r.t_return : '') +
 			(r.how ? ' (' + r.how + ')' : '') + ', from ' + r.caller + '\n' +
-			(r.debug_info ? r.args.map((a) => a.type + ' ' + a.name + ' = ' + a.value).join('\n') :
+			(r.debug_info ? r.args.map((a) => a.type + ' ' + a.name + ' = ' + a.value).join('\n') : inl ?
+				'an inlined copy: its arguments are not read here (see the locals there)' :
 				'no debug info: arguments unknown') +
 			(r.return ? '\nValue returned: ' + r.return.type + ' ' + r.return.value : '') +
 			'\nclick: go to t=' + r.t_stop + ' (where gdb\'s break stops)';

@@ -192,6 +192,52 @@ export function sourceOf(insn, target, regs, ripNext) {
 	return { end: 'computed by ' + mn + (ops.length ? ' ' + ops.join(', ') : '') };
 }
 
+// The inputs of an instruction that computes (the chain's end at "computed
+// by addq %rdx, %rax"): each register or memory operand it reads, so the
+// chain can go on through the one the user picks.  The destination of a
+// two-operand add, sub, and, or, imul... is an input too; lea reads only
+// the registers of its address.
+export function operandsOf(insn, regs, ripNext) {
+	const p = parseInsn(insn);
+	if (!p)
+		return [];
+	const { mn, ops } = p;
+	const out = [];
+	const add = (x) => {
+		if (x && !out.some((y) => (y.reg && y.reg === x.reg) || (y.addr !== undefined && y.addr === x.addr)))
+			out.push(x);
+	};
+	const regOf = (op) => {
+		const r = regInfo(op);
+		return r && r.full !== 'rip' ? { reg: r.full } : null;
+	};
+	const other = ops.length > 1 ? ops[ops.length - 1] : null;
+	const opnd = (op) => {
+		if (!op || op.startsWith('$'))
+			return;
+		if (/^%\w+$/.test(op))
+			return add(regOf(op));
+		if (/^lea/.test(mn)) {
+			for (const r of op.match(/%\w+/g) || [])
+				add(regOf(r));
+			return;
+		}
+		try {
+			const a = memAddr(op, regs, ripNext);
+			// "addl $1, -0x14(%rbp)": the suffix says the width
+			const sfx = /^(?:add|sub|and|or|xor|adc|sbb|inc|dec|neg|not|sh[lr]|sa[lr]|ro[lr]|i?mul)([bwlq])$/.exec(mn);
+			if (a !== null)
+				add({ addr: a, len: sfx ? SUFFIX[sfx[1]] : memWidth(mn, other && /^%/.test(other) ? other : null, true) });
+		} catch (e) {
+			// an operand we cannot place: not offered
+		}
+	};
+	const srcs = ops.length >= 3 ? ops.slice(0, ops.length - 1) :
+		ops.length === 2 && /^(lea|mov|cvt|vcvt)/.test(mn) ? [ops[0]] : ops;
+	srcs.forEach(opnd);
+	return out;
+}
+
 // Whether the instruction insn writes register full (a 64-bit name, or
 // ymmN): its last operand (AT&T puts the destination last) or what it
 // writes implicitly.
@@ -234,8 +280,16 @@ export class FlowPanel {
 		if (window.hindsight)
 			window.hindsight.flowHopMs = this.hopMs;
 		this.body.addEventListener('click', (ev) => {
+			const b = ev.target.closest('[data-branch]');
+			if (b) {
+				ev.preventDefault();
+				window.hindsight.chain = this.follow(parseInt(b.dataset.hop, 10), parseInt(b.dataset.branch, 10));
+				return;
+			}
+			// the page's <body> carries data-t too (the moment shown, for
+			// the tests): only a link inside this box goes anywhere
 			const a = ev.target.closest('[data-t]');
-			if (a) {
+			if (a && this.body.contains(a) && a !== this.body) {
 				ev.preventDefault();
 				this.ctx.go(parseInt(a.dataset.t, 10));
 			}
@@ -286,15 +340,20 @@ export class FlowPanel {
 	// One hop: the write visible at tw (done by the instruction at tw-1) of
 	// target ({reg} or {addr, len}); returns the hop and the next target.
 	async hop(tw, target, kind) {
+		if (kind && kind !== 'store') {
+			// no instruction wrote it: a mapping's contents (t=0 and
+			// before), the kernel, a signal frame; there is no t-1 to read
+			// at the start (time/-1/ is a 404 in the console)
+			const at = Math.max(0, tw - 1);
+			const [where, value] = await Promise.all([this.text(at, 'where'), this.memValue(tw, target)]);
+			return { t: at, tw, target, where, insn: null, value, next: null,
+				end: 'written by the ' + (kind === 'syscall' ? 'kernel (a system call)' : kind) };
+		}
 		const at = tw - 1;
 		const [insnLine, where, regs, value] = await Promise.all([
 			this.text(at, 'insn'), this.text(at, 'where'), this.regs(at),
 			target.reg ? this.text(tw, 'reg/' + target.reg) : this.memValue(tw, target)]);
 		const hop = { t: at, tw, target, where, insn: null, value, next: null, end: null };
-		if (kind && kind !== 'store') {
-			hop.end = 'written by the ' + (kind === 'syscall' ? 'kernel (a system call)' : kind);
-			return hop;
-		}
 		const f = /^0x([0-9a-f]+)\s+([0-9a-f]+)\s+(.*)$/.exec(insnLine || '');
 		if (!f) {
 			hop.end = 'no instruction at t=' + at;
@@ -308,6 +367,8 @@ export class FlowPanel {
 				hop.end = src.end;
 			else
 				hop.next = src;
+			if (/^(computed|an address computed)/.test(hop.end || ''))
+				hop.branches = operandsOf(f[3], regs, ripNext);
 		} catch (e) {
 			hop.end = e.message;
 		}
@@ -373,13 +434,29 @@ export class FlowPanel {
 
 	// Walks the chain from target at t; draws each hop as it comes.
 	async chain(t, target) {
-		const seq = ++this.seq;
-		const hops = [];
 		this.texts = new Map();
-		let cur = target, when = t;
 		this.ctx.openTab();
+		return this.walk(t, target, [], target, t);
+	}
+
+	// The chain goes on through an input of the instruction it ended at
+	// (hop k's branch b): the hops after k are dropped.
+	follow(k, b) {
+		const c = this.last;
+		if (!c || !c.hops[k] || !c.hops[k].branches || !c.hops[k].branches[b])
+			return null;
+		const hops = c.hops.slice(0, k + 1);
+		const h = hops[k];
+		h.picked = b;
+		return this.walk(c.t, c.target, hops, h.branches[b], h.t);
+	}
+
+	// Asks the chain's question from cur at when on, after hops.
+	async walk(t, target, hops, cur, when) {
+		const seq = ++this.seq;
+		this.last = { t, target, hops };
 		this.draw(target, t, hops, 'following...');
-		for (let i = 0; i < MAX_HOPS; i++) {
+		for (let i = hops.length; i < MAX_HOPS; i++) {
 			const t0 = performance.now();
 			let o;
 			try {
@@ -398,7 +475,11 @@ export class FlowPanel {
 				this.draw(target, t, hops, 'written by process ' + o.image + ' before the fork (t=' + o.t + ' there)');
 				return hops;
 			}
-			const h = await this.hop(o.t, cur.reg ? cur : { addr: BigInt(o.addr), len: o.len }, o.kind);
+			// a store names the bytes it wrote; a mapping or a system call
+			// wrote far more than was asked about: the value shown is the
+			// bytes asked for
+			const h = await this.hop(o.t, cur.reg ? cur : o.kind === 'store' ?
+				{ addr: BigInt(o.addr), len: o.len } : cur, o.kind);
 			this.hopMs.push(performance.now() - t0);
 			if (seq !== this.seq)
 				return;
@@ -437,6 +518,14 @@ export class FlowPanel {
 				el('span', 'flow-val', this.describe(h.target) + ' = ' + (h.value || '?')));
 			if (h.end)
 				li.append(el('span', 'flow-end', h.end));
+			(h.branches || []).forEach((b, j) => {
+				const f = el('button', 'flow-branch' + (h.picked === j ? ' on' : ''), 'from ' + this.describe(b));
+				f.dataset.hop = String(hops.indexOf(h));
+				f.dataset.branch = String(j);
+				f.title = 'go on: where did ' + this.describe(b) + ' (an input of ' + (h.insn || 'this instruction') +
+					') at t=' + h.t + ' come from?';
+				li.append(f);
+			});
 			ol.append(li);
 		}
 		box.append(ol, el('div', 'flow-state', state));
@@ -495,7 +584,20 @@ export class FlowPanel {
 		const args = c.args.map((x) => c.fn === 'free' || (c.fn === 'realloc' && x === c.args[0]) ? x : parseInt(x, 16)).join(', ');
 		div.append(el('span', 'flow-lbl', label), a,
 			el('span', 'flow-insn', c.fn + '(' + args + ')' + (c.ret ? ' = ' + c.ret : '')),
-			el('span', 'flow-fn', 'in ' + c.caller), el('span', 'flow-line', c.where ? c.where.split(' ').pop() : ''));
+			el('span', 'flow-fn', 'in ' + c.caller), el('span', 'flow-line', parseWhere(c.where) ?
+				parseWhere(c.where).file.split('/').pop() + ':' + parseWhere(c.where).line : ''));
+		div.title = c.fn + ' called from ' + (c.where || c.caller);
+		if (c.own_where) {
+			// a C++ new/delete: the library's frames first, then the
+			// program's own line that asked for it
+			const w = parseWhere(c.own_where);
+			const o = el('a', 'flow-own', 'from ' + (w ? w.func.replace(/\+0x[0-9a-f]+$/, '') + ' ' +
+				w.file.split('/').pop() + ':' + w.line : c.own_where));
+			o.dataset.t = c.own_t;
+			o.href = '#t=' + c.own_t;
+			o.title = 'go to the program\'s own line that made this call (' + c.own_where + ', t=' + c.own_t + ')';
+			div.append(o);
+		}
 		return div;
 	}
 

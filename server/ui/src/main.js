@@ -93,9 +93,15 @@ function hashOf(t) {
 	return h;
 }
 
+// While a URL the user followed is being applied, it is not rewritten
+// from the state it replaces (Chrome fires popstate during the click:
+// switching the image rewrote "#t=854&image=1" as "#t=<the old t>&image=1",
+// which then named a t past that image's end).
+let applyingHash = false;
+
 // The view changed at the same moment: the URL says so, in place.
 function rehash() {
-	if (S.t !== null && location.hash !== hashOf(S.t))
+	if (!applyingHash && S.t !== null && location.hash !== hashOf(S.t))
 		history.replaceState(null, '', hashOf(S.t));
 }
 
@@ -467,9 +473,14 @@ async function onHash() {
 	const h = hashT();
 	if (h.t === null && !h.bad.length)
 		return;
-	if (h.image !== S.image && S.info)
-		setImage(h.image, false);
-	applyView(h);
+	applyingHash = true;
+	try {
+		if (h.image !== S.image && S.info)
+			setImage(h.image, false);
+		applyView(h);
+	} finally {
+		applyingHash = false;
+	}
 	if (h.t !== null && h.t !== S.t)
 		await go(h.t, 'none');
 	hashProblems(h);
@@ -509,6 +520,8 @@ async function onSearchPick(r) {
 			await source.showFile(r.path, r.line || 0);
 		else if (r.kind === 'variable' || r.kind === 'symbol')
 			await mem.show(Number(BigInt(r.addr)));
+		if (r.kind === 'variable' && /^[A-Za-z_]\w*$/.test(r.name))
+			vars.watch(r.name); // its value too, as gdb's print shows it
 		else if (typeof r.t === 'number')
 			await go(r.t);
 		if (r.kind === 'line' && !r.ran)
@@ -580,6 +593,7 @@ function wire() {
 		image: () => S.image, imageName: () => S.info && S.info.images[S.image].name,
 		openTab: () => openList('flow'), setMarks: (mk) => timeline.setMarks(mk),
 		threads: () => threads.threads.length,
+		procs: () => S.procs || Promise.resolve(null),
 	};
 	flow = new FlowPanel(more);
 	threads = new ThreadsPanel(more);

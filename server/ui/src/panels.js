@@ -29,7 +29,9 @@ function none(body, text) {
 export function parseWhere(where) {
 	if (!where)
 		return null;
-	const m = /^(\S+)\s+(.+):(\d+)\s*$/.exec(where.trim());
+	// a C++ function holds spaces ("std::vector<int, std::allocator<int> >::push_back+0x29"):
+	// the file:line is the last word
+	const m = /^(.+?)\s+(\S+):(\d+)\s*$/.exec(where.trim());
 	if (!m)
 		return null;
 	return { func: m[1], file: m[2], line: parseInt(m[3], 10) };
@@ -110,7 +112,7 @@ export class RegsPanel {
 
 // One frame line: "function, file:line, time of the call" in some spelling;
 // the time is the last token that is a plain number (or t=N, @N).
-function frameTime(line) {
+export function frameTime(line) {
 	const toks = line.trim().split(/[\s,]+/).reverse();
 	for (const tok of toks) {
 		const m = /^(?:t=|@)?(\d+)$/.exec(tok);

@@ -53,11 +53,17 @@ export class VarsPanel {
 			const text = $('expr-input').value.trim();
 			if (!text)
 				return;
-			if (!this.watches.includes(text))
-				this.watches.unshift(text);
 			$('expr-input').value = '';
-			this.renderWatches();
+			this.watch(text);
 		});
+	}
+
+	// An expression kept in the box, evaluated at every moment (also a
+	// global chosen in the search).
+	watch(text) {
+		if (!this.watches.includes(text))
+			this.watches.unshift(text);
+		this.renderWatches();
 	}
 
 	render(m) {
@@ -162,7 +168,11 @@ export class VarsPanel {
 		const line = el('div', 'xrow');
 		line.style.paddingLeft = (8 + depth * 14) + 'px';
 		line.dataset.expr = node.expr;
-		const canOpen = node.n_children !== 0 && !node.error;
+		// a local's children are not known until asked: its text tells
+		// an aggregate ({...}) or a pointer (0x...) from a number, a char,
+		// an enum or <optimized out>, which have none
+		const maybe = node.n_children !== -1 || /^(\(.*?\) )?(\{|@?0x[0-9a-f]+)/.test(node.value);
+		const canOpen = node.n_children !== 0 && !node.error && maybe && !/^0x0$/.test(node.value);
 		const tog = el('span', 'vtog', canOpen ? '\u25b8' : '');
 		const name = el('span', 'vname', node.name);
 		const val = el('span', 'vval' + (node.error ? ' verr' : '') + (node.addr ? ' vaddr' : ''),
@@ -177,6 +187,28 @@ export class VarsPanel {
 			val.addEventListener('click', (ev) => {
 				ev.stopPropagation();
 				this.ctx.originMem(Number(node.addr), Math.min(Math.max(node.size || 1, 1), 4096));
+			});
+		} else if (node.n_children === -1) {
+			// a local as time/<t>/locals/ gives it: its address is asked
+			// for when its value is clicked (one request per click, none
+			// per step)
+			val.classList.add('vaddr');
+			val.title = node.value + '\n(click: where were these bytes written?)';
+			val.addEventListener('click', async (ev) => {
+				ev.stopPropagation();
+				let v;
+				try {
+					v = await evalExpr(m.t, node.expr, this.ctx.image(), 0, 0);
+				} catch (e) {
+					v = { error: e.message };
+				}
+				if (this.ctx.stale(m))
+					return;
+				if (v.addr)
+					this.ctx.originMem(Number(v.addr), Math.min(Math.max(v.size || 1, 1), 4096));
+				else
+					this.ctx.status(node.name + ': ' + (v.error || 'in no memory at t=' + m.t +
+						' (a register or optimized out): click its register instead'), true);
 			});
 		}
 		if (canOpen) {
