@@ -34,7 +34,7 @@
 // No console error (of any kind) is allowed.  Prints PASS or FAIL.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { env, fail, check, launch, startServer, settled, panelRegs } from './lib.mjs';
+import { env, check, launch, startServer, settled, panelRegs } from './lib.mjs';
 
 const HS = env('HS');
 const problems = [];

@@ -14,7 +14,7 @@
 // Prints "PASS ..." or "FAIL <why>" and exits 0 or 1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { env, fail, check, launch, newPage, hsCat, hs, startServer, settled, shownT,
+import { env, check, launch, newPage, hsCat, hs, startServer, settled,
 	panelRegs, treeRegs, sameRegs } from './lib.mjs';
 
 const PROG = env('PROG');       // build/programs/example

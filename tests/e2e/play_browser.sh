@@ -9,10 +9,7 @@ UI=$ROOT/server/ui
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
-if [ ! -d "$UI/node_modules/playwright-core" ]; then
-	npm ci --prefix "$UI" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
-		fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
-fi
+ui_npm_ci
 play_start
 BASE=$BASE CHROMIUM=$CHROMIUM timeout -k 10 420 node "$ROOT/tests/browser/play_editor.mjs" >"$T/node.out" 2>&1
 rc=$?

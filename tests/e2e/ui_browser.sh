@@ -4,7 +4,7 @@
 # the bundled example, served by `hindsight serve --port 0`.
 #
 # Needs node, /usr/bin/chromium (apt-get install chromium) and
-# server/ui/node_modules (installed here with `npm ci` when missing).
+# server/ui/node_modules (installed with `npm ci` when missing: ui_npm_ci).
 # Leaves the screenshot in build/ui-screenshot.png.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
@@ -14,11 +14,7 @@ UI=$ROOT/server/ui
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
-if [ ! -d "$UI/node_modules/playwright-core" ]; then
-	note "npm ci --prefix server/ui"
-	npm ci --prefix "$UI" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
-		fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
-fi
+ui_npm_ci
 "$HS" serve --help >"$T/serve.help" 2>&1
 grep -qi 'usage\|serve' "$T/serve.help" || fail "hindsight has no serve command: $(head -n 1 "$T/serve.help")"
 

@@ -17,9 +17,7 @@ require_built flow_chain flow_chain_o2 flow_uaf flow_segv flow_threads ui16_uaf 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
-[ -d "$ROOT/server/ui/node_modules/playwright-core" ] ||
-	npm ci --prefix "$ROOT/server/ui" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
-	fail "npm ci --prefix server/ui failed"
+ui_npm_ci
 
 for p in flow_chain flow_chain_o2 flow_uaf flow_threads ui16_uaf; do
 	record_ok "$T/$p" "$PROGS/$p"

@@ -12,8 +12,7 @@ command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
-[ -d "$ROOT/server/ui/node_modules/playwright-core" ] ||
-	fail "server/ui/node_modules is missing (npm ci --prefix server/ui)"
+ui_npm_ci
 
 SRC=$ROOT/tests/programs/find_args.c
 LINE=$(grep -n 'note(s);' "$SRC" | cut -d: -f1)

@@ -13,9 +13,7 @@ UI=$ROOT/server/ui
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || fail "node is not installed (apt-get install nodejs npm)"
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
-[ -d "$UI/node_modules/playwright-core" ] ||
-	npm ci --prefix "$UI" --no-audit --no-fund >"$T/npm.log" 2>&1 ||
-	fail "npm ci --prefix server/ui failed: $(tail -n 2 "$T/npm.log" | tr '\n' ' ')"
+ui_npm_ci
 
 TR=$T/expr_data
 record_ok "$TR" "$PROGS/expr_data"
