@@ -8,7 +8,8 @@
  * an image that execve ended has its exact instruction count there.
  *
  * The headline instructions: and threads: are those of every process
- * image together (each image's own are on its process: line), and
+ * image together (each image's own are on its process: line; an OS
+ * thread that execve carried into a new image is counted once), and
  * processes/<image>/info holds that image's own lines
  * (hs_tree_image_info_text).  Those two JSON files list every image, so
  * the last recording's are kept parsed (checked against their inode, size
@@ -341,8 +342,15 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		json_object *p = json_object_array_get_idx(procs, i);
 		bool complete;
 
+		const char *name = str(p, "image"), *dot = name ? strrchr(name, '.') : NULL;
+		int64_t th = image_threads(p, db_imgs);
+
 		insns += image_insns(p, db_imgs, &complete);
-		threads += image_threads(p, db_imgs);
+		/* an exec'd image ("<pid>.<n>", n > 0) goes on with the thread
+		 * that called execve, now tid pid: counted with an earlier image */
+		if (th > 0 && dot && strcmp(dot, ".0") != 0)
+			th--;
+		threads += th;
 	}
 	if (!procs) { /* a meta.json from before "processes" */
 		insns = num(m, "instructions", 0);
