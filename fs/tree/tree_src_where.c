@@ -444,6 +444,10 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			fprintf(f, "... %d more frames\n", open - i + 1);
 			break;
 		}
+		if (i == 0 && open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
+		    is_trampoline(s, pc))
+			continue; /* the handler returned into the trampoline: gdb's
+				   * frame 0 is the line below, nothing above it */
 		if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL)) {
 			/* a handler entered by delivery, as gdb shows it; frame
 			 * i is the interrupted pc itself, and the unwinder's
