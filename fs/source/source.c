@@ -579,24 +579,40 @@ static void rows_sort_stable(struct src_row *v, size_t n, struct src_row *tmp)
 
 /* Keeps one row per address, the one gdb uses: the last is_stmt row at
  * that address if any, else the last row; an end-of-sequence row only
- * when no sequence starts there. */
-static size_t rows_dedup(struct src_row *v, size_t n)
+ * when no sequence starts there.  libdw puts an end row before the other
+ * rows at its address, so a row that only closed its sequence (no code:
+ * gdb's record_line deletes it) looks like one that starts a sequence;
+ * a sequence starts in a CU's code, so past an end row a row is kept only
+ * where a CU's ranges hold the address (crt1's _start, right after main's
+ * last row, has none: it is no line of main's). */
+static size_t rows_dedup(const struct src_mod *m, struct src_row *v, size_t n)
 {
 	size_t i = 0, k = 0;
 
 	while (i < n) {
-		size_t j = i, pick = SIZE_MAX, last_line = SIZE_MAX;
+		size_t j = i, pick = SIZE_MAX, last_line = SIZE_MAX, end = SIZE_MAX;
 
 		while (j < n && v[j].addr == v[i].addr) {
 			if (v[j].line) {
 				last_line = j;
 				if (v[j].is_stmt)
 					pick = j;
+			} else {
+				end = j;
 			}
 			j++;
 		}
+		if (end != SIZE_MAX && last_line != SIZE_MAX) {
+			/* libdwfl's CU lookup takes the CU before a gap for
+			 * the gap: its ranges say */
+			Dwarf_Addr bias;
+			Dwarf_Die *cu = dwfl_module_addrdie(m->dm, v[i].addr, &bias);
+
+			if (!cu || dwarf_haspc(cu, v[i].addr - bias) != 1)
+				pick = last_line = SIZE_MAX;
+		}
 		if (pick == SIZE_MAX)
-			pick = last_line != SIZE_MAX ? last_line : j - 1;
+			pick = last_line != SIZE_MAX ? last_line : end != SIZE_MAX ? end : j - 1;
 		/* gdb looks for the flag on every row of the address */
 		for (size_t q = i; q < j; q++)
 			v[pick].prologue_end |= v[q].prologue_end;
@@ -905,7 +921,7 @@ static int load_lines(struct hs_src *s, struct src_mod *m)
 		free(tmp);
 	}
 	m->rows = rv.v;
-	m->n_rows = rows_dedup(rv.v, rv.n);
+	m->n_rows = rows_dedup(m, rv.v, rv.n);
 	m->pub.has_dwarf = true;
 	mark_prologues(m);
 	return 0;

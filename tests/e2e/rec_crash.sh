@@ -115,6 +115,11 @@ for p in $PROGRAMS; do
 		awk 'NR == FNR { own[$1] = 1; next } ($1 in own) || ($1 ".cold" in own)' "$T/$p.syms" - >"$T/$p.frames"
 	[ -s "$T/$p.gframes" ] || fail "$p: no frames in $src from gdb: $(grep '^#' "$T/$p.gdb" | tr '\n' '|')"
 	same_file "$p: backtrace frames in $src (gdb's bt)" "$T/$p.gframes" "$T/$p.frames"
+	# crt1's _start has no line (gdb: info line *_start says none), even
+	# where main's line table ends with an empty row at _start's address
+	last=$(tail -n 1 "$T/$p.bt")
+	[[ $last =~ ^#[0-9]+\ _start\+0x[0-9a-f]+\ -$ || $last == *" __clone"* ]] || # a thread's: clone3's
+		fail "$p: the outermost frame '$last' is not _start without a line"
 	if grep '^#0 ' "$T/$p.gdb" | grep -q " tests/programs/$src:"; then
 		where=$("$HS" cat "$T/$p" time/crash/where)
 		[ "$(echo "$where" | awk '{ f = $1; sub(/\+0x[0-9a-f]+$/, "", f); sub(/\.cold$/, "", f); print f, $2 }')" = "$(head -n 1 "$T/$p.gframes")" ] ||
