@@ -543,21 +543,29 @@ static int build_entries(struct hs_tree *tree, const struct hs_tree_node *n,
 
 struct alias_find {
 	const struct tree_src_image *si;
-	const struct call_entry *hit;
+	const struct call_entry *hit;  /* the first called entry the name has */
+	size_t n_hits;                 /* its name's entries the name has */
 };
 
 static int alias_entry(void *ctx, uint64_t addr)
 {
 	struct alias_find *f = ctx;
 	struct call_entry key = { addr, 0 };
+	const struct call_entry *e = f->si->n_entries ?
+		bsearch(&key, f->si->entries, f->si->n_entries, sizeof(key), entry_cmp) : NULL;
 
-	f->hit = f->si->n_entries ? bsearch(&key, f->si->entries, f->si->n_entries,
-					    sizeof(key), entry_cmp) : NULL;
-	return f->hit != NULL; /* found: stop */
+	if (e && !f->hit)
+		f->hit = e;
+	if (e && e->name == f->hit->name)
+		f->n_hits++;
+	return 0;
 }
 
 /* calls/<alias>: another name of a function that was called (malloc for
- * __libc_malloc, a mangled C++ name): the same node as the name listed. */
+ * __libc_malloc, a mangled C++ name): the same node as the name listed,
+ * or, when the name picks one of its overloads ("Leaf::bump(int)",
+ * "_ZN4Leaf4bumpEi" of calls/Leaf::bump), that overload's calls alone
+ * (b: its entry, which fill_list keeps). */
 static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 			struct tree_src_image *si, const char *name, struct hs_tree_node *out)
 {
@@ -582,6 +590,8 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return -ENOENT;
 	tree_node_child(out, dir, K_CALL);
 	out->a = (uint64_t)f.hit->name;
+	if (f.n_hits == 1 && si->names[f.hit->name].n_callees > 1)
+		out->b = f.hit->addr;
 	return 0;
 }
 

@@ -70,6 +70,8 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	if (n->a >= si->n_names + si->n_groups)
 		return -ENOENT;
 	for (size_t i = 0; i < si->names[n->a].n_callees; i++) {
+		if (n->b && si->names[n->a].callees[i] != n->b)
+			continue; /* one overload of the name (tree_calls_lookup) */
 		err = hs_db_calls_to(img, si->names[n->a].callees[i], add_call, l);
 		if (err < 0)
 			return err;

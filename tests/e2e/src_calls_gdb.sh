@@ -50,7 +50,7 @@ g++ -g -O0 -o "$T/exception_O0" "$SRC/cxx/exception.cc" || fail "g++ -O0 excepti
 calls_oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle after
 # a template's name without arguments: every instantiation called, as
 # gdb's `break add` stops in add<int> and add<long>
-calls_oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add
+calls_oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add twice "twice(int)" "twice(double)"
 g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
 calls_oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
 
