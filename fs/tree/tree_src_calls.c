@@ -164,8 +164,9 @@ static int add_group(struct call_name **v, size_t *n, size_t *cap, const struct 
 	return 0;
 }
 
-/* The template groups after the w sorted names of v: a stripped name that
- * two names or more share, and that is no name listed itself. */
+/* The template groups after the w sorted names of v: a stripped name of
+ * one name or more that is no name listed itself (a single instance too:
+ * inlined, it has no entry that the alias lookup could find). */
 static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups)
 {
 	struct tmpl *t = calloc(w ? w : 1, sizeof(*t));
@@ -185,7 +186,7 @@ static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_gro
 
 		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
 			;
-		if (j - i < 2 || bsearch(&key, *v, w, sizeof(key), name_cmp))
+		if (bsearch(&key, *v, w, sizeof(key), name_cmp))
 			continue;
 		err = add_group(v, &n, cap, t + i, j - i);
 	}
