@@ -564,9 +564,9 @@ static int alias_entry(void *ctx, uint64_t addr)
 
 /* calls/<alias>: another name of a function that was called (malloc for
  * __libc_malloc, a mangled C++ name): the same node as the name listed,
- * or, when the name picks one of its overloads ("Leaf::bump(int)",
- * "_ZN4Leaf4bumpEi" of calls/Leaf::bump), that overload's calls alone
- * (b: its entry, which fill_list keeps). */
+ * or, when a signature or a mangled name picks one of its overloads
+ * ("Leaf::bump(int)", "_ZN4Leaf4bumpEi" of calls/Leaf::bump), that
+ * overload's calls alone (b: its entry, which fill_list keeps). */
 static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 			struct tree_src_image *si, const char *name, struct hs_tree_node *out)
 {
@@ -591,7 +591,10 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return -ENOENT;
 	tree_node_child(out, dir, K_CALL);
 	out->a = (uint64_t)f.hit->name;
-	if (f.n_hits == 1 && si->names[f.hit->name].n_callees > 1)
+	/* a signature or a mangled name picks a function; a plain name
+	 * (an alias: free for __GI___libc_free) means all its name holds */
+	if ((strchr(name, '(') || !strncmp(name, "_Z", 2)) && f.n_hits == 1 &&
+	    si->names[f.hit->name].n_callees > 1)
 		out->b = f.hit->addr;
 	return 0;
 }
