@@ -9,13 +9,44 @@
 
 /* ---- calls/ -------------------------------------------------------------------- */
 
+struct tool_range {
+	uint64_t start, end;
+};
+
 struct callee_scan {
 	const struct hs_db_image *img;
 	struct hs_src *src;
 	struct call_name *v;
 	size_t n, cap;
+	struct tool_range *tool;  /* mappings of Valgrind's vgpreload_*.so */
+	size_t n_tool, cap_tool;
 	int err;
 };
+
+/* The recording holds calls a native run does not make: ld.so runs the
+ * init functions of Valgrind's vgpreload_*.so, which gdb knows nothing
+ * of.  Their mappings, to leave those calls out of calls/. */
+static int tool_map(void *ctx, const struct hs_db_file_map *m)
+{
+	struct callee_scan *c = ctx;
+
+	const char *base = strrchr(m->path, '/');
+
+	if (!base || strncmp(base + 1, "vgpreload_", 10))
+		return 0;
+	if (hs_grow((void **)&c->tool, &c->cap_tool, c->n_tool + 1, sizeof(*c->tool)))
+		return -ENOMEM;
+	c->tool[c->n_tool++] = (struct tool_range){ m->start, m->end };
+	return 0;
+}
+
+static bool in_tool(const struct callee_scan *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->n_tool; i++)
+		if (addr >= c->tool[i].start && addr < c->tool[i].end)
+			return true;
+	return false;
+}
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -82,6 +113,8 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 	/* a call through the PLT is filed under the function it reaches */
 	if (HS_DB_INLINE_K(callee))
 		inline_name(c->src, callee, name, sizeof(name));
+	else if (in_tool(c, callee))
+		return 0;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
 	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
@@ -448,7 +481,10 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	size_t w = 0, i;
 	int err;
 
-	err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
+	err = hs_db_file_maps(tree_image(tree, n), tool_map, &c);
+	if (err == 0)
+		err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
+	free(c.tool);
 
 	if (err < 0)
 		goto fail;
