@@ -283,7 +283,7 @@ static int serve_supervised(const char *trace, struct hs_srv_opts *o, struct ser
 	}
 	/* this process only waits: no exec, no connect (its children
 	 * confine themselves further) */
-	if ((e = cli_confine(false, said, sizeof said)) < 0) {
+	if (cli_confine(false, said, sizeof said) < 0) {
 		fprintf(stderr, "hindsight serve: %s\n", said);
 		close(fd);
 		return 1;
@@ -320,6 +320,8 @@ static int serve_supervised(const char *trace, struct hs_srv_opts *o, struct ser
 			break;
 	}
 	close(fd);
+	o->token = NULL; /* token is this frame's */
+	o->use_listen_fd = false;
 	return rc;
 }
 

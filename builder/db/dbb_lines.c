@@ -868,7 +868,7 @@ out_ret:
 	;
 out:
 	dbb_spill_abort(w);
-	for (unsigned s = 0; local && s < n; s++) {
+	for (unsigned s = 0; local && n_local && s < n; s++) {
 		for (size_t i = 0; i < n_local[s]; i++)
 			free(local[s][i]);
 		free(local[s]);

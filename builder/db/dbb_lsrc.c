@@ -304,9 +304,11 @@ void dbb_lsrc_free(struct dbb_lsrc *ls)
 		for (p = &c->all; *p; p = &(*p)->next)
 			if (!(*p)->refs && (!oldest || (*p)->used < (*oldest)->used))
 				oldest = p;
-		gone = *oldest;
-		*oldest = gone->next;
-		c->n_idle--;
+		if (oldest) { /* there is one: n_idle counts them */
+			gone = *oldest;
+			*oldest = gone->next;
+			c->n_idle--;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	lsrc_destroy(gone); /* outside the lock: freeing libc's debug info takes a while */

@@ -205,6 +205,9 @@ int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign)
 	uint64_t size = cx_size(&v->ty);
 	uint8_t raw[8] = { 0 };
 
+	*u = 0; /* set on every path: callers read it only on 0, the analyser
+		 * cannot see that cx_fail never returns 0 */
+	*sign = false;
 	if (v->optout)
 		return cx_fail(x, "value has been optimized out");
 	if (k != CL_INT && k != CL_PTR)
@@ -325,9 +328,10 @@ static bool std_class(const struct cx_val *v, const char *prefix)
  * in the live process (a recording runs nothing): a vector's or string's
  * iterator (__gnu_cxx::__normal_iterator: _M_current) and std::vector
  * (_M_impl._M_start).  0 with out set, -ENOENT for any other value. */
-int cx_std_pointer(struct cx *x, const struct cx_val *v, struct cx_val *out)
+int cx_std_pointer(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 {
-	struct cx_val impl;
+	/* a copy: callers pass out == vin */
+	struct cx_val impl, vc = *vin, *v = &vc;
 
 	if (std_class(v, "__normal_iterator<"))
 		return cx_member(x, v, "_M_current", strlen("_M_current"), out) ? -EINVAL : 0;
@@ -371,7 +375,8 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 		return -EINVAL;
 	k = cx_class_of(&v.ty, NULL);
 	if (k == CL_ARRAY) {
-		cx_target(&v.ty, &t);
+		if (!cx_target(&v.ty, &t))
+			return cx_fail(x, "Attempt to take contents of a non-pointer value.");
 		cx_sub_value(&v, 0, &t, out);
 		return 0;
 	}
@@ -394,9 +399,8 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 			return err;
 		k = cx_class_of(&v.ty, NULL);
 	}
-	if (k != CL_PTR)
+	if (k != CL_PTR || !cx_target(&v.ty, &t))
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
-	cx_target(&v.ty, &t);
 	if (cx_class_of(&t, NULL) == CL_VOID)
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
 	if (cx_scalar(x, &v, &p, &sign))
@@ -428,7 +432,8 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 		free(n);
 		return -EINVAL;
 	}
-	cx_target(&v.ty, &et);
+	if (!cx_target(&v.ty, &et))
+		return cx_fail(x, "cannot subscript this value");
 	esize = cx_size(&et);
 	if (k == CL_ARRAY) {
 		cx_sub_value(&v, (uint64_t)i * esize, &et, out);
