@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -231,7 +232,7 @@ static pid_t serve_child(const char *trace, struct hs_srv_opts *o, struct serve_
 			 bool until_built, bool *up)
 {
 	int p[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	char c;
 
 	*up = false;
@@ -243,6 +244,9 @@ static pid_t serve_child(const char *trace, struct hs_srv_opts *o, struct serve_
 		sigset_t chld;
 
 		close(p[0]);
+		/* a supervisor killed outright takes its server along */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(1);
 		sigemptyset(&chld);
 		sigaddset(&chld, SIGCHLD);
 		pthread_sigmask(SIG_UNBLOCK, &chld, NULL);
