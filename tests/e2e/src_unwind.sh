@@ -88,6 +88,9 @@ for t in "$t_usr1" $((t_usr1 + 2)); do
 	     END {exit !(a && b && c && d && e && !u)}' "$T/bt.$t" ||
 		fail "backtrace in the SIGUSR1 handler at t $t: $(tr '\n' '|' <"$T/bt.$t")"
 done
+# caller: the interrupted code, not the handler's own first instruction
+cw=$(hcat "time/$((t_usr1 + 2))/caller/where")
+[[ $cw == __pthread_kill_implementation+* ]] || fail "caller of the SIGUSR1 handler is '$cw'"
 line=$(grep -n '/\* faults \*/' "$ROOT/tests/programs/signal.c" | cut -d: -f1)
 t=$((t_segv + 3))
 hcat "time/$t/backtrace" >"$T/bt.segv" || fail "cat time/$t/backtrace failed"
