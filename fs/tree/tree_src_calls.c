@@ -9,43 +9,26 @@
 
 /* ---- calls/ -------------------------------------------------------------------- */
 
-struct tool_range {
-	uint64_t start, end;
-};
-
 struct callee_scan {
 	const struct hs_db_image *img;
 	struct hs_src *src;
 	struct call_name *v;
 	size_t n, cap;
-	struct tool_range *tool;  /* mappings of Valgrind's vgpreload_*.so */
-	size_t n_tool, cap_tool;
 	int err;
 };
 
 /* The recording holds calls a native run does not make: ld.so runs the
  * init functions of Valgrind's vgpreload_*.so, which gdb knows nothing
- * of.  Their mappings, to leave those calls out of calls/. */
-static int tool_map(void *ctx, const struct hs_db_file_map *m)
+ * of; those calls are left out of calls/. */
+static bool in_valgrind_preload(struct hs_src *s, uint64_t addr)
 {
-	struct callee_scan *c = ctx;
+	struct hs_src_loc loc;
+	const char *base;
 
-	const char *base = strrchr(m->path, '/');
-
-	if (!base || strncmp(base + 1, "vgpreload_", 10))
-		return 0;
-	if (hs_grow((void **)&c->tool, &c->cap_tool, c->n_tool + 1, sizeof(*c->tool)))
-		return -ENOMEM;
-	c->tool[c->n_tool++] = (struct tool_range){ m->start, m->end };
-	return 0;
-}
-
-static bool in_tool(const struct callee_scan *c, uint64_t addr)
-{
-	for (size_t i = 0; i < c->n_tool; i++)
-		if (addr >= c->tool[i].start && addr < c->tool[i].end)
-			return true;
-	return false;
+	if (hs_src_lookup(s, addr, &loc) || !loc.module || !loc.module->path)
+		return false;
+	base = strrchr(loc.module->path, '/');
+	return base && !strncmp(base + 1, "vgpreload_", 10);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -113,7 +96,7 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 	/* a call through the PLT is filed under the function it reaches */
 	if (HS_DB_INLINE_K(callee))
 		inline_name(c->src, callee, name, sizeof(name));
-	else if (in_tool(c, callee))
+	else if (in_valgrind_preload(c->src, callee))
 		return 0;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
@@ -481,10 +464,7 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	size_t w = 0, i;
 	int err;
 
-	err = hs_db_file_maps(tree_image(tree, n), tool_map, &c);
-	if (err == 0)
-		err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
-	free(c.tool);
+	err = hs_db_callees(tree_image(tree, n), collect_callee, &c);
 
 	if (err < 0)
 		goto fail;
