@@ -402,17 +402,22 @@ static int open_files(void)
 			  rec_opts.out_dir, -err);
 		return err;
 	}
-	stream_file.fd = open_out("stream.hst");
+	/* code.hst whole before stream.hst exists: a recorder killed in
+	 * between (a memory limit kills at birth, in these writes) leaves an
+	 * image the reader knows as unborn by its stream.hst alone */
+	stream_file.seq = 0;
+	code_file.seq = 0;
+	hdr_start_ns = now_ns();
 	code_file.fd = open_out("code.hst");
+	if (code_file.fd >= 0) {
+		write_file_header(&code_file);
+		stream_file.fd = open_out("stream.hst");
+	}
 	if (stream_file.fd < 0 || code_file.fd < 0) {
 		VG_(printf)("hindsight: cannot create files in %s\n", image_dir);
 		return -VKI_EIO;
 	}
-	stream_file.seq = 0;
-	code_file.seq = 0;
-	hdr_start_ns = now_ns();
 	write_file_header(&stream_file);
-	write_file_header(&code_file);
 	return 0;
 }
 

@@ -113,9 +113,25 @@ void hs_trace_procs_free(struct hs_trace_proc *procs, size_t n)
 	free(procs);
 }
 
-/* Whether the image in dir was killed before its recorder wrote a byte
- * (its stream.hst is missing or empty: a fork bomb's child when the run
- * is killed): it recorded nothing, and is no image. */
+/* The size of dir/name, or -1 when it is missing or not a regular file. */
+static off_t file_size(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
+	    stat(path, &st) < 0)
+		return -1;
+	return S_ISREG(st.st_mode) ? st.st_size : -1;
+}
+
+/* Whether the image in dir was killed before its recorder wrote a chunk
+ * (a fork bomb's child when the run is killed, a child the memory limit
+ * killed at birth): it recorded nothing, and is no image.  The recorder
+ * writes code.hst's header before it creates stream.hst, so such an image
+ * has no stream.hst, an empty or partial one, or (recordings of older
+ * recorders, which created both first) a stream.hst of a header alone
+ * beside a code.hst without a whole header. */
 static bool unborn(const char *dir)
 {
 	char path[PATH_MAX];
@@ -125,7 +141,11 @@ static bool unborn(const char *dir)
 		return false;
 	if (stat(path, &st) < 0)
 		return errno == ENOENT;
-	return S_ISREG(st.st_mode) && st.st_size == 0;
+	if (!S_ISREG(st.st_mode) || st.st_size > HS_FILE_HEADER_SIZE)
+		return false;
+	if (st.st_size < HS_FILE_HEADER_SIZE)
+		return true;
+	return file_size(dir, "code.hst") < HS_FILE_HEADER_SIZE;
 }
 
 /* The first process: the one image that began with exec 0 and not as a

@@ -36,6 +36,7 @@ PYEOF
 # a finished recording whose stream was cut short afterwards: the build
 # warns, and info no longer says complete
 require_built small
+require_built forkexec
 record_ok "$T/cut" "$PROGS/small"
 f=$(ls "$T"/cut/procs/*/stream.hst)
 truncate -s $(($(stat -c %s "$f") / 2)) "$f"
@@ -45,9 +46,31 @@ grep -qi 'warning.*incomplete' "$T/cut.build.err" || fail "no warning for a stre
 	fail "info of a cut stream: $("$HS" info "$T/cut" | grep complete)"
 "$HS" info "$T/cut" | grep -q '^process: .*(incomplete)$' || fail "info does not mark the cut image"
 
-# an image that execve ended is complete, with its exact count
-require_built forkexec
+# a fork child killed at birth (a memory limit kills in the recorder's
+# first writes): no stream.hst, a partial one, or (older recorders made
+# both files first) a header alone beside an empty code.hst.  It recorded
+# nothing and is no image; the rest builds.  A child with both headers
+# whole stays an image (of no instruction).
 record_ok "$T/fe" "$PROGS/forkexec"
+root=$("$HS" info "$T/fe" | sed -n 's/^process: \([0-9]*\)\..*/\1/p' | head -n 1)
+kid=$(ls -d "$T"/fe/procs/*.0 | grep -v "/$root\.0\$" | head -n 1)
+[ -n "$root" ] && [ -n "$kid" ] || fail "forkexec: no root ($root) or no child ($kid) in $(ls "$T/fe/procs")"
+for shape in missing partial header-alone whole; do
+	rm -rf "$T/born" && cp -a "$T/fe" "$T/born"
+	k=$T/born/procs/${kid##*/}
+	case $shape in
+	missing) rm -f "$k/stream.hst" ;;
+	partial) truncate -s 40 "$k/stream.hst" && truncate -s 72 "$k/code.hst" ;;
+	header-alone) truncate -s 72 "$k/stream.hst" && truncate -s 0 "$k/code.hst" ;;
+	whole) truncate -s 72 "$k/stream.hst" && truncate -s 72 "$k/code.hst" ;;
+	esac
+	build_ok "$T/born"
+	n=$(ls "$T/born/db" | grep -cx "${kid##*/}")
+	[ "$shape" = whole ] && want=1 || want=0
+	[ "$n" = "$want" ] || fail "a child killed at birth ($shape): $n images of it in the database, not $want"
+done
+
+# an image that execve ended is complete, with its exact count
 build_ok "$T/fe"
 # (the scratch folder's own name holds "incomplete": match the messages)
 grep -qiE 'is incomplete|incomplete recording' "$T/fe.build.err" "$T/fe.build.out" &&

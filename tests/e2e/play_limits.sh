@@ -36,7 +36,7 @@ jans 'j["stdout"]' | grep -q 'touched 50 MiB: 20 of 20' && fail "20 x 50 MiB: ev
 [ "$(jans 'j["signal"]')" = KILL ] || fail "20 x 50 MiB: signal $(jans 'j["signal"]')"
 # ... and its recording, up to the cut, is built and opens
 ID=$(jans 'j["trace"]')
-[ "$ID" != None ] || fail "the recording of the memory-cut run is not built: $(head -c 600 "$T/ans")"
+[ "$ID" != None ] || fail "the recording of the memory-cut run is not built: $(jans 'j["error"]')"
 [ "$(jans 'j["recording_complete"]')" = False ] || fail "a killed recording says it is complete"
 expect_status 200 "/t/$ID/api/info"
 json 'j["images"][0]["t_end"] > 0' <"$T/body" | grep -q True || fail "/t/$ID/api/info: $(head -c 300 "$T/body")"
@@ -65,7 +65,7 @@ play_run c "$T/bomb.c"
 [ "$(jans 'j["limits"]["hit"]')" = processes ] && [ "$(jans 'j["limits"]["stage"]')" = record ] ||
 	fail "fork bomb: $(head -c 600 "$T/ans")"
 [ "$(jans 'j["limits"]["processes_max"]')" = 32 ] || fail "fork bomb: $(jans 'j["limits"]')"
-[ "$(jans 'j["trace"]')" != None ] || fail "the fork bomb's recording is not built: $(head -c 600 "$T/ans")"
+[ "$(jans 'j["trace"]')" != None ] || fail "the fork bomb's recording is not built: $(jans 'j["error"]')"
 alive "the fork bomb"
 # endless loops.  A tight one runs into the instruction cap (40 M here,
 # some 0.5 s of CPU under the recorder): SIGXCPU, as at the CPU limit, and
@@ -83,7 +83,7 @@ cut_run()
 	[ "$(jans 'j["recording_complete"]')" = "$5" ] ||
 		fail "$(basename "$2"): recording_complete $(jans 'j["recording_complete"]')"
 	id=$(jans 'j["trace"]')
-	[ "$id" != None ] || fail "$(basename "$2"): the recording is not built: $(head -c 600 "$T/ans")"
+	[ "$id" != None ] || fail "$(basename "$2"): the recording is not built: $(jans 'j["error"]')"
 	expect_status 200 "/t/$id/api/info"
 	t=$(json 'j["images"][0]["t_end"]' <"$T/body")
 	if [ "$3" = instructions ]; then
