@@ -1025,7 +1025,8 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 	static const char *const how[] = { "", "into", "over", "back-into", "back-over" };
 	struct hs_src_options opt = { .warn = unwind_quiet, .pack_dir = o->pack_dir };
 	struct hs_tree_step_ctx sc = { .img = img };
-	struct hs_db_step_filter f = { .enter = hs_tree_step_enters }; /* as the tree's */
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, /* as the tree's */
+				       .stops = hs_tree_step_stops };
 	struct hs_src *s = NULL;
 	uint64_t t, out;
 	int err, k;
@@ -1052,6 +1053,8 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 		f.ctx = &sc; /* without debug info: no call is leapt */
 	sc.s = s;
 	err = hs_db_step_line_filtered(img, t, (enum hs_db_step)k, f.ctx ? &f : NULL, &out);
+	if (!err && f.ctx && k == HS_DB_STEP_INTO)
+		err = hs_tree_step_signal_stop(img, t, &out);
 	hs_src_free(s);
 	if (err)
 		return err;

@@ -528,6 +528,37 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 	return err < 0 ? err : found;
 }
 
+/* Forward, *t_out the next stop found (err 0) or none (-ENOENT): the
+ * moment t's frame returns instead, when it returns first into code where
+ * gdb's step does not stop (f->stops).  A frame left by longjmp, an
+ * exception or a tail call did not return there. */
+static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
+		       const struct hs_db_step_filter *f, int err, uint64_t *t_out)
+{
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	bool stops;
+	int e;
+
+	if (!f || !f->stops || depth == 0 || (err && err != -ENOENT))
+		return err;
+	if ((e = call_at_depth(img, t, tid, depth - 1, &c)))
+		return e == -ENOENT ? err : e;
+	if (c.t_ret == HS_DB_NO_RETURN || (!err && c.t_ret >= *t_out) ||
+	    (c.flags & (HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)))
+		return err;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	e = hs_db_regs_at(img, c.t_ret, tid, r);
+	stops = !e && f->stops(f->ctx, r->regs.rip);
+	free(r);
+	if (e || stops)
+		return e ? e : err;
+	*t_out = c.t_ret;
+	return 0;
+}
+
 /* gdb's step and reverse-step: the next (previous) line start of tid,
  * leaping over the calls gdb's step does not enter (f: those made from
  * code without line info, below a function without any or the dynamic
@@ -606,5 +637,12 @@ int hs_db_step_line_filtered(const struct hs_db_image *cimg, uint64_t t, enum hs
 		return back ? back_over(img, t, tid, (uint32_t)depth, t_out) :
 			      next_over(img, t, tid, (uint32_t)depth, t_out);
 	}
-	return step_into(img, t, tid, back, f, t_out);
+	err = step_into(img, t, tid, back, f, t_out);
+	if (!back) {
+		size_t depth = 0;
+		int e = db_open_calls(img, t, tid, &depth);
+
+		err = e ? e : return_stop(img, t, tid, depth, f, err, t_out);
+	}
+	return err;
 }

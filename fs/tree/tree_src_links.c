@@ -1,8 +1,12 @@
 /* tree_src_links.c - time/<t>/next-line, prev-line, step-*, finish, caller; time/main. */
 #include "tree_src_i.h"
 
+#include "hindsight/le.h"
+#include "hindsight/trace_format.h"
+
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,10 @@ enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 	struct hs_db_regs *r;
 	bool jumper;
 
+	/* no call made it: gdb steps over a handler, or stops as the signal
+	 * arrives (hs_tree_step_signal_stop) */
+	if (c->flags & HS_DB_CALL_SIGNAL)
+		return HS_DB_STEP_SKIP;
 	if (hs_src_step_stops(sc->s, c->call_site)) {
 		if (!(c->flags & HS_DB_CALL_TAILIN))
 			return HS_DB_STEP_ENTER;
@@ -45,6 +53,67 @@ enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 	    hs_src_dynamic_linker(loc.module->path))
 		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
 	return HS_DB_STEP_SKIP_CALLER;
+}
+
+bool hs_tree_step_stops(void *ctx, uint64_t pc)
+{
+	struct hs_tree_step_ctx *sc = ctx;
+
+	return hs_src_step_stops(sc->s, pc);
+}
+
+/* ---- step and signals ----------------------------------------------------------------
+ * A signal whose handler runs while gdb steps stops the step where it
+ * arrives ("Program received signal"), unless gdb's defaults let it pass
+ * silently (`handle SIG nostop`: SIGALRM, SIGURG, SIGCHLD, SIGIO,
+ * SIGVTALRM, SIGPROF, SIGWINCH), when gdb steps over the handler.  The
+ * next `step` from there enters the handler at its first instruction, on
+ * the line of its opening brace, before the prologue.  A moment is an
+ * instruction, so the two stops are one: the handler's first instruction. */
+
+static bool gdb_stops_on(int32_t signo)
+{
+	switch (signo) {
+	case SIGALRM: case SIGURG: case SIGCHLD: case SIGIO: case SIGVTALRM: case SIGPROF:
+	case SIGWINCH:
+		return false;
+	default:
+		return true;
+	}
+}
+
+struct sig_stop {
+	uint32_t tid;
+	uint64_t t;             /* 0: none */
+};
+
+static int on_signal(void *ctx, const struct hs_db_event *ev)
+{
+	struct sig_stop *ss = ctx;
+
+	/* u32 tid, i32 signo, u32 flags (trace_format.h, HS_EV_SIGNAL) */
+	if (ev->tid != ss->tid || ev->len < 12 || (hs_le32(ev->payload + 8) & HS_SIG_FATAL) ||
+	    !gdb_stops_on((int32_t)hs_le32(ev->payload + 4)))
+		return 0;
+	ss->t = ev->t;
+	return 1;
+}
+
+int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_t *t)
+{
+	struct sig_stop ss = { 0, 0 };
+	int err;
+
+	if (*t <= t0 + 1)
+		return 0;
+	if ((err = hs_db_thread_at(img, t0, &ss.tid)))
+		return err;
+	err = hs_db_events(img, t0 + 1, *t - 1, HS_DB_KIND_BIT(HS_EV_SIGNAL), on_signal, &ss);
+	if (err < 0)
+		return err;
+	if (ss.t)
+		*t = ss.t;
+	return 0;
 }
 
 /* The step passes over a start of the line being stepped in its own
@@ -91,7 +160,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		  uint64_t *t)
 {
 	struct hs_tree_step_ctx sc = { .img = tree_image(tree, n) };
-	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .ctx = &sc };
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .stops = hs_tree_step_stops,
+					 .ctx = &sc };
 	struct hs_db_regs *r;
 	uint64_t from;
 	int err;
@@ -122,6 +192,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		step_inline_start(&sc, from, t);
+	if (err == 0 && how == HS_DB_STEP_INTO)
+		err = hs_tree_step_signal_stop(sc.img, from, t);
 	return err;
 }
 

@@ -555,7 +555,12 @@ int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
  * whole (one leap over a library that calls back a million times).
  * Forward, INTO also goes on past a start of the line being stepped in
  * its own frame (a call it did not enter returned into a new row of that
- * line: gdb goes on there).  f NULL: no call is leapt. */
+ * line: gdb goes on there).  Forward, when the frame INTO starts in
+ * returns before the next stop into code where f->stops(ctx, rip) says
+ * gdb's step does not stop (no line info: a library without it, a signal
+ * handler's interrupted code in a static libc), the step stops where it
+ * returns, as gdb's does ("0x... in f ()"); f->stops may be NULL (no such
+ * stop).  f NULL: no call is leapt. */
 enum hs_db_step_enter {
 	HS_DB_STEP_ENTER = 0,       /* gdb's step stops inside */
 	HS_DB_STEP_SKIP = 1,        /* runs it to its return */
@@ -563,6 +568,7 @@ enum hs_db_step_enter {
 };
 struct hs_db_step_filter {
 	enum hs_db_step_enter (*enter)(void *ctx, const struct hs_db_call *c);
+	bool (*stops)(void *ctx, uint64_t pc);
 	void *ctx;
 };
 int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,

@@ -278,6 +278,15 @@ struct hs_tree_step_ctx {
 	const struct hs_db_image *img;
 };
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c);
+/* Whether gdb's step stops in the code at pc (struct hs_db_step_filter's
+ * stops; ctx as above): it has line info outside the dynamic linker. */
+bool hs_tree_step_stops(void *ctx, uint64_t pc);
+/* gdb's step, *t the next stop found with hs_tree_step_enters (which
+ * steps over signal handlers) from t0: a handler entered on t0's thread in
+ * between, for a signal gdb stops on by default (not SIGALRM, SIGURG,
+ * SIGCHLD, SIGIO, SIGVTALRM, SIGPROF, SIGWINCH), stops the step at the
+ * handler's first instruction instead (*t set to it).  0 or -errno. */
+int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_t *t);
 
 /* A C expression's value at a moment, as gdb's `print` shows it, with
  * the page [first, first + count) of its children (struct hs_src_eval,
