@@ -238,7 +238,7 @@ static bool local_find(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 	Dwarf_Attribute a;
 	Dwarf_Die origin;
 
-	for (int i = 0; i < x->nscopes && i <= x->f; i++)
+	for (int i = x->first; i < x->nscopes && i <= x->f; i++)
 		if (scope_find(&x->scopes[i], name, len, true, out))
 			return true;
 	return x->f < x->nscopes &&
@@ -311,7 +311,7 @@ static bool enumerator(struct cx *x, const char *name, size_t len, struct cx_val
 {
 	Dwarf_Die t, e;
 
-	for (int i = 0; i < x->nscopes && i <= x->f; i++)
+	for (int i = x->first; i < x->nscopes && i <= x->f; i++)
 		if (enum_in(&x->scopes[i], name, len, out))
 			return true;
 	if (x->have_cu && enum_in(&x->cu, name, len, out))

@@ -58,7 +58,8 @@ struct cx {
 	Dwarf_Die cu;           /* the compile unit at pc (have_cu) */
 	bool have_cu;
 	Dwarf_Die *scopes;      /* dwarf_getscopes at pc (libdw's malloc) */
-	int nscopes, f;         /* f: the innermost function's index */
+	int nscopes, f;         /* f: the function shown's index */
+	int first;              /* its innermost block's index */
 };
 
 /* cexpr.c */

@@ -544,7 +544,7 @@ static void scopes_at(struct cx *x)
 	Dwarf_Addr bias;
 	Dwarf_Die *cu;
 
-	x->f = 0;
+	x->f = x->first = 0;
 	if (!c->m || !c->m->dw || !(cu = dwfl_module_addrdie(c->m->dm, c->pc, &bias)))
 		return;
 	c->bias = bias;
@@ -553,12 +553,7 @@ static void scopes_at(struct cx *x)
 	x->nscopes = dwarf_getscopes(cu, c->pc - bias, &x->scopes);
 	if (x->nscopes < 0)
 		x->nscopes = 0;
-	for (x->f = 0; x->f < x->nscopes; x->f++) {
-		int tag = dwarf_tag(&x->scopes[x->f]);
-
-		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
-			break;
-	}
+	x->f = src_frame_scope(&x->scopes, &x->nscopes, c->tg->hide_inline, &x->first);
 	/* the frame base lives on the concrete out-of-line subprogram */
 	for (int i = x->f; i < x->nscopes; i++)
 		if (dwarf_tag(&x->scopes[i]) == DW_TAG_subprogram) {

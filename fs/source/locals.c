@@ -183,6 +183,36 @@ void hs_src_vars_free(struct hs_src_var *vars, size_t n)
 	free(vars);
 }
 
+int src_frame_scope(Dwarf_Die **scopes, int *ns, unsigned hide, int *first)
+{
+	int f;
+
+	*first = 0;
+	for (f = 0; f < *ns; f++) {
+		int tag = dwarf_tag(&(*scopes)[f]);
+		Dwarf_Die *up = NULL;
+		int n;
+
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+			continue;
+		if (tag == DW_TAG_subprogram || hide == 0)
+			break;
+		/* up[0] is the copy itself, then the blocks holding it */
+		n = dwarf_getscopes_die(&(*scopes)[f], &up);
+		if (n <= 1) {
+			free(up);
+			break; /* no container known: show the copy */
+		}
+		free(*scopes);
+		*scopes = up;
+		*ns = n;
+		hide--;
+		f = 0;
+		*first = 1;
+	}
+	return f;
+}
+
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n)
 {
@@ -191,7 +221,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	Dwarf_Die *cu, *scopes = NULL, origin;
 	Dwarf_Attribute ao_attr;
 	Dwarf_Addr bias;
-	int ns, i, f, ret = 0;
+	int ns, i, f, first, ret = 0;
 	uint64_t rip;
 
 	if (!s || !tg || !tg->regs || !tg->read_mem || !vars || !n || !s->finished)
@@ -223,13 +253,8 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		ret = -ENODATA;
 		goto out;
 	}
-	/* the innermost function: a subprogram or an inlined instance */
-	for (f = 0; f < ns; f++) {
-		int tag = dwarf_tag(&scopes[f]);
-
-		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
-			break;
-	}
+	/* the function shown: a subprogram or an inlined instance */
+	f = src_frame_scope(&scopes, &ns, tg->hide_inline, &first);
 	if (f == ns) {
 		ret = -ENODATA;
 		goto out;
@@ -241,7 +266,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 			break;
 		}
 	/* innermost blocks first: they shadow outer declarations */
-	for (i = 0; i <= f && !ret; i++)
+	for (i = first; i <= f && !ret; i++)
 		ret = scope_vars(&c, &locals, &scopes[i], false);
 	if (!ret)
 		ret = scope_vars(&c, &params, &scopes[f], true);

@@ -1205,6 +1205,18 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 	if (!cu)
 		goto out;
 	n = dwarf_getscopes(cu, addr - bias, &scopes);
+	/* past an inlined copy dwarf_getscopes goes on with the abstract
+	 * function's scopes: the real function holds the innermost copy */
+	for (i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			Dwarf_Die *up = NULL;
+			int k = dwarf_getscopes_die(&scopes[i], &up);
+
+			free(scopes);
+			scopes = up;
+			n = k;
+			break;
+		}
 	for (i = n - 1; i >= 0; i--) {
 		Dwarf_Addr lo;
 

@@ -279,6 +279,14 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
  * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
  * its location needed was unreadable. */
 int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vsrc *v);
+/* The frame shown among dwarf_getscopes' *ns scopes (*scopes, malloc'd)
+ * once `hide` inlined copies are passed over (struct hs_src_target's
+ * hide_inline): the index of its function (a subprogram or an inlined
+ * instance; *ns when none) and in *first the index of its innermost
+ * block.  Past a copy dwarf_getscopes goes on with the abstract
+ * function's scopes, so a hidden copy's containers replace the array
+ * (dwarf_getscopes_die).  Under s->dw_lock. */
+int src_frame_scope(Dwarf_Die **scopes, int *ns, unsigned hide, int *first);
 
 /* ---- types and text (types.c) ------------------------------------------- */
 

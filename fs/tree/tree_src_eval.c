@@ -217,6 +217,8 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 	tg.regs = &r->regs;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
+	if (frame == 0)
+		tg.hide_inline = tree_src_hidden(s, r->regs.rip);
 	err = hs_src_eval(s, &tg, expr, first, count, out);
 out:
 	free(r);

@@ -166,6 +166,9 @@ uint32_t tree_src_folder_of(const struct hs_tree_node *dir);
 /* ---- tree_src_where.c ------------------------------------------------------------- */
 /* The registers at n->t; caller frees *out with free(). */
 int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_db_regs **out);
+/* The inlined copies gdb hides at a stop at pc (hs_src_inline_hidden; 0
+ * when unknown): their caller's frame, line and variables show there. */
+unsigned tree_src_hidden(struct hs_src *s, uint64_t pc);
 /* tree_src_get() and tree_src_regs_at() together: the debug information
  * and the registers at n->t (caller frees *r); 0 or the first -errno. */
 int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,

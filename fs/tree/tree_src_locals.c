@@ -39,6 +39,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 	tg.regs = &r->regs;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
+	tg.hide_inline = tree_src_hidden(s, r->regs.rip);
 	err = hs_src_locals(s, &tg, &out->vars, &out->n);
 	if (err == -ENODATA || err == -ENOENT) {
 		char where[128];

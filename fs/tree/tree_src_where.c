@@ -74,6 +74,13 @@ static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, bool top, int *nu
 	}
 }
 
+unsigned tree_src_hidden(struct hs_src *s, uint64_t pc)
+{
+	int h = hs_src_inline_hidden(s, pc);
+
+	return h > 0 ? (unsigned)h : 0;
+}
+
 /* time/<t>/where: the innermost frame shown, an inlined function's when
  * the pc is in inlined code; at the first instruction of a copy, the
  * caller at the call site (gdb's inline frame skipping). */

@@ -316,6 +316,10 @@ int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
  * expressions: the registers of the innermost frame and memory. */
 struct hs_src_target {
 	const struct hs_trace_regs *regs;
+	/* Copies of inlined functions that start at rip to pass over,
+	 * innermost first (hs_src_inline_hidden: at a stop gdb shows their
+	 * caller at the call site, and its variables); 0 in other frames. */
+	unsigned hide_inline;
 	/* Reads len bytes at addr into buf: the byte count read (short when
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);

@@ -2220,15 +2220,21 @@ static void test_trace_lists_process_images_sorted(void **state)
 		snprintf(path, sizeof(path), "%s/procs/%s", r.root, names[i]);
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
-	/* an image is listed once its stream.hst has bytes (an empty or
-	 * missing one recorded nothing): 100.0 from rec_init, and 7.0 not */
-	for (size_t i = 0; i < 7; i++) {
-		const char *name = i < 6 ? names[i] : "100.0";
+	/* an image is listed once its stream.hst holds more than a header
+	 * (a missing, empty or partial one recorded nothing: its recorder
+	 * was killed at birth): 100.0 from rec_init, and 7.0 and 8.0 not */
+	for (size_t i = 0; i < 8; i++) {
+		const char *name = i < 6 ? names[i] : i == 6 ? "100.0" : "8.0";
 		FILE *f;
 
+		if (i == 7) {
+			snprintf(path, sizeof(path), "%s/procs/8.0", r.root);
+			assert_int_equal(mkdir(path, 0755), 0);
+		}
 		snprintf(path, sizeof(path), "%s/procs/%s/stream.hst", r.root, name);
 		assert_non_null(f = fopen(path, "w"));
-		fputs("not a header, but bytes", f);
+		for (int k = 0; k < (i == 7 ? 1 : 4); k++)
+			fputs("not a header, but bytes", f); /* 23 bytes */
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "%s/procs/7.0", r.root);
