@@ -861,6 +861,46 @@ static int parse_primary(struct cx *x, struct cx_val *out)
 	return syntax_error(x);
 }
 
+/* Is the name token followed by "(": a method call? */
+static bool peek_call(const struct cx *x)
+{
+	const char *p = x->ts + x->tlen;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return x->tk == TK_ID && *p == '(';
+}
+
+/* obj.name(args) at the name token: a recording runs no code, so only
+ * what libstdc++'s containers' fields tell is computed (cexpr_std.c). */
+static int method_call(struct cx *x, const struct cx_val *obj, struct cx_val *out)
+{
+	const char *name = x->ts;
+	size_t len = x->tlen;
+	struct cx_val *args = calloc(2, sizeof *args);
+	int n = 0, r = 0;
+
+	if (!args)
+		return -ENOMEM;
+	next(x); /* the name */
+	next(x); /* ( */
+	while (!r && !is_op(x, ")")) {
+		if (n == 2) {
+			r = cx_fail(x, "Too many arguments in method call.");
+			break;
+		}
+		r = parse_expr(x, &args[n++]);
+		if (!r && !is_op(x, ")"))
+			r = expect(x, ",");
+	}
+	if (!r)
+		r = expect(x, ")");
+	if (!r)
+		r = cx_std_call(x, obj, name, len, args, n, out);
+	free(args);
+	return r ? -EINVAL : 0;
+}
+
 static int parse_postfix(struct cx *x, struct cx_val *out)
 {
 	if (parse_primary(x, out))
@@ -899,6 +939,11 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			       cx_class_of(&base.ty, NULL) == CL_ARRAY)
 				if (cx_deref(x, &base, &base) || cx_coerce_ref(x, &base))
 					return -EINVAL;
+			if (peek_call(x)) {
+				if (method_call(x, &base, out))
+					return -EINVAL;
+				continue;
+			}
 			r = cx_member(x, &base, x->ts, x->tlen, out);
 			if (r == -ENOENT)
 				return cx_fail(x, "Attempt to extract a component of a value "

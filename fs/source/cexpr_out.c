@@ -28,7 +28,7 @@ static void sb_init(struct src_sbuf *b)
 
 /* gdb's names of gcc's integer types ("long unsigned int" is "unsigned
  * long" in gdb's messages), in type text s (freed; the result is new). */
-static char *gdb_names(char *s)
+char *cx_gdb_names(char *s)
 {
 	static const char *const map[][2] = {
 		{ "long long unsigned int", "unsigned long long" },
@@ -88,7 +88,7 @@ static char *type_text(const struct cx_type *t)
 	else if (t->kind == CT_VOID)
 		base = strdup("void");
 	else
-		base = gdb_names(src_type_name((Dwarf_Die *)&t->die));
+		base = cx_gdb_names(src_type_name((Dwarf_Die *)&t->die));
 	if (base && t->dim > 0 && (cut = strchr(base, '['))) {
 		/* "int [3][4]" row: "int [4]" */
 		const char *rest = cut;
@@ -304,7 +304,7 @@ static bool simple_expr(const char *e)
 	return depth == 0;
 }
 
-static char *member_expr(const char *e, const char *m)
+char *cx_member_expr(const char *e, const char *m)
 {
 	char *out = NULL;
 	int r;
@@ -378,6 +378,8 @@ static uint64_t child_count(struct cx *x, const struct cx_val *vin)
 	k = cx_class_of(&v.ty, &st);
 	if (k == CL_STRUCT && cx_std_vector_len(x, &v, &n) == 0)
 		; /* its elements, not its _Vector_base */
+	else if (k == CL_STRUCT && (x->failed = false, cx_std_count(x, &v, &n) == 0))
+		; /* a container's elements, as gdb's pretty printer lists them */
 	else if (k == CL_STRUCT)
 		each_field(&st, count_field, &n);
 	else if (k == CL_ARRAY)
@@ -454,11 +456,23 @@ static int field_child(void *ctx, Dwarf_Die *m, uint64_t off)
 		const char *mn = dwarf_diename(m);
 
 		name = strdup(mn ? mn : "<anonymous>");
-		expr = mn ? member_expr(k->expr, mn) : strdup(k->expr);
+		expr = mn ? cx_member_expr(k->expr, mn) : strdup(k->expr);
 	}
 	if (cx_member_at(k->x, k->v, m, off, &cv))
 		return put_child(k, NULL, name, expr);
 	return put_child(k, &cv, name, expr);
+}
+
+static int std_child(void *ctx, const struct cx_val *cv, char *name, char *expr)
+{
+	struct kids *k = ctx;
+
+	if (k->n >= k->count) {
+		free(name);
+		free(expr);
+		return 0;
+	}
+	return put_child(k, cv, name, expr);
 }
 
 static int children(struct cx *x, const struct cx_val *vin, const char *expr, uint64_t first,
@@ -490,7 +504,10 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 		cl = CL_ARRAY; /* v[i], as cx_index reads it */
 		x->failed = false;
 	}
-	if (cl == CL_STRUCT) {
+	if (cl == CL_STRUCT && cx_std_count(x, &v, &i) == 0) {
+		r = cx_std_children(x, &v, expr, first, count, std_child, &k);
+	} else if (cl == CL_STRUCT) {
+		x->failed = false;
 		r = each_field(&st, field_child, &k);
 	} else if (cl == CL_ARRAY) {
 		for (i = first; i < first + count && !r; i++) {
@@ -616,6 +633,7 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 	memset(out, 0, sizeof *out);
 	c.regs = tg->regs;
 	c.pc = tg->regs->rip;
+	c.pretty = cx_std_pretty; /* locals/ prints without them */
 	c.m = src_mod_find(s, c.pc);
 	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
 	if (!c.pages)

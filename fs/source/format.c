@@ -959,6 +959,8 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 	case DW_TAG_class_type:
+		if (c->pretty && c->pretty(c, &t, v, off, depth, b) == 0)
+			return;
 		fmt_struct(c, &t, v, off, depth, b);
 		return;
 	case DW_TAG_array_type: {
@@ -979,6 +981,12 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 		src_sb_str(b, "<unsupported type>");
 		return;
 	}
+}
+
+void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uint64_t off,
+		   int depth, struct src_sbuf *b)
+{
+	fmt_value(c, t, v, off, depth, b);
 }
 
 bool src_is_char_type(Dwarf_Die *t)

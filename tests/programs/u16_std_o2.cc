@@ -1,0 +1,65 @@
+// u16_std.cc - libstdc++ containers for the expression box: gdb's pretty
+// printers' text and the methods its xmethods compute.
+#include <array>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+struct Item {
+	int qty;
+	double price;
+};
+
+struct Bag {
+	std::string name;
+	std::vector<int> ids;
+	int n;
+};
+
+static int use(const void *p)
+{
+	return p != nullptr;
+}
+
+int main()
+{
+	std::vector<int> items = { 1, 2, 3 };
+	items.reserve(4);
+	std::vector<Item> stock = { { 3, 1.5 }, { 7, 2.25 } };
+	std::vector<std::vector<int>> grid = { { 1, 2 }, {}, { 3 } };
+	std::vector<bool> flags = { true, false, true };
+	std::vector<int> empty;
+	std::vector<int> big(250);
+	for (int i = 0; i < 250; i++)
+		big[i] = i;
+	std::string s = "text";
+	std::string longs(40, 'x');
+	std::string es;
+	std::array<int, 3> arr = { 4, 5, 6 };
+	std::unique_ptr<Item> up(new Item{ 9, 0.5 });
+	std::unique_ptr<Item> nup;
+	std::shared_ptr<Item> sp = std::make_shared<Item>(Item{ 2, 4.0 });
+	std::shared_ptr<Item> sp2 = sp;
+	std::shared_ptr<Item> nsp;
+	std::map<int, std::string> m = { { 1, "one" }, { 3, "three" } };
+	std::set<int> st = { 5, 1, 3 };
+	std::list<int> li = { 7, 8 };
+	std::list<int> eli;
+	std::unordered_map<int, int> um = { { 1, 10 } };
+	std::optional<int> opt = 5;
+	std::optional<int> nopt;
+	std::pair<int, std::string> pr(4, "four");
+	Bag bag{ "bag", { 1, 2 }, 2 };
+	std::vector<std::string> names = { "a", "bc" };
+	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
+		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
+		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
+		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names);
+	return n - 25; // line: std-ret
+}
