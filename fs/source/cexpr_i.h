@@ -127,6 +127,8 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
  * string's, a vector's data, std::array's elements (smart_only: only
  * smart pointers', for *p).  -ENOENT for other values. */
 int cx_std_pointer_of(struct cx *x, const struct cx_val *v, bool smart_only, struct cx_val *out);
+/* v[i] of a std::vector<bool> (a bool); -ENOENT for other values. */
+int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
 /* obj.m(args): the method computed from the fields; gdb-like errors for
  * what is not computed. */
 int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t len,
@@ -134,6 +136,8 @@ int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t le
 /* cexpr_out.c */
 /* gdb's names of gcc's integer types in type text s (freed; new text). */
 char *cx_gdb_names(char *s);
+/* Is e a chain of names, members and subscripts (no parentheses needed)? */
+bool cx_simple_expr(const char *e);
 /* The expression of member m of expression e ("a.m", "p->m", "(e).m"). */
 char *cx_member_expr(const char *e, const char *m);
 

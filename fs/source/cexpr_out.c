@@ -282,7 +282,7 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 
 /* Is e a chain of names, members and subscripts ("a.b->c[i+1]")?  Then
  * a child's expression needs no parentheses around it. */
-static bool simple_expr(const char *e)
+bool cx_simple_expr(const char *e)
 {
 	int depth = 0;
 
@@ -309,9 +309,9 @@ char *cx_member_expr(const char *e, const char *m)
 	char *out = NULL;
 	int r;
 
-	if (simple_expr(e))
+	if (cx_simple_expr(e))
 		r = asprintf(&out, "%s.%s", e, m);
-	else if (e[0] == '*' && simple_expr(e + 1))
+	else if (e[0] == '*' && cx_simple_expr(e + 1))
 		r = asprintf(&out, "%s->%s", e + 1, m);
 	else
 		r = asprintf(&out, "(%s).%s", e, m);
@@ -448,7 +448,7 @@ static int field_child(void *ctx, Dwarf_Die *m, uint64_t off)
 		char *tn = src_die_type(m, &bt) ? src_type_name(&bt) : NULL;
 
 		if (tn && asprintf(&name, "<%s>", tn) >= 0 &&
-		    asprintf(&expr, simple_expr(k->expr) ? "(%s)%s" : "(%s)(%s)", tn,
+		    asprintf(&expr, cx_simple_expr(k->expr) ? "(%s)%s" : "(%s)(%s)", tn,
 			     k->expr) < 0)
 			expr = NULL;
 		free(tn);
@@ -515,7 +515,7 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 
 			if (asprintf(&name, "[%" PRIu64 "]", i) < 0)
 				name = NULL;
-			if (asprintf(&e, simple_expr(expr) ? "%s[%" PRIu64 "]" :
+			if (asprintf(&e, cx_simple_expr(expr) ? "%s[%" PRIu64 "]" :
 				     "(%s)[%" PRIu64 "]", expr, i) < 0)
 				e = NULL;
 			r = put_child(&k, cx_index(x, &v, (int64_t)i, &cv) ? NULL : &cv, name, e);
@@ -523,7 +523,7 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 	} else {
 		char *name = NULL, *e = NULL;
 
-		if (asprintf(&e, simple_expr(expr) ? "*%s" : "*(%s)", expr) < 0)
+		if (asprintf(&e, cx_simple_expr(expr) ? "*%s" : "*(%s)", expr) < 0)
 			e = NULL;
 		name = e ? strdup(e) : NULL;
 		r = put_child(&k, cx_deref(x, &v, &cv) ? NULL : &cv, name, e);

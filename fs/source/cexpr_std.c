@@ -24,7 +24,7 @@
 #include "cexpr_i.h"
 
 enum std_kind { SK_NONE, SK_VECTOR, SK_BVECTOR, SK_STRING, SK_UNIQUE, SK_SHARED, SK_MAP,
-		SK_SET, SK_LIST, SK_UMAP, SK_USET, SK_OPTIONAL, SK_ARRAY };
+		SK_SET, SK_LIST, SK_UMAP, SK_USET, SK_OPTIONAL, SK_ARRAY, SK_PAIR };
 
 static const struct {
 	const char *prefix;     /* the qualified class name starts so */
@@ -50,6 +50,7 @@ static const struct {
 	{ "std::unordered_multiset<", SK_USET, "std::unordered_multiset" },
 	{ "std::optional<", SK_OPTIONAL, "std::optional" },
 	{ "std::array<", SK_ARRAY, "std::array" },
+	{ "std::pair<", SK_PAIR, "std::pair" },
 };
 
 /* The methods computed, by kind (the error names them). */
@@ -66,6 +67,7 @@ static const char *const std_methods[] = {
 	[SK_USET] = "size(), empty()",
 	[SK_OPTIONAL] = "has_value(), value()",
 	[SK_ARRAY] = "size(), empty(), front(), back(), at(), data()",
+	[SK_PAIR] = "(none: read first and second)",
 };
 
 /* A container, opened: its kind, counts and where a walk of it stands. */
@@ -102,7 +104,7 @@ static enum std_kind kind_of(const struct cx_val *v, Dwarf_Die *st, const char *
 	    strncmp(n, "weak_ptr<", 9) && strncmp(n, "map<", 4) && strncmp(n, "multimap<", 9) &&
 	    strncmp(n, "set<", 4) && strncmp(n, "multiset<", 9) && strncmp(n, "list<", 5) &&
 	    strncmp(n, "unordered_", 10) && strncmp(n, "optional<", 9) &&
-	    strncmp(n, "array<", 6))
+	    strncmp(n, "array<", 6) && strncmp(n, "pair<", 5))
 		return SK_NONE;
 	b = malloc(sizeof *b);
 	if (!b)
@@ -366,6 +368,9 @@ static int std_open(struct cx *x, const struct cx_val *vin, struct std_c *sc)
 		return path(x, &sc->v, "_M_ptr", &sc->first);
 	case SK_OPTIONAL:
 		return open_optional(x, sc);
+	case SK_PAIR:
+		sc->n = 2;
+		return 0;
 	case SK_ARRAY: {
 		uint64_t dims[8];
 		Dwarf_Die p;
@@ -451,6 +456,11 @@ static int std_next(struct cx *x, struct std_c *sc, struct cx_val *key, struct c
 	case SK_SHARED:
 	case SK_OPTIONAL:
 		*val = sc->first;
+		break;
+	case SK_PAIR:
+		if (sc->i ? cx_member(x, &sc->v, "second", 6, val) :
+		    cx_member(x, &sc->v, "first", 5, val))
+			return -EINVAL;
 		break;
 	case SK_MAP:
 	case SK_SET:
@@ -618,6 +628,23 @@ static int children_text(struct cx *x, struct std_c *sc, int depth, struct src_s
 	return 0;
 }
 
+/* printers.py's pair: its two members, without the empty __pair_base. */
+static int pair_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
+{
+	struct cx_val key, val;
+
+	src_sb_str(b, "{first = ");
+	if (std_next(x, sc, &key, &val))
+		return -EINVAL;
+	nested_text(x, &val, depth + 1, b);
+	src_sb_str(b, ", second = ");
+	if (std_next(x, sc, &key, &val))
+		return -EINVAL;
+	nested_text(x, &val, depth + 1, b);
+	src_sb_str(b, "}");
+	return 0;
+}
+
 /* The text of an opened container; -ENOENT: gdb shows it raw. */
 static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
 {
@@ -625,6 +652,8 @@ static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *
 
 	if (sc->kind == SK_STRING)
 		return string_text(x, sc, b);
+	if (sc->kind == SK_PAIR)
+		return pair_text(x, sc, depth, b);
 	r = head_text(x, sc, b);
 	if (r)
 		return r;
@@ -740,7 +769,10 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
 		}
 		if (r || i < first)
 			continue;
-		if (sc->kind == SK_UNIQUE || sc->kind == SK_SHARED || sc->kind == SK_OPTIONAL) {
+		if (sc->kind == SK_PAIR) {
+			name = strdup(i ? "second" : "first");
+			e = cx_member_expr(expr, name ? name : "first");
+		} else if (sc->kind == SK_UNIQUE || sc->kind == SK_SHARED || sc->kind == SK_OPTIONAL) {
 			const char *m = sc->kind == SK_OPTIONAL ? "value()" : "get()";
 
 			name = strdup(sc->kind == SK_OPTIONAL ? "[contained value]" : m);
@@ -760,7 +792,11 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
 		} else {
 			if (asprintf(&name, "[%" PRIu64 "]", i) < 0)
 				name = NULL;
-			e = sc->kind == SK_BVECTOR ? strdup(name) : addr_expr(&val);
+			if (sc->kind != SK_BVECTOR)
+				e = addr_expr(&val);
+			else if (asprintf(&e, cx_simple_expr(expr) ? "%s[%" PRIu64 "]" :
+					  "(%s)[%" PRIu64 "]", expr, i) < 0)
+				e = NULL;
 		}
 		r = fn(ctx, &val, name, e);
 	}
@@ -899,8 +935,14 @@ static int std_method(struct cx *x, struct std_c *sc, const char *m, size_t len,
 		return elem_at(x, sc, (int64_t)args[0], out);
 	}
 	if ((sc->kind == SK_VECTOR && is_m(m, len, "data")) ||
-	    (sc->kind == SK_STRING && (is_m(m, len, "data") || is_m(m, len, "c_str"))) ||
-	    ((sc->kind == SK_UNIQUE || sc->kind == SK_SHARED) && is_m(m, len, "get"))) {
+	    (sc->kind == SK_STRING && (is_m(m, len, "data") || is_m(m, len, "c_str")))) {
+		/* T *, as the method's type says ("const char *": its string) */
+		*out = sc->first;
+		out->ty = sc->et;
+		out->ty.nptr++;
+		return 0;
+	}
+	if ((sc->kind == SK_UNIQUE || sc->kind == SK_SHARED) && is_m(m, len, "get")) {
 		*out = sc->first;
 		return 0;
 	}
@@ -956,7 +998,7 @@ int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t le
 	      NULL;
 	if (r == -ENOSYS)
 		r = cx_fail(x, "cannot call %s::%.*s(): only %s are evaluated in a recording",
-			    cls ? cls : "?", (int)len, m, std_methods[sc->kind]);
+			    sc->shown, (int)len, m, std_methods[sc->kind]);
 	else if (cls)
 		r = cx_fail(x, "cannot call %s::%.*s(): a recording runs no code; only the "
 			    "methods of libstdc++'s containers (size(), empty(), front(), back(), "
@@ -967,6 +1009,26 @@ int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t le
 			    "structure.");
 out:
 	free(cls);
+	free(sc);
+	return r;
+}
+
+int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out)
+{
+	struct std_c *sc = malloc(sizeof *sc);
+	int r;
+
+	if (!sc)
+		return -ENOMEM;
+	r = std_open(x, v, sc);
+	if (r == 0 && sc->kind != SK_BVECTOR)
+		r = -ENOENT;
+	if (r == 0) {
+		/* gdb's xmethod reads the bit, unchecked like operator[] */
+		sc->n = INT64_MAX;
+		sc->bitoff += (uint64_t)i;
+		r = std_next(x, sc, out, out);
+	}
 	free(sc);
 	return r;
 }

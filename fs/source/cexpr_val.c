@@ -423,6 +423,12 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
 	k = cx_class_of(&v.ty, NULL);
+	if (k == CL_STRUCT) {
+		int r = cx_std_elem(x, &v, i, out);
+
+		if (r != -ENOENT)
+			return r;
+	}
 	if (k == CL_STRUCT && cx_std_pointer(x, &v, &v) == 0)
 		k = cx_class_of(&v.ty, NULL); /* gdb's xmethods: v[i] is _M_start[i] */
 	if (x->failed)

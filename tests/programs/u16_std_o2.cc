@@ -1,4 +1,4 @@
-// u16_std.cc - libstdc++ containers for the expression box: gdb's pretty
+// u16_std.cc (u16_std_o2.cc: the same at -O2) - libstdc++ containers for the expression box: gdb's pretty
 // printers' text and the methods its xmethods compute.
 #include <array>
 #include <list>
@@ -22,9 +22,28 @@ struct Bag {
 	int n;
 };
 
-static int use(const void *p)
+/* opaque to the optimizer: every container stays in memory at -O2 */
+__attribute__((noinline)) static int use(const void *p)
 {
+	asm volatile("" : : "r"(p) : "memory");
 	return p != nullptr;
+}
+
+static volatile int g_sink;
+
+__attribute__((noinline)) static void stop(void)
+{
+	asm volatile("" : : : "memory");
+}
+
+/* containers by reference: (const std::vector<int> &) @0x...: ... */
+__attribute__((noinline)) static int probe(const std::vector<int> &v,
+					   const std::map<int, std::string> &mm,
+					   const std::string &str)
+{
+	stop();
+	g_sink = 1; // line: probe-ret
+	return (int)v.size() + (int)mm.size() + (int)str.size();
 }
 
 int main()
@@ -61,5 +80,7 @@ int main()
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
 		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names);
-	return n - 25; // line: std-ret
+	stop();
+	g_sink = n; // line: std-ret
+	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
 }
