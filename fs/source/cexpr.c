@@ -990,6 +990,84 @@ static int parse_sizeof(struct cx *x, struct cx_val *out)
 	return 0;
 }
 
+/* Finds the type named by comps[k..n) inside scope: namespaces and
+ * classes on the way (a CU opens "std" many times: every one is tried). */
+static bool find_qualified(Dwarf_Die *scope, char **comps, int k, int n, Dwarf_Die *out)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+		bool type = tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+			    tag == DW_TAG_union_type || tag == DW_TAG_typedef ||
+			    tag == DW_TAG_enumeration_type || tag == DW_TAG_base_type;
+
+		if (!nm || strcmp(nm, comps[k]))
+			continue;
+		if (k == n - 1 && type && !dwarf_hasattr(&ch, DW_AT_declaration)) {
+			*out = ch;
+			return true;
+		}
+		if (k < n - 1 && (tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+				  tag == DW_TAG_class_type) &&
+		    find_qualified(&ch, comps, k + 1, n, out))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* A cast to a C++ qualified or template type, as the variables tree
+ * writes a container's element ("*(std::vector<int, std::allocator<int>
+ * > *)0x4052a0"): the text after "(" to its ")", looked up in the
+ * compile unit at pc.  0 with x->p after the ")"; -ENOENT: not one. */
+static int qualified_type(struct cx *x, struct cx_type *out)
+{
+	const char *p = x->p, *end;
+	char *text, *comps[16];
+	int depth = 0, n = 0, stars = 0;
+	size_t len;
+	bool found;
+
+	for (end = p; *end && (depth || *end != ')'); end++)
+		depth += *end == '<' || *end == '(' ? 1 : *end == '>' || *end == ')' ? -1 : 0;
+	if (!*end || !x->have_cu || !cplus(x))
+		return -ENOENT;
+	len = (size_t)(end - p);
+	text = strndup(p, len);
+	if (!text)
+		return -ENOMEM;
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '*'))
+		stars += text[--len] == '*';
+	text[len] = 0;
+	if (!strstr(text, "::") && !strchr(text, '<')) {
+		free(text);
+		return -ENOENT;
+	}
+	/* split at the "::" outside template arguments */
+	comps[n++] = text;
+	depth = 0;
+	for (char *q = text; *q && n < 16; q++) {
+		depth += *q == '<' ? 1 : *q == '>' ? -1 : 0;
+		if (!depth && q[0] == ':' && q[1] == ':') {
+			*q = 0;
+			comps[n++] = q + 2;
+			q++;
+		}
+	}
+	memset(out, 0, sizeof *out);
+	found = find_qualified(&x->cu, comps, 0, n, &out->die);
+	free(text);
+	if (!found)
+		return -ENOENT;
+	x->p = end + 1;
+	out->kind = CT_DIE;
+	out->nptr = stars;
+	return 0;
+}
+
 static int parse_unary(struct cx *x, struct cx_val *out)
 {
 	if (is_op(x, "-") || is_op(x, "+") || is_op(x, "!") || is_op(x, "~")) {
@@ -1030,7 +1108,12 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 		return parse_sizeof(x, out);
 	if (is_op(x, "(")) {
 		const char *save = x->p, *save_ts = x->ts;
+		struct cx_type qt;
 
+		if (qualified_type(x, &qt) == 0) {
+			next(x);
+			return parse_unary(x, out) ? -EINVAL : cast(x, &qt, out);
+		}
 		next(x);
 		if (type_start(x)) {
 			struct cx_type t;

@@ -127,6 +127,8 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
  * string's, a vector's data, std::array's elements (smart_only: only
  * smart pointers', for *p).  -ENOENT for other values. */
 int cx_std_pointer_of(struct cx *x, const struct cx_val *v, bool smart_only, struct cx_val *out);
+/* Does gdb print v (a class value) through a libstdc++ pretty printer? */
+bool cx_std_printed(const struct cx_val *v);
 /* v[i] of a std::vector<bool> (a bool); -ENOENT for other values. */
 int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
 /* obj.m(args): the method computed from the fields; gdb-like errors for

@@ -239,6 +239,15 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 	}
 	if (v->ty.arr_n)
 		return repeat_text(x, v, b);
+	if (top && k == CL_REF) {
+		/* a printer applies to a reference as to its target: gdb shows
+		 * no "(const std::vector<int> &) @0x...:" before its text */
+		struct cx_val t = *v;
+
+		if (cx_coerce_ref(x, &t) == 0 && cx_std_printed(&t))
+			return value_text(x, &t, false, b);
+		x->failed = false;
+	}
 	if (k == CL_FUNC && !v->ty.nptr) {
 		/* gdb: {int (struct node *)} 0x401136 <tally> */
 		char *tn = type_text(&v->ty);

@@ -501,12 +501,51 @@ static void nested_text(struct cx *x, const struct cx_val *e, int depth, struct 
 	src_fmt_value(x->c, (Dwarf_Die *)&e->ty.die, &e->v, 0, depth, b);
 }
 
+/* libstdc++'s type printers (printers.py's add_one_template_type_printer),
+ * in place: std::string for basic_string<char>, and a default allocator
+ * argument left out ("std::vector<int, std::allocator<int> >" is
+ * "std::vector<int>"). */
+static void recognize(char *s)
+{
+	static const char str[] = "std::__cxx11::basic_string<char, std::char_traits<char>, "
+				  "std::allocator<char> >";
+	static const char alloc[] = ", std::allocator<";
+	char *at;
+
+	while ((at = strstr(s, str))) {
+		memcpy(at, "std::string", 11);
+		memmove(at + 11, at + sizeof str - 1, strlen(at + sizeof str - 1) + 1);
+	}
+	for (char *from = s; (at = strstr(from, alloc));) {
+		char *arg = at + sizeof alloc - 1, *open = at, *end;
+		size_t alen;
+		int depth = 0;
+
+		for (end = arg; *end && (depth || *end != '>'); end++)
+			depth += *end == '<' ? 1 : *end == '>' ? -1 : 0;
+		while (open > s && (depth || open[-1] != '<')) {
+			open--;
+			depth += *open == '>' ? 1 : *open == '<' ? -1 : 0;
+		}
+		alen = (size_t)(end - arg);
+		from = at + 1;
+		if (!*end || open == s || (size_t)(at - open) != alen || strncmp(open, arg, alen))
+			continue;
+		/* ", std::allocator<T> >" closes the template: ">" */
+		end += end[1] == ' ' && end[2] == '>' ? 2 : 1;
+		memmove(at, end, strlen(end) + 1);
+		from = s;
+	}
+}
+
 /* gdb's name of template argument k of the container ("int", "Item"). */
 static void targ_text(struct std_c *sc, int k, struct src_sbuf *b)
 {
 	struct cx_type t;
 	char *n = template_arg(&sc->st, k, &t) ? cx_gdb_names(src_type_name(&t.die)) : NULL;
 
+	if (n && sc->kind == SK_OPTIONAL)
+		recognize(n); /* the optional printer's _recognize() */
 	src_sb_str(b, n ? n : "?");
 	free(n);
 }
@@ -736,8 +775,8 @@ int cx_std_count(struct cx *x, const struct cx_val *v, uint64_t *n)
 /* A node's child as an expression: the element at its address. */
 static char *addr_expr(const struct cx_val *e)
 {
-	char *tn = e->ty.kind == CT_DIE ? cx_gdb_names(src_type_name((Dwarf_Die *)&e->ty.die)) :
-		   NULL;
+	/* the DWARF's own names: the cast looks them up (cexpr.c) */
+	char *tn = e->ty.kind == CT_DIE ? src_type_name((Dwarf_Die *)&e->ty.die) : NULL;
 	char *out = NULL;
 
 	if (tn && asprintf(&out, "*(%s *)0x%" PRIx64, tn, e->v.addr) < 0)
@@ -1006,7 +1045,7 @@ int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t le
 			    (int)len, m);
 	else
 		r = cx_fail(x, "Attempt to extract a component of a value that is not a "
-			    "structure.");
+			    "struct or union");
 out:
 	free(cls);
 	free(sc);
@@ -1031,4 +1070,13 @@ int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *
 	}
 	free(sc);
 	return r;
+}
+
+bool cx_std_printed(const struct cx_val *v)
+{
+	Dwarf_Die st;
+	const char *shown;
+	enum std_kind k = kind_of(v, &st, &shown);
+
+	return k != SK_NONE && k != SK_ARRAY;
 }

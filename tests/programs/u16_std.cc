@@ -76,10 +76,25 @@ int main()
 	std::pair<int, std::string> pr(4, "four");
 	Bag bag{ "bag", { 1, 2 }, 2 };
 	std::vector<std::string> names = { "a", "bc" };
+	std::map<int, int> bigm;
+	std::list<int> bigl;
+	for (int i = 0; i < 150; i++)
+		bigm[i] = i * 2;
+	for (int i = 0; i < 250; i++)
+		bigl.push_back(i);
+	std::string bigs(250, 'y');
+	std::string nul("a\0b", 3);
+	std::optional<std::vector<int>> ov = std::vector<int>{ 1, 2 };
+	std::unique_ptr<char[]> ua(new char[3]{ 'a', 'b', 0 });
+	std::weak_ptr<Item> wp = sp;
+	std::map<std::string, std::vector<int>> mv = { { "k", { 1 } }, { "l", {} } };
+	std::set<std::string> ss = { "x", "y" };
 	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
-		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names);
+		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names) + use(&bigm) +
+		use(&bigl) + use(&bigs) + use(&nul) + use(&ov) + use(&ua) + use(&wp) + use(&mv) +
+		use(&ss) - 9;
 	stop();
 	g_sink = n; // line: std-ret
 	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
