@@ -105,6 +105,24 @@ mv.size()
 nul.length()
 ua.get()
 bigl.size()
+mi
+lit
+bags
+us
+mm2
+ui
+ssp
+ptrs
+*ui
+ssp->size()
+ssp.get()
+bags[0].ids
+bags[0].name.length()
+lit.size()
+us.size()
+mm2.size()
+ptrs[0]->qty
+*ptrs.back()
 CASES
 	while IFS= read -r e; do
 		printf '%s:%s\t1\t%s\n' "$f" "$probe" "$e"
@@ -218,10 +236,11 @@ def ev(e):
     return json.load(urllib.request.urlopen(u))
 bad = 0
 for e in ["items", "stock", "grid", "flags", "names", "m", "st", "li", "um", "up", "sp",
-          "opt", "pr", "grid[0]", "bag.ids", "mv", "ss", "ua", "wp"]:
+          "opt", "pr", "grid[0]", "bag.ids", "mv", "ss", "ua", "wp", "mi", "lit", "bags",
+          "us", "mm2", "ssp", "ptrs"]:
     v = ev(e)
     kids = v["children"]
-    if e in ("items", "stock", "grid", "flags", "names", "grid[0]", "bag.ids"):
+    if e in ("items", "stock", "grid", "flags", "names", "grid[0]", "bag.ids", "bags", "ptrs"):
         body = ", ".join(k["value"] for k in kids)
     else:
         body = ", ".join("%s = %s" % (k["name"], k["value"]) for k in kids)

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -89,12 +90,21 @@ int main()
 	std::weak_ptr<Item> wp = sp;
 	std::map<std::string, std::vector<int>> mv = { { "k", { 1 } }, { "l", {} } };
 	std::set<std::string> ss = { "x", "y" };
+	std::map<int, Item> mi = { { 2, { 5, 0.25 } } };
+	std::list<Item> lit = { { 1, 1.0 } };
+	std::vector<Bag> bags = { { "b1", { 7 }, 1 } };
+	std::unordered_set<int> us = { 42 };
+	std::multimap<int, int> mm2 = { { 1, 1 }, { 1, 2 } };
+	std::unique_ptr<int> ui(new int(77));
+	std::shared_ptr<std::string> ssp = std::make_shared<std::string>("shared");
+	std::vector<Item *> ptrs = { &stock[0], nullptr };
 	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
 		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names) + use(&bigm) +
 		use(&bigl) + use(&bigs) + use(&nul) + use(&ov) + use(&ua) + use(&wp) + use(&mv) +
-		use(&ss) - 9;
+		use(&ss) + use(&mi) + use(&lit) + use(&bags) + use(&us) + use(&mm2) + use(&ui) +
+		use(&ssp) + use(&ptrs) - 17;
 	stop();
 	g_sink = n; // line: std-ret
 	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
