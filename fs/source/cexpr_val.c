@@ -433,6 +433,8 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 		k = cx_class_of(&v.ty, NULL); /* gdb's xmethods: v[i] is _M_start[i] */
 	if (x->failed)
 		return -EINVAL;
+	if (k == CL_STRUCT && cx_std_printed(&v)) /* m[key]: gdb would call it */
+		return cx_std_call(x, &v, "operator[]", strlen("operator[]"), NULL, 0, out);
 	if (k != CL_ARRAY && k != CL_PTR) {
 		char *n = src_type_name(v.ty.kind == CT_DIE ? &v.ty.die : NULL);
 

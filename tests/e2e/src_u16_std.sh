@@ -154,6 +154,7 @@ items.data()[2]	3
 s.c_str()	0x? "text"
 ov.value()	std::vector of length 2, capacity 2 = {1, 2}
 ov.has_value()	true
+m[1]	cannot call std::map::operator[](): only size(), empty() are evaluated in a recording
 n.size()	Attempt to extract a component of a value that is not a struct or union
 items.push_back(4)	cannot call std::vector::push_back(): only size(), empty(), capacity(), front(), back(), at(), data() are evaluated in a recording
 OWN
