@@ -741,11 +741,16 @@ int cx_std_pretty(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uin
 	if (r == 0)
 		r = std_text(x, sc, depth, b);
 	if (r == -EINVAL) {
-		/* gdb: <error reading variable: ...> in place of the value */
 		b->len = len;
 		b->buf[len] = 0;
-		src_sb_fmt(b, "<error reading variable: %s>", x->err);
-		r = 0;
+		/* unreadable memory: gdb's <error reading variable: ...> in
+		 * place of the value; a layout we do not know (a declaration
+		 * only, another library version): the raw members */
+		r = -ENOENT;
+		if (!strncmp(x->err, "Cannot access memory", 20)) {
+			src_sb_fmt(b, "<error reading variable: %s>", x->err);
+			r = 0;
+		}
 	}
 out:
 	free(x);
