@@ -24,7 +24,8 @@
 #include "cexpr_i.h"
 
 enum std_kind { SK_NONE, SK_VECTOR, SK_BVECTOR, SK_STRING, SK_UNIQUE, SK_SHARED, SK_MAP,
-		SK_SET, SK_LIST, SK_UMAP, SK_USET, SK_OPTIONAL, SK_ARRAY, SK_PAIR };
+		SK_SET, SK_LIST, SK_UMAP, SK_USET, SK_OPTIONAL, SK_ARRAY, SK_PAIR, SK_DEQUE,
+		SK_ADAPTER };
 
 static const struct {
 	const char *prefix;     /* the qualified class name starts so */
@@ -51,6 +52,9 @@ static const struct {
 	{ "std::optional<", SK_OPTIONAL, "std::optional" },
 	{ "std::array<", SK_ARRAY, "std::array" },
 	{ "std::pair<", SK_PAIR, "std::pair" },
+	{ "std::deque<", SK_DEQUE, "std::deque" },
+	{ "std::stack<", SK_ADAPTER, "std::stack" },
+	{ "std::queue<", SK_ADAPTER, "std::queue" },
 };
 
 /* The methods computed, by kind (the error names them). */
@@ -68,6 +72,8 @@ static const char *const std_methods[] = {
 	[SK_OPTIONAL] = "has_value(), value()",
 	[SK_ARRAY] = "size(), empty(), front(), back(), at(), data()",
 	[SK_PAIR] = "(none: read first and second)",
+	[SK_DEQUE] = "size(), empty(), front(), back(), at()",
+	[SK_ADAPTER] = "size(), empty(), top(), front(), back()",
 };
 
 /* A container, opened: its kind, counts and where a walk of it stands. */
@@ -104,7 +110,8 @@ static enum std_kind kind_of(const struct cx_val *v, Dwarf_Die *st, const char *
 	    strncmp(n, "weak_ptr<", 9) && strncmp(n, "map<", 4) && strncmp(n, "multimap<", 9) &&
 	    strncmp(n, "set<", 4) && strncmp(n, "multiset<", 9) && strncmp(n, "list<", 5) &&
 	    strncmp(n, "unordered_", 10) && strncmp(n, "optional<", 9) &&
-	    strncmp(n, "array<", 6) && strncmp(n, "pair<", 5))
+	    strncmp(n, "array<", 6) && strncmp(n, "pair<", 5) && strncmp(n, "deque<", 6) &&
+	    strncmp(n, "stack<", 6) && strncmp(n, "queue<", 6))
 		return SK_NONE;
 	b = malloc(sizeof *b);
 	if (!b)
@@ -322,6 +329,45 @@ static int open_nodes(struct cx *x, struct std_c *sc)
 	return 0;
 }
 
+/* std::deque: buckets of 512 bytes (one element when bigger) that
+ * _M_node points into; the walk reads an element by its index.  at: the
+ * first element's bucket index (start._M_cur - start._M_first), end: the
+ * start's node, cap: a bucket's elements. */
+static int open_deque(struct cx *x, struct std_c *sc)
+{
+	struct cx_val cur;
+	uint64_t sc_, sf, sl, sn, fc, ff, fn, es;
+
+	if (path(x, &sc->v, "_M_impl._M_start._M_cur", &cur) ||
+	    path_u64(x, &sc->v, "_M_impl._M_start._M_cur", &sc_) ||
+	    path_u64(x, &sc->v, "_M_impl._M_start._M_first", &sf) ||
+	    path_u64(x, &sc->v, "_M_impl._M_start._M_last", &sl) ||
+	    path_u64(x, &sc->v, "_M_impl._M_start._M_node", &sn) ||
+	    path_u64(x, &sc->v, "_M_impl._M_finish._M_cur", &fc) ||
+	    path_u64(x, &sc->v, "_M_impl._M_finish._M_first", &ff) ||
+	    path_u64(x, &sc->v, "_M_impl._M_finish._M_node", &fn))
+		return -EINVAL;
+	if (!cx_target(&cur.ty, &sc->et) || elem_size(x, &sc->et, &es))
+		return cx_fail(x, "no element type in std::deque's debug information");
+	sc->cap = es < 512 ? (int64_t)(512 / es) : 1;
+	sc->n = sc->cap * ((int64_t)(fn - sn) / 8 - 1) + (int64_t)(sl - sc_) / (int64_t)es +
+		(int64_t)(fc - ff) / (int64_t)es;
+	sc->at = (sc_ - sf) / es;
+	sc->end = sn;
+	return 0;
+}
+
+/* Element i of an opened deque. */
+static int deque_elem(struct cx *x, struct std_c *sc, uint64_t i, struct cx_val *out)
+{
+	uint64_t off = sc->at + i, bucket, es = cx_size(&sc->et);
+
+	if (read_u64(x, sc->end + off / (uint64_t)sc->cap * 8, &bucket))
+		return -EINVAL;
+	cx_lval(out, &sc->et, bucket + off % (uint64_t)sc->cap * es);
+	return 0;
+}
+
 static int open_optional(struct cx *x, struct std_c *sc)
 {
 	uint64_t e;
@@ -371,6 +417,11 @@ static int std_open(struct cx *x, const struct cx_val *vin, struct std_c *sc)
 	case SK_PAIR:
 		sc->n = 2;
 		return 0;
+	case SK_DEQUE:
+		return open_deque(x, sc);
+	case SK_ADAPTER: /* printers.py: "std::stack wrapping: " and its c */
+		sc->n = 1;
+		return path(x, &sc->v, "c", &sc->first);
 	case SK_ARRAY: {
 		uint64_t dims[8];
 		Dwarf_Die p;
@@ -460,6 +511,10 @@ static int std_next(struct cx *x, struct std_c *sc, struct cx_val *key, struct c
 	case SK_PAIR:
 		if (sc->i ? cx_member(x, &sc->v, "second", 6, val) :
 		    cx_member(x, &sc->v, "first", 5, val))
+			return -EINVAL;
+		break;
+	case SK_DEQUE:
+		if (deque_elem(x, sc, sc->i, val))
 			return -EINVAL;
 		break;
 	case SK_MAP:
@@ -598,6 +653,7 @@ static int head_text(struct cx *x, struct std_c *sc, struct src_sbuf *b)
 	case SK_SET:
 	case SK_UMAP:
 	case SK_USET:
+	case SK_DEQUE:
 		src_sb_fmt(b, "%s with %" PRId64 " element%s", sc->shown, sc->n,
 			   sc->n == 1 ? "" : "s");
 		return 0;
@@ -652,7 +708,8 @@ static int children_text(struct cx *x, struct std_c *sc, int depth, struct src_s
 			src_sb_str(b, "[");
 			nested_text(x, &key, depth + 1, b);
 			src_sb_str(b, "] = ");
-		} else if (sc->kind != SK_VECTOR && sc->kind != SK_BVECTOR) {
+		} else if (sc->kind != SK_VECTOR && sc->kind != SK_BVECTOR &&
+			   sc->kind != SK_DEQUE) {
 			src_sb_fmt(b, "[%" PRIu64 "] = ", i);
 		}
 		nested_text(x, &val, depth + 1, b);
@@ -693,6 +750,16 @@ static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *
 		return string_text(x, sc, b);
 	if (sc->kind == SK_PAIR)
 		return pair_text(x, sc, depth, b);
+	if (sc->kind == SK_ADAPTER) {
+		struct std_c *in = malloc(sizeof *in);
+
+		src_sb_fmt(b, "%s wrapping: ", sc->shown);
+		r = !in ? -ENOMEM : std_open(x, &sc->first, in);
+		if (r == 0)
+			r = std_text(x, in, depth, b);
+		free(in);
+		return r;
+	}
 	r = head_text(x, sc, b);
 	if (r)
 		return r;
@@ -740,9 +807,11 @@ int cx_std_pretty(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uin
 		r = -ENOENT; /* gdb has no printer for it: {_M_elems = {...}} */
 	if (r == 0)
 		r = std_text(x, sc, depth, b);
-	if (r == -EINVAL) {
-		b->len = len;
+	if (r) {
+		b->len = len; /* nothing of it: the raw text follows */
 		b->buf[len] = 0;
+	}
+	if (r == -EINVAL) {
 		/* unreadable memory: gdb's <error reading variable: ...> in
 		 * place of the value; a layout we do not know (a declaration
 		 * only, another library version): the raw members */
@@ -769,6 +838,11 @@ int cx_std_count(struct cx *x, const struct cx_val *v, uint64_t *n)
 	if (!sc)
 		return -ENOMEM;
 	r = std_open(x, v, sc);
+	if (r == 0 && sc->kind == SK_ADAPTER) {
+		r = cx_std_count(x, &sc->first, n); /* its c's */
+		free(sc);
+		return r;
+	}
 	if (r == 0 && (sc->kind == SK_ARRAY || sc->kind == SK_VECTOR))
 		r = -ENOENT; /* as a struct / as an array (cexpr_out.c) */
 	if (r == 0)
@@ -800,6 +874,14 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
 	if (!sc)
 		return -ENOMEM;
 	r = std_open(x, v, sc);
+	if (r == 0 && sc->kind == SK_ADAPTER) {
+		char *ce = cx_member_expr(expr, "c");
+
+		r = ce ? cx_std_children(x, &sc->first, ce, first, count, fn, ctx) : -ENOMEM;
+		free(ce);
+		free(sc);
+		return r;
+	}
 	while (r == 0 && sc->i < first + count) {
 		uint64_t i = sc->i;
 		char *name = NULL, *e = NULL;
@@ -836,7 +918,7 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
 		} else {
 			if (asprintf(&name, "[%" PRIu64 "]", i) < 0)
 				name = NULL;
-			if (sc->kind != SK_BVECTOR)
+			if (sc->kind != SK_BVECTOR && sc->kind != SK_DEQUE)
 				e = addr_expr(&val);
 			else if (asprintf(&e, cx_simple_expr(expr) ? "%s[%" PRIu64 "]" :
 					  "(%s)[%" PRIu64 "]", expr, i) < 0)
@@ -917,6 +999,8 @@ static int elem_at(struct cx *x, struct std_c *sc, int64_t i, struct cx_val *out
 			return -EINVAL;
 		cx_lval(out, &sc->et, p + (uint64_t)i);
 		return 0;
+	case SK_DEQUE:
+		return deque_elem(x, sc, (uint64_t)i, out);
 	default: /* a list's front (0) or back (-1) */
 		if (i && read_u64(x, sc->end + 8, &p))
 			return -EINVAL;
@@ -940,20 +1024,29 @@ static int range_error(struct cx *x, struct std_c *sc, uint64_t i)
 		       PRId64 ")", who, i, sc->kind == SK_ARRAY ? "_Nm" : "this->size()", sc->n);
 }
 
-/* One method of an opened container: 0, -ENOSYS when not computed. */
-static int std_method(struct cx *x, struct std_c *sc, const char *m, size_t len,
-		      const uint64_t *args, int nargs, struct cx_val *out)
+/* Is m() in the list of methods ("size(), empty()")? */
+static bool listed(const char *list, const char *m, size_t len)
 {
-	bool seq = sc->kind == SK_VECTOR || sc->kind == SK_ARRAY || sc->kind == SK_STRING;
-	bool sized = sc->kind != SK_UNIQUE && sc->kind != SK_SHARED && sc->kind != SK_OPTIONAL;
-	int want = is_m(m, len, "at") ? 1 : 0;
-	const char *list = std_methods[sc->kind], *at;
+	const char *at;
 	char call[64];
 
 	snprintf(call, sizeof call, "%.*s()", (int)(len < 32 ? len : 32), m);
 	for (at = strstr(list, call); at && at != list && at[-1] != ' ';)
 		at = strstr(at + 1, call);
-	if (!at)
+	return at != NULL;
+}
+
+/* One method of an opened container: 0, -ENOSYS when not computed. */
+static int std_method(struct cx *x, struct std_c *sc, const char *m, size_t len,
+		      const uint64_t *args, int nargs, struct cx_val *out)
+{
+	bool seq = sc->kind == SK_VECTOR || sc->kind == SK_ARRAY || sc->kind == SK_STRING ||
+		   sc->kind == SK_DEQUE;
+	bool sized = sc->kind != SK_UNIQUE && sc->kind != SK_SHARED && sc->kind != SK_OPTIONAL &&
+		     sc->kind != SK_ADAPTER;
+	int want = is_m(m, len, "at") ? 1 : 0;
+
+	if (!listed(std_methods[sc->kind], m, len))
 		return -ENOSYS;
 	if (nargs != want)
 		return cx_fail(x, "%.*s() takes %d argument%s", (int)len, m, want,
@@ -1016,6 +1109,28 @@ static int std_method(struct cx *x, struct std_c *sc, const char *m, size_t len,
 	return -ENOSYS;
 }
 
+/* A stack's or queue's method: its c's (top() is back()). */
+static int adapter_method(struct cx *x, struct std_c *sc, const char *m, size_t len,
+			  struct cx_val *out)
+{
+	struct std_c *in = malloc(sizeof *in);
+	int r;
+
+	if (!in)
+		return -ENOMEM;
+	if (is_m(m, len, "top")) {
+		m = "back";
+		len = 4;
+	}
+	r = std_open(x, &sc->first, in);
+	if (r == 0)
+		r = std_method(x, in, m, len, NULL, 0, out);
+	free(in);
+	return r == -ENOENT || r == -ENOSYS ? cx_fail(x, "cannot call %.*s(): %s holds no "
+						      "container this evaluator reads", (int)len,
+						      m, sc->shown) : r;
+}
+
 int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t len,
 		struct cx_val *args, int nargs, struct cx_val *out)
 {
@@ -1033,7 +1148,10 @@ int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t le
 			goto out;
 		}
 	r = std_open(x, obj, sc);
-	if (r == 0)
+	if (r == 0 && sc->kind == SK_ADAPTER)
+		r = listed(std_methods[SK_ADAPTER], m, len) ? adapter_method(x, sc, m, len, out) :
+		    -ENOSYS;
+	else if (r == 0)
 		r = std_method(x, sc, m, len, a, nargs, out);
 	if (r != -ENOENT && r != -ENOSYS)
 		goto out;
@@ -1065,9 +1183,11 @@ int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *
 	if (!sc)
 		return -ENOMEM;
 	r = std_open(x, v, sc);
-	if (r == 0 && sc->kind != SK_BVECTOR)
+	if (r == 0 && sc->kind == SK_DEQUE)
+		r = deque_elem(x, sc, (uint64_t)i, out); /* unchecked, like operator[] */
+	else if (r == 0 && sc->kind != SK_BVECTOR)
 		r = -ENOENT;
-	if (r == 0) {
+	else if (r == 0) {
 		/* gdb's xmethod reads the bit, unchecked like operator[] */
 		sc->n = INT64_MAX;
 		sc->bitoff += (uint64_t)i;

@@ -1,11 +1,14 @@
 // u16_std.cc (u16_std_o2.cc: the same at -O2) - libstdc++ containers for the expression box: gdb's pretty
 // printers' text and the methods its xmethods compute.
 #include <array>
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <set>
+#include <stack>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -98,13 +101,23 @@ int main()
 	std::unique_ptr<int> ui(new int(77));
 	std::shared_ptr<std::string> ssp = std::make_shared<std::string>("shared");
 	std::vector<Item *> ptrs = { &stock[0], nullptr };
+	std::deque<int> dq;
+	for (int i = 0; i < 300; i++)
+		dq.push_front(i); /* several buckets, the first one part full */
+	std::deque<Item> dqi = { { 4, 0.5 } };
+	std::stack<int> stk;
+	stk.push(1);
+	stk.push(2);
+	std::queue<std::string> qu;
+	qu.push("first");
+	qu.push("second");
 	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
 		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names) + use(&bigm) +
 		use(&bigl) + use(&bigs) + use(&nul) + use(&ov) + use(&ua) + use(&wp) + use(&mv) +
 		use(&ss) + use(&mi) + use(&lit) + use(&bags) + use(&us) + use(&mm2) + use(&ui) +
-		use(&ssp) + use(&ptrs) - 17;
+		use(&ssp) + use(&ptrs) + use(&dq) + use(&dqi) + use(&stk) + use(&qu) - 21;
 	stop();
 	g_sink = n; // line: std-ret
 	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
