@@ -3,7 +3,7 @@
 # gdb 13's `print` with the libstdc++ pretty printers and xmethods it
 # auto-loads (std::vector of length 3, capacity 4 = {1, 2, 3}; items.size()).
 #
-# Programs: u16_std (-O0) and u16_std_o2 (the same source at -O2): vectors
+# Programs: u16_std (-O0) and u16_std_o2 (u16_std.cc at -O2): vectors
 # of ints, structs, vectors and strings, vector<bool>, a 250-element vector
 # (gdb's 200-element limit), strings, std::array, unique_ptr, shared_ptr,
 # map, set, list, unordered_map, optional, pair, a struct holding a string
@@ -181,7 +181,7 @@ OWN
 check()
 {
 	local prog=$1 rc
-	cases "$prog.cc" >"$T/$prog.cases"
+	cases u16_std.cc >"$T/$prog.cases"
 	EXPR_CASES=$T/$prog.cases EXPR_OUT=$T/$prog.gdb.tsv \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" \
 		"$PROGS/$prog" </dev/null >"$T/$prog.gdb.out" 2>&1

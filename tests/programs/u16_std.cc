@@ -1,4 +1,4 @@
-// u16_std.cc (u16_std_o2.cc: the same at -O2) - libstdc++ containers for the expression box: gdb's pretty
+// u16_std.cc (u16_std_o2.cc includes it, at -O2) - libstdc++ containers for the expression box: gdb's pretty
 // printers' text and the methods its xmethods compute.
 #include <array>
 #include <deque>
