@@ -36,6 +36,7 @@ static const struct {
 	{ "std::vector<", SK_VECTOR, "std::vector" },
 	{ "std::__cxx11::basic_string<char,", SK_STRING, "std::string" },
 	{ "std::basic_string<char,", SK_STRING, "std::string" },
+	{ "std::basic_string_view<char,", SK_STRING, "std::string_view" },
 	{ "std::unique_ptr<", SK_UNIQUE, "std::unique_ptr" },
 	{ "std::shared_ptr<", SK_SHARED, "std::shared_ptr" },
 	{ "std::weak_ptr<", SK_SHARED, "std::weak_ptr" },
@@ -106,6 +107,7 @@ static enum std_kind kind_of(const struct cx_val *v, Dwarf_Die *st, const char *
 		return SK_NONE;
 	/* the cheap test first: every struct printed comes here */
 	if (strncmp(n, "vector<", 7) && strncmp(n, "basic_string<char,", 18) &&
+	    strncmp(n, "basic_string_view<char,", 23) &&
 	    strncmp(n, "unique_ptr<", 11) && strncmp(n, "shared_ptr<", 11) &&
 	    strncmp(n, "weak_ptr<", 9) && strncmp(n, "map<", 4) && strncmp(n, "multimap<", 9) &&
 	    strncmp(n, "set<", 4) && strncmp(n, "multiset<", 9) && strncmp(n, "list<", 5) &&
@@ -397,9 +399,10 @@ static int std_open(struct cx *x, const struct cx_val *vin, struct std_c *sc)
 		return open_bvector(x, sc);
 	case SK_STRING: {
 		uint64_t n;
+		bool view = !strcmp(sc->shown, "std::string_view");
 
-		if (path(x, &sc->v, "_M_dataplus._M_p", &sc->first) ||
-		    path_u64(x, &sc->v, "_M_string_length", &n))
+		if (path(x, &sc->v, view ? "_M_str" : "_M_dataplus._M_p", &sc->first) ||
+		    path_u64(x, &sc->v, view ? "_M_len" : "_M_string_length", &n))
 			return -EINVAL;
 		sc->n = (int64_t)n;
 		return cx_target(&sc->first.ty, &sc->et) ? 0 : cx_fail(x, "no char type");

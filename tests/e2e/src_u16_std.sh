@@ -132,6 +132,7 @@ qu
 dq.front()
 dq.back()
 dqi[0].qty
+sv
 CASES
 	while IFS= read -r e; do
 		printf '%s:%s\t1\t%s\n' "$f" "$probe" "$e"
@@ -167,6 +168,8 @@ m[1]	cannot call std::map::operator[](): only size(), empty() are evaluated in a
 n.size()	Attempt to extract a component of a value that is not a struct or union
 stk.top()	2
 dq.size()	300
+sv[1]	120 'x'
+sv.size()	3
 dq[0]	299
 dq[299]	0
 dq.at(150)	149

@@ -10,6 +10,7 @@
 #include <set>
 #include <stack>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -111,13 +112,14 @@ int main()
 	std::queue<std::string> qu;
 	qu.push("first");
 	qu.push("second");
+	std::string_view sv = std::string_view(longs).substr(0, 3);
 	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
 		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names) + use(&bigm) +
 		use(&bigl) + use(&bigs) + use(&nul) + use(&ov) + use(&ua) + use(&wp) + use(&mv) +
 		use(&ss) + use(&mi) + use(&lit) + use(&bags) + use(&us) + use(&mm2) + use(&ui) +
-		use(&ssp) + use(&ptrs) + use(&dq) + use(&dqi) + use(&stk) + use(&qu) - 21;
+		use(&ssp) + use(&ptrs) + use(&dq) + use(&dqi) + use(&stk) + use(&qu) + use(&sv) - 22;
 	stop();
 	g_sink = n; // line: std-ret
 	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
