@@ -775,7 +775,9 @@ static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *
 		struct std_c in;
 		size_t len = b->len;
 
-		if (std_open(x, &sc->first, &in) == 0 && in.kind != SK_ARRAY) {
+		/* a printer with children (not a string's) */
+		if (std_open(x, &sc->first, &in) == 0 && in.kind != SK_ARRAY &&
+		    in.kind != SK_STRING) {
 			src_sb_str(b, " containing ");
 			if (std_text(x, &in, depth + 1, b) == 0)
 				return 0;

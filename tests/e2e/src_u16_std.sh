@@ -133,6 +133,26 @@ dq.front()
 dq.back()
 dqi[0].qty
 sv
+os
+oi
+nested
+vvs
+uarr
+vu
+su
+as
+cstrs
+lp
+nested.size()
+vvs[1].back()
+uarr[1].qty
+vu[0]->qty
+*vu[0]
+as[1]
+as.front()
+su.size()
+cstrs[0]
+lp.front().second
 CASES
 	while IFS= read -r e; do
 		printf '%s:%s\t1\t%s\n' "$f" "$probe" "$e"
@@ -260,11 +280,12 @@ def ev(e):
 bad = 0
 for e in ["items", "stock", "grid", "flags", "names", "m", "st", "li", "um", "up", "sp",
           "opt", "pr", "grid[0]", "bag.ids", "mv", "ss", "ua", "wp", "mi", "lit", "bags",
-          "us", "mm2", "ssp", "ptrs", "dq", "dqi", "stk", "qu"]:
+          "us", "mm2", "ssp", "ptrs", "dq", "dqi", "stk", "qu", "os", "oi", "nested", "vvs",
+          "uarr", "vu", "su", "lp"]:
     v = ev(e)
     kids = v["children"]
     if e in ("items", "stock", "grid", "flags", "names", "grid[0]", "bag.ids", "bags", "ptrs",
-             "dq", "dqi", "stk", "qu"):
+             "dq", "dqi", "stk", "qu", "vvs", "vu"):
         body = ", ".join(k["value"] for k in kids)
     else:
         body = ", ".join("%s = %s" % (k["name"], k["value"]) for k in kids)

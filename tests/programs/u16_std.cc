@@ -113,13 +113,26 @@ int main()
 	qu.push("first");
 	qu.push("second");
 	std::string_view sv = std::string_view(longs).substr(0, 3);
+	std::optional<std::string> os = std::string("opt");
+	std::optional<Item> oi = Item{ 3, 3 };
+	std::map<std::string, std::map<int, int>> nested = { { "a", { { 1, 2 } } } };
+	std::vector<std::vector<std::string>> vvs = { { "x" }, { "y", "z" } };
+	std::unique_ptr<Item[]> uarr(new Item[2]{ { 1, 1 }, { 2, 2 } });
+	std::vector<std::unique_ptr<Item>> vu;
+	vu.push_back(std::make_unique<Item>(Item{ 5, 5 }));
+	vu.push_back(nullptr);
+	std::unordered_map<std::string, int> su = { { "k", 1 }, { "j", 2 } };
+	std::array<std::string, 2> as = { "p", "q" };
+	std::vector<const char *> cstrs = { "lit", nullptr };
+	std::list<std::pair<int, char>> lp = { { 1, 'c' } };
 	int n = use(&items) + use(&stock) + use(&grid) + use(&flags) + use(&empty) + use(&big) +
 		use(&s) + use(&longs) + use(&es) + use(&arr) + use(&up) + use(&nup) + use(&sp) +
 		use(&sp2) + use(&nsp) + use(&m) + use(&st) + use(&li) + use(&eli) + use(&um) +
 		use(&opt) + use(&nopt) + use(&pr) + use(&bag) + use(&names) + use(&bigm) +
 		use(&bigl) + use(&bigs) + use(&nul) + use(&ov) + use(&ua) + use(&wp) + use(&mv) +
 		use(&ss) + use(&mi) + use(&lit) + use(&bags) + use(&us) + use(&mm2) + use(&ui) +
-		use(&ssp) + use(&ptrs) + use(&dq) + use(&dqi) + use(&stk) + use(&qu) + use(&sv) - 22;
+		use(&ssp) + use(&ptrs) + use(&dq) + use(&dqi) + use(&stk) + use(&qu) + use(&sv) + use(&os) + use(&oi) + use(&nested) + use(&vvs) + use(&uarr) +
+		use(&vu) + use(&su) + use(&as) + use(&cstrs) + use(&lp) - 32;
 	stop();
 	g_sink = n; // line: std-ret
 	return n - 25 + (probe(items, m, s) == 9 ? 0 : 1);
