@@ -1,8 +1,9 @@
 /* cexpr_i.h - private to the C expression files: cexpr.c (tokens, names,
  * operators, the grammar), cexpr_val.c (types and values: *p, a[i],
- * members), cexpr_names.c (the index of every module's global names) and
- * cexpr_out.c (gdb's print text, children, hs_src_eval): C values over
- * DWARF types.
+ * members), cexpr_names.c (the index of every module's global names),
+ * cexpr_std.c (libstdc++'s containers: gdb's pretty printers' text,
+ * their elements, their methods computed) and cexpr_out.c (gdb's print
+ * text, children, hs_src_eval): C values over DWARF types.
  *
  * A type is a DWARF DIE plus pointer levels we made up ("&x" where the
  * program never names "int *"), or a made-up integer type (literals,

@@ -2,7 +2,8 @@
  *
  * The format is source.h's: gdb's `info locals` with `print null-stop
  * on` and `print repeats unlimited`; C++ objects as gdb's own `print`
- * without pretty printers.  Text is capped at HS_SRC_VALUE_MAX bytes
+ * without pretty printers (locals/), unless the caller gives
+ * src_ctx.pretty (eval/: libstdc++'s printers, cexpr_std.c).  Text is capped at HS_SRC_VALUE_MAX bytes
  * (struct src_sbuf, types.c).  Callers hold s->dw_lock.
  */
 #include <errno.h>
