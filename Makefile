@@ -224,6 +224,8 @@ $(B)/programs/%: tests/programs/%.cc
 $(B)/programs/%_o2: tests/programs/%_o2.cc
 	@mkdir -p $(@D)
 	$(CXX) -g -O2 -o $@ $< -pthread
+# an _o2 program that includes its -O0 source
+$(B)/programs/u16_std_o2: tests/programs/u16_std.cc
 
 # The unit tests again, built with AddressSanitizer and UBSan (leaks
 # included) in $(B)/san: tests/run.sh runs them as san_test_*.

@@ -861,6 +861,46 @@ static int parse_primary(struct cx *x, struct cx_val *out)
 	return syntax_error(x);
 }
 
+/* Is the name token followed by "(": a method call? */
+static bool peek_call(const struct cx *x)
+{
+	const char *p = x->ts + x->tlen;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return x->tk == TK_ID && *p == '(';
+}
+
+/* obj.name(args) at the name token: a recording runs no code, so only
+ * what libstdc++'s containers' fields tell is computed (cexpr_std.c). */
+static int method_call(struct cx *x, const struct cx_val *obj, struct cx_val *out)
+{
+	const char *name = x->ts;
+	size_t len = x->tlen;
+	struct cx_val *args = calloc(2, sizeof *args);
+	int n = 0, r = 0;
+
+	if (!args)
+		return -ENOMEM;
+	next(x); /* the name */
+	next(x); /* ( */
+	while (!r && !is_op(x, ")")) {
+		if (n == 2) {
+			r = cx_fail(x, "Too many arguments in method call.");
+			break;
+		}
+		r = parse_expr(x, &args[n++]);
+		if (!r && !is_op(x, ")"))
+			r = expect(x, ",");
+	}
+	if (!r)
+		r = expect(x, ")");
+	if (!r)
+		r = cx_std_call(x, obj, name, len, args, n, out);
+	free(args);
+	return r ? -EINVAL : 0;
+}
+
 static int parse_postfix(struct cx *x, struct cx_val *out)
 {
 	if (parse_primary(x, out))
@@ -899,6 +939,11 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			       cx_class_of(&base.ty, NULL) == CL_ARRAY)
 				if (cx_deref(x, &base, &base) || cx_coerce_ref(x, &base))
 					return -EINVAL;
+			if (peek_call(x)) {
+				if (method_call(x, &base, out))
+					return -EINVAL;
+				continue;
+			}
 			r = cx_member(x, &base, x->ts, x->tlen, out);
 			if (r == -ENOENT)
 				return cx_fail(x, "Attempt to extract a component of a value "
@@ -945,6 +990,84 @@ static int parse_sizeof(struct cx *x, struct cx_val *out)
 	return 0;
 }
 
+/* Finds the type named by comps[k..n) inside scope: namespaces and
+ * classes on the way (a CU opens "std" many times: every one is tried). */
+static bool find_qualified(Dwarf_Die *scope, char **comps, int k, int n, Dwarf_Die *out)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+		bool type = tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+			    tag == DW_TAG_union_type || tag == DW_TAG_typedef ||
+			    tag == DW_TAG_enumeration_type || tag == DW_TAG_base_type;
+
+		if (!nm || strcmp(nm, comps[k]))
+			continue;
+		if (k == n - 1 && type && !dwarf_hasattr(&ch, DW_AT_declaration)) {
+			*out = ch;
+			return true;
+		}
+		if (k < n - 1 && (tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+				  tag == DW_TAG_class_type) &&
+		    find_qualified(&ch, comps, k + 1, n, out))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* A cast to a C++ qualified or template type, as the variables tree
+ * writes a container's element ("*(std::vector<int, std::allocator<int>
+ * > *)0x4052a0"): the text after "(" to its ")", looked up in the
+ * compile unit at pc.  0 with x->p after the ")"; -ENOENT: not one. */
+static int qualified_type(struct cx *x, struct cx_type *out)
+{
+	const char *p = x->p, *end;
+	char *text, *comps[16];
+	int depth = 0, n = 0, stars = 0;
+	size_t len;
+	bool found;
+
+	for (end = p; *end && (depth || *end != ')'); end++)
+		depth += *end == '<' || *end == '(' ? 1 : *end == '>' || *end == ')' ? -1 : 0;
+	if (!*end || !x->have_cu || !cplus(x))
+		return -ENOENT;
+	len = (size_t)(end - p);
+	text = strndup(p, len);
+	if (!text)
+		return -ENOMEM;
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '*'))
+		stars += text[--len] == '*';
+	text[len] = 0;
+	if (!strstr(text, "::") && !strchr(text, '<')) {
+		free(text);
+		return -ENOENT;
+	}
+	/* split at the "::" outside template arguments */
+	comps[n++] = text;
+	depth = 0;
+	for (char *q = text; *q && n < 16; q++) {
+		depth += *q == '<' ? 1 : *q == '>' ? -1 : 0;
+		if (!depth && q[0] == ':' && q[1] == ':') {
+			*q = 0;
+			comps[n++] = q + 2;
+			q++;
+		}
+	}
+	memset(out, 0, sizeof *out);
+	found = find_qualified(&x->cu, comps, 0, n, &out->die);
+	free(text);
+	if (!found)
+		return -ENOENT;
+	x->p = end + 1;
+	out->kind = CT_DIE;
+	out->nptr = stars;
+	return 0;
+}
+
 static int parse_unary(struct cx *x, struct cx_val *out)
 {
 	if (is_op(x, "-") || is_op(x, "+") || is_op(x, "!") || is_op(x, "~")) {
@@ -985,7 +1108,12 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 		return parse_sizeof(x, out);
 	if (is_op(x, "(")) {
 		const char *save = x->p, *save_ts = x->ts;
+		struct cx_type qt;
 
+		if (qualified_type(x, &qt) == 0) {
+			next(x);
+			return parse_unary(x, out) ? -EINVAL : cast(x, &qt, out);
+		}
 		next(x);
 		if (type_start(x)) {
 			struct cx_type t;

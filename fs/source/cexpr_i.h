@@ -1,8 +1,9 @@
 /* cexpr_i.h - private to the C expression files: cexpr.c (tokens, names,
  * operators, the grammar), cexpr_val.c (types and values: *p, a[i],
- * members), cexpr_names.c (the index of every module's global names) and
- * cexpr_out.c (gdb's print text, children, hs_src_eval): C values over
- * DWARF types.
+ * members), cexpr_names.c (the index of every module's global names),
+ * cexpr_std.c (libstdc++'s containers: gdb's pretty printers' text,
+ * their elements, their methods computed) and cexpr_out.c (gdb's print
+ * text, children, hs_src_eval): C values over DWARF types.
  *
  * A type is a DWARF DIE plus pointer levels we made up ("&x" where the
  * program never names "int *"), or a made-up integer type (literals,
@@ -110,6 +111,40 @@ int cx_std_pointer(struct cx *x, const struct cx_val *v, struct cx_val *out);
 /* A std::vector's length (_M_finish - _M_start), its children in the
  * variables tree as gdb's pretty printer shows them; -ENOENT for others. */
 int cx_std_vector_len(struct cx *x, const struct cx_val *v, uint64_t *n);
+/* cexpr_std.c: libstdc++'s containers as gdb's pretty printers and
+ * xmethods show them. */
+/* src_ctx.pretty for hs_src_eval: a container's text, -ENOENT for others. */
+int cx_std_pretty(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uint64_t off,
+		  int depth, struct src_sbuf *b);
+/* The children a container shows in the variables tree (its elements, a
+ * smart pointer's get()); -ENOENT for a vector, std::array and others. */
+int cx_std_count(struct cx *x, const struct cx_val *v, uint64_t *n);
+/* Called for each child shown: its value (NULL: unreadable), name and
+ * expression (malloc'd, owned by the callee even on error). */
+typedef int cx_child_fn(void *ctx, const struct cx_val *cv, char *name, char *expr);
+/* fn for children first..first+count-1 of v, whose expression is expr. */
+int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint64_t first,
+		    uint64_t count, cx_child_fn *fn, void *ctx);
+/* The pointer (or array) behind a container: a smart pointer's, a
+ * string's, a vector's data, std::array's elements (smart_only: only
+ * smart pointers', for *p).  -ENOENT for other values. */
+int cx_std_pointer_of(struct cx *x, const struct cx_val *v, bool smart_only, struct cx_val *out);
+/* Does gdb print v (a class value) through a libstdc++ pretty printer? */
+bool cx_std_printed(const struct cx_val *v);
+/* v[i] of a std::vector<bool> (a bool); -ENOENT for other values. */
+int cx_std_elem(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
+/* obj.m(args): the method computed from the fields; gdb-like errors for
+ * what is not computed. */
+int cx_std_call(struct cx *x, const struct cx_val *obj, const char *m, size_t len,
+		struct cx_val *args, int nargs, struct cx_val *out);
+/* cexpr_out.c */
+/* gdb's names of gcc's integer types in type text s (freed; new text). */
+char *cx_gdb_names(char *s);
+/* Is e a chain of names, members and subscripts (no parentheses needed)? */
+bool cx_simple_expr(const char *e);
+/* The expression of member m of expression e ("a.m", "p->m", "(e).m"). */
+char *cx_member_expr(const char *e, const char *m);
+
 /* cexpr_names.c: the index of every module's global names.  0, -ENOENT,
  * -ENOMEM (then search without it). */
 int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);

@@ -28,7 +28,7 @@ static void sb_init(struct src_sbuf *b)
 
 /* gdb's names of gcc's integer types ("long unsigned int" is "unsigned
  * long" in gdb's messages), in type text s (freed; the result is new). */
-static char *gdb_names(char *s)
+char *cx_gdb_names(char *s)
 {
 	static const char *const map[][2] = {
 		{ "long long unsigned int", "unsigned long long" },
@@ -88,7 +88,7 @@ static char *type_text(const struct cx_type *t)
 	else if (t->kind == CT_VOID)
 		base = strdup("void");
 	else
-		base = gdb_names(src_type_name((Dwarf_Die *)&t->die));
+		base = cx_gdb_names(src_type_name((Dwarf_Die *)&t->die));
 	if (base && t->dim > 0 && (cut = strchr(base, '['))) {
 		/* "int [3][4]" row: "int [4]" */
 		const char *rest = cut;
@@ -239,6 +239,15 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 	}
 	if (v->ty.arr_n)
 		return repeat_text(x, v, b);
+	if (top && k == CL_REF) {
+		/* a printer applies to a reference as to its target: gdb shows
+		 * no "(const std::vector<int> &) @0x...:" before its text */
+		struct cx_val t = *v;
+
+		if (cx_coerce_ref(x, &t) == 0 && cx_std_printed(&t))
+			return value_text(x, &t, false, b);
+		x->failed = false;
+	}
 	if (k == CL_FUNC && !v->ty.nptr) {
 		/* gdb: {int (struct node *)} 0x401136 <tally> */
 		char *tn = type_text(&v->ty);
@@ -282,7 +291,7 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 
 /* Is e a chain of names, members and subscripts ("a.b->c[i+1]")?  Then
  * a child's expression needs no parentheses around it. */
-static bool simple_expr(const char *e)
+bool cx_simple_expr(const char *e)
 {
 	int depth = 0;
 
@@ -304,14 +313,14 @@ static bool simple_expr(const char *e)
 	return depth == 0;
 }
 
-static char *member_expr(const char *e, const char *m)
+char *cx_member_expr(const char *e, const char *m)
 {
 	char *out = NULL;
 	int r;
 
-	if (simple_expr(e))
+	if (cx_simple_expr(e))
 		r = asprintf(&out, "%s.%s", e, m);
-	else if (e[0] == '*' && simple_expr(e + 1))
+	else if (e[0] == '*' && cx_simple_expr(e + 1))
 		r = asprintf(&out, "%s->%s", e + 1, m);
 	else
 		r = asprintf(&out, "(%s).%s", e, m);
@@ -378,6 +387,8 @@ static uint64_t child_count(struct cx *x, const struct cx_val *vin)
 	k = cx_class_of(&v.ty, &st);
 	if (k == CL_STRUCT && cx_std_vector_len(x, &v, &n) == 0)
 		; /* its elements, not its _Vector_base */
+	else if (k == CL_STRUCT && (x->failed = false, cx_std_count(x, &v, &n) == 0))
+		; /* a container's elements, as gdb's pretty printer lists them */
 	else if (k == CL_STRUCT)
 		each_field(&st, count_field, &n);
 	else if (k == CL_ARRAY)
@@ -446,7 +457,7 @@ static int field_child(void *ctx, Dwarf_Die *m, uint64_t off)
 		char *tn = src_die_type(m, &bt) ? src_type_name(&bt) : NULL;
 
 		if (tn && asprintf(&name, "<%s>", tn) >= 0 &&
-		    asprintf(&expr, simple_expr(k->expr) ? "(%s)%s" : "(%s)(%s)", tn,
+		    asprintf(&expr, cx_simple_expr(k->expr) ? "(%s)%s" : "(%s)(%s)", tn,
 			     k->expr) < 0)
 			expr = NULL;
 		free(tn);
@@ -454,11 +465,23 @@ static int field_child(void *ctx, Dwarf_Die *m, uint64_t off)
 		const char *mn = dwarf_diename(m);
 
 		name = strdup(mn ? mn : "<anonymous>");
-		expr = mn ? member_expr(k->expr, mn) : strdup(k->expr);
+		expr = mn ? cx_member_expr(k->expr, mn) : strdup(k->expr);
 	}
 	if (cx_member_at(k->x, k->v, m, off, &cv))
 		return put_child(k, NULL, name, expr);
 	return put_child(k, &cv, name, expr);
+}
+
+static int std_child(void *ctx, const struct cx_val *cv, char *name, char *expr)
+{
+	struct kids *k = ctx;
+
+	if (k->n >= k->count) {
+		free(name);
+		free(expr);
+		return 0;
+	}
+	return put_child(k, cv, name, expr);
 }
 
 static int children(struct cx *x, const struct cx_val *vin, const char *expr, uint64_t first,
@@ -490,7 +513,10 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 		cl = CL_ARRAY; /* v[i], as cx_index reads it */
 		x->failed = false;
 	}
-	if (cl == CL_STRUCT) {
+	if (cl == CL_STRUCT && cx_std_count(x, &v, &i) == 0) {
+		r = cx_std_children(x, &v, expr, first, count, std_child, &k);
+	} else if (cl == CL_STRUCT) {
+		x->failed = false;
 		r = each_field(&st, field_child, &k);
 	} else if (cl == CL_ARRAY) {
 		for (i = first; i < first + count && !r; i++) {
@@ -498,7 +524,7 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 
 			if (asprintf(&name, "[%" PRIu64 "]", i) < 0)
 				name = NULL;
-			if (asprintf(&e, simple_expr(expr) ? "%s[%" PRIu64 "]" :
+			if (asprintf(&e, cx_simple_expr(expr) ? "%s[%" PRIu64 "]" :
 				     "(%s)[%" PRIu64 "]", expr, i) < 0)
 				e = NULL;
 			r = put_child(&k, cx_index(x, &v, (int64_t)i, &cv) ? NULL : &cv, name, e);
@@ -506,7 +532,7 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 	} else {
 		char *name = NULL, *e = NULL;
 
-		if (asprintf(&e, simple_expr(expr) ? "*%s" : "*(%s)", expr) < 0)
+		if (asprintf(&e, cx_simple_expr(expr) ? "*%s" : "*(%s)", expr) < 0)
 			e = NULL;
 		name = e ? strdup(e) : NULL;
 		r = put_child(&k, cx_deref(x, &v, &cv) ? NULL : &cv, name, e);
@@ -611,6 +637,7 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 	memset(out, 0, sizeof *out);
 	c.regs = tg->regs;
 	c.pc = tg->regs->rip;
+	c.pretty = cx_std_pretty; /* locals/ prints without them */
 	c.m = src_mod_find(s, c.pc);
 	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
 	if (!c.pages)

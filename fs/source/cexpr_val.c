@@ -340,7 +340,8 @@ int cx_std_pointer(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 			return -EINVAL;
 		return cx_member(x, &impl, "_M_start", strlen("_M_start"), out) ? -EINVAL : 0;
 	}
-	return -ENOENT;
+	/* smart pointers, strings, std::array (cexpr_std.c) */
+	return cx_std_pointer_of(x, v, false, out);
 }
 
 int cx_std_vector_len(struct cx *x, const struct cx_val *v, uint64_t *n)
@@ -392,10 +393,12 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 		cx_lval(out, &t, p);
 		return 0;
 	}
-	if (k == CL_STRUCT && std_class(&v, "__normal_iterator<")) {
-		int err = cx_std_pointer(x, &v, &v);
+	if (k == CL_STRUCT) {
+		/* an iterator's, a smart pointer's *p (gdb's xmethods) */
+		int err = std_class(&v, "__normal_iterator<") ? cx_std_pointer(x, &v, &v) :
+			  cx_std_pointer_of(x, &v, true, &v);
 
-		if (err)
+		if (err && err != -ENOENT)
 			return err;
 		k = cx_class_of(&v.ty, NULL);
 	}
@@ -420,10 +423,18 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
 	k = cx_class_of(&v.ty, NULL);
-	if (k == CL_STRUCT && std_class(&v, "vector<") && cx_std_pointer(x, &v, &v) == 0)
-		k = cx_class_of(&v.ty, NULL); /* gdb's xmethod: v[i] is _M_start[i] */
+	if (k == CL_STRUCT) {
+		int r = cx_std_elem(x, &v, i, out);
+
+		if (r != -ENOENT)
+			return r;
+	}
+	if (k == CL_STRUCT && cx_std_pointer(x, &v, &v) == 0)
+		k = cx_class_of(&v.ty, NULL); /* gdb's xmethods: v[i] is _M_start[i] */
 	if (x->failed)
 		return -EINVAL;
+	if (k == CL_STRUCT && cx_std_printed(&v)) /* m[key]: gdb would call it */
+		return cx_std_call(x, &v, "operator[]", strlen("operator[]"), NULL, 0, out);
 	if (k != CL_ARRAY && k != CL_PTR) {
 		char *n = src_type_name(v.ty.kind == CT_DIE ? &v.ty.die : NULL);
 

@@ -2,7 +2,8 @@
  *
  * The format is source.h's: gdb's `info locals` with `print null-stop
  * on` and `print repeats unlimited`; C++ objects as gdb's own `print`
- * without pretty printers.  Text is capped at HS_SRC_VALUE_MAX bytes
+ * without pretty printers (locals/), unless the caller gives
+ * src_ctx.pretty (eval/: libstdc++'s printers, cexpr_std.c).  Text is capped at HS_SRC_VALUE_MAX bytes
  * (struct src_sbuf, types.c).  Callers hold s->dw_lock.
  */
 #include <errno.h>
@@ -959,6 +960,8 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 	case DW_TAG_class_type:
+		if (c->pretty && c->pretty(c, &t, v, off, depth, b) == 0)
+			return;
 		fmt_struct(c, &t, v, off, depth, b);
 		return;
 	case DW_TAG_array_type: {
@@ -979,6 +982,12 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 		src_sb_str(b, "<unsupported type>");
 		return;
 	}
+}
+
+void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uint64_t off,
+		   int depth, struct src_sbuf *b)
+{
+	fmt_value(c, t, v, off, depth, b);
 }
 
 bool src_is_char_type(Dwarf_Die *t)

@@ -244,6 +244,8 @@ struct src_page {
 	uint8_t data[SRC_PAGE];
 };
 
+struct src_sbuf;
+
 struct src_ctx {
 	struct hs_src *s;
 	const struct hs_src_target *tg;
@@ -262,6 +264,11 @@ struct src_ctx {
 	uint64_t statmem[32];
 	int n_statmem;
 	bool statmem_top;       /* the next struct is a static member's */
+	/* gdb's pretty printers (cexpr_std.c), for /api/eval and eval/ only:
+	 * a class value's text into b, or -ENOENT for the raw {...} text
+	 * (locals/ leaves it NULL: gdb's print without pretty printers) */
+	int (*pretty)(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
+		      uint64_t off, int depth, struct src_sbuf *b);
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
@@ -334,5 +341,9 @@ char *src_subarray_text(struct src_ctx *c, Dwarf_Die *t, int dim, const struct s
 /* The text of the value v of type t (format: source.h).  Caller frees;
  * NULL on ENOMEM. */
 char *src_value_text(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v);
+/* Appends the text of the value at byte off of v, of type t, nested
+ * depth levels deep (a container's element, cexpr_std.c). */
+void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, uint64_t off,
+		   int depth, struct src_sbuf *b);
 
 #endif

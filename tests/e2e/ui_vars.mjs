@@ -12,9 +12,12 @@
 //  4. give the memory box an expression (&g_count): it shows that address;
 //  5. GET /api/eval with frame=1 reads main's locals as the tree does at
 //     the call; a frame that is not there is a 404;
-//  6. no console error of any kind during all this.
+//  6. a C++ recording (TRACE2, T2: u16_std at main's end): the local
+//     `items` reads gdb's pretty text (not locals/' raw {_M_impl = ...}),
+//     opens to its elements, and the box computes items.size();
+//  7. no console error of any kind during all this.
 // Prints "PASS ..." or "FAIL <why>" and exits 0 or 1.
-import { env, check, launch, newPage, hsCat, startServer, settled } from '../browser/lib.mjs';
+import { env, check, launch, newPage, hs, hsCat, startServer, settled } from '../browser/lib.mjs';
 
 const T = parseInt(env('T'), 10);
 const problems = [];
@@ -117,8 +120,29 @@ async function main() {
 	const far = await fetch(server.origin + '/api/eval?t=' + T + '&frame=99&expr=s');
 	check(far.status === 404, 'frame 99 answers ' + far.status + ', not 404');
 
+	// 6. C++ containers: gdb's pretty printers' text in the locals
+	await server.stop();
+	server = await startServer({ TRACE: env('TRACE2') });
+	const T2 = parseInt(env('T2'), 10);
+	const want2 = hs('cat', env('TRACE2'), 'time/' + T2 + '/eval/items').replace(/\n$/, '');
+	await page.goto(server.url.replace(/#.*$/, '') + '#t=' + T2);
+	await settled(page, T2, 'opening u16_std at main\'s end');
+	await page.waitForFunction((w) => {
+		const v = document.querySelector('#locals-body .xrow[data-expr="items"] .vval');
+		return v && v.textContent.trim() === w;
+	}, want2, { timeout: 10000 }).catch(() => {});
+	const shown = await rowValue(page, '#locals-body', 'items');
+	check(shown === want2 && /^std::vector of length 3/.test(shown),
+		'items shows "' + shown + '", the tree says "' + want2 + '"');
+	await page.click('#locals-body .xrow[data-expr="items"] .vname');
+	check(await rowValue(page, '#locals-body', 'items[2]') === '3', 'items[2] is not 3');
+	await page.fill('#expr-input', 'items.size()');
+	await page.press('#expr-input', 'Enter');
+	check(await rowValue(page, '#watch-body', 'items.size()') === '3', 'items.size() is not 3');
+
 	check(problems.length === 0, problems.join('; '));
 	console.log('PASS expanded it -> *it -> members, arr; 5 typed expressions equal the tree; ' +
+		'std::vector items as gdb\'s printer, its elements, items.size(); ' +
 		'*p written at t=' + tw + '; memory box at &g_count = ' + want +
 		' (no console error, no failed request)');
 }

@@ -126,9 +126,27 @@ export class VarsPanel {
 		for (const n of names) {
 			// the locals/ text is the value; its children come on demand
 			const node = { name: n, expr: n, value: String(loc[n]), n_children: -1 };
-			frag.append(this.row(node, 0, m));
+			const r = this.row(node, 0, m);
+			frag.append(r);
+			// locals/ prints C++ containers raw ({_M_impl = ...}, gdb's print
+			// without pretty printers): those few ask /api/eval for gdb's
+			// pretty text ("std::vector of length 3, capacity 4 = {1, 2, 3}")
+			if (/\b_M_[a-z]/.test(node.value))
+				this.pretty(n, m, r);
 		}
 		this.body.replaceChildren(frag);
+	}
+
+	async pretty(n, m, r) {
+		let v;
+		try {
+			v = await evalExpr(m.t, n, this.ctx.image(), 0, 0);
+		} catch (e) {
+			return; // the raw text stays
+		}
+		if (this.ctx.stale(m) || v.error || !r.parentNode)
+			return;
+		r.replaceWith(this.row(Object.assign({}, v, { name: n }), 0, m));
 	}
 
 	renderWatches() {
