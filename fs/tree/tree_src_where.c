@@ -58,8 +58,9 @@ static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
  * each "#num where inlined", then "#num where" of the real function with
  * no newline (its caller ends the line).  At the stop (top), the copies
  * that start at pc are hidden as gdb hides them: a moment shows the call
- * site, as gdb does when it arrives there by `next`, `finish`, a return
- * or a breakpoint on a line (hs_src_inline_hidden). */
+ * site, as gdb does when it arrives there by `step`, `next`, `finish`, a
+ * return or a signal (hs_src_inline_hidden; a user breakpoint there makes
+ * gdb show the copy). */
 static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, bool top, int *num)
 {
 	struct hs_src_inline in[INL_MAX];
