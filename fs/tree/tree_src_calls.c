@@ -578,6 +578,62 @@ static int alias_entry(void *ctx, uint64_t addr)
 	return 0;
 }
 
+/* The listed name a signature is of: the one its function's entry is
+ * filed under (hit), or its name without parameters ("geo::scale" of
+ * "geo::scale(long, int)": an overload that only ran inlined); -1. */
+static ssize_t sig_node(const struct tree_src_image *si, const char *sig,
+			const struct call_entry *hit)
+{
+	struct call_name key = { 0 }, *n;
+	char name[256];
+	int angle = 0;
+	size_t k;
+
+	if (hit)
+		return (ssize_t)hit->name;
+	if (strstr(sig, "operator"))
+		return -1; /* "operator()(int) const": no parameter list to cut */
+	for (k = 0; sig[k] && k + 1 < sizeof(name) && (sig[k] != '(' || angle); k++) {
+		angle += sig[k] == '<' ? 1 : sig[k] == '>' ? -1 : 0;
+		name[k] = sig[k];
+	}
+	name[k] = 0;
+	key.name = name;
+	n = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
+	return n ? n - si->names : -1;
+}
+
+/* calls/<signature> ("Leaf::bump(double)"): the calls of the name's
+ * callees of that signature (hs_src_function_signature's, spaces left
+ * out), as gdb's `break Leaf::bump(double)` stops in that overload, its
+ * inlined copies too; -ENOENT when none has it. */
+static int sig_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const struct tree_src_image *si, struct hs_src *s, const char *sig,
+		      const struct call_entry *hit, struct hs_tree_node *out)
+{
+	const struct hs_db_image *img = tree_image(tree, dir);
+	ssize_t node = sig_node(si, sig, hit);
+	uint64_t want = tree_src_sig_hash(sig);
+	size_t match = 0;
+	char buf[512];
+
+	if (node < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < si->names[node].n_callees; i++) {
+		tree_src_callee_sig(img, s, si->names[node].callees[i], buf, sizeof(buf));
+		match += tree_src_sig_hash(buf) == want;
+	}
+	if (!match)
+		return -ENOENT;
+	tree_node_child(out, dir, K_CALL);
+	out->a = (uint64_t)node;
+	if (match < si->names[node].n_callees) {
+		out->sub = CALL_BY_SIG;
+		out->b = want;
+	}
+	return 0;
+}
+
 /* calls/<alias>: another name of a function that was called (malloc for
  * __libc_malloc, a mangled C++ name): the same node as the name listed,
  * or, when a signature or a mangled name picks one of its overloads
@@ -602,6 +658,9 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return err;
 	err = hs_src_function_entries(s, name, alias_entry, &f);
 	if (err < 0)
+		return err;
+	if (strchr(name, '(') && strncmp(name, "_Z", 2) &&
+	    (err = sig_lookup(tree, dir, si, s, name, f.hit, out)) != -ENOENT)
 		return err;
 	if (!f.hit)
 		return -ENOENT;
