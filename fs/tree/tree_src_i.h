@@ -248,6 +248,10 @@ void tree_eval_names_free(struct tree_eval_names *e); /* accepts NULL */
 int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image **out);
 
+/* The first t_call of callee's calls that calls/ lists: main_t
+ * (tree_main_t's) for an inlined copy in the dynamic linker, else 0. */
+uint64_t tree_src_calls_from(struct hs_src *s, uint64_t callee, uint64_t main_t);
+
 /* The function a call to callee reaches: callee itself, or where the PLT
  * stub at callee leads (hs_db_stub_target); tree_src_calls.c. */
 uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint64_t callee);

@@ -27,10 +27,18 @@ static int grow(struct list_slot *l, size_t item)
 	return 0;
 }
 
+struct call_fill {
+	struct list_slot *l;
+	uint64_t t0;            /* tree_src_calls_from's */
+};
+
 static int add_call(void *ctx, const struct hs_db_call *c)
 {
-	struct list_slot *l = ctx;
+	struct call_fill *f = ctx;
+	struct list_slot *l = f->l;
 
+	if (c->t_call < f->t0)
+		return 0;
 	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
 		return -ENOMEM;
 	l->calls[l->n++] = *c;
@@ -81,11 +89,11 @@ void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64
 	snprintf(buf, cap, "0x%" PRIx64, entry);
 }
 
-/* l->sigs of the callees of cn, when they have more than one signature
- * (gdb's `break f` on overloads: `info breakpoints` names each location
- * by it); none otherwise. */
+/* l->sigs of the callees listed (had[i]: callee i of cn has calls in l),
+ * when they have more than one signature (gdb's `break f` on overloads:
+ * `info breakpoints` names each location by it); none otherwise. */
 static int fill_sigs(const struct hs_db_image *img, struct hs_src *s,
-		     const struct call_name *cn, struct list_slot *l)
+		     const struct call_name *cn, const bool *had, struct list_slot *l)
 {
 	char buf[512];
 	bool differ = false;
@@ -94,15 +102,15 @@ static int fill_sigs(const struct hs_db_image *img, struct hs_src *s,
 	if (!l->sigs)
 		return -ENOMEM;
 	for (size_t i = 0; i < cn->n_callees; i++) {
+		if (!had[i])
+			continue;
 		tree_src_callee_sig(img, s, cn->callees[i], buf, sizeof(buf));
-		l->sigs[i].callee = cn->callees[i];
-		if (!(l->sigs[i].sig = strdup(buf))) {
-			l->n_sigs = i;
+		l->sigs[l->n_sigs].callee = cn->callees[i];
+		if (!(l->sigs[l->n_sigs].sig = strdup(buf)))
 			return -ENOMEM;
-		}
-		differ |= i && strcmp(buf, l->sigs[0].sig);
+		differ |= l->n_sigs && strcmp(buf, l->sigs[0].sig);
+		l->n_sigs++;
 	}
-	l->n_sigs = cn->n_callees;
 	if (!differ) {
 		for (size_t i = 0; i < l->n_sigs; i++)
 			free(l->sigs[i].sig);
@@ -144,8 +152,11 @@ static bool picked(const struct hs_db_image *img, struct hs_src *s,
 static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct list_slot *l)
 {
 	const struct hs_db_image *img = tree_image(tree, n);
+	const struct call_name *cn;
 	struct tree_src_image *si;
 	struct hs_src *s;
+	uint64_t main_t;
+	bool *had;
 	int err;
 
 	if (n->kind == K_LINE) {
@@ -160,18 +171,30 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 		return err;
 	if (n->a >= si->n_names + si->n_groups)
 		return -ENOENT;
-	for (size_t i = 0; i < si->names[n->a].n_callees; i++) {
-		if (!picked(img, s, n, si->names[n->a].callees[i]))
+	cn = &si->names[n->a];
+	if (tree_main_t(tree, n, &main_t) < 0)
+		main_t = UINT64_MAX;
+	if (!(had = calloc(cn->n_callees + 1, sizeof(*had))))
+		return -ENOMEM;
+	for (size_t i = 0; i < cn->n_callees; i++) {
+		struct call_fill f = { l, tree_src_calls_from(s, cn->callees[i], main_t) };
+		size_t n0 = l->n;
+
+		if (!picked(img, s, n, cn->callees[i]))
 			continue; /* one overload of the name (tree_calls_lookup) */
-		err = hs_db_calls_to(img, si->names[n->a].callees[i], add_call, l);
+		err = hs_db_calls_to(img, cn->callees[i], add_call, &f);
 		if (err < 0)
-			return err;
+			goto out;
+		had[i] = l->n > n0;
 	}
-	if (si->names[n->a].n_callees > 1 && l->n)
+	err = 0;
+	if (cn->n_callees > 1 && l->n)
 		qsort(l->calls, l->n, sizeof(*l->calls), call_t_cmp);
-	if (si->names[n->a].n_callees > 1 && !n->b)
-		err = fill_sigs(img, s, &si->names[n->a], l);
-	return err < 0 ? err : 0;
+	if (cn->n_callees > 1 && !n->b)
+		err = fill_sigs(img, s, cn, had, l);
+out:
+	free(had);
+	return err;
 }
 
 static void items_free(struct list_slot *l)
@@ -323,6 +346,10 @@ char *tree_src_put_how(char *p, uint32_t flags)
 	};
 	char sep = ' ';
 
+	/* entered by a tail call out of a handler: it runs on the signal
+	 * frame (HS_DB_CALL_SIGNAL) but no delivery entered it */
+	if (flags & HS_DB_CALL_TAILIN)
+		flags &= ~HS_DB_CALL_SIGNAL;
 	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
 		size_t n = strlen(how[i].word);
 
