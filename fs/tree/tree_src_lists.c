@@ -368,7 +368,8 @@ char *tree_src_put_how(char *p, uint32_t flags)
  * is the function it interrupted), "unwound" (left by longjmp or an
  * exception at t_return), "tail" (left by a tail call out of it at
  * t_return, which is the tail-called function's t_call + 1), or several,
- * joined by commas. */
+ * joined by commas.  Where f covers functions of more than one signature
+ * (l->sigs: overloads), a tab and the signature of the one entered. */
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
