@@ -152,7 +152,8 @@ def compare(oracle_path, hindsight, trace, own):
     bad = []
     for fn, bts in sorted(hits.items()):
         try:
-            calls = [ln.split() for ln in hs(hindsight, trace, "calls/" + fn).splitlines()]
+            calls = [ln.split("\t")[0].split()
+                     for ln in hs(hindsight, trace, "calls/" + fn).splitlines()]
         except RuntimeError as e:
             if bts:  # a function never called has no calls/<f>
                 bad.append("calls/%s: %s (gdb: %d hits)" % (fn, e, len(bts)))

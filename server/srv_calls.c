@@ -144,11 +144,17 @@ int srv_call_line(const char *line, struct srv_call_line *c)
 		c->t_return = UINT64_MAX; /* "-": it never returned */
 	c->depth = depth;
 	r = line + rest;
-	n = strcspn(r, "\r\n");
+	n = strcspn(r, "\t\r\n");
+	if (r[n] == '\t') /* the callee's signature (overloads) */
+		snprintf(c->signature, sizeof c->signature, "%.*s", (int)strcspn(r + n + 1, "\r\n"),
+			 r + n + 1);
 	sp = memrchr(r, ' ', n);
-	if (sp && sp[1] && how_words(sp + 1)) {
+	if (sp && sp[1]) {
 		snprintf(c->how, sizeof c->how, "%.*s", (int)(n - (size_t)(sp + 1 - r)), sp + 1);
-		n = (size_t)(sp - r);
+		if (how_words(c->how))
+			n = (size_t)(sp - r);
+		else
+			c->how[0] = 0;
 	}
 	snprintf(c->caller, sizeof c->caller, "%.*s", (int)n, r);
 	return 0;
@@ -191,6 +197,7 @@ static int inline_row(struct calls_page *p, uint64_t t)
 	json_object_object_add(o, "depth", NULL);
 	json_object_object_add(o, "caller", json_object_new_string(""));
 	json_object_object_add(o, "how", json_object_new_string("inline"));
+	json_object_object_add(o, "signature", NULL);
 	json_object_object_add(o, "debug_info", json_object_new_boolean(!err));
 	json_object_object_add(o, "args", err ? NULL : vars_json(v, np));
 	json_object_object_add(o, "frame_args", err ? NULL : frame_args_json(v, np));
@@ -227,6 +234,8 @@ static int fill_inline(struct calls_page *p, const char *path)
 			json_object_object_add(o, "depth", json_object_new_int64((int64_t)c.depth));
 			json_object_object_add(o, "caller", json_object_new_string(c.caller));
 			json_object_object_add(o, "how", json_object_new_string(c.how[0] ? c.how : "inline"));
+			json_object_object_add(o, "signature", c.signature[0] ?
+					       json_object_new_string(c.signature) : NULL);
 		}
 		i++;
 	}
@@ -253,6 +262,8 @@ static int add_call(struct calls_page *p, uint64_t t)
 	json_object_object_add(o, "depth", json_object_new_int64(v.depth));
 	json_object_object_add(o, "caller", json_object_new_string(v.caller));
 	json_object_object_add(o, "how", v.how[0] ? json_object_new_string(v.how) : NULL);
+	json_object_object_add(o, "signature", v.signature[0] ?
+			       json_object_new_string(v.signature) : NULL);
 	json_object_object_add(o, "debug_info", json_object_new_boolean(v.debug_info));
 	json_object_object_add(o, "args", v.debug_info ? vars_json(v.args, v.n_args) : NULL);
 	json_object_object_add(o, "frame_args", v.debug_info ?

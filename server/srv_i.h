@@ -211,12 +211,14 @@ void srv_api_search(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *r);
 /* One line of calls/<f>: "<t_call> <t_return or -> <depth> <caller>[ <how>]"
+ * and, where the name covers overloads, a tab and the callee's signature
  * (a C++ caller holds spaces: "operator new(unsigned long)"). */
 struct srv_call_line {
 	uint64_t t_call, t_return; /* t_return UINT64_MAX: it never returned */
 	unsigned depth;
 	char caller[256];
 	char how[32];              /* "" or "inline", "signal,unwound", ... */
+	char signature[512];       /* "" or "Leaf::bump(int)" */
 };
 int srv_call_line(const char *line, struct srv_call_line *out); /* 0, -EINVAL */
 /* The top node of image image= (default 0) and its path prefix ("" or

@@ -59,9 +59,14 @@
  * shard takes the jump for a tail call out of it (the first shard, whose
  * G is empty, does not) and says so in an orphan (ORPH_TAILCAND, with
  * ORPH_TAILED if it took it); the merge checks that guess like the others
- * and re-runs the shard with G's slots when it is wrong.  Tail calls out
- * of a signal handler's frame are not taken (the handler's frame stays
- * until its rt_sigreturn).
+ * and re-runs the shard with G's slots when it is wrong.  A tail call out
+ * of a signal handler's frame (`return write(...)` at -O2) is one too:
+ * the callee runs on the signal frame in the handler's place and returns
+ * into the restorer, so its frame carries HS_DB_CALL_SIGNAL with
+ * HS_DB_CALL_TAILIN and ends at rt_sigreturn as the handler's would have.
+ * A shard cannot know that a frame of G is a handler's: a guessed tail
+ * call out of one counts as a wrong guess (the merge), and the re-run
+ * knows G's flags.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -396,7 +401,7 @@ static bool tail_target(struct dbb_calls *c, uint64_t from, uint64_t to)
 static bool tail_candidate(struct dbb_calls *c, const struct cthread *th, uint64_t site,
 			   uint64_t dst, uint64_t sp)
 {
-	if (th->n && (th->f[th->n - 1].sp != sp || (th->f[th->n - 1].flags & HS_DB_CALL_SIGNAL)))
+	if (th->n && th->f[th->n - 1].sp != sp)
 		return false;
 	return tail_target(c, site, dst);
 }
@@ -411,21 +416,26 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 	bool take;
 	int ret;
 
+	uint32_t sig = 0;
+
 	if (th->n) {
 		ret_addr = th->f[th->n - 1].ret_addr;
 		call_site = th->f[th->n - 1].site;
+		/* out of a handler: the callee runs on the signal frame in its
+		 * place, returns into the restorer, ends at rt_sigreturn */
+		sig = th->f[th->n - 1].flags & HS_DB_CALL_SIGNAL;
 		frame_pop(c, th, t + 1, HS_DB_CALL_TAIL);
 		return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp,
-				  HS_DB_CALL_TAILIN) ?: queue_drain(c);
+				  HS_DB_CALL_TAILIN | sig) ?: queue_drain(c);
 	}
 	/* out of a call of G: guessed (not by tests that make every shard
 	 * guess wrong), or known in exact mode */
 	take = !c->g_empty && c->guess != HS_DBB_GUESS_NEVER;
 	if (c->exact) {
 		ext_keep(th, ORPH_SP_JMP, sp);
-		take = th->ext_sp && th->n_ext && th->ext_sp[th->n_ext - 1] == sp &&
-		       !(th->ext_flags[th->n_ext - 1] & HS_DB_CALL_SIGNAL);
+		take = th->ext_sp && th->n_ext && th->ext_sp[th->n_ext - 1] == sp;
 		if (take) {
+			sig = th->ext_flags[th->n_ext - 1] & HS_DB_CALL_SIGNAL;
 			call_site = th->ext_site[th->n_ext - 1];
 			ret_addr = th->ext[--th->n_ext];
 		}
@@ -433,10 +443,11 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 	if (sp > th->orph_max)
 		th->orph_max = sp;
 	ret = write_orphan(c, t + 1, dst, tid, ORPH_SP_JMP, 0,
-			   ORPH_TAILCAND | (take ? ORPH_TAILED : 0), sp, take ? c->next_index : 0);
+			   ORPH_TAILCAND | (take ? ORPH_TAILED : 0) | (sig ? ORPH_TAILSIG : 0), sp,
+			   take ? c->next_index : 0);
 	if (ret || !take)
 		return ret;
-	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN);
+	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN | sig);
 }
 
 /* dbb_calls_leave, and for a jump from site (tail_ok): the tail call it

@@ -87,6 +87,8 @@ enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRE
 #define ORPH_TAILED 0x8u   /* ... the shard took it for a tail call out of
 			    * the innermost call of G left (slot == sp) and
 			    * opened call `index` in its place */
+#define ORPH_TAILSIG 0x10u /* ... which it took for a handler's (in exact
+			    * mode: its call carries HS_DB_CALL_SIGNAL) */
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "dbb_put/dbb_get assume a little-endian host");
@@ -468,6 +470,7 @@ void dbb_lcache_free(struct dbb_lcache *c); /* accepts NULL */
 struct dbb_lsrc;
 struct dbb_range {
 	uint64_t start, end;
+	bool inline_only;        /* the dynamic linker: inlined copies, no lines */
 };
 int dbb_lsrc_new(struct dbb_lcache *cache, const struct dbb_fmap *maps, size_t n_maps,
 		 bool symbols, const char *pack_dir, struct dbb_lsrc **out);

@@ -106,12 +106,17 @@ static struct lthread *lthread_of(struct dbb_lpass *p, uint32_t tid)
 	return &p->th[tid];
 }
 
-static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
+static const struct dbb_range *range_of(const struct dbb_lpass *p, uint64_t addr)
 {
 	for (size_t i = 0; i < p->n_ranges; i++)
 		if (addr >= p->ranges[i].start && addr < p->ranges[i].end)
-			return true;
-	return false;
+			return &p->ranges[i];
+	return NULL;
+}
+
+static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
+{
+	return range_of(p, addr) != NULL;
 }
 
 /* The line info of addr through the shard's cache; line 0: none. */
@@ -136,6 +141,11 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 		e->flags = CF_INL_ENTRY;
 	if (!li.line)
 		return e;
+	if (range_of(p, addr)->inline_only) {
+		/* the dynamic linker: its copies' entries, no line starts */
+		e->fin = li.inline_frame;
+		return e;
+	}
 	e->file = li.file_id;
 	e->line = li.line;
 	e->row_addr = li.row_addr;

@@ -113,12 +113,13 @@ static int lsrc_load(const struct dbb_fmap *maps, size_t n_maps, const char *pac
 		return -ENOMEM;
 	if ((ret = hs_src_new(&so, &ls->src)))
 		goto fail;
-	/* not the dynamic linker: gdb's `step` goes through its lazy symbol
-	 * resolver rather than stopping in it (where and backtrace still name
-	 * its functions: fs/source reads it at query time) */
+	/* the dynamic linker too, for its inlined copies alone (its own
+	 * malloc, calloc, free wrappers: gdb's `break malloc` stops there);
+	 * no line starts (gdb's `step` goes through its lazy symbol resolver
+	 * rather than stopping in it) and no tail calls (its resolver's jump
+	 * to the bound function is a hop of the call) */
 	for (size_t i = 0; i < n_maps && !ret; i++)
-		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)) &&
-		    !hs_src_dynamic_linker(maps[i].path))
+		if (!hs_trace_map_is_tool(maps[i].path, strlen(maps[i].path)))
 			ret = hs_src_add_mapping(ls->src, maps[i].path, maps[i].start,
 						 maps[i].end, maps[i].offset, maps[i].prot);
 	if (ret || (ret = hs_src_finish(ls->src)))
@@ -134,7 +135,8 @@ static int lsrc_load(const struct dbb_fmap *maps, size_t n_maps, const char *pac
 		/* whole pages: the pass decides per page (module mappings are) */
 		if (mod->has_dwarf)
 			ls->ranges[ls->n_ranges++] = (struct dbb_range){
-				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095 };
+				mod->start & ~(uint64_t)4095, (mod->end + 4095) & ~(uint64_t)4095,
+				hs_src_dynamic_linker(mod->path) };
 	}
 	*out = ls;
 	return 0;
@@ -327,7 +329,16 @@ const struct dbb_range *dbb_lsrc_ranges(const struct dbb_lsrc *ls, size_t *n)
 
 bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls)
 {
-	return ls && ls->n_ranges;
+	for (size_t i = 0; ls && i < ls->n_ranges; i++)
+		if (!ls->ranges[i].inline_only)
+			return true;
+	return false;
+}
+
+/* In the dynamic linker (loaded for its inlined copies alone)? */
+static bool in_ldso(const struct hs_src_loc *loc)
+{
+	return loc->module && hs_src_dynamic_linker(loc->module->path);
 }
 
 /* Ends with "@plt": gdb's name of a PLT stub (fs/source). */
@@ -343,11 +354,12 @@ bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to)
 	struct hs_src_loc a, b;
 
 	if (!ls || hs_src_lookup(ls->src, to, &b) || !b.function || b.func_start != to ||
-	    strstr(b.linkage_name ? b.linkage_name : b.function, ".cold"))
+	    in_ldso(&b) || strstr(b.linkage_name ? b.linkage_name : b.function, ".cold"))
 		return false;
-	/* the jump leaves a function (not the dynamic linker: no module
-	 * here) that is no PLT stub (its jmp *GOT is the call's hop) */
-	if (hs_src_lookup(ls->src, from, &a) || !a.function || plt_name(a.function))
+	/* the jump leaves a function (not the dynamic linker's) that is no
+	 * PLT stub (its jmp *GOT is the call's hop) */
+	if (hs_src_lookup(ls->src, from, &a) || !a.function || in_ldso(&a) ||
+	    plt_name(a.function))
 		return false;
 	return a.func_start != to;
 }

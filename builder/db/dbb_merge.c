@@ -497,7 +497,7 @@ static size_t gstack_keep(const struct gstack *st, size_t n, uint32_t kind, uint
  * first n entries (dbb_calls.c)? */
 static bool gstack_tail(const struct gstack *st, size_t n, uint64_t sp)
 {
-	return n && st->e[n - 1]->sp == sp && !(st->e[n - 1]->flags & HS_DB_CALL_SIGNAL);
+	return n && st->e[n - 1]->sp == sp;
 }
 
 /* Did shard si guess right, for every orphan that left calls of its own
@@ -527,6 +527,13 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 				tail = gstack_tail(&g[tid], size[tid], hs_le64(rec + 32));
 			}
 			if ((fl & ORPH_TAILCAND) && tail != !!(fl & ORPH_TAILED))
+				*ok = false;
+			/* out of a handler's frame: the call the shard opened
+			 * must carry HS_DB_CALL_SIGNAL, which only a re-run
+			 * knows to give it (G's flags) */
+			if ((fl & ORPH_TAILED) && tail &&
+			    !(g[tid].e[size[tid] - 1]->flags & HS_DB_CALL_SIGNAL) !=
+			    !(fl & ORPH_TAILSIG))
 				*ok = false;
 			if ((fl & ORPH_TAILED) && tail)
 				size[tid]--;

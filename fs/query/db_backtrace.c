@@ -254,7 +254,8 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 			continue;
 		/* a handler runs from its delivery on: the state at its t_call
 		 * is its first (a call's is the caller's, at the call) */
-		if (t_call == t && !(hs_le32(rec + 40) & HS_DB_CALL_SIGNAL))
+		if (t_call == t && (hs_le32(rec + 40) & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) !=
+				   HS_DB_CALL_SIGNAL)
 			continue;
 		t_ret = hs_le64(rec + 8);
 		if (t_ret != HS_DB_NO_RETURN) {

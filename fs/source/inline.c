@@ -587,29 +587,41 @@ static const char *copy_name(struct hs_src *s, struct src_mod *mod, const struct
 	return o.function;
 }
 
+/* The k-th copy entered at addr: c in *m of mod, *depth its place in the
+ * chain (hs_src_inline_frames' order: both are the nesting at addr). */
+static int entry_copy(struct hs_src *s, uint64_t addr, unsigned k, struct src_mod **mod,
+		      const struct src_inl_map **m, int32_t *c, int *depth)
+{
+	uint64_t fr, hid;
+	int i = 0;
+
+	*m = NULL;
+	if (!s || !s->finished || !k || !(*mod = src_mod_find(s, addr)))
+		return -ENOENT;
+	src_inline_at(s, *mod, addr, &fr, &hid);
+	if ((*c = inl_copy_of(s, fr, m)) < 0)
+		return -ENOENT;
+	for (; *c >= 0 && i < INL_DEPTH; i++, *c = (*m)->copies[*c].parent)
+		if ((*m)->copies[*c].entry == addr && --k == 0)
+			break;
+	if (*c < 0 || i >= INL_DEPTH)
+		return -ENOENT;
+	*depth = i;
+	return 0;
+}
+
 int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
 			      const char **caller)
 {
 	struct hs_src_inline in[INL_DEPTH];
-	const struct src_inl_map *m = NULL;
+	const struct src_inl_map *m;
 	struct hs_src_loc loc;
-	uint64_t fr, hid;
 	struct src_mod *mod;
 	int32_t c;
-	int n, i = 0;
+	int n, i;
 
 	*name = *caller = NULL;
-	if (!s || !s->finished || !k || !(mod = src_mod_find(s, addr)))
-		return -ENOENT;
-	src_inline_at(s, mod, addr, &fr, &hid);
-	if ((c = inl_copy_of(s, fr, &m)) < 0)
-		return -ENOENT;
-	/* the k-th copy entered at addr: its place in the chain, which is
-	 * hs_src_inline_frames' order (both are the nesting at addr) */
-	for (; c >= 0 && i < INL_DEPTH; i++, c = m->copies[c].parent)
-		if (m->copies[c].entry == addr && --k == 0)
-			break;
-	if (c < 0 || i >= INL_DEPTH)
+	if (entry_copy(s, addr, k, &mod, &m, &c, &i))
 		return -ENOENT;
 	if ((*name = copy_name(s, mod, m, c, addr)) != NULL) {
 		const char *own = *name;
@@ -632,6 +644,46 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 		*caller = in[i + 1].function;
 	else if (hs_src_lookup(s, addr, &loc) == 0)
 		*caller = loc.function;
+	return 0;
+}
+
+int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, char *buf,
+				  size_t cap)
+{
+	const struct src_inl_map *m;
+	const char *name = NULL, *caller;
+	struct src_mod *mod;
+	Dwarf_Attribute a;
+	Dwarf_Addr bias, dbias;
+	Dwarf_Die die;
+	Dwarf *dbg;
+	char *dem = NULL;
+	int32_t c;
+	int i;
+
+	if (entry_copy(s, addr, k, &mod, &m, &c, &i))
+		return -ENOENT;
+	if (mod->dm && m->copies[c].die) {
+		pthread_mutex_lock(&s->dw_lock);
+		dbg = dwfl_module_addrdie(mod->dm, addr, &bias) ?
+			dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
+		if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
+		    dwarf_tag(&die) == DW_TAG_inlined_subroutine) {
+			name = dwarf_formstring(dwarf_attr_integrate(&die, DW_AT_linkage_name, &a));
+			/* C: the plain name; C++: the demangled one */
+			if (!name || !(dem = src_demangle(name)))
+				name = dwarf_formstring(dwarf_attr_integrate(&die, DW_AT_name, &a));
+		}
+		snprintf(buf, cap, "%s", dem ? src_sig_name(dem) : name ? name : "");
+		pthread_mutex_unlock(&s->dw_lock);
+		free(dem);
+		if (name)
+			return 0;
+	}
+	/* no DIE at hand: its frame name, without parameters */
+	if (hs_src_inline_entry_names(s, addr, k, &name, &caller))
+		return -ENOENT;
+	snprintf(buf, cap, "%s", name);
 	return 0;
 }
 

@@ -128,7 +128,8 @@ static bool after_operator(const char *start, const char *p)
  * with a lambda's class left out ("L::g", "operator()"); *local says the
  * name had such a scope (its frame name may be the whole signature:
  * src_name_local's callers). */
-static const char *name_bounds(const char *sig, const char **endp, bool *local)
+static const char *name_bounds(const char *sig, const char **endp, bool *local,
+			       const char **after_ret)
 {
 	/* the demangler's special names keep their words: "virtual thunk
 	 * to Pet::speak" is no return type and a name (gdb's `break speak`
@@ -195,8 +196,11 @@ static const char *name_bounds(const char *sig, const char **endp, bool *local)
 			/* a return type ends at a space outside brackets
 			 * ("int add<int>(int, int)"); "operator new" and
 			 * conversion operators keep theirs */
-			if (!angle && !paren && !brace && !after_operator(sig, p))
+			if (!angle && !paren && !brace && !after_operator(sig, p)) {
 				name = p + 1;
+				if (after_ret)
+					*after_ret = p + 1;
+			}
 			break;
 		}
 	}
@@ -221,8 +225,19 @@ char *src_break_name(const char *sig)
 
 	if (!sig)
 		return NULL;
-	name = name_bounds(sig, &end, &local);
+	name = name_bounds(sig, &end, &local, NULL);
 	return strndup(name, (size_t)(end - name));
+}
+
+const char *src_sig_name(const char *sig)
+{
+	const char *end, *after = NULL;
+	bool local = false;
+
+	if (!sig)
+		return NULL;
+	name_bounds(sig, &end, &local, &after);
+	return after ? after : sig;
 }
 
 bool src_name_local(const char *sig)
@@ -231,7 +246,7 @@ bool src_name_local(const char *sig)
 	bool local = false;
 
 	if (sig)
-		name_bounds(sig, &end, &local);
+		name_bounds(sig, &end, &local, NULL);
 	return local;
 }
 
@@ -361,7 +376,7 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 		const char *end;
 		bool local = false;
 
-		squeeze(name_bounds(sym->dname, &end, &local), h, sizeof h);
+		squeeze(name_bounds(sym->dname, &end, &local, NULL), h, sizeof h);
 		return wild_match(h, q);
 	}
 	squeeze(bname, h, sizeof h);

@@ -1520,6 +1520,21 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 	return w.err ? w.err : w.count;
 }
 
+int hs_src_function_signature(struct hs_src *s, uint64_t entry, char *buf, size_t cap)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(s, entry, &loc) || !loc.function || loc.func_start != entry)
+		return -ENOENT;
+	/* C++: the demangled symbol ("int add<int>(int, int)", gdb prints it
+	 * without the return type); C: the frame name */
+	if (loc.linkage_name && !strncmp(loc.linkage_name, "_Z", 2) && loc.signature)
+		snprintf(buf, cap, "%s", src_sig_name(loc.signature));
+	else
+		snprintf(buf, cap, "%s", loc.function);
+	return 0;
+}
+
 int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, void *ctx)
 {
 	struct src_mod *m;

@@ -182,6 +182,10 @@ char *src_demangle(const char *name);
  * parameters and qualifiers ("int add<int>(int, int)" -> "add<int>").
  * Caller frees; NULL on ENOMEM. */
 char *src_break_name(const char *sig);
+/* sig without a template function's return type ("int add<int>(int,
+ * int)" -> "add<int>(int, int)"): gdb's name of a location in it, as
+ * `info breakpoints` prints it.  Points into sig. */
+const char *src_sig_name(const char *sig);
 /* Is the name in sig in a function's local scope (a lambda, a local
  * class: "f(int)::{lambda(int)#1}::operator()(int) const")? */
 bool src_name_local(const char *sig);

@@ -12,10 +12,45 @@
 struct callee_scan {
 	const struct hs_db_image *img;
 	struct hs_src *src;
+	uint64_t main_t;        /* tree_main_t's, UINT64_MAX: none */
 	struct call_name *v;
 	size_t n, cap;
 	int err;
 };
+
+/* The dynamic linker's inlined copies (its own malloc, calloc, free
+ * wrappers, which call the allocator ld.so is given): gdb's `break
+ * malloc` stops in them.  Set before `run`, it stops there during the
+ * start-up too, which under Valgrind is not a native run's (ld.so also
+ * loads and relocates Valgrind's preload libraries: more allocations);
+ * set at main (gdb's `start`), in those the program makes ld.so run
+ * (lazy binding, dlopen, exit).  calls/ follows the latter: a copy's
+ * entries before main's break are left out (tree_src_calls_from). */
+static bool ldso_copy(struct hs_src *s, uint64_t callee)
+{
+	struct hs_src_loc loc;
+
+	return HS_DB_INLINE_K(callee) &&
+	       hs_src_lookup(s, HS_DB_INLINE_PC(callee), &loc) == 0 && loc.module &&
+	       hs_src_dynamic_linker(loc.module->path);
+}
+
+uint64_t tree_src_calls_from(struct hs_src *s, uint64_t callee, uint64_t main_t)
+{
+	return ldso_copy(s, callee) ? main_t : 0;
+}
+
+struct count_from {
+	uint64_t t0, n;
+};
+
+static int count_call(void *ctx, const struct hs_db_call *c)
+{
+	struct count_from *f = ctx;
+
+	f->n += c->t_call >= f->t0;
+	return 0;
+}
 
 /* The recording holds calls a native run does not make: ld.so runs the
  * init functions of Valgrind's vgpreload_*.so, which gdb knows nothing
@@ -94,6 +129,16 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 	uint64_t *v;
 
 	/* a call through the PLT is filed under the function it reaches */
+	if (ldso_copy(c->src, callee)) {
+		struct count_from f = { c->main_t, 0 };
+		int err = hs_db_calls_to(c->img, callee, count_call, &f);
+
+		if (err < 0)
+			return err;
+		if (!f.n)
+			return 0; /* only in the start-up */
+		calls = f.n;
+	}
 	if (HS_DB_INLINE_K(callee))
 		inline_name(c->src, callee, name, sizeof(name));
 	else if (in_valgrind_preload(c->src, callee))
@@ -458,9 +503,9 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
-		       struct tree_src_image *si, struct hs_src *s)
+		       struct tree_src_image *si, struct hs_src *s, uint64_t main_t)
 {
-	struct callee_scan c = { .img = tree_image(tree, n), .src = s };
+	struct callee_scan c = { .img = tree_image(tree, n), .src = s, .main_t = main_t };
 	size_t w = 0, i;
 	int err;
 
@@ -521,13 +566,17 @@ int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 {
 	struct tree_src_image *si = tree_src_image_of(tree, n);
 	struct hs_src *s;
+	uint64_t main_t;
 	int err = tree_src_get(tree, n, &s);
 
 	if (err < 0)
 		return err;
+	/* before the lock: tree_main_t takes it */
+	if (tree_main_t(tree, n, &main_t) < 0)
+		main_t = UINT64_MAX;
 	pthread_mutex_lock(&si->lock);
 	if (!si->calls_done) {
-		si->calls_err = build_names(tree, n, si, s);
+		si->calls_err = build_names(tree, n, si, s, main_t);
 		si->calls_done = true;
 	}
 	err = si->calls_err;
@@ -578,6 +627,62 @@ static int alias_entry(void *ctx, uint64_t addr)
 	return 0;
 }
 
+/* The listed name a signature is of: the one its function's entry is
+ * filed under (hit), or its name without parameters ("geo::scale" of
+ * "geo::scale(long, int)": an overload that only ran inlined); -1. */
+static ssize_t sig_node(const struct tree_src_image *si, const char *sig,
+			const struct call_entry *hit)
+{
+	struct call_name key = { 0 }, *n;
+	char name[256];
+	int angle = 0;
+	size_t k;
+
+	if (hit)
+		return (ssize_t)hit->name;
+	if (strstr(sig, "operator"))
+		return -1; /* "operator()(int) const": no parameter list to cut */
+	for (k = 0; sig[k] && k + 1 < sizeof(name) && (sig[k] != '(' || angle); k++) {
+		angle += sig[k] == '<' ? 1 : sig[k] == '>' ? -1 : 0;
+		name[k] = sig[k];
+	}
+	name[k] = 0;
+	key.name = name;
+	n = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
+	return n ? n - si->names : -1;
+}
+
+/* calls/<signature> ("Leaf::bump(double)"): the calls of the name's
+ * callees of that signature (hs_src_function_signature's, spaces left
+ * out), as gdb's `break Leaf::bump(double)` stops in that overload, its
+ * inlined copies too; -ENOENT when none has it. */
+static int sig_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		      const struct tree_src_image *si, struct hs_src *s, const char *sig,
+		      const struct call_entry *hit, struct hs_tree_node *out)
+{
+	const struct hs_db_image *img = tree_image(tree, dir);
+	ssize_t node = sig_node(si, sig, hit);
+	uint64_t want = tree_src_sig_hash(sig);
+	size_t match = 0;
+	char buf[512];
+
+	if (node < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < si->names[node].n_callees; i++) {
+		tree_src_callee_sig(img, s, si->names[node].callees[i], buf, sizeof(buf));
+		match += tree_src_sig_hash(buf) == want;
+	}
+	if (!match)
+		return -ENOENT;
+	tree_node_child(out, dir, K_CALL);
+	out->a = (uint64_t)node;
+	if (match < si->names[node].n_callees) {
+		out->sub = CALL_BY_SIG;
+		out->b = want;
+	}
+	return 0;
+}
+
 /* calls/<alias>: another name of a function that was called (malloc for
  * __libc_malloc, a mangled C++ name): the same node as the name listed,
  * or, when a signature or a mangled name picks one of its overloads
@@ -602,6 +707,9 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return err;
 	err = hs_src_function_entries(s, name, alias_entry, &f);
 	if (err < 0)
+		return err;
+	if (strchr(name, '(') && strncmp(name, "_Z", 2) &&
+	    (err = sig_lookup(tree, dir, si, s, name, f.hit, out)) != -ENOENT)
 		return err;
 	if (!f.hit)
 		return -ENOENT;

@@ -162,6 +162,8 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 		*end = 0;
 		snprintf(v->how, sizeof(v->how), "%s", how[0] ? how + 1 : "");
 	}
+	if (hs_src_function_signature(s, entry, v->signature, sizeof(v->signature)))
+		v->signature[0] = 0;
 	/* no DWARF where it is: no arguments to read, and no line to step to
 	 * (a step over code without lines scans far: skip it) */
 	if (hs_src_lookup(s, entry, &loc) != 0 || !loc.module || !loc.module->has_dwarf) {

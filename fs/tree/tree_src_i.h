@@ -106,6 +106,16 @@ struct list_slot {
 	struct hs_db_call *calls;  /* calls/<f> */
 	uint64_t *ts;              /* lines/.../<line> */
 	size_t n, cap;
+	/* calls/<f> of a name that covers functions of more than one
+	 * signature (overloads, a template's instances): each callee's,
+	 * by callee key; NULL otherwise */
+	struct call_sig *sigs;
+	size_t n_sigs;
+};
+
+struct call_sig {
+	uint64_t callee;           /* the callee key of the database */
+	char *sig;                 /* hs_src_function_signature's */
 };
 
 struct locals_slot {
@@ -220,6 +230,15 @@ void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_
 /* calls/'s caller of an inlined copy's entry (key: HS_DB_INLINE_KEY): the
  * frame it is inlined into, as gdb's bt names it. */
 void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t cap);
+/* The signature of a callee key (hs_src_function_signature of the
+ * function it reaches, or of an inlined copy), 0x... when none. */
+void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
+			 char *buf, size_t cap);
+/* A signature's hash with its spaces left out (how gdb's `break` compares
+ * them): a K_CALL node of sub CALL_BY_SIG holds, in b, the one of the
+ * overload it picks. */
+uint64_t tree_src_sig_hash(const char *sig);
+#define CALL_BY_SIG 1
 
 /* ---- tree_src_locals.c ------------------------------------------------------------ */
 
@@ -231,6 +250,10 @@ void tree_eval_names_free(struct tree_eval_names *e); /* accepts NULL */
 /* The image's table of callee names (si->names), built on first use. */
 int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image **out);
+
+/* The first t_call of callee's calls that calls/ lists: main_t
+ * (tree_main_t's) for an inlined copy in the dynamic linker, else 0. */
+uint64_t tree_src_calls_from(struct hs_src *s, uint64_t callee, uint64_t main_t);
 
 /* The function a call to callee reaches: callee itself, or where the PLT
  * stub at callee leads (hs_db_stub_target); tree_src_calls.c. */

@@ -361,7 +361,8 @@ int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *
 		return err;
 	/* a handler's t_call is its delivery, its own first instruction:
 	 * the call itself is the interrupted code's last one, before it */
-	*t = (c.flags & HS_DB_CALL_SIGNAL) && c.t_call ? c.t_call - 1 : c.t_call;
+	*t = (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) == HS_DB_CALL_SIGNAL && c.t_call ?
+		c.t_call - 1 : c.t_call;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define SITE_SLOTS 64       /* caller names cached by calls/<f> (a power of 2) */
 
@@ -26,10 +27,18 @@ static int grow(struct list_slot *l, size_t item)
 	return 0;
 }
 
+struct call_fill {
+	struct list_slot *l;
+	uint64_t t0;            /* tree_src_calls_from's */
+};
+
 static int add_call(void *ctx, const struct hs_db_call *c)
 {
-	struct list_slot *l = ctx;
+	struct call_fill *f = ctx;
+	struct list_slot *l = f->l;
 
+	if (c->t_call < f->t0)
+		return 0;
 	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
 		return -ENOMEM;
 	l->calls[l->n++] = *c;
@@ -53,10 +62,101 @@ static int call_t_cmp(const void *a, const void *b)
 	return x->t_call < y->t_call ? -1 : x->t_call > y->t_call;
 }
 
+static int sig_cmp(const void *a, const void *b)
+{
+	const struct call_sig *x = a, *y = b;
+
+	return x->callee < y->callee ? -1 : x->callee > y->callee;
+}
+
+/* The signature of a callee key: its function's, or an inlined copy's
+ * (the function a call through a PLT stub reaches: its entry). */
+void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
+			 char *buf, size_t cap)
+{
+	uint64_t entry;
+
+	if (HS_DB_INLINE_K(callee)) {
+		if (hs_src_inline_entry_signature(s, HS_DB_INLINE_PC(callee),
+						  HS_DB_INLINE_K(callee), buf, cap) == 0)
+			return;
+		entry = HS_DB_INLINE_PC(callee);
+	} else {
+		entry = tree_src_reached(img, s, callee);
+		if (hs_src_function_signature(s, entry, buf, cap) == 0)
+			return;
+	}
+	snprintf(buf, cap, "0x%" PRIx64, entry);
+}
+
+/* l->sigs of the callees listed (had[i]: callee i of cn has calls in l),
+ * when they have more than one signature (gdb's `break f` on overloads:
+ * `info breakpoints` names each location by it); none otherwise. */
+static int fill_sigs(const struct hs_db_image *img, struct hs_src *s,
+		     const struct call_name *cn, const bool *had, struct list_slot *l)
+{
+	char buf[512];
+	bool differ = false;
+
+	l->sigs = calloc(cn->n_callees, sizeof(*l->sigs));
+	if (!l->sigs)
+		return -ENOMEM;
+	for (size_t i = 0; i < cn->n_callees; i++) {
+		if (!had[i])
+			continue;
+		tree_src_callee_sig(img, s, cn->callees[i], buf, sizeof(buf));
+		l->sigs[l->n_sigs].callee = cn->callees[i];
+		if (!(l->sigs[l->n_sigs].sig = strdup(buf)))
+			return -ENOMEM;
+		differ |= l->n_sigs && strcmp(buf, l->sigs[0].sig);
+		l->n_sigs++;
+	}
+	if (!differ) {
+		for (size_t i = 0; i < l->n_sigs; i++)
+			free(l->sigs[i].sig);
+		free(l->sigs);
+		l->sigs = NULL;
+		l->n_sigs = 0;
+		return 0;
+	}
+	qsort(l->sigs, l->n_sigs, sizeof(*l->sigs), sig_cmp);
+	return 0;
+}
+
+uint64_t tree_src_sig_hash(const char *sig)
+{
+	char buf[512];
+	size_t k = 0;
+
+	for (; *sig && k < sizeof(buf); sig++)
+		if (*sig != ' ')
+			buf[k++] = *sig;
+	return XXH64(buf, k, 0);
+}
+
+/* Whether the callee of the name is one a node picks (tree_calls_lookup):
+ * all, the overload at entry b, or those of signature hash b. */
+static bool picked(const struct hs_db_image *img, struct hs_src *s,
+		   const struct hs_tree_node *n, uint64_t callee)
+{
+	char buf[512];
+
+	if (!n->b)
+		return true;
+	if (n->sub != CALL_BY_SIG)
+		return !HS_DB_INLINE_K(callee) && tree_src_reached(img, s, callee) == n->b;
+	tree_src_callee_sig(img, s, callee, buf, sizeof(buf));
+	return tree_src_sig_hash(buf) == n->b;
+}
+
 static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct list_slot *l)
 {
 	const struct hs_db_image *img = tree_image(tree, n);
+	const struct call_name *cn;
 	struct tree_src_image *si;
+	struct hs_src *s;
+	uint64_t main_t;
+	bool *had;
 	int err;
 
 	if (n->kind == K_LINE) {
@@ -65,20 +165,45 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 					add_line_t, l);
 	}
 	err = tree_src_get_names(tree, n, &si);
+	if (err == 0)
+		err = tree_src_get(tree, n, &s);
 	if (err < 0)
 		return err;
 	if (n->a >= si->n_names + si->n_groups)
 		return -ENOENT;
-	for (size_t i = 0; i < si->names[n->a].n_callees; i++) {
-		if (n->b && si->names[n->a].callees[i] != n->b)
+	cn = &si->names[n->a];
+	if (tree_main_t(tree, n, &main_t) < 0)
+		main_t = UINT64_MAX;
+	if (!(had = calloc(cn->n_callees + 1, sizeof(*had))))
+		return -ENOMEM;
+	for (size_t i = 0; i < cn->n_callees; i++) {
+		struct call_fill f = { l, tree_src_calls_from(s, cn->callees[i], main_t) };
+		size_t n0 = l->n;
+
+		if (!picked(img, s, n, cn->callees[i]))
 			continue; /* one overload of the name (tree_calls_lookup) */
-		err = hs_db_calls_to(img, si->names[n->a].callees[i], add_call, l);
+		err = hs_db_calls_to(img, cn->callees[i], add_call, &f);
 		if (err < 0)
-			return err;
+			goto out;
+		had[i] = l->n > n0;
 	}
-	if (si->names[n->a].n_callees > 1 && l->n)
+	err = 0;
+	if (cn->n_callees > 1 && l->n)
 		qsort(l->calls, l->n, sizeof(*l->calls), call_t_cmp);
-	return 0;
+	if (cn->n_callees > 1 && !n->b)
+		err = fill_sigs(img, s, cn, had, l);
+out:
+	free(had);
+	return err;
+}
+
+static void items_free(struct list_slot *l)
+{
+	free(l->calls);
+	free(l->ts);
+	for (size_t i = 0; i < l->n_sigs; i++)
+		free(l->sigs[i].sig);
+	free(l->sigs);
 }
 
 static bool node_eq(const struct hs_tree_node *a, const struct hs_tree_node *b)
@@ -106,8 +231,7 @@ static int get_list(struct hs_tree *tree, const struct hs_tree_node *n, struct l
 	pthread_mutex_unlock(&ts->lock);
 	err = fill_list(tree, n, &fresh);
 	if (err < 0) {
-		free(fresh.calls);
-		free(fresh.ts);
+		items_free(&fresh);
 		return err;
 	}
 	pthread_mutex_lock(&ts->lock);
@@ -115,8 +239,7 @@ static int get_list(struct hs_tree *tree, const struct hs_tree_node *n, struct l
 		struct list_slot *l = &ts->lists[i];
 		if (l->used && node_eq(&l->key, n)) { /* another thread was first */
 			slot = l;
-			free(fresh.calls);
-			free(fresh.ts);
+			items_free(&fresh);
 			goto found;
 		}
 	}
@@ -133,8 +256,7 @@ static int get_list(struct hs_tree *tree, const struct hs_tree_node *n, struct l
 		pthread_mutex_unlock(&ts->lock);
 		slot = malloc(sizeof(*slot));
 		if (!slot) {
-			free(fresh.calls);
-			free(fresh.ts);
+			items_free(&fresh);
 			return -ENOMEM;
 		}
 		*slot = fresh;
@@ -144,8 +266,7 @@ static int get_list(struct hs_tree *tree, const struct hs_tree_node *n, struct l
 		*out = slot;
 		return 0;
 	}
-	free(slot->calls);
-	free(slot->ts);
+	items_free(slot);
 	*slot = fresh;
 	slot->key = *n;
 	slot->used = true;
@@ -162,8 +283,7 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 	struct tree_src *ts = tree->src;
 
 	if (l < ts->lists || l >= ts->lists + LIST_SLOTS) {
-		free(l->calls);
-		free(l->ts);
+		items_free(l);
 		free(l);
 		return;
 	}
@@ -226,6 +346,10 @@ char *tree_src_put_how(char *p, uint32_t flags)
 	};
 	char sep = ' ';
 
+	/* entered by a tail call out of a handler: it runs on the signal
+	 * frame (HS_DB_CALL_SIGNAL) but no delivery entered it */
+	if (flags & HS_DB_CALL_TAILIN)
+		flags &= ~HS_DB_CALL_SIGNAL;
 	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
 		size_t n = strlen(how[i].word);
 
@@ -244,7 +368,8 @@ char *tree_src_put_how(char *p, uint32_t flags)
  * is the function it interrupted), "unwound" (left by longjmp or an
  * exception at t_return), "tail" (left by a tail call out of it at
  * t_return, which is the tail-called function's t_call + 1), or several,
- * joined by commas. */
+ * joined by commas.  Where f covers functions of more than one signature
+ * (l->sigs: overloads), a tab and the signature of the one entered. */
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
@@ -301,6 +426,16 @@ int tree_gen_calls(struct tree_walk *w)
 		memcpy(p, caller, cl);
 		p += cl;
 		p = tree_src_put_how(p, c->flags);
+		if (l->n_sigs) {
+			struct call_sig key = { c->callee, NULL };
+			const struct call_sig *g = bsearch(&key, l->sigs, l->n_sigs,
+							   sizeof(key), sig_cmp);
+			size_t gl = g ? strlen(g->sig) : 0;
+
+			*p++ = '\t';
+			memcpy(p, g ? g->sig : "", gl);
+			p += gl;
+		}
 		*p++ = '\n';
 		err = tree_emit(w, c->t_call, w->line, (size_t)(p - w->line));
 		if (err)

@@ -504,6 +504,10 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 				if (u->fn[j + 1] == caller)
 					m = j;
 		}
+		/* on a signal frame (a tail call out of a handler): the
+		 * trampoline under it is the marker's line */
+		if (m > k && (fr[i].flags & HS_DB_CALL_SIGNAL) && is_trampoline(s, u->pcs[m]))
+			m--;
 		if (m > k)
 			put_unwound_range(f, s, u, k + 1, m, &num);
 		k = m > k ? m + 1 : k + 1;

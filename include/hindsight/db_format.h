@@ -188,7 +188,10 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * (whose rip is the jump), call_site that of the frame it replaced, the
  * same depth, slot and return address (it returns where the frame it
  * replaced would have; the innermost call open at its t_call is the one
- * it replaced).  A handler's frame is never left that way.
+ * it replaced).  Out of a signal handler's frame, the new frame carries
+ * HS_DB_CALL_SIGNAL too (it runs on the signal frame in the handler's
+ * place: a return into the restorer leaves it open, rt_sigreturn ends it),
+ * with HS_DB_CALL_TAILIN telling it from a handler entered by delivery.
  * The result does not depend on how the build was sharded (builder/db:
  * what a shard's frames cannot answer is answered in the merge by the
  * same rule over the calls earlier shards left open; dbb_calls.c). */

@@ -164,6 +164,13 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 typedef int (*hs_src_name_fn)(void *ctx, const char *name, bool ifunc);
 int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, void *ctx);
 
+/* The function at entry as gdb's `info breakpoints` names a location in
+ * it, which tells overloads apart: its demangled signature without a
+ * template's return type ("Leaf::bump(int)", "add<int>(int, int)",
+ * "Leaf::bump() const"); C: its name, as hs_src_lookup's function.  Into
+ * buf (truncated to cap).  0, or -ENOENT (no function starts at entry). */
+int hs_src_function_signature(struct hs_src *s, uint64_t entry, char *buf, size_t cap);
+
 /* ---- inlined functions ------------------------------------------------------
  * At -O2 a function's body can be copied into its caller
  * (DW_TAG_inlined_subroutine).  gdb shows each copy holding the pc as a
@@ -229,6 +236,10 @@ bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer);
  * hs_src_free.  0, or -ENOENT (no such copy).  Takes the libdw lock. */
 int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
 			      const char **caller);
+/* The k-th copy entered at addr as hs_src_function_signature names a
+ * function: "Leaf::bump(double)" (C: its name).  0, or -ENOENT. */
+int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, char *buf,
+				  size_t cap);
 
 /* ---- lines (for gdb-like stepping) ----------------------------------------
  * A "line start" follows gdb's `step`: an instruction at the first address

@@ -229,6 +229,8 @@ struct hs_tree_call_view {
 	char caller[256];        /* calls/<f>'s 4th column */
 	char how[32];            /* "" (it returned), or calls/<f>'s 5th
 				  * column: "signal", "unwound", "tail"... */
+	char signature[512];     /* the callee's, as gdb's `info breakpoints`
+				  * names it ("Leaf::bump(int)"), "" unknown */
 	bool debug_info;         /* false: no DWARF at the function (no
 				  * arguments, no return value: unknown) */
 	struct hs_tree_var *args; /* the parameters at t_stop */
