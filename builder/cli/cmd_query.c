@@ -1055,6 +1055,8 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 	err = hs_db_step_line_filtered(img, t, (enum hs_db_step)k, f.ctx ? &f : NULL, &out);
 	if (!err && f.ctx && k == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_stop(img, t, &out);
+	if (!err && f.ctx && k == HS_DB_STEP_BACK_INTO)
+		err = hs_tree_step_back_row(&sc, t, &out);
 	hs_src_free(s);
 	if (err)
 		return err;

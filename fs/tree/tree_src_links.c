@@ -116,6 +116,88 @@ int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_
 	return 0;
 }
 
+/* ---- reverse-step out of a frame ---------------------------------------------------
+ * gdb's reverse-step that leaves a frame backwards (from its first line)
+ * comes back to the call instruction in the caller and goes on to the
+ * start of the line-table row holding it: it stops there.  That row may
+ * be no line start of the forward step (a second row of the line being
+ * stepped, where gdb's forward step refreshes its range and goes on), so
+ * it is found here: back from the call, in the caller's frame, to the
+ * moment its pc is the row's first address; a call that returned on the
+ * way is passed at its t_call.  Bounded walk: a row is a few
+ * instructions and the calls it makes. */
+
+#define BACK_ROW_MAX 256
+
+static int innermost_call(const struct hs_db_image *img, uint64_t t, uint32_t tid,
+			  struct hs_db_call *c)
+{
+	int n = hs_db_backtrace(img, t, tid, c, 1);
+
+	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+}
+
+/* The moment the caller's pc was row_addr, walking back from t_call
+ * (depth: the caller's open calls); 0 when not found. */
+static uint64_t row_start_back(const struct hs_db_image *img, uint32_t tid, uint64_t t,
+			       int depth, uint64_t row_addr, uint64_t row_end,
+			       struct hs_db_regs *r)
+{
+	for (int i = 0; i < BACK_ROW_MAX && t > 0; i++) {
+		struct hs_db_call c;
+		int d = hs_db_backtrace(img, t, tid, NULL, 0);
+
+		if (d < 0)
+			return 0;
+		if (d > depth) { /* inside a call the row made: to its call */
+			if (innermost_call(img, t, tid, &c) < 0 || c.t_call >= t)
+				return 0;
+			t = c.t_call;
+			continue;
+		}
+		if (d < depth || hs_db_regs_at(img, t, tid, r) < 0)
+			return 0;
+		if (r->regs.rip == row_addr)
+			return t;
+		if (r->regs.rip < row_addr || r->regs.rip >= row_end)
+			return t + 1; /* the row was entered past its start */
+		t--;
+	}
+	return 0;
+}
+
+int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
+{
+	struct hs_src_line_info li;
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	uint32_t tid;
+	uint64_t at;
+	int depth, err;
+
+	if ((err = hs_db_thread_at(sc->img, t0, &tid)))
+		return err;
+	err = innermost_call(sc->img, t0, tid, &c);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	/* stayed in the frame, or a frame no call made (a handler) */
+	if (*t >= c.t_call || (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) ||
+	    !hs_src_step_stops(sc->s, c.call_site) ||
+	    hs_src_line_info(sc->s, c.call_site, &li) != 0 || !li.line)
+		return 0;
+	depth = hs_db_backtrace(sc->img, c.t_call, tid, NULL, 0);
+	if (depth < 0)
+		return depth;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	at = row_start_back(sc->img, tid, c.t_call, depth, li.row_addr, li.row_end, r);
+	free(r);
+	if (at > *t)
+		*t = at;
+	return 0;
+}
+
 /* The step passes over a start of the line being stepped in its own
  * frame (gdb refreshes its range there), except where inlined copies
  * start: the line pass made that start because gdb's step stops there to
@@ -194,6 +276,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		step_inline_start(&sc, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_stop(sc.img, from, t);
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
+		err = hs_tree_step_back_row(&sc, from, t);
 	return err;
 }
 

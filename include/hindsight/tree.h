@@ -289,6 +289,12 @@ bool hs_tree_step_stops(void *ctx, uint64_t pc);
  * SIGCHLD, SIGIO, SIGVTALRM, SIGPROF, SIGWINCH), stops the step at the
  * handler's first instruction instead (*t set to it).  0 or -errno. */
 int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_t *t);
+/* gdb's reverse-step, *t the stop found with hs_tree_step_enters from t0:
+ * when it leaves t0's frame backwards, gdb stops first in the caller at
+ * the start of the line-table row holding the call (which may be no line
+ * start of the forward step: a second row of a line); *t is moved there
+ * when that is later.  0 or -errno. */
+int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t);
 
 /* A C expression's value at a moment, as gdb's `print` shows it, with
  * the page [first, first + count) of its children (struct hs_src_eval,

@@ -27,7 +27,8 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O0 -fno-omit-frame-pointer -o "$B/step_plt" "$SRC/step_plt/main.c" -L"$B" \
 		-lstep_plt_dbg -lstep_plt_nodbg -Wl,-rpath,"$B" &&
 	gcc -g -O0 -o "$B/step_signal" "$SRC/step_signal.c" &&
-	gcc -g -O0 -static -o "$B/step_signal_static" "$SRC/step_signal.c" ||
+	gcc -g -O0 -static -o "$B/step_signal_static" "$SRC/step_signal.c" &&
+	gcc -g -O0 -o "$B/step_recur" "$SRC/step_recur.c" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
 CLANG=""
@@ -142,9 +143,9 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static $CLANG; do
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur $CLANG; do
 	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/step.py" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
 	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
@@ -162,9 +163,10 @@ for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step
 done
 
 # reverse-step from the REV_FROM line back to main's first line
-for p in step_methods step_plt; do
+for p in step_methods step_plt step_recur; do
 	case $p in
 	step_methods) file=step_methods.cc ;;
+	step_recur) file=step_recur.c ;;
 	step_plt) file=main.c ;;
 	esac
 	src=$SRC/$file
@@ -182,4 +184,4 @@ for p in step_methods step_plt; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step ($((8 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
+pass "$n stops as gdb's step and reverse-step ($((9 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
