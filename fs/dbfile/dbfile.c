@@ -702,16 +702,9 @@ const struct hs_dbfile_block_info *hs_dbfile_block(const struct hs_dbfile *f, si
 
 size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
 {
-	size_t lo = 0, hi = f->n_blocks;
-
 	/* first block with first_key > key, minus one */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->dir[mid].first_key <= key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = HS_UPPER_BOUND(f->dir, f->n_blocks, first_key, key);
+
 	return lo ? lo - 1 : 0;
 }
 

@@ -605,7 +605,7 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 {
 	const struct db_maps *m;
 	const struct snap *s;
-	size_t lo = 0, hi, k;
+	size_t lo, hi, k;
 	int err;
 
 	*rs = (struct regions){ 0 };
@@ -615,16 +615,7 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 	if (err)
 		return err;
 	/* k = events with ev.t <= t */
-	hi = m->n_ev;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->ev[mid].t <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	k = lo;
+	k = HS_UPPER_BOUND(m->ev, m->n_ev, t, t);
 	/* the last snapshot at or before event k */
 	lo = 0;
 	hi = m->n_snaps;
