@@ -10,6 +10,7 @@
  *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
  *   hs_spill_open()  an unlinked temporary file in a folder
  *   hs_hexval()      a hex digit's value
+ *   hs_buf_fill()    what fits of a stream into a fixed buffer
  *   HS_UPPER_BOUND() in an array sorted by a 64-bit key, how many
  *                    elements have a key <= a value (a binary search)
  *   HS_ANALYZER_ASSUME(c)  an invariant clang's analyser (make scan)
@@ -21,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -144,6 +146,23 @@ static inline int hs_hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* Copies what fits of the *n bytes at *p into buf (cap bytes, *fill of
+ * them in use) and advances *p, *n and *fill past it: a writer that
+ * flushes buf when it is full.  Returns whether buf is now full. */
+static inline bool hs_buf_fill(void *buf, size_t *fill, size_t cap,
+			       const uint8_t **p, size_t *n)
+{
+	size_t k = cap - *fill;
+
+	if (k > *n)
+		k = *n;
+	memcpy((char *)buf + *fill, *p, k);
+	*fill += k;
+	*p += k;
+	*n -= k;
+	return *fill == cap;
 }
 
 /* In the n elements of `size` bytes at base, sorted by the uint64_t at
