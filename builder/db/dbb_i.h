@@ -495,6 +495,10 @@ bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);
 #define DBB_LINES_STARTUP_T 2000000u
 int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n);
 void dbb_fmaps_free(struct dbb_fmap *maps, size_t n);
+/* Appends mp (an HS_EV_MAP with its path) to the array *v of *n (capacity
+ * *cap; hs_grow), its path copied; t is left to the caller.  0 or
+ * -ENOMEM (*n unchanged). */
+int dbb_fmap_add(struct dbb_fmap **v, size_t *cap, size_t *n, const struct hs_trace_map *mp);
 
 /* One shard's line pass: feed it the decoder's instructions, calls and
  * thread exits; dbb_lpass_finish writes lines.sp, lfiles.sp, lfinal.sp

@@ -891,25 +891,31 @@ static int s_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 		   uint32_t len)
 {
 	struct startup *st = ctx;
-	struct dbb_fmap *f;
-	uint32_t plen;
+	struct hs_trace_map mp;
+	int err;
 
 	(void)t, (void)tid;
-	if (tag != HS_EV_MAP || len < 72 || !(hs_le32(pl + 24) & HS_MAP_FILE))
+	if (tag != HS_EV_MAP || hs_trace_map_parse(pl, len, &mp) ||
+	    !(mp.flags & HS_MAP_FILE) || !mp.path_len)
 		return 0;
-	plen = hs_le32(pl + 64);
-	if (!plen || plen > len - 72)
-		return 0;
-	if (hs_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
-		return st->ret = -ENOMEM;
-	f = &st->maps[st->n];
-	if (!(f->path = strndup((const char *)pl + 72, plen)))
-		return st->ret = -ENOMEM;
-	f->start = hs_le64(pl);
-	f->end = f->start + hs_le64(pl + 8);
-	f->prot = hs_le32(pl + 16);
-	f->offset = hs_le64(pl + 32);
-	st->n++;
+	err = dbb_fmap_add(&st->maps, &st->cap, &st->n, &mp);
+	return err ? (st->ret = err) : 0;
+}
+
+int dbb_fmap_add(struct dbb_fmap **v, size_t *cap, size_t *n, const struct hs_trace_map *mp)
+{
+	struct dbb_fmap *f;
+
+	if (hs_grow((void **)v, cap, *n + 1, sizeof(**v)))
+		return -ENOMEM;
+	f = &(*v)[*n];
+	if (!(f->path = strndup(mp->path, mp->path_len)))
+		return -ENOMEM;
+	f->start = mp->addr;
+	f->end = mp->addr + mp->len;
+	f->prot = mp->prot;
+	f->offset = mp->file_offset;
+	(*n)++;
 	return 0;
 }
 

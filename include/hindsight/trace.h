@@ -87,6 +87,22 @@ char *hs_trace_pack_dir(const char *trace_dir);
  * symbols, lines or malloc of the tool's). */
 bool hs_trace_map_is_tool(const char *path, size_t len);
 
+/* An HS_EV_MAP payload (trace_format.h), its fixed fields read.  path
+ * points into the payload: path_len bytes, no NUL. */
+struct hs_trace_map {
+	uint64_t addr, len;
+	uint32_t prot, kind, flags;  /* PROT_*, enum hs_map_kind, HS_MAP_* */
+	uint64_t file_offset, dev, ino, content_xxh;
+	uint32_t path_len, build_id_len;
+	const char *path;
+};
+
+/* Reads the payload pl of len bytes into *m: 0, or -EBADMSG when it is
+ * shorter than its fixed part (HS_MAP_FIXED bytes) or than the path it
+ * announces (the build id after it is not checked: most readers do not
+ * use it). */
+int hs_trace_map_parse(const uint8_t *pl, size_t len, struct hs_trace_map *m);
+
 /* ---- one .hst file -------------------------------------------------------- */
 
 struct hs_trace_file_header {

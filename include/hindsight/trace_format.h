@@ -255,6 +255,7 @@ enum hs_map_kind {
 	HS_MAPK_STACK_SIGNAL = 4,
 };
 
+#define HS_MAP_FIXED  72   /* bytes of an HS_EV_MAP payload before its path */
 #define HS_MAP_FILE   0x1u /* backed by a file (path, dev, ino valid) */
 #define HS_MAP_COPIED 0x2u /* HS_EV_MEM records with the contents follow */
 #define HS_MAP_SHARED 0x4u /* MAP_SHARED, or unknown sharing */
