@@ -284,16 +284,6 @@ static int check_valgrind(const char *path, const struct hs_trace_file_header *h
 	return -EBADMSG;
 }
 
-/* The file header's fields up to version 6 (trace_format.h); version 7
- * adds the Valgrind version at 56. */
-#define HF(m, off, w) HS_LE_FIELD(struct hs_trace_file_header, m, off, w)
-static const struct hs_le_field file_header_fields[] = {
-	HF(version, 8, 4), HF(header_size, 12, 4), HF(pid, 16, 4), HF(ppid, 20, 4),
-	HF(exec_index, 24, 4), HF(flags, 28, 4), HF(start_ns, 32, 8),
-	HF(parent_pid, 40, 4), HF(parent_exec, 44, 4), HF(parent_t, 48, 8),
-};
-#undef HF
-
 /* b: the n bytes read at the file's start (n >= HS_FILE_HEADER_SIZE_V6). */
 static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 			     const char *magic, struct hs_trace_file_header *h,
@@ -307,7 +297,7 @@ static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 		return -EBADMSG;
 	}
 	memcpy(h->magic, b, 8);
-	hs_le_unpack(h, b, file_header_fields, HS_LE_NFIELDS(file_header_fields));
+	hs_le_unpack(h, b, hs_trace_header_fields, HS_LE_NFIELDS(hs_trace_header_fields));
 	/* Version first: a later version may lay the header out otherwise,
 	 * and "unsupported version" is the message that helps then. */
 	if (h->version < HS_TRACE_FORMAT_MIN_VERSION || h->version > HS_TRACE_FORMAT_VERSION) {
@@ -326,8 +316,10 @@ static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 		trace_err_set(err, "%s: file header truncated (%zu bytes)", path, n);
 		return -EBADMSG;
 	}
-	h->vg_major = h->version >= 7 ? hs_le32(b + 56) : 0;
-	h->vg_minor = h->version >= 7 ? hs_le32(b + 60) : 0;
+	h->vg_major = h->vg_minor = 0;
+	if (h->version >= 7)
+		hs_le_unpack(h, b, hs_trace_header_v7_fields,
+			     HS_LE_NFIELDS(hs_trace_header_v7_fields));
 	want = hs_le64(b + want_size - 8);
 	got = XXH64(b, want_size - 8, 0);
 	if (want != got) {
@@ -396,15 +388,6 @@ int hs_trace_read_file_header(const char *path, const char *magic,
 
 /* ---- chunk index ------------------------------------------------------- */
 
-/* A chunk header's fields after its magic (trace_format.h); its own
- * checksum follows at 40. */
-#define CF(m, off, w) HS_LE_FIELD(struct hs_trace_chunk_info, m, off, w)
-static const struct hs_le_field chunk_header_fields[] = {
-	CF(flags, 4, 4), CF(seq, 8, 8), CF(first_t, 16, 8), CF(raw_size, 24, 4),
-	CF(comp_size, 28, 4), CF(payload_xxh, 32, 8),
-};
-#undef CF
-
 static int parse_chunk_header(const struct hs_trace_file *f, size_t index,
 			      uint64_t off, const uint8_t *b,
 			      struct hs_trace_chunk_info *ci,
@@ -421,7 +404,7 @@ static int parse_chunk_header(const struct hs_trace_file *f, size_t index,
 		return -EBADMSG;
 	}
 	ci->offset = off;
-	hs_le_unpack(ci, b, chunk_header_fields, HS_LE_NFIELDS(chunk_header_fields));
+	hs_le_unpack(ci, b, hs_trace_chunk_fields, HS_LE_NFIELDS(hs_trace_chunk_fields));
 	if (ci->seq != index) {
 		trace_err_set(err, "%s: chunk %zu (offset %" PRIu64 "): has seq %" PRIu64
 			      ", chunks must be numbered without gaps",

@@ -105,21 +105,7 @@ int hs_trace_map_parse(const uint8_t *pl, size_t len, struct hs_trace_map *m);
 
 /* ---- one .hst file -------------------------------------------------------- */
 
-struct hs_trace_file_header {
-	char magic[8];
-	uint32_t version, header_size, pid, ppid, exec_index, flags;
-	uint64_t start_ns;
-	uint32_t parent_pid, parent_exec;
-	uint64_t parent_t;
-	uint32_t vg_major, vg_minor; /* the recorder's Valgrind; 0.0 before format 7 */
-};
-
-struct hs_trace_chunk_info {
-	uint64_t offset; /* of the chunk header in the file */
-	uint64_t seq, first_t;
-	uint32_t flags, raw_size, comp_size;
-	uint64_t payload_xxh;
-};
+/* struct hs_trace_file_header, struct hs_trace_chunk_info: trace_format.h */
 
 struct hs_trace_file;
 
