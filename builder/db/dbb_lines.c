@@ -549,12 +549,7 @@ static int lines_shard(struct dbb_image *img, const struct dbb_lsrc *ls, size_t 
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
 	hs_trace_decoder_set_check(d, false);
-	for (size_t k = c0; k < c1 && !ret; k++) {
-		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
-		if (!ret)
-			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
-	}
-	if (!ret)
+	if (!(ret = hs_trace_decoder_chunks(d, img->stream, c0, c1, &chunk, &terr)))
 		ret = dbb_lpass_finish(p);
 out:
 	if (ret)
@@ -933,6 +928,7 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
+	size_t c1 = 0;
 	int ret;
 
 	*maps = NULL;
@@ -940,13 +936,10 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		return ret;
 	hs_trace_decoder_set_check(d, false);
-	for (size_t k = 0; k < img->n_chunks && !ret; k++) {
-		if (hs_trace_file_chunk_info(img->stream, k)->first_t >= DBB_LINES_STARTUP_T)
-			break;
-		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
-		if (!ret)
-			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
-	}
+	while (c1 < img->n_chunks &&
+	       hs_trace_file_chunk_info(img->stream, c1)->first_t < DBB_LINES_STARTUP_T)
+		c1++;
+	(void)hs_trace_decoder_chunks(d, img->stream, 0, c1, &chunk, &terr); /* see below */
 	hs_trace_chunk_release(&chunk);
 	hs_trace_decoder_free(d);
 	if (st.ret) {

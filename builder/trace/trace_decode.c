@@ -978,6 +978,20 @@ out:
 	return ret;
 }
 
+int hs_trace_decoder_chunks(struct hs_trace_decoder *d, struct hs_trace_file *f,
+			    size_t c0, size_t c1, struct hs_trace_chunk *c,
+			    struct hs_trace_err *err)
+{
+	int ret = 0;
+
+	for (size_t k = c0; k < c1 && !ret; k++) {
+		ret = hs_trace_file_read_chunk(f, k, c, err);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, c, err);
+	}
+	return ret;
+}
+
 /* ---- lifecycle --------------------------------------------------------- */
 
 int hs_trace_decoder_new(const struct hs_trace_code *code,

@@ -350,6 +350,13 @@ void hs_trace_decoder_reset(struct hs_trace_decoder *d);
 int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
 			   const struct hs_trace_chunk *c,
 			   struct hs_trace_err *err);
+/* Reads and decodes chunks [c0, c1) of f in order, into c (see struct
+ * hs_trace_chunk: the caller releases it); stops at the first error
+ * (hs_trace_file_read_chunk's or hs_trace_decoder_chunk's, or a callback's
+ * return) and returns it. */
+int hs_trace_decoder_chunks(struct hs_trace_decoder *d, struct hs_trace_file *f,
+			    size_t c0, size_t c1, struct hs_trace_chunk *c,
+			    struct hs_trace_err *err);
 
 /* Borrowed; valid until the next decoder call. */
 const struct hs_trace_stats *hs_trace_decoder_stats(const struct hs_trace_decoder *d);
