@@ -1227,21 +1227,36 @@ static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *s
 		out->function = out->break_name = sym->mname;
 }
 
+/* The start of an answer about addr (out: size bytes, zeroed): -EINVAL
+ * when there is no finished s or no out; else 0, with the module holding
+ * addr in *m (NULL: none) and its line row there in *r (NULL: none, or a
+ * row with no line). */
+static int addr_start(struct hs_src *s, uint64_t addr, void *out, size_t size,
+		      struct src_mod **m, const struct src_row **r)
+{
+	if (!s || !out || !s->finished)
+		return -EINVAL;
+	memset(out, 0, size);
+	*m = src_mod_find(s, addr);
+	*r = *m ? src_row_find(*m, addr) : NULL;
+	if (*r && !(*r)->line)
+		*r = NULL;
+	return 0;
+}
+
 int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 {
 	struct src_mod *m;
 	const struct src_sym *sym;
 	const struct src_row *r;
+	int err = addr_start(s, addr, out, sizeof *out, &m, &r);
 
-	if (!s || !out || !s->finished)
-		return -EINVAL;
-	memset(out, 0, sizeof *out);
-	m = src_mod_find(s, addr);
+	if (err)
+		return err;
 	if (!m)
 		return -ENOENT;
 	out->module = &m->pub;
-	r = src_row_find(m, addr);
-	if (r && r->line) {
+	if (r) {
 		out->file = s->files[r->file_id];
 		out->line = r->line;
 		out->column = r->column;
@@ -1297,16 +1312,10 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 {
 	struct src_mod *m;
 	const struct src_row *r;
+	int err = addr_start(s, addr, out, sizeof *out, &m, &r);
 
-	if (!s || !out || !s->finished)
-		return -EINVAL;
-	memset(out, 0, sizeof *out);
-	m = src_mod_find(s, addr);
-	if (!m)
-		return 0;
-	r = src_row_find(m, addr);
-	if (!r || !r->line)
-		return 0;
+	if (err || !r)
+		return err;
 	out->file_id = r->file_id;
 	out->line = r->line;
 	out->row_addr = r->addr;
