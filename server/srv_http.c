@@ -167,23 +167,12 @@ struct hs_tree *srv_tree(struct hs_srv *s, struct srv_reply *r)
 
 /* ---- log ------------------------------------------------------------------------- */
 
-void hs_srv_note(struct hs_srv *s, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	srv_log(s, HS_SRV_LOG_INFO, "%s", line);
-}
-
-void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
+/* srv_log() with the arguments in ap. */
+static void srv_vlog(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, va_list ap)
 {
 	char stamp[32];
 	struct timespec ts;
 	struct tm tm;
-	va_list ap;
 
 	if (!s->o.log || lvl > s->o.log_level)
 		return;
@@ -192,12 +181,28 @@ void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&s->log_lock);
 	fprintf(s->o.log, "%s ", stamp);
-	va_start(ap, fmt);
 	vfprintf(s->o.log, fmt, ap);
-	va_end(ap);
 	fputc('\n', s->o.log);
 	fflush(s->o.log);
 	pthread_mutex_unlock(&s->log_lock);
+}
+
+void hs_srv_note(struct hs_srv *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	srv_vlog(s, HS_SRV_LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void srv_log(struct hs_srv *s, enum hs_srv_log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	srv_vlog(s, lvl, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- checks ----------------------------------------------------------------------- */

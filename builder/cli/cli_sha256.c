@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hindsight/util.h"
+
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -59,21 +61,13 @@ void cli_sha256_update(struct cli_sha256 *s, const void *data, size_t n)
 
 	s->len += n;
 	while (n > 0) {
-		size_t take = 64 - s->fill;
-
 		if (s->fill == 0 && n >= 64) {
 			block(s->h, p);
 			p += 64;
 			n -= 64;
 			continue;
 		}
-		if (take > n)
-			take = n;
-		memcpy(s->buf + s->fill, p, take);
-		s->fill += take;
-		p += take;
-		n -= take;
-		if (s->fill == 64) {
+		if (hs_buf_fill(s->buf, &s->fill, 64, &p, &n)) {
 			block(s->h, s->buf);
 			s->fill = 0;
 		}

@@ -86,25 +86,23 @@ static int g_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 {
 	static const struct hs_trace_mem_visitor mv = { .write = noop_write, .zero = noop_zero };
 	struct gather *g = ctx;
+	struct hs_trace_map mp;
 	struct fmap *f;
-	uint32_t plen;
 	struct stat st;
 
 	(void)tid;
-	if (tag != HS_EV_MAP || len < 72 || !(hs_le32(pl + 24) & HS_MAP_FILE))
-		return 0;
-	plen = hs_le32(pl + 64);
-	if (!plen || plen > len - 72 || hs_trace_map_is_tool((const char *)pl + 72, plen))
+	if (tag != HS_EV_MAP || hs_trace_map_parse(pl, len, &mp) || !(mp.flags & HS_MAP_FILE) ||
+	    !mp.path_len || hs_trace_map_is_tool(mp.path, mp.path_len))
 		return 0;
 	if (hs_grow((void **)&g->maps, &g->cap, g->n + 1, sizeof(*g->maps)))
 		return g->ret = -ENOMEM;
 	f = &g->maps[g->n];
-	if (!(f->path = strndup((const char *)pl + 72, plen)))
+	if (!(f->path = strndup(mp.path, mp.path_len)))
 		return g->ret = -ENOMEM;
-	f->start = hs_le64(pl);
-	f->end = f->start + hs_le64(pl + 8);
-	f->prot = hs_le32(pl + 16);
-	f->offset = hs_le64(pl + 32);
+	f->start = mp.addr;
+	f->end = mp.addr + mp.len;
+	f->prot = mp.prot;
+	f->offset = mp.file_offset;
 	g->n++;
 	if (cli_pack_has(g->pack, "file", f->path) ||
 	    (g->o->exclude_system && is_system(f->path)) ||

@@ -14,19 +14,27 @@
 
 #include "dbb_i.h"
 
+/* The fixed fields of a PAGES record's header (db_format.h); the mask
+ * follows at 48, then data_len. */
+#define PF(m, off, w) HS_LE_FIELD(struct hs_dbb_page_rec, m, off, w)
+static const struct hs_le_field page_fields[] = {
+	PF(page, 0, 8), PF(chunk, 8, 8), PF(t, 16, 8), PF(kind, 24, 4),
+	PF(flags, 28, 4), PF(copy_src, 32, 8), PF(copy_t, 40, 8),
+	PF(data_len, 48 + HS_DB_MASK_BYTES, 4),
+};
+#undef PF
+
 void dbb_page_hdr(uint8_t *b, uint64_t page, uint64_t chunk, uint64_t t,
 		  uint32_t kind, uint32_t flags, uint64_t copy_src,
 		  uint64_t copy_t, const uint8_t *mask, uint32_t data_len)
 {
-	hs_put_le64(b, page);
-	hs_put_le64(b + 8, chunk);
-	hs_put_le64(b + 16, t);
-	hs_put_le32(b + 24, kind);
-	hs_put_le32(b + 28, flags);
-	hs_put_le64(b + 32, copy_src);
-	hs_put_le64(b + 40, copy_t);
+	struct hs_dbb_page_rec v = {
+		.page = page, .chunk = chunk, .t = t, .kind = kind, .flags = flags,
+		.copy_src = copy_src, .copy_t = copy_t, .data_len = data_len,
+	};
+
+	hs_le_pack(b, &v, page_fields, HS_LE_NFIELDS(page_fields));
 	memcpy(b + 48, mask, HS_DB_MASK_BYTES);
-	hs_put_le32(b + 48 + HS_DB_MASK_BYTES, data_len);
 }
 
 /* Bits set in x, without the popcnt instruction (not in the x86-64
@@ -122,15 +130,8 @@ int hs_dbb_page_parse(const uint8_t *rec, size_t len, struct hs_dbb_page_rec *v)
 {
 	if (len < HS_DB_PAGE_HDR)
 		return -EBADMSG;
-	v->page = hs_le64(rec);
-	v->chunk = hs_le64(rec + 8);
-	v->t = hs_le64(rec + 16);
-	v->kind = hs_le32(rec + 24);
-	v->flags = hs_le32(rec + 28);
-	v->copy_src = hs_le64(rec + 32);
-	v->copy_t = hs_le64(rec + 40);
+	hs_le_unpack(v, rec, page_fields, HS_LE_NFIELDS(page_fields));
 	v->mask = rec + 48;
-	v->data_len = hs_le32(rec + 48 + HS_DB_MASK_BYTES);
 	v->data = rec + HS_DB_PAGE_HDR;
 	if (len != (size_t)HS_DB_PAGE_HDR + v->data_len || (v->page & DBB_PAGE_MASK))
 		return -EBADMSG;

@@ -68,6 +68,7 @@
 #include <string.h>
 
 #include "hindsight/dbbuild.h"
+#include "hindsight/dbbuild_stages.h"
 #include "hindsight/dbfile.h"
 #include "hindsight/dbsort.h"
 #include "hindsight/trace.h"
@@ -75,20 +76,6 @@
 
 #define DBB_PAGE_SHIFT 12
 #define DBB_PAGE_MASK ((uint64_t)HS_DB_PAGE - 1)
-
-#define DBB_COPEN_REC 56
-#define DBB_CPATCH_REC 24
-#define DBB_CORPH_REC 48
-enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
-#define ORPH_CLOSED 0x1u   /* ORPH_RET: the shard closed its open calls */
-#define ORPH_POPPED 0x2u   /* ORPH_SP_*: it left calls of the shard too */
-#define ORPH_TAILCAND 0x4u /* ORPH_SP_JMP: a jump to a function's entry from
-			    * another, with no call of the shard open */
-#define ORPH_TAILED 0x8u   /* ... the shard took it for a tail call out of
-			    * the innermost call of G left (slot == sp) and
-			    * opened call `index` in its place */
-#define ORPH_TAILSIG 0x10u /* ... which it took for a handler's (in exact
-			    * mode: its call carries HS_DB_CALL_SIGNAL) */
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "dbb_put/dbb_get assume a little-endian host");
@@ -131,91 +118,24 @@ int dbb_spill_write(struct dbb_spill_w *w, const void *p, size_t n);
 uint64_t dbb_spill_records(const struct dbb_spill_w *w); /* writes so far */
 int dbb_spill_close(struct dbb_spill_w *w, bool sync);
 void dbb_spill_abort(struct dbb_spill_w *w);
+/* The reader: hindsight/dbbuild_stages.h. */
 
-int dbb_spill_open(const char *path, struct dbb_spill_r **out);
-/* Reads exactly n bytes: 1; 0 at a clean end (nothing left); -EBADMSG
- * when the stream ends inside them or is corrupt; -EIO. */
-int dbb_spill_read(struct dbb_spill_r *r, void *p, size_t n);
-void dbb_spill_close_r(struct dbb_spill_r *r); /* accepts NULL */
 
-/* ---- dbb_pages.c ------------------------------------------------------------ */
+/* ---- dbb_pages.c: hindsight/dbbuild_stages.h -------------------------------- */
 
-struct dbb_pages;
+/* ---- dbb_fold.c (dbb_page_hdr: hindsight/dbbuild_stages.h) ------------------- */
 
-/* dir: where the runs go (pages.<k>.sp); run_bytes: raw bytes of versions
- * kept in memory before a sorted run is written. */
-int dbb_pages_new(const char *dir, size_t run_bytes, bool sync,
-		  struct dbb_pages **out);
-void dbb_pages_free(struct dbb_pages *pg);
-/* The memory visitor (ctx = pg) that the shard hands to builder/trace. */
-void dbb_pages_visitor(struct dbb_pages *pg, struct hs_trace_mem_visitor *v);
-/* Chunk boundaries: versions of every page touched since chunk_begin are
- * made at chunk_end (end_t: that chunk's end). */
-void dbb_pages_chunk_begin(struct dbb_pages *pg, uint64_t seq);
-int dbb_pages_chunk_end(struct dbb_pages *pg, uint64_t end_t);
-/* Writes the last run; *n_runs: how many pages.<k>.sp there are. */
-int dbb_pages_finish(struct dbb_pages *pg, unsigned *n_runs);
-uint64_t dbb_pages_versions(const struct dbb_pages *pg);
-
-/* ---- dbb_fold.c ------------------------------------------------------------ */
-
-/* Header of a PAGES record into buf (HS_DB_PAGE_HDR bytes). */
-void dbb_page_hdr(uint8_t *buf, uint64_t page, uint64_t chunk, uint64_t t,
-		  uint32_t kind, uint32_t flags, uint64_t copy_src,
-		  uint64_t copy_t, const uint8_t *mask, uint32_t data_len);
 /* The masked bytes of page (address order) into out; returns how many. */
 uint32_t dbb_mask_gather(const uint8_t *mask, const uint8_t *page, uint8_t *out);
-uint32_t dbb_mask_count(const uint8_t *mask);
 bool dbb_mask_full(const uint8_t *mask);
 
-/* ---- dbb_calls.c ---------------------------------------------------------- */
+/* ---- dbb_calls.c (the tracker's calls: hindsight/dbbuild_stages.h) ---------- */
 
-/* The calls open before a shard (the merge's G), per thread, outermost
- * first: what an exact re-run starts from. */
-struct dbb_calls_ext {
-	size_t n_tids;
-	size_t *n;              /* [tid] open calls */
-	uint64_t **ret_addr;    /* [tid][k]: their return addresses */
-	uint64_t **sp;          /* [tid][k]: their slots (NULL: unknown, no
-				 * tail call out of them is taken) */
-	uint32_t **flags;       /* [tid][k]: their HS_DB_CALL_SIGNAL */
-	uint64_t **site;        /* [tid][k]: their call sites (with sp) */
-};
-
-struct dbb_calls;
-
-/* A tracker writing calls.sp and corph.sp now, copen.sp and cpatch.sp at
- * dbb_calls_finish, into dir.  ext NULL: a shard, which guesses how its
- * orphan returns resolve (guess: enum hs_dbb_guess); else exact.  Caller
- * frees with dbb_calls_free. */
-int dbb_calls_new(const char *dir, bool sync, const struct dbb_calls_ext *ext,
-		  int guess, struct dbb_calls **out);
-void dbb_calls_free(struct dbb_calls *c); /* accepts NULL */
 /* The modules whose symbols tell tail calls (borrowed, may be NULL: then
  * no jump is one); g_empty: no calls of earlier shards can be open (the
  * first shard), so none is left by a tail call.  0 or -ENOMEM. */
 struct dbb_lsrc;
 int dbb_calls_set_src(struct dbb_calls *c, struct dbb_lsrc *ls, bool g_empty);
-/* A call retired at t (before it) from site (len bytes) to callee; sp is
- * rsp after it (the slot of its return address). */
-int dbb_calls_call(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site,
-		   uint32_t len, uint64_t callee, uint64_t sp);
-/* A return to target; t_ret is t after it, sp rsp after it (when known). */
-int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t target,
-		  bool have_sp, uint64_t sp);
-/* A return (is_ret) or an indirect jump to target with rsp sp after it:
- * the frames it leaves end at t_ret (db_format.h, CALLS). */
-int dbb_calls_leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
-		    uint64_t target, uint64_t sp);
-/* Signal delivery to tid begins at t, interrupting the code at site; the
- * handler's first state (the thread's next HS_REGS_SIGNAL dump, in the
- * same chunk) enters it as a call (dbb_calls_handler); rt_sigreturn ends
- * it. */
-int dbb_calls_signal(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t site);
-int dbb_calls_handler(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t handler,
-		      uint64_t sp);
-int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid);
-int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid);
 /* The decoder's callbacks, for the tracker: jumps (calls, returns,
  * indirect jumps, the direct jmps dbb_lsrc_keep_direct kept), events
  * (signals, thread exits) and register dumps. */
@@ -245,8 +165,6 @@ static inline bool dbb_calls_returned(uint64_t f_sp, uint64_t f_ret_addr, bool i
 	/* f_ret_addr 0: not known (a shard's tail call out of a call of G) */
 	return is_ret && f_sp + 8 == sp && (f_ret_addr == target || !f_ret_addr);
 }
-int dbb_calls_finish(struct dbb_calls *c);
-uint64_t dbb_calls_count(const struct dbb_calls *c);
 
 struct dbb_image;
 /* Decodes chunks [c0, c1) of img again for their calls alone, starting
@@ -361,18 +279,7 @@ void dbb_parallel(unsigned n, void (*fn)(void *ctx, unsigned i), void *ctx);
 
 /* ---- dbb_sort.c: hindsight/dbsort.h ----------------------------------------- */
 
-/* ---- dbb_threads.c ---------------------------------------------------------- */
-
-/* The threads of one image, from its events fed in stream order (the
- * merge's pass over events.hdb); dbb_threads_record gives the THREADS
- * records (db_format.h) in key order. */
-struct dbb_threads;
-int dbb_threads_new(struct dbb_threads **out);
-void dbb_threads_free(struct dbb_threads *th); /* accepts NULL */
-int dbb_threads_event(struct dbb_threads *th, uint64_t t, uint32_t tag, const uint8_t *pl,
-		      uint32_t len);
-size_t dbb_threads_count(const struct dbb_threads *th);
-void dbb_threads_record(const struct dbb_threads *th, size_t i, uint8_t rec[HS_DB_THREAD_REC]);
+/* ---- dbb_threads.c: hindsight/dbbuild_stages.h ------------------------------- */
 
 /* ---- dbb_addrs.c ---------------------------------------------------------- */
 
@@ -498,6 +405,10 @@ bool dbb_lsrc_covers(const struct dbb_lsrc *a, const struct dbb_lsrc *b);
 #define DBB_LINES_STARTUP_T 2000000u
 int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n);
 void dbb_fmaps_free(struct dbb_fmap *maps, size_t n);
+/* Appends mp (an HS_EV_MAP with its path) to the array *v of *n (capacity
+ * *cap; hs_grow), its path copied; t is left to the caller.  0 or
+ * -ENOMEM (*n unchanged). */
+int dbb_fmap_add(struct dbb_fmap **v, size_t *cap, size_t *n, const struct hs_trace_map *mp);
 
 /* One shard's line pass: feed it the decoder's instructions, calls and
  * thread exits; dbb_lpass_finish writes lines.sp, lfiles.sp, lfinal.sp

@@ -559,12 +559,7 @@ static int lines_shard(struct dbb_image *img, const struct dbb_lsrc *ls, size_t 
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		goto out;
 	hs_trace_decoder_set_check(d, false);
-	for (size_t k = c0; k < c1 && !ret; k++) {
-		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
-		if (!ret)
-			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
-	}
-	if (!ret)
+	if (!(ret = hs_trace_decoder_chunks(d, img->stream, c0, c1, &chunk, &terr)))
 		ret = dbb_lpass_finish(p);
 out:
 	if (ret)
@@ -901,25 +896,31 @@ static int s_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 		   uint32_t len)
 {
 	struct startup *st = ctx;
-	struct dbb_fmap *f;
-	uint32_t plen;
+	struct hs_trace_map mp;
+	int err;
 
 	(void)t, (void)tid;
-	if (tag != HS_EV_MAP || len < 72 || !(hs_le32(pl + 24) & HS_MAP_FILE))
+	if (tag != HS_EV_MAP || hs_trace_map_parse(pl, len, &mp) ||
+	    !(mp.flags & HS_MAP_FILE) || !mp.path_len)
 		return 0;
-	plen = hs_le32(pl + 64);
-	if (!plen || plen > len - 72)
-		return 0;
-	if (hs_grow((void **)&st->maps, &st->cap, st->n + 1, sizeof(*st->maps)))
-		return st->ret = -ENOMEM;
-	f = &st->maps[st->n];
-	if (!(f->path = strndup((const char *)pl + 72, plen)))
-		return st->ret = -ENOMEM;
-	f->start = hs_le64(pl);
-	f->end = f->start + hs_le64(pl + 8);
-	f->prot = hs_le32(pl + 16);
-	f->offset = hs_le64(pl + 32);
-	st->n++;
+	err = dbb_fmap_add(&st->maps, &st->cap, &st->n, &mp);
+	return err ? (st->ret = err) : 0;
+}
+
+int dbb_fmap_add(struct dbb_fmap **v, size_t *cap, size_t *n, const struct hs_trace_map *mp)
+{
+	struct dbb_fmap *f;
+
+	if (hs_grow((void **)v, cap, *n + 1, sizeof(**v)))
+		return -ENOMEM;
+	f = &(*v)[*n];
+	if (!(f->path = strndup(mp->path, mp->path_len)))
+		return -ENOMEM;
+	f->start = mp->addr;
+	f->end = mp->addr + mp->len;
+	f->prot = mp->prot;
+	f->offset = mp->file_offset;
+	(*n)++;
 	return 0;
 }
 
@@ -937,6 +938,7 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 	struct hs_trace_decoder *d = NULL;
 	struct hs_trace_chunk chunk = { .data = NULL };
 	struct hs_trace_err terr = { "" };
+	size_t c1 = 0;
 	int ret;
 
 	*maps = NULL;
@@ -944,13 +946,10 @@ int dbb_lines_startup(struct dbb_image *img, struct dbb_fmap **maps, size_t *n)
 	if ((ret = hs_trace_decoder_new(img->code, &vis, &d)))
 		return ret;
 	hs_trace_decoder_set_check(d, false);
-	for (size_t k = 0; k < img->n_chunks && !ret; k++) {
-		if (hs_trace_file_chunk_info(img->stream, k)->first_t >= DBB_LINES_STARTUP_T)
-			break;
-		ret = hs_trace_file_read_chunk(img->stream, k, &chunk, &terr);
-		if (!ret)
-			ret = hs_trace_decoder_chunk(d, &chunk, &terr);
-	}
+	while (c1 < img->n_chunks &&
+	       hs_trace_file_chunk_info(img->stream, c1)->first_t < DBB_LINES_STARTUP_T)
+		c1++;
+	(void)hs_trace_decoder_chunks(d, img->stream, 0, c1, &chunk, &terr); /* see below */
 	hs_trace_chunk_release(&chunk);
 	hs_trace_decoder_free(d);
 	if (st.ret) {

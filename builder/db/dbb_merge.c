@@ -112,24 +112,14 @@ static int note_event(struct merge *m, const uint8_t *rec, uint32_t len)
 		if (hs_grow((void **)&m->exits, &m->cap_exits, m->n_exits + 1, sizeof(*m->exits)))
 			return -ENOMEM;
 		m->exits[m->n_exits++] = (struct dbb_exit){ hs_le32(pl), hs_le64(rec) };
-	} else if (tag == HS_EV_MAP && len >= 72 && (hs_le32(pl + 24) & HS_MAP_FILE)) {
-		uint32_t plen = hs_le32(pl + 64);
-		struct dbb_fmap *f;
+	} else if (tag == HS_EV_MAP) {
+		struct hs_trace_map mp;
 
-		if (plen > len - 72 || !plen)
+		if (hs_trace_map_parse(pl, len, &mp) || !(mp.flags & HS_MAP_FILE) || !mp.path_len)
 			return 0;
-		if (hs_grow((void **)&m->maps, &m->cap_maps, m->n_maps + 1, sizeof(*m->maps)))
-			return -ENOMEM;
-		f = &m->maps[m->n_maps];
-		f->path = strndup((const char *)pl + 72, plen);
-		if (!f->path)
-			return -ENOMEM;
-		f->start = hs_le64(pl);
-		f->end = f->start + hs_le64(pl + 8);
-		f->prot = hs_le32(pl + 16);
-		f->offset = hs_le64(pl + 32);
-		f->t = hs_le64(rec);
-		m->n_maps++;
+		if ((ret = dbb_fmap_add(&m->maps, &m->cap_maps, &m->n_maps, &mp)))
+			return ret;
+		m->maps[m->n_maps - 1].t = hs_le64(rec);
 	}
 	return 0;
 }

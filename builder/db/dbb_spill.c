@@ -106,15 +106,8 @@ int dbb_spill_write(struct dbb_spill_w *w, const void *p, size_t n)
 
 	w->records++;
 	while (n) {
-		size_t k = SPILL_BUF - w->in_len;
-
-		if (k > n)
-			k = n;
-		memcpy(w->in + w->in_len, s, k);
-		w->in_len += k;
-		s += k;
-		n -= k;
-		if (w->in_len == SPILL_BUF && (ret = spill_flush(w, false)))
+		if (hs_buf_fill(w->in, &w->in_len, SPILL_BUF, &s, &n) &&
+		    (ret = spill_flush(w, false)))
 			return ret;
 	}
 	return 0;

@@ -130,22 +130,20 @@ static ULong now_ns(void)
 static void write_file_header(struct rec_file *f)
 {
 	UChar h[HS_FILE_HEADER_SIZE];
+	struct hs_trace_file_header fh = {
+		.version = HS_TRACE_FORMAT_VERSION, .header_size = HS_FILE_HEADER_SIZE,
+		.pid = VG_(getpid)(), .ppid = VG_(getppid)(),
+		.exec_index = image_exec_index, .flags = hdr_flags,
+		.start_ns = hdr_start_ns, .parent_pid = hdr_parent_pid,
+		.parent_exec = hdr_parent_exec, .parent_t = hdr_parent_t,
+		/* the Valgrind whose IR numbers and register layout the records hold */
+		.vg_major = __VALGRIND_MAJOR__, .vg_minor = __VALGRIND_MINOR__,
+	};
 
 	VG_(memset)(h, 0, sizeof h);
 	VG_(memcpy)(h, f->magic, 8);
-	rec_put_u32(h + 8, HS_TRACE_FORMAT_VERSION);
-	rec_put_u32(h + 12, HS_FILE_HEADER_SIZE);
-	rec_put_u32(h + 16, VG_(getpid)());
-	rec_put_u32(h + 20, VG_(getppid)());
-	rec_put_u32(h + 24, image_exec_index);
-	rec_put_u32(h + 28, hdr_flags);
-	rec_put_u64(h + 32, hdr_start_ns);
-	rec_put_u32(h + 40, hdr_parent_pid);
-	rec_put_u32(h + 44, hdr_parent_exec);
-	rec_put_u64(h + 48, hdr_parent_t);
-	/* the Valgrind whose IR numbers and register layout the records hold */
-	rec_put_u32(h + 56, __VALGRIND_MAJOR__);
-	rec_put_u32(h + 60, __VALGRIND_MINOR__);
+	hs_le_pack(h, &fh, hs_trace_header_fields, HS_LE_NFIELDS(hs_trace_header_fields));
+	hs_le_pack(h, &fh, hs_trace_header_v7_fields, HS_LE_NFIELDS(hs_trace_header_v7_fields));
 	rec_put_u64(h + 64, XXH64(h, 64, 0));
 	write_all(f->fd, h, sizeof h);
 }
@@ -176,20 +174,21 @@ static SizeT pack(const UChar *raw, SizeT n)
 static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool last)
 {
 	UChar h[HS_CHUNK_HEADER_SIZE];
+	struct hs_trace_chunk_info ci;
 	ULong t0;
 
 	if (broken || f->fd < 0 || rec_opts.measure == REC_MEASURE_NOWRITE)
 		return;
 	t0 = cpu_ns();
-	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
-	rec_put_u32(h + 4, last ? HS_CHUNK_LAST : 0);
-	rec_put_u64(h + 8, f->seq++);
-	rec_put_u64(h + 16, first_t);
-	rec_put_u32(h + 24, (UInt)n);
-	rec_put_u32(h + 28, (UInt)c);
 	/* allocated at start-up by VG_(malloc), which never returns NULL */
 	REC_ANALYZER_ASSUME(comp_buf != NULL);
-	rec_put_u64(h + 32, XXH64(comp_buf, c, 0));
+	ci = (struct hs_trace_chunk_info){
+		.flags = last ? HS_CHUNK_LAST : 0, .seq = f->seq++, .first_t = first_t,
+		.raw_size = (UInt)n, .comp_size = (UInt)c,
+		.payload_xxh = XXH64(comp_buf, c, 0),
+	};
+	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
+	hs_le_pack(h, &ci, hs_trace_chunk_fields, HS_LE_NFIELDS(hs_trace_chunk_fields));
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);
 	write_all(f->fd, comp_buf, c);

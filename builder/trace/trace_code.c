@@ -66,6 +66,14 @@ static uint64_t mask_of(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
 }
 
+/* One operation at the four widths: Iop_<name>8 .. Iop_<name>64. */
+#define XOP_WIDTHS(name, kind) \
+	{ Iop_##name##8, kind, 8, 0 }, { Iop_##name##16, kind, 16, 0 }, \
+	{ Iop_##name##32, kind, 32, 0 }, { Iop_##name##64, kind, 64, 0 }
+/* A comparison of 32 and 64 bits, signed (S) or unsigned (U). */
+#define XOP_CMP(name, su, kind) \
+	{ Iop_##name##32##su, kind, 32, 0 }, { Iop_##name##64##su, kind, 64, 0 }
+
 /* The IROps an expression may use (trace_format.h "Expressions"). */
 static const struct xop_def {
 	IROp op;
@@ -82,43 +90,21 @@ static const struct xop_def {
 	{ Iop_16Sto64, XK_SX, 64, 16 }, { Iop_32Sto64, XK_SX, 64, 32 },
 	{ Iop_64HIto32, XK_HI, 32, 0 }, { Iop_32HIto16, XK_HI, 16, 0 },
 	{ Iop_16HIto8, XK_HI, 8, 0 },
-	{ Iop_Not8, XK_NOT, 8, 0 }, { Iop_Not16, XK_NOT, 16, 0 },
-	{ Iop_Not32, XK_NOT, 32, 0 }, { Iop_Not64, XK_NOT, 64, 0 },
-	{ Iop_Add8, XK_ADD, 8, 0 }, { Iop_Add16, XK_ADD, 16, 0 },
-	{ Iop_Add32, XK_ADD, 32, 0 }, { Iop_Add64, XK_ADD, 64, 0 },
-	{ Iop_Sub8, XK_SUB, 8, 0 }, { Iop_Sub16, XK_SUB, 16, 0 },
-	{ Iop_Sub32, XK_SUB, 32, 0 }, { Iop_Sub64, XK_SUB, 64, 0 },
-	{ Iop_And8, XK_AND, 8, 0 }, { Iop_And16, XK_AND, 16, 0 },
-	{ Iop_And32, XK_AND, 32, 0 }, { Iop_And64, XK_AND, 64, 0 },
-	{ Iop_Or8, XK_OR, 8, 0 }, { Iop_Or16, XK_OR, 16, 0 },
-	{ Iop_Or32, XK_OR, 32, 0 }, { Iop_Or64, XK_OR, 64, 0 },
-	{ Iop_Xor8, XK_XOR, 8, 0 }, { Iop_Xor16, XK_XOR, 16, 0 },
-	{ Iop_Xor32, XK_XOR, 32, 0 }, { Iop_Xor64, XK_XOR, 64, 0 },
-	{ Iop_Mul8, XK_MUL, 8, 0 }, { Iop_Mul16, XK_MUL, 16, 0 },
-	{ Iop_Mul32, XK_MUL, 32, 0 }, { Iop_Mul64, XK_MUL, 64, 0 },
+	XOP_WIDTHS(Not, XK_NOT), XOP_WIDTHS(Add, XK_ADD), XOP_WIDTHS(Sub, XK_SUB),
+	XOP_WIDTHS(And, XK_AND), XOP_WIDTHS(Or, XK_OR), XOP_WIDTHS(Xor, XK_XOR),
+	XOP_WIDTHS(Mul, XK_MUL),
 	{ Iop_32HLto64, XK_HL, 32, 0 }, { Iop_16HLto32, XK_HL, 16, 0 },
-	{ Iop_Shl8, XK_SHL, 8, 0 }, { Iop_Shl16, XK_SHL, 16, 0 },
-	{ Iop_Shl32, XK_SHL, 32, 0 }, { Iop_Shl64, XK_SHL, 64, 0 },
-	{ Iop_Shr8, XK_SHR, 8, 0 }, { Iop_Shr16, XK_SHR, 16, 0 },
-	{ Iop_Shr32, XK_SHR, 32, 0 }, { Iop_Shr64, XK_SHR, 64, 0 },
-	{ Iop_Sar8, XK_SAR, 8, 0 }, { Iop_Sar16, XK_SAR, 16, 0 },
-	{ Iop_Sar32, XK_SAR, 32, 0 }, { Iop_Sar64, XK_SAR, 64, 0 },
+	XOP_WIDTHS(Shl, XK_SHL), XOP_WIDTHS(Shr, XK_SHR), XOP_WIDTHS(Sar, XK_SAR),
 	{ Iop_1Uto8, XK_ZX, 1, 0 }, { Iop_1Uto32, XK_ZX, 1, 0 },
 	{ Iop_1Uto64, XK_ZX, 1, 0 }, { Iop_32to1, XK_ZX, 1, 0 },
 	{ Iop_64to1, XK_ZX, 1, 0 },
-	{ Iop_1Sto8, XK_1SX, 8, 0 }, { Iop_1Sto16, XK_1SX, 16, 0 },
-	{ Iop_1Sto32, XK_1SX, 32, 0 }, { Iop_1Sto64, XK_1SX, 64, 0 },
-	{ Iop_CmpNEZ8, XK_NEZ, 8, 0 }, { Iop_CmpNEZ16, XK_NEZ, 16, 0 },
-	{ Iop_CmpNEZ32, XK_NEZ, 32, 0 }, { Iop_CmpNEZ64, XK_NEZ, 64, 0 },
-	{ Iop_CmpEQ8, XK_CMPEQ, 8, 0 }, { Iop_CmpEQ16, XK_CMPEQ, 16, 0 },
-	{ Iop_CmpEQ32, XK_CMPEQ, 32, 0 }, { Iop_CmpEQ64, XK_CMPEQ, 64, 0 },
-	{ Iop_CmpNE8, XK_CMPNE, 8, 0 }, { Iop_CmpNE16, XK_CMPNE, 16, 0 },
-	{ Iop_CmpNE32, XK_CMPNE, 32, 0 }, { Iop_CmpNE64, XK_CMPNE, 64, 0 },
-	{ Iop_CmpLT32S, XK_CMPLTS, 32, 0 }, { Iop_CmpLT64S, XK_CMPLTS, 64, 0 },
-	{ Iop_CmpLT32U, XK_CMPLTU, 32, 0 }, { Iop_CmpLT64U, XK_CMPLTU, 64, 0 },
-	{ Iop_CmpLE32S, XK_CMPLES, 32, 0 }, { Iop_CmpLE64S, XK_CMPLES, 64, 0 },
-	{ Iop_CmpLE32U, XK_CMPLEU, 32, 0 }, { Iop_CmpLE64U, XK_CMPLEU, 64, 0 },
+	XOP_WIDTHS(1Sto, XK_1SX), XOP_WIDTHS(CmpNEZ, XK_NEZ),
+	XOP_WIDTHS(CmpEQ, XK_CMPEQ), XOP_WIDTHS(CmpNE, XK_CMPNE),
+	XOP_CMP(CmpLT, S, XK_CMPLTS), XOP_CMP(CmpLT, U, XK_CMPLTU),
+	XOP_CMP(CmpLE, S, XK_CMPLES), XOP_CMP(CmpLE, U, XK_CMPLEU),
 };
+#undef XOP_WIDTHS
+#undef XOP_CMP
 
 static bool xk_binary(unsigned kind)
 {

@@ -443,39 +443,22 @@ store(struct hs_trace_decoder *d, uint64_t t, uint32_t tid, uint64_t addr,
 	return 0;
 }
 
-/* U_PUT2/4/8: the delta p[] added to the previous value pv[], which is
- * also the register's new value; returns p past the delta. */
+/* U_PUT1/2/4/8: the n-byte delta p[] added (modulo 2^(8n)) to the
+ * previous value pv[], which is also the register's new value; returns p
+ * past the delta.  n is a constant at every call: each one compiles to a
+ * load, an add and two stores of that width (little-endian host, as
+ * trace_ld64() asserts). */
 static inline __attribute__((always_inline)) const uint8_t *
-put_add2(uint8_t *pv, uint8_t *reg, const uint8_t *p)
+put_add(uint8_t *pv, uint8_t *reg, const uint8_t *p, size_t n)
 {
-	uint16_t x, y;
+	uint64_t x = 0, y = 0;
 
-	memcpy(&x, pv, 2);
-	memcpy(&y, p, 2);
-	x = (uint16_t)(x + y);
-	memcpy(pv, &x, 2);
-	memcpy(reg, &x, 2);
-	return p + 2;
-}
-
-static inline __attribute__((always_inline)) const uint8_t *
-put_add4(uint8_t *pv, uint8_t *reg, const uint8_t *p)
-{
-	uint32_t x = trace_ld32(pv) + trace_ld32(p);
-
-	memcpy(pv, &x, 4);
-	memcpy(reg, &x, 4);
-	return p + 4;
-}
-
-static inline __attribute__((always_inline)) const uint8_t *
-put_add8(uint8_t *pv, uint8_t *reg, const uint8_t *p)
-{
-	uint64_t x = trace_ld64(pv) + trace_ld64(p);
-
-	memcpy(pv, &x, 8);
-	memcpy(reg, &x, 8);
-	return p + 8;
+	memcpy(&x, pv, n);
+	memcpy(&y, p, n);
+	x += y;
+	memcpy(pv, &x, n);
+	memcpy(reg, &x, n);
+	return p + n;
 }
 
 /* U_PUTI: a value into element (ix + bias) mod n_elems of a guest array
@@ -555,18 +538,16 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 		case U_NOP:
 			break;
 		case U_PUT1:
-			pv[0] = (uint8_t)(pv[0] + p[0]);
-			st[u->off] = pv[0];
-			p += 1;
+			p = put_add(pv, st + u->off, p, 1);
 			break;
 		case U_PUT2:
-			p = put_add2(pv, st + u->off, p);
+			p = put_add(pv, st + u->off, p, 2);
 			break;
 		case U_PUT4:
-			p = put_add4(pv, st + u->off, p);
+			p = put_add(pv, st + u->off, p, 4);
 			break;
 		case U_PUT8:
-			p = put_add8(pv, st + u->off, p);
+			p = put_add(pv, st + u->off, p, 8);
 			break;
 		case U_PUTX16:
 			slot_apply(pv, p, 16, SLOT_XOR);
@@ -994,6 +975,20 @@ int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
 	}
 out:
 	d->stats.instructions += d->t - t0;
+	return ret;
+}
+
+int hs_trace_decoder_chunks(struct hs_trace_decoder *d, struct hs_trace_file *f,
+			    size_t c0, size_t c1, struct hs_trace_chunk *c,
+			    struct hs_trace_err *err)
+{
+	int ret = 0;
+
+	for (size_t k = c0; k < c1 && !ret; k++) {
+		ret = hs_trace_file_read_chunk(f, k, c, err);
+		if (!ret)
+			ret = hs_trace_decoder_chunk(d, c, err);
+	}
 	return ret;
 }
 

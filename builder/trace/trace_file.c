@@ -297,16 +297,7 @@ static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 		return -EBADMSG;
 	}
 	memcpy(h->magic, b, 8);
-	h->version = hs_le32(b + 8);
-	h->header_size = hs_le32(b + 12);
-	h->pid = hs_le32(b + 16);
-	h->ppid = hs_le32(b + 20);
-	h->exec_index = hs_le32(b + 24);
-	h->flags = hs_le32(b + 28);
-	h->start_ns = hs_le64(b + 32);
-	h->parent_pid = hs_le32(b + 40);
-	h->parent_exec = hs_le32(b + 44);
-	h->parent_t = hs_le64(b + 48);
+	hs_le_unpack(h, b, hs_trace_header_fields, HS_LE_NFIELDS(hs_trace_header_fields));
 	/* Version first: a later version may lay the header out otherwise,
 	 * and "unsupported version" is the message that helps then. */
 	if (h->version < HS_TRACE_FORMAT_MIN_VERSION || h->version > HS_TRACE_FORMAT_VERSION) {
@@ -325,8 +316,10 @@ static int parse_file_header(const char *path, const uint8_t *b, size_t n,
 		trace_err_set(err, "%s: file header truncated (%zu bytes)", path, n);
 		return -EBADMSG;
 	}
-	h->vg_major = h->version >= 7 ? hs_le32(b + 56) : 0;
-	h->vg_minor = h->version >= 7 ? hs_le32(b + 60) : 0;
+	h->vg_major = h->vg_minor = 0;
+	if (h->version >= 7)
+		hs_le_unpack(h, b, hs_trace_header_v7_fields,
+			     HS_LE_NFIELDS(hs_trace_header_v7_fields));
 	want = hs_le64(b + want_size - 8);
 	got = XXH64(b, want_size - 8, 0);
 	if (want != got) {
@@ -411,12 +404,7 @@ static int parse_chunk_header(const struct hs_trace_file *f, size_t index,
 		return -EBADMSG;
 	}
 	ci->offset = off;
-	ci->flags = hs_le32(b + 4);
-	ci->seq = hs_le64(b + 8);
-	ci->first_t = hs_le64(b + 16);
-	ci->raw_size = hs_le32(b + 24);
-	ci->comp_size = hs_le32(b + 28);
-	ci->payload_xxh = hs_le64(b + 32);
+	hs_le_unpack(ci, b, hs_trace_chunk_fields, HS_LE_NFIELDS(hs_trace_chunk_fields));
 	if (ci->seq != index) {
 		trace_err_set(err, "%s: chunk %zu (offset %" PRIu64 "): has seq %" PRIu64
 			      ", chunks must be numbered without gaps",

@@ -297,6 +297,25 @@ unlock:
 	return mem_zero(v, t, addr + from_file, len - from_file);
 }
 
+#define MF(m, off, w) HS_LE_FIELD(struct hs_trace_map, m, off, w)
+static const struct hs_le_field map_fields[] = {
+	MF(addr, 0, 8), MF(len, 8, 8), MF(prot, 16, 4), MF(kind, 20, 4),
+	MF(flags, 24, 4), MF(file_offset, 32, 8), MF(dev, 40, 8), MF(ino, 48, 8),
+	MF(content_xxh, 56, 8), MF(path_len, 64, 4), MF(build_id_len, 68, 4),
+};
+#undef MF
+
+int hs_trace_map_parse(const uint8_t *pl, size_t len, struct hs_trace_map *m)
+{
+	if (len < HS_MAP_FIXED)
+		return -EBADMSG;
+	hs_le_unpack(m, pl, map_fields, HS_LE_NFIELDS(map_fields));
+	if (m->path_len > len - HS_MAP_FIXED)
+		return -EBADMSG;
+	m->path = (const char *)pl + HS_MAP_FIXED;
+	return 0;
+}
+
 int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
 		       struct hs_trace_mem_files *files, uint64_t t,
 		       uint32_t tag, const uint8_t *payload, uint32_t len)
@@ -309,24 +328,15 @@ int hs_trace_mem_event(const struct hs_trace_mem_visitor *v,
 			return 0;
 		return v->write(v->ctx, t, hs_le64(payload), len - 16, payload + 16);
 	case HS_EV_MAP: {
-		uint64_t addr, mlen, foff, xxh;
-		uint32_t flags, path_len, bid_len;
+		struct hs_trace_map m;
 
-		if (len < 72)
+		if (hs_trace_map_parse(payload, len, &m) ||
+		    (uint64_t)HS_MAP_FIXED + m.path_len + m.build_id_len > len)
 			return -EBADMSG;
-		addr = hs_le64(payload);
-		mlen = hs_le64(payload + 8);
-		flags = hs_le32(payload + 24);
-		foff = hs_le64(payload + 32);
-		xxh = hs_le64(payload + 56);
-		path_len = hs_le32(payload + 64);
-		bid_len = hs_le32(payload + 68);
-		if ((uint64_t)72 + path_len + bid_len > len)
-			return -EBADMSG;
-		if ((flags & HS_MAP_FILE) && !(flags & HS_MAP_COPIED) && path_len)
-			return mem_map_file(v, files, t, addr, mlen, foff, xxh,
-					    payload + 72, path_len);
-		return mem_zero(v, t, addr, mlen);
+		if ((m.flags & HS_MAP_FILE) && !(m.flags & HS_MAP_COPIED) && m.path_len)
+			return mem_map_file(v, files, t, m.addr, m.len, m.file_offset,
+					    m.content_xxh, payload + HS_MAP_FIXED, m.path_len);
+		return mem_zero(v, t, m.addr, m.len);
 	}
 	case HS_EV_REMAP:
 		if (len < 24)

@@ -43,6 +43,14 @@
 #define MAX_BLOCK_RAW (64u << 20)
 #define DCTX_KEEP 32 /* idle decompression contexts kept for all files */
 
+/* A directory entry (DIR_ENTRY_SIZE bytes; its last 4 are zero). */
+#define DF(m, off, w) HS_LE_FIELD(struct hs_dbfile_block_info, m, off, w)
+static const struct hs_le_field dir_fields[] = {
+	DF(offset, 0, 8), DF(first_key, 8, 8), DF(last_key, 16, 8),
+	DF(raw, 24, 4), DF(comp, 28, 4), DF(n_records, 32, 4),
+};
+#undef DF
+
 /* ---- writer ---------------------------------------------------------------- */
 
 /* A block on its way through the workers. */
@@ -433,12 +441,8 @@ int hs_dbfile_finish(struct hs_dbfile_writer *w)
 	}
 	for (size_t i = 0; i < w->n_blocks; i++) {
 		uint8_t *e = dir + i * DIR_ENTRY_SIZE;
-		hs_put_le64(e, w->dir[i].offset);
-		hs_put_le64(e + 8, w->dir[i].first_key);
-		hs_put_le64(e + 16, w->dir[i].last_key);
-		hs_put_le32(e + 24, w->dir[i].raw);
-		hs_put_le32(e + 28, w->dir[i].comp);
-		hs_put_le32(e + 32, w->dir[i].n_records);
+
+		hs_le_pack(e, &w->dir[i], dir_fields, HS_LE_NFIELDS(dir_fields));
 		hs_put_le32(e + 36, 0);
 	}
 	err = hs_grow((void **)&w->comp, &w->comp_cap, ZSTD_compressBound(dlen), 1);
@@ -637,12 +641,8 @@ int hs_dbfile_open(const char *path, uint32_t kind, const struct hs_dbfile_ident
 	for (size_t i = 0; i < n_blocks; i++) {
 		const uint8_t *e = dir + i * DIR_ENTRY_SIZE;
 		struct hs_dbfile_block_info *bi = &f->dir[i];
-		bi->offset = hs_le64(e);
-		bi->first_key = hs_le64(e + 8);
-		bi->last_key = hs_le64(e + 16);
-		bi->raw = hs_le32(e + 24);
-		bi->comp = hs_le32(e + 28);
-		bi->n_records = hs_le32(e + 32);
+
+		hs_le_unpack(bi, e, dir_fields, HS_LE_NFIELDS(dir_fields));
 		if (bi->offset + BLOCK_HEADER_SIZE + bi->comp > dir_off || bi->raw > MAX_BLOCK_RAW) {
 			err = bad(path, "directory entry out of range");
 			goto fail;
@@ -702,16 +702,9 @@ const struct hs_dbfile_block_info *hs_dbfile_block(const struct hs_dbfile *f, si
 
 size_t hs_dbfile_find(const struct hs_dbfile *f, uint64_t key)
 {
-	size_t lo = 0, hi = f->n_blocks;
-
 	/* first block with first_key > key, minus one */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->dir[mid].first_key <= key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = HS_UPPER_BOUND(f->dir, f->n_blocks, first_key, key);
+
 	return lo ? lo - 1 : 0;
 }
 

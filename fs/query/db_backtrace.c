@@ -22,6 +22,7 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 {
 	struct fmaps *f = ctx;
 	const uint8_t *pl = ev->payload;
+	struct hs_trace_map mp;
 	uint64_t start, len;
 
 	if (ev->len < 16)
@@ -31,23 +32,23 @@ static int on_map_event(void *ctx, const struct hs_db_event *ev)
 	if (hs_grow((void **)&f->gone, &f->cap_gone, f->n_gone + 1, sizeof(*f->gone)))
 		return -ENOMEM;
 	f->gone[f->n_gone++] = (struct range_ev){ ev->t, start, start + len };
-	if (ev->tag == HS_EV_MAP && ev->len >= 72 && (hs_le32(pl + 24) & HS_MAP_FILE)) {
-		uint32_t plen = hs_le32(pl + 64);
+	if (ev->tag == HS_EV_MAP && !hs_trace_map_parse(pl, ev->len, &mp) &&
+	    (mp.flags & HS_MAP_FILE)) {
 		char *path;
 
-		if (plen == 0 || plen > ev->len - 72 ||
-		    (!f->with_tool && hs_trace_map_is_tool((const char *)pl + 72, plen)))
+		if (mp.path_len == 0 ||
+		    (!f->with_tool && hs_trace_map_is_tool(mp.path, mp.path_len)))
 			return 0;
 		if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
 			return -ENOMEM;
 		/* copied now: the payload is the events block's, which the scan
 		 * may reuse once it moves on (and not NUL-terminated) */
-		path = strndup((const char *)pl + 72, plen);
+		path = strndup(mp.path, mp.path_len);
 		if (!path)
 			return -ENOMEM;
 		f->v[f->n++] = (struct hs_db_file_map){
 			.path = path, .start = start, .end = start + len,
-			.offset = hs_le64(pl + 32), .prot = hs_le32(pl + 16), .t_map = ev->t,
+			.offset = mp.file_offset, .prot = mp.prot, .t_map = ev->t,
 			.t_unmap = HS_DB_NO_RETURN,
 		};
 	}

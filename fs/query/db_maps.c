@@ -253,23 +253,20 @@ static int parse_event(struct db_maps *m, uint32_t tag, const uint8_t *p, uint32
 	*r = (struct db_region){ .path = "" };
 	switch (tag) {
 	case HS_EV_MAP: {
-		uint32_t path_len;
+		struct hs_trace_map mp;
 
-		if (len < 72)
+		if (hs_trace_map_parse(p, len, &mp))
 			return -EBADMSG;
-		path_len = hs_le32(p + 64);
-		if ((uint64_t)72 + path_len > len)
-			return -EBADMSG;
-		r->start = page_down(hs_le64(p));
-		r->end = page_up(hs_le64(p) + hs_le64(p + 8));
-		r->prot = hs_le32(p + 16);
-		r->kind = hs_le32(p + 20);
-		r->flags = hs_le32(p + 24) & (HS_MAP_FILE | HS_MAP_SHARED);
+		r->start = page_down(mp.addr);
+		r->end = page_up(mp.addr + mp.len);
+		r->prot = mp.prot;
+		r->kind = mp.kind;
+		r->flags = mp.flags & (HS_MAP_FILE | HS_MAP_SHARED);
 		if (r->flags & HS_MAP_FILE) {
-			r->offset = hs_le64(p + 32) - (hs_le64(p) - r->start);
-			r->dev = hs_le64(p + 40);
-			r->ino = hs_le64(p + 48);
-			r->path = intern(m, p + 72, path_len);
+			r->offset = mp.file_offset - (mp.addr - r->start);
+			r->dev = mp.dev;
+			r->ino = mp.ino;
+			r->path = intern(m, (const uint8_t *)mp.path, mp.path_len);
 		} else if (r->kind == HS_MAPK_BRK) {
 			r->path = "[heap]";
 		}
@@ -605,7 +602,7 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 {
 	const struct db_maps *m;
 	const struct snap *s;
-	size_t lo = 0, hi, k;
+	size_t lo, hi, k;
 	int err;
 
 	*rs = (struct regions){ 0 };
@@ -615,16 +612,7 @@ static int regions_at(struct hs_db_image *img, uint64_t t, struct regions *rs,
 	if (err)
 		return err;
 	/* k = events with ev.t <= t */
-	hi = m->n_ev;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->ev[mid].t <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	k = lo;
+	k = HS_UPPER_BOUND(m->ev, m->n_ev, t, t);
 	/* the last snapshot at or before event k */
 	lo = 0;
 	hi = m->n_snaps;

@@ -94,6 +94,14 @@ out:
 
 /* ---- chunk tables ------------------------------------------------------ */
 
+/* A CHUNKS record (db_format.h). */
+#define CF(m, off, w) HS_LE_FIELD(struct db_chunk, m, off, w)
+static const struct hs_le_field chunk_fields[] = {
+	CF(seq, 0, 8), CF(first_t, 8, 8), CF(end_t, 16, 8), CF(offset, 24, 8),
+	CF(comp_size, 32, 4), CF(raw_size, 36, 4), CF(payload_xxh, 40, 8),
+};
+#undef CF
+
 static int load_chunks(struct hs_db_image *img)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_CHUNKS];
@@ -118,13 +126,7 @@ static int load_chunks(struct hs_db_image *img)
 			const uint8_t *r = data + (size_t)i * HS_DB_CHUNK_REC;
 			struct db_chunk *c = &img->chunks[k];
 
-			c->seq = hs_le64(r);
-			c->first_t = hs_le64(r + 8);
-			c->end_t = hs_le64(r + 16);
-			c->offset = hs_le64(r + 24);
-			c->comp_size = hs_le32(r + 32);
-			c->raw_size = hs_le32(r + 36);
-			c->payload_xxh = hs_le64(r + 40);
+			hs_le_unpack(c, r, chunk_fields, HS_LE_NFIELDS(chunk_fields));
 			if (c->seq != k || c->end_t < c->first_t ||
 			    c->raw_size > HS_CHUNK_MAX_RAW ||
 			    (k && c->first_t != img->chunks[k - 1].end_t)) {

@@ -26,14 +26,17 @@ struct pidx {
 	uint32_t block, offset, length, kind;
 };
 
+/* A PAGEIDX record (db_format.h). */
+#define PF(m, off, w) HS_LE_FIELD(struct pidx, m, off, w)
+static const struct hs_le_field pidx_fields[] = {
+	PF(page, 0, 8), PF(chunk, 8, 8), PF(block, 16, 4),
+	PF(offset, 20, 4), PF(length, 24, 4), PF(kind, 28, 4),
+};
+#undef PF
+
 static void pidx_parse(const uint8_t *r, struct pidx *p)
 {
-	p->page = hs_le64(r);
-	p->chunk = hs_le64(r + 8);
-	p->block = hs_le32(r + 16);
-	p->offset = hs_le32(r + 20);
-	p->length = hs_le32(r + 24);
-	p->kind = hs_le32(r + 28);
+	hs_le_unpack(p, r, pidx_fields, HS_LE_NFIELDS(pidx_fields));
 }
 
 static int pidx_cmp(const struct pidx *p, uint64_t page, uint64_t chunk)

@@ -64,14 +64,13 @@ static bool opens_preload(const struct hs_db_event *ev, uint32_t nr)
 
 static void add_range(struct db_preload *p, const struct hs_db_event *ev)
 {
-	const uint8_t *pl = ev->payload;
-	uint32_t path_len = hs_le32(pl + 64);
+	struct hs_trace_map mp;
 
-	if (p->n_ranges >= DB_PRELOAD_RANGES || ev->len < 72 || (uint64_t)72 + path_len > ev->len ||
-	    !is_preload_path(pl + 72, path_len))
+	if (p->n_ranges >= DB_PRELOAD_RANGES || hs_trace_map_parse(ev->payload, ev->len, &mp) ||
+	    !is_preload_path((const uint8_t *)mp.path, mp.path_len))
 		return;
-	p->lo[p->n_ranges] = hs_le64(pl);
-	p->hi[p->n_ranges] = hs_le64(pl) + hs_le64(pl + 8);
+	p->lo[p->n_ranges] = mp.addr;
+	p->hi[p->n_ranges] = mp.addr + mp.len;
 	p->n_ranges++;
 }
 

@@ -462,17 +462,9 @@ static int load_syms(struct src_mod *m)
  * before it when that one still holds addr.  NULL when none holds it. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 {
-	size_t lo = 0, hi = m->n_syms;
+	size_t lo = HS_UPPER_BOUND(m->syms, m->n_syms, addr, addr);
 	long k, zero = -1;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (k = (long)lo - 1; k >= 0; k--) {
 		const struct src_sym *f = &m->syms[k];
 
@@ -501,19 +493,11 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 {
 	const struct src_mod *m = src_mod_find(s, addr);
 	const struct src_sym *f;
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!m)
 		return NULL;
-	hi = m->n_objs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->objs[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = HS_UPPER_BOUND(m->objs, m->n_objs, addr, addr);
 	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
 		*off = addr - m->objs[lo - 1].addr;
 		return SRC_SYM_DNAME(&m->objs[lo - 1]);
@@ -1081,16 +1065,8 @@ const struct hs_src_module *hs_src_module_at(const struct hs_src *s, size_t i)
 
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr)
 {
-	size_t lo = 0, hi = s->n_mods;
+	size_t lo = HS_UPPER_BOUND(s->mods, s->n_mods, pub.start, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->mods[mid].pub.start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo == 0 || addr >= s->mods[lo - 1].pub.end)
 		return NULL;
 	return &s->mods[lo - 1];
@@ -1098,16 +1074,8 @@ struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr)
 
 const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr)
 {
-	size_t lo = 0, hi = m->n_rows;
+	size_t lo = HS_UPPER_BOUND(m->rows, m->n_rows, addr, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->rows[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo == 0)
 		return NULL;
 	return &m->rows[lo - 1];
@@ -1271,21 +1239,36 @@ static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *s
 		out->function = out->break_name = sym->mname;
 }
 
+/* The start of an answer about addr (out: size bytes, zeroed): -EINVAL
+ * when there is no finished s or no out; else 0, with the module holding
+ * addr in *m (NULL: none) and its line row there in *r (NULL: none, or a
+ * row with no line). */
+static int addr_start(struct hs_src *s, uint64_t addr, void *out, size_t size,
+		      struct src_mod **m, const struct src_row **r)
+{
+	if (!s || !out || !s->finished)
+		return -EINVAL;
+	memset(out, 0, size);
+	*m = src_mod_find(s, addr);
+	*r = *m ? src_row_find(*m, addr) : NULL;
+	if (*r && !(*r)->line)
+		*r = NULL;
+	return 0;
+}
+
 int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 {
 	struct src_mod *m;
 	const struct src_sym *sym;
 	const struct src_row *r;
+	int err = addr_start(s, addr, out, sizeof *out, &m, &r);
 
-	if (!s || !out || !s->finished)
-		return -EINVAL;
-	memset(out, 0, sizeof *out);
-	m = src_mod_find(s, addr);
+	if (err)
+		return err;
 	if (!m)
 		return -ENOENT;
 	out->module = &m->pub;
-	r = src_row_find(m, addr);
-	if (r && r->line) {
+	if (r) {
 		out->file = s->files[r->file_id];
 		out->line = r->line;
 		out->column = r->column;
@@ -1341,16 +1324,10 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 {
 	struct src_mod *m;
 	const struct src_row *r;
+	int err = addr_start(s, addr, out, sizeof *out, &m, &r);
 
-	if (!s || !out || !s->finished)
-		return -EINVAL;
-	memset(out, 0, sizeof *out);
-	m = src_mod_find(s, addr);
-	if (!m)
-		return 0;
-	r = src_row_find(m, addr);
-	if (!r || !r->line)
-		return 0;
+	if (err || !r)
+		return err;
 	out->file_id = r->file_id;
 	out->line = r->line;
 	out->row_addr = r->addr;

@@ -87,23 +87,25 @@ char *hs_trace_pack_dir(const char *trace_dir);
  * symbols, lines or malloc of the tool's). */
 bool hs_trace_map_is_tool(const char *path, size_t len);
 
+/* An HS_EV_MAP payload (trace_format.h), its fixed fields read.  path
+ * points into the payload: path_len bytes, no NUL. */
+struct hs_trace_map {
+	uint64_t addr, len;
+	uint32_t prot, kind, flags;  /* PROT_*, enum hs_map_kind, HS_MAP_* */
+	uint64_t file_offset, dev, ino, content_xxh;
+	uint32_t path_len, build_id_len;
+	const char *path;
+};
+
+/* Reads the payload pl of len bytes into *m: 0, or -EBADMSG when it is
+ * shorter than its fixed part (HS_MAP_FIXED bytes) or than the path it
+ * announces (the build id after it is not checked: most readers do not
+ * use it). */
+int hs_trace_map_parse(const uint8_t *pl, size_t len, struct hs_trace_map *m);
+
 /* ---- one .hst file -------------------------------------------------------- */
 
-struct hs_trace_file_header {
-	char magic[8];
-	uint32_t version, header_size, pid, ppid, exec_index, flags;
-	uint64_t start_ns;
-	uint32_t parent_pid, parent_exec;
-	uint64_t parent_t;
-	uint32_t vg_major, vg_minor; /* the recorder's Valgrind; 0.0 before format 7 */
-};
-
-struct hs_trace_chunk_info {
-	uint64_t offset; /* of the chunk header in the file */
-	uint64_t seq, first_t;
-	uint32_t flags, raw_size, comp_size;
-	uint64_t payload_xxh;
-};
+/* struct hs_trace_file_header, struct hs_trace_chunk_info: trace_format.h */
 
 struct hs_trace_file;
 
@@ -348,6 +350,13 @@ void hs_trace_decoder_reset(struct hs_trace_decoder *d);
 int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
 			   const struct hs_trace_chunk *c,
 			   struct hs_trace_err *err);
+/* Reads and decodes chunks [c0, c1) of f in order, into c (see struct
+ * hs_trace_chunk: the caller releases it); stops at the first error
+ * (hs_trace_file_read_chunk's or hs_trace_decoder_chunk's, or a callback's
+ * return) and returns it. */
+int hs_trace_decoder_chunks(struct hs_trace_decoder *d, struct hs_trace_file *f,
+			    size_t c0, size_t c1, struct hs_trace_chunk *c,
+			    struct hs_trace_err *err);
 
 /* Borrowed; valid until the next decoder call. */
 const struct hs_trace_stats *hs_trace_decoder_stats(const struct hs_trace_decoder *d);

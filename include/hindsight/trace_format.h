@@ -43,6 +43,8 @@
 
 #include <stdint.h>
 
+#include "hindsight/le.h"
+
 #define HS_TRACE_FORMAT_VERSION 7
 /* The oldest version readers accept.  Version 4 added the captured
  * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 5 the signal's
@@ -88,6 +90,31 @@
 #define HS_FILE_HEADER_SIZE_V6 64 /* versions 3 to 6 */
 #define HS_FILE_FORKED 0x1u
 
+/* The file header in memory; its fields (all but the magic and the
+ * checksum) by the tables that the recorder writes it with and the reader
+ * reads it with (hs_le_pack, hs_le_unpack). */
+struct hs_trace_file_header {
+	char magic[8];
+	uint32_t version, header_size, pid, ppid, exec_index, flags;
+	uint64_t start_ns;
+	uint32_t parent_pid, parent_exec;
+	uint64_t parent_t;
+	uint32_t vg_major, vg_minor; /* the recorder's Valgrind; 0.0 before format 7 */
+};
+
+#define HS_TFH(m, off, w) HS_LE_FIELD(struct hs_trace_file_header, m, off, w)
+static const struct hs_le_field hs_trace_header_fields[] = {
+	HS_TFH(version, 8, 4), HS_TFH(header_size, 12, 4), HS_TFH(pid, 16, 4),
+	HS_TFH(ppid, 20, 4), HS_TFH(exec_index, 24, 4), HS_TFH(flags, 28, 4),
+	HS_TFH(start_ns, 32, 8), HS_TFH(parent_pid, 40, 4),
+	HS_TFH(parent_exec, 44, 4), HS_TFH(parent_t, 48, 8),
+};
+/* from version 7 */
+static const struct hs_le_field hs_trace_header_v7_fields[] = {
+	HS_TFH(vg_major, 56, 4), HS_TFH(vg_minor, 60, 4),
+};
+#undef HS_TFH
+
 /* ---- chunk header (48 bytes), followed by comp_size bytes of zstd ------
  *   0  u32 magic        HS_CHUNK_MAGIC
  *   4  u32 flags        HS_CHUNK_LAST on the final chunk of a stream
@@ -101,6 +128,23 @@
 #define HS_CHUNK_MAGIC 0x4b435348u /* "HSCK" */
 #define HS_CHUNK_HEADER_SIZE 48
 #define HS_CHUNK_LAST 0x1u
+
+/* A chunk header in memory, with where it is in its file; its fields
+ * (all but the magic and the header's own checksum) by one table, as for
+ * the file header. */
+struct hs_trace_chunk_info {
+	uint64_t offset; /* of the chunk header in the file */
+	uint64_t seq, first_t;
+	uint32_t flags, raw_size, comp_size;
+	uint64_t payload_xxh;
+};
+
+#define HS_TCH(m, off, w) HS_LE_FIELD(struct hs_trace_chunk_info, m, off, w)
+static const struct hs_le_field hs_trace_chunk_fields[] = {
+	HS_TCH(flags, 4, 4), HS_TCH(seq, 8, 8), HS_TCH(first_t, 16, 8),
+	HS_TCH(raw_size, 24, 4), HS_TCH(comp_size, 28, 4), HS_TCH(payload_xxh, 32, 8),
+};
+#undef HS_TCH
 #define HS_CHUNK_MAX_RAW (64u << 20) /* readers reject larger chunks */
 
 /* ---- stream records ----------------------------------------------------
@@ -255,6 +299,7 @@ enum hs_map_kind {
 	HS_MAPK_STACK_SIGNAL = 4,
 };
 
+#define HS_MAP_FIXED  72   /* bytes of an HS_EV_MAP payload before its path */
 #define HS_MAP_FILE   0x1u /* backed by a file (path, dev, ino valid) */
 #define HS_MAP_COPIED 0x2u /* HS_EV_MEM records with the contents follow */
 #define HS_MAP_SHARED 0x4u /* MAP_SHARED, or unknown sharing */

@@ -10,6 +10,9 @@
  *   hs_write_all()   all n bytes, at an offset (pwrite) or the file's
  *   hs_spill_open()  an unlinked temporary file in a folder
  *   hs_hexval()      a hex digit's value
+ *   hs_buf_fill()    what fits of a stream into a fixed buffer
+ *   HS_UPPER_BOUND() in an array sorted by a 64-bit key, how many
+ *                    elements have a key <= a value (a binary search)
  *   HS_ANALYZER_ASSUME(c)  an invariant clang's analyser (make scan)
  *                    cannot see; nothing in a normal build
  *
@@ -19,6 +22,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,5 +147,52 @@ static inline int hs_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+/* Copies what fits of the *n bytes at *p into buf (cap bytes, *fill of
+ * them in use) and advances *p, *n and *fill past it: a writer that
+ * flushes buf when it is full.  Returns whether buf is now full. */
+static inline bool hs_buf_fill(void *buf, size_t *fill, size_t cap,
+			       const uint8_t **p, size_t *n)
+{
+	size_t k = cap - *fill;
+
+	if (k > *n)
+		k = *n;
+	memcpy((char *)buf + *fill, *p, k);
+	*fill += k;
+	*p += k;
+	*n -= k;
+	return *fill == cap;
+}
+
+/* In the n elements of `size` bytes at base, sorted by the uint64_t at
+ * key_off in each: how many have a key <= key, i.e. the index of the
+ * first one above it (C++'s upper_bound).  Element i - 1, when i > 0, is
+ * then the last one at or below key. */
+static inline size_t hs_upper_bound_u64(const void *base, size_t n, size_t size,
+					size_t key_off, uint64_t key)
+{
+	const char *b = (const char *)base + key_off;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
+
+		memcpy(&k, b + mid * size, sizeof k);
+		if (k <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* hs_upper_bound_u64() over arr[0..n) by its 64-bit member (a path such
+ * as pub.start may name a nested one). */
+#define HS_UPPER_BOUND(arr, n, member, key) __extension__({ \
+	_Static_assert(sizeof((arr)->member) == 8, "HS_UPPER_BOUND needs a 64-bit key"); \
+	hs_upper_bound_u64((arr), (n), sizeof(*(arr)), \
+			   offsetof(__typeof__(*(arr)), member), (key)); })
 
 #endif
