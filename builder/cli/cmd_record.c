@@ -343,110 +343,6 @@ static json_object *initial_meta(const struct record_opts *o, const char *prog)
 	return m;
 }
 
-/* Valgrind's messages go to TRACE/valgrind-<pid>.log (--log-file, one
- * file per recorded process, exec'd ones included), not to the program's
- * stderr: a program killed by a fault makes Valgrind print its "Process
- * terminating with default action of signal 11" report even under -q,
- * which a native run does not print.  (--log-fd would not do: an exec'd
- * child's Valgrind gets the same number, then one of the program's own
- * fds.)  When the program has ended, log_forward() copies every other
- * line to our stderr: the recorder's own messages (the instruction cap),
- * Valgrind's warnings and its own failures. */
-#define LOG_PREFIX "valgrind-"
-#define LOG_SUFFIX ".log"
-
-/* --log-file=TRACE/valgrind-%p.log, with the '%' of TRACE doubled (Valgrind
- * expands %p and %q{VAR}); -ENAMETOOLONG when it does not fit. */
-static int log_option(const char *trace, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int w;
-
-	w = snprintf(buf, cap, "--log-file=");
-	n = (size_t)w;
-	for (const char *c = trace; *c; c++) {
-		if (n + 2 >= cap)
-			return -ENAMETOOLONG;
-		if (*c == '%')
-			buf[n++] = '%';
-		buf[n++] = *c;
-	}
-	w = snprintf(buf + n, cap - n, "/" LOG_PREFIX "%%p" LOG_SUFFIX);
-	return w < 0 || (size_t)w >= cap - n ? -ENAMETOOLONG : 0;
-}
-
-/* Valgrind's report of a fatal signal (m_signals.c, default_action): a
- * "==PID== " line, then "Process terminating with default action of
- * signal N (SIGx)", then the fault, the stack and the stack-size hint,
- * all "==PID== " lines, up to the end: the process is dying.  Where does
- * it begin in text (the offset of its blank lead line), or -1. */
-static ssize_t fatal_report_at(const char *text)
-{
-	const char *hit = strstr(text, "Process terminating with default action of signal ");
-	const char *line, *prev, *p;
-
-	if (!hit)
-		return -1;
-	line = hit;
-	while (line > text && line[-1] != '\n')
-		line--;
-	if (line == text)
-		return 0;
-	prev = line - 1;
-	while (prev > text && prev[-1] != '\n')
-		prev--;
-	/* "==1234==" and blanks only: the report's lead line */
-	p = prev;
-	if (strncmp(p, "==", 2) != 0)
-		return line - text;
-	p += 2 + strspn(p + 2, "0123456789");
-	if (strncmp(p, "==", 2) != 0)
-		return line - text;
-	p += 2 + strspn(p + 2, " ");
-	return (p == line - 1 ? prev : line) - text;
-}
-
-/* Copy each TRACE/valgrind-<pid>.log, less a fatal signal's report, to
- * stderr and remove it; one whose process still runs (it outlived the
- * program) stays, and keeps what it will say. */
-static void log_forward(const char *trace)
-{
-	DIR *d = opendir(trace);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		size_t len = strlen(e->d_name), pl = strlen(LOG_PREFIX), sl = strlen(LOG_SUFFIX);
-		char path[PATH_MAX], *text = NULL, *end;
-		size_t cap = 0;
-		ssize_t cut;
-		long pid;
-		FILE *f;
-
-		if (len <= pl + sl || strncmp(e->d_name, LOG_PREFIX, pl) != 0 ||
-		    strcmp(e->d_name + len - sl, LOG_SUFFIX) != 0)
-			continue;
-		pid = strtol(e->d_name + pl, &end, 10);
-		if (end != e->d_name + len - sl || pid <= 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", trace, e->d_name);
-		if (kill((pid_t)pid, 0) == 0)
-			continue;
-		f = fopen(path, "re");
-		if (f && getdelim(&text, &cap, 0, f) > 0) {
-			cut = fatal_report_at(text);
-			if (cut >= 0)
-				text[cut] = 0;
-			fputs(text, stderr);
-		}
-		if (f)
-			fclose(f);
-		free(text);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-}
-
 /* *cpu_s: the CPU seconds (user + system) of the recorder and the
  * program (and of the children they waited for). */
 static int run_recorder(const struct record_opts *o, const char *trace, const char *prog,
@@ -454,7 +350,7 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 {
 	pid_t parent;
 	char tool_dir[PATH_MAX], tool[PATH_MAX + 64], out_opt[PATH_MAX + 16], level_opt[32];
-	char chunk_opt[32], console_opt[2][64], cap_opt[48], log_opt[PATH_MAX + 64];
+	char chunk_opt[32], console_opt[2][64], cap_opt[48];
 	char **args;
 	int argc = 0, i, n = 0;
 	struct sigaction sa, old_int, old_quit, old_term, old_hup;
@@ -466,10 +362,6 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	if (access(tool, X_OK) != 0) {
 		fprintf(stderr, "hindsight record: the recorder is missing (%s); run make\n", tool);
 		return -ENOENT;
-	}
-	if (log_option(trace, log_opt, sizeof log_opt) < 0) {
-		fprintf(stderr, "hindsight record: the path %s is too long\n", trace);
-		return -ENAMETOOLONG;
 	}
 	while (o->prog_argv[argc])
 		argc++;
@@ -504,7 +396,6 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 	args[n++] = "--trace-children=yes";
 	args[n++] = "-q";
 	args[n++] = "--vgdb=no"; /* no gdbserver pipes left in /tmp by a kill */
-	args[n++] = log_opt;
 	/* argv[0] exactly as given: valgrind searches PATH as a shell would */
 	args[n++] = o->prog_argv[0];
 	for (i = 1; i < argc; i++)
@@ -551,7 +442,6 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 		if (errno != EINTR)
 			return -errno;
 	}
-	log_forward(trace);
 	*cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	sigaction(SIGINT, &old_int, NULL);
