@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hindsight/trace_format.h"
 
@@ -121,6 +122,11 @@ struct json_object;
 void cli_meta_images(struct json_object *m, const char *trace_dir);
 int cli_write_meta(const char *trace_dir, struct json_object *meta);
 int cli_meta_refresh(const char *trace_dir);
+
+/* cli_verify.c: each image that meta.json calls complete still has its
+ * raw files whole (none ends inside a chunk) and of the size recorded.
+ * Names each bad file on out; 1 when one is bad, else 0. */
+int cli_verify_recording(const char *trace_dir, FILE *out);
 
 /* `build --slurm` (cli_slurm.c): submit the shards as a Slurm job array
  * (scripts/slurm/build.sbatch) and the merge as a job that depends on it

@@ -268,15 +268,16 @@ int cli_build_main(int argc, char **argv)
 int cli_verify_main(int argc, char **argv)
 {
 	const char *trace = NULL;
-	int ret;
+	int ret, cut;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: hindsight verify TRACE_DIR\n\n"
 			       "Re-checks TRACE_DIR/db: every block checksum of every file, the raw\n"
 			       "chunks' checksums, the manifest's file hashes and the structural\n"
-			       "invariants.  Exit status: 0 all good, 1 something is wrong, 2 no\n"
-			       "database or bad usage.\n");
+			       "invariants; and that each process image the recording finished still\n"
+			       "has its files whole (not cut short or grown since).  Exit status: 0 all\n"
+			       "good, 1 something is wrong, 2 no database or bad usage.\n");
 			return 0;
 		}
 		if (argv[i][0] == '-' || trace) {
@@ -290,8 +291,12 @@ int cli_verify_main(int argc, char **argv)
 		return 2;
 	}
 	ret = hs_dbb_verify(trace, stdout);
+	/* the raw files that outlive a database built before they were cut */
+	cut = cli_verify_recording(trace, stdout);
+	if (ret == 0 && cut)
+		printf("verify: %s: the recording is damaged (see above)\n", trace);
 	if (ret == 0)
-		return 0;
+		return cut ? 1 : 0;
 	if (ret == 1 || ret == -EPROTO)
 		return 1;
 	return 2;

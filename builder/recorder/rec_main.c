@@ -495,6 +495,27 @@ static Bool fault_signal(Int sig, Int code)
 			    sig == VKI_SIGTRAP);
 }
 
+/* The core's log sink (pub_core_libcprint.h, no tool header): its first
+ * member is the fd, and fd -1 writes nothing (--child-silent-after-fork
+ * silences a child so).  That sink is the program's own stderr. */
+extern struct { Int fd; } VG_(log_output_sink);
+static Int muted_log_fd = -1;
+
+/* A signal whose default action kills the process: for a fault the core
+ * then prints "Process terminating with default action of signal 11
+ * (SIGSEGV)", the stack and a stack-size hint, even under -q, onto the
+ * program's stderr, where a native run prints nothing.  No option helps
+ * (--log-file leaves its fd open in the program under 3.19; an exec'd
+ * child's core takes --log-fd's number as one of its program's fds), so
+ * the sink is muted until fini, which restores it for our own words. */
+static void mute_fatal_report(void)
+{
+	if (VG_(log_output_sink).fd < 0)
+		return;
+	muted_log_fd = VG_(log_output_sink).fd;
+	VG_(log_output_sink).fd = -1;
+}
+
 Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 {
 	Int sig = info->si_signo, code = info->si_code;
@@ -532,6 +553,8 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 		rec_put_u32(last_sig.info + 8, (UInt)last_sig.code);
 		if (fault)
 			rec_put_u64(last_sig.info + 16, last_sig.value);
+		if (sig_disp[sig] != DISP_HANDLER)
+			mute_fatal_report();
 	}
 	return __real_vgPlain_gdbserver_report_signal(info, tid);
 }
@@ -1021,6 +1044,9 @@ static void fini(Int exitcode)
 	Int value = exit_group_status;
 	Bool info;
 	UChar *p;
+
+	if (muted_log_fd >= 0)
+		VG_(log_output_sink).fd = muted_log_fd;
 
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(current_tid);

@@ -277,6 +277,75 @@ static void out_arg(struct hs_db_image *img, uint64_t t, struct sys_call *c, int
 	c->out[i] = (struct sys_mem){ n, buf };
 }
 
+/* A call that a signal interrupted: what its kernel code returned before
+ * the signal's delivery turned it into EINTR (a handler ran) or restarted
+ * it (SA_RESTART).  strace shows that code ("= ? ERESTARTSYS (To be
+ * restarted if SA_RESTART is set)"); Valgrind hands the program EINTR, and
+ * restarts the call itself.  EINTR for the calls whose kernel code returns
+ * it directly (strace: "= -1 EINTR"). */
+#define ERESTARTSYS_ 512
+#define ERESTARTNOINTR_ 513
+#define ERESTARTNOHAND_ 514
+#define ERESTART_RESTARTBLOCK_ 516
+#define TIMER_ABSTIME_ 1
+static uint64_t restart_code(const struct sys_call *c)
+{
+	switch (c->nr) {
+	case 3:   /* close: the kernel makes ERESTARTSYS EINTR */
+	case 65:  /* semop */
+	case 128: /* rt_sigtimedwait */
+	case 208: /* io_getevents */
+	case 220: /* semtimedop */
+	case 232: /* epoll_wait */
+	case 281: /* epoll_pwait */
+	case 333: /* io_pgetevents */
+	case 441: /* epoll_pwait2 */
+		return EINTR;
+	case 7:   /* poll */
+	case 35:  /* nanosleep */
+	case 219: /* restart_syscall */
+		return ERESTART_RESTARTBLOCK_;
+	case 230: /* clock_nanosleep: a deadline is not restarted with a block */
+		return c->a[1] & TIMER_ABSTIME_ ? ERESTARTNOHAND_ : ERESTART_RESTARTBLOCK_;
+	case 202: /* futex: FUTEX_WAIT or FUTEX_WAIT_BITSET with a timeout */
+		return ((c->a[1] & 0x7f) == 0 || (c->a[1] & 0x7f) == 9) && c->a[3]
+			       ? ERESTART_RESTARTBLOCK_ : ERESTARTSYS_;
+	case 23:  /* select */
+	case 34:  /* pause */
+	case 69:  /* msgsnd */
+	case 70:  /* msgrcv */
+	case 130: /* rt_sigsuspend */
+	case 270: /* pselect6 */
+	case 271: /* ppoll */
+		return ERESTARTNOHAND_;
+	case 56:  /* clone */
+	case 57:  /* fork */
+	case 58:  /* vfork */
+	case 435: /* clone3 */
+		return ERESTARTNOINTR_;
+	default:
+		return ERESTARTSYS_;
+	}
+}
+
+/* rt_sigreturn "returns" the rax it restored (strace: "= -1 EINTR" after
+ * a call the handler interrupted, the call's number after one it
+ * restarts, the interrupted code's rax otherwise): the thread's rax once
+ * the syscall instruction at t has run. */
+static void sigreturn_result(struct hs_db_image *img, const struct hs_db_event *exit,
+			     struct sys_call *c)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	int64_t rax;
+
+	if (r && hs_db_regs_at(img, exit->t, db_le32(exit->payload), r) == 0) {
+		rax = (int64_t)r->regs.gpr[0];
+		c->failed = rax < 0 && rax >= -4095;
+		c->ret = c->failed ? (uint64_t)-rax : (uint64_t)rax;
+	}
+	free(r);
+}
+
 int hs_db_syscall_line(const struct hs_db_image *cimg, const struct hs_db_event *enter,
 		       const struct hs_db_event *exit, const struct hs_db_mem_piece *mem,
 		       size_t n_mem, char *buf, size_t cap, unsigned *flags)
@@ -304,6 +373,10 @@ int hs_db_syscall_line(const struct hs_db_image *cimg, const struct hs_db_event 
 		rd.t_exit = exit->t;
 		c.failed = db_le32(exit->payload + 8) != 0;
 		c.ret = db_le64(exit->payload + 16);
+		if (c.failed && c.ret == EINTR)
+			c.ret = restart_code(&c);
+		if (c.nr == 15)
+			sigreturn_result(img, exit, &c);
 		for (int i = 0; i < (c.row ? c.row->nargs : 0); i++)
 			out_arg(img, exit->t, &c, i, mem, n_mem, out[i]);
 	}

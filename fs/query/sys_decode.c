@@ -324,12 +324,14 @@ static bool d_ts_out(const struct sys_call *c, int i, struct sys_out *o)
 	return true;
 }
 
-/* nanosleep's remainder: written only when a signal interrupted it */
+/* nanosleep's remainder: written only when a signal interrupted it
+ * (EINTR; ERESTART_RESTARTBLOCK, strace's code for it) */
 static bool d_ts_rem(const struct sys_call *c, int i, struct sys_out *o)
 {
 	const uint8_t *p = NULL;
 
-	if (c->when == SYS_RETURNED && c->failed && c->ret == EINTR && c->out[i].n >= 16)
+	if (c->when == SYS_RETURNED && c->failed && (c->ret == EINTR || c->ret == 516) &&
+	    c->out[i].n >= 16)
 		p = c->out[i].b;
 	if (c->a[i] && p)
 		sys_put_timespec(o, p);
@@ -990,7 +992,8 @@ uint32_t sys_out_span(const struct sys_call *c, int i)
 	if (!r || !c->a[i] || c->when != SYS_RETURNED)
 		return 0;
 	if (c->failed)
-		return r->kind[i] == HS_K_TS_REM && c->ret == EINTR ? 16 : 0;
+		/* EINTR, or ERESTART_RESTARTBLOCK: the remainder is written */
+		return r->kind[i] == HS_K_TS_REM && (c->ret == EINTR || c->ret == 516) ? 16 : 0;
 	switch (r->kind[i]) {
 	case HS_K_BUF_OUT:
 	case HS_K_RANDOM_OUT:

@@ -10,7 +10,9 @@
  *   syscalls  "<t> <tid> name(args) = result"   t and tid of the entry,
  *             then strace's line (hs_db_syscall_line); "= ?" when the
  *             syscall never returned (exit_group, a successful execve, a
- *             thread killed inside it); Valgrind's own calls left out
+ *             thread killed inside it); Valgrind's own calls left out;
+ *             a signal's delivery as strace prints it,
+ *             "<t> <tid> --- SIGALRM {si_signo=SIGALRM, ...} ---"
  *   output    "<t> <fd> <bytes, C-escaped>"     one line per write
  *   stdout, stderr  the bytes themselves
  *   writes/   "<t> 0x<addr> <len> <hex bytes> <kind>"  the part inside
@@ -359,7 +361,32 @@ static int sc_finish(const struct hs_db_image *img, struct sc_entry *e,
 	return 0;
 }
 
-/* The look-ahead: the first result of e's thread after e's entry. */
+/* A signal's SIGNAL record: its default action killed the process. */
+static bool sc_fatal(const struct hs_db_event *sig)
+{
+	return sig->len >= HS_SIGNAL_V5_SIZE && (hs_le32(sig->payload + 8) & HS_SIG_FATAL);
+}
+
+/* e, still waiting for its result, was interrupted by the signal sig of
+ * its thread and never returns (Valgrind restarts it after the handler,
+ * SA_RESTART): its line ends as strace's does, "= ? ERESTARTSYS (To be
+ * restarted if SA_RESTART is set)", from an EINTR (hs_db_syscall_line
+ * makes the kernel's code of it). */
+static int sc_interrupted(const struct hs_db_image *img, struct sc_entry *e,
+			  const struct hs_db_event *sig)
+{
+	uint8_t x[24] = { 0 };
+	struct hs_db_event intr = { sig->t, e->tid, HS_EV_SYSCALL_EXIT, sizeof x, x };
+
+	hs_put_le32(x, e->tid);
+	hs_put_le32(x + 4, hs_le32(e->ev.payload + 4));
+	hs_put_le32(x + 8, 1);
+	hs_put_le64(x + 16, EINTR);
+	return sc_finish(img, e, &intr, NULL);
+}
+
+/* The look-ahead: the first result of e's thread after e's entry (or the
+ * signal that interrupted it). */
 struct sc_ahead {
 	const struct hs_db_image *img;
 	struct sc_entry *e;
@@ -388,15 +415,24 @@ static int sc_ahead_event(void *ctx, const struct hs_db_event *ev)
 		a->err = sc_finish(a->img, a->e, ev, &a->pend);
 		return 1;
 	}
+	if (ev->tag == HS_EV_SIGNAL && !sc_fatal(ev)) {
+		a->err = sc_interrupted(a->img, a->e, ev);
+		return 1;
+	}
 	return 0;
 }
 
 static int sc_force(struct sc_queue *s, struct sc_entry *e)
 {
 	struct sc_ahead a = { .img = s->w->img, .e = e };
-	int err = hs_db_events(s->w->img, e->t, s->w->t_end,
+	int err;
+
+	if (e->done)
+		return 0;
+	err = hs_db_events(s->w->img, e->t, s->w->t_end,
 			       HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) |
-				       HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) | HS_DB_KIND_BIT(HS_EV_MEM),
+				       HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) | HS_DB_KIND_BIT(HS_EV_MEM) |
+				       HS_DB_KIND_BIT(HS_EV_SIGNAL),
 			       sc_ahead_event, &a);
 
 	sc_pend_free(&a.pend);
@@ -428,6 +464,57 @@ static int sc_flush(struct sc_queue *s)
 	return 0;
 }
 
+/* A free slot at the queue's end: the oldest entry's result looked up
+ * ahead when it is full. */
+static int sc_room(struct sc_queue *s)
+{
+	int err = sc_flush(s); /* a head made done since (sc_interrupted) */
+
+	if (!err && s->n == s->cap) {
+		err = sc_force(s, sc_at(s, 0));
+		if (!err)
+			err = sc_flush(s);
+	}
+	return err;
+}
+
+/* A signal's delivery to tid: strace's "--- SIGx {siginfo} ---" line, in
+ * the queue's order.  A call of tid still waiting for its result was
+ * interrupted by it (sc_interrupted); a fatal signal interrupts nothing
+ * that returns: that call stays "= ?". */
+static int sc_signal(struct sc_queue *s, const struct hs_db_event *ev, uint32_t tid)
+{
+	char line[SC_LINE_MAX], sig[512], *end;
+	struct sc_entry *e;
+	size_t h;
+	int n, err;
+
+	for (size_t i = 0; i < s->n && !sc_fatal(ev); i++) {
+		e = sc_at(s, i);
+		if (!e->done && e->tid == tid && (err = sc_interrupted(s->w->img, e, ev)) < 0)
+			return err;
+	}
+	hs_db_signal_record_text(ev->payload, ev->len, sig, sizeof sig);
+	/* our own words, which strace does not print */
+	if ((end = strstr(sig, " altstack")) || (end = strstr(sig, " fatal")))
+		*end = 0;
+	h = put_head(line, ev->t, hs_db_thread_os_tid(s->w->img, tid, ev->t));
+	n = snprintf(line + h, sizeof line - h, "--- %s ---\n", sig);
+	if (n < 0 || (size_t)n >= sizeof line - h)
+		return 0;
+	err = sc_room(s);
+	if (err)
+		return err;
+	e = sc_at(s, s->n);
+	*e = (struct sc_entry){ .t = ev->t, .tid = tid, .done = true, .len = h + (size_t)n };
+	e->text = malloc(e->len);
+	if (!e->text)
+		return -ENOMEM;
+	memcpy(e->text, line, e->len);
+	s->n++;
+	return sc_flush(s);
+}
+
 static int sc_enter(struct sc_queue *s, const struct hs_db_event *ev, uint32_t tid)
 {
 	struct sc_entry *e;
@@ -440,13 +527,9 @@ static int sc_enter(struct sc_queue *s, const struct hs_db_event *ev, uint32_t t
 		if (!e->done && e->tid == tid && (err = sc_finish(s->w->img, e, NULL, NULL)) < 0)
 			return err;
 	}
-	if (s->n == s->cap) {
-		err = sc_force(s, sc_at(s, 0));
-		if (!err)
-			err = sc_flush(s);
-		if (err)
-			return err;
-	}
+	err = sc_room(s);
+	if (err)
+		return err;
 	e = sc_at(s, s->n);
 	payload = ev->len <= SC_INLINE ? e->inl : malloc(ev->len);
 	if (!payload)
@@ -479,6 +562,8 @@ static int sc_event(void *ctx, const struct hs_db_event *ev)
 		s->pend.used = 0;
 		return sc_enter(s, ev, tid);
 	}
+	if (ev->tag == HS_EV_SIGNAL)
+		return sc_signal(s, ev, tid);
 	for (size_t i = 0; i < s->n; i++) {
 		struct sc_entry *e = sc_at(s, i);
 
@@ -690,7 +775,7 @@ int tree_gen_syscalls(struct tree_walk *w)
 	}
 	err = err ? err : hs_db_events(w->img, w->t0, w->t_end,
 			   HS_DB_KIND_BIT(HS_EV_SYSCALL_ENTER) | HS_DB_KIND_BIT(HS_EV_SYSCALL_EXIT) |
-				   HS_DB_KIND_BIT(HS_EV_MEM),
+				   HS_DB_KIND_BIT(HS_EV_MEM) | HS_DB_KIND_BIT(HS_EV_SIGNAL),
 			   sc_event, s);
 	if (err == 0) {
 		/* the end: what still waits never returned */

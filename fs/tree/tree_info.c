@@ -286,6 +286,34 @@ static void print_packed(FILE *f, const char *dir)
 	json_object_put(m);
 }
 
+/* Does an image that record finished no longer hold the bytes record
+ * counted (meta.json's "bytes": its stream.hst and code.hst)?  A file cut
+ * after a build that was made before the cut (`hindsight verify` names it). */
+static bool files_resized(const char *dir, json_object *procs)
+{
+	static const char *const names[] = { "stream.hst", "code.hst" };
+
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i), *v;
+		const char *img = str(p, "image");
+		int64_t want = num(p, "bytes", -1), have = 0;
+
+		if (!img || want < 0 || !json_object_object_get_ex(p, "complete", &v) ||
+		    !json_object_get_boolean(v))
+			continue;
+		for (size_t k = 0; k < 2; k++) {
+			char path[PATH_MAX];
+			struct stat st;
+
+			snprintf(path, sizeof path, "%s/procs/%s/%s", dir, img, names[k]);
+			have += stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+		}
+		if (have != want)
+			return true;
+	}
+	return false;
+}
+
 int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 {
 	char path[PATH_MAX], real[PATH_MAX];
@@ -328,15 +356,19 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		fprintf(f, "status: %s\n", alive ? "recording" : "interrupted");
 		return finish(f, &buf, &len, m, db, text, text_len);
 	}
-	if (strcmp(status, "complete") == 0 && db &&
-	    !json_object_get_boolean(json_object_object_get(db, "complete")))
+	/* record finished every image, the build found a file cut since */
+	json_object_object_get_ex(m, "processes", &procs);
+	if (strcmp(status, "complete") == 0 &&
+	    ((db && !json_object_get_boolean(json_object_object_get(db, "complete"))) ||
+	     files_resized(dir, procs))) {
 		fprintf(f, "complete: no (its files are cut short: see hindsight verify)\n");
-	else
+		status = "cut-short";
+	} else {
 		fprintf(f, "complete: %s\n", strcmp(status, "complete") == 0 ? "yes" : "no");
+	}
 	fprintf(f, "status: %s\n", status);
 	if (json_object_object_get_ex(m, "duration_s", &v))
 		fprintf(f, "duration: %.3f s\n", json_object_get_double(v));
-	json_object_object_get_ex(m, "processes", &procs);
 	print_exit(f, m, procs);
 	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
 		json_object *p = json_object_array_get_idx(procs, i);

@@ -45,6 +45,24 @@ grep -qi 'warning.*incomplete' "$T/cut.build.err" || fail "no warning for a stre
 "$HS" info "$T/cut" | grep -qx 'complete: no (its files are cut short: see hindsight verify)' ||
 	fail "info of a cut stream: $("$HS" info "$T/cut" | grep complete)"
 "$HS" info "$T/cut" | grep -q '^process: .*(incomplete)$' || fail "info does not mark the cut image"
+"$HS" info "$T/cut" | grep -qx 'status: cut-short' || fail "info of a cut stream: $("$HS" info "$T/cut" | grep status)"
+# verify: the recording said complete, so a cut file is damage (the
+# killed recording above verified: a cut there is no damage)
+"$HS" verify "$T/cut" >"$T/cut.verify" 2>&1
+rc=$?
+[ "$rc" = 1 ] || fail "verify of a cut stream exited $rc: $(tail -n 2 "$T/cut.verify" | tr '\n' ' ')"
+grep -q "^$f: cut short" "$T/cut.verify" || fail "verify does not name the cut file: $(cat "$T/cut.verify")"
+# code.hst cut after the build (the database still whole): info and verify see it
+record_ok "$T/cut2" "$PROGS/small"
+build_ok "$T/cut2"
+verify_ok "$T/cut2"
+f=$(ls "$T"/cut2/procs/*/code.hst)
+truncate -s $(($(stat -c %s "$f") - 100)) "$f"
+"$HS" info "$T/cut2" | grep -qx 'status: cut-short' || fail "info of a cut code.hst: $("$HS" info "$T/cut2" | grep status)"
+"$HS" verify "$T/cut2" >"$T/cut2.verify" 2>&1
+rc=$?
+[ "$rc" = 1 ] && grep -q "^$f: cut short" "$T/cut2.verify" ||
+	fail "verify of a cut code.hst exited $rc: $(cat "$T/cut2.verify")"
 
 # a fork child killed at birth (a memory limit kills in the recorder's
 # first writes): no stream.hst, a partial one, or (older recorders made

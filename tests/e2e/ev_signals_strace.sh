@@ -1,5 +1,5 @@
 #!/bin/bash
-# ev_signals_strace.sh - the signal lines of `events` read as strace prints signals: for each program the details of every signal event (less our own words " altstack" and " fatal") equal, in order, the text between "--- " and " ---" of `strace -f -o` on a native run, for the process itself.  Programs: sig_strace (SIGUSR1 by raise, kill, sigqueue with an int and a pointer, a realtime signal, SIGCHLD from a child's exit and from a child killed, SIGALRM from alarm, setitimer and a POSIX timer, SIGPIPE, a SIGSEGV at 0x8 handled on the alternate stack), signal and sighandler (SIGUSR1 by raise, a SIGSEGV left by siglongjmp), and crashes: crash_null (SIGSEGV at 0x8), crash_fpe, crash_ill, crash_bus, crash_rofault, abort, sig_trap (int3).  Also: a crash's last signal event ends in " fatal", no other does, and info's exit-siginfo is that event's details.
+# ev_signals_strace.sh - the signal lines of `events` read as strace prints signals: for each program the details of every signal event (less our own words " altstack" and " fatal") equal, in order, the text between "--- " and " ---" of `strace -f -o` on a native run, for the process itself.  Programs: sig_strace (SIGUSR1 by raise, kill, sigqueue with an int and a pointer, a realtime signal, SIGCHLD from a child's exit and from a child killed, SIGALRM from alarm, setitimer and a POSIX timer, SIGPIPE, a SIGSEGV at 0x8 handled on the alternate stack), signal and sighandler (SIGUSR1 by raise, a SIGSEGV left by siglongjmp), and crashes: crash_null (SIGSEGV at 0x8), crash_fpe, crash_ill, crash_bus, crash_rofault, abort, sig_trap (int3).  The "--- ... ---" lines of `syscalls` are the same.  Also: a crash's last signal event ends in " fatal", no other does, and info's exit-siginfo is that event's details.
 #
 # Masked, with the reason:
 #   si_pid  the process's own pid as SELF, any other (a child) as OTHER:
@@ -60,6 +60,10 @@ for p in $PROGRAMS; do
 	sed -e 's/ fatal$//' -e 's/ altstack$//' "$T/$p.sig" | mask "$self" >"$T/$p.got"
 	[ -s "$T/$p.want" ] || fail "$p: strace shows no signal: $(tail -n 3 "$T/$p.strace" | tr '\n' '|')"
 	same_file "$p: signal events and strace's --- lines" "$T/$p.want" "$T/$p.got"
+	# syscalls prints them as strace does, between the calls
+	"$HS" cat "$T/$p" syscalls 2>"$T/$p.cat.err" | awk '$3 == "---" && $NF == "---" {
+		sub(/^[0-9]+ [0-9]+ --- /, ""); sub(/ ---$/, ""); print }' | mask "$self" >"$T/$p.sc"
+	same_file "$p: the --- lines of syscalls and of strace" "$T/$p.want" "$T/$p.sc"
 
 	# " fatal": the last signal of a program a signal killed, and only it
 	nfatal=$(grep -c ' fatal$' "$T/$p.sig")

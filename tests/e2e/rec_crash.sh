@@ -55,6 +55,11 @@ for p in $PROGRAMS; do
 	want_rc=$((128 + signo))
 	[ "$(cat "$T/$p.native.rc")" = "$want_rc" ] || fail "$p: native exit $(cat "$T/$p.native.rc"), gdb says signal $signo"
 	WANT_RC=$want_rc record_ok "$T/$p" "$PROGS/$p"
+	# Valgrind's "==PID== Process terminating with default action of
+	# signal N" report is not the program's: a native run prints none
+	! grep -q '^==[0-9]*==' "$T/$p.err" ||
+		fail "$p: Valgrind's report on record's stderr: $(grep -m 3 '^==' "$T/$p.err" | tr '
+' ' ')"
 	build_ok "$T/$p"
 	signame=SIG$(kill -l "$signo")
 
