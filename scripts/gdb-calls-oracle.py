@@ -24,6 +24,9 @@
 #         instruction of f) equals gdb's bt at the k-th hit, over the frames
 #         in the program's own source files and the signal-handler markers
 #         (gdb shows inlined frames of libc that a call tree cannot);
+#       - its caller column names gdb's frame 1 where that frame is in
+#         the program's own files (for a tail call, the function that
+#         jumped: gdb's "tailcall" frame);
 #       - a call marked "unwound" ends (t_return) in a function that was on
 #         its stack when it was called (the frame that caught it);
 #       - a call marked "signal" ends where it began: rt_sigreturn resumes
@@ -173,6 +176,12 @@ def compare(oracle_path, hindsight, trace, own):
             if got != want:
                 bad.append("%s call %d (t %d): backtrace %s, gdb %s" % (fn, k, t_call, got, want))
             how = c[4] if len(c) > 4 else ""
+            # the caller column: gdb's frame 1 (a tail call's is the
+            # function that jumped, gdb's "tailcall" frame)
+            if ("signal" not in how and len(bt) > 1 and len(bt[1]) > 1 and bt[1][1] in own
+                    and c[3] != bt[1][0]):
+                bad.append("%s call %d (t %d): caller %s, gdb's frame 1 %s"
+                           % (fn, k, t_call, c[3], bt[1][0]))
             if c[1] == "-":
                 continue
             t_ret = int(c[1])

@@ -156,6 +156,8 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 	v->tid = f.c.tid;
 	v->depth = f.c.depth;
 	tree_src_caller_name(s, f.c.call_site, v->caller, sizeof(v->caller));
+	if (f.c.flags & HS_DB_CALL_TAILIN) /* as calls/<f>'s column */
+		tree_src_tail_caller(img, s, &f.c, v->caller, sizeof(v->caller));
 	{
 		char how[32], *end = tree_src_put_how(how, f.c.flags);
 
@@ -167,7 +169,7 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 	/* no DWARF where it is: no arguments to read, and no line to step to
 	 * (a step over code without lines scans far: skip it) */
 	if (hs_src_lookup(s, entry, &loc) != 0 || !loc.module || !loc.module->has_dwarf) {
-		v->t_stop = t_call + 1;
+		v->t_stop = tree_src_entry_t(img, entry, t_call);
 		return 0;
 	}
 	tree_src_break_t(img, s, entry, t_call, &v->t_stop);

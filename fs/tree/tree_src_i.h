@@ -179,6 +179,11 @@ int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 /* The inlined copies gdb hides at a stop at pc (hs_src_inline_hidden; 0
  * when unknown): their caller's frame, line and variables show there. */
 unsigned tree_src_hidden(struct hs_src *s, uint64_t pc);
+/* The caller gdb's bt shows for call c entered by a tail call: its
+ * "tailcall" frame, the function that jumped, into buf; -ENOENT when gdb
+ * shows none (then frame 1 is the caller of the frame it replaced). */
+int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
+			 const struct hs_db_call *c, char *buf, size_t cap);
 /* tree_src_get() and tree_src_regs_at() together: the debug information
  * and the registers at n->t (caller frees *r); 0 or the first -errno. */
 int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,
@@ -188,6 +193,10 @@ int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_sr
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */
 int tree_src_link_exists(int err);
+/* The first moment, within a few instructions after the call at t_call,
+ * at the function's entry (past a PLT stub's jump); t_call + 1 when not
+ * found (a lazy binding's resolver runs first). */
+uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_t t_call);
 /* Where gdb's `break` on the function whose entry is entry stops in its
  * call at t_call (before the call instruction): *t, at least t_call + 1. */
 void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,

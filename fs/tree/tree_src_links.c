@@ -516,6 +516,36 @@ static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64
 	return false;
 }
 
+static int on_first_call(void *ctx, const struct hs_db_call *c)
+{
+	*(struct hs_db_call *)ctx = *c;
+	return 1;
+}
+
+uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_t t_call)
+{
+	uint64_t from = t_call + 1;
+	struct hs_db_insn in;
+
+	/* a bound stub jumps there at once; a lazy binding's resolver calls
+	 * _dl_fixup first, then jumps there a few instructions after */
+	for (int round = 0; round < 2; round++) {
+		struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
+
+		for (uint64_t k = from; k <= from + PROLOGUE_END_MAX; k++) {
+			if (hs_db_insn_at(img, k, &in) != 0)
+				return t_call + 1;
+			if (in.addr == entry)
+				return k;
+		}
+		if (hs_db_calls(img, from, from + PROLOGUE_END_MAX, on_first_call, &c) < 0 ||
+		    c.t_ret == HS_DB_NO_RETURN)
+			break;
+		from = c.t_ret;
+	}
+	return t_call + 1;
+}
+
 /* Where gdb's `break` on the function at entry stops in its call at
  * t_call: where the line table marks the prologue's end, else the
  * function's first line start (after its prologue), or its entry without
@@ -528,7 +558,7 @@ void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t 
 	struct hs_src_loc loc;
 	uint64_t t1;
 
-	*t = t_call + 1; /* the call has run: rip at the entry */
+	*t = tree_src_entry_t(img, entry, t_call);
 	if (prologue_end(img, s, entry, t_call, t))
 		return;
 	if (hs_db_step_line(img, t_call, HS_DB_STEP_INTO, &t1) == 0 &&

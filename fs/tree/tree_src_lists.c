@@ -374,6 +374,7 @@ int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
 	struct site { uint64_t addr; char name[256]; } *sites;
+	char tname[256];
 	struct list_slot *l;
 	struct hs_src *s;
 	size_t lo = 0, hi;
@@ -413,6 +414,13 @@ int tree_gen_calls(struct tree_walk *w)
 			st->addr = ck;
 		}
 		caller = st->name;
+		/* entered by a tail call: its call site is the call of the frame
+		 * it replaced; gdb's frame 1 is the function that jumped where
+		 * it shows that as a "tailcall" frame */
+		if ((c->flags & HS_DB_CALL_TAILIN) &&
+		    tree_src_tail_caller(tree_image(w->tree, &w->node), s, c, tname,
+					 sizeof(tname)) == 0)
+			caller = tname;
 		p += tree_put_u64(p, c->t_call);
 		*p++ = ' ';
 		if (c->t_ret == HS_DB_NO_RETURN)

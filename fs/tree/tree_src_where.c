@@ -412,6 +412,27 @@ static void put_tail(FILE *f, struct hs_src *s, uint64_t jump)
 	fputs(buf, f);
 }
 
+int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
+			 const struct hs_db_call *c, char *buf, size_t cap)
+{
+	struct tail_hop *hops = malloc(TAIL_MAX * sizeof(*hops));
+	struct hs_src_inline in[INL_MAX];
+	struct hs_src_loc loc;
+	int n = hops ? tail_frames(img, s, c, hops) : -ENOMEM, ni;
+
+	if (n > 0) { /* put_tail's name */
+		ni = hs_src_inline_frames(s, hops[0].jump, in, INL_MAX);
+		if (ni > 0 && in[0].function)
+			snprintf(buf, cap, "%s", in[0].function);
+		else if (hs_src_lookup(s, hops[0].jump, &loc) == 0 && loc.function)
+			snprintf(buf, cap, "%s", loc.function);
+		else
+			n = 0;
+	}
+	free(hops);
+	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+}
+
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
  * at the call site of frame k-1, entered by the next call out; the
  * outermost frame was entered before the recording began: "-".  Frames
