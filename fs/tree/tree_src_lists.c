@@ -154,8 +154,8 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	const struct hs_db_image *img = tree_image(tree, n);
 	const struct call_name *cn;
 	struct tree_src_image *si;
-	struct hs_src *s;
-	uint64_t main_t;
+	struct hs_src *s = NULL;
+	uint64_t main_t = UINT64_MAX;
 	bool *had;
 	int err;
 
