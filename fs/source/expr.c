@@ -579,8 +579,10 @@ static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invali
 		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0)
 			continue;
 		if (nops == 0) {
-			/* same value: unchanged by this frame; else undefined */
-			if (!ops && !reg_value(c, (uint64_t)r, &val))
+			/* same value: unchanged by this frame.  libdw says
+			 * "undefined" for an rbx no CFI rule names, where gdb
+			 * (and the ABI: callee-saved) take the same value */
+			if ((!ops || r != 16) && !reg_value(c, (uint64_t)r, &val))
 				*invalid &= ~(1u << r);
 			continue;
 		}
@@ -625,34 +627,123 @@ static bool find_call_site(Dwarf_Die *scope, Dwarf_Addr ret_pc, Dwarf_Die *out)
 	return false;
 }
 
-/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
- * function was entered.  gcc -O2 says so for a parameter whose register
- * was reused; the caller's call site then says how to compute what it
- * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
- * unwind to with CFI.  gdb does the same (x@entry). */
-static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
-		       int depth, uint64_t *out)
+/* The register N of DW_OP_entry_value(DW_OP_regN) (op, of attr). */
+static int entry_reg(Dwarf_Attribute *attr, const Dwarf_Op *op, uint64_t *regno)
 {
 	Dwarf_Attribute inner;
 	Dwarf_Op *iops;
 	size_t ni;
-	uint64_t regno;
-	struct hs_trace_regs caller;
-	struct src_ctx cc;
-	Dwarf_Die *cu, *scopes = NULL, site, param;
-	Dwarf_Addr bias;
-	int ns, i, ret = -ENODATA;
-	bool found = false;
 
-	if (!attr || depth > 2 || dwarf_getlocation_attr(attr, op, &inner) ||
+	if (!attr || dwarf_getlocation_attr(attr, op, &inner) ||
 	    dwarf_getlocation(&inner, &iops, &ni) || ni != 1)
 		return -ENODATA;
 	if (iops[0].atom >= DW_OP_reg0 && iops[0].atom <= DW_OP_reg31)
-		regno = iops[0].atom - DW_OP_reg0;
+		*regno = iops[0].atom - DW_OP_reg0;
 	else if (iops[0].atom == DW_OP_regx)
-		regno = iops[0].number;
+		*regno = iops[0].number;
 	else
 		return -ENODATA;
+	return 0;
+}
+
+/* The DW_AT_call_value of site's parameter passed in DWARF register
+ * regno: its ops in *ops, *n. */
+static bool site_param(Dwarf_Die *site, uint64_t regno, Dwarf_Attribute *va,
+		       Dwarf_Op **ops, size_t *n)
+{
+	Dwarf_Die param;
+
+	if (dwarf_child(site, &param) != 0)
+		return false;
+	do {
+		Dwarf_Attribute la;
+		Dwarf_Op *lops;
+		size_t nl;
+		int tag = dwarf_tag(&param);
+
+		if (tag != DW_TAG_call_site_parameter &&
+		    tag != DW_TAG_GNU_call_site_parameter)
+			continue;
+		if (!dwarf_attr(&param, DW_AT_location, &la) ||
+		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
+			continue;
+		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
+		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
+			continue;
+		if (!dwarf_attr(&param, DW_AT_call_value, va) &&
+		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, va))
+			return false;
+		return dwarf_getlocation(va, ops, n) == 0 && *n > 0;
+	} while (dwarf_siblingof(&param, &param) == 0);
+	return false;
+}
+
+/* An expression of constants only: what a tail-call site's value may be
+ * evaluated with (the tail-calling frame is gone: no registers). */
+static bool const_only(const Dwarf_Op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t at = ops[i].atom;
+
+		if ((at >= DW_OP_breg0 && at <= DW_OP_bregx) || at == DW_OP_fbreg ||
+		    at == DW_OP_call_frame_cfa || at == DW_OP_entry_value ||
+		    at == DW_OP_GNU_entry_value || at == DW_OP_deref ||
+		    at == DW_OP_deref_size || at == DW_OP_addr ||
+		    (at >= DW_OP_reg0 && at <= DW_OP_regx) || at >= DW_OP_lo_user)
+			return false;
+	}
+	return true;
+}
+
+/* What register regno held on entry to the callee of chain[k] (tail-call
+ * sites, chain[0] in the function the caller's site calls): the site's
+ * value, a constant or the entry value of a register of the function
+ * holding the site, which the site before it (or the caller's, in cc)
+ * gives. */
+static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int k,
+		      uint64_t regno, int depth, uint64_t *out)
+{
+	Dwarf_Attribute va;
+	Dwarf_Op *ops;
+	size_t n;
+	uint64_t r;
+
+	if (k < 0) {
+		if (!site_param(site, regno, &va, &ops, &n))
+			return -ENODATA;
+		return eval_value(cc, &va, ops, n, out, depth + 1);
+	}
+	if (!site_param(&chain[k], regno, &va, &ops, &n))
+		return -ENODATA;
+	if (n == 1 && (ops[0].atom == DW_OP_entry_value || ops[0].atom == DW_OP_GNU_entry_value))
+		return entry_reg(&va, &ops[0], &r) ? -ENODATA :
+			tail_value(cc, site, chain, k - 1, r, depth, out);
+	if (!const_only(ops, n))
+		return -ENODATA;
+	return eval_value(cc, &va, ops, n, out, depth + 1);
+}
+
+/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
+ * function was entered.  gcc -O2 says so for a parameter whose register
+ * was reused; the caller's call site then says how to compute what it
+ * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
+ * unwind to with CFI.  When that site calls another function, which
+ * reached this one by tail calls (a unique chain of DW_AT_call_tail_call
+ * sites), the last of them says it.  gdb does the same (x@entry). */
+int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out)
+{
+	struct hs_trace_regs caller;
+	struct src_ctx cc;
+	Dwarf_Die *cu, *scopes = NULL, site, chain[SRC_TAIL_MAX];
+	Dwarf_Addr bias, lo;
+	uint64_t callee = 0, target;
+	int ns, i, nc, ret = -ENODATA;
+	bool found = false;
+
+	if (depth > 2)
+		return -ENODATA;
+	if (c->func && dwarf_entrypc(c->func, &lo) == 0)
+		callee = lo + c->bias;
 	cc = *c;
 	if (unwind(c, &caller, &cc.invalid))
 		return -ENODATA;
@@ -677,33 +768,30 @@ static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op 
 	for (; i < ns && !cc.func; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
 			cc.func = &scopes[i];
-	if (!found || dwarf_child(&site, &param) != 0)
+	if (!found)
 		goto out;
-	do {
-		Dwarf_Attribute la, va;
-		Dwarf_Op *lops, *vops;
-		size_t nl, nv;
-		int tag = dwarf_tag(&param);
-
-		if (tag != DW_TAG_call_site_parameter &&
-		    tag != DW_TAG_GNU_call_site_parameter)
-			continue;
-		if (!dwarf_attr(&param, DW_AT_location, &la) ||
-		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
-			continue;
-		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
-		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
-			continue;
-		if (!dwarf_attr(&param, DW_AT_call_value, &va) &&
-		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, &va))
-			break;
-		if (dwarf_getlocation(&va, &vops, &nv) == 0)
-			ret = eval_value(&cc, &va, vops, nv, out, depth + 1);
-		break;
-	} while (dwarf_siblingof(&param, &param) == 0);
+	target = src_site_target(cc.m, bias, &site);
+	if (callee && target && target != callee) {
+		/* the site calls another function: this one was reached
+		 * from it by tail calls, or the frame is not the call's */
+		nc = cc.m == c->m ? src_tail_chain(cc.m, bias, target, callee, chain) : 0;
+		if (nc > 0)
+			ret = tail_value(&cc, &site, chain, nc - 1, regno, depth, out);
+		goto out;
+	}
+	ret = tail_value(&cc, &site, NULL, -1, regno, depth, out);
 out:
 	free(scopes);
 	return ret;
+}
+
+static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out)
+{
+	uint64_t regno;
+
+	return entry_reg(attr, op, &regno) ? -ENODATA :
+		src_entry_reg_value(c, regno, depth, out);
 }
 
 static int frame_base(struct src_ctx *c, uint64_t *out)

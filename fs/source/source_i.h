@@ -275,6 +275,20 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* DW_OP_entry_value(DW_OP_regN) (expr.c): the value DWARF register regno
+ * had when c's function was entered, from its caller's call-site
+ * parameters (through a unique chain of tail calls, as gdb's
+ * dwarf_expr_reg_to_entry_parameter): 0 or -ENODATA. */
+int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out);
+/* callsite.c: the runtime address call site site (of module m, bias)
+ * calls, or 0 when not known (an indirect call). */
+uint64_t src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site);
+/* The unique chain of tail-call sites by which the function at from
+ * reaches the function at to (same module): their count, 0 when none
+ * or several (gdb then resolves no entry value). */
+#define SRC_TAIL_MAX 4
+int src_tail_chain(const struct src_mod *m, Dwarf_Addr bias, uint64_t from, uint64_t to,
+		   Dwarf_Die chain[SRC_TAIL_MAX]);
 /* The value of variable (or parameter) DIE d of type type (may be NULL)
  * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
  * its location needed was unreadable. */

@@ -341,6 +341,10 @@ struct hs_src_var {
 				* reference to one): what gdb's frame lines
 				* print (`print frame-arguments scalars`);
 				* the others show as "..." there */
+	char *frame_arg;       /* a parameter as gdb's frame line prints it
+				* (`print entry-values default`): "x=5",
+				* "x=x@entry=5", "x=6, x@entry=5", "s=...";
+				* NULL for a local */
 };
 /* The parameters then locals in scope at the innermost frame (inner
  * lexical blocks first shadow outer ones as in C: a name appears once, the
