@@ -551,11 +551,13 @@ static int cfa_at(struct src_ctx *c, uint64_t *out)
 }
 
 /* The caller's registers, unwound with CFI: rsp is the CFA, rip the
- * return address, the callee-saved registers where CFI says they were
- * saved; the rest are marked invalid (clobbered by the call). */
+ * return address, a register CFI saved where CFI says; every other one
+ * has the same value as in this frame, as gdb takes it (its amd64 CFI
+ * leaves them "unspecified": even the call-clobbered ones read as this
+ * frame's), so entry values resolve where gdb's do. */
 static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invalid)
 {
-	static const int saved[] = { 3, 6, 12, 13, 14, 15, 16 };
+	static const int saved[] = { 0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	Dwarf_Frame *fr = frame_at(c);
 	uint64_t cfa;
 	size_t i;
@@ -576,12 +578,14 @@ static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invali
 		uint64_t val;
 		int r = saved[i];
 
-		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0)
-			continue;
+		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0) {
+			ops = mem; /* no rule: unspecified */
+			nops = 0;
+		}
 		if (nops == 0) {
-			/* same value: unchanged by this frame.  libdw says
-			 * "undefined" for an rbx no CFI rule names, where gdb
-			 * (and the ABI: callee-saved) take the same value */
+			/* same value, or no rule ("undefined" to libdw, for
+			 * rbx too): gdb reads this frame's value; the return
+			 * address needs a rule */
 			if ((!ops || r != 16) && !reg_value(c, (uint64_t)r, &val))
 				*invalid &= ~(1u << r);
 			continue;
@@ -678,18 +682,20 @@ static bool site_param(Dwarf_Die *site, uint64_t regno, Dwarf_Attribute *va,
 	return false;
 }
 
-/* An expression of constants only: what a tail-call site's value may be
- * evaluated with (the tail-calling frame is gone: no registers). */
-static bool const_only(const Dwarf_Op *ops, size_t n)
+/* Whether a tail-call site's value can be evaluated with the caller's
+ * registers: gdb's tail-call frames have the registers CFI unwinds from
+ * the callee (only pc and sp are their own), so anything but the stack
+ * pointer, the frame base and the CFA, which are the tail-calling
+ * function's. */
+static bool tail_evaluable(const Dwarf_Op *ops, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t at = ops[i].atom;
 
-		if ((at >= DW_OP_breg0 && at <= DW_OP_bregx) || at == DW_OP_fbreg ||
+		if (at == DW_OP_breg7 || at == DW_OP_reg7 || at == DW_OP_fbreg ||
 		    at == DW_OP_call_frame_cfa || at == DW_OP_entry_value ||
-		    at == DW_OP_GNU_entry_value || at == DW_OP_deref ||
-		    at == DW_OP_deref_size || at == DW_OP_addr ||
-		    (at >= DW_OP_reg0 && at <= DW_OP_regx) || at >= DW_OP_lo_user)
+		    at == DW_OP_GNU_entry_value || at == DW_OP_bregx || at == DW_OP_regx ||
+		    at >= DW_OP_lo_user)
 			return false;
 	}
 	return true;
@@ -697,9 +703,9 @@ static bool const_only(const Dwarf_Op *ops, size_t n)
 
 /* What register regno held on entry to the callee of chain[k] (tail-call
  * sites, chain[0] in the function the caller's site calls): the site's
- * value, a constant or the entry value of a register of the function
- * holding the site, which the site before it (or the caller's, in cc)
- * gives. */
+ * value, in the caller's registers (cc), or the entry value of a register
+ * of the function holding the site, which the site before it (or the
+ * caller's) gives. */
 static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int k,
 		      uint64_t regno, int depth, uint64_t *out)
 {
@@ -718,7 +724,7 @@ static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int
 	if (n == 1 && (ops[0].atom == DW_OP_entry_value || ops[0].atom == DW_OP_GNU_entry_value))
 		return entry_reg(&va, &ops[0], &r) ? -ENODATA :
 			tail_value(cc, site, chain, k - 1, r, depth, out);
-	if (!const_only(ops, n))
+	if (!tail_evaluable(ops, n))
 		return -ENODATA;
 	return eval_value(cc, &va, ops, n, out, depth + 1);
 }
