@@ -701,6 +701,39 @@ static bool tail_evaluable(const Dwarf_Op *ops, size_t n)
 	return true;
 }
 
+/* A call-site value gcc writes with a type, for an SSE register: a
+ * constant (DW_OP_const_type) or a register of the caller
+ * (DW_OP_regval_type); its first 8 bytes.  1 when ops is not one. */
+static int typed_value(struct src_ctx *cc, const Dwarf_Op *ops, size_t n, uint64_t *out)
+{
+	uint8_t b[16];
+	size_t len;
+
+	if (n != 1)
+		return 1;
+	*out = 0;
+	switch (ops[0].atom) {
+	case DW_OP_const_type:
+	case DW_OP_GNU_const_type: {
+		/* libdw: number2 points at the block: its size byte, the bytes */
+		const uint8_t *blk = (const uint8_t *)(uintptr_t)ops[0].number2;
+
+		if (!blk || blk[0] == 0 || blk[0] > 8)
+			return -ENODATA;
+		memcpy(out, blk + 1, blk[0]);
+		return 0;
+	}
+	case DW_OP_regval_type:
+	case DW_OP_GNU_regval_type:
+		if (reg_bytes(cc, ops[0].number, b, &len))
+			return -ENODATA;
+		memcpy(out, b, 8);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 /* What register regno held on entry to the callee of chain[k] (tail-call
  * sites, chain[0] in the function the caller's site calls): the site's
  * value, in the caller's registers (cc), or the entry value of a register
@@ -713,14 +746,18 @@ static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int
 	Dwarf_Op *ops;
 	size_t n;
 	uint64_t r;
+	int tv;
 
 	if (k < 0) {
 		if (!site_param(site, regno, &va, &ops, &n))
 			return -ENODATA;
-		return eval_value(cc, &va, ops, n, out, depth + 1);
+		tv = typed_value(cc, ops, n, out);
+		return tv != 1 ? tv : eval_value(cc, &va, ops, n, out, depth + 1);
 	}
 	if (!site_param(&chain[k], regno, &va, &ops, &n))
 		return -ENODATA;
+	if (typed_value(cc, ops, n, out) == 0)
+		return 0;
 	if (n == 1 && (ops[0].atom == DW_OP_entry_value || ops[0].atom == DW_OP_GNU_entry_value))
 		return entry_reg(&va, &ops[0], &r) ? -ENODATA :
 			tail_value(cc, site, chain, k - 1, r, depth, out);

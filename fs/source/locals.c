@@ -137,8 +137,9 @@ static bool is_unspecified(Dwarf_Die *t)
 /* The value parameter d had on entry to its function (gdb's
  * read_variable_at_entry): its location at the function's entry (a DWARF
  * address) must be one general register, whose entry value the caller's
- * call site gives.  Scalars of up to 8 bytes; a reference is left out
- * (gdb wants DW_AT_call_data_value for it). */
+ * call site gives.  Values of up to 8 bytes (a small struct too: the
+ * frame line shows "p=p@entry=..."); a reference is left out (gdb wants
+ * DW_AT_call_data_value for it). */
 static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
 		     uint64_t *ev)
 {
@@ -153,17 +154,19 @@ static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr e
 		return false;
 	tag = dwarf_tag(&p);
 	size = src_type_size(&p);
-	if ((tag != DW_TAG_base_type && tag != DW_TAG_pointer_type &&
-	     tag != DW_TAG_enumeration_type) || size == 0 || size > 8 ||
+	if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
+	    tag == DW_TAG_array_type || size == 0 || size > 8 ||
 	    !dwarf_attr(d, DW_AT_location, &attr) ||
 	    dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) <= 0 || nops != 1)
 		return false;
-	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg15)
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
 		regno = ops[0].atom - DW_OP_reg0;
-	else if (ops[0].atom == DW_OP_regx && ops[0].number < 16)
+	else if (ops[0].atom == DW_OP_regx && ops[0].number <= 32)
 		regno = ops[0].number;
 	else
-		return false; /* the stack, or an SSE register */
+		return false; /* the stack (gdb's DW_OP_fbreg kind): not done */
+	if (regno == 7 || regno == 16)
+		return false;
 	return src_entry_reg_value(c, regno, 0, ev) == 0;
 }
 
@@ -193,7 +196,7 @@ static char *frame_arg(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, const stru
 	memcpy(v->bytes, &ev, 8);
 	memset(v->valid, 1, 8);
 	v->size = size;
-	et = src_value_text(c, t, v);
+	et = nv->scalar ? src_value_text(c, t, v) : strdup("...");
 	if (!et)
 		goto done;
 	if (src_var_vsrc(c, d, t, v) == 0 && src_vread(c, v, 0, &cur, size) == 0 &&

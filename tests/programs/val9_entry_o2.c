@@ -30,6 +30,17 @@ __attribute__((noinline)) int relay2(int x, int y)
 	return relay(x + y);
 }
 
+struct pt { int x, y; };
+
+/* a double in xmm0 (the call site's value is DW_OP_const_type) and a
+ * struct in one register: gdb shows "p=p@entry=..." */
+__attribute__((noinline)) double scale_by(double f, struct pt p, int k)
+{
+	sink_v += p.x;
+	__asm__ volatile("" ::: "memory");
+	return f * (k + p.y);
+}
+
 static inline void acc_add(struct acc *a, long v)
 {
 	a->sum += v;
@@ -46,6 +57,7 @@ int main(int argc, char **argv)
 	struct acc a = { 0, 0 };
 	long vals[4] = { 3, 1, 4, 1 };
 	int base = argc + 6;
+	struct pt q = { argc, 2 * argc };
 	int r;
 
 	r = leaf(base, 1, 2);
@@ -53,6 +65,7 @@ int main(int argc, char **argv)
 	r += relay2(base, 2);
 	for (int i = 0; i < 3; i++)
 		acc_add(&a, pick(vals, i + argc - 1, 9) + (argv[0][0] == '/'));
+	r += (int)scale_by(1.25, q, base);
 	printf("%d %ld %ld\n", r, a.sum, a.n);
 	return 0;
 }
