@@ -8,6 +8,7 @@
 #include "source_i.h"
 
 #include <dwarf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,29 +93,32 @@ static uint64_t sym_address(const struct src_mod *m, const char *name)
 	return 0;
 }
 
-uint64_t src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site)
+int src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site, uint64_t *at)
 {
 	Dwarf_Attribute a;
 	Dwarf_Die o;
 	const char *name;
-	uint64_t at;
 
-	if ((!dwarf_attr(site, DW_AT_call_origin, &a) &&
-	     !dwarf_attr(site, DW_AT_abstract_origin, &a)) || !dwarf_formref_die(&a, &o))
-		return 0; /* DW_AT_call_target (an indirect call): not known here */
-	at = die_entry(&o, bias);
-	if (at)
-		return at;
-	/* a declaration, or the abstract function of inlined copies: gdb
-	 * takes the symbol of its (linkage) name */
-	if (!dwarf_attr_integrate(&o, DW_AT_linkage_name, &a) &&
-	    !dwarf_attr_integrate(&o, DW_AT_MIPS_linkage_name, &a))
-		return (name = dwarf_diename(&o)) ? sym_address(m, name) : 0;
-	name = dwarf_formstring(&a);
-	at = name ? sym_address(m, name) : 0;
-	if (!at && (name = dwarf_diename(&o)))
-		at = sym_address(m, name);
-	return at;
+	*at = 0;
+	if (!dwarf_attr(site, DW_AT_call_origin, &a) && !dwarf_attr(site, DW_AT_abstract_origin, &a))
+		return -ENOENT; /* an indirect call: DW_AT_call_target */
+	if (!dwarf_formref_die(&a, &o))
+		return -ENODATA;
+	*at = die_entry(&o, bias);
+	if (*at)
+		return 0;
+	/* a declaration: gdb takes the symbol of its linkage name (else its
+	 * name); the abstract function of inlined copies (DW_AT_inline, no
+	 * address) gives gdb no target, and so no entry value */
+	if (!dwarf_hasattr_integrate(&o, DW_AT_declaration))
+		return -ENODATA;
+	if ((dwarf_attr_integrate(&o, DW_AT_linkage_name, &a) ||
+	     dwarf_attr_integrate(&o, DW_AT_MIPS_linkage_name, &a)) &&
+	    (name = dwarf_formstring(&a)))
+		*at = sym_address(m, name);
+	if (!*at && (name = dwarf_diename(&o)))
+		*at = sym_address(m, name);
+	return *at ? 0 : -ENODATA;
 }
 
 /* The out-of-line function DIE under die (its children, through
@@ -195,9 +199,9 @@ static void tail_walk(struct tail_walk *w, uint64_t from, int len)
 		return;
 	n = tail_sites(&fn, sites, 0, TAIL_SITES, 0);
 	for (int i = 0; i < n && w->n_found <= 1; i++) {
-		uint64_t t = src_site_target(w->m, w->bias, &sites[i]);
+		uint64_t t;
 
-		if (!t || t == from)
+		if (src_site_target(w->m, w->bias, &sites[i], &t) || t == from)
 			continue;
 		w->path[len] = sites[i];
 		if (t == w->to) {
@@ -229,4 +233,43 @@ int src_tail_chain(const struct src_mod *m, Dwarf_Addr bias, uint64_t from, uint
 out:
 	free(w);
 	return n;
+}
+
+#define SELF_TAIL_FUNCS 64
+
+bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn)
+{
+	uint64_t *todo = malloc(SELF_TAIL_FUNCS * sizeof(*todo));
+	Dwarf_Die *sites = malloc(TAIL_SITES * sizeof(*sites)), die;
+	size_t n = 0, head = 0;
+	bool self = false;
+
+	if (!todo || !sites || !m->dm)
+		goto out;
+	todo[n++] = fn;
+	/* breadth first over every function fn reaches by tail calls; each
+	 * visited once (the list is small: functions of one module) */
+	while (head < n && !self) {
+		int ns;
+
+		if (!func_at(m, todo[head++], &die))
+			continue;
+		ns = tail_sites(&die, sites, 0, TAIL_SITES, 0);
+		for (int i = 0; i < ns && !self; i++) {
+			uint64_t t;
+			size_t k;
+
+			if (src_site_target(m, bias, &sites[i], &t))
+				continue;
+			self = t == fn;
+			for (k = 0; k < n && todo[k] != t; k++)
+				;
+			if (k == n && n < SELF_TAIL_FUNCS)
+				todo[n++] = t;
+		}
+	}
+out:
+	free(todo);
+	free(sites);
+	return self;
 }

@@ -766,6 +766,25 @@ static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int
 	return eval_value(cc, &va, ops, n, out, depth + 1);
 }
 
+/* The address call site site of the caller cc calls: its origin's, or
+ * its DW_AT_call_target evaluated in the caller.  0 or -ENODATA. */
+static int site_target(struct src_ctx *cc, Dwarf_Addr bias, Dwarf_Die *site, uint64_t *at)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+	int r = src_site_target(cc->m, bias, site, at);
+
+	if (r != -ENOENT)
+		return r;
+	if (!dwarf_attr(site, DW_AT_call_target, &a) &&
+	    !dwarf_attr(site, DW_AT_GNU_call_site_target, &a))
+		return -ENODATA;
+	if (dwarf_getlocation(&a, &ops, &n) || n == 0)
+		return -ENODATA;
+	return eval_value(cc, &a, ops, n, at, 1);
+}
+
 /* DW_OP_entry_value(DW_OP_regN): the value register N had when the
  * function was entered.  gcc -O2 says so for a parameter whose register
  * was reused; the caller's call site then says how to compute what it
@@ -813,8 +832,12 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 			cc.func = &scopes[i];
 	if (!found)
 		goto out;
-	target = src_site_target(cc.m, bias, &site);
-	if (callee && target && target != callee) {
+	/* a function that can tail-call itself: which entry? (gdb) */
+	if (callee && src_self_tail_call(c->m, c->bias, callee))
+		goto out;
+	if (site_target(&cc, bias, &site, &target))
+		goto out; /* gdb: "DW_OP_entry_value resolving expects callee" */
+	if (callee && target != callee) {
 		/* the site calls another function: this one was reached
 		 * from it by tail calls, or the frame is not the call's */
 		nc = cc.m == c->m ? src_tail_chain(cc.m, bias, target, callee, chain) : 0;

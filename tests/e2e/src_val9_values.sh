@@ -8,7 +8,9 @@
 # acc_add (a pointer to a struct kept in registers: DW_OP_implicit_pointer),
 # gdb's frame line (`bt 1`), `info args` and `finish` must equal
 # /api/calls' frame_args, args and return exactly: "x=x@entry=7" as gdb's
-# `print entry-values default` writes it, "a=<synthetic pointer>".
+# `print entry-values default` writes it, "a=<synthetic pointer>"; fib's
+# first frame line as gdb's (no entry value: its caller's call site names
+# an abstract function).
 # val9_ret.c (-O0): return values in st(0) (long double, a struct of one),
 # xmm0:xmm1 (_Complex double, a struct of two doubles, three floats),
 # xmm0 (_Complex float), xmm0:rax (a double beside a long).  __int128
@@ -71,6 +73,14 @@ summary=""
 on_calls entry "$PROGS/val9_entry_o2" "" leaf acc_add pick scale_by
 grep -q '@entry=' "$T/entry.gdb" || fail "gdb printed no entry value"
 grep -q '<synthetic pointer>' "$T/entry.gdb" || fail "gdb printed no synthetic pointer"
+# fib's first call: main's call site names fib's abstract function (gcc
+# inlined fib into itself), which gives gdb no entry value
+printf '%s\n' "set pagination off" "break fib" run "bt 1" >"$T/fib.cmds"
+want=$(gdb -nx -batch -x "$T/fib.cmds" "$PROGS/val9_entry_o2" </dev/null 2>&1 |
+	sed -n 's/^#0  fib (\(.*\)) at .*/\1/p')
+got=$(curl -fsS "$BASE/api/calls?name=fib&count=1" |
+	"$PY" -c 'import json,sys; print(json.load(sys.stdin)["rows"][0]["frame_args"])')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "fib's first frame args '$got', gdb's '$want'"
 serve_stop
 
 on_calls ret "$PROGS/val9_ret" "break val9_ret.c:34" neg_big cplx cplxf mk_two mk_dl mk_ff3 plain

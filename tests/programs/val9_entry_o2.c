@@ -30,6 +30,16 @@ __attribute__((noinline)) int relay2(int x, int y)
 	return relay(x + y);
 }
 
+/* gcc inlines it into itself: main's call site names the abstract
+ * function (DW_AT_inline, no address), which gives gdb no callee to check
+ * the frame against, so no entry value: "fib (n=10)" */
+int fib(int n)
+{
+	if (n < 2)
+		return n;
+	return fib(n - 1) + fib(n - 2);
+}
+
 struct pt { int x, y; };
 
 /* a double in xmm0 (the call site's value is DW_OP_const_type) and a
@@ -66,6 +76,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		acc_add(&a, pick(vals, i + argc - 1, 9) + (argv[0][0] == '/'));
 	r += (int)scale_by(1.25, q, base);
+	r += fib(base + 3);
 	printf("%d %ld %ld\n", r, a.sum, a.n);
 	return 0;
 }
