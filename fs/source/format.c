@@ -926,7 +926,7 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 {
 	Dwarf_Die t, et;
 	uint64_t size;
-	uint8_t raw[16];
+	uint8_t raw[32]; /* up to a _Complex long double */
 	int tag;
 
 	if (b->full)
