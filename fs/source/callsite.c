@@ -79,8 +79,9 @@ static uint64_t die_entry(Dwarf_Die *fn, Dwarf_Addr bias)
 	return dwarf_entrypc(fn, &lo) == 0 ? lo + bias : 0;
 }
 
-/* The address of m's function symbol name (any version of it), or 0. */
-static uint64_t sym_address(const struct src_mod *m, const char *name)
+/* The address of m's function symbol name (any version of it; not a
+ * "name@plt" stub), or 0. */
+static uint64_t mod_sym_address(const struct src_mod *m, const char *name)
 {
 	size_t len = strlen(name);
 
@@ -93,7 +94,21 @@ static uint64_t sym_address(const struct src_mod *m, const char *name)
 	return 0;
 }
 
-int src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site, uint64_t *at)
+/* name's function symbol in m, else (s not NULL) in any module, as gdb's
+ * lookup_minimal_symbol finds a call's target in the library that
+ * defines it; 0 if none. */
+static uint64_t sym_address(const struct hs_src *s, const struct src_mod *m, const char *name)
+{
+	uint64_t at = mod_sym_address(m, name);
+
+	for (size_t i = 0; s && !at && i < s->n_mods; i++)
+		if (&s->mods[i] != m)
+			at = mod_sym_address(&s->mods[i], name);
+	return at;
+}
+
+int src_site_target(const struct hs_src *s, const struct src_mod *m, Dwarf_Addr bias,
+		    Dwarf_Die *site, uint64_t *at)
 {
 	Dwarf_Attribute a;
 	Dwarf_Die o;
@@ -115,9 +130,9 @@ int src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site, u
 	if ((dwarf_attr_integrate(&o, DW_AT_linkage_name, &a) ||
 	     dwarf_attr_integrate(&o, DW_AT_MIPS_linkage_name, &a)) &&
 	    (name = dwarf_formstring(&a)))
-		*at = sym_address(m, name);
+		*at = sym_address(s, m, name);
 	if (!*at && (name = dwarf_diename(&o)))
-		*at = sym_address(m, name);
+		*at = sym_address(s, m, name);
 	return *at ? 0 : -ENODATA;
 }
 
@@ -201,7 +216,7 @@ static void tail_walk(struct tail_walk *w, uint64_t from, int len)
 	for (int i = 0; i < n && w->n_found <= 1; i++) {
 		uint64_t t;
 
-		if (src_site_target(w->m, w->bias, &sites[i], &t) || t == from)
+		if (src_site_target(NULL, w->m, w->bias, &sites[i], &t) || t == from)
 			continue;
 		w->path[len] = sites[i];
 		if (t == w->to) {
@@ -259,7 +274,7 @@ bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn)
 			uint64_t t;
 			size_t k;
 
-			if (src_site_target(m, bias, &sites[i], &t))
+			if (src_site_target(NULL, m, bias, &sites[i], &t))
 				continue;
 			self = t == fn;
 			for (k = 0; k < n && todo[k] != t; k++)

@@ -773,7 +773,7 @@ static int site_target(struct src_ctx *cc, Dwarf_Addr bias, Dwarf_Die *site, uin
 	Dwarf_Attribute a;
 	Dwarf_Op *ops;
 	size_t n;
-	int r = src_site_target(cc->m, bias, site, at);
+	int r = src_site_target(cc->s, cc->m, bias, site, at);
 
 	if (r != -ENOENT)
 		return r;

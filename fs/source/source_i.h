@@ -281,10 +281,13 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
  * dwarf_expr_reg_to_entry_parameter): 0 or -ENODATA. */
 int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out);
 /* callsite.c: the runtime address call site site (of module m, bias)
- * calls, into *at, as gdb's read_call_site_scope finds it: 0; -ENOENT:
- * an indirect call (its DW_AT_call_target, evaluated in the caller, says);
- * -ENODATA: none gdb knows (an origin without an address or a symbol). */
-int src_site_target(const struct src_mod *m, Dwarf_Addr bias, Dwarf_Die *site, uint64_t *at);
+ * calls, into *at, as gdb's read_call_site_scope finds it (a declared
+ * function by its symbol, in m, else in any module of s when s is not
+ * NULL): 0; -ENOENT: an indirect call (its DW_AT_call_target, evaluated
+ * in the caller, says); -ENODATA: none gdb knows (an origin without an
+ * address or a symbol). */
+int src_site_target(const struct hs_src *s, const struct src_mod *m, Dwarf_Addr bias,
+		    Dwarf_Die *site, uint64_t *at);
 /* The unique chain of tail-call sites by which the function at from
  * reaches the function at to (same module): their count, 0 when none
  * or several (gdb then resolves no entry value). */

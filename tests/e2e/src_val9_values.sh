@@ -10,7 +10,8 @@
 # /api/calls' frame_args, args and return exactly: "x=x@entry=7" as gdb's
 # `print entry-values default` writes it, "a=<synthetic pointer>"; fib's
 # first frame line as gdb's (no entry value: its caller's call site names
-# an abstract function).
+# an abstract function); libc's printf, whose format's entry value is
+# main's call site's (its target found by symbol in another module).
 # val9_ret.c (-O0): return values in st(0) (long double, a struct of one),
 # xmm0:xmm1 (_Complex double, a struct of two doubles, three floats),
 # xmm0 (_Complex float), xmm0:rax (a double beside a long), st(0):st(1)
@@ -31,8 +32,9 @@ require_built val9_entry_o2
 require_built val9_ret
 require_built val9_abort
 
-# on_calls NAME PROG EXTRA FUNC...: gdb natively on PROG, stopping at each
-# FUNC with `bt 1`, `info args`, `finish`; EXTRA: commands after the runs
+# on_calls NAME PROG EXTRA FUNC[=FRAME]...: gdb natively on PROG, stopping
+# at each FUNC with `bt 1`, `info args`, `finish` (FRAME: the name gdb's
+# frame line gives it); EXTRA: a command before the run
 on_calls()
 {
 	local name=$1 prog=$2 extra=$3 f
@@ -40,7 +42,7 @@ on_calls()
 	printf '%s\n' "set pagination off" "set confirm off" "set width 0" \
 		"set print pretty off" "set print null-stop on" >"$T/$name.cmds"
 	for f in "$@"; do
-		printf 'break %s\ncommands\nbt 1\ninfo args\nfinish\nend\n' "$f"
+		printf 'break %s\ncommands\nbt 1\ninfo args\nfinish\nend\n' "${f%%=*}"
 	done >>"$T/$name.cmds"
 	printf '%s\n' "$extra" run >>"$T/$name.cmds"
 	for f in $(seq 20); do echo continue; done >>"$T/$name.cmds"
@@ -71,7 +73,7 @@ ret_of()
 }
 
 summary=""
-on_calls entry "$PROGS/val9_entry_o2" "" leaf acc_add pick scale_by
+on_calls entry "$PROGS/val9_entry_o2" "" leaf acc_add pick scale_by printf=__printf
 grep -q '@entry=' "$T/entry.gdb" || fail "gdb printed no entry value"
 grep -q '<synthetic pointer>' "$T/entry.gdb" || fail "gdb printed no synthetic pointer"
 # fib's first call: main's call site names fib's abstract function (gcc
