@@ -77,7 +77,8 @@ static struct json_object *vars_json(const struct hs_tree_var *v, size_t n)
 }
 
 /* The arguments as gdb's frame line prints them ("n=1, p=..., s=0x4006f4
- * \"abc\""): aggregates as "..." (`print frame-arguments scalars`). */
+ * \"abc\"", "a=a@entry=3"): aggregates as "..." (`print frame-arguments
+ * scalars`), entry values as `print entry-values default`. */
 static struct json_object *frame_args_json(const struct hs_tree_var *v, size_t n)
 {
 	size_t len = 0, cap = 64;
@@ -89,7 +90,8 @@ static struct json_object *frame_args_json(const struct hs_tree_var *v, size_t n
 	buf[0] = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *val = v[i].scalar ? v[i].value : "...";
-		size_t need = len + strlen(v[i].name) + strlen(val) + 4;
+		const char *arg = v[i].frame_arg;
+		size_t need = len + strlen(v[i].name) + strlen(val) + (arg ? strlen(arg) : 0) + 4;
 
 		if (need >= cap) {
 			char *nb = realloc(buf, need * 2);
@@ -101,8 +103,11 @@ static struct json_object *frame_args_json(const struct hs_tree_var *v, size_t n
 			buf = nb;
 			cap = need * 2;
 		}
-		len += (size_t)snprintf(buf + len, cap - len, "%s%s=%s", i ? ", " : "", v[i].name,
-					val);
+		if (arg)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", arg);
+		else
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s=%s", i ? ", " : "",
+						v[i].name, val);
 	}
 	o = json_object_new_string(buf);
 	free(buf);

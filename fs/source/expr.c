@@ -551,11 +551,13 @@ static int cfa_at(struct src_ctx *c, uint64_t *out)
 }
 
 /* The caller's registers, unwound with CFI: rsp is the CFA, rip the
- * return address, the callee-saved registers where CFI says they were
- * saved; the rest are marked invalid (clobbered by the call). */
+ * return address, a register CFI saved where CFI says; every other one
+ * has the same value as in this frame, as gdb takes it (its amd64 CFI
+ * leaves them "unspecified": even the call-clobbered ones read as this
+ * frame's), so entry values resolve where gdb's do. */
 static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invalid)
 {
-	static const int saved[] = { 3, 6, 12, 13, 14, 15, 16 };
+	static const int saved[] = { 0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	Dwarf_Frame *fr = frame_at(c);
 	uint64_t cfa;
 	size_t i;
@@ -576,11 +578,15 @@ static int unwind(struct src_ctx *c, struct hs_trace_regs *out, uint32_t *invali
 		uint64_t val;
 		int r = saved[i];
 
-		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0)
-			continue;
+		if (dwarf_frame_register(fr, r, mem, &ops, &nops) != 0) {
+			ops = mem; /* no rule: unspecified */
+			nops = 0;
+		}
 		if (nops == 0) {
-			/* same value: unchanged by this frame; else undefined */
-			if (!ops && !reg_value(c, (uint64_t)r, &val))
+			/* same value, or no rule ("undefined" to libdw, for
+			 * rbx too): gdb reads this frame's value; the return
+			 * address needs a rule */
+			if ((!ops || r != 16) && !reg_value(c, (uint64_t)r, &val))
 				*invalid &= ~(1u << r);
 			continue;
 		}
@@ -625,34 +631,181 @@ static bool find_call_site(Dwarf_Die *scope, Dwarf_Addr ret_pc, Dwarf_Die *out)
 	return false;
 }
 
-/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
- * function was entered.  gcc -O2 says so for a parameter whose register
- * was reused; the caller's call site then says how to compute what it
- * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
- * unwind to with CFI.  gdb does the same (x@entry). */
-static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
-		       int depth, uint64_t *out)
+/* The register N of DW_OP_entry_value(DW_OP_regN) (op, of attr). */
+static int entry_reg(Dwarf_Attribute *attr, const Dwarf_Op *op, uint64_t *regno)
 {
 	Dwarf_Attribute inner;
 	Dwarf_Op *iops;
 	size_t ni;
-	uint64_t regno;
-	struct hs_trace_regs caller;
-	struct src_ctx cc;
-	Dwarf_Die *cu, *scopes = NULL, site, param;
-	Dwarf_Addr bias;
-	int ns, i, ret = -ENODATA;
-	bool found = false;
 
-	if (!attr || depth > 2 || dwarf_getlocation_attr(attr, op, &inner) ||
+	if (!attr || dwarf_getlocation_attr(attr, op, &inner) ||
 	    dwarf_getlocation(&inner, &iops, &ni) || ni != 1)
 		return -ENODATA;
 	if (iops[0].atom >= DW_OP_reg0 && iops[0].atom <= DW_OP_reg31)
-		regno = iops[0].atom - DW_OP_reg0;
+		*regno = iops[0].atom - DW_OP_reg0;
 	else if (iops[0].atom == DW_OP_regx)
-		regno = iops[0].number;
+		*regno = iops[0].number;
 	else
 		return -ENODATA;
+	return 0;
+}
+
+/* The DW_AT_call_value of site's parameter passed in DWARF register
+ * regno: its ops in *ops, *n. */
+static bool site_param(Dwarf_Die *site, uint64_t regno, Dwarf_Attribute *va,
+		       Dwarf_Op **ops, size_t *n)
+{
+	Dwarf_Die param;
+
+	if (dwarf_child(site, &param) != 0)
+		return false;
+	do {
+		Dwarf_Attribute la;
+		Dwarf_Op *lops;
+		size_t nl;
+		int tag = dwarf_tag(&param);
+
+		if (tag != DW_TAG_call_site_parameter &&
+		    tag != DW_TAG_GNU_call_site_parameter)
+			continue;
+		if (!dwarf_attr(&param, DW_AT_location, &la) ||
+		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
+			continue;
+		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
+		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
+			continue;
+		if (!dwarf_attr(&param, DW_AT_call_value, va) &&
+		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, va))
+			return false;
+		return dwarf_getlocation(va, ops, n) == 0 && *n > 0;
+	} while (dwarf_siblingof(&param, &param) == 0);
+	return false;
+}
+
+/* Whether a tail-call site's value can be evaluated with the caller's
+ * registers: gdb's tail-call frames have the registers CFI unwinds from
+ * the callee (only pc and sp are their own), so anything but the stack
+ * pointer, the frame base and the CFA, which are the tail-calling
+ * function's. */
+static bool tail_evaluable(const Dwarf_Op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t at = ops[i].atom;
+
+		if (at == DW_OP_breg7 || at == DW_OP_reg7 || at == DW_OP_fbreg ||
+		    at == DW_OP_call_frame_cfa || at == DW_OP_entry_value ||
+		    at == DW_OP_GNU_entry_value || at == DW_OP_bregx || at == DW_OP_regx ||
+		    at >= DW_OP_lo_user)
+			return false;
+	}
+	return true;
+}
+
+/* A call-site value gcc writes with a type, for an SSE register: a
+ * constant (DW_OP_const_type) or a register of the caller
+ * (DW_OP_regval_type); its first 8 bytes.  1 when ops is not one. */
+static int typed_value(struct src_ctx *cc, const Dwarf_Op *ops, size_t n, uint64_t *out)
+{
+	uint8_t b[16];
+	size_t len;
+
+	if (n != 1)
+		return 1;
+	*out = 0;
+	switch (ops[0].atom) {
+	case DW_OP_const_type:
+	case DW_OP_GNU_const_type: {
+		/* libdw: number2 points at the block: its size byte, the bytes */
+		const uint8_t *blk = (const uint8_t *)(uintptr_t)ops[0].number2;
+
+		if (!blk || blk[0] == 0 || blk[0] > 8)
+			return -ENODATA;
+		memcpy(out, blk + 1, blk[0]);
+		return 0;
+	}
+	case DW_OP_regval_type:
+	case DW_OP_GNU_regval_type:
+		if (reg_bytes(cc, ops[0].number, b, &len))
+			return -ENODATA;
+		memcpy(out, b, 8);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* What register regno held on entry to the callee of chain[k] (tail-call
+ * sites, chain[0] in the function the caller's site calls): the site's
+ * value, in the caller's registers (cc), or the entry value of a register
+ * of the function holding the site, which the site before it (or the
+ * caller's) gives. */
+static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int k,
+		      uint64_t regno, int depth, uint64_t *out)
+{
+	Dwarf_Attribute va;
+	Dwarf_Op *ops;
+	size_t n;
+	uint64_t r;
+	int tv;
+
+	if (k < 0) {
+		if (!site_param(site, regno, &va, &ops, &n))
+			return -ENODATA;
+		tv = typed_value(cc, ops, n, out);
+		return tv != 1 ? tv : eval_value(cc, &va, ops, n, out, depth + 1);
+	}
+	if (!site_param(&chain[k], regno, &va, &ops, &n))
+		return -ENODATA;
+	if (typed_value(cc, ops, n, out) == 0)
+		return 0;
+	if (n == 1 && (ops[0].atom == DW_OP_entry_value || ops[0].atom == DW_OP_GNU_entry_value))
+		return entry_reg(&va, &ops[0], &r) ? -ENODATA :
+			tail_value(cc, site, chain, k - 1, r, depth, out);
+	if (!tail_evaluable(ops, n))
+		return -ENODATA;
+	return eval_value(cc, &va, ops, n, out, depth + 1);
+}
+
+/* The address call site site of the caller cc calls: its origin's, or
+ * its DW_AT_call_target evaluated in the caller.  0 or -ENODATA. */
+static int site_target(struct src_ctx *cc, Dwarf_Addr bias, Dwarf_Die *site, uint64_t *at)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+	int r = src_site_target(cc->s, cc->m, bias, site, at);
+
+	if (r != -ENOENT)
+		return r;
+	if (!dwarf_attr(site, DW_AT_call_target, &a) &&
+	    !dwarf_attr(site, DW_AT_GNU_call_site_target, &a))
+		return -ENODATA;
+	if (dwarf_getlocation(&a, &ops, &n) || n == 0)
+		return -ENODATA;
+	return eval_value(cc, &a, ops, n, at, 1);
+}
+
+/* DW_OP_entry_value(DW_OP_regN): the value register N had when the
+ * function was entered.  gcc -O2 says so for a parameter whose register
+ * was reused; the caller's call site then says how to compute what it
+ * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
+ * unwind to with CFI.  When that site calls another function, which
+ * reached this one by tail calls (a unique chain of DW_AT_call_tail_call
+ * sites), the last of them says it.  gdb does the same (x@entry). */
+int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out)
+{
+	struct hs_trace_regs caller;
+	struct src_ctx cc;
+	Dwarf_Die *cu, *scopes = NULL, site, chain[SRC_TAIL_MAX];
+	Dwarf_Addr bias, lo;
+	uint64_t callee = 0, target;
+	int ns, i, nc, ret = -ENODATA;
+	bool found = false;
+
+	if (depth > 2)
+		return -ENODATA;
+	if (c->func && dwarf_entrypc(c->func, &lo) == 0)
+		callee = lo + c->bias;
 	cc = *c;
 	if (unwind(c, &caller, &cc.invalid))
 		return -ENODATA;
@@ -677,33 +830,34 @@ static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op 
 	for (; i < ns && !cc.func; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
 			cc.func = &scopes[i];
-	if (!found || dwarf_child(&site, &param) != 0)
+	if (!found)
 		goto out;
-	do {
-		Dwarf_Attribute la, va;
-		Dwarf_Op *lops, *vops;
-		size_t nl, nv;
-		int tag = dwarf_tag(&param);
-
-		if (tag != DW_TAG_call_site_parameter &&
-		    tag != DW_TAG_GNU_call_site_parameter)
-			continue;
-		if (!dwarf_attr(&param, DW_AT_location, &la) ||
-		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
-			continue;
-		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
-		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
-			continue;
-		if (!dwarf_attr(&param, DW_AT_call_value, &va) &&
-		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, &va))
-			break;
-		if (dwarf_getlocation(&va, &vops, &nv) == 0)
-			ret = eval_value(&cc, &va, vops, nv, out, depth + 1);
-		break;
-	} while (dwarf_siblingof(&param, &param) == 0);
+	/* a function that can tail-call itself: which entry? (gdb) */
+	if (callee && src_self_tail_call(c->m, c->bias, callee))
+		goto out;
+	if (site_target(&cc, bias, &site, &target))
+		goto out; /* gdb: "DW_OP_entry_value resolving expects callee" */
+	if (callee && target != callee) {
+		/* the site calls another function: this one was reached
+		 * from it by tail calls, or the frame is not the call's */
+		nc = cc.m == c->m ? src_tail_chain(cc.m, bias, target, callee, chain) : 0;
+		if (nc > 0)
+			ret = tail_value(&cc, &site, chain, nc - 1, regno, depth, out);
+		goto out;
+	}
+	ret = tail_value(&cc, &site, NULL, -1, regno, depth, out);
 out:
 	free(scopes);
 	return ret;
+}
+
+static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, uint64_t *out)
+{
+	uint64_t regno;
+
+	return entry_reg(attr, op, &regno) ? -ENODATA :
+		src_entry_reg_value(c, regno, depth, out);
 }
 
 static int frame_base(struct src_ctx *c, uint64_t *out)

@@ -267,6 +267,30 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 	}
 }
 
+/* A float of size bytes with gdb's digits: %g with the precision that
+ * round-trips the format (9, 17, and 21 for the x87's 64-bit mantissa). */
+static void fmt_float(const uint8_t *raw, size_t size, struct src_sbuf *b)
+{
+	if (size == 4) {
+		float f;
+
+		memcpy(&f, raw, 4);
+		src_sb_fmt(b, "%.9g", f);
+	} else if (size == 8) {
+		double d;
+
+		memcpy(&d, raw, 8);
+		src_sb_fmt(b, "%.17g", d);
+	} else if (size == 16 || size == 10) {
+		long double ld = 0;
+
+		memcpy(&ld, raw, 10);
+		src_sb_fmt(b, "%.21Lg", ld);
+	} else {
+		src_sb_str(b, "<unsupported float>");
+	}
+}
+
 static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_sbuf *b)
 {
 	const char *name = dwarf_diename(t);
@@ -278,24 +302,15 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_s
 	if (dwarf_attr(t, DW_AT_encoding, &a))
 		dwarf_formudata(&a, &enc);
 	if (enc == DW_ATE_float) {
-		if (size == 4) {
-			float f;
-
-			memcpy(&f, raw, 4);
-			src_sb_fmt(b, "%.9g", f);
-		} else if (size == 8) {
-			double d;
-
-			memcpy(&d, raw, 8);
-			src_sb_fmt(b, "%.17g", d);
-		} else if (size == 16 || size == 10) {
-			long double ld = 0;
-
-			memcpy(&ld, raw, 10);
-			src_sb_fmt(b, "%.18Lg", ld);
-		} else {
-			src_sb_str(b, "<unsupported float>");
-		}
+		fmt_float(raw, size, b);
+		return;
+	}
+	if (enc == DW_ATE_complex_float) {
+		/* gdb: "1.5 + 3i", "3 + -0.5i" */
+		fmt_float(raw, size / 2, b);
+		src_sb_str(b, " + ");
+		fmt_float(raw + size / 2, size / 2, b);
+		src_sb_str(b, "i");
 		return;
 	}
 	if (size == 16 && (enc == DW_ATE_signed || enc == DW_ATE_unsigned)) {
@@ -912,7 +927,7 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 {
 	Dwarf_Die t, et;
 	uint64_t size;
-	uint8_t raw[16];
+	uint8_t raw[32]; /* up to a _Complex long double */
 	int tag;
 
 	if (b->full)

@@ -4,8 +4,11 @@
  * Return values follow the SysV x86-64 ABI (classification of each
  * eightbyte, §3.2.3): INTEGER eightbytes come back in rax then rdx, SSE
  * ones in xmm0 then xmm1; a value over 16 bytes, a C++ class passed by
- * invisible reference (DW_AT_calling_convention), or anything holding a
- * long double is returned in memory, whose address is in rax on return.
+ * invisible reference (DW_AT_calling_convention), or a long double beside
+ * other members is returned in memory, whose address is in rax on return.
+ * A long double alone (or a struct of one) is class X87: it comes back in
+ * st(0), a _Complex long double in st(0) and st(1).  Valgrind keeps the
+ * x87 registers as doubles, so such a value has a double's precision.
  * The text is format.c's, the formatter of locals: one formatter for all.
  */
 #include <errno.h>
@@ -14,7 +17,7 @@
 
 #include "source_i.h"
 
-enum ret_class { RC_NONE = 0, RC_INT, RC_SSE };
+enum ret_class { RC_NONE = 0, RC_INT, RC_SSE, RC_X87 };
 
 #define RET_DEPTH 16
 
@@ -69,20 +72,61 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 		if (dwarf_attr(&p, DW_AT_encoding, &a))
 			dwarf_formudata(&a, &enc);
 		if (enc == DW_ATE_float || enc == DW_ATE_complex_float) {
-			if ((enc == DW_ATE_float && size > 8) || size > 16)
-				return false; /* long double: x87 */
-			for (n = off / 8; n <= (off + size - 1) / 8 && n < 2; n++)
+			if (enc == DW_ATE_float && size > 8) {
+				/* long double: X87 (and X87UP), alone or in memory */
+				if (off != 0 || cls[0] != RC_NONE)
+					return false;
+				cls[0] = cls[1] = RC_X87;
+				return true;
+			}
+			if (size > 16)
+				return false; /* _Complex long double: returned_bytes */
+			for (n = off / 8; n <= (off + size - 1) / 8 && n < 2; n++) {
+				if (cls[n] == RC_X87)
+					return false; /* X87 merged with SSE: memory */
 				if (cls[n] == RC_NONE)
 					cls[n] = RC_SSE;
+			}
 			return true;
 		}
 		break;
 	default:
 		break;
 	}
-	for (n = off / 8; n <= (off + size - 1) / 8; n++)
+	for (n = off / 8; n <= (off + size - 1) / 8; n++) {
+		if (cls[n] == RC_X87)
+			return false;
 		cls[n] = RC_INT;
+	}
 	return true;
+}
+
+/* x87 register st(i) as gdb reads it: Valgrind's double, widened to the
+ * 10 bytes of a long double at out. */
+static void x87_st(const struct hs_trace_regs *r, unsigned i, uint8_t *out)
+{
+	long double ld;
+	double d;
+	uint64_t raw = r->fpreg[(r->ftop + i) & 7];
+
+	memcpy(&d, &raw, sizeof d);
+	ld = d;
+	memcpy(out, &ld, 10);
+}
+
+/* _Complex long double: COMPLEX_X87, the real part in st(0), the
+ * imaginary in st(1). */
+static bool complex_x87(Dwarf_Die *t)
+{
+	Dwarf_Die p;
+	Dwarf_Attribute a;
+	Dwarf_Word enc = 0;
+
+	if (!src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type)
+		return false;
+	if (dwarf_attr(&p, DW_AT_encoding, &a))
+		dwarf_formudata(&a, &enc);
+	return enc == DW_ATE_complex_float && src_type_size(&p) == 32;
 }
 
 /* The value of type t as it is at a return: in v (registers or memory). */
@@ -93,10 +137,23 @@ static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct s
 	int ni = 0, nx = 0;
 
 	memset(v, 0, sizeof(*v));
+	if (complex_x87(t)) {
+		x87_st(r, 0, v->bytes);
+		x87_st(r, 1, v->bytes + 16);
+		v->size = size;
+		memset(v->valid, 1, size);
+		return;
+	}
 	if (!classify(t, 0, cls, 0)) {
 		v->in_mem = true;
 		v->addr = r->gpr[0]; /* rax: the caller's buffer */
 		v->size = size;
+		return;
+	}
+	if (cls[0] == RC_X87) {
+		x87_st(r, 0, v->bytes);
+		v->size = size;
+		memset(v->valid, 1, size);
 		return;
 	}
 	for (int i = 0; i < 2 && (uint64_t)i * 8 < size; i++) {

@@ -64,6 +64,24 @@ int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vs
 	return 0;
 }
 
+/* A pointer variable whose location at c->pc is DW_OP_implicit_pointer:
+ * it points to an object that has no address (gcc -O2 keeps the pointee
+ * in registers); gdb prints it as <synthetic pointer>. */
+static bool synthetic_pointer(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	Dwarf_Die p;
+
+	if (!t || !src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_pointer_type ||
+	    !dwarf_attr(d, DW_AT_location, &attr) ||
+	    dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1) <= 0)
+		return false;
+	return nops == 1 && (ops[0].atom == DW_OP_implicit_pointer ||
+			     ops[0].atom == DW_OP_GNU_implicit_pointer);
+}
+
 /* Value text of variable DIE d (caller frees; NULL on ENOMEM). */
 static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 {
@@ -74,7 +92,9 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 	if (!v)
 		return NULL;
 	r = src_var_vsrc(c, d, type, v);
-	if (r == -EIO)
+	if (r == -ENODATA && synthetic_pointer(c, d, type))
+		out = strdup("<synthetic pointer>");
+	else if (r == -EIO)
 		out = strdup("<unreadable>");
 	else if (r)
 		out = strdup("<optimized out>");
@@ -114,7 +134,84 @@ static bool is_unspecified(Dwarf_Die *t)
 	return tag == DW_TAG_unspecified_type;
 }
 
-static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param)
+/* The value parameter d had on entry to its function (gdb's
+ * read_variable_at_entry): its location at the function's entry (a DWARF
+ * address) must be one general register, whose entry value the caller's
+ * call site gives.  Values of up to 8 bytes (a small struct too: the
+ * frame line shows "p=p@entry=..."); a reference is left out (gdb wants
+ * DW_AT_call_data_value for it). */
+static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
+		     uint64_t *ev)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	Dwarf_Die p;
+	uint64_t regno, size;
+	int tag;
+
+	if (!t || !src_peel(t, &p))
+		return false;
+	tag = dwarf_tag(&p);
+	size = src_type_size(&p);
+	if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
+	    tag == DW_TAG_array_type || size == 0 || size > 8 ||
+	    !dwarf_attr(d, DW_AT_location, &attr) ||
+	    dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) <= 0 || nops != 1)
+		return false;
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		regno = ops[0].atom - DW_OP_reg0;
+	else if (ops[0].atom == DW_OP_regx && ops[0].number <= 32)
+		regno = ops[0].number;
+	else
+		return false; /* the stack (gdb's DW_OP_fbreg kind): not done */
+	if (regno == 7 || regno == 16)
+		return false;
+	return src_entry_reg_value(c, regno, 0, ev) == 0;
+}
+
+/* gdb's text of parameter d in a frame line with `print entry-values
+ * default`: "x=5"; with its entry value known too, "x=x@entry=5" when
+ * the two are equal, else "x=6, x@entry=5" ("x=<optimized out>,
+ * x@entry=5").  Aggregates are "..." (`print frame-arguments scalars`).
+ * gdb resolves no entry value in an inlined copy's frame line.  NULL on
+ * ENOMEM. */
+static char *frame_arg(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, const struct hs_src_var *nv,
+		       Dwarf_Addr entry, bool inlined)
+{
+	struct src_vsrc *v = calloc(1, sizeof *v);
+	const char *shown = nv->scalar ? nv->value : "...";
+	uint64_t ev, cur = 0;
+	char *et = NULL, *out = NULL;
+	size_t size;
+	int r = -1;
+
+	if (!v)
+		return NULL;
+	if (inlined || !entry_of(c, d, t, entry, &ev)) {
+		r = asprintf(&out, "%s=%s", nv->name, shown);
+		goto done;
+	}
+	size = src_type_size(t);
+	memcpy(v->bytes, &ev, 8);
+	memset(v->valid, 1, 8);
+	v->size = size;
+	et = nv->scalar ? src_value_text(c, t, v) : strdup("...");
+	if (!et)
+		goto done;
+	if (src_var_vsrc(c, d, t, v) == 0 && src_vread(c, v, 0, &cur, size) == 0 &&
+	    !memcmp(&cur, &ev, size))
+		r = asprintf(&out, "%s=%s@entry=%s", nv->name, nv->name, et);
+	else
+		r = asprintf(&out, "%s=%s, %s@entry=%s", nv->name, shown, nv->name, et);
+done:
+	free(et);
+	free(v);
+	return r < 0 ? NULL : out;
+}
+
+static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param,
+		   Dwarf_Addr entry, bool inlined)
 {
 	const char *name = dwarf_diename(d);
 	Dwarf_Die type, *tp = NULL;
@@ -146,12 +243,14 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	l->n++;
 	if (!nv->name || !nv->type || !nv->value)
 		return -ENOMEM;
+	if (param && !(nv->frame_arg = frame_arg(c, d, tp, nv, entry, inlined)))
+		return -ENOMEM;
 	return 0;
 }
 
 /* Adds the variables (or parameters) declared directly in scope. */
 static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
-		      bool params)
+		      bool params, Dwarf_Addr entry, bool inlined)
 {
 	Dwarf_Die child;
 	int ret = 0;
@@ -162,9 +261,9 @@ static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
 		int tag = dwarf_tag(&child);
 
 		if (params && tag == DW_TAG_formal_parameter)
-			ret = add_var(c, l, &child, true);
+			ret = add_var(c, l, &child, true, entry, inlined);
 		else if (!params && tag == DW_TAG_variable)
-			ret = add_var(c, l, &child, false);
+			ret = add_var(c, l, &child, false, entry, inlined);
 	} while (!ret && dwarf_siblingof(&child, &child) == 0);
 	return ret;
 }
@@ -179,6 +278,7 @@ void hs_src_vars_free(struct hs_src_var *vars, size_t n)
 		free(vars[i].name);
 		free(vars[i].type);
 		free(vars[i].value);
+		free(vars[i].frame_arg);
 	}
 	free(vars);
 }
@@ -220,8 +320,9 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	struct var_list params = { 0 }, locals = { 0 };
 	Dwarf_Die *cu, *scopes = NULL, origin;
 	Dwarf_Attribute ao_attr;
-	Dwarf_Addr bias;
+	Dwarf_Addr bias, entry;
 	int ns, i, f, first, ret = 0;
+	bool inlined;
 	uint64_t rip;
 
 	if (!s || !tg || !tg->regs || !tg->read_mem || !vars || !n || !s->finished)
@@ -265,18 +366,23 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 			c.func = &scopes[i];
 			break;
 		}
+	/* where gdb reads the parameters' entry values: the function's (or
+	 * the inlined copy's) entry */
+	if (dwarf_entrypc(&scopes[f], &entry) != 0)
+		entry = rip - bias;
+	inlined = dwarf_tag(&scopes[f]) == DW_TAG_inlined_subroutine;
 	/* innermost blocks first: they shadow outer declarations */
 	for (i = first; i <= f && !ret; i++)
-		ret = scope_vars(&c, &locals, &scopes[i], false);
+		ret = scope_vars(&c, &locals, &scopes[i], false, entry, inlined);
 	if (!ret)
-		ret = scope_vars(&c, &params, &scopes[f], true);
+		ret = scope_vars(&c, &params, &scopes[f], true, entry, inlined);
 	/* parameters the concrete instance leaves out (gcc's constructors'
 	 * __in_chrg, constant-propagated ones): gdb takes them from the
 	 * abstract origin (inherit_abstract_dies), after the others, as
 	 * <optimized out> */
 	if (!ret && dwarf_attr(&scopes[f], DW_AT_abstract_origin, &ao_attr) &&
 	    dwarf_formref_die(&ao_attr, &origin))
-		ret = scope_vars(&c, &params, &origin, true);
+		ret = scope_vars(&c, &params, &origin, true, entry, inlined);
 	if (ret)
 		goto out;
 	/* parameters first, then locals; a local never hides a parameter in
@@ -294,6 +400,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 				free(params.v[j].name);
 				free(params.v[j].type);
 				free(params.v[j].value);
+				free(params.v[j].frame_arg);
 				continue;
 			}
 			all[k++] = params.v[j];

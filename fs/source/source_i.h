@@ -286,6 +286,28 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * out or not evaluable; -EIO: memory it needed was unreadable. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
+/* DW_OP_entry_value(DW_OP_regN) (expr.c): the value DWARF register regno
+ * had when c's function was entered, from its caller's call-site
+ * parameters (through a unique chain of tail calls, as gdb's
+ * dwarf_expr_reg_to_entry_parameter): 0 or -ENODATA. */
+int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out);
+/* callsite.c: the runtime address call site site (of module m, bias)
+ * calls, into *at, as gdb's read_call_site_scope finds it (a declared
+ * function by its symbol, in m, else in any module of s when s is not
+ * NULL): 0; -ENOENT: an indirect call (its DW_AT_call_target, evaluated
+ * in the caller, says); -ENODATA: none gdb knows (an origin without an
+ * address or a symbol). */
+int src_site_target(const struct hs_src *s, const struct src_mod *m, Dwarf_Addr bias,
+		    Dwarf_Die *site, uint64_t *at);
+/* The unique chain of tail-call sites by which the function at from
+ * reaches the function at to (same module): their count, 0 when none
+ * or several (gdb then resolves no entry value). */
+#define SRC_TAIL_MAX 4
+int src_tail_chain(const struct src_mod *m, Dwarf_Addr bias, uint64_t from, uint64_t to,
+		   Dwarf_Die chain[SRC_TAIL_MAX]);
+/* Whether the function at fn can reach itself by tail calls (gdb's
+ * func_verify_no_selftailcall: it then resolves no entry value in it). */
+bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn);
 /* The value of variable (or parameter) DIE d of type type (may be NULL)
  * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
  * its location needed was unreadable. */

@@ -24,6 +24,7 @@ void hs_tree_vars_free(struct hs_tree_var *v, size_t n)
 		free(v[i].name);
 		free(v[i].type);
 		free(v[i].value);
+		free(v[i].frame_arg);
 	}
 	free(v);
 }
@@ -44,10 +45,11 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 			free(sv[i].name);
 			free(sv[i].type);
 			free(sv[i].value);
+			free(sv[i].frame_arg);
 			continue;
 		}
 		v[k++] = (struct hs_tree_var){ sv[i].name, sv[i].type, sv[i].value,
-					       sv[i].is_param, sv[i].scalar };
+					       sv[i].is_param, sv[i].scalar, sv[i].frame_arg };
 	}
 	free(sv);
 	*out = v;

@@ -356,14 +356,21 @@ struct hs_src_var {
 				* reference to one): what gdb's frame lines
 				* print (`print frame-arguments scalars`);
 				* the others show as "..." there */
+	char *frame_arg;       /* a parameter as gdb's frame line prints it
+				* (`print entry-values default`): "x=5",
+				* "x=x@entry=5", "x=6, x@entry=5", "s=...";
+				* NULL for a local */
 };
 /* The parameters then locals in scope at the innermost frame (inner
  * lexical blocks first shadow outer ones as in C: a name appears once, the
  * innermost declaration, so a parameter an inner block redeclares is left
  * out).  Locations: DWARF expressions and location lists, the frame base
  * through CFI, DW_OP_entry_value through the caller's call-site
- * parameters (gdb's x@entry; caller-saved registers count as clobbered,
- * so fewer values than gdb's).  -ENODATA: no debug info for rip (the tree
+ * parameters, through a unique chain of tail calls when that site calls
+ * another function (gdb's x@entry; as gdb, a register no CFI rule saves
+ * reads in the caller as in the callee).  Parameters carry frame_arg,
+ * their text in gdb's frame lines (entry values, "...", <synthetic
+ * pointer>).  -ENODATA: no debug info for rip (the tree
  * says "no debug info"); -ENOENT: rip is in no module.  Caller frees with
  * hs_src_vars_free(). */
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,

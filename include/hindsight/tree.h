@@ -210,6 +210,8 @@ struct hs_tree_var {
 	char *name, *type, *value;
 	bool is_param;
 	bool scalar;   /* gdb's frame lines print it; others show as "..." */
+	char *frame_arg; /* a parameter in gdb's frame line ("x=x@entry=5"),
+			  * or NULL */
 };
 void hs_tree_vars_free(struct hs_tree_var *v, size_t n); /* accepts NULL */
 /* The parameters then locals in scope at t for thread tid (0: the thread
