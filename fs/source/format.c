@@ -69,6 +69,65 @@ static void put_string(struct src_sbuf *b, const uint8_t *p, size_t n, bool elli
 	src_sb_str(b, ellipsis ? "\"..." : "\"");
 }
 
+void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more)
+{
+	enum { START, SINGLE, REPEAT } st = START;
+	size_t pos = 0, shown = 0;
+
+	if (!more && len && p[len - 1] == 0)
+		len--; /* gdb's printstr drops one trailing NUL */
+	/* gdb counts whole runs against `print elements`, so a run may
+	 * end past the 200th char */
+	while (pos < len && shown < SRC_MAX_ELEMS && !b->full) {
+		size_t run = 1;
+
+		while (pos + run < len && p[pos + run] == p[pos])
+			run++;
+		if (run > SRC_REPEATS) {
+			src_sb_str(b, st == SINGLE ? "\", " : st == REPEAT ? ", " : "");
+			src_sb_str(b, "'");
+			put_char_escaped(b, p[pos], '\'');
+			src_sb_fmt(b, "' <repeats %zu times>", run);
+			st = REPEAT;
+		} else {
+			src_sb_str(b, st == REPEAT ? ", \"" : st == START ? "\"" : "");
+			for (size_t k = 0; k < run; k++)
+				put_char_escaped(b, p[pos], '"');
+			st = SINGLE;
+		}
+		pos += run;
+		shown += run;
+	}
+	if (st == START)
+		src_sb_str(b, "\"\"");
+	else if (st == SINGLE)
+		src_sb_str(b, "\"");
+	if (pos < len || more)
+		src_sb_str(b, "...");
+}
+
+#define RUN_CMP_MAX 4096 /* elements bigger than this are never a run */
+
+uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+			uint64_t esize, uint64_t n)
+{
+	uint8_t *a, *e;
+	uint64_t run = 1;
+
+	if (!esize || esize > RUN_CMP_MAX || n < 2)
+		return 1;
+	a = malloc(2 * esize);
+	if (!a)
+		return 1;
+	e = a + esize;
+	if (src_vread(c, v, off, a, esize) == 0)
+		while (run < n && src_vread(c, v, off + run * esize, e, esize) == 0 &&
+		       !memcmp(a, e, esize))
+			run++;
+	free(a);
+	return run;
+}
+
 static bool is_char_type(Dwarf_Die *t)
 {
 	Dwarf_Die p;
@@ -844,18 +903,40 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	return n;
 }
 
-/* Dimension dim of an array of element type et: gdb's {a, b, c...} (no
- * <repeats>: `print repeats unlimited`), char arrays as C strings. */
+#define CHARS_READ_MAX (1u << 20) /* a char array's bytes read for its text */
+
+/* A char array of count chars at off of v under c->gdb_print. */
+static void fmt_gdb_chars(struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+			  uint64_t count, struct src_sbuf *b)
+{
+	size_t n = count < CHARS_READ_MAX ? (size_t)count : CHARS_READ_MAX;
+	uint8_t *buf = malloc(n ? n : 1);
+
+	if (!buf || src_vread(c, v, off, buf, n))
+		src_sb_str(b, buf ? "<unreadable>" : "<error: out of memory>");
+	else
+		src_gdb_string_text(b, buf, n, false);
+	free(buf);
+}
+
+/* Dimension dim of an array of element type et: gdb's {a, b, c...}, char
+ * arrays as C strings; locals/: no <repeats> (`print repeats
+ * unlimited`), a char array to its NUL; eval/ (c->gdb_print): gdb's
+ * defaults. */
 static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims,
 			  int ndims, int dim, const struct src_vsrc *v, uint64_t off,
 			  int depth, struct src_sbuf *b)
 {
-	uint64_t esize = src_type_size(et), stride = esize, count = dims[dim], i;
+	uint64_t esize = src_type_size(et), stride = esize, count = dims[dim], i, shown;
 	const char *prefix;
 	int k;
 
 	for (k = dim + 1; k < ndims; k++)
 		stride *= dims[k];
+	if (dim == ndims - 1 && is_char_type(et) && c->gdb_print) {
+		fmt_gdb_chars(c, v, off, count, b);
+		return;
+	}
 	if (dim == ndims - 1 && is_char_type(et)) {
 		/* a C string: up to its NUL, at most SRC_MAX_ELEMS chars (gdb's
 		 * `print null-stop on`, `print elements 200`) */
@@ -893,7 +974,10 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		return;
 	}
 	src_sb_str(b, "{");
-	for (i = 0; i < count && i < SRC_MAX_ELEMS && !b->full; i++) {
+	for (i = 0, shown = 0; i < count && shown < SRC_MAX_ELEMS && !b->full; i++) {
+		uint64_t run = c->gdb_print ? src_run_length(c, v, off + i * stride, stride,
+							      count - i) : 1;
+
 		if (i)
 			src_sb_str(b, ", ");
 		if (dim + 1 < ndims)
@@ -901,6 +985,14 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 				      depth + 1, b);
 		else
 			fmt_value(c, et, v, off + i * stride, depth + 1, b);
+		/* gdb counts a run as `print repeats` elements */
+		if (run > SRC_REPEATS) {
+			src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
+			i += run - 1;
+			shown += SRC_REPEATS;
+		} else {
+			shown++;
+		}
 	}
 	if (i < count)
 		src_sb_str(b, "...");

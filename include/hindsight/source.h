@@ -331,6 +331,10 @@ struct hs_src_target {
 	 * innermost first (hs_src_inline_hidden: at a stop gdb shows their
 	 * caller at the call site, and its variables); 0 in other frames. */
 	unsigned hide_inline;
+	/* The registers an expression's $pc, $sp, $rax... show (hs_src_eval):
+	 * gdb's in the frame selected, whose $pc is the return address and
+	 * whose caller-saved registers are the inner frame's; NULL: regs. */
+	const struct hs_trace_regs *frame_regs;
 	/* Reads len bytes at addr into buf: the byte count read (short when
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
