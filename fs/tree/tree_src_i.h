@@ -179,6 +179,12 @@ int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 /* The inlined copies gdb hides at a stop at pc (hs_src_inline_hidden; 0
  * when unknown): their caller's frame, line and variables show there. */
 unsigned tree_src_hidden(struct hs_src *s, uint64_t pc);
+/* For time/<t>/eval's frame numbers, the backtrace's own tests
+ * (tree_src_where.c): is pc glibc's signal trampoline, and how many
+ * tail-call frames the backtrace shows under the frame of call c. */
+bool tree_src_trampoline(struct hs_src *s, uint64_t pc);
+int tree_src_tail_count(const struct hs_db_image *img, struct hs_src *s,
+			const struct hs_db_call *c);
 /* tree_src_get() and tree_src_regs_at() together: the debug information
  * and the registers at n->t (caller frees *r); 0 or the first -errno. */
 int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,

@@ -412,6 +412,19 @@ static void put_tail(FILE *f, struct hs_src *s, uint64_t jump)
 	fputs(buf, f);
 }
 
+bool tree_src_trampoline(struct hs_src *s, uint64_t pc)
+{
+	return is_trampoline(s, pc);
+}
+
+int tree_src_tail_count(const struct hs_db_image *img, struct hs_src *s,
+			const struct hs_db_call *c)
+{
+	struct tail_hop tail[TAIL_MAX];
+
+	return tail_frames(img, s, c, tail);
+}
+
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
  * at the call site of frame k-1, entered by the next call out; the
  * outermost frame was entered before the recording began: "-".  Frames
