@@ -230,10 +230,20 @@ static int step_out(const struct hs_db_image *img, const struct hs_db_call *c,
 	err = hs_db_regs_at(img, c->t_call, c->tid, f->r);
 	if (err < 0)
 		return err;
+	if (c->flags & HS_DB_CALL_TAILIN) {
+		/* t_call is the jump that replaced the called function: the
+		 * return address is on top of the stack, the caller's
+		 * registers restored, and the call itself at call_site */
+		if (hs_db_mem_read(img, c->t_call, f->r->regs.gpr[4], 8, (uint8_t *)&ret) != 8)
+			ret = c->call_site;
+		f->r->regs.gpr[4] += 8;
+		f->r->regs.rip = c->call_site;
+	} else if (hs_db_mem_read(img, c->t_call + 1, f->r->regs.gpr[4] - 8, 8,
+				  (uint8_t *)&ret) != 8) {
+		ret = c->call_site;
+	}
 	for (size_t k = 0; k < sizeof saved; k++)
 		f->shown.gpr[saved[k]] = f->r->regs.gpr[saved[k]];
-	if (hs_db_mem_read(img, c->t_call + 1, f->r->regs.gpr[4] - 8, 8, (uint8_t *)&ret) != 8)
-		ret = c->call_site;
 	f->shown.rip = ret;
 	return 0;
 }
@@ -255,6 +265,28 @@ static int trampoline_regs(const struct hs_db_image *img, const struct hs_db_cal
 	f->shown.rip = ret;
 	f->shown.gpr[4] = f->r->regs.gpr[4];
 	return 0;
+}
+
+/* The tail-call frames under the frame of call c (each a function that
+ * jumped to the next one): frame `want` among them is the jump, with the
+ * registers of its moment (gdb shows the jump's caller as it was). */
+static int walk_tail(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
+		     const struct hs_db_call *c, uint32_t want, uint32_t *num)
+{
+	uint64_t jump[TREE_TAIL_MAX], t_jump[TREE_TAIL_MAX];
+	int nt = tree_src_tail_jumps(img, s, c, jump, t_jump), err;
+
+	if (want < *num || want - *num >= (uint32_t)(nt > 0 ? nt : 0)) {
+		*num += (uint32_t)(nt > 0 ? nt : 0);
+		return 0;
+	}
+	err = hs_db_regs_at(img, t_jump[want - *num], c->tid, f->r);
+	if (err < 0)
+		return err;
+	f->r->regs.rip = jump[want - *num];
+	f->shown = f->r->regs;
+	f->hide = 0;
+	return 1;
 }
 
 /* The frames of the group at call depth i (its inlined copies, then the
@@ -285,16 +317,15 @@ static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval
 		return 1;
 	}
 	*num += (unsigned)ni - h + 1;
-	if (i < f->open && (fr[i].flags & HS_DB_CALL_TAILIN))
-		*num += (uint32_t)tree_src_tail_count(img, s, &fr[i]);
-	return 0;
+	return i < f->open && (fr[i].flags & HS_DB_CALL_TAILIN) ?
+	       walk_tail(img, s, f, &fr[i], want, num) : 0;
 }
 
 /* Frame `want` of the backtrace at n->t (time/<t>/backtrace's #N: gdb's
  * numbers, an inlined copy and <signal handler called> each a frame).
  * Frames the backtrace takes from the unwinder alone (past a call tree
- * that does not see them) and tail-call frames are not selectable:
- * -ENOENT, as for a number past the outermost frame. */
+ * that does not see them) are not counted: frames past them are off.
+ * -ENOENT for a number past the outermost frame. */
 static int frame_select(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
 			uint32_t want, struct eval_frame *f)
 {
@@ -317,8 +348,6 @@ static int frame_select(struct hs_tree *tree, const struct hs_tree_node *n, stru
 
 		if (r < 0 || r == 1)
 			err = r < 0 ? r : 0;
-		else if (num > want)
-			break; /* a tail-call frame */
 	}
 	free(fr);
 	f->fr = NULL;
