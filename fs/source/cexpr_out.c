@@ -664,7 +664,7 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 	c.regs = tg->regs;
 	c.pc = tg->regs->rip;
 	c.pretty = cx_std_pretty; /* locals/ prints without them */
-	c.gdb_print = true;       /* and with null-stop on, repeats unlimited */
+	c.gdb_print = true;       /* gdb's defaults (locals/: null-stop on, repeats unlimited) */
 	c.m = src_mod_find(s, c.pc);
 	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
 	if (!c.pages)

@@ -1,8 +1,8 @@
 /* format.c - fs/source: gdb-like text of values.
  *
  * The format is source.h's: gdb's `info locals` with `print null-stop
- * on` and `print repeats unlimited`; C++ objects as gdb's own `print`
- * without pretty printers (locals/), unless the caller gives
+ * on` and `print repeats unlimited` (eval/: src_ctx.gdb_print, gdb's
+ * defaults); C++ objects as gdb's own `print` without pretty printers (locals/), unless the caller gives
  * src_ctx.pretty (eval/: libstdc++'s printers, cexpr_std.c).  Text is capped at HS_SRC_VALUE_MAX bytes
  * (struct src_sbuf, types.c).  Callers hold s->dw_lock.
  */

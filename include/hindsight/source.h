@@ -411,7 +411,7 @@ struct hs_src_value {
 				* ("it->qty", "acc[1]", "*p") */
 	char *type;            /* "struct node *" */
 	char *value;           /* text, as gdb's `print` shows it (without
-				* "$1 = "), under scripts/gdb-oracle.py's
+				* "$1 = "), under gdb's default
 				* print settings; children as inside a struct */
 	uint64_t addr;         /* where it lives, when in_mem */
 	bool in_mem;
@@ -437,7 +437,10 @@ struct hs_src_eval {
  * every module; integer and char literals; . -> [] unary * & - ! ~, casts
  * to named types and pointers to them ("(struct node *)p"), sizeof,
  * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
- * arithmetic scaled by the pointee size; gdb's artificial arrays v@n.  No floating-point arithmetic,
+ * arithmetic scaled by the pointee size; gdb's artificial arrays v@n;
+ * registers ($pc, $sp, $fp, $rax.., $eax, $ax, $al, $eflags: tg->frame_regs)
+ * with gdb's types.  Text under gdb's default print settings (char
+ * arrays past their NUL, <repeats N times>), unlike hs_src_locals.  No floating-point arithmetic,
  * no function calls, no assignment (the recording is read-only).
  * Children first..first+count-1 of the value go to out->children.
  * 0 (out->error set or not); -EINVAL; -ENOMEM.  Caller frees with
