@@ -41,6 +41,8 @@ enum {
 	CX_REG_NOTEXT,  /* CT_INT int8_t..int64_t: a number, never a char */
 	CX_REG_EFLAGS,  /* CT_INT i386_eflags: "[ PF ZF IF ]" */
 	CX_REG_CODE,    /* CT_VOID: void (), so $pc is a void (*)() */
+	CX_REG_VEC,     /* CT_INT of 16 or 32 bytes: gdb's union vec128 or
+			 * vec256 ($xmm0, $ymm0), bytes in v.bytes */
 };
 
 struct cx_val {
@@ -87,6 +89,9 @@ int cx_eval(struct cx *x, struct cx_val *out);
 int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out);
 /* The text of a CX_REG_EFLAGS value u: gdb's "[ ZF PF ]". */
 void cx_eflags_text(uint64_t u, struct src_sbuf *b);
+/* The text of a CX_REG_VEC value: gdb's union of its vector views,
+ * "{v8_bfloat16 = {0, ...}, ..., uint128 = 0}". */
+void cx_vec_text(const struct cx_val *v, struct src_sbuf *b);
 
 /* cexpr_val.c */
 /* A made-up integer type of size bytes (gdb's names: "int", "unsigned long"). */

@@ -289,7 +289,9 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_sb_fmt(b, "(%s) ", tn ? tn : "?");
 		free(tn);
 	}
-	if (v->ty.kind == CT_INT && !v->ty.nptr) {
+	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr) {
+		cx_vec_text(v, b);
+	} else if (v->ty.kind == CT_INT && !v->ty.nptr) {
 		int_text(x, v, b);
 	} else if (v->ty.nptr) {
 		uint64_t p = 0;

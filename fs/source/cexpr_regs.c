@@ -7,11 +7,15 @@
  * gdb's amd64 ones: int64_t for rax..r15 (void * for rsp and rbp), the
  * int32_t, int16_t and int8_t pseudo registers (eax, ax, al, ah, r8d,
  * r8w, r8l), void (*)() for $pc and $rip, void * for $sp and $fp, the
- * flags type i386_eflags for $eflags.  Segment and vector registers are
- * not recorded as gdb shows them and are not offered.
+ * flags type i386_eflags for $eflags, the unions vec128 and vec256 for
+ * $xmm0..15 and $ymm0..15.  Segment registers are not recorded and are
+ * not offered.
  */
 #include "cexpr_i.h"
 
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* hs_trace_regs.gpr order (libvex's): rax rcx rdx rbx rsp rbp rsi rdi r8..r15 */
@@ -103,6 +107,139 @@ void cx_eflags_text(uint64_t u, struct src_sbuf *b)
 	src_sb_str(b, " ]");
 }
 
+/* $xmm0..15 (16 bytes), $ymm0..15 (32): the register's index. */
+static int vec_reg(const char *name, size_t len, uint8_t *size)
+{
+	unsigned n = 0;
+	size_t i = 3;
+
+	if (len < 4 || len > 5 || (memcmp(name, "xmm", 3) && memcmp(name, "ymm", 3)))
+		return -1;
+	for (; i < len && name[i] >= '0' && name[i] <= '9'; i++)
+		n = n * 10 + (unsigned)(name[i] - '0');
+	if (i != len || n > 15 || (len == 5 && name[3] == '0'))
+		return -1;
+	*size = name[0] == 'x' ? 16 : 32;
+	return (int)n;
+}
+
+/* An IEEE binary16 or bfloat16 (bf) as a double. */
+static double half_value(uint16_t h, bool bf)
+{
+	int e, m;
+	double v;
+
+	if (bf) {
+		uint32_t w = (uint32_t)h << 16;
+		float f;
+
+		memcpy(&f, &w, sizeof f);
+		return f;
+	}
+	e = h >> 10 & 0x1f;
+	m = h & 0x3ff;
+	v = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) : ldexp(m | 0x400, e - 25);
+	return h >> 15 ? -v : v;
+}
+
+/* gdb's text of an infinity or a NaN of float kind (bfloat16, half,
+ * float, double): "-inf", "nan(0x400000)" with the mantissa's bits in
+ * hex, its top (len % 32) bits first (floatformat_mantissa). */
+static void nan_text(const uint8_t *p, int kind, struct src_sbuf *b)
+{
+	static const uint8_t man_len[] = { 7, 10, 23, 52 }, size[] = { 2, 2, 4, 8 };
+	uint64_t u = 0, mant;
+	int len = man_len[kind], top = len % 32 ? len % 32 : 32;
+	bool neg;
+
+	memcpy(&u, p, size[kind]);
+	neg = u >> (size[kind] * 8 - 1) & 1;
+	mant = u & (((uint64_t)1 << len) - 1);
+	if (!mant) {
+		src_sb_str(b, neg ? "-inf" : "inf");
+		return;
+	}
+	src_sb_fmt(b, "%snan(0x%" PRIx64, neg ? "-" : "", mant >> (len - top));
+	for (len -= top; len > 0; len -= 32)
+		src_sb_fmt(b, "%08" PRIx64, mant >> (len - 32) & 0xffffffffu);
+	src_sb_str(b, ")");
+}
+
+/* One element of a vector view, as gdb prints its type: floats with
+ * %g of their DECIMAL_DIG (bfloat16 4, half 5, float 9, double 17),
+ * signed integers in decimal. */
+static void vec_elem(const uint8_t *p, int kind, int w, struct src_sbuf *b)
+{
+	static const int digits[] = { 4, 5, 9, 17 };
+	double d = 0;
+	uint64_t u = 0;
+
+	if (kind < 4) {
+		uint16_t h;
+		float f;
+
+		if (kind < 2) {
+			memcpy(&h, p, 2);
+			d = half_value(h, kind == 0);
+		} else if (kind == 2) {
+			memcpy(&f, p, 4);
+			d = f;
+		} else {
+			memcpy(&d, p, 8);
+		}
+		if (isnan(d) || isinf(d))
+			nan_text(p, kind, b);
+		else
+			src_sb_fmt(b, "%.*g", digits[kind], d);
+		return;
+	}
+	if (w == 16) {
+		src_int128_text(b, p, kind == 4); /* int128; uint128: kind 5 */
+		return;
+	}
+	memcpy(&u, p, (size_t)w);
+	if (w < 8 && (u >> (w * 8 - 1) & 1))
+		u |= ~(uint64_t)0 << (w * 8);
+	src_sb_fmt(b, "%" PRId64, (int64_t)u);
+}
+
+void cx_vec_text(const struct cx_val *v, struct src_sbuf *b)
+{
+	/* gdb's i386 target description: the views, in its order */
+	static const struct { const char *name; int kind, w; } views[] = {
+		{ "bfloat16", 0, 2 }, { "half", 1, 2 }, { "float", 2, 4 },
+		{ "double", 3, 8 }, { "int8", 4, 1 }, { "int16", 4, 2 },
+		{ "int32", 4, 4 }, { "int64", 4, 8 }, { "int128", 4, 16 },
+	};
+	const uint8_t *p = v->v.bytes;
+	size_t size = v->ty.size;
+
+	src_sb_str(b, "{");
+	for (size_t k = 0; k < sizeof views / sizeof views[0]; k++) {
+		size_t w = (size_t)views[k].w, n = size / w;
+
+		if (size == 16 && w == 16) {
+			src_sb_str(b, ", uint128 = "); /* a scalar, unsigned */
+			vec_elem(p, 5, 16, b);
+			break;
+		}
+		src_sb_fmt(b, "%sv%zu_%s = {", k ? ", " : "", n, views[k].name);
+		for (size_t i = 0; i < n;) {
+			size_t run = 1;
+
+			while (i + run < n && !memcmp(p + i * w, p + (i + run) * w, w))
+				run++;
+			src_sb_str(b, i ? ", " : "");
+			vec_elem(p + i * w, views[k].kind, (int)w, b);
+			if (run > SRC_REPEATS)
+				src_sb_fmt(b, " <repeats %zu times>", run);
+			i += run > SRC_REPEATS ? run : 1;
+		}
+		src_sb_str(b, "}");
+	}
+	src_sb_str(b, "}");
+}
+
 int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 {
 	const struct hs_src_target *tg = x->c->tg;
@@ -111,6 +248,18 @@ int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	uint64_t u;
 
 	memset(out, 0, sizeof *out);
+	int vi = vec_reg(name, len, &rn.size);
+
+	if (vi >= 0) {
+		cx_int_type(&out->ty, 8, false);
+		out->ty.size = rn.size;
+		out->ty.name = rn.size == 16 ? "vec128" : "vec256";
+		out->ty.reg = CX_REG_VEC;
+		memcpy(out->v.bytes, r->ymm[vi], rn.size);
+		memset(out->v.valid, 1, rn.size);
+		out->v.size = rn.size;
+		return 0;
+	}
 	if (!reg_find(name, len, &rn)) {
 		out->ty.kind = CT_VOID; /* gdb: an unset convenience variable */
 		return 0;

@@ -128,6 +128,26 @@ uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint6
 	return run;
 }
 
+void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign)
+{
+	unsigned __int128 w, q;
+	char digits[48];
+	size_t n = sizeof digits;
+	bool neg;
+
+	memcpy(&w, raw, 16);
+	neg = sign && (w >> 127);
+	q = neg ? -w : w;
+	digits[--n] = 0;
+	do {
+		digits[--n] = (char)('0' + (int)(q % 10));
+		q /= 10;
+	} while (q);
+	if (neg)
+		digits[--n] = '-';
+	src_sb_str(b, digits + n);
+}
+
 static bool is_char_type(Dwarf_Die *t)
 {
 	Dwarf_Die p;
@@ -358,23 +378,7 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_s
 		return;
 	}
 	if (size == 16 && (enc == DW_ATE_signed || enc == DW_ATE_unsigned)) {
-		/* __int128: decimal, as gdb 13 */
-		unsigned __int128 w, q;
-		char digits[48];
-		size_t n = sizeof digits;
-		bool neg;
-
-		memcpy(&w, raw, 16);
-		neg = enc == DW_ATE_signed && (w >> 127);
-		q = neg ? -w : w;
-		digits[--n] = 0;
-		do {
-			digits[--n] = (char)('0' + (int)(q % 10));
-			q /= 10;
-		} while (q);
-		if (neg)
-			digits[--n] = '-';
-		src_sb_str(b, digits + n);
+		src_int128_text(b, raw, enc == DW_ATE_signed); /* __int128 */
 		return;
 	}
 	if (size > 8) {

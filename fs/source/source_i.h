@@ -355,6 +355,8 @@ void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool 
 uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 			uint64_t esize, uint64_t n);
 #define SRC_REPEATS 10  /* gdb's `print repeats` default */
+/* A 16-byte integer at raw in decimal, as gdb 13 prints __int128. */
+void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign);
 /* The element counts of array type t's dimensions into dims; how many. */
 int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
 /* The text of dimensions dim.. of multi-dimensional array type t (the

@@ -438,7 +438,7 @@ struct hs_src_eval {
  * to named types and pointers to them ("(struct node *)p"), sizeof,
  * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
  * arithmetic scaled by the pointee size; gdb's artificial arrays v@n;
- * registers ($pc, $sp, $fp, $rax.., $eax, $ax, $al, $eflags: tg->frame_regs)
+ * registers ($pc, $sp, $fp, $rax.., $eax, $ax, $al, $eflags, $xmm0: tg->frame_regs)
  * with gdb's types.  Text under gdb's default print settings (char
  * arrays past their NUL, <repeats N times>), unlike hs_src_locals.  No floating-point arithmetic,
  * no function calls, no assignment (the recording is read-only).

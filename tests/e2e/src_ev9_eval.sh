@@ -3,9 +3,9 @@
 # default print settings, with registers, in frames chosen by number.
 #
 # Programs: ev9_regs (-O0: a char array with NULs inside, int arrays with
-# runs, $pc/$sp/$fp/$rdi..., a signal handler) and ev9_inl_o2 (-O2: a
-# call out of an inlined copy).  gdb runs each natively (default print
-# settings but elements 200, debug info of libc off) and prints each case
+# runs, $pc/$sp/$fp/$rdi..., a signal handler), ev9_inl_o2 (-O2: a call
+# out of an inlined copy) and ev9_vec ($xmm: floats, halves, a NaN).
+# gdb runs each natively (default print settings, libc's debug info off) and prints each case
 # in the frame of the function named (for <signal handler called>: the
 # signal trampoline's frame); the tree evaluates it through /api/eval
 # with frame=N, N the number its own time/<t>/backtrace gives that
@@ -16,7 +16,7 @@
 . "$ROOT/tests/e2e/srv_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built ev9_regs ev9_inl_o2
+require_built ev9_regs ev9_inl_o2 ev9_vec
 SRC=$ROOT/tests/programs
 
 # "file:line<TAB>function<TAB>expr" for the first hit of the line
@@ -62,6 +62,8 @@ handler|on_usr1|$di
 handler|on_usr1|$dil
 handler|on_usr1|$pc
 handler|<signal handler called>|mark
+handler|<signal handler called>|$pc
+handler|<signal handler called>|$sp
 handler|main|mark
 handler|main|sa.sa_flags
 handler|main|line
@@ -80,6 +82,11 @@ leaf|main|base
 leaf|main|k
 leaf|main|$pc
 leaf|main|$sp
+CASES
+cases ev9_vec.c >"$T/ev9_vec.cases" <<'CASES'
+vec|main|$xmm2
+vec|main|$xmm3
+vec|main|$xmm3 + 1
 CASES
 
 cat >"$T/oracle.py" <<'PYEOF'
@@ -184,4 +191,5 @@ PYEOF
 
 check ev9_regs
 check ev9_inl_o2
-pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs and ev9_inl_o2 (-O2)"
+check ev9_vec
+pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2) and ev9_vec (xmm)"
