@@ -240,6 +240,33 @@ void cx_vec_text(const struct cx_val *v, struct src_sbuf *b)
 	src_sb_str(b, "}");
 }
 
+/* gdb's $fp, amd64_frame_base's address: 0 in a frame that is not a
+ * normal one (an inlined copy's, a signal trampoline's, a tail call's);
+ * rbp once the function's `push %rbp; mov %rsp, %rbp` is under way; else
+ * rsp - 8 before a first `push %rbp` has run and rsp after it. */
+static uint64_t frame_base(struct cx *x, const struct hs_trace_regs *r)
+{
+	const struct hs_src_target *tg = x->c->tg;
+	const struct src_sym *sym;
+	uint64_t pc = r->rip, rsp = r->gpr[R_RSP], at = 0;
+	uint8_t code[8];
+
+	if (tg->no_frame_base || (x->f < x->nscopes &&
+				  dwarf_tag(&x->scopes[x->f]) == DW_TAG_inlined_subroutine))
+		return 0;
+	sym = x->c->m ? src_sym_find(x->c->m, x->c->pc) : NULL;
+	if (!sym || tg->read_mem(tg->ctx, sym->addr, code, sizeof code) != (ssize_t)sizeof code)
+		return rsp - 8;
+	if (!memcmp(code, "\xf3\x0f\x1e\xfa", 4))
+		at = 4; /* endbr64 */
+	if (pc <= sym->addr + at || code[at] != 0x55)
+		return rsp - 8;
+	if (pc <= sym->addr + at + 1 || (memcmp(code + at + 1, "\x48\x89\xe5", 3) &&
+					  memcmp(code + at + 1, "\x48\x8b\xec", 3)))
+		return rsp;
+	return r->gpr[R_RBP];
+}
+
 int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 {
 	const struct hs_src_target *tg = x->c->tg;
@@ -266,6 +293,8 @@ int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	}
 	u = rn.reg == R_RIP ? r->rip : rn.reg == R_FLAGS ? r->rflags :
 	    rn.reg == R_FSBASE ? r->fs_base : r->gpr[rn.reg];
+	if (len == 2 && name[0] == 'f' && name[1] == 'p')
+		u = frame_base(x, r);
 	if (rn.reg == R_FLAGS && r->rflags == UINT64_MAX)
 		return cx_fail(x, "value is not available");
 	if (rn.reg == R_FLAGS)

@@ -180,6 +180,7 @@ struct eval_frame {
 				     * (in an outer frame its call) */
 	struct hs_trace_regs shown; /* gdb's $pc, $sp, $rax... there */
 	unsigned hide;              /* inlined copies at rip passed over */
+	bool abnormal;              /* a trampoline's or tail call's frame */
 	const struct hs_db_call *fr;
 	int open;
 };
@@ -286,6 +287,7 @@ static int walk_tail(const struct hs_db_image *img, struct hs_src *s, struct eva
 	f->r->regs.rip = jump[want - *num];
 	f->shown = f->r->regs;
 	f->hide = 0;
+	f->abnormal = true;
 	return 1;
 }
 
@@ -305,8 +307,10 @@ static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval
 	if (i == 0 && f->open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
 	    tree_src_trampoline(s, f->r->regs.rip))
 		return 0; /* the handler returned: no frame 0 above the trampoline */
-	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL) && (*num)++ == want)
+	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL) && (*num)++ == want) {
+		f->abnormal = true;
 		return trampoline_regs(img, &fr[i - 1], f) < 0 ? -ENOENT : 1;
+	}
 	ni = hs_src_inline_frames(s, f->r->regs.rip, in, INL_MAX);
 	if (i == 0)
 		h = tree_src_hidden(s, f->r->regs.rip);
@@ -371,6 +375,7 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 	tg.regs = &f->r->regs;
 	tg.frame_regs = &f->shown;
 	tg.hide_inline = f->hide;
+	tg.no_frame_base = f->abnormal;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
 	err = hs_src_eval(s, &tg, expr, first, count, out);

@@ -335,6 +335,9 @@ struct hs_src_target {
 	 * gdb's in the frame selected, whose $pc is the return address and
 	 * whose caller-saved registers are the inner frame's; NULL: regs. */
 	const struct hs_trace_regs *frame_regs;
+	/* The frame is a signal trampoline's or a tail call's: gdb's $fp
+	 * (the frame base of a normal frame only) is 0 there. */
+	bool no_frame_base;
 	/* Reads len bytes at addr into buf: the byte count read (short when
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);

@@ -41,6 +41,9 @@ fill-ret|fill|$rbp
 fill-ret|fill|$rsp + 8
 fill-ret|fill|$pc + 1
 fill-ret|fill|$sp == $rsp
+fill-ret|fill|(long)$fp - (long)$sp
+fill-ret|main|(long)$fp - (long)$sp
+fill-ret|main|(long)$sp - (long)$rbp
 fill-ret|fill|*arr@20
 fill-ret|fill|line[4]@5
 fill-ret|fill|*line@16
@@ -64,6 +67,8 @@ handler|on_usr1|$pc
 handler|<signal handler called>|mark
 handler|<signal handler called>|$pc
 handler|<signal handler called>|$sp
+handler|<signal handler called>|$fp
+handler|on_usr1|$fp
 handler|main|mark
 handler|main|sa.sa_flags
 handler|main|line
@@ -73,6 +78,11 @@ cases ev9_inl_o2.c >"$T/ev9_inl_o2.cases" <<'CASES'
 leaf|leaf|v
 leaf|leaf|$pc
 leaf|leaf|$edi
+leaf|leaf|$fp
+leaf|leaf|(long)$fp - (long)$sp
+leaf|main|(long)$fp - (long)$sp
+leaf|scale|$fp
+leaf|main|$fp
 leaf|scale|k
 leaf|scale|twice
 leaf|scale|$pc
