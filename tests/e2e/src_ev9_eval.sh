@@ -54,6 +54,10 @@ fill-ret|main|line
 fill-ret|main|arr
 fill-ret|main|zeros
 fill-ret|main|big
+fill-ret|main|abc
+fill-ret|main|pts
+fill-ret|main|abc[240]@20
+handler|on_usr1|$eflags
 fill-ret|main|mark
 fill-ret|main|$pc
 fill-ret|main|$sp

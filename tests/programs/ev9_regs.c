@@ -8,6 +8,8 @@
 static volatile sig_atomic_t hits;
 static int zeros[16];
 static char big[300];
+static char abc[300];
+static struct pt { int x, y; } pts[14];
 
 static void on_usr1(int sig)
 {
@@ -39,6 +41,9 @@ int main(void)
 	memset(line, 0, sizeof line);
 	memset(arr, 0, sizeof arr);
 	memset(big, 'a', sizeof big - 1);
+	for (int i = 0; i < 250; i++)
+		abc[i] = (char)('A' + i % 50);
+	pts[13].y = 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
