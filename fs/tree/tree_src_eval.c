@@ -15,6 +15,8 @@
  */
 #include "tree_src_i.h"
 
+#include "hindsight/le.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -189,6 +191,14 @@ struct eval_frame {
 			     * ucontext's uc_flags, uc_link, uc_stack */
 #define INL_MAX 32
 
+/* The 8 bytes at addr at t, little endian; def when unreadable. */
+static uint64_t read_u64(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint64_t def)
+{
+	uint8_t b[8];
+
+	return hs_db_mem_read(img, t, addr, sizeof b, b) == (ssize_t)sizeof b ? hs_le64(b) : def;
+}
+
 /* The registers a signal interrupted (gdb's sigtramp frame reads the
  * same): the ucontext's gregs on the handler's stack at the delivery
  * (r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags, Linux's order). */
@@ -196,18 +206,18 @@ static int sig_regs(const struct hs_db_image *img, const struct hs_db_call *c,
 		    struct hs_db_regs *out)
 {
 	static const uint8_t gpr[16] = { 8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 3, 2, 0, 1, 4 };
-	uint64_t g[18];
+	uint8_t g[18 * 8];
 	int err = hs_db_regs_at(img, c->t_call, c->tid, out);
 
 	if (err < 0)
 		return err;
-	if (hs_db_mem_read(img, c->t_call, out->regs.gpr[4] + SIGFRAME_GREGS, sizeof g,
-			   (uint8_t *)g) != (ssize_t)sizeof g)
+	if (hs_db_mem_read(img, c->t_call, out->regs.gpr[4] + SIGFRAME_GREGS, sizeof g, g) !=
+	    (ssize_t)sizeof g)
 		return -ENOENT;
 	for (int i = 0; i < 16; i++)
-		out->regs.gpr[gpr[i]] = g[i];
-	out->regs.rip = g[16];
-	out->regs.rflags = g[17];
+		out->regs.gpr[gpr[i]] = hs_le64(g + i * 8);
+	out->regs.rip = hs_le64(g + 16 * 8);
+	out->regs.rflags = hs_le64(g + 17 * 8);
 	return 0;
 }
 
@@ -235,13 +245,11 @@ static int step_out(const struct hs_db_image *img, const struct hs_db_call *c,
 		/* t_call is the jump that replaced the called function: the
 		 * return address is on top of the stack, the caller's
 		 * registers restored, and the call itself at call_site */
-		if (hs_db_mem_read(img, c->t_call, f->r->regs.gpr[4], 8, (uint8_t *)&ret) != 8)
-			ret = c->call_site;
+		ret = read_u64(img, c->t_call, f->r->regs.gpr[4], c->call_site);
 		f->r->regs.gpr[4] += 8;
 		f->r->regs.rip = c->call_site;
-	} else if (hs_db_mem_read(img, c->t_call + 1, f->r->regs.gpr[4] - 8, 8,
-				  (uint8_t *)&ret) != 8) {
-		ret = c->call_site;
+	} else {
+		ret = read_u64(img, c->t_call + 1, f->r->regs.gpr[4] - 8, c->call_site);
 	}
 	for (size_t k = 0; k < sizeof saved; k++)
 		f->shown.gpr[saved[k]] = f->r->regs.gpr[saved[k]];
@@ -254,12 +262,13 @@ static int step_out(const struct hs_db_image *img, const struct hs_db_call *c,
 static int trampoline_regs(const struct hs_db_image *img, const struct hs_db_call *c,
 			   struct eval_frame *f)
 {
-	uint64_t ret = 0;
+	uint64_t ret;
 	int err = hs_db_regs_at(img, c->t_call, c->tid, f->r);
 
 	if (err < 0)
 		return err;
-	if (hs_db_mem_read(img, c->t_call, f->r->regs.gpr[4], 8, (uint8_t *)&ret) != 8)
+	ret = read_u64(img, c->t_call, f->r->regs.gpr[4], 0);
+	if (!ret)
 		return -ENOENT;
 	f->r->regs.rip = ret;
 	f->r->regs.gpr[4] += 8;
@@ -302,15 +311,16 @@ static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval
 	unsigned h = 0;
 	int ni, err;
 
-	if (i > 0 && (err = step_out(img, &fr[i - 1], f)) < 0)
-		return err;
 	if (i == 0 && f->open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
 	    tree_src_trampoline(s, f->r->regs.rip))
 		return 0; /* the handler returned: no frame 0 above the trampoline */
 	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL) && (*num)++ == want) {
+		/* unwound from the handler's frame (f->shown still its) */
 		f->abnormal = true;
 		return trampoline_regs(img, &fr[i - 1], f) < 0 ? -ENOENT : 1;
 	}
+	if (i > 0 && (err = step_out(img, &fr[i - 1], f)) < 0)
+		return err;
 	ni = hs_src_inline_frames(s, f->r->regs.rip, in, INL_MAX);
 	if (i == 0)
 		h = tree_src_hidden(s, f->r->regs.rip);

@@ -72,6 +72,8 @@ handler|<signal handler called>|mark
 handler|<signal handler called>|$pc
 handler|<signal handler called>|$sp
 handler|<signal handler called>|$fp
+handler|<signal handler called>|$rdi
+handler|<signal handler called>|$rbp == $fp
 handler|on_usr1|$fp
 handler|main|mark
 handler|main|sa.sa_flags
