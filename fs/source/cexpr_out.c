@@ -190,20 +190,22 @@ static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 	struct cx_val e;
 	Dwarf_Die p;
 	uint64_t i, shown, n = v->ty.arr_n, esize;
+	const char *prefix = "";
 
 	cx_target(&v->ty, &et);
 	esize = cx_size(&et);
 	if (et.kind == CT_DIE && !et.nptr && cx_class_of(&et, &p) == CL_INT &&
-	    src_is_char_type(&p)) {
-		uint8_t *buf = malloc(n ? n : 1);
+	    (src_is_char_type(&p) || src_wide_char_kind(&p, &prefix))) {
+		size_t w = src_is_char_type(&p) ? 1 : src_wide_char_kind(&p, &prefix);
+		uint8_t *buf = malloc(n ? n * w : 1);
 		int r = 0;
 
 		if (!buf)
 			return -ENOMEM;
-		if (src_vread(x->c, &v->v, 0, buf, n))
+		if (src_vread(x->c, &v->v, 0, buf, n * w))
 			r = cx_fail(x, "Cannot access memory at address 0x%" PRIx64, v->v.addr);
 		else
-			src_gdb_string_text(b, buf, n, false);
+			src_gdb_wstring_text(b, buf, n, w, w == 1 ? "" : prefix, false);
 		free(buf);
 		return r;
 	}

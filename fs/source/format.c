@@ -29,6 +29,7 @@ static bool die_is_ptmf(Dwarf_Die *t)
 
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b);
+static void put_wchar_escaped(struct src_sbuf *b, uint32_t cp, char q);
 
 /* A char as gdb writes it inside quotes q ('\'' or '"'). */
 static void put_char_escaped(struct src_sbuf *b, uint8_t ch, char q)
@@ -69,41 +70,64 @@ static void put_string(struct src_sbuf *b, const uint8_t *p, size_t n, bool elli
 	src_sb_str(b, ellipsis ? "\"..." : "\"");
 }
 
-void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more)
+/* A char of w bytes at p, escaped for quotes q. */
+static void put_unit(struct src_sbuf *b, const uint8_t *p, size_t w, char q)
+{
+	uint32_t cp = 0;
+
+	if (w == 1) {
+		put_char_escaped(b, p[0], q);
+		return;
+	}
+	memcpy(&cp, p, w);
+	put_wchar_escaped(b, cp, q);
+}
+
+void src_gdb_wstring_text(struct src_sbuf *b, const uint8_t *p, size_t len, size_t w,
+			  const char *prefix, bool more)
 {
 	enum { START, SINGLE, REPEAT } st = START;
+	static const uint8_t zero[4];
 	size_t pos = 0, shown = 0;
 
-	if (!more && len && p[len - 1] == 0)
+	if (!more && len && !memcmp(p + (len - 1) * w, zero, w))
 		len--; /* gdb's printstr drops one trailing NUL */
 	/* gdb counts whole runs against `print elements`, so a run may
-	 * end past the 200th char */
+	 * end past the 200th char; the prefix (L, u, U) comes once */
 	while (pos < len && shown < SRC_MAX_ELEMS && !b->full) {
 		size_t run = 1;
 
-		while (pos + run < len && p[pos + run] == p[pos])
+		while (pos + run < len && !memcmp(p + (pos + run) * w, p + pos * w, w))
 			run++;
 		if (run > SRC_REPEATS) {
-			src_sb_str(b, st == SINGLE ? "\", " : st == REPEAT ? ", " : "");
+			src_sb_str(b, st == SINGLE ? "\", " : st == REPEAT ? ", " : prefix);
 			src_sb_str(b, "'");
-			put_char_escaped(b, p[pos], '\'');
+			put_unit(b, p + pos * w, w, '\'');
 			src_sb_fmt(b, "' <repeats %zu times>", run);
 			st = REPEAT;
 		} else {
-			src_sb_str(b, st == REPEAT ? ", \"" : st == START ? "\"" : "");
+			src_sb_str(b, st == REPEAT ? ", " : st == START ? prefix : "");
+			src_sb_str(b, st == SINGLE ? "" : "\"");
 			for (size_t k = 0; k < run; k++)
-				put_char_escaped(b, p[pos], '"');
+				put_unit(b, p + pos * w, w, '"');
 			st = SINGLE;
 		}
 		pos += run;
 		shown += run;
 	}
-	if (st == START)
+	if (st == START) {
+		src_sb_str(b, prefix);
 		src_sb_str(b, "\"\"");
-	else if (st == SINGLE)
+	} else if (st == SINGLE) {
 		src_sb_str(b, "\"");
+	}
 	if (pos < len || more)
 		src_sb_str(b, "...");
+}
+
+void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more)
+{
+	src_gdb_wstring_text(b, p, len, 1, "", more);
 }
 
 #define RUN_CMP_MAX 4096 /* elements bigger than this are never a run */
@@ -907,19 +931,20 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	return n;
 }
 
-#define CHARS_READ_MAX (1u << 20) /* a char array's bytes read for its text */
+#define CHARS_READ_MAX (1u << 20) /* a char array's chars read for its text */
 
-/* A char array of count chars at off of v under c->gdb_print. */
+/* A char array of count chars of w bytes (prefix: the wide ones' L, u,
+ * U) at off of v under c->gdb_print. */
 static void fmt_gdb_chars(struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
-			  uint64_t count, struct src_sbuf *b)
+			  uint64_t count, size_t w, const char *prefix, struct src_sbuf *b)
 {
 	size_t n = count < CHARS_READ_MAX ? (size_t)count : CHARS_READ_MAX;
-	uint8_t *buf = malloc(n ? n : 1);
+	uint8_t *buf = malloc(n ? n * w : 1);
 
-	if (!buf || src_vread(c, v, off, buf, n))
+	if (!buf || src_vread(c, v, off, buf, n * w))
 		src_sb_str(b, buf ? "<unreadable>" : "<error: out of memory>");
 	else
-		src_gdb_string_text(b, buf, n, false);
+		src_gdb_wstring_text(b, buf, n, w, prefix, false);
 	free(buf);
 }
 
@@ -937,8 +962,11 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 
 	for (k = dim + 1; k < ndims; k++)
 		stride *= dims[k];
-	if (dim == ndims - 1 && is_char_type(et) && c->gdb_print) {
-		fmt_gdb_chars(c, v, off, count, b);
+	if (dim == ndims - 1 && c->gdb_print && (is_char_type(et) || wide_char_kind(et, &prefix))) {
+		if (is_char_type(et))
+			fmt_gdb_chars(c, v, off, count, 1, "", b);
+		else
+			fmt_gdb_chars(c, v, off, count, wide_char_kind(et, &prefix), prefix, b);
 		return;
 	}
 	if (dim == ndims - 1 && is_char_type(et)) {
@@ -1089,6 +1117,11 @@ void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, ui
 bool src_is_char_type(Dwarf_Die *t)
 {
 	return is_char_type(t);
+}
+
+size_t src_wide_char_kind(Dwarf_Die *t, const char **prefix)
+{
+	return wide_char_kind(t, prefix);
 }
 
 void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis)

@@ -349,6 +349,12 @@ void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellips
  * p is the first len chars of a longer string (gdb's force_ellipses: no
  * NUL dropped, "..." after). */
 void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more);
+/* The same for chars of w bytes (wchar_t, char16_t, char32_t): prefix
+ * ("L", "u", "U") once before the first piece, as gdb writes it. */
+void src_gdb_wstring_text(struct src_sbuf *b, const uint8_t *p, size_t len, size_t w,
+			  const char *prefix, bool more);
+/* A wide char type's width in bytes and gdb's quote prefix; 0 for others. */
+size_t src_wide_char_kind(Dwarf_Die *t, const char **prefix);
 /* The same run test for other elements: how many of the n elements of
  * esize bytes at off of v, from the first, are equal to it (1 when
  * unreadable or too big to compare). */

@@ -4,7 +4,8 @@
 #
 # Programs: ev9_regs (-O0: a char array with NULs inside, int arrays with
 # runs, $pc/$sp/$fp/$rdi..., a signal handler), ev9_inl_o2 (-O2: a call
-# out of an inlined copy) and ev9_vec ($xmm: floats, halves, a NaN).
+# out of an inlined copy), ev9_vec ($xmm: floats, halves, a NaN) and
+# ev9_wide (C++ wide char arrays).
 # gdb runs each natively (default print settings, libc's debug info off) and prints each case
 # in the frame of the function named (for <signal handler called>: the
 # signal trampoline's frame); the tree evaluates it through /api/eval
@@ -16,7 +17,7 @@
 . "$ROOT/tests/e2e/srv_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built ev9_regs ev9_inl_o2 ev9_vec
+require_built ev9_regs ev9_inl_o2 ev9_vec ev9_wide
 SRC=$ROOT/tests/programs
 
 # "file:line<TAB>function<TAB>expr" for the first hit of the line
@@ -103,6 +104,14 @@ cases ev9_vec.c >"$T/ev9_vec.cases" <<'CASES'
 vec|main|$xmm2
 vec|main|$xmm3
 vec|main|$xmm3 + 1
+CASES
+cases ev9_wide.cc >"$T/ev9_wide.cases" <<'CASES'
+wide|main|wa
+wide|main|u16
+wide|main|u32
+wide|main|wr
+wide|main|wa[1]@3
+wide|main|*wr@20
 CASES
 
 cat >"$T/oracle.py" <<'PYEOF'
@@ -208,4 +217,5 @@ PYEOF
 check ev9_regs
 check ev9_inl_o2
 check ev9_vec
-pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2) and ev9_vec (xmm)"
+check ev9_wide
+pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2), ev9_vec (xmm) and ev9_wide (C++)"
