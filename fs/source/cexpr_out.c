@@ -241,6 +241,11 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_sb_str(b, "<optimized out>");
 		return 0;
 	}
+	if (v->ty.kind == CT_VOID && !v->ty.nptr && v->ty.reg == CX_REG_CODE) {
+		src_sb_str(b, "{void ()} "); /* *$pc: gdb's code at an address */
+		src_pointer_text(x->c, NULL, v->v.addr, b);
+		return 0;
+	}
 	if (v->ty.kind == CT_VOID && !v->ty.nptr) {
 		src_sb_str(b, "void");
 		return 0;

@@ -41,6 +41,10 @@ fill-ret|fill|$rsp
 fill-ret|fill|$rbp
 fill-ret|fill|$rsp + 8
 fill-ret|fill|$pc + 1
+fill-ret|fill|*$pc
+fill-ret|fill|$pc == $rip
+fill-ret|fill|sizeof $eflags
+fill-ret|fill|$sp - $fp
 fill-ret|fill|$sp == $rsp
 fill-ret|fill|(long)$fp - (long)$sp
 fill-ret|main|(long)$fp - (long)$sp
