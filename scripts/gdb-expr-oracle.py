@@ -5,12 +5,12 @@
 # cases.tsv: "file:line<TAB>hit<TAB>expr" lines (# comments): print expr
 # when the breakpoint at file:line is hit the hit-th time (1 = first).
 # gdb.tsv: "file:line<TAB>hit<TAB>expr<TAB>value" where value is what
-# follows "$N = ", or gdb's error message.  Print settings are those of
-# scripts/gdb-oracle.py (null-stop on, repeats unlimited, elements 200).
+# follows "$N = ", or gdb's error message.  Print settings are gdb's defaults
+# (null-stop off, repeats 10, elements 200), as eval/ follows them.
 import gdb, os
 cases = [l.rstrip("\n").split("\t") for l in open(os.environ["EXPR_CASES"]) if l.strip() and not l.startswith("#")]
 for c in ("set pagination off", "set width 0", "set height 0", "set confirm off",
-          "set print pretty off", "set print null-stop on", "set print repeats unlimited",
+          "set print pretty off", "set print null-stop off", "set print repeats 10",
           "set print elements 200", "set style enabled off", "set debug-file-directory /nonexistent"):
     gdb.execute(c)
 out = open(os.environ["EXPR_OUT"], "w")

@@ -14,6 +14,8 @@
  *                  "type": "struct item", "addr": "0x4052a0", "size": 24,
  *                  "n_children": 3}]}
  *
+ * frame=N is the backtrace's #N (gdb's `frame N`: inlined copies and
+ * <signal handler called> count), resolved by the tree (hs_tree_eval).
  * addr is null for a value in no memory (a register, a result).  An
  * expression that cannot be evaluated is still a 200, {"error": "No symbol
  * \"x\" in current context."}: the user typed it, and a browser reports

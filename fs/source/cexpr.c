@@ -25,7 +25,7 @@
 
 #include "cexpr_i.h"
 
-enum { TK_END, TK_ID, TK_NUM, TK_CHAR, TK_PUNCT, TK_BAD };
+enum { TK_END, TK_ID, TK_NUM, TK_CHAR, TK_PUNCT, TK_BAD, TK_REG /* $name */ };
 
 int cx_fail(struct cx *x, const char *fmt, ...)
 {
@@ -113,6 +113,10 @@ static void next(struct cx *x)
 		while (is_id((unsigned char)*p, false))
 			p++;
 		x->tk = TK_ID;
+	} else if (*p == '$' && is_id((unsigned char)p[1], false)) {
+		for (p++; is_id((unsigned char)*p, false); p++)
+			;
+		x->tk = TK_REG;
 	} else if (*p >= '0' && *p <= '9') {
 		char *e;
 
@@ -857,6 +861,15 @@ static int parse_primary(struct cx *x, struct cx_val *out)
 
 		next(x);
 		return ident(x, n, len, out);
+	}
+	if (x->tk == TK_REG) {
+		const char *n = x->ts + 1;
+		size_t len = x->tlen - 1;
+
+		next(x);
+		if (*n >= '0' && *n <= '9') /* $1: gdb's value history, not kept */
+			return cx_fail(x, "History has not yet reached $%.*s.", (int)len, n);
+		return cx_register(x, n, len, out);
 	}
 	return syntax_error(x);
 }

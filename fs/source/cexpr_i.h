@@ -32,6 +32,17 @@ struct cx_type {
 	uint8_t size;           /* CT_INT */
 	bool sign;              /* CT_INT */
 	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */
+	uint8_t reg;            /* CX_REG_*: a register's own gdb type */
+};
+
+/* gdb's types of registers that C has no words for (cexpr_regs.c) */
+enum {
+	CX_REG_NONE,
+	CX_REG_NOTEXT,  /* CT_INT int8_t..int64_t: a number, never a char */
+	CX_REG_EFLAGS,  /* CT_INT i386_eflags: "[ PF ZF IF ]" */
+	CX_REG_CODE,    /* CT_VOID: void (), so $pc is a void (*)() */
+	CX_REG_VEC,     /* CT_INT of 16 or 32 bytes: gdb's union vec128 or
+			 * vec256 ($xmm0, $ymm0), bytes in v.bytes */
 };
 
 struct cx_val {
@@ -69,6 +80,18 @@ int cx_fail(struct cx *x, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Parses and evaluates the whole of x->text into out: 0 or -EINVAL
  * (x->err says why), -ENOMEM. */
 int cx_eval(struct cx *x, struct cx_val *out);
+
+/* cexpr_regs.c */
+/* $name (name[0..len), without the '$'): a register of the selected
+ * frame as gdb's print shows it ($pc, $sp, $fp, $rax, $eax, $ax, $al,
+ * $ah, $r8d, $eflags...), void for a name that is none (gdb's empty
+ * convenience variable).  0 or -EINVAL with gdb's message. */
+int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out);
+/* The text of a CX_REG_EFLAGS value u: gdb's "[ ZF PF ]". */
+void cx_eflags_text(uint64_t u, struct src_sbuf *b);
+/* The text of a CX_REG_VEC value: gdb's union of its vector views,
+ * "{v8_bfloat16 = {0, ...}, ..., uint128 = 0}". */
+void cx_vec_text(const struct cx_val *v, struct src_sbuf *b);
 
 /* cexpr_val.c */
 /* A made-up integer type of size bytes (gdb's names: "int", "unsigned long"). */

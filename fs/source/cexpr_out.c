@@ -83,6 +83,14 @@ static char *type_text(const struct cx_type *t)
 
 	if (t->arr_n)
 		return repeat_type_text(t);
+	if (t->kind == CT_VOID && t->reg == CX_REG_CODE) {
+		/* $pc: "void (*)()" */
+		memset(stars, '*', (size_t)n);
+		stars[n] = 0;
+		if (asprintf(&out, n ? "void (%s)()" : "void ()", stars) < 0)
+			out = NULL;
+		return out;
+	}
 	if (t->kind == CT_INT)
 		base = strdup(t->name);
 	else if (t->kind == CT_VOID)
@@ -153,11 +161,15 @@ static void int_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 		u |= ~(uint64_t)0 << (v->ty.size * 8);
 	else if (v->ty.size < 8)
 		u &= ((uint64_t)1 << (v->ty.size * 8)) - 1;
+	if (v->ty.reg == CX_REG_EFLAGS) {
+		cx_eflags_text(u, b);
+		return;
+	}
 	if (sign)
 		src_sb_fmt(b, "%" PRId64, (int64_t)u);
 	else
 		src_sb_fmt(b, "%" PRIu64, u);
-	if (v->ty.size == 1) {
+	if (v->ty.size == 1 && v->ty.reg != CX_REG_NOTEXT) {
 		uint8_t ch = (uint8_t)u;
 
 		if (ch >= 32 && ch < 127 && ch != '\'' && ch != '\\')
@@ -169,34 +181,50 @@ static void int_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 
 static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src_sbuf *b);
 
-/* gdb's v@n: a C string for chars (to the first NUL: `print null-stop`),
- * else {a, b, c} (200 elements at most, then "..."). */
+/* gdb's v@n under its default print settings (src_ctx.gdb_print): a
+ * string for chars, NULs and all, else {a, b <repeats 12 times>, c}
+ * (200 elements at most, then "..."). */
 static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 {
 	struct cx_type et;
 	struct cx_val e;
 	Dwarf_Die p;
-	uint64_t i, n = v->ty.arr_n;
+	uint64_t i, shown, n = v->ty.arr_n, esize;
+	const char *prefix = "";
 
 	cx_target(&v->ty, &et);
+	esize = cx_size(&et);
 	if (et.kind == CT_DIE && !et.nptr && cx_class_of(&et, &p) == CL_INT &&
-	    src_is_char_type(&p)) {
-		uint8_t buf[SRC_MAX_ELEMS];
-		size_t want = n < SRC_MAX_ELEMS ? (size_t)n : SRC_MAX_ELEMS, k;
+	    (src_is_char_type(&p) || src_wide_char_kind(&p, &prefix))) {
+		size_t w = src_is_char_type(&p) ? 1 : src_wide_char_kind(&p, &prefix);
+		uint8_t *buf = malloc(n ? n * w : 1);
+		int r = 0;
 
-		if (src_vread(x->c, &v->v, 0, buf, want))
-			return cx_fail(x, "Cannot access memory at address 0x%" PRIx64, v->v.addr);
-		for (k = 0; k < want && buf[k]; k++)
-			;
-		src_string_text(b, buf, k, k == want && n > want);
-		return 0;
+		if (!buf)
+			return -ENOMEM;
+		if (src_vread(x->c, &v->v, 0, buf, n * w))
+			r = cx_fail(x, "Cannot access memory at address 0x%" PRIx64, v->v.addr);
+		else
+			src_gdb_wstring_text(b, buf, n, w, w == 1 ? "" : prefix, false);
+		free(buf);
+		return r;
 	}
 	src_sb_str(b, "{");
-	for (i = 0; i < n && i < SRC_MAX_ELEMS && !b->full; i++) {
+	for (i = 0, shown = 0; i < n && shown < SRC_MAX_ELEMS && !b->full; i++) {
+		uint64_t run = v->v.in_mem ? src_run_length(x->c, &v->v, i * esize, esize, n - i)
+					   : 1;
+
 		if (i)
 			src_sb_str(b, ", ");
 		if (cx_index(x, v, (int64_t)i, &e) || value_text(x, &e, false, b))
 			return -EINVAL;
+		if (run > SRC_REPEATS) {
+			src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
+			i += run - 1;
+			shown += SRC_REPEATS;
+		} else {
+			shown++;
+		}
 	}
 	src_sb_str(b, i < n ? "...}" : "}");
 	return 0;
@@ -211,6 +239,11 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 
 	if (v->optout) {
 		src_sb_str(b, "<optimized out>");
+		return 0;
+	}
+	if (v->ty.kind == CT_VOID && !v->ty.nptr && v->ty.reg == CX_REG_CODE) {
+		src_sb_str(b, "{void ()} "); /* *$pc: gdb's code at an address */
+		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}
 	if (v->ty.kind == CT_VOID && !v->ty.nptr) {
@@ -263,7 +296,9 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_sb_fmt(b, "(%s) ", tn ? tn : "?");
 		free(tn);
 	}
-	if (v->ty.kind == CT_INT && !v->ty.nptr) {
+	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr) {
+		cx_vec_text(v, b);
+	} else if (v->ty.kind == CT_INT && !v->ty.nptr) {
 		int_text(x, v, b);
 	} else if (v->ty.nptr) {
 		uint64_t p = 0;
@@ -638,6 +673,7 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 	c.regs = tg->regs;
 	c.pc = tg->regs->rip;
 	c.pretty = cx_std_pretty; /* locals/ prints without them */
+	c.gdb_print = true;       /* gdb's defaults (locals/: null-stop on, repeats unlimited) */
 	c.m = src_mod_find(s, c.pc);
 	c.pages = malloc(SRC_NPAGES * sizeof *c.pages);
 	if (!c.pages)

@@ -685,7 +685,8 @@ static int string_text(struct cx *x, struct std_c *sc, struct src_sbuf *b)
 		return -EINVAL;
 	if (want && src_ctx_read(x->c, p, buf, want) != (ssize_t)want)
 		return cx_fail(x, "Cannot access memory at address 0x%" PRIx64, p);
-	src_string_text(b, buf, want, (uint64_t)sc->n > want);
+	/* gdb's lazy string: 200 chars fetched, printed as a char array */
+	src_gdb_string_text(b, buf, want, (uint64_t)sc->n > want);
 	return 0;
 }
 

@@ -404,7 +404,7 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 	}
 	if (k != CL_PTR || !cx_target(&v.ty, &t))
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
-	if (cx_class_of(&t, NULL) == CL_VOID)
+	if (cx_class_of(&t, NULL) == CL_VOID && t.reg != CX_REG_CODE) /* *$pc: code */
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
 	if (cx_scalar(x, &v, &p, &sign))
 		return -EINVAL;

@@ -1,8 +1,8 @@
 /* format.c - fs/source: gdb-like text of values.
  *
  * The format is source.h's: gdb's `info locals` with `print null-stop
- * on` and `print repeats unlimited`; C++ objects as gdb's own `print`
- * without pretty printers (locals/), unless the caller gives
+ * on` and `print repeats unlimited` (eval/: src_ctx.gdb_print, gdb's
+ * defaults); C++ objects as gdb's own `print` without pretty printers (locals/), unless the caller gives
  * src_ctx.pretty (eval/: libstdc++'s printers, cexpr_std.c).  Text is capped at HS_SRC_VALUE_MAX bytes
  * (struct src_sbuf, types.c).  Callers hold s->dw_lock.
  */
@@ -29,6 +29,7 @@ static bool die_is_ptmf(Dwarf_Die *t)
 
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b);
+static void put_wchar_escaped(struct src_sbuf *b, uint32_t cp, char q);
 
 /* A char as gdb writes it inside quotes q ('\'' or '"'). */
 static void put_char_escaped(struct src_sbuf *b, uint8_t ch, char q)
@@ -67,6 +68,108 @@ static void put_string(struct src_sbuf *b, const uint8_t *p, size_t n, bool elli
 	for (i = 0; i < n && !b->full; i++)
 		put_char_escaped(b, p[i], '"');
 	src_sb_str(b, ellipsis ? "\"..." : "\"");
+}
+
+/* A char of w bytes at p, escaped for quotes q. */
+static void put_unit(struct src_sbuf *b, const uint8_t *p, size_t w, char q)
+{
+	uint32_t cp = 0;
+
+	if (w == 1) {
+		put_char_escaped(b, p[0], q);
+		return;
+	}
+	memcpy(&cp, p, w);
+	put_wchar_escaped(b, cp, q);
+}
+
+void src_gdb_wstring_text(struct src_sbuf *b, const uint8_t *p, size_t len, size_t w,
+			  const char *prefix, bool more)
+{
+	enum { START, SINGLE, REPEAT } st = START;
+	static const uint8_t zero[4];
+	size_t pos = 0, shown = 0;
+
+	if (!more && len && !memcmp(p + (len - 1) * w, zero, w))
+		len--; /* gdb's printstr drops one trailing NUL */
+	/* gdb counts whole runs against `print elements`, so a run may
+	 * end past the 200th char; the prefix (L, u, U) comes once */
+	while (pos < len && shown < SRC_MAX_ELEMS && !b->full) {
+		size_t run = 1;
+
+		while (pos + run < len && !memcmp(p + (pos + run) * w, p + pos * w, w))
+			run++;
+		if (run > SRC_REPEATS) {
+			src_sb_str(b, st == SINGLE ? "\", " : st == REPEAT ? ", " : prefix);
+			src_sb_str(b, "'");
+			put_unit(b, p + pos * w, w, '\'');
+			src_sb_fmt(b, "' <repeats %zu times>", run);
+			st = REPEAT;
+		} else {
+			src_sb_str(b, st == REPEAT ? ", " : st == START ? prefix : "");
+			src_sb_str(b, st == SINGLE ? "" : "\"");
+			for (size_t k = 0; k < run; k++)
+				put_unit(b, p + pos * w, w, '"');
+			st = SINGLE;
+		}
+		pos += run;
+		shown += run;
+	}
+	if (st == START) {
+		src_sb_str(b, prefix);
+		src_sb_str(b, "\"\"");
+	} else if (st == SINGLE) {
+		src_sb_str(b, "\"");
+	}
+	if (pos < len || more)
+		src_sb_str(b, "...");
+}
+
+void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more)
+{
+	src_gdb_wstring_text(b, p, len, 1, "", more);
+}
+
+#define RUN_CMP_MAX 4096 /* elements bigger than this are never a run */
+
+uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+			uint64_t esize, uint64_t n)
+{
+	uint8_t *a, *e;
+	uint64_t run = 1;
+
+	if (!esize || esize > RUN_CMP_MAX || n < 2)
+		return 1;
+	a = malloc(2 * esize);
+	if (!a)
+		return 1;
+	e = a + esize;
+	if (src_vread(c, v, off, a, esize) == 0)
+		while (run < n && src_vread(c, v, off + run * esize, e, esize) == 0 &&
+		       !memcmp(a, e, esize))
+			run++;
+	free(a);
+	return run;
+}
+
+void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign)
+{
+	unsigned __int128 w, q;
+	char digits[48];
+	size_t n = sizeof digits;
+	bool neg;
+
+	memcpy(&w, raw, 16);
+	neg = sign && (w >> 127);
+	q = neg ? -w : w;
+	digits[--n] = 0;
+	do {
+		digits[--n] = (char)('0' + (int)(q % 10));
+		q /= 10;
+	} while (q);
+	if (neg)
+		digits[--n] = '-';
+	src_sb_str(b, digits + n);
 }
 
 static bool is_char_type(Dwarf_Die *t)
@@ -314,23 +417,7 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_s
 		return;
 	}
 	if (size == 16 && (enc == DW_ATE_signed || enc == DW_ATE_unsigned)) {
-		/* __int128: decimal, as gdb 13 */
-		unsigned __int128 w, q;
-		char digits[48];
-		size_t n = sizeof digits;
-		bool neg;
-
-		memcpy(&w, raw, 16);
-		neg = enc == DW_ATE_signed && (w >> 127);
-		q = neg ? -w : w;
-		digits[--n] = 0;
-		do {
-			digits[--n] = (char)('0' + (int)(q % 10));
-			q /= 10;
-		} while (q);
-		if (neg)
-			digits[--n] = '-';
-		src_sb_str(b, digits + n);
+		src_int128_text(b, raw, enc == DW_ATE_signed); /* __int128 */
 		return;
 	}
 	if (size > 8) {
@@ -859,18 +946,44 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	return n;
 }
 
-/* Dimension dim of an array of element type et: gdb's {a, b, c...} (no
- * <repeats>: `print repeats unlimited`), char arrays as C strings. */
+#define CHARS_READ_MAX (1u << 20) /* a char array's chars read for its text */
+
+/* A char array of count chars of w bytes (prefix: the wide ones' L, u,
+ * U) at off of v under c->gdb_print. */
+static void fmt_gdb_chars(struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+			  uint64_t count, size_t w, const char *prefix, struct src_sbuf *b)
+{
+	size_t n = count < CHARS_READ_MAX ? (size_t)count : CHARS_READ_MAX;
+	uint8_t *buf = malloc(n ? n * w : 1);
+
+	if (!buf || src_vread(c, v, off, buf, n * w))
+		src_sb_str(b, buf ? "<unreadable>" : "<error: out of memory>");
+	else
+		src_gdb_wstring_text(b, buf, n, w, prefix, false);
+	free(buf);
+}
+
+/* Dimension dim of an array of element type et: gdb's {a, b, c...}, char
+ * arrays as C strings; locals/: no <repeats> (`print repeats
+ * unlimited`), a char array to its NUL; eval/ (c->gdb_print): gdb's
+ * defaults. */
 static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims,
 			  int ndims, int dim, const struct src_vsrc *v, uint64_t off,
 			  int depth, struct src_sbuf *b)
 {
-	uint64_t esize = src_type_size(et), stride = esize, count = dims[dim], i;
+	uint64_t esize = src_type_size(et), stride = esize, count = dims[dim], i, shown;
 	const char *prefix;
 	int k;
 
 	for (k = dim + 1; k < ndims; k++)
 		stride *= dims[k];
+	if (dim == ndims - 1 && c->gdb_print && (is_char_type(et) || wide_char_kind(et, &prefix))) {
+		if (is_char_type(et))
+			fmt_gdb_chars(c, v, off, count, 1, "", b);
+		else
+			fmt_gdb_chars(c, v, off, count, wide_char_kind(et, &prefix), prefix, b);
+		return;
+	}
 	if (dim == ndims - 1 && is_char_type(et)) {
 		/* a C string: up to its NUL, at most SRC_MAX_ELEMS chars (gdb's
 		 * `print null-stop on`, `print elements 200`) */
@@ -908,7 +1021,10 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		return;
 	}
 	src_sb_str(b, "{");
-	for (i = 0; i < count && i < SRC_MAX_ELEMS && !b->full; i++) {
+	for (i = 0, shown = 0; i < count && shown < SRC_MAX_ELEMS && !b->full; i++) {
+		uint64_t run = c->gdb_print ? src_run_length(c, v, off + i * stride, stride,
+							      count - i) : 1;
+
 		if (i)
 			src_sb_str(b, ", ");
 		if (dim + 1 < ndims)
@@ -916,6 +1032,14 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 				      depth + 1, b);
 		else
 			fmt_value(c, et, v, off + i * stride, depth + 1, b);
+		/* gdb counts a run as `print repeats` elements */
+		if (run > SRC_REPEATS) {
+			src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
+			i += run - 1;
+			shown += SRC_REPEATS;
+		} else {
+			shown++;
+		}
 	}
 	if (i < count)
 		src_sb_str(b, "...");
@@ -1008,6 +1132,11 @@ void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, ui
 bool src_is_char_type(Dwarf_Die *t)
 {
 	return is_char_type(t);
+}
+
+size_t src_wide_char_kind(Dwarf_Die *t, const char **prefix)
+{
+	return wide_char_kind(t, prefix);
 }
 
 void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis)

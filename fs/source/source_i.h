@@ -273,6 +273,11 @@ struct src_ctx {
 	 * (locals/ leaves it NULL: gdb's print without pretty printers) */
 	int (*pretty)(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b);
+	/* gdb's default print settings, for /api/eval and eval/ only:
+	 * `print null-stop off` (a char array to its end, NULs and all)
+	 * and `print repeats 10` (runs of more than 10 equal elements as
+	 * "<repeats N times>"); locals/ leaves it false (source.h) */
+	bool gdb_print;
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
@@ -359,6 +364,27 @@ bool src_is_char_type(Dwarf_Die *t);
 /* A quoted, escaped C string of n chars, as gdb writes one; ellipsis: it
  * went on past them ("..." after the quote). */
 void src_string_text(struct src_sbuf *b, const uint8_t *p, size_t n, bool ellipsis);
+/* gdb's text of a whole char array of len chars under `print null-stop
+ * off`, `print repeats 10`, `print elements 200`: one trailing NUL
+ * dropped, runs of more than 10 equal chars as 'c' <repeats N times>
+ * between quoted pieces, "..." when it went on past 200 chars.  more:
+ * p is the first len chars of a longer string (gdb's force_ellipses: no
+ * NUL dropped, "..." after). */
+void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool more);
+/* The same for chars of w bytes (wchar_t, char16_t, char32_t): prefix
+ * ("L", "u", "U") once before the first piece, as gdb writes it. */
+void src_gdb_wstring_text(struct src_sbuf *b, const uint8_t *p, size_t len, size_t w,
+			  const char *prefix, bool more);
+/* A wide char type's width in bytes and gdb's quote prefix; 0 for others. */
+size_t src_wide_char_kind(Dwarf_Die *t, const char **prefix);
+/* The same run test for other elements: how many of the n elements of
+ * esize bytes at off of v, from the first, are equal to it (1 when
+ * unreadable or too big to compare). */
+uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
+			uint64_t esize, uint64_t n);
+#define SRC_REPEATS 10  /* gdb's `print repeats` default */
+/* A 16-byte integer at raw in decimal, as gdb 13 prints __int128. */
+void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign);
 /* The element counts of array type t's dimensions into dims; how many. */
 int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
 /* The text of dimensions dim.. of multi-dimensional array type t (the

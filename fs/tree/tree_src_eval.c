@@ -15,6 +15,8 @@
  */
 #include "tree_src_i.h"
 
+#include "hindsight/le.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -173,31 +175,197 @@ int tree_eval_list(struct hs_tree *tree, const struct hs_tree_node *dir,
 	return 0;
 }
 
-/* The registers of frame `frame` at n->t: frame 0's own; an outer frame's
- * as they were at the call that left it (its rip is the call instruction,
- * its stack and callee-saved registers are what the callee returns to). */
-static int frame_regs(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t frame,
-		      struct hs_db_regs **out)
-{
-	struct hs_db_call *fr;
-	int err = tree_src_regs_at(tree, n, out), open;
-	uint32_t tid;
+/* A frame of the backtrace at n->t, as gdb's `frame N` selects it. */
+struct eval_frame {
+	struct hs_db_regs *r;       /* where names are looked up and DWARF
+				     * locations read: rip is the frame's pc
+				     * (in an outer frame its call) */
+	struct hs_trace_regs shown; /* gdb's $pc, $sp, $rax... there */
+	unsigned hide;              /* inlined copies at rip passed over */
+	bool abnormal;              /* a trampoline's or tail call's frame */
+	const struct hs_db_call *fr;
+	int open;
+};
 
-	if (err < 0 || frame == 0)
+#define SIGFRAME_GREGS 48   /* rt_sigframe: the restorer's address, then
+			     * ucontext's uc_flags, uc_link, uc_stack */
+#define INL_MAX 32
+
+/* The 8 bytes at addr at t, little endian; def when unreadable. */
+static uint64_t read_u64(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint64_t def)
+{
+	uint8_t b[8];
+
+	return hs_db_mem_read(img, t, addr, sizeof b, b) == (ssize_t)sizeof b ? hs_le64(b) : def;
+}
+
+/* The registers a signal interrupted (gdb's sigtramp frame reads the
+ * same): the ucontext's gregs on the handler's stack at the delivery
+ * (r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags, Linux's order). */
+static int sig_regs(const struct hs_db_image *img, const struct hs_db_call *c,
+		    struct hs_db_regs *out)
+{
+	static const uint8_t gpr[16] = { 8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 3, 2, 0, 1, 4 };
+	uint8_t g[18 * 8];
+	int err = hs_db_regs_at(img, c->t_call, c->tid, out);
+
+	if (err < 0)
 		return err;
-	tid = (*out)->tid;
-	fr = malloc(frame * sizeof *fr);
+	if (hs_db_mem_read(img, c->t_call, out->regs.gpr[4] + SIGFRAME_GREGS, sizeof g, g) !=
+	    (ssize_t)sizeof g)
+		return -ENOENT;
+	for (int i = 0; i < 16; i++)
+		out->regs.gpr[gpr[i]] = hs_le64(g + i * 8);
+	out->regs.rip = hs_le64(g + 16 * 8);
+	out->regs.rflags = hs_le64(g + 17 * 8);
+	return 0;
+}
+
+/* One frame out: the registers of the frame call c returns to.  In
+ * gdb's view ("same value" for what CFI does not save) the caller-saved
+ * registers stay the inner frame's; rsp and the callee-saved ones are
+ * the caller's (as at the call) and $pc is the return address.  A frame
+ * a signal interrupted has all its registers in the signal frame. */
+static int step_out(const struct hs_db_image *img, const struct hs_db_call *c,
+		    struct eval_frame *f)
+{
+	static const uint8_t saved[] = { 3, 4, 5, 12, 13, 14, 15 }; /* rbx rsp rbp r12..r15 */
+	uint64_t ret = 0;
+	int err;
+
+	if (c->flags & HS_DB_CALL_SIGNAL) {
+		err = sig_regs(img, c, f->r);
+		f->shown = f->r->regs;
+		return err;
+	}
+	err = hs_db_regs_at(img, c->t_call, c->tid, f->r);
+	if (err < 0)
+		return err;
+	if (c->flags & HS_DB_CALL_TAILIN) {
+		/* t_call is the jump that replaced the called function: the
+		 * return address is on top of the stack, the caller's
+		 * registers restored, and the call itself at call_site */
+		ret = read_u64(img, c->t_call, f->r->regs.gpr[4], c->call_site);
+		f->r->regs.gpr[4] += 8;
+		f->r->regs.rip = c->call_site;
+	} else {
+		ret = read_u64(img, c->t_call + 1, f->r->regs.gpr[4] - 8, c->call_site);
+	}
+	for (size_t k = 0; k < sizeof saved; k++)
+		f->shown.gpr[saved[k]] = f->r->regs.gpr[saved[k]];
+	f->shown.rip = ret;
+	return 0;
+}
+
+/* gdb's <signal handler called> frame under the handler entered by call
+ * c: its pc is the trampoline the handler returns to, its sp above it. */
+static int trampoline_regs(const struct hs_db_image *img, const struct hs_db_call *c,
+			   struct eval_frame *f)
+{
+	uint64_t ret;
+	int err = hs_db_regs_at(img, c->t_call, c->tid, f->r);
+
+	if (err < 0)
+		return err;
+	ret = read_u64(img, c->t_call, f->r->regs.gpr[4], 0);
+	if (!ret)
+		return -ENOENT;
+	f->r->regs.rip = ret;
+	f->r->regs.gpr[4] += 8;
+	f->shown.rip = ret;
+	f->shown.gpr[4] = f->r->regs.gpr[4];
+	return 0;
+}
+
+/* The tail-call frames under the frame of call c (each a function that
+ * jumped to the next one): frame `want` among them is the jump, with the
+ * registers of its moment (gdb shows the jump's caller as it was). */
+static int walk_tail(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
+		     const struct hs_db_call *c, uint32_t want, uint32_t *num)
+{
+	uint64_t jump[TREE_TAIL_MAX], t_jump[TREE_TAIL_MAX];
+	int nt = tree_src_tail_jumps(img, s, c, jump, t_jump), err;
+
+	if (want < *num || want - *num >= (uint32_t)(nt > 0 ? nt : 0)) {
+		*num += (uint32_t)(nt > 0 ? nt : 0);
+		return 0;
+	}
+	err = hs_db_regs_at(img, t_jump[want - *num], c->tid, f->r);
+	if (err < 0)
+		return err;
+	f->r->regs.rip = jump[want - *num];
+	f->shown = f->r->regs;
+	f->hide = 0;
+	f->abnormal = true;
+	return 1;
+}
+
+/* The frames of the group at call depth i (its inlined copies, then the
+ * function), numbered from *num as the backtrace numbers them; 1 when
+ * `want` is among them (f->hide set), 0 when not, or -errno. */
+static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
+		    int i, uint32_t want, uint32_t *num)
+{
+	const struct hs_db_call *fr = f->fr;
+	struct hs_src_inline in[INL_MAX];
+	unsigned h = 0;
+	int ni, err;
+
+	if (i == 0 && f->open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
+	    tree_src_trampoline(s, f->r->regs.rip))
+		return 0; /* the handler returned: no frame 0 above the trampoline */
+	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL) && (*num)++ == want) {
+		/* unwound from the handler's frame (f->shown still its) */
+		f->abnormal = true;
+		return trampoline_regs(img, &fr[i - 1], f) < 0 ? -ENOENT : 1;
+	}
+	if (i > 0 && (err = step_out(img, &fr[i - 1], f)) < 0)
+		return err;
+	ni = hs_src_inline_frames(s, f->r->regs.rip, in, INL_MAX);
+	if (i == 0)
+		h = tree_src_hidden(s, f->r->regs.rip);
+	if (ni < 0 || h > (unsigned)ni)
+		ni = (int)(h = 0);
+	if (want - *num <= (unsigned)ni - h && want >= *num) {
+		f->hide = h + (want - *num);
+		return 1;
+	}
+	*num += (unsigned)ni - h + 1;
+	return i < f->open && (fr[i].flags & HS_DB_CALL_TAILIN) ?
+	       walk_tail(img, s, f, &fr[i], want, num) : 0;
+}
+
+/* Frame `want` of the backtrace at n->t (time/<t>/backtrace's #N: gdb's
+ * numbers, an inlined copy and <signal handler called> each a frame).
+ * Frames the backtrace takes from the unwinder alone (past a call tree
+ * that does not see them) are not counted: frames past them are off.
+ * -ENOENT for a number past the outermost frame. */
+static int frame_select(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+			uint32_t want, struct eval_frame *f)
+{
+	const struct hs_db_image *img = tree_image(tree, n);
+	struct hs_db_call *fr = NULL;
+	uint32_t num = 0;
+	int err = tree_src_regs_at(tree, n, &f->r);
+
+	if (err < 0)
+		return err;
+	f->shown = f->r->regs;
+	fr = malloc(((size_t)want + 1) * sizeof *fr);
 	if (!fr)
 		return -ENOMEM;
-	open = hs_db_backtrace(tree_image(tree, n), n->t, tid, fr, frame);
-	if (open < 0)
-		err = open;
-	else if ((uint32_t)open < frame)
-		err = -ENOENT;
-	else
-		err = hs_db_regs_at(tree_image(tree, n), fr[frame - 1].t_call, tid, *out);
+	f->fr = fr;
+	f->open = hs_db_backtrace(img, n->t, f->r->tid, fr, want + 1);
+	err = f->open < 0 ? f->open : -ENOENT;
+	for (int i = 0; i <= f->open && err == -ENOENT; i++) {
+		int r = walk_one(img, s, f, i, want, &num);
+
+		if (r < 0 || r == 1)
+			err = r < 0 ? r : 0;
+	}
 	free(fr);
-	return err < 0 ? err : 0;
+	f->fr = NULL;
+	return err;
 }
 
 static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t frame,
@@ -205,23 +373,26 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 {
 	struct hs_tree_mem_at mc = { tree_image(tree, n), n->t };
 	struct hs_src_target tg = { 0 };
-	struct hs_db_regs *r = NULL;
+	struct eval_frame *f = calloc(1, sizeof *f);
 	struct hs_src *s;
-	int err = tree_src_get(tree, n, &s);
+	int err = f ? tree_src_get(tree, n, &s) : -ENOMEM;
 
 	if (err < 0)
-		return err;
-	err = frame_regs(tree, n, frame, &r);
+		goto out;
+	err = frame_select(tree, n, s, frame, f);
 	if (err < 0)
 		goto out;
-	tg.regs = &r->regs;
+	tg.regs = &f->r->regs;
+	tg.frame_regs = &f->shown;
+	tg.hide_inline = f->hide;
+	tg.no_frame_base = f->abnormal;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
-	if (frame == 0)
-		tg.hide_inline = tree_src_hidden(s, r->regs.rip);
 	err = hs_src_eval(s, &tg, expr, first, count, out);
 out:
-	free(r);
+	if (f)
+		free(f->r);
+	free(f);
 	return err;
 }
 

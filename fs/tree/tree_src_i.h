@@ -184,6 +184,14 @@ unsigned tree_src_hidden(struct hs_src *s, uint64_t pc);
  * shows none (then frame 1 is the caller of the frame it replaced). */
 int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
 			 const struct hs_db_call *c, char *buf, size_t cap);
+/* For time/<t>/eval's frame numbers, the backtrace's own tests
+ * (tree_src_where.c): is pc glibc's signal trampoline, and the tail-call
+ * frames the backtrace shows under the frame of call c, innermost first:
+ * how many (at most TREE_TAIL_MAX), each one's jump and the moment of it. */
+#define TREE_TAIL_MAX 64
+bool tree_src_trampoline(struct hs_src *s, uint64_t pc);
+int tree_src_tail_jumps(const struct hs_db_image *img, struct hs_src *s,
+			const struct hs_db_call *c, uint64_t *jump, uint64_t *t_jump);
 /* tree_src_get() and tree_src_regs_at() together: the debug information
  * and the registers at n->t (caller frees *r); 0 or the first -errno. */
 int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src **s,

@@ -270,7 +270,7 @@ static void put_unwound_range(FILE *f, struct hs_src *s, const struct bt_unwound
  * innermost call open as each was made), with loops erased, shown under
  * the same conditions. */
 
-#define TAIL_MAX 64
+#define TAIL_MAX TREE_TAIL_MAX
 
 struct tail_hop {
 	uint64_t fn, jump, t_call;   /* function, its jump, its call's t */
@@ -431,6 +431,24 @@ int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
 	}
 	free(hops);
 	return n < 0 ? n : n == 0 ? -ENOENT : 0;
+}
+
+bool tree_src_trampoline(struct hs_src *s, uint64_t pc)
+{
+	return is_trampoline(s, pc);
+}
+
+int tree_src_tail_jumps(const struct hs_db_image *img, struct hs_src *s,
+			const struct hs_db_call *c, uint64_t *jump, uint64_t *t_jump)
+{
+	struct tail_hop tail[TAIL_MAX];
+	int n = tail_frames(img, s, c, tail);
+
+	for (int j = 0; j < n; j++) {
+		jump[j] = tail[j].jump;
+		t_jump[j] = tail[j].t_call;
+	}
+	return n;
 }
 
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is

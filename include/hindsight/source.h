@@ -331,6 +331,13 @@ struct hs_src_target {
 	 * innermost first (hs_src_inline_hidden: at a stop gdb shows their
 	 * caller at the call site, and its variables); 0 in other frames. */
 	unsigned hide_inline;
+	/* The registers an expression's $pc, $sp, $rax... show (hs_src_eval):
+	 * gdb's in the frame selected, whose $pc is the return address and
+	 * whose caller-saved registers are the inner frame's; NULL: regs. */
+	const struct hs_trace_regs *frame_regs;
+	/* The frame is a signal trampoline's or a tail call's: gdb's $fp
+	 * (the frame base of a normal frame only) is 0 there. */
+	bool no_frame_base;
 	/* Reads len bytes at addr into buf: the byte count read (short when
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
@@ -414,7 +421,7 @@ struct hs_src_value {
 				* ("it->qty", "acc[1]", "*p") */
 	char *type;            /* "struct node *" */
 	char *value;           /* text, as gdb's `print` shows it (without
-				* "$1 = "), under scripts/gdb-oracle.py's
+				* "$1 = "), under gdb's default
 				* print settings; children as inside a struct */
 	uint64_t addr;         /* where it lives, when in_mem */
 	bool in_mem;
@@ -440,7 +447,10 @@ struct hs_src_eval {
  * every module; integer and char literals; . -> [] unary * & - ! ~, casts
  * to named types and pointers to them ("(struct node *)p"), sizeof,
  * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
- * arithmetic scaled by the pointee size; gdb's artificial arrays v@n.  No floating-point arithmetic,
+ * arithmetic scaled by the pointee size; gdb's artificial arrays v@n;
+ * registers ($pc, $sp, $fp, $rax.., $eax, $ax, $al, $eflags, $xmm0: tg->frame_regs)
+ * with gdb's types.  Text under gdb's default print settings (char
+ * arrays past their NUL, <repeats N times>), unlike hs_src_locals.  No floating-point arithmetic,
  * no function calls, no assignment (the recording is read-only).
  * Children first..first+count-1 of the value go to out->children.
  * 0 (out->error set or not); -EINVAL; -ENOMEM.  Caller frees with

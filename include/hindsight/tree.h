@@ -301,8 +301,10 @@ int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 /* A C expression's value at a moment, as gdb's `print` shows it, with
  * the page [first, first + count) of its children (struct hs_src_eval,
  * hindsight/source.h: the caller frees with hs_src_eval_release).  frame
- * 0 is the innermost; frame k > 0 is the caller k calls out, its
- * registers as they were at that call and memory as it is at t.  0 (an
+ * is time/<t>/backtrace's #N (gdb's `frame N`: inlined copies, tail-call
+ * frames and <signal handler called> count); an outer frame's registers
+ * are as they were at its call (or as a signal frame saved them), its
+ * $-registers as gdb unwinds them, memory as it is at t.  0 (an
  * expression that fails sets out->error: gdb's message); -EINVAL (bad
  * image), -ENOENT (t past the end, no frame k), -ENOMEM. */
 struct hs_src_eval;

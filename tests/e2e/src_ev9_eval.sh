@@ -1,0 +1,225 @@
+#!/bin/bash
+# src_ev9_eval.sh - /api/eval and eval/ against gdb's print under gdb's
+# default print settings, with registers, in frames chosen by number.
+#
+# Programs: ev9_regs (-O0: a char array with NULs inside, int arrays with
+# runs, $pc/$sp/$fp/$rdi..., a signal handler), ev9_inl_o2 (-O2: a call
+# out of an inlined copy), ev9_vec ($xmm: floats, halves, a NaN) and
+# ev9_wide (C++ wide char arrays).
+# gdb runs each natively (default print settings, libc's debug info off) and prints each case
+# in the frame of the function named (for <signal handler called>: the
+# signal trampoline's frame); the tree evaluates it through /api/eval
+# with frame=N, N the number its own time/<t>/backtrace gives that
+# function, so the backtrace's numbers must be gdb's `frame N`.  Hex
+# numbers of 5 digits or more compare as "0x?" (Valgrind maps elsewhere).
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+require_built ev9_regs ev9_inl_o2 ev9_vec ev9_wide
+SRC=$ROOT/tests/programs
+
+# "file:line<TAB>function<TAB>expr" for the first hit of the line
+cases()
+{
+	local f=$1 tag func
+	shift
+	while IFS='|' read -r tag func e; do
+		[ -n "$tag" ] || continue
+		printf '%s:%s\t%s\t%s\n' "$f" "$(grep -n "line: $tag\b" "$SRC/$f" | cut -d: -f1)" \
+			"$func" "$e"
+	done
+}
+
+cases ev9_regs.c >"$T/ev9_regs.cases" <<'CASES'
+fill-ret|fill|$pc
+fill-ret|fill|$rip
+fill-ret|fill|$sp
+fill-ret|fill|$fp
+fill-ret|fill|$rsp
+fill-ret|fill|$rbp
+fill-ret|fill|$rsp + 8
+fill-ret|fill|$pc + 1
+fill-ret|fill|*$pc
+fill-ret|fill|$pc == $rip
+fill-ret|fill|sizeof $eflags
+fill-ret|fill|$sp - $fp
+fill-ret|fill|$sp == $rsp
+fill-ret|fill|(long)$fp - (long)$sp
+fill-ret|main|(long)$fp - (long)$sp
+fill-ret|main|(long)$sp - (long)$rbp
+fill-ret|fill|*arr@20
+fill-ret|fill|line[4]@5
+fill-ret|fill|*line@16
+fill-ret|fill|line
+fill-ret|fill|$nonexistent
+fill-ret|fill|$99
+fill-ret|main|line
+fill-ret|main|arr
+fill-ret|main|zeros
+fill-ret|main|big
+fill-ret|main|abc
+fill-ret|main|pts
+fill-ret|main|abc[240]@20
+handler|on_usr1|$eflags
+fill-ret|main|mark
+fill-ret|main|$pc
+fill-ret|main|$sp
+fill-ret|main|$fp
+handler|on_usr1|sig
+handler|on_usr1|$edi
+handler|on_usr1|$rdi
+handler|on_usr1|$di
+handler|on_usr1|$dil
+handler|on_usr1|$pc
+handler|<signal handler called>|mark
+handler|<signal handler called>|$pc
+handler|<signal handler called>|$sp
+handler|<signal handler called>|$fp
+handler|<signal handler called>|$rdi
+handler|<signal handler called>|$rbp == $fp
+handler|on_usr1|$fp
+handler|main|mark
+handler|main|sa.sa_flags
+handler|main|line
+handler|main|$pc
+CASES
+cases ev9_inl_o2.c >"$T/ev9_inl_o2.cases" <<'CASES'
+leaf|leaf|v
+leaf|leaf|$pc
+leaf|leaf|$edi
+leaf|leaf|$fp
+leaf|leaf|(long)$fp - (long)$sp
+leaf|main|(long)$fp - (long)$sp
+leaf|scale|$fp
+leaf|main|$fp
+leaf|scale|k
+leaf|scale|twice
+leaf|scale|$pc
+leaf|scale|$sp
+leaf|scale|base
+leaf|main|base
+leaf|main|k
+leaf|main|$pc
+leaf|main|$sp
+CASES
+cases ev9_vec.c >"$T/ev9_vec.cases" <<'CASES'
+vec|main|$xmm2
+vec|main|$xmm3
+vec|main|$xmm3 + 1
+CASES
+cases ev9_wide.cc >"$T/ev9_wide.cases" <<'CASES'
+wide|main|wa
+wide|main|u16
+wide|main|u32
+wide|main|wr
+wide|main|wa[1]@3
+wide|main|*wr@20
+CASES
+
+cat >"$T/oracle.py" <<'PYEOF'
+import gdb, os
+cases = [l.rstrip("\n").split("\t") for l in open(os.environ["EV_CASES"]) if l.strip()]
+for c in ("set pagination off", "set width 0", "set height 0", "set confirm off",
+          "set print elements 200", "set style enabled off",
+          "set debug-file-directory /nonexistent"):
+    gdb.execute(c)
+out = open(os.environ["EV_OUT"], "w")
+locs = sorted(set(c[0] for c in cases))
+bps = {loc: gdb.Breakpoint(loc) for loc in locs}
+gdb.execute("handle SIGUSR1 nostop noprint pass")
+gdb.execute("run", to_string=True)
+done = set()
+def frame_of(func):
+    f = gdb.newest_frame()
+    while f is not None:
+        if (func == "<signal handler called>" and f.type() == gdb.SIGTRAMP_FRAME) or f.name() == func:
+            return f
+        f = f.older()
+    return None
+while True:
+    here = [loc for loc, bp in bps.items() if bp.hit_count and loc not in done]
+    if not here:
+        break
+    done.update(here)
+    for loc, func, e in cases:
+        if loc not in here:
+            continue
+        f = frame_of(func)
+        if f is None:
+            out.write("%s\t%s\t%s\tNO FRAME\n" % (loc, func, e))
+            continue
+        f.select()
+        try:
+            v = gdb.execute("print " + e, to_string=True).split(" = ", 1)[1].rstrip("\n")
+        except gdb.error as err:
+            v = str(err)
+        out.write("%s\t%s\t%s\t%s\n" % (loc, func, e, v))
+    try:
+        gdb.execute("continue", to_string=True)
+    except gdb.error:
+        break
+out.close()
+PYEOF
+
+check()
+{
+	local prog=$1
+	EV_CASES=$T/$prog.cases EV_OUT=$T/$prog.gdb.tsv timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$T/oracle.py" "$PROGS/$prog" </dev/null >"$T/$prog.gdb.out" 2>&1
+	[ -s "$T/$prog.gdb.tsv" ] || fail "gdb on $prog wrote nothing: $(tail -n 2 "$T/$prog.gdb.out" | tr '\n' ' ')"
+	record_ok "$T/$prog.tr" "$PROGS/$prog"
+	build_ok "$T/$prog.tr"
+	serve_start "$prog" "$T/$prog.tr"
+	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$BASE" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$prog: eval differs from gdb (see above)"
+import json, re, subprocess, sys, urllib.parse, urllib.request
+hs, tr, src, base, gdb_f = sys.argv[1:]
+def cat(path):
+    r = subprocess.run([hs, "cat", tr, path], capture_output=True, text=True)
+    return r.stdout.rstrip("\n") if r.returncode == 0 else "ERROR " + r.stderr.strip()
+def ev(t, frame, e):
+    u = "%s/api/eval?t=%s&frame=%d&expr=%s" % (base, t, frame, urllib.parse.quote(e))
+    d = json.load(urllib.request.urlopen(u))
+    return d.get("error") or d["value"]
+def norm(v):
+    return re.sub(r"0x[0-9a-f]{5,}", "0x?", v)
+bad, n, moments = [], 0, {}
+for l in open(gdb_f):
+    loc, func, e, want = l.rstrip("\n").split("\t", 3)
+    if loc not in moments:
+        f, line = loc.rsplit(":", 1)
+        t = cat("lines/%s/%s/%s" % (src.lstrip("/"), f, line)).split()[0]
+        bt = cat("time/%s/backtrace" % t).splitlines()
+        moments[loc] = (t, bt)
+    t, bt = moments[loc]
+    num = None
+    for b in bt:
+        m = re.match(r"#(\d+) (\S+)", b)
+        name = "<signal handler called>" if "<signal handler called>" in b else \
+            (m.group(2).split("+")[0] if m else None)
+        if m and name == func:
+            num = int(m.group(1))
+            break
+    if num is None:
+        bad.append("%s at %s: no frame %s in %r" % (e, loc, func, bt))
+        continue
+    got = ev(t, num, e)
+    if num == 0 and cat("time/%s/eval/%s" % (t, e.replace("/", "%2F"))) != got:
+        bad.append("%s at %s: eval/ and /api/eval differ" % (e, loc))
+    n += 1
+    if norm(got) != norm(want):
+        bad.append("%s at %s in #%d %s: gdb %r, tree %r" % (e, loc, num, func, want, got))
+sys.stderr.write("%s: %d expressions, %d differ\n" % (tr, n, len(bad)))
+for b in bad:
+    sys.stderr.write("  " + b + "\n")
+sys.exit(1 if bad or n == 0 else 0)
+PYEOF
+	serve_stop
+}
+
+check ev9_regs
+check ev9_inl_o2
+check ev9_vec
+check ev9_wide
+pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2), ev9_vec (xmm) and ev9_wide (C++)"
