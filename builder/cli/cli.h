@@ -122,6 +122,9 @@ struct json_object;
 void cli_meta_images(struct json_object *m, const char *trace_dir);
 int cli_write_meta(const char *trace_dir, struct json_object *meta);
 int cli_meta_refresh(const char *trace_dir);
+/* TRACE_DIR/meta.json parsed (caller puts it), or NULL when it is
+ * missing or not JSON. */
+struct json_object *cli_read_meta(const char *trace_dir);
 
 /* cli_verify.c: each image that meta.json calls complete still has its
  * raw files whole (none ends inside a chunk) and of the size recorded.

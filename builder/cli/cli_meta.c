@@ -113,14 +113,19 @@ void cli_meta_images(json_object *m, const char *trace)
 	free(imgs);
 }
 
-int cli_meta_refresh(const char *trace)
+json_object *cli_read_meta(const char *trace)
 {
 	char path[PATH_MAX];
-	json_object *m, *st;
-	int err = 0;
 
 	snprintf(path, sizeof path, "%s/meta.json", trace);
-	m = json_object_from_file(path);
+	return json_object_from_file(path);
+}
+
+int cli_meta_refresh(const char *trace)
+{
+	json_object *m = cli_read_meta(trace), *st;
+	int err = 0;
+
 	if (!m)
 		return 0; /* not a recording: the caller says so */
 	/* only a finished `record` whose images were not all done */

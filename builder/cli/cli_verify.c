@@ -85,12 +85,9 @@ static int check_image(const char *trace, const char *name, int64_t bytes, FILE 
 
 int cli_verify_recording(const char *trace, FILE *out)
 {
-	char path[PATH_MAX];
-	json_object *m, *procs;
+	json_object *m = cli_read_meta(trace), *procs;
 	int bad = 0;
 
-	snprintf(path, sizeof path, "%s/meta.json", trace);
-	m = json_object_from_file(path);
 	if (!m)
 		return 0; /* no meta.json: the database's verifier says what is there */
 	if (!json_object_object_get_ex(m, "processes", &procs) ||

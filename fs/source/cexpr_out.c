@@ -218,13 +218,7 @@ static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 			src_sb_str(b, ", ");
 		if (cx_index(x, v, (int64_t)i, &e) || value_text(x, &e, false, b))
 			return -EINVAL;
-		if (run > SRC_REPEATS) {
-			src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
-			i += run - 1;
-			shown += SRC_REPEATS;
-		} else {
-			shown++;
-		}
+		src_repeats_after(b, run, &i, &shown);
 	}
 	src_sb_str(b, i < n ? "...}" : "}");
 	return 0;

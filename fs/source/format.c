@@ -132,6 +132,17 @@ void src_gdb_string_text(struct src_sbuf *b, const uint8_t *p, size_t len, bool 
 
 #define RUN_CMP_MAX 4096 /* elements bigger than this are never a run */
 
+void src_repeats_after(struct src_sbuf *b, uint64_t run, uint64_t *i, uint64_t *shown)
+{
+	if (run > SRC_REPEATS) {
+		src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
+		*i += run - 1;
+		*shown += SRC_REPEATS;
+	} else {
+		(*shown)++;
+	}
+}
+
 uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 			uint64_t esize, uint64_t n)
 {
@@ -1032,14 +1043,7 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 				      depth + 1, b);
 		else
 			fmt_value(c, et, v, off + i * stride, depth + 1, b);
-		/* gdb counts a run as `print repeats` elements */
-		if (run > SRC_REPEATS) {
-			src_sb_fmt(b, " <repeats %" PRIu64 " times>", run);
-			i += run - 1;
-			shown += SRC_REPEATS;
-		} else {
-			shown++;
-		}
+		src_repeats_after(b, run, &i, &shown);
 	}
 	if (i < count)
 		src_sb_str(b, "...");

@@ -383,6 +383,11 @@ size_t src_wide_char_kind(Dwarf_Die *t, const char **prefix);
 uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 			uint64_t esize, uint64_t n);
 #define SRC_REPEATS 10  /* gdb's `print repeats` default */
+/* After the element at *i of an array printed as gdb does, the first of
+ * run equal ones: a run longer than `print repeats` says so, is passed
+ * over (*i) and counts as that many elements shown (*shown, against the
+ * 200-element limit); else the element counts as one. */
+void src_repeats_after(struct src_sbuf *b, uint64_t run, uint64_t *i, uint64_t *shown);
 /* A 16-byte integer at raw in decimal, as gdb 13 prints __int128. */
 void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign);
 /* The element counts of array type t's dimensions into dims; how many. */

@@ -77,7 +77,10 @@ async function main() {
 	await page.fill('#expr-input', 'g_accounts[2]');
 	await page.press('#expr-input', 'Enter');
 	await page.click('#watch-body .xrow[data-expr="g_accounts[2]"] .vname');
-	check(await rowValue(page, '#watch-body', 'g_accounts[2].owner') === '"carol"', 'g_accounts[2].owner is not "carol"');
+	// gdb's print of the char array, to its end: "carol\000..."
+	const owner = await rowValue(page, '#watch-body', 'g_accounts[2].owner');
+	check(owner.startsWith('"carol') && owner === treeEval(T, 'g_accounts[2].owner'),
+		'g_accounts[2].owner shows ' + owner + ', the tree says ' + treeEval(T, 'g_accounts[2].owner'));
 
 	// 3. dataflow from the bytes of *p (arr[2], written by probe's initialiser)
 	await page.click('#watch-body .xrow[data-expr="*p"] .vval');
