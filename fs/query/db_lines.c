@@ -529,8 +529,9 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 }
 
 /* Forward, *t_out the next stop found (err 0) or none (-ENOENT): the
- * moment t's frame returns instead, when it returns first into code where
- * gdb's step does not stop (f->stops).  A frame left by longjmp, an
+ * moment t's frame returns instead, when t is in code with lines and the
+ * frame returns first into code where gdb's step does not stop
+ * (f->stops).  A frame left by longjmp, an
  * exception or a tail call did not return there. */
 static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
 		       const struct hs_db_step_filter *f, int err, uint64_t *t_out)
@@ -550,8 +551,13 @@ static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t
 	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
 	if (!r)
 		return -ENOMEM;
-	e = hs_db_regs_at(img, c.t_ret, tid, r);
-	stops = !e && f->stops(f->ctx, r->regs.rip);
+	/* stepping from a line (from code without one there is no step) */
+	stops = hs_db_regs_at(img, t, tid, r) != 0 || !f->stops(f->ctx, r->regs.rip);
+	e = 0;
+	if (!stops) {
+		e = hs_db_regs_at(img, c.t_ret, tid, r);
+		stops = !e && f->stops(f->ctx, r->regs.rip);
+	}
 	free(r);
 	if (e || stops)
 		return e ? e : err;
