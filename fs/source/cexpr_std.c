@@ -297,7 +297,7 @@ static int open_bvector(struct cx *x, struct std_c *sc)
 /* The tree, list and hash containers: the element count and the first node. */
 static int open_nodes(struct cx *x, struct std_c *sc)
 {
-	struct cx_val hdr;
+	struct cx_val hdr = { 0 };
 	uint64_t n;
 
 	switch (sc->kind) {
@@ -695,7 +695,7 @@ static int string_text(struct cx *x, struct std_c *sc, struct src_sbuf *b)
  * list or set, {get() = p} for a smart pointer. */
 static int children_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
 {
-	struct cx_val key, val;
+	struct cx_val key = { 0 }, val = { 0 };
 	bool map = sc->kind == SK_MAP || sc->kind == SK_UMAP;
 	uint64_t max = map ? SRC_MAX_ELEMS / 2 : SRC_MAX_ELEMS, i;
 	int r = 0;
@@ -731,7 +731,7 @@ static int children_text(struct cx *x, struct std_c *sc, int depth, struct src_s
 /* printers.py's pair: its two members, without the empty __pair_base. */
 static int pair_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
 {
-	struct cx_val key, val;
+	struct cx_val key = { 0 }, val = { 0 };
 
 	src_sb_str(b, "{first = ");
 	if (std_next(x, sc, &key, &val))
@@ -874,7 +874,7 @@ int cx_std_children(struct cx *x, const struct cx_val *v, const char *expr, uint
 		    uint64_t count, cx_child_fn *fn, void *ctx)
 {
 	struct std_c *sc = malloc(sizeof *sc);
-	struct cx_val key, val;
+	struct cx_val key = { 0 }, val = { 0 };
 	int r;
 
 	if (!sc)

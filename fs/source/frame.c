@@ -94,8 +94,8 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 		break;
 	}
 	for (n = off / 8; n <= (off + size - 1) / 8; n++) {
-		if (cls[n] == RC_X87)
-			return false;
+		if (n >= 2 || cls[n] == RC_X87)
+			return false; /* past 16 bytes: memory */
 		cls[n] = RC_INT;
 	}
 	return true;
