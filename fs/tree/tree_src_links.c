@@ -522,6 +522,10 @@ static int on_first_call(void *ctx, const struct hs_db_call *c)
 	return 1;
 }
 
+/* A PLT stub reaches its function in a few instructions; so does the lazy
+ * resolver once its _dl_fixup call has returned. */
+#define ENTRY_HOPS_MAX 64
+
 uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_t t_call)
 {
 	uint64_t from = t_call + 1;
@@ -532,13 +536,13 @@ uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_
 	for (int round = 0; round < 2; round++) {
 		struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
 
-		for (uint64_t k = from; k <= from + PROLOGUE_END_MAX; k++) {
+		for (uint64_t k = from; k <= from + ENTRY_HOPS_MAX; k++) {
 			if (hs_db_insn_at(img, k, &in) != 0)
 				return t_call + 1;
 			if (in.addr == entry)
 				return k;
 		}
-		if (hs_db_calls(img, from, from + PROLOGUE_END_MAX, on_first_call, &c) < 0 ||
+		if (hs_db_calls(img, from, from + ENTRY_HOPS_MAX, on_first_call, &c) < 0 ||
 		    c.t_ret == HS_DB_NO_RETURN)
 			break;
 		from = c.t_ret;

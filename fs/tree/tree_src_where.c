@@ -412,27 +412,6 @@ static void put_tail(FILE *f, struct hs_src *s, uint64_t jump)
 	fputs(buf, f);
 }
 
-int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
-			 const struct hs_db_call *c, char *buf, size_t cap)
-{
-	struct tail_hop *hops = malloc(TAIL_MAX * sizeof(*hops));
-	struct hs_src_inline in[INL_MAX];
-	struct hs_src_loc loc;
-	int n = hops ? tail_frames(img, s, c, hops) : -ENOMEM, ni;
-
-	if (n > 0) { /* put_tail's name */
-		ni = hs_src_inline_frames(s, hops[0].jump, in, INL_MAX);
-		if (ni > 0 && in[0].function)
-			snprintf(buf, cap, "%s", in[0].function);
-		else if (hs_src_lookup(s, hops[0].jump, &loc) == 0 && loc.function)
-			snprintf(buf, cap, "%s", loc.function);
-		else
-			n = 0;
-	}
-	free(hops);
-	return n < 0 ? n : n == 0 ? -ENOENT : 0;
-}
-
 bool tree_src_trampoline(struct hs_src *s, uint64_t pc)
 {
 	return is_trampoline(s, pc);
@@ -449,6 +428,27 @@ int tree_src_tail_jumps(const struct hs_db_image *img, struct hs_src *s,
 		t_jump[j] = tail[j].t_call;
 	}
 	return n;
+}
+
+int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
+			 const struct hs_db_call *c, char *buf, size_t cap)
+{
+	uint64_t jump[TREE_TAIL_MAX], t_jump[TREE_TAIL_MAX];
+	struct hs_src_inline in[INL_MAX];
+	struct hs_src_loc loc;
+	int ni;
+
+	if (tree_src_tail_jumps(img, s, c, jump, t_jump) <= 0)
+		return -ENOENT;
+	/* put_tail's name: the innermost copy holding the jump, else its function */
+	ni = hs_src_inline_frames(s, jump[0], in, INL_MAX);
+	if (ni > 0 && in[0].function)
+		snprintf(buf, cap, "%s", in[0].function);
+	else if (hs_src_lookup(s, jump[0], &loc) == 0 && loc.function)
+		snprintf(buf, cap, "%s", loc.function);
+	else
+		return -ENOENT;
+	return 0;
 }
 
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
