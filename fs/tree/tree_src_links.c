@@ -198,6 +198,30 @@ int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 	return 0;
 }
 
+/* From a handler's first instruction (a signal stop), gdb's step runs the
+ * rest of that line: a one-line handler's body row after its prologue is
+ * no stop (gdb refreshes its range there), the next line is. */
+static int step_past_entry_line(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
+				uint64_t t0, uint64_t *t)
+{
+	struct hs_src_line_info a, b;
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	struct hs_db_call c;
+	int err = r ? hs_db_backtrace(sc->img, t0, 0, &c, 1) : -ENOMEM;
+
+	if (err < 1 || !(c.flags & HS_DB_CALL_SIGNAL) || c.t_call != t0 ||
+	    hs_db_regs_at(sc->img, t0, 0, r) || hs_src_line_info(sc->s, r->regs.rip, &a) ||
+	    !a.line || hs_db_regs_at(sc->img, *t, 0, r) ||
+	    hs_src_line_info(sc->s, r->regs.rip, &b) || b.line != a.line ||
+	    b.file_id != a.file_id || hs_db_backtrace(sc->img, *t, 0, NULL, 0) != (int)c.depth + 1) {
+		free(r);
+		return err < 0 ? err : 0;
+	}
+	free(r);
+	err = hs_db_step_line_filtered(sc->img, *t, HS_DB_STEP_INTO, f, t);
+	return err ? err : hs_tree_step_signal_stop(sc->img, t0, t);
+}
+
 /* The step passes over a start of the line being stepped in its own
  * frame (gdb refreshes its range there), except where inlined copies
  * start: the line pass made that start because gdb's step stops there to
@@ -276,6 +300,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		step_inline_start(&sc, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_stop(sc.img, from, t);
+	if (err == 0 && how == HS_DB_STEP_INTO)
+		err = step_past_entry_line(&sc, &f, from, t);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, from, t);
 	return err;
