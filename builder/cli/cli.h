@@ -122,6 +122,11 @@ struct json_object;
 void cli_meta_images(struct json_object *m, const char *trace_dir);
 int cli_write_meta(const char *trace_dir, struct json_object *meta);
 int cli_meta_refresh(const char *trace_dir);
+/* What each command that reads a recording runs first: -EBADMSG, said on
+ * stderr as "hindsight CMD: ...", when TRACE_DIR/meta.json is there but
+ * damaged; else cli_meta_refresh() and 0 (a missing meta.json is left to
+ * the caller: the database's own checks say what is there). */
+int cli_meta_check(const char *cmd, const char *trace_dir);
 /* TRACE_DIR/meta.json parsed (caller puts it), or NULL when it is
  * missing or not JSON. */
 struct json_object *cli_read_meta(const char *trace_dir);

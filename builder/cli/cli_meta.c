@@ -6,6 +6,11 @@
  * is the recording.  When it ends, its recorder completes its stream, and
  * cli_meta_refresh() (run by `info`, `build`, `mount`, `serve`, `cat`,
  * `ls`) finds that and rewrites meta.json.
+ *
+ * A meta.json that is there but damaged (not JSON, or not a recording's)
+ * is refused by every command that reads the recording (cli_meta_check):
+ * whatever sits beside it, a database included, cannot be trusted to be
+ * of the recording it claims to be.
  */
 #include "cli.h"
 #include "hindsight/db.h"
@@ -119,6 +124,45 @@ json_object *cli_read_meta(const char *trace)
 
 	snprintf(path, sizeof path, "%s/meta.json", trace);
 	return json_object_from_file(path);
+}
+
+/* 0 when meta.json is missing or describes a recording, -EBADMSG when it
+ * is there but is not a recording's (names why in why). */
+static int meta_valid(const char *trace, char *why, size_t cap)
+{
+	char path[PATH_MAX];
+	json_object *m, *v;
+	int err = 0;
+
+	snprintf(path, sizeof path, "%s/meta.json", trace);
+	if (access(path, F_OK) < 0)
+		return 0;
+	m = json_object_from_file(path);
+	if (!m || !json_object_is_type(m, json_type_object)) {
+		snprintf(why, cap, "not JSON");
+		err = -EBADMSG;
+	} else if (!json_object_object_get_ex(m, "format", &v) ||
+		   !json_object_is_type(v, json_type_string) ||
+		   strcmp(json_object_get_string(v), "hindsight-trace") != 0) {
+		snprintf(why, cap, "its \"format\" is not \"hindsight-trace\"");
+		err = -EBADMSG;
+	}
+	json_object_put(m);
+	return err;
+}
+
+int cli_meta_check(const char *cmd, const char *trace)
+{
+	char why[64];
+	int err = meta_valid(trace, why, sizeof why);
+
+	if (err < 0) {
+		fprintf(stderr, "hindsight %s: %s/meta.json is damaged (%s): not a recording "
+			"this command can trust\n", cmd, trace, why);
+		return err;
+	}
+	cli_meta_refresh(trace); /* a background child may have ended since */
+	return 0;
 }
 
 int cli_meta_refresh(const char *trace)

@@ -218,7 +218,8 @@ int cli_build_main(int argc, char **argv)
 		build_usage(stderr);
 		return 2;
 	}
-	cli_meta_refresh(trace); /* a background child may have ended since */
+	if (cli_meta_check("build", trace) < 0)
+		return 1;
 	if (o.merge && o.shard_index >= 0) {
 		fprintf(stderr, "hindsight build: --shard and --merge do not go together\n");
 		return 2;
@@ -276,7 +277,8 @@ int cli_verify_main(int argc, char **argv)
 			       "Re-checks TRACE_DIR/db: every block checksum of every file, the raw\n"
 			       "chunks' checksums, the manifest's file hashes and the structural\n"
 			       "invariants; and that each process image the recording finished still\n"
-			       "has its files whole (not cut short or grown since).  Exit status: 0 all\n"
+			       "has its files whole (not cut short or grown since) and its meta.json\n"
+			       "is a recording's.  Exit status: 0 all\n"
 			       "good, 1 something is wrong, 2 no database or bad usage.\n");
 			return 0;
 		}
@@ -293,6 +295,8 @@ int cli_verify_main(int argc, char **argv)
 	ret = hs_dbb_verify(trace, stdout);
 	/* the raw files that outlive a database built before they were cut */
 	cut = cli_verify_recording(trace, stdout);
+	if (cli_meta_check("verify", trace) < 0)
+		cut = 1;
 	if (ret == 0 && cut)
 		printf("verify: %s: the recording is damaged (see above)\n", trace);
 	if (ret == 0)

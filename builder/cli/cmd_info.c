@@ -21,7 +21,8 @@ int cli_info_main(int argc, char **argv)
 		fprintf(stderr, "usage: hindsight info TRACE_DIR\n");
 		return 2;
 	}
-	cli_meta_refresh(argv[1]); /* a background child may have ended since */
+	if (cli_meta_check("info", argv[1]) < 0)
+		return 1;
 	err = hs_tree_info_text(argv[1], &text, &len);
 	if (err == -ENOENT) {
 		fprintf(stderr, "hindsight info: %s: no such recording\n", argv[1]);

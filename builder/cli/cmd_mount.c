@@ -137,7 +137,10 @@ int cli_mount_main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	cli_meta_refresh(trace); /* a background child may have ended since */
+	if (cli_meta_check("mount", trace) < 0) {
+		rc = 1;
+		goto out;
+	}
 	opt.after_mount = confine_mounted;
 	ll.read = calloc(opt.n_source_dirs + 1, sizeof(*ll.read));
 	if (!ll.read) {

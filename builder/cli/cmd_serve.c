@@ -414,7 +414,10 @@ int cli_serve_main(int argc, char **argv)
 		rc = serve_usage(stderr);
 		goto out;
 	}
-	cli_meta_refresh(trace); /* a background child may have ended since */
+	if (cli_meta_check("serve", trace) < 0) {
+		rc = 1;
+		goto out;
+	}
 	o.trace_dir = trace;
 	o.source_dirs = sources;
 	if (mem_mb && (e = cli_memory_limit("serve", mem_mb, &rc)) != 0) {

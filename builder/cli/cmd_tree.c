@@ -47,7 +47,9 @@ static int open_tree(const char *cmd, const char *trace, struct hs_tree **tree)
 	struct hs_tree_options opt = { .source_dirs = source_dirs, .n_source_dirs = n_source_dirs };
 	int err;
 
-	cli_meta_refresh(trace); /* a background child may have ended since */
+	err = cli_meta_check(cmd, trace);
+	if (err < 0)
+		return err;
 	err = hs_tree_open_opts(trace, &opt, tree);
 
 	if (err == -ENOENT)

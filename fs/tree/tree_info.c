@@ -48,31 +48,45 @@ static int64_t num(json_object *m, const char *key, int64_t dflt)
 	return json_object_get_int64(v);
 }
 
-/* Shell-style quoting so that the printed command can be pasted back. */
+/* One argument, n bytes of a, shell-quoted so that the printed command can
+ * be pasted back.  escaped: a is the recorder's PROCESS record form, where
+ * a backslash and a newline are written as "\\" and "\n". */
+static void put_quoted(FILE *f, const char *a, size_t n, bool escaped)
+{
+	bool plain = n != 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%",
+			    a[i]))
+			plain = false;
+	if (plain) {
+		fwrite(a, 1, n, f);
+		return;
+	}
+	fputc('\'', f);
+	for (size_t i = 0; i < n; i++) {
+		char c = a[i];
+
+		if (escaped && c == '\\' && i + 1 < n)
+			c = a[++i] == 'n' ? '\n' : a[i];
+		if (c == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(c, f);
+	}
+	fputc('\'', f);
+}
+
 static void print_command(FILE *f, json_object *cmd)
 {
 	size_t i, n = json_object_array_length(cmd);
 
 	for (i = 0; i < n; i++) {
 		const char *a = json_object_get_string(json_object_array_get_idx(cmd, i));
-		int plain = *a != 0;
-		for (const char *c = a; *c; c++)
-			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *c))
-				plain = 0;
+
 		if (i)
 			fputc(' ', f);
-		if (plain) {
-			fputs(a, f);
-		} else {
-			fputc('\'', f);
-			for (const char *c = a; *c; c++) {
-				if (*c == '\'')
-					fputs("'\\''", f);
-				else
-					fputc(*c, f);
-			}
-			fputc('\'', f);
-		}
+		put_quoted(f, a, strlen(a), false);
 	}
 	fputc('\n', f);
 }
@@ -253,14 +267,17 @@ static void print_process_record(FILE *f, const char *rec)
 				exe = l + 4;
 				exe_len = n - 4;
 			} else if (pass == 1 && n >= 4 && strncmp(l, "arg=", 4) == 0) {
-				fprintf(f, " %.*s", (int)(n - 4), l + 4);
+				fputc(' ', f);
+				put_quoted(f, l + 4, n - 4, true);
 			}
 			l += n + (nl ? 1 : 0);
 		}
 		if (pass == 0 && !exe)
 			return;
-		if (pass == 0)
-			fprintf(f, "program: %.*s\ncommand: %.*s", (int)exe_len, exe, (int)exe_len, exe);
+		if (pass == 0) {
+			fprintf(f, "program: %.*s\ncommand: ", (int)exe_len, exe);
+			put_quoted(f, exe, exe_len, false);
+		}
 	}
 	fputc('\n', f);
 }

@@ -59,6 +59,21 @@ mkdir -p "$T/plain"
 grep -q "is not a recording (no procs folder)" "$T/p.err" || fail "build of a plain folder: $(cat "$T/p.err")"
 [ -z "$(ls -A "$T/plain")" ] || fail "build of a plain folder wrote $(ls -A "$T/plain")"
 
+# a damaged meta.json beside a good database: every command refuses it
+# with one line naming the file, rather than serving the database as the
+# recording's (whose it is cannot be known any more)
+cp "$T/s/meta.json" "$T/meta.good"
+for bad in 'garbage{' '{"format":"other"}'; do
+	printf '%s\n' "$bad" >"$T/s/meta.json"
+	for cmd in "info" "cat:calls" "ls:calls" "build" "verify"; do
+		"$HS" ${cmd%%:*} "$T/s" $([ "${cmd#*:}" != "$cmd" ] && echo "${cmd#*:}") >"$T/m.out" 2>"$T/m.err"
+		[ $? != 0 ] || fail "${cmd%%:*} with meta.json '$bad' exited 0"
+		grep -q "meta.json is damaged" "$T/m.err" || fail "${cmd%%:*} with meta.json '$bad': $(head -n 1 "$T/m.err")"
+	done
+done
+cp "$T/meta.good" "$T/s/meta.json"
+"$HS" cat "$T/s" info >/dev/null 2>"$T/m.err" || fail "cat info with meta.json restored: $(head -n 1 "$T/m.err")"
+
 "$HS" verify >"$T/v.out" 2>&1
 [ $? = 2 ] || fail "verify without TRACE_DIR did not exit 2"
 "$HS" verify "$T/nothing-here" >"$T/v.out" 2>&1

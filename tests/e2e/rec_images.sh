@@ -82,4 +82,12 @@ check_totals "$T/bg" "bg"
 	fail "bg: meta.json was not brought up to date"
 build_ok "$T/bg"
 [ "$(info_word "$T/bg" complete)" = yes ] || fail "bg, built: complete: $(info_get "$T/bg" complete)"
+# each image's command: line is shell-quoted as the top one is: pasted
+# back to a shell it gives the program the same arguments
+record_ok "$T/q" /bin/sh -c '/bin/echo "x y" '\''q'\'' "a\b" z'
+build_ok "$T/q"
+last=$("$HS" info "$T/q" | sed -n 's/^process: \([^ ]*\) .*/\1/p' | tail -n 1)
+cmdline=$("$HS" cat "$T/q" "processes/$last/info" | sed -n 's/^command: //p')
+[ "$cmdline" = "/bin/echo 'x y' q 'a\b' z" ] || fail "processes/$last/info command: $cmdline"
+[ "$(sh -c "$cmdline")" = "$(/bin/echo 'x y' q 'a\b' z)" ] || fail "command: pasted back differs: $cmdline"
 pass "$(info_get "$T/et" instructions) instructions in 2 images"
