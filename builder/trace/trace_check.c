@@ -23,6 +23,9 @@
  * damaged recording could hold, so it is never handed one. */
 #define TRACE_CC_OP_NUMBER 65
 #define TRACE_RFLAGS_INVALID UINT64_MAX
+/* bit 1 (reserved, always 1) and IF: set in every user-mode rflags, as
+ * the kernel and gdb show it; libvex's flags thunk has neither */
+#define TRACE_RFLAGS_USER 0x202u
 
 const char *const hs_trace_gpr_names[16] = {
 	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
@@ -46,7 +49,10 @@ void hs_trace_regs_get(const uint8_t *state, struct hs_trace_regs *out)
 	memcpy(out->gpr, &s.guest_RAX, sizeof(out->gpr));
 	out->rip = s.guest_RIP;
 	out->rflags = rflags_of(&s);
+	if (out->rflags != TRACE_RFLAGS_INVALID)
+		out->rflags |= TRACE_RFLAGS_USER;
 	out->fs_base = s.guest_FS_CONST;
+	out->gs_base = s.guest_GS_CONST;
 	memcpy(out->ymm, &s.guest_YMM0, sizeof(out->ymm));
 	out->sseround = s.guest_SSEROUND;
 	out->ftop = s.guest_FTOP;

@@ -142,7 +142,7 @@ int hs_db_regs_at(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 static const char *const list[] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-	"rip", "rflags", "fs_base",
+	"rip", "rflags", "fs_base", "gs_base", "cs", "ss", "ds", "es", "fs", "gs",
 	"ymm0", "ymm1", "ymm2", "ymm3", "ymm4", "ymm5", "ymm6", "ymm7",
 	"ymm8", "ymm9", "ymm10", "ymm11", "ymm12", "ymm13", "ymm14", "ymm15",
 	"sseround", "ftop",
@@ -175,6 +175,22 @@ static int numbered(const char *name, const char *prefix, int max)
 	return (int)v;
 }
 
+/* The selector in a segment register (cs, ss, ds, es, fs, gs), -1 for
+ * another name.  Valgrind keeps none: it runs only 64-bit user code, where
+ * Linux loads the same ones into every process (__USER_CS 0x33,
+ * __USER_DS 0x2b in ss, null in the others; gdb's `info registers`). */
+static int segment(const char *name)
+{
+	static const struct { const char *name; int sel; } segs[] = {
+		{ "cs", 0x33 }, { "ss", 0x2b }, { "ds", 0 }, { "es", 0 }, { "fs", 0 }, { "gs", 0 },
+	};
+
+	for (size_t i = 0; i < DB_ARRAY_SIZE(segs); i++)
+		if (!strcasecmp(name, segs[i].name))
+			return segs[i].sel;
+	return -1;
+}
+
 int hs_db_reg_value(const struct hs_db_regs *r, const char *name, uint8_t out[32],
 		    uint32_t *size)
 {
@@ -193,8 +209,12 @@ int hs_db_reg_value(const struct hs_db_regs *r, const char *name, uint8_t out[32
 		put64(out, g->rip, size);
 	} else if (!strcasecmp(name, "rflags") || !strcasecmp(name, "eflags")) {
 		put64(out, g->rflags, size);
-	} else if (!strcasecmp(name, "fs_base") || !strcasecmp(name, "fs")) {
+	} else if (!strcasecmp(name, "fs_base")) {
 		put64(out, g->fs_base, size);
+	} else if (!strcasecmp(name, "gs_base")) {
+		put64(out, g->gs_base, size);
+	} else if ((n = segment(name)) >= 0) {
+		put64(out, (uint64_t)n, size);
 	} else if (!strcasecmp(name, "sseround")) {
 		put64(out, g->sseround, size);
 	} else if (!strcasecmp(name, "ftop")) {

@@ -232,6 +232,9 @@ const char *tree_reg_name(size_t i)
 static int lookup_reg(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      const char *name, struct hs_tree_node *out)
 {
+	/* gdb's name for rflags opens it too (not listed: one file each) */
+	if (strcmp(name, "eflags") == 0)
+		name = "rflags";
 	for (size_t i = 0; tree_reg_name(i); i++) {
 		if (strcmp(name, tree_reg_name(i)) == 0) {
 			tree_node_child(out, dir, K_T_REG);

@@ -208,12 +208,13 @@ int hs_db_regs_at(const struct hs_db_image *img, uint64_t t, uint32_t tid,
 		  struct hs_db_regs *out);
 
 /* Register names for listings, in display order: rax rbx rcx rdx rsi rdi
- * rbp rsp r8..r15 rip rflags fs_base ymm0..ymm15 sseround ftop
- * fpreg0..fpreg7 (Valgrind keeps x87 registers as 64-bit doubles and only
- * the rounding mode of MXCSR).  NULL past the end. */
+ * rbp rsp r8..r15 rip rflags fs_base gs_base cs ss ds es fs gs
+ * ymm0..ymm15 sseround ftop fpreg0..fpreg7 (Valgrind keeps x87 registers
+ * as 64-bit doubles and only the rounding mode of MXCSR).  NULL past the
+ * end. */
 const char *hs_db_reg_name(size_t i);
 /* The value of register name (case-insensitive: the names above, and
- * xmm0..xmm15, eflags, fs) in out, little endian; *size is its width in
+ * xmm0..xmm15, eflags) in out, little endian; *size is its width in
  * bytes: 32 for ymm, 16 for xmm, 8 for the rest.  -ENOENT for an unknown
  * name.  out holds 32 bytes. */
 int hs_db_reg_value(const struct hs_db_regs *r, const char *name,

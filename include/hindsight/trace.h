@@ -201,9 +201,12 @@ void hs_trace_code_keep_direct(struct hs_trace_code *code, hs_trace_jmp_keep_fn 
 struct hs_trace_regs {
 	uint64_t gpr[16];
 	uint64_t rip;
-	uint64_t rflags; /* computed from the lazy flags thunk; UINT64_MAX
-			  * when the thunk is not one libvex knows */
+	uint64_t rflags; /* computed from the lazy flags thunk, with the two
+			  * bits user mode always has set (1 and IF, 0x202),
+			  * which Valgrind does not model; UINT64_MAX when
+			  * the thunk is not one libvex knows */
 	uint64_t fs_base;
+	uint64_t gs_base;
 	uint8_t ymm[16][32]; /* little endian: ymm[i][0] is the low byte */
 	uint64_t sseround;
 	uint32_t ftop;
