@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -723,6 +724,65 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 	return 0;
 }
 
+/* Is the callee's function defined in file (gdb's FILE of `break
+ * FILE:FUNCTION`: the source file's name or a tail of its path that
+ * starts after a '/')?  Its line row at entry names the file. */
+static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
+			   const char *file)
+{
+	uint64_t pc = HS_DB_INLINE_K(callee) ? HS_DB_INLINE_PC(callee) :
+		      tree_src_reached(img, s, callee);
+	struct hs_src_loc loc;
+	size_t n = strlen(file), m;
+
+	if (hs_src_lookup(s, pc, &loc) != 0 || !loc.file)
+		return false;
+	m = strlen(loc.file);
+	return m >= n && !strcmp(loc.file + m - n, file) && (m == n || loc.file[m - n - 1] == '/');
+}
+
+/* calls/FILE:FUNCTION: the calls of FUNCTION's callees defined in FILE, as
+ * gdb's `break FILE:FUNCTION` stops only there (two static functions of
+ * one name in two files); -ENOENT when name is not of that form (FILE has
+ * a '.' and no ':', so that C++'s A::f is not taken for one) or none is. */
+static int file_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
+		       const char *name, struct hs_tree_node *out)
+{
+	const char *colon = strchr(name, ':');
+	struct hs_tree_node fn;
+	const struct call_name *cn;
+	struct tree_src_image *si;
+	char file[PATH_MAX];
+	struct hs_src *s;
+	uint64_t mask = 0;
+	int err;
+
+	if (!colon || colon[1] == ':' || !colon[1] || strchr(colon + 1, ':') == colon + 1 ||
+	    (size_t)(colon - name) >= sizeof(file) || !memchr(name, '.', (size_t)(colon - name)))
+		return -ENOENT;
+	memcpy(file, name, (size_t)(colon - name));
+	file[colon - name] = 0;
+	err = tree_calls_lookup(tree, dir, colon + 1, &fn);
+	if (err == 0)
+		err = tree_src_get_names(tree, dir, &si);
+	if (err == 0)
+		err = tree_src_get(tree, dir, &s);
+	if (err < 0 || fn.b)
+		return err < 0 ? err : -ENOENT; /* an overload picked: not with a file */
+	cn = &si->names[fn.a];
+	for (size_t i = 0; i < cn->n_callees && i < 64; i++)
+		if (callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))
+			mask |= 1ull << i;
+	if (!mask)
+		return -ENOENT;
+	*out = fn;
+	if (mask != (cn->n_callees >= 64 ? UINT64_MAX : (1ull << cn->n_callees) - 1)) {
+		out->sub = CALL_BY_FILE;
+		out->b = mask;
+	}
+	return 0;
+}
+
 int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      const char *name, struct hs_tree_node *out)
 {
@@ -742,7 +802,8 @@ int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		out->a = (uint64_t)(hit - si->names);
 		return 0;
 	}
-	return alias_lookup(tree, dir, si, name, out);
+	err = alias_lookup(tree, dir, si, name, out);
+	return err == -ENOENT ? file_lookup(tree, dir, name, out) : err;
 }
 
 int tree_calls_list(struct hs_tree *tree, const struct hs_tree_node *dir,

@@ -256,6 +256,10 @@ void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64
  * overload it picks. */
 uint64_t tree_src_sig_hash(const char *sig);
 #define CALL_BY_SIG 1
+/* calls/FILE:FUNCTION (gdb's `break same_b.c:helper`): a K_CALL node of sub
+ * CALL_BY_FILE holds, in b, the bit mask of its name's callees (the first
+ * 64) defined in FILE. */
+#define CALL_BY_FILE 2
 
 /* ---- tree_src_locals.c ------------------------------------------------------------ */
 

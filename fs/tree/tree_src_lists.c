@@ -134,15 +134,18 @@ uint64_t tree_src_sig_hash(const char *sig)
 	return XXH64(buf, k, 0);
 }
 
-/* Whether the callee of the name is one a node picks (tree_calls_lookup):
- * all, the overload at entry b, or those of signature hash b. */
+/* Whether callee i of the name is one a node picks (tree_calls_lookup):
+ * all, the overload at entry b, those of signature hash b, or those of
+ * FILE (bit i of b). */
 static bool picked(const struct hs_db_image *img, struct hs_src *s,
-		   const struct hs_tree_node *n, uint64_t callee)
+		   const struct hs_tree_node *n, size_t i, uint64_t callee)
 {
 	char buf[512];
 
 	if (!n->b)
 		return true;
+	if (n->sub == CALL_BY_FILE)
+		return i < 64 && (n->b >> i & 1);
 	if (n->sub != CALL_BY_SIG)
 		return !HS_DB_INLINE_K(callee) && tree_src_reached(img, s, callee) == n->b;
 	tree_src_callee_sig(img, s, callee, buf, sizeof(buf));
@@ -180,7 +183,7 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 		struct call_fill f = { l, tree_src_calls_from(s, cn->callees[i], main_t) };
 		size_t n0 = l->n;
 
-		if (!picked(img, s, n, cn->callees[i]))
+		if (!picked(img, s, n, i, cn->callees[i]))
 			continue; /* one overload of the name (tree_calls_lookup) */
 		err = hs_db_calls_to(img, cn->callees[i], add_call, &f);
 		if (err < 0)
