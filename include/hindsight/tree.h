@@ -10,6 +10,10 @@
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
  *   time/<t>/{where,source,backtrace,locals/<name>,next-line,prev-line,finish,caller}
  *   time/<t>/eval/<expr>             a C expression, %2F for '/' (hs_tree_eval)
+ *   time/<t>.<k>/...                 view k of moment t: the first k of the
+ *                                    inlined copies hidden at t shown (gdb's
+ *                                    `break f` on an inlined f, or its `step`
+ *                                    into the copy at the same pc)
  *   time/<t>/globals                 the names of the compile unit's globals
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
@@ -72,7 +76,8 @@ struct hs_tree_node {
 	uint16_t image;  /* process image index (0: the first process) */
 	uint32_t sub;    /* register index, ... */
 	uint32_t flags;
-	uint32_t spare;
+	uint32_t view;   /* time/<t>.<k>: k (a view of the moment, 0: the
+			  * moment itself), on time/<t> and what is under it */
 	uint64_t t;
 	uint64_t a, b;   /* address and length, thread id, ... */
 };
