@@ -436,6 +436,14 @@ int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const c
 	n.t = at->t;
 	if (at->t > tree_t_end(tree, &n))
 		return -ENOENT;
+	if (at->view) {
+		unsigned h;
+		int err = tree_src_views(tree, &n, &h);
+
+		if (err < 0 || at->view > h)
+			return err < 0 ? err : -ENOENT;
+		n.view = at->view;
+	}
 	return eval_at(tree, &n, at->frame, expr, at->first, at->count, out);
 }
 

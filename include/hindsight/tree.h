@@ -224,6 +224,11 @@ void hs_tree_vars_free(struct hs_tree_var *v, size_t n); /* accepts NULL */
  * frees with hs_tree_vars_free(). */
 int hs_tree_vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
 		    uint32_t tid, struct hs_tree_var **out, size_t *count);
+/* The parameters then locals of view `view` of moment t (as
+ * time/<t>.<view>/locals/ holds them; 0: time/<t>'s, the copies starting
+ * at the pc hidden).  Errors and ownership as hs_tree_vars_at. */
+int hs_tree_view_vars(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
+		      uint32_t view, struct hs_tree_var **out, size_t *count);
 
 /* One call of calls/<f> (the one with that t_call), as gdb shows it when
  * `break f` stops there (`bt 1`) and when `finish` returns ("Value
@@ -318,6 +323,8 @@ struct hs_tree_eval_at {
 	uint64_t t;
 	uint32_t frame;
 	uint64_t first, count;
+	uint32_t view;    /* time/<t>.<view>'s frames (0: time/<t>); -ENOENT
+			   * past the moment's views */
 };
 int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const char *expr,
 		 struct hs_src_eval *out);
