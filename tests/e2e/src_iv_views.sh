@@ -24,6 +24,9 @@
 . "$ROOT/tests/e2e/fs_lib.bash"
 . "$ROOT/tests/e2e/src_lib.bash"
 . "$ROOT/tests/e2e/inl_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
+# both the mounts and the servers end with the test
+trap 'for p in "${SRV_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; fs_cleanup' EXIT
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 
@@ -209,4 +212,57 @@ done
 moves iv_nest_o2 same_line 8 "two: finish;reverse-step 4" top mid leaf two more
 moves iv_cpp_o2 work 10 "Box::twice: next;Box::area: next;Leaf::get: next;reverse-step 7" \
 	Box::twice Box::area Leaf::get 'scale2<int>' 'scale<int>'
+# the HTTP API: /api/calls rows name their view and the copy's arguments
+# there; /api/moment and /api/eval with view=K are time/<t>.<K>'s files
+serve_start iv "$T/iv_nest_o2.trace"
+cat >"$T/api.py" <<'PYEOF'
+import json, os, sys, urllib.error, urllib.request
+base, mnt = sys.argv[1], sys.argv[2]
+def get(q):
+    try:
+        return json.load(urllib.request.urlopen(base + q)), 200
+    except urllib.error.HTTPError as e:
+        return None, e.code
+def rd(p):
+    return open(os.path.join(mnt, p)).read()
+bad, n = [], 0
+for fn in ("top", "mid", "leaf", "two"):
+    lines = rd("calls/" + fn).splitlines()
+    rows, _ = get("/api/calls?name=%s&count=500" % fn)
+    for line, r in zip(lines, rows["rows"]):
+        m = line.split()[0]
+        t, k = (int(x) for x in m.split("."))
+        n += 1
+        if (r["t_call"], r["view"]) != (t, k):
+            bad.append("%s: row %s.%s, calls/ %s" % (fn, r["t_call"], r["view"], m))
+        params = {a["name"]: a["value"] for a in r["args"] or []}
+        for name, value in params.items():
+            if rd("time/%s/locals/%s" % (m, name)).rstrip("\n") != value:
+                bad.append("%s %s: arg %s=%s, locals/ %s" % (fn, m, name, value,
+                           rd("time/%s/locals/%s" % (m, name))))
+        if not params:
+            bad.append("%s %s: no arguments" % (fn, m))
+    mo, _ = get("/api/moment?t=%d&view=%d" % (t, k))
+    if mo["view"] != k or mo["where"].strip() != rd("time/%s/where" % m).strip() or \
+            mo["backtrace"].strip() != rd("time/%s/backtrace" % m).strip():
+        bad.append("%s: /api/moment view %d: %s" % (fn, k, mo["where"]))
+    for link, want in (("step-into", os.readlink("%s/time/%s/step-into" % (mnt, m))),
+                       ("finish", os.readlink("%s/time/%s/finish" % (mnt, m)))):
+        got = "../%d" % mo["links"][link] + (".%d" % mo["link_views"][link]
+                                              if link in mo["link_views"] else "")
+        if got != want:
+            bad.append("%s: /api/moment %s %s, the link %s" % (fn, link, got, want))
+    ev, _ = get("/api/eval?t=%d&view=%d&expr=x" % (t, k))
+    if ev.get("value", ev.get("error")) != rd("time/%s/eval/x" % m).rstrip("\n"):
+        bad.append("%s: /api/eval x %s, eval/x %s" % (fn, ev, rd("time/%s/eval/x" % m)))
+    if get("/api/moment?t=%d&view=%d" % (t, 4))[1] != 404:
+        bad.append("%s: /api/moment view 4 is no 404" % fn)
+for b in bad:
+    print(b)
+print("%d rows compared, %d mismatches" % (n, len(bad)))
+sys.exit(1 if bad else 0)
+PYEOF
+"$PY" "$T/api.py" "$BASE" "$T/iv_nest_o2.mnt" >"$T/api.cmp" 2>&1 ||
+	fail "api: $(head -n 3 "$T/api.cmp" | tr '\n' ' ')"
+summary="$summary api:$(tail -n 1 "$T/api.cmp" | cut -d' ' -f1)"
 pass "views compared with gdb (step sequence+walks, moves, calls/ hits):$summary"
