@@ -332,15 +332,21 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		}
 		return 0;
 	}
-	if (!x->sf || hs_src_inline_holds(x->s, x->sf, pc)) {
-		x->last_in = ls->t; /* inside a copy called from the frame */
+	/* inside a copy called from the frame: the frame shown is one in it
+	 * (a later range of the frame's own copy whose start is hidden, the
+	 * copy left and entered again, shows the caller: left) */
+	if (!x->sf || hs_src_inline_within(x->s, li.inline_hidden, x->sf)) {
+		x->last_in = ls->t;
 		return 0;
 	}
 	return nx_left(x, ls->t) ? 2 : 1;
 }
 
-int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			 uint32_t view, uint64_t *t_out)
+/* gdb's next from t in view `view`; with no_line, stepping no line (a
+ * finish out of a copy left at the start of a row that is no statement:
+ * gdb keeps the empty line its finish began with). */
+static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t, uint32_t view,
+		     bool no_line, uint64_t *t_out)
 {
 	struct nx x;
 	struct hs_db_line_start ls;
@@ -349,6 +355,8 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 
 	if (err < 0)
 		goto out;
+	if (no_line)
+		x.line = 0;
 	for (;;) {
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;
@@ -373,6 +381,12 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 out:
 	free(x.r);
 	return err;
+}
+
+int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint32_t view, uint64_t *t_out)
+{
+	return next_from(img, s, t, view, false, t_out);
 }
 
 /* ---- step-into where code was inlined -------------------------------------------------
@@ -574,8 +588,10 @@ out:
  * return: it steps as `next` does in the caller, with no line and no
  * range, so it runs out of the copy and stops at the first statement
  * row there, at a copy called from the caller that begins there, or, at
- * a row's middle or a row that is no statement, takes that row's line
- * and goes on as `next` from it (no value is printed: none is known). */
+ * a row's middle, takes that row's line and goes on as `next` from it;
+ * at the start of a row that is no statement (the frame it steps, the
+ * caller, unchanged) it keeps no line and goes on (no value is printed:
+ * none is known). */
 int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
 			   uint64_t *t)
 {
@@ -590,7 +606,7 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
 	if (err < 0 || now != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
 	    !li.line || (li.row_start && li.is_stmt) || li.inline_frame != li.inline_hidden)
 		goto out;       /* a stop there (or out of the function) */
-	err = tree_src_next_inline(img, s, *t, 0, t);
+	err = next_from(img, s, *t, 0, li.row_start, t);
 	if (err == -E2BIG)
 		err = 0;        /* too long a walk: the copy's exit */
 out:

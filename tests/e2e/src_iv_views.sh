@@ -199,18 +199,12 @@ for prog in iv_nest_o2 iv_cpp_o2; do
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\) .*walks \([0-9]*\) stops.*/\1+\2/')"
 done
 # Known differences from gdb, at view 0 (as from any moment inside a
-# copy), left for another change: `finish` out of two's copy whose exit is
-# the start of a row that is no statement takes that row's line and goes
-# on as `next` past the loop condition's copy (gdb keeps no line there and
-# stops at that copy); reverse-step out of two's line 29 stops at the start
-# of a row of leaf's block where gdb's stops in two's next row.  In
-# iv_cpp_o2, `next` out of the three copies (Box::twice, Box::area,
-# Leaf::get) whose loop runs them again at once: gdb stops at the next
-# iteration's copies (an is_stmt row of another line where the first
-# copies are left), next-line goes on to the next line; reverse-step back
-# into the loop's first line.
-moves iv_nest_o2 same_line 8 "two: finish;reverse-step 4" top mid leaf two more
-moves iv_cpp_o2 work 10 "Box::twice: next;Box::area: next;Leaf::get: next;reverse-step 7" \
+# copy), left for another change: reverse-step out of two's line 29
+# stops at the start of a row of leaf's block where gdb's stops in two's
+# next row; in iv_cpp_o2, reverse-step from the loop's first line back to
+# the line before the loop.
+moves iv_nest_o2 same_line 8 "reverse-step 4" top mid leaf two more
+moves iv_cpp_o2 work 10 "reverse-step 7" \
 	Box::twice Box::area Leaf::get 'scale2<int>' 'scale<int>'
 # the HTTP API: /api/calls rows name their view and the copy's arguments
 # there; /api/moment and /api/eval with view=K are time/<t>.<K>'s files
