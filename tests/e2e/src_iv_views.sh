@@ -193,7 +193,7 @@ moves()
 # so tree_src_step_inline does not run the step from there)
 WALKS="next;step,next;step,step,finish,next;next,step,finish"
 for prog in iv_nest_o2 iv_cpp_o2; do
-	inl_oracle_run "$prog" 4 "$WALKS"
+	inl_oracle_run "$prog" 4 "$WALKS" no # reverse-next: src_inl2_oracle's
 	grep -q 'compared [0-9]* ([0-9]* in inlined code; [1-9][0-9]* entering a copy' "$T/$prog.cmp" ||
 		fail "$prog: no step into a copy at the same pc: $(tail -n 1 "$T/$prog.cmp")"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\) .*walks \([0-9]*\) stops.*/\1+\2/')"
