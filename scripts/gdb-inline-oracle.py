@@ -12,13 +12,13 @@
 #     frame 0, and whether gdb hides inline frames there.  gdb's `step`
 #     stops at the entry of an inlined copy twice or more at the same pc:
 #     first in the caller at the call site (the copy's frame hidden), then,
-#     one `step` later without running anything, in the copy.  A moment in
-#     a recording has one answer, the one gdb gives when it arrives there
-#     (by `next`, `finish`, a return): the call site, the copy hidden.  So
-#     the stop that enters the copy at the same pc has no moment of its
-#     own (nor one where `step` entered a copy on arriving, the call site
-#     being the line it stepped): there only the frames under the entered
-#     ones are compared.
+#     one `step` later without running anything, in the copy (one copy
+#     more per `step` where several start there).  A moment shows what gdb
+#     shows when it arrives there (by `next`, `finish`, a return): the call
+#     site, the copies hidden; its views time/<t>.<k> show k of them, and
+#     step-into leads from one to the next as gdb's `step` does (and to
+#     view 1 where gdb's `step` entered a copy on arriving, the call site
+#     being the line it stepped): every stop is compared in full.
 #     Then, for each inlined function it stepped through, `break f`, run,
 #     `next` and, still in f, `finish` (pc offsets of both).
 #     Then the walks: from `break main`, gdb's `next`, `step` and `finish`
@@ -31,8 +31,8 @@
 #            "walks": [{pattern, stops: [{cmd, pc, file, bt, inline}]}]}.
 #
 #   python3 scripts/gdb-inline-oracle.py compare ORACLE_JSON MNT
-#     walks Hindsight's `step` (time/main, then each time/<t>/step-into)
-#     while in main's call, at the stops in the program's own file, the pc
+#     walks Hindsight's `step` (time/main, then each time/<t>/step-into,
+#     to a moment or a view of one, time/<t>.<k>) while in main's call, at the stops in the program's own file, the pc
 #     of each (time/<t>/insn) as an offset from main's entry; each gdb
 #     stop must be such a stop at the same pc, found in order, and there
 #     time/<t>/where must be gdb's frame 0 (function, file, line) and
@@ -207,10 +207,9 @@ def gdb_reverse(gdb, main, walk):
 # The walks: gdb's commands in a fixed pattern from `break main`, each
 # stop kept; Hindsight follows the same links (next-line, step-into,
 # finish) from time/main.  `finish` only from a frame other than main's
-# own; after a `step` that entered an inlined copy (the frame shown is
-# one of its inline frames) the next command is `step`: gdb then holds a
-# state no moment has (the copy entered at its first instruction, shown
-# at the call site before).
+# own.  A `step` that entered an inlined copy at its first instruction
+# is a view of that moment (time/<t>.<k>): the pattern goes on from it
+# (`next` and `finish` from a view are compared too).
 WALKS = [["next"], ["step", "next"], ["step", "step", "finish", "next"],
          ["next", "step", "finish"], ["step", "finish"]]
 HS_LINK = {"next": "next-line", "step": "step-into", "finish": "finish"}
@@ -248,7 +247,6 @@ def gdb_walk(gdb, main, own, pattern):
     gdb.execute("delete", to_string=True)
     walk = []
     cmd = "start"
-    prev_pc = None
     k = 0
     for _ in range(MAX_WALK):
         try:
@@ -263,11 +261,8 @@ def gdb_walk(gdb, main, own, pattern):
         bt, shown = frames_of(gdb, frame)
         walk.append({"cmd": cmd, "pc": frame.pc() - main, "bt": bt, "inline": shown,
                      "file": os.path.basename(sal.symtab.filename)})
-        entered = cmd == "step" and shown > 0 and (
-            frame.pc() == prev_pc or arrival_hides(gdb, frame))
-        prev_pc = frame.pc()
         cmd = pattern[k % len(pattern)]
-        if entered or (cmd == "finish" and shown == 0 and frame.name() == "main"):
+        if cmd == "finish" and shown == 0 and frame.name() == "main":
             cmd = "step"    # the pattern goes on after it
         else:
             k += 1
@@ -302,46 +297,50 @@ def hs_frames(text):
     return got
 
 
+def moment_t(m):
+    """The t of a moment's name: "<t>" or a view of it, "<t>.<k>"."""
+    return int(m.split(".")[0])
+
+
 def step_chain(mnt, t1):
-    """time/main, then its step-into links while inside main's call."""
+    """time/main, then its step-into links (moments and views, "<t>" or
+    "<t>.<k>") while inside main's call."""
     res = []
     link = os.path.join(mnt, "time", "main")
     while len(res) < MAX_STEPS:
         try:
-            t = int(os.readlink(link).split("/")[-1])
+            m = os.readlink(link).split("/")[-1]
+            t = moment_t(m)
         except (OSError, ValueError):
             break
         if t > t1:
             break
-        res.append(t)
-        link = os.path.join(mnt, "time", str(t), "step-into")
+        res.append(m)
+        link = os.path.join(mnt, "time", m, "step-into")
     return res
 
 
 def link_t(mnt, t, name):
+    """The moment (or view) link name of moment t leads to, or None."""
     try:
-        return int(os.readlink(os.path.join(mnt, "time", str(t), name)).split("/")[-1])
+        m = os.readlink(os.path.join(mnt, "time", str(t), name)).split("/")[-1]
+        moment_t(m)
+        return m
     except (OSError, ValueError):
         return None
 
 
 def compare_walks(orc, mnt, main, bad):
     """Each walk's gdb stops against the same links from time/main: the
-    pc of every stop, and where and backtrace unless gdb's `step` entered
-    a copy (it then shows more inline frames than the moment: a copy
-    entered at its first instruction, or at the pc it was at)."""
+    pc, where and backtrace of every stop (a `step` that entered a copy
+    at its first instruction: a view of the moment)."""
     n = entered = inl = 0
     hidden_pcs = set(s["pc"] for s in orc["stops"] if s["hidden"])
     for w in orc.get("walks", []):
         t = link_t(mnt, "", "main")
-        prev_pc = None
         for j, s in enumerate(w["stops"]):
             if j > 0:
-                if s["cmd"] == "step" and s["pc"] == prev_pc:
-                    entered += 1    # gdb entered the copy without running
-                    continue
                 t = link_t(mnt, t, HS_LINK[s["cmd"]]) if t is not None else None
-            prev_pc = s["pc"]
             if t is None:
                 bad.append("walk %s stop %d (%s): no link, gdb main+0x%x %s:%d" % (
                     "/".join(w["pattern"]), j, s["cmd"], s["pc"], s["bt"][0][0],
@@ -349,29 +348,22 @@ def compare_walks(orc, mnt, main, bad):
                 break
             pc = int(read(os.path.join(mnt, "time", str(t), "insn")).split()[0], 16) - main
             if pc != s["pc"]:
-                bad.append("walk %s stop %d (%s): t %d at main+0x%x, gdb main+0x%x %s:%d" % (
+                bad.append("walk %s stop %d (%s): t %s at main+0x%x, gdb main+0x%x %s:%d" % (
                     "/".join(w["pattern"]), j, s["cmd"], t, pc, s["pc"], s["bt"][0][0],
                     s["bt"][0][1]))
                 break
             got = hs_frames(read(os.path.join(mnt, "time", str(t), "backtrace")))
-            n_inl = read(os.path.join(mnt, "time", str(t), "backtrace")).count(" inlined\n")
-            if s["cmd"] == "step" and s["inline"] > n_inl:
-                # the frames under the ones gdb entered are the moment's
-                entered += 1
-                if got != s["bt"][s["inline"] - n_inl:]:
-                    bad.append("walk %s stop %d (step into a copy): t %d backtrace %s, "
-                               "gdb %s" % ("/".join(w["pattern"]), j, t, got, s["bt"]))
-                continue
+            entered += "." in t     # a view: gdb's step entered a copy
             n += 1
             inl += s["inline"] > 0 or s["pc"] in hidden_pcs
             where = read(os.path.join(mnt, "time", str(t), "where")).strip()
             m = WHERE_RE.match(where)
             want = (s["bt"][0][0], s["file"], s["bt"][0][1])
             if not m or (m.group(1), m.group(2), int(m.group(3) or 0)) != want:
-                bad.append("walk %s stop %d (%s): t %d where %r, gdb %s %s:%d" % (
+                bad.append("walk %s stop %d (%s): t %s where %r, gdb %s %s:%d" % (
                     ("/".join(w["pattern"]), j, s["cmd"], t, where) + want))
             if got != s["bt"]:
-                bad.append("walk %s stop %d (%s): t %d backtrace %s, gdb %s" % (
+                bad.append("walk %s stop %d (%s): t %s backtrace %s, gdb %s" % (
                     "/".join(w["pattern"]), j, s["cmd"], t, got, s["bt"]))
     return n, inl, entered
 
@@ -401,12 +393,18 @@ def compare_reverse(orc, mnt, main, bad):
         pc = int(read(os.path.join(mnt, "time", str(t), "insn")).split()[0], 16) - main
         got = hs_frames(read(os.path.join(mnt, "time", str(t), "backtrace")))
         if got != s["bt"]:
-            bad.append("reverse-next stop %d: t %d (main+0x%x) backtrace %s, gdb main+0x%x %s" %
+            bad.append("reverse-next stop %d: t %s (main+0x%x) backtrace %s, gdb main+0x%x %s" %
                        (j, t, pc, got, s["pc"], s["bt"]))
             break
         other_pc += pc != s["pc"]
         n += 1
     return n, other_pc
+
+
+def hs_function(mnt, t):
+    """The function of time/<t>/where (frame 0), or None."""
+    m = WHERE_RE.match(read(os.path.join(mnt, "time", t, "where")).strip())
+    return m.group(1) if m else None
 
 
 def compare(oracle_path, mnt):
@@ -428,82 +426,62 @@ def compare(oracle_path, mnt):
         hs.append((t, pc - main))
     bad = []
     k = n = hidden = inl = entered = 0
-    for i, s in enumerate(stops):
+    matched = set()
+    for s in stops:
         hidden += s["hidden"]
-        if i > 0 and stops[i - 1]["pc"] == s["pc"]:
-            entered += 1    # gdb's step entered the copy without running
-            continue
         j = next((j for j in range(k, len(hs)) if hs[j][1] == s["pc"]), None)
         if j is None:
             bad.append("gdb stops at main+0x%x (%s:%d), no step does after t %s" % (
                 s["pc"], s["bt"][0][0], s["bt"][0][1], hs[k][0] if k < len(hs) else "-"))
             continue
-        k = j
+        matched.add(j)
+        k = j + 1
         t = hs[j][0]
-        bt_text = read(os.path.join(mnt, "time", str(t), "backtrace"))
-        extra = s["inline"] - bt_text.count(" inlined\n")
-        if extra > 0:
-            # stepped into a copy at its first instruction: the frames
-            # under the ones gdb entered are the moment's
-            entered += 1
-            if hs_frames(bt_text) != s["bt"][extra:]:
-                bad.append("t %d backtrace %s, gdb %s (entered)" % (
-                    t, hs_frames(bt_text), s["bt"]))
-            continue
+        bt_text = read(os.path.join(mnt, "time", t, "backtrace"))
+        entered += "." in t     # a view: gdb's step entered a copy there
         n += 1
         inl += s["inline"] > 0 or s["hidden"]
-        where = read(os.path.join(mnt, "time", str(t), "where")).strip()
+        where = read(os.path.join(mnt, "time", t, "where")).strip()
         m = WHERE_RE.match(where)
         want = (s["bt"][0][0], s["file"], s["bt"][0][1])
         if not m or (m.group(1), m.group(2), int(m.group(3) or 0)) != want:
-            bad.append("t %d where %r, gdb %s %s:%d" % ((t, where) + want))
+            bad.append("t %s where %r, gdb %s %s:%d" % ((t, where) + want))
         got = hs_frames(bt_text)
         if got != s["bt"]:
-            bad.append("t %d backtrace %s, gdb %s" % (t, got, s["bt"]))
-    # and `step` stops nowhere else: every step is a stop of gdb's
-    # (at a hidden stop's pc, the copy's frame is the next stop: same pc)
+            bad.append("t %s backtrace %s, gdb %s" % (t, got, s["bt"]))
+    # and `step` stops nowhere else: every step is a stop of gdb's, as
+    # often as gdb's
     pcs = [s["pc"] for s in stops]
-    extra = [(t, pc) for (t, pc) in hs if pc not in pcs]
-    for t, pc in extra:
-        bad.append("t %d: a step stops at main+0x%x where gdb's does not" % (t, pc))
-    matched = set()
-    k = 0
-    for s in stops:
-        j = next((j for j in range(k, len(hs)) if hs[j][1] == s["pc"]), None)
-        if j is not None:
-            matched.add(j)
-            k = j
     for j, (t, pc) in enumerate(hs):
-        if j not in matched and pc in pcs:
-            bad.append("t %d: a step stops at main+0x%x more often than gdb's" % (t, pc))
+        if pc not in pcs:
+            bad.append("t %s: a step stops at main+0x%x where gdb's does not" % (t, pc))
+        elif j not in matched:
+            bad.append("t %s: a step stops at main+0x%x more often than gdb's" % (t, pc))
     # finish from the first hit of each inlined function's breakpoint
     n_fin = 0
     for fin in orc.get("finishes", []):
-        t = next((t for (t, pc) in hs if pc == fin["hit"]), None)
+        # the step stop at that pc whose frame 0 is the function's (a view
+        # of the moment where copies start there)
+        t = next((t for (t, pc) in hs if pc == fin["hit"] and
+                  hs_function(mnt, t) == fin["function"]), None)
         if t is None:
-            continue
-        # gdb's breakpoint on an outer copy that starts where an inner
-        # one does shows the outer one (the inner hidden): Hindsight's
-        # frame 0 there is the inner one, whose finish is another
-        m = WHERE_RE.match(read(os.path.join(mnt, "time", str(t), "where")).strip())
-        if not m or m.group(1) != fin["function"]:
             continue
         n_fin += 1
         try:
-            tf = int(os.readlink(os.path.join(mnt, "time", str(t), "finish")).split("/")[-1])
-            got = int(read(os.path.join(mnt, "time", str(tf), "insn")).split()[0], 16) - main
+            tf = os.readlink(os.path.join(mnt, "time", t, "finish")).split("/")[-1]
+            got = int(read(os.path.join(mnt, "time", tf, "insn")).split()[0], 16) - main
         except (OSError, ValueError) as e:
-            bad.append("t %d finish from %s: %s" % (t, fin["function"], e))
+            bad.append("t %s finish from %s: %s" % (t, fin["function"], e))
             continue
         if got != fin["finish"]:
-            bad.append("t %d finish from %s: main+0x%x, gdb main+0x%x" % (
+            bad.append("t %s finish from %s: main+0x%x, gdb main+0x%x" % (
                 t, fin["function"], got, fin["finish"]))
     n_walk, n_walk_inl, n_entered = compare_walks(orc, mnt, main, bad)
     n_back, n_back_pc = compare_reverse(orc, mnt, main, bad)
     for b in bad[:20]:
         print(b)
     print("gdb stops %d (%d with inline frames hidden), compared %d "
-          "(%d in inlined code; %d entering a copy: frames under it compared), finish "
+          "(%d in inlined code; %d entering a copy: a view of the moment), finish "
           "from %d inline frames, walks %d stops (%d in inlined code; %d entering a "
           "copy), reverse-next %d stops (%d at another pc of the line), %d mismatches" % (
               len(stops), hidden, n, inl, entered, n_fin, n_walk, n_walk_inl, n_entered,

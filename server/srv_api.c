@@ -110,6 +110,21 @@ static int image_prefix(struct hs_tree *tree, const struct srv_req *req, char *b
 	return 0;
 }
 
+/* The view= argument of a request about a moment (0 when none: time/<t>;
+ * k: time/<t>.<k>); -1 once it has replied with the error. */
+static int view_arg(const struct srv_req *req, struct srv_reply *r, uint32_t *view)
+{
+	uint64_t k = 0;
+
+	if (srv_arg(req, "view") && (srv_parse_u64(srv_arg(req, "view"), &k) < 0 ||
+				     k > UINT32_MAX)) {
+		srv_reply_status(r, 400, "EINVAL", "view must be a number (view=1)");
+		return -1;
+	}
+	*view = (uint32_t)k;
+	return 0;
+}
+
 /* The t= and image= arguments of a request about a moment: t, the
  * image's prefix and the image; -1 once it has replied with the error. */
 static int moment_args(struct hs_tree *tree, const struct srv_req *req, struct srv_reply *r,
@@ -211,12 +226,13 @@ int srv_canonical(struct hs_tree *tree, const char *path, bool follow_last, char
 	return err;
 }
 
-/* t of a link "../1234" (the number after the last '/'). */
-static int link_t(struct hs_tree *tree, const char *path, uint64_t *t)
+/* t and view of a link "../1234" or "../1234.2" (time/<t>.<k>: view k
+ * of the moment, where inlined copies start), after the last '/'. */
+static int link_tv(struct hs_tree *tree, const char *path, uint64_t *t, uint32_t *view)
 {
 	struct hs_tree_node n;
-	char target[256];
-	const char *last;
+	char target[256], *last, *dot;
+	uint64_t k = 0;
 	int err = hs_tree_resolve(tree, path, false, &n);
 
 	if (err < 0)
@@ -227,7 +243,21 @@ static int link_t(struct hs_tree *tree, const char *path, uint64_t *t)
 	if (err < 0)
 		return err;
 	last = strrchr(target, '/');
-	return srv_parse_u64(last ? last + 1 : target, t);
+	last = last ? last + 1 : target;
+	if ((dot = strchr(last, '.'))) {
+		*dot = 0;
+		if (srv_parse_u64(dot + 1, &k) < 0 || k > UINT32_MAX)
+			return -EINVAL;
+	}
+	*view = (uint32_t)k;
+	return srv_parse_u64(last, t);
+}
+
+static int link_t(struct hs_tree *tree, const char *path, uint64_t *t)
+{
+	uint32_t view;
+
+	return link_tv(tree, path, t, &view);
 }
 
 static struct json_object *u64_json(uint64_t v)
@@ -616,23 +646,29 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 {
 	struct hs_tree *tree = srv_tree(s, r);
 	const struct hs_db_image *img;
-	struct json_object *o, *links, *paths, *insn;
+	struct json_object *o, *links, *paths, *insn, *views;
 	char prefix[128], base[256], p[320];
 	struct hs_tree_node n;
+	uint32_t view, lv;
 	uint64_t t, v;
 	char *text;
 	int err;
 
 	if (!tree)
 		return;
-	if (moment_args(tree, req, r, &t, prefix, sizeof prefix, &img) < 0)
+	if (moment_args(tree, req, r, &t, prefix, sizeof prefix, &img) < 0 ||
+	    view_arg(req, r, &view) < 0)
 		return;
-	snprintf(base, sizeof base, "%stime/%" PRIu64, prefix, t);
+	if (view)
+		snprintf(base, sizeof base, "%stime/%" PRIu64 ".%" PRIu32, prefix, t, view);
+	else
+		snprintf(base, sizeof base, "%stime/%" PRIu64, prefix, t);
 	err = hs_tree_resolve(tree, base, true, &n);
 	if (err < 0)
 		return srv_reply_error(r, err, "%s: %s", base, strerror(-err));
 	o = json_object_new_object();
 	json_object_object_add(o, "t", u64_json(t));
+	json_object_object_add(o, "view", json_object_new_int64(view));
 	snprintf(p, sizeof p, "%s/thread", base);
 	if (read_text(tree, p, 64, &text, NULL) == 0 && srv_parse_u64((chomp(text), text), &v) == 0)
 		json_object_object_add(o, "thread", u64_json(v));
@@ -652,13 +688,18 @@ void srv_api_moment(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	json_object_object_add(o, "backtrace", text_or_null(tree, p));
 	snprintf(p, sizeof p, "%s/locals", base);
 	json_object_object_add(o, "locals", locals_json(tree, p));
+	/* each link's t, and in link_views the view of those that lead to one */
 	links = json_object_new_object();
+	views = json_object_new_object();
 	for (size_t i = 0; i < sizeof moment_links / sizeof moment_links[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", base, moment_links[i]);
-		json_object_object_add(links, moment_links[i],
-				       link_t(tree, p, &v) == 0 ? u64_json(v) : NULL);
+		err = link_tv(tree, p, &v, &lv);
+		json_object_object_add(links, moment_links[i], err == 0 ? u64_json(v) : NULL);
+		if (err == 0 && lv)
+			json_object_object_add(views, moment_links[i], json_object_new_int64(lv));
 	}
 	json_object_object_add(o, "links", links);
+	json_object_object_add(o, "link_views", views);
 	json_object_object_add(o, "disasm",
 			       insn ? disasm_json(img, t, json_object_get_string(insn)) : NULL);
 	paths = json_object_new_object();

@@ -134,17 +134,25 @@ static bool how_words(const char *w)
 
 int srv_call_line(const char *line, struct srv_call_line *c)
 {
-	char tr[32] = "";
-	unsigned long long tc;
+	char tc[48] = "", tr[32] = "", *dot;
 	unsigned depth = 0;
+	uint64_t k = 0;
 	int rest = -1;
 	size_t n;
 	const char *r, *sp;
 
 	memset(c, 0, sizeof *c);
-	if (sscanf(line, "%llu %31s %u %n", &tc, tr, &depth, &rest) < 3 || rest < 0)
+	if (sscanf(line, "%47s %31s %u %n", tc, tr, &depth, &rest) < 3 || rest < 0)
 		return -EINVAL;
-	c->t_call = tc;
+	/* "<t>" or an inlined copy's view of its moment, "<t>.<k>" */
+	if ((dot = strchr(tc, '.'))) {
+		*dot = 0;
+		if (srv_parse_u64(dot + 1, &k) < 0 || !k || k > UINT32_MAX)
+			return -EINVAL;
+	}
+	if (srv_parse_u64(tc, &c->t_call) < 0)
+		return -EINVAL;
+	c->view = (uint32_t)k;
 	if (srv_parse_u64(tr, &c->t_return) < 0)
 		c->t_return = UINT64_MAX; /* "-": it never returned */
 	c->depth = depth;
@@ -197,6 +205,7 @@ static int inline_row(struct calls_page *p, uint64_t t)
 	while (!err && np < nv && v[np].is_param)
 		np++;
 	json_object_object_add(o, "t_call", json_object_new_int64((int64_t)t));
+	json_object_object_add(o, "view", json_object_new_int64(0));
 	json_object_object_add(o, "t_return", NULL);
 	json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)t));
 	json_object_object_add(o, "depth", NULL);
@@ -211,6 +220,25 @@ static int inline_row(struct calls_page *p, uint64_t t)
 	hs_tree_vars_free(v, nv);
 	p->n_inline++;
 	return 0;
+}
+
+/* An inline row's view of its moment (time/<t>.<k>, the copy as frame
+ * #0, where gdb's `break f` stops): its parameters are the copy's. */
+static void inline_view(struct calls_page *p, struct json_object *o, uint64_t t, uint32_t view)
+{
+	struct hs_tree_var *v = NULL;
+	size_t nv = 0, np = 0;
+	int err = hs_tree_view_vars(p->tree, &p->top, t, view, &v, &nv);
+
+	json_object_object_add(o, "view", json_object_new_int64(view));
+	if (err < 0)
+		return;
+	while (np < nv && v[np].is_param)
+		np++;
+	json_object_object_add(o, "debug_info", json_object_new_boolean(true));
+	json_object_object_add(o, "args", vars_json(v, np));
+	json_object_object_add(o, "frame_args", frame_args_json(v, np));
+	hs_tree_vars_free(v, nv);
 }
 
 /* The columns of the inline rows of the page from the list's text. */
@@ -234,6 +262,8 @@ static int fill_inline(struct calls_page *p, const char *path)
 		if (i >= n || (uint64_t)json_object_get_int64(v) != c.t_call)
 			continue;
 		if (json_object_object_get_ex(o, "depth", &v) && !v) { /* an inline row */
+			if (c.view)
+				inline_view(p, o, c.t_call, c.view);
 			json_object_object_add(o, "t_return", c.t_return == UINT64_MAX ? NULL :
 					       json_object_new_int64((int64_t)c.t_return));
 			json_object_object_add(o, "depth", json_object_new_int64((int64_t)c.depth));
@@ -261,6 +291,7 @@ static int add_call(struct calls_page *p, uint64_t t)
 		return err;
 	o = json_object_new_object();
 	json_object_object_add(o, "t_call", json_object_new_int64((int64_t)v.t_call));
+	json_object_object_add(o, "view", json_object_new_int64(0));
 	json_object_object_add(o, "t_return", v.t_ret == UINT64_MAX ? NULL :
 			       json_object_new_int64((int64_t)v.t_ret));
 	json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)v.t_stop));

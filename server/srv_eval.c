@@ -67,7 +67,7 @@ void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	struct hs_src_eval e;
 	struct json_object *o, *kids;
 	const char *expr = srv_arg(req, "expr");
-	uint64_t image, frame;
+	uint64_t image, frame, view;
 	int err;
 
 	if (!tree)
@@ -79,11 +79,13 @@ void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 					EVAL_EXPR_MAX - 1);
 	if (num_arg(req, "image", 0, &image) || num_arg(req, "frame", 0, &frame) ||
 	    num_arg(req, "first", 0, &at.first) || num_arg(req, "count", EVAL_PAGE, &at.count) ||
-	    image > UINT32_MAX || frame > 10000 || at.count > EVAL_PAGE_MAX)
-		return srv_reply_status(r, 400, "EINVAL", "image, frame, first and count are "
+	    num_arg(req, "view", 0, &view) || image > UINT32_MAX || frame > 10000 ||
+	    view > UINT32_MAX || at.count > EVAL_PAGE_MAX)
+		return srv_reply_status(r, 400, "EINVAL", "image, frame, view, first and count are "
 					"numbers (count at most %d)", EVAL_PAGE_MAX);
 	at.image = (uint32_t)image;
 	at.frame = (uint32_t)frame;
+	at.view = (uint32_t)view; /* time/<t>.<view>: its frames (inlined copies shown) */
 	err = hs_tree_eval(tree, &at, expr, &e);
 	if (err == -EINVAL)
 		return srv_reply_status(r, 404, "ENOENT", "no such process image");

@@ -215,6 +215,7 @@ void srv_api_line_runs(struct hs_srv *s, struct srv_req *req, struct srv_reply *
  * (a C++ caller holds spaces: "operator new(unsigned long)"). */
 struct srv_call_line {
 	uint64_t t_call, t_return; /* t_return UINT64_MAX: it never returned */
+	uint32_t view;             /* t_call "<t>.<k>": k (an inlined copy's view) */
 	unsigned depth;
 	char caller[256];
 	char how[32];              /* "" or "inline", "signal,unwound", ... */

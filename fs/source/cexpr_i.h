@@ -72,6 +72,7 @@ struct cx {
 	Dwarf_Die *scopes;      /* dwarf_getscopes at pc (libdw's malloc) */
 	int nscopes, f;         /* f: the function shown's index */
 	int first;              /* its innermost block's index */
+	Dwarf_Die func;         /* the subprogram of its frame base */
 };
 
 /* cexpr.c */

@@ -610,11 +610,8 @@ static void scopes_at(struct cx *x)
 		x->nscopes = 0;
 	x->f = src_frame_scope(&x->scopes, &x->nscopes, c->tg->hide_inline, &x->first);
 	/* the frame base lives on the concrete out-of-line subprogram */
-	for (int i = x->f; i < x->nscopes; i++)
-		if (dwarf_tag(&x->scopes[i]) == DW_TAG_subprogram) {
-			c->func = &x->scopes[i];
-			break;
-		}
+	if (src_frame_func(x->scopes, x->nscopes, x->f, &x->func) == 0)
+		c->func = &x->func;
 }
 
 static int eval_top(struct cx *x, const char *expr, uint64_t first, uint64_t count,

@@ -531,22 +531,43 @@ static int32_t inl_copy_of(struct hs_src *s, uint64_t frame, const struct src_in
 	return (int32_t)c - 1;
 }
 
+/* The innermost copy holding addr (its map into *m, the module part of
+ * its frame id into *mod_id), or -1. */
+static int32_t inl_first(struct hs_src *s, uint64_t addr, const struct src_inl_map **m,
+			 uint64_t *mod_id)
+{
+	uint64_t fr, hid;
+	struct src_mod *mod;
+
+	if (!s || !s->finished || !(mod = src_mod_find(s, addr)))
+		return -1;
+	src_inline_at(s, mod, addr, &fr, &hid); /* loads the map */
+	*mod_id = fr & ~(uint64_t)0xffffffffu;
+	return inl_copy_of(s, fr, m);
+}
+
 size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
 {
 	const struct src_inl_map *m = NULL;
-	uint64_t fr, hid;
-	struct src_mod *mod;
-	int32_t c;
+	uint64_t id;
+	int32_t c = inl_first(s, addr, &m, &id);
 	size_t n = 0;
 
-	if (!s || !s->finished || !(mod = src_mod_find(s, addr)))
-		return 0;
-	src_inline_at(s, mod, addr, &fr, &hid); /* loads the map */
-	if ((c = inl_copy_of(s, fr, &m)) < 0)
-		return 0;
 	for (int d = 0; c >= 0 && d < INL_DEPTH; d++, c = m->copies[c].parent)
 		if (m->copies[c].entry == addr && n < max)
-			out[n++] = (fr & ~(uint64_t)0xffffffffu) | (uint32_t)(c + 1);
+			out[n++] = id | (uint32_t)(c + 1);
+	return n;
+}
+
+size_t hs_src_inline_chain(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
+{
+	const struct src_inl_map *m = NULL;
+	uint64_t id;
+	int32_t c = inl_first(s, addr, &m, &id);
+	size_t n = 0;
+
+	for (int d = 0; c >= 0 && d < INL_DEPTH && n < max; d++, c = m->copies[c].parent)
+		out[n++] = id | (uint32_t)(c + 1);
 	return n;
 }
 

@@ -313,12 +313,36 @@ int src_frame_scope(Dwarf_Die **scopes, int *ns, unsigned hide, int *first)
 	return f;
 }
 
+int src_frame_func(Dwarf_Die *scopes, int ns, int f, Dwarf_Die *out)
+{
+	for (int i = f; i < ns; i++) {
+		int tag = dwarf_tag(&scopes[i]), n, r = -1;
+		Dwarf_Die *up = NULL;
+
+		if (tag == DW_TAG_subprogram) {
+			*out = scopes[i];
+			return 0;
+		}
+		if (tag != DW_TAG_inlined_subroutine)
+			continue;
+		n = dwarf_getscopes_die(&scopes[i], &up);
+		for (int j = 1; j < n && r; j++)
+			if (dwarf_tag(&up[j]) == DW_TAG_subprogram) {
+				*out = up[j];
+				r = 0;
+			}
+		free(up);
+		return r;
+	}
+	return -1;
+}
+
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		  struct hs_src_var **vars, size_t *n)
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct var_list params = { 0 }, locals = { 0 };
-	Dwarf_Die *cu, *scopes = NULL, origin;
+	Dwarf_Die *cu, *scopes = NULL, origin, func;
 	Dwarf_Attribute ao_attr;
 	Dwarf_Addr bias, entry;
 	int ns, i, f, first, ret = 0;
@@ -361,11 +385,8 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		goto out;
 	}
 	/* the frame base lives on the concrete out-of-line subprogram */
-	for (i = f; i < ns; i++)
-		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			c.func = &scopes[i];
-			break;
-		}
+	if (src_frame_func(scopes, ns, f, &func) == 0)
+		c.func = &func;
 	/* where gdb reads the parameters' entry values: the function's (or
 	 * the inlined copy's) entry */
 	if (dwarf_entrypc(&scopes[f], &entry) != 0)

@@ -325,6 +325,12 @@ int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vs
  * function's scopes, so a hidden copy's containers replace the array
  * (dwarf_getscopes_die).  Under s->dw_lock. */
 int src_frame_scope(Dwarf_Die **scopes, int *ns, unsigned hide, int *first);
+/* The concrete subprogram whose DW_AT_frame_base the variables of scope
+ * f use (gdb: the real function's, for inlined copies too), into *out:
+ * in scopes from f on, or, past an inlined copy (dwarf_getscopes goes on
+ * with its abstract definition's scopes), among the copy's containers.
+ * 0, or -1 when none is known. */
+int src_frame_func(Dwarf_Die *scopes, int ns, int f, Dwarf_Die *out);
 
 /* ---- types and text (types.c) ------------------------------------------- */
 

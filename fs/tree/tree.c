@@ -194,8 +194,10 @@ void tree_node_child(struct hs_tree_node *out, const struct hs_tree_node *dir, u
 	c.kind = k;
 	c.image = dir->image;
 	c.flags = dir->flags & NODE_IN_PROC;
-	if (tree_kinds[k].flags & KF_T)
+	if (tree_kinds[k].flags & KF_T) {
 		c.t = dir->t;
+		c.view = dir->view;
+	}
 	*out = c;
 }
 
@@ -222,8 +224,10 @@ void tree_node_parent(const struct hs_tree_node *n, struct hs_tree_node *out)
 			p.image = n->image;
 			p.flags = n->flags & NODE_IN_PROC;
 		}
-		if (tree_kinds[pk].flags & KF_T)
+		if (tree_kinds[pk].flags & KF_T) {
 			p.t = n->t;
+			p.view = n->view;
+		}
 		break;
 	}
 	*out = p;
@@ -241,7 +245,7 @@ uint64_t hs_tree_ino(const struct hs_tree_node *n)
 
 	if (n->kind == K_ROOT)
 		return 1; /* FUSE_ROOT_ID */
-	if (n->spare || n->flags & ~NODE_IN_PROC || n->image >= 64 || !valid_kind(n->kind))
+	if (n->view || n->flags & ~NODE_IN_PROC || n->image >= 64 || !valid_kind(n->kind))
 		goto hashed;
 	if (!n->sub && !n->a && !n->b && n->t <= PAYLOAD_MASK) {
 		layout = 0;
@@ -364,16 +368,19 @@ int hs_tree_child(struct hs_tree *tree, const struct hs_tree_node *dir_in,
 	return 0;
 }
 
-/* The moment a link points to, checked against the image's end. */
-static int link_target(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+/* The moment a link points to (and its view), checked against the
+ * image's end. */
+static int link_target(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		       uint32_t *view)
 {
 	int err;
 
+	*view = 0;
 	if (!valid_kind(n->kind) || !tree_image(tree, n))
 		return -ENOENT;
 	if (tree_kinds[n->kind].type != HS_TREE_LINK)
 		return -EINVAL;
-	err = tree_kinds[n->kind].target(tree, n, t);
+	err = tree_kinds[n->kind].target(tree, n, t, view);
 	if (err < 0)
 		return err;
 	return *t > tree_t_end(tree, n) ? -ENOENT : 0;
@@ -383,12 +390,17 @@ int hs_tree_readlink(struct hs_tree *tree, const struct hs_tree_node *n,
 		     char *buf, size_t cap)
 {
 	uint64_t t;
-	int err = link_target(tree, n, &t), len;
+	uint32_t view;
+	int err = link_target(tree, n, &t, &view), len;
+	char v[16] = "";
 
 	if (err < 0)
 		return err;
-	/* links live in time/ ("N") or in time/<t>/ ("../N") */
-	len = snprintf(buf, cap, "%s%" PRIu64, tree_kinds[n->kind].parent == K_TIME ? "" : "../", t);
+	if (view)
+		snprintf(v, sizeof(v), ".%" PRIu32, view);
+	/* links live in time/ ("N") or in time/<t>/ ("../N"); "N.K": view K */
+	len = snprintf(buf, cap, "%s%" PRIu64 "%s", tree_kinds[n->kind].parent == K_TIME ? "" : "../",
+		       t, v);
 	if (len < 0 || (size_t)len >= cap)
 		return -ENAMETOOLONG;
 	return len;
@@ -399,7 +411,8 @@ static int follow_link(struct hs_tree *tree, const struct hs_tree_node *n, struc
 {
 	struct hs_tree_node time;
 	uint64_t t;
-	int err = link_target(tree, n, &t);
+	uint32_t view;
+	int err = link_target(tree, n, &t, &view);
 
 	if (err < 0)
 		return err;
@@ -409,6 +422,7 @@ static int follow_link(struct hs_tree *tree, const struct hs_tree_node *n, struc
 	time.flags = n->flags & NODE_IN_PROC;
 	tree_node_child(out, &time, K_T);
 	out->t = t;
+	out->view = view;
 	return 0;
 }
 
@@ -460,7 +474,7 @@ int hs_tree_getattr(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out)
 {
 	const struct tree_kind *k;
-	char target[32];
+	char target[48];
 	int err = 0, len;
 
 	memset(out, 0, sizeof(*out));

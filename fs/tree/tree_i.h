@@ -137,8 +137,10 @@ struct tree_kind {
 			void *buf, size_t size, uint64_t off);
 	int (*attr)(struct hs_tree *tree, const struct hs_tree_node *n,
 		    struct hs_tree_attr *out);
-	/* links: the moment (time/<t>) it points to */
-	int (*target)(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+	/* links: the moment (time/<t>) it points to, and its view (time/<t>.<k>:
+	 * *view is 0 on the call, set only where the target is a view) */
+	int (*target)(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		      uint32_t *view);
 };
 
 extern const struct tree_kind tree_kinds[K_COUNT];
@@ -269,17 +271,27 @@ void tree_src_close(struct hs_tree *tree);
 /* ".." of lines/ and sources/ nodes (their folder is a table index) */
 int tree_src_parent(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_tree_node *out);
 int tree_modules_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
-int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		uint32_t *view);
 int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n);
+/* time/<t>.<k>: how many views moment n has (the inlined copies hidden
+ * at its pc, tree_src_hidden; 0: only time/<t>). */
+int tree_src_views(struct hs_tree *tree, const struct hs_tree_node *n, unsigned *h);
 int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
 int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f);
-int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
-int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
-int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
-int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view);
+int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view);
+int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view);
+int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view);
 int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);
-int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
-int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t);
+int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view);
+int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view);
 int tree_step_into_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_step_back_exists(struct hs_tree *tree, const struct hs_tree_node *n);
 int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n);

@@ -73,25 +73,46 @@ static int parse_hex(const char *s, const char **end, uint64_t *v)
 
 /* ---- time/ ---------------------------------------------------------------------- */
 
+/* time/<t> and time/<t>.<k>: view k (1..h) of moment t, where h inlined
+ * copies start at its pc (tree_src_views): the outermost k of them are
+ * shown, as gdb shows them after `break f` on an inlined f or a `step`
+ * into the copy at the same pc.  A k outside 1..h names nothing. */
 static int lookup_time(struct hs_tree *tree, const struct hs_tree_node *dir,
 		       const char *name, struct hs_tree_node *out)
 {
-	uint64_t t;
+	const char *dot = strchr(name, '.');
+	char num[24];
+	uint64_t t, k = 0;
+	unsigned h;
+	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 
-	if (tree_parse_u64(name, &t) < 0 || t > tree_t_end(tree, dir))
+	if (len >= sizeof(num))
+		return -ENOENT;
+	memcpy(num, name, len);
+	num[len] = '\0';
+	if (tree_parse_u64(num, &t) < 0 || t > tree_t_end(tree, dir))
+		return -ENOENT;
+	if (dot && (tree_parse_u64(dot + 1, &k) < 0 || k == 0 || k > UINT32_MAX))
 		return -ENOENT;
 	tree_node_child(out, dir, K_T);
 	out->t = t;
+	if (!k)
+		return 0;
+	if (tree_src_views(tree, out, &h) < 0 || k > h)
+		return -ENOENT;
+	out->view = (uint32_t)k;
 	return 0;
 }
 
-static int mark_start(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+static int mark_start(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		      uint32_t *view)
 {
 	*t = 0;
 	return 0;
 }
 
-static int mark_end(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+static int mark_end(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		    uint32_t *view)
 {
 	*t = tree_t_end(tree, n);
 	return 0;
@@ -127,7 +148,8 @@ static int crash_signal(void *ctx, const struct hs_db_event *ev)
 	return 0;
 }
 
-static int crash_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+static int crash_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		   uint32_t *view)
 {
 	struct tree_image *ti = tree_image_facts(tree, n);
 	struct crash_scan c = { 0 };
@@ -160,13 +182,15 @@ static int crash_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t 
 static int crash_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
 	uint64_t t;
+	uint32_t view;
 
-	return crash_t(tree, n, &t);
+	return crash_t(tree, n, &t, &view);
 }
 
 /* ---- time/<t>/ ------------------------------------------------------------------ */
 
-static int next_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+static int next_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view)
 {
 	if (n->t >= tree_t_end(tree, n))
 		return -ENOENT;
@@ -174,7 +198,8 @@ static int next_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *
 	return 0;
 }
 
-static int prev_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+static int prev_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view)
 {
 	if (n->t == 0)
 		return -ENOENT;
@@ -201,7 +226,9 @@ static int insn_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 
 	if (n->t < t_end)
 		return 0;
-	return n->t == t_end && crash_t(tree, n, &t) == 0 ? 0 : -ENOENT;
+	uint32_t view;
+
+	return n->t == t_end && crash_t(tree, n, &t, &view) == 0 ? 0 : -ENOENT;
 }
 
 /* ---- reg/ ------------------------------------------------------------------------ */

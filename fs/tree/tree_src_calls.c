@@ -568,12 +568,13 @@ int tree_src_get_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	struct tree_src_image *si = tree_src_image_of(tree, n);
 	struct hs_src *s;
 	uint64_t main_t;
+	uint32_t main_view;
 	int err = tree_src_get(tree, n, &s);
 
 	if (err < 0)
 		return err;
 	/* before the lock: tree_main_t takes it */
-	if (tree_main_t(tree, n, &main_t) < 0)
+	if (tree_main_t(tree, n, &main_t, &main_view) < 0)
 		main_t = UINT64_MAX;
 	pthread_mutex_lock(&si->lock);
 	if (!si->calls_done) {

@@ -182,6 +182,7 @@ struct eval_frame {
 				     * (in an outer frame its call) */
 	struct hs_trace_regs shown; /* gdb's $pc, $sp, $rax... there */
 	unsigned hide;              /* inlined copies at rip passed over */
+	uint32_t view;              /* the moment's view (time/<t>.<k>) */
 	bool abnormal;              /* a trampoline's or tail call's frame */
 	const struct hs_db_call *fr;
 	int open;
@@ -323,7 +324,7 @@ static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval
 		return err;
 	ni = hs_src_inline_frames(s, f->r->regs.rip, in, INL_MAX);
 	if (i == 0)
-		h = tree_src_hidden(s, f->r->regs.rip);
+		h = tree_src_hidden_view(s, f->r->regs.rip, f->view);
 	if (ni < 0 || h > (unsigned)ni)
 		ni = (int)(h = 0);
 	if (want - *num <= (unsigned)ni - h && want >= *num) {
@@ -379,6 +380,7 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 
 	if (err < 0)
 		goto out;
+	f->view = n->view;
 	err = frame_select(tree, n, s, frame, f);
 	if (err < 0)
 		goto out;
@@ -434,6 +436,14 @@ int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const c
 	n.t = at->t;
 	if (at->t > tree_t_end(tree, &n))
 		return -ENOENT;
+	if (at->view) {
+		unsigned h;
+		int err = tree_src_views(tree, &n, &h);
+
+		if (err < 0 || at->view > h)
+			return err < 0 ? err : -ENOENT;
+		n.view = at->view;
+	}
 	return eval_at(tree, &n, at->frame, expr, at->first, at->count, out);
 }
 

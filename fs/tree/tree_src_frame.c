@@ -57,8 +57,10 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 	return 0;
 }
 
+/* view: UINT32_MAX shows every copy holding the pc (the innermost
+ * frame's variables), else view `view` of moment t (time/<t>.<k>). */
 static int vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t, uint32_t tid,
-		   bool params_only, struct hs_tree_var **out, size_t *count)
+		   uint32_t view, bool params_only, struct hs_tree_var **out, size_t *count)
 {
 	struct hs_tree_mem_at mc = { tree_image(tree, n), t };
 	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc };
@@ -79,6 +81,8 @@ static int vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t 
 	if (err < 0)
 		goto out;
 	tg.regs = &r->regs;
+	if (view != UINT32_MAX)
+		tg.hide_inline = tree_src_hidden_view(s, r->regs.rip, view);
 	err = hs_src_locals(s, &tg, &sv, &nv);
 	if (err == -ENOENT)
 		err = -ENODATA; /* in no module: no debug info either */
@@ -92,7 +96,13 @@ out:
 int hs_tree_vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
 		    uint32_t tid, struct hs_tree_var **out, size_t *count)
 {
-	return vars_at(tree, n, t, tid, false, out, count);
+	return vars_at(tree, n, t, tid, UINT32_MAX, false, out, count);
+}
+
+int hs_tree_view_vars(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
+		      uint32_t view, struct hs_tree_var **out, size_t *count)
+{
+	return vars_at(tree, n, t, 0, view, false, out, count);
 }
 
 struct call_find {
@@ -175,7 +185,7 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 		return 0;
 	}
 	tree_src_break_t(img, s, entry, t_call, &v->t_stop);
-	err = vars_at(tree, n, v->t_stop, f.c.tid, true, &v->args, &v->n_args);
+	err = vars_at(tree, n, v->t_stop, f.c.tid, UINT32_MAX, true, &v->args, &v->n_args);
 	if (err == -ENODATA)
 		return 0; /* no debug info: no arguments, nothing invented */
 	if (err < 0)

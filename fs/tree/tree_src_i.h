@@ -122,6 +122,7 @@ struct locals_slot {
 	bool used;
 	uint16_t image;
 	uint64_t t;
+	uint32_t view;            /* time/<t>.<k>'s k */
 	uint64_t last_used;
 	int err;                  /* -ENODATA: no debug info */
 	struct hs_src_var *vars;
@@ -179,6 +180,9 @@ int tree_src_regs_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 /* The inlined copies gdb hides at a stop at pc (hs_src_inline_hidden; 0
  * when unknown): their caller's frame, line and variables show there. */
 unsigned tree_src_hidden(struct hs_src *s, uint64_t pc);
+/* The copies hidden at a stop at pc in view `view` of its moment
+ * (time/<t>.<k>: the outermost k of tree_src_hidden's are shown). */
+unsigned tree_src_hidden_view(struct hs_src *s, uint64_t pc, uint32_t view);
 /* The caller gdb's bt shows for call c entered by a tail call: its
  * "tailcall" frame, the function that jumped, into buf; -ENOENT when gdb
  * shows none (then frame 1 is the caller of the frame it replaced). */
@@ -218,9 +222,18 @@ int tree_src_inline_exit(const struct hs_db_image *img, struct hs_src *s, uint64
 			 uint64_t t0, uint32_t tid, int depth0, uint64_t *t);
 
 /* ---- tree_src_next.c -------------------------------------------------------------- */
-/* gdb's `next` from t in a function with inlined copies: *t_out. */
+/* gdb's `next` from t (in view `view` of the moment) in a function with
+ * inlined copies: *t_out. */
 int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			 uint64_t *t_out);
+			 uint32_t view, uint64_t *t_out);
+/* The frame gdb shows at pc in view `view` of a moment there (an inline
+ * id of hs_src_line_info, 0: the real function). */
+uint64_t tree_src_shown_frame(struct hs_src *s, uint64_t pc, uint32_t view);
+/* The view gdb's `step` from t0 (its last view, or no copies there)
+ * shows at its stop t: 1 where it enters a copy starting at t on the
+ * line it was stepping, else 0.  0 or -ENOMEM. */
+int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t t0,
+		       uint64_t t, uint32_t *view);
 
 /* gdb's `step` from t in a function with inlined copies, over a short
  * stretch of its frame: 1 and *t_from its stop; 0: the line starts
@@ -229,9 +242,10 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from);
 
-/* gdb's reverse-next from t in a function with inlined copies: *t_out. */
+/* gdb's reverse-next from t (in view `view`) in a function with inlined
+ * copies: *t_out. */
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			 uint64_t *t_out);
+			 uint32_t view, uint64_t *t_out);
 /* gdb's finish in an inlined frame, from *t, the first instruction
  * outside the copy at depth open calls: where it stops, into *t. */
 int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
@@ -247,6 +261,10 @@ void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_
 /* calls/'s caller of an inlined copy's entry (key: HS_DB_INLINE_KEY): the
  * frame it is inlined into, as gdb's bt names it. */
 void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t cap);
+/* The view of the moment at an inlined copy's entry (key:
+ * HS_DB_INLINE_KEY) that shows the copy as frame #0 (time/<t>.<k>'s k,
+ * gdb's `break f` there), 0 when the copy is not hidden there. */
+uint32_t tree_src_entry_view(struct hs_src *s, uint64_t key);
 /* The signature of a callee key (hs_src_function_signature of the
  * function it reaches, or of an inlined copy), 0x... when none. */
 void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,

@@ -262,24 +262,52 @@ static void step_inline_start(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t
 	free(r);
 }
 
+/* At a stop where inlined copies start, gdb's `step` enters the next
+ * copy without running ("Step at an inlined function behaves like down",
+ * infrun.c prepare_one_step), and so does its `reverse-step` (checked
+ * under `record full`): from view k < h of a moment, view k + 1.  1 and
+ * *view then, 0 when the step runs. */
+static int step_down(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view)
+{
+	unsigned h;
+
+	if (tree_src_views(tree, n, &h) < 0 || n->view >= h)
+		return 0;
+	*t = n->t;
+	*view = n->view + 1;
+	return 1;
+}
+
+/* next-line and prev-line where code was inlined (tree_src_next.c), from
+ * the frame the moment's view shows; -E2BIG: fs/query answers. */
+static int step_over_inline(struct hs_tree *tree, const struct hs_tree_node *n,
+			    struct hs_tree_step_ctx *sc, enum hs_db_step how, uint64_t *t)
+{
+	struct hs_db_regs *r;
+	bool inl;
+
+	if (tree_src_get(tree, n, &sc->s) != 0 || tree_src_regs_at(tree, n, &r) != 0)
+		return -E2BIG;
+	inl = n->view || hs_src_inline_in_function(sc->s, r->regs.rip);
+	free(r);
+	if (!inl)
+		return -E2BIG;
+	return how == HS_DB_STEP_OVER ? tree_src_next_inline(sc->img, sc->s, n->t, n->view, t) :
+	       tree_src_prev_inline(sc->img, sc->s, n->t, n->view, t);
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
-		  uint64_t *t)
+		  uint64_t *t, uint32_t *view)
 {
 	struct hs_tree_step_ctx sc = { .img = tree_image(tree, n) };
 	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .stops = hs_tree_step_stops,
 					 .ctx = &sc };
-	struct hs_db_regs *r;
 	uint64_t from;
 	int err;
 
-	if ((how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) &&
-	    tree_src_get(tree, n, &sc.s) == 0 && tree_src_regs_at(tree, n, &r) == 0) {
-		bool inl = hs_src_inline_in_function(sc.s, r->regs.rip);
-
-		free(r);
-		err = !inl ? -E2BIG : how == HS_DB_STEP_OVER ?
-		      tree_src_next_inline(sc.img, sc.s, n->t, t) :
-		      tree_src_prev_inline(sc.img, sc.s, n->t, t);
+	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
+		err = step_over_inline(tree, n, &sc, how, t);
 		if (err != -E2BIG)
 			return err;
 		/* no copies there, or too long a walk: fs/query's answer */
@@ -287,12 +315,15 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)
 		return hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+	if (step_down(tree, n, t, view))
+		return 0;
+	/* from the last view: the copies starting at t are entered */
 	from = n->t;
 	if (how == HS_DB_STEP_INTO) {
 		err = tree_src_step_inline(sc.img, sc.s, n->t, &from);
 		if (err != 0) {
 			*t = from;
-			return err < 0 ? err : 0;
+			return err < 0 ? err : tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 		}
 	}
 	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
@@ -302,57 +333,66 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		err = hs_tree_step_signal_stop(sc.img, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = step_past_entry_line(&sc, &f, from, t);
+	if (err == 0 && how == HS_DB_STEP_INTO)
+		err = tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, from, t);
 	return err;
 }
 
-int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_next_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view)
 {
-	return step_t(tree, n, HS_DB_STEP_OVER, t);
+	return step_t(tree, n, HS_DB_STEP_OVER, t, view);
 }
 
-int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_prev_line_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view)
 {
-	return step_t(tree, n, HS_DB_STEP_BACK_OVER, t);
+	return step_t(tree, n, HS_DB_STEP_BACK_OVER, t, view);
 }
 
-int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_step_into_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view)
 {
-	return step_t(tree, n, HS_DB_STEP_INTO, t);
+	return step_t(tree, n, HS_DB_STEP_INTO, t, view);
 }
 
-int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_step_back_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		     uint32_t *view)
 {
-	return step_t(tree, n, HS_DB_STEP_BACK_INTO, t);
+	return step_t(tree, n, HS_DB_STEP_BACK_INTO, t, view);
+}
+
+/* The *_exists of a link whose target hook is fn. */
+static int link_exists(struct hs_tree *tree, const struct hs_tree_node *n,
+		       int (*fn)(struct hs_tree *, const struct hs_tree_node *, uint64_t *,
+				 uint32_t *))
+{
+	uint64_t t;
+	uint32_t view = 0;
+
+	return tree_src_link_exists(fn(tree, n, &t, &view));
 }
 
 int tree_step_into_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_step_into_t(tree, n, &t));
+	return link_exists(tree, n, tree_step_into_t);
 }
 
 int tree_step_back_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_step_back_t(tree, n, &t));
+	return link_exists(tree, n, tree_step_back_t);
 }
 
 int tree_next_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_next_line_t(tree, n, &t));
+	return link_exists(tree, n, tree_next_line_t);
 }
 
 int tree_prev_line_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_prev_line_t(tree, n, &t));
+	return link_exists(tree, n, tree_prev_line_t);
 }
 
 /* The innermost call open at t. */
@@ -415,6 +455,7 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
 	struct hs_src_line_info li;
 	struct hs_db_regs *r;
 	struct hs_src *s;
+	uint64_t frame;
 	int err = tree_src_get(tree, n, &s), depth;
 
 	if (err < 0)
@@ -422,14 +463,15 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
 	err = tree_src_regs_at(tree, n, &r);
 	if (err < 0)
 		return err;
-	/* the frame shown: at a copy's first instruction its caller */
-	if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.inline_hidden) {
+	/* the frame shown: at a copy's first instruction its caller, or the
+	 * copy a view of the moment shows */
+	if (hs_src_line_info(s, r->regs.rip, &li) != 0 ||
+	    !(frame = tree_src_shown_frame(s, r->regs.rip, n->view))) {
 		free(r);
 		return 0;
 	}
 	depth = hs_db_backtrace(img, n->t, r->tid, NULL, 0);
-	err = depth < 0 ? depth :
-	      tree_src_inline_exit(img, s, li.inline_hidden, n->t, r->tid, depth, t);
+	err = depth < 0 ? depth : tree_src_inline_exit(img, s, frame, n->t, r->tid, depth, t);
 	if (err == 0)
 		err = tree_src_finish_inline(img, s, depth, t);
 	free(r);
@@ -440,7 +482,8 @@ static int inline_finish(struct hs_tree *tree, const struct hs_tree_node *n, uin
  * call returns when the call that replaced it (the innermost one open
  * right after the jump, at the same depth) does, or the one that replaced
  * that...  In an inlined copy: where the copy is left (inline_finish). */
-int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view)
 {
 	struct hs_db_call c;
 	int err = inline_finish(tree, n, t);
@@ -462,7 +505,10 @@ int tree_finish_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *
 	return 0;
 }
 
-int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+/* A view shows copies at the same pc, whose call sites no call made:
+ * the caller is the real frame's, as from anywhere inside a copy. */
+int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		  uint32_t *view)
 {
 	struct hs_db_call c;
 	int err = open_call(tree, n, &c);
@@ -478,16 +524,12 @@ int tree_caller_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *
 
 int tree_finish_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_finish_t(tree, n, &t));
+	return link_exists(tree, n, tree_finish_t);
 }
 
 int tree_caller_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_caller_t(tree, n, &t));
+	return link_exists(tree, n, tree_caller_t);
 }
 
 /* ---- time/main -------------------------------------------------------------------- */
@@ -613,7 +655,8 @@ static int main_t(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_
 	return 0;
 }
 
-int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
+int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t,
+		uint32_t *view)
 {
 	struct tree_src_image *si = tree_src_image_of(tree, n);
 	struct hs_src *s;
@@ -635,7 +678,5 @@ int tree_main_t(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t *t)
 
 int tree_main_exists(struct hs_tree *tree, const struct hs_tree_node *n)
 {
-	uint64_t t;
-
-	return tree_src_link_exists(tree_main_t(tree, n, &t));
+	return link_exists(tree, n, tree_main_t);
 }

@@ -159,6 +159,7 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	struct tree_src_image *si;
 	struct hs_src *s = NULL;
 	uint64_t main_t = UINT64_MAX;
+	uint32_t main_view;
 	bool *had;
 	int err;
 
@@ -175,7 +176,7 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	if (n->a >= si->n_names + si->n_groups)
 		return -ENOENT;
 	cn = &si->names[n->a];
-	if (tree_main_t(tree, n, &main_t) < 0)
+	if (tree_main_t(tree, n, &main_t, &main_view) < 0)
 		main_t = UINT64_MAX;
 	if (!(had = calloc(cn->n_callees + 1, sizeof(*had))))
 		return -ENOMEM;
@@ -305,6 +306,21 @@ void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_
 		snprintf(buf, cap, "0x%" PRIx64, call_site);
 }
 
+uint32_t tree_src_entry_view(struct hs_src *s, uint64_t key)
+{
+	uint64_t pc = HS_DB_INLINE_PC(key), ids[32], chain[32];
+	unsigned k = HS_DB_INLINE_K(key), h = tree_src_hidden(s, pc);
+	size_t ne = hs_src_inline_entries(s, pc, ids, 32), nc;
+
+	if (!k || k > ne || !h)
+		return 0;
+	nc = hs_src_inline_chain(s, pc, chain, 32);
+	for (size_t j = 0; j < nc && j < h; j++)
+		if (chain[j] == ids[k - 1])
+			return h - (uint32_t)j; /* the copy is frame #0 */
+	return 0;
+}
+
 void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t cap)
 {
 	const char *name, *caller;
@@ -367,7 +383,9 @@ char *tree_src_put_how(char *p, uint32_t flags)
 }
 
 /* calls/<f>: "<t_call> <t_return or -> <depth> <caller>[ <how>]", by
- * t_call; how: "signal" (a handler entered by a signal's delivery; caller
+ * t_call; an inlined copy's entry, where the copies starting at its pc
+ * are hidden, names its t_call "<t>.<k>", the view of that moment whose
+ * frame #0 is the copy (time/<t>.<k>: where gdb's `break f` stops); how: "signal" (a handler entered by a signal's delivery; caller
  * is the function it interrupted), "unwound" (left by longjmp or an
  * exception at t_return), "tail" (left by a tail call out of it at
  * t_return, which is the tail-called function's t_call + 1), or several,
@@ -376,7 +394,7 @@ char *tree_src_put_how(char *p, uint32_t flags)
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
-	struct site { uint64_t addr; char name[256]; } *sites;
+	struct site { uint64_t addr; uint32_t view; char name[256]; } *sites;
 	char tname[256];
 	struct list_slot *l;
 	struct hs_src *s;
@@ -410,10 +428,13 @@ int tree_gen_calls(struct tree_walk *w)
 		char *p = w->line;
 
 		if (st->addr != ck || !st->name[0]) {
-			if (c->flags & HS_DB_CALL_INLINE) /* the frame it is inlined into */
+			st->view = 0;
+			if (c->flags & HS_DB_CALL_INLINE) { /* the frame it is inlined into */
 				tree_src_inline_caller(s, ck, st->name, sizeof(st->name));
-			else
+				st->view = tree_src_entry_view(s, ck);
+			} else {
 				tree_src_caller_name(s, ck, st->name, sizeof(st->name));
+			}
 			st->addr = ck;
 		}
 		caller = st->name;
@@ -425,6 +446,10 @@ int tree_gen_calls(struct tree_walk *w)
 					 sizeof(tname)) == 0)
 			caller = tname;
 		p += tree_put_u64(p, c->t_call);
+		if (st->view) { /* time/<t>.<k>: the copy as frame #0 */
+			*p++ = '.';
+			p += tree_put_u64(p, st->view);
+		}
 		*p++ = ' ';
 		if (c->t_ret == HS_DB_NO_RETURN)
 			*p++ = '-';

@@ -39,7 +39,7 @@ static int locals_fill(struct hs_tree *tree, const struct hs_tree_node *n,
 	tg.regs = &r->regs;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
-	tg.hide_inline = tree_src_hidden(s, r->regs.rip);
+	tg.hide_inline = tree_src_hidden_view(s, r->regs.rip, n->view);
 	err = hs_src_locals(s, &tg, &out->vars, &out->n);
 	if (err == -ENODATA || err == -ENOENT) {
 		char where[128];
@@ -65,7 +65,7 @@ static int with_locals(struct hs_tree *tree, const struct hs_tree_node *n,
 	pthread_mutex_lock(&ts->lock);
 	for (size_t i = 0; i < LOCALS_SLOTS; i++) {
 		struct locals_slot *l = &ts->locals[i];
-		if (l->used && l->image == n->image && l->t == n->t) {
+		if (l->used && l->image == n->image && l->t == n->t && l->view == n->view) {
 			l->last_used = ++ts->clock;
 			err = fn(ctx, l);
 			pthread_mutex_unlock(&ts->lock);
@@ -80,6 +80,7 @@ static int with_locals(struct hs_tree *tree, const struct hs_tree_node *n,
 	fresh.used = true;
 	fresh.image = n->image;
 	fresh.t = n->t;
+	fresh.view = n->view;
 	pthread_mutex_lock(&ts->lock);
 	for (size_t i = 0; i < LOCALS_SLOTS; i++) {
 		struct locals_slot *l = &ts->locals[i];

@@ -78,22 +78,29 @@ static int pc_at(struct nx *x, uint64_t t, uint64_t *pc)
 	return 0;
 }
 
-/* The frame gdb shows at a stop at pc (the copies starting there hidden)
- * and its line: the row's, or the call site of the outermost copy hidden. */
-static void shown_at(struct hs_src *s, uint64_t pc, uint64_t *frame, const char **file,
-		     uint32_t *line)
+uint64_t tree_src_shown_frame(struct hs_src *s, uint64_t pc, uint32_t view)
+{
+	uint64_t chain[NX_INL_MAX];
+	size_t n = hs_src_inline_chain(s, pc, chain, NX_INL_MAX);
+	unsigned hide = tree_src_hidden_view(s, pc, view);
+
+	return hide < n ? chain[hide] : 0;
+}
+
+/* The frame gdb shows at a stop at pc (the copies starting there hidden,
+ * less those view `view` of the moment shows) and its line: the row's,
+ * or the call site of the outermost copy hidden. */
+static void shown_at(struct hs_src *s, uint64_t pc, uint32_t view, uint64_t *frame,
+		     const char **file, uint32_t *line)
 {
 	struct hs_src_inline in[NX_INL_MAX];
-	struct hs_src_line_info li;
 	struct hs_src_loc loc;
 	int h;
 
-	*frame = 0;
 	*file = NULL;
 	*line = 0;
-	if (hs_src_line_info(s, pc, &li) == 0)
-		*frame = li.inline_hidden;
-	h = hs_src_inline_hidden(s, pc);
+	*frame = tree_src_shown_frame(s, pc, view);
+	h = (int)tree_src_hidden_view(s, pc, view);
 	if (h > 0 && hs_src_inline_frames(s, pc, in, NX_INL_MAX) >= h) {
 		*file = in[h - 1].call_file;
 		*line = in[h - 1].call_line;
@@ -111,24 +118,25 @@ static bool same_line(const struct nx *x, const char *file, uint32_t line)
 	       (file == x->file || strcmp(file, x->file) == 0);
 }
 
-/* The state as gdb takes it at t (a refreshed step: the frame shown
- * there and its line). */
-static int nx_take(struct nx *x, uint64_t t)
+/* The state as gdb takes it at t in view `view` (a refreshed step: the
+ * frame shown there and its line). */
+static int nx_take(struct nx *x, uint64_t t, uint32_t view)
 {
 	uint64_t pc;
 	int err = pc_at(x, t, &pc);
 
 	if (err < 0)
 		return err;
-	shown_at(x->s, pc, &x->sf, &x->file, &x->line);
+	shown_at(x->s, pc, view, &x->sf, &x->file, &x->line);
 	x->last_in = t;
 	x->own_valid = false;
 	return 0;
 }
 
-/* x for a step from t: the thread, its frame, the frame shown and its
- * line.  x->r is freed by the caller (also on failure). */
-static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s, uint64_t t)
+/* x for a step from t (in view `view`): the thread, its frame, the frame
+ * shown and its line.  x->r is freed by the caller (also on failure). */
+static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+		   uint32_t view)
 {
 	struct hs_db_call c;
 	int err, open;
@@ -144,7 +152,7 @@ static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s
 	x->depth = (uint32_t)open;
 	x->from = open > 0 ? c.t_call : 0;
 	x->to = open > 0 ? c.t_ret : UINT64_MAX;
-	return nx_take(x, t);
+	return nx_take(x, t, view);
 }
 
 struct first_start {
@@ -268,7 +276,7 @@ static int nx_return(struct nx *x)
 	x->depth = (uint32_t)open;
 	x->from = open > 0 ? c.t_call : 0;
 	x->to = open > 0 ? c.t_ret : UINT64_MAX;
-	err = nx_take(x, call);
+	err = nx_take(x, call, 0);
 	x->last_in = back;
 	return err;
 }
@@ -286,7 +294,7 @@ static int nx_left(struct nx *x, uint64_t t)
 	if (!x->sf || tree_src_inline_exit(x->img, x->s, x->sf, x->last_in, x->tid,
 					    (int)x->depth, &at) != 0 || at >= t)
 		return 0;
-	if (nx_take(x, at) < 0 || pc_at(x, at, &pc) < 0)
+	if (nx_take(x, at, 0) < 0 || pc_at(x, at, &pc) < 0)
 		return 0;
 	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt)
 		x->line = 0;
@@ -313,7 +321,7 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		return 1;
 	if (li.inline_hidden == x->sf) {
 		/* a copy's entry called from the frame, or its own code */
-		shown_at(x->s, pc, &fr, &file, &line);
+		shown_at(x->s, pc, 0, &fr, &file, &line);
 		x->last_in = ls->t;
 		if (!same_line(x, file, line))
 			return 1;
@@ -324,23 +332,31 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		}
 		return 0;
 	}
-	if (!x->sf || hs_src_inline_holds(x->s, x->sf, pc)) {
-		x->last_in = ls->t; /* inside a copy called from the frame */
+	/* inside a copy called from the frame: the frame shown is one in it
+	 * (a later range of the frame's own copy whose start is hidden, the
+	 * copy left and entered again, shows the caller: left) */
+	if (!x->sf || hs_src_inline_within(x->s, li.inline_hidden, x->sf)) {
+		x->last_in = ls->t;
 		return 0;
 	}
 	return nx_left(x, ls->t) ? 2 : 1;
 }
 
-int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			 uint64_t *t_out)
+/* gdb's next from t in view `view`; with no_line, stepping no line (a
+ * finish out of a copy left at the start of a row that is no statement:
+ * gdb keeps the empty line its finish began with). */
+static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t, uint32_t view,
+		     bool no_line, uint64_t *t_out)
 {
 	struct nx x;
 	struct hs_db_line_start ls;
 	uint64_t lo = t + 1;
-	int err = nx_init(&x, img, s, t);
+	int err = nx_init(&x, img, s, t, view);
 
 	if (err < 0)
 		goto out;
+	if (no_line)
+		x.line = 0;
 	for (;;) {
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;
@@ -365,6 +381,12 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 out:
 	free(x.r);
 	return err;
+}
+
+int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			 uint32_t view, uint64_t *t_out)
+{
+	return next_from(img, s, t, view, false, t_out);
 }
 
 /* ---- step-into where code was inlined -------------------------------------------------
@@ -457,13 +479,119 @@ out:
 	return err;
 }
 
+/* ---- the view a step stops in ---------------------------------------------------------
+ * gdb's `step` that arrives at the first instruction of inlined copies
+ * in the frame it was stepping ("stepped into inlined function") enters
+ * the outermost one at once when the call site is on the line it was
+ * stepping (infrun.c: step_into_inline_frame), and stops showing it: view
+ * 1 of the moment.  What gdb's line and frame are at that point is its
+ * step state (sx) run from the stop it began at, calls leapt, a return
+ * taken as gdb takes it (the row it returns into, its line); the run is
+ * short (SV_MAX lookups), past it the moment itself (view 0) answers. */
+#define SV_MAX 256
+
+/* The same file for gdb's symtab comparison: a line table's path and a
+ * DW_AT_call_file's may be spelled differently; their base names agree. */
+static bool same_file(const char *a, const char *b)
+{
+	const char *x = a ? strrchr(a, '/') : NULL, *y = b ? strrchr(b, '/') : NULL;
+
+	return a && b && strcmp(x ? x + 1 : a, y ? y + 1 : b) == 0;
+}
+
+/* Runs the step state from t0 to t (exclusive) in the thread's frame at
+ * depth; 0, or 1 when it cannot be known (too long, another depth). */
+static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t0,
+		  uint64_t t, uint32_t tid, int depth, struct hs_db_regs *r)
+{
+	struct hs_src_line_info li;
+	struct hs_db_call c;
+	bool in = true;
+	int d, n = 0;
+
+	for (uint64_t u = t0 + 1; u < t; u++) {
+		if (++n > SV_MAX || hs_db_regs_at(img, u, 0, r) < 0)
+			return 1;
+		if (r->tid != tid)
+			continue;
+		d = hs_db_backtrace(img, u, tid, NULL, 0);
+		if (d < depth)
+			return 1;
+		if (d > depth) { /* in a call: to its return */
+			struct hs_db_call *fr = calloc((size_t)d, sizeof(*fr));
+			int got = fr ? hs_db_backtrace(img, u, tid, fr, (size_t)d) : -ENOMEM;
+
+			if (got == d)
+				c = fr[d - depth - 1];
+			free(fr);
+			if (got != d || c.t_ret == HS_DB_NO_RETURN || c.t_ret <= u)
+				return 1;
+			u = c.t_ret - 1;
+			in = false;
+			continue;
+		}
+		if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+			return 1;
+		if (!in) { /* returned into the row: gdb refreshes its step there */
+			*st = (struct sx){ s, li.file_id, li.line, li.row_addr, li.row_end,
+					   li.inline_hidden };
+			in = true;
+			continue;
+		}
+		if (sx_insn(st, r->regs.rip, &li))
+			return 1; /* gdb would have stopped before */
+	}
+	return 0;
+}
+
+int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t t0,
+		       uint64_t t, uint32_t *view)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_inline in[NX_INL_MAX];
+	struct hs_src_line_info li, li0;
+	struct sx st;
+	uint32_t tid;
+	unsigned h;
+	int depth, err = 0, ni;
+
+	*view = 0;
+	if (!r)
+		return -ENOMEM;
+	if (t <= t0 || hs_db_regs_at(img, t, 0, r) < 0 ||
+	    !(h = tree_src_hidden(s, r->regs.rip)) || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
+	    (ni = hs_src_inline_frames(s, r->regs.rip, in, NX_INL_MAX)) < (int)h)
+		goto out;
+	tid = r->tid;
+	depth = hs_db_backtrace(img, t, tid, NULL, 0);
+	/* from a deeper frame (returned) or the same one; a step that
+	 * entered a function stops in it without entering copies */
+	if (depth < 0 || hs_db_regs_at(img, t0, 0, r) < 0 || r->tid != tid ||
+	    hs_db_backtrace(img, t0, tid, NULL, 0) < depth ||
+	    hs_src_line_info(s, r->regs.rip, &li0) != 0 || !li0.line)
+		goto out;
+	st = (struct sx){ s, li0.file_id, li0.line, li0.row_addr, li0.row_end, li0.inline_frame };
+	if (hs_db_backtrace(img, t0, tid, NULL, 0) > depth)
+		st.line = 0; /* refreshed where it returns (sv_run) */
+	if (sv_run(img, s, &st, t0, t, tid, depth, r) != 0)
+		goto out;
+	if (st.line && li.inline_hidden == st.fr && in[h - 1].call_line == st.line &&
+	    same_file(in[h - 1].call_file, hs_src_file_name(s, st.file)))
+		*view = 1;
+out:
+	free(r);
+	return err;
+}
+
 /* ---- finish out of an inlined frame ---------------------------------------------------
  * gdb's finish in an inline frame (infrun.c, finish_command) is no
  * return: it steps as `next` does in the caller, with no line and no
  * range, so it runs out of the copy and stops at the first statement
  * row there, at a copy called from the caller that begins there, or, at
- * a row's middle or a row that is no statement, takes that row's line
- * and goes on as `next` from it (no value is printed: none is known). */
+ * a row's middle, takes that row's line and goes on as `next` from it;
+ * at the start of a row that is no statement (the frame it steps, the
+ * caller, unchanged) it keeps no line and goes on (no value is printed:
+ * none is known). */
 int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
 			   uint64_t *t)
 {
@@ -478,7 +606,7 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
 	if (err < 0 || now != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
 	    !li.line || (li.row_start && li.is_stmt) || li.inline_frame != li.inline_hidden)
 		goto out;       /* a stop there (or out of the function) */
-	err = tree_src_next_inline(img, s, *t, t);
+	err = next_from(img, s, *t, 0, li.row_start, t);
 	if (err == -E2BIG)
 		err = 0;        /* too long a walk: the copy's exit */
 out:
@@ -542,7 +670,7 @@ static int px_change(struct nx *x, uint64_t t, uint64_t *p)
 		t = *p;
 		if (hs_src_line_info(x->s, pc, &li) != 0 || li.inline_hidden != x->sf)
 			continue;       /* inside a copy */
-		shown_at(x->s, pc, &fr, &file, &line);
+		shown_at(x->s, pc, 0, &fr, &file, &line);
 		if (!same_line(x, file, line)) {
 			x->file = file;
 			x->line = line;
@@ -553,11 +681,11 @@ static int px_change(struct nx *x, uint64_t t, uint64_t *p)
 }
 
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			 uint64_t *t_out)
+			 uint32_t view, uint64_t *t_out)
 {
 	struct nx x;
 	uint64_t u, v;
-	int err = nx_init(&x, img, s, t);
+	int err = nx_init(&x, img, s, t, view);
 
 	if (err < 0)
 		goto out;
@@ -570,7 +698,7 @@ int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 		goto out;
 	}
 	for (int k = 0; k < PX_NEXTS && err == 0; k++) {
-		if ((err = tree_src_next_inline(img, s, u, &v)) < 0 || v >= t)
+		if ((err = tree_src_next_inline(img, s, u, 0, &v)) < 0 || v >= t)
 			break;
 		u = v;
 		err = k + 1 < PX_NEXTS ? 0 : -E2BIG;

@@ -56,20 +56,21 @@ static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
 
 /* The frames at pc: n inlined ones (none where no code was inlined),
  * each "#num where inlined", then "#num where" of the real function with
- * no newline (its caller ends the line).  At the stop (top), the copies
- * that start at pc are hidden as gdb hides them: a moment shows the call
- * site, as gdb does when it arrives there by `step`, `next`, `finish`, a
- * return or a signal (hs_src_inline_hidden; a user breakpoint there makes
- * gdb show the copy). */
-static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, bool top, int *num)
+ * no newline (its caller ends the line).  At the stop, the innermost
+ * `hide` copies are left out: those that start at pc, as gdb hides them
+ * (a moment shows the call site, as gdb does when it arrives there by
+ * `step`, `next`, `finish`, a return or a signal: hs_src_inline_hidden),
+ * less the ones a view shows (time/<t>.<k>: a user breakpoint on the
+ * copy's function, or gdb's `step` into it). */
+static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, unsigned hide, int *num)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[1024];
-	int n = hs_src_inline_frames(s, pc, in, INL_MAX), h = top ? hs_src_inline_hidden(s, pc) : 0;
+	int n = hs_src_inline_frames(s, pc, in, INL_MAX);
 
 	if (n < 0)
 		n = 0;
-	for (int k = h < 0 || h > n ? 0 : h; k <= n; k++) {
+	for (int k = hide > (unsigned)n ? 0 : (int)hide; k <= n; k++) {
 		hs_src_format_frame(s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
 		fprintf(f, "#%d %s%s", (*num)++, buf, k < n ? " inlined\n" : "");
 	}
@@ -82,9 +83,31 @@ unsigned tree_src_hidden(struct hs_src *s, uint64_t pc)
 	return h > 0 ? (unsigned)h : 0;
 }
 
+unsigned tree_src_hidden_view(struct hs_src *s, uint64_t pc, uint32_t view)
+{
+	unsigned h = tree_src_hidden(s, pc);
+
+	return view < h ? h - view : 0;
+}
+
+int tree_src_views(struct hs_tree *tree, const struct hs_tree_node *n, unsigned *h)
+{
+	struct hs_db_regs *r;
+	struct hs_src *s;
+	int err = tree_src_at(tree, n, &s, &r);
+
+	*h = 0;
+	if (err < 0)
+		return err;
+	*h = tree_src_hidden(s, r->regs.rip);
+	free(r);
+	return 0;
+}
+
 /* time/<t>/where: the innermost frame shown, an inlined function's when
  * the pc is in inlined code; at the first instruction of a copy, the
- * caller at the call site (gdb's inline frame skipping). */
+ * caller at the call site (gdb's inline frame skipping), or in a view
+ * the innermost copy it shows. */
 int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
 	struct hs_src_inline in[INL_MAX];
@@ -96,8 +119,8 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 	if (err < 0)
 		return err;
 	ni = hs_src_inline_frames(s, r->regs.rip, in, INL_MAX);
-	h = hs_src_inline_hidden(s, r->regs.rip);
-	if (ni < 0 || h < 0 || h > ni)
+	h = (int)tree_src_hidden_view(s, r->regs.rip, n->view);
+	if (ni < 0 || h > ni)
 		h = 0;
 	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, (size_t)h, buf,
 			    sizeof(buf));
@@ -503,7 +526,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			if (k < u->n && is_trampoline(s, u->pcs[k]))
 				k++;
 		}
-		put_frames(f, s, pc, i == 0, &num);
+		put_frames(f, s, pc, i == 0 ? tree_src_hidden_view(s, pc, n->view) : 0, &num);
 		if (i < open)
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else

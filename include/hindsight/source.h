@@ -227,6 +227,12 @@ size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, siz
 /* The innermost copy holding addr (hs_src_line_info's inline_frame, also
  * where the line table has no line: gcc's line-0 rows), 0: none. */
 uint64_t hs_src_inline_at(struct hs_src *s, uint64_t addr);
+/* The copies holding addr, innermost first, as frame ids of
+ * hs_src_line_info's inline_frame kind, into out[max] (the frames of
+ * hs_src_inline_frames, in the same order): how many (0: none).  The
+ * frame gdb shows with the innermost k of them hidden is out[k] (k < n),
+ * else the real function.  Lock-free once addr's module is loaded. */
+size_t hs_src_inline_chain(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max);
 /* Is copy `inner` (a frame id, 0: none) the copy `outer` or inside it?
  * Lock-free; false for ids of different modules. */
 bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer);

@@ -10,6 +10,10 @@
  *   time/<t>/{regs,reg/<name>,mem,maps,insn,thread,next,prev}
  *   time/<t>/{where,source,backtrace,locals/<name>,next-line,prev-line,finish,caller}
  *   time/<t>/eval/<expr>             a C expression, %2F for '/' (hs_tree_eval)
+ *   time/<t>.<k>/...                 view k of moment t: the first k of the
+ *                                    inlined copies hidden at t shown (gdb's
+ *                                    `break f` on an inlined f, or its `step`
+ *                                    into the copy at the same pc)
  *   time/<t>/globals                 the names of the compile unit's globals
  *   threads/<tid>   writes/<0xADDR>[+LEN]   processes/<pid>.<n>/...
  *   modules   calls/<function>   lines/<file path>/<line>   sources/<path>
@@ -72,7 +76,8 @@ struct hs_tree_node {
 	uint16_t image;  /* process image index (0: the first process) */
 	uint32_t sub;    /* register index, ... */
 	uint32_t flags;
-	uint32_t spare;
+	uint32_t view;   /* time/<t>.<k>: k (a view of the moment, 0: the
+			  * moment itself), on time/<t> and what is under it */
 	uint64_t t;
 	uint64_t a, b;   /* address and length, thread id, ... */
 };
@@ -219,6 +224,11 @@ void hs_tree_vars_free(struct hs_tree_var *v, size_t n); /* accepts NULL */
  * frees with hs_tree_vars_free(). */
 int hs_tree_vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
 		    uint32_t tid, struct hs_tree_var **out, size_t *count);
+/* The parameters then locals of view `view` of moment t (as
+ * time/<t>.<view>/locals/ holds them; 0: time/<t>'s, the copies starting
+ * at the pc hidden).  Errors and ownership as hs_tree_vars_at. */
+int hs_tree_view_vars(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t,
+		      uint32_t view, struct hs_tree_var **out, size_t *count);
 
 /* One call of calls/<f> (the one with that t_call), as gdb shows it when
  * `break f` stops there (`bt 1`) and when `finish` returns ("Value
@@ -313,6 +323,8 @@ struct hs_tree_eval_at {
 	uint64_t t;
 	uint32_t frame;
 	uint64_t first, count;
+	uint32_t view;    /* time/<t>.<view>'s frames (0: time/<t>); -ENOENT
+			   * past the moment's views */
 };
 int hs_tree_eval(struct hs_tree *tree, const struct hs_tree_eval_at *at, const char *expr,
 		 struct hs_src_eval *out);

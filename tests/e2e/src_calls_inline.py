@@ -13,16 +13,21 @@
 #     frame's return: where the copy (or the call) was left.  (gdb's own
 #     `finish` out of an inlined frame stops later where the copy has
 #     several ranges: it steps on to the next line.)  A hit before that
-#     leaves the exit unknown.
-#     JSON: {f: [{"inline": bool, "pc": off, "bt": [...], "exit": off|null}]}
+#     leaves the exit unknown.  At an inlined hit also what `info args` and
+#     `info locals` print (name = value, the innermost of a name; a local
+#     is not set yet at the copy's first instruction: what the stack held,
+#     which differs between runs, so only its name is compared).
+#     JSON: {f: [{"inline": bool, "pc": off, "bt": [...], "exit": off|null,
+#                 "locals": [[name, value|null], ...]}]}
 #
 #   python3 tests/e2e/src_calls_inline.py compare JSON MNT PROGNAME
 #     compares with the mounted recording of the same run: calls/<f> has
 #     one line per hit, in the same order; an inlined hit is marked
-#     "inline" and the others are not; at an inlined entry's t_call the
-#     pc is gdb's stop pc; the backtrace there is gdb's without the copies
-#     that start at that pc (Hindsight hides them, as gdb does at a stop
-#     that is not a breakpoint on the copy's function: README); and the pc
+#     "inline" and the others are not; an inlined entry's t_call is a view
+#     of its moment, "<t>.<k>" (the copies starting at that pc are hidden
+#     at time/<t>, as gdb hides them at a stop that is not a breakpoint on
+#     the copy's function: README), where the pc is gdb's stop pc and the
+#     backtrace and locals/ are gdb's (the copy as frame #0); and the pc
 #     at t_return is where gdb's `finish` stopped.  Prints one line per
 #     mismatch and a summary; exit 0 when there is no mismatch.
 import json
@@ -65,6 +70,16 @@ def gdb_oracle():
                     os.path.basename(sal.symtab.filename) in os.environ["ORACLE_SRC"].split():
                 out.append([name, sal.line])
             f = f.older()
+        return out
+
+    def variables():
+        out, seen = [], set()
+        for cmd in ("info args", "info locals"):
+            for line in gdb.execute(cmd, to_string=True).splitlines():
+                m = re.match(r"^([A-Za-z_]\w*) = (.*)$", line)
+                if m and m.group(1) not in seen:
+                    seen.add(m.group(1))
+                    out.append([m.group(1), m.group(2) if cmd == "info args" else None])
         return out
 
     def hit(bp):
@@ -122,6 +137,8 @@ def gdb_oracle():
                 fr = gdb.newest_frame()
                 h = {"inline": fr.type() == gdb.INLINE_FRAME, "pc": pc - b,
                      "bt": backtrace(), "exit": None}
+                if h["inline"]:
+                    h["locals"] = variables()
                 hits.append(h)
                 # a hit before the exit of the one pending: that exit stays unknown
                 pend = {"h": h, "depth": real_depth(), "blk": func_block(fr)}
@@ -144,7 +161,7 @@ def read(path):
 
 
 def hs_base(mnt, t, prog):
-    for line in read("%s/time/%d/maps" % (mnt, t)).splitlines():
+    for line in read("%s/time/%s/maps" % (mnt, t)).splitlines():
         f = line.split()
         if len(f) >= 6 and f[-1].endswith("/" + prog):
             return int(f[0].split("-")[0], 16)
@@ -152,12 +169,12 @@ def hs_base(mnt, t, prog):
 
 
 def hs_pc(mnt, t, prog):
-    return int(read("%s/time/%d/reg/rip" % (mnt, t)), 16) - hs_base(mnt, t, prog)
+    return int(read("%s/time/%s/reg/rip" % (mnt, t)), 16) - hs_base(mnt, t, prog)
 
 
 def hs_bt(mnt, t, exts):
     out = []
-    for line in read("%s/time/%d/backtrace" % (mnt, t)).splitlines():
+    for line in read("%s/time/%s/backtrace" % (mnt, t)).splitlines():
         m = re.match(r"#\d+ (.+?)\+0x[0-9a-f]+ (\S+):(\d+) ", line)
         if m and m.group(2) in exts:
             out.append([m.group(1), int(m.group(3))])
@@ -167,7 +184,7 @@ def hs_bt(mnt, t, exts):
 def compare(js, mnt, prog):
     oracle = json.load(open(js))
     exts = os.environ["ORACLE_SRC"].split()
-    bad, n_hits, n_inline, n_exit, n_local = [], 0, 0, 0, 0
+    bad, n_hits, n_inline, n_exit, n_local, n_vars = [], 0, 0, 0, 0, 0
     for fn, hits in oracle.items():
         try:
             lines = read("%s/calls/%s" % (mnt, fn)).splitlines()
@@ -186,9 +203,10 @@ def compare(js, mnt, prog):
             bad.append("%s: %d calls, gdb's break hit %d times" % (fn, len(lines), len(hits)))
         for k, (line, h) in enumerate(zip(lines, hits)):
             f = line.split()
-            t_call, t_ret = int(f[0]), f[1]
+            view, t_ret = f[0], f[1]     # "<t>" or, a copy hidden there, "<t>.<k>"
+            t_call = int(view.split(".")[0])
             inline = len(f) > 4 and "inline" in f[4].split(",")
-            where = "%s #%d (t=%d)" % (fn, k, t_call)
+            where = "%s #%d (t=%s)" % (fn, k, view)
             n_hits += 1
             if inline != h["inline"]:
                 bad.append("%s: inline %s, gdb's frame #0 inlined %s" % (where, inline, h["inline"]))
@@ -198,9 +216,27 @@ def compare(js, mnt, prog):
                 pc = hs_pc(mnt, t_call, prog)
                 if pc != h["pc"]:
                     bad.append("%s: pc +0x%x, gdb stopped at +0x%x" % (where, pc, h["pc"]))
+                # the moment hides the copy (gdb's arrival there), its view
+                # shows it as gdb's `break f` does
                 bt, gbt = hs_bt(mnt, t_call, exts), h["bt"]
                 if not bt or len(bt) >= len(gbt) or gbt[len(gbt) - len(bt):] != bt:
                     bad.append("%s: backtrace %s is not gdb's %s less the copies" % (where, bt, gbt))
+                if "." not in view:
+                    bad.append("%s: no view of the moment for the copy" % where)
+                    continue
+                bt = hs_bt(mnt, view, exts)
+                if bt != gbt:
+                    bad.append("%s: backtrace %s, gdb's %s" % (where, bt, gbt))
+                for name, value in h.get("locals", []):
+                    n_vars += 1
+                    try:
+                        got = read("%s/time/%s/locals/%s" % (mnt, view, name)).rstrip("\n")
+                    except OSError as e:
+                        got = str(e)
+                    if value is None and not got.startswith("[Errno"):
+                        continue    # a local: named, not set yet
+                    if got != value:
+                        bad.append("%s: locals/%s %r, gdb's %r" % (where, name, got, value))
             if h["exit"] is not None and t_ret != "-":
                 n_exit += 1
                 pc = hs_pc(mnt, int(t_ret), prog)
@@ -209,8 +245,8 @@ def compare(js, mnt, prog):
                                % (where, pc, t_ret, h["exit"]))
     for b in bad:
         print(b)
-    print("%d mismatches, %d hits (%d inlined), %d exits compared, %d in local functions"
-          % (len(bad), n_hits, n_inline, n_exit, n_local))
+    print("%d mismatches, %d hits (%d inlined), %d exits compared, %d in local functions, "
+          "%d variables" % (len(bad), n_hits, n_inline, n_exit, n_local, n_vars))
     return 1 if bad else 0
 
 

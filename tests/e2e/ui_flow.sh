@@ -70,7 +70,8 @@ got=$(json "';'.join(r['frame_args'] for r in j['rows']) + ';'" <"$T/body")
 [ "$got" = "$WANT_INL" ] || fail "/api/calls?name=sq shows the arguments $got; gdb's break sq: $WANT_INL"
 got=$(json "';'.join(r['return']['value'] for r in j['rows'] if r['return']) + ';'" <"$T/body")
 [ "$got" = "$WANT_RET" ] || fail "/api/calls?name=sq returns $got; gdb's finish: $WANT_RET"
-got=$(json "' '.join(str(r['t_call']) + ':' + (r['how'] or '-') for r in j['rows'])" <"$T/body")
+# (an inlined copy's row names its view of the moment as calls/ does: t.k)
+got=$(json "' '.join(str(r['t_call']) + ('.%d' % r['view'] if r['view'] else '') + ':' + (r['how'] or '-') for r in j['rows'])" <"$T/body")
 want=$("$HS" cat "$T/inl" calls/sq | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $1, ($5 == "" ? "-" : $5) }')
 [ "$got" = "$want" ] || fail "/api/calls?name=sq rows $got; calls/sq: $want"
 serve_stop

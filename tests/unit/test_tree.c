@@ -273,6 +273,10 @@ static void test_tree_rejects_malformed_names(void **state)
 		"writes/0x10+1048577", "writes/0x10+-1", "writes/0x10+", "writes/0x800000000000",
 		"writes/0x7fffffffffff+2", "writes/0x11111111111111111", "writes/0x10+8x",
 		"processes/x", "processes/1.2.3", "time/crash",
+		/* views time/<t>.<k>: k from 1 to the copies hidden at t (none
+		 * here: ld.so's first instruction) */
+		"time/1.0", "time/1.", "time/.1", "time/1.01", "time/1.1", "time/1.-1",
+		"time/1.1.1", "time/1.4294967296", "time/1.x", "time/1.1/where",
 	};
 
 	for (size_t i = 0; i < sizeof(enoent) / sizeof(enoent[0]); i++) {

@@ -59,8 +59,10 @@ function imageArg(image) {
 	return image ? '&image=' + image : '';
 }
 
-export function moment(t, image) {
-	return json('/api/moment?t=' + t + imageArg(image));
+// view: time/<t>.<view> (where inlined copies start: view k shows k of
+// them, as gdb's `break f` and its `step` into the copy; 0: time/<t>).
+export function moment(t, image, view) {
+	return json('/api/moment?t=' + t + (view ? '&view=' + view : '') + imageArg(image));
 }
 
 // The text of a source file and the lines that ran, with their counts;

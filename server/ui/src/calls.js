@@ -37,7 +37,8 @@ export class CallsPanel {
 		this.rows.addEventListener('click', (ev) => {
 			const row = ev.target.closest('.crow');
 			if (row && row.dataset.t)
-				this.ctx.go(parseInt(row.dataset.t, 10));
+				this.ctx.go(parseInt(row.dataset.t, 10),
+					    parseInt(row.dataset.view || '0', 10));
 		});
 		document.getElementById('calls-close').addEventListener('click', () => this.close());
 		new ResizeObserver(() => this.what && this.draw()).observe(this.body);
@@ -137,6 +138,8 @@ export class CallsPanel {
 	callRow(r, index) {
 		const row = el('div', 'crow');
 		row.dataset.t = r.t_stop;
+		// an inlined copy: the view of its moment where it is frame #0
+		row.dataset.view = r.view || 0;
 		row.dataset.index = index;
 		const inl = !r.debug_info && r.how && r.how.split(',').includes('inline');
 		const args = r.debug_info ? r.frame_args : inl ? 'inlined copy' : '?';
@@ -151,7 +154,8 @@ export class CallsPanel {
 				'an inlined copy: its arguments are not read here (see the locals there)' :
 				'no debug info: arguments unknown') +
 			(r.return ? '\nValue returned: ' + r.return.type + ' ' + r.return.value : '') +
-			'\nclick: go to t=' + r.t_stop + ' (where gdb\'s break stops)';
+			'\nclick: go to t=' + r.t_stop + (r.view ? '.' + r.view : '') +
+			' (where gdb\'s break stops)';
 		return row;
 	}
 

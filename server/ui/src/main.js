@@ -28,10 +28,11 @@ const S = {
 	info: null,
 	image: 0,
 	t: null,          // the moment asked for last
+	view: 0,          // ... its view (time/<t>.<view>: inlined copies shown)
 	m: null,          // the moment shown
 	prev: null,       // the moment shown before it
 	seq: 0,
-	cache: new Map(), // "image:t" -> moment promise
+	cache: new Map(), // "image:t.view" -> moment promise
 	notes: [],
 	list: 'events',
 	rendered: 0,      // counts renders: tests and the bench wait on it
@@ -58,8 +59,8 @@ function tEnd() {
 	return img ? img.t_end : S.info.t_end;
 }
 
-function fetchMoment(t) {
-	const key = S.image + ':' + t;
+function fetchMoment(t, view) {
+	const key = S.image + ':' + t + '.' + (view || 0);
 	let p = S.cache.get(key);
 	if (p) {
 		// refresh its place in the LRU order
@@ -67,7 +68,7 @@ function fetchMoment(t) {
 		S.cache.set(key, p);
 		return p;
 	}
-	p = api.moment(t, S.image);
+	p = api.moment(t, S.image, view);
 	p.catch(() => S.cache.delete(key));
 	S.cache.set(key, p);
 	if (S.cache.size > CACHE_MAX)
@@ -82,10 +83,11 @@ function stale(m) {
 
 // ---- moving -------------------------------------------------------------------------
 
-// The URL of moment t as shown: the image, the memory address the user
-// chose and the list open go with it, so a shared link opens the same view.
-function hashOf(t) {
-	let h = '#t=' + t + (S.image ? '&image=' + S.image : '');
+// The URL of moment t (in view `view`, default the one shown) as shown:
+// the image, the memory address the user chose and the list open go with
+// it, so a shared link opens the same view.
+function hashOf(t, view = S.view) {
+	let h = '#t=' + t + (view ? '&view=' + view : '') + (S.image ? '&image=' + S.image : '');
 	if (mem && mem.chosen !== undefined)
 		h += '&mem=0x' + mem.chosen.toString(16);
 	if (S.list !== 'events')
@@ -105,30 +107,33 @@ function rehash() {
 		history.replaceState(null, '', hashOf(S.t));
 }
 
-// go(t): show moment t.  how: 'push' (a new history entry, the default),
-// 'replace' (scrubbing), 'none' (already in the URL: hashchange).
-function go(t, how) {
+// go(t): show moment t (in view `view`: time/<t>.<view>, where inlined
+// copies start; 0 the moment itself).  how: 'push' (a new history entry,
+// the default), 'replace' (scrubbing), 'none' (already in the URL:
+// hashchange).
+function go(t, how, view = 0) {
 	t = Math.max(0, Math.min(tEnd(), Math.round(t)));
-	const hash = hashOf(t);
+	const hash = hashOf(t, view);
 	if (how !== 'none' && location.hash !== hash) {
 		if (how === 'replace')
 			history.replaceState(null, '', hash);
 		else
 			history.pushState(null, '', hash);
 	}
-	return show(t);
+	return show(t, view);
 }
 
-async function show(t) {
+async function show(t, view = 0) {
 	const seq = ++S.seq;
 	S.t = t;
+	S.view = view;
 	mem.prefetch(prefix() + 'time/' + t + '/mem');
 	let m;
 	try {
-		m = await fetchMoment(t);
+		m = await fetchMoment(t, view);
 	} catch (e) {
 		if (seq === S.seq)
-			status('t=' + t + ': ' + e.message, true);
+			status('t=' + t + (view ? '.' + view : '') + ': ' + e.message, true);
 		return;
 	}
 	if (seq !== S.seq)
@@ -144,10 +149,10 @@ async function show(t) {
 
 // The moments one click away: step buttons then feel instant.
 function prefetch(m) {
-	const l = m.links || {};
+	const l = m.links || {}, lv = m.link_views || {};
 	for (const k of ['next', 'prev', 'next-line', 'prev-line'])
 		if (typeof l[k] === 'number') {
-			fetchMoment(l[k]).catch(() => {});
+			fetchMoment(l[k], lv[k]).catch(() => {});
 			mem.prefetch(prefix() + 'time/' + l[k] + '/mem');
 		}
 }
@@ -159,9 +164,11 @@ function render() {
 	const m = S.m;
 	const t0 = performance.now();
 	status('');
-	$('t-now').textContent = 't = ' + m.t + ' / ' + tEnd() + (m.thread !== undefined ? '   tid ' + m.thread : '');
+	// a view of the moment (inlined copies shown at their first instruction)
+	const tv = m.t + (m.view ? '.' + m.view : '');
+	$('t-now').textContent = 't = ' + tv + ' / ' + tEnd() + (m.thread !== undefined ? '   tid ' + m.thread : '');
 	$('goto-t').placeholder = String(m.t);
-	document.title = 'Hindsight t=' + m.t;
+	document.title = 'Hindsight t=' + tv;
 	const links = m.links || {};
 	for (const k of LINKS) {
 		const b = $('b-' + k);
@@ -175,7 +182,7 @@ function render() {
 	$('b-next-exec').disabled = $('b-prev-exec').disabled = !w;
 	// Changed registers are those the instruction before t changed: compare
 	// with moment t-1 (the one stepped from, or prefetched; else fetched).
-	const before = S.prev && S.prev.t === m.t - 1 ? S.prev : null;
+	const before = S.prev && S.prev.t === m.t - 1 && !S.prev.view ? S.prev : null;
 	regs.render(m, before);
 	if (!before && m.t > 0) {
 		fetchMoment(m.t - 1).then((p) => {
@@ -231,8 +238,9 @@ async function nowInList(scroll) {
 
 function stepLink(name) {
 	const v = S.m && S.m.links ? S.m.links[name] : null;
+	const views = S.m && S.m.link_views ? S.m.link_views : {};
 	if (typeof v === 'number')
-		go(v);
+		go(v, undefined, views[name] || 0);
 	else
 		status('no ' + name + ' from t=' + (S.m ? S.m.t : '?'));
 }
@@ -410,6 +418,8 @@ function gotoText(text) {
 	const marks = (S.info && S.info.marks) || {};
 	if (/^\d+$/.test(text))
 		return go(parseInt(text, 10));
+	if (/^\d+\.[1-9]\d{0,8}$/.test(text)) // a view of the moment, as calls/ names it
+		return go(parseInt(text, 10), undefined, parseInt(text.split('.')[1], 10));
 	if (typeof marks[text] === 'number')
 		return go(marks[text]);
 	status('go to: "' + text + '" is not a time (a number, or ' +
@@ -425,7 +435,15 @@ function hashT() {
 	const ts = h.get('t'), is = h.get('image');
 	const n = S.info ? S.info.images.length : 1;
 	const ms = h.get('mem'), ls = h.get('list');
-	const r = { t: null, image: 0, mem: null, list: null, bad: [] };
+	const vs = h.get('view');
+	const r = { t: null, view: 0, image: 0, mem: null, list: null, bad: [] };
+
+	if (vs !== null) {
+		if (/^[1-9]\d{0,8}$/.test(vs))
+			r.view = parseInt(vs, 10);
+		else
+			r.bad.push('view=' + vs + ' (a view of the moment: 1, 2...)');
+	}
 
 	if (ms !== null) {
 		if (/^0x[0-9a-fA-F]{1,13}$/.test(ms))
@@ -481,8 +499,8 @@ async function onHash() {
 	} finally {
 		applyingHash = false;
 	}
-	if (h.t !== null && h.t !== S.t)
-		await go(h.t, 'none');
+	if (h.t !== null && (h.t !== S.t || h.view !== S.view))
+		await go(h.t, 'none', h.view);
 	hashProblems(h);
 }
 
@@ -603,7 +621,8 @@ function wire() {
 		if (Number.isFinite(t))
 			go(t);
 	});
-	calls = new CallsPanel({ go: (t) => go(t), status, image: () => S.image });
+	calls = new CallsPanel({ go: (t, view) => go(t, undefined, view), status,
+				 image: () => S.image });
 	search = new Search($('search-q'), $('search-drop'), () => S.image, onSearchPick, status);
 	S.calls = calls;
 	for (const k of LINKS)
@@ -708,7 +727,7 @@ async function start() {
 		mem.show(h.mem); // before the first moment: it draws there
 	if (h.list)
 		S.list = h.list;
-	await go(t, h.t !== null ? 'none' : 'replace');
+	await go(t, h.t !== null ? 'none' : 'replace', h.t !== null ? h.view : 0);
 	hashProblems(h);
 	openList(S.list);
 	loadNotes();

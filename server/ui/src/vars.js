@@ -12,8 +12,11 @@ import { $, el } from './panels.js';
 const PAGE = 200;
 const MAX_GLOBALS = 100;
 
-export function evalExpr(t, expr, image, first, count) {
+// view: the moment's view (time/<t>.<view>: its frames), 0 or absent: t's
+export function evalExpr(t, expr, image, first, count, view) {
 	let url = '/api/eval?t=' + t + '&expr=' + encodeURIComponent(expr);
+	if (view)
+		url += '&view=' + view;
 	if (image)
 		url += '&image=' + image;
 	if (first)
@@ -93,7 +96,7 @@ export class VarsPanel {
 			body.replaceChildren(el('div', 'none', '(none here)'));
 			return;
 		}
-		const rows = await Promise.all(names.map((n) => evalExpr(m.t, n, this.ctx.image(), 0, 0)
+		const rows = await Promise.all(names.map((n) => evalExpr(m.t, n, this.ctx.image(), 0, 0, m.view)
 			.then((v) => v.error ? { name: n, expr: n, value: v.error, error: true, n_children: 0 } :
 				Object.assign({}, v, { name: n }))
 			.catch((e) => ({ name: n, expr: n, value: e.message, error: true, n_children: 0 }))));
@@ -140,7 +143,7 @@ export class VarsPanel {
 	async pretty(n, m, r) {
 		let v;
 		try {
-			v = await evalExpr(m.t, n, this.ctx.image(), 0, 0);
+			v = await evalExpr(m.t, n, this.ctx.image(), 0, 0, m.view);
 		} catch (e) {
 			return; // the raw text stays
 		}
@@ -158,7 +161,7 @@ export class VarsPanel {
 			const holder = el('div', 'watch');
 			holder.dataset.expr = w;
 			frag.append(holder);
-			evalExpr(m.t, w, this.ctx.image(), 0, 0).then((v) => {
+			evalExpr(m.t, w, this.ctx.image(), 0, 0, m.view).then((v) => {
 				if (this.ctx.stale(m))
 					return;
 				const node = v.error ? { name: w, expr: w, value: v.error, error: true, n_children: 0 } :
@@ -216,7 +219,7 @@ export class VarsPanel {
 				ev.stopPropagation();
 				let v;
 				try {
-					v = await evalExpr(m.t, node.expr, this.ctx.image(), 0, 0);
+					v = await evalExpr(m.t, node.expr, this.ctx.image(), 0, 0, m.view);
 				} catch (e) {
 					v = { error: e.message };
 				}
@@ -253,7 +256,7 @@ export class VarsPanel {
 		tog.textContent = '\u25be';
 		let v;
 		try {
-			v = await evalExpr(m.t, node.expr, this.ctx.image(), first, PAGE);
+			v = await evalExpr(m.t, node.expr, this.ctx.image(), first, PAGE, m.view);
 		} catch (e) {
 			kids.replaceChildren(el('div', 'none', e.message));
 			return;
