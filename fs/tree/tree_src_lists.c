@@ -152,6 +152,28 @@ static bool picked(const struct hs_db_image *img, struct hs_src *s,
 	return tree_src_sig_hash(buf) == n->b;
 }
 
+/* Copies of the name's functions nested in each other that start at one
+ * pc (gcc's leaf inlined into leaf inlined into rec) are one stop of
+ * gdb's `break leaf`, one hit, shown as the outermost copy (the others
+ * hidden): of the inlined entries at one t_call, the one of the lowest
+ * view stays (l sorted by t_call). */
+static void drop_nested_entries(struct hs_src *s, struct list_slot *l)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct hs_db_call *c = &l->calls[i], *p = w ? &l->calls[w - 1] : NULL;
+
+		if (p && p->t_call == c->t_call && p->flags & c->flags & HS_DB_CALL_INLINE) {
+			if (tree_src_entry_view(s, c->callee) < tree_src_entry_view(s, p->callee))
+				*p = *c;
+			continue;
+		}
+		l->calls[w++] = *c;
+	}
+	l->n = w;
+}
+
 static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct list_slot *l)
 {
 	const struct hs_db_image *img = tree_image(tree, n);
@@ -192,8 +214,10 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 		had[i] = l->n > n0;
 	}
 	err = 0;
-	if (cn->n_callees > 1 && l->n)
+	if (cn->n_callees > 1 && l->n) {
 		qsort(l->calls, l->n, sizeof(*l->calls), call_t_cmp);
+		drop_nested_entries(s, l);
+	}
 	if (cn->n_callees > 1 && !n->b)
 		err = fill_sigs(img, s, cn, had, l);
 out:

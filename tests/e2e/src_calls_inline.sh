@@ -5,7 +5,8 @@
 # each every time it runs.  C at -O2 (copies in a loop, nested copies that
 # start at the same pc, a copy in a recursive function, a function also
 # called out of line through a pointer), C at -O0 with always_inline
-# (copies left by a longjmp from a function they call), C++ at -O2
+# (copies left by a longjmp from a function they call), a function
+# inlined into a copy of itself at the same pc (one hit), C++ at -O2
 # (in-class methods, a function template, lambdas, a copy left by an
 # exception).  And a program whose copies stay open across a build's
 # shard boundaries (inlc_shards_o2): calls/ must not depend on --shards.
@@ -55,6 +56,7 @@ check()
 check inlc_multi_o2 scale twice around rec leaf tailw viatail ext
 check inlc_nonlocal guarded count_down bail first
 check inlc_cpp_o2 Box::area Box::grow 'clampv<int>' twice guarded risky 'operator()' Box::each
+check inlc_selfnest_o2 leaf rec
 
 # a copy left by longjmp and one left by an exception end where the
 # unwinding lands, marked so; a copy left by a tail call, at the jump
