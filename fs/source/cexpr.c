@@ -389,7 +389,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	/* a C++ method: its class's members by their plain name */
 	if (local_find(x, "this", 4, &self) && src_die_type(&self, &cls) &&
 	    src_peel(&cls, &cls) && src_die_type(&cls, &cls) && src_peel(&cls, &cls) &&
-	    cx_find_member(&cls, name, len, &d, &(uint64_t){ 0 }, 0)) {
+	    cx_find_member(x, NULL, &cls, name, len, &d, &(uint64_t){ 0 })) {
 		if (var_val(x, &self, &thisv) || cx_deref(x, &thisv, &thisv))
 			return -EINVAL;
 		return cx_member(x, &thisv, name, len, out);

@@ -353,6 +353,11 @@ bool src_die_cplus(Dwarf_Die *die);
 void src_scope_prefix(Dwarf_Die *die, bool self, struct src_sbuf *b);
 /* Appends die's name, qualified in C++ ("std::allocator<unsigned long>"). */
 void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
+/* The offset of base class inh (a DW_TAG_inheritance) from the object at
+ * byte off of v: its constant, or for a virtual base what the object's
+ * vtable says (format.c).  0, or -EIO when v is not in memory. */
+int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
+		    uint64_t off, uint64_t *out);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);
