@@ -83,6 +83,18 @@ static char *type_text(const struct cx_type *t)
 
 	if (t->arr_n)
 		return repeat_type_text(t);
+	if (t->ref) {
+		/* gdb: "(Sized &)", "(char *&)" */
+		struct cx_type e = *t;
+
+		e.ref = false;
+		base = type_text(&e);
+		if (base && asprintf(&out, "%s%s&", base,
+				     base[0] && base[strlen(base) - 1] == '*' ? "" : " ") < 0)
+			out = NULL;
+		free(base);
+		return out;
+	}
 	if (t->kind == CT_VOID && t->reg == CX_REG_CODE) {
 		/* $pc: "void (*)()" */
 		memset(stars, '*', (size_t)n);
@@ -289,6 +301,15 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 
 		src_sb_fmt(b, "(%s) ", tn ? tn : "?");
 		free(tn);
+	}
+	if (v->ty.ref) {
+		/* a cast's reference: gdb's "@0x7ffe...: {...}" after its type */
+		struct cx_val t = *v;
+
+		if (cx_coerce_ref(x, &t))
+			return -EINVAL;
+		src_sb_fmt(b, "@0x%" PRIx64 ": ", t.v.addr);
+		return value_text(x, &t, false, b);
 	}
 	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr) {
 		cx_vec_text(v, b);

@@ -35,6 +35,8 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 
 	if (t->arr_n)
 		return CL_ARRAY;
+	if (t->ref)
+		return CL_REF;
 	if (t->nptr)
 		return CL_PTR;
 	if (t->kind == CT_INT)
@@ -85,7 +87,7 @@ uint64_t cx_size(const struct cx_type *t)
 		e.arr_n = 0;
 		return t->arr_n * cx_size(&e);
 	}
-	if (t->nptr)
+	if (t->nptr || t->ref)
 		return 8;
 	if (t->kind == CT_INT)
 		return t->size;
@@ -115,6 +117,11 @@ bool cx_target(const struct cx_type *t, struct cx_type *out)
 	if (t->arr_n) {
 		*out = *t;
 		out->arr_n = 0;
+		return true;
+	}
+	if (t->ref) {
+		*out = *t;
+		out->ref = false;
 		return true;
 	}
 	if (t->nptr) {
