@@ -649,7 +649,8 @@ static bool same_class(Dwarf_Die *a, Dwarf_Die *b)
 /* The byte offset of base class want in the object of class t at byte at
  * of v, searched depth first as gdb's search_struct_field: a virtual
  * base's offset read from the object's vtable (v NULL: no object, only
- * the constant offsets). */
+ * the constant offsets; v VB_ANY: is want a base at all, any offset). */
+#define VB_ANY ((const struct cx_val *)1)
 static bool find_base(struct cx *x, const struct cx_val *v, uint64_t at, Dwarf_Die *t,
 		      Dwarf_Die *want, uint64_t *off, int depth)
 {
@@ -667,7 +668,7 @@ static bool find_base(struct cx *x, const struct cx_val *v, uint64_t at, Dwarf_D
 		if (dwarf_tag(&ch) != DW_TAG_inheritance || !src_die_type(&ch, &b) ||
 		    !src_peel(&b, &b))
 			continue;
-		if (!cx_member_offset(&ch, &o) &&
+		if (!cx_member_offset(&ch, &o) && v != VB_ANY &&
 		    (!v || x->noeval || src_base_offset(x->c, &ch, &v->v, at, &o)))
 			continue;
 		if (find_base(x, v, at + o, &b, want, off, depth + 1))
@@ -698,10 +699,11 @@ static bool rtti(struct cx *x, uint64_t addr, uint64_t *full, const char **name)
 
 /* v (of class sv) as class st, as gdb's value_cast_structs: a base class
  * subobject, or for a derived class the object holding v (through the
- * run-time type when v has one).  -ENOENT when neither is. */
+ * run-time type when v has one).  -ENOENT when st is neither. */
 static int class_cast(struct cx *x, const struct cx_val *v, Dwarf_Die *sv, Dwarf_Die *st,
 		      const struct cx_type *to, struct cx_val *out)
 {
+	struct cx_type own;
 	uint64_t off, full;
 	const char *real;
 	char *want;
@@ -713,13 +715,14 @@ static int class_cast(struct cx *x, const struct cx_val *v, Dwarf_Die *sv, Dwarf
 	}
 	if (!v->v.in_mem)
 		return -ENOENT;
-	if (rtti(x, v->v.addr, &full, &real)) {
+	if (find_base(x, VB_ANY, 0, st, sv, &off, 0) && rtti(x, v->v.addr, &full, &real)) {
 		want = src_type_name(st);
 		whole = want && !strcmp(want, real);
 		free(want);
 		/* gdb: the whole object when it is of class st, else v's own
-		 * subobject of the whole, at v */
-		cx_lval(out, to, whole ? full : v->v.addr);
+		 * subobject of the whole: v as it is, of its own class */
+		own = v->ty; /* out may be v */
+		cx_lval(out, whole ? to : &own, whole ? full : v->v.addr);
 		return 0;
 	}
 	if (!find_base(x, NULL, 0, st, sv, &off, 0))
@@ -755,7 +758,8 @@ static int pointer_cast(struct cx *x, const struct cx_type *to, struct cx_val *v
 
 static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v);
 
-/* (T &)x: a reference to (T)x, which must be in memory. */
+/* (T &)x: a reference to (T)x, which must be in memory (of the class
+ * the cast gave: gdb's value_ref of it). */
 static int ref_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 {
 	struct cx_type t = *to;
@@ -767,8 +771,10 @@ static int ref_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 	if (!v->v.in_mem)
 		return cx_fail(x, "Attempt to take address of value not located in memory.");
 	addr = v->v.addr;
+	t = v->ty;
+	t.ref = true;
 	cx_int_val(v, addr, 8, false);
-	v->ty = *to;
+	v->ty = t;
 	return 0;
 }
 
