@@ -619,7 +619,7 @@ static int parse_type(struct cx *x, struct cx_type *out)
 	}
 	if (is_op(x, "&") || is_op(x, "&&")) {
 		/* gdb: (T &)x is a reference to (T)x, const dropped */
-		out->ref = true;
+		out->ref = is_op(x, "&&") ? 2 : 1;
 		next(x);
 	}
 	return 0;
@@ -759,20 +759,29 @@ static int pointer_cast(struct cx *x, const struct cx_type *to, struct cx_val *v
 static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v);
 
 /* (T &)x: a reference to (T)x, which must be in memory (of the class
- * the cast gave: gdb's value_ref of it). */
+ * the cast gave: gdb's value_ref of it).  A scalar of T's size stays the
+ * lvalue it is (gdb's value_cast keeps it: (int &)i, (char *&)p). */
 static int ref_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 {
 	struct cx_type t = *to;
+	enum cx_class kt, kv;
 	uint64_t addr;
 
-	t.ref = false;
-	if (cast(x, &t, v))
+	t.ref = 0;
+	if (cx_coerce_ref(x, v))
+		return -EINVAL;
+	kt = cx_class_of(&t, NULL);
+	kv = cx_class_of(&v->ty, NULL);
+	if (v->v.in_mem && (kt == CL_INT || kt == CL_PTR || kt == CL_FLOAT) &&
+	    (kv == CL_INT || kv == CL_PTR || kv == CL_FLOAT) && cx_size(&t) == cx_size(&v->ty))
+		cx_lval(v, &t, v->v.addr);
+	else if (cast(x, &t, v))
 		return -EINVAL;
 	if (!v->v.in_mem)
 		return cx_fail(x, "Attempt to take address of value not located in memory.");
 	addr = v->v.addr;
 	t = v->ty;
-	t.ref = true;
+	t.ref = to->ref;
 	cx_int_val(v, addr, 8, false);
 	v->ty = t;
 	return 0;
@@ -1181,7 +1190,8 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	char *text, *comps[16];
 	int depth = 0, n = 0, stars = 0;
 	size_t len;
-	bool found, ref = false;
+	bool found;
+	uint8_t ref = 0;
 
 	for (end = p; *end && (depth || *end != ')'); end++)
 		depth += *end == '<' || *end == '(' ? 1 : *end == '>' || *end == ')' ? -1 : 0;
@@ -1193,8 +1203,10 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 		return -ENOMEM;
 	while (len && text[len - 1] == ' ')
 		len--;
-	while (len && text[len - 1] == '&')
-		ref = text[--len] == '&';
+	while (len && text[len - 1] == '&' && ref < 2) {
+		ref++;
+		len--;
+	}
 	while (len && (text[len - 1] == ' ' || text[len - 1] == '*'))
 		stars += text[--len] == '*';
 	text[len] = 0;

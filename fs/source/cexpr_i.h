@@ -29,8 +29,8 @@ struct cx_type {
 	int dim;                /* an array DIE: dimensions indexed already
 				 * (int g[3][4]: g[1] is dim 1 of it) */
 	uint64_t arr_n;         /* gdb's v@n: an array of arr_n of the rest */
-	bool ref;               /* a cast's (T &): a reference to the rest (the
-				 * value's bytes are the address) */
+	uint8_t ref;            /* a cast's (T &): 1, (T &&): 2: a reference to
+				 * the rest (the value's bytes are the address) */
 	uint8_t size;           /* CT_INT */
 	bool sign;              /* CT_INT */
 	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */

@@ -84,13 +84,14 @@ static char *type_text(const struct cx_type *t)
 	if (t->arr_n)
 		return repeat_type_text(t);
 	if (t->ref) {
-		/* gdb: "(Sized &)", "(char *&)" */
+		/* gdb: "(Sized &)", "(char *&)", "(Sized &&)" */
 		struct cx_type e = *t;
 
-		e.ref = false;
+		e.ref = 0;
 		base = type_text(&e);
-		if (base && asprintf(&out, "%s%s&", base,
-				     base[0] && base[strlen(base) - 1] == '*' ? "" : " ") < 0)
+		if (base && asprintf(&out, "%s%s%s", base,
+				     base[0] && base[strlen(base) - 1] == '*' ? "" : " ",
+				     t->ref == 2 ? "&&" : "&") < 0)
 			out = NULL;
 		free(base);
 		return out;
@@ -296,7 +297,7 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}
-	if (top && (k == CL_PTR || k == CL_REF) && !plain_char_pointer(&v->ty)) {
+	if (top && (k == CL_PTR || k == CL_REF) && (v->ty.ref || !plain_char_pointer(&v->ty))) {
 		char *tn = type_text(&v->ty);
 
 		src_sb_fmt(b, "(%s) ", tn ? tn : "?");

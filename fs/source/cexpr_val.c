@@ -121,7 +121,7 @@ bool cx_target(const struct cx_type *t, struct cx_type *out)
 	}
 	if (t->ref) {
 		*out = *t;
-		out->ref = false;
+		out->ref = 0;
 		return true;
 	}
 	if (t->nptr) {

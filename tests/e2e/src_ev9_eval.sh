@@ -178,6 +178,13 @@ main-print|main|(Both&)*p1
 main-print|main|(P0)both
 main-print|main|(Sized&)d
 main-print|main|(Named)d
+main-print|main|(int&)both.b
+main-print|main|(Sized&&)b
+main-print|main|(P1&)both
+main-print|main|*&(Animal&)d
+main-print|main|&(Sized&)b
+main-print|main|(Box*)0
+main-print|main|(Animal)3
 CASES
 cases ev10_casts.cc >"$T/ev10_casts_o2.cases" <<'CASES'
 legs-of|legs_of|w.legs
