@@ -317,4 +317,27 @@ check ev9_vec
 check ev9_wide
 check ev10_casts
 check ev10_casts_o2
+
+# the variables tree: a virtual base is a child of the class holding it,
+# whose value and expression are gdb's print of (Animal)d
+serve_start ev10_kids "$T/ev10_casts.tr"
+"$PY" - "$BASE" "$HS" "$T/ev10_casts.tr" "$SRC" "$T/ev10_casts.gdb.tsv" <<'PYEOF' ||
+import json, re, subprocess, sys, urllib.parse, urllib.request
+base, hs, tr, src, tsv = sys.argv[1:]
+want = [l.rstrip("\n").split("\t") for l in open(tsv)]
+want = [w for w in want if w[1] == "main" and w[2] == "(Animal)d"][-1]
+f, line = want[0].rsplit(":", 1)
+t = subprocess.run([hs, "cat", tr, "lines/%s/%s/%s" % (src.lstrip("/"), f, line)],
+                   capture_output=True, text=True).stdout.split()[0]
+def ev(e):
+    u = "%s/api/eval?t=%s&expr=%s" % (base, t, urllib.parse.quote(e))
+    return json.load(urllib.request.urlopen(u))
+norm = lambda v: re.sub(r"0x[0-9a-f]{5,}", "0x?", v)
+kids = [c for c in ev("(Pet)d").get("children", []) if c["name"] == "<Animal>"]
+if not kids or norm(kids[0]["value"]) != norm(want[3]) or \
+        norm(ev(kids[0]["expr"]).get("value", "")) != norm(want[3]):
+    sys.exit("(Pet)d's children %r, gdb's (Animal)d %r" % (kids, want[3]))
+PYEOF
+	fail "the variables tree has no virtual base (see above)"
+serve_stop
 pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2), ev9_vec (xmm), ev9_wide (C++) and ev10_casts (C++ classes, -O0 and -O2)"
