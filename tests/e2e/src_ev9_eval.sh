@@ -9,7 +9,7 @@
 # a virtual base, casts of objects, references and pointers to base and
 # derived classes; gdb's own oddities kept out: a cast to a class with a
 # virtual base prints garbage for it, a downcast of an -O2 object split
-# into registers fails).
+# into registers fails), and the variables tree's child of a virtual base.
 # gdb runs each natively (default print settings, libc's debug info off) and prints each case
 # in the frame of the function named (for <signal handler called>: the
 # signal trampoline's frame); the tree evaluates it through /api/eval
