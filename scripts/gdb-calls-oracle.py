@@ -138,7 +138,8 @@ def hs_frames(text, own):
         # ("std::tuple<int, int>"), so the file and t are taken from the end
         m = re.match(r"(.*)\+0x[0-9a-f]+ (\S+):(\d+) \S+$", rest)
         if m and m.group(2) in own:
-            out.append([m.group(1), m.group(2), int(m.group(3))])
+            # a function's .cold part: "f.cold+0x12" names the pc, gdb "f"
+            out.append([re.sub(r"\.cold$", "", m.group(1)), m.group(2), int(m.group(3))])
     return out
 
 

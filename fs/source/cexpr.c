@@ -389,7 +389,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	/* a C++ method: its class's members by their plain name */
 	if (local_find(x, "this", 4, &self) && src_die_type(&self, &cls) &&
 	    src_peel(&cls, &cls) && src_die_type(&cls, &cls) && src_peel(&cls, &cls) &&
-	    cx_find_member(&cls, name, len, &d, &(uint64_t){ 0 }, 0)) {
+	    cx_find_member(x, NULL, &cls, name, len, &d, &(uint64_t){ 0 })) {
 		if (var_val(x, &self, &thisv) || cx_deref(x, &thisv, &thisv))
 			return -EINVAL;
 		return cx_member(x, &thisv, name, len, out);
@@ -617,19 +617,47 @@ static int parse_type(struct cx *x, struct cx_type *out)
 		while (is_word(x, "const") || is_word(x, "volatile"))
 			next(x);
 	}
+	if (is_op(x, "&") || is_op(x, "&&")) {
+		/* gdb: (T &)x is a reference to (T)x, const dropped */
+		out->ref = is_op(x, "&&") ? 2 : 1;
+		next(x);
+	}
 	return 0;
 }
 
 /* ---- operators --------------------------------------------------------------------- */
 
-/* A class object as its base class ("(Base)obj"): the offset of the base
- * subobject, searched through the bases. */
-static bool base_offset(Dwarf_Die *t, Dwarf_Off want, uint64_t *off, int depth)
+/* Are class DIEs a and b one class (one DIE, or one name: every compile
+ * unit has its own copy)? */
+static bool same_class(Dwarf_Die *a, Dwarf_Die *b)
+{
+	char *na, *nb;
+	bool same;
+
+	if (dwarf_dieoffset(a) == dwarf_dieoffset(b))
+		return true;
+	if (!dwarf_diename(a) || !dwarf_diename(b) || strcmp(dwarf_diename(a), dwarf_diename(b)))
+		return false;
+	na = src_type_name(a);
+	nb = src_type_name(b);
+	same = na && nb && !strcmp(na, nb);
+	free(na);
+	free(nb);
+	return same;
+}
+
+/* The byte offset of base class want in the object of class t at byte at
+ * of v, searched depth first as gdb's search_struct_field: a virtual
+ * base's offset read from the object's vtable (v NULL: no object, only
+ * the constant offsets; v VB_ANY: is want a base at all, any offset). */
+#define VB_ANY ((const struct cx_val *)1)
+static bool find_base(struct cx *x, const struct cx_val *v, uint64_t at, Dwarf_Die *t,
+		      Dwarf_Die *want, uint64_t *off, int depth)
 {
 	Dwarf_Die ch, b;
 
-	if (dwarf_dieoffset(t) == want) {
-		*off = 0;
+	if (same_class(t, want)) {
+		*off = at;
 		return true;
 	}
 	if (depth > 16 || dwarf_child(t, &ch) != 0)
@@ -637,23 +665,138 @@ static bool base_offset(Dwarf_Die *t, Dwarf_Off want, uint64_t *off, int depth)
 	do {
 		uint64_t o;
 
-		if (dwarf_tag(&ch) == DW_TAG_inheritance && cx_member_offset(&ch, &o) &&
-		    src_die_type(&ch, &b) && src_peel(&b, &b) &&
-		    base_offset(&b, want, off, depth + 1)) {
-			*off += o;
+		if (dwarf_tag(&ch) != DW_TAG_inheritance || !src_die_type(&ch, &b) ||
+		    !src_peel(&b, &b))
+			continue;
+		if (!cx_member_offset(&ch, &o) && v != VB_ANY &&
+		    (!v || x->noeval || src_base_offset(x->c, &ch, &v->v, at, &o)))
+			continue;
+		if (find_base(x, v, at + o, &b, want, off, depth + 1))
 			return true;
-		}
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 	return false;
+}
+
+/* The run-time type of the polymorphic object at addr, as gdb's
+ * value_rtti_type reads it: the vtable its vptr points into ("vtable for
+ * Dog": its class name in *name) and the offset to the whole object. */
+static bool rtti(struct cx *x, uint64_t addr, uint64_t *full, const char **name)
+{
+	uint64_t vptr, o;
+	int64_t top;
+	const char *sym;
+
+	if (x->noeval || src_ctx_read(x->c, addr, &vptr, 8) != 8)
+		return false;
+	sym = src_addr_symbol(x->c->s, vptr, &o);
+	if (!sym || strncmp(sym, "vtable for ", 11) ||
+	    src_ctx_read(x->c, vptr - 16, &top, 8) != 8)
+		return false;
+	*full = addr + (uint64_t)top;
+	*name = sym + 11;
+	return true;
+}
+
+/* v (of class sv) as class st, as gdb's value_cast_structs: a base class
+ * subobject, or for a derived class the object holding v (through the
+ * run-time type when v has one).  -ENOENT when st is neither. */
+static int class_cast(struct cx *x, const struct cx_val *v, Dwarf_Die *sv, Dwarf_Die *st,
+		      const struct cx_type *to, struct cx_val *out)
+{
+	struct cx_type own;
+	uint64_t off, full;
+	const char *real;
+	char *want;
+	bool whole;
+
+	if (find_base(x, v, 0, sv, st, &off, 0)) {
+		cx_sub_value(v, off, to, out);
+		return 0;
+	}
+	if (!v->v.in_mem)
+		return -ENOENT;
+	if (find_base(x, VB_ANY, 0, st, sv, &off, 0) && rtti(x, v->v.addr, &full, &real)) {
+		want = src_type_name(st);
+		whole = want && !strcmp(want, real);
+		free(want);
+		/* gdb: the whole object when it is of class st, else v's own
+		 * subobject of the whole: v as it is, of its own class */
+		own = v->ty; /* out may be v */
+		cx_lval(out, whole ? to : &own, whole ? full : v->v.addr);
+		return 0;
+	}
+	if (!find_base(x, NULL, 0, st, sv, &off, 0))
+		return -ENOENT;
+	cx_lval(out, to, v->v.addr - off);
+	return 0;
+}
+
+/* (Base *)p and (Derived *)p move the pointer as the class cast moves
+ * the object (gdb's value_cast_pointers); -ENOENT: only the type changes. */
+static int pointer_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
+{
+	struct cx_type tt, vt;
+	struct cx_val obj;
+	Dwarf_Die st, sv;
+	uint64_t p;
+	bool sign;
+
+	if (!cx_target(to, &tt) || !cx_target(&v->ty, &vt) ||
+	    cx_class_of(&tt, &st) != CL_STRUCT || cx_class_of(&vt, &sv) != CL_STRUCT)
+		return -ENOENT;
+	if (cx_scalar(x, v, &p, &sign))
+		return -EINVAL;
+	if (!p || same_class(&sv, &st))
+		return -ENOENT; /* gdb leaves a null pointer alone */
+	cx_lval(&obj, &vt, p);
+	if (class_cast(x, &obj, &sv, &st, &tt, &obj))
+		return -ENOENT;
+	cx_int_val(v, obj.v.addr, 8, false);
+	v->ty = *to;
+	return 0;
+}
+
+static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v);
+
+/* (T &)x: a reference to (T)x, which must be in memory (of the class
+ * the cast gave: gdb's value_ref of it).  A scalar of T's size stays the
+ * lvalue it is (gdb's value_cast keeps it: (int &)i, (char *&)p). */
+static int ref_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
+{
+	struct cx_type t = *to;
+	enum cx_class kt, kv;
+	uint64_t addr;
+
+	t.ref = 0;
+	if (cx_coerce_ref(x, v))
+		return -EINVAL;
+	kt = cx_class_of(&t, NULL);
+	kv = cx_class_of(&v->ty, NULL);
+	if (v->v.in_mem && (kt == CL_INT || kt == CL_PTR || kt == CL_FLOAT) &&
+	    (kv == CL_INT || kv == CL_PTR || kv == CL_FLOAT) && cx_size(&t) == cx_size(&v->ty))
+		cx_lval(v, &t, v->v.addr);
+	else if (cast(x, &t, v))
+		return -EINVAL;
+	if (!v->v.in_mem)
+		return cx_fail(x, "Attempt to take address of value not located in memory.");
+	addr = v->v.addr;
+	t = v->ty;
+	t.ref = to->ref;
+	cx_int_val(v, addr, 8, false);
+	v->ty = t;
+	return 0;
 }
 
 static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 {
 	enum cx_class kt = cx_class_of(to, NULL), kv;
 	Dwarf_Die st, sv;
-	uint64_t u, off;
+	uint64_t u;
 	bool sign;
+	int r;
 
+	if (to->ref)
+		return ref_cast(x, to, v);
 	if (cx_coerce_ref(x, v))
 		return -EINVAL;
 	if (cx_decay(x, v) < 0)
@@ -666,9 +809,14 @@ static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 	}
 	if (kt == CL_STRUCT) {
 		cx_class_of(to, &st);
-		if (kv != CL_STRUCT || !base_offset(&sv, dwarf_dieoffset(&st), &off, 0))
-			return cx_fail(x, "Invalid cast.");
-		cx_sub_value(v, off, to, v);
+		if (kv == CL_STRUCT && class_cast(x, v, &sv, &st, to, v) == 0)
+			return 0;
+	}
+	if (kt == CL_PTR && kv == CL_PTR && (r = pointer_cast(x, to, v)) != -ENOENT)
+		return r;
+	if ((kt == CL_STRUCT || kv == CL_STRUCT) && v->v.in_mem) {
+		/* gdb reads an object in memory as the other type */
+		cx_lval(v, to, v->v.addr);
 		return 0;
 	}
 	if ((kt != CL_INT && kt != CL_PTR) || (kv != CL_INT && kv != CL_PTR))
@@ -1043,6 +1191,7 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	int depth = 0, n = 0, stars = 0;
 	size_t len;
 	bool found;
+	uint8_t ref = 0;
 
 	for (end = p; *end && (depth || *end != ')'); end++)
 		depth += *end == '<' || *end == '(' ? 1 : *end == '>' || *end == ')' ? -1 : 0;
@@ -1052,6 +1201,12 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	text = strndup(p, len);
 	if (!text)
 		return -ENOMEM;
+	while (len && text[len - 1] == ' ')
+		len--;
+	while (len && text[len - 1] == '&' && ref < 2) {
+		ref++;
+		len--;
+	}
 	while (len && (text[len - 1] == ' ' || text[len - 1] == '*'))
 		stars += text[--len] == '*';
 	text[len] = 0;
@@ -1078,6 +1233,7 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	x->p = end + 1;
 	out->kind = CT_DIE;
 	out->nptr = stars;
+	out->ref = ref;
 	return 0;
 }
 

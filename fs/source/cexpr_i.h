@@ -29,6 +29,8 @@ struct cx_type {
 	int dim;                /* an array DIE: dimensions indexed already
 				 * (int g[3][4]: g[1] is dim 1 of it) */
 	uint64_t arr_n;         /* gdb's v@n: an array of arr_n of the rest */
+	uint8_t ref;            /* a cast's (T &): 1, (T &&): 2: a reference to
+				 * the rest (the value's bytes are the address) */
 	uint8_t size;           /* CT_INT */
 	bool sign;              /* CT_INT */
 	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */
@@ -108,9 +110,11 @@ int cx_decay(struct cx *x, struct cx_val *v);
 void cx_sub_value(const struct cx_val *v, uint64_t off, const struct cx_type *ty,
 		  struct cx_val *out);
 /* The member name[0..len) of struct type t (anonymous members and base
- * classes searched too): its DIE and byte offset from t's start. */
-bool cx_find_member(Dwarf_Die *t, const char *name, size_t len, Dwarf_Die *out,
-		    uint64_t *off, int depth);
+ * classes searched too): its DIE and byte offset from t's start.  A
+ * virtual base's offset is read from v's vtable (v NULL: taken as 0, to
+ * ask whether the name is there at all). */
+bool cx_find_member(struct cx *x, const struct cx_val *v, Dwarf_Die *t, const char *name,
+		    size_t len, Dwarf_Die *out, uint64_t *off);
 enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled);
 uint64_t cx_size(const struct cx_type *t);
 /* The type a pointer points to / an array's element type. */

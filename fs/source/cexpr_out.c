@@ -83,6 +83,19 @@ static char *type_text(const struct cx_type *t)
 
 	if (t->arr_n)
 		return repeat_type_text(t);
+	if (t->ref) {
+		/* gdb: "(Sized &)", "(char *&)", "(Sized &&)" */
+		struct cx_type e = *t;
+
+		e.ref = 0;
+		base = type_text(&e);
+		if (base && asprintf(&out, "%s%s%s", base,
+				     base[0] && base[strlen(base) - 1] == '*' ? "" : " ",
+				     t->ref == 2 ? "&&" : "&") < 0)
+			out = NULL;
+		free(base);
+		return out;
+	}
 	if (t->kind == CT_VOID && t->reg == CX_REG_CODE) {
 		/* $pc: "void (*)()" */
 		memset(stars, '*', (size_t)n);
@@ -284,11 +297,20 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}
-	if (top && (k == CL_PTR || k == CL_REF) && !plain_char_pointer(&v->ty)) {
+	if (top && (k == CL_PTR || k == CL_REF) && (v->ty.ref || !plain_char_pointer(&v->ty))) {
 		char *tn = type_text(&v->ty);
 
 		src_sb_fmt(b, "(%s) ", tn ? tn : "?");
 		free(tn);
+	}
+	if (v->ty.ref) {
+		/* a cast's reference: gdb's "@0x7ffe...: {...}" after its type */
+		struct cx_val t = *v;
+
+		if (cx_coerce_ref(x, &t))
+			return -EINVAL;
+		src_sb_fmt(b, "@0x%" PRIx64 ": ", t.v.addr);
+		return value_text(x, &t, false, b);
 	}
 	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr) {
 		cx_vec_text(v, b);
@@ -368,9 +390,11 @@ static uint64_t array_count(const struct cx_type *t)
 	return dims[t->dim];
 }
 
-/* Calls fn for each data member and base class of struct type st. */
-static int each_field(Dwarf_Die *st, int (*fn)(void *ctx, Dwarf_Die *m, uint64_t off),
-		      void *ctx)
+/* Calls fn for each data member and base class of struct type st, the
+ * type of v (a virtual base's offset is read from its vtable; left out
+ * where it cannot be read). */
+static int each_field(struct cx *x, const struct cx_val *v, Dwarf_Die *st,
+		      int (*fn)(void *ctx, Dwarf_Die *m, uint64_t off), void *ctx)
 {
 	Dwarf_Die ch;
 	int r;
@@ -383,8 +407,10 @@ static int each_field(Dwarf_Die *st, int (*fn)(void *ctx, Dwarf_Die *m, uint64_t
 
 		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
 			continue;
-		if (dwarf_hasattr(&ch, DW_AT_external) || dwarf_hasattr(&ch, DW_AT_declaration) ||
-		    !cx_member_offset(&ch, &off))
+		if (dwarf_hasattr(&ch, DW_AT_external) || dwarf_hasattr(&ch, DW_AT_declaration))
+			continue;
+		if (!cx_member_offset(&ch, &off) &&
+		    (tag != DW_TAG_inheritance || src_base_offset(x->c, &ch, &v->v, 0, &off)))
 			continue;
 		r = fn(ctx, &ch, off);
 		if (r)
@@ -419,7 +445,7 @@ static uint64_t child_count(struct cx *x, const struct cx_val *vin)
 	else if (k == CL_STRUCT && (x->failed = false, cx_std_count(x, &v, &n) == 0))
 		; /* a container's elements, as gdb's pretty printer lists them */
 	else if (k == CL_STRUCT)
-		each_field(&st, count_field, &n);
+		each_field(x, &v, &st, count_field, &n);
 	else if (k == CL_ARRAY)
 		n = array_count(&v.ty);
 	else if (k == CL_PTR && cx_target(&v.ty, &t) && cx_class_of(&t, NULL) != CL_VOID &&
@@ -546,7 +572,7 @@ static int children(struct cx *x, const struct cx_val *vin, const char *expr, ui
 		r = cx_std_children(x, &v, expr, first, count, std_child, &k);
 	} else if (cl == CL_STRUCT) {
 		x->failed = false;
-		r = each_field(&st, field_child, &k);
+		r = each_field(x, &v, &st, field_child, &k);
 	} else if (cl == CL_ARRAY) {
 		for (i = first; i < first + count && !r; i++) {
 			char *name = NULL, *e = NULL;

@@ -240,7 +240,7 @@ static int unique_pointer(struct cx *x, const struct cx_val *v, struct cx_val *o
 		return -EINVAL;
 	if (cx_class_of(&tup.ty, &st) != CL_STRUCT || !base_named(&st, "_Head_base<0,", &hb,
 								  &off, 0) ||
-	    !cx_find_member(&hb, "_M_head_impl", strlen("_M_head_impl"), &m, &moff, 0))
+	    !cx_find_member(x, NULL, &hb, "_M_head_impl", strlen("_M_head_impl"), &m, &moff))
 		return cx_fail(x, "unsupported std::unique_ptr layout");
 	memset(&head, 0, sizeof head);
 	head.ty.kind = CT_DIE;

@@ -35,6 +35,8 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 
 	if (t->arr_n)
 		return CL_ARRAY;
+	if (t->ref)
+		return CL_REF;
 	if (t->nptr)
 		return CL_PTR;
 	if (t->kind == CT_INT)
@@ -85,7 +87,7 @@ uint64_t cx_size(const struct cx_type *t)
 		e.arr_n = 0;
 		return t->arr_n * cx_size(&e);
 	}
-	if (t->nptr)
+	if (t->nptr || t->ref)
 		return 8;
 	if (t->kind == CT_INT)
 		return t->size;
@@ -115,6 +117,11 @@ bool cx_target(const struct cx_type *t, struct cx_type *out)
 	if (t->arr_n) {
 		*out = *t;
 		out->arr_n = 0;
+		return true;
+	}
+	if (t->ref) {
+		*out = *t;
+		out->ref = 0;
 		return true;
 	}
 	if (t->nptr) {
@@ -524,10 +531,22 @@ static int bitfield(struct cx *x, const struct cx_val *v, uint64_t byte_off, Dwa
 	return 0;
 }
 
-/* The member name of struct type t (anonymous members and base classes
- * searched too), its DIE and byte offset from t's start. */
-bool cx_find_member(Dwarf_Die *t, const char *name, size_t len, Dwarf_Die *out,
-			uint64_t *off, int depth)
+/* The offset of base or member ch of the object at byte at of v: its
+ * constant, or for a virtual base what the object's vtable says (v NULL:
+ * 0, the caller asks whether a name is there).  False when unknown. */
+static bool place_of(struct cx *x, const struct cx_val *v, uint64_t at, Dwarf_Die *ch,
+		     uint64_t *o)
+{
+	if (member_offset(ch, o))
+		return true;
+	if (!v || x->noeval)
+		return true; /* sizeof reads no memory: any place will do */
+	return dwarf_tag(ch) == DW_TAG_inheritance &&
+	       src_base_offset(x->c, ch, &v->v, at, o) == 0;
+}
+
+static bool find_member(struct cx *x, const struct cx_val *v, uint64_t at, Dwarf_Die *t,
+			const char *name, size_t len, Dwarf_Die *out, uint64_t *off, int depth)
 {
 	Dwarf_Die ch, sub;
 
@@ -542,20 +561,25 @@ bool cx_find_member(Dwarf_Die *t, const char *name, size_t len, Dwarf_Die *out,
 			continue;
 		if (dwarf_hasattr(&ch, DW_AT_external) || dwarf_hasattr(&ch, DW_AT_declaration))
 			continue; /* a static member: not in the object */
-		if (!member_offset(&ch, &o))
+		if (!place_of(x, v, at, &ch, &o))
 			continue;
 		if (tag == DW_TAG_member && n && strlen(n) == len && !strncmp(n, name, len)) {
 			*out = ch;
-			*off = o;
+			*off = at + o;
 			return true;
 		}
 		if ((tag == DW_TAG_inheritance || !n) && src_die_type(&ch, &sub) &&
-		    src_peel(&sub, &sub) && cx_find_member(&sub, name, len, out, off, depth + 1)) {
-			*off += o;
+		    src_peel(&sub, &sub) &&
+		    find_member(x, v, at + o, &sub, name, len, out, off, depth + 1))
 			return true;
-		}
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 	return false;
+}
+
+bool cx_find_member(struct cx *x, const struct cx_val *v, Dwarf_Die *t, const char *name,
+		    size_t len, Dwarf_Die *out, uint64_t *off)
+{
+	return find_member(x, v, 0, t, name, len, out, off, 0);
 }
 
 int cx_member_at(struct cx *x, const struct cx_val *v, Dwarf_Die *m, uint64_t off,
@@ -583,7 +607,7 @@ int cx_member(struct cx *x, const struct cx_val *vin, const char *name, size_t l
 		return -EINVAL;
 	if (cx_class_of(&v.ty, &st) != CL_STRUCT)
 		return -ENOENT;
-	if (!cx_find_member(&st, name, len, &m, &off, 0))
+	if (!cx_find_member(x, &v, &st, name, len, &m, &off))
 		return cx_fail(x, "There is no member named %.*s.", (int)len, name);
 	return cx_member_at(x, &v, &m, off, out);
 }

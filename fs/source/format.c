@@ -615,8 +615,8 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
  * the DWARF expression gcc emits (the object's address pushed, then
  * dup/deref of the vtable pointer and the vbase offset).  -EIO when it
  * needs memory v is not in. */
-static int base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
-		       uint64_t off, uint64_t *out)
+int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
+		    uint64_t off, uint64_t *out)
 {
 	Dwarf_Attribute a;
 	Dwarf_Word w;
@@ -659,7 +659,7 @@ static int base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc 
 	}
 	if (sp != 1)
 		return -EIO;
-	*out = st[0] - v->addr;
+	*out = st[0] - (v->addr + off); /* from the object at off, as a constant */
 	return 0;
 }
 
@@ -696,7 +696,7 @@ static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
 		src_sb_str(b, "<");
 		src_qualified_name(&pb, cplus, b);
 		src_sb_str(b, "> = ");
-		if (base_offset(c, &child, v, off, &boff))
+		if (src_base_offset(c, &child, v, off, &boff))
 			src_sb_str(b, "<unreadable>");
 		else
 			fmt_struct_rec(c, &pb, v, off + boff, depth + 1, vb, b);

@@ -44,6 +44,8 @@ static void inline_of(struct hs_src *s, Dwarf_Die *cu, Dwarf_Die *die, Dwarf_Add
 	memset(o, 0, sizeof(*o));
 	o->function = src_dwarf_frame_name(s, die);
 	if (!o->function)
+		o->function = src_dwarf_scoped_name(s, die);
+	if (!o->function)
 		o->function = src_dwarf_plain_name(die);
 	if (!o->function)
 		o->function = "??";
@@ -128,8 +130,9 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 	if (k < n)
 		return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, in[k].function,
 				addr - in[k].start, file ? base_name(file) : "??", line);
-	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			addr - loc.func_start, file ? base_name(file) : "??", line);
+	return snprintf(buf, cap, "%s%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			src_cold_suffix(&loc), addr - loc.func_start, file ? base_name(file) : "??",
+			line);
 }
 
 /* ---- which copy a pc is in, as gdb's `step` sees it ----------------------------------

@@ -1138,6 +1138,29 @@ const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die)
 	return src_dwarf_cplus_name(s, die);
 }
 
+const char *src_dwarf_scoped_name(struct hs_src *s, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die origin;
+	const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
+	struct src_sbuf *b;
+	const char *r = NULL;
+
+	if (!name || !src_die_cplus(die) || !(b = calloc(1, sizeof *b)))
+		return NULL;
+	/* an inlined copy's scopes are its abstract origin's (then its
+	 * declaration's, in its class) */
+	while (dwarf_attr(die, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin) &&
+	       dwarf_dieoffset(&origin) != dwarf_dieoffset(die))
+		die = &origin;
+	src_scope_prefix(die, false, b);
+	src_sb_str(b, name);
+	if (!b->full)
+		r = intern(s, strdup(b->buf));
+	free(b);
+	return r;
+}
+
 const char *src_dwarf_plain_name(Dwarf_Die *die)
 {
 	Dwarf_Attribute a;
@@ -1227,8 +1250,8 @@ static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *s
 	/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
 	 * names them by their DWARF name, "f".  A ".cold" part is a piece
 	 * of f's own DWARF ranges (entry elsewhere): gdb's frames say "f"
-	 * there too; the offset stays from the part's symbol ("f+0x12" is
-	 * 0x12 into f.cold, where `x/i` says <f.cold+18>). */
+	 * there too; the offset stays from the part's symbol, and frames
+	 * write it "f.cold+0x12" (src_cold_suffix). */
 	if (strchr(sym->name, '.') && m->dw &&
 	    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
 	    (dentry == sym->addr || strstr(sym->name, ".cold"))) {
@@ -1301,6 +1324,16 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
+const char *src_cold_suffix(const struct hs_src_loc *loc)
+{
+	size_t n = loc->function ? strlen(loc->function) : 0;
+
+	if (!n || !loc->file || !loc->linkage_name || !strstr(loc->linkage_name, ".cold") ||
+	    strstr(loc->function, ".cold"))
+		return "";
+	return ".cold";
+}
+
 int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
@@ -1315,8 +1348,8 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 	if (!loc.file)
 		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function,
 				addr - loc.func_start);
-	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			addr - loc.func_start, base_name(loc.file), loc.line);
+	return snprintf(buf, cap, "%s%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			src_cold_suffix(&loc), addr - loc.func_start, base_name(loc.file), loc.line);
 }
 
 int hs_src_line_info(struct hs_src *s, uint64_t addr,

@@ -142,6 +142,16 @@ int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
  * so that it lives as long as the handle; NULL without a linkage name (C)
  * or on ENOMEM.  Called under dw_lock (source.c). */
 const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
+/* ".cold" where a frame's pc is in its function's .cold part (gcc's
+ * f.cold, _Z1fv.cold): its offset counts from that part's symbol, so the
+ * frame is written "f.cold+0x12" (gdb: "0x... in f ()", `info symbol`
+ * "f[cold] + 18"), and "f+0x12" would name another address; else "". */
+const char *src_cold_suffix(const struct hs_src_loc *loc);
+/* A C++ die's DW_AT_name qualified by the namespaces and classes that hold
+ * it (an inlined copy's: its abstract origin's), as gdb names a frame
+ * from DWARF ("std::_Function_handler<int(int), main()::<lambda(int)>
+ * >::_M_invoke"); NULL in C or without a name.  Under dw_lock (source.c). */
+const char *src_dwarf_scoped_name(struct hs_src *s, Dwarf_Die *die);
 /* The interned name of a CU's file f (made absolute with comp_dir as the
  * line tables' names are), NULL when not interned.  Read-only: safe after
  * hs_src_finish() from any thread (source.c). */
@@ -359,6 +369,11 @@ bool src_die_cplus(Dwarf_Die *die);
 void src_scope_prefix(Dwarf_Die *die, bool self, struct src_sbuf *b);
 /* Appends die's name, qualified in C++ ("std::allocator<unsigned long>"). */
 void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b);
+/* The offset of base class inh (a DW_TAG_inheritance) from the object at
+ * byte off of v: its constant, or for a virtual base what the object's
+ * vtable says (format.c).  0, or -EIO when v is not in memory. */
+int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
+		    uint64_t off, uint64_t *out);
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);

@@ -49,7 +49,9 @@ def frames(text):
         if not m:
             out.append([body, "", 0])
             continue
-        out.append([m.group(1), m.group(2) or "", int(m.group(3) or 0)])
+        # a function's .cold part: "f.cold+0x12" names the pc, gdb says "f"
+        name = re.sub(r"\.cold$", "", m.group(1)) if m.group(2) else m.group(1)
+        out.append([name, m.group(2) or "", int(m.group(3) or 0)])
         if m.group(1) == "main":
             break
     return out
