@@ -130,9 +130,8 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 	if (k < n)
 		return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, in[k].function,
 				addr - in[k].start, file ? base_name(file) : "??", line);
-	return snprintf(buf, cap, "%s%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			src_cold_suffix(&loc), addr - loc.func_start, file ? base_name(file) : "??",
-			line);
+	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			addr - loc.func_start, file ? base_name(file) : "??", line);
 }
 
 /* ---- which copy a pc is in, as gdb's `step` sees it ----------------------------------

@@ -1250,8 +1250,9 @@ static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *s
 	/* gcc's clones ("f.constprop.0", "f.isra.0", "f.part.0"): gdb
 	 * names them by their DWARF name, "f".  A ".cold" part is a piece
 	 * of f's own DWARF ranges (entry elsewhere): gdb's frames say "f"
-	 * there too; the offset stays from the part's symbol, and frames
-	 * write it "f.cold+0x12" (src_cold_suffix). */
+	 * there too; the offset stays from the part's symbol ("f+0x12" is
+	 * 0x12 into f.cold, where gdb's `info symbol` says f[cold] + 18):
+	 * gdb's name first, as every frame's. */
 	if (strchr(sym->name, '.') && m->dw &&
 	    dwarf_function(s, m, addr, &dname, &dentry) == 0 &&
 	    (dentry == sym->addr || strstr(sym->name, ".cold"))) {
@@ -1324,16 +1325,6 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
-const char *src_cold_suffix(const struct hs_src_loc *loc)
-{
-	size_t n = loc->function ? strlen(loc->function) : 0;
-
-	if (!n || !loc->file || !loc->linkage_name || !strstr(loc->linkage_name, ".cold") ||
-	    strstr(loc->function, ".cold"))
-		return "";
-	return ".cold";
-}
-
 int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
@@ -1348,8 +1339,8 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 	if (!loc.file)
 		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function,
 				addr - loc.func_start);
-	return snprintf(buf, cap, "%s%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			src_cold_suffix(&loc), addr - loc.func_start, base_name(loc.file), loc.line);
+	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
+			addr - loc.func_start, base_name(loc.file), loc.line);
 }
 
 int hs_src_line_info(struct hs_src *s, uint64_t addr,

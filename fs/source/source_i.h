@@ -142,11 +142,6 @@ int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n);
  * so that it lives as long as the handle; NULL without a linkage name (C)
  * or on ENOMEM.  Called under dw_lock (source.c). */
 const char *src_dwarf_cplus_name(struct hs_src *s, Dwarf_Die *die);
-/* ".cold" where a frame's pc is in its function's .cold part (gcc's
- * f.cold, _Z1fv.cold): its offset counts from that part's symbol, so the
- * frame is written "f.cold+0x12" (gdb: "0x... in f ()", `info symbol`
- * "f[cold] + 18"), and "f+0x12" would name another address; else "". */
-const char *src_cold_suffix(const struct hs_src_loc *loc);
 /* A C++ die's DW_AT_name qualified by the namespaces and classes that hold
  * it (an inlined copy's: its abstract origin's), as gdb names a frame
  * from DWARF ("std::_Function_handler<int(int), main()::<lambda(int)>
