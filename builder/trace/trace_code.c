@@ -743,6 +743,8 @@ static int code_insert(struct hs_trace_code *code, struct trace_sb *sb,
 	}
 	code->table[i] = sb;
 	code->count++;
+	if (sb->max_len > code->max_len)
+		code->max_len = sb->max_len;
 	return 0;
 }
 
