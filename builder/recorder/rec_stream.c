@@ -26,6 +26,7 @@
 #include "pub_tool_threadstate.h"
 #include "valgrind.h"
 
+#include <emmintrin.h>
 #include <zstd.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -214,12 +215,31 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 }
 
 /* n slots of 4 bytes as 4 byte planes (trace_format.h, COLUMNS): byte 0
- * of every slot, then byte 1, ... */
+ * of every slot, then byte 1, ...  16 slots at a time in SSE2 registers
+ * (three rounds of byte interleaving transpose them), the rest one by
+ * one. */
 static void to_planes4(const UChar *in, UChar *out, SizeT n)
 {
 	SizeT i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i + 16 <= n; i += 16) {
+		__m128i a0 = _mm_loadu_si128((const __m128i *)(in + 4 * i));
+		__m128i a1 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 16));
+		__m128i a2 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 32));
+		__m128i a3 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 48));
+		__m128i b0 = _mm_unpacklo_epi8(a0, a1), b1 = _mm_unpackhi_epi8(a0, a1);
+		__m128i b2 = _mm_unpacklo_epi8(a2, a3), b3 = _mm_unpackhi_epi8(a2, a3);
+		__m128i c0 = _mm_unpacklo_epi8(b0, b1), c1 = _mm_unpackhi_epi8(b0, b1);
+		__m128i c2 = _mm_unpacklo_epi8(b2, b3), c3 = _mm_unpackhi_epi8(b2, b3);
+		__m128i d0 = _mm_unpacklo_epi8(c0, c1), d1 = _mm_unpackhi_epi8(c0, c1);
+		__m128i d2 = _mm_unpacklo_epi8(c2, c3), d3 = _mm_unpackhi_epi8(c2, c3);
+
+		_mm_storeu_si128((__m128i *)(out + i), _mm_unpacklo_epi64(d0, d2));
+		_mm_storeu_si128((__m128i *)(out + n + i), _mm_unpackhi_epi64(d0, d2));
+		_mm_storeu_si128((__m128i *)(out + 2 * n + i), _mm_unpacklo_epi64(d1, d3));
+		_mm_storeu_si128((__m128i *)(out + 3 * n + i), _mm_unpackhi_epi64(d1, d3));
+	}
+	for (; i < n; i++) {
 		UInt v = *(const UInt *)(in + 4 * i);
 		out[i] = (UChar)v;
 		out[n + i] = (UChar)(v >> 8);

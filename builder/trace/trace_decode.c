@@ -34,6 +34,7 @@
  * record (EXIT dst or NEXT).  Dumps (HS_EV_REGS) are checked by
  * trace_check.c and then adopted.
  */
+#include <emmintrin.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -1002,10 +1003,25 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 /* ---- chunks ---------------------------------------------------------------- */
 
 /* v4 of a COLUMNS chunk: n slots of 4 bytes as 4 byte planes, back into
- * slots. */
+ * slots; 16 at a time in SSE2 registers, the rest one by one. */
 static void from_planes4(const uint8_t *in, uint8_t *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16) {
+		__m128i p0 = _mm_loadu_si128((const __m128i *)(in + i));
+		__m128i p1 = _mm_loadu_si128((const __m128i *)(in + n + i));
+		__m128i p2 = _mm_loadu_si128((const __m128i *)(in + 2 * n + i));
+		__m128i p3 = _mm_loadu_si128((const __m128i *)(in + 3 * n + i));
+		__m128i x = _mm_unpacklo_epi8(p0, p1), y = _mm_unpacklo_epi8(p2, p3);
+		__m128i xh = _mm_unpackhi_epi8(p0, p1), yh = _mm_unpackhi_epi8(p2, p3);
+
+		_mm_storeu_si128((__m128i *)(out + 4 * i), _mm_unpacklo_epi16(x, y));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 16), _mm_unpackhi_epi16(x, y));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 32), _mm_unpacklo_epi16(xh, yh));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 48), _mm_unpackhi_epi16(xh, yh));
+	}
+	for (; i < n; i++) {
 		uint32_t v = (uint32_t)in[i] | (uint32_t)in[n + i] << 8 |
 			     (uint32_t)in[2 * n + i] << 16 | (uint32_t)in[3 * n + i] << 24;
 
