@@ -596,7 +596,7 @@ int hs_trace_chunk_locate(struct hs_trace_chunk *c, struct hs_trace_err *err)
 	return 0;
 bad:
 	c->size = 0;
-	trace_err_set(err, "%s: chunk %" PRIu64 ": its column sizes exceed its %zu bytes",
+	trace_err_set(err, "%s: chunk %" PRIu64 ": column sizes that do not fit its %zu bytes",
 		      c->path, c->info.seq, raw);
 	return -EBADMSG;
 }
