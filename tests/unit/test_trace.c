@@ -2081,25 +2081,38 @@ static void test_trace_reports_truncated_last_chunk_as_incomplete(void **state)
 	rec_free(&r);
 }
 
+/* Two records of sb_straight, the chunk not cut yet: for a test to
+ * damage its end. */
+static void two_straight_records(struct rec *r, struct tsb *sb)
+{
+	VexGuestAMD64State st;
+
+	rec_init(r);
+	sb_straight(sb);
+	rec_define(r, sb);
+	state_init(&st);
+	rec_start(r, &st);
+	exec_straight(r, sb, 1, 1, 0x100, 1, 0x1000);
+	exec_straight(r, sb, 2, 2, 0x108, 2, 0x1000);
+}
+
+static void expect_record_past_end(struct rec *r)
+{
+	rec_cut(r, HS_CHUNK_LAST);
+	rec_write(r);
+	expect_decode_error(r, -EBADMSG, "chunk 0 ");
+	expect_decode_error(r, -EBADMSG, "runs past the end of the chunk");
+	rec_free(r);
+}
+
 static void test_trace_rejects_record_past_chunk_end(void **state)
 {
 	struct rec r;
 	struct tsb sb;
-	VexGuestAMD64State st;
 
-	rec_init(&r);
-	sb_straight(&sb);
-	rec_define(&r, &sb);
-	state_init(&st);
-	rec_start(&r, &st);
-	exec_straight(&r, &sb, 1, 1, 0x100, 1, 0x1000);
-	exec_straight(&r, &sb, 2, 2, 0x108, 2, 0x1000);
+	two_straight_records(&r, &sb);
 	r.drop_tail = 3; /* the last SB record loses the end of its NEXT slot */
-	rec_cut(&r, HS_CHUNK_LAST);
-	rec_write(&r);
-	expect_decode_error(&r, -EBADMSG, "chunk 0 ");
-	expect_decode_error(&r, -EBADMSG, "runs past the end of the chunk");
-	rec_free(&r);
+	expect_record_past_end(&r);
 }
 
 /* Columns: the records need more of a value column than the chunk has
@@ -2109,21 +2122,10 @@ static void test_trace_cols_rejects_short_column(void **state)
 {
 	struct rec r;
 	struct tsb sb;
-	VexGuestAMD64State st;
 
-	rec_init(&r);
-	sb_straight(&sb);
-	rec_define(&r, &sb);
-	state_init(&st);
-	rec_start(&r, &st);
-	exec_straight(&r, &sb, 1, 1, 0x100, 1, 0x1000);
-	exec_straight(&r, &sb, 2, 2, 0x108, 2, 0x1000);
+	two_straight_records(&r, &sb);
 	cols_drop = 8; /* v8 stays whole slots, as the reader checks */
-	rec_cut(&r, HS_CHUNK_LAST);
-	rec_write(&r);
-	expect_decode_error(&r, -EBADMSG, "chunk 0 ");
-	expect_decode_error(&r, -EBADMSG, "runs past the end of the chunk");
-	rec_free(&r);
+	expect_record_past_end(&r);
 }
 
 static void test_trace_rejects_unknown_sb_id(void **state)
