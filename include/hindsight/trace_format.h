@@ -143,8 +143,9 @@ static const struct hs_le_field hs_trace_header_v7_fields[] = {
  *   u32 n1, u32 n4, u32 n8, v1[n1], v4[n4], v8[n8], ctl[rest]
  * so it ends with its last record, as before.  Why: the control bytes of a
  * loop repeat, logged values mostly do not, and interleaved every value
- * breaks zstd's matches; apart, zstd -1 runs about 28 % faster on gzip's
- * stream and writes fewer bytes (bench/RESULTS.md, "column split").
+ * breaks zstd's matches; apart, zstd -1 takes about 25 % less CPU on
+ * gzip's stream and writes 8 % fewer bytes (bench/RESULTS.md, "column
+ * split").
  * SB_ABORT's slots are in the columns too: its payload is u32 sb_id, u32
  * retired, then the ctl bytes of its slots. */
 #define HS_CHUNK_COLUMNS 0x2u
