@@ -14,9 +14,13 @@
  * each column a slot's offset is a constant of the translation, as is its
  * offset in the record as a whole (c->off), which places its delta state.
  *
- * Commit protocol.  The cursors, rec_buf_fill and rec_icount only move
- * when the SB leaves through a side exit (guarded stores just before the
- * exit) or its end.  A synchronous fault leaves an uncommitted record (its
+ * Every record takes its translation's whole length in each value column
+ * (trace_format.h, COLUMNS): the preamble moves those cursors and the fill
+ * once, and slots a taken exit skips stay as the writer zeroed them.
+ *
+ * Commit protocol.  rec_buf_ptr (ctl) and rec_icount only move when the
+ * SB leaves through a side exit (guarded stores just before the exit) or
+ * its end.  A synchronous fault leaves an uncommitted record (its
  * sb_id at *rec_buf_ptr, which is otherwise always zero: the ctl column is
  * zeroed after each flush and nothing is written past the committed end);
  * the fault handler path turns it into an SB_ABORT event
@@ -61,7 +65,7 @@ static UChar dummy_mem[4096];
 struct ctx {
 	Bool emit;        /* false: sizing pass, only offsets move */
 	IRSB *out;
-	IRTemp t_col[REC_NCOL], t_cnt, t_fill;
+	IRTemp t_col[REC_NCOL], t_cnt;
 	UInt off;         /* next slot offset in the record */
 	UInt coff[REC_NCOL]; /* ... in each column */
 	UInt col_len[REC_NCOL]; /* emit pass: the sizing pass's coff at the end */
@@ -619,19 +623,12 @@ static void commit_one(struct ctx *c, IRExpr *guard, void *where, IRTemp base, U
 		addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, mkU64((Addr)where), rd(v)));
 }
 
-/* Move the committed ends, the fill and t when `guard` holds (NULL:
- * always); a value column with nothing yet keeps its cursor. */
+/* Move ctl's committed end and t when `guard` holds (NULL: always). */
 static void commit(struct ctx *c, IRExpr *guard, UInt retired)
 {
-	UInt k;
-
 	if (!c->emit)
 		return;
 	commit_one(c, guard, &rec_buf_ptr, c->t_col[REC_COL_CTL], c->coff[REC_COL_CTL]);
-	for (k = REC_COL_V1; k < REC_NCOL; k++)
-		if (c->coff[k])
-			commit_one(c, guard, &rec_col_ptr[k], c->t_col[k], c->coff[k]);
-	commit_one(c, guard, &rec_buf_fill, c->t_fill, c->off);
 	commit_one(c, guard, &rec_icount, c->t_cnt, retired);
 }
 
@@ -675,8 +672,9 @@ static IRTemp load64(struct ctx *c, void *where)
 }
 
 /* The chunk is full past chunk_bytes in all columns together: flush, then
- * load the cursors of the columns this translation writes. */
-static void preamble(struct ctx *c, UInt sb_id)
+ * load the cursors of the columns this translation writes, and move the
+ * value columns' and the fill past the whole record at once. */
+static void preamble(struct ctx *c, UInt sb_id, UInt max_len)
 {
 	IRTemp fill = load64(c, &rec_buf_fill), full;
 	IRDirty *d;
@@ -688,11 +686,14 @@ static void preamble(struct ctx *c, UInt sb_id)
 			      VG_(fnptr_to_fnentry)(flush_from_sb), mkIRExprVec_0());
 	d->guard = rd(full);
 	addStmtToIRSB(c->out, IRStmt_Dirty(d));
-	c->t_fill = load64(c, &rec_buf_fill);
+	commit_one(c, NULL, &rec_buf_fill, load64(c, &rec_buf_fill), max_len);
 	c->t_col[REC_COL_CTL] = load64(c, &rec_buf_ptr);
-	for (k = REC_COL_V1; k < REC_NCOL; k++)
-		if (c->col_len[k])
-			c->t_col[k] = load64(c, &rec_col_ptr[k]);
+	for (k = REC_COL_V1; k < REC_NCOL; k++) {
+		if (!c->col_len[k])
+			continue;
+		c->t_col[k] = load64(c, &rec_col_ptr[k]);
+		commit_one(c, NULL, &rec_col_ptr[k], c->t_col[k], c->col_len[k]);
+	}
 	c->t_cnt = load64(c, &rec_icount);
 	addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, rd(c->t_col[REC_COL_CTL]),
 					   IRExpr_Const(IRConst_U32(sb_id))));
@@ -915,7 +916,7 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 	VG_(memcpy)(c.col_len, col_len, sizeof col_len);
 	c.out = deepCopyIRSBExceptStmts(in);
 	c.prev = rec_prev_alloc(max_len);
-	preamble(&c, sb_id);
+	preamble(&c, sb_id, max_len);
 	walk(&c, in);
 	tl_assert(c.off == max_len);
 
@@ -952,13 +953,13 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 
 /* A synchronous fault stopped an SB between two commits.  Rewrite its
  * half-written record as an SB_ABORT event covering the instructions that
- * retired (its ctl bytes in the event, its other slots left in their
- * columns, which move on past them), count them, and forget the delta
- * state it may have touched. */
+ * retired (its ctl bytes in the event, its other slots in the value
+ * columns, where the preamble took the whole record's room), count them,
+ * and forget the delta state it may have touched. */
 void rec_fixup_aborted_sb(ThreadId tid)
 {
 	UChar *p = rec_buf_ptr;
-	UInt sb_id = *(UInt *)p, k, slots, col;
+	UInt sb_id = *(UInt *)p, k, slots;
 	const UInt *off;
 	struct sb_info *si;
 	Addr rip;
@@ -986,11 +987,7 @@ void rec_fixup_aborted_sb(ThreadId tid)
 	rec_put_u32(p + 8, sb_id);
 	rec_put_u32(p + 12, k);
 	rec_buf_ptr = p + 16 + slots;
-	rec_buf_fill += 16 + slots;
-	for (col = REC_COL_V1; off && col < REC_NCOL; col++) {
-		rec_col_ptr[col] += off[col];
-		rec_buf_fill += off[col];
-	}
+	rec_buf_fill += 12; /* the preamble counted the whole record, sb_id included */
 	VG_(memset)(rec_buf_ptr, 0, (p + si->ctl_len + 16) - rec_buf_ptr);
 	rec_icount += k;
 	VG_(memset)(si->prev, 0, si->prev_len);

@@ -88,6 +88,18 @@ static UChar *slot_at(UInt i)
 	return ring_base + VKI_PAGE_SIZE + (SizeT)(i % n_slots) * slot_bytes;
 }
 
+/* Slot i written: zeros where it was used, as the recorder needs them
+ * (rec_instrument.c: ctl's commit protocol; the value columns' slots
+ * that a taken exit skips). */
+static void zero_slot(UInt i, const UInt len[REC_NCOL])
+{
+	UInt k;
+
+	VG_(memset)(slot_at(i), 0, len[REC_COL_CTL] + 8);
+	for (k = REC_COL_V1; k < REC_NCOL; k++)
+		VG_(memset)(slot_at(i) + k * rec_region_bytes, 0, len[k]);
+}
+
 int rec_ring_init(SizeT bytes_per_slot)
 {
 	SysRes r;
@@ -162,8 +174,7 @@ static void writer_main(UInt w, UInt nw)
 		s = ctl->slot[k % n_slots];
 		if (!ctl->broken)
 			c = rec_stream_pack(slot_at(k), s.len, &n);
-		/* only ctl needs zeros (rec_instrument.c, commit protocol) */
-		VG_(memset)(slot_at(k), 0, s.len[REC_COL_CTL] + 8);
+		zero_slot(k, s.len);
 		while ((v = ctl->written) != k) {
 			if (orphaned())
 				goto out;
@@ -263,7 +274,7 @@ static void wait_written(UInt left)
 					rec_stream_put_stream_chunk(v, n, c, s->first_t, s->last);
 					ctl->broken = rec_stream_broken();
 				}
-				VG_(memset)(slot_at(v), 0, s->len[REC_COL_CTL] + 8);
+				zero_slot(v, s->len);
 			}
 			ctl->written = v;
 			return;

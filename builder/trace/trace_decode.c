@@ -706,18 +706,19 @@ static int run_cols(struct hs_trace_decoder *d, const struct trace_sb *sb,
 	return run_ops(d, sb, prev, n_ops, NULL, false, false, r);
 }
 
-/* COLUMNS: whether the record just walked stayed inside every column (it
- * may have read into the padding); then the value cursors move on. */
-static bool cols_took(struct hs_trace_decoder *d, const struct sb_run *r,
-		      const uint8_t *ctl_end)
+/* COLUMNS: whether the record of sb just walked stayed inside every
+ * column (it may have read into the padding); then the value cursors move
+ * past the whole record, slots it did not reach included. */
+static bool cols_took(struct hs_trace_decoder *d, const struct trace_sb *sb,
+		      const struct sb_run *r, const uint8_t *ctl_end)
 {
 	if (r->cu[TRACE_COL_CTL] > ctl_end)
 		return false;
 	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++)
-		if (r->cu[k] > d->col_end[k])
+		if (sb->col_len[k] > (size_t)(d->col_end[k] - d->col[k]))
 			return false;
 	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++)
-		d->col[k] = r->cu[k];
+		d->col[k] += sb->col_len[k];
 	return true;
 }
 
@@ -757,7 +758,7 @@ static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 	if (d->cols) {
 		cols_give(d, &r);
 		ret = run_cols(d, sb, prev, sb->n_uops, &r);
-		r.short_rec = !cols_took(d, &r, end);
+		r.short_rec = !cols_took(d, sb, &r, end);
 	} else if ((size_t)(end - rec) >= sb->max_len) {
 		ret = run_fast(d, sb, prev, end, &r);
 	} else {
@@ -821,7 +822,7 @@ static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 	if (d->cols) {
 		cols_give(d, &r);
 		ret = run_cols(d, sb, prev, n, &r);
-		r.short_rec = !cols_took(d, &r, pl + len);
+		r.short_rec = !cols_took(d, sb, &r, pl + len);
 	} else {
 		ret = run_checked(d, sb, prev, n, pl + len, &r);
 	}

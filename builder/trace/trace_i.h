@@ -177,6 +177,8 @@ struct trace_sb {
 	uint32_t jumpkind_next;
 	uint32_t prev_size;  /* bytes of delta state */
 	uint32_t max_len;    /* longest record: sb_id + every slot */
+	uint32_t col_len[4]; /* COLUMNS: bytes every record takes in each value
+			      * column (TRACE_COL_*; [0] unused) */
 	uint32_t n_uops;     /* ops kept: a redundant PUT of RIP is dropped */
 	struct trace_uop *ops;
 	struct trace_xnode *xs; /* expression nodes of every op */

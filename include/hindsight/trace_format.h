@@ -139,7 +139,11 @@ static const struct hs_le_field hs_trace_header_v7_fields[] = {
  *   v8    the other slots of 8, 16 and 32 bytes
  * MEMCOPY bytes go by the size of each piece (8, then 4/2/1).  A reader
  * walks ctl record by record and takes each slot, in record order, from
- * the next bytes of its column.  The chunk (after decompression) is
+ * its column.  Every SB record (and SB_ABORT) takes in each value column
+ * the room of all its translation's slots of that column, whichever exit
+ * (or fault) ends it: the slots it did not reach are zeros, not read (so
+ * that the recorder moves the value cursors once per record, not at each
+ * exit).  The chunk (after decompression) is
  *   u32 n1, u32 n4, u32 n8, v1[n1], v4[n4], v8[n8], ctl[rest]
  * so it ends with its last record, as before.  Why: the control bytes of a
  * loop repeat, logged values mostly do not, and interleaved every value

@@ -486,6 +486,82 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 	return imarks;
 }
 
+/* Columns mode: the room a record of sb takes in each value column, all
+ * its slots whichever exit it leaves by (trace_format.h, COLUMNS). */
+static void col_add(size_t len[3], uint32_t size)
+{
+	len[size >= 8 ? 2 : size >= 4 ? 1 : 0] += size;
+}
+
+static void expr_cols(const struct texpr *e, uint32_t size, size_t len[3])
+{
+	if (e->n == 0)
+		col_add(len, size);
+	for (int i = 0; i < e->n; i++)
+		if (e->x[i].kind == HS_X_SLOT)
+			col_add(len, e->x[i].size);
+}
+
+static void record_cols(const struct tsb *sb, size_t len[3])
+{
+	memset(len, 0, 3 * sizeof(*len));
+	for (uint32_t i = 0; i < sb->n_ops; i++) {
+		const struct top *o = &sb->ops[i];
+		uint32_t k, n;
+
+		switch (o->kind) {
+		case HS_OP_PUT:
+			if (o->legacy_raw)
+				col_add(len, o->size);
+			else
+				expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_PUTI:
+			expr_cols(&o->xa, 4, len);
+			expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_STORE:
+		case HS_OP_STOREG:
+			expr_cols(&o->xa, 8, len);
+			expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_MEMCOPY:
+			expr_cols(&o->xa, 8, len);
+			for (k = 0; k < o->size; k += n) {
+				n = o->size - k >= 8 ? 8 : o->size - k >= 4 ? 4 :
+				    o->size - k >= 2 ? 2 : 1;
+				col_add(len, n);
+			}
+			break;
+		case HS_OP_NEXT:
+			expr_cols(&o->xa, 8, len);
+			break;
+		}
+	}
+}
+
+/* Slots of ops [0, limit) of sb, as enc_slots; in columns mode each value
+ * column then padded with zeros to the record's whole room. */
+static uint64_t enc_record(struct buf *b, struct tsb *sb, const struct tval *vals,
+			   uint32_t limit)
+{
+	size_t at[3], len[3];
+	uint64_t n;
+
+	for (int k = 0; k < 3; k++)
+		at[k] = cols[k].len;
+	n = enc_slots(b, sb, vals, limit);
+	if (!cols_mode)
+		return n;
+	record_cols(sb, len);
+	for (int k = 0; k < 3; k++) {
+		assert_true(cols[k].len <= at[k] + len[k]);
+		while (cols[k].len < at[k] + len[k])
+			put8(&cols[k], 0);
+	}
+	return n;
+}
+
 /* ---- recordings -------------------------------------------------------- */
 
 #define MAX_SBS 16
@@ -642,7 +718,7 @@ static void rec_define(struct rec *r, struct tsb *sb)
 static void rec_exec(struct rec *r, struct tsb *sb, const struct tval *vals)
 {
 	put32(&r->chunk, sb->id);
-	r->t += enc_slots(&r->chunk, sb, vals, sb->n_ops);
+	r->t += enc_record(&r->chunk, sb, vals, sb->n_ops);
 }
 
 static void rec_event(struct rec *r, uint32_t tag, const void *payload, uint32_t len)
@@ -664,7 +740,7 @@ static void rec_abort(struct rec *r, struct tsb *sb, const struct tval *vals,
 		limit++;
 	put32(&p, sb->id);
 	put32(&p, retired);
-	assert_int_equal(enc_slots(&p, sb, vals, limit), retired);
+	assert_int_equal(enc_record(&p, sb, vals, limit), retired);
 	rec_event(r, HS_EV_SB_ABORT, p.p, (uint32_t)p.len);
 	memset(sb->prev, 0, sizeof(sb->prev));
 	r->t += retired;
