@@ -8,12 +8,23 @@
  * the previous execution of this SB.  No helper is called per instruction;
  * one guarded dirty call at the SB start flushes a full buffer.
  *
- * Commit protocol.  rec_buf_ptr and rec_icount only move when the SB leaves
- * through a side exit (guarded stores just before the exit) or its end.  A
- * synchronous fault leaves an uncommitted record (its sb_id at
- * *rec_buf_ptr, which is otherwise always zero: the buffer is zeroed after
- * each flush and nothing is written past the committed end); the fault
- * handler path turns it into an SB_ABORT event (rec_fixup_aborted_sb).
+ * Columns.  The record's bytes go to the columns of trace_format.h
+ * (COLUMNS): the sb_id and guard/taken bytes to ctl at rec_buf_ptr, every
+ * other slot, by its size, to a value column at rec_col_ptr[k].  Within
+ * each column a slot's offset is a constant of the translation, as is its
+ * offset in the record as a whole (c->off), which places its delta state.
+ *
+ * Every record takes its translation's whole length in each value column
+ * (trace_format.h, COLUMNS): the preamble moves those cursors and the fill
+ * once, and slots a taken exit skips stay as the writer zeroed them.
+ *
+ * Commit protocol.  rec_buf_ptr (ctl) and rec_icount only move when the
+ * SB leaves through a side exit (guarded stores just before the exit) or
+ * its end.  A synchronous fault leaves an uncommitted record (its
+ * sb_id at *rec_buf_ptr, which is otherwise always zero: the ctl column is
+ * zeroed after each flush and nothing is written past the committed end);
+ * the fault handler path turns it into an SB_ABORT event
+ * (rec_fixup_aborted_sb).
  *
  * This relies on VexRegUpdAllregsAtEachInsn (set in rec_main.c): every
  * guest register write is a Put at the instruction that makes it.
@@ -36,8 +47,10 @@
 struct sb_info {
 	UInt n_insns;
 	UInt max_len;
+	UInt ctl_len;     /* the most bytes a record puts in ctl */
 	Addr *insn_addr;
-	UInt *insn_off;   /* record offset where each instruction's slots start */
+	UInt *insn_off;   /* [insn * REC_NCOL + k]: column k's offset where
+			   * each instruction's slots start */
 	UChar *prev;      /* delta state, parallel to the record layout */
 	UInt prev_len;
 };
@@ -52,8 +65,10 @@ static UChar dummy_mem[4096];
 struct ctx {
 	Bool emit;        /* false: sizing pass, only offsets move */
 	IRSB *out;
-	IRTemp t_ptr, t_cnt;
+	IRTemp t_col[REC_NCOL], t_cnt;
 	UInt off;         /* next slot offset in the record */
+	UInt coff[REC_NCOL]; /* ... in each column */
+	UInt col_len[REC_NCOL]; /* emit pass: the sizing pass's coff at the end */
 	Int insn;         /* current instruction index, -1 before the first */
 	UChar *prev;      /* delta area (emit pass) */
 	/* the code record under construction */
@@ -70,7 +85,7 @@ struct ctx {
 	Int put_at[HS_GUEST_STATE_SIZE]; /* last statement that wrote a byte */
 	/* instructions */
 	Addr insn_addr[512];
-	UInt insn_off[512];
+	UInt insn_off[512 * REC_NCOL];
 	UChar insn_len[512];
 };
 
@@ -125,20 +140,22 @@ static Bool deltable(IRType ty)
 	}
 }
 
-/* Append one slot holding atom `val` of type ty.  Delta-coded unless raw. */
-static void slot(struct ctx *c, IRExpr *val, IRType ty, Bool raw)
+/* Append one slot holding atom `val` of type ty to column col.
+ * Delta-coded unless raw. */
+static void slot_in(struct ctx *c, IRExpr *val, IRType ty, Bool raw, UInt col)
 {
-	UInt size = sizeofIRType(ty);
+	UInt size = sizeofIRType(ty), at = c->coff[col];
 	IRExpr *v = val;
 	IRType ity = ty;
 	IROp sub;
 	IRTemp t_a, t_prev, t_d;
 
+	c->coff[col] += size;
 	if (!c->emit) {
 		c->off += size;
 		return;
 	}
-	t_a = assign(c, Ity_I64, IRExpr_Binop(Iop_Add64, rd(c->t_ptr), mkU64(c->off)));
+	t_a = assign(c, Ity_I64, IRExpr_Binop(Iop_Add64, rd(c->t_col[col]), mkU64(at)));
 	if (raw || !deltable(ty)) {
 		addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, rd(t_a), val));
 		c->off += size;
@@ -164,6 +181,12 @@ static void slot(struct ctx *c, IRExpr *val, IRType ty, Bool raw)
 	addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, rd(t_a), rd(t_d)));
 	addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, mkU64((Addr)(c->prev + c->off)), v));
 	c->off += size;
+}
+
+/* A slot of a logged value: its column by its size. */
+static void slot(struct ctx *c, IRExpr *val, IRType ty, Bool raw)
+{
+	slot_in(c, val, ty, raw, rec_col_of(sizeofIRType(ty)));
 }
 
 
@@ -460,10 +483,11 @@ static void value(struct ctx *c, IRExpr *e, IRType ty)
 static void slot_bit(struct ctx *c, IRExpr *guard)
 {
 	if (!c->emit) {
-		c->off += 1;
+		slot_in(c, NULL, Ity_I8, True, REC_COL_CTL);
 		return;
 	}
-	slot(c, rd(assign(c, Ity_I8, IRExpr_Unop(Iop_1Uto8, guard))), Ity_I8, True);
+	slot_in(c, rd(assign(c, Ity_I8, IRExpr_Unop(Iop_1Uto8, guard))), Ity_I8, True,
+		REC_COL_CTL);
 }
 
 static IRType piece_type(UInt n)
@@ -588,22 +612,24 @@ static UInt retired_at(struct ctx *c, IRJumpKind jk)
 	return jk_retires(jk) ? (UInt)c->insn + 1 : (UInt)c->insn;
 }
 
-/* Move the committed end and t when `guard` holds (NULL: always). */
+/* *where = base + add when `guard` holds (NULL: always). */
+static void commit_one(struct ctx *c, IRExpr *guard, void *where, IRTemp base, ULong add)
+{
+	IRTemp v = assign(c, Ity_I64, IRExpr_Binop(Iop_Add64, rd(base), mkU64(add)));
+
+	if (guard)
+		addStmtToIRSB(c->out, IRStmt_StoreG(Iend_LE, mkU64((Addr)where), rd(v), guard));
+	else
+		addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, mkU64((Addr)where), rd(v)));
+}
+
+/* Move ctl's committed end and t when `guard` holds (NULL: always). */
 static void commit(struct ctx *c, IRExpr *guard, UInt retired)
 {
-	IRTemp np, nc;
-
 	if (!c->emit)
 		return;
-	np = assign(c, Ity_I64, IRExpr_Binop(Iop_Add64, rd(c->t_ptr), mkU64(c->off)));
-	nc = assign(c, Ity_I64, IRExpr_Binop(Iop_Add64, rd(c->t_cnt), mkU64(retired)));
-	if (guard) {
-		addStmtToIRSB(c->out, IRStmt_StoreG(Iend_LE, mkU64((Addr)&rec_buf_ptr), rd(np), guard));
-		addStmtToIRSB(c->out, IRStmt_StoreG(Iend_LE, mkU64((Addr)&rec_icount), rd(nc), guard));
-	} else {
-		addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, mkU64((Addr)&rec_buf_ptr), rd(np)));
-		addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, mkU64((Addr)&rec_icount), rd(nc)));
-	}
+	commit_one(c, guard, &rec_buf_ptr, c->t_col[REC_COL_CTL], c->coff[REC_COL_CTL]);
+	commit_one(c, guard, &rec_icount, c->t_cnt, retired);
 }
 
 /* The instruction cap, checked at each full chunk (a few hundred
@@ -640,23 +666,37 @@ static VG_REGPARM(0) void flush_from_sb(void)
 	check_cap();
 }
 
+static IRTemp load64(struct ctx *c, void *where)
+{
+	return assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)where)));
+}
+
+/* The chunk is full past chunk_bytes in all columns together: flush, then
+ * load the cursors of the columns this translation writes, and move the
+ * value columns' and the fill past the whole record at once. */
 static void preamble(struct ctx *c, UInt sb_id, UInt max_len)
 {
-	IRTemp full;
+	IRTemp fill = load64(c, &rec_buf_fill), full;
 	IRDirty *d;
+	UInt k;
 
-	IRTemp cur = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_ptr)));
-	/* the buffer moves from slot to slot of the ring: load its end */
-	IRTemp lim = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_limit)));
-
-	full = assign(c, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, rd(lim), rd(cur)));
+	full = assign(c, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, mkU64(rec_opts.chunk_bytes),
+					      rd(fill)));
 	d = unsafeIRDirty_0_N(0, "hs_flush_from_sb",
 			      VG_(fnptr_to_fnentry)(flush_from_sb), mkIRExprVec_0());
 	d->guard = rd(full);
 	addStmtToIRSB(c->out, IRStmt_Dirty(d));
-	c->t_ptr = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_buf_ptr)));
-	c->t_cnt = assign(c, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, mkU64((Addr)&rec_icount)));
-	addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, rd(c->t_ptr), IRExpr_Const(IRConst_U32(sb_id))));
+	commit_one(c, NULL, &rec_buf_fill, load64(c, &rec_buf_fill), max_len);
+	c->t_col[REC_COL_CTL] = load64(c, &rec_buf_ptr);
+	for (k = REC_COL_V1; k < REC_NCOL; k++) {
+		if (!c->col_len[k])
+			continue;
+		c->t_col[k] = load64(c, &rec_col_ptr[k]);
+		commit_one(c, NULL, &rec_col_ptr[k], c->t_col[k], c->col_len[k]);
+	}
+	c->t_cnt = load64(c, &rec_icount);
+	addStmtToIRSB(c->out, IRStmt_Store(Iend_LE, rd(c->t_col[REC_COL_CTL]),
+					   IRExpr_Const(IRConst_U32(sb_id))));
 }
 
 static void do_imark(struct ctx *c, const IRStmt *st)
@@ -666,7 +706,7 @@ static void do_imark(struct ctx *c, const IRStmt *st)
 		VG_(tool_panic)("hindsight: superblock with more than 512 instructions");
 	c->insn_addr[c->insn] = st->Ist.IMark.addr;
 	c->insn_len[c->insn] = (UChar)st->Ist.IMark.len;
-	c->insn_off[c->insn] = c->off;
+	VG_(memcpy)(&c->insn_off[c->insn * REC_NCOL], c->coff, sizeof c->coff);
 	op_header(c, HS_OP_IMARK, 0, 0);
 }
 
@@ -805,6 +845,7 @@ static void ctx_init(struct ctx *c, IRSB *in, Bool emit)
 	VG_(memset)(c, 0, sizeof *c);
 	c->emit = emit;
 	c->off = 4;
+	c->coff[REC_COL_CTL] = 4; /* the sb_id */
 	c->insn = -1;
 	c->n_tmps = n;
 	c->tmp_def = VG_(calloc)("hs.x", n + 1, sizeof *c->tmp_def);
@@ -840,10 +881,11 @@ static void remember_sb(UInt sb_id, struct ctx *c, UChar *prev, UInt len)
 	si = VG_(malloc)("hs.sbinfo", sizeof *si);
 	si->n_insns = n;
 	si->max_len = len;
+	si->ctl_len = c->col_len[REC_COL_CTL];
 	si->insn_addr = VG_(malloc)("hs.sbinfo", (n ? n : 1) * sizeof(Addr));
-	si->insn_off = VG_(malloc)("hs.sbinfo", (n ? n : 1) * sizeof(UInt));
+	si->insn_off = VG_(malloc)("hs.sbinfo", (n ? n : 1) * REC_NCOL * sizeof(UInt));
 	VG_(memcpy)(si->insn_addr, c->insn_addr, n * sizeof(Addr));
-	VG_(memcpy)(si->insn_off, c->insn_off, n * sizeof(UInt));
+	VG_(memcpy)(si->insn_off, c->insn_off, n * REC_NCOL * sizeof(UInt));
 	si->prev = prev;
 	si->prev_len = len;
 	sb_table[idx] = si;
@@ -855,7 +897,7 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 		     IRType hWordTy)
 {
 	struct ctx c;
-	UInt sb_id = next_sb_id++, max_len, i;
+	UInt sb_id = next_sb_id++, max_len, i, col_len[REC_NCOL];
 	UChar hdr[24];
 
 	if (rec_opts.measure == REC_MEASURE_NOLOG)
@@ -866,10 +908,12 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 	walk(&c, in);
 	ctx_release(&c);
 	max_len = c.off;
+	VG_(memcpy)(col_len, c.coff, sizeof col_len);
 	if (max_len > REC_MAX_SB_RECORD)
 		VG_(tool_panic)("hindsight: superblock record too large");
 
 	ctx_init(&c, in, True);
+	VG_(memcpy)(c.col_len, col_len, sizeof col_len);
 	c.out = deepCopyIRSBExceptStmts(in);
 	c.prev = rec_prev_alloc(max_len);
 	preamble(&c, sb_id, max_len);
@@ -909,11 +953,14 @@ IRSB *rec_instrument(VgCallbackClosure *closure, IRSB *in,
 
 /* A synchronous fault stopped an SB between two commits.  Rewrite its
  * half-written record as an SB_ABORT event covering the instructions that
- * retired, count them, and forget the delta state it may have touched. */
+ * retired (its ctl bytes in the event, its other slots in the value
+ * columns, where the preamble took the whole record's room), count them,
+ * and forget the delta state it may have touched. */
 void rec_fixup_aborted_sb(ThreadId tid)
 {
 	UChar *p = rec_buf_ptr;
 	UInt sb_id = *(UInt *)p, k, slots;
+	const UInt *off;
 	struct sb_info *si;
 	Addr rip;
 
@@ -932,14 +979,16 @@ void rec_fixup_aborted_sb(ThreadId tid)
 			  "assuming no instruction of it retired\n", rip);
 		k = 0;
 	}
-	slots = (si->n_insns ? si->insn_off[k] : 4) - 4;
+	off = si->n_insns ? &si->insn_off[k * REC_NCOL] : NULL;
+	slots = (off ? off[REC_COL_CTL] : 4) - 4;
 	VG_(memmove)(p + 16, p + 4, slots);
 	rec_put_u32(p, HS_EV_SB_ABORT);
 	rec_put_u32(p + 4, 8 + slots);
 	rec_put_u32(p + 8, sb_id);
 	rec_put_u32(p + 12, k);
 	rec_buf_ptr = p + 16 + slots;
-	VG_(memset)(rec_buf_ptr, 0, (p + si->max_len + 16) - rec_buf_ptr);
+	rec_buf_fill += 12; /* the preamble counted the whole record, sb_id included */
+	VG_(memset)(rec_buf_ptr, 0, (p + si->ctl_len + 16) - rec_buf_ptr);
 	rec_icount += k;
 	VG_(memset)(si->prev, 0, si->prev_len);
 }

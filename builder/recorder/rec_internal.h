@@ -48,7 +48,12 @@ extern Int VG_(safe_fd)(Int oldfd);
 /* Stream buffer: records accumulate here and a chunk is cut when more than
  * rec_opts.chunk_bytes are used (--hs-chunk-kb; default REC_CHUNK_DEFAULT:
  * about 50 k instructions between sync points).  Translations check for
- * room at their start, so one SB record must fit in REC_MARGIN. */
+ * room at their start, so one SB record must fit in REC_MARGIN.
+ *
+ * The buffer is REC_NCOL regions of rec_region_bytes, one per column of a
+ * COLUMNS chunk (trace_format.h): ctl (events, sb_ids, guard and taken
+ * bytes), then the slots of 1-2, 4 and 8+ bytes; any one may hold a
+ * whole chunk. */
 #define REC_CHUNK_DEFAULT (128u << 10)
 #define REC_MARGIN (1u << 20)
 #define REC_MAX_SB_RECORD (256u << 10)
@@ -92,12 +97,22 @@ struct rec_options {
 };
 extern struct rec_options rec_opts;
 
+enum { REC_COL_CTL, REC_COL_V1, REC_COL_V4, REC_COL_V8, REC_NCOL };
+/* The column of a slot of `size` bytes that is not a guard or taken byte
+ * (those are REC_COL_CTL). */
+static inline UInt rec_col_of(UInt size)
+{
+	return size >= 8 ? REC_COL_V8 : size >= 4 ? REC_COL_V4 : REC_COL_V1;
+}
+
 /* The inline IR reads and writes these directly (their addresses are
  * constants in every translation). */
-extern UChar *rec_buf_ptr;   /* next free byte of the stream buffer */
+extern UChar *rec_buf_ptr;   /* next free byte of the ctl column */
+extern UChar *rec_col_ptr[REC_NCOL]; /* of the value columns ([0] unused) */
+extern ULong rec_buf_fill;   /* bytes in all columns: full past chunk_bytes */
 extern ULong rec_icount;     /* instructions retired so far (t) */
-extern UChar *rec_buf_start; /* first byte of the stream buffer */
-extern UChar *rec_buf_limit; /* a chunk is full past this */
+extern UChar *rec_buf_start; /* first byte of the ctl column */
+extern UChar *rec_col_start[REC_NCOL];
 
 /* rec_stream.c */
 int rec_stream_open(void);
@@ -114,14 +129,15 @@ void rec_emit_thread_run(ThreadId tid);
 void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
 void rec_stream_before_exec(void);
-SizeT rec_stream_pack(const UChar *raw, SizeT n);
+SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n);
 void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last);
 void rec_stream_stats(void);
 
 /* rec_ring.c: the stream buffer's slots, shared with the writer */
 int rec_ring_init(SizeT bytes_per_slot);
 UChar *rec_ring_first_slot(void);
-UChar *rec_ring_hand_over(SizeT used, ULong first_t, Bool last);
+UChar *rec_ring_hand_over(const UInt len[REC_NCOL], ULong first_t, Bool last);
+extern SizeT rec_region_bytes; /* a column's region in a slot (rec_stream.c) */
 void rec_ring_drain(void);
 int rec_ring_after_fork_child(void);
 Bool rec_ring_broken(void);

@@ -47,7 +47,7 @@ extern Int VG_(kill)(Int pid, Int signo);
 #define WCLONE 0x80000000u /* __WCLONE */
 
 struct ring_slot {
-	UInt len;
+	UInt len[REC_NCOL]; /* bytes in each column's region */
 	UInt last;
 	ULong first_t;
 };
@@ -86,6 +86,18 @@ static void futex_wake(volatile UInt *addr)
 static UChar *slot_at(UInt i)
 {
 	return ring_base + VKI_PAGE_SIZE + (SizeT)(i % n_slots) * slot_bytes;
+}
+
+/* Slot i written: zeros where it was used, as the recorder needs them
+ * (rec_instrument.c: ctl's commit protocol; the value columns' slots
+ * that a taken exit skips). */
+static void zero_slot(UInt i, const UInt len[REC_NCOL])
+{
+	UInt k;
+
+	VG_(memset)(slot_at(i), 0, len[REC_COL_CTL] + 8);
+	for (k = REC_COL_V1; k < REC_NCOL; k++)
+		VG_(memset)(slot_at(i) + k * rec_region_bytes, 0, len[k]);
 }
 
 int rec_ring_init(SizeT bytes_per_slot)
@@ -150,7 +162,7 @@ static void writer_main(UInt w, UInt nw)
 	k += (w + nw - k % nw) % nw;
 	for (;; k += nw) {
 		struct ring_slot s;
-		SizeT c = 0;
+		SizeT c = 0, n = 0;
 		UInt v;
 
 		while ((Int)((v = ctl->pub) - k) <= 0) {
@@ -161,15 +173,15 @@ static void writer_main(UInt w, UInt nw)
 		__sync_synchronize();
 		s = ctl->slot[k % n_slots];
 		if (!ctl->broken)
-			c = rec_stream_pack(slot_at(k), s.len);
-		VG_(memset)(slot_at(k), 0, s.len + 8);
+			c = rec_stream_pack(slot_at(k), s.len, &n);
+		zero_slot(k, s.len);
 		while ((v = ctl->written) != k) {
 			if (orphaned())
 				goto out;
 			futex_wait(&ctl->written, v);
 		}
 		if (!ctl->broken) {
-			rec_stream_put_stream_chunk(k, s.len, c, s.first_t, s.last);
+			rec_stream_put_stream_chunk(k, n, c, s.first_t, s.last);
 			if (rec_stream_broken())
 				ctl->broken = 1;
 		}
@@ -258,12 +270,11 @@ static void wait_written(UInt left)
 			for (; v != ctl->pub; v++) {
 				const struct ring_slot *s = &ctl->slot[v % n_slots];
 				if (!ctl->broken && no_writers) {
-					rec_stream_put_stream_chunk(v, s->len,
-						rec_stream_pack(slot_at(v), s->len),
-						s->first_t, s->last);
+					SizeT n = 0, c = rec_stream_pack(slot_at(v), s->len, &n);
+					rec_stream_put_stream_chunk(v, n, c, s->first_t, s->last);
 					ctl->broken = rec_stream_broken();
 				}
-				VG_(memset)(slot_at(v), 0, s->len + 8);
+				zero_slot(v, s->len);
 			}
 			ctl->written = v;
 			return;
@@ -273,13 +284,13 @@ static void wait_written(UInt left)
 	}
 }
 
-UChar *rec_ring_hand_over(SizeT used, ULong first_t, Bool last)
+UChar *rec_ring_hand_over(const UInt len[REC_NCOL], ULong first_t, Bool last)
 {
 	UInt p = ctl->pub;
 
 	if (n_writers == 0 && !ctl->broken && !no_writers)
 		start_writers();
-	ctl->slot[p % n_slots].len = (UInt)used;
+	VG_(memcpy)(ctl->slot[p % n_slots].len, len, sizeof(ctl->slot[0].len));
 	ctl->slot[p % n_slots].last = last;
 	ctl->slot[p % n_slots].first_t = first_t;
 	__sync_synchronize();

@@ -26,14 +26,18 @@
 #include "pub_tool_threadstate.h"
 #include "valgrind.h"
 
+#include <emmintrin.h>
 #include <zstd.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 UChar *rec_buf_ptr;
 UChar *rec_buf_start;
-UChar *rec_buf_limit;
+UChar *rec_col_ptr[REC_NCOL];
+UChar *rec_col_start[REC_NCOL];
+ULong rec_buf_fill;
 ULong rec_icount;
+SizeT rec_region_bytes;
 
 struct rec_file {
 	Int fd;
@@ -45,6 +49,7 @@ static struct rec_file stream_file = { -1, 0, HS_STREAM_MAGIC };
 static struct rec_file code_file = { -1, 0, HS_CODE_MAGIC };
 static UChar *comp_buf;
 static SizeT comp_cap;
+static UChar *cols_buf; /* a stream chunk's columns, one after the other */
 static ZSTD_CCtx *cctx;
 static ULong chunk_first_t;
 static Bool broken; /* a write failed: stop writing, leave it incomplete */
@@ -97,9 +102,12 @@ Bool rec_stream_broken(void)
 
 static void use_slot(UChar *slot)
 {
-	rec_buf_start = slot;
-	rec_buf_ptr = slot;
-	rec_buf_limit = slot + rec_opts.chunk_bytes;
+	UInt k;
+
+	for (k = 0; k < REC_NCOL; k++)
+		rec_col_start[k] = rec_col_ptr[k] = slot + k * rec_region_bytes;
+	rec_buf_start = rec_buf_ptr = slot;
+	rec_buf_fill = 0;
 }
 
 static void write_all(Int fd, const UChar *p, SizeT n)
@@ -170,7 +178,8 @@ static SizeT pack(const UChar *raw, SizeT n)
 	return c;
 }
 
-/* Writes the c bytes in comp_buf as the next chunk of f. */
+/* Writes the c bytes in comp_buf as the next chunk of f (a stream chunk
+ * in columns). */
 static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool last)
 {
 	UChar h[HS_CHUNK_HEADER_SIZE];
@@ -183,7 +192,8 @@ static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool 
 	/* allocated at start-up by VG_(malloc), which never returns NULL */
 	REC_ANALYZER_ASSUME(comp_buf != NULL);
 	ci = (struct hs_trace_chunk_info){
-		.flags = last ? HS_CHUNK_LAST : 0, .seq = f->seq++, .first_t = first_t,
+		.flags = (last ? HS_CHUNK_LAST : 0) | (f == &stream_file ? HS_CHUNK_COLUMNS : 0),
+		.seq = f->seq++, .first_t = first_t,
 		.raw_size = (UInt)n, .comp_size = (UInt)c,
 		.payload_xxh = XXH64(comp_buf, c, 0),
 	};
@@ -204,11 +214,63 @@ static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 		put_chunk(f, n, c, first_t, last);
 }
 
-/* In a writer process: compress a stream chunk (in parallel with other
- * writers), then, in turn, write it as chunk number seq. */
-SizeT rec_stream_pack(const UChar *raw, SizeT n)
+/* n slots of 4 bytes as 4 byte planes (trace_format.h, COLUMNS): byte 0
+ * of every slot, then byte 1, ...  16 slots at a time in SSE2 registers
+ * (three rounds of byte interleaving transpose them), the rest one by
+ * one. */
+static void to_planes4(const UChar *in, UChar *out, SizeT n)
 {
-	return pack(raw, n);
+	SizeT i;
+
+	for (i = 0; i + 16 <= n; i += 16) {
+		__m128i a0 = _mm_loadu_si128((const __m128i *)(in + 4 * i));
+		__m128i a1 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 16));
+		__m128i a2 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 32));
+		__m128i a3 = _mm_loadu_si128((const __m128i *)(in + 4 * i + 48));
+		__m128i b0 = _mm_unpacklo_epi8(a0, a1), b1 = _mm_unpackhi_epi8(a0, a1);
+		__m128i b2 = _mm_unpacklo_epi8(a2, a3), b3 = _mm_unpackhi_epi8(a2, a3);
+		__m128i c0 = _mm_unpacklo_epi8(b0, b1), c1 = _mm_unpackhi_epi8(b0, b1);
+		__m128i c2 = _mm_unpacklo_epi8(b2, b3), c3 = _mm_unpackhi_epi8(b2, b3);
+		__m128i d0 = _mm_unpacklo_epi8(c0, c1), d1 = _mm_unpackhi_epi8(c0, c1);
+		__m128i d2 = _mm_unpacklo_epi8(c2, c3), d3 = _mm_unpackhi_epi8(c2, c3);
+
+		_mm_storeu_si128((__m128i *)(out + i), _mm_unpacklo_epi64(d0, d2));
+		_mm_storeu_si128((__m128i *)(out + n + i), _mm_unpackhi_epi64(d0, d2));
+		_mm_storeu_si128((__m128i *)(out + 2 * n + i), _mm_unpacklo_epi64(d1, d3));
+		_mm_storeu_si128((__m128i *)(out + 3 * n + i), _mm_unpackhi_epi64(d1, d3));
+	}
+	for (; i < n; i++) {
+		UInt v = *(const UInt *)(in + 4 * i);
+		out[i] = (UChar)v;
+		out[n + i] = (UChar)(v >> 8);
+		out[2 * n + i] = (UChar)(v >> 16);
+		out[3 * n + i] = (UChar)(v >> 24);
+	}
+}
+
+/* In a writer process: compress the columns of a ring slot (len[k] bytes
+ * at region k) as one stream chunk of *raw_n bytes, in parallel with
+ * other writers; then, in turn, write it as chunk number seq. */
+SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n)
+{
+	static const UInt order[REC_NCOL] = { REC_COL_V1, REC_COL_V4, REC_COL_V8, REC_COL_CTL };
+	UChar *o = cols_buf + HS_COLUMNS_HEADER;
+	UInt i, k;
+
+	rec_put_u32(cols_buf, len[REC_COL_V1]);
+	rec_put_u32(cols_buf + 4, len[REC_COL_V4]);
+	rec_put_u32(cols_buf + 8, len[REC_COL_V8]);
+	for (i = 0; i < REC_NCOL; i++) {
+		const UChar *src = slot + order[i] * rec_region_bytes;
+		k = order[i];
+		if (k == REC_COL_V4)
+			to_planes4(src, o, len[k] / 4);
+		else
+			VG_(memcpy)(o, src, len[k]);
+		o += len[k];
+	}
+	*raw_n = o - cols_buf;
+	return pack(cols_buf, *raw_n);
 }
 
 void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last)
@@ -279,7 +341,7 @@ static void reserve(SizeT n)
 {
 	if (*(UInt *)rec_buf_ptr != 0)
 		rec_fixup_aborted_sb(rec_current_tid());
-	if (rec_buf_ptr + n > rec_buf_start + rec_opts.chunk_bytes + REC_MARGIN / 2)
+	if (rec_buf_fill + n > rec_opts.chunk_bytes + REC_MARGIN / 2)
 		rec_stream_flush(False);
 }
 
@@ -294,6 +356,7 @@ UChar *rec_event_begin(UInt tag, UInt payload_len)
 	rec_put_u32(p, tag);
 	rec_put_u32(p + 4, payload_len);
 	rec_buf_ptr = p + 8 + payload_len;
+	rec_buf_fill += 8 + payload_len;
 	return p + 8;
 }
 
@@ -339,13 +402,17 @@ static void emit_sync(void)
 
 void rec_stream_flush(Bool last)
 {
-	SizeT used = rec_buf_ptr - rec_buf_start;
+	SizeT used = rec_buf_fill;
+	UInt len[REC_NCOL], k;
 	ULong t0;
 
 	/* code first: a reader never meets an sb_id it cannot resolve */
 	flush_code();
+	len[REC_COL_CTL] = (UInt)(rec_buf_ptr - rec_buf_start);
+	for (k = REC_COL_V1; k < REC_NCOL; k++)
+		len[k] = (UInt)(rec_col_ptr[k] - rec_col_start[k]);
 	if (used > 0 || last)
-		use_slot(rec_ring_hand_over(used, chunk_first_t, last));
+		use_slot(rec_ring_hand_over(len, chunk_first_t, last));
 	else
 		VG_(memset)(rec_buf_start, 0, 8);
 	rec_buf_ptr = rec_buf_start;
@@ -428,14 +495,19 @@ void rec_stream_before_exec(void)
 
 int rec_stream_open(void)
 {
-	int err = rec_ring_init(rec_opts.chunk_bytes + REC_MARGIN);
+	int err;
 
+	rec_region_bytes = (rec_opts.chunk_bytes + REC_MARGIN + VKI_PAGE_SIZE - 1) &
+			   ~(SizeT)(VKI_PAGE_SIZE - 1);
+	err = rec_ring_init(REC_NCOL * rec_region_bytes);
 	if (err < 0) {
 		VG_(printf)("hindsight: cannot map the stream ring (errno %d)\n", -err);
 		return err;
 	}
 	use_slot(rec_ring_first_slot());
-	comp_cap = ZSTD_compressBound(rec_opts.chunk_bytes + REC_MARGIN);
+	/* every column together holds at most one region's worth */
+	cols_buf = VG_(malloc)("hs.cols", HS_COLUMNS_HEADER + rec_region_bytes);
+	comp_cap = ZSTD_compressBound(HS_COLUMNS_HEADER + rec_region_bytes);
 	if (comp_cap < ZSTD_compressBound(32u << 20))
 		comp_cap = ZSTD_compressBound(32u << 20);
 	comp_buf = VG_(malloc)("hs.comp", comp_cap);

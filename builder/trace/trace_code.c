@@ -613,6 +613,59 @@ static uint32_t finish_ops(struct trace_uop *ops, uint32_t n,
 	return out;
 }
 
+/* The slots of value v into the value columns' lengths. */
+static void val_cols(const struct trace_sb *sb, const struct trace_val *v, uint32_t *len)
+{
+	const struct trace_xnode *x = sb->xs + v->at;
+
+	if (v->kind == V_SLOT)
+		len[TRACE_COL(false, v->size)] += v->size;
+	else if (v->kind == V_LIN && x->kind == XK_SLOT)
+		len[TRACE_COL(false, x->size)] += x->size;
+	else if (v->kind == V_EXPR)
+		for (; x < sb->xs + v->at + v->n; x++)
+			if (x->kind == XK_SLOT)
+				len[TRACE_COL(false, x->size)] += x->size;
+}
+
+/* sb->col_len: the bytes of every slot of its ops in each value column
+ * (trace_format.h, COLUMNS: a record takes them all, whichever exit it
+ * leaves by). */
+static void count_cols(struct trace_sb *sb)
+{
+	uint32_t *len = sb->col_len, k, n;
+
+	memset(sb->col_len, 0, sizeof(sb->col_len));
+	for (const struct trace_uop *u = sb->ops; u < sb->ops + sb->n_uops; u++) {
+		switch (u->code) {
+		case U_PUT1: case U_PUT2: case U_PUT4: case U_PUT8:
+		case U_PUTX16: case U_PUTX32: case U_PUTRAW:
+			len[TRACE_COL(false, u->size)] += u->size;
+			break;
+		case U_PUTV:
+			val_cols(sb, &u->v, len);
+			break;
+		case U_PUTI: case U_STORE: case U_STOREG:
+			val_cols(sb, &u->a, len);
+			val_cols(sb, &u->v, len);
+			break;
+		case U_MEMCOPY:
+			val_cols(sb, &u->a, len);
+			for (k = 0; k < u->size; k += n) {
+				n = u->size - k >= 8 ? 8 : u->size - k >= 4 ? 4 :
+				    u->size - k >= 2 ? 2 : 1;
+				len[TRACE_COL(false, n)] += n;
+			}
+			break;
+		case U_NEXT:
+			val_cols(sb, &u->a, len);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Parses one CODE_SB payload into a new trace_sb. */
 static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 		      struct trace_sb **out, struct hs_trace_err *err)
@@ -717,6 +770,7 @@ static int compile_sb(const char *where0, const uint8_t *payload, uint32_t len,
 	}
 	sb->prev_size = cx.prev_size;
 	sb->max_len = (uint32_t)slots;
+	count_cols(sb);
 	*out = sb;
 	sb = NULL;
 	ret = 0;
@@ -743,6 +797,8 @@ static int code_insert(struct hs_trace_code *code, struct trace_sb *sb,
 	}
 	code->table[i] = sb;
 	code->count++;
+	if (sb->max_len > code->max_len)
+		code->max_len = sb->max_len;
 	return 0;
 }
 

@@ -34,6 +34,7 @@
  * record (EXIT dst or NEXT).  Dumps (HS_EV_REGS) are checked by
  * trace_check.c and then adopted.
  */
+#include <emmintrin.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -138,7 +139,10 @@ static uint8_t *prev_of(struct hs_trace_decoder *d, const struct trace_sb *sb)
 /* ---- SB records ---------------------------------------------------------- */
 
 struct sb_run {
-	const uint8_t *p;  /* in: first slot byte; out: first byte after */
+	/* in: the next byte of each column (flat: [TRACE_COL_CTL] alone, the
+	 * first slot byte); out: the bytes after the record's */
+	const uint8_t *cu[TRACE_NCOL];
+	uint8_t *gather;   /* COLUMNS: room for the largest MEMCOPY */
 	bool exited;       /* a taken EXIT ended the record */
 	bool short_rec;    /* the bytes ran out first */
 };
@@ -207,9 +211,10 @@ static inline uint64_t load_zx(const uint8_t *p, uint32_t size)
 }
 
 /* Evaluates a postfix expression (trace_code.c checked its shape).  SLOT
- * nodes consume record bytes at *pp and update the delta area. */
+ * nodes consume record bytes from their column's cursor in cu[] (flat: one
+ * cursor) and update the delta area. */
 static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
-			  const uint8_t **pp, uint8_t *prev, const uint8_t *st)
+			  const uint8_t **cu, bool flat, uint8_t *prev, const uint8_t *st)
 {
 	uint64_t s[HS_X_MAX_NODES];
 	unsigned sp = 0;
@@ -223,11 +228,14 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
 				   sp >= (x->kind >= XK_ITE ? 3u : x->kind >= XK_ADD ? 2u :
 					  x->kind >= XK_ZX ? 1u : 0u));
 		switch (x->kind) {
-		case XK_SLOT:
+		case XK_SLOT: {
+			const uint8_t **pp = &cu[TRACE_COL(flat, x->size)];
+
 			slot_apply(prev + x->arg, *pp, x->size, x->mode);
 			*pp += x->size;
 			s[sp++] = load_zx(prev + x->arg, x->size);
 			break;
+		}
 		case XK_REF:
 			s[sp++] = load_zx(prev + x->arg, x->size);
 			break;
@@ -343,10 +351,13 @@ static uint64_t eval_expr(const struct trace_xnode *x, uint32_t n,
  * area for a slot or a reference, else in *tmp. */
 static inline __attribute__((always_inline)) const uint8_t *
 val_bytes(const struct trace_sb *sb, const struct trace_val *v,
-	  const uint8_t **pp, uint8_t *prev, const uint8_t *st, uint64_t *tmp)
+	  const uint8_t **cu, bool flat, uint8_t *prev, const uint8_t *st, uint64_t *tmp)
 {
+	const uint8_t **pp;
+
 	switch (v->kind) {
 	case V_SLOT:
+		pp = &cu[TRACE_COL(flat, v->size)];
 		slot_apply(prev + v->at, *pp, v->size, v->mode);
 		*pp += v->size;
 		return prev + v->at;
@@ -358,6 +369,7 @@ val_bytes(const struct trace_sb *sb, const struct trace_val *v,
 
 		switch (x->kind) {
 		case XK_SLOT:
+			pp = &cu[TRACE_COL(flat, x->size)];
 			slot_apply(prev + x->arg, *pp, x->size, x->mode);
 			*pp += x->size;
 			leaf = load_zx(prev + x->arg, x->size);
@@ -373,7 +385,7 @@ val_bytes(const struct trace_sb *sb, const struct trace_val *v,
 		return (const uint8_t *)tmp;
 	}
 	default:
-		*tmp = eval_expr(sb->xs + v->at, v->n, pp, prev, st);
+		*tmp = eval_expr(sb->xs + v->at, v->n, cu, flat, prev, st);
 		return (const uint8_t *)tmp;
 	}
 }
@@ -464,12 +476,12 @@ put_add(uint8_t *pv, uint8_t *reg, const uint8_t *p, size_t n)
 /* U_PUTI: a value into element (ix + bias) mod n_elems of a guest array
  * (VEX's rule, ix an I32). */
 static inline __attribute__((always_inline)) void
-put_indexed(const struct trace_sb *sb, const struct trace_uop *u, const uint8_t **p,
-	    uint8_t *prev, uint8_t *st)
+put_indexed(const struct trace_sb *sb, const struct trace_uop *u, const uint8_t **cu,
+	    bool flat, uint8_t *prev, uint8_t *st)
 {
 	uint64_t ta, tb;
-	const uint8_t *a = val_bytes(sb, &u->a, p, prev, st, &ta);
-	const uint8_t *b = val_bytes(sb, &u->v, p, prev, st, &tb);
+	const uint8_t *a = val_bytes(sb, &u->a, cu, flat, prev, st, &ta);
+	const uint8_t *b = val_bytes(sb, &u->v, cu, flat, prev, st, &tb);
 	int64_t k = ((int64_t)(int32_t)trace_ld32(a) + (int64_t)u->imm) % (int64_t)u->n_elems;
 
 	if (k < 0)
@@ -492,12 +504,41 @@ ran_off(trace_insn_fn insn_cb, trace_jump_fn jump_cb, void *ctx, uint64_t *t, ui
 	return ret;
 }
 
-/* Walks ops [0, n_ops) of sb for the running thread.  `checked` is a
- * constant in each caller, so this is compiled twice: with and without the
- * bounds checks.  Returns 0 or what a callback returned. */
+/* MEMCOPY's bytes in a COLUMNS chunk: pieces of 8 in v8, then one of 4, 2
+ * and 1 as they come (trace_format.h), gathered into one store unless
+ * they are all in v8. */
+static inline __attribute__((always_inline)) const uint8_t *
+memcopy_bytes(const uint8_t **cu, bool flat, uint32_t size, uint8_t *gather)
+{
+	const uint8_t *b;
+	uint32_t whole = size & ~7u, k;
+
+	if (flat || whole == size) {
+		b = cu[TRACE_COL(flat, 8)];
+		cu[TRACE_COL(flat, 8)] += size;
+		return b;
+	}
+	memcpy(gather, cu[TRACE_COL_V8], whole);
+	cu[TRACE_COL_V8] += whole;
+	for (k = whole; k < size;) {
+		uint32_t n = size - k >= 4 ? 4 : size - k >= 2 ? 2 : 1;
+
+		memcpy(gather + k, cu[TRACE_COL(false, n)], n);
+		cu[TRACE_COL(false, n)] += n;
+		k += n;
+	}
+	return gather;
+}
+
+/* Walks ops [0, n_ops) of sb for the running thread.  `checked` and
+ * `flat` are constants in each caller, so this is compiled three times:
+ * a flat chunk's records with and without the bounds checks, and a
+ * COLUMNS chunk's (whose columns end in padding: see struct
+ * hs_trace_decoder; the caller checks the cursors after the record).
+ * Returns 0 or what a callback returned. */
 static inline __attribute__((always_inline)) int
 run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
-	uint32_t n_ops, const uint8_t *end, bool checked, struct sb_run *r)
+	uint32_t n_ops, const uint8_t *end, bool checked, bool flat, struct sb_run *r)
 {
 	const struct trace_uop *u = sb->ops, *ue = sb->ops + n_ops;
 	const struct hs_trace_insn *insns = sb->insns;
@@ -506,16 +547,18 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 	const trace_insn_fn insn_cb = d->v.insn;
 	const trace_jump_fn jump_cb = d->v.jump;
 	void *const insn_ctx = d->v.ctx;
-	const uint8_t *p = r->p;
+	const uint8_t *cu[TRACE_NCOL];
 	uint64_t t = d->t, dst;
 	int ret = 0;
 
+	memcpy(cu, r->cu, sizeof(cu));
+#define CU(n) cu[TRACE_COL(flat, n)]
 	for (; u < ue; u++) {
 		uint8_t *pv = prev + u->prev;
 		const uint8_t *a, *b;
 		uint64_t ta, tb;
 
-		if (checked && u->rec_bytes > (size_t)(end - p)) {
+		if (checked && u->rec_bytes > (size_t)(end - cu[TRACE_COL_CTL])) {
 			r->short_rec = true;
 			goto out;
 		}
@@ -538,34 +581,37 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 		case U_NOP:
 			break;
 		case U_PUT1:
-			p = put_add(pv, st + u->off, p, 1);
+			CU(1) = put_add(pv, st + u->off, CU(1), 1);
 			break;
 		case U_PUT2:
-			p = put_add(pv, st + u->off, p, 2);
+			CU(2) = put_add(pv, st + u->off, CU(2), 2);
 			break;
 		case U_PUT4:
-			p = put_add(pv, st + u->off, p, 4);
+			CU(4) = put_add(pv, st + u->off, CU(4), 4);
 			break;
 		case U_PUT8:
-			p = put_add(pv, st + u->off, p, 8);
+			CU(8) = put_add(pv, st + u->off, CU(8), 8);
 			break;
 		case U_PUTX16:
-			slot_apply(pv, p, 16, SLOT_XOR);
+			slot_apply(pv, CU(16), 16, SLOT_XOR);
 			memcpy(st + u->off, pv, 16);
-			p += 16;
+			CU(16) += 16;
 			break;
 		case U_PUTX32:
-			slot_apply(pv, p, 32, SLOT_XOR);
+			slot_apply(pv, CU(32), 32, SLOT_XOR);
 			memcpy(st + u->off, pv, 32);
-			p += 32;
+			CU(32) += 32;
 			break;
-		case U_PUTRAW:
-			memcpy(pv, p, u->size);
-			memcpy(st + u->off, p, u->size);
-			p += u->size;
+		case U_PUTRAW: {
+			const uint8_t **q = &CU(u->size);
+
+			memcpy(pv, *q, u->size);
+			memcpy(st + u->off, *q, u->size);
+			*q += u->size;
 			break;
+		}
 		case U_PUTV:
-			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
+			b = val_bytes(sb, &u->v, cu, flat, prev, st, &tb);
 			put_bytes(st + u->off, b, u->size);
 			break;
 		case U_PUTC8:
@@ -575,43 +621,42 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 			memcpy(st + u->off, sb->pool + u->n_elems, u->size);
 			break;
 		case U_PUTI:
-			put_indexed(sb, u, &p, prev, st);
+			put_indexed(sb, u, cu, flat, prev, st);
 			break;
 		case U_STORE:
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
-			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
+			a = val_bytes(sb, &u->a, cu, flat, prev, st, &ta);
+			b = val_bytes(sb, &u->v, cu, flat, prev, st, &tb);
 			if ((ret = store(d, t, tid, trace_ld64(a), u->size, b)))
 				goto out;
 			break;
 		case U_STOREG: {
-			uint8_t guard = *p++;
+			uint8_t guard = *cu[TRACE_COL_CTL]++;
 
 			/* addr and data are logged (and delta coded) whether or
 			 * not the guard holds */
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
-			b = val_bytes(sb, &u->v, &p, prev, st, &tb);
+			a = val_bytes(sb, &u->a, cu, flat, prev, st, &ta);
+			b = val_bytes(sb, &u->v, cu, flat, prev, st, &tb);
 			if (guard && (ret = store(d, t, tid, trace_ld64(a), u->size, b)))
 				goto out;
 			break;
 		}
 		case U_MEMCOPY:
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
-			b = p;
-			p += u->size;
+			a = val_bytes(sb, &u->a, cu, flat, prev, st, &ta);
+			b = memcopy_bytes(cu, flat, u->size, r->gather);
 			/* address 0: a guarded helper that did not run */
 			if (trace_ld64(a) &&
 			    (ret = store(d, t, tid, trace_ld64(a), u->size, b)))
 				goto out;
 			break;
 		case U_EXIT:
-			if (!*p++)
+			if (!*cu[TRACE_COL_CTL]++)
 				break;
 			memcpy(st + RIP_OFF, &u->imm, 8);
 			r->exited = true;
 			dst = u->imm;
 			goto leave;
 		case U_NEXT:
-			a = val_bytes(sb, &u->a, &p, prev, st, &ta);
+			a = val_bytes(sb, &u->a, cu, flat, prev, st, &ta);
 			memcpy(st + RIP_OFF, a, 8);
 			dst = trace_ld64(a);
 			goto leave;
@@ -623,6 +668,7 @@ run_ops(struct hs_trace_decoder *d, const struct trace_sb *sb, uint8_t *prev,
 			__builtin_unreachable(); /* trace_code.c made every code */
 		}
 	}
+#undef CU
 	/* Ran off the op list: no NEXT op, or an SB_ABORT's prefix.  Either
 	 * way the instruction under way completed. */
 	if (n_ops && (ue[-1].flags & UF_IN_INSN))
@@ -637,21 +683,51 @@ leave:
 	}
 out:
 	d->t = t;
-	r->p = p;
+	memcpy(r->cu, cu, sizeof(cu));
 	return ret;
 }
 
 static int run_fast(struct hs_trace_decoder *d, const struct trace_sb *sb,
 		    uint8_t *prev, const uint8_t *end, struct sb_run *r)
 {
-	return run_ops(d, sb, prev, sb->n_uops, end, false, r);
+	return run_ops(d, sb, prev, sb->n_uops, end, false, true, r);
 }
 
 static int run_checked(struct hs_trace_decoder *d, const struct trace_sb *sb,
 		       uint8_t *prev, uint32_t n_ops, const uint8_t *end,
 		       struct sb_run *r)
 {
-	return run_ops(d, sb, prev, n_ops, end, true, r);
+	return run_ops(d, sb, prev, n_ops, end, true, true, r);
+}
+
+static int run_cols(struct hs_trace_decoder *d, const struct trace_sb *sb,
+		    uint8_t *prev, uint32_t n_ops, struct sb_run *r)
+{
+	return run_ops(d, sb, prev, n_ops, NULL, false, false, r);
+}
+
+/* COLUMNS: whether the record of sb just walked stayed inside every
+ * column (it may have read into the padding); then the value cursors move
+ * past the whole record, slots it did not reach included. */
+static bool cols_took(struct hs_trace_decoder *d, const struct trace_sb *sb,
+		      const struct sb_run *r, const uint8_t *ctl_end)
+{
+	if (r->cu[TRACE_COL_CTL] > ctl_end)
+		return false;
+	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++)
+		if (sb->col_len[k] > (size_t)(d->col_end[k] - d->col[k]))
+			return false;
+	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++)
+		d->col[k] += sb->col_len[k];
+	return true;
+}
+
+/* The value cursors of a COLUMNS chunk into r (flat: nothing to do). */
+static void cols_give(struct hs_trace_decoder *d, struct sb_run *r)
+{
+	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++)
+		r->cu[k] = d->col[k];
+	r->gather = d->col_buf;
 }
 
 static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
@@ -661,7 +737,7 @@ static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 	const uint8_t *rec = *pp;
 	uint32_t sb_id = trace_ld32(rec);
 	const struct trace_sb *sb = trace_code_lookup(d->code, sb_id);
-	struct sb_run r = { .p = rec + 4 };
+	struct sb_run r = { .cu = { rec + 4 } };
 	uint8_t *prev;
 	int ret;
 
@@ -679,10 +755,15 @@ static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 		return -ENOMEM;
 	}
 	d->stats.sb_records++;
-	if ((size_t)(end - rec) >= sb->max_len)
+	if (d->cols) {
+		cols_give(d, &r);
+		ret = run_cols(d, sb, prev, sb->n_uops, &r);
+		r.short_rec = !cols_took(d, sb, &r, end);
+	} else if ((size_t)(end - rec) >= sb->max_len) {
 		ret = run_fast(d, sb, prev, end, &r);
-	else
+	} else {
 		ret = run_checked(d, sb, prev, sb->n_uops, end, &r);
+	}
 	if (r.short_rec) {
 		chunk_err(err, c, rec, "record of sb %" PRIu32 " runs past the end of the chunk",
 			  sb_id);
@@ -690,7 +771,7 @@ static int decode_sb(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
 	}
 	d->stats.ends_with_exit = false;
 	d->stats.ends_with_exec = false;
-	*pp = r.p;
+	*pp = r.cu[TRACE_COL_CTL];
 	return ret;
 }
 
@@ -701,7 +782,7 @@ static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 			struct hs_trace_err *err)
 {
 	const struct trace_sb *sb;
-	struct sb_run r = { .p = pl + 8 };
+	struct sb_run r = { .cu = { pl + 8 } };
 	uint32_t sb_id, retired, n = 0;
 	uint8_t *prev;
 	int ret;
@@ -738,10 +819,16 @@ static int decode_abort(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		return -ENOMEM;
 	}
 	d->stats.sb_aborts++;
-	ret = run_checked(d, sb, prev, n, pl + len, &r);
+	if (d->cols) {
+		cols_give(d, &r);
+		ret = run_cols(d, sb, prev, n, &r);
+		r.short_rec = !cols_took(d, sb, &r, pl + len);
+	} else {
+		ret = run_checked(d, sb, prev, n, pl + len, &r);
+	}
 	if (ret)
 		return ret;
-	if (r.short_rec || r.exited || r.p != pl + len) {
+	if (r.short_rec || r.exited || r.cu[TRACE_COL_CTL] != pl + len) {
 		chunk_err(err, c, rec, "SB_ABORT of sb %" PRIu32 " (%" PRIu32
 			  " retired): %s", sb_id, retired,
 			  r.short_rec ? "slots run past the record" :
@@ -916,13 +1003,99 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 
 /* ---- chunks ---------------------------------------------------------------- */
 
+/* v4 of a COLUMNS chunk: n slots of 4 bytes as 4 byte planes, back into
+ * slots; 16 at a time in SSE2 registers, the rest one by one. */
+static void from_planes4(const uint8_t *in, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16) {
+		__m128i p0 = _mm_loadu_si128((const __m128i *)(in + i));
+		__m128i p1 = _mm_loadu_si128((const __m128i *)(in + n + i));
+		__m128i p2 = _mm_loadu_si128((const __m128i *)(in + 2 * n + i));
+		__m128i p3 = _mm_loadu_si128((const __m128i *)(in + 3 * n + i));
+		__m128i x = _mm_unpacklo_epi8(p0, p1), y = _mm_unpacklo_epi8(p2, p3);
+		__m128i xh = _mm_unpackhi_epi8(p0, p1), yh = _mm_unpackhi_epi8(p2, p3);
+
+		_mm_storeu_si128((__m128i *)(out + 4 * i), _mm_unpacklo_epi16(x, y));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 16), _mm_unpackhi_epi16(x, y));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 32), _mm_unpacklo_epi16(xh, yh));
+		_mm_storeu_si128((__m128i *)(out + 4 * i + 48), _mm_unpackhi_epi16(xh, yh));
+	}
+	for (; i < n; i++) {
+		uint32_t v = (uint32_t)in[i] | (uint32_t)in[n + i] << 8 |
+			     (uint32_t)in[2 * n + i] << 16 | (uint32_t)in[3 * n + i] << 24;
+
+		memcpy(out + 4 * i, &v, 4);
+	}
+}
+
+/* A COLUMNS chunk into the decoder's buffer: the gather room for MEMCOPY,
+ * then each column followed by as many zero bytes as the longest record
+ * (so that a damaged record reads zeros, never past the buffer, and is
+ * caught by cols_took).  *view gets the chunk with the ctl column as its
+ * records. */
+static int cols_load(struct hs_trace_decoder *d, const struct hs_trace_chunk *c,
+		     struct hs_trace_chunk *view, struct hs_trace_err *err)
+{
+	size_t pad = (size_t)d->code->max_len + 8, n[TRACE_NCOL], need = pad;
+	const uint8_t *src[TRACE_NCOL];
+	uint8_t *o;
+
+	src[TRACE_COL_CTL] = c->data;
+	n[TRACE_COL_CTL] = c->size;
+	for (int k = TRACE_COL_V1; k < TRACE_NCOL; k++) {
+		src[k] = c->col[k - 1];
+		n[k] = c->col_size[k - 1];
+	}
+	for (int k = 0; k < TRACE_NCOL; k++)
+		need += n[k] + pad;
+	if (need > d->col_cap) {
+		free(d->col_buf);
+		d->col_cap = 0;
+		d->col_buf = malloc(need);
+		if (!d->col_buf) {
+			chunk_err(err, c, c->data, "out of memory");
+			return -ENOMEM;
+		}
+		d->col_cap = need;
+	}
+	o = d->col_buf + pad;
+	for (int k = 0; k < TRACE_NCOL; k++) {
+		if (k == TRACE_COL_V4)
+			from_planes4(src[k], o, n[k] / 4);
+		else
+			memcpy(o, src[k], n[k]);
+		memset(o + n[k], 0, pad);
+		d->col[k] = o;
+		d->col_end[k] = o + n[k];
+		o += n[k] + pad;
+	}
+	*view = *c;
+	view->data = (uint8_t *)d->col[TRACE_COL_CTL];
+	view->size = n[TRACE_COL_CTL];
+	return 0;
+}
+
 int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
-			   const struct hs_trace_chunk *c,
+			   const struct hs_trace_chunk *chunk,
 			   struct hs_trace_err *err)
 {
-	const uint8_t *p = c->data, *end = c->data + c->size;
+	struct hs_trace_chunk view;
+	const struct hs_trace_chunk *c = chunk;
+	const uint8_t *p, *end;
 	uint64_t t0 = c->info.first_t;
 	int ret = 0;
+
+	d->cols = c->info.flags & HS_CHUNK_COLUMNS;
+	if (d->cols) {
+		ret = cols_load(d, chunk, &view, err);
+		if (ret)
+			return ret;
+		c = &view;
+	}
+	p = c->data;
+	end = c->data + c->size;
 
 	if (d->have_chunk && c->info.seq == d->next_seq && d->t != t0) {
 		chunk_err(err, c, p, "first_t is %" PRIu64 " but the previous chunk ended at t=%" PRIu64,
@@ -972,6 +1145,14 @@ int hs_trace_decoder_chunk(struct hs_trace_decoder *d,
 		if (ret)
 			goto out;
 		p += 8 + (size_t)len;
+	}
+	for (int k = TRACE_COL_V1; d->cols && k < TRACE_NCOL; k++) {
+		if (d->col[k] != d->col_end[k]) {
+			chunk_err(err, c, p, "%td bytes of column %d left after the last record",
+				  d->col_end[k] - d->col[k], k);
+			ret = -EBADMSG;
+			goto out;
+		}
 	}
 out:
 	d->stats.instructions += d->t - t0;
@@ -1034,6 +1215,7 @@ void hs_trace_decoder_free(struct hs_trace_decoder *d)
 	free(d->threads);
 	free(d->prev);
 	free(d->prev_gen);
+	free(d->col_buf);
 	free(d);
 }
 

@@ -568,6 +568,39 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/* Where the records and the columns of chunk c are (trace_format.h,
+ * COLUMNS): data and size are the ctl column. */
+int hs_trace_chunk_locate(struct hs_trace_chunk *c, struct hs_trace_err *err)
+{
+	size_t raw = c->info.raw_size, at = HS_COLUMNS_HEADER;
+
+	c->data = c->buf;
+	c->size = raw;
+	memset(c->col, 0, sizeof(c->col));
+	memset(c->col_size, 0, sizeof(c->col_size));
+	if (!(c->info.flags & HS_CHUNK_COLUMNS))
+		return 0;
+	if (raw < HS_COLUMNS_HEADER)
+		goto bad;
+	for (int k = 0; k < 3; k++) {
+		uint32_t n = hs_le32(c->buf + 4 * k);
+
+		if (n > raw - at || (k == 1 && n % 4) || (k == 2 && n % 8))
+			goto bad;
+		c->col[k] = c->buf + at;
+		c->col_size[k] = n;
+		at += n;
+	}
+	c->data = c->buf + at;
+	c->size = raw - at;
+	return 0;
+bad:
+	c->size = 0;
+	trace_err_set(err, "%s: chunk %" PRIu64 ": column sizes that do not fit its %zu bytes",
+		      c->path, c->info.seq, raw);
+	return -EBADMSG;
+}
+
 int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,
 			     struct hs_trace_chunk *c, struct hs_trace_err *err)
 {
@@ -583,9 +616,10 @@ int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,
 	ci = &f->chunks[i];
 	c->path = f->path;
 	c->info = *ci;
+	c->data = NULL;
 	c->size = 0;
 	if (grow(&c->comp, &c->comp_cap, ci->comp_size) < 0 ||
-	    grow(&c->data, &c->data_cap, ci->raw_size) < 0) {
+	    grow(&c->buf, &c->data_cap, ci->raw_size) < 0) {
 		trace_err_set(err, "%s: chunk %" PRIu64 ": out of memory", f->path,
 			      ci->seq);
 		return -ENOMEM;
@@ -607,7 +641,7 @@ int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,
 			      f->path, ci->seq);
 		return -EBADMSG;
 	}
-	got = ZSTD_decompressDCtx(c->dctx, c->data, ci->raw_size, c->comp,
+	got = ZSTD_decompressDCtx(c->dctx, c->buf, ci->raw_size, c->comp,
 				  ci->comp_size);
 	if (ZSTD_isError(got)) {
 		trace_err_set(err, "%s: chunk %" PRIu64 ": zstd: %s", f->path,
@@ -619,8 +653,7 @@ int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,
 			      f->path, ci->seq, got, ci->raw_size);
 		return -EBADMSG;
 	}
-	c->size = got;
-	return 0;
+	return hs_trace_chunk_locate(c, err);
 }
 
 void hs_trace_chunk_release(struct hs_trace_chunk *c)
@@ -628,7 +661,7 @@ void hs_trace_chunk_release(struct hs_trace_chunk *c)
 	if (!c)
 		return;
 	free(c->comp);
-	free(c->data);
+	free(c->buf);
 	ZSTD_freeDCtx(c->dctx);
 	memset(c, 0, sizeof(*c));
 }

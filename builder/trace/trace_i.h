@@ -177,6 +177,8 @@ struct trace_sb {
 	uint32_t jumpkind_next;
 	uint32_t prev_size;  /* bytes of delta state */
 	uint32_t max_len;    /* longest record: sb_id + every slot */
+	uint32_t col_len[4]; /* COLUMNS: bytes every record takes in each value
+			      * column (TRACE_COL_*; [0] unused) */
 	uint32_t n_uops;     /* ops kept: a redundant PUT of RIP is dropped */
 	struct trace_uop *ops;
 	struct trace_xnode *xs; /* expression nodes of every op */
@@ -190,6 +192,7 @@ struct hs_trace_code {
 	struct trace_sb **table;  /* [sb_id - HS_SB_ID_FIRST], NULL in gaps */
 	size_t table_len;
 	size_t count;
+	uint32_t max_len;         /* the longest record of any translation */
 	bool truncated;
 };
 
@@ -226,6 +229,14 @@ static inline int trace_jumpkind_retires(uint32_t jk)
 
 /* ---- decoder state --------------------------------------------------- */
 
+/* The columns of a COLUMNS chunk: ctl, then the slots of 1 and 2 bytes, of
+ * 4 bytes, of 8 bytes and more.  TRACE_COL(flat, size): the column of a
+ * slot of `size` bytes; a flat chunk has one. */
+enum { TRACE_COL_CTL, TRACE_COL_V1, TRACE_COL_V4, TRACE_COL_V8, TRACE_NCOL };
+#define TRACE_COL(flat, size) \
+	((flat) ? TRACE_COL_CTL : (size) >= 8 ? TRACE_COL_V8 : \
+	 (size) >= 4 ? TRACE_COL_V4 : TRACE_COL_V1)
+
 struct trace_thread {
 	VexGuestAMD64State st; /* first: calloc alignment is enough */
 	uint64_t scratch;      /* target of ops with no folded constant
@@ -258,6 +269,15 @@ struct hs_trace_decoder {
 	size_t n_threads;
 	uint32_t cur_tid;
 	struct trace_thread *cur;
+
+	/* A COLUMNS chunk (trace_format.h), copied with max_len zero bytes
+	 * after each column, so that a record is walked without bounds
+	 * checks and checked once it is done: col[k] is the next byte of
+	 * column k (TRACE_COL_*), col_end[k] its end. */
+	bool cols;
+	const uint8_t *col[TRACE_NCOL], *col_end[TRACE_NCOL];
+	uint8_t *col_buf;
+	size_t col_cap;
 
 	uint64_t t;
 	bool have_chunk;      /* decoded a chunk before: check continuity */

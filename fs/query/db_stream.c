@@ -69,7 +69,7 @@ static void chunk_free(void *p)
 	struct hs_trace_chunk *c = p;
 
 	if (c)
-		free(c->data);
+		free(c->buf);
 	free(c);
 }
 
@@ -102,8 +102,8 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 		err = -ENOMEM;
 		goto fail;
 	}
-	c->data = malloc(dc->raw_size ? dc->raw_size : 1);
-	if (!c->data) {
+	c->buf = malloc(dc->raw_size ? dc->raw_size : 1);
+	if (!c->buf) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -147,7 +147,7 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 		err = -ENOMEM;
 		goto fail;
 	}
-	got = ZSTD_decompressDCtx(dctx, c->data, dc->raw_size, comp + HS_CHUNK_HEADER_SIZE,
+	got = ZSTD_decompressDCtx(dctx, c->buf, dc->raw_size, comp + HS_CHUNK_HEADER_SIZE,
 				  dc->comp_size);
 	dctx_put(img->db, dctx);
 	if (ZSTD_isError(got) || got != dc->raw_size) {
@@ -160,7 +160,10 @@ static int load_chunk(void *arg, void **data, size_t *bytes)
 		.comp_size = dc->comp_size, .payload_xxh = dc->payload_xxh,
 	};
 	c->path = img->stream_path;
-	c->size = dc->raw_size;
+	if (hs_trace_chunk_locate(c, NULL)) {
+		err = chunk_bad(img, dc, "its column sizes do not fit");
+		goto fail;
+	}
 	free(comp);
 	*data = c;
 	*bytes = dc->raw_size + sizeof(*c);

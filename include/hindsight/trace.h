@@ -144,13 +144,27 @@ bool hs_trace_file_has_last(const struct hs_trace_file *f);
 struct hs_trace_chunk {
 	struct hs_trace_chunk_info info;
 	const char *path;    /* borrowed from the file, for error messages */
-	uint8_t *data;       /* info.raw_size bytes, owned by the chunk */
+	/* The records, in the chunk's memory: all info.raw_size bytes, or in
+	 * a HS_CHUNK_COLUMNS chunk the ctl column alone (every event record
+	 * whole, of SB records only their control bytes: decode those with
+	 * hs_trace_decoder_chunk) */
+	uint8_t *data;
 	size_t size;
 	/* private */
+	uint8_t *buf;        /* the whole decompressed chunk */
+	const uint8_t *col[3]; /* COLUMNS: v1, v4 (byte planes), v8 in buf */
+	uint32_t col_size[3];
 	uint8_t *comp;
 	size_t comp_cap, data_cap;
 	void *dctx;
 };
+
+/* For a chunk read without hs_trace_file_read_chunk(): with info, path
+ * and buf (malloc'd, freed by whoever filled it: the decompressed payload,
+ * info.raw_size bytes) filled in, points data and size (and a COLUMNS
+ * chunk's columns) where hs_trace_file_read_chunk() would.  0, or
+ * -EBADMSG when the column sizes do not fit. */
+int hs_trace_chunk_locate(struct hs_trace_chunk *c, struct hs_trace_err *err);
 
 /* Reads chunk i, checks its payload XXH64 and decompresses it. */
 int hs_trace_file_read_chunk(const struct hs_trace_file *f, size_t i,

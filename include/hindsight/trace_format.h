@@ -45,15 +45,16 @@
 
 #include "hindsight/le.h"
 
-#define HS_TRACE_FORMAT_VERSION 7
+#define HS_TRACE_FORMAT_VERSION 8
 /* The oldest version readers accept.  Version 4 added the captured
  * syscall arguments (HS_SYSCALL_ENTER_ARGS); version 5 the signal's
  * siginfo in SIGNAL and EXIT and the trailer of EXEC (each a longer
  * record whose first fields are unchanged); version 6 the CONSOLE record
  * (what reached the recording's stdout and stderr, from any process and
  * fd) and the kernel's whole siginfo at the end of SIGNAL and EXIT;
- * version 7 the Valgrind version in the file header (below).  Version 3
- * to 6 files differ in nothing else and still read. */
+ * version 7 the Valgrind version in the file header (below); version 8
+ * stream chunks in columns (HS_CHUNK_COLUMNS, below).  Version 3 to 7
+ * files differ in nothing else and still read. */
 #define HS_TRACE_FORMAT_MIN_VERSION 3
 
 /* ---- file header (72 bytes; 64 before version 7) ----------------------
@@ -128,6 +129,31 @@ static const struct hs_le_field hs_trace_header_v7_fields[] = {
 #define HS_CHUNK_MAGIC 0x4b435348u /* "HSCK" */
 #define HS_CHUNK_HEADER_SIZE 48
 #define HS_CHUNK_LAST 0x1u
+/* COLUMNS (stream chunks from version 8; before, a chunk is its records,
+ * one after the other).  The records' bytes are cut into four columns:
+ *   ctl   every event record whole, and of each SB record its u32 sb_id
+ *         and its guard and taken bytes (STOREG, EXIT)
+ *   v1    the other slots of 1 and 2 bytes
+ *   v4    the other slots of 4 bytes, as 4 byte planes: byte 0 of every
+ *         slot, then byte 1 of every slot, ... (n4 / 4 slots)
+ *   v8    the other slots of 8, 16 and 32 bytes
+ * MEMCOPY bytes go by the size of each piece (8, then 4/2/1).  A reader
+ * walks ctl record by record and takes each slot, in record order, from
+ * its column.  Every SB record (and SB_ABORT) takes in each value column
+ * the room of all its translation's slots of that column, whichever exit
+ * (or fault) ends it: the slots it did not reach are zeros, not read (so
+ * that the recorder moves the value cursors once per record, not at each
+ * exit).  The chunk (after decompression) is
+ *   u32 n1, u32 n4, u32 n8, v1[n1], v4[n4], v8[n8], ctl[rest]
+ * so it ends with its last record, as before.  Why: the control bytes of a
+ * loop repeat, logged values mostly do not, and interleaved every value
+ * breaks zstd's matches; apart, zstd -1 takes about 25 % less CPU on
+ * gzip's stream and writes 8 % fewer bytes (bench/RESULTS.md, "column
+ * split").
+ * SB_ABORT's slots are in the columns too: its payload is u32 sb_id, u32
+ * retired, then the ctl bytes of its slots. */
+#define HS_CHUNK_COLUMNS 0x2u
+#define HS_COLUMNS_HEADER 12
 
 /* A chunk header in memory, with where it is in its file; its fields
  * (all but the magic and the header's own checksum) by one table, as for
@@ -212,7 +238,8 @@ enum hs_event {
 	 * part of the guest state (syscall results, client requests). */
 	HS_EV_REG_WRITE = 15,
 	/* u32 sb_id, u32 retired, then the slot bytes of the ops of the first
-	 * `retired` instructions.  Replaces the SB record of a translation
+	 * `retired` instructions (in a COLUMNS chunk only those of ctl, the
+	 * others in their columns).  Replaces the SB record of a translation
 	 * that a synchronous fault interrupted; instruction `retired` faulted.
 	 * The delta state of sb_id is then reset to zero. */
 	HS_EV_SB_ABORT = 16,

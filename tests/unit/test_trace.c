@@ -364,11 +364,41 @@ static void code_record(struct buf *b, const struct tsb *sb)
 	buf_free(&p);
 }
 
+/* Columns mode (trace_format.h, COLUMNS): set by the tests that run
+ * again on chunks in columns; every slot but guard and taken bytes goes to
+ * cols[] by its size (v1, v4, v8), the rest to the record buffer (ctl). */
+static bool cols_mode;
+static struct buf cols[3];
+static size_t cols_drop; /* bytes cut off the end of v8 (damage) */
+
+static struct buf *slot_buf(struct buf *b, uint32_t size)
+{
+	if (!cols_mode)
+		return b;
+	return &cols[size >= 8 ? 2 : size >= 4 ? 1 : 0];
+}
+
+/* MEMCOPY's raw bytes: one piece, or in columns pieces of 8, then 4/2/1. */
+static void enc_raw(struct buf *b, const uint8_t *v, uint32_t size)
+{
+	uint32_t k = 0, n;
+
+	if (!cols_mode) {
+		put(b, v, size);
+		return;
+	}
+	for (; k < size; k += n) {
+		n = size - k >= 8 ? 8 : size - k >= 4 ? 4 : size - k >= 2 ? 2 : 1;
+		put(slot_buf(b, n), v + k, n);
+	}
+}
+
 /* One slot, coded against prev as trace_format.h says. */
-static void enc_slot(struct buf *b, uint8_t *prev, const void *value,
+static void enc_slot(struct buf *rb, uint8_t *prev, const void *value,
 		     uint32_t size, bool raw)
 {
 	const uint8_t *v = value;
+	struct buf *b = slot_buf(rb, size);
 
 	if (raw || !(size == 1 || size == 2 || size == 4 || size == 8 ||
 		     size == 16 || size == 32)) {
@@ -422,7 +452,7 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 			break;
 		case HS_OP_PUT:
 			if (o->legacy_raw)
-				put(b, v->v, o->size);
+				put(slot_buf(b, o->size), v->v, o->size);
 			else
 				enc_expr(b, &o->xv, o->size, raw, sb->prev[i][1], v->v);
 			break;
@@ -439,7 +469,7 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 			break;
 		case HS_OP_MEMCOPY:
 			enc_expr(b, &o->xa, 8, raw, sb->prev[i][0], &v->a);
-			put(b, v->v, o->size);
+			enc_raw(b, v->v, o->size);
 			break;
 		case HS_OP_EXIT:
 			put8(b, v->flag);
@@ -454,6 +484,82 @@ static uint64_t enc_slots(struct buf *b, struct tsb *sb, const struct tval *vals
 		}
 	}
 	return imarks;
+}
+
+/* Columns mode: the room a record of sb takes in each value column, all
+ * its slots whichever exit it leaves by (trace_format.h, COLUMNS). */
+static void col_add(size_t len[3], uint32_t size)
+{
+	len[size >= 8 ? 2 : size >= 4 ? 1 : 0] += size;
+}
+
+static void expr_cols(const struct texpr *e, uint32_t size, size_t len[3])
+{
+	if (e->n == 0)
+		col_add(len, size);
+	for (int i = 0; i < e->n; i++)
+		if (e->x[i].kind == HS_X_SLOT)
+			col_add(len, e->x[i].size);
+}
+
+static void record_cols(const struct tsb *sb, size_t len[3])
+{
+	memset(len, 0, 3 * sizeof(*len));
+	for (uint32_t i = 0; i < sb->n_ops; i++) {
+		const struct top *o = &sb->ops[i];
+		uint32_t k, n;
+
+		switch (o->kind) {
+		case HS_OP_PUT:
+			if (o->legacy_raw)
+				col_add(len, o->size);
+			else
+				expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_PUTI:
+			expr_cols(&o->xa, 4, len);
+			expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_STORE:
+		case HS_OP_STOREG:
+			expr_cols(&o->xa, 8, len);
+			expr_cols(&o->xv, o->size, len);
+			break;
+		case HS_OP_MEMCOPY:
+			expr_cols(&o->xa, 8, len);
+			for (k = 0; k < o->size; k += n) {
+				n = o->size - k >= 8 ? 8 : o->size - k >= 4 ? 4 :
+				    o->size - k >= 2 ? 2 : 1;
+				col_add(len, n);
+			}
+			break;
+		case HS_OP_NEXT:
+			expr_cols(&o->xa, 8, len);
+			break;
+		}
+	}
+}
+
+/* Slots of ops [0, limit) of sb, as enc_slots; in columns mode each value
+ * column then padded with zeros to the record's whole room. */
+static uint64_t enc_record(struct buf *b, struct tsb *sb, const struct tval *vals,
+			   uint32_t limit)
+{
+	size_t at[3], len[3];
+	uint64_t n;
+
+	for (int k = 0; k < 3; k++)
+		at[k] = cols[k].len;
+	n = enc_slots(b, sb, vals, limit);
+	if (!cols_mode)
+		return n;
+	record_cols(sb, len);
+	for (int k = 0; k < 3; k++) {
+		assert_true(cols[k].len <= at[k] + len[k]);
+		while (cols[k].len < at[k] + len[k])
+			put8(&cols[k], 0);
+	}
+	return n;
 }
 
 /* ---- recordings -------------------------------------------------------- */
@@ -510,8 +616,32 @@ static void file_header(struct buf *b, const char *magic, uint32_t version,
 		       __VALGRIND_MAJOR__, __VALGRIND_MINOR__);
 }
 
-static void chunk_out(struct buf *file, struct buf *raw, uint64_t seq,
-		      uint64_t first_t, uint32_t flags, size_t drop)
+/* In columns mode: the chunk's columns, then raw (the ctl column), as
+ * one chunk (n1, n4, n8, v1, v4 in byte planes, v8, ctl). */
+static void cols_out(struct buf *raw)
+{
+	struct buf all = { 0 };
+	size_t n4 = cols[1].len / 4;
+
+	assert_true(cols_drop <= cols[2].len);
+	cols[2].len -= cols_drop;
+	cols_drop = 0;
+	for (int k = 0; k < 3; k++)
+		put32(&all, (uint32_t)cols[k].len);
+	put(&all, cols[0].p, cols[0].len);
+	for (int j = 0; j < 4; j++)
+		for (size_t i = 0; i < n4; i++)
+			put8(&all, cols[1].p[4 * i + j]);
+	put(&all, cols[2].p, cols[2].len);
+	put(&all, raw->p, raw->len);
+	for (int k = 0; k < 3; k++)
+		cols[k].len = 0;
+	buf_free(raw);
+	*raw = all;
+}
+
+static void chunk_write(struct buf *file, struct buf *raw, uint64_t seq,
+			uint64_t first_t, uint32_t flags, size_t drop)
 {
 	size_t cap = ZSTD_compressBound(raw->len);
 	uint8_t *comp = malloc(cap ? cap : 1);
@@ -537,6 +667,16 @@ static void chunk_out(struct buf *file, struct buf *raw, uint64_t seq,
 	buf_free(&tmp);
 	free(comp);
 	raw->len = 0;
+}
+
+static void chunk_out(struct buf *file, struct buf *raw, uint64_t seq,
+		      uint64_t first_t, uint32_t flags, size_t drop)
+{
+	if (cols_mode) {
+		cols_out(raw);
+		flags |= HS_CHUNK_COLUMNS;
+	}
+	chunk_write(file, raw, seq, first_t, flags, drop);
 }
 
 static int rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -578,7 +718,7 @@ static void rec_define(struct rec *r, struct tsb *sb)
 static void rec_exec(struct rec *r, struct tsb *sb, const struct tval *vals)
 {
 	put32(&r->chunk, sb->id);
-	r->t += enc_slots(&r->chunk, sb, vals, sb->n_ops);
+	r->t += enc_record(&r->chunk, sb, vals, sb->n_ops);
 }
 
 static void rec_event(struct rec *r, uint32_t tag, const void *payload, uint32_t len)
@@ -600,7 +740,7 @@ static void rec_abort(struct rec *r, struct tsb *sb, const struct tval *vals,
 		limit++;
 	put32(&p, sb->id);
 	put32(&p, retired);
-	assert_int_equal(enc_slots(&p, sb, vals, limit), retired);
+	assert_int_equal(enc_record(&p, sb, vals, limit), retired);
 	rec_event(r, HS_EV_SB_ABORT, p.p, (uint32_t)p.len);
 	memset(sb->prev, 0, sizeof(sb->prev));
 	r->t += retired;
@@ -673,7 +813,7 @@ static void rec_write(struct rec *r)
 	if (!r->code_file.len) {
 		file_header(&r->code_file, HS_CODE_MAGIC, HS_TRACE_FORMAT_VERSION,
 			    100, 0, 0);
-		chunk_out(&r->code_file, &r->code_chunk, r->code_seq++, 0,
+		chunk_write(&r->code_file, &r->code_chunk, r->code_seq++, 0,
 			  HS_CHUNK_LAST, 0);
 	}
 	write_file(r->img, "code.hst", &r->code_file);
@@ -2017,25 +2157,51 @@ static void test_trace_reports_truncated_last_chunk_as_incomplete(void **state)
 	rec_free(&r);
 }
 
+/* Two records of sb_straight, the chunk not cut yet: for a test to
+ * damage its end. */
+static void two_straight_records(struct rec *r, struct tsb *sb)
+{
+	VexGuestAMD64State st;
+
+	rec_init(r);
+	sb_straight(sb);
+	rec_define(r, sb);
+	state_init(&st);
+	rec_start(r, &st);
+	exec_straight(r, sb, 1, 1, 0x100, 1, 0x1000);
+	exec_straight(r, sb, 2, 2, 0x108, 2, 0x1000);
+}
+
+static void expect_record_past_end(struct rec *r)
+{
+	rec_cut(r, HS_CHUNK_LAST);
+	rec_write(r);
+	expect_decode_error(r, -EBADMSG, "chunk 0 ");
+	expect_decode_error(r, -EBADMSG, "runs past the end of the chunk");
+	rec_free(r);
+}
+
 static void test_trace_rejects_record_past_chunk_end(void **state)
 {
 	struct rec r;
 	struct tsb sb;
-	VexGuestAMD64State st;
 
-	rec_init(&r);
-	sb_straight(&sb);
-	rec_define(&r, &sb);
-	state_init(&st);
-	rec_start(&r, &st);
-	exec_straight(&r, &sb, 1, 1, 0x100, 1, 0x1000);
-	exec_straight(&r, &sb, 2, 2, 0x108, 2, 0x1000);
+	two_straight_records(&r, &sb);
 	r.drop_tail = 3; /* the last SB record loses the end of its NEXT slot */
-	rec_cut(&r, HS_CHUNK_LAST);
-	rec_write(&r);
-	expect_decode_error(&r, -EBADMSG, "chunk 0 ");
-	expect_decode_error(&r, -EBADMSG, "runs past the end of the chunk");
-	rec_free(&r);
+	expect_record_past_end(&r);
+}
+
+/* Columns: the records need more of a value column than the chunk has
+ * (the 8-byte NEXT slot of the last record is cut); a flat chunk's
+ * counterpart is test_trace_rejects_record_past_chunk_end. */
+static void test_trace_cols_rejects_short_column(void **state)
+{
+	struct rec r;
+	struct tsb sb;
+
+	two_straight_records(&r, &sb);
+	cols_drop = 8; /* v8 stays whole slots, as the reader checks */
+	expect_record_past_end(&r);
 }
 
 static void test_trace_rejects_unknown_sb_id(void **state)
@@ -2358,6 +2524,24 @@ static void test_trace_reset_decoder_takes_any_chunk_and_forgets_threads(void **
 	rec_free(&r);
 }
 
+/* The same tests on stream chunks in columns (the recorder's layout since
+ * format 8; the others write flat chunks, as versions 3 to 7 did). */
+static int cols_on(void **state)
+{
+	cols_mode = true;
+	return 0;
+}
+
+static int cols_off(void **state)
+{
+	cols_mode = false;
+	for (int k = 0; k < 3; k++)
+		buf_free(&cols[k]);
+	return 0;
+}
+
+#define COLS(t) cmocka_unit_test_setup_teardown(t, cols_on, cols_off)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2396,6 +2580,41 @@ int main(void)
 		cmocka_unit_test(test_trace_lists_process_images_sorted),
 		cmocka_unit_test(test_trace_callback_error_stops_decoding),
 		cmocka_unit_test(test_trace_reset_decoder_takes_any_chunk_and_forgets_threads),
+		COLS(test_trace_counts_and_reports_straight_line_instructions),
+		COLS(test_trace_reconstructs_registers),
+		COLS(test_trace_taken_exit_ends_record_and_keeps_unreached_slots),
+		COLS(test_trace_faulting_jumpkinds_do_not_retire),
+		COLS(test_trace_delta_state_resets_at_chunk_start),
+		COLS(test_trace_sb_abort_retires_prefix_and_resets_delta),
+		COLS(test_trace_storeg_with_false_guard_stores_nothing),
+		COLS(test_trace_applies_puti_narrow_and_wide_puts),
+		COLS(test_trace_evaluates_derived_values),
+		COLS(test_trace_wide_slotref_raw_put_and_skipped_memcopy),
+		COLS(test_trace_evaluates_ite_compares_and_variable_shifts),
+		COLS(test_trace_code_rejects_malformed_expressions),
+		COLS(test_trace_detects_register_mismatch),
+		COLS(test_trace_compares_flags_not_thunks),
+		COLS(test_trace_applies_syscall_exit_and_reg_write_before_check),
+		COLS(test_trace_keeps_one_state_per_thread),
+		COLS(test_trace_accepts_valid_two_chunk_recording),
+		COLS(test_trace_rejects_bad_magic),
+		COLS(test_trace_rejects_bad_version),
+		COLS(test_trace_rejects_other_valgrind),
+		COLS(test_trace_reads_version_6),
+		COLS(test_trace_rejects_bad_file_header_checksum),
+		COLS(test_trace_rejects_bad_chunk_header_checksum),
+		COLS(test_trace_rejects_bad_chunk_checksum),
+		COLS(test_trace_reports_truncated_last_chunk_as_incomplete),
+		COLS(test_trace_cols_rejects_short_column),
+		COLS(test_trace_rejects_unknown_sb_id),
+		COLS(test_trace_rejects_discontinuous_first_t),
+		COLS(test_trace_code_rejects_put_outside_guest_state),
+		COLS(test_trace_code_table_has_gaps_and_insns),
+		COLS(test_trace_complete_needs_last_chunk_and_exit),
+		COLS(test_trace_exit_total_t_must_match),
+		COLS(test_trace_lists_process_images_sorted),
+		COLS(test_trace_callback_error_stops_decoding),
+		COLS(test_trace_reset_decoder_takes_any_chunk_and_forgets_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
