@@ -61,7 +61,15 @@ struct lthread {
 	uint32_t file, line;     /* file LS_NONE: no current line */
 	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
 	uint64_t fr;             /* the inlined copy stepped in (0: none) */
+	uint8_t lined;           /* LN_*: how the thread came to its last instruction */
 };
+
+/* Whether the thread's last event was an instruction with line info
+ * (LN_YES) or a call, return or signal (LN_NO); LN_UNKNOWN: neither yet
+ * in this shard.  A function's entry reached right after an instruction
+ * with lines was jumped to (a tail call): gdb's step sees a new line
+ * there and skips no prologue (it is no "step into subroutine"). */
+enum { LN_UNKNOWN = 0, LN_NO, LN_YES };
 
 struct centry {
 	uint64_t addr;           /* 0: empty */
@@ -141,6 +149,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 		e->flags = CF_INL_ENTRY;
 	if (!li.line)
 		return e;
+	if (hs_src_thunk(p->src, addr))
+		return e; /* a C++ thunk: gdb's step goes through it as through a PLT stub */
 	if (range_of(p, addr)->inline_only) {
 		/* the dynamic linker: its copies' entries, no line starts */
 		e->fin = li.inline_frame;
@@ -344,7 +354,9 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	const struct centry *e;
 	struct lthread *th;
 	struct lrow r;
+	bool jentry = false;
 	int ret = 0;
+	uint8_t lined;
 
 	/* most instructions of most programs are in code without lines: the
 	 * ranges first, which cost a few compares and no memory traffic */
@@ -362,12 +374,17 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		return 0; /* no line info: the current line stays */
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
+	lined = th->lined;
+	th->lined = LN_YES;
 	if (th->known && rip >= th->rs && rip < th->re)
 		return 0; /* stepped over without looking */
-	if (e->flags & CF_PROLOGUE) {
-		st_reset(th); /* a new frame: its first line will start */
+	if ((e->flags & CF_PROLOGUE) && lined != LN_YES) {
+		/* a new frame (a call, a signal; unknown at a shard's start,
+		 * taken as a call): its first line will start */
+		st_reset(th);
 		return 0;
 	}
+	jentry = e->flags & CF_PROLOGUE; /* a tail call's jump: a row as any other */
 	r.pc = rip;
 	r.row_addr = e->row_addr;
 	r.row_end = e->row_end;
@@ -376,11 +393,11 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	r.stmt = e->flags & CF_STMT;
 	r.fin = e->fin;
 	r.fhid = e->fhid;
-	if ((e->flags & CF_IN_PROLOGUE) && !th->known) {
+	if ((e->flags & CF_IN_PROLOGUE) && !jentry && !th->known) {
 		/* whether the frame just began is the merge's to know */
 		th->rk = th->fk = false;
 		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
-	} else if ((e->flags & CF_IN_PROLOGUE) && in_prologue_skip(th)) {
+	} else if ((e->flags & CF_IN_PROLOGUE) && !jentry && in_prologue_skip(th)) {
 		return 0;
 	} else if (!th->known)
 		ret = insn_unknown(p, t, tid, th, &r);
@@ -405,6 +422,7 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		return p->cb_ret = ret;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
+	th->lined = LN_NO;
 	if (jk == HS_TRACE_JK_CALL) {
 		st_reset(th);
 		return 0;
@@ -427,9 +445,14 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	int ret;
 
 	(void)tid;
-	/* a handler runs on top of an inlined copy (dbb_inl.c) */
-	if (tag == HS_EV_SIGNAL && len >= 12 && !(hs_le32(pl + 8) & HS_SIG_FATAL))
+	/* a handler runs on top of an inlined copy (dbb_inl.c); its entry is
+	 * a new frame's */
+	if (tag == HS_EV_SIGNAL && len >= 12 && !(hs_le32(pl + 8) & HS_SIG_FATAL)) {
+		if (!(th = lthread_of(p, hs_le32(pl))))
+			return p->cb_ret = -ENOMEM;
+		th->lined = LN_NO;
 		return (ret = dbb_inl_signal(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
+	}
 	if (tag == HS_EV_SIGRETURN && len >= 4)
 		return (ret = dbb_inl_sigreturn(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
 	if (tag != HS_EV_THREAD_EXIT || len < 4)
@@ -437,6 +460,7 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	if (!(th = lthread_of(p, hs_le32(pl))))
 		return p->cb_ret = -ENOMEM;
 	st_reset(th);
+	th->lined = LN_NO;
 	if ((ret = dbb_inl_exit(p->inl, t, hs_le32(pl))))
 		return p->cb_ret = ret;
 	return 0;
