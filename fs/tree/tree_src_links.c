@@ -332,9 +332,15 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 
 	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
 		err = step_over_inline(tree, n, &sc, how, t);
-		if (err != -E2BIG)
-			return err;
 		/* no copies there, or too long a walk: fs/query's answer */
+		if (err == -E2BIG)
+			err = hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+		/* gdb's next, as its step, stops as a signal it stops on
+		 * arrives and goes into the handler with the next `next`:
+		 * one stop, the handler's first instruction, at -O0 and -O2 */
+		if (err == 0 && how == HS_DB_STEP_OVER)
+			err = hs_tree_step_signal_stop(sc.img, n->t, t);
+		return err;
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)
