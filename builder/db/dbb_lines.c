@@ -23,9 +23,10 @@
  *               lfiles.sp; flags 0: a line start, else LS_* (an op)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
- *               u32 frame changed, u64 range start, u64 range end,
- *               u64 inline frame stepped in }:
- *               threads whose state the shard knows at its end
+ *               u32 frame changed | LN_* << 1 | FIN_LINED_ONLY, u64 range
+ *               start, u64 range end, u64 inline frame stepped in }:
+ *               threads whose state the shard knows at its end (with
+ *               FIN_LINED_ONLY: whose last event alone it knows)
  *
  * The pass runs only for images with a module that has DWARF lines, and
  * only instructions inside such modules are looked up (a small cache per
@@ -46,9 +47,11 @@
 #define LS_RET 0x2u       /* ... a return, not an instruction */
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
 #define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
+#define LS_PRO 0x10u      /* ... at a function's entry, called or jumped to? */
 #define LS_NONE UINT32_MAX
 #define LREC 64           /* lines.sp record */
 #define FREC 40           /* lfinal.sp record */
+#define FIN_LINED_ONLY 0x8u
 #define CACHE_BITS 16
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
@@ -378,10 +381,8 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	th->lined = LN_YES;
 	if (th->known && rip >= th->rs && rip < th->re)
 		return 0; /* stepped over without looking */
-	if ((e->flags & CF_PROLOGUE) && lined != LN_YES) {
-		/* a new frame (a call, a signal; unknown at a shard's start,
-		 * taken as a call): its first line will start */
-		st_reset(th);
+	if ((e->flags & CF_PROLOGUE) && lined == LN_NO) {
+		st_reset(th); /* a new frame (a call, a signal): its first line will start */
 		return 0;
 	}
 	jentry = e->flags & CF_PROLOGUE; /* a tail call's jump: a row as any other */
@@ -393,7 +394,11 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	r.stmt = e->flags & CF_STMT;
 	r.fin = e->fin;
 	r.fhid = e->fhid;
-	if ((e->flags & CF_IN_PROLOGUE) && !jentry && !th->known) {
+	if (jentry && lined == LN_UNKNOWN) {
+		/* the thread's first event in the shard: how it came here is
+		 * the merge's to know (the state stays unknown: it was) */
+		ret = emit(p, t, tid, &r, LS_COND | LS_PRO);
+	} else if ((e->flags & CF_IN_PROLOGUE) && !jentry && !th->known) {
 		/* whether the frame just began is the merge's to know */
 		th->rk = th->fk = false;
 		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
@@ -476,14 +481,16 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 		uint8_t r[FREC] = { 0 };
 		uint32_t lf = LS_NONE;
 
-		if (!th->known)
+		if (!th->known && th->lined == LN_UNKNOWN)
 			continue;
-		if (th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
+		if (th->known && th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
 			break;
 		hs_put_le32(r, (uint32_t)tid);
 		hs_put_le32(r + 4, lf);
 		hs_put_le32(r + 8, th->file == LS_NONE ? 0 : th->line);
-		hs_put_le32(r + 12, th->fchg);
+		/* bit 0 fchg, bits 1-2 lined, bit 3: only lined is known */
+		hs_put_le32(r + 12, (uint32_t)th->fchg | (uint32_t)th->lined << 1 |
+					    (th->known ? 0 : FIN_LINED_ONLY));
 		hs_put_le64(r + 16, th->rs);
 		hs_put_le64(r + 24, th->re);
 		hs_put_le64(r + 32, th->fr);
@@ -753,11 +760,14 @@ static int carry_final(const char *dir, char **local, size_t n_local, char **all
 			ret = -ENOMEM;
 			break;
 		}
+		th->lined = (uint8_t)(hs_le32(fin + off + 12) >> 1 & 3);
+		if (hs_le32(fin + off + 12) & FIN_LINED_ONLY)
+			continue;
 		th->known = true;
 		th->file = lf == LS_NONE || lf >= n_local ? LS_NONE :
 			   (uint32_t)find_path(all, n_all, local[lf]);
 		th->line = hs_le32(fin + off + 8);
-		th->fchg = hs_le32(fin + off + 12) != 0;
+		th->fchg = hs_le32(fin + off + 12) & 1;
 		th->rs = hs_le64(fin + off + 16);
 		th->re = hs_le64(fin + off + 24);
 		th->fr = hs_le64(fin + off + 32);
@@ -845,6 +855,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 					st_reset(th);
 				if (flags & LS_RET) {
 					st_ret(th);
+					th->lined = LN_NO;
 					continue;
 				}
 				row.file = (uint32_t)g;
@@ -855,6 +866,12 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.pc = hs_le64(rec + 24);
 				row.row_addr = hs_le64(rec + 32);
 				row.row_end = hs_le64(rec + 40);
+				if ((flags & LS_PRO) && th->lined != LN_YES) {
+					st_reset(th); /* called: its first line will start */
+					th->lined = LN_YES;
+					continue;
+				}
+				th->lined = LN_YES;
 				if ((flags & LS_INPRO) && in_prologue_skip(th))
 					continue;
 				if (!st_insn(th, &row))
