@@ -20,7 +20,6 @@ SRC=$ROOT/tests/programs
 B=$T/bin
 mkdir -p "$B"
 gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
-	gcc -g -O2 -o "$B/st_tail_o2" "$SRC/st_tail.c" -pthread &&
 	g++ -g -O0 -o "$B/st_thunk" "$SRC/st_thunk.cc" &&
 	gcc -O2 -fPIC -c -o "$B/nog.o" "$SRC/st_wrap/nog.c" &&
 	gcc -g -O0 -fPIC -c -o "$B/dbg.o" "$SRC/st_wrap/dbg.c" &&
@@ -80,7 +79,7 @@ for i in range(n):
 PYEOF
 
 n=0
-for p in st_tail st_tail_o2 st_thunk st_wrap st_sigjmp st_sigjmp_o2; do
+for p in st_tail st_thunk st_wrap st_sigjmp st_sigjmp_o2; do
 	case $p in st_sigjmp*) cmd=next link=next-line ;; *) cmd=step link=step-into ;; esac
 	CMD=$cmd timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/walk.py" "$B/$p" \
 		</dev/null >"$T/$p.gdb" 2>&1
@@ -109,4 +108,4 @@ line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.want" | sed -n '2s/^STOP __GI___
 [ -n "$line" ] || fail "st_tail: gdb's step did not go from qsort to __qsort_r"
 dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -prune | head -n 1)
 [ -n "$dir" ] && [ -f "$dir/$line" ] || fail "st_tail: lines/.../msort.c/$line does not exist"
-pass "$n stops as gdb's step and next (6 programs), lines/ has msort.c:$line"
+pass "$n stops as gdb's step and next (5 programs), lines/ has msort.c:$line"
