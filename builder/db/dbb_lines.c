@@ -23,7 +23,7 @@
  *               lfiles.sp; flags 0: a line start, else LS_* (an op)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
- *               u32 frame changed | LN_* << 1 | FIN_LINED_ONLY, u64 range
+ *               u32 frame changed | LN_* << 1 | FIN_LINED_ONLY | FIN_ENTRY, u64 range
  *               start, u64 range end, u64 inline frame stepped in }:
  *               threads whose state the shard knows at its end (with
  *               FIN_LINED_ONLY: whose last event alone it knows)
@@ -52,6 +52,7 @@
 #define LREC 64           /* lines.sp record */
 #define FREC 40           /* lfinal.sp record */
 #define FIN_LINED_ONLY 0x8u
+#define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
@@ -65,6 +66,8 @@ struct lthread {
 	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
 	uint64_t fr;             /* the inlined copy stepped in (0: none) */
 	uint8_t lined;           /* LN_*: how the thread came to its last instruction */
+	bool entry;              /* a frame just began (st_reset): its first row
+				  * start stops, statement or not */
 };
 
 /* Whether the thread's last event was an instruction with line info
@@ -205,6 +208,7 @@ static void st_reset(struct lthread *s)
 	s->rs = s->re = 0;
 	s->fchg = true;
 	s->fr = 0;
+	s->entry = true;
 }
 
 /* Takes r's row as the step range (and its line with line_too), in the
@@ -245,10 +249,16 @@ static bool st_stop(struct lthread *s, const struct lrow *r)
  * enters the copy); an inline frame left or entered is a frame changed. */
 static bool st_insn(struct lthread *s, const struct lrow *r)
 {
-	bool differ;
+	bool differ, entry = s->entry;
 
 	if (r->pc >= s->rs && r->pc < s->re)
 		return false;
+	s->entry = false;
+	/* gdb's step into a function stops at its prologue's end (its entry
+	 * without one) whatever the row there (handle_step_into_function:
+	 * __qsort_r's second row of line 165 is no statement) */
+	if (entry && r->pc == r->row_addr)
+		return st_stop(s, r);
 	if (r->fhid != r->fin && !s->fchg && r->fhid == s->fr)
 		return st_stop(s, r);
 	if (r->pc != r->row_addr) {
@@ -278,6 +288,7 @@ static void st_ret(struct lthread *s)
 {
 	s->rs = s->re = 0;
 	s->fchg = true;
+	s->entry = false;
 }
 
 /* A line start (flags 0), or an op the merge replays on the state the
@@ -404,9 +415,10 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
 	} else if ((e->flags & CF_IN_PROLOGUE) && !jentry && in_prologue_skip(th)) {
 		return 0;
-	} else if (!th->known)
+	} else if (!th->known) {
 		ret = insn_unknown(p, t, tid, th, &r);
-	else if (st_insn(th, &r))
+		th->entry = false; /* the merge's, if the frame had just begun */
+	} else if (st_insn(th, &r))
 		ret = emit(p, t, tid, &r, 0);
 	if (ret)
 		p->cb_ret = ret;
@@ -466,6 +478,7 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 		return p->cb_ret = -ENOMEM;
 	st_reset(th);
 	th->lined = LN_NO;
+	th->entry = false; /* a thread's first instruction is no step into a function */
 	if ((ret = dbb_inl_exit(p->inl, t, hs_le32(pl))))
 		return p->cb_ret = ret;
 	return 0;
@@ -490,7 +503,8 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 		hs_put_le32(r + 8, th->file == LS_NONE ? 0 : th->line);
 		/* bit 0 fchg, bits 1-2 lined, bit 3: only lined is known */
 		hs_put_le32(r + 12, (uint32_t)th->fchg | (uint32_t)th->lined << 1 |
-					    (th->known ? 0 : FIN_LINED_ONLY));
+					    (th->known ? 0 : FIN_LINED_ONLY) |
+					    (th->entry ? FIN_ENTRY : 0));
 		hs_put_le64(r + 16, th->rs);
 		hs_put_le64(r + 24, th->re);
 		hs_put_le64(r + 32, th->fr);
@@ -768,6 +782,7 @@ static int carry_final(const char *dir, char **local, size_t n_local, char **all
 			   (uint32_t)find_path(all, n_all, local[lf]);
 		th->line = hs_le32(fin + off + 8);
 		th->fchg = hs_le32(fin + off + 12) & 1;
+		th->entry = hs_le32(fin + off + 12) & FIN_ENTRY;
 		th->rs = hs_le64(fin + off + 16);
 		th->re = hs_le64(fin + off + 24);
 		th->fr = hs_le64(fin + off + 32);
@@ -851,8 +866,10 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 					ret = -ENOMEM;
 					break;
 				}
-				if (!th->known)
+				if (!th->known) {
 					st_reset(th);
+					th->entry = false; /* the program's start */
+				}
 				if (flags & LS_RET) {
 					st_ret(th);
 					th->lined = LN_NO;
