@@ -23,9 +23,10 @@
  *               lfiles.sp; flags 0: a line start, else LS_* (an op)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
- *               u32 frame changed, u64 range start, u64 range end,
- *               u64 inline frame stepped in }:
- *               threads whose state the shard knows at its end
+ *               u32 frame changed | LN_* << 1 | FIN_LINED_ONLY | FIN_ENTRY, u64 range
+ *               start, u64 range end, u64 inline frame stepped in }:
+ *               threads whose state the shard knows at its end (with
+ *               FIN_LINED_ONLY: whose last event alone it knows)
  *
  * The pass runs only for images with a module that has DWARF lines, and
  * only instructions inside such modules are looked up (a small cache per
@@ -46,9 +47,12 @@
 #define LS_RET 0x2u       /* ... a return, not an instruction */
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
 #define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
+#define LS_PRO 0x10u      /* ... at a function's entry, called or jumped to? */
 #define LS_NONE UINT32_MAX
 #define LREC 64           /* lines.sp record */
 #define FREC 40           /* lfinal.sp record */
+#define FIN_LINED_ONLY 0x8u
+#define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
@@ -61,7 +65,17 @@ struct lthread {
 	uint32_t file, line;     /* file LS_NONE: no current line */
 	uint64_t rs, re;         /* step range [rs, re); empty: rs == re */
 	uint64_t fr;             /* the inlined copy stepped in (0: none) */
+	uint8_t lined;           /* LN_*: how the thread came to its last instruction */
+	bool entry;              /* a frame just began (st_reset): its first row
+				  * start stops, statement or not */
 };
+
+/* Whether the thread's last event was an instruction with line info
+ * (LN_YES) or a call, return or signal (LN_NO); LN_UNKNOWN: neither yet
+ * in this shard.  A function's entry reached right after an instruction
+ * with lines was jumped to (a tail call): gdb's step sees a new line
+ * there and skips no prologue (it is no "step into subroutine"). */
+enum { LN_UNKNOWN = 0, LN_NO, LN_YES };
 
 struct centry {
 	uint64_t addr;           /* 0: empty */
@@ -141,6 +155,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 		e->flags = CF_INL_ENTRY;
 	if (!li.line)
 		return e;
+	if (hs_src_thunk(p->src, addr))
+		return e; /* a C++ thunk: gdb's step goes through it as through a PLT stub */
 	if (range_of(p, addr)->inline_only) {
 		/* the dynamic linker: its copies' entries, no line starts */
 		e->fin = li.inline_frame;
@@ -192,6 +208,7 @@ static void st_reset(struct lthread *s)
 	s->rs = s->re = 0;
 	s->fchg = true;
 	s->fr = 0;
+	s->entry = true;
 }
 
 /* Takes r's row as the step range (and its line with line_too), in the
@@ -232,10 +249,16 @@ static bool st_stop(struct lthread *s, const struct lrow *r)
  * enters the copy); an inline frame left or entered is a frame changed. */
 static bool st_insn(struct lthread *s, const struct lrow *r)
 {
-	bool differ;
+	bool differ, entry = s->entry;
 
 	if (r->pc >= s->rs && r->pc < s->re)
 		return false;
+	s->entry = false;
+	/* gdb's step into a function stops at its prologue's end (its entry
+	 * without one) whatever the row there (handle_step_into_function:
+	 * __qsort_r's second row of line 165 is no statement) */
+	if (entry && r->pc == r->row_addr)
+		return st_stop(s, r);
 	if (r->fhid != r->fin && !s->fchg && r->fhid == s->fr)
 		return st_stop(s, r);
 	if (r->pc != r->row_addr) {
@@ -265,6 +288,7 @@ static void st_ret(struct lthread *s)
 {
 	s->rs = s->re = 0;
 	s->fchg = true;
+	s->entry = false;
 }
 
 /* A line start (flags 0), or an op the merge replays on the state the
@@ -344,7 +368,9 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	const struct centry *e;
 	struct lthread *th;
 	struct lrow r;
+	bool jentry = false;
 	int ret = 0;
+	uint8_t lined;
 
 	/* most instructions of most programs are in code without lines: the
 	 * ranges first, which cost a few compares and no memory traffic */
@@ -362,12 +388,15 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		return 0; /* no line info: the current line stays */
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
+	lined = th->lined;
+	th->lined = LN_YES;
 	if (th->known && rip >= th->rs && rip < th->re)
 		return 0; /* stepped over without looking */
-	if (e->flags & CF_PROLOGUE) {
-		st_reset(th); /* a new frame: its first line will start */
+	if ((e->flags & CF_PROLOGUE) && lined == LN_NO) {
+		st_reset(th); /* a new frame (a call, a signal): its first line will start */
 		return 0;
 	}
+	jentry = e->flags & CF_PROLOGUE; /* a tail call's jump: a row as any other */
 	r.pc = rip;
 	r.row_addr = e->row_addr;
 	r.row_end = e->row_end;
@@ -376,15 +405,20 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	r.stmt = e->flags & CF_STMT;
 	r.fin = e->fin;
 	r.fhid = e->fhid;
-	if ((e->flags & CF_IN_PROLOGUE) && !th->known) {
+	if (jentry && lined == LN_UNKNOWN) {
+		/* the thread's first event in the shard: how it came here is
+		 * the merge's to know (the state stays unknown: it was) */
+		ret = emit(p, t, tid, &r, LS_COND | LS_PRO);
+	} else if ((e->flags & CF_IN_PROLOGUE) && !jentry && !th->known) {
 		/* whether the frame just began is the merge's to know */
 		th->rk = th->fk = false;
 		ret = emit(p, t, tid, &r, LS_COND | LS_INPRO);
-	} else if ((e->flags & CF_IN_PROLOGUE) && in_prologue_skip(th)) {
+	} else if ((e->flags & CF_IN_PROLOGUE) && !jentry && in_prologue_skip(th)) {
 		return 0;
-	} else if (!th->known)
+	} else if (!th->known) {
 		ret = insn_unknown(p, t, tid, th, &r);
-	else if (st_insn(th, &r))
+		th->entry = false; /* the merge's, if the frame had just begun */
+	} else if (st_insn(th, &r))
 		ret = emit(p, t, tid, &r, 0);
 	if (ret)
 		p->cb_ret = ret;
@@ -405,6 +439,7 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		return p->cb_ret = ret;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
+	th->lined = LN_NO;
 	if (jk == HS_TRACE_JK_CALL) {
 		st_reset(th);
 		return 0;
@@ -427,9 +462,14 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	int ret;
 
 	(void)tid;
-	/* a handler runs on top of an inlined copy (dbb_inl.c) */
-	if (tag == HS_EV_SIGNAL && len >= 12 && !(hs_le32(pl + 8) & HS_SIG_FATAL))
+	/* a handler runs on top of an inlined copy (dbb_inl.c); its entry is
+	 * a new frame's */
+	if (tag == HS_EV_SIGNAL && len >= 12 && !(hs_le32(pl + 8) & HS_SIG_FATAL)) {
+		if (!(th = lthread_of(p, hs_le32(pl))))
+			return p->cb_ret = -ENOMEM;
+		th->lined = LN_NO;
 		return (ret = dbb_inl_signal(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
+	}
 	if (tag == HS_EV_SIGRETURN && len >= 4)
 		return (ret = dbb_inl_sigreturn(p->inl, t, hs_le32(pl))) ? (p->cb_ret = ret) : 0;
 	if (tag != HS_EV_THREAD_EXIT || len < 4)
@@ -437,6 +477,8 @@ static int l_event(void *ctx, uint64_t t, uint32_t tid, uint32_t tag, const uint
 	if (!(th = lthread_of(p, hs_le32(pl))))
 		return p->cb_ret = -ENOMEM;
 	st_reset(th);
+	th->lined = LN_NO;
+	th->entry = false; /* a thread's first instruction is no step into a function */
 	if ((ret = dbb_inl_exit(p->inl, t, hs_le32(pl))))
 		return p->cb_ret = ret;
 	return 0;
@@ -452,14 +494,17 @@ static int write_final(struct dbb_lpass *p, const char *dir)
 		uint8_t r[FREC] = { 0 };
 		uint32_t lf = LS_NONE;
 
-		if (!th->known)
+		if (!th->known && th->lined == LN_UNKNOWN)
 			continue;
-		if (th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
+		if (th->known && th->file != LS_NONE && (ret = local_file(p, th->file, &lf)))
 			break;
 		hs_put_le32(r, (uint32_t)tid);
 		hs_put_le32(r + 4, lf);
 		hs_put_le32(r + 8, th->file == LS_NONE ? 0 : th->line);
-		hs_put_le32(r + 12, th->fchg);
+		/* bit 0 fchg, bits 1-2 lined, bit 3: only lined is known */
+		hs_put_le32(r + 12, (uint32_t)th->fchg | (uint32_t)th->lined << 1 |
+					    (th->known ? 0 : FIN_LINED_ONLY) |
+					    (th->entry ? FIN_ENTRY : 0));
 		hs_put_le64(r + 16, th->rs);
 		hs_put_le64(r + 24, th->re);
 		hs_put_le64(r + 32, th->fr);
@@ -729,11 +774,15 @@ static int carry_final(const char *dir, char **local, size_t n_local, char **all
 			ret = -ENOMEM;
 			break;
 		}
+		th->lined = (uint8_t)(hs_le32(fin + off + 12) >> 1 & 3);
+		if (hs_le32(fin + off + 12) & FIN_LINED_ONLY)
+			continue;
 		th->known = true;
 		th->file = lf == LS_NONE || lf >= n_local ? LS_NONE :
 			   (uint32_t)find_path(all, n_all, local[lf]);
 		th->line = hs_le32(fin + off + 8);
-		th->fchg = hs_le32(fin + off + 12) != 0;
+		th->fchg = hs_le32(fin + off + 12) & 1;
+		th->entry = hs_le32(fin + off + 12) & FIN_ENTRY;
 		th->rs = hs_le64(fin + off + 16);
 		th->re = hs_le64(fin + off + 24);
 		th->fr = hs_le64(fin + off + 32);
@@ -817,10 +866,13 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 					ret = -ENOMEM;
 					break;
 				}
-				if (!th->known)
+				if (!th->known) {
 					st_reset(th);
+					th->entry = false; /* the program's start */
+				}
 				if (flags & LS_RET) {
 					st_ret(th);
+					th->lined = LN_NO;
 					continue;
 				}
 				row.file = (uint32_t)g;
@@ -831,6 +883,12 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.pc = hs_le64(rec + 24);
 				row.row_addr = hs_le64(rec + 32);
 				row.row_end = hs_le64(rec + 40);
+				if ((flags & LS_PRO) && th->lined != LN_YES) {
+					st_reset(th); /* called: its first line will start */
+					th->lined = LN_YES;
+					continue;
+				}
+				th->lined = LN_YES;
 				if ((flags & LS_INPRO) && in_prologue_skip(th))
 					continue;
 				if (!st_insn(th, &row))

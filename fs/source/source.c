@@ -1413,6 +1413,18 @@ bool hs_src_step_stops(struct hs_src *s, uint64_t addr)
 	return hs_src_line_info(s, addr, &li) == 0 && li.line != 0;
 }
 
+bool hs_src_thunk(struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m;
+	const struct src_sym *f;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !(f = src_sym_find(m, addr)) ||
+	    !f->name)
+		return false;
+	return !strncmp(f->name, "_ZTh", 4) || !strncmp(f->name, "_ZTv", 4) ||
+	       !strncmp(f->name, "_ZTc", 4);
+}
+
 /* ---- functions by name ---------------------------------------------------- */
 
 struct func_walk {

@@ -28,27 +28,51 @@ int tree_src_link_exists(int err)
  * the call of the frame it replaced) is entered when that call was and
  * the code that jumped (rip at its t_call) has line info too: gdb steps
  * over a function without line info to its return, whatever it jumps
- * to on the way. */
+ * to on the way, also through a chain of jumps (atexit, libc_nonshared's
+ * stub without lines, jumps to __cxa_atexit, which has lines and jumps
+ * to __internal_atexit: all of it is run to atexit's return). */
+#define TAIL_CHAIN_MAX 64
+
+static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const struct hs_db_call *c)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	enum hs_db_step_enter e = HS_DB_STEP_SKIP;
+	struct hs_db_call j = *c;
+
+	for (int hop = 0; r && hop < TAIL_CHAIN_MAX; hop++) {
+		if (hs_db_regs_at(sc->img, j.t_call, j.tid, r) < 0) {
+			e = HS_DB_STEP_ENTER; /* as before this rule: the stop is the line pass's */
+			break;
+		}
+		if (!hs_src_step_stops(sc->s, r->regs.rip))
+			break; /* the jumper has no lines */
+		/* the frame it replaced: the innermost open at its t_call */
+		if (hs_db_backtrace(sc->img, j.t_call, j.tid, &j, 1) < 1 || j.t_call <= sc->t0) {
+			e = HS_DB_STEP_ENTER; /* the step began in that chain */
+			break;
+		}
+		if (!(j.flags & HS_DB_CALL_TAILIN)) {
+			/* the chain's call, made during the step, into code
+			 * with lines (it jumped from there): gdb entered it */
+			e = HS_DB_STEP_ENTER;
+			break;
+		}
+	}
+	free(r);
+	return e;
+}
+
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 {
 	struct hs_tree_step_ctx *sc = ctx;
 	struct hs_src_loc loc;
-	struct hs_db_regs *r;
-	bool jumper;
 
 	/* no call made it: gdb steps over a handler, or stops as the signal
 	 * arrives (hs_tree_step_signal_stop) */
 	if (c->flags & HS_DB_CALL_SIGNAL)
 		return HS_DB_STEP_SKIP;
-	if (hs_src_step_stops(sc->s, c->call_site)) {
-		if (!(c->flags & HS_DB_CALL_TAILIN))
-			return HS_DB_STEP_ENTER;
-		r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
-		jumper = !r || hs_db_regs_at(sc->img, c->t_call, c->tid, r) < 0 ||
-			 hs_src_step_stops(sc->s, r->regs.rip);
-		free(r);
-		return jumper ? HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
-	}
+	if (hs_src_step_stops(sc->s, c->call_site))
+		return c->flags & HS_DB_CALL_TAILIN ? tail_enters(sc, c) : HS_DB_STEP_ENTER;
 	if (hs_src_lookup(sc->s, c->call_site, &loc) == 0 && loc.module &&
 	    hs_src_dynamic_linker(loc.module->path))
 		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
@@ -308,9 +332,15 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 
 	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
 		err = step_over_inline(tree, n, &sc, how, t);
-		if (err != -E2BIG)
-			return err;
 		/* no copies there, or too long a walk: fs/query's answer */
+		if (err == -E2BIG)
+			err = hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+		/* gdb's next, as its step, stops as a signal it stops on
+		 * arrives and goes into the handler with the next `next`:
+		 * one stop, the handler's first instruction, at -O0 and -O2 */
+		if (err == 0 && how == HS_DB_STEP_OVER)
+			err = hs_tree_step_signal_stop(sc.img, n->t, t);
+		return err;
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
 	    tree_src_get(tree, n, &sc.s) != 0)
@@ -326,6 +356,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 			return err < 0 ? err : tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 		}
 	}
+	sc.t0 = from;
 	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		step_inline_start(&sc, from, t);

@@ -301,6 +301,10 @@ bool hs_src_dynamic_linker(const char *path);
  * called by a library without debug info, an ifunc resolver called by
  * the lazy resolver). */
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
+/* Whether addr is in a C++ thunk (non-virtual, virtual or covariant
+ * return: _ZTh, _ZTv, _ZTc): gdb's `step` never stops in one, it goes on
+ * to the function the thunk stands for as if that were called. */
+bool hs_src_thunk(struct hs_src *s, uint64_t addr);
 /* Where gdb 13's `break` puts a breakpoint on the function that starts at
  * entry when its line table marks the prologue's end (DWARF prologue_end,
  * which clang writes): the first such row of the function.  -ENOENT when

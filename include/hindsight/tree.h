@@ -290,6 +290,7 @@ ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len);
 struct hs_tree_step_ctx {
 	struct hs_src *s;
 	const struct hs_db_image *img;
+	uint64_t t0;            /* the moment the step starts from (0: unknown) */
 };
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c);
 /* Whether gdb's step stops in the code at pc (struct hs_db_step_filter's
