@@ -768,8 +768,8 @@ static int file_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		err = tree_src_get_names(tree, dir, &si);
 	if (err == 0)
 		err = tree_src_get(tree, dir, &s);
-	if (err < 0 || fn.b)
-		return err < 0 ? err : -ENOENT; /* an overload picked: not with a file */
+	if (err != 0 || fn.b)
+		return err != 0 ? err : -ENOENT; /* an overload picked: not with a file */
 	cn = &si->names[fn.a];
 	for (size_t i = 0; i < cn->n_callees && i < 64; i++)
 		if (callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))

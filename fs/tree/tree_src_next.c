@@ -553,14 +553,14 @@ int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t
 	struct sx st;
 	uint32_t tid;
 	unsigned h;
-	int depth, err = 0, ni;
+	int depth, err = 0;
 
 	*view = 0;
 	if (!r)
 		return -ENOMEM;
 	if (t <= t0 || hs_db_regs_at(img, t, 0, r) < 0 ||
 	    !(h = tree_src_hidden(s, r->regs.rip)) || hs_src_line_info(s, r->regs.rip, &li) != 0 ||
-	    (ni = hs_src_inline_frames(s, r->regs.rip, in, NX_INL_MAX)) < (int)h)
+	    hs_src_inline_frames(s, r->regs.rip, in, NX_INL_MAX) < (int)h)
 		goto out;
 	tid = r->tid;
 	depth = hs_db_backtrace(img, t, tid, NULL, 0);

@@ -53,7 +53,8 @@ static void put(struct buf *b, const void *d, size_t n)
 		b->p = realloc(b->p, b->cap);
 		assert_non_null(b->p);
 	}
-	memcpy(b->p + b->len, d, n);
+	if (n) /* an empty column has no bytes yet (d NULL) */
+		memcpy(b->p + b->len, d, n);
 	b->len += n;
 }
 
