@@ -399,9 +399,11 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
  * range, or a copy inside another entered at the other's entry), and
  * from a moment the line pass did not stop at (one `next` stopped at, or
  * any other) the state is the stop's, not the pass's.  So in a function
- * with inlined copies the step is run here from the stop at t (the
- * copies starting there entered, as gdb's next `step` enters them
- * without running), one instruction at a time (builder/db/dbb_lines.c
+ * with inlined copies, and from a moment that is no line start in any
+ * function (where `finish` returned: the middle of a row, whose line gdb
+ * steps, not the line of the call), the step is run here from the stop
+ * at t (the copies starting there entered, as gdb's next `step` enters
+ * them without running), one instruction at a time (builder/db/dbb_lines.c
  * st_insn's rule with that one added), over a short stretch of the same
  * frame; at a call, a return or past the stretch the line starts answer
  * from there. */
@@ -438,6 +440,21 @@ static int sx_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
 	return 0;
 }
 
+static int on_start(void *ctx, const struct hs_db_line_start *ls)
+{
+	(void)ls;
+	*(bool *)ctx = true;
+	return 1;
+}
+
+/* Whether the line pass stopped at t (its state there is the stop's). */
+static bool line_start_at(const struct hs_db_image *img, uint64_t t, uint32_t tid)
+{
+	bool found = false;
+
+	return hs_db_line_starts(img, t, t, tid, on_start, &found) < 0 || found;
+}
+
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from)
 {
@@ -451,7 +468,7 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 	if (!r)
 		return -ENOMEM;
 	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
-	    !hs_src_inline_in_function(s, r->regs.rip) ||
+	    (!hs_src_inline_in_function(s, r->regs.rip) && line_start_at(img, t, r->tid)) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;       /* the line starts answer */
 	tid = r->tid;

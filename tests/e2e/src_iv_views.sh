@@ -186,12 +186,11 @@ moves()
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.mv.cmp" | cut -d' ' -f1)+$(tail -n 1 "$T/$prog.ci.cmp" | sed 's/.*, \([0-9]*\) hits.*/\1/')"
 }
 
-# gdb's walks, less "step,finish": its `step` from where `finish` returned
-# into main (the middle of a line, in a row that is no statement) goes on
-# to the call on that line, where step-into stops at the next row of the
-# line (the line starts' state, not the stop's: main has no inlined code,
-# so tree_src_step_inline does not run the step from there)
-WALKS="next;step,next;step,step,finish,next;next,step,finish"
+# gdb's walks; in "step,finish" its `step` from where `finish` returned
+# into main (the middle of a line, in a row that is no statement: main
+# has no inlined code) goes on to the call on that line, stepping the
+# line of the row it returned into, not the line that made the call
+WALKS="next;step,next;step,step,finish,next;next,step,finish;step,finish"
 for prog in iv_nest_o2 iv_cpp_o2; do
 	inl_oracle_run "$prog" 4 "$WALKS" no # reverse-next: src_inl2_oracle's
 	grep -q 'compared [0-9]* ([0-9]* in inlined code; [1-9][0-9]* entering a copy' "$T/$prog.cmp" ||
