@@ -197,6 +197,13 @@ for prog in iv_nest_o2 iv_cpp_o2; do
 		fail "$prog: no step into a copy at the same pc: $(tail -n 1 "$T/$prog.cmp")"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\) .*walks \([0-9]*\) stops.*/\1+\2/')"
 done
+# inl3_finish_o2: `step` after each `finish` back into the middle of a
+# line of main (no copies in main; two calls on a line, a return address
+# in another line's row)
+inl_oracle_run inl3_finish_o2 3 "step,finish;next,step,finish" no
+grep -q 'walks [1-9][0-9]* stops' "$T/inl3_finish_o2.cmp" ||
+	fail "inl3_finish_o2: no walk compared: $(tail -n 1 "$T/inl3_finish_o2.cmp")"
+summary="$summary inl3_finish_o2:$(tail -n 1 "$T/inl3_finish_o2.cmp" | sed 's/.*walks \([0-9]*\) stops.*/\1/')"
 # Known differences from gdb, at view 0 (as from any moment inside a
 # copy), left for another change: reverse-step out of two's line 29
 # stops at the start of a row of leaf's block where gdb's stops in two's
