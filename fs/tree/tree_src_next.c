@@ -57,6 +57,9 @@ struct nx {
 	bool own_valid;
 	uint32_t own_file, own_line;
 	unsigned lookups;       /* register lookups so far (NX_LOOKUPS_MAX) */
+	/* gdb's first step range: the row of the pc `next` began at (re 0:
+	 * none), left by no instruction since t0 */
+	uint64_t t0, rs, re;
 };
 
 /* Each register lookup replays from its chunk's start: past this many a
@@ -301,6 +304,26 @@ static int nx_left(struct nx *x, uint64_t t)
 	return 1;
 }
 
+/* Whether the thread ran only in the first step range, in the frame, from
+ * x->t0 to t (a line start in that range is no stop: gdb's `next` goes on
+ * while the pc is in its range, a copy's entry there too; so a later row
+ * of the same line that starts a copy after a finish out of another).
+ * Checked over a few instructions only: a longer run is taken as left. */
+#define NX_RANGE_RUN 16
+
+static bool nx_in_range(struct nx *x, uint64_t t)
+{
+	uint64_t pc;
+
+	if (!x->re || t - x->t0 > NX_RANGE_RUN)
+		return false;
+	for (uint64_t u = x->t0 + 1; u < t; u++)
+		if (hs_db_backtrace(x->img, u, x->tid, NULL, 0) != (int)x->depth ||
+		    pc_at(x, u, &pc) < 0 || pc < x->rs || pc >= x->re)
+			return false;
+	return true;
+}
+
 /* Whether gdb's next stops at the line start ls; 1 yes, 0 no, 2: decide
  * again (the state changed). */
 static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
@@ -319,6 +342,11 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		return err;
 	if (hs_src_line_info(x->s, pc, &li) != 0)
 		return 1;
+	if (ls->depth == x->depth && pc >= x->rs && pc < x->re && nx_in_range(x, ls->t)) {
+		x->last_in = ls->t;
+		return 0;
+	}
+	x->re = 0;
 	if (li.inline_hidden == x->sf) {
 		/* a copy's entry called from the frame, or its own code */
 		shown_at(x->s, pc, 0, &fr, &file, &line);
@@ -350,13 +378,19 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 {
 	struct nx x;
 	struct hs_db_line_start ls;
-	uint64_t lo = t + 1;
+	struct hs_src_line_info li;
+	uint64_t lo = t + 1, pc;
 	int err = nx_init(&x, img, s, t, view);
 
 	if (err < 0)
 		goto out;
-	if (no_line)
-		x.line = 0;
+	if (no_line) {
+		x.line = 0;     /* and no range */
+	} else if (pc_at(&x, t, &pc) == 0 && hs_src_line_info(s, pc, &li) == 0 && li.line) {
+		x.t0 = t;
+		x.rs = li.row_addr;
+		x.re = li.row_end;
+	}
 	for (;;) {
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;

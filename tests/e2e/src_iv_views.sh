@@ -200,7 +200,7 @@ done
 # inl3_finish_o2: `step` after each `finish` back into the middle of a
 # line of main (no copies in main; two calls on a line, a return address
 # in another line's row)
-inl_oracle_run inl3_finish_o2 3 "step,finish;next,step,finish" no
+inl_oracle_run inl3_finish_o2 3 "step,finish;next,step,finish;step,step,finish,next" no
 grep -q 'walks [1-9][0-9]* stops' "$T/inl3_finish_o2.cmp" ||
 	fail "inl3_finish_o2: no walk compared: $(tail -n 1 "$T/inl3_finish_o2.cmp")"
 summary="$summary inl3_finish_o2:$(tail -n 1 "$T/inl3_finish_o2.cmp" | sed 's/.*walks \([0-9]*\) stops.*/\1/')"
