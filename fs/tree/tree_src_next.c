@@ -634,6 +634,84 @@ out:
 	return err;
 }
 
+/* ---- reverse-step through inlined code -----------------------------------------------
+ * gdb's `reverse-step` runs its step state backward (infrun.c, the same
+ * tests): a pc in the range, in the frame stepped, goes on (its start is
+ * a stop); a frame shown there that is a copy inside the frame stepped
+ * ("stepping through inlined function") is a stop at once, in the middle
+ * of a row; a row entered in its middle (from the end) becomes the range,
+ * its start a stop.  The line starts answer the rest; those stops, when
+ * they come before (in time: after) theirs, are the answer. */
+
+/* 0: gdb goes on (the state updated), 1: another stop, 2: a stop inside
+ * a copy within the frame stepped, 3: at the start of the range (a row
+ * entered in its middle going back: gdb's range then). */
+static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
+{
+	bool differ;
+
+	if (pc >= s->rs && pc < s->re && li->inline_hidden == s->fr)
+		return pc == s->rs ? 3 : 0;
+	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
+		return 1;
+	if (li->inline_hidden && li->inline_hidden != s->fr &&
+	    (!s->fr || hs_src_inline_within(s->src, li->inline_hidden, s->fr)))
+		return 2;
+	differ = s->file != li->file_id || s->line != li->line;
+	if (li->row_start && differ) {
+		if (li->is_stmt)
+			return 1;       /* stepped to a different line */
+		if (li->inline_hidden == s->fr)
+			return 0;       /* no statement: the state kept */
+	}
+	s->file = li->file_id;  /* a row's middle, or another frame */
+	s->line = li->row_start && differ ? 0 : li->line;
+	s->rs = li->row_addr;
+	s->re = li->row_end;
+	s->fr = li->inline_hidden;
+	return 0;
+}
+
+int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			      uint32_t view, uint64_t *t_io)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_line_info li;
+	const char *file;
+	struct sx st;
+	uint64_t fr;
+	uint32_t tid, line;
+	int depth, k;
+
+	if (!r)
+		return -ENOMEM;
+	if (*t_io >= t || hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    !hs_src_inline_in_function(s, r->regs.rip) ||
+	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+		goto out;
+	tid = r->tid;
+	depth = hs_db_backtrace(img, t, tid, NULL, 0);
+	shown_at(s, r->regs.rip, view, &fr, &file, &line);
+	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
+	for (uint64_t u = t - 1; u > *t_io && u + SV_MAX > t; u--) {
+		if (hs_db_regs_at(img, u, 0, r) < 0)
+			break;
+		if (r->tid != tid)
+			continue;
+		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
+		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+			break;
+		k = sx_back_insn(&st, r->regs.rip, &li);
+		if (k >= 2)
+			*t_io = u;
+		if (k)
+			break;
+	}
+out:
+	free(r);
+	return 0;
+}
+
 /* ---- finish out of an inlined frame ---------------------------------------------------
  * gdb's finish in an inline frame (infrun.c, finish_command) is no
  * return: it steps as `next` does in the caller, with no line and no

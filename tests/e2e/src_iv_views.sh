@@ -204,13 +204,12 @@ inl_oracle_run inl3_finish_o2 3 "step,finish;next,step,finish;step,step,finish,n
 grep -q 'walks [1-9][0-9]* stops' "$T/inl3_finish_o2.cmp" ||
 	fail "inl3_finish_o2: no walk compared: $(tail -n 1 "$T/inl3_finish_o2.cmp")"
 summary="$summary inl3_finish_o2:$(tail -n 1 "$T/inl3_finish_o2.cmp" | sed 's/.*walks \([0-9]*\) stops.*/\1/')"
-# Known differences from gdb, at view 0 (as from any moment inside a
-# copy), left for another change: reverse-step out of two's line 29
-# stops at the start of a row of leaf's block where gdb's stops in two's
-# next row; in iv_cpp_o2, reverse-step from the loop's first line back to
-# the line before the loop.
-moves iv_nest_o2 same_line 8 "reverse-step 4" top mid leaf two more
-moves iv_cpp_o2 work 10 "reverse-step 7" \
+# gdb's reverse-step from inside a copy (view 0) back through the copy's
+# rows (iv_nest_o2: out of two's line 29 to two's previous row) and from
+# the loop's first line back to the line before it (iv_cpp_o2): compared
+# with no known difference.
+moves iv_nest_o2 same_line 8 "" top mid leaf two more
+moves iv_cpp_o2 work 10 "" \
 	Box::twice Box::area Leaf::get 'scale2<int>' 'scale<int>'
 # the HTTP API: /api/calls rows name their view and the copy's arguments
 # there; /api/moment and /api/eval with view=K are time/<t>.<K>'s files
