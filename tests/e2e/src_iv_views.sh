@@ -211,6 +211,10 @@ summary="$summary inl3_finish_o2:$(tail -n 1 "$T/inl3_finish_o2.cmp" | sed 's/.*
 moves iv_nest_o2 same_line 8 "" top mid leaf two more
 moves iv_cpp_o2 work 10 "" \
 	Box::twice Box::area Leaf::get 'scale2<int>' 'scale<int>'
+# inl3_rstep_o2: reverse-step through a copy in a copy in a loop, 16 deep
+# (this build's rows: gdb's stops there are line starts too)
+inl_oracle_run inl3_rstep_o2 3 "next" no
+moves inl3_rstep_o2 rs_loop 16 "" rs_inner rs_pair rs_tail
 # the HTTP API: /api/calls rows name their view and the copy's arguments
 # there; /api/moment and /api/eval with view=K are time/<t>.<K>'s files
 serve_start iv "$T/iv_nest_o2.trace"
