@@ -242,6 +242,12 @@ int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from);
 
+/* gdb's reverse-step from t (in view `view`) in a function with inlined
+ * copies, where it stops inside a copy within the frame stepped before
+ * the line start *t_io (the line starts' answer): *t_io then.  0 or
+ * -ENOMEM. */
+int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			      uint32_t view, uint64_t *t_io);
 /* gdb's reverse-next from t (in view `view`) in a function with inlined
  * copies: *t_out. */
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,

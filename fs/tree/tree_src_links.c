@@ -368,6 +368,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		err = tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, from, t);
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
+		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, t);
 	return err;
 }
 

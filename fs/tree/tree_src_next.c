@@ -57,6 +57,9 @@ struct nx {
 	bool own_valid;
 	uint32_t own_file, own_line;
 	unsigned lookups;       /* register lookups so far (NX_LOOKUPS_MAX) */
+	/* gdb's first step range: the row of the pc `next` began at (re 0:
+	 * none), left by no instruction since t0 */
+	uint64_t t0, rs, re;
 };
 
 /* Each register lookup replays from its chunk's start: past this many a
@@ -301,6 +304,26 @@ static int nx_left(struct nx *x, uint64_t t)
 	return 1;
 }
 
+/* Whether the thread ran only in the first step range, in the frame, from
+ * x->t0 to t (a line start in that range is no stop: gdb's `next` goes on
+ * while the pc is in its range, a copy's entry there too; so a later row
+ * of the same line that starts a copy after a finish out of another).
+ * Checked over a few instructions only: a longer run is taken as left. */
+#define NX_RANGE_RUN 16
+
+static bool nx_in_range(struct nx *x, uint64_t t)
+{
+	uint64_t pc;
+
+	if (!x->re || t - x->t0 > NX_RANGE_RUN)
+		return false;
+	for (uint64_t u = x->t0 + 1; u < t; u++)
+		if (hs_db_backtrace(x->img, u, x->tid, NULL, 0) != (int)x->depth ||
+		    pc_at(x, u, &pc) < 0 || pc < x->rs || pc >= x->re)
+			return false;
+	return true;
+}
+
 /* Whether gdb's next stops at the line start ls; 1 yes, 0 no, 2: decide
  * again (the state changed). */
 static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
@@ -319,6 +342,11 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		return err;
 	if (hs_src_line_info(x->s, pc, &li) != 0)
 		return 1;
+	if (ls->depth == x->depth && pc >= x->rs && pc < x->re && nx_in_range(x, ls->t)) {
+		x->last_in = ls->t;
+		return 0;
+	}
+	x->re = 0;
 	if (li.inline_hidden == x->sf) {
 		/* a copy's entry called from the frame, or its own code */
 		shown_at(x->s, pc, 0, &fr, &file, &line);
@@ -350,13 +378,19 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 {
 	struct nx x;
 	struct hs_db_line_start ls;
-	uint64_t lo = t + 1;
+	struct hs_src_line_info li;
+	uint64_t lo = t + 1, pc;
 	int err = nx_init(&x, img, s, t, view);
 
 	if (err < 0)
 		goto out;
-	if (no_line)
-		x.line = 0;
+	if (no_line) {
+		x.line = 0;     /* and no range */
+	} else if (pc_at(&x, t, &pc) == 0 && hs_src_line_info(s, pc, &li) == 0 && li.line) {
+		x.t0 = t;
+		x.rs = li.row_addr;
+		x.re = li.row_end;
+	}
 	for (;;) {
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;
@@ -399,9 +433,11 @@ int tree_src_next_inline(const struct hs_db_image *img, struct hs_src *s, uint64
  * range, or a copy inside another entered at the other's entry), and
  * from a moment the line pass did not stop at (one `next` stopped at, or
  * any other) the state is the stop's, not the pass's.  So in a function
- * with inlined copies the step is run here from the stop at t (the
- * copies starting there entered, as gdb's next `step` enters them
- * without running), one instruction at a time (builder/db/dbb_lines.c
+ * with inlined copies, and from a moment that is no line start in any
+ * function (where `finish` returned: the middle of a row, whose line gdb
+ * steps, not the line of the call), the step is run here from the stop
+ * at t (the copies starting there entered, as gdb's next `step` enters
+ * them without running), one instruction at a time (builder/db/dbb_lines.c
  * st_insn's rule with that one added), over a short stretch of the same
  * frame; at a call, a return or past the stretch the line starts answer
  * from there. */
@@ -438,6 +474,21 @@ static int sx_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
 	return 0;
 }
 
+static int on_start(void *ctx, const struct hs_db_line_start *ls)
+{
+	(void)ls;
+	*(bool *)ctx = true;
+	return 1;
+}
+
+/* Whether the line pass stopped at t (its state there is the stop's). */
+static bool line_start_at(const struct hs_db_image *img, uint64_t t, uint32_t tid)
+{
+	bool found = false;
+
+	return hs_db_line_starts(img, t, t, tid, on_start, &found) < 0 || found;
+}
+
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from)
 {
@@ -451,7 +502,7 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 	if (!r)
 		return -ENOMEM;
 	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
-	    !hs_src_inline_in_function(s, r->regs.rip) ||
+	    (!hs_src_inline_in_function(s, r->regs.rip) && line_start_at(img, t, r->tid)) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;       /* the line starts answer */
 	tid = r->tid;
@@ -581,6 +632,84 @@ int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t
 out:
 	free(r);
 	return err;
+}
+
+/* ---- reverse-step through inlined code -----------------------------------------------
+ * gdb's `reverse-step` runs its step state backward (infrun.c, the same
+ * tests): a pc in the range, in the frame stepped, goes on (its start is
+ * a stop); a frame shown there that is a copy inside the frame stepped
+ * ("stepping through inlined function") is a stop at once, in the middle
+ * of a row; a row entered in its middle (from the end) becomes the range,
+ * its start a stop.  The line starts answer the rest; those stops, when
+ * they come before (in time: after) theirs, are the answer. */
+
+/* 0: gdb goes on (the state updated), 1: another stop, 2: a stop inside
+ * a copy within the frame stepped, 3: at the start of the range (a row
+ * entered in its middle going back: gdb's range then). */
+static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
+{
+	bool differ;
+
+	if (pc >= s->rs && pc < s->re && li->inline_hidden == s->fr)
+		return pc == s->rs ? 3 : 0;
+	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
+		return 1;
+	if (li->inline_hidden && li->inline_hidden != s->fr &&
+	    (!s->fr || hs_src_inline_within(s->src, li->inline_hidden, s->fr)))
+		return 2;
+	differ = s->file != li->file_id || s->line != li->line;
+	if (li->row_start && differ) {
+		if (li->is_stmt)
+			return 1;       /* stepped to a different line */
+		if (li->inline_hidden == s->fr)
+			return 0;       /* no statement: the state kept */
+	}
+	s->file = li->file_id;  /* a row's middle, or another frame */
+	s->line = li->row_start && differ ? 0 : li->line;
+	s->rs = li->row_addr;
+	s->re = li->row_end;
+	s->fr = li->inline_hidden;
+	return 0;
+}
+
+int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			      uint32_t view, uint64_t *t_io)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_line_info li;
+	const char *file;
+	struct sx st;
+	uint64_t fr;
+	uint32_t tid, line;
+	int depth, k;
+
+	if (!r)
+		return -ENOMEM;
+	if (*t_io >= t || hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    !hs_src_inline_in_function(s, r->regs.rip) ||
+	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+		goto out;
+	tid = r->tid;
+	depth = hs_db_backtrace(img, t, tid, NULL, 0);
+	shown_at(s, r->regs.rip, view, &fr, &file, &line);
+	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
+	for (uint64_t u = t - 1; u > *t_io && u + SV_MAX > t; u--) {
+		if (hs_db_regs_at(img, u, 0, r) < 0)
+			break;
+		if (r->tid != tid)
+			continue;
+		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
+		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+			break;
+		k = sx_back_insn(&st, r->regs.rip, &li);
+		if (k >= 2)
+			*t_io = u;
+		if (k)
+			break;
+	}
+out:
+	free(r);
+	return 0;
 }
 
 /* ---- finish out of an inlined frame ---------------------------------------------------

@@ -186,26 +186,35 @@ moves()
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.mv.cmp" | cut -d' ' -f1)+$(tail -n 1 "$T/$prog.ci.cmp" | sed 's/.*, \([0-9]*\) hits.*/\1/')"
 }
 
-# gdb's walks, less "step,finish": its `step` from where `finish` returned
-# into main (the middle of a line, in a row that is no statement) goes on
-# to the call on that line, where step-into stops at the next row of the
-# line (the line starts' state, not the stop's: main has no inlined code,
-# so tree_src_step_inline does not run the step from there)
-WALKS="next;step,next;step,step,finish,next;next,step,finish"
+# gdb's walks; in "step,finish" its `step` from where `finish` returned
+# into main (the middle of a line, in a row that is no statement: main
+# has no inlined code) goes on to the call on that line, stepping the
+# line of the row it returned into, not the line that made the call
+WALKS="next;step,next;step,step,finish,next;next,step,finish;step,finish"
 for prog in iv_nest_o2 iv_cpp_o2; do
 	inl_oracle_run "$prog" 4 "$WALKS" no # reverse-next: src_inl2_oracle's
 	grep -q 'compared [0-9]* ([0-9]* in inlined code; [1-9][0-9]* entering a copy' "$T/$prog.cmp" ||
 		fail "$prog: no step into a copy at the same pc: $(tail -n 1 "$T/$prog.cmp")"
 	summary="$summary $prog:$(tail -n 1 "$T/$prog.cmp" | sed 's/.*compared \([0-9]*\) .*walks \([0-9]*\) stops.*/\1+\2/')"
 done
-# Known differences from gdb, at view 0 (as from any moment inside a
-# copy), left for another change: reverse-step out of two's line 29
-# stops at the start of a row of leaf's block where gdb's stops in two's
-# next row; in iv_cpp_o2, reverse-step from the loop's first line back to
-# the line before the loop.
-moves iv_nest_o2 same_line 8 "reverse-step 4" top mid leaf two more
-moves iv_cpp_o2 work 10 "reverse-step 7" \
+# inl3_finish_o2: `step` after each `finish` back into the middle of a
+# line of main (no copies in main; two calls on a line, a return address
+# in another line's row)
+inl_oracle_run inl3_finish_o2 3 "step,finish;next,step,finish;step,step,finish,next" no
+grep -q 'walks [1-9][0-9]* stops' "$T/inl3_finish_o2.cmp" ||
+	fail "inl3_finish_o2: no walk compared: $(tail -n 1 "$T/inl3_finish_o2.cmp")"
+summary="$summary inl3_finish_o2:$(tail -n 1 "$T/inl3_finish_o2.cmp" | sed 's/.*walks \([0-9]*\) stops.*/\1/')"
+# gdb's reverse-step from inside a copy (view 0) back through the copy's
+# rows (iv_nest_o2: out of two's line 29 to two's previous row) and from
+# the loop's first line back to the line before it (iv_cpp_o2): compared
+# with no known difference.
+moves iv_nest_o2 same_line 8 "" top mid leaf two more
+moves iv_cpp_o2 work 10 "" \
 	Box::twice Box::area Leaf::get 'scale2<int>' 'scale<int>'
+# inl3_rstep_o2: reverse-step through a copy in a copy in a loop, 16 deep
+# (this build's rows: gdb's stops there are line starts too)
+inl_oracle_run inl3_rstep_o2 3 "next" no
+moves inl3_rstep_o2 rs_loop 16 "" rs_inner rs_pair rs_tail
 # the HTTP API: /api/calls rows name their view and the copy's arguments
 # there; /api/moment and /api/eval with view=K are time/<t>.<K>'s files
 serve_start iv "$T/iv_nest_o2.trace"
