@@ -262,7 +262,8 @@ int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int 
  * space first; nothing when it returned; at most 20 bytes, no NUL) and
  * returns the end. */
 char *tree_src_put_how(char *p, uint32_t flags);
-/* calls/<f>'s caller column: the function holding call_site, or 0x... */
+/* calls/<f>'s caller column: gdb's frame 1 of the call, the innermost
+ * inlined copy holding call_site or else its function, or 0x... */
 void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap);
 /* calls/'s caller of an inlined copy's entry (key: HS_DB_INLINE_KEY): the
  * frame it is inlined into, as gdb's bt names it. */

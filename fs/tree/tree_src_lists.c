@@ -320,14 +320,27 @@ static void put_list(struct hs_tree *tree, struct list_slot *l)
 	pthread_mutex_unlock(&ts->lock);
 }
 
-void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap)
+/* The real function holding pc, or 0x... */
+static void function_at(struct hs_src *s, uint64_t pc, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
 
-	if (hs_src_lookup(s, call_site, &loc) == 0 && loc.function)
+	if (hs_src_lookup(s, pc, &loc) == 0 && loc.function)
 		snprintf(buf, cap, "%s", loc.function);
 	else
-		snprintf(buf, cap, "0x%" PRIx64, call_site);
+		snprintf(buf, cap, "0x%" PRIx64, pc);
+}
+
+void tree_src_caller_name(struct hs_src *s, uint64_t call_site, char *buf, size_t cap)
+{
+	struct hs_src_inline in[32];
+
+	/* a call made from inlined code: gdb's frame 1 is the innermost
+	 * copy holding the call (frames above #0 hide no copy) */
+	if (hs_src_inline_frames(s, call_site, in, 32) > 0 && in[0].function)
+		snprintf(buf, cap, "%s", in[0].function);
+	else
+		function_at(s, call_site, buf, cap);
 }
 
 uint32_t tree_src_entry_view(struct hs_src *s, uint64_t key)
@@ -353,7 +366,7 @@ void tree_src_inline_caller(struct hs_src *s, uint64_t key, char *buf, size_t ca
 				      &caller) == 0 && caller)
 		snprintf(buf, cap, "%s", caller);
 	else
-		tree_src_caller_name(s, HS_DB_INLINE_PC(key), buf, cap);
+		function_at(s, HS_DB_INLINE_PC(key), buf, cap);
 }
 
 int hs_tree_list_window(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t first,

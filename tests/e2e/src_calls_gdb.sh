@@ -46,6 +46,11 @@ gcc -g $O2 -o "$T/longjmp_o2" "$SRC/nonlocal.c" || fail "gcc -O2 longjmp.c"
 calls_oracle longjmp_o2 "$T/longjmp_o2" "$SRC/nonlocal.c" leaf descend after
 gcc -g -O0 -static -o "$T/longjmp_static" "$SRC/nonlocal.c" || fail "gcc -static longjmp.c"
 calls_oracle longjmp_static "$T/longjmp_static" "$SRC/nonlocal.c" leaf descend after
+# calls made from inlined code: the caller column is the copy that made
+# the call, gdb's frame 1 (sum_to, and twice inlined into sum_to)
+require_built calls_inlcaller_o2
+LIBFUNCS="printf"
+calls_oracle inlcaller_o2 "$PROGS/calls_inlcaller_o2" "$SRC/calls_inlcaller_o2.c" work
 LIBFUNCS="raise sigaction printf"
 gcc -g $O2 -o "$T/sighandler_o2" "$SRC/sighandler.c" || fail "gcc -O2 sighandler.c"
 calls_oracle sighandler_o2 "$T/sighandler_o2" "$SRC/sighandler.c" on_usr1 bump work
