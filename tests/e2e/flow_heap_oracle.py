@@ -4,8 +4,8 @@
 # the function's entry), its result (rax when the call returns:
 # a breakpoint on the return address, what `finish` prints) and its caller (frame 1).  A call
 # made inside another of them (realloc(NULL, n) -> malloc) is part of the
-# outer one.  The caller is the function the call instruction is in
-# (inlined functions are part of it, as in the call tree).  Writes one JSON list to $ORACLE_OUT:
+# outer one.  The caller is gdb's frame 1 (the inlined copy that made the
+# call, when one did), as calls/'s caller column.  Writes one JSON list to $ORACLE_OUT:
 #   [{"fn": "malloc", "args": [24], "ret": 93824992252576, "caller": "new_order"}, ...]
 # and the program's stdout to $ORACLE_STDOUT.
 import json
@@ -51,11 +51,9 @@ class Entry(gdb.Breakpoint):
     def stop(self):
         if depth[0]:
             return False  # inside another heap call
+        # gdb's frame 1, an inlined copy's function when the call is made
+        # from one: calls/'s caller column (README)
         older = gdb.newest_frame().older()
-        # the function the call is in, as the call tree has it: an
-        # inlined function is no frame there (README)
-        while older is not None and older.type() == gdb.INLINE_FRAME:
-            older = older.older()
         rec = {"fn": self.fn, "args": [u64(a) for a in ARGS[self.fn]],
                "ret": None, "caller": older.name() if older else None}
         calls.append(rec)
