@@ -129,8 +129,11 @@ void rec_emit_thread_run(ThreadId tid);
 void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
 void rec_stream_before_exec(void);
-SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n);
-void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last);
+SizeT rec_stream_pack_cap(void);
+SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n,
+		      UChar *out);
+void rec_stream_put_stream_chunk(ULong seq, const UChar *payload, SizeT n, SizeT c,
+				 ULong first_t, Bool last);
 void rec_stream_stats(void);
 
 /* rec_ring.c: the stream buffer's slots, shared with the writer */

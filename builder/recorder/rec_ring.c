@@ -5,9 +5,9 @@
  * threads, so a writer *process* does it: the stream buffer is one slot of
  * a ring in a MAP_SHARED memfd mapping; the inline IR logs into the current
  * slot, and a full slot is handed over by publishing its length, with no
- * copy.  The writer compresses and writes each slot in order, zeroes it
- * (the commit protocol needs a zeroed buffer, rec_instrument.c) and gives
- * it back.
+ * copy.  A writer compresses the slot and zeroes it (the commit protocol
+ * needs a zeroed buffer, rec_instrument.c); the slot is given back once
+ * its chunk is written, in order.
  *
  * The writer is a clone of the recorder with exit signal 0: the program's
  * wait()/waitpid(-1) cannot see it (only __WCLONE/__WALL waits do) and no
@@ -22,10 +22,21 @@
  * the writer (no tool code runs after a successful execve); if execve
  * fails, the next hand-over starts a new writer on the same ring.
  *
- * Synchronisation: two counters in the shared control block, pub (slots
- * published by the recorder) and done (slots written and zeroed by the
- * writer), with futex waits (not FUTEX_PRIVATE: two processes) that time
- * out so that either side notices the other's death.
+ * Several writers share the work: each takes the oldest published slot
+ * that no one has taken, compresses it into the slot's output area (in
+ * the shared mapping too) and zeroes it; whichever writer holds the write
+ * lock writes the compressed chunks in order, its own and the others'.
+ * So no writer waits for another: with a slot given to each writer in
+ * turn, a writer preempted by the program (three processes on two cores)
+ * stalled the other, which left a core idle 15-20 % of the time
+ * (bench/RESULTS.md, "Recorder: writers that never wait for each other").
+ *
+ * Synchronisation: counters in the shared control block, pub (slots
+ * published by the recorder), taken (slots a writer took), written (slots
+ * written and zeroed, in order), each slot's packed mark and a write lock,
+ * with futex waits (not FUTEX_PRIVATE: several processes) on pub (the
+ * writers) and written (the recorder) that time out so that either side
+ * notices the other's death.
  */
 #include "rec_internal.h"
 
@@ -50,11 +61,16 @@ struct ring_slot {
 	UInt len[REC_NCOL]; /* bytes in each column's region */
 	UInt last;
 	ULong first_t;
+	/* set by the writer that compressed it */
+	volatile UInt packed; /* k + 1: chunk k is in the output area */
+	SizeT raw, comp;      /* comp 0: nothing to write (broken) */
 };
 
 struct ring_ctl {
 	volatile UInt pub;     /* slots published (slot index: pub % n) */
+	volatile UInt taken;   /* slots a writer took, in order */
 	volatile UInt written; /* slots written, in order; each zeroed first */
+	volatile UInt writing; /* the write lock: 1 while a writer writes */
 	volatile UInt quit;    /* the writers end once written == pub */
 	volatile UInt broken;  /* a writer could not write: incomplete */
 	struct ring_slot slot[RING_MAX_SLOTS];
@@ -63,6 +79,7 @@ struct ring_ctl {
 static struct ring_ctl *ctl;
 static UChar *ring_base;  /* the mapping: ctl page, then the slots */
 static SizeT ring_len, slot_bytes;
+static SizeT in_bytes;    /* a slot's input regions; its output area next */
 static UInt n_slots;
 static Int writer_pids[REC_MAX_WRITERS]; /* 0: none */
 static UInt n_writers;    /* running */
@@ -88,6 +105,12 @@ static UChar *slot_at(UInt i)
 	return ring_base + VKI_PAGE_SIZE + (SizeT)(i % n_slots) * slot_bytes;
 }
 
+/* Where slot i's compressed chunk goes: rec_stream_pack_cap() bytes. */
+static UChar *out_at(UInt i)
+{
+	return slot_at(i) + in_bytes;
+}
+
 /* Slot i written: zeros where it was used, as the recorder needs them
  * (rec_instrument.c: ctl's commit protocol; the value columns' slots
  * that a taken exit skips). */
@@ -106,7 +129,9 @@ int rec_ring_init(SizeT bytes_per_slot)
 	Int fd;
 	SizeT len;
 
-	slot_bytes = (bytes_per_slot + VKI_PAGE_SIZE - 1) & ~(SizeT)(VKI_PAGE_SIZE - 1);
+	in_bytes = (bytes_per_slot + VKI_PAGE_SIZE - 1) & ~(SizeT)(VKI_PAGE_SIZE - 1);
+	slot_bytes = (in_bytes + rec_stream_pack_cap() + VKI_PAGE_SIZE - 1) &
+		     ~(SizeT)(VKI_PAGE_SIZE - 1);
 	n_slots = RING_MAX_BYTES / slot_bytes;
 	if (n_slots > RING_MAX_SLOTS)
 		n_slots = RING_MAX_SLOTS;
@@ -148,48 +173,80 @@ static Bool orphaned(void)
 	return VG_(getppid)() != owner_pid;
 }
 
-/* Writer w of nw takes slots k = w, w + nw, ... (from where the ring is):
- * it compresses slot k while the others compress theirs, zeroes it, and
- * writes it when written == k.  Never returns. */
-static void writer_main(UInt w, UInt nw)
+/* Compresses slot k into its output area and zeroes it. */
+static void pack_slot(UInt k)
+{
+	struct ring_slot *s = &ctl->slot[k % n_slots];
+	SizeT raw = 0, comp = 0;
+
+	if (!ctl->broken)
+		comp = rec_stream_pack(slot_at(k), s->len, &raw, out_at(k));
+	zero_slot(k, s->len);
+	s->raw = raw;
+	s->comp = comp;
+	__sync_synchronize();
+	s->packed = k + 1;
+}
+
+/* Writes, in order, the chunks that are compressed, if no other writer is
+ * writing.  The lock's holder checks again once it has let go: a chunk
+ * compressed meanwhile by a writer that found the lock held is its to
+ * write. */
+static void write_ready(void)
+{
+	for (;;) {
+		UInt w = ctl->written;
+
+		if (ctl->slot[w % n_slots].packed != w + 1 ||
+		    !__sync_bool_compare_and_swap(&ctl->writing, 0, 1))
+			return;
+		for (;;) {
+			const struct ring_slot *s;
+
+			w = ctl->written;
+			s = &ctl->slot[w % n_slots];
+			if (s->packed != w + 1)
+				break;
+			if (!ctl->broken) {
+				rec_stream_put_stream_chunk(w, out_at(w), s->raw, s->comp,
+							    s->first_t, s->last);
+				if (rec_stream_broken())
+					ctl->broken = 1;
+			}
+			__sync_synchronize();
+			ctl->written = w + 1;
+			futex_wake(&ctl->written);
+		}
+		__sync_synchronize();
+		ctl->writing = 0;
+		__sync_synchronize();
+	}
+}
+
+/* A writer: takes the oldest published slot no one has taken, compresses
+ * it while the others compress theirs, and writes what is ready.  Never
+ * returns. */
+static void writer_main(void)
 {
 	vki_sigset_t all;
-	UInt k = ctl->written;
 
 	VG_(sigfillset)(&all);
 	VG_(do_syscall)(__NR_rt_sigprocmask, VKI_SIG_BLOCK, (UWord)&all, 0,
 			sizeof all, 0, 0, 0, 0);
-	k += (w + nw - k % nw) % nw;
-	for (;; k += nw) {
-		struct ring_slot s;
-		SizeT c = 0, n = 0;
-		UInt v;
+	for (;;) {
+		UInt k = ctl->taken, p = ctl->pub;
 
-		while ((Int)((v = ctl->pub) - k) <= 0) {
-			if ((ctl->quit && ctl->written == v) || orphaned())
-				goto out;
-			futex_wait(&ctl->pub, v);
+		if (k != p) {
+			if (__sync_bool_compare_and_swap(&ctl->taken, k, k + 1)) {
+				pack_slot(k);
+				write_ready();
+			}
+			continue;
 		}
-		__sync_synchronize();
-		s = ctl->slot[k % n_slots];
-		if (!ctl->broken)
-			c = rec_stream_pack(slot_at(k), s.len, &n);
-		zero_slot(k, s.len);
-		while ((v = ctl->written) != k) {
-			if (orphaned())
-				goto out;
-			futex_wait(&ctl->written, v);
-		}
-		if (!ctl->broken) {
-			rec_stream_put_stream_chunk(k, n, c, s.first_t, s.last);
-			if (rec_stream_broken())
-				ctl->broken = 1;
-		}
-		__sync_synchronize();
-		ctl->written = k + 1;
-		futex_wake(&ctl->written);
+		if ((ctl->quit && ctl->written == p) || orphaned())
+			break;
+		futex_wait(&ctl->pub, p);
 	}
-out:
 	if (rec_opts.verbose)
 		rec_stream_stats();
 	VG_(do_syscall)(__NR_exit, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -210,6 +267,8 @@ static void start_writers(void)
 	}
 	owner_pid = VG_(getpid)();
 	ctl->quit = 0;
+	ctl->taken = ctl->written; /* none runs: every published slot written */
+	ctl->writing = 0;
 	for (w = 0; w < nw; w++) {
 		/* like fork, but exit signal 0: invisible to the program's waits */
 		r = VG_(do_syscall)(__NR_clone, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -223,7 +282,7 @@ static void start_writers(void)
 			return;
 		}
 		if (sr_Res(r) == 0)
-			writer_main(w, nw);
+			writer_main();
 		writer_pids[n_writers++] = (Int)sr_Res(r);
 	}
 }
@@ -270,8 +329,10 @@ static void wait_written(UInt left)
 			for (; v != ctl->pub; v++) {
 				const struct ring_slot *s = &ctl->slot[v % n_slots];
 				if (!ctl->broken && no_writers) {
-					SizeT n = 0, c = rec_stream_pack(slot_at(v), s->len, &n);
-					rec_stream_put_stream_chunk(v, n, c, s->first_t, s->last);
+					SizeT n = 0, c = rec_stream_pack(slot_at(v), s->len, &n,
+									 out_at(v));
+					rec_stream_put_stream_chunk(v, out_at(v), n, c,
+								    s->first_t, s->last);
 					ctl->broken = rec_stream_broken();
 				}
 				zero_slot(v, s->len);
@@ -315,7 +376,7 @@ void rec_ring_drain(void)
  * the parent's writers are not ours. */
 int rec_ring_after_fork_child(void)
 {
-	SizeT per = slot_bytes;
+	SizeT per = in_bytes;
 
 	VG_(am_munmap_valgrind)((Addr)ring_base, ring_len);
 	ctl = NULL;

@@ -156,9 +156,9 @@ static void write_file_header(struct rec_file *f)
 	write_all(f->fd, h, sizeof h);
 }
 
-/* Compresses n raw bytes into comp_buf: the frame's size, 0 when nothing
- * is to be written. */
-static SizeT pack(const UChar *raw, SizeT n)
+/* Compresses n raw bytes into out (cap bytes): the frame's size, 0 when
+ * nothing is to be written. */
+static SizeT pack_into(const UChar *raw, SizeT n, UChar *out, SizeT cap)
 {
 	SizeT c;
 	ULong t0;
@@ -166,7 +166,7 @@ static SizeT pack(const UChar *raw, SizeT n)
 	if (broken || rec_opts.measure == REC_MEASURE_NOCOMPRESS)
 		return 0;
 	t0 = cpu_ns();
-	c = ZSTD_compressCCtx(cctx, comp_buf, comp_cap, raw, n, rec_opts.level);
+	c = ZSTD_compressCCtx(cctx, out, cap, raw, n, rec_opts.level);
 	cpu_compress += cpu_ns() - t0;
 	raw_total += n;
 	if (ZSTD_isError(c)) {
@@ -178,9 +178,10 @@ static SizeT pack(const UChar *raw, SizeT n)
 	return c;
 }
 
-/* Writes the c bytes in comp_buf as the next chunk of f (a stream chunk
+/* Writes the c bytes at payload as the next chunk of f (a stream chunk
  * in columns). */
-static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool last)
+static void put_chunk(struct rec_file *f, const UChar *payload, SizeT n, SizeT c,
+		      ULong first_t, Bool last)
 {
 	UChar h[HS_CHUNK_HEADER_SIZE];
 	struct hs_trace_chunk_info ci;
@@ -189,29 +190,30 @@ static void put_chunk(struct rec_file *f, SizeT n, SizeT c, ULong first_t, Bool 
 	if (broken || f->fd < 0 || rec_opts.measure == REC_MEASURE_NOWRITE)
 		return;
 	t0 = cpu_ns();
-	/* allocated at start-up by VG_(malloc), which never returns NULL */
-	REC_ANALYZER_ASSUME(comp_buf != NULL);
+	REC_ANALYZER_ASSUME(payload != NULL);
 	ci = (struct hs_trace_chunk_info){
 		.flags = (last ? HS_CHUNK_LAST : 0) | (f == &stream_file ? HS_CHUNK_COLUMNS : 0),
 		.seq = f->seq++, .first_t = first_t,
 		.raw_size = (UInt)n, .comp_size = (UInt)c,
-		.payload_xxh = XXH64(comp_buf, c, 0),
+		.payload_xxh = XXH64(payload, c, 0),
 	};
 	rec_put_u32(h + 0, HS_CHUNK_MAGIC);
 	hs_le_pack(h, &ci, hs_trace_chunk_fields, HS_LE_NFIELDS(hs_trace_chunk_fields));
 	rec_put_u64(h + 40, XXH64(h, 40, 0));
 	write_all(f->fd, h, sizeof h);
-	write_all(f->fd, comp_buf, c);
+	write_all(f->fd, payload, c);
 	cpu_write += cpu_ns() - t0;
 }
 
 static void write_chunk(struct rec_file *f, const UChar *raw, SizeT n,
 			ULong first_t, Bool last)
 {
-	SizeT c = pack(raw, n);
+	/* comp_buf: allocated at start-up by VG_(malloc), which never
+	 * returns NULL */
+	SizeT c = pack_into(raw, n, comp_buf, comp_cap);
 
 	if (c)
-		put_chunk(f, n, c, first_t, last);
+		put_chunk(f, comp_buf, n, c, first_t, last);
 }
 
 /* n slots of 4 bytes as 4 byte planes (trace_format.h, COLUMNS): byte 0
@@ -248,10 +250,18 @@ static void to_planes4(const UChar *in, UChar *out, SizeT n)
 	}
 }
 
+/* The room rec_stream_pack() needs at out: a stream chunk's frame at
+ * most. */
+SizeT rec_stream_pack_cap(void)
+{
+	return ZSTD_compressBound(HS_COLUMNS_HEADER + rec_region_bytes);
+}
+
 /* In a writer process: compress the columns of a ring slot (len[k] bytes
- * at region k) as one stream chunk of *raw_n bytes, in parallel with
- * other writers; then, in turn, write it as chunk number seq. */
-SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n)
+ * at region k) as one stream chunk of *raw_n bytes into out, in parallel
+ * with other writers; then, in turn, write it as chunk number seq. */
+SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n,
+		      UChar *out)
 {
 	static const UInt order[REC_NCOL] = { REC_COL_V1, REC_COL_V4, REC_COL_V8, REC_COL_CTL };
 	UChar *o = cols_buf + HS_COLUMNS_HEADER;
@@ -270,14 +280,15 @@ SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n)
 		o += len[k];
 	}
 	*raw_n = o - cols_buf;
-	return pack(cols_buf, *raw_n);
+	return pack_into(cols_buf, *raw_n, out, rec_stream_pack_cap());
 }
 
-void rec_stream_put_stream_chunk(ULong seq, SizeT n, SizeT c, ULong first_t, Bool last)
+void rec_stream_put_stream_chunk(ULong seq, const UChar *payload, SizeT n, SizeT c,
+				 ULong first_t, Bool last)
 {
 	stream_file.seq = seq;
 	if (c)
-		put_chunk(&stream_file, n, c, first_t, last);
+		put_chunk(&stream_file, payload, n, c, first_t, last);
 }
 
 /* Code chunks are cut at record boundaries; each is at most 32 MiB raw. */
