@@ -1,6 +1,6 @@
 # src_lib.bash - helpers of the src_* tests (bash): gdb as the oracle of the
 # source-level tree.  Source after lib.sh, db_lib.bash and fs_lib.bash.
-# (calls_oracle needs lib.sh only.)
+# (calls_oracle, expr_cases and expr_gdb need lib.sh only.)
 # shellcheck shell=bash
 
 # oracle_gdb NAME SCRIPT [GDB-ARGS...]: gdb runs the oracle SCRIPT in
@@ -75,4 +75,28 @@ calls_oracle()
 	cat "$T/$name.cmp" >&2
 	[ "$rc" = 0 ] || fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
 	summary="$summary $name:$(tail -n 1 "$T/$name.cmp" | cut -d, -f2 | cut -d' ' -f2)"
+}
+
+# expr_cases FILE PATTERN HIT: the cases of scripts/gdb-expr-oracle.py,
+# "FILE:LINE<TAB>HIT<TAB>EXPR" for each expression on stdin, LINE where
+# PATTERN (grep) matches in tests/programs/FILE.
+expr_cases()
+{
+	local line
+	line=$(grep -n "$2" "$ROOT/tests/programs/$1" | cut -d: -f1)
+	while IFS= read -r e; do
+		printf '%s:%s\t%s\t%s\n' "$1" "$line" "$3" "$e"
+	done
+}
+
+# expr_gdb PROG CASES: scripts/gdb-expr-oracle.py on $PROGS/PROG natively;
+# gdb's values in $T/PROG.gdb.tsv, its output in $T/PROG.gdb.out.  Fails
+# the test unless gdb exits 0 and writes values.
+expr_gdb()
+{
+	local rc
+	EXPR_CASES=$2 EXPR_OUT=$T/$1.gdb.tsv timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" "$PROGS/$1" </dev/null >"$T/$1.gdb.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/$1.gdb.tsv" ] || fail "gdb on $1 exited $rc"
 }

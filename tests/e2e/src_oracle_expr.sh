@@ -13,6 +13,7 @@
 # "0x?" (the symbol after them, <g_accounts+32>, still counts).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built expr_data expr_grid expr_walk_o2 expr_obj
@@ -21,12 +22,8 @@ SRC=$ROOT/tests/programs
 # "file:line<TAB>hit<TAB>expr"; the line is found by its "line: NAME" tag.
 cases_data()
 {
-	local f=$1 ret tally
-	ret=$(grep -n 'line: probe-ret' "$SRC/$f" | cut -d: -f1)
-	tally=$(grep -n 'line: tally-ret' "$SRC/$f" | cut -d: -f1)
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$ret" "$e"
-	done <<'CASES'
+	local f=$1
+	expr_cases "$f" 'line: probe-ret' 1 <<'CASES'
 acc
 acc[1].balance
 it->owner
@@ -119,9 +116,7 @@ tally + 1
 main
 sizeof(tally)
 CASES
-	while IFS= read -r e; do
-		printf '%s:%s\t2\t%s\n' "$f" "$tally" "$e"
-	done <<'CASES'
+	expr_cases "$f" 'line: tally-ret' 2 <<'CASES'
 calls
 head
 *head
@@ -136,12 +131,8 @@ CASES
 
 cases_walk()
 {
-	local f=expr_walk_o2.c push worth
-	push=$(grep -n 'line: push-ret' "$SRC/$f" | cut -d: -f1)
-	worth=$(grep -n 'return sum \* rounds' "$SRC/$f" | cut -d: -f1)
-	while IFS= read -r e; do
-		printf '%s:%s\t3\t%s\n' "$f" "$push" "$e"
-	done <<'CASES'
+	local f=expr_walk_o2.c
+	expr_cases "$f" 'line: push-ret' 3 <<'CASES'
 it
 *it
 it->next
@@ -158,9 +149,7 @@ g_stock[1].name
 g_rounds
 it->qty * price
 CASES
-	while IFS= read -r e; do
-		printf '%s:%s\t2\t%s\n' "$f" "$worth" "$e"
-	done <<'CASES'
+	expr_cases "$f" 'return sum \* rounds' 2 <<'CASES'
 sum
 rounds
 it
@@ -171,11 +160,8 @@ CASES
 
 cases_grid()
 {
-	local f=expr_grid.c stop
-	stop=$(grep -n 'line: grid-stop' "$SRC/$f" | cut -d: -f1)
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$stop" "$e"
-	done <<'CASES'
+	local f=expr_grid.c
+	expr_cases "$f" 'line: grid-stop' 1 <<'CASES'
 bt
 bt.b
 bt.c
@@ -255,12 +241,8 @@ CASES
 
 cases_obj()
 {
-	local f=expr_obj.cc area use
-	area=$(grep -n 'line: area-ret' "$SRC/$f" | cut -d: -f1)
-	use=$(grep -n 'line: use-ret' "$SRC/$f" | cut -d: -f1)
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$area" "$e"
-	done <<'CASES'
+	local f=expr_obj.cc
+	expr_cases "$f" 'line: area-ret' 1 <<'CASES'
 a
 this
 *this
@@ -273,9 +255,7 @@ inner
 inner->w
 this->inner->inner
 CASES
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$use" "$e"
-	done <<'CASES'
+	expr_cases "$f" 'line: use-ret' 1 <<'CASES'
 b
 s
 b.w * b.h
@@ -290,15 +270,11 @@ CASES
 # check PROG CASESFN: gdb's values vs the tree's, one line per difference.
 check()
 {
-	local prog=$1 src=$2 fn=$3 rc
+	local prog=$1 src=$2 fn=$3
 	"$fn" "$src" >"$T/$prog.cases"
 	# the oracle takes the expressions unescaped
 	sed 's/%2F/\//g' "$T/$prog.cases" >"$T/$prog.gdbcases"
-	EXPR_CASES=$T/$prog.gdbcases EXPR_OUT=$T/$prog.gdb.tsv \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" \
-		"$PROGS/$prog" </dev/null >"$T/$prog.gdb.out" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$prog.gdb.tsv" ] || fail "gdb on $prog exited $rc"
+	expr_gdb "$prog" "$T/$prog.gdbcases"
 	record_ok "$T/$prog.tr" "$PROGS/$prog"
 	build_ok "$T/$prog.tr"
 	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$(head -n 3 "$T/$prog.diff" | tr '\n' ' ')"

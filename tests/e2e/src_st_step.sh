@@ -33,56 +33,19 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 objdump -d "$B/libst_wrap.so" | grep -A4 '<st_wrap>:' | grep -q 'jmp.*<st_helper>' ||
 	fail "st_wrap does not tail-jump to st_helper (compiler changed?)"
 
-# gdb: CMD (step or next) from `break main` until main returns or the
-# program ends; STOP lines "function file:line"
-cat >"$T/walk.py" <<'PYEOF'
-import gdb, os
-for c in ("set pagination off", "set confirm off", "set width 0",
-          "set debuginfod enabled off", "set style enabled off",
-          "set environment GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX"):
-    gdb.execute(c)
-gdb.execute("break main", to_string=True)
-gdb.execute("run >/dev/null", to_string=True)
-signal = [False]
-def on_stop(ev):
-    signal[0] = isinstance(ev, gdb.SignalEvent)
-gdb.events.stop.connect(on_stop)
-for i in range(400):
-    if not gdb.selected_inferior().pid:
-        break
-    f = gdb.selected_frame()
-    if f.name() == "__libc_start_call_main":
-        break
-    sal = f.find_sal()
-    if not signal[0]:
-        print("STOP %s %s:%d" % (f.name(), os.path.basename(sal.symtab.filename) if sal.symtab else "?", sal.line))
-    gdb.execute(os.environ["CMD"], to_string=True)
-gdb.execute("kill", to_string=True)
-PYEOF
-
-# Hindsight: the chain of LINK from time/main in the mounted tree (views
-# <t>.<k> included), N stops at most
-cat >"$T/chain.py" <<'PYEOF'
-import os, re, sys
-mnt, link, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-t = os.readlink(mnt + "/time/main").split("/")[-1]
-for i in range(n):
-    where = open("%s/time/%s/where" % (mnt, t)).read().strip()
-    m = re.match(r"(.+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
-    if not m or m.group(1) == "__libc_start_call_main":
-        break
-    print("STOP %s %s:%s" % (m.group(1), os.path.basename(m.group(2) or "?"), m.group(3) or 0))
-    try:
-        t = os.readlink("%s/time/%s/%s" % (mnt, t, link)).split("/")[-1]
-    except OSError:
-        break
-PYEOF
+# gdb (scripts/gdb-step-oracle.py): step or next from `break main` until
+# main returns or the program ends; Hindsight: the chain of step-into or
+# next-line from time/main in the mounted tree, as many stops at most.
+# Both as STOP lines "function file:line".
+ORACLE=$ROOT/scripts/gdb-step-oracle.py
+FMT='{fn} {base}:{line}'
+AVX512=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX
 
 n=0
 for p in st_tail st_thunk st_wrap st_sigjmp st_sigjmp_o2; do
 	case $p in st_sigjmp*) cmd=next link=next-line ;; *) cmd=step link=step-into ;; esac
-	CMD=$cmd timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/walk.py" "$B/$p" \
-		</dev/null >"$T/$p.gdb" 2>&1
+	ORACLE_FORMAT=$FMT ORACLE_CMD=$cmd ORACLE_STEPS=400 ORACLE_ENV=GLIBC_TUNABLES=$AVX512 \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	grep '^STOP ' "$T/$p.gdb" >"$T/$p.want"
 	k=$(wc -l <"$T/$p.want")
 	[ "$k" -gt 3 ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
@@ -95,7 +58,7 @@ for p in st_tail st_thunk st_wrap st_sigjmp st_sigjmp_o2; do
 	record_ok "$T/$p" "$B/$p"
 	build_ok "$T/$p"
 	mount_tree "$T/$p" "$T/mnt.$p"
-	"$PY" "$T/chain.py" "$T/mnt.$p" "$link" "$k" >"$T/$p.got" || fail "$p: walking $link failed"
+	ORACLE_FORMAT=$FMT "$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main "$k" >"$T/$p.got" || fail "$p: walking $link failed"
 	diff "$T/$p.want" "$T/$p.got" >"$T/$p.diff" ||
 		fail "$p: $link differs from gdb's $cmd (< gdb, > Hindsight): $(head -n 6 "$T/$p.diff" | tr '\n' ' ')"
 	n=$((n + k))

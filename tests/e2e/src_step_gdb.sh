@@ -42,85 +42,15 @@ else
 	note "no clang: its programs are left out"
 fi
 
-# gdb: step from `break main` until main returns; STOP lines "file line
-# function", and MAIN-OFF: where `break main` stopped, from main's entry.
-cat >"$T/step.py" <<'PYEOF'
-import gdb, os
-for c in ("set pagination off", "set confirm off", "set width 0",
-          "set debuginfod enabled off", "set style enabled off"):
-    gdb.execute(c)
-gdb.execute("break main", to_string=True)
-gdb.execute("run >/dev/null", to_string=True)
-f = gdb.selected_frame()
-print("MAIN-OFF 0x%x" % (f.pc() - int(f.function().value().address)))
-signal = [False]
-def on_stop(ev):
-    signal[0] = isinstance(ev, gdb.SignalEvent)
-gdb.events.stop.connect(on_stop)
-for i in range(5000):
-    if not gdb.selected_inferior().pid:
-        break
-    f = gdb.selected_frame()
-    if f.name() == "__libc_start_call_main":
-        break
-    sal = f.find_sal()
-    # the stop where a signal arrived is no moment of the recording (the
-    # handler's first instruction follows): Hindsight's next stop is gdb's
-    # next one, in the handler
-    if not signal[0]:
-        print("STOP %s %d %s" % (sal.symtab.filename if sal.symtab else "?", sal.line, f.name()))
-    gdb.execute("step", to_string=True)
-gdb.execute("kill", to_string=True)
-PYEOF
-
-# gdb: record full from main to the REV_FROM line, then reverse-step back
-# to main's first line (LD_BIND_NOW: no lazy resolver, which record full
-# cannot run; Hindsight's recording runs it and must step back over it).
-cat >"$T/rev.py" <<'PYEOF'
-import gdb, os
-for c in ("set pagination off", "set confirm off", "set width 0",
-          "set debuginfod enabled off", "set style enabled off",
-          "set environment LD_BIND_NOW=1"):
-    gdb.execute(c)
-gdb.execute("break main", to_string=True)
-gdb.execute("run >/dev/null", to_string=True)
-pc0 = gdb.selected_frame().pc()
-gdb.execute("record full")
-gdb.execute("break %s:%s" % (os.environ["REV_FILE"], os.environ["REV_LINE"]), to_string=True)
-gdb.execute("continue", to_string=True)
-for i in range(500):
-    f = gdb.selected_frame()
-    sal = f.find_sal()
-    print("STOP %s %d %s" % (sal.symtab.filename if sal.symtab else "?", sal.line, f.name()))
-    if f.pc() == pc0:
-        break
-    out = gdb.execute("reverse-step", to_string=True)
-    if "No more reverse-execution history" in out:
-        break
-gdb.execute("kill", to_string=True)
-PYEOF
-
-# Hindsight: the chain of LINK (step-into, step-back) from time T0 in the
-# mounted tree, as STOP lines; it ends when main returns (forward) or at
-# time/main (back).
-cat >"$T/chain.py" <<'PYEOF'
-import os, re, sys
-mnt, link, t = sys.argv[1], sys.argv[2], sys.argv[3]
-t_main = os.readlink(mnt + "/time/main").split("/")[-1]
-for i in range(5000):
-    where = open("%s/time/%s/where" % (mnt, t)).read().strip()
-    # a function's name may have spaces (C++ templates from DWARF)
-    m = re.match(r"(.+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
-    if not m or m.group(1) == "__libc_start_call_main":
-        break
-    print("STOP %s %s %s" % (m.group(2) or "?", m.group(3) or 0, m.group(1)))
-    if link == "step-back" and t == t_main:
-        break
-    try:
-        t = os.readlink("%s/time/%s/%s" % (mnt, t, link)).split("/")[-1]
-    except OSError:
-        break
-PYEOF
+# gdb (scripts/gdb-step-oracle.py): step from `break main` until main
+# returns, STOP lines "file line function", and MAIN-OFF: where `break
+# main` stopped, from main's entry.  Reverse: record full from main to the
+# REV_FROM line, then reverse-step back to main's first line (LD_BIND_NOW:
+# no lazy resolver, which record full cannot run; Hindsight's recording
+# runs it and must step back over it).  Hindsight: the chain of step-into
+# from time/main, step-back from the REV_FROM line's first moment, as STOP
+# lines; it ends when main returns (forward) or at time/main (back).
+ORACLE=$ROOT/scripts/gdb-step-oracle.py
 
 # what is compared (see the top): OWN is a regex of the own files' names
 cat >"$T/norm.py" <<'PYEOF'
@@ -146,7 +76,8 @@ PYEOF
 OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c'
 n=0
 for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur $CLANG; do
-	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/step.py" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
+	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
 	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
 	record_ok "$T/$p" "$B/$p"
@@ -155,7 +86,7 @@ for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step
 	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.gdb")
 	where=$(cat "$T/mnt.$p/time/main/where")
 	case $where in "main+$off "*) ;; *) fail "$p: time/main is '$where', gdb's break main stops at main+$off" ;; esac
-	"$PY" "$T/chain.py" "$T/mnt.$p" step-into main >"$T/$p.hs" || fail "$p: walking step-into failed"
+	"$PY" "$ORACLE" chain "$T/mnt.$p" step-into main 5000 >"$T/$p.hs" || fail "$p: walking step-into failed"
 	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.hs")
 	[ "$got" = "$want" ] || fail "$p: step-into stops at '$got', gdb's step at '$want'"
 	n=$((n + $(echo "$want" | wc -w)))
@@ -172,13 +103,13 @@ for p in step_methods step_plt step_recur; do
 	src=$SRC/$file
 	[ "$p" = step_plt ] && src=$SRC/step_plt/main.c
 	line=$(grep -n REV_FROM "$src" | cut -d: -f1)
-	REV_FILE=$file REV_LINE=$line timeout -k 10 "$STEP_TIMEOUT" \
-		gdb -nx -batch -x "$T/rev.py" "$B/$p" </dev/null >"$T/$p.rgdb" 2>&1
+	ORACLE_CMD=reverse-step ORACLE_STEPS=500 ORACLE_ENV=LD_BIND_NOW=1 ORACLE_FROM=$file:$line \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.rgdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" merge <"$T/$p.rgdb")
 	case $want in *"$file:$line"*) ;; *) fail "$p: gdb's record did not reach $file:$line: $(tail -n 3 "$T/$p.rgdb" | tr '\n' ' ')" ;; esac
 	t0=$(head -n 1 "$(find "$T/mnt.$p/lines" -path "*/$file/$line" | head -n 1)" | cut -d' ' -f1)
 	[ -n "$t0" ] || fail "$p: lines/ has no start of $file:$line"
-	"$PY" "$T/chain.py" "$T/mnt.$p" step-back "$t0" >"$T/$p.rhs" || fail "$p: walking step-back failed"
+	"$PY" "$ORACLE" chain "$T/mnt.$p" step-back "$t0" 5000 >"$T/$p.rhs" || fail "$p: walking step-back failed"
 	got=$("$PY" "$T/norm.py" "$OWN" merge <"$T/$p.rhs")
 	[ "$got" = "$want" ] || fail "$p: step-back stops at '$got', gdb's reverse-step at '$want'"
 	n=$((n + $(echo "$want" | wc -w)))

@@ -21,6 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/srv_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built u16_std u16_std_o2
@@ -29,12 +30,8 @@ SRC=$ROOT/tests/programs
 # "file:line<TAB>hit<TAB>expr"
 cases()
 {
-	local f=$1 main probe
-	main=$(grep -n 'line: std-ret' "$SRC/$f" | cut -d: -f1)
-	probe=$(grep -n 'line: probe-ret' "$SRC/$f" | cut -d: -f1)
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$main" "$e"
-	done <<'CASES'
+	local f=$1
+	expr_cases "$f" 'line: std-ret' 1 <<'CASES'
 items
 stock
 grid
@@ -154,9 +151,7 @@ su.size()
 cstrs[0]
 lp.front().second
 CASES
-	while IFS= read -r e; do
-		printf '%s:%s\t1\t%s\n' "$f" "$probe" "$e"
-	done <<'CASES'
+	expr_cases "$f" 'line: probe-ret' 1 <<'CASES'
 v
 mm
 str
@@ -203,13 +198,9 @@ OWN
 
 check()
 {
-	local prog=$1 rc
+	local prog=$1
 	cases u16_std.cc >"$T/$prog.cases"
-	EXPR_CASES=$T/$prog.cases EXPR_OUT=$T/$prog.gdb.tsv \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" \
-		"$PROGS/$prog" </dev/null >"$T/$prog.gdb.out" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] && [ -s "$T/$prog.gdb.tsv" ] || fail "gdb on $prog exited $rc"
+	expr_gdb "$prog" "$T/$prog.cases"
 	grep -q 'std::vector of length' "$T/$prog.gdb.tsv" ||
 		fail "gdb did not load libstdc++'s pretty printers: $(grep -m1 items "$T/$prog.gdb.tsv")"
 	record_ok "$T/$prog.tr" "$PROGS/$prog"
