@@ -52,6 +52,7 @@ extern SysRes VG_(am_shared_mmap_file_float_valgrind)(SizeT length, UInt prot,
 						       Int fd, Off64T offset);
 extern Int VG_(sigfillset)(vki_sigset_t *set);
 extern Int VG_(kill)(Int pid, Int signo);
+extern Int VG_(fd_soft_limit); /* the client's descriptors lie below */
 
 #define RING_MAX_SLOTS 8
 #define RING_MAX_BYTES (96u << 20)
@@ -223,6 +224,23 @@ static void write_ready(void)
 	}
 }
 
+/* A writer holds none of the program's descriptors: a copy of a pipe's
+ * write end would keep its reader from seeing the end of the data, and
+ * the program would wait for it forever (a shell's `(a | b)` forks after
+ * the pipe is made, and the fork's hand-over starts the writers).  Ours
+ * (the stream file, Valgrind's log) lie above VG_(fd_soft_limit). */
+static void close_client_fds(void)
+{
+	SysRes r = VG_(do_syscall)(__NR_close_range, 0, VG_(fd_soft_limit) - 1, 0,
+				   0, 0, 0, 0, 0);
+	Int fd;
+
+	if (!sr_isError(r))
+		return;
+	for (fd = 0; fd < VG_(fd_soft_limit); fd++)
+		VG_(close)(fd);
+}
+
 /* A writer: takes the oldest published slot no one has taken, compresses
  * it while the others compress theirs, and writes what is ready.  Never
  * returns. */
@@ -230,6 +248,7 @@ static void writer_main(void)
 {
 	vki_sigset_t all;
 
+	close_client_fds();
 	VG_(sigfillset)(&all);
 	VG_(do_syscall)(__NR_rt_sigprocmask, VKI_SIG_BLOCK, (UWord)&all, 0,
 			sizeof all, 0, 0, 0, 0);
