@@ -457,7 +457,8 @@ static int load_syms(struct src_mod *m)
 
 /* The symbol holding addr, as gdb's lookup_minimal_symbol_by_pc_section
  * picks it: of the symbols at the highest address at or below addr (in
- * addr's section), the last by name that has a size (a size-0 one only
+ * addr's section), the last by name that has a size (but a global one
+ * just before a local one of the same size wins; a size-0 one only
  * when none has); a sized symbol that ends below addr gives way to the one
  * before it when that one still holds addr.  NULL when none holds it. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
@@ -470,6 +471,13 @@ const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 
 		if (f->sec_end && addr >= f->sec_end)
 			continue; /* a symbol of another section (_init, for .plt) */
+		/* gdb prefers a global or weak function (mst_text) to a local
+		 * one or an ifunc just before it of the same size at the same
+		 * address (a_pub over the static z_impl it aliases) */
+		if (k > 0 && (f->rank == 2 || f->ifunc) && m->syms[k - 1].rank != 2 &&
+		    !m->syms[k - 1].ifunc && m->syms[k - 1].addr == f->addr &&
+		    m->syms[k - 1].size == f->size)
+			continue;
 		if (!f->size && zero < 0) {
 			zero = k;
 			continue;
