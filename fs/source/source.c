@@ -512,7 +512,7 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
 	f = src_sym_find(m, addr);
-	if (!f || addr - f->addr >= f->size)
+	if (!f || addr - f->addr >= f->size || f->nameless)
 		return NULL;
 	*off = addr - f->addr;
 	return SRC_SYM_DNAME(f);
@@ -1326,6 +1326,15 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	return 0;
 }
 
+/* Is addr in a stub gdb has no name for (src_sym.nameless)? */
+static bool src_nameless(const struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m = src_mod_find(s, addr);
+	const struct src_sym *f = m ? src_sym_find(m, addr) : NULL;
+
+	return f && f->nameless;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *b = strrchr(p, '/');
@@ -1341,7 +1350,7 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 		return -EINVAL;
 	if (!s || hs_src_lookup(s, addr, &loc))
 		return snprintf(buf, cap, "0x%" PRIx64, addr);
-	if (!loc.function)
+	if (!loc.function || src_nameless(s, addr))
 		return snprintf(buf, cap, "0x%" PRIx64 " in %s", addr,
 				base_name(loc.module->path));
 	if (!loc.file)

@@ -5,7 +5,8 @@
 #     frame by the last symbol at its address sorted by name, unless the
 #     one just before it is a global (or weak) function of the same size
 #     and it is not (a_pub, not the static z_impl it aliases; y_loc1;
-#     w_weak);
+#     w_weak), in a static binary whose .plt stubs (IRELATIVE: strlen)
+#     have no name in gdb, nor in where;
 #   - nm_wrap (dynamic, libc6-dbg): libc's assembly wrappers have several
 #     DWARF subprograms at one address (gas: __kill, __GI___kill, kill,
 #     __GI_kill), and gdb's bt names the frame by the last of them
@@ -46,12 +47,21 @@ names()
 	summary="$summary $name: $(tail -n 1 "$T/$name.cmp" | cut -d' ' -f3-4);"
 }
 
-gcc -O0 -o "$T/nm_alias" "$SRC/nm_alias.c" || fail "gcc nm_alias.c"
+gcc -O0 -static -o "$T/nm_alias" "$SRC/nm_alias.c" || fail "gcc -static nm_alias.c"
 FUNCS="z_impl m_loc2 k_glob" LIBFUNCS="" names alias "$T/nm_alias"
 ls "$T/alias.mnt/calls" >"$T/alias.ls"
 for f in a_pub y_loc1 w_weak; do
 	grep -qx "$f" "$T/alias.ls" || fail "calls/ does not list $f (gdb's name): $(grep -v '^_' "$T/alias.ls" | tr '\n' ' ')"
 done
+# main's strlen enters a stub of the static binary's .plt first: gdb has
+# no symbol there (its bt says "?? ()"), and neither has where
+t=$(awk -v m="$(cut -d' ' -f1 "$T/alias.mnt/calls/main")" '$1 > m {print $1 + 1; exit}' \
+	"$T/alias.mnt/calls/strlen")
+where=$(cat "$T/alias.mnt/time/$t/where")
+stub=${where%% *}
+gdb -nx -batch -ex "info symbol $stub" "$T/nm_alias" 2>&1 | grep -q '^No symbol matches' ||
+	fail "gdb names the stub $stub: $(gdb -nx -batch -ex "info symbol $stub" "$T/nm_alias" 2>&1)"
+[ "$where" = "$stub in nm_alias" ] || fail "where at main's strlen stub: $where, gdb: ?? ()"
 
 # each wrapper is called twice: the second call is bound, and frame 0 is
 # compared there (the first one enters ld.so's lazy resolver); natively

@@ -4,8 +4,11 @@
  * before a local one of the same size wins (minsyms.c's preference for
  * mst_text): a_pub over the static z_impl; y_loc1 over b_glob and
  * m_loc2 (only the symbol just before the last is looked at, and m_loc2
- * is local too); w_weak over k_glob (weak and global are alike). */
+ * is local too); w_weak over k_glob (weak and global are alike).  Built
+ * -static, its strlen goes through a stub of .plt (an IRELATIVE slot)
+ * that gdb has no name for. */
 #include <stdio.h>
+#include <string.h>
 
 static int __attribute__((noinline)) z_impl(int x)
 {
@@ -28,7 +31,7 @@ int w_weak(int x) __attribute__((weak, alias("k_glob")));
 
 int main(int argc, char **argv)
 {
-	(void)argv;
-	printf("%d\n", a_pub(argc) + y_loc1(argc) + w_weak(argc) + b_glob(2) + z_impl(1));
+	printf("%d\n", a_pub(argc) + y_loc1(argc) + w_weak(argc) + b_glob(2) + z_impl(1) +
+	       (int)strlen(argv[0]));
 	return 0;
 }
