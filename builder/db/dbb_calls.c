@@ -635,8 +635,10 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
 	if (jk == HS_TRACE_JK_JUMP && st)
 		return leave(c, t + 1, tid, false, dst, sp, true, addr);
-	if (jk == HS_TRACE_JK_DIRECT && dst == addr + len)
-		return 0; /* a conditional jump not taken (jcc: see the top) */
+	/* dst == addr + len: a jcc not taken (see the top), or a jmp to the
+	 * next instruction, which is a tail call when a function starts
+	 * there (gcc's `jmp g` to the g laid out next: gdb's `break g` stops
+	 * there); either way the pc reaches dst, as gdb's breakpoint sees */
 	if (jk == HS_TRACE_JK_DIRECT && st && c->src) {
 		/* a direct jump moves no rsp: it leaves nothing */
 		struct cthread *th = thread_of(c, tid);

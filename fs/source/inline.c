@@ -171,6 +171,9 @@ struct inl_seg {
 struct inl_func {
 	uint64_t entry;
 	const char *name;       /* borrowed from libdw */
+	size_t seq;             /* DIE order: of several at one entry gdb
+				 * names the frame by the last (kill, not
+				 * __kill: gas's aliases of one function) */
 };
 
 struct src_inl_map {
@@ -241,7 +244,8 @@ static void func_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias)
 	if ((b->err = hs_grow((void **)&m->funcs, &m->cap_funcs, m->n_funcs + 1,
 				     sizeof(*m->funcs))))
 		return;
-	m->funcs[m->n_funcs++] = (struct inl_func){ entry + bias, name };
+	m->funcs[m->n_funcs] = (struct inl_func){ entry + bias, name, m->n_funcs };
+	m->n_funcs++;
 }
 
 /* Depth-first through the scopes that can hold code: functions, blocks,
@@ -325,6 +329,14 @@ static int cmp_func(const void *a, const void *b)
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+static int cmp_func_seq(const void *a, const void *b)
+{
+	const struct inl_func *x = a, *y = b;
+	int c = cmp_func(a, b);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /* Under dw_lock.  On ENOMEM the module has no copies for `step` (it then
  * stops at fewer places, as before copies were known). */
 static void inl_load(struct src_mod *mod)
@@ -341,7 +353,7 @@ static void inl_load(struct src_mod *mod)
 	if (b.err == 0)
 		b.err = inl_sweep(&b);
 	if (b.err == 0 && m->n_funcs)
-		qsort(m->funcs, m->n_funcs, sizeof(*m->funcs), cmp_func);
+		qsort(m->funcs, m->n_funcs, sizeof(*m->funcs), cmp_func_seq);
 	free(b.ev);
 	if (b.err) {
 		src_inline_map_free(m);
@@ -419,7 +431,7 @@ static void inl_ensure(struct hs_src *s, struct src_mod *mod)
 const char *src_dwarf_entry_name(struct hs_src *s, struct src_mod *mod, uint64_t addr)
 {
 	const struct src_inl_map *m;
-	const struct inl_func key = { addr, NULL }, *hit;
+	const struct inl_func key = { addr, NULL, 0 }, *hit, *end;
 
 	if (!mod->dw || !mod->dm)
 		return NULL;
@@ -427,7 +439,12 @@ const char *src_dwarf_entry_name(struct hs_src *s, struct src_mod *mod, uint64_t
 	if (!(m = mod->inl) || !m->n_funcs)
 		return NULL;
 	hit = bsearch(&key, m->funcs, m->n_funcs, sizeof(key), cmp_func);
-	return hit ? hit->name : NULL;
+	if (!hit)
+		return NULL;
+	/* gdb's block of the pc is the last subprogram at that entry */
+	for (end = m->funcs + m->n_funcs; hit + 1 < end && hit[1].entry == addr; hit++)
+		;
+	return hit->name;
 }
 
 void src_inline_at(struct hs_src *s, struct src_mod *mod, uint64_t addr, uint64_t *frame,

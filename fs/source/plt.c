@@ -10,7 +10,9 @@
  * stub is an entry of the section (16 bytes, or sh_entsize) holding a
  * `jmp *disp(%rip)` (ff 25, maybe after a bnd prefix f2), whose slot a
  * relocation names.  PLT0 and lazy IBT .plt entries (push; jmp PLT0) have
- * no such jump and get no symbol, as in gdb.
+ * no such jump and get no symbol, as in gdb.  bfd makes these symbols
+ * only for a file with dynamic symbols: a static executable's stubs (its
+ * IRELATIVE ones) have none in gdb, and are marked nameless here.
  */
 #include <errno.h>
 #include <gelf.h>
@@ -115,10 +117,23 @@ static char *plt_name(const char *name)
 	return out;
 }
 
+/* Has elf dynamic symbols (more than .dynsym's null one)? */
+static bool has_dynsyms(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM && sh.sh_entsize &&
+		    sh.sh_size / sh.sh_entsize > 1)
+			return true;
+	return false;
+}
+
 /* The stubs of one PLT section: appended to *out (grown as needed). */
 static int scan_plt(Elf_Scn *scn, GElf_Shdr *sh, uint64_t bias,
 		    const struct plt_scan *ps, struct src_sym **out, size_t *n,
-		    size_t *cap)
+		    size_t *cap, bool nameless)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	uint64_t es = sh->sh_entsize >= 8 ? sh->sh_entsize : 16, e;
@@ -150,6 +165,7 @@ static int scan_plt(Elf_Scn *scn, GElf_Shdr *sh, uint64_t bias,
 		(*out)[*n].addr = sh->sh_addr + e + bias;
 		(*out)[*n].size = es;
 		(*out)[*n].rank = 2;
+		(*out)[*n].nameless = nameless;
 		(*n)++;
 	}
 	return 0;
@@ -182,7 +198,7 @@ int src_plt_syms(Elf *elf, uint64_t bias, struct src_sym **out, size_t *n)
 		if (!sname || (strcmp(sname, ".plt") && strcmp(sname, ".plt.sec") &&
 			       strcmp(sname, ".plt.got")))
 			continue;
-		if ((ret = scan_plt(scn, &sh, bias, &ps, out, n, &cap)))
+		if ((ret = scan_plt(scn, &sh, bias, &ps, out, n, &cap, !has_dynsyms(elf))))
 			goto out;
 	}
 out:

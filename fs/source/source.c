@@ -457,7 +457,8 @@ static int load_syms(struct src_mod *m)
 
 /* The symbol holding addr, as gdb's lookup_minimal_symbol_by_pc_section
  * picks it: of the symbols at the highest address at or below addr (in
- * addr's section), the last by name that has a size (a size-0 one only
+ * addr's section), the last by name that has a size (but a global one
+ * just before a local one of the same size wins; a size-0 one only
  * when none has); a sized symbol that ends below addr gives way to the one
  * before it when that one still holds addr.  NULL when none holds it. */
 const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
@@ -470,6 +471,13 @@ const struct src_sym *src_sym_find(const struct src_mod *m, uint64_t addr)
 
 		if (f->sec_end && addr >= f->sec_end)
 			continue; /* a symbol of another section (_init, for .plt) */
+		/* gdb prefers a global or weak function (mst_text) to a local
+		 * one or an ifunc just before it of the same size at the same
+		 * address (a_pub over the static z_impl it aliases) */
+		if (k > 0 && (f->rank == 2 || f->ifunc) && m->syms[k - 1].rank != 2 &&
+		    !m->syms[k - 1].ifunc && m->syms[k - 1].addr == f->addr &&
+		    m->syms[k - 1].size == f->size)
+			continue;
 		if (!f->size && zero < 0) {
 			zero = k;
 			continue;
@@ -504,7 +512,7 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
 	f = src_sym_find(m, addr);
-	if (!f || addr - f->addr >= f->size)
+	if (!f || addr - f->addr >= f->size || f->nameless)
 		return NULL;
 	*off = addr - f->addr;
 	return SRC_SYM_DNAME(f);
@@ -1318,6 +1326,15 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	return 0;
 }
 
+/* Is addr in a stub gdb has no name for (src_sym.nameless)? */
+static bool src_nameless(const struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m = src_mod_find(s, addr);
+	const struct src_sym *f = m ? src_sym_find(m, addr) : NULL;
+
+	return f && f->nameless;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *b = strrchr(p, '/');
@@ -1333,7 +1350,7 @@ int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
 		return -EINVAL;
 	if (!s || hs_src_lookup(s, addr, &loc))
 		return snprintf(buf, cap, "0x%" PRIx64, addr);
-	if (!loc.function)
+	if (!loc.function || src_nameless(s, addr))
 		return snprintf(buf, cap, "0x%" PRIx64 " in %s", addr,
 				base_name(loc.module->path));
 	if (!loc.file)

@@ -48,6 +48,10 @@ struct src_sym {
 	 * owned; NULL: the symbol */
 	char *mname;
 	bool ifunc;         /* STT_GNU_IFUNC: the function is its resolver */
+	/* a PLT stub of a file without dynamic symbols (a static binary's
+	 * IRELATIVE stubs): bfd gives gdb no name for it, and gdb shows
+	 * "?? ()" there; it stays a symbol (a stub: calls go through it) */
+	bool nameless;
 	uint64_t sec_end;   /* the end of its section (absolute), 0: unknown */
 };
 /* The name gdb shows for sym in <sym+off> and for a frame without debug

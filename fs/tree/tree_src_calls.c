@@ -123,11 +123,37 @@ static void inline_name(struct hs_src *s, uint64_t key, char *buf, size_t cap)
 	snprintf(buf, cap, "0x%" PRIx64 "~%u", HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key));
 }
 
+static int left_untailed(void *ctx, const struct hs_db_call *c)
+{
+	(void)ctx;
+	return !(c->flags & HS_DB_CALL_TAIL);
+}
+
+/* A C++ thunk (`this` adjusted, then `jmp f`) is a hop of the call, as a
+ * PLT stub is: every call of it goes on as an entry of f (a tail call),
+ * which gdb's `break f` counts, and gdb's `break f` has no location in
+ * the thunk.  So a thunk whose every call left by a tail call is no
+ * callee of its own (1); one that ran its own copy of f's body (-O2) is
+ * (0); -errno on a read error. */
+static int thunk_hop(struct callee_scan *c, uint64_t callee)
+{
+	int r;
+
+	if (HS_DB_INLINE_K(callee) || !hs_src_thunk(c->src, callee))
+		return 0;
+	r = hs_db_calls_to(c->img, callee, left_untailed, NULL);
+	return r < 0 ? r : !r;
+}
+
 static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	struct callee_scan *c = ctx;
 	char name[256];
 	uint64_t *v;
+	int hop = thunk_hop(c, callee);
+
+	if (hop)
+		return hop < 0 ? hop : 0;
 
 	/* a call through the PLT is filed under the function it reaches */
 	if (ldso_copy(c->src, callee)) {

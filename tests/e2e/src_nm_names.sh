@@ -1,0 +1,88 @@
+#!/bin/bash
+# src_nm_names.sh - which name gdb gives a function with several names,
+# and which entries gdb's `break f` counts, against gdb on native runs:
+#   - nm_alias (built without -g: ELF symbols alone): gdb's bt names a
+#     frame by the last symbol at its address sorted by name, unless the
+#     one just before it is a global (or weak) function of the same size
+#     and it is not (a_pub, not the static z_impl it aliases; y_loc1;
+#     w_weak), in a static binary whose .plt stubs (IRELATIVE: strlen)
+#     have no name in gdb, nor in where;
+#   - nm_wrap (dynamic, libc6-dbg): libc's assembly wrappers have several
+#     DWARF subprograms at one address (gas: __kill, __GI___kill, kill,
+#     __GI_kill), and gdb's bt names the frame by the last of them
+#     (__GI_kill, __GI_getpid), as for the dynamic linker's memcpy/memmove
+#     (memcpy);
+#   - nm_tailnext: a tail jump to the very next instruction (a_fn ends in
+#     `jmp b_fn`, b_fn laid out right after it) is a call of b_fn, as
+#     gdb's `break b_fn` stops there;
+#   - nm_thunk (-O0 and -O2): C++ thunks are hops of the call, as PLT
+#     stubs are: calls/D::fb counts gdb's `break D::fb` hits, and no thunk
+#     is listed in calls/.
+# tests/e2e/src_alias_compare.py compares every frame of the backtrace at
+# each call's entry (libc's included) and frame 0's name with gdb's bt at
+# each hit; scripts/gdb-calls-oracle.py the counts and the program's frames.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/e2e/db_lib.bash"
+. "$ROOT/tests/e2e/fs_lib.bash"
+. "$ROOT/tests/e2e/src_lib.bash"
+
+command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
+command -v g++ >/dev/null || fail "g++ is not installed"
+require_built nm_wrap nm_tailnext nm_thunk
+SRC=$ROOT/tests/programs
+summary=""
+
+# names NAME BINARY: gdb's hits of FUNCS (and LIBFUNCS from main on)
+# against the recording of the same program, every frame's name
+names()
+{
+	local name=$1 bin=$2
+	ORACLE_PROG=$bin ORACLE_FUNCS="$FUNCS" ORACLE_LIBFUNCS="$LIBFUNCS" \
+		oracle_gdb "$name" "$ROOT/scripts/gdb-calls-oracle.py"
+	record_ok "$T/$name.trace" "$bin" </dev/null
+	build_ok "$T/$name.trace"
+	mount_tree "$T/$name.trace" "$T/$name.mnt"
+	"$PY" "$ROOT/tests/e2e/src_alias_compare.py" "$T/$name.json" "$T/$name.mnt" >"$T/$name.cmp" 2>&1 ||
+		fail "$name: $(head -n 2 "$T/$name.cmp" | tr '\n' ' ')"
+	summary="$summary $name: $(tail -n 1 "$T/$name.cmp" | cut -d' ' -f3-4);"
+}
+
+gcc -O0 -static -o "$T/nm_alias" "$SRC/nm_alias.c" || fail "gcc -static nm_alias.c"
+FUNCS="z_impl m_loc2 k_glob" LIBFUNCS="" names alias "$T/nm_alias"
+ls "$T/alias.mnt/calls" >"$T/alias.ls"
+for f in a_pub y_loc1 w_weak; do
+	grep -qx "$f" "$T/alias.ls" || fail "calls/ does not list $f (gdb's name): $(grep -v '^_' "$T/alias.ls" | tr '\n' ' ')"
+done
+# main's strlen enters a stub of the static binary's .plt first: gdb has
+# no symbol there (its bt says "?? ()"), and neither has where
+t=$(awk -v m="$(cut -d' ' -f1 "$T/alias.mnt/calls/main")" '$1 > m {print $1 + 1; exit}' \
+	"$T/alias.mnt/calls/strlen")
+where=$(cat "$T/alias.mnt/time/$t/where")
+stub=${where%% *}
+gdb -nx -batch -ex "info symbol $stub" "$T/nm_alias" 2>&1 | grep -q '^No symbol matches' ||
+	fail "gdb names the stub $stub: $(gdb -nx -batch -ex "info symbol $stub" "$T/nm_alias" 2>&1)"
+[ "$where" = "$stub in nm_alias" ] || fail "where at main's strlen stub: $where, gdb: ?? ()"
+
+# each wrapper is called twice: the second call is bound, and frame 0 is
+# compared there (the first one enters ld.so's lazy resolver); natively
+# glibc picks the string functions Valgrind's CPU gets (README), whose
+# DWARF names memcpy's __memcpy_avx_unaligned_erms last
+GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX \
+	FUNCS="on_usr1 once" LIBFUNCS="kill getpid raise write read __memcpy_avx_unaligned_erms
+	__strlen_avx2" names wrap "$PROGS/nm_wrap"
+
+LIBFUNCS=""
+calls_oracle tailnext "$PROGS/nm_tailnext" "$SRC/nm_tailnext.c" b_fn a_fn
+"$HS" cat "$T/tailnext.trace" calls/a_fn | grep -q ' tail$' ||
+	fail "calls/a_fn: no call left by the tail jump: $("$HS" cat "$T/tailnext.trace" calls/a_fn | tr '\n' ' ')"
+
+calls_oracle thunk_O0 "$PROGS/nm_thunk" "$SRC/nm_thunk.cc" D::fb D::fv D::fa via_b
+g++ -g -O2 -o "$T/nm_thunk_o2" "$SRC/nm_thunk.cc" || fail "g++ -O2 nm_thunk.cc"
+# -O2: D::fb and D::fv run as inlined copies (in via_b, via_v and the
+# thunks' own bodies: no jump on, and gdb has no location there)
+FUNCS="D::fb D::fv via_b" names thunk_O2 "$T/nm_thunk_o2"
+for tr in thunk_O0 thunk_O2; do
+	thunks=$("$HS" ls "$T/$tr.trace" calls | grep thunk | tr '\n' ' ')
+	[ -z "$thunks" ] || fail "$tr: calls/ lists thunks: $thunks"
+done
+pass "names and counts equal gdb's:$summary"
