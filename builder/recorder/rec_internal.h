@@ -156,6 +156,7 @@ void rec_instrument_init(void);
 
 /* rec_main.c: threads known to be alive, for sync dumps */
 Bool rec_thread_alive(ThreadId tid);
+ThreadId rec_thread_end(void); /* one past the highest slot ever alive */
 ThreadId rec_current_tid(void);
 
 /* rec_main.c: the link wraps the core's VG_(gdbserver_report_signal)

@@ -74,9 +74,25 @@ static struct {
 enum { DISP_DEFAULT = 0, DISP_IGNORE, DISP_HANDLER };
 static UChar sig_disp[REC_NSIG + 1];
 
+/* One past the highest thread slot ever alive: emit_sync (each chunk)
+ * walks no further. */
+static ThreadId tid_end = 2;
+
+static void set_alive(ThreadId tid)
+{
+	threads[tid].alive = True;
+	if (tid >= tid_end)
+		tid_end = tid + 1;
+}
+
 Bool rec_thread_alive(ThreadId tid)
 {
 	return tid > 0 && tid < REC_MAX_THREADS && threads[tid].alive;
+}
+
+ThreadId rec_thread_end(void)
+{
+	return tid_end;
 }
 
 ThreadId rec_current_tid(void)
@@ -432,7 +448,7 @@ static void on_start_client_code(ThreadId tid, ULong blocks)
 
 	if (tid >= REC_MAX_THREADS)
 		VG_(tool_panic)("hindsight: too many threads");
-	threads[tid].alive = True;
+	set_alive(tid);
 	if (threads[tid].dumped && !threads[tid].signalled && threads[tid].have_snap) {
 		VG_(get_shadow_regs_area)(tid, now, 0, 0, HS_GUEST_STATE_SIZE);
 		if (VG_(memcmp)(now, threads[tid].snap, HS_GUEST_STATE_SIZE) == 0) {
@@ -463,7 +479,7 @@ static void on_thread_create(ThreadId parent, ThreadId child)
 	rec_put_u32(p + 4, child);
 	if (child >= REC_MAX_THREADS)
 		VG_(tool_panic)("hindsight: too many threads");
-	threads[child].alive = True;
+	set_alive(child);
 	threads[child].have_snap = False;
 	threads[child].dumped = False;
 	threads[child].signalled = False;
@@ -1104,7 +1120,7 @@ static void pre_clo_init(void)
 	VG_(track_post_deliver_signal)(on_post_deliver_signal);
 	VG_(atfork)(atfork_pre, NULL, atfork_child);
 
-	threads[1].alive = True;
+	set_alive(1);
 }
 
 VG_DETERMINE_INTERFACE_VERSION(pre_clo_init)

@@ -400,9 +400,9 @@ void rec_emit_regs(ThreadId tid, UInt reason)
 /* A chunk starts with every live thread's registers, then says who runs. */
 static void emit_sync(void)
 {
-	ThreadId tid, cur = rec_current_tid();
+	ThreadId tid, cur = rec_current_tid(), end = rec_thread_end();
 
-	for (tid = 1; tid < REC_MAX_THREADS; tid++)
+	for (tid = 1; tid < end; tid++)
 		if (rec_thread_alive(tid) && tid != cur)
 			rec_emit_stopped_regs(tid, HS_REGS_SYNC);
 	if (cur != VG_INVALID_THREADID && rec_thread_alive(cur)) {
