@@ -502,6 +502,115 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 	return err;
 }
 
+/* ---- short names -----------------------------------------------------------------
+ * gdb's `break norm1` (wild matching: src_sym_matches) stops in every
+ * function whose qualified name ends in the components typed (norm1 and
+ * Point::norm1 for geo::Point::norm1, ~Guard for Guard::~Guard), with or
+ * without template arguments (Box::get for geo::Box<int>::get).  The
+ * alias lookup finds a function by its entry that way, but a function
+ * that only ran inlined has none, and a short name of several functions
+ * stands for all of them.  So each short name of a function that only ran
+ * inlined, or of two listed names or more, gets a group (looked up, not
+ * listed).  A listed name stays itself (gdb's `break size` also stops in
+ * any X::size). */
+
+/* The keyword operator at p (not "cooperator")? */
+static bool at_operator(const char *name, const char *p)
+{
+	char c = p[8];
+
+	return !strncmp(p, "operator", 8) && (p == name || p[-1] == ':' || p[-1] == ' ') &&
+	       !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		 (c >= '0' && c <= '9'));
+}
+
+static int wild_key(struct tmpl **t, size_t *n, size_t *cap, const char *key, size_t node)
+{
+	size_t len = strlen(key);
+
+	if (len >= sizeof((*t)->stripped) || key[0] == '{')
+		return 0; /* a lambda's class has no name to type */
+	if (hs_grow((void **)t, cap, *n + 1, sizeof(**t)))
+		return -ENOMEM;
+	memcpy((*t)[*n].stripped, key, len + 1);
+	(*t)[(*n)++].name = node;
+	return 0;
+}
+
+/* The tails of name after each "::" outside brackets (an operator's own
+ * '<' and '(' are none: the scan stops at it), keys of node. */
+static int wild_tails(struct tmpl **t, size_t *n, size_t *cap, const char *name, size_t node)
+{
+	int depth = 0, err = 0;
+
+	for (const char *p = name; *p && !err && !at_operator(name, p); p++) {
+		if (*p == '<' || *p == '(' || *p == '{')
+			depth++;
+		else if ((*p == '>' || *p == ')' || *p == '}') && depth)
+			depth--;
+		else if (!depth && p[0] == ':' && p[1] == ':' && p[2])
+			err = wild_key(t, n, cap, ++p + 1, node);
+	}
+	return err;
+}
+
+/* Does the group t[0..m) (one key, nodes sorted) need one: two listed
+ * names or more (duplicates dropped, *m their count), or one that only
+ * ran inlined and is not named so itself? */
+static bool wild_wanted(const struct call_name *v, size_t w, size_t n_groups, struct tmpl *t,
+			size_t *m)
+{
+	struct call_name key = { .name = t[0].stripped };
+	size_t k = 1;
+
+	for (size_t i = 1; i < *m; i++)
+		if (t[i].name != t[k - 1].name)
+			t[k++] = t[i];
+	*m = k;
+	if (bsearch(&key, v, w, sizeof(key), name_cmp))
+		return false;
+	for (size_t g = w; g < w + n_groups; g++)
+		if (!strcmp(v[g].name, t[0].stripped))
+			return false; /* a template's group */
+	if (k > 1)
+		return true;
+	for (size_t i = 0; i < v[t[0].name].n_callees; i++)
+		if (!HS_DB_INLINE_K(v[t[0].name].callees[i]))
+			return false; /* the alias lookup finds its entry */
+	return true;
+}
+
+/* The groups of short names after the w names and *n_groups groups of v. */
+static int add_wild_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups)
+{
+	struct tmpl *t = NULL;
+	size_t nt = 0, cap_t = 0, n = w + *n_groups;
+	char stripped[256];
+	int err = 0;
+
+	for (size_t i = 0; i < w && !err; i++) {
+		if (!strstr((*v)[i].name, "::"))
+			continue; /* C: no scope to leave out */
+		err = wild_tails(&t, &nt, &cap_t, (*v)[i].name, i);
+		if (!err && strip_templates((*v)[i].name, stripped, sizeof(stripped)))
+			err = wild_tails(&t, &nt, &cap_t, stripped, i);
+	}
+	if (nt)
+		qsort(t, nt, sizeof(*t), tmpl_cmp);
+	for (size_t i = 0, j; i < nt && !err; i = j) {
+		size_t m;
+
+		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
+			;
+		m = j - i;
+		if (wild_wanted(*v, w, *n_groups, t + i, &m))
+			err = add_group(v, &n, cap, t + i, m);
+	}
+	free(t);
+	*n_groups = n - w;
+	return err;
+}
+
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s, uint64_t main_t)
@@ -535,6 +644,8 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	}
 	c.n = w;
 	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
+	if (err == 0)
+		err = add_wild_groups(&c.v, w, &c.cap, &si->n_groups);
 	if (err == 0)
 		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err < 0) {
@@ -727,15 +838,23 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 
 /* Is the callee's function defined in file (gdb's FILE of `break
  * FILE:FUNCTION`: the source file's name or a tail of its path that
- * starts after a '/')?  Its line row at entry names the file. */
+ * starts after a '/')?  gdb looks FUNCTION up in the compilation units
+ * that have a file named FILE (hs_src_function_in_file): an inlined copy
+ * is in none; a function without DWARF is its minimal symbol, taken when
+ * the line row at its entry names FILE. */
 static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
 			   const char *file)
 {
-	uint64_t pc = HS_DB_INLINE_K(callee) ? HS_DB_INLINE_PC(callee) :
-		      tree_src_reached(img, s, callee);
+	uint64_t pc;
 	struct hs_src_loc loc;
 	size_t n = strlen(file), m;
+	int r;
 
+	if (HS_DB_INLINE_K(callee))
+		return false;
+	pc = tree_src_reached(img, s, callee);
+	if ((r = hs_src_function_in_file(s, pc, file)) != -ENODATA)
+		return r > 0;
 	if (hs_src_lookup(s, pc, &loc) != 0 || !loc.file)
 		return false;
 	m = strlen(loc.file);
