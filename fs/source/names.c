@@ -434,6 +434,17 @@ static bool cu_function_at(Dwarf_Die *cu, Dwarf_Addr pc)
 	int n = dwarf_getscopes(cu, pc, &scopes);
 	bool ok = false;
 
+	/* past an inlined copy dwarf_getscopes goes on with the abstract
+	 * function's scopes: the copy's own DIE knows the real ones */
+	for (int i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			Dwarf_Die *up = NULL, copy = scopes[i];
+
+			free(scopes);
+			n = dwarf_getscopes_die(&copy, &up);
+			scopes = up;
+			break;
+		}
 	for (int i = 0; i < n && !ok; i++)
 		ok = dwarf_tag(&scopes[i]) == DW_TAG_subprogram && dwarf_entrypc(&scopes[i], &e) == 0 &&
 		     e == pc;
