@@ -554,25 +554,100 @@ static int wild_tails(struct tmpl **t, size_t *n, size_t *cap, const char *name,
 	return err;
 }
 
-/* Does the group t[0..m) (one key, nodes sorted) need one: two listed
- * names or more (duplicates dropped, *m their count), or one that only
- * ran inlined and is not named so itself? */
-static bool wild_wanted(const struct call_name *v, size_t w, size_t n_groups, struct tmpl *t,
-			size_t *m)
+/* The name of a node listed by its address (a name too long for the
+ * listing: std::regex_match<...> of a few hundred characters), from its
+ * first callee; NULL when it has none with a scope or template. */
+static const char *long_name(const struct hs_db_image *img, struct hs_src *s,
+			     const struct call_name *v)
 {
-	struct call_name key = { .name = t[0].stripped };
+	uint64_t callee = v->callees[0], at;
+	const char *name = NULL, *caller;
+	struct hs_src_loc loc;
+
+	if (strncmp(v->name, "0x", 2) || !v->n_callees)
+		return NULL;
+	if (HS_DB_INLINE_K(callee)) {
+		if (hs_src_inline_entry_names(s, HS_DB_INLINE_PC(callee), HS_DB_INLINE_K(callee),
+					      &name, &caller))
+			return NULL;
+	} else if (hs_src_lookup(s, at = tree_src_reached(img, s, callee), &loc) == 0 &&
+		   loc.func_start == at) {
+		name = loc.break_name ? loc.break_name : loc.function;
+	}
+	return name && (strstr(name, "::") || strchr(name, '<')) && !strchr(name, '/') ? name : NULL;
+}
+
+/* The keys of node i: its name's tails, and those of the name without
+ * template arguments; a name listed by its address also by that name
+ * without template arguments (std::regex_match). */
+static int wild_keys(const struct hs_db_image *img, struct hs_src *s, const struct call_name *v,
+		     size_t i, struct tmpl **t, size_t *nt, size_t *cap)
+{
+	const char *name = long_name(img, s, &v[i]);
+	char stripped[256];
+	int err;
+
+	if (!name && !strstr(v[i].name, "::"))
+		return 0; /* C: no scope to leave out */
+	if (!name)
+		name = v[i].name;
+	err = wild_tails(t, nt, cap, name, i);
+	if (!err && strip_templates(name, stripped, sizeof(stripped))) {
+		err = wild_tails(t, nt, cap, stripped, i);
+		if (!err && name != v[i].name)
+			err = wild_key(t, nt, cap, stripped, i);
+	}
+	return err;
+}
+
+/* The nodes t[0..m) of a key (sorted) less repeats: their count. */
+static size_t wild_unique(struct tmpl *t, size_t m)
+{
 	size_t k = 1;
 
-	for (size_t i = 1; i < *m; i++)
+	for (size_t i = 1; i < m; i++)
 		if (t[i].name != t[k - 1].name)
 			t[k++] = t[i];
-	*m = k;
+	return k;
+}
+
+/* The group g (a template's) takes in the nodes t[0..m) it lacks: gdb's
+ * `break geo::twice` also stops in a::geo::twice<long>. */
+static int wild_merge(struct call_name *v, struct call_name *g, const struct tmpl *t, size_t m)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < m && !err; i++) {
+		const struct call_name *c = &v[t[i].name];
+		bool have = !c->n_callees;
+
+		for (size_t j = 0; j < g->n_callees && !have; j++)
+			have = g->callees[j] == c->callees[0];
+		if (have)
+			continue;
+		err = callees_add(&g->callees, &g->n_callees, c);
+		g->calls += c->calls;
+	}
+	return err;
+}
+
+/* Does the key of t[0..m) (its nodes distinct) need a group of its own:
+ * two listed names or more, or one that only ran inlined?  Those of a
+ * listed name or a template's group (merged in, *merged) do not. */
+static bool wild_wanted(struct call_name *v, size_t w, size_t n_groups, const struct tmpl *t,
+			size_t m, int *merged)
+{
+	struct call_name key = { .name = (char *)t[0].stripped };
+
+	*merged = 0;
 	if (bsearch(&key, v, w, sizeof(key), name_cmp))
 		return false;
 	for (size_t g = w; g < w + n_groups; g++)
-		if (!strcmp(v[g].name, t[0].stripped))
-			return false; /* a template's group */
-	if (k > 1)
+		if (!strcmp(v[g].name, t[0].stripped)) {
+			*merged = wild_merge(v, &v[g], t, m);
+			return false;
+		}
+	if (m > 1)
 		return true;
 	for (size_t i = 0; i < v[t[0].name].n_callees; i++)
 		if (!HS_DB_INLINE_K(v[t[0].name].callees[i]))
@@ -581,20 +656,15 @@ static bool wild_wanted(const struct call_name *v, size_t w, size_t n_groups, st
 }
 
 /* The groups of short names after the w names and *n_groups groups of v. */
-static int add_wild_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups)
+static int add_wild_groups(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
+			   size_t w, size_t *cap, size_t *n_groups)
 {
 	struct tmpl *t = NULL;
 	size_t nt = 0, cap_t = 0, n = w + *n_groups;
-	char stripped[256];
 	int err = 0;
 
-	for (size_t i = 0; i < w && !err; i++) {
-		if (!strstr((*v)[i].name, "::"))
-			continue; /* C: no scope to leave out */
-		err = wild_tails(&t, &nt, &cap_t, (*v)[i].name, i);
-		if (!err && strip_templates((*v)[i].name, stripped, sizeof(stripped)))
-			err = wild_tails(&t, &nt, &cap_t, stripped, i);
-	}
+	for (size_t i = 0; i < w && !err; i++)
+		err = wild_keys(img, s, *v, i, &t, &nt, &cap_t);
 	if (nt)
 		qsort(t, nt, sizeof(*t), tmpl_cmp);
 	for (size_t i = 0, j; i < nt && !err; i = j) {
@@ -602,8 +672,8 @@ static int add_wild_groups(struct call_name **v, size_t w, size_t *cap, size_t *
 
 		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
 			;
-		m = j - i;
-		if (wild_wanted(*v, w, *n_groups, t + i, &m))
+		m = wild_unique(t + i, j - i);
+		if (wild_wanted(*v, w, *n_groups, t + i, m, &err) && !err)
 			err = add_group(v, &n, cap, t + i, m);
 	}
 	free(t);
@@ -645,7 +715,7 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	c.n = w;
 	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
 	if (err == 0)
-		err = add_wild_groups(&c.v, w, &c.cap, &si->n_groups);
+		err = add_wild_groups(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err == 0)
 		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err < 0) {

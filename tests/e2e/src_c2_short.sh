@@ -2,7 +2,8 @@
 # src_c2_short.sh - calls/<name> answers to the short names gdb's `break`
 # takes, with gdb's hit counts, also for functions that only ran inlined:
 # norm1 and Point::norm1 for geo::Point::norm1, ~Guard, Guard (the
-# constructor), Box::get, twice and twice<double> for a template, size for
+# constructor), Box::get, twice and twice<double> for a template, lg for
+# two instances whose names are too long to be listed, size for
 # two classes' size (one inlined, one not: both), sq for a function both
 # out of line and inlined (all its copies).  And calls/FILE:FUNCTION as
 # gdb's `break FILE:FUNCTION`: FUNCTION is looked up in the compilation
@@ -69,7 +70,7 @@ counts()
 compared=0
 short=(norm1 Point::norm1 geo::Point::norm1 '~Guard' Guard::~Guard Guard get Box::get
        'geo::Box<double>::get' twice geo::twice 'twice<double>' size Bag::size Box::size sq
-       geo::sq use_guard bump 'c2_short_o2.cc:sq' 'c2_short_o2.cc:norm1'
+       geo::sq use_guard bump lg 'c2_short_o2.cc:sq' 'c2_short_o2.cc:norm1'
        'c2_short_o2.cc:use_guard' 'c2_short_o2.cc:Bag::size' 'c2_short_o2.cc:main')
 counts short_o2 "$PROGS/c2_short_o2" "${short[@]}"
 # the same names out of line (-O0): size is two functions, bump an

@@ -43,6 +43,18 @@ int sq(int a) { return a * a + 1; }
 int (*volatile sq_ptr)(int) = sq;
 } // namespace geo
 
+// instances whose names are too long for calls/ to list them (filed by
+// address): calls/lg holds both
+struct TypeWithANameLongEnoughThatThreeOfThemMakeATemplateNameOfOverTwoHundredFiftySixChars_A {};
+struct TypeWithANameLongEnoughThatThreeOfThemMakeATemplateNameOfOverTwoHundredFiftySixChars_B {};
+using LgA = TypeWithANameLongEnoughThatThreeOfThemMakeATemplateNameOfOverTwoHundredFiftySixChars_A;
+using LgB = TypeWithANameLongEnoughThatThreeOfThemMakeATemplateNameOfOverTwoHundredFiftySixChars_B;
+template <class X, class Y, class Z> __attribute__((noinline)) int lg(int a)
+{
+	sink = a;
+	return a + (int)sizeof(X);
+}
+
 static int use_guard(int k)
 {
 	Guard g(k);
@@ -65,6 +77,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < 3; i++) {
 		t += use_guard(i);
+		t += lg<LgA, LgB, LgA>(i) + lg<LgB, LgA, LgB>(i + 1);
 		int v = sink + i;
 
 		bi.v = v;
