@@ -12,6 +12,7 @@
  * every C++ program uses; gdb uses the same libiberty code).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -386,4 +387,95 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 		return false;
 	drop_templates(h, t, sizeof t);
 	return wild_match(t, q);
+}
+
+/* Is file (gdb's FILE of `break FILE:FUNCTION`) path, or a tail of it
+ * that starts after a '/'? */
+static bool path_has_tail(const char *path, const char *file)
+{
+	size_t n = strlen(file), m = strlen(path);
+
+	return m >= n && !strcmp(path + m - n, file) && (m == n || path[m - n - 1] == '/');
+}
+
+/* Is a file of the CU's line header named file (a relative name also
+ * with the CU's directory before it)? */
+static bool cu_has_file(Dwarf_Die *cu, const char *file)
+{
+	Dwarf_Attribute a;
+	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &a));
+	Dwarf_Files *files;
+	size_t nf;
+	char buf[4096];
+
+	if (dwarf_getsrcfiles(cu, &files, &nf) != 0)
+		return false;
+	for (size_t i = 0; i < nf; i++) {
+		const char *f = dwarf_filesrc(files, i, NULL, NULL);
+
+		if (!f || !*f)
+			continue;
+		if (path_has_tail(f, file))
+			return true;
+		if (f[0] != '/' && dir &&
+		    (size_t)snprintf(buf, sizeof buf, "%s/%s", dir, f) < sizeof buf &&
+		    path_has_tail(buf, file))
+			return true;
+	}
+	return false;
+}
+
+/* Does a DWARF subprogram of cu start at pc (a function's own code, not
+ * an inlined copy)? */
+static bool cu_function_at(Dwarf_Die *cu, Dwarf_Addr pc)
+{
+	Dwarf_Die *scopes = NULL;
+	Dwarf_Addr e;
+	int n = dwarf_getscopes(cu, pc, &scopes);
+	bool ok = false;
+
+	/* past an inlined copy dwarf_getscopes goes on with the abstract
+	 * function's scopes: the copy's own DIE knows the real ones */
+	for (int i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			Dwarf_Die *up = NULL, copy = scopes[i];
+
+			free(scopes);
+			n = dwarf_getscopes_die(&copy, &up);
+			scopes = up;
+			break;
+		}
+	for (int i = 0; i < n && !ok; i++)
+		ok = dwarf_tag(&scopes[i]) == DW_TAG_subprogram && dwarf_entrypc(&scopes[i], &e) == 0 &&
+		     e == pc;
+	free(scopes);
+	return ok;
+}
+
+/* gdb's `break FILE:FUNCTION` looks FUNCTION up in the global and static
+ * blocks of each compilation unit with a symtab named FILE, and it makes a
+ * symtab of every file of a CU's line header (the .c, each header it
+ * includes): a function is "in" every file of its CU, whichever file its
+ * first line row names (a method whose first row is inlined header code),
+ * and a function only inlined is in none (its copies are in nested blocks
+ * only: "Function ... not defined in ..."). */
+int hs_src_function_in_file(struct hs_src *s, uint64_t entry, const char *file)
+{
+	struct src_mod *m;
+	Dwarf_Addr bias;
+	Dwarf_Die *cu;
+	int ret = -ENODATA;
+
+	if (!s || !file || !s->finished)
+		return -EINVAL;
+	if (!(m = src_mod_find(s, entry)))
+		return -ENOENT;
+	if (!m->dw || !m->dm)
+		return -ENODATA;
+	pthread_mutex_lock(&s->dw_lock);
+	cu = dwfl_module_addrdie(m->dm, entry, &bias);
+	if (cu && cu_function_at(cu, entry - bias))
+		ret = cu_has_file(cu, file);
+	pthread_mutex_unlock(&s->dw_lock);
+	return ret;
 }

@@ -528,6 +528,185 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 	return err;
 }
 
+/* ---- short names -----------------------------------------------------------------
+ * gdb's `break norm1` (wild matching: src_sym_matches) stops in every
+ * function whose qualified name ends in the components typed (norm1 and
+ * Point::norm1 for geo::Point::norm1, ~Guard for Guard::~Guard), with or
+ * without template arguments (Box::get for geo::Box<int>::get).  The
+ * alias lookup finds a function by its entry that way, but a function
+ * that only ran inlined has none, and a short name of several functions
+ * stands for all of them.  So each short name of a function that only ran
+ * inlined, or of two listed names or more, gets a group (looked up, not
+ * listed).  A listed name stays itself (gdb's `break size` also stops in
+ * any X::size). */
+
+/* The keyword operator at p (not "cooperator")? */
+static bool at_operator(const char *name, const char *p)
+{
+	char c = p[8];
+
+	return !strncmp(p, "operator", 8) && (p == name || p[-1] == ':' || p[-1] == ' ') &&
+	       !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		 (c >= '0' && c <= '9'));
+}
+
+static int wild_key(struct tmpl **t, size_t *n, size_t *cap, const char *key, size_t node)
+{
+	size_t len = strlen(key);
+
+	if (len >= sizeof((*t)->stripped) || key[0] == '{')
+		return 0; /* a lambda's class has no name to type */
+	if (hs_grow((void **)t, cap, *n + 1, sizeof(**t)))
+		return -ENOMEM;
+	memcpy((*t)[*n].stripped, key, len + 1);
+	(*t)[(*n)++].name = node;
+	return 0;
+}
+
+/* The tails of name after each "::" outside brackets (an operator's own
+ * '<' and '(' are none: the scan stops at it), keys of node. */
+static int wild_tails(struct tmpl **t, size_t *n, size_t *cap, const char *name, size_t node)
+{
+	int depth = 0, err = 0;
+
+	for (const char *p = name; *p && !err && !at_operator(name, p); p++) {
+		if (*p == '<' || *p == '(' || *p == '{')
+			depth++;
+		else if ((*p == '>' || *p == ')' || *p == '}') && depth)
+			depth--;
+		else if (!depth && p[0] == ':' && p[1] == ':' && p[2])
+			err = wild_key(t, n, cap, ++p + 1, node);
+	}
+	return err;
+}
+
+/* The name of a node listed by its address (a name too long for the
+ * listing: std::regex_match<...> of a few hundred characters), from its
+ * first callee; NULL when it has none with a scope or template. */
+static const char *long_name(const struct hs_db_image *img, struct hs_src *s,
+			     const struct call_name *v)
+{
+	uint64_t callee = v->callees[0], at;
+	const char *name = NULL, *caller;
+	struct hs_src_loc loc;
+
+	if (strncmp(v->name, "0x", 2) || !v->n_callees)
+		return NULL;
+	if (HS_DB_INLINE_K(callee)) {
+		if (hs_src_inline_entry_names(s, HS_DB_INLINE_PC(callee), HS_DB_INLINE_K(callee),
+					      &name, &caller))
+			return NULL;
+	} else if (hs_src_lookup(s, at = tree_src_reached(img, s, callee), &loc) == 0 &&
+		   loc.func_start == at) {
+		name = loc.break_name ? loc.break_name : loc.function;
+	}
+	return name && (strstr(name, "::") || strchr(name, '<')) && !strchr(name, '/') ? name : NULL;
+}
+
+/* The keys of node i: its name's tails, and those of the name without
+ * template arguments; a name listed by its address also by that name
+ * without template arguments (std::regex_match). */
+static int wild_keys(const struct hs_db_image *img, struct hs_src *s, const struct call_name *v,
+		     size_t i, struct tmpl **t, size_t *nt, size_t *cap)
+{
+	const char *name = long_name(img, s, &v[i]);
+	char stripped[256];
+	int err;
+
+	if (!name && !strstr(v[i].name, "::"))
+		return 0; /* C: no scope to leave out */
+	if (!name)
+		name = v[i].name;
+	err = wild_tails(t, nt, cap, name, i);
+	if (!err && strip_templates(name, stripped, sizeof(stripped))) {
+		err = wild_tails(t, nt, cap, stripped, i);
+		if (!err && name != v[i].name)
+			err = wild_key(t, nt, cap, stripped, i);
+	}
+	return err;
+}
+
+/* The nodes t[0..m) of a key (sorted) less repeats: their count. */
+static size_t wild_unique(struct tmpl *t, size_t m)
+{
+	size_t k = 1;
+
+	for (size_t i = 1; i < m; i++)
+		if (t[i].name != t[k - 1].name)
+			t[k++] = t[i];
+	return k;
+}
+
+/* The group g (a template's) takes in the nodes t[0..m) it lacks: gdb's
+ * `break geo::twice` also stops in a::geo::twice<long>. */
+static int wild_merge(struct call_name *v, struct call_name *g, const struct tmpl *t, size_t m)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < m && !err; i++) {
+		const struct call_name *c = &v[t[i].name];
+		bool have = !c->n_callees;
+
+		for (size_t j = 0; j < g->n_callees && !have; j++)
+			have = g->callees[j] == c->callees[0];
+		if (have)
+			continue;
+		err = callees_add(&g->callees, &g->n_callees, c);
+		g->calls += c->calls;
+	}
+	return err;
+}
+
+/* Does the key of t[0..m) (its nodes distinct) need a group of its own:
+ * two listed names or more, or one that only ran inlined?  Those of a
+ * listed name or a template's group (merged in, *merged) do not. */
+static bool wild_wanted(struct call_name *v, size_t w, size_t n_groups, const struct tmpl *t,
+			size_t m, int *merged)
+{
+	struct call_name key = { .name = (char *)t[0].stripped };
+
+	*merged = 0;
+	if (bsearch(&key, v, w, sizeof(key), name_cmp))
+		return false;
+	for (size_t g = w; g < w + n_groups; g++)
+		if (!strcmp(v[g].name, t[0].stripped)) {
+			*merged = wild_merge(v, &v[g], t, m);
+			return false;
+		}
+	if (m > 1)
+		return true;
+	for (size_t i = 0; i < v[t[0].name].n_callees; i++)
+		if (!HS_DB_INLINE_K(v[t[0].name].callees[i]))
+			return false; /* the alias lookup finds its entry */
+	return true;
+}
+
+/* The groups of short names after the w names and *n_groups groups of v. */
+static int add_wild_groups(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
+			   size_t w, size_t *cap, size_t *n_groups)
+{
+	struct tmpl *t = NULL;
+	size_t nt = 0, cap_t = 0, n = w + *n_groups;
+	int err = 0;
+
+	for (size_t i = 0; i < w && !err; i++)
+		err = wild_keys(img, s, *v, i, &t, &nt, &cap_t);
+	if (nt)
+		qsort(t, nt, sizeof(*t), tmpl_cmp);
+	for (size_t i = 0, j; i < nt && !err; i = j) {
+		size_t m;
+
+		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
+			;
+		m = wild_unique(t + i, j - i);
+		if (wild_wanted(*v, w, *n_groups, t + i, m, &err) && !err)
+			err = add_group(v, &n, cap, t + i, m);
+	}
+	free(t);
+	*n_groups = n - w;
+	return err;
+}
+
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s, uint64_t main_t)
@@ -561,6 +740,8 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	}
 	c.n = w;
 	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
+	if (err == 0)
+		err = add_wild_groups(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err == 0)
 		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
 	if (err < 0) {
@@ -753,15 +934,23 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 
 /* Is the callee's function defined in file (gdb's FILE of `break
  * FILE:FUNCTION`: the source file's name or a tail of its path that
- * starts after a '/')?  Its line row at entry names the file. */
+ * starts after a '/')?  gdb looks FUNCTION up in the compilation units
+ * that have a file named FILE (hs_src_function_in_file): an inlined copy
+ * is in none; a function without DWARF is its minimal symbol, taken when
+ * the line row at its entry names FILE. */
 static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
 			   const char *file)
 {
-	uint64_t pc = HS_DB_INLINE_K(callee) ? HS_DB_INLINE_PC(callee) :
-		      tree_src_reached(img, s, callee);
+	uint64_t pc;
 	struct hs_src_loc loc;
 	size_t n = strlen(file), m;
+	int r;
 
+	if (HS_DB_INLINE_K(callee))
+		return false;
+	pc = tree_src_reached(img, s, callee);
+	if ((r = hs_src_function_in_file(s, pc, file)) != -ENODATA)
+		return r > 0;
 	if (hs_src_lookup(s, pc, &loc) != 0 || !loc.file)
 		return false;
 	m = strlen(loc.file);

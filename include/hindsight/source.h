@@ -152,6 +152,14 @@ typedef int (*hs_src_addr_fn)(void *ctx, uint64_t addr);
 int hs_src_function_entries(struct hs_src *s, const char *name,
 			    hs_src_addr_fn cb, void *ctx);
 
+/* Is the function starting at entry in file, as gdb's `break FILE:FUNCTION`
+ * judges (FILE: a file's name or a tail of its path after a '/'): 1 when a
+ * file of the line header of its DWARF subprogram's compilation unit has
+ * that name, 0 when none has; -ENODATA when no DWARF subprogram starts at
+ * entry (gdb then takes the minimal symbol when the line row at entry is
+ * FILE's), -ENOENT in no module. */
+int hs_src_function_in_file(struct hs_src *s, uint64_t entry, const char *file);
+
 /* Every name gdb's `break` knows the function at entry by (its aliases):
  * each symbol at that address (without a version: "memcpy" for
  * "memcpy@@GLIBC_2.14"; C++: its break name), the name gdb prints for it,
