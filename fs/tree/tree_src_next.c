@@ -284,6 +284,73 @@ static int nx_return(struct nx *x)
 	return err;
 }
 
+/* The moment before `at` in the frame's own depth (a call made just
+ * before: the call itself): *p; -ENOENT when not known. */
+static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
+{
+	struct hs_db_call c;
+	int d;
+
+	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
+		return -ENOENT;
+	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
+	if (d == (int)x->depth) {
+		*p = at - 1;
+		return 0;
+	}
+	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
+		return -ENOENT;
+	*p = c.t_call;
+	return 0;
+}
+
+/* gdb's `next` looks at no frame while the pc stays in its step range
+ * (infrun.c: "stepping inside range"), the row it last refreshed at:
+ * the one of the copy's last instruction.  An exit of the copy inside
+ * that row (code of another copy, or of the caller, moved into it) is
+ * seen only where the pc leaves the row.  From the exit at *at, the
+ * first moment of the thread before t with its pc out of that row, at
+ * the frame's depth (calls leapt), into *at (t when none is); unchanged
+ * when it cannot be known.  Always 0. */
+static int nx_range_exit(struct nx *x, uint64_t t, uint64_t *at)
+{
+	struct hs_src_line_info li;
+	struct hs_db_call c;
+	uint64_t prev, pc, rs, re, u = *at;
+	int d;
+
+	if (nx_before(x, *at, &prev) < 0 || pc_at(x, prev, &pc) < 0 ||
+	    hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
+		return 0;
+	rs = li.row_addr;
+	re = li.row_end;
+	for (unsigned k = 0; u < t && k < NX_SCAN_MAX; k++) {
+		if (++x->lookups > NX_LOOKUPS_MAX || hs_db_regs_at(x->img, u, 0, x->r) < 0)
+			return 0;
+		if (x->r->tid != x->tid) {
+			u++;
+			continue;
+		}
+		pc = x->r->regs.rip;
+		d = hs_db_backtrace(x->img, u, x->tid, NULL, 0);
+		if (d > (int)x->depth) { /* a call made in the range: to its return */
+			if (call_at(x, u, (uint32_t)d, &c) < 0 || c.t_ret == HS_DB_NO_RETURN ||
+			    c.t_ret <= u)
+				return 0;
+			u = c.t_ret;
+			continue;
+		}
+		if (d != (int)x->depth || pc < rs || pc >= re) {
+			*at = u;
+			return 0;
+		}
+		u++;
+	}
+	if (u >= t)
+		*at = t;
+	return 0;
+}
+
 /* Out of the inlined frame stepped: where it was left, gdb took the
  * caller as the frame, with that row's line (its middle) or none (the
  * start of a row that is no statement).  1 when the state changed (the
@@ -295,7 +362,8 @@ static int nx_left(struct nx *x, uint64_t t)
 	uint64_t at, pc;
 
 	if (!x->sf || tree_src_inline_exit(x->img, x->s, x->sf, x->last_in, x->tid,
-					    (int)x->depth, &at) != 0 || at >= t)
+					    (int)x->depth, &at) != 0 || at >= t ||
+	    nx_range_exit(x, t, &at) != 0 || at >= t)
 		return 0;
 	if (nx_take(x, at, 0) < 0 || pc_at(x, at, &pc) < 0)
 		return 0;
