@@ -243,9 +243,10 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 			 uint64_t *t_from);
 
 /* gdb's reverse-step from t (in view `view`) in a function with inlined
- * copies, where it stops inside a copy within the frame stepped before
- * the line start *t_io (the line starts' answer): *t_io then.  0 or
- * -ENOMEM. */
+ * copies, run back over a short stretch of the frame: where it stops,
+ * into *t_io (on entry the line starts' answer, kept where the stretch
+ * decides nothing).  0; 1 when it comes back to the function's entry
+ * with no stop (*t_io: that moment; gdb goes on to the caller); -ENOMEM. */
 int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			      uint32_t view, uint64_t *t_io);
 /* gdb's reverse-next from t (in view `view`) in a function with inlined

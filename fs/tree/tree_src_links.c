@@ -222,6 +222,45 @@ int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 	return 0;
 }
 
+/* gdb's reverse-step that comes back into a function through its return
+ * (infrun.c, handle_step_into_function_backward) takes the line-table row
+ * holding the return instruction as its range, statement or not, and
+ * stops at its start (unless that is the function's entry): where the
+ * line starts answer with the function's last statement row before it
+ * (a `ret` on a row of its own, the closing brace's, is no statement at
+ * -O2).  Moves *t there when the step went back into a frame that
+ * returned into t0's and that row's start is later. */
+static int step_back_return_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
+{
+	struct hs_src_line_info li;
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	struct hs_db_call c;
+	uint64_t at;
+	uint32_t tid;
+	int d;
+
+	if (!r)
+		return -ENOMEM;
+	if (t0 == 0 || *t >= t0 || hs_db_regs_at(sc->img, t0, 0, r) < 0)
+		goto out;
+	tid = r->tid;
+	d = hs_db_backtrace(sc->img, t0, tid, NULL, 0);
+	/* the frame of *t, one deeper, returned before t0: its return at
+	 * t_ret - 1 */
+	if (d < 0 || hs_db_backtrace(sc->img, *t, tid, &c, 1) != d + 1 || c.t_ret > t0 ||
+	    c.t_ret == 0 || hs_db_regs_at(sc->img, c.t_ret - 1, 0, r) < 0 || r->tid != tid ||
+	    hs_db_backtrace(sc->img, c.t_ret - 1, tid, NULL, 0) != d + 1 ||
+	    hs_src_line_info(sc->s, r->regs.rip, &li) != 0 || !li.line ||
+	    li.row_addr == c.callee)
+		goto out;
+	at = row_start_back(sc->img, tid, c.t_ret - 1, d + 1, li.row_addr, li.row_end, r);
+	if (at > *t && hs_db_regs_at(sc->img, at, tid, r) == 0 && r->regs.rip == li.row_addr)
+		*t = at;
+out:
+	free(r);
+	return 0;
+}
+
 /* From a handler's first instruction (a signal stop), gdb's step runs the
  * rest of that line: a one-line handler's body row after its prologue is
  * no stop (gdb refreshes its range there), the next line is. */
@@ -369,7 +408,16 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, from, t);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
+		err = step_back_return_row(&sc, from, t);
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, t);
+	if (err == 1) { /* back at the entry with no stop: on to the call */
+		from = *t;
+		sc.t0 = from;
+		err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
+		if (err == 0)
+			err = hs_tree_step_back_row(&sc, from, t);
+	}
 	return err;
 }
 

@@ -708,8 +708,12 @@ out:
  * a stop); a frame shown there that is a copy inside the frame stepped
  * ("stepping through inlined function") is a stop at once, in the middle
  * of a row; a row entered in its middle (from the end) becomes the range,
- * its start a stop.  The line starts answer the rest; those stops, when
- * they come before (in time: after) theirs, are the answer. */
+ * its start a stop, unless it is the function's entry (gdb goes back
+ * on to the call).  Where this run decides (a stop, or the entry with no
+ * stop) it is the answer: the line starts are the forward step's, whose
+ * state differs (a copy's entry is a stop of `step`, not of reverse-step
+ * coming out of the copy); where it cannot (a call, a return, a long
+ * stretch), the line starts answer. */
 
 /* 0: gdb goes on (the state updated), 1: another stop, 2: a stop inside
  * a copy within the frame stepped, 3: at the start of the range (a row
@@ -745,11 +749,12 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
+	struct hs_src_loc loc;
 	const char *file;
 	struct sx st;
 	uint64_t fr;
 	uint32_t tid, line;
-	int depth, k;
+	int depth, k, ret = 0;
 
 	if (!r)
 		return -ENOMEM;
@@ -761,7 +766,7 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	depth = hs_db_backtrace(img, t, tid, NULL, 0);
 	shown_at(s, r->regs.rip, view, &fr, &file, &line);
 	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
-	for (uint64_t u = t - 1; u > *t_io && u + SV_MAX > t; u--) {
+	for (uint64_t u = t - 1; u > 0 && u + SV_MAX > t; u--) {
 		if (hs_db_regs_at(img, u, 0, r) < 0)
 			break;
 		if (r->tid != tid)
@@ -770,14 +775,22 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 			break;
 		k = sx_back_insn(&st, r->regs.rip, &li);
-		if (k >= 2)
+		if (k != 1 && hs_src_lookup(s, r->regs.rip, &loc) == 0 && loc.function &&
+		    loc.func_start == r->regs.rip) {
+			/* at the entry with no stop: gdb goes back on to
+			 * the caller (its range's start is no stop there) */
 			*t_io = u;
-		if (k)
+			ret = 1;
 			break;
+		}
+		if (k) {
+			*t_io = u;
+			break;
+		}
 	}
 out:
 	free(r);
-	return 0;
+	return ret;
 }
 
 /* ---- finish out of an inlined frame ---------------------------------------------------
