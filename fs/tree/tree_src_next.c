@@ -115,10 +115,18 @@ static void shown_at(struct hs_src *s, uint64_t pc, uint32_t view, uint64_t *fra
 	}
 }
 
+/* The same file for gdb's symtab comparison: a line table's path and a
+ * DW_AT_call_file's may be spelled differently; their base names agree. */
+static bool same_file(const char *a, const char *b)
+{
+	const char *x = a ? strrchr(a, '/') : NULL, *y = b ? strrchr(b, '/') : NULL;
+
+	return a && b && strcmp(x ? x + 1 : a, y ? y + 1 : b) == 0;
+}
+
 static bool same_line(const struct nx *x, const char *file, uint32_t line)
 {
-	return x->line && line == x->line && file && x->file &&
-	       (file == x->file || strcmp(file, x->file) == 0);
+	return x->line && line == x->line && (file == x->file || same_file(file, x->file));
 }
 
 /* The state as gdb takes it at t in view `view` (a refreshed step: the
@@ -367,8 +375,14 @@ static int nx_left(struct nx *x, uint64_t t)
 		return 0;
 	if (nx_take(x, at, 0) < 0 || pc_at(x, at, &pc) < 0)
 		return 0;
-	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt)
+	/* gdb's refresh takes the row's line (find_pc_line), not the frame's
+	 * (a copy's call site where one starts there, hidden) */
+	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt) {
 		x->line = 0;
+	} else if (li.line) {
+		x->file = hs_src_file_name(x->s, li.file_id);
+		x->line = li.line;
+	}
 	return 1;
 }
 
@@ -609,15 +623,6 @@ out:
  * short (SV_MAX lookups), past it the moment itself (view 0) answers. */
 #define SV_MAX 256
 
-/* The same file for gdb's symtab comparison: a line table's path and a
- * DW_AT_call_file's may be spelled differently; their base names agree. */
-static bool same_file(const char *a, const char *b)
-{
-	const char *x = a ? strrchr(a, '/') : NULL, *y = b ? strrchr(b, '/') : NULL;
-
-	return a && b && strcmp(x ? x + 1 : a, y ? y + 1 : b) == 0;
-}
-
 /* Runs the step state from t0 to t (exclusive) in the thread's frame at
  * depth; 0, or 1 when it cannot be known (too long, another depth). */
 static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t0,
@@ -717,7 +722,9 @@ out:
 
 /* 0: gdb goes on (the state updated), 1: another stop, 2: a stop inside
  * a copy within the frame stepped, 3: at the start of the range (a row
- * entered in its middle going back: gdb's range then). */
+ * entered in its middle going back: gdb's range then), 4: at copies that
+ * start there, called from the frame stepped ("stepped into inlined
+ * function"). */
 static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
 {
 	bool differ;
@@ -725,7 +732,7 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	if (pc >= s->rs && pc < s->re && li->inline_hidden == s->fr)
 		return pc == s->rs ? 3 : 0;
 	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
-		return 1;
+		return 4;
 	if (li->inline_hidden && li->inline_hidden != s->fr &&
 	    (!s->fr || hs_src_inline_within(s->src, li->inline_hidden, s->fr)))
 		return 2;
@@ -744,17 +751,71 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	return 0;
 }
 
+/* The view of a reverse-step's stop at copies starting at pc, called from
+ * the frame stepped: gdb enters the outermost (step_into_inline_frame)
+ * where its call site is the line it was stepping, as its `step` does. */
+static uint32_t sb_view(struct hs_src *s, const struct sx *st, uint64_t pc)
+{
+	struct hs_src_inline in[NX_INL_MAX];
+	unsigned h = tree_src_hidden(s, pc);
+
+	return h && st->line && hs_src_inline_frames(s, pc, in, NX_INL_MAX) >= (int)h &&
+	       in[h - 1].call_line == st->line &&
+	       same_file(in[h - 1].call_file, hs_src_file_name(s, st->file));
+}
+
+/* Runs gdb's reverse-step state st back from t (exclusive) in the
+ * thread's frame at depth: where it decides, into *t_io (and its view
+ * into *view).  0; 1 at the function's entry with no stop (gdb goes back
+ * on to the call); 2 where a call made from the frame returned (*t_io:
+ * its last instruction; gdb enters it where its step would). */
+static int sb_scan(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t,
+		   uint32_t tid, int depth, struct hs_db_regs *r, uint64_t *t_io, uint32_t *view)
+{
+	struct hs_src_line_info li;
+	struct hs_src_loc loc;
+	int k;
+
+	for (uint64_t u = t - 1; u > 0 && u + SV_MAX > t; u--) {
+		if (hs_db_regs_at(img, u, 0, r) < 0)
+			break;
+		if (r->tid != tid)
+			continue;
+		k = hs_db_backtrace(img, u, tid, NULL, 0);
+		if (k > depth) { /* a call returned there */
+			*t_io = u;
+			return 2;
+		}
+		if (k != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+			break;
+		k = sx_back_insn(st, r->regs.rip, &li);
+		if (k != 1 && hs_src_lookup(s, r->regs.rip, &loc) == 0 && loc.function &&
+		    loc.func_start == r->regs.rip) {
+			/* at the entry with no stop: gdb goes back on to
+			 * the caller (its range's start is no stop there) */
+			*t_io = u;
+			return 1;
+		}
+		if (k) {
+			*t_io = u;
+			*view = k == 4 ? sb_view(s, st, r->regs.rip) : 0;
+			break;
+		}
+	}
+	return 0;
+}
+
 int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			      uint32_t view, uint64_t *t_io)
+			      uint32_t view, uint64_t *t_io, uint32_t *view_out)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
-	struct hs_src_loc loc;
 	const char *file;
 	struct sx st;
 	uint64_t fr;
-	uint32_t tid, line;
-	int depth, k, ret = 0;
+	uint32_t line;
+	uint64_t t0 = *t_io;
+	int ret = 0;
 
 	if (!r)
 		return -ENOMEM;
@@ -762,35 +823,49 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	    !hs_src_inline_in_function(s, r->regs.rip) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;
-	tid = r->tid;
-	depth = hs_db_backtrace(img, t, tid, NULL, 0);
 	shown_at(s, r->regs.rip, view, &fr, &file, &line);
 	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
-	for (uint64_t u = t - 1; u > 0 && u + SV_MAX > t; u--) {
-		if (hs_db_regs_at(img, u, 0, r) < 0)
-			break;
-		if (r->tid != tid)
-			continue;
-		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
-		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
-			break;
-		k = sx_back_insn(&st, r->regs.rip, &li);
-		if (k != 1 && hs_src_lookup(s, r->regs.rip, &loc) == 0 && loc.function &&
-		    loc.func_start == r->regs.rip) {
-			/* at the entry with no stop: gdb goes back on to
-			 * the caller (its range's start is no stop there) */
-			*t_io = u;
-			ret = 1;
-			break;
-		}
-		if (k) {
-			*t_io = u;
-			break;
-		}
+	ret = sb_scan(img, s, &st, t, r->tid, hs_db_backtrace(img, t, r->tid, NULL, 0), r, t_io,
+		      view_out);
+	if (ret == 2) { /* the line starts answer (and step_back_return_row) */
+		*t_io = t0;
+		ret = 0;
 	}
 out:
 	free(r);
 	return ret;
+}
+
+int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
+			      uint64_t *t_io, uint32_t *view)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_line_info li;
+	uint64_t t = *t_io;
+	uint32_t v = 0;
+	struct sx st;
+	int ret = 0;
+
+	if (!r)
+		return -ENOMEM;
+	/* a statement row starting at the call: the stop is there */
+	if (*t_io > tc || hs_db_regs_at(img, tc, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line || (li.row_start && li.is_stmt))
+		goto out;
+	/* the frame changed: at a row's start that is no statement gdb
+	 * keeps no line (infrun.c: "stepped to a different frame, but it's
+	 * not the start of a statement"), in its middle the row's */
+	st = (struct sx){ s, li.file_id, li.row_start ? 0 : li.line, li.row_addr, li.row_end,
+			  li.inline_hidden };
+	ret = sb_scan(img, s, &st, tc, r->tid, hs_db_backtrace(img, tc, r->tid, NULL, 0), r, &t,
+		      &v);
+	if (ret != 1) {
+		*t_io = t;      /* (1: the caller's entry, not followed further) */
+		*view = v;
+	}
+out:
+	free(r);
+	return ret == 2 ? 2 : 0;
 }
 
 /* ---- finish out of an inlined frame ---------------------------------------------------
