@@ -248,7 +248,8 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
  * decides nothing; the stop's view, 1 where gdb enters a copy starting
  * there, into *view_out).  0; 1 when it comes back to the function's
  * entry with no stop (*t_io: that moment; gdb goes on to the caller);
- * -ENOMEM. */
+ * 2 where a call made from the frame returns on the way (*t_io: its last
+ * instruction; gdb enters it where its step would); -ENOMEM. */
 int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			      uint32_t view, uint64_t *t_io, uint32_t *view_out);
 /* gdb's reverse-step that left a frame back to its call at tc (the call

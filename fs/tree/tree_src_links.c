@@ -274,13 +274,37 @@ int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 	return 0;
 }
 
+/* Where a reverse-step's run back meets a call made from the frame at
+ * its last instruction u (returned at u + 1): gdb enters it where its
+ * step would, at the start of its return's row; elsewhere (no line info)
+ * *t, the line starts' answer, stands. */
+static int step_back_enter(struct hs_tree_step_ctx *sc, uint32_t tid, uint64_t u, uint64_t *t,
+			   uint32_t *view)
+{
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+
+	if (hs_db_backtrace(sc->img, u, tid, &c, 1) < 1 || c.t_ret != u + 1 ||
+	    hs_tree_step_enters(sc, &c) != HS_DB_STEP_ENTER)
+		return 0;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	u = return_row_start(sc, &c, tid, (int)c.depth, r);
+	free(r);
+	if (u) {
+		*t = u;
+		*view = 0;
+	}
+	return 0;
+}
+
 /* A reverse-step that left the frame open at t0 back to its call (*t at
  * or before the call instruction): the caller's state from there
  * (tree_src_step_back_caller). */
 static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t,
 			    uint32_t *view)
 {
-	struct hs_db_regs *r;
 	struct hs_db_call c;
 	uint32_t tid;
 	uint64_t u;
@@ -299,21 +323,7 @@ static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *
 		*t = err == 0 ? u : *t;
 		return err < 0 ? err : 0;
 	}
-	/* a call made from the row before returns there: gdb enters it where
-	 * its step would, at the start of its return's row */
-	if (hs_db_backtrace(sc->img, u, tid, &c, 1) < 1 || c.t_ret != u + 1 ||
-	    hs_tree_step_enters(sc, &c) != HS_DB_STEP_ENTER)
-		return 0;
-	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
-	if (!r)
-		return -ENOMEM;
-	u = return_row_start(sc, &c, tid, (int)c.depth, r);
-	free(r);
-	if (u) {
-		*t = u;
-		*view = 0;
-	}
-	return 0;
+	return step_back_enter(sc, tid, u, t, view);
 }
 
 /* From a handler's first instruction (a signal stop), gdb's step runs the
@@ -464,8 +474,17 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		err = hs_tree_step_back_row(&sc, from, t);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = step_back_return_row(&sc, from, t);
-	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
-		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, t, view);
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO) {
+		uint64_t u = *t;
+		uint32_t tid;
+
+		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, &u, view);
+		if (err == 2)
+			err = hs_db_thread_at(sc.img, n->t, &tid) ? 0 :
+			      step_back_enter(&sc, tid, u, t, view);
+		else if (err >= 0)
+			*t = u;
+	}
 	if (err == 1) { /* back at the entry with no stop: on to the call */
 		from = *t;
 		sc.t0 = from;

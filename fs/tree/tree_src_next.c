@@ -60,6 +60,7 @@ struct nx {
 	/* gdb's first step range: the row of the pc `next` began at (re 0:
 	 * none), left by no instruction since t0 */
 	uint64_t t0, rs, re;
+	uint64_t stop_at;       /* nx_left's stop before the start decided */
 };
 
 /* Each register lookup replays from its chunk's start: past this many a
@@ -363,7 +364,7 @@ static int nx_range_exit(struct nx *x, uint64_t t, uint64_t *at)
  * caller as the frame, with that row's line (its middle) or none (the
  * start of a row that is no statement).  1 when the state changed (the
  * start at t is to be decided again), 0 when t itself is where the frame
- * was left (a stop). */
+ * was left (a stop), 3: a stop where it was left, before t (x->stop_at). */
 static int nx_left(struct nx *x, uint64_t t)
 {
 	struct hs_src_line_info li;
@@ -373,7 +374,16 @@ static int nx_left(struct nx *x, uint64_t t)
 					    (int)x->depth, &at) != 0 || at >= t ||
 	    nx_range_exit(x, t, &at) != 0 || at >= t)
 		return 0;
-	if (nx_take(x, at, 0) < 0 || pc_at(x, at, &pc) < 0)
+	/* where the pc leaves the range it looks: the start of a statement
+	 * row of another line is a stop ("stepped to a different line") */
+	if (pc_at(x, at, &pc) < 0)
+		return 0;
+	if (hs_src_line_info(x->s, pc, &li) == 0 && li.line && li.row_start && li.is_stmt &&
+	    !same_line(x, hs_src_file_name(x->s, li.file_id), li.line)) {
+		x->stop_at = at;
+		return 3;
+	}
+	if (nx_take(x, at, 0) < 0)
 		return 0;
 	/* gdb's refresh takes the row's line (find_pc_line), not the frame's
 	 * (a copy's call site where one starts there, hidden) */
@@ -407,14 +417,14 @@ static bool nx_in_range(struct nx *x, uint64_t t)
 }
 
 /* Whether gdb's next stops at the line start ls; 1 yes, 0 no, 2: decide
- * again (the state changed). */
+ * again (the state changed), 3: it stopped before, at x->stop_at. */
 static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 {
 	struct hs_src_line_info li;
 	const char *file;
 	uint64_t pc, fr;
 	uint32_t line;
-	int err;
+	int err, k;
 
 	if (x->own_valid && ls->line && ls->file_id == x->own_file && ls->line == x->own_line) {
 		x->last_in = ls->t;
@@ -449,7 +459,8 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		x->last_in = ls->t;
 		return 0;
 	}
-	return nx_left(x, ls->t) ? 2 : 1;
+	k = nx_left(x, ls->t);
+	return k == 3 ? 3 : k ? 2 : 1;
 }
 
 /* gdb's next from t in view `view`; with no_line, stepping no line (a
@@ -486,6 +497,10 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 		do
 			err = nx_decide(&x, &ls);
 		while (err == 2);
+		if (err == 3) { /* a stop where the copy was left, before ls */
+			ls.t = x.stop_at;
+			err = 1;
+		}
 		if (err != 0)
 			break;
 		lo = ls.t + 1;
@@ -740,8 +755,11 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	if (li->row_start && differ) {
 		if (li->is_stmt)
 			return 1;       /* stepped to a different line */
-		if (li->inline_hidden == s->fr)
-			return 0;       /* no statement: the state kept */
+		if (li->inline_hidden == s->fr) {
+			s->rs = li->row_addr; /* no statement: the line kept, */
+			s->re = li->row_end;  /* the range is the row's */
+			return 0;
+		}
 	}
 	s->file = li->file_id;  /* a row's middle, or another frame */
 	s->line = li->row_start && differ ? 0 : li->line;
@@ -814,7 +832,6 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	struct sx st;
 	uint64_t fr;
 	uint32_t line;
-	uint64_t t0 = *t_io;
 	int ret = 0;
 
 	if (!r)
@@ -827,10 +844,6 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
 	ret = sb_scan(img, s, &st, t, r->tid, hs_db_backtrace(img, t, r->tid, NULL, 0), r, t_io,
 		      view_out);
-	if (ret == 2) { /* the line starts answer (and step_back_return_row) */
-		*t_io = t0;
-		ret = 0;
-	}
 out:
 	free(r);
 	return ret;
