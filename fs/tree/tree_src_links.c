@@ -776,10 +776,12 @@ uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_
 }
 
 /* Where gdb's `break` on the function at entry stops in its call at
- * t_call: where the line table marks the prologue's end, else the
- * function's first line start (after its prologue), or its entry without
- * line info there.  The start must be the function's own: a line of a
- * function it calls first would be deeper. */
+ * t_call: its entry in a CU gdb trusts there (GCC's, with location
+ * lists: symtab.c skip_prologue_sal skips no prologue), else where the
+ * line table marks the prologue's end, else the function's first line
+ * start (after its prologue), or its entry without line info there.  The
+ * start must be the function's own: a line of a function it calls first
+ * would be deeper. */
 void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 		      uint64_t t_call, uint64_t *t)
 {
@@ -788,7 +790,7 @@ void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t 
 	uint64_t t1;
 
 	*t = tree_src_entry_t(img, entry, t_call);
-	if (prologue_end(img, s, entry, t_call, t))
+	if (hs_src_locations_valid(s, entry) || prologue_end(img, s, entry, t_call, t))
 		return;
 	if (hs_db_step_line(img, t_call, HS_DB_STEP_INTO, &t1) == 0 &&
 	    hs_db_regs_at(img, t1, 0, &r) == 0 &&

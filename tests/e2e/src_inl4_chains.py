@@ -12,13 +12,18 @@
 #              breakpoints off) and, under `record full` from main, the
 #              first hit with `reverse-step` BACKS times;
 #     "back":  under `record full`, the `next` stop at ORACLE_RLINE, then
-#              `reverse-step` back to main's first line.
+#              `reverse-step` back to main's first line;
+#     "bps":   the first hit of `break f` for f in ORACLE_BREAKS, with
+#              libc's debug info (its offset in f).
+#     ORACLE_ONLY_BREAKS=1: "bps" only (a program whose steps go into a
+#     library: gdb here runs without libc's lines, Hindsight with them).
 #     Each stop: pc (offset from main), bt [[function, line], ...] to main.
 #   python3 src_inl4_chains.py compare ORACLE_JSON MNT
 #     follows the same links from the same moments (time/main; a hit:
 #     the calls/<f> entry of gdb's, at its pc, after the last moment
-#     compared) and compares pcs and backtraces; prints the mismatches
-#     and a summary, exit 1 when any.
+#     compared) and compares pcs and backtraces, and /api/calls's t_stop
+#     (ORACLE_BASE: a server of the recording) with "bps"; prints the
+#     mismatches and a summary, exit 1 when any.
 import json
 import os
 import re
@@ -107,9 +112,10 @@ def gdb_oracle():
             out.append(s)
         return out
 
-    res = {"step": chain("step", MAX_STEPS)}
+    only_breaks = os.environ.get("ORACLE_ONLY_BREAKS") == "1"
+    res = {"step": [] if only_breaks else chain("step", MAX_STEPS)}
     restart()
-    res["next"] = chain("next", MAX_STEPS)
+    res["next"] = [] if only_breaks else chain("next", MAX_STEPS)
     names = []
     for s in res["step"]:
         for fr in s["bt"][:-1]:
@@ -151,6 +157,22 @@ def gdb_oracle():
         except gdb.error:
             back = None
         res["brk"].append({"function": name, "hits": hits, "back": back})
+    # where `break f` stops (its first hit), as an offset in f: functions
+    # of the program and of libc (with its debug info, as Hindsight reads
+    # it: gdb's rule for a CU whose variables have location lists)
+    res["bps"] = []
+    run("set debug-file-directory /usr/lib/debug")
+    for name in [n for n in os.environ.get("ORACLE_BREAKS", "").split(",") if n]:
+        restart()
+        try:
+            run("break %s" % name)
+            run("continue")
+            fr = gdb.selected_frame()
+            entry = int(gdb.parse_and_eval("(long)&%s" % name))
+            res["bps"].append({"function": name, "off": fr.pc() - entry})
+        except gdb.error:
+            continue
+    run("set debug-file-directory /nonexistent")
     # reverse-step from a late `next` stop of main back to its first line
     restart()
     res["back"] = None
@@ -262,6 +284,30 @@ def follow(tree, m, link, stops, what, bad, skip_foreign=False):
     return n, m
 
 
+def compare_breaks(orc, tree, bad):
+    """/api/calls's t_stop of each function's first call (ORACLE_BASE: the
+    server of the same recording) against gdb's `break f`: the offset in
+    the function of time/<t_stop>/where."""
+    import urllib.parse
+    import urllib.request
+    base = os.environ.get("ORACLE_BASE")
+    n = 0
+    for b in orc.get("bps", []) if base else []:
+        url = "%s/api/calls?name=%s&count=1" % (base, urllib.parse.quote(b["function"]))
+        with urllib.request.urlopen(url, timeout=30) as r:
+            rows = json.load(r)["rows"]
+        if not rows:
+            bad.append("/api/calls?name=%s: no call" % b["function"])
+            continue
+        where = tree.read("time/%d/where" % rows[0]["t_stop"]).split()[0]
+        off = int(where.split("+")[-1], 16)
+        if off != b["off"]:
+            bad.append("break %s: t_stop %d at %s, gdb at +0x%x" % (
+                b["function"], rows[0]["t_stop"], where, b["off"]))
+        n += 1
+    return n
+
+
 def compare(path, mnt):
     orc = json.load(open(path))
     tree = Tree(mnt)
@@ -299,6 +345,7 @@ def compare(path, mnt):
             c, _ = follow(tree, entries[0], "step-back", b["back"],
                           "break %s, reverse-step" % name, bad)
             n_bk += c
+    n_bps = compare_breaks(orc, tree, bad)
     n_back = 0
     if orc.get("back"):
         m = start
@@ -309,9 +356,10 @@ def compare(path, mnt):
     for b in bad[:20]:
         print(b)
     print("step %d/%d, next %d/%d, break hits %d (next stops %d), reverse-step from a hit %d, "
-          "reverse-step from main %d/%d: %d mismatches" % (
+          "reverse-step from main %d/%d, /api/calls t_stop %d/%d: %d mismatches" % (
               n_step, len(orc["step"]), n_next, len(orc["next"]), n_hits, n_brk, n_bk,
-              n_back, len(orc["back"]["stops"]) if orc.get("back") else 0, len(bad)))
+              n_back, len(orc["back"]["stops"]) if orc.get("back") else 0, n_bps,
+              len(orc.get("bps", [])), len(bad)))
     return 1 if bad else 0
 
 

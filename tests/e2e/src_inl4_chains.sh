@@ -5,7 +5,8 @@
 # caller's own code, copies in a loop, functions whose first and last
 # rows are a copy's; inl4_cxx_o2.cc: in-class methods inlined into each
 # other, a member template, a lambda called where it is defined; and
-# inl3_finish_o2.c).
+# inl3_finish_o2.c), and where `break f` stops (/api/calls t_stop) in
+# the program and in libc (tests/programs/inl4_libbrk_o2.c).
 #
 # Oracle: tests/e2e/src_inl4_chains.py, gdb on a native run: `step` and
 # `next` from `break main`; for each function the steps went through,
@@ -18,19 +19,37 @@
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
 . "$ROOT/tests/e2e/src_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
+# both the mounts and the servers end with the test
+trap 'for p in "${SRV_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; fs_cleanup' EXIT
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 summary=""
-# PROG:LINE, LINE: main's line whose `next` stop the reverse chain starts from
-for spec in inl4_chain_o2:57 inl3_finish_o2:35; do
+# PROG:LINE:BREAKS, LINE: main's line whose `next` stop the reverse chain
+# starts from (0: only the breaks, the steps going into libc); BREAKS: the
+# functions whose `break` gdb's first hit /api/calls's t_stop must equal
+# (group_member: a frame pointer set up in a libc CU with location lists)
+for spec in inl4_chain_o2:57:c4_loop,__vfprintf_internal inl3_finish_o2:35:fin_g \
+	inl4_libbrk_o2:0:qsort_r,group_member; do
 	prog=${spec%%:*}
+	rest=${spec#*:}
+	rline=${rest%%:*}
 	require_built "$prog"
-	ORACLE_PROG=$PROGS/$prog ORACLE_RLINE=${spec#*:} \
+	only=0
+	[ "$rline" = 0 ] && only=1
+	ORACLE_PROG=$PROGS/$prog ORACLE_RLINE=$rline ORACLE_BREAKS=${rest#*:} ORACLE_ONLY_BREAKS=$only \
 		oracle_gdb "$prog" "$ROOT/tests/e2e/src_inl4_chains.py"
-	oracle_replay "$prog" "$PROGS/$prog" "$ROOT/tests/e2e/src_inl4_chains.py" ||
+	record_ok "$T/$prog.trace" "$PROGS/$prog"
+	build_ok "$T/$prog.trace"
+	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
+	serve_start "$prog" "$T/$prog.trace"
+	ORACLE_BASE=$BASE "$PY" "$ROOT/tests/e2e/src_inl4_chains.py" compare "$T/$prog.json" \
+		"$T/$prog.mnt" >"$T/$prog.cmp" 2>&1 ||
 		fail "$prog: $(head -n 3 "$T/$prog.cmp" | tr '\n' ' ')"
-	# the chains went through copies: breaks on inlined functions were hit
-	grep -q 'break hits [1-9]' "$T/$prog.cmp" || fail "$prog: no break hit compared"
+	sed "s/^/$prog: /" "$T/$prog.cmp" >&2
+	# every break was compared; the chains went through copies
+	grep -q "t_stop \([1-9][0-9]*\)/\1:" "$T/$prog.cmp" || fail "$prog: a break not compared"
+	[ "$only" = 1 ] || grep -q 'break hits [1-9]' "$T/$prog.cmp" || fail "$prog: no break hit compared"
 	summary="$summary $prog: $(tail -n 1 "$T/$prog.cmp" | sed 's/: 0 mismatches//');"
 done
 pass "chains equal to gdb's:$summary"
