@@ -208,28 +208,55 @@ static bool copy_entry(struct nx *x, uint64_t pc)
 
 /* A moment in [lo, hi) where the thread, in the frame's real function
  * (x->depth deep), is at the first instruction of a copy called from the
- * frame stepped: 1 and *t.  The line starts have none where `step` was
- * inside another copy (or in a call) just before: only instructions show
- * it, each a register lookup, so only a short stretch is looked at. */
+ * frame stepped, or at the start of a statement row of the frame's own
+ * code whose line is not the one `next` steps (out of its range, the row
+ * of the instruction before, refreshed in the middle of rows): 1 and *t,
+ * a start to decide at.  The line starts have none where `step` was
+ * inside another copy (or in a call) just before: its line was the
+ * copy's.  Only instructions show it, each a register lookup, so only a
+ * short stretch is looked at. */
 #define NX_SCAN_MAX 64
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
-	uint64_t pc;
+	struct hs_src_line_info li;
+	const char *file = x->file;
+	uint32_t line = x->line;
+	uint64_t pc, rs = 0, re = 0;
+	bool own;
 
 	if (hi <= lo || hi - lo > NX_SCAN_MAX)
 		return 0;
+	if (hs_db_regs_at(x->img, lo - 1, 0, x->r) == 0 && x->r->tid == x->tid &&
+	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line) {
+		rs = li.row_addr;
+		re = li.row_end;
+	}
 	for (uint64_t u = lo; u < hi; u++) {
 		if (++x->lookups > NX_LOOKUPS_MAX)
 			return 0;
-		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid)
+		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid ||
+		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) != (int)x->depth)
 			continue;
 		pc = x->r->regs.rip;
-		if (copy_entry(x, pc) &&
-		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) == (int)x->depth) {
+		if (copy_entry(x, pc)) {
 			*t = u;
 			return 1;
 		}
+		if ((pc >= rs && pc < re) || hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
+			continue;
+		own = li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf;
+		if (own && li.row_start && li.is_stmt && line &&
+		    (li.line != line || !same_file(hs_src_file_name(x->s, li.file_id), file))) {
+			*t = u;
+			return 1;
+		}
+		if (own && !li.row_start) {
+			file = hs_src_file_name(x->s, li.file_id);
+			line = li.line;
+		}
+		rs = li.row_addr;
+		re = li.row_end;
 	}
 	return 0;
 }
