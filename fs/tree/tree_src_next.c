@@ -246,7 +246,7 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 		if ((pc >= rs && pc < re) || hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
 			continue;
 		own = li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf;
-		if (own && li.row_start && li.is_stmt && line &&
+		if (own && li.row_start && li.is_stmt &&
 		    (li.line != line || !same_file(hs_src_file_name(x->s, li.file_id), file))) {
 			*t = u;
 			return 1;
@@ -490,6 +490,17 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 	return k == 3 ? 3 : k ? 2 : 1;
 }
 
+/* Whether the return to the caller at t lands at the start of a row that
+ * is no statement. */
+static bool nx_ret_nonstmt(struct nx *x, uint64_t t)
+{
+	struct hs_src_line_info li;
+	uint64_t pc;
+
+	return pc_at(x, t, &pc) == 0 && hs_src_line_info(x->s, pc, &li) == 0 && li.line &&
+	       li.row_start && !li.is_stmt;
+}
+
 /* gdb's next from t in view `view`; with no_line, stepping no line (a
  * finish out of a copy left at the start of a row that is no statement:
  * gdb keeps the empty line its finish began with). */
@@ -515,10 +526,21 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;
 		if (ls.t >= x.to) {
-			if (ls.t == x.to)
-				break;  /* a start right where it returns */
+			uint64_t back = x.to;
+			bool nonstmt = nx_ret_nonstmt(&x, back);
+
+			/* a start right where it returns: a stop, unless it
+			 * starts a row that is no statement (infrun.c:
+			 * "stepped to a different frame, but it's not the
+			 * start of a statement": no line, going on past it) */
+			if (ls.t == back && !nonstmt)
+				break;
 			if ((err = nx_return(&x)) < 0)
 				break;
+			if (nonstmt) {
+				x.line = 0;
+				lo = back + 1;
+			}
 			continue;       /* the same start, in the caller */
 		}
 		do
