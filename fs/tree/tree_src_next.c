@@ -245,6 +245,10 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 		}
 		if ((pc >= rs && pc < re) || hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
 			continue;
+		if (x->sf && !hs_src_inline_holds(x->s, x->sf, pc)) {
+			*t = u; /* the copy stepped is left: gdb looks there */
+			return 1;
+		}
 		own = li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf;
 		if (own && li.row_start && li.is_stmt &&
 		    (li.line != line || !same_file(hs_src_file_name(x->s, li.file_id), file))) {
@@ -391,15 +395,16 @@ static int nx_range_exit(struct nx *x, uint64_t t, uint64_t *at)
  * caller as the frame, with that row's line (its middle) or none (the
  * start of a row that is no statement).  1 when the state changed (the
  * start at t is to be decided again), 0 when t itself is where the frame
- * was left (a stop), 3: a stop where it was left, before t (x->stop_at). */
+ * was left and gdb stops there, 3: a stop where it was left, before t
+ * (x->stop_at), 4: left at t, no stop there (the state taken). */
 static int nx_left(struct nx *x, uint64_t t)
 {
 	struct hs_src_line_info li;
 	uint64_t at, pc;
 
 	if (!x->sf || tree_src_inline_exit(x->img, x->s, x->sf, x->last_in, x->tid,
-					    (int)x->depth, &at) != 0 || at >= t ||
-	    nx_range_exit(x, t, &at) != 0 || at >= t)
+					    (int)x->depth, &at) != 0 || at > t ||
+	    nx_range_exit(x, t, &at) != 0 || at > t)
 		return 0;
 	/* where the pc leaves the range it looks: the start of a statement
 	 * row of another line is a stop ("stepped to a different line") */
@@ -408,7 +413,7 @@ static int nx_left(struct nx *x, uint64_t t)
 	if (hs_src_line_info(x->s, pc, &li) == 0 && li.line && li.row_start && li.is_stmt &&
 	    !same_line(x, hs_src_file_name(x->s, li.file_id), li.line)) {
 		x->stop_at = at;
-		return 3;
+		return at == t ? 0 : 3;
 	}
 	if (nx_take(x, at, 0) < 0)
 		return 0;
@@ -420,7 +425,7 @@ static int nx_left(struct nx *x, uint64_t t)
 		x->file = hs_src_file_name(x->s, li.file_id);
 		x->line = li.line;
 	}
-	return 1;
+	return at == t ? 4 : 1;
 }
 
 /* Whether the thread ran only in the first step range, in the frame, from
@@ -487,18 +492,27 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		return 0;
 	}
 	k = nx_left(x, ls->t);
-	return k == 3 ? 3 : k ? 2 : 1;
+	return k == 3 ? 3 : k == 4 ? 0 : k ? 2 : 1;
 }
 
-/* Whether the return to the caller at t lands at the start of a row that
- * is no statement. */
-static bool nx_ret_nonstmt(struct nx *x, uint64_t t)
+/* gdb's next at the return to the caller at t, where it lands at the
+ * start of a row: 0, a stop (a statement of another line; the middle of
+ * a row, as before); 1, none: a row that is no statement, of another
+ * line (no line kept); 2, none: a row of the line stepped (its line
+ * kept, the caller's now), into *line and *file. */
+static int nx_ret_rule(struct nx *x, uint64_t t, uint32_t *line, const char **file)
 {
 	struct hs_src_line_info li;
 	uint64_t pc;
 
-	return pc_at(x, t, &pc) == 0 && hs_src_line_info(x->s, pc, &li) == 0 && li.line &&
-	       li.row_start && !li.is_stmt;
+	if (pc_at(x, t, &pc) < 0 || hs_src_line_info(x->s, pc, &li) != 0 || !li.line ||
+	    !li.row_start)
+		return 0;
+	*line = li.line;
+	*file = hs_src_file_name(x->s, li.file_id);
+	if (same_line(x, *file, li.line))
+		return 2;
+	return li.is_stmt ? 0 : 1;
 }
 
 /* gdb's next from t in view `view`; with no_line, stepping no line (a
@@ -527,18 +541,22 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 			break;
 		if (ls.t >= x.to) {
 			uint64_t back = x.to;
-			bool nonstmt = nx_ret_nonstmt(&x, back);
+			const char *rfile = NULL;
+			uint32_t rline = 0;
+			int rule = nx_ret_rule(&x, back, &rline, &rfile);
 
 			/* a start right where it returns: a stop, unless it
 			 * starts a row that is no statement (infrun.c:
 			 * "stepped to a different frame, but it's not the
-			 * start of a statement": no line, going on past it) */
-			if (ls.t == back && !nonstmt)
+			 * start of a statement": no line, going on past it)
+			 * or a row of the line stepped */
+			if (ls.t == back && !rule)
 				break;
 			if ((err = nx_return(&x)) < 0)
 				break;
-			if (nonstmt) {
-				x.line = 0;
+			if (rule) {
+				x.line = rule == 2 ? rline : 0;
+				x.file = rule == 2 ? rfile : x.file;
 				lo = back + 1;
 			}
 			continue;       /* the same start, in the caller */
@@ -886,7 +904,6 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	if (!r)
 		return -ENOMEM;
 	if (*t_io >= t || hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
-	    !hs_src_inline_in_function(s, r->regs.rip) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;
 	shown_at(s, r->regs.rip, view, &fr, &file, &line);
