@@ -3,13 +3,13 @@
 # through code inlined at -O2 (tests/programs/inl4_chain_o2.c: copies
 # nested three deep, two copies on one line, a copy on a line with the
 # caller's own code, copies in a loop, functions whose first and last
-# rows are a copy's; inl4_more_o2.c: copies nested at one pc, in a
-# condition, a switch and a recursive caller; inl4_cxx_o2.cc: in-class
+# rows are a copy's; inl4_cxx_o2.cc: in-class
 # methods inlined into each other, a member template, a lambda called
 # where it is defined; inl4_tmpl_o2.cc: a constructor and an operator on
 # one line, templates two deep, std::max, a virtual call from a copy, a
-# return into a row that is no statement; and inl3_finish_o2.c), and where `break f` stops (/api/calls t_stop) in
-# the program and in libc (tests/programs/inl4_libbrk_o2.c).
+# return into a row that is no statement; and inl3_finish_o2.c), and
+# where `break f` stops (/api/calls t_stop) in the program and in libc
+# (tests/programs/inl4_libbrk_o2.c).
 #
 # Oracle: tests/e2e/src_inl4_chains.py, gdb on a native run: `step` and
 # `next` from `break main`; for each function the steps went through,
@@ -32,9 +32,10 @@ summary=""
 # starts from (0: only the breaks, the steps going into libc); BREAKS: the
 # functions whose `break` gdb's first hit /api/calls's t_stop must equal
 # (group_member: a frame pointer set up in a libc CU with location lists)
+# (tests/programs/inl4_more_o2.c, which found nothing more, is left out
+# for time: ORACLE_RLINE=50 ORACLE_BREAKS=m4_rec,m4_sw)
 for spec in inl4_chain_o2:57:c4_loop,__vfprintf_internal inl4_cxx_o2:37: \
-	inl4_more_o2:50:m4_rec,m4_sw inl4_tmpl_o2:43: inl3_finish_o2:35:fin_g \
-	inl4_libbrk_o2:0:qsort_r,group_member; do
+	inl4_tmpl_o2:43: inl3_finish_o2:35:fin_g inl4_libbrk_o2:0:qsort_r,group_member; do
 	prog=${spec%%:*}
 	rest=${spec#*:}
 	rline=${rest%%:*}
