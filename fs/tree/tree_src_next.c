@@ -16,12 +16,20 @@
  *     line, as `step` does;
  *   - out of the frame (an inlined frame left for its caller) it takes
  *     the caller as the frame stepped, with the line there (a row's
- *     middle) or none (a row's start that is no statement).
+ *     middle, the row's line, not the frame's) or none (a row's start
+ *     that is no statement), or stops (a statement row of another line);
+ *     it looks only where the pc leaves its range (the row it last
+ *     refreshed at: "stepping inside range"), so a copy left inside that
+ *     row is seen where the pc leaves the row;
+ *   - after a return, at the start of a row that is no statement, it
+ *     goes on with no line (a row of the line stepped: that line).
  * So the walk goes over the line starts of the frame's depth (calls
  * leapt, as HS_DB_STEP_OVER does) and decides at each; the instructions
  * between them are looked at too (a short stretch: nx_scan), because
  * `step`, inside another copy or a call just before, makes no line start
- * where a copy called from the frame begins, and `next` stops there.
+ * where a copy called from the frame begins, where the copy stepped is
+ * left, or at a statement row of the line `step` was in (a copy's) that
+ * `next` (another line) stops at.
  * After a return, the caller's line is the one of its call (fs/query's
  * rule).  Used only where the function stepped in has inlined copies
  * (hs_src_inline_in_function); elsewhere fs/query's next is gdb's
