@@ -882,8 +882,8 @@ static int sb_scan(const struct hs_db_image *img, struct hs_src *s, struct sx *s
 		if (k != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 			break;
 		k = sx_back_insn(st, r->regs.rip, &li);
-		if (k != 1 && hs_src_lookup(s, r->regs.rip, &loc) == 0 && loc.function &&
-		    loc.func_start == r->regs.rip) {
+		if ((k == 0 || k == 3) && hs_src_lookup(s, r->regs.rip, &loc) == 0 &&
+		    loc.function && loc.func_start == r->regs.rip) {
 			/* at the entry with no stop: gdb goes back on to
 			 * the caller (its range's start is no stop there) */
 			*t_io = u;

@@ -81,7 +81,8 @@ def gdb_oracle():
         sal = fr.find_sal()
         if sal is None or sal.symtab is None or os.path.dirname(sal.symtab.filename) != own:
             return None
-        s = {"pc": fr.pc() - main, "bt": frames_of(fr)}
+        s = {"pc": fr.pc() - main, "bt": frames_of(fr),
+             "file": os.path.basename(sal.symtab.filename)}
         if label:
             s["cmd"] = label
         return s
@@ -202,6 +203,7 @@ class Tree:
         self.t_main_ret = int(calls[1])
         self.main = self.pc(str(int(calls[0]) + 1), rel=False)
         self.file = None
+        self.files = set()
         self.file = self.where_file(str(int(calls[0]) + 1))
 
     def read(self, path):
@@ -245,8 +247,10 @@ class Tree:
         return w.group(2) if w else None
 
     def own(self, m):
-        """In the program's file (main's), as gdb's chain keeps."""
-        return self.where_file(m) == self.file
+        """In the program's files (main's, and the headers gdb's stops
+        were in), as gdb's chain keeps."""
+        f = self.where_file(m)
+        return f == self.file or f in self.files
 
 
 def t_of(m):
@@ -311,6 +315,7 @@ def compare_breaks(orc, tree, bad):
 def compare(path, mnt):
     orc = json.load(open(path))
     tree = Tree(mnt)
+    tree.files = set(s.get("file") for s in orc["step"])
     bad = []
     start = tree.link("", "main")
     n_step, _ = follow(tree, start, "step-into", orc["step"], "step", bad, True)

@@ -7,7 +7,9 @@
 # methods inlined into each other, a member template, a lambda called
 # where it is defined; inl4_tmpl_o2.cc: a constructor and an operator on
 # one line, templates two deep, std::max, a virtual call from a copy, a
-# return into a row that is no statement; and inl3_finish_o2.c), and
+# return into a row that is no statement; inl3_finish_o2.c, and
+# iv_nest_o2.c: copies starting at a function's entry, reverse-stepped
+# into), and
 # where `break f` stops (/api/calls t_stop) in the program and in libc
 # (tests/programs/inl4_libbrk_o2.c).
 #
@@ -35,7 +37,8 @@ summary=""
 # (tests/programs/inl4_more_o2.c, which found nothing more, is left out
 # for time: ORACLE_RLINE=50 ORACLE_BREAKS=m4_rec,m4_sw)
 for spec in inl4_chain_o2:57:c4_loop,__vfprintf_internal inl4_cxx_o2:37: \
-	inl4_tmpl_o2:43: inl3_finish_o2:35:fin_g inl4_libbrk_o2:0:qsort_r,group_member; do
+	inl4_tmpl_o2:43: inl3_finish_o2:35:fin_g iv_nest_o2:63: \
+	inl4_libbrk_o2:0:qsort_r,group_member; do
 	prog=${spec%%:*}
 	rest=${spec#*:}
 	rline=${rest%%:*}
