@@ -113,6 +113,7 @@ void hs_src_free(struct hs_src *s)
 		free(s->files[i]);
 	free(s->files);
 	free(s->file_hash);
+	free(s->cu_valid);
 	for (i = 0; s->source_dirs && i < s->n_source_dirs; i++)
 		free(s->source_dirs[i]);
 	free(s->source_dirs);
@@ -1417,6 +1418,87 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out)
 		}
 	}
 	return -ENOENT;
+}
+
+/* gdb's locations_valid (dwarf2/read.c): a CU whose variables have
+ * location lists (a DW_AT_location or DW_AT_frame_base that is a section
+ * offset: has_loclist) made by GCC 4.5 or later. */
+static bool die_has_loclist(Dwarf_Die *die, int depth)
+{
+	static const unsigned at[] = { DW_AT_location, DW_AT_frame_base };
+	Dwarf_Attribute a;
+	Dwarf_Die ch;
+	unsigned form;
+
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		if (!dwarf_attr(die, at[i], &a))
+			continue;
+		form = dwarf_whatform(&a);
+		if (form == DW_FORM_sec_offset || form == DW_FORM_loclistx ||
+		    form == DW_FORM_data4 || form == DW_FORM_data8)
+			return true;
+	}
+	if (depth > 64 || dwarf_child(die, &ch) != 0)
+		return false;
+	do {
+		if (die_has_loclist(&ch, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+static bool cu_locations_valid(Dwarf_Die *cu)
+{
+	const char *p = dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &(Dwarf_Attribute){ 0 }));
+	int major, minor;
+
+	/* producer_is_gcc: "GNU <language> <major>.<minor>..." */
+	if (!p || strncmp(p, "GNU ", 4) != 0)
+		return false;
+	p += 4;
+	while (*p && *p != ' ')
+		p++;
+	if (*p == ' ')
+		p++;
+	if (sscanf(p, "%d.%d", &major, &minor) != 2 || major < 4 || (major == 4 && minor < 5))
+		return false;
+	return die_has_loclist(cu, 0);
+}
+
+bool hs_src_locations_valid(struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m;
+	Dwarf_Die *cu;
+	Dwarf_Addr bias;
+	uint64_t off;
+	bool valid = false;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
+		return false;
+	pthread_mutex_lock(&s->dw_lock);
+	if (!(cu = dwfl_module_addrdie(m->dm, addr, &bias)))
+		goto out;
+	off = dwarf_dieoffset(cu);
+	for (size_t i = 0; i < s->n_cu_valid; i++) {
+		if (s->cu_valid[i].m == m && s->cu_valid[i].cu == off) {
+			valid = s->cu_valid[i].valid;
+			goto out;
+		}
+	}
+	valid = cu_locations_valid(cu);
+	if (s->n_cu_valid == s->cap_cu_valid) {
+		size_t cap = s->cap_cu_valid ? 2 * s->cap_cu_valid : 16;
+		struct src_cu_valid *v = realloc(s->cu_valid, cap * sizeof(*v));
+
+		if (!v)
+			goto out; /* answered, not remembered */
+		s->cu_valid = v;
+		s->cap_cu_valid = cap;
+	}
+	s->cu_valid[s->n_cu_valid++] = (struct src_cu_valid){ m, off, valid };
+out:
+	pthread_mutex_unlock(&s->dw_lock);
+	return valid;
 }
 
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr)

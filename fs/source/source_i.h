@@ -114,6 +114,10 @@ struct hs_src {
 	struct src_names *cx_names;
 	bool cx_names_done;
 
+	/* hs_src_locations_valid's answers by CU (DIE offset), under dw_lock */
+	struct src_cu_valid { const struct src_mod *m; uint64_t cu; bool valid; } *cu_valid;
+	size_t n_cu_valid, cap_cu_valid;
+
 	/* interned source file names: ids are indexes */
 	char **files;
 	uint32_t n_files, cap_files;

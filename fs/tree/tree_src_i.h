@@ -243,11 +243,25 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 			 uint64_t *t_from);
 
 /* gdb's reverse-step from t (in view `view`) in a function with inlined
- * copies, where it stops inside a copy within the frame stepped before
- * the line start *t_io (the line starts' answer): *t_io then.  0 or
- * -ENOMEM. */
+ * copies, run back over a short stretch of the frame: where it stops,
+ * into *t_io (on entry the line starts' answer, kept where the stretch
+ * decides nothing; the stop's view, 1 where gdb enters a copy starting
+ * there, into *view_out).  0; 1 when it comes back to the function's
+ * entry with no stop (*t_io: that moment; gdb goes on to the caller);
+ * 2 where a call made from the frame returns on the way (*t_io: its last
+ * instruction; gdb enters it where its step would); -ENOMEM. */
 int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			      uint32_t view, uint64_t *t_io);
+			      uint32_t view, uint64_t *t_io, uint32_t *view_out);
+/* gdb's reverse-step that left a frame back to its call at tc (the call
+ * instruction): the state it takes
+ * there run back, where it stops before the start of the call's row
+ * (*t_io, the row start's answer): inside a copy that ends just before
+ * the call ("stepping through inlined function"), with the view of the
+ * stop in *view; where gdb goes on back over statement-less rows (a call
+ * at a row's start).  0; 2 where a call made before it returns on the
+ * way (*t_io: its last instruction); -ENOMEM. */
+int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
+			      uint64_t *t_io, uint32_t *view);
 /* gdb's reverse-next from t (in view `view`) in a function with inlined
  * copies: *t_out. */
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,

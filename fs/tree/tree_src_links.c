@@ -190,6 +190,58 @@ static uint64_t row_start_back(const struct hs_db_image *img, uint32_t tid, uint
 	return 0;
 }
 
+/* gdb's reverse-step that comes back into a function through its return
+ * (infrun.c, handle_step_into_function_backward) takes the line-table row
+ * holding the return instruction as its range, statement or not, and
+ * stops at its start (unless that is the function's entry): where the
+ * line starts answer with the function's last statement row before it
+ * (a `ret` on a row of its own, the closing brace's, is no statement at
+ * -O2).  For call c (of thread tid, d + 1 deep): that moment, 0 when not
+ * known. */
+static uint64_t return_row_start(struct hs_tree_step_ctx *sc, const struct hs_db_call *c,
+				 uint32_t tid, int d, struct hs_db_regs *r)
+{
+	struct hs_src_line_info li;
+	uint64_t at;
+
+	if (c->t_ret == 0 || c->t_ret == HS_DB_NO_RETURN ||
+	    hs_db_regs_at(sc->img, c->t_ret - 1, 0, r) < 0 || r->tid != tid ||
+	    hs_db_backtrace(sc->img, c->t_ret - 1, tid, NULL, 0) != d + 1 ||
+	    hs_src_line_info(sc->s, r->regs.rip, &li) != 0 || !li.line ||
+	    li.row_addr == c->callee)
+		return 0;
+	at = row_start_back(sc->img, tid, c->t_ret - 1, d + 1, li.row_addr, li.row_end, r);
+	return at && hs_db_regs_at(sc->img, at, tid, r) == 0 && r->regs.rip == li.row_addr ? at :
+	       0;
+}
+
+/* Moves *t to return_row_start's when the step went back into a frame
+ * that returned into t0's and that is later. */
+static int step_back_return_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	struct hs_db_call c;
+	uint64_t at;
+	uint32_t tid;
+	int d;
+
+	if (!r)
+		return -ENOMEM;
+	if (t0 == 0 || *t >= t0 || hs_db_regs_at(sc->img, t0, 0, r) < 0)
+		goto out;
+	tid = r->tid;
+	d = hs_db_backtrace(sc->img, t0, tid, NULL, 0);
+	/* the frame of *t, one deeper, returned before t0 */
+	if (d < 0 || hs_db_backtrace(sc->img, *t, tid, &c, 1) != d + 1 || c.t_ret > t0)
+		goto out;
+	at = return_row_start(sc, &c, tid, d, r);
+	if (at > *t)
+		*t = at;
+out:
+	free(r);
+	return 0;
+}
+
 int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 {
 	struct hs_src_line_info li;
@@ -220,6 +272,58 @@ int hs_tree_step_back_row(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 	if (at > *t)
 		*t = at;
 	return 0;
+}
+
+/* Where a reverse-step's run back meets a call made from the frame at
+ * its last instruction u (returned at u + 1): gdb enters it where its
+ * step would, at the start of its return's row; elsewhere (no line info)
+ * *t, the line starts' answer, stands. */
+static int step_back_enter(struct hs_tree_step_ctx *sc, uint32_t tid, uint64_t u, uint64_t *t,
+			   uint32_t *view)
+{
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+
+	if (hs_db_backtrace(sc->img, u, tid, &c, 1) < 1 || c.t_ret != u + 1 ||
+	    hs_tree_step_enters(sc, &c) != HS_DB_STEP_ENTER)
+		return 0;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	u = return_row_start(sc, &c, tid, (int)c.depth, r);
+	free(r);
+	if (u) {
+		*t = u;
+		*view = 0;
+	}
+	return 0;
+}
+
+/* A reverse-step that left the frame open at t0 back to its call (*t at
+ * or before the call instruction): the caller's state from there
+ * (tree_src_step_back_caller). */
+static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t,
+			    uint32_t *view)
+{
+	struct hs_db_call c;
+	uint32_t tid;
+	uint64_t u;
+	int err;
+
+	if ((err = hs_db_thread_at(sc->img, t0, &tid)))
+		return err;
+	err = innermost_call(sc->img, t0, tid, &c);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (*t > c.t_call || (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)))
+		return 0;
+	u = *t;
+	err = tree_src_step_back_caller(sc->img, sc->s, c.t_call, &u, view);
+	if (err != 2) {
+		*t = err == 0 ? u : *t;
+		return err < 0 ? err : 0;
+	}
+	return step_back_enter(sc, tid, u, t, view);
 }
 
 /* From a handler's first instruction (a signal stop), gdb's step runs the
@@ -369,7 +473,27 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, from, t);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
-		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, t);
+		err = step_back_return_row(&sc, from, t);
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO) {
+		uint64_t u = *t;
+		uint32_t tid;
+
+		err = tree_src_step_back_inline(sc.img, sc.s, n->t, n->view, &u, view);
+		if (err == 2)
+			err = hs_db_thread_at(sc.img, n->t, &tid) ? 0 :
+			      step_back_enter(&sc, tid, u, t, view);
+		else if (err >= 0)
+			*t = u;
+	}
+	if (err == 1) { /* back at the entry with no stop: on to the call */
+		from = *t;
+		sc.t0 = from;
+		err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
+		if (err == 0)
+			err = hs_tree_step_back_row(&sc, from, t);
+	}
+	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
+		err = step_back_caller(&sc, from, t, view);
 	return err;
 }
 
@@ -652,10 +776,12 @@ uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_
 }
 
 /* Where gdb's `break` on the function at entry stops in its call at
- * t_call: where the line table marks the prologue's end, else the
- * function's first line start (after its prologue), or its entry without
- * line info there.  The start must be the function's own: a line of a
- * function it calls first would be deeper. */
+ * t_call: its entry in a CU gdb trusts there (GCC's, with location
+ * lists: symtab.c skip_prologue_sal skips no prologue), else where the
+ * line table marks the prologue's end, else the function's first line
+ * start (after its prologue), or its entry without line info there.  The
+ * start must be the function's own: a line of a function it calls first
+ * would be deeper. */
 void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 		      uint64_t t_call, uint64_t *t)
 {
@@ -664,7 +790,7 @@ void tree_src_break_t(const struct hs_db_image *img, struct hs_src *s, uint64_t 
 	uint64_t t1;
 
 	*t = tree_src_entry_t(img, entry, t_call);
-	if (prologue_end(img, s, entry, t_call, t))
+	if (hs_src_locations_valid(s, entry) || prologue_end(img, s, entry, t_call, t))
 		return;
 	if (hs_db_step_line(img, t_call, HS_DB_STEP_INTO, &t1) == 0 &&
 	    hs_db_regs_at(img, t1, 0, &r) == 0 &&

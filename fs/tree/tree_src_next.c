@@ -16,12 +16,20 @@
  *     line, as `step` does;
  *   - out of the frame (an inlined frame left for its caller) it takes
  *     the caller as the frame stepped, with the line there (a row's
- *     middle) or none (a row's start that is no statement).
+ *     middle, the row's line, not the frame's) or none (a row's start
+ *     that is no statement), or stops (a statement row of another line);
+ *     it looks only where the pc leaves its range (the row it last
+ *     refreshed at: "stepping inside range"), so a copy left inside that
+ *     row is seen where the pc leaves the row;
+ *   - after a return, at the start of a row that is no statement, it
+ *     goes on with no line (a row of the line stepped: that line).
  * So the walk goes over the line starts of the frame's depth (calls
  * leapt, as HS_DB_STEP_OVER does) and decides at each; the instructions
  * between them are looked at too (a short stretch: nx_scan), because
  * `step`, inside another copy or a call just before, makes no line start
- * where a copy called from the frame begins, and `next` stops there.
+ * where a copy called from the frame begins, where the copy stepped is
+ * left, or at a statement row of the line `step` was in (a copy's) that
+ * `next` (another line) stops at.
  * After a return, the caller's line is the one of its call (fs/query's
  * rule).  Used only where the function stepped in has inlined copies
  * (hs_src_inline_in_function); elsewhere fs/query's next is gdb's
@@ -60,6 +68,7 @@ struct nx {
 	/* gdb's first step range: the row of the pc `next` began at (re 0:
 	 * none), left by no instruction since t0 */
 	uint64_t t0, rs, re;
+	uint64_t stop_at;       /* nx_left's stop before the start decided */
 };
 
 /* Each register lookup replays from its chunk's start: past this many a
@@ -115,10 +124,18 @@ static void shown_at(struct hs_src *s, uint64_t pc, uint32_t view, uint64_t *fra
 	}
 }
 
+/* The same file for gdb's symtab comparison: a line table's path and a
+ * DW_AT_call_file's may be spelled differently; their base names agree. */
+static bool same_file(const char *a, const char *b)
+{
+	const char *x = a ? strrchr(a, '/') : NULL, *y = b ? strrchr(b, '/') : NULL;
+
+	return a && b && strcmp(x ? x + 1 : a, y ? y + 1 : b) == 0;
+}
+
 static bool same_line(const struct nx *x, const char *file, uint32_t line)
 {
-	return x->line && line == x->line && file && x->file &&
-	       (file == x->file || strcmp(file, x->file) == 0);
+	return x->line && line == x->line && (file == x->file || same_file(file, x->file));
 }
 
 /* The state as gdb takes it at t in view `view` (a refreshed step: the
@@ -199,28 +216,59 @@ static bool copy_entry(struct nx *x, uint64_t pc)
 
 /* A moment in [lo, hi) where the thread, in the frame's real function
  * (x->depth deep), is at the first instruction of a copy called from the
- * frame stepped: 1 and *t.  The line starts have none where `step` was
- * inside another copy (or in a call) just before: only instructions show
- * it, each a register lookup, so only a short stretch is looked at. */
+ * frame stepped, or at the start of a statement row of the frame's own
+ * code whose line is not the one `next` steps (out of its range, the row
+ * of the instruction before, refreshed in the middle of rows): 1 and *t,
+ * a start to decide at.  The line starts have none where `step` was
+ * inside another copy (or in a call) just before: its line was the
+ * copy's.  Only instructions show it, each a register lookup, so only a
+ * short stretch is looked at. */
 #define NX_SCAN_MAX 64
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
-	uint64_t pc;
+	struct hs_src_line_info li;
+	const char *file = x->file;
+	uint32_t line = x->line;
+	uint64_t pc, rs = 0, re = 0;
+	bool own;
 
 	if (hi <= lo || hi - lo > NX_SCAN_MAX)
 		return 0;
+	if (hs_db_regs_at(x->img, lo - 1, 0, x->r) == 0 && x->r->tid == x->tid &&
+	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line) {
+		rs = li.row_addr;
+		re = li.row_end;
+	}
 	for (uint64_t u = lo; u < hi; u++) {
 		if (++x->lookups > NX_LOOKUPS_MAX)
 			return 0;
-		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid)
+		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid ||
+		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) != (int)x->depth)
 			continue;
 		pc = x->r->regs.rip;
-		if (copy_entry(x, pc) &&
-		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) == (int)x->depth) {
+		if (copy_entry(x, pc)) {
 			*t = u;
 			return 1;
 		}
+		if ((pc >= rs && pc < re) || hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
+			continue;
+		if (x->sf && !hs_src_inline_holds(x->s, x->sf, pc)) {
+			*t = u; /* the copy stepped is left: gdb looks there */
+			return 1;
+		}
+		own = li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf;
+		if (own && li.row_start && li.is_stmt &&
+		    (li.line != line || !same_file(hs_src_file_name(x->s, li.file_id), file))) {
+			*t = u;
+			return 1;
+		}
+		if (own && !li.row_start) {
+			file = hs_src_file_name(x->s, li.file_id);
+			line = li.line;
+		}
+		rs = li.row_addr;
+		re = li.row_end;
 	}
 	return 0;
 }
@@ -284,24 +332,108 @@ static int nx_return(struct nx *x)
 	return err;
 }
 
+/* The moment before `at` in the frame's own depth (a call made just
+ * before: the call itself): *p; -ENOENT when not known. */
+static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
+{
+	struct hs_db_call c;
+	int d;
+
+	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
+		return -ENOENT;
+	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
+	if (d == (int)x->depth) {
+		*p = at - 1;
+		return 0;
+	}
+	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
+		return -ENOENT;
+	*p = c.t_call;
+	return 0;
+}
+
+/* gdb's `next` looks at no frame while the pc stays in its step range
+ * (infrun.c: "stepping inside range"), the row it last refreshed at:
+ * the one of the copy's last instruction.  An exit of the copy inside
+ * that row (code of another copy, or of the caller, moved into it) is
+ * seen only where the pc leaves the row.  From the exit at *at, the
+ * first moment of the thread before t with its pc out of that row, at
+ * the frame's depth (calls leapt), into *at (t when none is); unchanged
+ * when it cannot be known.  Always 0. */
+static int nx_range_exit(struct nx *x, uint64_t t, uint64_t *at)
+{
+	struct hs_src_line_info li;
+	struct hs_db_call c;
+	uint64_t prev, pc, rs, re, u = *at;
+	int d;
+
+	if (nx_before(x, *at, &prev) < 0 || pc_at(x, prev, &pc) < 0 ||
+	    hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
+		return 0;
+	rs = li.row_addr;
+	re = li.row_end;
+	for (unsigned k = 0; u < t && k < NX_SCAN_MAX; k++) {
+		if (++x->lookups > NX_LOOKUPS_MAX || hs_db_regs_at(x->img, u, 0, x->r) < 0)
+			return 0;
+		if (x->r->tid != x->tid) {
+			u++;
+			continue;
+		}
+		pc = x->r->regs.rip;
+		d = hs_db_backtrace(x->img, u, x->tid, NULL, 0);
+		if (d > (int)x->depth) { /* a call made in the range: to its return */
+			if (call_at(x, u, (uint32_t)d, &c) < 0 || c.t_ret == HS_DB_NO_RETURN ||
+			    c.t_ret <= u)
+				return 0;
+			u = c.t_ret;
+			continue;
+		}
+		if (d != (int)x->depth || pc < rs || pc >= re) {
+			*at = u;
+			return 0;
+		}
+		u++;
+	}
+	if (u >= t)
+		*at = t;
+	return 0;
+}
+
 /* Out of the inlined frame stepped: where it was left, gdb took the
  * caller as the frame, with that row's line (its middle) or none (the
  * start of a row that is no statement).  1 when the state changed (the
  * start at t is to be decided again), 0 when t itself is where the frame
- * was left (a stop). */
+ * was left and gdb stops there, 3: a stop where it was left, before t
+ * (x->stop_at), 4: left at t, no stop there (the state taken). */
 static int nx_left(struct nx *x, uint64_t t)
 {
 	struct hs_src_line_info li;
 	uint64_t at, pc;
 
 	if (!x->sf || tree_src_inline_exit(x->img, x->s, x->sf, x->last_in, x->tid,
-					    (int)x->depth, &at) != 0 || at >= t)
+					    (int)x->depth, &at) != 0 || at > t ||
+	    nx_range_exit(x, t, &at) != 0 || at > t)
 		return 0;
-	if (nx_take(x, at, 0) < 0 || pc_at(x, at, &pc) < 0)
+	/* where the pc leaves the range it looks: the start of a statement
+	 * row of another line is a stop ("stepped to a different line") */
+	if (pc_at(x, at, &pc) < 0)
 		return 0;
-	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt)
+	if (hs_src_line_info(x->s, pc, &li) == 0 && li.line && li.row_start && li.is_stmt &&
+	    !same_line(x, hs_src_file_name(x->s, li.file_id), li.line)) {
+		x->stop_at = at;
+		return at == t ? 0 : 3;
+	}
+	if (nx_take(x, at, 0) < 0)
+		return 0;
+	/* gdb's refresh takes the row's line (find_pc_line), not the frame's
+	 * (a copy's call site where one starts there, hidden) */
+	if (hs_src_line_info(x->s, pc, &li) == 0 && li.row_start && !li.is_stmt) {
 		x->line = 0;
-	return 1;
+	} else if (li.line) {
+		x->file = hs_src_file_name(x->s, li.file_id);
+		x->line = li.line;
+	}
+	return at == t ? 4 : 1;
 }
 
 /* Whether the thread ran only in the first step range, in the frame, from
@@ -325,14 +457,14 @@ static bool nx_in_range(struct nx *x, uint64_t t)
 }
 
 /* Whether gdb's next stops at the line start ls; 1 yes, 0 no, 2: decide
- * again (the state changed). */
+ * again (the state changed), 3: it stopped before, at x->stop_at. */
 static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 {
 	struct hs_src_line_info li;
 	const char *file;
 	uint64_t pc, fr;
 	uint32_t line;
-	int err;
+	int err, k;
 
 	if (x->own_valid && ls->line && ls->file_id == x->own_file && ls->line == x->own_line) {
 		x->last_in = ls->t;
@@ -367,7 +499,28 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		x->last_in = ls->t;
 		return 0;
 	}
-	return nx_left(x, ls->t) ? 2 : 1;
+	k = nx_left(x, ls->t);
+	return k == 3 ? 3 : k == 4 ? 0 : k ? 2 : 1;
+}
+
+/* gdb's next at the return to the caller at t, where it lands at the
+ * start of a row: 0, a stop (a statement of another line; the middle of
+ * a row, as before); 1, none: a row that is no statement, of another
+ * line (no line kept); 2, none: a row of the line stepped (its line
+ * kept, the caller's now), into *line and *file. */
+static int nx_ret_rule(struct nx *x, uint64_t t, uint32_t *line, const char **file)
+{
+	struct hs_src_line_info li;
+	uint64_t pc;
+
+	if (pc_at(x, t, &pc) < 0 || hs_src_line_info(x->s, pc, &li) != 0 || !li.line ||
+	    !li.row_start)
+		return 0;
+	*line = li.line;
+	*file = hs_src_file_name(x->s, li.file_id);
+	if (same_line(x, *file, li.line))
+		return 2;
+	return li.is_stmt ? 0 : 1;
 }
 
 /* gdb's next from t in view `view`; with no_line, stepping no line (a
@@ -395,15 +548,34 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 		if ((err = nx_next(&x, lo, &ls)) < 0)
 			break;
 		if (ls.t >= x.to) {
-			if (ls.t == x.to)
-				break;  /* a start right where it returns */
+			uint64_t back = x.to;
+			const char *rfile = NULL;
+			uint32_t rline = 0;
+			int rule = nx_ret_rule(&x, back, &rline, &rfile);
+
+			/* a start right where it returns: a stop, unless it
+			 * starts a row that is no statement (infrun.c:
+			 * "stepped to a different frame, but it's not the
+			 * start of a statement": no line, going on past it)
+			 * or a row of the line stepped */
+			if (ls.t == back && !rule)
+				break;
 			if ((err = nx_return(&x)) < 0)
 				break;
+			if (rule) {
+				x.line = rule == 2 ? rline : 0;
+				x.file = rule == 2 ? rfile : x.file;
+				lo = back + 1;
+			}
 			continue;       /* the same start, in the caller */
 		}
 		do
 			err = nx_decide(&x, &ls);
 		while (err == 2);
+		if (err == 3) { /* a stop where the copy was left, before ls */
+			ls.t = x.stop_at;
+			err = 1;
+		}
 		if (err != 0)
 			break;
 		lo = ls.t + 1;
@@ -541,15 +713,6 @@ out:
  * short (SV_MAX lookups), past it the moment itself (view 0) answers. */
 #define SV_MAX 256
 
-/* The same file for gdb's symtab comparison: a line table's path and a
- * DW_AT_call_file's may be spelled differently; their base names agree. */
-static bool same_file(const char *a, const char *b)
-{
-	const char *x = a ? strrchr(a, '/') : NULL, *y = b ? strrchr(b, '/') : NULL;
-
-	return a && b && strcmp(x ? x + 1 : a, y ? y + 1 : b) == 0;
-}
-
 /* Runs the step state from t0 to t (exclusive) in the thread's frame at
  * depth; 0, or 1 when it cannot be known (too long, another depth). */
 static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t0,
@@ -640,12 +803,18 @@ out:
  * a stop); a frame shown there that is a copy inside the frame stepped
  * ("stepping through inlined function") is a stop at once, in the middle
  * of a row; a row entered in its middle (from the end) becomes the range,
- * its start a stop.  The line starts answer the rest; those stops, when
- * they come before (in time: after) theirs, are the answer. */
+ * its start a stop, unless it is the function's entry (gdb goes back
+ * on to the call).  Where this run decides (a stop, or the entry with no
+ * stop) it is the answer: the line starts are the forward step's, whose
+ * state differs (a copy's entry is a stop of `step`, not of reverse-step
+ * coming out of the copy); where it cannot (a call, a return, a long
+ * stretch), the line starts answer. */
 
 /* 0: gdb goes on (the state updated), 1: another stop, 2: a stop inside
  * a copy within the frame stepped, 3: at the start of the range (a row
- * entered in its middle going back: gdb's range then). */
+ * entered in its middle going back: gdb's range then), 4: at copies that
+ * start there, called from the frame stepped ("stepped into inlined
+ * function"). */
 static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
 {
 	bool differ;
@@ -653,7 +822,7 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	if (pc >= s->rs && pc < s->re && li->inline_hidden == s->fr)
 		return pc == s->rs ? 3 : 0;
 	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
-		return 1;
+		return 4;
 	if (li->inline_hidden && li->inline_hidden != s->fr &&
 	    (!s->fr || hs_src_inline_within(s->src, li->inline_hidden, s->fr)))
 		return 2;
@@ -661,8 +830,11 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	if (li->row_start && differ) {
 		if (li->is_stmt)
 			return 1;       /* stepped to a different line */
-		if (li->inline_hidden == s->fr)
-			return 0;       /* no statement: the state kept */
+		if (li->inline_hidden == s->fr) {
+			s->rs = li->row_addr; /* no statement: the line kept, */
+			s->re = li->row_end;  /* the range is the row's */
+			return 0;
+		}
 	}
 	s->file = li->file_id;  /* a row's middle, or another frame */
 	s->line = li->row_start && differ ? 0 : li->line;
@@ -672,44 +844,115 @@ static int sx_back_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info
 	return 0;
 }
 
+/* The view of a reverse-step's stop at copies starting at pc, called from
+ * the frame stepped: gdb enters the outermost (step_into_inline_frame)
+ * where its call site is the line it was stepping, as its `step` does. */
+static uint32_t sb_view(struct hs_src *s, const struct sx *st, uint64_t pc)
+{
+	struct hs_src_inline in[NX_INL_MAX];
+	unsigned h = tree_src_hidden(s, pc);
+
+	return h && st->line && hs_src_inline_frames(s, pc, in, NX_INL_MAX) >= (int)h &&
+	       in[h - 1].call_line == st->line &&
+	       same_file(in[h - 1].call_file, hs_src_file_name(s, st->file));
+}
+
+/* Runs gdb's reverse-step state st back from t (exclusive) in the
+ * thread's frame at depth: where it decides, into *t_io (and its view
+ * into *view).  0; 1 at the function's entry with no stop (gdb goes back
+ * on to the call); 2 where a call made from the frame returned (*t_io:
+ * its last instruction; gdb enters it where its step would). */
+static int sb_scan(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t,
+		   uint32_t tid, int depth, struct hs_db_regs *r, uint64_t *t_io, uint32_t *view)
+{
+	struct hs_src_line_info li;
+	struct hs_src_loc loc;
+	int k;
+
+	for (uint64_t u = t - 1; u > 0 && u + SV_MAX > t; u--) {
+		if (hs_db_regs_at(img, u, 0, r) < 0)
+			break;
+		if (r->tid != tid)
+			continue;
+		k = hs_db_backtrace(img, u, tid, NULL, 0);
+		if (k > depth) { /* a call returned there */
+			*t_io = u;
+			return 2;
+		}
+		if (k != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
+			break;
+		k = sx_back_insn(st, r->regs.rip, &li);
+		if ((k == 0 || k == 3) && hs_src_lookup(s, r->regs.rip, &loc) == 0 &&
+		    loc.function && loc.func_start == r->regs.rip) {
+			/* at the entry with no stop: gdb goes back on to
+			 * the caller (its range's start is no stop there) */
+			*t_io = u;
+			return 1;
+		}
+		if (k) {
+			*t_io = u;
+			*view = k == 4 ? sb_view(s, st, r->regs.rip) : 0;
+			break;
+		}
+	}
+	return 0;
+}
+
 int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
-			      uint32_t view, uint64_t *t_io)
+			      uint32_t view, uint64_t *t_io, uint32_t *view_out)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
 	const char *file;
 	struct sx st;
 	uint64_t fr;
-	uint32_t tid, line;
-	int depth, k;
+	uint32_t line;
+	int ret = 0;
 
 	if (!r)
 		return -ENOMEM;
 	if (*t_io >= t || hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
-	    !hs_src_inline_in_function(s, r->regs.rip) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;
-	tid = r->tid;
-	depth = hs_db_backtrace(img, t, tid, NULL, 0);
 	shown_at(s, r->regs.rip, view, &fr, &file, &line);
 	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
-	for (uint64_t u = t - 1; u > *t_io && u + SV_MAX > t; u--) {
-		if (hs_db_regs_at(img, u, 0, r) < 0)
-			break;
-		if (r->tid != tid)
-			continue;
-		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
-		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
-			break;
-		k = sx_back_insn(&st, r->regs.rip, &li);
-		if (k >= 2)
-			*t_io = u;
-		if (k)
-			break;
+	ret = sb_scan(img, s, &st, t, r->tid, hs_db_backtrace(img, t, r->tid, NULL, 0), r, t_io,
+		      view_out);
+out:
+	free(r);
+	return ret;
+}
+
+int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
+			      uint64_t *t_io, uint32_t *view)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	struct hs_src_line_info li;
+	uint64_t t = *t_io;
+	uint32_t v = 0;
+	struct sx st;
+	int ret = 0;
+
+	if (!r)
+		return -ENOMEM;
+	/* a statement row starting at the call: the stop is there */
+	if (*t_io > tc || hs_db_regs_at(img, tc, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
+	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line || (li.row_start && li.is_stmt))
+		goto out;
+	/* the frame changed: at a row's start that is no statement gdb
+	 * keeps no line (infrun.c: "stepped to a different frame, but it's
+	 * not the start of a statement"), in its middle the row's */
+	st = (struct sx){ s, li.file_id, li.row_start ? 0 : li.line, li.row_addr, li.row_end,
+			  li.inline_hidden };
+	ret = sb_scan(img, s, &st, tc, r->tid, hs_db_backtrace(img, tc, r->tid, NULL, 0), r, &t,
+		      &v);
+	if (ret != 1) {
+		*t_io = t;      /* (1: the caller's entry, not followed further) */
+		*view = v;
 	}
 out:
 	free(r);
-	return 0;
+	return ret == 2 ? 2 : 0;
 }
 
 /* ---- finish out of an inlined frame ---------------------------------------------------

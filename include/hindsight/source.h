@@ -319,6 +319,11 @@ bool hs_src_thunk(struct hs_src *s, uint64_t addr);
  * it has none (gcc): then `break` stops where `step` into it does, at its
  * first line start. */
 int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
+/* Whether the CU holding addr is one gdb trusts at a function's entry
+ * (symtab.c skip_prologue_sal, the CU's locations_valid: its variables
+ * have location lists and GCC 4.5+ made it): gdb's `break` on a function
+ * there stops at its entry, no prologue skipped.  Takes the libdw lock. */
+bool hs_src_locations_valid(struct hs_src *s, uint64_t addr);
 
 /* Does DWARF have a call-site entry (DW_TAG_call_site) for the call that
  * returns to ret?  gcc writes them at -O1 and up; gdb shows tail-call
