@@ -2,6 +2,7 @@
  * frame pointer (push %rbp; mov %rsp,%rbp: a prologue gdb's analysis
  * would skip) in CUs whose variables have location lists, where gdb
  * trusts the entry and stops there (tests/e2e/src_inl4_chains.sh). */
+#define _GNU_SOURCE /* group_member */
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
