@@ -213,6 +213,45 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 	return r;
 }
 
+/* The address of the data symbol name of module m: 0 or -ENOENT. */
+static int mod_obj_address(const struct src_mod *m, const char *name, uint64_t *addr)
+{
+	for (size_t k = 0; k < m->n_objs; k++)
+		if (!strcmp(m->objs[k].name, name)) {
+			*addr = m->objs[k].addr;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* An external variable without a location (cx_var_unresolved, gdb's
+ * LOC_UNRESOLVED), of module x->c->m: the object at the address of the
+ * ELF symbol of its linkage name, searched in its module first (libc's
+ * `environ`, an alias of __environ, which DWARF defines). */
+static int unresolved_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
+{
+	Dwarf_Attribute a;
+	const char *name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &a));
+	Dwarf_Die t;
+	uint64_t addr;
+
+	if (!name)
+		name = dwarf_diename(d);
+	if (!name)
+		return cx_fail(x, "No global symbol.");
+	if (mod_obj_address(x->c->m, name, &addr) && src_obj_address(x->c->s, name, &addr))
+		return cx_fail(x, "No global symbol \"%s\".", name);
+	memset(out, 0, sizeof *out);
+	if (src_die_type(d, &t))
+		out->ty.die = t;
+	else
+		out->ty.kind = CT_VOID;
+	out->v.in_mem = true;
+	out->v.addr = addr;
+	out->v.size = cx_size(&out->ty);
+	return 0;
+}
+
 /* A variable (or parameter) named name declared directly in scope. */
 static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool params,
 		       Dwarf_Die *out)
@@ -403,7 +442,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 		c->m = &c->s->mods[mi];
 		if (c->m != m0)
 			c->bias = c->m->dwbias;
-		r = var_val(x, &d, out);
+		r = cx_var_unresolved(&d) ? unresolved_val(x, &d, out) : var_val(x, &d, out);
 		c->m = m0;
 		c->bias = bias0;
 		return r;
