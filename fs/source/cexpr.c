@@ -213,34 +213,59 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 	return r;
 }
 
-/* The address of the data symbol name of module m: 0 or -ENOENT. */
-static int mod_obj_address(const struct src_mod *m, const char *name, uint64_t *addr)
+/* The address of the first global data symbol named name (its version
+ * aside: the executable's copy is "stdout@GLIBC_2.2.5"), modules in
+ * address order, the executable's first: 0 or -ENOENT.  gdb's
+ * get_symbol_address for a shared library's external variable (a copy
+ * relocation may have moved the live object into the executable) and
+ * its minimal symbol lookup of a LOC_UNRESOLVED one. */
+static int global_data_address(const struct hs_src *s, const char *name, uint64_t *addr)
 {
-	for (size_t k = 0; k < m->n_objs; k++)
-		if (!strcmp(m->objs[k].name, name)) {
-			*addr = m->objs[k].addr;
-			return 0;
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < s->n_mods; i++)
+		for (size_t k = 0; k < s->mods[i].n_objs; k++) {
+			const struct src_sym *o = &s->mods[i].objs[k];
+
+			if (o->rank == 0 && !strncmp(o->name, name, len) &&
+			    src_unversioned_len(o->name) == len) {
+				*addr = o->addr;
+				return 0;
+			}
 		}
 	return -ENOENT;
 }
 
-/* An external variable without a location (cx_var_unresolved, gdb's
- * LOC_UNRESOLVED), of module x->c->m: the object at the address of the
- * ELF symbol of its linkage name, searched in its module first (libc's
- * `environ`, an alias of __environ, which DWARF defines). */
-static int unresolved_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
+/* A global variable's linkage name (C: its name), or NULL. */
+static const char *linkage_name(Dwarf_Die *d)
 {
 	Dwarf_Attribute a;
 	const char *name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &a));
-	Dwarf_Die t;
-	uint64_t addr;
 
-	if (!name)
-		name = dwarf_diename(d);
-	if (!name)
-		return cx_fail(x, "No global symbol.");
-	if (mod_obj_address(x->c->m, name, &addr) && src_obj_address(x->c->s, name, &addr))
-		return cx_fail(x, "No global symbol \"%s\".", name);
+	return name ? name : dwarf_diename(d);
+}
+
+/* A global variable d of module x->c->m: its value; an external one in
+ * memory at the address global_data_address gives (an external variable
+ * without a location, cx_var_unresolved, gdb's LOC_UNRESOLVED, only
+ * there: libc's `environ`, an alias of __environ, which DWARF defines). */
+static int global_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
+{
+	const char *name = linkage_name(d);
+	uint64_t addr;
+	Dwarf_Die t;
+	int r;
+
+	if (!cx_var_unresolved(d)) {
+		r = var_val(x, d, out);
+		if (r == 0 && out->v.in_mem && !out->optout && name &&
+		    dwarf_hasattr_integrate(d, DW_AT_external) &&
+		    global_data_address(x->c->s, name, &addr) == 0)
+			out->v.addr = addr;
+		return r;
+	}
+	if (!name || global_data_address(x->c->s, name, &addr))
+		return cx_fail(x, "No global symbol \"%s\".", name ? name : "?");
 	memset(out, 0, sizeof *out);
 	if (src_die_type(d, &t))
 		out->ty.die = t;
@@ -442,7 +467,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 		c->m = &c->s->mods[mi];
 		if (c->m != m0)
 			c->bias = c->m->dwbias;
-		r = cx_var_unresolved(&d) ? unresolved_val(x, &d, out) : var_val(x, &d, out);
+		r = global_val(x, &d, out);
 		c->m = m0;
 		c->bias = bias0;
 		return r;

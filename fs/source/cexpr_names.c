@@ -219,12 +219,13 @@ int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, siz
 
 	if (r)
 		return r;
-	/* gdb's order: the module's globals, any module's, then statics */
+	/* gdb's order: the module's globals (those with a location first),
+	 * any module's, then statics */
 	for (size_t i = lo; i < hi; i++) {
 		const struct cx_name *e = &nm->e[i];
-		int k = e->kind == NK_VAR_EXT ? (e->mod == m0 ? 0 : 1) :
-			e->kind == NK_VAR_STATIC ? (e->mod == m0 ? 2 : 3) :
-			e->kind == NK_VAR_UNRES ? (e->mod == m0 ? 4 : 5) : 99;
+		int k = e->kind == NK_VAR_EXT ? (e->mod == m0 ? 0 : 2) :
+			e->kind == NK_VAR_UNRES ? (e->mod == m0 ? 1 : 3) :
+			e->kind == NK_VAR_STATIC ? (e->mod == m0 ? 4 : 5) : 99;
 
 		if (k < rank) {
 			rank = k;

@@ -420,11 +420,12 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 		return;
 	sym = src_addr_symbol(c->s, p, &off);
 	if (sym) {
-		/* gcc names a function's static "x" "x.0": gdb shows "x" */
+		/* gcc names a function's static "x" "x.0": gdb shows "x"
+		 * (but "stdout@GLIBC_2.2.5", a copy relocation's, whole) */
 		const char *dot = strrchr(sym, '.');
 		int len = (int)strlen(sym);
 
-		if (dot && dot[1] >= '0' && dot[1] <= '9' &&
+		if (dot && !strchr(sym, '@') && dot[1] >= '0' && dot[1] <= '9' &&
 		    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 			len = (int)(dot - sym);
 		if (off)

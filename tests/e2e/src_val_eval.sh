@@ -4,11 +4,14 @@
 #
 # Programs: val_str (-O0: char * and wchar_t * with runs of equal chars,
 # gdb's "'x' <repeats 50 times>", strings cut at 200 chars with "...", at
-# exactly 200, runs that cross the limit, an empty string) and val_tls
-# (-O0) / val_tls_o2 (-O2): __thread scalars, arrays and structs and
-# libc's errno in main and in two threads run one after the other (each
-# its own copy), their addresses, and libc's globals that DWARF knows by
-# another name or only declares (environ, program_invocation_name).  gdb
+# exactly 200, runs that cross the limit, an empty string, strings that
+# run into unmapped memory); val_tls (-O0) and val_tls_o2 (-O2): __thread
+# scalars, arrays and structs and libc's errno in main and in two threads
+# run one after the other (each its own copy), their addresses, and
+# libc's globals that DWARF knows by another name or only declares
+# (environ, program_invocation_name); val_glob (-O0): libc's globals that
+# the executable uses, whose live objects copy relocations put in its
+# .bss (stdout@GLIBC_2.2.5).  gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
 # answers every expression in one `hindsight cat`.  Hex numbers of 5
@@ -18,7 +21,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built val_str val_tls val_tls_o2
+require_built val_str val_tls val_tls_o2 val_glob
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -53,6 +56,11 @@ wmix[30]
 &big[40]
 (char *)big
 big
+end5
+end30
+end200
+end230
+unmapped
 CASES
 }
 
@@ -109,6 +117,24 @@ CASES
 	return 0
 }
 
+cases_glob()
+{
+	expr_cases val_glob.c 'line: glob-stop' 1 <<'CASES'
+stdout
+&stdout
+environ
+*environ
+environ[1]
+&environ
+__environ
+optind
+&optind
+opterr
+fake_env
+program_invocation_short_name
+CASES
+}
+
 # check PROG CASESFN: gdb's values vs the tree's, one line per difference.
 check()
 {
@@ -156,4 +182,5 @@ PYEOF
 check val_str cases_str
 check val_tls cases_tls
 check val_tls_o2 cases_tls
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases (libc debug info: $LIBC_DEBUG)"
+[ "$LIBC_DEBUG" = 1 ] && check val_glob cases_glob
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations (libc debug info: $LIBC_DEBUG)"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <wchar.h>
 
 static char big[400];
@@ -16,6 +17,15 @@ int main(void)
 	char *r10 = malloc(32), *r11 = malloc(32), *p200 = malloc(256), *p201 = malloc(256);
 	wchar_t *w = wbig, *wmix = malloc(64 * sizeof(wchar_t));
 	const char *empty = "";
+	/* strings that run into unmapped memory: gdb prints what it read,
+	 * then the error, and no "..." when the 200th char is the last */
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *end5 = m + 4096 - 5, *end30 = m + 4096 - 30, *end200 = m + 4096 - 200;
+	char *end230 = m + 4096 - 230, *unmapped = m + 4096;
+
+	munmap(m + 4096, 4096);
+	memset(m, 'b', 4096 - 30);
+	memset(m + 4096 - 30, 'a', 30);
 
 	memset(big, 'x', 50);
 	memset(big + 100, 'y', 250);
@@ -43,7 +53,8 @@ int main(void)
 		wmix[i] = L'.';
 	wmix[30] = L'Z';
 	wmix[31] = 0;
-	printf("%s %s %s %s %s %ls %ls %s %s %s %s\n", p50, p250, mixed, r10, r11, w, /* line: str-stop */
-	       wmix, p200, p201, edge, empty);
+	printf("%s %s %s %s %s %ls %ls %s %s %s %s %c%c%c%c %p\n", p50, p250, mixed, /* line: str-stop */
+	       r10, r11, w, wmix, p200, p201, edge, empty, *end5, *end30, *end200, *end230,
+	       (void *)unmapped);
 	return 0;
 }

@@ -1,0 +1,23 @@
+/* val_glob.c - libc's globals that the executable uses directly, so that
+ * copy relocations put the live objects in its .bss (gdb prints those,
+ * not libc's stale ones, and names them stdout@GLIBC_2.2.5), and libc's
+ * aliases (environ, program_invocation_short_name)
+ * (tests/e2e/src_val_eval.sh). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static char *fake_env[] = { "VAL_A=1", "VAL_B=2", NULL };
+
+int main(void)
+{
+	stdout = stderr;
+	environ = fake_env;
+	optind = 5;
+	opterr = 0;
+	fprintf(stderr, "%p %d %s\n", (void *)environ, optind, /* line: glob-stop */
+		program_invocation_short_name);
+	return 0;
+}
