@@ -213,6 +213,22 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 	return r;
 }
 
+/* The first data symbol named name[0..len) (its version aside) of a
+ * binding rank up to max_rank (src_sym.rank), modules in address order. */
+static const struct src_sym *data_symbol(const struct hs_src *s, const char *name, size_t len,
+					 int max_rank)
+{
+	for (size_t i = 0; i < s->n_mods; i++)
+		for (size_t k = 0; k < s->mods[i].n_objs; k++) {
+			const struct src_sym *o = &s->mods[i].objs[k];
+
+			if (o->rank <= max_rank && !strncmp(o->name, name, len) &&
+			    src_unversioned_len(o->name) == len)
+				return o;
+		}
+	return NULL;
+}
+
 /* The address of the first global data symbol named name (its version
  * aside: the executable's copy is "stdout@GLIBC_2.2.5"), modules in
  * address order, the executable's first: 0 or -ENOENT.  gdb's
@@ -221,19 +237,12 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
  * its minimal symbol lookup of a LOC_UNRESOLVED one. */
 static int global_data_address(const struct hs_src *s, const char *name, uint64_t *addr)
 {
-	size_t len = strlen(name);
+	const struct src_sym *o = data_symbol(s, name, strlen(name), 0);
 
-	for (size_t i = 0; i < s->n_mods; i++)
-		for (size_t k = 0; k < s->mods[i].n_objs; k++) {
-			const struct src_sym *o = &s->mods[i].objs[k];
-
-			if (o->rank == 0 && !strncmp(o->name, name, len) &&
-			    src_unversioned_len(o->name) == len) {
-				*addr = o->addr;
-				return 0;
-			}
-		}
-	return -ENOENT;
+	if (!o)
+		return -ENOENT;
+	*addr = o->addr;
+	return 0;
 }
 
 /* A global variable's linkage name (C: its name), or NULL. */
@@ -438,6 +447,26 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 	return true;
 }
 
+/* A data symbol without debug information (a static executable's
+ * stdout, a library without DWARF): gdb's "<data variable, no debug
+ * info>", an int at the symbol's address that only a cast or & may use
+ * (cx_val.msym).  Global symbols first, then file-local ones. */
+static bool nodebug_data(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	const struct src_sym *o = data_symbol(x->c->s, name, len, 0);
+	struct cx_type t;
+
+	if (!o)
+		o = data_symbol(x->c->s, name, len, 2);
+	if (!o)
+		return false;
+	cx_int_type(&t, 4, true);
+	t.name = "<data variable, no debug info>";
+	cx_lval(out, &t, o->addr);
+	out->msym = o->name;
+	return true;
+}
+
 static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 {
 	struct src_ctx *c = x->c;
@@ -475,6 +504,8 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	if (enumerator(x, name, len, out))
 		return 0;
 	if (function(x, name, len, out))
+		return 0;
+	if (nodebug_data(x, name, len, out))
 		return 0;
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
 }
@@ -859,6 +890,11 @@ static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 	bool sign;
 	int r;
 
+	if (v->msym) {
+		/* gdb reads a symbol without debug info as the cast's type */
+		cx_lval(v, to, v->v.addr);
+		return 0;
+	}
 	if (to->ref)
 		return ref_cast(x, to, v);
 	if (cx_coerce_ref(x, v))
@@ -1207,8 +1243,8 @@ static int parse_sizeof(struct cx *x, struct cx_val *out)
 	x->noeval++;
 	r = parse_unary(x, &v);
 	x->noeval--;
-	if (r)
-		return r;
+	if (r || (v.msym && cx_coerce_ref(x, &v)))
+		return -EINVAL;
 	if (cx_class_of(&v.ty, NULL) == CL_REF)
 		cx_target(&v.ty, &v.ty);
 	cx_int_val(out, cx_size(&v.ty), 8, false);
@@ -1328,7 +1364,7 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 		struct cx_type pt;
 
 		next(x);
-		if (parse_unary(x, out) || cx_coerce_ref(x, out))
+		if (parse_unary(x, out) || (!out->msym && cx_coerce_ref(x, out)))
 			return -EINVAL;
 		if (!out->v.in_mem)
 			return cx_fail(x, "Attempt to take address of value not located in memory.");

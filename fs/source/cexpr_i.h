@@ -51,6 +51,9 @@ struct cx_val {
 	struct cx_type ty;
 	struct src_vsrc v;      /* v.in_mem: an lvalue at v.addr */
 	bool optout;            /* <optimized out> */
+	/* a data symbol without debug information (gdb's "<data variable,
+	 * no debug info>"), its name: only a cast or & may use it */
+	const char *msym;
 };
 
 #define CX_ERR_MAX 256

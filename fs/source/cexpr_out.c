@@ -656,6 +656,8 @@ static int eval_top(struct cx *x, const char *expr, uint64_t first, uint64_t cou
 		return -ENOMEM;
 	sb_init(b);
 	r = cx_eval(x, &v);
+	if (!r && v.msym)
+		r = cx_coerce_ref(x, &v); /* gdb's "'x' has unknown type" */
 	if (!r)
 		r = value_text(x, &v, true, b);
 	if (r == -EINVAL) {

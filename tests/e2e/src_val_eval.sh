@@ -11,7 +11,8 @@
 # libc's globals that DWARF knows by another name or only declares
 # (environ, program_invocation_name); val_glob (-O0): libc's globals that
 # the executable uses, whose live objects copy relocations put in its
-# .bss (stdout@GLIBC_2.2.5).  gdb
+# .bss (stdout@GLIBC_2.2.5), and a data symbol without debug information.
+# gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
 # answers every expression in one `hindsight cat`.  Hex numbers of 5
@@ -132,6 +133,16 @@ optind
 opterr
 fake_env
 program_invocation_short_name
+val_asmvar
+(long)val_asmvar
+(int)val_asmvar
+(char)val_asmvar
+&val_asmvar
+val_asmvar + 1
+sizeof(val_asmvar)
+*val_asmvar
+val_asmvar[0]
+-val_asmvar
 CASES
 }
 
