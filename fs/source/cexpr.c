@@ -447,6 +447,44 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 	return true;
 }
 
+/* A thread-local symbol without debug information (a static
+ * executable's errno): as nodebug_data, at its offset (st_value) in the
+ * thread's block of its module; false when there is none. */
+static bool tls_nodebug(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	struct src_ctx *c = x->c;
+	struct src_mod *m0 = c->m;
+
+	for (size_t i = 0; i < c->s->n_mods; i++) {
+		struct src_mod *m = &c->s->mods[i];
+		int n = m->dm ? dwfl_module_getsymtab(m->dm) : -1;
+
+		for (int k = 1; k < n; k++) {
+			GElf_Sym sym;
+			GElf_Addr a;
+			const char *sn = dwfl_module_getsym_info(m->dm, k, &sym, &a, NULL, NULL, NULL);
+			struct cx_type t;
+			uint64_t block;
+			int r;
+
+			if (!sn || GELF_ST_TYPE(sym.st_info) != STT_TLS || sym.st_shndx == SHN_UNDEF ||
+			    strncmp(sn, name, len) || src_unversioned_len(sn) != len)
+				continue;
+			c->m = m;
+			r = src_tls_block(c, &block);
+			c->m = m0;
+			if (r)
+				return false;
+			cx_int_type(&t, 4, true);
+			t.name = "<thread local variable, no debug info>";
+			cx_lval(out, &t, block + sym.st_value);
+			out->msym = sn;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A data symbol without debug information (a static executable's
  * stdout, a library without DWARF): gdb's "<data variable, no debug
  * info>", an int at the symbol's address that only a cast or & may use
@@ -459,7 +497,7 @@ static bool nodebug_data(struct cx *x, const char *name, size_t len, struct cx_v
 	if (!o)
 		o = data_symbol(x->c->s, name, len, 2);
 	if (!o)
-		return false;
+		return tls_nodebug(x, name, len, out);
 	cx_int_type(&t, 4, true);
 	t.name = "<data variable, no debug info>";
 	cx_lval(out, &t, o->addr);

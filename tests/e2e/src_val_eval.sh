@@ -143,6 +143,9 @@ sizeof(val_asmvar)
 *val_asmvar
 val_asmvar[0]
 -val_asmvar
+val_asmtls
+(int)val_asmtls
+(short)val_asmtls + 1
 CASES
 }
 
