@@ -226,6 +226,7 @@ $(B)/programs/%_o2: tests/programs/%_o2.cc
 	$(CXX) -g -O2 -o $@ $< -pthread
 # an _o2 program that includes its -O0 source
 $(B)/programs/u16_std_o2: tests/programs/u16_std.cc
+$(B)/programs/val_tls_o2: tests/programs/val_tls.c
 
 # The unit tests again, built with AddressSanitizer and UBSan (leaks
 # included) in $(B)/san: tests/run.sh runs them as san_test_*.

@@ -7,12 +7,15 @@
 # gdb.tsv: "file:line<TAB>hit<TAB>expr<TAB>value" where value is what
 # follows "$N = ", or gdb's error message.  Print settings are gdb's defaults
 # (null-stop off, repeats 10, elements 200), as eval/ follows them.
+# Separate debug files (libc's) are off unless EXPR_DEBUG_FILES=1.
 import gdb, os
 cases = [l.rstrip("\n").split("\t") for l in open(os.environ["EXPR_CASES"]) if l.strip() and not l.startswith("#")]
 for c in ("set pagination off", "set width 0", "set height 0", "set confirm off",
           "set print pretty off", "set print null-stop off", "set print repeats 10",
-          "set print elements 200", "set style enabled off", "set debug-file-directory /nonexistent"):
+          "set print elements 200", "set style enabled off"):
     gdb.execute(c)
+if os.environ.get("EXPR_DEBUG_FILES") != "1":
+    gdb.execute("set debug-file-directory /nonexistent")
 out = open(os.environ["EXPR_OUT"], "w")
 stops = []
 for loc, hit, _ in cases:

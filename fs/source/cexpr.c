@@ -213,6 +213,79 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 	return r;
 }
 
+/* The first data symbol named name[0..len) (its version aside) of a
+ * binding rank up to max_rank (src_sym.rank), modules in address order. */
+static const struct src_sym *data_symbol(const struct hs_src *s, const char *name, size_t len,
+					 int max_rank)
+{
+	for (size_t i = 0; i < s->n_mods; i++)
+		for (size_t k = 0; k < s->mods[i].n_objs; k++) {
+			const struct src_sym *o = &s->mods[i].objs[k];
+
+			if (o->rank <= max_rank && !strncmp(o->name, name, len) &&
+			    src_unversioned_len(o->name) == len)
+				return o;
+		}
+	return NULL;
+}
+
+/* The address of the first global data symbol named name (its version
+ * aside: the executable's copy is "stdout@GLIBC_2.2.5"), modules in
+ * address order, the executable's first: 0 or -ENOENT.  gdb's
+ * get_symbol_address for a shared library's external variable (a copy
+ * relocation may have moved the live object into the executable) and
+ * its minimal symbol lookup of a LOC_UNRESOLVED one. */
+static int global_data_address(const struct hs_src *s, const char *name, uint64_t *addr)
+{
+	const struct src_sym *o = data_symbol(s, name, strlen(name), 0);
+
+	if (!o)
+		return -ENOENT;
+	*addr = o->addr;
+	return 0;
+}
+
+/* A global variable's linkage name (C: its name), or NULL. */
+static const char *linkage_name(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	const char *name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &a));
+
+	return name ? name : dwarf_diename(d);
+}
+
+/* A global variable d of module x->c->m: its value; an external one in
+ * memory at the address global_data_address gives (an external variable
+ * without a location, cx_var_unresolved, gdb's LOC_UNRESOLVED, only
+ * there: libc's `environ`, an alias of __environ, which DWARF defines). */
+static int global_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
+{
+	const char *name = linkage_name(d);
+	uint64_t addr;
+	Dwarf_Die t;
+	int r;
+
+	if (!cx_var_unresolved(d)) {
+		r = var_val(x, d, out);
+		if (r == 0 && out->v.in_mem && !out->optout && name &&
+		    dwarf_hasattr_integrate(d, DW_AT_external) &&
+		    global_data_address(x->c->s, name, &addr) == 0)
+			out->v.addr = addr;
+		return r;
+	}
+	if (!name || global_data_address(x->c->s, name, &addr))
+		return cx_fail(x, "No global symbol \"%s\".", name ? name : "?");
+	memset(out, 0, sizeof *out);
+	if (src_die_type(d, &t))
+		out->ty.die = t;
+	else
+		out->ty.kind = CT_VOID;
+	out->v.in_mem = true;
+	out->v.addr = addr;
+	out->v.size = cx_size(&out->ty);
+	return 0;
+}
+
 /* A variable (or parameter) named name declared directly in scope. */
 static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool params,
 		       Dwarf_Die *out)
@@ -374,6 +447,64 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 	return true;
 }
 
+/* A thread-local symbol without debug information (a static
+ * executable's errno): as nodebug_data, at its offset (st_value) in the
+ * thread's block of its module; false when there is none. */
+static bool tls_nodebug(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	struct src_ctx *c = x->c;
+	struct src_mod *m0 = c->m;
+
+	for (size_t i = 0; i < c->s->n_mods; i++) {
+		struct src_mod *m = &c->s->mods[i];
+		int n = m->dm ? dwfl_module_getsymtab(m->dm) : -1;
+
+		for (int k = 1; k < n; k++) {
+			GElf_Sym sym;
+			GElf_Addr a;
+			const char *sn = dwfl_module_getsym_info(m->dm, k, &sym, &a, NULL, NULL, NULL);
+			struct cx_type t;
+			uint64_t block;
+			int r;
+
+			if (!sn || GELF_ST_TYPE(sym.st_info) != STT_TLS || sym.st_shndx == SHN_UNDEF ||
+			    strncmp(sn, name, len) || src_unversioned_len(sn) != len)
+				continue;
+			c->m = m;
+			r = src_tls_block(c, &block);
+			c->m = m0;
+			if (r)
+				return false;
+			cx_int_type(&t, 4, true);
+			t.name = "<thread local variable, no debug info>";
+			cx_lval(out, &t, block + sym.st_value);
+			out->msym = sn;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A data symbol without debug information (a static executable's
+ * stdout, a library without DWARF): gdb's "<data variable, no debug
+ * info>", an int at the symbol's address that only a cast or & may use
+ * (cx_val.msym).  Global symbols first, then file-local ones. */
+static bool nodebug_data(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	const struct src_sym *o = data_symbol(x->c->s, name, len, 0);
+	struct cx_type t;
+
+	if (!o)
+		o = data_symbol(x->c->s, name, len, 2);
+	if (!o)
+		return tls_nodebug(x, name, len, out);
+	cx_int_type(&t, 4, true);
+	t.name = "<data variable, no debug info>";
+	cx_lval(out, &t, o->addr);
+	out->msym = o->name;
+	return true;
+}
+
 static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 {
 	struct src_ctx *c = x->c;
@@ -403,7 +534,7 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 		c->m = &c->s->mods[mi];
 		if (c->m != m0)
 			c->bias = c->m->dwbias;
-		r = var_val(x, &d, out);
+		r = global_val(x, &d, out);
 		c->m = m0;
 		c->bias = bias0;
 		return r;
@@ -411,6 +542,8 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	if (enumerator(x, name, len, out))
 		return 0;
 	if (function(x, name, len, out))
+		return 0;
+	if (nodebug_data(x, name, len, out))
 		return 0;
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
 }
@@ -795,6 +928,11 @@ static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 	bool sign;
 	int r;
 
+	if (v->msym) {
+		/* gdb reads a symbol without debug info as the cast's type */
+		cx_lval(v, to, v->v.addr);
+		return 0;
+	}
 	if (to->ref)
 		return ref_cast(x, to, v);
 	if (cx_coerce_ref(x, v))
@@ -1143,8 +1281,8 @@ static int parse_sizeof(struct cx *x, struct cx_val *out)
 	x->noeval++;
 	r = parse_unary(x, &v);
 	x->noeval--;
-	if (r)
-		return r;
+	if (r || (v.msym && cx_coerce_ref(x, &v)))
+		return -EINVAL;
 	if (cx_class_of(&v.ty, NULL) == CL_REF)
 		cx_target(&v.ty, &v.ty);
 	cx_int_val(out, cx_size(&v.ty), 8, false);
@@ -1264,7 +1402,7 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 		struct cx_type pt;
 
 		next(x);
-		if (parse_unary(x, out) || cx_coerce_ref(x, out))
+		if (parse_unary(x, out) || (!out->msym && cx_coerce_ref(x, out)))
 			return -EINVAL;
 		if (!out->v.in_mem)
 			return cx_fail(x, "Attempt to take address of value not located in memory.");

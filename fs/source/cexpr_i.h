@@ -51,6 +51,9 @@ struct cx_val {
 	struct cx_type ty;
 	struct src_vsrc v;      /* v.in_mem: an lvalue at v.addr */
 	bool optout;            /* <optimized out> */
+	/* a data symbol without debug information (gdb's "<data variable,
+	 * no debug info>"), its name: only a cast or & may use it */
+	const char *msym;
 };
 
 #define CX_ERR_MAX 256
@@ -176,6 +179,10 @@ char *cx_member_expr(const char *e, const char *m);
 /* cexpr_names.c: the index of every module's global names.  0, -ENOENT,
  * -ENOMEM (then search without it). */
 int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+/* An external variable with a type and no location or constant (a
+ * declaration; libc's `environ`, `program_invocation_name`): gdb's
+ * LOC_UNRESOLVED, at the address of the ELF symbol of its name. */
+bool cx_var_unresolved(Dwarf_Die *d);
 int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
 int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
 int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *type,

@@ -16,7 +16,16 @@
 #include "cexpr_i.h"
 #include "hindsight/util.h"
 
-enum { NK_VAR_EXT, NK_VAR_STATIC, NK_TYPE, NK_ENUMERATOR, NK_FUNC };
+/* NK_VAR_UNRES: gdb's LOC_UNRESOLVED, an external variable without a
+ * location (cx_var_unresolved), found after the variables that have one */
+enum { NK_VAR_EXT, NK_VAR_STATIC, NK_VAR_UNRES, NK_TYPE, NK_ENUMERATOR, NK_FUNC };
+
+bool cx_var_unresolved(Dwarf_Die *d)
+{
+	return dwarf_hasattr_integrate(d, DW_AT_external) &&
+	       dwarf_hasattr_integrate(d, DW_AT_type) && !dwarf_hasattr(d, DW_AT_location) &&
+	       !dwarf_hasattr_integrate(d, DW_AT_const_value);
+}
 
 struct cx_name {
 	const char *name;
@@ -92,11 +101,15 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 		if (r || !n)
 			continue;
 		if (tag == DW_TAG_variable) {
-			if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
-			    !dwarf_hasattr(&ch, DW_AT_location))
+			bool ext = dwarf_hasattr_integrate(&ch, DW_AT_external);
+
+			if (cx_var_unresolved(&ch))
+				e.kind = NK_VAR_UNRES;
+			else if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
+				 !dwarf_hasattr(&ch, DW_AT_location))
 				continue;
-			e.kind = dwarf_hasattr_integrate(&ch, DW_AT_external) ? NK_VAR_EXT :
-				 NK_VAR_STATIC;
+			else
+				e.kind = ext ? NK_VAR_EXT : NK_VAR_STATIC;
 			r = add(nm, &e);
 		} else if (tag == DW_TAG_subprogram && dwarf_hasattr(&ch, DW_AT_low_pc)) {
 			e.kind = NK_FUNC;
@@ -206,11 +219,13 @@ int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, siz
 
 	if (r)
 		return r;
-	/* gdb's order: the module's globals, any module's, then statics */
+	/* gdb's order: the module's globals (those with a location first),
+	 * any module's, then statics */
 	for (size_t i = lo; i < hi; i++) {
 		const struct cx_name *e = &nm->e[i];
-		int k = e->kind == NK_VAR_EXT ? (e->mod == m0 ? 0 : 1) :
-			e->kind == NK_VAR_STATIC ? (e->mod == m0 ? 2 : 3) : 99;
+		int k = e->kind == NK_VAR_EXT ? (e->mod == m0 ? 0 : 2) :
+			e->kind == NK_VAR_UNRES ? (e->mod == m0 ? 1 : 3) :
+			e->kind == NK_VAR_STATIC ? (e->mod == m0 ? 4 : 5) : 99;
 
 		if (k < rank) {
 			rank = k;

@@ -159,7 +159,12 @@ static bool plain_char_pointer(const struct cx_type *t)
 		if (!src_die_type(&d, &d))
 			return false;
 	n = dwarf_diename(&d);
-	return dwarf_tag(&d) == DW_TAG_base_type && n && !strcmp(n, "char");
+	if (!n)
+		return false;
+	/* gdb's c_value_print: a pointer to a type named char, or to one
+	 * of textual_name()'s (C's are typedefs) */
+	return (dwarf_tag(&d) == DW_TAG_base_type && !strcmp(n, "char")) ||
+	       !strcmp(n, "wchar_t") || !strcmp(n, "char16_t") || !strcmp(n, "char32_t");
 }
 
 /* A made-up integer ("int", a char literal without a char type). */
@@ -651,6 +656,8 @@ static int eval_top(struct cx *x, const char *expr, uint64_t first, uint64_t cou
 		return -ENOMEM;
 	sb_init(b);
 	r = cx_eval(x, &v);
+	if (!r && v.msym)
+		r = cx_coerce_ref(x, &v); /* gdb's "'x' has unknown type" */
 	if (!r)
 		r = value_text(x, &v, true, b);
 	if (r == -EINVAL) {

@@ -259,6 +259,9 @@ int cx_coerce_ref(struct cx *x, struct cx_val *v)
 	struct cx_type t;
 	uint64_t p = 0;
 
+	if (v->msym)
+		return cx_fail(x, "'%.*s' has unknown type; cast it to its declared type",
+			       (int)src_unversioned_len(v->msym), v->msym);
 	if (cx_class_of(&v->ty, NULL) != CL_REF)
 		return 0;
 	if (!x->noeval && src_vread(x->c, &v->v, 0, &p, 8))

@@ -271,6 +271,23 @@ static int op_deref(struct src_ctx *c, struct estack *es, uint8_t at, uint64_t n
 	return 0;
 }
 
+/* form_tls_address: the offset on the top of the stack, in the module's
+ * thread-local block of the moment's thread (cexpr_tls.c): 0, -ENODATA
+ * or -EIO. */
+static int op_tls(struct src_ctx *c, struct estack *es)
+{
+	uint64_t block;
+	int r;
+
+	if (!need(es, 1))
+		return -ENODATA;
+	r = src_tls_block(c, &block);
+	if (r)
+		return r == -EIO ? -EIO : -ENODATA;
+	es->v[es->sp - 1] += block;
+	return 0;
+}
+
 /* plus_uconst, neg, not, abs on the top of the stack: 0 or -ENODATA. */
 static int op_unary(struct estack *es, uint8_t at, uint64_t number)
 {
@@ -473,6 +490,10 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		case DW_OP_deref_size:
 			r = op_deref(c, &st.es, at, op->number);
 			break;
+		case DW_OP_form_tls_address:
+		case DW_OP_GNU_push_tls_address:
+			r = op_tls(c, &st.es);
+			break;
 		case DW_OP_plus_uconst: case DW_OP_neg: case DW_OP_not: case DW_OP_abs:
 			r = op_unary(&st.es, at, op->number);
 			break;
@@ -504,7 +525,7 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 			r = op_piece(c, &st, ops, i, res);
 			break;
 		default:
-			/* typed ops, TLS...: not evaluated */
+			/* typed ops...: not evaluated */
 			return -ENODATA;
 		}
 		if (r)

@@ -210,6 +210,29 @@ static size_t wide_char_kind(Dwarf_Die *t, const char **prefix)
 	const char *name;
 	int size;
 
+	/* C's wchar_t, char16_t, char32_t are typedefs of integers: gdb's
+	 * classify_type goes by the first of these names on the typedef
+	 * chain */
+	p = *t;
+	for (int guard = 0; guard < 16; guard++) {
+		int tag = dwarf_tag(&p);
+
+		name = dwarf_diename(&p);
+		if (name && tag == DW_TAG_typedef && (!strcmp(name, "wchar_t") ||
+		    !strcmp(name, "char16_t") || !strcmp(name, "char32_t"))) {
+			Dwarf_Die u;
+
+			size = src_peel(&p, &u) && dwarf_tag(&u) == DW_TAG_base_type ?
+			       dwarf_bytesize(&u) : 0;
+			if (size != 2 && size != 4)
+				return 0;
+			*prefix = name[0] == 'w' ? "L" : name[4] == '1' ? "u" : "U";
+			return (size_t)size;
+		}
+		if ((tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
+		     tag != DW_TAG_volatile_type) || !src_die_type(&p, &p))
+			break;
+	}
 	if (!src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_base_type)
 		return 0;
 	size = dwarf_bytesize(&p);
@@ -276,6 +299,40 @@ static void put_wstring(struct src_sbuf *b, const uint8_t *buf, size_t n, size_t
 	src_sb_str(b, ellipsis ? "\"..." : "\"");
 }
 
+/* The string of w-byte units at addr under c->gdb_print, as gdb's
+ * val_print_string: at most SRC_MAX_ELEMS units up to the NUL, runs as
+ * gdb's printstr ("'x' <repeats 50 times>"), "..." when the limit cut a
+ * string whose next unit is readable and not NUL, and the chars read then
+ * "<error: ...>" where memory ends before the NUL. */
+static void put_gdb_string_at(struct src_ctx *c, uint64_t addr, size_t w,
+			      const char *prefix, struct src_sbuf *b)
+{
+	uint8_t buf[SRC_MAX_ELEMS * 4], peek[4];
+	static const uint8_t zero[4];
+	size_t n = 0;
+	bool nul = false, err = false, more = false;
+
+	while (n < SRC_MAX_ELEMS) {
+		if (src_ctx_read(c, addr + n * w, buf + n * w, w) != (ssize_t)w) {
+			err = true;
+			break;
+		}
+		if (!memcmp(buf + n * w, zero, w)) {
+			nul = true;
+			break;
+		}
+		n++;
+	}
+	if (!nul && !err)
+		more = src_ctx_read(c, addr + n * w, peek, w) == (ssize_t)w &&
+		       memcmp(peek, zero, w);
+	if (n || !err)
+		src_gdb_wstring_text(b, buf, n, w, prefix, more);
+	if (err)
+		src_sb_fmt(b, "<error: Cannot access memory at address 0x%" PRIx64 ">",
+			   addr + n * w);
+}
+
 /* The wide string at addr, up to its NUL unit (SRC_MAX_ELEMS at most). */
 static void put_wstring_at(struct src_ctx *c, uint64_t addr, size_t w,
 			   const char *prefix, struct src_sbuf *b)
@@ -284,6 +341,10 @@ static void put_wstring_at(struct src_ctx *c, uint64_t addr, size_t w,
 	size_t n = 0;
 	uint32_t zero = 0;
 
+	if (c->gdb_print) {
+		put_gdb_string_at(c, addr, w, prefix, b);
+		return;
+	}
 	while (n < SRC_MAX_ELEMS + 1) {
 		if (src_ctx_read(c, addr + n * w, buf + n * w, w) != (ssize_t)w)
 			break;
@@ -306,6 +367,10 @@ static void put_c_string_at(struct src_ctx *c, uint64_t addr, struct src_sbuf *b
 	uint8_t buf[SRC_MAX_ELEMS + 1];
 	size_t n = 0;
 
+	if (c->gdb_print) {
+		put_gdb_string_at(c, addr, 1, "", b);
+		return;
+	}
 	/* read in small steps: the string may end just before unmapped memory */
 	while (n < sizeof buf) {
 		size_t want = sizeof buf - n < 32 ? sizeof buf - n : 32;
@@ -355,11 +420,12 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 		return;
 	sym = src_addr_symbol(c->s, p, &off);
 	if (sym) {
-		/* gcc names a function's static "x" "x.0": gdb shows "x" */
+		/* gcc names a function's static "x" "x.0": gdb shows "x"
+		 * (but "stdout@GLIBC_2.2.5", a copy relocation's, whole) */
 		const char *dot = strrchr(sym, '.');
 		int len = (int)strlen(sym);
 
-		if (dot && dot[1] >= '0' && dot[1] <= '9' &&
+		if (dot && !strchr(sym, '@') && dot[1] >= '0' && dot[1] <= '9' &&
 		    strspn(dot + 1, "0123456789") == strlen(dot + 1))
 			len = (int)(dot - sym);
 		if (off)
@@ -403,6 +469,22 @@ static void fmt_float(const uint8_t *raw, size_t size, struct src_sbuf *b)
 	} else {
 		src_sb_str(b, "<unsupported float>");
 	}
+}
+
+/* A character of size bytes with gdb's quote prefix pre: 65 L'A' (wchar_t
+ * signed), 66 u'B', 67 U'C', 113 'q'. */
+static void fmt_wide_char(const uint8_t *raw, size_t size, const char *pre,
+			  struct src_sbuf *b)
+{
+	uint64_t u = 0;
+	int64_t sv;
+
+	memcpy(&u, raw, size);
+	sv = size < 8 && (u >> (size * 8 - 1)) & 1 ? (int64_t)(u | (~0ull << (size * 8)))
+						   : (int64_t)u;
+	src_sb_fmt(b, "%" PRId64 " %s'", pre[0] == 'L' ? sv : (int64_t)u, pre);
+	put_wchar_escaped(b, (uint32_t)u, '\'');
+	src_sb_str(b, "'");
 }
 
 static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_sbuf *b)
@@ -452,11 +534,8 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_s
 		/* C++ characters (gdb knows them by name too): 65 L'A',
 		 * 66 u'B', 67 U'C', char8_t 113 'q' */
 		bool wide = name && !strcmp(name, "wchar_t");
-		const char *pre = wide ? "L" : size == 1 ? "" : size == 2 ? "u" : "U";
 
-		src_sb_fmt(b, "%" PRId64 " %s'", wide ? sv : (int64_t)u, pre);
-		put_wchar_escaped(b, (uint32_t)u, '\'');
-		src_sb_str(b, "'");
+		fmt_wide_char(raw, size, wide ? "L" : size == 1 ? "" : size == 2 ? "u" : "U", b);
 		return;
 	}
 	if (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) {
@@ -1056,6 +1135,7 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	Dwarf_Die t, et;
 	uint64_t size;
 	uint8_t raw[32]; /* up to a _Complex long double */
+	const char *pre;
 	int tag;
 
 	if (b->full)
@@ -1089,6 +1169,8 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 			fmt_reference(c, &t, p, depth, b);
 		} else if (tag == DW_TAG_ptr_to_member_type) {
 			fmt_ptr_to_member(c, &t, raw, size, b);
+		} else if (tag == DW_TAG_base_type && size <= 4 && wide_char_kind(type, &pre)) {
+			fmt_wide_char(raw, size, pre, b); /* C's typedefs too */
 		} else if (tag == DW_TAG_base_type) {
 			fmt_base(&t, raw, size, b);
 		} else if (tag == DW_TAG_enumeration_type) {

@@ -299,6 +299,11 @@ ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t l
 /* Reads len bytes at off of the value: 0, or -EIO. */
 int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 	      void *out, size_t len);
+/* cexpr_tls.c: the start of the thread-local block of module c->m in the
+ * thread whose registers are c->regs (its fs_base), as libthread_db
+ * finds it: 0; -ENOENT: no link_map list or module there; -ENODATA: no
+ * block (not allocated yet); -EIO: unreadable memory. */
+int src_tls_block(const struct src_ctx *c, uint64_t *out);
 /* Evaluates a DWARF location description (ops, from attr, which may be
  * NULL) into res, for an object of size bytes.  0; -ENODATA: optimized
  * out or not evaluable; -EIO: memory it needed was unreadable. */
