@@ -277,19 +277,30 @@ class Mismatch:
 
 
 def own_line_starts(mnt, files):
-    """Every (t, basename, line) of lines/<mirrored path>/<line> whose file's
-    basename is one of files, by t."""
+    """Every (t, basename, line) of the line starts (gdb's `step` stops:
+    `hindsight query TRACE line-starts`; lines/ holds `break FILE:N` hits)
+    whose file's basename is one of files, by t."""
+    import subprocess
+    trace = None
+    for ln in read(os.path.join(mnt, "info")).splitlines():
+        if ln.startswith("trace: "):
+            trace = ln[len("trace: "):]
+    hs = os.environ.get("HS") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "build", "bin", "hindsight")
+
+    def q(*args):
+        return subprocess.run([hs, "query", trace] + list(args), capture_output=True,
+                              text=True, check=True).stdout.splitlines()
+    names = {}
+    for ln in q("lines"):
+        fid, path = ln.split(" ", 1)
+        names[int(fid)] = os.path.basename(path)
     res = []
-    root = os.path.join(mnt, "lines")
-    for dirpath, dirnames, filenames in os.walk(root):
-        base = os.path.basename(dirpath)
-        if base not in files:
-            continue
-        for name in filenames:
-            if not name.isdigit():
-                continue
-            for tok in read(os.path.join(dirpath, name)).split():
-                res.append((int(tok), base, int(name)))
+    for ln in q("line-starts", "0", str(2**64 - 2)):
+        f = ln.split()
+        base = names.get(int(f[2]))
+        if base in files:
+            res.append((int(f[0]), base, int(f[3])))
     res.sort()
     return res
 

@@ -330,11 +330,14 @@ struct dbb_fmap {
 	uint64_t t;              /* of the event */
 };
 
-/* The resolved line starts of an image: res_path holds LINES records (depth
- * 0) by t whose file_id indexes the provisional table; remap[] turns it
+/* The resolved line starts of an image: res_path holds LINES records by t
+ * whose file_id indexes the provisional table and whose depth field says
+ * which they are: DBB_LINE_STEP a line start (gdb's step stop: lines.hdb),
+ * DBB_LINE_BP a hit of gdb's `break FILE:LINE` (lineidx.hdb, lines/); remap[] turns it
  * into the final id, files[final] is the path.  inl: the entries of
  * inlined copies (CALLS records, depth 0), finished, by t_call (NULL:
  * none). */
+enum { DBB_LINE_STEP = 0, DBB_LINE_BP = 1 };
 struct dbb_sort;
 struct dbb_lines {
 	char *res_path;

@@ -321,13 +321,15 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 	while (x->have_line && hs_le64(x->line) <= upto) {
 		uint64_t t = hs_le64(x->line);
 		uint32_t tid = hs_le32(x->line + 8);
+		bool bp = hs_le32(x->line + 20) == DBB_LINE_BP;
 
 		live_drop(x, t);
 		hs_put_le32(x->line + 12, x->lm->remap[hs_le32(x->line + 12)]);
 		hs_put_le32(x->line + 20, tid < x->n_count ? x->count[tid] : 0);
-		if ((ret = hs_dbfile_append(x->lines, t, x->line, sizeof(x->line), NULL, NULL)))
+		/* lines.hdb: step's line starts; lineidx.hdb: break's hits */
+		if (!bp && (ret = hs_dbfile_append(x->lines, t, x->line, sizeof(x->line), NULL, NULL)))
 			return fail_file(x, "lines.hdb", ret);
-		if ((ret = dbb_sort_add(x->by_line, x->line)))
+		if (bp && (ret = dbb_sort_add(x->by_line, x->line)))
 			return fail_file(x, "lineidx.hdb", ret);
 		ret = dbb_spill_read(x->lines_in, x->line, sizeof(x->line));
 		if (ret < 0)

@@ -48,12 +48,15 @@
 #define LS_STMT 0x4u      /* ... the instruction's row is a statement */
 #define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
 #define LS_PRO 0x10u      /* ... at a function's entry, called or jumped to? */
+#define LS_BP 0x20u       /* ... a hit of gdb's `break FILE:LINE`, not an op */
 #define LS_NONE UINT32_MAX
 #define LREC 64           /* lines.sp record */
 #define FREC 40           /* lfinal.sp record */
 #define FIN_LINED_ONLY 0x8u
 #define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
+#define BP_MAX 4          /* breakpoint lines at one address (centry) */
+#define BP_SCAN 4096      /* rows looked at before a row, at most */
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
  * step range (the row last taken: instructions inside it are stepped over
@@ -83,6 +86,8 @@ struct centry {
 	uint64_t fin, fhid;      /* hs_src_line_info's inline_frame, _hidden */
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
+	uint8_t n_bp;            /* the lines whose `break FILE:LINE` stops here */
+	uint32_t bp_file[BP_MAX], bp_line[BP_MAX];
 };
 enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8, CF_INL_ENTRY = 16 };
 
@@ -133,6 +138,115 @@ static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
 	return range_of(p, addr) != NULL;
 }
 
+/* ---- breakpoint locations ---------------------------------------------------
+ *
+ * lines/FILE/N is the hits of gdb 13's `break FILE:N` (linespec.c,
+ * create_sals_line_offset): its locations are the is_stmt rows of line N
+ * (find_pcs_for_symtab_line), of which only the lowest address in each
+ * block is kept (gdb's filter on block_for_pc: a loop's line has rows at
+ * its start and at its condition, one location); then skip_prologue_sal
+ * moves a location inside a function's prologue to the prologue's end,
+ * unless the CU's locations are valid (gcc -O2).  A location is hit each
+ * time the pc reaches it: a return into the middle of the line is no hit,
+ * a jump back to the location is.  Here a block is the function or the
+ * innermost inlined copy (fs/source has no lexical blocks: a line whose
+ * rows lie in two lexical blocks of one function, which gcc -O2 makes of
+ * loops, gets one location where gdb has two). */
+
+static void bp_add(struct centry *e, uint32_t file, uint32_t line)
+{
+	for (unsigned i = 0; i < e->n_bp; i++)
+		if (e->bp_file[i] == file && e->bp_line[i] == line)
+			return;
+	if (e->n_bp < BP_MAX) {
+		e->bp_file[e->n_bp] = file;
+		e->bp_line[e->n_bp++] = line;
+	}
+}
+
+/* The row before the one at addr, into *out (its start's info); false at
+ * entry, in a gap without lines or past BP_SCAN rows (*k counts). */
+static bool row_before(struct hs_src *src, uint64_t addr, uint64_t entry, unsigned *k,
+		       struct hs_src_line_info *out)
+{
+	if (addr <= entry || ++*k > BP_SCAN || hs_src_line_info(src, addr - 1, out) || !out->line)
+		return false;
+	return hs_src_line_info(src, out->row_addr, out) == 0 && out->line;
+}
+
+/* Whether the row start r has a statement row of (file, line). */
+static bool row_has(struct hs_src *src, const struct hs_src_line_info *r, uint32_t file,
+		    uint32_t line)
+{
+	uint32_t f[BP_MAX], l[BP_MAX];
+	size_t n;
+
+	if (r->is_stmt && r->file_id == file && r->line == line)
+		return true;
+	n = r->more_stmt ? hs_src_stmt_lines_at(src, r->row_addr, f, l, BP_MAX) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i] == file && l[i] == line)
+			return true;
+	return false;
+}
+
+/* Whether a statement row of (file, line) at the row start li is the first
+ * of its line in its block, from the function's entry on. */
+static bool bp_first_in_block(struct hs_src *src, const struct hs_src_line_info *li,
+			      uint32_t file, uint32_t line, uint64_t entry)
+{
+	struct hs_src_line_info r;
+	uint64_t a = li->row_addr;
+	unsigned k = 0;
+
+	while (row_before(src, a, entry, &k, &r)) {
+		if (r.inline_frame == li->inline_frame && row_has(src, &r, file, line))
+			return false;
+		a = r.row_addr;
+	}
+	return true;
+}
+
+/* The lines of the statement rows at the row start r (no prologue): those
+ * first in their block are located here. */
+static void bp_own(struct hs_src *src, const struct hs_src_line_info *r, uint64_t entry,
+		   struct centry *e)
+{
+	uint32_t f[BP_MAX], l[BP_MAX];
+	size_t n = r->more_stmt ? hs_src_stmt_lines_at(src, r->row_addr, f, l, BP_MAX) : 0;
+
+	if (r->is_stmt && bp_first_in_block(src, r, r->file_id, r->line, entry))
+		bp_add(e, r->file_id, r->line);
+	for (size_t i = 0; i < n; i++)
+		if (bp_first_in_block(src, r, f[i], l[i], entry))
+			bp_add(e, f[i], l[i]);
+}
+
+/* The lines whose breakpoint location is addr, a row start (li): its own
+ * row's, and at the end of a skipped prologue the prologue rows'. */
+static void bp_lines(struct hs_src *src, uint64_t addr, const struct hs_src_line_info *li,
+		     struct centry *e)
+{
+	struct hs_src_loc loc;
+	struct hs_src_line_info r;
+	uint64_t entry = 0, a = addr;
+	unsigned k = 0;
+
+	if (hs_src_lookup(src, addr, &loc) == 0 && loc.function && loc.func_start <= addr)
+		entry = loc.func_start;
+	if (!li->in_prologue || hs_src_locations_valid(src, addr))
+		bp_own(src, li, entry, e);
+	if (li->in_prologue || addr <= entry || hs_src_line_info(src, addr - 1, &r) ||
+	    !r.line || !r.in_prologue || hs_src_locations_valid(src, addr))
+		return;
+	/* the prologue's end: its statement rows' lines stop here */
+	while (row_before(src, a, entry, &k, &r)) {
+		if (r.in_prologue)
+			bp_own(src, &r, entry, e);
+		a = r.row_addr;
+	}
+}
+
 /* The line info of addr through the shard's cache; line 0: none. */
 static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 {
@@ -147,6 +261,7 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->line = 0;
 	e->flags = 0;
 	e->fin = 0;
+	e->n_bp = 0;
 	if (hs_src_line_info(p->src, addr, &li) != 0)
 		return e;
 	/* a line-0 row (gcc -O2) in a copy is still in it (dbb_inl.c) */
@@ -170,6 +285,8 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 			      (li.in_prologue ? CF_IN_PROLOGUE : 0));
 	e->fin = li.inline_frame;
 	e->fhid = li.inline_hidden;
+	if (li.row_start)
+		bp_lines(p->src, addr, &li, e);
 	return e;
 }
 
@@ -319,6 +436,29 @@ static int emit(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct lrow
 	return dbb_spill_write(p->lines, rec, sizeof(rec));
 }
 
+/* The hits of the breakpoints located at the instruction (e): records the
+ * merge passes on as they are. */
+static int emit_bp(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct centry *e)
+{
+	uint8_t rec[LREC] = { 0 };
+	uint32_t lf;
+	int ret;
+
+	for (unsigned i = 0; i < e->n_bp; i++) {
+		if ((ret = local_file(p, e->bp_file[i], &lf)))
+			return ret;
+		hs_put_le64(rec, t);
+		hs_put_le32(rec + 8, tid);
+		hs_put_le32(rec + 12, lf);
+		hs_put_le32(rec + 16, e->bp_line[i]);
+		hs_put_le32(rec + 20, LS_BP);
+		hs_put_le64(rec + 24, e->addr);
+		if ((ret = dbb_spill_write(p->lines, rec, sizeof(rec))))
+			return ret;
+	}
+	return 0;
+}
+
 /* An instruction with line info while the thread's state is not fully
  * known: what depends on the unknown part goes to the merge as an op. */
 static int insn_unknown(struct dbb_lpass *p, uint64_t t, uint32_t tid, struct lthread *th,
@@ -386,6 +526,8 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 		return p->cb_ret = ret;
 	if (!e->line)
 		return 0; /* no line info: the current line stays */
+	if (e->n_bp && (ret = emit_bp(p, t, tid, e)))
+		return p->cb_ret = ret;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
 	lined = th->lined;
@@ -896,7 +1038,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 			}
 			used[g] = true;
 			hs_put_le32(rec + 12, (uint32_t)g);
-			hs_put_le32(rec + 20, 0);
+			hs_put_le32(rec + 20, flags & LS_BP ? DBB_LINE_BP : DBB_LINE_STEP);
 			if ((ret = dbb_spill_write(w, rec, HS_DB_LINE_REC)))
 				break;
 		}

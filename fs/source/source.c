@@ -91,6 +91,7 @@ void hs_src_free(struct hs_src *s)
 		return;
 	for (i = 0; i < s->n_mods; i++) {
 		free(s->mods[i].rows);
+		free(s->mods[i].more);
 		src_inline_map_free(s->mods[i].inl);
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
@@ -578,7 +579,22 @@ static void rows_sort_stable(struct src_row *v, size_t n, struct src_row *tmp)
  * a sequence starts in a CU's code, so past an end row a row is kept only
  * where a CU's ranges hold the address (crt1's _start, right after main's
  * last row, has none: it is no line of main's). */
-static size_t rows_dedup(const struct src_mod *m, struct src_row *v, size_t n)
+/* Keeps in m->more the statement rows of [i, j) other than pick's line. */
+static void rows_keep_more(struct src_mod *m, struct src_row *v, size_t i, size_t j,
+			   size_t pick)
+{
+	for (size_t q = i; q < j; q++) {
+		if (q == pick || !v[q].line || !v[q].is_stmt ||
+		    (v[q].line == v[pick].line && v[q].file_id == v[pick].file_id))
+			continue;
+		if (hs_grow((void **)&m->more, &m->cap_more, m->n_more + 1, sizeof(*m->more)))
+			return; /* ENOMEM: break FILE:LINE misses a zero-length row */
+		m->more[m->n_more++] = v[q];
+		v[pick].more = 1;
+	}
+}
+
+static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 {
 	size_t i = 0, k = 0;
 
@@ -609,6 +625,8 @@ static size_t rows_dedup(const struct src_mod *m, struct src_row *v, size_t n)
 		/* gdb looks for the flag on every row of the address */
 		for (size_t q = i; q < j; q++)
 			v[pick].prologue_end |= v[q].prologue_end;
+		if (j - i > 1 && v[pick].line)
+			rows_keep_more(m, v, i, j, pick);
 		v[k++] = v[pick];
 		i = j;
 	}
@@ -1380,8 +1398,27 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;
 	out->in_prologue = r->prologue;
+	out->more_stmt = out->row_start && r->more;
 	src_inline_at(s, m, addr, &out->inline_frame, &out->inline_hidden);
 	return 0;
+}
+
+size_t hs_src_stmt_lines_at(struct hs_src *s, uint64_t addr, uint32_t *file, uint32_t *line,
+			    size_t max)
+{
+	struct src_mod *m;
+	const struct src_row *r;
+	struct hs_src_line_info li;
+	size_t lo, n = 0;
+
+	if (addr_start(s, addr, &li, sizeof li, &m, &r) || !r || r->addr != addr || !r->more)
+		return 0;
+	lo = HS_UPPER_BOUND(m->more, m->n_more, addr, addr - 1);
+	for (; lo < m->n_more && m->more[lo].addr == addr && n < max; lo++, n++) {
+		file[n] = m->more[lo].file_id;
+		line[n] = m->more[lo].line;
+	}
+	return n;
 }
 
 bool hs_src_dynamic_linker(const char *path)

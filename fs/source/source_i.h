@@ -28,6 +28,7 @@ struct src_row {
 	uint8_t is_stmt;
 	uint8_t prologue;
 	uint8_t prologue_end; /* DWARF's flag (clang sets it; gcc 12 does not) */
+	uint8_t more;         /* m->more holds other statement rows of addr */
 };
 
 /* One function symbol, absolute address. */
@@ -66,6 +67,10 @@ struct src_mod {
 	Dwarf_Addr dwbias;
 	struct src_row *rows;   /* sorted by addr, one per address */
 	size_t n_rows;
+	/* the statement rows of other lines that rows_dedup dropped (gdb's
+	 * `break FILE:LINE` finds them: hs_src_stmt_lines_at), by addr */
+	struct src_row *more;
+	size_t n_more, cap_more;
 	struct src_sym *syms;   /* function symbols, sorted by addr */
 	size_t n_syms;
 	struct src_sym *objs;   /* data symbols with a size, sorted by addr */

@@ -270,6 +270,8 @@ struct hs_src_line_info {
 	bool row_start;        /* addr is the first address of a row ... */
 	bool is_stmt;          /* ... and that row is a statement */
 	bool prologue;         /* that row is a function-entry row gdb skips */
+	bool more_stmt;        /* addr is a row start where statement rows of
+				* other lines lie too (hs_src_stmt_lines_at) */
 	bool in_prologue;      /* addr is anywhere in such a row: gdb's `step`
 				* runs to the prologue's end without looking,
 				* so the rest of that row takes no line either
@@ -297,6 +299,12 @@ struct hs_src_line_info {
 int hs_src_line_info(struct hs_src *s, uint64_t addr,
 		     struct hs_src_line_info *out);
 const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
+/* The statement rows at addr of other lines than hs_src_line_info's row
+ * (rows of no length, gcc -O2: `int f(int a) {` and its first statement
+ * at one address): gdb's `break FILE:LINE` stops at addr for each.  Up to
+ * max (file_id, line) pairs, their count. */
+size_t hs_src_stmt_lines_at(struct hs_src *s, uint64_t addr, uint32_t *file, uint32_t *line,
+			    size_t max);
 /* Whether path is the dynamic linker (ld-linux-*.so.2, ld-2.NN.so): gdb's
  * `step` runs through its lazy symbol resolver (and whatever that calls,
  * such as libc's ifunc resolvers) rather than stopping in it, so its
