@@ -148,10 +148,9 @@ static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
  * moves a location inside a function's prologue to the prologue's end,
  * unless the CU's locations are valid (gcc -O2).  A location is hit each
  * time the pc reaches it: a return into the middle of the line is no hit,
- * a jump back to the location is.  Here a block is the function or the
- * innermost inlined copy (fs/source has no lexical blocks: a line whose
- * rows lie in two lexical blocks of one function, which gcc -O2 makes of
- * loops, gets one location where gdb has two). */
+ * a jump back to the location is.  A block is gdb's (hs_src_block_at): a
+ * function, an inlined copy or a lexical block with variables, so a gcc
+ * -O2 loop whose line lies in two lexical blocks has two locations. */
 
 static void bp_add(struct centry *e, uint32_t file, uint32_t line)
 {
@@ -196,12 +195,16 @@ static bool bp_first_in_block(struct hs_src *src, const struct hs_src_line_info 
 			      uint32_t file, uint32_t line, uint64_t entry)
 {
 	struct hs_src_line_info r;
-	uint64_t a = li->row_addr;
+	uint64_t a = li->row_addr, block = 0;
 	unsigned k = 0;
 
 	while (row_before(src, a, entry, &k, &r)) {
-		if (r.inline_frame == li->inline_frame && row_has(src, &r, file, line))
-			return false;
+		if (row_has(src, &r, file, line)) {
+			if (!block)
+				block = hs_src_block_at(src, li->row_addr);
+			if (hs_src_block_at(src, r.row_addr) == block)
+				return false;
+		}
 		a = r.row_addr;
 	}
 	return true;

@@ -1538,6 +1538,46 @@ out:
 	return valid;
 }
 
+/* Whether gdb makes a block of the lexical block d: only one that holds
+ * symbols of its own (dwarf2/read.c read_lexical_block_scope). */
+static bool lexical_has_symbols(Dwarf_Die *d)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(d, &c) != 0)
+		return false;
+	do {
+		switch (dwarf_tag(&c)) {
+		case DW_TAG_variable: case DW_TAG_typedef: case DW_TAG_structure_type:
+		case DW_TAG_union_type: case DW_TAG_enumeration_type: case DW_TAG_label:
+		case DW_TAG_class_type: case DW_TAG_imported_module:
+			return true;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	uint64_t id = 0;
+	int n = 0;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
+		return 0;
+	pthread_mutex_lock(&s->dw_lock);
+	if ((cu = dwfl_module_addrdie(m->dm, addr, &bias)))
+		n = dwarf_getscopes(cu, addr - bias, &scopes);
+	for (int i = 0; i < n && !id; i++)
+		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))
+			id = dwarf_dieoffset(&scopes[i]) + 1;
+	pthread_mutex_unlock(&s->dw_lock);
+	free(scopes);
+	return id;
+}
+
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr)
 {
 	struct hs_src_line_info li;

@@ -333,6 +333,14 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
  * there stops at its entry, no prologue skipped.  Takes the libdw lock. */
 bool hs_src_locations_valid(struct hs_src *s, uint64_t addr);
 
+/* The innermost block holding addr as gdb's block_for_pc sees it: an
+ * inlined copy, a function, or a lexical block with symbols of its own (gdb
+ * makes no block of one without); an id to compare with other addresses of
+ * the module (its DIE's offset + 1), 0 without DWARF.  Takes the libdw
+ * lock and walks the CU: for rare questions (gdb's `break FILE:LINE` keeps
+ * one location per block). */
+uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr);
+
 /* Does DWARF have a call-site entry (DW_TAG_call_site) for the call that
  * returns to ret?  gcc writes them at -O1 and up; gdb shows tail-call
  * frames only above such a call.  false without DWARF. */
