@@ -255,8 +255,10 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 #define HS_DB_STACKS_FRAME 56
 #define HS_DB_STACKS_EVERY 2048
 
-/* LINES record, 24 bytes, key t; LINEIDX: the same records sorted by
- * (file_id, line, t), key file_id << 32 | line:
+/* LINES record, 24 bytes, key t; LINEIDX: records of the same form sorted
+ * by (file_id, line, t), key file_id << 32 | line, one per hit of gdb 13's
+ * `break FILE:LINE` (lines/; builder/db/dbb_lines.c, "breakpoint
+ * locations"), not the line starts below:
  *   u64 t (the state before the line's first instruction), u32 tid,
  *   u32 file_id, u32 line, u32 depth (the thread's open calls at t)
  * A line start is gdb's `step` stop (source.h "lines"), per thread: an
@@ -277,10 +279,11 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 
 /* LINEFILES record, key file_id << 32 | line:
  *   u32 file_id, u32 line, u64 n, u32 len, u8 text[len]
- * Per source file that has line starts, ids 0, 1, ... in path order: a
- * record with line 0, n = its number of distinct lines, text = the path as
- * DWARF names it (comp_dir joined); then one record per line that started,
- * ascending, n = how many times, len 0. */
+ * Per source file that has line starts or breakpoint hits, ids 0, 1, ...
+ * in path order (LINES and LINEIDX share them; a file with no hit has no
+ * record): a record with line 0, n = its number of distinct lines, text =
+ * the path as DWARF names it (comp_dir joined); then one record per line
+ * that was hit (LINEIDX), ascending, n = how many times, len 0. */
 #define HS_DB_LINEFILE_HDR 20
 
 /* THREADS record, 40 bytes, key t_create, one per thread of the image in
