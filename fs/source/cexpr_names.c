@@ -106,8 +106,10 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 			if (cx_var_unresolved(&ch))
 				e.kind = NK_VAR_UNRES;
 			else if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
-				 !dwarf_hasattr(&ch, DW_AT_location))
-				continue;
+				 !dwarf_hasattr(&ch, DW_AT_location) &&
+				 !dwarf_hasattr(&ch, DW_AT_specification))
+				continue; /* a definition (specification) without a
+					   * location is gdb's <optimized out> */
 			else
 				e.kind = ext ? NK_VAR_EXT : NK_VAR_STATIC;
 			r = add(nm, &e);
@@ -292,6 +294,80 @@ int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, si
 		if (nm->e[i].kind == NK_FUNC &&
 		    dwarf_offdie(s->mods[nm->e[i].mod].dw, nm->e[i].off, out)) {
 			*mod = nm->e[i].mod;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+bool cx_comp_is(const char *nm, const struct cx_comp *c)
+{
+	return nm && strlen(nm) == c->len && !strncmp(nm, c->s, c->len);
+}
+
+/* Is the DIE at target in scope under the names comps[k..n) (the last
+ * one its own)?  Namespaces, classes, structs and unions on the way; an
+ * anonymous namespace is passed through, as gdb's using directive does. */
+static bool path_is(Dwarf_Die *scope, Dwarf_Off target, const struct cx_comp *comps, int k,
+		    int n)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+
+		if (dwarf_dieoffset(&ch) == target)
+			return k == n - 1 && cx_comp_is(nm, &comps[k]);
+		if (tag != DW_TAG_namespace && tag != DW_TAG_structure_type &&
+		    tag != DW_TAG_class_type && tag != DW_TAG_union_type)
+			continue;
+		if (dwarf_dieoffset(&ch) > target)
+			return false; /* children come before the next sibling */
+		if (!nm && tag == DW_TAG_namespace && path_is(&ch, target, comps, k, n))
+			return true;
+		if (k < n - 1 && cx_comp_is(nm, &comps[k]) && path_is(&ch, target, comps, k + 1, n))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* Is d (a variable at the top of its unit, or inside a namespace) named
+ * comps[0..n)?  Its declaration's place decides. */
+static bool qualified_is(Dwarf_Die *d, const struct cx_comp *comps, int n)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die decl = *d, cu;
+
+	if (dwarf_attr(d, DW_AT_specification, &a) && !dwarf_formref_die(&a, &decl))
+		return false;
+	if (!dwarf_diecu(&decl, &cu, NULL, NULL))
+		return false;
+	return path_is(&cu, dwarf_dieoffset(&decl), comps, 0, n);
+}
+
+int cx_names_qualified(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *out,
+		       size_t *mod)
+{
+	struct hs_src *s = x->c->s;
+	struct src_names *nm;
+	size_t lo, hi, m0 = x->c->m ? (size_t)(x->c->m - s->mods) : SIZE_MAX;
+	int r = named(s, comps[n - 1].s, comps[n - 1].len, &nm, &lo, &hi);
+
+	if (r)
+		return r;
+	/* this module's definition first, then any module's */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = lo; i < hi; i++) {
+			const struct cx_name *e = &nm->e[i];
+
+			if ((e->kind != NK_VAR_EXT && e->kind != NK_VAR_STATIC) ||
+			    (pass == 0) != (e->mod == m0) ||
+			    !dwarf_offdie(s->mods[e->mod].dw, e->off, out) ||
+			    !qualified_is(out, comps, n))
+				continue;
+			*mod = e->mod;
 			return 0;
 		}
 	return -ENOENT;
