@@ -27,7 +27,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2
+require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -184,6 +184,22 @@ ns :: inner :: g
 CASES
 }
 
+cases_fptr()
+{
+	expr_cases ns_fptr.c 'line: fptr-stop' 1 <<'CASES'
+fp_raise
+vp_raise
+fp_free
+fp_helper
+code_mid
+raise_mid
+o
+perr
+*fp_raise
+(void*)&stdin
+CASES
+}
+
 # check PROG CASESFN: gdb's values vs the tree's, one line per difference.
 check()
 {
@@ -234,4 +250,5 @@ check val_tls_o2 cases_tls
 [ "$LIBC_DEBUG" = 1 ] && check val_glob cases_glob
 check ns_scope cases_ns
 check ns_scope_o2 cases_ns
+check ns_fptr cases_fptr
 pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2) (libc debug info: $LIBC_DEBUG)"
