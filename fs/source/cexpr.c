@@ -302,6 +302,8 @@ static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool para
 			if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
 			    !dwarf_hasattr(&ch, DW_AT_location))
 				continue; /* "extern int x;": found as a global */
+			if (cx_spec_outside(scope, &ch))
+				continue; /* ns::x, Cls::x: by that name only */
 			*out = ch;
 			return true;
 		}
@@ -505,6 +507,23 @@ static bool nodebug_data(struct cx *x, const char *name, size_t len, struct cx_v
 	return true;
 }
 
+/* The variable comps[0..n) names inside the namespaces and classes that
+ * hold the frame's function, innermost first (gdb: "g" in ns::f is
+ * ns::g, "In::cnt" ns::In::cnt): 0 or -ENOENT. */
+static int relative_var(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *d,
+			size_t *mi)
+{
+	struct cx_comp q[32];
+	int k = n > 16 ? 0 : cx_frame_holders(x, q, 16);
+
+	for (; k > 0; k--) {
+		memcpy(&q[k], comps, (size_t)n * sizeof *comps);
+		if (cx_names_qualified(x, q, k + n, d, mi) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 /* global_val of d, a DIE of module mi. */
 static int module_global_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
 {
@@ -541,6 +560,8 @@ static int ident(struct cx *x, const char *name, size_t len, bool global, struct
 			return -EINVAL;
 		return cx_member(x, &thisv, name, len, out);
 	}
+	if (!global && relative_var(x, &(struct cx_comp){ name, len }, 1, &d, &mi) == 0)
+		return module_global_val(x, &d, mi, out);
 	if (x->have_cu && scope_find(&x->cu, name, len, false, &d))
 		return var_val(x, &d, out);
 	r = cx_names_var(x, name, len, &d, &mi);
@@ -581,7 +602,8 @@ static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struc
 	Dwarf_Die d;
 	size_t mi = 0;
 
-	if (cx_names_qualified(x, comps, n, &d, &mi) == 0)
+	if (cx_names_qualified(x, comps, n, &d, &mi) == 0 ||
+	    relative_var(x, comps, n, &d, &mi) == 0)
 		return module_global_val(x, &d, mi, out);
 	if (x->have_cu && type_named(&x->cu, &comps[0]))
 		return cx_fail(x, "No symbol \"%.*s\" in namespace \"%.*s\".",

@@ -189,6 +189,13 @@ struct cx_comp {
 	const char *s;
 	size_t len;
 };
+/* Is d the definition (DW_AT_specification) of a variable declared
+ * elsewhere than directly in scope (in a namespace, a class)?  Then its
+ * plain name does not find it there. */
+bool cx_spec_outside(Dwarf_Die *scope, Dwarf_Die *d);
+/* The namespaces and classes that hold the frame's function, outermost
+ * first, into comps (at most max): their count (0: none, or in C). */
+int cx_frame_holders(struct cx *x, struct cx_comp *comps, int max);
 /* Is nm (NULL: none) the name c? */
 bool cx_comp_is(const char *nm, const struct cx_comp *c);
 /* The variable named by comps[0..n) (n >= 2): a namespace's or a class's

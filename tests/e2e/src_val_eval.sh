@@ -27,7 +27,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr
+require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -184,6 +184,22 @@ ns :: inner :: g
 CASES
 }
 
+cases_inner()
+{
+	expr_cases ns_inner.cc 'line: f-stop' 1 <<'CASES'
+g
+::g
+ns::g
+ns::z
+z
+ns::In::cnt
+In::cnt
+ns::In::K
+ns::In::D
+cnt
+CASES
+}
+
 cases_fptr()
 {
 	expr_cases ns_fptr.c 'line: fptr-stop' 1 <<'CASES'
@@ -251,4 +267,5 @@ check val_tls_o2 cases_tls
 check ns_scope cases_ns
 check ns_scope_o2 cases_ns
 check ns_fptr cases_fptr
+check ns_inner cases_inner
 pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2) (libc debug info: $LIBC_DEBUG)"
