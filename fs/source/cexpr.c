@@ -416,6 +416,41 @@ static bool slow_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out
 	return false;
 }
 
+/* A function by the name of its ELF symbol where DWARF names it otherwise
+ * (libc's printf is __printf, malloc __GI___libc_malloc): as gdb, the
+ * minimal symbol of that name, then the subprogram whose entry it is. */
+static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mi)
+{
+	struct hs_src *s = x->c->s;
+
+	for (size_t i = 0; i < s->n_mods; i++) {
+		struct src_mod *m = &s->mods[i];
+
+		for (size_t k = 0; m->dw && m->dm && k < m->n_syms; k++) {
+			const struct src_sym *f = &m->syms[k];
+			Dwarf_Addr bias, entry;
+			Dwarf_Die *cu, *sc = NULL;
+			int n;
+
+			if (strncmp(f->name, name, len) || src_unversioned_len(f->name) != len)
+				continue;
+			cu = dwfl_module_addrdie(m->dm, f->addr, &bias);
+			n = cu ? dwarf_getscopes(cu, f->addr - bias, &sc) : 0;
+			for (int j = n - 1; j >= 0; j--)
+				if (dwarf_tag(&sc[j]) == DW_TAG_subprogram &&
+				    dwarf_entrypc(&sc[j], &entry) == 0 && entry + bias == f->addr &&
+				    dwarf_hasattr(&sc[j], DW_AT_low_pc)) {
+					*out = sc[j];
+					*mi = i;
+					free(sc);
+					return true;
+				}
+			free(sc);
+		}
+	}
+	return false;
+}
+
 /* A function of that name with code (a DW_TAG_subprogram with a low pc)
  * in the compile unit, else any: the value at its entry. */
 static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
@@ -438,6 +473,8 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
 	if (!found && cx_names_func(x, name, len, &d, &mi) == 0 && dwarf_lowpc(&d, &lo) == 0)
+		found = true;
+	if (!found && alias_func(x, name, len, &d, &mi) && dwarf_lowpc(&d, &lo) == 0)
 		found = true;
 	if (!found || mi >= s->n_mods)
 		return false;

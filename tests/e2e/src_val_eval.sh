@@ -213,6 +213,22 @@ o
 perr
 *fp_raise
 (void*)&stdin
+&fp_raise
+&fp_helper
+fp_malloc
+&fp_malloc
+fp_arr
+&fp_arr[1]
+CASES
+	# libc's functions by their ELF names (DWARF: __printf), with its
+	# debug information only (gdb's <printf> without it)
+	[ "$LIBC_DEBUG" = 1 ] && expr_cases ns_fptr.c 'line: fptr-stop' 1 <<'CASES'
+printf
+(void*)printf
+(char*)printf+1
+malloc
+(void*)malloc
+raise
 CASES
 }
 

@@ -10,6 +10,8 @@ void *vp_raise = (void *)raise;
 size_t (*fp_strlen)(const char *) = strlen;
 void (*fp_free)(void *) = free;
 int (*fp_helper)(int) = helper;
+void *(*fp_malloc)(size_t) = malloc;
+int (*fp_arr[2])(int) = { helper, raise };
 int main(void)
 {
 	char *code_mid = (char *)helper + 3;
