@@ -302,6 +302,8 @@ static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool para
 			if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
 			    !dwarf_hasattr(&ch, DW_AT_location))
 				continue; /* "extern int x;": found as a global */
+			if (cx_spec_outside(scope, &ch))
+				continue; /* ns::x, Cls::x: by that name only */
 			*out = ch;
 			return true;
 		}
@@ -414,6 +416,41 @@ static bool slow_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out
 	return false;
 }
 
+/* A function by the name of its ELF symbol where DWARF names it otherwise
+ * (libc's printf is __printf, malloc __GI___libc_malloc): as gdb, the
+ * minimal symbol of that name, then the subprogram whose entry it is. */
+static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mi)
+{
+	struct hs_src *s = x->c->s;
+
+	for (size_t i = 0; i < s->n_mods; i++) {
+		struct src_mod *m = &s->mods[i];
+
+		for (size_t k = 0; m->dw && m->dm && k < m->n_syms; k++) {
+			const struct src_sym *f = &m->syms[k];
+			Dwarf_Addr bias, entry;
+			Dwarf_Die *cu, *sc = NULL;
+			int n;
+
+			if (strncmp(f->name, name, len) || src_unversioned_len(f->name) != len)
+				continue;
+			cu = dwfl_module_addrdie(m->dm, f->addr, &bias);
+			n = cu ? dwarf_getscopes(cu, f->addr - bias, &sc) : 0;
+			for (int j = n - 1; j >= 0; j--)
+				if (dwarf_tag(&sc[j]) == DW_TAG_subprogram &&
+				    dwarf_entrypc(&sc[j], &entry) == 0 && entry + bias == f->addr &&
+				    dwarf_hasattr(&sc[j], DW_AT_low_pc)) {
+					*out = sc[j];
+					*mi = i;
+					free(sc);
+					return true;
+				}
+			free(sc);
+		}
+	}
+	return false;
+}
+
 /* A function of that name with code (a DW_TAG_subprogram with a low pc)
  * in the compile unit, else any: the value at its entry. */
 static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
@@ -436,6 +473,8 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
 	if (!found && cx_names_func(x, name, len, &d, &mi) == 0 && dwarf_lowpc(&d, &lo) == 0)
+		found = true;
+	if (!found && alias_func(x, name, len, &d, &mi) && dwarf_lowpc(&d, &lo) == 0)
 		found = true;
 	if (!found || mi >= s->n_mods)
 		return false;
@@ -505,40 +544,68 @@ static bool nodebug_data(struct cx *x, const char *name, size_t len, struct cx_v
 	return true;
 }
 
-static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
+/* The variable comps[0..n) names inside the namespaces and classes that
+ * hold the frame's function, innermost first (gdb: "g" in ns::f is
+ * ns::g, "In::cnt" ns::In::cnt): 0 or -ENOENT. */
+static int relative_var(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *d,
+			size_t *mi)
+{
+	struct cx_comp q[32];
+	int k = n > 16 ? 0 : cx_frame_holders(x, q, 16);
+
+	for (; k > 0; k--) {
+		memcpy(&q[k], comps, (size_t)n * sizeof *comps);
+		if (cx_names_qualified(x, q, k + n, d, mi) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* global_val of d, a DIE of module mi. */
+static int module_global_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
 {
 	struct src_ctx *c = x->c;
 	struct src_mod *m0 = c->m;
 	Dwarf_Addr bias0 = c->bias;
+	int r;
+
+	c->m = &c->s->mods[mi];
+	if (c->m != m0)
+		c->bias = c->m->dwbias;
+	r = global_val(x, d, out);
+	c->m = m0;
+	c->bias = bias0;
+	return r;
+}
+
+/* A variable, enumerator or function by its plain name; global: only
+ * file-level ones (gdb's "::name"). */
+static int ident(struct cx *x, const char *name, size_t len, bool global, struct cx_val *out)
+{
 	Dwarf_Die d, self, cls;
 	struct cx_val thisv;
 	size_t mi = 0;
 	int r;
 
-	if (local_find(x, name, len, &d))
+	if (!global && local_find(x, name, len, &d))
 		return var_val(x, &d, out);
 	/* a C++ method: its class's members by their plain name */
-	if (local_find(x, "this", 4, &self) && src_die_type(&self, &cls) &&
+	if (!global && local_find(x, "this", 4, &self) && src_die_type(&self, &cls) &&
 	    src_peel(&cls, &cls) && src_die_type(&cls, &cls) && src_peel(&cls, &cls) &&
 	    cx_find_member(x, NULL, &cls, name, len, &d, &(uint64_t){ 0 })) {
 		if (var_val(x, &self, &thisv) || cx_deref(x, &thisv, &thisv))
 			return -EINVAL;
 		return cx_member(x, &thisv, name, len, out);
 	}
+	if (!global && relative_var(x, &(struct cx_comp){ name, len }, 1, &d, &mi) == 0)
+		return module_global_val(x, &d, mi, out);
 	if (x->have_cu && scope_find(&x->cu, name, len, false, &d))
 		return var_val(x, &d, out);
 	r = cx_names_var(x, name, len, &d, &mi);
 	if (r == -ENOMEM && slow_find(x, name, len, &d, &mi))
 		r = 0;
-	if (r == 0) {
-		c->m = &c->s->mods[mi];
-		if (c->m != m0)
-			c->bias = c->m->dwbias;
-		r = global_val(x, &d, out);
-		c->m = m0;
-		c->bias = bias0;
-		return r;
-	}
+	if (r == 0)
+		return module_global_val(x, &d, mi, out);
 	if (enumerator(x, name, len, out))
 		return 0;
 	if (function(x, name, len, out))
@@ -546,6 +613,66 @@ static int ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
 	if (nodebug_data(x, name, len, out))
 		return 0;
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
+}
+
+/* Does the unit have a namespace or a class named c at its top? */
+static bool type_named(Dwarf_Die *cu, const struct cx_comp *c)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(cu, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+
+		if ((tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+		     tag == DW_TAG_class_type || tag == DW_TAG_union_type) && cx_comp_is(nm, c))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* A variable named by a C++ qualified name, comps[0..n). */
+static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struct cx_val *out)
+{
+	Dwarf_Die d;
+	size_t mi = 0;
+
+	if (cx_names_qualified(x, comps, n, &d, &mi) == 0 ||
+	    relative_var(x, comps, n, &d, &mi) == 0)
+		return module_global_val(x, &d, mi, out);
+	if (x->have_cu && type_named(&x->cu, &comps[0]))
+		return cx_fail(x, "No symbol \"%.*s\" in namespace \"%.*s\".",
+			       (int)comps[n - 1].len, comps[n - 1].s,
+			       (int)(comps[n - 2].s + comps[n - 2].len - comps[0].s), comps[0].s);
+	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)comps[0].len,
+		       comps[0].s);
+}
+
+/* A name, "::name" (the global scope: no local, no member of this) or
+ * "a::b::name" (a namespace's or a class's variable), as gdb's print. */
+static int scoped_ident(struct cx *x, struct cx_val *out)
+{
+	struct cx_comp comps[16];
+	bool global = is_op(x, "::");
+	int n = 0;
+
+	if (global)
+		next(x);
+	for (;;) {
+		if (x->tk != TK_ID || is_word(x, "sizeof") || n == 16)
+			return syntax_error(x);
+		comps[n].s = x->ts;
+		comps[n++].len = x->tlen;
+		next(x);
+		if (!is_op(x, "::"))
+			break;
+		next(x);
+	}
+	if (n == 1)
+		return ident(x, comps[0].s, comps[0].len, global, out);
+	return qualified_var(x, comps, n, out);
 }
 
 /* ---- type names (casts, sizeof) --------------------------------------------------- */
@@ -1141,13 +1268,8 @@ static int parse_primary(struct cx *x, struct cx_val *out)
 			return -EINVAL;
 		return expect(x, ")");
 	}
-	if (x->tk == TK_ID && !is_word(x, "sizeof")) {
-		const char *n = x->ts;
-		size_t len = x->tlen;
-
-		next(x);
-		return ident(x, n, len, out);
-	}
+	if (is_op(x, "::") || (x->tk == TK_ID && !is_word(x, "sizeof")))
+		return scoped_ident(x, out);
 	if (x->tk == TK_REG) {
 		const char *n = x->ts + 1;
 		size_t len = x->tlen - 1;

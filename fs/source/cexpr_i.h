@@ -184,6 +184,25 @@ int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, siz
  * LOC_UNRESOLVED, at the address of the ELF symbol of its name. */
 bool cx_var_unresolved(Dwarf_Die *d);
 int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod);
+/* One name of a C++ qualified name ("ns", "inner", "g" of ns::inner::g). */
+struct cx_comp {
+	const char *s;
+	size_t len;
+};
+/* Is d the definition (DW_AT_specification) of a variable declared
+ * elsewhere than directly in scope (in a namespace, a class)?  Then its
+ * plain name does not find it there. */
+bool cx_spec_outside(Dwarf_Die *scope, Dwarf_Die *d);
+/* The namespaces and classes that hold the frame's function, outermost
+ * first, into comps (at most max): their count (0: none, or in C). */
+int cx_frame_holders(struct cx *x, struct cx_comp *comps, int max);
+/* Is nm (NULL: none) the name c? */
+bool cx_comp_is(const char *nm, const struct cx_comp *c);
+/* The variable named by comps[0..n) (n >= 2): a namespace's or a class's
+ * static member, whose definition (DW_AT_specification) sits at the top
+ * of its compile unit.  0, -ENOENT, -ENOMEM. */
+int cx_names_qualified(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *out,
+		       size_t *mod);
 int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
 int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *type,
 			Dwarf_Die *enumerator);

@@ -18,7 +18,40 @@
 
 /* NK_VAR_UNRES: gdb's LOC_UNRESOLVED, an external variable without a
  * location (cx_var_unresolved), found after the variables that have one */
-enum { NK_VAR_EXT, NK_VAR_STATIC, NK_VAR_UNRES, NK_TYPE, NK_ENUMERATOR, NK_FUNC };
+/* NK_VAR_SCOPED: the definition of a namespace's or a class's variable
+ * (its declaration is in that scope), found by its qualified name only */
+enum { NK_VAR_EXT, NK_VAR_STATIC, NK_VAR_UNRES, NK_TYPE, NK_ENUMERATOR, NK_FUNC,
+       NK_VAR_SCOPED };
+
+static bool in_scope(Dwarf_Die *scope, Dwarf_Off off)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		if (dwarf_dieoffset(&ch) == off)
+			return true;
+		if (dwarf_dieoffset(&ch) > off)
+			return false;
+		/* an anonymous namespace's names are its scope's (gdb's
+		 * using directive) */
+		if (dwarf_tag(&ch) == DW_TAG_namespace && !dwarf_diename(&ch) &&
+		    in_scope(&ch, off))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+bool cx_spec_outside(Dwarf_Die *scope, Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die decl;
+
+	if (!dwarf_attr(d, DW_AT_specification, &a) || !dwarf_formref_die(&a, &decl))
+		return false;
+	return !in_scope(scope, dwarf_dieoffset(&decl));
+}
 
 bool cx_var_unresolved(Dwarf_Die *d)
 {
@@ -103,11 +136,15 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 		if (tag == DW_TAG_variable) {
 			bool ext = dwarf_hasattr_integrate(&ch, DW_AT_external);
 
-			if (cx_var_unresolved(&ch))
+			if (cx_spec_outside(cu, &ch))
+				e.kind = NK_VAR_SCOPED;
+			else if (cx_var_unresolved(&ch))
 				e.kind = NK_VAR_UNRES;
 			else if (dwarf_hasattr_integrate(&ch, DW_AT_declaration) &&
-				 !dwarf_hasattr(&ch, DW_AT_location))
-				continue;
+				 !dwarf_hasattr(&ch, DW_AT_location) &&
+				 !dwarf_hasattr(&ch, DW_AT_specification))
+				continue; /* a definition (specification) without a
+					   * location is gdb's <optimized out> */
 			else
 				e.kind = ext ? NK_VAR_EXT : NK_VAR_STATIC;
 			r = add(nm, &e);
@@ -294,5 +331,149 @@ int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, si
 			*mod = nm->e[i].mod;
 			return 0;
 		}
+	return -ENOENT;
+}
+
+bool cx_comp_is(const char *nm, const struct cx_comp *c)
+{
+	return nm && strlen(nm) == c->len && !strncmp(nm, c->s, c->len);
+}
+
+/* The names of the namespaces and classes that hold the DIE at target in
+ * scope, outermost first, from comps[k] on (at most max in all): their
+ * count, -1 when target is not in scope.  An anonymous namespace is
+ * passed through, as gdb's using directive does. */
+static int holders(Dwarf_Die *scope, Dwarf_Off target, struct cx_comp *comps, int k, int max)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return -1;
+	do {
+		int tag = dwarf_tag(&ch), r;
+		const char *nm = dwarf_diename(&ch);
+
+		if (dwarf_dieoffset(&ch) == target)
+			return k;
+		if (dwarf_dieoffset(&ch) > target)
+			return -1; /* children come before the next sibling */
+		if (tag != DW_TAG_namespace && tag != DW_TAG_structure_type &&
+		    tag != DW_TAG_class_type && tag != DW_TAG_union_type)
+			continue;
+		if (!nm && tag == DW_TAG_namespace && (r = holders(&ch, target, comps, k, max)) >= 0)
+			return r;
+		if (!nm || k == max)
+			continue;
+		comps[k] = (struct cx_comp){ nm, strlen(nm) };
+		if ((r = holders(&ch, target, comps, k + 1, max)) >= 0)
+			return r;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return -1;
+}
+
+/* d, or the declaration it completes (its abstract origin's, its
+ * specification), where its scope is. */
+static void declaration(Dwarf_Die *d, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	*out = *d;
+	for (int i = 0; i < 4; i++)
+		if (!(dwarf_attr(out, DW_AT_abstract_origin, &a) ||
+		      dwarf_attr(out, DW_AT_specification, &a)) ||
+		    !dwarf_formref_die(&a, out))
+			return;
+}
+
+int cx_frame_holders(struct cx *x, struct cx_comp *comps, int max)
+{
+	Dwarf_Die decl, cu;
+	int n;
+
+	if (x->f >= x->nscopes || x->f < 0)
+		return 0;
+	declaration(&x->scopes[x->f], &decl);
+	if (!dwarf_diecu(&decl, &cu, NULL, NULL))
+		return 0;
+	n = holders(&cu, dwarf_dieoffset(&decl), comps, 0, max);
+	return n > 0 ? n : 0;
+}
+
+/* Is d (a variable at the top of its unit, or inside a namespace) named
+ * comps[0..n)?  Its declaration's place decides. */
+static bool qualified_is(Dwarf_Die *d, const struct cx_comp *comps, int n)
+{
+	struct cx_comp h[16];
+	Dwarf_Die decl, cu;
+
+	declaration(d, &decl);
+	if (!dwarf_diecu(&decl, &cu, NULL, NULL) || !cx_comp_is(dwarf_diename(&decl), &comps[n - 1]) ||
+	    holders(&cu, dwarf_dieoffset(&decl), h, 0, 16) != n - 1)
+		return false;
+	for (int k = 0; k < n - 1; k++)
+		if (h[k].len != comps[k].len || strncmp(h[k].s, comps[k].s, h[k].len))
+			return false;
+	return true;
+}
+
+/* A constant comps[k..n) names in scope (a class's "static const int K
+ * = 5", which has no definition elsewhere): namespaces and classes on
+ * the way. */
+static bool constant_in(Dwarf_Die *scope, const struct cx_comp *comps, int k, int n,
+			Dwarf_Die *out)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+		bool holder = tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+			      tag == DW_TAG_class_type || tag == DW_TAG_union_type;
+
+		if (!nm && tag == DW_TAG_namespace && constant_in(&ch, comps, k, n, out))
+			return true;
+		if (!cx_comp_is(nm, &comps[k]))
+			continue;
+		if (k == n - 1 && (tag == DW_TAG_variable || tag == DW_TAG_member) &&
+		    dwarf_hasattr(&ch, DW_AT_const_value)) {
+			*out = ch;
+			return true;
+		}
+		if (k < n - 1 && holder && constant_in(&ch, comps, k + 1, n, out))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+int cx_names_qualified(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *out,
+		       size_t *mod)
+{
+	struct hs_src *s = x->c->s;
+	struct src_names *nm;
+	size_t lo, hi, m0 = x->c->m ? (size_t)(x->c->m - s->mods) : SIZE_MAX;
+	int r = named(s, comps[n - 1].s, comps[n - 1].len, &nm, &lo, &hi);
+
+	if (r == -ENOMEM)
+		return r;
+	/* this module's definition first, then any module's */
+	for (int pass = 0; pass < 2 && r == 0; pass++)
+		for (size_t i = lo; i < hi; i++) {
+			const struct cx_name *e = &nm->e[i];
+
+			if ((e->kind != NK_VAR_EXT && e->kind != NK_VAR_STATIC &&
+			     e->kind != NK_VAR_SCOPED) ||
+			    (pass == 0) != (e->mod == m0) ||
+			    !dwarf_offdie(s->mods[e->mod].dw, e->off, out) ||
+			    !qualified_is(out, comps, n))
+				continue;
+			*mod = e->mod;
+			return 0;
+		}
+	if (m0 < s->n_mods && x->have_cu && constant_in(&x->cu, comps, 0, n, out)) {
+		*mod = m0;
+		return 0;
+	}
 	return -ENOENT;
 }

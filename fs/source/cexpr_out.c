@@ -118,13 +118,22 @@ static char *type_text(const struct cx_type *t)
 			rest = strchr(rest, ']') ? strchr(rest, ']') + 1 : rest + strlen(rest);
 		memmove((char *)cut, rest, strlen(rest) + 1);
 	}
+	/* a function returning a pointer: gdb's "void *(size_t)" */
+	if (base && (cut = strchr(base, '(')) && cut - base >= 2 && cut[-1] == ' ' &&
+	    cut[-2] == '*')
+		memmove((char *)cut - 1, cut, strlen(cut) + 1);
 	if (!base || !n)
 		return base;
 	memset(stars, '*', (size_t)n);
 	stars[n] = 0;
 	cut = tag == DW_TAG_array_type ? strchr(base, '[') :
 	      tag == DW_TAG_subroutine_type || tag == DW_TAG_subprogram ? strchr(base, '(') : NULL;
-	if (cut) {
+	if (!cut && (cut = strstr(base, "(*"))) {
+		/* a pointer to a pointer to a function or an array: gdb's
+		 * "int (**)(int)" */
+		if (asprintf(&out, "%.*s(%s%s", (int)(cut - base), base, stars, cut + 1) < 0)
+			out = NULL;
+	} else if (cut) {
 		if (asprintf(&out, "%.*s(%s)%s", (int)(cut - base), base, stars, cut) < 0)
 			out = NULL;
 	} else if (asprintf(&out, "%s%s%s", base,

@@ -418,7 +418,7 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 	src_sb_fmt(b, "0x%" PRIx64, p);
 	if (!p)
 		return;
-	sym = src_addr_symbol(c->s, p, &off);
+	sym = src_pointer_symbol(c->s, p, &off);
 	if (sym) {
 		/* gcc names a function's static "x" "x.0": gdb shows "x"
 		 * (but "stdout@GLIBC_2.2.5", a copy relocation's, whole) */

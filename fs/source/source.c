@@ -1208,8 +1208,46 @@ static bool first_range(Dwarf_Die *die, Dwarf_Addr *lo)
 	return true;
 }
 
+static int dwarf_function_locked(struct hs_src *s, struct src_mod *m, uint64_t addr,
+				 const char **name, uint64_t *entry, bool *cplus);
+
 static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 			  const char **name, uint64_t *entry)
+{
+	int ret;
+
+	if (!m->dw)
+		return -ENODATA;
+	pthread_mutex_lock(&s->dw_lock);
+	ret = dwarf_function_locked(s, m, addr, name, entry, &(bool){ false });
+	pthread_mutex_unlock(&s->dw_lock);
+	return ret;
+}
+
+const char *src_pointer_symbol(struct hs_src *s, uint64_t addr, uint64_t *off)
+{
+	const char *sym = src_addr_symbol(s, addr, off), *name;
+	struct src_mod *m = src_mod_find(s, addr);
+	const struct src_sym *f;
+	uint64_t entry;
+	bool cplus = false;
+
+	/* gdb's build_address_symbolic: the function holding addr (its
+	 * DWARF name, from its entry), unless a minimal symbol starts
+	 * exactly at addr and the function does not; C++ keeps the
+	 * symbol's demangled signature ("use(int)"), gdb's print name */
+	if (!m || !m->dw || dwarf_function_locked(s, m, addr, &name, &entry, &cplus) || cplus)
+		return sym;
+	f = src_sym_find(m, addr);
+	if (f && f->addr == addr && entry != addr && sym)
+		return sym;
+	*off = addr - entry;
+	return name;
+}
+
+/* dwarf_function under dw_lock; *cplus: the function has a C++ name. */
+static int dwarf_function_locked(struct hs_src *s, struct src_mod *m, uint64_t addr,
+				 const char **name, uint64_t *entry, bool *cplus)
 {
 	Dwarf_Addr bias;
 	Dwarf_Die *cu, *scopes = NULL;
@@ -1218,7 +1256,6 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 
 	if (!m->dw)
 		return -ENODATA;
-	pthread_mutex_lock(&s->dw_lock);
 	cu = dwfl_module_addrdie(m->dm, addr, &bias);
 	if (!cu)
 		goto out;
@@ -1250,12 +1287,12 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 		cname = src_dwarf_cplus_name(s, &scopes[i]);
 		if (cname)
 			*name = cname;
+		*cplus = cname != NULL;
 		*entry = lo + bias;
 		ret = 0;
 		break;
 	}
 out:
-	pthread_mutex_unlock(&s->dw_lock);
 	free(scopes);
 	return ret;
 }

@@ -140,6 +140,10 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
  * if none; *off is addr's offset in it. */
 const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 			    uint64_t *off);
+/* The name gdb's print gives a pointer to addr, <name+off>: in a C
+ * function with DWARF, the function's DWARF name ("__GI_raise" where the
+ * symbol says raise), else src_addr_symbol's.  Under dw_lock. */
+const char *src_pointer_symbol(struct hs_src *s, uint64_t addr, uint64_t *off);
 
 /* The address of the data object whose symbol (as in the symbol table:
  * mangled in C++) is name, in any module: 0 or -ENOENT. */

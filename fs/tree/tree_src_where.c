@@ -37,11 +37,84 @@ int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_sr
 	return err < 0 ? err : tree_src_regs_at(tree, n, r);
 }
 
-static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
+/* ---- the dynamic loader's names of modules -----------------------------------------
+ * A frame in no function reads "0x7f.. in libstdc++.so.6.0.30", the file
+ * mapped.  gdb says "from /lib/x86_64-linux-gnu/libstdc++.so.6": the
+ * l_name of the module's link_map, the path the dynamic loader opened (a
+ * link to the file).  The program's own list at the moment says it
+ * (_r_debug.r_map, each entry's l_addr the module's load bias); the
+ * executable's l_name is empty, and it keeps its file's name. */
+
+struct ld_names {
+	struct hs_tree_mem_at mc;
+	struct hs_src *s;
+	uint64_t r_debug;       /* 0: not looked up yet; UINT64_MAX: none */
+};
+
+static int find_r_debug(void *ctx, const struct hs_src_symbol *sym)
+{
+	const char *nm = sym->linkage_name;
+
+	if (sym->function || strncmp(nm, "_r_debug", 8) || (nm[8] && nm[8] != '@'))
+		return 0;
+	*(uint64_t *)ctx = sym->addr;
+	return 1;
+}
+
+/* The l_name of the link_map whose l_addr is bias into buf: false when
+ * there is none or it is empty. */
+static bool ld_name(struct ld_names *ln, uint64_t bias, char *buf, size_t cap)
+{
+	uint64_t map, lm[4]; /* l_addr, l_name, l_ld, l_next */
+	ssize_t got;
+
+	if (!ln->r_debug) {
+		ln->r_debug = UINT64_MAX;
+		hs_src_symbols(ln->s, find_r_debug, &ln->r_debug);
+	}
+	/* struct r_debug: int r_version, then r_map */
+	if (ln->r_debug == UINT64_MAX ||
+	    hs_tree_read_mem_at(&ln->mc, ln->r_debug + 8, &map, sizeof map) != sizeof map)
+		return false;
+	for (int i = 0; map && i < 4096; i++, map = lm[3]) {
+		if (hs_tree_read_mem_at(&ln->mc, map, lm, sizeof lm) != sizeof lm)
+			return false;
+		if (lm[0] != bias)
+			continue;
+		got = hs_tree_read_mem_at(&ln->mc, lm[1], buf, cap - 1);
+		if (got <= 0)
+			return false;
+		buf[got] = 0;
+		return buf[0] != 0;
+	}
+	return false;
+}
+
+/* buf, the text of a frame at pc: where it names no function ("0x.. in
+ * FILE"), the module's name as the dynamic loader has it. */
+static void loaded_name(struct ld_names *ln, uint64_t pc, char *buf, size_t cap)
+{
+	char pre[32], name[512];
+	int k = snprintf(pre, sizeof pre, "0x%" PRIx64 " in ", pc);
+	const struct hs_src_module *m = NULL;
+
+	if (!ln || strncmp(buf, pre, (size_t)k))
+		return;
+	for (size_t i = 0; !m && i < hs_src_module_count(ln->s); i++) {
+		m = hs_src_module_at(ln->s, i);
+		if (pc < m->start || pc >= m->end)
+			m = NULL;
+	}
+	if (m && ld_name(ln, m->bias, name, sizeof name))
+		snprintf(buf + k, cap - (size_t)k, "%s", name);
+}
+
+static void put_where(FILE *f, struct ld_names *ln, uint64_t addr)
 {
 	char buf[1024];
 
-	hs_src_format_where(s, addr, buf, sizeof(buf));
+	hs_src_format_where(ln->s, addr, buf, sizeof(buf));
+	loaded_name(ln, addr, buf, sizeof(buf));
 	fputs(buf, f);
 }
 
@@ -62,16 +135,17 @@ static void put_where(FILE *f, struct hs_src *s, uint64_t addr)
  * `step`, `next`, `finish`, a return or a signal: hs_src_inline_hidden),
  * less the ones a view shows (time/<t>.<k>: a user breakpoint on the
  * copy's function, or gdb's `step` into it). */
-static void put_frames(FILE *f, struct hs_src *s, uint64_t pc, unsigned hide, int *num)
+static void put_frames(FILE *f, struct ld_names *ln, uint64_t pc, unsigned hide, int *num)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[1024];
-	int n = hs_src_inline_frames(s, pc, in, INL_MAX);
+	int n = hs_src_inline_frames(ln->s, pc, in, INL_MAX);
 
 	if (n < 0)
 		n = 0;
 	for (int k = hide > (unsigned)n ? 0 : (int)hide; k <= n; k++) {
-		hs_src_format_frame(s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
+		hs_src_format_frame(ln->s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
+		loaded_name(ln, pc, buf, sizeof(buf));
 		fprintf(f, "#%d %s%s", (*num)++, buf, k < n ? " inlined\n" : "");
 	}
 }
@@ -124,6 +198,8 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 		h = 0;
 	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, (size_t)h, buf,
 			    sizeof(buf));
+	loaded_name(&(struct ld_names){ { tree_image(tree, n), n->t }, s, 0 }, r->regs.rip, buf,
+		    sizeof(buf));
 	fputs(buf, f);
 	fputc('\n', f);
 	free(r);
@@ -254,13 +330,14 @@ static int unwind_at(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 /* "function+0xoff file:line" for an unwound frame: the offset of its pc
  * (a return address, as gdb prints it), the function and line of the
  * call (the byte before). */
-static void put_unwound(FILE *f, struct hs_src *s, const struct bt_unwound *u, int k)
+static void put_unwound(FILE *f, struct ld_names *ln, const struct bt_unwound *u, int k)
 {
+	struct hs_src *s = ln->s;
 	uint64_t a = unwound_addr(s, u, k), pc = u->pcs[k];
 	struct hs_src_loc loc;
 
 	if (a == pc || hs_src_lookup(s, a, &loc) || !loc.function) {
-		put_where(f, s, a);
+		put_where(f, ln, a);
 		return;
 	}
 	fprintf(f, "%s+0x%" PRIx64, loc.function, pc - loc.func_start);
@@ -272,12 +349,12 @@ static void put_unwound(FILE *f, struct hs_src *s, const struct bt_unwound *u, i
 }
 
 /* Prints unwound frames from..to (inclusive), numbering on from *num. */
-static void put_unwound_range(FILE *f, struct hs_src *s, const struct bt_unwound *u, int from,
+static void put_unwound_range(FILE *f, struct ld_names *ln, const struct bt_unwound *u, int from,
 			      int to, int *num)
 {
 	for (int k = from; k <= to && *num < BT_MAX; k++) {
 		fprintf(f, "#%d ", (*num)++);
-		put_unwound(f, s, u, k);
+		put_unwound(f, ln, u, k);
 		fputs(" (unwound)\n", f);
 	}
 }
@@ -425,13 +502,14 @@ none:
 /* A tail-call frame, at its jump: gdb names it by the function holding
  * the jump, the innermost inlined copy if the jump is in one (and shows
  * no frames for the copies around it), at the jump's line. */
-static void put_tail(FILE *f, struct hs_src *s, uint64_t jump)
+static void put_tail(FILE *f, struct ld_names *ln, uint64_t jump)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[1024];
-	int n = hs_src_inline_frames(s, jump, in, INL_MAX);
+	int n = hs_src_inline_frames(ln->s, jump, in, INL_MAX);
 
-	hs_src_format_frame(s, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
+	hs_src_format_frame(ln->s, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
+	loaded_name(ln, jump, buf, sizeof(buf));
 	fputs(buf, f);
 }
 
@@ -489,6 +567,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 	struct bt_unwound *u = malloc(sizeof(*u));
 	struct tail_hop *tail = malloc(TAIL_MAX * sizeof(*tail));
 	struct hs_db_regs *r = NULL;
+	struct ld_names ln;
 	struct hs_src *s;
 	int err, open, num = 0, k = 0;
 
@@ -504,6 +583,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		err = open;
 		goto out;
 	}
+	ln = (struct ld_names){ { tree_image(tree, n), n->t }, s, 0 };
 	if (unwind_at(tree, n, s, r, u) < 0)
 		u->n = 0;       /* no unwinder here: the call tree alone */
 	for (int i = 0; i <= open && i <= BT_MAX; i++) {
@@ -526,7 +606,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			if (k < u->n && is_trampoline(s, u->pcs[k]))
 				k++;
 		}
-		put_frames(f, s, pc, i == 0 ? tree_src_hidden_view(s, pc, n->view) : 0, &num);
+		put_frames(f, &ln, pc, i == 0 ? tree_src_hidden_view(s, pc, n->view) : 0, &num);
 		if (i < open)
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else
@@ -536,7 +616,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 
 			for (int j = 0; j < nt; j++) {
 				fprintf(f, "#%d ", num++);
-				put_tail(f, s, tail[j].jump);
+				put_tail(f, &ln, tail[j].jump);
 				fprintf(f, " %" PRIu64 "\n", tail[j].t_call);
 			}
 		}
@@ -546,7 +626,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		if (k >= u->n)
 			continue;
 		if (i == open) {
-			put_unwound_range(f, s, u, k + 1, u->n - 1, &num);
+			put_unwound_range(f, &ln, u, k + 1, u->n - 1, &num);
 			break;
 		}
 		uint64_t entered = func_of(s, tree_src_reached(tree_image(tree, n), s,
@@ -571,7 +651,7 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		if (m > k && (fr[i].flags & HS_DB_CALL_SIGNAL) && is_trampoline(s, u->pcs[m]))
 			m--;
 		if (m > k)
-			put_unwound_range(f, s, u, k + 1, m, &num);
+			put_unwound_range(f, &ln, u, k + 1, m, &num);
 		k = m > k ? m + 1 : k + 1;
 	}
 out:

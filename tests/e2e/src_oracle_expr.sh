@@ -18,6 +18,12 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built expr_data expr_grid expr_walk_o2 expr_obj
 SRC=$ROOT/tests/programs
+# gdb reads libc's separate debug file when the tree does: a pointer into
+# libc is <__printf> with it, <printf> without
+libc=$(ldd "$PROGS/expr_grid" | awk '/libc\.so/ {print $3}')
+id=$(readelf -n "$libc" 2>/dev/null | awk '/Build ID/ {print $3}')
+[ -n "$id" ] && [ -f "/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" ] &&
+	export EXPR_DEBUG_FILES=1
 
 # "file:line<TAB>hit<TAB>expr"; the line is found by its "line: NAME" tag.
 cases_data()

@@ -11,7 +11,12 @@
 # libc's globals that DWARF knows by another name or only declares
 # (environ, program_invocation_name); val_glob (-O0): libc's globals that
 # the executable uses, whose live objects copy relocations put in its
-# .bss (stdout@GLIBC_2.2.5), and a data symbol without debug information.
+# .bss (stdout@GLIBC_2.2.5), and a data symbol without debug information;
+# ns_scope (C++, -O0 and -O2): namespace-qualified globals (ns::g,
+# ns::inner::arr[1]), the global scope (::x past a parameter x, ::sx past
+# a local sx), static data members (Cls::count), an anonymous
+# namespace's variable (<optimized out> at -O2), and the <sym> after a
+# pointer to code and to data.
 # gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
@@ -22,7 +27,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built val_str val_tls val_tls_o2 val_glob
+require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -149,6 +154,84 @@ val_asmtls
 CASES
 }
 
+cases_ns()
+{
+	expr_cases ns_scope.cc 'line: ns-stop' 1 <<'CASES'
+x
+::x
+sx
+::sx
+g
+::g
+ns::g
+ns::inner::g
+ns::inner::arr
+ns::inner::arr[1]
+&ns::g
+ns::d
+ns::s
+Cls::count
+Cls::label
+&Cls::count
+anon
+ns::nope
+nope::g
+fp
+dp
+::use
+ns::g + ::x
+ns :: inner :: g
+CASES
+}
+
+cases_inner()
+{
+	expr_cases ns_inner.cc 'line: f-stop' 1 <<'CASES'
+g
+::g
+ns::g
+ns::z
+z
+ns::In::cnt
+In::cnt
+ns::In::K
+ns::In::D
+cnt
+CASES
+}
+
+cases_fptr()
+{
+	expr_cases ns_fptr.c 'line: fptr-stop' 1 <<'CASES'
+fp_raise
+vp_raise
+fp_free
+fp_helper
+code_mid
+raise_mid
+o
+perr
+*fp_raise
+(void*)&stdin
+&fp_raise
+&fp_helper
+fp_malloc
+&fp_malloc
+fp_arr
+&fp_arr[1]
+CASES
+	# libc's functions by their ELF names (DWARF: __printf), with its
+	# debug information only (gdb's <printf> without it)
+	[ "$LIBC_DEBUG" = 1 ] && expr_cases ns_fptr.c 'line: fptr-stop' 1 <<'CASES'
+printf
+(void*)printf
+(char*)printf+1
+malloc
+(void*)malloc
+raise
+CASES
+}
+
 # check PROG CASESFN: gdb's values vs the tree's, one line per difference.
 check()
 {
@@ -197,4 +280,8 @@ check val_str cases_str
 check val_tls cases_tls
 check val_tls_o2 cases_tls
 [ "$LIBC_DEBUG" = 1 ] && check val_glob cases_glob
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations (libc debug info: $LIBC_DEBUG)"
+check ns_scope cases_ns
+check ns_scope_o2 cases_ns
+check ns_fptr cases_fptr
+check ns_inner cases_inner
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2) (libc debug info: $LIBC_DEBUG)"
