@@ -224,6 +224,10 @@ $(B)/programs/%: tests/programs/%.cc
 $(B)/programs/%_o2: tests/programs/%_o2.cc
 	@mkdir -p $(@D)
 	$(CXX) -g -O2 -o $@ $< -pthread
+# no libc: an instruction count known by hand (rec_icount_matches_lackey)
+$(B)/programs/rec_spec_arm: tests/programs/rec_spec_arm.c
+	@mkdir -p $(@D)
+	$(CC) -g -nostdlib -static -o $@ $<
 # an _o2 program that includes its -O0 source
 $(B)/programs/u16_std_o2: tests/programs/u16_std.cc
 $(B)/programs/val_tls_o2: tests/programs/val_tls.c

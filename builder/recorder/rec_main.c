@@ -1031,6 +1031,13 @@ static void post_clo_init(void)
 	/* An unrolled loop would put one address twice in a superblock and
 	 * make fault fix-ups ambiguous. */
 	VG_(clo_vex_control).iropt_unroll_thresh = 0;
+	/* Chasing lets VEX speculate a short branch arm: its instructions
+	 * sit in the superblock under a guard and their IMarks run whether
+	 * or not the CPU would have run them, so the recording would hold
+	 * instructions that never ran (strcmp's `ja; test; je` diamond, 604
+	 * of 126202 in one strcmp call).  Without it, a superblock is one
+	 * straight path and every recorded instruction ran. */
+	VG_(clo_vex_control).guest_chase = False;
 	if (rec_opts.writers < 0)
 		rec_opts.writers = (Int)default_writers();
 	rec_tls_init();

@@ -264,7 +264,10 @@ open(sys.argv[2], "wb").write(b"".join(v + b"\0" for v in out))
 # own: --log-file opens at the lowest free descriptor (the program's first
 # open() would return 4, not 3), and --log-fd=2 moves stderr's file offset,
 # which python3 reads at start-up (TextIOWrapper asks tell()).  Either
-# changes the instruction count.
+# changes the instruction count.  --vex-guest-chase=no as the recorder
+# sets it: with chasing, VEX runs the IMarks of a speculated short branch
+# arm whether or not it is taken, so lackey would count instructions that
+# never ran (rec_icount_matches_lackey's rec_spec_arm).
 vg_oracle()
 {
 	local envfile=$1 pre=$2 opts=()
@@ -277,7 +280,7 @@ vg_oracle()
 	shift
 	mapfile -d '' envs <"$envfile"
 	timeout -k 10 "$STEP_TIMEOUT" env -i "${envs[@]}" "$VALGRIND_BIN" \
-		--trace-children=yes --log-fd=100 "${opts[@]}" "$@" \
+		--trace-children=yes --log-fd=100 --vex-guest-chase=no "${opts[@]}" "$@" \
 		</dev/null >"$pre.out" 2>"${PROG_STDERR:-$pre.err}" 100>"$pre.log"
 }
 
