@@ -39,6 +39,7 @@ static struct {
 	Bool alive;
 	Bool dumped;      /* has had its first REGS */
 	Bool signalled;   /* next dump is authoritative (signal frame) */
+	Bool exiting;     /* made the exit syscall */
 	Int lwpid;
 	Bool have_snap;   /* snap holds the state when it last stopped */
 	UChar snap[HS_GUEST_STATE_SIZE];
@@ -481,16 +482,41 @@ static void on_thread_create(ThreadId parent, ThreadId child)
 		VG_(tool_panic)("hindsight: too many threads");
 	set_alive(child);
 	threads[child].have_snap = False;
+	threads[child].exiting = False;
 	threads[child].dumped = False;
 	threads[child].signalled = False;
 	threads_created++;
 }
 
-static void on_thread_exit(ThreadId tid)
+/* Threads that ended without an exit or exit_group: a fatal signal is
+ * taking the process down.  Their THREAD_EXIT records wait for the
+ * SIGNAL record that fini writes, so that the events read as the kernel
+ * acts (and strace shows): the signal, then the threads' ends. */
+static ThreadId pending_exit[REC_MAX_THREADS];
+static UInt n_pending_exit;
+
+static void emit_thread_exit(ThreadId tid)
 {
 	UChar *p = rec_event_begin(HS_EV_THREAD_EXIT, 4);
 
 	rec_put_u32(p, tid);
+}
+
+static void flush_pending_exits(void)
+{
+	UInt i;
+
+	for (i = 0; i < n_pending_exit; i++)
+		emit_thread_exit(pending_exit[i]);
+	n_pending_exit = 0;
+}
+
+static void on_thread_exit(ThreadId tid)
+{
+	if (saw_exit_group || threads[tid].exiting || n_pending_exit >= REC_MAX_THREADS)
+		emit_thread_exit(tid);
+	else
+		pending_exit[n_pending_exit++] = tid;
 	threads[tid].alive = False;
 }
 
@@ -707,6 +733,9 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 	UInt i, used = 0;
 	UChar *p;
 
+	/* a thread that ended otherwise while the process lives on (none
+	 * known): its end is not held back further */
+	flush_pending_exits();
 	for (i = 0; i < 6; i++)
 		a[i] = i < nargs ? args[i] : 0;
 	/* the input memory the formatter prints (syscall_args.h) */
@@ -731,6 +760,8 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		saw_exit_group = True;
 		exit_group_status = (Int)args[0];
 	}
+	if (sysno == __NR_exit)
+		threads[tid].exiting = True;
 	note_self_signal(sysno, args, nargs);
 	/* No tool fini runs after a successful execve: put everything on disk
 	 * now.  If it fails, recording simply goes on. */
@@ -1075,6 +1106,7 @@ static void fini(Int exitcode)
 		rec_fixup_aborted_sb(current_tid);
 	if (!saw_exit_group)
 		value = fatal_signal(exitcode, &sig_tid);
+	flush_pending_exits();
 	info = !saw_exit_group && last_sig.valid && last_sig.signo == value;
 	p = rec_event_begin(HS_EV_EXIT, HS_EXIT_V6_SIZE);
 	rec_put_u32(p, saw_exit_group ? HS_EXIT_STATUS : HS_EXIT_SIGNAL);

@@ -76,6 +76,13 @@ for p in $PROGRAMS; do
 	cname=$(code_name "$signo" "$code")
 	case $sigline in *" {si_signo=$signame, si_code=$cname"[,}]*) ;; *) fail "$p: '$sigline', gdb's si_code is $code ($cname)" ;; esac
 	tail -n 1 "$T/$p.events" | grep -q " exit signal=$signo " || fail "$p: last event $(tail -n 1 "$T/$p.events")"
+	# in the kernel's (and strace's) order: the signal, then every thread's
+	# end, then the exit; no thread ends before the signal that ends it
+	order=$(awk -v s="$sigline" '$0 == s { seen = 1; print "signal"; next }
+		seen { print $3 } !seen && $1 == t0 && $3 == "thread-exit" { print "early" }
+		BEGIN { split(s, f, " "); t0 = f[1] }' "$T/$p.events" | uniq | tr '\n' ' ')
+	[ "$order" = "signal thread-exit exit " ] ||
+		fail "$p: events from the fatal signal on read '$order', not 'signal thread-exit exit '"
 	tcrash=$("$HS" ls -l "$T/$p" time/crash | sed 's/.* -> //')
 	[ "$tcrash" = "$(echo "$sigline" | cut -d' ' -f1)" ] || fail "$p: time/crash -> $tcrash, the signal is at '$sigline'"
 

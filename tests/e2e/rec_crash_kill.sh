@@ -55,11 +55,14 @@ for mode in spin pause; do
 	[ "$(info_word "$T/$mode" complete)" = yes ] || fail "$mode: info says complete: $(info_get "$T/$mode" complete)"
 	build_ok "$T/$mode"
 	"$HS" cat "$T/$mode" events >"$T/$mode.events" || fail "$mode: cat events"
-	line=$(tail -n 2 "$T/$mode.events" | head -n 1)
+	# the signal, then the thread's end, then the exit (strace's order)
+	line=$(tail -n 3 "$T/$mode.events" | head -n 1)
 	case $line in
 	*" signal $want_info fatal") ;;
-	*) fail "$mode: the last events are '$(tail -n 2 "$T/$mode.events" | tr '\n' '|')', expected the SIGTERM from $sender" ;;
+	*) fail "$mode: the last events are '$(tail -n 3 "$T/$mode.events" | tr '\n' '|')', expected the SIGTERM from $sender" ;;
 	esac
+	tail -n 2 "$T/$mode.events" | head -n 1 | grep -q ' thread-exit ' ||
+		fail "$mode: no thread-exit between the signal and the exit: $(tail -n 2 "$T/$mode.events" | tr '\n' '|')"
 	tail -n 1 "$T/$mode.events" | grep -q ' exit signal=15 ' || fail "$mode: last event $(tail -n 1 "$T/$mode.events")"
 	# the moment it died: in the loop, or in pause() called from main
 	insn=$("$HS" cat "$T/$mode" time/crash/insn 2>&1) || fail "$mode: time/crash/insn: $insn"
