@@ -16,6 +16,9 @@ struct callee_scan {
 	uint64_t main_t;        /* tree_main_t's, UINT64_MAX: none */
 	struct call_name *v;
 	size_t n, cap;
+	/* the callees that are PLT stubs, by the stub's name (malloc@plt) */
+	struct call_name *stubs;
+	size_t n_stubs, cap_stubs;
 	int err;
 };
 
@@ -123,6 +126,46 @@ static void inline_name(struct hs_src *s, uint64_t key, char *buf, size_t cap)
 	snprintf(buf, cap, "0x%" PRIx64 "~%u", HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key));
 }
 
+/* A callee that is a PLT stub (a call filed under the function the stub
+ * leads to) is kept under the stub's name too: gdb's `break malloc@plt`
+ * stops in the stubs of that name (the program's and each library's),
+ * each time a call goes through one. */
+static bool stub_name(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	return len > 4 && !strcmp(name + len - 4, "@plt") && !strchr(name, '/');
+}
+
+static int stub_push(struct callee_scan *c, const char *name, uint64_t callee, uint64_t calls)
+{
+	uint64_t *v;
+
+	if (hs_grow((void **)&c->stubs, &c->cap_stubs, c->n_stubs + 1, sizeof(*c->stubs)) ||
+	    !(v = malloc(sizeof(*v))))
+		return -ENOMEM;
+	*v = callee;
+	c->stubs[c->n_stubs] = (struct call_name){ strdup(name), v, 1, calls, 1 };
+	if (!c->stubs[c->n_stubs].name) {
+		free(v);
+		return -ENOMEM;
+	}
+	c->n_stubs++;
+	return 0;
+}
+
+/* ... by its name as gdb shows it ("operator new(unsigned long)@plt";
+ * gdb's `break _Znwm@plt` is not looked up: plt.c keeps no mangled name) */
+static int collect_stub(struct callee_scan *c, uint64_t callee, uint64_t calls)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(c->src, callee, &loc) || loc.func_start != callee ||
+	    !stub_name(loc.function))
+		return 0;
+	return stub_push(c, loc.function, callee, calls);
+}
+
 static int left_untailed(void *ctx, const struct hs_db_call *c)
 {
 	(void)ctx;
@@ -170,6 +213,8 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 		inline_name(c->src, callee, name, sizeof(name));
 	else if (in_valgrind_preload(c->src, callee))
 		return 0;
+	else if ((hop = collect_stub(c, callee, calls)) < 0)
+		return hop;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
 	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
@@ -820,6 +865,46 @@ static int pend_cmp(const void *a, const void *b)
 	return x->into < y->into ? -1 : x->into > y->into;
 }
 
+/* The stub names (c->stubs: malloc@plt, one callee each) as groups after
+ * the w names and *n_groups groups of c->v, one per name (the stubs of
+ * the program and of each library); a name listed itself (a stub whose
+ * target is not known) needs none.  c->stubs is used up. */
+static int add_stub_groups(struct callee_scan *c, size_t w, size_t *n_groups)
+{
+	size_t n = w + *n_groups, i, j;
+	int err = 0;
+
+	if (c->n_stubs)
+		qsort(c->stubs, c->n_stubs, sizeof(*c->stubs), name_cmp);
+	for (i = 0; i < c->n_stubs; i = j) {
+		struct call_name *g = &c->stubs[i];
+
+		for (j = i + 1; j < c->n_stubs && !strcmp(c->stubs[j].name, g->name); j++) {
+			if (!err)
+				err = callees_add(&g->callees, &g->n_callees, &c->stubs[j]);
+			g->calls += c->stubs[j].calls;
+		}
+		if (err || bsearch(g, c->v, w, sizeof(*g), name_cmp))
+			continue;
+		if (hs_grow((void **)&c->v, &c->cap, n + 1, sizeof(*c->v))) {
+			err = -ENOMEM;
+			continue;
+		}
+		c->v[n++] = *g;
+		g->name = NULL;
+		g->callees = NULL;
+	}
+	for (i = 0; i < c->n_stubs; i++) {
+		free(c->stubs[i].name);
+		free(c->stubs[i].callees);
+	}
+	free(c->stubs);
+	c->stubs = NULL;
+	c->n_stubs = 0;
+	*n_groups = n - w;
+	return err;
+}
+
 /* Sorted by name, entries of the same name merged. */
 static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s, uint64_t main_t)
@@ -864,6 +949,8 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		err = wild_apply(c.v, w, &pend);
 	}
 	free(pend.v);
+	if (err == 0)
+		err = add_stub_groups(&c, w, &si->n_groups);
 	if (err < 0) {
 		c.n = w + si->n_groups;
 		si->n_groups = 0;
@@ -886,6 +973,11 @@ fail:
 		free(c.v[k].callees);
 	}
 	free(c.v);
+	for (size_t k = 0; k < c.n_stubs; k++) {
+		free(c.stubs[k].name);
+		free(c.stubs[k].callees);
+	}
+	free(c.stubs);
 	return err;
 }
 
