@@ -137,20 +137,21 @@ static bool stub_name(const char *name)
 	return len > 4 && !strcmp(name + len - 4, "@plt") && !strchr(name, '/');
 }
 
-static int stub_push(struct callee_scan *c, const char *name, uint64_t callee, uint64_t calls)
+/* A name of one callee appended to *v (*n of *cap). */
+static int name_push(struct call_name **v, size_t *n, size_t *cap, const char *name,
+		     uint64_t callee, uint64_t calls)
 {
-	uint64_t *v;
+	uint64_t *one;
 
-	if (hs_grow((void **)&c->stubs, &c->cap_stubs, c->n_stubs + 1, sizeof(*c->stubs)) ||
-	    !(v = malloc(sizeof(*v))))
+	if (hs_grow((void **)v, cap, *n + 1, sizeof(**v)) || !(one = malloc(sizeof(*one))))
 		return -ENOMEM;
-	*v = callee;
-	c->stubs[c->n_stubs] = (struct call_name){ strdup(name), v, 1, calls, 1 };
-	if (!c->stubs[c->n_stubs].name) {
-		free(v);
+	*one = callee;
+	(*v)[*n] = (struct call_name){ strdup(name), one, 1, calls, 1 };
+	if (!(*v)[*n].name) {
+		free(one);
 		return -ENOMEM;
 	}
-	c->n_stubs++;
+	(*n)++;
 	return 0;
 }
 
@@ -163,7 +164,7 @@ static int collect_stub(struct callee_scan *c, uint64_t callee, uint64_t calls)
 	if (hs_src_lookup(c->src, callee, &loc) || loc.func_start != callee ||
 	    !stub_name(loc.function))
 		return 0;
-	return stub_push(c, loc.function, callee, calls);
+	return name_push(&c->stubs, &c->n_stubs, &c->cap_stubs, loc.function, callee, calls);
 }
 
 static int left_untailed(void *ctx, const struct hs_db_call *c)
@@ -192,7 +193,6 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	struct callee_scan *c = ctx;
 	char name[256];
-	uint64_t *v;
 	int hop = thunk_hop(c, callee);
 
 	if (hop)
@@ -217,19 +217,7 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 		return hop;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
-	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
-		return -ENOMEM;
-	v = malloc(sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	*v = callee;
-	c->v[c->n] = (struct call_name){ strdup(name), v, 1, calls, 1 };
-	if (!c->v[c->n].name) {
-		free(v);
-		return -ENOMEM;
-	}
-	c->n++;
-	return 0;
+	return name_push(&c->v, &c->n, &c->cap, name, callee, calls);
 }
 
 /* name without its template arguments (every balanced <...>) into out;
