@@ -1769,6 +1769,17 @@ int hs_src_function_signature(struct hs_src *s, uint64_t entry, char *buf, size_
 	return 0;
 }
 
+int hs_src_demangled_signature(const char *mangled, char *buf, size_t cap)
+{
+	char *d = src_demangle(mangled);
+
+	if (!d)
+		return -EINVAL;
+	snprintf(buf, cap, "%s", src_sig_name(d));
+	free(d);
+	return 0;
+}
+
 int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, void *ctx)
 {
 	struct src_mod *m;

@@ -1111,6 +1111,7 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 {
 	struct alias_find f = { .si = si };
 	struct hs_src *s;
+	char sig[512];
 	int err = tree_src_get(tree, dir, &s);
 
 	if (err < 0)
@@ -1128,6 +1129,11 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return err;
 	if (strchr(name, '(') && strncmp(name, "_Z", 2) &&
 	    (err = sig_lookup(tree, dir, si, s, name, f.hit, out)) != -ENOENT)
+		return err;
+	/* gdb demangles a mangled name and looks the signature up, in
+	 * every scope (`break _Z4sizev` stops in ns::size() too) */
+	if (!strncmp(name, "_Z", 2) && hs_src_demangled_signature(name, sig, sizeof(sig)) == 0 &&
+	    strchr(sig, '(') && (err = sig_lookup(tree, dir, si, s, sig, f.hit, out)) != -ENOENT)
 		return err;
 	if (!f.hit)
 		return -ENOENT;
@@ -1166,6 +1172,21 @@ static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint
 	return m >= n && !strcmp(loc.file + m - n, file) && (m == n || loc.file[m - n - 1] == '/');
 }
 
+/* Is the callee one the node fn picks of its name's (all; the overload at
+ * entry b; those of signature hash b: tree_calls_lookup)? */
+static bool node_picks(const struct hs_db_image *img, struct hs_src *s,
+		       const struct hs_tree_node *fn, uint64_t callee)
+{
+	char buf[512];
+
+	if (!fn->b)
+		return true;
+	if (fn->sub != CALL_BY_SIG)
+		return !HS_DB_INLINE_K(callee) && tree_src_reached(img, s, callee) == fn->b;
+	tree_src_callee_sig(img, s, callee, buf, sizeof(buf));
+	return tree_src_sig_matches(buf, fn->b);
+}
+
 /* calls/FILE:FUNCTION: the calls of FUNCTION's callees defined in FILE, as
  * gdb's `break FILE:FUNCTION` stops only there (two static functions of
  * one name in two files); -ENOENT when name is not of that form (FILE has
@@ -1192,16 +1213,18 @@ static int file_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		err = tree_src_get_names(tree, dir, &si);
 	if (err == 0)
 		err = tree_src_get(tree, dir, &s);
-	if (err != 0 || fn.b)
-		return err != 0 ? err : -ENOENT; /* an overload picked: not with a file */
+	if (err != 0)
+		return err;
 	cn = &si->names[fn.a];
+	/* with a signature too (`break a.cc:size()`): those of both */
 	for (size_t i = 0; i < cn->n_callees && i < 64; i++)
-		if (callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))
+		if (node_picks(tree_image(tree, dir), s, &fn, cn->callees[i]) &&
+		    callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))
 			mask |= 1ull << i;
 	if (!mask)
 		return -ENOENT;
 	*out = fn;
-	if (mask != (cn->n_callees >= 64 ? UINT64_MAX : (1ull << cn->n_callees) - 1)) {
+	if (fn.b || mask != (cn->n_callees >= 64 ? UINT64_MAX : (1ull << cn->n_callees) - 1)) {
 		out->sub = CALL_BY_FILE;
 		out->b = mask;
 	}

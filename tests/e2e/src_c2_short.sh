@@ -20,8 +20,10 @@
 # gdb's bt there, where each inlined copy is left).  c2_wild (-O0, -O2): a
 # short name that is itself a function (size) stands for every scope's
 # (X::size, ns::size, A::X::size, inlined copies too), a signature for
-# every scope's of that signature (`break size() const`), and calls/size's
-# signature column counts gdb's hits per function.
+# every scope's of that signature (`break size() const`, and a mangled
+# name: gdb demangles it, `break _Z4sizev` stops in ns::size() too), with a
+# file too, and calls/size's signature column counts gdb's hits per
+# function.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -105,7 +107,8 @@ counts short_o0 "$T/c2_short_o0" "${short[@]}" 'Box<int>::size' 'twice<int>'
 # in every other scope's size (wild matching), and calls/size holds them
 # all, each line's signature column naming the function as gdb's frame
 wild=(size 'size()' 'size(int)' 'size() const' 'size(int) const' X::size ::size 'X::size() const'
-      ns::size Y::size 'Y::size() const' A::X::size twice 'twice<int>' 'twice(int)' 'twice(double)')
+      ns::size Y::size 'Y::size() const' A::X::size twice 'twice<int>' 'twice(int)' 'twice(double)'
+      _Z4sizev _ZNK1X4sizeEv 'c2_wild.cc:size()' 'c2_wild.cc:X::size' 'c2_wild.cc:twice(int)')
 g++ -g -O2 -o "$T/c2_wild_o2" "$ROOT/tests/programs/c2_wild.cc" || fail "g++ -O2 c2_wild.cc"
 for w in "$PROGS/c2_wild" "$T/c2_wild_o2"; do
 	name=$(basename "$w")
