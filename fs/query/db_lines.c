@@ -422,12 +422,12 @@ static int line_in_frame(struct hs_db_image *img, uint64_t t, uint32_t tid, uint
  * of the caller's line: gdb stops there), else the same search in the
  * caller, stepping the caller's line. */
 static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
-		     uint64_t *t_out)
+		     const struct hs_db_step_filter *f, uint64_t *t_out)
 {
 	struct step_start cur, s;
-	uint64_t bound = t, from, to;
-	bool have;
-	int err;
+	uint64_t bound = t, from, to, t_ret = 0;
+	bool have, skip;
+	int err, r;
 
 	if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
 	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
@@ -441,6 +441,7 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 			/* it returned into the middle of the caller's line: go
 			 * on there, stepping the line that made the call */
 			bound = to - 1;
+			t_ret = to;
 			t = from;
 			depth--;
 			if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
@@ -448,7 +449,12 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 				return err;
 			continue;
 		}
-		if (!(have && s.depth == depth && same_line(&s, &cur)))
+		skip = have && s.depth == depth && same_line(&s, &cur);
+		/* after a return: the line of the row returned into */
+		if (t_ret && f && f->ret_line && s.depth == depth &&
+		    (r = f->ret_line(f->ctx, t_ret, s.t)) >= 0)
+			skip = r;
+		if (!skip)
 			break;
 		bound = s.t;
 	}
@@ -641,7 +647,7 @@ int hs_db_step_line_filtered(const struct hs_db_image *cimg, uint64_t t, enum hs
 		if ((err = db_open_calls(img, t, tid, &depth)))
 			return err;
 		return back ? back_over(img, t, tid, (uint32_t)depth, t_out) :
-			      next_over(img, t, tid, (uint32_t)depth, t_out);
+			      next_over(img, t, tid, (uint32_t)depth, f, t_out);
 	}
 	err = step_into(img, t, tid, back, f, t_out);
 	if (!back) {

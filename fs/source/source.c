@@ -1754,10 +1754,29 @@ int hs_src_function_signature(struct hs_src *s, uint64_t entry, char *buf, size_
 		return -ENOENT;
 	/* C++: the demangled symbol ("int add<int>(int, int)", gdb prints it
 	 * without the return type); C: the frame name */
-	if (loc.linkage_name && !strncmp(loc.linkage_name, "_Z", 2) && loc.signature)
+	if (loc.linkage_name && !strncmp(loc.linkage_name, "_Z", 2) && loc.signature) {
+		char *clone;
+
 		snprintf(buf, cap, "%s", src_sig_name(loc.signature));
-	else
+		/* gcc's clone (_ZNK1X4sizeEv.isra.0) has DWARF of the
+		 * function it copies, whose name gdb shows: "X::size() const",
+		 * not the symbol's "... [clone .isra.0]" */
+		if (loc.file && (clone = strstr(buf, " [clone .")))
+			*clone = 0;
+	} else {
 		snprintf(buf, cap, "%s", loc.function);
+	}
+	return 0;
+}
+
+int hs_src_demangled_signature(const char *mangled, char *buf, size_t cap)
+{
+	char *d = src_demangle(mangled);
+
+	if (!d)
+		return -EINVAL;
+	snprintf(buf, cap, "%s", src_sig_name(d));
+	free(d);
 	return 0;
 }
 

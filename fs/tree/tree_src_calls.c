@@ -16,6 +16,9 @@ struct callee_scan {
 	uint64_t main_t;        /* tree_main_t's, UINT64_MAX: none */
 	struct call_name *v;
 	size_t n, cap;
+	/* the callees that are PLT stubs, by the stub's name (malloc@plt) */
+	struct call_name *stubs;
+	size_t n_stubs, cap_stubs;
 	int err;
 };
 
@@ -123,6 +126,47 @@ static void inline_name(struct hs_src *s, uint64_t key, char *buf, size_t cap)
 	snprintf(buf, cap, "0x%" PRIx64 "~%u", HS_DB_INLINE_PC(key), HS_DB_INLINE_K(key));
 }
 
+/* A callee that is a PLT stub (a call filed under the function the stub
+ * leads to) is kept under the stub's name too: gdb's `break malloc@plt`
+ * stops in the stubs of that name (the program's and each library's),
+ * each time a call goes through one. */
+static bool stub_name(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	return len > 4 && !strcmp(name + len - 4, "@plt") && !strchr(name, '/');
+}
+
+/* A name of one callee appended to *v (*n of *cap). */
+static int name_push(struct call_name **v, size_t *n, size_t *cap, const char *name,
+		     uint64_t callee, uint64_t calls)
+{
+	uint64_t *one;
+
+	if (hs_grow((void **)v, cap, *n + 1, sizeof(**v)) || !(one = malloc(sizeof(*one))))
+		return -ENOMEM;
+	*one = callee;
+	(*v)[*n] = (struct call_name){ strdup(name), one, 1, calls, 1 };
+	if (!(*v)[*n].name) {
+		free(one);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+/* ... by its name as gdb shows it ("operator new(unsigned long)@plt";
+ * gdb's `break _Znwm@plt` is not looked up: plt.c keeps no mangled name) */
+static int collect_stub(struct callee_scan *c, uint64_t callee, uint64_t calls)
+{
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(c->src, callee, &loc) || loc.func_start != callee ||
+	    !stub_name(loc.function))
+		return 0;
+	return name_push(&c->stubs, &c->n_stubs, &c->cap_stubs, loc.function, callee, calls);
+}
+
 static int left_untailed(void *ctx, const struct hs_db_call *c)
 {
 	(void)ctx;
@@ -149,7 +193,6 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 {
 	struct callee_scan *c = ctx;
 	char name[256];
-	uint64_t *v;
 	int hop = thunk_hop(c, callee);
 
 	if (hop)
@@ -170,21 +213,11 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 		inline_name(c->src, callee, name, sizeof(name));
 	else if (in_valgrind_preload(c->src, callee))
 		return 0;
+	else if ((hop = collect_stub(c, callee, calls)) < 0)
+		return hop;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
-	if (hs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
-		return -ENOMEM;
-	v = malloc(sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	*v = callee;
-	c->v[c->n] = (struct call_name){ strdup(name), v, 1, calls };
-	if (!c->v[c->n].name) {
-		free(v);
-		return -ENOMEM;
-	}
-	c->n++;
-	return 0;
+	return name_push(&c->v, &c->n, &c->cap, name, callee, calls);
 }
 
 /* name without its template arguments (every balanced <...>) into out;
@@ -226,6 +259,30 @@ static int tmpl_cmp(const void *a, const void *b)
 	return c ? c : (x->name < y->name ? -1 : x->name > y->name);
 }
 
+/* Names whose functions a listed name's `break` also stops in (gdb's
+ * wild matching: X::size and twice<int> for a listed size and twice),
+ * merged into it once its own callees and aliases are known
+ * (wild_apply): the listed node into takes in node from's. */
+struct wild_pend {
+	size_t into, from;
+};
+
+struct wild_pends {
+	struct wild_pend *v;
+	size_t n, cap;
+};
+
+/* The nodes t[0..m) (distinct) go into the listed node into. */
+static int wild_defer(struct wild_pends *p, size_t into, const struct tmpl *t, size_t m)
+{
+	if (hs_grow((void **)&p->v, &p->cap, p->n + m, sizeof(*p->v)))
+		return -ENOMEM;
+	for (size_t k = 0; k < m; k++)
+		if (t[k].name != into)
+			p->v[p->n++] = (struct wild_pend){ into, t[k].name };
+	return 0;
+}
+
 /* One group entry for names v[t[0..m)], appended at v[*n] (room made). */
 static int add_group(struct call_name **v, size_t *n, size_t *cap, const struct tmpl *t,
 		     size_t m)
@@ -254,8 +311,11 @@ static int add_group(struct call_name **v, size_t *n, size_t *cap, const struct 
 
 /* The template groups after the w sorted names of v: a stripped name of
  * one name or more that is no name listed itself (a single instance too:
- * inlined, it has no entry that the alias lookup could find). */
-static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups)
+ * inlined, it has no entry that the alias lookup could find); one that is
+ * takes them in (p: gdb's `break twice` stops in twice(double) and in
+ * every twice<T>). */
+static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_groups,
+		      struct wild_pends *p)
 {
 	struct tmpl *t = calloc(w ? w : 1, sizeof(*t));
 	size_t nt = 0, n = w;
@@ -270,13 +330,13 @@ static int add_groups(struct call_name **v, size_t w, size_t *cap, size_t *n_gro
 	if (nt)
 		qsort(t, nt, sizeof(*t), tmpl_cmp);
 	for (size_t i = 0, j; i < nt && !err; i = j) {
-		struct call_name key = { .name = t[i].stripped };
+		struct call_name key = { .name = t[i].stripped }, *own;
 
 		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
 			;
-		if (bsearch(&key, *v, w, sizeof(key), name_cmp))
-			continue;
-		err = add_group(v, &n, cap, t + i, j - i);
+		own = bsearch(&key, *v, w, sizeof(key), name_cmp);
+		err = own ? wild_defer(p, (size_t)(own - *v), t + i, j - i) :
+			    add_group(v, &n, cap, t + i, j - i);
 	}
 	*n_groups = n - w;
 	free(t);
@@ -537,8 +597,10 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
  * that only ran inlined has none, and a short name of several functions
  * stands for all of them.  So each short name of a function that only ran
  * inlined, or of two listed names or more, gets a group (looked up, not
- * listed).  A listed name stays itself (gdb's `break size` also stops in
- * any X::size). */
+ * listed), and a short name that is listed itself takes in the functions
+ * it names in other scopes (wild_apply: gdb's `break size` stops in size
+ * and in every X::size, ns::size, Y<int>::size; `break X::size` in
+ * A::X::size too; gdb 13 matches so also after a leading "::"). */
 
 /* The keyword operator at p (not "cooperator")? */
 static bool at_operator(const char *name, const char *p)
@@ -659,15 +721,18 @@ static int wild_merge(struct call_name *v, struct call_name *g, const struct tmp
 
 /* Does the key of t[0..m) (its nodes distinct) need a group of its own:
  * two listed names or more, or one that only ran inlined?  Those of a
- * listed name or a template's group (merged in, *merged) do not. */
+ * listed name (deferred to p) or a template's group (merged in) do not;
+ * *merged: 0 or -errno. */
 static bool wild_wanted(struct call_name *v, size_t w, size_t n_groups, const struct tmpl *t,
-			size_t m, int *merged)
+			size_t m, struct wild_pends *p, int *merged)
 {
-	struct call_name key = { .name = (char *)t[0].stripped };
+	struct call_name key = { .name = (char *)t[0].stripped }, *own;
 
 	*merged = 0;
-	if (bsearch(&key, v, w, sizeof(key), name_cmp))
+	if ((own = bsearch(&key, v, w, sizeof(key), name_cmp))) {
+		*merged = wild_defer(p, (size_t)(own - v), t, m);
 		return false;
+	}
 	for (size_t g = w; g < w + n_groups; g++)
 		if (!strcmp(v[g].name, t[0].stripped)) {
 			*merged = wild_merge(v, &v[g], t, m);
@@ -681,9 +746,10 @@ static bool wild_wanted(struct call_name *v, size_t w, size_t n_groups, const st
 	return true;
 }
 
-/* The groups of short names after the w names and *n_groups groups of v. */
+/* The groups of short names after the w names and *n_groups groups of v
+ * (those of listed names deferred to p). */
 static int add_wild_groups(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
-			   size_t w, size_t *cap, size_t *n_groups)
+			   size_t w, size_t *cap, size_t *n_groups, struct wild_pends *p)
 {
 	struct tmpl *t = NULL;
 	size_t nt = 0, cap_t = 0, n = w + *n_groups;
@@ -699,10 +765,130 @@ static int add_wild_groups(const struct hs_db_image *img, struct hs_src *s, stru
 		for (j = i + 1; j < nt && !strcmp(t[j].stripped, t[i].stripped); j++)
 			;
 		m = wild_unique(t + i, j - i);
-		if (wild_wanted(*v, w, *n_groups, t + i, m, &err) && !err)
+		if (wild_wanted(*v, w, *n_groups, t + i, m, p, &err) && !err)
 			err = add_group(v, &n, cap, t + i, m);
 	}
 	free(t);
+	*n_groups = n - w;
+	return err;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* The callees of v[from][0..n_own) that v[into] lacks, appended to it
+ * (sorted: into's merged callees are unique there). */
+static int wild_take(struct call_name *into, const struct call_name *from,
+		     const uint64_t *own_sorted)
+{
+	size_t n = into->n_callees;
+	uint64_t *p = realloc(into->callees, (n + from->n_own) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	into->callees = p;
+	for (size_t i = 0; i < from->n_own; i++)
+		if (!bsearch(&from->callees[i], own_sorted, into->n_own, sizeof(uint64_t), u64_cmp))
+			p[n++] = from->callees[i];
+	into->n_callees = n;
+	into->calls += from->calls;
+	return 0;
+}
+
+/* The callees of a listed node past its own: sorted, repeats left out
+ * (two scopes' names can bring one function twice). */
+static void wild_unique_tail(struct call_name *c)
+{
+	uint64_t *t = c->callees + c->n_own;
+	size_t n = c->n_callees - c->n_own, k = 0;
+
+	if (!n)
+		return;
+	qsort(t, n, sizeof(*t), u64_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || t[i] != t[k - 1])
+			t[k++] = t[i];
+	c->n_callees = c->n_own + k;
+}
+
+/* The deferred merges of p into the w listed names of v: each takes in
+ * the own callees (n_own: its functions and aliases, set here) of the
+ * names it stands for too, reading no other merge's. */
+static int wild_apply(struct call_name *v, size_t w, const struct wild_pends *p)
+{
+	uint64_t *own = NULL;
+	size_t into = SIZE_MAX;
+	int err = 0;
+
+	for (size_t i = 0; i < w; i++)
+		v[i].n_own = v[i].n_callees;
+	for (size_t i = 0; i < p->n && !err; i++) {
+		if (p->v[i].into != into) {
+			into = p->v[i].into;
+			free(own);
+			own = malloc((v[into].n_own + 1) * sizeof(*own));
+			if (!own) {
+				err = -ENOMEM;
+				break;
+			}
+			memcpy(own, v[into].callees, v[into].n_own * sizeof(*own));
+			qsort(own, v[into].n_own, sizeof(*own), u64_cmp);
+		}
+		err = wild_take(&v[into], &v[p->v[i].from], own);
+	}
+	free(own);
+	for (size_t i = 0; i < w; i++)
+		wild_unique_tail(&v[i]);
+	return err;
+}
+
+static int pend_cmp(const void *a, const void *b)
+{
+	const struct wild_pend *x = a, *y = b;
+
+	return x->into < y->into ? -1 : x->into > y->into;
+}
+
+/* The stub names (c->stubs: malloc@plt, one callee each) as groups after
+ * the w names and *n_groups groups of c->v, one per name (the stubs of
+ * the program and of each library); a name listed itself (a stub whose
+ * target is not known) needs none.  c->stubs is used up. */
+static int add_stub_groups(struct callee_scan *c, size_t w, size_t *n_groups)
+{
+	size_t n = w + *n_groups, i, j;
+	int err = 0;
+
+	if (c->n_stubs)
+		qsort(c->stubs, c->n_stubs, sizeof(*c->stubs), name_cmp);
+	for (i = 0; i < c->n_stubs; i = j) {
+		struct call_name *g = &c->stubs[i];
+
+		for (j = i + 1; j < c->n_stubs && !strcmp(c->stubs[j].name, g->name); j++) {
+			if (!err)
+				err = callees_add(&g->callees, &g->n_callees, &c->stubs[j]);
+			g->calls += c->stubs[j].calls;
+		}
+		if (err || bsearch(g, c->v, w, sizeof(*g), name_cmp))
+			continue;
+		if (hs_grow((void **)&c->v, &c->cap, n + 1, sizeof(*c->v))) {
+			err = -ENOMEM;
+			continue;
+		}
+		c->v[n++] = *g;
+		g->name = NULL;
+		g->callees = NULL;
+	}
+	for (i = 0; i < c->n_stubs; i++) {
+		free(c->stubs[i].name);
+		free(c->stubs[i].callees);
+	}
+	free(c->stubs);
+	c->stubs = NULL;
+	c->n_stubs = 0;
 	*n_groups = n - w;
 	return err;
 }
@@ -712,6 +898,7 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		       struct tree_src_image *si, struct hs_src *s, uint64_t main_t)
 {
 	struct callee_scan c = { .img = tree_image(tree, n), .src = s, .main_t = main_t };
+	struct wild_pends pend = { 0 };
 	size_t w = 0, i;
 	int err;
 
@@ -739,11 +926,19 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 		c.v[w++] = c.v[i];
 	}
 	c.n = w;
-	err = add_groups(&c.v, w, &c.cap, &si->n_groups);
+	err = add_groups(&c.v, w, &c.cap, &si->n_groups, &pend);
 	if (err == 0)
-		err = add_wild_groups(c.img, s, &c.v, w, &c.cap, &si->n_groups);
+		err = add_wild_groups(c.img, s, &c.v, w, &c.cap, &si->n_groups, &pend);
 	if (err == 0)
 		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
+	if (err == 0) {
+		if (pend.n)
+			qsort(pend.v, pend.n, sizeof(*pend.v), pend_cmp);
+		err = wild_apply(c.v, w, &pend);
+	}
+	free(pend.v);
+	if (err == 0)
+		err = add_stub_groups(&c, w, &si->n_groups);
 	if (err < 0) {
 		c.n = w + si->n_groups;
 		si->n_groups = 0;
@@ -766,6 +961,11 @@ fail:
 		free(c.v[k].callees);
 	}
 	free(c.v);
+	for (size_t k = 0; k < c.n_stubs; k++) {
+		free(c.stubs[k].name);
+		free(c.stubs[k].callees);
+	}
+	free(c.stubs);
 	return err;
 }
 
@@ -802,12 +1002,14 @@ static int build_entries(struct hs_tree *tree, const struct hs_tree_node *n,
 	size_t total = 0, k = 0;
 
 	for (size_t i = 0; i < si->n_names; i++)
-		total += si->names[i].n_callees;
+		total += si->names[i].n_own;
 	si->entries = malloc((total + 1) * sizeof(*si->entries));
 	if (!si->entries)
 		return -ENOMEM;
+	/* a function's entry is its own name's, not that of a name whose
+	 * `break` also stops there (n_own) */
 	for (size_t i = 0; i < si->n_names; i++)
-		for (size_t j = 0; j < si->names[i].n_callees; j++)
+		for (size_t j = 0; j < si->names[i].n_own; j++)
 			if (!HS_DB_INLINE_K(si->names[i].callees[j])) /* no function's entry */
 				si->entries[k++] = (struct call_entry){
 					tree_src_reached(img, s, si->names[i].callees[j]), i };
@@ -836,35 +1038,42 @@ static int alias_entry(void *ctx, uint64_t addr)
 	return 0;
 }
 
-/* The listed name a signature is of: the one its function's entry is
- * filed under (hit), or its name without parameters ("geo::scale" of
- * "geo::scale(long, int)": an overload that only ran inlined); -1. */
+/* The name (listed or a group) that covers every function gdb's `break
+ * SIG` stops in: its name without parameters ("size" of "size() const":
+ * size(), ns::size(), X::size() const are all in it; "geo::scale" of
+ * "geo::scale(long, int)": an overload that only ran inlined), else the
+ * one its function's entry is filed under (hit); -1. */
 static ssize_t sig_node(const struct tree_src_image *si, const char *sig,
 			const struct call_entry *hit)
 {
-	struct call_name key = { 0 }, *n;
+	struct call_name key = { 0 }, *n = NULL;
 	char name[256];
 	int angle = 0;
 	size_t k;
 
-	if (hit)
-		return (ssize_t)hit->name;
-	if (strstr(sig, "operator"))
-		return -1; /* "operator()(int) const": no parameter list to cut */
+	if (strstr(sig, "operator")) /* "operator()(int) const": no parameter list to cut */
+		return hit ? (ssize_t)hit->name : -1;
 	for (k = 0; sig[k] && k + 1 < sizeof(name) && (sig[k] != '(' || angle); k++) {
 		angle += sig[k] == '<' ? 1 : sig[k] == '>' ? -1 : 0;
 		name[k] = sig[k];
 	}
+	while (k && name[k - 1] == ' ')
+		k--;
 	name[k] = 0;
 	key.name = name;
-	n = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
-	return n ? n - si->names : -1;
+	if (si->n_names)
+		n = bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp);
+	for (size_t g = si->n_names; !n && g < si->n_names + si->n_groups; g++)
+		if (!strcmp(si->names[g].name, name))
+			n = &si->names[g];
+	return n ? n - si->names : hit ? (ssize_t)hit->name : -1;
 }
 
 /* calls/<signature> ("Leaf::bump(double)"): the calls of the name's
  * callees of that signature (hs_src_function_signature's, spaces left
- * out), as gdb's `break Leaf::bump(double)` stops in that overload, its
- * inlined copies too; -ENOENT when none has it. */
+ * out, or a tail of it: tree_src_sig_matches), as gdb's `break
+ * Leaf::bump(double)` stops in that overload, its inlined copies too;
+ * -ENOENT when none has it. */
 static int sig_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      const struct tree_src_image *si, struct hs_src *s, const char *sig,
 		      const struct call_entry *hit, struct hs_tree_node *out)
@@ -879,7 +1088,7 @@ static int sig_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return -ENOENT;
 	for (size_t i = 0; i < si->names[node].n_callees; i++) {
 		tree_src_callee_sig(img, s, si->names[node].callees[i], buf, sizeof(buf));
-		match += tree_src_sig_hash(buf) == want;
+		match += tree_src_sig_matches(buf, want);
 	}
 	if (!match)
 		return -ENOENT;
@@ -902,6 +1111,7 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 {
 	struct alias_find f = { .si = si };
 	struct hs_src *s;
+	char sig[512];
 	int err = tree_src_get(tree, dir, &s);
 
 	if (err < 0)
@@ -919,6 +1129,11 @@ static int alias_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		return err;
 	if (strchr(name, '(') && strncmp(name, "_Z", 2) &&
 	    (err = sig_lookup(tree, dir, si, s, name, f.hit, out)) != -ENOENT)
+		return err;
+	/* gdb demangles a mangled name and looks the signature up, in
+	 * every scope (`break _Z4sizev` stops in ns::size() too) */
+	if (!strncmp(name, "_Z", 2) && hs_src_demangled_signature(name, sig, sizeof(sig)) == 0 &&
+	    strchr(sig, '(') && (err = sig_lookup(tree, dir, si, s, sig, f.hit, out)) != -ENOENT)
 		return err;
 	if (!f.hit)
 		return -ENOENT;
@@ -957,6 +1172,21 @@ static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint
 	return m >= n && !strcmp(loc.file + m - n, file) && (m == n || loc.file[m - n - 1] == '/');
 }
 
+/* Is the callee one the node fn picks of its name's (all; the overload at
+ * entry b; those of signature hash b: tree_calls_lookup)? */
+static bool node_picks(const struct hs_db_image *img, struct hs_src *s,
+		       const struct hs_tree_node *fn, uint64_t callee)
+{
+	char buf[512];
+
+	if (!fn->b)
+		return true;
+	if (fn->sub != CALL_BY_SIG)
+		return !HS_DB_INLINE_K(callee) && tree_src_reached(img, s, callee) == fn->b;
+	tree_src_callee_sig(img, s, callee, buf, sizeof(buf));
+	return tree_src_sig_matches(buf, fn->b);
+}
+
 /* calls/FILE:FUNCTION: the calls of FUNCTION's callees defined in FILE, as
  * gdb's `break FILE:FUNCTION` stops only there (two static functions of
  * one name in two files); -ENOENT when name is not of that form (FILE has
@@ -983,16 +1213,18 @@ static int file_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		err = tree_src_get_names(tree, dir, &si);
 	if (err == 0)
 		err = tree_src_get(tree, dir, &s);
-	if (err != 0 || fn.b)
-		return err != 0 ? err : -ENOENT; /* an overload picked: not with a file */
+	if (err != 0)
+		return err;
 	cn = &si->names[fn.a];
+	/* with a signature too (`break a.cc:size()`): those of both */
 	for (size_t i = 0; i < cn->n_callees && i < 64; i++)
-		if (callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))
+		if (node_picks(tree_image(tree, dir), s, &fn, cn->callees[i]) &&
+		    callee_in_file(tree_image(tree, dir), s, cn->callees[i], file))
 			mask |= 1ull << i;
 	if (!mask)
 		return -ENOENT;
 	*out = fn;
-	if (mask != (cn->n_callees >= 64 ? UINT64_MAX : (1ull << cn->n_callees) - 1)) {
+	if (fn.b || mask != (cn->n_callees >= 64 ? UINT64_MAX : (1ull << cn->n_callees) - 1)) {
 		out->sub = CALL_BY_FILE;
 		out->b = mask;
 	}
@@ -1009,6 +1241,10 @@ int tree_calls_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 
 	if (err < 0)
 		return err;
+	/* gdb 13's `break ::size` still stops in X::size: a leading "::"
+	 * names no scope */
+	if (name[0] == ':' && name[1] == ':' && name[2] && name[2] != ':')
+		return tree_calls_lookup(tree, dir, name + 2, out);
 	hit = si->n_names ? bsearch(&key, si->names, si->n_names, sizeof(key), name_cmp) : NULL;
 	for (size_t g = si->n_names; !hit && g < si->n_names + si->n_groups; g++)
 		if (!strcmp(si->names[g].name, name))

@@ -53,6 +53,11 @@ struct call_name {
 	uint64_t *callees;     /* function entries with that name */
 	size_t n_callees;
 	uint64_t calls;
+	/* a listed name's callees[0..n_own): the functions filed under it
+	 * and those carrying it as another name (aliases); the rest are
+	 * other names' functions that gdb's `break <name>` also stops in
+	 * (wild matching: X::size for size), which are not its entries */
+	size_t n_own;
 };
 
 struct call_entry {
@@ -294,11 +299,23 @@ void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64
  * them): a K_CALL node of sub CALL_BY_SIG holds, in b, the one of the
  * overload it picks. */
 uint64_t tree_src_sig_hash(const char *sig);
+/* Does gdb's `break SIG` (want: tree_src_sig_hash(SIG)) stop in the
+ * function of signature sig: SIG is sig, or its last components after a
+ * "::" (wild matching: "size() const" for "A::X::size() const"), with or
+ * without the template arguments before the parameters ("twice(int)" for
+ * "twice<int>(int)", "Y::size() const" for "Y<int>::size() const")? */
+bool tree_src_sig_matches(const char *sig, uint64_t want);
 #define CALL_BY_SIG 1
 /* calls/FILE:FUNCTION (gdb's `break same_b.c:helper`): a K_CALL node of sub
  * CALL_BY_FILE holds, in b, the bit mask of its name's callees (the first
  * 64) defined in FILE. */
 #define CALL_BY_FILE 2
+
+/* struct hs_db_step_filter's ret_line for fs/query's next (ctx: a
+ * struct hs_tree_step_ctx, s may be NULL): is the caller's start at t of
+ * the row's line gdb steps after the return at t_ret (1), not (0), or no
+ * answer (-1)? */
+int tree_src_next_ret_line(void *ctx, uint64_t t_ret, uint64_t t);
 
 /* ---- tree_src_locals.c ------------------------------------------------------------ */
 

@@ -437,8 +437,13 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
 		err = step_over_inline(tree, n, &sc, how, t);
 		/* no copies there, or too long a walk: fs/query's answer */
-		if (err == -E2BIG)
-			err = hs_db_step_line_filtered(sc.img, n->t, how, NULL, t);
+		if (err == -E2BIG) {
+			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
+							.ctx = &sc };
+
+			err = hs_db_step_line_filtered(sc.img, n->t, how,
+						       how == HS_DB_STEP_OVER ? &fo : NULL, t);
+		}
 		/* gdb's next, as its step, stops as a signal it stops on
 		 * arrives and goes into the handler with the next `next`:
 		 * one stop, the handler's first instruction, at -O0 and -O2 */

@@ -134,6 +134,63 @@ uint64_t tree_src_sig_hash(const char *sig)
 	return XXH64(buf, k, 0);
 }
 
+/* Is want the hash of s[0..n) or of a tail of it after a "::" of its
+ * name part (before the parameters at params; at an operator's keyword
+ * the scan stops: its '<' and '(' are no brackets)? */
+static bool sig_tail_hash(const char *s, size_t n, size_t params, uint64_t want)
+{
+	int depth = 0;
+
+	if (XXH64(s, n, 0) == want)
+		return true;
+	for (size_t i = 0; i + 2 < params; i++) {
+		if ((i == 0 || s[i - 1] == ':') && !strncmp(s + i, "operator", 8))
+			break;
+		if (s[i] == '<' || s[i] == '{' || s[i] == '(')
+			depth++;
+		else if ((s[i] == '>' || s[i] == '}' || s[i] == ')') && depth)
+			depth--;
+		else if (!depth && s[i] == ':' && s[i + 1] == ':' &&
+			 XXH64(s + i + 2, n - i - 2, 0) == want)
+			return true;
+	}
+	return false;
+}
+
+bool tree_src_sig_matches(const char *sig, uint64_t want)
+{
+	char buf[512], bare[512];
+	size_t k = 0, params = 0, b = 0, bare_params = 0;
+	int depth = 0;
+
+	for (; *sig && k < sizeof(buf); sig++)
+		if (*sig != ' ')
+			buf[k++] = *sig;
+	/* the parameters: the first '(' outside brackets ("{lambda(int)#1}") */
+	while (params < k && (buf[params] != '(' || depth)) {
+		depth += buf[params] == '<' || buf[params] == '{' ? 1 :
+			 (buf[params] == '>' || buf[params] == '}') && depth ? -1 : 0;
+		params++;
+	}
+	if (sig_tail_hash(buf, k, params, want))
+		return true;
+	if (memmem(buf, params, "operator", 8))
+		return false;
+	/* gdb leaves out the template arguments its query has none of */
+	depth = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (i < params && buf[i] == '<')
+			depth++;
+		else if (i < params && buf[i] == '>' && depth)
+			depth--;
+		else if (!depth || i >= params)
+			bare[b++] = buf[i];
+		if (i + 1 == params)
+			bare_params = b;
+	}
+	return b < k && sig_tail_hash(bare, b, bare_params, want);
+}
+
 /* Whether callee i of the name is one a node picks (tree_calls_lookup):
  * all, the overload at entry b, those of signature hash b, or those of
  * FILE (bit i of b). */
@@ -149,7 +206,7 @@ static bool picked(const struct hs_db_image *img, struct hs_src *s,
 	if (n->sub != CALL_BY_SIG)
 		return !HS_DB_INLINE_K(callee) && tree_src_reached(img, s, callee) == n->b;
 	tree_src_callee_sig(img, s, callee, buf, sizeof(buf));
-	return tree_src_sig_hash(buf) == n->b;
+	return tree_src_sig_matches(buf, n->b);
 }
 
 /* Copies of the name's functions nested in each other that start at one

@@ -1083,3 +1083,45 @@ out:
 	free(x.r);
 	return err;
 }
+
+/* ---- next out of a frame without inlined copies ----------------------------------
+ * fs/query's next (hs_db_step_line_filtered, f->ret_line): where the frame
+ * returns into the middle of a caller's row before the next stop, gdb's
+ * `next` goes on there with that row's line (infrun.c: the frame changed,
+ * and a pc in a row's middle refreshes the step info), not with the line
+ * that made the call.  At -O2 the call is often in a non-statement row of
+ * another line (`x = g(f(a))`'s row of the line after): gdb stops at the
+ * next statement row of the line stepped before the call, which fs/query's
+ * own rule would go past. */
+
+static int line_at(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+		   struct hs_src_line_info *li)
+{
+	struct hs_db_regs *r = malloc(sizeof(*r));
+	uint32_t tid;
+	int err = r ? hs_db_thread_at(img, t, &tid) : -ENOMEM;
+
+	if (err == 0)
+		err = hs_db_regs_at(img, t, tid, r);
+	if (err == 0)
+		err = hs_src_line_info(s, r->regs.rip, li);
+	free(r);
+	return err;
+}
+
+int tree_src_next_ret_line(void *ctx, uint64_t t_ret, uint64_t t)
+{
+	struct hs_tree_step_ctx *sc = ctx;
+	struct hs_src_line_info ret, at;
+
+	if (!sc->s || line_at(sc->img, sc->s, t_ret, &ret) || !ret.line)
+		return -1;
+	if (ret.row_start)
+		/* a statement row there started a line (no start at t_ret:
+		 * the same line, fs/query's rule); no statement: gdb forgets
+		 * its line (frame changed) and stops at the next start */
+		return ret.is_stmt ? -1 : 0;
+	if (line_at(sc->img, sc->s, t, &at) || !at.line)
+		return -1;
+	return at.file_id == ret.file_id && at.line == ret.line;
+}

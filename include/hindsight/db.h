@@ -567,9 +567,17 @@ enum hs_db_step_enter {
 	HS_DB_STEP_SKIP = 1,        /* runs it to its return */
 	HS_DB_STEP_SKIP_CALLER = 2, /* ... and the caller has no lines */
 };
+/* OVER takes only ret_line (f NULL or ret_line NULL: the rule above):
+ * where the frame `next` steps in returns before its next stop, gdb goes
+ * on in the caller with the line of the row it returns into (its middle:
+ * the row's line; a row start that is no statement: no line), not the
+ * line that made the call; ret_line(ctx, t_ret, t) says whether the
+ * caller's start at t is of the line gdb steps after the return at t_ret:
+ * 1 yes (gdb goes on), 0 no (it stops), < 0 no answer (the call's line). */
 struct hs_db_step_filter {
 	enum hs_db_step_enter (*enter)(void *ctx, const struct hs_db_call *c);
 	bool (*stops)(void *ctx, uint64_t pc);
+	int (*ret_line)(void *ctx, uint64_t t_ret, uint64_t t);
 	void *ctx;
 };
 int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,

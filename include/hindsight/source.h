@@ -178,6 +178,10 @@ int hs_src_function_names(struct hs_src *s, uint64_t entry, hs_src_name_fn cb, v
  * "Leaf::bump() const"); C: its name, as hs_src_lookup's function.  Into
  * buf (truncated to cap).  0, or -ENOENT (no function starts at entry). */
 int hs_src_function_signature(struct hs_src *s, uint64_t entry, char *buf, size_t cap);
+/* A C++ symbol ("_ZNK1X4sizeEv") as hs_src_function_signature spells its
+ * function ("X::size() const"): gdb's `break _ZNK1X4sizeEv` looks that up,
+ * in every scope.  Into buf (truncated to cap); -EINVAL: not mangled. */
+int hs_src_demangled_signature(const char *mangled, char *buf, size_t cap);
 
 /* ---- inlined functions ------------------------------------------------------
  * At -O2 a function's body can be copied into its caller

@@ -17,13 +17,19 @@
 # run to the end, each breakpoint's hit count (a refused SPEC and a SPEC
 # of no hit are calls/SPEC's ENOENT); and tests/e2e/src_calls_inline.py
 # for the short names of c2_short_o2 (the pc of each hit, inline or not,
-# gdb's bt there, where each inlined copy is left).
+# gdb's bt there, where each inlined copy is left).  c2_wild (-O0, -O2): a
+# short name that is itself a function (size) stands for every scope's
+# (X::size, ns::size, A::X::size, inlined copies too), a signature for
+# every scope's of that signature (`break size() const`, and a mangled
+# name: gdb demangles it, `break _Z4sizev` stops in ns::size() too), with a
+# file too, and calls/size's signature column counts gdb's hits per
+# function.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built c2_short_o2
+require_built c2_short_o2 c2_wild
 cat >"$T/count.py" <<'PY'
 import gdb, os
 gdb.execute("set breakpoint pending off")
@@ -40,6 +46,26 @@ while gdb.selected_inferior().pid:
 with open(os.environ["OUT"], "w") as f:
     for spec, b in bps.items():
         f.write("%s\t%s\n" % (spec, b.hit_count if b is not None and b.hit_count else "none"))
+PY
+
+# and each hit's function (gdb's newest frame: an inlined copy's too), by
+# the SPECs of SIGSPECS: "SPEC<tab>signature<tab>hits" lines
+cat >"$T/sigs.py" <<'PY'
+import gdb, os, collections
+class B(gdb.Breakpoint):
+    def stop(self):
+        f = gdb.newest_frame().function()
+        self.sigs[f.print_name if f else "?"] += 1
+        return False
+bps = []
+for spec in os.environ["SIGSPECS"].split():
+    bps.append(B(spec))
+    bps[-1].sigs = collections.Counter()
+gdb.execute("run", to_string=True)
+with open(os.environ["OUT"], "w") as f:
+    for b in bps:
+        for sig, n in sorted(b.sigs.items()):
+            f.write("%s\t%s\t%d\n" % (b.location, sig, n))
 PY
 
 # counts NAME PROG SPEC...: each calls/SPEC of PROG's recording has as many
@@ -77,6 +103,27 @@ counts short_o2 "$PROGS/c2_short_o2" "${short[@]}"
 # anonymous namespace's
 g++ -g -O0 -o "$T/c2_short_o0" "$ROOT/tests/programs/c2_short_o2.cc" || fail "g++ -O0"
 counts short_o0 "$T/c2_short_o0" "${short[@]}" 'Box<int>::size' 'twice<int>'
+# a short name that is a function itself: gdb's `break size` also stops
+# in every other scope's size (wild matching), and calls/size holds them
+# all, each line's signature column naming the function as gdb's frame
+wild=(size 'size()' 'size(int)' 'size() const' 'size(int) const' X::size ::size 'X::size() const'
+      ns::size Y::size 'Y::size() const' A::X::size twice 'twice<int>' 'twice(int)' 'twice(double)'
+      _Z4sizev _ZNK1X4sizeEv 'c2_wild.cc:size()' 'c2_wild.cc:X::size' 'c2_wild.cc:twice(int)')
+g++ -g -O2 -o "$T/c2_wild_o2" "$ROOT/tests/programs/c2_wild.cc" || fail "g++ -O2 c2_wild.cc"
+for w in "$PROGS/c2_wild" "$T/c2_wild_o2"; do
+	name=$(basename "$w")
+	counts "$name" "$w" "${wild[@]}"
+	SIGSPECS="size X::size twice" OUT=$T/$name.sigs timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$T/sigs.py" "$w" </dev/null >"$T/$name.sgdb" 2>&1
+	[ -s "$T/$name.sigs" ] || fail "$name: gdb sigs oracle: $(grep -i 'error\|Traceback' "$T/$name.sgdb" | head -n 2)"
+	for spec in size X::size twice; do
+		cut -f2 "$T/$name.mnt/calls/$spec" | sort | uniq -c |
+			awk -v s="$spec" '{ n = $1; sub(/^ *[0-9]+ /, ""); printf "%s\t%s\t%d\n", s, $0, n }'
+	done | LC_ALL=C sort >"$T/$name.sigs.got"
+	LC_ALL=C sort "$T/$name.sigs" | diff - "$T/$name.sigs.got" >"$T/$name.sigs.diff" ||
+		fail "$name: calls/ signature column vs gdb's hits per function (<gdb >ours): $(head -n 4 "$T/$name.sigs.diff" | tr '\n' ' ')"
+done
+
 mf=("$ROOT"/tests/programs/c2_mf/c2_a.c "$ROOT"/tests/programs/c2_mf/c2_b.c)
 files=(hsq hb_twice c2_h.h:hsq c2_a.c:hsq c2_b.c:hsq c2_hb.h:hb_twice c2_hb.h:run_b
        c2_hb.h:lead c2_a.c:lead c2_h.h:lead c2_b.c:lead stdio.h:main c2_b.c:run_b c2_a.c:run_b)

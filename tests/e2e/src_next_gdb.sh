@@ -3,7 +3,9 @@
 #
 # The src_oracle tests derive next/reverse-next from gdb's step sequence;
 # this one asks gdb's `next` itself, so a call on a line (whose return gcc
-# marks with a new row of the same line) cannot make a stop gdb skips.
+# marks with a new row of the same line) cannot make a stop gdb skips; and
+# next_midrow.s (line rows edited as gcc -O2 writes them) a return into a
+# row's middle of another line than the call's.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 
@@ -93,4 +95,47 @@ done
 got=${got# }
 [ "$got" = "$want" ] || fail "siblings: next-line from first() visits '$got', gdb's next '$want'"
 n=$((n + $(echo "$want" | wc -w)))
-pass "$n lines as gdb's next (main of 3 programs, and out of a callee)"
+# next out of a callee into the middle of a caller's row of another line
+# (next_midrow.s: f called from a non-statement row of line 21, then a
+# statement row of line 20, the line stepped before the call): gdb takes
+# the row's line at the return and stops at line 20, not at the line after;
+# and from walk, where a non-statement row of line 12 lies between rows of
+# line 10 (no call: gdb keeps line 10).  Hindsight's next-line link, the
+# tree's (fs/query with the row at the return).
+cat >"$T/nextk.py" <<'PY'
+import gdb, os
+gdb.execute("set pagination off")
+gdb.execute("break " + os.environ["FN"], to_string=True)
+gdb.execute("ignore 1 %d" % (int(os.environ["K"]) - 1), to_string=True)
+gdb.execute("run >/dev/null", to_string=True)
+gdb.execute("delete")
+stops = []
+for i in range(int(os.environ["N"])):
+    f = gdb.selected_frame()
+    if not gdb.selected_inferior().pid or f.name() not in ("f", "walk", "walk2", "main"):
+        break
+    stops.append("%s:%d" % (f.name(), f.find_sal().line))
+    gdb.execute("next", to_string=True)
+print("NEXT-STOPS " + " ".join(stops))
+PY
+gcc -o "$T/midrow" "$ROOT/tests/programs/next_midrow.s" || fail "gcc next_midrow.s"
+record_ok "$T/midrow.trace" "$T/midrow"
+build_ok "$T/midrow.trace"
+for fk in f:1 f:2 walk:1 walk2:1; do
+	fn=${fk%:*} k=${fk#*:}
+	want=$(FN=$fn K=$k N=8 timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/nextk.py" "$T/midrow" \
+		</dev/null 2>&1 | sed -n 's/^NEXT-STOPS //p')
+	[ -n "$want" ] || fail "next_midrow: gdb gave no stops from $fn ($k)"
+	t=$("$HS" cat "$T/midrow.trace" "calls/$fn" | sed -n "${k}p" | cut -d' ' -f1)
+	path=time/$t/step-into
+	got=""
+	for _ in $(seq "$(echo "$want" | wc -w)"); do
+		where=$("$HS" cat "$T/midrow.trace" "$path/where") || break
+		got="$got ${where%%+*}:${where##*:}"
+		path=$path/next-line
+	done
+	got=${got# }
+	[ "$got" = "$want" ] || fail "next_midrow: next-line from $fn ($k) visits '$got', gdb's next '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+done
+pass "$n lines as gdb's next (main of 3 programs, out of a callee, into a row's middle)"
