@@ -8,8 +8,15 @@
  * types, enumerators) into one array sorted by name; a lookup is then a
  * binary search.  Names are borrowed from libdw (valid until dwfl_end),
  * DIEs kept as (module, offset).  Built and read under s->dw_lock.
+ *
+ * A namespace's or a class's variable is also indexed by its qualified
+ * name ("ns::C7::v"), computed once per unit by one walk over its
+ * namespaces (and the classes that declare such a variable): looking
+ * each definition's declaration up from the unit's top made a lookup of
+ * "ns::C7999::v" cost a walk per class with a member "v".
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,15 +76,30 @@ struct cx_name {
 	Dwarf_Off sub;          /* NK_ENUMERATOR: the enumerator itself */
 };
 
+/* A variable by its qualified name: the definition of a namespace's or a
+ * class's variable (gcc: at the top of the unit, DW_AT_specification to
+ * its declaration in that scope), or a variable with a location inside
+ * a namespace (clang puts the definition there). */
+struct cx_qname {
+	char *name;             /* "ns::inner::g", malloc'd */
+	uint32_t mod;
+	Dwarf_Off off;
+};
+
 struct src_names {
 	struct cx_name *e;
 	size_t n, cap;
+	struct cx_qname *q;
+	size_t nq, qcap;
 };
 
 void src_names_free(struct src_names *nm)
 {
 	if (!nm)
 		return;
+	for (size_t i = 0; i < nm->nq; i++)
+		free(nm->q[i].name);
+	free(nm->q);
 	free(nm->e);
 	free(nm);
 }
@@ -173,6 +195,21 @@ static int by_name(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *cu,
+		      size_t first);
+
+static int by_qname(const void *a, const void *b)
+{
+	const struct cx_qname *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->mod != y->mod)
+		return x->mod < y->mod ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
 static struct src_names *names_of(struct hs_src *s)
 {
 	struct src_names *nm;
@@ -190,7 +227,10 @@ static struct src_names *names_of(struct hs_src *s)
 		Dwarf_Die cu;
 
 		while (dw && dwarf_nextcu(dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
-			if (dwarf_offdie(dw, off + hsize, &cu) && add_cu(nm, (uint32_t)i, &cu)) {
+			size_t first = nm->n;
+
+			if (dwarf_offdie(dw, off + hsize, &cu) &&
+			    (add_cu(nm, (uint32_t)i, &cu) || qualify_cu(nm, (uint32_t)i, dw, &cu, first))) {
 				src_names_free(nm);
 				return NULL; /* ENOMEM: names are then searched unindexed */
 			}
@@ -199,6 +239,8 @@ static struct src_names *names_of(struct hs_src *s)
 	}
 	if (nm->n > 1) /* nm->e is NULL when there is none */
 		qsort(nm->e, nm->n, sizeof *nm->e, by_name);
+	if (nm->nq > 1)
+		qsort(nm->q, nm->nq, sizeof *nm->q, by_qname);
 	s->cx_names = nm;
 	return nm;
 }
@@ -399,21 +441,171 @@ int cx_frame_holders(struct cx *x, struct cx_comp *comps, int max)
 	return n > 0 ? n : 0;
 }
 
-/* Is d (a variable at the top of its unit, or inside a namespace) named
- * comps[0..n)?  Its declaration's place decides. */
-static bool qualified_is(Dwarf_Die *d, const struct cx_comp *comps, int n)
+/* ---- the qualified names ------------------------------------------------------- */
+
+/* A definition of the unit (def) whose declaration is the DIE at decl. */
+struct q_target {
+	Dwarf_Off decl, def;
+};
+
+/* One walk over a unit's namespaces: the definitions to name, sorted by
+ * their declarations' offsets, and the qualified name so far. */
+struct q_walk {
+	struct src_names *nm;
+	uint32_t mod;
+	const struct q_target *t;
+	size_t nt;
+	char path[1024];
+};
+
+static int by_decl(const void *a, const void *b)
+{
+	const struct q_target *x = a, *y = b;
+
+	return x->decl < y->decl ? -1 : x->decl > y->decl;
+}
+
+/* prefix[0..plen) "::" name as the qualified name of the DIE at off. */
+static int add_qname(struct src_names *nm, uint32_t mod, Dwarf_Off off, const char *prefix,
+		     size_t plen, const char *name)
+{
+	char *q;
+
+	if (hs_grow((void **)&nm->q, &nm->qcap, nm->nq + 1, sizeof(*nm->q)) ||
+	    asprintf(&q, "%.*s::%s", (int)plen, prefix, name) < 0)
+		return -ENOMEM;
+	nm->q[nm->nq++] = (struct cx_qname){ .name = q, .mod = mod, .off = off };
+	return 0;
+}
+
+/* The first target whose declaration is at off or after. */
+static size_t target_from(const struct q_walk *w, Dwarf_Off off)
+{
+	size_t a = 0, b = w->nt;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (w->t[mid].decl < off)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}
+
+static bool holder_tag(int tag)
+{
+	return tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+	       tag == DW_TAG_class_type || tag == DW_TAG_union_type;
+}
+
+/* The children of scope, named w->path[0..plen) (depth holders deep; in
+ * a namespace when ns): the targets declared there get their qualified
+ * names, and so do the variables defined there.  The holders are those
+ * of holders(): an anonymous namespace passed through, an unnamed class
+ * not entered, at most 16; a class is entered only when it declares a
+ * target (its members are many, its static variables few). */
+static int q_walk(struct q_walk *w, Dwarf_Die *scope, size_t plen, int depth, bool ns)
+{
+	Dwarf_Die ch, sib;
+	bool more;
+	int r = 0;
+
+	if (dwarf_child(scope, &ch) != 0)
+		return 0;
+	for (more = true; more && !r; ch = sib) {
+		Dwarf_Off off = dwarf_dieoffset(&ch), end;
+		int tag = dwarf_tag(&ch);
+		const char *nm = dwarf_diename(&ch);
+		size_t i = target_from(w, off), k;
+
+		more = dwarf_siblingof(&ch, &sib) == 0;
+		end = more ? dwarf_dieoffset(&sib) : (Dwarf_Off)-1;
+		for (; plen && nm && !r && i < w->nt && w->t[i].decl == off; i++)
+			r = add_qname(w->nm, w->mod, w->t[i].def, w->path, plen, nm);
+		/* clang defines a namespace's variable where it declares it */
+		if (!r && plen && ns && nm && tag == DW_TAG_variable &&
+		    dwarf_hasattr(&ch, DW_AT_location) && !dwarf_hasattr(&ch, DW_AT_specification))
+			r = add_qname(w->nm, w->mod, off, w->path, plen, nm);
+		if (r || !holder_tag(tag))
+			continue;
+		if (!nm && tag == DW_TAG_namespace) {
+			r = q_walk(w, &ch, plen, depth, true);
+			continue;
+		}
+		i = target_from(w, off + 1);
+		if (!nm || depth == 16 ||
+		    (tag != DW_TAG_namespace && (i == w->nt || w->t[i].decl >= end)) ||
+		    (k = strlen(nm)) + plen + 2 >= sizeof w->path)
+			continue;
+		if (plen)
+			memcpy(w->path + plen, "::", 2);
+		memcpy(w->path + plen + (plen ? 2 : 0), nm, k);
+		r = q_walk(w, &ch, plen + (plen ? 2 : 0) + k, depth + 1, tag == DW_TAG_namespace);
+	}
+	return r;
+}
+
+/* The qualified name of the definition at def whose declaration decl is
+ * in another unit (rare: a unit imported, dwz's shared one). */
+static int qualify_far(struct src_names *nm, uint32_t mod, Dwarf_Off def, Dwarf_Die *decl)
 {
 	struct cx_comp h[16];
-	Dwarf_Die decl, cu;
+	char path[1024];
+	Dwarf_Die cu;
+	const char *name = dwarf_diename(decl);
+	size_t plen = 0;
+	int n;
 
-	declaration(d, &decl);
-	if (!dwarf_diecu(&decl, &cu, NULL, NULL) || !cx_comp_is(dwarf_diename(&decl), &comps[n - 1]) ||
-	    holders(&cu, dwarf_dieoffset(&decl), h, 0, 16) != n - 1)
-		return false;
-	for (int k = 0; k < n - 1; k++)
-		if (h[k].len != comps[k].len || strncmp(h[k].s, comps[k].s, h[k].len))
-			return false;
-	return true;
+	if (!name || !dwarf_diecu(decl, &cu, NULL, NULL) ||
+	    (n = holders(&cu, dwarf_dieoffset(decl), h, 0, 16)) < 1)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		if (plen + h[k].len + 2 >= sizeof path)
+			return 0;
+		if (k) {
+			memcpy(path + plen, "::", 2);
+			plen += 2;
+		}
+		memcpy(path + plen, h[k].s, h[k].len);
+		plen += h[k].len;
+	}
+	return add_qname(nm, mod, def, path, plen, name);
+}
+
+/* The qualified names of unit cu (of dw, module mod), whose index
+ * entries are nm->e[first..]: 0 or -ENOMEM. */
+static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *cu,
+		      size_t first)
+{
+	struct q_walk w = { .nm = nm, .mod = mod };
+	struct q_target *t = NULL;
+	size_t nt = 0, cap = 0;
+	int r = 0;
+
+	for (size_t i = first; i < nm->n && !r; i++) {
+		Dwarf_Die d, decl, dcu;
+
+		if (nm->e[i].kind != NK_VAR_SCOPED ||
+		    !dwarf_offdie(dw, nm->e[i].off, &d))
+			continue;
+		declaration(&d, &decl);
+		if (!dwarf_diecu(&decl, &dcu, NULL, NULL) || dcu.addr != cu->addr)
+			r = qualify_far(nm, mod, nm->e[i].off, &decl);
+		else if (hs_grow((void **)&t, &cap, nt + 1, sizeof(*t)))
+			r = -ENOMEM;
+		else
+			t[nt++] = (struct q_target){ dwarf_dieoffset(&decl), nm->e[i].off };
+	}
+	if (nt > 1)
+		qsort(t, nt, sizeof *t, by_decl);
+	w.t = t;
+	w.nt = nt;
+	if (!r)
+		r = q_walk(&w, cu, 0, 0, false);
+	free(t);
+	return r;
 }
 
 /* A constant comps[k..n) names in scope (a class's "static const int K
@@ -451,24 +643,40 @@ int cx_names_qualified(struct cx *x, const struct cx_comp *comps, int n, Dwarf_D
 		       size_t *mod)
 {
 	struct hs_src *s = x->c->s;
-	struct src_names *nm;
-	size_t lo, hi, m0 = x->c->m ? (size_t)(x->c->m - s->mods) : SIZE_MAX;
-	int r = named(s, comps[n - 1].s, comps[n - 1].len, &nm, &lo, &hi);
+	struct src_names *nm = names_of(s);
+	size_t lo = 0, hi, len = 0, m0 = x->c->m ? (size_t)(x->c->m - s->mods) : SIZE_MAX;
+	char key[1024];
 
-	if (r == -ENOMEM)
-		return r;
+	if (!nm)
+		return -ENOMEM;
+	for (int k = 0; k < n; k++) {
+		if (len + comps[k].len + 2 >= sizeof key)
+			return -ENOENT;
+		if (k) {
+			memcpy(key + len, "::", 2);
+			len += 2;
+		}
+		memcpy(key + len, comps[k].s, comps[k].len);
+		len += comps[k].len;
+	}
+	key[len] = 0;
+	for (hi = nm->nq; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(nm->q[mid].name, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	/* this module's definition first, then any module's */
-	for (int pass = 0; pass < 2 && r == 0; pass++)
-		for (size_t i = lo; i < hi; i++) {
-			const struct cx_name *e = &nm->e[i];
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = lo; i < nm->nq && !strcmp(nm->q[i].name, key); i++) {
+			const struct cx_qname *q = &nm->q[i];
 
-			if ((e->kind != NK_VAR_EXT && e->kind != NK_VAR_STATIC &&
-			     e->kind != NK_VAR_SCOPED) ||
-			    (pass == 0) != (e->mod == m0) ||
-			    !dwarf_offdie(s->mods[e->mod].dw, e->off, out) ||
-			    !qualified_is(out, comps, n))
+			if ((pass == 0) != (q->mod == m0) ||
+			    !dwarf_offdie(s->mods[q->mod].dw, q->off, out))
 				continue;
-			*mod = e->mod;
+			*mod = q->mod;
 			return 0;
 		}
 	if (m0 < s->n_mods && x->have_cu && constant_in(&x->cu, comps, 0, n, out)) {
