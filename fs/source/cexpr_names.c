@@ -637,7 +637,12 @@ static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *
 		else
 			r = add_target(&w, dwarf_dieoffset(&decl), nm->e[i].off, func);
 	}
-	/* the definitions inside namespaces (clang's), then the names */
+	/* the definitions inside namespaces (clang's), then the names; C
+	 * has no namespaces and no classes with static members */
+	if (!w.nt && !src_die_cplus(cu)) {
+		free(w.t);
+		return r;
+	}
 	if (!r)
 		r = q_walk(&w, cu, 0, 0, false);
 	w.collect = false;
