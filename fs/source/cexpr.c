@@ -1395,39 +1395,6 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 	}
 }
 
-static int parse_sizeof(struct cx *x, struct cx_val *out)
-{
-	struct cx_type t;
-	struct cx_val v;
-	int r;
-
-	next(x);
-	if (is_op(x, "(")) {
-		const char *save = x->p;
-
-		next(x);
-		if (type_start(x)) {
-			if (parse_type(x, &t) || expect(x, ")"))
-				return -EINVAL;
-			cx_int_val(out, cx_size(&t), 8, false);
-			return 0;
-		}
-		x->p = save;
-		x->ts = save - 1;
-		x->tk = TK_PUNCT;
-		x->tlen = 1;
-	}
-	x->noeval++;
-	r = parse_unary(x, &v);
-	x->noeval--;
-	if (r || (v.msym && cx_coerce_ref(x, &v)))
-		return -EINVAL;
-	if (cx_class_of(&v.ty, NULL) == CL_REF)
-		cx_target(&v.ty, &v.ty);
-	cx_int_val(out, cx_size(&v.ty), 8, false);
-	return 0;
-}
-
 /* Finds the type named by comps[k..n) inside scope: namespaces and
  * classes on the way (a CU opens "std" many times: every one is tried). */
 static bool find_qualified(Dwarf_Die *scope, char **comps, int k, int n, Dwarf_Die *out)
@@ -1511,6 +1478,47 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	out->kind = CT_DIE;
 	out->nptr = stars;
 	out->ref = ref;
+	return 0;
+}
+
+static int parse_sizeof(struct cx *x, struct cx_val *out)
+{
+	struct cx_type t;
+	struct cx_val v;
+	int r;
+
+	next(x);
+	if (is_op(x, "(")) {
+		const char *save = x->p;
+
+		/* "sizeof(ns::In)", a qualified or template type */
+		if ((r = qualified_type(x, &t)) != -ENOENT) {
+			if (r)
+				return r;
+			next(x);
+			cx_int_val(out, cx_size(&t), 8, false);
+			return 0;
+		}
+		next(x);
+		if (type_start(x)) {
+			if (parse_type(x, &t) || expect(x, ")"))
+				return -EINVAL;
+			cx_int_val(out, cx_size(&t), 8, false);
+			return 0;
+		}
+		x->p = save;
+		x->ts = save - 1;
+		x->tk = TK_PUNCT;
+		x->tlen = 1;
+	}
+	x->noeval++;
+	r = parse_unary(x, &v);
+	x->noeval--;
+	if (r || (v.msym && cx_coerce_ref(x, &v)))
+		return -EINVAL;
+	if (cx_class_of(&v.ty, NULL) == CL_REF)
+		cx_target(&v.ty, &v.ty);
+	cx_int_val(out, cx_size(&v.ty), 8, false);
 	return 0;
 }
 

@@ -448,7 +448,38 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 	}
 }
 
-/* The C name of type t, or of a pointer (nptr levels) to it. */
+/* d with its const and volatile qualifiers taken off: false when a
+ * qualifier has no type. */
+static bool unqualified(Dwarf_Die *d)
+{
+	for (int i = 0; i < 8 && (dwarf_tag(d) == DW_TAG_const_type ||
+				  dwarf_tag(d) == DW_TAG_volatile_type); i++)
+		if (!src_die_type(d, d))
+			return false;
+	return true;
+}
+
+/* The class of method fn (its artificial `this` points to it) into cls:
+ * false for a function that is none (a static method too). */
+static bool method_class(Dwarf_Die *fn, struct src_sbuf *cls)
+{
+	Dwarf_Die ch, t;
+
+	if (dwarf_child(fn, &ch) != 0)
+		return false;
+	while (dwarf_tag(&ch) != DW_TAG_formal_parameter)
+		if (dwarf_siblingof(&ch, &ch) != 0)
+			return false;
+	if (!dwarf_hasattr_integrate(&ch, DW_AT_artificial) || !src_die_type(&ch, &t) ||
+	    !unqualified(&t) || dwarf_tag(&t) != DW_TAG_pointer_type || !src_die_type(&t, &t) ||
+	    !unqualified(&t))
+		return false;
+	src_qualified_name(&t, true, cls);
+	return cls->len > 0;
+}
+
+/* The C name of type t, or of a pointer (nptr levels) to it; a pointer
+ * to a method is gdb's pointer to member, "int (Cls::*)(Cls * const)". */
 static char *name_text(Dwarf_Die *t, int nptr)
 {
 	struct src_sbuf *pre = malloc(sizeof *pre), *post = malloc(sizeof *post);
@@ -469,8 +500,15 @@ static char *name_text(Dwarf_Die *t, int nptr)
 	if (nptr) {
 		/* a pointer to an array or a function: "int (*)[3]",
 		 * "int (**)(int)" */
+		struct src_sbuf cls;
+
+		sb_init(&cls);
 		sb_sep(pre);
 		src_sb_str(pre, wrap ? "(" : "");
+		if (nptr == 1 && tag == DW_TAG_subprogram && method_class(t, &cls)) {
+			src_sb_str(pre, cls.buf);
+			src_sb_str(pre, "::");
+		}
 		for (int k = 0; k < nptr; k++)
 			src_sb_str(pre, "*");
 		src_sb_str(pre, wrap ? ")" : "");

@@ -276,10 +276,16 @@ sizeof(Cls::nope)
 &Cls::nope
 Cls::get
 ns::In::twice
+&Cls::get
+&ns::In::twice
 ns::nf
 &ns::nf
 *ns::nf
 in.m
+sizeof(ns::In)
+sizeof (ns::In::Deep)
+sizeof(ns::In *)
+sizeof(ns::Nope)
 CASES
 }
 
