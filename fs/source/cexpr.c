@@ -189,9 +189,23 @@ static bool name_is(Dwarf_Die *d, const char *name, size_t len)
 	return n && strlen(n) == len && !strncmp(n, name, len);
 }
 
+/* Is d's location a thread-local one (it ends in form_tls_address)? */
+static bool tls_var(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr(d, DW_AT_location, &a) || dwarf_getlocation(&a, &ops, &n) != 0 || !n)
+		return false;
+	return ops[n - 1].atom == DW_OP_form_tls_address ||
+	       ops[n - 1].atom == DW_OP_GNU_push_tls_address;
+}
+
 /* The variable's value; a failure to read its location is gdb's message. */
 static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 {
+	char msg[CX_ERR_MAX];
 	Dwarf_Die t;
 	int r;
 
@@ -201,6 +215,9 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 	else
 		out->ty.kind = CT_VOID;
 	r = src_var_vsrc(x->c, d, out->ty.kind == CT_DIE ? &out->ty.die : NULL, &out->v);
+	if (r == -ENODATA && !x->noeval && tls_var(d) &&
+	    cx_tls_deferred(x->c, msg, sizeof msg) == 0)
+		return cx_fail(x, "%s", msg);
 	if (r == -ENODATA) {
 		out->optout = true;
 		r = 0;
@@ -451,6 +468,22 @@ static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 	return false;
 }
 
+/* The value of function d (with code) of module mi: its entry. */
+static bool func_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
+{
+	struct hs_src *s = x->c->s;
+	Dwarf_Addr lo;
+
+	if (mi >= s->n_mods || dwarf_lowpc(d, &lo) != 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->ty.die = *d;
+	out->v.in_mem = true;
+	out->v.addr = lo + (x->c->m == &s->mods[mi] ? x->c->bias : s->mods[mi].dwbias);
+	out->v.size = 1;
+	return true;
+}
+
 /* A function of that name with code (a DW_TAG_subprogram with a low pc)
  * in the compile unit, else any: the value at its entry. */
 static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
@@ -476,14 +509,7 @@ static bool function(struct cx *x, const char *name, size_t len, struct cx_val *
 		found = true;
 	if (!found && alias_func(x, name, len, &d, &mi) && dwarf_lowpc(&d, &lo) == 0)
 		found = true;
-	if (!found || mi >= s->n_mods)
-		return false;
-	memset(out, 0, sizeof *out);
-	out->ty.die = d;
-	out->v.in_mem = true;
-	out->v.addr = lo + (x->c->m == &s->mods[mi] ? x->c->bias : s->mods[mi].dwbias);
-	out->v.size = 1;
-	return true;
+	return found && func_val(x, &d, mi, out);
 }
 
 /* A thread-local symbol without debug information (a static
@@ -615,24 +641,6 @@ static int ident(struct cx *x, const char *name, size_t len, bool global, struct
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
 }
 
-/* Does the unit have a namespace or a class named c at its top? */
-static bool type_named(Dwarf_Die *cu, const struct cx_comp *c)
-{
-	Dwarf_Die ch;
-
-	if (dwarf_child(cu, &ch) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&ch);
-		const char *nm = dwarf_diename(&ch);
-
-		if ((tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
-		     tag == DW_TAG_class_type || tag == DW_TAG_union_type) && cx_comp_is(nm, c))
-			return true;
-	} while (dwarf_siblingof(&ch, &ch) == 0);
-	return false;
-}
-
 /* A variable named by a C++ qualified name, comps[0..n). */
 static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struct cx_val *out)
 {
@@ -642,12 +650,10 @@ static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struc
 	if (cx_names_qualified(x, comps, n, &d, &mi) == 0 ||
 	    relative_var(x, comps, n, &d, &mi) == 0)
 		return module_global_val(x, &d, mi, out);
-	if (x->have_cu && type_named(&x->cu, &comps[0]))
-		return cx_fail(x, "No symbol \"%.*s\" in namespace \"%.*s\".",
-			       (int)comps[n - 1].len, comps[n - 1].s,
-			       (int)(comps[n - 2].s + comps[n - 2].len - comps[0].s), comps[0].s);
-	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)comps[0].len,
-		       comps[0].s);
+	/* a method, a namespace's function */
+	if (cx_names_qualified_func(x, comps, n, &d, &mi) == 0 && func_val(x, &d, mi, out))
+		return 0;
+	return cx_qualified_fail(x, comps, n);
 }
 
 /* A name, "::name" (the global scope: no local, no member of this) or
@@ -735,6 +741,17 @@ static bool cplus(const struct cx *x)
 	return x->have_cu && src_die_cplus((Dwarf_Die *)&x->cu);
 }
 
+/* Is "::" next after the current token?  Then a class's name starts a
+ * qualified name ("sizeof(Cls::count)"), not a type. */
+static bool qualifier(const struct cx *x)
+{
+	const char *p = x->p;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p[0] == ':' && p[1] == ':';
+}
+
 /* Is the current token the start of a type name (after "(" or sizeof)? */
 static bool type_start(struct cx *x)
 {
@@ -750,7 +767,7 @@ static bool type_start(struct cx *x)
 	for (int k = 0; kw[k]; k++)
 		if (is_word(x, kw[k]))
 			return true;
-	if (x->tlen >= sizeof name)
+	if (x->tlen >= sizeof name || qualifier(x))
 		return false;
 	memcpy(name, x->ts, x->tlen);
 	name[x->tlen] = 0;
@@ -1378,39 +1395,6 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 	}
 }
 
-static int parse_sizeof(struct cx *x, struct cx_val *out)
-{
-	struct cx_type t;
-	struct cx_val v;
-	int r;
-
-	next(x);
-	if (is_op(x, "(")) {
-		const char *save = x->p;
-
-		next(x);
-		if (type_start(x)) {
-			if (parse_type(x, &t) || expect(x, ")"))
-				return -EINVAL;
-			cx_int_val(out, cx_size(&t), 8, false);
-			return 0;
-		}
-		x->p = save;
-		x->ts = save - 1;
-		x->tk = TK_PUNCT;
-		x->tlen = 1;
-	}
-	x->noeval++;
-	r = parse_unary(x, &v);
-	x->noeval--;
-	if (r || (v.msym && cx_coerce_ref(x, &v)))
-		return -EINVAL;
-	if (cx_class_of(&v.ty, NULL) == CL_REF)
-		cx_target(&v.ty, &v.ty);
-	cx_int_val(out, cx_size(&v.ty), 8, false);
-	return 0;
-}
-
 /* Finds the type named by comps[k..n) inside scope: namespaces and
  * classes on the way (a CU opens "std" many times: every one is tried). */
 static bool find_qualified(Dwarf_Die *scope, char **comps, int k, int n, Dwarf_Die *out)
@@ -1494,6 +1478,47 @@ static int qualified_type(struct cx *x, struct cx_type *out)
 	out->kind = CT_DIE;
 	out->nptr = stars;
 	out->ref = ref;
+	return 0;
+}
+
+static int parse_sizeof(struct cx *x, struct cx_val *out)
+{
+	struct cx_type t;
+	struct cx_val v;
+	int r;
+
+	next(x);
+	if (is_op(x, "(")) {
+		const char *save = x->p;
+
+		/* "sizeof(ns::In)", a qualified or template type */
+		if ((r = qualified_type(x, &t)) != -ENOENT) {
+			if (r)
+				return r;
+			next(x);
+			cx_int_val(out, cx_size(&t), 8, false);
+			return 0;
+		}
+		next(x);
+		if (type_start(x)) {
+			if (parse_type(x, &t) || expect(x, ")"))
+				return -EINVAL;
+			cx_int_val(out, cx_size(&t), 8, false);
+			return 0;
+		}
+		x->p = save;
+		x->ts = save - 1;
+		x->tk = TK_PUNCT;
+		x->tlen = 1;
+	}
+	x->noeval++;
+	r = parse_unary(x, &v);
+	x->noeval--;
+	if (r || (v.msym && cx_coerce_ref(x, &v)))
+		return -EINVAL;
+	if (cx_class_of(&v.ty, NULL) == CL_REF)
+		cx_target(&v.ty, &v.ty);
+	cx_int_val(out, cx_size(&v.ty), 8, false);
 	return 0;
 }
 

@@ -56,7 +56,7 @@ struct cx_val {
 	const char *msym;
 };
 
-#define CX_ERR_MAX 256
+#define CX_ERR_MAX 1024
 
 struct cx {
 	struct src_ctx *c;
@@ -203,9 +203,29 @@ bool cx_comp_is(const char *nm, const struct cx_comp *c);
  * of its compile unit.  0, -ENOENT, -ENOMEM. */
 int cx_names_qualified(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *out,
 		       size_t *mod);
+/* The function (a method, a namespace's function) with code named
+ * comps[0..n) (n >= 2).  0, -ENOENT, -ENOMEM. */
+int cx_names_qualified_func(struct cx *x, const struct cx_comp *comps, int n, Dwarf_Die *out,
+			    size_t *mod);
+/* gdb's error for comps[0..n) (n >= 2) that names no variable: no such
+ * scope, no such member of a class ("There is no field named x"), a
+ * non-static member, a type, no such name in a namespace.  -EINVAL. */
+int cx_qualified_fail(struct cx *x, const struct cx_comp *comps, int n);
 int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
 int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *type,
 			Dwarf_Die *enumerator);
+
+/* types.c */
+/* The C name of a pointer (nptr levels) to type t, as gdb writes it:
+ * "int (*(*)[3])(int)", "int (*(*)(int))(int)", "char **".  Caller
+ * frees; NULL on ENOMEM. */
+char *src_type_ptr_name(Dwarf_Die *t, int nptr);
+
+/* cexpr_tls.c */
+/* When module c->m's thread-local block does not exist yet in the
+ * thread of c->regs (a dlopen'ed library the thread has not touched):
+ * gdb's error for a variable there into msg, and 0; else -ENOENT. */
+int cx_tls_deferred(const struct src_ctx *c, char *msg, size_t cap);
 
 /* C++ references read through: the referenced lvalue. */
 int cx_coerce_ref(struct cx *x, struct cx_val *v);

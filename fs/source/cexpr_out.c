@@ -104,6 +104,8 @@ static char *type_text(const struct cx_type *t)
 			out = NULL;
 		return out;
 	}
+	if (t->kind == CT_DIE && n && !t->dim)
+		return cx_gdb_names(src_type_ptr_name((Dwarf_Die *)&t->die, n));
 	if (t->kind == CT_INT)
 		base = strdup(t->name);
 	else if (t->kind == CT_VOID)

@@ -15,14 +15,21 @@
  * does not link libpthread has no descriptors (gdb then says "Cannot
  * find thread-local variables on this target"): its block is where
  * glibc's __libc_setup_tls puts it, fs_base - roundup(PT_TLS p_memsz,
- * p_align).  Callers hold s->dw_lock.
+ * p_align).  A dlopen'ed module's block exists in a thread only once
+ * the thread touched one of its variables (__tls_get_addr brings the
+ * thread's DTV up to the module's generation, then allocates): until
+ * then the DTV is older than the module (its slot is stale, or past
+ * the DTV's end) or the slot is unallocated, libthread_db's TD_TLSDEFER
+ * and gdb's "The inferior has not yet allocated storage..." error
+ * (src_tls_deferred).  Callers hold s->dw_lock.
  */
 #include <errno.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "source_i.h"
+#include "cexpr_i.h"
 
 /* glibc's db_info.c descriptor: a field's size in bits, its element
  * count and its byte offset in its structure. */
@@ -31,7 +38,9 @@ struct tls_desc {
 };
 
 #define LINK_MAP_MAX 4096     /* link_map entries walked at most */
+#define SLOTINFO_MAX 4096     /* dtv_slotinfo_list entries walked at most */
 #define LM_L_ADDR 0           /* struct link_map's public head (link.h) */
+#define LM_L_NAME 8
 #define LM_L_NEXT 24
 #define R_DEBUG_R_MAP 8       /* struct r_debug: int r_version; r_map */
 #define NO_TLS_OFFSET 0       /* glibc: not assigned yet */
@@ -89,12 +98,55 @@ static int link_map_of(const struct src_ctx *c, const struct src_mod *m, uint64_
 	return -ENOENT;
 }
 
+/* The head of ld.so's list of TLS module slots (dtv_slotinfo_list):
+ * _rtld_global's field, or a static executable's own variable. */
+static int slotinfo_list(const struct src_ctx *c, uint64_t *head)
+{
+	struct tls_desc d;
+	uint64_t a;
+	int r;
+
+	if (src_obj_address(c->s, "_rtld_global", &a) == 0) {
+		if ((r = desc_get(c, "_thread_db_rtld_global__dl_tls_dtv_slotinfo_list", &d)))
+			return r;
+		return read_u64(c, a + d.offset, head);
+	}
+	if (src_obj_address(c->s, "_dl_tls_dtv_slotinfo_list", &a))
+		return -ENOENT;
+	return read_u64(c, a, head);
+}
+
+/* The DTV generation module modid needs (its dtv_slotinfo's gen), as
+ * libthread_db's dtv_slotinfo: 0, -ENOENT (no such slot, no list). */
+static int module_gen(const struct src_ctx *c, uint64_t modid, uint64_t *gen)
+{
+	struct tls_desc arr;
+	uint64_t slot, len, base = 0;
+	int r, k;
+
+	if ((r = slotinfo_list(c, &slot)) || (r = desc_get(c, "_thread_db_dtv_slotinfo_list_slotinfo", &arr)))
+		return r;
+	for (k = 0; slot && k < SLOTINFO_MAX; k++) {
+		if ((r = field_get(c, "_thread_db_dtv_slotinfo_list_len", slot, &len)))
+			return r;
+		if (modid < base + len)
+			break;
+		base += len;
+		if ((r = field_get(c, "_thread_db_dtv_slotinfo_list_next", slot, &slot)))
+			return r;
+	}
+	if (!slot || k == SLOTINFO_MAX || arr.bits % 8)
+		return -ENOENT;
+	return field_get(c, "_thread_db_dtv_slotinfo_gen",
+			 slot + arr.offset + (modid - base) * (arr.bits / 8), gen);
+}
+
 /* The block in the thread's DTV (dtv[modid].pointer.val), as
- * libthread_db's td_thr_tlsbase. */
+ * libthread_db's td_thr_tlsbase: -ENODATA while the thread has none. */
 static int dtv_block(const struct src_ctx *c, uint64_t tp, uint64_t lm, uint64_t *out)
 {
 	struct tls_desc slot;
-	uint64_t modid, dtv, val;
+	uint64_t modid, dtv, val, gen, dtvgen;
 	int r;
 
 	if ((r = field_get(c, "_thread_db_link_map_l_tls_modid", lm, &modid)) ||
@@ -103,11 +155,17 @@ static int dtv_block(const struct src_ctx *c, uint64_t tp, uint64_t lm, uint64_t
 		return r;
 	if (modid < 1 || slot.bits % 8)
 		return -ENODATA;
+	/* a DTV older than the module: its slot is not the module's yet
+	 * (a glibc without the slotinfo descriptors: the slot decides) */
+	if (module_gen(c, modid, &gen) == 0 &&
+	    (r = field_get(c, "_thread_db_dtv_t_counter", dtv + slot.offset, &dtvgen)) == 0 &&
+	    dtvgen < gen)
+		return -ENODATA;
 	r = field_get(c, "_thread_db_dtv_t_pointer_val",
 		      dtv + slot.offset + modid * (slot.bits / 8), &val);
 	if (r)
 		return r;
-	if (val == TLS_DTV_UNALLOCATED || (val & 1))
+	if (val == TLS_DTV_UNALLOCATED || (val & 1) || !val)
 		return -ENODATA; /* libthread_db: TD_TLSDEFER, not allocated yet */
 	*out = val;
 	return 0;
@@ -159,4 +217,29 @@ int src_tls_block(const struct src_ctx *c, uint64_t *out)
 		return 0;
 	}
 	return dtv_block(c, tp, lm, out);
+}
+
+int cx_tls_deferred(const struct src_ctx *c, char *msg, size_t cap)
+{
+	uint64_t tp = c->regs ? c->regs->fs_base : 0, lm, name_at, block, tid = 0;
+	char name[512];
+	ssize_t n;
+
+	if (!tp || !c->m || src_tls_block(c, &block) != -ENODATA ||
+	    link_map_of(c, c->m, &lm) || read_u64(c, lm + LM_L_NAME, &name_at))
+		return -ENOENT;
+	n = name_at ? src_ctx_read(c, name_at, name, sizeof name - 1) : -EIO;
+	if (n <= 0)
+		return -ENOENT;
+	name[n] = 0;
+	if (strnlen(name, (size_t)n) == (size_t)n)
+		return -ENOENT; /* no NUL within reach: not a name */
+	/* gdb names the thread as libthread_db knows it: the pthread_t (the
+	 * thread pointer) and the kernel's tid from the descriptor */
+	field_get(c, "_thread_db_pthread_tid", tp, &tid);
+	snprintf(msg, cap,
+		 "The inferior has not yet allocated storage for thread-local variables in\n"
+		 "the shared library `%s'\nfor Thread 0x%" PRIx64 " (LWP %d)",
+		 name, tp, (int)(int32_t)tid);
+	return 0;
 }

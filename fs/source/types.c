@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "source_i.h"
+#include "cexpr_i.h"
 
 /* ---- a capped text buffer ---------------------------------------------- */
 
@@ -252,8 +252,85 @@ static void ptm_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
 	src_sb_str(post, q2.buf);
 }
 
+static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
+			  int depth, bool cplus);
+
+static void sb_init(struct src_sbuf *b)
+{
+	b->len = 0;
+	b->full = false;
+	b->buf[0] = 0;
+}
+
+/* The space between a type's text before the name and what a declarator
+ * adds there: "char *" + "[2]" and "int (*" + "(*" stay together,
+ * "int" + " [3]" and "int" + " (*" do not. */
+static void sb_sep(struct src_sbuf *pre)
+{
+	char last = pre->len ? pre->buf[pre->len - 1] : ' ';
+
+	if (last != ' ' && last != '*' && last != '(' && last != '&')
+		src_sb_str(pre, " ");
+}
+
+/* A function type t (returning sub; NULL: void): the return type around
+ * the name and the parameters ("int (*(int))(int)", a function that
+ * returns a function pointer). */
+static void func_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
+			   struct src_sbuf *post, int depth, bool cplus)
+{
+	Dwarf_Die child;
+	struct src_sbuf rp, rq;
+	bool first = true;
+
+	/* the return type around the name and the parameters: "int
+	 * (*(int))(int)", a function returning a function pointer */
+	sb_init(&rp);
+	sb_init(&rq);
+	if (sub)
+		type_name_rec(sub, &rp, &rq, depth + 1, cplus);
+	else
+		src_sb_str(&rp, "void");
+	src_sb_str(pre, rp.buf);
+	sb_sep(pre);
+	src_sb_str(post, "(");
+	if (dwarf_child(t, &child) == 0) {
+		do {
+			Dwarf_Die pt;
+			struct src_sbuf p2, q2;
+
+			if (dwarf_tag(&child) == DW_TAG_unspecified_parameters) {
+				src_sb_str(post, first ? "..." : ", ...");
+				first = false;
+				continue;
+			}
+			if (dwarf_tag(&child) != DW_TAG_formal_parameter ||
+			    !src_die_type(&child, &pt))
+				continue;
+			sb_init(&p2);
+			sb_init(&q2);
+			type_name_rec(&pt, &p2, &q2, depth + 1, cplus);
+			/* gdb makes a method's artificial `this` a const
+			 * pointer ("int (P::*)(const P * const)") */
+			if (cplus && dwarf_hasattr(&child, DW_AT_artificial) &&
+			    dwarf_tag(&pt) == DW_TAG_pointer_type)
+				src_sb_str(&p2, " const");
+			if (!first)
+				src_sb_str(post, ", ");
+			src_sb_str(post, p2.buf);
+			src_sb_str(post, q2.buf);
+			first = false;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	src_sb_str(post, first && !cplus ? "void)" : ")");
+	src_sb_str(post, rq.buf);
+}
+
 /* C declarator order: pre holds what goes before the name, post what
- * goes after ("char (*)[16]": pre "char (*", post ")[16]"). */
+ * goes after ("char (*)[16]": pre "char (*", post ")[16]").  A
+ * declarator's own part sits next to the name, inside its target's
+ * ("int (*(*)[3])(int)": the pointer's "(*" and ")" inside the array's
+ * "[3]", inside its element's "(*" ... ")(int)"). */
 static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
 			  int depth, bool cplus)
 {
@@ -305,16 +382,14 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 			src_sb_str(pre, "void *");
 			return;
 		}
-		p2.len = q2.len = 0;
-		p2.full = q2.full = false;
-		p2.buf[0] = q2.buf[0] = 0;
+		sb_init(&p2);
+		sb_init(&q2);
 		target = sub;
 		if (ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type) {
 			type_name_rec(&target, &p2, &q2, depth + 1, cplus);
 			src_sb_str(pre, p2.buf);
-			/* the array's element name ends in its own space */
-			src_sb_str(pre, ttag == DW_TAG_array_type && p2.len &&
-				   p2.buf[p2.len - 1] != ' ' ? " (*" : "(*");
+			sb_sep(pre);
+			src_sb_str(pre, "(*");
 			src_sb_str(post, ")");
 			src_sb_str(post, q2.buf);
 			return;
@@ -346,85 +421,98 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		return;
 	}
 	case DW_TAG_array_type: {
-		struct src_sbuf dims;
+		struct src_sbuf dims, p2, q2;
 
-		dims.len = 0;
-		dims.full = false;
-		dims.buf[0] = 0;
+		sb_init(&dims);
+		sb_init(&p2);
+		sb_init(&q2);
 		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1, cplus);
+			type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
 		array_dims(t, &dims);
-		src_sb_str(pre, " ");
-		/* element post first would be wrong for arrays of arrays: libdw
-		 * gives all dimensions on one array DIE, which is the C case */
+		src_sb_str(pre, p2.buf);
+		sb_sep(pre);
+		/* the dimensions next to the name, the element's after: "int
+		 * (*[3])(int)" (an array of arrays is one DIE with all its
+		 * dimensions in C) */
 		src_sb_str(post, dims.buf);
+		src_sb_str(post, q2.buf);
 		return;
 	}
 	case DW_TAG_subprogram: /* a function itself (cexpr.c): its type */
-	case DW_TAG_subroutine_type: {
-		Dwarf_Die child;
-		bool first = true;
-
-		if (has_sub)
-			type_name_rec(&sub, pre, post, depth + 1, cplus);
-		else
-			src_sb_str(pre, "void");
-		src_sb_str(pre, " ");
-		src_sb_str(post, "(");
-		if (dwarf_child(t, &child) == 0) {
-			do {
-				Dwarf_Die pt;
-				struct src_sbuf p2, q2;
-
-				if (dwarf_tag(&child) == DW_TAG_unspecified_parameters) {
-					src_sb_str(post, first ? "..." : ", ...");
-					first = false;
-					continue;
-				}
-				if (dwarf_tag(&child) != DW_TAG_formal_parameter ||
-				    !src_die_type(&child, &pt))
-					continue;
-				p2.len = q2.len = 0;
-				p2.full = q2.full = false;
-				p2.buf[0] = q2.buf[0] = 0;
-				type_name_rec(&pt, &p2, &q2, depth + 1, cplus);
-				/* gdb makes a method's artificial `this` a const
-				 * pointer ("int (P::*)(const P * const)") */
-				if (cplus && dwarf_hasattr(&child, DW_AT_artificial) &&
-				    dwarf_tag(&pt) == DW_TAG_pointer_type)
-					src_sb_str(&p2, " const");
-				if (!first)
-					src_sb_str(post, ", ");
-				src_sb_str(post, p2.buf);
-				src_sb_str(post, q2.buf);
-				first = false;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		src_sb_str(post, first && !cplus ? "void)" : ")");
+	case DW_TAG_subroutine_type:
+		func_type_name(t, has_sub ? &sub : NULL, pre, post, depth, cplus);
 		return;
-	}
 	default:
 		src_sb_str(pre, name ? name : "?");
 		return;
 	}
 }
 
-/* The C name of type t ("struct account *", "char [16]"); caller frees. */
-char *src_type_name(Dwarf_Die *t)
+/* d with its const and volatile qualifiers taken off: false when a
+ * qualifier has no type. */
+static bool unqualified(Dwarf_Die *d)
+{
+	for (int i = 0; i < 8 && (dwarf_tag(d) == DW_TAG_const_type ||
+				  dwarf_tag(d) == DW_TAG_volatile_type); i++)
+		if (!src_die_type(d, d))
+			return false;
+	return true;
+}
+
+/* The class of method fn (its artificial `this` points to it) into cls:
+ * false for a function that is none (a static method too). */
+static bool method_class(Dwarf_Die *fn, struct src_sbuf *cls)
+{
+	Dwarf_Die ch, t;
+
+	if (dwarf_child(fn, &ch) != 0)
+		return false;
+	while (dwarf_tag(&ch) != DW_TAG_formal_parameter)
+		if (dwarf_siblingof(&ch, &ch) != 0)
+			return false;
+	if (!dwarf_hasattr_integrate(&ch, DW_AT_artificial) || !src_die_type(&ch, &t) ||
+	    !unqualified(&t) || dwarf_tag(&t) != DW_TAG_pointer_type || !src_die_type(&t, &t) ||
+	    !unqualified(&t))
+		return false;
+	src_qualified_name(&t, true, cls);
+	return cls->len > 0;
+}
+
+/* The C name of type t, or of a pointer (nptr levels) to it; a pointer
+ * to a method is gdb's pointer to member, "int (Cls::*)(Cls * const)". */
+static char *name_text(Dwarf_Die *t, int nptr)
 {
 	struct src_sbuf *pre = malloc(sizeof *pre), *post = malloc(sizeof *post);
+	int tag = t ? dwarf_tag(t) : 0;
+	bool wrap = tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type ||
+		    tag == DW_TAG_subprogram;
 	char *out = NULL;
 	size_t n;
 
 	if (!pre || !post)
 		goto out;
-	pre->len = post->len = 0;
-	pre->full = post->full = false;
-	pre->buf[0] = post->buf[0] = 0;
+	sb_init(pre);
+	sb_init(post);
 	if (t)
 		type_name_rec(t, pre, post, 0, src_die_cplus(t));
 	else
 		src_sb_str(pre, "void");
+	if (nptr) {
+		/* a pointer to an array or a function: "int (*)[3]",
+		 * "int (**)(int)" */
+		struct src_sbuf cls;
+
+		sb_init(&cls);
+		sb_sep(pre);
+		src_sb_str(pre, wrap ? "(" : "");
+		if (nptr == 1 && tag == DW_TAG_subprogram && method_class(t, &cls)) {
+			src_sb_str(pre, cls.buf);
+			src_sb_str(pre, "::");
+		}
+		for (int k = 0; k < nptr; k++)
+			src_sb_str(pre, "*");
+		src_sb_str(pre, wrap ? ")" : "");
+	}
 	n = pre->len;
 	/* "char " + "[16]" -> "char [16]"; "int " + "" -> "int" */
 	if (!post->len)
@@ -437,4 +525,15 @@ out:
 	free(pre);
 	free(post);
 	return out;
+}
+
+/* The C name of type t ("struct account *", "char [16]"); caller frees. */
+char *src_type_name(Dwarf_Die *t)
+{
+	return name_text(t, 0);
+}
+
+char *src_type_ptr_name(Dwarf_Die *t, int nptr)
+{
+	return name_text(t, nptr);
 }

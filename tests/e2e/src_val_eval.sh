@@ -16,7 +16,18 @@
 # ns::inner::arr[1]), the global scope (::x past a parameter x, ::sx past
 # a local sx), static data members (Cls::count), an anonymous
 # namespace's variable (<optimized out> at -O2), and the <sym> after a
-# pointer to code and to data.
+# pointer to code and to data; ns_qual (C++, gcc, and clang when
+# installed: its namespace variables and static members are defined inside
+# the namespace DIE): static members of nested classes, methods and a
+# namespace's functions as values, and gdb's errors for qualified names
+# that name no variable ("There is no field named nope", "Cannot
+# reference non-static field", "No type ... within class or namespace",
+# "Attempt to use a type name as an expression"); val_fptr (-O0): type
+# names of pointers to arrays of function pointers and of functions
+# returning function pointers ("int (*(*)[3])(int)", "{int (*(int))
+# (int)}"); val_tls_dl: a dlopen'ed library's __thread variables in
+# threads that have not touched them yet (gdb's "The inferior has not yet
+# allocated storage..." error, three lines) and after.
 # gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
@@ -27,7 +38,8 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner
+require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner ns_qual \
+	val_fptr val_tls_dl
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -232,22 +244,125 @@ raise
 CASES
 }
 
-# check PROG CASESFN: gdb's values vs the tree's, one line per difference.
+cases_qual()
+{
+	expr_cases ns_qual.cc 'line: q-stop' 1 <<'CASES'
+ns::In::cnt
+ns::In::Deep::d
+ns::g
+ns::inner::h
+Cls::count
+U::su
+&ns::In::cnt
+sizeof(ns::In::cnt)
+sizeof(Cls::count)
+Cls::nope
+Cls::v
+Cls::EA
+Cls::E
+ns::In::nope
+ns::In::Deep::nope
+ns::nope
+ns::inner::nope
+ns::Nope::x
+Nope::x
+ns::In::m
+U::nope
+U::a
+ns::In
+ns::In::Deep
+Cls::nope + 1
+sizeof(Cls::nope)
+&Cls::nope
+Cls::get
+ns::In::twice
+&Cls::get
+&ns::In::twice
+ns::nf
+&ns::nf
+*ns::nf
+in.m
+sizeof(ns::In)
+sizeof (ns::In::Deep)
+sizeof(ns::In *)
+sizeof(ns::Nope)
+CASES
+}
+
+cases_fptr_types()
+{
+	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
+p
+*p
+(*p)[1]
+&p
+pp
+ppa
+*ppa
+pt
+fr
+arrp
+arrp[0]
+&arrp
+q2
+tab
+&tab
+&tab[1]
+pick
+&pick
+*pick
+sizeof(*p)
+CASES
+}
+
+cases_tls_dl()
+{
+	local hit
+	for hit in 1 2 3 4 5; do
+		expr_cases val_tls_dl.c 'line: tls-stop' "$hit" <<'CASES'
+k
+plug_tl
+plug_arr
+&plug_tl
+plug_arr[1]
+sizeof(plug_tl)
+plug_tl + 1
+CASES
+	done
+}
+
+# check PROG CASESFN [BINARY]: gdb's values vs the tree's, one line per
+# difference.  gdb's errors may take several lines (the TLS one): each
+# such expression is read on its own; "(LWP n)" compares as "(LWP ?)"
+# (another run), the tree's n must be the thread's id in the recording.
 check()
 {
-	local prog=$1
+	local prog=$1 bin=${3:-$PROGS/$1} rc
 	"$2" >"$T/$prog.cases"
-	expr_gdb "$prog" "$T/$prog.cases"
-	record_ok "$T/$prog.tr" "$PROGS/$prog"
+	EXPR_CASES=$T/$prog.cases EXPR_OUT=$T/$prog.gdb.tsv timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ROOT/scripts/gdb-expr-oracle.py" "$bin" </dev/null >"$T/$prog.gdb.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/$prog.gdb.tsv" ] || fail "gdb on $prog exited $rc"
+	record_ok "$T/$prog.tr" "$bin"
 	build_ok "$T/$prog.tr"
 	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' ||
 import re, subprocess, sys
 hs, tr, src, cases_f, gdb_f = sys.argv[1:]
 hex5 = re.compile(r"0x[0-9a-f]{5,}")
+lwp = re.compile(r"\(LWP (\d+)\)")
 def cat(paths):
     r = subprocess.run([hs, "cat", tr] + paths, capture_output=True, text=True)
     return r.stdout.split("\n")
-gdb = {tuple(l.split("\t", 3)[:3]): l.rstrip("\n").split("\t", 3)[3] for l in open(gdb_f)}
+def norm(v):
+    return lwp.sub("(LWP ?)", hex5.sub("0x?", v))
+gdb, key = {}, None
+for l in open(gdb_f):
+    f = l.rstrip("\n").split("\t", 3)
+    if len(f) == 4:
+        key = tuple(f[:3])
+        gdb[key] = f[3]
+    elif key:
+        gdb[key] += "\n" + l.rstrip("\n")
 cases = [tuple(l.rstrip("\n").split("\t")) for l in open(cases_f)]
 locs = sorted({c[0] for c in cases})
 # lines/ lists one moment a line
@@ -261,13 +376,24 @@ for loc, hit, e in cases:
         continue
     asked.append((loc, hit, e))
     paths.append("time/%s/eval/%s" % (ts[int(hit) - 1], e))
-got = cat(paths) if paths else []
-if len(got) < len(asked):
-    bad.append("hindsight cat answered %d of %d paths" % (len(got), len(asked)))
-for (loc, hit, e), got in zip(asked, got):
+multi = [i for i, c in enumerate(asked) if "\n" in gdb.get(c, "")]
+one = [i for i in range(len(asked)) if i not in multi]
+got = [None] * len(asked)
+lines = cat([paths[i] for i in one]) if one else []
+if len(lines) < len(one):
+    bad.append("hindsight cat answered %d of %d paths" % (len(lines), len(one)))
+for i, v in zip(one, lines):
+    got[i] = v
+for i in multi:
+    got[i] = "\n".join(cat([paths[i]])).rstrip("\n")
+for (loc, hit, e), path, got in zip(asked, paths, got):
     want = gdb.get((loc, hit, e))
-    if want is None or hex5.sub("0x?", want) != hex5.sub("0x?", got):
+    if got is None or want is None or norm(want) != norm(got):
         bad.append("%s at %s hit %s: gdb %r, tree %r" % (e, loc, hit, want, got))
+    elif lwp.search(got):
+        tid = cat([path.split("/eval/")[0] + "/thread"])[0]
+        if lwp.search(got).group(1) != tid:
+            bad.append("%s at %s hit %s: LWP %s, the thread is %s" % (e, loc, hit, lwp.search(got).group(1), tid))
 sys.stderr.write("%s: %d expressions, %d differ\n" % (tr, len(cases), len(bad)))
 for b in bad:
     sys.stderr.write("  " + b + "\n")
@@ -284,4 +410,27 @@ check ns_scope cases_ns
 check ns_scope_o2 cases_ns
 check ns_fptr cases_fptr
 check ns_inner cases_inner
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2) (libc debug info: $LIBC_DEBUG)"
+check ns_qual cases_qual
+# clang defines namespace variables and static members inside the
+# namespace DIE; -gdwarf-4 and -gdwarf-aranges: the tree finds a pc's
+# unit through .debug_aranges, and reads no DW_OP_addrx (clang's DWARF 5)
+if command -v clang++ >/dev/null; then
+	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ns_qual_clang" "$SRC/ns_qual.cc" 2>"$T/clang.err" ||
+		fail "clang++ could not compile ns_qual.cc: $(head -n 2 "$T/clang.err")"
+	check ns_qual_clang cases_qual "$T/ns_qual_clang"
+	QUAL_CLANG="gcc and clang"
+else
+	note "no clang++: ns_qual is checked as gcc builds it only"
+	QUAL_CLANG="gcc only, no clang++"
+fi
+check val_fptr cases_fptr_types
+cat >"$T/plug.c" <<'EOF'
+__thread int plug_tl = 42;
+__thread long plug_arr[4] = { 1, 2, 3, 4 };
+int plug_touch(int v) { plug_tl += v; plug_arr[1] = v; return plug_tl; }
+EOF
+cc -g -O0 -shared -fPIC -o "$T/libvalplug.so" "$T/plug.c" || fail "cannot build the TLS library"
+export VAL_TLS_PLUG=$T/libvalplug.so
+check val_tls_dl cases_tls_dl
+unset VAL_TLS_PLUG
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them (libc debug info: $LIBC_DEBUG)"
