@@ -199,6 +199,20 @@ static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 	switch (at) {
 	case DW_OP_addr:
 		return push(es, op->number + c->bias) ? 0 : -ENODATA;
+	case DW_OP_addrx: case DW_OP_GNU_addr_index:
+	case DW_OP_constx: case DW_OP_GNU_const_index: {
+		/* DWARF 5's index into .debug_addr (clang's globals): an
+		 * address gets the load bias, a constant (a TLS offset) not */
+		Dwarf_Attribute res;
+		Dwarf_Addr v;
+
+		if (!attr || dwarf_getlocation_attr(attr, op, &res) != 0 ||
+		    dwarf_formaddr(&res, &v) != 0)
+			return -ENODATA;
+		if (at == DW_OP_addrx || at == DW_OP_GNU_addr_index)
+			v += c->bias;
+		return push(es, v) ? 0 : -ENODATA;
+	}
 	case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
 	case DW_OP_const8u: case DW_OP_constu:
 	case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
@@ -836,7 +850,7 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 	cc.func = NULL;
 	if (!cc.m || !cc.m->dw)
 		return -ENODATA;
-	cu = dwfl_module_addrdie(cc.m->dm, cc.pc, &bias);
+	cu = src_cu_at(cc.m, cc.pc, &bias);
 	if (!cu)
 		return -ENODATA;
 	cc.bias = bias;

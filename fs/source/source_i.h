@@ -60,6 +60,8 @@ struct src_sym {
 #define SRC_SYM_DNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->name)
 #define SRC_SYM_BNAME(sym) ((sym)->bname ? (sym)->bname : SRC_SYM_DNAME(sym))
 
+struct src_cu_range;
+
 struct src_mod {
 	struct hs_src_module pub;
 	Dwfl_Module *dm;    /* NULL when the file could not be opened */
@@ -81,6 +83,11 @@ struct src_mod {
 	 * dw_lock (inl_done set after, release); NULL: none */
 	struct src_inl_map *inl;
 	int inl_done;
+	/* cu_lookup.c: the ranges of the CUs .debug_aranges does not name,
+	 * built on first need (src_cu_at) */
+	struct src_cu_range *cu_ranges;
+	size_t n_cu_ranges;
+	bool cu_ranges_done;
 	char problem[256];
 };
 
@@ -129,6 +136,14 @@ struct hs_src {
 	uint32_t *file_hash;      /* open addressing: id + 1, 0 empty */
 	uint32_t hash_cap;
 };
+
+/* The CU DIE of m holding addr and its bias, as dwfl_module_addrdie's
+ * (which finds only CUs that .debug_aranges names: clang emits none by
+ * default), else from the CUs' own address ranges; NULL when no CU holds
+ * addr.  Under dw_lock (or in hs_src_finish): it fills a per-module cache
+ * (cu_lookup.c). */
+Dwarf_Die *src_cu_at(const struct src_mod *m, uint64_t addr, Dwarf_Addr *bias);
+void src_cu_ranges_free(struct src_mod *m);
 
 /* The module holding addr, or NULL. */
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
