@@ -666,11 +666,20 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 	Dwarf_Word enc = DW_ATE_unsigned;
 
 	/* DW_AT_data_bit_offset from the start of the struct, little endian */
-	if (dwarf_attr(member, DW_AT_data_bit_offset, &a))
+	if (dwarf_attr(member, DW_AT_data_bit_offset, &a)) {
 		dwarf_formudata(&a, &boff);
-	else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
-		 !dwarf_formudata(&a, &moff))
-		boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
+	} else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
+		   !dwarf_formudata(&a, &moff)) {
+		Dwarf_Word bo, bsz;
+
+		boff = moff * 8;
+		/* DWARF 2/3's DW_AT_bit_offset (clang 14 writes it): from the
+		 * most significant bit of the DW_AT_byte_size storage unit */
+		if (dwarf_attr(member, DW_AT_bit_offset, &a) && !dwarf_formudata(&a, &bo) &&
+		    dwarf_attr(member, DW_AT_byte_size, &a) && !dwarf_formudata(&a, &bsz) &&
+		    bsz * 8 >= bo + bits)
+			boff += bsz * 8 - bo - bits;
+	}
 	if (bits > 64 || src_vread(c, v, off + boff / 8, buf, ((boff % 8) + bits + 7) / 8)) {
 		src_sb_str(b, "<unreadable>");
 		return;
@@ -785,6 +794,43 @@ static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
 
 /* A static data member: its constant, or the object its linkage name
  * names in a symbol table; gdb's "<optimized out>" when neither. */
+/* The linkage name of the variable in scope (a CU or a namespace, and
+ * the namespaces in it) whose DW_AT_specification is member, or NULL. */
+static const char *definition_linkage(Dwarf_Die *scope, Dwarf_Die *member, int depth)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die d, spec;
+	const char *ln = NULL;
+
+	if (depth > 16 || dwarf_child(scope, &d) != 0)
+		return NULL;
+	do {
+		int tag = dwarf_tag(&d);
+
+		if (tag == DW_TAG_variable &&
+		    dwarf_formref_die(dwarf_attr(&d, DW_AT_specification, &a), &spec) &&
+		    dwarf_dieoffset(&spec) == dwarf_dieoffset(member))
+			return dwarf_formstring(dwarf_attr(&d, DW_AT_linkage_name, &a));
+		if (tag == DW_TAG_namespace && (ln = definition_linkage(&d, member, depth + 1)))
+			return ln;
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return NULL;
+}
+
+/* The linkage name of a static data member: gcc puts it on the member;
+ * clang only on the definition, a variable of the CU (or of a namespace)
+ * whose DW_AT_specification is the member.  NULL when neither has one. */
+static const char *static_member_linkage(Dwarf_Die *member)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die cu;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a));
+
+	if (ln || !dwarf_diecu(member, &cu, NULL, NULL))
+		return ln;
+	return definition_linkage(&cu, member, 0);
+}
+
 static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 			      int depth, struct src_sbuf *b)
 {
@@ -811,8 +857,7 @@ static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *m
 		}
 		memset(sv->valid, 1, sv->size);
 		fmt_value(c, mt, sv, 0, depth, b);
-	} else if ((ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a))) &&
-		   src_obj_address(c->s, ln, &addr) == 0) {
+	} else if ((ln = static_member_linkage(member)) && src_obj_address(c->s, ln, &addr) == 0) {
 		Dwarf_Die pm;
 		int tag = src_peel(mt, &pm) ? dwarf_tag(&pm) : 0, k;
 

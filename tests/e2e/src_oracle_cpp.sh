@@ -65,4 +65,13 @@ check chars20 "$T/cpp_chars20" "25"
 check plt_o0 "$PROGS/cpp_plt" "14 25"
 check plt_o2 "$T/cpp_plt_o2" "24 27"
 check plt_now "$T/cpp_plt_now" "24 27"
+# clang: no .debug_aranges; a static member's linkage name only on its
+# definition (DW_AT_specification), in a namespace
+if command -v clang++ >/dev/null; then
+	clang++ -g -O0 -o "$T/cpp_members_clang" "$ROOT/tests/programs/cpp_members.cc" ||
+		fail "clang++"
+	FUNCS="twice;add<int>;add<long>;P::get;g" check members_clang "$T/cpp_members_clang" "21"
+else
+	note "no clang++: its program is left out"
+fi
 pass "$SUMMARY"
