@@ -45,6 +45,26 @@ ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t l
 	return done ? (ssize_t)done : -EIO;
 }
 
+int src_ctx_unreadable(const struct src_ctx *c, uint64_t addr, uint64_t size, uint64_t *bad)
+{
+	uint8_t buf[256];
+	uint64_t off = 0;
+
+	if (size > SRC_VALUE_READ_MAX)
+		size = SRC_VALUE_READ_MAX;
+	while (off < size) {
+		size_t n = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
+		ssize_t r = src_ctx_read(c, addr + off, buf, n);
+
+		if (r != (ssize_t)n) {
+			*bad = addr + off + (r > 0 ? (uint64_t)r : 0);
+			return -EIO;
+		}
+		off += n;
+	}
+	return 0;
+}
+
 /* Reads len bytes at off of the value: 0, or -EIO. */
 int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 		 void *out, size_t len)

@@ -976,12 +976,22 @@ static void fmt_reference(struct src_ctx *c, Dwarf_Die *rt, uint64_t p, int dept
 {
 	Dwarf_Die target;
 	struct src_vsrc *tv;
+	Dwarf_Word size;
+	uint64_t bad;
 
-	src_sb_fmt(b, "@0x%" PRIx64 ": ", p);
 	if (!src_die_type(rt, &target)) {
-		src_sb_str(b, "<void>");
+		src_sb_fmt(b, "@0x%" PRIx64 ": <void>", p);
 		return;
 	}
+	/* gdb fetches the referenced value first: when it cannot, the
+	 * error is all it prints ("(int &) <error reading variable: ...>") */
+	if (dwarf_aggregate_size(&target, &size) == 0 &&
+	    src_ctx_unreadable(c, p, size, &bad)) {
+		src_sb_fmt(b, "<error reading variable: Cannot access memory at address 0x%" PRIx64
+			   ">", bad);
+		return;
+	}
+	src_sb_fmt(b, "@0x%" PRIx64 ": ", p);
 	tv = calloc(1, sizeof *tv);
 	if (!tv) {
 		src_sb_str(b, "<unreadable>");

@@ -82,35 +82,17 @@ static bool synthetic_pointer(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t)
 			     ops[0].atom == DW_OP_GNU_implicit_pointer);
 }
 
-/* The bytes of a value gdb reads before it prints it: all of it, up to
- * its max-value-size (64 KiB). */
-#define VALUE_READ_MAX 65536
-
 /* gdb reads a variable's whole value from memory before it prints any of
  * it: 0 when that succeeds, else -EIO and *bad the first byte it could
- * not read (gdb's memory_error address). */
+ * not read. */
 static int value_unreadable(struct src_ctx *c, const struct src_vsrc *v, Dwarf_Die *type,
 			    uint64_t *bad)
 {
 	Dwarf_Word size;
-	uint8_t buf[256];
-	uint64_t off = 0;
 
 	if (!v->in_mem || !type || dwarf_aggregate_size(type, &size) != 0)
 		return 0;
-	if (size > VALUE_READ_MAX)
-		size = VALUE_READ_MAX;
-	while (off < size) {
-		size_t n = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
-		ssize_t r = src_ctx_read(c, v->addr + off, buf, n);
-
-		if (r != (ssize_t)n) {
-			*bad = v->addr + off + (r > 0 ? (uint64_t)r : 0);
-			return -EIO;
-		}
-		off += n;
-	}
-	return 0;
+	return src_ctx_unreadable(c, v->addr, size, bad);
 }
 
 /* Value text of variable DIE d named name (caller frees; NULL on ENOMEM):

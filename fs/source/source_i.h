@@ -320,6 +320,12 @@ struct src_ctx {
 /* Like tg->read_mem, through the page cache: the bytes read (short at
  * unreadable memory), or -EIO when none. */
 ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t len);
+/* gdb reads a whole value (up to its max-value-size, 64 KiB) before it
+ * prints any of it: 0 when the size bytes at addr are readable, else -EIO
+ * and *bad the first byte that is not (gdb's "Cannot access memory at
+ * address" address). */
+#define SRC_VALUE_READ_MAX 65536
+int src_ctx_unreadable(const struct src_ctx *c, uint64_t addr, uint64_t size, uint64_t *bad);
 /* Reads len bytes at off of the value: 0, or -EIO. */
 int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 	      void *out, size_t len);
