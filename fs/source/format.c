@@ -1184,6 +1184,78 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 	src_sb_str(b, "}");
 }
 
+/* Is d a definition of the struct/class (kind 's') or union ('u') whose
+ * qualified name is want?  got: scratch. */
+static bool defines(Dwarf_Die *d, char kind, const char *name, const struct src_sbuf *want,
+		    struct src_sbuf *got)
+{
+	int tag = dwarf_tag(d);
+	const char *n;
+
+	if ((kind == 'u') != (tag == DW_TAG_union_type) ||
+	    (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
+	     tag != DW_TAG_union_type) ||
+	    dwarf_hasattr(d, DW_AT_declaration) || !(n = dwarf_diename(d)) || strcmp(n, name))
+		return false;
+	got->len = 0;
+	got->full = false;
+	got->buf[0] = '\0';
+	src_qualified_name(d, true, got);
+	return !got->full && !strcmp(got->buf, want->buf);
+}
+
+/* The definition in scope (a CU, a namespace and the ones in it). */
+static bool definition_in(Dwarf_Die *scope, char kind, const char *name,
+			  const struct src_sbuf *want, struct src_sbuf *got, Dwarf_Die *out,
+			  int depth)
+{
+	Dwarf_Die d;
+
+	if (depth > 16 || dwarf_child(scope, &d) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&d) == DW_TAG_namespace) {
+			if (definition_in(&d, kind, name, want, got, out, depth + 1))
+				return true;
+		} else if (defines(&d, kind, name, want, got)) {
+			*out = d;
+			return true;
+		}
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return false;
+}
+
+/* A struct, class or union that DWARF only declares (clang leaves out a
+ * class another file defines, std::string among them): gdb prints it as
+ * a definition of the same name, else as "<incomplete type>".  Here the
+ * definition is looked for in decl's own file.  True when found. */
+static bool type_definition(Dwarf_Die *decl, Dwarf_Die *out)
+{
+	Dwarf *dw = dwarf_cu_getdwarf(decl->cu);
+	const char *name = dwarf_diename(decl);
+	struct src_sbuf *want = calloc(1, sizeof *want), *got = calloc(1, sizeof *got);
+	char kind = dwarf_tag(decl) == DW_TAG_union_type ? 'u' : 's';
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	bool found = false;
+
+	if (!dw || !name || !want || !got)
+		goto out;
+	src_qualified_name(decl, true, want);
+	while (!found && !want->full &&
+	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			found = definition_in(&cu, kind, name, want, got, out, 0);
+		off = next;
+	}
+out:
+	free(want);
+	free(got);
+	return found;
+}
+
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b)
 {
@@ -1240,6 +1312,10 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 	case DW_TAG_class_type:
+		if (dwarf_hasattr(&t, DW_AT_declaration) && !type_definition(&t, &t)) {
+			src_sb_str(b, "<incomplete type>");
+			return;
+		}
 		if (c->pretty && c->pretty(c, &t, v, off, depth, b) == 0)
 			return;
 		fmt_struct(c, &t, v, off, depth, b);
