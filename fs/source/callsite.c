@@ -50,7 +50,7 @@ bool hs_src_call_site(struct hs_src *s, uint64_t ret)
 		return false;
 	pthread_mutex_lock(&s->dw_lock);
 	/* the call instruction ends at ret: its scopes are those of ret - 1 */
-	cu = dwfl_module_addrdie(m->dm, ret - 1, &bias);
+	cu = src_cu_at(m, ret - 1, &bias);
 	n = cu ? dwarf_getscopes(cu, ret - 1 - bias, &scopes) : 0;
 	/* the innermost inlined copy holding the call (gcc writes the entry
 	 * under it; past it dwarf_getscopes goes on with the abstract
@@ -164,7 +164,7 @@ static bool func_under(Dwarf_Die *die, uint64_t a, Dwarf_Addr bias, Dwarf_Die *o
 static bool func_at(const struct src_mod *m, uint64_t a, Dwarf_Die *out)
 {
 	Dwarf_Addr bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, a, &bias);
+	Dwarf_Die *cu = src_cu_at(m, a, &bias);
 
 	return cu && func_under(cu, a, bias, out, 0);
 }

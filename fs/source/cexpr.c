@@ -451,7 +451,7 @@ static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 
 			if (strncmp(f->name, name, len) || src_unversioned_len(f->name) != len)
 				continue;
-			cu = dwfl_module_addrdie(m->dm, f->addr, &bias);
+			cu = src_cu_at(m, f->addr, &bias);
 			n = cu ? dwarf_getscopes(cu, f->addr - bias, &sc) : 0;
 			for (int j = n - 1; j >= 0; j--)
 				if (dwarf_tag(&sc[j]) == DW_TAG_subprogram &&

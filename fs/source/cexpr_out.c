@@ -642,7 +642,7 @@ static void scopes_at(struct cx *x)
 	Dwarf_Die *cu;
 
 	x->f = x->first = 0;
-	if (!c->m || !c->m->dw || !(cu = dwfl_module_addrdie(c->m->dm, c->pc, &bias)))
+	if (!c->m || !c->m->dw || !(cu = src_cu_at(c->m, c->pc, &bias)))
 		return;
 	c->bias = bias;
 	x->cu = *cu;
@@ -740,7 +740,7 @@ int hs_src_globals(struct hs_src *s, uint64_t pc, char ***names, size_t *n)
 	if (!m || !m->dw)
 		return -ENODATA;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(m->dm, pc, &bias);
+	cu = src_cu_at(m, pc, &bias);
 	if (!cu || dwarf_child(cu, &ch) != 0) {
 		r = cu ? 0 : -ENODATA;
 		goto out;

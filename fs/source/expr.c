@@ -45,6 +45,26 @@ ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t l
 	return done ? (ssize_t)done : -EIO;
 }
 
+int src_ctx_unreadable(const struct src_ctx *c, uint64_t addr, uint64_t size, uint64_t *bad)
+{
+	uint8_t buf[256];
+	uint64_t off = 0;
+
+	if (size > SRC_VALUE_READ_MAX)
+		size = SRC_VALUE_READ_MAX;
+	while (off < size) {
+		size_t n = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
+		ssize_t r = src_ctx_read(c, addr + off, buf, n);
+
+		if (r != (ssize_t)n) {
+			*bad = addr + off + (r > 0 ? (uint64_t)r : 0);
+			return -EIO;
+		}
+		off += n;
+	}
+	return 0;
+}
+
 /* Reads len bytes at off of the value: 0, or -EIO. */
 int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 		 void *out, size_t len)
@@ -199,6 +219,20 @@ static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 	switch (at) {
 	case DW_OP_addr:
 		return push(es, op->number + c->bias) ? 0 : -ENODATA;
+	case DW_OP_addrx: case DW_OP_GNU_addr_index:
+	case DW_OP_constx: case DW_OP_GNU_const_index: {
+		/* DWARF 5's index into .debug_addr (clang's globals): an
+		 * address gets the load bias, a constant (a TLS offset) not */
+		Dwarf_Attribute res;
+		Dwarf_Addr v;
+
+		if (!attr || dwarf_getlocation_attr(attr, op, &res) != 0 ||
+		    dwarf_formaddr(&res, &v) != 0)
+			return -ENODATA;
+		if (at == DW_OP_addrx || at == DW_OP_GNU_addr_index)
+			v += c->bias;
+		return push(es, v) ? 0 : -ENODATA;
+	}
 	case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
 	case DW_OP_const8u: case DW_OP_constu:
 	case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
@@ -836,7 +870,7 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 	cc.func = NULL;
 	if (!cc.m || !cc.m->dw)
 		return -ENODATA;
-	cu = dwfl_module_addrdie(cc.m->dm, cc.pc, &bias);
+	cu = src_cu_at(cc.m, cc.pc, &bias);
 	if (!cu)
 		return -ENODATA;
 	cc.bias = bias;

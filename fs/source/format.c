@@ -666,11 +666,20 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 	Dwarf_Word enc = DW_ATE_unsigned;
 
 	/* DW_AT_data_bit_offset from the start of the struct, little endian */
-	if (dwarf_attr(member, DW_AT_data_bit_offset, &a))
+	if (dwarf_attr(member, DW_AT_data_bit_offset, &a)) {
 		dwarf_formudata(&a, &boff);
-	else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
-		 !dwarf_formudata(&a, &moff))
-		boff = moff * 8; /* DWARF 2/3 DW_AT_bit_offset: not handled */
+	} else if (dwarf_attr(member, DW_AT_data_member_location, &a) &&
+		   !dwarf_formudata(&a, &moff)) {
+		Dwarf_Word bo, bsz;
+
+		boff = moff * 8;
+		/* DWARF 2/3's DW_AT_bit_offset (clang 14 writes it): from the
+		 * most significant bit of the DW_AT_byte_size storage unit */
+		if (dwarf_attr(member, DW_AT_bit_offset, &a) && !dwarf_formudata(&a, &bo) &&
+		    dwarf_attr(member, DW_AT_byte_size, &a) && !dwarf_formudata(&a, &bsz) &&
+		    bsz * 8 >= bo + bits)
+			boff += bsz * 8 - bo - bits;
+	}
 	if (bits > 64 || src_vread(c, v, off + boff / 8, buf, ((boff % 8) + bits + 7) / 8)) {
 		src_sb_str(b, "<unreadable>");
 		return;
@@ -785,6 +794,43 @@ static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
 
 /* A static data member: its constant, or the object its linkage name
  * names in a symbol table; gdb's "<optimized out>" when neither. */
+/* The linkage name of the variable in scope (a CU or a namespace, and
+ * the namespaces in it) whose DW_AT_specification is member, or NULL. */
+static const char *definition_linkage(Dwarf_Die *scope, Dwarf_Die *member, int depth)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die d, spec;
+	const char *ln = NULL;
+
+	if (depth > 16 || dwarf_child(scope, &d) != 0)
+		return NULL;
+	do {
+		int tag = dwarf_tag(&d);
+
+		if (tag == DW_TAG_variable &&
+		    dwarf_formref_die(dwarf_attr(&d, DW_AT_specification, &a), &spec) &&
+		    dwarf_dieoffset(&spec) == dwarf_dieoffset(member))
+			return dwarf_formstring(dwarf_attr(&d, DW_AT_linkage_name, &a));
+		if (tag == DW_TAG_namespace && (ln = definition_linkage(&d, member, depth + 1)))
+			return ln;
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return NULL;
+}
+
+/* The linkage name of a static data member: gcc puts it on the member;
+ * clang only on the definition, a variable of the CU (or of a namespace)
+ * whose DW_AT_specification is the member.  NULL when neither has one. */
+static const char *static_member_linkage(Dwarf_Die *member)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die cu;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a));
+
+	if (ln || !dwarf_diecu(member, &cu, NULL, NULL))
+		return ln;
+	return definition_linkage(&cu, member, 0);
+}
+
 static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 			      int depth, struct src_sbuf *b)
 {
@@ -811,8 +857,7 @@ static void fmt_static_member(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *m
 		}
 		memset(sv->valid, 1, sv->size);
 		fmt_value(c, mt, sv, 0, depth, b);
-	} else if ((ln = dwarf_formstring(dwarf_attr_integrate(member, DW_AT_linkage_name, &a))) &&
-		   src_obj_address(c->s, ln, &addr) == 0) {
+	} else if ((ln = static_member_linkage(member)) && src_obj_address(c->s, ln, &addr) == 0) {
 		Dwarf_Die pm;
 		int tag = src_peel(mt, &pm) ? dwarf_tag(&pm) : 0, k;
 
@@ -931,12 +976,22 @@ static void fmt_reference(struct src_ctx *c, Dwarf_Die *rt, uint64_t p, int dept
 {
 	Dwarf_Die target;
 	struct src_vsrc *tv;
+	Dwarf_Word size;
+	uint64_t bad;
 
-	src_sb_fmt(b, "@0x%" PRIx64 ": ", p);
 	if (!src_die_type(rt, &target)) {
-		src_sb_str(b, "<void>");
+		src_sb_fmt(b, "@0x%" PRIx64 ": <void>", p);
 		return;
 	}
+	/* gdb fetches the referenced value first: when it cannot, the
+	 * error is all it prints ("(int &) <error reading variable: ...>") */
+	if (dwarf_aggregate_size(&target, &size) == 0 &&
+	    src_ctx_unreadable(c, p, size, &bad)) {
+		src_sb_fmt(b, "<error reading variable: Cannot access memory at address 0x%" PRIx64
+			   ">", bad);
+		return;
+	}
+	src_sb_fmt(b, "@0x%" PRIx64 ": ", p);
 	tv = calloc(1, sizeof *tv);
 	if (!tv) {
 		src_sb_str(b, "<unreadable>");
@@ -1129,6 +1184,78 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 	src_sb_str(b, "}");
 }
 
+/* Is d a definition of the struct/class (kind 's') or union ('u') whose
+ * qualified name is want?  got: scratch. */
+static bool defines(Dwarf_Die *d, char kind, const char *name, const struct src_sbuf *want,
+		    struct src_sbuf *got)
+{
+	int tag = dwarf_tag(d);
+	const char *n;
+
+	if ((kind == 'u') != (tag == DW_TAG_union_type) ||
+	    (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
+	     tag != DW_TAG_union_type) ||
+	    dwarf_hasattr(d, DW_AT_declaration) || !(n = dwarf_diename(d)) || strcmp(n, name))
+		return false;
+	got->len = 0;
+	got->full = false;
+	got->buf[0] = '\0';
+	src_qualified_name(d, true, got);
+	return !got->full && !strcmp(got->buf, want->buf);
+}
+
+/* The definition in scope (a CU, a namespace and the ones in it). */
+static bool definition_in(Dwarf_Die *scope, char kind, const char *name,
+			  const struct src_sbuf *want, struct src_sbuf *got, Dwarf_Die *out,
+			  int depth)
+{
+	Dwarf_Die d;
+
+	if (depth > 16 || dwarf_child(scope, &d) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&d) == DW_TAG_namespace) {
+			if (definition_in(&d, kind, name, want, got, out, depth + 1))
+				return true;
+		} else if (defines(&d, kind, name, want, got)) {
+			*out = d;
+			return true;
+		}
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return false;
+}
+
+/* A struct, class or union that DWARF only declares (clang leaves out a
+ * class another file defines, std::string among them): gdb prints it as
+ * a definition of the same name, else as "<incomplete type>".  Here the
+ * definition is looked for in decl's own file.  True when found. */
+static bool type_definition(Dwarf_Die *decl, Dwarf_Die *out)
+{
+	Dwarf *dw = dwarf_cu_getdwarf(decl->cu);
+	const char *name = dwarf_diename(decl);
+	struct src_sbuf *want = calloc(1, sizeof *want), *got = calloc(1, sizeof *got);
+	char kind = dwarf_tag(decl) == DW_TAG_union_type ? 'u' : 's';
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	bool found = false;
+
+	if (!dw || !name || !want || !got)
+		goto out;
+	src_qualified_name(decl, true, want);
+	while (!found && !want->full &&
+	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			found = definition_in(&cu, kind, name, want, got, out, 0);
+		off = next;
+	}
+out:
+	free(want);
+	free(got);
+	return found;
+}
+
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b)
 {
@@ -1185,6 +1312,10 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 	case DW_TAG_class_type:
+		if (dwarf_hasattr(&t, DW_AT_declaration) && !type_definition(&t, &t)) {
+			src_sb_str(b, "<incomplete type>");
+			return;
+		}
 		if (c->pretty && c->pretty(c, &t, v, off, depth, b) == 0)
 			return;
 		fmt_struct(c, &t, v, off, depth, b);

@@ -215,7 +215,7 @@ int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_ta
 	for (int i = 0; i < SRC_NPAGES; i++)
 		c.pages[i].addr = UINT64_MAX;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(c.m->dm, entry, &bias);
+	cu = src_cu_at(c.m, entry, &bias);
 	if (!cu || !entry_subprogram(cu, entry - bias, &sub)) {
 		ret = -ENODATA;
 		goto out;

@@ -81,7 +81,7 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 	if (!fr)
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(m->dm, addr, &bias);
+	cu = src_cu_at(m, addr, &bias);
 	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
 	for (int i = 0; i < n && (size_t)got < max; i++) {
 		int tag = dwarf_tag(&scopes[i]);
@@ -618,7 +618,7 @@ static const char *copy_name(struct hs_src *s, struct src_mod *mod, const struct
 	if (!mod->dm || !m->copies[c].die)
 		return NULL;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(mod->dm, addr, &bias);
+	cu = src_cu_at(mod, addr, &bias);
 	dbg = cu ? dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
 	if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
 	    dwarf_tag(&die) == DW_TAG_inlined_subroutine)
@@ -705,7 +705,7 @@ int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, c
 		return -ENOENT;
 	if (mod->dm && m->copies[c].die) {
 		pthread_mutex_lock(&s->dw_lock);
-		dbg = dwfl_module_addrdie(mod->dm, addr, &bias) ?
+		dbg = src_cu_at(mod, addr, &bias) ?
 			dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
 		if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
 		    dwarf_tag(&die) == DW_TAG_inlined_subroutine) {

@@ -82,10 +82,26 @@ static bool synthetic_pointer(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t)
 			     ops[0].atom == DW_OP_GNU_implicit_pointer);
 }
 
-/* Value text of variable DIE d (caller frees; NULL on ENOMEM). */
-static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
+/* gdb reads a variable's whole value from memory before it prints any of
+ * it: 0 when that succeeds, else -EIO and *bad the first byte it could
+ * not read. */
+static int value_unreadable(struct src_ctx *c, const struct src_vsrc *v, Dwarf_Die *type,
+			    uint64_t *bad)
+{
+	Dwarf_Word size;
+
+	if (!v->in_mem || !type || dwarf_aggregate_size(type, &size) != 0)
+		return 0;
+	return src_ctx_unreadable(c, v->addr, size, bad);
+}
+
+/* Value text of variable DIE d named name (caller frees; NULL on ENOMEM):
+ * where its memory cannot be read, gdb's info locals line "<error reading
+ * variable n (Cannot access memory at address 0x7ffc...)>". */
+static char *var_value(struct src_ctx *c, Dwarf_Die *d, const char *name, Dwarf_Die *type)
 {
 	struct src_vsrc *v = calloc(1, sizeof *v);
+	uint64_t bad = 0;
 	char *out;
 	int r;
 
@@ -98,7 +114,11 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type)
 		out = strdup("<unreadable>");
 	else if (r)
 		out = strdup("<optimized out>");
-	else
+	else if (value_unreadable(c, v, type, &bad)) {
+		if (asprintf(&out, "<error reading variable %s (Cannot access memory at "
+			     "address 0x%" PRIx64 ")>", name, bad) < 0)
+			out = NULL;
+	} else
 		out = src_value_text(c, type, v);
 	free(v);
 	return out;
@@ -170,6 +190,25 @@ static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr e
 	return src_entry_reg_value(c, regno, 0, ev) == 0;
 }
 
+/* An unreadable scalar parameter in gdb's frame line: "<error reading
+ * variable: MSG>" where info args says "<error reading variable n (MSG)>"
+ * (var_value).  NULL when nv's value is no such error (or on ENOMEM). */
+static char *frame_error(const struct hs_src_var *nv)
+{
+	static const char head[] = "<error reading variable ";
+	size_t k = sizeof head - 1, nl = strlen(nv->name), len = strlen(nv->value);
+	const char *msg = nv->value + k + nl + 2;
+	char *out;
+
+	if (!nv->scalar || len < k + nl + 4 || strncmp(nv->value, head, k) ||
+	    strncmp(nv->value + k, nv->name, nl) || strncmp(nv->value + k + nl, " (", 2) ||
+	    strcmp(nv->value + len - 2, ")>"))
+		return NULL;
+	if (asprintf(&out, "<error reading variable: %.*s>", (int)(len - k - nl - 4), msg) < 0)
+		return NULL;
+	return out;
+}
+
 /* gdb's text of parameter d in a frame line with `print entry-values
  * default`: "x=5"; with its entry value known too, "x=x@entry=5" when
  * the two are equal, else "x=6, x@entry=5" ("x=<optimized out>,
@@ -180,7 +219,8 @@ static char *frame_arg(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, const stru
 		       Dwarf_Addr entry, bool inlined)
 {
 	struct src_vsrc *v = calloc(1, sizeof *v);
-	const char *shown = nv->scalar ? nv->value : "...";
+	char *err = frame_error(nv);
+	const char *shown = err ? err : nv->scalar ? nv->value : "...";
 	uint64_t ev, cur = 0;
 	char *et = NULL, *out = NULL;
 	size_t size;
@@ -205,6 +245,7 @@ static char *frame_arg(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, const stru
 	else
 		r = asprintf(&out, "%s=%s, %s@entry=%s", nv->name, shown, nv->name, et);
 done:
+	free(err);
 	free(et);
 	free(v);
 	return r < 0 ? NULL : out;
@@ -236,7 +277,7 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 			     "dereference a generic pointer.)>", name) < 0)
 			nv->value = NULL;
 	} else {
-		nv->value = var_value(c, d, tp);
+		nv->value = var_value(c, d, name, tp);
 	}
 	nv->is_param = param;
 	nv->scalar = is_scalar(tp);
@@ -367,7 +408,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	for (i = 0; i < SRC_NPAGES; i++)
 		c.pages[i].addr = UINT64_MAX;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(c.m->dm, rip, &bias);
+	cu = src_cu_at(c.m, rip, &bias);
 	if (!cu) {
 		ret = -ENODATA;
 		goto out;

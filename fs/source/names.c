@@ -473,7 +473,7 @@ int hs_src_function_in_file(struct hs_src *s, uint64_t entry, const char *file)
 	if (!m->dw || !m->dm)
 		return -ENODATA;
 	pthread_mutex_lock(&s->dw_lock);
-	cu = dwfl_module_addrdie(m->dm, entry, &bias);
+	cu = src_cu_at(m, entry, &bias);
 	if (cu && cu_function_at(cu, entry - bias))
 		ret = cu_has_file(cu, file);
 	pthread_mutex_unlock(&s->dw_lock);

@@ -93,6 +93,7 @@ void hs_src_free(struct hs_src *s)
 		free(s->mods[i].rows);
 		free(s->mods[i].more);
 		src_inline_map_free(s->mods[i].inl);
+		src_cu_ranges_free(&s->mods[i]);
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
@@ -615,7 +616,7 @@ static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 			/* libdwfl's CU lookup takes the CU before a gap for
 			 * the gap: its ranges say */
 			Dwarf_Addr bias;
-			Dwarf_Die *cu = dwfl_module_addrdie(m->dm, v[i].addr, &bias);
+			Dwarf_Die *cu = src_cu_at(m, v[i].addr, &bias);
 
 			if (!cu || dwarf_haspc(cu, v[i].addr - bias) != 1)
 				pick = last_line = SIZE_MAX;
@@ -1256,7 +1257,7 @@ static int dwarf_function_locked(struct hs_src *s, struct src_mod *m, uint64_t a
 
 	if (!m->dw)
 		return -ENODATA;
-	cu = dwfl_module_addrdie(m->dm, addr, &bias);
+	cu = src_cu_at(m, addr, &bias);
 	if (!cu)
 		goto out;
 	n = dwarf_getscopes(cu, addr - bias, &scopes);
@@ -1550,7 +1551,7 @@ bool hs_src_locations_valid(struct hs_src *s, uint64_t addr)
 	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
 		return false;
 	pthread_mutex_lock(&s->dw_lock);
-	if (!(cu = dwfl_module_addrdie(m->dm, addr, &bias)))
+	if (!(cu = src_cu_at(m, addr, &bias)))
 		goto out;
 	off = dwarf_dieoffset(cu);
 	for (size_t i = 0; i < s->n_cu_valid; i++) {
@@ -1605,7 +1606,7 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
-	if ((cu = dwfl_module_addrdie(m->dm, addr, &bias)))
+	if ((cu = src_cu_at(m, addr, &bias)))
 		n = dwarf_getscopes(cu, addr - bias, &scopes);
 	for (int i = 0; i < n && !id; i++)
 		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))

@@ -60,6 +60,8 @@ struct src_sym {
 #define SRC_SYM_DNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->name)
 #define SRC_SYM_BNAME(sym) ((sym)->bname ? (sym)->bname : SRC_SYM_DNAME(sym))
 
+struct src_cu_range;
+
 struct src_mod {
 	struct hs_src_module pub;
 	Dwfl_Module *dm;    /* NULL when the file could not be opened */
@@ -81,6 +83,11 @@ struct src_mod {
 	 * dw_lock (inl_done set after, release); NULL: none */
 	struct src_inl_map *inl;
 	int inl_done;
+	/* cu_lookup.c: the ranges of the CUs .debug_aranges does not name,
+	 * built on first need (src_cu_at) */
+	struct src_cu_range *cu_ranges;
+	size_t n_cu_ranges;
+	bool cu_ranges_done;
 	char problem[256];
 };
 
@@ -129,6 +136,14 @@ struct hs_src {
 	uint32_t *file_hash;      /* open addressing: id + 1, 0 empty */
 	uint32_t hash_cap;
 };
+
+/* The CU DIE of m holding addr and its bias, as dwfl_module_addrdie's
+ * (which finds only CUs that .debug_aranges names: clang emits none by
+ * default), else from the CUs' own address ranges; NULL when no CU holds
+ * addr.  Under dw_lock (or in hs_src_finish): it fills a per-module cache
+ * (cu_lookup.c). */
+Dwarf_Die *src_cu_at(const struct src_mod *m, uint64_t addr, Dwarf_Addr *bias);
+void src_cu_ranges_free(struct src_mod *m);
 
 /* The module holding addr, or NULL. */
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
@@ -305,6 +320,12 @@ struct src_ctx {
 /* Like tg->read_mem, through the page cache: the bytes read (short at
  * unreadable memory), or -EIO when none. */
 ssize_t src_ctx_read(const struct src_ctx *c, uint64_t addr, void *out, size_t len);
+/* gdb reads a whole value (up to its max-value-size, 64 KiB) before it
+ * prints any of it: 0 when the size bytes at addr are readable, else -EIO
+ * and *bad the first byte that is not (gdb's "Cannot access memory at
+ * address" address). */
+#define SRC_VALUE_READ_MAX 65536
+int src_ctx_unreadable(const struct src_ctx *c, uint64_t addr, uint64_t size, uint64_t *bad);
 /* Reads len bytes at off of the value: 0, or -EIO. */
 int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
 	      void *out, size_t len);

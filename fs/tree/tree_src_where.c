@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BT_MAX 256          /* frames shown; deeper stacks end in a note */
+/* frames read at first; a deeper stack is read again whole (gdb's bt
+ * prints every frame, the 2000 of a stack overflow too) */
+#define BT_FIRST 256
 
 /* ---- time/<t>/where, backtrace ---------------------------------------------------- */
 
@@ -352,7 +354,7 @@ static void put_unwound(FILE *f, struct ld_names *ln, const struct bt_unwound *u
 static void put_unwound_range(FILE *f, struct ld_names *ln, const struct bt_unwound *u, int from,
 			      int to, int *num)
 {
-	for (int k = from; k <= to && *num < BT_MAX; k++) {
+	for (int k = from; k <= to; k++) {
 		fprintf(f, "#%d ", (*num)++);
 		put_unwound(f, ln, u, k);
 		fputs(" (unwound)\n", f);
@@ -563,7 +565,7 @@ int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
  * disagree (an unwind that went wrong), it is not used any more. */
 int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 {
-	struct hs_db_call *fr = malloc(BT_MAX * sizeof(*fr));
+	struct hs_db_call *fr = malloc(BT_FIRST * sizeof(*fr));
 	struct bt_unwound *u = malloc(sizeof(*u));
 	struct tail_hop *tail = malloc(TAIL_MAX * sizeof(*tail));
 	struct hs_db_regs *r = NULL;
@@ -578,7 +580,17 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 	err = tree_src_at(tree, n, &s, &r);
 	if (err < 0)
 		goto out;
-	open = hs_db_backtrace(tree_image(tree, n), n->t, r->tid, fr, BT_MAX);
+	open = hs_db_backtrace(tree_image(tree, n), n->t, r->tid, fr, BT_FIRST);
+	if (open > BT_FIRST) {
+		struct hs_db_call *all = realloc(fr, (size_t)open * sizeof(*fr));
+
+		if (!all) {
+			err = -ENOMEM;
+			goto out;
+		}
+		fr = all;
+		open = hs_db_backtrace(tree_image(tree, n), n->t, r->tid, fr, (size_t)open);
+	}
 	if (open < 0) {
 		err = open;
 		goto out;
@@ -586,14 +598,10 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 	ln = (struct ld_names){ { tree_image(tree, n), n->t }, s, 0 };
 	if (unwind_at(tree, n, s, r, u) < 0)
 		u->n = 0;       /* no unwinder here: the call tree alone */
-	for (int i = 0; i <= open && i <= BT_MAX; i++) {
+	for (int i = 0; i <= open; i++) {
 		uint64_t pc = i == 0 ? r->regs.rip : fr[i - 1].call_site;
 		uint64_t fpc = func_of(s, pc);
 
-		if (i == BT_MAX || num >= BT_MAX) {
-			fprintf(f, "... %d more frames\n", open - i + 1);
-			break;
-		}
 		if (i == 0 && open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
 		    is_trampoline(s, pc))
 			continue; /* the handler returned into the trampoline: gdb's

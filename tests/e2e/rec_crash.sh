@@ -1,10 +1,10 @@
 #!/bin/bash
-# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do.
+# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do (all 602 frames of crash_deep); a stack overflow (crash_so): its backtrace goes down to main, and locals/ says gdb's <error reading variable n (Cannot access memory at address ...)>.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort"
+PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort crash_deep"
 # shellcheck disable=SC2086
-require_built $PROGRAMS
+require_built $PROGRAMS crash_so
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 
 # si_code names as the kernel's asm-generic/siginfo.h numbers them
@@ -142,4 +142,22 @@ for p in $PROGRAMS; do
 	note "$p: $sigline | $insn"
 	n=$((n + 1))
 done
-pass "$n crashes as gdb sees them"
+
+# a stack overflow: its depth is the stack's size, which differs under
+# Valgrind, so not gdb's frames; the innermost frame's variables are in
+# no memory, and locals/ says so as gdb's info args and info locals do
+p=crash_so
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'set pagination off' -ex run \
+	-ex 'info args' -ex 'info locals' "$PROGS/$p" </dev/null >"$T/$p.gdb" 2>&1
+WANT_RC=139 record_ok "$T/$p" "$PROGS/$p"
+build_ok "$T/$p"
+for v in n pad; do
+	want=$(sed -n "s/^$v = //p" "$T/$p.gdb" | sed 's/0x[0-9a-f]*/0x?/g')
+	got=$("$HS" cat "$T/$p" "time/crash/locals/$v" 2>&1 | sed 's/0x[0-9a-f]*/0x?/g')
+	[ -n "$want" ] && [ "$want" = "$got" ] || fail "$p: locals/$v is '$got', gdb's info says '$want'"
+done
+"$HS" cat "$T/$p" time/crash/backtrace >"$T/$p.bt" 2>&1 || fail "$p: cat time/crash/backtrace: $(head -n 2 "$T/$p.bt")"
+grep -q '^#[0-9]* main+0x[0-9a-f]* crash_so.c:' "$T/$p.bt" && ! grep -q 'more frames' "$T/$p.bt" ||
+	fail "$p: the backtrace does not go down to main: $(tail -n 3 "$T/$p.bt" | tr '\n' '|')"
+note "$p: $(grep -c ' deep+' "$T/$p.bt") frames of deep(), locals/pad $(head -c 60 <<<"$got")"
+pass "$n crashes as gdb sees them; a stack overflow's backtrace and locals"

@@ -26,6 +26,11 @@
 #   cpp_chars.cc (C++17, and C++20 for char8_t): wide characters and
 #     strings (L"ab", u"xy", U"z").
 #   cpp_enums.c: enum values without an enumerator (gdb's flag enums).
+#   cpp_badref.cc: references to unreadable memory ("<error reading
+#     variable: Cannot access memory at address 0x8>").
+#   cpp_members.cc and cpp_objects.cc built by clang (when installed): no
+#     .debug_aranges, static members whose linkage name only their
+#     definition has, std::string only declared ("<incomplete type>").
 #   cpp_plt.c at -O0, -O2 and -O2 -Wl,-z,now: PLT stubs, a pointer into
 #     a 1 MiB .bss array past the file mapping ("<big+4096>").
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +39,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt
+require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt cpp_badref
 gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
 gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
 g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
@@ -65,4 +70,19 @@ check chars20 "$T/cpp_chars20" "25"
 check plt_o0 "$PROGS/cpp_plt" "14 25"
 check plt_o2 "$T/cpp_plt_o2" "24 27"
 check plt_now "$T/cpp_plt_now" "24 27"
+check badref "$PROGS/cpp_badref" "21"
+# clang: no .debug_aranges; a static member's linkage name only on its
+# definition (DW_AT_specification), in a namespace; a class only declared
+if command -v clang++ >/dev/null; then
+	clang++ -g -O0 -o "$T/cpp_members_clang" "$ROOT/tests/programs/cpp_members.cc" &&
+		clang++ -g -O0 -o "$T/cpp_objects_clang" "$ROOT/tests/programs/cpp_objects.cc" ||
+		fail "clang++"
+	FUNCS="twice;add<int>;add<long>;P::get;g" check members_clang "$T/cpp_members_clang" "21"
+	# (not line 82: there main's p is not yet set, and clang's stack slot
+	# holds what the run left, natively and recorded alike only by chance)
+	FUNCS="Fruit::price;quote;Base::get;Pet::speak;Animal::Animal;Dog::Dog" \
+		check objects_clang "$T/cpp_objects_clang" "15 28 36 38 40 52 59"
+else
+	note "no clang++: its program is left out"
+fi
 pass "$SUMMARY"

@@ -5,7 +5,10 @@
 # struct, a union, pointers to pointers, char arrays and char *, an enum,
 # globals, a static local), expr_grid (-O0: arrays of arrays, bit-fields,
 # anonymous members, const pointers, a function pointer), expr_walk_o2 (-O2: parameters in registers, a
-# heap list) and expr_obj (C++: a base class, `this`, references).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
+# heap list) and expr_obj (C++: a base class, `this`, references); again
+# expr_grid with its .debug_aranges removed, and, where clang is
+# installed, expr_data, expr_grid, expr_walk_o2 and expr_obj built by
+# clang (no .debug_aranges, DWARF 5 .debug_addr, DW_AT_bit_offset).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
 # breakpoints at lines; the moment in the recording is the same hit of
 # that line in lines/<file>/<line>.  Values and gdb's error messages must
 # be equal, but addresses: a recording under Valgrind maps the program
@@ -327,4 +330,37 @@ check expr_data expr_data.c cases_data
 check expr_grid expr_grid.c cases_grid
 check expr_walk_o2 expr_walk_o2.c cases_walk
 check expr_obj expr_obj.cc cases_obj
-pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++)"
+# clang writes no .debug_aranges (nor does a file objcopy or strip took
+# them from): the compile unit at an address comes from
+# the units' own ranges (fs/source/cu_lookup.c), and its globals are
+# DW_OP_addrx (DWARF 5's .debug_addr)
+mkdir -p "$T/noar"
+objcopy --remove-section .debug_aranges "$PROGS/expr_grid" "$T/noar/expr_grid_noar" ||
+	fail "objcopy"
+PROGS=$T/noar check expr_grid_noar expr_grid.c cases_grid
+CL=""
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+	mkdir -p "$T/clang"
+	clang -g -O0 -o "$T/clang/expr_data_clang" "$SRC/expr_data.c" &&
+		clang -g -O2 -o "$T/clang/expr_walk_clang_o2" "$SRC/expr_walk_o2.c" &&
+		clang++ -g -O0 -o "$T/clang/expr_obj_clang" "$SRC/expr_obj.cc" ||
+		fail "clang could not compile the test programs"
+	PROGS=$T/clang check expr_data_clang expr_data.c cases_data
+	PROGS=$T/clang check expr_walk_clang_o2 expr_walk_o2.c cases_walk
+	PROGS=$T/clang check expr_obj_clang expr_obj.cc cases_obj
+	# locals/ of a struct of bit-fields that clang places with DWARF 2's
+	# DW_AT_bit_offset (eval/ reads them in cexpr_val.c, locals/ in format.c)
+	clang -g -O0 -o "$T/clang/expr_grid_clang" "$SRC/expr_grid.c" || fail "clang"
+	PROGS=$T/clang check expr_grid_clang expr_grid.c cases_grid
+	l=$(grep -n 'line: grid-stop' "$SRC/expr_grid.c" | cut -d: -f1)
+	t=$("$HS" cat "$T/expr_grid_clang.tr" "lines/${SRC#/}/expr_grid.c/$l" | head -n 1)
+	want=$(timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "break expr_grid.c:$l" -ex run \
+		-ex 'info locals' "$T/clang/expr_grid_clang" </dev/null 2>&1 | sed -n 's/^bt = //p')
+	got=$("$HS" cat "$T/expr_grid_clang.tr" "time/$t/locals/bt" 2>&1)
+	[ -n "$want" ] && [ "$got" = "$want" ] ||
+		fail "expr_grid_clang: locals/bt at $t is '$got', gdb's info locals says '$want'"
+	CL=", and expr_data, expr_grid (locals/bt too), expr_walk_o2, expr_obj built by clang"
+else
+	note "no clang: its programs are left out"
+fi
+pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++), expr_grid without .debug_aranges$CL"
