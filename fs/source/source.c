@@ -579,13 +579,39 @@ static void rows_sort_stable(struct src_row *v, size_t n, struct src_row *tmp)
  * a sequence starts in a CU's code, so past an end row a row is kept only
  * where a CU's ranges hold the address (crt1's _start, right after main's
  * last row, has none: it is no line of main's). */
-/* Keeps in m->more the statement rows of [i, j) other than pick's line. */
+/* Whether gdb 13's line table loses the row v[q] of the rows [i, j) at
+ * one address (dwarf2/read.c, lnp_state_machine::record_line): a row of
+ * another file that gdb records later at that address ends q's file with
+ * an end marker there, which deletes that file's entries at the address
+ * (buildsym record_line).  gdb records a row unless it switches files to
+ * a non-statement row where a statement row was seen at the address. */
+static bool row_lost(const struct src_row *v, size_t i, size_t j, size_t q)
+{
+	uint32_t last = v[i].file_id;
+	bool stmt = false;
+
+	for (size_t r = i; r < j; r++) {
+		bool ignored = !v[r].line || (v[r].file_id != last && stmt && !v[r].is_stmt);
+
+		stmt |= v[r].is_stmt;
+		if (ignored)
+			continue;
+		last = v[r].file_id;
+		if (r > q && v[r].file_id != v[q].file_id)
+			return true;
+	}
+	return false;
+}
+
+/* Keeps in m->more the statement rows of [i, j) other than pick's line
+ * that gdb keeps too. */
 static void rows_keep_more(struct src_mod *m, struct src_row *v, size_t i, size_t j,
 			   size_t pick)
 {
 	for (size_t q = i; q < j; q++) {
 		if (q == pick || !v[q].line || !v[q].is_stmt ||
-		    (v[q].line == v[pick].line && v[q].file_id == v[pick].file_id))
+		    (v[q].line == v[pick].line && v[q].file_id == v[pick].file_id) ||
+		    row_lost(v, i, j, q))
 			continue;
 		if (hs_grow((void **)&m->more, &m->cap_more, m->n_more + 1, sizeof(*m->more)))
 			return; /* ENOMEM: break FILE:LINE misses a zero-length row */
