@@ -76,4 +76,26 @@ for p in $progs; do
 	grep -q '^MOVED' "$T/$p.gdb" || fail "$p: gdb moved no line without code"
 done
 [ "$bad" = 0 ] || fail "$bad lines differ from gdb's break hit counts (see the log)"
-pass "lines/ counts equal gdb's break hits on every line (those without code too) of $progs"
+
+# ln_steps: gdb's `step` into helper stops in ln_steps_only.c, where
+# `break` finds no line: lines/ still lists the file (it has line starts),
+# with no line in it
+# (the assembler names ln_steps_only.c in its working folder, $T)
+(cd "$T" && gcc -g -O0 -o "$B/ln_steps" "$SRC/ln_steps.c" "$SRC/ln_steps_asm.s") ||
+	fail "could not build ln_steps"
+gdb -batch -nx -ex "break ln_steps.c:12" -ex run -ex step -ex "info line *\$pc" \
+	-ex "break ln_steps_only.c:3" "$B/ln_steps" >"$T/steps.gdb" 2>&1 </dev/null
+grep -q '^Line 3 of "ln_steps_only.c"' "$T/steps.gdb" ||
+	fail "gdb's step did not stop in ln_steps_only.c: $(tail -n 4 "$T/steps.gdb" | tr '\n' ' ')"
+grep -q 'No line 3 in file "ln_steps_only.c"' "$T/steps.gdb" ||
+	fail "gdb's break found ln_steps_only.c:3: $(tail -n 4 "$T/steps.gdb" | tr '\n' ' ')"
+TR=$T/ln_steps.trace
+record_ok "$TR" "$B/ln_steps"
+build_ok "$TR"
+hls() { timeout -k 10 "$STEP_TIMEOUT" "$HS" ls "$TR" "$@"; }
+hls "lines$T" | grep -qx ln_steps_only.c ||
+	fail "lines/ does not list ln_steps_only.c: $(hls "lines$T" | tr '\n' ' ')"
+[ -z "$(hls "lines$T/ln_steps_only.c")" ] || fail "ln_steps_only.c has lines in lines/"
+[ "$(hcat "lines$T/ln_steps_only.c/3" 2>/dev/null | wc -l)" = 0 ] ||
+	fail "lines/ln_steps_only.c/3 has hits"
+pass "lines/ counts equal gdb's break hits on every line (those without code too) of $progs; a file with step stops only is listed"
