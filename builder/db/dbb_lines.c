@@ -56,6 +56,7 @@
 #define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
 #define BP_MAX 12         /* breakpoint locations at one address (centry) */
+#define BP_POOL (1u << 16) /* locations the shard's cache entries hold (bp) */
 #define BF_RANGES 8       /* a function's address ranges kept (bfunc) */
 #define BF_CACHE 32       /* functions kept per shard (bfunc) */
 #define BP_SCAN 4096      /* rows looked at before a row, at most */
@@ -89,8 +90,8 @@ struct centry {
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
 	uint8_t n_bp;            /* the locations of `break FILE:LINE` here (a line
-				  * twice: two locations) */
-	uint32_t bp_file[BP_MAX], bp_line[BP_MAX];
+				  * twice: two locations): p->bp[bp_at..] */
+	uint32_t bp_at;
 };
 enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8, CF_INL_ENTRY = 16 };
 
@@ -100,6 +101,11 @@ struct bfunc {
 	uint64_t lo[BF_RANGES], hi[BF_RANGES];
 	uint64_t brk;
 	uint8_t n;               /* 0: an empty slot */
+};
+
+/* A location of `break FILE:LINE`: the line's. */
+struct bploc {
+	uint32_t file, line;
 };
 
 /* What an instruction with line info sees: its row. */
@@ -124,6 +130,8 @@ struct dbb_lpass {
 	uint32_t n_local;
 	struct dbb_spill_w *lines, *lfiles;
 	struct dbb_inl *inl;     /* the entries of inlined copies */
+	struct bploc *bp;        /* [BP_POOL]: the cache entries' locations */
+	uint32_t n_bp;
 	struct bfunc bf[BF_CACHE];
 	unsigned bf_next;
 	struct bfunc bf_sym;     /* func_of's answer from a symbol */
@@ -193,9 +201,10 @@ static uint64_t break_pc(struct hs_src *src, uint64_t entry, uint64_t end)
 }
 
 /* The function holding addr (its ranges and breakpoint address) through
- * the shard's small cache; NULL without one in DWARF. */
+ * the shard's small cache, else from its symbol; NULL without either. */
 static const struct bfunc *func_of(struct dbb_lpass *p, uint64_t addr)
 {
+	struct hs_src_loc loc;
 	struct bfunc *f;
 
 	for (unsigned i = 0; i < BF_CACHE; i++) {
@@ -206,33 +215,32 @@ static const struct bfunc *func_of(struct dbb_lpass *p, uint64_t addr)
 	}
 	f = &p->bf[p->bf_next++ % BF_CACHE];
 	f->n = (uint8_t)hs_src_function_ranges(p->src, addr, f->lo, f->hi, BF_RANGES);
-	if (!f->n) {
-		/* libdw finds no DIE for some (gcc's lambda bodies lie inside
-		 * main's DIE, outside its ranges): the symbol, not kept */
-		struct hs_src_loc loc;
-
-		if (hs_src_lookup(p->src, addr, &loc) || !loc.function || loc.func_start > addr)
-			return NULL;
-		f = &p->bf_sym;
-		f->n = 1;
-		f->lo[0] = loc.func_start;
-		f->hi[0] = addr + 1;
+	if (f->n) {
 		f->brk = break_pc(p->src, f->lo[0], f->hi[0]);
-		return f;
+		for (unsigned r = 0; r < f->n; r++)
+			if (addr >= f->lo[r] && addr < f->hi[r])
+				return f;
+		f->n = 0; /* addr in a range past BF_RANGES: not kept */
 	}
+	/* libdw finds no DIE for some (gcc's lambda bodies lie inside main's
+	 * DIE, outside its ranges): the symbol's start, not kept */
+	if (hs_src_lookup(p->src, addr, &loc) || !loc.function || loc.func_start > addr)
+		return NULL;
+	f = &p->bf_sym;
+	f->n = 1;
+	f->lo[0] = loc.func_start;
+	f->hi[0] = addr + 1;
 	f->brk = break_pc(p->src, f->lo[0], f->hi[0]);
-	for (unsigned r = 0; r < f->n; r++)
-		if (addr >= f->lo[r] && addr < f->hi[r])
-			return f;
-	f->n = 0; /* addr in a range past BF_RANGES: not kept */
-	return NULL;
+	return f;
 }
 
-static void bp_add(struct centry *e, uint32_t file, uint32_t line)
+/* lookup() keeps BP_MAX slots free in the pool before it fills an entry */
+static void bp_add(struct dbb_lpass *p, struct centry *e, uint32_t file, uint32_t line)
 {
 	if (e->n_bp < BP_MAX) {
-		e->bp_file[e->n_bp] = file;
-		e->bp_line[e->n_bp++] = line;
+		p->bp[e->bp_at + e->n_bp].file = file;
+		p->bp[e->bp_at + e->n_bp++].line = line;
+		p->n_bp++;
 	}
 }
 
@@ -282,9 +290,10 @@ static bool bp_first_in_block(struct hs_src *src, const struct hs_src_line_info 
 /* The lines of the statement rows at the row start r, each once (gdb's
  * entries of one line at one address are one block's: one location):
  * those first in their block have a location there. */
-static void bp_own(struct hs_src *src, const struct hs_src_line_info *r, const struct bfunc *f,
+static void bp_own(struct dbb_lpass *p, const struct hs_src_line_info *r, const struct bfunc *f,
 		   struct centry *e)
 {
+	struct hs_src *src = p->src;
 	uint32_t fl[BP_MAX + 1], l[BP_MAX + 1];
 	size_t n = r->more_stmt ? hs_src_stmt_lines_at(src, r->row_addr, fl, l, BP_MAX) : 0;
 
@@ -298,7 +307,7 @@ static void bp_own(struct hs_src *src, const struct hs_src_line_info *r, const s
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = fl[j] == fl[i] && l[j] == l[i];
 		if (!seen && bp_first_in_block(src, r, fl[i], l[i], f))
-			bp_add(e, fl[i], l[i]);
+			bp_add(p, e, fl[i], l[i]);
 	}
 }
 
@@ -315,18 +324,18 @@ static void bp_lines(struct dbb_lpass *p, uint64_t addr, const struct hs_src_lin
 
 	if (!f) {
 		if (!li->in_prologue)
-			bp_own(p->src, li, NULL, e);
+			bp_own(p, li, NULL, e);
 		return;
 	}
 	if (addr >= f->brk)
-		bp_own(p->src, li, f, e);
+		bp_own(p, li, f, e);
 	if (addr != f->brk)
 		return;
 	for (unsigned i = 0; i < f->n; i++) {
 		uint64_t a = f->lo[i], hi = f->hi[i] < f->brk ? f->hi[i] : f->brk;
 
 		while (++k <= BP_SCAN && hs_src_row_after(p->src, a, hi, &r) == 0) {
-			bp_own(p->src, &r, f, e);
+			bp_own(p, &r, f, e);
 			a = r.row_end > r.row_addr ? r.row_end : r.row_addr + 1;
 		}
 	}
@@ -347,6 +356,14 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->flags = 0;
 	e->fin = 0;
 	e->n_bp = 0;
+	if (p->n_bp > BP_POOL - BP_MAX) {
+		/* the pool is full of entries filled since: start both afresh */
+		for (size_t i = 0; i < (1u << CACHE_BITS); i++)
+			p->cache[i].addr = 0;
+		p->n_bp = 0;
+		e->addr = addr;
+	}
+	e->bp_at = p->n_bp;
 	if (hs_src_line_info(p->src, addr, &li) != 0)
 		return e;
 	/* a line-0 row (gcc -O2) in a copy is still in it (dbb_inl.c) */
@@ -530,12 +547,12 @@ static int emit_bp(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct c
 	int ret;
 
 	for (unsigned i = 0; i < e->n_bp; i++) {
-		if ((ret = local_file(p, e->bp_file[i], &lf)))
+		if ((ret = local_file(p, p->bp[e->bp_at + i].file, &lf)))
 			return ret;
 		hs_put_le64(rec, t);
 		hs_put_le32(rec + 8, tid);
 		hs_put_le32(rec + 12, lf);
-		hs_put_le32(rec + 16, e->bp_line[i]);
+		hs_put_le32(rec + 16, p->bp[e->bp_at + i].line);
 		hs_put_le32(rec + 20, LS_BP);
 		hs_put_le64(rec + 24, e->addr);
 		if ((ret = dbb_spill_write(p->lines, rec, sizeof(rec))))
@@ -756,8 +773,9 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	p->ranges = dbb_lsrc_ranges(ls, &p->n_ranges);
 	p->h.last_page = UINT64_MAX;
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
+	p->bp = calloc(BP_POOL, sizeof(*p->bp));
 	p->dir = strdup(dir);
-	if (!p->cache || !p->dir ||
+	if (!p->cache || !p->bp || !p->dir ||
 	    (ret = dbb_inl_new(p->src, dir, &p->inl)) ||
 	    (ret = dbb_spill_create_in(dir, "lines.sp", &p->lines)) ||
 	    (ret = dbb_spill_create_in(dir, "lfiles.sp", &p->lfiles))) {
@@ -776,6 +794,7 @@ void dbb_lpass_free(struct dbb_lpass *p)
 	dbb_spill_abort(p->lfiles);
 	dbb_inl_free(p->inl);
 	free(p->cache);
+	free(p->bp);
 	free(p->th);
 	free(p->lfile);
 	free(p->dir);
