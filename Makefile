@@ -231,6 +231,10 @@ $(B)/programs/rec_spec_arm: tests/programs/rec_spec_arm.c
 # an _o2 program that includes its -O0 source
 $(B)/programs/u16_std_o2: tests/programs/u16_std.cc
 $(B)/programs/val_tls_o2: tests/programs/val_tls.c
+# its helper is assembly (rows of a file that only gdb's step stops in)
+$(B)/programs/ln_steps: tests/programs/ln_steps.c tests/programs/ln_steps_asm.s
+	@mkdir -p $(@D)
+	$(CC) -g -O0 -o $@ $^
 
 # The unit tests again, built with AddressSanitizer and UBSan (leaks
 # included) in $(B)/san: tests/run.sh runs them as san_test_*.

@@ -549,12 +549,24 @@ static int flush_file(struct dbb_index *x, struct hs_dbfile_writer *w, uint32_t 
 	return ret;
 }
 
+/* The files before fid that have no hit (line starts only): their
+ * record, of no lines, so that lines/ lists them too. */
+static int flush_empty(struct dbb_index *x, struct hs_dbfile_writer *w, uint32_t *next,
+		       uint32_t fid)
+{
+	int ret = 0;
+
+	for (; *next < fid && !ret; ++*next)
+		ret = flush_file(x, w, *next, NULL, 0);
+	return ret;
+}
+
 static int write_lineidx(struct dbb_index *x)
 {
 	struct hs_dbfile_writer *iw = NULL, *fw = NULL;
 	struct lcount *lc = NULL;
 	size_t n_lc = 0, cap_lc = 0;
-	uint32_t fid = 0;
+	uint32_t fid = 0, next = 0, n_files = x->lm ? (uint32_t)x->lm->n_files : 0;
 	bool any = false;
 	const void *p;
 	int ret;
@@ -573,8 +585,11 @@ static int write_lineidx(struct dbb_index *x)
 				break;
 			n_lc = 0;
 		}
+		if ((!any || f != fid) && (ret = flush_empty(x, fw, &next, f)))
+			break;
 		any = true;
 		fid = f;
+		next = f + 1;
 		if (!n_lc || lc[n_lc - 1].line != line) {
 			if ((ret = hs_grow((void **)&lc, &cap_lc, n_lc + 1, sizeof(*lc))))
 				break;
@@ -587,6 +602,8 @@ static int write_lineidx(struct dbb_index *x)
 	}
 	if (ret == 0 && any)
 		ret = flush_file(x, fw, fid, lc, n_lc);
+	if (ret == 0)
+		ret = flush_empty(x, fw, &next, n_files);
 	if (ret < 0)
 		goto out;
 	ret = hs_dbfile_finish(iw);

@@ -55,7 +55,10 @@
 #define FIN_LINED_ONLY 0x8u
 #define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
-#define BP_MAX 4          /* breakpoint lines at one address (centry) */
+#define BP_MAX 12         /* breakpoint locations at one address (centry) */
+#define BP_POOL (1u << 16) /* locations the shard's cache entries hold (bp) */
+#define BF_RANGES 8       /* a function's address ranges kept (bfunc) */
+#define BF_CACHE 32       /* functions kept per shard (bfunc) */
 #define BP_SCAN 4096      /* rows looked at before a row, at most */
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
@@ -86,10 +89,24 @@ struct centry {
 	uint64_t fin, fhid;      /* hs_src_line_info's inline_frame, _hidden */
 	uint32_t file, line;
 	uint8_t flags;           /* CF_* */
-	uint8_t n_bp;            /* the lines whose `break FILE:LINE` stops here */
-	uint32_t bp_file[BP_MAX], bp_line[BP_MAX];
+	uint8_t n_bp;            /* the locations of `break FILE:LINE` here (a line
+				  * twice: two locations): p->bp[bp_at..] */
+	uint32_t bp_at;
 };
 enum { CF_STMT = 2, CF_PROLOGUE = 4, CF_IN_PROLOGUE = 8, CF_INL_ENTRY = 16 };
+
+/* A function as gdb's `break FILE:LINE` sees it: its ranges (the first
+ * holds its entry) and its breakpoint address (break_pc). */
+struct bfunc {
+	uint64_t lo[BF_RANGES], hi[BF_RANGES];
+	uint64_t brk;
+	uint8_t n;               /* 0: an empty slot */
+};
+
+/* A location of `break FILE:LINE`: the line's. */
+struct bploc {
+	uint32_t file, line;
+};
 
 /* What an instruction with line info sees: its row. */
 struct lrow {
@@ -113,6 +130,11 @@ struct dbb_lpass {
 	uint32_t n_local;
 	struct dbb_spill_w *lines, *lfiles;
 	struct dbb_inl *inl;     /* the entries of inlined copies */
+	struct bploc *bp;        /* [BP_POOL]: the cache entries' locations */
+	uint32_t n_bp;
+	struct bfunc bf[BF_CACHE];
+	unsigned bf_next;
+	struct bfunc bf_sym;     /* func_of's answer from a symbol */
 	uint64_t starts;
 	int cb_ret;
 };
@@ -145,32 +167,81 @@ static bool in_dwarf(const struct dbb_lpass *p, uint64_t addr)
  * (find_pcs_for_symtab_line), of which only the lowest address in each
  * block is kept (gdb's filter on block_for_pc: a loop's line has rows at
  * its start and at its condition, one location); then skip_prologue_sal
- * moves a location inside a function's prologue to the prologue's end,
- * unless the CU's locations are valid (gcc -O2).  A location is hit each
- * time the pc reaches it: a return into the middle of the line is no hit,
- * a jump back to the location is.  A block is gdb's (hs_src_block_at): a
- * function, an inlined copy or a lexical block with variables, so a gcc
- * -O2 loop whose line lies in two lexical blocks has two locations. */
+ * moves every location below the function's breakpoint address (its entry
+ * past the prologue: break_pc) to that address.  That is a prologue row's
+ * location, and a location in a part of the function below its entry
+ * (gcc -O2's main.cold, a range of main's own: a throw, a catch, moved to
+ * main's entry).  Locations at one address are each hit (gdb counts a hit
+ * per location: a line with a row in main.cold and one at main's entry
+ * is hit twice there).  A location is hit each time the pc reaches it: a
+ * return into the middle of the line is no hit, a jump back to the
+ * location is.  A block is gdb's (hs_src_block_at): a function, an
+ * inlined copy or a lexical block with variables, so a gcc -O2 loop whose
+ * line lies in two lexical blocks has two locations. */
 
-static void bp_add(struct centry *e, uint32_t file, uint32_t line)
+/* The function's breakpoint address: gdb 13's skip_prologue_sal from its
+ * entry (the first range's start).  The first row marked prologue_end
+ * (clang) if any; else the entry where the CU's locations are valid (gcc
+ * -O2: nothing skipped); else past the rows gdb's prologue analysis skips
+ * (hs_src's in_prologue). */
+static uint64_t break_pc(struct hs_src *src, uint64_t entry, uint64_t end)
 {
-	for (unsigned i = 0; i < e->n_bp; i++)
-		if (e->bp_file[i] == file && e->bp_line[i] == line)
-			return;
-	if (e->n_bp < BP_MAX) {
-		e->bp_file[e->n_bp] = file;
-		e->bp_line[e->n_bp++] = line;
-	}
+	struct hs_src_line_info li;
+	uint64_t a = entry, pe;
+	unsigned k = 0;
+
+	if (hs_src_break_addr(src, entry, &pe) == 0)
+		return pe;
+	if (hs_src_locations_valid(src, entry))
+		return entry;
+	while (a < end && ++k <= BP_SCAN && hs_src_line_info(src, a, &li) == 0 && li.line &&
+	       li.in_prologue && li.row_end > a)
+		a = li.row_end;
+	return a;
 }
 
-/* The row before the one at addr, into *out (its start's info); false at
- * entry, in a gap without lines or past BP_SCAN rows (*k counts). */
-static bool row_before(struct hs_src *src, uint64_t addr, uint64_t entry, unsigned *k,
-		       struct hs_src_line_info *out)
+/* The function holding addr (its ranges and breakpoint address) through
+ * the shard's small cache, else from its symbol; NULL without either. */
+static const struct bfunc *func_of(struct dbb_lpass *p, uint64_t addr)
 {
-	if (addr <= entry || ++*k > BP_SCAN || hs_src_line_info(src, addr - 1, out) || !out->line)
-		return false;
-	return hs_src_line_info(src, out->row_addr, out) == 0 && out->line;
+	struct hs_src_loc loc;
+	struct bfunc *f;
+
+	for (unsigned i = 0; i < BF_CACHE; i++) {
+		f = &p->bf[i];
+		for (unsigned r = 0; r < f->n; r++)
+			if (addr >= f->lo[r] && addr < f->hi[r])
+				return f;
+	}
+	f = &p->bf[p->bf_next++ % BF_CACHE];
+	f->n = (uint8_t)hs_src_function_ranges(p->src, addr, f->lo, f->hi, BF_RANGES);
+	if (f->n) {
+		f->brk = break_pc(p->src, f->lo[0], f->hi[0]);
+		for (unsigned r = 0; r < f->n; r++)
+			if (addr >= f->lo[r] && addr < f->hi[r])
+				return f;
+		f->n = 0; /* addr in a range past BF_RANGES: not kept */
+	}
+	/* libdw finds no DIE for some (gcc's lambda bodies lie inside main's
+	 * DIE, outside its ranges): the symbol's start, not kept */
+	if (hs_src_lookup(p->src, addr, &loc) || !loc.function || loc.func_start > addr)
+		return NULL;
+	f = &p->bf_sym;
+	f->n = 1;
+	f->lo[0] = loc.func_start;
+	f->hi[0] = addr + 1;
+	f->brk = break_pc(p->src, f->lo[0], f->hi[0]);
+	return f;
+}
+
+/* lookup() keeps BP_MAX slots free in the pool before it fills an entry */
+static void bp_add(struct dbb_lpass *p, struct centry *e, uint32_t file, uint32_t line)
+{
+	if (e->n_bp < BP_MAX) {
+		p->bp[e->bp_at + e->n_bp].file = file;
+		p->bp[e->bp_at + e->n_bp++].line = line;
+		p->n_bp++;
+	}
 }
 
 /* Whether the row start r has a statement row of (file, line). */
@@ -190,63 +261,83 @@ static bool row_has(struct hs_src *src, const struct hs_src_line_info *r, uint32
 }
 
 /* Whether a statement row of (file, line) at the row start li is the first
- * of its line in its block, from the function's entry on. */
+ * of its line in its block: no row of the function (f, all its ranges)
+ * below it has one in the same block.  Without f: gdb has no block to
+ * filter on. */
 static bool bp_first_in_block(struct hs_src *src, const struct hs_src_line_info *li,
-			      uint32_t file, uint32_t line, uint64_t entry)
+			      uint32_t file, uint32_t line, const struct bfunc *f)
 {
 	struct hs_src_line_info r;
-	uint64_t a = li->row_addr, block = 0;
+	uint64_t block = 0;
 	unsigned k = 0;
 
-	while (row_before(src, a, entry, &k, &r)) {
-		if (row_has(src, &r, file, line)) {
-			if (!block)
-				block = hs_src_block_at(src, li->row_addr);
-			if (hs_src_block_at(src, r.row_addr) == block)
-				return false;
+	for (unsigned i = 0; f && i < f->n; i++) {
+		uint64_t a = li->row_addr < f->hi[i] ? li->row_addr : f->hi[i];
+
+		while (++k <= BP_SCAN && hs_src_row_before(src, a, f->lo[i], &r) == 0) {
+			if (row_has(src, &r, file, line)) {
+				if (!block)
+					block = hs_src_block_at(src, li->row_addr);
+				if (hs_src_block_at(src, r.row_addr) == block)
+					return false;
+			}
+			a = r.row_addr;
 		}
-		a = r.row_addr;
 	}
 	return true;
 }
 
-/* The lines of the statement rows at the row start r (no prologue): those
- * first in their block are located here. */
-static void bp_own(struct hs_src *src, const struct hs_src_line_info *r, uint64_t entry,
+/* The lines of the statement rows at the row start r, each once (gdb's
+ * entries of one line at one address are one block's: one location):
+ * those first in their block have a location there. */
+static void bp_own(struct dbb_lpass *p, const struct hs_src_line_info *r, const struct bfunc *f,
 		   struct centry *e)
 {
-	uint32_t f[BP_MAX], l[BP_MAX];
-	size_t n = r->more_stmt ? hs_src_stmt_lines_at(src, r->row_addr, f, l, BP_MAX) : 0;
+	struct hs_src *src = p->src;
+	uint32_t fl[BP_MAX + 1], l[BP_MAX + 1];
+	size_t n = r->more_stmt ? hs_src_stmt_lines_at(src, r->row_addr, fl, l, BP_MAX) : 0;
 
-	if (r->is_stmt && bp_first_in_block(src, r, r->file_id, r->line, entry))
-		bp_add(e, r->file_id, r->line);
-	for (size_t i = 0; i < n; i++)
-		if (bp_first_in_block(src, r, f[i], l[i], entry))
-			bp_add(e, f[i], l[i]);
+	if (r->is_stmt) {
+		fl[n] = r->file_id;
+		l[n++] = r->line;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = fl[j] == fl[i] && l[j] == l[i];
+		if (!seen && bp_first_in_block(src, r, fl[i], l[i], f))
+			bp_add(p, e, fl[i], l[i]);
+	}
 }
 
-/* The lines whose breakpoint location is addr, a row start (li): its own
- * row's, and at the end of a skipped prologue the prologue rows'. */
-static void bp_lines(struct hs_src *src, uint64_t addr, const struct hs_src_line_info *li,
+/* The breakpoints located at addr, a row start (li): its own rows', unless
+ * below the function's breakpoint address, and there the locations of
+ * every row of the function below it (its prologue, its parts below its
+ * entry). */
+static void bp_lines(struct dbb_lpass *p, uint64_t addr, const struct hs_src_line_info *li,
 		     struct centry *e)
 {
-	struct hs_src_loc loc;
+	const struct bfunc *f = func_of(p, addr);
 	struct hs_src_line_info r;
-	uint64_t entry = 0, a = addr;
 	unsigned k = 0;
 
-	if (hs_src_lookup(src, addr, &loc) == 0 && loc.function && loc.func_start <= addr)
-		entry = loc.func_start;
-	if (!li->in_prologue || hs_src_locations_valid(src, addr))
-		bp_own(src, li, entry, e);
-	if (li->in_prologue || addr <= entry || hs_src_line_info(src, addr - 1, &r) ||
-	    !r.line || !r.in_prologue || hs_src_locations_valid(src, addr))
+	if (!f) {
+		if (!li->in_prologue)
+			bp_own(p, li, NULL, e);
 		return;
-	/* the prologue's end: its statement rows' lines stop here */
-	while (row_before(src, a, entry, &k, &r)) {
-		if (r.in_prologue)
-			bp_own(src, &r, entry, e);
-		a = r.row_addr;
+	}
+	if (addr >= f->brk)
+		bp_own(p, li, f, e);
+	if (addr != f->brk)
+		return;
+	for (unsigned i = 0; i < f->n; i++) {
+		uint64_t a = f->lo[i], hi = f->hi[i] < f->brk ? f->hi[i] : f->brk;
+
+		while (++k <= BP_SCAN && hs_src_row_after(p->src, a, hi, &r) == 0) {
+			bp_own(p, &r, f, e);
+			a = r.row_end > r.row_addr ? r.row_end : r.row_addr + 1;
+		}
 	}
 }
 
@@ -265,6 +356,14 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->flags = 0;
 	e->fin = 0;
 	e->n_bp = 0;
+	if (p->n_bp > BP_POOL - BP_MAX) {
+		/* the pool is full of entries filled since: start both afresh */
+		for (size_t i = 0; i < (1u << CACHE_BITS); i++)
+			p->cache[i].addr = 0;
+		p->n_bp = 0;
+		e->addr = addr;
+	}
+	e->bp_at = p->n_bp;
 	if (hs_src_line_info(p->src, addr, &li) != 0)
 		return e;
 	/* a line-0 row (gcc -O2) in a copy is still in it (dbb_inl.c) */
@@ -289,7 +388,7 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 	e->fin = li.inline_frame;
 	e->fhid = li.inline_hidden;
 	if (li.row_start)
-		bp_lines(p->src, addr, &li, e);
+		bp_lines(p, addr, &li, e);
 	return e;
 }
 
@@ -448,12 +547,12 @@ static int emit_bp(struct dbb_lpass *p, uint64_t t, uint32_t tid, const struct c
 	int ret;
 
 	for (unsigned i = 0; i < e->n_bp; i++) {
-		if ((ret = local_file(p, e->bp_file[i], &lf)))
+		if ((ret = local_file(p, p->bp[e->bp_at + i].file, &lf)))
 			return ret;
 		hs_put_le64(rec, t);
 		hs_put_le32(rec + 8, tid);
 		hs_put_le32(rec + 12, lf);
-		hs_put_le32(rec + 16, e->bp_line[i]);
+		hs_put_le32(rec + 16, p->bp[e->bp_at + i].line);
 		hs_put_le32(rec + 20, LS_BP);
 		hs_put_le64(rec + 24, e->addr);
 		if ((ret = dbb_spill_write(p->lines, rec, sizeof(rec))))
@@ -674,8 +773,9 @@ int dbb_lpass_new(const struct dbb_lsrc *ls, const char *dir, struct dbb_lpass *
 	p->ranges = dbb_lsrc_ranges(ls, &p->n_ranges);
 	p->h.last_page = UINT64_MAX;
 	p->cache = calloc(1u << CACHE_BITS, sizeof(*p->cache));
+	p->bp = calloc(BP_POOL, sizeof(*p->bp));
 	p->dir = strdup(dir);
-	if (!p->cache || !p->dir ||
+	if (!p->cache || !p->bp || !p->dir ||
 	    (ret = dbb_inl_new(p->src, dir, &p->inl)) ||
 	    (ret = dbb_spill_create_in(dir, "lines.sp", &p->lines)) ||
 	    (ret = dbb_spill_create_in(dir, "lfiles.sp", &p->lfiles))) {
@@ -694,6 +794,7 @@ void dbb_lpass_free(struct dbb_lpass *p)
 	dbb_spill_abort(p->lfiles);
 	dbb_inl_free(p->inl);
 	free(p->cache);
+	free(p->bp);
 	free(p->th);
 	free(p->lfile);
 	free(p->dir);

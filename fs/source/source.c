@@ -580,13 +580,39 @@ static void rows_sort_stable(struct src_row *v, size_t n, struct src_row *tmp)
  * a sequence starts in a CU's code, so past an end row a row is kept only
  * where a CU's ranges hold the address (crt1's _start, right after main's
  * last row, has none: it is no line of main's). */
-/* Keeps in m->more the statement rows of [i, j) other than pick's line. */
+/* Whether gdb 13's line table loses the row v[q] of the rows [i, j) at
+ * one address (dwarf2/read.c, lnp_state_machine::record_line): a row of
+ * another file that gdb records later at that address ends q's file with
+ * an end marker there, which deletes that file's entries at the address
+ * (buildsym record_line).  gdb records a row unless it switches files to
+ * a non-statement row where a statement row was seen at the address. */
+static bool row_lost(const struct src_row *v, size_t i, size_t j, size_t q)
+{
+	uint32_t last = v[i].file_id;
+	bool stmt = false;
+
+	for (size_t r = i; r < j; r++) {
+		bool ignored = !v[r].line || (v[r].file_id != last && stmt && !v[r].is_stmt);
+
+		stmt |= v[r].is_stmt;
+		if (ignored)
+			continue;
+		last = v[r].file_id;
+		if (r > q && v[r].file_id != v[q].file_id)
+			return true;
+	}
+	return false;
+}
+
+/* Keeps in m->more the statement rows of [i, j) other than pick's line
+ * that gdb keeps too. */
 static void rows_keep_more(struct src_mod *m, struct src_row *v, size_t i, size_t j,
 			   size_t pick)
 {
 	for (size_t q = i; q < j; q++) {
 		if (q == pick || !v[q].line || !v[q].is_stmt ||
-		    (v[q].line == v[pick].line && v[q].file_id == v[pick].file_id))
+		    (v[q].line == v[pick].line && v[q].file_id == v[pick].file_id) ||
+		    row_lost(v, i, j, q))
 			continue;
 		if (hs_grow((void **)&m->more, &m->cap_more, m->n_more + 1, sizeof(*m->more)))
 			return; /* ENOMEM: break FILE:LINE misses a zero-length row */
@@ -1441,6 +1467,78 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	return 0;
 }
 
+/* Of the statement rows in v[0..n) of a file in ids: line itself, or else
+ * the least line past it, in *best. */
+static bool stmt_line_scan(const struct src_row *v, size_t n, const uint8_t *ids,
+			   uint32_t line, uint32_t *best)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!v[k].line || !v[k].is_stmt || !ids[v[k].file_id])
+			continue;
+		if (v[k].line == line)
+			return true;
+		if (v[k].line > line && (!*best || v[k].line < *best))
+			*best = v[k].line;
+	}
+	return false;
+}
+
+int hs_src_break_line(struct hs_src *s, const char *path, uint32_t line, uint32_t *out)
+{
+	uint8_t *ids;
+	uint32_t best = 0;
+	bool exact = false;
+
+	if (!s || !s->finished || !path || !out)
+		return -EINVAL;
+	if (!(ids = calloc(s->n_files ? s->n_files : 1, 1)))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->n_files; i++)
+		ids[i] = s->files[i] && !strcmp(s->files[i], path);
+	for (size_t i = 0; i < s->n_mods && !exact; i++) {
+		const struct src_mod *m = &s->mods[i];
+
+		exact = stmt_line_scan(m->rows, m->n_rows, ids, line, &best) ||
+			stmt_line_scan(m->more, m->n_more, ids, line, &best);
+	}
+	free(ids);
+	*out = exact ? line : best;
+	return *out ? 0 : -ENOENT;
+}
+
+int hs_src_row_before(struct hs_src *s, uint64_t addr, uint64_t lo, struct hs_src_line_info *out)
+{
+	const struct src_mod *m;
+	const struct src_row *r;
+
+	if (!s || !s->finished || !out)
+		return -EINVAL;
+	if (addr <= lo || !(m = src_mod_find(s, addr - 1)) || !(r = src_row_find(m, addr - 1)))
+		return -ENOENT;
+	for (size_t k = (size_t)(r - m->rows) + 1; k-- > 0 && m->rows[k].addr >= lo;)
+		if (m->rows[k].line)
+			return hs_src_line_info(s, m->rows[k].addr, out);
+	return -ENOENT;
+}
+
+int hs_src_row_after(struct hs_src *s, uint64_t addr, uint64_t hi, struct hs_src_line_info *out)
+{
+	const struct src_mod *m;
+	const struct src_row *r;
+	size_t k;
+
+	if (!s || !s->finished || !out)
+		return -EINVAL;
+	if (addr >= hi || !(m = src_mod_find(s, addr)))
+		return -ENOENT;
+	r = src_row_find(m, addr);
+	k = r ? (size_t)(r - m->rows) + (r->addr < addr) : 0;
+	for (; k < m->n_rows && m->rows[k].addr < hi; k++)
+		if (m->rows[k].line)
+			return hs_src_line_info(s, m->rows[k].addr, out);
+	return -ENOENT;
+}
+
 size_t hs_src_stmt_lines_at(struct hs_src *s, uint64_t addr, uint32_t *file, uint32_t *line,
 			    size_t max)
 {
@@ -1614,6 +1712,56 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 	pthread_mutex_unlock(&s->dw_lock);
 	free(scopes);
 	return id;
+}
+
+/* The real function's DIE among dwarf_getscopes' scopes: past an
+ * inlined copy they go on with the abstract function's, so the copy's own
+ * containers are looked up (as inline.c does). */
+static bool real_function(Dwarf_Die *scopes, int n, Dwarf_Die *out)
+{
+	Dwarf_Die *up = NULL;
+	bool found = false;
+
+	for (int i = 0; i < n && !found; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_subprogram) {
+			*out = scopes[i];
+			found = true;
+		} else if (tag == DW_TAG_inlined_subroutine) {
+			int k = dwarf_getscopes_die(&scopes[i], &up);
+
+			found = k > 1 && real_function(up + 1, k - 1, out);
+			free(up);
+			break;
+		}
+	}
+	return found;
+}
+
+size_t hs_src_function_ranges(struct hs_src *s, uint64_t addr, uint64_t *lo, uint64_t *hi,
+			      size_t max)
+{
+	const struct src_mod *m;
+	Dwarf_Die *cu, *scopes = NULL, fn;
+	Dwarf_Addr bias, base, start, end;
+	ptrdiff_t off = 0;
+	size_t n = 0;
+	int k = 0;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
+		return 0;
+	pthread_mutex_lock(&s->dw_lock);
+	if ((cu = src_cu_at(m, addr, &bias)))
+		k = dwarf_getscopes(cu, addr - bias, &scopes);
+	if (k > 0 && real_function(scopes, k, &fn))
+		while (n < max && (off = dwarf_ranges(&fn, off, &base, &start, &end)) > 0) {
+			lo[n] = start + bias;
+			hi[n++] = end + bias;
+		}
+	pthread_mutex_unlock(&s->dw_lock);
+	free(scopes);
+	return n;
 }
 
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr)

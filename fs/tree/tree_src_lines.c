@@ -53,6 +53,52 @@ static int find_line(void *ctx, uint32_t line, uint64_t starts)
 	return 0;
 }
 
+struct path_find {
+	uint32_t file_id;
+	char *path;
+};
+
+static int find_path(void *ctx, uint32_t file_id, const char *path)
+{
+	struct path_find *pf = ctx;
+
+	if (file_id != pf->file_id)
+		return 0;
+	pf->path = strdup(path);
+	return pf->path ? 1 : -ENOMEM;
+}
+
+/* A line without code (lf->line, not found): gdb's `break FILE:N` puts the
+ * breakpoint on the next line that has code (hs_src_break_line), so its
+ * hits are that line's; lf->line becomes it where it was hit.  Listed
+ * folders hold only the lines that have code. */
+static int moved_line(struct hs_tree *tree, const struct hs_tree_node *dir, uint32_t file_id,
+		      struct line_find *lf)
+{
+	struct path_find pf = { file_id, NULL };
+	struct hs_src *src;
+	uint32_t to;
+	int err = tree_src_get(tree, dir, &src);
+
+	if (err < 0)
+		return err == -ENOENT ? 0 : err;
+	err = hs_db_line_files(tree_image(tree, dir), find_path, &pf);
+	if (err < 0 || !pf.path)
+		goto out;
+	err = hs_src_break_line(src, pf.path, lf->line, &to);
+	if (err == -ENOENT || (!err && to == lf->line)) {
+		err = 0; /* no such line, or one with code that was never hit */
+		goto out;
+	}
+	if (!err) {
+		lf->line = to;
+		err = hs_db_line_numbers(tree_image(tree, dir), file_id, find_line, lf);
+	}
+out:
+	free(pf.path);
+	return err < 0 ? err : 0;
+}
+
 int tree_lines_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 		      const char *name, struct hs_tree_node *out)
 {
@@ -77,10 +123,13 @@ int tree_lines_lookup(struct hs_tree *tree, const struct hs_tree_node *dir,
 
 		err = hs_db_line_numbers(tree_image(tree, dir), (uint32_t)si->lines.e[folder - 1].leaf,
 					 find_line, &lf);
+		if (!err && !lf.found)
+			err = moved_line(tree, dir, (uint32_t)si->lines.e[folder - 1].leaf, &lf);
 		if (err < 0)
 			return err;
 		if (!lf.found)
 			return -ENOENT;
+		v = lf.line;
 		tree_node_child(out, dir, K_LINE);
 		out->sub = folder - 1;
 		out->a = v;

@@ -258,7 +258,10 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 /* LINES record, 24 bytes, key t; LINEIDX: records of the same form sorted
  * by (file_id, line, t), key file_id << 32 | line, one per hit of gdb 13's
  * `break FILE:LINE` (lines/; builder/db/dbb_lines.c, "breakpoint
- * locations"), not the line starts below:
+ * locations": a location below its function's breakpoint address, in the
+ * prologue or in a cold part such as main.cold, is hit there; two
+ * locations of a line at one address are two records of the same t), not
+ * the line starts below:
  *   u64 t (the state before the line's first instruction), u32 tid,
  *   u32 file_id, u32 line, u32 depth (the thread's open calls at t)
  * A line start is gdb's `step` stop (source.h "lines"), per thread: an
@@ -280,10 +283,12 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 /* LINEFILES record, key file_id << 32 | line:
  *   u32 file_id, u32 line, u64 n, u32 len, u8 text[len]
  * Per source file that has line starts or breakpoint hits, ids 0, 1, ...
- * in path order (LINES and LINEIDX share them; a file with no hit has no
- * record): a record with line 0, n = its number of distinct lines, text =
- * the path as DWARF names it (comp_dir joined); then one record per line
- * that was hit (LINEIDX), ascending, n = how many times, len 0. */
+ * in path order (LINES and LINEIDX share them; a file with line starts
+ * only has its record of line 0, n = 0): a record with line 0, n = its
+ * number of distinct lines hit, text = the path as DWARF names it
+ * (comp_dir joined); then one record per line that was hit (LINEIDX),
+ * ascending, n = how many times, len 0.  A line without code has no
+ * record: lines/ answers it with the line gdb's `break` moves to. */
 #define HS_DB_LINEFILE_HDR 20
 
 /* THREADS record, 40 bytes, key t_create, one per thread of the image in

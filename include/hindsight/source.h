@@ -309,6 +309,19 @@ const char *hs_src_file_name(const struct hs_src *s, uint32_t file_id);
  * max (file_id, line) pairs, their count. */
 size_t hs_src_stmt_lines_at(struct hs_src *s, uint64_t addr, uint32_t *file, uint32_t *line,
 			    size_t max);
+/* The line gdb 13's `break PATH:LINE` puts its breakpoint on (linespec.c,
+ * decode_digits_ordinary): line itself where a statement row of it lies
+ * in any module, else the least line past it that has one (a line
+ * without code: a blank, a comment, a declaration, a lone brace, moves
+ * there, even into the next function).  path as hs_src_file_name gives
+ * it.  -ENOENT: no such line (past the file's last). */
+int hs_src_break_line(struct hs_src *s, const char *path, uint32_t line, uint32_t *out);
+/* Walking a module's rows with a line (line-0 rows and gaps passed over,
+ * which end no function: clang and gcc -O2 put line-0 rows inside one):
+ * the last row start below addr and at or above lo, the first at or above
+ * addr and below hi; its hs_src_line_info at that start.  -ENOENT: none. */
+int hs_src_row_before(struct hs_src *s, uint64_t addr, uint64_t lo, struct hs_src_line_info *out);
+int hs_src_row_after(struct hs_src *s, uint64_t addr, uint64_t hi, struct hs_src_line_info *out);
 /* Whether path is the dynamic linker (ld-linux-*.so.2, ld-2.NN.so): gdb's
  * `step` runs through its lazy symbol resolver (and whatever that calls,
  * such as libc's ifunc resolvers) rather than stopping in it, so its
@@ -344,6 +357,15 @@ bool hs_src_locations_valid(struct hs_src *s, uint64_t addr);
  * lock and walks the CU: for rare questions (gdb's `break FILE:LINE` keeps
  * one location per block). */
 uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr);
+
+/* The address ranges of the real (not inlined) function holding addr as
+ * DWARF gives them (DW_AT_ranges in order, or low/high pc): gdb's block of
+ * the function, whose entry pc is the first range's start (gcc -O2 puts a
+ * function's cold part, main.cold, in a range of its own below its entry).
+ * Up to max [lo, hi) pairs, their count; 0 without such a function.  Takes
+ * the libdw lock and walks the CU. */
+size_t hs_src_function_ranges(struct hs_src *s, uint64_t addr, uint64_t *lo, uint64_t *hi,
+			      size_t max);
 
 /* Does DWARF have a call-site entry (DW_TAG_call_site) for the call that
  * returns to ret?  gcc writes them at -O1 and up; gdb shows tail-call

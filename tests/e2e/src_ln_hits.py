@@ -2,7 +2,8 @@
 # line N of the given files (a breakpoint whose stop() counts and returns
 # False), run the program to its end, print "FILE N HITS" for every line
 # gdb put a breakpoint on (a line without code gets the next line's
-# locations in gdb: those are left out, as lines/ does not list them).
+# locations: gdb moves the breakpoint there, and lines/FILE/N shows those
+# hits too; "MOVED FILE N M" says so).
 import gdb
 
 gdb.execute("set breakpoint pending off")
@@ -24,8 +25,8 @@ for path in FILES:
             sals = gdb.decode_line("%s:%d" % (path, line))[1] or []
         except gdb.error:
             continue
-        if not any(s.line == line for s in sals):
-            continue  # no code: gdb would take the next line's
+        if sals and not any(s.line == line for s in sals):
+            print("MOVED %s %d %d" % (path, line, sals[0].line))
         try:
             bp = Count("%s:%d" % (path, line), internal=True)
         except gdb.error:
