@@ -375,6 +375,84 @@ char *src_frame_name(const char *sig)
 	return strndup(name, end > name ? (size_t)(end - name) : strlen(name));
 }
 
+/* The type of parameter par (through its abstract origin) as gdb prints
+ * it in a name; appended to b. */
+static void param_type(Dwarf_Die *par, struct src_sbuf *b)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+	char *n = NULL;
+
+	if (dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t))
+		n = src_type_name(&t);
+	src_sb_str(b, n ? n : "void");
+	free(n);
+}
+
+/* Is par (an artificial `this`) a pointer to const (a const method)? */
+static bool const_this(Dwarf_Die *par)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+
+	return dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t) &&
+	       dwarf_tag(&t) == DW_TAG_pointer_type &&
+	       dwarf_formref_die(dwarf_attr_integrate(&t, DW_AT_type, &a), &t) &&
+	       dwarf_tag(&t) == DW_TAG_const_type;
+}
+
+char *src_dwarf_computed_name(Dwarf_Die *die)
+{
+	struct src_sbuf *b = calloc(1, sizeof *b);
+	Dwarf_Die fn = *die, origin, par;
+	Dwarf_Attribute a;
+	const char *name;
+	bool any = false, is_const = false;
+	char *out = NULL;
+
+	/* gdb's dwarf2_compute_name (physname): the scopes of the classes
+	 * and namespaces (none for an unnamed class, a lambda's, nor for a
+	 * function's local scope), DW_AT_name (g++ writes an instance's
+	 * template arguments there: "sort<..., main()::<lambda(int, int)> >"),
+	 * then the parameters, `this` left out, and " const" */
+	while (dwarf_attr(&fn, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin) &&
+	       dwarf_dieoffset(&origin) != dwarf_dieoffset(&fn))
+		fn = origin;
+	name = dwarf_formstring(dwarf_attr_integrate(&fn, DW_AT_name, &a));
+	if (!b || !name)
+		goto out;
+	src_scope_prefix(&fn, false, b);
+	src_sb_str(b, name);
+	src_sb_str(b, "(");
+	if (dwarf_child(die, &par) == 0) {
+		do {
+			bool art = false;
+
+			if (dwarf_tag(&par) != DW_TAG_formal_parameter)
+				continue;
+			if (dwarf_attr_integrate(&par, DW_AT_artificial, &a))
+				dwarf_formflag(&a, &art);
+			if (art) {
+				is_const |= const_this(&par);
+				continue;
+			}
+			if (any)
+				src_sb_str(b, ", ");
+			param_type(&par, b);
+			any = true;
+		} while (dwarf_siblingof(&par, &par) == 0);
+	}
+	/* c_type_print_args: C++'s empty list is "(void)" */
+	src_sb_str(b, any ? ")" : "void)");
+	if (is_const)
+		src_sb_str(b, " const");
+	if (!b->full)
+		out = strdup(b->buf);
+out:
+	free(b);
+	return out;
+}
+
 /* name without spaces, except one between two identifier characters
  * or after an operator's symbol before its template arguments:
  * "std::vector<int, std::allocator<int> >" and

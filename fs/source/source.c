@@ -369,6 +369,27 @@ static bool mod_has_clang(struct src_mod *m)
 	return false;
 }
 
+/* gdb's name of the function of m at addr whose DWARF gives no linkage
+ * name (src_dwarf_computed_name), NULL when it has one or no DWARF. */
+static char *computed_frame_name(struct src_mod *m, uint64_t addr)
+{
+	Dwarf_Addr bias, lo;
+	Dwarf_Attribute a;
+	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, addr, &bias), *scopes = NULL;
+	char *out = NULL;
+	int n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+
+	for (int i = 0; i < n && !out; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram &&
+		    dwarf_entrypc(&scopes[i], &lo) == 0 && lo + bias == addr) {
+			if (!dwarf_attr_integrate(&scopes[i], DW_AT_linkage_name, &a))
+				out = src_dwarf_computed_name(&scopes[i]);
+			break;
+		}
+	free(scopes);
+	return out;
+}
+
 /* gdb's frame names of m's C++ functions where they are not the break
  * name (src_sym.fname).  gdb names a frame by the function's DWARF
  * linkage name, demangled, where DWARF has one: gcc gives it to the
@@ -385,6 +406,30 @@ static int frame_names(struct src_mod *m)
 
 		if (!v->dname)
 			continue;
+		/* no linkage name (gcc's local symbol): gdb computes the name
+		 * from DWARF; it shows it whole where its parser fails on it
+		 * (a template's instance over a lambda), else as bname */
+		if (v->rank == 2 && src_name_unparsed(v->dname) &&
+		    !(clang < 0 ? (clang = mod_has_clang(m)) : clang)) {
+			f = computed_frame_name(m, v->addr);
+			if (f && src_name_unparsed(f)) {
+				/* and `break` takes that name (without the
+				 * parameters), not the demangled symbol's:
+				 * "std::move<main()::<lambda(int, int)>&>" */
+				char *b = src_break_name(f);
+
+				if (!b) {
+					free(f);
+					return -ENOMEM;
+				}
+				free(v->bname);
+				v->bname = b;
+				v->fname = f;
+			} else {
+				free(f);
+			}
+			continue;
+		}
 		if (!(f = src_frame_name(v->dname)))
 			return -ENOMEM;
 		if (!strcmp(f, v->bname) ||

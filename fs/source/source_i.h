@@ -227,6 +227,12 @@ bool src_name_unparsed(const char *sig);
  * ("main::$_2::operator()", "std::operator< <char, ...>").  Caller frees;
  * NULL on ENOMEM. */
 char *src_frame_name(const char *sig);
+/* The name gdb 13 computes for the C++ function die when DWARF gives no
+ * linkage name (g++'s functions without linkage), with its parameters as
+ * gdb's type printer writes them: "std::__invoke_impl<int, main(int,
+ * char**)::<lambda(int, int)>&, int, int>(std::__invoke_other, struct
+ * {...} &)".  Caller frees; NULL without a name or on ENOMEM. */
+char *src_dwarf_computed_name(Dwarf_Die *die);
 /* The name gdb gives a frame of the function or inlined copy die (C++):
  * the demangled linkage name where it is in a function's local scope,
  * else its break name; NULL without a linkage name.  Interned in s. */

@@ -22,7 +22,9 @@
 #     and bt shows ("std::operator< <char, ...>", "M::operator char
 #     const*", "operator\"\" _km(unsigned long long)" whole, as gdb's
 #     parser fails on it), lambdas by g++'s and clang++'s names
-#     ("main::{lambda(int, int)#1}::operator()", "main::$_1::operator()"),
+#     ("main::{lambda(int, int)#1}::operator()", "main::$_0::operator()"),
+#     and g++'s instances over a lambda, which DWARF gives no linkage name,
+#     by gdb's computed name ("call_with<main()::<lambda(int, int)> >"),
 #     and a function whose name is over NAME_MAX: calls/0x<entry>, found by
 #     its mangled name, its caller column whole.
 # tests/e2e/src_alias_compare.py compares every frame of the backtrace at
@@ -104,9 +106,10 @@ ops="$ops|operator()<double>|leaf_of_long"
 # g++'s lambdas: DWARF has no linkage name (gdb: "operator()"); clang++'s
 # have one ("main::$_0::operator()", "twice(int)::$_1::operator()(int) const")
 lam="main::{lambda(int, int)#1}::operator()|{lambda(int)#1}::operator()"
+lam="$lam|call_with<main()::<lambda(int, int)> >|call_with"
 SEP="|" FUNCS="$ops|$lam|twice(int)::{lambda(int)#1}::operator()" names ops_gcc "$PROGS/nm_ops"
 clang++ -g -O0 -o "$T/nm_ops_clang" "$SRC/nm_ops.cc" || fail "clang++ nm_ops.cc"
-lam="main::\$_0::operator()|twice(int)::\$_1::operator()"
+lam="main::\$_0::operator()|twice(int)::\$_1::operator()|call_with<main::\$_0>|call_with"
 # not M::operator()<double> nor M::operator std::string here: clang++ ends
 # a line sequence at the address where they start (their own sequence
 # starts there too), and where has no line there (a line-table matter)

@@ -40,6 +40,11 @@ template <typename A, typename B, typename C> int over_name_max(A *a, B *b, C *c
 }
 namespace ns_long = a_namespace_with_a_rather_long_name_so_that_the_function_name_gets_long;
 
+/* an instance over main's lambda: g++ gives it no linkage name, gdb
+ * names it from DWARF ("call_with<main()::<lambda(int, int)> >(struct
+ * {...})") */
+template <typename F> static int call_with(F f) { return f(1, 2); }
+
 static int twice(int k)
 {
 	auto inc = [k](int a) { return a + k; };
@@ -54,7 +59,7 @@ int main()
 	const char *cp = m;
 	auto add = [&r](int a, int b) { r++; return a + b; };
 	r += m->a[2] + (m == n) + (m < 5) + (m < 2.5) + (1 + m) + (int)(3_km).v;
-	r += add(1, 2) + twice(3) + (s < t) + (t < s);
+	r += add(1, 2) + call_with(add) + twice(3) + (s < t) + (t < s);
 	ns_long::a_struct_with_a_rather_long_name_too_so_that_the_function_name_gets_long ls{r};
 	r += ns_long::over_name_max(&ls, &ls, &ls);
 	M *arr = new M[2];

@@ -729,7 +729,8 @@ static uint64_t nm_demangled(const char *path, const char *dem, bool dyn)
  * takes and calls/ lists; gdb's frame name of a function with DWARF) and,
  * where gdb's C++ parser fails on the name (operator"", a lambda's
  * "{lambda(int)#1}", a function type in template arguments), bt's frame
- * name: the signature without return type. */
+ * name: the signature without return type, or for a function whose DWARF
+ * has no linkage name, the name gdb builds from DWARF. */
 static void test_cxx_operator_names(void **state)
 {
 	static const struct {
@@ -773,6 +774,10 @@ static void test_cxx_operator_names(void **state)
 		/* g++'s lambda in main: DWARF has no linkage name, gdb builds
 		 * "operator()" */
 		{ NM_OPS, "main::{lambda(int, int)#1}::operator()(int, int) const", "operator()", NULL },
+		/* an instance over it: gdb's name from DWARF, whole in bt */
+		{ NM_OPS, "int call_with<main::{lambda(int, int)#1}>(main::{lambda(int, int)#1})",
+		  "call_with<main()::<lambda(int, int)> >",
+		  "call_with<main()::<lambda(int, int)> >(struct {...})" },
 	};
 
 	(void)state;
