@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "cexpr_i.h" /* cx_gdb_names */
 
 /* libstdc++'s demangler (cxxabi.h; C linkage).  Returns a malloc'd string
  * or NULL with *status != 0. */
@@ -351,8 +352,10 @@ bool src_name_unparsed(const char *sig)
 		}
 		angle += *p == '<' ? 1 : *p == '>' && angle ? -1 : 0;
 		/* ... nor a function type in template arguments
-		 * ("std::function<int (int, int)>::operator()") */
-		if (*p == '{' || !strncmp(p, ")::", 3) || (*p == '(' && angle))
+		 * ("std::function<int (int, int)>::operator()"), nor an
+		 * empty argument list ("std::forward<std::tuple<> >") */
+		if (*p == '{' || !strncmp(p, ")::", 3) || (*p == '(' && angle) ||
+		    !strncmp(p, "<>", 2))
 			return true;
 		if (!strncmp(p, "operator", 8) && (p == sig || !ident_char(p[-1])) &&
 		    (!strncmp(p + 8, "<=>", 3) || !strncmp(p + 8, "\"\"", 2)))
@@ -383,8 +386,11 @@ static void param_type(Dwarf_Die *par, struct src_sbuf *b)
 	Dwarf_Die t;
 	char *n = NULL;
 
-	if (dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t))
-		n = src_type_name(&t);
+	/* with C++'s integer names as gdb canonicalizes every DWARF name
+	 * it reads ("long int" -> "long") */
+	if (dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t) &&
+	    (n = src_type_name(&t)))
+		n = cx_gdb_names(n);
 	src_sb_str(b, n ? n : "void");
 	free(n);
 }
