@@ -6,6 +6,7 @@
 #   gdb -nx -batch -x scripts/gdb-calls-oracle.py    (inside gdb)
 #       ORACLE_PROG=build/programs/longjmp ORACLE_OUT=calls.json
 #       ORACLE_FUNCS="leaf descend after" [ORACLE_LIBFUNCS="malloc free"]
+#       [ORACLE_FUNCS_SEP="|": the lists split there, not at spaces]
 #     runs the program natively with a breakpoint on each function (gdb's
 #     `break f`: after the prologue); signals pass to the program without
 #     stopping.  At every hit it keeps the backtrace: frames innermost first,
@@ -49,7 +50,9 @@ def gdb_oracle():
 
     prog = os.environ["ORACLE_PROG"]
     out = os.environ["ORACLE_OUT"]
-    funcs = os.environ["ORACLE_FUNCS"].split()
+    # ORACLE_FUNCS_SEP (say "|"): names with spaces ("operator< <int>")
+    sep = os.environ.get("ORACLE_FUNCS_SEP") or None
+    funcs = [f for f in os.environ["ORACLE_FUNCS"].split(sep) if f]
     for cmd in ("set pagination off", "set confirm off", "set width 0",
                 "set height 0", "set style enabled off",
                 "set disable-randomization on"):
@@ -95,7 +98,7 @@ def gdb_oracle():
                 hits[self.fname].append(frames())
             return False
 
-    libfuncs = os.environ.get("ORACLE_LIBFUNCS", "").split()
+    libfuncs = [f for f in os.environ.get("ORACLE_LIBFUNCS", "").split(sep) if f]
     for f in libfuncs:
         hits[f] = []
     for f in funcs:

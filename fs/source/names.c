@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "cexpr_i.h" /* cx_gdb_names */
 
 /* libstdc++'s demangler (cxxabi.h; C linkage).  Returns a malloc'd string
  * or NULL with *status != 0. */
@@ -121,6 +122,48 @@ static bool after_operator(const char *start, const char *p)
 	       (p - start == 8 || !ident_char(p[-9]));
 }
 
+/* At p, right after the word "operator": the length of the operator's
+ * own characters, its symbol and the space the demangler writes between
+ * it and a template argument list ("operator< <char>", "operator<< <T>");
+ * a user-defined literal's quotes and suffix ("operator\"\" _km").  0 for
+ * a conversion operator or new/delete (" int", " new[]": a space and a
+ * type or word, name_bounds keeps them). */
+static size_t operator_symbol_len(const char *p)
+{
+	size_t k = operator_len(p);
+
+	if (k)
+		return k + (p[k] == ' ' && p[k + 1] == '<');
+	if (strncmp(p, "\"\"", 2))
+		return 0;
+	k = 2 + (p[2] == ' ');
+	while (ident_char(p[k]))
+		k++;
+	return k;
+}
+
+/* At p, a "decltype" return type's operand (after "decltype" and its
+ * space, '(' at p: "decltype ((f<T>)(0)) std::operator<=><...>(...)"):
+ * its length, 0 when p is no such operand. */
+static size_t decltype_len(const char *start, const char *p)
+{
+	const char *q = p;
+	int depth = 0;
+
+	if (*p != '(')
+		return 0;
+	if (q > start && q[-1] == ' ')
+		q--;
+	if (q - start < 8 || strncmp(q - 8, "decltype", 8) || (q - start > 8 && ident_char(q[-9])))
+		return 0;
+	for (q = p; *q; q++) {
+		depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+		if (!depth)
+			return (size_t)(q - p) + 1;
+	}
+	return 0;
+}
+
 /* Where the name in a demangled signature starts (after a template
  * function's return type) and where it ends (its parameter list, or the
  * end).  A function of a local class or a lambda is named in its
@@ -144,6 +187,7 @@ static const char *name_bounds(const char *sig, const char **endp, bool *local,
 	};
 	const char *p, *name = sig, *end = NULL, *open = NULL;
 	int angle = 0, paren = 0, brace = 0;
+	bool conv = false;
 	size_t i, skip = 0;
 
 	for (i = 0; i < sizeof special / sizeof special[0] && !skip; i++)
@@ -162,9 +206,21 @@ static const char *name_bounds(const char *sig, const char **endp, bool *local,
 			continue;
 		}
 		if (after_operator(sig, p)) {
-			size_t k = operator_len(p);
+			size_t k = operator_symbol_len(p);
 
+			/* a conversion operator's type or new/delete's
+			 * word: its spaces are the name's ("operator char
+			 * const*", "operator new[]") */
+			conv = !k && *p == ' ';
 			if (k) {
+				p += k - 1;
+				continue;
+			}
+		}
+		if (!angle && !paren && !brace) {
+			size_t k = decltype_len(sig, p);
+
+			if (k) { /* a return type's "decltype (...)" */
 				p += k - 1;
 				continue;
 			}
@@ -183,7 +239,11 @@ static const char *name_bounds(const char *sig, const char **endp, bool *local,
 			if (paren)
 				paren--;
 			if (!angle && !paren && !brace && open) {
-				if (strncmp(p + 1, "::", 2)) {
+				if (conv && p[1] == '(') {
+					/* a conversion to a function (or member)
+					 * pointer: "operator void (C::*)()() const" */
+					open = NULL;
+				} else if (strncmp(p + 1, "::", 2)) {
 					end = open; /* the parameter list */
 				} else {    /* a function's local scope */
 					*local = true;
@@ -197,10 +257,17 @@ static const char *name_bounds(const char *sig, const char **endp, bool *local,
 			/* a return type ends at a space outside brackets
 			 * ("int add<int>(int, int)"); "operator new" and
 			 * conversion operators keep theirs */
-			if (!angle && !paren && !brace && !after_operator(sig, p)) {
+			if (!angle && !paren && !brace && !conv) {
 				name = p + 1;
 				if (after_ret)
 					*after_ret = p + 1;
+				/* a template in main's scope ("auto main::
+				 * {lambda(auto:1)#1}::operator()<int>(int)") */
+				if (!strncmp(name, "main::", 6)) {
+					*local = true;
+					name += 6;
+					p += 6;
+				}
 			}
 			break;
 		}
@@ -251,7 +318,149 @@ bool src_name_local(const char *sig)
 	return local;
 }
 
-/* name without spaces, except one between two identifier characters:
+/* Is the space at p the one between an operator's symbol and its
+ * template arguments ("operator< <int>": without it the name would read
+ * "operator<<int>")? */
+static bool op_space(const char *in, const char *p)
+{
+	for (size_t k = 1; k <= 3 && p - in >= (ptrdiff_t)k; k++)
+		if (after_operator(in, p - k) && operator_len(p - k) == k)
+			return p[1] == '<';
+	return false;
+}
+
+bool src_name_unparsed(const char *sig)
+{
+	const char *p;
+	int angle = 0;
+
+	if (!sig)
+		return false;
+	sig = src_sig_name(sig);
+	/* gdb 13's C++ name parser (cp-name-parser.y) reads neither a
+	 * lambda's or unnamed type's "{lambda(int)#1}", nor a function's
+	 * local scope "f(int)::", nor the three-way comparison or a literal
+	 * operator: cp_remove_params fails and bt shows the print name */
+	for (p = sig; *p; p++) {
+		if (!strncmp(p, "(anonymous namespace)", 21)) {
+			p += 20;
+			continue;
+		}
+		if (after_operator(sig, p) && operator_len(p)) {
+			p += operator_len(p) - 1;
+			continue;
+		}
+		angle += *p == '<' ? 1 : *p == '>' && angle ? -1 : 0;
+		/* ... nor a function type in template arguments
+		 * ("std::function<int (int, int)>::operator()"), nor an
+		 * empty argument list ("std::forward<std::tuple<> >") */
+		if (*p == '{' || !strncmp(p, ")::", 3) || (*p == '(' && angle) ||
+		    !strncmp(p, "<>", 2))
+			return true;
+		if (!strncmp(p, "operator", 8) && (p == sig || !ident_char(p[-1])) &&
+		    (!strncmp(p + 8, "<=>", 3) || !strncmp(p + 8, "\"\"", 2)))
+			return true;
+	}
+	return false;
+}
+
+char *src_frame_name(const char *sig)
+{
+	const char *end, *after = NULL, *name;
+	bool local = false;
+
+	if (!sig)
+		return NULL;
+	name = src_sig_name(sig);
+	if (src_name_unparsed(sig))
+		return strdup(name);
+	name_bounds(sig, &end, &local, &after);
+	return strndup(name, end > name ? (size_t)(end - name) : strlen(name));
+}
+
+/* The type of parameter par (through its abstract origin) as gdb prints
+ * it in a name; appended to b. */
+static void param_type(Dwarf_Die *par, struct src_sbuf *b)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+	char *n = NULL;
+
+	/* with C++'s integer names as gdb canonicalizes every DWARF name
+	 * it reads ("long int" -> "long") */
+	if (dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t) &&
+	    (n = src_type_name(&t)))
+		n = cx_gdb_names(n);
+	src_sb_str(b, n ? n : "void");
+	free(n);
+}
+
+/* Is par (an artificial `this`) a pointer to const (a const method)? */
+static bool const_this(Dwarf_Die *par)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+
+	return dwarf_formref_die(dwarf_attr_integrate(par, DW_AT_type, &a), &t) &&
+	       dwarf_tag(&t) == DW_TAG_pointer_type &&
+	       dwarf_formref_die(dwarf_attr_integrate(&t, DW_AT_type, &a), &t) &&
+	       dwarf_tag(&t) == DW_TAG_const_type;
+}
+
+char *src_dwarf_computed_name(Dwarf_Die *die)
+{
+	struct src_sbuf *b = calloc(1, sizeof *b);
+	Dwarf_Die fn = *die, origin, par;
+	Dwarf_Attribute a;
+	const char *name;
+	bool any = false, is_const = false;
+	char *out = NULL;
+
+	/* gdb's dwarf2_compute_name (physname): the scopes of the classes
+	 * and namespaces (none for an unnamed class, a lambda's, nor for a
+	 * function's local scope), DW_AT_name (g++ writes an instance's
+	 * template arguments there: "sort<..., main()::<lambda(int, int)> >"),
+	 * then the parameters, `this` left out, and " const" */
+	while (dwarf_attr(&fn, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin) &&
+	       dwarf_dieoffset(&origin) != dwarf_dieoffset(&fn))
+		fn = origin;
+	name = dwarf_formstring(dwarf_attr_integrate(&fn, DW_AT_name, &a));
+	if (!b || !name)
+		goto out;
+	src_scope_prefix(&fn, false, b);
+	src_sb_str(b, name);
+	src_sb_str(b, "(");
+	if (dwarf_child(die, &par) == 0) {
+		do {
+			bool art = false;
+
+			if (dwarf_tag(&par) != DW_TAG_formal_parameter)
+				continue;
+			if (dwarf_attr_integrate(&par, DW_AT_artificial, &a))
+				dwarf_formflag(&a, &art);
+			if (art) {
+				is_const |= const_this(&par);
+				continue;
+			}
+			if (any)
+				src_sb_str(b, ", ");
+			param_type(&par, b);
+			any = true;
+		} while (dwarf_siblingof(&par, &par) == 0);
+	}
+	/* c_type_print_args: C++'s empty list is "(void)" */
+	src_sb_str(b, any ? ")" : "void)");
+	if (is_const)
+		src_sb_str(b, " const");
+	if (!b->full)
+		out = strdup(b->buf);
+out:
+	free(b);
+	return out;
+}
+
+/* name without spaces, except one between two identifier characters
+ * or after an operator's symbol before its template arguments:
  * "std::vector<int, std::allocator<int> >" and
  * "std::vector<int,std::allocator<int>>" are the same to gdb's break. */
 static void squeeze(const char *in, char *out, size_t cap)
@@ -261,7 +470,7 @@ static void squeeze(const char *in, char *out, size_t cap)
 
 	for (p = in; *p && n + 1 < cap; p++) {
 		if (*p == ' ') {
-			if (n && ident_char(out[n - 1]) && ident_char(p[1]))
+			if (n && ((ident_char(out[n - 1]) && ident_char(p[1])) || op_space(in, p)))
 				out[n++] = ' ';
 			continue;
 		}
@@ -279,13 +488,14 @@ static void drop_templates(const char *in, char *out, size_t cap)
 	const char *p;
 
 	for (p = in; *p && n + 1 < cap; p++) {
-		if (after_operator(in, p) && operator_len(p)) {
-			size_t k = operator_len(p);
+		if (after_operator(in, p) && operator_symbol_len(p)) {
+			/* the symbol, not the space before its template
+			 * arguments ("operator< <int>" -> "operator<") */
+			size_t all = operator_symbol_len(p), k = operator_len(p);
 
-			while (k-- > 1 && n + 1 < cap)
-				out[n++] = *p++;
-			if (n + 1 < cap)
-				out[n++] = *p;
+			for (size_t j = 0; j < (k ? k : all) && n + 1 < cap; j++)
+				out[n++] = p[j];
+			p += all - 1;
 			continue;
 		}
 		if (*p == '<')
@@ -349,6 +559,67 @@ size_t src_unversioned_len(const char *name)
 
 #define NAME_MAX_Q 1024
 
+/* Does q (squeezed) have ch ('<': a template argument list, '(': a
+ * parameter list) that is no operator's symbol ("add<int>", not
+ * "operator<"; "f(int)", not "operator()")? */
+static bool has_bracket(const char *q, char ch)
+{
+	for (const char *p = q; *p; p++) {
+		if (after_operator(q, p) && operator_len(p)) {
+			p += operator_len(p) - 1;
+			continue;
+		}
+		if (*p == ch)
+			return true;
+	}
+	return false;
+}
+
+static bool template_args(const char *q)
+{
+	return has_bracket(q, '<');
+}
+
+/* Does q (squeezed), a name with a parameter list or a scope with one,
+ * name the function of signature sig, as gdb's `break` takes it: its
+ * signature without return type ("quote(Item const&, long)",
+ * "add<long>(long, long)"), or, from its name on (a function's local
+ * scope left out), the name and parameters ("operator()(int) const"), or
+ * the name in its function's local scope, whole or its last components
+ * ("main::{lambda(int, int)#1}::operator()", "{lambda(int, int)#1}::
+ * operator()", "ns::K::go(int)::{lambda(int)#1}::operator()(int) const").
+ * buf: room for the squeezed forms. */
+static bool local_matches(const char *sig, const char *q, char *buf, size_t cap)
+{
+	const char *end, *after = NULL, *name;
+	bool local = false;
+	char cut[NAME_MAX_Q];
+	size_t n;
+
+	name = name_bounds(sig, &end, &local, &after);
+	squeeze(name, buf, cap);
+	if (wild_match(buf, q))
+		return true;
+	/* an instance by its template's signature: "operator<(M const&,
+	 * int)" for "operator< <int>(M const&, int)" */
+	if (!template_args(q)) {
+		drop_templates(buf, cut, sizeof cut);
+		if (wild_match(cut, q))
+			return true;
+	}
+	if (!local)
+		return false;
+	name = after && after < end ? after : sig;
+	squeeze(name, buf, cap);
+	if (wild_match(buf, q))
+		return true;
+	n = (size_t)(end - name) < sizeof cut ? (size_t)(end - name) : sizeof cut - 1;
+	memcpy(cut, name, n);
+	cut[n] = 0;
+	squeeze(cut, buf, cap);
+	return wild_match(buf, q);
+}
+
 bool src_sym_matches(const struct src_sym *sym, const char *query)
 {
 	char q[NAME_MAX_Q], h[NAME_MAX_Q], t[NAME_MAX_Q];
@@ -370,20 +641,12 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 		       (sym->mname && !strcmp(sym->mname, query));
 	}
 	squeeze(query, q, sizeof q);
-	if (strchr(q, '(')) {
-		/* a full signature, without the return type a template
-		 * function's carries: "quote(Item const&, long)",
-		 * "add<long>(long, long)" */
-		const char *end;
-		bool local = false;
-
-		squeeze(name_bounds(sym->dname, &end, &local, NULL), h, sizeof h);
-		return wild_match(h, q);
-	}
+	if ((strchr(q, '(') || strchr(q, '{')) && local_matches(sym->dname, q, h, sizeof h))
+		return true;
 	squeeze(bname, h, sizeof h);
 	if (wild_match(h, q))
 		return true;
-	if (strchr(q, '<'))
+	if (has_bracket(q, '(') || template_args(q))
 		return false;
 	drop_templates(h, t, sizeof t);
 	return wild_match(t, q);

@@ -43,6 +43,7 @@ static void src_syms_free(struct src_sym *v, size_t n)
 	for (i = 0; v && i < n; i++) {
 		free(v[i].dname);
 		free(v[i].bname);
+		free(v[i].fname);
 		free(v[i].mname);
 	}
 	free(v);
@@ -343,9 +344,101 @@ static int demangle_syms(struct src_sym *v, size_t n)
 		v[i].bname = src_break_name(v[i].dname);
 		if (!v[i].bname)
 			return -ENOMEM;
-		/* a local symbol has no linkage: its DWARF has no linkage
-		 * name, and gdb names its frame by the short name */
-		v[i].frame_sig = v[i].rank != 2 && src_name_local(v[i].dname);
+	}
+	return 0;
+}
+
+/* Does a compilation unit of m come from clang?  clang gives every
+ * function its DW_AT_linkage_name, gcc only those with linkage. */
+static bool mod_has_clang(struct src_mod *m)
+{
+	Dwarf_Addr db;
+	Dwarf *dw = dwfl_module_getdwarf(m->dm, &db);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		Dwarf_Attribute a;
+		const char *p;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    (p = dwarf_formstring(dwarf_attr(&cu, DW_AT_producer, &a))) && strstr(p, "clang"))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
+/* gdb's name of the function of m at addr whose DWARF gives no linkage
+ * name (src_dwarf_computed_name), NULL when it has one or no DWARF. */
+static char *computed_frame_name(struct src_mod *m, uint64_t addr)
+{
+	Dwarf_Addr bias, lo;
+	Dwarf_Attribute a;
+	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, addr, &bias), *scopes = NULL;
+	char *out = NULL;
+	int n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+
+	for (int i = 0; i < n && !out; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram &&
+		    dwarf_entrypc(&scopes[i], &lo) == 0 && lo + bias == addr) {
+			if (!dwarf_attr_integrate(&scopes[i], DW_AT_linkage_name, &a))
+				out = src_dwarf_computed_name(&scopes[i]);
+			break;
+		}
+	free(scopes);
+	return out;
+}
+
+/* gdb's frame names of m's C++ functions where they are not the break
+ * name (src_sym.fname).  gdb names a frame by the function's DWARF
+ * linkage name, demangled, where DWARF has one: gcc gives it to the
+ * functions with linkage (a local symbol has none: gdb then builds the
+ * name from DW_AT_name, the short name, "operator()" for main's lambda),
+ * clang to all. */
+static int frame_names(struct src_mod *m)
+{
+	int clang = -1;
+
+	for (size_t i = 0; i < m->n_syms; i++) {
+		struct src_sym *v = &m->syms[i];
+		char *f;
+
+		if (!v->dname)
+			continue;
+		/* no linkage name (gcc's local symbol): gdb computes the name
+		 * from DWARF; it shows it whole where its parser fails on it
+		 * (a template's instance over a lambda), else as bname */
+		if (v->rank == 2 && src_name_unparsed(v->dname) &&
+		    !(clang < 0 ? (clang = mod_has_clang(m)) : clang)) {
+			f = computed_frame_name(m, v->addr);
+			if (f && src_name_unparsed(f)) {
+				/* and `break` takes that name (without the
+				 * parameters), not the demangled symbol's:
+				 * "std::move<main()::<lambda(int, int)>&>" */
+				char *b = src_break_name(f);
+
+				if (!b) {
+					free(f);
+					return -ENOMEM;
+				}
+				free(v->bname);
+				v->bname = b;
+				v->fname = f;
+			} else {
+				free(f);
+			}
+			continue;
+		}
+		if (!(f = src_frame_name(v->dname)))
+			return -ENOMEM;
+		if (!strcmp(f, v->bname) ||
+		    (v->rank == 2 && !(clang < 0 ? (clang = mod_has_clang(m)) : clang))) {
+			free(f);
+			continue;
+		}
+		v->fname = f;
 	}
 	return 0;
 }
@@ -441,7 +534,8 @@ static int load_syms(struct src_mod *m)
 	/* has_symbols: a symbol table with functions (the name@plt ones
 	 * are gdb's synthetic symbols, there in a stripped file too) */
 	m->pub.has_symbols = k > 0;
-	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs))
+	if (demangle_syms(m->syms, m->n_syms) || demangle_syms(m->objs, m->n_objs) ||
+	    frame_names(m))
 		return -ENOMEM;
 	if ((ret = add_plt_syms(m)))
 		return ret;
@@ -1182,14 +1276,13 @@ const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die)
 {
 	Dwarf_Attribute a;
 	const char *ln = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
-	char *dem;
+	char *dem, *brk;
 
 	if (!ln || !(dem = src_demangle(ln)))
 		return NULL;
-	if (src_name_local(dem))
-		return intern(s, dem);
+	brk = src_frame_name(dem);
 	free(dem);
-	return src_dwarf_cplus_name(s, die);
+	return intern(s, brk);
 }
 
 const char *src_dwarf_scoped_name(struct hs_src *s, Dwarf_Die *die)
@@ -1396,7 +1489,7 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 		out->linkage_name = sym->name;
 		out->signature = SRC_SYM_DNAME(sym);
 		out->break_name = SRC_SYM_BNAME(sym);
-		out->function = out->file && !sym->frame_sig ? out->break_name : out->signature;
+		out->function = !out->file ? out->signature : sym->fname ? sym->fname : out->break_name;
 		out->func_start = sym->addr;
 		if (!sym->dname) /* C++'s names are its symbols' */
 			c_names(s, m, sym, addr, out);

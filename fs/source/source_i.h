@@ -39,11 +39,14 @@ struct src_sym {
 	/* C++ (names.c): the demangled signature and the break name, owned
 	 * (freed by hs_src_free); NULL for a name that is not mangled */
 	char *dname, *bname;
-	/* gdb's frame name (with debug info) is the whole signature: a
-	 * lambda's or a local class's function that has linkage (in a
-	 * function defined in its class or inline: DWARF gives its linkage
-	 * name, and gdb then names it by that, demangled) */
-	bool frame_sig;
+	/* gdb's frame name (with debug info) where it is not bname, owned
+	 * (NULL: bname): DWARF gives the function's linkage name (a global
+	 * or weak symbol; every symbol under clang) and gdb names the frame
+	 * by it, demangled (src_frame_name): a lambda's or a local class's
+	 * function by its whole signature (in a function defined in its
+	 * class or inline: "K::in_class(int)::{lambda(int)#1}::operator()
+	 * (int) const"), clang's "main::$_0::operator()" */
+	char *fname;
 	/* gdb's print name of a minimal symbol where it is not the symbol
 	 * (src_minsym_name: "msort_with_tmp.part" for msort_with_tmp.part.0),
 	 * owned; NULL: the symbol */
@@ -226,6 +229,25 @@ const char *src_sig_name(const char *sig);
 /* Is the name in sig in a function's local scope (a lambda, a local
  * class: "f(int)::{lambda(int)#1}::operator()(int) const")? */
 bool src_name_local(const char *sig);
+/* Does gdb's bt show a frame of sig (with debug info, DWARF naming its
+ * linkage name) by the whole signature without return type
+ * (src_sig_name), its C++ name parser failing on the name: a lambda's
+ * "{lambda(int)#1}" (also in template arguments), a function's local
+ * scope "f(int)::", operator<=> or operator"" ("std::operator<=><char,
+ * ...>(...)", "operator"" _km(unsigned long long)")? */
+bool src_name_unparsed(const char *sig);
+/* gdb's frame name of a function whose DWARF names its linkage name sig
+ * (demangled): the signature without return type where gdb's parser
+ * fails on it (src_name_unparsed), else without its parameters too
+ * ("main::$_2::operator()", "std::operator< <char, ...>").  Caller frees;
+ * NULL on ENOMEM. */
+char *src_frame_name(const char *sig);
+/* The name gdb 13 computes for the C++ function die when DWARF gives no
+ * linkage name (g++'s functions without linkage), with its parameters as
+ * gdb's type printer writes them: "std::__invoke_impl<int, main(int,
+ * char**)::<lambda(int, int)>&, int, int>(std::__invoke_other, struct
+ * {...} &)".  Caller frees; NULL without a name or on ENOMEM. */
+char *src_dwarf_computed_name(Dwarf_Die *die);
 /* The name gdb gives a frame of the function or inlined copy die (C++):
  * the demangled linkage name where it is in a function's local scope,
  * else its break name; NULL without a linkage name.  Interned in s. */

@@ -9,6 +9,13 @@
 #include <xxhash.h>
 
 #define SITE_SLOTS 64       /* caller names cached by calls/<f> (a power of 2) */
+/* The caller and signature columns of calls/<f> whole, as gdb's bt and
+ * info breakpoints print them: C++ names run past NAME_MAX (r02's
+ * std::_Rb_tree<...> members), a line is at most tree_walk's 4096. */
+#define CALLER_MAX 2048
+#define SIG_MAX 1536
+_Static_assert(3 * 21 + CALLER_MAX + 32 + SIG_MAX + 2 <= sizeof(((struct tree_walk *)0)->line),
+	       "a calls/<f> line fits tree_walk's line");
 
 /* ---- the item arrays of calls/<f> and lines/.../<line> ----------------------------- */
 
@@ -95,7 +102,7 @@ void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64
 static int fill_sigs(const struct hs_db_image *img, struct hs_src *s,
 		     const struct call_name *cn, const bool *had, struct list_slot *l)
 {
-	char buf[512];
+	char buf[SIG_MAX];
 	bool differ = false;
 
 	l->sigs = calloc(cn->n_callees, sizeof(*l->sigs));
@@ -488,8 +495,8 @@ char *tree_src_put_how(char *p, uint32_t flags)
 int tree_gen_calls(struct tree_walk *w)
 {
 	/* callers by call site: a few sites make most calls */
-	struct site { uint64_t addr; uint32_t view; char name[256]; } *sites;
-	char tname[256];
+	struct site { uint64_t addr; uint32_t view; char name[CALLER_MAX]; } *sites;
+	char tname[CALLER_MAX];
 	struct list_slot *l;
 	struct hs_src *s;
 	size_t lo = 0, hi;

@@ -113,7 +113,7 @@ static void loaded_name(struct ld_names *ln, uint64_t pc, char *buf, size_t cap)
 
 static void put_where(FILE *f, struct ld_names *ln, uint64_t addr)
 {
-	char buf[1024];
+	char buf[4096]; /* C++ names run past 1024 (gdb cuts none) */
 
 	hs_src_format_where(ln->s, addr, buf, sizeof(buf));
 	loaded_name(ln, addr, buf, sizeof(buf));
@@ -140,7 +140,7 @@ static void put_where(FILE *f, struct ld_names *ln, uint64_t addr)
 static void put_frames(FILE *f, struct ld_names *ln, uint64_t pc, unsigned hide, int *num)
 {
 	struct hs_src_inline in[INL_MAX];
-	char buf[1024];
+	char buf[4096];
 	int n = hs_src_inline_frames(ln->s, pc, in, INL_MAX);
 
 	if (n < 0)
@@ -189,7 +189,7 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 	struct hs_src_inline in[INL_MAX];
 	struct hs_db_regs *r;
 	struct hs_src *s;
-	char buf[1024];
+	char buf[4096];
 	int err = tree_src_at(tree, n, &s, &r), ni, h;
 
 	if (err < 0)
@@ -507,7 +507,7 @@ none:
 static void put_tail(FILE *f, struct ld_names *ln, uint64_t jump)
 {
 	struct hs_src_inline in[INL_MAX];
-	char buf[1024];
+	char buf[4096];
 	int n = hs_src_inline_frames(ln->s, jump, in, INL_MAX);
 
 	hs_src_format_frame(ln->s, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));

@@ -62,7 +62,10 @@ def frame0(mnt, t):
     PLT stub (if any) has jumped on; None when the stub went to ld.so's
     resolver (lazy binding: PLT0, then _dl_runtime_resolve)."""
     for i in range(6):
-        where = read(mnt, "time/%d/where" % t).split()[0]
+        # "name+0xoff [file:line]": a C++ name may hold spaces
+        # ("operator< <int>", "f(int)::{lambda(int)#1}::operator()(int) const")
+        where = read(mnt, "time/%d/where" % t).strip()
+        where = re.sub(r" \S+:\d+$", "", where).split(" in ")[0]
         name, _, off = where.rpartition("+0x")
         if (i == 0 or off == "0") and not name.endswith("@plt"):
             return None if name.startswith("_dl_runtime_resolve") else name

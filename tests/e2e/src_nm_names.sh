@@ -17,7 +17,16 @@
 #     gdb's `break b_fn` stops there;
 #   - nm_thunk (-O0 and -O2): C++ thunks are hops of the call, as PLT
 #     stubs are: calls/D::fb counts gdb's `break D::fb` hits, and no thunk
-#     is listed in calls/.
+#     is listed in calls/;
+#   - nm_ops (g++ and clang++): operators by the names gdb's `break` takes
+#     and bt shows ("std::operator< <char, ...>", "M::operator char
+#     const*", "operator\"\" _km(unsigned long long)" whole, as gdb's
+#     parser fails on it), lambdas by g++'s and clang++'s names
+#     ("main::{lambda(int, int)#1}::operator()", "main::$_0::operator()"),
+#     and g++'s instances over a lambda, which DWARF gives no linkage name,
+#     by gdb's computed name ("call_with<main()::<lambda(int, int)> >"),
+#     and a function whose name is over NAME_MAX: calls/0x<entry>, found by
+#     its mangled name, its caller column whole.
 # tests/e2e/src_alias_compare.py compares every frame of the backtrace at
 # each call's entry (libc's included) and frame 0's name with gdb's bt at
 # each hit; scripts/gdb-calls-oracle.py the counts and the program's frames.
@@ -28,7 +37,7 @@
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 command -v g++ >/dev/null || fail "g++ is not installed"
-require_built nm_wrap nm_tailnext nm_thunk
+require_built nm_wrap nm_tailnext nm_thunk nm_ops
 SRC=$ROOT/tests/programs
 summary=""
 
@@ -37,7 +46,7 @@ summary=""
 names()
 {
 	local name=$1 bin=$2
-	ORACLE_PROG=$bin ORACLE_FUNCS="$FUNCS" ORACLE_LIBFUNCS="$LIBFUNCS" \
+	ORACLE_PROG=$bin ORACLE_FUNCS="$FUNCS" ORACLE_LIBFUNCS="$LIBFUNCS" ORACLE_FUNCS_SEP="${SEP:-}" \
 		oracle_gdb "$name" "$ROOT/scripts/gdb-calls-oracle.py"
 	record_ok "$T/$name.trace" "$bin" </dev/null
 	build_ok "$T/$name.trace"
@@ -85,4 +94,45 @@ for tr in thunk_O0 thunk_O2; do
 	thunks=$("$HS" ls "$T/$tr.trace" calls | grep thunk | tr '\n' ' ')
 	[ -z "$thunks" ] || fail "$tr: calls/ lists thunks: $thunks"
 done
+# operators and lambdas ("|" between names: they hold spaces); gdb's
+# `break M::operator()` and `break operator<` also stop in the template
+# instances (operator()<int>, operator< <int>), which calls/ groups apart
+ops="M::operator[]|M::operator()<int>|M::operator()<double>|M::operator int|M::operator char const*"
+ops="$ops|M::operator std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >"
+ops="$ops|M::operator->|operator==|M::operator new[]|operator delete[]|M::operator<<|operator< <int>"
+ops="$ops|operator< <double>|operator+|operator\"\" _km|operator\"\"_km|std::operator<"
+ops="$ops|std::operator< <char, std::char_traits<char>, std::allocator<char> >"
+ops="$ops|operator()<double>|leaf_of_long"
+# g++'s lambdas: DWARF has no linkage name (gdb: "operator()"); clang++'s
+# have one ("main::$_0::operator()", "twice(int)::$_1::operator()(int) const")
+lam="main::{lambda(int, int)#1}::operator()|{lambda(int)#1}::operator()"
+lam="$lam|call_with<main()::<lambda(int, int)> >|call_with"
+SEP="|" FUNCS="$ops|$lam|twice(int)::{lambda(int)#1}::operator()" names ops_gcc "$PROGS/nm_ops"
+if command -v clang++ >/dev/null; then # clang++: its lambdas have linkage names
+	clang++ -g -O0 -o "$T/nm_ops_clang" "$SRC/nm_ops.cc" || fail "clang++ nm_ops.cc"
+	lam="main::\$_0::operator()|twice(int)::\$_1::operator()|call_with<main::\$_0>|call_with"
+	# not M::operator()<double> nor M::operator std::string here: clang++ ends
+	# a line sequence at the address where they start (their own sequence
+	# starts there too), and where has no line there (a line-table matter)
+	ops=$(echo "$ops" | tr '|' '\n' | grep -v -e 'operator()<double>' -e 'operator std::' | paste -sd '|')
+	SEP="|" FUNCS="$ops|$lam|\$_1::operator()" names ops_clang "$T/nm_ops_clang"
+fi
+[ "$(ls "$T/ops_gcc.mnt/calls" | grep -c '^<')" = 0 ] ||
+	fail "calls/ names that start with '<' (an operator template's arguments): $(ls "$T/ops_gcc.mnt/calls" | grep '^<' | head -n 3 | tr '\n' ' ')"
+
+# a name over NAME_MAX (over_name_max<...>, 527 bytes): listed as
+# calls/0x<entry>, found by its mangled name (190 bytes) and by its
+# template's name, as gdb's `break` finds it; leaf_of_long's caller column
+# is the whole name, gdb's frame 1
+mangled=$(nm "$PROGS/nm_ops" | awk '$3 ~ /over_name_max/ {print $3; exit}')
+for q in "$mangled" over_name_max; do
+	[ "$(wc -l <"$T/ops_gcc.mnt/calls/$q")" = 1 ] ||
+		fail "calls/$q: $(head -c 300 "$T/ops_gcc.mnt/calls/$q" 2>&1), gdb's break: 1 hit"
+done
+ls "$T/ops_gcc.mnt/calls" | grep -q '^0x' || fail "calls/ lists no 0x<entry> (over_name_max)"
+want=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hits"]["leaf_of_long"][0][1][0])' \
+	"$T/ops_gcc.json")
+got=$(cut -d' ' -f4- "$T/ops_gcc.mnt/calls/leaf_of_long")
+[ "${#want}" -gt 255 ] && [ "$got" = "$want" ] ||
+	fail "calls/leaf_of_long caller (${#got} bytes): $got, gdb's frame 1 (${#want} bytes): $want"
 pass "names and counts equal gdb's:$summary"

@@ -43,6 +43,7 @@
 #define CPP_OBJECTS "build/programs/cpp_objects"
 #define CPP_MEMBERS "build/programs/cpp_members"
 #define CPP_PLT "build/programs/cpp_plt"
+#define NM_OPS "build/programs/nm_ops"
 
 static char root[PATH_MAX];
 
@@ -671,6 +672,22 @@ static void test_cxx_break_names_match_gdb(void **state)
 		{ CPP_OBJECTS, "operator-" }, { CPP_OBJECTS, "__gnu_cxx::operator-" },
 		{ CPP_OBJECTS, "__gnu_cxx::operator-<int*, std::vector<int, std::allocator<int> > >" },
 		{ CPP_OBJECTS, "no_such_function" },
+		/* operators: templates ("operator< <int>"), conversions,
+		 * new[]/delete[], a literal operator; lambdas */
+		{ NM_OPS, "operator<" }, { NM_OPS, "std::operator<" },
+		{ NM_OPS, "operator< <int>" }, { NM_OPS, "operator<(M const&, int)" },
+		{ NM_OPS, "std::operator< <char, std::char_traits<char>, std::allocator<char> >" },
+		{ NM_OPS, "operator+" }, { NM_OPS, "operator+<int>" },
+		{ NM_OPS, "M::operator()" }, { NM_OPS, "M::operator()<int>" },
+		{ NM_OPS, "operator int" }, { NM_OPS, "M::operator int" },
+		{ NM_OPS, "M::operator char const*" }, { NM_OPS, "M::operator new[]" },
+		{ NM_OPS, "operator delete[]" }, { NM_OPS, "operator->" },
+		{ NM_OPS, "operator[]" }, { NM_OPS, "operator==" }, { NM_OPS, "M::operator<<(int)" },
+		{ NM_OPS, "operator()" }, { NM_OPS, "main::{lambda(int, int)#1}::operator()" },
+		{ NM_OPS, "{lambda(int, int)#1}::operator()" },
+		{ NM_OPS, "main::{lambda(int, int)#1}::operator()(int, int) const" },
+		{ NM_OPS, "twice(int)::{lambda(int)#1}::operator()" },
+		{ NM_OPS, "twice::{lambda(int)#1}::operator()" },
 		/* no symbol table: DWARF's linkage names */
 		{ TMP "/cpp_members.dwarfonly", "twice" },
 		{ TMP "/cpp_members.dwarfonly", "P::get" },
@@ -687,6 +704,101 @@ static void test_cxx_break_names_match_gdb(void **state)
 		if (hs_src_function_entries(s, cases[i].q, entry_cb, &n) != want || n != want)
 			fail_msg("break %s in %s: %d entries, gdb %d locations", cases[i].q,
 				 cases[i].prog, n, want);
+		hs_src_free(s);
+	}
+}
+
+#define LIBSTDCXX "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"
+
+/* The value of the symbol nm -C (-D: dynamic symbols) prints as dem in
+ * path; 0 if none. */
+static uint64_t nm_demangled(const char *path, const char *dem, bool dyn)
+{
+	char line[64];
+
+	/* without the version of a dynamic symbol ("...@@GLIBCXX_3.4") */
+	if (sh_line(line, sizeof line, "nm -C %s '%s' | awk -v n='%s' "
+		    "'{ d = substr($0, 20); sub(/@.*$/, \"\", d) } d == n { print $1; exit }'",
+		    dyn ? "-D" : "", path, dem))
+		return 0;
+	return strtoull(line, NULL, 16);
+}
+
+/* Functions nm -C names so (libstdc++'s dynamic symbols, nm_ops built by
+ * g++ 12) and the names gdb 13 gives them: the break name (what `break`
+ * takes and calls/ lists; gdb's frame name of a function with DWARF) and,
+ * where gdb's C++ parser fails on the name (operator"", a lambda's
+ * "{lambda(int)#1}", a function type in template arguments), bt's frame
+ * name: the signature without return type, or for a function whose DWARF
+ * has no linkage name, the name gdb builds from DWARF. */
+static void test_cxx_operator_names(void **state)
+{
+	static const struct {
+		const char *path, *dem, *brk, *frame;
+	} cases[] = {
+		{ NM_OPS, "bool std::operator< <char, std::char_traits<char>, std::allocator<char> >"
+		  "(std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > "
+		  "const&, std::__cxx11::basic_string<char, std::char_traits<char>, "
+		  "std::allocator<char> > const&)",
+		  "std::operator< <char, std::char_traits<char>, std::allocator<char> >", NULL },
+		{ LIBSTDCXX, "std::basic_ostream<char, std::char_traits<char> >& std::operator<< "
+		  "<std::char_traits<char> >(std::basic_ostream<char, std::char_traits<char> >&, "
+		  "char const*)", "std::operator<< <std::char_traits<char> >", NULL },
+		{ LIBSTDCXX, "std::basic_istream<char, std::char_traits<char> >& std::operator>><char, "
+		  "std::char_traits<char> >(std::basic_istream<char, std::char_traits<char> >&, char&)",
+		  "std::operator>><char, std::char_traits<char> >", NULL },
+		{ LIBSTDCXX, "std::basic_ios<char, std::char_traits<char> >::operator void*() const",
+		  "std::basic_ios<char, std::char_traits<char> >::operator void*", NULL },
+		{ LIBSTDCXX, "std::__exception_ptr::exception_ptr::operator void "
+		  "(std::__exception_ptr::exception_ptr::*)()() const",
+		  "std::__exception_ptr::exception_ptr::operator void "
+		  "(std::__exception_ptr::exception_ptr::*)()", NULL },
+		{ LIBSTDCXX, "operator new[](unsigned long)", "operator new[]", NULL },
+		{ NM_OPS, "bool operator< <double>(M const&, double)", "operator< <double>", NULL },
+		{ NM_OPS, "int operator+<int>(int, M const&)", "operator+<int>", NULL },
+		{ NM_OPS, "operator\"\" _km(unsigned long long)", "operator\"\" _km",
+		  "operator\"\" _km(unsigned long long)" },
+		{ NM_OPS, "M::operator<<(int)", "M::operator<<", NULL },
+		{ NM_OPS, "M::operator()(int, int) const", "M::operator()", NULL },
+		{ NM_OPS, "double M::operator()<double>(double) const", "M::operator()<double>", NULL },
+		{ NM_OPS, "M::operator->()", "M::operator->", NULL },
+		{ NM_OPS, "M::operator[](int)", "M::operator[]", NULL },
+		{ NM_OPS, "M::operator new[](unsigned long)", "M::operator new[]", NULL },
+		{ NM_OPS, "M::operator delete[](void*)", "M::operator delete[]", NULL },
+		{ NM_OPS, "M::operator int() const", "M::operator int", NULL },
+		{ NM_OPS, "M::operator char const*() const", "M::operator char const*", NULL },
+		{ NM_OPS, "M::operator std::__cxx11::basic_string<char, std::char_traits<char>, "
+		  "std::allocator<char> >() const",
+		  "M::operator std::__cxx11::basic_string<char, std::char_traits<char>, "
+		  "std::allocator<char> >", NULL },
+		/* g++'s lambda in main: DWARF has no linkage name, gdb builds
+		 * "operator()" */
+		{ NM_OPS, "main::{lambda(int, int)#1}::operator()(int, int) const", "operator()", NULL },
+		/* an instance over it: gdb's name from DWARF, whole in bt */
+		{ NM_OPS, "int call_with<main::{lambda(int, int)#1}>(main::{lambda(int, int)#1})",
+		  "call_with<main()::<lambda(int, int)> >",
+		  "call_with<main()::<lambda(int, int)> >(struct {...})" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bool dyn = !strcmp(cases[i].path, LIBSTDCXX);
+		uint64_t at = nm_demangled(cases[i].path, cases[i].dem, dyn);
+		const char *want = cases[i].frame ? cases[i].frame : cases[i].brk;
+		struct hs_src_loc loc;
+		struct warns w;
+		struct hs_src *s;
+
+		if (!at)
+			fail_msg("nm -C %s has no %s", cases[i].path, cases[i].dem);
+		s = open_file(dyn ? cases[i].path : abs_path(cases[i].path), &w);
+		assert_int_equal(hs_src_lookup(s, BASE + at, &loc), 0);
+		if (!loc.break_name || strcmp(loc.break_name, cases[i].brk))
+			fail_msg("break name of %s: %s, gdb %s", cases[i].dem, loc.break_name,
+				 cases[i].brk);
+		/* no DWARF (libstdc++): gdb's frame is the symbol's signature */
+		if (!dyn && (!loc.function || strcmp(loc.function, want)))
+			fail_msg("frame name of %s: %s, gdb %s", cases[i].dem, loc.function, want);
 		hs_src_free(s);
 	}
 }
@@ -1544,6 +1656,7 @@ int main(void)
 		cmocka_unit_test(test_where_format),
 		cmocka_unit_test(test_function_entries_and_sources),
 		cmocka_unit_test(test_cxx_break_names_match_gdb),
+		cmocka_unit_test(test_cxx_operator_names),
 		cmocka_unit_test(test_cxx_function_names),
 		cmocka_unit_test(test_cxx_names_without_debug_info_match_gdb),
 		cmocka_unit_test(test_plt_stubs_match_objdump),
