@@ -68,8 +68,9 @@ enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 	struct hs_src_loc loc;
 
 	/* no call made it: gdb steps over a handler, or stops as the signal
-	 * arrives (hs_tree_step_signal_stop) */
-	if (c->flags & HS_DB_CALL_SIGNAL)
+	 * arrives (hs_tree_step_signal_stop); a tail jump out of a handler
+	 * (HS_DB_CALL_TAILIN too, on the signal frame) is a jump as any */
+	if ((c->flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) == HS_DB_CALL_SIGNAL)
 		return HS_DB_STEP_SKIP;
 	if (hs_src_step_stops(sc->s, c->call_site))
 		return c->flags & HS_DB_CALL_TAILIN ? tail_enters(sc, c) : HS_DB_STEP_ENTER;
@@ -439,6 +440,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		/* no copies there, or too long a walk: fs/query's answer */
 		if (err == -E2BIG) {
 			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
+							.stops = sc.s ? hs_tree_step_stops : NULL,
 							.ctx = &sc };
 
 			err = hs_db_step_line_filtered(sc.img, n->t, how,
