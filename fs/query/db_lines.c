@@ -304,6 +304,15 @@ static bool same_line(const struct step_start *a, const struct step_start *b)
 #define UNWOUND_SCAN_MAX 512
 
 static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
+			  const struct hs_db_call *c, uint64_t *t);
+
+int hs_db_unwound_resume(const struct hs_db_image *img, const struct hs_db_call *c, uint32_t tid,
+			 uint32_t depth, uint64_t *t)
+{
+	return unwound_resume((struct hs_db_image *)img, tid, depth, c, t);
+}
+
+static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 			  const struct hs_db_call *c, uint64_t *t)
 {
 	struct hs_db_insn in;

@@ -307,6 +307,11 @@ static int nx_next(struct nx *x, uint64_t lo, struct hs_db_line_start *out)
 		if (c.t_ret == HS_DB_NO_RETURN)
 			return -ENOENT; /* it never returns */
 		lo = c.t_ret;
+		/* left by longjmp: gdb goes on at its return address */
+		if ((err = hs_db_unwound_resume(x->img, &c, x->tid, x->depth, &u)) < 0)
+			return err;
+		if (err)
+			lo = u;
 	}
 }
 

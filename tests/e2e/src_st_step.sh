@@ -38,6 +38,7 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	gcc -g -O2 -o "$B/st_sigjmp_o2" "$SRC/st_sigjmp.c" &&
 	gcc -g -O2 -o "$B/st_sigtail" "$SRC/st_sigtail.c" &&
 	gcc -g -O0 -o "$B/st_longjmp" "$SRC/st_longjmp.c" &&
+	gcc -g -O2 -o "$B/st_longjmp_o2" "$SRC/st_longjmp.c" &&
 	gcc -g -O0 -o "$B/st_dltls" "$SRC/st_dltls.c" -pthread ||
 	fail "could not compile the test programs"
 # st_helper first: a jump to the next instruction is no tail call the
@@ -57,7 +58,7 @@ AVX512=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX
 
 n=0
 for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:next \
-	st_sigtail:next st_sigtail:step st_longjmp:next st_dltls:step; do
+	st_sigtail:next st_sigtail:step st_longjmp:next st_longjmp_o2:next st_dltls:step; do
 	p=${e%:*} cmd=${e#*:} f=$T/${e/:/.} steps=400
 	case $cmd in next) link=next-line ;; step) link=step-into ;; esac
 	case $e in st_sigtail:step | st_dltls:step) steps=1500 ;; esac # main's return, clone
@@ -133,4 +134,4 @@ line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.step.want" | sed -n '2s/^STOP __
 [ -n "$line" ] || fail "st_tail: gdb's step did not go from qsort to __qsort_r"
 dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -prune | head -n 1)
 [ -n "$dir" ] && [ -f "$dir/$line" ] || fail "st_tail: lines/.../msort.c/$line does not exist"
-pass "$n stops as gdb's step and next (8 programs), the backtrace at raise@plt, lines/ has msort.c:$line"
+pass "$n stops as gdb's step and next (9 programs), the backtrace at raise@plt, lines/ has msort.c:$line"
