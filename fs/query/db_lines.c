@@ -289,6 +289,73 @@ static bool same_line(const struct step_start *a, const struct step_start *b)
 	return a->file == b->file && a->line == b->line;
 }
 
+/* gdb's next over a call puts a step-resume breakpoint at the call's
+ * return address, for the frame stepped (infrun.c: "stepped into
+ * subroutine", insert_step_resume_breakpoint_at_caller).  A call left by
+ * longjmp (HS_DB_CALL_UNWOUND) never returns there: the thread lands
+ * (at t_ret) in the frame that called setjmp, and gdb, whose glibc has
+ * no longjmp probes (the only way it finds a longjmp's target on
+ * x86-64, which mangles the saved pc), stops nowhere until that
+ * breakpoint is hit: the first moment the frame stepped (depth open
+ * calls, never left on the way) runs the return address.  1 and *t then;
+ * 0 when not found in a short scan, or when the landing is outside the
+ * frame (gdb runs on there: fs/query keeps its own answer, the landing's
+ * next line start); -errno. */
+#define UNWOUND_SCAN_MAX 512
+
+static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
+			  const struct hs_db_call *c, uint64_t *t);
+
+int hs_db_unwound_resume(const struct hs_db_image *img, const struct hs_db_call *c, uint32_t tid,
+			 uint32_t depth, uint64_t *t)
+{
+	return unwound_resume((struct hs_db_image *)img, tid, depth, c, t);
+}
+
+static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
+			  const struct hs_db_call *c, uint64_t *t)
+{
+	struct hs_db_insn in;
+	struct hs_db_call cc;
+	uint64_t ret, u = c->t_ret;
+	uint32_t tu;
+	size_t d;
+	int err;
+
+	if (!(c->flags & HS_DB_CALL_UNWOUND) || c->t_ret == HS_DB_NO_RETURN ||
+	    hs_db_insn_at(img, c->t_call, &in) != 0 || in.addr != c->call_site)
+		return 0;
+	ret = in.addr + in.len;
+	for (int k = 0; k < UNWOUND_SCAN_MAX; k++) {
+		if (hs_db_thread_at(img, u, &tu) != 0)
+			return 0;
+		if (tu != tid) {
+			u++;
+			continue;
+		}
+		if ((err = db_open_calls(img, u, tid, &d)))
+			return err;
+		if (d < depth)
+			return 0;       /* the frame stepped was left */
+		if (d > depth) {        /* a call made on the way: to its end */
+			if ((err = call_at_depth(img, u, tid, depth, &cc)))
+				return err;
+			if (cc.t_ret == HS_DB_NO_RETURN || cc.t_ret <= u)
+				return 0;
+			u = cc.t_ret;
+			continue;
+		}
+		if (hs_db_insn_at(img, u, &in) != 0)
+			return 0;
+		if (in.addr == ret) {
+			*t = u;
+			return 1;
+		}
+		u++;
+	}
+	return 0;
+}
+
 /* The first line start of tid after bound (back: the last one before it).
  * With over, only starts at most `depth` calls deep count, and a deeper
  * start makes it leap over the whole call it is in rather than read the
@@ -334,9 +401,16 @@ again:
 			if (back) {
 				bound = c.t_call + 1; /* starts at t <= t_call */
 			} else {
+				uint64_t at = 0;
+
 				if (c.t_ret == HS_DB_NO_RETURN)
 					return -ENOENT; /* it never returns */
 				bound = c.t_ret - 1;  /* starts at t >= t_ret */
+				err = unwound_resume(img, tid, depth, &c, &at);
+				if (err < 0)
+					return err;
+				if (err)
+					bound = at - 1; /* ... or at its return address */
 			}
 			goto again;
 		}
@@ -414,6 +488,35 @@ static int line_in_frame(struct hs_db_image *img, uint64_t t, uint32_t tid, uint
 	return 0;
 }
 
+/* Whether gdb's next stops where t's frame (depth open calls) was left at
+ * `to`: a tail jump out of it (HS_DB_CALL_TAIL) is no return, and gdb's
+ * `next` sees a frame whose caller is not the one stepped ("stepped into
+ * subroutine" is not true), so it stops at the jump's target when that has
+ * no line (infrun.c: "no line number info"): a PLT stub, a function
+ * without debug info.  1 yes, 0 no (a target with lines: its line start
+ * at `to`, if any, is the stop), -errno. */
+static int tail_left(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
+		     uint64_t to, const struct hs_db_step_filter *f)
+{
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	int err;
+
+	if (!f || !f->stops || depth == 0 || to == UINT64_MAX)
+		return 0;
+	if ((err = call_at_depth(img, t, tid, depth - 1, &c)))
+		return err == -ENOENT ? 0 : err;
+	if (!(c.flags & HS_DB_CALL_TAIL) || (c.flags & HS_DB_CALL_UNWOUND))
+		return 0;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	if (!r)
+		return -ENOMEM;
+	err = hs_db_regs_at(img, to, tid, r);
+	err = err ? err : !f->stops(f->ctx, r->regs.rip);
+	free(r);
+	return err;
+}
+
 /* gdb's next: the next start in t's frame that is not the line being
  * stepped again (starts of the same line where a call returns into a new
  * row of it, or a loop on one line comes round, are where gdb refreshes
@@ -438,6 +541,12 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 		if (s.t >= to) {
 			if (s.t == to)
 				break;
+			if ((r = tail_left(img, t, tid, depth, to, f)) != 0) {
+				if (r < 0)
+					return r;
+				s.t = to;
+				break;
+			}
 			/* it returned into the middle of the caller's line: go
 			 * on there, stepping the line that made the call */
 			bound = to - 1;

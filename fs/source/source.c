@@ -1880,6 +1880,24 @@ bool hs_src_thunk(struct hs_src *s, uint64_t addr)
 	       !strncmp(f->name, "_ZTc", 4);
 }
 
+bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr)
+{
+	const struct src_mod *m;
+	const struct src_sym *f;
+	size_t k;
+
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !(f = src_sym_find(m, addr)))
+		return false;
+	/* any symbol at the function's address (glibc: strlen_ifunc, a
+	 * local function, and strlen, the ifunc, side by side) */
+	for (k = (size_t)(f - m->syms); k > 0 && m->syms[k - 1].addr == f->addr; k--)
+		;
+	for (; k < m->n_syms && m->syms[k].addr == f->addr; k++)
+		if (m->syms[k].ifunc)
+			return true;
+	return false;
+}
+
 /* ---- functions by name ---------------------------------------------------- */
 
 struct func_walk {

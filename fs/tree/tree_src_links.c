@@ -62,20 +62,44 @@ static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const stru
 	return e;
 }
 
+/* A call made by the dynamic linker's code.  gdb's `step` single-steps
+ * through all of ld.so's text (infrun.c: "stepped into dynsym resolve
+ * code", svr4_in_dynsym_resolve_code: ld.so's .text and .plt, any PLT,
+ * an ifunc's resolver) until the pc leaves it; there the usual tests
+ * apply, and code with lines whose frame is no callee of the one
+ * stepped (its caller is ld.so's) is "a different line": a stop, at the
+ * first instruction of, say, __libc_calloc that _dl_allocate_tls calls
+ * through __rtld_calloc.  So a call into ld.so itself, or into code with
+ * lines, is entered; one into an ifunc's resolver (the lazy resolver's
+ * elf_ifunc_invoke) is run through, as one into code without lines (gdb
+ * would stop there with no line, where no moment is a line start). */
+static enum hs_db_step_enter dl_enters(struct hs_tree_step_ctx *sc, const struct hs_db_call *c)
+{
+	uint64_t to = tree_src_reached(sc->img, sc->s, c->callee);
+	struct hs_src_loc loc;
+
+	if (hs_src_lookup(sc->s, to, &loc) == 0 && loc.module &&
+	    hs_src_dynamic_linker(loc.module->path))
+		return HS_DB_STEP_ENTER;
+	return hs_src_step_stops(sc->s, to) && !hs_src_ifunc_resolver(sc->s, to) ?
+	       HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
+}
+
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 {
 	struct hs_tree_step_ctx *sc = ctx;
 	struct hs_src_loc loc;
 
 	/* no call made it: gdb steps over a handler, or stops as the signal
-	 * arrives (hs_tree_step_signal_stop) */
-	if (c->flags & HS_DB_CALL_SIGNAL)
+	 * arrives (hs_tree_step_signal_stop); a tail jump out of a handler
+	 * (HS_DB_CALL_TAILIN too, on the signal frame) is a jump as any */
+	if ((c->flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) == HS_DB_CALL_SIGNAL)
 		return HS_DB_STEP_SKIP;
 	if (hs_src_step_stops(sc->s, c->call_site))
 		return c->flags & HS_DB_CALL_TAILIN ? tail_enters(sc, c) : HS_DB_STEP_ENTER;
 	if (hs_src_lookup(sc->s, c->call_site, &loc) == 0 && loc.module &&
 	    hs_src_dynamic_linker(loc.module->path))
-		return HS_DB_STEP_SKIP; /* the resolver goes on into the callee */
+		return dl_enters(sc, c);
 	return HS_DB_STEP_SKIP_CALLER;
 }
 
@@ -84,6 +108,20 @@ bool hs_tree_step_stops(void *ctx, uint64_t pc)
 	struct hs_tree_step_ctx *sc = ctx;
 
 	return hs_src_step_stops(sc->s, pc);
+}
+
+/* step-into's f->stops: a return into the dynamic linker's code or into
+ * an ifunc's resolver is no stop for want of a line, as a return into a
+ * library without line info is: gdb's `step` runs on through such code
+ * (dl_enters) to the next line it reaches. */
+static bool step_goes_on(void *ctx, uint64_t pc)
+{
+	struct hs_tree_step_ctx *sc = ctx;
+	struct hs_src_loc loc;
+
+	return hs_src_step_stops(sc->s, pc) || hs_src_ifunc_resolver(sc->s, pc) ||
+	       (hs_src_lookup(sc->s, pc, &loc) == 0 && loc.module &&
+		hs_src_dynamic_linker(loc.module->path));
 }
 
 /* ---- step and signals ----------------------------------------------------------------
@@ -429,7 +467,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		  uint64_t *t, uint32_t *view)
 {
 	struct hs_tree_step_ctx sc = { .img = tree_image(tree, n) };
-	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .stops = hs_tree_step_stops,
+	struct hs_db_step_filter f = { .enter = hs_tree_step_enters, .stops = step_goes_on,
 					 .ctx = &sc };
 	uint64_t from;
 	int err;
@@ -439,6 +477,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		/* no copies there, or too long a walk: fs/query's answer */
 		if (err == -E2BIG) {
 			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
+							.stops = sc.s ? hs_tree_step_stops : NULL,
 							.ctx = &sc };
 
 			err = hs_db_step_line_filtered(sc.img, n->t, how,

@@ -56,6 +56,7 @@ struct nx {
 	uint32_t tid, depth;
 	uint64_t from, to;      /* the frame's call (0: none) and return
 				 * (UINT64_MAX: none) */
+	bool tail;              /* the frame is left by a tail jump at `to` */
 	uint64_t sf;            /* the frame stepped: an inline id, 0: real */
 	const char *file;       /* the line being stepped; line 0: none */
 	uint32_t line;
@@ -172,6 +173,7 @@ static int nx_init(struct nx *x, const struct hs_db_image *img, struct hs_src *s
 	x->depth = (uint32_t)open;
 	x->from = open > 0 ? c.t_call : 0;
 	x->to = open > 0 ? c.t_ret : UINT64_MAX;
+	x->tail = open > 0 && (c.flags & (HS_DB_CALL_TAIL | HS_DB_CALL_UNWOUND)) == HS_DB_CALL_TAIL;
 	return nx_take(x, t, view);
 }
 
@@ -305,6 +307,11 @@ static int nx_next(struct nx *x, uint64_t lo, struct hs_db_line_start *out)
 		if (c.t_ret == HS_DB_NO_RETURN)
 			return -ENOENT; /* it never returns */
 		lo = c.t_ret;
+		/* left by longjmp: gdb goes on at its return address */
+		if ((err = hs_db_unwound_resume(x->img, &c, x->tid, x->depth, &u)) < 0)
+			return err;
+		if (err)
+			lo = u;
 	}
 }
 
@@ -327,6 +334,7 @@ static int nx_return(struct nx *x)
 	x->depth = (uint32_t)open;
 	x->from = open > 0 ? c.t_call : 0;
 	x->to = open > 0 ? c.t_ret : UINT64_MAX;
+	x->tail = open > 0 && (c.flags & (HS_DB_CALL_TAIL | HS_DB_CALL_UNWOUND)) == HS_DB_CALL_TAIL;
 	err = nx_take(x, call, 0);
 	x->last_in = back;
 	return err;
@@ -551,7 +559,15 @@ static int next_from(const struct hs_db_image *img, struct hs_src *s, uint64_t t
 			uint64_t back = x.to;
 			const char *rfile = NULL;
 			uint32_t rline = 0;
-			int rule = nx_ret_rule(&x, back, &rline, &rfile);
+			int rule;
+
+			/* left by a tail jump into code without lines (a PLT
+			 * stub): gdb's next stops there (db_lines.c tail_left) */
+			if (x.tail && pc_at(&x, back, &pc) == 0 && !hs_src_step_stops(s, pc)) {
+				ls.t = back;
+				break;
+			}
+			rule = nx_ret_rule(&x, back, &rline, &rfile);
 
 			/* a start right where it returns: a stop, unless it
 			 * starts a row that is no statement (infrun.c:
@@ -661,32 +677,85 @@ static bool line_start_at(const struct hs_db_image *img, uint64_t t, uint32_t ti
 	return hs_db_line_starts(img, t, t, tid, on_start, &found) < 0 || found;
 }
 
+/* A step from the last instructions of a function returns into its
+ * caller: where the return lands at the first instruction of inlined
+ * copies (hidden: gdb's frame there is the caller's own) in the start of
+ * a row that is no statement, gdb forgets its line ("stepped to a
+ * different frame, but it's not the start of a statement") and takes
+ * that frame; the next instruction inside the copy shows the copy, an
+ * inlined frame within the one stepped: a stop ("stepping through
+ * inlined function"), which the line starts, whose state at the return
+ * is the copy's, do not have.  1 and *ret (the return's t) when the
+ * innermost call at t returns within a short stretch into a function
+ * with inlined copies, where gdb's step stops. */
+static bool returns_into_copies(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+				uint32_t tid, struct hs_db_regs *r, uint64_t *ret)
+{
+	struct hs_db_call c;
+
+	if (hs_db_backtrace(img, t, tid, &c, 1) < 1 || c.t_ret == HS_DB_NO_RETURN ||
+	    (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)) ||
+	    c.t_ret <= t || c.t_ret - t > NX_SCAN_MAX || hs_db_regs_at(img, c.t_ret, tid, r) < 0 ||
+	    !hs_src_step_stops(s, r->regs.rip) || !hs_src_inline_in_function(s, r->regs.rip))
+		return false;
+	*ret = c.t_ret;
+	return true;
+}
+
+/* gdb's state where a step returns into the caller at pc (li): 1, a stop
+ * there (the start of a statement row of another line); 0, the state
+ * refreshed (the row's line in its middle, none at the start of a row
+ * that is no statement; the frame shown there). */
+static int sx_return(struct sx *st, uint64_t pc, const struct hs_src_line_info *li)
+{
+	bool differ = st->file != li->file_id || st->line != li->line;
+
+	if (li->row_start && pc == li->row_addr && differ && li->is_stmt)
+		return 1;
+	*st = (struct sx){ st->src, li->file_id, li->row_start && differ ? 0 : li->line,
+			   li->row_addr, li->row_end, li->inline_hidden };
+	return 0;
+}
+
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
+	uint64_t ret = 0;
 	struct sx st;
 	uint32_t tid;
-	int depth, err = 0;
+	int depth, d, err = 0;
 
 	*t_from = t;
 	if (!r)
 		return -ENOMEM;
 	if (hs_db_regs_at(img, t, 0, r) < 0 || !hs_src_step_stops(s, r->regs.rip) ||
-	    (!hs_src_inline_in_function(s, r->regs.rip) && line_start_at(img, t, r->tid)) ||
 	    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 		goto out;       /* the line starts answer */
 	tid = r->tid;
-	depth = hs_db_backtrace(img, t, tid, NULL, 0);
 	st = (struct sx){ s, li.file_id, li.line, li.row_addr, li.row_end, li.inline_frame };
+	if (!hs_src_inline_in_function(s, r->regs.rip) && line_start_at(img, t, tid) &&
+	    !returns_into_copies(img, s, t, tid, r, &ret))
+		goto out;       /* the line starts answer */
+	depth = hs_db_backtrace(img, t, tid, NULL, 0);
 	for (uint64_t u = t + 1; u <= t + NX_SCAN_MAX; u++) {
 		if (hs_db_regs_at(img, u, 0, r) < 0)
 			break;
 		if (r->tid != tid)
 			continue;
-		if (hs_db_backtrace(img, u, tid, NULL, 0) != depth ||
-		    hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line) {
+		d = hs_db_backtrace(img, u, tid, NULL, 0);
+		if (u == ret && d == depth - 1 && hs_src_line_info(s, r->regs.rip, &li) == 0 &&
+		    li.line) {
+			depth = d;      /* returned into the copies' caller */
+			if (sx_return(&st, r->regs.rip, &li)) {
+				*t_from = u;
+				err = 1;
+				break;
+			}
+			continue;
+		}
+		if (d != depth || hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line) {
 			*t_from = u - 1; /* a call or a return: from just before */
 			break;
 		}
@@ -697,6 +766,8 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 		}
 		*t_from = u;
 	}
+	if (ret && err != 1)
+		*t_from = t;    /* no stop found: the line starts answer from t */
 out:
 	free(r);
 	return err;

@@ -642,7 +642,9 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 		uint64_t caller = func_of(s, fr[i].call_site);
 		int m = -1;
 
-		if (entered && fpc != entered) {
+		/* (a pc still in the stub the call entered, on its way to
+		 * `entered`, is in the function its call entered) */
+		if (entered && fpc != entered && fpc != func_of(s, fr[i].callee)) {
 			/* not in the function the call entered: the frames
 			 * down to that function (interrupted) are missing */
 			for (int j = k + 1; j < u->n && m < 0; j++)

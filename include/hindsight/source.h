@@ -334,6 +334,11 @@ bool hs_src_dynamic_linker(const char *path);
  * called by a library without debug info, an ifunc resolver called by
  * the lazy resolver). */
 bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
+/* Whether addr is in an ifunc's resolver: an STT_GNU_IFUNC symbol starts
+ * where the function holding it does (glibc's strlen_ifunc, under the
+ * ifunc strlen): gdb's `step` runs through such code as through the
+ * dynamic linker (in_solib_dynsym_resolve_code). */
+bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr);
 /* Whether addr is in a C++ thunk (non-virtual, virtual or covariant
  * return: _ZTh, _ZTv, _ZTc): gdb's `step` never stops in one, it goes on
  * to the function the thunk stands for as if that were called. */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), and a SIGSEGV handler entered during `next` at -O0 and -O2.
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), and pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -9,7 +9,16 @@
 # handler's first instruction follows: Hindsight's one stop is gdb's next
 # one, README).  gdb's `next` over siglongjmp out of the handler runs the
 # program to its end (it does not find the longjmp target's frame), so the
-# next chains are compared up to the handler's last line.
+# next chains are compared up to the handler's last line.  raise(): gdb's
+# step over the tgkill syscall that signals the thread itself stops on its
+# single-step trap at the instruction after the syscall and then reports
+# the signal at that same pc: two stops at one pc before the handler runs,
+# which the recording has as one moment, the handler's first instruction
+# (the oracle already drops the signal's stop; the trap's, in
+# __pthread_kill_implementation just before a handler's line, is dropped
+# here).  pthread_create: up to the clone system call (Valgrind has no
+# clone3, so glibc takes clone there, and the new thread runs another time
+# than natively).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -26,12 +35,18 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	gcc -shared -o "$B/libst_wrap.so" "$B/dbg.o" "$B/nog.o" &&
 	gcc -g -O0 -o "$B/st_wrap" "$SRC/st_wrap/main.c" -L"$B" -lst_wrap -Wl,-rpath,"$B" &&
 	gcc -g -O0 -o "$B/st_sigjmp" "$SRC/st_sigjmp.c" &&
-	gcc -g -O2 -o "$B/st_sigjmp_o2" "$SRC/st_sigjmp.c" ||
+	gcc -g -O2 -o "$B/st_sigjmp_o2" "$SRC/st_sigjmp.c" &&
+	gcc -g -O2 -o "$B/st_sigtail" "$SRC/st_sigtail.c" &&
+	gcc -g -O0 -o "$B/st_longjmp" "$SRC/st_longjmp.c" &&
+	gcc -g -O2 -o "$B/st_longjmp_o2" "$SRC/st_longjmp.c" &&
+	gcc -g -O0 -o "$B/st_dltls" "$SRC/st_dltls.c" -pthread ||
 	fail "could not compile the test programs"
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
 objdump -d "$B/libst_wrap.so" | grep -A4 '<st_wrap>:' | grep -q 'jmp.*<st_helper>' ||
 	fail "st_wrap does not tail-jump to st_helper (compiler changed?)"
+objdump -d "$B/st_sigtail" | grep -A16 '<on_first>:' | grep -q 'jmp.*<raise@plt>' ||
+	fail "st_sigtail: on_first does not tail-jump to raise@plt (compiler changed?)"
 
 # gdb (scripts/gdb-step-oracle.py): step or next from `break main` until
 # main returns or the program ends; Hindsight: the chain of step-into or
@@ -42,33 +57,81 @@ FMT='{fn} {base}:{line}'
 AVX512=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX
 
 n=0
-for p in st_tail st_thunk st_wrap st_sigjmp st_sigjmp_o2; do
-	case $p in st_sigjmp*) cmd=next link=next-line ;; *) cmd=step link=step-into ;; esac
-	ORACLE_FORMAT=$FMT ORACLE_CMD=$cmd ORACLE_STEPS=400 ORACLE_ENV=GLIBC_TUNABLES=$AVX512 \
-		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
-	grep '^STOP ' "$T/$p.gdb" >"$T/$p.want"
-	k=$(wc -l <"$T/$p.want")
-	[ "$k" -gt 3 ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:next \
+	st_sigtail:next st_sigtail:step st_longjmp:next st_longjmp_o2:next st_dltls:step; do
+	p=${e%:*} cmd=${e#*:} f=$T/${e/:/.} steps=400
+	case $cmd in next) link=next-line ;; step) link=step-into ;; esac
+	case $e in st_sigtail:step | st_dltls:step) steps=1500 ;; esac # main's return, clone
+	ORACLE_FORMAT=$FMT ORACLE_CMD=$cmd ORACLE_STEPS=$steps ORACLE_ENV=GLIBC_TUNABLES=$AVX512 \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$f.gdb" 2>&1
+	grep '^STOP ' "$f.gdb" >"$f.want"
+	k=$(wc -l <"$f.want")
+	[ "$k" -gt 3 ] || fail "$e: gdb gave no stops: $(tail -n 3 "$f.gdb" | tr '\n' ' ')"
 	case $p in st_sigjmp*)
-		grep -q 'on_segv' "$T/$p.want" || fail "$p: gdb's next never entered on_segv"
+		grep -q 'on_segv' "$f.want" || fail "$e: gdb's next never entered on_segv"
 		# up to the handler's last stop (see the top)
-		k=$(grep -n 'on_segv' "$T/$p.want" | tail -n 1 | cut -d: -f1)
-		head -n "$k" "$T/$p.want" >"$T/$p.w" && mv "$T/$p.w" "$T/$p.want" ;;
+		k=$(grep -n 'on_segv' "$f.want" | tail -n 1 | cut -d: -f1)
+		head -n "$k" "$f.want" >"$f.w" && mv "$f.w" "$f.want" ;;
+	st_sigtail)
+		# the trap's stop before a handler's line (see the top)
+		awk '{ l[NR] = $0 } END { for (i = 1; i <= NR; i++)
+			if (!(l[i] ~ /^STOP __pthread_kill_implementation / &&
+			      l[i + 1] ~ /^STOP on_(first|second) /)) print l[i] }' \
+			"$f.want" >"$f.w" && mv "$f.w" "$f.want"
+		k=$(wc -l <"$f.want") ;;
+	st_dltls)
+		# up to the clone system call (see the top)
+		k=$(grep -n -m 1 'clone' "$f.want" | cut -d: -f1)
+		[ -n "$k" ] || fail "$e: gdb's step never reached clone"
+		k=$((k - 1))
+		head -n "$k" "$f.want" >"$f.w" && mv "$f.w" "$f.want" ;;
 	esac
-	record_ok "$T/$p" "$B/$p"
-	build_ok "$T/$p"
-	mount_tree "$T/$p" "$T/mnt.$p"
-	ORACLE_FORMAT=$FMT "$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main "$k" >"$T/$p.got" || fail "$p: walking $link failed"
-	diff "$T/$p.want" "$T/$p.got" >"$T/$p.diff" ||
-		fail "$p: $link differs from gdb's $cmd (< gdb, > Hindsight): $(head -n 6 "$T/$p.diff" | tr '\n' ' ')"
+	if [ ! -d "$T/mnt.$p" ]; then
+		record_ok "$T/$p" "$B/$p"
+		build_ok "$T/$p"
+		mount_tree "$T/$p" "$T/mnt.$p"
+	fi
+	ORACLE_FORMAT=$FMT "$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main "$k" >"$f.got" || fail "$e: walking $link failed"
+	diff "$f.want" "$f.got" >"$f.diff" ||
+		fail "$e: $link differs from gdb's $cmd (< gdb, > Hindsight): $(head -n 6 "$f.diff" | tr '\n' ' ')"
 	n=$((n + k))
-	note "$p: $k stops as gdb's $cmd"
+	note "$e: $k stops as gdb's $cmd"
 done
+# the chains went where the checks are meant to look
+grep -q '^STOP raise@plt ?:0$' "$T/st_sigtail.next.want" ||
+	fail "st_sigtail: gdb's next did not stop at raise@plt"
+grep -A1 '^STOP on_first st_sigtail.c:' "$T/st_sigtail.step.want" | grep -q '^STOP __GI_raise ' ||
+	fail "st_sigtail: gdb's step did not go from on_first into raise"
+grep -B1 '^STOP IO_validate_vtable ' "$T/st_sigtail.step.want" | grep -q '__strchrnul' ||
+	fail "st_sigtail: gdb's step did not return from __strchrnul into IO_validate_vtable"
+grep -c '^STOP sink ' "$T/st_longjmp.next.want" | grep -qx 0 &&
+	[ "$(grep -c '^STOP main st_longjmp.c:' "$T/st_longjmp.next.want")" -gt 10 ] ||
+	fail "st_longjmp: gdb's next chain is not main's: $(tr '\n' ' ' <"$T/st_longjmp.next.want")"
+
+grep -B1 '^STOP __libc_calloc ' "$T/st_dltls.step.want" | grep -q '^STOP allocate_stack ' ||
+	fail "st_dltls: gdb's step did not go from allocate_stack into calloc"
+
+# the backtrace at raise@plt jumped to from the handler (the stub's second
+# run: main's raise(SIGUSR1) is the first) is gdb's bt there, frame by
+# frame as "function file:line" ("<signal handler called>" as it is)
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'handle SIGUSR1 SIGUSR2 nostop noprint pass' \
+	-ex "break *'raise@plt'" -ex 'run >/dev/null' -ex continue -ex bt "$B/st_sigtail" \
+	</dev/null 2>&1 | sed -n 's/^#[0-9]*  *//p' |
+	sed -e 's/^0x[0-9a-f]* in //' -e 's/^\([^ ]*\) (.*) at \(.*\)$/\1 \2/' -e 's/ (.*)$//' \
+		-e 's/ [^ ]*\/\([^/]*\)$/ \1/' | sed '/^main /q' >"$T/bt.want"
+grep -q '^raise@plt$' "$T/bt.want" || fail "gdb's bt at raise@plt: $(tr '\n' ' ' <"$T/bt.want")"
+t=$(sed -n '2s/ .*//p' "$T/mnt.st_sigtail/calls/raise@plt")
+[ -n "$t" ] || fail "calls/raise@plt has no second call: $(cat "$T/mnt.st_sigtail/calls/raise@plt")"
+t=$((${t%.*} + 1))
+sed -e 's/^#[0-9]* //' -e 's/+0x[0-9a-f]*//' -e 's/ [0-9.]*$//' -e 's/ -$//' -e 's/ inlined$//' \
+	"$T/mnt.st_sigtail/time/$t/backtrace" | sed '/^main /q' >"$T/bt.got"
+diff "$T/bt.want" "$T/bt.got" >"$T/bt.diff" ||
+	fail "backtrace at raise@plt (t $t) differs from gdb's bt (< gdb): $(tr '\n' ' ' <"$T/bt.diff")"
 
 # lines/ lists the line gdb's step stops at after the tail jump into
 # __qsort_r (its first line, at the function's entry)
-line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.want" | sed -n '2s/^STOP __GI___qsort_r msort.c://p')
+line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.step.want" | sed -n '2s/^STOP __GI___qsort_r msort.c://p')
 [ -n "$line" ] || fail "st_tail: gdb's step did not go from qsort to __qsort_r"
 dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -prune | head -n 1)
 [ -n "$dir" ] && [ -f "$dir/$line" ] || fail "st_tail: lines/.../msort.c/$line does not exist"
-pass "$n stops as gdb's step and next (5 programs), lines/ has msort.c:$line"
+pass "$n stops as gdb's step and next (9 programs), the backtrace at raise@plt, lines/ has msort.c:$line"
