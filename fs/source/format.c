@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "hindsight/util.h"
 
 /* ---- values ------------------------------------------------------------------ */
 
@@ -1191,11 +1192,18 @@ static bool defines(Dwarf_Die *d, char kind, const char *name, const struct src_
 {
 	int tag = dwarf_tag(d);
 	const char *n;
+	size_t k;
 
 	if ((kind == 'u') != (tag == DW_TAG_union_type) ||
 	    (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
 	     tag != DW_TAG_union_type) ||
-	    dwarf_hasattr(d, DW_AT_declaration) || !(n = dwarf_diename(d)) || strcmp(n, name))
+	    dwarf_hasattr(d, DW_AT_declaration) || !(n = dwarf_diename(d)))
+		return false;
+	/* the same name up to its template arguments, which compilers
+	 * spell differently ("Box<long unsigned int>", "Box<unsigned
+	 * long>"): those are compared in gdb's canonical form below */
+	k = strcspn(name, "<");
+	if (strncmp(n, name, k) || n[k] != name[k])
 		return false;
 	got->len = 0;
 	got->full = false;
@@ -1225,34 +1233,93 @@ static bool definition_in(Dwarf_Die *scope, char kind, const char *name,
 	return false;
 }
 
+/* The definition in one file's DWARF (every CU).  True when found. */
+static bool definition_in_file(Dwarf *dw, char kind, const char *name,
+			       const struct src_sbuf *want, struct src_sbuf *got, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    definition_in(&cu, kind, name, want, got, out, 0))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
+/* The definition searched for: in the declaration's own file first,
+ * then in every other module's, as gdb's lookup of a transparent type
+ * goes through every objfile (a class the program declares and a
+ * library defines).  found->dw NULL: none. */
+static void definition_search(struct hs_src *s, Dwarf *from, char kind, const char *name,
+			      const struct src_sbuf *want, struct src_tdef *found)
+{
+	struct src_sbuf *got = calloc(1, sizeof *got);
+	Dwarf_Die d;
+	size_t i;
+
+	found->dw = NULL;
+	if (!got)
+		return;
+	if (definition_in_file(from, kind, name, want, got, &d))
+		found->dw = from;
+	for (i = 0; !found->dw && i < s->n_mods; i++)
+		if (s->mods[i].dw && s->mods[i].dw != from &&
+		    definition_in_file(s->mods[i].dw, kind, name, want, got, &d))
+			found->dw = s->mods[i].dw;
+	if (found->dw)
+		found->off = dwarf_dieoffset(&d);
+	free(got);
+}
+
 /* A struct, class or union that DWARF only declares (clang leaves out a
  * class another file defines, std::string among them): gdb prints it as
- * a definition of the same name, else as "<incomplete type>".  Here the
- * definition is looked for in decl's own file.  True when found. */
-static bool type_definition(Dwarf_Die *decl, Dwarf_Die *out)
+ * a definition of the same name, else as "<incomplete type>".  The
+ * search (every CU of every module, at worst) is done once per name:
+ * s->tdefs keeps its answer.  True when found. */
+static bool type_definition(struct hs_src *s, Dwarf_Die *decl, Dwarf_Die *out)
 {
 	Dwarf *dw = dwarf_cu_getdwarf(decl->cu);
 	const char *name = dwarf_diename(decl);
-	struct src_sbuf *want = calloc(1, sizeof *want), *got = calloc(1, sizeof *got);
+	struct src_sbuf *want = calloc(1, sizeof *want);
 	char kind = dwarf_tag(decl) == DW_TAG_union_type ? 'u' : 's';
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	struct src_tdef one, *e = NULL;
 	bool found = false;
+	size_t i;
 
-	if (!dw || !name || !want || !got)
+	if (!dw || !name || !want)
 		goto out;
 	src_qualified_name(decl, true, want);
-	while (!found && !want->full &&
-	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-
-		if (dwarf_offdie(dw, off + hsize, &cu))
-			found = definition_in(&cu, kind, name, want, got, out, 0);
-		off = next;
+	if (want->full)
+		goto out;
+	for (i = 0; i < s->n_tdefs && !e; i++)
+		if (s->tdefs[i].from == dw && s->tdefs[i].kind == kind &&
+		    !strcmp(s->tdefs[i].name, want->buf))
+			e = &s->tdefs[i];
+	if (!e) {
+		definition_search(s, dw, kind, name, want, &one);
+		one.from = dw;
+		one.kind = kind;
+		one.name = strdup(want->buf);
+		e = &one;
+		/* kept when there is room (a cache: an answer not kept is
+		 * searched for again) */
+		if (one.name && (s->n_tdefs < s->cap_tdefs ||
+				 hs_grow((void **)&s->tdefs, &s->cap_tdefs, s->n_tdefs + 1,
+					  sizeof *s->tdefs) == 0)) {
+			s->tdefs[s->n_tdefs++] = one;
+			e = &s->tdefs[s->n_tdefs - 1];
+		} else {
+			free(one.name);
+		}
 	}
+	found = e->dw && dwarf_offdie(e->dw, e->off, out);
 out:
 	free(want);
-	free(got);
 	return found;
 }
 
@@ -1312,7 +1379,7 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 	case DW_TAG_class_type:
-		if (dwarf_hasattr(&t, DW_AT_declaration) && !type_definition(&t, &t)) {
+		if (dwarf_hasattr(&t, DW_AT_declaration) && !type_definition(c->s, &t, &t)) {
 			src_sb_str(b, "<incomplete type>");
 			return;
 		}

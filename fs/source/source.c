@@ -107,6 +107,9 @@ void hs_src_free(struct hs_src *s)
 	for (i = 0; i < s->n_dnames; i++)
 		free(s->dnames[i]);
 	free(s->dnames);
+	for (i = 0; i < s->n_tdefs; i++)
+		free(s->tdefs[i].name);
+	free(s->tdefs);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->n_maps; i++)

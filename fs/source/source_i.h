@@ -100,6 +100,14 @@ struct src_map {
 	uint32_t prot;
 };
 
+struct src_tdef {
+	char *name;        /* qualified, as src_qualified_name writes it */
+	char kind;         /* 's' struct or class, 'u' union */
+	Dwarf *from;       /* the file of the declaration */
+	Dwarf *dw;         /* where the definition is, NULL: none */
+	Dwarf_Off off;     /* its DIE */
+};
+
 struct hs_src {
 	char **source_dirs;
 	size_t n_source_dirs;
@@ -123,6 +131,12 @@ struct hs_src {
 	 * symbol), interned under dw_lock; freed by hs_src_free */
 	char **dnames;
 	size_t n_dnames, cap_dnames;
+
+	/* format.c: where the definition of a class DWARF only declares
+	 * was found (dw NULL: nowhere), by qualified name, kind and the
+	 * declaring file; under dw_lock; freed by hs_src_free */
+	struct src_tdef *tdefs;
+	size_t n_tdefs, cap_tdefs;
 
 	/* global names for C expressions (cexpr_names.c), built once under
 	 * dw_lock on first use; freed by hs_src_free */

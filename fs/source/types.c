@@ -107,44 +107,283 @@ bool src_die_cplus(Dwarf_Die *die)
 	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
 }
 
-/* A C++ name as gdb writes it: gcc names template arguments of integer
- * types "long unsigned int", gdb's canonical form (cp_canonicalize_string)
- * is "unsigned long" ("std::allocator<unsigned long>"). */
+static void sb_init(struct src_sbuf *b)
+{
+	b->len = 0;
+	b->full = false;
+	b->buf[0] = 0;
+}
+
+/* ---- C++ names as gdb canonicalises them ------------------------------- */
+
+/* gdb reads a C++ class's DWARF name through its own name parser
+ * (cp_canonicalize_string) and prints it as the demangler would: "int*",
+ * "int const", "char const* const&", "0ul", "unsigned long", "> >".  gcc
+ * writes most names that way already (but "long unsigned int"); clang
+ * writes "int *", "const int", "0UL".  The text below is that printing
+ * for the forms template arguments take; a name it cannot follow
+ * (gcc's "<lambda(int)>", operators) is kept as it is. */
+
+enum cp_tok { CP_END, CP_ID, CP_NUM, CP_PUNCT, CP_CHAR, CP_BAD };
+
+/* The token at *p (spaces skipped): its start in *s, length in *n. */
+static enum cp_tok cp_next(const char *p, const char **s, size_t *n)
+{
+	while (*p == ' ')
+		p++;
+	*s = p;
+	*n = 0;
+	if (!*p)
+		return CP_END;
+	if (isalpha((unsigned char)*p) || *p == '_' || isdigit((unsigned char)*p)) {
+		bool num = isdigit((unsigned char)*p);
+
+		while (isalnum((unsigned char)p[*n]) || p[*n] == '_')
+			(*n)++;
+		return num ? CP_NUM : CP_ID;
+	}
+	if (*p == '\'') { /* a plain character literal: 'a', '\n' */
+		*n = p[1] == '\\' ? 4 : 3;
+		return p[1] && p[2] && (p[1] != '\\' || p[3]) && p[*n - 1] == '\'' ? CP_CHAR
+										: CP_BAD;
+	}
+	if (!strchr("<>,*&()[]:-~", *p))
+		return CP_BAD; /* clang's "(lambda at f.cc:6:43)", strings */
+	*n = (p[0] == ':' && p[1] == ':') || (p[0] == '&' && p[1] == '&') ? 2 : 1;
+	return CP_PUNCT;
+}
+
+static char cp_last(const struct src_sbuf *b)
+{
+	return b->len ? b->buf[b->len - 1] : ' ';
+}
+
+static bool cp_word_end(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* An integer literal with its suffix as the demangler writes it:
+ * "0UL" -> "0ul", "3LLU" -> "3ull"; hexadecimal and plain ones as they are. */
+static void cp_number(struct src_sbuf *b, const char *s, size_t n)
+{
+	size_t d = 0, i, u = 0, l = 0;
+
+	if (n > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		src_sb_put(b, s, n);
+		return;
+	}
+	while (d < n && isdigit((unsigned char)s[d]))
+		d++;
+	for (i = d; i < n; i++) {
+		if (s[i] == 'u' || s[i] == 'U')
+			u++;
+		else if (s[i] == 'l' || s[i] == 'L')
+			l++;
+		else
+			break;
+	}
+	if (i < n || u > 1 || l > 2) {
+		src_sb_put(b, s, n);
+		return;
+	}
+	src_sb_put(b, s, d);
+	src_sb_str(b, u ? "u" : "");
+	src_sb_str(b, l == 2 ? "ll" : l ? "l" : "");
+}
+
+static bool cp_is(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && !strncmp(s, w, n);
+}
+
+static bool cp_builtin_word(const char *s, size_t n)
+{
+	return cp_is(s, n, "unsigned") || cp_is(s, n, "signed") || cp_is(s, n, "long") ||
+	       cp_is(s, n, "short") || cp_is(s, n, "int") || cp_is(s, n, "char");
+}
+
+/* A run of integer type words at p ("long unsigned int") as gdb names the
+ * type ("unsigned long"); returns the text after the run. */
+static const char *cp_builtin(struct src_sbuf *b, const char *p)
+{
+	int un = 0, sg = 0, lg = 0, sh = 0, ch = 0;
+	const char *s, *q = p;
+	size_t n;
+
+	while (cp_next(q, &s, &n) == CP_ID && cp_builtin_word(s, n)) {
+		un += cp_is(s, n, "unsigned");
+		sg += cp_is(s, n, "signed");
+		lg += cp_is(s, n, "long");
+		sh += cp_is(s, n, "short");
+		ch += cp_is(s, n, "char");
+		q = s + n;
+	}
+	if (cp_word_end(cp_last(b)))
+		src_sb_str(b, " ");
+	if (ch)
+		src_sb_str(b, un ? "unsigned char" : sg ? "signed char" : "char");
+	else
+		src_sb_fmt(b, "%s%s", un ? "unsigned " : "",
+			   sh ? "short" : lg >= 2 ? "long long" : lg ? "long" : "int");
+	return q;
+}
+
+static const char *cp_seq(struct src_sbuf *b, const char *p, bool arg, int depth);
+
+/* One token into b with the demangler's spacing. */
+static void cp_emit(struct src_sbuf *b, enum cp_tok k, const char *s, size_t n)
+{
+	char last = cp_last(b);
+
+	if (k == CP_ID || k == CP_NUM) {
+		if (cp_word_end(last) || last == '*' || last == '&' || last == '>' ||
+		    (last == ')' && k == CP_ID))
+			src_sb_str(b, " ");
+		if (k == CP_NUM)
+			cp_number(b, s, n);
+		else
+			src_sb_put(b, s, n);
+		return;
+	}
+	if ((*s == '(' || *s == '[') &&
+	    (cp_word_end(last) || last == '>' || (*s == '(' && (last == '*' || last == '&'))))
+		src_sb_str(b, " ");
+	if (*s == '>' && last == '>')
+		src_sb_str(b, " ");
+	src_sb_put(b, s, n);
+	if (*s == ',')
+		src_sb_str(b, " ");
+}
+
+/* A template argument list after its '<': "<" args ">" into b; returns
+ * the text after the '>', NULL when the name does not parse. */
+static const char *cp_targs(struct src_sbuf *b, const char *p, int depth)
+{
+	const char *s;
+	size_t n;
+
+	src_sb_str(b, "<");
+	for (;;) {
+		p = cp_seq(b, p, true, depth + 1);
+		if (!p || cp_next(p, &s, &n) != CP_PUNCT)
+			return NULL;
+		if (*s == '>') {
+			cp_emit(b, CP_PUNCT, s, 1);
+			return s + 1;
+		}
+		if (*s != ',')
+			return NULL;
+		cp_emit(b, CP_PUNCT, s, 1);
+		p = s + 1;
+	}
+}
+
+/* A name's head: identifiers, "::" and template argument lists, the
+ * type a leading const qualifies.  Returns the text after it. */
+static const char *cp_head(struct src_sbuf *b, const char *p, int depth)
+{
+	const char *s;
+	enum cp_tok k;
+	size_t n;
+
+	while (p && (k = cp_next(p, &s, &n)) != CP_END) {
+		if (k == CP_ID && cp_builtin_word(s, n))
+			p = cp_builtin(b, s);
+		else if (k == CP_ID && !cp_is(s, n, "const") && !cp_is(s, n, "volatile") &&
+			 (cp_last(b) == ':' || !cp_word_end(cp_last(b))))
+			cp_emit(b, k, s, n), p = s + n;
+		else if (k == CP_PUNCT && n == 2 && *s == ':')
+			cp_emit(b, k, s, n), p = s + n;
+		else if (k == CP_PUNCT && *s == '<')
+			p = cp_targs(b, s + 1, depth);
+		else
+			break;
+	}
+	return p;
+}
+
+/* Is the '(' before p one gdb's name parser takes: a cast or a group
+ * ("(unsigned char)1", "int (*)(long)"), or the parameters of a function
+ * type whose declarator came before ("(*)(long)")?  Not a bare function
+ * type's ("void(int)"). */
+static bool cp_declarator(const struct src_sbuf *b, const char *p)
+{
+	char last = cp_last(b);
+	const char *s;
+	size_t n;
+
+	if (!cp_word_end(last) && last != '>' && last != '*' && last != '&')
+		return true;
+	return cp_next(p, &s, &n) == CP_PUNCT && (*s == '*' || *s == '&');
+}
+
+/* A sequence up to the end, or (arg) up to a ',' or '>' outside
+ * parentheses; a leading const/volatile goes after the type it
+ * qualifies ("const int" -> "int const").  NULL: no parse. */
+static const char *cp_seq(struct src_sbuf *b, const char *p, bool arg, int depth)
+{
+	const char *s, *cv[2];
+	size_t n, ncv = 0, i;
+	enum cp_tok k;
+	int paren = 0;
+
+	if (depth > 32)
+		return NULL;
+	while (ncv < 2 && cp_next(p, &s, &n) == CP_ID &&
+	       (cp_is(s, n, "const") || cp_is(s, n, "volatile")))
+		cv[ncv++] = s, p = s + n;
+	if (ncv) {
+		p = cp_head(b, p, depth);
+		for (i = 0; p && i < ncv; i++)
+			cp_emit(b, CP_ID, cv[i], *cv[i] == 'c' ? 5 : 8);
+	}
+	while (p && (k = cp_next(p, &s, &n)) != CP_END) {
+		if (k == CP_PUNCT && arg && !paren && (*s == ',' || *s == '>'))
+			return s;
+		if (k == CP_PUNCT && *s == '<') {
+			p = cp_targs(b, s + 1, depth);
+			continue;
+		}
+		if (k == CP_ID && cp_builtin_word(s, n)) {
+			p = cp_builtin(b, s);
+			continue;
+		}
+		if (k == CP_BAD || (k == CP_CHAR && cp_word_end(cp_last(b))))
+			return NULL; /* gdb's parser fails too: the name stays */
+		if (k == CP_CHAR) { /* gdb: (char)'a'; clang's casts stay */
+			src_sb_str(b, cp_last(b) == ')' ? "" : "(char)");
+			src_sb_put(b, s, n);
+			p = s + n;
+			continue;
+		}
+		if (k == CP_PUNCT && *s == '(' && !cp_declarator(b, s + 1))
+			return NULL; /* a bare function type, "void(int)": gdb's
+				      * parser takes none, the name stays */
+		if (k == CP_PUNCT && *s == '(')
+			paren++;
+		if (k == CP_PUNCT && *s == ')' && --paren < 0)
+			return NULL;
+		if (k == CP_PUNCT && *s == '>')
+			return NULL;
+		cp_emit(b, k, s, n);
+		p = s + n;
+	}
+	return p && !arg && !paren ? p : NULL;
+}
+
+/* A C++ class, union or enum name as gdb writes it (see above). */
 static void sb_cplus_name(struct src_sbuf *b, const char *name)
 {
-	static const char *const canon[][2] = {
-		{ "long long unsigned int", "unsigned long long" },
-		{ "long long int", "long long" },
-		{ "long unsigned int", "unsigned long" },
-		{ "short unsigned int", "unsigned short" },
-		{ "short int", "short" },
-		{ "long int", "long" },
-	};
-	const char *p = name;
+	struct src_sbuf t;
 
-	if (!strchr(name, '<')) {
+	sb_init(&t);
+	if (!strchr(name, '<') || name[0] == '<' || strstr(name, "operator") ||
+	    !cp_seq(&t, name, false, 0) || t.full) {
 		src_sb_str(b, name);
 		return;
 	}
-	while (*p) {
-		size_t i, k = 0;
-
-		if (p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
-			for (i = 0; i < sizeof canon / sizeof canon[0]; i++) {
-				k = strlen(canon[i][0]);
-				if (!strncmp(p, canon[i][0], k) &&
-				    !(isalnum((unsigned char)p[k]) || p[k] == '_')) {
-					src_sb_str(b, canon[i][1]);
-					break;
-				}
-				k = 0;
-			}
-		if (k) {
-			p += k;
-			continue;
-		}
-		src_sb_put(b, p++, 1);
-	}
+	src_sb_str(b, t.buf);
 }
 
 /* The "a::b::" prefix of the scopes (namespaces, classes) that hold die,
@@ -254,13 +493,6 @@ static void ptm_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
 
 static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
 			  int depth, bool cplus);
-
-static void sb_init(struct src_sbuf *b)
-{
-	b->len = 0;
-	b->full = false;
-	b->buf[0] = 0;
-}
 
 /* The space between a type's text before the name and what a declarator
  * adds there: "char *" + "[2]" and "int (*" + "(*" stay together,

@@ -28,9 +28,21 @@
 #   cpp_enums.c: enum values without an enumerator (gdb's flag enums).
 #   cpp_badref.cc: references to unreadable memory ("<error reading
 #     variable: Cannot access memory at address 0x8>").
-#   cpp_members.cc and cpp_objects.cc built by clang (when installed): no
-#     .debug_aranges, static members whose linkage name only their
-#     definition has, std::string only declared ("<incomplete type>").
+#   cpp_tnames.cc: class names with template arguments of many forms
+#     (const, pointers, references, arrays, function pointers, integer
+#     literals of each suffix, bool, char): gdb prints the name through
+#     its C++ name parser ("int const*", "0ul", "char const* const&").
+#   cpp_members.cc, cpp_objects.cc, cpp_misc.cc, cpp_more.cc and
+#     cpp_tnames.cc built by clang (when installed): no .debug_aranges,
+#     static members whose linkage name only their definition has,
+#     std::string only declared ("<incomplete type>"), clang's spelling of
+#     template arguments ("int *", "const int", "0UL") that gdb prints
+#     canonicalised ("int*", "int const", "0ul").
+#   cpp_decl/ built by clang (DWARF 4: Valgrind 3.19 cannot read clang's
+#     DWARF 5 of several units) with a library built by g++: classes the
+#     unit of main only declares (clang's constructor homing, an extern
+#     template) that another unit (Gadget) or the library (ns::Widget,
+#     ns::Box<unsigned long>, "Box<long unsigned int>" there) defines.
 #   cpp_plt.c at -O0, -O2 and -O2 -Wl,-z,now: PLT stubs, a pointer into
 #     a 1 MiB .bss array past the file mapping ("<big+4096>").
 . "$(dirname "$0")/lib.sh"
@@ -39,7 +51,7 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt cpp_badref
+require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt cpp_badref cpp_tnames
 gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
 gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
 g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
@@ -71,17 +83,31 @@ check plt_o0 "$PROGS/cpp_plt" "14 25"
 check plt_o2 "$T/cpp_plt_o2" "24 27"
 check plt_now "$T/cpp_plt_now" "24 27"
 check badref "$PROGS/cpp_badref" "21"
+check tnames "$PROGS/cpp_tnames" "21"
 # clang: no .debug_aranges; a static member's linkage name only on its
 # definition (DW_AT_specification), in a namespace; a class only declared
 if command -v clang++ >/dev/null; then
 	clang++ -g -O0 -o "$T/cpp_members_clang" "$ROOT/tests/programs/cpp_members.cc" &&
-		clang++ -g -O0 -o "$T/cpp_objects_clang" "$ROOT/tests/programs/cpp_objects.cc" ||
+		clang++ -g -O0 -o "$T/cpp_objects_clang" "$ROOT/tests/programs/cpp_objects.cc" &&
+		clang++ -g -O0 -o "$T/cpp_misc_clang" "$ROOT/tests/programs/cpp_misc.cc" &&
+		clang++ -g -O0 -o "$T/cpp_more_clang" "$ROOT/tests/programs/cpp_more.cc" &&
+		clang++ -g -O0 -o "$T/cpp_tnames_clang" "$ROOT/tests/programs/cpp_tnames.cc" ||
 		fail "clang++"
 	FUNCS="twice;add<int>;add<long>;P::get;g" check members_clang "$T/cpp_members_clang" "21"
 	# (not line 82: there main's p is not yet set, and clang's stack slot
 	# holds what the run left, natively and recorded alike only by chance)
 	FUNCS="Fruit::price;quote;Base::get;Pet::speak;Animal::Animal;Dog::Dog" \
 		check objects_clang "$T/cpp_objects_clang" "15 28 36 38 40 52 59"
+	# clang's "std::_Tuple_impl<0UL, int *, ...>", "std::pair<const int,
+	# int>", "bool *": gdb's "0ul", "int*", "int const", "bool*"
+	check misc_clang "$T/cpp_misc_clang" "30"
+	check more_clang "$T/cpp_more_clang" "29"
+	check tnames_clang "$T/cpp_tnames_clang" "21"
+	d=$ROOT/tests/programs/cpp_decl
+	g++ -g -O0 -fPIC -shared -o "$T/libcppdecl.so" "$d/lib.cc" &&
+		clang++ -g -gdwarf-4 -O0 -o "$T/cpp_decl_clang" "$d/main.cc" "$d/other.cc" \
+			-L"$T" -lcppdecl -Wl,-rpath,"$T" || fail "cpp_decl"
+	check decl_clang "$T/cpp_decl_clang" "11"
 else
 	note "no clang++: its program is left out"
 fi
