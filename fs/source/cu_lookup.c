@@ -113,7 +113,8 @@ static int cu_ranges_build(const struct src_mod *m, struct cu_vec *cv)
 			if (lo != 0 && hi > lo && (ret = push_range(cv, &cu, lo, hi)))
 				goto out;
 	}
-	qsort(cv->v, cv->n, sizeof *cv->v, range_cmp);
+	if (cv->n) /* none: v is NULL, which qsort must not get */
+		qsort(cv->v, cv->n, sizeof *cv->v, range_cmp);
 	for (i = 0; i < cv->n; i++)
 		cv->v[i].reach = i && cv->v[i - 1].reach > cv->v[i].hi ?
 			cv->v[i - 1].reach : cv->v[i].hi;
