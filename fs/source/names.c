@@ -479,6 +479,39 @@ static void squeeze(const char *in, char *out, size_t cap)
 	out[n] = 0;
 }
 
+size_t hs_src_name_untemplated_len(const char *name)
+{
+	size_t len = strlen(name), open = 0;
+	int angle = 0;
+	const char *p;
+
+	/* gdb's linespec ignores the template arguments of the function
+	 * itself when the user gives none: "V<int>::emplace_back<int>" is
+	 * found as "V<int>::emplace_back", "X::operator()<int>" as
+	 * "X::operator()", "operator< <int>" as "operator<" */
+	if (!len || name[len - 1] != '>')
+		return len;
+	for (p = name; *p; p++) {
+		if (after_operator(name, p)) {
+			size_t k = operator_len(p);
+
+			if (!k)
+				return len; /* a conversion operator's type */
+			p += k - 1;
+			continue;
+		}
+		if (*p == '<' && !angle++)
+			open = (size_t)(p - name);
+		else if (*p == '>' && angle)
+			angle--;
+	}
+	if (angle || !open || name[open - 1] == ':')
+		return len;
+	if (name[open - 1] == ' ' && open >= 2 && !ident_char(name[open - 2]))
+		open--; /* "operator< <int>" */
+	return open;
+}
+
 /* name with its template argument lists left out ("add<int>" -> "add"):
  * gdb's break finds every instance of a template by its bare name. */
 static void drop_templates(const char *in, char *out, size_t cap)
@@ -506,6 +539,23 @@ static void drop_templates(const char *in, char *out, size_t cap)
 			out[n++] = *p;
 	}
 	out[n] = 0;
+}
+
+bool hs_src_name_strip_templates(const char *name, char *out, size_t cap)
+{
+	char tmp[1024];
+	const char *p;
+
+	for (p = name; (p = strstr(p, "operator")); p += 8)
+		if (after_operator(name, p + 8) && !operator_len(p + 8))
+			return false; /* new, delete, a conversion's type */
+	if (strlen(name) >= sizeof tmp)
+		return false;
+	drop_templates(name, tmp, sizeof tmp);
+	if (!strcmp(tmp, name) || strlen(tmp) >= cap || !tmp[0])
+		return false;
+	memcpy(out, tmp, strlen(tmp) + 1);
+	return true;
 }
 
 /* gdb's wild matching: want names the whole of have, or its last
@@ -646,6 +696,17 @@ bool src_sym_matches(const struct src_sym *sym, const char *query)
 	squeeze(bname, h, sizeof h);
 	if (wild_match(h, q))
 		return true;
+	if (hs_src_name_untemplated_len(q) == strlen(q)) {
+		/* the function's own template arguments left out (before
+		 * the test for a parameter list: a '(' in a scope's template
+		 * arguments, "X<main()::<lambda(int)> >::operator()") */
+		size_t k = hs_src_name_untemplated_len(h);
+
+		memcpy(t, h, k);
+		t[k] = 0;
+		if (wild_match(t, q))
+			return true;
+	}
 	if (has_bracket(q, '(') || template_args(q))
 		return false;
 	drop_templates(h, t, sizeof t);

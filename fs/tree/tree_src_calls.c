@@ -221,15 +221,15 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 }
 
 /* name without its template arguments (every balanced <...>) into out;
- * false when it has none, or is an operator (operator<, operator<<). */
+ * false when it has none (an operator: hs_src_name_strip_templates). */
 static bool strip_templates(const char *name, char *out, size_t cap)
 {
 	size_t k = 0;
 	int depth = 0;
 	bool any = false;
 
-	if (strstr(name, "operator"))
-		return false;
+	if (strstr(name, "operator")) /* its symbol is no bracket */
+		return hs_src_name_strip_templates(name, out, cap);
 	for (const char *p = name; *p; p++) {
 		if (*p == '<') {
 			depth++;
@@ -673,10 +673,11 @@ static int wild_keys(const struct hs_db_image *img, struct hs_src *s, const stru
 {
 	const char *name = long_name(img, s, &v[i]);
 	char stripped[256];
+	size_t k;
 	int err;
 
-	if (!name && !strstr(v[i].name, "::"))
-		return 0; /* C: no scope to leave out */
+	if (!name && !strstr(v[i].name, "::") && !strchr(v[i].name, '<'))
+		return 0; /* C: no scope nor template to leave out */
 	if (!name)
 		name = v[i].name;
 	err = wild_tails(t, nt, cap, name, i);
@@ -684,6 +685,18 @@ static int wild_keys(const struct hs_db_image *img, struct hs_src *s, const stru
 		err = wild_tails(t, nt, cap, stripped, i);
 		if (!err && name != v[i].name)
 			err = wild_key(t, nt, cap, stripped, i);
+	}
+	/* gdb's `break` also takes the name without the function's own
+	 * template arguments ("S<int>::emplace_back" for S<int>::
+	 * emplace_back<int>, "_Iter_comp_iter<...>::operator()",
+	 * "operator<" for operator< <int>), whole or its last components */
+	k = hs_src_name_untemplated_len(name);
+	if (!err && k < strlen(name) && k < sizeof(stripped)) {
+		memcpy(stripped, name, k);
+		stripped[k] = 0;
+		err = wild_key(t, nt, cap, stripped, i);
+		if (!err)
+			err = wild_tails(t, nt, cap, stripped, i);
 	}
 	return err;
 }

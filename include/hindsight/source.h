@@ -254,6 +254,16 @@ bool hs_src_inline_within(struct hs_src *s, uint64_t inner, uint64_t outer);
  * hs_src_free.  0, or -ENOENT (no such copy).  Takes the libdw lock. */
 int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const char **name,
 			      const char **caller);
+/* The length of name (a function's name as gdb's break takes it) without
+ * the template argument list that ends it ("S<int>::get<long>" -> 9,
+ * "operator< <int>" -> 9): gdb's `break` finds the instance by that name
+ * too; strlen(name) when it ends in none.  Pure. */
+size_t hs_src_name_untemplated_len(const char *name);
+/* name without any template argument list, an operator's symbol kept
+ * ("ns::Box<int>::operator()<long>" -> "ns::Box::operator()", "operator<
+ * <int>" -> "operator<") into out[cap]: false when it has none, is too
+ * long, or names new, delete or a conversion operator.  Pure. */
+bool hs_src_name_strip_templates(const char *name, char *out, size_t cap);
 /* The k-th copy entered at addr as hs_src_function_signature names a
  * function: "Leaf::bump(double)" (C: its name).  0, or -ENOENT. */
 int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, char *buf,

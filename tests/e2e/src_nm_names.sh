@@ -96,18 +96,22 @@ for tr in thunk_O0 thunk_O2; do
 done
 # operators and lambdas ("|" between names: they hold spaces); gdb's
 # `break M::operator()` and `break operator<` also stop in the template
-# instances (operator()<int>, operator< <int>), which calls/ groups apart
+# instances (operator()<int>, operator< <int>), `break W<int>::put` in
+# W<int>::put<double> (a linespec leaves out the function's own template
+# arguments when none are typed), `break operator()` in all of them
 ops="M::operator[]|M::operator()<int>|M::operator()<double>|M::operator int|M::operator char const*"
 ops="$ops|M::operator std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >"
 ops="$ops|M::operator->|operator==|M::operator new[]|operator delete[]|M::operator<<|operator< <int>"
 ops="$ops|operator< <double>|operator+|operator\"\" _km|operator\"\"_km|std::operator<"
 ops="$ops|std::operator< <char, std::char_traits<char>, std::allocator<char> >"
-ops="$ops|operator()<double>|leaf_of_long"
+ops="$ops|operator()<double>|leaf_of_long|W<int>::put|W::put|put|W<int>::put<double>"
+# (not for clang++ below: they take in M::operator()<double>)
+optmpl="M::operator()|operator()|W<int>::operator()|W::operator()|operator<"
 # g++'s lambdas: DWARF has no linkage name (gdb: "operator()"); clang++'s
 # have one ("main::$_0::operator()", "twice(int)::$_1::operator()(int) const")
 lam="main::{lambda(int, int)#1}::operator()|{lambda(int)#1}::operator()"
 lam="$lam|call_with<main()::<lambda(int, int)> >|call_with"
-SEP="|" FUNCS="$ops|$lam|twice(int)::{lambda(int)#1}::operator()" names ops_gcc "$PROGS/nm_ops"
+SEP="|" FUNCS="$ops|$optmpl|$lam|twice(int)::{lambda(int)#1}::operator()" names ops_gcc "$PROGS/nm_ops"
 if command -v clang++ >/dev/null; then # clang++: its lambdas have linkage names
 	clang++ -g -O0 -o "$T/nm_ops_clang" "$SRC/nm_ops.cc" || fail "clang++ nm_ops.cc"
 	lam="main::\$_0::operator()|twice(int)::\$_1::operator()|call_with<main::\$_0>|call_with"

@@ -2,8 +2,9 @@
  * operator templates ("operator< <int>", std::operator< on strings:
  * the demangler's space before the template arguments), conversion
  * operators, new[]/delete[], a literal operator, operator() (a
- * template too), lambdas in main and in another function, and a function
- * whose name is longer than a file name may be. */
+ * template too, also in a class template), member templates, lambdas in
+ * main and in another function, and a function whose name is longer
+ * than a file name may be. */
 #include <cstdio>
 #include <map>
 #include <string>
@@ -23,6 +24,15 @@ struct M {
 	void *operator new[](std::size_t n) { return ::operator new(n); }
 	void operator delete[](void *p) { ::operator delete(p); }
 	M &operator<<(int x) { a[1] = x; return *this; }
+};
+/* member templates of a class template: gdb's `break W<int>::put` and
+ * `break W<int>::operator()` stop in their instances too ("W<int>::
+ * put<double>": a linespec leaves the function's own template arguments
+ * out when none are typed) */
+template <typename T> struct W {
+	T v;
+	template <typename U> U put(U x) { return x + (U)v; }
+	template <typename U> bool operator()(U x) const { return x > (U)v; }
 };
 template <typename T> bool operator<(const M &m, T x) { return m.a[0] < x; }
 template <typename T> T operator+(T x, const M &m) { return x + m.a[0]; }
@@ -60,6 +70,8 @@ int main()
 	auto add = [&r](int a, int b) { r++; return a + b; };
 	r += m->a[2] + (m == n) + (m < 5) + (m < 2.5) + (1 + m) + (int)(3_km).v;
 	r += add(1, 2) + call_with(add) + twice(3) + (s < t) + (t < s);
+	W<int> w{1};
+	r += w.put(2) + (int)w.put(1.5) + w(3) + w(0.5);
 	ns_long::a_struct_with_a_rather_long_name_too_so_that_the_function_name_gets_long ls{r};
 	r += ns_long::over_name_max(&ls, &ls, &ls);
 	M *arr = new M[2];
