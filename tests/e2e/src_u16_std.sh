@@ -238,9 +238,15 @@ for l in open(own_f):
 want.append(("locals/items", None))
 paths.append("time/%s/locals/items" % ts[main])
 got = cat(paths)
-bad = []
+bad, skipped = [], []
+# gdb 13 cannot call a function in the program on some kernels (6.x with
+# newer XSAVE state: ptrace's NT_X86_XSTATE write fails, "Couldn't write
+# extended state status: Bad address."): no oracle for that expression
+NO_CALLS = "Couldn't write extended state status"
 for (e, w), g in zip(want, got):
-    if e == "locals/items":
+    if w is not None and NO_CALLS in w:
+        skipped.append(e)
+    elif e == "locals/items":
         if not g.startswith("{<std::_Vector_base<int, std::allocator<int> >> = {_M_impl"):
             bad.append("locals/items is not raw: %r" % g[:80])
     elif w is None or None in ts.values():
@@ -250,6 +256,10 @@ for (e, w), g in zip(want, got):
 open(tr + ".diff", "w").write("\n".join(bad))
 open(t_out, "w").write(ts[main] or "")
 sys.stderr.write("%s: %d expressions, %d differ\n" % (tr, len(want), len(bad)))
+if skipped:
+    sys.stderr.write("  not compared, gdb cannot call functions on this kernel: %s\n" % ", ".join(skipped))
+if len(skipped) * 2 > len(want):
+    bad.append("gdb could not compute %d of %d expressions" % (len(skipped), len(want)))
 for b in bad:
     sys.stderr.write("  " + b + "\n")
 sys.exit(1 if bad else 0)
