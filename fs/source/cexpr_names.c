@@ -576,7 +576,7 @@ static int q_walk(struct q_walk *w, Dwarf_Die *scope, size_t plen, int depth, bo
 		}
 		i = target_from(w, off + 1);
 		if (!nm || depth == 16 ||
-		    (tag != DW_TAG_namespace && (i == w->nt || w->t[i].decl >= end)) ||
+		    (tag != DW_TAG_namespace && (i >= w->nt || !w->t || w->t[i].decl >= end)) ||
 		    (k = strlen(nm)) + plen + 2 >= sizeof w->path)
 			continue;
 		if (plen)

@@ -158,7 +158,7 @@ static int dtv_block(const struct src_ctx *c, uint64_t tp, uint64_t lm, uint64_t
 	/* a DTV older than the module: its slot is not the module's yet
 	 * (a glibc without the slotinfo descriptors: the slot decides) */
 	if (module_gen(c, modid, &gen) == 0 &&
-	    (r = field_get(c, "_thread_db_dtv_t_counter", dtv + slot.offset, &dtvgen)) == 0 &&
+	    field_get(c, "_thread_db_dtv_t_counter", dtv + slot.offset, &dtvgen) == 0 &&
 	    dtvgen < gen)
 		return -ENODATA;
 	r = field_get(c, "_thread_db_dtv_t_pointer_val",

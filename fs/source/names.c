@@ -520,6 +520,10 @@ static void drop_templates(const char *in, char *out, size_t cap)
 	int angle = 0;
 	const char *p;
 
+	/* whole: the operator copy below reads as possibly short to the
+	 * analyser, and callers scan out up to its strlen */
+	memset(out, 0, cap);
+
 	for (p = in; *p && n + 1 < cap; p++) {
 		if (after_operator(in, p) && operator_symbol_len(p)) {
 			/* the symbol, not the space before its template

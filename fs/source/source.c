@@ -1629,7 +1629,7 @@ int hs_src_row_after(struct hs_src *s, uint64_t addr, uint64_t hi, struct hs_src
 		return -ENOENT;
 	r = src_row_find(m, addr);
 	k = r ? (size_t)(r - m->rows) + (r->addr < addr) : 0;
-	for (; k < m->n_rows && m->rows[k].addr < hi; k++)
+	for (; m->rows && k < m->n_rows && m->rows[k].addr < hi; k++)
 		if (m->rows[k].line)
 			return hs_src_line_info(s, m->rows[k].addr, out);
 	return -ENOENT;

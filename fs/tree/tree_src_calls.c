@@ -805,7 +805,8 @@ static int wild_take(struct call_name *into, const struct call_name *from,
 		return -ENOMEM;
 	into->callees = p;
 	for (size_t i = 0; i < from->n_own; i++)
-		if (!bsearch(&from->callees[i], own_sorted, into->n_own, sizeof(uint64_t), u64_cmp))
+		if (!into->n_own || !own_sorted ||
+		    !bsearch(&from->callees[i], own_sorted, into->n_own, sizeof(uint64_t), u64_cmp))
 			p[n++] = from->callees[i];
 	into->n_callees = n;
 	into->calls += from->calls;
