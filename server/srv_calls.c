@@ -158,9 +158,10 @@ int srv_call_line(const char *line, struct srv_call_line *c)
 	c->depth = depth;
 	r = line + rest;
 	n = strcspn(r, "\t\r\n");
-	if (r[n] == '\t') /* the callee's signature (overloads) */
-		snprintf(c->signature, sizeof c->signature, "%.*s", (int)strcspn(r + n + 1, "\r\n"),
-			 r + n + 1);
+	if (r[n] == '\t') { /* the callee's signature (overloads) */
+		c->signature = r + n + 1;
+		c->signature_len = strcspn(c->signature, "\r\n");
+	}
 	sp = memrchr(r, ' ', n);
 	if (sp && sp[1]) {
 		snprintf(c->how, sizeof c->how, "%.*s", (int)(n - (size_t)(sp + 1 - r)), sp + 1);
@@ -169,7 +170,8 @@ int srv_call_line(const char *line, struct srv_call_line *c)
 		else
 			c->how[0] = 0;
 	}
-	snprintf(c->caller, sizeof c->caller, "%.*s", (int)n, r);
+	c->caller = r;
+	c->caller_len = n;
 	return 0;
 }
 
@@ -267,10 +269,12 @@ static int fill_inline(struct calls_page *p, const char *path)
 			json_object_object_add(o, "t_return", c.t_return == UINT64_MAX ? NULL :
 					       json_object_new_int64((int64_t)c.t_return));
 			json_object_object_add(o, "depth", json_object_new_int64((int64_t)c.depth));
-			json_object_object_add(o, "caller", json_object_new_string(c.caller));
+			json_object_object_add(o, "caller",
+					       json_object_new_string_len(c.caller, (int)c.caller_len));
 			json_object_object_add(o, "how", json_object_new_string(c.how[0] ? c.how : "inline"));
-			json_object_object_add(o, "signature", c.signature[0] ?
-					       json_object_new_string(c.signature) : NULL);
+			json_object_object_add(o, "signature", c.signature_len ?
+					       json_object_new_string_len(c.signature,
+									  (int)c.signature_len) : NULL);
 		}
 		i++;
 	}
@@ -298,7 +302,7 @@ static int add_call(struct calls_page *p, uint64_t t)
 	json_object_object_add(o, "depth", json_object_new_int64(v.depth));
 	json_object_object_add(o, "caller", json_object_new_string(v.caller));
 	json_object_object_add(o, "how", v.how[0] ? json_object_new_string(v.how) : NULL);
-	json_object_object_add(o, "signature", v.signature[0] ?
+	json_object_object_add(o, "signature", v.signature ?
 			       json_object_new_string(v.signature) : NULL);
 	json_object_object_add(o, "debug_info", json_object_new_boolean(v.debug_info));
 	json_object_object_add(o, "args", v.debug_info ? vars_json(v.args, v.n_args) : NULL);

@@ -51,7 +51,7 @@ struct heap_call {
 	enum heap_fn fn;
 	uint64_t t_call, t_return; /* t_return UINT64_MAX: never returned */
 	uint64_t arg[3], ret;
-	char caller[256];
+	char *caller;       /* owned: calls/<fn>'s caller column */
 };
 
 struct heap_block {
@@ -68,6 +68,15 @@ struct heap_img {
 	struct heap_block *blocks;
 	size_t n_blocks;
 };
+
+/* Frees what h holds (not h itself). */
+static void heap_img_release(struct heap_img *h)
+{
+	for (size_t i = 0; i < h->n_calls; i++)
+		free(h->calls[i].caller);
+	free(h->calls);
+	free(h->blocks);
+}
 
 struct srv_heap {
 	pthread_mutex_t lock;
@@ -134,15 +143,20 @@ static int read_calls(struct hs_tree *tree, const char *prefix, enum heap_fn fn,
 			continue;
 		c.t_call = l.t_call;
 		c.t_return = l.t_return;
-		snprintf(c.caller, sizeof c.caller, "%s", l.caller);
+		if (!(c.caller = strndup(l.caller, l.caller_len))) {
+			err = -ENOMEM;
+			break;
+		}
 		for (int k = 0; k < 3 && heap_fns[fn].regs[k] && !err; k++)
 			err = reg_at(tree, prefix, c.t_call, heap_fns[fn].regs[k], &c.arg[k]);
 		if (!err && heap_fns[fn].returns && c.t_return != UINT64_MAX)
 			err = reg_at(tree, prefix, c.t_return, "rax", &c.ret);
 		if (!err)
 			err = push_call(h, cap, &c);
-		if (err < 0)
+		if (err) {
+			free(c.caller);
 			break;
+		}
 	}
 	free(text);
 	return err;
@@ -278,8 +292,7 @@ static int heap_of(struct hs_srv *s, struct hs_tree *tree, size_t i, const char 
 		h->err = heap_build(tree, prefix, h);
 		h->done = h->err != -ENOMEM;
 		if (!h->done) { /* try again next time, from nothing */
-			free(h->calls);
-			free(h->blocks);
+			heap_img_release(h);
 			memset(h, 0, sizeof(*h));
 			h->err = -ENOMEM;
 		}
@@ -476,8 +489,7 @@ void srv_heap_free(struct hs_srv *s)
 	for (size_t i = 0; i < s->heap->n_img; i++) {
 		if (!s->heap->img[i])
 			continue;
-		free(s->heap->img[i]->calls);
-		free(s->heap->img[i]->blocks);
+		heap_img_release(s->heap->img[i]);
 		free(s->heap->img[i]);
 	}
 	free(s->heap->img);

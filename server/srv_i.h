@@ -217,9 +217,11 @@ struct srv_call_line {
 	uint64_t t_call, t_return; /* t_return UINT64_MAX: it never returned */
 	uint32_t view;             /* t_call "<t>.<k>": k (an inlined copy's view) */
 	unsigned depth;
-	char caller[256];
+	const char *caller;        /* borrowed from the line: caller_len bytes */
+	size_t caller_len;
 	char how[32];              /* "" or "inline", "signal,unwound", ... */
-	char signature[512];       /* "" or "Leaf::bump(int)" */
+	const char *signature;     /* borrowed: "Leaf::bump(int)", NULL none */
+	size_t signature_len;
 };
 int srv_call_line(const char *line, struct srv_call_line *out); /* 0, -EINVAL */
 /* The top node of image image= (default 0) and its path prefix ("" or

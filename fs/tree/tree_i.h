@@ -226,7 +226,7 @@ struct tree_walk {
 	uint64_t t0, skip;          /* start at the skip-th item with t == t0 */
 	uint64_t t_end;             /* the image's last t */
 	void *priv;                 /* tree_stream.c's */
-	char line[4096];            /* scratch for generators */
+	char line[16384];           /* scratch for generators */
 };
 /* Hands one item (t: its moment, for resuming) to the reader.  Returns 1
  * when the read is satisfied: the generator then stops and returns 1. */

@@ -143,6 +143,27 @@ static int return_value(const struct hs_db_image *img, struct hs_src *s, uint64_
 	return err == -ENOMEM ? err : 0;
 }
 
+/* v->caller (calls/<f>'s column) and v->signature (NULL: unknown), whole. */
+static int call_names(const struct hs_db_image *img, struct hs_src *s, const struct hs_db_call *c,
+		      uint64_t entry, struct hs_tree_call_view *v)
+{
+	char *buf = malloc(HS_TREE_NAME_MAX);
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	tree_src_caller_name(s, c->call_site, buf, HS_TREE_NAME_MAX);
+	if (c->flags & HS_DB_CALL_TAILIN) /* as calls/<f>'s column */
+		tree_src_tail_caller(img, s, c, buf, HS_TREE_NAME_MAX);
+	v->caller = strdup(buf);
+	if (hs_src_function_signature(s, entry, buf, HS_TREE_NAME_MAX) != 0)
+		buf[0] = 0;
+	if (buf[0] && !(v->signature = strdup(buf)))
+		err = -ENOMEM;
+	free(buf);
+	return v->caller ? err : -ENOMEM;
+}
+
 int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t_call,
 		      struct hs_tree_call_view *v)
 {
@@ -167,17 +188,15 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 	v->t_ret = f.c.t_ret;
 	v->tid = f.c.tid;
 	v->depth = f.c.depth;
-	tree_src_caller_name(s, f.c.call_site, v->caller, sizeof(v->caller));
-	if (f.c.flags & HS_DB_CALL_TAILIN) /* as calls/<f>'s column */
-		tree_src_tail_caller(img, s, &f.c, v->caller, sizeof(v->caller));
 	{
 		char how[32], *end = tree_src_put_how(how, f.c.flags);
 
 		*end = 0;
 		snprintf(v->how, sizeof(v->how), "%s", how[0] ? how + 1 : "");
 	}
-	if (hs_src_function_signature(s, entry, v->signature, sizeof(v->signature)))
-		v->signature[0] = 0;
+	err = call_names(img, s, &f.c, entry, v);
+	if (err < 0)
+		goto fail;
 	/* no DWARF where it is: no arguments to read, and no line to step to
 	 * (a step over code without lines scans far: skip it) */
 	if (hs_src_lookup(s, entry, &loc) != 0 || !loc.module || !loc.module->has_dwarf) {
@@ -210,6 +229,9 @@ void hs_tree_call_view_release(struct hs_tree_call_view *v)
 	hs_tree_vars_free(v->args, v->n_args);
 	free(v->ret_type);
 	free(v->ret_value);
+	free(v->caller);
+	free(v->signature);
+	v->caller = v->signature = NULL;
 	v->args = NULL;
 	v->n_args = 0;
 	v->ret_type = v->ret_value = NULL;

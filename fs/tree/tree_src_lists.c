@@ -10,10 +10,10 @@
 
 #define SITE_SLOTS 64       /* caller names cached by calls/<f> (a power of 2) */
 /* The caller and signature columns of calls/<f> whole, as gdb's bt and
- * info breakpoints print them: C++ names run past NAME_MAX (r02's
- * std::_Rb_tree<...> members), a line is at most tree_walk's 4096. */
-#define CALLER_MAX 2048
-#define SIG_MAX 1536
+ * info breakpoints print them (a template instance over STL types runs to
+ * thousands of characters); a line is at most tree_walk's 16384. */
+#define CALLER_MAX 8192
+#define SIG_MAX 8000
 _Static_assert(3 * 21 + CALLER_MAX + 32 + SIG_MAX + 2 <= sizeof(((struct tree_walk *)0)->line),
 	       "a calls/<f> line fits tree_walk's line");
 

@@ -233,15 +233,19 @@ int hs_tree_view_vars(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 /* One call of calls/<f> (the one with that t_call), as gdb shows it when
  * `break f` stops there (`bt 1`) and when `finish` returns ("Value
  * returned is ..."). */
+/* The longest name hs_tree_call_view gives whole (C++ names of template
+ * instances over STL types run to thousands of characters). */
+#define HS_TREE_NAME_MAX 16384
+
 struct hs_tree_call_view {
 	uint64_t t_call, t_ret;  /* calls/<f>'s; t_ret UINT64_MAX: none */
 	uint64_t t_stop;         /* where gdb's `break f` stops in this call:
 				  * the arguments are read there */
 	uint32_t tid, depth;
-	char caller[256];        /* calls/<f>'s 4th column */
+	char *caller;            /* owned: calls/<f>'s 4th column */
 	char how[32];            /* "" (it returned), or calls/<f>'s 5th
 				  * column: "signal", "unwound", "tail"... */
-	char signature[512];     /* the callee's, as gdb's `info breakpoints`
+	char *signature;         /* owned: the callee's, as gdb's `info breakpoints`
 				  * names it ("Leaf::bump(int)"), "" unknown */
 	bool debug_info;         /* false: no DWARF at the function (no
 				  * arguments, no return value: unknown) */

@@ -63,6 +63,18 @@ check "$PROGS/find_args" score mid widen ratio note printf=__printf
 check "$PROGS/find_args_o2" score mid widen ratio note
 check "$PROGS/find_method" Account::deposit 'Account::label[abi:cxx11]' Account::parts
 
+# a signature past 512 characters comes whole: gdb's frame name, then the
+# parameters (the field was cut at 512)
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'break weigh' -ex run -ex 'bt 1' \
+	"$PROGS/find_method" </dev/null 2>/dev/null | sed -n 's/^#0  \(weigh<.*>\) (t=.*/\1/p' >"$T/weigh.want"
+[ "$(wc -c <"$T/weigh.want")" -gt 512 ] || fail "gdb's frame name of weigh is short: $(cat "$T/weigh.want")"
+expect_status 200 "/api/calls?name=weigh"
+json 'j["rows"][0]["signature"]' <"$T/body" >"$T/weigh.got"
+case "$(cat "$T/weigh.got")" in
+"$(cat "$T/weigh.want")("*" const&)") ;;
+*) fail "signature of weigh: $(cut -c 1-80 "$T/weigh.got")...$(tail -c 80 "$T/weigh.got")" ;;
+esac
+
 # paging and errors
 expect_status 200 "/api/calls?name=Account::deposit&offset=4&count=10"
 json 'len(j["rows"]), j["total"], j["offset"]' <"$T/body" | grep -qx '(2, 6, 4)' ||

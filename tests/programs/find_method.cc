@@ -2,7 +2,26 @@
 // std::string const&, a double) returning a value, for the calls panel's
 // test (tests/e2e/api_calls.sh) against gdb's bt/finish.
 #include <cstdio>
+#include <map>
 #include <string>
+#include <vector>
+
+// a function whose signature runs past 512 characters (the API's caller
+// and signature fields were cut at 256 and 512)
+typedef std::map<std::string, std::vector<std::pair<std::string, std::map<int, std::string>>>> Index;
+template <class T> __attribute__((noinline)) size_t weigh(const T &t)
+{
+	return t.size();
+}
+
+// in a frame of its own: main's locals keep their places (the comparison
+// with gdb reads memos[]' uninitialised bytes)
+static __attribute__((noinline)) void index_demo()
+{
+	Index idx;
+	idx["k"].push_back({ "v", { { 1, "w" } } });
+	std::printf("%zu\n", weigh(idx));
+}
 
 class Account {
 public:
@@ -42,5 +61,6 @@ int main()
 		std::printf("%ld\n", acc.deposit(i * 10, memos[i % 3], 0.5 * i));
 		std::printf("%s %ld\n", acc.label(i).c_str(), acc.parts(7 + i).whole);
 	}
+	index_demo();
 	return acc.balance() > 0 ? 0 : 1;
 }
