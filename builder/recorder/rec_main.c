@@ -530,6 +530,15 @@ static Bool harmless_by_default(Int sig)
 
 /* The kernel raised it for an instruction: si_addr is meaningful, and the
  * core delivers it even when the client ignores or blocks it. */
+/* Whether the kernel has a mapping of the client's at a (Valgrind's
+ * reservations hold nothing the kernel knows of). */
+static Bool client_mapped(Addr a)
+{
+	NSegment const *seg = VG_(am_find_nsegment)(a);
+
+	return seg && seg->kind != SkFree && seg->kind != SkResvn;
+}
+
 static Bool fault_signal(Int sig, Int code)
 {
 	return code > 0 && (sig == VKI_SIGSEGV || sig == VKI_SIGBUS ||
@@ -585,6 +594,12 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 		 * ILL_ILLOPN; the core synthesises ILL_ILLOPC. */
 		if (sig == VKI_SIGILL && code == VKI_ILL_ILLOPC)
 			last_sig.code = VKI_ILL_ILLOPN;
+		/* A jump to an address the translator cannot fetch from (a
+		 * NULL function pointer) comes as SEGV_ACCERR; the kernel says
+		 * SEGV_MAPERR where nothing is mapped there. */
+		if (sig == VKI_SIGSEGV && code == VKI_SEGV_ACCERR &&
+		    last_sig.value == VG_(get_IP)(tid) && !client_mapped(last_sig.value))
+			last_sig.code = VKI_SEGV_MAPERR;
 		/* The core synthesises TRAP_BRKPT only for int3, which x86-64
 		 * Linux reports as SI_KERNEL with si_addr 0 (a #BP is not a
 		 * fault with an address). */

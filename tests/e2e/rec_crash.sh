@@ -4,7 +4,7 @@
 . "$ROOT/tests/e2e/db_lib.bash"
 PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort crash_deep"
 # shellcheck disable=SC2086
-require_built $PROGRAMS crash_so
+require_built $PROGRAMS crash_so crash_nullfn
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 
 # si_code names as the kernel's asm-generic/siginfo.h numbers them
@@ -141,6 +141,28 @@ for p in $PROGRAMS; do
 	fi
 	note "$p: $sigline | $insn"
 	n=$((n + 1))
+done
+
+# a call through a NULL function pointer (and into a data page): there is
+# no instruction to fetch, so no insn (gdb: "Cannot access memory"); the
+# si_code is the kernel's (Valgrind's translator says SEGV_ACCERR for both),
+# where is the pc, and frame #1 is the caller's line as gdb's bt says
+p=crash_nullfn
+for arg in "" data; do
+	timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'set pagination off' -ex "run $arg" \
+		-ex 'printf "CODE %d\n", $_siginfo.si_code' -ex bt "$PROGS/$p" </dev/null >"$T/$p.gdb" 2>&1
+	code=$(gdb_field "$p" CODE)
+	[ -n "$code" ] || fail "gdb on $p $arg: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+	# shellcheck disable=SC2086
+	WANT_RC=139 record_ok "$T/$p$arg" "$PROGS/$p" $arg
+	build_ok "$T/$p$arg"
+	sigline=$("$HS" cat "$T/$p$arg" events | grep '^[0-9]* [0-9]* signal .* fatal$')
+	case $sigline in *" {si_signo=SIGSEGV, si_code=$(code_name 11 "$code"),"*) ;;
+	*) fail "$p $arg: '$sigline', gdb's si_code is $code ($(code_name 11 "$code"))" ;; esac
+	want=$(sed -n 's/^#1  0x[0-9a-f]* in \([a-z_]*\) (.*) at .*\/\([^/]*:[0-9]*\)$/\1 \2/p' "$T/$p.gdb")
+	got=$("$HS" cat "$T/$p$arg" time/crash/backtrace | sed -n 's/^#1 \([a-z_]*\)+0x[0-9a-f]* \([^ ]*\) .*/\1 \2/p')
+	[ -n "$want" ] && [ "$want" = "$got" ] || fail "$p $arg: frame #1 '$got', gdb's '$want'"
+	note "$p $arg: $sigline; #1 $got"
 done
 
 # a stack overflow: its depth is the stack's size, which differs under
