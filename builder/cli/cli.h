@@ -130,6 +130,10 @@ int cli_meta_check(const char *cmd, const char *trace_dir);
 /* TRACE_DIR/meta.json parsed (caller puts it), or NULL when it is
  * missing or not JSON. */
 struct json_object *cli_read_meta(const char *trace_dir);
+/* For each image meta says is not complete whose process is still alive
+ * (it outlived the program): "hindsight CMD: process PID still runs in the
+ * background; THEN" on stderr.  Returns how many. */
+size_t cli_meta_say_running(const char *cmd, struct json_object *meta, const char *then);
 
 /* cli_verify.c: each image that meta.json calls complete still has its
  * raw files whole (none ends inside a chunk) and of the size recorded.

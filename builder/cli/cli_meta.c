@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,8 @@ int cli_write_meta(const char *dir, json_object *meta)
 	int fd, err = 0;
 
 	snprintf(path, sizeof path, "%s/meta.json", dir);
-	snprintf(tmp, sizeof tmp, "%s/.meta.json.tmp", dir);
+	/* one temporary file per writer: `info` and `build` may refresh at once */
+	snprintf(tmp, sizeof tmp, "%s/.meta.json.%d.tmp", dir, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -165,9 +167,29 @@ int cli_meta_check(const char *cmd, const char *trace)
 	return 0;
 }
 
+size_t cli_meta_say_running(const char *cmd, json_object *meta, const char *then)
+{
+	json_object *procs = json_object_object_get(meta, "processes");
+	size_t running = 0;
+
+	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
+		json_object *p = json_object_array_get_idx(procs, i);
+		pid_t pid = (pid_t)json_object_get_int(json_object_object_get(p, "pid"));
+
+		if (!json_object_get_boolean(json_object_object_get(p, "complete")) && pid > 0 &&
+		    kill(pid, 0) == 0) {
+			fprintf(stderr, "hindsight %s: process %d still runs in the background; %s\n",
+				cmd, (int)pid, then);
+			running++;
+		}
+	}
+	return running;
+}
+
 int cli_meta_refresh(const char *trace)
 {
-	json_object *m = cli_read_meta(trace), *st;
+	json_object *m = cli_read_meta(trace), *st, *procs;
+	char *before = NULL;
 	int err = 0;
 
 	if (!m)
@@ -176,11 +198,22 @@ int cli_meta_refresh(const char *trace)
 	if (!json_object_object_get_ex(m, "status", &st) ||
 	    strcmp(json_object_get_string(st), "incomplete") != 0)
 		goto out;
+	if (json_object_object_get_ex(m, "processes", &procs) &&
+	    !(before = strdup(json_object_to_json_string(procs)))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	cli_meta_images(m, trace);
-	if (json_object_object_get_ex(m, "status", &st) &&
-	    strcmp(json_object_get_string(st), "complete") == 0)
+	/* complete now, or an image ended since (a child that outlived a
+	 * parent killed by SIGKILL: the recording stays incomplete, but that
+	 * child's line is its own exit) */
+	if ((json_object_object_get_ex(m, "status", &st) &&
+	     strcmp(json_object_get_string(st), "complete") == 0) ||
+	    !before || !json_object_object_get_ex(m, "processes", &procs) ||
+	    strcmp(before, json_object_to_json_string(procs)) != 0)
 		err = cli_write_meta(trace, m);
 out:
+	free(before);
 	json_object_put(m);
 	return err;
 }

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
@@ -91,6 +92,18 @@ static void print_size(uint64_t b)
 		printf("%" PRIu64 " bytes (%.2f GiB)", b, (double)b / (1ull << 30));
 	else
 		printf("%" PRIu64 " bytes (%.1f MiB)", b, (double)b / (1ull << 20));
+}
+
+/* A database of an image still recording (a background child that
+ * outlived the program) is out of date once that image ends: say so. */
+static void say_running(const char *trace)
+{
+	json_object *meta = cli_read_meta(trace);
+
+	if (meta)
+		cli_meta_say_running("build", meta, "the database holds what it did so far: "
+				     "run hindsight build again once it ends");
+	json_object_put(meta);
 }
 
 /* What a finished build prints to stdout (a Slurm merge job's log too). */
@@ -263,6 +276,8 @@ int cli_build_main(int argc, char **argv)
 		return ret == -EINVAL ? 2 : 1;
 	}
 	build_print_summary(trace, &o, &sum);
+	if (sum.incomplete && o.shard_index < 0)
+		say_running(trace);
 	return 0;
 }
 

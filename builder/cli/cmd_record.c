@@ -520,21 +520,8 @@ static void finish_meta(json_object *m, const char *trace, int wstatus, double s
  * the background (it outlived the program): those complete later. */
 static void say_incomplete(json_object *meta)
 {
-	json_object *procs = json_object_object_get(meta, "processes");
-	size_t running = 0;
-
-	for (size_t i = 0; procs && i < json_object_array_length(procs); i++) {
-		json_object *p = json_object_array_get_idx(procs, i);
-		pid_t pid = (pid_t)json_object_get_int(json_object_object_get(p, "pid"));
-
-		if (!json_object_get_boolean(json_object_object_get(p, "complete")) && pid > 0 &&
-		    kill(pid, 0) == 0) {
-			fprintf(stderr, "hindsight: process %d still runs in the background; the "
-				"recording is complete once it ends (see hindsight info)\n", (int)pid);
-			running++;
-		}
-	}
-	if (!running)
+	if (!cli_meta_say_running("record", meta, "the recording is complete once it ends "
+				  "(see hindsight info)"))
 		fprintf(stderr, "hindsight: the recording is incomplete\n");
 }
 

@@ -375,11 +375,17 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	}
 	/* record finished every image, the build found a file cut since */
 	json_object_object_get_ex(m, "processes", &procs);
-	if (strcmp(status, "complete") == 0 &&
-	    ((db && !json_object_get_boolean(json_object_object_get(db, "complete"))) ||
-	     files_resized(dir, procs))) {
+	if (strcmp(status, "complete") == 0 && files_resized(dir, procs)) {
 		fprintf(f, "complete: no (its files are cut short: see hindsight verify)\n");
 		status = "cut-short";
+	} else if (strcmp(status, "complete") == 0 && db &&
+		   !json_object_get_boolean(json_object_object_get(db, "complete"))) {
+		/* every file whole as record left it, yet the database holds
+		 * an image unfinished: it was built while that image still ran
+		 * (a background child that outlived `hindsight record`) */
+		fprintf(f, "complete: no (the database was built before the recording ended: "
+			"run hindsight build again)\n");
+		status = "built-early";
 	} else {
 		fprintf(f, "complete: %s\n", strcmp(status, "complete") == 0 ? "yes" : "no");
 	}

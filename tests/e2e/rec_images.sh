@@ -2,7 +2,7 @@
 # rec_images.sh - several process images: info's instructions: are those of all images and threads: the OS threads of all (each image's own on its process: line, equal to what trace-check decodes, before and after the build), an image that execve ended has its thread count, a background child that outlives its parent makes the recording complete once it has ended, and processes/<image>/info is that image's own info.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-require_built crash_execthr crash_bg forkexec
+require_built crash_execthr crash_bg forkexec bg_killparent
 
 # per_image TRACE: "image instructions threads" per process: line of info
 per_image()
@@ -82,6 +82,30 @@ check_totals "$T/bg" "bg"
 	fail "bg: meta.json was not brought up to date"
 build_ok "$T/bg"
 [ "$(info_word "$T/bg" complete)" = yes ] || fail "bg, built: complete: $(info_get "$T/bg" complete)"
+# a build made while that child still runs: it says so, and once the
+# child has ended, info says the database is older than the recording
+record_ok "$T/bg2" "$PROGS/crash_bg"
+build_ok "$T/bg2"
+grep -q '^hindsight build: process [0-9]* still runs in the background; the database holds' \
+	"$T/bg2.build.err" || fail "bg, built early: build said $(tr '\n' '|' <"$T/bg2.build.err")"
+for _ in $(seq 1 100); do
+	[ "$(info_get "$T/bg2" status)" = built-early ] && break
+	sleep 0.2
+done
+[ "$(info_get "$T/bg2" complete)" = "no (the database was built before the recording ended: run hindsight build again)" ] ||
+	fail "bg, built early: complete: $(info_get "$T/bg2" complete) once the child ended"
+build_ok "$T/bg2"
+[ "$(info_word "$T/bg2" complete)" = yes ] || fail "bg, built again: complete: $(info_get "$T/bg2" complete)"
+# a child that SIGKILLs its parent and then exits 4: the recording stays
+# incomplete, but the child's line says how it ended
+WANT_RC=137 record_ok "$T/kp" "$PROGS/bg_killparent"
+for _ in $(seq 1 100); do
+	"$HS" info "$T/kp" | grep -q '^process: .* ended-by=exit exit=4$' && break
+	sleep 0.2
+done
+"$HS" info "$T/kp" | grep -q '^process: .* ended-by=exit exit=4$' ||
+	fail "kp: the child's line: $("$HS" info "$T/kp" | grep '^process:' | tr '\n' '|')"
+[ "$(info_word "$T/kp" complete)" = no ] || fail "kp: complete: $(info_get "$T/kp" complete)"
 # each image's command: line is shell-quoted as the top one is: pasted
 # back to a shell it gives the program the same arguments
 record_ok "$T/q" /bin/sh -c '/bin/echo "x y" '\''q'\'' "a\b" z'
