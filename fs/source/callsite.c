@@ -158,10 +158,7 @@ static bool func_under(Dwarf_Die *die, uint64_t a, Dwarf_Addr bias, Dwarf_Die *o
 	return false;
 }
 
-/* The out-of-line function DIE whose code starts at the runtime address a
- * (dwarf_getscopes would go from an inlined copy at a into the abstract
- * function's scopes, not to the function holding it). */
-static bool func_at(const struct src_mod *m, uint64_t a, Dwarf_Die *out)
+bool src_func_at(const struct src_mod *m, uint64_t a, Dwarf_Die *out)
 {
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = src_cu_at(m, a, &bias);
@@ -210,7 +207,7 @@ static void tail_walk(struct tail_walk *w, uint64_t from, int len)
 	Dwarf_Die fn, sites[TAIL_SITES];
 	int n;
 
-	if (len >= SRC_TAIL_MAX || w->n_found > 1 || !func_at(w->m, from, &fn))
+	if (len >= SRC_TAIL_MAX || w->n_found > 1 || !src_func_at(w->m, from, &fn))
 		return;
 	n = tail_sites(&fn, sites, 0, TAIL_SITES, 0);
 	for (int i = 0; i < n && w->n_found <= 1; i++) {
@@ -267,7 +264,7 @@ bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn)
 	while (head < n && !self) {
 		int ns;
 
-		if (!func_at(m, todo[head++], &die))
+		if (!src_func_at(m, todo[head++], &die))
 			continue;
 		ns = tail_sites(&die, sites, 0, TAIL_SITES, 0);
 		for (int i = 0; i < ns && !self; i++) {

@@ -4,7 +4,9 @@
  * Return values follow the SysV x86-64 ABI (classification of each
  * eightbyte, §3.2.3): INTEGER eightbytes come back in rax then rdx, SSE
  * ones in xmm0 then xmm1; a value over 16 bytes, a C++ class passed by
- * invisible reference (DW_AT_calling_convention), or a long double beside
+ * invisible reference (DW_AT_calling_convention, or for gcc, which does
+ * not say, a user-provided copy constructor or destructor: gdb's rule),
+ * or a long double beside
  * other members is returned in memory, whose address is in rax on return.
  * A long double alone (or a struct of one) is class X87: it comes back in
  * st(0), a _Complex long double in st(0) and st(1).  Valgrind keeps the
@@ -20,6 +22,70 @@
 enum ret_class { RC_NONE = 0, RC_INT, RC_SSE, RC_X87 };
 
 #define RET_DEPTH 16
+
+/* Whether a special member function DIE is the compiler's (implicit, or
+ * defaulted in the class: trivial where its members' are). */
+static bool implicit_member(Dwarf_Die *f)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word d = DW_DEFAULTED_no;
+
+	if (dwarf_hasattr(f, DW_AT_artificial))
+		return true;
+	if (dwarf_attr(f, DW_AT_defaulted, &a))
+		dwarf_formudata(&a, &d);
+	return d == DW_DEFAULTED_in_class;
+}
+
+/* A constructor whose one parameter (after `this`) is a reference: a copy
+ * or move constructor. */
+static bool copy_or_move_ctor(Dwarf_Die *f)
+{
+	Dwarf_Die prm, t;
+	int n = 0, tag = 0;
+
+	if (dwarf_child(f, &prm) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&prm) != DW_TAG_formal_parameter ||
+		    dwarf_hasattr(&prm, DW_AT_artificial))
+			continue;
+		if (n++ == 0 && src_die_type(&prm, &t))
+			tag = dwarf_tag(&t);
+	} while (dwarf_siblingof(&prm, &prm) == 0);
+	return n == 1 && (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type);
+}
+
+/* The Itanium C++ ABI's "non-trivial for the purposes of calls" where the
+ * producer does not say (gcc gives no DW_AT_calling_convention): a
+ * user-provided copy or move constructor or destructor, a virtual
+ * function or a virtual base.  Such a class is returned in memory
+ * whatever its size, as gdb's gnuv3_pass_by_reference decides; its bases
+ * and members are classified (and so checked) one by one. */
+static bool cxx_by_reference(Dwarf_Die *cls)
+{
+	const char *name = dwarf_diename(cls);
+	size_t nlen = name ? strcspn(name, "<") : 0;
+	Dwarf_Die f;
+
+	if (dwarf_child(cls, &f) != 0)
+		return false;
+	do {
+		const char *fn;
+
+		if (dwarf_hasattr(&f, DW_AT_virtuality))
+			return true; /* a virtual function, or a virtual base */
+		if (dwarf_tag(&f) != DW_TAG_subprogram || implicit_member(&f) ||
+		    !(fn = dwarf_diename(&f)))
+			continue;
+		if (fn[0] == '~')
+			return true;
+		if (nlen && strncmp(fn, name, nlen) == 0 && (fn[nlen] == 0 || fn[nlen] == '<') &&
+		    copy_or_move_ctor(&f))
+			return true;
+	} while (dwarf_siblingof(&f, &f) == 0);
+	return false;
+}
 
 /* Classifies the eightbytes of type t placed at off into cls[2]: false
  * when the value goes in memory. */
@@ -42,8 +108,12 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 	case DW_TAG_class_type:
 	case DW_TAG_union_type:
 		if (dwarf_attr(&p, DW_AT_calling_convention, &a) &&
-		    dwarf_formudata(&a, &cc) == 0 && cc == DW_CC_pass_by_reference)
+		    dwarf_formudata(&a, &cc) == 0) {
+			if (cc == DW_CC_pass_by_reference)
+				return false;
+		} else if (tag != DW_TAG_union_type && cxx_by_reference(&p)) {
 			return false;
+		}
 		if (dwarf_child(&p, &child) != 0)
 			return true;
 		do {
@@ -170,22 +240,6 @@ static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct s
 	memset(v->valid, 1, size);
 }
 
-/* The subprogram DIE whose code starts at entry (the out-of-line one). */
-static bool entry_subprogram(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *out)
-{
-	Dwarf_Die *scopes = NULL;
-	int ns = dwarf_getscopes(cu, pc, &scopes);
-	bool found = false;
-
-	for (int i = 0; i < ns && !found; i++)
-		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			*out = scopes[i];
-			found = true;
-		}
-	free(scopes);
-	return found;
-}
-
 int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_target *tg,
 			char **type, char **value)
 {
@@ -216,7 +270,7 @@ int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_ta
 		c.pages[i].addr = UINT64_MAX;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = src_cu_at(c.m, entry, &bias);
-	if (!cu || !entry_subprogram(cu, entry - bias, &sub)) {
+	if (!cu || !src_func_at(c.m, entry, &sub)) {
 		ret = -ENODATA;
 		goto out;
 	}

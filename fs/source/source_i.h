@@ -160,6 +160,11 @@ struct hs_src {
  * addr.  Under dw_lock (or in hs_src_finish): it fills a per-module cache
  * (cu_lookup.c). */
 Dwarf_Die *src_cu_at(const struct src_mod *m, uint64_t addr, Dwarf_Addr *bias);
+/* The out-of-line function DIE whose code starts at the runtime address a
+ * (dwarf_getscopes would go from an inlined copy at a into the abstract
+ * function's scopes, not to the function holding it); under dw_lock
+ * (callsite.c). */
+bool src_func_at(const struct src_mod *m, uint64_t a, Dwarf_Die *out);
 void src_cu_ranges_free(struct src_mod *m);
 
 /* The module holding addr, or NULL. */

@@ -204,7 +204,9 @@ int hs_tree_call_view(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 		return 0;
 	}
 	tree_src_break_t(img, s, entry, t_call, &v->t_stop);
-	err = vars_at(tree, n, v->t_stop, f.c.tid, UINT32_MAX, true, &v->args, &v->n_args);
+	/* gdb's `break f` stops in f itself where inlined copies begin at
+	 * that pc (view 0: all of them hidden), so the arguments are f's */
+	err = vars_at(tree, n, v->t_stop, f.c.tid, 0, true, &v->args, &v->n_args);
 	if (err == -ENODATA)
 		return 0; /* no debug info: no arguments, nothing invented */
 	if (err < 0)

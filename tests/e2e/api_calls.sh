@@ -17,6 +17,8 @@ command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built find_args
 require_built find_args_o2
 require_built find_method
+require_built ret_class
+require_built ret_class_o2
 
 # gdb_calls PROG OUT FUNC[=FRAME]...: gdb's bt 1 / info args / finish at
 # every call of each FUNC
@@ -85,6 +87,10 @@ expect_status 404 "/api/calls?name=no_such_function"
 expect_status 400 "/api/calls"
 expect_status 400 "/api/calls?name=score&count=100000"
 expect_status 404 "/api/calls?name=score&image=7"
+
+# classes returned in memory because they are not trivially copyable
+check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
+check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 
 # every run of a line, with gdb's `info locals` at each hit
 SRC=$ROOT/tests/programs/find_args.c
