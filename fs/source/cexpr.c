@@ -106,6 +106,7 @@ static void next(struct cx *x)
 		p++;
 	x->ts = p;
 	x->tunsigned = x->tlong = false;
+	x->tfsize = 0;
 	if (!*p) {
 		x->tk = TK_END;
 		x->tlen = 0;
@@ -117,6 +118,9 @@ static void next(struct cx *x)
 		for (p++; is_id((unsigned char)*p, false); p++)
 			;
 		x->tk = TK_REG;
+	} else if (((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) &&
+		   cx_float_literal(p, &p, &x->tflt, &x->tfsize)) {
+		x->tk = is_id((unsigned char)*p, false) ? TK_BAD : TK_NUM;
 	} else if (*p >= '0' && *p <= '9') {
 		char *e;
 
@@ -1101,6 +1105,8 @@ static int cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 		cx_lval(v, to, v->v.addr);
 		return 0;
 	}
+	if (kt == CL_FLOAT || kv == CL_FLOAT)
+		return cx_float_cast(x, to, v);
 	if ((kt != CL_INT && kt != CL_PTR) || (kv != CL_INT && kv != CL_PTR))
 		return cx_fail(x, "Invalid cast.");
 	if (cx_scalar(x, v, &u, &sign))
@@ -1201,7 +1207,7 @@ static int binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *
 	ka = cx_class_of(&a->ty, NULL);
 	kb = cx_class_of(&b->ty, NULL);
 	if (ka == CL_FLOAT || kb == CL_FLOAT)
-		return cx_fail(x, "floating-point arithmetic is not supported here");
+		return cx_float_binop(x, op, a, b, out);
 	if (cx_scalar(x, a, &ua, &sa) || cx_scalar(x, b, &ub, &sb))
 		return -EINVAL;
 	if (ka == CL_PTR && kb == CL_PTR && !strcmp(op, "-")) {
@@ -1260,6 +1266,11 @@ static int parse_unary(struct cx *x, struct cx_val *out);
 
 static int parse_primary(struct cx *x, struct cx_val *out)
 {
+	if (x->tk == TK_NUM && x->tfsize) {
+		cx_float_val(out, x->tflt, x->tfsize);
+		next(x);
+		return 0;
+	}
 	if (x->tk == TK_NUM) {
 		uint64_t n = x->tnum;
 		bool big = x->tlong || n > (x->tunsigned ? UINT32_MAX : INT32_MAX);
@@ -1538,6 +1549,10 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 			return binop(x, "-", &zero, out, out);
 		if (op == '!')
 			return binop(x, "==", out, &zero, out);
+		if (cx_coerce_ref(x, out))
+			return -EINVAL;
+		if (cx_class_of(&out->ty, NULL) == CL_FLOAT)
+			return cx_fail(x, "Argument to complement operation not an integer, boolean.");
 		cx_int_val(&zero, ~(uint64_t)0, 4, true);
 		return binop(x, "^", out, &zero, out);
 	}
@@ -1624,8 +1639,7 @@ static int parse_binary(struct cx *x, int min, struct cx_val *out)
 static int parse_expr(struct cx *x, struct cx_val *out)
 {
 	struct cx_val *ab;
-	uint64_t u;
-	bool sign;
+	bool u;
 	int r;
 
 	if (parse_binary(x, 1, out))
@@ -1641,7 +1655,7 @@ static int parse_expr(struct cx *x, struct cx_val *out)
 		r = expect(x, ":");
 	if (!r)
 		r = parse_expr(x, &ab[1]);
-	if (!r && (cx_coerce_ref(x, out) || cx_decay(x, out) || cx_scalar(x, out, &u, &sign)))
+	if (!r && (cx_coerce_ref(x, out) || cx_decay(x, out) || cx_truth(x, out, &u)))
 		r = -EINVAL;
 	if (!r)
 		*out = ab[u ? 0 : 1];

@@ -16,7 +16,7 @@
 
 #include "source_i.h"
 
-enum cx_kind { CT_DIE, CT_INT, CT_VOID };
+enum cx_kind { CT_DIE, CT_INT, CT_VOID, CT_FLOAT };
 
 /* What a type is once typedefs and qualifiers are peeled. */
 enum cx_class { CL_INT, CL_FLOAT, CL_PTR, CL_ARRAY, CL_STRUCT, CL_FUNC, CL_VOID,
@@ -31,9 +31,10 @@ struct cx_type {
 	uint64_t arr_n;         /* gdb's v@n: an array of arr_n of the rest */
 	uint8_t ref;            /* a cast's (T &): 1, (T &&): 2: a reference to
 				 * the rest (the value's bytes are the address) */
-	uint8_t size;           /* CT_INT */
+	uint8_t size;           /* CT_INT, CT_FLOAT (4, 8, 16) */
 	bool sign;              /* CT_INT */
-	const char *name;       /* CT_INT: gdb's name ("int", "unsigned long") */
+	const char *name;       /* CT_INT, CT_FLOAT: gdb's name ("int",
+				 * "unsigned long", "double") */
 	uint8_t reg;            /* CX_REG_*: a register's own gdb type */
 };
 
@@ -68,6 +69,8 @@ struct cx {
 	size_t tlen;
 	uint64_t tnum;          /* TK_NUM, TK_CHAR */
 	bool tunsigned, tlong;
+	long double tflt;       /* TK_NUM with tfsize: a floating literal */
+	uint8_t tfsize;         /* 0: an integer; 4, 8, 16: float, double, long double */
 	int noeval;             /* inside sizeof: no memory reads */
 	char err[CX_ERR_MAX];   /* set once: the first error wins */
 	bool failed;
@@ -98,6 +101,22 @@ void cx_eflags_text(uint64_t u, struct src_sbuf *b);
 /* The text of a CX_REG_VEC value: gdb's union of its vector views,
  * "{v8_bfloat16 = {0, ...}, ..., uint128 = 0}". */
 void cx_vec_text(const struct cx_val *v, struct src_sbuf *b);
+
+/* cexpr_float.c */
+/* A made-up floating value of size 4 (float), 8 (double) or 16 (long double). */
+void cx_float_val(struct cx_val *out, long double d, uint8_t size);
+/* An integer or floating value as a long double.  0 or -EINVAL (x->err). */
+int cx_float_get(struct cx *x, const struct cx_val *v, long double *out);
+/* Whether a scalar (integer, pointer, floating) value is non-zero. */
+int cx_truth(struct cx *x, const struct cx_val *v, bool *out);
+/* a op b where either is floating (gdb's promotion).  0 or -EINVAL. */
+int cx_float_binop(struct cx *x, const char *op, const struct cx_val *a, const struct cx_val *b,
+		   struct cx_val *out);
+/* (to)v where to or v is floating.  0 or -EINVAL. */
+int cx_float_cast(struct cx *x, const struct cx_type *to, struct cx_val *v);
+/* A floating literal at p ("1.5", ".5", "1e3", "2.5f", "1.0L"): its value,
+ * size (4, 8, 16) and end; false when p is no floating literal. */
+bool cx_float_literal(const char *p, const char **end, long double *d, uint8_t *size);
 
 /* cexpr_val.c */
 /* A made-up integer type of size bytes (gdb's names: "int", "unsigned long"). */

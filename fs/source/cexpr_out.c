@@ -106,7 +106,7 @@ static char *type_text(const struct cx_type *t)
 	}
 	if (t->kind == CT_DIE && n && !t->dim)
 		return cx_gdb_names(src_type_ptr_name((Dwarf_Die *)&t->die, n));
-	if (t->kind == CT_INT)
+	if (t->kind == CT_INT || t->kind == CT_FLOAT)
 		base = strdup(t->name);
 	else if (t->kind == CT_VOID)
 		base = strdup("void");
@@ -332,6 +332,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		cx_vec_text(v, b);
 	} else if (v->ty.kind == CT_INT && !v->ty.nptr) {
 		int_text(x, v, b);
+	} else if (v->ty.kind == CT_FLOAT && !v->ty.nptr) {
+		src_float_text(v->v.bytes, v->ty.size, b);
 	} else if (v->ty.nptr) {
 		uint64_t p = 0;
 		bool sign;

@@ -41,6 +41,8 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 		return CL_PTR;
 	if (t->kind == CT_INT)
 		return CL_INT;
+	if (t->kind == CT_FLOAT)
+		return CL_FLOAT;
 	if (t->kind == CT_VOID || !src_peel((Dwarf_Die *)&t->die, &p))
 		return CL_VOID;
 	if (peeled)
@@ -89,7 +91,7 @@ uint64_t cx_size(const struct cx_type *t)
 	}
 	if (t->nptr || t->ref)
 		return 8;
-	if (t->kind == CT_INT)
+	if (t->kind == CT_INT || t->kind == CT_FLOAT)
 		return t->size;
 	if (k == CL_VOID || k == CL_FUNC)
 		return 1; /* gdb's sizeof(void) */
@@ -449,7 +451,7 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 		char *n = src_type_name(v.ty.kind == CT_DIE ? &v.ty.die : NULL);
 
 		cx_fail(x, "cannot subscript something of type `%s'",
-			v.ty.kind == CT_INT ? v.ty.name : n ? n : "void");
+			v.ty.kind == CT_INT || v.ty.kind == CT_FLOAT ? v.ty.name : n ? n : "void");
 		free(n);
 		return -EINVAL;
 	}

@@ -450,8 +450,39 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 
 /* A float of size bytes with gdb's digits: %g with the precision that
  * round-trips the format (9, 17, and 21 for the x87's 64-bit mantissa). */
+/* A NaN as gdb prints it: its sign and mantissa bits, "-nan(0x8000000000000)". */
+static bool fmt_nan(const uint8_t *raw, size_t size, struct src_sbuf *b)
+{
+	uint64_t bits = 0, mant;
+	bool neg;
+
+	if (size == 4) {
+		memcpy(&bits, raw, 4);
+		if ((bits >> 23 & 0xff) != 0xff || !(mant = bits & 0x7fffff))
+			return false;
+		neg = bits >> 31 & 1;
+	} else if (size == 8) {
+		memcpy(&bits, raw, 8);
+		if ((bits >> 52 & 0x7ff) != 0x7ff || !(mant = bits & 0xfffffffffffffull))
+			return false;
+		neg = bits >> 63 & 1;
+	} else {
+		uint16_t se;
+
+		memcpy(&mant, raw, 8); /* x87: the integer bit is explicit */
+		memcpy(&se, raw + 8, 2);
+		if ((se & 0x7fff) != 0x7fff || !(mant & 0x7fffffffffffffffull))
+			return false;
+		neg = se >> 15 & 1;
+	}
+	src_sb_fmt(b, "%snan(0x%" PRIx64 ")", neg ? "-" : "", mant);
+	return true;
+}
+
 static void fmt_float(const uint8_t *raw, size_t size, struct src_sbuf *b)
 {
+	if ((size == 4 || size == 8 || size == 10 || size == 16) && fmt_nan(raw, size, b))
+		return;
 	if (size == 4) {
 		float f;
 
@@ -470,6 +501,11 @@ static void fmt_float(const uint8_t *raw, size_t size, struct src_sbuf *b)
 	} else {
 		src_sb_str(b, "<unsupported float>");
 	}
+}
+
+void src_float_text(const uint8_t *raw, size_t size, struct src_sbuf *b)
+{
+	fmt_float(raw, size, b);
 }
 
 /* A character of size bytes with gdb's quote prefix pre: 65 L'A' (wchar_t

@@ -459,6 +459,9 @@ char *src_type_name(Dwarf_Die *t);
 /* Appends pointer value p to target type target (NULL: void or unknown)
  * as gdb shows it: 0x..., the symbol it points into, a C string. */
 void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);
+/* A float (4), double (8) or long double (10 or 16 bytes) as gdb prints
+ * it: %g to the type's digits, inf, -nan(0x8000000000000) (format.c). */
+void src_float_text(const uint8_t *raw, size_t size, struct src_sbuf *b);
 /* Whether t is a char type whose arrays print as strings. */
 bool src_is_char_type(Dwarf_Die *t);
 /* A quoted, escaped C string of n chars, as gdb writes one; ellipsis: it

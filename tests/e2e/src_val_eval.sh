@@ -39,7 +39,7 @@
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner ns_qual \
-	val_fptr val_tls_dl
+	val_fptr val_tls_dl val_float
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -331,6 +331,60 @@ CASES
 	done
 }
 
+cases_float()
+{
+	expr_cases val_float.c 'line: float-stop' 1 <<'CASES'
+avg
+half
+avg * half
+half * 2
+half + avg
+k / 2.0
+k / 2
+-avg
+!avg
+avg > 3
+(int)avg
+(float)avg
+(double)k
+(long)-2.7
+(char)65.7
+(unsigned char)300.5
+avg % 2
+avg << 1
+avg & 1
+~avg
+&avg + 1.0
+1.5
+2.5f
+1e3
+.5
+3.0L
+2.5e-3
+1/3.0
+2.0f/3
+avg ? 1 : 2
+half && 0
+g_ld * 2
+g_ld * half
+g_f == 1.1
+g_f == 1.1f
+g_d == 2.5
+1.0/0
+-1.0/0
+0.0/0
+g_nan
+-g_nan
+1.5e300 * 1e300
+(float)1e40
+s.ratio * s.n
+s.weight * 1000
+sizeof(avg * half)
+sizeof(1.5f)
+sizeof(g_ld * 2)
+CASES
+}
+
 # check PROG CASESFN [BINARY]: gdb's values vs the tree's, one line per
 # difference.  gdb's errors may take several lines (the TLS one): each
 # such expression is read on its own; "(LWP n)" compares as "(LWP ?)"
@@ -375,7 +429,9 @@ for loc, hit, e in cases:
         bad.append("%s at %s hit %s: no such moment in lines/" % (e, loc, hit))
         continue
     asked.append((loc, hit, e))
-    paths.append("time/%s/eval/%s" % (ts[int(hit) - 1], e))
+    # eval/'s escaping: "/" as %2F, "%" as %25
+    paths.append("time/%s/eval/%s" % (ts[int(hit) - 1],
+                                      e.replace("%", "%25").replace("/", "%2F")))
 multi = [i for i, c in enumerate(asked) if "\n" in gdb.get(c, "")]
 one = [i for i in range(len(asked)) if i not in multi]
 got = [None] * len(asked)
@@ -433,4 +489,5 @@ cc -g -O0 -shared -fPIC -o "$T/libvalplug.so" "$T/plug.c" || fail "cannot build 
 export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them (libc debug info: $LIBC_DEBUG)"
+check val_float cases_float
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts (libc debug info: $LIBC_DEBUG)"
