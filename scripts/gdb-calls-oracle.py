@@ -166,13 +166,17 @@ def compare(oracle_path, hindsight, trace, own):
                 bad.append("calls/%s: %s (gdb: %d hits)" % (fn, e, len(bts)))
             continue
         if fn in oracle.get("after_main", []):
-            calls = [c for c in calls if int(c[0]) > main_t]
+            # "<t>.<k>": an inlined copy's row, its frame #0 the view k
+            calls = [c for c in calls if int(c[0].split(".")[0]) > main_t]
         if len(calls) != len(bts):
             bad.append("calls/%s: %d calls, gdb %d hits" % (fn, len(calls), len(bts)))
             continue
         for k, (c, bt) in enumerate(zip(calls, bts)):
-            t_call = int(c[0])
-            got = hs_frames(hs(hindsight, trace, "time/%d/backtrace" % (t_call + 1)), own)
+            if "." in c[0]:
+                t_call, tpath = int(c[0].split(".")[0]), c[0]
+            else:
+                t_call, tpath = int(c[0]), str(int(c[0]) + 1)
+            got = hs_frames(hs(hindsight, trace, "time/%s/backtrace" % tpath), own)
             want = gdb_frames(bt, own)
             # frame 0: gdb stops after the prologue, Hindsight at the entry
             if got[:1] and want[:1] and got[0][0] == want[0][0]:
@@ -190,7 +194,7 @@ def compare(oracle_path, hindsight, trace, own):
                 continue
             t_ret = int(c[1])
             if how == "signal":
-                raw = hs(hindsight, trace, "time/%d/backtrace" % (t_call + 1)).splitlines()
+                raw = hs(hindsight, trace, "time/%s/backtrace" % tpath).splitlines()
                 after = [raw[i + 1].split()[1] for i in range(len(raw) - 1)
                          if "<signal handler called>" in raw[i]]
                 back = hs(hindsight, trace, "time/%d/where" % t_ret).split()[0]
