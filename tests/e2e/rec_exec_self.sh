@@ -76,7 +76,7 @@ argc=$(u64 "$sp")
 	while [ "$(u64 $a)" != 0 ]; do a=$((a + 8)); done
 	for ((a += 8; ; a += 16)); do
 		t=$(u64 $a)
-		[ -n "$t" ] && [ "$t" != 0 ] || break
+		if [ -z "$t" ] || [ "$t" = 0 ]; then break; fi
 		[ "$t" = 31 ] && echo "AT_EXECFN=$(str "$(u64 $((a + 8)))")"
 	done
 } >"$T/stack.got"
