@@ -7,6 +7,7 @@
  *   rec_stream.c      the stream and code buffers, chunks, zstd, files
  *   rec_ring.c        the stream buffer's ring, shared with the writer
  *                     process that compresses and writes stream chunks
+ *   rec_exec.c        an execve's argv[0] and /proc/self/exe as the kernel's
  *   rec_shims.c       libc symbols that libzstd.a needs, TLS for its canary
  *
  * Threading: Valgrind runs one guest thread at a time under its big lock,
@@ -158,6 +159,18 @@ void rec_instrument_init(void);
 Bool rec_thread_alive(ThreadId tid);
 ThreadId rec_thread_end(void); /* one past the highest slot ever alive */
 ThreadId rec_current_tid(void);
+/* rec_main.c: a NUL-terminated string of the client's, at most cap - 1
+ * bytes of it (as far as it is readable); its length */
+UInt rec_client_string(Addr s, HChar *out, UInt cap);
+
+/* rec_exec.c: an execve starts the new program with the caller's argv[0]
+ * and the program a /proc/self/exe path names (the link wraps the core's
+ * VG_(do_syscall), see there).  rec_exec_before in the execve's pre hook,
+ * rec_exec_option for the options it passes to the new image,
+ * rec_exec_restore in the new image's post_clo_init. */
+void rec_exec_before(UInt sysno, UWord *args, const HChar *path);
+Bool rec_exec_option(const HChar *arg);
+void rec_exec_restore(void);
 
 /* rec_main.c: the link wraps the core's VG_(gdbserver_report_signal)
  * (-Wl,--wrap, see the Makefile) to learn the siginfo of every signal it

@@ -146,6 +146,8 @@ static Bool process_option(const HChar *arg)
 	Int kb;
 	Long max;
 
+	if (rec_exec_option(arg))
+		return True;
 	if (VG_STR_CLO(arg, "--hs-stdout", tmp)) {
 		if (!parse_file_id(tmp, &rec_opts.console[1]))
 			VG_(fmsg_bad_option)(arg, "--hs-stdout must be DEV:INO\n");
@@ -665,7 +667,7 @@ static void on_post_deliver_signal(ThreadId tid, Int sig)
 /* ---- syscalls ---------------------------------------------------------------- */
 
 /* Copy a client string if every byte up to its NUL is mapped readable. */
-static UInt client_string(Addr s, HChar *out, UInt cap)
+UInt rec_client_string(Addr s, HChar *out, UInt cap)
 {
 	UInt n = 0;
 
@@ -782,7 +784,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 	 * now.  If it fails, recording simply goes on. */
 	if (sysno == __NR_execve || sysno == __NR_execveat) {
 		HChar path[4096];
-		UInt n = client_string(sysno == __NR_execve ? args[0] : args[1],
+		UInt n = rec_client_string(sysno == __NR_execve ? args[0] : args[1],
 				       path, sizeof path);
 		p = rec_event_begin(HS_EV_EXEC, 4 + n + 1 + HS_EXEC_TRAILER_SIZE);
 		rec_put_u32(p, tid);
@@ -793,6 +795,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		rec_put_u32(p + 4, 0);
 		rec_put_u64(p + 8, rec_icount);
 		rec_put_u32(p + 16, HS_EXEC_TRAILER_MAGIC);
+		rec_exec_before(sysno, args, path);
 		rec_stream_flush(False);
 		rec_stream_before_exec();
 	}
@@ -1072,6 +1075,8 @@ static void post_clo_init(void)
 			  "through `hindsight record`\n");
 		VG_(exit)(2);
 	}
+	/* before anything reads the stack or the program's name */
+	rec_exec_restore();
 	VG_(clo_vex_control).iropt_register_updates_default =
 		VexRegUpdAllregsAtEachInsn;
 	/* An unrolled loop would put one address twice in a superblock and
