@@ -92,6 +92,17 @@ expect_status 404 "/api/calls?name=score&image=7"
 check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 
+# inlined copies that start at their function's entry (clang++ -O2): gdb's
+# `break level2` stops past the prologue, in the innermost block there
+# (main's: Guard::~Guard, this=<optimized out>; work's: level2 itself, as
+# the copies inside it start there), and so do the rows' t_stop and args
+if command -v clang++ >/dev/null; then
+	mkdir -p "$T/bin"
+	clang++ -g -O2 -o "$T/bin/inlc_prologue_clang" "$ROOT/tests/programs/inlc_prologue_o2.cc" ||
+		fail "clang++ inlc_prologue_o2.cc"
+	check "$T/bin/inlc_prologue_clang" level2=Guard::~Guard,level2
+fi
+
 # every run of a line, with gdb's `info locals` at each hit
 SRC=$ROOT/tests/programs/find_args.c
 LINE=$(grep -n 'note(s);' "$SRC" | cut -d: -f1)
