@@ -181,6 +181,8 @@ struct calls_page {
 	struct json_object *arr;
 	bool any_debug, any;
 	size_t n_inline;           /* rows of inlined copies, filled from the list */
+	size_t n_pairs;            /* rows at the t_call of the row before (a
+				    * C++ PLT stub's stop, then its function's) */
 };
 
 #define INLINE_LIST_MAX (8u << 20) /* the calls/<f> text read for them */
@@ -282,12 +284,57 @@ static int fill_inline(struct calls_page *p, const char *path)
 	return 0;
 }
 
+/* A row of a C++ function's PLT stub (calls/<f> lists the stub's stop,
+ * signature "f(int)@plt", before the function's at the same t_call: gdb's
+ * `break f` stops in both): the stub's own stop, its first instruction,
+ * with no debug info (gdb shows "f(int)@plt ()" and its `finish` prints no
+ * value).  The page's rows are the list's lines from offset on. */
+static int fill_stubs(struct calls_page *p, const char *path, uint64_t offset)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t n = json_object_array_length(p->arr), i = 0;
+	uint64_t k = 0;
+	int err = srv_read_text(p->tree, path, INLINE_LIST_MAX, &text, NULL);
+
+	if (err < 0)
+		return err;
+	for (line = strtok_r(text, "\n", &save); line && i < n; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o;
+		struct srv_call_line c;
+
+		if (k++ < offset)
+			continue;
+		o = json_object_array_get_idx(p->arr, i++);
+		if (srv_call_line(line, &c) < 0 || c.signature_len < 4 ||
+		    memcmp(c.signature + c.signature_len - 4, "@plt", 4))
+			continue;
+		json_object_object_add(o, "t_stop", json_object_new_int64((int64_t)c.t_call + 1));
+		json_object_object_add(o, "signature",
+				       json_object_new_string_len(c.signature, (int)c.signature_len));
+		json_object_object_add(o, "debug_info", json_object_new_boolean(false));
+		json_object_object_add(o, "args", NULL);
+		json_object_object_add(o, "frame_args", NULL);
+		json_object_object_add(o, "return", NULL);
+	}
+	free(text);
+	return 0;
+}
+
 /* One call of calls/<f>: the one at t_call. */
 static int add_call(struct calls_page *p, uint64_t t)
 {
 	struct hs_tree_call_view v;
 	struct json_object *o, *ret = NULL;
+	size_t len = json_object_array_length(p->arr);
 	int err = hs_tree_call_view(p->tree, &p->top, t, &v);
+
+	if (len) {
+		struct json_object *prev = json_object_array_get_idx(p->arr, len - 1), *pt;
+
+		if (json_object_object_get_ex(prev, "t_call", &pt) &&
+		    (uint64_t)json_object_get_int64(pt) == t)
+			p->n_pairs++;
+	}
 
 	if (err == -ENOENT)
 		return inline_row(p, t);
@@ -401,6 +448,9 @@ void srv_api_calls(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	err = list_page(&n, offset, count, add_call, &p, &total);
 	if (!err && p.n_inline)
 		err = fill_inline(&p, path);
+	/* (a page may end between a stub's row and its function's) */
+	if (!err && (p.n_pairs || offset + json_object_array_length(p.arr) < total))
+		err = fill_stubs(&p, path, offset);
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "image", json_object_new_int64((int64_t)image));

@@ -565,7 +565,8 @@ static int32_t inl_first(struct hs_src *s, uint64_t addr, const struct src_inl_m
 	return inl_copy_of(s, fr, m);
 }
 
-size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
+/* The copies that start at addr, innermost first, into out[max]. */
+static size_t starting_at(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
 {
 	const struct src_inl_map *m = NULL;
 	uint64_t id;
@@ -575,6 +576,65 @@ size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, siz
 	for (int d = 0; c >= 0 && d < INL_DEPTH; d++, c = m->copies[c].parent)
 		if (m->copies[c].entry == addr && n < max)
 			out[n++] = id | (uint32_t)(c + 1);
+	return n;
+}
+
+/* Rows of a prologue looked at, at most (a prologue is a few rows). */
+#define BREAK_SCAN 64
+
+/* Where gdb 13's `break` on the function that starts at entry stops
+ * (symtab.c skip_prologue_sal): the first row marked prologue_end
+ * (clang); else the entry where gdb trusts the CU's locations (gcc -O2:
+ * nothing skipped); else past the rows its prologue analysis skips. */
+static uint64_t function_break_pc(struct hs_src *s, uint64_t entry)
+{
+	struct hs_src_line_info li;
+	uint64_t pc = entry, pe;
+
+	if (hs_src_break_addr(s, entry, &pe) == 0)
+		return pe;
+	if (hs_src_locations_valid(s, entry))
+		return entry;
+	for (unsigned rows = 0; rows < BREAK_SCAN; rows++) {
+		if (hs_src_line_info(s, pc, &li) != 0 || !li.line || !li.in_prologue ||
+		    li.row_end <= pc)
+			break;
+		pc = li.row_end;
+	}
+	return pc;
+}
+
+/* gdb's skip_prologue_sal moves a location at the start of the function
+ * holding it, even one of an inlined copy that starts there (clang -O2:
+ * main's first statement inlined, its copies at main's entry), past that
+ * function's prologue: `break f` stops there, in the innermost block at
+ * that pc.  So the copies that start at a function's entry are entered at
+ * its breakpoint address.  *fn: the function's entry, *bp: that address
+ * (equal when nothing moves). */
+static void moved_copies(struct hs_src *s, uint64_t addr, uint64_t *fn, uint64_t *bp)
+{
+	struct hs_src_loc loc;
+	uint64_t one;
+
+	*fn = *bp = addr;
+	if (hs_src_lookup(s, addr, &loc) != 0 || !loc.function || loc.func_start > addr ||
+	    !starting_at(s, loc.func_start, &one, 1))
+		return;
+	*fn = loc.func_start;
+	*bp = function_break_pc(s, loc.func_start);
+}
+
+size_t hs_src_inline_entries(struct hs_src *s, uint64_t addr, uint64_t *out, size_t max)
+{
+	uint64_t fn, bp;
+	size_t n;
+
+	moved_copies(s, addr, &fn, &bp);
+	if (fn == addr && bp > addr)
+		return 0; /* moved to bp */
+	n = starting_at(s, addr, out, max);
+	if (fn < addr && bp == addr) /* and the copies moved here from fn */
+		n += starting_at(s, fn, out + n, max - n);
 	return n;
 }
 
@@ -632,21 +692,21 @@ static const char *copy_name(struct hs_src *s, struct src_mod *mod, const struct
 static int entry_copy(struct hs_src *s, uint64_t addr, unsigned k, struct src_mod **mod,
 		      const struct src_inl_map **m, int32_t *c, int *depth)
 {
-	uint64_t fr, hid;
+	uint64_t fr, hid, ids[INL_DEPTH];
+	int32_t at;
 	int i = 0;
 
 	*m = NULL;
-	if (!s || !s->finished || !k || !(*mod = src_mod_find(s, addr)))
+	if (!s || !s->finished || !k || !(*mod = src_mod_find(s, addr)) ||
+	    hs_src_inline_entries(s, addr, ids, INL_DEPTH) < k ||
+	    (*c = inl_copy_of(s, ids[k - 1], m)) < 0)
 		return -ENOENT;
+	/* its place among the copies holding addr (-1: a copy moved here
+	 * that ends before addr) */
 	src_inline_at(s, *mod, addr, &fr, &hid);
-	if ((*c = inl_copy_of(s, fr, m)) < 0)
-		return -ENOENT;
-	for (; *c >= 0 && i < INL_DEPTH; i++, *c = (*m)->copies[*c].parent)
-		if ((*m)->copies[*c].entry == addr && --k == 0)
-			break;
-	if (*c < 0 || i >= INL_DEPTH)
-		return -ENOENT;
-	*depth = i;
+	for (at = inl_copy_of(s, fr, m); at >= 0 && at != *c && i < INL_DEPTH; i++)
+		at = (*m)->copies[at].parent;
+	*depth = at == *c ? i : -1;
 	return 0;
 }
 
@@ -675,7 +735,7 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 			return 0;
 	}
 	n = hs_src_inline_frames(s, addr, in, INL_DEPTH);
-	if (n <= i)
+	if (i < 0 || n <= i)
 		return -ENOENT;
 	/* calls/ files it by its break name; the frame name is gdb's bt's */
 	*name = src_name_local(in[i].function) || src_name_unparsed(in[i].function) ?

@@ -104,6 +104,8 @@ uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint6
 	uint64_t to;
 	size_t len;
 
+	if (callee & TREE_STUB_STOP)
+		return callee & ~TREE_STUB_STOP; /* the stub itself */
 	if (hs_src_lookup(s, callee, &loc) == 0 && loc.function && loc.func_start == callee &&
 	    ((len = strlen(loc.function)) < 4 || strcmp(loc.function + len - 4, "@plt")))
 		return callee; /* a function's own entry */
@@ -156,15 +158,19 @@ static int name_push(struct call_name **v, size_t *n, size_t *cap, const char *n
 }
 
 /* ... by its name as gdb shows it ("operator new(unsigned long)@plt";
- * gdb's `break _Znwm@plt` is not looked up: plt.c keeps no mangled name) */
+ * gdb's `break _Znwm@plt` is not looked up: plt.c keeps no mangled name).
+ * 1: a C++ function's stub (a parameter list in its name), 0: none or
+ * another stub, -errno. */
 static int collect_stub(struct callee_scan *c, uint64_t callee, uint64_t calls)
 {
 	struct hs_src_loc loc;
+	int err;
 
 	if (hs_src_lookup(c->src, callee, &loc) || loc.func_start != callee ||
 	    !stub_name(loc.function))
 		return 0;
-	return name_push(&c->stubs, &c->n_stubs, &c->cap_stubs, loc.function, callee, calls);
+	err = name_push(&c->stubs, &c->n_stubs, &c->cap_stubs, loc.function, callee, calls);
+	return err < 0 ? err : strchr(loc.function, '(') != NULL;
 }
 
 static int left_untailed(void *ctx, const struct hs_db_call *c)
@@ -217,6 +223,11 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 		return hop;
 	else
 		callee_name(c->src, tree_src_reached(c->img, c->src, callee), name, sizeof(name));
+	/* a C++ function's stub whose function is known: gdb's `break` on
+	 * the function's name stops in the stub too (TREE_STUB_STOP) */
+	if (hop == 1 && tree_src_reached(c->img, c->src, callee) != callee &&
+	    (hop = name_push(&c->v, &c->n, &c->cap, name, callee | TREE_STUB_STOP, calls)))
+		return hop;
 	return name_push(&c->v, &c->n, &c->cap, name, callee, calls);
 }
 
@@ -373,7 +384,7 @@ static int reach_table(const struct hs_db_image *img, struct hs_src *s,
 		return -ENOMEM;
 	for (size_t i = 0; i < w; i++)
 		for (size_t j = 0; j < v[i].n_callees; j++)
-			if (!HS_DB_INLINE_K(v[i].callees[j]))
+			if (!HS_DB_INLINE_K(v[i].callees[j]) && !(v[i].callees[j] & TREE_STUB_STOP))
 				(*out)[k++] = (struct call_entry){
 					tree_src_reached(img, s, v[i].callees[j]), i };
 	qsort(*out, k, sizeof(**out), entry_cmp);
@@ -559,7 +570,7 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 		a.own = (*v)[i].name;
 		for (size_t j = 0; j < (*v)[i].n_callees && !err; j++) {
 			a.callee = (*v)[i].callees[j];
-			if (!HS_DB_INLINE_K(a.callee))
+			if (!HS_DB_INLINE_K(a.callee) && !(a.callee & TREE_STUB_STOP))
 				err = hs_src_function_names(s, tree_src_reached(img, s, a.callee),
 							    alias_collect, &a);
 		}
@@ -1024,7 +1035,8 @@ static int build_entries(struct hs_tree *tree, const struct hs_tree_node *n,
 	 * `break` also stops there (n_own) */
 	for (size_t i = 0; i < si->n_names; i++)
 		for (size_t j = 0; j < si->names[i].n_own; j++)
-			if (!HS_DB_INLINE_K(si->names[i].callees[j])) /* no function's entry */
+			if (!HS_DB_INLINE_K(si->names[i].callees[j]) && /* no function's entry */
+			    !(si->names[i].callees[j] & TREE_STUB_STOP))
 				si->entries[k++] = (struct call_entry){
 					tree_src_reached(img, s, si->names[i].callees[j]), i };
 	qsort(si->entries, k, sizeof(*si->entries), entry_cmp);
@@ -1175,8 +1187,8 @@ static bool callee_in_file(const struct hs_db_image *img, struct hs_src *s, uint
 	size_t n = strlen(file), m;
 	int r;
 
-	if (HS_DB_INLINE_K(callee))
-		return false;
+	if (HS_DB_INLINE_K(callee) || (callee & TREE_STUB_STOP))
+		return false; /* (a stub has no file) */
 	pc = tree_src_reached(img, s, callee);
 	if ((r = hs_src_function_in_file(s, pc, file)) != -ENODATA)
 		return r > 0;

@@ -335,5 +335,12 @@ uint64_t tree_src_calls_from(struct hs_src *s, uint64_t callee, uint64_t main_t)
 /* The function a call to callee reaches: callee itself, or where the PLT
  * stub at callee leads (hs_db_stub_target); tree_src_calls.c. */
 uint64_t tree_src_reached(const struct hs_db_image *img, struct hs_src *s, uint64_t callee);
+/* A callee key of calls/<name> (with a PLT stub's address): the stub's own
+ * stops.  gdb's C++ linespec matcher leaves out the parameter list, so
+ * `break ns::work` also stops in the stub "ns::work(int)@plt" (and then in
+ * the function: two hits per call); a C name (malloc@plt) is no match.
+ * The stub's calls are listed under the function's names once more, with
+ * the stub's name as their signature.  tree_src_reached gives the stub. */
+#define TREE_STUB_STOP (UINT64_C(1) << 55)
 
 #endif

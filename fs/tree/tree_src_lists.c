@@ -37,6 +37,7 @@ static int grow(struct list_slot *l, size_t item)
 struct call_fill {
 	struct list_slot *l;
 	uint64_t t0;            /* tree_src_calls_from's */
+	uint64_t mark;          /* TREE_STUB_STOP on a stub's own stops */
 };
 
 static int add_call(void *ctx, const struct hs_db_call *c)
@@ -48,7 +49,8 @@ static int add_call(void *ctx, const struct hs_db_call *c)
 		return 0;
 	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
 		return -ENOMEM;
-	l->calls[l->n++] = *c;
+	l->calls[l->n] = *c;
+	l->calls[l->n++].callee |= f->mark;
 	return 0;
 }
 
@@ -66,7 +68,10 @@ static int call_t_cmp(const void *a, const void *b)
 {
 	const struct hs_db_call *x = a, *y = b;
 
-	return x->t_call < y->t_call ? -1 : x->t_call > y->t_call;
+	if (x->t_call != y->t_call)
+		return x->t_call < y->t_call ? -1 : 1;
+	/* a call through a stub stops in the stub first (TREE_STUB_STOP) */
+	return (int)!(x->callee & TREE_STUB_STOP) - (int)!(y->callee & TREE_STUB_STOP);
 }
 
 static int sig_cmp(const void *a, const void *b)
@@ -81,8 +86,14 @@ static int sig_cmp(const void *a, const void *b)
 void tree_src_callee_sig(const struct hs_db_image *img, struct hs_src *s, uint64_t callee,
 			 char *buf, size_t cap)
 {
+	struct hs_src_loc loc;
 	uint64_t entry;
 
+	if ((callee & TREE_STUB_STOP) &&
+	    hs_src_lookup(s, tree_src_reached(img, s, callee), &loc) == 0 && loc.function) {
+		snprintf(buf, cap, "%s", loc.function); /* the stub's: "f(int)@plt" */
+		return;
+	}
 	if (HS_DB_INLINE_K(callee)) {
 		if (hs_src_inline_entry_signature(s, HS_DB_INLINE_PC(callee),
 						  HS_DB_INLINE_K(callee), buf, cap) == 0)
@@ -267,12 +278,14 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	if (!(had = calloc(cn->n_callees + 1, sizeof(*had))))
 		return -ENOMEM;
 	for (size_t i = 0; i < cn->n_callees; i++) {
-		struct call_fill f = { l, tree_src_calls_from(s, cn->callees[i], main_t) };
+		uint64_t callee = cn->callees[i];
+		struct call_fill f = { l, tree_src_calls_from(s, callee, main_t),
+				       callee & TREE_STUB_STOP };
 		size_t n0 = l->n;
 
-		if (!picked(img, s, n, i, cn->callees[i]))
+		if (!picked(img, s, n, i, callee))
 			continue; /* one overload of the name (tree_calls_lookup) */
-		err = hs_db_calls_to(img, cn->callees[i], add_call, &f);
+		err = hs_db_calls_to(img, callee & ~TREE_STUB_STOP, add_call, &f);
 		if (err < 0)
 			goto out;
 		had[i] = l->n > n0;

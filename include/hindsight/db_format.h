@@ -222,10 +222,11 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * copies holding the pc from DWARF): flag HS_DB_CALL_INLINE, callee
  * HS_DB_INLINE_KEY(pc, k): the k-th copy (1: innermost) whose entry is pc
  * (where gdb 13's `break f` stops in a copy of f: the start of its first
- * range), call_site pc.  t_call is the t at which the entry instruction
- * runs (each time, as gdb's breakpoint hits); t_ret the t of the first
- * instruction outside the copy at the same frame depth (or after the
- * return of the frame holding it; no later than that frame's end, with
+ * range, or past the prologue of the function whose entry it starts at:
+ * hs_src_inline_entries), call_site pc.  t_call is the t at which the
+ * entry instruction runs (each time, as gdb's breakpoint hits); t_ret the
+ * t of the first instruction outside the copy at the same frame depth (or
+ * after the return of the frame holding it; no later than that frame's end, with
  * its HS_DB_CALL_UNWOUND or HS_DB_CALL_TAIL); depth the thread's open
  * calls at t_call.  A database built before inline entries were indexed
  * (same version) simply has none. */

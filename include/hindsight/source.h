@@ -230,7 +230,10 @@ bool hs_src_inline_in_function(struct hs_src *s, uint64_t addr);
 bool hs_src_inline_holds(struct hs_src *s, uint64_t frame, uint64_t addr);
 
 /* The entries of inlined copies, where gdb 13's `break f` stops in each
- * copy of f: the start of the copy's first range.  hs_src_inline_entries
+ * copy of f: the start of the copy's first range, but for a copy that
+ * starts at the entry of the function holding it (clang -O2), that
+ * function's breakpoint address past its prologue (skip_prologue_sal),
+ * after the copies that start there themselves.  hs_src_inline_entries
  * gives the copies entered at addr, innermost first (several when nested
  * copies start together), as frame ids of hs_src_line_info's inline_frame
  * kind, into out[max]; returns how many (0: none).  Lock-free once addr's

@@ -92,6 +92,52 @@ expect_status 404 "/api/calls?name=score&image=7"
 check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 
+# inlined copies that start at their function's entry (clang++ -O2): gdb's
+# `break level2` stops past the prologue, in the innermost block there
+# (main's: Guard::~Guard, this=<optimized out>; work's: level2 itself, as
+# the copies inside it start there), and so do the rows' t_stop and args
+if command -v clang++ >/dev/null; then
+	mkdir -p "$T/bin"
+	clang++ -g -O2 -o "$T/bin/inlc_prologue_clang" "$ROOT/tests/programs/inlc_prologue_o2.cc" ||
+		fail "clang++ inlc_prologue_o2.cc"
+	check "$T/bin/inlc_prologue_clang" level2=Guard::~Guard,level2
+fi
+
+# a C++ library's function called through the PLT: gdb's `break ns::work`
+# (set at main) stops in the stub "ns::work(int)@plt ()" (no arguments),
+# then in the function; the rows in pages of 3 (a page ends between a pair)
+g++ -g -O0 -fPIC -shared -o "$T/bin/libnmplt.so" "$ROOT/tests/programs/nm_plt/lib.cc" ||
+	fail "g++ -shared nm_plt/lib.cc"
+g++ -g -O0 -o "$T/bin/nm_plt" "$ROOT/tests/programs/nm_plt/main.cc" -L"$T/bin" -lnmplt \
+	-Wl,-rpath,"$T/bin" || fail "g++ nm_plt/main.cc"
+{
+	printf '%s\n' "set pagination off" "set width 0" "break main" run "break ns::work" \
+		"commands 2" "bt 1" end
+	for _ in $(seq 10); do echo continue; done
+} >"$T/plt.cmds"
+timeout -k 5 60 gdb -nx -batch -x "$T/plt.cmds" "$T/bin/nm_plt" </dev/null >"$T/plt.gdb" 2>&1
+sed -n -E 's/^#0  (0x[0-9a-f]+ in )?(.*) \((.*)\)( at .*)?$/\2|\3/p' "$T/plt.gdb" >"$T/plt.want"
+record_ok "$T/nm_plt" "$T/bin/nm_plt"
+build_ok "$T/nm_plt"
+serve_start nm_plt "$T/nm_plt"
+for off in 0 3 6; do
+	curl -s "$BASE/api/calls?name=ns::work&offset=$off&count=3"
+	echo
+done | "$PY" -c '
+import json, sys
+for page in sys.stdin:
+    for r in json.loads(page)["rows"]:
+        sig = r["signature"] or ""
+        if sig.endswith("@plt"):
+            ok = r["args"] is None and r["t_stop"] == r["t_call"] + 1
+            print("%s|%s" % (sig, "" if ok else "args %s t_stop %s" % (r["args"], r["t_stop"])))
+        else:
+            print("ns::work|%s" % r["frame_args"])
+' >"$T/plt.got"
+[ -s "$T/plt.want" ] && cmp -s "$T/plt.want" "$T/plt.got" ||
+	fail "/api/calls?name=ns::work: $(diff "$T/plt.want" "$T/plt.got" | head -n 4 | tr '\n' ' ')"
+summary="$summary nm_plt: $(wc -l <"$T/plt.want") stops (stubs and functions);"
+
 # every run of a line, with gdb's `info locals` at each hit
 SRC=$ROOT/tests/programs/find_args.c
 LINE=$(grep -n 'note(s);' "$SRC" | cut -d: -f1)

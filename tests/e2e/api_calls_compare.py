@@ -10,7 +10,8 @@ script's `continue`s).  For each FUNC (in call order, all of them from
 gdb's breakpoints), the k-th call's frame arguments, each argument's value
 and the value returned must equal the k-th row of /api/calls?name=FUNC
 (read in pages of 3, so paging is exercised).  FUNC=FRAME: gdb's frame
-line names FUNC FRAME (libc's printf is "__printf").  Addresses differ between a
+line names FUNC FRAME (libc's printf is "__printf"; FRAME,FRAME...: any
+of them, as where a copy entered past a prologue shows the innermost block).  Addresses differ between a
 native run and a recorded one (Valgrind's layout), so every 0x... number
 is compared as "0xX"; gdb's "x=x@entry=5" (an -O2 parameter whose entry
 value is known too) is compared as "x=5".  Prints a summary; exits 1 on
@@ -48,7 +49,7 @@ def parse_gdb(path, funcs, frames):
             name, args = frame_of(line)
             # gdb names some frames by signature: "C::f[abi:cxx11](int) const"
             name = re.sub(r"\(.*\)(?: const)?$", "", name)
-            want = [f for f in funcs if frames[f] == name or name.endswith("::" + f)]
+            want = [f for f in funcs if name in frames[f].split(",") or name.endswith("::" + f)]
             cur = {"args": args, "info": [], "ret": None} if want else None
             if cur is not None:
                 calls[want[0]].append(cur)

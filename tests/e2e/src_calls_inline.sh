@@ -8,8 +8,10 @@
 # (copies left by a longjmp from a function they call), a function
 # inlined into a copy of itself at the same pc (one hit), C++ at -O2
 # (in-class methods, a function template, lambdas, a copy left by an
-# exception).  And a program whose copies stay open across a build's
-# shard boundaries (inlc_shards_o2): calls/ must not depend on --shards.
+# exception), clang++ -O2 copies that start at their function's entry
+# (gdb's `break f` stops past its prologue: symtab.c skip_prologue_sal).
+# And a program whose copies stay open across a build's shard boundaries
+# (inlc_shards_o2): calls/ must not depend on --shards.
 #
 # Oracle: tests/e2e/src_calls_inline.py runs each program natively under
 # gdb with `break f` for each f and, at each hit, keeps whether frame #0
@@ -28,19 +30,22 @@ command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 summary=""
 
 # check PROG FUNCS...: gdb's breakpoints against calls/ of the recording
+# (BIN=path SRC=source: a program built here, not by the Makefile)
 check()
 {
-	local prog=$1 src rc
+	local prog=$1 src=${SRC:-} bin=${BIN:-$PROGS/$1} rc
 	shift
-	require_built "$prog"
-	src=$(ls "$ROOT/tests/programs/$prog".c* | head -n 1)
-	src=$(basename "$src")
-	ORACLE_PROG=$PROGS/$prog ORACLE_OUT=$T/$prog.json ORACLE_FUNCS="$*" ORACLE_SRC=$src \
+	if [ -z "${BIN:-}" ]; then
+		require_built "$prog"
+		src=$(ls "$ROOT/tests/programs/$prog".c* | head -n 1)
+		src=$(basename "$src")
+	fi
+	ORACLE_PROG=$bin ORACLE_OUT=$T/$prog.json ORACLE_FUNCS="$*" ORACLE_SRC=$src \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ROOT/tests/e2e/src_calls_inline.py" \
 		</dev/null >"$T/$prog.gdb" 2>&1
 	[ -s "$T/$prog.json" ] ||
 		fail "$prog: gdb oracle: $(grep -i 'error\|Traceback' "$T/$prog.gdb" | head -n 2 | tr '\n' ' ')"
-	record_ok "$T/$prog.trace" "$PROGS/$prog"
+	record_ok "$T/$prog.trace" "$bin"
 	build_ok "$T/$prog.trace"
 	mount_tree "$T/$prog.trace" "$T/$prog.mnt"
 	ORACLE_SRC=$src "$PY" "$ROOT/tests/e2e/src_calls_inline.py" compare "$T/$prog.json" \
@@ -57,6 +62,19 @@ check inlc_multi_o2 scale twice around rec leaf tailw viatail ext
 check inlc_nonlocal guarded count_down bail first
 check inlc_cpp_o2 Box::area Box::grow 'clampv<int>' twice guarded risky 'operator()' Box::each
 check inlc_selfnest_o2 leaf rec
+# copies that start at the entry of the function holding them (clang++
+# -O2: main's first statement): gdb's `break f` stops past that
+# function's prologue, in the innermost block there, nothing hidden; g++
+# -O2 trusts the entry (no prologue skipped)
+check inlc_prologue_o2 level2 level3 'Guard::~Guard' work
+if command -v clang++ >/dev/null; then
+	clang++ -g -O2 -o "$T/inlc_prologue_clang" "$ROOT/tests/programs/inlc_prologue_o2.cc" ||
+		fail "clang++ inlc_prologue_o2.cc"
+	BIN=$T/inlc_prologue_clang SRC=inlc_prologue_o2.cc check inlc_prologue_clang \
+		level2 level3 'Guard::~Guard' work
+	grep -q ', [1-9][0-9]* past a prologue$' "$T/inlc_prologue_clang.cmp" ||
+		fail "inlc_prologue_clang: no copy entered past a prologue: $(tail -n 1 "$T/inlc_prologue_clang.cmp")"
+fi
 
 # a copy left by longjmp and one left by an exception end where the
 # unwinding lands, marked so; a copy left by a tail call, at the jump

@@ -15,6 +15,11 @@
 #   - nm_tailnext: a tail jump to the very next instruction (a_fn ends in
 #     `jmp b_fn`, b_fn laid out right after it) is a call of b_fn, as
 #     gdb's `break b_fn` stops there;
+#   - nm_plt: a C++ function called through a PLT stub (a library's
+#     ns::work, libstdc++'s operator new): gdb's `break ns::work` stops in
+#     the stub ns::work(int)@plt too (its C++ matcher ignores parameters),
+#     so calls/ns::work lists each call twice, the stub's row first with
+#     signature "ns::work(int)@plt"; C's c_add, malloc: no stub's stop;
 #   - nm_thunk (-O0 and -O2): C++ thunks are hops of the call, as PLT
 #     stubs are: calls/D::fb counts gdb's `break D::fb` hits, and no thunk
 #     is listed in calls/;
@@ -85,6 +90,21 @@ calls_oracle tailnext "$PROGS/nm_tailnext" "$SRC/nm_tailnext.c" b_fn a_fn
 "$HS" cat "$T/tailnext.trace" calls/a_fn | grep -q ' tail$' ||
 	fail "calls/a_fn: no call left by the tail jump: $("$HS" cat "$T/tailnext.trace" calls/a_fn | tr '\n' ' ')"
 
+# C++ functions called through PLT stubs (a library's ns::work overloads,
+# libstdc++'s): gdb's `break ns::work` stops in the stub ns::work(int)@plt
+# and then in the function, two hits a call; a C function's stub (c_add,
+# malloc) is no stop
+g++ -g -O0 -fPIC -shared -o "$T/libnmplt.so" "$SRC/nm_plt/lib.cc" || fail "g++ -shared nm_plt/lib.cc"
+g++ -g -O0 -o "$T/nm_plt" "$SRC/nm_plt/main.cc" -L"$T" -lnmplt -Wl,-rpath,"$T" ||
+	fail "g++ nm_plt/main.cc"
+LIBFUNCS="operator new|operator delete|std::__throw_length_error|malloc" ORACLE_FUNCS_SEP="|" \
+	calls_oracle plt "$T/nm_plt" "$SRC/nm_plt/main.cc" "ns::work|c_add"
+LIBFUNCS=""
+for f in 'ns::work' 'operator new'; do
+	"$HS" cat "$T/plt.trace" "calls/$f" | grep -q '@plt$' ||
+		fail "calls/$f: no stub's stop: $("$HS" cat "$T/plt.trace" "calls/$f" | head -n 2 | tr '\n' ' ')"
+done
+! "$HS" cat "$T/plt.trace" calls/c_add | grep -q '@plt' || fail "calls/c_add lists its stub"
 calls_oracle thunk_O0 "$PROGS/nm_thunk" "$SRC/nm_thunk.cc" D::fb D::fv D::fa via_b
 g++ -g -O2 -o "$T/nm_thunk_o2" "$SRC/nm_thunk.cc" || fail "g++ -O2 nm_thunk.cc"
 # -O2: D::fb and D::fv run as inlined copies (in via_b, via_v and the
