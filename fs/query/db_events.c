@@ -48,6 +48,9 @@ struct events_scan {
 	uint64_t kinds;
 	hs_db_event_fn cb;
 	void *ctx;
+	uint64_t sig_t;         /* the last SIGNAL record's t and thread */
+	uint32_t sig_tid;
+	bool have_sig;
 };
 
 static int event_rec(void *arg, const uint8_t *rec)
@@ -58,8 +61,22 @@ static int event_rec(void *arg, const uint8_t *rec)
 		.len = hs_le32(rec + 16), .payload = rec + HS_DB_EVENT_HDR,
 	};
 
-	if (ev.tag == HS_EV_SYSCALL_EXIT && ev.len >= 4)
+	/* Records about another thread than the one running carry it first:
+	 * a syscall's result, and a signal delivered to a thread that does
+	 * not block it by the thread that polled it (a process-directed
+	 * signal), with its frame and register writes.  They are that
+	 * thread's events, as strace files them. */
+	if ((ev.tag == HS_EV_SYSCALL_EXIT || ev.tag == HS_EV_SIGNAL ||
+	     ev.tag == HS_EV_SIGRETURN || ev.tag == HS_EV_REG_WRITE) && ev.len >= 4)
 		ev.tid = hs_le32(ev.payload);
+	if (ev.tag == HS_EV_SIGNAL) {
+		es->sig_t = ev.t;
+		es->sig_tid = ev.tid;
+		es->have_sig = true;
+	} else if (ev.tag == HS_EV_MEM && ev.len >= 16 && es->have_sig && es->sig_t == ev.t &&
+		   hs_le32(ev.payload + 8) == HS_MEM_SIGNAL) {
+		ev.tid = es->sig_tid; /* the signal frame written for it */
+	}
 	if (es->kinds && (ev.tag >= 64 || !(es->kinds & HS_DB_KIND_BIT(ev.tag))))
 		return 0;
 	return es->cb(es->ctx, &ev);
@@ -68,7 +85,7 @@ static int event_rec(void *arg, const uint8_t *rec)
 int hs_db_events(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, uint64_t kinds,
 		 hs_db_event_fn cb, void *ctx)
 {
-	struct events_scan es = { kinds, cb, ctx };
+	struct events_scan es = { .kinds = kinds, .cb = cb, .ctx = ctx };
 
 	return scan_range(cimg, HS_DB_EVENTS, t0, t1, event_rec, &es);
 }

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 PROGRAMS="sig_strace signal sighandler crash_null crash_fpe crash_ill crash_bus crash_rofault abort sig_trap"
 # shellcheck disable=SC2086
-require_built $PROGRAMS
+require_built $PROGRAMS sig_otherthread
 command -v strace >/dev/null || fail "strace is not installed"
 
 # mask PID: stdin's signal details with pids, addresses and times masked
@@ -98,4 +98,15 @@ grep -qxF 'SIGTRAP {si_signo=SIGTRAP, si_code=SI_KERNEL, si_addr=NULL}' "$T/sig_
 	fail "sig_trap: strace says $(cat "$T/sig_trap.want")"
 grep -qxF 'SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x8} altstack' "$T/sig_strace.sig" ||
 	fail "sig_strace: no SIGSEGV at 0x8 on the alternate stack: $(tail -n 1 "$T/sig_strace.sig")"
-pass "$total signals as strace prints them"
+# a process-directed signal that main blocks goes to the second thread:
+# its signal, frame and return are that thread's events (strace -f files
+# them under it), not the thread that happened to run when it came
+record_ok "$T/oth" "$PROGS/sig_otherthread"
+"$HS" build "$T/oth" >/dev/null 2>"$T/oth.build.err" || fail "sig_otherthread: build: $(tail -n 2 "$T/oth.build.err")"
+"$HS" cat "$T/oth" events >"$T/oth.events" || fail "sig_otherthread: cat events"
+htid=$(sed -n 's/^handler in tid //p' "$T/oth.out")
+[ -n "$htid" ] || fail "sig_otherthread printed no handler tid: $(cat "$T/oth.out")"
+got=$(awk '/ signal SIGUSR1 | source=signal$| sigreturn SIGUSR1$/ { print $2 }' "$T/oth.events" | sort -u | tr '\n' ' ')
+[ "$got" = "$htid " ] ||
+	fail "sig_otherthread: SIGUSR1's events are filed under tid(s) $got, the handler ran in $htid"
+pass "$total signals as strace prints them; a process-directed signal under the thread that took it"
