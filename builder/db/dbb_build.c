@@ -197,6 +197,23 @@ out:
 	return id ? id : 1;
 }
 
+/* How many image folders ("<pid>.<n>") TRACE/procs has, recorded or not. */
+static size_t image_dirs(const char *trace)
+{
+	char *procs = dbb_path(trace, "procs");
+	DIR *d = procs ? opendir(procs) : NULL;
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && strchr(e->d_name, '.'))
+			n++;
+	if (d)
+		closedir(d);
+	free(procs);
+	return n;
+}
+
 /* Opens every image; with load_code, also code.hst (not needed to merge). */
 static int images_open(struct build *b, bool load_code)
 {
@@ -211,8 +228,15 @@ static int images_open(struct build *b, bool load_code)
 		return ret;
 	}
 	if (n == 0) {
-		dbb_err_set(b->err, "%s/procs: no recorded process image (is this a trace "
-			    "folder?)", b->trace);
+		size_t dirs = image_dirs(b->trace);
+
+		if (dirs)
+			dbb_err_set(b->err, "%s/procs: none of its %zu image folder%s holds a "
+				    "recorded stream (stream.hst empty or missing: see hindsight "
+				    "verify)", b->trace, dirs, dirs == 1 ? "" : "s");
+		else
+			dbb_err_set(b->err, "%s/procs: no recorded process image (is this a "
+				    "trace folder?)", b->trace);
 		hs_trace_procs_free(procs, n);
 		return -ENOENT;
 	}

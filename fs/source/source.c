@@ -120,6 +120,7 @@ void hs_src_free(struct hs_src *s)
 	free(s->files);
 	free(s->file_hash);
 	free(s->cu_valid);
+	free(s->block_memo);
 	for (i = 0; s->source_dirs && i < s->n_source_dirs; i++)
 		free(s->source_dirs[i]);
 	free(s->source_dirs);
@@ -1789,10 +1790,13 @@ static bool lexical_has_symbols(Dwarf_Die *d)
 	return false;
 }
 
+#define BLOCK_MEMO_SLOTS (1u << 16)
+
 uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 {
 	const struct src_mod *m;
 	Dwarf_Die *cu, *scopes = NULL;
+	struct src_block_memo *slot = NULL;
 	Dwarf_Addr bias;
 	uint64_t id = 0;
 	int n = 0;
@@ -1800,11 +1804,23 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !m->dm || !m->dw)
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
+	if (!s->block_memo)
+		s->block_memo = calloc(BLOCK_MEMO_SLOTS, sizeof(*s->block_memo));
+	if (s->block_memo) { /* (without it: computed every time) */
+		slot = &s->block_memo[(addr * 0x9e3779b97f4a7c15ull) >> 48];
+		if (slot->addr1 == addr + 1) {
+			id = slot->id;
+			pthread_mutex_unlock(&s->dw_lock);
+			return id;
+		}
+	}
 	if ((cu = src_cu_at(m, addr, &bias)))
 		n = dwarf_getscopes(cu, addr - bias, &scopes);
 	for (int i = 0; i < n && !id; i++)
 		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))
 			id = dwarf_dieoffset(&scopes[i]) + 1;
+	if (slot)
+		*slot = (struct src_block_memo){ addr + 1, id };
 	pthread_mutex_unlock(&s->dw_lock);
 	free(scopes);
 	return id;

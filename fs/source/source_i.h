@@ -143,6 +143,11 @@ struct hs_src {
 	struct src_names *cx_names;
 	bool cx_names_done;
 
+	/* hs_src_block_at's answers by address (direct-mapped, addr + 1: 0
+	 * empty), under dw_lock: the builder asks for the same rows' blocks
+	 * again and again, and each answer walks a CU (dwarf_getscopes) */
+	struct src_block_memo { uint64_t addr1, id; } *block_memo;
+
 	/* hs_src_locations_valid's answers by CU (DIE offset), under dw_lock */
 	struct src_cu_valid { const struct src_mod *m; uint64_t cu; bool valid; } *cu_valid;
 	size_t n_cu_valid, cap_cu_valid;

@@ -6,6 +6,14 @@ require_built small
 
 record_ok "$T/s" "$PROGS/small"
 
+# a recording whose only image has an empty stream: the build names that
+cp -r "$T/s" "$T/empty" && rm -rf "$T/empty/db"
+for f in "$T"/empty/procs/*/stream.hst; do : >"$f"; done
+"$HS" build "$T/empty" >"$T/e.out" 2>"$T/e.err"
+[ $? = 1 ] || fail "build of a recording with an empty stream did not exit 1"
+grep -q "procs: none of its 1 image folder holds a recorded stream (stream.hst empty" "$T/e.err" ||
+	fail "build with an empty stream.hst: $(grep -v '^builder:' "$T/e.err")"
+
 # usage RC ARGS...: build must exit RC with a message on stderr.
 usage()
 {
