@@ -15,6 +15,9 @@
 #         picks the string functions Valgrind's CPU gets, or LD_BIND_NOW=1
 #         where `record full` must not meet the lazy resolver)
 #       ORACLE_FROM=file:line (reverse-step only)
+#       ORACLE_BREAK=LOCATION (step, next: the chain starts where `break
+#         LOCATION`, set at main, first stops instead of at main; the
+#         breakpoints are deleted there)
 #     runs PROG natively (stdout to /dev/null) from `break main` and prints
 #     "MAIN-OFF 0x<off>", where `break main` stopped from main's entry.
 #     step, next: repeats CMD until main returns (frame
@@ -80,6 +83,10 @@ def gdb_oracle():
                 break
     else:
         signal = [False]
+        if os.environ.get("ORACLE_BREAK"):
+            gdb.execute("break " + os.environ["ORACLE_BREAK"], to_string=True)
+            gdb.execute("continue", to_string=True)
+            gdb.execute("delete", to_string=True)
 
         def on_stop(ev):
             signal[0] = isinstance(ev, gdb.SignalEvent)
@@ -93,7 +100,8 @@ def gdb_oracle():
             if not signal[0]:
                 print_stop(f)
             gdb.execute(cmd, to_string=True)
-    gdb.execute("kill", to_string=True)
+    if gdb.selected_inferior().pid:
+        gdb.execute("kill", to_string=True)
 
 
 def moment(mnt, path):

@@ -489,13 +489,17 @@ static int line_in_frame(struct hs_db_image *img, uint64_t t, uint32_t tid, uint
 }
 
 /* Whether gdb's next stops where t's frame (depth open calls) was left at
- * `to`: a tail jump out of it (HS_DB_CALL_TAIL) is no return, and gdb's
- * `next` sees a frame whose caller is not the one stepped ("stepped into
- * subroutine" is not true), so it stops at the jump's target when that has
- * no line (infrun.c: "no line number info"): a PLT stub, a function
- * without debug info.  1 yes, 0 no (a target with lines: its line start
- * at `to`, if any, is the stop), -errno. */
-static int tail_left(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
+ * `to`, where the code has no line info (f->stops; infrun.c: "no line
+ * number info").  A tail jump out of it (HS_DB_CALL_TAIL) is no return,
+ * and gdb's `next` sees a frame whose caller is not the one stepped
+ * ("stepped into subroutine" is not true): it stops at the jump's target
+ * (a PLT stub, a function without debug info).  A return (no longjmp or
+ * exception left it) into such code (a signal handler's interrupted code
+ * in a static libc, a callback's caller in a library without -g) is a
+ * stop too, "0x... in f ()": stepped back out into a function with no
+ * line number.  1 yes, 0 no (code with lines: its line start at `to`, if
+ * any, is the stop, else gdb goes on in the caller), -errno. */
+static int left_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
 		     uint64_t to, const struct hs_db_step_filter *f)
 {
 	struct hs_db_regs *r;
@@ -506,7 +510,7 @@ static int tail_left(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 		return 0;
 	if ((err = call_at_depth(img, t, tid, depth - 1, &c)))
 		return err == -ENOENT ? 0 : err;
-	if (!(c.flags & HS_DB_CALL_TAIL) || (c.flags & HS_DB_CALL_UNWOUND))
+	if ((c.flags & HS_DB_CALL_UNWOUND) || (!(c.flags & HS_DB_CALL_TAIL) && c.t_ret != to))
 		return 0;
 	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
 	if (!r)
@@ -536,12 +540,15 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
 		return err;
 	for (;;) {
-		if ((err = step_next(img, tid, bound, false, true, depth, &s)))
+		err = step_next(img, tid, bound, false, true, depth, &s);
+		if (err == -ENOENT && to != UINT64_MAX)
+			s.t = UINT64_MAX; /* none: the frame's return may be a stop */
+		else if (err)
 			return err;
 		if (s.t >= to) {
 			if (s.t == to)
 				break;
-			if ((r = tail_left(img, t, tid, depth, to, f)) != 0) {
+			if ((r = left_stop(img, t, tid, depth, to, f)) != 0) {
 				if (r < 0)
 					return r;
 				s.t = to;
@@ -643,16 +650,47 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 	return err < 0 ? err : found;
 }
 
+/* A PLT stub reaches its function in a few instructions. */
+#define STUB_HOPS_MAX 64
+
+/* Where gdb's step that followed a tail jump landing at u (thread tid)
+ * looks first: past a PLT stub there (its "dynsym resolve code", which
+ * step runs through), at the function the stub reaches; u when it is no
+ * stub, 0 when that function is not reached in a few instructions. */
+static uint64_t past_stub(struct hs_db_image *img, uint64_t u, uint32_t tid, uint64_t pc)
+{
+	struct hs_db_insn in;
+	uint64_t to;
+
+	if (hs_db_stub_target(img, pc, &to) != 0)
+		return u;
+	for (uint64_t k = u + 1; k <= u + STUB_HOPS_MAX; k++) {
+		uint32_t tk;
+
+		if (hs_db_thread_at(img, k, &tk) != 0 || tk != tid || hs_db_insn_at(img, k, &in) != 0)
+			return 0;
+		if (in.addr == to)
+			return k;
+	}
+	return 0;
+}
+
 /* Forward, *t_out the next stop found (err 0) or none (-ENOENT): the
- * moment t's frame returns instead, when t is in code with lines and the
- * frame returns first into code where gdb's step does not stop
- * (f->stops).  A frame left by longjmp, an
- * exception or a tail call did not return there. */
+ * moment t's frame returns instead, when the frame returns first into
+ * code where gdb's step does not stop (f->stops), from a line or from
+ * code without one ("Single stepping until exit from function ..., which
+ * has no line number information": gdb's step range is then the whole
+ * function) alike.  A frame left by a tail jump did not return: gdb sees
+ * a frame that is no callee of the one stepped, and stops where the jump
+ * lands (past a PLT stub) when that has no line info either (a C++
+ * thunk that clang's -O2 tail-jumps to, memcpy from a static libc's
+ * function).  A frame left by longjmp or an exception: no such stop. */
 static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
 		       const struct hs_db_step_filter *f, int err, uint64_t *t_out)
 {
 	struct hs_db_regs *r;
 	struct hs_db_call c;
+	uint64_t at;
 	bool stops;
 	int e;
 
@@ -661,22 +699,21 @@ static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t
 	if ((e = call_at_depth(img, t, tid, depth - 1, &c)))
 		return e == -ENOENT ? err : e;
 	if (c.t_ret == HS_DB_NO_RETURN || (!err && c.t_ret >= *t_out) ||
-	    (c.flags & (HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)))
+	    (c.flags & HS_DB_CALL_UNWOUND))
 		return err;
 	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
 	if (!r)
 		return -ENOMEM;
-	/* stepping from a line (from code without one there is no step) */
-	stops = hs_db_regs_at(img, t, tid, r) != 0 || !f->stops(f->ctx, r->regs.rip);
-	e = 0;
-	if (!stops) {
-		e = hs_db_regs_at(img, c.t_ret, tid, r);
-		stops = !e && f->stops(f->ctx, r->regs.rip);
-	}
+	at = c.t_ret;
+	e = hs_db_regs_at(img, at, tid, r);
+	if (!e && (c.flags & HS_DB_CALL_TAIL) &&
+	    (at = past_stub(img, at, tid, r->regs.rip)) != c.t_ret && at)
+		e = hs_db_regs_at(img, at, tid, r);
+	stops = !e && (!at || (!err && at >= *t_out) || f->stops(f->ctx, r->regs.rip));
 	free(r);
 	if (e || stops)
 		return e ? e : err;
-	*t_out = c.t_ret;
+	*t_out = at;
 	return 0;
 }
 

@@ -44,8 +44,11 @@ static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const stru
 			e = HS_DB_STEP_ENTER; /* as before this rule: the stop is the line pass's */
 			break;
 		}
-		if (!hs_src_step_stops(sc->s, r->regs.rip))
-			break; /* the jumper has no lines */
+		/* the jumper has no lines; a C++ thunk without any (clang's
+		 * "virtual thunk to X::f()") is no stop of gdb's step, which
+		 * goes on to the method (gnuv3_skip_trampoline) */
+		if (!hs_src_step_stops(sc->s, r->regs.rip) && !hs_src_thunk(sc->s, r->regs.rip))
+			break;
 		/* the frame it replaced: the innermost open at its t_call */
 		if (hs_db_backtrace(sc->img, j.t_call, j.tid, &j, 1) < 1 || j.t_call <= sc->t0) {
 			e = HS_DB_STEP_ENTER; /* the step began in that chain */
@@ -85,6 +88,28 @@ static enum hs_db_step_enter dl_enters(struct hs_tree_step_ctx *sc, const struct
 	       HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
 }
 
+/* A call made, during a step that began in code without line info, from
+ * that very frame: gdb's step range is then the whole function ("Single
+ * stepping until exit from function ..."), and a call it makes is
+ * "stepped into subroutine": entered when the function reached has line
+ * info (a library's callback), as from a line; one without is run to its
+ * return.  A call made deeper (from a function stepped over) is not. */
+static bool from_start_frame(struct hs_tree_step_ctx *sc, const struct hs_db_call *c)
+{
+	struct hs_db_call a, b;
+	int na, nb;
+	uint64_t to;
+
+	if (!sc->t0 || c->t_call < sc->t0)
+		return false;
+	na = hs_db_backtrace(sc->img, sc->t0, c->tid, &a, 1);
+	nb = hs_db_backtrace(sc->img, c->t_call, c->tid, &b, 1);
+	if (na < 0 || na != nb || (uint32_t)na != c->depth || (na > 0 && a.t_call != b.t_call))
+		return false;
+	to = tree_src_reached(sc->img, sc->s, c->callee);
+	return hs_src_step_stops(sc->s, to) && !hs_src_ifunc_resolver(sc->s, to);
+}
+
 enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 {
 	struct hs_tree_step_ctx *sc = ctx;
@@ -95,11 +120,18 @@ enum hs_db_step_enter hs_tree_step_enters(void *ctx, const struct hs_db_call *c)
 	 * (HS_DB_CALL_TAILIN too, on the signal frame) is a jump as any */
 	if ((c->flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) == HS_DB_CALL_SIGNAL)
 		return HS_DB_STEP_SKIP;
-	if (hs_src_step_stops(sc->s, c->call_site))
+	/* a C++ thunk without line rows (clang's covariant return thunk
+	 * calls the method, then adjusts what it returns) is no frame gdb's
+	 * step runs to its return: it goes on to the method
+	 * (gnuv3_skip_trampoline), and stops in the thunk when the method
+	 * returns there (no line: the step's return stop) */
+	if (hs_src_step_stops(sc->s, c->call_site) || hs_src_thunk(sc->s, c->call_site))
 		return c->flags & HS_DB_CALL_TAILIN ? tail_enters(sc, c) : HS_DB_STEP_ENTER;
 	if (hs_src_lookup(sc->s, c->call_site, &loc) == 0 && loc.module &&
 	    hs_src_dynamic_linker(loc.module->path))
 		return dl_enters(sc, c);
+	if (from_start_frame(sc, c))
+		return HS_DB_STEP_ENTER;
 	return HS_DB_STEP_SKIP_CALLER;
 }
 
@@ -477,7 +509,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		/* no copies there, or too long a walk: fs/query's answer */
 		if (err == -E2BIG) {
 			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
-							.stops = sc.s ? hs_tree_step_stops : NULL,
+							.stops = sc.s ? step_goes_on : NULL,
 							.ctx = &sc };
 
 			err = hs_db_step_line_filtered(sc.img, n->t, how,

@@ -717,12 +717,44 @@ static int sx_return(struct sx *st, uint64_t pc, const struct hs_src_line_info *
 	return 0;
 }
 
+/* A call that a step over inlined code at u - 1 (thread tid, depth open
+ * calls) makes and that gdb's step runs to its return (a function
+ * without line info outside the dynamic linker: its step-resume
+ * breakpoint at the return address;
+ * no signal gdb stops on came in between): the moment it returns, where
+ * gdb's tests go on (a return into the middle of a copy within the frame
+ * stepped is "stepping through inlined function", a stop); 0 for any
+ * other. */
+static uint64_t step_over_call(const struct hs_db_image *img, struct hs_src *s, uint64_t u,
+			       uint32_t tid, int depth)
+{
+	struct hs_src_loc loc;
+	struct hs_db_call c;
+	uint64_t sig, to;
+
+	if (hs_db_backtrace(img, u, tid, &c, 1) != depth + 1 || c.t_call != u - 1 ||
+	    c.t_ret == HS_DB_NO_RETURN || c.t_ret <= u ||
+	    (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)))
+		return 0;
+	/* the dynamic linker's code has lines gdb's step single-steps
+	 * through (fs/tree/tree_src_links.c, dl_enters): not run over here */
+	to = tree_src_reached(img, s, c.callee);
+	if (hs_src_step_stops(s, to) || hs_src_ifunc_resolver(s, to) ||
+	    (hs_src_lookup(s, to, &loc) == 0 && loc.module &&
+	     hs_src_dynamic_linker(loc.module->path)))
+		return 0;
+	sig = c.t_ret;
+	if (hs_tree_step_signal_stop(img, c.t_call, &sig) != 0 || sig != c.t_ret)
+		return 0;
+	return c.t_ret;
+}
+
 int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
 			 uint64_t *t_from)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
-	uint64_t ret = 0;
+	uint64_t ret = 0, back;
 	struct sx st;
 	uint32_t tid;
 	int depth, d, err = 0;
@@ -739,12 +771,16 @@ int tree_src_step_inline(const struct hs_db_image *img, struct hs_src *s, uint64
 	    !returns_into_copies(img, s, t, tid, r, &ret))
 		goto out;       /* the line starts answer */
 	depth = hs_db_backtrace(img, t, tid, NULL, 0);
-	for (uint64_t u = t + 1; u <= t + NX_SCAN_MAX; u++) {
+	for (uint64_t u = t + 1, k = 0; k < NX_SCAN_MAX; u++, k++) {
 		if (hs_db_regs_at(img, u, 0, r) < 0)
 			break;
 		if (r->tid != tid)
 			continue;
 		d = hs_db_backtrace(img, u, tid, NULL, 0);
+		if (d == depth + 1 && !ret && (back = step_over_call(img, s, u, tid, depth))) {
+			u = back - 1; /* on at its return */
+			continue;
+		}
 		if (u == ret && d == depth - 1 && hs_src_line_info(s, r->regs.rip, &li) == 0 &&
 		    li.line) {
 			depth = d;      /* returned into the copies' caller */

@@ -557,17 +557,20 @@ int hs_db_step_line(const struct hs_db_image *img, uint64_t t,
  * Forward, INTO also goes on past a start of the line being stepped in
  * its own frame (a call it did not enter returned into a new row of that
  * line: gdb goes on there).  Forward, when the frame INTO starts in
- * returns before the next stop into code where f->stops(ctx, rip) says
- * gdb's step does not stop (no line info: a library without it, a signal
- * handler's interrupted code in a static libc), the step stops where it
- * returns, as gdb's does ("0x... in f ()"); f->stops may be NULL (no such
- * stop).  f NULL: no call is leapt. */
+ * (from a line or from code without one) returns, or is left by a tail
+ * jump (past a PLT stub), before the next stop into code where
+ * f->stops(ctx, rip) says gdb's step does not stop (no line info: a
+ * library without it, a signal handler's interrupted code in a static
+ * libc), the step stops there, as gdb's does ("0x... in f ()"); f->stops
+ * may be NULL (no such stop).  f NULL: no call is leapt. */
 enum hs_db_step_enter {
 	HS_DB_STEP_ENTER = 0,       /* gdb's step stops inside */
 	HS_DB_STEP_SKIP = 1,        /* runs it to its return */
 	HS_DB_STEP_SKIP_CALLER = 2, /* ... and the caller has no lines */
 };
-/* OVER takes only ret_line (f NULL or ret_line NULL: the rule above):
+/* OVER takes stops (where the frame it steps in returns or tail-jumps
+ * into code where f->stops says no, gdb's next stops too) and ret_line
+ * (f NULL or ret_line NULL: the rule above):
  * where the frame `next` steps in returns before its next stop, gdb goes
  * on in the caller with the line of the row it returns into (its middle:
  * the row's line; a row start that is no statement: no line), not the

@@ -290,7 +290,11 @@ ssize_t hs_tree_read_mem_at(void *ctx, uint64_t addr, void *buf, size_t len);
  * library without debug info, and the lazy resolver, to their return,
  * callbacks and ifunc resolvers included.  A frame entered by a tail call
  * is entered when the code that jumped has line info too (gdb steps over
- * a function without line info to its return, whatever it jumps to). */
+ * a function without line info to its return, whatever it jumps to), or
+ * is a C++ thunk (clang's have no line rows: gdb goes on to the method).
+ * A step that starts in code without line info (t0) enters the calls
+ * that very frame makes into code with lines (gdb's step range is then
+ * the whole function: "stepped into subroutine"). */
 struct hs_tree_step_ctx {
 	struct hs_src *s;
 	const struct hs_db_image *img;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), and pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker).
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows.
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -39,8 +39,17 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	gcc -g -O2 -o "$B/st_sigtail" "$SRC/st_sigtail.c" &&
 	gcc -g -O0 -o "$B/st_longjmp" "$SRC/st_longjmp.c" &&
 	gcc -g -O2 -o "$B/st_longjmp_o2" "$SRC/st_longjmp.c" &&
-	gcc -g -O0 -o "$B/st_dltls" "$SRC/st_dltls.c" -pthread ||
+	gcc -g -O0 -o "$B/st_dltls" "$SRC/st_dltls.c" -pthread &&
+	gcc -g -O0 -static -o "$B/st_sigstatic" "$SRC/st_sigstatic.c" &&
+	g++ -g -O2 -o "$B/st_inlthrow" "$SRC/st_inlthrow.cc" ||
 	fail "could not compile the test programs"
+# clang gives its C++ thunks no line rows
+clang_thunk= nprog=11
+if command -v clang++ >/dev/null; then
+	clang++ -g -gdwarf-4 -O0 -o "$B/st_thunk_clang" "$SRC/st_thunk.cc" ||
+		fail "could not compile st_thunk.cc with clang++"
+	clang_thunk=st_thunk_clang:step nprog=12
+fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
 objdump -d "$B/libst_wrap.so" | grep -A4 '<st_wrap>:' | grep -q 'jmp.*<st_helper>' ||
@@ -56,13 +65,20 @@ ORACLE=$ROOT/scripts/gdb-step-oracle.py
 FMT='{fn} {base}:{line}'
 AVX512=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX
 
+# PROG:CMD@FUNC: the chains start where gdb's `break FUNC` first stops
+# (ORACLE_BREAK; in the tree: that line's first hit in lines/).
 n=0
 for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:next \
-	st_sigtail:next st_sigtail:step st_longjmp:next st_longjmp_o2:next st_dltls:step; do
-	p=${e%:*} cmd=${e#*:} f=$T/${e/:/.} steps=400
+	st_sigtail:next st_sigtail:step st_longjmp:next st_longjmp_o2:next st_dltls:step \
+	st_sigstatic:step st_sigstatic:next st_wrap:step@bump st_wrap:next@bump st_inlthrow:step \
+	$clang_thunk; do
+	p=${e%%:*} cmd=${e#*:} brk= steps=400
+	case $cmd in *@*) brk=${cmd#*@} cmd=${cmd%@*} ;; esac
+	f=$T/$p.$cmd${brk:+.$brk}
 	case $cmd in next) link=next-line ;; step) link=step-into ;; esac
 	case $e in st_sigtail:step | st_dltls:step) steps=1500 ;; esac # main's return, clone
 	ORACLE_FORMAT=$FMT ORACLE_CMD=$cmd ORACLE_STEPS=$steps ORACLE_ENV=GLIBC_TUNABLES=$AVX512 \
+		ORACLE_BREAK=$brk \
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$f.gdb" 2>&1
 	grep '^STOP ' "$f.gdb" >"$f.want"
 	k=$(wc -l <"$f.want")
@@ -91,7 +107,15 @@ for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:nex
 		build_ok "$T/$p"
 		mount_tree "$T/$p" "$T/mnt.$p"
 	fi
-	ORACLE_FORMAT=$FMT "$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main "$k" >"$f.got" || fail "$e: walking $link failed"
+	from=main
+	if [ -n "$brk" ]; then
+		# gdb's first stop "FUNC FILE:LINE": that line's first hit
+		loc=$(sed -n '1s/^STOP [^ ]* //p' "$f.want")
+		dir=$(find "$T/mnt.$p/lines" -name "${loc%:*}" | head -n 1)
+		from=$(head -n 1 "$dir/${loc##*:}" 2>/dev/null)
+		[ -n "$from" ] || fail "$e: lines/.../$loc has no hit"
+	fi
+	ORACLE_FORMAT=$FMT "$PY" "$ORACLE" chain "$T/mnt.$p" "$link" "$from" "$k" >"$f.got" || fail "$e: walking $link failed"
 	diff "$f.want" "$f.got" >"$f.diff" ||
 		fail "$e: $link differs from gdb's $cmd (< gdb, > Hindsight): $(head -n 6 "$f.diff" | tr '\n' ' ')"
 	n=$((n + k))
@@ -110,6 +134,19 @@ grep -c '^STOP sink ' "$T/st_longjmp.next.want" | grep -qx 0 &&
 
 grep -B1 '^STOP __libc_calloc ' "$T/st_dltls.step.want" | grep -q '^STOP allocate_stack ' ||
 	fail "st_dltls: gdb's step did not go from allocate_stack into calloc"
+for c in step next; do
+	grep -A2 '^STOP on_sig st_sigstatic.c:' "$T/st_sigstatic.$c.want" | grep -q '^STOP kill ?:0$' &&
+		grep -A1 '^STOP [^ ]*pthread_kill[^ ]* ?:0$' "$T/st_sigstatic.$c.want" | grep -q '^STOP raise ?:0$' ||
+		fail "st_sigstatic: gdb's $c did not stop in kill, then pthread_kill and raise"
+	grep -A1 '^STOP st_apply ?:0$' "$T/st_wrap.$c.bump.want" | grep -q "^STOP $([ $c = step ] && echo bump || echo main) " ||
+		fail "st_wrap: gdb's $c from bump did not stop in st_apply and go on as expected"
+done
+grep -A1 '^STOP level3 st_inlthrow.cc:' "$T/st_inlthrow.step.want" | grep -q '^STOP MyErr::MyErr ' ||
+	fail "st_inlthrow: gdb's step did not go from level3 into MyErr::MyErr"
+if [ -n "$clang_thunk" ]; then
+	grep -A1 '^STOP total st_thunk.cc:' "$T/st_thunk_clang.step.want" | grep -q '^STOP Box::area ' ||
+		fail "st_thunk_clang: gdb's step did not go from total through the thunk into Box::area"
+fi
 
 # the backtrace at raise@plt jumped to from the handler (the stub's second
 # run: main's raise(SIGUSR1) is the first) is gdb's bt there, frame by
@@ -134,4 +171,4 @@ line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.step.want" | sed -n '2s/^STOP __
 [ -n "$line" ] || fail "st_tail: gdb's step did not go from qsort to __qsort_r"
 dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -prune | head -n 1)
 [ -n "$dir" ] && [ -f "$dir/$line" ] || fail "st_tail: lines/.../msort.c/$line does not exist"
-pass "$n stops as gdb's step and next (9 programs), the backtrace at raise@plt, lines/ has msort.c:$line"
+pass "$n stops as gdb's step and next ($nprog programs), the backtrace at raise@plt, lines/ has msort.c:$line"
