@@ -29,6 +29,10 @@ struct src_row {
 	uint8_t prologue;
 	uint8_t prologue_end; /* DWARF's flag (clang sets it; gcc 12 does not) */
 	uint8_t more;         /* m->more holds other statement rows of addr */
+	/* a row of line 0 that ends no sequence: gdb 13 ignores it
+	 * (dwarf2/read.c, record_line: `!end_sequence && m_line == 0`), so
+	 * its code is the previous row's line; only rows_dedup sees it */
+	uint8_t zero;
 };
 
 /* One function symbol, absolute address. */
