@@ -82,7 +82,7 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = src_cu_at(m, addr, &bias);
-	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+	n = cu ? src_getscopes(cu, addr - bias, &scopes) : 0;
 	for (int i = 0; i < n && (size_t)got < max; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 		Dwarf_Die *up = NULL;

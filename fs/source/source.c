@@ -1817,6 +1817,72 @@ static bool lexical_has_symbols(Dwarf_Die *d)
 	return false;
 }
 
+/* Appends to path[*n] the DIEs below d holding pc, outermost first:
+ * through namespaces, into functions, inlined copies and lexical blocks
+ * whose ranges hold pc. */
+static int scope_walk(Dwarf_Die *d, Dwarf_Addr pc, Dwarf_Die **path, int *n, int *cap)
+{
+	Dwarf_Die c;
+
+	if (*n > 256 || dwarf_child(d, &c) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag == DW_TAG_namespace) {
+			int k = *n;
+
+			if (scope_walk(&c, pc, path, n, cap))
+				return -ENOMEM;
+			if (*n > k)
+				return 0;
+		} else if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+			    tag == DW_TAG_lexical_block) && dwarf_haspc(&c, pc) == 1) {
+			if (*n == *cap) {
+				Dwarf_Die *v = realloc(*path, (size_t)(*cap ? 2 * *cap : 8) * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				*path = v;
+				*cap = *cap ? 2 * *cap : 8;
+			}
+			(*path)[(*n)++] = c;
+			return scope_walk(&c, pc, path, n, cap);
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+int src_getscopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	Dwarf_Die *path = NULL;
+	int n = dwarf_getscopes(cu, pc, scopes), k = 0, cap = 0;
+
+	if (n > 0)
+		return n;
+	/* libdw finds none where it cannot resolve an inlined copy's
+	 * abstract origin (clang -O2 DWARF 5: an implicit
+	 * Item::operator=(Item&&) inlined in std::__insertion_sort, "no
+	 * address value"), while gdb's blocks hold the pc: the DIEs that
+	 * hold it, innermost first (the copies' own containers, as
+	 * dwarf_getscopes_die gives them), the CU last */
+	*scopes = NULL;
+	if (dwarf_haspc(cu, pc) != 1 || scope_walk(cu, pc, &path, &k, &cap) || !k) {
+		free(path);
+		return n;
+	}
+	*scopes = malloc((size_t)(k + 1) * sizeof(**scopes));
+	if (!*scopes) {
+		free(path);
+		return -1;
+	}
+	for (int i = 0; i < k; i++)
+		(*scopes)[i] = path[k - 1 - i];
+	(*scopes)[k] = *cu;
+	free(path);
+	return k + 1;
+}
+
 uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 {
 	const struct src_mod *m;
@@ -1829,7 +1895,7 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
 	if ((cu = src_cu_at(m, addr, &bias)))
-		n = dwarf_getscopes(cu, addr - bias, &scopes);
+		n = src_getscopes(cu, addr - bias, &scopes);
 	for (int i = 0; i < n && !id; i++)
 		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))
 			id = dwarf_dieoffset(&scopes[i]) + 1;

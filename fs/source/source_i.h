@@ -176,6 +176,11 @@ struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
 /* The row in effect at addr (the last one at or below it), or NULL. */
 const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
 
+/* dwarf_getscopes, or where it finds no scope in a CU holding pc (libdw
+ * fails on some inlined copies' abstract origins), the DIEs holding pc
+ * found by a walk, innermost first, the CU last.  Under dw_lock. */
+int src_getscopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes);
+
 /* The symbol an address points into, for printing pointers as gdb does
  * ("0x4010 <table+8>"): a data object holding it, else a function.  NULL
  * if none; *off is addr's offset in it. */

@@ -4,15 +4,20 @@
 //    all at one address: a row per line of each copy there (more than a
 //    dozen rows at one pc), and gdb's `break` on the innermost copy's lines
 //    has a location at that pc;
-//  - std::vector and std::map operations inlined many levels deep;
+//  - std::vector and std::map operations inlined many levels deep, and
+//    std::sort moving a struct with a std::string (clang -O2 DWARF 5: libdw's
+//    dwarf_getscopes finds no scope in the inlined implicit operator=, gdb
+//    has a block there: one location per copy);
 //  - a throw caught two frames up: clang's landing pads are line-0 rows,
 //    which gdb drops (the pad is the line of the row before it);
 //  - a virtual thunk (Both::vb through a Base*) whose rows g++ puts in the
 //    line table: gdb's `break` has a location in it, and its frame is named
 //    by the demangled symbol, parameters included.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 volatile int sink;
@@ -81,6 +86,21 @@ static int __attribute__((noinline)) fill(int n)
 	return s + (int)v.size();
 }
 
+struct Item {
+	std::string name;
+	int score;
+};
+
+static int __attribute__((noinline)) order(int n)
+{
+	std::vector<Item> v;
+
+	for (int i = 0; i < n; i++)
+		v.push_back({ std::string(1, (char)('a' + i)), (i * 7) % 5 });
+	std::sort(v.begin(), v.end(), [](const Item &a, const Item &b) { return a.score > b.score; });
+	return v.front().name[0];
+}
+
 struct Base {
 	int b = 1;
 	virtual int vb() { return b; }
@@ -108,7 +128,7 @@ int main()
 	Both both;
 
 	s += catcher(2) + catcher(30);
-	s += fill(7);
+	s += fill(7) + order(5);
 	for (int i = 0; i < 2; i++)
 		s += call_vb(&both);
 	std::printf("%d\n", s);
