@@ -127,10 +127,11 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 		return hs_src_format_where(s, addr, buf, cap);
 	file = k == 0 ? loc.file : in[k - 1].call_file;
 	line = k == 0 ? loc.line : in[k - 1].call_line;
-	if (k > 0 && !line) {
+	if (!line) {
 		/* a call site of line 0 (clang's thunk calling the method it
-		 * inlined): gdb's frame has no line (find_frame_sal: "we
-		 * don't know where the call site is"), "f ()" without "at" */
+		 * inlined), or a pc without line info in a copy: gdb's frame
+		 * has no line (find_frame_sal: "we don't know where the call
+		 * site is"), "f ()" without "at" */
 		if (k < n)
 			return snprintf(buf, cap, "%s+0x%" PRIx64, in[k].function,
 					addr - in[k].start);
