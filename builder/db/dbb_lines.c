@@ -55,7 +55,10 @@
 #define FIN_LINED_ONLY 0x8u
 #define FIN_ENTRY 0x10u
 #define CACHE_BITS 16
-#define BP_MAX 12         /* breakpoint locations at one address (centry) */
+/* breakpoint locations at one address (centry), and statement rows of
+ * other lines looked at there: -O2 C++ starts many nested inlined copies
+ * at one address (21 rows of 17 lines where four calls inline into main) */
+#define BP_MAX 128
 #define BP_POOL (1u << 16) /* locations the shard's cache entries hold (bp) */
 #define BF_RANGES 8       /* a function's address ranges kept (bfunc) */
 #define BF_CACHE 32       /* functions kept per shard (bfunc) */
@@ -372,8 +375,14 @@ static const struct centry *lookup(struct dbb_lpass *p, uint64_t addr)
 		e->flags = CF_INL_ENTRY;
 	if (!li.line)
 		return e;
-	if (hs_src_thunk(p->src, addr))
-		return e; /* a C++ thunk: gdb's step goes through it as through a PLT stub */
+	if (hs_src_thunk(p->src, addr)) {
+		/* a C++ thunk: gdb's step goes through it as through a PLT
+		 * stub (no line starts), but `break FILE:LINE` has a location
+		 * in it where it has line rows (g++'s virtual thunks) */
+		if (li.row_start)
+			bp_lines(p, addr, &li, e);
+		return e;
+	}
 	if (range_of(p, addr)->inline_only) {
 		/* the dynamic linker: its copies' entries, no line starts */
 		e->fin = li.inline_frame;
@@ -626,10 +635,10 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	if (((e->flags & CF_INL_ENTRY) || !dbb_inl_quiet(p->inl, tid)) &&
 	    (ret = dbb_inl_insn(p->inl, t, tid, rip, e->fin, e->flags & CF_INL_ENTRY)))
 		return p->cb_ret = ret;
-	if (!e->line)
-		return 0; /* no line info: the current line stays */
 	if (e->n_bp && (ret = emit_bp(p, t, tid, e)))
 		return p->cb_ret = ret;
+	if (!e->line)
+		return 0; /* no line info (or a thunk): the current line stays */
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
 	lined = th->lined;

@@ -82,7 +82,7 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 		return 0;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = src_cu_at(m, addr, &bias);
-	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+	n = cu ? src_getscopes(cu, addr - bias, &scopes) : 0;
 	for (int i = 0; i < n && (size_t)got < max; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 		Dwarf_Die *up = NULL;
@@ -127,6 +127,16 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 		return hs_src_format_where(s, addr, buf, cap);
 	file = k == 0 ? loc.file : in[k - 1].call_file;
 	line = k == 0 ? loc.line : in[k - 1].call_line;
+	if (!line) {
+		/* a call site of line 0 (clang's thunk calling the method it
+		 * inlined), or a pc without line info in a copy: gdb's frame
+		 * has no line (find_frame_sal: "we don't know where the call
+		 * site is"), "f ()" without "at" */
+		if (k < n)
+			return snprintf(buf, cap, "%s+0x%" PRIx64, in[k].function,
+					addr - in[k].start);
+		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function, addr - loc.func_start);
+	}
 	if (k < n)
 		return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, in[k].function,
 				addr - in[k].start, file ? base_name(file) : "??", line);

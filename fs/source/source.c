@@ -690,7 +690,7 @@ static bool row_lost(const struct src_row *v, size_t i, size_t j, size_t q)
 	bool stmt = false;
 
 	for (size_t r = i; r < j; r++) {
-		bool ignored = !v[r].line || (v[r].file_id != last && stmt && !v[r].is_stmt);
+		bool ignored = v[r].zero || (v[r].file_id != last && stmt && !v[r].is_stmt);
 
 		stmt |= v[r].is_stmt;
 		if (ignored)
@@ -727,6 +727,10 @@ static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 		size_t j = i, pick = SIZE_MAX, last_line = SIZE_MAX, end = SIZE_MAX;
 
 		while (j < n && v[j].addr == v[i].addr) {
+			if (v[j].zero) {
+				j++;
+				continue; /* gdb has no such row: the code is the row before's */
+			}
 			if (v[j].line) {
 				last_line = j;
 				if (v[j].is_stmt)
@@ -746,10 +750,14 @@ static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 				pick = last_line = SIZE_MAX;
 		}
 		if (pick == SIZE_MAX)
-			pick = last_line != SIZE_MAX ? last_line : end != SIZE_MAX ? end : j - 1;
+			pick = last_line != SIZE_MAX ? last_line : end;
+		if (pick == SIZE_MAX) {
+			i = j; /* line-0 rows only */
+			continue;
+		}
 		/* gdb looks for the flag on every row of the address */
 		for (size_t q = i; q < j; q++)
-			v[pick].prologue_end |= v[q].prologue_end;
+			v[pick].prologue_end |= v[q].prologue_end && !v[q].zero;
 		if (j - i > 1 && v[pick].line)
 			rows_keep_more(m, v, i, j, pick);
 		v[k++] = v[pick];
@@ -758,28 +766,38 @@ static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 	return k;
 }
 
+/* What gdb's line program state machine keeps for its rule on repeated
+ * rows: the last row recorded (file, line) and the line the machine
+ * stands on (a line-0 row, never recorded, moves it). */
+struct disc_state {
+	uint32_t last_file, last_line, sm_file, sm_line;
+	bool disc_seen;
+};
+
 /* gdb's rule for repeated rows (dwarf_record_line_p, PR 17276): a row of
- * the same file and line as the row before it is dropped when that line
- * has had a non-zero discriminator since it last changed (gcc splits a
- * loop's line into rows with discriminators; gdb merges them back, so
- * returning into such a row is not a new line for `step`).  Without
- * discriminators a repeated row is kept: gcc marks the end of a
- * prologue that way.  Updates the state; true: drop r. */
-static bool drop_same_line_row(Dwarf_Line *l, const struct src_row *r,
-			       uint32_t *last_file, uint32_t *last_line,
-			       bool *disc_seen)
+ * the same file and line as the row recorded before it is dropped when
+ * that line has had a non-zero discriminator since the machine's line
+ * last changed (gcc splits a loop's line into rows with discriminators;
+ * gdb merges them back, so returning into such a row is not a new line
+ * for `step`).  Without discriminators a repeated row is kept: gcc marks
+ * the end of a prologue that way.  Updates the state; true: drop r. */
+static bool drop_same_line_row(Dwarf_Line *l, const struct src_row *r, struct disc_state *st)
 {
 	unsigned int disc = 0;
-	bool same = r->file_id == *last_file && r->line == *last_line;
+	bool same = r->file_id == st->last_file && r->line == st->last_line;
 
 	dwarf_linediscriminator(l, &disc);
-	if (r->line != *last_line || r->file_id != *last_file)
-		*disc_seen = disc != 0;
+	if (r->line != st->sm_line || r->file_id != st->sm_file)
+		st->disc_seen = disc != 0;
 	else
-		*disc_seen |= disc != 0;
-	*last_file = r->file_id;
-	*last_line = r->line;
-	return same && *disc_seen;
+		st->disc_seen |= disc != 0;
+	st->sm_file = r->file_id;
+	st->sm_line = r->line;
+	if (r->zero)
+		return false; /* not recorded: rows_dedup drops it */
+	st->last_file = r->file_id;
+	st->last_line = r->line;
+	return same && st->disc_seen;
 }
 
 /* Interns a DWARF file name, made absolute with the CU's comp_dir as gdb
@@ -806,9 +824,8 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 	const char *comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 	const char *prev_f = NULL;
 	uint32_t prev_id = 0;
-	/* the previous row of the sequence, for gdb's discriminator rule */
-	uint32_t last_file = UINT32_MAX, last_line = 0;
-	bool disc_seen = false;
+	/* the rows before in the sequence, for gdb's discriminator rule */
+	struct disc_state ds = { UINT32_MAX, 0, UINT32_MAX, 0, false };
 	Dwarf_Lines *lines;
 	Dwarf_Files *files;
 	size_t nl, nf, i;
@@ -862,11 +879,11 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 			flag = false;
 			dwarf_lineprologueend(l, &flag);
 			r.prologue_end = flag;
-			if (drop_same_line_row(l, &r, &last_file, &last_line, &disc_seen))
+			r.zero = !r.line;
+			if (drop_same_line_row(l, &r, &ds))
 				continue;
 		} else {
-			last_file = UINT32_MAX;
-			disc_seen = false;
+			ds = (struct disc_state){ UINT32_MAX, 0, UINT32_MAX, 0, false };
 		}
 		if ((ret = row_push(rv, &r)))
 			return ret;
@@ -1451,6 +1468,13 @@ static void c_names(struct hs_src *s, struct src_mod *m, const struct src_sym *s
 		out->function = out->break_name = sym->mname;
 }
 
+/* Is sym a C++ thunk (this-adjusting, virtual or covariant)? */
+static bool sym_thunk(const struct src_sym *sym)
+{
+	return sym->name && (!strncmp(sym->name, "_ZTh", 4) || !strncmp(sym->name, "_ZTv", 4) ||
+			     !strncmp(sym->name, "_ZTc", 4));
+}
+
 /* The start of an answer about addr (out: size bytes, zeroed): -EINVAL
  * when there is no finished s or no out; else 0, with the module holding
  * addr in *m (NULL: none) and its line row there in *r (NULL: none, or a
@@ -1489,11 +1513,15 @@ int hs_src_lookup(struct hs_src *s, uint64_t addr, struct hs_src_loc *out)
 	if (sym) {
 		/* gdb's frame name: with debug info the function's name
 		 * without parameters ("Fruit::price"), without it the
-		 * demangled symbol ("std::ostream::operator<<(int)") */
+		 * demangled symbol ("std::ostream::operator<<(int)").  A
+		 * C++ thunk has no DWARF function even where it has line
+		 * rows (g++'s virtual thunks): gdb names it by its symbol,
+		 * "virtual thunk to Diamond::vb()" */
 		out->linkage_name = sym->name;
 		out->signature = SRC_SYM_DNAME(sym);
 		out->break_name = SRC_SYM_BNAME(sym);
-		out->function = !out->file ? out->signature : sym->fname ? sym->fname : out->break_name;
+		out->function = !out->file || sym_thunk(sym) ? out->signature :
+				sym->fname ? sym->fname : out->break_name;
 		out->func_start = sym->addr;
 		if (!sym->dname) /* C++'s names are its symbols' */
 			c_names(s, m, sym, addr, out);
@@ -1790,6 +1818,72 @@ static bool lexical_has_symbols(Dwarf_Die *d)
 	return false;
 }
 
+/* Appends to path[*n] the DIEs below d holding pc, outermost first:
+ * through namespaces, into functions, inlined copies and lexical blocks
+ * whose ranges hold pc. */
+static int scope_walk(Dwarf_Die *d, Dwarf_Addr pc, Dwarf_Die **path, int *n, int *cap)
+{
+	Dwarf_Die c;
+
+	if (*n > 256 || dwarf_child(d, &c) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag == DW_TAG_namespace) {
+			int k = *n;
+
+			if (scope_walk(&c, pc, path, n, cap))
+				return -ENOMEM;
+			if (*n > k)
+				return 0;
+		} else if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+			    tag == DW_TAG_lexical_block) && dwarf_haspc(&c, pc) == 1) {
+			if (*n == *cap) {
+				Dwarf_Die *v = realloc(*path, (size_t)(*cap ? 2 * *cap : 8) * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				*path = v;
+				*cap = *cap ? 2 * *cap : 8;
+			}
+			(*path)[(*n)++] = c;
+			return scope_walk(&c, pc, path, n, cap);
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+int src_getscopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	Dwarf_Die *path = NULL;
+	int n = dwarf_getscopes(cu, pc, scopes), k = 0, cap = 0;
+
+	if (n > 0)
+		return n;
+	/* libdw finds none where it cannot resolve an inlined copy's
+	 * abstract origin (clang -O2 DWARF 5: an implicit
+	 * Item::operator=(Item&&) inlined in std::__insertion_sort, "no
+	 * address value"), while gdb's blocks hold the pc: the DIEs that
+	 * hold it, innermost first (the copies' own containers, as
+	 * dwarf_getscopes_die gives them), the CU last */
+	*scopes = NULL;
+	if (dwarf_haspc(cu, pc) != 1 || scope_walk(cu, pc, &path, &k, &cap) || !k) {
+		free(path);
+		return n;
+	}
+	*scopes = malloc((size_t)(k + 1) * sizeof(**scopes));
+	if (!*scopes) {
+		free(path);
+		return -1;
+	}
+	for (int i = 0; i < k; i++)
+		(*scopes)[i] = path[k - 1 - i];
+	(*scopes)[k] = *cu;
+	free(path);
+	return k + 1;
+}
+
 #define BLOCK_MEMO_SLOTS (1u << 16)
 
 uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
@@ -1815,7 +1909,7 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 		}
 	}
 	if ((cu = src_cu_at(m, addr, &bias)))
-		n = dwarf_getscopes(cu, addr - bias, &scopes);
+		n = src_getscopes(cu, addr - bias, &scopes);
 	for (int i = 0; i < n && !id; i++)
 		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))
 			id = dwarf_dieoffset(&scopes[i]) + 1;
@@ -1892,11 +1986,9 @@ bool hs_src_thunk(struct hs_src *s, uint64_t addr)
 	const struct src_mod *m;
 	const struct src_sym *f;
 
-	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !(f = src_sym_find(m, addr)) ||
-	    !f->name)
+	if (!s || !s->finished || !(m = src_mod_find(s, addr)) || !(f = src_sym_find(m, addr)))
 		return false;
-	return !strncmp(f->name, "_ZTh", 4) || !strncmp(f->name, "_ZTv", 4) ||
-	       !strncmp(f->name, "_ZTc", 4);
+	return sym_thunk(f);
 }
 
 bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr)

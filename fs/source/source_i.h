@@ -29,6 +29,10 @@ struct src_row {
 	uint8_t prologue;
 	uint8_t prologue_end; /* DWARF's flag (clang sets it; gcc 12 does not) */
 	uint8_t more;         /* m->more holds other statement rows of addr */
+	/* a row of line 0 that ends no sequence: gdb 13 ignores it
+	 * (dwarf2/read.c, record_line: `!end_sequence && m_line == 0`), so
+	 * its code is the previous row's line; only rows_dedup sees it */
+	uint8_t zero;
 };
 
 /* One function symbol, absolute address. */
@@ -176,6 +180,11 @@ void src_cu_ranges_free(struct src_mod *m);
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
 /* The row in effect at addr (the last one at or below it), or NULL. */
 const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
+
+/* dwarf_getscopes, or where it finds no scope in a CU holding pc (libdw
+ * fails on some inlined copies' abstract origins), the DIEs holding pc
+ * found by a walk, innermost first, the CU last.  Under dw_lock. */
+int src_getscopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes);
 
 /* The symbol an address points into, for printing pointers as gdb does
  * ("0x4010 <table+8>"): a data object holding it, else a function.  NULL

@@ -16,6 +16,18 @@
 # function's entry, and gdb moves those locations to the entry (one more
 # location, and hit, where the line also has one there).  With clang:
 # its prologue_end rows and line-0 rows inside functions.
+# ln_deep.cc (g++ and clang++, -O0 and -O2; non-PIE): at -O2 four nested
+# inlined copies start at one address (17 rows there: break on the
+# innermost copy's lines has a location at it), std::vector and std::map
+# inlined deep, a virtual thunk with line rows (a location of its own).
+# There also the backtrace at the first time the pc reaches each location
+# of Both::vb's line and each landing pad of catcher (an unwound call's
+# return: clang's pads are line-0 rows, which gdb drops, so the pad is
+# the line of the row before it) equals gdb's at `break *ADDR`
+# (src_ln_bt.py): frame names ("virtual thunk to Both::vb()" by its
+# symbol), file:line (none for a call site of line 0), the inlined copies
+# where libdw's dwarf_getscopes finds no scope (clang -O2: Item::operator=
+# inlined in std::__insertion_sort).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/fs_lib.bash"
@@ -31,20 +43,78 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/ln_hits" "$SRC/ln_hits.c" &&
 	gcc -g -O2 -o "$B/val_tls_o2" "$SRC/val_tls_o2.c" -pthread &&
 	g++ -g -O0 -o "$B/ln_tmpl" "$SRC/ln_tmpl.cc" &&
 	g++ -g -O2 -o "$B/ln_tmpl_o2" "$SRC/ln_tmpl.cc" &&
-	gcc -g -O2 -o "$B/ln_cold" "$SRC/ln_cold.c" ||
+	gcc -g -O2 -o "$B/ln_cold" "$SRC/ln_cold.c" &&
+	g++ -g -O0 -no-pie -o "$B/ln_deep" "$SRC/ln_deep.cc" &&
+	g++ -g -O2 -no-pie -o "$B/ln_deep_o2" "$SRC/ln_deep.cc" ||
 	fail "could not compile the test programs"
-progs="ln_hits ln_hits_o2 val_tls_o2 ln_tmpl ln_tmpl_o2 ln_cold"
+progs="ln_hits ln_hits_o2 val_tls_o2 ln_tmpl ln_tmpl_o2 ln_cold ln_deep ln_deep_o2"
 if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	clang -g -O0 -o "$B/ln_hits_clang" "$SRC/ln_hits.c" &&
 		clang++ -g -O0 -o "$B/ln_tmpl_clang" "$SRC/ln_tmpl.cc" &&
-		clang++ -g -O2 -o "$B/ln_tmpl_clang_o2" "$SRC/ln_tmpl.cc" ||
+		clang++ -g -O2 -o "$B/ln_tmpl_clang_o2" "$SRC/ln_tmpl.cc" &&
+		clang++ -g -O0 -no-pie -o "$B/ln_deep_clang" "$SRC/ln_deep.cc" &&
+		clang++ -g -O2 -no-pie -o "$B/ln_deep_clang_o2" "$SRC/ln_deep.cc" ||
 		fail "clang could not compile the test programs"
-	progs="$progs ln_hits_clang ln_tmpl_clang ln_tmpl_clang_o2"
+	progs="$progs ln_hits_clang ln_tmpl_clang ln_tmpl_clang_o2 ln_deep_clang ln_deep_clang_o2"
 else
 	note "clang is not installed: its programs are left out"
 fi
 
+# frames FILE: the frames of a backtrace (gdb's BT lines or Hindsight's)
+# up to main's, "NAME|FILE:LINE" each
+hs_frames()
+{
+	local num rest name tail
+	while read -r num rest; do
+		name=${rest%+0x*}
+		tail=${rest##*+0x}
+		tail=${tail#* }
+		case $tail in
+		*:*' '*) echo "$name|${tail%% *}" ;;
+		*) echo "$name|-" ;;
+		esac
+		[ "$name" = main ] && break
+	done
+}
+
+# bt_check PROG MNT: the backtrace at the first moment each pc of Both::vb's
+# line's moments, of Item's (its implicit members inlined deep in
+# std::sort) and of catcher's landing pads ran against gdb's (an
+# internal breakpoint: gdb hides the inlined copies that start at the pc,
+# as time/<t> does)
+bt_check()
+{
+	local p=$1 M=$2 vline iline t pc pcs="" n=0 want got
+	vline=$(grep -n 'int vb() override' "$SRC/ln_deep.cc" | cut -d: -f1)
+	iline=$(grep -n '^struct Item {' "$SRC/ln_deep.cc" | cut -d: -f1)
+	declare -A first=()
+	for t in $(cat "$M/lines$SRC/ln_deep.cc/$vline" "$M/lines$SRC/ln_deep.cc/$iline") \
+		$(grep unwound "$M/calls/guarded" | cut -d' ' -f2); do
+		pc=$(cut -d' ' -f1 <"$M/time/$t/insn")
+		[ -n "${first[$pc]:-}" ] && [ "${first[$pc]}" -le "$t" ] && continue
+		first[$pc]=$t
+	done
+	for pc in "${!first[@]}"; do pcs="$pcs'$pc',"; done
+	[ "${#first[@]}" -ge 2 ] || fail "$p: only ${#first[@]} pcs of Both::vb's line and pads"
+	gdb -batch -nx -ex "python PCS=[$pcs]" -x "$ROOT/tests/e2e/src_ln_bt.py" "$B/$p" \
+		>"$T/$p.bt" 2>&1 </dev/null
+	for pc in "${!first[@]}"; do
+		t=${first[$pc]}
+		want=$(grep "^BT $pc " "$T/$p.bt" | cut -d' ' -f4-)
+		[ -n "$want" ] || fail "$p: gdb never stopped at $pc: $(tail -n 2 "$T/$p.bt" | tr '\n' ' ')"
+		got=$(hs_frames <"$M/time/$t/backtrace")
+		n=$((n + 1))
+		if [ "$want" != "$got" ]; then
+			note "$p: backtrace at time/$t (pc $pc): $(echo "$got" | tr '\n' ' ')," \
+				"gdb's: $(echo "$want" | tr '\n' ' ')"
+			bad=$((bad + 1))
+		fi
+	done
+	bts="$bts $p:$n"
+}
+
 bad=0
+bts=""
 # val_tls_o2: `sink = i;` in use() has its one statement row past the
 # statement's first row
 # ln_tmpl: C++ (a template line in two functions, in-class methods, a
@@ -55,7 +125,7 @@ for p in $progs; do
 	build_ok "$TR"
 	files="'$SRC/ln_hits.c', '$SRC/ln_hdr.h'"
 	[ "$p" = val_tls_o2 ] && files="'$SRC/val_tls.c'"
-	case $p in ln_tmpl*) files="'$SRC/ln_tmpl.cc'" ;; esac
+	case $p in ln_tmpl*) files="'$SRC/ln_tmpl.cc'" ;; ln_deep*) files="'$SRC/ln_deep.cc'" ;; esac
 	[ "$p" = ln_cold ] && files="'$SRC/ln_cold.c'"
 	gdb -batch -nx -ex "python FILES=[$files]" \
 		-x "$ROOT/tests/e2e/src_ln_hits.py" "$B/$p" >"$T/$p.gdb" 2>&1 </dev/null
@@ -71,6 +141,7 @@ for p in $progs; do
 			bad=$((bad + 1))
 		fi
 	done < <(grep '^HITS' "$T/$p.gdb")
+	case $p in ln_deep*) bt_check "$p" "$M" ;; esac
 	unmount_tree "$M"
 	[ "$n" -ge 10 ] || fail "$p: only $n lines compared"
 	grep -q '^MOVED' "$T/$p.gdb" || fail "$p: gdb moved no line without code"
@@ -98,4 +169,4 @@ hls "lines$T" | grep -qx ln_steps_only.c ||
 [ -z "$(hls "lines$T/ln_steps_only.c")" ] || fail "ln_steps_only.c has lines in lines/"
 [ "$(hcat "lines$T/ln_steps_only.c/3" 2>/dev/null | wc -l)" = 0 ] ||
 	fail "lines/ln_steps_only.c/3 has hits"
-pass "lines/ counts equal gdb's break hits on every line (those without code too) of $progs; a file with step stops only is listed"
+pass "lines/ counts equal gdb's break hits on every line (those without code too) of $progs; a file with step stops only is listed; backtraces at thunks and landing pads equal gdb's ($bts)"
