@@ -38,6 +38,27 @@ static bool site_below(Dwarf_Die *die, Dwarf_Addr ret, int depth)
 	return false;
 }
 
+/* The concrete function DIE under die (through namespaces) whose code
+ * holds pc (a DWARF address). */
+static bool func_holding(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > 16 || dwarf_child(die, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+
+		if (tag == DW_TAG_subprogram && dwarf_haspc(&child, pc) == 1) {
+			*out = child;
+			return true;
+		}
+		if (tag == DW_TAG_namespace && func_holding(&child, pc, out, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
 bool hs_src_call_site(struct hs_src *s, uint64_t ret)
 {
 	struct src_mod *m = ret ? src_mod_find(s, ret - 1) : NULL;
@@ -63,6 +84,15 @@ bool hs_src_call_site(struct hs_src *s, uint64_t ret)
 			found = site_below(&scopes[i], ret - bias, 0);
 			break;
 		}
+	}
+	/* past a lexical block of an inlined copy, dwarf_getscopes' last
+	 * subprogram is an inlined function's abstract one (no call sites):
+	 * the concrete function holding the call has them all, at any depth
+	 * (g++ -O2: std::map's _M_emplace_hint_unique inlined in main) */
+	if (!found && cu) {
+		Dwarf_Die fn;
+
+		found = func_holding(cu, ret - 1 - bias, &fn, 0) && site_below(&fn, ret - bias, 0);
 	}
 	pthread_mutex_unlock(&s->dw_lock);
 	free(scopes);

@@ -32,7 +32,7 @@
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built tail_calls_o2
 require_built tail_virt_o2
-require_built inl_tailjcc_o2 tail_o0caller
+require_built inl_tailjcc_o2 tail_o0caller tail_map_o2
 
 SRC=$ROOT/tests/programs
 
@@ -80,6 +80,41 @@ for fn in measure Square::area guarded; do
 	finish_check tail_virt "$PROGS/tail_virt_o2" "$fn"
 done
 finish_check tail_jcc "$PROGS/inl_tailjcc_o2" slow_path
+# a tail call whose chain starts at a call made inside copies inlined
+# deep into main (std::map at -O2): gdb's bt at the first entry of
+# _M_get_insert_unique_pos shows _M_get_insert_hint_unique_pos as a
+# tailcall frame (function names compared, template arguments left out)
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "set pagination off" -ex "set width 0" \
+	-ex "break _M_get_insert_unique_pos" -ex run -ex bt "$PROGS/tail_map_o2" </dev/null >"$T/map.gdb" 2>&1
+"$HS" record -o "$T/map.trace" -- "$PROGS/tail_map_o2" >/dev/null 2>&1 </dev/null || fail "record tail_map_o2"
+"$HS" build "$T/map.trace" >/dev/null 2>&1 || fail "build tail_map_o2"
+t=$("$HS" cat "$T/map.trace" calls/_M_get_insert_unique_pos | head -n 1 | cut -d' ' -f1)
+[ -n "$t" ] || fail "tail_map: calls/_M_get_insert_unique_pos is empty"
+"$HS" cat "$T/map.trace" "time/$((t + 1))/backtrace" >"$T/map.bt" || fail "tail_map: backtrace"
+"$PY" - "$T/map.gdb" "$T/map.bt" <<'PYEOF' || fail "tail_map: backtrace differs from gdb's: $(tr '\n' ' ' <"$T/map.bt.cmp")"
+import re, sys
+def simple(name):
+    while True:
+        n = re.sub(r"<[^<>]*>", "", name)
+        if n == name:
+            break
+        name = n
+    return name.split("(")[0].split("::")[-1]
+want, got = [], []
+for l in open(sys.argv[1]):
+    m = re.match(r"#\d+\s+(?:0x[0-9a-f]+ in )?(.+?) \(", l)
+    if m:
+        want.append(simple(m.group(1)))
+for l in open(sys.argv[2]):
+    m = re.match(r"#\d+ (.+)\+0x[0-9a-f]+ ", l)
+    if m:
+        got.append(simple(m.group(1)))
+want, got = want[:want.index("main") + 1], got[:got.index("main") + 1]
+open(sys.argv[2] + ".cmp", "w").write("gdb %s\nhindsight %s\n" % (want, got))
+sys.exit(0 if want == got and "_M_get_insert_hint_unique_pos" in want else 1)
+PYEOF
+summary="$summary tail_map: $(grep -c "^#" "$T/map.gdb") frames;"
+
 # the jcc tail calls: the frames that jumped say so (cond_tail jumps when
 # its argument is odd: 3 of its 6 calls; cond_tail32 when it is 0: 2 of 6)
 for fn in cond_tail:3 cond_tail32:2; do
