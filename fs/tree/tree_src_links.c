@@ -369,10 +369,10 @@ static int step_back_enter(struct hs_tree_step_ctx *sc, uint32_t tid, uint64_t u
 	return 0;
 }
 
-/* A reverse-step that left the frame open at t0 back to its call (*t at
- * or before the call instruction): the caller's state from there
- * (tree_src_step_back_caller). */
-static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t,
+/* A reverse-step (over: a reverse-next) that left the frame open at t0
+ * back to its call (*t at or before the call instruction): the caller's
+ * state from there (tree_src_step_back_caller). */
+static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, bool over, uint64_t *t,
 			    uint32_t *view)
 {
 	struct hs_db_call c;
@@ -388,7 +388,7 @@ static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *
 	if (*t > c.t_call || (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)))
 		return 0;
 	u = *t;
-	err = tree_src_step_back_caller(sc->img, sc->s, c.t_call, &u, view);
+	err = tree_src_step_back_caller(sc->img, sc->s, c.t_call, over, &u, view);
 	if (err != 2) {
 		*t = err == 0 ? u : *t;
 		return err < 0 ? err : 0;
@@ -520,6 +520,15 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		 * one stop, the handler's first instruction, at -O0 and -O2 */
 		if (err == 0 && how == HS_DB_STEP_OVER)
 			err = hs_tree_step_signal_stop(sc.img, n->t, t);
+		/* gdb's reverse-next that leaves the frame backwards (from
+		 * its first line) takes the caller's state at the call as
+		 * reverse-step does (at the start of the row holding the
+		 * call, or on back over rows without a statement), stepping
+		 * back over the calls it meets */
+		if (err == 0 && how == HS_DB_STEP_BACK_OVER && sc.s)
+			err = hs_tree_step_back_row(&sc, n->t, t);
+		if (err == 0 && how == HS_DB_STEP_BACK_OVER && sc.s)
+			err = step_back_caller(&sc, n->t, true, t, view);
 		return err;
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
@@ -569,7 +578,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 			err = hs_tree_step_back_row(&sc, from, t);
 	}
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
-		err = step_back_caller(&sc, from, t, view);
+		err = step_back_caller(&sc, from, false, t, view);
 	return err;
 }
 
