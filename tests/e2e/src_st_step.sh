@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows; prev-line (reverse-next) out of a callee on lines with two calls (gcc, clang -O0: gdb stops at the start of the caller's row holding the call, or further back over rows without a statement and the calls they make).
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows; prev-line (reverse-next) out of a callee on lines with two calls (gcc -O0, clang -O0/-O2: gdb stops at the start of the caller's row holding the call, or further back over rows without a statement and the calls they make, never at the callee's entry).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -178,12 +178,16 @@ dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -pr
 # range's start.  gdb: `record full` at main, `break FUNC` (HIT-th stop),
 # reverse-next, the pc as "function+0xOFF"; Hindsight: from the moment of
 # gdb's first stop (calls/FUNC's HIT-th entry, to the same pc), prev-line.
+# clang -O2: gdb's `break` stops in the entry's row, which it steps back
+# over without stopping at the entry (its range's start).
 rn_progs="st_rnext_gcc"
 gcc -g -O0 -o "$B/st_rnext_gcc" "$SRC/st_rnext.c" || fail "could not compile st_rnext.c"
 if command -v clang >/dev/null; then
 	clang -g -gdwarf-4 -O0 -o "$B/st_rnext_clang" "$SRC/st_rnext.c" ||
 		fail "could not compile st_rnext.c with clang"
-	rn_progs="$rn_progs st_rnext_clang"
+	clang -g -gdwarf-4 -O2 -o "$B/st_rnext_clang_o2" "$SRC/st_rnext.c" ||
+		fail "could not compile st_rnext.c with clang -O2"
+	rn_progs="$rn_progs st_rnext_clang st_rnext_clang_o2"
 fi
 sym() { # gdb's `info symbol` lines as function+0xOFF
 	sed -n 's/^\([^ ]*\) \(+ \([0-9]*\) \)\{0,1\}in section .*/\1 \3/p' |
@@ -193,7 +197,7 @@ for p in $rn_progs; do
 	record_ok "$T/$p" "$B/$p"
 	build_ok "$T/$p"
 	mount_tree "$T/$p" "$T/mnt.$p"
-	for fh in is_even:2 dbl:1; do
+	for fh in is_even:1 is_even:2 inc:1 dbl:1; do
 		fn=${fh%:*} hit=${fh#*:}
 		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'break main' -ex 'run >/dev/null' \
 			-ex 'record full' -ex "break $fn" -ex "ignore 2 $((hit - 1))" -ex continue \

@@ -1,11 +1,13 @@
 /* st_rnext.c - lines with two calls (`a() && b()`, `f(g(x))`): gdb's
  * reverse-next from the second call's first line stops at the start of
- * the caller's line-table row holding that call (src_st_step.sh). */
+ * the caller's line-table row holding that call, not at the callee's
+ * entry (src_st_step.sh). */
 #include <stdio.h>
 
-int is_even(int x) { return x % 2 == 0; }
-int inc(int x) { return x + 1; }
-int dbl(int x) { return x * 2; }
+/* calls at -O2 too (the empty asm keeps clang from folding them) */
+__attribute__((noinline)) int is_even(int x) { asm(""); return x % 2 == 0; }
+__attribute__((noinline)) int inc(int x) { asm(""); return x + 1; }
+__attribute__((noinline)) int dbl(int x) { asm(""); return x * 2; }
 
 int main(int argc, char **argv)
 {
