@@ -264,10 +264,9 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
  * the call ("stepping through inlined function"), with the view of the
  * stop in *view; where gdb goes on back over statement-less rows (a call
  * at a row's start).  0; 2 where a call made before it returns on the
- * way (*t_io: its last instruction); -ENOMEM.  over: gdb's reverse-next,
- * which steps back over such calls (never 2). */
+ * way (*t_io: its last instruction); -ENOMEM. */
 int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
-			      bool over, uint64_t *t_io, uint32_t *view);
+			      uint64_t *t_io, uint32_t *view);
 /* gdb's reverse-next from t (in view `view`) in a function with inlined
  * copies: *t_out. */
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,

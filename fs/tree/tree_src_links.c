@@ -369,10 +369,10 @@ static int step_back_enter(struct hs_tree_step_ctx *sc, uint32_t tid, uint64_t u
 	return 0;
 }
 
-/* A reverse-step (over: a reverse-next) that left the frame open at t0
- * back to its call (*t at or before the call instruction): the caller's
- * state from there (tree_src_step_back_caller). */
-static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, bool over, uint64_t *t,
+/* A reverse-step that left the frame open at t0 back to its call (*t at
+ * or before the call instruction): the caller's state from there
+ * (tree_src_step_back_caller). */
+static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t,
 			    uint32_t *view)
 {
 	struct hs_db_call c;
@@ -388,7 +388,7 @@ static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, bool over,
 	if (*t > c.t_call || (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)))
 		return 0;
 	u = *t;
-	err = tree_src_step_back_caller(sc->img, sc->s, c.t_call, over, &u, view);
+	err = tree_src_step_back_caller(sc->img, sc->s, c.t_call, &u, view);
 	if (err != 2) {
 		*t = err == 0 ? u : *t;
 		return err < 0 ? err : 0;
@@ -477,45 +477,6 @@ static int step_down(struct hs_tree *tree, const struct hs_tree_node *n, uint64_
 	return 1;
 }
 
-/* gdb's reverse-next that comes back to a function's entry by its range
- * (the entry's row, entered in its middle) does not stop there (infrun.c:
- * "stop_pc != ecs->stop_func_start") but goes on back to the call: *t
- * (the line starts' answer, at the entry of the frame open at t0, whose
- * row holds the next instruction too) becomes the call's moment, with
- * the row rule applied after it.  A call site without lines (main's) is
- * left as it is. */
-static int prev_line_entry(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
-{
-	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
-	struct hs_src_line_info li, site;
-	struct hs_src_loc loc;
-	struct hs_db_call c;
-	uint64_t u = 0;
-	uint32_t tid;
-	int err = r ? hs_db_thread_at(sc->img, t0, &tid) : -ENOMEM;
-
-	if (err)
-		goto out;
-	if (*t >= t0 || innermost_call(sc->img, t0, tid, &c) != 0 || *t <= c.t_call ||
-	    (c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) ||
-	    !hs_src_step_stops(sc->s, c.call_site) ||
-	    hs_src_line_info(sc->s, c.call_site, &site) != 0 || !site.line ||
-	    hs_db_backtrace(sc->img, *t, tid, NULL, 0) != (int)c.depth + 1 ||
-	    hs_db_regs_at(sc->img, *t, tid, r) < 0 ||
-	    hs_src_lookup(sc->s, r->regs.rip, &loc) != 0 || !loc.function ||
-	    loc.func_start != r->regs.rip || hs_src_line_info(sc->s, r->regs.rip, &li) != 0 ||
-	    !li.line || li.row_addr != r->regs.rip ||
-	    hs_db_backtrace(sc->img, *t + 1, tid, NULL, 0) != (int)c.depth + 1 ||
-	    hs_db_regs_at(sc->img, *t + 1, tid, r) < 0 || r->regs.rip <= li.row_addr ||
-	    r->regs.rip >= li.row_end)
-		goto out;
-	if ((err = hs_tree_step_back_row(sc, t0, &u)) == 0)
-		*t = u ? u : c.t_call;
-out:
-	free(r);
-	return err;
-}
-
 /* next-line and prev-line where code was inlined (tree_src_next.c), from
  * the frame the moment's view shows; -E2BIG: fs/query answers. */
 static int step_over_inline(struct hs_tree *tree, const struct hs_tree_node *n,
@@ -559,17 +520,6 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 		 * one stop, the handler's first instruction, at -O0 and -O2 */
 		if (err == 0 && how == HS_DB_STEP_OVER)
 			err = hs_tree_step_signal_stop(sc.img, n->t, t);
-		/* gdb's reverse-next that leaves the frame backwards (from
-		 * its first line) takes the caller's state at the call as
-		 * reverse-step does (at the start of the row holding the
-		 * call, or on back over rows without a statement), stepping
-		 * back over the calls it meets */
-		if (err == 0 && how == HS_DB_STEP_BACK_OVER && sc.s && n->view == 0)
-			err = prev_line_entry(&sc, n->t, t);
-		if (err == 0 && how == HS_DB_STEP_BACK_OVER && sc.s)
-			err = hs_tree_step_back_row(&sc, n->t, t);
-		if (err == 0 && how == HS_DB_STEP_BACK_OVER && sc.s)
-			err = step_back_caller(&sc, n->t, true, t, view);
 		return err;
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||
@@ -619,7 +569,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 			err = hs_tree_step_back_row(&sc, from, t);
 	}
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)
-		err = step_back_caller(&sc, from, false, t, view);
+		err = step_back_caller(&sc, from, t, view);
 	return err;
 }
 

@@ -968,31 +968,20 @@ static uint32_t sb_view(struct hs_src *s, const struct sx *st, uint64_t pc)
  * thread's frame at depth: where it decides, into *t_io (and its view
  * into *view).  0; 1 at the function's entry with no stop (gdb goes back
  * on to the call); 2 where a call made from the frame returned (*t_io:
- * its last instruction; gdb enters it where its step would).  With
- * over (reverse-next), such a call is stepped back over to its call
- * instruction (gdb's step-resume breakpoint at the callee's entry, then
- * one step back) and the scan goes on there: no 2. */
+ * its last instruction; gdb enters it where its step would). */
 static int sb_scan(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t,
-		   uint32_t tid, int depth, struct hs_db_regs *r, uint64_t *t_io, uint32_t *view,
-		   bool over)
+		   uint32_t tid, int depth, struct hs_db_regs *r, uint64_t *t_io, uint32_t *view)
 {
 	struct hs_src_line_info li;
 	struct hs_src_loc loc;
-	struct hs_db_call c;
-	int k, n = 0;
+	int k;
 
-	for (uint64_t u = t - 1; u > 0 && ++n <= SV_MAX; u--) {
+	for (uint64_t u = t - 1; u > 0 && u + SV_MAX > t; u--) {
 		if (hs_db_regs_at(img, u, 0, r) < 0)
 			break;
 		if (r->tid != tid)
 			continue;
-		k = hs_db_backtrace(img, u, tid, over ? &c : NULL, over ? 1 : 0);
-		if (k > depth && over) { /* back over the call, to its instruction */
-			if (k != depth + 1 || c.t_call >= u)
-				break;
-			u = c.t_call + 1;
-			continue;
-		}
+		k = hs_db_backtrace(img, u, tid, NULL, 0);
 		if (k > depth) { /* a call returned there */
 			*t_io = u;
 			return 2;
@@ -1035,14 +1024,14 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
 	shown_at(s, r->regs.rip, view, &fr, &file, &line);
 	st = (struct sx){ s, li.file_id, line, li.row_addr, li.row_end, fr };
 	ret = sb_scan(img, s, &st, t, r->tid, hs_db_backtrace(img, t, r->tid, NULL, 0), r, t_io,
-		      view_out, false);
+		      view_out);
 out:
 	free(r);
 	return ret;
 }
 
 int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
-			      bool over, uint64_t *t_io, uint32_t *view)
+			      uint64_t *t_io, uint32_t *view)
 {
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	struct hs_src_line_info li;
@@ -1063,7 +1052,7 @@ int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, u
 	st = (struct sx){ s, li.file_id, li.row_start ? 0 : li.line, li.row_addr, li.row_end,
 			  li.inline_hidden };
 	ret = sb_scan(img, s, &st, tc, r->tid, hs_db_backtrace(img, tc, r->tid, NULL, 0), r, &t,
-		      &v, over);
+		      &v);
 	if (ret != 1) {
 		*t_io = t;      /* (1: the caller's entry, not followed further) */
 		*view = v;
