@@ -205,3 +205,37 @@ int hs_db_insn_at(const struct hs_db_image *cimg, uint64_t t, struct hs_db_insn 
 	cs_close(&h);
 	return 0;
 }
+
+int hs_db_insn_len(const struct hs_db_image *cimg, uint64_t t, uint64_t addr)
+{
+	struct hs_db_image *img = (struct hs_db_image *)cimg;
+	const struct db_insn_index *x;
+	const struct hs_trace_insn *in;
+	uint8_t bytes[16];
+	bool ambiguous;
+	ssize_t got;
+	cs_insn *ci = NULL;
+	csh h;
+	int err, len = 0;
+
+	err = index_get(img, &x);
+	if (err)
+		return err;
+	in = lookup(x, addr, &ambiguous);
+	if (in)
+		len = (int)in->len;
+	db_code_put(img);
+	if (len > 0)
+		return len;
+	got = hs_db_mem_read(img, t, addr, sizeof(bytes), bytes);
+	if (got <= 0)
+		return got < 0 ? (int)got : -ENOENT;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return -ENOMEM;
+	if (cs_disasm(h, bytes, (size_t)got, addr, 1, &ci) == 1) {
+		len = ci->size;
+		cs_free(ci, 1);
+	}
+	cs_close(&h);
+	return len > 0 ? len : -ENOENT;
+}

@@ -173,8 +173,15 @@ int cx_float_cast(struct cx *x, const struct cx_type *to, struct cx_val *v)
 	if (kt == CL_FLOAT) {
 		cx_float_val(&r, d, size >= 10 ? 16 : (uint8_t)size);
 	} else {
-		/* as gdb: through a 64-bit integer, then cut to the type */
-		u = d < 0 ? (uint64_t)(int64_t)d : d >= 0x1p63L ? (uint64_t)d : (uint64_t)(int64_t)d;
+		/* as gdb (target-float.c to_longest): through a signed 64-bit
+		 * integer, saturated (NaN and values from 2^63 up give its
+		 * maximum, also for unsigned types), then cut to the type */
+		if (d >= -0x1p63L && d < 0x1p63L)
+			u = (uint64_t)(int64_t)d;
+		else if (d < -0x1p63L)
+			u = (uint64_t)INT64_MIN;
+		else
+			u = (uint64_t)INT64_MAX;
 		cx_int_val(&r, u, (uint8_t)(size > 8 ? 8 : size), true);
 	}
 	r.ty = *to;

@@ -113,8 +113,8 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
-int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
-			size_t n, size_t k, char *buf, size_t cap)
+int hs_src_format_frame(struct hs_src *s, uint64_t addr, uint64_t pc,
+			const struct hs_src_inline *in, size_t n, size_t k, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
 	const char *file;
@@ -124,7 +124,7 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 		return -EINVAL;
 	if (k >= n + 1 || (k == 0 && n == 0) || !s || hs_src_lookup(s, addr, &loc) ||
 	    (k == n && !loc.function))
-		return hs_src_format_where(s, addr, buf, cap);
+		return src_format_where_pc(s, addr, pc, buf, cap);
 	file = k == 0 ? loc.file : in[k - 1].call_file;
 	line = k == 0 ? loc.line : in[k - 1].call_line;
 	if (!line) {
@@ -134,14 +134,14 @@ int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inl
 		 * site is"), "f ()" without "at" */
 		if (k < n)
 			return snprintf(buf, cap, "%s+0x%" PRIx64, in[k].function,
-					addr - in[k].start);
-		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function, addr - loc.func_start);
+					pc - in[k].start);
+		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function, pc - loc.func_start);
 	}
 	if (k < n)
 		return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, in[k].function,
-				addr - in[k].start, file ? base_name(file) : "??", line);
+				pc - in[k].start, file ? base_name(file) : "??", line);
 	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			addr - loc.func_start, file ? base_name(file) : "??", line);
+			pc - loc.func_start, file ? base_name(file) : "??", line);
 }
 
 /* ---- which copy a pc is in, as gdb's `step` sees it ----------------------------------

@@ -1550,22 +1550,27 @@ static const char *base_name(const char *p)
 	return b ? b + 1 : p;
 }
 
-int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
+int src_format_where_pc(struct hs_src *s, uint64_t addr, uint64_t pc, char *buf, size_t cap)
 {
 	struct hs_src_loc loc;
 
 	if (!buf && cap)
 		return -EINVAL;
 	if (!s || hs_src_lookup(s, addr, &loc))
-		return snprintf(buf, cap, "0x%" PRIx64, addr);
+		return snprintf(buf, cap, "0x%" PRIx64, pc);
 	if (!loc.function || src_nameless(s, addr))
-		return snprintf(buf, cap, "0x%" PRIx64 " in %s", addr,
+		return snprintf(buf, cap, "0x%" PRIx64 " in %s", pc,
 				base_name(loc.module->path));
 	if (!loc.file)
 		return snprintf(buf, cap, "%s+0x%" PRIx64, loc.function,
-				addr - loc.func_start);
+				pc - loc.func_start);
 	return snprintf(buf, cap, "%s+0x%" PRIx64 " %s:%" PRIu32, loc.function,
-			addr - loc.func_start, base_name(loc.file), loc.line);
+			pc - loc.func_start, base_name(loc.file), loc.line);
+}
+
+int hs_src_format_where(struct hs_src *s, uint64_t addr, char *buf, size_t cap)
+{
+	return src_format_where_pc(s, addr, addr, buf, cap);
 }
 
 int hs_src_line_info(struct hs_src *s, uint64_t addr,

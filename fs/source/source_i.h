@@ -185,6 +185,9 @@ const struct src_row *src_row_find(const struct src_mod *m, uint64_t addr);
  * fails on some inlined copies' abstract origins), the DIEs holding pc
  * found by a walk, innermost first, the CU last.  Under dw_lock. */
 int src_getscopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes);
+/* hs_src_format_where() of addr, with pc's address and offset printed (an
+ * outer frame's return address; its function and line are addr's). */
+int src_format_where_pc(struct hs_src *s, uint64_t addr, uint64_t pc, char *buf, size_t cap);
 
 /* The symbol an address points into, for printing pointers as gdb does
  * ("0x4010 <table+8>"): a data object holding it, else a function.  NULL

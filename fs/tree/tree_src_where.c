@@ -137,7 +137,8 @@ static void put_where(FILE *f, struct ld_names *ln, uint64_t addr)
  * `step`, `next`, `finish`, a return or a signal: hs_src_inline_hidden),
  * less the ones a view shows (time/<t>.<k>: a user breakpoint on the
  * copy's function, or gdb's `step` into it). */
-static void put_frames(FILE *f, struct ld_names *ln, uint64_t pc, unsigned hide, int *num)
+static void put_frames(FILE *f, struct ld_names *ln, uint64_t pc, uint64_t shown, unsigned hide,
+		       int *num)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[4096];
@@ -146,8 +147,8 @@ static void put_frames(FILE *f, struct ld_names *ln, uint64_t pc, unsigned hide,
 	if (n < 0)
 		n = 0;
 	for (int k = hide > (unsigned)n ? 0 : (int)hide; k <= n; k++) {
-		hs_src_format_frame(ln->s, pc, in, (size_t)n, (size_t)k, buf, sizeof(buf));
-		loaded_name(ln, pc, buf, sizeof(buf));
+		hs_src_format_frame(ln->s, pc, shown, in, (size_t)n, (size_t)k, buf, sizeof(buf));
+		loaded_name(ln, shown, buf, sizeof(buf));
 		fprintf(f, "#%d %s%s", (*num)++, buf, k < n ? " inlined\n" : "");
 	}
 }
@@ -198,7 +199,7 @@ int tree_where_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE *f)
 	h = (int)tree_src_hidden_view(s, r->regs.rip, n->view);
 	if (ni < 0 || h > ni)
 		h = 0;
-	hs_src_format_frame(s, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, (size_t)h, buf,
+	hs_src_format_frame(s, r->regs.rip, r->regs.rip, in, ni > 0 ? (size_t)ni : 0, (size_t)h, buf,
 			    sizeof(buf));
 	loaded_name(&(struct ld_names){ { tree_image(tree, n), n->t }, s, 0 }, r->regs.rip, buf,
 		    sizeof(buf));
@@ -510,7 +511,7 @@ static void put_tail(FILE *f, struct ld_names *ln, uint64_t jump)
 	char buf[4096];
 	int n = hs_src_inline_frames(ln->s, jump, in, INL_MAX);
 
-	hs_src_format_frame(ln->s, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
+	hs_src_format_frame(ln->s, jump, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
 	loaded_name(ln, jump, buf, sizeof(buf));
 	fputs(buf, f);
 }
@@ -552,6 +553,21 @@ int tree_src_tail_caller(const struct hs_db_image *img, struct hs_src *s,
 	else
 		return -ENOENT;
 	return 0;
+}
+
+/* The pc gdb shows for frame i at pc: an outer frame's is the return
+ * address, the instruction after its call (the call's line is the
+ * frame's); frame 0's and an interrupted one's (under a signal handler)
+ * are where they stopped. */
+static uint64_t frame_pc(const struct hs_db_image *img, const struct hs_db_call *fr, int i,
+			 uint64_t pc)
+{
+	int len;
+
+	if (i == 0 || (fr[i - 1].flags & HS_DB_CALL_SIGNAL))
+		return pc;
+	len = hs_db_insn_len(img, fr[i - 1].t_call, pc);
+	return len > 0 ? pc + (uint64_t)len : pc;
 }
 
 /* #0 is where rip is, entered by the innermost open call; #k (k > 0) is
@@ -614,7 +630,8 @@ int tree_backtrace_text(struct hs_tree *tree, const struct hs_tree_node *n, FILE
 			if (k < u->n && is_trampoline(s, u->pcs[k]))
 				k++;
 		}
-		put_frames(f, &ln, pc, i == 0 ? tree_src_hidden_view(s, pc, n->view) : 0, &num);
+		put_frames(f, &ln, pc, frame_pc(tree_image(tree, n), fr, i, pc),
+			   i == 0 ? tree_src_hidden_view(s, pc, n->view) : 0, &num);
 		if (i < open)
 			fprintf(f, " %" PRIu64 "\n", fr[i].t_call);
 		else

@@ -409,6 +409,12 @@ struct hs_db_insn {
 int hs_db_insn_at(const struct hs_db_image *img, uint64_t t,
 		  struct hs_db_insn *out);
 
+/* The length of the instruction at addr, as it ran at t (the recorder's
+ * bytes; memory at t where addr held different code at different times or
+ * none ran there).  Returns it (1..15), or -errno (-ENOENT: nothing
+ * decodes there). */
+int hs_db_insn_len(const struct hs_db_image *img, uint64_t t, uint64_t addr);
+
 /* ---- calls ---------------------------------------------------------------- */
 
 struct hs_db_call {

@@ -207,10 +207,12 @@ int hs_src_inline_frames(struct hs_src *s, uint64_t addr, struct hs_src_inline *
 			 size_t max);
 /* Frame k (0 innermost, n the real function) of the n inlined frames in
  * at addr, in the `where` format: "function+0xoff file:line", the line of
- * addr for k == 0 and the call site of frame k - 1 for k > 0.  Returns the
- * length it wanted, like snprintf. */
-int hs_src_format_frame(struct hs_src *s, uint64_t addr, const struct hs_src_inline *in,
-			size_t n, size_t k, char *buf, size_t cap);
+ * addr for k == 0 and the call site of frame k - 1 for k > 0.  The offset
+ * is pc's: an outer frame's pc is its return address (as gdb's), while
+ * its function and line are those of the call before it (addr); pc ==
+ * addr elsewhere.  Returns the length it wanted, like snprintf. */
+int hs_src_format_frame(struct hs_src *s, uint64_t addr, uint64_t pc,
+			const struct hs_src_inline *in, size_t n, size_t k, char *buf, size_t cap);
 
 /* How many of the inlined copies holding addr gdb hides at a stop there
  * (skip_inline_frames: the copies that start at addr, innermost outwards;

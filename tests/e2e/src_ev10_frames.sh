@@ -77,10 +77,11 @@ sed -n 's/^\(.*\) + \([0-9]*\) in section .*/\1 \2/p' "$T/sym.gdb" |
 [ "$(wc -l <"$T/sym.want")" = 2 ] || fail "gdb: not 2 throws: $(head -c 300 "$T/sym.gdb")"
 grep -q '\.cold ' "$T/sym.want" || fail "gdb: no throw from a .cold part: $(cat "$T/sym.want")"
 : >"$T/sym.got"
+# (frame 1's offset is its pc, the return address, as gdb's $pc there)
 for t in $("$HS" cat "$T/ev10_frames.trace" calls/__cxa_throw | cut -d' ' -f1); do
 	"$HS" cat "$T/ev10_frames.trace" "time/$((t + 1))/backtrace" | sed -n 2p |
 		sed 's/^#1 \(.*\)+0x\([0-9a-f]*\) .*/\1 \2/' |
-		while read -r name off; do echo "$name $((0x$off + 5 - 1))"; done >>"$T/sym.got"
+		while read -r name off; do echo "$name $((0x$off - 1))"; done >>"$T/sym.got"
 done
 note "gdb's symbols at the throws: $(tr '\n' ';' <"$T/sym.want"), hindsight: $(tr '\n' ';' <"$T/sym.got")"
 # gdb names the std::function handler's symbol with its parameters: only

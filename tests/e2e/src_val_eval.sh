@@ -382,6 +382,15 @@ s.weight * 1000
 sizeof(avg * half)
 sizeof(1.5f)
 sizeof(g_ld * 2)
+(long)1e30
+(long)-1e30
+(unsigned long)1e19
+(long)9.3e18
+(int)1e30
+(long)g_nan
+(unsigned long)-1.0
+(long)(-1.0/0)
+(unsigned char)(0.0/0)
 CASES
 }
 
