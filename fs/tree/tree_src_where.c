@@ -504,15 +504,18 @@ none:
 
 /* A tail-call frame, at its jump: gdb names it by the function holding
  * the jump, the innermost inlined copy if the jump is in one (and shows
- * no frames for the copies around it), at the jump's line. */
+ * no frames for the copies around it), at the jump's line; its pc is the
+ * address after the jump (the call site's return pc in DWARF). */
 static void put_tail(FILE *f, struct ld_names *ln, uint64_t jump)
 {
 	struct hs_src_inline in[INL_MAX];
 	char buf[4096];
 	int n = hs_src_inline_frames(ln->s, jump, in, INL_MAX);
+	int len = hs_db_insn_len(ln->mc.img, ln->mc.t, jump);
+	uint64_t pc = len > 0 ? jump + (uint64_t)len : jump;
 
-	hs_src_format_frame(ln->s, jump, jump, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
-	loaded_name(ln, jump, buf, sizeof(buf));
+	hs_src_format_frame(ln->s, jump, pc, in, n > 0 ? (size_t)n : 0, 0, buf, sizeof(buf));
+	loaded_name(ln, pc, buf, sizeof(buf));
 	fputs(buf, f);
 }
 

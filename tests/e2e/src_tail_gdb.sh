@@ -115,6 +115,24 @@ sys.exit(0 if want == got and "_M_get_insert_hint_unique_pos" in want else 1)
 PYEOF
 summary="$summary tail_map: $(grep -c "^#" "$T/map.gdb") frames;"
 
+# every frame's offset at step3's entry (tail-call frames step2 and step1
+# included) is gdb's pc there less its function's entry: the address
+# after the jump or the call
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "break step3" -ex run -ex 'python
+f = gdb.newest_frame()
+while f is not None and f.function() is not None:
+    print("OFF %s+0x%x" % (f.function().name, f.pc() - int(f.function().value().address)))
+    if f.function().name == "main":
+        break
+    f = f.older()
+' "$PROGS/tail_calls_o2" </dev/null >"$T/off.gdb" 2>&1
+sed -n 's/^OFF //p' "$T/off.gdb" >"$T/off.want"
+t=$("$HS" cat "$T/tail_calls.trace" calls/step3 | head -n 1 | cut -d' ' -f1)
+"$HS" cat "$T/tail_calls.trace" "time/$((t + 1))/backtrace" |
+	sed -n 's/^#[0-9]* \([^ ]*+0x[0-9a-f]*\) .*/\1/p' | sed -n "1,$(wc -l <"$T/off.want")p" >"$T/off.got"
+[ "$(wc -l <"$T/off.want")" -ge 4 ] && cmp -s "$T/off.want" "$T/off.got" ||
+	fail "frame offsets at step3: gdb $(tr '\n' ' ' <"$T/off.want"), tree $(tr '\n' ' ' <"$T/off.got")"
+
 # the jcc tail calls: the frames that jumped say so (cond_tail jumps when
 # its argument is odd: 3 of its 6 calls; cond_tail32 when it is 0: 2 of 6)
 for fn in cond_tail:3 cond_tail32:2; do
@@ -153,4 +171,4 @@ for n in 1 3 11; do
 	[ -z "$want" ] && want=$got
 	[ "$got" = "$want" ] || fail "calls.hdb of --shards $n differs from --shards 1"
 done
-pass "call counts, backtraces (with tail-call frames) and finish equal gdb's:$summary; finish:$finished"
+pass "call counts, backtraces (with tail-call frames, their offsets: $(tr '\n' ' ' <"$T/off.got")) and finish equal gdb's:$summary; finish:$finished"
