@@ -129,7 +129,8 @@ TOOL_CFLAGS := -O2 -g -fno-stack-protector -fno-pie -fno-builtin -fno-strict-ali
 	-DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 \
 	-Iinclude -I$(VEX_INC) -Wall -Wno-unused-parameter -MMD -MP
 TOOL_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,-Ttext-segment=0x58000000 -Wl,--build-id=none \
-	-Wl,--wrap=vgPlain_gdbserver_report_signal -Wl,--wrap=vgPlain_do_syscall
+	-Wl,--wrap=vgPlain_gdbserver_report_signal -Wl,--wrap=vgPlain_do_syscall \
+	-Wl,--wrap=vgModuleLocal_read_debuginfo_dwarf3
 
 $(B)/obj-tool/%.o: %.c
 	@mkdir -p $(@D)

@@ -103,9 +103,11 @@ if command -v clang++ >/dev/null; then
 	check misc_clang "$T/cpp_misc_clang" "30"
 	check more_clang "$T/cpp_more_clang" "29"
 	check tnames_clang "$T/cpp_tnames_clang" "21"
+	# clang's default DWARF 5, two files (Valgrind 3.19's own line reader
+	# gave up on it: the recorder leaves that reader out)
 	d=$ROOT/tests/programs/cpp_decl
 	g++ -g -O0 -fPIC -shared -o "$T/libcppdecl.so" "$d/lib.cc" &&
-		clang++ -g -gdwarf-4 -O0 -o "$T/cpp_decl_clang" "$d/main.cc" "$d/other.cc" \
+		clang++ -g -O0 -o "$T/cpp_decl_clang" "$d/main.cc" "$d/other.cc" \
 			-L"$T" -lcppdecl -Wl,-rpath,"$T" || fail "cpp_decl"
 	check decl_clang "$T/cpp_decl_clang" "11"
 else
