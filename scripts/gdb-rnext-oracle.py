@@ -30,12 +30,17 @@ import re
 import sys
 
 
+CLONE = r"\.(constprop|isra|part|cold)(\.\d+)?$"    # gcc's clones' suffixes
+
+
 def sym_name(s):
-    """'Acc::get() const+8' -> 'Acc::get+8' (gdb's `info symbol`)."""
+    """'Acc::get() const+8' -> 'Acc::get+8', 'gcd.constprop.0+4' -> 'gcd+4'
+    (gdb's `info symbol`; Hindsight's where names the function)."""
     name, _, off = s.rpartition("+")
     if not name:
         name, off = s, "0"
     name = re.sub(r"\(.*\)( const)?$", "", name)
+    name = re.sub(CLONE, "", name)
     return "%s+%d" % (name, int(off))
 
 
@@ -129,7 +134,7 @@ def where(mnt, t):
 def hs_pc(s):
     """'main+8 file:line d1' -> 'main+0x8', Hindsight's where."""
     name, _, off = s.split(" ")[0].rpartition("+")
-    return "%s+0x%x" % (name, int(off))
+    return "%s+0x%x" % (re.sub(CLONE, "", name), int(off))
 
 
 def compare(out, mnt):
