@@ -267,6 +267,11 @@ int tree_src_step_back_inline(const struct hs_db_image *img, struct hs_src *s, u
  * way (*t_io: its last instruction); -ENOMEM. */
 int tree_src_step_back_caller(const struct hs_db_image *img, struct hs_src *s, uint64_t tc,
 			      uint64_t *t_io, uint32_t *view);
+/* gdb 13's reverse-next from t in a frame without inlined copies, run
+ * back instruction by instruction (tree_src_rnext.c): *t_out.  -E2BIG
+ * where the walk cannot follow gdb (fs/query answers); -ENOMEM. */
+int tree_src_prev_line(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+		       uint64_t *t_out);
 /* gdb's reverse-next from t (in view `view`) in a function with inlined
  * copies: *t_out. */
 int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64_t t,

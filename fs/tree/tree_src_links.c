@@ -506,7 +506,10 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 
 	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
 		err = step_over_inline(tree, n, &sc, how, t);
-		/* no copies there, or too long a walk: fs/query's answer */
+		/* no copies there: gdb 13's reverse-next run back */
+		if (err == -E2BIG && how == HS_DB_STEP_BACK_OVER && sc.s)
+			err = tree_src_prev_line(sc.img, sc.s, n->t, t);
+		/* or too long a walk: fs/query's answer */
 		if (err == -E2BIG) {
 			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
 							.stops = sc.s ? step_goes_on : NULL,

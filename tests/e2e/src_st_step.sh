@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows.
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows; prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -171,4 +171,53 @@ line=$(grep -A1 '^STOP __GI_qsort ' "$T/st_tail.step.want" | sed -n '2s/^STOP __
 [ -n "$line" ] || fail "st_tail: gdb's step did not go from qsort to __qsort_r"
 dir=$(find "$T/mnt.st_tail/lines" -name msort.c -print -prune -o -name '*.*' -prune | head -n 1)
 [ -n "$dir" ] && [ -f "$dir/$line" ] || fail "st_tail: lines/.../msort.c/$line does not exist"
-pass "$n stops as gdb's step and next ($nprog programs), the backtrace at raise@plt, lines/ has msort.c:$line"
+# prev-line against gdb 13's reverse-next under `record full`
+# (scripts/gdb-rnext-oracle.py): at every stop of gdb's step walk in the
+# program's own file, gdb's reverse-next and Hindsight's prev-line from
+# the same moment (the instruction count since `break main`).  gdb 13
+# stops at the start of the line-table row it last entered, not at the
+# line's first row: a line of several rows (gcc's rows of one line,
+# clang's column rows, the row holding a call) stops mid-line, and out of
+# a callee's first line at the caller's row holding the call, the calls
+# made before in that row stepped back over.  Recorded as gdb runs them
+# (LD_BIND_NOW, glibc's AVX variants off).
+RN=$ROOT/scripts/gdb-rnext-oracle.py
+RN_TUNE=glibc.cpu.hwcaps=-AVX512VL,-AVX512BW,-AVX512F,-EVEX,-AVX2,-AVX,-ERMS,-FSRM
+rn_progs="example:example.c recursive:recursive.c st_rnext_clang:st_rnext.c"
+rn_progs="$rn_progs st_rnext_clang_o2:st_rnext.c st_rnmix:st_rnmix.c st_rnmix_o2:st_rnmix.c"
+rn_progs="$rn_progs st_rnmix_clang:st_rnmix.c st_rnmix_clang_o2:st_rnmix.c st_rncpp:st_rncpp.cc"
+rn_progs="$rn_progs st_rncpp_o2:st_rncpp.cc st_rncpp_clang:st_rncpp.cc loops_o2:loops_o2.c"
+gcc -g -O0 -o "$B/example" "$SRC/example.c" && gcc -g -O0 -o "$B/recursive" "$SRC/recursive.c" &&
+	gcc -g -O2 -o "$B/loops_o2" "$SRC/loops_o2.c" &&
+	gcc -g -O0 -o "$B/st_rnmix" "$SRC/st_rnmix.c" &&
+	gcc -g -O2 -o "$B/st_rnmix_o2" "$SRC/st_rnmix.c" &&
+	g++ -g -O0 -o "$B/st_rncpp" "$SRC/st_rncpp.cc" &&
+	g++ -g -O2 -o "$B/st_rncpp_o2" "$SRC/st_rncpp.cc" ||
+	fail "could not compile the reverse-next programs"
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+	clang -g -gdwarf-4 -O0 -o "$B/st_rnext_clang" "$SRC/st_rnext.c" &&
+		clang -g -gdwarf-4 -O2 -o "$B/st_rnext_clang_o2" "$SRC/st_rnext.c" &&
+		clang -g -gdwarf-4 -O0 -o "$B/st_rnmix_clang" "$SRC/st_rnmix.c" &&
+		clang -g -gdwarf-4 -O2 -o "$B/st_rnmix_clang_o2" "$SRC/st_rnmix.c" &&
+		clang++ -g -gdwarf-4 -O0 -o "$B/st_rncpp_clang" "$SRC/st_rncpp.cc" ||
+		fail "could not compile the reverse-next programs with clang"
+else
+	rn_progs=$(echo "$rn_progs" | tr ' ' '\n' | grep -v clang | tr '\n' ' ')
+fi
+rn=0
+for e in $rn_progs; do
+	p=${e%%:*}
+	RN_PROG=$B/$p RN_FILES=${e#*:} RN_OUT=$T/$p.rn timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$RN" </dev/null >"$T/$p.rn.gdb" 2>&1
+	[ -s "$T/$p.rn" ] || fail "$p: gdb's reverse-next walk gave nothing: $(tail -n 2 "$T/$p.rn.gdb" | tr '\n' ' ')"
+	LD_BIND_NOW=1 GLIBC_TUNABLES=$RN_TUNE record_ok "$T/$p.rnt" "$B/$p"
+	build_ok "$T/$p.rnt"
+	mount_tree "$T/$p.rnt" "$T/mnt.$p.rnt"
+	"$PY" "$RN" compare "$T/$p.rn" "$T/mnt.$p.rnt" >"$T/$p.rn.cmp" 2>&1 ||
+		fail "$p: prev-line is not gdb's reverse-next: $(tail -n 4 "$T/$p.rn.cmp" | tr '\n' ' ')"
+	k=$(tail -n 1 "$T/$p.rn.cmp" | cut -d' ' -f1)
+	note "$p: $k prev-line = gdb's reverse-next"
+	rn=$((rn + k))
+done
+
+pass "$n stops as gdb's step and next ($nprog programs), the backtrace at raise@plt, lines/ has msort.c:$line, $rn prev-line as gdb's reverse-next"
