@@ -94,6 +94,11 @@ Bool rec_exec_option(const HChar *arg)
 	return True;
 }
 
+const HChar *rec_exec_argv0(void)
+{
+	return restore.argv0;
+}
+
 /* The kernel's AT_EXECFN for execve(path) and execveat(dirfd, path,
  * flags): the path, or "/dev/fd/N" and "/dev/fd/N/path" for one relative
  * to a descriptor (fs/exec.c, alloc_bprm). */

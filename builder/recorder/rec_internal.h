@@ -171,6 +171,9 @@ UInt rec_client_string(Addr s, HChar *out, UInt cap);
 void rec_exec_before(UInt sysno, UWord *args, const HChar *path);
 Bool rec_exec_option(const HChar *arg);
 void rec_exec_restore(void);
+/* The argv[0] this image was given where it is not its program's path
+ * (`execvp("echo", ...)` runs /usr/bin/echo as "echo"), else NULL. */
+const HChar *rec_exec_argv0(void);
 
 /* rec_main.c: the link wraps the core's VG_(gdbserver_report_signal)
  * (-Wl,--wrap, see the Makefile) to learn the siginfo of every signal it

@@ -987,36 +987,47 @@ static void post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs,
 
 /* ---- process lifecycle --------------------------------------------------------- */
 
+/* "KEY=value\n" into text at len, newlines and backslashes escaped (one
+ * line per value); returns the new length. */
+static SizeT put_escaped(HChar *text, SizeT len, SizeT cap, const HChar *key, const HChar *a)
+{
+	len += VG_(snprintf)(text + len, cap - len, "%s=", key);
+	for (SizeT j = 0; a[j] && len + 3 < cap; j++) {
+		if (a[j] == '\n' || a[j] == '\\') {
+			text[len++] = '\\';
+			text[len++] = a[j] == '\n' ? 'n' : '\\';
+		} else {
+			text[len++] = a[j];
+		}
+	}
+	text[len++] = '\n';
+	return len;
+}
+
 static void emit_process_info(void)
 {
 	HChar *text;
 	SizeT cap = 8192, len = 0;
 	Word i, n = VG_(sizeXA)(VG_(args_for_client));
+	const HChar *argv0 = rec_exec_argv0();
 	UChar *p;
 
 	for (i = 0; i < n; i++)
-		cap += VG_(strlen)(*(HChar **)VG_(indexXA)(VG_(args_for_client), i)) + 8;
+		cap += 2 * VG_(strlen)(*(HChar **)VG_(indexXA)(VG_(args_for_client), i)) + 8;
+	if (argv0)
+		cap += 2 * VG_(strlen)(argv0) + 8;
 	text = VG_(malloc)("hs.procinfo", cap);
 	len += VG_(snprintf)(text + len, cap - len,
 			     "pid=%d\nppid=%d\nexe=%s\nrecorder=%s\nformat=%d\n",
 			     VG_(getpid)(), VG_(getppid)(),
 			     VG_(args_the_exename) ? VG_(args_the_exename) : "",
 			     REC_VERSION, HS_TRACE_FORMAT_VERSION);
-	for (i = 0; i < n; i++) {
-		const HChar *a = *(HChar **)VG_(indexXA)(VG_(args_for_client), i);
-		SizeT j;
-		len += VG_(snprintf)(text + len, cap - len, "arg=");
-		/* one line per argument: escape newlines and backslashes */
-		for (j = 0; a[j] && len + 3 < cap; j++) {
-			if (a[j] == '\n' || a[j] == '\\') {
-				text[len++] = '\\';
-				text[len++] = a[j] == '\n' ? 'n' : '\\';
-			} else {
-				text[len++] = a[j];
-			}
-		}
-		text[len++] = '\n';
-	}
+	/* the argv[0] an exec gave it, where not the path (rec_exec.c) */
+	if (argv0)
+		len = put_escaped(text, len, cap, "argv0", argv0);
+	for (i = 0; i < n; i++)
+		len = put_escaped(text, len, cap, "arg",
+				  *(HChar **)VG_(indexXA)(VG_(args_for_client), i));
 	p = rec_event_begin(HS_EV_PROCESS, len);
 	VG_(memcpy)(p, text, len);
 	VG_(free)(text);

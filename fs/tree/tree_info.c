@@ -250,13 +250,14 @@ static int finish(FILE *f, char **buf, size_t *len, json_object *m, json_object 
 	return close_text(f, buf, len, text, text_len);
 }
 
-/* The recorder's PROCESS record ("pid=..\nexe=..\narg=..\n": the
- * arguments after argv[0], one per line, backslash and newline escaped):
- * the image's program, and its command line as exe and arguments. */
+/* The recorder's PROCESS record ("pid=..\nexe=..\n[argv0=..\n]arg=..\n":
+ * the arguments after argv[0], one per line, backslash and newline
+ * escaped; argv0 only where an exec gave one other than the path): the
+ * image's program, and its command line as argv[0] and arguments. */
 static void print_process_record(FILE *f, const char *rec)
 {
-	const char *exe = NULL;
-	size_t exe_len = 0;
+	const char *exe = NULL, *argv0 = NULL;
+	size_t exe_len = 0, argv0_len = 0;
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (const char *l = rec; *l;) {
@@ -266,6 +267,9 @@ static void print_process_record(FILE *f, const char *rec)
 			if (pass == 0 && n > 4 && strncmp(l, "exe=", 4) == 0) {
 				exe = l + 4;
 				exe_len = n - 4;
+			} else if (pass == 0 && n >= 6 && strncmp(l, "argv0=", 6) == 0) {
+				argv0 = l + 6;
+				argv0_len = n - 6;
 			} else if (pass == 1 && n >= 4 && strncmp(l, "arg=", 4) == 0) {
 				fputc(' ', f);
 				put_quoted(f, l + 4, n - 4, true);
@@ -276,7 +280,12 @@ static void print_process_record(FILE *f, const char *rec)
 			return;
 		if (pass == 0) {
 			fprintf(f, "program: %.*s\ncommand: ", (int)exe_len, exe);
-			put_quoted(f, exe, exe_len, false);
+			/* the argv[0] the program was given (execvp's "echo"),
+			 * where the recorder noted one other than the path */
+			if (argv0)
+				put_quoted(f, argv0, argv0_len, true);
+			else
+				put_quoted(f, exe, exe_len, false);
 		}
 	}
 	fputc('\n', f);

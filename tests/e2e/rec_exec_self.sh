@@ -89,4 +89,15 @@ LD_SHOW_AUXV=1 "$T/bin/exec_self" >"$T/auxv" 2>&1
 sort "$T/stack.n" >"$T/stack.want"
 sort "$T/stack.got" >"$T/stack.got2"
 same_file "argv and AT_EXECFN at t=0 of $img" "$T/stack.want" "$T/stack.got2"
-pass "self-exec (dynamic, static, 5 ways), argv[0] of exec'd programs as native; $img starts as the kernel's"
+# info's command line of an exec'd image starts with the argv[0] it was
+# given (at t=0 above), not its program's path; ls found in PATH is "ls"
+a0=$(sed -n 's/^argv\[0\]=//p' "$T/stack.got")
+cmd=$("$HS" cat "$T/exec_self" "processes/$img/info" | sed -n 's/^command: //p')
+[ -n "$a0" ] && [ "${cmd%% *}" = "$a0" ] || fail "processes/$img/info: command '$cmd', its argv[0] '$a0'"
+"$HS" build "$T/sh" >/dev/null 2>"$T/build.err" || fail "build sh: $(tail -n 2 "$T/build.err")"
+for p in $("$HS" ls "$T/sh" processes/); do
+	"$HS" cat "$T/sh" "processes/$p/info" | sed -n 's/^command: //p'
+done >"$T/sh.cmds"
+grep -qx 'ls /nonexist' "$T/sh.cmds" && grep -qx "cat /nonexist" "$T/sh.cmds" ||
+	fail "processes/*/info of ls and cat: $(grep -E 'ls|cat' "$T/sh.cmds" | tr '\n' ';')"
+pass "self-exec (dynamic, static, 5 ways), argv[0] of exec'd programs as native; $img starts as the kernel's; info's command lines begin with argv[0]"
