@@ -17,8 +17,9 @@
 #     inlines its own allocator into its functions).
 #     JSON: {"hits": {f: [bt, ...]}, "after_main": [f, ...]}.
 #
-#   python3 scripts/gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE
-#     compares with the recording of the same run:
+#   python3 scripts/gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE OWN_FILES
+#     compares with the recording of the same run (OWN_FILES: the
+#     program's own source files' base names, comma-separated; required):
 #       - calls/<f> has as many lines as gdb's breakpoint hits on f (for
 #         ORACLE_LIBFUNCS: the calls after main's);
 #       - the k-th call's backtrace (time/<t_call+1>/backtrace: the first
@@ -214,8 +215,10 @@ def compare(oracle_path, hindsight, trace, own):
 
 
 def main():
-    if len(sys.argv) >= 5 and sys.argv[1] == "compare":
-        own = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else set()
+    # OWN_FILES is required: without it no frame would be compared and
+    # the comparison could not fail on a backtrace
+    if len(sys.argv) == 6 and sys.argv[1] == "compare" and sys.argv[5].strip(","):
+        own = set(f for f in sys.argv[5].split(",") if f)
         sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[4], own))
     print("usage: gdb -nx -batch -x gdb-calls-oracle.py (ORACLE_* set) | "
           "gdb-calls-oracle.py compare ORACLE_JSON HINDSIGHT TRACE OWN_FILES", file=sys.stderr)
