@@ -447,7 +447,15 @@ static int build(struct run *r, bool *ok, char *why, size_t cap)
 	if (e < 0)
 		return e;
 	*ok = WIFEXITED(res.wstatus) && WEXITSTATUS(res.wstatus) == 0 && !res.wall;
-	if (!*ok) {
+	if (!*ok && res.wall) {
+		snprintf(why, cap, "the database build ran past its %u s wall-clock limit "
+			 "(the machine is busy, or the recording is too large)", lim_build.wall_s);
+	} else if (!*ok && WIFSIGNALED(res.wstatus)) {
+		snprintf(why, cap, "the database build was killed by signal %d (%s: its %u s CPU "
+			 "or %u MiB memory limit?)", WTERMSIG(res.wstatus),
+			 strsignal(WTERMSIG(res.wstatus)), lim_build.cpu_s,
+			 (unsigned)(lim_build.mem / MiB));
+	} else if (!*ok) {
 		char *last = res.out.buf ? strrchr(res.out.buf, '\n') : NULL;
 
 		while (last && last > res.out.buf && last[1] == 0) {
