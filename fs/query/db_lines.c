@@ -301,71 +301,79 @@ static bool same_line(const struct step_start *a, const struct step_start *b)
  * longjmp's target on x86-64, which mangles the saved pc) and whose
  * libgcc gives it no exception handler (no unwind probes, no debug info
  * for _Unwind_DebugHook), stops nowhere until that breakpoint is hit:
- * the first moment the frame stepped (depth open calls, never left on
- * the way) runs the return address.  1 and *t then; -ENOENT when it never
- * does (the frame is left first, a call it makes never returns, the
- * recording ends: gdb runs on to the program's end, "exited normally");
- * -E2BIG when a scan of UNWOUND_SCAN_MAX moments finds no answer; 0 when
- * c is no such call; -errno.  The breakpoint is gdb's frame id's, not the
- * frame's: a frame of the same function with the same stack address (the
- * frame stepped called again from where it was, after it was left) that
- * runs the return address is a hit too (frame_again). */
+ * the first moment the frame stepped (depth open calls) runs the return
+ * address.  The breakpoint is gdb's frame id's, not the frame's: after
+ * the frame is left, a frame of the same function with the same stack
+ * address (the function called again from where it was) that runs the
+ * return address hits it too (frame_again).  1 and *t then (2: in such a
+ * new frame); -ENOENT when nothing does (no such frame after the one
+ * stepped is left, a call it makes never returns, the recording ends: gdb
+ * runs on to the program's end, "exited normally"); -E2BIG when a scan of
+ * UNWOUND_SCAN_MAX moments finds no answer; 0 when c is no such call (or
+ * the calls index says no more); -errno. */
 #define UNWOUND_SCAN_MAX 65536
 #define FRAME_AGAIN_MAX 64
 
-struct later_call {
+struct later_calls {
 	uint64_t after;
 	uint32_t tid, depth;
-	struct hs_db_call c;
-	bool found;
+	size_t n;
+	bool more;              /* candidates past FRAME_AGAIN_MAX */
+	struct hs_db_call c[FRAME_AGAIN_MAX];
 };
 
 static int on_later_call(void *ctx, const struct hs_db_call *c)
 {
-	struct later_call *l = ctx;
+	struct later_calls *l = ctx;
 
 	if (c->t_call <= l->after || c->tid != l->tid || c->depth != l->depth)
 		return 0;
-	l->c = *c;
-	l->found = true;
-	return 1;
+	if (l->n == FRAME_AGAIN_MAX) {
+		l->more = true;
+		return 1;
+	}
+	l->c[l->n++] = *c;
+	return 0;
 }
 
 /* The first call after u that makes frame fc again: the same callee and
  * depth, rsp at its t_call that of fc's (gdb's frame id: the function
- * and the stack address).  1 and *out; 0 none; -E2BIG past
- * FRAME_AGAIN_MAX candidates; -errno. */
+ * and the stack address).  1 and *out; 0 none; -E2BIG when none of the
+ * first FRAME_AGAIN_MAX candidates is; -errno.  One pass over the calls
+ * to the callee (callee.hdb), a register lookup per candidate. */
 static int frame_again(struct hs_db_image *img, uint32_t tid, const struct hs_db_call *fc,
 		       uint64_t u, struct hs_db_call *out)
 {
+	struct later_calls *l = calloc(1, sizeof(*l));
 	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
-	struct later_call l = { .after = u, .tid = tid, .depth = fc->depth };
 	uint64_t sp0;
 	int err;
 
-	if (!r)
-		return -ENOMEM;
-	if ((err = hs_db_regs_at(img, fc->t_call, tid, r)) < 0)
+	if (!l || !r) {
+		err = -ENOMEM;
+		goto out;
+	}
+	*l = (struct later_calls){ .after = u, .tid = tid, .depth = fc->depth };
+	if ((err = hs_db_regs_at(img, fc->t_call, tid, r)) < 0 ||
+	    (err = hs_db_calls_to(img, fc->callee, on_later_call, l)) < 0)
 		goto out;
 	sp0 = r->regs.gpr[4];
-	for (int k = 0; k < FRAME_AGAIN_MAX; k++) {
-		l.found = false;
-		if ((err = hs_db_calls_to(img, fc->callee, on_later_call, &l)) < 0)
-			goto out;
-		err = 0;
-		if (!l.found)
-			goto out;
-		if ((err = hs_db_regs_at(img, l.c.t_call, tid, r)) < 0)
-			goto out;
-		if (r->regs.gpr[4] == sp0) {
-			*out = l.c;
-			err = 1;
-			goto out;
+	err = l->more ? -E2BIG : 0;
+	for (size_t k = 0; k < l->n; k++) {
+		int e = hs_db_regs_at(img, l->c[k].t_call, tid, r);
+
+		if (e < 0) {
+			err = e;
+			break;
 		}
-		l.after = l.c.t_call;
+		if (r->regs.gpr[4] == sp0) {
+			*out = l->c[k];
+			err = 1;
+			break;
+		}
 	}
-	err = -E2BIG;
 out:
+	free(l);
 	free(r);
 	return err;
 }
@@ -383,11 +391,11 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 			  const struct hs_db_call *c, uint64_t *t)
 {
 	struct hs_db_insn in;
-	struct hs_db_call cc, fc = { .t_call = 0 };
+	struct hs_db_call cc, fc;
 	uint64_t ret, u = c->t_ret;
 	uint32_t tu;
 	size_t d;
-	bool again = false;
+	bool again = false, have_fc = false;
 	int err;
 
 	if (!(c->flags & HS_DB_CALL_UNWOUND) || c->t_ret == HS_DB_NO_RETURN ||
@@ -406,9 +414,10 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 		if (d < depth) {        /* the frame stepped was left */
 			if (depth == 0)
 				return -ENOENT;
-			if (!fc.t_call &&
+			if (!have_fc &&
 			    (err = call_at_depth(img, c->t_call, tid, depth - 1, &fc)))
 				return err;
+			have_fc = true;
 			if ((err = frame_again(img, tid, &fc, u, &cc)) <= 0)
 				return err ? err : -ENOENT;
 			u = cc.t_call + 1;
@@ -421,7 +430,7 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 			if (cc.t_ret == HS_DB_NO_RETURN)
 				return -ENOENT;
 			if (cc.t_ret <= u)
-				return -EIO;
+				return 0;
 			u = cc.t_ret;
 			continue;
 		}
