@@ -282,6 +282,9 @@ static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size
 struct step_start {
 	uint64_t t;
 	uint32_t file, line, depth;
+	uint64_t again;         /* step_next forward: where gdb's step-resume
+				 * breakpoint was hit in a new frame with the
+				 * id of the one stepped (frame_again); 0: none */
 };
 
 static bool same_line(const struct step_start *a, const struct step_start *b)
@@ -292,16 +295,88 @@ static bool same_line(const struct step_start *a, const struct step_start *b)
 /* gdb's next over a call puts a step-resume breakpoint at the call's
  * return address, for the frame stepped (infrun.c: "stepped into
  * subroutine", insert_step_resume_breakpoint_at_caller).  A call left by
- * longjmp (HS_DB_CALL_UNWOUND) never returns there: the thread lands
- * (at t_ret) in the frame that called setjmp, and gdb, whose glibc has
- * no longjmp probes (the only way it finds a longjmp's target on
- * x86-64, which mangles the saved pc), stops nowhere until that
- * breakpoint is hit: the first moment the frame stepped (depth open
- * calls, never left on the way) runs the return address.  1 and *t then;
- * 0 when not found in a short scan, or when the landing is outside the
- * frame (gdb runs on there: fs/query keeps its own answer, the landing's
- * next line start); -errno. */
-#define UNWOUND_SCAN_MAX 512
+ * longjmp or an exception (HS_DB_CALL_UNWOUND) never returns there: the
+ * thread lands (at t_ret) in the frame that called setjmp or caught, and
+ * gdb, whose glibc has no longjmp probes (the only way it finds a
+ * longjmp's target on x86-64, which mangles the saved pc) and whose
+ * libgcc gives it no exception handler (no unwind probes, no debug info
+ * for _Unwind_DebugHook), stops nowhere until that breakpoint is hit:
+ * the first moment the frame stepped (depth open calls) runs the return
+ * address.  The breakpoint is gdb's frame id's, not the frame's: after
+ * the frame is left, a frame of the same function with the same stack
+ * address (the function called again from where it was) that runs the
+ * return address hits it too (frame_again).  1 and *t then (2: in such a
+ * new frame); -ENOENT when nothing does (no such frame after the one
+ * stepped is left, a call it makes never returns, the recording ends: gdb
+ * runs on to the program's end, "exited normally"); -E2BIG when a scan of
+ * UNWOUND_SCAN_MAX moments finds no answer; 0 when c is no such call (or
+ * the calls index says no more); -errno. */
+#define UNWOUND_SCAN_MAX 65536
+#define FRAME_AGAIN_MAX 64
+
+struct later_calls {
+	uint64_t after;
+	uint32_t tid, depth;
+	size_t n;
+	bool more;              /* candidates past FRAME_AGAIN_MAX */
+	struct hs_db_call c[FRAME_AGAIN_MAX];
+};
+
+static int on_later_call(void *ctx, const struct hs_db_call *c)
+{
+	struct later_calls *l = ctx;
+
+	if (c->t_call <= l->after || c->tid != l->tid || c->depth != l->depth)
+		return 0;
+	if (l->n == FRAME_AGAIN_MAX) {
+		l->more = true;
+		return 1;
+	}
+	l->c[l->n++] = *c;
+	return 0;
+}
+
+/* The first call after u that makes frame fc again: the same callee and
+ * depth, rsp at its t_call that of fc's (gdb's frame id: the function
+ * and the stack address).  1 and *out; 0 none; -E2BIG when none of the
+ * first FRAME_AGAIN_MAX candidates is; -errno.  One pass over the calls
+ * to the callee (callee.hdb), a register lookup per candidate. */
+static int frame_again(struct hs_db_image *img, uint32_t tid, const struct hs_db_call *fc,
+		       uint64_t u, struct hs_db_call *out)
+{
+	struct later_calls *l = calloc(1, sizeof(*l));
+	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	uint64_t sp0;
+	int err;
+
+	if (!l || !r) {
+		err = -ENOMEM;
+		goto out;
+	}
+	*l = (struct later_calls){ .after = u, .tid = tid, .depth = fc->depth };
+	if ((err = hs_db_regs_at(img, fc->t_call, tid, r)) < 0 ||
+	    (err = hs_db_calls_to(img, fc->callee, on_later_call, l)) < 0)
+		goto out;
+	sp0 = r->regs.gpr[4];
+	err = l->more ? -E2BIG : 0;
+	for (size_t k = 0; k < l->n; k++) {
+		int e = hs_db_regs_at(img, l->c[k].t_call, tid, r);
+
+		if (e < 0) {
+			err = e;
+			break;
+		}
+		if (r->regs.gpr[4] == sp0) {
+			*out = l->c[k];
+			err = 1;
+			break;
+		}
+	}
+out:
+	free(l);
+	free(r);
+	return err;
+}
 
 static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 			  const struct hs_db_call *c, uint64_t *t);
@@ -316,10 +391,11 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 			  const struct hs_db_call *c, uint64_t *t)
 {
 	struct hs_db_insn in;
-	struct hs_db_call cc;
+	struct hs_db_call cc, fc;
 	uint64_t ret, u = c->t_ret;
 	uint32_t tu;
 	size_t d;
+	bool again = false, have_fc = false;
 	int err;
 
 	if (!(c->flags & HS_DB_CALL_UNWOUND) || c->t_ret == HS_DB_NO_RETURN ||
@@ -327,45 +403,60 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 		return 0;
 	ret = in.addr + in.len;
 	for (int k = 0; k < UNWOUND_SCAN_MAX; k++) {
-		if (hs_db_thread_at(img, u, &tu) != 0)
-			return 0;
+		if ((err = hs_db_thread_at(img, u, &tu)) != 0)
+			return err == -ERANGE ? -ENOENT : err < 0 ? err : -EIO;
 		if (tu != tid) {
 			u++;
 			continue;
 		}
 		if ((err = db_open_calls(img, u, tid, &d)))
 			return err;
-		if (d < depth)
-			return 0;       /* the frame stepped was left */
+		if (d < depth) {        /* the frame stepped was left */
+			if (depth == 0)
+				return -ENOENT;
+			if (!have_fc &&
+			    (err = call_at_depth(img, c->t_call, tid, depth - 1, &fc)))
+				return err;
+			have_fc = true;
+			if ((err = frame_again(img, tid, &fc, u, &cc)) <= 0)
+				return err ? err : -ENOENT;
+			u = cc.t_call + 1;
+			again = true;
+			continue;
+		}
 		if (d > depth) {        /* a call made on the way: to its end */
 			if ((err = call_at_depth(img, u, tid, depth, &cc)))
 				return err;
-			if (cc.t_ret == HS_DB_NO_RETURN || cc.t_ret <= u)
+			if (cc.t_ret == HS_DB_NO_RETURN)
+				return -ENOENT;
+			if (cc.t_ret <= u)
 				return 0;
 			u = cc.t_ret;
 			continue;
 		}
-		if (hs_db_insn_at(img, u, &in) != 0)
-			return 0;
+		if ((err = hs_db_insn_at(img, u, &in)) != 0)
+			return err < 0 ? err : -EIO;
 		if (in.addr == ret) {
 			*t = u;
-			return 1;
+			return again ? 2 : 1;
 		}
 		u++;
 	}
-	return 0;
+	return -E2BIG;
 }
 
 /* The first line start of tid after bound (back: the last one before it).
  * With over, only starts at most `depth` calls deep count, and a deeper
  * start makes it leap over the whole call it is in rather than read the
- * starts inside.  -ENOENT when there is none. */
+ * starts inside.  -ENOENT when there is none; -ESRCH when a call leapt
+ * was unwound and gdb's next would never stop again (unwound_resume). */
 static int step_next(struct hs_db_image *img, uint32_t tid, uint64_t bound, bool back,
 		     bool over, size_t depth, struct step_start *out)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_LINES];
 	struct db_fcursor cur;
 	const uint8_t *rec;
+	uint64_t hit_again = 0;
 	size_t b;
 	int err;
 
@@ -407,14 +498,19 @@ again:
 					return -ENOENT; /* it never returns */
 				bound = c.t_ret - 1;  /* starts at t >= t_ret */
 				err = unwound_resume(img, tid, depth, &c, &at);
+				if (err == -ENOENT)
+					return -ESRCH; /* never: not the frame's return */
 				if (err < 0)
 					return err;
 				if (err)
 					bound = at - 1; /* ... or at its return address */
+				if (err == 2)
+					hit_again = at;
 			}
 			goto again;
 		}
 		out->t = lt;
+		out->again = hit_again;
 		out->file = hs_le32(rec + 12);
 		out->line = hs_le32(rec + 16);
 		out->depth = hs_le32(rec + 20);
@@ -543,8 +639,14 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 		err = step_next(img, tid, bound, false, true, depth, &s);
 		if (err == -ENOENT && to != UINT64_MAX)
 			s.t = UINT64_MAX; /* none: the frame's return may be a stop */
-		else if (err)
-			return err;
+		else if (err)   /* -ESRCH: gdb's next runs to the program's end */
+			return err == -ESRCH ? -ENOENT : err;
+		if (!err && s.again > to) {
+			/* stepping goes on in the frame made again */
+			t = s.again;
+			if ((err = frame_at(img, t, tid, depth, &from, &to)))
+				return err;
+		}
 		if (s.t >= to) {
 			if (s.t == to)
 				break;

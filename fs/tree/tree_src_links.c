@@ -396,26 +396,41 @@ static int step_back_caller(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *
 	return step_back_enter(sc, tid, u, t, view);
 }
 
-/* From a handler's first instruction (a signal stop), gdb's step runs the
- * rest of that line: a one-line handler's body row after its prologue is
- * no stop (gdb refreshes its range there), the next line is. */
+/* From a handler's first instruction t0 (a signal stop), gdb's step and
+ * next run the rest of that line: a one-line handler's body row after its
+ * prologue is no stop (gdb refreshes its range there), the next line is.
+ * 1 when the stop t found from t0 is such a row: in the handler's frame,
+ * on the line of t0's pc. */
+static int entry_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t t)
+{
+	struct hs_src_line_info a, b;
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	int err;
+
+	if (!sc->s)
+		return 0;
+	r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
+	err = r ? hs_db_backtrace(sc->img, t0, 0, &c, 1) : -ENOMEM;
+	if (err < 1 || !(c.flags & HS_DB_CALL_SIGNAL) || c.t_call != t0 ||
+	    hs_db_regs_at(sc->img, t0, 0, r) || hs_src_line_info(sc->s, r->regs.rip, &a) ||
+	    !a.line || hs_db_regs_at(sc->img, t, 0, r) ||
+	    hs_src_line_info(sc->s, r->regs.rip, &b) || b.line != a.line ||
+	    b.file_id != a.file_id || hs_db_backtrace(sc->img, t, 0, NULL, 0) != (int)c.depth + 1)
+		err = err < 0 ? err : 0;
+	else
+		err = 1;
+	free(r);
+	return err;
+}
+
 static int step_past_entry_line(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
 				uint64_t t0, uint64_t *t)
 {
-	struct hs_src_line_info a, b;
-	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
-	struct hs_db_call c;
-	int err = r ? hs_db_backtrace(sc->img, t0, 0, &c, 1) : -ENOMEM;
+	int err = entry_line_again(sc, t0, *t);
 
-	if (err < 1 || !(c.flags & HS_DB_CALL_SIGNAL) || c.t_call != t0 ||
-	    hs_db_regs_at(sc->img, t0, 0, r) || hs_src_line_info(sc->s, r->regs.rip, &a) ||
-	    !a.line || hs_db_regs_at(sc->img, *t, 0, r) ||
-	    hs_src_line_info(sc->s, r->regs.rip, &b) || b.line != a.line ||
-	    b.file_id != a.file_id || hs_db_backtrace(sc->img, *t, 0, NULL, 0) != (int)c.depth + 1) {
-		free(r);
-		return err < 0 ? err : 0;
-	}
-	free(r);
+	if (err <= 0)
+		return err;
 	err = hs_db_step_line_filtered(sc->img, *t, HS_DB_STEP_INTO, f, t);
 	return err ? err : hs_tree_step_signal_stop(sc->img, t0, t);
 }
@@ -495,6 +510,32 @@ static int step_over_inline(struct hs_tree *tree, const struct hs_tree_node *n,
 	       tree_src_prev_inline(sc->img, sc->s, n->t, n->view, t);
 }
 
+/* gdb's next and reverse-next from n. */
+static int step_over(struct hs_tree *tree, const struct hs_tree_node *n,
+		     struct hs_tree_step_ctx *sc, enum hs_db_step how, uint64_t *t)
+{
+	int err = step_over_inline(tree, n, sc, how, t);
+
+	/* no copies there: gdb 13's reverse-next run back */
+	if (err == -E2BIG && how == HS_DB_STEP_BACK_OVER && sc->s)
+		err = tree_src_prev_line(sc->img, sc->s, n->t, t);
+	/* or too long a walk: fs/query's answer */
+	if (err == -E2BIG) {
+		struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
+						.stops = sc->s ? step_goes_on : NULL,
+						.ctx = sc };
+
+		err = hs_db_step_line_filtered(sc->img, n->t, how,
+					       how == HS_DB_STEP_OVER ? &fo : NULL, t);
+	}
+	/* gdb's next, as its step, stops as a signal it stops on
+	 * arrives and goes into the handler with the next `next`:
+	 * one stop, the handler's first instruction, at -O0 and -O2 */
+	if (err == 0 && how == HS_DB_STEP_OVER)
+		err = hs_tree_step_signal_stop(sc->img, n->t, t);
+	return err;
+}
+
 static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db_step how,
 		  uint64_t *t, uint32_t *view)
 {
@@ -505,24 +546,16 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	int err;
 
 	if (how == HS_DB_STEP_OVER || how == HS_DB_STEP_BACK_OVER) {
-		err = step_over_inline(tree, n, &sc, how, t);
-		/* no copies there: gdb 13's reverse-next run back */
-		if (err == -E2BIG && how == HS_DB_STEP_BACK_OVER && sc.s)
-			err = tree_src_prev_line(sc.img, sc.s, n->t, t);
-		/* or too long a walk: fs/query's answer */
-		if (err == -E2BIG) {
-			struct hs_db_step_filter fo = { .ret_line = tree_src_next_ret_line,
-							.stops = sc.s ? step_goes_on : NULL,
-							.ctx = &sc };
+		err = step_over(tree, n, &sc, how, t);
+		/* from a handler's entry, the rest of its line (gdb's range) */
+		if (err == 0 && how == HS_DB_STEP_OVER &&
+		    (err = entry_line_again(&sc, n->t, *t)) > 0) {
+			struct hs_tree_node m = *n;
 
-			err = hs_db_step_line_filtered(sc.img, n->t, how,
-						       how == HS_DB_STEP_OVER ? &fo : NULL, t);
+			m.t = *t;
+			m.view = 0;
+			err = step_over(tree, &m, &sc, how, t);
 		}
-		/* gdb's next, as its step, stops as a signal it stops on
-		 * arrives and goes into the handler with the next `next`:
-		 * one stop, the handler's first instruction, at -O0 and -O2 */
-		if (err == 0 && how == HS_DB_STEP_OVER)
-			err = hs_tree_step_signal_stop(sc.img, n->t, t);
 		return err;
 	}
 	if ((how != HS_DB_STEP_INTO && how != HS_DB_STEP_BACK_INTO) ||

@@ -312,6 +312,16 @@ static int nx_next(struct nx *x, uint64_t lo, struct hs_db_line_start *out)
 			return err;
 		if (err)
 			lo = u;
+		/* hit in a new frame with the id of the one stepped: the
+		 * step goes on in that frame */
+		if (err == 2) {
+			int open = hs_db_backtrace(x->img, u, x->tid, &c, 1);
+
+			if (open < 0)
+				return open;
+			x->from = open > 0 ? c.t_call : 0;
+			x->to = open > 0 ? c.t_ret : UINT64_MAX;
+		}
 	}
 }
 

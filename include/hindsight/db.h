@@ -593,13 +593,13 @@ int hs_db_step_line_filtered(const struct hs_db_image *img, uint64_t t,
 			     enum hs_db_step how, const struct hs_db_step_filter *f,
 			     uint64_t *t_out);
 /* Where gdb's `next` goes on after call c, made by thread tid from its
- * frame at depth open calls, when a longjmp left c (HS_DB_CALL_UNWOUND):
- * gdb knows no longjmp target (this glibc has no longjmp probes) and stops
- * nowhere until its step-resume breakpoint at c's return address is hit
- * in that frame.  1 and *t, the first moment from the landing on at which
- * the frame runs that address; 0 when c is no such call, the frame was
- * left first or a short scan finds none (OVER then goes on from the
- * landing); -errno. */
+ * frame at depth open calls, when a longjmp or an exception left c
+ * (HS_DB_CALL_UNWOUND): gdb knows no longjmp target nor exception handler
+ * here and stops nowhere until its step-resume breakpoint at c's return
+ * address is hit in that frame.  1 and *t, the first moment from the
+ * landing on at which the frame runs that address; -ENOENT when it never
+ * does (gdb runs to the program's end); -E2BIG when a long scan finds no
+ * answer; 0 when c is no such call; -errno. */
 int hs_db_unwound_resume(const struct hs_db_image *img, const struct hs_db_call *c, uint32_t tid,
 			 uint32_t depth, uint64_t *t);
 
