@@ -326,6 +326,7 @@ struct src_vsrc {
 	uint8_t bytes[SRC_VBUF_MAX];
 	uint8_t valid[SRC_VBUF_MAX];
 	size_t size;
+	bool pieces;        /* composed of DW_OP_pieces, size bytes in all */
 };
 
 /* Target memory is read a page at a time and kept for the duration of
@@ -416,6 +417,13 @@ int src_tail_chain(const struct src_mod *m, Dwarf_Addr bias, uint64_t from, uint
 /* Whether the function at fn can reach itself by tail calls (gdb's
  * func_verify_no_selftailcall: it then resolves no entry value in it). */
 bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn);
+/* gdb's dwarf2_find_location_expression: the expression of location attr
+ * at DWARF address pc (dwarf_getlocation_addr's answer, *ops borrowed),
+ * except at the entry of c->func, where a list's first entry holding pc
+ * may be an empty one at pc (gcc's [entry, entry) record of the value at
+ * the function's entry: gdb takes it there).  1 found, 0 none, -1 error. */
+int src_getlocation(const struct src_ctx *c, Dwarf_Attribute *attr, Dwarf_Addr pc,
+		    Dwarf_Op **ops, size_t *nops);
 /* The value of variable (or parameter) DIE d of type type (may be NULL)
  * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
  * its location needed was unreadable. */
