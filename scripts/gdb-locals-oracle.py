@@ -24,7 +24,8 @@
 #     moment `ls time/<t>/locals` must be exactly the names gdb listed
 #     (args and locals, each once), and each file the value gdb printed
 #     first for that name (addresses as PTR: the recorder loads the
-#     program elsewhere).  Prints one line per mismatch and a summary;
+#     program elsewhere); eval/<name> of a name gdb lists <optimized out>
+#     must be <optimized out> too (gdb's print finds the same symbol).  Prints one line per mismatch and a summary;
 #     exit 0 when they agree, 1 when not, 2 on bad input.
 import json
 import os
@@ -191,6 +192,10 @@ def compare(orc_path, mnt):
             n_vars += 1
             if v is None or norm(v) != norm(want[n]):
                 bad.append("%s: %s = %r, gdb %r" % (where, n, v and v.strip(), want[n]))
+            # gdb's print finds the same symbol: eval/ must too
+            e = cat(mnt, "time/%s/eval/%s" % (t, n)) if want[n] == "<optimized out>" else None
+            if e is not None and e.strip() != "<optimized out>":
+                bad.append("%s: eval/%s = %r, gdb's print <optimized out>" % (where, n, e.strip()))
     for b in bad:
         print(b)
     print("locals oracle: %d hits, %d values compared, %d mismatches"

@@ -326,14 +326,11 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	return 0;
 }
 
-/* What scope_vars collects: parameters (gdb's info args) or variables
- * (info locals) into l, with add_var's entry and inlined. */
+/* A walk of src_block_vars: parameters or variables, each to fn. */
 struct var_walk {
-	struct src_ctx *c;
-	struct var_list *l;
 	bool params;
-	Dwarf_Addr entry;
-	bool inlined;
+	int (*fn)(void *ctx, Dwarf_Die *d);
+	void *ctx;
 };
 
 static int block_children(struct var_walk *w, Dwarf_Die *scope, int depth);
@@ -347,7 +344,7 @@ static int child_vars(struct var_walk *w, Dwarf_Die *d, int depth)
 	int tag = dwarf_tag(d);
 
 	if (w->params ? tag == DW_TAG_formal_parameter : tag == DW_TAG_variable)
-		return add_var(w->c, w->l, d, w->params, w->entry, w->inlined);
+		return w->fn(w->ctx, d);
 	if (tag == DW_TAG_lexical_block && depth < 64 && !dwarf_hasattr(d, DW_AT_low_pc) &&
 	    !dwarf_hasattr(d, DW_AT_ranges))
 		return block_children(w, d, depth + 1);
@@ -473,15 +470,38 @@ out:
 	return ret;
 }
 
-/* Adds the variables (or parameters) of the block gdb makes of scope: its
- * own, then those inherited from its abstract origin. */
-static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
-		      bool params, Dwarf_Addr entry, bool inlined)
+int src_block_vars(Dwarf_Die *scope, bool params, int (*fn)(void *ctx, Dwarf_Die *d),
+		   void *ctx)
 {
-	struct var_walk w = { c, l, params, entry, inlined };
+	struct var_walk w = { params, fn, ctx };
 	int ret = block_children(&w, scope, 0);
 
 	return ret ? ret : inherited_vars(&w, scope);
+}
+
+/* What scope_vars adds to l, with add_var's arguments. */
+struct var_add {
+	struct src_ctx *c;
+	struct var_list *l;
+	bool params;
+	Dwarf_Addr entry;
+	bool inlined;
+};
+
+static int add_one(void *ctx, Dwarf_Die *d)
+{
+	struct var_add *a = ctx;
+
+	return add_var(a->c, a->l, d, a->params, a->entry, a->inlined);
+}
+
+/* Adds the variables (or parameters) of the block gdb makes of scope. */
+static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
+		      bool params, Dwarf_Addr entry, bool inlined)
+{
+	struct var_add a = { c, l, params, entry, inlined };
+
+	return src_block_vars(scope, params, add_one, &a);
 }
 
 void hs_src_vars_free(struct hs_src_var *vars, size_t n)
