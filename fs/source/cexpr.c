@@ -332,18 +332,40 @@ static bool scope_find(Dwarf_Die *scope, const char *name, size_t len, bool para
 	return false;
 }
 
-/* The frame's own names: blocks innermost first, then parameters. */
+/* What local_find looks for in a block. */
+struct local_name {
+	Dwarf_Die *scope;
+	const char *name;
+	size_t len;
+	Dwarf_Die *out;
+};
+
+static int local_match(void *ctx, Dwarf_Die *d)
+{
+	struct local_name *ln = ctx;
+
+	if (!name_is(d, ln->name, ln->len) ||
+	    (dwarf_hasattr_integrate(d, DW_AT_declaration) && !dwarf_hasattr(d, DW_AT_location)) ||
+	    cx_spec_outside(ln->scope, d))
+		return 0; /* (as scope_find) */
+	*ln->out = *d;
+	return 1;
+}
+
+/* The frame's own names: blocks innermost first, then parameters; each
+ * block's variables as gdb's (src_block_vars: an inlined copy's abstract
+ * ones it has no DIE for too, <optimized out>). */
 static bool local_find(struct cx *x, const char *name, size_t len, Dwarf_Die *out)
 {
-	Dwarf_Attribute a;
-	Dwarf_Die origin;
+	struct local_name ln = { NULL, name, len, out };
 
-	for (int i = x->first; i < x->nscopes && i <= x->f; i++)
-		if (scope_find(&x->scopes[i], name, len, true, out))
+	for (int i = x->first; i < x->nscopes && i <= x->f; i++) {
+		ln.scope = &x->scopes[i];
+		if (src_block_vars(&x->scopes[i], false, local_match, &ln) == 1)
 			return true;
-	return x->f < x->nscopes &&
-	       dwarf_attr(&x->scopes[x->f], DW_AT_abstract_origin, &a) &&
-	       dwarf_formref_die(&a, &origin) && scope_find(&origin, name, len, true, out);
+	}
+	ln.scope = &x->scopes[x->f];
+	return x->f < x->nscopes && src_block_vars(&x->scopes[x->f], true, local_match, &ln) == 1;
 }
 
 /* A global or static named name in the compile units of module m (cu

@@ -567,6 +567,7 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 	}
 	if (st.pieces) {
 		res->in_mem = false;
+		res->pieces = true;
 		res->size = st.piece_off;
 		return 0;
 	}
@@ -840,6 +841,17 @@ static int site_target(struct src_ctx *cc, Dwarf_Addr bias, Dwarf_Die *site, uin
 	return eval_value(cc, &a, ops, n, at, 1);
 }
 
+/* Whether c->pc is in main (its symbol holds it): gdb unwinds no frame
+ * past main (`backtrace past-main` off), so it finds no caller whose call
+ * site would give main's entry values ("DW_OP_entry_value resolving
+ * requires caller of main": <optimized out>, clang -O2's argc). */
+static bool in_main(const struct src_ctx *c)
+{
+	const struct src_sym *f = c->m ? src_sym_find(c->m, c->pc) : NULL;
+
+	return f && f->name && !strcmp(f->name, "main");
+}
+
 /* DW_OP_entry_value(DW_OP_regN): the value register N had when the
  * function was entered.  gcc -O2 says so for a parameter whose register
  * was reused; the caller's call site then says how to compute what it
@@ -857,7 +869,7 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 	int ns, i, nc, ret = -ENODATA;
 	bool found = false;
 
-	if (depth > 2)
+	if (depth > 2 || in_main(c))
 		return -ENODATA;
 	if (c->func && dwarf_entrypc(c->func, &lo) == 0)
 		callee = lo + c->bias;

@@ -18,6 +18,21 @@
 
 /* ---- values ------------------------------------------------------------------ */
 
+/* The text of len bytes at off of v that src_vread could not give: gdb's
+ * "<optimized out>" for the bytes a location's pieces leave out (an empty
+ * DW_OP_piece: gcc -O2 keeps one member of a struct in a register);
+ * "<synthetic pointer>" for bytes past the last piece (clang -O2 describes
+ * only the first member: gdb's check_pieced_synthetic_pointer finds no
+ * piece there that is not one); else "<unreadable>". */
+static const char *unread_text(const struct src_vsrc *v, uint64_t off, size_t len)
+{
+	if (v->in_mem)
+		return "<unreadable>";
+	if (v->pieces && off >= v->size)
+		return "<synthetic pointer>";
+	return off <= v->size && len <= v->size - off ? "<optimized out>" : "<unreadable>";
+}
+
 /* A pointer to member function (16 bytes: address, this adjustment). */
 static bool die_is_ptmf(Dwarf_Die *t)
 {
@@ -718,7 +733,8 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 			boff += bsz * 8 - bo - bits;
 	}
 	if (bits > 64 || src_vread(c, v, off + boff / 8, buf, ((boff % 8) + bits + 7) / 8)) {
-		src_sb_str(b, "<unreadable>");
+		src_sb_str(b, bits > 64 ? "<unreadable>" :
+			   unread_text(v, off + boff / 8, ((boff % 8) + bits + 7) / 8));
 		return;
 	}
 	memcpy(&raw, buf, 8);
@@ -1389,7 +1405,8 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 		if (tag == DW_TAG_ptr_to_member_type && size == 0)
 			size = die_is_ptmf(&t) ? 16 : 8;
 		if (size == 0 || size > sizeof raw || src_vread(c, v, off, raw, size)) {
-			src_sb_str(b, "<unreadable>");
+			src_sb_str(b, size && size <= sizeof raw ? unread_text(v, off, size) :
+				   "<unreadable>");
 			return;
 		}
 		if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type) {

@@ -30,6 +30,20 @@ static bool var_seen(const struct var_list *l, const char *name)
 	return false;
 }
 
+int src_getlocation(const struct src_ctx *c, Dwarf_Attribute *attr, Dwarf_Addr pc,
+		    Dwarf_Op **ops, size_t *nops)
+{
+	Dwarf_Addr base, start, end, fentry;
+	ptrdiff_t off = 0;
+
+	if (!c->func || dwarf_entrypc(c->func, &fentry) != 0 || fentry != pc)
+		return dwarf_getlocation_addr(attr, pc, ops, nops, 1);
+	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, ops, nops)) > 0)
+		if ((start <= pc && pc < end) || (start == pc && end == pc))
+			return 1;
+	return off < 0 ? -1 : 0;
+}
+
 int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vsrc *v)
 {
 	Dwarf_Attribute attr;
@@ -44,7 +58,7 @@ int src_var_vsrc(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *type, struct src_vs
 	if (type && dwarf_aggregate_size(type, &w) == 0)
 		size = w;
 	if (dwarf_attr(d, DW_AT_location, &attr)) {
-		r = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1);
+		r = src_getlocation(c, &attr, c->pc - c->bias, &ops, &nops);
 		if (r <= 0 || nops == 0)
 			return -ENODATA;
 		return src_eval_ops(c, &attr, ops, nops, v, size, 0);
@@ -76,7 +90,7 @@ static bool synthetic_pointer(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t)
 
 	if (!t || !src_peel(t, &p) || dwarf_tag(&p) != DW_TAG_pointer_type ||
 	    !dwarf_attr(d, DW_AT_location, &attr) ||
-	    dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &nops, 1) <= 0)
+	    src_getlocation(c, &attr, c->pc - c->bias, &ops, &nops) <= 0)
 		return false;
 	return nops == 1 && (ops[0].atom == DW_OP_implicit_pointer ||
 			     ops[0].atom == DW_OP_GNU_implicit_pointer);
@@ -177,7 +191,7 @@ static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr e
 	if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
 	    tag == DW_TAG_array_type || size == 0 || size > 8 ||
 	    !dwarf_attr(d, DW_AT_location, &attr) ||
-	    dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) <= 0 || nops != 1)
+	    src_getlocation(c, &attr, entry, &ops, &nops) <= 0 || nops != 1)
 		return false;
 	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
 		regno = ops[0].atom - DW_OP_reg0;
@@ -251,6 +265,27 @@ done:
 	return r < 0 ? NULL : out;
 }
 
+/* A variable whose DW_AT_const_value gdb keeps as bytes (LOC_CONST_BYTES:
+ * a block, 8 data bytes, a string; gcc -O2's `double k = 3.0`): gdb's
+ * info locals lists no such symbol (iterate_over_block_locals), info
+ * args and print do.  gdb takes the constant before any location. */
+static bool const_bytes(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+
+	if (!dwarf_attr_integrate(d, DW_AT_const_value, &a))
+		return false;
+	switch (dwarf_whatform(&a)) {
+	case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
+	case DW_FORM_sdata: case DW_FORM_udata: case DW_FORM_implicit_const:
+	case DW_FORM_addr: case DW_FORM_addrx: case DW_FORM_GNU_addr_index:
+	case DW_FORM_addrx1: case DW_FORM_addrx2: case DW_FORM_addrx3: case DW_FORM_addrx4:
+		return false; /* LOC_CONST, or an address (LOC_COMPUTED) */
+	default:
+		return true;
+	}
+}
+
 static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool param,
 		   Dwarf_Addr entry, bool inlined)
 {
@@ -263,6 +298,8 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	if (dwarf_hasattr_integrate(d, DW_AT_declaration) &&
 	    !dwarf_hasattr(d, DW_AT_location))
 		return 0; /* "extern int x;" inside a block */
+	if (!param && const_bytes(d))
+		return 0;
 	if (src_die_type(d, &type))
 		tp = &type;
 	if (hs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
@@ -289,24 +326,182 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	return 0;
 }
 
-/* Adds the variables (or parameters) declared directly in scope. */
-static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
-		      bool params, Dwarf_Addr entry, bool inlined)
+/* A walk of src_block_vars: parameters or variables, each to fn. */
+struct var_walk {
+	bool params;
+	int (*fn)(void *ctx, Dwarf_Die *d);
+	void *ctx;
+};
+
+static int block_children(struct var_walk *w, Dwarf_Die *scope, int depth);
+
+/* One child DIE of a scope: a variable (or parameter), or a lexical block
+ * with no address at all, whose children gdb puts in the enclosing block
+ * (read_lexical_block_scope's PC_BOUNDS_NOT_PRESENT: the lexical blocks
+ * of an abstract function's tree are such). */
+static int child_vars(struct var_walk *w, Dwarf_Die *d, int depth)
+{
+	int tag = dwarf_tag(d);
+
+	if (w->params ? tag == DW_TAG_formal_parameter : tag == DW_TAG_variable)
+		return w->fn(w->ctx, d);
+	if (tag == DW_TAG_lexical_block && depth < 64 && !dwarf_hasattr(d, DW_AT_low_pc) &&
+	    !dwarf_hasattr(d, DW_AT_ranges))
+		return block_children(w, d, depth + 1);
+	return 0;
+}
+
+static int block_children(struct var_walk *w, Dwarf_Die *scope, int depth)
 {
 	Dwarf_Die child;
 	int ret = 0;
 
 	if (dwarf_child(scope, &child) != 0)
 		return 0;
+	do
+		ret = child_vars(w, &child, depth);
+	while (!ret && dwarf_siblingof(&child, &child) == 0);
+	return ret;
+}
+
+/* Whether the children of concrete and abstract have the same tags one by
+ * one (gdb's are_isomorphic: then a child without DW_AT_abstract_origin
+ * stands for the abstract child at its place). */
+static bool same_shape(Dwarf_Die *concrete, Dwarf_Die *abstract)
+{
+	Dwarf_Die a, b;
+	int ra = dwarf_child(concrete, &a), rb = dwarf_child(abstract, &b);
+
+	while (ra == 0 && rb == 0) {
+		if (dwarf_tag(&a) != dwarf_tag(&b))
+			return false;
+		ra = dwarf_siblingof(&a, &a);
+		rb = dwarf_siblingof(&b, &b);
+	}
+	return ra != 0 && rb != 0;
+}
+
+/* The abstract DIE concrete child d stands for, into *out: the end of its
+ * DW_AT_abstract_origin chain; a lexical block without one (clang's) the
+ * abstract child at its place (*twin, NULL unless the shapes match).
+ * False when it stands for none. */
+static bool origin_of(Dwarf_Die *d, const Dwarf_Die *twin, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die cur = *d;
+	int guard = 0;
+
+	while (guard++ < 16 && dwarf_attr(&cur, DW_AT_abstract_origin, &attr) &&
+	       dwarf_formref_die(&attr, out) && dwarf_dieoffset(out) != dwarf_dieoffset(&cur))
+		cur = *out;
+	if (guard > 1) {
+		*out = cur;
+		return true;
+	}
+	if (twin && dwarf_tag(d) == DW_TAG_lexical_block) {
+		*out = *twin;
+		return true;
+	}
+	return false;
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+	Dwarf_Off x = *(const Dwarf_Off *)a, y = *(const Dwarf_Off *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The offsets of the abstract DIEs scope's children stand for, sorted
+ * (*offs malloc'd, caller frees); call sites stand for none. */
+static int referenced(Dwarf_Die *scope, Dwarf_Die *origin, Dwarf_Off **offs, size_t *n)
+{
+	bool shaped = same_shape(scope, origin);
+	Dwarf_Die child, twin, o;
+	size_t cap = 0;
+	bool more;
+
+	*offs = NULL;
+	*n = 0;
+	if (dwarf_child(scope, &child) != 0)
+		return 0;
+	more = shaped && dwarf_child(origin, &twin) == 0;
 	do {
 		int tag = dwarf_tag(&child);
 
-		if (params && tag == DW_TAG_formal_parameter)
-			ret = add_var(c, l, &child, true, entry, inlined);
-		else if (!params && tag == DW_TAG_variable)
-			ret = add_var(c, l, &child, false, entry, inlined);
-	} while (!ret && dwarf_siblingof(&child, &child) == 0);
+		if (tag != DW_TAG_call_site && tag != DW_TAG_GNU_call_site &&
+		    origin_of(&child, more ? &twin : NULL, &o)) {
+			if (hs_grow((void **)offs, &cap, *n + 1, sizeof(**offs)))
+				return -ENOMEM;
+			(*offs)[(*n)++] = dwarf_dieoffset(&o);
+		}
+		more = more && dwarf_siblingof(&twin, &twin) == 0;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	qsort(*offs, *n, sizeof(**offs), cmp_off);
+	return 0;
+}
+
+/* gdb's inherit_abstract_dies: the children of scope's abstract origin
+ * that none of its own children stands for belong to scope too (a
+ * variable the copy left out: <optimized out>; the variables of an
+ * abstract lexical block the copy has no block for, flattened into
+ * scope). */
+static int inherited_vars(struct var_walk *w, Dwarf_Die *scope)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die origin, oc;
+	Dwarf_Off *offs = NULL, off;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!dwarf_attr(scope, DW_AT_abstract_origin, &attr) ||
+	    !dwarf_formref_die(&attr, &origin) || dwarf_child(&origin, &oc) != 0)
+		return 0;
+	ret = referenced(scope, &origin, &offs, &n);
+	if (ret)
+		goto out;
+	do {
+		off = dwarf_dieoffset(&oc);
+		if (!bsearch(&off, offs, n, sizeof(*offs), cmp_off))
+			ret = child_vars(w, &oc, 0);
+	} while (!ret && dwarf_siblingof(&oc, &oc) == 0);
+out:
+	free(offs);
 	return ret;
+}
+
+int src_block_vars(Dwarf_Die *scope, bool params, int (*fn)(void *ctx, Dwarf_Die *d),
+		   void *ctx)
+{
+	struct var_walk w = { params, fn, ctx };
+	int ret = block_children(&w, scope, 0);
+
+	return ret ? ret : inherited_vars(&w, scope);
+}
+
+/* What scope_vars adds to l, with add_var's arguments. */
+struct var_add {
+	struct src_ctx *c;
+	struct var_list *l;
+	bool params;
+	Dwarf_Addr entry;
+	bool inlined;
+};
+
+static int add_one(void *ctx, Dwarf_Die *d)
+{
+	struct var_add *a = ctx;
+
+	return add_var(a->c, a->l, d, a->params, a->entry, a->inlined);
+}
+
+/* Adds the variables (or parameters) of the block gdb makes of scope. */
+static int scope_vars(struct src_ctx *c, struct var_list *l, Dwarf_Die *scope,
+		      bool params, Dwarf_Addr entry, bool inlined)
+{
+	struct var_add a = { c, l, params, entry, inlined };
+
+	return src_block_vars(scope, params, add_one, &a);
 }
 
 void hs_src_vars_free(struct hs_src_var *vars, size_t n)
@@ -383,8 +578,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct var_list params = { 0 }, locals = { 0 };
-	Dwarf_Die *cu, *scopes = NULL, origin, func;
-	Dwarf_Attribute ao_attr;
+	Dwarf_Die *cu, *scopes = NULL, func;
 	Dwarf_Addr bias, entry;
 	int ns, i, f, first, ret = 0;
 	bool inlined;
@@ -414,7 +608,9 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		goto out;
 	}
 	c.bias = bias;
-	ns = dwarf_getscopes(cu, rip - bias, &scopes);
+	/* (libdw finds no scope at some pcs of inlined copies: src_getscopes
+	 * then walks the CU as gdb's blocks hold the pc) */
+	ns = src_getscopes(cu, rip - bias, &scopes);
 	if (ns <= 0) {
 		ret = -ENODATA;
 		goto out;
@@ -436,15 +632,11 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	/* innermost blocks first: they shadow outer declarations */
 	for (i = first; i <= f && !ret; i++)
 		ret = scope_vars(&c, &locals, &scopes[i], false, entry, inlined);
+	/* (parameters the concrete instance leaves out, gcc's constructors'
+	 * __in_chrg, constant-propagated ones: gdb takes them from the
+	 * abstract origin, after the others, as <optimized out>) */
 	if (!ret)
 		ret = scope_vars(&c, &params, &scopes[f], true, entry, inlined);
-	/* parameters the concrete instance leaves out (gcc's constructors'
-	 * __in_chrg, constant-propagated ones): gdb takes them from the
-	 * abstract origin (inherit_abstract_dies), after the others, as
-	 * <optimized out> */
-	if (!ret && dwarf_attr(&scopes[f], DW_AT_abstract_origin, &ao_attr) &&
-	    dwarf_formref_die(&ao_attr, &origin))
-		ret = scope_vars(&c, &params, &origin, true, entry, inlined);
 	if (ret)
 		goto out;
 	/* parameters first, then locals; a local never hides a parameter in

@@ -329,6 +329,7 @@ struct src_vsrc {
 	uint8_t bytes[SRC_VBUF_MAX];
 	uint8_t valid[SRC_VBUF_MAX];
 	size_t size;
+	bool pieces;        /* composed of DW_OP_pieces, size bytes in all */
 };
 
 /* Target memory is read a page at a time and kept for the duration of
@@ -419,6 +420,22 @@ int src_tail_chain(const struct src_mod *m, Dwarf_Addr bias, uint64_t from, uint
 /* Whether the function at fn can reach itself by tail calls (gdb's
  * func_verify_no_selftailcall: it then resolves no entry value in it). */
 bool src_self_tail_call(const struct src_mod *m, Dwarf_Addr bias, uint64_t fn);
+/* The variables (params: the formal parameters) of the block gdb makes of
+ * scope (a function, an inlined copy, a lexical block), each to fn in
+ * order until fn returns non-zero (what it returns; -ENOMEM): scope's own,
+ * those of its lexical blocks that have no address (flattened), then the
+ * children of its abstract origin that none of its own stands for (gdb's
+ * inherit_abstract_dies: an inlined copy's variables it has no DIE for,
+ * <optimized out>).  Under dw_lock (locals.c). */
+int src_block_vars(Dwarf_Die *scope, bool params, int (*fn)(void *ctx, Dwarf_Die *d),
+		   void *ctx);
+/* gdb's dwarf2_find_location_expression: the expression of location attr
+ * at DWARF address pc (dwarf_getlocation_addr's answer, *ops borrowed),
+ * except at the entry of c->func, where a list's first entry holding pc
+ * may be an empty one at pc (gcc's [entry, entry) record of the value at
+ * the function's entry: gdb takes it there).  1 found, 0 none, -1 error. */
+int src_getlocation(const struct src_ctx *c, Dwarf_Attribute *attr, Dwarf_Addr pc,
+		    Dwarf_Op **ops, size_t *nops);
 /* The value of variable (or parameter) DIE d of type type (may be NULL)
  * at c->pc into v (locals.c): 0; -ENODATA: optimized out; -EIO: memory
  * its location needed was unreadable. */

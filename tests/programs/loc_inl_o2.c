@@ -1,0 +1,51 @@
+/* loc_inl_o2.c - locals at -O2 (src_locals_gdb): inlined functions with
+ * loops and nested blocks inlined into each other, a struct gcc keeps in
+ * pieces (one member optimized out), shadowed names, main's parameters
+ * (gdb resolves no entry value in main). */
+#include <stdio.h>
+
+struct acc { long sum; int n; };
+
+static inline void add(struct acc *a, int v)
+{
+	if (v > 0) {
+		long w = v * 3L;
+		a->sum += w; /* ADD */
+	}
+	a->n++;
+}
+
+static inline long fold(const int *v, int n)
+{
+	struct acc a = { 0, 0 };
+	for (int i = 0; i < n; i++) {
+		int cur = v[i] - 2;
+		add(&a, cur); /* FOLD */
+	}
+	return a.sum * 10 + a.n;
+}
+
+__attribute__((noinline)) long outer(int seed)
+{
+	int buf[6];
+	for (int j = 0; j < 6; j++)
+		buf[j] = seed + j;
+	long r = fold(buf, 6);
+	if (r > 100) {
+		long half = r / 2;
+		r = half + fold(buf + 2, 3); /* HALF */
+	}
+	{
+		int seed = (int)r % 7;
+		printf("inner seed %d\n", seed); /* SHADOW */
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	long a = outer(argc);
+	long b = outer(argc + 39);
+	printf("%ld %ld %s\n", a, b, argv[0] ? "ok" : ""); /* PRINT */
+	return 0;
+}
