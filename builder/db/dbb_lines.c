@@ -198,8 +198,8 @@ static uint64_t break_pc(struct hs_src *src, uint64_t entry, uint64_t end)
 	if (hs_src_locations_valid(src, entry))
 		return entry;
 	while (a < end && ++k <= BP_SCAN && hs_src_line_info(src, a, &li) == 0 && li.line &&
-	       li.in_prologue && li.row_end > a)
-		a = li.row_end;
+	       li.in_prologue && li.row_next > a)
+		a = li.row_next;
 	return a;
 }
 
@@ -339,7 +339,7 @@ static void bp_lines(struct dbb_lpass *p, uint64_t addr, const struct hs_src_lin
 
 		while (++k <= BP_SCAN && hs_src_row_after(p->src, a, hi, &r) == 0) {
 			bp_own(p, &r, f, e);
-			a = r.row_end > r.row_addr ? r.row_end : r.row_addr + 1;
+			a = r.row_next > r.row_addr ? r.row_next : r.row_addr + 1;
 		}
 	}
 }

@@ -607,9 +607,9 @@ static uint64_t function_break_pc(struct hs_src *s, uint64_t entry)
 		return entry;
 	for (unsigned rows = 0; rows < BREAK_SCAN; rows++) {
 		if (hs_src_line_info(s, pc, &li) != 0 || !li.line || !li.in_prologue ||
-		    li.row_end <= pc)
+		    li.row_next <= pc)
 			break;
-		pc = li.row_end;
+		pc = li.row_next;
 	}
 	return pc;
 }

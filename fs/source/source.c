@@ -767,12 +767,18 @@ static size_t rows_dedup(struct src_mod *m, struct src_row *v, size_t n)
 }
 
 /* What gdb's line program state machine keeps for its rule on repeated
- * rows: the last row recorded (file, line) and the line the machine
- * stands on (a line-0 row, never recorded, moves it). */
+ * rows (dwarf2/read.c, lnp_state_machine): the file a switch starts from
+ * (m_last_subfile: the file last recorded, or the one current when the
+ * program switched files, whatever became of its row) and the line last
+ * recorded; the row before (the file and line the machine stood on); the
+ * address of the rows before and whether one of them there was a
+ * statement (a non-statement row of another file there is dropped). */
 struct disc_state {
 	uint32_t last_file, last_line, sm_file, sm_line;
-	bool disc_seen;
+	uint64_t last_addr;
+	bool disc_seen, stmt_at_addr;
 };
+#define DISC_STATE_INIT { UINT32_MAX, 0, UINT32_MAX, 0, 0, false, false }
 
 /* gdb's rule for repeated rows (dwarf_record_line_p, PR 17276): a row of
  * the same file and line as the row recorded before it is dropped when
@@ -780,24 +786,38 @@ struct disc_state {
  * last changed (gcc splits a loop's line into rows with discriminators;
  * gdb merges them back, so returning into such a row is not a new line
  * for `step`).  Without discriminators a repeated row is kept: gcc marks
- * the end of a prologue that way.  Updates the state; true: drop r. */
+ * the end of a prologue that way.  A row gdb ignores (line 0, or a
+ * non-statement row of another file at an address with a statement row)
+ * records nothing, so the row after it is compared with the one before.
+ * Updates the state; true: drop r. */
 static bool drop_same_line_row(Dwarf_Line *l, const struct src_row *r, struct disc_state *st)
 {
 	unsigned int disc = 0;
-	bool same = r->file_id == st->last_file && r->line == st->last_line;
+	bool changed, ignore, drop;
 
 	dwarf_linediscriminator(l, &disc);
+	if (st->sm_file != UINT32_MAX && r->file_id != st->sm_file)
+		st->last_file = st->sm_file; /* DW_LNS_set_file: handle_set_file */
 	if (r->line != st->sm_line || r->file_id != st->sm_file)
 		st->disc_seen = disc != 0;
 	else
 		st->disc_seen |= disc != 0;
 	st->sm_file = r->file_id;
 	st->sm_line = r->line;
-	if (r->zero)
-		return false; /* not recorded: rows_dedup drops it */
-	st->last_file = r->file_id;
-	st->last_line = r->line;
-	return same && st->disc_seen;
+	changed = r->file_id != st->last_file;
+	ignore = r->zero ||
+		 (changed && st->last_addr == r->addr && !r->is_stmt && st->stmt_at_addr);
+	drop = !ignore && !changed && r->line == st->last_line && st->disc_seen;
+	if (!ignore) {
+		st->last_file = r->file_id;
+		st->last_line = r->line;
+	}
+	if (st->last_addr != r->addr) {
+		st->stmt_at_addr = false;
+		st->last_addr = r->addr;
+	}
+	st->stmt_at_addr |= r->is_stmt;
+	return drop; /* an ignored row is kept: rows_dedup drops it */
 }
 
 /* Interns a DWARF file name, made absolute with the CU's comp_dir as gdb
@@ -817,19 +837,95 @@ static int file_intern_cu(struct hs_src *s, const char *comp_dir,
 	return ret;
 }
 
-static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
-			 struct row_vec *rv)
+/* What the line tables of a module are read into. */
+struct lines_load {
+	struct row_vec rv;        /* Hindsight's rows, unsorted */
+	struct src_lt_ends ends;  /* the ends of gdb's ranges */
+	const uint8_t *sec;       /* .debug_line (NULL: no ends) */
+	size_t sec_size;
+};
+
+/* The CU's lowest and highest addresses: *lo as in DWARF, *hi absolute
+ * (gdb's range end when no table has an entry past the pc: the CU's
+ * global block's end). */
+static void cu_bounds(const struct src_mod *m, Dwarf_Die *cu, uint64_t *lo, uint64_t *hi)
 {
+	Dwarf_Addr base, a, b, top = 0, low = UINT64_MAX;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(cu, off, &base, &a, &b)) > 0) {
+		top = b > top ? b : top;
+		low = a < low ? a : low;
+	}
+	*lo = low == UINT64_MAX ? 0 : low;
+	*hi = top ? top + m->dwbias : 0;
+}
+
+/* gdb's ranges over the CU's files (ids: its file table's, by the
+ * program's file number): their ends in ll->ends.  A program gdb would
+ * not read leaves the CU's rows their next row as end. */
+static int cu_range_ends(const struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
+			 const char *comp_dir, const uint32_t *ids, size_t nf,
+			 struct lines_load *ll)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word off;
+	const char *name = dwarf_diename(cu);
+	/* the CU's own file: its name as its file table names it */
+	const char *main_path = name && *name ? src_file_find(s, comp_dir, name) : NULL;
+	struct src_lt_cu lc = { ll->sec, ll->sec_size, 0, ids, nf, UINT32_MAX, m->dwbias, 0, 0 };
+	int ret;
+
+	if (!ll->sec || dwarf_formudata(dwarf_attr(cu, DW_AT_stmt_list, &attr), &off) != 0)
+		return 0;
+	for (size_t i = 0; i < nf && main_path; i++)
+		if (ids[i] != UINT32_MAX && s->files[ids[i]] == main_path)
+			lc.main_file = ids[i];
+	lc.off = off;
+	cu_bounds(m, cu, &lc.low, &lc.end);
+	ret = src_lt_cu_ends(&lc, &ll->ends);
+	return ret == -EBADMSG ? 0 : ret;
+}
+
+/* Interns the CU's files (as gdb, every file of its table) and reads its
+ * ranges' ends. */
+static int cu_files(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu, const char *comp_dir,
+		    struct lines_load *ll)
+{
+	Dwarf_Files *files;
+	uint32_t *ids = NULL;
+	size_t nf, i;
+	int ret = 0;
+
+	if (dwarf_getsrcfiles(cu, &files, &nf) != 0)
+		nf = 0;
+	if (nf && !(ids = malloc(nf * sizeof *ids)))
+		return -ENOMEM;
+	for (i = 0; i < nf && !ret; i++) {
+		const char *f = dwarf_filesrc(files, i, NULL, NULL);
+
+		ids[i] = UINT32_MAX;
+		if (f && *f)
+			ret = file_intern_cu(s, comp_dir, f, &ids[i]);
+	}
+	if (!ret)
+		ret = cu_range_ends(s, m, cu, comp_dir, ids, nf, ll);
+	free(ids);
+	return ret;
+}
+
+static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
+			 struct lines_load *ll)
+{
+	struct row_vec *rv = &ll->rv;
 	Dwarf_Attribute attr;
 	const char *comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 	const char *prev_f = NULL;
 	uint32_t prev_id = 0;
 	/* the rows before in the sequence, for gdb's discriminator rule */
-	struct disc_state ds = { UINT32_MAX, 0, UINT32_MAX, 0, false };
+	struct disc_state ds = DISC_STATE_INIT;
 	Dwarf_Lines *lines;
-	Dwarf_Files *files;
-	size_t nl, nf, i;
-	uint32_t id;
+	size_t nl, i;
 	int ret;
 
 	if (dwarf_getsrclines(cu, &lines, &nl) != 0) {
@@ -838,14 +934,8 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 			return 0;
 		return -EBADMSG;
 	}
-	if (dwarf_getsrcfiles(cu, &files, &nf) == 0) {
-		for (i = 0; i < nf; i++) {
-			const char *f = dwarf_filesrc(files, i, NULL, NULL);
-
-			if (f && *f && (ret = file_intern_cu(s, comp_dir, f, &id)))
-				return ret;
-		}
-	}
+	if ((ret = cu_files(s, m, cu, comp_dir, ll)))
+		return ret;
 	for (i = 0; i < nl; i++) {
 		Dwarf_Line *l = dwarf_onesrcline(lines, i);
 		struct src_row r = { 0 };
@@ -883,7 +973,7 @@ static int load_cu_lines(struct hs_src *s, struct src_mod *m, Dwarf_Die *cu,
 			if (drop_same_line_row(l, &r, &ds))
 				continue;
 		} else {
-			ds = (struct disc_state){ UINT32_MAX, 0, UINT32_MAX, 0, false };
+			ds = (struct disc_state)DISC_STATE_INIT;
 		}
 		if ((ret = row_push(rv, &r)))
 			return ret;
@@ -923,7 +1013,9 @@ static bool code_read(struct src_mod *m, uint64_t addr, uint8_t *buf, size_t n)
  * CU without location lists): amd64_analyze_prologue finds
  * [endbr64;] push %rbp; mov %rsp,%rbp and skips it, then
  * skip_prologue_sal / handle_step_into_function move a stop that falls
- * inside a row to the next row, if that is still in the function.  A
+ * inside a row to the end of gdb's range there (find_pc_line's end, the
+ * next row unless its per-file tables say more), if that is still in
+ * the function.  A
  * function without that frame setup (-O2) is stopped at its entry.
  * Returns entry when nothing is skipped. */
 static uint64_t prologue_end(struct src_mod *m, uint64_t entry, uint64_t end)
@@ -951,6 +1043,8 @@ static uint64_t prologue_end(struct src_mod *m, uint64_t entry, uint64_t end)
 	r = src_row_find(m, post);
 	if (!r || r->addr == post)
 		return post;
+	if (r->end) /* the end of gdb's range there (linerange.c) */
+		return r->end < end ? r->end : post;
 	k = (size_t)(r - m->rows) + 1;
 	if (k < m->n_rows && m->rows[k].addr < end)
 		return m->rows[k].addr;
@@ -1019,13 +1113,33 @@ static void mod_problem(struct hs_src *s, struct src_mod *m, const char *what)
 	src_warn(s, "hindsight: %s: %s", m->pub.path, what);
 }
 
-static int load_lines(struct hs_src *s, struct src_mod *m)
+/* The rows of every CU of m and the ends of gdb's ranges in ll.
+ * -EBADMSG: corrupt DWARF. */
+static int load_cus(struct hs_src *s, struct src_mod *m, struct lines_load *ll)
 {
-	struct row_vec rv = { 0 };
-	struct src_row *tmp = NULL;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	int r, ret = 0;
+
+	if (src_lt_section(m->dw, &ll->sec, &ll->sec_size) != 0)
+		ll->sec = NULL;
+	while ((r = dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
+		Dwarf_Die cu;
+
+		if (!dwarf_offdie(m->dw, off + hsize, &cu))
+			return -EBADMSG;
+		if ((ret = load_cu_lines(s, m, &cu, ll)))
+			return ret;
+		off = next;
+	}
+	return r < 0 ? -EBADMSG : 0;
+}
+
+static int load_lines(struct hs_src *s, struct src_mod *m)
+{
+	struct lines_load ll = { 0 };
+	struct src_row *tmp = NULL;
+	int ret;
 	char why[200];
 
 	m->dw = dwfl_module_getdwarf(m->dm, &m->dwbias);
@@ -1038,43 +1152,24 @@ static int load_lines(struct hs_src *s, struct src_mod *m)
 		if (debug && strcmp(debug, m->pub.file))
 			m->pub.debug_file = debug; /* libdwfl's, until dwfl_end */
 	}
-	while ((r = dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
-		Dwarf_Die cu;
-
-		if (!dwarf_offdie(m->dw, off + hsize, &cu)) {
-			ret = -EBADMSG;
-			break;
-		}
-		ret = load_cu_lines(s, m, &cu, &rv);
-		if (ret)
-			break;
-		off = next;
-	}
-	if (r < 0 && !ret)
-		ret = -EBADMSG;
+	ret = load_cus(s, m, &ll);
 	if (ret == -EBADMSG) {
 		snprintf(why, sizeof why, "corrupt DWARF (%s): line tables and variables skipped",
 			 dwarf_errmsg(-1));
 		mod_problem(s, m, why);
 		m->dw = NULL;
-		free(rv.v);
-		return 0;
+		ret = 0;
 	}
-	if (ret) {
-		free(rv.v);
-		return ret;
+	if (ret || !m->dw || (ll.rv.n && !(tmp = malloc(ll.rv.n * sizeof *tmp)))) {
+		free(ll.rv.v);
+		free(ll.ends.v);
+		return ret || !m->dw ? ret : -ENOMEM;
 	}
-	if (rv.n) {
-		tmp = malloc(rv.n * sizeof *tmp);
-		if (!tmp) {
-			free(rv.v);
-			return -ENOMEM;
-		}
-		rows_sort_stable(rv.v, rv.n, tmp);
-		free(tmp);
-	}
-	m->rows = rv.v;
-	m->n_rows = rows_dedup(m, rv.v, rv.n);
+	rows_sort_stable(ll.rv.v, ll.rv.n, tmp);
+	free(tmp);
+	m->rows = ll.rv.v;
+	m->n_rows = rows_dedup(m, ll.rv.v, ll.rv.n);
+	src_lt_apply(m->rows, m->n_rows, &ll.ends);
 	m->pub.has_dwarf = true;
 	mark_prologues(m);
 	return 0;
@@ -1586,8 +1681,9 @@ int hs_src_line_info(struct hs_src *s, uint64_t addr,
 	out->line = r->line;
 	out->row_addr = r->addr;
 	/* rows are one per address: the next one ends this one (an
-	 * end-of-sequence row included) */
-	out->row_end = (size_t)(r - m->rows) + 1 < m->n_rows ? r[1].addr : m->pub.end;
+	 * end-of-sequence row included); gdb's range may go on past it */
+	out->row_next = (size_t)(r - m->rows) + 1 < m->n_rows ? r[1].addr : m->pub.end;
+	out->row_end = r->end ? r->end : out->row_next;
 	out->row_start = r->addr == addr;
 	out->is_stmt = out->row_start && r->is_stmt;
 	out->prologue = out->row_start && r->prologue;

@@ -33,7 +33,40 @@ struct src_row {
 	 * (dwarf2/read.c, record_line: `!end_sequence && m_line == 0`), so
 	 * its code is the previous row's line; only rows_dedup sees it */
 	uint8_t zero;
+	/* the end of gdb's find_pc_line range at addr (linerange.c), past
+	 * the next row where gdb's per-file tables say so; 0: the next row */
+	uint64_t end;
 };
+
+/* ---- gdb's line ranges (linerange.c) ------------------------------------
+ * src_lt_cu_ends appends to out the end of gdb's find_pc_line range at
+ * every address where one of the CU's per-file tables has an entry (only
+ * where it finds a line); src_lt_apply sets the module's rows' end from
+ * all its CUs' ends, and frees them.  src_lt_section finds .debug_line
+ * (borrowed from dw's Elf).  Errors: -ENOMEM, -EBADMSG (a malformed
+ * program), -ENOENT (no .debug_line). */
+struct src_lt_cu {
+	const uint8_t *sec;       /* .debug_line */
+	size_t sec_size;
+	uint64_t off;             /* the CU's DW_AT_stmt_list */
+	const uint32_t *file_ids; /* the program's file number -> file id
+				   * (UINT32_MAX: none), n_files of them */
+	size_t n_files;
+	uint32_t main_file;       /* the CU's own file (its DW_AT_name) */
+	uint64_t bias;            /* DWARF address -> absolute */
+	uint64_t low;             /* the CU's lowest address, as in DWARF */
+	uint64_t end;             /* its highest (absolute): gdb's last resort */
+};
+struct src_lt_end {
+	uint64_t addr, end;
+};
+struct src_lt_ends {
+	struct src_lt_end *v;
+	size_t n, cap;
+};
+int src_lt_cu_ends(const struct src_lt_cu *cu, struct src_lt_ends *out);
+int src_lt_section(Dwarf *dw, const uint8_t **sec, size_t *size);
+void src_lt_apply(struct src_row *rows, size_t n, struct src_lt_ends *ends);
 
 /* One function symbol, absolute address. */
 struct src_sym {

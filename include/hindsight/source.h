@@ -309,8 +309,11 @@ struct hs_src_line_info {
 	 * through it without looking, stops at the start of an is_stmt row
 	 * of another line, and at a non-statement row's start keeps its
 	 * current line (same frame) or forgets it (frame changed: returned
-	 * or called), taking the row as its new range. */
-	uint64_t row_addr, row_end;
+	 * or called), taking the row as its new range.  row_end is gdb's
+	 * find_pc_line end, which its per-file tables may put past the next
+	 * row (row_next): past rows of other files, inlined copies' entries
+	 * included (fs/source/linerange.c). */
+	uint64_t row_addr, row_end, row_next;
 };
 /* Fast (a lock-free binary search in tables loaded by hs_src_finish());
  * safe from many threads.  0, with line 0 when addr has no line info (in
