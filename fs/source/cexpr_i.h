@@ -69,6 +69,7 @@ struct cx {
 	size_t tlen;
 	uint64_t tnum;          /* TK_NUM, TK_CHAR */
 	bool tunsigned, tlong;
+	bool tquoted;           /* TK_ID written 'name' (gdb's quoted name) */
 	long double tflt;       /* TK_NUM with tfsize: a floating literal */
 	uint8_t tfsize;         /* 0: an integer; 4, 8, 16: float, double, long double */
 	int noeval;             /* inside sizeof: no memory reads */

@@ -289,6 +289,80 @@ sizeof(ns::Nope)
 CASES
 }
 
+# gdb's blocks: a function's static local from another frame, a
+# frame's local by its function's name, a file's variables and
+# functions, and gdb's errors for each
+cases_scope_c()
+{
+	expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
+bump::calls
+'bump'::calls
+other::calls
+other::tag
+'other'::tag
+'ev_scope.c'::g_counter
+'ev_scope.c'::g_pub
+'ev_scope.c'::g_arr
+'ev_scope.c'::g_arr[1]
+'ev_scope.c'::bump
+'ev_scope.c'::calls
+bump::calls + other::calls
+main::last
+main::calls
+calls
+bump::nope
+nope::calls
+'nope.c'::g_pub
+sizeof(bump::calls)
+'bump'
+'ev_scope.c'::main
+other::v
+'ev_scope.c'::bump::calls
+bump::g_pub
+'ev_scope.c'::other::calls
+'ev_scope.c'::nope::x
+bump::calls::x
+main::nope
+'a'
+'\n'
+CASES
+	# clang's symbol for the static is "bump.calls", which gdb shows as
+	# <bump[calls]> (not followed here); gcc's "calls.1" is <calls>
+	[ "${SCOPE_CC:-}" = clang ] || expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
+&bump::calls
+CASES
+}
+
+# C++: enum class values, free operator functions, type names as values
+cases_scope_cc()
+{
+	expr_cases ev_scopex.cc 'line: scx-stop' 1 <<'CASES'
+Mode::Slow
+Mode::Fast
+(int)Mode::Slow
+m
+g_mode
+Mode::Nope
+Plain::P1
+Mode
+V2
+Cls
+Plain
+operator==
+&operator==
+operator ==
+bump::calls
+'bump'::calls
+ns::twice::seen
+'ev_scopex.cc'::g_total
+'ev_scopex.cc'::g_mode
+Cls::count
+&Cls::count
+ns::nv
+main::m
+CASES
+}
+
 cases_fptr_types()
 {
 	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
@@ -489,6 +563,20 @@ else
 	QUAL_CLANG="gcc only, no clang++"
 fi
 check val_fptr cases_fptr_types
+check ev_scope cases_scope_c
+check ev_scopex cases_scope_cc
+for cc in "gcc -O2" "clang -O0" "clang -O2"; do
+	command -v "${cc% *}" >/dev/null || continue
+	$cc -g -o "$T/ev_scope_${cc/ -/}" "$SRC/ev_scope.c" ||
+		fail "$cc could not compile ev_scope.c"
+	SCOPE_CC=${cc% *} check "ev_scope_${cc/ -/}" cases_scope_c "$T/ev_scope_${cc/ -/}"
+done
+for cc in "g++ -O2" "clang++ -O0"; do
+	command -v "${cc% *}" >/dev/null || continue
+	$cc -g $([ "${cc% *}" = clang++ ] && echo -gdwarf-4 -gdwarf-aranges) -o "$T/ev_scopex_${cc/ -/}" "$SRC/ev_scopex.cc" ||
+		fail "$cc could not compile ev_scopex.cc"
+	check "ev_scopex_${cc/ -/}" cases_scope_cc "$T/ev_scopex_${cc/ -/}"
+done
 cat >"$T/plug.c" <<'EOF'
 __thread int plug_tl = 42;
 __thread long plug_arr[4] = { 1, 2, 3, 4 };
@@ -499,4 +587,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions (libc debug info: $LIBC_DEBUG)"
