@@ -36,6 +36,7 @@ struct cx_type {
 	const char *name;       /* CT_INT, CT_FLOAT: gdb's name ("int",
 				 * "unsigned long", "double") */
 	uint8_t reg;            /* CX_REG_*: a register's own gdb type */
+	bool cplus_code;        /* CX_REG_CODE in a C++ frame: "void (void)" */
 };
 
 /* gdb's types of registers that C has no words for (cexpr_regs.c) */

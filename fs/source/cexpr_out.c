@@ -100,7 +100,8 @@ static char *type_text(const struct cx_type *t)
 		/* $pc: "void (*)()" */
 		memset(stars, '*', (size_t)n);
 		stars[n] = 0;
-		if (asprintf(&out, n ? "void (%s)()" : "void ()", stars) < 0)
+		if (asprintf(&out, n ? "void (%s)(%s)" : "void (%s%s)", stars,
+			     t->cplus_code ? "void" : "") < 0)
 			out = NULL;
 		return out;
 	}
@@ -265,7 +266,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		return 0;
 	}
 	if (v->ty.kind == CT_VOID && !v->ty.nptr && v->ty.reg == CX_REG_CODE) {
-		src_sb_str(b, "{void ()} "); /* *$pc: gdb's code at an address */
+		/* *$pc: gdb's code at an address */
+		src_sb_str(b, v->ty.cplus_code ? "{void (void)} " : "{void ()} ");
 		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}

@@ -251,6 +251,14 @@ void src_inline_map_free(struct src_inl_map *map);  /* accepts NULL */
 
 /* ---- C++ names (names.c) ------------------------------------------------- */
 
+/* gdb's name of a C++ function whose DWARF has no linkage name (main, a
+ * static function, a lambda's handler): dwarf2_compute_name's scopes,
+ * name and parameter types ("main()", "operator+(V2, V2)",
+ * "std::_Function_handler<int(int), main()::<lambda(int)> >::_M_manager(
+ * std::_Any_data &, const std::_Any_data &, std::_Manager_operation)"),
+ * what gdb's <sym> after a pointer to code says.  Caller frees. */
+char *src_cplus_physname(Dwarf_Die *die);
+
 /* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
  * const"); NULL when name is not mangled.  Caller frees. */
 char *src_demangle(const char *name);

@@ -360,6 +360,39 @@ Cls::count
 &Cls::count
 ns::nv
 main::m
+main
+&main
+bump
+&operator+
+operator+
+operator +
+$pc
+CASES
+}
+
+# C++ functions after pointers to code: gdb's <sym> names a function
+# without a linkage name as its DWARF computes it ("main()", a lambda's
+# std::function handlers), "(void)" for no parameters, $pc's type in a
+# C++ frame
+cases_fnames()
+{
+	expr_cases ev_fnames.cc 'line: a-stop' 1 <<'CASES'
+main
+&main
+noargs
+fp
+ep
+extfn
+&S::get
+mg
+&S::set
+S::sf
+&S::sf
+lam._M_manager
+lam._M_invoker
+$pc
+*$pc
+$pc + 1
 CASES
 }
 
@@ -564,6 +597,12 @@ else
 fi
 check val_fptr cases_fptr_types
 check ev_scope cases_scope_c
+check ev_fnames cases_fnames
+if command -v clang++ >/dev/null; then
+	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_fnames_clang" "$SRC/ev_fnames.cc" ||
+		fail "clang++ could not compile ev_fnames.cc"
+	check ev_fnames_clang cases_fnames "$T/ev_fnames_clang"
+fi
 check ev_scopex cases_scope_cc
 for cc in "gcc -O2" "clang -O0" "clang -O2"; do
 	command -v "${cc% *}" >/dev/null || continue
@@ -587,4 +626,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers) (libc debug info: $LIBC_DEBUG)"
