@@ -396,6 +396,33 @@ $pc + 1
 CASES
 }
 
+# pointers to virtual member functions (gdb's gnuv3_print_method_ptr):
+# the program's values ("&virtual Base::f() const", this adjustments),
+# gdb's own &Cls::vf ("&virtual table offset 2"), std::function's union
+cases_vptmf()
+{
+	expr_cases ev_vptmf.cc 'line: vp-stop' 1 <<'CASES'
+pf
+pg
+ph
+pk
+pmk
+pmf
+pmh
+pnull
+hold
+hold.pk
+&Base::f
+&Base::g
+&Base::h
+&D::k
+&D::f
+&M2::k
+byval._M_functor._M_unused._M_member_pointer
+byval._M_functor
+CASES
+}
+
 cases_fptr_types()
 {
 	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
@@ -598,10 +625,14 @@ fi
 check val_fptr cases_fptr_types
 check ev_scope cases_scope_c
 check ev_fnames cases_fnames
+check ev_vptmf cases_vptmf
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_fnames_clang" "$SRC/ev_fnames.cc" ||
 		fail "clang++ could not compile ev_fnames.cc"
 	check ev_fnames_clang cases_fnames "$T/ev_fnames_clang"
+	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_vptmf_clang" "$SRC/ev_vptmf.cc" ||
+		fail "clang++ could not compile ev_vptmf.cc"
+	check ev_vptmf_clang cases_vptmf "$T/ev_vptmf_clang"
 fi
 check ev_scopex cases_scope_cc
 for cc in "gcc -O2" "clang -O0" "clang -O2"; do
@@ -626,4 +657,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers) (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2) (libc debug info: $LIBC_DEBUG)"
