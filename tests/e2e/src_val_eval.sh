@@ -423,6 +423,21 @@ byval._M_functor
 CASES
 }
 
+# std::tuple as libstdc++'s printer shows it, in a unique_ptr too
+cases_tuple()
+{
+	expr_cases ev_tuple.cc 'line: tu-stop' 1 <<'CASES'
+t3
+t0
+te
+tn
+tp
+up
+up._M_t
+up._M_t._M_t
+CASES
+}
+
 cases_fptr_types()
 {
 	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
@@ -626,6 +641,7 @@ check val_fptr cases_fptr_types
 check ev_scope cases_scope_c
 check ev_fnames cases_fnames
 check ev_vptmf cases_vptmf
+check ev_tuple cases_tuple
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_fnames_clang" "$SRC/ev_fnames.cc" ||
 		fail "clang++ could not compile ev_fnames.cc"
@@ -657,4 +673,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2) (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2), std::tuple's printer (libc debug info: $LIBC_DEBUG)"
