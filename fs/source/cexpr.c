@@ -98,10 +98,28 @@ static int char_lit(const char *p, const char **end)
 	return v;
 }
 
+/* gdb's quoted name: 'func', 'file.c' (more than one character between
+ * the quotes, a char literal's escape aside) as a name token without its
+ * quotes.  False for a char literal. */
+static bool quoted_name(struct cx *x, const char *p)
+{
+	const char *end, *q = strchr(p + 1, '\'');
+
+	if (char_lit(p + 1, &end) >= 0 || !q || q - p < 3)
+		return false;
+	x->tk = TK_ID;
+	x->tquoted = true;
+	x->ts = p + 1;
+	x->tlen = (size_t)(q - p - 1);
+	x->p = q + 1;
+	return true;
+}
+
 static void next(struct cx *x)
 {
 	const char *p = x->p;
 
+	x->tquoted = false;
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	x->ts = p;
@@ -134,6 +152,8 @@ static void next(struct cx *x)
 			p++;
 		}
 		x->tk = is_id((unsigned char)*p, false) ? TK_BAD : TK_NUM;
+	} else if (*p == '\'' && quoted_name(x, p)) {
+		return;
 	} else if (*p == '\'') {
 		int v = char_lit(p + 1, &p);
 
@@ -185,6 +205,9 @@ static int expect(struct cx *x, const char *op)
 }
 
 /* ---- names ------------------------------------------------------------------------ */
+
+static bool type_find(struct cx *x, const int *tags, const char *name, Dwarf_Die *out);
+static bool qualifier(const struct cx *x);
 
 static bool name_is(Dwarf_Die *d, const char *name, size_t len)
 {
@@ -511,31 +534,35 @@ static bool func_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
 }
 
 /* A function of that name with code (a DW_TAG_subprogram with a low pc)
- * in the compile unit, else any: the value at its entry. */
-static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
+ * in the compile unit, else any: its DIE, of module *mi. */
+static bool func_die(struct cx *x, const char *name, size_t len, Dwarf_Die *d, size_t *mi)
 {
 	struct hs_src *s = x->c->s;
-	Dwarf_Die ch, d;
+	Dwarf_Die ch;
 	Dwarf_Addr lo;
-	size_t mi = SIZE_MAX;
-	bool found = false;
 
 	if (x->have_cu && dwarf_child(&x->cu, &ch) == 0) {
 		do {
 			if (dwarf_tag(&ch) == DW_TAG_subprogram && name_is(&ch, name, len) &&
 			    dwarf_lowpc(&ch, &lo) == 0) {
-				d = ch;
-				found = true;
-				mi = (size_t)(x->c->m - s->mods);
-				break;
+				*d = ch;
+				*mi = (size_t)(x->c->m - s->mods);
+				return true;
 			}
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
-	if (!found && cx_names_func(x, name, len, &d, &mi) == 0 && dwarf_lowpc(&d, &lo) == 0)
-		found = true;
-	if (!found && alias_func(x, name, len, &d, &mi) && dwarf_lowpc(&d, &lo) == 0)
-		found = true;
-	return found && func_val(x, &d, mi, out);
+	if (cx_names_func(x, name, len, d, mi) == 0 && dwarf_lowpc(d, &lo) == 0)
+		return true;
+	return alias_func(x, name, len, d, mi) && dwarf_lowpc(d, &lo) == 0;
+}
+
+/* The value at the entry of the function of that name. */
+static bool function(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	Dwarf_Die d;
+	size_t mi = SIZE_MAX;
+
+	return func_die(x, name, len, &d, &mi) && func_val(x, &d, mi, out);
 }
 
 /* A thread-local symbol without debug information (a static
@@ -630,6 +657,22 @@ static int module_global_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_va
 	return r;
 }
 
+/* Does name[0..len) name a C++ class, union, enum or typedef? */
+static bool type_name(struct cx *x, const char *name, size_t len)
+{
+	static const int tags[] = { DW_TAG_structure_type, DW_TAG_class_type,
+				    DW_TAG_union_type, DW_TAG_enumeration_type,
+				    DW_TAG_typedef, 0 };
+	char buf[256];
+	Dwarf_Die t;
+
+	if (!x->have_cu || !src_die_cplus(&x->cu) || len >= sizeof buf)
+		return false;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	return type_find(x, tags, buf, &t);
+}
+
 /* A variable, enumerator or function by its plain name; global: only
  * file-level ones (gdb's "::name"). */
 static int ident(struct cx *x, const char *name, size_t len, bool global, struct cx_val *out)
@@ -664,7 +707,33 @@ static int ident(struct cx *x, const char *name, size_t len, bool global, struct
 		return 0;
 	if (nodebug_data(x, name, len, out))
 		return 0;
+	if (type_name(x, name, len))
+		return cx_fail(x, "Attempt to use a type name as an expression");
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
+}
+
+/* "Mode::Slow", an enumerator of an enum class (gdb's scoped enum;
+ * a plain enum's is no symbol to gdb 13), else gdb's error for comps. */
+static int enum_class_value(struct cx *x, const struct cx_comp *comps, struct cx_val *out)
+{
+	static const int tags[] = { DW_TAG_enumeration_type, 0 };
+	char name[256];
+	Dwarf_Die t, e;
+
+	if (comps[0].len >= sizeof name)
+		return cx_qualified_fail(x, comps, 2);
+	memcpy(name, comps[0].s, comps[0].len);
+	name[comps[0].len] = 0;
+	if (!type_find(x, tags, name, &t) || !dwarf_hasattr(&t, DW_AT_enum_class))
+		return cx_qualified_fail(x, comps, 2);
+	if (dwarf_child(&t, &e) == 0)
+		do {
+			if (dwarf_tag(&e) == DW_TAG_enumerator &&
+			    name_is(&e, comps[1].s, comps[1].len) && enum_value(&t, &e, out))
+				return 0;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	return cx_fail(x, "no constant named \"%.*s\" in enum \"%s\"", (int)comps[1].len,
+		       comps[1].s, name);
 }
 
 /* A variable named by a C++ qualified name, comps[0..n). */
@@ -679,7 +748,213 @@ static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struc
 	/* a method, a namespace's function */
 	if (cx_names_qualified_func(x, comps, n, &d, &mi) == 0 && func_val(x, &d, mi, out))
 		return 0;
+	if (n == 2)
+		return enum_class_value(x, comps, out);
 	return cx_qualified_fail(x, comps, n);
+}
+
+/* ---- gdb's blocks: "func::name", "'file.c'::name" ------------------------------ */
+
+/* The compile unit of file name[0..len): its DW_AT_name or that name's
+ * last components (gdb's lookup_symtab), of module *mi. */
+static bool file_cu(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mi)
+{
+	struct hs_src *s = x->c->s;
+
+	for (size_t i = 0; i < s->n_mods; i++) {
+		Dwarf_Off off = 0, next_off;
+		size_t hsize;
+
+		while (s->mods[i].dw &&
+		       dwarf_nextcu(s->mods[i].dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
+			const char *n = dwarf_offdie(s->mods[i].dw, off + hsize, out) ?
+						dwarf_diename(out) : NULL;
+			size_t nl = n ? strlen(n) : 0;
+
+			off = next_off;
+			if (nl >= len && !strncmp(n + nl - len, name, len) &&
+			    (nl == len || n[nl - len - 1] == '/')) {
+				*mi = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Does variable d live in a frame (a parameter, a local on the stack or
+ * in a register) rather than at a fixed address?  gdb's
+ * symbol_read_needs_frame. */
+static bool frame_var(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (dwarf_tag(d) == DW_TAG_formal_parameter)
+		return true;
+	if (!dwarf_attr(d, DW_AT_location, &a))
+		return false; /* a constant, or optimized out */
+	if (dwarf_getlocation(&a, &ops, &n) != 0)
+		return true; /* a location list: pc-dependent */
+	for (size_t k = 0; k < n; k++)
+		if (ops[k].atom != DW_OP_addr && ops[k].atom != DW_OP_addrx &&
+		    ops[k].atom != DW_OP_GNU_addr_index && ops[k].atom != DW_OP_form_tls_address &&
+		    ops[k].atom != DW_OP_GNU_push_tls_address)
+			return true;
+	return false;
+}
+
+static Dwarf_Off origin_off(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die o;
+
+	if (dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &o))
+		return dwarf_dieoffset(&o);
+	return dwarf_dieoffset(d);
+}
+
+/* Is fn (of module mi) the function of the frame shown? */
+static bool frame_func(struct cx *x, Dwarf_Die *fn, size_t mi)
+{
+	Dwarf_Die *sh;
+
+	if (x->f >= x->nscopes || x->c->m != &x->c->s->mods[mi])
+		return false;
+	sh = &x->scopes[x->f];
+	return dwarf_dieoffset(sh) == dwarf_dieoffset(fn) || origin_off(sh) == origin_off(fn);
+}
+
+/* A function with code named name[0..len) directly in scope. */
+static bool func_in(Dwarf_Die *scope, const char *name, size_t len, Dwarf_Die *out)
+{
+	Dwarf_Addr lo;
+
+	if (dwarf_child(scope, out) != 0)
+		return false;
+	do {
+		if (dwarf_tag(out) == DW_TAG_subprogram && name_is(out, name, len) &&
+		    dwarf_lowpc(out, &lo) == 0)
+			return true;
+	} while (dwarf_siblingof(out, out) == 0);
+	return false;
+}
+
+/* Variable or function name[0..len) seen from block blk (a function or
+ * a compile unit of module mi): gdb's lookup_symbol from that block, its
+ * function's outermost scope, its file's, then every file's. */
+static int block_name(struct cx *x, Dwarf_Die *blk, size_t mi, const char *name, size_t len,
+		      struct cx_val *out)
+{
+	Dwarf_Die cu, d;
+	bool fn = dwarf_tag(blk) == DW_TAG_subprogram;
+
+	if (fn && (scope_find(blk, name, len, true, &d) ||
+		   (dwarf_dieoffset(blk) != origin_off(blk) &&
+		    dwarf_offdie(x->c->s->mods[mi].dw, origin_off(blk), &cu) &&
+		    scope_find(&cu, name, len, true, &d)))) {
+		if (!frame_var(&d))
+			return module_global_val(x, &d, mi, out);
+		if (!frame_func(x, blk, mi))
+			return cx_fail(x, "No frame is currently executing in block %s.",
+				       dwarf_diename(blk));
+		return var_val(x, &d, out);
+	}
+	if (!fn)
+		cu = *blk;
+	else if (!dwarf_diecu(blk, &cu, NULL, NULL))
+		return -EINVAL;
+	if (scope_find(&cu, name, len, false, &d))
+		return module_global_val(x, &d, mi, out);
+	if (func_in(&cu, name, len, &d) && func_val(x, &d, mi, out))
+		return 0;
+	if (ident(x, name, len, true, out) == 0)
+		return 0;
+	x->failed = false;
+	return cx_fail(x, "No symbol \"%.*s\" in specified context.", (int)len, name);
+}
+
+/* Is the name token a block's (gdb's BLOCKNAME, FILENAME): a function's
+ * (not a C++ class's or namespace's) or, quoted, a file's? */
+static bool block_start(struct cx *x, Dwarf_Die *blk, size_t *mi)
+{
+	static const int tags[] = { DW_TAG_structure_type, DW_TAG_class_type,
+				    DW_TAG_union_type, DW_TAG_enumeration_type,
+				    DW_TAG_typedef, DW_TAG_namespace, 0 };
+	char name[256];
+	Dwarf_Die t;
+
+	if (x->tlen >= sizeof name)
+		return false;
+	memcpy(name, x->ts, x->tlen);
+	name[x->tlen] = 0;
+	if (x->have_cu && src_die_cplus(&x->cu) && type_find(x, tags, name, &t))
+		return false;
+	return func_die(x, x->ts, x->tlen, blk, mi) ||
+	       (x->tquoted && file_cu(x, x->ts, x->tlen, blk, mi));
+}
+
+/* "block::name", "block::func::name" (the current token is block's
+ * name, "::" next), as gdb's c-exp.y. */
+static int block_ident(struct cx *x, Dwarf_Die *blk, size_t mi, struct cx_val *out)
+{
+	Dwarf_Die cu, f;
+	const char *name;
+	size_t len;
+
+	next(x);
+	for (;;) {
+		next(x); /* the "::" */
+		if (x->tk != TK_ID)
+			return syntax_error(x);
+		name = x->ts;
+		len = x->tlen;
+		next(x);
+		if (!is_op(x, "::"))
+			return block_name(x, blk, mi, name, len, out);
+		cu = *blk;
+		if (dwarf_tag(blk) == DW_TAG_subprogram && !dwarf_diecu(blk, &cu, NULL, NULL))
+			return -EINVAL;
+		if (!func_in(&cu, name, len, &f) &&
+		    !func_die(x, name, len, &f, &mi))
+			return cx_fail(x, "No function \"%.*s\" in specified context.", (int)len,
+				       name);
+		*blk = f;
+	}
+}
+
+/* "operator+", "operator ==", "operator[]": the operator after the word
+ * "operator" (the current token) read into buf, *c its name
+ * ("operator+"), as a function's DW_AT_name spells it: 0 or -EINVAL. */
+static int operator_name(struct cx *x, char *buf, struct cx_comp *c)
+{
+	size_t n = 0;
+	const char *p;
+
+	if (x->tk != TK_PUNCT && x->tk != TK_BAD)
+		return -EINVAL;
+	if (is_op(x, "(") || is_op(x, "[")) {
+		char close = is_op(x, "(") ? ')' : ']';
+
+		p = x->ts + 1;
+		while (*p == ' ')
+			p++;
+		if (*p != close)
+			return -EINVAL;
+		x->p = p + 1;
+		n = (size_t)snprintf(buf, 16, "operator%c%c", x->ts[0], close);
+	} else {
+		p = x->ts + x->tlen;
+		/* "+=", "<<=": the lexer reads "=" alone as no operator */
+		n = (size_t)snprintf(buf, 16, "operator%.*s%s", (int)x->tlen, x->ts,
+				     *p == '=' && x->ts[x->tlen - 1] != '=' ? "=" : "");
+		x->p = *p == '=' && x->ts[x->tlen - 1] != '=' ? p + 1 : p;
+	}
+	c->s = buf;
+	c->len = n;
+	next(x);
+	return 0;
 }
 
 /* A name, "::name" (the global scope: no local, no member of this) or
@@ -687,17 +962,28 @@ static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struc
 static int scoped_ident(struct cx *x, struct cx_val *out)
 {
 	struct cx_comp comps[16];
+	char opname[16];
 	bool global = is_op(x, "::");
 	int n = 0;
 
-	if (global)
+	if (global) {
 		next(x);
+	} else if (x->tk == TK_ID && qualifier(x)) {
+		Dwarf_Die blk;
+		size_t mi = 0;
+
+		if (block_start(x, &blk, &mi))
+			return block_ident(x, &blk, mi, out);
+	}
 	for (;;) {
 		if (x->tk != TK_ID || is_word(x, "sizeof") || n == 16)
 			return syntax_error(x);
 		comps[n].s = x->ts;
 		comps[n++].len = x->tlen;
 		next(x);
+		if (comps[n - 1].len == 8 && !strncmp(comps[n - 1].s, "operator", 8) &&
+		    operator_name(x, opname, &comps[n - 1]))
+			return syntax_error(x);
 		if (!is_op(x, "::"))
 			break;
 		next(x);

@@ -36,6 +36,7 @@ struct cx_type {
 	const char *name;       /* CT_INT, CT_FLOAT: gdb's name ("int",
 				 * "unsigned long", "double") */
 	uint8_t reg;            /* CX_REG_*: a register's own gdb type */
+	bool cplus_code;        /* CX_REG_CODE in a C++ frame: "void (void)" */
 };
 
 /* gdb's types of registers that C has no words for (cexpr_regs.c) */
@@ -69,6 +70,7 @@ struct cx {
 	size_t tlen;
 	uint64_t tnum;          /* TK_NUM, TK_CHAR */
 	bool tunsigned, tlong;
+	bool tquoted;           /* TK_ID written 'name' (gdb's quoted name) */
 	long double tflt;       /* TK_NUM with tfsize: a floating literal */
 	uint8_t tfsize;         /* 0: an integer; 4, 8, 16: float, double, long double */
 	int noeval;             /* inside sizeof: no memory reads */

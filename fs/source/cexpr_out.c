@@ -100,7 +100,8 @@ static char *type_text(const struct cx_type *t)
 		/* $pc: "void (*)()" */
 		memset(stars, '*', (size_t)n);
 		stars[n] = 0;
-		if (asprintf(&out, n ? "void (%s)()" : "void ()", stars) < 0)
+		if (asprintf(&out, n ? "void (%s)(%s)" : "void (%s%s)", stars,
+			     t->cplus_code ? "void" : "") < 0)
 			out = NULL;
 		return out;
 	}
@@ -176,6 +177,42 @@ static bool plain_char_pointer(const struct cx_type *t)
 	 * of textual_name()'s (C's are typedefs) */
 	return (dwarf_tag(&d) == DW_TAG_base_type && !strcmp(n, "char")) ||
 	       !strcmp(n, "wchar_t") || !strcmp(n, "char16_t") || !strcmp(n, "char32_t");
+}
+
+/* The class of method m's artificial `this` (its pointee). */
+static bool this_class(Dwarf_Die *m, Dwarf_Die *cls)
+{
+	Dwarf_Die ch;
+
+	if (dwarf_child(m, &ch) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&ch) == DW_TAG_formal_parameter &&
+		    dwarf_hasattr_integrate(&ch, DW_AT_artificial))
+			return src_die_type(&ch, cls) && src_peel(cls, cls) &&
+			       dwarf_tag(cls) == DW_TAG_pointer_type && src_die_type(cls, cls) &&
+			       src_peel(cls, cls);
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+/* "&Base::f" of a virtual method: gdb makes the pointer to member of its
+ * vtable index (not offset) plus 1 (gnuv3_make_method_ptr) and prints
+ * that as any ("&virtual table offset 2", or the method whose slot that
+ * number divided by 8 is). */
+static bool virtual_method_ptr(const struct cx_val *v, struct src_sbuf *b)
+{
+	Dwarf_Die m = v->ty.die, cls;
+	Dwarf_Attribute a;
+	Dwarf_Word virt = 0;
+	uint64_t idx;
+
+	if (v->ty.kind != CT_DIE || v->ty.nptr != 1 || dwarf_tag(&m) != DW_TAG_subprogram ||
+	    !dwarf_attr_integrate(&m, DW_AT_virtuality, &a) || dwarf_formudata(&a, &virt) ||
+	    !virt || !src_vtable_index(&m, &idx) || !this_class(&m, &cls))
+		return false;
+	src_virtual_ptmf_text(&cls, idx | 1, 0, b);
+	return true;
 }
 
 /* A made-up integer ("int", a char literal without a char type). */
@@ -265,7 +302,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		return 0;
 	}
 	if (v->ty.kind == CT_VOID && !v->ty.nptr && v->ty.reg == CX_REG_CODE) {
-		src_sb_str(b, "{void ()} "); /* *$pc: gdb's code at an address */
+		/* *$pc: gdb's code at an address */
+		src_sb_str(b, v->ty.cplus_code ? "{void (void)} " : "{void ()} ");
 		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}
@@ -313,6 +351,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_pointer_text(x->c, NULL, v->v.addr, b);
 		return 0;
 	}
+	if (top && virtual_method_ptr(v, b))
+		return 0;
 	if (top && (k == CL_PTR || k == CL_REF) && (v->ty.ref || !plain_char_pointer(&v->ty))) {
 		char *tn = type_text(&v->ty);
 

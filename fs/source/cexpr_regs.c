@@ -309,6 +309,9 @@ int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 		out->ty.kind = CT_VOID;
 		out->ty.nptr = 1;
 		out->ty.reg = rn.reg == R_RIP ? CX_REG_CODE : CX_REG_NONE;
+		/* gdb prints the pc's function type in the frame's language:
+		 * C's unprototyped "void ()", C++'s "void (void)" */
+		out->ty.cplus_code = x->have_cu && src_die_cplus(&x->cu);
 	} else if (rn.reg == R_FLAGS) {
 		out->ty.name = "i386_eflags";
 		out->ty.reg = CX_REG_EFLAGS;

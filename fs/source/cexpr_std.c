@@ -25,7 +25,7 @@
 
 enum std_kind { SK_NONE, SK_VECTOR, SK_BVECTOR, SK_STRING, SK_UNIQUE, SK_SHARED, SK_MAP,
 		SK_SET, SK_LIST, SK_UMAP, SK_USET, SK_OPTIONAL, SK_ARRAY, SK_PAIR, SK_DEQUE,
-		SK_ADAPTER };
+		SK_ADAPTER, SK_TUPLE };
 
 static const struct {
 	const char *prefix;     /* the qualified class name starts so */
@@ -56,6 +56,7 @@ static const struct {
 	{ "std::deque<", SK_DEQUE, "std::deque" },
 	{ "std::stack<", SK_ADAPTER, "std::stack" },
 	{ "std::queue<", SK_ADAPTER, "std::queue" },
+	{ "std::tuple<", SK_TUPLE, "std::tuple" },
 };
 
 /* The methods computed, by kind (the error names them). */
@@ -75,6 +76,7 @@ static const char *const std_methods[] = {
 	[SK_PAIR] = "(none: read first and second)",
 	[SK_DEQUE] = "size(), empty(), front(), back(), at()",
 	[SK_ADAPTER] = "size(), empty(), top(), front(), back()",
+	[SK_TUPLE] = "(none)",
 };
 
 /* A container, opened: its kind, counts and where a walk of it stands. */
@@ -113,7 +115,7 @@ static enum std_kind kind_of(const struct cx_val *v, Dwarf_Die *st, const char *
 	    strncmp(n, "set<", 4) && strncmp(n, "multiset<", 9) && strncmp(n, "list<", 5) &&
 	    strncmp(n, "unordered_", 10) && strncmp(n, "optional<", 9) &&
 	    strncmp(n, "array<", 6) && strncmp(n, "pair<", 5) && strncmp(n, "deque<", 6) &&
-	    strncmp(n, "stack<", 6) && strncmp(n, "queue<", 6))
+	    strncmp(n, "stack<", 6) && strncmp(n, "queue<", 6) && strncmp(n, "tuple<", 6))
 		return SK_NONE;
 	b = malloc(sizeof *b);
 	if (!b)
@@ -419,6 +421,8 @@ static int std_open(struct cx *x, const struct cx_val *vin, struct std_c *sc)
 		return open_optional(x, sc);
 	case SK_PAIR:
 		sc->n = 2;
+		return 0;
+	case SK_TUPLE: /* walked by tuple_text */
 		return 0;
 	case SK_DEQUE:
 		return open_deque(x, sc);
@@ -745,6 +749,100 @@ static int pair_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf 
 	return 0;
 }
 
+/* The fields of class st as gdb's type.fields() lists them (bases, then
+ * data members, static ones too), at most max: their count; the first
+ * max DIEs (the base's or member's) and offsets in nodes, offs. */
+static int tuple_fields(Dwarf_Die *st, Dwarf_Die *nodes, uint64_t *offs, int max)
+{
+	Dwarf_Die ch;
+	int n = 0;
+
+	if (dwarf_child(st, &ch) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&ch);
+
+		if (tag != DW_TAG_inheritance && tag != DW_TAG_member && tag != DW_TAG_variable)
+			continue;
+		if (n < max) {
+			nodes[n] = ch;
+			offs[n] = 0;
+			if (!cx_member_offset(&ch, &offs[n]))
+				offs[n] = 0;
+		}
+		n++;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return n;
+}
+
+/* Base b (an inheritance DIE) of v at offset off, as a value. */
+static bool tuple_base(const struct cx_val *v, Dwarf_Die *b, uint64_t off, struct cx_val *out)
+{
+	struct cx_type t = { .kind = CT_DIE };
+
+	if (dwarf_tag(b) != DW_TAG_inheritance || !src_die_type(b, &t.die) ||
+	    !src_peel(&t.die, &t.die))
+		return false;
+	memset(out, 0, sizeof *out);
+	cx_sub_value(v, off, &t, out);
+	return true;
+}
+
+/* printers.py's StdTuplePrinter: "std::tuple containing = {[1] = a,
+ * [2] = b}" from the _Tuple_impl chain (each node: its next node, its
+ * _Head_base, whose _M_head_impl is the element, else the base itself),
+ * "empty std::tuple"; -ENOENT (raw) for a layout it does not know. */
+static int tuple_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
+{
+	Dwarf_Die nodes[2], st = sc->st, ft;
+	uint64_t offs[2];
+	struct cx_val head = sc->v, impl, val;
+	int n = tuple_fields(&st, nodes, offs, 2);
+	const char *nm;
+
+	if (n == 0) {
+		src_sb_fmt(b, "empty %s", sc->shown);
+		return 0;
+	}
+	nm = n == 2 && src_die_type(&nodes[1], &ft) ? dwarf_diename(&ft) : NULL;
+	if ((n != 1 && !(nm && !strncmp(nm, "__tuple_base", 12))) ||
+	    !tuple_base(&sc->v, &nodes[0], offs[0], &head))
+		return -ENOENT;
+	src_sb_fmt(b, "%s containing", sc->shown);
+	if (depth >= SRC_MAX_DEPTH) {
+		src_sb_str(b, " = {...}");
+		return 0;
+	}
+	src_sb_str(b, " = {");
+	for (int count = 1; count <= 64; count++) {
+		bool last;
+
+		if (cx_class_of(&head.ty, &st) != CL_STRUCT)
+			return -ENOENT;
+		n = tuple_fields(&st, nodes, offs, 2);
+		if (n == 0)
+			break;
+		if (n > 2)
+			return -ENOENT;
+		last = n == 1;
+		if (!tuple_base(&head, &nodes[last ? 0 : 1], offs[last ? 0 : 1], &impl) ||
+		    (!last && !tuple_base(&head, &nodes[0], offs[0], &val)))
+			return -ENOENT;
+		if (!last)
+			head = val; /* the next node */
+		if (cx_class_of(&impl.ty, &st) != CL_STRUCT ||
+		    tuple_fields(&st, nodes, offs, 1) < 1 || !(nm = dwarf_diename(&nodes[0])) ||
+		    strcmp(nm, "_M_head_impl") || cx_member(x, &impl, nm, strlen(nm), &val))
+			val = impl;
+		src_sb_fmt(b, "%s[%d] = ", count > 1 ? ", " : "", count);
+		nested_text(x, &val, depth + 1, b);
+		if (last)
+			break;
+	}
+	src_sb_str(b, "}");
+	return 0;
+}
+
 /* The text of an opened container; -ENOENT: gdb shows it raw. */
 static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *b)
 {
@@ -754,6 +852,8 @@ static int std_text(struct cx *x, struct std_c *sc, int depth, struct src_sbuf *
 		return string_text(x, sc, b);
 	if (sc->kind == SK_PAIR)
 		return pair_text(x, sc, depth, b);
+	if (sc->kind == SK_TUPLE)
+		return tuple_text(x, sc, depth, b);
 	if (sc->kind == SK_ADAPTER) {
 		struct std_c *in = malloc(sizeof *in);
 
@@ -849,7 +949,7 @@ int cx_std_count(struct cx *x, const struct cx_val *v, uint64_t *n)
 		free(sc);
 		return r;
 	}
-	if (r == 0 && (sc->kind == SK_ARRAY || sc->kind == SK_VECTOR))
+	if (r == 0 && (sc->kind == SK_ARRAY || sc->kind == SK_VECTOR || sc->kind == SK_TUPLE))
 		r = -ENOENT; /* as a struct / as an array (cexpr_out.c) */
 	if (r == 0)
 		*n = sc->kind == SK_STRING || sc->n < 0 ? 0 : (uint64_t)sc->n;

@@ -435,6 +435,10 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 	if (!p)
 		return;
 	sym = src_pointer_symbol(c->s, p, &off);
+	/* a template function's signature without its return type, as
+	 * gdb's symbol names it (DMGL_RET_DROP): "<add<int>(int, int)>" */
+	if (sym && strchr(sym, '('))
+		sym = src_sig_name(sym);
 	if (sym) {
 		/* gcc names a function's static "x" "x.0": gdb shows "x"
 		 * (but "stdout@GLIBC_2.2.5", a copy relocation's, whole) */
@@ -1087,34 +1091,120 @@ static bool member_at(Dwarf_Die *t, uint64_t moff, struct src_sbuf *b, int depth
 	return false;
 }
 
+bool src_vtable_index(Dwarf_Die *m, uint64_t *idx)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr_integrate(m, DW_AT_vtable_elem_location, &a) ||
+	    dwarf_getlocation(&a, &ops, &n) != 0 || n != 1 ||
+	    (ops[0].atom != DW_OP_constu &&
+	     (ops[0].atom < DW_OP_lit0 || ops[0].atom > DW_OP_lit31)))
+		return false;
+	*idx = ops[0].atom == DW_OP_constu ? ops[0].number : (uint64_t)(ops[0].atom - DW_OP_lit0);
+	return true;
+}
+
+char *src_virtual_method(Dwarf_Die *cls, uint64_t voff, int64_t adj, int depth)
+{
+	Dwarf_Die ch, bt;
+	Dwarf_Attribute a;
+	Dwarf_Word pos;
+	uint64_t idx, size;
+
+	if (depth > 8 || dwarf_child(cls, &ch) != 0)
+		return NULL;
+	do {
+		const char *ln;
+
+		if (adj != 0 || dwarf_tag(&ch) != DW_TAG_subprogram ||
+		    !src_vtable_index(&ch, &idx) || idx != voff)
+			continue;
+		/* gdb's physname: the demangled linkage name, else the name
+		 * its DWARF gives (clang's destructors: "Base::~Base()") */
+		ln = dwarf_formstring(dwarf_attr_integrate(&ch, DW_AT_linkage_name, &a));
+		if (ln) {
+			char *dm = src_demangle(ln);
+
+			return dm ? dm : strdup(ln);
+		}
+		return src_cplus_physname(&ch);
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	/* then the non-virtual base holding the this adjustment */
+	if (dwarf_child(cls, &ch) != 0)
+		return NULL;
+	do {
+		if (dwarf_tag(&ch) != DW_TAG_inheritance || dwarf_hasattr(&ch, DW_AT_virtuality) ||
+		    !dwarf_attr(&ch, DW_AT_data_member_location, &a) || dwarf_formudata(&a, &pos) ||
+		    !src_die_type(&ch, &bt) || !src_peel(&bt, &bt))
+			continue;
+		size = dwarf_bytesize(&bt) > 0 ? (uint64_t)dwarf_bytesize(&bt) : 0;
+		if (adj >= (int64_t)pos && adj < (int64_t)(pos + size))
+			return src_virtual_method(&bt, voff, adj - (int64_t)pos, depth + 1);
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return NULL;
+}
+
+void src_virtual_ptmf_text(Dwarf_Die *cls, uint64_t ptr, int64_t adj, struct src_sbuf *b)
+{
+	char *name = cls ? src_virtual_method(cls, (ptr ^ 1) / 8, adj, 0) : NULL;
+
+	if (name) {
+		src_sb_fmt(b, "&virtual %s", name);
+		free(name);
+		return;
+	}
+	src_sb_fmt(b, "&virtual table offset %" PRId64, (int64_t)(ptr ^ 1));
+	if (adj)
+		src_sb_fmt(b, ", this adjustment %" PRId64, adj);
+}
+
 /* Pointers to members: data ones as "&P::x" (an offset; -1 is NULL),
  * function ones as "(int (P::*)(const P * const)) 0x... <P::get() const>"
- * (gdb writes the type even in `info locals`). */
+ * (gdb writes the type even in `info locals`), a virtual one (Itanium
+ * ABI: odd, 1 + its vtable offset) as gdb's gnuv3_print_method_ptr:
+ * "&virtual P::f() const", or "&virtual table offset 16" when no method
+ * of the class has that slot. */
 static void fmt_ptr_to_member(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw,
 			      uint64_t size, struct src_sbuf *b)
 {
 	Dwarf_Die mt, pm, cls;
 	Dwarf_Attribute a;
 	uint64_t p = 0;
+	int64_t adj = 0;
+	bool have_cls = dwarf_attr(t, DW_AT_containing_type, &a) &&
+			dwarf_formref_die(&a, &cls) && src_peel(&cls, &cls);
 	char *tn;
 
 	memcpy(&p, raw, 8);
 	if (src_die_type(t, &mt) && src_peel(&mt, &pm) &&
 	    dwarf_tag(&pm) == DW_TAG_subroutine_type) {
+		if (size >= 16)
+			memcpy(&adj, raw + 8, 8);
+		if (p == 0) {
+			src_sb_str(b, "NULL");
+			return;
+		}
+		if (p & 1) {
+			src_virtual_ptmf_text(have_cls ? &cls : NULL, p, adj, b);
+			return;
+		}
 		tn = src_type_name(t);
 		src_sb_str(b, "(");
 		src_sb_str(b, tn ? tn : "?");
 		src_sb_str(b, ") ");
 		free(tn);
 		fmt_pointer(c, &pm, p, b);
+		if (adj)
+			src_sb_fmt(b, ", this adjustment %" PRId64, adj);
 		return;
 	}
 	if (p == UINT64_MAX) {
 		src_sb_str(b, "NULL");
 		return;
 	}
-	if (dwarf_attr(t, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls) &&
-	    src_peel(&cls, &cls) && member_at(&cls, p, b, 0))
+	if (have_cls && member_at(&cls, p, b, 0))
 		return;
 	src_sb_fmt(b, "%" PRIu64, p);
 }

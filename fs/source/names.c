@@ -807,3 +807,73 @@ int hs_src_function_in_file(struct hs_src *s, uint64_t entry, const char *file)
 	pthread_mutex_unlock(&s->dw_lock);
 	return ret;
 }
+
+/* Is t, an artificial `this`'s type, a pointer to const (a const method)? */
+static bool method_of_const(Dwarf_Die *t)
+{
+	Dwarf_Die to;
+
+	return dwarf_tag(t) == DW_TAG_pointer_type && src_die_type(t, &to) &&
+	       dwarf_tag(&to) == DW_TAG_const_type;
+}
+
+/* One parameter's type as gdb's c_type_print_args writes it into a
+ * function's name: without its own const or volatile. */
+static void physname_param(Dwarf_Die *pt, struct src_sbuf *b)
+{
+	char *tn;
+
+	while ((dwarf_tag(pt) == DW_TAG_const_type || dwarf_tag(pt) == DW_TAG_volatile_type) &&
+	       src_die_type(pt, pt))
+		;
+	tn = cx_gdb_names(src_type_name(pt));
+	src_sb_str(b, tn ? tn : "?");
+	free(tn);
+}
+
+char *src_cplus_physname(Dwarf_Die *die)
+{
+	struct src_sbuf *b = calloc(1, sizeof *b);
+	Dwarf_Die origin, ch, pt, *d = die;
+	Dwarf_Attribute a;
+	const char *name;
+	bool first = true, cnst = false;
+	char *r = NULL;
+
+	if (!b)
+		return NULL;
+	/* an out-of-line copy's names are its abstract origin's */
+	if (dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+		d = &origin;
+	name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &a));
+	if (!name)
+		goto out;
+	src_scope_prefix(d, false, b);
+	src_sb_str(b, name);
+	src_sb_str(b, "(");
+	if (dwarf_child(die, &ch) == 0) {
+		do {
+			if (dwarf_tag(&ch) == DW_TAG_unspecified_parameters) {
+				src_sb_str(b, first ? "..." : ", ...");
+				first = false;
+				continue;
+			}
+			if (dwarf_tag(&ch) != DW_TAG_formal_parameter || !src_die_type(&ch, &pt))
+				continue;
+			if (dwarf_hasattr_integrate(&ch, DW_AT_artificial)) {
+				cnst = method_of_const(&pt);
+				continue;
+			}
+			if (!first)
+				src_sb_str(b, ", ");
+			physname_param(&pt, b);
+			first = false;
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	src_sb_str(b, cnst ? ") const" : ")");
+	if (!b->full)
+		r = strdup(b->buf);
+out:
+	free(b);
+	return r;
+}

@@ -1455,7 +1455,7 @@ static int dwarf_function(struct hs_src *s, struct src_mod *m, uint64_t addr,
 	if (!m->dw)
 		return -ENODATA;
 	pthread_mutex_lock(&s->dw_lock);
-	ret = dwarf_function_locked(s, m, addr, name, entry, &(bool){ false });
+	ret = dwarf_function_locked(s, m, addr, name, entry, NULL);
 	pthread_mutex_unlock(&s->dw_lock);
 	return ret;
 }
@@ -1481,7 +1481,9 @@ const char *src_pointer_symbol(struct hs_src *s, uint64_t addr, uint64_t *off)
 	return name;
 }
 
-/* dwarf_function under dw_lock; *cplus: the function has a C++ name. */
+/* dwarf_function under dw_lock; cplus (NULL: not asked): the function
+ * has a C++ linkage name; asked, a C++ function without one (main) is
+ * named as gdb's <sym> names it, src_cplus_physname ("main()"). */
 static int dwarf_function_locked(struct hs_src *s, struct src_mod *m, uint64_t addr,
 				 const char **name, uint64_t *entry, bool *cplus)
 {
@@ -1521,9 +1523,14 @@ static int dwarf_function_locked(struct hs_src *s, struct src_mod *m, uint64_t a
 		if (dwarf_entrypc(&scopes[i], &lo) != 0 && !first_range(&scopes[i], &lo))
 			continue;
 		cname = src_dwarf_cplus_name(s, &scopes[i]);
+		/* gdb's <sym> (cplus asked for): a C++ function without a
+		 * linkage name by its computed name, "main()" */
+		if (cplus)
+			*cplus = cname != NULL;
+		if (!cname && cplus && src_die_cplus(&scopes[i]))
+			cname = intern(s, src_cplus_physname(&scopes[i]));
 		if (cname)
 			*name = cname;
-		*cplus = cname != NULL;
 		*entry = lo + bias;
 		ret = 0;
 		break;

@@ -284,6 +284,14 @@ void src_inline_map_free(struct src_inl_map *map);  /* accepts NULL */
 
 /* ---- C++ names (names.c) ------------------------------------------------- */
 
+/* gdb's name of a C++ function whose DWARF has no linkage name (main, a
+ * static function, a lambda's handler): dwarf2_compute_name's scopes,
+ * name and parameter types ("main()", "operator+(V2, V2)",
+ * "std::_Function_handler<int(int), main()::<lambda(int)> >::_M_manager(
+ * std::_Any_data &, const std::_Any_data &, std::_Manager_operation)"),
+ * what gdb's <sym> after a pointer to code says.  Caller frees. */
+char *src_cplus_physname(Dwarf_Die *die);
+
 /* The demangled name of a C++ symbol ("_ZNK5Fruit5priceEv" -> "Fruit::price()
  * const"); NULL when name is not mangled.  Caller frees. */
 char *src_demangle(const char *name);
@@ -523,6 +531,18 @@ int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
 /* The C name of type t ("struct account *", "char [16]"; NULL: "void").
  * Caller frees; NULL on ENOMEM. */
 char *src_type_name(Dwarf_Die *t);
+/* format.c: a virtual method's vtable index (DW_AT_vtable_elem_location). */
+bool src_vtable_index(Dwarf_Die *m, uint64_t *idx);
+/* format.c: gdb's name of the virtual method in vtable slot voff (an
+ * index) of class cls, this adjusted by adj (then in the non-virtual base
+ * at that offset): the demangled "Base::f() const"; NULL when none.
+ * Caller frees. */
+char *src_virtual_method(Dwarf_Die *cls, uint64_t voff, int64_t adj, int depth);
+/* A virtual pointer to member function (ptr odd: 1 + the vtable offset)
+ * as gdb prints it: "&virtual Base::f() const", or "&virtual table
+ * offset 16[, this adjustment 8]" when cls (NULL: unknown) has none. */
+void src_virtual_ptmf_text(Dwarf_Die *cls, uint64_t ptr, int64_t adj, struct src_sbuf *b);
+
 /* Appends pointer value p to target type target (NULL: void or unknown)
  * as gdb shows it: 0x..., the symbol it points into, a C string. */
 void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct src_sbuf *b);

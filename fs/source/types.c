@@ -554,7 +554,7 @@ static void func_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
 			first = false;
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	src_sb_str(post, first && !cplus ? "void)" : ")");
+	src_sb_str(post, first ? "void)" : ")"); /* C++ too: "int (void)" */
 	src_sb_str(post, rq.buf);
 }
 

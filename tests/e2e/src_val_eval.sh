@@ -289,6 +289,155 @@ sizeof(ns::Nope)
 CASES
 }
 
+# gdb's blocks: a function's static local from another frame, a
+# frame's local by its function's name, a file's variables and
+# functions, and gdb's errors for each
+cases_scope_c()
+{
+	expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
+bump::calls
+'bump'::calls
+other::calls
+other::tag
+'other'::tag
+'ev_scope.c'::g_counter
+'ev_scope.c'::g_pub
+'ev_scope.c'::g_arr
+'ev_scope.c'::g_arr[1]
+'ev_scope.c'::bump
+'ev_scope.c'::calls
+bump::calls + other::calls
+main::last
+main::calls
+calls
+bump::nope
+nope::calls
+'nope.c'::g_pub
+sizeof(bump::calls)
+'bump'
+'ev_scope.c'::main
+other::v
+'ev_scope.c'::bump::calls
+bump::g_pub
+'ev_scope.c'::other::calls
+'ev_scope.c'::nope::x
+bump::calls::x
+main::nope
+'a'
+'\n'
+CASES
+	# clang's symbol for the static is "bump.calls", which gdb shows as
+	# <bump[calls]> (not followed here); gcc's "calls.1" is <calls>
+	[ "${SCOPE_CC:-}" = clang ] || expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
+&bump::calls
+CASES
+}
+
+# C++: enum class values, free operator functions, type names as values
+cases_scope_cc()
+{
+	expr_cases ev_scopex.cc 'line: scx-stop' 1 <<'CASES'
+Mode::Slow
+Mode::Fast
+(int)Mode::Slow
+m
+g_mode
+Mode::Nope
+Plain::P1
+Mode
+V2
+Cls
+Plain
+operator==
+&operator==
+operator ==
+bump::calls
+'bump'::calls
+ns::twice::seen
+'ev_scopex.cc'::g_total
+'ev_scopex.cc'::g_mode
+Cls::count
+&Cls::count
+ns::nv
+main::m
+main
+&main
+bump
+&operator+
+operator+
+operator +
+$pc
+CASES
+}
+
+# C++ functions after pointers to code: gdb's <sym> names a function
+# without a linkage name as its DWARF computes it ("main()", a lambda's
+# std::function handlers), "(void)" for no parameters, $pc's type in a
+# C++ frame
+cases_fnames()
+{
+	expr_cases ev_fnames.cc 'line: a-stop' 1 <<'CASES'
+main
+&main
+noargs
+fp
+ep
+extfn
+&S::get
+mg
+&S::set
+S::sf
+&S::sf
+lam._M_manager
+lam._M_invoker
+$pc
+*$pc
+$pc + 1
+CASES
+}
+
+# pointers to virtual member functions (gdb's gnuv3_print_method_ptr):
+# the program's values ("&virtual Base::f() const", this adjustments),
+# gdb's own &Cls::vf ("&virtual table offset 2"), std::function's union
+cases_vptmf()
+{
+	expr_cases ev_vptmf.cc 'line: vp-stop' 1 <<'CASES'
+pf
+pg
+ph
+pk
+pmk
+pmf
+pmh
+pnull
+hold
+hold.pk
+&Base::f
+&Base::g
+&Base::h
+&D::k
+&D::f
+&M2::k
+byval._M_functor._M_unused._M_member_pointer
+byval._M_functor
+CASES
+}
+
+# std::tuple as libstdc++'s printer shows it, in a unique_ptr too
+cases_tuple()
+{
+	expr_cases ev_tuple.cc 'line: tu-stop' 1 <<'CASES'
+t3
+t0
+te
+tn
+tp
+up
+up._M_t
+up._M_t._M_t
+CASES
+}
+
 cases_fptr_types()
 {
 	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
@@ -489,6 +638,31 @@ else
 	QUAL_CLANG="gcc only, no clang++"
 fi
 check val_fptr cases_fptr_types
+check ev_scope cases_scope_c
+check ev_fnames cases_fnames
+check ev_vptmf cases_vptmf
+check ev_tuple cases_tuple
+if command -v clang++ >/dev/null; then
+	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_fnames_clang" "$SRC/ev_fnames.cc" ||
+		fail "clang++ could not compile ev_fnames.cc"
+	check ev_fnames_clang cases_fnames "$T/ev_fnames_clang"
+	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_vptmf_clang" "$SRC/ev_vptmf.cc" ||
+		fail "clang++ could not compile ev_vptmf.cc"
+	check ev_vptmf_clang cases_vptmf "$T/ev_vptmf_clang"
+fi
+check ev_scopex cases_scope_cc
+for cc in "gcc -O2" "clang -O0" "clang -O2"; do
+	command -v "${cc% *}" >/dev/null || continue
+	$cc -g -o "$T/ev_scope_${cc/ -/}" "$SRC/ev_scope.c" ||
+		fail "$cc could not compile ev_scope.c"
+	SCOPE_CC=${cc% *} check "ev_scope_${cc/ -/}" cases_scope_c "$T/ev_scope_${cc/ -/}"
+done
+for cc in "g++ -O2" "clang++ -O0"; do
+	command -v "${cc% *}" >/dev/null || continue
+	$cc -g $([ "${cc% *}" = clang++ ] && echo -gdwarf-4 -gdwarf-aranges) -o "$T/ev_scopex_${cc/ -/}" "$SRC/ev_scopex.cc" ||
+		fail "$cc could not compile ev_scopex.cc"
+	check "ev_scopex_${cc/ -/}" cases_scope_cc "$T/ev_scopex_${cc/ -/}"
+done
 cat >"$T/plug.c" <<'EOF'
 __thread int plug_tl = 42;
 __thread long plug_arr[4] = { 1, 2, 3, 4 };
@@ -499,4 +673,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2), std::tuple's printer (libc debug info: $LIBC_DEBUG)"
