@@ -826,6 +826,30 @@ static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t
  * start of the line being stepped in its own frame: where such a call
  * returns into a new row of that line, gdb refreshes its step range and
  * goes on (after a call it entered, it stopped inside first). */
+struct call_from {
+	uint32_t tid, depth;
+	bool found;
+};
+
+static int call_from_cb(void *ctx, const struct hs_db_call *c)
+{
+	struct call_from *w = ctx;
+
+	w->found = w->found || (c->tid == w->tid && c->depth == w->depth);
+	return w->found; /* stops at the first */
+}
+
+/* Did tid's frame at `depth` open calls make a call in (t0, t1)?  1 yes,
+ * 0 no, -errno. */
+static int called_between(struct hs_db_image *img, uint32_t tid, size_t depth, uint64_t t0,
+			  uint64_t t1)
+{
+	struct call_from w = { tid, (uint32_t)depth, false };
+	int err = t1 > t0 + 1 ? hs_db_calls(img, t0 + 1, t1 - 1, call_from_cb, &w) : 0;
+
+	return err < 0 ? err : w.found;
+}
+
 static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool back,
 		     const struct hs_db_step_filter *f, uint64_t *t_out)
 {
@@ -860,7 +884,18 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 			bound = c.t_ret - 1; /* starts at t >= t_ret */
 			continue;
 		}
-		if (!back && have && s.depth == depth && s.t < to && same_line(&s, &cur)) {
+		/* A later start of the line in the frame is no stop when gdb's
+		 * line is still that one: from the middle of the line (its
+		 * range refreshed), or where a call made on the way returned
+		 * (the line pass's state began again in the callee; gdb's
+		 * stepped over it).  From a line start with no call between,
+		 * the line pass's next start is gdb's next stop: a line left
+		 * in the middle of another line's row and started again
+		 * (clang -O2 loops). */
+		if (!back && have && s.depth == depth && s.t < to && same_line(&s, &cur) &&
+		    (cur.t != t || (err = called_between(img, tid, depth, cur.t, s.t)) != 0)) {
+			if (err < 0)
+				return err;
 			bound = s.t;
 			continue;
 		}

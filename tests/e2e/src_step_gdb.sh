@@ -30,16 +30,18 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O0 -static -o "$B/step_signal_static" "$SRC/step_signal.c" &&
 	gcc -g -O0 -o "$B/step_recur" "$SRC/step_recur.c" &&
 	g++ -g -O2 -o "$B/step_range_o2" "$SRC/step_range.cc" &&
-	g++ -g -O0 -o "$B/step_range" "$SRC/step_range.cc" ||
+	g++ -g -O0 -o "$B/step_range" "$SRC/step_range.cc" &&
+	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
 CLANG=""
 if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
 		clang -g -O2 -o "$B/step_oneline_clang_o2" "$SRC/step_oneline.c" &&
-		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" ||
+		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" &&
+		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -75,9 +77,9 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range $CLANG; do
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 $CLANG; do
 	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
 		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
