@@ -207,6 +207,22 @@ int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_sr
 		struct hs_db_regs **r);
 
 
+/* ---- tree_src_bphit.c ------------------------------------------------------------- */
+/* Whether gdb's `break f` stops in a call of f: every call, or those in
+ * whose own frame the line of f's break address bp starts at bp, where bp
+ * lies past a branch. */
+struct tree_bphit {
+	bool every;
+	bool only;              /* bp's row is the only one of its line in f */
+	uint32_t file_id, line; /* bp's line (hs_db_line_files' file id) */
+	uint64_t bp, entry;
+};
+/* For the calls of callee (a callee key), from its call at t_call. */
+void tree_src_bphit_init(struct tree_bphit *b, const struct hs_db_image *img, struct hs_src *s,
+			 uint64_t callee, uint64_t t_call);
+bool tree_src_bphit(const struct tree_bphit *b, const struct hs_db_image *img, struct hs_src *s,
+		    const struct hs_db_call *c);
+
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */
 int tree_src_link_exists(int err);
