@@ -19,7 +19,7 @@
 /* Bytes from an entry to its break address decoded, at most (a prologue
  * is a few instructions; clang's prologue_end past a branch is near). */
 #define BP_SPAN 256
-/* Rows of f looked at for another row of the break address's line. */
+/* Rows of f looked at for a row of the break address's line before it. */
 #define BP_ROWS 4096
 
 /* Straight-line code from entry to bp: decoded from the memory at t, no
@@ -58,23 +58,23 @@ static bool straight_to(const struct hs_db_image *img, uint64_t t, uint64_t entr
 	return ok;
 }
 
-/* Whether bp's row is the only statement row of its line in the function
- * at entry (rows of its inlined copies too): then a start of that line in
- * f's own frame is a run of bp. */
-static bool only_row(struct hs_src *s, uint64_t entry, uint64_t bp,
-		     const struct hs_src_line_info *at)
+/* Whether bp's row is the first statement row of its line in the
+ * function at entry (rows of its inlined copies too): gdb's `break
+ * FILE:LINE` of that line then has its location in f at bp, and its hits
+ * (lineidx.hdb, lines/<file>/<line>) in f's frame are runs of bp. */
+static bool first_row(struct hs_src *s, uint64_t entry, uint64_t bp,
+		      const struct hs_src_line_info *at)
 {
 	struct hs_src_line_info li;
 	struct hs_src_loc loc;
 	uint64_t pc = entry;
 
 	for (unsigned k = 0; k < BP_ROWS; k++) {
-		if (hs_src_row_after(s, pc, UINT64_MAX, &li) != 0)
+		if (hs_src_row_after(s, pc, bp, &li) != 0)
 			return true;
 		if (hs_src_lookup(s, li.row_addr, &loc) != 0 || loc.func_start != entry)
 			return true; /* past the function */
-		if (li.row_addr != bp && li.is_stmt && li.file_id == at->file_id &&
-		    li.line == at->line)
+		if (li.is_stmt && li.file_id == at->file_id && li.line == at->line)
 			return false;
 		pc = li.row_addr + 1;
 	}
@@ -98,6 +98,16 @@ static int file_is(void *ctx, uint32_t file_id, const char *path)
 	return 1;
 }
 
+static int add_hit(void *ctx, const struct hs_db_line_start *ls)
+{
+	struct tree_bphit *b = ctx;
+
+	if (hs_grow((void **)&b->hits, &b->cap, b->n + 1, sizeof(*b->hits)))
+		return -ENOMEM;
+	b->hits[b->n++] = (struct tree_bphit_hit){ ls->t, ls->tid, ls->depth };
+	return 0;
+}
+
 void tree_src_bphit_init(struct tree_bphit *b, const struct hs_db_image *img, struct hs_src *s,
 			 uint64_t callee, uint64_t t_call)
 {
@@ -114,84 +124,44 @@ void tree_src_bphit_init(struct tree_bphit *b, const struct hs_db_image *img, st
 		return; /* at the entry, or past a frame setup gcc makes */
 	if (straight_to(img, t_call + 1, entry, bp))
 		return;
-	/* a call hits bp where bp's line starts in the call's own frame at
-	 * bp (the pc looked at unless no other row of f is that line's) */
-	if (hs_src_line_info(s, bp, &li) != 0 || !li.line ||
+	/* a call hits bp where gdb's `break FILE:LINE` of bp's line hits
+	 * in the call's own frame, its location in f at bp */
+	if (hs_src_line_info(s, bp, &li) != 0 || !li.line || !first_row(s, entry, bp, &li) ||
 	    !(ff.path = hs_src_file_name(s, li.file_id)) ||
 	    hs_db_line_files(img, file_is, &ff) < 0 || !ff.found)
 		return;
+	if (hs_db_line_times(img, ff.id, li.line, add_hit, b) < 0) {
+		tree_src_bphit_free(b);
+		b->every = true;
+		return;
+	}
 	b->every = false;
-	b->file_id = ff.id;
-	b->line = li.line;
-	b->bp = bp;
-	b->entry = entry;
-	b->only = only_row(s, entry, bp, &li);
 }
 
-/* Instructions of a start of bp's line walked for bp, at most (the rest
- * of a line, its calls too); past them the call counts as a hit. */
-#define BP_WALK 4096
-
-struct start_find {
-	const struct tree_bphit *b;
-	const struct hs_db_image *img;
-	struct hs_src *s;
-	uint32_t tid, depth;
-	struct hs_db_regs *r;
-	int found;              /* 1 a hit, 0 none, -errno */
-};
-
-/* Does the frame run bp from the start of bp's line at t on, before an
- * instruction of f in another line (gdb's `step` range: its rows of that
- * line and of none)? */
-static int walk_line(struct start_find *f, uint64_t t)
+void tree_src_bphit_free(struct tree_bphit *b)
 {
-	struct hs_src_line_info li;
-	struct hs_src_loc loc;
-	int err;
-
-	for (unsigned k = 0; k < BP_WALK; k++, t++) {
-		if ((err = hs_db_regs_at(f->img, t, f->tid, f->r)))
-			return err == -ERANGE ? 0 : err;
-		if (f->r->regs.rip == f->b->bp)
-			return 1;
-		if (hs_src_lookup(f->s, f->r->regs.rip, &loc) != 0 ||
-		    loc.func_start != f->b->entry)
-			continue; /* a call made on that line, or its return */
-		if (hs_src_line_info(f->s, f->r->regs.rip, &li) == 0 && li.line &&
-		    li.row_start && li.is_stmt && li.line != f->b->line)
-			return 0;
-	}
-	return 1;
+	free(b->hits);
+	b->hits = NULL;
+	b->n = b->cap = 0;
 }
 
-static int start_is(void *ctx, const struct hs_db_line_start *ls)
+bool tree_src_bphit(const struct tree_bphit *b, const struct hs_db_call *c)
 {
-	struct start_find *f = ctx;
-
-	if (ls->tid != f->tid || ls->depth != f->depth || ls->file_id != f->b->file_id ||
-	    ls->line != f->b->line)
-		return 0;
-	if (!f->b->only) { /* other rows of the line: does it reach bp? */
-		if (!f->r && !(f->r = malloc(sizeof(*f->r))))
-			return f->found = -ENOMEM;
-		if ((f->found = walk_line(f, ls->t)) == 0)
-			return 0;
-	}
-	return f->found = 1;
-}
-
-bool tree_src_bphit(const struct tree_bphit *b, const struct hs_db_image *img, struct hs_src *s,
-		    const struct hs_db_call *c)
-{
-	struct start_find f = { b, img, s, c->tid, c->depth + 1, NULL, 0 };
 	uint64_t t1 = c->t_ret == HS_DB_NO_RETURN ? UINT64_MAX : c->t_ret;
-	int err;
+	size_t lo = 0, hi = b->n;
 
 	if (b->every)
 		return true;
-	err = hs_db_line_starts(img, c->t_call + 1, t1, c->tid, start_is, &f);
-	free(f.r);
-	/* a read error: the call is kept, as before the check */
-	return err < 0 || f.found != 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (b->hits[mid].t <= c->t_call)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < b->n && b->hits[i].t <= t1; i++)
+		if (b->hits[i].tid == c->tid && b->hits[i].depth == c->depth + 1)
+			return true;
+	return false;
 }

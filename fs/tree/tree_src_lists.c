@@ -58,7 +58,7 @@ static int add_call(void *ctx, const struct hs_db_call *c)
 		tree_src_bphit_init(&f->bp, f->img, f->s, f->callee, c->t_call);
 		f->checked = true;
 	}
-	if (!tree_src_bphit(&f->bp, f->img, f->s, c))
+	if (!tree_src_bphit(&f->bp, c))
 		return 0;
 	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
 		return -ENOMEM;
@@ -299,6 +299,7 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 		if (!picked(img, s, n, i, callee))
 			continue; /* one overload of the name (tree_calls_lookup) */
 		err = hs_db_calls_to(img, callee & ~TREE_STUB_STOP, add_call, &f);
+		tree_src_bphit_free(&f.bp);
 		if (err < 0)
 			goto out;
 		had[i] = l->n > n0;
