@@ -207,6 +207,26 @@ int tree_src_at(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_sr
 		struct hs_db_regs **r);
 
 
+/* ---- tree_src_bphit.c ------------------------------------------------------------- */
+/* Whether gdb's `break f` stops in a call of f: every call, or, where
+ * f's break address lies past a branch, those in whose own frame gdb's
+ * `break FILE:LINE` of that address's line hits (hits: by t). */
+struct tree_bphit_hit {
+	uint64_t t;
+	uint32_t tid, depth;
+};
+struct tree_bphit {
+	bool every;
+	struct tree_bphit_hit *hits;
+	size_t n, cap;
+};
+/* For the calls of callee (a callee key), from its call at t_call;
+ * release with tree_src_bphit_free. */
+void tree_src_bphit_init(struct tree_bphit *b, const struct hs_db_image *img, struct hs_src *s,
+			 uint64_t callee, uint64_t t_call);
+void tree_src_bphit_free(struct tree_bphit *b);
+bool tree_src_bphit(const struct tree_bphit *b, const struct hs_db_call *c);
+
 /* ---- tree_src_links.c ------------------------------------------------------------- */
 /* The *_exists answer for a link whose target lookup returned err. */
 int tree_src_link_exists(int err);

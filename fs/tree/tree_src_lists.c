@@ -38,6 +38,11 @@ struct call_fill {
 	struct list_slot *l;
 	uint64_t t0;            /* tree_src_calls_from's */
 	uint64_t mark;          /* TREE_STUB_STOP on a stub's own stops */
+	const struct hs_db_image *img;
+	struct hs_src *s;
+	uint64_t callee;
+	bool checked;           /* bp set from the first call */
+	struct tree_bphit bp;
 };
 
 static int add_call(void *ctx, const struct hs_db_call *c)
@@ -46,6 +51,14 @@ static int add_call(void *ctx, const struct hs_db_call *c)
 	struct list_slot *l = f->l;
 
 	if (c->t_call < f->t0)
+		return 0;
+	/* a call gdb's `break f` does not stop in is none of calls/<f>'s
+	 * (tree_src_bphit.c) */
+	if (!f->checked) {
+		tree_src_bphit_init(&f->bp, f->img, f->s, f->callee, c->t_call);
+		f->checked = true;
+	}
+	if (!tree_src_bphit(&f->bp, c))
 		return 0;
 	if (l->n == l->cap && grow(l, sizeof(*c)) < 0)
 		return -ENOMEM;
@@ -280,12 +293,13 @@ static int fill_list(struct hs_tree *tree, const struct hs_tree_node *n, struct 
 	for (size_t i = 0; i < cn->n_callees; i++) {
 		uint64_t callee = cn->callees[i];
 		struct call_fill f = { l, tree_src_calls_from(s, callee, main_t),
-				       callee & TREE_STUB_STOP };
+				       callee & TREE_STUB_STOP, img, s, callee, false, { 0 } };
 		size_t n0 = l->n;
 
 		if (!picked(img, s, n, i, callee))
 			continue; /* one overload of the name (tree_calls_lookup) */
 		err = hs_db_calls_to(img, callee & ~TREE_STUB_STOP, add_call, &f);
+		tree_src_bphit_free(&f.bp);
 		if (err < 0)
 			goto out;
 		had[i] = l->n > n0;

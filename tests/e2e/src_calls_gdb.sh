@@ -4,7 +4,9 @@
 # returning or begin without a call: longjmp out of recursion, a C++
 # exception through two frames, a signal handler entered twice, siglongjmp
 # out of a SIGSEGV handler; a C++ template by its name without arguments
-# (every instantiation); -O0 and -O2, dynamic and static.
+# (every instantiation); -O0 and -O2, dynamic and static; a call in
+# which gdb's `break f` does not stop (clang -O2: its address past a
+# branch) is none of calls/<f>'s.
 #
 # For each program gdb breaks on its functions natively (scripts/
 # gdb-calls-oracle.py): calls/<f> must have as many calls as gdb's hits,
@@ -62,6 +64,17 @@ calls_oracle exception_O0 "$T/exception_O0" "$SRC/cxx/exception.cc" inner middle
 calls_oracle templates "$PROGS/cpp_members" "$SRC/cpp_members.cc" add twice "twice(int)" "twice(double)"
 g++ -g $O2 -o "$T/exception_O2" "$SRC/cxx/exception.cc" || fail "g++ -O2 exception.cc"
 calls_oracle exception_O2 "$T/exception_O2" "$SRC/cxx/exception.cc" inner middle after
+# gdb's `break f` past a branch: clang -O2 puts gcd's prologue_end row on
+# its 64-bit idiv path, so gdb stops in the calls that divide 64-bit
+# numbers only (3 of the program's 9 calls); calls/gcd lists those
+if command -v clang >/dev/null; then
+	clang -g -O2 -o "$T/bphit_clang" "$SRC/calls_bphit.c" || fail "clang -O2 calls_bphit.c"
+	LIBFUNCS="printf"
+	calls_oracle bphit_clang "$T/bphit_clang" "$SRC/calls_bphit.c" gcd twice
+	hits=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["hits"]["gcd"]))' \
+		"$T/bphit_clang.json")
+	[ "$hits" -lt 9 ] || fail "bphit_clang: gdb stops in all $hits calls of gcd: no call to leave out"
+fi
 
 # the fifth column says how: two handlers, four unwound frames of longjmp
 "$HS" cat "$T/nonlocal.trace" calls/descend >"$T/descend" || fail "calls/descend"
