@@ -819,13 +819,6 @@ static int return_stop(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t
 	return 0;
 }
 
-/* gdb's step and reverse-step: the next (previous) line start of tid,
- * leaping over the calls gdb's step does not enter (f: those made from
- * code without line info, below a function without any or the dynamic
- * linker's resolver; gdb runs them to their return), and, forward, over a
- * start of the line being stepped in its own frame: where such a call
- * returns into a new row of that line, gdb refreshes its step range and
- * goes on (after a call it entered, it stopped inside first). */
 struct call_from {
 	uint32_t tid, depth;
 	bool found;
@@ -850,6 +843,13 @@ static int called_between(struct hs_db_image *img, uint32_t tid, size_t depth, u
 	return err < 0 ? err : w.found;
 }
 
+/* gdb's step and reverse-step: the next (previous) line start of tid,
+ * leaping over the calls gdb's step does not enter (f: those made from
+ * code without line info, below a function without any or the dynamic
+ * linker's resolver; gdb runs them to their return), and, forward, over a
+ * start of the line being stepped in its own frame: where such a call
+ * returns into a new row of that line, gdb refreshes its step range and
+ * goes on (after a call it entered, it stopped inside first). */
 static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool back,
 		     const struct hs_db_step_filter *f, uint64_t *t_out)
 {
