@@ -772,7 +772,7 @@ static bool file_cu(struct cx *x, const char *name, size_t len, Dwarf_Die *out, 
 			size_t nl = n ? strlen(n) : 0;
 
 			off = next_off;
-			if (nl >= len && !strncmp(n + nl - len, name, len) &&
+			if (n && nl >= len && !strncmp(n + nl - len, name, len) &&
 			    (nl == len || n[nl - len - 1] == '/')) {
 				*mi = i;
 				return true;
@@ -1502,8 +1502,24 @@ static bool is_cmp(const char *op)
 	       !strcmp(op, "&&") || !strcmp(op, "||");
 }
 
+static int arith_binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *b,
+		       struct cx_val *out);
+
+/* A binary operator's value.  In a C++ frame a comparison or a logical
+ * operator gives a bool, as gdb's evaluator does in the frame's language
+ * (`x == 3` prints true; C's int 1). */
 static int binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *b,
 		 struct cx_val *out)
+{
+	int err = arith_binop(x, op, a, b, out);
+
+	if (!err && is_cmp(op) && cplus(x))
+		cx_bool_val(out, out->v.bytes[0] != 0);
+	return err;
+}
+
+static int arith_binop(struct cx *x, const char *op, struct cx_val *a, struct cx_val *b,
+		       struct cx_val *out)
 {
 	enum cx_class ka, kb;
 	uint64_t ua, ub;
@@ -1584,6 +1600,11 @@ static int parse_primary(struct cx *x, struct cx_val *out)
 		bool big = x->tlong || n > (x->tunsigned ? UINT32_MAX : INT32_MAX);
 
 		cx_int_val(out, n, big ? 8 : 4, !x->tunsigned && (big ? n <= INT64_MAX : true));
+		next(x);
+		return 0;
+	}
+	if ((is_word(x, "true") || is_word(x, "false")) && !x->tquoted && cplus(x)) {
+		cx_bool_val(out, is_word(x, "true")); /* C++'s literals (C has none) */
 		next(x);
 		return 0;
 	}

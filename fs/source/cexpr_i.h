@@ -127,6 +127,8 @@ void cx_int_type(struct cx_type *t, uint8_t size, bool sign);
 void cx_pointer_to(const struct cx_type *t, struct cx_type *out);
 /* A made-up integer value. */
 void cx_int_val(struct cx_val *out, uint64_t u, uint8_t size, bool sign);
+/* A made-up C++ bool (CT_INT of one byte named "bool": prints true/false). */
+void cx_bool_val(struct cx_val *out, bool c);
 /* C's decay: an array as a pointer to its first element, a function as a
  * pointer to it; other values are left alone.  0 or -EINVAL. */
 int cx_decay(struct cx *x, struct cx_val *v);

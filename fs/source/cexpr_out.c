@@ -231,6 +231,10 @@ static void int_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 		cx_eflags_text(u, b);
 		return;
 	}
+	if (v->ty.name && !strcmp(v->ty.name, "bool") && u <= 1) {
+		src_sb_str(b, u ? "true" : "false");
+		return;
+	}
 	if (sign)
 		src_sb_fmt(b, "%" PRId64, (int64_t)u);
 	else

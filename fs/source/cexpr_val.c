@@ -193,6 +193,12 @@ void cx_lval(struct cx_val *out, const struct cx_type *ty, uint64_t addr)
 	out->v.size = cx_size(ty);
 }
 
+void cx_bool_val(struct cx_val *out, bool c)
+{
+	cx_int_val(out, c, 1, false);
+	out->ty.name = "bool";
+}
+
 void cx_int_val(struct cx_val *out, uint64_t u, uint8_t size, bool sign)
 {
 	memset(out, 0, sizeof *out);

@@ -437,7 +437,8 @@ static int referenced(Dwarf_Die *scope, Dwarf_Die *origin, Dwarf_Off **offs, siz
 		}
 		more = more && dwarf_siblingof(&twin, &twin) == 0;
 	} while (dwarf_siblingof(&child, &child) == 0);
-	qsort(*offs, *n, sizeof(**offs), cmp_off);
+	if (*n)
+		qsort(*offs, *n, sizeof(**offs), cmp_off);
 	return 0;
 }
 
@@ -462,7 +463,7 @@ static int inherited_vars(struct var_walk *w, Dwarf_Die *scope)
 		goto out;
 	do {
 		off = dwarf_dieoffset(&oc);
-		if (!bsearch(&off, offs, n, sizeof(*offs), cmp_off))
+		if (!n || !bsearch(&off, offs, n, sizeof(*offs), cmp_off))
 			ret = child_vars(w, &oc, 0);
 	} while (!ret && dwarf_siblingof(&oc, &oc) == 0);
 out:

@@ -367,6 +367,19 @@ bump
 operator+
 operator +
 $pc
+m == Mode::Fast
+m != Mode::Fast
+t > 3
+!t
+t && 0
+t || 0
+(t == t) + 1
+sizeof(t == t)
+true
+false
+true + 1
+!true
+a.x < 2.5
 CASES
 }
 
