@@ -144,17 +144,64 @@ static const struct hs_trace_insn *lookup(const struct db_insn_index *x, uint64_
 	return NULL;
 }
 
+/* The bytes of the instruction at addr as it ran at t into bytes[16]: the
+ * recorder's (*exact: its length is theirs), else 16 bytes of memory at t
+ * (an address that held different code at different times, or none ran
+ * there).  Returns how many, or -errno. */
+static ssize_t code_bytes(struct hs_db_image *img, uint64_t t, uint64_t addr, uint8_t *bytes,
+			  bool *exact)
+{
+	const struct db_insn_index *x;
+	const struct hs_trace_insn *in;
+	size_t n = 0;
+	bool ambiguous;
+	int err = index_get(img, &x);
+
+	*exact = false;
+	if (err)
+		return err < 0 ? err : -EIO;
+	in = lookup(x, addr, &ambiguous);
+	if (in && in->len <= 16) {
+		n = in->len;
+		memcpy(bytes, in->bytes, n);
+	}
+	db_code_put(img);
+	*exact = n > 0;
+	return n ? (ssize_t)n : hs_db_mem_read(img, t, addr, 16, bytes);
+}
+
+/* out's len, bytes and text: the first instruction of bytes[0..n) at
+ * addr, or "(bad)" (len 1; 0 without bytes). */
+static int decode(uint64_t addr, const uint8_t *bytes, size_t n, struct hs_db_insn *out)
+{
+	cs_insn *ci = NULL;
+	csh h;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return -ENOMEM;
+	cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	if (cs_disasm(h, bytes, n, addr, 1, &ci) == 1) {
+		out->len = ci->size;
+		memcpy(out->bytes, ci->bytes, ci->size);
+		snprintf(out->text, sizeof(out->text), "%s%s%s", ci->mnemonic,
+			 ci->op_str[0] ? " " : "", ci->op_str);
+		cs_free(ci, 1);
+	} else {
+		out->len = n ? 1 : 0;
+		memcpy(out->bytes, bytes, out->len);
+		snprintf(out->text, sizeof(out->text), "(bad)");
+	}
+	cs_close(&h);
+	return 0;
+}
+
 int hs_db_insn_at(const struct hs_db_image *cimg, uint64_t t, struct hs_db_insn *out)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	const struct db_insn_index *x;
-	const struct hs_trace_insn *in;
 	struct hs_db_regs *r;
 	uint8_t bytes[16];
-	size_t n = 0;
-	bool ambiguous;
-	csh h;
-	cs_insn *ci = NULL;
+	ssize_t n;
+	bool exact;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -172,70 +219,25 @@ int hs_db_insn_at(const struct hs_db_image *cimg, uint64_t t, struct hs_db_insn 
 	free(r);
 	if (err)
 		return err;
-	err = index_get(img, &x);
-	if (err)
-		return err;
-	in = lookup(x, out->addr, &ambiguous);
-	if (in && in->len <= sizeof(bytes)) {
-		n = in->len;
-		memcpy(bytes, in->bytes, n);
-	}
-	db_code_put(img);
-	if (!n) {
-		ssize_t got = hs_db_mem_read(img, t, out->addr, sizeof(bytes), bytes);
-
-		if (got < 0)
-			return got;
-		n = (size_t)got;
-	}
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-		return -ENOMEM;
-	cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	if (cs_disasm(h, bytes, n, out->addr, 1, &ci) == 1) {
-		out->len = ci->size;
-		memcpy(out->bytes, ci->bytes, ci->size);
-		snprintf(out->text, sizeof(out->text), "%s%s%s", ci->mnemonic,
-			 ci->op_str[0] ? " " : "", ci->op_str);
-		cs_free(ci, 1);
-	} else {
-		out->len = n ? 1 : 0;
-		memcpy(out->bytes, bytes, out->len);
-		snprintf(out->text, sizeof(out->text), "(bad)");
-	}
-	cs_close(&h);
-	return 0;
+	n = code_bytes(img, t, out->addr, bytes, &exact);
+	if (n < 0)
+		return (int)n;
+	return decode(out->addr, bytes, (size_t)n, out);
 }
 
 int hs_db_insn_len(const struct hs_db_image *cimg, uint64_t t, uint64_t addr)
 {
-	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	const struct db_insn_index *x;
-	const struct hs_trace_insn *in;
+	struct hs_db_insn in = { .addr = addr };
 	uint8_t bytes[16];
-	bool ambiguous;
-	ssize_t got;
-	cs_insn *ci = NULL;
-	csh h;
-	int err, len = 0;
+	bool exact;
+	ssize_t n = code_bytes((struct hs_db_image *)cimg, t, addr, bytes, &exact);
+	int err;
 
-	err = index_get(img, &x);
-	if (err)
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENOENT;
+	if (exact)
+		return (int)n;
+	if ((err = decode(addr, bytes, (size_t)n, &in)))
 		return err;
-	in = lookup(x, addr, &ambiguous);
-	if (in)
-		len = (int)in->len;
-	db_code_put(img);
-	if (len > 0)
-		return len;
-	got = hs_db_mem_read(img, t, addr, sizeof(bytes), bytes);
-	if (got <= 0)
-		return got < 0 ? (int)got : -ENOENT;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-		return -ENOMEM;
-	if (cs_disasm(h, bytes, (size_t)got, addr, 1, &ci) == 1) {
-		len = ci->size;
-		cs_free(ci, 1);
-	}
-	cs_close(&h);
-	return len > 0 ? len : -ENOENT;
+	return strcmp(in.text, "(bad)") ? (int)in.len : -ENOENT;
 }
