@@ -79,6 +79,7 @@ static struct json_object *proc_json(const char *name, size_t index, const char 
 	struct json_object *o = json_object_new_object();
 	char buf[1024], pname[64] = "", how[16] = "";
 	unsigned long long pt = 0;
+	long long n;
 	const char *v;
 
 	json_object_object_add(o, "index", json_object_new_int64((int64_t)index));
@@ -87,9 +88,13 @@ static struct json_object *proc_json(const char *name, size_t index, const char 
 	json_object_object_add(o, "pid", json_object_new_int64(v ? strtoll(v, NULL, 10) : 0));
 	v = info_value(info, "program", buf, sizeof buf);
 	json_object_object_add(o, "program", str_or_null(v));
+	/* the image's last t: its retired instructions (info's count also
+	 * has those that faulted, as lackey's) */
 	v = info_value(info, "instructions", buf, sizeof buf);
-	json_object_object_add(o, "instructions",
-			       json_object_new_int64(v ? strtoll(v, NULL, 10) : 0));
+	n = v ? strtoll(v, NULL, 10) : 0;
+	v = info_value(info, "faulted", buf, sizeof buf);
+	n -= v ? strtoll(v, NULL, 10) : 0;
+	json_object_object_add(o, "instructions", json_object_new_int64(n));
 	v = info_value(info, "ended-by", buf, sizeof buf);
 	if (v && strcmp(v, "exit") == 0 && info_value(info, "exit-status", buf, sizeof buf)) {
 		char e[64];

@@ -102,6 +102,8 @@ struct cli_image {
 	uint8_t siginfo[HS_SIGINFO_SIZE];
 	uint64_t instructions;  /* t at the end (or at the last chunk start) */
 	uint32_t threads;       /* 0: unknown (an image cut short) */
+	uint32_t faulted;       /* instructions that began and faulted (EXIT,
+				 * EXEC trailer): lackey counts them, t not */
 	uint64_t bytes;         /* stream.hst + code.hst on disk */
 };
 
@@ -112,7 +114,8 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n);
 /* cli_meta.c: TRACE/meta.json.  cli_meta_images() (re)computes from the
  * streams what meta.json says of the process images: "processes" (one
  * object per image: instructions, threads, complete, ended_by, exit_status
- * or exit_signal and signal), "status" (complete when every image ended),
+ * or exit_signal and signal, faulted: instructions that began and faulted),
+ * "status" (complete when every image ended),
  * "instructions" and "threads" (all images together) and "bytes".
  * cli_write_meta() replaces meta.json atomically.  cli_meta_refresh()
  * brings an "incomplete" meta.json up to date once images that were still

@@ -40,6 +40,7 @@ static int exec_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 		if (hs_le32(r) == HS_EV_EXEC && hs_le32(r + 4) == back - 8 && tr[-1] == 0) {
 			img->exec_ended = 1;
 			img->threads = hs_le32(tr);
+			img->faulted = hs_le32(tr + 4);
 			img->instructions = hs_le64(tr + 8);
 			return 1;
 		}
@@ -65,6 +66,7 @@ static int exit_tail(const unsigned char *raw, uint32_t raw_size, struct cli_ima
 	img->exit_value = (int32_t)hs_le32(r + 12);
 	img->instructions = hs_le64(r + 16);
 	img->threads = hs_le32(r + 24);
+	img->faulted = hs_le32(r + 28);
 	if (hs_le32(r + 4) >= HS_EXIT_V5_SIZE) {
 		img->sig_flags = hs_le32(r + 36);
 		img->sig_code = (int32_t)hs_le32(r + 40);

@@ -74,6 +74,7 @@ static json_object *image_json(const struct cli_image *img, int done)
 	json_object_object_add(p, "pid", json_object_new_int(img->pid));
 	json_object_object_add(p, "instructions", json_object_new_int64(img->instructions));
 	json_object_object_add(p, "threads", json_object_new_int(img->threads));
+	json_object_object_add(p, "faulted", json_object_new_int64(img->faulted));
 	json_object_object_add(p, "complete", json_object_new_boolean(done));
 	json_object_object_add(p, "ended_by", json_object_new_string(ended));
 	if (img->complete && img->exit_kind == HS_EXIT_STATUS)
@@ -105,7 +106,7 @@ void cli_meta_images(json_object *m, const char *trace)
 
 		all_done &= done;
 		bytes += imgs[i].bytes;
-		total += imgs[i].instructions;
+		total += imgs[i].instructions + imgs[i].faulted;
 		threads += imgs[i].threads;
 		json_object_array_add(procs, image_json(&imgs[i], done));
 	}

@@ -24,6 +24,8 @@
  *   complete: yes
  *
  * Per-image lines are indented, so `grep '^instructions:'` finds the total.
+ * instructions: counts those that ran as Valgrind's lackey counts them:
+ * the retired ones (t) and those that began and faulted (faulted:).
  *
  * Modes that put data on stdout (the summary then goes to stderr, or
  * nowhere with --quiet):
@@ -70,7 +72,7 @@ static void usage(FILE *f)
 	fputs("usage: hindsight trace-check [--stores] [--insns] [--output FD] [--quiet] TRACE_DIR\n"
 	      "  decodes and checks every process image of a raw recording\n"
 	      "  --stores     print every store as lackey does: \" S <addr>,<size>\"\n"
-	      "  --insns      print only the total instruction count\n"
+	      "  --insns      print only the total instruction count (as lackey's)\n"
 	      "  --output FD  write what the first process wrote to FD\n"
 	      "  --quiet      no summary\n"
 	      "exit status: 0 ok, 1 register mismatches, 2 bad input\n", f);
@@ -223,7 +225,8 @@ static void print_image(FILE *f, const struct hs_trace_proc *p,
 {
 	fprintf(f, "image: %s\n", p->name);
 	fprintf(f, "  chunks: %" PRIu64 "\n", s->chunks);
-	fprintf(f, "  instructions: %" PRIu64 "\n", s->instructions);
+	fprintf(f, "  instructions: %" PRIu64 "\n", s->instructions + s->faulted);
+	fprintf(f, "  faulted: %" PRIu64 "\n", s->faulted);
 	fprintf(f, "  sb-records: %" PRIu64 "\n", s->sb_records);
 	fprintf(f, "  sb-aborts: %" PRIu64 "\n", s->sb_aborts);
 	fprintf(f, "  events: %" PRIu64 "\n", s->events);
@@ -258,6 +261,7 @@ static void add_stats(struct hs_trace_stats *sum, const struct hs_trace_stats *s
 {
 	sum->chunks += s->chunks;
 	sum->instructions += s->instructions;
+	sum->faulted += s->faulted;
 	sum->sb_records += s->sb_records;
 	sum->sb_aborts += s->sb_aborts;
 	sum->events += s->events;
@@ -335,11 +339,13 @@ int cli_trace_check_main(int argc, char **argv)
 		all_complete = all_complete && complete;
 	}
 
+	/* executed as lackey counts them: a faulting instruction began */
 	if (o.insns)
-		printf("%" PRIu64 "\n", total.instructions);
+		printf("%" PRIu64 "\n", total.instructions + total.faulted);
 	if (summary) {
 		fprintf(summary, "images: %zu\n", n);
-		fprintf(summary, "instructions: %" PRIu64 "\n", total.instructions);
+		fprintf(summary, "instructions: %" PRIu64 "\n", total.instructions + total.faulted);
+		fprintf(summary, "faulted: %" PRIu64 "\n", total.faulted);
 		fprintf(summary, "sb-records: %" PRIu64 "\n", total.sb_records);
 		fprintf(summary, "regs-dumps-checked: %" PRIu64 "\n", total.regs_checked);
 		fprintf(summary, "regs-mismatches: %" PRIu64 "\n", total.regs_mismatches);

@@ -548,6 +548,23 @@ static Bool fault_signal(Int sig, Int code)
 			    sig == VKI_SIGTRAP);
 }
 
+/* Instructions that began and faulted (this image's): they do not retire,
+ * so t does not count them, but Valgrind's lackey does (its count is
+ * taken at each instruction's start).  A trap (int3, the trap flag)
+ * comes after its instruction retired; a fault at the guest's own rip
+ * (a jump to an address with no executable code) came before any
+ * instruction began there. */
+static UInt faulted_insns;
+
+static void count_faulted(Int sig, Int code, Addr addr, ThreadId tid)
+{
+	if (!fault_signal(sig, code) || sig == VKI_SIGTRAP)
+		return;
+	if ((sig == VKI_SIGSEGV || sig == VKI_SIGBUS) && addr == VG_(get_IP)(tid))
+		return;
+	faulted_insns++;
+}
+
 /* The core's log sink (pub_core_libcprint.h, no tool header): its first
  * member is the fd, and fd -1 writes nothing (--child-silent-after-fork
  * silences a child so).  That sink is the program's own stderr. */
@@ -574,6 +591,8 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 	Int sig = info->si_signo, code = info->si_code;
 	Bool fault = fault_signal(sig, code);
 
+	if (fault)
+		count_faulted(sig, code, (Addr)info->_sifields._sigfault._addr, tid);
 	if (sig > 0 && sig <= REC_NSIG &&
 	    (fault || sig_disp[sig] == DISP_HANDLER ||
 	     (sig_disp[sig] == DISP_DEFAULT && !harmless_by_default(sig)))) {
@@ -792,7 +811,7 @@ static void pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nargs)
 		p[4 + n] = 0;
 		p += 4 + n + 1;
 		rec_put_u32(p, threads_created ? threads_created : 1);
-		rec_put_u32(p + 4, 0);
+		rec_put_u32(p + 4, faulted_insns);
 		rec_put_u64(p + 8, rec_icount);
 		rec_put_u32(p + 16, HS_EXEC_TRAILER_MAGIC);
 		rec_exec_before(sysno, args, path);
@@ -1049,6 +1068,7 @@ static void atfork_child(ThreadId tid)
 	}
 	current_tid = tid;
 	threads_created = 1; /* the thread that forked goes on in the child */
+	faulted_insns = 0;
 	saw_exit_group = False;
 	self_signal = 0;
 	last_sig.valid = False;
@@ -1144,7 +1164,7 @@ static void fini(Int exitcode)
 	rec_put_u32(p + 4, (UInt)value);
 	rec_put_u64(p + 8, rec_icount);
 	rec_put_u32(p + 16, threads_created ? threads_created : 1);
-	rec_put_u32(p + 20, 0);
+	rec_put_u32(p + 20, faulted_insns);
 	rec_put_u32(p + 24, sig_tid);
 	rec_put_u32(p + 28, info ? HS_SIG_INFO : 0);
 	rec_put_u32(p + 32, info ? (UInt)last_sig.code : 0);

@@ -982,6 +982,7 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 		d->stats.exit_kind = hs_le32(pl);
 		d->stats.exit_value = (int32_t)hs_le32(pl + 4);
 		d->stats.exit_threads = hs_le32(pl + 16);
+		d->stats.faulted = hs_le32(pl + 20);
 		total_t = hs_le64(pl + 8);
 		/* The recorder's own count must agree with ours. */
 		if (d->check && total_t != d->t)
@@ -996,6 +997,9 @@ static int decode_event(struct hs_trace_decoder *d, const struct hs_trace_chunk 
 	d->stats.events++;
 	d->stats.ends_with_exit = tag == HS_EV_EXIT;
 	d->stats.ends_with_exec = tag == HS_EV_EXEC;
+	if (tag == HS_EV_EXEC && len >= 4 + 1 + HS_EXEC_TRAILER_SIZE &&
+	    hs_le32(pl + len - 4) == HS_EXEC_TRAILER_MAGIC)
+		d->stats.faulted = hs_le32(pl + len - HS_EXEC_TRAILER_SIZE + 4);
 	if (d->v.event)
 		ret = d->v.event(d->v.ctx, d->t, d->cur_tid, tag, pl, len);
 	return ret;

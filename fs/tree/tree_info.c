@@ -106,7 +106,8 @@ static json_object *built_image(json_object *db_imgs, const char *name)
 /* An image's instruction count and completeness: the database's count is
  * exact (the recorder's is its last chunk's start for an image that
  * execve ended before format 5), and a stream cut short after recording
- * is not complete. */
+ * is not complete.  The count is lackey's: the retired instructions (t at
+ * the end) and those that faulted. */
 static int64_t image_insns(json_object *p, json_object *db_imgs, bool *complete)
 {
 	const char *name = str(p, "image") ? str(p, "image") : "?";
@@ -118,7 +119,16 @@ static int64_t image_insns(json_object *p, json_object *db_imgs, bool *complete)
 		n = num(built, "instructions", n);
 		*complete = *complete && json_object_get_boolean(json_object_object_get(built, "complete"));
 	}
-	return n;
+	return n + num(p, "faulted", 0);
+}
+
+/* Instructions that began and faulted: counted in instructions: (as
+ * Valgrind's lackey counts, at each instruction's start) but they did not
+ * retire, so t does not count them.  A line only where there were some. */
+static void print_faulted(FILE *f, int64_t faulted)
+{
+	if (faulted > 0)
+		fprintf(f, "faulted: %lld\n", (long long)faulted);
 }
 
 /* An image's threads: the database counts them (OS threads, each thread
@@ -346,7 +356,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	json_object *m, *v, *procs = NULL, *db, *db_imgs;
 	const char *status;
 	struct stat st;
-	int64_t insns = 0, threads = 0, bytes;
+	int64_t insns = 0, faulted = 0, threads = 0, bytes;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -410,6 +420,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 		int64_t th = image_threads(p, db_imgs);
 
 		insns += image_insns(p, db_imgs, &complete);
+		faulted += num(p, "faulted", 0);
 		/* an exec'd image ("<pid>.<n>", n > 0) goes on with the thread
 		 * that called execve, now tid pid: counted with an earlier image */
 		if (th > 0 && dot && strcmp(dot, ".0") != 0)
@@ -422,6 +433,7 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	}
 	bytes = num(m, "bytes", 0);
 	fprintf(f, "instructions: %lld\n", (long long)insns);
+	print_faulted(f, faulted);
 	fprintf(f, "threads: %lld\n", (long long)threads);
 	fprintf(f, "processes: %zu\n", procs ? json_object_array_length(procs) : (size_t)0);
 	fprintf(f, "size: %lld bytes", (long long)bytes);
@@ -537,6 +549,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 	}
 	fprintf(f, "pid: %lld\n", (long long)num(p, "pid", 0));
 	fprintf(f, "instructions: %lld\n", (long long)image_insns(p, db_imgs, &complete));
+	print_faulted(f, num(p, "faulted", 0));
 	fprintf(f, "threads: %lld\n", (long long)image_threads(p, db_imgs));
 	fprintf(f, "complete: %s\n", complete ? "yes" : "no");
 	fprintf(f, "ended-by: %s\n", str(p, "ended_by") ? str(p, "ended_by") : "?");

@@ -338,6 +338,9 @@ struct hs_trace_stats {
 	uint32_t exit_kind;      /* enum hs_exit_kind */
 	int32_t exit_value;
 	uint32_t exit_threads;
+	uint64_t faulted;        /* instructions that began and faulted (EXIT
+				  * or EXEC trailer): lackey counts them, t
+				  * does not */
 };
 
 struct hs_trace_decoder;

@@ -249,13 +249,16 @@ enum hs_event {
 	 * it fails, recording goes on.  An image whose last record is EXEC and
 	 * whose pid has a next image <pid>.<n+1> ended by exec: complete.
 	 * From version 5 the path ends with a NUL and a trailer follows:
-	 * u32 threads (ever created, main included), u32 pad, u64 t (the
+	 * u32 threads (ever created, main included), u32 faulted (as in
+	 * EXIT; 0 before this field existed), u64 t (the
 	 * image's t at the execve), u32 HS_EXEC_TRAILER_MAGIC; the trailer is
 	 * the last 20 bytes of the record, so a reader finds it from the end
 	 * of the chunk.  A path without a NUL (version 3, 4) has no trailer. */
 	HS_EV_EXEC = 18,
 	/* u32 kind (HS_EXIT_*), i32 value (status or signal), u64 total_t,
-	 * u32 threads (ever created, main included), u32 pad; from version 5
+	 * u32 threads (ever created, main included), u32 faulted (the
+	 * image's instructions that began and faulted: not in t, but in
+	 * lackey's count; 0 in recordings made before it was kept); from version 5
 	 * also u32 sig_tid (the thread the fatal signal hit, 0 if unknown),
 	 * u32 sig_flags (HS_SIG_INFO when the next two are valid), i32
 	 * si_code, u32 pad, u64 si_value (see HS_SIG_INFO); from version 6

@@ -1,5 +1,5 @@
 #!/bin/bash
-# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do (all 602 frames of crash_deep); a stack overflow (crash_so): its backtrace goes down to main, and locals/ says gdb's <error reading variable n (Cannot access memory at address ...)>.
+# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do (all 602 frames of crash_deep); a stack overflow (crash_so): its backtrace goes down to main, and locals/ says gdb's <error reading variable n (Cannot access memory at address ...)>; info's instructions: equal lackey's (the faulting instruction counted, a jump to no code not).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort crash_deep"
@@ -46,6 +46,39 @@ gdb_frames()
 		grep " tests/programs/$1.c:" | sed 's|^\([^ ]*\) .*/\([^/]*\)$|\1 \2|'
 }
 
+# same_count_as_lackey TRACE PROG [ARGS...]: info's instructions: are
+# lackey's "guest instrs": the faulting instruction began (lackey counts it
+# at its start) though it did not retire; a jump to no code (crash_nullfn)
+# began none.  Where the faulting load's value goes straight into the next
+# instruction (crash_bus: movzbl (%rax),%eax; movsbl; crash_thread: mov
+# (%rax),%eax; cltq) lackey counts that one too: VEX's tree builder moves
+# the load into its one use, past lackey's counter call at the next
+# instruction, which never began; LACKEY_EXTRA says by how much.  Both runs start from the environment a recorded program saw
+# (lib.sh): `hindsight record` under `env -i` of it, into TRACE.env.
+same_count_as_lackey()
+{
+	local trace=$1 got want rc try
+	local -a envs
+	shift
+	mapfile -d '' envs <"$T/env"
+	rm -rf "$trace.env"
+	timeout -k 10 "$STEP_TIMEOUT" env -i "${envs[@]}" "$HS" record -o "$trace.env" -- "$@" \
+		</dev/null >"$trace.env.out" 2>"$trace.env.err"
+	rc=$?
+	[ "$rc" -gt 128 ] || fail "$(basename "$trace"): record under the oracle's environment exited $rc"
+	got=$(info_get "$trace.env" instructions)
+	# a second thread's count may wobble with the scheduling (a futex
+	# wait spins or not): lackey may run up to 3 times
+	for try in 1 2 3; do
+		want=$(lackey_insns "$T/env" "$trace.lk" "$@")
+		[ "$((got + ${LACKEY_EXTRA:-0}))" = "$want" ] && return 0
+		note "$(basename "$trace"): recorded $got, lackey $want (try $try)"
+	done
+	[ -n "$want" ] && [ "$((got + ${LACKEY_EXTRA:-0}))" = "$want" ] ||
+		fail "$(basename "$trace"): info says instructions: $got (faulted: $(info_get "$trace.env" faulted)), lackey $want (${LACKEY_EXTRA:-0} more expected)"
+}
+
+capture_client_env "$T/envtr" "$T/env"
 n=0
 for p in $PROGRAMS; do
 	gdb_oracle "$p"
@@ -67,6 +100,8 @@ for p in $PROGRAMS; do
 	[ "$(info_get "$T/$p" exit-signal)" = "$signame" ] ||
 		fail "$p: info says exit-signal: '$(info_get "$T/$p" exit-signal)', gdb says $signame"
 	[ "$(info_word "$T/$p" complete)" = yes ] || fail "$p: info says complete: $(info_get "$T/$p" complete)"
+	case $p in crash_bus | crash_thread) extra=1 ;; *) extra=0 ;; esac
+	LACKEY_EXTRA=$extra same_count_as_lackey "$T/$p" "$PROGS/$p"
 
 	# events: the fatal signal, with the kernel's si_code and address
 	"$HS" cat "$T/$p" events >"$T/$p.events" 2>"$T/$p.cat.err" || fail "$p: cat events: $(cat "$T/$p.cat.err")"
@@ -156,6 +191,8 @@ for arg in "" data; do
 	# shellcheck disable=SC2086
 	WANT_RC=139 record_ok "$T/$p$arg" "$PROGS/$p" $arg
 	build_ok "$T/$p$arg"
+	# shellcheck disable=SC2086
+	same_count_as_lackey "$T/$p$arg" "$PROGS/$p" $arg
 	sigline=$("$HS" cat "$T/$p$arg" events | grep '^[0-9]* [0-9]* signal .* fatal$')
 	case $sigline in *" {si_signo=SIGSEGV, si_code=$(code_name 11 "$code"),"*) ;;
 	*) fail "$p $arg: '$sigline', gdb's si_code is $code ($(code_name 11 "$code"))" ;; esac
