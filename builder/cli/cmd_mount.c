@@ -70,6 +70,50 @@ static int landlock_mounted(void *arg, struct hs_tree *tree)
 	return e;
 }
 
+/* mountinfo writes a space, tab, newline or backslash in a path as \ooo */
+static void mountinfo_unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* 1 when a Hindsight tree is mounted at the absolute path mnt already: a
+ * second mount would stack on it (and hide it until both are unmounted). */
+static int hindsight_mounted_at(const char *mnt)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+
+	if (!f)
+		return 0; /* no /proc: nothing to check against */
+	while (!found && getline(&line, &cap, f) > 0) {
+		char point[4096], type[256];
+		const char *dash = strstr(line, " - ");
+
+		/* id parent major:minor root MOUNT-POINT ... - FSTYPE ... */
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(dash + 3, "%255s", type) != 1)
+			continue;
+		mountinfo_unescape(point);
+		found = strcmp(point, mnt) == 0 && strcmp(type, "fuse.hindsight") == 0;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 int cli_mount_main(int argc, char **argv)
 {
 	struct hs_fuse_options opt = { 0 };
@@ -160,6 +204,12 @@ int cli_mount_main(int argc, char **argv)
 	mnt_abs = realpath(mnt, NULL);
 	if (!mnt_abs) {
 		fprintf(stderr, "hindsight mount: %s: %s\n", mnt, strerror(errno));
+		rc = 2;
+		goto out;
+	}
+	if (hindsight_mounted_at(mnt_abs)) {
+		fprintf(stderr, "hindsight mount: %s already holds a Hindsight tree "
+			"(unmount it first: fusermount3 -u %s)\n", mnt, mnt);
 		rc = 2;
 		goto out;
 	}

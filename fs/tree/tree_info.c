@@ -190,7 +190,9 @@ static void print_exit(FILE *f, json_object *m, json_object *procs)
 	}
 }
 
-static void print_process_line(FILE *f, json_object *p, json_object *db_imgs)
+/* built_early: the recording's files are whole and every image has
+ * ended, but the database was built while some still ran. */
+static void print_process_line(FILE *f, json_object *p, json_object *db_imgs, bool built_early)
 {
 	const char *name = str(p, "image") ? str(p, "image") : "?";
 	json_object *e;
@@ -211,7 +213,13 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs)
 		else
 			fprintf(f, " signal=%d", sig);
 	}
-	fprintf(f, "%s\n", complete ? "" : " (incomplete)");
+	if (complete)
+		fputc('\n', f);
+	else if (built_early && json_object_get_boolean(json_object_object_get(p, "complete")))
+		/* it has ended since the build: the database holds its start */
+		fprintf(f, " (incomplete: the database was built before it ended)\n");
+	else
+		fprintf(f, " (incomplete)\n");
 }
 
 /* meta.json, checked, and the manifest when built (NULL otherwise). */
@@ -444,7 +452,8 @@ int hs_tree_info_text(const char *dir, char **text, size_t *text_len)
 	fprintf(f, "built: %s\n", stat(path, &st) == 0 ? "yes" : "no");
 	print_packed(f, dir);
 	for (size_t i = 0; procs && i < json_object_array_length(procs); i++)
-		print_process_line(f, json_object_array_get_idx(procs, i), db_imgs);
+		print_process_line(f, json_object_array_get_idx(procs, i), db_imgs,
+				   strcmp(status, "built-early") == 0);
 	return finish(f, &buf, &len, m, db, text, text_len);
 }
 

@@ -137,6 +137,10 @@ INOS=$(stat -c %i "$MNT/events" "$MNT/time/$MID/regs" "$MNT/time/$MID/reg/rax" "
 mount_tree "$TR" "$T/mnt2"
 [ "$(stat -c %i "$T/mnt2/events" "$T/mnt2/time/$MID/regs" "$T/mnt2/time/$MID/reg/rax" "$T/mnt2/threads/$MAIN_TID" | tr '\n' ' ')" = "$INOS" ] ||
 	fail "inode numbers differ between two mounts"
+# a second mount on the same folder is refused, not stacked on the first
+"$HS" mount "$TR" "$T/mnt2" 2>"$T/mnt2.err" && fail "a second mount on mnt2 succeeded"
+grep -q 'already holds a Hindsight tree' "$T/mnt2.err" || fail "second mount on mnt2 said: $(cat "$T/mnt2.err")"
+[ "$(grep -c " $T/mnt2 " /proc/self/mountinfo)" = 1 ] || fail "mnt2 holds $(grep -c " $T/mnt2 " /proc/self/mountinfo) mounts"
 unmount_tree "$T/mnt2"
 
 # ---- registers, diff between two moments ---------------------------------------------------
