@@ -13,7 +13,9 @@
  *   - anywhere inside a copy called from that frame ("stepping through
  *     inlined function") it goes on;
  *   - in the frame's own code it stops at a statement row of another
- *     line, as `step` does;
+ *     line, as `step` does, and out of its range, in the middle of a row,
+ *     takes that row's line (set_step_info; clang gives an inlined body's
+ *     line to the caller's code after a call the copy made);
  *   - out of the frame (an inlined frame left for its caller) it takes
  *     the caller as the frame stepped, with the line there (a row's
  *     middle, the row's line, not the frame's) or none (a row's start
@@ -216,6 +218,26 @@ static bool copy_entry(struct nx *x, uint64_t pc)
 	       li.inline_hidden == x->sf;
 }
 
+/* The moment before `at` in the frame's own depth (a call made just
+ * before: the call itself): *p; -ENOENT when not known. */
+static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
+{
+	struct hs_db_call c;
+	int d;
+
+	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
+		return -ENOENT;
+	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
+	if (d == (int)x->depth) {
+		*p = at - 1;
+		return 0;
+	}
+	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
+		return -ENOENT;
+	*p = c.t_call;
+	return 0;
+}
+
 /* A moment in [lo, hi) where the thread, in the frame's real function
  * (x->depth deep), is at the first instruction of a copy called from the
  * frame stepped, or at the start of a statement row of the frame's own
@@ -224,7 +246,11 @@ static bool copy_entry(struct nx *x, uint64_t pc)
  * a start to decide at.  The line starts have none where `step` was
  * inside another copy (or in a call) just before: its line was the
  * copy's.  Only instructions show it, each a register lookup, so only a
- * short stretch is looked at. */
+ * short stretch is looked at.  When the whole stretch was looked at with
+ * no such moment, the line gdb refreshed to in the middle of the frame's
+ * own rows (set_step_info: an inlined body's line where the compiler put
+ * one in the caller's code, as clang does) is x's from then on: a copy
+ * whose call site is the line first stepped is a stop after that. */
 #define NX_SCAN_MAX 64
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
@@ -232,13 +258,18 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 	struct hs_src_line_info li;
 	const char *file = x->file;
 	uint32_t line = x->line;
-	uint64_t pc, rs = 0, re = 0;
+	uint64_t pc, prev, rs = 0, re = 0;
 	bool own;
 
 	if (hi <= lo || hi - lo > NX_SCAN_MAX)
 		return 0;
-	if (hs_db_regs_at(x->img, lo - 1, 0, x->r) == 0 && x->r->tid == x->tid &&
-	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line) {
+	/* gdb's range: the row of the frame's instruction before lo (a call
+	 * made there: the call's; its return address is often in that row)
+	 * where that was the frame's own code; one in a copy left it as it
+	 * was (not known here: none) */
+	if (nx_before(x, lo, &prev) == 0 && (prev == lo - 1 || pc_at(x, prev, &pc) == 0) &&
+	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line &&
+	    li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf) {
 		rs = li.row_addr;
 		re = li.row_end;
 	}
@@ -265,12 +296,19 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 			*t = u;
 			return 1;
 		}
-		if (own && !li.row_start) {
+		if (!own)
+			continue; /* in a copy: gdb's state is kept */
+		if (!li.row_start) {
 			file = hs_src_file_name(x->s, li.file_id);
 			line = li.line;
 		}
 		rs = li.row_addr;
 		re = li.row_end;
+	}
+	if (line != x->line || !same_file(file, x->file)) {
+		x->file = file;
+		x->line = line;
+		x->own_valid = false;
 	}
 	return 0;
 }
@@ -348,26 +386,6 @@ static int nx_return(struct nx *x)
 	err = nx_take(x, call, 0);
 	x->last_in = back;
 	return err;
-}
-
-/* The moment before `at` in the frame's own depth (a call made just
- * before: the call itself): *p; -ENOENT when not known. */
-static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
-{
-	struct hs_db_call c;
-	int d;
-
-	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
-		return -ENOENT;
-	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
-	if (d == (int)x->depth) {
-		*p = at - 1;
-		return 0;
-	}
-	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
-		return -ENOENT;
-	*p = c.t_call;
-	return 0;
 }
 
 /* gdb's `next` looks at no frame while the pc stays in its step range
@@ -831,13 +849,18 @@ out:
 #define SV_MAX 256
 
 /* Runs the step state from t0 to t (exclusive) in the thread's frame at
- * depth; 0, or 1 when it cannot be known (too long, another depth). */
+ * depth; 0, or 1 when it cannot be known (too long, another depth, or
+ * gdb would have stopped before t).  A call made on the way was run to
+ * its return (a step-resume breakpoint there): gdb's tests go on at the
+ * return address (sx_insn); the frame of t0 returning (opened before
+ * t0) is a new frame there (sx_return: at the start of a row that is no
+ * statement gdb keeps no line). */
 static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t0,
 		  uint64_t t, uint32_t tid, int depth, struct hs_db_regs *r)
 {
 	struct hs_src_line_info li;
 	struct hs_db_call c;
-	bool in = true;
+	bool back = hs_db_backtrace(img, t0, tid, NULL, 0) > depth;
 	int d, n = 0;
 
 	for (uint64_t u = t0 + 1; u < t; u++) {
@@ -858,19 +881,14 @@ static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st
 			if (got != d || c.t_ret == HS_DB_NO_RETURN || c.t_ret <= u)
 				return 1;
 			u = c.t_ret - 1;
-			in = false;
+			back = c.t_call <= t0;
 			continue;
 		}
 		if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 			return 1;
-		if (!in) { /* returned into the row: gdb refreshes its step there */
-			*st = (struct sx){ s, li.file_id, li.line, li.row_addr, li.row_end,
-					   li.inline_hidden };
-			in = true;
-			continue;
-		}
-		if (sx_insn(st, r->regs.rip, &li))
+		if (back ? sx_return(st, r->regs.rip, &li) : sx_insn(st, r->regs.rip, &li))
 			return 1; /* gdb would have stopped before */
+		back = false;
 	}
 	return 0;
 }
@@ -903,7 +921,7 @@ int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t
 		goto out;
 	st = (struct sx){ s, li0.file_id, li0.line, li0.row_addr, li0.row_end, li0.inline_frame };
 	if (hs_db_backtrace(img, t0, tid, NULL, 0) > depth)
-		st.line = 0; /* refreshed where it returns (sv_run) */
+		st.line = 0; /* a new frame where it returns (sv_run) */
 	if (sv_run(img, s, &st, t0, t, tid, depth, r) != 0)
 		goto out;
 	if (st.line && li.inline_hidden == st.fr && in[h - 1].call_line == st.line &&
