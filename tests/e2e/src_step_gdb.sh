@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators that call new): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -31,7 +31,8 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O0 -o "$B/step_recur" "$SRC/step_recur.c" &&
 	g++ -g -O2 -o "$B/step_range_o2" "$SRC/step_range.cc" &&
 	g++ -g -O0 -o "$B/step_range" "$SRC/step_range.cc" &&
-	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" ||
+	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" &&
+	g++ -g -O2 -o "$B/step_inline_o2" "$SRC/step_inline_o2.cc" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
 CLANG=""
@@ -39,9 +40,10 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
 		clang -g -O2 -o "$B/step_oneline_clang_o2" "$SRC/step_oneline.c" &&
 		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" &&
-		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" ||
+		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" &&
+		clang++ -g -O2 -o "$B/step_inline_clang_o2" "$SRC/step_inline_o2.cc" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -77,9 +79,10 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_inline_o2\.cc'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 $CLANG; do
+ALL="step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_inline_o2 $CLANG"
+for p in $ALL; do
 	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
 		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
@@ -119,4 +122,18 @@ for p in step_methods step_plt step_recur; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step ($((11 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
+# next: gdb's `next` from `break main` until main returns, Hindsight's
+# next-line chain from time/main, where inlined constructors and allocators
+# made calls (step_inline_o2.cc: the line gdb refreshed to in main's own code)
+for p in step_inline_o2 ${CLANG:+step_inline_clang_o2}; do
+	ORACLE_CMD=next ORACLE_STEPS=500 timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.ngdb" 2>&1
+	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.ngdb")
+	[ -n "$want" ] || fail "$p: gdb's next gave no stops: $(tail -n 3 "$T/$p.ngdb" | tr '\n' ' ')"
+	"$PY" "$ORACLE" chain "$T/mnt.$p" next-line main 500 >"$T/$p.nhs" || fail "$p: walking next-line failed"
+	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.nhs")
+	[ "$got" = "$want" ] || fail "$p: next-line stops at '$got', gdb's next at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops as gdb's next"
+done
+pass "$n stops as gdb's step, next and reverse-step ($(echo $ALL | wc -w) programs, time/main as break main)"
