@@ -82,22 +82,47 @@ PYEOF
 OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_inline_o2\.cc'
 n=0
 ALL="step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_inline_o2 $CLANG"
+
+# oracle_run P CMD: gdb's CMD (step, next) chain of P into $T/P.CMD.gdb
+oracle_run()
+{
+	ORACLE_CMD=$2 ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ORACLE" "$B/$1" </dev/null >"$T/$1.$2.gdb" 2>&1
+}
+
+# same_chain P CMD LINK: Hindsight's LINK chain from time/main on P's
+# mount stops where gdb's CMD did (oracle_run)
+same_chain()
+{
+	local p=$1 cmd=$2 link=$3 want got
+
+	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.gdb")
+	[ -n "$want" ] || fail "$p: gdb's $cmd gave no stops: $(tail -n 3 "$T/$p.$cmd.gdb" | tr '\n' ' ')"
+	"$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main 5000 >"$T/$p.$cmd.hs" ||
+		fail "$p: walking $link failed"
+	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.hs")
+	[ "$got" = "$want" ] || fail "$p: $link stops at '$got', gdb's $cmd at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops as gdb's $cmd"
+}
+
 for p in $ALL; do
-	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
-		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
-	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
-	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+	oracle_run "$p" step
 	record_ok "$T/$p" "$B/$p"
 	build_ok "$T/$p"
 	mount_tree "$T/$p" "$T/mnt.$p"
-	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.gdb")
+	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.step.gdb")
 	where=$(cat "$T/mnt.$p/time/main/where")
 	case $where in "main+$off "*) ;; *) fail "$p: time/main is '$where', gdb's break main stops at main+$off" ;; esac
-	"$PY" "$ORACLE" chain "$T/mnt.$p" step-into main 5000 >"$T/$p.hs" || fail "$p: walking step-into failed"
-	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.hs")
-	[ "$got" = "$want" ] || fail "$p: step-into stops at '$got', gdb's step at '$want'"
-	n=$((n + $(echo "$want" | wc -w)))
-	note "$p: $(echo "$want" | wc -w) stops as gdb's step"
+	same_chain "$p" step step-into
+done
+
+# next: gdb's `next` from `break main` until main returns, Hindsight's
+# next-line chain from time/main, where inlined constructors and allocators
+# made calls (step_inline_o2.cc: the line gdb refreshed to in main's own code)
+for p in step_inline_o2 ${CLANG:+step_inline_clang_o2}; do
+	oracle_run "$p" next
+	same_chain "$p" next next-line
 done
 
 # reverse-step from the REV_FROM line back to main's first line
@@ -121,19 +146,5 @@ for p in step_methods step_plt step_recur; do
 	[ "$got" = "$want" ] || fail "$p: step-back stops at '$got', gdb's reverse-step at '$want'"
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
-done
-# next: gdb's `next` from `break main` until main returns, Hindsight's
-# next-line chain from time/main, where inlined constructors and allocators
-# made calls (step_inline_o2.cc: the line gdb refreshed to in main's own code)
-for p in step_inline_o2 ${CLANG:+step_inline_clang_o2}; do
-	ORACLE_CMD=next ORACLE_STEPS=500 timeout -k 10 "$STEP_TIMEOUT" \
-		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.ngdb" 2>&1
-	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.ngdb")
-	[ -n "$want" ] || fail "$p: gdb's next gave no stops: $(tail -n 3 "$T/$p.ngdb" | tr '\n' ' ')"
-	"$PY" "$ORACLE" chain "$T/mnt.$p" next-line main 500 >"$T/$p.nhs" || fail "$p: walking next-line failed"
-	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.nhs")
-	[ "$got" = "$want" ] || fail "$p: next-line stops at '$got', gdb's next at '$want'"
-	n=$((n + $(echo "$want" | wc -w)))
-	note "$p: $(echo "$want" | wc -w) stops as gdb's next"
 done
 pass "$n stops as gdb's step, next and reverse-step ($(echo $ALL | wc -w) programs, time/main as break main)"
