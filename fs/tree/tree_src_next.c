@@ -40,8 +40,10 @@
  *
  * Cost: the registers at each line start walked and at each instruction
  * of the stretches looked at (each a replay from its chunk's start: about
- * a millisecond in a big recording); a loop that runs an inlined call a
- * million times on one line walks a million starts. */
+ * a millisecond in a big recording; a stretch longer than NX_SCAN_MAX
+ * lists its calls from the calls index first, and is looked at only when
+ * NX_SCAN_MAX instructions or fewer lie outside them); a loop that runs an
+ * inlined call a million times on one line walks a million starts. */
 #include "tree_src_i.h"
 
 #include <errno.h>
@@ -246,34 +248,94 @@ static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
  * a start to decide at.  The line starts have none where `step` was
  * inside another copy (or in a call) just before: its line was the
  * copy's.  Only instructions show it, each a register lookup, so only a
- * short stretch is looked at.  When the whole stretch was looked at with
- * no such moment, the line gdb refreshed to in the middle of the frame's
- * own rows (set_step_info: an inlined body's line where the compiler put
- * one in the caller's code, as clang does) is x's from then on: a copy
- * whose call site is the line first stepped is a stop after that. */
+ * short stretch is looked at (the calls the frame made in it, without
+ * line starts, leapt: gdb runs them to their return).  When the whole
+ * stretch was looked at with no such moment, the line gdb refreshed to in
+ * the middle of the frame's own rows (set_step_info: an inlined body's
+ * line where the compiler put one in the caller's code, as clang does) is
+ * x's from then on: a copy whose call site is the line first stepped is a
+ * stop after that. */
 #define NX_SCAN_MAX 64
+#define NX_SCAN_CALLS 16        /* calls leapt in a stretch, at most */
+#define NX_SCAN_SEEN 256        /* calls listed (nested ones too), at most */
+
+/* The calls the frame made in a stretch [lo, hi), and its instructions
+ * outside them (own). */
+struct nx_span {
+	uint32_t tid, depth;
+	unsigned n, seen;
+	uint64_t hi, own;
+	uint64_t call[NX_SCAN_CALLS], ret[NX_SCAN_CALLS];
+};
+
+static int on_span_call(void *ctx, const struct hs_db_call *c)
+{
+	struct nx_span *w = ctx;
+	uint64_t ret;
+
+	if (++w->seen > NX_SCAN_SEEN)
+		return 1;
+	if (c->tid != w->tid || c->depth != w->depth)
+		return 0;
+	if (w->n == NX_SCAN_CALLS) {
+		w->seen = NX_SCAN_SEEN + 1;
+		return 1;
+	}
+	ret = c->t_ret == HS_DB_NO_RETURN || c->t_ret > w->hi ? w->hi : c->t_ret;
+	w->call[w->n] = c->t_call;
+	w->ret[w->n++] = ret;
+	w->own -= ret - c->t_call - 1;
+	return 0;
+}
+
+/* Whether [lo, hi) is short enough to look at, its calls leapt (w). */
+static bool nx_short(struct nx *x, uint64_t lo, uint64_t hi, struct nx_span *w)
+{
+	*w = (struct nx_span){ .tid = x->tid, .depth = x->depth, .hi = hi, .own = hi - lo };
+	if (hi <= lo)
+		return false;
+	if (hi - lo <= NX_SCAN_MAX)
+		return true;    /* the calls in it were 0 deep: ignored */
+	return hs_db_calls(x->img, lo, hi - 1, on_span_call, w) >= 0 && w->seen <= NX_SCAN_SEEN &&
+	       w->own <= NX_SCAN_MAX;
+}
+
+/* gdb's range at lo: the row of the frame's instruction before lo (a
+ * call made there: the call's; its return address is often in that row)
+ * where that was the frame's own code; one in a copy left it as it was
+ * (not known here: none, *rs = *re = 0). */
+static void nx_scan_range(struct nx *x, uint64_t lo, uint64_t *rs, uint64_t *re)
+{
+	struct hs_src_line_info li;
+	uint64_t prev, pc;
+
+	*rs = *re = 0;
+	if (nx_before(x, lo, &prev) == 0 && (prev == lo - 1 || pc_at(x, prev, &pc) == 0) &&
+	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line &&
+	    li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf) {
+		*rs = li.row_addr;
+		*re = li.row_end;
+	}
+}
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
 	struct hs_src_line_info li;
+	struct nx_span w;
 	const char *file = x->file;
 	uint32_t line = x->line;
-	uint64_t pc, prev, rs = 0, re = 0;
+	uint64_t pc, rs, re;
+	unsigned k = 0;
 	bool own;
 
-	if (hi <= lo || hi - lo > NX_SCAN_MAX)
+	if (!nx_short(x, lo, hi, &w))
 		return 0;
-	/* gdb's range: the row of the frame's instruction before lo (a call
-	 * made there: the call's; its return address is often in that row)
-	 * where that was the frame's own code; one in a copy left it as it
-	 * was (not known here: none) */
-	if (nx_before(x, lo, &prev) == 0 && (prev == lo - 1 || pc_at(x, prev, &pc) == 0) &&
-	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line &&
-	    li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf) {
-		rs = li.row_addr;
-		re = li.row_end;
-	}
+	nx_scan_range(x, lo, &rs, &re);
 	for (uint64_t u = lo; u < hi; u++) {
+		if (k < w.n && u == w.call[k] + 1) {
+			u = w.ret[k++] - 1; /* a call made: on at its return */
+			continue;
+		}
 		if (++x->lookups > NX_LOOKUPS_MAX)
 			return 0;
 		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid ||
