@@ -13,7 +13,9 @@
  *   - anywhere inside a copy called from that frame ("stepping through
  *     inlined function") it goes on;
  *   - in the frame's own code it stops at a statement row of another
- *     line, as `step` does;
+ *     line, as `step` does, and out of its range, in the middle of a row,
+ *     takes that row's line (set_step_info; clang gives an inlined body's
+ *     line to the caller's code after a call the copy made);
  *   - out of the frame (an inlined frame left for its caller) it takes
  *     the caller as the frame stepped, with the line there (a row's
  *     middle, the row's line, not the frame's) or none (a row's start
@@ -38,8 +40,10 @@
  *
  * Cost: the registers at each line start walked and at each instruction
  * of the stretches looked at (each a replay from its chunk's start: about
- * a millisecond in a big recording); a loop that runs an inlined call a
- * million times on one line walks a million starts. */
+ * a millisecond in a big recording; a stretch longer than NX_SCAN_MAX
+ * lists its calls from the calls index first, and is looked at only when
+ * NX_SCAN_MAX instructions or fewer lie outside them); a loop that runs an
+ * inlined call a million times on one line walks a million starts. */
 #include "tree_src_i.h"
 
 #include <errno.h>
@@ -216,6 +220,26 @@ static bool copy_entry(struct nx *x, uint64_t pc)
 	       li.inline_hidden == x->sf;
 }
 
+/* The moment before `at` in the frame's own depth (a call made just
+ * before: the call itself): *p; -ENOENT when not known. */
+static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
+{
+	struct hs_db_call c;
+	int d;
+
+	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
+		return -ENOENT;
+	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
+	if (d == (int)x->depth) {
+		*p = at - 1;
+		return 0;
+	}
+	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
+		return -ENOENT;
+	*p = c.t_call;
+	return 0;
+}
+
 /* A moment in [lo, hi) where the thread, in the frame's real function
  * (x->depth deep), is at the first instruction of a copy called from the
  * frame stepped, or at the start of a statement row of the frame's own
@@ -224,25 +248,94 @@ static bool copy_entry(struct nx *x, uint64_t pc)
  * a start to decide at.  The line starts have none where `step` was
  * inside another copy (or in a call) just before: its line was the
  * copy's.  Only instructions show it, each a register lookup, so only a
- * short stretch is looked at. */
+ * short stretch is looked at (the calls the frame made in it, without
+ * line starts, leapt: gdb runs them to their return).  When the whole
+ * stretch was looked at with no such moment, the line gdb refreshed to in
+ * the middle of the frame's own rows (set_step_info: an inlined body's
+ * line where the compiler put one in the caller's code, as clang does) is
+ * x's from then on: a copy whose call site is the line first stepped is a
+ * stop after that. */
 #define NX_SCAN_MAX 64
+#define NX_SCAN_CALLS 16        /* calls leapt in a stretch, at most */
+#define NX_SCAN_SEEN 256        /* calls listed (nested ones too), at most */
+
+/* The calls the frame made in a stretch [lo, hi), and its instructions
+ * outside them (own). */
+struct nx_span {
+	uint32_t tid, depth;
+	unsigned n, seen;
+	uint64_t hi, own;
+	uint64_t call[NX_SCAN_CALLS], ret[NX_SCAN_CALLS];
+};
+
+static int on_span_call(void *ctx, const struct hs_db_call *c)
+{
+	struct nx_span *w = ctx;
+	uint64_t ret;
+
+	if (++w->seen > NX_SCAN_SEEN)
+		return 1;
+	if (c->tid != w->tid || c->depth != w->depth)
+		return 0;
+	if (w->n == NX_SCAN_CALLS) {
+		w->seen = NX_SCAN_SEEN + 1;
+		return 1;
+	}
+	ret = c->t_ret == HS_DB_NO_RETURN || c->t_ret > w->hi ? w->hi : c->t_ret;
+	w->call[w->n] = c->t_call;
+	w->ret[w->n++] = ret;
+	w->own -= ret - c->t_call - 1;
+	return 0;
+}
+
+/* Whether [lo, hi) is short enough to look at, its calls leapt (w). */
+static bool nx_short(struct nx *x, uint64_t lo, uint64_t hi, struct nx_span *w)
+{
+	*w = (struct nx_span){ .tid = x->tid, .depth = x->depth, .hi = hi, .own = hi - lo };
+	if (hi <= lo)
+		return false;
+	if (hi - lo <= NX_SCAN_MAX)
+		return true;    /* the calls in it were 0 deep: ignored */
+	return hs_db_calls(x->img, lo, hi - 1, on_span_call, w) >= 0 && w->seen <= NX_SCAN_SEEN &&
+	       w->own <= NX_SCAN_MAX;
+}
+
+/* gdb's range at lo: the row of the frame's instruction before lo (a
+ * call made there: the call's; its return address is often in that row)
+ * where that was the frame's own code; one in a copy left it as it was
+ * (not known here: none, *rs = *re = 0). */
+static void nx_scan_range(struct nx *x, uint64_t lo, uint64_t *rs, uint64_t *re)
+{
+	struct hs_src_line_info li;
+	uint64_t prev, pc;
+
+	*rs = *re = 0;
+	if (nx_before(x, lo, &prev) == 0 && (prev == lo - 1 || pc_at(x, prev, &pc) == 0) &&
+	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line &&
+	    li.inline_frame == li.inline_hidden && li.inline_hidden == x->sf) {
+		*rs = li.row_addr;
+		*re = li.row_end;
+	}
+}
 
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
 	struct hs_src_line_info li;
+	struct nx_span w;
 	const char *file = x->file;
 	uint32_t line = x->line;
-	uint64_t pc, rs = 0, re = 0;
+	uint64_t pc, rs, re;
+	unsigned k = 0;
 	bool own;
 
-	if (hi <= lo || hi - lo > NX_SCAN_MAX)
+	if (!nx_short(x, lo, hi, &w))
 		return 0;
-	if (hs_db_regs_at(x->img, lo - 1, 0, x->r) == 0 && x->r->tid == x->tid &&
-	    hs_src_line_info(x->s, x->r->regs.rip, &li) == 0 && li.line) {
-		rs = li.row_addr;
-		re = li.row_end;
-	}
+	nx_scan_range(x, lo, &rs, &re);
 	for (uint64_t u = lo; u < hi; u++) {
+		if (k < w.n && u == w.call[k] + 1) {
+			u = w.ret[k++] - 1; /* a call made: on at its return */
+			continue;
+		}
 		if (++x->lookups > NX_LOOKUPS_MAX)
 			return 0;
 		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid ||
@@ -265,12 +358,19 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 			*t = u;
 			return 1;
 		}
-		if (own && !li.row_start) {
+		if (!own)
+			continue; /* in a copy: gdb's state is kept */
+		if (!li.row_start) {
 			file = hs_src_file_name(x->s, li.file_id);
 			line = li.line;
 		}
 		rs = li.row_addr;
 		re = li.row_end;
+	}
+	if (line != x->line || !same_file(file, x->file)) {
+		x->file = file;
+		x->line = line;
+		x->own_valid = false;
 	}
 	return 0;
 }
@@ -348,26 +448,6 @@ static int nx_return(struct nx *x)
 	err = nx_take(x, call, 0);
 	x->last_in = back;
 	return err;
-}
-
-/* The moment before `at` in the frame's own depth (a call made just
- * before: the call itself): *p; -ENOENT when not known. */
-static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
-{
-	struct hs_db_call c;
-	int d;
-
-	if (at == 0 || hs_db_regs_at(x->img, at - 1, 0, x->r) < 0 || x->r->tid != x->tid)
-		return -ENOENT;
-	d = hs_db_backtrace(x->img, at - 1, x->tid, NULL, 0);
-	if (d == (int)x->depth) {
-		*p = at - 1;
-		return 0;
-	}
-	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
-		return -ENOENT;
-	*p = c.t_call;
-	return 0;
 }
 
 /* gdb's `next` looks at no frame while the pc stays in its step range
@@ -831,13 +911,18 @@ out:
 #define SV_MAX 256
 
 /* Runs the step state from t0 to t (exclusive) in the thread's frame at
- * depth; 0, or 1 when it cannot be known (too long, another depth). */
+ * depth; 0, or 1 when it cannot be known (too long, another depth, or
+ * gdb would have stopped before t).  A call made on the way was run to
+ * its return (a step-resume breakpoint there): gdb's tests go on at the
+ * return address (sx_insn); the frame of t0 returning (opened before
+ * t0) is a new frame there (sx_return: at the start of a row that is no
+ * statement gdb keeps no line). */
 static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st, uint64_t t0,
 		  uint64_t t, uint32_t tid, int depth, struct hs_db_regs *r)
 {
 	struct hs_src_line_info li;
 	struct hs_db_call c;
-	bool in = true;
+	bool back = hs_db_backtrace(img, t0, tid, NULL, 0) > depth;
 	int d, n = 0;
 
 	for (uint64_t u = t0 + 1; u < t; u++) {
@@ -858,19 +943,14 @@ static int sv_run(const struct hs_db_image *img, struct hs_src *s, struct sx *st
 			if (got != d || c.t_ret == HS_DB_NO_RETURN || c.t_ret <= u)
 				return 1;
 			u = c.t_ret - 1;
-			in = false;
+			back = c.t_call <= t0;
 			continue;
 		}
 		if (hs_src_line_info(s, r->regs.rip, &li) != 0 || !li.line)
 			return 1;
-		if (!in) { /* returned into the row: gdb refreshes its step there */
-			*st = (struct sx){ s, li.file_id, li.line, li.row_addr, li.row_end,
-					   li.inline_hidden };
-			in = true;
-			continue;
-		}
-		if (sx_insn(st, r->regs.rip, &li))
+		if (back ? sx_return(st, r->regs.rip, &li) : sx_insn(st, r->regs.rip, &li))
 			return 1; /* gdb would have stopped before */
+		back = false;
 	}
 	return 0;
 }
@@ -903,7 +983,7 @@ int tree_src_step_view(const struct hs_db_image *img, struct hs_src *s, uint64_t
 		goto out;
 	st = (struct sx){ s, li0.file_id, li0.line, li0.row_addr, li0.row_end, li0.inline_frame };
 	if (hs_db_backtrace(img, t0, tid, NULL, 0) > depth)
-		st.line = 0; /* refreshed where it returns (sv_run) */
+		st.line = 0; /* a new frame where it returns (sv_run) */
 	if (sv_run(img, s, &st, t0, t, tid, depth, r) != 0)
 		goto out;
 	if (st.line && li.inline_hidden == st.fr && in[h - 1].call_line == st.line &&

@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators call new or functions without line info): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -31,7 +31,10 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O0 -o "$B/step_recur" "$SRC/step_recur.c" &&
 	g++ -g -O2 -o "$B/step_range_o2" "$SRC/step_range.cc" &&
 	g++ -g -O0 -o "$B/step_range" "$SRC/step_range.cc" &&
-	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" ||
+	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" &&
+	g++ -g -O2 -o "$B/step_inline_o2" "$SRC/step_inline_o2.cc" &&
+	gcc -O2 -c -o "$B/step_inline_nodbg.o" "$SRC/step_inline/nodbg.c" &&
+	gcc -g -O2 -o "$B/step_inline_ext_o2" "$SRC/step_inline/ext.c" "$B/step_inline_nodbg.o" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
 CLANG=""
@@ -39,9 +42,15 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
 		clang -g -O2 -o "$B/step_oneline_clang_o2" "$SRC/step_oneline.c" &&
 		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" &&
-		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" ||
+		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" &&
+		clang++ -g -O2 -o "$B/step_inline_clang_o2" "$SRC/step_inline_o2.cc" &&
+		clang++ -O2 -c -o "$B/step_inline_opnew.o" "$SRC/step_inline/opnew.cc" &&
+		clang++ -g -O2 -o "$B/step_inline_new_clang_o2" "$SRC/step_inline_o2.cc" \
+			"$B/step_inline_opnew.o" "$B/step_inline_nodbg.o" &&
+		clang -g -O2 -o "$B/step_inline_ext_clang_o2" "$SRC/step_inline/ext.c" \
+			"$B/step_inline_nodbg.o" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -77,24 +86,57 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_inline_o2\.cc|ext\.c'
 n=0
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 $CLANG; do
-	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
-		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
-	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.gdb")
-	[ -n "$want" ] || fail "$p: gdb gave no stops: $(tail -n 3 "$T/$p.gdb" | tr '\n' ' ')"
+ALL="step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_inline_o2 $CLANG"
+
+# oracle_run P CMD: gdb's CMD (step, next) chain of P into $T/P.CMD.gdb
+oracle_run()
+{
+	ORACLE_CMD=$2 ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
+		gdb -nx -batch -x "$ORACLE" "$B/$1" </dev/null >"$T/$1.$2.gdb" 2>&1
+}
+
+# same_chain P CMD LINK: Hindsight's LINK chain from time/main on P's
+# mount stops where gdb's CMD did (oracle_run)
+same_chain()
+{
+	local p=$1 cmd=$2 link=$3 want got
+
+	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.gdb")
+	[ -n "$want" ] || fail "$p: gdb's $cmd gave no stops: $(tail -n 3 "$T/$p.$cmd.gdb" | tr '\n' ' ')"
+	"$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main 5000 >"$T/$p.$cmd.hs" ||
+		fail "$p: walking $link failed"
+	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.hs")
+	[ "$got" = "$want" ] || fail "$p: $link stops at '$got', gdb's $cmd at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops as gdb's $cmd"
+}
+
+for p in $ALL; do
+	oracle_run "$p" step
 	record_ok "$T/$p" "$B/$p"
 	build_ok "$T/$p"
 	mount_tree "$T/$p" "$T/mnt.$p"
-	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.gdb")
+	off=$(sed -n 's/^MAIN-OFF //p' "$T/$p.step.gdb")
 	where=$(cat "$T/mnt.$p/time/main/where")
 	case $where in "main+$off "*) ;; *) fail "$p: time/main is '$where', gdb's break main stops at main+$off" ;; esac
-	"$PY" "$ORACLE" chain "$T/mnt.$p" step-into main 5000 >"$T/$p.hs" || fail "$p: walking step-into failed"
-	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.hs")
-	[ "$got" = "$want" ] || fail "$p: step-into stops at '$got', gdb's step at '$want'"
-	n=$((n + $(echo "$want" | wc -w)))
-	note "$p: $(echo "$want" | wc -w) stops as gdb's step"
+	same_chain "$p" step step-into
+done
+
+# next: gdb's `next` from `break main` until main returns, Hindsight's
+# next-line chain from time/main, where inlined constructors and allocators
+# made calls (step_inline_o2.cc: the line gdb refreshed to in main's own
+# code; step_inline/: calls without line starts on the way)
+for p in step_inline_o2 step_inline_ext_o2 \
+	${CLANG:+step_inline_clang_o2 step_inline_new_clang_o2 step_inline_ext_clang_o2}; do
+	oracle_run "$p" next
+	if [ ! -d "$T/$p" ]; then
+		record_ok "$T/$p" "$B/$p"
+		build_ok "$T/$p"
+		mount_tree "$T/$p" "$T/mnt.$p"
+	fi
+	same_chain "$p" next next-line
 done
 
 # reverse-step from the REV_FROM line back to main's first line
@@ -119,4 +161,4 @@ for p in step_methods step_plt step_recur; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step ($((11 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
+pass "$n stops as gdb's step, next and reverse-step ($(echo $ALL | wc -w) programs, time/main as break main)"
