@@ -93,7 +93,8 @@ static const int dwarf_to_gpr[16] = { 0, 2, 1, 3, 6, 7, 5, 4,
 				      8, 9, 10, 11, 12, 13, 14, 15 };
 
 /* The bytes of DWARF register regno: 8 for integer registers and rip,
- * 16 for xmm0-15.  -ENOENT for others. */
+ * 16 for xmm0-15 and for st0-7 (a long double, zero-padded).  -ENOENT
+ * for others. */
 static int reg_bytes(const struct src_ctx *c, uint64_t regno, uint8_t *out,
 		     size_t *len)
 {
@@ -108,6 +109,11 @@ static int reg_bytes(const struct src_ctx *c, uint64_t regno, uint8_t *out,
 		v = r->rip;
 	else if (regno >= 17 && regno <= 32) {
 		memcpy(out, r->ymm[regno - 17], 16);
+		*len = 16;
+		return 0;
+	} else if (regno >= 33 && regno <= 40) {
+		memset(out, 0, 16);
+		src_x87_st(r, (unsigned)(regno - 33), out);
 		*len = 16;
 		return 0;
 	} else
@@ -485,6 +491,25 @@ static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *op
 	return 0;
 }
 
+/* An x87 register's long double at b as a float or double (size 4 or 8),
+ * in place. */
+static void x87_to_float(uint8_t *b, size_t size)
+{
+	long double ld;
+	double d;
+	float f;
+
+	memcpy(&ld, b, 10);
+	memset(b, 0, 16);
+	if (size == 4) {
+		f = (float)ld;
+		memcpy(b, &f, 4);
+	} else {
+		d = (double)ld;
+		memcpy(b, &d, 8);
+	}
+}
+
 /* The value an expression without pieces located: 0 or -ENODATA. */
 static int eval_result(struct src_ctx *c, const struct eval_state *st, struct src_vsrc *res,
 		       size_t size)
@@ -503,6 +528,8 @@ static int eval_result(struct src_ctx *c, const struct eval_state *st, struct sr
 
 		if (reg_bytes(c, st->regno, res->bytes, &rl))
 			return -ENODATA;
+		if (st->regno >= 33 && st->regno <= 40 && (size == 4 || size == 8))
+			x87_to_float(res->bytes, size); /* gdb's i387_register_to_value */
 		memset(res->valid, 1, rl);
 		res->size = rl;
 		return 0;

@@ -616,11 +616,11 @@ static int merge_vars(struct var_list *params, struct var_list *locals,
 		free(out);
 		return -ENOMEM;
 	}
-	/* innermost first to name them */
-	memcpy(all.v, locals->v, nl * sizeof(*all.v));
-	memcpy(all.v + nl, params->v, np * sizeof(*all.v));
-	memcpy(out, params->v, np * sizeof(*out));
-	memcpy(out + np, locals->v, nl * sizeof(*out));
+	/* innermost first to name them (an empty list's array is NULL) */
+	for (size_t j = 0; j < nl; j++)
+		all.v[j] = out[np + j] = locals->v[j];
+	for (size_t j = 0; j < np; j++)
+		all.v[nl + j] = out[j] = params->v[j];
 	params->n = locals->n = 0;
 	ret = name_files(&all);
 	for (size_t j = 0; j < nl; j++)

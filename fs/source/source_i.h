@@ -434,6 +434,10 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * finds it: 0; -ENOENT: no link_map list or module there; -ENODATA: no
  * block (not allocated yet); -EIO: unreadable memory. */
 int src_tls_block(const struct src_ctx *c, uint64_t *out);
+/* frame.c: x87 register st(i) as gdb reads it: Valgrind's double (VEX
+ * keeps x87 values as doubles), widened to the 10 bytes of a long double
+ * at out. */
+void src_x87_st(const struct hs_trace_regs *r, unsigned i, uint8_t *out);
 /* expr_typed.c: a value of the DWARF expression stack and its base type,
  * as gdb's (see there). */
 enum src_tv_kind { SRC_TV_GENERIC, SRC_TV_SIGNED, SRC_TV_UNSIGNED, SRC_TV_BOOL, SRC_TV_FLOAT };

@@ -50,7 +50,7 @@ check()
 
 VIRT=$(specs loc_virt_o2.cc total 'Ci::area' calc finish:calc)
 INL=$(specs loc_inl_o2.c add fold outer)
-TYPED=$(specs loc_typed_o2.c scale mix grow sum_u finish:scale finish:mix finish:grow finish:sum_u)
+TYPED=$(specs loc_typed_o2.c scale mix grow sum_u widen finish:scale finish:mix finish:grow finish:sum_u finish:widen)
 PAIR=$(specs loc_pair_o2.cc step swap apply finish:step finish:swap finish:apply)
 check virt_gcc "$PROGS/loc_virt_o2" "$VIRT"
 check inl_gcc "$PROGS/loc_inl_o2" "$INL"

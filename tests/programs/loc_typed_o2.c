@@ -3,7 +3,8 @@
  * registers and memory (DW_OP_regval_type, DW_OP_deref_type,
  * DW_OP_const_type), integer/float conversions (DW_OP_convert), a
  * struct of floats kept in pieces, float parameters gdb finds at the
- * caller (DW_OP_entry_value), and shadowed names. */
+ * caller (DW_OP_entry_value), a long double in an x87 register
+ * (DW_OP_regx st0), and shadowed names. */
 #include <stdio.h>
 
 struct vec2 { float x, y; };
@@ -43,6 +44,13 @@ __attribute__((noinline)) unsigned sum_u(const unsigned char *b, int n)
 	return s;
 }
 
+__attribute__((noinline)) long double widen(long double x, int k)
+{
+	long double y = x * k + 0.5L;
+	printf("widen %Lg\n", y); /* WIDEN */
+	return y - x;
+}
+
 int main(int argc, char **argv)
 {
 	double t = scale(2.5, argc + 2);
@@ -52,7 +60,9 @@ int main(int argc, char **argv)
 	struct vec2 q = grow(p, 2.0f);
 	unsigned char bytes[5] = { 1, 2, 250, (unsigned char)argc, 0 };
 	unsigned u = sum_u(bytes, 4);
-	printf("%g %g %g %g %u %s\n", t, (double)f, (double)q.x, (double)q.y, u,
+	long double w = widen(1.25L, argc + 1);
+	w += widen(w, 3);
+	printf("%g %g %g %g %u %Lg %s\n", t, (double)f, (double)q.x, (double)q.y, u, w,
 	       argv[0] ? "ok" : ""); /* PRINT */
 	return 0;
 }
