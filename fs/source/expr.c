@@ -93,7 +93,8 @@ static const int dwarf_to_gpr[16] = { 0, 2, 1, 3, 6, 7, 5, 4,
 				      8, 9, 10, 11, 12, 13, 14, 15 };
 
 /* The bytes of DWARF register regno: 8 for integer registers and rip,
- * 16 for xmm0-15.  -ENOENT for others. */
+ * 16 for xmm0-15 and for st0-7 (a long double, zero-padded).  -ENOENT
+ * for others. */
 static int reg_bytes(const struct src_ctx *c, uint64_t regno, uint8_t *out,
 		     size_t *len)
 {
@@ -108,6 +109,11 @@ static int reg_bytes(const struct src_ctx *c, uint64_t regno, uint8_t *out,
 		v = r->rip;
 	else if (regno >= 17 && regno <= 32) {
 		memcpy(out, r->ymm[regno - 17], 16);
+		*len = 16;
+		return 0;
+	} else if (regno >= 33 && regno <= 40) {
+		memset(out, 0, 16);
+		src_x87_st(r, (unsigned)(regno - 33), out);
 		*len = 16;
 		return 0;
 	} else
@@ -135,59 +141,59 @@ static int frame_base(struct src_ctx *c, uint64_t *out);
 /* The CFA at rip from CFI: .debug_frame first, then .eh_frame. */
 static int cfa_at(struct src_ctx *c, uint64_t *out);
 
-int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
-		    size_t n, struct src_vsrc *res, size_t size, int depth);
-
 static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
-		       int depth, uint64_t *out);
+		       int depth, struct src_tval *out);
 
-/* Evaluates a plain DWARF expression (no location ops) to one value. */
-static int eval_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
-		      size_t n, uint64_t *out, int depth)
-{
-	struct src_vsrc v = { 0 };
-	int ret = src_eval_ops(c, attr, ops, n, &v, 8, depth);
+/* What an entry value asks the caller's call site for (gdb's
+ * call_site_parameter kinds): the parameter passed in DWARF register
+ * regno (deref >= 0: what it pointed to, the site's
+ * DW_AT_call_data_value), or with by_param the one whose
+ * DW_AT_call_parameter is the callee's parameter DIE at CU offset param
+ * (DW_OP_GNU_parameter_ref: a parameter an IPA clone no longer takes). */
+struct entry_key {
+	uint64_t regno;
+	int deref;
+	bool by_param;
+	Dwarf_Off param;
+};
 
-	if (ret)
-		return ret;
-	/* a bare expression leaves an address on the stack: that is the value */
-	if (v.in_mem) {
-		*out = v.addr;
-		return 0;
-	}
-	return src_vread(c, &v, 0, out, 8);
-}
-
-static size_t op_index(const Dwarf_Op *ops, size_t n, uint64_t offset)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ops[i].offset == offset)
-			return i;
-	return SIZE_MAX;
-}
-
-/* Evaluates a location description into res (size bytes wanted).  attr
- * (may be NULL) is the attribute ops came from, for implicit values.
- * -ENODATA: optimized out (empty expression, unsupported op). */
-/* The expression stack; push/need say false on overflow/underflow. */
+/* The expression stack (gdb's: values of base types, expr_typed.c);
+ * push/need say false on overflow/underflow. */
 struct estack {
-	uint64_t v[EVAL_STACK];
+	struct src_tval v[EVAL_STACK];
 	int sp;
 };
 
-static bool push(struct estack *e, uint64_t v)
+static bool push_tv(struct estack *e, const struct src_tval *t)
 {
 	if (e->sp >= EVAL_STACK)
 		return false;
-	e->v[e->sp++] = v;
+	e->v[e->sp++] = *t;
 	return true;
+}
+
+/* v as the generic type's */
+static bool push(struct estack *e, uint64_t v)
+{
+	struct src_tval t;
+
+	src_tv_generic(&t, v);
+	return push_tv(e, &t);
 }
 
 static bool need(const struct estack *e, int k)
 {
 	return e->sp >= k;
+}
+
+/* The top of the stack as an address (gdb's fetch_address: an integer):
+ * false when there is none. */
+static bool top_addr(const struct estack *e, uint64_t *a)
+{
+	if (e->sp < 1 || !src_tv_integral(&e->v[e->sp - 1]))
+		return false;
+	*a = src_tv_u64(&e->v[e->sp - 1]);
+	return true;
 }
 
 /* How the current piece is located, and what src_eval_ops() has seen. */
@@ -202,13 +208,68 @@ struct eval_state {
 	size_t piece_off;
 };
 
+static size_t op_index(const Dwarf_Op *ops, size_t n, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].offset == offset)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The base type a typed op names (its DIE, through attr), into *t:
+ * 0 or -ENODATA.  DW_OP_convert's 0 is the generic type. */
+static int op_type(Dwarf_Attribute *attr, const Dwarf_Op *op, struct src_tval *t)
+{
+	Dwarf_Die d;
+
+	if ((op->atom == DW_OP_convert || op->atom == DW_OP_GNU_convert ||
+	     op->atom == DW_OP_reinterpret || op->atom == DW_OP_GNU_reinterpret) &&
+	    op->number == 0) {
+		src_tv_generic(t, 0);
+		return 0;
+	}
+	if (!attr || dwarf_getlocation_die(attr, op, &d) != 0)
+		return -ENODATA;
+	return src_tv_of_die(&d, t);
+}
+
+/* DW_OP_const_type (the constant's bytes, as many as its type's) and
+ * DW_OP_regval_type (the register's first bytes, gdb's
+ * value_from_register): 0 or -ENODATA. */
+static int op_typed(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		    struct estack *es)
+{
+	struct src_tval t;
+	uint8_t b[16];
+	size_t len;
+
+	if (op_type(attr, op, &t))
+		return -ENODATA;
+	if (op->atom == DW_OP_const_type || op->atom == DW_OP_GNU_const_type) {
+		/* libdw: number2 points at the block: its size byte, the bytes */
+		const uint8_t *blk = (const uint8_t *)(uintptr_t)op->number2;
+
+		if (!blk || blk[0] != t.size)
+			return -ENODATA; /* gdb: "different sizes for type and data" */
+		memcpy(t.b, blk + 1, t.size);
+	} else {
+		if (reg_bytes(c, op->number, b, &len) || t.size > len)
+			return -ENODATA;
+		memcpy(t.b, b, t.size);
+	}
+	return push_tv(es, &t) ? 0 : -ENODATA;
+}
+
 /* The ops that push one value (literals, constants, registers plus an
- * offset, the frame base, the CFA, an entry value): 0 or -ENODATA; 1 when
- * op is not one of them. */
+ * offset, the frame base, the CFA, an entry value, typed constants and
+ * registers): 0 or -ENODATA; 1 when op is not one of them. */
 static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
 		    int depth, struct estack *es)
 {
 	uint8_t at = op->atom;
+	struct src_tval t;
 	uint64_t a;
 
 	if (at >= DW_OP_lit0 && at <= DW_OP_lit31)
@@ -246,7 +307,11 @@ static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 		return !cfa_at(c, &a) && push(es, a) ? 0 : -ENODATA;
 	case DW_OP_entry_value:
 	case DW_OP_GNU_entry_value:
-		return !entry_value(c, attr, op, depth, &a) && push(es, a) ? 0 : -ENODATA;
+	case DW_OP_GNU_parameter_ref:
+		return !entry_value(c, attr, op, depth, &t) && push_tv(es, &t) ? 0 : -ENODATA;
+	case DW_OP_const_type: case DW_OP_GNU_const_type:
+	case DW_OP_regval_type: case DW_OP_GNU_regval_type:
+		return op_typed(c, attr, op, es);
 	default:
 		return 1;
 	}
@@ -255,7 +320,7 @@ static int op_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 /* dup, over, pick, drop, swap, rot: 0 or -ENODATA. */
 static int op_shuffle(struct estack *es, uint8_t at, uint64_t number)
 {
-	uint64_t a;
+	struct src_tval a;
 
 	switch (at) {
 	case DW_OP_dup:
@@ -263,9 +328,10 @@ static int op_shuffle(struct estack *es, uint8_t at, uint64_t number)
 	case DW_OP_pick: {
 		int k = at == DW_OP_dup ? 0 : at == DW_OP_over ? 1 : (int)number;
 
-		if (k < 0 || !need(es, k + 1) || !push(es, es->v[es->sp - 1 - k]))
+		if (k < 0 || !need(es, k + 1))
 			return -ENODATA;
-		return 0;
+		a = es->v[es->sp - 1 - k];
+		return push_tv(es, &a) ? 0 : -ENODATA;
 	}
 	case DW_OP_drop:
 		if (!need(es, 1))
@@ -290,18 +356,30 @@ static int op_shuffle(struct estack *es, uint8_t at, uint64_t number)
 	}
 }
 
-/* deref, deref_size: the top of the stack read from memory; 0, -ENODATA
- * or -EIO (unreadable). */
-static int op_deref(struct src_ctx *c, struct estack *es, uint8_t at, uint64_t number)
+/* deref, deref_size, deref_type: the top of the stack read from memory,
+ * the generic type's or the op's, its bytes zero-extended (or cut) to
+ * the type's size as gdb does; 0, -ENODATA or -EIO (unreadable). */
+static int op_deref(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		    struct estack *es)
 {
-	size_t len = at == DW_OP_deref ? 8 : number;
-	uint64_t a = 0;
+	size_t len = op->atom == DW_OP_deref ? 8 : op->number;
+	struct src_tval t;
+	uint8_t v[16] = { 0 };
+	uint64_t a;
 
-	if (!need(es, 1) || len == 0 || len > 8)
+	if (op->atom == DW_OP_deref_type || op->atom == DW_OP_GNU_deref_type) {
+		if (op_type(attr, op, &t))
+			return -ENODATA;
+	} else {
+		src_tv_generic(&t, 0);
+	}
+	/* (gdb extends or cuts no more than 8 bytes) */
+	if (!top_addr(es, &a) || len == 0 || len > 16 || (len > 8 && len != t.size))
 		return -ENODATA;
-	if (src_ctx_read(c, es->v[es->sp - 1], &a, len) != (ssize_t)len)
+	if (src_ctx_read(c, a, v, len) != (ssize_t)len)
 		return -EIO;
-	es->v[es->sp - 1] = a;
+	memcpy(t.b, v, t.size);
+	es->v[es->sp - 1] = t;
 	return 0;
 }
 
@@ -310,75 +388,43 @@ static int op_deref(struct src_ctx *c, struct estack *es, uint8_t at, uint64_t n
  * or -EIO. */
 static int op_tls(struct src_ctx *c, struct estack *es)
 {
-	uint64_t block;
+	uint64_t block, off;
 	int r;
 
-	if (!need(es, 1))
+	if (!top_addr(es, &off))
 		return -ENODATA;
 	r = src_tls_block(c, &block);
 	if (r)
 		return r == -EIO ? -EIO : -ENODATA;
-	es->v[es->sp - 1] += block;
+	src_tv_generic(&es->v[es->sp - 1], off + block);
 	return 0;
 }
 
-/* plus_uconst, neg, not, abs on the top of the stack: 0 or -ENODATA. */
-static int op_unary(struct estack *es, uint8_t at, uint64_t number)
+/* plus_uconst, neg, not, abs, convert, reinterpret on the top of the
+ * stack: 0 or -ENODATA. */
+static int op_unary(Dwarf_Attribute *attr, const Dwarf_Op *op, struct estack *es)
 {
-	uint64_t a;
+	uint8_t at = op->atom;
+	struct src_tval to;
 
 	if (!need(es, 1))
 		return -ENODATA;
-	a = es->v[es->sp - 1];
-	if (at == DW_OP_plus_uconst)
-		a += number;
-	else if (at == DW_OP_neg || (at == DW_OP_abs && (int64_t)a < 0))
-		a = -a;
-	else if (at == DW_OP_not)
-		a = ~a;
-	es->v[es->sp - 1] = a;
-	return 0;
+	if (at == DW_OP_convert || at == DW_OP_GNU_convert)
+		return op_type(attr, op, &to) ? -ENODATA : src_tv_convert(&es->v[es->sp - 1], &to);
+	if (at == DW_OP_reinterpret || at == DW_OP_GNU_reinterpret)
+		return op_type(attr, op, &to) ? -ENODATA :
+			src_tv_reinterpret(&es->v[es->sp - 1], &to);
+	return src_tv_unary(at, &es->v[es->sp - 1], op->number);
 }
 
-/* The two-operand arithmetic and comparisons: 0 or -ENODATA (underflow,
- * division by zero). */
+/* The two-operand arithmetic and comparisons, in the operands' type:
+ * 0 or -ENODATA (underflow, types that differ, division by zero). */
 static int op_binary(struct estack *es, uint8_t at)
 {
-	uint64_t a, b;
-
 	if (!need(es, 2))
 		return -ENODATA;
-	b = es->v[--es->sp];
-	a = es->v[es->sp - 1];
-	switch (at) {
-	case DW_OP_plus: a += b; break;
-	case DW_OP_minus: a -= b; break;
-	case DW_OP_mul: a *= b; break;
-	case DW_OP_div:
-		if (!b)
-			return -ENODATA;
-		a = (uint64_t)((int64_t)a / (int64_t)b);
-		break;
-	case DW_OP_mod:
-		if (!b)
-			return -ENODATA;
-		a %= b;
-		break;
-	case DW_OP_and: a &= b; break;
-	case DW_OP_or: a |= b; break;
-	case DW_OP_xor: a ^= b; break;
-	case DW_OP_shl: a = b < 64 ? a << b : 0; break;
-	case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
-	case DW_OP_shra: a = (uint64_t)((int64_t)a >> (b < 63 ? b : 63)); break;
-	case DW_OP_eq: a = a == b; break;
-	case DW_OP_ne: a = a != b; break;
-	case DW_OP_lt: a = (int64_t)a < (int64_t)b; break;
-	case DW_OP_gt: a = (int64_t)a > (int64_t)b; break;
-	case DW_OP_le: a = (int64_t)a <= (int64_t)b; break;
-	case DW_OP_ge: a = (int64_t)a >= (int64_t)b; break;
-	}
-	es->v[es->sp - 1] = a;
-	return 0;
+	es->sp--;
+	return src_tv_binary(at, &es->v[es->sp - 1], &es->v[es->sp]);
 }
 
 /* skip, bra: *i becomes the op before the target (the loop's i++ then
@@ -389,9 +435,9 @@ static int op_branch(struct estack *es, const Dwarf_Op *ops, size_t n, size_t *i
 	size_t j;
 
 	if (op->atom == DW_OP_bra) {
-		if (!need(es, 1))
+		if (!need(es, 1) || !src_tv_integral(&es->v[es->sp - 1]))
 			return -ENODATA;
-		if (!es->v[--es->sp])
+		if (!src_tv_u64(&es->v[--es->sp]))
 			return 0;
 	}
 	/* op->number is the target offset libdw computed */
@@ -403,13 +449,16 @@ static int op_branch(struct estack *es, const Dwarf_Op *ops, size_t n, size_t *i
 }
 
 /* DW_OP_piece ops[i]: the bytes of the piece just described, valid or
- * not (optimized out), appended to res; 0 or -ENODATA (too large). */
+ * not (optimized out), appended to res; 0 or -ENODATA (too large).  A
+ * piece past a stack value's own size reads as zeros (gdb's "use zeroes
+ * if piece reaches beyond stack value"). */
 static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *ops, size_t i,
 		    struct src_vsrc *res)
 {
 	size_t psize = ops[i].number, k;
 	uint8_t tmp[SRC_VBUF_MAX];
 	struct estack *es = &st->es;
+	uint64_t a;
 	bool ok = true;
 
 	st->pieces = true;
@@ -423,16 +472,15 @@ static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *op
 
 		ok = reg_bytes(c, st->regno, tmp, &rl) == 0 && psize <= rl;
 	} else if (st->kind == L_VALUE) {
-		ok = es->sp > 0 && psize <= 8;
-		if (ok)
-			memcpy(tmp, &es->v[es->sp - 1], psize);
+		ok = es->sp > 0;
+		if (ok && psize <= es->v[es->sp - 1].size)
+			memcpy(tmp, es->v[es->sp - 1].b, psize);
 	} else if (st->kind == L_IMPLICIT) {
 		ok = psize <= st->implicit.length;
 		if (ok)
 			memcpy(tmp, st->implicit.data, psize);
 	} else {
-		ok = es->sp > 0 && src_ctx_read(c, es->v[es->sp - 1], tmp,
-						psize) == (ssize_t)psize;
+		ok = top_addr(es, &a) && src_ctx_read(c, a, tmp, psize) == (ssize_t)psize;
 	}
 	memcpy(res->bytes + st->piece_off, tmp, psize);
 	for (k = 0; k < psize; k++)
@@ -441,6 +489,25 @@ static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *op
 	es->sp = 0;
 	st->kind = L_MEM;
 	return 0;
+}
+
+/* An x87 register's long double at b as a float or double (size 4 or 8),
+ * in place. */
+static void x87_to_float(uint8_t *b, size_t size)
+{
+	long double ld;
+	double d;
+	float f;
+
+	memcpy(&ld, b, 10);
+	memset(b, 0, 16);
+	if (size == 4) {
+		f = (float)ld;
+		memcpy(b, &f, 4);
+	} else {
+		d = (double)ld;
+		memcpy(b, &d, 8);
+	}
 }
 
 /* The value an expression without pieces located: 0 or -ENODATA. */
@@ -452,26 +519,29 @@ static int eval_result(struct src_ctx *c, const struct eval_state *st, struct sr
 	res->size = size < SRC_VBUF_MAX ? size : SRC_VBUF_MAX;
 	switch (st->kind) {
 	case L_MEM:
-		if (es->sp < 1)
+		if (!top_addr(es, &res->addr))
 			return -ENODATA;
 		res->in_mem = true;
-		res->addr = es->v[es->sp - 1];
 		return 0;
 	case L_REG: {
 		size_t rl;
 
 		if (reg_bytes(c, st->regno, res->bytes, &rl))
 			return -ENODATA;
+		if (st->regno >= 33 && st->regno <= 40 && (size == 4 || size == 8))
+			x87_to_float(res->bytes, size); /* gdb's i387_register_to_value */
 		memset(res->valid, 1, rl);
 		res->size = rl;
 		return 0;
 	}
 	case L_VALUE:
+		/* DWARF_VALUE_STACK: the bytes of the value, as many as its
+		 * type has */
 		if (es->sp < 1)
 			return -ENODATA;
-		memcpy(res->bytes, &es->v[es->sp - 1], 8);
-		memset(res->valid, 1, 8);
-		res->size = 8;
+		res->size = es->v[es->sp - 1].size;
+		memcpy(res->bytes, es->v[es->sp - 1].b, res->size);
+		memset(res->valid, 1, res->size);
 		return 0;
 	case L_IMPLICIT:
 		res->size = st->implicit.length < SRC_VBUF_MAX ? st->implicit.length : SRC_VBUF_MAX;
@@ -482,16 +552,65 @@ static int eval_result(struct src_ctx *c, const struct eval_state *st, struct sr
 	return -ENODATA;
 }
 
-int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
-		    size_t n, struct src_vsrc *res, size_t size, int depth)
+/* One op that is neither a value pushed (op_value) nor a register
+ * location: 0, -ENODATA (optimized out, an op not evaluated) or -EIO. */
+static int op_other(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
+		    size_t *i, struct eval_state *st, struct src_vsrc *res)
 {
-	struct eval_state st = { .kind = L_MEM };
+	const Dwarf_Op *op = &ops[*i];
+	uint8_t at = op->atom;
+
+	switch (at) {
+	case DW_OP_regx:
+		st->kind = L_REG;
+		st->regno = op->number;
+		return 0;
+	case DW_OP_dup: case DW_OP_over: case DW_OP_pick:
+	case DW_OP_drop: case DW_OP_swap: case DW_OP_rot:
+		return op_shuffle(&st->es, at, op->number);
+	case DW_OP_deref: case DW_OP_deref_size:
+	case DW_OP_deref_type: case DW_OP_GNU_deref_type:
+		return op_deref(c, attr, op, &st->es);
+	case DW_OP_form_tls_address:
+	case DW_OP_GNU_push_tls_address:
+		return op_tls(c, &st->es);
+	case DW_OP_plus_uconst: case DW_OP_neg: case DW_OP_not: case DW_OP_abs:
+	case DW_OP_convert: case DW_OP_GNU_convert:
+	case DW_OP_reinterpret: case DW_OP_GNU_reinterpret:
+		return op_unary(attr, op, &st->es);
+	case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_div:
+	case DW_OP_mod: case DW_OP_and: case DW_OP_or: case DW_OP_xor:
+	case DW_OP_shl: case DW_OP_shr: case DW_OP_shra:
+	case DW_OP_eq: case DW_OP_ne: case DW_OP_lt: case DW_OP_gt:
+	case DW_OP_le: case DW_OP_ge:
+		return op_binary(&st->es, at);
+	case DW_OP_skip:
+	case DW_OP_bra:
+		return op_branch(&st->es, ops, n, i);
+	case DW_OP_nop:
+		return 0;
+	case DW_OP_stack_value:
+		st->kind = L_VALUE;
+		return 0;
+	case DW_OP_implicit_value:
+		if (!attr || dwarf_getlocation_implicit_value(attr, op, &st->implicit))
+			return -ENODATA;
+		st->kind = L_IMPLICIT;
+		return 0;
+	case DW_OP_piece:
+		return op_piece(c, st, ops, *i, res);
+	default:
+		return -ENODATA;
+	}
+}
+
+/* Runs ops into st (pieces into res): 0, -ENODATA or -EIO. */
+static int run_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
+		   int depth, struct eval_state *st, struct src_vsrc *res)
+{
 	size_t i, steps = 0;
 
-	if (depth > 4)
-		return -ENODATA;
-	memset(res, 0, sizeof *res);
-	if (n == 0)
+	if (depth > 4 || n == 0)
 		return -ENODATA;
 	for (i = 0; i < n; i++) {
 		const Dwarf_Op *op = &ops[i];
@@ -500,71 +619,34 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 
 		if (++steps > 10000) /* a DW_OP_skip loop */
 			return -ENODATA;
-		r = op_value(c, attr, op, depth, &st.es);
+		r = op_value(c, attr, op, depth, &st->es);
 		if (r <= 0) {
 			if (r)
 				return r;
 			continue;
 		}
 		if (at >= DW_OP_reg0 && at <= DW_OP_reg31) {
-			st.kind = L_REG;
-			st.regno = at - DW_OP_reg0;
+			st->kind = L_REG;
+			st->regno = at - DW_OP_reg0;
 			continue;
 		}
-		switch (at) {
-		case DW_OP_regx:
-			st.kind = L_REG;
-			st.regno = op->number;
-			break;
-		case DW_OP_dup: case DW_OP_over: case DW_OP_pick:
-		case DW_OP_drop: case DW_OP_swap: case DW_OP_rot:
-			r = op_shuffle(&st.es, at, op->number);
-			break;
-		case DW_OP_deref:
-		case DW_OP_deref_size:
-			r = op_deref(c, &st.es, at, op->number);
-			break;
-		case DW_OP_form_tls_address:
-		case DW_OP_GNU_push_tls_address:
-			r = op_tls(c, &st.es);
-			break;
-		case DW_OP_plus_uconst: case DW_OP_neg: case DW_OP_not: case DW_OP_abs:
-			r = op_unary(&st.es, at, op->number);
-			break;
-		case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_div:
-		case DW_OP_mod: case DW_OP_and: case DW_OP_or: case DW_OP_xor:
-		case DW_OP_shl: case DW_OP_shr: case DW_OP_shra:
-		case DW_OP_eq: case DW_OP_ne: case DW_OP_lt: case DW_OP_gt:
-		case DW_OP_le: case DW_OP_ge:
-			r = op_binary(&st.es, at);
-			break;
-		case DW_OP_skip:
-		case DW_OP_bra:
-			r = op_branch(&st.es, ops, n, &i);
-			break;
-		case DW_OP_nop:
-			r = 0;
-			break;
-		case DW_OP_stack_value:
-			st.kind = L_VALUE;
-			r = 0;
-			break;
-		case DW_OP_implicit_value:
-			if (!attr || dwarf_getlocation_implicit_value(attr, op, &st.implicit))
-				return -ENODATA;
-			st.kind = L_IMPLICIT;
-			r = 0;
-			break;
-		case DW_OP_piece:
-			r = op_piece(c, &st, ops, i, res);
-			break;
-		default:
-			/* typed ops...: not evaluated */
-			return -ENODATA;
-		}
+		r = op_other(c, attr, ops, n, &i, st, res);
 		if (r)
 			return r;
 	}
+	return 0;
+}
+
+int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		    size_t n, struct src_vsrc *res, size_t size, int depth)
+{
+	struct eval_state st = { .kind = L_MEM };
+	int r;
+
+	memset(res, 0, sizeof *res);
+	r = run_ops(c, attr, ops, n, depth, &st, res);
+	if (r)
+		return r;
 	if (st.pieces) {
 		res->in_mem = false;
 		res->pieces = true;
@@ -572,6 +654,47 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		return 0;
 	}
 	return eval_result(c, &st, res, size);
+}
+
+/* Evaluates a DWARF expression that computes a value (a call site's
+ * DW_AT_call_value, a CFA rule): the value it leaves on the stack, with
+ * its type, as gdb's evaluation of it pushes it.  0 or -ENODATA. */
+static int eval_tval(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		     size_t n, struct src_tval *out, int depth)
+{
+	struct eval_state st = { .kind = L_MEM };
+	struct src_vsrc pieces;
+	uint8_t b[16];
+	size_t len;
+	int r;
+
+	r = run_ops(c, attr, ops, n, depth, &st, &pieces);
+	if (r || st.pieces)
+		return r ? r : -ENODATA;
+	if (st.kind == L_REG) {
+		if (reg_bytes(c, st.regno, b, &len))
+			return -ENODATA;
+		src_tv_generic(out, 0);
+		memcpy(out->b, b, 8);
+		return 0;
+	}
+	if ((st.kind != L_MEM && st.kind != L_VALUE) || st.es.sp < 1)
+		return -ENODATA;
+	*out = st.es.v[st.es.sp - 1];
+	return 0;
+}
+
+/* Evaluates a plain DWARF expression (no location ops) to one number. */
+static int eval_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
+		      size_t n, uint64_t *out, int depth)
+{
+	struct src_tval t;
+	int r = eval_tval(c, attr, ops, n, &t, depth);
+
+	if (r)
+		return r;
+	*out = src_tv_u64(&t);
+	return 0;
 }
 
 /* The CFI frame state at c->pc: .debug_frame first, then .eh_frame.
@@ -687,51 +810,97 @@ static bool find_call_site(Dwarf_Die *scope, Dwarf_Addr ret_pc, Dwarf_Die *out)
 	return false;
 }
 
-/* The register N of DW_OP_entry_value(DW_OP_regN) (op, of attr). */
-static int entry_reg(Dwarf_Attribute *attr, const Dwarf_Op *op, uint64_t *regno)
+/* The register of DW_OP_entry_value(X) (op, of attr) as gdb's
+ * dwarf_block_to_dwarf_reg and dwarf_block_to_dwarf_reg_deref take X:
+ * DW_OP_regN, DW_OP_regx or DW_OP_regval_type (*deref -1: the register's
+ * value), or DW_OP_bregN 0 then DW_OP_deref or DW_OP_deref_size (*deref
+ * the size read: the value of what it pointed to, the call site's
+ * DW_AT_call_data_value).  gdb evaluates no other X. */
+static int entry_reg(Dwarf_Attribute *attr, const Dwarf_Op *op, struct entry_key *key)
 {
 	Dwarf_Attribute inner;
 	Dwarf_Op *iops;
 	size_t ni;
+	uint8_t a0;
+	uint64_t *regno = &key->regno;
+	int *deref = &key->deref;
 
 	if (!attr || dwarf_getlocation_attr(attr, op, &inner) ||
-	    dwarf_getlocation(&inner, &iops, &ni) || ni != 1)
+	    dwarf_getlocation(&inner, &iops, &ni) || ni < 1 || ni > 2)
 		return -ENODATA;
-	if (iops[0].atom >= DW_OP_reg0 && iops[0].atom <= DW_OP_reg31)
-		*regno = iops[0].atom - DW_OP_reg0;
-	else if (iops[0].atom == DW_OP_regx)
+	a0 = iops[0].atom;
+	memset(key, 0, sizeof *key);
+	*deref = -1;
+	if (ni == 1) {
+		if (a0 >= DW_OP_reg0 && a0 <= DW_OP_reg31)
+			*regno = a0 - DW_OP_reg0;
+		else if (a0 == DW_OP_regx || a0 == DW_OP_regval_type ||
+			 a0 == DW_OP_GNU_regval_type)
+			*regno = iops[0].number;
+		else
+			return -ENODATA;
+		return 0;
+	}
+	if (a0 >= DW_OP_breg0 && a0 <= DW_OP_breg31 && iops[0].number == 0)
+		*regno = a0 - DW_OP_breg0;
+	else if (a0 == DW_OP_bregx && iops[0].number2 == 0)
 		*regno = iops[0].number;
+	else
+		return -ENODATA;
+	if (iops[1].atom == DW_OP_deref)
+		*deref = 8;
+	else if (iops[1].atom == DW_OP_deref_size)
+		*deref = (int)iops[1].number;
 	else
 		return -ENODATA;
 	return 0;
 }
 
-/* The DW_AT_call_value of site's parameter passed in DWARF register
- * regno: its ops in *ops, *n. */
-static bool site_param(Dwarf_Die *site, uint64_t regno, Dwarf_Attribute *va,
+/* Whether call-site parameter param is the one key asks for: passed in
+ * its register, or (by_param) with no location, naming the callee's
+ * parameter (gdb's read_call_site_scope: DW_AT_call_parameter, else
+ * DW_AT_abstract_origin). */
+static bool param_is(Dwarf_Die *param, const struct entry_key *key)
+{
+	Dwarf_Attribute la;
+	Dwarf_Op *lops;
+	size_t nl;
+	Dwarf_Die p;
+
+	if (dwarf_attr(param, DW_AT_location, &la)) {
+		if (key->by_param || dwarf_getlocation(&la, &lops, &nl) || nl != 1)
+			return false;
+		return (lops[0].atom == DW_OP_reg0 + key->regno && key->regno < 32) ||
+		       (lops[0].atom == DW_OP_regx && lops[0].number == key->regno);
+	}
+	if (!key->by_param ||
+	    (!dwarf_attr(param, DW_AT_call_parameter, &la) &&
+	     !dwarf_attr(param, DW_AT_abstract_origin, &la)) ||
+	    !dwarf_formref_die(&la, &p))
+		return false;
+	return dwarf_cuoffset(&p) == key->param;
+}
+
+/* The DW_AT_call_value (deref: DW_AT_call_data_value) of site's
+ * parameter key asks for: its ops in *ops, *n. */
+static bool site_param(Dwarf_Die *site, const struct entry_key *key, Dwarf_Attribute *va,
 		       Dwarf_Op **ops, size_t *n)
 {
 	Dwarf_Die param;
+	bool data = key->deref >= 0;
 
 	if (dwarf_child(site, &param) != 0)
 		return false;
 	do {
-		Dwarf_Attribute la;
-		Dwarf_Op *lops;
-		size_t nl;
 		int tag = dwarf_tag(&param);
 
-		if (tag != DW_TAG_call_site_parameter &&
-		    tag != DW_TAG_GNU_call_site_parameter)
+		if ((tag != DW_TAG_call_site_parameter &&
+		     tag != DW_TAG_GNU_call_site_parameter) || !param_is(&param, key))
 			continue;
-		if (!dwarf_attr(&param, DW_AT_location, &la) ||
-		    dwarf_getlocation(&la, &lops, &nl) || nl != 1)
-			continue;
-		if (!((lops[0].atom == DW_OP_reg0 + regno && regno < 32) ||
-		      (lops[0].atom == DW_OP_regx && lops[0].number == regno)))
-			continue;
-		if (!dwarf_attr(&param, DW_AT_call_value, va) &&
-		    !dwarf_attr(&param, DW_AT_GNU_call_site_value, va))
+		if (data ? !dwarf_attr(&param, DW_AT_call_data_value, va) &&
+			   !dwarf_attr(&param, DW_AT_GNU_call_site_data_value, va) :
+			   !dwarf_attr(&param, DW_AT_call_value, va) &&
+			   !dwarf_attr(&param, DW_AT_GNU_call_site_value, va))
 			return false;
 		return dwarf_getlocation(va, ops, n) == 0 && *n > 0;
 	} while (dwarf_siblingof(&param, &param) == 0);
@@ -759,67 +928,40 @@ static bool tail_evaluable(const Dwarf_Op *ops, size_t n)
 
 /* A call-site value gcc writes with a type, for an SSE register: a
  * constant (DW_OP_const_type) or a register of the caller
- * (DW_OP_regval_type); its first 8 bytes.  1 when ops is not one. */
-static int typed_value(struct src_ctx *cc, const Dwarf_Op *ops, size_t n, uint64_t *out)
+ * (DW_OP_regval_type). */
+static bool typed_one(const Dwarf_Op *ops, size_t n)
 {
-	uint8_t b[16];
-	size_t len;
-
-	if (n != 1)
-		return 1;
-	*out = 0;
-	switch (ops[0].atom) {
-	case DW_OP_const_type:
-	case DW_OP_GNU_const_type: {
-		/* libdw: number2 points at the block: its size byte, the bytes */
-		const uint8_t *blk = (const uint8_t *)(uintptr_t)ops[0].number2;
-
-		if (!blk || blk[0] == 0 || blk[0] > 8)
-			return -ENODATA;
-		memcpy(out, blk + 1, blk[0]);
-		return 0;
-	}
-	case DW_OP_regval_type:
-	case DW_OP_GNU_regval_type:
-		if (reg_bytes(cc, ops[0].number, b, &len))
-			return -ENODATA;
-		memcpy(out, b, 8);
-		return 0;
-	default:
-		return 1;
-	}
+	return n == 1 && (ops[0].atom == DW_OP_const_type || ops[0].atom == DW_OP_GNU_const_type ||
+			  ops[0].atom == DW_OP_regval_type ||
+			  ops[0].atom == DW_OP_GNU_regval_type);
 }
 
-/* What register regno held on entry to the callee of chain[k] (tail-call
- * sites, chain[0] in the function the caller's site calls): the site's
- * value, in the caller's registers (cc), or the entry value of a register
- * of the function holding the site, which the site before it (or the
- * caller's) gives. */
+/* What the parameter key asks for was on entry to the callee of
+ * chain[k] (tail-call sites, chain[0] in the function the caller's site
+ * calls): the site's value, in the caller's registers (cc), or the entry
+ * value of a register of the function holding the site, which the site
+ * before it (or the caller's) gives. */
 static int tail_value(struct src_ctx *cc, Dwarf_Die *site, Dwarf_Die *chain, int k,
-		      uint64_t regno, int depth, uint64_t *out)
+		      const struct entry_key *key, int depth, struct src_tval *out)
 {
+	struct entry_key up;
 	Dwarf_Attribute va;
 	Dwarf_Op *ops;
 	size_t n;
-	uint64_t r;
-	int tv;
 
-	if (k < 0) {
-		if (!site_param(site, regno, &va, &ops, &n))
-			return -ENODATA;
-		tv = typed_value(cc, ops, n, out);
-		return tv != 1 ? tv : eval_value(cc, &va, ops, n, out, depth + 1);
-	}
-	if (!site_param(&chain[k], regno, &va, &ops, &n))
+	if (k < 0)
+		return site_param(site, key, &va, &ops, &n) ?
+			eval_tval(cc, &va, ops, n, out, depth + 1) : -ENODATA;
+	if (!site_param(&chain[k], key, &va, &ops, &n))
 		return -ENODATA;
-	if (typed_value(cc, ops, n, out) == 0)
-		return 0;
+	if (typed_one(ops, n))
+		return eval_tval(cc, &va, ops, n, out, depth + 1);
 	if (n == 1 && (ops[0].atom == DW_OP_entry_value || ops[0].atom == DW_OP_GNU_entry_value))
-		return entry_reg(&va, &ops[0], &r) ? -ENODATA :
-			tail_value(cc, site, chain, k - 1, r, depth, out);
+		return entry_reg(&va, &ops[0], &up) ? -ENODATA :
+			tail_value(cc, site, chain, k - 1, &up, depth, out);
 	if (!tail_evaluable(ops, n))
 		return -ENODATA;
-	return eval_value(cc, &va, ops, n, out, depth + 1);
+	return eval_tval(cc, &va, ops, n, out, depth + 1);
 }
 
 /* The address call site site of the caller cc calls: its origin's, or
@@ -853,13 +995,14 @@ static bool in_main(const struct src_ctx *c)
 }
 
 /* DW_OP_entry_value(DW_OP_regN): the value register N had when the
- * function was entered.  gcc -O2 says so for a parameter whose register
+ * function was entered (deref >= 0: of what it pointed to), typed.  gcc -O2 says so for a parameter whose register
  * was reused; the caller's call site then says how to compute what it
  * passed (DW_TAG_call_site_parameter), in the caller's frame, which we
  * unwind to with CFI.  When that site calls another function, which
  * reached this one by tail calls (a unique chain of DW_AT_call_tail_call
  * sites), the last of them says it.  gdb does the same (x@entry). */
-int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out)
+static int entry_reg_tval(struct src_ctx *c, const struct entry_key *key, int depth,
+			  struct src_tval *out)
 {
 	struct hs_trace_regs caller;
 	struct src_ctx cc;
@@ -909,22 +1052,41 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 		 * from it by tail calls, or the frame is not the call's */
 		nc = cc.m == c->m ? src_tail_chain(cc.m, bias, target, callee, chain) : 0;
 		if (nc > 0)
-			ret = tail_value(&cc, &site, chain, nc - 1, regno, depth, out);
+			ret = tail_value(&cc, &site, chain, nc - 1, key, depth, out);
 		goto out;
 	}
-	ret = tail_value(&cc, &site, NULL, -1, regno, depth, out);
+	ret = tail_value(&cc, &site, NULL, -1, key, depth, out);
 out:
 	free(scopes);
 	return ret;
 }
 
-static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
-		       int depth, uint64_t *out)
+int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out)
 {
-	uint64_t regno;
+	struct entry_key key = { .regno = regno, .deref = -1 };
+	struct src_tval t;
+	int r = entry_reg_tval(c, &key, depth, &t);
 
-	return entry_reg(attr, op, &regno) ? -ENODATA :
-		src_entry_reg_value(c, regno, depth, out);
+	if (!r)
+		memcpy(out, t.b, 8);
+	return r;
+}
+
+/* DW_OP_entry_value, DW_OP_GNU_parameter_ref: what gdb's
+ * push_dwarf_reg_entry_value pushes, the value of the caller's
+ * expression with its type. */
+static int entry_value(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op,
+		       int depth, struct src_tval *out)
+{
+	struct entry_key key = { .deref = -1 };
+
+	if (op->atom == DW_OP_GNU_parameter_ref) {
+		key.by_param = true;
+		key.param = op->number;
+	} else if (entry_reg(attr, op, &key)) {
+		return -ENODATA;
+	}
+	return entry_reg_tval(c, &key, depth, out);
 }
 
 static int frame_base(struct src_ctx *c, uint64_t *out)

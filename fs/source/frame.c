@@ -171,9 +171,7 @@ static bool classify(Dwarf_Die *t, uint64_t off, enum ret_class cls[2], int dept
 	return true;
 }
 
-/* x87 register st(i) as gdb reads it: Valgrind's double, widened to the
- * 10 bytes of a long double at out. */
-static void x87_st(const struct hs_trace_regs *r, unsigned i, uint8_t *out)
+void src_x87_st(const struct hs_trace_regs *r, unsigned i, uint8_t *out)
 {
 	long double ld;
 	double d;
@@ -208,8 +206,8 @@ static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct s
 
 	memset(v, 0, sizeof(*v));
 	if (complex_x87(t)) {
-		x87_st(r, 0, v->bytes);
-		x87_st(r, 1, v->bytes + 16);
+		src_x87_st(r, 0, v->bytes);
+		src_x87_st(r, 1, v->bytes + 16);
 		v->size = size;
 		memset(v->valid, 1, size);
 		return;
@@ -221,7 +219,7 @@ static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct s
 		return;
 	}
 	if (cls[0] == RC_X87) {
-		x87_st(r, 0, v->bytes);
+		src_x87_st(r, 0, v->bytes);
 		v->size = size;
 		memset(v->valid, 1, size);
 		return;

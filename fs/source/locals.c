@@ -20,12 +20,11 @@ struct var_list {
 	size_t n, cap;
 };
 
-static bool var_seen(const struct var_list *l, const char *name)
+/* Whether some variable of l is in locals/ as file. */
+static bool file_taken(const struct var_list *l, size_t n, const char *file)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name))
+	for (size_t i = 0; i < n; i++)
+		if (l->v[i].file && !strcmp(l->v[i].file, file))
 			return true;
 	return false;
 }
@@ -293,7 +292,7 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	Dwarf_Die type, *tp = NULL;
 	struct hs_src_var *nv;
 
-	if (!name || var_seen(l, name))
+	if (!name)
 		return 0;
 	if (dwarf_hasattr_integrate(d, DW_AT_declaration) &&
 	    !dwarf_hasattr(d, DW_AT_location))
@@ -307,6 +306,8 @@ static int add_var(struct src_ctx *c, struct var_list *l, Dwarf_Die *d, bool par
 	nv = &l->v[l->n];
 	memset(nv, 0, sizeof *nv);
 	nv->name = strdup(name);
+	if (dwarf_decl_line(d, &nv->decl_line) != 0)
+		nv->decl_line = 0;
 	nv->type = src_type_name(tp);
 	if (tp && is_unspecified(tp)) {
 		/* std::nullptr_t: gdb 13 reads it as void and says so */
@@ -516,6 +517,7 @@ void hs_src_vars_free(struct hs_src_var *vars, size_t n)
 		free(vars[i].type);
 		free(vars[i].value);
 		free(vars[i].frame_arg);
+		free(vars[i].file);
 	}
 	free(vars);
 }
@@ -572,6 +574,68 @@ int src_frame_func(Dwarf_Die *scopes, int ns, int f, Dwarf_Die *out)
 		return r;
 	}
 	return -1;
+}
+
+/* Names each variable of all (innermost first: an inner block's
+ * locals, the function's, then the parameters) its file in locals/: the
+ * first of a name as it is, one an inner declaration hides
+ * "name:LINE" (its declaration's line; "name:LINE.2"... where two
+ * share it).  0 or -ENOMEM. */
+static int name_files(struct var_list *all)
+{
+	for (size_t i = 0; i < all->n; i++) {
+		struct hs_src_var *v = &all->v[i];
+		char *f = strdup(v->name);
+
+		for (int k = 1; f && file_taken(all, i, f); k++) {
+			free(f);
+			if ((k == 1 ? asprintf(&f, "%s:%d", v->name, v->decl_line) :
+			     asprintf(&f, "%s:%d.%d", v->name, v->decl_line, k)) < 0)
+				f = NULL;
+		}
+		if (!f)
+			return -ENOMEM;
+		v->file = f;
+	}
+	return 0;
+}
+
+/* The variables in gdb's order, parameters (info args) then locals
+ * (info locals, innermost block first), into *vars, *n (caller frees
+ * with hs_src_vars_free): params' and locals' entries move there. */
+static int merge_vars(struct var_list *params, struct var_list *locals,
+		      struct hs_src_var **vars, size_t *n)
+{
+	size_t np = params->n, nl = locals->n;
+	struct var_list all = { calloc(np + nl ? np + nl : 1, sizeof(*all.v)), np + nl, 0 };
+	struct hs_src_var *out = calloc(np + nl ? np + nl : 1, sizeof(*out));
+	int ret;
+
+	if (!all.v || !out) {
+		free(all.v);
+		free(out);
+		return -ENOMEM;
+	}
+	/* innermost first to name them (an empty list's array is NULL) */
+	for (size_t j = 0; j < nl; j++)
+		all.v[j] = out[np + j] = locals->v[j];
+	for (size_t j = 0; j < np; j++)
+		all.v[nl + j] = out[j] = params->v[j];
+	params->n = locals->n = 0;
+	ret = name_files(&all);
+	for (size_t j = 0; j < nl; j++)
+		out[np + j].file = all.v[j].file;
+	for (size_t j = 0; j < np; j++)
+		out[j].file = all.v[nl + j].file;
+	free(all.v);
+	*vars = out;
+	*n = np + nl;
+	if (ret) {
+		hs_src_vars_free(out, np + nl);
+		*vars = NULL;
+		*n = 0;
+	}
+	return ret;
 }
 
 int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
@@ -640,35 +704,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 		ret = scope_vars(&c, &params, &scopes[f], true, entry, inlined);
 	if (ret)
 		goto out;
-	/* parameters first, then locals; a local never hides a parameter in
-	 * C at function level, but an inner block's may: keep the local */
-	{
-		size_t total = params.n + locals.n, k = 0, j;
-		struct hs_src_var *all = calloc(total ? total : 1, sizeof *all);
-
-		if (!all) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		for (j = 0; j < params.n; j++) {
-			if (var_seen(&locals, params.v[j].name)) {
-				free(params.v[j].name);
-				free(params.v[j].type);
-				free(params.v[j].value);
-				free(params.v[j].frame_arg);
-				continue;
-			}
-			all[k++] = params.v[j];
-		}
-		for (j = 0; j < locals.n; j++)
-			all[k++] = locals.v[j];
-		free(params.v);
-		free(locals.v);
-		params.v = locals.v = NULL;
-		params.n = locals.n = 0;
-		*vars = all;
-		*n = k;
-	}
+	ret = merge_vars(&params, &locals, vars, n);
 out:
 	pthread_mutex_unlock(&s->dw_lock);
 	free(c.pages);

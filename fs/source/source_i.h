@@ -434,6 +434,32 @@ int src_vread(const struct src_ctx *c, const struct src_vsrc *v, uint64_t off,
  * finds it: 0; -ENOENT: no link_map list or module there; -ENODATA: no
  * block (not allocated yet); -EIO: unreadable memory. */
 int src_tls_block(const struct src_ctx *c, uint64_t *out);
+/* frame.c: x87 register st(i) as gdb reads it: Valgrind's double (VEX
+ * keeps x87 values as doubles), widened to the 10 bytes of a long double
+ * at out. */
+void src_x87_st(const struct hs_trace_regs *r, unsigned i, uint8_t *out);
+/* expr_typed.c: a value of the DWARF expression stack and its base type,
+ * as gdb's (see there). */
+enum src_tv_kind { SRC_TV_GENERIC, SRC_TV_SIGNED, SRC_TV_UNSIGNED, SRC_TV_BOOL, SRC_TV_FLOAT };
+struct src_tval {
+	uint8_t b[16];      /* the value's bytes, little-endian: size of them */
+	uint8_t size;       /* the type's: 8 for the generic type */
+	uint8_t kind;       /* enum src_tv_kind */
+};
+/* v as a value of the generic type. */
+void src_tv_generic(struct src_tval *t, uint64_t v);
+/* *t of base type DIE type, value 0: 0, or -ENODATA (not a base type, or
+ * one not evaluated). */
+int src_tv_of_die(Dwarf_Die *type, struct src_tval *t);
+bool src_tv_integral(const struct src_tval *t);
+/* The value's bytes as an unsigned number (gdb's fetch_address). */
+uint64_t src_tv_u64(const struct src_tval *t);
+/* DW_OP_convert, DW_OP_reinterpret to to's type; the unary and binary
+ * operations of at (*a becomes the result): 0 or -ENODATA. */
+int src_tv_convert(struct src_tval *t, const struct src_tval *to);
+int src_tv_reinterpret(struct src_tval *t, const struct src_tval *to);
+int src_tv_unary(uint8_t at, struct src_tval *t, uint64_t number);
+int src_tv_binary(uint8_t at, struct src_tval *a, const struct src_tval *b);
 /* Evaluates a DWARF location description (ops, from attr, which may be
  * NULL) into res, for an object of size bytes.  0; -ENODATA: optimized
  * out or not evaluable; -EIO: memory it needed was unreadable. */

@@ -46,8 +46,10 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 			free(sv[i].type);
 			free(sv[i].value);
 			free(sv[i].frame_arg);
+			free(sv[i].file);
 			continue;
 		}
+		free(sv[i].file);
 		v[k++] = (struct hs_tree_var){ sv[i].name, sv[i].type, sv[i].value,
 					       sv[i].is_param, sv[i].scalar, sv[i].frame_arg };
 	}

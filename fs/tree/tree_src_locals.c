@@ -125,7 +125,7 @@ static int q_lookup(void *ctx, const struct locals_slot *l)
 	if (l->err == -ENODATA)
 		return -ENOENT;
 	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->vars[i].name, q->name) == 0) {
+		if (strcmp(l->vars[i].file, q->name) == 0) {
 			tree_node_child(q->out, q->dir, K_T_LOCAL);
 			q->out->sub = (uint32_t)i;
 			return 0;
@@ -145,7 +145,7 @@ static int q_names(void *ctx, const struct locals_slot *l)
 	if (!q->names)
 		return -ENOMEM;
 	for (size_t i = 0; i < l->n; i++) {
-		q->names[i] = strdup(l->vars[i].name);
+		q->names[i] = strdup(l->vars[i].file);
 		if (!q->names[i])
 			return -ENOMEM;
 		q->n_names = i + 1;

@@ -455,11 +455,17 @@ struct hs_src_var {
 				* (`print entry-values default`): "x=5",
 				* "x=x@entry=5", "x=6, x@entry=5", "s=...";
 				* NULL for a local */
+	int decl_line;         /* its declaration's line (0: not known) */
+	char *file;            /* its name in time/<t>/locals/: name for the
+				* innermost declaration of a name (what
+				* gdb's print finds), "name:LINE" for one
+				* an inner block hides ("name:LINE.2" for
+				* a second there) */
 };
-/* The parameters then locals in scope at the innermost frame (inner
- * lexical blocks first shadow outer ones as in C: a name appears once, the
- * innermost declaration, so a parameter an inner block redeclares is left
- * out).  Locations: DWARF expressions and location lists, the frame base
+/* The parameters then locals in scope at the innermost frame, as gdb's
+ * info args + info locals list them (locals innermost block first): a
+ * name an inner block redeclares comes once per declaration, the
+ * outer ones told apart by their file names.  Locations: DWARF expressions and location lists, the frame base
  * through CFI, DW_OP_entry_value through the caller's call-site
  * parameters, through a unique chain of tail calls when that site calls
  * another function (gdb's x@entry; as gdb, a register no CFI rule saves
