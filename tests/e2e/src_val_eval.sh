@@ -27,7 +27,11 @@
 # returning function pointers ("int (*(*)[3])(int)", "{int (*(int))
 # (int)}"); val_tls_dl: a dlopen'ed library's __thread variables in
 # threads that have not touched them yet (gdb's "The inferior has not yet
-# allocated storage..." error, three lines) and after.
+# allocated storage..." error, three lines) and after; ev_outer (g++ -O0,
+# -O2, clang++ -O2): "func::local" of frames further out, template
+# functions (max<int>), type instances (operator==(V2, V2)), unknown names
+# before "(" (gdb's ADL call); ev_cold (g++ -O0, -O2, clang++): functions
+# split in hot and cold parts, <main(int, char**)> in gdb's canonical form.
 # gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
