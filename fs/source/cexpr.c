@@ -115,6 +115,61 @@ static bool quoted_name(struct cx *x, const char *p)
 	return true;
 }
 
+/* gdb's find_template_name_end: at p ('<'), the end of a template
+ * argument list of names, commas, '&', '*', parentheses, brackets and
+ * spaces ("<int, char *>"), nested ones too; p itself when it is none
+ * ("a < b": no closing '>'; ">>" is two brackets only with a space). */
+static const char *template_name_end(const char *p)
+{
+	const char *q = p;
+	int depth = 1;
+	bool right = false;
+	int colons = 0;
+
+	while (*++q) {
+		char ch = *q;
+
+		if (ch == '\'' || ch == '"' || ch == '{' || ch == '}')
+			return p;
+		if (ch == '<') {
+			if (colons || right)
+				return p;
+			depth++;
+		} else if (ch == '>') {
+			if (colons || right)
+				return p;
+			right = true;
+			if (--depth == 0)
+				return q + 1;
+		} else if (ch == ':') {
+			if (colons > 1)
+				return p;
+			colons++;
+		} else if (ch != ' ' && !is_id((unsigned char)ch, false) && ch != ',' && ch != '&' &&
+			   ch != '*' && ch != '(' && ch != ')' && ch != '[' && ch != ']') {
+			return p;
+		}
+		if (ch != ':')
+			colons = 0;
+		if (ch != '>')
+			right = false;
+	}
+	return p;
+}
+
+/* Names whose '<' gdb's lexer leaves alone: the C++ casts, and the
+ * operators (names.c's business: "operator<"). */
+static bool template_name_exempt(const char *name, size_t len)
+{
+	static const char *const words[] = { "dynamic_cast", "static_cast", "reinterpret_cast",
+					     "const_cast", "operator" };
+
+	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+		if (len == strlen(words[k]) && !strncmp(name, words[k], len))
+			return true;
+	return false;
+}
+
 static void next(struct cx *x)
 {
 	const char *p = x->p;
@@ -132,6 +187,11 @@ static void next(struct cx *x)
 		while (is_id((unsigned char)*p, false))
 			p++;
 		x->tk = TK_ID;
+		/* template arguments right after a name are the name's
+		 * ("max<int>", not max < int >), as gdb's lexer takes them
+		 * (in C too: "g<3>0" is no symbol "g<3>") */
+		if (*p == '<' && !template_name_exempt(x->ts, (size_t)(p - x->ts)))
+			p = template_name_end(p);
 	} else if (*p == '$' && is_id((unsigned char)p[1], false)) {
 		for (p++; is_id((unsigned char)*p, false); p++)
 			;
@@ -211,9 +271,7 @@ static bool qualifier(const struct cx *x);
 
 static bool name_is(Dwarf_Die *d, const char *name, size_t len)
 {
-	const char *n = dwarf_diename(d);
-
-	return n && strlen(n) == len && !strncmp(n, name, len);
+	return cx_name_eq(dwarf_diename(d), name, len);
 }
 
 /* Is d's location a thread-local one (it ends in form_tls_address)? */
@@ -504,8 +562,7 @@ static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 			n = cu ? dwarf_getscopes(cu, f->addr - bias, &sc) : 0;
 			for (int j = n - 1; j >= 0; j--)
 				if (dwarf_tag(&sc[j]) == DW_TAG_subprogram &&
-				    dwarf_entrypc(&sc[j], &entry) == 0 && entry + bias == f->addr &&
-				    dwarf_hasattr(&sc[j], DW_AT_low_pc)) {
+				    cx_func_entry(&sc[j], &entry) && entry + bias == f->addr) {
 					*out = sc[j];
 					*mi = i;
 					free(sc);
@@ -517,13 +574,20 @@ static bool alias_func(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 	return false;
 }
 
+bool cx_func_entry(Dwarf_Die *d, Dwarf_Addr *pc)
+{
+	Dwarf_Addr base, end;
+
+	return dwarf_lowpc(d, pc) == 0 || dwarf_ranges(d, 0, &base, pc, &end) > 0;
+}
+
 /* The value of function d (with code) of module mi: its entry. */
 static bool func_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
 {
 	struct hs_src *s = x->c->s;
 	Dwarf_Addr lo;
 
-	if (mi >= s->n_mods || dwarf_lowpc(d, &lo) != 0)
+	if (mi >= s->n_mods || !cx_func_entry(d, &lo))
 		return false;
 	memset(out, 0, sizeof *out);
 	out->ty.die = *d;
@@ -533,7 +597,8 @@ static bool func_val(struct cx *x, Dwarf_Die *d, size_t mi, struct cx_val *out)
 	return true;
 }
 
-/* A function of that name with code (a DW_TAG_subprogram with a low pc)
+/* A function of that name with code (a DW_TAG_subprogram with a low pc
+ * or ranges)
  * in the compile unit, else any: its DIE, of module *mi. */
 static bool func_die(struct cx *x, const char *name, size_t len, Dwarf_Die *d, size_t *mi)
 {
@@ -544,16 +609,16 @@ static bool func_die(struct cx *x, const char *name, size_t len, Dwarf_Die *d, s
 	if (x->have_cu && dwarf_child(&x->cu, &ch) == 0) {
 		do {
 			if (dwarf_tag(&ch) == DW_TAG_subprogram && name_is(&ch, name, len) &&
-			    dwarf_lowpc(&ch, &lo) == 0) {
+			    cx_func_entry(&ch, &lo)) {
 				*d = ch;
 				*mi = (size_t)(x->c->m - s->mods);
 				return true;
 			}
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
-	if (cx_names_func(x, name, len, d, mi) == 0 && dwarf_lowpc(d, &lo) == 0)
+	if (cx_names_func(x, name, len, d, mi) == 0 && cx_func_entry(d, &lo))
 		return true;
-	return alias_func(x, name, len, d, mi) && dwarf_lowpc(d, &lo) == 0;
+	return alias_func(x, name, len, d, mi) && cx_func_entry(d, &lo);
 }
 
 /* The value at the entry of the function of that name. */
@@ -673,6 +738,8 @@ static bool type_name(struct cx *x, const char *name, size_t len)
 	return type_find(x, tags, buf, &t);
 }
 
+static bool func_in(Dwarf_Die *scope, const char *name, size_t len, Dwarf_Die *out);
+
 /* A variable, enumerator or function by its plain name; global: only
  * file-level ones (gdb's "::name"). */
 static int ident(struct cx *x, const char *name, size_t len, bool global, struct cx_val *out)
@@ -696,6 +763,11 @@ static int ident(struct cx *x, const char *name, size_t len, bool global, struct
 		return module_global_val(x, &d, mi, out);
 	if (x->have_cu && scope_find(&x->cu, name, len, false, &d))
 		return var_val(x, &d, out);
+	/* gdb's static block of the unit holds its functions too: they come
+	 * before other modules' variables (libm's static "f1") */
+	if (x->have_cu && x->c->m && func_in(&x->cu, name, len, &d) &&
+	    func_val(x, &d, (size_t)(x->c->m - x->c->s->mods), out))
+		return 0;
 	r = cx_names_var(x, name, len, &d, &mi);
 	if (r == -ENOMEM && slow_find(x, name, len, &d, &mi))
 		r = 0;
@@ -826,6 +898,92 @@ static bool frame_func(struct cx *x, Dwarf_Die *fn, size_t mi)
 	return dwarf_dieoffset(sh) == dwarf_dieoffset(fn) || origin_off(sh) == origin_off(fn);
 }
 
+/* Does frame f (of the target's outer frames) run in function blk of
+ * module mi, its own code or a copy inlined there (gdb's
+ * block_innermost_frame: the frame's block is in blk's)?  Then its
+ * context is set up in c (a copy of x's) and its scopes' function in
+ * *func. */
+static bool frame_in(struct cx *x, const struct hs_src_frame *f, Dwarf_Die *blk, size_t mi,
+		     struct src_ctx *c, Dwarf_Die *func)
+{
+	struct src_mod *m = &x->c->s->mods[mi];
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	int n, fi, first;
+	bool in = false;
+
+	if (src_mod_find(x->c->s, f->regs.rip) != m || !(cu = src_cu_at(m, f->regs.rip, &bias)))
+		return false;
+	n = dwarf_getscopes(cu, f->regs.rip - bias, &scopes);
+	if (n <= 0) {
+		free(scopes);
+		return false;
+	}
+	fi = src_frame_scope(&scopes, &n, f->hide_inline, &first);
+	if (fi < n && src_frame_func(scopes, n, fi, func) == 0 &&
+	    dwarf_dieoffset(func) == dwarf_dieoffset(blk)) {
+		*c = *x->c;
+		c->regs = &f->regs;
+		c->pc = f->regs.rip;
+		c->m = m;
+		c->bias = bias;
+		c->func = func;
+		in = true;
+	}
+	free(scopes);
+	return in;
+}
+
+/* gdb's "No frame is currently executing in block f." with f the
+ * function's print name (C++: "inner(int)", its demangled linkage name or
+ * the name gdb computes, without the return type). */
+static int no_frame(struct cx *x, Dwarf_Die *blk)
+{
+	Dwarf_Attribute a;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(blk, DW_AT_linkage_name, &a));
+	char *name = NULL;
+	int r;
+
+	if (src_die_cplus(blk))
+		name = ln ? src_demangle(ln) : src_cplus_physname(blk);
+	r = cx_fail(x, "No frame is currently executing in block %s.",
+		    name ? src_sig_name(name) : dwarf_diename(blk));
+	free(name);
+	return r;
+}
+
+/* Local d of function blk (of module mi) where the frame shown runs
+ * elsewhere: as gdb, in the innermost frame further out that runs in
+ * blk (the target's outer frames), else gdb's error. */
+static int outer_var(struct cx *x, Dwarf_Die *blk, size_t mi, Dwarf_Die *d, struct cx_val *out)
+{
+	const struct hs_src_target *tg = x->c->tg;
+
+	if (!tg->outer_given)
+		x->wants_outer = true;
+	for (size_t k = 0; tg->outer_given && k < tg->n_outer; k++) {
+		struct hs_src_target ftg = *tg;
+		struct src_ctx fc, *c0 = x->c;
+		Dwarf_Die func;
+		int r;
+
+		if (!frame_in(x, &tg->outer[k], blk, mi, &fc, &func))
+			continue;
+		ftg.regs = &tg->outer[k].regs;
+		ftg.frame_regs = &tg->outer[k].shown;
+		ftg.hide_inline = tg->outer[k].hide_inline;
+		ftg.no_frame_base = tg->outer[k].no_frame_base;
+		fc.tg = &ftg;
+		/* the value keeps no pointer to the frame's context: its
+		 * bytes, or an address read later from the same memory */
+		x->c = &fc;
+		r = var_val(x, d, out);
+		x->c = c0;
+		return r;
+	}
+	return no_frame(x, blk);
+}
+
 /* A function with code named name[0..len) directly in scope. */
 static bool func_in(Dwarf_Die *scope, const char *name, size_t len, Dwarf_Die *out)
 {
@@ -835,7 +993,7 @@ static bool func_in(Dwarf_Die *scope, const char *name, size_t len, Dwarf_Die *o
 		return false;
 	do {
 		if (dwarf_tag(out) == DW_TAG_subprogram && name_is(out, name, len) &&
-		    dwarf_lowpc(out, &lo) == 0)
+		    cx_func_entry(out, &lo))
 			return true;
 	} while (dwarf_siblingof(out, out) == 0);
 	return false;
@@ -857,8 +1015,7 @@ static int block_name(struct cx *x, Dwarf_Die *blk, size_t mi, const char *name,
 		if (!frame_var(&d))
 			return module_global_val(x, &d, mi, out);
 		if (!frame_func(x, blk, mi))
-			return cx_fail(x, "No frame is currently executing in block %s.",
-				       dwarf_diename(blk));
+			return outer_var(x, blk, mi, &d, out);
 		return var_val(x, &d, out);
 	}
 	if (!fn)
@@ -957,6 +1114,57 @@ static int operator_name(struct cx *x, char *buf, struct cx_comp *c)
 	return 0;
 }
 
+static int parse_expr(struct cx *x, struct cx_val *out);
+static bool cplus(const struct cx *x);
+static bool type_start(struct cx *x);
+
+/* An unknown name followed by "(" in C++ (x->err says it is no symbol):
+ * gdb's parser takes it for a call found by its arguments' types (ADL)
+ * and reads the arguments as expressions first, so their errors come
+ * first ("max<int>(long, int)": a syntax error near `long, int)'), then
+ * the name's.  Always -EINVAL. */
+static int unknown_call(struct cx *x)
+{
+	char err[CX_ERR_MAX];
+	struct cx_val v;
+
+	memcpy(err, x->err, sizeof err);
+	x->failed = false;
+	next(x);
+	x->noeval++;
+	while (!is_op(x, ")")) {
+		if (type_start(x)) {
+			/* a type where a value must be: gdb's parser fails at a
+			 * keyword ("int"), after a type's name ("V2") */
+			bool named = x->tk == TK_ID && !is_word(x, "int") && !is_word(x, "char") &&
+				     !is_word(x, "long") && !is_word(x, "short") &&
+				     !is_word(x, "unsigned") && !is_word(x, "signed") &&
+				     !is_word(x, "float") && !is_word(x, "double") &&
+				     !is_word(x, "void") && !is_word(x, "bool") &&
+				     !is_word(x, "const") && !is_word(x, "volatile") &&
+				     !is_word(x, "struct") && !is_word(x, "union") &&
+				     !is_word(x, "enum") && !is_word(x, "class");
+
+			x->noeval--;
+			if (named)
+				next(x);
+			return syntax_error(x);
+		}
+		if (parse_expr(x, &v)) {
+			x->noeval--;
+			return -EINVAL;
+		}
+		if (!is_op(x, ","))
+			break;
+		next(x);
+	}
+	x->noeval--;
+	if (expect(x, ")"))
+		return -EINVAL;
+	x->failed = false;
+	return cx_fail(x, "%s", err);
+}
+
 /* A name, "::name" (the global scope: no local, no member of this) or
  * "a::b::name" (a namespace's or a class's variable), as gdb's print. */
 static int scoped_ident(struct cx *x, struct cx_val *out)
@@ -988,8 +1196,14 @@ static int scoped_ident(struct cx *x, struct cx_val *out)
 			break;
 		next(x);
 	}
-	if (n == 1)
-		return ident(x, comps[0].s, comps[0].len, global, out);
+	if (n == 1) {
+		int r = ident(x, comps[0].s, comps[0].len, global, out);
+
+		if (r == -EINVAL && !global && cplus(x) && is_op(x, "(") &&
+		    !strncmp(x->err, "No symbol \"", 11))
+			return unknown_call(x);
+		return r;
+	}
 	return qualified_var(x, comps, n, out);
 }
 
@@ -1679,6 +1893,34 @@ static int method_call(struct cx *x, const struct cx_val *obj, struct cx_val *ou
 	return r ? -EINVAL : 0;
 }
 
+/* "f(TYPE, ...)" at the "(" after function f: gdb's type instance of
+ * an overloaded name ("operator==(V2, V2)", "&max<int>(int, int)"),
+ * whose value gdb 13 gives as f's, whatever the types.  0 past the ")";
+ * 1 when the parentheses hold no type (a call: left to the caller);
+ * -EINVAL. */
+static int type_instance(struct cx *x)
+{
+	const char *save = x->p, *save_ts = x->ts;
+	struct cx_type t;
+
+	next(x);
+	if (!type_start(x)) {
+		x->p = save;
+		x->ts = save_ts;
+		x->tk = TK_PUNCT;
+		x->tlen = 1;
+		return 1;
+	}
+	for (;;) {
+		if (parse_type(x, &t))
+			return -EINVAL;
+		if (!is_op(x, ","))
+			break;
+		next(x);
+	}
+	return expect(x, ")");
+}
+
 static int parse_postfix(struct cx *x, struct cx_val *out)
 {
 	if (parse_primary(x, out))
@@ -1729,6 +1971,11 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			if (r)
 				return r;
 			next(x);
+		} else if (is_op(x, "(") && cx_class_of(&out->ty, NULL) == CL_FUNC) {
+			int r = type_instance(x);
+
+			if (r)
+				return r < 0 ? r : 0;
 		} else {
 			return 0;
 		}

@@ -83,9 +83,18 @@ struct cx {
 	int nscopes, f;         /* f: the function shown's index */
 	int first;              /* its innermost block's index */
 	Dwarf_Die func;         /* the subprogram of its frame base */
+	bool wants_outer;       /* hs_src_eval.wants_outer */
 };
 
+/* cexpr_names.c */
+/* Does the DWARF name have name[0..len) (a template instance's written
+ * another way too: "min3<long>" for "min3<long int>", spaces aside)? */
+bool cx_name_eq(const char *have, const char *name, size_t len);
 /* cexpr.c */
+/* The entry of function d as gdb's BLOCK_ENTRY_PC: its low pc, else the
+ * start of its first range (a function split in hot and cold parts); false
+ * when it has no code. */
+bool cx_func_entry(Dwarf_Die *d, Dwarf_Addr *pc);
 /* Records gdb's message (printf-like) and returns -EINVAL. */
 int cx_fail(struct cx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parses and evaluates the whole of x->text into out: 0 or -EINVAL

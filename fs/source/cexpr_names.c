@@ -30,6 +30,12 @@
 enum { NK_VAR_EXT, NK_VAR_STATIC, NK_VAR_UNRES, NK_TYPE, NK_ENUMERATOR, NK_FUNC,
        NK_VAR_SCOPED };
 
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
 static bool in_scope(Dwarf_Die *scope, Dwarf_Off off)
 {
 	Dwarf_Die ch;
@@ -139,6 +145,15 @@ static int add_enumerators(struct src_names *nm, uint32_t mod, Dwarf_Die *t)
 	return r;
 }
 
+/* Does function d have code: a low pc, or ranges (a function gcc split
+ * in a hot and a cold part, main and main.cold)? */
+static bool has_code(Dwarf_Die *d)
+{
+	Dwarf_Addr pc;
+
+	return cx_func_entry(d, &pc);
+}
+
 static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 {
 	Dwarf_Die ch;
@@ -171,7 +186,7 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 			else
 				e.kind = ext ? NK_VAR_EXT : NK_VAR_STATIC;
 			r = add(nm, &e);
-		} else if (tag == DW_TAG_subprogram && dwarf_hasattr(&ch, DW_AT_low_pc)) {
+		} else if (tag == DW_TAG_subprogram && has_code(&ch)) {
 			e.kind = NK_FUNC;
 			r = add(nm, &e);
 		} else if (is_type_tag(tag) && !dwarf_hasattr(&ch, DW_AT_declaration)) {
@@ -359,17 +374,76 @@ int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *t
 	return -ENOENT;
 }
 
+/* name[0..len) as gdb compares template names (cp_canonicalize_string,
+ * in part): spaces only between two words, C++'s integer names ("long
+ * int" is "long"), into out; false when it does not fit. */
+static bool canon_name(const char *name, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+	char *t;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = name[i];
+
+		if (ch == ' ' || ch == '\t') {
+			size_t j = i;
+
+			while (j < len && (name[j] == ' ' || name[j] == '\t'))
+				j++;
+			if (n && j < len && is_word_char(out[n - 1]) && is_word_char(name[j])) {
+				if (n + 1 >= cap)
+					return false;
+				out[n++] = ' ';
+			}
+			i = j - 1;
+			continue;
+		}
+		if (n + 1 >= cap)
+			return false;
+		out[n++] = ch;
+	}
+	out[n] = 0;
+	t = cx_gdb_names(out); /* in place: the new text is shorter */
+	return t != NULL;
+}
+
+bool cx_name_eq(const char *have, const char *name, size_t len)
+{
+	char a[512], b[512];
+
+	if (!have)
+		return false;
+	if (strlen(have) == len && !strncmp(have, name, len))
+		return true;
+	if (!memchr(name, '<', len) || !strchr(have, '<'))
+		return false;
+	return canon_name(have, strlen(have), a, sizeof a) && canon_name(name, len, b, sizeof b) &&
+	       !strcmp(a, b);
+}
+
 int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, size_t *mod)
 {
 	struct hs_src *s = x->c->s;
 	struct src_names *nm;
 	size_t lo, hi;
+	const char *lt = memchr(name, '<', len);
 	int r = named(s, name, len, &nm, &lo, &hi);
 
+	if (r == -ENOENT && lt && nm) {
+		/* a template's instance by its arguments written another way
+		 * ("min3<long>" for DWARF's "min3<long int>"): the names
+		 * "min3<..." */
+		size_t k = (size_t)(lt - name) + 1;
+
+		range_of(nm, name, k, &lo, &hi);
+		for (hi = lo; hi < nm->n && !strncmp(nm->e[hi].name, name, k); hi++)
+			;
+		r = 0;
+	}
 	if (r)
 		return r;
 	for (size_t i = lo; i < hi; i++)
-		if (nm->e[i].kind == NK_FUNC &&
+		if (nm->e[i].kind == NK_FUNC && cx_name_eq(nm->e[i].name, name, len) &&
 		    dwarf_offdie(s->mods[nm->e[i].mod].dw, nm->e[i].off, out)) {
 			*mod = nm->e[i].mod;
 			return 0;
@@ -522,7 +596,7 @@ static int collect(struct q_walk *w, Dwarf_Die *d, int tag)
 
 	if ((tag != DW_TAG_variable && tag != DW_TAG_subprogram) ||
 	    !dwarf_hasattr(d, DW_AT_specification) ||
-	    (tag == DW_TAG_subprogram && !dwarf_hasattr(d, DW_AT_low_pc)))
+	    (tag == DW_TAG_subprogram && !has_code(d)))
 		return 0;
 	declaration(d, &decl);
 	if (!dwarf_diecu(d, &cu, NULL, NULL) || !dwarf_diecu(&decl, &dcu, NULL, NULL) ||
@@ -566,7 +640,7 @@ static int q_walk(struct q_walk *w, Dwarf_Die *scope, size_t plen, int depth, bo
 		 * both compilers a namespace's function */
 		if (!r && plen && ns && nm && !dwarf_hasattr(&ch, DW_AT_specification) &&
 		    ((tag == DW_TAG_variable && dwarf_hasattr(&ch, DW_AT_location)) ||
-		     (tag == DW_TAG_subprogram && dwarf_hasattr(&ch, DW_AT_low_pc))))
+		     (tag == DW_TAG_subprogram && has_code(&ch))))
 			r = add_qname(w->nm, w->mod, off, tag == DW_TAG_subprogram, w->path, plen, nm);
 		if (r || !holder_tag(tag))
 			continue;
@@ -615,6 +689,18 @@ static int qualify_far(struct src_names *nm, uint32_t mod, Dwarf_Off def, bool f
 	return add_qname(nm, mod, def, func, path, plen, name);
 }
 
+/* cx_spec_outside of function d, or of the abstract function it is an
+ * out-of-line copy of. */
+static bool func_spec_outside(Dwarf_Die *cu, Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die o;
+
+	if (dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &o))
+		return cx_spec_outside(cu, &o);
+	return cx_spec_outside(cu, d);
+}
+
 /* The qualified names of unit cu (of dw, module mod), whose index
  * entries are nm->e[first..]: 0 or -ENOMEM. */
 static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *cu,
@@ -627,9 +713,11 @@ static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *
 		bool func = nm->e[i].kind == NK_FUNC;
 		Dwarf_Die d, decl, dcu;
 
-		/* a method's definition, or a namespace's function's */
+		/* a method's definition, or a namespace's function's (an
+		 * out-of-line copy of an inlined one: its abstract origin's,
+		 * g++ -O2's) */
 		if ((nm->e[i].kind != NK_VAR_SCOPED && !func) ||
-		    !dwarf_offdie(dw, nm->e[i].off, &d) || (func && !cx_spec_outside(cu, &d)))
+		    !dwarf_offdie(dw, nm->e[i].off, &d) || (func && !func_spec_outside(cu, &d)))
 			continue;
 		declaration(&d, &decl);
 		if (!dwarf_diecu(&decl, &dcu, NULL, NULL) || dcu.addr != cu->addr)

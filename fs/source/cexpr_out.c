@@ -718,6 +718,7 @@ static int eval_top(struct cx *x, const char *expr, uint64_t first, uint64_t cou
 	if (!r)
 		r = value_text(x, &v, true, b);
 	if (r == -EINVAL) {
+		out->wants_outer = x->wants_outer;
 		out->error = strdup(x->err);
 		r = out->error ? 0 : -ENOMEM;
 		goto out;

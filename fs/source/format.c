@@ -439,20 +439,12 @@ static void fmt_pointer_to(struct src_ctx *c, Dwarf_Die *target, uint64_t p,
 	 * gdb's symbol names it (DMGL_RET_DROP): "<add<int>(int, int)>" */
 	if (sym && strchr(sym, '('))
 		sym = src_sig_name(sym);
-	if (sym) {
-		/* gcc names a function's static "x" "x.0": gdb shows "x"
-		 * (but "stdout@GLIBC_2.2.5", a copy relocation's, whole) */
-		const char *dot = strrchr(sym, '.');
-		int len = (int)strlen(sym);
-
-		if (dot && !strchr(sym, '@') && dot[1] >= '0' && dot[1] <= '9' &&
-		    strspn(dot + 1, "0123456789") == strlen(dot + 1))
-			len = (int)(dot - sym);
-		if (off)
-			src_sb_fmt(b, " <%.*s+%" PRIu64 ">", len, sym, off);
-		else
-			src_sb_fmt(b, " <%.*s>", len, sym);
-	}
+	/* (a minimal symbol by gdb's print name: gcc's static "x.0" is
+	 * "x", src_minsym_name) */
+	if (sym && off)
+		src_sb_fmt(b, " <%s+%" PRIu64 ">", sym, off);
+	else if (sym)
+		src_sb_fmt(b, " <%s>", sym);
 	if (target && is_char_type(target)) {
 		src_sb_str(b, " ");
 		put_c_string_at(c, p, b);

@@ -736,7 +736,7 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 	if ((*name = copy_name(s, mod, m, c, addr)) != NULL) {
 		const char *own = *name;
 
-		*name = src_name_local(own) || src_name_unparsed(own) ? src_intern_break(s, own) : own;
+		*name = src_name_unparsed(own) ? src_intern_break(s, own) : own;
 		if (m->copies[c].parent >= 0)
 			*caller = copy_name(s, mod, m, m->copies[c].parent, addr);
 		else if (hs_src_lookup(s, addr, &loc) == 0)
@@ -748,8 +748,8 @@ int hs_src_inline_entry_names(struct hs_src *s, uint64_t addr, unsigned k, const
 	if (i < 0 || n <= i)
 		return -ENOENT;
 	/* calls/ files it by its break name; the frame name is gdb's bt's */
-	*name = src_name_local(in[i].function) || src_name_unparsed(in[i].function) ?
-			src_intern_break(s, in[i].function) : in[i].function;
+	*name = src_name_unparsed(in[i].function) ? src_intern_break(s, in[i].function) :
+						     in[i].function;
 	if (i + 1 < n)
 		*caller = in[i + 1].function;
 	else if (hs_src_lookup(s, addr, &loc) == 0)

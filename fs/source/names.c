@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "source_i.h"
+#include "hindsight/util.h"
 #include "cexpr_i.h" /* cx_gdb_names */
 
 /* libstdc++'s demangler (cxxabi.h; C linkage).  Returns a malloc'd string
@@ -582,23 +583,267 @@ static bool wild_match(const char *have, const char *want)
 	return angle == 0;
 }
 
+/* ---- gdb's Ada decoding of minimal symbols ---------------------------------
+ * gdb gives a minimal symbol (an ELF symbol) the language of the first
+ * demangler that claims it; C++'s takes "_Z" names, and Ada's, last,
+ * every name that ada_decode changes and does not give up on.  Its print
+ * name is then the decoded one: a compiler's suffix in brackets ("f.cold"
+ * -> "f[cold]", clang's C static local "bump.calls" -> "bump[calls]"),
+ * ".<digits>" and GNAT's encodings left out or spelled out ("a__b" ->
+ * "a.b", "Oadd" -> "\"+\"", "xU61" -> "xa", a trailing "B", "TB", "TKB"
+ * dropped).  It gives up (the symbol stays) on a name that starts with '_'
+ * or '<', or whose decoded name has an upper-case letter or a space. */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+/* A compiler's suffix (".cold": letters after the last '.'): cuts *len
+ * before the '.' and returns the suffix's offset; -1 when none. */
+static int ada_compiler_suffix(const char *e, int *len)
+{
+	int at = *len - 1;
+
+	while (at > 0 && is_alpha(e[at]))
+		at--;
+	if (at > 0 && e[at] == '.') {
+		*len = at;
+		return at + 1;
+	}
+	return -1;
+}
+
+/* Cuts ".<digits>", "$<digits>", "___<digits>" or "__<digits>" off the
+ * end of e[0..*len). */
+static void ada_trailing_digits(const char *e, int *len)
+{
+	int i = *len - 2;
+
+	if (*len <= 1 || !is_digit(e[*len - 1]))
+		return;
+	while (i > 0 && is_digit(e[i]))
+		i--;
+	if (i >= 0 && (e[i] == '.' || e[i] == '$'))
+		*len = i;
+	else if (i >= 2 && !strncmp(e + i - 2, "___", 3))
+		*len = i - 2;
+	else if (i >= 1 && !strncmp(e + i - 1, "__", 2))
+		*len = i - 1;
+}
+
+/* The GNAT suffixes of e[0..*len) that ada_decode drops before decoding:
+ * a protected subprogram's 'N', "___X...", "TKB", "TB", "B", and "__"
+ * or '$' digits.  False when it gives up ("___" not followed by 'X'). */
+static bool ada_drop_suffixes(const char *e, int *len)
+{
+	const char *p;
+	int i;
+
+	if (*len > 1 && e[*len - 1] == 'N' &&
+	    (is_digit(e[*len - 2]) || (e[*len - 2] >= 'a' && e[*len - 2] <= 'z')))
+		(*len)--;
+	p = strstr(e, "___");
+	if (p && p - e < *len - 3) {
+		if (p[3] != 'X')
+			return false;
+		*len = (int)(p - e);
+	}
+	if (*len > 3 && !strncmp(e + *len - 3, "TKB", 3))
+		*len -= 3;
+	if (*len > 2 && !strncmp(e + *len - 2, "TB", 2))
+		*len -= 2;
+	if (*len > 1 && e[*len - 1] == 'B')
+		*len -= 1;
+	if (*len > 1 && is_digit(e[*len - 1])) {
+		i = *len - 2;
+		while ((i >= 0 && is_digit(e[i])) || (i >= 1 && e[i] == '_' && is_digit(e[i - 1])))
+			i--;
+		if (i > 1 && e[i] == '_' && e[i - 1] == '_')
+			*len = i - 1;
+		else if (i >= 0 && e[i] == '$')
+			*len = i;
+	}
+	return true;
+}
+
+/* GNAT's wide characters "U<2 hex>", "W<4 hex>", "WW<8 hex>" at e:
+ * written to b (NUL-terminated), and the length read; 0 when e is none.  gdb converts
+ * the code point to the host's charset; ASCII only here (gdb's charset in
+ * the C locale: it fails on the others and copies the letter). */
+static int ada_wide(const char *e, char *b)
+{
+	int n = e[0] == 'U' ? 2 : e[0] == 'W' && e[1] == 'W' ? 8 : e[0] == 'W' ? 4 : 0;
+	int skip = n == 8 ? 2 : 1;
+	unsigned long v = 0;
+
+	if (!n || hs_hexval(e[skip]) < 0)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		int h = hs_hexval(e[skip + k]);
+
+		if (h < 0)
+			return 0;
+		v = v << 4 | (unsigned long)h;
+	}
+	if (v >= 0x80)
+		return 0;
+	b[0] = (char)v; /* (NUL: gdb appends nothing) */
+	b[1] = 0;
+	return skip + n;
+}
+
+/* GNAT's operator names at the start of a name's component: its decoded
+ * name into b (NUL-terminated), and the length read; 0 when none. */
+static int ada_operator(const char *e, char *b)
+{
+	static const char *const ops[][2] = {
+		{ "Oadd", "\"+\"" }, { "Osubtract", "\"-\"" }, { "Omultiply", "\"*\"" },
+		{ "Odivide", "\"/\"" }, { "Omod", "\"mod\"" }, { "Orem", "\"rem\"" },
+		{ "Oexpon", "\"**\"" }, { "Olt", "\"<\"" }, { "Ole", "\"<=\"" },
+		{ "Ogt", "\">\"" }, { "Oge", "\">=\"" }, { "Oeq", "\"=\"" },
+		{ "One", "\"/=\"" }, { "Oand", "\"and\"" }, { "Oor", "\"or\"" },
+		{ "Oxor", "\"xor\"" }, { "Oconcat", "\"&\"" }, { "Oabs", "\"abs\"" },
+		{ "Onot", "\"not\"" },
+	};
+
+	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+		size_t n = strlen(ops[k][0]);
+
+		if (!strncmp(e, ops[k][0], n) && !is_alnum(e[n])) {
+			memcpy(b, ops[k][1], strlen(ops[k][1]) + 1);
+			return (int)n;
+		}
+	}
+	return 0;
+}
+
+/* At e[i] (i < len): GNAT's markers that decode to nothing, "TK__"
+ * (before "__"), "__B_<digits>" (an anonymous block's, before "__"),
+ * "_E<digits>b" or "_E<digits>s" (an entry's), the 'N' of "xN__": the
+ * index decoding goes on from. */
+static int ada_skip_markers(const char *e, int i, int len)
+{
+	int k;
+
+	if (i < len - 4 && !strncmp(e + i, "TK__", 4))
+		i += 2;
+	if (len - i > 5 && !strncmp(e + i, "__B_", 4) && is_digit(e[i + 4])) {
+		for (k = i + 5; k < len && is_digit(e[k]); k++)
+			;
+		if (len - k > 2 && e[k] == '_' && e[k + 1] == '_')
+			i = k;
+	}
+	if (len - i > 3 && e[i] == '_' && e[i + 1] == 'E' && is_digit(e[i + 2])) {
+		for (k = i + 3; k < len && is_digit(e[k]); k++)
+			;
+		if (k < len && (e[k] == 'b' || e[k] == 's') && (k + 1 == len || e[k + 1] == '_'))
+			i = k + 1;
+	}
+	if (e[i] == 'N' && e[i + 1] == '_' && e[i + 2] == '_') {
+		const char *q = e + i - 1;
+
+		while (q >= e && (is_digit(*q) || (*q >= 'a' && *q <= 'z')))
+			q--;
+		if (q < e || (q > e && q[0] == '_' && q[-1] == '_'))
+			i++;
+	}
+	return i;
+}
+
+/* ada_decode's main loop over e[0..len) into b (room for 2 * len + 1:
+ * an operator's name grows by a third at most); false when it gives up
+ * (an 'X' marker before the end). */
+static bool ada_decode_body(const char *e, int len, char *b)
+{
+	bool at_start = true;
+	size_t n = 0;
+	int i, k;
+
+	for (i = 0; i < len && !is_alpha(e[i]); i++)
+		b[n++] = e[i];
+	while (i < len) {
+		if (at_start && e[i] == 'O' && (k = ada_operator(e + i, b + n))) {
+			at_start = false;
+			n += strlen(b + n);
+			i += k;
+			continue;
+		}
+		at_start = false;
+		i = ada_skip_markers(e, i, len);
+		if ((k = ada_wide(e + i, b + n))) {
+			n += strlen(b + n);
+			i += k;
+			continue;
+		}
+		if (e[i] == 'X' && i && is_alnum(e[i - 1])) {
+			do
+				i++;
+			while (i < len && (e[i] == 'b' || e[i] == 'n'));
+			if (i < len)
+				return false;
+		} else if (i < len - 2 && e[i] == '_' && e[i + 1] == '_') {
+			b[n++] = '.';
+			at_start = true;
+			i += 2;
+		} else {
+			b[n++] = e[i++];
+		}
+	}
+	b[n] = 0;
+	return true;
+}
+
 char *src_minsym_name(const char *name)
 {
-	size_t n = strlen(name), k = n;
-	const char *p;
+	const char *e = name;
+	char *b;
+	int len, suffix;
+	size_t n;
 
-	/* gdb's ada_decode gives up on a name that starts with '_' or has
-	 * an upper-case letter: it is then no Ada name */
-	if (!(name[0] >= 'a' && name[0] <= 'z'))
+	if (!name)
 		return NULL;
-	for (p = name; *p; p++)
-		if ((*p >= 'A' && *p <= 'Z') || *p == ' ' || *p == '@' || *p == '$')
-			return NULL;
-	while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
-		k--;
-	if (k == n || k < 2 || name[k - 1] != '.' || name[k - 2] == '.')
+	if (e[0] == '.') /* PPC64's function descriptors */
+		e++;
+	if (!strncmp(e, "_ada_", 5))
+		e += 5;
+	if (!strncmp(e, "___ghost_", 9))
+		e += 9;
+	len = (int)strlen(e);
+	if (e[0] == '_' || e[0] == '<' || !(b = malloc(2 * (size_t)len + 4)))
 		return NULL;
-	return strndup(name, k - 1);
+	suffix = ada_compiler_suffix(e, &len);
+	ada_trailing_digits(e, &len);
+	if (!ada_drop_suffixes(e, &len) || !ada_decode_body(e, len, b))
+		goto none;
+	for (const char *p = b; *p; p++)
+		if ((*p >= 'A' && *p <= 'Z') || *p == ' ')
+			goto none;
+	n = strlen(b);
+	if (suffix >= 0) {
+		/* room: the suffix was cut off the encoded length */
+		char *nb = realloc(b, n + strlen(e + suffix) + 3);
+
+		if (!nb)
+			goto none;
+		b = nb;
+		snprintf(b + n, strlen(e + suffix) + 3, "[%s]", e + suffix);
+	}
+	if (strcmp(b, name))
+		return b;
+none:
+	free(b);
+	return NULL;
 }
 
 size_t src_unversioned_len(const char *name)
@@ -831,25 +1076,157 @@ static void physname_param(Dwarf_Die *pt, struct src_sbuf *b)
 	free(tn);
 }
 
-char *src_cplus_physname(Dwarf_Die *die)
-{
-	struct src_sbuf *b = calloc(1, sizeof *b);
-	Dwarf_Die origin, ch, pt, *d = die;
-	Dwarf_Attribute a;
-	const char *name;
-	bool first = true, cnst = false;
-	char *r = NULL;
+/* ---- gdb's canonical form of a computed name ------------------------------------
+ * gdb canonicalizes the name it computes for a C++ function without a
+ * linkage name (dwarf2_compute_name, cp_canonicalize_string): its C++ name
+ * parser reads the c_type_print_args text and prints it back the way the
+ * demangler writes types, qualifiers after what they qualify and no space
+ * before '*' or '&' ("main(int, char**)", "f(char const*, S const&,
+ * int (*)(int))"); a name its parser fails on stays as computed. */
 
-	if (!b)
-		return NULL;
-	/* an out-of-line copy's names are its abstract origin's */
-	if (dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
-		d = &origin;
-	name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &a));
-	if (!name)
-		goto out;
+static bool canon_type(Dwarf_Die *t, struct src_sbuf *b, int depth);
+
+/* The parameters of function (or function type) fn: "(int, char**)",
+ * " const" after them for a method whose `this` points to const; top
+ * level qualifiers left out (gdb: make_cv_type (0, 0, ...)). */
+static bool canon_params(Dwarf_Die *fn, struct src_sbuf *b, int depth)
+{
+	Dwarf_Die ch, pt;
+	bool first = true, cnst = false;
+
+	src_sb_str(b, "(");
+	if (dwarf_child(fn, &ch) == 0) {
+		do {
+			int tag = dwarf_tag(&ch);
+
+			if (tag == DW_TAG_unspecified_parameters) {
+				src_sb_str(b, first ? "..." : ", ...");
+				first = false;
+				continue;
+			}
+			if (tag != DW_TAG_formal_parameter)
+				continue;
+			if (!src_die_type(&ch, &pt))
+				return false;
+			if (dwarf_hasattr_integrate(&ch, DW_AT_artificial)) {
+				cnst = method_of_const(&pt);
+				continue;
+			}
+			while ((dwarf_tag(&pt) == DW_TAG_const_type ||
+				dwarf_tag(&pt) == DW_TAG_volatile_type) && src_die_type(&pt, &pt))
+				;
+			if (!first)
+				src_sb_str(b, ", ");
+			if (!canon_type(&pt, b, depth + 1))
+				return false;
+			first = false;
+		} while (dwarf_siblingof(&ch, &ch) == 0);
+	}
+	src_sb_str(b, cnst ? ") const" : ")");
+	return true;
+}
+
+/* The text of modifier m (a pointer, reference, qualifier, pointer to
+ * member) applied to what is written before it; in_paren: inside a
+ * function pointer's parentheses ("S::*", not " S::*"). */
+static bool canon_mod(Dwarf_Die *m, bool in_paren, struct src_sbuf *b)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die cls;
+
+	switch (dwarf_tag(m)) {
+	case DW_TAG_pointer_type: src_sb_str(b, "*"); return true;
+	case DW_TAG_reference_type: src_sb_str(b, "&"); return true;
+	case DW_TAG_rvalue_reference_type: src_sb_str(b, "&&"); return true;
+	case DW_TAG_const_type: src_sb_str(b, " const"); return true;
+	case DW_TAG_volatile_type: src_sb_str(b, " volatile"); return true;
+	case DW_TAG_ptr_to_member_type:
+		if (!dwarf_formref_die(dwarf_attr(m, DW_AT_containing_type, &a), &cls) ||
+		    !dwarf_diename(&cls))
+			return false;
+		if (!in_paren)
+			src_sb_str(b, " ");
+		src_qualified_name(&cls, true, b);
+		src_sb_str(b, "::*");
+		return true;
+	}
+	return false;
+}
+
+/* Type t as the demangler writes it; false where this does not know how
+ * (arrays, unnamed types: the caller keeps gdb's computed text). */
+static bool canon_type(Dwarf_Die *t, struct src_sbuf *b, int depth)
+{
+	Dwarf_Die mods[16], base = *t, rt;
+	int n = 0, tag;
+	bool have = true;
+	char *tn;
+
+	if (depth > 8)
+		return false;
+	for (tag = dwarf_tag(&base);
+	     tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type ||
+	     tag == DW_TAG_rvalue_reference_type || tag == DW_TAG_const_type ||
+	     tag == DW_TAG_volatile_type || tag == DW_TAG_ptr_to_member_type;
+	     tag = dwarf_tag(&base)) {
+		if (n == 16)
+			return false;
+		mods[n++] = base;
+		if (!src_die_type(&base, &base)) {
+			have = false; /* void */
+			break;
+		}
+	}
+	if (have && dwarf_tag(&base) == DW_TAG_subroutine_type) {
+		if (!src_die_type(&base, &rt))
+			src_sb_str(b, "void");
+		else if (!canon_type(&rt, b, depth + 1))
+			return false;
+		src_sb_str(b, n ? " (" : " ");
+		while (n > 0)
+			if (!canon_mod(&mods[--n], true, b))
+				return false;
+		if (b->len && b->buf[b->len - 1] != ' ')
+			src_sb_str(b, ")");
+		return canon_params(&base, b, depth);
+	}
+	if (!have) {
+		src_sb_str(b, "void");
+	} else {
+		tag = dwarf_tag(&base);
+		if (tag == DW_TAG_base_type) {
+			tn = dwarf_diename(&base) ? strdup(dwarf_diename(&base)) : NULL;
+			if (!tn)
+				return false;
+			tn = cx_gdb_names(tn);
+			src_sb_str(b, tn);
+			free(tn);
+		} else if ((tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+			    tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type ||
+			    tag == DW_TAG_typedef) && dwarf_diename(&base)) {
+			src_qualified_name(&base, true, b);
+		} else {
+			return false;
+		}
+	}
+	while (n > 0)
+		if (!canon_mod(&mods[--n], false, b))
+			return false;
+	return true;
+}
+
+/* gdb's computed name of die (scope, name, parameters) into b, in the
+ * demangler's form (canon) or as c_type_print_args writes it. */
+static bool physname_text(Dwarf_Die *die, Dwarf_Die *d, const char *name, bool canon,
+			  struct src_sbuf *b)
+{
+	Dwarf_Die ch, pt;
+	bool first = true, cnst = false;
+
 	src_scope_prefix(d, false, b);
 	src_sb_str(b, name);
+	if (canon)
+		return canon_params(die, b, 0) && !b->full;
 	src_sb_str(b, "(");
 	if (dwarf_child(die, &ch) == 0) {
 		do {
@@ -871,7 +1248,31 @@ char *src_cplus_physname(Dwarf_Die *die)
 		} while (dwarf_siblingof(&ch, &ch) == 0);
 	}
 	src_sb_str(b, cnst ? ") const" : ")");
-	if (!b->full)
+	return !b->full;
+}
+
+char *src_cplus_physname(Dwarf_Die *die)
+{
+	struct src_sbuf *b = calloc(1, sizeof *b);
+	Dwarf_Die origin, *d = die;
+	Dwarf_Attribute a;
+	const char *name;
+	char *r = NULL;
+
+	if (!b)
+		return NULL;
+	/* an out-of-line copy's names are its abstract origin's */
+	if (dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+		d = &origin;
+	name = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &a));
+	if (!name)
+		goto out;
+	if (physname_text(die, d, name, true, b) && !src_name_unparsed(b->buf)) {
+		r = strdup(b->buf);
+		goto out;
+	}
+	memset(b, 0, sizeof *b);
+	if (physname_text(die, d, name, false, b))
 		r = strdup(b->buf);
 out:
 	free(b);

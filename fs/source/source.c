@@ -443,6 +443,18 @@ static int frame_names(struct src_mod *m)
 			continue;
 		}
 		v->fname = f;
+		/* a name gdb parses is also what calls/ files it under and
+		 * `break` takes whole: clang's "main::$_0::operator()" (main's
+		 * mangled scope has no parameters), where name_bounds cuts
+		 * main's scope off for gcc's local names (gdb's "operator()") */
+		if (!src_name_unparsed(v->dname)) {
+			char *b = strdup(f);
+
+			if (!b)
+				return -ENOMEM;
+			free(v->bname);
+			v->bname = b;
+		}
 	}
 	return 0;
 }
@@ -609,14 +621,14 @@ const char *src_addr_symbol(const struct hs_src *s, uint64_t addr,
 	lo = HS_UPPER_BOUND(m->objs, m->n_objs, addr, addr);
 	if (lo && addr - m->objs[lo - 1].addr < m->objs[lo - 1].size) {
 		*off = addr - m->objs[lo - 1].addr;
-		return SRC_SYM_DNAME(&m->objs[lo - 1]);
+		return SRC_SYM_PNAME(&m->objs[lo - 1]);
 	}
 	/* a size-0 symbol (_fini) says nothing of the data after it */
 	f = src_sym_find(m, addr);
 	if (!f || addr - f->addr >= f->size || f->nameless)
 		return NULL;
 	*off = addr - f->addr;
-	return SRC_SYM_DNAME(f);
+	return SRC_SYM_PNAME(f);
 }
 
 int src_obj_address(const struct hs_src *s, const char *name, uint64_t *addr)

@@ -98,6 +98,8 @@ struct src_sym {
 /* The name gdb shows for sym in <sym+off> and for a frame without debug
  * info (signature), and its break name (the frame name with debug info). */
 #define SRC_SYM_DNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->name)
+/* gdb's print name of a minimal symbol (<sym+off> of a data address) */
+#define SRC_SYM_PNAME(sym) ((sym)->dname ? (sym)->dname : (sym)->mname ? (sym)->mname : (sym)->name)
 #define SRC_SYM_BNAME(sym) ((sym)->bname ? (sym)->bname : SRC_SYM_DNAME(sym))
 
 struct src_cu_range;
@@ -332,10 +334,11 @@ const char *src_dwarf_frame_name(struct hs_src *s, Dwarf_Die *die);
 /* The break name of sig, interned in s (takes dw_lock: not under it). */
 const char *src_intern_break(struct hs_src *s, const char *sig);
 /* gdb's print name of the minimal symbol name when it is not the name
- * itself, else NULL (caller frees): gdb takes a lower-case name that ends
- * in ".<digits>" for an Ada one and prints it without that suffix
- * ("msort_with_tmp.part.0" -> "msort_with_tmp.part"; not
- * "__pthread_kill_implementation.constprop.0", which starts with '_'). */
+ * itself, else NULL (caller frees): gdb's ada_decode, which it applies to
+ * every symbol no other language claims ("msort_with_tmp.part.0" ->
+ * "msort_with_tmp.part", "f.cold" -> "f[cold]", clang's "bump.calls" ->
+ * "bump[calls]"; not "__pthread_kill_implementation.constprop.0", which
+ * starts with '_', nor gcc's "Counter.5": names.c). */
 char *src_minsym_name(const char *name);
 /* The length of name without a symbol version ("memcpy@@GLIBC_2.14",
  * "pthread_cond_wait@GLIBC_2.2.5"): gdb also knows such a symbol by its

@@ -184,7 +184,7 @@ struct eval_frame {
 	unsigned hide;              /* inlined copies at rip passed over */
 	uint32_t view;              /* the moment's view (time/<t>.<k>) */
 	bool abnormal;              /* a trampoline's or tail call's frame */
-	const struct hs_db_call *fr;
+	struct hs_db_call *fr;     /* the calls open (malloc'd) */
 	int open;
 };
 
@@ -278,47 +278,83 @@ static int trampoline_regs(const struct hs_db_image *img, const struct hs_db_cal
 	return 0;
 }
 
+/* Called for each frame of a walk (frames_walk) with its number, the
+ * backtrace's #N, and f holding its registers (f->r->regs, f->shown,
+ * f->hide, f->abnormal): non-zero stops the walk (returned). */
+typedef int frame_fn(void *arg, uint32_t num, struct eval_frame *f);
+
+/* fn on an abnormal frame (a trampoline's, a tail call's): f as it sets
+ * it up, put back after when the walk goes on. */
+struct frame_save {
+	struct hs_trace_regs regs, shown;
+	unsigned hide;
+};
+
+static void frame_keep(const struct eval_frame *f, struct frame_save *k)
+{
+	k->regs = f->r->regs;
+	k->shown = f->shown;
+	k->hide = f->hide;
+}
+
+static void frame_back(struct eval_frame *f, const struct frame_save *k)
+{
+	f->r->regs = k->regs;
+	f->shown = k->shown;
+	f->hide = k->hide;
+	f->abnormal = false;
+}
+
 /* The tail-call frames under the frame of call c (each a function that
- * jumped to the next one): frame `want` among them is the jump, with the
- * registers of its moment (gdb shows the jump's caller as it was). */
+ * jumped to the next one): each is the jump, with the registers of its
+ * moment (gdb shows the jump's caller as it was). */
 static int walk_tail(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
-		     const struct hs_db_call *c, uint32_t want, uint32_t *num)
+		     const struct hs_db_call *c, frame_fn *fn, void *arg, uint32_t *num)
 {
 	uint64_t jump[TREE_TAIL_MAX], t_jump[TREE_TAIL_MAX];
 	int nt = tree_src_tail_jumps(img, s, c, jump, t_jump), err;
+	struct frame_save k;
 
-	if (want < *num || want - *num >= (uint32_t)(nt > 0 ? nt : 0)) {
-		*num += (uint32_t)(nt > 0 ? nt : 0);
-		return 0;
+	for (int j = 0; j < nt; j++) {
+		frame_keep(f, &k);
+		err = hs_db_regs_at(img, t_jump[j], c->tid, f->r);
+		if (err < 0)
+			return err;
+		f->r->regs.rip = jump[j];
+		f->shown = f->r->regs;
+		f->hide = 0;
+		f->abnormal = true;
+		if ((err = fn(arg, (*num)++, f)))
+			return err;
+		frame_back(f, &k);
 	}
-	err = hs_db_regs_at(img, t_jump[want - *num], c->tid, f->r);
-	if (err < 0)
-		return err;
-	f->r->regs.rip = jump[want - *num];
-	f->shown = f->r->regs;
-	f->hide = 0;
-	f->abnormal = true;
-	return 1;
+	return 0;
 }
 
 /* The frames of the group at call depth i (its inlined copies, then the
- * function), numbered from *num as the backtrace numbers them; 1 when
- * `want` is among them (f->hide set), 0 when not, or -errno. */
+ * function), numbered from *num as the backtrace numbers them, each
+ * passed to fn: what fn returns when non-zero, else 0; -errno. */
 static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
-		    int i, uint32_t want, uint32_t *num)
+		    int i, size_t n_fr, frame_fn *fn, void *arg, uint32_t *num)
 {
 	const struct hs_db_call *fr = f->fr;
 	struct hs_src_inline in[INL_MAX];
+	struct frame_save k;
 	unsigned h = 0;
 	int ni, err;
 
 	if (i == 0 && f->open > 0 && (fr[0].flags & HS_DB_CALL_SIGNAL) &&
 	    tree_src_trampoline(s, f->r->regs.rip))
 		return 0; /* the handler returned: no frame 0 above the trampoline */
-	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL) && (*num)++ == want) {
+	if (i > 0 && (fr[i - 1].flags & HS_DB_CALL_SIGNAL)) {
 		/* unwound from the handler's frame (f->shown still its) */
+		uint32_t at = (*num)++;
+
+		frame_keep(f, &k);
 		f->abnormal = true;
-		return trampoline_regs(img, &fr[i - 1], f) < 0 ? -ENOENT : 1;
+		if (trampoline_regs(img, &fr[i - 1], f) == 0 && (err = fn(arg, at, f)))
+			return err;
+		frame_back(f, &k);
 	}
 	if (i > 0 && (err = step_out(img, &fr[i - 1], f)) < 0)
 		return err;
@@ -327,45 +363,111 @@ static int walk_one(const struct hs_db_image *img, struct hs_src *s, struct eval
 		h = tree_src_hidden_view(s, f->r->regs.rip, f->view);
 	if (ni < 0 || h > (unsigned)ni)
 		ni = (int)(h = 0);
-	if (want - *num <= (unsigned)ni - h && want >= *num) {
-		f->hide = h + (want - *num);
-		return 1;
+	for (unsigned j = h; j <= (unsigned)ni; j++) {
+		f->hide = j;
+		if ((err = fn(arg, (*num)++, f)))
+			return err;
 	}
-	*num += (unsigned)ni - h + 1;
-	return i < f->open && (fr[i].flags & HS_DB_CALL_TAILIN) ?
-	       walk_tail(img, s, f, &fr[i], want, num) : 0;
+	return i < f->open && (size_t)i < n_fr && (fr[i].flags & HS_DB_CALL_TAILIN) ?
+	       walk_tail(img, s, f, &fr[i], fn, arg, num) : 0;
 }
 
-/* Frame `want` of the backtrace at n->t (time/<t>/backtrace's #N: gdb's
- * numbers, an inlined copy and <signal handler called> each a frame).
- * Frames the backtrace takes from the unwinder alone (past a call tree
- * that does not see them) are not counted: frames past them are off.
- * -ENOENT for a number past the outermost frame. */
-static int frame_select(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
-			uint32_t want, struct eval_frame *f)
+/* The calls open at n->t (up to max of them, all with max UINT32_MAX)
+ * and the registers there into f: the count fetched, or -errno. */
+static ssize_t frames_fetch(struct hs_tree *tree, const struct hs_tree_node *n,
+			    struct eval_frame *f, uint32_t max)
 {
 	const struct hs_db_image *img = tree_image(tree, n);
-	struct hs_db_call *fr = NULL;
-	uint32_t num = 0;
+	struct hs_db_call *fr;
 	int err = tree_src_regs_at(tree, n, &f->r);
 
 	if (err < 0)
 		return err;
 	f->shown = f->r->regs;
-	fr = malloc(((size_t)want + 1) * sizeof *fr);
+	if (max == UINT32_MAX) {
+		err = hs_db_backtrace(img, n->t, f->r->tid, NULL, 0);
+		if (err < 0)
+			return err;
+		max = (uint32_t)err;
+	}
+	fr = malloc(((size_t)max + 1) * sizeof *fr);
 	if (!fr)
 		return -ENOMEM;
 	f->fr = fr;
-	f->open = hs_db_backtrace(img, n->t, f->r->tid, fr, want + 1);
-	err = f->open < 0 ? f->open : -ENOENT;
-	for (int i = 0; i <= f->open && err == -ENOENT; i++) {
-		int r = walk_one(img, s, f, i, want, &num);
+	f->open = hs_db_backtrace(img, n->t, f->r->tid, fr, max);
+	if (f->open < 0)
+		return f->open;
+	return f->open < (int)max ? f->open : (ssize_t)max;
+}
 
-		if (r < 0 || r == 1)
-			err = r < 0 ? r : 0;
-	}
-	free(fr);
+/* fn on each frame of the backtrace at n->t from frame 0 out (gdb's
+ * numbers, an inlined copy and <signal handler called> each a frame),
+ * over the n_fr calls fetched (frames_fetch).  Frames the backtrace takes
+ * from the unwinder alone (past a call tree that does not see them) are
+ * not walked. */
+static int frames_walk(const struct hs_db_image *img, struct hs_src *s, struct eval_frame *f,
+		       size_t n_fr, frame_fn *fn, void *arg)
+{
+	uint32_t num = 0;
+	int r = 0;
+
+	for (int i = 0; i <= f->open && (size_t)i <= n_fr && !r; i++)
+		r = walk_one(img, s, f, i, n_fr, fn, arg, &num);
+	return r;
+}
+
+static int frame_is(void *arg, uint32_t num, struct eval_frame *f)
+{
+	(void)f;
+	return num == *(const uint32_t *)arg;
+}
+
+/* Frame `want` of the backtrace at n->t (time/<t>/backtrace's #N) into f;
+ * -ENOENT for a number past the outermost frame. */
+static int frame_select(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+			uint32_t want, struct eval_frame *f)
+{
+	ssize_t got = frames_fetch(tree, n, f, want + 1);
+	int err = got < 0 ? (int)got :
+		  frames_walk(tree_image(tree, n), s, f, (size_t)got, frame_is, &want);
+
+	free(f->fr);
 	f->fr = NULL;
+	return err == 1 ? 0 : err < 0 ? err : -ENOENT;
+}
+
+/* The frames out from frame `from` (hs_src_target.outer). */
+struct outer_list {
+	uint32_t from;
+	struct hs_src_frame *v;
+	size_t n, cap;
+};
+
+static int outer_add(void *arg, uint32_t num, struct eval_frame *f)
+{
+	struct outer_list *l = arg;
+
+	if (num <= l->from)
+		return 0;
+	if (hs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
+	l->v[l->n++] = (struct hs_src_frame){ .regs = f->r->regs, .shown = f->shown,
+					      .hide_inline = f->hide,
+					      .no_frame_base = f->abnormal };
+	return 0;
+}
+
+/* The frames out from frame `from` at n->t, into l (caller frees l->v). */
+static int outer_frames(struct hs_tree *tree, const struct hs_tree_node *n, struct hs_src *s,
+			struct outer_list *l)
+{
+	struct eval_frame f = { .view = n->view };
+	ssize_t got = frames_fetch(tree, n, &f, UINT32_MAX);
+	int err = got < 0 ? (int)got :
+		  frames_walk(tree_image(tree, n), s, &f, (size_t)got, outer_add, l);
+
+	free(f.fr);
+	free(f.r);
 	return err;
 }
 
@@ -391,6 +493,20 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
 	err = hs_src_eval(s, &tg, expr, first, count, out);
+	if (err == 0 && out->wants_outer) {
+		/* a local of a frame further out ("outer::x"): again, with
+		 * the frames out from this one */
+		struct outer_list l = { .from = frame };
+
+		hs_src_eval_release(out);
+		err = outer_frames(tree, n, s, &l);
+		tg.outer = l.v;
+		tg.n_outer = l.n;
+		tg.outer_given = true;
+		if (err == 0)
+			err = hs_src_eval(s, &tg, expr, first, count, out);
+		free(l.v);
+	}
 out:
 	if (f)
 		free(f->r);

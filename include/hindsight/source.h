@@ -411,6 +411,15 @@ int hs_src_source_find(struct hs_src *s, const char *dwarf_path,
 
 /* ---- variables ----------------------------------------------------------- */
 
+/* A frame further out than the one an evaluation selects
+ * (hs_src_target.outer), as the target's own fields describe that one. */
+struct hs_src_frame {
+	struct hs_trace_regs regs;   /* as hs_src_target.regs */
+	struct hs_trace_regs shown;  /* as hs_src_target.frame_regs */
+	unsigned hide_inline;
+	bool no_frame_base;
+};
+
 /* The state of the program at one moment, for evaluating DWARF location
  * expressions: the registers of the innermost frame and memory. */
 struct hs_src_target {
@@ -430,6 +439,14 @@ struct hs_src_target {
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
 	void *ctx;
+	/* With outer_given, the frames out from the selected one, its
+	 * caller first (n_outer, the outermost last; borrowed): gdb's
+	 * "func::name" reads a local of the innermost of them that runs in
+	 * func.  Without it hs_src_eval asks for them where an expression
+	 * needs them (hs_src_eval.wants_outer). */
+	const struct hs_src_frame *outer;
+	size_t n_outer;
+	bool outer_given;
 };
 
 /* One variable in scope at regs->rip, formatted by type: integers in
@@ -529,6 +546,10 @@ struct hs_src_value {
  * error in expression, near `)'."); then nothing else is set. */
 struct hs_src_eval {
 	char *error;
+	/* error is gdb's "No frame is currently executing in block f."
+	 * for a local of a frame further out, and the target gave no outer
+	 * frames: evaluate again with them (hs_src_target.outer) */
+	bool wants_outer;
 	struct hs_src_value v;
 	struct hs_src_value *children; /* the page asked for, in order */
 	size_t n_children;

@@ -27,7 +27,8 @@
 #     and bt shows ("std::operator< <char, ...>", "M::operator char
 #     const*", "operator\"\" _km(unsigned long long)" whole, as gdb's
 #     parser fails on it), lambdas by g++'s and clang++'s names
-#     ("main::{lambda(int, int)#1}::operator()", "main::$_0::operator()"),
+#     ("main::{lambda(int, int)#1}::operator()", "main::$_0::operator()":
+#     calls/ lists clang's by that name, gdb's bt's),
 #     and g++'s instances over a lambda, which DWARF gives no linkage name,
 #     by gdb's computed name ("call_with<main()::<lambda(int, int)> >"),
 #     and a function whose name is over NAME_MAX: calls/0x<entry>, found by
@@ -139,7 +140,12 @@ if command -v clang++ >/dev/null; then # clang++: its lambdas have linkage names
 	# a line sequence at the address where they start (their own sequence
 	# starts there too), and where has no line there (a line-table matter)
 	ops=$(echo "$ops" | tr '|' '\n' | grep -v -e 'operator()<double>' -e 'operator std::' | paste -sd '|')
-	SEP="|" FUNCS="$ops|$lam|\$_1::operator()" names ops_clang "$T/nm_ops_clang"
+	SEP="|" FUNCS="$ops|$lam|\$_1::operator()|\$_0::operator()" names ops_clang "$T/nm_ops_clang"
+	# calls/ lists main's lambda as gdb's bt names it (clang's linkage
+	# name: main's scope has no parameters), not without main's scope
+	ls "$T/ops_clang.mnt/calls" >"$T/ops_clang.ls"
+	grep -qxF 'main::$_0::operator()' "$T/ops_clang.ls" && ! grep -qxF '$_0::operator()' "$T/ops_clang.ls" ||
+		fail "calls/ lists clang's main lambda as $(grep -F '$_0' "$T/ops_clang.ls" | tr '\n' ' '), gdb's bt: main::\$_0::operator()"
 fi
 [ "$(ls "$T/ops_gcc.mnt/calls" | grep -c '^<')" = 0 ] ||
 	fail "calls/ names that start with '<' (an operator template's arguments): $(ls "$T/ops_gcc.mnt/calls" | grep '^<' | head -n 3 | tr '\n' ' ')"

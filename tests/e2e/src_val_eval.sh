@@ -27,7 +27,11 @@
 # returning function pointers ("int (*(*)[3])(int)", "{int (*(int))
 # (int)}"); val_tls_dl: a dlopen'ed library's __thread variables in
 # threads that have not touched them yet (gdb's "The inferior has not yet
-# allocated storage..." error, three lines) and after.
+# allocated storage..." error, three lines) and after; ev_outer (g++ -O0,
+# -O2, clang++ -O2): "func::local" of frames further out, template
+# functions (max<int>), type instances (operator==(V2, V2)), unknown names
+# before "(" (gdb's ADL call); ev_cold (g++ -O0, -O2, clang++): functions
+# split in hot and cold parts, <main(int, char**)> in gdb's canonical form.
 # gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
@@ -326,10 +330,16 @@ main::nope
 'a'
 '\n'
 CASES
-	# clang's symbol for the static is "bump.calls", which gdb shows as
-	# <bump[calls]> (not followed here); gcc's "calls.1" is <calls>
-	[ "${SCOPE_CC:-}" = clang ] || expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
+	# the <sym> of a static: gdb decodes a symbol no other language
+	# claims as Ada's (ada_decode): gcc's "calls.1" is <calls>, clang's
+	# "bump.calls" <bump[calls]>; gcc's "Hits.2" stays whole (an
+	# upper-case letter), clang's "other.Hits" is <other[Hits]>
+	expr_cases ev_scope.c 'line: sc-stop' 1 <<'CASES'
 &bump::calls
+&other::calls
+&other::tag
+&other::Hits
+other::Hits
 CASES
 }
 
@@ -406,6 +416,66 @@ lam._M_invoker
 $pc
 *$pc
 $pc + 1
+CASES
+}
+
+# functions split in hot and cold parts (g++ -O2: DW_AT_ranges, no low
+# pc) and gdb's canonical form of a name it computes (<main(int, char**)>)
+cases_cold()
+{
+	expr_cases ev_cold.cc 'line: cold-stop' 1 <<'CASES'
+main
+&main
+*main
+$pc
+ns::twice
+&ns::twice
+f1
+&f1
+r
+CASES
+}
+
+# gdb's names: locals of frames further out, template functions, type
+# instances, methods as values
+cases_outer()
+{
+	expr_cases ev_outer.cc 'line: in-stop' 1 <<'CASES'
+outer::x
+outer::n
+main::lm
+main::f
+main::r
+outer::x + main::lm
+inner::depth
+outer::nope
+main
+max<int>
+&max<int>
+max<double>
+min3<long>
+max< int >
+max
+&operator==(V2, V2)
+operator==(V2, V2)
+operator==(int)
+max<int>(long, int)
+outer(int)
+sizeof(operator==(V2, V2))
+Fruit::price
+&Fruit::price
+Fruit::make
+Fruit::make(int)
+lm<3>0
+nope(1)
+nope(int)
+nope(zz)
+nope(V2)
+CASES
+	expr_cases ev_outer.cc 'line: m-stop' 1 <<'CASES'
+inner::depth
+outer::x
+main::lm
 CASES
 }
 
@@ -676,6 +746,21 @@ for cc in "g++ -O2" "clang++ -O0"; do
 		fail "$cc could not compile ev_scopex.cc"
 	check "ev_scopex_${cc/ -/}" cases_scope_cc "$T/ev_scopex_${cc/ -/}"
 done
+# check_cc PROG CASESFN COMPILER...: PROG.cc built by each compiler ("g++
+# -O2"; clang++ with DWARF 4 and aranges, as above) and checked
+check_cc()
+{
+	local prog=$1 cases=$2 cc
+	shift 2
+	for cc in "$@"; do
+		command -v "${cc% *}" >/dev/null || continue
+		$cc -g $([ "${cc% *}" = clang++ ] && echo -gdwarf-4 -gdwarf-aranges) \
+			-o "$T/${prog}_${cc/ -/}" "$SRC/$prog.cc" || fail "$cc could not compile $prog.cc"
+		check "${prog}_${cc/ -/}" "$cases" "$T/${prog}_${cc/ -/}"
+	done
+}
+check_cc ev_cold cases_cold "g++ -O0" "g++ -O2" "clang++ -O0"
+check_cc ev_outer cases_outer "g++ -O0" "g++ -O2" "clang++ -O2"
 cat >"$T/plug.c" <<'EOF'
 __thread int plug_tl = 42;
 __thread long plug_arr[4] = { 1, 2, 3, 4 };

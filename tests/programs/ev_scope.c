@@ -1,6 +1,8 @@
 // ev_scope.c - gdb's scope forms in eval/: a function's static local
 // from another frame (bump::calls, 'bump'::calls), a file's variables
-// ('ev_scope.c'::g_counter) and functions (src_val_eval.sh).
+// ('ev_scope.c'::g_counter) and functions (src_val_eval.sh); statics
+// whose symbols gdb decodes as Ada names (gcc's "Hits.1" stays whole,
+// clang's "other.Hits" is <other[Hits]>).
 #include <stdio.h>
 
 static long g_counter;
@@ -20,9 +22,11 @@ static int other(int v)
 {
 	static int calls = 5;
 	static const char *tag = "other";
+	static int Hits;
 
 	calls += v;
-	return calls + (tag[0] == 'o');
+	Hits++;
+	return calls + (tag[0] == 'o') + Hits;
 }
 
 int main(void)
