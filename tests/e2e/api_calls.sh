@@ -66,9 +66,6 @@ summary=""
 check "$PROGS/find_args" score mid widen ratio note printf=__printf
 check "$PROGS/find_args_o2" score mid widen ratio note
 check "$PROGS/find_method" Account::deposit 'Account::label[abi:cxx11]' Account::parts
-# char arrays in a struct argument and return value: NULs to the end,
-# <repeats N times> (locals/ stops at the NUL: /api/calls does not)
-check "$PROGS/calls_chars" mutate
 
 # a signature past 512 characters comes whole: gdb's frame name, then the
 # parameters (the field was cut at 512)
@@ -96,6 +93,9 @@ expect_status 404 "/api/calls?name=score&image=7"
 # classes returned in memory because they are not trivially copyable
 check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
+# char arrays in a struct argument and return value: NULs to the end,
+# <repeats N times> (locals/ stops at the NUL: /api/calls does not)
+check "$PROGS/calls_chars" mutate
 
 # inlined copies that start at their function's entry (clang++ -O2): gdb's
 # `break level2` stops past the prologue, in the innermost block there
