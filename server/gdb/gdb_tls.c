@@ -82,7 +82,8 @@ static bool sym_is(struct hs_gdb *g, uint64_t symtab, uint64_t strtab, uint64_t 
 	size_t n = strlen(name) + 1;
 	uint32_t st_name;
 
-	if (rd32(g, symtab + idx * SYM_SIZE, &st_name) || rd(g, strtab + st_name, got, n) ||
+	if (n > sizeof got || rd32(g, symtab + idx * SYM_SIZE, &st_name) ||
+	    rd(g, strtab + st_name, got, n) ||
 	    memcmp(got, name, n) != 0)
 		return false;
 	return rd64(g, symtab + idx * SYM_SIZE + 8, val) == 0 && *val;
