@@ -6,7 +6,10 @@
  * at a time from the tree's item arrays (hs_tree_list_window: a page of a
  * function called a million times costs no text of the others).  Each row's
  * values come from the tree (hs_tree_call_view, hs_tree_vars_at): the
- * source library's formatter, the one time/<t>/locals/ uses.  A page costs
+ * source library's formatter, the one time/<t>/locals/ uses (a call's
+ * arguments and return value under gdb's default print settings, as its
+ * `info args` and `finish` print them: char arrays to their end; a line
+ * run's locals as locals/, null-stop on).  A page costs
  * one variable evaluation per row, so pages are small (default 50).
  */
 #include "srv_i.h"

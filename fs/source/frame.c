@@ -253,6 +253,7 @@ int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_ta
 	*type = *value = NULL;
 	c.regs = tg->regs;
 	c.pc = entry;
+	c.gdb_print = tg->gdb_print;
 	c.m = src_mod_find(s, entry);
 	if (!c.m)
 		return -ENOENT;

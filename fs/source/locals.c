@@ -656,6 +656,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	rip = tg->regs->rip;
 	c.regs = tg->regs;
 	c.pc = rip;
+	c.gdb_print = tg->gdb_print;
 	c.m = src_mod_find(s, rip);
 	if (!c.m)
 		return -ENOENT;

@@ -60,9 +60,12 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 }
 
 /* view: UINT32_MAX shows every copy holding the pc (the innermost
- * frame's variables), else view `view` of moment t (time/<t>.<k>). */
+ * frame's variables), else view `view` of moment t (time/<t>.<k>).
+ * call_args: a call's arguments for the calls panel, the parameters
+ * only, under gdb's default print settings (its `info args` when `break
+ * f` stops: char arrays to their end), where locals/ has null-stop on. */
 static int vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t t, uint32_t tid,
-		   uint32_t view, bool params_only, struct hs_tree_var **out, size_t *count)
+		   uint32_t view, bool call_args, struct hs_tree_var **out, size_t *count)
 {
 	struct hs_tree_mem_at mc = { tree_image(tree, n), t };
 	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc };
@@ -83,13 +86,14 @@ static int vars_at(struct hs_tree *tree, const struct hs_tree_node *n, uint64_t 
 	if (err < 0)
 		goto out;
 	tg.regs = &r->regs;
+	tg.gdb_print = call_args;
 	if (view != UINT32_MAX)
 		tg.hide_inline = tree_src_hidden_view(s, r->regs.rip, view);
 	err = hs_src_locals(s, &tg, &sv, &nv);
 	if (err == -ENOENT)
 		err = -ENODATA; /* in no module: no debug info either */
 	if (err == 0)
-		err = take_vars(sv, nv, params_only, out, count);
+		err = take_vars(sv, nv, call_args, out, count);
 out:
 	free(r);
 	return err;
@@ -124,12 +128,14 @@ static int on_call(void *ctx, const struct hs_db_call *c)
 	return 1;
 }
 
-/* The return value of the call c of the function at entry, into v. */
+/* The return value of the call c of the function at entry, into v, as
+ * gdb's `finish` prints it under its default print settings. */
 static int return_value(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 			const struct hs_db_call *c, struct hs_tree_call_view *v)
 {
 	struct hs_tree_mem_at mc = { img, c->t_ret };
-	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc };
+	struct hs_src_target tg = { .read_mem = hs_tree_read_mem_at, .ctx = &mc,
+				    .gdb_print = true };
 	struct hs_db_regs *r = malloc(sizeof(*r));
 	int err;
 

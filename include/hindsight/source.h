@@ -435,6 +435,11 @@ struct hs_src_target {
 	/* The frame is a signal trampoline's or a tail call's: gdb's $fp
 	 * (the frame base of a normal frame only) is 0 there. */
 	bool no_frame_base;
+	/* Values under gdb's default print settings (`print null-stop off`:
+	 * char arrays to their end, NULs and all; `print repeats 10`), as
+	 * gdb's `finish` and `info args` print them: the HTTP calls panel's
+	 * (hs_src_locals and hs_src_return_value; false: locals/'s settings) */
+	bool gdb_print;
 	/* Reads len bytes at addr into buf: the byte count read (short when
 	 * the range runs into unmapped memory), or -errno. */
 	ssize_t (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);

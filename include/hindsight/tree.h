@@ -231,8 +231,9 @@ int hs_tree_view_vars(struct hs_tree *tree, const struct hs_tree_node *n, uint64
 		      uint32_t view, struct hs_tree_var **out, size_t *count);
 
 /* One call of calls/<f> (the one with that t_call), as gdb shows it when
- * `break f` stops there (`bt 1`) and when `finish` returns ("Value
- * returned is ..."). */
+ * `break f` stops there (`bt 1`, `info args`) and when `finish` returns
+ * ("Value returned is ..."), under gdb's default print settings (char
+ * arrays to their end: not locals/'s null-stop on). */
 /* The longest name hs_tree_call_view gives whole (C++ names of template
  * instances over STL types run to thousands of characters). */
 #define HS_TREE_NAME_MAX 16384

@@ -9,6 +9,8 @@
  *   gdb_threads.c  qXfer:threads: the threads at t and their names
  *   gdb_reads.c    the memory an instruction reads (read and access
  *                  watchpoints)
+ *   gdb_tls.c      qGetTLSAddr (thread-local variables), the siginfo of
+ *                  a signal stop
  */
 #ifndef HS_GDB_I_H
 #define HS_GDB_I_H
@@ -200,6 +202,20 @@ int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
 int gdb_monitor(struct hs_gdb *g, const char *cmd, struct gdb_buf *out);
 /* the auxiliary vector's value of type, 0 when absent */
 uint64_t gdb_auxv_get(const struct hs_gdb *g, uint64_t type);
+
+/* The address of the program's struct r_debug at t, 0 when not there yet */
+uint64_t gdb_r_debug(struct hs_gdb *g);
+
+/* gdb_tls.c: the address of offset in thread tid's (a slot; 0: the
+ * thread at t) block of the module whose struct link_map is at lm;
+ * -ENODATA when the thread has no block (yet), -ENOENT when glibc's
+ * descriptors are not loaded */
+int gdb_tls_addr(struct hs_gdb *g, uint32_t tid, uint64_t offset, uint64_t lm,
+		 uint64_t *addr);
+/* The kernel's siginfo (HS_SIGINFO_SIZE bytes) of the signal thread tid
+ * (0: the thread at t) stopped with: before a handler's delivery, or at
+ * the end of an image a signal killed; -ENOENT at any other stop. */
+int gdb_siginfo(struct hs_gdb *g, uint32_t tid, uint8_t *out);
 
 /* gdb_threads.c: the threads alive at t, as qXfer:threads:read's XML */
 int gdb_threads_xml(struct hs_gdb *g, struct gdb_buf *x);

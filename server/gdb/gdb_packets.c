@@ -128,7 +128,7 @@ static int h_supported(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
 	gdb_buf_str(r, "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;"
 		    "qXfer:exec-file:read+;qXfer:auxv:read+;qXfer:libraries-svr4:read+;"
-		    "qXfer:threads:read+;"
+		    "qXfer:threads:read+;qXfer:siginfo:read+;"
 		    "QPassSignals+;"
 		    "ReverseStep+;"
 		    "ReverseContinue+;vContSupported+;swbreak+;hwbreak+");
@@ -492,6 +492,28 @@ bad:
 	return 0;
 }
 
+/* qGetTLSAddr:TID,OFFSET,LM: the address, hex (gdb_tls.c) */
+static int h_tls_addr(struct hs_gdb *g, char *a, struct gdb_buf *r)
+{
+	uint64_t off, lm, addr;
+	uint32_t tid;
+	int err;
+
+	if (parse_tid(g, &a, &tid) < 0 || *a++ != ',' || parse_hex(&a, &off) < 0 ||
+	    *a++ != ',' || parse_hex(&a, &lm) < 0 || *a) {
+		gdb_buf_str(r, "E01");
+		return 0;
+	}
+	err = gdb_tls_addr(g, tid, off, lm, &addr);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		gdb_buf_str(r, "E01");   /* gdb: "Remote target failed to process ..." */
+	else
+		gdb_buf_fmt(r, "%llx", (unsigned long long)addr);
+	return 0;
+}
+
 /* qRcmd,HEX: the command as hex; the reply is the output as hex */
 static int h_rcmd(struct hs_gdb *g, char *a, struct gdb_buf *r)
 {
@@ -556,6 +578,7 @@ static const struct gdb_packet_row packets[] = {
 	{ "QPassSignals:", false, h_pass_signals },
 	{ "qXfer:", false, h_xfer },
 	{ "qRcmd,", false, h_rcmd },
+	{ "qGetTLSAddr:", false, h_tls_addr },
 	{ "qfThreadInfo", true, h_threads_first },
 	{ "qsThreadInfo", true, h_threads_next },
 	{ "qC", true, h_current },

@@ -12,8 +12,12 @@
  *                                  memory at t, as it does live
  * qXfer:libraries-svr4:read        that link map, read here (below)
  * qXfer:threads:read               gdb_threads.c
+ * qXfer:siginfo:read               the kernel's siginfo of the signal the
+ *                                  thread stopped with (gdb_tls.c)
  */
 #include "gdb_i.h"
+
+#include "hindsight/trace_format.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -126,8 +130,7 @@ uint64_t gdb_auxv_get(const struct hs_gdb *g, uint64_t type)
 	return 0;
 }
 
-/* The address of the program's struct r_debug, 0 when not there yet. */
-static uint64_t svr4_r_debug(struct hs_gdb *g)
+uint64_t gdb_r_debug(struct hs_gdb *g)
 {
 	uint64_t phdr = gdb_auxv_get(g, 3), phent = gdb_auxv_get(g, 4), phnum = gdb_auxv_get(g, 5);
 	uint64_t bias = 0, dyn = 0, tag, val;
@@ -161,7 +164,7 @@ static uint64_t svr4_r_debug(struct hs_gdb *g)
 
 static void svr4_list(struct hs_gdb *g, struct gdb_buf *x)
 {
-	uint64_t rd = svr4_r_debug(g), lm = 0, main_lm = 0;
+	uint64_t rd = gdb_r_debug(g), lm = 0, main_lm = 0;
 	char name[4097];
 
 	if (rd)
@@ -229,6 +232,13 @@ int gdb_xfer(struct hs_gdb *g, const char *object, const char *annex,
 			slice(x.p, x.len, off, len, r);
 		free(x.p);
 		return err;
+	} else if (strcmp(object, "siginfo") == 0) {
+		uint8_t si[HS_SIGINFO_SIZE];
+		int err = *annex ? -ENOENT : gdb_siginfo(g, g->gtid, si);
+
+		if (err)
+			return err == -ENOMEM ? err : -ENOENT;
+		slice(si, sizeof si, off, len, r);
 	} else if (strcmp(object, "libraries-svr4") == 0) {
 		struct gdb_buf x = { 0 };
 

@@ -7,7 +7,8 @@
 # `bt 1`, `info args`, `finish`: every call's frame arguments (gdb's frame
 # line, aggregates as "..."), each argument's value and the "Value
 # returned" must equal /api/calls' row (api_calls_compare.py, read in
-# pages of 3).  A line's executions (/api/line-runs) must have gdb's
+# pages of 3), gdb's default print settings (char arrays to their end,
+# NULs and all: calls_chars).  A line's executions (/api/line-runs) must have gdb's
 # `info locals` at each hit of `break FILE:LINE`.  A build without -g
 # lists the calls without arguments and says why.
 . "$(dirname "$0")/lib.sh"
@@ -27,9 +28,10 @@ gdb_calls()
 	local prog=$1 out=$2 f
 	shift 2
 	{
+		# gdb's default print settings (null-stop off, repeats 10), as
+		# API.md promises: `finish` prints char arrays to their end
 		printf '%s\n' "set pagination off" "set confirm off" "set width 0" \
-			"set print pretty off" "set print null-stop on" \
-			"set print repeats unlimited" "set print elements 200"
+			"set print pretty off"
 		for f in "$@"; do
 			printf 'break %s\ncommands\nbt 1\ninfo args\nfinish\nend\n' "${f%%=*}"
 		done
@@ -91,6 +93,9 @@ expect_status 404 "/api/calls?name=score&image=7"
 # classes returned in memory because they are not trivially copyable
 check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
+# char arrays in a struct argument and return value: NULs to the end,
+# <repeats N times> (locals/ stops at the NUL: /api/calls does not)
+check "$PROGS/calls_chars" mutate
 
 # inlined copies that start at their function's entry (clang++ -O2): gdb's
 # `break level2` stops past the prologue, in the innermost block there

@@ -1,5 +1,5 @@
 #!/bin/bash
-# gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers (ymm too), memory, continue twice then reverse-continue, reverse-stepi, finish and reverse-finish (calls/), shared libraries (maps), watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, monitor goto, gdb's MI, a crash (native gdb's stop), a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
+# gdb_server.sh - `hindsight gdbserver`: gdb itself, driving the server over its remote protocol, must see what the tree says at the same moments: break+continue+bt, registers (ymm too), memory, continue twice then reverse-continue, reverse-stepi, finish and reverse-finish (calls/), shared libraries (maps), watch -l with continue and reverse-continue (the writes/ list), both ends of the recording, monitor goto, gdb's MI, a crash (native gdb's stop, $_siginfo), signals ($_siginfo), thread-local variables (the program's, errno, a dlopen'ed library's: qGetTLSAddr) as native gdb prints them, a multi-threaded program; a bad packet and a write are refused and the server goes on serving.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/gdb_lib.bash"
@@ -241,9 +241,13 @@ require_built crash_null
 CP=$PROGS/crash_null
 WANT_RC=139 record_ok "$T/cn" "$CP"
 build_ok "$T/cn"
-nativerun cn-native "$CP" -ex run -ex 'echo BT\n' -ex bt
+# $_siginfo (qXfer:siginfo:read): the kernel's, as native gdb reads it
+sicmds=(-ex 'echo SI\n' -ex 'p $_siginfo.si_signo' -ex 'p $_siginfo.si_code'
+	-ex 'p $_siginfo._sifields._sigfault.si_addr')
+nativerun cn-native "$CP" -ex run "${sicmds[@]}" -ex 'echo BT\n' -ex bt
 serve "$T/cn" srv3
-gdbrun cn "$CP" -ex continue -ex 'echo BT\n' -ex bt -ex reverse-stepi -ex 'echo R\n' -ex 'monitor when'
+gdbrun cn "$CP" -ex continue "${sicmds[@]}" -ex 'echo BT\n' -ex bt -ex reverse-stepi \
+	-ex 'echo R\n' -ex 'monitor when'
 for f in cn-native cn; do
 	grep -q "^Program received signal SIGSEGV, Segmentation fault.$" "$T/$f.gdb" ||
 		fail "$f: no SIGSEGV stop: $(tail -n 4 "$T/$f.gdb" | tr '\n' ' ')"
@@ -251,6 +255,10 @@ done
 want=$(sed -n '/^BT$/,$s/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\) (.*at \(.*\)$/\2 \3/p' "$T/cn-native.gdb" | sed 's/argv=0x[0-9a-f]*//' | tr '\n' ' ')
 got=$(sed -n '/^BT$/,$s/^#[0-9]*  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\) (.*at \(.*\)$/\2 \3/p' "$T/cn.gdb" | sed 's/argv=0x[0-9a-f]*//' | tr '\n' ' ')
 [ -n "$want" ] && [ "$got" = "$want" ] || fail "crash: bt '$got', native gdb's '$want'"
+want=$(sed -n '/^SI$/,/^BT$/p' "$T/cn-native.gdb" | tr '\n' ' ')
+got=$(sed -n '/^SI$/,/^BT$/p' "$T/cn.gdb" | tr '\n' ' ')
+[ "$(echo "$want" | grep -o '\$' | wc -l)" = 3 ] && [ "$got" = "$want" ] ||
+	fail "crash: \$_siginfo '$got', native gdb's '$want'"
 cend=$("$HS" query "$T/cn" info | sed -n 's/^t-end: //p')
 [ "$(after cn R)" = $((cend - 1)) ] || fail "crash: reverse-stepi from the fault went to '$(after cn R)', not $((cend - 1))"
 
@@ -309,15 +317,64 @@ same_as_native o2 "$PROGS/loops_o2" 'break gcd' -ex bt -ex 'info args' -ex next 
 require_built signal
 record_ok "$T/sg" "$PROGS/signal"
 build_ok "$T/sg"
-nativerun sg-native "$PROGS/signal" -ex run -ex continue -ex continue -ex continue
+sgsi=(-ex 'p $_siginfo.si_signo' -ex 'p $_siginfo.si_code')
+nativerun sg-native "$PROGS/signal" -ex run "${sgsi[@]}" -ex continue "${sgsi[@]}" \
+	-ex continue "${sgsi[@]}" -ex continue
 serve "$T/sg" srv-sg
-gdbrun sg "$PROGS/signal" -ex continue -ex continue -ex continue -ex continue
+gdbrun sg "$PROGS/signal" -ex continue "${sgsi[@]}" -ex continue "${sgsi[@]}" \
+	-ex continue "${sgsi[@]}" -ex continue
 # each stop where the signal hit (the interrupted registers, from the
 # handler's frame), as native gdb shows it
 want=$(grep -A1 '^Program received signal' "$T/sg-native.gdb" | sed 's/0x[0-9a-f]*/ADDR/g' | tr '\n' ';')
 got=$(grep -A1 '^Program received signal' "$T/sg.gdb" | sed 's/0x[0-9a-f]*/ADDR/g' | tr '\n' ';')
 [ -n "$want" ] && [ "$got" = "$want" ] || fail "signals: gdbserver '$got', native gdb '$want'"
 grep -q "No more reverse-execution history" "$T/sg.gdb" || fail "signals: the last continue did not reach the end"
+# $_siginfo at each stop, before the delivery (the SIGNAL record's)
+want=$(grep '^\$' "$T/sg-native.gdb" | tr '\n' ' ')
+got=$(grep '^\$' "$T/sg.gdb" | tr '\n' ' ')
+[ "$(echo "$want" | wc -w)" -ge 12 ] && [ "$got" = "$want" ] ||
+	fail "signals: \$_siginfo: gdbserver '$got', native gdb '$want'"
+
+# ---- thread-local variables (qGetTLSAddr): the program's own (static TLS),
+# libc's errno, and a dlopen'ed library's, which a thread has only once it
+# touched them (before: an error, in both) ----
+require_built val_tls val_tls_dl
+# the values gdb printed, an error about thread-local storage as ERR
+# (native gdb: libthread_db's "The inferior has not yet allocated storage
+# ..."; through a server, gdbserver's too: "Cannot find thread-local
+# storage for Thread N, shared library L: Remote target failed ...")
+tls_vals()
+{
+	grep -E '^\$|^Cannot find thread-local|^The inferior has not yet allocated' "$T/$1.gdb" |
+		sed -E 's/^(Cannot find|The inferior has not).*/ERR/'
+}
+tlcmds=(-ex 'p tl_count' -ex 'p tl_name' -ex 'p tl_arr' -ex 'p tl_pt' -ex 'p errno')
+record_ok "$T/tl" "$PROGS/val_tls"
+build_ok "$T/tl"
+nativerun tl-native "$PROGS/val_tls" -ex 'break use' -ex run "${tlcmds[@]}" \
+	-ex continue "${tlcmds[@]}" -ex continue "${tlcmds[@]}"
+serve "$T/tl" srv-tl
+gdbrun tl "$PROGS/val_tls" -ex 'break use' -ex continue "${tlcmds[@]}" \
+	-ex continue "${tlcmds[@]}" -ex continue "${tlcmds[@]}"
+same_as_live tls_vals tl-native tl 14 "thread-local variables"
+printf '%s\n' '__thread int plug_tl = 42;' '__thread long plug_arr[4] = { 1, 2, 3, 4 };' \
+	'int plug_touch(int v) { plug_tl += v; plug_arr[1] = v; return plug_tl; }' >"$T/plug.c"
+cc -g -O0 -shared -fPIC -o "$T/libvalplug.so" "$T/plug.c" || fail "cannot build the TLS library"
+export VAL_TLS_PLUG=$T/libvalplug.so
+record_ok "$T/tld" "$PROGS/val_tls_dl"
+build_ok "$T/tld"
+dlcmds=(-ex 'p plug_tl' -ex 'p plug_arr[1]')
+nativerun tld-native "$PROGS/val_tls_dl" -ex 'break stop' -ex run "${dlcmds[@]}" \
+	-ex continue "${dlcmds[@]}" -ex continue "${dlcmds[@]}" -ex continue "${dlcmds[@]}" \
+	-ex continue "${dlcmds[@]}"
+unset VAL_TLS_PLUG
+serve "$T/tld" srv-tld
+gdbrun tld "$PROGS/val_tls_dl" -ex 'break stop' -ex continue "${dlcmds[@]}" \
+	-ex continue "${dlcmds[@]}" -ex continue "${dlcmds[@]}" -ex continue "${dlcmds[@]}" \
+	-ex continue "${dlcmds[@]}"
+same_as_live tls_vals tld-native tld 8 "a dlopen'ed library's thread-local variables"
+grep -q '^ERR$' "$T/tld-native.sec" ||
+	fail "val_tls_dl: native gdb never lacked the library's storage: $(tr '\n' ' ' <"$T/tld-native.sec")"
 
 # ---- x87: the stack, status, tag and control words as native gdb sees them
 # (st0 to a double's precision: Valgrind keeps doubles) ----

@@ -39,8 +39,9 @@ on_calls()
 {
 	local name=$1 prog=$2 extra=$3 f
 	shift 3
+	# gdb's default print settings: /api/calls prints as finish does
 	printf '%s\n' "set pagination off" "set confirm off" "set width 0" \
-		"set print pretty off" "set print null-stop on" >"$T/$name.cmds"
+		"set print pretty off" >"$T/$name.cmds"
 	for f in "$@"; do
 		printf 'break %s\ncommands\nbt 1\ninfo args\nfinish\nend\n' "${f%%=*}"
 	done >>"$T/$name.cmds"
