@@ -439,11 +439,46 @@ static int entry_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t t
 	return err;
 }
 
-static int step_past_entry_line(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
+/* A step that returned out of the frame it stepped into the middle of
+ * its caller's line L takes L as its line (infrun.c: set_step_info on
+ * "keep stepping"), and a call it then steps over (no lines) that returns
+ * to a new row of L is no stop; the line pass, whose state began again in
+ * the callee, starts L there (g++ -O0: std::operator+'s call of the move
+ * constructor after std::move returned).  db_lines.c's step_into knows
+ * this in the frame it steps only.  1 when the stop t found from t0 is
+ * such a start: the return of a call made by t's frame after t0, in a
+ * frame out of t0's, from a call site on t's line. */
+static int returned_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t t)
+{
+	struct hs_src_line_info a, b;
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	int d0, d, err = 0;
+
+	if (!sc->s || t <= t0 + 1 || !(r = malloc(sizeof(*r)))) /* not on a FUSE thread's stack */
+		return sc->s && t > t0 + 1 ? -ENOMEM : 0;
+	if (hs_db_regs_at(sc->img, t, 0, r) == 0 &&
+	    (d0 = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) > 0 &&
+	    (d = hs_db_backtrace(sc->img, t, r->tid, NULL, 0)) >= 0 && d < d0 &&
+	    hs_db_backtrace(sc->img, t - 1, r->tid, &c, 1) == d + 1 && c.t_ret == t &&
+	    c.t_call > t0 && !(c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) &&
+	    hs_src_line_info(sc->s, r->regs.rip, &b) == 0 && b.line && b.row_start &&
+	    hs_src_line_info(sc->s, c.call_site, &a) == 0 && a.line == b.line &&
+	    a.file_id == b.file_id)
+		err = 1;
+	free(r);
+	return err;
+}
+
+/* The stop t found from t0 that gdb's step goes on from (entry_line_again,
+ * returned_line_again): the step from there. */
+static int step_past_line_again(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
 				uint64_t t0, uint64_t *t)
 {
 	int err = entry_line_again(sc, t0, *t);
 
+	if (err == 0)
+		err = returned_line_again(sc, t0, *t);
 	if (err <= 0)
 		return err;
 	err = hs_db_step_line_filtered(sc->img, *t, HS_DB_STEP_INTO, f, t);
@@ -605,7 +640,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_stop(sc.img, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
-		err = step_past_entry_line(&sc, &f, from, t);
+		err = step_past_line_again(&sc, &f, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)

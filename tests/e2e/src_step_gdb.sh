@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, tail jumps into and out of a library without debug info (free's entry line, through the lazy resolver), header inline functions at -O2 whose copies interleave, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step: gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, tail jumps into and out of a library without debug info (free's entry line, through the lazy resolver), header inline functions at -O2 whose copies interleave, a return into the middle of a line whose next call gdb steps over and that returns to a new row of that line, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -33,6 +33,7 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	g++ -g -O0 -o "$B/step_range" "$SRC/step_range.cc" &&
 	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" &&
 	gcc -g -O2 -o "$B/step_hinline_o2" "$SRC/step_hinline.c" &&
+	g++ -g -O0 -o "$B/step_strcat" "$SRC/step_strcat.cc" &&
 	gcc -O2 -fPIC -shared -o "$B/libstep_tail_nodbg.so" "$SRC/step_tail/nodbg.c" &&
 	gcc -g -O2 -o "$B/step_tail" "$SRC/step_tail/main.c" -L"$B" -lstep_tail_nodbg \
 		-Wl,-rpath,"$B" ||
@@ -84,10 +85,14 @@ PYEOF
 
 OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_hinline\.[ch]'
 n=0
-# step_tail: libc's malloc.c stops too (free's entry line, after a jump)
-for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_tail step_hinline_o2 $CLANG; do
+# step_tail: libc's malloc.c stops too (free's entry line, after a jump);
+# step_strcat: libstdc++'s headers' (a return into operator+'s line)
+for p in step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_tail step_hinline_o2 step_strcat $CLANG; do
 	own=$OWN
-	[ "$p" = step_tail ] && own="$OWN|malloc\.c"
+	case $p in
+	step_tail) own="$OWN|malloc\.c" ;;
+	step_strcat) own="$OWN|step_strcat\.cc|basic_string\.h|move\.h" ;;
+	esac
 	ORACLE_CMD=step ORACLE_STEPS=5000 timeout -k 10 "$STEP_TIMEOUT" \
 		gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null >"$T/$p.gdb" 2>&1
 	want=$("$PY" "$T/norm.py" "$own" keep <"$T/$p.gdb")
@@ -127,4 +132,4 @@ for p in step_methods step_plt step_recur; do
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's reverse-step"
 done
-pass "$n stops as gdb's step and reverse-step ($((14 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
+pass "$n stops as gdb's step and reverse-step ($((15 + $(echo $CLANG | wc -w))) programs, time/main as break main)"
