@@ -752,27 +752,50 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 	return err < 0 ? err : found;
 }
 
-/* A PLT stub reaches its function in a few instructions. */
+/* A PLT stub reaches its function in a few instructions, or a few more
+ * around the lazy resolver's call (_dl_runtime_resolve's of _dl_fixup). */
 #define STUB_HOPS_MAX 64
+
+static int call_at_cb(void *ctx, const struct hs_db_call *c)
+{
+	struct hs_db_call *w = ctx;
+
+	if (c->tid != w->tid || c->t_call != w->t_call)
+		return 0;
+	*w = *c;
+	return 1;
+}
 
 /* Where gdb's step that followed a tail jump landing at u (thread tid)
  * looks first: past a PLT stub there (its "dynsym resolve code", which
- * step runs through), at the function the stub reaches; u when it is no
- * stub, 0 when that function is not reached in a few instructions. */
+ * step runs through, the lazy resolver included), at the function the
+ * stub reaches; u when it is no stub, 0 when that function is not reached
+ * in a few instructions. */
 static uint64_t past_stub(struct hs_db_image *img, uint64_t u, uint32_t tid, uint64_t pc)
 {
 	struct hs_db_insn in;
-	uint64_t to;
+	uint64_t to, end = u + STUB_HOPS_MAX;
+	bool leapt = false;
 
 	if (hs_db_stub_target(img, pc, &to) != 0)
 		return u;
-	for (uint64_t k = u + 1; k <= u + STUB_HOPS_MAX; k++) {
+	for (uint64_t k = u + 1; k <= end; k++) {
+		struct hs_db_call c = { .t_call = k, .tid = tid };
 		uint32_t tk;
 
 		if (hs_db_thread_at(img, k, &tk) != 0 || tk != tid || hs_db_insn_at(img, k, &in) != 0)
 			return 0;
 		if (in.addr == to)
 			return k;
+		if (leapt || strncmp(in.text, "call", 4))
+			continue;
+		/* the resolver's one call: on from its return */
+		if (hs_db_calls(img, k, k, call_at_cb, &c) < 0 || c.t_ret <= k ||
+		    c.t_ret == HS_DB_NO_RETURN)
+			return 0;
+		leapt = true;
+		k = c.t_ret - 1;
+		end = c.t_ret + STUB_HOPS_MAX;
 	}
 	return 0;
 }

@@ -30,7 +30,8 @@ int tree_src_link_exists(int err)
  * over a function without line info to its return, whatever it jumps
  * to on the way, also through a chain of jumps (atexit, libc_nonshared's
  * stub without lines, jumps to __cxa_atexit, which has lines and jumps
- * to __internal_atexit: all of it is run to atexit's return). */
+ * to __internal_atexit: all of it is run to atexit's return).  A jump
+ * out of a function without lines that the step began in is entered. */
 #define TAIL_CHAIN_MAX 64
 
 static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const struct hs_db_call *c)
@@ -38,6 +39,7 @@ static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const stru
 	struct hs_db_regs *r = malloc(sizeof(*r)); /* not on a FUSE thread's stack */
 	enum hs_db_step_enter e = HS_DB_STEP_SKIP;
 	struct hs_db_call j = *c;
+	bool lined;
 
 	for (int hop = 0; r && hop < TAIL_CHAIN_MAX; hop++) {
 		if (hs_db_regs_at(sc->img, j.t_call, j.tid, r) < 0) {
@@ -47,10 +49,23 @@ static enum hs_db_step_enter tail_enters(struct hs_tree_step_ctx *sc, const stru
 		/* the jumper has no lines; a C++ thunk without any (clang's
 		 * "virtual thunk to X::f()") is no stop of gdb's step, which
 		 * goes on to the method (gnuv3_skip_trampoline) */
-		if (!hs_src_step_stops(sc->s, r->regs.rip) && !hs_src_thunk(sc->s, r->regs.rip))
-			break;
+		lined = hs_src_step_stops(sc->s, r->regs.rip) || hs_src_thunk(sc->s, r->regs.rip);
 		/* the frame it replaced: the innermost open at its t_call */
-		if (hs_db_backtrace(sc->img, j.t_call, j.tid, &j, 1) < 1 || j.t_call <= sc->t0) {
+		if (hs_db_backtrace(sc->img, j.t_call, j.tid, &j, 1) < 1) {
+			e = lined ? HS_DB_STEP_ENTER : HS_DB_STEP_SKIP;
+			break;
+		}
+		/* a jumper without lines whose frame the step began in: gdb
+		 * stepped it whole ("Single stepping until exit from
+		 * function"), and the frame the jump makes is no callee of
+		 * it, so its line is new (operator delete's jump to free:
+		 * gdb stops at free's entry, its first line) */
+		if (!lined) {
+			if (j.t_call < sc->t0)
+				e = HS_DB_STEP_ENTER;
+			break;
+		}
+		if (j.t_call <= sc->t0) {
 			e = HS_DB_STEP_ENTER; /* the step began in that chain */
 			break;
 		}
@@ -424,11 +439,46 @@ static int entry_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t t
 	return err;
 }
 
-static int step_past_entry_line(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
+/* A step that returned out of the frame it stepped into the middle of
+ * its caller's line L takes L as its line (infrun.c: set_step_info on
+ * "keep stepping"), and a call it then steps over (no lines) that returns
+ * to a new row of L is no stop; the line pass, whose state began again in
+ * the callee, starts L there (g++ -O0: std::operator+'s call of the move
+ * constructor after std::move returned).  db_lines.c's step_into knows
+ * this in the frame it steps only.  1 when the stop t found from t0 is
+ * such a start: the return of a call made by t's frame after t0, in a
+ * frame out of t0's, from a call site on t's line. */
+static int returned_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t t)
+{
+	struct hs_src_line_info a, b;
+	struct hs_db_regs *r;
+	struct hs_db_call c;
+	int d0, d, err = 0;
+
+	if (!sc->s || t <= t0 + 1 || !(r = malloc(sizeof(*r)))) /* not on a FUSE thread's stack */
+		return sc->s && t > t0 + 1 ? -ENOMEM : 0;
+	/* the cheap test first: is t a return? */
+	if (hs_db_regs_at(sc->img, t, 0, r) == 0 &&
+	    (d = hs_db_backtrace(sc->img, t - 1, r->tid, &c, 1) - 1) >= 0 && c.t_ret == t &&
+	    c.t_call > t0 && !(c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) &&
+	    (d0 = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) > d &&
+	    hs_src_line_info(sc->s, r->regs.rip, &b) == 0 && b.line && b.row_start &&
+	    hs_src_line_info(sc->s, c.call_site, &a) == 0 && a.line == b.line &&
+	    a.file_id == b.file_id)
+		err = 1;
+	free(r);
+	return err;
+}
+
+/* The stop t found from t0 that gdb's step goes on from (entry_line_again,
+ * returned_line_again): the step from there. */
+static int step_past_line_again(struct hs_tree_step_ctx *sc, const struct hs_db_step_filter *f,
 				uint64_t t0, uint64_t *t)
 {
 	int err = entry_line_again(sc, t0, *t);
 
+	if (err == 0)
+		err = returned_line_again(sc, t0, *t);
 	if (err <= 0)
 		return err;
 	err = hs_db_step_line_filtered(sc->img, *t, HS_DB_STEP_INTO, f, t);
@@ -444,16 +494,24 @@ struct inl_start {
 	uint32_t depth;
 	uint64_t found;         /* 0: none */
 	struct hs_db_regs *r;
+	uint64_t frame;         /* t_call of the frame stepped (depth > 0) */
 };
 
 static int on_inl_start(void *ctx, const struct hs_db_line_start *ls)
 {
 	struct inl_start *is = ctx;
 	struct hs_src_line_info li;
+	struct hs_db_call c;
 
 	if (ls->depth != is->depth || hs_db_regs_at(is->sc->img, ls->t, ls->tid, is->r) < 0 ||
 	    hs_src_line_info(is->sc->s, is->r->regs.rip, &li) != 0 ||
 	    li.inline_frame == li.inline_hidden)
+		return 0;
+	/* as deep, but another frame: one a tail jump made in place of a
+	 * callee that the step ran to its return (free's, from operator
+	 * delete) */
+	if (is->depth && (hs_db_backtrace(is->sc->img, ls->t, ls->tid, &c, 1) < 1 ||
+			  c.t_call != is->frame))
 		return 0;
 	is->found = ls->t;
 	return 1;
@@ -461,13 +519,16 @@ static int on_inl_start(void *ctx, const struct hs_db_line_start *ls)
 
 static void step_inline_start(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_t *t)
 {
-	struct inl_start is = { sc, 0, 0, malloc(sizeof(struct hs_db_regs)) };
+	struct inl_start is = { sc, 0, 0, malloc(sizeof(struct hs_db_regs)), 0 };
 	struct hs_db_regs *r = is.r;
+	struct hs_db_call c;
 	int depth;
 
 	if (r && hs_db_regs_at(sc->img, t0, 0, r) == 0 &&
-	    (depth = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) >= 0 && *t > t0 + 1) {
+	    (depth = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) >= 0 && *t > t0 + 1 &&
+	    (depth == 0 || hs_db_backtrace(sc->img, t0, r->tid, &c, 1) > 0)) {
 		is.depth = (uint32_t)depth;
+		is.frame = depth ? c.t_call : 0;
 		if (hs_db_line_starts(sc->img, t0 + 1, *t - 1, r->tid, on_inl_start, &is) >= 0 &&
 		    is.found)
 			*t = is.found;
@@ -579,7 +640,7 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_stop(sc.img, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
-		err = step_past_entry_line(&sc, &f, from, t);
+		err = step_past_line_again(&sc, &f, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = tree_src_step_view(sc.img, sc.s, n->t, *t, view);
 	if (err == 0 && how == HS_DB_STEP_BACK_INTO)

@@ -734,8 +734,11 @@ static int sx_insn(struct sx *s, uint64_t pc, const struct hs_src_line_info *li)
 		return 0;
 	if (li->inline_hidden != li->inline_frame && li->inline_hidden == s->fr)
 		return 1;       /* stepped into inlined function */
+	/* gdb's stepped_in_from: the frame shown is inside the one stepped
+	 * (not the copy that frame starts again in, hidden: cinl.h's sq
+	 * after its other call's code, where mix shows) */
 	if (li->inline_hidden && li->inline_hidden != s->fr &&
-	    (!s->fr || hs_src_inline_holds(s->src, s->fr, pc)))
+	    (!s->fr || hs_src_inline_within(s->src, li->inline_hidden, s->fr)))
 		return 1;       /* stepping through inlined function */
 	differ = s->file != li->file_id || s->line != li->line;
 	if (li->row_start && differ && li->is_stmt)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators call new or functions without line info): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators call new or functions without line info): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, tail jumps into and out of a library without debug info (free's entry line, through the lazy resolver), header inline functions at -O2 whose copies interleave, a return into the middle of a line whose next call gdb steps over and that returns to a new row of that line, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -34,7 +34,12 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 	gcc -g -O2 -o "$B/step_loopjump_o2" "$SRC/step_loopjump.c" &&
 	g++ -g -O2 -o "$B/step_inline_o2" "$SRC/step_inline_o2.cc" &&
 	gcc -O2 -c -o "$B/step_inline_nodbg.o" "$SRC/step_inline/nodbg.c" &&
-	gcc -g -O2 -o "$B/step_inline_ext_o2" "$SRC/step_inline/ext.c" "$B/step_inline_nodbg.o" ||
+	gcc -g -O2 -o "$B/step_inline_ext_o2" "$SRC/step_inline/ext.c" "$B/step_inline_nodbg.o" &&
+	gcc -g -O2 -o "$B/step_hinline_o2" "$SRC/step_hinline.c" &&
+	g++ -g -O0 -o "$B/step_strcat" "$SRC/step_strcat.cc" &&
+	gcc -O2 -fPIC -shared -o "$B/libstep_tail_nodbg.so" "$SRC/step_tail/nodbg.c" &&
+	gcc -g -O2 -o "$B/step_tail" "$SRC/step_tail/main.c" -L"$B" -lstep_tail_nodbg \
+		-Wl,-rpath,"$B" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
 CLANG=""
@@ -48,9 +53,10 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 		clang++ -g -O2 -o "$B/step_inline_new_clang_o2" "$SRC/step_inline_o2.cc" \
 			"$B/step_inline_opnew.o" "$B/step_inline_nodbg.o" &&
 		clang -g -O2 -o "$B/step_inline_ext_clang_o2" "$SRC/step_inline/ext.c" \
-			"$B/step_inline_nodbg.o" ||
+			"$B/step_inline_nodbg.o" &&
+		clang -g -O2 -o "$B/step_hinline_clang_o2" "$SRC/step_hinline.c" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2 step_hinline_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -86,9 +92,21 @@ for l in sys.stdin:
 print(" ".join(out))
 PYEOF
 
-OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_inline_o2\.cc|ext\.c'
+OWN='step_oneline\.c|step_methods\.cc|step_cxx\.cc|main\.c|dbg\.c|step_signal\.c|step_recur\.c|step_range\.cc|step_loopjump\.c|step_inline_o2\.cc|ext\.c|step_hinline\.[ch]'
 n=0
-ALL="step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_inline_o2 $CLANG"
+ALL="step_oneline step_oneline_o2 step_methods step_methods_o2 step_cxx step_plt step_signal step_signal_static step_recur step_range_o2 step_range step_loopjump_o2 step_inline_o2 step_tail step_hinline_o2 step_strcat $CLANG"
+
+# own_files P: the files whose stops are compared for P (step_tail: libc's
+# malloc.c too, free's entry line after a jump; step_strcat: libstdc++'s
+# headers', a return into operator+'s line)
+own_files()
+{
+	case $1 in
+	step_tail) echo "$OWN|malloc\.c" ;;
+	step_strcat) echo "$OWN|step_strcat\.cc|basic_string\.h|move\.h" ;;
+	*) echo "$OWN" ;;
+	esac
+}
 
 # oracle_run P CMD: gdb's CMD (step, next) chain of P into $T/P.CMD.gdb
 oracle_run()
@@ -101,13 +119,14 @@ oracle_run()
 # mount stops where gdb's CMD did (oracle_run)
 same_chain()
 {
-	local p=$1 cmd=$2 link=$3 want got
+	local p=$1 cmd=$2 link=$3 want got own
 
-	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.gdb")
+	own=$(own_files "$p")
+	want=$("$PY" "$T/norm.py" "$own" keep <"$T/$p.$cmd.gdb")
 	[ -n "$want" ] || fail "$p: gdb's $cmd gave no stops: $(tail -n 3 "$T/$p.$cmd.gdb" | tr '\n' ' ')"
 	"$PY" "$ORACLE" chain "$T/mnt.$p" "$link" main 5000 >"$T/$p.$cmd.hs" ||
 		fail "$p: walking $link failed"
-	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.$cmd.hs")
+	got=$("$PY" "$T/norm.py" "$own" keep <"$T/$p.$cmd.hs")
 	[ "$got" = "$want" ] || fail "$p: $link stops at '$got', gdb's $cmd at '$want'"
 	n=$((n + $(echo "$want" | wc -w)))
 	note "$p: $(echo "$want" | wc -w) stops as gdb's $cmd"
