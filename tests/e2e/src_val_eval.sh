@@ -456,7 +456,9 @@ CASES
 # virtual base class subobjects (gdb's gnuv3_baseclass_offset: the offset
 # read from the object's vtable; gcc's DW_OP_lit24, DW_OP_const1u 40 and
 # DW_OP_const2u 304, clang's DW_OP_constu): objects, a diamond (the
-# shared base printed once), pointers, references, casts, *this.
+# shared base printed once), pointers, references, casts, *this; a
+# virtual method as a value: gdb's "Cannot reference virtual member
+# function" unless under '&' or in sizeof.
 # VBASE_O2: clang -O2 keeps the objects in registers, whose virtual bases
 # gdb prints "<invalid address>"
 cases_vbase()
@@ -484,6 +486,12 @@ CASES
 *(A *)pd
 (Wide &)wleaf
 &Mid::f
+&(Mid::f)
+Mid::f
+Leaf::f
+A::va
+Mid::f + 1
+sizeof(Mid::f)
 CASES
 	expr_cases ev_vbase.cc 'line: vb-this' 1 <<'CASES'
 *this
