@@ -808,6 +808,25 @@ static int enum_class_value(struct cx *x, const struct cx_comp *comps, struct cx
 		       comps[1].s, name);
 }
 
+/* gdb's value_struct_elt_for_reference: a virtual method named Cls::f
+ * is only a value under a unary '&' (a pointer to member) or in sizeof;
+ * else "Cannot reference virtual member function".  Parentheses and a
+ * leading "::" may stand between the '&' and the name. */
+static int virtual_unless_amp(struct cx *x, Dwarf_Die *d, const struct cx_comp *comps, int n)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word virt = 0;
+
+	if (x->noeval || !dwarf_attr_integrate(d, DW_AT_virtuality, &a) ||
+	    dwarf_formudata(&a, &virt) || !virt)
+		return 0;
+	if (x->amp_at && x->amp_at <= comps[0].s &&
+	    strspn(x->amp_at, " (:") >= (size_t)(comps[0].s - x->amp_at))
+		return 0;
+	return cx_fail(x, "Cannot reference virtual member function \"%.*s\"",
+		       (int)comps[n - 1].len, comps[n - 1].s);
+}
+
 /* A variable named by a C++ qualified name, comps[0..n). */
 static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struct cx_val *out)
 {
@@ -819,7 +838,7 @@ static int qualified_var(struct cx *x, const struct cx_comp *comps, int n, struc
 		return module_global_val(x, &d, mi, out);
 	/* a method, a namespace's function */
 	if (cx_names_qualified_func(x, comps, n, &d, &mi) == 0 && func_val(x, &d, mi, out))
-		return 0;
+		return virtual_unless_amp(x, &d, comps, n);
 	if (n == 2)
 		return enum_class_value(x, comps, out);
 	return cx_qualified_fail(x, comps, n);
@@ -2140,6 +2159,7 @@ static int parse_unary(struct cx *x, struct cx_val *out)
 		struct cx_type pt;
 
 		next(x);
+		x->amp_at = x->ts;
 		if (parse_unary(x, out) || (!out->msym && cx_coerce_ref(x, out)))
 			return -EINVAL;
 		if (!out->v.in_mem)

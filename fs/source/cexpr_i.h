@@ -74,6 +74,7 @@ struct cx {
 	long double tflt;       /* TK_NUM with tfsize: a floating literal */
 	uint8_t tfsize;         /* 0: an integer; 4, 8, 16: float, double, long double */
 	int noeval;             /* inside sizeof: no memory reads */
+	const char *amp_at;     /* the operand of the last unary '&' (gdb's want_address) */
 	char err[CX_ERR_MAX];   /* set once: the first error wins */
 	bool failed;
 	/* where names are looked up */

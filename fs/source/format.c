@@ -749,8 +749,9 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 }
 
 /* The offset of a base class subobject: a constant, or for a virtual base
- * the DWARF expression gcc emits (the object's address pushed, then
- * dup/deref of the vtable pointer and the vbase offset).  -EIO when it
+ * the DWARF expression gcc and clang emit (the object's address pushed,
+ * then dup/deref of the vtable pointer and the vbase offset), as gdb's
+ * gnuv3_baseclass_offset reads it from the vtable.  -EIO when it
  * needs memory v is not in. */
 int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
 		    uint64_t off, uint64_t *out)
@@ -783,7 +784,10 @@ int src_base_offset(struct src_ctx *c, Dwarf_Die *inh, const struct src_vsrc *v,
 				return -EIO;
 		} else if (op >= DW_OP_lit0 && op <= DW_OP_lit31 && sp < 8) {
 			st[sp++] = op - DW_OP_lit0;
-		} else if ((op == DW_OP_constu || op == DW_OP_consts) && sp < 8) {
+		} else if ((op == DW_OP_constu || op == DW_OP_consts ||
+			    (op >= DW_OP_const1u && op <= DW_OP_const8s)) && sp < 8) {
+			/* gcc's DW_OP_const1u 40 when the vbase offset sits
+			 * past vcall offsets; libdw sign-extends constNs */
 			st[sp++] = ops[i].number;
 		} else if (op == DW_OP_plus_uconst && sp > 0) {
 			st[sp - 1] += ops[i].number;
@@ -833,8 +837,10 @@ static void fmt_bases(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v,
 		src_sb_str(b, "<");
 		src_qualified_name(&pb, cplus, b);
 		src_sb_str(b, "> = ");
+		/* gdb's cp_print_value: an error in baseclass_offset (the
+		 * vtable unreadable, the object not in memory) prints so */
 		if (src_base_offset(c, &child, v, off, &boff))
-			src_sb_str(b, "<unreadable>");
+			src_sb_str(b, "<invalid address>");
 		else
 			fmt_struct_rec(c, &pb, v, off + boff, depth + 1, vb, b);
 		src_sb_str(b, ", ");

@@ -43,6 +43,8 @@
 #     unit of main only declares (clang's constructor homing, an extern
 #     template) that another unit (Gadget) or the library (ns::Widget,
 #     ns::Box<unsigned long>, "Box<long unsigned int>" there) defines.
+#   ev_vbase.cc: virtual base classes in locals/ (a diamond, vbase
+#     offsets past vcall offsets), a method's this.
 #   cpp_plt.c at -O0, -O2 and -O2 -Wl,-z,now: PLT stubs, a pointer into
 #     a 1 MiB .bss array past the file mapping ("<big+4096>").
 . "$(dirname "$0")/lib.sh"
@@ -51,7 +53,8 @@
 . "$ROOT/tests/e2e/src_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
-require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt cpp_badref cpp_tnames
+require_built cpp_objects cpp_members cpp_misc cpp_enums cpp_more cpp_chars cpp_plt cpp_badref cpp_tnames \
+	ev_vbase
 gcc -g -O2 -o "$T/cpp_plt_o2" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -O2"
 gcc -g -O2 -Wl,-z,now -o "$T/cpp_plt_now" "$ROOT/tests/programs/cpp_plt.c" || fail "gcc -z now"
 g++ -std=c++20 -g -O0 -o "$T/cpp_chars20" "$ROOT/tests/programs/cpp_chars.cc" || fail "g++ -std=c++20"
@@ -84,6 +87,10 @@ check plt_o2 "$T/cpp_plt_o2" "24 27"
 check plt_now "$T/cpp_plt_now" "24 27"
 check badref "$PROGS/cpp_badref" "21"
 check tnames "$PROGS/cpp_tnames" "21"
+# virtual bases (their offsets read from the vtable): main's objects and
+# Leaf::f's this
+check vbase "$PROGS/ev_vbase" \
+	"$(grep -n 'line: vb-stop' "$ROOT/tests/programs/ev_vbase.cc" | cut -d: -f1) $(grep -n 'line: vb-this' "$ROOT/tests/programs/ev_vbase.cc" | cut -d: -f1)"
 # clang: no .debug_aranges; a static member's linkage name only on its
 # definition (DW_AT_specification), in a namespace; a class only declared
 if command -v clang++ >/dev/null; then

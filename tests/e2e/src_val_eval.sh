@@ -32,6 +32,8 @@
 # functions (max<int>), type instances (operator==(V2, V2)), unknown names
 # before "(" (gdb's ADL call); ev_cold (g++ -O0, -O2, clang++): functions
 # split in hot and cold parts, <main(int, char**)> in gdb's canonical form.
+# ev_vbase (C++, g++ -O0, clang++ -O0 and -O2): virtual base class
+# subobjects, their offsets read from the object's vtable.
 # gdb
 # runs each natively (scripts/gdb-expr-oracle.py, libc's separate debug
 # file on when installed, as the recording's eval/ reads it); the tree
@@ -43,7 +45,7 @@
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built val_str val_tls val_tls_o2 val_glob ns_scope ns_scope_o2 ns_fptr ns_inner ns_qual \
-	val_fptr val_tls_dl val_float
+	val_fptr val_tls_dl val_float ev_vbase
 SRC=$ROOT/tests/programs
 
 # libc's expressions need its debug information, in gdb and in the tree
@@ -521,6 +523,54 @@ up._M_t._M_t
 CASES
 }
 
+# virtual base class subobjects (gdb's gnuv3_baseclass_offset: the offset
+# read from the object's vtable; gcc's DW_OP_lit24, DW_OP_const1u 40 and
+# DW_OP_const2u 304, clang's DW_OP_constu): objects, a diamond (the
+# shared base printed once), pointers, references, casts, *this; a
+# virtual method as a value: gdb's "Cannot reference virtual member
+# function" unless under '&' or in sizeof.
+# VBASE_O2: clang -O2 keeps the objects in registers, whose virtual bases
+# gdb prints "<invalid address>"
+cases_vbase()
+{
+	expr_cases ev_vbase.cc 'line: vb-stop' 1 <<'CASES'
+leaf
+mid
+d
+wleaf
+*pl
+rl
+b
+*pd
+pl->m
+pd->a
+pd->along
+*(Mid *)pl
+*(B2 *)pd
+CASES
+	[ -n "${VBASE_O2:-}" ] && return
+	expr_cases ev_vbase.cc 'line: vb-stop' 1 <<'CASES'
+(Base *)pl
+*(Base *)pl
+(A *)pd
+*(A *)pd
+(Wide &)wleaf
+&Mid::f
+&(Mid::f)
+Mid::f
+Leaf::f
+A::va
+Mid::f + 1
+sizeof(Mid::f)
+CASES
+	expr_cases ev_vbase.cc 'line: vb-this' 1 <<'CASES'
+*this
+*(Mid *)this
+(Base &)*this
+this->m
+CASES
+}
+
 cases_fptr_types()
 {
 	expr_cases val_fptr.c 'line: fp-stop' 1 <<'CASES'
@@ -725,6 +775,13 @@ check ev_scope cases_scope_c
 check ev_fnames cases_fnames
 check ev_vptmf cases_vptmf
 check ev_tuple cases_tuple
+check ev_vbase cases_vbase
+for cc in "clang++ -O0" "clang++ -O2"; do
+	command -v "${cc% *}" >/dev/null || continue
+	$cc -g -gdwarf-4 -gdwarf-aranges -o "$T/ev_vbase_${cc/ -/}" "$SRC/ev_vbase.cc" ||
+		fail "$cc could not compile ev_vbase.cc"
+	VBASE_O2=$([ "${cc#* }" = -O2 ] && echo 1) check "ev_vbase_${cc/ -/}" cases_vbase "$T/ev_vbase_${cc/ -/}"
+done
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -gdwarf-aranges -O0 -o "$T/ev_fnames_clang" "$SRC/ev_fnames.cc" ||
 		fail "clang++ could not compile ev_fnames.cc"
@@ -771,4 +828,4 @@ export VAL_TLS_PLUG=$T/libvalplug.so
 check val_tls_dl cases_tls_dl
 unset VAL_TLS_PLUG
 check val_float cases_float
-pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2), std::tuple's printer (libc debug info: $LIBC_DEBUG)"
+pass "eval equals gdb's print: strings behind pointers (runs, 200-char limit), __thread variables and errno per thread (-O0, -O2), environ and other libc aliases, copy relocations, C++ scopes (ns::g, ::x, Cls::count; -O0, -O2), qualified names' values and errors ($QUAL_CLANG), function pointer type names, a dlopen'ed library's __thread variables before and after a thread touches them, floating-point arithmetic and casts, gdb's blocks (func::static, 'file.c'::var), enum class values and operator functions, C++ functions' names after pointers to code (<main()>, {int (void)}, lambda handlers), pointers to virtual member functions (&virtual Base::f() const, &virtual table offset 2), std::tuple's printer, virtual base classes (gcc, clang -O0/-O2; libc debug info: $LIBC_DEBUG)"
