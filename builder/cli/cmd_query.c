@@ -1053,8 +1053,8 @@ static int cmd_step(const struct query_opts *o, const struct hs_db_image *img)
 		f.ctx = &sc; /* without debug info: no call is leapt */
 	sc.s = s;
 	err = hs_db_step_line_filtered(img, t, (enum hs_db_step)k, f.ctx ? &f : NULL, &out);
-	if (!err && f.ctx && k == HS_DB_STEP_INTO)
-		err = hs_tree_step_signal_stop(img, t, &out);
+	if (f.ctx && k == HS_DB_STEP_INTO)
+		err = hs_tree_step_signal_after(img, t, err, &out);
 	if (!err && f.ctx && k == HS_DB_STEP_BACK_INTO)
 		err = hs_tree_step_back_row(&sc, t, &out);
 	hs_src_free(s);

@@ -445,6 +445,28 @@ static int unwound_resume(struct hs_db_image *img, uint32_t tid, size_t depth,
 	return -E2BIG;
 }
 
+/* A step in tid's frame of `depth` open calls that found its first stop
+ * past `to`, where that frame was left by longjmp or an exception: it left
+ * through a call it made, which gdb stepped over (next, or step over code
+ * without line info) with a step-resume breakpoint at its return address
+ * (unwound_resume).  -ENOENT when nothing hits that breakpoint (gdb runs
+ * to the end), 1 or 2 and *at where a frame made again hits it, 0 when the
+ * frame returned (or was never left), -errno. */
+static int unwound_left(struct hs_db_image *img, uint32_t tid, uint32_t depth, uint64_t to,
+			uint64_t *at)
+{
+	struct hs_db_call fc, cc;
+	int err;
+
+	if (depth == 0 || to == UINT64_MAX || to == 0)
+		return 0;
+	if ((err = call_at_depth(img, to - 1, tid, depth - 1, &fc)) ||
+	    !(fc.flags & HS_DB_CALL_UNWOUND) || fc.t_ret != to ||
+	    (err = call_at_depth(img, to - 1, tid, depth, &cc)) || cc.t_ret != to)
+		return err == -ENOENT ? 0 : err;
+	return unwound_resume(img, tid, depth, &cc, at);
+}
+
 /* The first line start of tid after bound (back: the last one before it).
  * With over, only starts at most `depth` calls deep count, and a deeper
  * start makes it leap over the whole call it is in rather than read the
@@ -646,6 +668,13 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 			t = s.again;
 			if ((err = frame_at(img, t, tid, depth, &from, &to)))
 				return err;
+		}
+		if (s.t >= to && (r = unwound_left(img, tid, depth, to, &t)) != 0) {
+			/* left by longjmp or a throw: on in the frame made again */
+			if (r < 0 || (r = frame_at(img, t, tid, depth, &from, &to)))
+				return r;
+			bound = t - 1;
+			continue;
 		}
 		if (s.t >= to) {
 			if (s.t == to)
@@ -866,6 +895,28 @@ static int called_between(struct hs_db_image *img, uint32_t tid, size_t depth, u
 	return err < 0 ? err : w.found;
 }
 
+/* gdb's step leaps over a call it does not enter (no line info) with a
+ * step-resume breakpoint at its return address, as next does: a call left
+ * by longjmp or an exception (__cxa_throw) goes on where that breakpoint
+ * is hit (unwound_resume), and when nothing hits it gdb runs to the end
+ * (-ENOENT).  *bound: the moment before the first start to look at. */
+static int leap_bound(struct hs_db_image *img, uint32_t tid, const struct hs_db_call *c,
+		      uint64_t *bound)
+{
+	uint64_t at = 0;
+	int err;
+
+	if (c->t_ret == HS_DB_NO_RETURN)
+		return -ENOENT; /* it never returns */
+	*bound = c->t_ret - 1; /* starts at t >= t_ret */
+	err = unwound_resume(img, tid, c->depth, c, &at);
+	if (err < 0)
+		return err;
+	if (err)
+		*bound = at - 1;
+	return 0;
+}
+
 /* gdb's step and reverse-step: the next (previous) line start of tid,
  * leaping over the calls gdb's step does not enter (f: those made from
  * code without line info, below a function without any or the dynamic
@@ -890,6 +941,13 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 	for (;;) {
 		if ((err = step_next(img, tid, bound, back, false, 0, &s)))
 			return err;
+		if (!back && s.t >= to && (hid = unwound_left(img, tid, depth, to, &bound)) != 0) {
+			/* left by longjmp or a throw: on in the frame made again */
+			if (hid < 0 || (hid = frame_at(img, bound, tid, depth, &from, &to)))
+				return hid;
+			bound--;
+			continue;
+		}
 		/* in t's own frame (same depth, inside its call): no call to leap */
 		if (f && f->enter && !(s.depth == depth && s.t > from && s.t < to))
 			hid = hidden_call(img, tid, t, s.t, back, f, &c);
@@ -902,9 +960,8 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 			continue;
 		}
 		if (hid) {
-			if (c.t_ret == HS_DB_NO_RETURN)
-				return -ENOENT; /* it never returns */
-			bound = c.t_ret - 1; /* starts at t >= t_ret */
+			if ((err = leap_bound(img, tid, &c, &bound)))
+				return err;
 			continue;
 		}
 		/* A later start of the line in the frame is no stop when gdb's

@@ -225,6 +225,31 @@ int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_
 	return 0;
 }
 
+/* A step that finds no stop (err -ENOENT: the stepped frame is never
+ * returned to, left by longjmp, an exception or a handler that exits or
+ * siglongjmps past it) runs to the end under gdb, and a signal it stops on
+ * arriving on the way ends it there all the same ("Program received
+ * signal", then the handler's first instruction): looked for up to the
+ * image's end.  Any other err is the step's own answer, handed back. */
+int hs_tree_step_signal_after(const struct hs_db_image *img, uint64_t t0, int err, uint64_t *t)
+{
+	struct hs_db_image_info info;
+	uint64_t u;
+
+	if (err == 0)
+		return hs_tree_step_signal_stop(img, t0, t);
+	if (err != -ENOENT)
+		return err;
+	hs_db_image_info(img, &info);
+	u = info.t_end + 1;
+	if ((err = hs_tree_step_signal_stop(img, t0, &u)))
+		return err;
+	if (u > info.t_end)
+		return -ENOENT;
+	*t = u;
+	return 0;
+}
+
 /* ---- reverse-step out of a frame ---------------------------------------------------
  * gdb's reverse-step that leaves a frame backwards (from its first line)
  * comes back to the call instruction in the caller and goes on to the
@@ -592,8 +617,8 @@ static int step_over(struct hs_tree *tree, const struct hs_tree_node *n,
 	/* gdb's next, as its step, stops as a signal it stops on
 	 * arrives and goes into the handler with the next `next`:
 	 * one stop, the handler's first instruction, at -O0 and -O2 */
-	if (err == 0 && how == HS_DB_STEP_OVER)
-		err = hs_tree_step_signal_stop(sc->img, n->t, t);
+	if (how == HS_DB_STEP_OVER)
+		err = hs_tree_step_signal_after(sc->img, n->t, err, t);
 	return err;
 }
 
@@ -637,8 +662,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		step_inline_start(&sc, from, t);
-	if (err == 0 && how == HS_DB_STEP_INTO)
-		err = hs_tree_step_signal_stop(sc.img, from, t);
+	if (how == HS_DB_STEP_INTO)
+		err = hs_tree_step_signal_after(sc.img, from, err, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = step_past_line_again(&sc, &f, from, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)

@@ -311,6 +311,11 @@ bool hs_tree_step_stops(void *ctx, uint64_t pc);
  * SIGCHLD, SIGIO, SIGVTALRM, SIGPROF, SIGWINCH), stops the step at the
  * handler's first instruction instead (*t set to it).  0 or -errno. */
 int hs_tree_step_signal_stop(const struct hs_db_image *img, uint64_t t0, uint64_t *t);
+/* The same after a step from t0 that answered err: 0 as above; -ENOENT
+ * (no stop: gdb runs to the end) becomes 0 and *t a handler's first
+ * instruction where such a signal arrives later on t0's thread; any other
+ * err is returned as it is. */
+int hs_tree_step_signal_after(const struct hs_db_image *img, uint64_t t0, int err, uint64_t *t);
 /* gdb's reverse-step, *t the stop found with hs_tree_step_enters from t0:
  * when it leaves t0's frame backwards, gdb stops first in the caller at
  * the start of the line-table row holding the call (which may be no line

@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows; prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows, a throw caught in main (step and, static, next from the throw line: gdb steps over __cxa_throw and runs to the end), SIGSEGV handlers that never return to the frame that faulted (siglongjmp past it, _exit: gdb's step and next stop at the handler's entry); prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -43,16 +43,20 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	gcc -g -O2 -o "$B/st_jmpend_o2" "$SRC/st_jmpend.c" &&
 	gcc -g -O0 -o "$B/st_jmprec" "$SRC/st_jmprec.c" &&
 	g++ -g -O0 -o "$B/st_throwend" "$SRC/st_throwend.cc" &&
+	g++ -g -O0 -static -o "$B/st_throwend_static" "$SRC/st_throwend.cc" &&
+	gcc -g -O0 -o "$B/st_sigexit" "$SRC/st_sigexit.c" &&
+	gcc -g -O2 -o "$B/st_sigexit_o2" "$SRC/st_sigexit.c" &&
+	gcc -g -O0 -o "$B/st_segvexit" "$SRC/st_segvexit.c" &&
 	gcc -g -O0 -o "$B/st_dltls" "$SRC/st_dltls.c" -pthread &&
 	gcc -g -O0 -static -o "$B/st_sigstatic" "$SRC/st_sigstatic.c" &&
 	g++ -g -O2 -o "$B/st_inlthrow" "$SRC/st_inlthrow.cc" ||
 	fail "could not compile the test programs"
 # clang gives its C++ thunks no line rows
-clang_thunk= nprog=15
+clang_thunk= nprog=19
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -O0 -o "$B/st_thunk_clang" "$SRC/st_thunk.cc" ||
 		fail "could not compile st_thunk.cc with clang++"
-	clang_thunk=st_thunk_clang:step nprog=16
+	clang_thunk=st_thunk_clang:step nprog=20
 fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
@@ -76,6 +80,8 @@ for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:nex
 	st_sigtail:next st_sigtail:step st_longjmp:next st_longjmp_o2:next st_jmpend:next \
 	st_jmpend_o2:next st_jmprec:next@helper st_throwend:next st_dltls:step \
 	st_sigstatic:step st_sigstatic:next st_wrap:step@bump st_wrap:next@bump st_inlthrow:step \
+	st_throwend:step@thrower st_throwend_static:step@thrower st_throwend_static:next st_sigexit:next \
+	st_sigexit_o2:next st_segvexit:step st_segvexit:next \
 	$clang_thunk; do
 	p=${e%%:*} cmd=${e#*:} brk= steps=400
 	case $cmd in *@*) brk=${cmd#*@} cmd=${cmd%@*} ;; esac
@@ -105,7 +111,7 @@ for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:nex
 		head -n "$k" "$f.want" >"$f.w" && mv "$f.w" "$f.want" ;;
 	esac
 	if [ ! -d "$T/mnt.$p" ]; then
-		record_ok "$T/$p" "$B/$p"
+		WANT_RC=$(case $p in st_sigexit* | st_segvexit) echo 3 ;; *) echo 0 ;; esac) record_ok "$T/$p" "$B/$p"
 		build_ok "$T/$p"
 		mount_tree "$T/$p" "$T/mnt.$p"
 	fi
@@ -148,6 +154,30 @@ grep -A1 '^STOP helper st_jmprec.c:24$' "$T/st_jmprec.next.helper.want" | grep -
 	fail "st_jmprec: gdb's next did not stop after the call: $(tr '\n' ' ' <"$T/st_jmprec.next.helper.want")"
 tail -n 1 "$T/st_throwend.next.want" | grep -q '^STOP main st_throwend.cc:26$' ||
 	fail "st_throwend: gdb's next did not run on from the throwing call: $(tr '\n' ' ' <"$T/st_throwend.next.want")"
+# a throw caught in main: gdb's step steps over __cxa_throw (no line
+# info) and never stops again, nor does its next in a static binary
+for f in st_throwend.step.thrower st_throwend_static.step.thrower st_throwend_static.next; do
+	tail -n 1 "$T/$f.want" | grep -q "^STOP $([ $f = st_throwend_static.next ] && echo main ||
+		echo thrower) st_throwend.cc:" ||
+		fail "$f: gdb's chain did not end at the throw: $(tail -n 3 "$T/$f.want" | tr '\n' ' ')"
+done
+# and next-line from the throw line itself (static: libgcc's unwinder has
+# no line info either): none, as gdb's next there runs to the end
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'break st_throwend.cc:15' -ex 'run >/dev/null' \
+	-ex next "$B/st_throwend_static" </dev/null 2>&1 | grep -q 'exited normally' ||
+	fail "st_throwend_static: gdb's next from the throw line did stop"
+dir=$(find "$T/mnt.st_throwend_static/lines" -name st_throwend.cc | head -n 1)
+t=$(head -n 1 "$dir/15" 2>/dev/null)
+[ -n "$t" ] || fail "st_throwend_static: lines/.../st_throwend.cc/15 has no hit"
+[ ! -e "$T/mnt.st_throwend_static/time/$t/next-line" ] ||
+	fail "st_throwend_static: next-line from the throw (t $t) is $(readlink "$T/mnt.st_throwend_static/time/$t/next-line"), gdb's next runs to the end"
+# a SIGSEGV handler that siglongjmps past the frame that faulted, then
+# one that calls _exit: gdb's step and next go into the handler
+for f in st_sigexit.next st_sigexit_o2.next st_segvexit.step st_segvexit.next; do
+	[ "$(grep -c '^STOP on_segv ' "$T/$f.want")" -gt 1 ] &&
+		grep -q '^STOP on_segv st_s[a-z]*exit.c:\(13\|22\)$' "$T/$f.want" ||
+		fail "$f: gdb's chain did not go into on_segv up to _exit: $(tr '\n' ' ' <"$T/$f.want")"
+done
 grep -B1 '^STOP __libc_calloc ' "$T/st_dltls.step.want" | grep -q '^STOP allocate_stack ' ||
 	fail "st_dltls: gdb's step did not go from allocate_stack into calloc"
 for c in step next; do
