@@ -478,7 +478,7 @@ static int returned_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_
 	struct hs_src_line_info a, b;
 	struct hs_db_regs *r;
 	struct hs_db_call c;
-	int d0, d, err = 0;
+	int d, err = 0;
 
 	if (!sc->s || t <= t0 + 1 || !(r = malloc(sizeof(*r)))) /* not on a FUSE thread's stack */
 		return sc->s && t > t0 + 1 ? -ENOMEM : 0;
@@ -486,7 +486,7 @@ static int returned_line_again(struct hs_tree_step_ctx *sc, uint64_t t0, uint64_
 	if (hs_db_regs_at(sc->img, t, 0, r) == 0 &&
 	    (d = hs_db_backtrace(sc->img, t - 1, r->tid, &c, 1) - 1) >= 0 && c.t_ret == t &&
 	    c.t_call > t0 && !(c.flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) &&
-	    (d0 = hs_db_backtrace(sc->img, t0, r->tid, NULL, 0)) > d &&
+	    hs_db_backtrace(sc->img, t0, r->tid, NULL, 0) > d &&
 	    hs_src_line_info(sc->s, r->regs.rip, &b) == 0 && b.line && b.row_start &&
 	    hs_src_line_info(sc->s, c.call_site, &a) == 0 && a.line == b.line &&
 	    a.file_id == b.file_id)
