@@ -113,10 +113,12 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n);
 
 /* cli_meta.c: TRACE/meta.json.  cli_meta_images() (re)computes from the
  * streams what meta.json says of the process images: "processes" (one
- * object per image: instructions, threads, complete, ended_by, exit_status
+ * object per image: instructions (retired: its t at the end), threads,
+ * complete, ended_by, exit_status
  * or exit_signal and signal, faulted: instructions that began and faulted),
  * "status" (complete when every image ended),
- * "instructions" and "threads" (all images together) and "bytes".
+ * "instructions" (all images together, their faulted ones included: as
+ * lackey counts) and "threads" (all images together) and "bytes".
  * cli_write_meta() replaces meta.json atomically.  cli_meta_refresh()
  * brings an "incomplete" meta.json up to date once images that were still
  * running when `record` returned (a background child that outlived its
