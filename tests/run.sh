@@ -90,12 +90,15 @@ start()
 	running=$((running + 1))
 }
 
-for t in build/tests/test_*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
-	case $t in *.d | *.o) continue ;; esac
-	name=$(basename "$t")
+# the end-to-end scripts first, from the end of the alphabet: the long
+# source-level oracles (src_*) start at once, the sanitized unit tests
+# next, and the short plain ones fill the last minutes: no job waits
+# alone on a long test at the end
+for t in $(printf '%s\n' tests/e2e/*.sh | sort -r); do
+	name=$(basename "$t" .sh)
+	[ "$name" = lib ] && continue
 	selected "$name" "$@" || continue
-	start "$name" "$t"
+	start "$name" bash "$t"
 done
 
 # the same unit tests built with AddressSanitizer and UBSan (make
@@ -109,11 +112,12 @@ for t in build/san/tests/test_*; do
 		UBSAN_OPTIONS=print_stacktrace=1 "$t"
 done
 
-for t in tests/e2e/*.sh; do
-	name=$(basename "$t" .sh)
-	[ "$name" = lib ] && continue
+for t in build/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case $t in *.d | *.o) continue ;; esac
+	name=$(basename "$t")
 	selected "$name" "$@" || continue
-	start "$name" bash "$t"
+	start "$name" "$t"
 done
 wait
 

@@ -265,12 +265,13 @@ check()
 	record_ok "$T/$prog.tr" "$PROGS/$prog"
 	build_ok "$T/$prog.tr"
 	serve_start "$prog" "$T/$prog.tr"
-	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$BASE" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$prog: eval differs from gdb (see above)"
-import json, re, subprocess, sys, urllib.parse, urllib.request
-hs, tr, src, base, gdb_f = sys.argv[1:]
+	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$BASE" "$T/$prog.gdb.tsv" "$ROOT" <<'PYEOF' || fail "$prog: eval differs from gdb (see above)"
+import json, re, sys, urllib.parse, urllib.request
+hs, tr, src, base, gdb_f, root = sys.argv[1:]
+sys.path.insert(0, root + "/tests/e2e")
+from hs_tree import tree_cat
 def cat(path):
-    r = subprocess.run([hs, "cat", tr, path], capture_output=True, text=True)
-    return r.stdout.rstrip("\n") if r.returncode == 0 else "ERROR " + r.stderr.strip()
+    return tree_cat(base, path, hs, tr)
 def ev(t, frame, e):
     u = "%s/api/eval?t=%s&frame=%d&expr=%s" % (base, t, frame, urllib.parse.quote(e))
     d = json.load(urllib.request.urlopen(u))

@@ -17,6 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 . "$ROOT/tests/e2e/src_lib.bash"
+. "$ROOT/tests/e2e/srv_lib.bash"
 
 command -v gdb >/dev/null || fail "gdb is not installed (apt-get install gdb)"
 require_built expr_data expr_grid expr_walk_o2 expr_obj
@@ -286,9 +287,13 @@ check()
 	expr_gdb "$prog" "$T/$prog.gdbcases"
 	record_ok "$T/$prog.tr" "$PROGS/$prog"
 	build_ok "$T/$prog.tr"
-	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$(head -n 3 "$T/$prog.diff" | tr '\n' ' ')"
-import re, subprocess, sys
-hs, tr, src, cases_f, gdb_f = sys.argv[1:]
+	# one server reads every file (a cat each would load the DWARF again)
+	serve_start "$prog" "$T/$prog.tr"
+	"$PY" - "$ROOT" "$BASE" "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$(head -n 3 "$T/$prog.diff" | tr '\n' ' ')"
+import re, sys
+root, base, hs, tr, src, cases_f, gdb_f = sys.argv[1:]
+sys.path.insert(0, root + "/tests/e2e")
+from hs_tree import tree_cat
 gdb = {}
 for l in open(gdb_f):
     loc, hit, e, v = l.rstrip("\n").split("\t", 3)
@@ -296,10 +301,7 @@ for l in open(gdb_f):
 def norm(v):
     return re.sub(r"0x[0-9a-f]{5,}", "0x?", v)
 def cat(path):
-    r = subprocess.run([hs, "cat", tr, path], capture_output=True, text=True)
-    if r.returncode:
-        return "ERROR " + r.stderr.strip()
-    return r.stdout.rstrip("\n")
+    return tree_cat(base, path, hs, tr)
 moments, bad, n = {}, [], 0
 for l in open(cases_f):
     loc, hit, e = l.rstrip("\n").split("\t")
@@ -316,7 +318,7 @@ for l in open(cases_f):
     n += 1
     if norm(got) != norm(want):
         bad.append("%s at %s: gdb %r, tree %r" % (e, loc, want, got))
-out = open(sys.argv[4].replace(".cases", ".diff"), "w")
+out = open(cases_f.replace(".cases", ".diff"), "w")
 for b in bad:
     out.write(b + "\n")
 sys.stderr.write("%s: %d expressions, %d differ\n" % (tr, n, len(bad)))
@@ -324,6 +326,7 @@ for b in bad:
     sys.stderr.write("  " + b + "\n")
 sys.exit(1 if bad or n == 0 else 0)
 PYEOF
+	serve_stop
 }
 
 check expr_data expr_data.c cases_data
