@@ -64,7 +64,8 @@ LINK_ORDER := gdb server fuse tree db source query dbfile trace
 # server -> fs/query: queries on the images fs/tree hands out
 # (hs_tree_image_at: disassembly memory, /api/origin); -> builder/db:
 # serve builds a missing database (srv_build.c); -> fs/source: the types
-# of an evaluation's answer (hs_tree_eval).
+# of an evaluation's answer (hs_tree_eval).  server/gdb -> fs/source: the
+# walk of glibc's TLS structures (hindsight/tls.h) for qGetTLSAddr.
 MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
 	fs/source:builder/trace \
 	fs/query:fs/dbfile,builder/trace \
@@ -72,7 +73,7 @@ MODULE_DEPS := builder/trace: fs/dbfile: builder/recorder: \
 	fs/tree:fs/query,fs/source,builder/trace \
 	fs/fuse:fs/tree \
 	server:fs/tree,fs/source,fs/query,builder/db \
-	server/gdb:fs/query,builder/trace \
+	server/gdb:fs/query,fs/source,builder/trace \
 	builder/cli:*
 lib_has_src = $(wildcard $(call lib_dir,$(filter $(1):%,$(LIBS)))/*.c)
 HS_LIBS := $(foreach n,$(LINK_ORDER),$(if $(call lib_has_src,$(n)),$(B)/lib/libhs$(n).a))
@@ -252,7 +253,8 @@ test: all $(UNIT_BIN) $(PROG_BIN) san-units check-deps
 # Valgrind, no test program), about 15 s.  The unit tests that record
 # (test_dbbuild, test_origin, test_query, test_source, test_tree) and the
 # end-to-end tests run in make test only.
-CHECK_UNITS := test_cli_sha256 test_dbfile test_gdb test_lines test_sigfmt test_sysfmt test_trace
+CHECK_UNITS := test_cli_sha256 test_dbfile test_gdb test_lines test_sigfmt test_sysfmt test_tls \
+	test_trace
 check: check-deps $(CHECK_UNITS:%=$(B)/tests/%)
 	@mkdir -p $(B)/test-logs
 	@for t in $(CHECK_UNITS); do \

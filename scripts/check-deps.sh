@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 : "${MODULE_DEPS:?set by the Makefile}" "${LINK_ORDER:?}" "${LIBS:?}"
 
 HEADER_OWNERS="trace.h:builder/trace dbfile.h:fs/dbfile db.h:fs/query
-source.h:fs/source dbbuild.h:builder/db tree.h:fs/tree fusefs.h:fs/fuse
+source.h:fs/source tls.h:fs/source dbbuild.h:builder/db tree.h:fs/tree fusefs.h:fs/fuse
 server.h:server playground.h:server gdbserver.h:server/gdb gdbserver_test.h:server/gdb sysfmt.h:fs/query
 sha256.h:builder/cli dbsort.h:builder/db dbbuild_stages.h:builder/db
 le.h:- util.h:- banned.h:- trace_format.h:- db_format.h:- syscall_args.h:-"

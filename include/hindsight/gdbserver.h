@@ -3,7 +3,8 @@
  * Owner: server/gdb (libhsgdb.a).  Users: builder/cli (`hindsight
  * gdbserver`).  It reads the database through the query library (db.h)
  * and scans stream chunks with the trace decoder (trace.h) to find the
- * next or previous execution of a breakpoint address.
+ * next or previous execution of a breakpoint address.  qGetTLSAddr walks
+ * glibc's TLS structures through fs/source's tls.h.
  *
  * What gdb sees.  One process image of a recording, stopped at a moment t
  * (db.h's unit: the state after t instructions).  A connection starts at

@@ -4,22 +4,19 @@
  * gdb 13 does not load libthread_db for a remote target; it sends
  * qGetTLSAddr:TID,OFFSET,LM (LM: the module's struct link_map, from
  * qXfer:libraries-svr4's list) and gdbserver answers through
- * libthread_db's td_thr_tls_get_addr.  This does what that does, from
- * memory at t: glibc's layout descriptors for libthread_db
- * (_thread_db_link_map_l_tls_offset and the like: size in bits, count,
- * byte offset; libc.so.6 exports them in its dynamic symbol table, an
- * older glibc in libpthread's) are found through each loaded module's
- * DT_GNU_HASH or DT_HASH table, so no glibc-private offset is built in.
- * On x86-64 (TLS variant II) a module loaded at start-up has static TLS:
- * its block is at the thread pointer (fs_base) minus l_tls_offset; a
- * module loaded later (dlopen) has it in the thread's DTV,
- * dtv[l_tls_modid], once the thread touched it (before, the slot is
- * unallocated or older than the module: an error, gdb's "Remote target
- * failed to process qGetTLSAddr request").  fs/source/cexpr_tls.c does
- * the same for the tree, with the program's symbols.
+ * libthread_db's td_thr_tls_get_addr.  fs/source's tls.c
+ * (hindsight/tls.h, shared with the tree's evaluator) does what that
+ * does, from memory at t; the symbols it needs (glibc's layout
+ * descriptors for libthread_db, _thread_db_link_map_l_tls_offset and the
+ * like, which libc.so.6 exports in its dynamic symbol table, an older
+ * glibc in libpthread's; ld.so's _rtld_global) are found here through
+ * each loaded module's DT_GNU_HASH or DT_HASH table.  A dlopen'ed
+ * module's block that the thread has not allocated yet is an error,
+ * gdb's "Remote target failed to process qGetTLSAddr request".
  */
 #include "gdb_i.h"
 
+#include "hindsight/tls.h"
 #include "hindsight/trace_format.h"
 
 #include <errno.h>
@@ -27,7 +24,6 @@
 #include <string.h>
 
 #define LINK_MAP_MAX 4096     /* link_map entries walked at most */
-#define SLOTINFO_MAX 4096     /* dtv_slotinfo_list entries walked at most */
 #define CHAIN_MAX (1u << 20)  /* hash chain entries walked at most */
 #define NAME_MAX_LEN 64       /* the descriptors' names are shorter */
 #define DT_HASH 4
@@ -35,14 +31,6 @@
 #define DT_SYMTAB 6
 #define DT_GNU_HASH 0x6ffffef5
 #define SYM_SIZE 24           /* Elf64_Sym */
-#define NO_TLS_OFFSET 0
-#define FORCED_DYNAMIC_TLS_OFFSET ((uint64_t)-1)
-#define TLS_DTV_UNALLOCATED ((uint64_t)-1)
-
-/* glibc's db_info.c descriptor */
-struct tls_desc {
-	uint32_t bits, count, offset;
-};
 
 static int rd(struct hs_gdb *g, uint64_t addr, void *out, size_t len)
 {
@@ -186,100 +174,24 @@ static int sym_find(struct hs_gdb *g, const char *name, uint64_t *addr)
 	return -ENOENT;
 }
 
-static int desc_get(struct hs_gdb *g, const char *name, struct tls_desc *d)
+/* struct hs_tls_target's calls on the stub: memory at g->t, and the
+ * symbols of the loaded modules' dynamic symbol tables */
+static int tls_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	uint8_t w[12];
-	uint64_t a;
-	int err = sym_find(g, name, &a);
-
-	if (err)
-		return err;
-	if (rd(g, a, w, sizeof w))
-		return -EIO;
-	d->bits = hs_trace_le32(w);
-	d->count = hs_trace_le32(w + 4);
-	d->offset = hs_trace_le32(w + 8);
-	return 0;
+	return rd(ctx, addr, buf, len);
 }
 
-/* The field named by descriptor name of the structure at base. */
-static int field_get(struct hs_gdb *g, const char *name, uint64_t base, uint64_t *out)
+static int tls_symbol(void *ctx, const char *name, uint64_t *addr)
 {
-	struct tls_desc d;
-	uint8_t b[8] = { 0 };
-	int err = desc_get(g, name, &d);
-
-	if (err)
-		return err;
-	if (d.bits == 0 || d.bits > 64 || d.bits % 8)
-		return -ENODATA;
-	err = rd(g, base + d.offset, b, d.bits / 8);
-	*out = hs_trace_le64(b);
-	return err;
-}
-
-/* The DTV generation module modid needs (its dtv_slotinfo's gen), as
- * libthread_db's dtv_slotinfo: 0, -ENOENT.  The list's head is a field
- * of ld.so's _rtld_global. */
-static int module_gen(struct hs_gdb *g, uint64_t modid, uint64_t *gen)
-{
-	struct tls_desc arr;
-	uint64_t rtld, slot, len, base = 0;
-	int err, k;
-
-	if ((err = sym_find(g, "_rtld_global", &rtld)) ||
-	    (err = field_get(g, "_thread_db_rtld_global__dl_tls_dtv_slotinfo_list", rtld, &slot)) ||
-	    (err = desc_get(g, "_thread_db_dtv_slotinfo_list_slotinfo", &arr)))
-		return err;
-	for (k = 0; slot && k < SLOTINFO_MAX; k++) {
-		if ((err = field_get(g, "_thread_db_dtv_slotinfo_list_len", slot, &len)))
-			return err;
-		if (modid < base + len)
-			break;
-		base += len;
-		if ((err = field_get(g, "_thread_db_dtv_slotinfo_list_next", slot, &slot)))
-			return err;
-	}
-	if (!slot || k == SLOTINFO_MAX || arr.bits % 8)
-		return -ENOENT;
-	return field_get(g, "_thread_db_dtv_slotinfo_gen",
-			 slot + arr.offset + (modid - base) * (arr.bits / 8), gen);
-}
-
-/* The block in the thread's DTV (dtv[modid].pointer.val), as
- * libthread_db's td_thr_tlsbase: -ENODATA while the thread has none. */
-static int dtv_block(struct hs_gdb *g, uint64_t tp, uint64_t lm, uint64_t *out)
-{
-	struct tls_desc slot;
-	uint64_t modid, dtv, val, gen, dtvgen;
-	int err;
-
-	if ((err = field_get(g, "_thread_db_link_map_l_tls_modid", lm, &modid)) ||
-	    (err = field_get(g, "_thread_db_pthread_dtvp", tp, &dtv)) ||
-	    (err = desc_get(g, "_thread_db_dtv_dtv", &slot)))
-		return err;
-	if (modid < 1 || slot.bits % 8)
-		return -ENODATA;
-	/* a DTV older than the module: its slot is not the module's yet */
-	if (module_gen(g, modid, &gen) == 0 &&
-	    field_get(g, "_thread_db_dtv_t_counter", dtv + slot.offset, &dtvgen) == 0 &&
-	    dtvgen < gen)
-		return -ENODATA;
-	err = field_get(g, "_thread_db_dtv_t_pointer_val",
-			dtv + slot.offset + modid * (slot.bits / 8), &val);
-	if (err)
-		return err;
-	if (val == TLS_DTV_UNALLOCATED || (val & 1) || !val)
-		return -ENODATA;
-	*out = val;
-	return 0;
+	return sym_find(ctx, name, addr);
 }
 
 int gdb_tls_addr(struct hs_gdb *g, uint32_t tid, uint64_t offset, uint64_t lm,
 		 uint64_t *addr)
 {
+	struct hs_tls_target t = { .read = tls_read, .symbol = tls_symbol, .ctx = g };
 	struct hs_db_regs *r = malloc(sizeof(*r));
-	uint64_t tp, off, block;
+	uint64_t tp, block;
 	int err;
 
 	if (!r)
@@ -291,12 +203,7 @@ int gdb_tls_addr(struct hs_gdb *g, uint32_t tid, uint64_t offset, uint64_t lm,
 		return err;
 	if (!tp || !lm)
 		return -ENODATA;   /* no thread pointer yet; a static program */
-	err = field_get(g, "_thread_db_link_map_l_tls_offset", lm, &off);
-	if (err)
-		return err;
-	if (off != NO_TLS_OFFSET && off != FORCED_DYNAMIC_TLS_OFFSET)
-		block = tp - off;
-	else if ((err = dtv_block(g, tp, lm, &block)))
+	if ((err = hs_tls_block(&t, tp, lm, &block)))
 		return err;
 	*addr = block + offset;
 	return 0;
