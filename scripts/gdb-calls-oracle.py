@@ -42,7 +42,6 @@
 import json
 import os
 import re
-import subprocess
 import sys
 
 
@@ -120,11 +119,11 @@ def gdb_oracle():
         json.dump({"hits": hits, "after_main": libfuncs}, fp)
 
 
-def hs(hindsight, trace, path):
-    r = subprocess.run([hindsight, "cat", trace, path], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("hindsight cat %s: %s" % (path, r.stderr.strip()))
-    return r.stdout
+def hs(tree, path):
+    try:
+        return tree.cat(path)
+    except Exception as e:  # hs_tree.TreeError: the file cannot be read
+        raise RuntimeError(str(e)) from None
 
 
 def hs_frames(text, own):
@@ -153,15 +152,23 @@ def gdb_frames(bt, own):
 
 
 def compare(oracle_path, hindsight, trace, own):
+    # one server reads every file (a cat each would load the DWARF again)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from hs_tree import TreeServer
+    with TreeServer(hindsight, trace) as tree:
+        return compare_tree(oracle_path, tree, own)
+
+
+def compare_tree(oracle_path, tree, own):
     with open(oracle_path) as fp:
         oracle = json.load(fp)
     hits = oracle["hits"]
-    main_t = int(hs(hindsight, trace, "calls/main").split()[0])
+    main_t = int(hs(tree, "calls/main").split()[0])
     bad = []
     for fn, bts in sorted(hits.items()):
         try:
             calls = [ln.split("\t")[0].split()
-                     for ln in hs(hindsight, trace, "calls/" + fn).splitlines()]
+                     for ln in hs(tree, "calls/" + fn).splitlines()]
         except RuntimeError as e:
             if bts:  # a function never called has no calls/<f>
                 bad.append("calls/%s: %s (gdb: %d hits)" % (fn, e, len(bts)))
@@ -177,7 +184,7 @@ def compare(oracle_path, hindsight, trace, own):
                 t_call, tpath = int(c[0].split(".")[0]), c[0]
             else:
                 t_call, tpath = int(c[0]), str(int(c[0]) + 1)
-            got = hs_frames(hs(hindsight, trace, "time/%s/backtrace" % tpath), own)
+            got = hs_frames(hs(tree, "time/%s/backtrace" % tpath), own)
             want = gdb_frames(bt, own)
             # frame 0: gdb stops after the prologue, Hindsight at the entry
             if got[:1] and want[:1] and got[0][0] == want[0][0]:
@@ -195,15 +202,15 @@ def compare(oracle_path, hindsight, trace, own):
                 continue
             t_ret = int(c[1])
             if how == "signal":
-                raw = hs(hindsight, trace, "time/%s/backtrace" % tpath).splitlines()
+                raw = hs(tree, "time/%s/backtrace" % tpath).splitlines()
                 after = [raw[i + 1].split()[1] for i in range(len(raw) - 1)
                          if "<signal handler called>" in raw[i]]
-                back = hs(hindsight, trace, "time/%d/where" % t_ret).split()[0]
+                back = hs(tree, "time/%d/where" % t_ret).split()[0]
                 if after[:1] != [back]:
                     bad.append("%s call %d: the handler's frame ends at %s, it interrupted %s"
                                % (fn, k, back, after[:1]))
             if "unwound" in how:
-                where = hs(hindsight, trace, "time/%d/where" % t_ret).split("+0x")[0]
+                where = hs(tree, "time/%d/where" % t_ret).split("+0x")[0]
                 if where not in [f[0] for f in want[1:]]:
                     bad.append("%s call %d unwound at t %d into %s, not a caller (%s)"
                                % (fn, k, t_ret, where, want))

@@ -41,24 +41,26 @@ build_ok "$T/ev10_frames.trace"
 import json, sys
 sys.path.insert(0, sys.argv[1])
 oracle = __import__("gdb-calls-oracle")
+from hs_tree import TreeServer
 hits = json.load(open(sys.argv[2]))["hits"]
-hs, tr, own = sys.argv[3], sys.argv[4], {"ev10_frames_o2.cc"}
-main_t = int(oracle.hs(hs, tr, "calls/main").split()[0])
+tree, own = TreeServer(sys.argv[3], sys.argv[4]), {"ev10_frames_o2.cc"}
+main_t = int(oracle.hs(tree, "calls/main").split()[0])
 bad, n = [], 0
 for fn, bts in sorted(hits.items()):
-    calls = [l.split()[0] for l in oracle.hs(hs, tr, "calls/" + fn).splitlines()]
+    calls = [l.split()[0] for l in oracle.hs(tree, "calls/" + fn).splitlines()]
     calls = [t for t in calls if int(t) > main_t]
     if len(calls) != len(bts):
         bad.append("calls/%s: %d calls, gdb %d hits" % (fn, len(calls), len(bts)))
         continue
     for t, bt in zip(calls, bts):
-        got = oracle.hs_frames(oracle.hs(hs, tr, "time/%d/backtrace" % (int(t) + 1)), own)
+        got = oracle.hs_frames(oracle.hs(tree, "time/%d/backtrace" % (int(t) + 1)), own)
         want = oracle.gdb_frames(bt, own)
         if got[:1] and want[:1] and got[0][0] == want[0][0]:
             got[0] = want[0]  # gdb stops after the prologue
         n += 1
         if got != want:
             bad.append("%s at t %s: %s, gdb %s" % (fn, t, got, want))
+tree.close()
 sys.stderr.write("%d backtraces compared, %d differ\n" % (n, len(bad)))
 for b in bad:
     sys.stderr.write("  " + b + "\n")

@@ -268,7 +268,7 @@ check()
 	"$PY" - "$HS" "$T/$prog.tr" "$SRC" "$BASE" "$T/$prog.gdb.tsv" "$ROOT" <<'PYEOF' || fail "$prog: eval differs from gdb (see above)"
 import json, re, sys, urllib.parse, urllib.request
 hs, tr, src, base, gdb_f, root = sys.argv[1:]
-sys.path.insert(0, root + "/tests/e2e")
+sys.path.insert(0, root + "/scripts")
 from hs_tree import tree_cat
 def cat(path):
     return tree_cat(base, path, hs, tr)

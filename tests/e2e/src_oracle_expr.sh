@@ -292,7 +292,7 @@ check()
 	"$PY" - "$ROOT" "$BASE" "$HS" "$T/$prog.tr" "$SRC" "$T/$prog.cases" "$T/$prog.gdb.tsv" <<'PYEOF' || fail "$(head -n 3 "$T/$prog.diff" | tr '\n' ' ')"
 import re, sys
 root, base, hs, tr, src, cases_f, gdb_f = sys.argv[1:]
-sys.path.insert(0, root + "/tests/e2e")
+sys.path.insert(0, root + "/scripts")
 from hs_tree import tree_cat
 gdb = {}
 for l in open(gdb_f):
