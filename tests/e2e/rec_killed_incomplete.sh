@@ -19,7 +19,7 @@ wait_recording()
 		kids=$(descendants "$REC_PID")
 		if [ -n "$kids" ] && [ -d "$1" ] &&
 			[ -n "$(find "$1" -type f -size +0 2>/dev/null | head -n 1)" ]; then
-			sleep 2 # well into the run
+			sleep 0.5 # into the run (longer only makes the trace bigger)
 			return 0
 		fi
 		kill -0 "$REC_PID" 2>/dev/null || fail "record of spin ended early: $(tail -n 1 "$1.err")"
