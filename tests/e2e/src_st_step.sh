@@ -53,11 +53,11 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	g++ -g -O2 -o "$B/st_inlthrow" "$SRC/st_inlthrow.cc" ||
 	fail "could not compile the test programs"
 # clang gives its C++ thunks no line rows
-clang_thunk= nprog=19
+clang_thunk= nprog=20
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -O0 -o "$B/st_thunk_clang" "$SRC/st_thunk.cc" ||
 		fail "could not compile st_thunk.cc with clang++"
-	clang_thunk=st_thunk_clang:step nprog=20
+	clang_thunk=st_thunk_clang:step nprog=21
 fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
