@@ -7,8 +7,8 @@
  * Debian 12's libc.so.6 has no .note.stapsdt; `maint info breakpoints`
  * after `start` lists three at __libc_siglongjmp+0).  A `step` that
  * single-steps onto that entry hits it: BPSTAT_WHAT_SET_LONGJMP_RESUME
- * reads no target (x86-64's jmp_buf pc is mangled: "!gdbarch_get_longjmp_
- * target", infrun.c) and steps on, one instruction into the function.
+ * finds no target (`set debug infrun 1`: "BPSTAT_WHAT_SET_LONGJMP_RESUME
+ * (!gdbarch_get_longjmp_target)") and steps on, one instruction in.
  * There "stepped into subroutine" (handle_step_into_function) puts its
  * step-resume breakpoint at the function's start past the prologue, which
  * for glibc's __libc_siglongjmp (push %rbp; mov %rdi,%rbp: no frame set
