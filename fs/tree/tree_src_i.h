@@ -8,6 +8,8 @@
  *   tree_src_links.c    next-line, prev-line, step-into, step-back, finish,
  *                       caller, time/main
  *   tree_src_next.c     next-line in functions with inlined copies
+ *   tree_src_longjmp.c  step-into at a call of longjmp (gdb's longjmp
+ *                       master breakpoint)
  *   tree_src_locals.c   time/<t>/locals/
  *   tree_src_eval.c     time/<t>/eval/<expr>, hs_tree_eval
  *   tree_src_calls.c    calls/ (the folder: function names)
@@ -300,6 +302,15 @@ int tree_src_prev_inline(const struct hs_db_image *img, struct hs_src *s, uint64
  * outside the copy at depth open calls: where it stops, into *t. */
 int tree_src_finish_inline(const struct hs_db_image *img, struct hs_src *s, int depth,
 			   uint64_t *t);
+
+/* ---- tree_src_longjmp.c ----------------------------------------------------------- */
+
+/* step-into from t0 whose stop *t (err 0) is the entry of longjmp,
+ * _longjmp, siglongjmp or _siglongjmp, where gdb's longjmp master
+ * breakpoint is: gdb stops at that entry's next run on the thread (*t),
+ * or nowhere (-ENOENT).  Other stops and errors are handed back as they
+ * are. */
+int tree_src_step_longjmp(struct hs_tree_step_ctx *sc, uint64_t t0, int err, uint64_t *t);
 
 /* ---- tree_src_lists.c ------------------------------------------------------------- */
 /* Writes calls/<f>'s fifth column for flags at p (" signal,unwound": a

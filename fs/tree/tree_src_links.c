@@ -663,6 +663,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		step_inline_start(&sc, from, t);
 	if (how == HS_DB_STEP_INTO)
+		err = tree_src_step_longjmp(&sc, from, err, t);
+	if (how == HS_DB_STEP_INTO)
 		err = hs_tree_step_signal_after(sc.img, from, err, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		err = step_past_line_again(&sc, &f, from, t);

@@ -1,5 +1,5 @@
 /* st_longjmp.c - `next` over calls that leave by longjmp into the frame
- * stepped, at setjmp's return (src_st_step.sh). */
+ * stepped, at setjmp's return, and `step` into longjmp (src_st_step.sh). */
 #include <setjmp.h>
 #include <stdio.h>
 
