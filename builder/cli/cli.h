@@ -105,6 +105,9 @@ struct cli_image {
 	uint32_t faulted;       /* instructions that began and faulted (EXIT,
 				 * EXEC trailer): lackey counts them, t not */
 	uint64_t bytes;         /* stream.hst + code.hst on disk */
+	int stopped;            /* the recorder stopped recording it while the
+				 * program ran on (a failed write: the file
+				 * "stopped" in its folder) */
 };
 
 /* Fill *out with one entry per folder of TRACE/procs, sorted by name.

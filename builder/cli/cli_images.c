@@ -216,6 +216,8 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
 		snprintf(path, sizeof path, "%s/procs/%s/code.hst", trace_dir, de->d_name);
 		if (stat(path, &st) == 0)
 			v[count].bytes += st.st_size;
+		snprintf(path, sizeof path, "%s/procs/%s/stopped", trace_dir, de->d_name);
+		v[count].stopped = access(path, F_OK) == 0;
 		snprintf(path, sizeof path, "%s/procs/%s/stream.hst", trace_dir, de->d_name);
 		scan_stream(path, &v[count]);
 		count++;

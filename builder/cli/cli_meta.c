@@ -77,6 +77,8 @@ static json_object *image_json(const struct cli_image *img, int done)
 	json_object_object_add(p, "faulted", json_object_new_int64(img->faulted));
 	json_object_object_add(p, "complete", json_object_new_boolean(done));
 	json_object_object_add(p, "ended_by", json_object_new_string(ended));
+	if (img->stopped)
+		json_object_object_add(p, "recording_stopped", json_object_new_boolean(1));
 	if (img->complete && img->exit_kind == HS_EXIT_STATUS)
 		json_object_object_add(p, "exit_status", json_object_new_int(img->exit_value));
 	if (img->complete && img->exit_kind == HS_EXIT_SIGNAL) {

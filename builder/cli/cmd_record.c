@@ -452,14 +452,16 @@ static int run_recorder(const struct record_opts *o, const char *trace, const ch
 }
 
 /* Did Valgrind itself fail, so that its exit status is not the program's?
- * When the last image of the first pid has no EXIT record and
+ * When the last image of the first pid has no EXIT record: the recorder
+ * writes one at every end of the program (exit_group, a fatal signal),
+ * so either
  *  - a signal other than SIGKILL (which no recorder sees) ended it: the
- *    recorder records every fatal signal of the program, so the signal
- *    was Valgrind's own crash;
- *  - or it exited before the program ran one instruction: Valgrind gave
- *    up at start-up (no address space under ulimit -v, say).
- * A recording cut short by a full disk still exits with the program's
- * status: the program ran on, unrecorded. */
+ *    signal was Valgrind's own crash;
+ *  - or Valgrind exited on its own: it gave up at start-up (no address
+ *    space under ulimit -v) or on what it cannot run ("Unsupported
+ *    clone() flags", "Valgrind has to exit now"), without the tool's end.
+ * A recording cut short by a full disk (the image's "stopped" file) still
+ * exits with the program's status: the program ran on, unrecorded. */
 static bool recorder_failed(json_object *m, int wstatus)
 {
 	json_object *procs = json_object_object_get(m, "processes"), *last = NULL;
@@ -481,8 +483,7 @@ static bool recorder_failed(json_object *m, int wstatus)
 	if (strcmp(json_object_get_string(json_object_object_get(last, "ended_by")) ?: "",
 		   "unknown") != 0)
 		return false;
-	return WIFSIGNALED(wstatus) ||
-	       json_object_get_int64(json_object_object_get(last, "instructions")) == 0;
+	return !json_object_get_boolean(json_object_object_get(last, "recording_stopped"));
 }
 
 static void finish_meta(json_object *m, const char *trace, int wstatus, double seconds,

@@ -129,6 +129,12 @@ void rec_emit_regs(ThreadId tid, UInt reason);
 void rec_emit_thread_run(ThreadId tid);
 void rec_emit_stopped_regs(ThreadId tid, UInt reason);
 Bool rec_stream_broken(void);
+/* The recording of this image stopped while the program runs on (a
+ * write failed, a writer process died): leaves the empty file "stopped"
+ * in the image's folder, by which `hindsight record` knows that Valgrind's
+ * exit status is still the program's (an image with no EXIT record and
+ * no such file ended with Valgrind giving up on its own). */
+void rec_stream_mark_stopped(void);
 void rec_stream_before_exec(void);
 SizeT rec_stream_pack_cap(void);
 SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n,

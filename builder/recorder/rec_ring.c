@@ -328,6 +328,7 @@ static void reap_writers(Bool block)
 		VG_(printf)("hindsight: a writer process died; the recording "
 			    "will be incomplete\n");
 		ctl->broken = 1;
+		rec_stream_mark_stopped();
 		for (i = 0; i < n_writers; i++)
 			VG_(kill)(writer_pids[i], VKI_SIGKILL);
 		block = True;

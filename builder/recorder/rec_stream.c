@@ -118,6 +118,7 @@ static void write_all(Int fd, const UChar *p, SizeT n)
 			VG_(printf)("hindsight: writing the recording failed "
 				  "(disk full?); it will be marked incomplete\n");
 			broken = True;
+			rec_stream_mark_stopped();
 			return;
 		}
 		p += w;
@@ -172,6 +173,7 @@ static SizeT pack_into(const UChar *raw, SizeT n, UChar *out, SizeT cap)
 	if (ZSTD_isError(c)) {
 		VG_(printf)("hindsight: zstd: %s\n", ZSTD_getErrorName(c));
 		broken = True;
+		rec_stream_mark_stopped();
 		return 0;
 	}
 	packed_total += c;
@@ -455,6 +457,18 @@ static int open_image_dir(void)
 			return -(int)sr_Err(r);
 	}
 	return -VKI_EEXIST;
+}
+
+void rec_stream_mark_stopped(void)
+{
+	HChar path[4200];
+	SysRes r;
+
+	/* an empty file takes no data block: it fits on a full disk */
+	VG_(snprintf)(path, sizeof path, "%s/stopped", image_dir);
+	r = VG_(open)(path, VKI_O_WRONLY | VKI_O_CREAT, 0644);
+	if (!sr_isError(r))
+		VG_(close)((Int)sr_Res(r));
 }
 
 static Int open_out(const HChar *name)

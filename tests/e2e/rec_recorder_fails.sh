@@ -1,10 +1,10 @@
 #!/bin/bash
 # rec_recorder_fails.sh - when Valgrind itself fails (out of address space
-# under ulimit -v) record says so and exits 125, and info says the
-# program's exit status is unknown; a program's own crash and a SIGKILL of
-# the program stay the program's (139, 137).
+# under ulimit -v; a clone() it refuses, mid-run) record says so and exits
+# 125, and info says the program's exit status is unknown; a program's
+# own crash and a SIGKILL of the program stay the program's (139, 137).
 . "$(dirname "$0")/lib.sh"
-require_built crash_null spin
+require_built crash_null spin clone_vm
 
 # Valgrind cannot even start in 60 MB of address space, nor finish python
 for v in 60000 40000; do
@@ -19,6 +19,18 @@ for v in 60000 40000; do
 	grep -q '^exit-signal' "$T/info$v" && fail "ulimit -v $v: info names a signal of the program"
 	note "ulimit -v $v: $(grep '^exit-status' "$T/info$v")"
 done
+
+# Valgrind gives up mid-run on clone(CLONE_VM | SIGCHLD) and exits 1
+# itself, without the tool's end: the program (natively exit 0) did not
+# exit 1
+"$PROGS/clone_vm" >"$T/clone.native" || fail "clone_vm natively: exit $?"
+hs_record "$T/clone" "$PROGS/clone_vm"
+rc=$?
+[ "$rc" = 125 ] || fail "clone_vm: record exited $rc, expected 125: $(tail -n 2 "$T/clone.err" | tr '\n' ' ')"
+grep -q 'the recorder failed before the program ended (Valgrind exited 1' "$T/clone.err" ||
+	fail "clone_vm: record did not say the recorder failed: $(tail -n 2 "$T/clone.err" | tr '\n' ' ')"
+"$HS" info "$T/clone" | grep -q '^exit-status: unknown (the recorder failed: Valgrind exited 1)' ||
+	fail "clone_vm: info says $("$HS" info "$T/clone" | grep exit | tr '\n' ' ')"
 
 # the program's own crash: its signal, as before
 WANT_RC=139 record_ok "$T/crash" "$PROGS/crash_null"
