@@ -604,7 +604,8 @@ static int op_other(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 	}
 }
 
-/* Runs ops into st (pieces into res): 0, -ENODATA or -EIO. */
+/* Runs ops into st (pieces into res): 0, -ENODATA, -EIO or -EDOM (gdb's
+ * error c->expr_err). */
 static int run_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
 		   int depth, struct eval_state *st, struct src_vsrc *res)
 {
@@ -631,6 +632,12 @@ static int run_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops
 			continue;
 		}
 		r = op_other(c, attr, ops, n, &i, st, res);
+		if (r == -E2BIG || r == -EPROTO) {
+			/* gdb's error ends the evaluation: the variable's
+			 * text is the message (locals.c) */
+			c->expr_err = r == -E2BIG ? SRC_ERR_WIDE_INT : SRC_ERR_TYPES;
+			return -EDOM;
+		}
 		if (r)
 			return r;
 	}

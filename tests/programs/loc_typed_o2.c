@@ -4,8 +4,17 @@
  * DW_OP_const_type), integer/float conversions (DW_OP_convert), a
  * struct of floats kept in pieces, float parameters gdb finds at the
  * caller (DW_OP_entry_value), a long double in an x87 register
- * (DW_OP_regx st0), and shadowed names. */
+ * (DW_OP_regx st0), shadowed names, and 16-byte values: a double
+ * converted to _Float128 (IEEE quad, printed with 36 digits), __int128
+ * values gdb 13 cannot compute ("<error reading variable big (That
+ * operation is not available on integers of more than 8 bytes.)>"). */
 #include <stdio.h>
+
+#ifdef __clang__
+typedef __float128 f128;
+#else
+typedef _Float128 f128;
+#endif
 
 struct vec2 { float x, y; };
 
@@ -51,6 +60,15 @@ __attribute__((noinline)) long double widen(long double x, int k)
 	return y - x;
 }
 
+__attribute__((noinline)) long wide128(int n)
+{
+	f128 q = n * 1.5;
+	__int128 big = ((__int128)n << 100) - 12345;
+	unsigned __int128 ub = ~(unsigned __int128)0 - n;
+	long r = printf("wide %d\n", n); /* WIDE */
+	return r + (long)q + (long)big + (long)ub;
+}
+
 int main(int argc, char **argv)
 {
 	double t = scale(2.5, argc + 2);
@@ -62,6 +80,7 @@ int main(int argc, char **argv)
 	unsigned u = sum_u(bytes, 4);
 	long double w = widen(1.25L, argc + 1);
 	w += widen(w, 3);
+	u += (unsigned)wide128(argc + 2);
 	printf("%g %g %g %g %u %Lg %s\n", t, (double)f, (double)q.x, (double)q.y, u, w,
 	       argv[0] ? "ok" : ""); /* PRINT */
 	return 0;
