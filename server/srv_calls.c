@@ -63,14 +63,18 @@ static int page_args(const struct srv_req *req, uint64_t *offset, uint64_t *coun
 	return 0;
 }
 
+/* The variables as JSON, each named as time/<t>/locals/ names it: "x" the
+ * innermost, "x:LINE" one an inner block hides (where gdb's info locals
+ * repeats the name). */
 static struct json_object *vars_json(const struct hs_tree_var *v, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
+		const char *name = v[i].file ? v[i].file : v[i].name;
 
-		json_object_object_add(o, "name", json_object_new_string(v[i].name));
+		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "type", json_object_new_string(v[i].type));
 		json_object_object_add(o, "value", json_object_new_string(v[i].value));
 		json_object_object_add(o, "param", json_object_new_boolean(v[i].is_param));

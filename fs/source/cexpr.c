@@ -307,6 +307,8 @@ static int var_val(struct cx *x, Dwarf_Die *d, struct cx_val *out)
 		out->optout = true;
 		r = 0;
 	}
+	if (r == -EDOM) /* gdb's error in the location expression */
+		return cx_fail(x, "%s", x->c->expr_err);
 	if (r == -EIO)
 		return cx_fail(x, "Cannot access memory for the location of %s",
 			       dwarf_diename(d));

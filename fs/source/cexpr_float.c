@@ -59,7 +59,8 @@ static uint8_t float_size(const struct cx_val *v, enum cx_class k)
 
 int cx_float_get(struct cx *x, const struct cx_val *v, long double *out)
 {
-	enum cx_class k = cx_class_of(&v->ty, NULL);
+	Dwarf_Die p = { 0 };
+	enum cx_class k = cx_class_of(&v->ty, &p);
 	uint8_t raw[16] = { 0 };
 	uint64_t size = cx_size(&v->ty), u;
 	bool sign;
@@ -90,6 +91,11 @@ int cx_float_get(struct cx *x, const struct cx_val *v, long double *out)
 
 		memcpy(&d, raw, 8);
 		*out = d;
+	} else if (v->ty.kind == CT_DIE && src_quad_name(dwarf_diename(&p))) {
+		_Float128 q; /* IEEE quad: computed here at long double's precision */
+
+		memcpy(&q, raw, 16);
+		*out = (long double)q;
 	} else {
 		long double ld = 0;
 

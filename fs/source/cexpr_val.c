@@ -227,6 +227,8 @@ int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign)
 		return cx_fail(x, "value has been optimized out");
 	if (k != CL_INT && k != CL_PTR)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
+	if (k == CL_INT && size > 8) /* __int128: gdb 13's unpack_long */
+		return cx_fail(x, "%s", SRC_ERR_WIDE_INT);
 	if (size == 0 || size > 8)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
 	if (x->noeval && v->v.in_mem) {

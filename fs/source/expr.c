@@ -205,7 +205,7 @@ struct eval_state {
 	uint64_t regno;
 	Dwarf_Block implicit;
 	bool pieces;
-	size_t piece_off;
+	size_t piece_bits;      /* of the pieces so far */
 };
 
 static size_t op_index(const Dwarf_Op *ops, size_t n, uint64_t offset)
@@ -448,44 +448,68 @@ static int op_branch(struct estack *es, const Dwarf_Op *ops, size_t n, size_t *i
 	return 0;
 }
 
-/* DW_OP_piece ops[i]: the bytes of the piece just described, valid or
- * not (optimized out), appended to res; 0 or -ENODATA (too large).  A
- * piece past a stack value's own size reads as zeros (gdb's "use zeroes
- * if piece reaches beyond stack value"). */
+/* The bits [off, off + n) of src to res's bits from at on, each byte
+ * they touch valid (1) where none of its bits is optimized out (2: one
+ * is; piece_done makes that 0: gdb marks single bits, a member that
+ * shares a byte with an optimized-out one prints <optimized out> here). */
+static void put_bits(struct src_vsrc *res, size_t at, const uint8_t *src, size_t off,
+		     size_t n, bool ok)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t d = at + k, sb = off + k;
+		uint8_t bit = (uint8_t)(1u << (d % 8));
+
+		if (ok && (src[sb / 8] >> (sb % 8)) & 1)
+			res->bytes[d / 8] |= bit;
+		else
+			res->bytes[d / 8] &= (uint8_t)~bit;
+		if (!ok)
+			res->valid[d / 8] = 2;
+		else if (!res->valid[d / 8])
+			res->valid[d / 8] = 1;
+	}
+}
+
+/* DW_OP_piece and DW_OP_bit_piece ops[i]: the bits of the piece just
+ * described (a bit piece's from its offset: gdb's bits_to_skip, from the
+ * least significant end of a register or value), valid or not (optimized
+ * out), appended to res; 0 or -ENODATA (too large).  A piece past a stack
+ * value's or a literal's own size reads as zeros (gdb's "use zeroes if
+ * piece reaches beyond stack value"). */
 static int op_piece(struct src_ctx *c, struct eval_state *st, const Dwarf_Op *ops, size_t i,
 		    struct src_vsrc *res)
 {
-	size_t psize = ops[i].number, k;
-	uint8_t tmp[SRC_VBUF_MAX];
+	bool bitp = ops[i].atom == DW_OP_bit_piece;
+	size_t nbits = bitp ? ops[i].number : ops[i].number * 8, off = bitp ? ops[i].number2 : 0;
+	size_t need = (off + nbits + 7) / 8;
+	uint8_t tmp[SRC_VBUF_MAX + 16];
 	struct estack *es = &st->es;
 	uint64_t a;
 	bool ok = true;
 
 	st->pieces = true;
-	if (st->piece_off + psize > SRC_VBUF_MAX)
+	if (st->piece_bits + nbits > SRC_VBUF_MAX * 8 || need > SRC_VBUF_MAX)
 		return -ENODATA;
 	memset(tmp, 0, sizeof tmp);
-	if (i == 0 || ops[i - 1].atom == DW_OP_piece) {
+	if (i == 0 || ops[i - 1].atom == DW_OP_piece || ops[i - 1].atom == DW_OP_bit_piece) {
 		ok = false; /* empty piece: optimized out */
 	} else if (st->kind == L_REG) {
 		size_t rl;
 
-		ok = reg_bytes(c, st->regno, tmp, &rl) == 0 && psize <= rl;
+		ok = reg_bytes(c, st->regno, tmp, &rl) == 0 && need <= rl;
 	} else if (st->kind == L_VALUE) {
 		ok = es->sp > 0;
-		if (ok && psize <= es->v[es->sp - 1].size)
-			memcpy(tmp, es->v[es->sp - 1].b, psize);
+		if (ok && off + nbits <= es->v[es->sp - 1].size * 8u)
+			memcpy(tmp, es->v[es->sp - 1].b, es->v[es->sp - 1].size);
 	} else if (st->kind == L_IMPLICIT) {
-		ok = psize <= st->implicit.length;
-		if (ok)
-			memcpy(tmp, st->implicit.data, psize);
+		/* (cut off at the literal's end) */
+		memcpy(tmp, st->implicit.data,
+		       st->implicit.length < need ? st->implicit.length : need);
 	} else {
-		ok = top_addr(es, &a) && src_ctx_read(c, a, tmp, psize) == (ssize_t)psize;
+		ok = top_addr(es, &a) && src_ctx_read(c, a, tmp, need) == (ssize_t)need;
 	}
-	memcpy(res->bytes + st->piece_off, tmp, psize);
-	for (k = 0; k < psize; k++)
-		res->valid[st->piece_off + k] = ok;
-	st->piece_off += psize;
+	put_bits(res, st->piece_bits, tmp, off, nbits, ok);
+	st->piece_bits += nbits;
 	es->sp = 0;
 	st->kind = L_MEM;
 	return 0;
@@ -598,13 +622,15 @@ static int op_other(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *op
 		st->kind = L_IMPLICIT;
 		return 0;
 	case DW_OP_piece:
+	case DW_OP_bit_piece:
 		return op_piece(c, st, ops, *i, res);
 	default:
 		return -ENODATA;
 	}
 }
 
-/* Runs ops into st (pieces into res): 0, -ENODATA or -EIO. */
+/* Runs ops into st (pieces into res): 0, -ENODATA, -EIO or -EDOM (gdb's
+ * error c->expr_err). */
 static int run_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
 		   int depth, struct eval_state *st, struct src_vsrc *res)
 {
@@ -631,6 +657,12 @@ static int run_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops
 			continue;
 		}
 		r = op_other(c, attr, ops, n, &i, st, res);
+		if (r == -E2BIG || r == -EPROTO) {
+			/* gdb's error ends the evaluation: the variable's
+			 * text is the message (locals.c) */
+			c->expr_err = r == -E2BIG ? SRC_ERR_WIDE_INT : SRC_ERR_TYPES;
+			return -EDOM;
+		}
 		if (r)
 			return r;
 	}
@@ -650,7 +682,9 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 	if (st.pieces) {
 		res->in_mem = false;
 		res->pieces = true;
-		res->size = st.piece_off;
+		res->size = (st.piece_bits + 7) / 8;
+		for (size_t k = 0; k < res->size; k++)
+			res->valid[k] = res->valid[k] == 1;
 		return 0;
 	}
 	return eval_result(c, &st, res, size);

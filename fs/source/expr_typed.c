@@ -10,10 +10,15 @@
  * base_types_equal_p: the generic type equals an 8-byte signed one) and
  * computes in that type as gdb's value_binop does: integers as 64-bit
  * signed or unsigned numbers cut to the type's size, floating-point
- * values in their own precision.  What gdb refuses ("Incompatible types
- * on DWARF stack", a float where an integer is needed, a division by
- * zero) is -ENODATA here.  Integers wider than 8 bytes, decimal and
- * complex floats, and __float128 are not evaluated (-ENODATA).
+ * values in their own precision (IEEE quad's too: gdb's MPFR ops).  A
+ * float where an integer is needed and a division by zero are -ENODATA
+ * here; "Incompatible types on DWARF stack" is -EPROTO.  gdb 13 moves
+ * __int128 values (DW_OP_const_type, regval_type, a DW_OP_convert to
+ * one, sign-extended as pack_long stores a LONGEST) but any arithmetic,
+ * comparison or conversion of one reads it as a LONGEST first, which
+ * fails with "That operation is not available on integers of more than
+ * 8 bytes." (-E2BIG).  Decimal and complex floats are not evaluated
+ * (-ENODATA).
  */
 #include <errno.h>
 #include <string.h>
@@ -53,19 +58,25 @@ int src_tv_of_die(Dwarf_Die *type, struct src_tval *t)
 		/* float, double, and x87's long double in 16 bytes (gdb's
 		 * i386_floatformat_for_type: IEEE quad only by name) */
 		name = dwarf_diename(type);
-		if ((size != 4 && size != 8 && size != 16) ||
-		    (name && (strstr(name, "float128") || strstr(name, "Float128"))))
+		if (size != 4 && size != 8 && size != 16)
 			return -ENODATA;
 		t->kind = SRC_TV_FLOAT;
 		t->size = (uint8_t)size;
+		t->quad = size == 16 && src_quad_name(name);
 		return 0;
 	default:
 		return -ENODATA;
 	}
-	if (size == 0 || size > 8)
+	if (size == 0 || (size > 8 && size != 16))
 		return -ENODATA;
 	t->size = (uint8_t)size;
 	return 0;
+}
+
+/* An integer gdb 13 cannot read as a LONGEST (__int128). */
+static bool wide_int(const struct src_tval *t)
+{
+	return t->kind != SRC_TV_FLOAT && t->size > 8;
 }
 
 bool src_tv_integral(const struct src_tval *t)
@@ -97,19 +108,23 @@ static int64_t tv_long(const struct src_tval *t)
 	return (int64_t)v;
 }
 
-/* gdb's pack_long: v cut to t's size. */
+/* gdb's pack_long: v cut to t's size (store_signed_integer: a LONGEST
+ * sign-extended into a wider one, unsigned __int128 too). */
 static void tv_set_long(struct src_tval *t, uint64_t v)
 {
 	memset(t->b, 0, sizeof t->b);
 	if (t->kind == SRC_TV_BOOL)
 		v = v != 0;
 	memcpy(t->b, &v, t->size < 8 ? t->size : 8);
+	if (t->size > 8 && (int64_t)v < 0)
+		memset(t->b + 8, 0xff, t->size - 8);
 }
 
-/* A floating-point value, exactly (long double holds float's and
- * double's), and back, rounded once to t's precision. */
-static long double tv_float(const struct src_tval *t)
+/* Any float exactly as a quad (which holds the x87's long double), and
+ * back, rounded once to t's format. */
+static _Float128 tv_quad(const struct src_tval *t)
 {
+	_Float128 q;
 	float f;
 	double d;
 	long double ld = 0;
@@ -122,14 +137,19 @@ static long double tv_float(const struct src_tval *t)
 		memcpy(&d, t->b, 8);
 		return d;
 	}
+	if (t->quad) {
+		memcpy(&q, t->b, 16);
+		return q;
+	}
 	memcpy(&ld, t->b, 10);
 	return ld;
 }
 
-static void tv_set_float(struct src_tval *t, long double v)
+static void tv_set_quad(struct src_tval *t, _Float128 v)
 {
 	float f;
 	double d;
+	long double ld;
 
 	memset(t->b, 0, sizeof t->b);
 	if (t->size == 4) {
@@ -138,17 +158,47 @@ static void tv_set_float(struct src_tval *t, long double v)
 	} else if (t->size == 8) {
 		d = (double)v;
 		memcpy(t->b, &d, 8);
+	} else if (t->quad) {
+		memcpy(t->b, &v, 16);
 	} else {
-		memcpy(t->b, &v, 10);
+		ld = (long double)v;
+		memcpy(t->b, &ld, 10);
 	}
 }
 
-/* gdb's value_cast between base types (DW_OP_convert). */
+/* A floating-point value, exactly (long double holds float's and
+ * double's; a quad rounds), and back, rounded once to t's precision (v is
+ * exact as a quad). */
+static long double tv_float(const struct src_tval *t)
+{
+	return (long double)tv_quad(t);
+}
+
+static void tv_set_float(struct src_tval *t, long double v)
+{
+	tv_set_quad(t, (_Float128)v);
+}
+
+/* gdb's value_cast between base types (DW_OP_convert): an __int128 only
+ * to its own type (value_cast returns it as it is). */
 int src_tv_convert(struct src_tval *t, const struct src_tval *to)
 {
 	struct src_tval r = *to;
 	long double f;
 
+	if (wide_int(t))
+		return t->size == to->size && t->kind == to->kind ? 0 : -E2BIG;
+	if (to->kind == SRC_TV_FLOAT && (to->quad || t->quad)) {
+		/* target_float_convert / from_longest: exact, one rounding */
+		if (t->kind == SRC_TV_FLOAT)
+			tv_set_quad(&r, tv_quad(t));
+		else if (is_signed(t))
+			tv_set_quad(&r, (_Float128)tv_long(t));
+		else
+			tv_set_quad(&r, (_Float128)src_tv_u64(t));
+		*t = r;
+		return 0;
+	}
 	if (to->kind == SRC_TV_FLOAT) {
 		if (t->kind == SRC_TV_FLOAT)
 			f = tv_float(t);
@@ -176,6 +226,7 @@ int src_tv_reinterpret(struct src_tval *t, const struct src_tval *to)
 	if (to->size != t->size)
 		return -ENODATA; /* gdb: "DW_OP_reinterpret has wrong size" */
 	t->kind = to->kind;
+	t->quad = to->quad;
 	return 0;
 }
 
@@ -183,7 +234,7 @@ int src_tv_reinterpret(struct src_tval *t, const struct src_tval *to)
  * (the generic type is a signed integer). */
 static bool same_type(const struct src_tval *a, const struct src_tval *b)
 {
-	if (a->size != b->size)
+	if (a->size != b->size || a->quad != b->quad)
 		return false;
 	if (a->kind == b->kind)
 		return true;
@@ -194,7 +245,7 @@ static bool same_type(const struct src_tval *a, const struct src_tval *b)
 static bool tv_less(const struct src_tval *a, const struct src_tval *b)
 {
 	if (a->kind == SRC_TV_FLOAT)
-		return tv_float(a) < tv_float(b);
+		return tv_quad(a) < tv_quad(b);
 	if (is_signed(a))
 		return tv_long(a) < tv_long(b);
 	return src_tv_u64(a) < src_tv_u64(b);
@@ -204,7 +255,7 @@ static bool tv_equal(const struct src_tval *a, const struct src_tval *b)
 {
 	/* target_float_compare: neither less nor greater (NaN too) */
 	if (a->kind == SRC_TV_FLOAT)
-		return !(tv_float(a) < tv_float(b)) && !(tv_float(a) > tv_float(b));
+		return !(tv_quad(a) < tv_quad(b)) && !(tv_quad(a) > tv_quad(b));
 	return src_tv_u64(a) == src_tv_u64(b);
 }
 
@@ -215,6 +266,19 @@ static int float_binop(uint8_t at, struct src_tval *a, const struct src_tval *b)
 {
 	long double x = tv_float(a), y = tv_float(b), r;
 
+	if (a->quad) {
+		_Float128 qx = tv_quad(a), qy = tv_quad(b), qr;
+
+		switch (at) {
+		case DW_OP_plus: qr = qx + qy; break;
+		case DW_OP_minus: qr = qx - qy; break;
+		case DW_OP_mul: qr = qx * qy; break;
+		case DW_OP_div: qr = qx / qy; break;
+		default: return -ENODATA;
+		}
+		tv_set_quad(a, qr);
+		return 0;
+	}
 	if (a->size <= 8) {
 		double dx = (double)x, dy = (double)y;
 
@@ -331,7 +395,9 @@ int src_tv_binary(uint8_t at, struct src_tval *a, const struct src_tval *b)
 	bool r;
 
 	if (!same_type(a, b))
-		return -ENODATA;
+		return -EPROTO;
+	if (wide_int(a))
+		return -E2BIG;
 	switch (at) {
 	case DW_OP_eq: r = tv_equal(a, b); break;
 	case DW_OP_ne: r = !tv_equal(a, b); break;
@@ -352,6 +418,8 @@ int src_tv_unary(uint8_t at, struct src_tval *t, uint64_t number)
 {
 	struct src_tval zero = *t;
 
+	if (wide_int(t))
+		return -E2BIG;
 	if (at == DW_OP_plus_uconst) {
 		/* value_as_long plus the operand, as a generic value */
 		if (!src_tv_integral(t))
@@ -370,7 +438,7 @@ int src_tv_unary(uint8_t at, struct src_tval *t, uint64_t number)
 		return 0;
 	/* DW_OP_neg, and abs of a negative value: value_neg */
 	if (t->kind == SRC_TV_FLOAT)
-		tv_set_float(t, -tv_float(t));
+		tv_set_quad(t, -tv_quad(t));
 	else
 		tv_set_long(t, -(uint64_t)tv_long(t));
 	return 0;

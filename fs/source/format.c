@@ -535,6 +535,36 @@ static void fmt_wide_char(const uint8_t *raw, size_t size, const char *pre,
 	src_sb_str(b, "'");
 }
 
+bool src_quad_name(const char *name)
+{
+	/* gdb's i386_floatformat_for_type: IEEE quad only by these names,
+	 * any other 16-byte float is the x87's long double */
+	return name && (!strcmp(name, "__float128") || !strcmp(name, "_Float128") ||
+			!strcmp(name, "complex _Float128"));
+}
+
+/* An IEEE quad (_Float128, __float128) as gdb's MPFR ops print it: %g
+ * with 36 digits (ceil(1 + 113 * log10(2))), a NaN as "nan(0x...)" with
+ * floatformat_mantissa's digits (16 bits, then 32-bit groups). */
+void src_quad_text(const uint8_t *raw, struct src_sbuf *b)
+{
+	uint64_t lo, hi;
+	_Float128 q;
+	char buf[64];
+
+	memcpy(&lo, raw, 8);
+	memcpy(&hi, raw + 8, 8);
+	if ((hi >> 48 & 0x7fff) == 0x7fff && ((hi & 0xffffffffffffull) || lo)) {
+		src_sb_fmt(b, "%snan(0x%" PRIx64 "%08" PRIx64 "%08" PRIx64 "%08" PRIx64 ")",
+			   hi >> 63 ? "-" : "", hi >> 32 & 0xffff, hi & 0xffffffff, lo >> 32,
+			   lo & 0xffffffff);
+		return;
+	}
+	memcpy(&q, raw, 16);
+	strfromf128(buf, sizeof buf, "%.36g", q);
+	src_sb_str(b, buf);
+}
+
 static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_sbuf *b)
 {
 	const char *name = dwarf_diename(t);
@@ -545,8 +575,19 @@ static void fmt_base(Dwarf_Die *t, const uint8_t *raw, size_t size, struct src_s
 
 	if (dwarf_attr(t, DW_AT_encoding, &a))
 		dwarf_formudata(&a, &enc);
+	if (enc == DW_ATE_float && size == 16 && src_quad_name(name)) {
+		src_quad_text(raw, b);
+		return;
+	}
 	if (enc == DW_ATE_float) {
 		fmt_float(raw, size, b);
+		return;
+	}
+	if (enc == DW_ATE_complex_float && size == 32 && src_quad_name(name)) {
+		src_quad_text(raw, b);
+		src_sb_str(b, " + ");
+		src_quad_text(raw + 16, b);
+		src_sb_str(b, "i");
 		return;
 	}
 	if (enc == DW_ATE_complex_float) {

@@ -110,7 +110,9 @@ static int value_unreadable(struct src_ctx *c, const struct src_vsrc *v, Dwarf_D
 
 /* Value text of variable DIE d named name (caller frees; NULL on ENOMEM):
  * where its memory cannot be read, gdb's info locals line "<error reading
- * variable n (Cannot access memory at address 0x7ffc...)>". */
+ * variable n (Cannot access memory at address 0x7ffc...)>", and so where
+ * its location expression fails as gdb's does ("... (That operation is
+ * not available on integers of more than 8 bytes.)>"). */
 static char *var_value(struct src_ctx *c, Dwarf_Die *d, const char *name, Dwarf_Die *type)
 {
 	struct src_vsrc *v = calloc(1, sizeof *v);
@@ -125,7 +127,10 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, const char *name, Dwarf_
 		out = strdup("<synthetic pointer>");
 	else if (r == -EIO)
 		out = strdup("<unreadable>");
-	else if (r)
+	else if (r == -EDOM) { /* gdb's error in the location expression */
+		if (asprintf(&out, "<error reading variable %s (%s)>", name, c->expr_err) < 0)
+			out = NULL;
+	} else if (r)
 		out = strdup("<optimized out>");
 	else if (value_unreadable(c, v, type, &bad)) {
 		if (asprintf(&out, "<error reading variable %s (Cannot access memory at "

@@ -418,6 +418,9 @@ struct src_ctx {
 	 * and `print repeats 10` (runs of more than 10 equal elements as
 	 * "<repeats N times>"); locals/ leaves it false (source.h) */
 	bool gdb_print;
+	/* the gdb error of the last src_eval_ops that returned -EDOM (a
+	 * static string: SRC_ERR_*) */
+	const char *expr_err;
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
@@ -448,7 +451,15 @@ struct src_tval {
 	uint8_t b[16];      /* the value's bytes, little-endian: size of them */
 	uint8_t size;       /* the type's: 8 for the generic type */
 	uint8_t kind;       /* enum src_tv_kind */
+	uint8_t quad;       /* a 16-byte float that is IEEE quad (_Float128),
+			     * not the x87's long double */
 };
+/* gdb's errors in an expression's arithmetic (src_tv_*: -E2BIG, -EPROTO),
+ * which gdb's info locals shows as "<error reading variable x (MSG)>"
+ * and print as the message (expr.c keeps it in src_ctx.expr_err and
+ * returns -EDOM) */
+#define SRC_ERR_WIDE_INT "That operation is not available on integers of more than 8 bytes."
+#define SRC_ERR_TYPES "Incompatible types on DWARF stack"
 /* v as a value of the generic type. */
 void src_tv_generic(struct src_tval *t, uint64_t v);
 /* *t of base type DIE type, value 0: 0, or -ENODATA (not a base type, or
@@ -458,14 +469,17 @@ bool src_tv_integral(const struct src_tval *t);
 /* The value's bytes as an unsigned number (gdb's fetch_address). */
 uint64_t src_tv_u64(const struct src_tval *t);
 /* DW_OP_convert, DW_OP_reinterpret to to's type; the unary and binary
- * operations of at (*a becomes the result): 0 or -ENODATA. */
+ * operations of at (*a becomes the result): 0, -ENODATA, or gdb's
+ * errors: -E2BIG (SRC_ERR_WIDE_INT: __int128 arithmetic), -EPROTO
+ * (SRC_ERR_TYPES). */
 int src_tv_convert(struct src_tval *t, const struct src_tval *to);
 int src_tv_reinterpret(struct src_tval *t, const struct src_tval *to);
 int src_tv_unary(uint8_t at, struct src_tval *t, uint64_t number);
 int src_tv_binary(uint8_t at, struct src_tval *a, const struct src_tval *b);
 /* Evaluates a DWARF location description (ops, from attr, which may be
  * NULL) into res, for an object of size bytes.  0; -ENODATA: optimized
- * out or not evaluable; -EIO: memory it needed was unreadable. */
+ * out or not evaluable; -EIO: memory it needed was unreadable; -EDOM:
+ * gdb's evaluation fails with the error c->expr_err. */
 int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		 size_t n, struct src_vsrc *res, size_t size, int depth);
 /* DW_OP_entry_value(DW_OP_regN) (expr.c): the value DWARF register regno
@@ -578,6 +592,11 @@ void src_pointer_text(struct src_ctx *c, Dwarf_Die *target, uint64_t p, struct s
 /* A float (4), double (8) or long double (10 or 16 bytes) as gdb prints
  * it: %g to the type's digits, inf, -nan(0x8000000000000) (format.c). */
 void src_float_text(const uint8_t *raw, size_t size, struct src_sbuf *b);
+/* Whether a 16-byte floating base type of this name is IEEE quad
+ * (__float128, _Float128: gdb's i386_floatformat_for_type), and such a
+ * value as gdb prints it. */
+bool src_quad_name(const char *name);
+void src_quad_text(const uint8_t *raw, struct src_sbuf *b);
 /* Whether t is a char type whose arrays print as strings. */
 bool src_is_char_type(Dwarf_Die *t);
 /* A quoted, escaped C string of n chars, as gdb writes one; ellipsis: it

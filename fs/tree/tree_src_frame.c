@@ -25,6 +25,7 @@ void hs_tree_vars_free(struct hs_tree_var *v, size_t n)
 		free(v[i].type);
 		free(v[i].value);
 		free(v[i].frame_arg);
+		free(v[i].file);
 	}
 	free(v);
 }
@@ -49,9 +50,9 @@ static int take_vars(struct hs_src_var *sv, size_t n, bool params_only, struct h
 			free(sv[i].file);
 			continue;
 		}
-		free(sv[i].file);
 		v[k++] = (struct hs_tree_var){ sv[i].name, sv[i].type, sv[i].value,
-					       sv[i].is_param, sv[i].scalar, sv[i].frame_arg };
+					       sv[i].is_param, sv[i].scalar, sv[i].frame_arg,
+					       sv[i].file };
 	}
 	free(sv);
 	*out = v;

@@ -217,6 +217,8 @@ struct hs_tree_var {
 	bool scalar;   /* gdb's frame lines print it; others show as "..." */
 	char *frame_arg; /* a parameter in gdb's frame line ("x=x@entry=5"),
 			  * or NULL */
+	char *file;      /* its name in time/<t>/locals/: name, or "name:LINE"
+			  * for a declaration an inner block hides */
 };
 void hs_tree_vars_free(struct hs_tree_var *v, size_t n); /* accepts NULL */
 /* The parameters then locals in scope at t for thread tid (0: the thread

@@ -155,11 +155,19 @@ gdb -nx -batch -x "$T/line.gdb" "$PROGS/find_args" </dev/null 2>&1 |
 serve_start args "$T/find_args"
 rel=${SRC#/}
 expect_status 200 "/api/line-runs?file=$rel&line=$LINE&count=100"
-json '"\n--\n".join("\n".join("%s = %s" % (v["name"], v["value"]) for v in r["locals"]) for r in j["rows"])' \
+# (gdb repeats a name an inner block hides: acc, the loop's, then main's)
+json '"\n--\n".join("\n".join("%s = %s" % (v["name"].split(":")[0], v["value"]) for v in r["locals"]) for r in j["rows"])' \
 	<"$T/body" | sed 's/0x[0-9a-f]*/0xX/g' >"$T/line.got"
 sed -i 's/0x[0-9a-f]*/0xX/g' "$T/line.want"
 [ "$(grep -c . "$T/line.want")" -gt 10 ] || fail "gdb printed too few locals at line $LINE"
 same_file "line-runs of find_args.c:$LINE vs gdb's info locals" "$T/line.want" "$T/line.got"
+# ... and the names are locals/'s: the hidden one is acc:LINE
+ACC=$(grep -n 'int acc = 0' "$SRC" | cut -d: -f1)
+t=$(json 'j["rows"][1]["t"]' <"$T/body")
+json '"\n".join(sorted(v["name"] for v in j["rows"][1]["locals"]))' <"$T/body" >"$T/names.got"
+"$HS" ls "$T/find_args" "time/$t/locals" | sort >"$T/names.want"
+grep -qx "acc:$ACC" "$T/names.want" || fail "time/$t/locals has no acc:$ACC: $(tr '\n' ' ' <"$T/names.want")"
+same_file "line-runs' names vs time/$t/locals" "$T/names.want" "$T/names.got"
 json 'j["total"]' <"$T/body" | grep -qx "$(grep -c '^--' "$T/line.want" | awk '{print $1 + 1}')" ||
 	fail "line-runs total is not gdb's hit count"
 

@@ -673,6 +673,15 @@ sizeof(g_ld * 2)
 (unsigned long)-1.0
 (long)(-1.0/0)
 (unsigned char)(0.0/0)
+q
+g_q
+g_i128
+g_u128
+sizeof(g_q)
+g_i128 + 1
+-g_i128
+(long)g_u128
+g_i128 == 0
 CASES
 }
 
