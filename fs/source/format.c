@@ -710,6 +710,9 @@ struct vb_seen {
 	int n;
 };
 
+static void fmt_letter(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw, size_t size,
+		       struct src_sbuf *b);
+
 /* A bit-field member of the struct at off of v. */
 static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 			 const struct src_vsrc *v, uint64_t off, int bits,
@@ -747,6 +750,15 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 	val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
 	if (src_peel(mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
 		dwarf_formudata(&ea, &enc);
+	if (c->fmt && src_peel(mt, &pm) && src_type_size(&pm) <= 8) {
+		/* print/FMT: the field's value as its type, sign extended */
+		if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
+		    (val >> (bits - 1)) & 1)
+			val |= ~0ull << bits;
+		memcpy(buf, &val, 8);
+		fmt_letter(c, &pm, buf, src_type_size(&pm), b);
+		return;
+	}
 	if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
 	    (val >> (bits - 1)) & 1)
 		src_sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
