@@ -160,3 +160,32 @@ bool hs_db_crashed(const struct hs_db_image *img)
 
 	return hs_db_exit(img, &e) == 0 && e.kind == HS_EXIT_SIGNAL;
 }
+
+/* ---- the siginfo of a signal at a moment ------------------------------------- */
+
+struct sig_find {
+	uint32_t tid;
+	bool found;
+	uint8_t *out;
+};
+
+static int on_signal(void *ctx, const struct hs_db_event *ev)
+{
+	struct sig_find *f = ctx;
+
+	if (ev->len < HS_SIGNAL_V6_SIZE || hs_le32(ev->payload) != f->tid)
+		return 0;
+	memcpy(f->out, ev->payload + HS_SIGNAL_V5_SIZE, HS_SIGINFO_SIZE);
+	f->found = true;
+	return 1;
+}
+
+int hs_db_signal_siginfo(const struct hs_db_image *img, uint64_t t, uint32_t tid, uint8_t *out)
+{
+	struct sig_find f = { .tid = tid, .out = out };
+	int err = hs_db_events(img, t, t, HS_DB_KIND_BIT(HS_EV_SIGNAL), on_signal, &f);
+
+	if (err < 0)
+		return err;
+	return f.found ? 0 : -ENOENT;
+}

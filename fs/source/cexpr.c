@@ -786,6 +786,62 @@ static int ident(struct cx *x, const char *name, size_t len, bool global, struct
 	return cx_fail(x, "No symbol \"%.*s\" in current context.", (int)len, name);
 }
 
+/* Is the token "@" followed by the word "entry" (gdb's lexer's ENTRY
+ * token: "x@entry", "x @ entry", not "x@entryx")? */
+static bool at_entry(const struct cx *x)
+{
+	const char *p = x->ts + 1;
+
+	if (x->tk != TK_PUNCT || x->tlen != 1 || *x->ts != '@')
+		return false;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return !strncmp(p, "entry", 5) && !is_id((unsigned char)p[5], false);
+}
+
+/* name@entry: the parameter's value on entry to the frame's function
+ * (gdb's var_entry_value_operation), its errors gdb's. */
+static int entry_ident(struct cx *x, const char *name, size_t len, struct cx_val *out)
+{
+	char why[CX_ERR_MAX];
+	Dwarf_Die d;
+	Dwarf_Addr entry;
+	uint64_t ev = 0;
+	int r;
+
+	if (!local_find(x, name, len, &d) || dwarf_tag(&d) != DW_TAG_formal_parameter ||
+	    dwarf_hasattr_integrate(&d, DW_AT_const_value))
+		return cx_fail(x, "@entry can be used only for function parameters, not for "
+			       "\"%.*s\"", (int)len, name);
+	if (var_val(x, &d, out))
+		return -EINVAL;
+	if (x->noeval)
+		return 0;
+	/* gdb reads the location at get_frame_func, get_pc_function_start:
+	 * the entry of the function holding the frame's code, an inlined
+	 * copy's caller's (its parameters are then mostly <optimized out>) */
+	if (!x->c->func || !cx_func_entry(x->c->func, &entry))
+		entry = x->c->pc - x->c->bias;
+	r = src_param_entry(x->c, &d, out->ty.kind == CT_DIE ? &out->ty.die : NULL, entry, &ev,
+			    why, sizeof why);
+	memset(&out->v, 0, sizeof out->v);
+	out->optout = false;
+	if (r == -ENOENT || r == -ENOTSUP) {
+		out->optout = true;
+		return 0;
+	}
+	if (r && why[0])
+		return cx_fail(x, "%s", why);
+	if (r) {
+		out->optout = true;
+		return 0;
+	}
+	out->v.size = cx_size(&out->ty);
+	memcpy(out->v.bytes, &ev, sizeof ev);
+	memset(out->v.valid, 1, sizeof ev);
+	return 0;
+}
+
 /* "Mode::Slow", an enumerator of an enum class (gdb's scoped enum;
  * a plain enum's is no symbol to gdb 13), else gdb's error for comps. */
 static int enum_class_value(struct cx *x, const struct cx_comp *comps, struct cx_val *out)
@@ -1216,6 +1272,11 @@ static int scoped_ident(struct cx *x, struct cx_val *out)
 		if (!is_op(x, "::"))
 			break;
 		next(x);
+	}
+	if (n == 1 && !global && at_entry(x)) {
+		next(x);
+		next(x);
+		return entry_ident(x, comps[0].s, comps[0].len, out);
 	}
 	if (n == 1) {
 		int r = ident(x, comps[0].s, comps[0].len, global, out);
@@ -1970,6 +2031,8 @@ static int parse_postfix(struct cx *x, struct cx_val *out)
 			/* gdb reads through pointers for both . and -> */
 			if (cx_coerce_ref(x, &base))
 				return -EINVAL;
+			if (arrow && base.ty.kind == CT_SYN && !base.ty.nptr)
+				return cx_syn_fail(x);
 			/* it->m on a std iterator: gdb calls its operator-> */
 			if (arrow && cx_class_of(&base.ty, NULL) == CL_STRUCT) {
 				r = cx_std_pointer(x, &base, &base);
@@ -2224,6 +2287,8 @@ static int parse_binary(struct cx *x, int min, struct cx_val *out)
 		char op[3] = { 0 };
 		struct cx_val rhs;
 
+		if (at_entry(x)) /* gdb's ENTRY token after no name */
+			return syntax_error(x);
 		memcpy(op, x->ts, x->tlen);
 		next(x);
 		if (parse_binary(x, p + 1, &rhs) ||

@@ -16,7 +16,22 @@
 
 #include "source_i.h"
 
-enum cx_kind { CT_DIE, CT_INT, CT_VOID, CT_FLOAT };
+enum cx_kind { CT_DIE, CT_INT, CT_VOID, CT_FLOAT, CT_SYN /* $_siginfo's aggregates */ };
+
+/* A type gdb makes up that DWARF has no DIE for: $_siginfo's struct and
+ * unions (cexpr_siginfo.c).  off: from the parent's start; n: kids (for
+ * CX_SYN_INTS the int elements); tname: gdb's type name. */
+enum { CX_SYN_INT, CX_SYN_UINT, CX_SYN_SHORT, CX_SYN_LONG, CX_SYN_PTR, CX_SYN_STRUCT,
+       CX_SYN_UNION, CX_SYN_INTS };
+struct cx_syn {
+	const char *name;
+	uint8_t kind;
+	uint8_t off;
+	uint8_t size;
+	uint8_t n;
+	const struct cx_syn *kids;
+	const char *tname;
+};
 
 /* What a type is once typedefs and qualifiers are peeled. */
 enum cx_class { CL_INT, CL_FLOAT, CL_PTR, CL_ARRAY, CL_STRUCT, CL_FUNC, CL_VOID,
@@ -37,6 +52,7 @@ struct cx_type {
 				 * "unsigned long", "double") */
 	uint8_t reg;            /* CX_REG_*: a register's own gdb type */
 	bool cplus_code;        /* CX_REG_CODE in a C++ frame: "void (void)" */
+	const struct cx_syn *syn; /* CT_SYN */
 };
 
 /* gdb's types of registers that C has no words for (cexpr_regs.c) */
@@ -111,8 +127,24 @@ int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out);
 /* The text of a CX_REG_EFLAGS value u: gdb's "[ ZF PF ]". */
 void cx_eflags_text(uint64_t u, struct src_sbuf *b);
 /* The text of a CX_REG_VEC value: gdb's union of its vector views,
- * "{v8_bfloat16 = {0, ...}, ..., uint128 = 0}". */
-void cx_vec_text(const struct cx_val *v, struct src_sbuf *b);
+ * "{v8_bfloat16 = {0, ...}, ..., uint128 = 0}", under c->fmt's print/FMT. */
+void cx_vec_text(struct src_ctx *c, const struct cx_val *v, struct src_sbuf *b);
+
+/* cexpr_siginfo.c */
+/* $_siginfo: the signal's at this moment (hs_src_target.siginfo), else
+ * gdb's at a breakpoint stop (SIGTRAP, SI_KERNEL).  0. */
+int cx_siginfo(struct cx *x, struct cx_val *out);
+/* Member k of CT_SYN value v (an element of _pad): a CT_INT, a void *,
+ * or a CT_SYN aggregate.  0, -ENOENT past the last. */
+int cx_syn_kid(const struct cx_val *v, size_t k, struct cx_val *out);
+/* v.name[0..len): 0, -ENOENT (not an aggregate), -EINVAL (gdb's error). */
+int cx_syn_member(struct cx *x, const struct cx_val *v, const char *name, size_t len,
+		  struct cx_val *out);
+
+/* gdb's error for *v, v->m, arithmetic on a CT_SYN value.  -EINVAL. */
+int cx_syn_fail(struct cx *x);
+/* v[i] of _pad (gdb's vector); gdb's errors for others.  0 or -EINVAL. */
+int cx_syn_index(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
 
 /* cexpr_float.c */
 /* A made-up floating value of size 4 (float), 8 (double) or 16 (long double). */

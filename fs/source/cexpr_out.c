@@ -96,6 +96,8 @@ static char *type_text(const struct cx_type *t)
 		free(base);
 		return out;
 	}
+	if (t->kind == CT_SYN && !n)
+		return strdup(t->syn->tname);
 	if (t->kind == CT_VOID && t->reg == CX_REG_CODE) {
 		/* $pc: "void (*)()" */
 		memset(stars, '*', (size_t)n);
@@ -264,7 +266,7 @@ static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 
 	cx_target(&v->ty, &et);
 	esize = cx_size(&et);
-	if (et.kind == CT_DIE && !et.nptr && cx_class_of(&et, &p) == CL_INT &&
+	if (et.kind == CT_DIE && !et.nptr && !x->c->fmt && cx_class_of(&et, &p) == CL_INT &&
 	    (src_is_char_type(&p) || src_wide_char_kind(&p, &prefix))) {
 		size_t w = src_is_char_type(&p) ? 1 : src_wide_char_kind(&p, &prefix);
 		uint8_t *buf = malloc(n ? n * w : 1);
@@ -294,6 +296,81 @@ static int repeat_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
 	return 0;
 }
 
+/* print/FMT (x->c->fmt) of a scalar cexpr made or a pointer: its letter's
+ * text (no "(type) " before a pointer); 1 for a value format.c prints
+ * (a DWARF-typed integer, an aggregate) or cx_vec_text ($xmm0). */
+static int letter_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
+{
+	enum cx_class k = cx_class_of(&v->ty, NULL);
+	enum src_scalar sk = SRC_SC_INT;
+	uint8_t raw[16] = { 0 };
+	size_t size = 8;
+	uint64_t u = 0;
+	bool sign = false;
+
+	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr)
+		return 1; /* cx_vec_text's elements */
+	if (k == CL_FUNC && !v->ty.nptr) {
+		/* gdb reads a function's first byte: p/x main is 0x55 */
+		sk = SRC_SC_FUNC;
+		size = 1;
+		if (x->c->fmt != 'c' && x->c->fmt != 'a' &&
+		    src_ctx_read(x->c, v->v.addr, raw, 1) != 1)
+			return cx_fail(x, "Cannot access memory at address 0x%" PRIx64, v->v.addr);
+	} else if (v->ty.nptr || k == CL_PTR) {
+		sk = SRC_SC_PTR;
+		if (cx_scalar(x, v, &u, &sign))
+			return -EINVAL;
+		memcpy(raw, &u, 8);
+	} else if (v->ty.kind == CT_INT) {
+		if (cx_scalar(x, v, &u, &sign))
+			return -EINVAL;
+		size = v->ty.size;
+		sign = v->ty.sign;
+		memcpy(raw, &u, 8);
+	} else if (v->ty.kind == CT_FLOAT) {
+		sk = SRC_SC_FLOAT;
+		size = v->ty.size;
+		sign = true;
+		memcpy(raw, v->v.bytes, size < 16 ? size : 16);
+	} else {
+		return 1;
+	}
+	if (src_fmt_scalar(x->c, x->c->fmt, raw, size, sk, sign, b))
+		return cx_fail(x, "Value can't be converted to integer.");
+	return 0;
+}
+
+/* A CT_SYN aggregate ($_siginfo): {a = 1, b = {...}}, _pad's ints
+ * {1, 2, 0 <repeats 26 times>}. */
+static int syn_text(struct cx *x, const struct cx_val *v, struct src_sbuf *b)
+{
+	const struct cx_syn *n = v->ty.syn;
+	struct cx_val kid;
+	size_t k, run;
+
+	src_sb_str(b, "{");
+	for (k = 0; k < n->n; k += run) {
+		run = 1;
+		if (cx_syn_kid(v, k, &kid))
+			break;
+		src_sb_str(b, k ? ", " : "");
+		if (n->kind != CX_SYN_INTS)
+			src_sb_fmt(b, "%s = ", n->kids[k].name);
+		if (value_text(x, &kid, false, b))
+			return -EINVAL;
+		while (n->kind == CX_SYN_INTS && k + run < n->n &&
+		       !memcmp(v->v.bytes + k * 4, v->v.bytes + (k + run) * 4, 4))
+			run++;
+		if (run > SRC_REPEATS)
+			src_sb_fmt(b, " <repeats %zu times>", run);
+		else
+			run = 1;
+	}
+	src_sb_str(b, "}");
+	return 0;
+}
+
 /* The text of v into b; top: as `print` shows the whole value.  0, or
  * -EINVAL with gdb's message (top only: inside, errors are text). */
 static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src_sbuf *b)
@@ -315,6 +392,8 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		src_sb_str(b, "void");
 		return 0;
 	}
+	if (v->ty.kind == CT_SYN && !v->ty.nptr)
+		return syn_text(x, v, b);
 	if (v->v.in_mem && size > CX_MAX_VALUE) {
 		if (top)
 			return cx_fail(x, "value requires %" PRIu64 " bytes, which is more "
@@ -334,6 +413,12 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 				   v->v.addr);
 			return 0;
 		}
+	}
+	if (x->c->fmt && !v->ty.arr_n) {
+		int r = letter_text(x, v, b);
+
+		if (r <= 0)
+			return r;
 	}
 	if (v->ty.arr_n)
 		return repeat_text(x, v, b);
@@ -373,7 +458,7 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 		return value_text(x, &t, false, b);
 	}
 	if (v->ty.reg == CX_REG_VEC && !v->ty.nptr) {
-		cx_vec_text(v, b);
+		cx_vec_text(x->c, v, b);
 	} else if (v->ty.kind == CT_INT && !v->ty.nptr) {
 		int_text(x, v, b);
 	} else if (v->ty.kind == CT_FLOAT && !v->ty.nptr) {
@@ -742,6 +827,54 @@ out:
 	return r;
 }
 
+/* gdb's print/FMT (print_command_parse_format, decode_format): "/x e"
+ * gives *fmt 'x' (0: the default print, /s and /r too) and *rest e; its
+ * errors into err.  0 or -EINVAL. */
+static int print_format(const char *expr, char *fmt, const char **rest, char *err, size_t cap)
+{
+	const char *p = expr;
+	bool count = false;
+	char size = 0, f = 0;
+
+	*fmt = 0;
+	*rest = expr;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '/')
+		return 0;
+	if (p[1] >= '0' && p[1] <= '9')
+		count = strtol(p + 1, NULL, 10) != 1; /* gdb's atoi */
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		;
+	for (; *p >= 'a' && *p <= 'z'; p++) {
+		if (*p == 'b' || *p == 'h' || *p == 'w' || *p == 'g')
+			size = *p;
+		else if (*p != 'r')
+			f = *p;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*rest = p;
+	if (size) {
+		snprintf(err, cap, "Size letters are meaningless in \"print\" command.");
+		return -EINVAL;
+	}
+	if (count) {
+		snprintf(err, cap, "Item count other than 1 is meaningless in \"print\" command.");
+		return -EINVAL;
+	}
+	if (f == 'i') {
+		snprintf(err, cap, "Format letter \"i\" is meaningless in \"print\" command.");
+		return -EINVAL;
+	}
+	if (f && f != 's' && !src_fmt_letter_ok(f)) {
+		snprintf(err, cap, "Undefined output format \"%c\".", f);
+		return -EINVAL;
+	}
+	*fmt = f == 's' ? 0 : f;
+	return 0;
+}
+
 int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *expr,
 		uint64_t first, uint64_t count, struct hs_src_eval *out)
 {
@@ -752,6 +885,11 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 	if (!s || !tg || !tg->regs || !tg->read_mem || !expr || !out || !s->finished)
 		return -EINVAL;
 	memset(out, 0, sizeof *out);
+	if (print_format(expr, &c.fmt, &x.text, x.err, sizeof x.err)) {
+		out->error = strdup(x.err);
+		return out->error ? 0 : -ENOMEM;
+	}
+	expr = x.text;
 	c.regs = tg->regs;
 	c.pc = tg->regs->rip;
 	c.pretty = cx_std_pretty; /* locals/ prints without them */

@@ -203,7 +203,19 @@ static void vec_elem(const uint8_t *p, int kind, int w, struct src_sbuf *b)
 	src_sb_fmt(b, "%" PRId64, (int64_t)u);
 }
 
-void cx_vec_text(const struct cx_val *v, struct src_sbuf *b)
+/* One element under print/FMT (c->fmt): its bits, a float's too. */
+static void vec_elem_fmt(struct src_ctx *c, const uint8_t *p, int kind, int w,
+			 struct src_sbuf *b)
+{
+	if (!c->fmt) {
+		vec_elem(p, kind, w, b);
+		return;
+	}
+	src_fmt_scalar(c, c->fmt, p, (size_t)w, kind < 4 ? SRC_SC_FLOAT : SRC_SC_INT, kind != 5,
+		       b);
+}
+
+void cx_vec_text(struct src_ctx *c, const struct cx_val *v, struct src_sbuf *b)
 {
 	/* gdb's i386 target description: the views, in its order */
 	static const struct { const char *name; int kind, w; } views[] = {
@@ -220,7 +232,7 @@ void cx_vec_text(const struct cx_val *v, struct src_sbuf *b)
 
 		if (size == 16 && w == 16) {
 			src_sb_str(b, ", uint128 = "); /* a scalar, unsigned */
-			vec_elem(p, 5, 16, b);
+			vec_elem_fmt(c, p, 5, 16, b);
 			break;
 		}
 		src_sb_fmt(b, "%sv%zu_%s = {", k ? ", " : "", n, views[k].name);
@@ -230,7 +242,7 @@ void cx_vec_text(const struct cx_val *v, struct src_sbuf *b)
 			while (i + run < n && !memcmp(p + i * w, p + (i + run) * w, w))
 				run++;
 			src_sb_str(b, i ? ", " : "");
-			vec_elem(p + i * w, views[k].kind, (int)w, b);
+			vec_elem_fmt(c, p + i * w, views[k].kind, (int)w, b);
 			if (run > SRC_REPEATS)
 				src_sb_fmt(b, " <repeats %zu times>", run);
 			i += run > SRC_REPEATS ? run : 1;
@@ -287,6 +299,8 @@ int cx_register(struct cx *x, const char *name, size_t len, struct cx_val *out)
 		out->v.size = rn.size;
 		return 0;
 	}
+	if (len == 8 && !strncmp(name, "_siginfo", 8))
+		return cx_siginfo(x, out);
 	if (!reg_find(name, len, &rn)) {
 		out->ty.kind = CT_VOID; /* gdb: an unset convenience variable */
 		return 0;

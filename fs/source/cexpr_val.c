@@ -43,6 +43,8 @@ enum cx_class cx_class_of(const struct cx_type *t, Dwarf_Die *peeled)
 		return CL_INT;
 	if (t->kind == CT_FLOAT)
 		return CL_FLOAT;
+	if (t->kind == CT_SYN)
+		return CL_OTHER; /* cx_member and value_text know it */
 	if (t->kind == CT_VOID || !src_peel((Dwarf_Die *)&t->die, &p))
 		return CL_VOID;
 	if (peeled)
@@ -93,6 +95,8 @@ uint64_t cx_size(const struct cx_type *t)
 		return 8;
 	if (t->kind == CT_INT || t->kind == CT_FLOAT)
 		return t->size;
+	if (t->kind == CT_SYN)
+		return t->syn->size;
 	if (k == CL_VOID || k == CL_FUNC)
 		return 1; /* gdb's sizeof(void) */
 	if (k == CL_ARRAY && t->dim > 0) {
@@ -225,6 +229,8 @@ int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign)
 	*sign = false;
 	if (v->optout)
 		return cx_fail(x, "value has been optimized out");
+	if (v->ty.kind == CT_SYN && !v->ty.nptr)
+		return cx_syn_fail(x);
 	if (k != CL_INT && k != CL_PTR)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
 	if (k == CL_INT && size > 8) /* __int128: gdb 13's unpack_long */
@@ -394,6 +400,8 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
+	if (v.ty.kind == CT_SYN && !v.ty.nptr)
+		return cx_syn_fail(x);
 	k = cx_class_of(&v.ty, NULL);
 	if (k == CL_ARRAY) {
 		if (!cx_target(&v.ty, &t))
@@ -442,6 +450,8 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
+	if (v.ty.kind == CT_SYN && !v.ty.nptr)
+		return cx_syn_index(x, &v, i, out);
 	k = cx_class_of(&v.ty, NULL);
 	if (k == CL_STRUCT) {
 		int r = cx_std_elem(x, &v, i, out);
@@ -618,6 +628,8 @@ int cx_member(struct cx *x, const struct cx_val *vin, const char *name, size_t l
 
 	if (cx_coerce_ref(x, &v))
 		return -EINVAL;
+	if (v.ty.kind == CT_SYN && !v.ty.nptr)
+		return cx_syn_member(x, &v, name, len, out);
 	if (cx_class_of(&v.ty, &st) != CL_STRUCT)
 		return -ENOENT;
 	if (!cx_find_member(x, &v, &st, name, len, &m, &off))

@@ -155,6 +155,11 @@ struct entry_key {
 	int deref;
 	bool by_param;
 	Dwarf_Off param;
+	bool none;          /* gdb's DW_OP_fbreg kind: no site's parameter
+			     * matches here (only the failure's text) */
+	char *why;          /* NULL, or gdb's error when no value is found
+			     * (why_cap bytes): `print x@entry` shows it */
+	size_t why_cap;
 };
 
 /* The expression stack (gdb's: values of base types, expr_typed.c);
@@ -901,6 +906,8 @@ static bool param_is(Dwarf_Die *param, const struct entry_key *key)
 	size_t nl;
 	Dwarf_Die p;
 
+	if (key->none)
+		return false;
 	if (dwarf_attr(param, DW_AT_location, &la)) {
 		if (key->by_param || dwarf_getlocation(&la, &lops, &nl) || nl != 1)
 			return false;
@@ -1028,6 +1035,40 @@ static bool in_main(const struct src_ctx *c)
 	return f && f->name && !strcmp(f->name, "main");
 }
 
+/* gdb's print name of the ELF symbol holding pc (lookup_minimal_symbol_by_pc):
+ * demangled, "???" for none. */
+static const char *msym_name(const struct src_ctx *c, uint64_t pc, uint64_t *addr)
+{
+	const struct src_mod *m = src_mod_find(c->s, pc);
+	const struct src_sym *f = m ? src_sym_find(m, pc) : NULL;
+
+	*addr = f ? f->addr : 0;
+	return !f || !f->name ? "???" : f->dname ? f->dname : f->name;
+}
+
+/* key->why: gdb's NO_ENTRY_VALUE_ERROR text (dwarf2/loc.c) of kind
+ * (WHY_*) at pc, the function's or its caller's. */
+enum { WHY_NO_CALLER, WHY_NO_SITE, WHY_NO_PARAM };
+
+static void entry_why(const struct src_ctx *c, const struct entry_key *key, int kind,
+		      uint64_t pc)
+{
+	uint64_t fa;
+	const char *n = msym_name(c, pc, &fa);
+
+	if (!key->why)
+		return;
+	if (kind == WHY_NO_CALLER)
+		snprintf(key->why, key->why_cap, "DW_OP_entry_value resolving requires caller "
+			 "of 0x%" PRIx64 " (%s)", fa, n);
+	else if (kind == WHY_NO_SITE)
+		snprintf(key->why, key->why_cap, "DW_OP_entry_value resolving cannot find "
+			 "DW_TAG_call_site 0x%" PRIx64 " in %s", pc, n);
+	else
+		snprintf(key->why, key->why_cap, "Cannot find matching parameter at "
+			 "DW_TAG_call_site 0x%" PRIx64 " at %s", pc, n);
+}
+
 /* DW_OP_entry_value(DW_OP_regN): the value register N had when the
  * function was entered (deref >= 0: of what it pointed to), typed.  gcc -O2 says so for a parameter whose register
  * was reused; the caller's call site then says how to compute what it
@@ -1046,8 +1087,12 @@ static int entry_reg_tval(struct src_ctx *c, const struct entry_key *key, int de
 	int ns, i, nc, ret = -ENODATA;
 	bool found = false;
 
-	if (depth > 2 || in_main(c))
+	if (depth > 2)
 		return -ENODATA;
+	if (in_main(c)) {
+		entry_why(c, key, WHY_NO_CALLER, c->pc);
+		return -ENODATA;
+	}
 	if (c->func && dwarf_entrypc(c->func, &lo) == 0)
 		callee = lo + c->bias;
 	cc = *c;
@@ -1074,8 +1119,10 @@ static int entry_reg_tval(struct src_ctx *c, const struct entry_key *key, int de
 	for (; i < ns && !cc.func; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
 			cc.func = &scopes[i];
-	if (!found)
+	if (!found) {
+		entry_why(c, key, WHY_NO_SITE, caller.rip);
 		goto out;
+	}
 	/* a function that can tail-call itself: which entry? (gdb) */
 	if (callee && src_self_tail_call(c->m, c->bias, callee))
 		goto out;
@@ -1090,6 +1137,8 @@ static int entry_reg_tval(struct src_ctx *c, const struct entry_key *key, int de
 		goto out;
 	}
 	ret = tail_value(&cc, &site, NULL, -1, key, depth, out);
+	if (ret)
+		entry_why(c, key, WHY_NO_PARAM, caller.rip);
 out:
 	free(scopes);
 	return ret;
@@ -1100,6 +1149,19 @@ int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *
 	struct entry_key key = { .regno = regno, .deref = -1 };
 	struct src_tval t;
 	int r = entry_reg_tval(c, &key, depth, &t);
+
+	if (!r)
+		memcpy(out, t.b, 8);
+	return r;
+}
+
+int src_entry_value_why(struct src_ctx *c, uint64_t regno, bool fb, uint64_t *out, char *why,
+			size_t cap)
+{
+	struct entry_key key = { .regno = regno, .deref = -1, .none = fb, .why = why,
+				 .why_cap = cap };
+	struct src_tval t;
+	int r = entry_reg_tval(c, &key, 0, &t);
 
 	if (!r)
 		memcpy(out, t.b, 8);

@@ -34,6 +34,16 @@ static const char *unread_text(const struct src_vsrc *v, uint64_t off, size_t le
 }
 
 /* A pointer to member function (16 bytes: address, this adjustment). */
+/* A _Complex base type (print/FMT leaves it as it is). */
+static bool is_complex(Dwarf_Die *t)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word enc = 0;
+
+	return dwarf_tag(t) == DW_TAG_base_type && dwarf_attr(t, DW_AT_encoding, &a) &&
+	       dwarf_formudata(&a, &enc) == 0 && enc == DW_ATE_complex_float;
+}
+
 static bool die_is_ptmf(Dwarf_Die *t)
 {
 	Dwarf_Die mt, pm;
@@ -741,6 +751,9 @@ struct vb_seen {
 	int n;
 };
 
+static void fmt_letter(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw, size_t size,
+		       struct src_sbuf *b);
+
 /* A bit-field member of the struct at off of v. */
 static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 			 const struct src_vsrc *v, uint64_t off, int bits,
@@ -778,6 +791,15 @@ static void fmt_bitfield(struct src_ctx *c, Dwarf_Die *member, Dwarf_Die *mt,
 	val = (raw >> (boff % 8)) & (bits == 64 ? ~0ull : ((1ull << bits) - 1));
 	if (src_peel(mt, &pm) && dwarf_attr(&pm, DW_AT_encoding, &ea))
 		dwarf_formudata(&ea, &enc);
+	if (c->fmt && src_peel(mt, &pm) && src_type_size(&pm) <= 8) {
+		/* print/FMT: the field's value as its type, sign extended */
+		if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
+		    (val >> (bits - 1)) & 1)
+			val |= ~0ull << bits;
+		memcpy(buf, &val, 8);
+		fmt_letter(c, &pm, buf, src_type_size(&pm), b);
+		return;
+	}
 	if ((enc == DW_ATE_signed || enc == DW_ATE_signed_char) && bits < 64 &&
 	    (val >> (bits - 1)) & 1)
 		src_sb_fmt(b, "%" PRId64, (int64_t)(val | (~0ull << bits)));
@@ -1046,6 +1068,16 @@ static void fmt_struct_rec(struct src_ctx *c, Dwarf_Die *t, const struct src_vsr
 					src_sb_fmt(b, "@0x%" PRIx64, p);
 				continue;
 			}
+			if (c->fmt && name && !strncmp(name, "_vptr.", 6)) {
+				/* gdb prints the vtable pointer as it is under any
+				 * print/FMT (print_function_pointer_address) */
+				char f = c->fmt;
+
+				c->fmt = 0;
+				fmt_value(c, &mt, v, off + moff, depth + 1, b);
+				c->fmt = f;
+				continue;
+			}
 			fmt_value(c, &mt, v, off + moff, depth + 1, b);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
@@ -1304,14 +1336,17 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 
 	for (k = dim + 1; k < ndims; k++)
 		stride *= dims[k];
-	if (dim == ndims - 1 && c->gdb_print && (is_char_type(et) || wide_char_kind(et, &prefix))) {
+	if (c->fmt) {
+		/* print/x: chars are numbers too, {0x68, 0x69, 0x0} */
+	} else if (dim == ndims - 1 && c->gdb_print &&
+		   (is_char_type(et) || wide_char_kind(et, &prefix))) {
 		if (is_char_type(et))
 			fmt_gdb_chars(c, v, off, count, 1, "", b);
 		else
 			fmt_gdb_chars(c, v, off, count, wide_char_kind(et, &prefix), prefix, b);
 		return;
 	}
-	if (dim == ndims - 1 && is_char_type(et)) {
+	if (dim == ndims - 1 && is_char_type(et) && !c->fmt) {
 		/* a C string: up to its NUL, at most SRC_MAX_ELEMS chars (gdb's
 		 * `print null-stop on`, `print elements 200`) */
 		uint8_t buf[SRC_MAX_ELEMS + 1];
@@ -1326,7 +1361,7 @@ static void fmt_array_dim(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims
 		put_string(b, buf, n, n == SRC_MAX_ELEMS && want > SRC_MAX_ELEMS && buf[n]);
 		return;
 	}
-	if (dim == ndims - 1 && wide_char_kind(et, &prefix)) {
+	if (dim == ndims - 1 && wide_char_kind(et, &prefix) && !c->fmt) {
 		/* L"ab", u"xy", U"z": up to the NUL unit */
 		uint8_t buf[(SRC_MAX_ELEMS + 1) * 4];
 		size_t w = wide_char_kind(et, &prefix), n, want;
@@ -1504,6 +1539,29 @@ out:
 	return found;
 }
 
+/* A scalar under print/FMT (c->fmt): the letter's text, its kind and
+ * signedness from the type (an enum's from its underlying type). */
+static void fmt_letter(struct src_ctx *c, Dwarf_Die *t, const uint8_t *raw, size_t size,
+		       struct src_sbuf *b)
+{
+	enum src_scalar k = SRC_SC_INT;
+	Dwarf_Attribute a;
+	Dwarf_Word enc = DW_ATE_unsigned;
+	Dwarf_Die u = *t;
+
+	if (dwarf_tag(t) == DW_TAG_pointer_type)
+		k = SRC_SC_PTR;
+	else if (dwarf_tag(t) == DW_TAG_enumeration_type && !(src_die_type(t, &u) && src_peel(&u, &u)))
+		u = *t;
+	if (k == SRC_SC_INT && dwarf_attr(&u, DW_AT_encoding, &a))
+		dwarf_formudata(&a, &enc);
+	if (enc == DW_ATE_float)
+		k = SRC_SC_FLOAT;
+	if (src_fmt_scalar(c, c->fmt, raw, size, k, enc == DW_ATE_signed ||
+			   enc == DW_ATE_signed_char || enc == DW_ATE_float, b))
+		src_sb_str(b, "<error: Value can't be converted to integer.>");
+}
+
 static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc *v,
 		      uint64_t off, int depth, struct src_sbuf *b)
 {
@@ -1538,7 +1596,10 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 				   "<unreadable>");
 			return;
 		}
-		if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type) {
+		if (c->fmt && (tag == DW_TAG_base_type || tag == DW_TAG_enumeration_type ||
+			       tag == DW_TAG_pointer_type) && !is_complex(&t)) {
+			fmt_letter(c, &t, raw, size, b);
+		} else if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type) {
 			uint64_t p = 0;
 
 			memcpy(&p, raw, 8);
@@ -1593,6 +1654,11 @@ void src_fmt_value(struct src_ctx *c, Dwarf_Die *t, const struct src_vsrc *v, ui
 		   int depth, struct src_sbuf *b)
 {
 	fmt_value(c, t, v, off, depth, b);
+}
+
+void src_char_escaped(struct src_sbuf *b, uint8_t ch)
+{
+	put_char_escaped(b, ch, '\'');
 }
 
 bool src_is_char_type(Dwarf_Die *t)

@@ -178,34 +178,62 @@ static bool is_unspecified(Dwarf_Die *t)
  * call site gives.  Values of up to 8 bytes (a small struct too: the
  * frame line shows "p=p@entry=..."); a reference is left out (gdb wants
  * DW_AT_call_data_value for it). */
-static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
-		     uint64_t *ev)
+int src_param_entry(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
+		    uint64_t *ev, char *why, size_t cap)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Op *ops;
 	size_t nops;
 	Dwarf_Die p;
-	uint64_t regno, size;
-	int tag;
+	uint64_t regno = 0, size;
+	bool ref, other, fb = false;
+	int tag, r;
 
+	if (why && cap)
+		why[0] = 0;
 	if (!t || !src_peel(t, &p))
-		return false;
+		return -ENOTSUP;
 	tag = dwarf_tag(&p);
 	size = src_type_size(&p);
-	if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type ||
-	    tag == DW_TAG_array_type || size == 0 || size > 8 ||
-	    !dwarf_attr(d, DW_AT_location, &attr) ||
-	    src_getlocation(c, &attr, entry, &ops, &nops) <= 0 || nops != 1)
-		return false;
-	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+	ref = tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type;
+	other = ref || tag == DW_TAG_array_type || size == 0 || size > 8;
+	if (other && !why)
+		return -ENOTSUP;
+	if (!dwarf_attr(d, DW_AT_location, &attr) ||
+	    src_getlocation(c, &attr, entry, &ops, &nops) <= 0)
+		return -ENOENT;
+	if (nops == 1 && ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
 		regno = ops[0].atom - DW_OP_reg0;
-	else if (ops[0].atom == DW_OP_regx && ops[0].number <= 32)
+	else if (nops == 1 && ops[0].atom == DW_OP_regx && ops[0].number <= 32)
 		regno = ops[0].number;
-	else
-		return false; /* the stack (gdb's DW_OP_fbreg kind): not done */
+	else if (nops == 1 && ops[0].atom == DW_OP_fbreg)
+		fb = true; /* gdb's DW_OP_fbreg kind: no site's parameter matches
+			    * here, only print's error needs the search */
+	else {
+		if (why)
+			snprintf(why, cap, "DWARF-2 expression error: DW_OP_entry_value is "
+				 "supported only for single DW_OP_reg* or for DW_OP_fbreg(*)");
+		return -ENODATA;
+	}
+	if (fb && !why)
+		return -ENODATA;
 	if (regno == 7 || regno == 16)
-		return false;
-	return src_entry_reg_value(c, regno, 0, ev) == 0;
+		return -ENOTSUP;
+	/* an aggregate: gdb's errors only (no site passes one in a register
+	 * here that we read); a reference wants the site's
+	 * DW_AT_call_data_value, which we do not read */
+	r = src_entry_value_why(c, regno, fb || (other && !ref), ev, why, cap);
+	if (r == 0 && ref) {
+		snprintf(why, cap, "Cannot resolve DW_AT_call_data_value");
+		return -ENODATA;
+	}
+	return r;
+}
+
+static bool entry_of(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
+		     uint64_t *ev)
+{
+	return src_param_entry(c, d, t, entry, ev, NULL, 0) == 0;
 }
 
 /* An unreadable scalar parameter in gdb's frame line: "<error reading

@@ -421,6 +421,9 @@ struct src_ctx {
 	/* the gdb error of the last src_eval_ops that returned -EDOM (a
 	 * static string: SRC_ERR_*) */
 	const char *expr_err;
+	/* gdb's print/FMT letter for eval/'s "/x expr" (0: none): scalars
+	 * print as format_letter.c says, char arrays as numbers too */
+	char fmt;
 };
 
 /* Like tg->read_mem, through the page cache: the bytes read (short at
@@ -487,6 +490,19 @@ int src_eval_ops(struct src_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *ops,
  * parameters (through a unique chain of tail calls, as gdb's
  * dwarf_expr_reg_to_entry_parameter): 0 or -ENODATA. */
 int src_entry_reg_value(struct src_ctx *c, uint64_t regno, int depth, uint64_t *out);
+/* The same at depth 0 for `print x@entry`, with gdb's error text into
+ * why (cap bytes; left empty where we have none) when there is no value;
+ * fb: gdb's DW_OP_fbreg kind, which no call site's parameter matches
+ * here (only the error).  0 or -ENODATA. */
+int src_entry_value_why(struct src_ctx *c, uint64_t regno, bool fb, uint64_t *out, char *why,
+			size_t cap);
+/* locals.c: parameter d's (of type t) value on entry to its function, whose
+ * entry is the DWARF address entry (gdb's read_variable_at_entry): 0 with
+ * *ev; -ENOENT: no location there (gdb's <optimized out>); -ENODATA with
+ * gdb's error in why (possibly empty); -ENOTSUP: a value we do not
+ * compute (over 8 bytes, a reference, an array). */
+int src_param_entry(struct src_ctx *c, Dwarf_Die *d, Dwarf_Die *t, Dwarf_Addr entry,
+		    uint64_t *ev, char *why, size_t cap);
 /* callsite.c: the runtime address call site site (of module m, bias)
  * calls, into *at, as gdb's read_call_site_scope finds it (a declared
  * function by its symbol, in m, else in any module of s when s is not
@@ -628,6 +644,16 @@ uint64_t src_run_length(const struct src_ctx *c, const struct src_vsrc *v, uint6
 void src_repeats_after(struct src_sbuf *b, uint64_t run, uint64_t *i, uint64_t *shown);
 /* A 16-byte integer at raw in decimal, as gdb 13 prints __int128. */
 void src_int128_text(struct src_sbuf *b, const uint8_t *raw, bool sign);
+/* A char's text between quotes as gdb escapes it: \\n, \\310. */
+void src_char_escaped(struct src_sbuf *b, uint8_t ch);
+/* format_letter.c: gdb's print/FMT of one scalar of size bytes raw. */
+enum src_scalar { SRC_SC_INT, SRC_SC_FLOAT, SRC_SC_PTR, SRC_SC_FUNC };
+/* Is f a letter src_fmt_scalar prints (x d u o t z c a)? */
+bool src_fmt_letter_ok(char f);
+/* Its text into b: 0, or -EINVAL where gdb says "Value can't be converted
+ * to integer." (c, a of a function).  sign: the type is signed. */
+int src_fmt_scalar(struct src_ctx *c, char f, const uint8_t *raw, size_t size,
+		   enum src_scalar k, bool sign, struct src_sbuf *b);
 /* The element counts of array type t's dimensions into dims; how many. */
 int src_array_bounds(Dwarf_Die *t, uint64_t *dims, int max);
 /* The text of dimensions dim.. of multi-dimensional array type t (the

@@ -5,7 +5,9 @@
  * "7 % 3" needs none).  Any %XX is decoded, so a shell user may escape
  * more.  `cat time/5000/eval/acc[1].balance` prints what gdb's
  * `print acc[1].balance` prints there (without "$1 = "), or gdb's error
- * message ("No symbol \"x\" in current context.").
+ * message ("No symbol \"x\" in current context.").  gdb's forms "%2Fx e"
+ * (print/x), "n@entry" and "$_siginfo" (the signal delivered at t to its
+ * thread: hs_db_signal_siginfo) too.
  *
  * Nodes are small values, so an expression is interned: node.a is its
  * index + 1 in a table that only grows (the same text always gets the
@@ -478,6 +480,8 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 	struct hs_src_target tg = { 0 };
 	struct eval_frame *f = calloc(1, sizeof *f);
 	struct hs_src *s;
+	uint8_t si[HS_SIGINFO_SIZE];
+	uint32_t tid;
 	int err = f ? tree_src_get(tree, n, &s) : -ENOMEM;
 
 	if (err < 0)
@@ -492,6 +496,10 @@ static int eval_at(struct hs_tree *tree, const struct hs_tree_node *n, uint32_t 
 	tg.no_frame_base = f->abnormal;
 	tg.read_mem = hs_tree_read_mem_at;
 	tg.ctx = &mc;
+	/* $_siginfo: a signal delivered to this moment's thread here */
+	if (hs_db_thread_at(mc.img, n->t, &tid) == 0 &&
+	    hs_db_signal_siginfo(mc.img, n->t, tid, si) == 0)
+		tg.siginfo = si;
 	err = hs_src_eval(s, &tg, expr, first, count, out);
 	if (err == 0 && out->wants_outer) {
 		/* a local of a frame further out ("outer::x"): again, with

@@ -147,6 +147,13 @@ int hs_db_exit(const struct hs_db_image *img, struct hs_db_exit *out);
  * before the instruction the signal interrupted, which did not retire.) */
 bool hs_db_crashed(const struct hs_db_image *img);
 
+/* The kernel's siginfo (HS_SIGINFO_SIZE bytes into out) of the signal
+ * delivered to thread tid at t: its SIGNAL record's, which is at the
+ * instruction the signal interrupted (a fatal one's too: time/crash),
+ * where gdb stops with "Program received signal".  0; -ENOENT: none there
+ * (or a recording of format < 6, which keeps no siginfo). */
+int hs_db_signal_siginfo(const struct hs_db_image *img, uint64_t t, uint32_t tid, uint8_t *out);
+
 /* A signal as strace prints it between "--- " and " ---", snprintf-style
  * (returns the length it wanted): "SIGSEGV {si_signo=SIGSEGV,
  * si_code=SEGV_MAPERR, si_addr=0x8}", "SIGUSR1 {si_signo=SIGUSR1,

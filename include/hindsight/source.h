@@ -452,6 +452,11 @@ struct hs_src_target {
 	const struct hs_src_frame *outer;
 	size_t n_outer;
 	bool outer_given;
+	/* gdb's $_siginfo (hs_src_eval): the kernel's siginfo_t (128 bytes)
+	 * of the signal delivered at this moment to this thread (gdb's stop
+	 * "Program received signal"); NULL: none, $_siginfo is then gdb's at
+	 * a breakpoint (SIGTRAP, si_code SI_KERNEL). */
+	const uint8_t *siginfo;
 };
 
 /* One variable in scope at regs->rip, formatted by type: integers in
@@ -568,6 +573,7 @@ struct hs_src_eval {
  * to named types and pointers to them ("(struct node *)p"), sizeof,
  * + - * / % << >> & | ^ && || ?:, comparisons, parentheses; pointer
  * arithmetic scaled by the pointee size; gdb's artificial arrays v@n;
+ * gdb's "/x expr" (print/FMT), "x@entry" and "$_siginfo" (tg->siginfo);
  * registers ($pc, $sp, $fp, $rax.., $eax, $ax, $al, $eflags, $xmm0: tg->frame_regs)
  * with gdb's types.  Text under gdb's default print settings (char
  * arrays past their NUL, <repeats N times>), unlike hs_src_locals.  No floating-point arithmetic,

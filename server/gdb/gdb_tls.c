@@ -211,39 +211,16 @@ int gdb_tls_addr(struct hs_gdb *g, uint32_t tid, uint64_t offset, uint64_t lm,
 
 /* ---- qXfer:siginfo:read ----------------------------------------------------- */
 
-struct sig_find {
-	uint32_t tid;
-	bool found;
-	uint8_t *out;
-};
-
-static int on_signal(void *ctx, const struct hs_db_event *ev)
-{
-	struct sig_find *f = ctx;
-
-	if (ev->len < HS_SIGNAL_V6_SIZE || hs_trace_le32(ev->payload) != f->tid)
-		return 0;
-	memcpy(f->out, ev->payload + HS_SIGNAL_V5_SIZE, HS_SIGINFO_SIZE);
-	f->found = true;
-	return 1;
-}
-
 int gdb_siginfo(struct hs_gdb *g, uint32_t tid, uint8_t *out)
 {
-	struct sig_find f = { .out = out };
 	struct hs_db_exit ex;
 	uint32_t at;
-	int err;
 
 	if (!tid && hs_db_thread_at(g->img, g->t, &at) == 0)
 		tid = at;
 	if (g->pre_signal && tid == g->pre_tid) {
 		/* stopped before a delivery: that SIGNAL record's */
-		f.tid = tid;
-		err = hs_db_events(g->img, g->t, g->t, HS_DB_KIND_BIT(HS_EV_SIGNAL), on_signal, &f);
-		if (err < 0)
-			return err;
-		return f.found ? 0 : -ENOENT;
+		return hs_db_signal_siginfo(g->img, g->t, tid, out);
 	}
 	/* at the end of an image a signal killed: the fatal one's */
 	if (g->t == g->t_end && hs_db_crashed(g->img) && hs_db_exit(g->img, &ex) == 0 &&

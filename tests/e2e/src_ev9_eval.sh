@@ -88,6 +88,42 @@ handler|main|mark
 handler|main|sa.sa_flags
 handler|main|line
 handler|main|$pc
+fill-ret|fill|n@entry
+fill-ret|fill|arr@entry
+fill-ret|main|mark@entry
+fill-ret|main|(mark)@entry
+fill-ret|main|nosuch@entry
+fill-ret|fill|$_siginfo
+handler|on_usr1|$_siginfo.si_signo
+handler|on_usr1|$_siginfo._sifields._sigfault
+fill-ret|main|/x arr
+fill-ret|main|/x line
+fill-ret|main|/d line
+fill-ret|main|/c line[0]@4
+fill-ret|main|/x pts
+fill-ret|main|/o mark
+fill-ret|main|/t mark
+fill-ret|main|/z mark
+fill-ret|main|/d (unsigned char)200
+fill-ret|main|/u -1
+fill-ret|main|/c mark
+fill-ret|main|/f mark
+fill-ret|main|/a $pc
+fill-ret|main|/x $sp
+fill-ret|main|/x &mark
+fill-ret|main|/x main
+fill-ret|main|/a main
+fill-ret|main|/x sa.sa_flags
+fill-ret|main|/s line
+fill-ret|main|/y mark
+fill-ret|main|/2x mark
+fill-ret|main|/xb mark
+fill-ret|main|/i mark
+fill-ret|main|/X mark
+fill-ret|fill|/x *arr@20
+fill-ret|fill|/x line
+fill-ret|fill|/d n
+fill-ret|fill|/x $_siginfo.si_code
 CASES
 cases ev9_inl_o2.c >"$T/ev9_inl_o2.cases" <<'CASES'
 leaf|leaf|v
@@ -107,11 +143,22 @@ leaf|main|base
 leaf|main|k
 leaf|main|$pc
 leaf|main|$sp
+leaf|leaf|v@entry
+leaf|leaf|v @ entry
+leaf|leaf|-v@entry * 2
+leaf|leaf|/x v@entry
+leaf|leaf|&v@entry
+leaf|leaf|v@entryx
+leaf|scale|k@entry
+leaf|scale|twice@entry
+leaf|main|argc@entry
+leaf|main|base@entry
 CASES
 cases ev9_vec.c >"$T/ev9_vec.cases" <<'CASES'
 vec|main|$xmm2
 vec|main|$xmm3
 vec|main|$xmm3 + 1
+vec|main|/x $xmm2
 CASES
 cases ev9_wide.cc >"$T/ev9_wide.cases" <<'CASES'
 wide|main|wa
@@ -185,6 +232,8 @@ main-print|main|*&(Animal&)d
 main-print|main|&(Sized&)b
 main-print|main|(Box*)0
 main-print|main|(Animal)3
+main-print|main|/x h
+main-print|main|/d (Animal)d
 CASES
 cases ev10_casts.cc >"$T/ev10_casts_o2.cases" <<'CASES'
 legs-of|legs_of|w.legs
@@ -313,6 +362,38 @@ PYEOF
 }
 
 check ev9_regs
+
+# $_siginfo where gdb stops for the signal (raise's SIGUSR1, "Program
+# received signal"): the tree's moment of the events' signal line.  The
+# sender's pid differs between the runs: it reads PID in both (si_addr
+# holds it too, in hex).
+timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'set debug-file-directory /nonexistent' \
+	-ex 'set width 0' -ex run -ex 'print $_siginfo' -ex 'print $_siginfo.si_signo' \
+	-ex 'print/x $_siginfo.si_code' -ex 'print $_siginfo._sifields._rt' \
+	-ex 'print $_siginfo._sifields._pad[2]' -ex 'print $_siginfo->si_signo' \
+	-ex 'print $_siginfo.nope' "$PROGS/ev9_regs" </dev/null 2>&1 |
+	sed -n 's/^\$[0-9]* = //p; /^Attempt\|^There is/p' >"$T/sig.gdb"
+sig_t=$("$HS" cat "$T/ev9_regs.tr" events | awk '$3 == "signal" && $4 == "SIGUSR1" { print $1; exit }')
+[ -n "$sig_t" ] || fail "ev9_regs: no SIGUSR1 line in events"
+for e in '$_siginfo' '$_siginfo.si_signo' '/x $_siginfo.si_code' '$_siginfo._sifields._rt' \
+	'$_siginfo._sifields._pad[2]' '$_siginfo->si_signo' '$_siginfo.nope'; do
+	"$HS" cat "$T/ev9_regs.tr" "time/$sig_t/eval/$(printf '%s' "$e" | sed 's,/,%2F,g')"
+	echo
+done | sed '/^$/d' >"$T/sig.tree"
+pidnorm()
+{
+	local pid
+	pid=$(grep -o 'si_pid = [0-9]*' "$1" | head -1 | cut -d' ' -f3)
+	if [ -n "$pid" ]; then
+		sed "s/\b$pid\b/PID/g; s/\b$(printf '0x%x' "$pid")\b/PID/g" "$1"
+	else
+		cat "$1"
+	fi
+}
+[ "$(wc -l <"$T/sig.gdb")" -eq 7 ] || fail "gdb's \$_siginfo at SIGUSR1: $(cat "$T/sig.gdb")"
+diff <(pidnorm "$T/sig.gdb") <(pidnorm "$T/sig.tree") >&2 ||
+	fail "\$_siginfo at the SIGUSR1 stop differs from gdb's (above: < gdb, > tree)"
+
 check ev9_inl_o2
 check ev9_vec
 check ev9_wide
@@ -341,4 +422,4 @@ if not kids or norm(kids[0]["value"]) != norm(want[3]) or \
 PYEOF
 	fail "the variables tree has no virtual base (see above)"
 serve_stop
-pass "eval/ and /api/eval in frames by number equal gdb's print (defaults) on ev9_regs, ev9_inl_o2 (-O2), ev9_vec (xmm), ev9_wide (C++) and ev10_casts (C++ classes, -O0 and -O2)"
+pass "eval/ and /api/eval in frames by number equal gdb's print (defaults, print/FMT, x@entry, \$_siginfo) on ev9_regs, ev9_inl_o2 (-O2), ev9_vec (xmm), ev9_wide (C++) and ev10_casts (C++ classes, -O0 and -O2)"

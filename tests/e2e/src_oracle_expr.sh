@@ -175,6 +175,21 @@ cases_grid()
 bt
 bt.b
 bt.c
+%2Fx bt
+%2Ft bt
+%2Fz bt
+%2Fc bt
+%2Fx an
+%2Fd sg
+%2Fx sg
+%2Fx recs
+%2Fc names
+%2Fx grid[1]
+%2Fa fp
+%2Fd u
+%2Fx neg
+%2Fo neg
+%2Fu neg
 recs
 recs[0].score
 recs[0].ratio
