@@ -54,6 +54,7 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" &&
 		clang++ -g -O2 -o "$B/step_inline_clang_o2" "$SRC/step_inline_o2.cc" &&
 		clang++ -g -O1 -o "$B/step_inline_clang_o1" "$SRC/step_inline_o2.cc" &&
+		clang++ -g -O1 -o "$B/step_cxx_clang_o1" "$SRC/step_cxx.cc" &&
 		clang++ -O2 -c -o "$B/step_inline_opnew.o" "$SRC/step_inline/opnew.cc" &&
 		clang++ -g -O2 -o "$B/step_inline_new_clang_o2" "$SRC/step_inline_o2.cc" \
 			"$B/step_inline_opnew.o" "$B/step_inline_nodbg.o" &&
@@ -61,7 +62,7 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 			"$B/step_inline_nodbg.o" &&
 		clang -g -O2 -o "$B/step_hinline_clang_o2" "$SRC/step_hinline.c" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2 step_inline_clang_o1 step_hinline_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2 step_inline_clang_o1 step_cxx_clang_o1 step_hinline_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -151,9 +152,12 @@ done
 # next: gdb's `next` from `break main` until main returns, Hindsight's
 # next-line chain from time/main, where inlined constructors and allocators
 # made calls (step_inline_o2.cc: the line gdb refreshed to in main's own
-# code; step_inline/: calls without line starts on the way)
+# code; step_inline/: calls without line starts on the way; step_cxx
+# clang -O1: std::sort's copies' entry lies in the row of main's own code
+# that jumps back into their loop, gdb's range: no stop there)
 for p in step_inline_o2 step_inline_ext_o2 \
-	${CLANG:+step_inline_clang_o2 step_inline_clang_o1 step_inline_new_clang_o2 step_inline_ext_clang_o2}; do
+	${CLANG:+step_inline_clang_o2 step_inline_clang_o1 step_cxx_clang_o1 step_inline_new_clang_o2 \
+		step_inline_ext_clang_o2}; do
 	oracle_run "$p" next
 	if [ ! -d "$T/$p" ]; then
 		record_ok "$T/$p" "$B/$p"
