@@ -1823,14 +1823,19 @@ int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out)
 	    !(r = src_row_find(m, entry)))
 		return -ENOENT;
 	/* gdb 13's skip_prologue_using_linetable: the first row of the
-	 * function, from its entry on, that carries the flag */
+	 * function, from its entry on, that carries the flag, in the line
+	 * table of the file of the entry's row only (find_pc_line's symtab:
+	 * gdb keeps one table a file, and clang -O1 marks the prologue's end
+	 * on a row of a header whose code is inlined into the first
+	 * statement, which gdb then does not see) */
 	for (size_t k = (size_t)(r - m->rows); k < m->n_rows; k++) {
 		uint64_t a = m->rows[k].addr;
 
 		if ((f->size && a >= entry + f->size) ||
 		    (!f->size && a > entry && src_sym_find(m, a) != f))
 			break; /* past the function */
-		if (a >= entry && m->rows[k].prologue_end && m->rows[k].line) {
+		if (a >= entry && m->rows[k].prologue_end && m->rows[k].line &&
+		    m->rows[k].file_id == r->file_id) {
 			*out = a;
 			return 0;
 		}

@@ -6,6 +6,9 @@
  * not copies.  gdb's `next` (infrun.c, process_event_stop_test) keeps the
  * frame it was stepping (the one shown at the start: at a copy's first
  * instruction the caller, the copy hidden) and its line, and then:
+ *   - while the pc is in its step range (the row it last took in the
+ *     frame's own code, kept while the pc runs in copies) it looks at
+ *     nothing ("stepping inside range"), a copy's entry there included;
  *   - at the first instruction of a copy called from that frame (the
  *     copy hidden, the frame shown is the stepped one: "stepped into
  *     inlined function") it stops when the call site's line is not the
@@ -74,6 +77,9 @@ struct nx {
 	 * none), left by no instruction since t0 */
 	uint64_t t0, rs, re;
 	uint64_t stop_at;       /* nx_left's stop before the start decided */
+	/* gdb's step range [grs, gre) as the scans left it (the row it last
+	 * refreshed at in the frame's own code; gre 0: not known) */
+	uint64_t grs, gre;
 };
 
 /* Each register lookup replays from its chunk's start: past this many a
@@ -155,6 +161,7 @@ static int nx_take(struct nx *x, uint64_t t, uint32_t view)
 	shown_at(x->s, pc, view, &x->sf, &x->file, &x->line);
 	x->last_in = t;
 	x->own_valid = false;
+	x->gre = 0; /* a new frame or step: no range kept */
 	return 0;
 }
 
@@ -318,6 +325,41 @@ static void nx_scan_range(struct nx *x, uint64_t lo, uint64_t *rs, uint64_t *re)
 	}
 }
 
+/* The range gdb's `next` steps in is kept while the pc runs in copies
+ * and comes back (infrun.c looks at the range first: "stepping inside
+ * range", even at a copy's first instruction; clang -O1 lays a copy's
+ * entry inside the row of the caller's own code that jumps back into the
+ * copy's loop).  nx_range_keep: a scan or a start in the frame's own code
+ * left [rs, re); nx_range_lost: not known (a stretch not looked at);
+ * nx_range_carry: a scan starts in the range kept where nx_scan_range
+ * finds none (the instruction before it in a copy). */
+static void nx_range_keep(struct nx *x, uint64_t rs, uint64_t re)
+{
+	x->grs = rs;
+	x->gre = re;
+}
+
+static int nx_range_lost(struct nx *x)
+{
+	x->gre = 0;
+	return 0;
+}
+
+static void nx_range_carry(struct nx *x, uint64_t *rs, uint64_t *re)
+{
+	if (!*re && x->gre) {
+		*rs = x->grs;
+		*re = x->gre;
+	}
+}
+
+/* Whether gdb's `next` is still in the range kept at the line start ls
+ * (1: it goes on there, no frame looked at). */
+static bool nx_kept_in_range(struct nx *x, const struct hs_db_line_start *ls, uint64_t pc)
+{
+	return x->gre && ls->depth == x->depth && pc >= x->grs && pc < x->gre;
+}
+
 static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 {
 	struct hs_src_line_info li;
@@ -329,24 +371,27 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 	bool own;
 
 	if (!nx_short(x, lo, hi, &w))
-		return 0;
+		return hi > lo ? nx_range_lost(x) : 0;
 	nx_scan_range(x, lo, &rs, &re);
+	nx_range_carry(x, &rs, &re);
 	for (uint64_t u = lo; u < hi; u++) {
 		if (k < w.n && u == w.call[k] + 1) {
 			u = w.ret[k++] - 1; /* a call made: on at its return */
 			continue;
 		}
 		if (++x->lookups > NX_LOOKUPS_MAX)
-			return 0;
+			return nx_range_lost(x);
 		if (hs_db_regs_at(x->img, u, 0, x->r) < 0 || x->r->tid != x->tid ||
 		    hs_db_backtrace(x->img, u, x->tid, NULL, 0) != (int)x->depth)
 			continue;
 		pc = x->r->regs.rip;
+		if (pc >= rs && pc < re)
+			continue; /* gdb looks at no frame there, a copy's entry too */
 		if (copy_entry(x, pc)) {
 			*t = u;
 			return 1;
 		}
-		if ((pc >= rs && pc < re) || hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
+		if (hs_src_line_info(x->s, pc, &li) != 0 || !li.line)
 			continue;
 		if (x->sf && !hs_src_inline_holds(x->s, x->sf, pc)) {
 			*t = u; /* the copy stepped is left: gdb looks there */
@@ -367,6 +412,7 @@ static int nx_scan(struct nx *x, uint64_t lo, uint64_t hi, uint64_t *t)
 		rs = li.row_addr;
 		re = li.row_end;
 	}
+	nx_range_keep(x, rs, re);
 	if (line != x->line || !same_file(file, x->file)) {
 		x->file = file;
 		x->line = line;
@@ -566,6 +612,7 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 
 	if (x->own_valid && ls->line && ls->file_id == x->own_file && ls->line == x->own_line) {
 		x->last_in = ls->t;
+		nx_range_lost(x); /* its row, not looked up */
 		return 0;       /* the line stepped again, in the frame's own code */
 	}
 	if ((err = pc_at(x, ls->t, &pc)) < 0)
@@ -576,6 +623,10 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		x->last_in = ls->t;
 		return 0;
 	}
+	if (nx_kept_in_range(x, ls, pc)) {
+		x->last_in = ls->t;
+		return 0;
+	}
 	x->re = 0;
 	if (li.inline_hidden == x->sf) {
 		/* a copy's entry called from the frame, or its own code */
@@ -583,6 +634,8 @@ static int nx_decide(struct nx *x, const struct hs_db_line_start *ls)
 		x->last_in = ls->t;
 		if (!same_line(x, file, line))
 			return 1;
+		if (li.inline_frame == li.inline_hidden && li.line)
+			nx_range_keep(x, li.row_addr, li.row_end); /* gdb's refresh */
 		if (li.inline_frame == li.inline_hidden && ls->line) {
 			x->own_valid = true;
 			x->own_file = ls->file_id;

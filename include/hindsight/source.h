@@ -363,9 +363,12 @@ bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr);
 bool hs_src_thunk(struct hs_src *s, uint64_t addr);
 /* Where gdb 13's `break` puts a breakpoint on the function that starts at
  * entry when its line table marks the prologue's end (DWARF prologue_end,
- * which clang writes): the first such row of the function.  -ENOENT when
- * it has none (gcc): then `break` stops where `step` into it does, at its
- * first line start. */
+ * which clang writes): the first such row of the function in the file of
+ * its entry's row (gdb reads one table a file: clang -O1 marks a header's
+ * row where the first statement inlines a constructor, and gdb then finds
+ * none).  -ENOENT when it has none (gcc): then `break` stops where `step`
+ * into it does, at its first line start (at its entry without a frame
+ * setup: amd64_analyze_prologue). */
 int hs_src_break_addr(struct hs_src *s, uint64_t entry, uint64_t *out);
 /* Whether the CU holding addr is one gdb trusts at a function's entry
  * (symtab.c skip_prologue_sal, the CU's locations_valid: its variables

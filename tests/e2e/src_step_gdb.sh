@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators call new or functions without line info): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, tail jumps into and out of a library without debug info (free's entry line, through the lazy resolver), header inline functions at -O2 whose copies interleave, a return into the middle of a line whose next call gdb steps over and that returns to a new row of that line, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
+# src_step_gdb.sh - step-into and step-back are gdb's own step and reverse-step (and next-line its next where -O2 inlined constructors and allocators call new or functions without line info): gdb steps natively through whole programs (one-line functions and main, C++ methods defined in the class, lambdas, templates and std::sort, -O0 and -O2, gcc and clang, calls through the PLT into a -g library and a library without debug info that calls back, qsort, libc's string functions, tail jumps into and out of a library without debug info (free's entry line, through the lazy resolver), header inline functions at -O2 whose copies interleave, a return into the middle of a line whose next call gdb steps over and that returns to a new row of that line, g++ and clang++ -O2 inlined constructors and allocators whose calls return into rows of the inlined lines or no statement, g++ -O2 std::string code whose function entry is a header's row: gdb's range there runs past the rows of other files that follow, by its per-file line tables, clang++ -O1 whose first statement's inlined constructors start at main's entry and mark the prologue's end on a header's row, which gdb's break main does not see) and reverse-steps a `record full` of the same code; Hindsight's step-into chain from time/main and step-back chain must stop at the same lines, and time/main where gdb's `break main` does.
 #
 # Compared: the stops in the test's own source files (file:line, in order),
 # and for each excursion into libc the first stop's file up to its first
@@ -42,6 +42,10 @@ g++ -g -O0 -fno-omit-frame-pointer -o "$B/step_methods" "$SRC/step_methods.cc" &
 		-Wl,-rpath,"$B" ||
 	fail "could not compile the test programs"
 # clang marks the prologue's end in the line table, and gdb's break uses it
+# where the row is in the file of the function's first row (gdb keeps a
+# table a file): clang -O1 marks a header's row of main's first statement's
+# inlined constructors (step_inline_clang_o1: gdb's break main stops at
+# main's entry, showing main with the copies that start there hidden)
 CLANG=""
 if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	clang -g -O0 -o "$B/step_oneline_clang" "$SRC/step_oneline.c" &&
@@ -49,6 +53,8 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 		clang++ -g -O2 -o "$B/step_methods_clang_o2" "$SRC/step_methods.cc" &&
 		clang -g -O2 -o "$B/step_loopjump_clang_o2" "$SRC/step_loopjump.c" &&
 		clang++ -g -O2 -o "$B/step_inline_clang_o2" "$SRC/step_inline_o2.cc" &&
+		clang++ -g -O1 -o "$B/step_inline_clang_o1" "$SRC/step_inline_o2.cc" &&
+		clang++ -g -O1 -o "$B/step_cxx_clang_o1" "$SRC/step_cxx.cc" &&
 		clang++ -O2 -c -o "$B/step_inline_opnew.o" "$SRC/step_inline/opnew.cc" &&
 		clang++ -g -O2 -o "$B/step_inline_new_clang_o2" "$SRC/step_inline_o2.cc" \
 			"$B/step_inline_opnew.o" "$B/step_inline_nodbg.o" &&
@@ -56,7 +62,7 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 			"$B/step_inline_nodbg.o" &&
 		clang -g -O2 -o "$B/step_hinline_clang_o2" "$SRC/step_hinline.c" ||
 		fail "clang could not compile the test programs"
-	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2 step_hinline_clang_o2"
+	CLANG="step_oneline_clang step_oneline_clang_o2 step_methods_clang_o2 step_loopjump_clang_o2 step_inline_clang_o2 step_inline_clang_o1 step_cxx_clang_o1 step_hinline_clang_o2"
 else
 	note "no clang: its programs are left out"
 fi
@@ -146,9 +152,12 @@ done
 # next: gdb's `next` from `break main` until main returns, Hindsight's
 # next-line chain from time/main, where inlined constructors and allocators
 # made calls (step_inline_o2.cc: the line gdb refreshed to in main's own
-# code; step_inline/: calls without line starts on the way)
+# code; step_inline/: calls without line starts on the way; step_cxx
+# clang -O1: std::sort's copies' entry lies in the row of main's own code
+# that jumps back into their loop, gdb's range: no stop there)
 for p in step_inline_o2 step_inline_ext_o2 \
-	${CLANG:+step_inline_clang_o2 step_inline_new_clang_o2 step_inline_ext_clang_o2}; do
+	${CLANG:+step_inline_clang_o2 step_inline_clang_o1 step_cxx_clang_o1 step_inline_new_clang_o2 \
+		step_inline_ext_clang_o2}; do
 	oracle_run "$p" next
 	if [ ! -d "$T/$p" ]; then
 		record_ok "$T/$p" "$B/$p"
