@@ -233,7 +233,8 @@ int cx_scalar(struct cx *x, const struct cx_val *v, uint64_t *u, bool *sign)
 		return cx_syn_fail(x);
 	if (k != CL_INT && k != CL_PTR)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
-	if (k == CL_INT && size > 8) /* __int128: gdb 13's unpack_long */
+	/* __int128: gdb 13's unpack_long (a vector register is no integer) */
+	if (k == CL_INT && size > 8 && v->ty.reg != CX_REG_VEC)
 		return cx_fail(x, "%s", SRC_ERR_WIDE_INT);
 	if (size == 0 || size > 8)
 		return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");

@@ -238,6 +238,30 @@ static void returned_bytes(const struct hs_trace_regs *r, Dwarf_Die *t, struct s
 	memset(v->valid, 1, size);
 }
 
+/* Whether gdb's finish (a top-level print) puts "(TYPE) " before a value
+ * of type t (typedefs peeled): pointers but those to plain char (their
+ * string says enough), and references shown as "@0x...: v" (not those a
+ * printer shows as their target). */
+static bool finish_shows_type(Dwarf_Die *t, const char *text)
+{
+	Dwarf_Die d;
+	const char *n;
+	int tag = dwarf_tag(t);
+
+	if (tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type)
+		return text[0] == '@';
+	if (tag != DW_TAG_pointer_type)
+		return false;
+	if (!src_die_type(t, &d))
+		return true; /* void * */
+	for (int i = 0; i < 8 && (dwarf_tag(&d) == DW_TAG_const_type ||
+				  dwarf_tag(&d) == DW_TAG_volatile_type); i++)
+		if (!src_die_type(&d, &d))
+			return true;
+	n = dwarf_diename(&d);
+	return dwarf_tag(&d) != DW_TAG_base_type || !n || strcmp(n, "char") != 0;
+}
+
 int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_target *tg,
 			char **type, char **value)
 {
@@ -289,6 +313,17 @@ int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_ta
 	returned_bytes(tg->regs, &rt, v);
 	*type = src_type_name(&rt);
 	*value = src_value_text(&c, &rt, v);
+	if (*type && *value && tg->gdb_print && finish_shows_type(&origin, *value)) {
+		/* gdb's finish takes the return type with typedefs peeled
+		 * (check_typedef): "(int (*)(int))" for a fn_t */
+		char *peeled = src_type_name(&origin), *typed = NULL;
+
+		if (!peeled || asprintf(&typed, "(%s) %s", peeled, *value) < 0)
+			typed = NULL;
+		free(peeled);
+		free(*value);
+		*value = typed;
+	}
 	if (!*type || !*value) {
 		free(*type);
 		free(*value);

@@ -637,8 +637,18 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 	}
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type: {
-		const char *q = tag == DW_TAG_const_type ? "const" : "volatile";
+		bool c = tag == DW_TAG_const_type, v = !c;
+		const char *q;
 
+		/* gdb prints a type's qualifiers in one order, "const
+		 * volatile", however the DWARF nests them */
+		for (int i = 0; i < 8 && has_sub && (dwarf_tag(&sub) == DW_TAG_const_type ||
+						     dwarf_tag(&sub) == DW_TAG_volatile_type); i++) {
+			c |= dwarf_tag(&sub) == DW_TAG_const_type;
+			v |= dwarf_tag(&sub) == DW_TAG_volatile_type;
+			has_sub = src_die_type(&sub, &sub);
+		}
+		q = c && v ? "const volatile" : c ? "const" : "volatile";
 		if (!has_sub) {
 			src_sb_fmt(pre, "%s void", q);
 			return;

@@ -197,11 +197,19 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs, bo
 	const char *name = str(p, "image") ? str(p, "image") : "?";
 	json_object *e;
 	bool complete;
-	int64_t n = image_insns(p, db_imgs, &complete);
+	int64_t n = image_insns(p, db_imgs, &complete), threads = image_threads(p, db_imgs);
+	int64_t in_db = n;
+	bool ended_since = !complete && built_early &&
+			   json_object_get_boolean(json_object_object_get(p, "complete"));
 
+	/* ended since the build: the recording's counts are whole, the
+	 * database's those of its start */
+	if (ended_since) {
+		n = num(p, "instructions", 0) + num(p, "faulted", 0);
+		threads = num(p, "threads", threads);
+	}
 	fprintf(f, "process: %s instructions=%lld threads=%lld ended-by=%s", name,
-		(long long)n, (long long)image_threads(p, db_imgs),
-		str(p, "ended_by") ? str(p, "ended_by") : "?");
+		(long long)n, (long long)threads, str(p, "ended_by") ? str(p, "ended_by") : "?");
 	if (json_object_object_get_ex(p, "exit_status", &e))
 		fprintf(f, " exit=%d", json_object_get_int(e));
 	if (json_object_object_get_ex(p, "exit_signal", &e)) {
@@ -215,9 +223,9 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs, bo
 	}
 	if (complete)
 		fputc('\n', f);
-	else if (built_early && json_object_get_boolean(json_object_object_get(p, "complete")))
-		/* it has ended since the build: the database holds its start */
-		fprintf(f, " (incomplete: the database was built before it ended)\n");
+	else if (ended_since)
+		fprintf(f, " (incomplete: the database was built before it ended and holds "
+			"its first %lld instructions: build again)\n", (long long)in_db);
 	else
 		fprintf(f, " (incomplete)\n");
 }

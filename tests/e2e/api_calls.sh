@@ -93,6 +93,18 @@ expect_status 404 "/api/calls?name=score&image=7"
 # classes returned in memory because they are not trivially copyable
 check "$PROGS/ret_class" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
 check "$PROGS/ret_class_o2" mk_nt mk_ud mk_df mk_vt mk_ho mk_pl mk_mo mk_tb
+# pointers and references returned: gdb's finish shows their type first
+# (a typedef's peeled), a plain char pointer's string without it
+check "$PROGS/calls_ret_ptr" pick slot name ub vp cip
+# ... and qualifiers in gdb's order whatever the DWARF's nesting
+l=$(grep -n 'printf' "$ROOT/tests/programs/calls_ret_ptr.cc" | cut -d: -f1)
+t=$("$HS" cat "$T/calls_ret_ptr" "lines/${ROOT#/}/tests/programs/calls_ret_ptr.cc/$l" | head -n 1)
+for e in s.cvp s.vcp s.pcv; do
+	want=$(timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "break calls_ret_ptr.cc:$l" -ex run \
+		-ex "print $e" "$PROGS/calls_ret_ptr" </dev/null 2>/dev/null | sed -n 's/^\$1 = \(([^)]*)\).*/\1/p')
+	got=$("$HS" cat "$T/calls_ret_ptr" "time/$t/eval/$e" | sed -n 's/^\(([^)]*)\).*/\1/p')
+	[ -n "$want" ] && [ "$got" = "$want" ] || fail "eval/$e's type is '$got', gdb's print '$want'"
+done
 # char arrays in a struct argument and return value: NULs to the end,
 # <repeats N times> (locals/ stops at the NUL: /api/calls does not)
 check "$PROGS/calls_chars" mutate

@@ -94,12 +94,14 @@ for _ in $(seq 1 100); do
 done
 [ "$(info_get "$T/bg2" complete)" = "no (the database was built before the recording ended: run hindsight build again)" ] ||
 	fail "bg, built early: complete: $(info_get "$T/bg2" complete) once the child ended"
-# the child's line: it has ended (by exit), but the database holds only
-# its start
-"$HS" info "$T/bg2" | grep -q '^process: .* ended-by=exit exit=[0-9]* (incomplete: the database was built before it ended)$' ||
-	fail "bg, built early: the child's line: $("$HS" info "$T/bg2" | grep '^process:' | tr '\n' '|')"
+# the child's line: it has ended (by exit), its counts are the
+# recording's (those of a new build), the database holds only its start
+early=$("$HS" info "$T/bg2" | grep '^process: .* ended-by=exit exit=[0-9]* (incomplete: the database was built before it ended and holds its first [0-9]* instructions: build again)$')
+[ -n "$early" ] || fail "bg, built early: the child's line: $("$HS" info "$T/bg2" | grep '^process:' | tr '\n' '|')"
 build_ok "$T/bg2"
 [ "$(info_word "$T/bg2" complete)" = yes ] || fail "bg, built again: complete: $(info_get "$T/bg2" complete)"
+"$HS" info "$T/bg2" | grep -qxF "${early% (incomplete*}" ||
+	fail "bg: the early line '$early' does not count as the new build: $("$HS" info "$T/bg2" | grep '^process:' | tr '\n' '|')"
 # a child that SIGKILLs its parent and then exits 4: the recording stays
 # incomplete, but the child's line says how it ended
 WANT_RC=137 record_ok "$T/kp" "$PROGS/bg_killparent"
