@@ -3,7 +3,7 @@
 # and callbacks from libc (qsort, atexit), and frames that end without
 # returning or begin without a call: longjmp out of recursion, a C++
 # exception through two frames, a signal handler entered twice, siglongjmp
-# out of a SIGSEGV handler, inlined copies left by a throw or a longjmp
+# out of a SIGSEGV handler, a handler on a sigaltstack, inlined copies left by a throw or a longjmp
 # that lands in their own frame; a C++ template by its name without arguments
 # (every instantiation); -O0 and -O2, dynamic and static; a call in
 # which gdb's `break f` does not stop (clang -O2: its address past a
@@ -40,6 +40,9 @@ LIBFUNCS="raise sigaction printf"
 calls_oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="raise sigaction printf __sigsetjmp siglongjmp"
 calls_oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
+require_built calls_altstack
+LIBFUNCS="raise"
+calls_oracle altstack "$PROGS/calls_altstack" "$SRC/calls_altstack.c" note on_usr1 work
 # -O2 with its sibling calls: a tail call (jmp f) is a call of f, as gdb's
 # breakpoint counts it, and gdb's bt shows the function that jumped as a
 # "tailcall" frame (src_tail_gdb.sh)
