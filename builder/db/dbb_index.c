@@ -374,7 +374,9 @@ static int inl_flush(struct dbb_index *x, uint64_t t)
  * longjmp or an exception caught in that frame): the line pass, which
  * counts calls and returns, has lost the depth there, so an entry open
  * across it ends where the unwinding lands (taken to be outside the
- * copy: a catch inside an inlined function is not told apart). */
+ * copy: a catch inside an inlined function is not told apart).  An entry
+ * at the call's own t is open across it too: at -O2 the copy's first
+ * instruction is often the call (`return f(x) * 3 + 1;`). */
 static void inl_unwound(struct dbb_index *x, const uint8_t *rec)
 {
 	uint64_t t_call = hs_le64(rec), t_ret = hs_le64(rec + 8);
@@ -383,7 +385,7 @@ static void inl_unwound(struct dbb_index *x, const uint8_t *rec)
 	for (size_t i = 0; i < x->n_pend; i++) {
 		uint8_t *e = x->pend[i];
 
-		if (hs_le32(e + 32) == tid && hs_le32(e + 36) == depth && hs_le64(e) < t_call &&
+		if (hs_le32(e + 32) == tid && hs_le32(e + 36) == depth && hs_le64(e) <= t_call &&
 		    t_ret < hs_le64(e + 8)) {
 			hs_put_le64(e + 8, t_ret);
 			hs_put_le32(e + 40, hs_le32(e + 40) | HS_DB_CALL_UNWOUND);

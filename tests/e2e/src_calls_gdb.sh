@@ -3,7 +3,8 @@
 # and callbacks from libc (qsort, atexit), and frames that end without
 # returning or begin without a call: longjmp out of recursion, a C++
 # exception through two frames, a signal handler entered twice, siglongjmp
-# out of a SIGSEGV handler; a C++ template by its name without arguments
+# out of a SIGSEGV handler, a handler on a sigaltstack, inlined copies left by a throw or a longjmp
+# that lands in their own frame; a C++ template by its name without arguments
 # (every instantiation); -O0 and -O2, dynamic and static; a call in
 # which gdb's `break f` does not stop (clang -O2: its address past a
 # branch) is none of calls/<f>'s.
@@ -39,6 +40,9 @@ LIBFUNCS="raise sigaction printf"
 calls_oracle sighandler "$PROGS/sighandler" "$SRC/sighandler.c" on_usr1 bump work
 LIBFUNCS="raise sigaction printf __sigsetjmp siglongjmp"
 calls_oracle signal "$PROGS/signal" "$SRC/signal.c" on_usr1 on_segv
+require_built calls_altstack
+LIBFUNCS="raise"
+calls_oracle altstack "$PROGS/calls_altstack" "$SRC/calls_altstack.c" note on_usr1 work
 # -O2 with its sibling calls: a tail call (jmp f) is a call of f, as gdb's
 # breakpoint counts it, and gdb's bt shows the function that jumped as a
 # "tailcall" frame (src_tail_gdb.sh)
@@ -75,6 +79,46 @@ if command -v clang >/dev/null; then
 		"$T/bphit_clang.json")
 	[ "$hits" -lt 9 ] || fail "bphit_clang: gdb stops in all $hits calls of gcd: no call to leave out"
 fi
+
+# an inlined copy whose call a throw or a longjmp left, landing in the
+# frame holding the copy (at -O2 the copy's first instruction is often
+# that call): the copy ends where it landed, inline,unwound
+require_built calls_inlthrow_o2 calls_inljmp_o2
+LIBFUNCS="__cxa_throw"
+calls_oracle inlthrow_o2 "$PROGS/calls_inlthrow_o2" "$SRC/calls_inlthrow_o2.cc" must_positive run
+LIBFUNCS="_setjmp longjmp"
+calls_oracle inljmp_o2 "$PROGS/calls_inljmp_o2" "$SRC/calls_inljmp_o2.c" atom fail parse
+# inl_left TRACE COPY CALLEE: every entry of COPY open at the call of an
+# unwound CALLEE at its depth ends with that call, inline,unwound
+inl_left()
+{
+	"$HS" cat "$T/$1.trace" "calls/$2" >"$T/$1.$2" || fail "$1: calls/$2"
+	"$HS" cat "$T/$1.trace" "calls/$3" >"$T/$1.$3" || fail "$1: calls/$3"
+	"$PY" - "$T/$1.$2" "$T/$1.$3" <<'PYEOF' || fail "$1: calls/$2: $(cat "$T/$1.$2" | tr '\n' ' ')"
+import sys
+def rows(path):
+    out = []
+    for line in open(path):
+        f = line.split()
+        out.append((float(f[0]), int(f[1]), f[2], f[-1]))
+    return out
+copies, calls = rows(sys.argv[1]), rows(sys.argv[2])
+n = 0
+for t, t_ret, depth, how in calls:
+    if 'unwound' not in how:
+        continue
+    for c in copies:
+        if c[2] == depth and int(c[0]) <= t <= c[1]:
+            n += 1
+            if c[1] != t_ret or c[3] != 'inline,unwound':
+                sys.exit('copy %s: %s %s, not %s inline,unwound (call %s)' % (c[0], c[1], c[3], t_ret, t))
+if not n:
+    sys.exit('no copy open at an unwound call')
+PYEOF
+}
+inl_left inlthrow_o2 wrap must_positive
+inl_left inljmp_o2 expr atom
+inl_left inljmp_o2 term atom
 
 # the fifth column says how: two handlers, four unwound frames of longjmp
 "$HS" cat "$T/nonlocal.trace" calls/descend >"$T/descend" || fail "calls/descend"
