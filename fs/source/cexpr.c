@@ -1846,6 +1846,8 @@ static int arith_binop(struct cx *x, const char *op, struct cx_val *a, struct cx
 
 		if (!strcmp(op, "-") && kb == CL_PTR)
 			return cx_fail(x, "Argument to arithmetic operation not a number or boolean.");
+		if (cx_ptr_math_check(x, &pt))
+			return -EINVAL;
 		cx_target(&pt, &t);
 		n *= cx_size(&t);
 		cx_int_val(out, !strcmp(op, "+") ? base + n : base - n, 8, false);

@@ -200,6 +200,11 @@ int cx_member_at(struct cx *x, const struct cx_val *v, Dwarf_Die *m, uint64_t of
 /* A member's (or base's) constant offset; false for a virtual base. */
 bool cx_member_offset(Dwarf_Die *m, uint64_t *off);
 int cx_index(struct cx *x, const struct cx_val *v, int64_t i, struct cx_val *out);
+/* gdb's refusal of pointer math (p + n, p[n]) on pointer type pt whose
+ * target has no length: a variable-length or unbounded array behind a
+ * DWARF pointer ("Cannot perform pointer math on incomplete types...").
+ * 0, or -EINVAL with x->err. */
+int cx_ptr_math_check(struct cx *x, const struct cx_type *pt);
 int cx_deref(struct cx *x, const struct cx_val *v, struct cx_val *out);
 /* The pointer a libstdc++ iterator (_M_current) or std::vector (_M_start)
  * holds: what gdb's *it, it->m and v[i] read.  -ENOENT for other values. */

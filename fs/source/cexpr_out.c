@@ -880,6 +880,7 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct cx x = { .c = &c, .text = expr };
+	struct src_ctx *prev;
 	int r;
 
 	if (!s || !tg || !tg->regs || !tg->read_mem || !expr || !out || !s->finished)
@@ -902,7 +903,9 @@ int hs_src_eval(struct hs_src *s, const struct hs_src_target *tg, const char *ex
 		c.pages[i].addr = UINT64_MAX;
 	pthread_mutex_lock(&s->dw_lock);
 	scopes_at(&x);
+	prev = src_bounds_frame(&c); /* variable-length arrays: this frame's */
 	r = eval_top(&x, expr, first, count, out);
+	src_bounds_frame(prev);
 	pthread_mutex_unlock(&s->dw_lock);
 	free(x.scopes);
 	free(c.pages);

@@ -441,6 +441,23 @@ int cx_deref(struct cx *x, const struct cx_val *vin, struct cx_val *out)
 	return 0;
 }
 
+int cx_ptr_math_check(struct cx *x, const struct cx_type *pt)
+{
+	struct cx_type t;
+	Dwarf_Die p;
+
+	if (pt->arr_n || pt->ref || !cx_target(pt, &t) || t.kind != CT_DIE || t.dim || t.arr_n ||
+	    cx_class_of(&t, &p) != CL_ARRAY || !src_array_dynamic(&p))
+		return 0;
+	/* a pointer the program's DWARF types (double (*)[variable length])
+	 * points to the unresolved array; one made by & (&vla) to the
+	 * value's resolved type, of no length only without bounds */
+	if (pt->nptr == 0 || cx_size(&t) == 0)
+		return cx_fail(x, "Cannot perform pointer math on incomplete types, try casting "
+				  "to a known type, or void *.");
+	return 0;
+}
+
 int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *out)
 {
 	struct cx_val v = *vin;
@@ -483,7 +500,7 @@ int cx_index(struct cx *x, const struct cx_val *vin, int64_t i, struct cx_val *o
 	}
 	if (cx_class_of(&et, NULL) == CL_VOID)
 		return cx_fail(x, "Attempt to take contents of a non-pointer value.");
-	if (cx_scalar(x, &v, &p, &sign))
+	if (cx_ptr_math_check(x, &v.ty) || cx_scalar(x, &v, &p, &sign))
 		return -EINVAL;
 	cx_lval(out, &et, p + (uint64_t)i * esize);
 	return 0;

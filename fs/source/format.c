@@ -1280,7 +1280,9 @@ static void fmt_ptr_to_member(struct src_ctx *c, Dwarf_Die *t, const uint8_t *ra
 	src_sb_fmt(b, "%" PRIu64, p);
 }
 
-/* Element counts of an array's dimensions; returns how many. */
+/* Element counts of an array's dimensions (a variable-length array's
+ * computed in the bounds frame, types.c; 0 where unknown); returns how
+ * many. */
 static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 {
 	Dwarf_Die child;
@@ -1289,20 +1291,33 @@ static int array_bounds(Dwarf_Die *t, uint64_t *dims, int max)
 	if (dwarf_child(t, &child) != 0)
 		return 0;
 	do {
-		Dwarf_Attribute a;
-		Dwarf_Word w;
-
 		if (dwarf_tag(&child) != DW_TAG_subrange_type || n >= max)
 			continue;
-		if (dwarf_attr(&child, DW_AT_count, &a) && !dwarf_formudata(&a, &w))
-			dims[n++] = w;
-		else if (dwarf_attr(&child, DW_AT_upper_bound, &a) &&
-			 !dwarf_formudata(&a, &w))
-			dims[n++] = w + 1;
-		else
-			dims[n++] = 0;
+		if (src_subrange_count(&child, &dims[n]) != 0)
+			dims[n] = 0;
+		n++;
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return n;
+}
+
+/* An array of no elements or of unknown length (a flexible array member
+ * `char data[]`, `int v[0]`, clang's VLA parameter's `double []`) as gdb
+ * prints it (c_value_print_array): like a pointer to its first element,
+ * "0x5555555592a6 \"hi\"", "0x55555555801c <g+4>". */
+static bool fmt_array_unsized(struct src_ctx *c, Dwarf_Die *et, const uint64_t *dims, int nd,
+			      const struct src_vsrc *v, uint64_t off, struct src_sbuf *b)
+{
+	uint64_t total = src_type_size(et);
+
+	for (int i = 0; i < nd; i++)
+		total *= dims[i];
+	if (total)
+		return false;
+	if (!v->in_mem)
+		src_sb_str(b, "<unreadable>");
+	else
+		src_pointer_text(c, et, v->addr + off, b);
+	return true;
 }
 
 #define CHARS_READ_MAX (1u << 20) /* a char array's chars read for its text */
@@ -1638,6 +1653,8 @@ static void fmt_value(struct src_ctx *c, Dwarf_Die *type, const struct src_vsrc 
 			src_sb_str(b, "<unknown array>");
 			return;
 		}
+		if (fmt_array_unsized(c, &et, dims, nd, v, off, b))
+			return;
 		fmt_array_dim(c, &et, dims, nd, 0, v, off, depth, b);
 		return;
 	}

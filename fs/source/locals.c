@@ -676,6 +676,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 {
 	struct src_ctx c = { .s = s, .tg = tg };
 	struct var_list params = { 0 }, locals = { 0 };
+	struct src_ctx *prev;
 	Dwarf_Die *cu, *scopes = NULL, func;
 	Dwarf_Addr bias, entry;
 	int ns, i, f, first, ret = 0;
@@ -728,6 +729,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	if (dwarf_entrypc(&scopes[f], &entry) != 0)
 		entry = rip - bias;
 	inlined = dwarf_tag(&scopes[f]) == DW_TAG_inlined_subroutine;
+	prev = src_bounds_frame(&c); /* variable-length arrays: this frame's */
 	/* innermost blocks first: they shadow outer declarations */
 	for (i = first; i <= f && !ret; i++)
 		ret = scope_vars(&c, &locals, &scopes[i], false, entry, inlined);
@@ -736,6 +738,7 @@ int hs_src_locals(struct hs_src *s, const struct hs_src_target *tg,
 	 * abstract origin, after the others, as <optimized out>) */
 	if (!ret)
 		ret = scope_vars(&c, &params, &scopes[f], true, entry, inlined);
+	src_bounds_frame(prev);
 	if (ret)
 		goto out;
 	ret = merge_vars(&params, &locals, vars, n);

@@ -575,6 +575,17 @@ bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
 bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
 /* The byte size of type t, 0 if unknown. */
 uint64_t src_type_size(Dwarf_Die *t);
+/* A variable-length array's bounds are computed in the thread's bounds
+ * frame: c (NULL: none) while values of c's frame are evaluated or
+ * printed, under dw_lock; returns the previous one, to put back. */
+struct src_ctx *src_bounds_frame(struct src_ctx *c);
+/* The element count of subrange DIE r: its constant, or its computed
+ * bound (DWARF expression, artificial variable) in the bounds frame.  0,
+ * or -ENODATA (no bound: a flexible array member; not computable). */
+int src_subrange_count(Dwarf_Die *r, uint64_t *n);
+/* Is array type t's length computed (a variable-length array) or
+ * unknown (no bound)?  gdb's pointer math refuses a pointer to one. */
+bool src_array_dynamic(Dwarf_Die *t);
 /* Whether die is in a C++ compile unit (names qualified, no C tags). */
 bool src_die_cplus(Dwarf_Die *die);
 /* Appends the "a::b::" of the namespaces and classes holding die (with

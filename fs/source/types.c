@@ -83,11 +83,218 @@ bool src_peel(Dwarf_Die *t, Dwarf_Die *out)
 	return true;
 }
 
-uint64_t src_type_size(Dwarf_Die *t)
+/* ---- array bounds ----------------------------------------------------------
+ * A variable-length array's bound is a DWARF expression (gcc: DW_OP_fbreg
+ * N; DW_OP_deref) or a reference to an artificial variable (clang's
+ * __vla_expr0, gcc -O2's), computed in the frame that declares it.  gdb
+ * resolves such a type against its selected frame when it makes a value
+ * of it (resolve_dynamic_type); here the frame whose values are being
+ * evaluated or printed (hs_src_eval, hs_src_locals) is the thread's
+ * bounds frame, set around that work under dw_lock. */
+
+static __thread struct src_ctx *bounds_frame;
+
+struct src_ctx *src_bounds_frame(struct src_ctx *c)
+{
+	struct src_ctx *old = bounds_frame;
+
+	bounds_frame = c;
+	return old;
+}
+
+/* The integer value of variable DIE d (the artificial variable a bound
+ * refers to) in the bounds frame: 0, or -ENODATA. */
+static int bound_variable(Dwarf_Die *d, uint64_t *out)
+{
+	struct src_ctx *c = bounds_frame;
+	Dwarf_Die t;
+	struct src_vsrc *v;
+	uint64_t size = 0;
+	int r = -ENODATA;
+
+	if (!c || !src_die_type(d, &t) || (size = src_type_size(&t)) == 0 || size > 8)
+		return -ENODATA;
+	v = malloc(sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	*out = 0;
+	if (src_var_vsrc(c, d, &t, v) == 0 && src_vread(c, v, 0, out, size) == 0)
+		r = 0;
+	free(v);
+	return r;
+}
+
+/* The value of a bound given as a DWARF expression (a), as gdb's
+ * dwarf2_evaluate_property takes it: the address of the memory location
+ * it computes, or the value it leaves. */
+static int bound_expr(Dwarf_Attribute *a, uint64_t *out)
+{
+	struct src_ctx *c = bounds_frame;
+	struct src_vsrc *v;
+	Dwarf_Op *ops;
+	size_t n;
+	int r = -ENODATA;
+
+	if (!c || dwarf_getlocation(a, &ops, &n) != 0 || n == 0)
+		return -ENODATA;
+	v = malloc(sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	if (src_eval_ops(c, a, ops, n, v, 8, 0) == 0) {
+		*out = 0;
+		if (v->in_mem)
+			*out = v->addr, r = 0;
+		else if (src_vread(c, v, 0, out, v->size < 8 ? v->size : 8) == 0)
+			r = 0;
+	}
+	free(v);
+	return r;
+}
+
+/* How a subrange's bound attribute is given. */
+enum bound_kind {
+	BOUND_CONST,    /* a constant */
+	BOUND_EXPR,     /* a DWARF expression */
+	BOUND_VAR,      /* a reference to a variable with a location */
+	/* a reference to a DIE without a location (clang -O2's __vla_expr0
+	 * with a DW_AT_const_value): gdb 13's attr_to_dynamic_prop takes no
+	 * such form and leaves the high bound at its default 0: one
+	 * element ("int [1]") */
+	BOUND_GDB_ONE,
+	BOUND_BAD,
+};
+
+static enum bound_kind bound_kind(Dwarf_Attribute *a, Dwarf_Die *var)
 {
 	Dwarf_Word w;
 
-	return dwarf_aggregate_size(t, &w) == 0 ? w : 0;
+	switch (dwarf_whatform(a)) {
+	case DW_FORM_exprloc:
+	case DW_FORM_block:
+	case DW_FORM_block1:
+	case DW_FORM_block2:
+	case DW_FORM_block4:
+		return BOUND_EXPR;
+	case DW_FORM_ref1:
+	case DW_FORM_ref2:
+	case DW_FORM_ref4:
+	case DW_FORM_ref8:
+	case DW_FORM_ref_udata:
+	case DW_FORM_ref_addr:
+		if (!dwarf_formref_die(a, var))
+			return BOUND_BAD;
+		return dwarf_hasattr(var, DW_AT_location) ? BOUND_VAR : BOUND_GDB_ONE;
+	default:
+		return dwarf_formudata(a, &w) == 0 ? BOUND_CONST : BOUND_BAD;
+	}
+}
+
+int src_subrange_count(Dwarf_Die *r, uint64_t *n)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	Dwarf_Die var;
+	uint64_t v = 0;
+	bool count = dwarf_attr(r, DW_AT_count, &a) != NULL;
+	int err = -ENODATA;
+
+	if (!count && !dwarf_attr(r, DW_AT_upper_bound, &a))
+		return -ENODATA; /* an array of unknown length */
+	switch (bound_kind(&a, &var)) {
+	case BOUND_CONST:
+		err = dwarf_formudata(&a, &w);
+		v = w;
+		break;
+	case BOUND_EXPR:
+		err = bound_expr(&a, &v);
+		break;
+	case BOUND_VAR:
+		err = bound_variable(&var, &v);
+		break;
+	case BOUND_GDB_ONE:
+		*n = 1;
+		return 0;
+	case BOUND_BAD:
+		break;
+	}
+	if (err)
+		return -ENODATA;
+	/* an empty array's upper bound is -1 (C's lower bound is 0) */
+	*n = count ? v : (int64_t)v < 0 ? 0 : v + 1;
+	return 0;
+}
+
+/* Is subrange r's length computed in a frame, or unknown (no bound)? */
+static bool subrange_dynamic(Dwarf_Die *r)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die var;
+	enum bound_kind k;
+
+	if (!dwarf_attr(r, DW_AT_count, &a) && !dwarf_attr(r, DW_AT_upper_bound, &a))
+		return true;
+	k = bound_kind(&a, &var);
+	return k == BOUND_EXPR || k == BOUND_VAR;
+}
+
+/* How gdb names the dimension of subrange r where it does not resolve it
+ * (through a pointer): "[N]" for a constant, "[variable length]" for a
+ * computed bound, "[]" for none (clang's VLA parameter, a flexible array
+ * member). */
+static void subrange_unresolved(Dwarf_Die *r, struct src_sbuf *b)
+{
+	uint64_t n;
+
+	if (!dwarf_hasattr(r, DW_AT_count) && !dwarf_hasattr(r, DW_AT_upper_bound))
+		src_sb_str(b, "[]");
+	else if (subrange_dynamic(r))
+		src_sb_str(b, "[variable length]");
+	else if (src_subrange_count(r, &n) == 0)
+		src_sb_fmt(b, "[%" PRIu64 "]", n);
+	else
+		src_sb_str(b, "[]");
+}
+
+bool src_array_dynamic(Dwarf_Die *t)
+{
+	Dwarf_Die child;
+
+	if (dwarf_tag(t) != DW_TAG_array_type || dwarf_child(t, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_subrange_type && subrange_dynamic(&child))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* The size of array type t (peeled) whose bounds libdw does not take
+ * (computed ones, references): its dimensions' counts (in the bounds
+ * frame) times its element's size. */
+static uint64_t dynamic_array_size(Dwarf_Die *t)
+{
+	uint64_t dims[8], n;
+	int nd = src_array_bounds(t, dims, 8);
+	Dwarf_Die et;
+
+	if (nd <= 0 || !src_die_type(t, &et))
+		return 0;
+	n = src_type_size(&et);
+	for (int i = 0; i < nd; i++)
+		n *= dims[i];
+	return n;
+}
+
+uint64_t src_type_size(Dwarf_Die *t)
+{
+	Dwarf_Word w;
+	Dwarf_Die p;
+
+	if (dwarf_aggregate_size(t, &w) == 0)
+		return w;
+	if (src_peel(t, &p) && dwarf_tag(&p) == DW_TAG_array_type)
+		return dynamic_array_size(&p);
+	return 0;
 }
 
 /* ---- C++ scopes ---------------------------------------------------------- */
@@ -432,23 +639,24 @@ void src_qualified_name(Dwarf_Die *die, bool cplus, struct src_sbuf *b)
 static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
 			  int depth, bool cplus);
 
-/* Array dimensions "[N][M]" of array type t into b. */
-static void array_dims(Dwarf_Die *t, struct src_sbuf *b)
+/* Array dimensions "[N][M]" of array type t into b; resolved: the type
+ * of a value (gdb resolves a variable-length array's bounds in the
+ * frame: "int [6]"), else as a pointer's target ("int (*)[variable
+ * length]"). */
+static void array_dims(Dwarf_Die *t, struct src_sbuf *b, bool resolved)
 {
 	Dwarf_Die child;
-	Dwarf_Attribute a;
-	Dwarf_Word w;
+	uint64_t n;
 
 	if (dwarf_child(t, &child) != 0)
 		return;
 	do {
 		if (dwarf_tag(&child) != DW_TAG_subrange_type)
 			continue;
-		if (dwarf_attr(&child, DW_AT_count, &a) && !dwarf_formudata(&a, &w))
-			src_sb_fmt(b, "[%" PRIu64 "]", (uint64_t)w);
-		else if (dwarf_attr(&child, DW_AT_upper_bound, &a) &&
-			 !dwarf_formudata(&a, &w))
-			src_sb_fmt(b, "[%" PRIu64 "]", (uint64_t)w + 1);
+		if (!resolved)
+			subrange_unresolved(&child, b);
+		else if (src_subrange_count(&child, &n) == 0)
+			src_sb_fmt(b, "[%" PRIu64 "]", n);
 		else
 			src_sb_str(b, "[]");
 	} while (dwarf_siblingof(&child, &child) == 0);
@@ -670,7 +878,7 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		sb_init(&q2);
 		if (has_sub)
 			type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
-		array_dims(t, &dims);
+		array_dims(t, &dims, depth == 0);
 		src_sb_str(pre, p2.buf);
 		sb_sep(pre);
 		/* the dimensions next to the name, the element's after: "int

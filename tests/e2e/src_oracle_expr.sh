@@ -4,7 +4,8 @@
 # Programs: expr_data (-O0: a linked list, an array of structs, a nested
 # struct, a union, pointers to pointers, char arrays and char *, an enum,
 # globals, a static local), expr_grid (-O0: arrays of arrays, bit-fields,
-# anonymous members, const pointers, a function pointer), expr_walk_o2 (-O2: parameters in registers, a
+# anonymous members, const pointers, a function pointer, variable-length
+# arrays, flexible array members), expr_walk_o2 (-O2: parameters in registers, a
 # heap list) and expr_obj (C++: a base class, `this`, references); again
 # expr_grid with its .debug_aranges removed, and, where clang is
 # installed, expr_data, expr_grid, expr_walk_o2 and expr_obj built by
@@ -261,6 +262,54 @@ recs[0]@2
 sizeof(grid[0][0]@5)
 u@0
 5@2
+CASES
+	# variable-length arrays: bounds computed in the frame (gcc: DWARF
+	# expressions; clang: artificial variables), a pointer to one as
+	# gdb's incomplete type; flexible array members as gdb's pointer
+	expr_cases "$f" 'line: vla-ret' 1 <<'CASES'
+sq
+sizeof(sq)
+&sq
+*sq@2
+sq[2]
+sq+1
+*&sq
+tab
+tab[1]
+sizeof(tab)
+sizeof(tab[0])
+&tab
+&tab[1]
+tab[1][2]
+*tab
+tab[0]@2
+name
+sizeof(name)
+CASES
+	expr_cases "$f" 'line: trace-ret' 1 <<'CASES'
+m
+*m
+m[1]
+m[2][2]
+m+1
+sizeof(*m)
+(*m)[1]
+**m
+&*m
+CASES
+	expr_cases "$f" 'line: flex-stop' 1 <<'CASES'
+*m
+m->data
+*iv
+iv->v
+sizeof(m->data)
+sizeof(*iv)
+iv->v[1]
+&iv->v
+*iv->v@3
+m->data[0]
+&m->data
+*m->data@2
 CASES
 }
 

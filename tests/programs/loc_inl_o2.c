@@ -1,7 +1,9 @@
 /* loc_inl_o2.c - locals at -O2 (src_locals_gdb): inlined functions with
  * loops and nested blocks inlined into each other, a struct gcc keeps in
  * pieces (one member optimized out), shadowed names, main's parameters
- * (gdb resolves no entry value in main). */
+ * (gdb resolves no entry value in main), a variable-length array (its
+ * bound an artificial variable: a location list under gcc, a constant
+ * gdb 13 takes as one element under clang). */
 #include <stdio.h>
 
 struct acc { long sum; int n; };
@@ -42,9 +44,19 @@ __attribute__((noinline)) long outer(int seed)
 	return r;
 }
 
+__attribute__((noinline)) long squares(int n)
+{
+	int sq[n];
+	for (int k = 0; k < n; k++)
+		sq[k] = k * k;
+	long r = fold(sq, n);
+	printf("squares %ld %d\n", r, sq[n - 1]); /* SQUARES */
+	return r + sq[1];
+}
+
 int main(int argc, char **argv)
 {
-	long a = outer(argc);
+	long a = outer(argc) + squares(argc + 4);
 	long b = outer(argc + 39);
 	printf("%ld %ld %s\n", a, b, argv[0] ? "ok" : ""); /* PRINT */
 	return 0;
