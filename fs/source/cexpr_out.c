@@ -16,7 +16,6 @@
 #include "cexpr_i.h"
 #include "hindsight/util.h"
 
-#define CX_MAX_VALUE (64u << 10) /* gdb's `max-value-size` default */
 #define CX_PAGE_MAX 1000         /* children in one answer */
 
 static void sb_init(struct src_sbuf *b)
@@ -394,7 +393,7 @@ static int value_text(struct cx *x, const struct cx_val *v, bool top, struct src
 	}
 	if (v->ty.kind == CT_SYN && !v->ty.nptr)
 		return syn_text(x, v, b);
-	if (v->v.in_mem && size > CX_MAX_VALUE) {
+	if (v->v.in_mem && size > SRC_MAX_VALUE_SIZE) {
 		if (top)
 			return cx_fail(x, "value requires %" PRIu64 " bytes, which is more "
 				       "than max-value-size", size);

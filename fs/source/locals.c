@@ -110,7 +110,8 @@ static int value_unreadable(struct src_ctx *c, const struct src_vsrc *v, Dwarf_D
 
 /* Value text of variable DIE d named name (caller frees; NULL on ENOMEM):
  * where its memory cannot be read, gdb's info locals line "<error reading
- * variable n (Cannot access memory at address 0x7ffc...)>", and so where
+ * variable n (Cannot access memory at address 0x7ffc...)>" (and gdb's
+ * error for a value past max-value-size), and so where
  * its location expression fails as gdb's does ("... (That operation is
  * not available on integers of more than 8 bytes.)>"). */
 static char *var_value(struct src_ctx *c, Dwarf_Die *d, const char *name, Dwarf_Die *type)
@@ -132,7 +133,13 @@ static char *var_value(struct src_ctx *c, Dwarf_Die *d, const char *name, Dwarf_
 			out = NULL;
 	} else if (r)
 		out = strdup("<optimized out>");
-	else if (value_unreadable(c, v, type, &bad)) {
+	else if (type && src_type_size(type) > SRC_MAX_VALUE_SIZE) {
+		/* gdb allocates no value past max-value-size (a big array, a
+		 * VLA whose bound is not set yet) */
+		if (asprintf(&out, "<error reading variable %s (value requires %" PRIu64 " bytes, "
+			     "which is more than max-value-size)>", name, src_type_size(type)) < 0)
+			out = NULL;
+	} else if (value_unreadable(c, v, type, &bad)) {
 		if (asprintf(&out, "<error reading variable %s (Cannot access memory at "
 			     "address 0x%" PRIx64 ")>", name, bad) < 0)
 			out = NULL;

@@ -575,6 +575,9 @@ bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
 bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
 /* The byte size of type t, 0 if unknown. */
 uint64_t src_type_size(Dwarf_Die *t);
+/* gdb's `max-value-size` default: a bigger value is not read ("value
+ * requires N bytes, which is more than max-value-size") */
+#define SRC_MAX_VALUE_SIZE (64u << 10)
 /* A variable-length array's bounds are computed in the thread's bounds
  * frame: c (NULL: none) while values of c's frame are evaluated or
  * printed, under dw_lock; returns the previous one, to put back. */

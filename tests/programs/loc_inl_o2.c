@@ -54,9 +54,24 @@ __attribute__((noinline)) long squares(int n)
 	return r + sq[1];
 }
 
+/* a local past gdb's max-value-size (64 KiB): info locals says it
+ * cannot read it ("value requires 68000 bytes, ...") */
+static __attribute__((noinline)) long bigsum(int n)
+{
+	int big[17000];
+	long s = 0;
+
+	for (int i = 0; i < 17000; i++)
+		big[i] = i * n;
+	for (int i = 0; i < 17000; i += 3)
+		s += big[i];
+	printf("bigsum %ld %d\n", s, big[n]); /* BIGSUM */
+	return s + big[2];
+}
+
 int main(int argc, char **argv)
 {
-	long a = outer(argc) + squares(argc + 4);
+	long a = outer(argc) + squares(argc + 4) + bigsum(argc + 1);
 	long b = outer(argc + 39);
 	printf("%ld %ld %s\n", a, b, argv[0] ? "ok" : ""); /* PRINT */
 	return 0;
