@@ -708,8 +708,10 @@ static int jump_frame(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t ad
 	uint64_t from;
 	int ret;
 
-	if (!dst || !in_dwarf(p, addr) || !in_dwarf(p, dst) || !(f = func_of(p, addr)) ||
-	    func_has(f, dst))
+	/* the jump's own instruction set last_page: most jumps are in code
+	 * without lines, known there without a look at the ranges */
+	if ((addr >> 12 == p->h.last_page && !p->h.last_in) || !dst || !in_dwarf(p, addr) ||
+	    !in_dwarf(p, dst) || !(f = func_of(p, addr)) || func_has(f, dst))
 		return 0;
 	from = f->lo[0];
 	if (!(f = func_of(p, dst)) || f->lo[0] == from)
