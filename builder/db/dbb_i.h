@@ -434,7 +434,8 @@ static inline int dbb_lpass_insn(struct dbb_lpass *p, uint64_t t, uint32_t tid, 
 		return 0;
 	return dbb_lpass_insn_slow(p, t, tid, rip);
 }
-int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk);
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		   uint64_t dst);
 int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
 		    const uint8_t *pl, uint32_t len);
 int dbb_lpass_finish(struct dbb_lpass *p);

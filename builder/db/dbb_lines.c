@@ -5,7 +5,8 @@
  *
  * The rule (db_format.h, LINES) is a state machine per thread, gdb's
  * `step` (st_insn below): the state is the thread's current line, its step
- * range (the last row taken) and whether the frame changed since.  A
+ * range (the last row taken) and whether the frame changed since (a call,
+ * a return, a jump into another function: jump_frame).  A
  * shard starts with every thread's state unknown.  It becomes known at a
  * call, a prologue row, the thread's exit, a statement row start, or a
  * mid-row instruction outside a range the shard knows.  Until then the
@@ -20,7 +21,8 @@
  *   lines.sp    { u64 t, u32 tid, u32 lfile, u32 line, u32 flags, u64 pc,
  *               u64 row_addr, u64 row_end, u64 inline frame, u64 inline
  *               hidden (hs_src_line_info) } by t; lfile: index into
- *               lfiles.sp; flags 0: a line start, else LS_* (an op)
+ *               lfiles.sp; flags 0: a line start, else LS_* (an op; LS_RET
+ *               and LS_FCHG: no row)
  *   lfiles.sp   { u32 len, path[len] } for lfile 0, 1, ...
  *   lfinal.sp   { u32 tid, u32 lfile (LS_NONE: no line), u32 line,
  *               u32 frame changed | LN_* << 1 | FIN_LINED_ONLY | FIN_ENTRY, u64 range
@@ -49,6 +51,7 @@
 #define LS_INPRO 0x8u     /* ... inside a prologue row, past its start */
 #define LS_PRO 0x10u      /* ... at a function's entry, called or jumped to? */
 #define LS_BP 0x20u       /* ... a hit of gdb's `break FILE:LINE`, not an op */
+#define LS_FCHG 0x40u     /* ... a jump into another function (no row) */
 #define LS_NONE UINT32_MAX
 #define LREC 64           /* lines.sp record */
 #define FREC 40           /* lfinal.sp record */
@@ -66,8 +69,8 @@
 
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
  * step range (the row last taken: instructions inside it are stepped over
- * without looking) and whether the frame changed (a call or return) since
- * the range was taken.  known: all of it is known; a shard starts with
+ * without looking) and whether the frame changed (a call, a return, a
+ * jump into another function) since the range was taken.  known: all of it is known; a shard starts with
  * every thread unknown, and then knows parts: rk (the range), fk (fchg). */
 struct lthread {
 	bool known, rk, fk, fchg;
@@ -678,6 +681,52 @@ static int l_insn(void *ctx, uint64_t t, uint32_t tid, uint64_t rip)
 	return ret;
 }
 
+/* Is addr in one of f's ranges? */
+static bool func_has(const struct bfunc *f, uint64_t addr)
+{
+	for (unsigned r = 0; r < f->n; r++)
+		if (addr >= f->lo[r] && addr < f->hi[r])
+			return true;
+	return false;
+}
+
+/* A jump (no call or return) from one function into another: gdb's frame
+ * id (the function's entry and its CFA) is another, as after __longjmp's
+ * `jmp *%rdx` into the frame that called setjmp, or after a tail call.
+ * The frame changed for st_insn: gdb's "stepped into inlined function"
+ * needs the frame it was stepping in (an inlined copy starting where
+ * setjmp returns in main is no step into it from __longjmp), and a row
+ * of another line that is no statement forgets the line.  A function is
+ * its ranges (func_of): main and its .cold part are one, as gdb's
+ * get_pc_function_start (the block's entry) has them.  In a shard that
+ * does not know the thread's state, an op the merge replays. */
+static int jump_frame(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t addr,
+		      uint64_t dst)
+{
+	const struct bfunc *f;
+	struct lthread *th;
+	uint64_t from;
+	int ret;
+
+	/* the jump's own instruction set last_page: most jumps are in code
+	 * without lines, known there without a look at the ranges */
+	if ((addr >> 12 == p->h.last_page && !p->h.last_in) || !dst || !in_dwarf(p, addr) ||
+	    !in_dwarf(p, dst) || !(f = func_of(p, addr)) || func_has(f, dst))
+		return 0;
+	from = f->lo[0];
+	if (!(f = func_of(p, dst)) || f->lo[0] == from)
+		return 0;
+	if (!(th = lthread_of(p, tid)))
+		return p->cb_ret = -ENOMEM;
+	if (!th->known) {
+		if ((ret = emit(p, t, tid, NULL, LS_COND | LS_FCHG)))
+			return p->cb_ret = ret;
+		th->fk = true;
+	}
+	th->fchg = true;
+	return 0;
+}
+
 static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
 		  uint32_t len, uint64_t dst)
 {
@@ -685,7 +734,9 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 	struct lthread *th;
 	int ret;
 
-	(void)addr, (void)len, (void)dst;
+	(void)len;
+	if (jk == HS_TRACE_JK_JUMP || jk == HS_TRACE_JK_DIRECT)
+		return jump_frame(p, t, tid, addr, dst);
 	if (jk != HS_TRACE_JK_CALL && jk != HS_TRACE_JK_RET)
 		return 0;
 	if ((ret = dbb_inl_jump(p->inl, t, tid, jk == HS_TRACE_JK_RET)))
@@ -815,9 +866,10 @@ int dbb_lpass_insn_slow(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t 
 	return l_insn(p, t, tid, rip);
 }
 
-int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk)
+int dbb_lpass_jump(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
+		   uint64_t dst)
 {
-	return l_jump(p, t, tid, jk, 0, 0, 0);
+	return l_jump(p, t, tid, jk, addr, 0, dst);
 }
 
 int dbb_lpass_event(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint32_t tag,
@@ -1107,7 +1159,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 			struct lrow row;
 			size_t g = 0;
 
-			if (!(flags & LS_RET)) {
+			if (!(flags & (LS_RET | LS_FCHG))) {
 				if (lf >= n_local[s]) {
 					ret = -EBADMSG;
 					break;
@@ -1128,6 +1180,10 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				if (flags & LS_RET) {
 					st_ret(th);
 					th->lined = LN_NO;
+					continue;
+				}
+				if (flags & LS_FCHG) {
+					th->fchg = true; /* jump_frame */
 					continue;
 				}
 				row.file = (uint32_t)g;

@@ -70,7 +70,7 @@ static int v_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 	int ret = dbb_calls_jump(sh->calls, sh->dec, t, tid, jk, addr, len, dst);
 
 	if (!ret && sh->lines)
-		ret = dbb_lpass_jump(sh->lines, t, tid, jk);
+		ret = dbb_lpass_jump(sh->lines, t, tid, jk, addr, dst);
 	return ret ? cb_fail(sh, ret, "calls") : 0;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# db_lines_shards.sh - line starts (lines, lineidx, linefiles.hdb) do not depend on the shard count or on --shard/--merge, even with 16 KiB chunks; their depth is the backtrace's count; lines FILE / FILE LINE (gdb's break hits) agree with each other; step into/over/back-into/back-over agree with the listed starts (gdb's next and reverse-next rules: same-line starts in one frame are one line).
+# db_lines_shards.sh - line starts (lines, lineidx, linefiles.hdb) do not depend on the shard count or on --shard/--merge, even with 16 KiB chunks (also across longjmp at -O2); their depth is the backtrace's count; lines FILE / FILE LINE (gdb's break hits) agree with each other; step into/over/back-into/back-over agree with the listed starts (gdb's next and reverse-next rules: same-line starts in one frame are one line).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 require_built threads recursive
@@ -120,4 +120,18 @@ PYEOF
 	) || fail "$p: $out"
 	note "$p: $out"
 done
+# longjmp at -O2 back into main, where an inlined copy starts: the frame
+# changed at __longjmp's jump (dbb_lines.c, jump_frame) whatever shard
+# the jump falls in
+tr=$T/st_ljinl_o2
+gcc -g -O2 -o "$T/st_ljinl_o2.bin" "$ROOT/tests/programs/st_ljinl.c" || fail "could not compile st_ljinl.c"
+record_chunks "$tr" 16 "$T/st_ljinl_o2.bin"
+for n in 1 5; do
+	build_ok "$tr" --shards "$n"
+	db_hashes "$tr" | grep -E 'line|stacks|callee' >"$tr.h.$n"
+	"$HS" query "$tr" line-starts 0 18446744073709551614 >"$tr.ls.$n" ||
+		fail "st_ljinl_o2: query line-starts failed"
+done
+cmp -s "$tr.h.1" "$tr.h.5" ||
+	fail "st_ljinl_o2: --shards 5 gives other line files than --shards 1: $(diff "$tr.ls.1" "$tr.ls.5" | head -n 3 | tr '\n' ' ')"
 pass

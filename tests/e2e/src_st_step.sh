@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), step into longjmp and siglongjmp (gdb's longjmp master breakpoint at the entry puts its step-resume breakpoint behind the pc: it stops at the entry of the next call, lazy binding or LD_BIND_NOW, or at a signal, or nowhere), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows, a throw caught in main (step and, static, next from the throw line: gdb steps over __cxa_throw and runs to the end), SIGSEGV handlers that never return to the frame that faulted (siglongjmp past it, _exit: gdb's step and next stop at the handler's entry); prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), longjmp at -O2 back to setjmp's return where an inlined copy starts (gdb's step from __longjmp sees another frame: no "stepped into inlined function" stop), step into longjmp and siglongjmp (gdb's longjmp master breakpoint at the entry puts its step-resume breakpoint behind the pc: it stops at the entry of the next call, lazy binding or LD_BIND_NOW, or at a signal, or nowhere), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows, a throw caught in main (step and, static, next from the throw line: gdb steps over __cxa_throw and runs to the end), SIGSEGV handlers that never return to the frame that faulted (siglongjmp past it, _exit: gdb's step and next stop at the handler's entry); prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -39,6 +39,7 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	gcc -g -O2 -o "$B/st_sigtail" "$SRC/st_sigtail.c" &&
 	gcc -g -O0 -o "$B/st_longjmp" "$SRC/st_longjmp.c" &&
 	gcc -g -O2 -o "$B/st_longjmp_o2" "$SRC/st_longjmp.c" &&
+	gcc -g -O2 -o "$B/st_ljinl_o2" "$SRC/st_ljinl.c" &&
 	cp "$B/st_longjmp" "$B/st_longjmp_now" &&
 	gcc -g -O0 -o "$B/st_jmpend" "$SRC/st_jmpend.c" &&
 	gcc -g -O2 -o "$B/st_jmpend_o2" "$SRC/st_jmpend.c" &&
@@ -53,11 +54,11 @@ gcc -g -O0 -fno-omit-frame-pointer -o "$B/st_tail" "$SRC/st_tail.c" -pthread &&
 	g++ -g -O2 -o "$B/st_inlthrow" "$SRC/st_inlthrow.cc" ||
 	fail "could not compile the test programs"
 # clang gives its C++ thunks no line rows
-clang_thunk= nprog=20
+clang_thunk= nprog=21
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -O0 -o "$B/st_thunk_clang" "$SRC/st_thunk.cc" ||
 		fail "could not compile st_thunk.cc with clang++"
-	clang_thunk=st_thunk_clang:step nprog=21
+	clang_thunk=st_thunk_clang:step nprog=22
 fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
@@ -83,7 +84,7 @@ for e in st_tail:step st_thunk:step st_wrap:step st_sigjmp:next st_sigjmp_o2:nex
 	st_sigstatic:step st_sigstatic:next st_wrap:step@bump st_wrap:next@bump st_inlthrow:step \
 	st_throwend:step@thrower st_throwend_static:step@thrower st_throwend_static:next st_sigexit:next \
 	st_sigexit_o2:next st_segvexit:step st_segvexit:next st_longjmp:step st_longjmp_o2:step \
-	st_longjmp_now:step st_sigexit:step $clang_thunk; do
+	st_longjmp_now:step st_sigexit:step st_ljinl_o2:step st_ljinl_o2:next $clang_thunk; do
 	p=${e%%:*} cmd=${e#*:} brk= steps=400
 	case $cmd in *@*) brk=${cmd#*@} cmd=${cmd%@*} ;; esac
 	f=$T/$p.$cmd${brk:+.$brk}
@@ -158,6 +159,16 @@ for f in st_longjmp.step st_longjmp_o2.step st_longjmp_now.step; do
 		tail -n 1 "$T/$f.want" | grep -q '^STOP sink st_longjmp.c:13$' ||
 		fail "$f: gdb's step chain is not the one meant: $(grep -v 'S:' "$T/$f.want" | tr '\n' ' ')"
 done
+# longjmp back to main's setjmp at -O2 lands on the first instruction of
+# bail's inlined copy: gdb's step from __longjmp stops at main's next
+# statement (the frame changed: no "stepped into inlined function" stop
+# at bail's call site); and again in again()
+grep -A1 '^STOP __longjmp __longjmp.S:' "$T/st_ljinl_o2.step.want" | grep -q '^STOP main st_ljinl.c:36$' &&
+	grep -A1 '^STOP __longjmp __longjmp.S:' "$T/st_ljinl_o2.step.want" | grep -q '^STOP again st_ljinl.c:' &&
+	[ "$(grep -c '^STOP main st_ljinl.c:37$' "$T/st_ljinl_o2.step.want")" = 2 ] ||
+	fail "st_ljinl_o2: gdb's step chain is not the one meant: $(grep -A2 '^STOP __longjmp __longjmp.S:111' "$T/st_ljinl_o2.step.want" | tr '\n' ' ')"
+objdump -d "$B/st_ljinl_o2" | grep -A4 '<main>:' | grep -A1 'call.*<_setjmp@plt>' | grep -q '<count>' ||
+	fail "st_ljinl_o2: bail's inlined copy does not start at setjmp's return (compiler changed?)"
 grep -A1 '^STOP on_segv st_sigexit.c:24$' "$T/st_sigexit.step.want" | grep -q '^STOP on_segv st_sigexit.c:16$' ||
 	fail "st_sigexit: gdb's step from siglongjmp's line did not go on to the next SIGSEGV's handler"
 
