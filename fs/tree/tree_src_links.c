@@ -918,33 +918,45 @@ static int on_main_entry(void *ctx, uint64_t addr)
 	return err < 0 ? err : 0;
 }
 
-/* Where the line table marks the prologue's end (clang), gdb's `break`
- * stops: the first time the function's own code reaches that address, a
- * few instructions in (no call comes before a prologue's end). */
-#define PROLOGUE_END_MAX 64
-static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
-			 uint64_t t_call, uint64_t *t)
-{
-	struct hs_db_insn in;
-	uint64_t bp;
-
-	if (hs_src_break_addr(s, entry, &bp) != 0)
-		return false;
-	for (uint64_t k = t_call + 1; k <= t_call + PROLOGUE_END_MAX; k++) {
-		if (hs_db_insn_at(img, k, &in) != 0)
-			return false;
-		if (in.addr == bp) {
-			*t = k;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int on_first_call(void *ctx, const struct hs_db_call *c)
 {
 	*(struct hs_db_call *)ctx = *c;
 	return 1;
+}
+
+/* Where the line table marks the prologue's end (clang), gdb's `break`
+ * stops: the first time the function's own code reaches that address, a
+ * few instructions in.  clang -O2 may schedule calls before the marked
+ * row (main's first call at main+0x20, prologue_end at main+0x30): the
+ * breakpoint is hit once they have returned. */
+#define PROLOGUE_END_MAX 64
+#define PROLOGUE_END_CALLS 8
+static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
+			 uint64_t t_call, uint64_t *t)
+{
+	struct hs_db_insn in;
+	uint64_t bp, from = t_call + 1;
+
+	if (hs_src_break_addr(s, entry, &bp) != 0)
+		return false;
+	for (int round = 0; round < PROLOGUE_END_CALLS; round++) {
+		struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
+
+		for (uint64_t k = from; k <= from + PROLOGUE_END_MAX; k++) {
+			if (hs_db_insn_at(img, k, &in) != 0)
+				return false;
+			if (in.addr == bp) {
+				*t = k;
+				return true;
+			}
+		}
+		/* the first call in that stretch is the function's own */
+		if (hs_db_calls(img, from, from + PROLOGUE_END_MAX, on_first_call, &c) < 0 ||
+		    c.t_ret == HS_DB_NO_RETURN)
+			break;
+		from = c.t_ret;
+	}
+	return false;
 }
 
 /* A PLT stub reaches its function in a few instructions; so does the lazy

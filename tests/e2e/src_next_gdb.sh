@@ -138,4 +138,19 @@ for fk in f:1 f:2 walk:1 walk2:1; do
 	[ "$got" = "$want" ] || fail "next_midrow: next-line from $fn ($k) visits '$got', gdb's next '$want'"
 	n=$((n + $(echo "$want" | wc -w)))
 done
-pass "$n lines as gdb's next (main of 3 programs, out of a callee, into a row's middle)"
+# time/main where clang -O2 jumps past the prologue_end row into main's
+# loop: gdb's `break main` stops there once the first call has returned
+bp=""
+if command -v clang >/dev/null; then
+	clang -g -O2 -o "$T/bp_late" "$ROOT/tests/programs/bp_late.c" || fail "clang -O2 bp_late.c"
+	off=$(timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'break main' -ex run -ex 'p $pc' \
+		"$T/bp_late" </dev/null 2>&1 | sed -n 's/^\$1 = .*<main+\([0-9]*\)>$/\1/p')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || fail "bp_late: gdb's break main is not past main's entry: '$off'"
+	record_ok "$T/bp_late.tr" "$T/bp_late"
+	build_ok "$T/bp_late.tr"
+	where=$("$HS" cat "$T/bp_late.tr" time/main/where)
+	case $where in "main+$(printf '0x%x' "$off") "*) ;;
+	*) fail "bp_late: time/main is '$where', gdb's break main stops at main+$off" ;; esac
+	bp=", time/main past a call (clang -O2)"
+fi
+pass "$n lines as gdb's next (main of 3 programs, out of a callee, into a row's middle)$bp"
