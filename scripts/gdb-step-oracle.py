@@ -18,6 +18,9 @@
 #       ORACLE_BREAK=LOCATION (step, next: the chain starts where `break
 #         LOCATION`, set at main, first stops instead of at main; the
 #         breakpoints are deleted there)
+#       ORACLE_PAST_MAIN=1 (step, next: the chain goes on past main's
+#         return, through exit and ld.so's destructor calls, until the
+#         program ends)
 #     runs PROG natively (stdout to /dev/null) from `break main` and prints
 #     "MAIN-OFF 0x<off>", where `break main` stopped from main's entry.
 #     step, next: repeats CMD until main returns (frame
@@ -34,13 +37,15 @@
 #     the same lines from Hindsight's tree mounted on MNT: from time/FROM
 #     (default main) follow time/<t>/LINK (step-into, next-line,
 #     step-back; views <t>.<k> included) while time/<t>/where is not in
-#     __libc_start_call_main, N stops at most (default 5000); step-back
-#     ends at time/main.  ORACLE_FORMAT as above.
+#     __libc_start_call_main (with ORACLE_PAST_MAIN=1: while the link
+#     exists), N stops at most (default 5000); step-back ends at
+#     time/main.  ORACLE_FORMAT as above.
 import os
 import re
 import sys
 
 FORMAT = os.environ.get("ORACLE_FORMAT", "{file} {line} {fn}")
+PAST_MAIN = os.environ.get("ORACLE_PAST_MAIN") == "1"
 MAX_STEPS = 5000
 
 
@@ -95,7 +100,7 @@ def gdb_oracle():
             if not gdb.selected_inferior().pid:
                 break
             f = gdb.selected_frame()
-            if f.name() == "__libc_start_call_main":
+            if f.name() == "__libc_start_call_main" and not PAST_MAIN:
                 break
             if not signal[0]:
                 print_stop(f)
@@ -117,7 +122,7 @@ def chain(mnt, link, t, n):
         where = open("%s/time/%s/where" % (mnt, t)).read().strip()
         # a function's name may have spaces (C++ templates from DWARF)
         m = re.match(r"(.+?)\+0x[0-9a-f]+(?: (\S+):(\d+))?$", where)
-        if not m or m.group(1) == "__libc_start_call_main":
+        if not m or (m.group(1) == "__libc_start_call_main" and not PAST_MAIN):
             break
         print(stop_line(m.group(1), m.group(2), m.group(3) or 0))
         if link == "step-back" and t == t_main:

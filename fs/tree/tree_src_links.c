@@ -171,6 +171,172 @@ static bool step_goes_on(void *ctx, uint64_t pc)
 		hs_src_dynamic_linker(loc.module->path));
 }
 
+/* ---- step and the dynamic linker's calls ---------------------------------------------
+ * gdb's `step` single-steps the dynamic linker's code (dl_enters), so a
+ * call that ld.so makes during the step, into code outside it, is met at
+ * the callee's first instruction, where the frame is no callee of the one
+ * stepped ("stepped into subroutine" does not apply): with lines, the
+ * start of a statement row is "a different line", a stop before any
+ * prologue (a destructor that _dl_call_fini calls, a step that began in
+ * libc and returned into _dl_fini); without lines, a function with a
+ * symbol is a stop with no line (`? 0 __do_global_dtors_aux`, `_fini`:
+ * stop_pc_sal.line == 0).  An ifunc's resolver (the lazy resolver's) and
+ * a PLT stub are dynsym resolve code, run through. */
+static bool in_ldso(struct hs_tree_step_ctx *sc, uint64_t pc)
+{
+	struct hs_src_loc loc;
+
+	return hs_src_lookup(sc->s, pc, &loc) == 0 && loc.module &&
+	       hs_src_dynamic_linker(loc.module->path);
+}
+
+/* Code at `to`, reached from the dynamic linker, where gdb's step stops. */
+static bool dl_target_stops(struct hs_tree_step_ctx *sc, uint64_t to)
+{
+	struct hs_src_line_info li;
+	struct hs_src_loc loc;
+	size_t n;
+
+	if (hs_src_lookup(sc->s, to, &loc) != 0 || !loc.function || loc.func_start != to ||
+	    hs_src_ifunc_resolver(sc->s, to) || (loc.module && hs_src_dynamic_linker(loc.module->path)))
+		return false;
+	n = strlen(loc.function);
+	if (n >= 4 && !strcmp(loc.function + n - 4, "@plt"))
+		return false;
+	if (!hs_src_step_stops(sc->s, to))
+		return true;
+	return hs_src_line_info(sc->s, to, &li) == 0 && li.line && li.row_start && li.is_stmt;
+}
+
+static bool dl_callee_stops(struct hs_tree_step_ctx *sc, const struct hs_db_call *c)
+{
+	return !(c->flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) && in_ldso(sc, c->call_site) &&
+	       dl_target_stops(sc, c->callee);
+}
+
+/* A frame of the dynamic linker may end by a jump out of it, a hop of its
+ * call (no tail call is recorded from ld.so): _dl_call_fini's jump to
+ * the object's _fini.  The moment after t0 where that jump lands, when
+ * gdb's step stops there (dl_target_stops); 0 for none.  Found back from
+ * the frame's last instruction, over the calls it made. */
+#define HOP_BACK_MAX 4096
+
+static uint64_t dl_hop(struct hs_tree_step_ctx *sc, const struct hs_db_call *c, uint64_t t0,
+		       struct hs_db_regs *r)
+{
+	struct hs_src_loc loc;
+	struct hs_db_call in;
+	uint64_t u;
+
+	if (c->t_ret == HS_DB_NO_RETURN || c->t_ret <= t0 + 1 ||
+	    (c->flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_UNWOUND | HS_DB_CALL_TAIL)) ||
+	    !in_ldso(sc, c->callee) || hs_db_regs_at(sc->img, c->t_ret - 1, c->tid, r) < 0 ||
+	    in_ldso(sc, r->regs.rip) || hs_src_lookup(sc->s, r->regs.rip, &loc) != 0 ||
+	    !loc.function || !dl_target_stops(sc, loc.func_start))
+		return 0;
+	u = c->t_ret - 1;
+	for (int k = 0; k < HOP_BACK_MAX && u > t0 && u > c->t_call; k++) {
+		if (hs_db_backtrace(sc->img, u, c->tid, &in, 1) < 1)
+			return 0;
+		if (in.t_call != c->t_call) {
+			u = in.t_call; /* a call the frame made: from its call */
+			continue;
+		}
+		if (hs_db_regs_at(sc->img, u, c->tid, r) < 0 || in_ldso(sc, r->regs.rip))
+			return 0;
+		if (r->regs.rip == loc.func_start)
+			return u;
+		u--;
+	}
+	return 0;
+}
+
+struct dl_scan {
+	struct hs_tree_step_ctx *sc;
+	uint32_t tid;
+	uint64_t t0;
+	uint64_t found;         /* a stop's t; UINT64_MAX: none */
+	uint64_t resume;        /* > 0: scan again from there (a call leapt) */
+	struct hs_db_regs *r;
+};
+
+static int on_dl_call(void *ctx, const struct hs_db_call *c)
+{
+	struct dl_scan *w = ctx;
+	uint64_t h;
+
+	if (c->tid != w->tid)
+		return 0;
+	if (c->t_call + 1 >= w->found)
+		return 1;
+	if (dl_callee_stops(w->sc, c)) {
+		w->found = c->t_call + 1;
+		return 1;
+	}
+	/* a call the step runs to its return: nothing inside it is met */
+	if (hs_tree_step_enters(w->sc, c) != HS_DB_STEP_ENTER) {
+		if (c->t_ret != HS_DB_NO_RETURN)
+			w->resume = c->t_ret;
+		return 1;
+	}
+	if ((h = dl_hop(w->sc, c, w->t0, w->r)) && h < w->found)
+		w->found = h;
+	return 0;
+}
+
+/* The frames open at t0 that the dynamic linker's code runs (the step
+ * returns into them): their hops out (dl_hop). */
+static int dl_open_hops(struct dl_scan *w)
+{
+	struct hs_db_call *fr;
+	int n = hs_db_backtrace(w->sc->img, w->t0, w->tid, NULL, 0);
+	uint64_t h;
+
+	if (n <= 0)
+		return n;
+	if (!(fr = calloc((size_t)n, sizeof(*fr))))
+		return -ENOMEM;
+	n = hs_db_backtrace(w->sc->img, w->t0, w->tid, fr, (size_t)n);
+	for (int i = 0; i < n; i++)
+		if ((h = dl_hop(w->sc, &fr[i], w->t0, w->r)) && h < w->found)
+			w->found = h;
+	free(fr);
+	return n < 0 ? n : 0;
+}
+
+/* The step from t0 found *t (err 0) or no stop (-ENOENT): an earlier stop
+ * at the first instruction of a function the dynamic linker called on
+ * the way (dl_callee_stops) replaces it. */
+static int step_dl_callee(struct hs_tree_step_ctx *sc, uint64_t t0, int err, uint64_t *t)
+{
+	struct dl_scan w = { sc, 0, t0, UINT64_MAX, 0, NULL };
+	struct hs_db_image_info info;
+	uint64_t from = t0 + 1, end;
+	int e = 0;
+
+	if ((err && err != -ENOENT) || hs_db_thread_at(sc->img, t0, &w.tid))
+		return err;
+	if (!(w.r = malloc(sizeof(*w.r)))) /* not on a FUSE thread's stack */
+		return -ENOMEM;
+	hs_db_image_info(sc->img, &info);
+	end = err ? info.t_end : *t - 1;
+	if ((e = dl_open_hops(&w)) < 0)
+		goto out;
+	while (from <= end && from < w.found) {
+		w.resume = 0;
+		if ((e = hs_db_calls(sc->img, from, end, on_dl_call, &w)) < 0 || !w.resume)
+			break;
+		from = w.resume;
+	}
+	if (e >= 0 && w.found <= end) {
+		*t = w.found;
+		err = 0;
+	}
+out:
+	free(w.r);
+	return e < 0 ? e : err;
+}
+
 /* ---- step and signals ----------------------------------------------------------------
  * A signal whose handler runs while gdb steps stops the step where it
  * arrives ("Program received signal"), unless gdb's defaults let it pass
@@ -660,6 +826,8 @@ static int step_t(struct hs_tree *tree, const struct hs_tree_node *n, enum hs_db
 	}
 	sc.t0 = from;
 	err = hs_db_step_line_filtered(sc.img, from, how, &f, t);
+	if (how == HS_DB_STEP_INTO)
+		err = step_dl_callee(&sc, from, err, t);
 	if (err == 0 && how == HS_DB_STEP_INTO)
 		step_inline_start(&sc, from, t);
 	if (how == HS_DB_STEP_INTO)

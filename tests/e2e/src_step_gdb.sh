@@ -167,6 +167,29 @@ for p in step_inline_o2 step_inline_ext_o2 \
 	same_chain "$p" next next-line
 done
 
+# past main's return (ORACLE_PAST_MAIN): step from the PAST_FROM line
+# through exit until the program ends; step_recur.c's destructor, which
+# ld.so's _dl_call_fini calls after a step that began in libc returned
+# into _dl_fini, is a stop at its first instruction (its opening line,
+# before the prologue), and crtstuff's __do_global_dtors_aux that ld.so
+# calls next is a stop without a line, as gdb's "? 0"
+for p in step_recur; do
+	line=$(grep -n PAST_FROM "$SRC/$p.c" | cut -d: -f1)
+	ORACLE_PAST_MAIN=1 ORACLE_BREAK=$p.c:$line ORACLE_CMD=step ORACLE_STEPS=5000 \
+		timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$ORACLE" "$B/$p" </dev/null \
+		>"$T/$p.past.gdb" 2>&1
+	want=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.past.gdb")
+	case $want in *"$p.c:$line "*"[?]"*) ;; *) fail "$p: gdb's step past main gave '$want'" ;; esac
+	t0=$(head -n 1 "$(find "$T/mnt.$p/lines" -path "*/$p.c/$line" | head -n 1)" | cut -d' ' -f1)
+	[ -n "$t0" ] || fail "$p: lines/ has no start of $p.c:$line"
+	ORACLE_PAST_MAIN=1 "$PY" "$ORACLE" chain "$T/mnt.$p" step-into "$t0" 5000 >"$T/$p.past.hs" ||
+		fail "$p: walking step-into past main failed"
+	got=$("$PY" "$T/norm.py" "$OWN" keep <"$T/$p.past.hs")
+	[ "$got" = "$want" ] || fail "$p: step-into past main stops at '$got', gdb's step at '$want'"
+	n=$((n + $(echo "$want" | wc -w)))
+	note "$p: $(echo "$want" | wc -w) stops past main's return as gdb's step"
+done
+
 # reverse-step from the REV_FROM line back to main's first line
 for p in step_methods step_plt step_recur; do
 	case $p in
