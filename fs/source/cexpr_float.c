@@ -92,7 +92,7 @@ int cx_float_get(struct cx *x, const struct cx_val *v, long double *out)
 		memcpy(&d, raw, 8);
 		*out = d;
 	} else if (v->ty.kind == CT_DIE && src_quad_name(dwarf_diename(&p))) {
-		_Float128 q; /* IEEE quad: computed here at long double's precision */
+		src_quad q; /* IEEE quad: computed here at long double's precision */
 
 		memcpy(&q, raw, 16);
 		*out = (long double)q;

@@ -122,9 +122,9 @@ static void tv_set_long(struct src_tval *t, uint64_t v)
 
 /* Any float exactly as a quad (which holds the x87's long double), and
  * back, rounded once to t's format. */
-static _Float128 tv_quad(const struct src_tval *t)
+static src_quad tv_quad(const struct src_tval *t)
 {
-	_Float128 q;
+	src_quad q;
 	float f;
 	double d;
 	long double ld = 0;
@@ -145,7 +145,7 @@ static _Float128 tv_quad(const struct src_tval *t)
 	return ld;
 }
 
-static void tv_set_quad(struct src_tval *t, _Float128 v)
+static void tv_set_quad(struct src_tval *t, src_quad v)
 {
 	float f;
 	double d;
@@ -176,7 +176,7 @@ static long double tv_float(const struct src_tval *t)
 
 static void tv_set_float(struct src_tval *t, long double v)
 {
-	tv_set_quad(t, (_Float128)v);
+	tv_set_quad(t, (src_quad)v);
 }
 
 /* gdb's value_cast between base types (DW_OP_convert): an __int128 only
@@ -193,9 +193,9 @@ int src_tv_convert(struct src_tval *t, const struct src_tval *to)
 		if (t->kind == SRC_TV_FLOAT)
 			tv_set_quad(&r, tv_quad(t));
 		else if (is_signed(t))
-			tv_set_quad(&r, (_Float128)tv_long(t));
+			tv_set_quad(&r, (src_quad)tv_long(t));
 		else
-			tv_set_quad(&r, (_Float128)src_tv_u64(t));
+			tv_set_quad(&r, (src_quad)src_tv_u64(t));
 		*t = r;
 		return 0;
 	}
@@ -267,7 +267,7 @@ static int float_binop(uint8_t at, struct src_tval *a, const struct src_tval *b)
 	long double x = tv_float(a), y = tv_float(b), r;
 
 	if (a->quad) {
-		_Float128 qx = tv_quad(a), qy = tv_quad(b), qr;
+		src_quad qx = tv_quad(a), qy = tv_quad(b), qr;
 
 		switch (at) {
 		case DW_OP_plus: qr = qx + qy; break;

@@ -559,7 +559,7 @@ bool src_quad_name(const char *name)
 void src_quad_text(const uint8_t *raw, struct src_sbuf *b)
 {
 	uint64_t lo, hi;
-	_Float128 q;
+	src_quad q;
 	char buf[64];
 
 	memcpy(&lo, raw, 8);

@@ -575,6 +575,15 @@ bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
 bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
 /* The byte size of type t, 0 if unknown. */
 uint64_t src_type_size(Dwarf_Die *t);
+/* IEEE binary128 (_Float128, __float128): gcc knows the C23 name, clang
+ * 14 only its own; glibc's headers declare strfromf128 for gcc only. */
+#ifdef __FLT128_MAX__
+typedef _Float128 src_quad;
+#else
+typedef __float128 src_quad;
+int strfromf128(char *str, size_t n, const char *format, src_quad fp);
+#endif
+
 /* gdb's `max-value-size` default: a bigger value is not read ("value
  * requires N bytes, which is more than max-value-size") */
 #define SRC_MAX_VALUE_SIZE (64u << 10)
