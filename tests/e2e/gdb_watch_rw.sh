@@ -109,25 +109,29 @@ A=$T/sp/db/$img/addrs.hdb
 mapfile -d '' C10 < <(conts 10)
 R3=(-ex reverse-continue -ex 'monitor when' -ex reverse-continue -ex 'monitor when' -ex reverse-continue -ex 'monitor when')
 # mark's 8 calls, then line 21 once, the end; back over the last three (10
-# stops at mark, 2 at line 21)
+# stops at mark, 2 at line 21).  Not in a $(...): the server's pid must
+# reach BG_PIDS, which the cleanup kills
 spin()
 {
 	serve "$T/sp" "srv-$1"
 	gdbrun "$1" "$P" -ex 'break mark' -ex 'break gdb_spin.c:21' -ex 'echo S\n' "${C10[@]}" "${R3[@]}" -ex 'echo E\n'
-	sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep '^[0-9][0-9]*$' | tr '\n' ' '
 }
-with=$(spin sp1)
+stops() { sed -n '/^S$/,/^E$/p' "$T/$1.gdb" | grep '^[0-9][0-9]*$' | tr '\n' ' '; }
+spin sp1
+with=$(stops sp1)
 [ "$(echo "$with" | wc -w)" = 13 ] && [ "$(grep -c '^Breakpoint 1, mark' "$T/sp1.gdb")" = 10 ] &&
 	[ "$(grep -c '^Breakpoint 2, main' "$T/sp1.gdb")" = 2 ] ||
 	fail "break mark, break gdb_spin.c:21: stops '$with': $(sed -n '/^S$/,$p' "$T/sp1.gdb" | grep -c Breakpoint)"
 mv "$A" "$T/addrs.keep"
-without=$(spin sp2)
+spin sp2
+without=$(stops sp2)
 [ "$with" = "$without" ] || fail "break mark without addrs.hdb: '$without', with: '$with'"
 cp "$T/addrs.keep" "$A"
 read -r off _ < <(block_offset "$A" 0)
 flip_byte "$A" $((off + 9))
 "$HS" verify "$T/sp" >"$T/verify.out" 2>&1 && fail "verify passed a damaged addrs.hdb"
 grep -q 'addrs.hdb' "$T/verify.out" || fail "verify does not name addrs.hdb: $(head -n 3 "$T/verify.out" | tr '\n' ' ')"
-damaged=$(spin sp3)
+spin sp3
+damaged=$(stops sp3)
 [ "$with" = "$damaged" ] || fail "break mark with a damaged addrs.hdb: '$damaged', intact: '$with'"
 pass "rwatch/awatch as native gdb (forward, next/step, -O2, libc's vector loads), reverse before each read; break with, without and with damaged address filters alike"
