@@ -70,8 +70,9 @@
 /* A thread's step state, as gdb's `step` keeps it: the current line, the
  * step range (the row last taken: instructions inside it are stepped over
  * without looking) and whether the frame changed (a call, a return, a
- * jump into another function) since the range was taken.  known: all of it is known; a shard starts with
- * every thread unknown, and then knows parts: rk (the range), fk (fchg). */
+ * jump into another function) since the range was taken.  known: all of
+ * it is known; a shard starts with every thread unknown, and then knows
+ * parts: rk (the range), fk (fchg). */
 struct lthread {
 	bool known, rk, fk, fchg;
 	uint32_t file, line;     /* file LS_NONE: no current line */
