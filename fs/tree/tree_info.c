@@ -198,7 +198,7 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs, bo
 	json_object *e;
 	bool complete;
 	int64_t n = image_insns(p, db_imgs, &complete), threads = image_threads(p, db_imgs);
-	int64_t in_db = n;
+	int64_t in_db = n - num(p, "faulted", 0); /* t at the database's end */
 	bool ended_since = !complete && built_early &&
 			   json_object_get_boolean(json_object_object_get(p, "complete"));
 
