@@ -513,7 +513,8 @@ void hs_src_vars_free(struct hs_src_var *vars, size_t n);
  * the state just after its return (rax, rdx, xmm0, xmm1; memory for a
  * value returned through the caller's buffer, whose address is in rax).
  * *type is its C type name, *value its text (the formatter of
- * hs_src_locals).  -ENOENT: the function returns void, or entry is in no
+ * hs_src_locals; with tg->gdb_print, finish's "(TYPE) " before a pointer
+ * other than to char and before a reference, TYPE with typedefs peeled).  -ENOENT: the function returns void, or entry is in no
  * module; -ENODATA: no debug info for it.  Caller frees both with free(). */
 int hs_src_return_value(struct hs_src *s, uint64_t entry, const struct hs_src_target *tg,
 			char **type, char **value);
