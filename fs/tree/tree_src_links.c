@@ -1086,31 +1086,57 @@ static int on_main_entry(void *ctx, uint64_t addr)
 	return err < 0 ? err : 0;
 }
 
-static int on_first_call(void *ctx, const struct hs_db_call *c)
+/* The thread's first call in [t0, t1] (hs_db_calls' order: by t_call). */
+struct thread_call {
+	uint32_t tid;
+	bool found;
+	struct hs_db_call c;
+};
+
+static int on_thread_call(void *ctx, const struct hs_db_call *c)
 {
-	*(struct hs_db_call *)ctx = *c;
+	struct thread_call *w = ctx;
+
+	if (c->tid != w->tid)
+		return 0;
+	w->c = *c;
+	w->found = true;
 	return 1;
+}
+
+static bool thread_call(const struct hs_db_image *img, uint32_t tid, uint64_t t0, uint64_t t1,
+			struct hs_db_call *out)
+{
+	struct thread_call w = { .tid = tid };
+
+	if (hs_db_calls(img, t0, t1, on_thread_call, &w) < 0 || !w.found)
+		return false;
+	*out = w.c;
+	return true;
 }
 
 /* Where the line table marks the prologue's end (clang), gdb's `break`
  * stops: the first time the function's own code reaches that address, a
  * few instructions in.  clang -O2 may schedule calls before the marked
- * row (main's first call at main+0x20, prologue_end at main+0x30): the
- * breakpoint is hit once they have returned. */
+ * row (main jumps into its loop, over the row, and calls first): the
+ * breakpoint is hit once they have returned.  Only within this call: a
+ * call that never reaches the row has no stop there. */
 #define PROLOGUE_END_MAX 64
 #define PROLOGUE_END_CALLS 8
 static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64_t entry,
 			 uint64_t t_call, uint64_t *t)
 {
 	struct hs_db_insn in;
-	uint64_t bp, from = t_call + 1;
+	struct hs_db_call own, c;
+	uint64_t bp, from = t_call + 1, end;
+	uint32_t tid;
 
-	if (hs_src_break_addr(s, entry, &bp) != 0)
+	if (hs_src_break_addr(s, entry, &bp) != 0 || hs_db_thread_at(img, t_call, &tid) != 0 ||
+	    !thread_call(img, tid, t_call, t_call, &own))
 		return false;
+	end = own.t_ret; /* HS_DB_NO_RETURN: to the scan's limits */
 	for (int round = 0; round < PROLOGUE_END_CALLS; round++) {
-		struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
-
-		for (uint64_t k = from; k <= from + PROLOGUE_END_MAX; k++) {
+		for (uint64_t k = from; k <= from + PROLOGUE_END_MAX && k < end; k++) {
 			if (hs_db_insn_at(img, k, &in) != 0)
 				return false;
 			if (in.addr == bp) {
@@ -1118,9 +1144,9 @@ static bool prologue_end(const struct hs_db_image *img, struct hs_src *s, uint64
 				return true;
 			}
 		}
-		/* the first call in that stretch is the function's own */
-		if (hs_db_calls(img, from, from + PROLOGUE_END_MAX, on_first_call, &c) < 0 ||
-		    c.t_ret == HS_DB_NO_RETURN)
+		/* the first call of the thread in that stretch is the function's own */
+		if (!thread_call(img, tid, from, from + PROLOGUE_END_MAX, &c) ||
+		    c.t_ret == HS_DB_NO_RETURN || c.t_ret >= end)
 			break;
 		from = c.t_ret;
 	}
@@ -1135,19 +1161,20 @@ uint64_t tree_src_entry_t(const struct hs_db_image *img, uint64_t entry, uint64_
 {
 	uint64_t from = t_call + 1;
 	struct hs_db_insn in;
+	struct hs_db_call c;
+	uint32_t tid;
 
 	/* a bound stub jumps there at once; a lazy binding's resolver calls
 	 * _dl_fixup first, then jumps there a few instructions after */
 	for (int round = 0; round < 2; round++) {
-		struct hs_db_call c = { .t_ret = HS_DB_NO_RETURN };
-
 		for (uint64_t k = from; k <= from + ENTRY_HOPS_MAX; k++) {
 			if (hs_db_insn_at(img, k, &in) != 0)
 				return t_call + 1;
 			if (in.addr == entry)
 				return k;
 		}
-		if (hs_db_calls(img, from, from + ENTRY_HOPS_MAX, on_first_call, &c) < 0 ||
+		if (hs_db_thread_at(img, t_call, &tid) != 0 ||
+		    !thread_call(img, tid, from, from + ENTRY_HOPS_MAX, &c) ||
 		    c.t_ret == HS_DB_NO_RETURN)
 			break;
 		from = c.t_ret;
