@@ -16,6 +16,8 @@
  *
  * frame=N is the backtrace's #N (gdb's `frame N`: inlined copies and
  * <signal handler called> count), resolved by the tree (hs_tree_eval).
+ * An expr with gdb's print format (`/x s`) prints every value in it, and
+ * every expr answered carries it (`/x s.a`), so expanding keeps it.
  * addr is null for a value in no memory (a register, a result).  An
  * expression that cannot be evaluated is still a 200, {"error": "No symbol
  * \"x\" in current context."}: the user typed it, and a browser reports
@@ -29,19 +31,43 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EVAL_PAGE 200
 #define EVAL_PAGE_MAX 1000
 #define EVAL_EXPR_MAX 4096
 
-static struct json_object *value_json(const struct hs_src_value *v, struct json_object *o)
+/* The length of expr's gdb print format ("/x " of "/x s.a", spaces
+ * included), 0 without one: an expression cannot start with '/'. */
+static size_t format_prefix_len(const char *expr)
+{
+	size_t n = 0;
+
+	if (expr[0] != '/')
+		return 0;
+	while (expr[n] && expr[n] != ' ' && expr[n] != '\t')
+		n++;
+	while (expr[n] == ' ' || expr[n] == '\t')
+		n++;
+	return n;
+}
+
+/* v as JSON into o; fmt (fmt_len bytes, may be 0) is the request's print
+ * format, which each expr carries so that expanding a child keeps it. */
+static struct json_object *value_json(const struct hs_src_value *v, const char *fmt,
+				      size_t fmt_len, struct json_object *o)
 {
 	char buf[24];
+	const char *expr = v->expr ? v->expr : "";
+	char *with_fmt = NULL;
 
 	if (v->name)
 		json_object_object_add(o, "name", json_object_new_string(v->name));
-	json_object_object_add(o, "expr", json_object_new_string(v->expr ? v->expr : ""));
+	if (fmt_len && *expr && asprintf(&with_fmt, "%.*s%s", (int)fmt_len, fmt, expr) < 0)
+		with_fmt = NULL;
+	json_object_object_add(o, "expr", json_object_new_string(with_fmt ? with_fmt : expr));
+	free(with_fmt);
 	json_object_object_add(o, "value", json_object_new_string(v->value ? v->value : ""));
 	json_object_object_add(o, "type", json_object_new_string(v->type ? v->type : ""));
 	snprintf(buf, sizeof buf, "0x%" PRIx64, v->addr);
@@ -67,6 +93,7 @@ void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	struct hs_src_eval e;
 	struct json_object *o, *kids;
 	const char *expr = srv_arg(req, "expr");
+	size_t fmt_len;
 	uint64_t image, frame, view;
 	int err;
 
@@ -83,6 +110,7 @@ void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	    view > UINT32_MAX || at.count > EVAL_PAGE_MAX)
 		return srv_reply_status(r, 400, "EINVAL", "image, frame, view, first and count are "
 					"numbers (count at most %d)", EVAL_PAGE_MAX);
+	fmt_len = format_prefix_len(expr);
 	at.image = (uint32_t)image;
 	at.frame = (uint32_t)frame;
 	at.view = (uint32_t)view; /* time/<t>.<view>: its frames (inlined copies shown) */
@@ -96,11 +124,11 @@ void srv_api_eval(struct hs_srv *s, struct srv_req *req, struct srv_reply *r)
 	if (e.error) {
 		json_object_object_add(o, "error", json_object_new_string(e.error));
 	} else {
-		value_json(&e.v, o);
+		value_json(&e.v, expr, fmt_len, o);
 		json_object_object_add(o, "first", json_object_new_int64((int64_t)at.first));
 		kids = json_object_new_array();
 		for (size_t i = 0; i < e.n_children; i++)
-			json_object_array_add(kids, value_json(&e.children[i],
+			json_object_array_add(kids, value_json(&e.children[i], expr, fmt_len,
 							       json_object_new_object()));
 		json_object_object_add(o, "children", kids);
 	}

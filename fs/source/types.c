@@ -771,6 +771,11 @@ static void func_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
  * declarator's own part sits next to the name, inside its target's
  * ("int (*(*)[3])(int)": the pointer's "(*" and ")" inside the array's
  * "[3]", inside its element's "(*" ... ")(int)"). */
+static void qualified_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
+			   int depth, bool cplus, bool c, bool v);
+static void array_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
+		       int depth, bool cplus, bool elem_c, bool elem_v);
+
 static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
 			  int depth, bool cplus)
 {
@@ -844,50 +849,12 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		return;
 	}
 	case DW_TAG_const_type:
-	case DW_TAG_volatile_type: {
-		bool c = tag == DW_TAG_const_type, v = !c;
-		const char *q;
-
-		/* gdb prints a type's qualifiers in one order, "const
-		 * volatile", however the DWARF nests them */
-		for (int i = 0; i < 8 && has_sub && (dwarf_tag(&sub) == DW_TAG_const_type ||
-						     dwarf_tag(&sub) == DW_TAG_volatile_type); i++) {
-			c |= dwarf_tag(&sub) == DW_TAG_const_type;
-			v |= dwarf_tag(&sub) == DW_TAG_volatile_type;
-			has_sub = src_die_type(&sub, &sub);
-		}
-		q = c && v ? "const volatile" : c ? "const" : "volatile";
-		if (!has_sub) {
-			src_sb_fmt(pre, "%s void", q);
-			return;
-		}
-		if (dwarf_tag(&sub) == DW_TAG_pointer_type) {
-			type_name_rec(&sub, pre, post, depth + 1, cplus);
-			src_sb_fmt(pre, " %s", q);
-			return;
-		}
-		src_sb_fmt(pre, "%s ", q);
-		type_name_rec(&sub, pre, post, depth + 1, cplus);
+	case DW_TAG_volatile_type:
+		qualified_name(t, pre, post, depth, cplus, false, false);
 		return;
-	}
-	case DW_TAG_array_type: {
-		struct src_sbuf dims, p2, q2;
-
-		sb_init(&dims);
-		sb_init(&p2);
-		sb_init(&q2);
-		if (has_sub)
-			type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
-		array_dims(t, &dims, depth == 0);
-		src_sb_str(pre, p2.buf);
-		sb_sep(pre);
-		/* the dimensions next to the name, the element's after: "int
-		 * (*[3])(int)" (an array of arrays is one DIE with all its
-		 * dimensions in C) */
-		src_sb_str(post, dims.buf);
-		src_sb_str(post, q2.buf);
+	case DW_TAG_array_type:
+		array_name(t, pre, post, depth, cplus, false, false);
 		return;
-	}
 	case DW_TAG_subprogram: /* a function itself (cexpr.c): its type */
 	case DW_TAG_subroutine_type:
 		func_type_name(t, has_sub ? &sub : NULL, pre, post, depth, cplus);
@@ -896,6 +863,71 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 		src_sb_str(pre, name ? name : "?");
 		return;
 	}
+}
+
+/* Array type t's name; elem_c, elem_v: qualifiers of the array itself,
+ * which C (and gdb) puts on its elements: "const struct txn [8]". */
+static void array_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
+		       int depth, bool cplus, bool elem_c, bool elem_v)
+{
+	struct src_sbuf dims, p2, q2;
+	Dwarf_Die sub;
+	bool has_sub = src_die_type(t, &sub);
+
+	sb_init(&dims);
+	sb_init(&p2);
+	sb_init(&q2);
+	if (has_sub && (elem_c || elem_v))
+		qualified_name(&sub, &p2, &q2, depth + 1, cplus, elem_c, elem_v);
+	else if (has_sub)
+		type_name_rec(&sub, &p2, &q2, depth + 1, cplus);
+	array_dims(t, &dims, depth == 0);
+	src_sb_str(pre, p2.buf);
+	sb_sep(pre);
+	/* the dimensions next to the name, the element's after: "int
+	 * (*[3])(int)" (an array of arrays is one DIE with all its
+	 * dimensions in C) */
+	src_sb_str(post, dims.buf);
+	src_sb_str(post, q2.buf);
+}
+
+/* Type t with qualifiers c, v added to its own.  gdb prints them in one
+ * order, "const volatile", however the DWARF nests them, after a pointer
+ * ("char * const"), and on the elements of an array (a const array of
+ * const elements is "const T [N]", not "const const T [N]"). */
+static void qualified_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
+			   int depth, bool cplus, bool c, bool v)
+{
+	Dwarf_Die sub = *t;
+	bool has_sub = true;
+	const char *q;
+
+	for (int i = 0; i < 8 && has_sub && (dwarf_tag(&sub) == DW_TAG_const_type ||
+					     dwarf_tag(&sub) == DW_TAG_volatile_type); i++) {
+		c |= dwarf_tag(&sub) == DW_TAG_const_type;
+		v |= dwarf_tag(&sub) == DW_TAG_volatile_type;
+		has_sub = src_die_type(&sub, &sub);
+	}
+	if (!c && !v) {
+		type_name_rec(&sub, pre, post, depth, cplus);
+		return;
+	}
+	q = c && v ? "const volatile" : c ? "const" : "volatile";
+	if (!has_sub) {
+		src_sb_fmt(pre, "%s void", q);
+		return;
+	}
+	if (dwarf_tag(&sub) == DW_TAG_array_type) {
+		array_name(&sub, pre, post, depth, cplus, c, v);
+		return;
+	}
+	if (dwarf_tag(&sub) == DW_TAG_pointer_type) {
+		type_name_rec(&sub, pre, post, depth + 1, cplus);
+		src_sb_fmt(pre, " %s", q);
+		return;
+	}
+	src_sb_fmt(pre, "%s ", q);
+	type_name_rec(&sub, pre, post, depth + 1, cplus);
 }
 
 /* d with its const and volatile qualifiers taken off: false when a
@@ -933,8 +965,11 @@ static bool method_class(Dwarf_Die *fn, struct src_sbuf *cls)
 static char *name_text(Dwarf_Die *t, int nptr)
 {
 	struct src_sbuf *pre = malloc(sizeof *pre), *post = malloc(sizeof *post);
+	Dwarf_Die bare;
 	int tag = t ? dwarf_tag(t) : 0;
-	bool wrap = tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type ||
+	/* a pointer to a (qualified) array: "const int (*)[3]" */
+	int bare_tag = t && (bare = *t, unqualified(&bare)) ? dwarf_tag(&bare) : tag;
+	bool wrap = bare_tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type ||
 		    tag == DW_TAG_subprogram;
 	char *out = NULL;
 	size_t n;

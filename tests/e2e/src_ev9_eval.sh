@@ -324,6 +324,13 @@ def cat(path):
 def ev(t, frame, e):
     u = "%s/api/eval?t=%s&frame=%d&expr=%s" % (base, t, frame, urllib.parse.quote(e))
     d = json.load(urllib.request.urlopen(u))
+    if e.startswith("/") and "error" not in d:
+        # the print format stays on every expr answered (the UI expands
+        # children by their expr)
+        fmt = e.split(None, 1)[0] + " "
+        for c in [d] + d.get("children", []):
+            if not c["expr"].startswith(fmt):
+                bad.append("%s: /api/eval's expr %r lost the format" % (e, c["expr"]))
     return d.get("error") or d["value"]
 def norm(v):
     return re.sub(r"0x[0-9a-f]{5,}", "0x?", v)

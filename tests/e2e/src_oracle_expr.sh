@@ -229,6 +229,8 @@ fp
 words
 words[1]
 *words[0]
+&words
+*&words
 names
 names[1]
 names[1][2]
