@@ -771,6 +771,7 @@ static void func_type_name(Dwarf_Die *t, Dwarf_Die *sub, struct src_sbuf *pre,
  * declarator's own part sits next to the name, inside its target's
  * ("int (*(*)[3])(int)": the pointer's "(*" and ")" inside the array's
  * "[3]", inside its element's "(*" ... ")(int)"). */
+static bool unqualified(Dwarf_Die *d);
 static void qualified_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
 			   int depth, bool cplus, bool c, bool v);
 static void array_name(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *post,
@@ -819,14 +820,17 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type: {
-		Dwarf_Die target;
-		int ttag = has_sub ? dwarf_tag(&sub) : 0;
+		Dwarf_Die target, bare;
+		int ttag;
 		struct src_sbuf p2, q2;
 
 		if (!has_sub) {
 			src_sb_str(pre, "void *");
 			return;
 		}
+		/* a pointer or reference to a (qualified) array: "const int (&)[2]" */
+		bare = sub;
+		ttag = unqualified(&bare) ? dwarf_tag(&bare) : 0;
 		sb_init(&p2);
 		sb_init(&q2);
 		target = sub;
@@ -834,7 +838,8 @@ static void type_name_rec(Dwarf_Die *t, struct src_sbuf *pre, struct src_sbuf *p
 			type_name_rec(&target, &p2, &q2, depth + 1, cplus);
 			src_sb_str(pre, p2.buf);
 			sb_sep(pre);
-			src_sb_str(pre, "(*");
+			src_sb_str(pre, tag == DW_TAG_pointer_type ? "(*" :
+				   tag == DW_TAG_reference_type ? "(&" : "(&&");
 			src_sb_str(post, ")");
 			src_sb_str(post, q2.buf);
 			return;

@@ -340,6 +340,11 @@ b.inner->id
 *b.inner
 &b
 total
+sz
+&sz
+sizes
+&sizes
+sz[2]
 CASES
 }
 

@@ -1,5 +1,6 @@
 // expr_obj.cc - expressions in C++ (tests/e2e/src_oracle_expr.sh): an object
-// with a base class, members through `this`, a reference.
+// with a base class, members through `this`, a reference, a reference to
+// a const array.
 #include <cstdio>
 
 struct Shape {
@@ -19,9 +20,12 @@ struct Box : Shape {
 	}
 };
 
+static const int sizes[3] = { 4, 5, 6 };
+
 static int use(Box &b, const Shape &s)
 {
-	int total = b.area() + s.id;
+	const int (&sz)[3] = sizes;
+	int total = b.area() + s.id + sz[1];
 	return total; // line: use-ret
 }
 
