@@ -390,7 +390,7 @@ const struct dbb_range *dbb_lsrc_ranges(const struct dbb_lsrc *ls, size_t *n);
 bool dbb_lsrc_has_lines(const struct dbb_lsrc *ls); /* accepts NULL */
 /* Is a jump from `from` to `to` a tail call's by the symbols: `to` is a
  * function's entry (not a .cold part), `from` is in another function,
- * which is no PLT stub.  Thread-safe (fs/source locks), not cheap: the
+ * which is no PLT stub, or in code without a symbol.  Thread-safe (fs/source locks), not cheap: the
  * caller caches. */
 bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to);
 /* Leaves in code only the direct jmps that dbb_lsrc_tail_target may take

@@ -356,10 +356,19 @@ bool dbb_lsrc_tail_target(struct dbb_lsrc *ls, uint64_t from, uint64_t to)
 	if (!ls || hs_src_lookup(ls->src, to, &b) || !b.function || b.func_start != to ||
 	    in_ldso(&b) || strstr(b.linkage_name ? b.linkage_name : b.function, ".cold"))
 		return false;
+	if (hs_src_lookup(ls->src, from, &a) || in_ldso(&a))
+		return false;
+	/* code without a symbol (a stripped library's static function, which
+	 * Debian's .so files are full of) leaves its function when it jumps
+	 * to a function's entry: `jmp free@plt` is a tail call.  (A callee
+	 * that is a lone `jmp *GOT`, -fno-plt code, is a stub whose jump is the
+	 * call's hop: the tree files its calls under the function reached, the
+	 * tail calls out of it; tree_src_calls.c.) */
+	if (!a.function)
+		return true;
 	/* the jump leaves a function (not the dynamic linker's) that is no
 	 * PLT stub (its jmp *GOT is the call's hop) */
-	if (hs_src_lookup(ls->src, from, &a) || !a.function || in_ldso(&a) ||
-	    plt_name(a.function))
+	if (plt_name(a.function))
 		return false;
 	return a.func_start != to;
 }

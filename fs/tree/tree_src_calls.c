@@ -179,17 +179,31 @@ static int left_untailed(void *ctx, const struct hs_db_call *c)
 	return !(c->flags & HS_DB_CALL_TAIL);
 }
 
+/* Code without a symbol that is a lone `jmp *GOT` (a -fno-plt library's
+ * static `return free(p);`): a stub by its bytes (tree_src_reached). */
+static bool nameless_stub(struct callee_scan *c, uint64_t callee)
+{
+	struct hs_src_loc loc;
+	uint64_t to;
+
+	return hs_src_lookup(c->src, callee, &loc) == 0 && !loc.function &&
+	       hs_db_stub_target(c->img, callee, &to) == 0;
+}
+
 /* A C++ thunk (`this` adjusted, then `jmp f`) is a hop of the call, as a
  * PLT stub is: every call of it goes on as an entry of f (a tail call),
  * which gdb's `break f` counts, and gdb's `break f` has no location in
  * the thunk.  So a thunk whose every call left by a tail call is no
  * callee of its own (1); one that ran its own copy of f's body (-O2) is
- * (0); -errno on a read error. */
+ * (0); -errno on a read error.  So is a stub without a name whose jump
+ * the builder took for a tail call (code without a symbol that jumps to
+ * a function: dbb_lsrc_tail_target): its calls are the function's. */
 static int thunk_hop(struct callee_scan *c, uint64_t callee)
 {
 	int r;
 
-	if (HS_DB_INLINE_K(callee) || !hs_src_thunk(c->src, callee))
+	if (HS_DB_INLINE_K(callee) ||
+	    (!hs_src_thunk(c->src, callee) && !nameless_stub(c, callee)))
 		return 0;
 	r = hs_db_calls_to(c->img, callee, left_untailed, NULL);
 	return r < 0 ? r : !r;

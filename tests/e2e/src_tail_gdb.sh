@@ -12,7 +12,9 @@
 # calls by conditional jumps (jne rel8, je rel32 in assembly, taken some of
 # the times they run: tests/programs/inl_tailjcc_o2.c), and a caller built
 # at -O0 (no DWARF call-site entries, so gdb shows no tail-call frame for
-# libc's qsort, which jumps to qsort_r: tests/programs/tail_o0caller.c).
+# libc's qsort, which jumps to qsort_r: tests/programs/tail_o0caller.c),
+# and a stripped library's static functions (no symbol) that tail-call
+# (tests/programs/tail_strip).
 #
 # Oracles (gdb on native runs):
 #  - calls/<f> has as many calls as gdb's `break f` hits, and the backtrace
@@ -72,6 +74,21 @@ LIBFUNCS=""
 calls_oracle tail_jcc "$PROGS/inl_tailjcc_o2" "$SRC/inl_tailjcc_o2.c" slow_path cond_tail \
 	cond_tail32 work
 calls_oracle tail_o0 "$PROGS/tail_o0caller" "$SRC/tail_o0caller.c" cmp
+# a library built and stripped as Debian's are (tests/programs/tail_strip):
+# its static functions have no symbol and end in `jmp free@plt`, `jmp
+# tsl_count` (a function of its own), or, built -fno-plt, are a lone `jmp
+# *GOT` (a stub, whose calls are the function's)
+LIBFUNCS="free malloc tsl_count"
+for v in strip: strip_noplt:-fno-plt; do
+	d=$T/${v%%:*}
+	mkdir -p "$d"
+	gcc -O2 -fPIC ${v#*:} -shared -o "$d/libtsl.so" "$SRC/tail_strip/lib.c" &&
+		strip --strip-unneeded "$d/libtsl.so" &&
+		gcc -g -O0 -o "$d/tail_strip" "$SRC/tail_strip/main.c" -L"$d" -ltsl \
+			-Wl,-rpath,"$d" || fail "cannot build tail_strip (${v%%:*})"
+	calls_oracle "${v%%:*}" "$d/tail_strip" "$SRC/tail_strip/main.c" round_trip
+done
+LIBFUNCS=""
 
 for fn in is_even is_odd step1 step3 len_of apply twice say; do
 	finish_check tail_calls "$PROGS/tail_calls_o2" "$fn"
