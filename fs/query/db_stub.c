@@ -7,8 +7,10 @@
  * bound it (at start-up, or lazily at the first call: then the slot first
  * points back into the stub, and the lazy resolver jumps on to the
  * function itself).  So the function a stub reaches is its slot's value at
- * the end of the recording, when every stub that ran has been bound; an
- * ifunc's slot holds the implementation it chose (__strlen_avx2).
+ * the end of the recording, when every stub that ran has been bound (or
+ * for a library unmapped before the end, dlclose, at its last moment
+ * mapped); an ifunc's slot holds the implementation it chose
+ * (__strlen_avx2).
  */
 #include <errno.h>
 #include <string.h>
@@ -32,20 +34,39 @@ static bool stub_slot(const uint8_t *b, size_t n, uint64_t addr, uint64_t *slot)
 	return true;
 }
 
-int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *target)
+/* The last moment the file mapping holding addr was mapped (a module a
+ * dlclose unmapped before the end): its t_unmap - 1, the latest such. */
+struct last_mapped {
+	uint64_t addr, t;
+	bool found;
+};
+
+static int on_file_map(void *ctx, const struct hs_db_file_map *m)
 {
-	struct hs_db_image_info info;
+	struct last_mapped *l = ctx;
+
+	if (l->addr >= m->start && l->addr < m->end && m->t_unmap != HS_DB_NO_RETURN &&
+	    m->t_unmap > 0 && (!l->found || m->t_unmap - 1 > l->t)) {
+		l->t = m->t_unmap - 1;
+		l->found = true;
+	}
+	return 0;
+}
+
+/* The stub's bytes and its slot's value at t: -EIO when addr is not
+ * mapped then, -ENOENT when it is no stub or was never bound. */
+static int stub_read(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint64_t *target)
+{
 	uint8_t code[16], got[8];
 	uint64_t slot, to;
 	ssize_t n;
 
-	hs_db_image_info(img, &info);
-	n = hs_db_mem_read(img, info.t_end, addr, sizeof(code), code);
+	n = hs_db_mem_read(img, t, addr, sizeof(code), code);
 	if (n < 0)
 		return (int)n;
 	if (!stub_slot(code, (size_t)n, addr, &slot))
 		return -ENOENT;
-	n = hs_db_mem_read(img, info.t_end, slot, sizeof(got), got);
+	n = hs_db_mem_read(img, t, slot, sizeof(got), got);
 	if (n < 0)
 		return (int)n;
 	if (n != sizeof(got))
@@ -56,4 +77,21 @@ int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *ta
 		return -ENOENT;
 	*target = to;
 	return 0;
+}
+
+int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *target)
+{
+	struct hs_db_image_info info;
+	struct last_mapped l = { .addr = addr };
+	int err;
+
+	hs_db_image_info(img, &info);
+	err = stub_read(img, info.t_end, addr, target);
+	if (err != -EIO)
+		return err;
+	/* unmapped by the end (a dlclose'd library's stub): its slot as it
+	 * was when the library was last mapped */
+	if ((err = hs_db_file_maps(img, on_file_map, &l)))
+		return err;
+	return l.found ? stub_read(img, l.t, addr, target) : -ENOENT;
 }

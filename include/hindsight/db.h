@@ -488,8 +488,10 @@ int hs_db_backtrace(const struct hs_db_image *img, uint64_t t, uint32_t tid,
 
 /* When the code at addr is a PLT-style stub (endbr64? bnd? jmp *slot(%rip):
  * .plt, .plt.sec, .plt.got), the function it reaches: the value of its
- * slot at the image's final t (db_stub.c says why).  -ENOENT: addr is no
- * stub, or one that was never bound; -EIO: unreadable at the final t. */
+ * slot at the image's final t, or, when its library was unmapped before
+ * (dlclose), at the last t it was mapped (db_stub.c says why).  -ENOENT:
+ * addr is no stub, one that was never bound, or in no file ever mapped
+ * that is unmapped at the final t; -EIO: unreadable. */
 int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *target);
 
 /* Every distinct callee (function entry) with its number of calls, by
