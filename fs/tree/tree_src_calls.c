@@ -39,9 +39,30 @@ static bool ldso_copy(struct hs_src *s, uint64_t callee)
 	       hs_src_dynamic_linker(loc.module->path);
 }
 
+/* Whether the image runs a dynamic linker (no static binary). */
+static bool image_dynamic(struct hs_src *s)
+{
+	for (size_t i = 0; i < hs_src_module_count(s); i++)
+		if (hs_src_dynamic_linker(hs_src_module_at(s, i)->path))
+			return true;
+	return false;
+}
+
+/* An ifunc's resolver in a dynamically linked image: ld.so calls it when
+ * it relocates a library (elf_machine_lazy_rel: libc's own IRELATIVE
+ * slots, the start-up libraries' before main), before gdb learns of the
+ * library (its solib event follows the relocation), so gdb's `break
+ * strcpy` never stops there; later calls (lazy binding: _dl_fixup) are
+ * its hits.  Left out before main as ld.so's copies are.  A static
+ * binary's resolvers run in its start-up and are kept (README). */
+static bool ldso_resolver(struct hs_src *s, uint64_t callee)
+{
+	return !HS_DB_INLINE_K(callee) && hs_src_ifunc_resolver(s, callee) && image_dynamic(s);
+}
+
 uint64_t tree_src_calls_from(struct hs_src *s, uint64_t callee, uint64_t main_t)
 {
-	return ldso_copy(s, callee) ? main_t : 0;
+	return ldso_copy(s, callee) || ldso_resolver(s, callee) ? main_t : 0;
 }
 
 struct count_from {
@@ -219,7 +240,7 @@ static int collect_callee(void *ctx, uint64_t callee, uint64_t calls)
 		return hop < 0 ? hop : 0;
 
 	/* a call through the PLT is filed under the function it reaches */
-	if (ldso_copy(c->src, callee)) {
+	if (ldso_copy(c->src, callee) || ldso_resolver(c->src, callee)) {
 		struct count_from f = { c->main_t, 0 };
 		int err = hs_db_calls_to(c->img, callee, count_call, &f);
 

@@ -106,4 +106,12 @@ for fn in strlen memcpy; do
 		fail "static calls/$fn callers: $(tr '\n' ' ' <"$T/ifunc.$fn.got"), gdb $(tr '\n' ' ' <"$T/ifunc.$fn.want")"
 	summary="$summary static $fn: $hits hits;"
 done
+# a dynamic program's: ld.so calls libc's resolvers while it relocates libc
+# (elf_machine_lazy_rel), before gdb learns of libc, so no `break memcpy`
+# stops there: calls/memcpy and the others have no such call
+for fn in memcpy memset strcmp strchr; do
+	"$HS" cat "$T/dynamic.trace" "calls/$fn" >"$T/reloc.$fn" || fail "calls/$fn (dynamic)"
+	! grep -q " elf_machine_lazy_rel" "$T/reloc.$fn" ||
+		fail "dynamic calls/$fn has the resolver's call by ld.so's relocation: $(grep elf_machine "$T/reloc.$fn")"
+done
 pass "backtraces and call counts equal gdb's:$summary"
