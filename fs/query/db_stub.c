@@ -53,9 +53,8 @@ static int on_file_map(void *ctx, const struct hs_db_file_map *m)
 	return 0;
 }
 
-/* The stub's bytes and its slot's value at t: -EIO when addr is not
- * mapped then, -ENOENT when it is no stub or was never bound. */
-static int stub_read(const struct hs_db_image *img, uint64_t t, uint64_t addr, uint64_t *target)
+int hs_db_stub_target_at(const struct hs_db_image *img, uint64_t addr, uint64_t t,
+			 uint64_t *target)
 {
 	uint8_t code[16], got[8];
 	uint64_t slot, to;
@@ -86,12 +85,12 @@ int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *ta
 	int err;
 
 	hs_db_image_info(img, &info);
-	err = stub_read(img, info.t_end, addr, target);
+	err = hs_db_stub_target_at(img, addr, info.t_end, target);
 	if (err != -EIO)
 		return err;
 	/* unmapped by the end (a dlclose'd library's stub): its slot as it
 	 * was when the library was last mapped */
 	if ((err = hs_db_file_maps(img, on_file_map, &l)))
 		return err;
-	return l.found ? stub_read(img, l.t, addr, target) : -ENOENT;
+	return l.found ? hs_db_stub_target_at(img, addr, l.t, target) : -ENOENT;
 }

@@ -1266,12 +1266,18 @@ int hs_src_finish(struct hs_src *s)
 		}
 		if (!exec)
 			continue;
-		/* first one wins: a later file over an earlier one's range */
+		/* first one wins: a later file over an earlier one's range (a
+		 * library dlopen'ed where a dlclose'd one was); one module per
+		 * address range, so say that its code is named by the first */
 		for (k = 0; k < s->n_mods; k++)
 			if (start < s->mods[k].pub.end && s->mods[k].pub.start < end)
 				break;
-		if (k < s->n_mods)
+		if (k < s->n_mods) {
+			src_warn(s, "hindsight: %s was mapped at 0x%" PRIx64 "-0x%" PRIx64
+				 " after %s there: the source level names that code by %s",
+				 mp->path, start, end, s->mods[k].pub.path, s->mods[k].pub.path);
 			continue;
+		}
 		m = &s->mods[s->n_mods++];
 		m->pub.path = strdup(mp->path);
 		if (!m->pub.path)

@@ -430,6 +430,7 @@ static int reach_table(const struct hs_db_image *img, struct hs_src *s,
 struct alias_ref {
 	char *name;
 	size_t node;    /* index in names[] */
+	bool bound;     /* an ifunc's name for the function its slot holds */
 };
 
 struct alias_scan {
@@ -450,6 +451,7 @@ static int alias_push(struct alias_scan *a, const char *name, size_t node)
 	a->v[a->n].name = strdup(name);
 	if (!a->v[a->n].name)
 		return -ENOMEM;
+	a->v[a->n].bound = false;
 	a->v[a->n++].node = node;
 	return 0;
 }
@@ -534,7 +536,8 @@ struct alias_merge {
  * of the node: the originals of v[] are read, so merges do not chain),
  * else a group appended at v[*n] when two nodes or more carry it. */
 static int alias_apply(struct call_name **v, size_t w, size_t *n, size_t *cap,
-		       struct alias_merge *mg, const char *name, const size_t *node, size_t k)
+		       struct alias_merge *mg, const char *name, const size_t *node, size_t k,
+		       bool bound)
 {
 	struct call_name key = { .name = (char *)name }, g = { 0 };
 	struct call_name *own = bsearch(&key, *v, w, sizeof(key), name_cmp);
@@ -553,8 +556,8 @@ static int alias_apply(struct call_name **v, size_t w, size_t *n, size_t *cap,
 		}
 		return err;
 	}
-	if (k < 2)
-		return 0;
+	if (k < 2 && !bound)
+		return 0; /* looked up by its own entries (hs_src_function_entries) */
 	g.name = strdup(name);
 	for (size_t j = 0; j < k && !err && g.name; j++) {
 		err = callees_add(&g.callees, &g.n_callees, &(*v)[node[j]]);
@@ -586,10 +589,69 @@ static void alias_finish(struct call_name *v, size_t w, struct alias_merge *mg, 
 	}
 }
 
+/* ---- ifuncs bound at start-up ----------------------------------------------
+ * gdb's `break strlen` on an ifunc (libc's strlen) goes to the function a
+ * bound GOT slot of that name leads to (elf_gnu_ifunc_resolve_by_got: the
+ * slot of a stub strlen@plt, once it no longer leads back into the stub),
+ * else it stays at the resolver.  In a program bound at start-up (-z now:
+ * Debian's hardened jq and sqlite3; LD_BIND_NOW) the slots are bound
+ * before gdb sets its breakpoints, and `break strlen` stops in
+ * __strlen_avx2 at every call; with lazy binding a slot is bound at its
+ * first call, after main: the resolver, called by the lazy resolver.
+ * calls/strlen follows gdb: a stub's slot as it was at main's break. */
+
+struct ifunc_probe {
+	struct hs_src *s;
+	bool ifunc;
+};
+
+static int entry_is_resolver(void *ctx, uint64_t addr)
+{
+	struct ifunc_probe *p = ctx;
+
+	p->ifunc = hs_src_ifunc_resolver(p->s, addr);
+	return p->ifunc;
+}
+
+/* The aliases "strlen" of the functions that the stubs strlen@plt (stubs:
+ * the callees that are stubs, by their names) lead to at main_t, for the
+ * names that are ifuncs. */
+static int bound_ifunc_aliases(struct alias_scan *a, struct hs_src *s,
+			       const struct call_name *stubs, size_t n_stubs, uint64_t main_t)
+{
+	char name[256];
+	int err = 0;
+
+	for (size_t i = 0; i < n_stubs && !err && main_t != UINT64_MAX; i++) {
+		size_t len = strlen(stubs[i].name);
+		struct ifunc_probe p = { s, false };
+
+		if (len <= 4 || len - 4 >= sizeof(name) || strchr(stubs[i].name, '('))
+			continue;
+		memcpy(name, stubs[i].name, len - 4);
+		name[len - 4] = 0;
+		if (hs_src_function_entries(s, name, entry_is_resolver, &p) < 0 || !p.ifunc)
+			continue;
+		for (size_t j = 0; j < stubs[i].n_callees && !err; j++) {
+			struct call_entry key = { 0, 0 }, *hit;
+
+			if (hs_db_stub_target_at(a->img, stubs[i].callees[j], main_t, &key.addr) != 0)
+				continue;
+			hit = a->n_reach ? bsearch(&key, a->reach, a->n_reach, sizeof(key),
+						   entry_cmp) : NULL;
+			if (hit && !(err = alias_push(a, name, hit->name)))
+				a->v[a->n - 1].bound = true;
+		}
+	}
+	return err;
+}
+
 /* Every alias of the w listed names of *v (their functions' other names,
- * hs_src_function_names), applied after the *n_groups groups there are. */
+ * hs_src_function_names), applied after the *n_groups groups there are;
+ * stubs and main_t: bound_ifunc_aliases'. */
 static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct call_name **v,
-		       size_t w, size_t *cap, size_t *n_groups)
+		       size_t w, size_t *cap, size_t *n_groups, const struct call_name *stubs,
+		       size_t n_stubs, uint64_t main_t)
 {
 	struct alias_scan a = { .img = img };
 	struct alias_merge *mg = calloc(w ? w : 1, sizeof(*mg));
@@ -610,6 +672,8 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 							    alias_collect, &a);
 		}
 	}
+	if (!err)
+		err = bound_ifunc_aliases(&a, s, stubs, n_stubs, main_t);
 	if (!err && a.n) {
 		qsort(a.v, a.n, sizeof(*a.v), alias_cmp);
 		if (!(node = malloc(a.n * sizeof(*node))))
@@ -617,11 +681,14 @@ static int add_aliases(const struct hs_db_image *img, struct hs_src *s, struct c
 	}
 	for (size_t i = 0, j; i < a.n && !err; i = j) {
 		size_t k = 0;
+		bool bound = false;
 
-		for (j = i; j < a.n && !strcmp(a.v[j].name, a.v[i].name); j++)
+		for (j = i; j < a.n && !strcmp(a.v[j].name, a.v[i].name); j++) {
 			if (j == i || a.v[j].node != a.v[j - 1].node)
 				node[k++] = a.v[j].node;
-		err = alias_apply(v, w, &n, cap, mg, a.v[i].name, node, k);
+			bound |= a.v[j].bound;
+		}
+		err = alias_apply(v, w, &n, cap, mg, a.v[i].name, node, k, bound);
 	}
 	alias_finish(*v, w, mg, err);
 	for (size_t i = 0; i < a.n; i++)
@@ -990,7 +1057,8 @@ static int build_names(struct hs_tree *tree, const struct hs_tree_node *n,
 	if (err == 0)
 		err = add_wild_groups(c.img, s, &c.v, w, &c.cap, &si->n_groups, &pend);
 	if (err == 0)
-		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups);
+		err = add_aliases(c.img, s, &c.v, w, &c.cap, &si->n_groups, c.stubs, c.n_stubs,
+				  main_t);
 	if (err == 0) {
 		if (pend.n)
 			qsort(pend.v, pend.n, sizeof(*pend.v), pend_cmp);

@@ -493,6 +493,11 @@ int hs_db_backtrace(const struct hs_db_image *img, uint64_t t, uint32_t tid,
  * addr is no stub, one that was never bound, or in no file ever mapped
  * that is unmapped at the final t; -EIO: unreadable. */
 int hs_db_stub_target(const struct hs_db_image *img, uint64_t addr, uint64_t *target);
+/* The same at t: the function the stub's slot leads to then (-ENOENT
+ * while it still leads back into the stub: not bound yet; -EIO: addr is
+ * not mapped at t). */
+int hs_db_stub_target_at(const struct hs_db_image *img, uint64_t addr, uint64_t t,
+			 uint64_t *target);
 
 /* Every distinct callee (function entry) with its number of calls, by
  * address (callees.hdb). */
