@@ -613,15 +613,44 @@ static int entry_is_resolver(void *ctx, uint64_t addr)
 	return p->ifunc;
 }
 
+static int first_call(void *ctx, const struct hs_db_call *c)
+{
+	*(uint64_t *)ctx = c->t_call + 1;
+	return 1;
+}
+
+static int libc_start_entry(void *ctx, uint64_t addr)
+{
+	*(uint64_t *)ctx = addr;
+	return 1;
+}
+
+/* When gdb's breakpoints would be set: main's break, or in a program
+ * without a symbol for main (a stripped one: jq), the entry of
+ * __libc_start_main, which _start calls once ld.so relocated the start-up
+ * libraries; UINT64_MAX when neither is known. */
+static uint64_t breakpoints_set(const struct hs_db_image *img, struct hs_src *s, uint64_t main_t)
+{
+	uint64_t entry = 0, t = UINT64_MAX;
+
+	if (main_t != UINT64_MAX)
+		return main_t;
+	if (hs_src_function_entries(s, "__libc_start_main", libc_start_entry, &entry) > 0)
+		hs_db_calls_to(img, entry, first_call, &t);
+	return t;
+}
+
 /* The aliases "strlen" of the functions that the stubs strlen@plt (stubs:
- * the callees that are stubs, by their names) lead to at main_t, for the
- * names that are ifuncs. */
+ * the callees that are stubs, by their names) lead to when the
+ * breakpoints are set (breakpoints_set), for the names that are ifuncs. */
 static int bound_ifunc_aliases(struct alias_scan *a, struct hs_src *s,
 			       const struct call_name *stubs, size_t n_stubs, uint64_t main_t)
 {
 	char name[256];
 	int err = 0;
 
+	if (n_stubs)
+		main_t = breakpoints_set(a->img, s, main_t);
 	for (size_t i = 0; i < n_stubs && !err && main_t != UINT64_MAX; i++) {
 		size_t len = strlen(stubs[i].name);
 		struct ifunc_probe p = { s, false };
