@@ -456,21 +456,16 @@ static bool local_find(struct cx *x, const char *name, size_t len, Dwarf_Die *ou
 static bool module_find(struct src_mod *m, Dwarf_Die *first, const char *name, size_t len,
 			Dwarf_Die *out)
 {
-	Dwarf_Off off = 0, next_off;
-	size_t hsize;
+	struct src_unit_iter it = { 0 };
 	Dwarf_Die cu;
 
 	if (first && scope_find(first, name, len, false, out))
 		return true;
 	if (!m->dw)
 		return false;
-	while (dwarf_nextcu(m->dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(m->dw, off + hsize, &cu) &&
-		    (!first || dwarf_dieoffset(&cu) != dwarf_dieoffset(first)) &&
-		    scope_find(&cu, name, len, false, out))
+	while (src_unit_next(m, &it, false, &cu))
+		if ((!first || cu.addr != first->addr) && scope_find(&cu, name, len, false, out))
 			return true;
-		off = next_off;
-	}
 	return false;
 }
 
@@ -911,16 +906,12 @@ static bool file_cu(struct cx *x, const char *name, size_t len, Dwarf_Die *out, 
 	struct hs_src *s = x->c->s;
 
 	for (size_t i = 0; i < s->n_mods; i++) {
-		Dwarf_Off off = 0, next_off;
-		size_t hsize;
+		struct src_unit_iter it = { 0 };
 
-		while (s->mods[i].dw &&
-		       dwarf_nextcu(s->mods[i].dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
-			const char *n = dwarf_offdie(s->mods[i].dw, off + hsize, out) ?
-						dwarf_diename(out) : NULL;
+		while (s->mods[i].dw && src_unit_next(&s->mods[i], &it, false, out)) {
+			const char *n = dwarf_diename(out);
 			size_t nl = n ? strlen(n) : 0;
 
-			off = next_off;
 			if (n && nl >= len && !strncmp(n + nl - len, name, len) &&
 			    (nl == len || n[nl - len - 1] == '/')) {
 				*mi = i;
@@ -1087,7 +1078,7 @@ static int block_name(struct cx *x, Dwarf_Die *blk, size_t mi, const char *name,
 
 	if (fn && (scope_find(blk, name, len, true, &d) ||
 		   (dwarf_dieoffset(blk) != origin_off(blk) &&
-		    dwarf_offdie(x->c->s->mods[mi].dw, origin_off(blk), &cu) &&
+		    dwarf_offdie(dwarf_cu_getdwarf(blk->cu), origin_off(blk), &cu) &&
 		    scope_find(&cu, name, len, true, &d)))) {
 		if (!frame_var(&d))
 			return module_global_val(x, &d, mi, out);
@@ -1323,18 +1314,12 @@ static bool type_find(struct cx *x, const int *tags, const char *name, Dwarf_Die
 	if (r != -ENOMEM)
 		return r == 0;
 	for (size_t i = 0; i < s->n_mods; i++) {
-		Dwarf_Off off = 0, next_off;
-		size_t hsize;
+		struct src_unit_iter it = { 0 };
 		Dwarf_Die cu;
 
-		if (!s->mods[i].dw)
-			continue;
-		while (dwarf_nextcu(s->mods[i].dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
-			if (dwarf_offdie(s->mods[i].dw, off + hsize, &cu) &&
-			    type_in_scope(&cu, tags, name, out))
+		while (s->mods[i].dw && src_unit_next(&s->mods[i], &it, true, &cu))
+			if (type_in_scope(&cu, tags, name, out))
 				return true;
-			off = next_off;
-		}
 	}
 	return false;
 }

@@ -127,8 +127,10 @@ static bool is_type_tag(int tag)
 }
 
 /* The enumerators of enum type t. */
-static int add_enumerators(struct src_names *nm, uint32_t mod, Dwarf_Die *t)
+static int add_enumerators(struct src_names *nm, const struct src_mod *m, uint32_t mod,
+			   Dwarf_Die *t)
 {
+	Dwarf_Off unit = src_unit_key(m, t);
 	Dwarf_Die e;
 	int r = 0;
 
@@ -139,8 +141,8 @@ static int add_enumerators(struct src_names *nm, uint32_t mod, Dwarf_Die *t)
 
 		if (dwarf_tag(&e) == DW_TAG_enumerator && n)
 			r = add(nm, &(struct cx_name){ .name = n, .mod = mod, .kind = NK_ENUMERATOR,
-						       .off = dwarf_dieoffset(t),
-						       .sub = dwarf_dieoffset(&e) });
+						       .off = dwarf_dieoffset(t) | unit,
+						       .sub = dwarf_dieoffset(&e) | unit });
 	} while (!r && dwarf_siblingof(&e, &e) == 0);
 	return r;
 }
@@ -154,8 +156,9 @@ static bool has_code(Dwarf_Die *d)
 	return cx_func_entry(d, &pc);
 }
 
-static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
+static int add_cu(struct src_names *nm, const struct src_mod *m, uint32_t mod, Dwarf_Die *cu)
 {
+	Dwarf_Off unit = src_unit_key(m, cu);
 	Dwarf_Die ch;
 	int r = 0;
 
@@ -165,10 +168,10 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 		int tag = dwarf_tag(&ch);
 		const char *n = dwarf_diename(&ch);
 		struct cx_name e = { .name = n, .mod = mod, .tag = (uint16_t)tag,
-				     .off = dwarf_dieoffset(&ch) };
+				     .off = dwarf_dieoffset(&ch) | unit };
 
 		if (tag == DW_TAG_enumeration_type)
-			r = add_enumerators(nm, mod, &ch);
+			r = add_enumerators(nm, m, mod, &ch);
 		if (r || !n)
 			continue;
 		if (tag == DW_TAG_variable) {
@@ -189,7 +192,10 @@ static int add_cu(struct src_names *nm, uint32_t mod, Dwarf_Die *cu)
 		} else if (tag == DW_TAG_subprogram && has_code(&ch)) {
 			e.kind = NK_FUNC;
 			r = add(nm, &e);
-		} else if (is_type_tag(tag) && !dwarf_hasattr(&ch, DW_AT_declaration)) {
+		} else if (is_type_tag(tag) && !dwarf_hasattr(&ch, DW_AT_declaration) &&
+			   !dwarf_hasattr(&ch, DW_AT_signature)) {
+			/* (a stub of a type unit's type: the type unit's is
+			 * indexed) */
 			e.kind = NK_TYPE;
 			r = add(nm, &e);
 		}
@@ -211,8 +217,8 @@ static int by_name(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *cu,
-		      size_t first);
+static int qualify_cu(struct src_names *nm, const struct src_mod *m, uint32_t mod,
+		      Dwarf_Die *cu, size_t first);
 
 static int by_qname(const void *a, const void *b)
 {
@@ -237,20 +243,19 @@ static struct src_names *names_of(struct hs_src *s)
 	if (!nm)
 		return NULL;
 	for (size_t i = 0; i < s->n_mods; i++) {
-		Dwarf *dw = s->mods[i].dw;
-		Dwarf_Off off = 0, next_off;
-		size_t hsize;
+		const struct src_mod *m = &s->mods[i];
+		struct src_unit_iter it = { 0 };
 		Dwarf_Die cu;
 
-		while (dw && dwarf_nextcu(dw, off, &next_off, &hsize, NULL, NULL, NULL) == 0) {
+		/* the type units too: -fdebug-types-section's types are there */
+		while (m->dw && src_unit_next(m, &it, true, &cu)) {
 			size_t first = nm->n;
 
-			if (dwarf_offdie(dw, off + hsize, &cu) &&
-			    (add_cu(nm, (uint32_t)i, &cu) || qualify_cu(nm, (uint32_t)i, dw, &cu, first))) {
+			if (add_cu(nm, m, (uint32_t)i, &cu) ||
+			    qualify_cu(nm, m, (uint32_t)i, &cu, first)) {
 				src_names_free(nm);
 				return NULL; /* ENOMEM: names are then searched unindexed */
 			}
-			off = next_off;
 		}
 	}
 	if (nm->n > 1) /* nm->e is NULL when there is none */
@@ -327,7 +332,7 @@ int cx_names_var(struct cx *x, const char *name, size_t len, Dwarf_Die *out, siz
 			best = e;
 		}
 	}
-	if (!best || !dwarf_offdie(s->mods[best->mod].dw, best->off, out))
+	if (!best || !src_key_die(&s->mods[best->mod], best->off, out))
 		return -ENOENT;
 	*mod = best->mod;
 	return 0;
@@ -348,7 +353,7 @@ int cx_names_type(struct cx *x, const int *tags, const char *name, Dwarf_Die *ou
 		if (e->kind != NK_TYPE)
 			continue;
 		for (int k = 0; tags[k]; k++)
-			if (e->tag == tags[k] && dwarf_offdie(s->mods[e->mod].dw, e->off, out))
+			if (e->tag == tags[k] && src_key_die(&s->mods[e->mod], e->off, out))
 				return 0;
 	}
 	return -ENOENT;
@@ -367,8 +372,8 @@ int cx_names_enumerator(struct cx *x, const char *name, size_t len, Dwarf_Die *t
 	for (size_t i = lo; i < hi; i++) {
 		const struct cx_name *e = &nm->e[i];
 
-		if (e->kind == NK_ENUMERATOR && dwarf_offdie(s->mods[e->mod].dw, e->off, type) &&
-		    dwarf_offdie(s->mods[e->mod].dw, e->sub, enumerator))
+		if (e->kind == NK_ENUMERATOR && src_key_die(&s->mods[e->mod], e->off, type) &&
+		    src_key_die(&s->mods[e->mod], e->sub, enumerator))
 			return 0;
 	}
 	return -ENOENT;
@@ -444,7 +449,7 @@ int cx_names_func(struct cx *x, const char *name, size_t len, Dwarf_Die *out, si
 		return r;
 	for (size_t i = lo; i < hi; i++)
 		if (nm->e[i].kind == NK_FUNC && cx_name_eq(nm->e[i].name, name, len) &&
-		    dwarf_offdie(s->mods[nm->e[i].mod].dw, nm->e[i].off, out)) {
+		    src_key_die(&s->mods[nm->e[i].mod], nm->e[i].off, out)) {
 			*mod = nm->e[i].mod;
 			return 0;
 		}
@@ -529,6 +534,7 @@ struct q_target {
 struct q_walk {
 	struct src_names *nm;
 	uint32_t mod;
+	Dwarf_Off unit;         /* src_unit_key of the unit: a def is a key */
 	struct q_target *t;
 	size_t nt, cap;
 	bool collect;           /* the first walk: the definitions in namespaces */
@@ -602,7 +608,7 @@ static int collect(struct q_walk *w, Dwarf_Die *d, int tag)
 	if (!dwarf_diecu(d, &cu, NULL, NULL) || !dwarf_diecu(&decl, &dcu, NULL, NULL) ||
 	    dcu.addr != cu.addr)
 		return 0;
-	return add_target(w, dwarf_dieoffset(&decl), dwarf_dieoffset(d),
+	return add_target(w, dwarf_dieoffset(&decl), dwarf_dieoffset(d) | w->unit,
 			  tag == DW_TAG_subprogram);
 }
 
@@ -641,7 +647,8 @@ static int q_walk(struct q_walk *w, Dwarf_Die *scope, size_t plen, int depth, bo
 		if (!r && plen && ns && nm && !dwarf_hasattr(&ch, DW_AT_specification) &&
 		    ((tag == DW_TAG_variable && dwarf_hasattr(&ch, DW_AT_location)) ||
 		     (tag == DW_TAG_subprogram && has_code(&ch))))
-			r = add_qname(w->nm, w->mod, off, tag == DW_TAG_subprogram, w->path, plen, nm);
+			r = add_qname(w->nm, w->mod, off | w->unit, tag == DW_TAG_subprogram, w->path,
+				      plen, nm);
 		if (r || !holder_tag(tag))
 			continue;
 		if (!nm && tag == DW_TAG_namespace) {
@@ -701,12 +708,12 @@ static bool func_spec_outside(Dwarf_Die *cu, Dwarf_Die *d)
 	return cx_spec_outside(cu, d);
 }
 
-/* The qualified names of unit cu (of dw, module mod), whose index
+/* The qualified names of unit cu (of m, module mod), whose index
  * entries are nm->e[first..]: 0 or -ENOMEM. */
-static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *cu,
-		      size_t first)
+static int qualify_cu(struct src_names *nm, const struct src_mod *m, uint32_t mod,
+		      Dwarf_Die *cu, size_t first)
 {
-	struct q_walk w = { .nm = nm, .mod = mod, .collect = true };
+	struct q_walk w = { .nm = nm, .mod = mod, .unit = src_unit_key(m, cu), .collect = true };
 	int r = 0;
 
 	for (size_t i = first; i < nm->n && !r; i++) {
@@ -717,7 +724,7 @@ static int qualify_cu(struct src_names *nm, uint32_t mod, Dwarf *dw, Dwarf_Die *
 		 * out-of-line copy of an inlined one: its abstract origin's,
 		 * g++ -O2's) */
 		if ((nm->e[i].kind != NK_VAR_SCOPED && !func) ||
-		    !dwarf_offdie(dw, nm->e[i].off, &d) || (func && !func_spec_outside(cu, &d)))
+		    !src_key_die(m, nm->e[i].off, &d) || (func && !func_spec_outside(cu, &d)))
 			continue;
 		declaration(&d, &decl);
 		if (!dwarf_diecu(&decl, &dcu, NULL, NULL) || dcu.addr != cu->addr)
@@ -824,7 +831,7 @@ static int qualified(struct cx *x, const struct cx_comp *comps, int n, bool func
 			const struct cx_qname *q = &nm->q[i];
 
 			if ((pass == 0) != (q->mod == m0) || q->func != func ||
-			    !dwarf_offdie(s->mods[q->mod].dw, q->off, out))
+			    !src_key_die(&s->mods[q->mod], q->off, out))
 				continue;
 			*mod = q->mod;
 			return 0;

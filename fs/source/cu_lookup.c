@@ -134,9 +134,10 @@ Dwarf_Die *src_cu_at(const struct src_mod *cm, uint64_t addr, Dwarf_Addr *bias)
 
 	if (!m->dm)
 		return NULL;
+	/* a skeleton's split unit (-gsplit-dwarf) holds the DIEs */
 	cu = dwfl_module_addrdie(m->dm, addr, bias);
 	if (cu || !m->dw)
-		return cu;
+		return cu ? src_split_unit(m, cu) : NULL;
 	if (!m->cu_ranges_done) {
 		struct cu_vec cv = { 0 };
 
@@ -166,7 +167,7 @@ Dwarf_Die *src_cu_at(const struct src_mod *cm, uint64_t addr, Dwarf_Addr *bias)
 
 		if (a >= e->lo && a < e->hi) {
 			*bias = m->dwbias;
-			return &e->cu;
+			return src_split_unit(m, &e->cu);
 		}
 	}
 	return NULL;

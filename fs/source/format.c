@@ -1464,21 +1464,17 @@ static bool definition_in(Dwarf_Die *scope, char kind, const char *name,
 	return false;
 }
 
-/* The definition in one file's DWARF (every CU).  True when found. */
-static bool definition_in_file(Dwarf *dw, char kind, const char *name,
+/* The definition in one module's DWARF (every CU, type unit and .dwo
+ * file).  True when found. */
+static bool definition_in_file(const struct src_mod *m, char kind, const char *name,
 			       const struct src_sbuf *want, struct src_sbuf *got, Dwarf_Die *out)
 {
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	struct src_unit_iter it = { 0 };
+	Dwarf_Die cu;
 
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-
-		if (dwarf_offdie(dw, off + hsize, &cu) &&
-		    definition_in(&cu, kind, name, want, got, out, 0))
+	while (m->dw && src_unit_next(m, &it, true, &cu))
+		if (definition_in(&cu, kind, name, want, got, out, 0))
 			return true;
-		off = next;
-	}
 	return false;
 }
 
@@ -1490,20 +1486,23 @@ static void definition_search(struct hs_src *s, Dwarf *from, char kind, const ch
 			      const struct src_sbuf *want, struct src_tdef *found)
 {
 	struct src_sbuf *got = calloc(1, sizeof *got);
+	const struct src_mod *fm = src_mod_of_dwarf(s, from);
 	Dwarf_Die d;
 	size_t i;
+	bool hit = false;
 
 	found->dw = NULL;
 	if (!got)
 		return;
-	if (definition_in_file(from, kind, name, want, got, &d))
-		found->dw = from;
-	for (i = 0; !found->dw && i < s->n_mods; i++)
-		if (s->mods[i].dw && s->mods[i].dw != from &&
-		    definition_in_file(s->mods[i].dw, kind, name, want, got, &d))
-			found->dw = s->mods[i].dw;
-	if (found->dw)
-		found->off = dwarf_dieoffset(&d);
+	if (fm)
+		hit = definition_in_file(fm, kind, name, want, got, &d);
+	for (i = 0; !hit && i < s->n_mods; i++)
+		if (&s->mods[i] != fm)
+			hit = definition_in_file(&s->mods[i], kind, name, want, got, &d);
+	if (hit) { /* the unit's own Dwarf: a .dwo file's, perhaps */
+		found->dw = dwarf_cu_getdwarf(d.cu);
+		found->off = src_die_ref(&d);
+	}
 	free(got);
 }
 
@@ -1548,7 +1547,7 @@ static bool type_definition(struct hs_src *s, Dwarf_Die *decl, Dwarf_Die *out)
 			free(one.name);
 		}
 	}
-	found = e->dw && dwarf_offdie(e->dw, e->off, out);
+	found = e->dw && src_ref_die(e->dw, e->off, out);
 out:
 	free(want);
 	return found;

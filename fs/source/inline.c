@@ -205,6 +205,7 @@ struct inl_ev {
 
 struct inl_build {
 	struct src_inl_map *map;
+	const struct src_mod *mod;
 	struct inl_ev *ev;
 	size_t n_ev, cap_ev;
 	int err;
@@ -222,7 +223,7 @@ static void inl_add(struct inl_build *b, Dwarf_Die *die, Dwarf_Addr bias, int32_
 				  sizeof(*m->copies))))
 		return;
 	*idx = (int32_t)m->n_copies;
-	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0, dwarf_dieoffset(die) };
+	m->copies[m->n_copies++] = (struct inl_copy){ parent, depth, 0, src_die_key(b->mod, die) };
 	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
 		if (start >= end)
 			continue;       /* gcc writes empty ones */
@@ -352,14 +353,15 @@ static int cmp_func_seq(const void *a, const void *b)
 static void inl_load(struct src_mod *mod)
 {
 	struct src_inl_map *m = calloc(1, sizeof(*m));
-	struct inl_build b = { .map = m };
+	struct inl_build b = { .map = m, .mod = mod };
 	Dwarf_Die *cu = NULL;
 	Dwarf_Addr bias;
 
 	if (!m)
 		return;
+	/* a skeleton's DIEs are its split unit's (-gsplit-dwarf) */
 	while ((cu = dwfl_module_nextcu(mod->dm, cu, &bias)) != NULL && b.err == 0)
-		inl_walk(&b, cu, bias, -1, 0);
+		inl_walk(&b, src_split_unit(mod, cu), bias, -1, 0);
 	if (b.err == 0)
 		b.err = inl_sweep(&b);
 	if (b.err == 0 && m->n_funcs)
@@ -681,16 +683,14 @@ static const char *copy_name(struct hs_src *s, struct src_mod *mod, const struct
 			     int32_t c, uint64_t addr)
 {
 	struct hs_src_inline o = { 0 };
-	Dwarf_Addr bias, dbias;
+	Dwarf_Addr bias;
 	Dwarf_Die *cu, die;
-	Dwarf *dbg;
 
 	if (!mod->dm || !m->copies[c].die)
 		return NULL;
 	pthread_mutex_lock(&s->dw_lock);
 	cu = src_cu_at(mod, addr, &bias);
-	dbg = cu ? dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
-	if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
+	if (cu && src_key_die(mod, m->copies[c].die, &die) &&
 	    dwarf_tag(&die) == DW_TAG_inlined_subroutine)
 		inline_of(s, cu, &die, addr - bias, bias, &o);
 	pthread_mutex_unlock(&s->dw_lock);
@@ -764,9 +764,8 @@ int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, c
 	const char *name = NULL, *caller;
 	struct src_mod *mod;
 	Dwarf_Attribute a;
-	Dwarf_Addr bias, dbias;
+	Dwarf_Addr bias;
 	Dwarf_Die die;
-	Dwarf *dbg;
 	char *dem = NULL;
 	int32_t c;
 	int i;
@@ -775,9 +774,7 @@ int hs_src_inline_entry_signature(struct hs_src *s, uint64_t addr, unsigned k, c
 		return -ENOENT;
 	if (mod->dm && m->copies[c].die) {
 		pthread_mutex_lock(&s->dw_lock);
-		dbg = src_cu_at(mod, addr, &bias) ?
-			dwfl_module_getdwarf(mod->dm, &dbias) : NULL;
-		if (dbg && dwarf_offdie(dbg, m->copies[c].die, &die) &&
+		if (src_cu_at(mod, addr, &bias) && src_key_die(mod, m->copies[c].die, &die) &&
 		    dwarf_tag(&die) == DW_TAG_inlined_subroutine) {
 			name = dwarf_formstring(dwarf_attr_integrate(&die, DW_AT_linkage_name, &a));
 			/* C: the plain name; C++: the demangled one */

@@ -95,6 +95,7 @@ void hs_src_free(struct hs_src *s)
 		free(s->mods[i].more);
 		src_inline_map_free(s->mods[i].inl);
 		src_cu_ranges_free(&s->mods[i]);
+		src_units_free(&s->mods[i]);
 		src_syms_free(s->mods[i].syms, s->mods[i].n_syms);
 		src_syms_free(s->mods[i].objs, s->mods[i].n_objs);
 		free((char *)s->mods[i].pub.path);
@@ -358,20 +359,22 @@ static bool mod_has_clang(struct src_mod *m)
 {
 	Dwarf_Addr db;
 	Dwarf *dw = dwfl_module_getdwarf(m->dm, &db);
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	Dwarf_CU *cu = NULL;
+	uint8_t ut;
 
-	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
+	for (;;) {
+		Dwarf_Die cud, sub = { 0 };
 		Dwarf_Attribute a;
 		const char *p;
 
-		if (dwarf_offdie(dw, off + hsize, &cu) &&
-		    (p = dwarf_formstring(dwarf_attr(&cu, DW_AT_producer, &a))) && strstr(p, "clang"))
+		if (!dw || dwarf_get_units(dw, cu, &cu, NULL, &ut, &cud, &sub) != 0)
+			return false;
+		/* a split unit's producer is in its .dwo file */
+		p = dwarf_formstring(dwarf_attr(ut == DW_UT_skeleton && sub.cu ? &sub : &cud,
+						DW_AT_producer, &a));
+		if (p && strstr(p, "clang"))
 			return true;
-		off = next;
 	}
-	return false;
 }
 
 /* gdb's name of the function of m at addr whose DWARF gives no linkage
@@ -382,7 +385,11 @@ static char *computed_frame_name(struct src_mod *m, uint64_t addr)
 	Dwarf_Attribute a;
 	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, addr, &bias), *scopes = NULL;
 	char *out = NULL;
-	int n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+	int n;
+
+	if (cu)
+		cu = src_split_unit(m, cu);
+	n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
 
 	for (int i = 0; i < n && !out; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram &&
@@ -1095,8 +1102,9 @@ static int prologue_die_cb(Dwarf_Die *die, void *arg)
  * .symtab (a stripped file with debug info kept). */
 static void mark_prologues(struct src_mod *m)
 {
-	Dwarf_Off off = 0, next;
-	size_t i, hsize;
+	struct src_unit_iter it = { 0 };
+	Dwarf_Die cu;
+	size_t i;
 
 	for (i = 0; i < m->n_syms; i++) {
 		const struct src_sym *f = &m->syms[i];
@@ -1109,13 +1117,8 @@ static void mark_prologues(struct src_mod *m)
 	}
 	if (m->full_symtab)
 		return;
-	while (dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-
-		if (dwarf_offdie(m->dw, off + hsize, &cu))
-			dwarf_getfuncs(&cu, prologue_die_cb, m, 0);
-		off = next;
-	}
+	while (src_unit_next(m, &it, false, &cu))
+		dwarf_getfuncs(&cu, prologue_die_cb, m, 0);
 }
 
 static void mod_problem(struct hs_src *s, struct src_mod *m, const char *what)
@@ -1323,7 +1326,8 @@ int hs_src_finish(struct hs_src *s)
 
 		if (!m->dm)
 			continue;
-		if ((ret = load_syms(m)) || (ret = load_lines(s, m)))
+		/* the split units first: frame_names reads them */
+		if ((ret = src_units_load(m)) || (ret = load_syms(m)) || (ret = load_lines(s, m)))
 			return ret;
 		if (!m->pub.has_symbols && !m->pub.has_dwarf && !m->pub.problem)
 			mod_problem(s, m, "stripped: no symbols and no debug info");
@@ -1907,7 +1911,7 @@ bool hs_src_locations_valid(struct hs_src *s, uint64_t addr)
 	pthread_mutex_lock(&s->dw_lock);
 	if (!(cu = src_cu_at(m, addr, &bias)))
 		goto out;
-	off = dwarf_dieoffset(cu);
+	off = src_die_key(m, cu); /* .dwo files' offsets are alike */
 	for (size_t i = 0; i < s->n_cu_valid; i++) {
 		if (s->cu_valid[i].m == m && s->cu_valid[i].cu == off) {
 			valid = s->cu_valid[i].valid;
@@ -2043,7 +2047,7 @@ uint64_t hs_src_block_at(struct hs_src *s, uint64_t addr)
 		n = src_getscopes(cu, addr - bias, &scopes);
 	for (int i = 0; i < n && !id; i++)
 		if (dwarf_tag(&scopes[i]) != DW_TAG_lexical_block || lexical_has_symbols(&scopes[i]))
-			id = dwarf_dieoffset(&scopes[i]) + 1;
+			id = src_die_key(m, &scopes[i]) + 1;
 	if (slot)
 		*slot = (struct src_block_memo){ addr + 1, id };
 	pthread_mutex_unlock(&s->dw_lock);
@@ -2227,21 +2231,15 @@ int hs_src_function_entries(struct hs_src *s, const char *name,
 	 * (only there: a walk of every DIE of a big program takes 0.1 s) */
 	for (i = 0; i < s->n_mods && !w.stop && !w.err; i++) {
 		struct src_mod *m = &s->mods[i];
-		Dwarf_Off off = 0, next;
-		size_t hsize;
+		struct src_unit_iter it = { 0 };
+		Dwarf_Die cu;
 
 		if (!m->dw || m->full_symtab)
 			continue;
 		w.bias = m->dwbias;
 		pthread_mutex_lock(&s->dw_lock);
-		while (!w.stop && !w.err &&
-		       dwarf_nextcu(m->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-			Dwarf_Die cu;
-
-			if (dwarf_offdie(m->dw, off + hsize, &cu))
-				dwarf_getfuncs(&cu, func_die_cb, &w, 0);
-			off = next;
-		}
+		while (!w.stop && !w.err && src_unit_next(m, &it, false, &cu))
+			dwarf_getfuncs(&cu, func_die_cb, &w, 0);
 		pthread_mutex_unlock(&s->dw_lock);
 	}
 	free(w.seen);

@@ -104,6 +104,13 @@ struct src_sym {
 
 struct src_cu_range;
 
+/* A skeleton unit's split unit (-gsplit-dwarf). */
+struct src_split {
+	Dwarf_Off skeleton;     /* the skeleton's DIE in m->dw */
+	Dwarf *dw;              /* the .dwo file's (libdw's) */
+	Dwarf_Die unit;         /* its unit DIE */
+};
+
 struct src_mod {
 	struct hs_src_module pub;
 	Dwfl_Module *dm;    /* NULL when the file could not be opened */
@@ -130,6 +137,10 @@ struct src_mod {
 	struct src_cu_range *cu_ranges;
 	size_t n_cu_ranges;
 	bool cu_ranges_done;
+	/* units.c: the split units (.dwo files) of the skeleton units, in
+	 * the order of the skeletons (src_units_load) */
+	struct src_split *splits;
+	size_t n_splits, cap_splits;
 	char problem[256];
 };
 
@@ -144,7 +155,7 @@ struct src_tdef {
 	char kind;         /* 's' struct or class, 'u' union */
 	Dwarf *from;       /* the file of the declaration */
 	Dwarf *dw;         /* where the definition is, NULL: none */
-	Dwarf_Off off;     /* its DIE */
+	Dwarf_Off off;     /* its DIE (src_die_ref) */
 };
 
 struct hs_src {
@@ -210,6 +221,36 @@ Dwarf_Die *src_cu_at(const struct src_mod *m, uint64_t addr, Dwarf_Addr *bias);
  * (callsite.c). */
 bool src_func_at(const struct src_mod *m, uint64_t a, Dwarf_Die *out);
 void src_cu_ranges_free(struct src_mod *m);
+
+/* units.c: type units and split units (.dwo files).  src_units_load
+ * finds m's split units (m->dm's DWARF's): 0 or -ENOMEM. */
+int src_units_load(struct src_mod *m);
+void src_units_free(struct src_mod *m);
+/* cu's split unit when cu is a skeleton of m whose .dwo was found, else
+ * cu; the pointer is m's (or cu). */
+Dwarf_Die *src_split_unit(const struct src_mod *m, Dwarf_Die *cu);
+/* A walk over m's units: { 0 } first. */
+struct src_unit_iter {
+	Dwarf_CU *cu;
+	size_t split;           /* 0: m->dw's units, k: m->splits[k - 1]'s */
+};
+/* The next unit's DIE of m into out, false at the end: each compile unit
+ * (a skeleton's split unit in its place), and the type units (the .dwo
+ * files' too) when types. */
+bool src_unit_next(const struct src_mod *m, struct src_unit_iter *it, bool types,
+		   Dwarf_Die *out);
+/* A DIE's reference in its own Dwarf (its offset, and whether it is in
+ * .debug_types) and back. */
+Dwarf_Off src_die_ref(Dwarf_Die *d);
+bool src_ref_die(Dwarf *dw, Dwarf_Off ref, Dwarf_Die *out);
+/* A DIE of m (of its DWARF or of a .dwo file) as a key, and back: the
+ * offset for a DIE in m->dw's .debug_info, else with high bits set
+ * (src_unit_key: those bits of d's unit, the same for every DIE in it). */
+Dwarf_Off src_die_key(const struct src_mod *m, Dwarf_Die *d);
+Dwarf_Off src_unit_key(const struct src_mod *m, Dwarf_Die *d);
+bool src_key_die(const struct src_mod *m, Dwarf_Off key, Dwarf_Die *out);
+/* The module whose DWARF (or .dwo file) dw is, NULL: none. */
+const struct src_mod *src_mod_of_dwarf(const struct hs_src *s, Dwarf *dw);
 
 /* The module holding addr, or NULL. */
 struct src_mod *src_mod_find(const struct hs_src *s, uint64_t addr);
@@ -569,8 +610,12 @@ void src_sb_str(struct src_sbuf *b, const char *p);
 void src_sb_fmt(struct src_sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The DW_AT_type of die. */
+/* The DW_AT_type of die (a type unit's type for a stub that names one
+ * by signature: src_type_unit). */
 bool src_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* units.c: the type that stub t names by DW_AT_signature (in a type
+ * unit) into out, true; else false and out is t.  out may be t. */
+bool src_type_unit(Dwarf_Die *t, Dwarf_Die *out);
 /* t without typedefs and cv-qualifiers into out; false for (const) void. */
 bool src_peel(Dwarf_Die *t, Dwarf_Die *out);
 /* The byte size of type t, 0 if unknown. */

@@ -60,7 +60,10 @@ bool src_die_type(Dwarf_Die *die, Dwarf_Die *out)
 {
 	Dwarf_Attribute a;
 
-	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, out);
+	if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, out))
+		return false;
+	src_type_unit(out, out);
+	return true;
 }
 
 /* Strips typedefs and cv-qualifiers. */

@@ -9,7 +9,10 @@
 # heap list) and expr_obj (C++: a base class, `this`, references); again
 # expr_grid with its .debug_aranges removed, and, where clang is
 # installed, expr_data, expr_grid, expr_walk_o2 and expr_obj built by
-# clang (no .debug_aranges, DWARF 5 .debug_addr, DW_AT_bit_offset).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
+# clang (no .debug_aranges, DWARF 5 .debug_addr, DW_AT_bit_offset); and
+# built with type units (gcc and clang, DWARF 4 and 5) and with split
+# DWARF (gcc and clang; locals/ against gdb's info args and info locals
+# there too).  gdb runs each natively (scripts/gdb-expr-oracle.py) with
 # breakpoints at lines; the moment in the recording is the same hit of
 # that line in lines/<file>/<line>.  Values and gdb's error messages must
 # be equal, but addresses: a recording under Valgrind maps the program
@@ -412,6 +415,45 @@ mkdir -p "$T/noar"
 objcopy --remove-section .debug_aranges "$PROGS/expr_grid" "$T/noar/expr_grid_noar" ||
 	fail "objcopy"
 PROGS=$T/noar check expr_grid_noar expr_grid.c cases_grid
+# type units (-fdebug-types-section: DWARF 4's .debug_types, DWARF 5's
+# type units in .debug_info): a CU holds a stub with DW_AT_signature only;
+# and split DWARF (-gsplit-dwarf): the executable holds skeleton units,
+# the DIEs are in .dwo files next to it (found through DW_AT_comp_dir,
+# the directory it was built in) (fs/source/units.c)
+mkdir -p "$T/tu" "$T/split"
+gcc -g -O0 -gdwarf-4 -fdebug-types-section -o "$T/tu/expr_data_tu" "$SRC/expr_data.c" &&
+	g++ -g -O0 -gdwarf-4 -fdebug-types-section -o "$T/tu/expr_obj_tu" "$SRC/expr_obj.cc" &&
+	g++ -g -O0 -gdwarf-5 -fdebug-types-section -o "$T/tu/expr_obj_tu5" "$SRC/expr_obj.cc" &&
+	(cd "$T/split" && gcc -g -O0 -gsplit-dwarf -o expr_data_split "$SRC/expr_data.c" &&
+		gcc -g -O2 -gsplit-dwarf -o expr_walk_split_o2 "$SRC/expr_walk_o2.c" &&
+		g++ -g -O0 -gsplit-dwarf -o expr_obj_split "$SRC/expr_obj.cc") ||
+	fail "gcc could not build the type-unit and split-DWARF programs"
+ls "$T/split"/*.dwo >/dev/null 2>&1 || fail "gcc -gsplit-dwarf wrote no .dwo file"
+PROGS=$T/tu check expr_data_tu expr_data.c cases_data
+PROGS=$T/tu check expr_obj_tu expr_obj.cc cases_obj
+PROGS=$T/tu check expr_obj_tu5 expr_obj.cc cases_obj
+PROGS=$T/split check expr_data_split expr_data.c cases_data
+PROGS=$T/split check expr_walk_split_o2 expr_walk_o2.c cases_walk
+PROGS=$T/split check expr_obj_split expr_obj.cc cases_obj
+# locals/ too (hs_src_locals finds the frame's scopes in the split unit):
+# gdb's info args and info locals (null-stop on, as locals/ prints), "name
+# = value" each, addresses as "0x?"
+locals_gdb()
+{
+	local prog=$1 src=$2 tag=$3 l t want got n
+	l=$(grep -n "$tag" "$SRC/$src" | head -n 1 | cut -d: -f1)
+	t=$("$HS" cat "$T/$prog.tr" "lines/${SRC#/}/$src/$l" | head -n 1)
+	want=$(timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex "break $src:$l" -ex run \
+		-ex 'set print null-stop on' -ex 'info args' -ex 'info locals' "$PROGS/$prog" \
+		</dev/null 2>&1 |
+		grep -E '^[a-z_]+ = ' | sed -E 's/0x[0-9a-f]{5,}/0x?/g')
+	got=$(for n in $("$HS" ls "$T/$prog.tr" "time/$t/locals"); do
+		echo "$n = $("$HS" cat "$T/$prog.tr" "time/$t/locals/$n")"
+	done | sed -E 's/0x[0-9a-f]{5,}/0x?/g')
+	[ -n "$want" ] && [ "$got" = "$want" ] ||
+		fail "$prog: locals/ at $t (line $l): $(diff <(echo "$want") <(echo "$got") | head -n 4 | tr '\n' ' ')"
+}
+PROGS=$T/split locals_gdb expr_data_split expr_data.c 'line: probe-ret'
 CL=""
 if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	mkdir -p "$T/clang"
@@ -433,8 +475,22 @@ if command -v clang >/dev/null && command -v clang++ >/dev/null; then
 	got=$("$HS" cat "$T/expr_grid_clang.tr" "time/$t/locals/bt" 2>&1)
 	[ -n "$want" ] && [ "$got" = "$want" ] ||
 		fail "expr_grid_clang: locals/bt at $t is '$got', gdb's info locals says '$want'"
-	CL=", and expr_data, expr_grid (locals/bt too), expr_walk_o2, expr_obj built by clang"
+	clang -g -O0 -gdwarf-5 -fdebug-types-section -o "$T/tu/expr_data_cltu" "$SRC/expr_data.c" &&
+		clang++ -g -O0 -gdwarf-5 -fdebug-types-section -o "$T/tu/expr_obj_cltu" \
+			"$SRC/expr_obj.cc" &&
+		clang++ -g -O0 -gdwarf-4 -fdebug-types-section -o "$T/tu/expr_obj_cltu4" \
+			"$SRC/expr_obj.cc" &&
+		(cd "$T/split" && clang -g -O0 -gsplit-dwarf -o expr_data_clsplit "$SRC/expr_data.c" &&
+			clang++ -g -O0 -gsplit-dwarf -o expr_obj_clsplit "$SRC/expr_obj.cc") ||
+		fail "clang could not build the type-unit and split-DWARF programs"
+	PROGS=$T/tu check expr_data_cltu expr_data.c cases_data
+	PROGS=$T/tu check expr_obj_cltu expr_obj.cc cases_obj
+	PROGS=$T/tu check expr_obj_cltu4 expr_obj.cc cases_obj
+	PROGS=$T/split check expr_data_clsplit expr_data.c cases_data
+	PROGS=$T/split check expr_obj_clsplit expr_obj.cc cases_obj
+	PROGS=$T/split locals_gdb expr_obj_clsplit expr_obj.cc 'line: use-ret'
+	CL=", and expr_data, expr_grid (locals/bt too), expr_walk_o2, expr_obj built by clang (with type units and split DWARF too)"
 else
 	note "no clang: its programs are left out"
 fi
-pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++), expr_grid without .debug_aranges$CL"
+pass "eval equals gdb's print on expr_data, expr_grid, expr_walk_o2 (-O2) and expr_obj (C++), expr_grid without .debug_aranges, with type units (DWARF 4 and 5) and split DWARF (locals/ too)$CL"
