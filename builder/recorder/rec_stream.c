@@ -523,7 +523,7 @@ static int open_files(void)
 }
 
 /* The folder of pid's last image, "<out>/<pid>.<n>" with the highest n:
- * 0, or -1 when pid has none (not recorded, or killed at its birth). */
+ * 0, or -ENOENT when pid has none (not recorded, or killed at birth). */
 static int last_image_dir(Int pid, HChar *dir, SizeT cap)
 {
 	struct vg_stat st;
@@ -536,7 +536,7 @@ static int last_image_dir(Int pid, HChar *dir, SizeT cap)
 		last = n;
 	}
 	if (last < 0)
-		return -1;
+		return -VKI_ENOENT;
 	VG_(snprintf)(dir, cap, "%s/%d.%d", rec_opts.out_dir, pid, last);
 	return 0;
 }
@@ -549,22 +549,22 @@ static Bool wait_unlocked(const HChar *path)
 	struct vki_timespec ts = { 0, 10 * 1000 * 1000 };
 	SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
 	Int fd, i;
-	Bool free_ = False;
+	Bool unlocked = False;
 
 	if (sr_isError(r))
 		return False;
 	fd = (Int)sr_Res(r);
-	for (i = 0; i < 500 && !free_; i++) {
+	for (i = 0; i < 500 && !unlocked; i++) {
 		r = VG_(do_syscall)(__NR_flock, fd, 1 /* LOCK_SH */ | 4 /* LOCK_NB */,
 				    0, 0, 0, 0, 0, 0);
-		free_ = !sr_isError(r);
-		if (!free_ && sr_Err(r) != VKI_EWOULDBLOCK)
+		unlocked = !sr_isError(r);
+		if (!unlocked && sr_Err(r) != VKI_EWOULDBLOCK)
 			break;
-		if (!free_)
+		if (!unlocked)
 			VG_(do_syscall)(__NR_nanosleep, (UWord)&ts, 0, 0, 0, 0, 0, 0, 0);
 	}
 	VG_(close)(fd); /* and the shared lock with it */
-	return free_;
+	return unlocked;
 }
 
 void rec_stream_note_killed(Int pid, Int sig)
