@@ -145,6 +145,28 @@ done
 grep -q "^killed: at its last recorded moment, t=$kt " "$T/kc.info0" ||
 	fail "kc: processes/$kimg/info: $(grep '^killed' "$T/kc.info0")"
 "$HS" verify "$T/kc" >"$T/kc.verify" 2>&1 || fail "kc: verify: $(tail -n 2 "$T/kc.verify")"
+# a kill that cut the child's log inside a chunk (a recorder writing its
+# own chunks, with no writer process): as though record had found it so,
+# the image ends at its last whole chunk, never after it
+rm -rf "$T/kc/db"
+truncate -s -1000 "$T/kc/procs/$kimg/stream.hst"
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); m["status"] = "incomplete"
+json.dump(m, open(sys.argv[1], "w"))' "$T/kc/meta.json"
+per_image "$T/kc" >"$T/kc.cut.imgs"
+kt2=$(grep "^$kimg " "$T/kc.cut.imgs" | cut -d' ' -f2)
+[ -n "$kt2" ] && [ "$kt2" -lt "$kt" ] || fail "kc, cut: the killed image counts $kt2 instructions, uncut $kt"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc, cut: complete: $(info_get "$T/kc" complete)"
+check_totals "$T/kc" "kc, cut"
+build_ok "$T/kc"
+grep -q "note: .*$kimg: killed while its recorder wrote its last chunk" "$T/kc.build.err" ||
+	fail "kc, cut: build said $(grep -i "$kimg" "$T/kc.build.err" | tr '\n' '|')"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc, cut, built: complete: $(info_get "$T/kc" complete)"
+"$HS" cat "$T/kc" "processes/$kimg/info" >"$T/kc.info1" || fail "cat processes/$kimg/info"
+grep -qxF "instructions: $kt2" "$T/kc.info1" && grep -q "^killed: at its last recorded moment, t=$kt2 .*its log ends inside a chunk, which is left out" "$T/kc.info1" ||
+	fail "kc, cut: processes/$kimg/info: $(tr '\n' '|' <"$T/kc.info1")"
+"$HS" verify "$T/kc" >"$T/kc.verify" 2>&1 || fail "kc, cut: verify: $(tail -n 2 "$T/kc.verify")"
+grep -q "stream.hst: note: ends inside a chunk (the process was killed" "$T/kc.verify" ||
+	fail "kc, cut: verify said $(tr '\n' '|' <"$T/kc.verify")"
 # each image's command: line is shell-quoted as the top one is: pasted
 # back to a shell it gives the program the same arguments
 record_ok "$T/q" /bin/sh -c '/bin/echo "x y" '\''q'\'' "a\b" z'
