@@ -100,14 +100,20 @@ struct cli_image {
 	uint64_t sig_value;     /* and si_addr or sender pid (trace_format.h) */
 	int has_siginfo;        /* siginfo holds the kernel's (format 6) */
 	uint8_t siginfo[HS_SIGINFO_SIZE];
-	uint64_t instructions;  /* t at the end (or at the last chunk start) */
-	uint32_t threads;       /* 0: unknown (an image cut short) */
+	uint64_t instructions;  /* t at the end (with no EXIT or EXEC record:
+				 * at its last whole chunk's end) */
+	uint32_t threads;       /* with no EXIT or EXEC record: those alive
+				 * in its last whole chunk (0: none) */
 	uint32_t faulted;       /* instructions that began and faulted (EXIT,
 				 * EXEC trailer): lackey counts them, t not */
 	uint64_t bytes;         /* stream.hst + code.hst on disk */
 	int stopped;            /* the recorder stopped recording it while the
 				 * program ran on (a failed write: the file
 				 * "stopped" in its folder) */
+	int killed;             /* the signal (SIGKILL) its recorded parent saw
+				 * end it, when it has no EXIT record (the file
+				 * HS_IMAGE_KILLED in its folder); 0: none */
+	int truncated;          /* stream.hst ends inside a chunk */
 };
 
 /* Fill *out with one entry per folder of TRACE/procs, sorted by name.

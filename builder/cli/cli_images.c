@@ -143,11 +143,57 @@ static int scan_stream(const char *path, struct cli_image *img)
 		img->instructions = hs_le64(ch + 16);
 		off += HS_CHUNK_HEADER_SIZE + hs_le32(ch + 28);
 	}
+	/* bytes after the last whole chunk: one cut short (or damaged) */
+	img->truncated = off < st.st_size;
 	if (last_off >= 0)
 		read_tail(fd, last_off, last, img);
 out:
 	close(fd);
 	return err;
+}
+
+/* The signal in an image's HS_IMAGE_KILLED file ("<signal> <reaper>"): 0
+ * when there is none, or it names no signal. */
+static int killed_by(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int sig = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &sig) != 1 || sig <= 0 || sig > 64)
+		sig = 0;
+	fclose(f);
+	return sig;
+}
+
+/* An image with no EXIT record (killed, cut short, still running) has
+ * nothing that counts it: its last whole chunk, decoded, says t at its
+ * end (its last recorded moment; the chunk header has only its start)
+ * and its threads (those alive then: fewer where threads ended before
+ * it; the database counts them all). */
+static void last_chunk_counts(const char *dir, struct cli_image *img)
+{
+	struct hs_trace_err terr = { "" };
+	struct hs_trace_chunk c = { .data = NULL };
+	struct hs_trace_image *ti = NULL;
+	struct hs_trace_decoder *d = NULL;
+	size_t n;
+
+	if (hs_trace_image_open(dir, &ti, &terr) < 0)
+		return;
+	n = hs_trace_file_chunk_count(ti->stream);
+	if (n == 0 || hs_trace_decoder_new(ti->code, NULL, &d) < 0)
+		goto out;
+	hs_trace_decoder_set_check(d, false);
+	if (hs_trace_decoder_chunks(d, ti->stream, n - 1, n, &c, &terr) == 0) {
+		img->instructions = hs_trace_decoder_t(d);
+		img->threads = hs_trace_decoder_stats(d)->threads;
+	}
+	hs_trace_chunk_release(&c);
+out:
+	hs_trace_decoder_free(d);
+	hs_trace_image_close(ti);
 }
 
 static int by_name(const void *a, const void *b)
@@ -218,8 +264,14 @@ int cli_scan_images(const char *trace_dir, struct cli_image **out, int *n)
 			v[count].bytes += st.st_size;
 		snprintf(path, sizeof path, "%s/procs/%s/stopped", trace_dir, de->d_name);
 		v[count].stopped = access(path, F_OK) == 0;
+		snprintf(path, sizeof path, "%s/procs/%s/" HS_IMAGE_KILLED, trace_dir, de->d_name);
+		v[count].killed = killed_by(path);
 		snprintf(path, sizeof path, "%s/procs/%s/stream.hst", trace_dir, de->d_name);
 		scan_stream(path, &v[count]);
+		if (!v[count].complete && !v[count].exec_ended) {
+			snprintf(path, sizeof path, "%s/procs/%s", trace_dir, de->d_name);
+			last_chunk_counts(path, &v[count]);
+		}
 		count++;
 	}
 	if (count)

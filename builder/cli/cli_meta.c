@@ -51,12 +51,14 @@ int cli_write_meta(const char *dir, json_object *meta)
 }
 
 /* An image ended by execve has no EXIT record; its successor image, the
- * same pid with the next exec index, shows that it was not cut short. */
+ * same pid with the next exec index, shows that it was not cut short.
+ * One that SIGKILL ended has none either: its recorded parent saw the
+ * kill and left the file HS_IMAGE_KILLED once its log was all written. */
 static int image_done(const struct cli_image *v, int n, int i)
 {
 	int j;
 
-	if (v[i].complete)
+	if (v[i].complete || v[i].killed)
 		return 1;
 	for (j = 0; j < n; j++)
 		if (v[j].pid == v[i].pid && v[j].exec_index == v[i].exec_index + 1)
@@ -68,7 +70,7 @@ static json_object *image_json(const struct cli_image *img, int done)
 {
 	json_object *p = json_object_new_object();
 	const char *ended = img->complete ? (img->exit_kind == HS_EXIT_STATUS ? "exit" : "signal")
-			  : done ? "exec" : "unknown";
+			  : img->killed ? "signal" : done ? "exec" : "unknown";
 
 	json_object_object_add(p, "image", json_object_new_string(img->name));
 	json_object_object_add(p, "pid", json_object_new_int(img->pid));
@@ -89,6 +91,15 @@ static json_object *image_json(const struct cli_image *img, int done)
 				  img->sig_value, img->has_siginfo ? img->siginfo : NULL,
 				  sig, sizeof sig);
 		json_object_object_add(p, "signal", json_object_new_string(sig));
+	}
+	/* killed where no recorder sees it: the image ended at its last
+	 * recorded moment (its log holds nothing after; the signal's
+	 * siginfo is unknown) */
+	if (!img->complete && img->killed) {
+		json_object_object_add(p, "exit_signal", json_object_new_int(img->killed));
+		json_object_object_add(p, "killed", json_object_new_boolean(1));
+		if (img->truncated)
+			json_object_object_add(p, "log_cut", json_object_new_boolean(1));
 	}
 	json_object_object_add(p, "bytes", json_object_new_int64(img->bytes));
 	return p;

@@ -214,6 +214,26 @@ static size_t image_dirs(const char *trace)
 	return n;
 }
 
+/* Did a recorded parent see SIGKILL end this image (HS_IMAGE_KILLED in
+ * its folder, trace_format.h)? */
+static bool image_killed(const char *dir)
+{
+	char *path = dbb_path(dir, HS_IMAGE_KILLED);
+	bool killed = path && access(path, F_OK) == 0;
+
+	free(path);
+	return killed;
+}
+
+/* The image's recording holds it to its end: it ended (exit, fatal
+ * signal, execve) or was killed, its log ending at its last recorded
+ * moment (a chunk or a code.hst record the kill cut short is no part of
+ * it: the database ends at the last whole chunk that decodes). */
+static bool image_whole(const struct dbb_image *im)
+{
+	return !im->incomplete || im->killed;
+}
+
 /* Opens every image; with load_code, also code.hst (not needed to merge). */
 static int images_open(struct build *b, bool load_code)
 {
@@ -278,9 +298,16 @@ static int images_open(struct build *b, bool load_code)
 		 * the next image of the same pid says it ended that way */
 		exec_ended = i + 1 < n && procs[i + 1].pid == procs[i].pid &&
 			     procs[i + 1].exec_index == procs[i].exec_index + 1;
+		im->killed = !hs_trace_file_has_last(im->stream) && !exec_ended &&
+			     image_killed(im->dir);
 		im->incomplete = hs_trace_file_truncated(im->stream) ||
-				 (!hs_trace_file_has_last(im->stream) && !exec_ended);
-		if (im->incomplete)
+				 (!hs_trace_file_has_last(im->stream) && !exec_ended &&
+				  !im->killed);
+		if (im->incomplete && im->killed)
+			fprintf(b->log, "hindsight build: note: %s: killed while its recorder "
+				"wrote its last chunk; building up to its last whole chunk\n",
+				im->dir);
+		else if (im->incomplete)
 			fprintf(b->log, "hindsight build: warning: %s: the recording is "
 				"incomplete (%s); building what is there\n", im->dir,
 				hs_trace_file_truncated(im->stream) ? "its last chunk is cut short" :
@@ -537,10 +564,12 @@ static int write_manifest(struct build *b, const char *dir,
 		json_object_object_add(io, "unmatched_returns",
 				       json_object_new_int64((int64_t)res[i].unmatched_returns));
 		json_object_object_add(io, "complete",
-				       json_object_new_boolean(!b->img[i].incomplete &&
+				       json_object_new_boolean(image_whole(&b->img[i]) &&
 							       !res[i].truncated));
+		if (b->img[i].killed)
+			json_object_object_add(io, "killed", json_object_new_boolean(true));
 		json_object_object_add(io, "files", files);
-		complete = complete && !b->img[i].incomplete && !res[i].truncated;
+		complete = complete && image_whole(&b->img[i]) && !res[i].truncated;
 		*total_insns += res[i].instructions;
 		for (size_t f = 0; f < sizeof(db_files) / sizeof(db_files[0]) && !ret; f++) {
 			char *p = idir ? dbb_path(idir, db_files[f]) : NULL;
@@ -802,7 +831,7 @@ static int merge_all(struct build *b, char **shard_dirs, const char *tmp,
 	if (!ret)
 		ret = write_manifest(b, tmp, res, insns);
 	for (size_t i = 0; i < b->n_img; i++)
-		if (res[i].truncated || b->img[i].incomplete)
+		if (res[i].truncated || !image_whole(&b->img[i]))
 			b->incomplete = true;
 	free(res);
 	return ret;
@@ -1039,7 +1068,7 @@ done:
 	sum->shards = b.n;
 	sum->seconds = dbb_now() - t0;
 	for (size_t i = 0; i < b.n_img; i++)
-		sum->incomplete = sum->incomplete || b.img[i].incomplete;
+		sum->incomplete = sum->incomplete || !image_whole(&b.img[i]);
 	ret = 0;
 out:
 	if (ret && tmp)

@@ -184,6 +184,9 @@ struct dbb_image {
 	struct hs_trace_code *code;  /* shared read-only by the shards */
 	struct hs_trace_mem_files *files;
 	bool incomplete;             /* cut short (no LAST chunk, truncated) */
+	bool killed;                 /* no LAST chunk, but its recorded parent
+				      * saw SIGKILL end it (HS_IMAGE_KILLED):
+				      * it ended at its last whole chunk */
 	int calls_guess;             /* hs_dbb_opts.calls_guess */
 	unsigned merge_threads;      /* hs_dbb_opts.threads: the merge's
 				      * threads; 0: one per CPU */

@@ -135,6 +135,10 @@ Bool rec_stream_broken(void);
  * exit status is still the program's (an image with no EXIT record and
  * no such file ended with Valgrind giving up on its own). */
 void rec_stream_mark_stopped(void);
+/* pid, a child of this process, was killed by signal sig (SIGKILL: no
+ * recorder sees it): leaves HS_IMAGE_KILLED in its last image's folder
+ * once no process writes that image any more (trace_format.h). */
+void rec_stream_note_killed(Int pid, Int sig);
 void rec_stream_before_exec(void);
 SizeT rec_stream_pack_cap(void);
 SizeT rec_stream_pack(const UChar *slot, const UInt len[REC_NCOL], SizeT *raw_n,
@@ -180,6 +184,9 @@ void rec_exec_restore(void);
 /* The argv[0] this image was given where it is not its program's path
  * (`execvp("echo", ...)` runs /usr/bin/echo as "echo"), else NULL. */
 const HChar *rec_exec_argv0(void);
+/* rec_main.c: a write of the core's stack-overflow note to its log, which
+ * a native run never prints (the do_syscall wrap drops it). */
+Bool rec_log_line_dropped(UWord fd, const HChar *buf, UWord len);
 
 /* rec_main.c: the link wraps the core's VG_(gdbserver_report_signal)
  * (-Wl,--wrap, see the Makefile) to learn the siginfo of every signal it

@@ -586,6 +586,31 @@ static void mute_fatal_report(void)
 	VG_(log_output_sink).fd = -1;
 }
 
+/* The core's "Stack overflow in thread #1: can't grow stack to 0x..." (its
+ * stack-extension path, before the SIGSEGV it stands for is delivered,
+ * so before mute_fatal_report): natively the program only gets the
+ * SIGSEGV, and one that handles it on an alternate stack prints nothing.
+ * True for a write of that line to the core's log sink, which the
+ * do_syscall wrap (rec_exec.c) then drops; every other message stays. */
+Bool rec_log_line_dropped(UWord fd, const HChar *buf, UWord len)
+{
+	static const HChar what[] = "Stack overflow in thread #";
+	const HChar *p;
+	UWord i;
+
+	if ((Int)fd != VG_(log_output_sink).fd || fd == (UWord)-1 || !buf || len < 4 ||
+	    buf[0] != '=' || buf[1] != '=' || buf[len - 1] != '\n')
+		return False;
+	/* "==PID== " in front */
+	for (i = 2; i < len && buf[i] != '='; i++)
+		;
+	if (i + 3 > len || buf[i + 1] != '=' || buf[i + 2] != ' ')
+		return False;
+	p = buf + i + 3;
+	return (UWord)(buf + len - p) > sizeof what - 1 &&
+	       VG_(strncmp)(p, what, sizeof what - 1) == 0;
+}
+
 Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 {
 	Int sig = info->si_signo, code = info->si_code;
@@ -593,6 +618,10 @@ Bool __wrap_vgPlain_gdbserver_report_signal(vki_siginfo_t *info, ThreadId tid)
 
 	if (fault)
 		count_faulted(sig, code, (Addr)info->_sifields._sigfault._addr, tid);
+	/* a child that SIGKILL ended, told by its SIGCHLD (note_reaped) */
+	if (sig == VKI_SIGCHLD && code == VKI_CLD_KILLED &&
+	    info->_sifields._sigchld._status == VKI_SIGKILL)
+		rec_stream_note_killed(info->_sifields._sigchld._pid, VKI_SIGKILL);
 	if (sig > 0 && sig <= REC_NSIG &&
 	    (fault || sig_disp[sig] == DISP_HANDLER ||
 	     (sig_disp[sig] == DISP_DEFAULT && !harmless_by_default(sig)))) {
@@ -955,6 +984,25 @@ static void record_unreported_writes(UInt sysno, UWord *args, UInt nargs, SysRes
 		rec_event_mem(args[4], 16, HS_MEM_SYSCALL);
 }
 
+/* A child that SIGKILL ended, which no recorder sees: its reaper's wait
+ * says so (wait4's status, waitid's siginfo), and the reaper's recorder
+ * closes the child's image (rec_stream_note_killed). */
+static void note_reaped(UInt sysno, UWord *args, UInt nargs, UWord res)
+{
+	if (sysno == __NR_wait4 && nargs >= 2 && (Int)res > 0 && args[1] &&
+	    VG_(am_is_valid_for_client)(args[1], sizeof(Int), VKI_PROT_READ) &&
+	    (*(const Int *)args[1] & 0x7f) == VKI_SIGKILL) /* WTERMSIG */
+		rec_stream_note_killed((Int)res, VKI_SIGKILL);
+	if (sysno == __NR_waitid && nargs >= 3 && args[2] &&
+	    VG_(am_is_valid_for_client)(args[2], sizeof(vki_siginfo_t), VKI_PROT_READ)) {
+		const vki_siginfo_t *si = (const vki_siginfo_t *)args[2];
+
+		if (si->si_signo == VKI_SIGCHLD && si->si_code == VKI_CLD_KILLED &&
+		    si->_sifields._sigchld._status == VKI_SIGKILL)
+			rec_stream_note_killed(si->_sifields._sigchld._pid, VKI_SIGKILL);
+	}
+}
+
 static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 				UInt nargs, SysRes res)
 {
@@ -972,6 +1020,7 @@ static void post_syscall_events(ThreadId tid, UInt sysno, UWord *args,
 	if (failed)
 		return;
 	record_output(tid, sysno, args, sr_Res(res));
+	note_reaped(sysno, args, nargs, sr_Res(res));
 	if (sysno == __NR_rt_sigaction)
 		note_sigaction(args);
 	/* The core sets guest FS_CONST for arch_prctl without telling tools. */

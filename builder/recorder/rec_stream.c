@@ -484,6 +484,15 @@ static Int open_out(const HChar *name)
 	return VG_(safe_fd)((Int)sr_Res(r));
 }
 
+/* The image's writing lock (HS_IMAGE_KILLED in trace_format.h): held on
+ * stream.hst by this open file, which the writer processes share, until
+ * the last of them has closed it.  Never unlocked: a fork child closes its
+ * copy of the parent's, which leaves the lock to the parent. */
+static void lock_stream(Int fd)
+{
+	VG_(do_syscall)(__NR_flock, fd, 2 /* LOCK_EX */ | 4 /* LOCK_NB */, 0, 0, 0, 0, 0, 0);
+}
+
 static int open_files(void)
 {
 	int err = open_image_dir();
@@ -509,7 +518,72 @@ static int open_files(void)
 		return -VKI_EIO;
 	}
 	write_file_header(&stream_file);
+	lock_stream(stream_file.fd);
 	return 0;
+}
+
+/* The folder of pid's last image, "<out>/<pid>.<n>" with the highest n:
+ * 0, or -ENOENT when pid has none (not recorded, or killed at birth). */
+static int last_image_dir(Int pid, HChar *dir, SizeT cap)
+{
+	struct vg_stat st;
+	Int n, last = -1;
+
+	for (n = 0; n < 100000; n++) {
+		VG_(snprintf)(dir, cap, "%s/%d.%d", rec_opts.out_dir, pid, n);
+		if (sr_isError(VG_(stat)(dir, &st)))
+			break;
+		last = n;
+	}
+	if (last < 0)
+		return -VKI_ENOENT;
+	VG_(snprintf)(dir, cap, "%s/%d.%d", rec_opts.out_dir, pid, last);
+	return 0;
+}
+
+/* Waits (up to about 5 s) until no process may write the stream file at
+ * path any more: its recorder is dead, and its writers have written what
+ * they were given and ended.  False when they did not in time. */
+static Bool wait_unlocked(const HChar *path)
+{
+	struct vki_timespec ts = { 0, 10 * 1000 * 1000 };
+	SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
+	Int fd, i;
+	Bool unlocked = False;
+
+	if (sr_isError(r))
+		return False;
+	fd = (Int)sr_Res(r);
+	for (i = 0; i < 500 && !unlocked; i++) {
+		r = VG_(do_syscall)(__NR_flock, fd, 1 /* LOCK_SH */ | 4 /* LOCK_NB */,
+				    0, 0, 0, 0, 0, 0);
+		unlocked = !sr_isError(r);
+		if (!unlocked && sr_Err(r) != VKI_EWOULDBLOCK)
+			break;
+		if (!unlocked)
+			VG_(do_syscall)(__NR_nanosleep, (UWord)&ts, 0, 0, 0, 0, 0, 0, 0);
+	}
+	VG_(close)(fd); /* and the shared lock with it */
+	return unlocked;
+}
+
+void rec_stream_note_killed(Int pid, Int sig)
+{
+	HChar dir[4200], path[4300], line[32];
+	SysRes r;
+
+	if (pid <= 0 || last_image_dir(pid, dir, sizeof dir) < 0)
+		return;
+	VG_(snprintf)(path, sizeof path, "%s/stream.hst", dir);
+	if (!wait_unlocked(path))
+		return; /* still written: the image stays incomplete */
+	VG_(snprintf)(path, sizeof path, "%s/" HS_IMAGE_KILLED, dir);
+	r = VG_(open)(path, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_EXCL, 0644);
+	if (sr_isError(r))
+		return; /* said already (waitid WNOWAIT, then wait4) */
+	VG_(snprintf)(line, sizeof line, "%d %d\n", sig, VG_(getpid)());
+	VG_(write)((Int)sr_Res(r), line, VG_(strlen)(line));
+	VG_(close)((Int)sr_Res(r));
 }
 
 /* Before execve: no tool code runs after one that succeeds. */

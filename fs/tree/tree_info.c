@@ -156,6 +156,19 @@ static void print_signal_lines(FILE *f, json_object *p, int signo)
 		fprintf(f, "exit-siginfo: %s\n", str(p, "signal"));
 }
 
+/* An image that SIGKILL ended (no recorder sees it; its recorded parent's
+ * wait or SIGCHLD said so): its log ends at its last recorded moment, t,
+ * the end of the last chunk that its recorder handed over before it died. */
+static void print_killed(FILE *f, json_object *p, int64_t t)
+{
+	if (!json_object_get_boolean(json_object_object_get(p, "killed")))
+		return;
+	fprintf(f, "killed: at its last recorded moment, t=%lld (its parent reaped it "
+		"killed; the instructions it ran after that moment were not recorded%s)\n",
+		(long long)t, json_object_get_boolean(json_object_object_get(p, "log_cut")) ?
+		"; its log ends inside a chunk, which is left out" : "");
+}
+
 /* The last image of the first process: the one whose end `record` saw. */
 static json_object *top_last_image(json_object *procs)
 {
@@ -221,7 +234,10 @@ static void print_process_line(FILE *f, json_object *p, json_object *db_imgs, bo
 		else
 			fprintf(f, " signal=%d", sig);
 	}
-	if (complete)
+	if (complete && json_object_get_boolean(json_object_object_get(p, "killed")))
+		fprintf(f, " (killed: recorded up to its last recorded moment, t=%lld)\n",
+			(long long)in_db);
+	else if (complete)
 		fputc('\n', f);
 	else if (ended_since)
 		fprintf(f, " (incomplete: the database was built before it ended and holds "
@@ -574,6 +590,7 @@ int hs_tree_image_info_text(const char *dir, const char *image, const char *proc
 		fprintf(f, "exit-status: %d\n", json_object_get_int(e));
 	if (json_object_object_get_ex(p, "exit_signal", &e))
 		print_signal_lines(f, p, json_object_get_int(e));
+	print_killed(f, p, image_insns(p, db_imgs, &complete) - num(p, "faulted", 0));
 	fprintf(f, "size: %lld bytes\n", (long long)num(p, "bytes", 0));
 	fprintf(f, "built: %s\n", built_image(db_imgs, image) ? "yes" : "no");
 	return finish_parsed(f, &buf, &len, text, text_len);

@@ -87,6 +87,21 @@
  */
 #define HS_STREAM_MAGIC "HSSTRM01"
 #define HS_CODE_MAGIC   "HSCODE01"
+
+/* ---- the file "killed" in an image's folder ----------------------------
+ * No recorder sees SIGKILL: an image it ended has no EXIT record.  The
+ * recorder and the writer processes of an image hold a flock on its
+ * stream.hst (taken at its creation; they share the open file) for as
+ * long as they may write it.  When a recorded parent learns that its
+ * child was killed by SIGKILL (wait4's status, waitid's siginfo, a
+ * SIGCHLD with CLD_KILLED), its recorder waits until that lock is free
+ * (the writers have written every chunk they were given) and then
+ * creates HS_IMAGE_KILLED in the child's folder (its last image: the
+ * highest <n> of "<pid>.<n>"): one line, "<signal> <reaper pid>".  The
+ * image then ended there, at its last recorded moment: the end of its
+ * last whole chunk (what its recorder had not handed over is lost). */
+#define HS_IMAGE_KILLED "killed"
+
 #define HS_FILE_HEADER_SIZE 72
 #define HS_FILE_HEADER_SIZE_V6 64 /* versions 3 to 6 */
 #define HS_FILE_FORKED 0x1u

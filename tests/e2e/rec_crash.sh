@@ -1,5 +1,5 @@
 #!/bin/bash
-# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do (all 602 frames of crash_deep); a stack overflow (crash_so): its backtrace goes down to main, and locals/ says gdb's <error reading variable n (Cannot access memory at address ...)>; info's instructions: equal lackey's (the faulting instruction counted, a jump to no code not).
+# rec_crash.sh - a process killed by a fault (SIGSEGV MAPERR/ACCERR, SIGBUS, SIGFPE, SIGILL, in main or in a second thread) or by abort(): the recording knows the signal, si_code and fault address as gdb's $_siginfo on a native run says, `events` ends with "signal SIGx {si_signo=SIGx, si_code=CODE, si_addr=...} fatal" (strace's form), info says exit-signal:, and time/crash's insn, where and backtrace show the faulting instruction as gdb's x/i $pc and bt do (all 602 frames of crash_deep); a stack overflow (crash_so): nothing on stderr as natively (not Valgrind's "Stack overflow in thread #1" note), its backtrace goes down to main, and locals/ says gdb's <error reading variable n (Cannot access memory at address ...)>; info's instructions: equal lackey's (the faulting instruction counted, a jump to no code not).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
 PROGRAMS="crash_null crash_null_o2 crash_fpe crash_ill crash_rofault crash_bus crash_thread abort crash_deep"
@@ -213,6 +213,11 @@ p=crash_so
 timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -ex 'set pagination off' -ex run \
 	-ex 'info args' -ex 'info locals' "$PROGS/$p" </dev/null >"$T/$p.gdb" 2>&1
 WANT_RC=139 record_ok "$T/$p" "$PROGS/$p"
+# natively nothing on stderr (the shell says "Segmentation fault"); the
+# core's "Stack overflow in thread #1: can't grow stack" note neither
+native "$T/$p.native" "$PROGS/$p"
+grep -v '^hindsight: recording to ' "$T/$p.err" >"$T/$p.err2"
+same_file "$p: record's stderr against the native run's" "$T/$p.native.err" "$T/$p.err2"
 build_ok "$T/$p"
 for v in n pad; do
 	want=$(sed -n "s/^$v = //p" "$T/$p.gdb" | sed 's/0x[0-9a-f]*/0x?/g')

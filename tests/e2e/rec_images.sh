@@ -1,8 +1,8 @@
 #!/bin/bash
-# rec_images.sh - several process images: info's instructions: are those of all images and threads: the OS threads of all (each image's own on its process: line, equal to what trace-check decodes, before and after the build), an image that execve ended has its thread count, a background child that outlives its parent makes the recording complete once it has ended, and processes/<image>/info is that image's own info.
+# rec_images.sh - several process images: info's instructions: are those of all images and threads: the OS threads of all (each image's own on its process: line, equal to what trace-check decodes, before and after the build), an image that execve ended has its thread count, a child its recorded parent SIGKILLed and reaped (waitpid, waitid) or heard of by SIGCHLD ended there, at its last recorded moment (as strace -f says, killed by SIGKILL), so the recording is complete, a SIGKILLed parent's line counts its log, a background child that outlives its parent makes the recording complete once it has ended, and processes/<image>/info is that image's own info.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/e2e/db_lib.bash"
-require_built crash_execthr crash_bg forkexec bg_killparent
+require_built crash_execthr crash_bg forkexec bg_killparent kill_child
 
 # per_image TRACE: "image instructions threads" per process: line of info
 per_image()
@@ -112,6 +112,61 @@ done
 "$HS" info "$T/kp" | grep -q '^process: .* ended-by=exit exit=4$' ||
 	fail "kp: the child's line: $("$HS" info "$T/kp" | grep '^process:' | tr '\n' '|')"
 [ "$(info_word "$T/kp" complete)" = no ] || fail "kp: complete: $(info_get "$T/kp" complete)"
+# the killed parent has no EXIT record: its line counts its log (t at its
+# last whole chunk's end, the threads alive then) as trace-check does
+check_totals "$T/kp" "kp"
+# a parent that SIGKILLs three children and reaps them (waitpid, waitid)
+# or hears of it by SIGCHLD alone: no recorder sees SIGKILL, the parent's
+# does; each child ended there, at its last recorded moment, and the
+# recording is complete
+WANT_RC=3 record_ok "$T/kc" "$PROGS/kill_child"
+grep -q '^SIGCHLD: killed=1$' "$T/kc.out" || fail "kc: the program says: $(tr '\n' ' ' <"$T/kc.out")"
+strace -f -o "$T/kc.strace" "$PROGS/kill_child" >/dev/null 2>&1
+want=$(grep -c '+++ killed by SIGKILL +++' "$T/kc.strace")
+kc_killed()
+{
+	"$HS" info "$1" | grep -c '^process: [0-9.]* instructions=[0-9]* threads=1 ended-by=signal signal=SIGKILL (killed: recorded up to its last recorded moment, t=[0-9]*)$'
+}
+[ "$want" = 3 ] || fail "kc: strace -f says $want children killed by SIGKILL"
+[ "$(kc_killed "$T/kc")" = "$want" ] ||
+	fail "kc: killed children's lines: $("$HS" info "$T/kc" | grep '^process:' | tr '\n' '|')"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc: complete: $(info_get "$T/kc" complete)"
+check_totals "$T/kc" "kc"
+kimg=$("$HS" info "$T/kc" | sed -n 's/^process: \([^ ]*\) .*signal=SIGKILL.*/\1/p' | head -n 1)
+kt=$(grep "^$kimg " "$T/kc.imgs" | cut -d' ' -f2)
+build_ok "$T/kc"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc, built: complete: $(info_get "$T/kc" complete)"
+[ "$(kc_killed "$T/kc")" = "$want" ] || fail "kc, built: $("$HS" info "$T/kc" | grep '^process:' | tr '\n' '|')"
+check_totals "$T/kc" "kc, built"
+"$HS" cat "$T/kc" "processes/$kimg/info" >"$T/kc.info0" || fail "cat processes/$kimg/info"
+for want_line in "complete: yes" "ended-by: signal" "exit-signal: SIGKILL" "instructions: $kt"; do
+	grep -qxF "$want_line" "$T/kc.info0" || fail "kc: processes/$kimg/info has no '$want_line': $(tr '\n' '|' <"$T/kc.info0")"
+done
+grep -q "^killed: at its last recorded moment, t=$kt " "$T/kc.info0" ||
+	fail "kc: processes/$kimg/info: $(grep '^killed' "$T/kc.info0")"
+"$HS" verify "$T/kc" >"$T/kc.verify" 2>&1 || fail "kc: verify: $(tail -n 2 "$T/kc.verify")"
+# a kill that cut the child's log inside a chunk (a recorder writing its
+# own chunks, with no writer process): as though record had found it so,
+# the image ends at its last whole chunk, never after it
+rm -rf "$T/kc/db"
+truncate -s -1000 "$T/kc/procs/$kimg/stream.hst"
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); m["status"] = "incomplete"
+json.dump(m, open(sys.argv[1], "w"))' "$T/kc/meta.json"
+per_image "$T/kc" >"$T/kc.cut.imgs"
+kt2=$(grep "^$kimg " "$T/kc.cut.imgs" | cut -d' ' -f2)
+[ -n "$kt2" ] && [ "$kt2" -lt "$kt" ] || fail "kc, cut: the killed image counts $kt2 instructions, uncut $kt"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc, cut: complete: $(info_get "$T/kc" complete)"
+check_totals "$T/kc" "kc, cut"
+build_ok "$T/kc"
+grep -q "note: .*$kimg: killed while its recorder wrote its last chunk" "$T/kc.build.err" ||
+	fail "kc, cut: build said $(grep -i "$kimg" "$T/kc.build.err" | tr '\n' '|')"
+[ "$(info_word "$T/kc" complete)" = yes ] || fail "kc, cut, built: complete: $(info_get "$T/kc" complete)"
+"$HS" cat "$T/kc" "processes/$kimg/info" >"$T/kc.info1" || fail "cat processes/$kimg/info"
+grep -qxF "instructions: $kt2" "$T/kc.info1" && grep -q "^killed: at its last recorded moment, t=$kt2 .*its log ends inside a chunk, which is left out" "$T/kc.info1" ||
+	fail "kc, cut: processes/$kimg/info: $(tr '\n' '|' <"$T/kc.info1")"
+"$HS" verify "$T/kc" >"$T/kc.verify" 2>&1 || fail "kc, cut: verify: $(tail -n 2 "$T/kc.verify")"
+grep -q "stream.hst: note: ends inside a chunk (the process was killed" "$T/kc.verify" ||
+	fail "kc, cut: verify said $(tr '\n' '|' <"$T/kc.verify")"
 # each image's command: line is shell-quoted as the top one is: pasted
 # back to a shell it gives the program the same arguments
 record_ok "$T/q" /bin/sh -c '/bin/echo "x y" '\''q'\'' "a\b" z'
