@@ -764,7 +764,12 @@ static int hidden_call(struct hs_db_image *img, uint32_t tid, uint64_t t, uint64
 		return -ENOMEM;
 	err = hs_db_backtrace(img, s, tid, fr, (size_t)n);
 	for (int k = (err < 0 ? 0 : n) - 1; k >= 0; k--) {
-		bool fresh = back ? fr[k].t_ret <= t : fr[k].t_call >= t;
+		/* a handler entered by delivery is open at its t_call (its
+		 * first instruction): a step from there is in it, not into it */
+		bool delivered = (fr[k].flags & (HS_DB_CALL_SIGNAL | HS_DB_CALL_TAILIN)) ==
+				 HS_DB_CALL_SIGNAL;
+		bool fresh = back ? fr[k].t_ret <= t :
+			     fr[k].t_call > t || (fr[k].t_call == t && !delivered);
 		enum hs_db_step_enter e = fresh ? f->enter(f->ctx, &fr[k]) : HS_DB_STEP_ENTER;
 
 		if (e == HS_DB_STEP_ENTER)

@@ -227,6 +227,8 @@ static bool copy_entry(struct nx *x, uint64_t pc)
 	       li.inline_hidden == x->sf;
 }
 
+#define NX_TAIL_MAX 64 /* tail calls followed back to the call made, at most */
+
 /* The moment before `at` in the frame's own depth (a call made just
  * before: the call itself): *p; -ENOENT when not known. */
 static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
@@ -243,6 +245,16 @@ static int nx_before(struct nx *x, uint64_t at, uint64_t *p)
 	}
 	if (d <= (int)x->depth || call_at(x, at - 1, (uint32_t)d, &c) < 0)
 		return -ENOENT;
+	/* a frame that replaced the one the frame's call made (a tail call:
+	 * calloc's jmp to memset) began at a jump out there: the call
+	 * made is the frame it replaced (open at its jump), back to the
+	 * first */
+	for (unsigned k = 0; c.flags & HS_DB_CALL_TAILIN; k++) {
+		d = hs_db_backtrace(x->img, c.t_call, x->tid, NULL, 0);
+		if (k == NX_TAIL_MAX || d <= (int)x->depth ||
+		    call_at(x, c.t_call, (uint32_t)d, &c) < 0)
+			return -ENOENT;
+	}
 	*p = c.t_call;
 	return 0;
 }

@@ -118,6 +118,23 @@ for i in range(int(os.environ["N"])):
     gdb.execute("next", to_string=True)
 print("NEXT-STOPS " + " ".join(stops))
 PY
+# The next-line chain from PATH in TRACE, N stops: "function:line" each
+# with fn as the fourth argument, else the line only.
+next_chain()
+{
+	local path=$2 got="" where
+
+	for _ in $(seq "$3"); do
+		where=$("$HS" cat "$1" "$path/where") || break
+		if [ "${4:-}" = fn ]; then
+			got="$got ${where%%+*}:${where##*:}"
+		else
+			got="$got ${where##*:}"
+		fi
+		path=$path/next-line
+	done
+	echo "${got# }"
+}
 gcc -o "$T/midrow" "$ROOT/tests/programs/next_midrow.s" || fail "gcc next_midrow.s"
 record_ok "$T/midrow.trace" "$T/midrow"
 build_ok "$T/midrow.trace"
@@ -127,17 +144,24 @@ for fk in f:1 f:2 walk:1 walk2:1; do
 		</dev/null 2>&1 | sed -n 's/^NEXT-STOPS //p')
 	[ -n "$want" ] || fail "next_midrow: gdb gave no stops from $fn ($k)"
 	t=$("$HS" cat "$T/midrow.trace" "calls/$fn" | sed -n "${k}p" | cut -d' ' -f1)
-	path=time/$t/step-into
-	got=""
-	for _ in $(seq "$(echo "$want" | wc -w)"); do
-		where=$("$HS" cat "$T/midrow.trace" "$path/where") || break
-		got="$got ${where%%+*}:${where##*:}"
-		path=$path/next-line
-	done
-	got=${got# }
+	got=$(next_chain "$T/midrow.trace" "time/$t/step-into" "$(echo "$want" | wc -w)" fn)
 	[ "$got" = "$want" ] || fail "next_midrow: next-line from $fn ($k) visits '$got', gdb's next '$want'"
 	n=$((n + $(echo "$want" | wc -w)))
 done
+# gcc -O2: calloc's call (line 34) scheduled inside the ranges of fill,
+# inlined on line 35; calloc returns through its tail call to memset.  gdb
+# stops at line 35 once (fill's first range) and steps through the range
+# that starts after the return (a statement row of line 35).  gdb's next
+# from main, Hindsight's next-line links from time/main.
+gcc -g -O2 -o "$T/inlcall" "$ROOT/tests/programs/next_inlcall_o2.c" || fail "gcc -O2 next_inlcall_o2.c"
+want=$(timeout -k 10 "$STEP_TIMEOUT" gdb -nx -batch -x "$T/next.gdb" "$T/inlcall" </dev/null 2>&1 |
+	sed -n 's/^NEXT-LINES //p')
+[ -n "$want" ] || fail "next_inlcall_o2: gdb gave no lines"
+record_ok "$T/inlcall.tr" "$T/inlcall"
+build_ok "$T/inlcall.tr"
+got=$(next_chain "$T/inlcall.tr" time/main "$(echo "$want" | wc -w)")
+[ "$got" = "$want" ] || fail "next_inlcall_o2: next-line visits lines '$got', gdb's next '$want'"
+n=$((n + $(echo "$want" | wc -w)))
 # time/main where clang -O2 jumps past the prologue_end row into main's
 # loop: gdb's `break main` stops there once the first call has returned
 bp=""
@@ -153,4 +177,4 @@ if command -v clang >/dev/null; then
 	*) fail "bp_late: time/main is '$where', gdb's break main stops at main+$off" ;; esac
 	bp=", time/main past a call (clang -O2)"
 fi
-pass "$n lines as gdb's next (main of 3 programs, out of a callee, into a row's middle)$bp"
+pass "$n lines as gdb's next (main of 3 programs, out of a callee, into a row's middle, a call inside an inlined copy's ranges)$bp"

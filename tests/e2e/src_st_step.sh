@@ -1,5 +1,5 @@
 #!/bin/bash
-# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), longjmp at -O2 back to setjmp's return where an inlined copy starts (gdb's step from __longjmp sees another frame: no "stepped into inlined function" stop), step into longjmp and siglongjmp (gdb's longjmp master breakpoint at the entry puts its step-resume breakpoint behind the pc: it stops at the entry of the next call, lazy binding or LD_BIND_NOW, or at a signal, or nowhere), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows, a throw caught in main (step and, static, next from the throw line: gdb steps over __cxa_throw and runs to the end), SIGSEGV handlers that never return to the frame that faulted (siglongjmp past it, _exit: gdb's step and next stop at the handler's entry); prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
+# src_st_step.sh - step-into and next-line against gdb's step and next where calls hop: a function without line info that tail-jumps into one with lines (atexit, at_quick_exit, pthread_atfork, a library's wrapper built without -g), a tail jump between two libc functions with lines (qsort to __qsort_r: gdb stops at the target's first line, no prologue skipped, and lines/ lists it), C++ thunks (non-virtual, virtual, covariant return: gdb never stops in one), a SIGSEGV handler entered during `next` at -O0 and -O2, a signal handler left by a tail call (gcc -O2: `jmp raise@plt` on the signal frame: step goes through the stub into raise, next stops at the stub, which has no line, and the backtrace there is gdb's), a return from __strchrnul into the first instruction of an inlined copy in vfprintf (gdb's step stops at the copy's next instruction), next over calls that longjmp back into the frame stepped (gdb runs to the call's return address), longjmp at -O2 back to setjmp's return where an inlined copy starts (gdb's step from __longjmp sees another frame: no "stepped into inlined function" stop), step into longjmp and siglongjmp (gdb's longjmp master breakpoint at the entry puts its step-resume breakpoint behind the pc: it stops at the entry of the next call, lazy binding or LD_BIND_NOW, or at a signal, or nowhere), pthread_create's _dl_allocate_tls, whose calls into libc's calloc gdb's step stops in (it single-steps through the dynamic linker), returns into code without line info (a signal handler's into a static libc's kill and raise, a callback's into the library without -g that calls it: gdb stops there, and its next step or next runs that function to its return, step entering the callbacks it makes), a return from __cxa_allocate_exception into the middle of an inlined constructor (g++ -O2) and clang's C++ thunks, which have no line rows, a throw caught in main (step and, static, next from the throw line: gdb steps over __cxa_throw and runs to the end), SIGSEGV handlers that never return to the frame that faulted (siglongjmp past it, _exit: gdb's step and next stop at the handler's entry), step from the first instruction of a clang -O2 handler whose only code calls siglongjmp (its frame is open there: no call to step over); prev-line against gdb 13's reverse-next under record full at every step stop (the example, recursive.c, loops_o2.c, st_rnext, st_rnmix, st_rncpp; gcc, clang, -O0, -O2).
 #
 # Compared: every stop as "function file:line" (file by its base name), in
 # libc too: gdb runs natively with glibc's AVX-512 variants off so that it
@@ -58,7 +58,11 @@ clang_thunk= nprog=21
 if command -v clang++ >/dev/null; then
 	clang++ -g -gdwarf-4 -O0 -o "$B/st_thunk_clang" "$SRC/st_thunk.cc" ||
 		fail "could not compile st_thunk.cc with clang++"
-	clang_thunk=st_thunk_clang:step nprog=22
+	# a one-line handler, only its call of siglongjmp (no row of its own
+	# after its first instruction): step-into from that instruction
+	clang -g -O2 -o "$B/st_segvjmp_clang" "$SRC/st_segvjmp.c" ||
+		fail "could not compile st_segvjmp.c with clang"
+	clang_thunk="st_thunk_clang:step st_segvjmp_clang:step" nprog=23
 fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
@@ -167,6 +171,15 @@ grep -A1 '^STOP __longjmp __longjmp.S:' "$T/st_ljinl_o2.step.want" | grep -q '^S
 	grep -A1 '^STOP __longjmp __longjmp.S:' "$T/st_ljinl_o2.step.want" | grep -q '^STOP again st_ljinl.c:' &&
 	[ "$(grep -c '^STOP main st_ljinl.c:37$' "$T/st_ljinl_o2.step.want")" = 2 ] ||
 	fail "st_ljinl_o2: gdb's step chain is not the one meant: $(grep -A2 '^STOP __longjmp __longjmp.S:111' "$T/st_ljinl_o2.step.want" | tr '\n' ' ')"
+# clang's one-line handler: gdb's step from its first instruction steps
+# over siglongjmp and stops at the entry of the next longjmp call (leave's)
+if [ -n "$clang_thunk" ]; then
+	grep -A1 '^STOP on_segv st_segvjmp.c:' "$T/st_segvjmp_clang.step.want" |
+		grep -q '^STOP __libc_siglongjmp longjmp.c:30$' &&
+		[ "$(grep -c '^STOP on_segv ' "$T/st_segvjmp_clang.step.want")" = 1 ] &&
+		tail -n 1 "$T/st_segvjmp_clang.step.want" | grep -q '^STOP main st_segvjmp.c:' ||
+		fail "st_segvjmp_clang: gdb's step chain is not the one meant: $(grep -A2 '^STOP on_segv' "$T/st_segvjmp_clang.step.want" | tr '\n' ' ')"
+fi
 objdump -d "$B/st_ljinl_o2" | grep -A4 '<main>:' | grep -A1 'call.*<_setjmp@plt>' | grep -q '<count>' ||
 	fail "st_ljinl_o2: bail's inlined copy does not start at setjmp's return (compiler changed?)"
 grep -A1 '^STOP on_segv st_sigexit.c:24$' "$T/st_sigexit.step.want" | grep -q '^STOP on_segv st_sigexit.c:16$' ||
