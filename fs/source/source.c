@@ -2144,6 +2144,30 @@ bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr)
 	return false;
 }
 
+int hs_src_ifunc_names(struct hs_src *s, hs_src_name_fn cb, void *ctx)
+{
+	char name[256];
+	int r = 0;
+
+	for (size_t i = 0; s && s->finished && i < s->n_mods && !r; i++) {
+		const struct src_mod *m = &s->mods[i];
+
+		for (size_t k = 0; k < m->n_syms && !r; k++) {
+			size_t len;
+
+			if (!m->syms[k].ifunc || !m->syms[k].name)
+				continue;
+			len = src_unversioned_len(m->syms[k].name);
+			if (len >= sizeof(name))
+				continue;
+			memcpy(name, m->syms[k].name, len);
+			name[len] = 0;
+			r = cb(ctx, name, true);
+		}
+	}
+	return r;
+}
+
 /* ---- functions by name ---------------------------------------------------- */
 
 struct func_walk {

@@ -600,17 +600,33 @@ static void alias_finish(struct call_name *v, size_t w, struct alias_merge *mg, 
  * first call, after main: the resolver, called by the lazy resolver.
  * calls/strlen follows gdb: a stub's slot as it was at main's break. */
 
-struct ifunc_probe {
-	struct hs_src *s;
-	bool ifunc;
+struct ifunc_set {
+	char **v;
+	size_t n, cap;
 };
 
-static int entry_is_resolver(void *ctx, uint64_t addr)
+static int ifunc_add(void *ctx, const char *name, bool ifunc)
 {
-	struct ifunc_probe *p = ctx;
+	struct ifunc_set *f = ctx;
 
-	p->ifunc = hs_src_ifunc_resolver(p->s, addr);
-	return p->ifunc;
+	(void)ifunc;
+	if (hs_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)) ||
+	    !(f->v[f->n] = strdup(name)))
+		return -ENOMEM;
+	f->n++;
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void ifunc_set_free(struct ifunc_set *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
 }
 
 static int first_call(void *ctx, const struct hs_db_call *c)
@@ -646,20 +662,23 @@ static uint64_t breakpoints_set(const struct hs_db_image *img, struct hs_src *s,
 static int bound_ifunc_aliases(struct alias_scan *a, struct hs_src *s,
 			       const struct call_name *stubs, size_t n_stubs, uint64_t main_t)
 {
-	char name[256];
+	struct ifunc_set ifuncs = { 0 };
+	char name[256], *want = name;
 	int err = 0;
 
 	if (n_stubs)
 		main_t = breakpoints_set(a->img, s, main_t);
-	for (size_t i = 0; i < n_stubs && !err && main_t != UINT64_MAX; i++) {
+	if (main_t == UINT64_MAX || (err = hs_src_ifunc_names(s, ifunc_add, &ifuncs)) || !ifuncs.n)
+		goto out;
+	qsort(ifuncs.v, ifuncs.n, sizeof(*ifuncs.v), str_cmp);
+	for (size_t i = 0; i < n_stubs && !err; i++) {
 		size_t len = strlen(stubs[i].name);
-		struct ifunc_probe p = { s, false };
 
 		if (len <= 4 || len - 4 >= sizeof(name) || strchr(stubs[i].name, '('))
 			continue;
 		memcpy(name, stubs[i].name, len - 4);
 		name[len - 4] = 0;
-		if (hs_src_function_entries(s, name, entry_is_resolver, &p) < 0 || !p.ifunc)
+		if (!bsearch(&want, ifuncs.v, ifuncs.n, sizeof(*ifuncs.v), str_cmp))
 			continue;
 		for (size_t j = 0; j < stubs[i].n_callees && !err; j++) {
 			struct call_entry key = { 0, 0 }, *hit;
@@ -672,6 +691,8 @@ static int bound_ifunc_aliases(struct alias_scan *a, struct hs_src *s,
 				a->v[a->n - 1].bound = true;
 		}
 	}
+out:
+	ifunc_set_free(&ifuncs);
 	return err;
 }
 

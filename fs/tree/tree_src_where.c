@@ -1,6 +1,8 @@
 /* tree_src_where.c - time/<t>/where and backtrace, with the unwinder as fallback. */
 #include "tree_src_i.h"
 
+#include <capstone.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -453,6 +455,73 @@ static bool named_target(const struct hs_db_image *img, struct hs_src *s, uint64
 	return hs_src_function_entries(s, name, entry_is, &e) > 0 && e.found;
 }
 
+#define TAIL_SCAN_RANGES 8
+#define TAIL_SCAN_BYTES 65536
+
+/* How the function holding fn (its code as memory held it at t) left for
+ * target by a jump: TJ_NONE when no jump could make gdb show a tail-call
+ * frame (no direct jmp there with a DWARF call-site entry), TJ_ONE with
+ * *jump when its code tells which (its one direct jmp there, no
+ * conditional or indirect jump that could go there too), else TJ_ASK:
+ * the registers at the jump tell (a replay, which costs a calls/ listing
+ * a millisecond a line). */
+enum tail_jump { TJ_ASK, TJ_NONE, TJ_ONE };
+
+static enum tail_jump jump_to(const struct hs_db_image *img, struct hs_src *s, uint64_t t,
+			      uint64_t fn, uint64_t target, uint64_t *jump)
+{
+	uint64_t lo[TAIL_SCAN_RANGES], hi[TAIL_SCAN_RANGES];
+	size_t nr = hs_src_function_ranges(s, fn, lo, hi, TAIL_SCAN_RANGES);
+	unsigned direct = 0, sites = 0;
+	bool other = false, doubt = false;
+	uint8_t *code = NULL;
+	csh h;
+
+	if (nr == 0)
+		return TJ_NONE; /* no DWARF function there: no call-site entries */
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return TJ_ASK;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	for (size_t i = 0; i < nr && !doubt; i++) {
+		size_t n = hi[i] - lo[i], count;
+		cs_insn *in = NULL;
+
+		if (n > TAIL_SCAN_BYTES || !(code = realloc(code, n ? n : 1)) ||
+		    hs_db_mem_read(img, t, lo[i], n, code) != (ssize_t)n) {
+			doubt = true;
+			break;
+		}
+		count = cs_disasm(h, code, n, lo[i], 0, &in);
+		doubt = count == 0 || in[count - 1].address + in[count - 1].size != hi[i];
+		for (size_t k = 0; k < count; k++) {
+			const cs_x86 *x = &in[k].detail->x86;
+
+			if (!cs_insn_group(h, &in[k], CS_GRP_JUMP))
+				continue;
+			if (x->op_count < 1 || x->operands[0].type != X86_OP_IMM) {
+				other = true; /* jmp *reg or *mem: anywhere */
+			} else if ((uint64_t)x->operands[0].imm != target) {
+				continue;
+			} else if (in[k].id != X86_INS_JMP) {
+				other = true;
+			} else {
+				direct++;
+				*jump = in[k].address;
+				sites += hs_src_call_site(s, in[k].address + in[k].size);
+			}
+		}
+		if (count)
+			cs_free(in, count);
+	}
+	free(code);
+	cs_close(&h);
+	if (doubt)
+		return TJ_ASK;
+	if (!sites)
+		return TJ_NONE;
+	return direct == 1 && !other ? TJ_ONE : TJ_ASK;
+}
+
 /* The tail-call frames gdb shows under the frame of call c, innermost
  * first, into out[TAIL_MAX]; returns how many (0 on any doubt). */
 static int tail_frames(const struct hs_db_image *img, struct hs_src *s,
@@ -467,12 +536,29 @@ static int tail_frames(const struct hs_db_image *img, struct hs_src *s,
 	if (!r)
 		return 0;
 	while ((cur.flags & HS_DB_CALL_TAILIN) && k < TAIL_MAX) {
+		uint64_t from, jump;
+
+		/* the jump is in the function prev entered: without DWARF there
+		 * gdb shows no tail-call frame; with it, the jump is found by
+		 * the code where it can be, else by the registers (a replay) */
 		if (hs_db_backtrace(img, cur.t_call, cur.tid, &prev, 1) < 1 ||
 		    !(prev.flags & HS_DB_CALL_TAIL) || prev.t_ret != cur.t_call + 1 ||
-		    hs_db_regs_at(img, cur.t_call, cur.tid, r) < 0 ||
-		    !direct_at(img, s, cur.t_call, r->regs.rip, 0xe9) || !with_dwarf(s, r->regs.rip))
+		    !with_dwarf(s, from = tree_src_reached(img, s, prev.callee)))
 			goto none;
-		ran[k++] = (struct tail_hop){ func_of(s, r->regs.rip), r->regs.rip, prev.t_call };
+		switch (jump_to(img, s, cur.t_call, from, cur.callee, &jump)) {
+		case TJ_NONE:
+			goto none;
+		case TJ_ASK:
+			if (hs_db_regs_at(img, cur.t_call, cur.tid, r) < 0)
+				goto none;
+			jump = r->regs.rip;
+			break;
+		case TJ_ONE:
+			break;
+		}
+		if (!direct_at(img, s, cur.t_call, jump, 0xe9) || !with_dwarf(s, jump))
+			goto none;
+		ran[k++] = (struct tail_hop){ func_of(s, jump), jump, prev.t_call };
 		cur = prev;
 	}
 	if ((cur.flags & HS_DB_CALL_TAILIN) || !with_dwarf(s, cur.call_site) ||

@@ -357,6 +357,10 @@ bool hs_src_step_stops(struct hs_src *s, uint64_t addr);
  * ifunc strlen): gdb's `step` runs through such code as through the
  * dynamic linker (in_solib_dynsym_resolve_code). */
 bool hs_src_ifunc_resolver(struct hs_src *s, uint64_t addr);
+/* Every STT_GNU_IFUNC symbol's name, without its version ("strlen"):
+ * cb(ctx, name, true), names may repeat (borrowed for the call).  Returns
+ * 0 or cb's first non-zero value. */
+int hs_src_ifunc_names(struct hs_src *s, hs_src_name_fn cb, void *ctx);
 /* Whether addr is in a C++ thunk (non-virtual, virtual or covariant
  * return: _ZTh, _ZTv, _ZTc): gdb's `step` never stops in one, it goes on
  * to the function the thunk stands for as if that were called. */
