@@ -164,10 +164,46 @@ static int on_exit_ev(void *ctx, const struct hs_db_event *ev)
 	return 0;
 }
 
+/* The context (stack) tid runs on at t: that of its last switch with
+ * key <= t (ctxsw.hdb, db_format.h), 0 before any.  A thread that never
+ * switched, in a recording with switches of others, reads every block. */
+static int ctx_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_CTXSW];
+	size_t b;
+	int err = 0;
+
+	*ctx = 0;
+	if (!f || hs_dbfile_block_count(f) == 0)
+		return 0;
+	b = hs_dbfile_find(f, t) + 1;
+	while (b-- > 0) {
+		struct db_centry *e = NULL;
+		const uint8_t *data;
+		size_t len;
+		bool found = false;
+
+		if ((err = db_block_get(img, HS_DB_CTXSW, b, &e, &data, &len)))
+			return err;
+		for (size_t i = len / HS_DB_CTXSW_REC; i > 0 && !found; i--) {
+			const uint8_t *r = data + (i - 1) * HS_DB_CTXSW_REC;
+
+			if (hs_le64(r) <= t && hs_le32(r + 8) == tid) {
+				*ctx = hs_le32(r + 12);
+				found = true;
+			}
+		}
+		db_cache_put(&img->db->cache, e);
+		if (found)
+			break;
+	}
+	return 0;
+}
+
 /* The checkpoint to start from: the one with the largest key < t.  Adds
- * its frames open at t and sets *index to the first call it does not
- * cover (0 when there is none). */
-static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
+ * its frames open at t on context ctx and sets *index to the first call
+ * it does not cover (0 when there is none). */
+static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
 			   struct frames *out, uint64_t *index)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_STACKS];
@@ -207,7 +243,8 @@ static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
 		 * exit (hs_db_backtrace) */
 		bool closed = hs_le64(fr + 8) == HS_DB_NO_RETURN ? end < t : end <= t;
 
-		if (hs_le32(fr + 32) != tid || hs_le64(fr) >= t || closed)
+		if (hs_le32(fr + 32) != tid || hs_le32(fr + 44) != ctx || hs_le64(fr) >= t ||
+		    closed)
 			continue;
 		if ((err = frames_add(out, fr)))
 			break;
@@ -217,7 +254,8 @@ out:
 	return err;
 }
 
-/* The open calls of tid at t, outermost first, into out. */
+/* The open calls of tid at t, outermost first, into out: those of the
+ * stack it runs on then (gdb's bt shows no other). */
 static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_CALLS];
@@ -225,9 +263,11 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 	const uint8_t *rec;
 	uint64_t index, before = 0;
 	size_t b = 0, nb = hs_dbfile_block_count(f);
+	uint32_t ctx;
 	int err;
 
-	if ((err = from_checkpoint(img, t, tid, out, &index)))
+	if ((err = ctx_at(img, t, tid, &ctx)) ||
+	    (err = from_checkpoint(img, t, tid, ctx, out, &index)))
 		return err;
 	/* calls.hdb record `index`: its block from the records per block */
 	while (b < nb && before + hs_dbfile_block(f, b)->n_records <= index)
@@ -251,7 +291,7 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 		t_call = hs_le64(rec);
 		if (t_call > t)
 			break;
-		if (hs_le32(rec + 32) != tid)
+		if (hs_le32(rec + 32) != tid || hs_le32(rec + 44) != ctx)
 			continue;
 		/* a handler runs from its delivery on: the state at its t_call
 		 * is its first (a call's is the caller's, at the call) */
