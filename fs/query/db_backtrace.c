@@ -167,7 +167,7 @@ static int on_exit_ev(void *ctx, const struct hs_db_event *ev)
 /* The context (stack) tid runs on at t: that of its last switch with
  * key <= t (ctxsw.hdb, db_format.h), 0 before any.  A thread that never
  * switched, in a recording with switches of others, reads every block. */
-static int ctx_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx)
+int db_ctx_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_CTXSW];
 	size_t b;
@@ -254,20 +254,23 @@ out:
 	return err;
 }
 
-/* The open calls of tid at t, outermost first, into out: those of the
- * stack it runs on then (gdb's bt shows no other). */
-static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
+bool db_has_switches(const struct hs_db_image *img)
+{
+	return img->files[HS_DB_CTXSW] && hs_dbfile_record_count(img->files[HS_DB_CTXSW]);
+}
+
+/* The open calls of tid at t on context ctx, outermost first, into out. */
+static int open_calls_in(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
+			 struct frames *out)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_CALLS];
 	struct db_fcursor cur;
 	const uint8_t *rec;
 	uint64_t index, before = 0;
 	size_t b = 0, nb = hs_dbfile_block_count(f);
-	uint32_t ctx;
 	int err;
 
-	if ((err = ctx_at(img, t, tid, &ctx)) ||
-	    (err = from_checkpoint(img, t, tid, ctx, out, &index)))
+	if ((err = from_checkpoint(img, t, tid, ctx, out, &index)))
 		return err;
 	/* calls.hdb record `index`: its block from the records per block */
 	while (b < nb && before + hs_dbfile_block(f, b)->n_records <= index)
@@ -325,6 +328,32 @@ out:
 	return err;
 }
 
+/* The open calls of tid at t, outermost first, into out: those of the
+ * stack it runs on then (gdb's bt shows no other). */
+static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
+{
+	uint32_t ctx;
+	int err = db_ctx_at(img, t, tid, &ctx);
+
+	return err ? err : open_calls_in(img, t, tid, ctx, out);
+}
+
+int db_backtrace_ctx(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
+		     struct hs_db_call *frames, size_t max)
+{
+	struct frames fr = { 0 };
+	int err;
+
+	if ((err = open_calls_in(img, t, tid, ctx, &fr)))
+		goto out;
+	for (size_t i = 0; i < fr.n && i < max; i++)
+		frames[i] = fr.v[fr.n - 1 - i];
+	err = fr.n > (size_t)INT32_MAX ? INT32_MAX : (int)fr.n;
+out:
+	free(fr.v);
+	return err;
+}
+
 int db_open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t *n)
 {
 	struct frames fr = { 0 };
@@ -339,21 +368,16 @@ int hs_db_backtrace(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 		    struct hs_db_call *frames, size_t max)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	struct frames fr = { 0 };
+	uint32_t ctx;
 	int err;
 
 	if (t > img->t_end)
 		return -ERANGE;
 	if (!tid && (err = hs_db_thread_at(img, t, &tid)))
 		return err;
-	if ((err = open_calls(img, t, tid, &fr)))
-		goto out;
-	for (size_t i = 0; i < fr.n && i < max; i++)
-		frames[i] = fr.v[fr.n - 1 - i];
-	err = fr.n > (size_t)INT32_MAX ? INT32_MAX : (int)fr.n;
-out:
-	free(fr.v);
-	return err;
+	if ((err = db_ctx_at(img, t, tid, &ctx)))
+		return err;
+	return db_backtrace_ctx(img, t, tid, ctx, frames, max);
 }
 
 /* ---- calls by callee ----------------------------------------------------- */
