@@ -35,7 +35,7 @@
 static const char *const db_files[] = {
 	"chunks.hdb", "events.hdb", "runs.hdb", "pages.hdb", "pageidx.hdb", "calls.hdb",
 	"callee.hdb", "callees.hdb", "stacks.hdb", "lines.hdb", "lineidx.hdb", "linefiles.hdb",
-	"threads.hdb", "addrs.hdb",
+	"threads.hdb", "addrs.hdb", "ctxsw.hdb",
 };
 
 struct build {

@@ -67,6 +67,29 @@
  * A shard cannot know that a frame of G is a handler's: a guessed tail
  * call out of one counts as a wrong guess (the merge), and the re-run
  * knows G's flags.
+ *
+ * Stack switches (ucontext).  glibc's swapcontext and setcontext load
+ * another stack's rsp, push the saved rip and return; the rule above
+ * would end every frame of a higher stack and never see the other's
+ * again.  So a thread keeps its frames per context (stack): the running
+ * one's in f, the suspended ones in susp.  Before the rule, a return or
+ * indirect jump that is not the running stack's own innermost return
+ * (slot popped) is checked against the suspended contexts: landing on
+ * the return address of one's innermost frame with its slot popped
+ * resumes it (that frame, its swapcontext, returns; the running context
+ * is suspended, nothing is left or unwound).  A return landing on a
+ * function's entry (tail_target's symbols; no return of the running
+ * stack does) enters a makecontext'd function: a call on a new context
+ * (HS_DB_CALL_SWITCH, return address unknown, slot rsp).  A context
+ * whose entry frame returned is finished: when it switches away
+ * (__start_context's setcontext to uc_link) its frames end, unwound.
+ * Records carry their context (CALLS pad) and depth within it; each
+ * switch is an orphan ORPH_CTXSW for the merge's ctxsw.hdb.  measured:
+ * tests/programs/calls_ucontext.c (-O0, -O2, static) and its gdb.
+ * Shards: a shard cannot know the contexts earlier shards left, so the
+ * merge re-runs the first shard with a switch exactly over every later
+ * chunk (dbb_merge.c); G's calls are then all of context 0 (before any
+ * switch), and no orphan about G is written from another context.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -76,6 +99,7 @@
 
 
 #include "dbb_i.h"
+#include "hindsight/source.h"
 
 #define QUEUE_MAX (1u << 18)
 
@@ -85,9 +109,22 @@ struct frame {
 	uint32_t flags;          /* HS_DB_CALL_SIGNAL, HS_DB_CALL_TAILIN */
 };
 
-struct cthread {
+/* A context suspended by a stack switch: its frames, outermost first. */
+struct cstack {
 	struct frame *f;
 	size_t n, cap;
+	uint32_t id;
+	bool ended;              /* its entry frame returned */
+};
+
+struct cthread {
+	struct frame *f;         /* the running context's frames */
+	size_t n, cap;
+	uint32_t ctx;            /* the running context: 0 the thread's first */
+	uint32_t last_ctx;       /* the last context id given */
+	bool ctx_ended;          /* the running context's entry frame returned */
+	struct cstack *susp;     /* the contexts suspended by a switch */
+	size_t n_susp, cap_susp;
 	uint64_t *ext;           /* exact mode: return addresses of G */
 	uint64_t *ext_sp;        /* ... their slots, or NULL */
 	uint32_t *ext_flags;     /* ... their flags (with ext_sp) */
@@ -205,6 +242,9 @@ void dbb_calls_free(struct dbb_calls *c)
 	dbb_spill_abort(c->corph);
 	for (size_t i = 0; i < c->n_th; i++) {
 		free(c->th[i].f);
+		for (size_t k = 0; k < c->th[i].n_susp; k++)
+			free(c->th[i].susp[k].f);
+		free(c->th[i].susp);
 		free(c->th[i].ext);
 		free(c->th[i].ext_sp);
 		free(c->th[i].ext_flags);
@@ -296,6 +336,8 @@ static void call_close(struct dbb_calls *c, uint64_t index, uint64_t t_ret, uint
 /* Closes the innermost frame of th at t_ret. */
 static void frame_pop(struct dbb_calls *c, struct cthread *th, uint64_t t_ret, uint32_t flags)
 {
+	if (th->f[th->n - 1].flags & HS_DB_CALL_SWITCH)
+		th->ctx_ended = true; /* the context's function is done */
 	call_close(c, th->f[--th->n].index, t_ret, flags);
 }
 
@@ -320,7 +362,7 @@ static int frame_push(struct dbb_calls *c, struct cthread *th, uint64_t t, uint3
 	hs_put_le32(e->rec + 32, tid);
 	hs_put_le32(e->rec + 36, (uint32_t)th->n);
 	hs_put_le32(e->rec + 40, flags);
-	hs_put_le32(e->rec + 44, 0);
+	hs_put_le32(e->rec + 44, th->ctx);
 	e->done = false;
 	c->q_len++;
 	th->f[th->n] = (struct frame){ c->next_index++, ret_addr, t, sp, site, (uint32_t)th->n,
@@ -403,6 +445,8 @@ static bool tail_candidate(struct dbb_calls *c, const struct cthread *th, uint64
 {
 	if (th->n && th->f[th->n - 1].sp != sp)
 		return false;
+	if (!th->n && th->ctx)
+		return false; /* G's calls are all on the thread's first stack */
 	return tail_target(c, site, dst);
 }
 
@@ -450,6 +494,145 @@ static int tail_jump(struct dbb_calls *c, struct cthread *th, uint64_t t, uint32
 	return frame_push(c, th, t, tid, call_site, ret_addr, dst, sp, HS_DB_CALL_TAILIN | sig);
 }
 
+/* ---- stack switches (ucontext) ------------------------------------------ */
+
+/* The running context leaves its stack (see the top of the file): it is
+ * suspended with its frames, or, when its entry function has returned
+ * (__start_context's setcontext to uc_link), dropped: its frames can
+ * never return and end now, unwound. */
+static int ctx_suspend(struct dbb_calls *c, struct cthread *th, uint64_t t)
+{
+	struct cstack *cs;
+
+	if (th->ctx && th->ctx_ended) {
+		while (th->n)
+			frame_pop(c, th, t, HS_DB_CALL_UNWOUND);
+		return 0;
+	}
+	if (hs_grow((void **)&th->susp, &th->cap_susp, th->n_susp + 1, sizeof(*th->susp)))
+		return -ENOMEM;
+	cs = &th->susp[th->n_susp++];
+	*cs = (struct cstack){ th->f, th->n, th->cap, th->ctx, th->ctx_ended };
+	th->f = NULL;
+	th->n = th->cap = 0;
+	return 0;
+}
+
+/* The switch to context ctx at t (t after the instruction), for the
+ * merge's switch index (ctxsw.hdb) and its shard check (dbb_merge.c). */
+static int ctx_note(struct dbb_calls *c, uint64_t t, uint32_t tid, uint64_t target,
+		    uint64_t sp, uint32_t ctx)
+{
+	return write_orphan(c, t, target, tid, ORPH_CTXSW, 0, ctx, sp, 0);
+}
+
+/* The suspended context whose innermost frame a return (or jump) with
+ * rsp sp resumes: that frame's slot popped, on its return address
+ * (swapcontext's `ret` on the saved stack) or elsewhere (setcontext to a
+ * context getcontext saved from the same frame: that frame is left
+ * there, as by longjmp); -1: none. */
+static ptrdiff_t ctx_resumed(const struct cthread *th, uint64_t target, uint64_t sp)
+{
+	ptrdiff_t left = -1;
+
+	for (size_t k = th->n_susp; k > 0; k--) {
+		const struct cstack *cs = &th->susp[k - 1];
+
+		if (!cs->n || cs->f[cs->n - 1].sp + 8 != sp)
+			continue;
+		if (cs->f[cs->n - 1].ret_addr == target)
+			return (ptrdiff_t)(k - 1);
+		if (left < 0)
+			left = (ptrdiff_t)(k - 1);
+	}
+	return left;
+}
+
+static int ctx_resume(struct dbb_calls *c, struct cthread *th, uint64_t t_ret, uint32_t tid,
+		      size_t k, uint64_t target, uint64_t sp)
+{
+	struct cstack cs = th->susp[k];
+	int ret;
+
+	th->susp[k] = th->susp[--th->n_susp];
+	if ((ret = ctx_suspend(c, th, t_ret))) {
+		th->susp[th->n_susp++] = cs; /* freed with the thread */
+		return ret;
+	}
+	free(th->f);
+	th->f = cs.f;
+	th->n = cs.n;
+	th->cap = cs.cap;
+	th->ctx = cs.id;
+	th->ctx_ended = cs.ended;
+	/* its swapcontext returns */
+	frame_pop(c, th, t_ret, th->f[th->n - 1].ret_addr == target ? 0 : HS_DB_CALL_UNWOUND);
+	return ctx_note(c, t_ret, tid, target, sp, th->ctx) ?: queue_drain(c);
+}
+
+/* Is a return from site to target with rsp sp the first entry of a
+ * makecontext'd function: it lands on a function's entry (by the
+ * symbols, as a tail call's target), which no return of the running
+ * stack does. */
+static bool ctx_entered(struct dbb_calls *c, const struct cthread *th, uint64_t site,
+			uint64_t target, uint64_t sp)
+{
+	struct hs_src_loc loc;
+
+	if (!c->src || !site)
+		return false;
+	if (th->n && (th->f[th->n - 1].ret_addr == target || th->f[th->n - 1].sp + 8 == sp))
+		return false;
+	/* the return of a call of G (exact mode knows its slot) */
+	if (!th->n && th->ext_sp && th->n_ext && th->ext_sp[th->n_ext - 1] + 8 == sp)
+		return false;
+	if (!tail_target(c, site, target))
+		return false;
+	/* a handler returns into the signal restorer's entry, whose frame
+	 * may be G's: no switch (glibc's and musl's name) */
+	return hs_src_lookup(dbb_lsrc_src(c->src), target, &loc) || !loc.function ||
+	       strcmp(loc.function, "__restore_rt") != 0;
+}
+
+/* A new context: the function entered at t_ret - 1 by the return at site
+ * is a call (as gdb's `break` counts it) on its own stack, slot sp (where
+ * makecontext put __start_context's address: its return address, not
+ * known here). */
+static int ctx_enter(struct dbb_calls *c, struct cthread *th, uint64_t t_ret, uint32_t tid,
+		     uint64_t site, uint64_t target, uint64_t sp)
+{
+	int ret;
+
+	if ((ret = ctx_suspend(c, th, t_ret)))
+		return ret;
+	th->ctx = ++th->last_ctx;
+	th->ctx_ended = false;
+	if ((ret = frame_push(c, th, t_ret - 1, tid, site, 0, target, sp, HS_DB_CALL_SWITCH)))
+		return ret;
+	return ctx_note(c, t_ret, tid, target, sp, th->ctx) ?: queue_drain(c);
+}
+
+/* A return or jump with rsp known that switches stacks: resumes a
+ * suspended context or enters a new one.  1 when it did. */
+static int ctx_switch(struct dbb_calls *c, struct cthread *th, uint64_t t_ret, uint32_t tid,
+		      bool is_ret, uint64_t site, uint64_t target, uint64_t sp)
+{
+	ptrdiff_t k;
+	int ret;
+
+	/* the running stack's own return comes first */
+	if (th->n && dbb_calls_returned(th->f[th->n - 1].sp, th->f[th->n - 1].ret_addr, is_ret,
+					target, sp))
+		return 0;
+	if ((k = ctx_resumed(th, target, sp)) >= 0)
+		ret = ctx_resume(c, th, t_ret, tid, (size_t)k, target, sp);
+	else if (is_ret && ctx_entered(c, th, site, target, sp))
+		ret = ctx_enter(c, th, t_ret, tid, site, target, sp);
+	else
+		return 0;
+	return ret ?: 1;
+}
+
 /* dbb_calls_leave, and for a jump from site (tail_ok): the tail call it
  * may be. */
 static int leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
@@ -463,6 +646,8 @@ static int leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
 	if (!th)
 		return -ENOMEM;
 	th->sig_pending = false;
+	if ((ret = ctx_switch(c, th, t_ret, tid, is_ret, site, target, sp)))
+		return ret < 0 ? ret : 0;
 	n0 = th->n;
 	while (th->n && dbb_calls_left(th->f[th->n - 1].sp, th->f[th->n - 1].flags, is_ret, sp)) {
 		const struct frame *f = &th->f[th->n - 1];
@@ -474,7 +659,11 @@ static int leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
 	if (is_ret && n0 == th->n) {
 		/* a return that leaves no frame of the shard: one of an earlier
 		 * shard when none of the shard's is open, else nothing (the
-		 * merge counts it) */
+		 * merge counts it); G's calls are all on the thread's first
+		 * stack (dbb_merge.c re-runs the rest of the build from the
+		 * first switch) */
+		if (th->ctx)
+			return n0 != th->n ? queue_drain(c) : 0;
 		if (!th->n && sp - 8 > th->orph_max)
 			th->orph_max = sp - 8;
 		if (!th->n && c->exact)
@@ -489,7 +678,7 @@ static int leave(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, bool is_ret,
 	 * not above that changes nothing there. */
 	if (tail_ok && n0 == th->n && tail_candidate(c, th, site, target, sp))
 		return tail_jump(c, th, t_ret - 1, tid, target, sp);
-	if (!th->n && sp > th->orph_max && !(is_ret && outer_sp + 8 == sp)) {
+	if (!th->n && !th->ctx && sp > th->orph_max && !(is_ret && outer_sp + 8 == sp)) {
 		th->orph_max = is_ret ? sp - 8 : sp;
 		if (c->exact)
 			ext_keep(th, is_ret ? ORPH_SP_RET : ORPH_SP_JMP, sp);
@@ -527,6 +716,8 @@ int dbb_calls_ret(struct dbb_calls *c, uint64_t t_ret, uint32_t tid, uint64_t ta
 		return queue_drain(c);
 	}
 	/* An orphan: a call of an earlier shard, or nothing. */
+	if (th->ctx)
+		return 0; /* G's calls are all on the first stack */
 	if (c->exact) {
 		size_t k;
 
@@ -599,6 +790,8 @@ int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid)
 	/* the handler's frame is one of an earlier shard (or none) */
 	while (th->n)
 		frame_pop(c, th, t, HS_DB_CALL_UNWOUND);
+	if (th->ctx)
+		return n0 ? queue_drain(c) : 0;
 	if (c->exact)
 		ext_keep(th, ORPH_SIGRET, 0);
 	return write_orphan(c, t, 0, tid, ORPH_SIGRET, 0, 0, 0, 0) ?: (n0 ? queue_drain(c) : 0);
@@ -607,17 +800,29 @@ int dbb_calls_sigreturn(struct dbb_calls *c, uint64_t t, uint32_t tid)
 int dbb_calls_thread_exit(struct dbb_calls *c, uint64_t t, uint32_t tid)
 {
 	struct cthread *th = thread_of(c, tid);
-	uint32_t n;
+	uint32_t n, was;
 
 	if (!th)
 		return -ENOMEM;
 	n = (uint32_t)th->n;
 	while (th->n)
 		frame_pop(c, th, HS_DB_NO_RETURN, 0);
+	/* every context's frames stay as they were at the exit (Valgrind
+	 * reuses the tid: a new thread starts on its first stack) */
+	for (size_t k = 0; k < th->n_susp; k++) {
+		while (th->susp[k].n)
+			call_close(c, th->susp[k].f[--th->susp[k].n].index, HS_DB_NO_RETURN, 0);
+		free(th->susp[k].f);
+	}
+	th->n_susp = 0;
+	was = th->ctx;
+	th->ctx = 0;
+	th->ctx_ended = false;
 	th->n_ext = 0;
 	th->sig_pending = false;
 	th->orph_max = 0;
-	return write_orphan(c, t, 0, tid, ORPH_EXIT, n, 0, 0, 0) ?: queue_drain(c);
+	return write_orphan(c, t, 0, tid, ORPH_EXIT, n, 0, 0, 0) ?:
+	       (was ? ctx_note(c, t + 1, tid, 0, 0, 0) : 0) ?: queue_drain(c);
 }
 
 /* ---- what the decoder says ------------------------------------------------ */
@@ -631,8 +836,10 @@ int dbb_calls_jump(struct dbb_calls *c, const struct hs_trace_decoder *d, uint64
 
 	if (jk == HS_TRACE_JK_CALL)
 		return dbb_calls_call(c, t, tid, addr, len, dst, sp);
+	if (jk == HS_TRACE_JK_RET && st) /* the return's site: a stack switch's */
+		return leave(c, t + 1, tid, true, dst, sp, false, addr);
 	if (jk == HS_TRACE_JK_RET)
-		return dbb_calls_ret(c, t + 1, tid, dst, st != NULL, sp);
+		return dbb_calls_ret(c, t + 1, tid, dst, false, 0);
 	if (jk == HS_TRACE_JK_JUMP && st)
 		return leave(c, t + 1, tid, false, dst, sp, true, addr);
 	/* dst == addr + len: a jcc not taken (see the top), or a jmp to the
@@ -695,6 +902,33 @@ int dbb_calls_regs(struct dbb_calls *c, uint64_t t, uint32_t tid, uint32_t reaso
 	return dbb_calls_handler(c, t, tid, hs_trace_state_ip(state), hs_trace_state_sp(state));
 }
 
+/* The open calls of one context of th (s: susp[s], or the running one
+ * when s == n_susp) into copen.sp, pad its id. */
+static int copen_write(struct dbb_spill_w *w, const struct cthread *th, uint32_t tid, size_t s)
+{
+	const struct frame *fr = s < th->n_susp ? th->susp[s].f : th->f;
+	size_t n = s < th->n_susp ? th->susp[s].n : th->n;
+	uint32_t ctx = s < th->n_susp ? th->susp[s].id : th->ctx;
+	int ret = 0;
+
+	for (size_t k = 0; k < n && !ret; k++) {
+		const struct frame *f = &fr[k];
+		uint8_t r[DBB_COPEN_REC];
+
+		hs_put_le64(r, f->index);
+		hs_put_le64(r + 8, f->ret_addr);
+		hs_put_le64(r + 16, f->t_call);
+		hs_put_le32(r + 24, tid);
+		hs_put_le32(r + 28, f->depth);
+		hs_put_le64(r + 32, f->sp);
+		hs_put_le32(r + 40, f->flags);
+		hs_put_le32(r + 44, ctx);
+		hs_put_le64(r + 48, f->site);
+		ret = dbb_spill_write(w, r, sizeof(r));
+	}
+	return ret;
+}
+
 /* Shard end: the open calls (copen.sp), every queued record, the patches. */
 int dbb_calls_finish(struct dbb_calls *c)
 {
@@ -703,23 +937,9 @@ int dbb_calls_finish(struct dbb_calls *c)
 
 	if ((ret = dbb_spill_create_in(c->dir, "copen.sp", &w)))
 		return ret;
-	for (size_t tid = 0; tid < c->n_th && !ret; tid++) {
-		for (size_t k = 0; k < c->th[tid].n && !ret; k++) {
-			const struct frame *f = &c->th[tid].f[k];
-			uint8_t r[DBB_COPEN_REC];
-
-			hs_put_le64(r, f->index);
-			hs_put_le64(r + 8, f->ret_addr);
-			hs_put_le64(r + 16, f->t_call);
-			hs_put_le32(r + 24, (uint32_t)tid);
-			hs_put_le32(r + 28, f->depth);
-			hs_put_le64(r + 32, f->sp);
-			hs_put_le32(r + 40, f->flags);
-			hs_put_le32(r + 44, 0);
-			hs_put_le64(r + 48, f->site);
-			ret = dbb_spill_write(w, r, sizeof(r));
-		}
-	}
+	for (size_t tid = 0; tid < c->n_th && !ret; tid++)
+		for (size_t s = 0; s <= c->th[tid].n_susp && !ret; s++)
+			ret = copen_write(w, &c->th[tid], (uint32_t)tid, s);
 	if (ret) {
 		dbb_spill_abort(w);
 		return ret;

@@ -31,7 +31,7 @@
  *                   record `index` ended later in this shard (flags:
  *                   HS_DB_CALL_UNWOUND); sorted by index
  *   copen.sp        { u64 index, u64 ret_addr, u64 t_call, u32 tid,
- *                   u32 depth, u64 sp, u32 flags, u32 pad, u64 site }:
+ *                   u32 depth, u64 sp, u32 flags, u32 ctx, u64 site }:
  *                   calls open at the shard's end, by index (sp: the slot
  *                   of the return address; flags: HS_DB_CALL_SIGNAL; site:
  *                   the call site, 0 when not known)
@@ -53,7 +53,9 @@
  *                   ORPH_TAILCAND: a possible tail call out of a call of
  *                   an earlier shard (ORPH_TAILED: taken, by call `index`
  *                   of this shard, whose return address and call site are
- *                   then G's call's)
+ *                   then G's call's); stack switches (ORPH_CTXSW, t the
+ *                   first t on the new stack, flags its context id:
+ *                   dbb_calls.c)
  *   pages.<k>.sp    PAGES records sorted by (page, chunk): sorted runs
  *                   of this shard's page versions, k = 0, 1, ...
  *   addrs.sp        ADDRS records, final format, one per chunk decoded
@@ -499,6 +501,8 @@ int dbb_index_new(const char *out, const struct hs_dbfile_ident *id, const char 
 		  int level, unsigned threads, const struct dbb_exit *exits, size_t n_exits,
 		  const struct dbb_lines *lines, struct hs_dbb_err *err, struct dbb_index **outp);
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec);
+/* The stack switches (CTXSW records in t order), kept until the end. */
+void dbb_index_set_switches(struct dbb_index *x, const uint8_t *sw, size_t n);
 int dbb_index_finish(struct dbb_index *x);
 void dbb_index_free(struct dbb_index *x); /* accepts NULL */
 

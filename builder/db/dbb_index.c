@@ -61,6 +61,10 @@ struct dbb_index {
 	uint8_t inl[HS_DB_CALL_REC];
 	uint8_t (*pend)[HS_DB_CALL_REC];
 	size_t n_pend, cap_pend, flush_at;
+	/* stack switches (CTXSW records, by t; borrowed): a depth counts the
+	 * calls of the context running then */
+	const uint8_t *sw;
+	size_t n_sw;
 };
 
 static int cmp_callee(const void *a, const void *b)
@@ -313,6 +317,46 @@ static int checkpoint(struct dbb_index *x, uint64_t t)
 	return ret ? fail_file(x, "stacks.hdb", ret) : 0;
 }
 
+void dbb_index_set_switches(struct dbb_index *x, const uint8_t *sw, size_t n)
+{
+	x->sw = sw;
+	x->n_sw = n;
+}
+
+/* The context tid runs on at t (db_format.h, CTXSW). */
+static uint32_t ctx_at(const struct dbb_index *x, uint32_t tid, uint64_t t)
+{
+	size_t lo = 0, hi = x->n_sw;
+
+	while (lo < hi) { /* the first switch after t */
+		size_t mid = (lo + hi) / 2;
+
+		if (hs_le64(x->sw + mid * HS_DB_CTXSW_REC) <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i > 0; i--)
+		if (hs_le32(x->sw + (i - 1) * HS_DB_CTXSW_REC + 8) == tid)
+			return hs_le32(x->sw + (i - 1) * HS_DB_CTXSW_REC + 12);
+	return 0;
+}
+
+/* tid's depth at t (the live calls are those open at t): its open calls
+ * on the context it runs on. */
+static uint32_t depth_at(const struct dbb_index *x, uint32_t tid, uint64_t t)
+{
+	uint32_t ctx, n = 0;
+
+	if (!x->n_sw)
+		return tid < x->n_count ? x->count[tid] : 0;
+	ctx = ctx_at(x, tid, t);
+	for (size_t i = 0; i < x->n_heap; i++)
+		if (hs_le32(x->heap[i].rec + 32) == tid && hs_le32(x->heap[i].rec + 44) == ctx)
+			n++;
+	return n;
+}
+
 /* Gives every line start with t <= upto its depth and writes it. */
 static int lines_upto(struct dbb_index *x, uint64_t upto)
 {
@@ -325,7 +369,7 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 
 		live_drop(x, t);
 		hs_put_le32(x->line + 12, x->lm->remap[hs_le32(x->line + 12)]);
-		hs_put_le32(x->line + 20, tid < x->n_count ? x->count[tid] : 0);
+		hs_put_le32(x->line + 20, depth_at(x, tid, t));
 		/* lines.hdb: step's line starts; lineidx.hdb: break's hits */
 		if (!bp && (ret = hs_dbfile_append(x->lines, t, x->line, sizeof(x->line), NULL, NULL)))
 			return fail_file(x, "lines.hdb", ret);
@@ -341,12 +385,13 @@ static int lines_upto(struct dbb_index *x, uint64_t upto)
 
 /* The innermost call of tid open now (the heap holds the open calls), or
  * NULL: the frame an inlined copy entered now is in. */
-static const struct live *innermost(const struct dbb_index *x, uint32_t tid)
+static const struct live *innermost(const struct dbb_index *x, uint32_t tid, uint64_t t)
 {
 	const struct live *best = NULL;
+	uint32_t ctx = x->n_sw ? ctx_at(x, tid, t) : 0;
 
 	for (size_t i = 0; i < x->n_heap; i++)
-		if (hs_le32(x->heap[i].rec + 32) == tid &&
+		if (hs_le32(x->heap[i].rec + 32) == tid && hs_le32(x->heap[i].rec + 44) == ctx &&
 		    (!best || hs_le64(x->heap[i].rec) > hs_le64(best->rec)))
 			best = &x->heap[i];
 	return best;
@@ -407,8 +452,8 @@ static int inl_upto(struct dbb_index *x, uint64_t upto)
 		const struct live *f;
 
 		live_drop(x, t);
-		hs_put_le32(x->inl + 36, tid < x->n_count ? x->count[tid] : 0);
-		f = innermost(x, tid);
+		hs_put_le32(x->inl + 36, depth_at(x, tid, t));
+		f = innermost(x, tid, t);
 		/* (at the frame's own end: how the frame ended is how the copy did) */
 		if (f && hs_le64(f->rec + 8) != HS_DB_NO_RETURN && hs_le64(f->rec + 8) <= t_ret) {
 			hs_put_le64(x->inl + 8, hs_le64(f->rec + 8));

@@ -84,11 +84,14 @@ struct lthread {
 };
 
 /* Whether the thread's last event was an instruction with line info
- * (LN_YES) or a call, return or signal (LN_NO); LN_UNKNOWN: neither yet
- * in this shard.  A function's entry reached right after an instruction
- * with lines was jumped to (a tail call): gdb's step sees a new line
- * there and skips no prologue (it is no "step into subroutine"). */
-enum { LN_UNKNOWN = 0, LN_NO, LN_YES };
+ * (LN_YES), a call, return or signal (LN_NO), or a return that landed on
+ * a function's entry row (LN_RET); LN_UNKNOWN: neither yet in this
+ * shard.  A function's entry reached right after an instruction with
+ * lines was jumped to (a tail call): gdb's step sees a new line there and
+ * skips no prologue (it is no "step into subroutine"); so does one a
+ * return lands on (swapcontext's `ret` into a makecontext'd function: gdb
+ * stops at its entry line). */
+enum { LN_UNKNOWN = 0, LN_NO, LN_YES, LN_RET };
 
 struct centry {
 	uint64_t addr;           /* 0: empty */
@@ -728,6 +731,13 @@ static int jump_frame(struct dbb_lpass *p, uint64_t t, uint32_t tid, uint64_t ad
 	return 0;
 }
 
+/* Does a return land on a function's entry row (LN_RET): swapcontext's
+ * `ret` into a makecontext'd function (no return of a call does)? */
+static bool ret_enters(struct dbb_lpass *p, uint64_t dst)
+{
+	return in_dwarf(p, dst) && (lookup(p, dst)->flags & CF_PROLOGUE);
+}
+
 static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t addr,
 		  uint32_t len, uint64_t dst)
 {
@@ -744,7 +754,7 @@ static int l_jump(void *ctx, uint64_t t, uint32_t tid, uint32_t jk, uint64_t add
 		return p->cb_ret = ret;
 	if (!(th = lthread_of(p, tid)))
 		return p->cb_ret = -ENOMEM;
-	th->lined = LN_NO;
+	th->lined = jk == HS_TRACE_JK_RET && ret_enters(p, dst) ? LN_RET : LN_NO;
 	if (jk == HS_TRACE_JK_CALL) {
 		st_reset(th);
 		return 0;
@@ -1195,7 +1205,7 @@ static int resolve(struct dbb_lines *l, char *const *dirs, unsigned n, FILE *log
 				row.pc = hs_le64(rec + 24);
 				row.row_addr = hs_le64(rec + 32);
 				row.row_end = hs_le64(rec + 40);
-				if ((flags & LS_PRO) && th->lined != LN_YES) {
+				if ((flags & LS_PRO) && th->lined != LN_YES && th->lined != LN_RET) {
 					st_reset(th); /* called: its first line will start */
 					th->lined = LN_YES;
 					continue;

@@ -15,8 +15,16 @@
  *     shard guessed wrong how an orphan that left calls of its own open
  *     resolves (dbb_calls.c), its calls are first decoded again from G
  *     (calls_redo), exactly, into OUT/<image>/calls.<s>/ (removed after).
- *  2. stream each shard's calls.sp, adding that depth and filling in the
- *     t_ret values from its patches (cpatch.sp) and from pass 1.
+ *     The first shard with a stack switch (ucontext, ORPH_CTXSW) is
+ *     decoded again from G over every later chunk too, and the later
+ *     shards get empty calls files: a shard cannot know the contexts
+ *     (stacks) earlier ones left, so one tracker follows them all from
+ *     the first switch (the calls are those of a single shard; coroutine
+ *     programs decode their calls once more, in one thread).  The
+ *     switches make ctxsw.hdb.
+ *  2. stream each shard's calls.sp, adding that depth (to calls of
+ *     context 0 only: G's are all there) and filling in the t_ret values
+ *     from its patches (cpatch.sp) and from pass 1.
  *
  * The parts run side by side (merge_parts): PAGES, CHUNKS + RUNS and pass
  * 1 each in a thread, EVENTS, THREADS and the line pass in the caller's,
@@ -97,6 +105,9 @@ struct merge {
 	struct dbb_lines *lines;  /* resolved line starts, or NULL */
 	char *tmp;                /* out/idx.tmp: sort runs, line passes */
 	struct dbb_threads *threads_rec; /* THREADS, from the events (dbb_threads.c) */
+	/* stack switches (CTXSW records, in t order) */
+	uint8_t *sw;
+	size_t n_sw, cap_sw;
 };
 
 /* Keeps what the indexes need from an event: thread exits, file maps. */
@@ -508,6 +519,8 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 		uint32_t tid = hs_le32(rec + 16), kind = hs_le32(rec + 20);
 		size_t j = 0;
 
+		if (kind == ORPH_CTXSW)
+			continue; /* changes nothing of G (calls_pass1) */
 		if (kind == ORPH_SP_RET || kind == ORPH_SP_JMP || kind == ORPH_SIGRET) {
 			uint32_t fl = hs_le32(rec + 28);
 			bool tail = false;
@@ -548,7 +561,8 @@ static int guesses_hold(const struct gstack *g, size_t n_g, const uint8_t *orph,
 
 /* Shard s guessed wrong: decode its chunks again for their calls, from G,
  * into OUT/calls.<s>/, which its calls files are then read from. */
-static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_t n_g)
+static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_t n_g,
+		      size_t end_chunk)
 {
 	struct shard_in *si = &m->sh[s];
 	struct dbb_calls_ext ext = { .n_tids = n_g };
@@ -584,8 +598,7 @@ static int calls_redo(struct merge *m, unsigned s, const struct gstack *g, size_
 		goto out;
 	}
 	pthread_mutex_lock(m->img_lock);
-	ret = dbb_calls_redo(m->img, si->first_chunk, si->end_chunk, &ext, si->calls_dir,
-			     m->err);
+	ret = dbb_calls_redo(m->img, si->first_chunk, end_chunk, &ext, si->calls_dir, m->err);
 	pthread_mutex_unlock(m->img_lock);
 out:
 	for (size_t tid = 0; tid < n_g; tid++) {
@@ -643,10 +656,77 @@ static int read_open_calls(struct merge *m, struct shard_in *si)
 	return 0;
 }
 
+/* Has a shard's orphan list a stack switch (ORPH_CTXSW)? */
+static bool orph_switches(const uint8_t *orph, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hs_le32(orph + i * DBB_CORPH_REC + 20) == ORPH_CTXSW)
+			return true;
+	return false;
+}
+
+/* Shard s's calls are an earlier shard's re-run's: it gets calls files
+ * with nothing in them. */
+static int calls_empty(struct merge *m, unsigned s)
+{
+	struct shard_in *si = &m->sh[s];
+	struct dbb_calls *c = NULL;
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "calls.%u", s);
+	free(si->calls_dir);
+	if (!(si->calls_dir = dbb_path(m->out, name)))
+		return -ENOMEM;
+	if ((ret = dbb_rmtree(si->calls_dir)) || (ret = dbb_mkdir(si->calls_dir)) ||
+	    (ret = dbb_calls_new(si->calls_dir, false, NULL, HS_DBB_GUESS_SP, &c)) ||
+	    (ret = dbb_calls_finish(c)))
+		dbb_err_set(m->err, "%s: %s", si->calls_dir, strerror(-ret));
+	dbb_calls_free(c);
+	return ret;
+}
+
+/* A stack switch of tid to ctx at t (ctxsw.hdb). */
+static int switch_add(struct merge *m, uint64_t t, uint32_t tid, uint32_t ctx)
+{
+	uint8_t *r;
+
+	if (hs_grow((void **)&m->sw, &m->cap_sw, (m->n_sw + 1) * HS_DB_CTXSW_REC, 1))
+		return -ENOMEM;
+	r = m->sw + m->n_sw++ * HS_DB_CTXSW_REC;
+	hs_put_le64(r, t);
+	hs_put_le32(r + 8, tid);
+	hs_put_le32(r + 12, ctx);
+	return 0;
+}
+
+/* ctxsw.hdb: the switches, in t order (every shard's are, and shards
+ * come in t order). */
+static int write_switches(struct merge *m)
+{
+	struct hs_dbfile_writer *w = NULL;
+	int ret;
+
+	if ((ret = create_out(m, "ctxsw.hdb", HS_DB_CTXSW, &w, m->err)))
+		return ret;
+	for (size_t i = 0; i < m->n_sw && !ret; i++) {
+		const uint8_t *r = m->sw + i * HS_DB_CTXSW_REC;
+
+		ret = hs_dbfile_append(w, hs_le64(r), r, HS_DB_CTXSW_REC, NULL, NULL);
+	}
+	if (ret) {
+		dbb_err_set(m->err, "%s/ctxsw.hdb: %s", m->out, strerror(-ret));
+		hs_dbfile_abort(w);
+		return ret;
+	}
+	return finish_out(m, "ctxsw.hdb", w, m->err);
+}
+
 static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 {
 	struct gstack *g = NULL;
 	size_t n_g = 0;
+	bool rest = false, whole;
 	int ret = 0;
 
 	for (unsigned s = 0; s < m->n && !ret; s++) {
@@ -668,11 +748,23 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 		if ((ret = read_orphans(si, &orph, &n_orph, m->err)) ||
 		    (ret = guesses_hold(g, n_g, orph, n_orph, &ok)))
 			break;
-		if (!ok) {
+		/* the first shard with a stack switch: a later shard cannot
+		 * know the contexts it leaves, so it decodes every later
+		 * chunk too, and the later shards have no calls of their own */
+		whole = s + 1 < m->n && !rest && orph_switches(orph, n_orph);
+		if (whole) {
+			rest = true;
+			for (unsigned k = s + 1; k < m->n && !ret; k++)
+				ret = calls_empty(m, k);
+			if (ret)
+				break;
+		}
+		if (!ok || whole) {
 			free(orph);
 			orph = NULL;
 			(*redone)++;
-			if ((ret = calls_redo(m, s, g, n_g)) ||
+			if ((ret = calls_redo(m, s, g, n_g, whole ? m->sh[m->n - 1].end_chunk :
+							  si->end_chunk)) ||
 			    (ret = read_orphans(si, &orph, &n_orph, m->err)) ||
 			    (ret = guesses_hold(g, n_g, orph, n_orph, &ok)))
 				break;
@@ -694,6 +786,10 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 			if (!st) {
 				ret = -ENOMEM;
 				break;
+			}
+			if (kind == ORPH_CTXSW) {
+				ret = switch_add(m, t, tid, hs_le32(o + 28));
+				continue;
 			}
 			if (kind == ORPH_RET) {
 				j = gstack_match(st, st->n, target);
@@ -775,7 +871,7 @@ static int calls_pass1(struct merge *m, uint64_t *redone, uint64_t *unmatched)
 	for (size_t tid = 0; tid < n_g; tid++)
 		free(g[tid].e);
 	free(g);
-	return ret;
+	return ret ?: write_switches(m);
 }
 
 /* Where pass 2's records go, in order: calls.hdb and the indexes. */
@@ -898,7 +994,8 @@ static int pass2_shard(struct merge *m, struct shard_in *si, struct cpipe *p)
 			}
 			gsize[c->tid] = c->size;
 		}
-		if (tid < n_gsize)
+		/* G's calls are all on the thread's first stack */
+		if (tid < n_gsize && !hs_le32(rec + 44))
 			hs_put_le32(rec + 36, hs_le32(rec + 36) + gsize[tid]);
 		if (have_patch && hs_le64(patch) == index) {
 			hs_put_le64(rec + 8, hs_le64(patch + 8));
@@ -1031,6 +1128,7 @@ static int calls_pass2(struct merge *m)
 	if ((ret = dbb_index_new(m->out, &m->img->id, m->tmp, m->level, m->threads, m->exits,
 				 m->n_exits, m->lines, m->err, &k.ix)))
 		return ret;
+	dbb_index_set_switches(k.ix, m->sw, m->n_sw);
 	if ((ret = create_out(m, "calls.hdb", HS_DB_CALLS, &k.w, m->err))) {
 		dbb_index_free(k.ix);
 		return ret;
@@ -1466,6 +1564,9 @@ static int merge_parts(struct merge *m, struct dbb_image_result *res, uint64_t *
 	task_time(m, "events", t0, c0);
 	ret = task_join(&small, m, ret);
 	ret = task_join(&pass1, m, ret);
+	/* the switches pass 1 found (its merge is a copy), for the indexes */
+	m->sw = pass1.m.sw;
+	m->n_sw = pass1.m.n_sw;
 	step_done(m, 3);
 	if (!ret) {
 		t0 = dbb_now();
@@ -1507,6 +1608,7 @@ static void merge_release(struct merge *m, unsigned n)
 		free(m->maps[i].path);
 	free(m->maps);
 	free(m->exits);
+	free(m->sw);
 	dbb_threads_free(m->threads_rec);
 	dbb_lines_free(m->lines);
 }

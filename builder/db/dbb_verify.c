@@ -150,6 +150,8 @@ static size_t rec_size(uint32_t kind, const uint8_t *p, size_t left)
 		return HS_DB_THREAD_REC;
 	case HS_DB_CALLS:
 		return HS_DB_CALL_REC;
+	case HS_DB_CTXSW:
+		return HS_DB_CTXSW_REC;
 	case HS_DB_PAGEIDX:
 		return HS_DB_PAGEIDX_REC;
 	case HS_DB_EVENTS:
@@ -491,18 +493,31 @@ static void idx_keys(void *ctx, const struct rec_at *at)
 struct cstack {
 	uint64_t *t_ret;
 	size_t n, cap;
+	uint32_t tid, ctx;       /* (other contexts than 0: xs[]) */
 };
 
 struct calls_ctx {
 	struct image_v *iv;
-	struct cstack *st;
+	struct cstack *st;       /* [tid]: context 0 */
 	size_t n_st;
+	struct cstack *xs;       /* the other contexts (db_format.h, CALLS) */
+	size_t n_xs, cap_xs;
 	size_t exit_i;
 	uint64_t last_t;
 };
 
-static struct cstack *cstack_of(struct calls_ctx *c, uint32_t tid)
+/* The calls of a thread nest on each of its stacks (contexts). */
+static struct cstack *cstack_of(struct calls_ctx *c, uint32_t tid, uint32_t ctx)
 {
+	if (ctx) {
+		for (size_t i = 0; i < c->n_xs; i++)
+			if (c->xs[i].tid == tid && c->xs[i].ctx == ctx)
+				return &c->xs[i];
+		if (hs_grow((void **)&c->xs, &c->cap_xs, c->n_xs + 1, sizeof(*c->xs)))
+			return NULL;
+		c->xs[c->n_xs] = (struct cstack){ .tid = tid, .ctx = ctx };
+		return &c->xs[c->n_xs++];
+	}
 	if (hs_grow_zero((void **)&c->st, &c->n_st, (size_t)tid + 1, sizeof(*c->st)))
 		return NULL;
 	return &c->st[tid];
@@ -526,12 +541,16 @@ static void on_call(void *ctx, const struct rec_at *at)
 		rec_problem(at, "call at t=%" PRIu64 " is outside the trace", t_call);
 	/* threads that exited before this call leave their stacks */
 	while (c->exit_i < c->iv->n_exits && c->iv->exits[c->exit_i].t <= t_call) {
-		struct cstack *x = cstack_of(c, c->iv->exits[c->exit_i++].tid);
+		uint32_t xt = c->iv->exits[c->exit_i++].tid;
+		struct cstack *x = cstack_of(c, xt, 0);
 
 		if (x)
 			x->n = 0;
+		for (size_t i = 0; i < c->n_xs; i++)
+			if (c->xs[i].tid == xt)
+				c->xs[i].n = 0;
 	}
-	st = cstack_of(c, tid);
+	st = cstack_of(c, tid, hs_le32(at->rec + 44));
 	if (!st)
 		return;
 	while (st->n && st->t_ret[st->n - 1] <= t_call)
@@ -576,6 +595,7 @@ static void verify_source_files(struct image_v *iv, json_object *files)
 		{ "stacks.hdb", HS_DB_STACKS }, { "lines.hdb", HS_DB_LINES },
 		{ "lineidx.hdb", HS_DB_LINEIDX }, { "linefiles.hdb", HS_DB_LINEFILES },
 		{ "threads.hdb", HS_DB_THREADS }, { "addrs.hdb", HS_DB_ADDRS },
+		{ "ctxsw.hdb", HS_DB_CTXSW },
 	};
 
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
@@ -701,6 +721,9 @@ static void verify_image(struct image_v *iv, json_object *files)
 		for (size_t i = 0; i < c.n_st; i++)
 			free(c.st[i].t_ret);
 		free(c.st);
+		for (size_t i = 0; i < c.n_xs; i++)
+			free(c.xs[i].t_ret);
+		free(c.xs);
 	}
 	for (int k = 0; k < 6; k++) {
 		hs_dbfile_close(f[k]);

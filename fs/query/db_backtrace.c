@@ -164,10 +164,46 @@ static int on_exit_ev(void *ctx, const struct hs_db_event *ev)
 	return 0;
 }
 
+/* The context (stack) tid runs on at t: that of its last switch with
+ * key <= t (ctxsw.hdb, db_format.h), 0 before any.  A thread that never
+ * switched, in a recording with switches of others, reads every block. */
+int db_ctx_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx)
+{
+	const struct hs_dbfile *f = img->files[HS_DB_CTXSW];
+	size_t b;
+	int err = 0;
+
+	*ctx = 0;
+	if (!f || hs_dbfile_block_count(f) == 0)
+		return 0;
+	b = hs_dbfile_find(f, t) + 1;
+	while (b-- > 0) {
+		struct db_centry *e = NULL;
+		const uint8_t *data;
+		size_t len;
+		bool found = false;
+
+		if ((err = db_block_get(img, HS_DB_CTXSW, b, &e, &data, &len)))
+			return err;
+		for (size_t i = len / HS_DB_CTXSW_REC; i > 0 && !found; i--) {
+			const uint8_t *r = data + (i - 1) * HS_DB_CTXSW_REC;
+
+			if (hs_le64(r) <= t && hs_le32(r + 8) == tid) {
+				*ctx = hs_le32(r + 12);
+				found = true;
+			}
+		}
+		db_cache_put(&img->db->cache, e);
+		if (found)
+			break;
+	}
+	return 0;
+}
+
 /* The checkpoint to start from: the one with the largest key < t.  Adds
- * its frames open at t and sets *index to the first call it does not
- * cover (0 when there is none). */
-static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
+ * its frames open at t on context ctx and sets *index to the first call
+ * it does not cover (0 when there is none). */
+static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
 			   struct frames *out, uint64_t *index)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_STACKS];
@@ -207,7 +243,8 @@ static int from_checkpoint(struct hs_db_image *img, uint64_t t, uint32_t tid,
 		 * exit (hs_db_backtrace) */
 		bool closed = hs_le64(fr + 8) == HS_DB_NO_RETURN ? end < t : end <= t;
 
-		if (hs_le32(fr + 32) != tid || hs_le64(fr) >= t || closed)
+		if (hs_le32(fr + 32) != tid || hs_le32(fr + 44) != ctx || hs_le64(fr) >= t ||
+		    closed)
 			continue;
 		if ((err = frames_add(out, fr)))
 			break;
@@ -217,8 +254,14 @@ out:
 	return err;
 }
 
-/* The open calls of tid at t, outermost first, into out. */
-static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
+bool db_has_switches(const struct hs_db_image *img)
+{
+	return img->files[HS_DB_CTXSW] && hs_dbfile_record_count(img->files[HS_DB_CTXSW]);
+}
+
+/* The open calls of tid at t on context ctx, outermost first, into out. */
+static int open_calls_in(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
+			 struct frames *out)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_CALLS];
 	struct db_fcursor cur;
@@ -227,7 +270,7 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 	size_t b = 0, nb = hs_dbfile_block_count(f);
 	int err;
 
-	if ((err = from_checkpoint(img, t, tid, out, &index)))
+	if ((err = from_checkpoint(img, t, tid, ctx, out, &index)))
 		return err;
 	/* calls.hdb record `index`: its block from the records per block */
 	while (b < nb && before + hs_dbfile_block(f, b)->n_records <= index)
@@ -251,7 +294,7 @@ static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct 
 		t_call = hs_le64(rec);
 		if (t_call > t)
 			break;
-		if (hs_le32(rec + 32) != tid)
+		if (hs_le32(rec + 32) != tid || hs_le32(rec + 44) != ctx)
 			continue;
 		/* a handler runs from its delivery on: the state at its t_call
 		 * is its first (a call's is the caller's, at the call) */
@@ -285,6 +328,32 @@ out:
 	return err;
 }
 
+/* The open calls of tid at t, outermost first, into out: those of the
+ * stack it runs on then (gdb's bt shows no other). */
+static int open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, struct frames *out)
+{
+	uint32_t ctx;
+	int err = db_ctx_at(img, t, tid, &ctx);
+
+	return err ? err : open_calls_in(img, t, tid, ctx, out);
+}
+
+int db_backtrace_ctx(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
+		     struct hs_db_call *frames, size_t max)
+{
+	struct frames fr = { 0 };
+	int err;
+
+	if ((err = open_calls_in(img, t, tid, ctx, &fr)))
+		goto out;
+	for (size_t i = 0; i < fr.n && i < max; i++)
+		frames[i] = fr.v[fr.n - 1 - i];
+	err = fr.n > (size_t)INT32_MAX ? INT32_MAX : (int)fr.n;
+out:
+	free(fr.v);
+	return err;
+}
+
 int db_open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t *n)
 {
 	struct frames fr = { 0 };
@@ -299,21 +368,16 @@ int hs_db_backtrace(const struct hs_db_image *cimg, uint64_t t, uint32_t tid,
 		    struct hs_db_call *frames, size_t max)
 {
 	struct hs_db_image *img = (struct hs_db_image *)cimg;
-	struct frames fr = { 0 };
+	uint32_t ctx;
 	int err;
 
 	if (t > img->t_end)
 		return -ERANGE;
 	if (!tid && (err = hs_db_thread_at(img, t, &tid)))
 		return err;
-	if ((err = open_calls(img, t, tid, &fr)))
-		goto out;
-	for (size_t i = 0; i < fr.n && i < max; i++)
-		frames[i] = fr.v[fr.n - 1 - i];
-	err = fr.n > (size_t)INT32_MAX ? INT32_MAX : (int)fr.n;
-out:
-	free(fr.v);
-	return err;
+	if ((err = db_ctx_at(img, t, tid, &ctx)))
+		return err;
+	return db_backtrace_ctx(img, t, tid, ctx, frames, max);
 }
 
 /* ---- calls by callee ----------------------------------------------------- */

@@ -98,6 +98,9 @@ static size_t record_size(uint32_t kind, const uint8_t *p, size_t n)
 	case HS_DB_CALLS:
 		need = HS_DB_CALL_REC;
 		break;
+	case HS_DB_CTXSW:
+		need = HS_DB_CTXSW_REC;
+		break;
 	case HS_DB_PAGES:
 		if (n < HS_DB_PAGE_HDR)
 			return 0;

@@ -256,11 +256,16 @@ int hs_db_line_starts(const struct hs_db_image *cimg, uint64_t t0, uint64_t t1, 
 
 /* The call at depth `depth` that tid is inside at t (its open calls, by
  * depth); -ENOENT when it has fewer. */
-static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
-			 struct hs_db_call *out)
+/* No context asked for: the one the thread runs on (hs_db_backtrace). */
+#define ANY_CTX UINT32_MAX
+
+/* The call at depth open at t on context ctx (ANY_CTX: the running one). */
+static int call_at_depth_in(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
+			    uint32_t ctx, struct hs_db_call *out)
 {
 	struct hs_db_call *fr;
-	int n = hs_db_backtrace(img, t, tid, NULL, 0), err;
+	int n = ctx == ANY_CTX ? hs_db_backtrace(img, t, tid, NULL, 0) :
+				 db_backtrace_ctx(img, t, tid, ctx, NULL, 0), err;
 
 	if (n < 0)
 		return n;
@@ -269,13 +274,44 @@ static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size
 	fr = calloc((size_t)n, sizeof(*fr));
 	if (!fr)
 		return -ENOMEM;
-	err = hs_db_backtrace(img, t, tid, fr, (size_t)n);
-	if (err >= 0) {
+	err = ctx == ANY_CTX ? hs_db_backtrace(img, t, tid, fr, (size_t)n) :
+			       db_backtrace_ctx(img, t, tid, ctx, fr, (size_t)n);
+	if (err >= (int)n) {
 		*out = fr[(size_t)n - 1 - depth]; /* innermost first */
 		err = 0;
+	} else if (err >= 0) {
+		err = -EIO;
 	}
 	free(fr);
 	return err;
+}
+
+static int call_at_depth(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t depth,
+			 struct hs_db_call *out)
+{
+	return call_at_depth_in(img, t, tid, depth, ANY_CTX, out);
+}
+
+/* The context a step from t steps on (ANY_CTX: the image has one). */
+static int step_ctx(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx)
+{
+	*ctx = ANY_CTX;
+	return db_has_switches(img) ? db_ctx_at(img, t, tid, ctx) : 0;
+}
+
+/* Is a line start at t on another stack than ctx (1), the one stepped
+ * on: it runs while the frame stepped is suspended in a call, leapt over
+ * as a deeper one is. */
+static int other_ctx(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx)
+{
+	uint32_t at;
+	int err;
+
+	if (ctx == ANY_CTX)
+		return 0;
+	if ((err = db_ctx_at(img, t, tid, &at)))
+		return err;
+	return at != ctx;
 }
 
 /* A line start as stepping sees it. */
@@ -473,7 +509,7 @@ static int unwound_left(struct hs_db_image *img, uint32_t tid, uint32_t depth, u
  * starts inside.  -ENOENT when there is none; -ESRCH when a call leapt
  * was unwound and gdb's next would never stop again (unwound_resume). */
 static int step_next(struct hs_db_image *img, uint32_t tid, uint64_t bound, bool back,
-		     bool over, size_t depth, struct step_start *out)
+		     bool over, size_t depth, uint32_t ctx, struct step_start *out)
 {
 	const struct hs_dbfile *f = img->files[HS_DB_LINES];
 	struct db_fcursor cur;
@@ -494,6 +530,7 @@ again:
 		int got = db_fcursor_next(&cur, &rec);
 		struct hs_db_call c;
 		uint64_t lt;
+		int other = 0;
 
 		if (got) {
 			err = got < 0 ? got : -ENOENT;
@@ -504,11 +541,21 @@ again:
 			continue;
 		if (hs_le32(rec + 8) != tid)
 			continue;
-		if (over && hs_le32(rec + 20) > depth) {
+		if (over && (other = other_ctx(img, lt, tid, ctx)) < 0) {
+			err = other;
+			break;
+		}
+		if (over && (hs_le32(rec + 20) > depth || other)) {
 			/* inside a call made at the depth we step at: leap over
-			 * the whole call instead of reading its line starts */
-			db_fcursor_release(&cur);
-			err = call_at_depth(img, lt, tid, depth, &c);
+			 * the whole call instead of reading its line starts
+			 * (another stack's: that call of ours is suspended) */
+			if (!other)
+				db_fcursor_release(&cur);
+			err = call_at_depth_in(img, lt, tid, depth, ctx, &c);
+			if (err == -ENOENT && other)
+				continue; /* no such call: not this frame's */
+			if (other)
+				db_fcursor_release(&cur);
 			if (err)
 				return err;
 			if (back) {
@@ -573,12 +620,13 @@ static int run_first(struct hs_db_image *img, uint32_t tid, struct step_start *s
 {
 	struct step_start p;
 	uint64_t from, to;
+	uint32_t ctx;
 	int err = frame_at(img, s->t, tid, s->depth, &from, &to);
 
-	if (err)
+	if (err || (err = step_ctx(img, s->t, tid, &ctx)))
 		return err;
 	for (;;) {
-		err = step_next(img, tid, s->t, true, true, s->depth, &p);
+		err = step_next(img, tid, s->t, true, true, s->depth, ctx, &p);
 		if (err == -ENOENT)
 			return 0;
 		if (err)
@@ -595,9 +643,12 @@ static int run_first(struct hs_db_image *img, uint32_t tid, struct step_start *s
 static int line_in_frame(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t depth,
 			 uint64_t from, struct step_start *cur, bool *have)
 {
-	int err = step_next(img, tid, t + 1, true, true, depth, cur);
+	uint32_t ctx;
+	int err = step_ctx(img, t, tid, &ctx);
 
 	*have = false;
+	if (!err)
+		err = step_next(img, tid, t + 1, true, true, depth, ctx, cur);
 	if (err == -ENOENT)
 		return 0;
 	if (err)
@@ -651,14 +702,16 @@ static int next_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 {
 	struct step_start cur, s;
 	uint64_t bound = t, from, to, t_ret = 0;
+	uint32_t ctx;
 	bool have, skip;
 	int err, r;
 
 	if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
-	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
+	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)) ||
+	    (err = step_ctx(img, t, tid, &ctx)))
 		return err;
 	for (;;) {
-		err = step_next(img, tid, bound, false, true, depth, &s);
+		err = step_next(img, tid, bound, false, true, depth, ctx, &s);
 		if (err == -ENOENT && to != UINT64_MAX)
 			s.t = UINT64_MAX; /* none: the frame's return may be a stop */
 		else if (err)   /* -ESRCH: gdb's next runs to the program's end */
@@ -717,11 +770,13 @@ static int back_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 {
 	struct step_start cur, s;
 	uint64_t from, to;
+	uint32_t ctx;
 	bool have;
 	int err;
 
 	if ((err = frame_at(img, t, tid, depth, &from, &to)) ||
-	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)))
+	    (err = line_in_frame(img, t, tid, depth, from, &cur, &have)) ||
+	    (err = step_ctx(img, t, tid, &ctx)))
 		return err;
 	if (have) {
 		s = cur;
@@ -732,12 +787,12 @@ static int back_over(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t
 			return 0;
 		}
 	}
-	err = step_next(img, tid, have ? s.t : t, true, true, depth, &s);
+	err = step_next(img, tid, have ? s.t : t, true, true, depth, ctx, &s);
 	if (err && err != -ENOENT)
 		return err;
 	if ((err == -ENOENT || s.t <= from) && depth > 0)
 		/* nothing before in this frame: the caller's line, at the call */
-		err = step_next(img, tid, from + 1, true, true, depth - 1, &s);
+		err = step_next(img, tid, from + 1, true, true, depth - 1, ctx, &s);
 	if (err)
 		return err;
 	if ((err = run_first(img, tid, &s)))
@@ -944,7 +999,7 @@ static int step_into(struct hs_db_image *img, uint64_t t, uint32_t tid, bool bac
 	    (!back && (err = line_in_frame(img, t, tid, (uint32_t)depth, from, &cur, &have))))
 		return err;
 	for (;;) {
-		if ((err = step_next(img, tid, bound, back, false, 0, &s)))
+		if ((err = step_next(img, tid, bound, back, false, 0, ANY_CTX, &s)))
 			return err;
 		if (!back && s.t >= to && (hid = unwound_left(img, tid, depth, to, &bound)) != 0) {
 			/* left by longjmp or a throw: on in the frame made again */

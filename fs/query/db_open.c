@@ -27,6 +27,7 @@ static const char *const file_names[DB_N_KINDS] = {
 	[HS_DB_LINEFILES] = "linefiles.hdb",
 	[HS_DB_THREADS] = "threads.hdb",
 	[HS_DB_ADDRS] = "addrs.hdb",
+	[HS_DB_CTXSW] = "ctxsw.hdb",
 };
 
 void db_log(const char *fmt, ...)

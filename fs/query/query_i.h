@@ -379,6 +379,13 @@ int db_fcursor_next(struct db_fcursor *c, const uint8_t **rec);
 void db_fcursor_release(struct db_fcursor *c);
 /* The number of open calls of tid at t (the depth line starts have). */
 int db_open_calls(struct hs_db_image *img, uint64_t t, uint32_t tid, size_t *n);
+/* Stack switches (ctxsw.hdb, db_format.h CALLS "Contexts"): does the
+ * image have any; the context tid runs on at t; hs_db_backtrace's frames
+ * of context ctx (those open at t on that stack, running or suspended). */
+bool db_has_switches(const struct hs_db_image *img);
+int db_ctx_at(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t *ctx);
+int db_backtrace_ctx(struct hs_db_image *img, uint64_t t, uint32_t tid, uint32_t ctx,
+		     struct hs_db_call *frames, size_t max);
 
 /* ---- text (db_text.c) ---------------------------------------------------------- */
 

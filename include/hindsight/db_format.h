@@ -97,8 +97,9 @@
  * the stack pointer and enters signal handlers as calls (CALLS flags);
  * version 5 names the build and the image in every .hdb header (dbfile.h)
  * and the build in manifest.json (build_id); version 6 makes tail calls
- * frames (HS_DB_CALL_TAIL, HS_DB_CALL_TAILIN). */
-#define HS_DB_FORMAT_VERSION 6
+ * frames (HS_DB_CALL_TAIL, HS_DB_CALL_TAILIN); version 7 keeps a thread's
+ * stacks (ucontext) apart: CALLS pad is the context, ctxsw.hdb. */
+#define HS_DB_FORMAT_VERSION 7
 #define HS_DB_PAGE 4096u
 #define HS_DB_MASK_BYTES (HS_DB_PAGE / 8)
 #define HS_DB_FULL_EVERY 16
@@ -119,8 +120,9 @@ enum hs_db_kind {
 	HS_DB_LINEFILES = 12,
 	HS_DB_THREADS = 13,
 	HS_DB_ADDRS = 14,
+	HS_DB_CTXSW = 15,
 };
-#define HS_DB_KIND_LAST HS_DB_ADDRS
+#define HS_DB_KIND_LAST HS_DB_CTXSW
 
 /* CHUNKS record, 48 bytes, key first_t:
  *   u64 seq, u64 first_t, u64 end_t, u64 offset (of the chunk header in
@@ -159,8 +161,9 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  *   u64 t_call (t before the call instruction retires), u64 t_ret (t after
  *   the frame ended; HS_DB_NO_RETURN if it never did), u64 callee (rip
  *   after the call), u64 call_site (rip of the call instruction), u32 tid,
- *   u32 depth (0 for the outermost recorded frame), u32 flags
- *   (HS_DB_CALL_*), u32 pad (0)
+ *   u32 depth (0 for the outermost recorded frame of its context), u32 flags
+ *   (HS_DB_CALL_*), u32 ctx (the thread's context the frame is on, below;
+ *   0: the thread's first stack)
  * A call is a near call instruction (call rel32, call r/m64).  A signal
  * handler's entry is one too (flag HS_DB_CALL_SIGNAL): t_call is the t of
  * its delivery (HS_EV_SIGNAL), callee the handler, call_site the rip it
@@ -192,6 +195,23 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * HS_DB_CALL_SIGNAL too (it runs on the signal frame in the handler's
  * place: a return into the restorer leaves it open, rt_sigreturn ends it),
  * with HS_DB_CALL_TAILIN telling it from a handler entered by delivery.
+ * Contexts (ucontext: makecontext, swapcontext, setcontext).  A thread
+ * may run on several stacks, each with its own frames: glibc switches by
+ * loading the other stack's rsp and returning (push rip; ret).  A return
+ * (or jump) to the return address of the innermost frame F of a
+ * suspended context, with R = F's slot + 8, resumes that context: F
+ * returns there and then, the running context is suspended with its
+ * frames open (they are neither left nor unwound).  A return that lands
+ * on a function's entry (by the symbols, as a tail call's target), which
+ * no return of the running stack does, enters a makecontext'd function:
+ * a call (flag HS_DB_CALL_SWITCH) on a new context, t_call the t of that
+ * return (its rip the call site), slot R, return address not known (it
+ * returned when its slot is popped: into __start_context).  A context
+ * whose entry function returned and that switches away again
+ * (__start_context's setcontext to uc_link) is done: its frames end
+ * there, unwound.  depth counts the frames of the call's own context.
+ * Backtraces and depths are those of the context running at t
+ * (ctxsw.hdb): gdb's bt shows the stack it runs on.
  * The result does not depend on how the build was sharded (builder/db:
  * what a shard's frames cannot answer is answered in the merge by the
  * same rule over the calls earlier shards left open; dbb_calls.c). */
@@ -202,6 +222,8 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 				  * the call of the frame it replaced) */
 #define HS_DB_CALL_INLINE 0x10u  /* an entry of an inlined copy (CALLEE
 				  * only, see there) */
+#define HS_DB_CALL_SWITCH 0x20u  /* entered by a stack switch's return:
+				  * a makecontext'd function (above) */
 #define HS_DB_CALL_REC 48
 #define HS_DB_NO_RETURN UINT64_MAX
 
@@ -256,6 +278,15 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
 #define HS_DB_STACKS_FRAME 56
 #define HS_DB_STACKS_EVERY 2048
 
+/* CTXSW record, 16 bytes, key t, one per stack switch (CALLS,
+ * "Contexts"), in t order:
+ *   u64 t (the first t on the new stack), u32 tid, u32 ctx (CALLS ctx)
+ * A thread runs on context 0 until its first switch; at t it runs on the
+ * ctx of its last switch with key <= t.  A thread's exit while on another
+ * context switches it back to 0 at the exit's t + 1 (Valgrind reuses
+ * tids).  A build before version 7 has no ctxsw.hdb. */
+#define HS_DB_CTXSW_REC 16
+
 /* LINES record, 24 bytes, key t; LINEIDX: records of the same form sorted
  * by (file_id, line, t), key file_id << 32 | line, one per hit of gdb 13's
  * `break FILE:LINE` (lines/; builder/db/dbb_lines.c, "breakpoint
@@ -264,7 +295,8 @@ enum hs_db_version { HS_DB_FULL = 1, HS_DB_DIFF = 2, HS_DB_COPY = 3 };
  * locations of a line at one address are two records of the same t), not
  * the line starts below:
  *   u64 t (the state before the line's first instruction), u32 tid,
- *   u32 file_id, u32 line, u32 depth (the thread's open calls at t)
+ *   u32 file_id, u32 line, u32 depth (the thread's open calls at t on the
+ *   context it runs on then: CALLS, "Contexts")
  * A line start is gdb's `step` stop (source.h "lines"), per thread: an
  * instruction at the first address of an is_stmt row, not a prologue row,
  * whose (file, line) differs from the thread's current line.  As in

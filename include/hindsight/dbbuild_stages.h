@@ -77,7 +77,8 @@ uint32_t dbb_mask_count(const uint8_t *mask);
 #define DBB_COPEN_REC 56
 #define DBB_CPATCH_REC 24
 #define DBB_CORPH_REC 48
-enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5 };
+enum { ORPH_RET = 1, ORPH_EXIT = 2, ORPH_SP_RET = 3, ORPH_SP_JMP = 4, ORPH_SIGRET = 5,
+       ORPH_CTXSW = 6 /* a stack switch: to context `flags` at t (dbb_calls.c) */ };
 #define ORPH_CLOSED 0x1u   /* ORPH_RET: the shard closed its open calls */
 #define ORPH_POPPED 0x2u   /* ORPH_SP_*: it left calls of the shard too */
 #define ORPH_TAILCAND 0x4u /* ORPH_SP_JMP: a jump to a function's entry from

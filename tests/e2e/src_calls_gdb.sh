@@ -5,7 +5,8 @@
 # exception through two frames, a signal handler entered twice, siglongjmp
 # out of a SIGSEGV handler, a handler on a sigaltstack, inlined copies left by a throw or a longjmp
 # that lands in their own frame; a C++ template by its name without arguments
-# (every instantiation); -O0 and -O2, dynamic and static; a call in
+# (every instantiation); coroutines on their own stacks (ucontext);
+# -O0 and -O2, dynamic and static; a call in
 # which gdb's `break f` does not stop (clang -O2: its address past a
 # branch) is none of calls/<f>'s.
 #
@@ -119,6 +120,49 @@ PYEOF
 inl_left inlthrow_o2 wrap must_positive
 inl_left inljmp_o2 expr atom
 inl_left inljmp_o2 term atom
+
+# coroutines on their own stacks (ucontext): a makecontext'd function is
+# entered by swapcontext's `ret`, a call as gdb's break counts it; the
+# backtrace is the running stack's alone; a frame suspended by a switch
+# is not unwound and returns when resumed.  -O0 dynamic and static, -O2
+# (its inlined functions left out: gdb's Python sees an inlined copy's
+# hit in the function holding it), and the calls of a build in 4 shards
+# over small chunks are those of one shard.
+require_built calls_ucontext
+LIBFUNCS="swapcontext makecontext puts"
+calls_oracle ucontext "$PROGS/calls_ucontext" "$SRC/calls_ucontext.c" generator produce \
+	yield_value worker step co_yield busy start schedule once after
+gcc -g -O0 -static -o "$T/ucontext_static" "$SRC/calls_ucontext.c" || fail "gcc -static calls_ucontext.c"
+calls_oracle ucontext_static "$T/ucontext_static" "$SRC/calls_ucontext.c" generator produce \
+	yield_value worker step co_yield busy once after
+gcc -g $O2 -o "$T/ucontext_o2" "$SRC/calls_ucontext.c" || fail "gcc -O2 calls_ucontext.c"
+LIBFUNCS="makecontext puts"
+calls_oracle ucontext_o2 "$T/ucontext_o2" "$SRC/calls_ucontext.c" generator worker busy start \
+	schedule once after
+for f in produce yield_value swapcontext; do
+	"$HS" cat "$T/ucontext.trace" "calls/$f" >"$T/ucontext.$f" || fail "ucontext: calls/$f"
+	! grep -q 'unwound' "$T/ucontext.$f" || fail "ucontext: calls/$f: unwound: $(grep unwound "$T/ucontext.$f" | head -n 2 | tr '\n' ' ')"
+done
+# the worker started again on its finished stack: the first run's frames
+# left on that stack (__start_context's setcontext) end as it switches away
+[ "$("$HS" cat "$T/ucontext.trace" calls/worker | wc -l)" = 4 ] || fail "ucontext: calls/worker: not 4 calls"
+hdb_hashes()
+{
+	"$PY" -c 'import json, sys
+for im in json.load(open(sys.argv[1]))["images"]:
+    for name, f in sorted(im["files"].items()):
+        print(im["name"], name, f["xxh64"])' "$1/db/manifest.json"
+}
+"$HS" record --chunk-kb 16 -o "$T/ucontext16.trace" -- "$PROGS/calls_ucontext" >/dev/null 2>&1 ||
+	fail "ucontext: record --chunk-kb 16"
+for n in 1 4; do
+	"$HS" build "$T/ucontext16.trace" --shards "$n" >"$T/ucontext16.build" 2>&1 ||
+		fail "ucontext: build --shards $n: $(tail -n 1 "$T/ucontext16.build")"
+	hdb_hashes "$T/ucontext16.trace" >"$T/ucontext16.$n" || fail "ucontext: manifest"
+done
+cmp -s "$T/ucontext16.1" "$T/ucontext16.4" ||
+	fail "ucontext: --shards 4 differs from 1: $(diff "$T/ucontext16.1" "$T/ucontext16.4" | head -n 3 | tr '\n' ' ')"
+"$HS" verify "$T/ucontext16.trace" >"$T/ucontext16.verify" 2>&1 || fail "ucontext: verify: $(tail -n 2 "$T/ucontext16.verify")"
 
 # the fifth column says how: two handlers, four unwound frames of longjmp
 "$HS" cat "$T/nonlocal.trace" calls/descend >"$T/descend" || fail "calls/descend"
