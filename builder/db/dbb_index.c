@@ -474,13 +474,19 @@ static int inl_upto(struct dbb_index *x, uint64_t upto)
 
 int dbb_index_call(struct dbb_index *x, const uint8_t *rec)
 {
-	uint64_t t_call = hs_le64(rec);
-	uint32_t *cnt = count_of(x, hs_le32(rec + 32));
+	uint64_t t_call = hs_le64(rec), upto;
+	uint32_t *cnt = count_of(x, hs_le32(rec + 32)), flags = hs_le32(rec + 40);
 	int ret;
 
 	if (!cnt)
 		return -ENOMEM;
-	if ((ret = lines_upto(x, t_call)) || (ret = inl_upto(x, t_call)))
+	/* a handler entered by a signal is open from its first instruction,
+	 * t_call: the line start there is the handler's (its depth counts
+	 * it); any other call's t_call is its call instruction's, the
+	 * caller's */
+	upto = (flags & HS_DB_CALL_SIGNAL) && !(flags & HS_DB_CALL_TAILIN) && t_call ? t_call - 1 :
+									      t_call;
+	if ((ret = lines_upto(x, upto)) || (ret = inl_upto(x, upto)))
 		return ret;
 	if (hs_le32(rec + 40) & HS_DB_CALL_UNWOUND)
 		inl_unwound(x, rec);

@@ -62,7 +62,12 @@ if command -v clang++ >/dev/null; then
 	# after its first instruction): step-into from that instruction
 	clang -g -O2 -o "$B/st_segvjmp_clang" "$SRC/st_segvjmp.c" ||
 		fail "could not compile st_segvjmp.c with clang"
-	clang_thunk="st_thunk_clang:step st_segvjmp_clang:step" nprog=23
+	# a busy loop's line stepped over while SIGALRM's handler (a statement
+	# row at its first instruction) runs: gdb passes it silently
+	clang -g -O2 -o "$B/st_sigspin_clang" "$SRC/st_sigspin.c" ||
+		fail "could not compile st_sigspin.c with clang"
+	clang_thunk="st_thunk_clang:step st_segvjmp_clang:step st_sigspin_clang:step"
+	clang_thunk="$clang_thunk st_sigspin_clang:next" nprog=24
 fi
 # st_helper first: a jump to the next instruction is no tail call the
 # recording sees (Valgrind follows it inside its block)
